@@ -1,0 +1,531 @@
+/*
+ * xapian_shim.h - a thin, general C binding of the Xapian C++ API.
+ *
+ * The shim knows nothing about Gazette: it exposes Xapian objects as opaque
+ * handles and Xapian operations as functions returning an xap_status.
+ *
+ * Conventions
+ *   - Every function that can fail returns an xap_status.  On failure the
+ *     out-parameters are left untouched and a one-line message describing the
+ *     failure can be read with xap_last_error() on the same thread.
+ *   - No C++ exception ever leaves this library: every entry point catches
+ *     Xapian::Error, std::bad_alloc and everything else.
+ *   - Objects created by xap_*_new / xap_*_open are owned by the caller and
+ *     released with the matching xap_*_free (which accepts NULL).
+ *   - Strings returned through `char **` are malloc()ed and owned by the
+ *     caller (free()).  Strings returned through `const char **` are borrowed
+ *     and valid until the owning object is changed or freed.
+ *   - Byte strings are (pointer, length) pairs where Xapian allows embedded
+ *     NULs (document data, values); terms and query text are NUL-terminated.
+ *   - Handles are not thread-safe: use one handle from one thread at a time.
+ *     Different handles may be used from different threads concurrently.
+ */
+#ifndef XAPIAN_SHIM_H
+#define XAPIAN_SHIM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---------------------------------------------------------------- status */
+
+typedef enum xap_status {
+    XAP_OK = 0,
+    XAP_ERR_NOMEM,           /* std::bad_alloc or malloc failure */
+    XAP_ERR_INVALID_ARG,     /* NULL handle, bad enum, InvalidArgumentError */
+    XAP_ERR_DB_NOT_FOUND,    /* DatabaseNotFoundError: no database there */
+    XAP_ERR_DB_OPENING,      /* DatabaseOpeningError other than not found */
+    XAP_ERR_DB_LOCKED,       /* DatabaseLockError: another writer holds it */
+    XAP_ERR_DB_CORRUPT,      /* DatabaseCorruptError */
+    XAP_ERR_DB_VERSION,      /* DatabaseVersionError: unsupported format */
+    XAP_ERR_DB_MODIFIED,     /* DatabaseModifiedError: reopen and retry */
+    XAP_ERR_DB_CLOSED,       /* DatabaseClosedError: used after close */
+    XAP_ERR_DB,              /* any other DatabaseError (I/O, disk full) */
+    XAP_ERR_DOC_NOT_FOUND,   /* DocNotFoundError */
+    XAP_ERR_QUERY_PARSE,     /* QueryParserError: malformed query string */
+    XAP_ERR_NETWORK,         /* NetworkError, NetworkTimeoutError */
+    XAP_ERR_UNIMPLEMENTED,   /* UnimplementedError (e.g. remote spelling) */
+    XAP_ERR_RANGE,           /* RangeError, index out of range */
+    XAP_ERR_XAPIAN,          /* any other Xapian::Error */
+    XAP_ERR_UNKNOWN          /* a non-Xapian exception */
+} xap_status;
+
+/* The enumerator's name without the XAP_ prefix ("ERR_DB_LOCKED");
+ * "INVALID_STATUS" for a value that is not an xap_status. */
+const char *xap_status_name(xap_status status);
+
+/* The message of the last failure on the calling thread: "<ErrorClass>:
+ * <message>".  Borrowed, valid until the next failing shim call on this
+ * thread.  Never NULL (empty string when nothing failed). */
+const char *xap_last_error(void);
+
+/* Xapian's library version, e.g. "1.4.22". Static storage. */
+const char *xap_version_string(void);
+
+/* ---------------------------------------------------------------- handles */
+
+typedef struct xap_database xap_database;
+typedef struct xap_writable xap_writable;
+typedef struct xap_document xap_document;
+typedef struct xap_stem xap_stem;
+typedef struct xap_stopper xap_stopper;
+typedef struct xap_termgen xap_termgen;
+typedef struct xap_queryparser xap_queryparser;
+typedef struct xap_query xap_query;
+typedef struct xap_enquire xap_enquire;
+typedef struct xap_mset xap_mset;
+typedef struct xap_eset xap_eset;
+typedef struct xap_rset xap_rset;
+typedef struct xap_valuecount_spy xap_valuecount_spy;
+
+typedef uint32_t xap_docid;
+
+/* --------------------------------------------------------- read-only db */
+
+/* Open the database (or stub database file) at `path` for reading. */
+xap_status xap_database_open(const char *path, xap_database **out);
+
+/* Open a remote database served by xapian-tcpsrv. Timeouts in ms. */
+xap_status xap_database_open_remote(const char *host, unsigned port,
+                                    unsigned timeout_ms,
+                                    unsigned connect_timeout_ms,
+                                    xap_database **out);
+
+/* Create an empty database handle to which shards are added. */
+xap_status xap_database_new_empty(xap_database **out);
+
+/* Add the shards of `shard` to `db` so both are searched as one. `shard`
+ * stays owned by the caller and may be freed afterwards. */
+xap_status xap_database_add_database(xap_database *db,
+                                     const xap_database *shard);
+
+/* Move to the latest committed revision. *changed (may be NULL) is set to
+ * 1 when the revision moved, 0 when it did not (always 0 for a writable
+ * database's view). */
+xap_status xap_database_reopen(xap_database *db, int *changed);
+
+xap_status xap_database_close(xap_database *db);
+void xap_database_free(xap_database *db);
+
+xap_status xap_database_doc_count(const xap_database *db, uint32_t *out);
+xap_status xap_database_last_docid(const xap_database *db, xap_docid *out);
+xap_status xap_database_avlength(const xap_database *db, double *out);
+xap_status xap_database_term_exists(const xap_database *db, const char *term,
+                                    int *out);
+xap_status xap_database_termfreq(const xap_database *db, const char *term,
+                                 uint32_t *out);
+
+/* The docid of the first document indexed by `term`; XAP_ERR_DOC_NOT_FOUND
+ * when no document has it. */
+xap_status xap_database_first_posting(const xap_database *db,
+                                      const char *term, xap_docid *out);
+
+/* Call `fn` for each document indexed by `term`, in docid order, until it
+ * returns non-zero. */
+xap_status xap_database_each_posting(const xap_database *db, const char *term,
+                                     int (*fn)(xap_docid id, void *ctx),
+                                     void *ctx);
+
+/* Call `fn` for each term starting with `prefix` (all terms when ""), in
+ * byte order, with its document frequency, until it returns non-zero. */
+xap_status xap_database_each_term(const xap_database *db, const char *prefix,
+                                  int (*fn)(const char *term, size_t len,
+                                            uint32_t termfreq, void *ctx),
+                                  void *ctx);
+
+xap_status xap_database_get_document(const xap_database *db, xap_docid id,
+                                     xap_document **out);
+
+/* Metadata value for `key` (empty string when unset; `key` must not be
+ * empty). Caller frees *value; *len (may be NULL) gets its length. */
+xap_status xap_database_get_metadata(const xap_database *db, const char *key,
+                                     char **value, size_t *len);
+
+/* Spelling suggestion for one word ("" when none). Caller frees. */
+xap_status xap_database_spelling_suggestion(const xap_database *db,
+                                            const char *word,
+                                            unsigned max_edit_distance,
+                                            char **out);
+
+/* ---------------------------------------------------------- writable db */
+
+typedef enum xap_db_action {
+    XAP_DB_CREATE_OR_OPEN = 1,
+    XAP_DB_CREATE_OR_OVERWRITE = 2,
+    XAP_DB_CREATE = 3,
+    XAP_DB_OPEN = 4
+} xap_db_action;
+
+/* Extra flags for xap_writable_open. */
+enum {
+    XAP_DB_RETRY_LOCK = 1 << 0,   /* wait for the write lock (no timeout) */
+    XAP_DB_NO_SYNC = 1 << 1,      /* skip fsync (tests, scratch builds) */
+    XAP_DB_DANGEROUS = 1 << 2     /* update in place (faster, unsafe) */
+};
+
+xap_status xap_writable_open(const char *path, xap_db_action action,
+                             unsigned flags, xap_writable **out);
+
+/* The writable database viewed as a read-only one (term lookups, documents).
+ * Borrowed: valid until `w` is freed. */
+xap_database *xap_writable_database(xap_writable *w);
+
+/* *id (may be NULL) receives the new docid. */
+xap_status xap_writable_add_document(xap_writable *w, const xap_document *doc,
+                                     xap_docid *id);
+/* Replace the document(s) indexed by `unique_term` with `doc`, or add it.
+ * Xapian does not add `unique_term` to `doc`: the caller must.  *id (may be
+ * NULL) receives the docid used. */
+xap_status xap_writable_replace_document_by_term(xap_writable *w,
+                                                 const char *unique_term,
+                                                 const xap_document *doc,
+                                                 xap_docid *id);
+xap_status xap_writable_delete_document(xap_writable *w, xap_docid id);
+xap_status xap_writable_delete_document_by_term(xap_writable *w,
+                                                const char *term);
+xap_status xap_writable_commit(xap_writable *w);
+xap_status xap_writable_begin_transaction(xap_writable *w, int flushed);
+xap_status xap_writable_commit_transaction(xap_writable *w);
+xap_status xap_writable_cancel_transaction(xap_writable *w);
+xap_status xap_writable_set_metadata(xap_writable *w, const char *key,
+                                     const char *value, size_t len);
+xap_status xap_writable_add_synonym(xap_writable *w, const char *term,
+                                    const char *synonym);
+xap_status xap_writable_clear_synonyms(xap_writable *w, const char *term);
+xap_status xap_writable_add_spelling(xap_writable *w, const char *word,
+                                     unsigned freqinc);
+/* Commit pending changes and release the lock (Xapian's close(): an active
+ * transaction is cancelled instead).  If the commit fails the lock is held
+ * until xap_writable_free().  Later calls on `w` fail with
+ * XAP_ERR_DB_CLOSED. */
+xap_status xap_writable_close(xap_writable *w);
+/* Free without committing pending changes (they are discarded, and so is
+ * an open transaction).  Enquires and termgens made from `w` share its
+ * database (Xapian handles are reference counted): the write lock is only
+ * released when the last of them is freed too, or at once by
+ * xap_writable_close(). */
+void xap_writable_free(xap_writable *w);
+
+/* Compact one or more databases into `dest` (a new directory). Docids are
+ * renumbered: the sources' documents follow each other in order. */
+xap_status xap_compact(const char *const *sources, size_t nsources,
+                       const char *dest);
+
+/* ------------------------------------------------------------- document */
+
+xap_status xap_document_new(xap_document **out);
+void xap_document_free(xap_document *doc);
+
+xap_status xap_document_docid(const xap_document *doc, xap_docid *out);
+xap_status xap_document_set_data(xap_document *doc, const char *data,
+                                 size_t len);
+/* Borrowed bytes, valid until `doc` is changed or freed. */
+xap_status xap_document_get_data(const xap_document *doc, const char **data,
+                                 size_t *len);
+xap_status xap_document_add_value(xap_document *doc, unsigned slot,
+                                  const char *value, size_t len);
+/* Borrowed bytes (empty when unset), valid until `doc` is changed or freed. */
+xap_status xap_document_get_value(const xap_document *doc, unsigned slot,
+                                  const char **value, size_t *len);
+xap_status xap_document_add_term(xap_document *doc, const char *term,
+                                 unsigned wdf_inc);
+xap_status xap_document_add_posting(xap_document *doc, const char *term,
+                                    unsigned pos, unsigned wdf_inc);
+xap_status xap_document_add_boolean_term(xap_document *doc, const char *term);
+xap_status xap_document_clear_terms(xap_document *doc);
+/* Call `fn` for each term of the document starting with `prefix`, in byte
+ * order, until it returns non-zero. */
+xap_status xap_document_each_term(const xap_document *doc, const char *prefix,
+                                  int (*fn)(const char *term, size_t len,
+                                            unsigned wdf, void *ctx),
+                                  void *ctx);
+
+/* Serialise a double so that byte order matches numeric order (values).
+ * Needs up to 9 bytes (XAP_ERR_INVALID_ARG when `bufsize` is smaller); the
+ * result may contain NULs, so use *len.  NUL-terminated when room allows.
+ * Unserialising "" (or NULL) gives -infinity, which serialises to "". */
+xap_status xap_sortable_serialise(double value, char *buf, size_t bufsize,
+                                  size_t *len);
+double xap_sortable_unserialise(const char *buf, size_t len);
+
+/* ---------------------------------------------------- stemmer, stopper */
+
+/* `language` is a Snowball name ("english", "french", ...) or "none". */
+xap_status xap_stem_new(const char *language, xap_stem **out);
+void xap_stem_free(xap_stem *stem);
+/* Stem one word. Caller frees *out. */
+xap_status xap_stem_word(const xap_stem *stem, const char *word, char **out);
+/* Space-separated list of the available languages. Static storage. */
+const char *xap_stem_languages(void);
+
+xap_status xap_stopper_new(const char *const *words, size_t nwords,
+                           xap_stopper **out);
+void xap_stopper_free(xap_stopper *stopper);
+
+/* --------------------------------------------------------- termgenerator */
+
+typedef enum xap_stem_strategy {
+    XAP_STEM_NONE = 0,
+    XAP_STEM_SOME = 1,        /* Xapian's default: Z-prefixed stems too.
+                               * The QueryParser does not stem words that
+                               * start with a capital; the TermGenerator
+                               * lowercases first and stems them all. */
+    XAP_STEM_ALL = 2,
+    XAP_STEM_ALL_Z = 3,
+    XAP_STEM_SOME_FULL_POS = 4
+} xap_stem_strategy;
+
+enum {
+    XAP_TG_FLAG_SPELLING = 1 << 0   /* feed words to the spelling table */
+};
+
+xap_status xap_termgen_new(xap_termgen **out);
+void xap_termgen_free(xap_termgen *tg);
+/* The stemmer is copied; the caller keeps ownership of `stem`. */
+xap_status xap_termgen_set_stemmer(xap_termgen *tg, const xap_stem *stem);
+xap_status xap_termgen_set_stemming_strategy(xap_termgen *tg,
+                                             xap_stem_strategy strategy);
+/* The stopper is shared (reference counted); `stopper` may be freed after. */
+xap_status xap_termgen_set_stopper(xap_termgen *tg, const xap_stopper *stopper);
+xap_status xap_termgen_set_flags(xap_termgen *tg, unsigned flags);
+/* Database used for spelling data; borrowed, must outlive its use. */
+xap_status xap_termgen_set_database(xap_termgen *tg, xap_writable *w);
+/* Terms go to `doc`, which must outlive the termgen's use of it. */
+xap_status xap_termgen_set_document(xap_termgen *tg, xap_document *doc);
+/* Index UTF-8 text with positions, each term prefixed by `prefix` (may be
+ * NULL or ""). */
+xap_status xap_termgen_index_text(xap_termgen *tg, const char *text,
+                                  size_t len, unsigned wdf_inc,
+                                  const char *prefix);
+/* Index without positions. */
+xap_status xap_termgen_index_text_without_positions(xap_termgen *tg,
+                                                    const char *text,
+                                                    size_t len,
+                                                    unsigned wdf_inc,
+                                                    const char *prefix);
+xap_status xap_termgen_increase_termpos(xap_termgen *tg, unsigned delta);
+xap_status xap_termgen_get_termpos(const xap_termgen *tg, unsigned *out);
+xap_status xap_termgen_set_termpos(xap_termgen *tg, unsigned pos);
+
+/* ------------------------------------------------------------------ query */
+
+typedef enum xap_query_op {
+    XAP_OP_AND = 0,
+    XAP_OP_OR = 1,
+    XAP_OP_AND_NOT = 2,
+    XAP_OP_XOR = 3,
+    XAP_OP_AND_MAYBE = 4,
+    XAP_OP_FILTER = 5,
+    XAP_OP_NEAR = 6,
+    XAP_OP_PHRASE = 7,
+    XAP_OP_SCALE_WEIGHT = 9,
+    XAP_OP_ELITE_SET = 10,
+    XAP_OP_SYNONYM = 13,
+    XAP_OP_MAX = 14
+} xap_query_op;
+
+/* A query matching one term (wdf-weighted, query position `pos`). */
+xap_status xap_query_new_term(const char *term, unsigned wqf, unsigned pos,
+                              xap_query **out);
+/* Combine `n` subqueries with `op`; `window` is used by NEAR and PHRASE
+ * (0 = number of subqueries). The subqueries stay owned by the caller. */
+xap_status xap_query_new_combine(xap_query_op op, const xap_query *const *subs,
+                                 size_t n, unsigned window, xap_query **out);
+/* `sub` scaled by `factor` (OP_SCALE_WEIGHT). */
+xap_status xap_query_new_scaled(const xap_query *sub, double factor,
+                                xap_query **out);
+/* Documents whose value in `slot` lies in [lo, hi]; NULL = open end.  Both
+ * NULL: documents with a non-empty value in `slot`.  (Xapian treats an
+ * empty value as no value, and lo = "" with hi = NULL as every document.) */
+xap_status xap_query_new_value_range(unsigned slot, const char *lo,
+                                     const char *hi, xap_query **out);
+/* Matches every document. */
+xap_status xap_query_new_match_all(xap_query **out);
+void xap_query_free(xap_query *q);
+int xap_query_is_empty(const xap_query *q);
+/* Xapian's description of the query. Caller frees. */
+xap_status xap_query_description(const xap_query *q, char **out);
+/* Call `fn` for each distinct term of the query, in query order. */
+xap_status xap_query_each_term(const xap_query *q,
+                               int (*fn)(const char *term, void *ctx),
+                               void *ctx);
+
+/* ------------------------------------------------------------ queryparser */
+
+enum {
+    XAP_QP_FLAG_BOOLEAN = 1,
+    XAP_QP_FLAG_PHRASE = 2,
+    XAP_QP_FLAG_LOVEHATE = 4,
+    XAP_QP_FLAG_BOOLEAN_ANY_CASE = 8,
+    XAP_QP_FLAG_WILDCARD = 16,
+    XAP_QP_FLAG_PURE_NOT = 32,
+    XAP_QP_FLAG_PARTIAL = 64,
+    XAP_QP_FLAG_SPELLING_CORRECTION = 128,
+    XAP_QP_FLAG_SYNONYM = 256,
+    XAP_QP_FLAG_AUTO_SYNONYMS = 512,
+    XAP_QP_FLAG_AUTO_MULTIWORD_SYNONYMS = 1024,
+    XAP_QP_FLAG_DEFAULT = 7   /* BOOLEAN | PHRASE | LOVEHATE */
+};
+
+xap_status xap_queryparser_new(xap_queryparser **out);
+void xap_queryparser_free(xap_queryparser *qp);
+xap_status xap_queryparser_set_stemmer(xap_queryparser *qp,
+                                       const xap_stem *stem);
+xap_status xap_queryparser_set_stemming_strategy(xap_queryparser *qp,
+                                                 xap_stem_strategy strategy);
+xap_status xap_queryparser_set_stopper(xap_queryparser *qp,
+                                       const xap_stopper *stopper);
+/* XAP_OP_OR (default), XAP_OP_AND, XAP_OP_NEAR, XAP_OP_PHRASE, ... */
+xap_status xap_queryparser_set_default_op(xap_queryparser *qp, xap_query_op op);
+/* Database for wildcards, spelling and synonyms. Borrowed: must outlive
+ * every parse that uses it. */
+xap_status xap_queryparser_set_database(xap_queryparser *qp,
+                                        const xap_database *db);
+xap_status xap_queryparser_set_max_expansion(xap_queryparser *qp,
+                                             unsigned max);
+/* `field:` maps to free-text terms with `prefix` ("" = unprefixed). */
+xap_status xap_queryparser_add_prefix(xap_queryparser *qp, const char *field,
+                                      const char *prefix);
+/* `field:` maps to a boolean filter term with `prefix`. `exclusive`: several
+ * filters on the same field combine with OR (else AND). */
+xap_status xap_queryparser_add_boolean_prefix(xap_queryparser *qp,
+                                              const char *field,
+                                              const char *prefix,
+                                              int exclusive);
+/* `field:START..END` (or `START..END` when field is NULL/"") over values in
+ * `slot` holding YYYYMMDD date strings.  `field` is "date" or "date:";
+ * `date:START..date:END` and open ends (`date:START..`) work too.  Dates may
+ * be written YYYYMMDD, YYYY-MM-DD or D/M/YYYY.  Note: once any range is
+ * registered, an `A..B` that no range accepts makes the parse fail with
+ * XAP_ERR_QUERY_PARSE ("Unknown range operation"); without ranges it is
+ * parsed as a phrase.  Ranges are tried in the order they were added. */
+xap_status xap_queryparser_add_date_range(xap_queryparser *qp, unsigned slot,
+                                          const char *field);
+/* `field:START..END` over values in `slot` compared as strings (`field` as
+ * for xap_queryparser_add_date_range; NULL/"" accepts any `A..B`). */
+xap_status xap_queryparser_add_string_range(xap_queryparser *qp,
+                                            unsigned slot, const char *field);
+/* Parse `text` with XAP_QP_FLAG_* `flags`; terms without a field get
+ * `default_prefix` (NULL = none).  Xapian is lenient: on a syntax error it
+ * reparses without the operator flags, so "(foo", "\"unclosed" or
+ * "title:(" parse.  XAP_ERR_QUERY_PARSE comes from a dangling boolean
+ * operator with XAP_QP_FLAG_BOOLEAN ("foo AND", "NOT", "a OR OR b") and
+ * from unknown ranges (see xap_queryparser_add_date_range). */
+xap_status xap_queryparser_parse(xap_queryparser *qp, const char *text,
+                                 unsigned flags, const char *default_prefix,
+                                 xap_query **out);
+/* The spelling-corrected query string from the last parse ("" = none).
+ * Caller frees. */
+xap_status xap_queryparser_corrected_query(const xap_queryparser *qp,
+                                           char **out);
+
+/* ---------------------------------------------------------------- enquire */
+
+xap_status xap_enquire_new(const xap_database *db, xap_enquire **out);
+void xap_enquire_free(xap_enquire *enq);
+/* The query is copied; `qlen` is the query length for BM25 (0 = auto). */
+xap_status xap_enquire_set_query(xap_enquire *enq, const xap_query *q,
+                                 unsigned qlen);
+xap_status xap_enquire_set_weighting_bm25(xap_enquire *enq, double k1,
+                                          double k2, double k3, double b,
+                                          double min_normlen);
+xap_status xap_enquire_set_weighting_bm25plus(xap_enquire *enq, double k1,
+                                              double k2, double k3, double b,
+                                              double min_normlen,
+                                              double delta);
+xap_status xap_enquire_set_weighting_bool(xap_enquire *enq);
+xap_status xap_enquire_set_sort_by_relevance(xap_enquire *enq);
+/* Sort by the value in `slot` (string order), ties by relevance. */
+xap_status xap_enquire_set_sort_by_value(xap_enquire *enq, unsigned slot,
+                                         int reverse);
+/* Keep only the best `max` (normally 1) documents per value of `slot`. */
+xap_status xap_enquire_set_collapse_key(xap_enquire *enq, unsigned slot,
+                                        unsigned max);
+/* Count the values of `slot` over the whole match set during get_mset. The
+ * spy is owned by the caller and must outlive the enquire's use of it.
+ * Counts accumulate over every get_mset run while the spy is attached. */
+xap_status xap_enquire_add_valuecount_spy(xap_enquire *enq,
+                                          xap_valuecount_spy *spy);
+/* `checkatleast`: examine at least this many matches (exact counts). `rset`
+ * (may be NULL) marks documents known relevant.  Wildcard expansion past the
+ * limit (xap_queryparser_set_max_expansion) fails here with XAP_ERR_XAPIAN
+ * (WildcardError). */
+xap_status xap_enquire_get_mset(xap_enquire *enq, uint32_t first,
+                                uint32_t maxitems, uint32_t checkatleast,
+                                const xap_rset *rset, xap_mset **out);
+/* Expand set: the `maxitems` best terms to add to the query given the
+ * relevant documents in `rset` (not NULL).  Terms of the query are left
+ * out. */
+xap_status xap_enquire_get_eset(xap_enquire *enq, uint32_t maxitems,
+                                const xap_rset *rset, xap_eset **out);
+/* Matching terms of document `id` for the current query, in query order. */
+xap_status xap_enquire_each_matching_term(const xap_enquire *enq,
+                                          xap_docid id,
+                                          int (*fn)(const char *term,
+                                                    void *ctx),
+                                          void *ctx);
+
+xap_status xap_rset_new(xap_rset **out);
+void xap_rset_free(xap_rset *rset);
+xap_status xap_rset_add(xap_rset *rset, xap_docid id);
+
+xap_status xap_eset_size(const xap_eset *eset, uint32_t *out);
+/* Borrowed term, valid until `eset` is freed; *weight may be NULL.
+ * XAP_ERR_RANGE when `i` >= size (likewise for the xap_mset_* getters). */
+xap_status xap_eset_term(const xap_eset *eset, uint32_t i, const char **term,
+                         double *weight);
+void xap_eset_free(xap_eset *eset);
+
+/* ------------------------------------------------------------------- mset */
+
+void xap_mset_free(xap_mset *mset);
+uint32_t xap_mset_size(const xap_mset *mset);
+/* Bounds and estimate of the number of matches; any out may be NULL. */
+xap_status xap_mset_matches(const xap_mset *mset, uint32_t *lower,
+                            uint32_t *estimated, uint32_t *upper);
+xap_status xap_mset_docid(const xap_mset *mset, uint32_t i, xap_docid *out);
+xap_status xap_mset_weight(const xap_mset *mset, uint32_t i, double *out);
+xap_status xap_mset_percent(const xap_mset *mset, uint32_t i, int *out);
+/* Number of other documents collapsed into hit `i`. */
+xap_status xap_mset_collapse_count(const xap_mset *mset, uint32_t i,
+                                   uint32_t *out);
+xap_status xap_mset_document(const xap_mset *mset, uint32_t i,
+                             xap_document **out);
+
+enum {
+    XAP_SNIPPET_BACKGROUND_MODEL = 1,
+    XAP_SNIPPET_EXHAUSTIVE = 2,
+    XAP_SNIPPET_EMPTY_WITHOUT_MATCH = 4
+};
+
+/* Xapian's MSet::snippet: about `length` bytes of `text` around the query
+ * matches, with &, < and > HTML-escaped (quotes are not), matches wrapped in
+ * hi_start/hi_end, `omit` where text was left out.  Pass the stemmer used
+ * for the query, or stemmed query terms won't be highlighted (`stem` NULL =
+ * none).  NULL hi_start, hi_end, omit mean "<b>", "</b>", "...".  Caller
+ * frees *out. */
+xap_status xap_mset_snippet(const xap_mset *mset, const char *text,
+                            size_t len, size_t length, const xap_stem *stem,
+                            unsigned flags, const char *hi_start,
+                            const char *hi_end, const char *omit, char **out);
+
+/* ---------------------------------------------------------- match spies */
+
+xap_status xap_valuecount_spy_new(unsigned slot, xap_valuecount_spy **out);
+void xap_valuecount_spy_free(xap_valuecount_spy *spy);
+/* Call `fn` for the most frequent values (at most `max`, 0 = all), most
+ * frequent first. */
+xap_status xap_valuecount_spy_each_top(const xap_valuecount_spy *spy,
+                                       unsigned max,
+                                       int (*fn)(const char *value, size_t len,
+                                                 uint32_t count, void *ctx),
+                                       void *ctx);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* XAPIAN_SHIM_H */

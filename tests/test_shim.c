@@ -1,0 +1,1479 @@
+/*
+ * test_shim.c - the C binding of Xapian against real databases in scratch
+ * directories: indexing, reading, searching, errors and their mapping.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <math.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "test_util.h"
+#include "xapian_shim.h"
+
+#define OK(expr)                                                            \
+    do {                                                                    \
+        xap_status st_ = (expr);                                            \
+        if (st_ != XAP_OK)                                                  \
+            fail_msg("%s -> %s: %s", #expr, xap_status_name(st_),           \
+                     xap_last_error());                                     \
+    } while (0)
+
+#define ERR(code, expr)                                                     \
+    do {                                                                    \
+        xap_status st_ = (expr);                                            \
+        if (st_ != (code))                                                  \
+            fail_msg("%s -> %s, want %s: %s", #expr, xap_status_name(st_),  \
+                     xap_status_name(code), xap_last_error());              \
+    } while (0)
+
+enum { SLOT_NUM = 0, SLOT_DATE = 1, SLOT_CAT = 2 };
+
+/* The test collection.  Bodies are chosen so "running" (stem "run") hits
+ * a1 and c3, "wolves" hits a1 and e5, "forest" hits a1, b2 and e5. */
+static const struct tdoc {
+    const char *id, *title, *body, *date, *cat, *tag;
+    double num;
+} DOCS[] = {
+    {"a1", "Running with wolves",
+     "The wolves were running through the forest at night.", "20231105",
+     "nature", "animals", 3},
+    {"b2", "Forest fires", "Dry summers bring forest fires to the hills.",
+     "20231120", "nature", "weather", 10},
+    {"c3", "Stock markets", "Markets were running hot as stocks rallied.",
+     "20231210", "finance", "money", 1},
+    {"d4", "Baking bread", "Knead the dough and let it rise overnight.",
+     "20230915", "food", "cooking", 7},
+    {"e5", "Wolves return",
+     "The wolves return to the northern forest after decades away.", "20231101",
+     "nature", "animals", 5},
+};
+#define NDOCS (sizeof DOCS / sizeof DOCS[0])
+
+/* ------------------------------------------------------------ collectors */
+
+typedef struct {
+    int n;
+    char s[64][128];
+    size_t len[64];
+    uint32_t num[64];
+    int stop_after; /* stop the walk after this many (0 = never) */
+} list;
+
+static int push(list *l, const char *s, size_t len, uint32_t num)
+{
+    if (l->n < 64) {
+        size_t k = len < 127 ? len : 127;
+        memcpy(l->s[l->n], s, k);
+        l->s[l->n][k] = '\0';
+        l->len[l->n] = len;
+        l->num[l->n] = num;
+        l->n++;
+    }
+    return l->stop_after && l->n >= l->stop_after;
+}
+
+static int on_term(const char *t, size_t len, uint32_t n, void *ctx)
+{
+    return push(ctx, t, len, n);
+}
+
+static int on_doc_term(const char *t, size_t len, unsigned wdf, void *ctx)
+{
+    return push(ctx, t, len, wdf);
+}
+
+static int on_name(const char *t, void *ctx)
+{
+    return push(ctx, t, strlen(t), 0);
+}
+
+static int on_posting(xap_docid id, void *ctx)
+{
+    return push(ctx, "", 0, id);
+}
+
+static int has(const list *l, const char *s)
+{
+    for (int i = 0; i < l->n; i++)
+        if (strcmp(l->s[i], s) == 0)
+            return 1;
+    return 0;
+}
+
+/* --------------------------------------------------------------- helpers */
+
+static char *g_dir;    /* scratch directory of the group */
+static char g_db[4200]; /* the shared, read-only test database */
+
+static xap_document *make_doc(xap_termgen *tg, const struct tdoc *d)
+{
+    xap_document *doc;
+    OK(xap_document_new(&doc));
+    OK(xap_termgen_set_document(tg, doc));
+    OK(xap_termgen_set_termpos(tg, 0));
+    OK(xap_termgen_index_text(tg, d->title, strlen(d->title), 1, "S"));
+    OK(xap_termgen_index_text(tg, d->title, strlen(d->title), 1, NULL));
+    OK(xap_termgen_increase_termpos(tg, 100));
+    OK(xap_termgen_index_text(tg, d->body, strlen(d->body), 1, ""));
+
+    char buf[64];
+    snprintf(buf, sizeof buf, "Q%s", d->id);
+    OK(xap_document_add_boolean_term(doc, buf));
+    snprintf(buf, sizeof buf, "K%s", d->tag);
+    OK(xap_document_add_boolean_term(doc, buf));
+    snprintf(buf, sizeof buf, "doc:%s", d->id);
+    OK(xap_document_set_data(doc, buf, strlen(buf)));
+
+    char num[16];
+    size_t nlen;
+    OK(xap_sortable_serialise(d->num, num, sizeof num, &nlen));
+    OK(xap_document_add_value(doc, SLOT_NUM, num, nlen));
+    OK(xap_document_add_value(doc, SLOT_DATE, d->date, strlen(d->date)));
+    OK(xap_document_add_value(doc, SLOT_CAT, d->cat, strlen(d->cat)));
+    return doc;
+}
+
+static xap_termgen *english_termgen(xap_stem **stem)
+{
+    xap_termgen *tg;
+    OK(xap_stem_new("english", stem));
+    OK(xap_termgen_new(&tg));
+    OK(xap_termgen_set_stemmer(tg, *stem));
+    OK(xap_termgen_set_stemming_strategy(tg, XAP_STEM_SOME));
+    return tg;
+}
+
+static void build_db(const char *path)
+{
+    xap_writable *w;
+    xap_stem *stem;
+    OK(xap_writable_open(path, XAP_DB_CREATE_OR_OVERWRITE, XAP_DB_NO_SYNC,
+                         &w));
+    xap_termgen *tg = english_termgen(&stem);
+    for (size_t i = 0; i < NDOCS; i++) {
+        xap_document *doc = make_doc(tg, &DOCS[i]);
+        xap_docid id = 0;
+        OK(xap_writable_add_document(w, doc, &id));
+        assert_int_equal(id, i + 1);
+        xap_document_free(doc);
+    }
+    OK(xap_writable_commit(w));
+    OK(xap_writable_close(w));
+    xap_writable_free(w);
+    xap_termgen_free(tg);
+    xap_stem_free(stem);
+}
+
+static char *sub_path(const char *name)
+{
+    static char buf[4300];
+    snprintf(buf, sizeof buf, "%s/%s", g_dir, name);
+    return buf;
+}
+
+static xap_database *open_db(void)
+{
+    xap_database *db;
+    OK(xap_database_open(g_db, &db));
+    return db;
+}
+
+static xap_queryparser *english_qp(xap_stem **stem)
+{
+    xap_queryparser *qp;
+    OK(xap_stem_new("english", stem));
+    OK(xap_queryparser_new(&qp));
+    OK(xap_queryparser_set_stemmer(qp, *stem));
+    OK(xap_queryparser_set_stemming_strategy(qp, XAP_STEM_SOME));
+    OK(xap_queryparser_add_prefix(qp, "title", "S"));
+    OK(xap_queryparser_add_boolean_prefix(qp, "tag", "K", 1));
+    return qp;
+}
+
+/* Parse `text` and run it; returns the mset (caller frees). */
+static xap_mset *search(xap_database *db, xap_queryparser *qp,
+                        const char *text, xap_enquire **enq_out)
+{
+    xap_query *q;
+    xap_enquire *enq;
+    xap_mset *m;
+    OK(xap_queryparser_parse(qp, text, XAP_QP_FLAG_DEFAULT, NULL, &q));
+    OK(xap_enquire_new(db, &enq));
+    OK(xap_enquire_set_query(enq, q, 0));
+    OK(xap_enquire_get_mset(enq, 0, 10, 0, NULL, &m));
+    xap_query_free(q);
+    if (enq_out)
+        *enq_out = enq;
+    else
+        xap_enquire_free(enq);
+    return m;
+}
+
+/* The Q-id of hit i ("a1"), in a static buffer. */
+static const char *hit_id(const xap_mset *m, uint32_t i)
+{
+    static char buf[64];
+    xap_document *doc;
+    const char *data;
+    size_t len;
+    OK(xap_mset_document(m, i, &doc));
+    OK(xap_document_get_data(doc, &data, &len));
+    assert_true(len > 4 && len < sizeof buf);
+    memcpy(buf, data + 4, len - 4); /* skip "doc:" */
+    buf[len - 4] = '\0';
+    xap_document_free(doc);
+    return buf;
+}
+
+static int group_setup(void **state)
+{
+    (void)state;
+    g_dir = tu_mkdtemp("shim");
+    snprintf(g_db, sizeof g_db, "%s/main.db", g_dir);
+    build_db(g_db);
+    return 0;
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    tu_rmtree(g_dir);
+    free(g_dir);
+    return 0;
+}
+
+/* ----------------------------------------------------------------- tests */
+
+static void test_misc(void **state)
+{
+    (void)state;
+    const char *v = xap_version_string();
+    assert_non_null(v);
+    assert_true(strncmp(v, "1.", 2) == 0 || strncmp(v, "2.", 2) == 0);
+    assert_string_equal(xap_status_name(XAP_OK), "OK");
+    assert_string_equal(xap_status_name(XAP_ERR_DB_LOCKED), "ERR_DB_LOCKED");
+    assert_string_equal(xap_status_name(XAP_ERR_UNKNOWN), "ERR_UNKNOWN");
+    assert_string_equal(xap_status_name((xap_status)999), "INVALID_STATUS");
+    assert_non_null(xap_last_error());
+    assert_non_null(strstr(xap_stem_languages(), "english"));
+    assert_non_null(strstr(xap_stem_languages(), "french"));
+}
+
+static void test_stem(void **state)
+{
+    (void)state;
+    xap_stem *stem, *none;
+    char *out = NULL;
+    OK(xap_stem_new("english", &stem));
+    OK(xap_stem_word(stem, "running", &out));
+    assert_string_equal(out, "run");
+    free(out);
+    OK(xap_stem_new("none", &none));
+    OK(xap_stem_word(none, "running", &out));
+    assert_string_equal(out, "running");
+    free(out);
+
+    xap_stem *bad = (xap_stem *)0x1;
+    ERR(XAP_ERR_INVALID_ARG, xap_stem_new("klingon", &bad));
+    assert_ptr_equal(bad, (xap_stem *)0x1); /* untouched on failure */
+    assert_non_null(strstr(xap_last_error(), "InvalidArgumentError: "));
+    xap_stem_free(stem);
+    xap_stem_free(none);
+}
+
+static void test_sortable(void **state)
+{
+    (void)state;
+    const double vals[] = {-1e9, -2.5, 0, 1, 2, 3.25, 1e12};
+    char prev[16], cur[16];
+    size_t plen = 0, clen;
+    for (size_t i = 0; i < sizeof vals / sizeof vals[0]; i++) {
+        OK(xap_sortable_serialise(vals[i], cur, sizeof cur, &clen));
+        assert_true(xap_sortable_unserialise(cur, clen) == vals[i]);
+        if (i) { /* byte order follows numeric order */
+            size_t k = plen < clen ? plen : clen;
+            int c = memcmp(prev, cur, k);
+            assert_true(c < 0 || (c == 0 && plen < clen));
+        }
+        memcpy(prev, cur, clen);
+        plen = clen;
+    }
+    OK(xap_sortable_serialise(-HUGE_VAL, cur, sizeof cur, &clen));
+    assert_int_equal(clen, 0);
+    assert_true(isinf(xap_sortable_unserialise("", 0)));
+
+    char tiny[1];
+    size_t len = 77;
+    ERR(XAP_ERR_INVALID_ARG, xap_sortable_serialise(12345.0, tiny, 1, &len));
+    assert_int_equal(len, 77);
+}
+
+static void test_termgen_fills_callers_doc(void **state)
+{
+    (void)state;
+    xap_stem *stem;
+    xap_termgen *tg = english_termgen(&stem);
+    xap_document *doc = make_doc(tg, &DOCS[0]);
+
+    list terms = {0};
+    OK(xap_document_each_term(doc, "", on_doc_term, &terms));
+    assert_true(has(&terms, "Zrun"));    /* stemmed body word */
+    assert_true(has(&terms, "running")); /* unstemmed form too */
+    assert_true(has(&terms, "ZSwolv"));  /* stemmed title word: Z first */
+    /* The TermGenerator lowercases before deciding, so STEM_SOME stems
+     * capitalised words too (only the QueryParser leaves them alone). */
+    assert_true(has(&terms, "Srunning"));
+    assert_true(has(&terms, "ZSrun"));
+    assert_true(has(&terms, "Qa1"));
+    for (int i = 1; i < terms.n; i++) /* byte order */
+        assert_true(strcmp(terms.s[i - 1], terms.s[i]) < 0);
+
+    list q = {0};
+    OK(xap_document_each_term(doc, "Z", on_doc_term, &q));
+    assert_true(q.n > 0);
+    for (int i = 0; i < q.n; i++)
+        assert_int_equal(q.s[i][0], 'Z');
+    assert_false(has(&q, "running"));
+
+    list one = {.stop_after = 1};
+    OK(xap_document_each_term(doc, "", on_doc_term, &one));
+    assert_int_equal(one.n, 1);
+
+    unsigned pos;
+    OK(xap_termgen_get_termpos(tg, &pos));
+    assert_true(pos > 100); /* increase_termpos(100) between fields */
+
+    OK(xap_document_clear_terms(doc));
+    list none = {0};
+    OK(xap_document_each_term(doc, "", on_doc_term, &none));
+    assert_int_equal(none.n, 0);
+
+    /* wdf_inc applies per occurrence. */
+    OK(xap_termgen_index_text_without_positions(tg, "alpha beta alpha", 16, 2,
+                                                "X"));
+    list w = {0};
+    OK(xap_document_each_term(doc, "Xa", on_doc_term, &w));
+    assert_int_equal(w.n, 1);
+    assert_string_equal(w.s[0], "Xalpha");
+    assert_int_equal(w.num[0], 4);
+
+    xap_document_free(doc);
+    xap_termgen_free(tg);
+    xap_stem_free(stem);
+}
+
+static void test_read_back(void **state)
+{
+    (void)state;
+    xap_database *db = open_db();
+    uint32_t n;
+    OK(xap_database_doc_count(db, &n));
+    assert_int_equal(n, NDOCS);
+    xap_docid last;
+    OK(xap_database_last_docid(db, &last));
+    assert_int_equal(last, NDOCS);
+    double avlen;
+    OK(xap_database_avlength(db, &avlen));
+    assert_true(avlen > 5);
+
+    xap_docid id;
+    OK(xap_database_first_posting(db, "Qc3", &id));
+    assert_int_equal(id, 3);
+    xap_document *doc;
+    OK(xap_database_get_document(db, id, &doc));
+    xap_docid did;
+    OK(xap_document_docid(doc, &did));
+    assert_int_equal(did, 3);
+    const char *data, *val, *val2;
+    size_t len, vlen, vlen2;
+    OK(xap_document_get_data(doc, &data, &len));
+    assert_int_equal(len, 6);
+    assert_memory_equal(data, "doc:c3", 6);
+    OK(xap_document_get_value(doc, SLOT_DATE, &val, &vlen));
+    OK(xap_document_get_value(doc, SLOT_CAT, &val2, &vlen2));
+    /* Both borrowed pointers stay valid while the doc is unchanged. */
+    assert_int_equal(vlen, 8);
+    assert_memory_equal(val, "20231210", 8);
+    assert_int_equal(vlen2, 7);
+    assert_memory_equal(val2, "finance", 7);
+    OK(xap_document_get_value(doc, SLOT_NUM, &val, &vlen));
+    assert_true(xap_sortable_unserialise(val, vlen) == 1.0);
+    OK(xap_document_get_value(doc, 77, &val, &vlen));
+    assert_int_equal(vlen, 0);
+    xap_document_free(doc);
+
+    int exists;
+    OK(xap_database_term_exists(db, "Kanimals", &exists));
+    assert_true(exists);
+    OK(xap_database_term_exists(db, "Knope", &exists));
+    assert_false(exists);
+    uint32_t tf;
+    OK(xap_database_termfreq(db, "Zforest", &tf));
+    assert_int_equal(tf, 3);
+
+    list tags = {0};
+    OK(xap_database_each_term(db, "K", on_term, &tags));
+    assert_int_equal(tags.n, 4);
+    assert_string_equal(tags.s[0], "Kanimals");
+    assert_int_equal(tags.num[0], 2);
+    assert_string_equal(tags.s[3], "Kweather");
+
+    list post = {0};
+    OK(xap_database_each_posting(db, "Zwolv", on_posting, &post));
+    assert_int_equal(post.n, 2);
+    assert_int_equal(post.num[0], 1);
+    assert_int_equal(post.num[1], 5);
+    list first = {.stop_after = 1};
+    OK(xap_database_each_posting(db, "Zforest", on_posting, &first));
+    assert_int_equal(first.n, 1);
+
+    id = 4242;
+    ERR(XAP_ERR_DOC_NOT_FOUND, xap_database_first_posting(db, "Qzz", &id));
+    assert_int_equal(id, 4242);
+    doc = NULL;
+    ERR(XAP_ERR_DOC_NOT_FOUND, xap_database_get_document(db, 99, &doc));
+    assert_null(doc);
+    assert_non_null(strstr(xap_last_error(), "DocNotFoundError: "));
+    xap_database_free(db);
+}
+
+static void test_replace_delete(void **state)
+{
+    (void)state;
+    const char *path = sub_path("rd.db");
+    build_db(path);
+    xap_writable *w;
+    OK(xap_writable_open(path, XAP_DB_OPEN, XAP_DB_NO_SYNC, &w));
+    xap_database *view = xap_writable_database(w);
+    assert_non_null(view);
+
+    /* Replace a1 by a document with other data: count unchanged. */
+    xap_document *doc;
+    OK(xap_document_new(&doc));
+    OK(xap_document_add_boolean_term(doc, "Qa1"));
+    static const char bin[] = "new\0data";
+    OK(xap_document_set_data(doc, bin, sizeof bin - 1));
+    xap_docid id;
+    OK(xap_writable_replace_document_by_term(w, "Qa1", doc, &id));
+    assert_int_equal(id, 1);
+    OK(xap_writable_replace_document_by_term(w, "Qa1", doc, NULL));
+    uint32_t n;
+    OK(xap_database_doc_count(view, &n)); /* the view sees pending changes */
+    assert_int_equal(n, NDOCS);
+    /* Replacing by a new unique term adds. */
+    OK(xap_document_add_boolean_term(doc, "Qz9"));
+    OK(xap_writable_replace_document_by_term(w, "Qz9", doc, &id));
+    assert_int_equal(id, NDOCS + 1);
+    xap_document_free(doc);
+
+    OK(xap_writable_delete_document_by_term(w, "Qb2"));
+    OK(xap_writable_delete_document(w, 3));
+    ERR(XAP_ERR_DOC_NOT_FOUND, xap_writable_delete_document(w, 3));
+    OK(xap_writable_commit(w));
+    OK(xap_writable_close(w));
+    xap_writable_free(w);
+
+    xap_database *db;
+    OK(xap_database_open(path, &db));
+    OK(xap_database_doc_count(db, &n));
+    assert_int_equal(n, NDOCS - 1);
+    ERR(XAP_ERR_DOC_NOT_FOUND, xap_database_first_posting(db, "Qb2", &id));
+    OK(xap_database_get_document(db, 1, &doc));
+    const char *data;
+    size_t len;
+    OK(xap_document_get_data(doc, &data, &len));
+    assert_int_equal(len, sizeof bin - 1); /* embedded NUL kept */
+    assert_memory_equal(data, bin, len);
+    xap_document_free(doc);
+    int exists;
+    OK(xap_database_term_exists(db, "Zwolv", &exists)); /* still in e5 */
+    assert_true(exists);
+    uint32_t tf;
+    OK(xap_database_termfreq(db, "Zwolv", &tf));
+    assert_int_equal(tf, 1);
+    xap_database_free(db);
+}
+
+static void test_search(void **state)
+{
+    (void)state;
+    xap_database *db = open_db();
+    xap_stem *stem;
+    xap_queryparser *qp = english_qp(&stem);
+
+    xap_enquire *enq;
+    xap_mset *m = search(db, qp, "running wolves", &enq);
+    uint32_t size = xap_mset_size(m);
+    assert_int_equal(size, 3); /* a1, c3, e5 */
+    assert_string_equal(hit_id(m, 0), "a1"); /* has both words */
+    double prevw = 1e300;
+    int prevp = 101;
+    for (uint32_t i = 0; i < size; i++) {
+        double wt;
+        int pct;
+        OK(xap_mset_weight(m, i, &wt));
+        OK(xap_mset_percent(m, i, &pct));
+        assert_true(wt > 0 && wt <= prevw);
+        assert_true(pct > 0 && pct <= prevp && pct <= 100);
+        prevw = wt;
+        prevp = pct;
+    }
+    uint32_t lo, est, hi;
+    OK(xap_mset_matches(m, &lo, &est, &hi));
+    assert_int_equal(lo, 3);
+    assert_int_equal(est, 3);
+    assert_int_equal(hi, 3);
+    OK(xap_mset_matches(m, NULL, &est, NULL));
+
+    xap_docid top;
+    OK(xap_mset_docid(m, 0, &top));
+    assert_int_equal(top, 1);
+    list mt = {0};
+    OK(xap_enquire_each_matching_term(enq, top, on_name, &mt));
+    assert_true(has(&mt, "Zrun"));
+    assert_true(has(&mt, "Zwolv"));
+
+    /* Snippet: highlights the stemmed match, keeps the case of the text. */
+    char *snip = NULL;
+    const char *body = DOCS[0].body;
+    OK(xap_mset_snippet(m, body, strlen(body), 200, stem, 0, "[", "]", "~",
+                        &snip));
+    assert_non_null(strstr(snip, "[running]"));
+    assert_non_null(strstr(snip, "[wolves]"));
+    free(snip);
+    /* ... and HTML-escapes &, < and > in the text (not quotes, not the
+     * markers). */
+    const char *html = "wolves & <b>dogs</b> \"running\"";
+    OK(xap_mset_snippet(m, html, strlen(html), 200, stem, 0, "<em>", "</em>",
+                        "...", &snip));
+    assert_non_null(strstr(snip, "<em>wolves</em> &amp; &lt;b&gt;dogs"));
+    assert_non_null(strstr(snip, "\"<em>running</em>\""));
+    free(snip);
+    /* EMPTY_WITHOUT_MATCH; NULL stem and markers mean Xapian's defaults. */
+    const char *other = "Nothing relevant here.";
+    OK(xap_mset_snippet(m, other, strlen(other), 200, NULL,
+                        XAP_SNIPPET_EMPTY_WITHOUT_MATCH, NULL, NULL, NULL,
+                        &snip));
+    assert_string_equal(snip, "");
+    free(snip);
+    OK(xap_mset_snippet(m, "the wolves", 10, 200, stem, 0, NULL, NULL, NULL,
+                        &snip));
+    assert_non_null(strstr(snip, "<b>wolves</b>"));
+    free(snip);
+
+    xap_docid out = 777;
+    ERR(XAP_ERR_RANGE, xap_mset_docid(m, size, &out));
+    assert_int_equal(out, 777);
+    assert_string_equal(xap_last_error(),
+                        "RangeError: xap_mset_docid: index 3 >= size 3");
+    xap_mset_free(m);
+    xap_enquire_free(enq);
+
+    /* Field prefix: only b2 has "forest" in its title. */
+    m = search(db, qp, "title:forest", NULL);
+    assert_int_equal(xap_mset_size(m), 1);
+    assert_string_equal(hit_id(m, 0), "b2");
+    xap_mset_free(m);
+
+    /* Boolean prefix filters without adding weight. */
+    m = search(db, qp, "forest tag:animals", NULL);
+    assert_int_equal(xap_mset_size(m), 2);
+    xap_mset_free(m);
+
+    /* Phrase: "through the forest" only in a1 (positions kept). */
+    m = search(db, qp, "\"through the forest\"", NULL);
+    assert_int_equal(xap_mset_size(m), 1);
+    assert_string_equal(hit_id(m, 0), "a1");
+    xap_mset_free(m);
+
+    /* Boolean operators. */
+    m = search(db, qp, "forest NOT wolves", NULL);
+    assert_int_equal(xap_mset_size(m), 1);
+    assert_string_equal(hit_id(m, 0), "b2");
+    xap_mset_free(m);
+
+    /* Default op AND. */
+    OK(xap_queryparser_set_default_op(qp, XAP_OP_AND));
+    m = search(db, qp, "running forest", NULL);
+    assert_int_equal(xap_mset_size(m), 1);
+    xap_mset_free(m);
+    ERR(XAP_ERR_INVALID_ARG, xap_queryparser_set_default_op(qp, XAP_OP_AND_NOT));
+    ERR(XAP_ERR_INVALID_ARG,
+        xap_queryparser_set_default_op(qp, (xap_query_op)8));
+
+    xap_queryparser_free(qp);
+    xap_stem_free(stem);
+    xap_database_free(db);
+}
+
+static void test_paging_and_weighting(void **state)
+{
+    (void)state;
+    xap_database *db = open_db();
+    xap_stem *stem;
+    xap_queryparser *qp = english_qp(&stem);
+    xap_query *q;
+    OK(xap_queryparser_parse(qp, "forest", XAP_QP_FLAG_DEFAULT, NULL, &q));
+    xap_enquire *enq;
+    OK(xap_enquire_new(db, &enq));
+    OK(xap_enquire_set_query(enq, q, 0));
+
+    xap_mset *all, *page;
+    OK(xap_enquire_get_mset(enq, 0, 10, 0, NULL, &all));
+    OK(xap_enquire_get_mset(enq, 1, 1, 0, NULL, &page));
+    assert_int_equal(xap_mset_size(all), 3);
+    assert_int_equal(xap_mset_size(page), 1);
+    xap_docid a, b;
+    OK(xap_mset_docid(all, 1, &a));
+    OK(xap_mset_docid(page, 0, &b));
+    assert_int_equal(a, b);
+    xap_mset_free(page);
+
+    OK(xap_enquire_set_weighting_bool(enq));
+    OK(xap_enquire_get_mset(enq, 0, 10, 0, NULL, &page));
+    double wt;
+    OK(xap_mset_weight(page, 0, &wt));
+    assert_true(wt == 0.0);
+    xap_mset_free(page);
+
+    OK(xap_enquire_set_weighting_bm25(enq, 1.2, 0, 1, 0.75, 0.5));
+    OK(xap_enquire_get_mset(enq, 0, 10, 0, NULL, &page));
+    OK(xap_mset_weight(page, 0, &wt));
+    assert_true(wt > 0);
+    xap_mset_free(page);
+    OK(xap_enquire_set_weighting_bm25plus(enq, 1, 0, 1, 0.5, 0.5, 1.0));
+    OK(xap_enquire_get_mset(enq, 0, 10, 0, NULL, &page));
+    assert_int_equal(xap_mset_size(page), 3);
+    xap_mset_free(page);
+
+    xap_mset_free(all);
+    xap_query_free(q);
+    xap_enquire_free(enq);
+    xap_queryparser_free(qp);
+    xap_stem_free(stem);
+    xap_database_free(db);
+}
+
+static void test_date_range(void **state)
+{
+    (void)state;
+    xap_database *db = open_db();
+    xap_stem *stem;
+    xap_queryparser *qp = english_qp(&stem);
+    OK(xap_queryparser_add_date_range(qp, SLOT_DATE, "date"));
+
+    /* November 2023: a1 (05), b2 (20), e5 (01). */
+    static const char *const forms[] = {
+        "date:2023-11-01..2023-11-30", "date:20231101..20231130",
+        "date:20231101..date:20231130"};
+    for (size_t i = 0; i < 3; i++) {
+        xap_mset *m = search(db, qp, forms[i], NULL);
+        assert_int_equal(xap_mset_size(m), 3);
+        xap_mset_free(m);
+    }
+    /* Combined with text. */
+    xap_mset *m = search(db, qp, "wolves date:20231102..20231130", NULL);
+    assert_int_equal(xap_mset_size(m), 1);
+    assert_string_equal(hit_id(m, 0), "a1");
+    xap_mset_free(m);
+    /* An open end. */
+    m = search(db, qp, "date:20231201..", NULL);
+    assert_int_equal(xap_mset_size(m), 1);
+    assert_string_equal(hit_id(m, 0), "c3");
+    xap_mset_free(m);
+    xap_queryparser_free(qp);
+
+    /* "date:" (with the colon) is the same field. */
+    OK(xap_queryparser_new(&qp));
+    OK(xap_queryparser_add_date_range(qp, SLOT_DATE, "date:"));
+    m = search(db, qp, "date:20231101..20231130", NULL);
+    assert_int_equal(xap_mset_size(m), 3);
+    xap_mset_free(m);
+    xap_queryparser_free(qp);
+
+    /* No field: bare ranges. */
+    OK(xap_queryparser_new(&qp));
+    OK(xap_queryparser_add_date_range(qp, SLOT_DATE, NULL));
+    m = search(db, qp, "20231101..20231130", NULL);
+    assert_int_equal(xap_mset_size(m), 3);
+    xap_mset_free(m);
+    m = search(db, qp, "2023-09-01..2023-09-30", NULL);
+    assert_int_equal(xap_mset_size(m), 1);
+    assert_string_equal(hit_id(m, 0), "d4");
+    xap_mset_free(m);
+    xap_queryparser_free(qp);
+
+    /* String range over the category slot. */
+    OK(xap_queryparser_new(&qp));
+    OK(xap_queryparser_add_string_range(qp, SLOT_CAT, "cat"));
+    m = search(db, qp, "cat:finance..food", NULL);
+    assert_int_equal(xap_mset_size(m), 2);
+    xap_mset_free(m);
+    xap_queryparser_free(qp);
+
+    xap_stem_free(stem);
+    xap_database_free(db);
+}
+
+static void test_sort_collapse_spy(void **state)
+{
+    (void)state;
+    xap_database *db = open_db();
+    xap_query *all;
+    OK(xap_query_new_match_all(&all));
+    xap_enquire *enq;
+    OK(xap_enquire_new(db, &enq));
+    OK(xap_enquire_set_query(enq, all, 0));
+
+    /* Sort by date ascending, then descending. */
+    static const xap_docid by_date[NDOCS] = {4, 5, 1, 2, 3};
+    xap_mset *m;
+    OK(xap_enquire_set_sort_by_value(enq, SLOT_DATE, 0));
+    OK(xap_enquire_get_mset(enq, 0, 10, 0, NULL, &m));
+    assert_int_equal(xap_mset_size(m), NDOCS);
+    for (uint32_t i = 0; i < NDOCS; i++) {
+        xap_docid id;
+        OK(xap_mset_docid(m, i, &id));
+        assert_int_equal(id, by_date[i]);
+    }
+    xap_mset_free(m);
+    OK(xap_enquire_set_sort_by_value(enq, SLOT_DATE, 1));
+    OK(xap_enquire_get_mset(enq, 0, 10, 0, NULL, &m));
+    for (uint32_t i = 0; i < NDOCS; i++) {
+        xap_docid id;
+        OK(xap_mset_docid(m, i, &id));
+        assert_int_equal(id, by_date[NDOCS - 1 - i]);
+    }
+    xap_mset_free(m);
+    /* Sortable numbers sort numerically: 1, 3, 5, 7, 10. */
+    OK(xap_enquire_set_sort_by_value(enq, SLOT_NUM, 0));
+    OK(xap_enquire_get_mset(enq, 0, 10, 0, NULL, &m));
+    xap_docid id;
+    OK(xap_mset_docid(m, 0, &id));
+    assert_int_equal(id, 3);
+    OK(xap_mset_docid(m, NDOCS - 1, &id));
+    assert_int_equal(id, 2);
+    xap_mset_free(m);
+    OK(xap_enquire_set_sort_by_relevance(enq));
+
+    /* Collapse on category: nature x3, finance, food. */
+    OK(xap_enquire_set_collapse_key(enq, SLOT_CAT, 1));
+    xap_valuecount_spy *spy;
+    OK(xap_valuecount_spy_new(SLOT_CAT, &spy));
+    OK(xap_enquire_add_valuecount_spy(enq, spy));
+    OK(xap_enquire_get_mset(enq, 0, 10, 0, NULL, &m));
+    assert_int_equal(xap_mset_size(m), 3);
+    uint32_t collapsed_total = 0;
+    for (uint32_t i = 0; i < 3; i++) {
+        uint32_t c;
+        OK(xap_mset_collapse_count(m, i, &c));
+        collapsed_total += c;
+    }
+    assert_int_equal(collapsed_total, 2);
+    xap_mset_free(m);
+
+    list top = {0};
+    OK(xap_valuecount_spy_each_top(spy, 0, on_term, &top));
+    assert_int_equal(top.n, 3);
+    assert_string_equal(top.s[0], "nature");
+    assert_int_equal(top.num[0], 3);
+    assert_int_equal(top.num[1], 1);
+    list top1 = {0};
+    OK(xap_valuecount_spy_each_top(spy, 1, on_term, &top1));
+    assert_int_equal(top1.n, 1);
+    assert_string_equal(top1.s[0], "nature");
+
+    /* A second run adds to the counts. */
+    OK(xap_enquire_get_mset(enq, 0, 10, 0, NULL, &m));
+    xap_mset_free(m);
+    list again = {.stop_after = 1};
+    OK(xap_valuecount_spy_each_top(spy, 0, on_term, &again));
+    assert_int_equal(again.num[0], 6);
+
+    xap_enquire_free(enq);
+    xap_valuecount_spy_free(spy);
+    xap_query_free(all);
+    xap_database_free(db);
+}
+
+static void test_eset_rset(void **state)
+{
+    (void)state;
+    xap_database *db = open_db();
+    xap_stem *stem;
+    xap_queryparser *qp = english_qp(&stem);
+    xap_enquire *enq;
+    xap_mset *m = search(db, qp, "wolves", &enq);
+    xap_mset_free(m);
+
+    xap_rset *rs;
+    OK(xap_rset_new(&rs));
+    OK(xap_rset_add(rs, 1));
+    OK(xap_rset_add(rs, 5));
+    xap_eset *es;
+    OK(xap_enquire_get_eset(enq, 40, rs, &es));
+    uint32_t n;
+    OK(xap_eset_size(es, &n));
+    assert_true(n > 0 && n <= 40);
+    list terms = {0};
+    double prev = 1e300;
+    for (uint32_t i = 0; i < n; i++) {
+        const char *t;
+        double wt;
+        OK(xap_eset_term(es, i, &t, &wt));
+        assert_true(wt <= prev);
+        prev = wt;
+        push(&terms, t, strlen(t), 0);
+    }
+    assert_true(has(&terms, "Zforest")); /* shared by both relevant docs */
+    assert_false(has(&terms, "Zwolv"));  /* query terms are left out */
+    const char *t = "keep";
+    ERR(XAP_ERR_RANGE, xap_eset_term(es, n, &t, NULL));
+    assert_string_equal(t, "keep");
+    xap_eset_free(es);
+
+    /* With an rset the mset still works. */
+    OK(xap_enquire_get_mset(enq, 0, 10, 0, rs, &m));
+    assert_int_equal(xap_mset_size(m), 2);
+    xap_mset_free(m);
+
+    xap_rset_free(rs);
+    xap_enquire_free(enq);
+    xap_queryparser_free(qp);
+    xap_stem_free(stem);
+    xap_database_free(db);
+}
+
+static void test_query_build(void **state)
+{
+    (void)state;
+    xap_database *db = open_db();
+    xap_query *t1, *t2, *t3, *q;
+    OK(xap_query_new_term("Zforest", 1, 1, &t1));
+    OK(xap_query_new_term("Zwolv", 1, 2, &t2));
+    OK(xap_query_new_term("Zforest", 1, 3, &t3));
+    const xap_query *subs[] = {t1, t2, t3};
+    OK(xap_query_new_combine(XAP_OP_AND, subs, 3, 0, &q));
+    assert_false(xap_query_is_empty(q));
+
+    list terms = {0};
+    OK(xap_query_each_term(q, on_name, &terms));
+    assert_int_equal(terms.n, 2); /* distinct, in query order */
+    assert_string_equal(terms.s[0], "Zforest");
+    assert_string_equal(terms.s[1], "Zwolv");
+
+    char *desc;
+    OK(xap_query_description(q, &desc));
+    assert_non_null(strstr(desc, "AND"));
+    free(desc);
+
+    xap_enquire *enq;
+    OK(xap_enquire_new(db, &enq));
+    OK(xap_enquire_set_query(enq, q, 0));
+    xap_mset *m;
+    OK(xap_enquire_get_mset(enq, 0, 10, 0, NULL, &m));
+    assert_int_equal(xap_mset_size(m), 2); /* a1, e5 */
+    xap_mset_free(m);
+    xap_query_free(q);
+
+    /* Scaled and value range. */
+    xap_query *scaled, *range, *both;
+    OK(xap_query_new_scaled(t1, 2.0, &scaled));
+    OK(xap_query_new_value_range(SLOT_DATE, "20231101", "20231105", &range));
+    const xap_query *f[] = {scaled, range};
+    OK(xap_query_new_combine(XAP_OP_FILTER, f, 2, 0, &both));
+    OK(xap_enquire_set_query(enq, both, 0));
+    OK(xap_enquire_get_mset(enq, 0, 10, 0, NULL, &m));
+    assert_int_equal(xap_mset_size(m), 2); /* a1, e5 */
+    xap_mset_free(m);
+    xap_query_free(both);
+    xap_query_free(range);
+    OK(xap_query_new_value_range(SLOT_DATE, NULL, "20231001", &range));
+    OK(xap_enquire_set_query(enq, range, 0));
+    OK(xap_enquire_get_mset(enq, 0, 10, 0, NULL, &m));
+    assert_int_equal(xap_mset_size(m), 1); /* d4 */
+    xap_mset_free(m);
+    xap_query_free(range);
+    OK(xap_query_new_value_range(SLOT_DATE, "20231201", NULL, &range));
+    OK(xap_enquire_set_query(enq, range, 0));
+    OK(xap_enquire_get_mset(enq, 0, 10, 0, NULL, &m));
+    assert_int_equal(xap_mset_size(m), 1); /* c3 */
+    xap_mset_free(m);
+    xap_query_free(range);
+
+    /* Both ends open: documents with a value in the slot (none in 9). */
+    OK(xap_query_new_value_range(SLOT_CAT, NULL, NULL, &range));
+    OK(xap_enquire_set_query(enq, range, 0));
+    OK(xap_enquire_get_mset(enq, 0, 10, 0, NULL, &m));
+    assert_int_equal(xap_mset_size(m), NDOCS);
+    xap_mset_free(m);
+    xap_query_free(range);
+    OK(xap_query_new_value_range(9, NULL, NULL, &range));
+    OK(xap_enquire_set_query(enq, range, 0));
+    OK(xap_enquire_get_mset(enq, 0, 10, 0, NULL, &m));
+    assert_int_equal(xap_mset_size(m), 0);
+    xap_mset_free(m);
+    xap_query_free(range);
+
+    /* Phrase by hand: "forest fires" (b2), not "fires forest". */
+    xap_query *p1, *p2;
+    OK(xap_query_new_term("forest", 1, 1, &p1));
+    OK(xap_query_new_term("fires", 1, 2, &p2));
+    const xap_query *ph[] = {p1, p2};
+    OK(xap_query_new_combine(XAP_OP_PHRASE, ph, 2, 0, &q));
+    OK(xap_enquire_set_query(enq, q, 0));
+    OK(xap_enquire_get_mset(enq, 0, 10, 0, NULL, &m));
+    assert_int_equal(xap_mset_size(m), 1);
+    xap_mset_free(m);
+    xap_query_free(q);
+    const xap_query *rev[] = {p2, p1};
+    OK(xap_query_new_combine(XAP_OP_PHRASE, rev, 2, 0, &q));
+    OK(xap_enquire_set_query(enq, q, 0));
+    OK(xap_enquire_get_mset(enq, 0, 10, 0, NULL, &m));
+    assert_int_equal(xap_mset_size(m), 0);
+    xap_mset_free(m);
+    xap_query_free(q);
+
+    OK(xap_query_new_combine(XAP_OP_OR, NULL, 0, 0, &q));
+    assert_true(xap_query_is_empty(q));
+    xap_query_free(q);
+    assert_true(xap_query_is_empty(NULL));
+    q = NULL;
+    ERR(XAP_ERR_INVALID_ARG,
+        xap_query_new_combine((xap_query_op)42, subs, 3, 0, &q));
+    assert_null(q);
+
+    xap_query_free(p1);
+    xap_query_free(p2);
+    xap_query_free(scaled);
+    xap_query_free(t1);
+    xap_query_free(t2);
+    xap_query_free(t3);
+    xap_enquire_free(enq);
+    xap_database_free(db);
+}
+
+static void test_stopper(void **state)
+{
+    (void)state;
+    static const char *const words[] = {"the", "at", "were"};
+    xap_stopper *stop;
+    OK(xap_stopper_new(words, 3, &stop));
+    xap_stem *stem;
+    xap_termgen *tg = english_termgen(&stem);
+    OK(xap_termgen_set_stopper(tg, stop));
+    xap_queryparser *qp;
+    OK(xap_queryparser_new(&qp));
+    OK(xap_queryparser_set_stopper(qp, stop));
+    xap_stopper_free(stop); /* shared: still usable through tg and qp */
+
+    /* The TermGenerator's default STOP_STEMMED drops only the stems of
+     * stopwords: "the" stays (for phrases), "Zthe" goes. */
+    xap_document *doc;
+    OK(xap_document_new(&doc));
+    OK(xap_termgen_set_document(tg, doc));
+    OK(xap_termgen_index_text(tg, "the wolves", 10, 1, NULL));
+    list terms = {0};
+    OK(xap_document_each_term(doc, "", on_doc_term, &terms));
+    assert_true(has(&terms, "the"));
+    assert_false(has(&terms, "Zthe"));
+    assert_true(has(&terms, "Zwolv"));
+    xap_document_free(doc);
+
+    xap_query *q;
+    OK(xap_queryparser_parse(qp, "the wolves", XAP_QP_FLAG_DEFAULT, NULL, &q));
+    list qt = {0};
+    OK(xap_query_each_term(q, on_name, &qt));
+    assert_int_equal(qt.n, 1);
+    assert_string_equal(qt.s[0], "wolves");
+    xap_query_free(q);
+
+    OK(xap_termgen_set_stopper(tg, NULL));
+    OK(xap_queryparser_set_stopper(qp, NULL));
+    OK(xap_queryparser_parse(qp, "the wolves", XAP_QP_FLAG_DEFAULT, NULL, &q));
+    list qt2 = {0};
+    OK(xap_query_each_term(q, on_name, &qt2));
+    assert_int_equal(qt2.n, 2);
+    xap_query_free(q);
+    OK(xap_document_new(&doc));
+    OK(xap_termgen_set_document(tg, doc));
+    OK(xap_termgen_index_text(tg, "the wolves", 10, 1, NULL));
+    list all = {0};
+    OK(xap_document_each_term(doc, "Z", on_doc_term, &all));
+    assert_true(has(&all, "Zthe"));
+    xap_document_free(doc);
+    xap_termgen_free(tg);
+    xap_queryparser_free(qp);
+    xap_stem_free(stem);
+}
+
+static void test_query_parse_errors(void **state)
+{
+    (void)state;
+    xap_queryparser *qp;
+    OK(xap_queryparser_new(&qp));
+    xap_query *q = NULL;
+    /* Xapian 1.4 retries a failed parse without the operator flags, so
+     * most malformed strings parse; a dangling boolean operator does not. */
+    static const char *const bad[] = {"foo AND", "AND", "NOT", "foo OR OR bar"};
+    for (size_t i = 0; i < 4; i++) {
+        ERR(XAP_ERR_QUERY_PARSE,
+            xap_queryparser_parse(qp, bad[i], XAP_QP_FLAG_DEFAULT, NULL, &q));
+        assert_null(q);
+        assert_non_null(strstr(xap_last_error(), "QueryParserError: Syntax"));
+    }
+    /* Without FLAG_BOOLEAN the operators are plain words. */
+    OK(xap_queryparser_parse(qp, "foo AND", 0, NULL, &q));
+    xap_query_free(q);
+    static const char *const lenient[] = {"(foo", "title:(", "\"unclosed", ")",
+                                          "((((", "\"", "-", ""};
+    for (size_t i = 0; i < sizeof lenient / sizeof lenient[0]; i++) {
+        OK(xap_queryparser_parse(qp, lenient[i], XAP_QP_FLAG_DEFAULT, NULL,
+                                 &q));
+        xap_query_free(q);
+    }
+    /* A range no range processor accepts, once one is registered. */
+    OK(xap_queryparser_parse(qp, "1..2", XAP_QP_FLAG_DEFAULT, NULL, &q));
+    xap_query_free(q);
+    OK(xap_queryparser_add_date_range(qp, 1, "date"));
+    q = NULL;
+    ERR(XAP_ERR_QUERY_PARSE,
+        xap_queryparser_parse(qp, "1..2", XAP_QP_FLAG_DEFAULT, NULL, &q));
+    assert_null(q);
+    assert_string_equal(xap_last_error(),
+                        "QueryParserError: Unknown range operation");
+    xap_queryparser_free(qp);
+}
+
+static void test_open_errors(void **state)
+{
+    (void)state;
+    xap_database *db = (xap_database *)0x1;
+    ERR(XAP_ERR_DB_NOT_FOUND, xap_database_open(sub_path("missing"), &db));
+    assert_ptr_equal(db, (xap_database *)0x1);
+    assert_true(strlen(xap_last_error()) > 0);
+    assert_non_null(strstr(xap_last_error(), "DatabaseNotFoundError: "));
+
+    xap_writable *w = NULL;
+    ERR(XAP_ERR_DB_NOT_FOUND,
+        xap_writable_open(sub_path("missing"), XAP_DB_OPEN, 0, &w));
+    assert_null(w);
+    ERR(XAP_ERR_INVALID_ARG,
+        xap_writable_open(sub_path("x"), (xap_db_action)0, 0, &w));
+    assert_string_equal(xap_last_error(), "InvalidArgumentError: "
+                                          "xap_writable_open: unknown action 0");
+    ERR(XAP_ERR_INVALID_ARG,
+        xap_writable_open(sub_path("x"), XAP_DB_CREATE, 1u << 9, &w));
+    assert_null(w);
+
+    /* A second writer in the same process is refused. */
+    const char *path = sub_path("locked.db");
+    xap_writable *w1, *w2 = NULL;
+    OK(xap_writable_open(path, XAP_DB_CREATE_OR_OPEN, XAP_DB_NO_SYNC, &w1));
+    ERR(XAP_ERR_DB_LOCKED, xap_writable_open(path, XAP_DB_OPEN, 0, &w2));
+    assert_null(w2);
+    assert_non_null(strstr(xap_last_error(), "DatabaseLockError: "));
+    /* XAP_DB_CREATE on an existing database: DatabaseCreateError -> DB. */
+    ERR(XAP_ERR_DB, xap_writable_open(path, XAP_DB_CREATE, 0, &w2));
+    /* An enquire on the writer keeps its database open, but close()
+     * releases the lock at once. */
+    xap_enquire *enq;
+    OK(xap_enquire_new(xap_writable_database(w1), &enq));
+    OK(xap_writable_close(w1));
+    OK(xap_writable_open(path, XAP_DB_OPEN, 0, &w2)); /* lock released */
+    xap_writable_free(w2);
+    xap_writable_free(w1);
+    xap_enquire_free(enq);
+
+    /* A corrupt copy of the test database. */
+    const char *bad = sub_path("corrupt.db");
+    assert_int_equal(tu_run("cp -r '%s' '%s'", g_db, bad), 0);
+    static const char junk[] = "this is not a glass version file";
+    tu_write_file(bad, "iamglass", junk, sizeof junk);
+    xap_status st = xap_database_open(bad, &db);
+    assert_true(st == XAP_ERR_DB_CORRUPT || st == XAP_ERR_DB_VERSION ||
+                st == XAP_ERR_DB_OPENING);
+    assert_true(strlen(xap_last_error()) > 0);
+
+    /* Nothing listens on port 1. */
+    ERR(XAP_ERR_NETWORK,
+        xap_database_open_remote("127.0.0.1", 1, 1000, 1000, &db));
+    assert_ptr_equal(db, (xap_database *)0x1);
+}
+
+static void test_closed_db(void **state)
+{
+    (void)state;
+    xap_database *db = open_db();
+    OK(xap_database_close(db));
+    OK(xap_database_close(db)); /* closing twice is harmless */
+    xap_document *doc = NULL;
+    ERR(XAP_ERR_DB_CLOSED, xap_database_get_document(db, 1, &doc));
+    assert_non_null(strstr(xap_last_error(), "DatabaseClosedError: "));
+    list l = {0};
+    ERR(XAP_ERR_DB_CLOSED, xap_database_each_term(db, "", on_term, &l));
+    xap_database_free(db);
+}
+
+static void test_null_args(void **state)
+{
+    (void)state;
+    xap_database *db = open_db();
+    uint32_t n = 12345;
+    ERR(XAP_ERR_INVALID_ARG, xap_database_doc_count(NULL, &n));
+    assert_int_equal(n, 12345);
+    assert_string_equal(xap_last_error(),
+                        "InvalidArgumentError: xap_database_doc_count: NULL db");
+    ERR(XAP_ERR_INVALID_ARG, xap_database_doc_count(db, NULL));
+    ERR(XAP_ERR_INVALID_ARG, xap_database_open(NULL, &db));
+    ERR(XAP_ERR_INVALID_ARG, xap_database_open(g_db, NULL));
+    ERR(XAP_ERR_INVALID_ARG, xap_database_term_exists(db, NULL, (int *)&n));
+    ERR(XAP_ERR_INVALID_ARG, xap_database_each_term(db, "", NULL, NULL));
+    ERR(XAP_ERR_INVALID_ARG, xap_database_each_posting(db, "x", NULL, NULL));
+    ERR(XAP_ERR_INVALID_ARG, xap_database_add_database(db, NULL));
+    ERR(XAP_ERR_INVALID_ARG, xap_writable_commit(NULL));
+    ERR(XAP_ERR_INVALID_ARG, xap_writable_add_document(NULL, NULL, NULL));
+    ERR(XAP_ERR_INVALID_ARG, xap_document_set_data(NULL, "x", 1));
+    ERR(XAP_ERR_INVALID_ARG, xap_document_get_data(NULL, NULL, NULL));
+    ERR(XAP_ERR_INVALID_ARG, xap_termgen_index_text(NULL, "x", 1, 1, NULL));
+    ERR(XAP_ERR_INVALID_ARG, xap_stem_word(NULL, "x", NULL));
+    ERR(XAP_ERR_INVALID_ARG, xap_queryparser_parse(NULL, "x", 0, NULL, NULL));
+    ERR(XAP_ERR_INVALID_ARG, xap_enquire_new(NULL, NULL));
+    ERR(XAP_ERR_INVALID_ARG, xap_enquire_get_mset(NULL, 0, 10, 0, NULL, NULL));
+    ERR(XAP_ERR_INVALID_ARG, xap_mset_docid(NULL, 0, (xap_docid *)&n));
+    ERR(XAP_ERR_INVALID_ARG, xap_mset_snippet(NULL, "x", 1, 10, NULL, 0, NULL,
+                                              NULL, NULL, NULL));
+    ERR(XAP_ERR_INVALID_ARG, xap_mset_matches(NULL, NULL, NULL, NULL));
+    ERR(XAP_ERR_INVALID_ARG, xap_eset_size(NULL, &n));
+    ERR(XAP_ERR_INVALID_ARG, xap_valuecount_spy_each_top(NULL, 0, NULL, NULL));
+    ERR(XAP_ERR_INVALID_ARG, xap_compact(NULL, 0, NULL));
+    ERR(XAP_ERR_INVALID_ARG, xap_sortable_serialise(1.0, NULL, 0, NULL));
+    ERR(XAP_ERR_INVALID_ARG, xap_stopper_new(NULL, 2, NULL));
+    ERR(XAP_ERR_INVALID_ARG, xap_query_description(NULL, NULL));
+    ERR(XAP_ERR_INVALID_ARG,
+        xap_termgen_set_stemming_strategy(NULL, XAP_STEM_ALL));
+    assert_int_equal(n, 12345);
+
+    /* Non-status functions tolerate NULL. */
+    assert_null(xap_writable_database(NULL));
+    assert_int_equal(xap_mset_size(NULL), 0);
+    /* NULL reads as "", which is how Xapian serialises -inf. */
+    assert_true(isinf(xap_sortable_unserialise(NULL, 5)));
+    assert_true(xap_sortable_unserialise(NULL, 5) < 0);
+    xap_database_free(NULL);
+    xap_writable_free(NULL);
+    xap_document_free(NULL);
+    xap_stem_free(NULL);
+    xap_stopper_free(NULL);
+    xap_termgen_free(NULL);
+    xap_queryparser_free(NULL);
+    xap_query_free(NULL);
+    xap_enquire_free(NULL);
+    xap_mset_free(NULL);
+    xap_eset_free(NULL);
+    xap_rset_free(NULL);
+    xap_valuecount_spy_free(NULL);
+
+    /* Bad enums. */
+    xap_termgen *tg;
+    OK(xap_termgen_new(&tg));
+    ERR(XAP_ERR_INVALID_ARG,
+        xap_termgen_set_stemming_strategy(tg, (xap_stem_strategy)9));
+    ERR(XAP_ERR_INVALID_ARG, xap_termgen_set_flags(tg, 1u << 7));
+    OK(xap_termgen_set_flags(tg, 0));
+    xap_termgen_free(tg);
+    xap_database_free(db);
+}
+
+static void *fail_in_thread(void *arg)
+{
+    char *msg = arg;
+    xap_database *db;
+    (void)xap_database_open(sub_path("thread-missing"), &db);
+    snprintf(msg, 256, "%s", xap_last_error());
+    return NULL;
+}
+
+static void test_last_error_is_per_thread(void **state)
+{
+    (void)state;
+    xap_stem *stem;
+    ERR(XAP_ERR_INVALID_ARG, xap_stem_new("klingon", &stem));
+    char before[256];
+    snprintf(before, sizeof before, "%s", xap_last_error());
+    char theirs[256] = "";
+    pthread_t t;
+    assert_int_equal(pthread_create(&t, NULL, fail_in_thread, theirs), 0);
+    assert_int_equal(pthread_join(t, NULL), 0);
+    assert_non_null(strstr(theirs, "DatabaseNotFoundError: "));
+    assert_string_equal(xap_last_error(), before);
+    /* Successful calls leave the message alone. */
+    OK(xap_stem_new("english", &stem));
+    assert_string_equal(xap_last_error(), before);
+    xap_stem_free(stem);
+}
+
+static void test_transactions_and_free(void **state)
+{
+    (void)state;
+    const char *path = sub_path("tx.db");
+    xap_writable *w;
+    OK(xap_writable_open(path, XAP_DB_CREATE_OR_OVERWRITE, XAP_DB_NO_SYNC,
+                         &w));
+    xap_database *view = xap_writable_database(w);
+    xap_document *doc;
+    OK(xap_document_new(&doc));
+    OK(xap_document_add_term(doc, "hello", 2));
+    OK(xap_document_add_posting(doc, "world", 1, 1));
+
+    OK(xap_writable_add_document(w, doc, NULL));
+    OK(xap_writable_commit(w));
+    OK(xap_writable_begin_transaction(w, 1));
+    OK(xap_writable_add_document(w, doc, NULL));
+    OK(xap_writable_cancel_transaction(w));
+    uint32_t n;
+    OK(xap_database_doc_count(view, &n));
+    assert_int_equal(n, 1);
+    int moved = -1;
+    OK(xap_database_reopen(view, &moved));
+    assert_int_equal(moved, 0);
+    OK(xap_writable_begin_transaction(w, 0));
+    OK(xap_writable_add_document(w, doc, NULL));
+    OK(xap_writable_commit_transaction(w));
+    ERR(XAP_ERR_XAPIAN, xap_writable_commit_transaction(w)); /* none open */
+    assert_non_null(strstr(xap_last_error(), "InvalidOperationError"));
+    OK(xap_database_doc_count(view, &n));
+    assert_int_equal(n, 2);
+    OK(xap_writable_commit(w));
+
+    /* Pending changes are discarded by xap_writable_free. */
+    OK(xap_writable_add_document(w, doc, NULL));
+    OK(xap_database_doc_count(view, &n));
+    assert_int_equal(n, 3);
+    xap_writable_free(w);
+    xap_database *db;
+    OK(xap_database_open(path, &db));
+    OK(xap_database_doc_count(db, &n));
+    assert_int_equal(n, 2);
+
+    /* ... also inside an open transaction; xap_writable_close commits. */
+    OK(xap_writable_open(path, XAP_DB_OPEN, XAP_DB_NO_SYNC, &w));
+    OK(xap_writable_begin_transaction(w, 1));
+    OK(xap_writable_add_document(w, doc, NULL));
+    xap_writable_free(w);
+    OK(xap_writable_open(path, XAP_DB_OPEN, XAP_DB_NO_SYNC, &w));
+    OK(xap_writable_add_document(w, doc, NULL));
+    OK(xap_writable_close(w));
+    ERR(XAP_ERR_DB_CLOSED, xap_writable_add_document(w, doc, NULL));
+    xap_writable_free(w);
+
+    int changed = -1;
+    OK(xap_database_reopen(db, &changed));
+    assert_int_equal(changed, 1);
+    OK(xap_database_doc_count(db, &n));
+    assert_int_equal(n, 3);
+    OK(xap_database_reopen(db, &changed));
+    assert_int_equal(changed, 0);
+    OK(xap_database_reopen(db, NULL));
+
+    list l = {0};
+    OK(xap_database_each_term(db, "", on_term, &l));
+    assert_int_equal(l.n, 2);
+    assert_string_equal(l.s[0], "hello");
+    assert_int_equal(l.num[0], 3);
+    xap_database_free(db);
+    xap_document_free(doc);
+}
+
+static void test_metadata_spelling_synonyms(void **state)
+{
+    (void)state;
+    const char *path = sub_path("meta.db");
+    build_db(path);
+    xap_writable *w;
+    OK(xap_writable_open(path, XAP_DB_OPEN, XAP_DB_NO_SYNC, &w));
+    static const char val[] = "a\0b";
+    OK(xap_writable_set_metadata(w, "key", val, 3));
+    OK(xap_writable_add_synonym(w, "Zwolv", "Zdog"));
+    OK(xap_writable_add_synonym(w, "Zwolv", "Zcanin"));
+    OK(xap_writable_add_synonym(w, "Zforest", "Zwood"));
+    OK(xap_writable_clear_synonyms(w, "Zforest"));
+    OK(xap_writable_add_spelling(w, "wolves", 5));
+    OK(xap_writable_add_spelling(w, "forest", 1));
+
+    /* A termgen feeding the spelling table. */
+    xap_termgen *tg;
+    OK(xap_termgen_new(&tg));
+    OK(xap_termgen_set_database(tg, w));
+    OK(xap_termgen_set_flags(tg, XAP_TG_FLAG_SPELLING));
+    xap_document *doc;
+    OK(xap_document_new(&doc));
+    OK(xap_termgen_set_document(tg, doc));
+    OK(xap_termgen_index_text(tg, "mountain", 8, 1, NULL));
+    OK(xap_writable_add_document(w, doc, NULL));
+    xap_document_free(doc);
+    xap_termgen_free(tg);
+    OK(xap_writable_commit(w));
+    xap_writable_free(w);
+
+    xap_database *db;
+    OK(xap_database_open(path, &db));
+    char *v = NULL;
+    size_t len = 0;
+    OK(xap_database_get_metadata(db, "key", &v, &len));
+    assert_int_equal(len, 3);
+    assert_memory_equal(v, val, 3);
+    free(v);
+    OK(xap_database_get_metadata(db, "unset", &v, NULL));
+    assert_string_equal(v, "");
+    free(v);
+    ERR(XAP_ERR_INVALID_ARG, xap_database_get_metadata(db, "", &v, &len));
+
+    char *sugg;
+    OK(xap_database_spelling_suggestion(db, "wolvez", 2, &sugg));
+    assert_string_equal(sugg, "wolves");
+    free(sugg);
+    OK(xap_database_spelling_suggestion(db, "mountian", 2, &sugg));
+    assert_string_equal(sugg, "mountain");
+    free(sugg);
+    OK(xap_database_spelling_suggestion(db, "zzzzzzzz", 2, &sugg));
+    assert_string_equal(sugg, "");
+    free(sugg);
+
+    xap_stem *stem;
+    xap_queryparser *qp = english_qp(&stem);
+    OK(xap_queryparser_set_database(qp, db));
+    xap_query *q;
+    OK(xap_queryparser_parse(qp, "wolvez", XAP_QP_FLAG_DEFAULT |
+                                               XAP_QP_FLAG_SPELLING_CORRECTION,
+                             NULL, &q));
+    char *corr;
+    OK(xap_queryparser_corrected_query(qp, &corr));
+    assert_string_equal(corr, "wolves");
+    free(corr);
+    xap_query_free(q);
+
+    OK(xap_queryparser_parse(qp, "wolves", XAP_QP_FLAG_DEFAULT |
+                                               XAP_QP_FLAG_AUTO_SYNONYMS,
+                             NULL, &q));
+    list terms = {0};
+    OK(xap_query_each_term(q, on_name, &terms));
+    assert_true(has(&terms, "Zdog"));
+    assert_true(has(&terms, "Zcanin"));
+    xap_query_free(q);
+    OK(xap_queryparser_parse(qp, "forest", XAP_QP_FLAG_DEFAULT |
+                                               XAP_QP_FLAG_AUTO_SYNONYMS,
+                             NULL, &q));
+    list terms2 = {0};
+    OK(xap_query_each_term(q, on_name, &terms2));
+    assert_false(has(&terms2, "Zwood")); /* cleared */
+    xap_query_free(q);
+
+    /* Wildcards expand against the database. */
+    OK(xap_queryparser_parse(qp, "wol*", XAP_QP_FLAG_DEFAULT |
+                                             XAP_QP_FLAG_WILDCARD,
+                             NULL, &q));
+    xap_enquire *enq;
+    OK(xap_enquire_new(db, &enq));
+    OK(xap_enquire_set_query(enq, q, 0));
+    xap_mset *m;
+    OK(xap_enquire_get_mset(enq, 0, 10, 0, NULL, &m));
+    assert_int_equal(xap_mset_size(m), 2);
+    xap_mset_free(m);
+    xap_query_free(q);
+    /* Too many expansions: WildcardError is "another Xapian::Error". */
+    OK(xap_queryparser_set_max_expansion(qp, 1));
+    OK(xap_queryparser_parse(qp, "w*", XAP_QP_FLAG_DEFAULT |
+                                           XAP_QP_FLAG_WILDCARD,
+                             NULL, &q));
+    OK(xap_enquire_set_query(enq, q, 0));
+    m = NULL;
+    ERR(XAP_ERR_XAPIAN, xap_enquire_get_mset(enq, 0, 10, 0, NULL, &m));
+    assert_null(m);
+    assert_non_null(strstr(xap_last_error(), "WildcardError"));
+    xap_query_free(q);
+    xap_enquire_free(enq);
+
+    xap_queryparser_free(qp);
+    xap_stem_free(stem);
+    xap_database_free(db);
+}
+
+static void test_shards_and_compact(void **state)
+{
+    (void)state;
+    char a[4300], b[4300], c[4300];
+    snprintf(a, sizeof a, "%s", sub_path("shard_a.db"));
+    snprintf(b, sizeof b, "%s", sub_path("shard_b.db"));
+    snprintf(c, sizeof c, "%s", sub_path("compact.db"));
+    build_db(a);
+    build_db(b);
+
+    xap_database *all, *sa, *sb;
+    OK(xap_database_new_empty(&all));
+    uint32_t n;
+    OK(xap_database_doc_count(all, &n));
+    assert_int_equal(n, 0);
+    OK(xap_database_open(a, &sa));
+    OK(xap_database_open(b, &sb));
+    OK(xap_database_add_database(all, sa));
+    OK(xap_database_add_database(all, sb));
+    xap_database_free(sa); /* the combined handle keeps its shards */
+    xap_database_free(sb);
+    OK(xap_database_doc_count(all, &n));
+    assert_int_equal(n, 2 * NDOCS);
+    uint32_t tf;
+    OK(xap_database_termfreq(all, "Zforest", &tf));
+    assert_int_equal(tf, 6);
+    xap_database_free(all);
+
+    const char *srcs[] = {a, b};
+    OK(xap_compact(srcs, 2, c));
+    xap_database *db;
+    OK(xap_database_open(c, &db));
+    OK(xap_database_doc_count(db, &n));
+    assert_int_equal(n, 2 * NDOCS);
+    list post = {0};
+    OK(xap_database_each_posting(db, "Qa1", on_posting, &post));
+    assert_int_equal(post.n, 2); /* renumbered: b's documents follow a's */
+    assert_int_equal(post.num[0], 1);
+    assert_int_equal(post.num[1], NDOCS + 1);
+    xap_database_free(db);
+    ERR(XAP_ERR_INVALID_ARG, xap_compact(srcs, 0, c));
+    const char *missing[] = {sub_path("nope.db")};
+    ERR(XAP_ERR_DB_NOT_FOUND, xap_compact(missing, 1, c));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_misc),
+        cmocka_unit_test(test_stem),
+        cmocka_unit_test(test_sortable),
+        cmocka_unit_test(test_termgen_fills_callers_doc),
+        cmocka_unit_test(test_read_back),
+        cmocka_unit_test(test_replace_delete),
+        cmocka_unit_test(test_search),
+        cmocka_unit_test(test_paging_and_weighting),
+        cmocka_unit_test(test_date_range),
+        cmocka_unit_test(test_sort_collapse_spy),
+        cmocka_unit_test(test_eset_rset),
+        cmocka_unit_test(test_query_build),
+        cmocka_unit_test(test_stopper),
+        cmocka_unit_test(test_query_parse_errors),
+        cmocka_unit_test(test_open_errors),
+        cmocka_unit_test(test_closed_db),
+        cmocka_unit_test(test_null_args),
+        cmocka_unit_test(test_last_error_is_per_thread),
+        cmocka_unit_test(test_transactions_and_free),
+        cmocka_unit_test(test_metadata_spelling_synonyms),
+        cmocka_unit_test(test_shards_and_compact),
+    };
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}

@@ -1,0 +1,132 @@
+/* test_util.c - see test_util.h. */
+#include "test_util.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <zlib.h>
+
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+static void die(const char *what, const char *path)
+{
+    fprintf(stderr, "test_util: %s %s: %s\n", what, path, strerror(errno));
+    abort();
+}
+
+char *tu_mkdtemp(const char *tag)
+{
+    const char *tmp = getenv("TMPDIR");
+    char buf[4096];
+    snprintf(buf, sizeof buf, "%s/gazette-%s-XXXXXX", tmp && *tmp ? tmp : "/tmp",
+             tag);
+    if (!mkdtemp(buf))
+        die("mkdtemp", buf);
+    char *out = strdup(buf);
+    if (!out)
+        abort();
+    return out;
+}
+
+void tu_rmtree(const char *path)
+{
+    if (path && *path)
+        tu_run("rm -rf '%s'", path);
+}
+
+static void make_parents(const char *path)
+{
+    char buf[4096];
+    snprintf(buf, sizeof buf, "%s", path);
+    for (char *p = buf + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(buf, 0755) != 0 && errno != EEXIST)
+            die("mkdir", buf);
+        *p = '/';
+    }
+}
+
+void tu_write_file(const char *dir, const char *name, const void *data,
+                   size_t len)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    make_parents(path);
+    FILE *f = fopen(path, "wb");
+    if (!f)
+        die("fopen", path);
+    if (len && fwrite(data, 1, len, f) != len)
+        die("fwrite", path);
+    if (fclose(f) != 0)
+        die("fclose", path);
+}
+
+void tu_write_gzip(const char *dir, const char *name, const void *data,
+                   size_t len)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    make_parents(path);
+    gzFile f = gzopen(path, "wb9");
+    if (!f)
+        die("gzopen", path);
+    if (len && gzwrite(f, data, (unsigned)len) != (int)len)
+        die("gzwrite", path);
+    if (gzclose(f) != Z_OK)
+        die("gzclose", path);
+}
+
+const char *tu_source_path(const char *rel)
+{
+    static char buf[4096];
+    const char *src = getenv("GAZETTE_SOURCE_DIR");
+    snprintf(buf, sizeof buf, "%s/%s", src && *src ? src : ".", rel);
+    return buf;
+}
+
+const char *tu_shared_corpus(const char *name)
+{
+    static char buf[4096];
+    const char *env = getenv("GAZETTE_SHARED_CORPORA");
+    int n;
+    /* The length is checked (not only for safety: an unchecked snprintf
+     * from one 4096-byte buffer into another trips gcc's
+     * -Wformat-truncation at -O2, which -Werror turns into a failure). */
+    if (env && *env)
+        n = snprintf(buf, sizeof buf, "%s/%s", env, name);
+    else
+        n = snprintf(buf, sizeof buf, "%s/../shared/corpora/%s",
+                     tu_source_path(""), name);
+    if (n < 0 || (size_t)n >= sizeof buf) {
+        fprintf(stderr, "test_util: shared corpus path too long\n");
+        abort();
+    }
+    struct stat st;
+    if (stat(buf, &st) == 0)
+        return buf;
+    const char *ci = getenv("CI");
+    if (ci && strcmp(ci, "true") == 0)
+        fail_msg("shared corpus %s is missing and CI=true", buf);
+    fprintf(stderr, "SKIP: shared corpus %s is absent\n", buf);
+    return NULL;
+}
+
+int tu_run(const char *fmt, ...)
+{
+    char cmd[8192];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof cmd, fmt, ap);
+    va_end(ap);
+    int rc = system(cmd);
+    if (rc == -1)
+        return -1;
+    return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
