@@ -1,0 +1,139 @@
+/*
+ * corpus.h - finding article files and reading articles out of them.
+ *
+ * A corpus is one or more directory trees. corpus_walk() visits the regular
+ * files below a root in a stable order (byte order of names, depth first);
+ * corpus_read_file() turns one file into zero or more articles.
+ *
+ * Ownership: everything handed to a callback is borrowed and valid only for
+ * the duration of the call. Copy what you keep.
+ */
+#ifndef GAZETTE_CORPUS_H
+#define GAZETTE_CORPUS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* ------------------------------------------------------------------ walk */
+
+typedef struct corpus_file {
+    const char *root;     /* the root as given to corpus_walk */
+    const char *path;     /* path usable with open(): root + "/" + relpath */
+    const char *relpath;  /* relative to root, '/'-separated, no "./" */
+    uint64_t size;        /* bytes, from stat */
+    int64_t mtime_ns;     /* modification time, nanoseconds since epoch */
+} corpus_file;
+
+/* Called for each regular file with a supported extension (and for a root
+ * that is a file, whatever its name). Return 0 to go on, non-zero to stop
+ * the walk (corpus_walk then returns that value). */
+typedef int (*corpus_file_fn)(const corpus_file *file, void *ctx);
+
+/* Called for each entry the walk cannot use (unreadable directory, symlink
+ * loop, broken symlink, special file such as a FIFO): `path` (root-based,
+ * like corpus_file.path) and a short human reason. The walk goes on. */
+typedef void (*corpus_warn_fn)(const char *path, const char *reason,
+                               void *ctx);
+
+/* Walk `root` (a directory, or a single file whose relpath is then its base
+ * name). Entries of each directory are visited in strcmp order of their
+ * names, depth first (so "sub/a.txt" comes before "sub.txt"). Symlinks to
+ * files are followed; symlinks to directories are followed once (a
+ * directory already on the current path is a loop and is reported through
+ * `warn`). Hidden entries (leading '.') below the root are skipped. Trailing
+ * slashes of `root` are dropped when paths are joined.
+ * Returns 0 when the walk completed, -1 when `root` cannot be opened (errno
+ * set; EINVAL when it is neither a file nor a directory, ENOMEM when memory
+ * ran out during the walk), or the callback's non-zero value. `warn` may be
+ * NULL. */
+int corpus_walk(const char *root, corpus_file_fn on_file, corpus_warn_fn warn,
+                void *ctx);
+
+/* 1 when `relpath`'s extension is one corpus_read_file understands
+ * (.txt, optionally followed by .gz; more formats are added to the table in
+ * read.c). Case-sensitive: "README.TXT" is not an article. The base name
+ * must have something before the extension (".txt" is not). */
+int corpus_is_supported(const char *relpath);
+
+/* --------------------------------------------------------------- article */
+
+typedef struct corpus_article {
+    const char *id;       /* relpath, or relpath "#" id inside a multi-file */
+    const char *title;    /* never NULL; may be "" */
+    const char *body;     /* never NULL; UTF-8 */
+    size_t body_len;
+    const char *date;     /* as written in the source, or NULL */
+    const char *author;   /* or NULL */
+    const char *source;   /* or NULL: caller then uses the top folder */
+    const char *url;      /* or NULL */
+    const char *const *tags;  /* `ntags` tags */
+    size_t ntags;
+} corpus_article;
+
+typedef int (*corpus_article_fn)(const corpus_article *article, void *ctx);
+
+typedef enum corpus_status {
+    CORPUS_OK = 0,
+    CORPUS_SKIP_UNREADABLE,   /* open/read failed (errno in message) */
+    CORPUS_SKIP_TOO_LARGE,    /* over corpus_options.max_bytes */
+    CORPUS_SKIP_BINARY,       /* NUL bytes or other signs of binary data */
+    CORPUS_SKIP_BAD_GZIP,     /* truncated or corrupt gzip stream */
+    CORPUS_SKIP_EMPTY,        /* no title and no body */
+    CORPUS_SKIP_UNSUPPORTED,  /* extension not understood */
+    CORPUS_SKIP_MALFORMED,    /* format-level error (e.g. bad JSON line) */
+    CORPUS_ERR_NOMEM,         /* out of memory: stop the run */
+    CORPUS_STOPPED            /* the article callback returned non-zero */
+} corpus_status;
+
+typedef struct corpus_options {
+    uint64_t max_bytes;       /* largest (decompressed) file read; 0 = 64 MiB */
+} corpus_options;
+
+/* Read `file` and call `on_article` for each article in it. The format is
+ * chosen by file->relpath's extension; file->path is opened. On a skip, a
+ * one-line reason (no trailing newline, without the file name) is written
+ * to `why` (`whylen` bytes, may be 0; "" on CORPUS_OK). `opts` may be NULL
+ * for defaults.
+ *
+ * Text handling before the format sees it: ".gz" is inflated (streamed;
+ * stops as soon as more than max_bytes came out); a NUL byte, or control
+ * bytes making up over a tenth of the data, mean binary; a UTF-8 BOM is
+ * dropped; text that is not valid UTF-8 is decoded, all of it, as
+ * Windows-1252; CRLF and lone CR become LF; blank text is CORPUS_SKIP_EMPTY.
+ *
+ * .txt: an optional header block at the very top (Title, Date, Author,
+ * Source, URL, Tags; keys case-insensitive; it counts only when every line
+ * before the first blank line is such a header), then, unless Title: was
+ * given, the first non-empty line is the title; the rest is the body with
+ * surrounding blank lines trimmed. Tags are comma-separated, trimmed, empty
+ * ones dropped. The id is the relpath. */
+corpus_status corpus_read_file(const corpus_file *file,
+                               const corpus_options *opts,
+                               corpus_article_fn on_article, void *ctx,
+                               char *why, size_t whylen);
+
+/* Short name of a status ("binary", "too large", ...). Static storage. */
+const char *corpus_status_name(corpus_status status);
+
+/* ------------------------------------------------------------ text utils */
+
+/* 1 when [s, s+len) is valid UTF-8 (no overlongs, no surrogates). */
+int corpus_utf8_valid(const char *s, size_t len);
+
+/* Decode Windows-1252 bytes to a new NUL-terminated UTF-8 string (malloc;
+ * caller frees). *out_len gets its length (`out_len` may be NULL). NULL on
+ * out of memory. The five bytes Windows-1252 leaves undefined (81 8D 8F 90
+ * 9D) become the C1 controls of the same value, as in the WHATWG Encoding
+ * Standard, so every input decodes. */
+char *corpus_cp1252_to_utf8(const char *s, size_t len, size_t *out_len);
+
+/* Parse a date into *year, *month, *day. Returns 1 when understood (the
+ * outputs, any of which may be NULL, are written only then). Accepts
+ * ISO 8601 / RFC 3339: "2023-11-05", optionally followed by 'T' or a space
+ * and "hh:mm[:ss[.fff]]" and a zone ("Z", "+01:00", "-0500"). Ranges are
+ * checked (Feb 29 only in leap years). The day is the calendar day as
+ * written; a zone offset is checked but not applied. Surrounding whitespace
+ * is ignored. More forms are added as parsers in date.c. */
+int corpus_parse_date(const char *text, int *year, int *month, int *day);
+
+#endif /* GAZETTE_CORPUS_H */

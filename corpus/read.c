@@ -1,0 +1,507 @@
+/*
+ * read.c - corpus_read_file(): load a file, make its text clean UTF-8, and
+ * hand it to the parser of its format.
+ *
+ * Order of checks, each a skip with a one-line reason:
+ *   extension unknown               CORPUS_SKIP_UNSUPPORTED
+ *   open/stat/read fails            CORPUS_SKIP_UNREADABLE
+ *   over max_bytes (decompressed)   CORPUS_SKIP_TOO_LARGE
+ *   .gz that is not (whole) gzip    CORPUS_SKIP_BAD_GZIP
+ *   NUL bytes / many control bytes  CORPUS_SKIP_BINARY
+ *   nothing but whitespace          CORPUS_SKIP_EMPTY
+ * then the format parser, which may add its own skips.
+ */
+#include "corpus.h"
+#include "corpus_internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#define DEFAULT_MAX_BYTES ((uint64_t)64 << 20)
+
+/* --------------------------------------------------------------- formats */
+
+/* The one table of formats: the extension of the (uncompressed) name and
+ * its parser. corpus_is_supported() and corpus_read_file() both use it, so
+ * a format added here is also found by the walk, plain and as ".gz".
+ * Matching is case-sensitive: "README.TXT" next to a corpus is usually a
+ * description of the corpus, not an article. */
+static const struct format {
+    const char *ext;
+    corpus_parse_fn parse;
+} formats[] = {
+    {".txt", corpus_parse_txt},
+};
+
+#define GZ_EXT ".gz"
+
+/* 1 when name[0..len) ends with `suffix` and has at least one byte before
+ * it (".txt" alone is a hidden file's name, not an extension). */
+static int has_suffix(const char *name, size_t len, const char *suffix)
+{
+    size_t n = strlen(suffix);
+    return len > n && memcmp(name + len - n, suffix, n) == 0;
+}
+
+/* Format of `relpath` by its base name, or NULL. *gz is set to 1 when the
+ * name ends in ".gz" (the format is then that of the name without it). */
+static const struct format *find_format(const char *relpath, int *gz)
+{
+    const char *slash = strrchr(relpath, '/');
+    const char *base = slash ? slash + 1 : relpath;
+    size_t len = strlen(base);
+
+    *gz = has_suffix(base, len, GZ_EXT);
+    if (*gz)
+        len -= strlen(GZ_EXT);
+    for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++)
+        if (has_suffix(base, len, formats[i].ext))
+            return &formats[i];
+    return NULL;
+}
+
+int corpus_is_supported(const char *relpath)
+{
+    int gz;
+    return relpath && find_format(relpath, &gz) != NULL;
+}
+
+/* ------------------------------------------------------------- messages */
+
+corpus_status corpus_why(char *why, size_t whylen, corpus_status status,
+                         const char *fmt, ...)
+{
+    if (why && whylen > 0) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(why, whylen, fmt, ap);
+        va_end(ap);
+    }
+    return status;
+}
+
+const char *corpus_status_name(corpus_status status)
+{
+    switch (status) {
+    case CORPUS_OK:               return "ok";
+    case CORPUS_SKIP_UNREADABLE:  return "unreadable";
+    case CORPUS_SKIP_TOO_LARGE:   return "too large";
+    case CORPUS_SKIP_BINARY:      return "binary";
+    case CORPUS_SKIP_BAD_GZIP:    return "bad gzip";
+    case CORPUS_SKIP_EMPTY:       return "empty";
+    case CORPUS_SKIP_UNSUPPORTED: return "unsupported";
+    case CORPUS_SKIP_MALFORMED:   return "malformed";
+    case CORPUS_ERR_NOMEM:        return "out of memory";
+    case CORPUS_STOPPED:          return "stopped";
+    }
+    return "unknown";
+}
+
+/* --------------------------------------------------------------- loading */
+
+/* A byte source for slurp(): fills dst with up to n bytes, returns how
+ * many (0 at end of data) or -1 on error (details stay with the source). */
+typedef long (*read_fn)(void *src, char *dst, size_t n);
+
+/* One read() from the fd at *src, retried on EINTR. */
+static long read_plain(void *src, char *dst, size_t n)
+{
+    int fd = *(int *)src;
+    if (n > (size_t)1 << 30)
+        n = (size_t)1 << 30;       /* keep the count well inside ssize_t */
+    for (;;) {
+        ssize_t got = read(fd, dst, n);
+        if (got >= 0 || errno != EINTR)
+            return (long)got;
+    }
+}
+
+/* One gzread() from the gzFile at src. */
+static long read_gz(void *src, char *dst, size_t n)
+{
+    if (n > (size_t)1 << 30)
+        n = (size_t)1 << 30;       /* gzread takes an unsigned, returns int */
+    return gzread((gzFile)src, dst, (unsigned)n);
+}
+
+/*
+ * slurp - read everything `rd` yields into a new buffer, but never more
+ * than limit + 1 bytes: one byte over is enough to know the data is too
+ * large, and stopping there is what keeps a gzip bomb from being inflated.
+ *
+ *   hint   expected size (the first allocation; it grows by doubling)
+ *   out    on CORPUS_OK gets a malloc()ed, NUL-terminated buffer (caller
+ *          frees); untouched otherwise
+ *
+ * Returns CORPUS_OK, CORPUS_SKIP_TOO_LARGE, CORPUS_ERR_NOMEM, or
+ * CORPUS_SKIP_UNREADABLE when rd failed (the caller words the reason,
+ * since only it knows the source). `why` is not written here.
+ */
+static corpus_status slurp(read_fn rd, void *src, size_t limit, size_t hint,
+                           corpus_buf *out)
+{
+    /* Room for limit + 1 data bytes and the NUL. */
+    size_t max_cap = limit + 2;
+    size_t cap = hint < max_cap - 2 ? hint + 2 : max_cap;
+    size_t len = 0;
+    char *buf = malloc(cap);
+    if (!buf)
+        return CORPUS_ERR_NOMEM;
+
+    for (;;) {
+        if (len > limit) {
+            free(buf);
+            return CORPUS_SKIP_TOO_LARGE;
+        }
+        if (len + 1 == cap) {      /* full (one byte kept for the NUL) */
+            size_t ncap = cap <= max_cap / 2 ? cap * 2 : max_cap;
+            char *nbuf = realloc(buf, ncap);
+            if (!nbuf) {
+                free(buf);
+                return CORPUS_ERR_NOMEM;
+            }
+            buf = nbuf;
+            cap = ncap;
+        }
+        long got = rd(src, buf + len, cap - 1 - len);
+        if (got < 0) {
+            int saved = errno;     /* for the caller's message */
+            free(buf);
+            errno = saved;
+            return CORPUS_SKIP_UNREADABLE;
+        }
+        if (got == 0)
+            break;
+        len += (size_t)got;
+    }
+    buf[len] = '\0';
+    out->data = buf;
+    out->len = len;
+    return CORPUS_OK;
+}
+
+/* Message for a file found over the limit. */
+static corpus_status too_large(char *why, size_t whylen, const char *what,
+                               uint64_t size, uint64_t limit)
+{
+    if (size)
+        return corpus_why(why, whylen, CORPUS_SKIP_TOO_LARGE,
+                          "%s is %llu bytes, over the %llu-byte limit", what,
+                          (unsigned long long)size, (unsigned long long)limit);
+    return corpus_why(why, whylen, CORPUS_SKIP_TOO_LARGE,
+                      "%s is over the %llu-byte limit", what,
+                      (unsigned long long)limit);
+}
+
+/*
+ * open_regular - open `path` read-only and check it is a regular file.
+ * Returns the fd (caller closes) and fills *st, or -1 with `why` written.
+ */
+static int open_regular(const char *path, struct stat *st, char *why,
+                        size_t whylen)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) {
+        corpus_why(why, whylen, CORPUS_SKIP_UNREADABLE, "open: %s", strerror(errno));
+        return -1;
+    }
+    if (fstat(fd, st) != 0) {
+        corpus_why(why, whylen, CORPUS_SKIP_UNREADABLE, "stat: %s", strerror(errno));
+        close(fd);
+        return -1;
+    }
+    if (!S_ISREG(st->st_mode)) {
+        corpus_why(why, whylen, CORPUS_SKIP_UNREADABLE, "not a regular file");
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+/* Load a plain file: size checked from fstat before reading a byte, and
+ * again while reading (the file may grow meanwhile). */
+static corpus_status load_plain(const char *path, uint64_t max, size_t limit,
+                                corpus_buf *out, char *why, size_t whylen)
+{
+    struct stat st;
+    int fd = open_regular(path, &st, why, whylen);
+    if (fd < 0)
+        return CORPUS_SKIP_UNREADABLE;
+    if ((uint64_t)st.st_size > max) {
+        close(fd);
+        return too_large(why, whylen, "file", (uint64_t)st.st_size, max);
+    }
+
+    corpus_status s = slurp(read_plain, &fd, limit, (size_t)st.st_size, out);
+    int saved = errno;
+    close(fd);
+    switch (s) {
+    case CORPUS_OK:
+        return s;
+    case CORPUS_SKIP_TOO_LARGE:
+        return too_large(why, whylen, "file", 0, max);
+    case CORPUS_SKIP_UNREADABLE:
+        return corpus_why(why, whylen, s, "read: %s", strerror(saved));
+    default:
+        return corpus_why(why, whylen, s, "out of memory reading the file");
+    }
+}
+
+/* 1 when the fd's file starts with the gzip magic bytes 1f 8b. Checked
+ * because gzread() passes anything else through unchanged, which would
+ * let a mislabelled file through as text. pread() leaves the offset at 0
+ * for gzdopen(). */
+static int has_gzip_magic(int fd)
+{
+    unsigned char m[2];
+    ssize_t got;
+    do
+        got = pread(fd, m, 2, 0);
+    while (got < 0 && errno == EINTR);
+    return got == 2 && m[0] == 0x1f && m[1] == 0x8b;
+}
+
+/* Turn a failed or cut-short gzread stream into a status and reason.
+ * `errnum` is what gzerror() reported, `saved_errno` errno at the time. */
+static corpus_status gz_failure(int errnum, const char *msg, int saved_errno,
+                                char *why, size_t whylen)
+{
+    switch (errnum) {
+    case Z_ERRNO:
+        return corpus_why(why, whylen, CORPUS_SKIP_UNREADABLE, "read: %s",
+                          strerror(saved_errno));
+    case Z_MEM_ERROR:
+        return corpus_why(why, whylen, CORPUS_ERR_NOMEM,
+                          "out of memory decompressing the file");
+    case Z_BUF_ERROR:
+        return corpus_why(why, whylen, CORPUS_SKIP_BAD_GZIP,
+                          "truncated gzip data (unexpected end of file)");
+    default:
+        /* gzerror() prefixes the "path", which for gzdopen is "<fd:N>". */
+        if (msg && strstr(msg, ": "))
+            msg = strstr(msg, ": ") + 2;
+        return corpus_why(why, whylen, CORPUS_SKIP_BAD_GZIP,
+                          "corrupt gzip data (%s)", msg && *msg ? msg : "?");
+    }
+}
+
+/*
+ * load_gzip - decompress a gzip file through zlib into *out, streaming, and
+ * stop as soon as more than `limit` bytes have come out. Multi-member files
+ * (cat a.gz b.gz) are read whole, as gzip -d does.
+ */
+static corpus_status load_gzip(const char *path, uint64_t max, size_t limit,
+                               corpus_buf *out, char *why, size_t whylen)
+{
+    struct stat st;
+    int fd = open_regular(path, &st, why, whylen);
+    if (fd < 0)
+        return CORPUS_SKIP_UNREADABLE;
+    if (!has_gzip_magic(fd)) {
+        close(fd);
+        return corpus_why(why, whylen, CORPUS_SKIP_BAD_GZIP,
+                          "not gzip data (bad magic)");
+    }
+    gzFile gz = gzdopen(fd, "rb");
+    if (!gz) {          /* zlib's own allocation failed; the fd is ours */
+        close(fd);
+        return corpus_why(why, whylen, CORPUS_ERR_NOMEM,
+                          "out of memory opening the gzip stream");
+    }
+    (void)gzbuffer(gz, 128 * 1024);
+
+    /* Text compresses about 3-4x: start there, within the limit. */
+    uint64_t guess = (uint64_t)st.st_size * 4;
+    size_t hint = guess < limit ? (size_t)guess : limit;
+    if (hint < 64 * 1024 && limit > 64 * 1024)
+        hint = 64 * 1024;
+
+    corpus_status s = slurp(read_gz, gz, limit, hint, out);
+    int saved = errno;
+    int errnum = Z_OK;
+    /* Copied: the message belongs to the gzFile, which gzclose_r frees. */
+    char msg[128];
+    snprintf(msg, sizeof msg, "%s", gzerror(gz, &errnum));
+    /* Z_BUF_ERROR from gzclose_r: the data ended inside a gzip member. */
+    int close_rc = gzclose_r(gz);
+
+    if (s == CORPUS_OK && (errnum == Z_BUF_ERROR || close_rc == Z_BUF_ERROR)) {
+        free(out->data);
+        out->data = NULL;
+        return gz_failure(Z_BUF_ERROR, NULL, 0, why, whylen);
+    }
+    switch (s) {
+    case CORPUS_OK:
+        return s;
+    case CORPUS_SKIP_TOO_LARGE:
+        return too_large(why, whylen, "decompressed data", 0, max);
+    case CORPUS_SKIP_UNREADABLE:
+        return gz_failure(errnum, msg, saved, why, whylen);
+    default:
+        return corpus_why(why, whylen, s, "out of memory reading the file");
+    }
+}
+
+/* -------------------------------------------------------- making it text */
+
+/*
+ * check_binary - reject data that is not text: any NUL byte (that catches
+ * images, archives, PDFs with binary streams, UTF-16), or, failing that,
+ * control bytes other than tab/LF/VT/FF/CR making up over a tenth of it.
+ * The minimum count keeps a short text ending in a DOS ^Z from counting.
+ */
+static corpus_status check_binary(const corpus_buf *b, char *why,
+                                  size_t whylen)
+{
+    const unsigned char *p = (const unsigned char *)b->data;
+    const unsigned char *nul = memchr(p, 0, b->len);
+    if (nul) {
+        if (b->len >= 2 && ((p[0] == 0xFF && p[1] == 0xFE) ||
+                             (p[0] == 0xFE && p[1] == 0xFF)))
+            return corpus_why(why, whylen, CORPUS_SKIP_BINARY,
+                              "UTF-16 text (not supported; convert to UTF-8)");
+        return corpus_why(why, whylen, CORPUS_SKIP_BINARY,
+                          "binary data (NUL byte at offset %zu)",
+                          (size_t)(nul - p));
+    }
+
+    size_t ctrl = 0;
+    for (size_t i = 0; i < b->len; i++)
+        if ((p[i] < 0x20 && !corpus_is_space(p[i])) || p[i] == 0x7F)
+            ctrl++;
+    if (ctrl >= 8 && ctrl > b->len / 10)
+        return corpus_why(why, whylen, CORPUS_SKIP_BINARY,
+                          "binary data (%zu of %zu bytes are control codes)",
+                          ctrl, b->len);
+    return CORPUS_OK;
+}
+
+/* Drop a leading UTF-8 byte order mark (EF BB BF). */
+static void strip_bom(corpus_buf *b)
+{
+    if (b->len >= 3 && memcmp(b->data, "\xEF\xBB\xBF", 3) == 0) {
+        memmove(b->data, b->data + 3, b->len - 3 + 1);   /* with the NUL */
+        b->len -= 3;
+    }
+}
+
+/* Replace the text with its Windows-1252 reading when it is not UTF-8.
+ * The whole file is re-read, not just the bad bytes: a file with one
+ * invalid sequence was almost certainly written in a legacy code page. */
+static corpus_status fix_encoding(corpus_buf *b, char *why, size_t whylen)
+{
+    if (corpus_utf8_valid(b->data, b->len))
+        return CORPUS_OK;
+    size_t n;
+    char *u = corpus_cp1252_to_utf8(b->data, b->len, &n);
+    if (!u)
+        return corpus_why(why, whylen, CORPUS_ERR_NOMEM,
+                          "out of memory decoding Windows-1252 text");
+    free(b->data);
+    b->data = u;
+    b->len = n;
+    return CORPUS_OK;
+}
+
+/* CRLF -> LF, and a lone CR (classic Mac OS) -> LF, in place. */
+static void normalise_newlines(corpus_buf *b)
+{
+    char *r = memchr(b->data, '\r', b->len);
+    if (!r)
+        return;
+    char *w = r, *end = b->data + b->len;
+    while (r < end) {
+        if (*r == '\r') {
+            *w++ = '\n';
+            r += (r + 1 < end && r[1] == '\n') ? 2 : 1;
+        } else {
+            *w++ = *r++;
+        }
+    }
+    *w = '\0';
+    b->len = (size_t)(w - b->data);
+}
+
+static int all_space(const corpus_buf *b)
+{
+    for (size_t i = 0; i < b->len; i++)
+        if (!corpus_is_space((unsigned char)b->data[i]))
+            return 0;
+    return 1;
+}
+
+/*
+ * prepare_text - turn loaded bytes into what parsers expect (see
+ * corpus_buf): not binary, no BOM, UTF-8, LF line ends, not blank.
+ * b->data may be replaced (the old buffer is then freed); b stays owned by
+ * the caller whatever the result.
+ */
+static corpus_status prepare_text(corpus_buf *b, char *why, size_t whylen)
+{
+    corpus_status s = check_binary(b, why, whylen);
+    if (s != CORPUS_OK)
+        return s;
+    strip_bom(b);
+    s = fix_encoding(b, why, whylen);
+    if (s != CORPUS_OK)
+        return s;
+    normalise_newlines(b);
+    if (all_space(b))
+        return corpus_why(why, whylen, CORPUS_SKIP_EMPTY,
+                          b->len ? "no text (only whitespace)"
+                                 : "empty file");
+    return CORPUS_OK;
+}
+
+/* ------------------------------------------------------------ the entry */
+
+/*
+ * corpus_read_file - see corpus.h. Ownership: the loaded text lives from
+ * here to the end of this function; articles passed to on_article point
+ * into it. `why` always holds a NUL-terminated string afterwards ("" on
+ * CORPUS_OK).
+ */
+corpus_status corpus_read_file(const corpus_file *file,
+                               const corpus_options *opts,
+                               corpus_article_fn on_article, void *ctx,
+                               char *why, size_t whylen)
+{
+    if (why && whylen > 0)
+        why[0] = '\0';
+
+    int gz;
+    const struct format *fmt = find_format(file->relpath, &gz);
+    if (!fmt)
+        return corpus_why(why, whylen, CORPUS_SKIP_UNSUPPORTED,
+                          "unsupported file type");
+
+    uint64_t max = opts && opts->max_bytes ? opts->max_bytes
+                                           : DEFAULT_MAX_BYTES;
+    /* In-memory cap: max, but leaving room for the +2 of slurp(). */
+    size_t limit = max < (uint64_t)SIZE_MAX - 2 ? (size_t)max : SIZE_MAX - 2;
+
+    corpus_buf text = {NULL, 0};
+    corpus_status s = gz ? load_gzip(file->path, max, limit, &text, why, whylen)
+                         : load_plain(file->path, max, limit, &text, why,
+                                      whylen);
+    if (s == CORPUS_OK)
+        s = prepare_text(&text, why, whylen);
+    if (s == CORPUS_OK)
+        s = fmt->parse(file, &text, on_article, ctx, why, whylen);
+    free(text.data);
+
+    if (s == CORPUS_STOPPED && why && whylen > 0 && !why[0])
+        corpus_why(why, whylen, s, "stopped by the article callback");
+    if (s == CORPUS_ERR_NOMEM && why && whylen > 0 && !why[0])
+        corpus_why(why, whylen, s, "out of memory");
+    return s;
+}

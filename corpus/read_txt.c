@@ -1,0 +1,262 @@
+/*
+ * read_txt.c - the plain text format: one article per file.
+ *
+ *   Title: Optional headline            <- optional header block: only
+ *   Date: 2023-11-05                       "Key: value" lines with known
+ *   Tags: politics, elections              keys, ended by a blank line
+ *
+ *   Headline when there was no Title:   <- first non-empty line
+ *
+ *   Body paragraphs ...                 <- the rest
+ *
+ * The header block counts only when every line before the first blank line
+ * is a header with a known key; otherwise the file has no header and its
+ * first line is ordinary text (many real articles start "Word: ...").
+ * Fields are cut out of the text buffer in place (NULs written into it), so
+ * nothing but the tag list is allocated.
+ */
+#include "corpus.h"
+#include "corpus_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Header keys, matched case-insensitively. */
+enum { H_TITLE, H_DATE, H_AUTHOR, H_SOURCE, H_URL, H_TAGS, H_COUNT };
+static const char *const header_keys[H_COUNT] = {
+    "title", "date", "author", "source", "url", "tags",
+};
+
+/* Lowercase an ASCII letter; other bytes unchanged. */
+static char ascii_lower(char c)
+{
+    return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+}
+
+/* End of the line starting at p: its '\n' or `end`. */
+static char *line_end(char *p, char *end)
+{
+    char *nl = memchr(p, '\n', (size_t)(end - p));
+    return nl ? nl : end;
+}
+
+/* Start of the line after the one ending at eol. */
+static char *next_line(char *eol, char *end)
+{
+    return eol < end ? eol + 1 : end;
+}
+
+/* 1 when [p, eol) holds only whitespace. */
+static int is_blank(const char *p, const char *eol)
+{
+    for (; p < eol; p++)
+        if (!corpus_is_space((unsigned char)*p))
+            return 0;
+    return 1;
+}
+
+/*
+ * header_line - is [p, eol) a "Key: value" line with a known key?
+ * Returns the key's H_* index and sets *value to the first byte after the
+ * colon, or returns -1.
+ */
+static int header_line(char *p, char *eol, char **value)
+{
+    char *colon = memchr(p, ':', (size_t)(eol - p));
+    if (!colon || colon == p)
+        return -1;
+    size_t klen = (size_t)(colon - p);
+    for (int k = 0; k < H_COUNT; k++) {
+        const char *key = header_keys[k];
+        if (strlen(key) != klen)
+            continue;
+        size_t i = 0;
+        while (i < klen && ascii_lower(p[i]) == key[i])
+            i++;
+        if (i == klen) {
+            *value = colon + 1;
+            return k;
+        }
+    }
+    return -1;
+}
+
+/*
+ * header_block_end - where the header block of [text, end) stops, i.e. the
+ * start of the line after its terminating blank line; or NULL when the text
+ * does not open with a header block (no lines, a line that is not a known
+ * header, or no blank line after them).
+ */
+static char *header_block_end(char *text, char *end)
+{
+    char *p = text;
+    int lines = 0;
+    while (p < end) {
+        char *eol = line_end(p, end);
+        char *value;
+        if (is_blank(p, eol))
+            return lines > 0 ? next_line(eol, end) : NULL;
+        if (header_line(p, eol, &value) < 0)
+            return NULL;
+        lines++;
+        p = next_line(eol, end);
+    }
+    return NULL;
+}
+
+/* Trim whitespace around [*s, e) in place: NUL-terminates at the new end
+ * (e must be writable: it is the line's '\n' or the buffer's NUL) and
+ * returns the new start. */
+static char *trim_in_place(char *s, char *e)
+{
+    while (s < e && corpus_is_space((unsigned char)*s))
+        s++;
+    while (e > s && corpus_is_space((unsigned char)e[-1]))
+        e--;
+    *e = '\0';
+    return s;
+}
+
+/* Cut the header values out of [text, stop) into values[] (NULL stays for
+ * keys not given or given empty; a repeated key keeps its last value). */
+static void parse_header(char *text, char *stop, char *values[H_COUNT])
+{
+    char *p = text;
+    while (p < stop) {
+        char *eol = line_end(p, stop);
+        char *next = next_line(eol, stop);
+        char *value;
+        int k = header_line(p, eol, &value);
+        if (k >= 0) {
+            value = trim_in_place(value, eol);
+            values[k] = *value ? value : NULL;
+        }
+        p = next;
+    }
+}
+
+/*
+ * split_tags - split a comma-separated list in place into a new array of
+ * trimmed, non-empty tags. *tags gets a malloc()ed array (caller frees; the
+ * strings point into `list`) or NULL when there are none. Returns 0, or -1
+ * when out of memory.
+ */
+static int split_tags(char *list, const char ***tags, size_t *ntags)
+{
+    *tags = NULL;
+    *ntags = 0;
+    if (!list)
+        return 0;
+    size_t max = 1;
+    for (const char *c = list; *c; c++)
+        max += *c == ',';
+    const char **out = malloc(max * sizeof *out);
+    if (!out)
+        return -1;
+
+    size_t n = 0;
+    char *p = list;
+    for (;;) {
+        char *comma = strchr(p, ',');
+        char *e = comma ? comma : p + strlen(p);
+        char *tag = trim_in_place(p, e);
+        if (*tag)
+            out[n++] = tag;
+        if (!comma)
+            break;
+        p = comma + 1;
+    }
+    if (n == 0) {
+        free(out);
+        return 0;
+    }
+    *tags = out;
+    *ntags = n;
+    return 0;
+}
+
+/* First non-blank line of [p, end) as a trimmed, NUL-terminated title;
+ * *rest gets the start of the following line. "" when all is blank. */
+static char *take_title(char *p, char *end, char **rest)
+{
+    while (p < end) {
+        char *eol = line_end(p, end);
+        if (!is_blank(p, eol)) {
+            *rest = next_line(eol, end);
+            return trim_in_place(p, eol);
+        }
+        p = next_line(eol, end);
+    }
+    *rest = end;
+    return end;          /* the buffer's NUL: an empty string */
+}
+
+/* Body from [p, end): leading blank lines and trailing whitespace dropped,
+ * NUL-terminated in place. Indentation of the first line is kept. */
+static char *take_body(char *p, char *end, size_t *len)
+{
+    while (p < end) {
+        char *eol = line_end(p, end);
+        if (!is_blank(p, eol))
+            break;
+        p = next_line(eol, end);
+    }
+    char *e = end;
+    while (e > p && corpus_is_space((unsigned char)e[-1]))
+        e--;
+    *e = '\0';
+    *len = (size_t)(e - p);
+    return p;
+}
+
+/*
+ * corpus_parse_txt - see corpus_internal.h for the contract. One article,
+ * id = relpath. CORPUS_SKIP_EMPTY when there is neither a title nor a body
+ * (a file holding only a header block).
+ */
+corpus_status corpus_parse_txt(const corpus_file *file, corpus_buf *text,
+                               corpus_article_fn on_article, void *ctx,
+                               char *why, size_t whylen)
+{
+    char *p = text->data, *end = text->data + text->len;
+    char *values[H_COUNT] = {NULL};
+
+    char *after = header_block_end(p, end);
+    if (after) {
+        parse_header(p, after, values);
+        p = after;
+    }
+
+    /* Without a Title: header the title line is cut first: the body
+     * starts on the line after it. */
+    char *title = values[H_TITLE];
+    if (!title)
+        title = take_title(p, end, &p);
+    size_t body_len;
+    char *body = take_body(p, end, &body_len);
+    if (!*title && body_len == 0)
+        return corpus_why(why, whylen, CORPUS_SKIP_EMPTY,
+                          "no title and no body");
+
+    const char **tags;
+    size_t ntags;
+    if (split_tags(values[H_TAGS], &tags, &ntags) != 0)
+        return corpus_why(why, whylen, CORPUS_ERR_NOMEM,
+                          "out of memory splitting tags");
+
+    corpus_article a = {
+        .id = file->relpath,
+        .title = title,
+        .body = body,
+        .body_len = body_len,
+        .date = values[H_DATE],
+        .author = values[H_AUTHOR],
+        .source = values[H_SOURCE],
+        .url = values[H_URL],
+        .tags = tags,
+        .ntags = ntags,
+    };
+    int rc = on_article ? on_article(&a, ctx) : 0;
+    free(tags);
+    return rc ? CORPUS_STOPPED : CORPUS_OK;
+}

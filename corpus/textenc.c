@@ -1,0 +1,128 @@
+/*
+ * textenc.c - UTF-8 validation and Windows-1252 decoding.
+ */
+#include "corpus.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+
+/*
+ * corpus_utf8_valid - see corpus.h.
+ *
+ * Follows the table in RFC 3629 section 4: the second byte's range depends
+ * on the lead byte, which is what rules out overlong forms (C0, C1, E0 80..9F,
+ * F0 80..8F), UTF-16 surrogates (ED A0..BF) and code points above U+10FFFF
+ * (F4 90.., F5..FF).
+ */
+int corpus_utf8_valid(const char *s, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    const unsigned char *end = p + len;
+
+    while (p < end) {
+        unsigned char c = *p;
+        if (c < 0x80) {
+            p++;
+            continue;
+        }
+        size_t need;          /* continuation bytes after the lead */
+        unsigned char lo = 0x80, hi = 0xBF;  /* range of the 2nd byte */
+        if (c >= 0xC2 && c <= 0xDF) {
+            need = 1;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+            need = 2;
+            if (c == 0xE0)
+                lo = 0xA0;    /* below would be overlong */
+            else if (c == 0xED)
+                hi = 0x9F;    /* above would be a surrogate */
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            need = 3;
+            if (c == 0xF0)
+                lo = 0x90;    /* below would be overlong */
+            else if (c == 0xF4)
+                hi = 0x8F;    /* above would pass U+10FFFF */
+        } else {
+            return 0;         /* 80..C1 as lead, or F5..FF */
+        }
+        if ((size_t)(end - p) <= need)
+            return 0;         /* truncated sequence */
+        if (p[1] < lo || p[1] > hi)
+            return 0;
+        for (size_t i = 2; i <= need; i++)
+            if (p[i] < 0x80 || p[i] > 0xBF)
+                return 0;
+        p += need + 1;
+    }
+    return 1;
+}
+
+/* Code points of bytes 0x80..0x9F in Windows-1252, as the WHATWG Encoding
+ * Standard defines them. The five bytes Microsoft leaves undefined (81, 8D,
+ * 8F, 90, 9D) map to the C1 control with the same value, so decoding never
+ * fails and never loses a byte. 0xA0..0xFF are Latin-1 (U+00A0..U+00FF). */
+static const uint16_t cp1252_high[32] = {
+    0x20AC, 0x0081, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
+    0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0x008D, 0x017D, 0x008F,
+    0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
+    0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178,
+};
+
+/* Code point of one Windows-1252 byte. */
+static unsigned cp1252_code_point(unsigned char c)
+{
+    if (c >= 0x80 && c <= 0x9F)
+        return cp1252_high[c - 0x80];
+    return c;
+}
+
+/* Bytes the UTF-8 form of `cp` takes (all Windows-1252 code points are
+ * in the BMP, so at most 3). */
+static size_t utf8_len(unsigned cp)
+{
+    return cp < 0x80 ? 1 : cp < 0x800 ? 2 : 3;
+}
+
+/* Write `cp` as UTF-8 at `out`; returns the byte after it. */
+static char *utf8_put(char *out, unsigned cp)
+{
+    if (cp < 0x80) {
+        *out++ = (char)cp;
+    } else if (cp < 0x800) {
+        *out++ = (char)(0xC0 | (cp >> 6));
+        *out++ = (char)(0x80 | (cp & 0x3F));
+    } else {
+        *out++ = (char)(0xE0 | (cp >> 12));
+        *out++ = (char)(0x80 | ((cp >> 6) & 0x3F));
+        *out++ = (char)(0x80 | (cp & 0x3F));
+    }
+    return out;
+}
+
+/*
+ * corpus_cp1252_to_utf8 - see corpus.h.
+ *
+ * Two passes (measure, then write) so the result is allocated at its exact
+ * size: files may be tens of MiB and a blind 3x buffer would waste a lot.
+ */
+char *corpus_cp1252_to_utf8(const char *s, size_t len, size_t *out_len)
+{
+    const unsigned char *in = (const unsigned char *)s;
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++)
+        n += utf8_len(cp1252_code_point(in[i]));
+    /* n <= 3 * len and len is the size of an object, so n + 1 cannot wrap
+     * unless len > SIZE_MAX / 3; guard anyway. */
+    if (len > (SIZE_MAX - 1) / 3)
+        return NULL;
+
+    char *out = malloc(n + 1);
+    if (!out)
+        return NULL;
+    char *p = out;
+    for (size_t i = 0; i < len; i++)
+        p = utf8_put(p, cp1252_code_point(in[i]));
+    *p = '\0';
+    if (out_len)
+        *out_len = n;
+    return out;
+}

@@ -1,0 +1,405 @@
+/*
+ * walk.c - corpus_walk(): the files of a corpus, in a stable order.
+ *
+ * Each directory is listed whole (names and stat data), closed, sorted with
+ * strcmp, and then its entries are visited depth first. Closing before
+ * descending keeps one directory fd open at a time however deep the tree.
+ * The current path lives in one growing buffer; the relpath is a suffix of
+ * it, so visiting a file allocates nothing.
+ */
+#include "corpus.h"
+#include "corpus_internal.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+/* Identity of a directory, to spot one we are already inside. */
+typedef struct dir_id {
+    dev_t dev;
+    ino_t ino;
+} dir_id;
+
+/* One directory entry, stat()ed through symlinks. `err` is 0 when `st` is
+ * valid, else the errno of the failed stat and `dangling` says whether the
+ * entry itself is a symlink (so the target is what is missing). */
+typedef struct entry {
+    char *name;
+    struct stat st;
+    int err;
+    int dangling;
+} entry;
+
+typedef struct walker {
+    corpus_file_fn on_file;
+    corpus_warn_fn warn;
+    void *ctx;
+    const char *root;       /* as given */
+    char *path;             /* current path, NUL-terminated */
+    size_t len, cap;        /* strlen(path), bytes allocated */
+    size_t rel;             /* path + rel is the relpath */
+    dir_id *ids;            /* directories on the current path, root first */
+    size_t depth, idcap;
+} walker;
+
+/* Sentinel from list_dir() for "could not open the directory". */
+#define LIST_OPEN_FAILED 1
+
+static void walk_warn(walker *w, const char *reason)
+{
+    if (w->warn)
+        w->warn(w->path, reason, w->ctx);
+}
+
+/* Same as walk_warn() but with "<what>: <strerror(err)>". */
+static void warn_errno(walker *w, const char *what, int err)
+{
+    if (!w->warn)
+        return;
+    const char *msg = strerror(err);
+    size_t n = strlen(what) + 2 + strlen(msg) + 1;
+    char *buf = malloc(n);
+    if (!buf) {             /* still say something rather than nothing */
+        w->warn(w->path, what, w->ctx);
+        return;
+    }
+    strcpy(buf, what);
+    strcat(buf, ": ");
+    strcat(buf, msg);
+    w->warn(w->path, buf, w->ctx);
+    free(buf);
+}
+
+/* --------------------------------------------------------- path buffer */
+
+/* Append "/name" to the current path (no '/' doubled after a root of
+ * "/"). Returns the previous length for path_pop(), or (size_t)-1 when out
+ * of memory. */
+static size_t path_push(walker *w, const char *name)
+{
+    size_t old = w->len;
+    int slash = old > 0 && w->path[old - 1] != '/';
+    size_t nlen = strlen(name);
+    size_t need = old + (size_t)slash + nlen + 1;
+    if (need > w->cap) {
+        size_t ncap = w->cap ? w->cap : 256;
+        while (ncap < need)
+            ncap *= 2;
+        char *np = realloc(w->path, ncap);
+        if (!np)
+            return (size_t)-1;
+        w->path = np;
+        w->cap = ncap;
+    }
+    if (slash)
+        w->path[w->len++] = '/';
+    memcpy(w->path + w->len, name, nlen + 1);
+    w->len += nlen;
+    return old;
+}
+
+static void path_pop(walker *w, size_t old)
+{
+    w->len = old;
+    w->path[old] = '\0';
+}
+
+/* ------------------------------------------------------ directory ids */
+
+static int on_current_path(const walker *w, const struct stat *st)
+{
+    for (size_t i = 0; i < w->depth; i++)
+        if (w->ids[i].dev == st->st_dev && w->ids[i].ino == st->st_ino)
+            return 1;
+    return 0;
+}
+
+/* Record a directory we are entering. -1 when out of memory. */
+static int ids_push(walker *w, const struct stat *st)
+{
+    if (w->depth == w->idcap) {
+        size_t ncap = w->idcap ? w->idcap * 2 : 16;
+        dir_id *n = realloc(w->ids, ncap * sizeof *n);
+        if (!n)
+            return -1;
+        w->ids = n;
+        w->idcap = ncap;
+    }
+    w->ids[w->depth].dev = st->st_dev;
+    w->ids[w->depth].ino = st->st_ino;
+    w->depth++;
+    return 0;
+}
+
+/* ------------------------------------------------------------ listing */
+
+static void free_entries(entry *e, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(e[i].name);
+    free(e);
+}
+
+static int entry_cmp(const void *a, const void *b)
+{
+    return strcmp(((const entry *)a)->name, ((const entry *)b)->name);
+}
+
+/* Fill one entry for `name` in the directory open as `dfd`. Returns 0, or
+ * -1 when out of memory (nothing allocated then). */
+static int make_entry(int dfd, const char *name, entry *e)
+{
+    size_t n = strlen(name) + 1;
+    e->name = malloc(n);
+    if (!e->name)
+        return -1;
+    memcpy(e->name, name, n);
+    e->err = 0;
+    e->dangling = 0;
+    if (fstatat(dfd, name, &e->st, 0) != 0) {
+        /* Following failed: is the entry a symlink whose target is gone
+         * (or loops)? That reads better than a bare errno. */
+        struct stat lst;
+        e->err = errno;
+        e->dangling = fstatat(dfd, name, &lst, AT_SYMLINK_NOFOLLOW) == 0 &&
+                      S_ISLNK(lst.st_mode);
+    }
+    return 0;
+}
+
+/*
+ * list_dir - read the visible (non-hidden) entries of the directory at
+ * w->path with their stat data, sorted by name.
+ *
+ * Returns 0 with *out (malloc()ed; free_entries()) and *n set;
+ * LIST_OPEN_FAILED with errno set when the directory cannot be opened;
+ * -1 when out of memory. A readdir() error part way is warned about and
+ * what was read so far is kept.
+ */
+static int list_dir(walker *w, entry **out, size_t *n)
+{
+    DIR *d = opendir(w->path);
+    if (!d)
+        return LIST_OPEN_FAILED;
+
+    entry *e = NULL;
+    size_t len = 0, cap = 0;
+    for (;;) {
+        errno = 0;
+        struct dirent *de = readdir(d);
+        if (!de) {
+            if (errno)
+                warn_errno(w, "readdir", errno);
+            break;
+        }
+        if (de->d_name[0] == '.')       /* hidden, and "." / ".." */
+            continue;
+        if (len == cap) {
+            size_t ncap = cap ? cap * 2 : 32;
+            entry *ne = realloc(e, ncap * sizeof *ne);
+            if (!ne)
+                goto nomem;
+            e = ne;
+            cap = ncap;
+        }
+        if (make_entry(dirfd(d), de->d_name, &e[len]) != 0)
+            goto nomem;
+        len++;
+    }
+    closedir(d);
+    if (len > 1)
+        qsort(e, len, sizeof *e, entry_cmp);
+    *out = e;
+    *n = len;
+    return 0;
+
+nomem:
+    closedir(d);
+    free_entries(e, len);
+    return -1;
+}
+
+/* -------------------------------------------------------------- visit */
+
+static int walk_dir(walker *w);
+
+/* Hand the regular file at w->path to the callback. */
+static int call_on_file(walker *w, const struct stat *st)
+{
+    corpus_file f = {
+        .root = w->root,
+        .path = w->path,
+        .relpath = w->path + w->rel,
+        .size = (uint64_t)st->st_size,
+        .mtime_ns = (int64_t)st->st_mtim.tv_sec * 1000000000 +
+                    st->st_mtim.tv_nsec,
+    };
+    return w->on_file(&f, w->ctx);
+}
+
+/* A regular file found in a directory: only supported types go on. */
+static int visit_file(walker *w, const struct stat *st)
+{
+    if (!corpus_is_supported(w->path + w->rel))
+        return 0;
+    return call_on_file(w, st);
+}
+
+/* Descend into a subdirectory unless it is already on the current path
+ * (reached again through a symlink or bind mount: a loop). */
+static int visit_dir(walker *w, const struct stat *st)
+{
+    if (on_current_path(w, st)) {
+        walk_warn(w, "directory loop (symlink back to a directory above it), "
+                "not followed");
+        return 0;
+    }
+    if (ids_push(w, st) != 0) {
+        errno = ENOMEM;
+        return -1;
+    }
+    int rc = walk_dir(w);
+    w->depth--;
+    return rc;
+}
+
+/* Visit one listed entry, whose name is already on w->path. */
+static int visit_entry(walker *w, const entry *e)
+{
+    if (e->err) {
+        if (e->dangling && e->err == ENOENT)
+            walk_warn(w, "broken symlink");
+        else if (e->dangling && e->err == ELOOP)
+            walk_warn(w, "symlink loop");
+        else
+            warn_errno(w, "stat", e->err);
+        return 0;
+    }
+    if (S_ISDIR(e->st.st_mode))
+        return visit_dir(w, &e->st);
+    if (S_ISREG(e->st.st_mode))
+        return visit_file(w, &e->st);
+    walk_warn(w, "not a regular file or directory");
+    return 0;
+}
+
+/* Visit sorted entries in order; stop at the first non-zero result. */
+static int walk_entries(walker *w, const entry *e, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        size_t old = path_push(w, e[i].name);
+        if (old == (size_t)-1) {
+            errno = ENOMEM;
+            return -1;
+        }
+        int rc = visit_entry(w, &e[i]);
+        path_pop(w, old);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+/* Walk the directory at w->path (already on the id stack). One that
+ * cannot be opened is warned about and skipped. */
+static int walk_dir(walker *w)
+{
+    entry *e;
+    size_t n;
+    int rc = list_dir(w, &e, &n);
+    if (rc == LIST_OPEN_FAILED) {
+        warn_errno(w, "opendir", errno);
+        return 0;
+    }
+    if (rc != 0) {
+        errno = ENOMEM;
+        return -1;
+    }
+    rc = walk_entries(w, e, n);
+    free_entries(e, n);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- root */
+
+/* A root that is a file: visit it, relpath = its base name. Its name is
+ * not checked: a file named explicitly is handed on, and the reader says
+ * when it cannot read that type. */
+static int walk_root_file(walker *w, const struct stat *st, size_t rlen)
+{
+    size_t start = rlen;
+    while (start > 0 && w->path[start - 1] != '/')
+        start--;
+    w->rel = start;
+    return call_on_file(w, st);
+}
+
+/* A root that is a directory: list it (failing with -1 when it cannot be
+ * opened, unlike directories below it) and walk. */
+static int walk_root_dir(walker *w, const struct stat *st, size_t rlen)
+{
+    w->rel = (rlen == 1 && w->path[0] == '/') ? 1 : rlen + 1;
+    if (ids_push(w, st) != 0) {
+        errno = ENOMEM;
+        return -1;
+    }
+    entry *e;
+    size_t n;
+    int rc = list_dir(w, &e, &n);
+    if (rc == LIST_OPEN_FAILED)
+        return -1;                      /* errno from opendir */
+    if (rc != 0) {
+        errno = ENOMEM;
+        return -1;
+    }
+    rc = walk_entries(w, e, n);
+    free_entries(e, n);
+    return rc;
+}
+
+/*
+ * corpus_walk - see corpus.h. Trailing slashes of `root` are dropped when
+ * paths are built ("dir/" gives "dir/a.txt"); "/" stays "/".
+ */
+int corpus_walk(const char *root, corpus_file_fn on_file, corpus_warn_fn warn,
+                void *ctx)
+{
+    struct stat st;
+    if (!root || !on_file) {
+        errno = EINVAL;
+        return -1;
+    }
+    if (stat(root, &st) != 0)
+        return -1;
+    if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+        errno = EINVAL;
+        return -1;
+    }
+
+    size_t rlen = strlen(root);
+    while (rlen > 1 && root[rlen - 1] == '/')
+        rlen--;
+
+    walker w = {.on_file = on_file, .warn = warn, .ctx = ctx, .root = root};
+    w.cap = rlen + 256;
+    w.path = malloc(w.cap);
+    if (!w.path) {
+        errno = ENOMEM;
+        return -1;
+    }
+    memcpy(w.path, root, rlen);
+    w.path[rlen] = '\0';
+    w.len = rlen;
+
+    int rc = S_ISREG(st.st_mode) ? walk_root_file(&w, &st, rlen)
+                                 : walk_root_dir(&w, &st, rlen);
+    int saved = errno;
+    free(w.path);
+    free(w.ids);
+    errno = saved;
+    return rc;
+}
