@@ -1,0 +1,231 @@
+/* analyze.c - article to document (analyze.h). */
+#include "analyze.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "schema.h"
+
+/* Gap in term positions between fields, so a phrase cannot match across
+ * the end of the title and the start of the body. */
+#define FIELD_GAP 100
+
+struct gz_analyzer {
+    xap_stem *stem;
+    xap_termgen *tg;
+};
+
+xap_status gz_analyzer_new(const char *language, gz_analyzer **out)
+{
+    gz_analyzer *a = calloc(1, sizeof *a);
+    if (!a)
+        return XAP_ERR_NOMEM;
+    xap_status s = xap_stem_new(language, &a->stem);
+    if (s == XAP_OK)
+        s = xap_termgen_new(&a->tg);
+    if (s == XAP_OK)
+        s = xap_termgen_set_stemmer(a->tg, a->stem);
+    if (s == XAP_OK)
+        s = xap_termgen_set_stemming_strategy(a->tg, XAP_STEM_SOME);
+    if (s != XAP_OK) {
+        gz_analyzer_free(a);
+        return s;
+    }
+    *out = a;
+    return XAP_OK;
+}
+
+void gz_analyzer_free(gz_analyzer *a)
+{
+    if (!a)
+        return;
+    xap_termgen_free(a->tg);
+    xap_stem_free(a->stem);
+    free(a);
+}
+
+void gz_default_source(const char *relpath, char *buf, size_t size)
+{
+    const char *slash = strchr(relpath, '/');
+    size_t n = slash ? (size_t)(slash - relpath) : 0;
+    snprintf(buf, size, "%.*s", (int)n, relpath);
+}
+
+/* Lower-case ASCII letters of `s` into `buf` (non-ASCII bytes kept). */
+static void lower_ascii(const char *s, char *buf, size_t size)
+{
+    size_t i = 0;
+    for (; s[i] && i + 1 < size; i++)
+        buf[i] = (char)tolower((unsigned char)s[i]);
+    buf[i] = '\0';
+}
+
+static xap_status add_bool(xap_document *doc, const char *prefix,
+                           const char *value)
+{
+    char term[GZ_TERM_BUF];
+    gz_make_term(prefix, value, term, sizeof term);
+    return xap_document_add_boolean_term(doc, term);
+}
+
+/* The article's date as year/month/day: its own date when it parses,
+ * otherwise the file's modification time (UTC). */
+static void article_date(const corpus_file *file, const corpus_article *art,
+                         int *y, int *m, int *d)
+{
+    if (art->date && corpus_parse_date(art->date, y, m, d))
+        return;
+    time_t t = (time_t)(file->mtime_ns / 1000000000);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    *y = tm.tm_year + 1900;
+    *m = tm.tm_mon + 1;
+    *d = tm.tm_mday;
+}
+
+/* D/M/Y terms and the sortable date value; the ISO form goes to `iso`. */
+static xap_status add_date(xap_document *doc, const corpus_file *file,
+                           const corpus_article *art, char iso[11])
+{
+    int y, m, d;
+    article_date(file, art, &y, &m, &d);
+    char buf[32];
+    snprintf(iso, 11, "%04d-%02d-%02d", y, m, d);
+    snprintf(buf, sizeof buf, "%04d%02d%02d", y, m, d);
+    xap_status s = xap_document_add_value(doc, GZ_SLOT_DATE, buf, 8);
+    if (s == XAP_OK)
+        s = xap_document_add_value(doc, GZ_SLOT_YEAR, buf, 4);
+    if (s == XAP_OK)
+        s = add_bool(doc, GZ_PREFIX_DATE, buf);
+    buf[6] = '\0';
+    if (s == XAP_OK)
+        s = add_bool(doc, GZ_PREFIX_MONTH, buf);
+    buf[4] = '\0';
+    if (s == XAP_OK)
+        s = add_bool(doc, GZ_PREFIX_YEAR, buf);
+    return s;
+}
+
+/* Title (prefixed and unprefixed), author, body: the free-text fields. */
+static xap_status add_text(gz_analyzer *a, xap_document *doc,
+                           const corpus_article *art)
+{
+    xap_status s = xap_termgen_set_document(a->tg, doc);
+    if (s == XAP_OK)
+        s = xap_termgen_set_termpos(a->tg, 0);
+    if (s == XAP_OK)
+        s = xap_termgen_index_text(a->tg, art->title, strlen(art->title), 1,
+                                   GZ_PREFIX_TITLE);
+    if (s == XAP_OK)
+        s = xap_termgen_increase_termpos(a->tg, FIELD_GAP);
+    if (s == XAP_OK)
+        s = xap_termgen_index_text(a->tg, art->title, strlen(art->title), 1,
+                                   "");
+    if (s == XAP_OK)
+        s = xap_termgen_increase_termpos(a->tg, FIELD_GAP);
+    if (s == XAP_OK)
+        s = xap_termgen_index_text(a->tg, art->body, art->body_len, 1, "");
+    if (s == XAP_OK && art->author) {
+        s = xap_termgen_increase_termpos(a->tg, FIELD_GAP);
+        if (s == XAP_OK)
+            s = xap_termgen_index_text(a->tg, art->author, strlen(art->author),
+                                       1, GZ_PREFIX_AUTHOR);
+    }
+    return s;
+}
+
+/* Boolean filter terms: source, tags, url, path; the source value. */
+static xap_status add_filters(xap_document *doc, const corpus_file *file,
+                              const corpus_article *art, const char *source)
+{
+    char lower[GZ_TERM_BUF];
+    lower_ascii(source, lower, sizeof lower);
+    xap_status s = *source ? add_bool(doc, GZ_PREFIX_SOURCE, lower) : XAP_OK;
+    if (s == XAP_OK)
+        s = xap_document_add_value(doc, GZ_SLOT_SOURCE, source, strlen(source));
+    for (size_t i = 0; s == XAP_OK && i < art->ntags; i++) {
+        lower_ascii(art->tags[i], lower, sizeof lower);
+        s = add_bool(doc, GZ_PREFIX_TAG, lower);
+    }
+    if (s == XAP_OK && art->url)
+        s = add_bool(doc, GZ_PREFIX_URL, art->url);
+    if (s == XAP_OK)
+        s = add_bool(doc, GZ_PREFIX_PATH, file->relpath);
+    return s;
+}
+
+/* Join the tags with commas into a new string (NULL when none or OOM). */
+static char *join_tags(const corpus_article *art)
+{
+    if (art->ntags == 0 || !art->tags)
+        return NULL;
+    size_t n = 1;
+    for (size_t i = 0; i < art->ntags; i++)
+        n += strlen(art->tags[i]) + 1;
+    char *out = malloc(n);
+    if (!out)
+        return NULL;
+    out[0] = '\0';
+    for (size_t i = 0; i < art->ntags; i++) {
+        if (i)
+            strcat(out, ",");
+        strcat(out, art->tags[i]);
+    }
+    return out;
+}
+
+static xap_status add_data(xap_document *doc, const corpus_file *file,
+                           const corpus_article *art, const char *source,
+                           const char *iso_date)
+{
+    char *tags = join_tags(art);
+    gz_docdata dd = {
+        .id = art->id, .path = file->relpath, .title = art->title,
+        .date = iso_date, .source = source, .author = art->author,
+        .url = art->url, .tags = tags, .body = art->body,
+        .body_len = art->body_len};
+    char *data = NULL;
+    size_t len = 0;
+    xap_status s = gz_docdata_encode(&dd, &data, &len) == 0 ? XAP_OK
+                                                            : XAP_ERR_NOMEM;
+    if (s == XAP_OK)
+        s = xap_document_set_data(doc, data, len);
+    free(data);
+    free(tags);
+    return s;
+}
+
+xap_status gz_analyze_article(gz_analyzer *a, const corpus_file *file,
+                              const corpus_article *art, xap_document **out,
+                              char *id_term)
+{
+    char source[256];
+    if (art->source && *art->source)
+        snprintf(source, sizeof source, "%s", art->source);
+    else
+        gz_default_source(file->relpath, source, sizeof source);
+    char iso[11];
+    xap_document *doc = NULL;
+    xap_status s = xap_document_new(&doc);
+    if (s == XAP_OK) {
+        gz_make_term(GZ_PREFIX_ID, art->id, id_term, GZ_TERM_BUF);
+        s = xap_document_add_boolean_term(doc, id_term);
+    }
+    if (s == XAP_OK)
+        s = add_text(a, doc, art);
+    if (s == XAP_OK)
+        s = add_date(doc, file, art, iso);
+    if (s == XAP_OK)
+        s = add_filters(doc, file, art, source);
+    if (s == XAP_OK)
+        s = add_data(doc, file, art, source, iso);
+    if (s != XAP_OK) {
+        xap_document_free(doc);
+        return s;
+    }
+    *out = doc;
+    return XAP_OK;
+}

@@ -1,0 +1,30 @@
+/*
+ * analyze.h - turn one article into one Xapian document: the terms, values
+ * and stored data that the index schema (query/schema.h) describes.
+ */
+#ifndef GAZETTE_ANALYZE_H
+#define GAZETTE_ANALYZE_H
+
+#include "corpus.h"
+#include "xapian_shim.h"
+
+typedef struct gz_analyzer gz_analyzer;
+
+/* New analyzer stemming with `language` (a Snowball name). On failure
+ * returns the shim status (message in xap_last_error()). */
+xap_status gz_analyzer_new(const char *language, gz_analyzer **out);
+void gz_analyzer_free(gz_analyzer *a);
+
+/* Build the document for `article`, read from `file`. On success *doc is a
+ * new document owned by the caller and `id_term` (GZ_TERM_BUF bytes) holds
+ * its unique id term. */
+xap_status gz_analyze_article(gz_analyzer *a, const corpus_file *file,
+                              const corpus_article *article, xap_document **doc,
+                              char *id_term);
+
+/* The source an article gets when it names none: the first component of
+ * its path relative to the corpus root ("" for files at the root). Writes
+ * at most `size` bytes into `buf`. */
+void gz_default_source(const char *relpath, char *buf, size_t size);
+
+#endif

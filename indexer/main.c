@@ -1,0 +1,278 @@
+/*
+ * gazette-index - build or update a Gazette index from article files.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "gazette.h"
+#include "indexer.h"
+#include "xapian_shim.h"
+
+/* Exit codes: sysexits.h values, plus 1 for "done, but files skipped". */
+enum {
+    EXIT_OK = 0,
+    EXIT_SKIPPED = 1,
+    EXIT_USAGE = 64,
+    EXIT_DATAERR = 65,
+    EXIT_NOINPUT = 66,
+    EXIT_SOFTWARE = 70,
+    EXIT_IOERR = 74,
+    EXIT_TEMPFAIL = 75
+};
+
+typedef struct cli_options {
+    char *db;
+    const char *language;
+    unsigned long long max_file_bytes;
+    unsigned batch_size;
+    int json;
+    int quiet;
+    int progress;       /* stderr is a terminal */
+    double last_progress;
+} cli_options;
+
+static const char usage_text[] =
+"Usage: gazette-index [OPTION]... CORPUS...\n"
+"Index the article files below each CORPUS directory into a Gazette index,\n"
+"creating the index when it does not exist yet.\n"
+"\n"
+"Articles are read from .txt files, optionally gzip-compressed (.txt.gz).\n"
+"A .txt file may start with a header block of 'Key: value' lines (Title,\n"
+"Date, Author, Source, URL, Tags) ended by a blank line; the first non-empty\n"
+"line after it is the title, the rest the body. An article's id is its path\n"
+"relative to its CORPUS directory; its default source is the top-level\n"
+"folder it is in.\n"
+"\n"
+"Options:\n"
+"  -d, --db DIR            index to write (default: see ENVIRONMENT)\n"
+"  -l, --language LANG     stemming language (default english); one of\n"
+"                          the Snowball stemmers, or 'none'\n"
+"      --max-file-size N   skip files over N bytes, after decompression\n"
+"                          (default 67108864, i.e. 64 MiB)\n"
+"      --batch N           commit every N articles (default 1000)\n"
+"      --json              print the summary as one JSON object\n"
+"  -q, --quiet             print nothing but errors\n"
+"  -h, --help              show this help and exit\n"
+"  -V, --version           show the version and exit\n"
+"\n"
+"Output: skipped files are listed on stderr, one line each with the\n"
+"reason. On a terminal a progress line shows the rate. At the end one\n"
+"summary line goes to stdout:\n"
+"  scanned N, added N, updated N, removed N, unchanged N, skipped N, seconds S\n"
+"\n"
+"Environment:\n"
+"  GAZETTE_INDEX   index used without --db; otherwise\n"
+"                  $XDG_DATA_HOME/gazette/index, or\n"
+"                  ~/.local/share/gazette/index\n"
+"\n"
+"Exit status:\n"
+"  0   success\n"
+"  1   success, but some files were skipped (listed on stderr)\n"
+"  64  usage error\n"
+"  65  the index is corrupt or in an unsupported format\n"
+"  66  a CORPUS directory does not exist\n"
+"  70  internal error\n"
+"  74  I/O error writing the index (disk full, permissions)\n"
+"  75  another gazette-index is writing this index; try again later\n";
+
+__attribute__((format(printf, 1, 2)))
+static void complain(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("gazette-index: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+static int parse_number(const char *opt, const char *s,
+                        unsigned long long max, unsigned long long *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || end == s || *end || *s == '-' || v == 0 || v > max) {
+        complain("%s takes a positive number, not '%s'", opt, s);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+/* 0 when `language` names a stemmer Xapian has. */
+static int check_language(const char *language)
+{
+    xap_stem *stem = NULL;
+    if (xap_stem_new(language, &stem) == XAP_OK) {
+        xap_stem_free(stem);
+        return 0;
+    }
+    complain("unknown language '%s'; known: none %s", language,
+             xap_stem_languages());
+    return -1;
+}
+
+/* Parse argv; returns the index of the first CORPUS, or -1 to exit with
+ * *code. */
+static int parse_args(int argc, char **argv, cli_options *o, int *code)
+{
+    enum { OPT_MAX_FILE = 256, OPT_BATCH, OPT_JSON };
+    static const struct option longopts[] = {
+        {"db", required_argument, NULL, 'd'},
+        {"language", required_argument, NULL, 'l'},
+        {"max-file-size", required_argument, NULL, OPT_MAX_FILE},
+        {"batch", required_argument, NULL, OPT_BATCH},
+        {"json", no_argument, NULL, OPT_JSON},
+        {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
+        {NULL, 0, NULL, 0}};
+    unsigned long long n;
+    int c;
+    *code = EXIT_USAGE;
+    while ((c = getopt_long(argc, argv, "d:l:qhV", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'd':
+            free(o->db);
+            if (!(o->db = strdup(optarg)))
+                return *code = EXIT_SOFTWARE, -1;
+            break;
+        case 'l':
+            o->language = optarg;
+            break;
+        case OPT_MAX_FILE:
+            if (parse_number("--max-file-size", optarg, ~0ULL, &n) != 0)
+                return -1;
+            o->max_file_bytes = n;
+            break;
+        case OPT_BATCH:
+            if (parse_number("--batch", optarg, 10000000ULL, &n) != 0)
+                return -1;
+            o->batch_size = (unsigned)n;
+            break;
+        case OPT_JSON:
+            o->json = 1;
+            break;
+        case 'q':
+            o->quiet = 1;
+            break;
+        case 'h':
+            fputs(usage_text, stdout);
+            return *code = EXIT_OK, -1;
+        case 'V':
+            printf("gazette-index %s (Xapian %s)\n", gazette_version(),
+                   xap_version_string());
+            return *code = EXIT_OK, -1;
+        default:
+            fputs("Try 'gazette-index --help' for more information.\n", stderr);
+            return -1;
+        }
+    }
+    if (optind >= argc) {
+        complain("no CORPUS directory given");
+        fputs("Try 'gazette-index --help' for more information.\n", stderr);
+        return -1;
+    }
+    if (check_language(o->language) != 0)
+        return -1;
+    return optind;
+}
+
+static void on_skip(const char *path, const char *reason, void *ctx)
+{
+    const cli_options *o = ctx;
+    if (o->progress)
+        fputs("\r\033[K", stderr);
+    if (!o->quiet)
+        fprintf(stderr, "gazette-index: skipped %s: %s\n", path, reason);
+}
+
+static double wall_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* A progress line on a terminal, at most ten times a second. */
+static void on_progress(const gz_index_stats *s, void *ctx)
+{
+    cli_options *o = ctx;
+    double now = wall_seconds();
+    if (!o->progress || now - o->last_progress < 0.1)
+        return;
+    o->last_progress = now;
+    fprintf(stderr, "\r\033[Kscanned %llu files: %llu added, %llu updated, "
+            "%llu skipped",
+            (unsigned long long)s->scanned, (unsigned long long)s->added,
+            (unsigned long long)s->updated, (unsigned long long)s->skipped);
+}
+
+static void print_summary(const gz_index_stats *s, const cli_options *o)
+{
+    if (o->progress)
+        fputs("\r\033[K", stderr);
+    if (o->quiet)
+        return;
+    const char *fmt = o->json
+        ? "{\"scanned\":%llu,\"added\":%llu,\"updated\":%llu,\"removed\":%llu,"
+          "\"unchanged\":%llu,\"skipped\":%llu,\"seconds\":%.3f}\n"
+        : "scanned %llu, added %llu, updated %llu, removed %llu, "
+          "unchanged %llu, skipped %llu, seconds %.2f\n";
+    printf(fmt, (unsigned long long)s->scanned, (unsigned long long)s->added,
+           (unsigned long long)s->updated, (unsigned long long)s->removed,
+           (unsigned long long)s->unchanged, (unsigned long long)s->skipped,
+           s->seconds);
+}
+
+static int exit_code_for(gz_index_outcome outcome, const gz_index_stats *s)
+{
+    switch (outcome) {
+    case GZ_INDEX_OK: return s->skipped ? EXIT_SKIPPED : EXIT_OK;
+    case GZ_INDEX_NO_INPUT: return EXIT_NOINPUT;
+    case GZ_INDEX_LOCKED: return EXIT_TEMPFAIL;
+    case GZ_INDEX_CORRUPT: return EXIT_DATAERR;
+    case GZ_INDEX_IO_ERROR: return EXIT_IOERR;
+    default: return EXIT_SOFTWARE;
+    }
+}
+
+int main(int argc, char **argv)
+{
+    cli_options o = {.language = "english"};
+    int code;
+    int first = parse_args(argc, argv, &o, &code);
+    if (first < 0) {
+        free(o.db);
+        return code;
+    }
+    if (!o.db && !(o.db = gazette_default_index_path())) {
+        complain("out of memory");
+        return EXIT_SOFTWARE;
+    }
+    o.progress = !o.quiet && isatty(STDERR_FILENO);
+    gz_index_config cfg = {
+        .db_path = o.db, .roots = (const char *const *)argv + first,
+        .nroots = (size_t)(argc - first), .language = o.language,
+        .max_file_bytes = o.max_file_bytes, .batch_size = o.batch_size,
+        .on_skip = on_skip, .on_progress = on_progress, .ctx = &o};
+    gz_index_stats stats;
+    char err[1024];
+    gz_index_outcome outcome = gz_index_run(&cfg, &stats, err, sizeof err);
+    if (outcome == GZ_INDEX_OK)
+        print_summary(&stats, &o);
+    else if (outcome == GZ_INDEX_LOCKED)
+        complain("index %s is being written by another process (%s)", o.db,
+                 err);
+    else
+        complain("%s", err);
+    free(o.db);
+    return exit_code_for(outcome, &stats);
+}

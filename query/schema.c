@@ -1,0 +1,124 @@
+/* schema.c - encoding of document data and unique id terms (schema.h). */
+#include "schema.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The fields of document data, in the order they are written. */
+#define DOCDATA_FIELDS(X) \
+    X(id) X(path) X(title) X(date) X(source) X(author) X(url) X(tags)
+
+/* Bytes needed for "key=value\n" with value's newlines flattened. */
+static size_t field_size(const char *key, const char *value)
+{
+    return value ? strlen(key) + 1 + strlen(value) + 1 : 0;
+}
+
+static char *put_field(char *p, const char *key, const char *value)
+{
+    if (!value)
+        return p;
+    size_t klen = strlen(key);
+    memcpy(p, key, klen);
+    p += klen;
+    *p++ = '=';
+    for (const char *v = value; *v; v++)
+        *p++ = (*v == '\n' || *v == '\r') ? ' ' : *v;
+    *p++ = '\n';
+    return p;
+}
+
+int gz_docdata_encode(const gz_docdata *d, char **out, size_t *out_len)
+{
+    size_t size = 1 + d->body_len + 1;
+#define SIZE_FIELD(f) size += field_size(#f, d->f);
+    DOCDATA_FIELDS(SIZE_FIELD)
+#undef SIZE_FIELD
+    char *buf = malloc(size);
+    if (!buf)
+        return -1;
+    char *p = buf;
+#define PUT_FIELD(f) p = put_field(p, #f, d->f);
+    DOCDATA_FIELDS(PUT_FIELD)
+#undef PUT_FIELD
+    *p++ = '\n';
+    if (d->body_len)
+        memcpy(p, d->body, d->body_len);
+    p += d->body_len;
+    *p = '\0';
+    *out = buf;
+    *out_len = (size_t)(p - buf);
+    return 0;
+}
+
+/* Point the field named [key, key+klen) of `d` at `value`. Unknown keys are
+ * ignored so that newer indexes stay readable by older code. */
+static void set_field(gz_docdata *d, const char *key, size_t klen,
+                      const char *value)
+{
+#define MATCH_FIELD(f)                                                   \
+    if (klen == sizeof(#f) - 1 && memcmp(key, #f, klen) == 0) {          \
+        d->f = value;                                                    \
+        return;                                                          \
+    }
+    DOCDATA_FIELDS(MATCH_FIELD)
+#undef MATCH_FIELD
+}
+
+int gz_docdata_decode(char *data, size_t len, gz_docdata *d)
+{
+#define EMPTY_FIELD(f) d->f = "";
+    DOCDATA_FIELDS(EMPTY_FIELD)
+#undef EMPTY_FIELD
+    d->body = "";
+    d->body_len = 0;
+    char *end = data + len;
+    char *p = data;
+    while (p < end && *p != '\n') {
+        char *nl = memchr(p, '\n', (size_t)(end - p));
+        char *eq = memchr(p, '=', (size_t)((nl ? nl : end) - p));
+        if (!nl)
+            nl = end;
+        if (eq) {
+            *nl = '\0';
+            set_field(d, p, (size_t)(eq - p), eq + 1);
+        }
+        p = nl + 1;
+    }
+    if (p < end) {   /* skip the blank separator line */
+        d->body = p + 1;
+        d->body_len = (size_t)(end - p - 1);
+    }
+    return 0;
+}
+
+/* 64-bit FNV-1a: stable across platforms and releases, which is what an
+ * on-disk id needs (not cryptographic strength). */
+static uint64_t fnv1a64(const char *s)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (; *s; s++) {
+        h ^= (unsigned char)*s;
+        h *= 0x100000001b3ULL;
+    }
+    return h;
+}
+
+size_t gz_make_term(const char *prefix, const char *value, char *buf,
+                    size_t bufsize)
+{
+    size_t plen = strlen(prefix);
+    size_t vlen = strlen(value);
+    if (plen + vlen <= GZ_MAX_TERM_BYTES) {
+        int n = snprintf(buf, bufsize, "%s%s", prefix, value);
+        return n < 0 ? 0 : (size_t)n;
+    }
+    size_t keep = GZ_MAX_TERM_BYTES - plen - 17;   /* '#' + 16 hex digits */
+    while (keep > 0 && ((unsigned char)value[keep] & 0xC0) == 0x80)
+        keep--;
+    int n = snprintf(buf, bufsize, "%s%.*s#%016llx", prefix, (int)keep, value,
+                     (unsigned long long)fnv1a64(value));
+    return n < 0 ? 0 : (size_t)n;
+}

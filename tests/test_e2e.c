@@ -1,0 +1,414 @@
+/*
+ * test_e2e.c - index the bundled sample corpus with the real gazette-index
+ * binary, then search it through libgazette and the gazette-query binary,
+ * checking answers against a plain scan of the corpus files.
+ */
+#define _GNU_SOURCE 1   /* strcasestr */
+#include <ctype.h>
+#include <dirent.h>
+#include <jansson.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <zlib.h>
+#include <cmocka.h>
+
+#include "gazette.h"
+#include "test_util.h"
+
+#define MAX_ARTICLES 256
+
+/* One sample article as the test sees it: id and lower-cased text with
+ * white space folded, read straight from the file (zlib reads plain files
+ * and gzip alike). */
+typedef struct sample_article {
+    char id[256];
+    char *text;
+} sample_article;
+
+static struct {
+    char *tmp;
+    char db[4096];
+    sample_article articles[MAX_ARTICLES];
+    size_t narticles;
+} fx;
+
+static const char *bin(const char *rel)
+{
+    static char buf[2][4096];
+    static int which;
+    which ^= 1;
+    const char *dir = getenv("GAZETTE_BINARY_DIR");
+    snprintf(buf[which], sizeof buf[which], "%s/%s", dir ? dir : ".", rel);
+    return buf[which];
+}
+
+/* Read a whole (possibly gzipped) file, lower-cased, white space folded. */
+static char *read_folded(const char *path)
+{
+    gzFile f = gzopen(path, "rb");
+    assert_non_null(f);
+    size_t cap = 1 << 16, len = 0;
+    char *buf = malloc(cap);
+    assert_non_null(buf);
+    int n;
+    char chunk[8192];
+    int space = 1;
+    while ((n = gzread(f, chunk, sizeof chunk)) > 0) {
+        for (int i = 0; i < n; i++) {
+            unsigned char c = (unsigned char)chunk[i];
+            if (len + 2 >= cap)
+                assert_non_null(buf = realloc(buf, cap *= 2));
+            if (isspace(c)) {
+                if (!space)
+                    buf[len++] = ' ';
+                space = 1;
+            } else {
+                buf[len++] = (char)tolower(c);
+                space = 0;
+            }
+        }
+    }
+    gzclose(f);
+    buf[len] = '\0';
+    return buf;
+}
+
+static int has_suffix(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+/* Load every article of corpus/sample/<folder>/ into fx.articles. */
+static void load_folder(const char *root, const char *folder)
+{
+    char dir[4096];
+    assert_true(snprintf(dir, sizeof dir, "%s/%s", root, folder) < 4096);
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (!has_suffix(e->d_name, ".txt") && !has_suffix(e->d_name, ".txt.gz"))
+            continue;
+        assert_true(fx.narticles < MAX_ARTICLES);
+        sample_article *a = &fx.articles[fx.narticles++];
+        assert_true(snprintf(a->id, sizeof a->id, "%s/%s", folder,
+                             e->d_name) < (int)sizeof a->id);
+        char path[8192];
+        assert_true(snprintf(path, sizeof path, "%s/%s", dir, e->d_name) <
+                    (int)sizeof path);
+        a->text = read_folded(path);
+    }
+    closedir(d);
+}
+
+static void load_sample(const char *root)
+{
+    DIR *d = opendir(root);
+    assert_non_null(d);
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        char path[8192];
+        struct stat st;
+        assert_true(snprintf(path, sizeof path, "%s/%s", root, e->d_name) <
+                    (int)sizeof path);
+        if (e->d_name[0] != '.' && stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+            load_folder(root, e->d_name);
+    }
+    closedir(d);
+}
+
+static size_t count_occurrences(const char *text, const char *needle)
+{
+    size_t n = 0;
+    for (const char *p = text; (p = strstr(p, needle)) != NULL; p++)
+        n++;
+    return n;
+}
+
+/* 1 when `word` occurs in `text` as a whole word. */
+static int has_word(const char *text, const char *word)
+{
+    size_t len = strlen(word);
+    for (const char *p = text; (p = strstr(p, word)) != NULL; p++) {
+        int before = p == text || !isalnum((unsigned char)p[-1]);
+        int after = !isalnum((unsigned char)p[len]);
+        if (before && after)
+            return 1;
+    }
+    return 0;
+}
+
+static const sample_article *find_article(const char *id)
+{
+    for (size_t i = 0; i < fx.narticles; i++)
+        if (strcmp(fx.articles[i].id, id) == 0)
+            return &fx.articles[i];
+    return NULL;
+}
+
+static int group_setup(void **state)
+{
+    (void)state;
+    fx.tmp = tu_mkdtemp("e2e");
+    snprintf(fx.db, sizeof fx.db, "%s/index", fx.tmp);
+    const char *sample = tu_source_path("corpus/sample");
+    char root[4096];
+    snprintf(root, sizeof root, "%s", sample);
+    load_sample(root);
+    int rc = tu_run("'%s' --quiet --db '%s' '%s'",
+                    bin("indexer/gazette-index"), fx.db, root);
+    return rc == 0 ? 0 : -1;
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < fx.narticles; i++)
+        free(fx.articles[i].text);
+    tu_rmtree(fx.tmp);
+    free(fx.tmp);
+    return 0;
+}
+
+/* Search through the library; the caller frees the results. */
+static gazette_results_t *search(const char *query, uint32_t limit)
+{
+    gazette_index_t *index = NULL;
+    gazette_search_options_t *opts = NULL;
+    gazette_results_t *results = NULL;
+    assert_int_equal(gazette_index_open(fx.db, &index), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_search_options_new(&opts), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_search_options_set_range(opts, 0, limit),
+                     GAZETTE_STATUS_OK);
+    gazette_status_t s = gazette_search(index, query, opts, &results);
+    if (s != GAZETTE_STATUS_OK)
+        fail_msg("search '%s': %s", query, gazette_index_error(index));
+    gazette_search_options_free(opts);
+    gazette_index_close(index);
+    return results;
+}
+
+static void test_every_article_indexed(void **state)
+{
+    (void)state;
+    gazette_index_t *index = NULL;
+    uint64_t n = 0;
+    assert_int_equal(gazette_index_open(fx.db, &index), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_index_article_count(index, &n), GAZETTE_STATUS_OK);
+    gazette_index_close(index);
+    assert_true(fx.narticles >= 30);
+    assert_int_equal(n, fx.narticles);
+}
+
+/* The articles that mention Hezbollah most come first. */
+static void test_hezbollah_articles_first(void **state)
+{
+    (void)state;
+    size_t expected = 0;
+    for (size_t i = 0; i < fx.narticles; i++)
+        if (count_occurrences(fx.articles[i].text, "hezbollah") >= 2)
+            expected++;
+    assert_true(expected >= 2);
+    gazette_results_t *r = search("Hezbollah", 100);
+    assert_true(gazette_results_count(r) >= expected);
+    for (size_t i = 0; i < expected; i++) {
+        const gazette_hit_t *h = gazette_results_hit(r, i);
+        const sample_article *a = find_article(gazette_hit_id(h));
+        assert_non_null(a);
+        if (count_occurrences(a->text, "hezbollah") < 2)
+            fail_msg("hit %zu (%s) is not a Hezbollah article", i + 1,
+                     gazette_hit_id(h));
+    }
+    for (size_t i = 0; i < gazette_results_count(r); i++) {
+        const sample_article *a =
+            find_article(gazette_hit_id(gazette_results_hit(r, i)));
+        assert_true(count_occurrences(a->text, "hezbollah") >= 1);
+    }
+    gazette_results_free(r);
+}
+
+/* A phrase query returns exactly the articles containing the phrase. */
+static void test_phrase_matches_exactly(void **state)
+{
+    (void)state;
+    gazette_results_t *r = search("\"humanitarian pauses\"", 100);
+    size_t expected = 0;
+    for (size_t i = 0; i < fx.narticles; i++)
+        if (strstr(fx.articles[i].text, "humanitarian pauses"))
+            expected++;
+    assert_true(expected >= 1);
+    assert_int_equal(gazette_results_count(r), expected);
+    for (size_t i = 0; i < gazette_results_count(r); i++) {
+        const gazette_hit_t *h = gazette_results_hit(r, i);
+        const sample_article *a = find_article(gazette_hit_id(h));
+        assert_non_null(a);
+        assert_non_null(strstr(a->text, "humanitarian pauses"));
+        assert_non_null(strcasestr(gazette_hit_snippet(h), "humanitarian"));
+    }
+    gazette_results_free(r);
+}
+
+/* NOT excludes: no hit mentions Gaza; every article with "aid" and no
+ * "Gaza" is found. */
+static void test_not_excludes(void **state)
+{
+    (void)state;
+    gazette_results_t *r = search("aid NOT Gaza", 100);
+    size_t n = gazette_results_count(r);
+    assert_true(n >= 1);
+    for (size_t i = 0; i < n; i++) {
+        const sample_article *a =
+            find_article(gazette_hit_id(gazette_results_hit(r, i)));
+        assert_non_null(a);
+        assert_false(has_word(a->text, "gaza"));
+    }
+    for (size_t i = 0; i < fx.narticles; i++) {
+        const sample_article *a = &fx.articles[i];
+        if (!has_word(a->text, "aid") || has_word(a->text, "gaza"))
+            continue;
+        int found = 0;
+        for (size_t j = 0; j < n && !found; j++)
+            found = strcmp(gazette_hit_id(gazette_results_hit(r, j)), a->id) == 0;
+        if (!found)
+            fail_msg("%s mentions aid and not Gaza but was not found", a->id);
+    }
+    gazette_results_free(r);
+}
+
+static void test_no_match_is_empty(void **state)
+{
+    (void)state;
+    gazette_results_t *r = search("zyzzogeton", 10);
+    assert_int_equal(gazette_results_count(r), 0);
+    uint64_t est = 1;
+    gazette_results_estimate(r, NULL, &est, NULL);
+    assert_int_equal(est, 0);
+    gazette_results_free(r);
+    assert_int_equal(tu_run("'%s' --db '%s' zyzzogeton >/dev/null",
+                            bin("query/cli/gazette-query"), fx.db), 0);
+}
+
+/* Offset and limit page through the same ranking. */
+static void test_paging(void **state)
+{
+    (void)state;
+    gazette_results_t *all = search("Gaza", 100);
+    assert_true(gazette_results_count(all) >= 4);
+    gazette_index_t *index = NULL;
+    gazette_search_options_t *opts = NULL;
+    gazette_results_t *page = NULL;
+    assert_int_equal(gazette_index_open(fx.db, &index), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_search_options_new(&opts), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_search_options_set_range(opts, 2, 2),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_search(index, "Gaza", opts, &page),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_results_count(page), 2);
+    for (size_t i = 0; i < 2; i++) {
+        const gazette_hit_t *h = gazette_results_hit(page, i);
+        assert_int_equal(gazette_hit_rank(h), i + 3);
+        assert_string_equal(gazette_hit_id(h),
+                            gazette_hit_id(gazette_results_hit(all, i + 2)));
+    }
+    gazette_results_free(page);
+    gazette_results_free(all);
+    gazette_search_options_free(opts);
+    gazette_index_close(index);
+}
+
+/* Highlight markers are placed around matched words. */
+static void test_snippet_highlight(void **state)
+{
+    (void)state;
+    gazette_index_t *index = NULL;
+    gazette_search_options_t *opts = NULL;
+    gazette_results_t *r = NULL;
+    assert_int_equal(gazette_index_open(fx.db, &index), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_search_options_new(&opts), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_search_options_set_snippet(opts, 200, "[", "]"),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_search(index, "Hezbollah", opts, &r),
+                     GAZETTE_STATUS_OK);
+    assert_true(gazette_results_count(r) > 0);
+    assert_non_null(strstr(gazette_hit_snippet(gazette_results_hit(r, 0)),
+                           "[Hezbollah]"));
+    gazette_results_free(r);
+    gazette_search_options_free(opts);
+    gazette_index_close(index);
+}
+
+/* --json prints one parseable object per hit with the documented fields. */
+static void test_cli_json(void **state)
+{
+    (void)state;
+    char out[4096];
+    snprintf(out, sizeof out, "%s/out.jsonl", fx.tmp);
+    assert_int_equal(tu_run("'%s' --db '%s' --json --limit 3 Hezbollah > '%s'",
+                            bin("query/cli/gazette-query"), fx.db, out), 0);
+    FILE *f = fopen(out, "r");
+    assert_non_null(f);
+    char line[65536];
+    int lines = 0;
+    while (fgets(line, sizeof line, f)) {
+        json_error_t err;
+        json_t *obj = json_loads(line, 0, &err);
+        if (!obj)
+            fail_msg("line %d is not JSON: %s", lines + 1, err.text);
+        const char *id = json_string_value(json_object_get(obj, "id"));
+        const char *date = json_string_value(json_object_get(obj, "date"));
+        assert_non_null(id);
+        assert_non_null(find_article(id));
+        assert_non_null(json_string_value(json_object_get(obj, "title")));
+        assert_non_null(json_string_value(json_object_get(obj, "snippet")));
+        assert_true(json_is_number(json_object_get(obj, "weight")));
+        assert_true(json_is_integer(json_object_get(obj, "percent")));
+        assert_non_null(date);
+        assert_int_equal(strlen(date), 10);   /* YYYY-MM-DD */
+        assert_int_equal(date[4], '-');
+        json_decref(obj);
+        lines++;
+    }
+    fclose(f);
+    assert_int_equal(lines, 3);
+}
+
+/* Errors are one line with a distinct exit code. */
+static void test_cli_errors(void **state)
+{
+    (void)state;
+    const char *q = bin("query/cli/gazette-query");
+    assert_int_equal(tu_run("'%s' --db '%s/nonexistent' Gaza 2>/dev/null", q,
+                            fx.tmp), 66);
+    assert_int_equal(tu_run("'%s' --db '%s' 2>/dev/null", q, fx.db), 64);
+    assert_int_equal(tu_run("'%s' --bogus x 2>/dev/null", q), 64);
+    assert_int_equal(tu_run("'%s' --help >/dev/null", q), 0);
+    const char *ix = bin("indexer/gazette-index");
+    assert_int_equal(tu_run("'%s' --db '%s/x' '%s/missing' 2>/dev/null", ix,
+                            fx.tmp, fx.tmp), 66);
+    assert_int_equal(tu_run("'%s' 2>/dev/null", ix), 64);
+    assert_int_equal(tu_run("'%s' --language klingon --db '%s/x' '%s' "
+                            "2>/dev/null", ix, fx.tmp, fx.tmp), 64);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_every_article_indexed),
+        cmocka_unit_test(test_hezbollah_articles_first),
+        cmocka_unit_test(test_phrase_matches_exactly),
+        cmocka_unit_test(test_not_excludes),
+        cmocka_unit_test(test_no_match_is_empty),
+        cmocka_unit_test(test_paging),
+        cmocka_unit_test(test_snippet_highlight),
+        cmocka_unit_test(test_cli_json),
+        cmocka_unit_test(test_cli_errors),
+    };
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
