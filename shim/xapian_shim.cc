@@ -9,6 +9,7 @@
 
 #include <xapian.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <limits>
@@ -88,6 +89,32 @@ struct xap_rset {
 
 struct xap_valuecount_spy {
     Xapian::ValueCountMatchSpy spy;
+};
+
+// Counts the terms with a prefix in each matching document: a facet over a
+// multi-valued field stored as boolean terms.
+class TermCountMatchSpy : public Xapian::MatchSpy {
+  public:
+    explicit TermCountMatchSpy(std::string p) : prefix(std::move(p)) {}
+    void operator()(const Xapian::Document &doc, double) override
+    {
+        ++documents;
+        Xapian::TermIterator it = doc.termlist_begin();
+        it.skip_to(prefix);
+        for (; it != doc.termlist_end(); ++it) {
+            const std::string &term = *it;
+            if (term.compare(0, prefix.size(), prefix) != 0)
+                break;
+            ++counts[term.substr(prefix.size())];
+        }
+    }
+    std::string prefix;
+    std::map<std::string, uint32_t> counts;
+    uint32_t documents = 0;
+};
+
+struct xap_termcount_spy {
+    TermCountMatchSpy spy;
 };
 
 // ------------------------------------------------------------ error plumbing
@@ -1550,6 +1577,17 @@ xap_status xap_enquire_add_valuecount_spy(xap_enquire *enq,
     });
 }
 
+xap_status xap_enquire_add_termcount_spy(xap_enquire *enq,
+                                         xap_termcount_spy *spy)
+{
+    return guard(__func__, [&] {
+        NEED(enq);
+        NEED(spy);
+        enq->enq.add_matchspy(&spy->spy);
+        return XAP_OK;
+    });
+}
+
 xap_status xap_enquire_get_mset(xap_enquire *enq, uint32_t first,
                                 uint32_t maxitems, uint32_t checkatleast,
                                 const xap_rset *rset, xap_mset **out)
@@ -1781,6 +1819,57 @@ xap_status xap_valuecount_spy_each_top(const xap_valuecount_spy *spy,
             if (fn(v.data(), v.size(), it.get_termfreq(), ctx))
                 break;
         }
+        return XAP_OK;
+    });
+}
+
+xap_status xap_termcount_spy_new(const char *prefix, xap_termcount_spy **out)
+{
+    return guard(__func__, [&] {
+        NEED(prefix);
+        NEED(out);
+        *out = new xap_termcount_spy{TermCountMatchSpy(prefix)};
+        return XAP_OK;
+    });
+}
+
+void xap_termcount_spy_free(xap_termcount_spy *spy)
+{
+    delete spy;
+}
+
+xap_status xap_termcount_spy_documents(const xap_termcount_spy *spy,
+                                       uint32_t *out)
+{
+    return guard(__func__, [&] {
+        NEED(spy);
+        NEED(out);
+        *out = spy->spy.documents;
+        return XAP_OK;
+    });
+}
+
+xap_status xap_termcount_spy_each_top(const xap_termcount_spy *spy,
+                                      unsigned max,
+                                      int (*fn)(const char *value, size_t len,
+                                                uint32_t count, void *ctx),
+                                      void *ctx)
+{
+    return guard(__func__, [&] {
+        NEED(spy);
+        NEED(fn);
+        std::vector<std::pair<std::string, uint32_t>> top(
+            spy->spy.counts.begin(), spy->spy.counts.end());
+        // Stable sort of a byte-ordered map: ties stay in byte order.
+        std::stable_sort(top.begin(), top.end(),
+                         [](const auto &a, const auto &b) {
+                             return a.second > b.second;
+                         });
+        size_t n = max == 0 ? top.size() : std::min<size_t>(max, top.size());
+        for (size_t i = 0; i < n; i++)
+            if (fn(top[i].first.data(), top[i].first.size(), top[i].second,
+                   ctx))
+                break;
         return XAP_OK;
     });
 }

@@ -80,6 +80,7 @@ typedef struct xap_mset xap_mset;
 typedef struct xap_eset xap_eset;
 typedef struct xap_rset xap_rset;
 typedef struct xap_valuecount_spy xap_valuecount_spy;
+typedef struct xap_termcount_spy xap_termcount_spy;
 
 typedef uint32_t xap_docid;
 
@@ -449,6 +450,9 @@ xap_status xap_enquire_set_collapse_key(xap_enquire *enq, unsigned slot,
  * Counts accumulate over every get_mset run while the spy is attached. */
 xap_status xap_enquire_add_valuecount_spy(xap_enquire *enq,
                                           xap_valuecount_spy *spy);
+/* Like xap_enquire_add_valuecount_spy, for a term-counting spy. */
+xap_status xap_enquire_add_termcount_spy(xap_enquire *enq,
+                                         xap_termcount_spy *spy);
 /* `checkatleast`: examine at least this many matches (exact counts). `rset`
  * (may be NULL) marks documents known relevant.  Wildcard expansion past the
  * limit (xap_queryparser_set_max_expansion) fails here with XAP_ERR_XAPIAN
@@ -523,6 +527,23 @@ xap_status xap_valuecount_spy_each_top(const xap_valuecount_spy *spy,
                                        int (*fn)(const char *value, size_t len,
                                                  uint32_t count, void *ctx),
                                        void *ctx);
+
+/* A match spy counting, over the matching documents it sees, the terms
+ * that start with `prefix` (a multi-valued field: each document counts once
+ * for each of its terms with the prefix).  Values are reported without the
+ * prefix. */
+xap_status xap_termcount_spy_new(const char *prefix, xap_termcount_spy **out);
+void xap_termcount_spy_free(xap_termcount_spy *spy);
+/* Number of documents the spy has seen. */
+xap_status xap_termcount_spy_documents(const xap_termcount_spy *spy,
+                                       uint32_t *out);
+/* Call `fn` for the most frequent values (at most `max`, 0 = all), most
+ * frequent first, ties in byte order, until it returns non-zero. */
+xap_status xap_termcount_spy_each_top(const xap_termcount_spy *spy,
+                                      unsigned max,
+                                      int (*fn)(const char *value, size_t len,
+                                                uint32_t count, void *ctx),
+                                      void *ctx);
 
 #ifdef __cplusplus
 }
