@@ -1,0 +1,219 @@
+/* query_text.c - query string rewriting (query_text.h). */
+#include "query_text.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* A growing output string. `failed` is sticky: once an allocation fails
+ * every later append is a no-op. */
+typedef struct buffer {
+    char *data;
+    size_t len, cap;
+    int failed;
+} buffer;
+
+static void put(buffer *b, const char *s, size_t n)
+{
+    if (b->failed)
+        return;
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = (b->len + n + 1) * 2;
+        char *d = realloc(b->data, cap);
+        if (!d) {
+            b->failed = 1;
+            return;
+        }
+        b->data = d;
+        b->cap = cap;
+    }
+    memcpy(b->data + b->len, s, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+}
+
+static void put_lower(buffer *b, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        char c = (char)tolower((unsigned char)s[i]);
+        put(b, &c, 1);
+    }
+}
+
+/* 1 when [s, s+n) is a QueryParser operator written in capitals. */
+static int is_operator(const char *s, size_t n)
+{
+    static const char *const words[] = {"AND", "OR", "NOT", "XOR", "NEAR",
+                                        "ADJ"};
+    for (size_t i = 0; i < sizeof words / sizeof *words; i++) {
+        size_t w = strlen(words[i]);
+        if (n < w || memcmp(s, words[i], w) != 0)
+            continue;
+        if (n == w)
+            return 1;
+        /* NEAR/3, ADJ/5 */
+        if (w >= 3 && s[w] == '/' && n > w + 1 && (s[0] == 'N' || s[0] == 'A')
+            && strspn(s + w + 1, "0123456789") >= n - w - 1)
+            return 1;
+    }
+    return 0;
+}
+
+static int days_in_month(int y, int m)
+{
+    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return m == 2 && leap ? 29 : days[m - 1];
+}
+
+/* Parse one end of a date range [s, s+n) into YYYYMMDD in `out` (9 bytes):
+ * the first day it covers when `is_end` is 0, else the last. Returns 0, or
+ * -1 when it is not a date. */
+static int date_bound(const char *s, size_t n, int is_end, char out[9])
+{
+    char tmp[16];
+    if (n == 0 || n >= sizeof tmp)
+        return -1;
+    memcpy(tmp, s, n);
+    tmp[n] = '\0';
+    int y = 0, m = 0, d = 0, used = 0;
+    if (n == 8 && strspn(tmp, "0123456789") == 8)
+        sscanf(tmp, "%4d%2d%2d%n", &y, &m, &d, &used);
+    else if (n == 10)
+        sscanf(tmp, "%4d-%2d-%2d%n", &y, &m, &d, &used);
+    else if (n == 7)
+        sscanf(tmp, "%4d-%2d%n", &y, &m, &used);
+    else if (n == 4)
+        sscanf(tmp, "%4d%n", &y, &used);
+    if (used != (int)n || y < 1 || (n >= 7 && (m < 1 || m > 12)))
+        return -1;
+    if (n == 4)
+        m = is_end ? 12 : 1;
+    if (n == 4 || n == 7)
+        d = is_end ? days_in_month(y, m) : 1;
+    if (d < 1 || d > days_in_month(y, m))
+        return -1;
+    char tmp2[32];   /* roomy: -Wformat-truncation cannot bound d */
+    snprintf(tmp2, sizeof tmp2, "%04d%02d%02d", y % 10000, m % 100, d % 100);
+    memcpy(out, tmp2, 9);
+    return 0;
+}
+
+/* Rewrite the value of a date: field, [v, v+n), as "date:A..B". */
+static int put_date(buffer *b, const char *v, size_t n, char *err,
+                    size_t errlen)
+{
+    const char *dots = NULL;
+    for (size_t i = 0; i + 1 < n; i++)
+        if (v[i] == '.' && v[i + 1] == '.') {
+            dots = v + i;
+            break;
+        }
+    const char *lo = v, *hi = v;
+    size_t lo_n = dots ? (size_t)(dots - v) : n;
+    size_t hi_n = dots ? n - lo_n - 2 : n;
+    if (dots)
+        hi = dots + 2;
+    char a[9] = "", z[9] = "";
+    if ((lo_n && date_bound(lo, lo_n, 0, a) != 0) ||
+        (hi_n && date_bound(hi, hi_n, 1, z) != 0) || (!lo_n && !hi_n)) {
+        snprintf(err, errlen,
+                 "cannot read the date in 'date:%.*s' (write date:YYYY-MM-DD, "
+                 "date:YYYY-MM, date:YYYY, or a range such as "
+                 "date:2023-11-01..2023-11-30 with either end optional)",
+                 (int)n, v);
+        return -1;
+    }
+    put(b, "date:", 5);
+    put(b, a, strlen(a));
+    put(b, "..", 2);
+    put(b, z, strlen(z));
+    return 0;
+}
+
+/* Length of the token at `s`: up to white space, a parenthesis or a
+ * double quote. */
+static size_t token_length(const char *s)
+{
+    size_t n = 0;
+    while (s[n] && !isspace((unsigned char)s[n]) && s[n] != '(' &&
+           s[n] != ')' && s[n] != '"')
+        n++;
+    return n;
+}
+
+/* Rewrite one token [t, t+n); *exact_next is set when the token is an
+ * exact field (id:, url:) whose value follows in quotes. */
+static int put_token(buffer *b, const char *t, size_t n, int *exact_next,
+                     char *err, size_t errlen)
+{
+    *exact_next = 0;
+    if (is_operator(t, n)) {
+        put(b, t, n);
+        return 0;
+    }
+    size_t sign = (n > 0 && (t[0] == '+' || t[0] == '-')) ? 1 : 0;
+    const char *colon = memchr(t + sign, ':', n - sign);
+    if (colon) {
+        size_t flen = (size_t)(colon - t) - sign;
+        const char *field = t + sign;
+        const char *value = colon + 1;
+        size_t vlen = n - (size_t)(value - t);
+        int exact = (flen == 2 && strncasecmp(field, "id", 2) == 0) ||
+                    (flen == 3 && strncasecmp(field, "url", 3) == 0);
+        int date = flen == 4 && strncasecmp(field, "date", 4) == 0;
+        if (exact) {
+            put_lower(b, t, (size_t)(value - t));
+            put(b, value, vlen);
+            *exact_next = vlen == 0;
+            return 0;
+        }
+        if (date) {
+            put(b, t, sign);
+            return put_date(b, value, vlen, err, errlen);
+        }
+    }
+    put_lower(b, t, n);
+    return 0;
+}
+
+char *gz_query_normalise(const char *query, char *err, size_t errlen)
+{
+    buffer b = {NULL, 0, 0, 0};
+    err[0] = '\0';
+    put(&b, "", 0);
+    int exact_next = 0;
+    for (const char *p = query; *p && !b.failed;) {
+        if (*p == '"') {
+            /* A quoted phrase, or the quoted value of an exact field. */
+            const char *close = strchr(p + 1, '"');
+            size_t n = close ? (size_t)(close - p) + 1 : strlen(p);
+            if (exact_next)
+                put(&b, p, n);
+            else
+                put_lower(&b, p, n);
+            exact_next = 0;
+            p += n;
+            continue;
+        }
+        size_t n = token_length(p);
+        if (n == 0) {   /* white space or a parenthesis */
+            put(&b, p, 1);
+            exact_next = 0;
+            p++;
+            continue;
+        }
+        if (put_token(&b, p, n, &exact_next, err, errlen) != 0) {
+            free(b.data);
+            return NULL;
+        }
+        p += n;
+    }
+    if (b.failed) {
+        free(b.data);
+        return NULL;
+    }
+    return b.data;
+}
