@@ -741,6 +741,15 @@ gazette_status_t gazette_search(gazette_index_t *index, const char *query,
         set_error(index->error, sizeof index->error, "out of memory");
         return GAZETTE_STATUS_OUT_OF_MEMORY;
     }
+    if (text[strspn(text, " \t\r\n\"()")] == '\0') {
+        /* Nothing to look for: say so rather than return no hits. */
+        free(text);
+        set_error(index->error, sizeof index->error,
+                  "the query has nothing to search for%s",
+                  *query ? " (a field such as title: needs a word after it)"
+                         : "");
+        return GAZETTE_STATUS_QUERY_SYNTAX;
+    }
     xap_status s = XAP_ERR_DB_MODIFIED;
     gazette_results_t *r = NULL;
     /* A writer may commit between our reopen and the read; Xapian then

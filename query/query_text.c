@@ -179,13 +179,46 @@ static int put_token(buffer *b, const char *t, size_t n, int *exact_next,
     return 0;
 }
 
+/* 1 when `t` (n bytes) is a known field name followed by ':' and nothing
+ * else: "title:" alone, which Xapian would search as the word "title". */
+static int is_empty_field(const char *t, size_t n)
+{
+    static const char *const fields[] = {"title:", "author:", "source:",
+                                         "tag:", "entity:", "url:", "id:",
+                                         "year:", "date:"};
+    size_t sign = (n > 0 && (t[0] == '+' || t[0] == '-')) ? 1 : 0;
+    for (size_t i = 0; i < sizeof fields / sizeof *fields; i++)
+        if (n - sign == strlen(fields[i]) &&
+            strncasecmp(t + sign, fields[i], n - sign) == 0)
+            return 1;
+    return 0;
+}
+
+/* The position of a double quote that is never closed, or NULL. */
+static const char *unclosed_quote(const char *query)
+{
+    const char *open = NULL;
+    for (const char *p = query; *p; p++)
+        if (*p == '"')
+            open = open ? NULL : p;
+    return open;
+}
+
 char *gz_query_normalise(const char *query, char *err, size_t errlen)
 {
     buffer b = {NULL, 0, 0, 0};
     err[0] = '\0';
     put(&b, "", 0);
     int exact_next = 0;
+    /* Xapian would read everything after an unclosed quote as one phrase,
+     * which rarely matches: the stray quote is dropped instead. */
+    const char *stray = unclosed_quote(query);
     for (const char *p = query; *p && !b.failed;) {
+        if (p == stray) {
+            put(&b, " ", 1);
+            p++;
+            continue;
+        }
         if (*p == '"') {
             /* A quoted phrase, or the quoted value of an exact field. */
             const char *close = strchr(p + 1, '"');
@@ -203,6 +236,10 @@ char *gz_query_normalise(const char *query, char *err, size_t errlen)
             put(&b, p, 1);
             exact_next = 0;
             p++;
+            continue;
+        }
+        if (is_empty_field(p, n) && p[n] != '"') {   /* "title:" alone */
+            p += n;
             continue;
         }
         if (put_token(&b, p, n, &exact_next, err, errlen) != 0) {

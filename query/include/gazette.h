@@ -181,6 +181,11 @@ typedef struct gazette_hit gazette_hit_t;
  * and either end open. Words are matched whatever their case (all-capitals
  * words are stemmed like lower-case ones).
  *
+ * Malformed queries: an unclosed quote is ignored and unbalanced
+ * parentheses are read leniently; a dangling operator ("foo AND"), a bad
+ * date, a wildcard matching too many words or a query with nothing to
+ * search for ("", "title:") give QUERY_SYNTAX with a one-line reason.
+ *
  * `opts` may be NULL for the defaults. On success *out is a new result set
  * (free with gazette_results_free), possibly with zero hits. If the index
  * was modified by a writer during the search, the search is reopened and
