@@ -802,6 +802,89 @@ static void test_sort_collapse_spy(void **state)
     xap_database_free(db);
 }
 
+/* The term-count spy counts every term with the prefix in each matching
+ * document (multi-valued facets), most frequent first, ties in byte
+ * order; terms of other prefixes are ignored. */
+static void test_termcount_spy(void **state)
+{
+    (void)state;
+    static const char *const terms[][4] = {
+        {"x", "Kalpha", "Kbeta", "Lalpha"},
+        {"x", "Kalpha", NULL, NULL},
+        {"y", "Kbeta", "Kgamma", "Kalpha"},
+        {"y", "L", NULL, NULL},
+    };
+    char *path = sub_path("termcount");
+    xap_writable *w;
+    OK(xap_writable_open(path, XAP_DB_CREATE_OR_OVERWRITE, XAP_DB_NO_SYNC,
+                         &w));
+    for (size_t i = 0; i < 4; i++) {
+        xap_document *doc;
+        OK(xap_document_new(&doc));
+        for (size_t k = 0; k < 4 && terms[i][k]; k++)
+            OK(xap_document_add_term(doc, terms[i][k], 1));
+        OK(xap_writable_add_document(w, doc, NULL));
+        xap_document_free(doc);
+    }
+    OK(xap_writable_commit(w));
+    xap_database *db = xap_writable_database(w);
+
+    xap_query *q;
+    OK(xap_query_new_term("x", 1, 0, &q));
+    xap_enquire *enq;
+    OK(xap_enquire_new(db, &enq));
+    OK(xap_enquire_set_query(enq, q, 0));
+    xap_termcount_spy *spy;
+    OK(xap_termcount_spy_new("K", &spy));
+    OK(xap_enquire_add_termcount_spy(enq, spy));
+    xap_mset *m;
+    OK(xap_enquire_get_mset(enq, 0, 1, 4, NULL, &m));   /* page of 1 */
+    xap_mset_free(m);
+    uint32_t docs = 0;
+    OK(xap_termcount_spy_documents(spy, &docs));
+    assert_int_equal(docs, 2);
+    list top = {0};
+    OK(xap_termcount_spy_each_top(spy, 0, on_term, &top));
+    assert_int_equal(top.n, 2);
+    assert_string_equal(top.s[0], "alpha");
+    assert_int_equal(top.num[0], 2);
+    assert_string_equal(top.s[1], "beta");
+    assert_int_equal(top.num[1], 1);
+    xap_enquire_free(enq);
+    xap_termcount_spy_free(spy);
+    xap_query_free(q);
+
+    /* Every document: alpha 3, beta 2, gamma 1; max and early stop. */
+    OK(xap_query_new_match_all(&q));
+    OK(xap_enquire_new(db, &enq));
+    OK(xap_enquire_set_query(enq, q, 0));
+    OK(xap_termcount_spy_new("K", &spy));
+    OK(xap_enquire_add_termcount_spy(enq, spy));
+    OK(xap_enquire_get_mset(enq, 0, 10, 0, NULL, &m));
+    xap_mset_free(m);
+    list all = {0};
+    OK(xap_termcount_spy_each_top(spy, 0, on_term, &all));
+    assert_int_equal(all.n, 3);
+    assert_string_equal(all.s[0], "alpha");
+    assert_int_equal(all.num[0], 3);
+    assert_string_equal(all.s[1], "beta");
+    assert_int_equal(all.num[1], 2);
+    assert_string_equal(all.s[2], "gamma");
+    list two = {0};
+    OK(xap_termcount_spy_each_top(spy, 2, on_term, &two));
+    assert_int_equal(two.n, 2);
+    list one = {.stop_after = 1};
+    OK(xap_termcount_spy_each_top(spy, 0, on_term, &one));
+    assert_int_equal(one.n, 1);
+    ERR(XAP_ERR_INVALID_ARG, xap_termcount_spy_new(NULL, &spy));
+    ERR(XAP_ERR_INVALID_ARG, xap_termcount_spy_each_top(NULL, 0, on_term, NULL));
+    ERR(XAP_ERR_INVALID_ARG, xap_enquire_add_termcount_spy(enq, NULL));
+    xap_enquire_free(enq);
+    xap_termcount_spy_free(spy);
+    xap_query_free(q);
+    xap_writable_free(w);
+}
+
 static void test_eset_rset(void **state)
 {
     (void)state;
@@ -1469,6 +1552,7 @@ int main(void)
         cmocka_unit_test(test_query_parse_errors),
         cmocka_unit_test(test_open_errors),
         cmocka_unit_test(test_closed_db),
+        cmocka_unit_test(test_termcount_spy),
         cmocka_unit_test(test_null_args),
         cmocka_unit_test(test_last_error_is_per_thread),
         cmocka_unit_test(test_transactions_and_free),
