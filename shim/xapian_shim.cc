@@ -598,6 +598,43 @@ xap_status xap_database_spelling_suggestion(const xap_database *db,
     });
 }
 
+xap_status xap_database_each_synonym_key(const xap_database *db,
+                                         const char *prefix,
+                                         int (*fn)(const char *key, void *ctx),
+                                         void *ctx)
+{
+    return guard(__func__, [&] {
+        NEED(db);
+        NEED(prefix);
+        NEED(fn);
+        for (auto it = db->db.synonym_keys_begin(prefix);
+             it != db->db.synonym_keys_end(prefix); ++it) {
+            std::string key = *it;
+            if (fn(key.c_str(), ctx))
+                break;
+        }
+        return XAP_OK;
+    });
+}
+
+xap_status xap_database_each_synonym(const xap_database *db, const char *term,
+                                     int (*fn)(const char *synonym, void *ctx),
+                                     void *ctx)
+{
+    return guard(__func__, [&] {
+        NEED(db);
+        NEED(term);
+        NEED(fn);
+        for (auto it = db->db.synonyms_begin(term);
+             it != db->db.synonyms_end(term); ++it) {
+            std::string syn = *it;
+            if (fn(syn.c_str(), ctx))
+                break;
+        }
+        return XAP_OK;
+    });
+}
+
 // ------------------------------------------------------------- writable db
 
 xap_status xap_writable_open(const char *path, xap_db_action action,

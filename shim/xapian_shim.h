@@ -151,6 +151,17 @@ xap_status xap_database_spelling_suggestion(const xap_database *db,
                                             unsigned max_edit_distance,
                                             char **out);
 
+/* Call `fn` for each term with synonyms whose name starts with `prefix`
+ * ("" = all), in byte order, until it returns non-zero. */
+xap_status xap_database_each_synonym_key(const xap_database *db,
+                                         const char *prefix,
+                                         int (*fn)(const char *key, void *ctx),
+                                         void *ctx);
+/* Call `fn` for each synonym of `term`, in byte order, until it returns
+ * non-zero. */
+xap_status xap_database_each_synonym(const xap_database *db, const char *term,
+                                     int (*fn)(const char *synonym, void *ctx),
+                                     void *ctx);
 /* ---------------------------------------------------------- writable db */
 
 typedef enum xap_db_action {

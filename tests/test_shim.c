@@ -1418,6 +1418,21 @@ static void test_metadata_spelling_synonyms(void **state)
     free(v);
     ERR(XAP_ERR_INVALID_ARG, xap_database_get_metadata(db, "", &v, &len));
 
+    list keys = {0}, syns = {0};
+    OK(xap_database_each_synonym_key(db, "", on_name, &keys));
+    assert_int_equal(keys.n, 1);   /* Zforest's were cleared */
+    assert_string_equal(keys.s[0], "Zwolv");
+    OK(xap_database_each_synonym(db, "Zwolv", on_name, &syns));
+    assert_int_equal(syns.n, 2);
+    assert_string_equal(syns.s[0], "Zcanin");
+    assert_string_equal(syns.s[1], "Zdog");
+    list none = {0};
+    OK(xap_database_each_synonym_key(db, "Zx", on_name, &none));
+    OK(xap_database_each_synonym(db, "Zforest", on_name, &none));
+    assert_int_equal(none.n, 0);
+    ERR(XAP_ERR_INVALID_ARG,
+        xap_database_each_synonym_key(db, NULL, on_name, NULL));
+
     char *sugg;
     OK(xap_database_spelling_suggestion(db, "wolvez", 2, &sugg));
     assert_string_equal(sugg, "wolves");
