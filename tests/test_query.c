@@ -1220,6 +1220,53 @@ static void test_cli_json_schema(void **state)
                             bin("query/cli/gazette-query"), fx.sample.db), 64);
 }
 
+/* gazette-index --synonyms: a query word also finds its synonyms (any
+ * form); a rerun with another file replaces them, one without the option
+ * keeps them; a bad file changes nothing. */
+static void test_synonyms(void **state)
+{
+    (void)state;
+    corpus *c = &fx.sample;
+    char saved[4096], db[4096], file[4096];
+    snprintf(saved, sizeof saved, "%s", c->db);
+    snprintf(db, sizeof db, "%s/syn-index", fx.tmp);
+    snprintf(file, sizeof file, "%s/synonyms.txt", fx.tmp);
+    static const char rules[] = "# test synonyms\n"
+                                "truce = ceasefire   # one way\n\n"
+                                "Nobel Prize = booker\n";
+    tu_write_file(fx.tmp, "synonyms.txt", rules, sizeof rules - 1);
+    const char *ix = bin("indexer/gazette-index");
+    assert_int_equal(tu_run("'%s' --quiet --db '%s' --synonyms '%s' '%s'", ix,
+                            db, file, c->root), 0);
+    docset truce = with_word(c, "truce"), cease = with_word(c, "ceasefire");
+    assert_true(set_size(c, &truce) >= 1);
+    docset only_cease = set_op(cease, truce, '-');
+    assert_true(set_size(c, &only_cease) >= 1);
+    expect_hits(c, "truce", NULL, truce);   /* the plain index */
+    snprintf(c->db, sizeof c->db, "%s", db);
+    expect_hits(c, "truce", NULL, set_op(truce, cease, '|'));
+    expect_hits(c, "Truces", NULL, set_op(truce, cease, '|'));
+    expect_hits(c, "ceasefire", NULL, cease);   /* one-way */
+    /* A rerun without --synonyms keeps them. */
+    assert_int_equal(tu_run("'%s' --quiet --db '%s' '%s'", ix, db, c->root), 0);
+    expect_hits(c, "truce", NULL, set_op(truce, cease, '|'));
+    /* A bad file: usage error, nothing changed; a missing one: 66. */
+    static const char bad[] = "truce = cease fire\n";
+    tu_write_file(fx.tmp, "bad.txt", bad, sizeof bad - 1);
+    assert_int_equal(tu_run("'%s' --quiet --db '%s' --synonyms '%s/bad.txt' "
+                            "'%s' 2>/dev/null", ix, db, fx.tmp, c->root), 64);
+    assert_int_equal(tu_run("'%s' --quiet --db '%s' --synonyms '%s/none.txt' "
+                            "'%s' 2>/dev/null", ix, db, fx.tmp, c->root), 66);
+    expect_hits(c, "truce", NULL, set_op(truce, cease, '|'));
+    /* Another file replaces the old rules. */
+    static const char other[] = "truce = hostages\n";
+    tu_write_file(fx.tmp, "synonyms.txt", other, sizeof other - 1);
+    assert_int_equal(tu_run("'%s' --quiet --db '%s' --synonyms '%s' '%s'", ix,
+                            db, file, c->root), 0);
+    expect_hits(c, "truce", NULL, set_op(truce, with_word(c, "hostage"), '|'));
+    snprintf(c->db, sizeof c->db, "%s", saved);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1238,6 +1285,7 @@ int main(void)
         cmocka_unit_test(test_spelling),
         cmocka_unit_test(test_explain),
         cmocka_unit_test(test_cli_json_schema),
+        cmocka_unit_test(test_synonyms),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
