@@ -559,12 +559,20 @@ static xap_status attach_spies(xap_enquire *enq,
     for (size_t f = 0; s == XAP_OK && f < GAZETTE_FACET_COUNT_; f++) {
         if (!o->facets[f])
             continue;
+        /* Spies see every match, collapsed duplicates too: count each
+         * normalised text once, like the hits. */
         if (how[f].slot >= 0) {
             s = xap_valuecount_spy_new((unsigned)how[f].slot, &sp->values[f]);
+            if (s == XAP_OK && o->collapse)
+                s = xap_valuecount_spy_set_distinct(sp->values[f],
+                                                    GZ_SLOT_DEDUP);
             if (s == XAP_OK)
                 s = xap_enquire_add_valuecount_spy(enq, sp->values[f]);
         } else {
             s = xap_termcount_spy_new(how[f].prefix, &sp->terms[f]);
+            if (s == XAP_OK && o->collapse)
+                s = xap_termcount_spy_set_distinct(sp->terms[f],
+                                                   GZ_SLOT_DEDUP);
             if (s == XAP_OK)
                 s = xap_enquire_add_termcount_spy(enq, sp->terms[f]);
         }

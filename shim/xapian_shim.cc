@@ -87,8 +87,34 @@ struct xap_rset {
     Xapian::RSet rset;
 };
 
+// Counts a document only once per non-empty value of `slot` (when set):
+// facet counts that agree with collapsing on that slot.
+struct DistinctFilter {
+    int slot = -1;
+    std::unordered_set<std::string> seen;
+    bool first_time(const Xapian::Document &doc)
+    {
+        if (slot < 0)
+            return true;
+        std::string v = doc.get_value(Xapian::valueno(slot));
+        return v.empty() || seen.insert(v).second;
+    }
+};
+
+class DistinctValueCountSpy : public Xapian::ValueCountMatchSpy {
+  public:
+    explicit DistinctValueCountSpy(Xapian::valueno s)
+        : Xapian::ValueCountMatchSpy(s) {}
+    void operator()(const Xapian::Document &doc, double wt) override
+    {
+        if (distinct.first_time(doc))
+            Xapian::ValueCountMatchSpy::operator()(doc, wt);
+    }
+    DistinctFilter distinct;
+};
+
 struct xap_valuecount_spy {
-    Xapian::ValueCountMatchSpy spy;
+    DistinctValueCountSpy spy;
 };
 
 // Counts the terms with a prefix in each matching document: a facet over a
@@ -98,6 +124,8 @@ class TermCountMatchSpy : public Xapian::MatchSpy {
     explicit TermCountMatchSpy(std::string p) : prefix(std::move(p)) {}
     void operator()(const Xapian::Document &doc, double) override
     {
+        if (!distinct.first_time(doc))
+            return;
         ++documents;
         Xapian::TermIterator it = doc.termlist_begin();
         it.skip_to(prefix);
@@ -111,6 +139,7 @@ class TermCountMatchSpy : public Xapian::MatchSpy {
     std::string prefix;
     std::map<std::string, uint32_t> counts;
     uint32_t documents = 0;
+    DistinctFilter distinct;
 };
 
 struct xap_termcount_spy {
@@ -1826,7 +1855,7 @@ xap_status xap_valuecount_spy_new(unsigned slot, xap_valuecount_spy **out)
 {
     return guard(__func__, [&] {
         NEED(out);
-        *out = new xap_valuecount_spy{Xapian::ValueCountMatchSpy(slot)};
+        *out = new xap_valuecount_spy{DistinctValueCountSpy(slot)};
         return XAP_OK;
     });
 }
@@ -1834,6 +1863,18 @@ xap_status xap_valuecount_spy_new(unsigned slot, xap_valuecount_spy **out)
 void xap_valuecount_spy_free(xap_valuecount_spy *spy)
 {
     delete spy;
+}
+
+xap_status xap_valuecount_spy_set_distinct(xap_valuecount_spy *spy,
+                                           unsigned slot)
+{
+    return guard(__func__, [&] {
+        NEED(spy);
+        if (slot > unsigned(std::numeric_limits<int>::max()))
+            fail(XAP_ERR_INVALID_ARG, "InvalidArgumentError", "slot too big");
+        spy->spy.distinct.slot = int(slot);
+        return XAP_OK;
+    });
 }
 
 xap_status xap_valuecount_spy_each_top(const xap_valuecount_spy *spy,
@@ -1873,6 +1914,18 @@ xap_status xap_termcount_spy_new(const char *prefix, xap_termcount_spy **out)
 void xap_termcount_spy_free(xap_termcount_spy *spy)
 {
     delete spy;
+}
+
+xap_status xap_termcount_spy_set_distinct(xap_termcount_spy *spy,
+                                          unsigned slot)
+{
+    return guard(__func__, [&] {
+        NEED(spy);
+        if (slot > unsigned(std::numeric_limits<int>::max()))
+            fail(XAP_ERR_INVALID_ARG, "InvalidArgumentError", "slot too big");
+        spy->spy.distinct.slot = int(slot);
+        return XAP_OK;
+    });
 }
 
 xap_status xap_termcount_spy_documents(const xap_termcount_spy *spy,

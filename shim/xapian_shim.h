@@ -531,6 +531,12 @@ xap_status xap_mset_snippet(const xap_mset *mset, const char *text,
 
 xap_status xap_valuecount_spy_new(unsigned slot, xap_valuecount_spy **out);
 void xap_valuecount_spy_free(xap_valuecount_spy *spy);
+/* From now on count a document only when no document with the same
+ * non-empty value in `slot` was counted before (documents with no value
+ * there always count): counts that agree with xap_enquire_set_collapse_key
+ * on `slot` with max 1 when duplicates share the counted field. */
+xap_status xap_valuecount_spy_set_distinct(xap_valuecount_spy *spy,
+                                           unsigned slot);
 /* Call `fn` for the most frequent values (at most `max`, 0 = all), most
  * frequent first. */
 xap_status xap_valuecount_spy_each_top(const xap_valuecount_spy *spy,
@@ -545,6 +551,9 @@ xap_status xap_valuecount_spy_each_top(const xap_valuecount_spy *spy,
  * prefix. */
 xap_status xap_termcount_spy_new(const char *prefix, xap_termcount_spy **out);
 void xap_termcount_spy_free(xap_termcount_spy *spy);
+/* As xap_valuecount_spy_set_distinct. */
+xap_status xap_termcount_spy_set_distinct(xap_termcount_spy *spy,
+                                          unsigned slot);
 /* Number of documents the spy has seen. */
 xap_status xap_termcount_spy_documents(const xap_termcount_spy *spy,
                                        uint32_t *out);

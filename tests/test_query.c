@@ -1089,6 +1089,22 @@ static void test_duplicates(void **state)
     assert_int_equal(gazette_results_count(r), distinct);
     assert_true(distinct < 511);
     gazette_results_free(r);
+    /* Facet counts agree with the hits: duplicates counted once, unless
+     * they are shown. */
+    query_opts counted = {0}, all = {.duplicates = 1};
+    counted.facets[GAZETTE_FACET_SOURCE] = all.facets[GAZETTE_FACET_SOURCE] = 1;
+    const char *value;
+    uint64_t count;
+    r = search(c, "source:sport", &counted);
+    assert_int_equal(gazette_results_facet_count(r, GAZETTE_FACET_SOURCE), 1);
+    gazette_results_facet_value(r, GAZETTE_FACET_SOURCE, 0, &value, &count);
+    assert_string_equal(value, "sport");
+    assert_int_equal(count, distinct);
+    gazette_results_free(r);
+    r = search(c, "source:sport", &all);
+    gazette_results_facet_value(r, GAZETTE_FACET_SOURCE, 0, &value, &count);
+    assert_int_equal(count, 511);
+    gazette_results_free(r);
 }
 
 /* "Did you mean": a word absent from the index gets the common close

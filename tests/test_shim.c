@@ -818,11 +818,15 @@ static void test_termcount_spy(void **state)
     xap_writable *w;
     OK(xap_writable_open(path, XAP_DB_CREATE_OR_OVERWRITE, XAP_DB_NO_SYNC,
                          &w));
+    static const char *const dedup[] = {"k1", "k1", "", "k2"};
+    static const char *const colour[] = {"red", "red", "blue", "red"};
     for (size_t i = 0; i < 4; i++) {
         xap_document *doc;
         OK(xap_document_new(&doc));
         for (size_t k = 0; k < 4 && terms[i][k]; k++)
             OK(xap_document_add_term(doc, terms[i][k], 1));
+        OK(xap_document_add_value(doc, 0, dedup[i], strlen(dedup[i])));
+        OK(xap_document_add_value(doc, 1, colour[i], strlen(colour[i])));
         OK(xap_writable_add_document(w, doc, NULL));
         xap_document_free(doc);
     }
@@ -876,6 +880,40 @@ static void test_termcount_spy(void **state)
     list one = {.stop_after = 1};
     OK(xap_termcount_spy_each_top(spy, 0, on_term, &one));
     assert_int_equal(one.n, 1);
+    xap_enquire_free(enq);
+    xap_termcount_spy_free(spy);
+
+    /* Distinct on slot 0: the second "k1" document is not counted (like
+     * collapsing on slot 0); documents with no value there always are. */
+    OK(xap_enquire_new(db, &enq));
+    OK(xap_enquire_set_query(enq, q, 0));
+    OK(xap_termcount_spy_new("K", &spy));
+    OK(xap_termcount_spy_set_distinct(spy, 0));
+    OK(xap_enquire_add_termcount_spy(enq, spy));
+    xap_valuecount_spy *vspy;
+    OK(xap_valuecount_spy_new(1, &vspy));
+    OK(xap_valuecount_spy_set_distinct(vspy, 0));
+    OK(xap_enquire_add_valuecount_spy(enq, vspy));
+    OK(xap_enquire_get_mset(enq, 0, 10, 0, NULL, &m));
+    xap_mset_free(m);
+    OK(xap_termcount_spy_documents(spy, &docs));
+    assert_int_equal(docs, 3);
+    list distinct = {0};
+    OK(xap_termcount_spy_each_top(spy, 0, on_term, &distinct));
+    assert_int_equal(distinct.n, 3);
+    assert_string_equal(distinct.s[0], "alpha");
+    assert_int_equal(distinct.num[0], 2);
+    assert_int_equal(distinct.num[1], 2);
+    assert_int_equal(distinct.num[2], 1);
+    list colours = {0};
+    OK(xap_valuecount_spy_each_top(vspy, 0, on_term, &colours));
+    assert_int_equal(colours.n, 2);
+    assert_string_equal(colours.s[0], "red");
+    assert_int_equal(colours.num[0], 2);
+    assert_int_equal(colours.num[1], 1);
+    xap_valuecount_spy_free(vspy);
+    ERR(XAP_ERR_INVALID_ARG, xap_termcount_spy_set_distinct(NULL, 0));
+    ERR(XAP_ERR_INVALID_ARG, xap_valuecount_spy_set_distinct(NULL, 0));
     ERR(XAP_ERR_INVALID_ARG, xap_termcount_spy_new(NULL, &spy));
     ERR(XAP_ERR_INVALID_ARG, xap_termcount_spy_each_top(NULL, 0, on_term, NULL));
     ERR(XAP_ERR_INVALID_ARG, xap_enquire_add_termcount_spy(enq, NULL));

@@ -143,7 +143,8 @@ gazette_status_t gazette_search_options_set_spelling(
     gazette_search_options_t *opts, int spelling);
 
 /* Facets: counts of field values over the whole match set (not only the
- * returned page). */
+ * returned page). When duplicates are collapsed, each normalised text
+ * counts once, like the hits. */
 typedef enum gazette_facet {
     GAZETTE_FACET_SOURCE = 0,
     GAZETTE_FACET_YEAR,
