@@ -1,6 +1,8 @@
 /* query_text.c - query string rewriting (query_text.h). */
 #include "query_text.h"
 
+#include "xapian_shim.h"
+
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,12 +36,18 @@ static void put(buffer *b, const char *s, size_t n)
     b->data[b->len] = '\0';
 }
 
+/* Append [s, s+n) lower-cased as Xapian lower-cases terms (all of
+ * Unicode, so "ÉLYSÉE" is stemmed like "élysée"). */
 static void put_lower(buffer *b, const char *s, size_t n)
 {
-    for (size_t i = 0; i < n; i++) {
-        char c = (char)tolower((unsigned char)s[i]);
-        put(b, &c, 1);
+    char *lower = NULL;
+    size_t len = 0;
+    if (xap_unicode_tolower(s, n, &lower, &len) != XAP_OK) {
+        b->failed = 1;   /* only fails when out of memory */
+        return;
     }
+    put(b, lower, len);
+    free(lower);
 }
 
 /* 1 when [s, s+n) is a QueryParser operator written in capitals. */

@@ -8,7 +8,7 @@
 #include <stddef.h>
 
 /* Rewrite `query` for the QueryParser:
- *   - words are lower-cased (ASCII), except the operators AND OR NOT XOR
+ *   - words are lower-cased (all of Unicode), except the operators AND OR NOT XOR
  *     NEAR ADJ (and NEAR/n, ADJ/n) in capitals, and the values of id: and
  *     url:, which are exact. The index is lower-cased, but the QueryParser
  *     leaves capitalised words unstemmed: lower-casing makes HEZBOLLAH,

@@ -664,6 +664,20 @@ xap_status xap_database_each_synonym(const xap_database *db, const char *term,
     });
 }
 
+xap_status xap_unicode_tolower(const char *text, size_t len, char **out,
+                               size_t *out_len)
+{
+    return guard(__func__, [&] {
+        NEED(text);
+        NEED(out);
+        std::string lower = Xapian::Unicode::tolower(std::string(text, len));
+        *out = dup_bytes(lower);
+        if (out_len)
+            *out_len = lower.size();
+        return XAP_OK;
+    });
+}
+
 // ------------------------------------------------------------- writable db
 
 xap_status xap_writable_open(const char *path, xap_db_action action,

@@ -272,6 +272,11 @@ void xap_stem_free(xap_stem *stem);
 xap_status xap_stem_word(const xap_stem *stem, const char *word, char **out);
 /* Space-separated list of the available languages. Static storage. */
 const char *xap_stem_languages(void);
+/* `len` bytes of UTF-8 `text` with every character lower-cased the way
+ * Xapian lower-cases terms (Unicode, not locale dependent). Caller frees
+ * *out (NUL-terminated; *out_len, which may be NULL, gets its length). */
+xap_status xap_unicode_tolower(const char *text, size_t len, char **out,
+                               size_t *out_len);
 
 xap_status xap_stopper_new(const char *const *words, size_t nwords,
                            xap_stopper **out);

@@ -318,11 +318,13 @@ static void write_caps_corpus(const char *root)
     static const char loud[] =
         "Title: STORM WARNING FOR THE COAST\n\n"
         "FORECASTERS SAID THE STORMS WOULD BRING FLOODING TO COASTAL TOWNS "
-        "AND THAT HEZBOLLAH HAD NOTHING TO DO WITH IT.\n";
+        "AND THAT HEZBOLLAH HAD NOTHING TO DO WITH IT. THE \xC3\x89" "LYS"
+        "\xC3\x89" "E ISSUED STATEMENTS. \xC3\x89" "CLAIRS WERE SOLD OUT.\n";
     static const char calm[] =
         "Title: A calm week on the coast\n\n"
         "The storm passed quickly and the river flooded nothing. Hezbollah "
-        "was not mentioned by the forecasters.\n";
+        "was not mentioned by the forecasters, nor in the \xC3\xA9" "lys"
+        "\xC3\xA9" "e statement. One \xC3\xA9" "clair was left.\n";
     static const char other[] =
         "Title: Markets\n\nShares rose on Tuesday as traders shrugged.\n";
     tu_write_file(root, "news/loud.txt", loud, sizeof loud - 1);
@@ -625,6 +627,19 @@ static void test_case_and_stemming(void **state)
     expect_hits(&fx.caps, "HEZBOLLAH", NULL, with_word(&fx.caps, "hezbollah"));
     expect_hits(&fx.caps, "\"THE STORMS\"", NULL,
                 with_phrase(&fx.caps, "the storms"));
+    /* Non-ASCII capitals fold too ("ÉLYSÉE", "Élysée", "élysée"). */
+    docset both;
+    memset(&both, 0, sizeof both);
+    both.in[find_doc(&fx.caps, "news/loud.txt")] = 1;
+    both.in[find_doc(&fx.caps, "news/calm.txt")] = 1;
+    expect_hits(&fx.caps, "\xC3\x89" "LYS" "\xC3\x89" "E", NULL, both);
+    expect_hits(&fx.caps, "\xC3\x89" "lys" "\xC3\xA9" "e", NULL, both);
+    expect_hits(&fx.caps, "\xC3\xA9" "lys" "\xC3\xA9" "e", NULL, both);
+    expect_hits(&fx.caps, "STATEMENTS", NULL, both);
+    /* A non-ASCII capital first letter: stemmed all the same. */
+    expect_hits(&fx.caps, "\xC3\x89" "CLAIRS", NULL, both);
+    expect_hits(&fx.caps, "\xC3\x89" "clairs", NULL, both);
+    expect_hits(&fx.caps, "Statement", NULL, both);
 }
 
 /* Phrases return exactly the articles containing the words in order. */

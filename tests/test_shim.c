@@ -805,6 +805,22 @@ static void test_sort_collapse_spy(void **state)
 /* The term-count spy counts every term with the prefix in each matching
  * document (multi-valued facets), most frequent first, ties in byte
  * order; terms of other prefixes are ignored. */
+static void test_unicode_tolower(void **state)
+{
+    (void)state;
+    char *out = NULL;
+    size_t len = 0;
+    const char *upper = "\xC3\x89" "LYS" "\xC3\x89" "E Stra\xC3\x9F" "E";
+    OK(xap_unicode_tolower(upper, strlen(upper), &out, &len));
+    assert_string_equal(out, "\xC3\xA9lys\xC3\xA9" "e stra\xC3\x9F" "e");
+    assert_int_equal(len, strlen(out));
+    free(out);
+    OK(xap_unicode_tolower("", 0, &out, NULL));
+    assert_string_equal(out, "");
+    free(out);
+    ERR(XAP_ERR_INVALID_ARG, xap_unicode_tolower(NULL, 0, &out, NULL));
+}
+
 static void test_termcount_spy(void **state)
 {
     (void)state;
@@ -1606,6 +1622,7 @@ int main(void)
         cmocka_unit_test(test_open_errors),
         cmocka_unit_test(test_closed_db),
         cmocka_unit_test(test_termcount_spy),
+        cmocka_unit_test(test_unicode_tolower),
         cmocka_unit_test(test_null_args),
         cmocka_unit_test(test_last_error_is_per_thread),
         cmocka_unit_test(test_transactions_and_free),
