@@ -330,6 +330,10 @@ static void write_caps_corpus(const char *root)
     tu_write_file(root, "news/loud.txt", loud, sizeof loud - 1);
     tu_write_file(root, "news/calm.txt", calm, sizeof calm - 1);
     tu_write_file(root, "news/other.txt", other, sizeof other - 1);
+    static const char odd[] =
+        "Title: Odd names\nURL: https://example.com/a/B.html?x=1\n\n"
+        "An article in a folder with a space in its name.\n";
+    tu_write_file(root, "Desk Two/Odd Name.v2.txt", odd, sizeof odd - 1);
 }
 
 static int group_setup(void **state)
@@ -803,6 +807,20 @@ static void test_fields(void **state)
         want.in[i] = 1;
         expect_hits(c, q, NULL, want);
     }
+    /* id: and url: values are exact: spaces (quoted), dots, slashes,
+     * capitals, a URL's own colon and query string. */
+    docset odd;
+    memset(&odd, 0, sizeof odd);
+    long k = find_doc(&fx.caps, "Desk Two/Odd Name.v2.txt");
+    assert_true(k >= 0);
+    odd.in[k] = 1;
+    expect_hits(&fx.caps, "id:\"Desk Two/Odd Name.v2.txt\"", NULL, odd);
+    expect_hits(&fx.caps, "id:\"Desk Two/Odd Name.v2.txt\" space", NULL, odd);
+    expect_hits(&fx.caps, "url:https://example.com/a/B.html?x=1", NULL, odd);
+    expect_hits(&fx.caps, "url:\"https://example.com/a/B.html?x=1\"", NULL,
+                odd);
+    memset(&odd, 0, sizeof odd);
+    expect_hits(&fx.caps, "id:\"desk two/odd name.v2.txt\"", NULL, odd);
     /* entity: parses to the entity term (gz_entity_term); no article of
      * the sample index records entities, so nothing matches. */
     gazette_results_t *r = search(c, "entity:\"Antony Blinken\"", NULL);
