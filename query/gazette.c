@@ -611,9 +611,27 @@ static xap_status read_spies(const facet_spies *sp, gazette_results_t *r)
     return s;
 }
 
-/* Parse the normalised query with the options' operator and flags; keep
- * the parsed description and any spelling suggestion in `r`. */
-static xap_status parse_query(gazette_index_t *index, const char *text,
+/* The spelling suggestion in the words the person typed (see
+ * gz_query_restore_corrections); "" when Xapian corrected nothing. */
+static xap_status make_suggestion(gazette_index_t *index, const char *query,
+                                  const char *text, gazette_results_t *r)
+{
+    char *corrected = NULL;
+    xap_status s = xap_queryparser_corrected_query(index->qp, &corrected);
+    if (s == XAP_OK && *corrected) {
+        r->suggestion = gz_query_restore_corrections(query, text, corrected);
+        if (!r->suggestion)
+            s = XAP_ERR_NOMEM;
+    }
+    free(corrected);
+    return s;
+}
+
+/* Parse the normalised query `text` (made from `query`) with the options'
+ * operator and flags; keep the parsed description and any spelling
+ * suggestion in `r`. */
+static xap_status parse_query(gazette_index_t *index, const char *query,
+                              const char *text,
                               const gazette_search_options_t *o,
                               gazette_results_t *r, xap_query **q)
 {
@@ -630,7 +648,7 @@ static xap_status parse_query(gazette_index_t *index, const char *text,
     if (s == XAP_OK)
         s = xap_query_description(*q, &r->parsed);
     if (s == XAP_OK && o->spelling)
-        s = xap_queryparser_corrected_query(index->qp, &r->suggestion);
+        s = make_suggestion(index, query, text, r);
     return s;
 }
 
@@ -650,9 +668,10 @@ static xap_status configure_enquire(xap_enquire *enq,
     return s;
 }
 
-/* One attempt at running the normalised query `text`; XAP_ERR_DB_MODIFIED
- * means retry. */
-static xap_status run_search(gazette_index_t *index, const char *text,
+/* One attempt at running `query`, normalised as `text`;
+ * XAP_ERR_DB_MODIFIED means retry. */
+static xap_status run_search(gazette_index_t *index, const char *query,
+                             const char *text,
                              const gazette_search_options_t *o,
                              gazette_results_t *r)
 {
@@ -664,7 +683,7 @@ static xap_status run_search(gazette_index_t *index, const char *text,
     for (size_t f = 0; f < GAZETTE_FACET_COUNT_; f++)
         faceting |= o->facets[f];
     uint32_t all = 0;
-    xap_status s = parse_query(index, text, o, r, &q);
+    xap_status s = parse_query(index, query, text, o, r, &q);
     if (s == XAP_OK)
         s = xap_enquire_new(index->db, &enq);
     if (s == XAP_OK)
@@ -771,7 +790,7 @@ gazette_status_t gazette_search(gazette_index_t *index, const char *query,
         }
         s = xap_database_reopen(index->db, NULL);
         if (s == XAP_OK)
-            s = run_search(index, text, o, r);
+            s = run_search(index, query, text, o, r);
     }
     free(text);
     if (s != XAP_OK) {

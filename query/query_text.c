@@ -262,3 +262,58 @@ char *gz_query_normalise(const char *query, char *err, size_t errlen)
     }
     return b.data;
 }
+
+/* Split `text` at white space into at most `max` [start, length) words;
+ * returns the number of words, or max + 1 when there are more. */
+static size_t split_words(const char *text, const char **start, size_t *len,
+                          size_t max)
+{
+    size_t n = 0;
+    for (const char *p = text; *p;) {
+        if (isspace((unsigned char)*p)) {
+            p++;
+            continue;
+        }
+        if (n == max)
+            return max + 1;
+        start[n] = p;
+        while (*p && !isspace((unsigned char)*p))
+            p++;
+        len[n] = (size_t)(p - start[n]);
+        n++;
+    }
+    return n;
+}
+
+#define MAX_QUERY_WORDS 64
+
+char *gz_query_restore_corrections(const char *query, const char *normalised,
+                                   const char *corrected)
+{
+    const char *qs[MAX_QUERY_WORDS], *ns[MAX_QUERY_WORDS],
+        *cs[MAX_QUERY_WORDS];
+    size_t ql[MAX_QUERY_WORDS], nl[MAX_QUERY_WORDS], cl[MAX_QUERY_WORDS];
+    size_t nq = split_words(query, qs, ql, MAX_QUERY_WORDS);
+    size_t nn = split_words(normalised, ns, nl, MAX_QUERY_WORDS);
+    size_t nc = split_words(corrected, cs, cl, MAX_QUERY_WORDS);
+    if (nq != nn || nn != nc || nq > MAX_QUERY_WORDS)
+        return strdup(corrected);
+    buffer b = {NULL, 0, 0, 0};
+    put(&b, "", 0);
+    const char *at = query;
+    for (size_t i = 0; i < nq; i++) {
+        put(&b, at, (size_t)(qs[i] - at));   /* the white space before */
+        int same = nl[i] == cl[i] && memcmp(ns[i], cs[i], nl[i]) == 0;
+        if (same)
+            put(&b, qs[i], ql[i]);
+        else
+            put(&b, cs[i], cl[i]);
+        at = qs[i] + ql[i];
+    }
+    put(&b, at, strlen(at));
+    if (b.failed) {
+        free(b.data);
+        return NULL;
+    }
+    return b.data;
+}

@@ -21,4 +21,13 @@
  * err[0] == '\0'. */
 char *gz_query_normalise(const char *query, char *err, size_t errlen);
 
+/* Xapian corrects spelling in the text it parsed, the normalised query.
+ * Carry the corrections back into what the person typed: when `query`,
+ * `normalised` and `corrected` have the same number of white-space
+ * separated words, returns `query` with each word that differs between
+ * `normalised` and `corrected` replaced by the corrected one; otherwise a
+ * copy of `corrected`. New malloc()ed string, NULL when out of memory. */
+char *gz_query_restore_corrections(const char *query, const char *normalised,
+                                   const char *corrected);
+
 #endif

@@ -1159,6 +1159,14 @@ static void test_spelling(void **state)
     r = search(&fx.bbc, "chelsae arsenal", &on);
     assert_string_equal(gazette_results_suggestion(r), "chelsea arsenal");
     gazette_results_free(r);
+    /* The rest of the query stays as typed (case, fields, dates). */
+    r = search(&fx.bbc, "Chelsae AND Arsenal  date:2004-01..", &on);
+    assert_string_equal(gazette_results_suggestion(r),
+                        "chelsea AND Arsenal  date:2004-01..");
+    gazette_results_free(r);
+    r = search(&fx.bbc, "\"Chelsae manager\"", &on);
+    assert_string_equal(gazette_results_suggestion(r), "\"chelsea manager\"");
+    gazette_results_free(r);
     char out[4096];
     snprintf(out, sizeof out, "%s/spell.txt", fx.tmp);
     assert_int_equal(tu_run("'%s' --db '%s' Chelsae > '%s'",

@@ -205,8 +205,8 @@ void gazette_results_free(gazette_results_t *results);
  * Borrowed, never NULL. */
 const char *gazette_results_parsed_query(const gazette_results_t *results);
 
-/* The spelling-corrected query ("" when none or spelling is off). The
- * suggestion is in the normalised (lower-cased) form of the query. */
+/* The spelling-corrected query ("" when none or spelling is off): the
+ * query as typed with the misspelt words replaced (in lower case). */
 const char *gazette_results_suggestion(const gazette_results_t *results);
 
 /* Wall time spent in gazette_search, in milliseconds. */
