@@ -152,12 +152,44 @@ static size_t token_length(const char *s)
     return n;
 }
 
-/* Rewrite one token [t, t+n); *exact_next is set when the token is an
- * exact field (id:, url:) whose value follows in quotes. */
-static int put_token(buffer *b, const char *t, size_t n, int *exact_next,
+/* How the value of a field is folded: free text like Xapian's terms
+ * (Unicode lower case); filter terms (source:, tag:, entity:, year:)
+ * ASCII-only, as the indexer folds them; id: and url: not at all. */
+typedef enum value_case { CASE_TEXT = 0, CASE_ASCII, CASE_EXACT } value_case;
+
+static value_case field_case(const char *field, size_t flen)
+{
+    static const struct {
+        const char *name;
+        value_case how;
+    } fields[] = {{"id", CASE_EXACT}, {"url", CASE_EXACT},
+                  {"source", CASE_ASCII}, {"tag", CASE_ASCII},
+                  {"entity", CASE_ASCII}, {"year", CASE_ASCII}};
+    for (size_t i = 0; i < sizeof fields / sizeof *fields; i++)
+        if (flen == strlen(fields[i].name) &&
+            strncasecmp(field, fields[i].name, flen) == 0)
+            return fields[i].how;
+    return CASE_TEXT;
+}
+
+static void put_value(buffer *b, const char *s, size_t n, value_case how)
+{
+    if (how == CASE_TEXT) {
+        put_lower(b, s, n);
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        char c = how == CASE_ASCII ? (char)tolower((unsigned char)s[i]) : s[i];
+        put(b, &c, 1);
+    }
+}
+
+/* Rewrite one token [t, t+n); *next_case says how to fold a quoted value
+ * that follows a bare "field:" token. */
+static int put_token(buffer *b, const char *t, size_t n, value_case *next_case,
                      char *err, size_t errlen)
 {
-    *exact_next = 0;
+    *next_case = CASE_TEXT;
     if (is_operator(t, n)) {
         put(b, t, n);
         return 0;
@@ -169,19 +201,16 @@ static int put_token(buffer *b, const char *t, size_t n, int *exact_next,
         const char *field = t + sign;
         const char *value = colon + 1;
         size_t vlen = n - (size_t)(value - t);
-        int exact = (flen == 2 && strncasecmp(field, "id", 2) == 0) ||
-                    (flen == 3 && strncasecmp(field, "url", 3) == 0);
-        int date = flen == 4 && strncasecmp(field, "date", 4) == 0;
-        if (exact) {
-            put_lower(b, t, (size_t)(value - t));
-            put(b, value, vlen);
-            *exact_next = vlen == 0;
-            return 0;
-        }
-        if (date) {
+        if (flen == 4 && strncasecmp(field, "date", 4) == 0) {
             put(b, t, sign);
             return put_date(b, value, vlen, err, errlen);
         }
+        value_case how = field_case(field, flen);
+        put_value(b, t, (size_t)(value - t), CASE_ASCII);   /* "Tag:" */
+        put_value(b, value, vlen, how);
+        if (vlen == 0)
+            *next_case = how;
+        return 0;
     }
     put_lower(b, t, n);
     return 0;
@@ -217,7 +246,7 @@ char *gz_query_normalise(const char *query, char *err, size_t errlen)
     buffer b = {NULL, 0, 0, 0};
     err[0] = '\0';
     put(&b, "", 0);
-    int exact_next = 0;
+    value_case next_case = CASE_TEXT;
     /* Xapian would read everything after an unclosed quote as one phrase,
      * which rarely matches: the stray quote is dropped instead. */
     const char *stray = unclosed_quote(query);
@@ -228,21 +257,18 @@ char *gz_query_normalise(const char *query, char *err, size_t errlen)
             continue;
         }
         if (*p == '"') {
-            /* A quoted phrase, or the quoted value of an exact field. */
+            /* A quoted phrase, or the quoted value of a field. */
             const char *close = strchr(p + 1, '"');
             size_t n = close ? (size_t)(close - p) + 1 : strlen(p);
-            if (exact_next)
-                put(&b, p, n);
-            else
-                put_lower(&b, p, n);
-            exact_next = 0;
+            put_value(&b, p, n, next_case);
+            next_case = CASE_TEXT;
             p += n;
             continue;
         }
         size_t n = token_length(p);
         if (n == 0) {   /* white space or a parenthesis */
             put(&b, p, 1);
-            exact_next = 0;
+            next_case = CASE_TEXT;
             p++;
             continue;
         }
@@ -250,7 +276,7 @@ char *gz_query_normalise(const char *query, char *err, size_t errlen)
             p += n;
             continue;
         }
-        if (put_token(&b, p, n, &exact_next, err, errlen) != 0) {
+        if (put_token(&b, p, n, &next_case, err, errlen) != 0) {
             free(b.data);
             return NULL;
         }

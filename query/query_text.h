@@ -8,11 +8,13 @@
 #include <stddef.h>
 
 /* Rewrite `query` for the QueryParser:
- *   - words are lower-cased (all of Unicode), except the operators AND OR NOT XOR
- *     NEAR ADJ (and NEAR/n, ADJ/n) in capitals, and the values of id: and
- *     url:, which are exact. The index is lower-cased, but the QueryParser
- *     leaves capitalised words unstemmed: lower-casing makes HEZBOLLAH,
- *     Hezbollah and hezbollah the same query, stemmed alike.
+ *   - words are lower-cased (all of Unicode), except the operators AND
+ *     OR NOT XOR NEAR ADJ (and NEAR/n, ADJ/n) in capitals, the values of
+ *     id: and url:, which are exact, and those of source: tag: entity:
+ *     year:, lower-cased in ASCII only, as the indexer makes those terms.
+ *     The index is lower-cased, but the QueryParser leaves capitalised
+ *     words unstemmed: lower-casing makes HEZBOLLAH, Hezbollah and
+ *     hezbollah the same query, stemmed alike.
  *   - date:VALUE becomes date:YYYYMMDD..YYYYMMDD, where VALUE is a date
  *     (YYYY, YYYY-MM, YYYY-MM-DD or YYYYMMDD) or a range A..B of them with
  *     either end left open; a month or year stands for all its days.

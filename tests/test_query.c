@@ -334,6 +334,11 @@ static void write_caps_corpus(const char *root)
         "Title: Odd names\nURL: https://example.com/a/B.html?x=1\n\n"
         "An article in a folder with a space in its name.\n";
     tu_write_file(root, "Desk Two/Odd Name.v2.txt", odd, sizeof odd - 1);
+    static const char accented[] =
+        "Title: Accents\nTags: \xC3\x89" "ducation, Middle East\n\n"
+        "Filters with non-ASCII capitals.\n";
+    tu_write_file(root, "\xC3\x89" "ditions/a.txt", accented,
+                  sizeof accented - 1);
 }
 
 static int group_setup(void **state)
@@ -821,6 +826,14 @@ static void test_fields(void **state)
                 odd);
     memset(&odd, 0, sizeof odd);
     expect_hits(&fx.caps, "id:\"desk two/odd name.v2.txt\"", NULL, odd);
+    /* Filter values fold like the indexer folds them (ASCII only). */
+    k = find_doc(&fx.caps, "\xC3\x89" "ditions/a.txt");
+    assert_true(k >= 0);
+    odd.in[k] = 1;
+    expect_hits(&fx.caps, "tag:\xC3\x89" "ducation", NULL, odd);
+    expect_hits(&fx.caps, "tag:\"\xC3\x89" "DUCATION\"", NULL, odd);
+    expect_hits(&fx.caps, "source:\xC3\x89" "ditions", NULL, odd);
+    expect_hits(&fx.caps, "TAG:\"MIDDLE EAST\"", NULL, odd);
     /* entity: parses to the entity term (gz_entity_term); no article of
      * the sample index records entities, so nothing matches. */
     gazette_results_t *r = search(c, "entity:\"Antony Blinken\"", NULL);
