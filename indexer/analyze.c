@@ -38,6 +38,14 @@ xap_status gz_analyzer_new(const char *language, gz_analyzer **out)
     return XAP_OK;
 }
 
+xap_status gz_analyzer_enable_spelling(gz_analyzer *a, xap_writable *db)
+{
+    xap_status s = xap_termgen_set_database(a->tg, db);
+    if (s == XAP_OK)
+        s = xap_termgen_set_flags(a->tg, XAP_TG_FLAG_SPELLING);
+    return s;
+}
+
 void gz_analyzer_free(gz_analyzer *a)
 {
     if (!a)
@@ -149,6 +157,15 @@ static xap_status add_filters(xap_document *doc, const corpus_file *file,
     for (size_t i = 0; s == XAP_OK && i < art->ntags; i++) {
         lower_ascii(art->tags[i], lower, sizeof lower);
         s = add_bool(doc, GZ_PREFIX_TAG, lower);
+    }
+    if (s == XAP_OK && art->author && *art->author) {
+        lower_ascii(art->author, lower, sizeof lower);
+        s = add_bool(doc, GZ_PREFIX_AUTHOR_NAME, lower);
+    }
+    if (s == XAP_OK) {   /* duplicate detection (gazette --duplicates) */
+        char key[17];
+        gz_dedup_key(art->body, art->body_len, key);
+        s = xap_document_add_value(doc, GZ_SLOT_DEDUP, key, 16);
     }
     if (s == XAP_OK && art->url)
         s = add_bool(doc, GZ_PREFIX_URL, art->url);

@@ -15,6 +15,11 @@ typedef struct gz_analyzer gz_analyzer;
 xap_status gz_analyzer_new(const char *language, gz_analyzer **out);
 void gz_analyzer_free(gz_analyzer *a);
 
+/* Feed the words of every article to `db`'s spelling table from now on
+ * (for "did you mean"). `db` is borrowed and must outlive the analyzer's
+ * use of it. */
+xap_status gz_analyzer_enable_spelling(gz_analyzer *a, xap_writable *db);
+
 /* Build the document for `article`, read from `file`. On success *doc is a
  * new document owned by the caller and `id_term` (GZ_TERM_BUF bytes) holds
  * its unique id term. */

@@ -177,6 +177,8 @@ gz_index_outcome gz_index_run(const gz_index_config *cfg,
     xap_status s = gz_analyzer_new(cfg->language, &st.analyzer);
     if (s == XAP_OK)
         s = open_index(cfg, &st.db);
+    if (s == XAP_OK)   /* spelling data for "did you mean" */
+        s = gz_analyzer_enable_spelling(st.analyzer, st.db);
     if (s == XAP_OK)
         s = index_roots(&st, err, errlen);
     if (s == XAP_OK)

@@ -12,6 +12,7 @@
 
 #include "gazette.h"
 #include "indexer.h"
+#include "synonyms.h"
 #include "xapian_shim.h"
 
 /* Exit codes: sysexits.h values, plus 1 for "done, but files skipped". */
@@ -34,6 +35,7 @@ typedef struct cli_options {
     int json;
     int quiet;
     int progress;       /* stderr is a terminal */
+    const char *synonyms;   /* --synonyms FILE, or NULL */
     double last_progress;
 } cli_options;
 
@@ -56,6 +58,10 @@ static const char usage_text[] =
 "      --max-file-size N   skip files over N bytes, after decompression\n"
 "                          (default 67108864, i.e. 64 MiB)\n"
 "      --batch N           commit every N articles (default 1000)\n"
+"      --synonyms FILE     replace the index's synonyms with those of FILE:\n"
+"                          lines 'word = synonym, synonym' ('#' starts a\n"
+"                          comment); a query for the word also finds its\n"
+"                          synonyms. Without it the synonyms are kept.\n"
 "      --json              print the summary as one JSON object\n"
 "  -q, --quiet             print nothing but errors\n"
 "  -h, --help              show this help and exit\n"
@@ -123,13 +129,14 @@ static int check_language(const char *language)
  * *code. */
 static int parse_args(int argc, char **argv, cli_options *o, int *code)
 {
-    enum { OPT_MAX_FILE = 256, OPT_BATCH, OPT_JSON };
+    enum { OPT_MAX_FILE = 256, OPT_BATCH, OPT_JSON, OPT_SYNONYMS };
     static const struct option longopts[] = {
         {"db", required_argument, NULL, 'd'},
         {"language", required_argument, NULL, 'l'},
         {"max-file-size", required_argument, NULL, OPT_MAX_FILE},
         {"batch", required_argument, NULL, OPT_BATCH},
         {"json", no_argument, NULL, OPT_JSON},
+        {"synonyms", required_argument, NULL, OPT_SYNONYMS},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
@@ -159,6 +166,9 @@ static int parse_args(int argc, char **argv, cli_options *o, int *code)
             break;
         case OPT_JSON:
             o->json = 1;
+            break;
+        case OPT_SYNONYMS:
+            o->synonyms = optarg;
             break;
         case 'q':
             o->quiet = 1;
@@ -257,6 +267,14 @@ int main(int argc, char **argv)
         complain("out of memory");
         return EXIT_SOFTWARE;
     }
+    gz_synonyms *synonyms = NULL;   /* read first: a bad file changes nothing */
+    char serr[1024];
+    if (o.synonyms && gz_synonyms_read(o.synonyms, &synonyms, serr,
+                                       sizeof serr) != 0) {
+        complain("%s", serr);
+        free(o.db);
+        return errno == ENOENT ? EXIT_NOINPUT : EXIT_USAGE;
+    }
     o.progress = !o.quiet && isatty(STDERR_FILENO);
     gz_index_config cfg = {
         .db_path = o.db, .roots = (const char *const *)argv + first,
@@ -266,6 +284,13 @@ int main(int argc, char **argv)
     gz_index_stats stats;
     char err[1024];
     gz_index_outcome outcome = gz_index_run(&cfg, &stats, err, sizeof err);
+    if (outcome == GZ_INDEX_OK && synonyms &&
+        gz_synonyms_store(o.db, synonyms, o.language) != XAP_OK) {
+        snprintf(err, sizeof err, "%s: storing synonyms: %s", o.db,
+                 xap_last_error());
+        outcome = GZ_INDEX_IO_ERROR;
+    }
+    gz_synonyms_free(synonyms);
     if (outcome == GZ_INDEX_OK)
         print_summary(&stats, &o);
     else if (outcome == GZ_INDEX_LOCKED)

@@ -7,17 +7,23 @@
  */
 #include "gazette.h"
 
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "query_text.h"
 #include "schema.h"
 #include "snippet.h"
 #include "xapian_shim.h"
 
 #define MAX_LIMIT 100000u
 #define MODIFIED_RETRIES 3
+/* A trailing-* wildcard may stand for at most this many words; broader
+ * ones are refused with a message asking for a longer stem. */
+#define MAX_WILDCARD_EXPANSION 1000u
 
 struct gazette_index {
     xap_database *db;
@@ -32,21 +38,53 @@ struct gazette_search_options {
     size_t snippet_length;
     char *hi_start;
     char *hi_end;
+    gazette_sort_t sort;
+    int match_all;
+    int collapse;
+    int spelling;
+    int explain;
+    int facets[GAZETTE_FACET_COUNT_];   /* non-zero: count this facet */
 };
+
+/* A comma-separated docdata field split into its items (in place). */
+typedef struct item_list {
+    const char **items;
+    size_t count;
+} item_list;
 
 struct gazette_hit {
     char *data;          /* decoded in place; the fields point into it */
     gz_docdata fields;
-    char *snippet;
+    item_list tags, entities;
+    char *snippet;       /* with the caller's markers */
+    char *plain;         /* without markers */
+    size_t *highlights;  /* 2 * nhighlights offsets into plain */
+    size_t nhighlights;
+    char *matching_terms;
     uint32_t rank;
+    uint32_t duplicates;
     double weight;
     int percent;
 };
+
+typedef struct facet_value {
+    char *value;
+    uint64_t count;
+} facet_value;
+
+typedef struct facet_counts {
+    facet_value *values;
+    size_t count;
+} facet_counts;
 
 struct gazette_results {
     gazette_hit_t *hits;
     size_t count;
     uint64_t lower, estimate, upper;
+    char *parsed;
+    char *suggestion;
+    double milliseconds;
+    facet_counts facets[GAZETTE_FACET_COUNT_];
 };
 
 static _Thread_local char open_error[1024];
@@ -154,6 +192,25 @@ static xap_status setup_queryparser(gazette_index_t *index)
     if (s == XAP_OK)
         s = xap_queryparser_add_boolean_prefix(index->qp, "tag",
                                                GZ_PREFIX_TAG, 0);
+    if (s == XAP_OK)
+        s = xap_queryparser_add_boolean_prefix(index->qp, "entity",
+                                               GZ_PREFIX_ENTITY, 0);
+    if (s == XAP_OK)
+        s = xap_queryparser_add_boolean_prefix(index->qp, "url",
+                                               GZ_PREFIX_URL, 1);
+    if (s == XAP_OK)
+        s = xap_queryparser_add_boolean_prefix(index->qp, "id",
+                                               GZ_PREFIX_ID, 1);
+    if (s == XAP_OK)
+        s = xap_queryparser_add_boolean_prefix(index->qp, "year",
+                                               GZ_PREFIX_YEAR, 1);
+    /* date: values are rewritten to YYYYMMDD..YYYYMMDD by gz_query_
+     * normalise before parsing, so one date range covers every form. */
+    if (s == XAP_OK)
+        s = xap_queryparser_add_date_range(index->qp, GZ_SLOT_DATE, "date:");
+    if (s == XAP_OK)
+        s = xap_queryparser_set_max_expansion(index->qp,
+                                              MAX_WILDCARD_EXPANSION);
     return s;
 }
 
@@ -244,6 +301,8 @@ gazette_status_t gazette_search_options_new(gazette_search_options_t **out)
         return GAZETTE_STATUS_OUT_OF_MEMORY;
     o->limit = 10;
     o->snippet_length = 200;
+    o->collapse = 1;
+    o->spelling = 1;
     *out = o;
     return GAZETTE_STATUS_OK;
 }
@@ -288,28 +347,147 @@ gazette_status_t gazette_search_options_set_snippet(
     return GAZETTE_STATUS_OK;
 }
 
+gazette_status_t gazette_search_options_set_sort(
+    gazette_search_options_t *opts, gazette_sort_t sort)
+{
+    if (!opts || (sort != GAZETTE_SORT_RELEVANCE && sort != GAZETTE_SORT_DATE &&
+                  sort != GAZETTE_SORT_DATE_ASC))
+        return GAZETTE_STATUS_INVALID_ARGUMENT;
+    opts->sort = sort;
+    return GAZETTE_STATUS_OK;
+}
+
+#define FLAG_SETTER(name, field)                                          \
+    gazette_status_t gazette_search_options_set_##name(                  \
+        gazette_search_options_t *opts, int value)                       \
+    {                                                                     \
+        if (!opts)                                                        \
+            return GAZETTE_STATUS_INVALID_ARGUMENT;                       \
+        opts->field = value != 0;                                         \
+        return GAZETTE_STATUS_OK;                                         \
+    }
+FLAG_SETTER(match_all, match_all)
+FLAG_SETTER(collapse_duplicates, collapse)
+FLAG_SETTER(spelling, spelling)
+FLAG_SETTER(explain, explain)
+#undef FLAG_SETTER
+
+static const char *const facet_names[GAZETTE_FACET_COUNT_] = {
+    "source", "year", "tag", "entity", "author"};
+
+const char *gazette_facet_name(gazette_facet_t facet)
+{
+    return (unsigned)facet < GAZETTE_FACET_COUNT_ ? facet_names[facet] : NULL;
+}
+
+gazette_status_t gazette_search_options_add_facet(
+    gazette_search_options_t *opts, gazette_facet_t facet)
+{
+    if (!opts || (unsigned)facet >= GAZETTE_FACET_COUNT_)
+        return GAZETTE_STATUS_INVALID_ARGUMENT;
+    opts->facets[facet] = 1;
+    return GAZETTE_STATUS_OK;
+}
+
 /* --------------------------------------------------------------- search */
 
 static const gazette_search_options_t default_options = {
     .offset = 0, .limit = 10, .snippet_length = 200,
-    .hi_start = NULL, .hi_end = NULL
+    .hi_start = NULL, .hi_end = NULL, .sort = GAZETTE_SORT_RELEVANCE,
+    .match_all = 0, .collapse = 1, .spelling = 1, .explain = 0,
+    .facets = {0}
 };
+
+static void free_hit(gazette_hit_t *h)
+{
+    free(h->data);
+    free(h->tags.items);
+    free(h->entities.items);
+    free(h->snippet);
+    free(h->plain);
+    free(h->highlights);
+    free(h->matching_terms);
+}
 
 void gazette_results_free(gazette_results_t *results)
 {
     if (!results)
         return;
-    for (size_t i = 0; i < results->count; i++) {
-        free(results->hits[i].data);
-        free(results->hits[i].snippet);
+    for (size_t i = 0; i < results->count; i++)
+        free_hit(&results->hits[i]);
+    for (size_t f = 0; f < GAZETTE_FACET_COUNT_; f++) {
+        for (size_t i = 0; i < results->facets[f].count; i++)
+            free(results->facets[f].values[i].value);
+        free(results->facets[f].values);
     }
     free(results->hits);
+    free(results->parsed);
+    free(results->suggestion);
     free(results);
 }
 
-/* Fill `hit` from the i-th document of `mset`: stored fields, snippet. */
-static xap_status fill_hit(gazette_index_t *index, const xap_mset *mset,
-                           uint32_t i, const gazette_search_options_t *o,
+/* Split the comma-separated `field` (writable, inside hit->data) into
+ * `list`. Empty items are dropped. */
+static xap_status split_items(const char *field, item_list *list)
+{
+    char *text = (char *)field;   /* points into the hit's own copy */
+    size_t n = *text ? 1 : 0;
+    for (char *p = text; *p; p++)
+        n += *p == ',';
+    list->count = 0;
+    if (n == 0)
+        return XAP_OK;
+    if (!(list->items = malloc(n * sizeof *list->items)))
+        return XAP_ERR_NOMEM;
+    for (char *item = text; item;) {
+        char *comma = strchr(item, ',');
+        if (comma)
+            *comma = '\0';
+        if (*item)
+            list->items[list->count++] = item;
+        item = comma ? comma + 1 : NULL;
+    }
+    return XAP_OK;
+}
+
+/* Append `term` to the space-separated string in ctx (a char **). */
+static int append_term(const char *term, void *ctx)
+{
+    char **acc = ctx;
+    size_t old = *acc ? strlen(*acc) : 0;
+    char *grown = realloc(*acc, old + strlen(term) + 2);
+    if (!grown)
+        return 1;
+    if (old)
+        grown[old++] = ' ';
+    strcpy(grown + old, term);
+    *acc = grown;
+    return 0;
+}
+
+/* Snippet of the hit's body: plain text, highlight offsets and the
+ * marked-up copy with the caller's markers. */
+static xap_status make_snippet(gazette_index_t *index, const xap_mset *mset,
+                               const gazette_search_options_t *o,
+                               gazette_hit_t *hit)
+{
+    xap_status s = gz_snippet_make(mset, index->stem, hit->fields.body,
+                                   hit->fields.body_len, o->snippet_length,
+                                   &hit->plain, &hit->highlights,
+                                   &hit->nhighlights);
+    if (s == XAP_OK &&
+        !(hit->snippet = gz_snippet_mark(hit->plain, hit->highlights,
+                                         hit->nhighlights, o->hi_start,
+                                         o->hi_end)))
+        s = XAP_ERR_NOMEM;
+    return s;
+}
+
+/* Fill `hit` from the i-th document of `mset`: stored fields, snippet,
+ * duplicates hidden behind it and (explain) its matching terms. */
+static xap_status fill_hit(gazette_index_t *index, const xap_enquire *enq,
+                           const xap_mset *mset, uint32_t i,
+                           const gazette_search_options_t *o,
                            gazette_hit_t *hit)
 {
     xap_document *doc = NULL;
@@ -324,34 +502,199 @@ static xap_status fill_hit(gazette_index_t *index, const xap_mset *mset,
         memcpy(hit->data, data, len);
         hit->data[len] = '\0';
         gz_docdata_decode(hit->data, len, &hit->fields);
-        s = xap_mset_weight(mset, i, &hit->weight);
+        s = split_items(hit->fields.tags, &hit->tags);
     }
     if (s == XAP_OK)
+        s = split_items(hit->fields.entities, &hit->entities);
+    if (s == XAP_OK)
+        s = xap_mset_weight(mset, i, &hit->weight);
+    if (s == XAP_OK)
         s = xap_mset_percent(mset, i, &hit->percent);
+    if (s == XAP_OK)
+        s = xap_mset_collapse_count(mset, i, &hit->duplicates);
     if (s == XAP_OK && o->snippet_length > 0)
-        s = gz_snippet_make(mset, index->stem, hit->fields.body,
-                            hit->fields.body_len, o->snippet_length,
-                            o->hi_start, o->hi_end, &hit->snippet);
+        s = make_snippet(index, mset, o, hit);
+    if (s == XAP_OK && o->explain) {
+        xap_docid id = 0;
+        s = xap_mset_docid(mset, i, &id);
+        if (s == XAP_OK)
+            s = xap_enquire_each_matching_term(enq, id, append_term,
+                                               &hit->matching_terms);
+    }
     xap_document_free(doc);
     return s;
 }
 
-/* One attempt at running `query`; XAP_ERR_DB_MODIFIED means retry. */
+/* The facet spies of one search: a value spy for single-valued fields, a
+ * term spy for multi-valued ones. */
+typedef struct facet_spies {
+    xap_valuecount_spy *values[GAZETTE_FACET_COUNT_];
+    xap_termcount_spy *terms[GAZETTE_FACET_COUNT_];
+} facet_spies;
+
+static void free_spies(facet_spies *sp)
+{
+    for (size_t f = 0; f < GAZETTE_FACET_COUNT_; f++) {
+        xap_valuecount_spy_free(sp->values[f]);
+        xap_termcount_spy_free(sp->terms[f]);
+    }
+}
+
+/* Attach a spy to `enq` for each facet asked for in `o`. */
+static xap_status attach_spies(xap_enquire *enq,
+                               const gazette_search_options_t *o,
+                               facet_spies *sp)
+{
+    static const struct {
+        int slot;              /* value slot, or -1 */
+        const char *prefix;    /* term prefix when slot is -1 */
+    } how[GAZETTE_FACET_COUNT_] = {
+        [GAZETTE_FACET_SOURCE] = {GZ_SLOT_SOURCE, NULL},
+        [GAZETTE_FACET_YEAR] = {GZ_SLOT_YEAR, NULL},
+        [GAZETTE_FACET_TAG] = {-1, GZ_PREFIX_TAG},
+        [GAZETTE_FACET_ENTITY] = {-1, GZ_PREFIX_ENTITY},
+        [GAZETTE_FACET_AUTHOR] = {-1, GZ_PREFIX_AUTHOR_NAME},
+    };
+    xap_status s = XAP_OK;
+    for (size_t f = 0; s == XAP_OK && f < GAZETTE_FACET_COUNT_; f++) {
+        if (!o->facets[f])
+            continue;
+        /* Spies see every match, collapsed duplicates too: count each
+         * normalised text once, like the hits. */
+        if (how[f].slot >= 0) {
+            s = xap_valuecount_spy_new((unsigned)how[f].slot, &sp->values[f]);
+            if (s == XAP_OK && o->collapse)
+                s = xap_valuecount_spy_set_distinct(sp->values[f],
+                                                    GZ_SLOT_DEDUP);
+            if (s == XAP_OK)
+                s = xap_enquire_add_valuecount_spy(enq, sp->values[f]);
+        } else {
+            s = xap_termcount_spy_new(how[f].prefix, &sp->terms[f]);
+            if (s == XAP_OK && o->collapse)
+                s = xap_termcount_spy_set_distinct(sp->terms[f],
+                                                   GZ_SLOT_DEDUP);
+            if (s == XAP_OK)
+                s = xap_enquire_add_termcount_spy(enq, sp->terms[f]);
+        }
+    }
+    return s;
+}
+
+/* Spy callback: append one value to the facet_counts in ctx. */
+static int collect_facet(const char *value, size_t len, uint32_t count,
+                         void *ctx)
+{
+    facet_counts *fc = ctx;
+    facet_value *grown = realloc(fc->values, (fc->count + 1) * sizeof *grown);
+    if (!grown)
+        return 1;
+    fc->values = grown;
+    if (!(grown[fc->count].value = malloc(len + 1)))
+        return 1;
+    memcpy(grown[fc->count].value, value, len);
+    grown[fc->count].value[len] = '\0';
+    grown[fc->count++].count = count;
+    return 0;
+}
+
+static xap_status read_spies(const facet_spies *sp, gazette_results_t *r)
+{
+    xap_status s = XAP_OK;
+    for (size_t f = 0; s == XAP_OK && f < GAZETTE_FACET_COUNT_; f++) {
+        if (sp->values[f])
+            s = xap_valuecount_spy_each_top(sp->values[f], 0, collect_facet,
+                                            &r->facets[f]);
+        else if (sp->terms[f])
+            s = xap_termcount_spy_each_top(sp->terms[f], 0, collect_facet,
+                                           &r->facets[f]);
+    }
+    return s;
+}
+
+/* The spelling suggestion in the words the person typed (see
+ * gz_query_restore_corrections); "" when Xapian corrected nothing. */
+static xap_status make_suggestion(gazette_index_t *index, const char *query,
+                                  const char *text, gazette_results_t *r)
+{
+    char *corrected = NULL;
+    xap_status s = xap_queryparser_corrected_query(index->qp, &corrected);
+    if (s == XAP_OK && *corrected) {
+        r->suggestion = gz_query_restore_corrections(query, text, corrected);
+        if (!r->suggestion)
+            s = XAP_ERR_NOMEM;
+    }
+    free(corrected);
+    return s;
+}
+
+/* Parse the normalised query `text` (made from `query`) with the options'
+ * operator and flags; keep the parsed description and any spelling
+ * suggestion in `r`. */
+static xap_status parse_query(gazette_index_t *index, const char *query,
+                              const char *text,
+                              const gazette_search_options_t *o,
+                              gazette_results_t *r, xap_query **q)
+{
+    unsigned flags = XAP_QP_FLAG_BOOLEAN | XAP_QP_FLAG_PHRASE |
+                     XAP_QP_FLAG_LOVEHATE | XAP_QP_FLAG_WILDCARD |
+                     XAP_QP_FLAG_PURE_NOT | XAP_QP_FLAG_AUTO_SYNONYMS |
+                     XAP_QP_FLAG_AUTO_MULTIWORD_SYNONYMS;
+    if (o->spelling)
+        flags |= XAP_QP_FLAG_SPELLING_CORRECTION;
+    xap_status s = xap_queryparser_set_default_op(
+        index->qp, o->match_all ? XAP_OP_AND : XAP_OP_OR);
+    if (s == XAP_OK)
+        s = xap_queryparser_parse(index->qp, text, flags, NULL, q);
+    if (s == XAP_OK)
+        s = xap_query_description(*q, &r->parsed);
+    if (s == XAP_OK && o->spelling)
+        s = make_suggestion(index, query, text, r);
+    return s;
+}
+
+/* Order, duplicate collapsing and facet spies for one enquire. */
+static xap_status configure_enquire(xap_enquire *enq,
+                                    const gazette_search_options_t *o,
+                                    facet_spies *spies)
+{
+    xap_status s = XAP_OK;
+    if (o->sort != GAZETTE_SORT_RELEVANCE)
+        s = xap_enquire_set_sort_by_value(enq, GZ_SLOT_DATE,
+                                          o->sort == GAZETTE_SORT_DATE);
+    if (s == XAP_OK && o->collapse)
+        s = xap_enquire_set_collapse_key(enq, GZ_SLOT_DEDUP, 1);
+    if (s == XAP_OK)
+        s = attach_spies(enq, o, spies);
+    return s;
+}
+
+/* One attempt at running `query`, normalised as `text`;
+ * XAP_ERR_DB_MODIFIED means retry. */
 static xap_status run_search(gazette_index_t *index, const char *query,
+                             const char *text,
                              const gazette_search_options_t *o,
                              gazette_results_t *r)
 {
     xap_query *q = NULL;
     xap_enquire *enq = NULL;
     xap_mset *mset = NULL;
-    xap_status s = xap_queryparser_parse(index->qp, query,
-                                         XAP_QP_FLAG_DEFAULT, NULL, &q);
+    facet_spies spies = {{0}, {0}};
+    int faceting = 0;
+    for (size_t f = 0; f < GAZETTE_FACET_COUNT_; f++)
+        faceting |= o->facets[f];
+    uint32_t all = 0;
+    xap_status s = parse_query(index, query, text, o, r, &q);
     if (s == XAP_OK)
         s = xap_enquire_new(index->db, &enq);
     if (s == XAP_OK)
         s = xap_enquire_set_query(enq, q, 0);
     if (s == XAP_OK)
-        s = xap_enquire_get_mset(enq, o->offset, o->limit, 0, NULL, &mset);
+        s = configure_enquire(enq, o, &spies);
+    /* Facets count the whole match set: look at every document. */
+    if (s == XAP_OK && faceting)
+        s = xap_database_doc_count(index->db, &all);
+    if (s == XAP_OK)
+        s = xap_enquire_get_mset(enq, o->offset, o->limit, all, NULL, &mset);
     if (s == XAP_OK) {
         uint32_t lo = 0, est = 0, hi = 0;
         s = xap_mset_matches(mset, &lo, &est, &hi);
@@ -359,18 +702,50 @@ static xap_status run_search(gazette_index_t *index, const char *query,
         r->estimate = est;
         r->upper = hi;
     }
+    if (s == XAP_OK)
+        s = read_spies(&spies, r);
     uint32_t n = s == XAP_OK ? xap_mset_size(mset) : 0;
     if (n && !(r->hits = calloc(n, sizeof *r->hits)))
         s = XAP_ERR_NOMEM;
     for (uint32_t i = 0; s == XAP_OK && i < n; i++) {
         r->hits[i].rank = o->offset + i + 1;
         r->count = i + 1;
-        s = fill_hit(index, mset, i, o, &r->hits[i]);
+        s = fill_hit(index, enq, mset, i, o, &r->hits[i]);
     }
     xap_mset_free(mset);
     xap_enquire_free(enq);
+    free_spies(&spies);
     xap_query_free(q);
     return s;
+}
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* Record a failed search on `index` in words a person can act on. */
+static gazette_status_t search_failed(gazette_index_t *index, xap_status s)
+{
+    const char *msg = xap_last_error();
+    if (s == XAP_ERR_XAPIAN && strstr(msg, "WildcardError")) {
+        set_error(index->error, sizeof index->error,
+                  "a wildcard in the query matches more than %u words; "
+                  "make the part before '*' longer",
+                  MAX_WILDCARD_EXPANSION);
+        return GAZETTE_STATUS_QUERY_SYNTAX;
+    }
+    if (s == XAP_ERR_QUERY_PARSE) {
+        const char *why = strchr(msg, ':');
+        set_error(index->error, sizeof index->error,
+                  "cannot understand the query:%s (an operator such as "
+                  "AND, OR, NOT needs a word on each side)",
+                  why ? why + 1 : " syntax error");
+        return GAZETTE_STATUS_QUERY_SYNTAX;
+    }
+    return fail_shim(index, s, "search failed");
 }
 
 gazette_status_t gazette_search(gazette_index_t *index, const char *query,
@@ -383,8 +758,25 @@ gazette_status_t gazette_search(gazette_index_t *index, const char *query,
                       "gazette_search: NULL argument");
         return GAZETTE_STATUS_INVALID_ARGUMENT;
     }
+    double start = now_ms();
     index->error[0] = '\0';
     const gazette_search_options_t *o = opts ? opts : &default_options;
+    char *text = gz_query_normalise(query, index->error, sizeof index->error);
+    if (!text) {
+        if (index->error[0])
+            return GAZETTE_STATUS_QUERY_SYNTAX;
+        set_error(index->error, sizeof index->error, "out of memory");
+        return GAZETTE_STATUS_OUT_OF_MEMORY;
+    }
+    if (text[strspn(text, " \t\r\n\"()")] == '\0') {
+        /* Nothing to look for: say so rather than return no hits. */
+        free(text);
+        set_error(index->error, sizeof index->error,
+                  "the query has nothing to search for%s",
+                  *query ? " (a field such as title: needs a word after it)"
+                         : "");
+        return GAZETTE_STATUS_QUERY_SYNTAX;
+    }
     xap_status s = XAP_ERR_DB_MODIFIED;
     gazette_results_t *r = NULL;
     /* A writer may commit between our reopen and the read; Xapian then
@@ -392,18 +784,20 @@ gazette_status_t gazette_search(gazette_index_t *index, const char *query,
     for (int attempt = 0; s == XAP_ERR_DB_MODIFIED && attempt < MODIFIED_RETRIES;
          attempt++) {
         gazette_results_free(r);
-        if (!(r = calloc(1, sizeof *r)))
+        if (!(r = calloc(1, sizeof *r))) {
+            free(text);
             return GAZETTE_STATUS_OUT_OF_MEMORY;
+        }
         s = xap_database_reopen(index->db, NULL);
         if (s == XAP_OK)
-            s = run_search(index, query, o, r);
+            s = run_search(index, query, text, o, r);
     }
+    free(text);
     if (s != XAP_OK) {
         gazette_results_free(r);
-        return fail_shim(index, s, s == XAP_ERR_QUERY_PARSE
-                                       ? "cannot parse query"
-                                       : "search failed");
+        return search_failed(index, s);
     }
+    r->milliseconds = now_ms() - start;
     *out = r;
     return GAZETTE_STATUS_OK;
 }
@@ -423,6 +817,44 @@ void gazette_results_estimate(const gazette_results_t *results,
         *estimate = results ? results->estimate : 0;
     if (upper)
         *upper = results ? results->upper : 0;
+}
+
+const char *gazette_results_parsed_query(const gazette_results_t *results)
+{
+    return results && results->parsed ? results->parsed : "";
+}
+
+const char *gazette_results_suggestion(const gazette_results_t *results)
+{
+    return results && results->suggestion ? results->suggestion : "";
+}
+
+double gazette_results_milliseconds(const gazette_results_t *results)
+{
+    return results ? results->milliseconds : 0.0;
+}
+
+size_t gazette_results_facet_count(const gazette_results_t *results,
+                                   gazette_facet_t facet)
+{
+    if (!results || (unsigned)facet >= GAZETTE_FACET_COUNT_)
+        return 0;
+    return results->facets[facet].count;
+}
+
+gazette_status_t gazette_results_facet_value(const gazette_results_t *results,
+                                             gazette_facet_t facet, size_t i,
+                                             const char **value,
+                                             uint64_t *count)
+{
+    if (!results || (unsigned)facet >= GAZETTE_FACET_COUNT_ ||
+        i >= results->facets[facet].count)
+        return GAZETTE_STATUS_INVALID_ARGUMENT;
+    if (value)
+        *value = results->facets[facet].values[i].value;
+    if (count)
+        *count = results->facets[facet].values[i].count;
+    return GAZETTE_STATUS_OK;
 }
 
 const gazette_hit_t *gazette_results_hit(const gazette_results_t *results,
@@ -448,6 +880,56 @@ FIELD_ACCESSOR(url)
 const char *gazette_hit_snippet(const gazette_hit_t *hit)
 {
     return hit && hit->snippet ? hit->snippet : "";
+}
+
+const char *gazette_hit_plain_snippet(const gazette_hit_t *hit)
+{
+    return hit && hit->plain ? hit->plain : "";
+}
+
+size_t gazette_hit_highlight_count(const gazette_hit_t *hit)
+{
+    return hit ? hit->nhighlights : 0;
+}
+
+void gazette_hit_highlight(const gazette_hit_t *hit, size_t i, size_t *start,
+                           size_t *end)
+{
+    int ok = hit && i < hit->nhighlights;
+    if (start)
+        *start = ok ? hit->highlights[2 * i] : 0;
+    if (end)
+        *end = ok ? hit->highlights[2 * i + 1] : 0;
+}
+
+size_t gazette_hit_tag_count(const gazette_hit_t *hit)
+{
+    return hit ? hit->tags.count : 0;
+}
+
+const char *gazette_hit_tag(const gazette_hit_t *hit, size_t i)
+{
+    return hit && i < hit->tags.count ? hit->tags.items[i] : NULL;
+}
+
+size_t gazette_hit_entity_count(const gazette_hit_t *hit)
+{
+    return hit ? hit->entities.count : 0;
+}
+
+const char *gazette_hit_entity(const gazette_hit_t *hit, size_t i)
+{
+    return hit && i < hit->entities.count ? hit->entities.items[i] : NULL;
+}
+
+uint32_t gazette_hit_duplicates(const gazette_hit_t *hit)
+{
+    return hit ? hit->duplicates : 0;
+}
+
+const char *gazette_hit_matching_terms(const gazette_hit_t *hit)
+{
+    return hit && hit->matching_terms ? hit->matching_terms : "";
 }
 
 uint32_t gazette_hit_rank(const gazette_hit_t *hit)

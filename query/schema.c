@@ -1,6 +1,7 @@
 /* schema.c - encoding of document data and unique id terms (schema.h). */
 #include "schema.h"
 
+#include <ctype.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,7 +9,8 @@
 
 /* The fields of document data, in the order they are written. */
 #define DOCDATA_FIELDS(X) \
-    X(id) X(path) X(title) X(date) X(source) X(author) X(url) X(tags)
+    X(id) X(path) X(title) X(date) X(source) X(author) X(url) X(tags)    \
+    X(entities)
 
 /* Bytes needed for "key=value\n" with value's newlines flattened. */
 static size_t field_size(const char *key, const char *value)
@@ -121,4 +123,27 @@ size_t gz_make_term(const char *prefix, const char *value, char *buf,
     int n = snprintf(buf, bufsize, "%s%.*s#%016llx", prefix, (int)keep, value,
                      (unsigned long long)fnv1a64(value));
     return n < 0 ? 0 : (size_t)n;
+}
+
+size_t gz_entity_term(const char *name, char *buf, size_t bufsize)
+{
+    char lower[4 * GZ_TERM_BUF];
+    size_t i = 0;
+    for (; name[i] && i + 1 < sizeof lower; i++)
+        lower[i] = (char)tolower((unsigned char)name[i]);
+    lower[i] = '\0';
+    return gz_make_term(GZ_PREFIX_ENTITY, lower, buf, bufsize);
+}
+
+void gz_dedup_key(const char *text, size_t len, char buf[17])
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)text[i];
+        if (c < 0x80 && !isalnum(c))
+            continue;
+        h ^= (unsigned char)tolower(c);
+        h *= 0x100000001b3ULL;
+    }
+    snprintf(buf, 17, "%016llx", (unsigned long long)h);
 }

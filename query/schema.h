@@ -22,6 +22,7 @@
 #define GZ_PREFIX_PATH    "P"      /* P + relative path of the file */
 #define GZ_PREFIX_SOURCE  "XSOURCE"  /* XSOURCE + lower-cased source */
 #define GZ_PREFIX_ENTITY  "XE"     /* XE + lower-cased entity name */
+#define GZ_PREFIX_AUTHOR_NAME "XAUTHOR" /* XAUTHOR + lower-cased author */
 
 /* Value slots. */
 enum {
@@ -29,7 +30,8 @@ enum {
     GZ_SLOT_SOURCE = 1,    /* source as written, for facets */
     GZ_SLOT_FILE_STAT = 2, /* "<size>:<mtime_ns>" of the file (incremental) */
     GZ_SLOT_FILE_HASH = 3, /* content hash of the file (incremental) */
-    GZ_SLOT_YEAR = 4       /* "YYYY", for facets */
+    GZ_SLOT_YEAR = 4,      /* "YYYY", for facets */
+    GZ_SLOT_DEDUP = 5      /* hash of the normalised body: duplicates */
 };
 
 /* Metadata keys. */
@@ -53,11 +55,13 @@ enum {
  *   author=...
  *   url=...
  *   tags=a,b
+ *   entities=a,b
  *
  *   body text...
  */
 typedef struct gz_docdata {
     const char *id, *path, *title, *date, *source, *author, *url, *tags;
+    const char *entities;
     const char *body;
     size_t body_len;
 } gz_docdata;
@@ -79,5 +83,16 @@ int gz_docdata_decode(char *data, size_t len, gz_docdata *d);
 #define GZ_TERM_BUF (GZ_MAX_TERM_BYTES + 1)
 size_t gz_make_term(const char *prefix, const char *value, char *buf,
                     size_t bufsize);
+
+/* The entity term for `name`: GZ_PREFIX_ENTITY + name with ASCII letters
+ * lower-cased and spaces kept (long names hashed as in gz_make_term).
+ * `buf` needs GZ_TERM_BUF bytes. Returns the term length. */
+size_t gz_entity_term(const char *name, char *buf, size_t bufsize);
+
+/* Hash of `text` normalised for duplicate detection: ASCII letters
+ * lower-cased, every run of other non-alphanumeric ASCII bytes folded to
+ * nothing, so re-wrapped or re-punctuated copies agree. Written to `buf`
+ * as 16 hex digits + NUL (17 bytes). */
+void gz_dedup_key(const char *text, size_t len, char buf[17]);
 
 #endif /* GAZETTE_SCHEMA_H */

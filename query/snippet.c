@@ -34,29 +34,22 @@ static size_t match_entity(const char *p, char *ch)
     return 0;
 }
 
-/* Bytes of the plain form of `raw` with markers expanded. */
-static size_t plain_size(const char *raw, size_t start_len, size_t end_len)
-{
-    size_t n = 1;
-    for (const char *p = raw; *p; p++)
-        n += *p == MARK_START[0] ? start_len : *p == MARK_END[0] ? end_len : 1;
-    return n;
-}
-
-/* Rewrite Xapian's escaped, marked snippet into plain text in `out`. */
-static void unescape(const char *raw, const char *hi_start,
-                     const char *hi_end, char *out)
+/* Rewrite Xapian's escaped, marked snippet into plain text in `out` (at
+ * most strlen(raw) + 1 bytes), recording each marked span's offsets in
+ * `hl` (room for 2 * number of MARK_START). Returns the number of spans. */
+static size_t unescape(const char *raw, char *out, size_t *hl)
 {
     char *o = out;
+    size_t n_hl = 0;
     int in_space = 1;   /* drops leading white space */
     for (const char *p = raw; *p;) {
         char ch;
         size_t n = match_entity(p, &ch);
         if (*p == MARK_START[0] || *p == MARK_END[0]) {
-            const char *m = *p == MARK_START[0] ? hi_start : hi_end;
-            size_t mlen = strlen(m);
-            memcpy(o, m, mlen);
-            o += mlen;
+            if (*p == MARK_START[0])
+                hl[2 * n_hl] = (size_t)(o - out);
+            else
+                hl[2 * n_hl++ + 1] = (size_t)(o - out);
             in_space = 0;
             p++;
             continue;
@@ -78,28 +71,68 @@ static void unescape(const char *raw, const char *hi_start,
     while (o > out && o[-1] == ' ')
         o--;
     *o = '\0';
+    /* Trailing-space trimming never cuts a highlight: a span ends on a
+     * word character. Clamp anyway so offsets are always valid. */
+    for (size_t i = 0; i < 2 * n_hl; i++)
+        if (hl[i] > (size_t)(o - out))
+            hl[i] = (size_t)(o - out);
+    return n_hl;
 }
 
 xap_status gz_snippet_make(const xap_mset *mset, const xap_stem *stem,
                            const char *body, size_t body_len, size_t length,
-                           const char *hi_start, const char *hi_end,
-                           char **out)
+                           char **out, size_t **highlights,
+                           size_t *nhighlights)
 {
     char *raw = NULL;
-    xap_status s = xap_mset_snippet(mset, body, body_len, length, stem,
-                                    XAP_SNIPPET_BACKGROUND_MODEL | XAP_SNIPPET_EXHAUSTIVE, MARK_START,
-                                    MARK_END, "...", &raw);
+    xap_status s = xap_mset_snippet(
+        mset, body, body_len, length, stem,
+        XAP_SNIPPET_BACKGROUND_MODEL | XAP_SNIPPET_EXHAUSTIVE, MARK_START,
+        MARK_END, "...", &raw);
     if (s != XAP_OK)
         return s;
-    hi_start = hi_start ? hi_start : "";
-    hi_end = hi_end ? hi_end : "";
-    char *plain = malloc(plain_size(raw, strlen(hi_start), strlen(hi_end)));
-    if (!plain) {
+    size_t marks = 0;
+    for (const char *p = raw; *p; p++)
+        marks += *p == MARK_START[0];
+    char *plain = malloc(strlen(raw) + 1);
+    size_t *hl = marks ? malloc(2 * marks * sizeof *hl) : NULL;
+    if (!plain || (marks && !hl)) {
         free(raw);
+        free(plain);
+        free(hl);
         return XAP_ERR_NOMEM;
     }
-    unescape(raw, hi_start, hi_end, plain);
+    *nhighlights = unescape(raw, plain, hl);
     free(raw);
     *out = plain;
+    *highlights = hl;
     return XAP_OK;
+}
+
+char *gz_snippet_mark(const char *plain, const size_t *highlights, size_t n,
+                      const char *hi_start, const char *hi_end)
+{
+    hi_start = hi_start ? hi_start : "";
+    hi_end = hi_end ? hi_end : "";
+    size_t ls = strlen(hi_start), le = strlen(hi_end), len = strlen(plain);
+    char *out = malloc(len + n * (ls + le) + 1);
+    if (!out)
+        return NULL;
+    char *o = out;
+    size_t at = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t start = highlights[2 * i], end = highlights[2 * i + 1];
+        memcpy(o, plain + at, start - at);
+        o += start - at;
+        memcpy(o, hi_start, ls);
+        o += ls;
+        memcpy(o, plain + start, end - start);
+        o += end - start;
+        memcpy(o, hi_end, le);
+        o += le;
+        at = end;
+    }
+    memcpy(o, plain + at, len - at);
+    o[len - at] = '\0';
+    return out;
 }

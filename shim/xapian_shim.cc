@@ -9,6 +9,7 @@
 
 #include <xapian.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <limits>
@@ -86,8 +87,63 @@ struct xap_rset {
     Xapian::RSet rset;
 };
 
+// Counts a document only once per non-empty value of `slot` (when set):
+// facet counts that agree with collapsing on that slot.
+struct DistinctFilter {
+    int slot = -1;
+    std::unordered_set<std::string> seen;
+    bool first_time(const Xapian::Document &doc)
+    {
+        if (slot < 0)
+            return true;
+        std::string v = doc.get_value(Xapian::valueno(slot));
+        return v.empty() || seen.insert(v).second;
+    }
+};
+
+class DistinctValueCountSpy : public Xapian::ValueCountMatchSpy {
+  public:
+    explicit DistinctValueCountSpy(Xapian::valueno s)
+        : Xapian::ValueCountMatchSpy(s) {}
+    void operator()(const Xapian::Document &doc, double wt) override
+    {
+        if (distinct.first_time(doc))
+            Xapian::ValueCountMatchSpy::operator()(doc, wt);
+    }
+    DistinctFilter distinct;
+};
+
 struct xap_valuecount_spy {
-    Xapian::ValueCountMatchSpy spy;
+    DistinctValueCountSpy spy;
+};
+
+// Counts the terms with a prefix in each matching document: a facet over a
+// multi-valued field stored as boolean terms.
+class TermCountMatchSpy : public Xapian::MatchSpy {
+  public:
+    explicit TermCountMatchSpy(std::string p) : prefix(std::move(p)) {}
+    void operator()(const Xapian::Document &doc, double) override
+    {
+        if (!distinct.first_time(doc))
+            return;
+        ++documents;
+        Xapian::TermIterator it = doc.termlist_begin();
+        it.skip_to(prefix);
+        for (; it != doc.termlist_end(); ++it) {
+            const std::string &term = *it;
+            if (term.compare(0, prefix.size(), prefix) != 0)
+                break;
+            ++counts[term.substr(prefix.size())];
+        }
+    }
+    std::string prefix;
+    std::map<std::string, uint32_t> counts;
+    uint32_t documents = 0;
+    DistinctFilter distinct;
+};
+
+struct xap_termcount_spy {
+    TermCountMatchSpy spy;
 };
 
 // ------------------------------------------------------------ error plumbing
@@ -567,6 +623,57 @@ xap_status xap_database_spelling_suggestion(const xap_database *db,
         NEED(word);
         NEED(out);
         *out = dup_bytes(db->db.get_spelling_suggestion(word, max_edit_distance));
+        return XAP_OK;
+    });
+}
+
+xap_status xap_database_each_synonym_key(const xap_database *db,
+                                         const char *prefix,
+                                         int (*fn)(const char *key, void *ctx),
+                                         void *ctx)
+{
+    return guard(__func__, [&] {
+        NEED(db);
+        NEED(prefix);
+        NEED(fn);
+        for (auto it = db->db.synonym_keys_begin(prefix);
+             it != db->db.synonym_keys_end(prefix); ++it) {
+            std::string key = *it;
+            if (fn(key.c_str(), ctx))
+                break;
+        }
+        return XAP_OK;
+    });
+}
+
+xap_status xap_database_each_synonym(const xap_database *db, const char *term,
+                                     int (*fn)(const char *synonym, void *ctx),
+                                     void *ctx)
+{
+    return guard(__func__, [&] {
+        NEED(db);
+        NEED(term);
+        NEED(fn);
+        for (auto it = db->db.synonyms_begin(term);
+             it != db->db.synonyms_end(term); ++it) {
+            std::string syn = *it;
+            if (fn(syn.c_str(), ctx))
+                break;
+        }
+        return XAP_OK;
+    });
+}
+
+xap_status xap_unicode_tolower(const char *text, size_t len, char **out,
+                               size_t *out_len)
+{
+    return guard(__func__, [&] {
+        NEED(text);
+        NEED(out);
+        std::string lower = Xapian::Unicode::tolower(std::string(text, len));
+        *out = dup_bytes(lower);
+        if (out_len)
+            *out_len = lower.size();
         return XAP_OK;
     });
 }
@@ -1550,6 +1657,17 @@ xap_status xap_enquire_add_valuecount_spy(xap_enquire *enq,
     });
 }
 
+xap_status xap_enquire_add_termcount_spy(xap_enquire *enq,
+                                         xap_termcount_spy *spy)
+{
+    return guard(__func__, [&] {
+        NEED(enq);
+        NEED(spy);
+        enq->enq.add_matchspy(&spy->spy);
+        return XAP_OK;
+    });
+}
+
 xap_status xap_enquire_get_mset(xap_enquire *enq, uint32_t first,
                                 uint32_t maxitems, uint32_t checkatleast,
                                 const xap_rset *rset, xap_mset **out)
@@ -1751,7 +1869,7 @@ xap_status xap_valuecount_spy_new(unsigned slot, xap_valuecount_spy **out)
 {
     return guard(__func__, [&] {
         NEED(out);
-        *out = new xap_valuecount_spy{Xapian::ValueCountMatchSpy(slot)};
+        *out = new xap_valuecount_spy{DistinctValueCountSpy(slot)};
         return XAP_OK;
     });
 }
@@ -1759,6 +1877,18 @@ xap_status xap_valuecount_spy_new(unsigned slot, xap_valuecount_spy **out)
 void xap_valuecount_spy_free(xap_valuecount_spy *spy)
 {
     delete spy;
+}
+
+xap_status xap_valuecount_spy_set_distinct(xap_valuecount_spy *spy,
+                                           unsigned slot)
+{
+    return guard(__func__, [&] {
+        NEED(spy);
+        if (slot > unsigned(std::numeric_limits<int>::max()))
+            fail(XAP_ERR_INVALID_ARG, "InvalidArgumentError", "slot too big");
+        spy->spy.distinct.slot = int(slot);
+        return XAP_OK;
+    });
 }
 
 xap_status xap_valuecount_spy_each_top(const xap_valuecount_spy *spy,
@@ -1781,6 +1911,69 @@ xap_status xap_valuecount_spy_each_top(const xap_valuecount_spy *spy,
             if (fn(v.data(), v.size(), it.get_termfreq(), ctx))
                 break;
         }
+        return XAP_OK;
+    });
+}
+
+xap_status xap_termcount_spy_new(const char *prefix, xap_termcount_spy **out)
+{
+    return guard(__func__, [&] {
+        NEED(prefix);
+        NEED(out);
+        *out = new xap_termcount_spy{TermCountMatchSpy(prefix)};
+        return XAP_OK;
+    });
+}
+
+void xap_termcount_spy_free(xap_termcount_spy *spy)
+{
+    delete spy;
+}
+
+xap_status xap_termcount_spy_set_distinct(xap_termcount_spy *spy,
+                                          unsigned slot)
+{
+    return guard(__func__, [&] {
+        NEED(spy);
+        if (slot > unsigned(std::numeric_limits<int>::max()))
+            fail(XAP_ERR_INVALID_ARG, "InvalidArgumentError", "slot too big");
+        spy->spy.distinct.slot = int(slot);
+        return XAP_OK;
+    });
+}
+
+xap_status xap_termcount_spy_documents(const xap_termcount_spy *spy,
+                                       uint32_t *out)
+{
+    return guard(__func__, [&] {
+        NEED(spy);
+        NEED(out);
+        *out = spy->spy.documents;
+        return XAP_OK;
+    });
+}
+
+xap_status xap_termcount_spy_each_top(const xap_termcount_spy *spy,
+                                      unsigned max,
+                                      int (*fn)(const char *value, size_t len,
+                                                uint32_t count, void *ctx),
+                                      void *ctx)
+{
+    return guard(__func__, [&] {
+        NEED(spy);
+        NEED(fn);
+        std::vector<std::pair<std::string, uint32_t>> top(
+            spy->spy.counts.begin(), spy->spy.counts.end());
+        // Stable sort of a byte-ordered map: ties stay in byte order.
+        std::stable_sort(top.begin(), top.end(),
+                         [](const auto &a, const auto &b) {
+                             return a.second > b.second;
+                         });
+        size_t n = max == 0 ? top.size() : std::min<size_t>(max, top.size());
+        for (size_t i = 0; i < n; i++)
+            if (fn(top[i].first.data(), top[i].first.size(), top[i].second,
+                   ctx))
+                break;
         return XAP_OK;
     });
 }

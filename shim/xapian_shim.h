@@ -80,6 +80,7 @@ typedef struct xap_mset xap_mset;
 typedef struct xap_eset xap_eset;
 typedef struct xap_rset xap_rset;
 typedef struct xap_valuecount_spy xap_valuecount_spy;
+typedef struct xap_termcount_spy xap_termcount_spy;
 
 typedef uint32_t xap_docid;
 
@@ -150,6 +151,17 @@ xap_status xap_database_spelling_suggestion(const xap_database *db,
                                             unsigned max_edit_distance,
                                             char **out);
 
+/* Call `fn` for each term with synonyms whose name starts with `prefix`
+ * ("" = all), in byte order, until it returns non-zero. */
+xap_status xap_database_each_synonym_key(const xap_database *db,
+                                         const char *prefix,
+                                         int (*fn)(const char *key, void *ctx),
+                                         void *ctx);
+/* Call `fn` for each synonym of `term`, in byte order, until it returns
+ * non-zero. */
+xap_status xap_database_each_synonym(const xap_database *db, const char *term,
+                                     int (*fn)(const char *synonym, void *ctx),
+                                     void *ctx);
 /* ---------------------------------------------------------- writable db */
 
 typedef enum xap_db_action {
@@ -260,6 +272,11 @@ void xap_stem_free(xap_stem *stem);
 xap_status xap_stem_word(const xap_stem *stem, const char *word, char **out);
 /* Space-separated list of the available languages. Static storage. */
 const char *xap_stem_languages(void);
+/* `len` bytes of UTF-8 `text` with every character lower-cased the way
+ * Xapian lower-cases terms (Unicode, not locale dependent). Caller frees
+ * *out (NUL-terminated; *out_len, which may be NULL, gets its length). */
+xap_status xap_unicode_tolower(const char *text, size_t len, char **out,
+                               size_t *out_len);
 
 xap_status xap_stopper_new(const char *const *words, size_t nwords,
                            xap_stopper **out);
@@ -449,6 +466,9 @@ xap_status xap_enquire_set_collapse_key(xap_enquire *enq, unsigned slot,
  * Counts accumulate over every get_mset run while the spy is attached. */
 xap_status xap_enquire_add_valuecount_spy(xap_enquire *enq,
                                           xap_valuecount_spy *spy);
+/* Like xap_enquire_add_valuecount_spy, for a term-counting spy. */
+xap_status xap_enquire_add_termcount_spy(xap_enquire *enq,
+                                         xap_termcount_spy *spy);
 /* `checkatleast`: examine at least this many matches (exact counts). `rset`
  * (may be NULL) marks documents known relevant.  Wildcard expansion past the
  * limit (xap_queryparser_set_max_expansion) fails here with XAP_ERR_XAPIAN
@@ -516,6 +536,12 @@ xap_status xap_mset_snippet(const xap_mset *mset, const char *text,
 
 xap_status xap_valuecount_spy_new(unsigned slot, xap_valuecount_spy **out);
 void xap_valuecount_spy_free(xap_valuecount_spy *spy);
+/* From now on count a document only when no document with the same
+ * non-empty value in `slot` was counted before (documents with no value
+ * there always count): counts that agree with xap_enquire_set_collapse_key
+ * on `slot` with max 1 when duplicates share the counted field. */
+xap_status xap_valuecount_spy_set_distinct(xap_valuecount_spy *spy,
+                                           unsigned slot);
 /* Call `fn` for the most frequent values (at most `max`, 0 = all), most
  * frequent first. */
 xap_status xap_valuecount_spy_each_top(const xap_valuecount_spy *spy,
@@ -523,6 +549,26 @@ xap_status xap_valuecount_spy_each_top(const xap_valuecount_spy *spy,
                                        int (*fn)(const char *value, size_t len,
                                                  uint32_t count, void *ctx),
                                        void *ctx);
+
+/* A match spy counting, over the matching documents it sees, the terms
+ * that start with `prefix` (a multi-valued field: each document counts once
+ * for each of its terms with the prefix).  Values are reported without the
+ * prefix. */
+xap_status xap_termcount_spy_new(const char *prefix, xap_termcount_spy **out);
+void xap_termcount_spy_free(xap_termcount_spy *spy);
+/* As xap_valuecount_spy_set_distinct. */
+xap_status xap_termcount_spy_set_distinct(xap_termcount_spy *spy,
+                                          unsigned slot);
+/* Number of documents the spy has seen. */
+xap_status xap_termcount_spy_documents(const xap_termcount_spy *spy,
+                                       uint32_t *out);
+/* Call `fn` for the most frequent values (at most `max`, 0 = all), most
+ * frequent first, ties in byte order, until it returns non-zero. */
+xap_status xap_termcount_spy_each_top(const xap_termcount_spy *spy,
+                                      unsigned max,
+                                      int (*fn)(const char *value, size_t len,
+                                                uint32_t count, void *ctx),
+                                      void *ctx);
 
 #ifdef __cplusplus
 }

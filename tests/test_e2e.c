@@ -355,12 +355,23 @@ static void test_cli_json(void **state)
     FILE *f = fopen(out, "r");
     assert_non_null(f);
     char line[65536];
-    int lines = 0;
+    int lines = 0, summaries = 0;
     while (fgets(line, sizeof line, f)) {
         json_error_t err;
         json_t *obj = json_loads(line, 0, &err);
         if (!obj)
             fail_msg("line %d is not JSON: %s", lines + 1, err.text);
+        const char *type = json_string_value(json_object_get(obj, "type"));
+        assert_non_null(type);
+        if (strcmp(type, "summary") == 0) {   /* last line, after the hits */
+            assert_int_equal(lines, 3);
+            assert_true(json_is_integer(json_object_get(obj, "estimate")));
+            json_decref(obj);
+            summaries++;
+            continue;
+        }
+        assert_string_equal(type, "hit");
+        assert_int_equal(summaries, 0);
         const char *id = json_string_value(json_object_get(obj, "id"));
         const char *date = json_string_value(json_object_get(obj, "date"));
         assert_non_null(id);
@@ -377,6 +388,7 @@ static void test_cli_json(void **state)
     }
     fclose(f);
     assert_int_equal(lines, 3);
+    assert_int_equal(summaries, 1);
 }
 
 /* Errors are one line with a distinct exit code. */

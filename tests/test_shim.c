@@ -802,6 +802,143 @@ static void test_sort_collapse_spy(void **state)
     xap_database_free(db);
 }
 
+/* The term-count spy counts every term with the prefix in each matching
+ * document (multi-valued facets), most frequent first, ties in byte
+ * order; terms of other prefixes are ignored. */
+static void test_unicode_tolower(void **state)
+{
+    (void)state;
+    char *out = NULL;
+    size_t len = 0;
+    const char *upper = "\xC3\x89" "LYS" "\xC3\x89" "E Stra\xC3\x9F" "E";
+    OK(xap_unicode_tolower(upper, strlen(upper), &out, &len));
+    assert_string_equal(out, "\xC3\xA9lys\xC3\xA9" "e stra\xC3\x9F" "e");
+    assert_int_equal(len, strlen(out));
+    free(out);
+    OK(xap_unicode_tolower("", 0, &out, NULL));
+    assert_string_equal(out, "");
+    free(out);
+    ERR(XAP_ERR_INVALID_ARG, xap_unicode_tolower(NULL, 0, &out, NULL));
+}
+
+static void test_termcount_spy(void **state)
+{
+    (void)state;
+    static const char *const terms[][4] = {
+        {"x", "Kalpha", "Kbeta", "Lalpha"},
+        {"x", "Kalpha", NULL, NULL},
+        {"y", "Kbeta", "Kgamma", "Kalpha"},
+        {"y", "L", NULL, NULL},
+    };
+    char *path = sub_path("termcount");
+    xap_writable *w;
+    OK(xap_writable_open(path, XAP_DB_CREATE_OR_OVERWRITE, XAP_DB_NO_SYNC,
+                         &w));
+    static const char *const dedup[] = {"k1", "k1", "", "k2"};
+    static const char *const colour[] = {"red", "red", "blue", "red"};
+    for (size_t i = 0; i < 4; i++) {
+        xap_document *doc;
+        OK(xap_document_new(&doc));
+        for (size_t k = 0; k < 4 && terms[i][k]; k++)
+            OK(xap_document_add_term(doc, terms[i][k], 1));
+        OK(xap_document_add_value(doc, 0, dedup[i], strlen(dedup[i])));
+        OK(xap_document_add_value(doc, 1, colour[i], strlen(colour[i])));
+        OK(xap_writable_add_document(w, doc, NULL));
+        xap_document_free(doc);
+    }
+    OK(xap_writable_commit(w));
+    xap_database *db = xap_writable_database(w);
+
+    xap_query *q;
+    OK(xap_query_new_term("x", 1, 0, &q));
+    xap_enquire *enq;
+    OK(xap_enquire_new(db, &enq));
+    OK(xap_enquire_set_query(enq, q, 0));
+    xap_termcount_spy *spy;
+    OK(xap_termcount_spy_new("K", &spy));
+    OK(xap_enquire_add_termcount_spy(enq, spy));
+    xap_mset *m;
+    OK(xap_enquire_get_mset(enq, 0, 1, 4, NULL, &m));   /* page of 1 */
+    xap_mset_free(m);
+    uint32_t docs = 0;
+    OK(xap_termcount_spy_documents(spy, &docs));
+    assert_int_equal(docs, 2);
+    list top = {0};
+    OK(xap_termcount_spy_each_top(spy, 0, on_term, &top));
+    assert_int_equal(top.n, 2);
+    assert_string_equal(top.s[0], "alpha");
+    assert_int_equal(top.num[0], 2);
+    assert_string_equal(top.s[1], "beta");
+    assert_int_equal(top.num[1], 1);
+    xap_enquire_free(enq);
+    xap_termcount_spy_free(spy);
+    xap_query_free(q);
+
+    /* Every document: alpha 3, beta 2, gamma 1; max and early stop. */
+    OK(xap_query_new_match_all(&q));
+    OK(xap_enquire_new(db, &enq));
+    OK(xap_enquire_set_query(enq, q, 0));
+    OK(xap_termcount_spy_new("K", &spy));
+    OK(xap_enquire_add_termcount_spy(enq, spy));
+    OK(xap_enquire_get_mset(enq, 0, 10, 0, NULL, &m));
+    xap_mset_free(m);
+    list all = {0};
+    OK(xap_termcount_spy_each_top(spy, 0, on_term, &all));
+    assert_int_equal(all.n, 3);
+    assert_string_equal(all.s[0], "alpha");
+    assert_int_equal(all.num[0], 3);
+    assert_string_equal(all.s[1], "beta");
+    assert_int_equal(all.num[1], 2);
+    assert_string_equal(all.s[2], "gamma");
+    list two = {0};
+    OK(xap_termcount_spy_each_top(spy, 2, on_term, &two));
+    assert_int_equal(two.n, 2);
+    list one = {.stop_after = 1};
+    OK(xap_termcount_spy_each_top(spy, 0, on_term, &one));
+    assert_int_equal(one.n, 1);
+    xap_enquire_free(enq);
+    xap_termcount_spy_free(spy);
+
+    /* Distinct on slot 0: the second "k1" document is not counted (like
+     * collapsing on slot 0); documents with no value there always are. */
+    OK(xap_enquire_new(db, &enq));
+    OK(xap_enquire_set_query(enq, q, 0));
+    OK(xap_termcount_spy_new("K", &spy));
+    OK(xap_termcount_spy_set_distinct(spy, 0));
+    OK(xap_enquire_add_termcount_spy(enq, spy));
+    xap_valuecount_spy *vspy;
+    OK(xap_valuecount_spy_new(1, &vspy));
+    OK(xap_valuecount_spy_set_distinct(vspy, 0));
+    OK(xap_enquire_add_valuecount_spy(enq, vspy));
+    OK(xap_enquire_get_mset(enq, 0, 10, 0, NULL, &m));
+    xap_mset_free(m);
+    OK(xap_termcount_spy_documents(spy, &docs));
+    assert_int_equal(docs, 3);
+    list distinct = {0};
+    OK(xap_termcount_spy_each_top(spy, 0, on_term, &distinct));
+    assert_int_equal(distinct.n, 3);
+    assert_string_equal(distinct.s[0], "alpha");
+    assert_int_equal(distinct.num[0], 2);
+    assert_int_equal(distinct.num[1], 2);
+    assert_int_equal(distinct.num[2], 1);
+    list colours = {0};
+    OK(xap_valuecount_spy_each_top(vspy, 0, on_term, &colours));
+    assert_int_equal(colours.n, 2);
+    assert_string_equal(colours.s[0], "red");
+    assert_int_equal(colours.num[0], 2);
+    assert_int_equal(colours.num[1], 1);
+    xap_valuecount_spy_free(vspy);
+    ERR(XAP_ERR_INVALID_ARG, xap_termcount_spy_set_distinct(NULL, 0));
+    ERR(XAP_ERR_INVALID_ARG, xap_valuecount_spy_set_distinct(NULL, 0));
+    ERR(XAP_ERR_INVALID_ARG, xap_termcount_spy_new(NULL, &spy));
+    ERR(XAP_ERR_INVALID_ARG, xap_termcount_spy_each_top(NULL, 0, on_term, NULL));
+    ERR(XAP_ERR_INVALID_ARG, xap_enquire_add_termcount_spy(enq, NULL));
+    xap_enquire_free(enq);
+    xap_termcount_spy_free(spy);
+    xap_query_free(q);
+    xap_writable_free(w);
+}
+
 static void test_eset_rset(void **state)
 {
     (void)state;
@@ -1335,6 +1472,21 @@ static void test_metadata_spelling_synonyms(void **state)
     free(v);
     ERR(XAP_ERR_INVALID_ARG, xap_database_get_metadata(db, "", &v, &len));
 
+    list keys = {0}, syns = {0};
+    OK(xap_database_each_synonym_key(db, "", on_name, &keys));
+    assert_int_equal(keys.n, 1);   /* Zforest's were cleared */
+    assert_string_equal(keys.s[0], "Zwolv");
+    OK(xap_database_each_synonym(db, "Zwolv", on_name, &syns));
+    assert_int_equal(syns.n, 2);
+    assert_string_equal(syns.s[0], "Zcanin");
+    assert_string_equal(syns.s[1], "Zdog");
+    list none = {0};
+    OK(xap_database_each_synonym_key(db, "Zx", on_name, &none));
+    OK(xap_database_each_synonym(db, "Zforest", on_name, &none));
+    assert_int_equal(none.n, 0);
+    ERR(XAP_ERR_INVALID_ARG,
+        xap_database_each_synonym_key(db, NULL, on_name, NULL));
+
     char *sugg;
     OK(xap_database_spelling_suggestion(db, "wolvez", 2, &sugg));
     assert_string_equal(sugg, "wolves");
@@ -1469,6 +1621,8 @@ int main(void)
         cmocka_unit_test(test_query_parse_errors),
         cmocka_unit_test(test_open_errors),
         cmocka_unit_test(test_closed_db),
+        cmocka_unit_test(test_termcount_spy),
+        cmocka_unit_test(test_unicode_tolower),
         cmocka_unit_test(test_null_args),
         cmocka_unit_test(test_last_error_is_per_thread),
         cmocka_unit_test(test_transactions_and_free),

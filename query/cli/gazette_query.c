@@ -35,42 +35,81 @@ typedef struct cli_options {
     uint32_t offset, limit;
     int snippets;
     int colour;
+    int match_all;
+    gazette_sort_t sort;
+    int duplicates;          /* show near-identical articles too */
+    int spelling;
+    int explain;
+    int facets[GAZETTE_FACET_COUNT_];
 } cli_options;
 
 static const char usage_text[] =
 "Usage: gazette-query [OPTION]... QUERY...\n"
 "Search a Gazette index and print the best-matching articles.\n"
 "\n"
-"The words of QUERY are joined with spaces into one query. Words are\n"
-"matched after English stemming (\"pauses\" finds \"pause\"), and articles\n"
-"with more of the words rank higher.\n"
+"The words of QUERY are joined with spaces into one query. Words match\n"
+"whatever their case (HEZBOLLAH, Hezbollah, hezbollah) and after English\n"
+"stemming (\"pauses\" finds \"pause\"). By default any word may match and\n"
+"articles with more of the words rank higher; --all requires every word.\n"
+"Words also find their synonyms when the index has some (see\n"
+"gazette-index --synonyms).\n"
 "\n"
 "Query syntax:\n"
 "  word word          either word; articles with both rank higher\n"
 "  \"a phrase\"         the words next to each other, in this order\n"
-"  a AND b, a OR b    both / either (operators in capitals)\n"
-"  a NOT b            a, but not articles containing b\n"
+"  a AND b, a OR b    both / either (operators must be in capitals)\n"
+"  a NOT b, a XOR b   a but not b / exactly one of them\n"
+"  a NEAR b, a NEAR/n b  both within 10 (or n) words, any order\n"
+"  a ADJ b, a ADJ/n b    likewise, a before b\n"
 "  +word -word        word required / word excluded\n"
 "  ( ... )            grouping\n"
-"  title:word         word in the title; also author:\n"
-"  source:NAME        articles from that source (top-level folder)\n"
-"  tag:NAME           articles with that tag\n"
+"  word*              any word starting with 'word' (at most 1000 words;\n"
+"                     a broader wildcard is refused with exit status 64)\n"
+"  title:word         word in the title; author:word in the author\n"
+"  source:NAME        articles from that source (top-level folder unless\n"
+"                     the article names its source)\n"
+"  tag:NAME           articles with that tag (tag:\"world cup\")\n"
+"  entity:NAME        articles naming that entity (entity:\"antony blinken\"),\n"
+"                     in an index that records entities\n"
+"  url:URL, id:ID     the article with that URL / id (its path, e.g.\n"
+"                     id:world/2023-11-03-nasrallah-speech.txt)\n"
+"  year:2024          articles dated in 2024\n"
+"  date:A..B          articles dated from A to B; A and B are YYYY-MM-DD,\n"
+"                     YYYY-MM or YYYY, and either may be left out:\n"
+"                     date:2023-11-01..2023-11-30, date:2023-11..,\n"
+"                     date:..2023-10, date:2023-11 (the whole month)\n"
+"A query Gazette cannot read (\"foo AND\", \"AND AND\", date:2023-13) is\n"
+"reported in one line with exit status 64; an unclosed quote or\n"
+"parenthesis is read leniently.\n"
 "\n"
 "Options:\n"
 "  -d, --db DIR       index to search (default: see ENVIRONMENT)\n"
 "  -n, --limit N      show at most N hits (default 10)\n"
 "      --offset N     skip the first N hits (default 0)\n"
-"      --json         one JSON object per hit, one per line\n"
-"      --format paths print only the article ids, one per line\n"
+"  -a, --all          every word must match (default: best match)\n"
+"      --sort ORDER   relevance (default), date (newest first) or\n"
+"                     date-asc (oldest first)\n"
+"      --facet NAME   count the matches by source, year, tag, entity or\n"
+"                     author (repeatable); shown after the hits\n"
+"      --duplicates   show every copy of identical articles (by default\n"
+"                     articles with the same text are shown once)\n"
+"      --no-spelling  do not suggest a spelling correction\n"
+"      --explain      show the query as parsed and the terms each hit\n"
+"                     matched\n"
+"      --json         one JSON object per hit, one per line, then a\n"
+"                     summary object (see docs/json.md)\n"
+"      --format FMT   text (default), json, or paths: only the article\n"
+"                     ids, one per line\n"
 "      --no-snippets  do not show snippets\n"
 "  -h, --help         show this help and exit\n"
 "  -V, --version      show the version and exit\n"
 "\n"
-"Output: for each hit its rank, relevance percentage, date, source and\n"
-"title, then its id (the article's path relative to the corpus root) and\n"
-"a snippet with the matched words in bold on a terminal (unless NO_COLOR\n"
-"is set). --json fields: rank, id, path, title, date (YYYY-MM-DD), source,\n"
-"author, url, weight, percent, snippet.\n"
+"Output: a line 'Hits A-B of about N matches' (with the bounds of the\n"
+"estimate when it is not exact), then for each hit its rank, relevance\n"
+"percentage, date, source and title, its id (the article's path relative\n"
+"to the corpus root) and a snippet with the matched words in bold on a\n"
+"terminal (unless NO_COLOR is set). When a query word is not in the index\n"
+"and a close word is, 'Did you mean: ...?' follows.\n"
 "\n"
 "Environment:\n"
 "  GAZETTE_INDEX      index used without --db; otherwise\n"
@@ -110,11 +149,35 @@ static int parse_u32(const char *s, uint32_t *out)
     return 0;
 }
 
+static int parse_sort(const char *s, gazette_sort_t *out)
+{
+    if (strcmp(s, "relevance") == 0)
+        *out = GAZETTE_SORT_RELEVANCE;
+    else if (strcmp(s, "date") == 0)
+        *out = GAZETTE_SORT_DATE;
+    else if (strcmp(s, "date-asc") == 0)
+        *out = GAZETTE_SORT_DATE_ASC;
+    else
+        return -1;
+    return 0;
+}
+
+static int parse_facet(const char *s, cli_options *o)
+{
+    for (int f = 0; f < GAZETTE_FACET_COUNT_; f++)
+        if (strcmp(s, gazette_facet_name((gazette_facet_t)f)) == 0) {
+            o->facets[f] = 1;
+            return 0;
+        }
+    return -1;
+}
+
 /* Parse argv into `o`; returns -1 to exit with `*code`, else the index of
  * the first query word. */
 static int parse_args(int argc, char **argv, cli_options *o, int *code)
 {
-    enum { OPT_OFFSET = 256, OPT_JSON, OPT_FORMAT, OPT_NO_SNIPPETS };
+    enum { OPT_OFFSET = 256, OPT_JSON, OPT_FORMAT, OPT_NO_SNIPPETS, OPT_SORT,
+           OPT_FACET, OPT_DUPLICATES, OPT_NO_SPELLING, OPT_EXPLAIN };
     static const struct option longopts[] = {
         {"db", required_argument, NULL, 'd'},
         {"limit", required_argument, NULL, 'n'},
@@ -122,12 +185,18 @@ static int parse_args(int argc, char **argv, cli_options *o, int *code)
         {"json", no_argument, NULL, OPT_JSON},
         {"format", required_argument, NULL, OPT_FORMAT},
         {"no-snippets", no_argument, NULL, OPT_NO_SNIPPETS},
+        {"all", no_argument, NULL, 'a'},
+        {"sort", required_argument, NULL, OPT_SORT},
+        {"facet", required_argument, NULL, OPT_FACET},
+        {"duplicates", no_argument, NULL, OPT_DUPLICATES},
+        {"no-spelling", no_argument, NULL, OPT_NO_SPELLING},
+        {"explain", no_argument, NULL, OPT_EXPLAIN},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0}};
     int c;
     *code = EXIT_USAGE;
-    while ((c = getopt_long(argc, argv, "d:n:hV", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "d:n:ahV", longopts, NULL)) != -1) {
         switch (c) {
         case 'd':
             free(o->db);
@@ -158,6 +227,28 @@ static int parse_args(int argc, char **argv, cli_options *o, int *code)
             break;
         case OPT_NO_SNIPPETS:
             o->snippets = 0;
+            break;
+        case 'a':
+            o->match_all = 1;
+            break;
+        case OPT_SORT:
+            if (parse_sort(optarg, &o->sort) != 0)
+                return complain("unknown --sort '%s' (relevance, date, "
+                                "date-asc)", optarg), -1;
+            break;
+        case OPT_FACET:
+            if (parse_facet(optarg, o) != 0)
+                return complain("unknown --facet '%s' (source, year, tag, "
+                                "entity, author)", optarg), -1;
+            break;
+        case OPT_DUPLICATES:
+            o->duplicates = 1;
+            break;
+        case OPT_NO_SPELLING:
+            o->spelling = 0;
+            break;
+        case OPT_EXPLAIN:
+            o->explain = 1;
             break;
         case 'h':
             fputs(usage_text, stdout);
@@ -219,26 +310,45 @@ static void print_text_hit(const gazette_hit_t *h, const cli_options *o)
     printf("%3u. %3d%%  %s%s%s%s%s\n", gazette_hit_rank(h),
            gazette_hit_percent(h), date, *date ? "  " : "", source,
            *source ? "  " : "", gazette_hit_title(h));
-    printf("      %s\n", gazette_hit_id(h));
+    printf("      %s", gazette_hit_id(h));
+    uint32_t dups = gazette_hit_duplicates(h);
+    if (dups)
+        printf("  (and %u identical article%s)", dups, dups == 1 ? "" : "s");
+    putchar('\n');
     const char *snippet = gazette_hit_snippet(h);
     if (o->snippets && *snippet)
         printf("      %s\n", snippet);
+    if (o->explain)
+        printf("      matched: %s (weight %.3f)\n",
+               gazette_hit_matching_terms(h), gazette_hit_weight(h));
 }
 
-/* Print `h` as one JSON object on one line. Returns 0, or -1 when out of
- * memory. */
-static int print_json_hit(const gazette_hit_t *h, const cli_options *o)
+/* A JSON array of the n strings get(h, 0..n-1). */
+static json_t *string_array(const gazette_hit_t *h, size_t n,
+                            const char *(*get)(const gazette_hit_t *, size_t))
 {
-    json_t *obj = json_pack(
-        "{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:f, s:i}",
-        "rank", (json_int_t)gazette_hit_rank(h), "id", gazette_hit_id(h),
-        "path", gazette_hit_path(h), "title", gazette_hit_title(h),
-        "date", gazette_hit_date(h), "source", gazette_hit_source(h),
-        "author", gazette_hit_author(h), "url", gazette_hit_url(h),
-        "weight", gazette_hit_weight(h), "percent", gazette_hit_percent(h));
-    if (obj && o->snippets)
-        json_object_set_new(obj, "snippet",
-                            json_string(gazette_hit_snippet(h)));
+    json_t *a = json_array();
+    for (size_t i = 0; a && i < n; i++)
+        json_array_append_new(a, json_string(get(h, i)));
+    return a;
+}
+
+static json_t *highlights_array(const gazette_hit_t *h)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; a && i < gazette_hit_highlight_count(h); i++) {
+        size_t start, end;
+        gazette_hit_highlight(h, i, &start, &end);
+        json_array_append_new(a, json_pack("[I,I]", (json_int_t)start,
+                                           (json_int_t)end));
+    }
+    return a;
+}
+
+/* Write `obj` as one line and release it. Returns 0, or -1 when out of
+ * memory. */
+static int put_json_line(json_t *obj)
+{
     char *line = obj ? json_dumps(obj, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
     json_decref(obj);
     if (!line)
@@ -248,20 +358,119 @@ static int print_json_hit(const gazette_hit_t *h, const cli_options *o)
     return 0;
 }
 
+/* Print `h` as one JSON object on one line (schema: docs/json.md). */
+static int print_json_hit(const gazette_hit_t *h, const cli_options *o)
+{
+    json_t *obj = json_pack(
+        "{s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:f, s:i,"
+        " s:I}",
+        "type", "hit", "rank", (json_int_t)gazette_hit_rank(h),
+        "id", gazette_hit_id(h), "path", gazette_hit_path(h),
+        "title", gazette_hit_title(h), "date", gazette_hit_date(h),
+        "source", gazette_hit_source(h), "author", gazette_hit_author(h),
+        "url", gazette_hit_url(h),
+        "tags", string_array(h, gazette_hit_tag_count(h), gazette_hit_tag),
+        "entities", string_array(h, gazette_hit_entity_count(h),
+                                 gazette_hit_entity),
+        "weight", gazette_hit_weight(h), "percent", gazette_hit_percent(h),
+        "duplicates", (json_int_t)gazette_hit_duplicates(h));
+    if (obj && o->snippets) {
+        json_object_set_new(obj, "snippet",
+                            json_string(gazette_hit_plain_snippet(h)));
+        json_object_set_new(obj, "highlights", highlights_array(h));
+    }
+    if (obj && o->explain)
+        json_object_set_new(obj, "matching_terms",
+                            json_string(gazette_hit_matching_terms(h)));
+    return put_json_line(obj);
+}
+
+/* {"source": [{"value": "sport", "count": 12}, ...], ...} */
+static json_t *facets_json(const gazette_results_t *r, const cli_options *o)
+{
+    json_t *facets = json_object();
+    for (int f = 0; facets && f < GAZETTE_FACET_COUNT_; f++) {
+        if (!o->facets[f])
+            continue;
+        json_t *list = json_array();
+        size_t n = gazette_results_facet_count(r, (gazette_facet_t)f);
+        for (size_t i = 0; list && i < n; i++) {
+            const char *value;
+            uint64_t count;
+            gazette_results_facet_value(r, (gazette_facet_t)f, i, &value,
+                                        &count);
+            json_array_append_new(list, json_pack("{s:s, s:I}", "value", value,
+                                                  "count", (json_int_t)count));
+        }
+        json_object_set_new(facets, gazette_facet_name((gazette_facet_t)f),
+                            list);
+    }
+    return facets;
+}
+
+static int print_json_summary(const gazette_results_t *r, const char *query,
+                              const cli_options *o)
+{
+    uint64_t lower, estimate, upper;
+    gazette_results_estimate(r, &lower, &estimate, &upper);
+    const char *suggestion = gazette_results_suggestion(r);
+    json_t *summary = json_pack(
+        "{s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:f}",
+        "type", "summary", "query", query,
+        "parsed", gazette_results_parsed_query(r),
+        "estimate", (json_int_t)estimate, "lower", (json_int_t)lower,
+        "upper", (json_int_t)upper, "offset", (json_int_t)o->offset,
+        "limit", (json_int_t)o->limit,
+        "count", (json_int_t)gazette_results_count(r),
+        "suggestion", *suggestion ? json_string(suggestion) : json_null(),
+        "facets", facets_json(r, o),
+        "milliseconds", gazette_results_milliseconds(r));
+    return put_json_line(summary);
+}
+
 static void print_text_summary(const gazette_results_t *r, const char *query,
                                const cli_options *o)
 {
     uint64_t lower, estimate, upper;
     gazette_results_estimate(r, &lower, &estimate, &upper);
     size_t n = gazette_results_count(r);
-    if (estimate == 0)
+    if (o->explain)
+        printf("Parsed query: %s\n", gazette_results_parsed_query(r));
+    if (estimate == 0 && n == 0)
         printf("No articles match '%s'.\n", query);
     else if (n == 0)
         printf("About %llu matches; none at offset %u.\n",
                (unsigned long long)estimate, o->offset);
-    else
-        printf("Hits %u-%zu of about %llu matches for '%s'.\n", o->offset + 1,
+    else if (lower == upper)
+        printf("Hits %u-%zu of %llu matches for '%s'.\n", o->offset + 1,
                o->offset + n, (unsigned long long)estimate, query);
+    else
+        printf("Hits %u-%zu of about %llu matches (%llu to %llu) for '%s'.\n",
+               o->offset + 1, o->offset + n, (unsigned long long)estimate,
+               (unsigned long long)lower, (unsigned long long)upper, query);
+}
+
+/* Facets and the spelling suggestion, after the hits. */
+static void print_text_trailer(const gazette_results_t *r,
+                               const cli_options *o)
+{
+    for (int f = 0; f < GAZETTE_FACET_COUNT_; f++) {
+        if (!o->facets[f])
+            continue;
+        size_t n = gazette_results_facet_count(r, (gazette_facet_t)f);
+        printf("\nBy %s:%s\n", gazette_facet_name((gazette_facet_t)f),
+               n ? "" : " (none)");
+        for (size_t i = 0; i < n; i++) {
+            const char *value;
+            uint64_t count;
+            gazette_results_facet_value(r, (gazette_facet_t)f, i, &value,
+                                        &count);
+            printf("  %6llu  %s\n", (unsigned long long)count, value);
+        }
+    }
+    const char *suggestion = gazette_results_suggestion(r);
+    if (*suggestion)
+        printf("\nDid you mean: %s?\n", suggestion);
 }
 
 static int print_results(const gazette_results_t *r, const char *query,
@@ -280,7 +489,40 @@ static int print_results(const gazette_results_t *r, const char *query,
         } else
             print_text_hit(h, o);
     }
+    if (o->format == FORMAT_TEXT)
+        print_text_trailer(r, o);
+    else if (o->format == FORMAT_JSON && print_json_summary(r, query, o) != 0)
+        return EXIT_SOFTWARE;
     return fflush(stdout) == 0 ? EXIT_OK : EXIT_IOERR;
+}
+
+/* Apply the command line's search options to `sopts`. */
+static gazette_status_t set_options(const cli_options *o,
+                                    gazette_search_options_t *sopts)
+{
+    int colour = o->colour && o->format == FORMAT_TEXT;
+    gazette_status_t s = gazette_search_options_set_range(sopts, o->offset,
+                                                          o->limit);
+    if (s == GAZETTE_STATUS_OK)
+        s = gazette_search_options_set_snippet(
+            sopts, o->snippets && o->format != FORMAT_PATHS ? 200 : 0,
+            colour ? "\033[1m" : NULL, colour ? "\033[0m" : NULL);
+    if (s == GAZETTE_STATUS_OK)
+        s = gazette_search_options_set_sort(sopts, o->sort);
+    if (s == GAZETTE_STATUS_OK)
+        s = gazette_search_options_set_match_all(sopts, o->match_all);
+    if (s == GAZETTE_STATUS_OK)
+        s = gazette_search_options_set_collapse_duplicates(sopts,
+                                                           !o->duplicates);
+    if (s == GAZETTE_STATUS_OK)
+        s = gazette_search_options_set_spelling(
+            sopts, o->spelling && o->format != FORMAT_PATHS);
+    if (s == GAZETTE_STATUS_OK)
+        s = gazette_search_options_set_explain(sopts, o->explain);
+    for (int f = 0; s == GAZETTE_STATUS_OK && f < GAZETTE_FACET_COUNT_; f++)
+        if (o->facets[f])
+            s = gazette_search_options_add_facet(sopts, (gazette_facet_t)f);
+    return s;
 }
 
 /* Open the index, run the query, print. Returns the exit code. */
@@ -296,14 +538,9 @@ static int run(const cli_options *o, const char *query)
                      ? " (build one with gazette-index)" : "");
         return exit_code_for(s);
     }
-    int colour = o->colour && o->format == FORMAT_TEXT;
     s = gazette_search_options_new(&sopts);
     if (s == GAZETTE_STATUS_OK)
-        s = gazette_search_options_set_range(sopts, o->offset, o->limit);
-    if (s == GAZETTE_STATUS_OK)
-        s = gazette_search_options_set_snippet(
-            sopts, o->snippets ? 200 : 0, colour ? "\033[1m" : NULL,
-            colour ? "\033[0m" : NULL);
+        s = set_options(o, sopts);
     if (s == GAZETTE_STATUS_OK)
         s = gazette_search(index, query, sopts, &results);
     int code;
@@ -323,7 +560,8 @@ static int run(const cli_options *o, const char *query)
 int main(int argc, char **argv)
 {
     cli_options o = {.db = NULL, .format = FORMAT_TEXT, .offset = 0,
-                     .limit = 10, .snippets = 1, .colour = 0};
+                     .limit = 10, .snippets = 1, .colour = 0,
+                     .sort = GAZETTE_SORT_RELEVANCE, .spelling = 1};
     int code;
     int first = parse_args(argc, argv, &o, &code);
     if (first < 0) {

@@ -113,13 +113,79 @@ gazette_status_t gazette_search_options_set_snippet(
     gazette_search_options_t *opts, size_t length, const char *hi_start,
     const char *hi_end);
 
+/* Result order. */
+typedef enum gazette_sort {
+    GAZETTE_SORT_RELEVANCE = 0,   /* best match first (default) */
+    GAZETTE_SORT_DATE,            /* newest first, ties by relevance */
+    GAZETTE_SORT_DATE_ASC         /* oldest first, ties by relevance */
+} gazette_sort_t;
+
+/* Returns OK or INVALID_ARGUMENT (unknown sort). */
+gazette_status_t gazette_search_options_set_sort(
+    gazette_search_options_t *opts, gazette_sort_t sort);
+
+/* match_all non-zero: free-text words must all occur (default operator
+ * AND); zero (default): best match, any word may match (OR). */
+gazette_status_t gazette_search_options_set_match_all(
+    gazette_search_options_t *opts, int match_all);
+
+/* collapse non-zero (default): articles with the same normalised text
+ * (lower-cased, punctuation and white space folded) are shown once, the
+ * best-ranked copy; gazette_hit_duplicates() tells how many were hidden.
+ * Zero shows every copy. */
+gazette_status_t gazette_search_options_set_collapse_duplicates(
+    gazette_search_options_t *opts, int collapse);
+
+/* spelling non-zero (default): when a query word is absent from the index
+ * and a close word is in it, gazette_results_suggestion() gives the
+ * corrected query. The search itself always runs the query as typed. */
+gazette_status_t gazette_search_options_set_spelling(
+    gazette_search_options_t *opts, int spelling);
+
+/* Facets: counts of field values over the whole match set (not only the
+ * returned page). When duplicates are collapsed, each normalised text
+ * counts once, like the hits. */
+typedef enum gazette_facet {
+    GAZETTE_FACET_SOURCE = 0,
+    GAZETTE_FACET_YEAR,
+    GAZETTE_FACET_TAG,       /* lower-cased tags */
+    GAZETTE_FACET_ENTITY,    /* lower-cased entity names */
+    GAZETTE_FACET_AUTHOR,    /* lower-cased author names */
+    GAZETTE_FACET_COUNT_     /* number of facet kinds, not a facet */
+} gazette_facet_t;
+
+/* The name used on the command line and in JSON ("source", "year", "tag",
+ * "entity", "author"), or NULL for an invalid value. */
+const char *gazette_facet_name(gazette_facet_t facet);
+
+/* Ask for `facet` to be counted (adding one twice counts it once).
+ * Returns OK or INVALID_ARGUMENT. */
+gazette_status_t gazette_search_options_add_facet(
+    gazette_search_options_t *opts, gazette_facet_t facet);
+
+/* explain non-zero: record for each hit the query terms it matched
+ * (gazette_hit_matching_terms). Default zero. */
+gazette_status_t gazette_search_options_set_explain(
+    gazette_search_options_t *opts, int explain);
+
 /* --------------------------------------------------------------- search */
 
 typedef struct gazette_results gazette_results_t;
 typedef struct gazette_hit gazette_hit_t;
 
-/* Run `query` (Gazette query syntax: free text, "phrases", AND/OR/NOT,
- * +/-, parentheses) against `index`.
+/* Run `query` against `index`. Gazette query syntax: free text;
+ * "phrases"; a NEAR b, a NEAR/n b, a ADJ b, a ADJ/n b (within n words,
+ * ADJ in order); AND, OR, NOT, XOR (operators in capitals); +word, -word;
+ * parentheses; trailing-* wildcards (word*, bounded expansion); fields
+ * title:, author: (free text), source:, tag:, entity:, url:, id:, year:
+ * (exact filters); date:START..END with dates YYYY-MM-DD, YYYY-MM or YYYY
+ * and either end open. Words are matched whatever their case (all-capitals
+ * words are stemmed like lower-case ones).
+ *
+ * Malformed queries: an unclosed quote is ignored and unbalanced
+ * parentheses are read leniently; a dangling operator ("foo AND"), a bad
+ * date, a wildcard matching too many words or a query with nothing to
+ * search for ("", "title:") give QUERY_SYNTAX with a one-line reason.
  *
  * `opts` may be NULL for the defaults. On success *out is a new result set
  * (free with gazette_results_free), possibly with zero hits. If the index
@@ -134,6 +200,29 @@ gazette_status_t gazette_search(gazette_index_t *index, const char *query,
                                 gazette_results_t **out);
 
 void gazette_results_free(gazette_results_t *results);
+
+/* Xapian's description of the query as parsed ("Query((zgaza@1 OR ...))").
+ * Borrowed, never NULL. */
+const char *gazette_results_parsed_query(const gazette_results_t *results);
+
+/* The spelling-corrected query ("" when none or spelling is off): the
+ * query as typed with the misspelt words replaced (in lower case). */
+const char *gazette_results_suggestion(const gazette_results_t *results);
+
+/* Wall time spent in gazette_search, in milliseconds. */
+double gazette_results_milliseconds(const gazette_results_t *results);
+
+/* Number of distinct values counted for `facet` (0 when not requested). */
+size_t gazette_results_facet_count(const gazette_results_t *results,
+                                   gazette_facet_t facet);
+
+/* Value `i` of `facet`, most frequent first (ties in byte order): *value
+ * (borrowed) and *count (articles). Returns OK or INVALID_ARGUMENT when `i`
+ * is out of range. */
+gazette_status_t gazette_results_facet_value(const gazette_results_t *results,
+                                             gazette_facet_t facet, size_t i,
+                                             const char **value,
+                                             uint64_t *count);
 
 /* Number of hits in this page of results (at most the limit). */
 size_t gazette_results_count(const gazette_results_t *results);
@@ -163,6 +252,30 @@ const char *gazette_hit_snippet(const gazette_hit_t *hit);
 uint32_t gazette_hit_rank(const gazette_hit_t *hit);      /* 1-based */
 double gazette_hit_weight(const gazette_hit_t *hit);
 int gazette_hit_percent(const gazette_hit_t *hit);
+
+/* Tags and entities as stored: count, and the i-th (borrowed, NULL when out
+ * of range). Entities come from the `entities` field of an index that
+ * records them (none otherwise). */
+size_t gazette_hit_tag_count(const gazette_hit_t *hit);
+const char *gazette_hit_tag(const gazette_hit_t *hit, size_t i);
+size_t gazette_hit_entity_count(const gazette_hit_t *hit);
+const char *gazette_hit_entity(const gazette_hit_t *hit, size_t i);
+
+/* The snippet without markers, and the matched words in it: pair i is
+ * [start, end) byte offsets into gazette_hit_plain_snippet(). */
+const char *gazette_hit_plain_snippet(const gazette_hit_t *hit);
+size_t gazette_hit_highlight_count(const gazette_hit_t *hit);
+void gazette_hit_highlight(const gazette_hit_t *hit, size_t i, size_t *start,
+                           size_t *end);
+
+/* Number of near-identical articles hidden behind this hit (0 unless
+ * duplicates are collapsed). */
+uint32_t gazette_hit_duplicates(const gazette_hit_t *hit);
+
+/* With explain on: the query terms this article matched, space-separated
+ * in query order, as index terms (Z prefix = stem, S = title, ...); ""
+ * otherwise. */
+const char *gazette_hit_matching_terms(const gazette_hit_t *hit);
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,276 @@
+/* synonyms.c - read a synonyms file and store it in an index (synonyms.h). */
+#include "synonyms.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct rule {
+    char *key;        /* lower-cased word(s), single spaces */
+    char **values;    /* lower-cased single words */
+    size_t nvalues;
+} rule;
+
+struct gz_synonyms {
+    rule *rules;
+    size_t count;
+};
+
+void gz_synonyms_free(gz_synonyms *syn)
+{
+    if (!syn)
+        return;
+    for (size_t i = 0; i < syn->count; i++) {
+        for (size_t k = 0; k < syn->rules[i].nvalues; k++)
+            free(syn->rules[i].values[k]);
+        free(syn->rules[i].values);
+        free(syn->rules[i].key);
+    }
+    free(syn->rules);
+    free(syn);
+}
+
+size_t gz_synonyms_count(const gz_synonyms *syn)
+{
+    return syn ? syn->count : 0;
+}
+
+/* [s, s+n) trimmed, lower-cased (ASCII), inner white space runs made one
+ * space, as a new string; NULL when out of memory. */
+static char *clean_words(const char *s, size_t n)
+{
+    char *out = malloc(n + 1);
+    if (!out)
+        return NULL;
+    size_t len = 0;
+    int space = 1;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (isspace(c)) {
+            space = 1;
+            continue;
+        }
+        if (space && len)
+            out[len++] = ' ';
+        out[len++] = (char)tolower(c);
+        space = 0;
+    }
+    out[len] = '\0';
+    return out;
+}
+
+/* Parse the right-hand side "a, b, c" into r->values. Returns 0, -1 on a
+ * bad value (message in err), -2 when out of memory. */
+static int parse_values(const char *rhs, rule *r, const char *where,
+                        char *err, size_t errlen)
+{
+    const char *p = rhs;
+    for (;;) {
+        const char *comma = strchr(p, ',');
+        size_t n = comma ? (size_t)(comma - p) : strlen(p);
+        char *v = clean_words(p, n);
+        if (!v)
+            return -2;
+        if (!*v || strchr(v, ' ')) {
+            snprintf(err, errlen, "%s: synonym '%s' must be one word "
+                     "(separate synonyms with commas)", where, v);
+            free(v);
+            return -1;
+        }
+        char **grown = realloc(r->values, (r->nvalues + 1) * sizeof *grown);
+        if (!grown) {
+            free(v);
+            return -2;
+        }
+        r->values = grown;
+        r->values[r->nvalues++] = v;
+        if (!comma)
+            return 0;
+        p = comma + 1;
+    }
+}
+
+/* Parse one line (comment already cut) into a new rule appended to `syn`.
+ * Blank lines are skipped. Returns 0, -1 (syntax, message in err) or -2
+ * (out of memory). */
+static int parse_line(char *line, gz_synonyms *syn, const char *where,
+                      char *err, size_t errlen)
+{
+    char *eq = strchr(line, '=');
+    if (!eq) {
+        for (char *p = line; *p; p++)
+            if (!isspace((unsigned char)*p)) {
+                snprintf(err, errlen,
+                         "%s: expected 'word = synonym, synonym...'", where);
+                return -1;
+            }
+        return 0;
+    }
+    rule r = {clean_words(line, (size_t)(eq - line)), NULL, 0};
+    if (!r.key)
+        return -2;
+    int rc = 0;
+    if (!*r.key) {
+        snprintf(err, errlen, "%s: nothing before '='", where);
+        rc = -1;
+    }
+    if (rc == 0)
+        rc = parse_values(eq + 1, &r, where, err, errlen);
+    rule *grown = rc == 0 ? realloc(syn->rules, (syn->count + 1) * sizeof *grown)
+                          : NULL;
+    if (rc == 0 && !grown)
+        rc = -2;
+    if (rc != 0) {
+        for (size_t k = 0; k < r.nvalues; k++)
+            free(r.values[k]);
+        free(r.values);
+        free(r.key);
+        return rc;
+    }
+    syn->rules = grown;
+    syn->rules[syn->count++] = r;
+    return 0;
+}
+
+int gz_synonyms_read(const char *path, gz_synonyms **out, char *err,
+                     size_t errlen)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        int e = errno;
+        snprintf(err, errlen, "synonyms file %s: %s", path, strerror(e));
+        errno = e;
+        return -1;
+    }
+    gz_synonyms *syn = calloc(1, sizeof *syn);
+    char *line = NULL;
+    size_t cap = 0;
+    int rc = syn ? 0 : -2;
+    for (unsigned long n = 1; rc == 0 && getline(&line, &cap, f) != -1; n++) {
+        char *hash = strchr(line, '#');
+        if (hash)
+            *hash = '\0';
+        char where[512];
+        snprintf(where, sizeof where, "%.400s:%lu", path, n);
+        rc = parse_line(line, syn, where, err, errlen);
+    }
+    int read_error = ferror(f);
+    free(line);
+    fclose(f);
+    if (rc == 0 && read_error) {
+        snprintf(err, errlen, "synonyms file %s: read error", path);
+        rc = -1;
+        errno = EIO;
+    } else if (rc == -1) {
+        errno = 0;
+    } else if (rc == -2) {
+        snprintf(err, errlen, "out of memory");
+        errno = ENOMEM;
+    }
+    if (rc != 0) {
+        gz_synonyms_free(syn);
+        return -1;
+    }
+    *out = syn;
+    return 0;
+}
+
+/* A growable list of strings (the index's current synonym keys). */
+typedef struct key_list {
+    char **keys;
+    size_t count;
+    int failed;
+} key_list;
+
+static int collect_key(const char *key, void *ctx)
+{
+    key_list *l = ctx;
+    char **grown = realloc(l->keys, (l->count + 1) * sizeof *grown);
+    char *copy = strdup(key);
+    if (grown)
+        l->keys = grown;
+    if (!grown || !copy) {
+        free(copy);
+        l->failed = 1;
+        return 1;
+    }
+    l->keys[l->count++] = copy;
+    return 0;
+}
+
+/* Remove every synonym from `w`. */
+static xap_status clear_all(xap_writable *w)
+{
+    key_list l = {NULL, 0, 0};
+    xap_status s = xap_database_each_synonym_key(xap_writable_database(w), "",
+                                                 collect_key, &l);
+    if (s == XAP_OK && l.failed)
+        s = XAP_ERR_NOMEM;
+    for (size_t i = 0; s == XAP_OK && i < l.count; i++)
+        s = xap_writable_clear_synonyms(w, l.keys[i]);
+    for (size_t i = 0; i < l.count; i++)
+        free(l.keys[i]);
+    free(l.keys);
+    return s;
+}
+
+/* "Z" + stem of `word` (or `word` itself without a stemmer) into a new
+ * string: the term the index holds for every form of the word. */
+static xap_status stem_term(const xap_stem *stem, const char *word, char **out)
+{
+    if (!stem)
+        return (*out = strdup(word)) ? XAP_OK : XAP_ERR_NOMEM;
+    char *st = NULL;
+    xap_status s = xap_stem_word(stem, word, &st);
+    if (s == XAP_OK && !(*out = malloc(strlen(st) + 2)))
+        s = XAP_ERR_NOMEM;
+    if (s == XAP_OK)
+        sprintf(*out, "Z%s", st);
+    free(st);
+    return s;
+}
+
+/* Add rule `r`: the key as typed (lower case) and, for one word, its
+ * stemmed term too, so "truces" finds the synonyms of "truce". */
+static xap_status add_rule(xap_writable *w, const xap_stem *stem,
+                           const rule *r)
+{
+    char *stemmed_key = NULL;
+    xap_status s = XAP_OK;
+    if (stem && !strchr(r->key, ' '))
+        s = stem_term(stem, r->key, &stemmed_key);
+    for (size_t k = 0; s == XAP_OK && k < r->nvalues; k++) {
+        char *value = NULL;
+        s = stem_term(stem, r->values[k], &value);
+        if (s == XAP_OK)
+            s = xap_writable_add_synonym(w, r->key, value);
+        if (s == XAP_OK && stemmed_key)
+            s = xap_writable_add_synonym(w, stemmed_key, value);
+        free(value);
+    }
+    free(stemmed_key);
+    return s;
+}
+
+xap_status gz_synonyms_store(const char *db_path, const gz_synonyms *syn,
+                             const char *language)
+{
+    xap_writable *w = NULL;
+    xap_stem *stem = NULL;
+    xap_status s = XAP_OK;
+    if (strcmp(language, "none") != 0)
+        s = xap_stem_new(language, &stem);
+    if (s == XAP_OK)
+        s = xap_writable_open(db_path, XAP_DB_OPEN, 0, &w);
+    if (s == XAP_OK)
+        s = clear_all(w);
+    for (size_t i = 0; s == XAP_OK && i < syn->count; i++)
+        s = add_rule(w, stem, &syn->rules[i]);
+    if (s == XAP_OK)
+        s = xap_writable_close(w);
+    xap_writable_free(w);
+    xap_stem_free(stem);
+    return s;
+}

@@ -1,0 +1,41 @@
+/*
+ * synonyms.h - the synonyms file of gazette-index --synonyms.
+ *
+ * Format (UTF-8 text, one rule per line):
+ *
+ *   # comment (from '#' to the end of the line)
+ *   truce = ceasefire, armistice
+ *   prime minister = premier
+ *
+ * A query word (or phrase of words, left of '=') also finds the synonyms on
+ * the right, in any of their stemmed forms. Synonyms are single words.
+ * Rules are one-way: add "ceasefire = truce" too for the other direction.
+ * Case is ignored.
+ */
+#ifndef GAZETTE_SYNONYMS_H
+#define GAZETTE_SYNONYMS_H
+
+#include <stddef.h>
+
+#include "xapian_shim.h"
+
+typedef struct gz_synonyms gz_synonyms;
+
+/* Read and check the synonyms file at `path`. On success *out is a new
+ * rule set (gz_synonyms_free) and 0 is returned. On failure returns -1
+ * with a one-line reason in `err` ("FILE:LINE: ...") and errno set when
+ * the file could not be read (0 for a syntax error). */
+int gz_synonyms_read(const char *path, gz_synonyms **out, char *err,
+                     size_t errlen);
+
+void gz_synonyms_free(gz_synonyms *syn);
+
+/* Number of rules read. */
+size_t gz_synonyms_count(const gz_synonyms *syn);
+
+/* Replace all synonyms of the index at `db_path` with `syn`, stemming with
+ * `language` (a Snowball name or "none"), and commit. */
+xap_status gz_synonyms_store(const char *db_path, const gz_synonyms *syn,
+                             const char *language);
+
+#endif

@@ -1,0 +1,345 @@
+/* query_text.c - query string rewriting (query_text.h). */
+#include "query_text.h"
+
+#include "xapian_shim.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* A growing output string. `failed` is sticky: once an allocation fails
+ * every later append is a no-op. */
+typedef struct buffer {
+    char *data;
+    size_t len, cap;
+    int failed;
+} buffer;
+
+static void put(buffer *b, const char *s, size_t n)
+{
+    if (b->failed)
+        return;
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = (b->len + n + 1) * 2;
+        char *d = realloc(b->data, cap);
+        if (!d) {
+            b->failed = 1;
+            return;
+        }
+        b->data = d;
+        b->cap = cap;
+    }
+    memcpy(b->data + b->len, s, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+}
+
+/* Append [s, s+n) lower-cased as Xapian lower-cases terms (all of
+ * Unicode, so "ÉLYSÉE" is stemmed like "élysée"). */
+static void put_lower(buffer *b, const char *s, size_t n)
+{
+    char *lower = NULL;
+    size_t len = 0;
+    if (xap_unicode_tolower(s, n, &lower, &len) != XAP_OK) {
+        b->failed = 1;   /* only fails when out of memory */
+        return;
+    }
+    put(b, lower, len);
+    free(lower);
+}
+
+/* 1 when [s, s+n) is a QueryParser operator written in capitals. */
+static int is_operator(const char *s, size_t n)
+{
+    static const char *const words[] = {"AND", "OR", "NOT", "XOR", "NEAR",
+                                        "ADJ"};
+    for (size_t i = 0; i < sizeof words / sizeof *words; i++) {
+        size_t w = strlen(words[i]);
+        if (n < w || memcmp(s, words[i], w) != 0)
+            continue;
+        if (n == w)
+            return 1;
+        /* NEAR/3, ADJ/5 */
+        if (w >= 3 && s[w] == '/' && n > w + 1 && (s[0] == 'N' || s[0] == 'A')
+            && strspn(s + w + 1, "0123456789") >= n - w - 1)
+            return 1;
+    }
+    return 0;
+}
+
+static int days_in_month(int y, int m)
+{
+    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return m == 2 && leap ? 29 : days[m - 1];
+}
+
+/* Parse one end of a date range [s, s+n) into YYYYMMDD in `out` (9 bytes):
+ * the first day it covers when `is_end` is 0, else the last. Returns 0, or
+ * -1 when it is not a date. */
+static int date_bound(const char *s, size_t n, int is_end, char out[9])
+{
+    char tmp[16];
+    if (n == 0 || n >= sizeof tmp)
+        return -1;
+    memcpy(tmp, s, n);
+    tmp[n] = '\0';
+    int y = 0, m = 0, d = 0, used = 0;
+    if (n == 8 && strspn(tmp, "0123456789") == 8)
+        sscanf(tmp, "%4d%2d%2d%n", &y, &m, &d, &used);
+    else if (n == 10)
+        sscanf(tmp, "%4d-%2d-%2d%n", &y, &m, &d, &used);
+    else if (n == 7)
+        sscanf(tmp, "%4d-%2d%n", &y, &m, &used);
+    else if (n == 4)
+        sscanf(tmp, "%4d%n", &y, &used);
+    if (used != (int)n || y < 1 || (n >= 7 && (m < 1 || m > 12)))
+        return -1;
+    if (n == 4)
+        m = is_end ? 12 : 1;
+    if (n == 4 || n == 7)
+        d = is_end ? days_in_month(y, m) : 1;
+    if (d < 1 || d > days_in_month(y, m))
+        return -1;
+    char tmp2[32];   /* roomy: -Wformat-truncation cannot bound d */
+    snprintf(tmp2, sizeof tmp2, "%04d%02d%02d", y % 10000, m % 100, d % 100);
+    memcpy(out, tmp2, 9);
+    return 0;
+}
+
+/* Rewrite the value of a date: field, [v, v+n), as "date:A..B". */
+static int put_date(buffer *b, const char *v, size_t n, char *err,
+                    size_t errlen)
+{
+    const char *dots = NULL;
+    for (size_t i = 0; i + 1 < n; i++)
+        if (v[i] == '.' && v[i + 1] == '.') {
+            dots = v + i;
+            break;
+        }
+    const char *lo = v, *hi = v;
+    size_t lo_n = dots ? (size_t)(dots - v) : n;
+    size_t hi_n = dots ? n - lo_n - 2 : n;
+    if (dots)
+        hi = dots + 2;
+    char a[9] = "", z[9] = "";
+    if ((lo_n && date_bound(lo, lo_n, 0, a) != 0) ||
+        (hi_n && date_bound(hi, hi_n, 1, z) != 0) || (!lo_n && !hi_n)) {
+        snprintf(err, errlen,
+                 "cannot read the date in 'date:%.*s' (write date:YYYY-MM-DD, "
+                 "date:YYYY-MM, date:YYYY, or a range such as "
+                 "date:2023-11-01..2023-11-30 with either end optional)",
+                 (int)n, v);
+        return -1;
+    }
+    put(b, "date:", 5);
+    put(b, a, strlen(a));
+    put(b, "..", 2);
+    put(b, z, strlen(z));
+    return 0;
+}
+
+/* Length of the token at `s`: up to white space, a parenthesis or a
+ * double quote. */
+static size_t token_length(const char *s)
+{
+    size_t n = 0;
+    while (s[n] && !isspace((unsigned char)s[n]) && s[n] != '(' &&
+           s[n] != ')' && s[n] != '"')
+        n++;
+    return n;
+}
+
+/* How the value of a field is folded: free text like Xapian's terms
+ * (Unicode lower case); filter terms (source:, tag:, entity:, year:)
+ * ASCII-only, as the indexer folds them; id: and url: not at all. */
+typedef enum value_case { CASE_TEXT = 0, CASE_ASCII, CASE_EXACT } value_case;
+
+static value_case field_case(const char *field, size_t flen)
+{
+    static const struct {
+        const char *name;
+        value_case how;
+    } fields[] = {{"id", CASE_EXACT}, {"url", CASE_EXACT},
+                  {"source", CASE_ASCII}, {"tag", CASE_ASCII},
+                  {"entity", CASE_ASCII}, {"year", CASE_ASCII}};
+    for (size_t i = 0; i < sizeof fields / sizeof *fields; i++)
+        if (flen == strlen(fields[i].name) &&
+            strncasecmp(field, fields[i].name, flen) == 0)
+            return fields[i].how;
+    return CASE_TEXT;
+}
+
+static void put_value(buffer *b, const char *s, size_t n, value_case how)
+{
+    if (how == CASE_TEXT) {
+        put_lower(b, s, n);
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        char c = how == CASE_ASCII ? (char)tolower((unsigned char)s[i]) : s[i];
+        put(b, &c, 1);
+    }
+}
+
+/* Rewrite one token [t, t+n); *next_case says how to fold a quoted value
+ * that follows a bare "field:" token. */
+static int put_token(buffer *b, const char *t, size_t n, value_case *next_case,
+                     char *err, size_t errlen)
+{
+    *next_case = CASE_TEXT;
+    if (is_operator(t, n)) {
+        put(b, t, n);
+        return 0;
+    }
+    size_t sign = (n > 0 && (t[0] == '+' || t[0] == '-')) ? 1 : 0;
+    const char *colon = memchr(t + sign, ':', n - sign);
+    if (colon) {
+        size_t flen = (size_t)(colon - t) - sign;
+        const char *field = t + sign;
+        const char *value = colon + 1;
+        size_t vlen = n - (size_t)(value - t);
+        if (flen == 4 && strncasecmp(field, "date", 4) == 0) {
+            put(b, t, sign);
+            return put_date(b, value, vlen, err, errlen);
+        }
+        value_case how = field_case(field, flen);
+        put_value(b, t, (size_t)(value - t), CASE_ASCII);   /* "Tag:" */
+        put_value(b, value, vlen, how);
+        if (vlen == 0)
+            *next_case = how;
+        return 0;
+    }
+    put_lower(b, t, n);
+    return 0;
+}
+
+/* 1 when `t` (n bytes) is a known field name followed by ':' and nothing
+ * else: "title:" alone, which Xapian would search as the word "title". */
+static int is_empty_field(const char *t, size_t n)
+{
+    static const char *const fields[] = {"title:", "author:", "source:",
+                                         "tag:", "entity:", "url:", "id:",
+                                         "year:", "date:"};
+    size_t sign = (n > 0 && (t[0] == '+' || t[0] == '-')) ? 1 : 0;
+    for (size_t i = 0; i < sizeof fields / sizeof *fields; i++)
+        if (n - sign == strlen(fields[i]) &&
+            strncasecmp(t + sign, fields[i], n - sign) == 0)
+            return 1;
+    return 0;
+}
+
+/* The position of a double quote that is never closed, or NULL. */
+static const char *unclosed_quote(const char *query)
+{
+    const char *open = NULL;
+    for (const char *p = query; *p; p++)
+        if (*p == '"')
+            open = open ? NULL : p;
+    return open;
+}
+
+char *gz_query_normalise(const char *query, char *err, size_t errlen)
+{
+    buffer b = {NULL, 0, 0, 0};
+    err[0] = '\0';
+    put(&b, "", 0);
+    value_case next_case = CASE_TEXT;
+    /* Xapian would read everything after an unclosed quote as one phrase,
+     * which rarely matches: the stray quote is dropped instead. */
+    const char *stray = unclosed_quote(query);
+    for (const char *p = query; *p && !b.failed;) {
+        if (p == stray) {
+            put(&b, " ", 1);
+            p++;
+            continue;
+        }
+        if (*p == '"') {
+            /* A quoted phrase, or the quoted value of a field. */
+            const char *close = strchr(p + 1, '"');
+            size_t n = close ? (size_t)(close - p) + 1 : strlen(p);
+            put_value(&b, p, n, next_case);
+            next_case = CASE_TEXT;
+            p += n;
+            continue;
+        }
+        size_t n = token_length(p);
+        if (n == 0) {   /* white space or a parenthesis */
+            put(&b, p, 1);
+            next_case = CASE_TEXT;
+            p++;
+            continue;
+        }
+        if (is_empty_field(p, n) && p[n] != '"') {   /* "title:" alone */
+            p += n;
+            continue;
+        }
+        if (put_token(&b, p, n, &next_case, err, errlen) != 0) {
+            free(b.data);
+            return NULL;
+        }
+        p += n;
+    }
+    if (b.failed) {
+        free(b.data);
+        return NULL;
+    }
+    return b.data;
+}
+
+/* Split `text` at white space into at most `max` [start, length) words;
+ * returns the number of words, or max + 1 when there are more. */
+static size_t split_words(const char *text, const char **start, size_t *len,
+                          size_t max)
+{
+    size_t n = 0;
+    for (const char *p = text; *p;) {
+        if (isspace((unsigned char)*p)) {
+            p++;
+            continue;
+        }
+        if (n == max)
+            return max + 1;
+        start[n] = p;
+        while (*p && !isspace((unsigned char)*p))
+            p++;
+        len[n] = (size_t)(p - start[n]);
+        n++;
+    }
+    return n;
+}
+
+#define MAX_QUERY_WORDS 64
+
+char *gz_query_restore_corrections(const char *query, const char *normalised,
+                                   const char *corrected)
+{
+    const char *qs[MAX_QUERY_WORDS], *ns[MAX_QUERY_WORDS],
+        *cs[MAX_QUERY_WORDS];
+    size_t ql[MAX_QUERY_WORDS], nl[MAX_QUERY_WORDS], cl[MAX_QUERY_WORDS];
+    size_t nq = split_words(query, qs, ql, MAX_QUERY_WORDS);
+    size_t nn = split_words(normalised, ns, nl, MAX_QUERY_WORDS);
+    size_t nc = split_words(corrected, cs, cl, MAX_QUERY_WORDS);
+    if (nq != nn || nn != nc || nq > MAX_QUERY_WORDS)
+        return strdup(corrected);
+    buffer b = {NULL, 0, 0, 0};
+    put(&b, "", 0);
+    const char *at = query;
+    for (size_t i = 0; i < nq; i++) {
+        put(&b, at, (size_t)(qs[i] - at));   /* the white space before */
+        int same = nl[i] == cl[i] && memcmp(ns[i], cs[i], nl[i]) == 0;
+        if (same)
+            put(&b, qs[i], ql[i]);
+        else
+            put(&b, cs[i], cl[i]);
+        at = qs[i] + ql[i];
+    }
+    put(&b, at, strlen(at));
+    if (b.failed) {
+        free(b.data);
+        return NULL;
+    }
+    return b.data;
+}

@@ -1,0 +1,35 @@
+/*
+ * query_text.h - rewrite a Gazette query string into what Xapian's
+ * QueryParser is configured to read (private to libgazette).
+ */
+#ifndef GAZETTE_QUERY_TEXT_H
+#define GAZETTE_QUERY_TEXT_H
+
+#include <stddef.h>
+
+/* Rewrite `query` for the QueryParser:
+ *   - words are lower-cased (all of Unicode), except the operators AND
+ *     OR NOT XOR NEAR ADJ (and NEAR/n, ADJ/n) in capitals, the values of
+ *     id: and url:, which are exact, and those of source: tag: entity:
+ *     year:, lower-cased in ASCII only, as the indexer makes those terms.
+ *     The index is lower-cased, but the QueryParser leaves capitalised
+ *     words unstemmed: lower-casing makes HEZBOLLAH, Hezbollah and
+ *     hezbollah the same query, stemmed alike.
+ *   - date:VALUE becomes date:YYYYMMDD..YYYYMMDD, where VALUE is a date
+ *     (YYYY, YYYY-MM, YYYY-MM-DD or YYYYMMDD) or a range A..B of them with
+ *     either end left open; a month or year stands for all its days.
+ * On success returns a new malloc()ed string. On a malformed date returns
+ * NULL with a one-line reason in `err`; on out of memory returns NULL with
+ * err[0] == '\0'. */
+char *gz_query_normalise(const char *query, char *err, size_t errlen);
+
+/* Xapian corrects spelling in the text it parsed, the normalised query.
+ * Carry the corrections back into what the person typed: when `query`,
+ * `normalised` and `corrected` have the same number of white-space
+ * separated words, returns `query` with each word that differs between
+ * `normalised` and `corrected` replaced by the corrected one; otherwise a
+ * copy of `corrected`. New malloc()ed string, NULL when out of memory. */
+char *gz_query_restore_corrections(const char *query, const char *normalised,
+                                   const char *corrected);
+
+#endif

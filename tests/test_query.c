@@ -1,0 +1,1361 @@
+/*
+ * test_query.c - the Gazette query language and result features, checked
+ * against plain scans of the corpora done here in the test.
+ *
+ * Three indexes are built once with the real gazette-index: the bundled
+ * sample corpus, ../shared/corpora/bbc (2225 articles; tests using it skip
+ * visibly when it is absent), and a tiny corpus written in capitals. The
+ * test reads every article itself (headers, title, body), splits it into
+ * words and stems them with the same Snowball stemmer, so "which articles
+ * contain this word / phrase / pair of words" is known independently of
+ * the index.
+ */
+#define _GNU_SOURCE 1   /* gmtime_r, strcasecmp */
+#include <ctype.h>
+#include <dirent.h>
+#include <jansson.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <zlib.h>
+#include <cmocka.h>
+
+#include "gazette.h"
+#include "schema.h"
+#include "test_util.h"
+#include "xapian_shim.h"
+
+#define MAX_DOCS 4096
+#define TITLE_GAP "\x01"   /* token between title and body: no phrase */
+
+/* One article as the test reads it. Strings are lower-cased (ASCII). */
+typedef struct doc {
+    char id[256];        /* path relative to the corpus root */
+    char folder[64];
+    char date[16];       /* Date: header, else the file's mtime */
+    char source[64];     /* Source: header, else the folder */
+    char *title, *body, *tags, *author;
+    char **tokens;       /* title words, TITLE_GAP, body words */
+    char **stems;        /* stem of each token */
+    size_t ntokens;
+    uint64_t file_hash;  /* FNV-1a of the raw file bytes */
+    uint64_t body_hash;  /* of the body's letters and digits only */
+    long mtime;
+} doc;
+
+typedef struct corpus {
+    doc docs[MAX_DOCS];
+    size_t n;
+    char root[4096];
+    char db[4096];
+    int ready;
+} corpus;
+
+static struct {
+    char *tmp;
+    xap_stem *stem;
+    corpus sample, bbc, caps;
+} fx;
+
+static const char *bin(const char *rel)
+{
+    static char buf[2][4096];
+    static int which;
+    which ^= 1;
+    const char *dir = getenv("GAZETTE_BINARY_DIR");
+    snprintf(buf[which], sizeof buf[which], "%s/%s", dir ? dir : ".", rel);
+    return buf[which];
+}
+
+/* --------------------------------------------------------- corpus scan */
+
+static char *read_all(const char *path, size_t *len)
+{
+    gzFile f = gzopen(path, "rb");
+    assert_non_null(f);
+    size_t cap = 1 << 16, n = 0;
+    char *buf = malloc(cap);
+    assert_non_null(buf);
+    int got;
+    while ((got = gzread(f, buf + n, (unsigned)(cap - n - 1))) > 0) {
+        n += (size_t)got;
+        if (cap - n < 2)
+            assert_non_null(buf = realloc(buf, cap *= 2));
+    }
+    gzclose(f);
+    buf[n] = '\0';
+    *len = n;
+    return buf;
+}
+
+static uint64_t fnv(const char *s, size_t n, int alnum_only)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (alnum_only && c < 0x80 && !isalnum(c))
+            continue;
+        h ^= alnum_only ? (unsigned char)tolower(c) : c;
+        h *= 0x100000001b3ULL;
+    }
+    return h;
+}
+
+static char *lower_dup(const char *s, size_t n)
+{
+    char *d = malloc(n + 1);
+    assert_non_null(d);
+    for (size_t i = 0; i < n; i++)
+        d[i] = (char)tolower((unsigned char)s[i]);
+    d[n] = '\0';
+    return d;
+}
+
+static int word_byte(const char *p)
+{
+    unsigned char c = (unsigned char)*p;
+    return isalnum(c) || c >= 0x80;
+}
+
+/* Append the words of `text` to d's tokens: runs of letters and digits
+ * (bytes >= 0x80 count as letters), with an apostrophe between letters and
+ * ',' or '.' between digits kept inside the word, as Xapian does. */
+static void add_tokens(doc *d, const char *text, size_t *cap)
+{
+    const char *p = text;
+    while (*p) {
+        if (!word_byte(p)) {
+            p++;
+            continue;
+        }
+        const char *start = p;
+        while (*p) {
+            if (word_byte(p))
+                p++;
+            else if (*p == '\'' && p > start && word_byte(p + 1) &&
+                     isalpha((unsigned char)p[-1]))
+                p++;
+            else if ((*p == '.' || *p == ',') && p > start &&
+                     isdigit((unsigned char)p[-1]) &&
+                     isdigit((unsigned char)p[1]))
+                p++;
+            else
+                break;
+        }
+        if (d->ntokens + 1 >= *cap) {
+            *cap = *cap ? *cap * 2 : 256;
+            assert_non_null(d->tokens = realloc(d->tokens,
+                                                *cap * sizeof *d->tokens));
+        }
+        d->tokens[d->ntokens++] = lower_dup(start, (size_t)(p - start));
+    }
+}
+
+static void stem_tokens(doc *d)
+{
+    assert_non_null(d->stems = calloc(d->ntokens + 1, sizeof *d->stems));
+    for (size_t i = 0; i < d->ntokens; i++) {
+        if (strcmp(d->tokens[i], TITLE_GAP) == 0)
+            assert_non_null(d->stems[i] = strdup(TITLE_GAP));
+        else
+            assert_int_equal(xap_stem_word(fx.stem, d->tokens[i],
+                                           &d->stems[i]), XAP_OK);
+    }
+}
+
+/* Header "Key: value" lines, when every line before the first blank line
+ * is one; returns a pointer past the header block (or `text`). */
+static const char *read_headers(doc *d, const char *text)
+{
+    const char *blank = strstr(text, "\n\n");
+    if (!blank)
+        return text;
+    for (const char *line = text; line < blank;) {
+        const char *eol = strchr(line, '\n');
+        const char *colon = memchr(line, ':', (size_t)(eol - line));
+        if (!colon || colon == line)
+            return text;
+        for (const char *k = line; k < colon; k++)
+            if (!isalpha((unsigned char)*k))
+                return text;
+        line = eol + 1;
+    }
+    for (const char *line = text; line < blank;) {
+        const char *eol = strchr(line, '\n');
+        const char *colon = memchr(line, ':', (size_t)(eol - line));
+        const char *v = colon + 1;
+        while (*v == ' ')
+            v++;
+        size_t klen = (size_t)(colon - line), vlen = (size_t)(eol - v);
+        if (klen == 5 && strncasecmp(line, "title", 5) == 0)
+            d->title = lower_dup(v, vlen);
+        else if (klen == 4 && strncasecmp(line, "date", 4) == 0)
+            snprintf(d->date, sizeof d->date, "%.*s", (int)vlen, v);
+        else if (klen == 6 && strncasecmp(line, "source", 6) == 0)
+            snprintf(d->source, sizeof d->source, "%.*s", (int)vlen, v);
+        else if (klen == 4 && strncasecmp(line, "tags", 4) == 0)
+            d->tags = lower_dup(v, vlen);
+        else if (klen == 6 && strncasecmp(line, "author", 6) == 0)
+            d->author = lower_dup(v, vlen);
+        line = eol + 1;
+    }
+    return blank + 2;
+}
+
+static void load_doc(corpus *c, const char *folder, const char *name)
+{
+    assert_true(c->n < MAX_DOCS);
+    doc *d = &c->docs[c->n++];
+    memset(d, 0, sizeof *d);
+    assert_true(snprintf(d->id, sizeof d->id, "%s/%s", folder, name) <
+                (int)sizeof d->id);
+    assert_true(snprintf(d->folder, sizeof d->folder, "%s", folder) <
+                (int)sizeof d->folder);
+    memcpy(d->source, d->folder, sizeof d->source);
+    char path[8192];
+    snprintf(path, sizeof path, "%s/%s", c->root, d->id);
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    d->mtime = (long)st.st_mtime;
+    size_t len;
+    char *raw = read_all(path, &len);
+    d->file_hash = fnv(raw, len, 0);
+    const char *body = read_headers(d, raw);
+    if (!d->title) {   /* headline: first line, when a blank line follows */
+        const char *nl = strstr(body, "\n\n");
+        const char *eol = strchr(body, '\n');
+        if (nl && nl == eol) {
+            d->title = lower_dup(body, (size_t)(eol - body));
+            body = nl + 2;
+        } else {
+            d->title = lower_dup("", 0);
+        }
+    }
+    if (!d->date[0]) {   /* undated: the file's modification time (UTC) */
+        time_t t = (time_t)d->mtime;
+        struct tm tm;
+        gmtime_r(&t, &tm);
+        strftime(d->date, sizeof d->date, "%Y-%m-%d", &tm);
+    }
+    d->body = lower_dup(body, strlen(body));
+    d->body_hash = fnv(d->body, strlen(d->body), 1);
+    if (!d->tags)
+        d->tags = lower_dup("", 0);
+    if (!d->author)
+        d->author = lower_dup("", 0);
+    size_t cap = 0;
+    add_tokens(d, d->title, &cap);
+    if (d->ntokens + 1 >= cap)
+        assert_non_null(d->tokens = realloc(d->tokens,
+                                            (cap += 8) * sizeof *d->tokens));
+    d->tokens[d->ntokens++] = strdup(TITLE_GAP);
+    add_tokens(d, d->body, &cap);
+    stem_tokens(d);
+    free(raw);
+}
+
+/* Load every .txt / .txt.gz file one folder below c->root. */
+static void load_corpus(corpus *c)
+{
+    DIR *top = opendir(c->root);
+    assert_non_null(top);
+    struct dirent *e;
+    while ((e = readdir(top)) != NULL) {
+        char dir[8192];
+        snprintf(dir, sizeof dir, "%s/%s", c->root, e->d_name);
+        struct stat st;
+        if (e->d_name[0] == '.' || stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+            continue;
+        DIR *sub = opendir(dir);
+        assert_non_null(sub);
+        struct dirent *f;
+        while ((f = readdir(sub)) != NULL) {
+            size_t n = strlen(f->d_name);
+            if ((n > 4 && strcmp(f->d_name + n - 4, ".txt") == 0) ||
+                (n > 7 && strcmp(f->d_name + n - 7, ".txt.gz") == 0))
+                load_doc(c, e->d_name, f->d_name);
+        }
+        closedir(sub);
+    }
+    closedir(top);
+}
+
+static void free_corpus(corpus *c)
+{
+    for (size_t i = 0; i < c->n; i++) {
+        doc *d = &c->docs[i];
+        for (size_t t = 0; t < d->ntokens; t++) {
+            free(d->tokens[t]);
+            free(d->stems[t]);
+        }
+        free(d->tokens);
+        free(d->stems);
+        free(d->title);
+        free(d->body);
+        free(d->tags);
+        free(d->author);
+    }
+}
+
+static int build_index(corpus *c, const char *name)
+{
+    snprintf(c->db, sizeof c->db, "%s/%s-index", fx.tmp, name);
+    int rc = tu_run("'%s' --quiet --db '%s' '%s'", bin("indexer/gazette-index"),
+                    c->db, c->root);
+    c->ready = rc == 0;
+    return rc;
+}
+
+static void write_caps_corpus(const char *root)
+{
+    static const char loud[] =
+        "Title: STORM WARNING FOR THE COAST\n\n"
+        "FORECASTERS SAID THE STORMS WOULD BRING FLOODING TO COASTAL TOWNS "
+        "AND THAT HEZBOLLAH HAD NOTHING TO DO WITH IT. THE \xC3\x89" "LYS"
+        "\xC3\x89" "E ISSUED STATEMENTS. \xC3\x89" "CLAIRS WERE SOLD OUT.\n";
+    static const char calm[] =
+        "Title: A calm week on the coast\n\n"
+        "The storm passed quickly and the river flooded nothing. Hezbollah "
+        "was not mentioned by the forecasters, nor in the \xC3\xA9" "lys"
+        "\xC3\xA9" "e statement. One \xC3\xA9" "clair was left.\n";
+    static const char other[] =
+        "Title: Markets\n\nShares rose on Tuesday as traders shrugged.\n";
+    tu_write_file(root, "news/loud.txt", loud, sizeof loud - 1);
+    tu_write_file(root, "news/calm.txt", calm, sizeof calm - 1);
+    tu_write_file(root, "news/other.txt", other, sizeof other - 1);
+    static const char odd[] =
+        "Title: Odd names\nURL: https://example.com/a/B.html?x=1\n\n"
+        "An article in a folder with a space in its name.\n";
+    tu_write_file(root, "Desk Two/Odd Name.v2.txt", odd, sizeof odd - 1);
+    static const char accented[] =
+        "Title: Accents\nTags: \xC3\x89" "ducation, Middle East\n\n"
+        "Filters with non-ASCII capitals.\n";
+    tu_write_file(root, "\xC3\x89" "ditions/a.txt", accented,
+                  sizeof accented - 1);
+}
+
+static int group_setup(void **state)
+{
+    (void)state;
+    fx.tmp = tu_mkdtemp("query");
+    if (xap_stem_new("english", &fx.stem) != XAP_OK)
+        return -1;
+    snprintf(fx.sample.root, sizeof fx.sample.root, "%s",
+             tu_source_path("corpus/sample"));
+    load_corpus(&fx.sample);
+    if (build_index(&fx.sample, "sample") != 0)
+        return -1;
+    snprintf(fx.caps.root, sizeof fx.caps.root, "%s/caps", fx.tmp);
+    write_caps_corpus(fx.caps.root);
+    load_corpus(&fx.caps);
+    if (build_index(&fx.caps, "caps") != 0)
+        return -1;
+    const char *bbc = tu_shared_corpus("bbc");
+    if (bbc) {
+        snprintf(fx.bbc.root, sizeof fx.bbc.root, "%s", bbc);
+        load_corpus(&fx.bbc);
+        if (build_index(&fx.bbc, "bbc") != 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    free_corpus(&fx.sample);
+    free_corpus(&fx.bbc);
+    free_corpus(&fx.caps);
+    xap_stem_free(fx.stem);
+    tu_rmtree(fx.tmp);
+    free(fx.tmp);
+    return 0;
+}
+
+/* BBC tests skip (visibly) without the shared corpora. */
+#define NEED_BBC()                                       \
+    do {                                                 \
+        if (!fx.bbc.ready) {                             \
+            tu_shared_corpus("bbc");                     \
+            skip();                                      \
+        }                                                \
+    } while (0)
+
+/* ------------------------------------------------------ expected sets */
+
+/* A set of documents of one corpus: flags indexed like c->docs. */
+typedef struct docset {
+    unsigned char in[MAX_DOCS];
+} docset;
+
+static char *stem_of(const char *word)
+{
+    char *lower = lower_dup(word, strlen(word)), *s = NULL;
+    assert_int_equal(xap_stem_word(fx.stem, lower, &s), XAP_OK);
+    free(lower);
+    return s;
+}
+
+/* Position of the first token of `d` from `from` whose stem is `stem`,
+ * or -1. */
+static long find_stem(const doc *d, const char *stem, size_t from)
+{
+    for (size_t i = from; i < d->ntokens; i++)
+        if (strcmp(d->stems[i], stem) == 0)
+            return (long)i;
+    return -1;
+}
+
+/* Documents containing `word` (any form with the same stem). */
+static docset with_word(const corpus *c, const char *word)
+{
+    docset s;
+    memset(&s, 0, sizeof s);
+    char *st = stem_of(word);
+    for (size_t i = 0; i < c->n; i++)
+        s.in[i] = find_stem(&c->docs[i], st, 0) >= 0;
+    free(st);
+    return s;
+}
+
+/* Documents where word a is followed by word b with at most `gap` - 1
+ * words between (gap 1 = adjacent); `ordered` 0 allows either order.
+ * Exact words, not stems: Xapian matches positions of unstemmed terms. */
+static docset with_pair(const corpus *c, const char *a, const char *b,
+                        size_t gap, int ordered)
+{
+    docset s;
+    memset(&s, 0, sizeof s);
+    for (size_t i = 0; i < c->n; i++) {
+        const doc *d = &c->docs[i];
+        char *const *w = d->tokens;
+        for (size_t p = 0; p < d->ntokens && !s.in[i]; p++) {
+            if (strcmp(w[p], a) != 0)
+                continue;
+            for (size_t q = p + 1; q <= p + gap && q < d->ntokens; q++) {
+                if (strcmp(w[q], TITLE_GAP) == 0)
+                    break;
+                if (strcmp(w[q], b) == 0)
+                    s.in[i] = 1;
+            }
+            for (size_t k = 1; !ordered && k <= gap && k <= p; k++) {
+                if (strcmp(w[p - k], TITLE_GAP) == 0)
+                    break;
+                if (strcmp(w[p - k], b) == 0)
+                    s.in[i] = 1;
+            }
+        }
+    }
+    return s;
+}
+
+/* Documents containing the exact (unstemmed) word sequence `phrase`. */
+static docset with_phrase(const corpus *c, const char *phrase)
+{
+    doc tmp;
+    memset(&tmp, 0, sizeof tmp);
+    size_t cap = 0;
+    add_tokens(&tmp, phrase, &cap);
+    docset s;
+    memset(&s, 0, sizeof s);
+    for (size_t i = 0; i < c->n; i++) {
+        const doc *d = &c->docs[i];
+        for (size_t p = 0; p + tmp.ntokens <= d->ntokens && !s.in[i]; p++) {
+            size_t k = 0;
+            while (k < tmp.ntokens && strcmp(d->tokens[p + k], tmp.tokens[k]) == 0)
+                k++;
+            s.in[i] = k == tmp.ntokens;
+        }
+    }
+    for (size_t k = 0; k < tmp.ntokens; k++)
+        free(tmp.tokens[k]);
+    free(tmp.tokens);
+    return s;
+}
+
+/* Documents with a token starting with `start` (a wildcard). */
+static docset with_word_prefix(const corpus *c, const char *start)
+{
+    docset s;
+    memset(&s, 0, sizeof s);
+    size_t n = strlen(start);
+    for (size_t i = 0; i < c->n; i++)
+        for (size_t t = 0; t < c->docs[i].ntokens && !s.in[i]; t++)
+            s.in[i] = strncmp(c->docs[i].tokens[t], start, n) == 0;
+    return s;
+}
+
+static docset set_op(docset a, docset b, char op)
+{
+    docset r;
+    for (size_t i = 0; i < MAX_DOCS; i++)
+        r.in[i] = op == '&' ? a.in[i] && b.in[i]
+                : op == '|' ? a.in[i] || b.in[i]
+                : op == '-' ? a.in[i] && !b.in[i]
+                            : a.in[i] != b.in[i];
+    return r;
+}
+
+static size_t set_size(const corpus *c, const docset *s)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < c->n; i++)
+        n += s->in[i];
+    return n;
+}
+
+static long find_doc(const corpus *c, const char *id)
+{
+    for (size_t i = 0; i < c->n; i++)
+        if (strcmp(c->docs[i].id, id) == 0)
+            return (long)i;
+    return -1;
+}
+
+/* ------------------------------------------------------------ searching */
+
+typedef struct query_opts {
+    int match_all;
+    int duplicates;         /* 1: do not collapse */
+    int spelling;
+    gazette_sort_t sort;
+    int facets[GAZETTE_FACET_COUNT_];
+    int explain;
+} query_opts;
+
+/* Run `query` on `c`'s index; returns the status, *out the results. */
+static gazette_status_t run_query(const corpus *c, const char *query,
+                                  const query_opts *qo, uint32_t limit,
+                                  gazette_results_t **out, char *err,
+                                  size_t errlen)
+{
+    gazette_index_t *index = NULL;
+    gazette_search_options_t *opts = NULL;
+    query_opts none = {0};
+    if (!qo)
+        qo = &none;
+    assert_int_equal(gazette_index_open(c->db, &index), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_search_options_new(&opts), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_search_options_set_range(opts, 0, limit),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_search_options_set_snippet(opts, 200, "[", "]"),
+                     GAZETTE_STATUS_OK);
+    gazette_search_options_set_match_all(opts, qo->match_all);
+    gazette_search_options_set_collapse_duplicates(opts, !qo->duplicates);
+    gazette_search_options_set_spelling(opts, qo->spelling);
+    gazette_search_options_set_sort(opts, qo->sort);
+    gazette_search_options_set_explain(opts, qo->explain);
+    for (int f = 0; f < GAZETTE_FACET_COUNT_; f++)
+        if (qo->facets[f])
+            gazette_search_options_add_facet(opts, (gazette_facet_t)f);
+    *out = NULL;
+    gazette_status_t s = gazette_search(index, query, opts, out);
+    if (err)
+        snprintf(err, errlen, "%s", gazette_index_error(index));
+    gazette_search_options_free(opts);
+    gazette_index_close(index);
+    return s;
+}
+
+static gazette_results_t *search(const corpus *c, const char *query,
+                                 const query_opts *qo)
+{
+    gazette_results_t *r = NULL;
+    char err[1024];
+    if (run_query(c, query, qo, 100000, &r, err, sizeof err) !=
+        GAZETTE_STATUS_OK)
+        fail_msg("search '%s': %s", query, err);
+    return r;
+}
+
+/* The hits of `query` as a set; every hit must be a known document. */
+static docset hits_of(const corpus *c, const char *query, const query_opts *qo)
+{
+    query_opts all = {0};
+    all.duplicates = 1;   /* compare with scans: every copy */
+    gazette_results_t *r = search(c, query, qo ? qo : &all);
+    docset s;
+    memset(&s, 0, sizeof s);
+    for (size_t i = 0; i < gazette_results_count(r); i++) {
+        const char *id = gazette_hit_id(gazette_results_hit(r, i));
+        long k = find_doc(c, id);
+        if (k < 0)
+            fail_msg("'%s': unknown hit %s", query, id);
+        assert_false(s.in[k]);
+        s.in[k] = 1;
+    }
+    gazette_results_free(r);
+    return s;
+}
+
+/* Fail with the first difference when `query` does not return exactly
+ * `expected`. */
+static void expect_hits(const corpus *c, const char *query,
+                        const query_opts *qo, docset expected)
+{
+    docset got = hits_of(c, query, qo);
+    for (size_t i = 0; i < c->n; i++)
+        if (got.in[i] != expected.in[i])
+            fail_msg("'%s': %s %s", query, c->docs[i].id,
+                     got.in[i] ? "found but not expected" : "expected, not found");
+}
+
+/* ---------------------------------------------------------------- tests */
+
+/* Upper, capitalised and lower case find the same articles, stemmed alike:
+ * on the sample and on a corpus written in capitals. */
+static void test_case_and_stemming(void **state)
+{
+    (void)state;
+    docset hez = with_word(&fx.sample, "hezbollah");
+    assert_true(set_size(&fx.sample, &hez) >= 3);
+    expect_hits(&fx.sample, "HEZBOLLAH", NULL, hez);
+    expect_hits(&fx.sample, "Hezbollah", NULL, hez);
+    expect_hits(&fx.sample, "hezbollah", NULL, hez);
+    docset pause = with_word(&fx.sample, "pauses");
+    assert_true(set_size(&fx.sample, &pause) >= 2);
+    expect_hits(&fx.sample, "PAUSES", NULL, pause);
+    expect_hits(&fx.sample, "Pause", NULL, pause);
+
+    docset storm = with_word(&fx.caps, "storm");
+    assert_int_equal(set_size(&fx.caps, &storm), 2);   /* STORMS, storm */
+    const char *forms[] = {"STORMS", "Storms", "storms", "STORM", "storm"};
+    for (size_t i = 0; i < 5; i++)
+        expect_hits(&fx.caps, forms[i], NULL, storm);
+    docset flood = with_word(&fx.caps, "flooding");
+    assert_int_equal(set_size(&fx.caps, &flood), 2);   /* FLOODING, flooded */
+    expect_hits(&fx.caps, "FLOODING", NULL, flood);
+    expect_hits(&fx.caps, "Flooded", NULL, flood);
+    expect_hits(&fx.caps, "HEZBOLLAH", NULL, with_word(&fx.caps, "hezbollah"));
+    expect_hits(&fx.caps, "\"THE STORMS\"", NULL,
+                with_phrase(&fx.caps, "the storms"));
+    /* Non-ASCII capitals fold too ("ÉLYSÉE", "Élysée", "élysée"). */
+    docset both;
+    memset(&both, 0, sizeof both);
+    both.in[find_doc(&fx.caps, "news/loud.txt")] = 1;
+    both.in[find_doc(&fx.caps, "news/calm.txt")] = 1;
+    expect_hits(&fx.caps, "\xC3\x89" "LYS" "\xC3\x89" "E", NULL, both);
+    expect_hits(&fx.caps, "\xC3\x89" "lys" "\xC3\xA9" "e", NULL, both);
+    expect_hits(&fx.caps, "\xC3\xA9" "lys" "\xC3\xA9" "e", NULL, both);
+    expect_hits(&fx.caps, "STATEMENTS", NULL, both);
+    /* A non-ASCII capital first letter: stemmed all the same. */
+    expect_hits(&fx.caps, "\xC3\x89" "CLAIRS", NULL, both);
+    expect_hits(&fx.caps, "\xC3\x89" "clairs", NULL, both);
+    expect_hits(&fx.caps, "Statement", NULL, both);
+}
+
+/* Phrases return exactly the articles containing the words in order. */
+static void test_phrases(void **state)
+{
+    (void)state;
+    expect_hits(&fx.sample, "\"humanitarian pauses\"", NULL,
+                with_phrase(&fx.sample, "humanitarian pauses"));
+    NEED_BBC();
+    const char *phrases[] = {"prime minister", "world cup", "chief executive",
+                             "said it would"};
+    for (size_t i = 0; i < 4; i++) {
+        char q[128];
+        snprintf(q, sizeof q, "\"%s\"", phrases[i]);
+        docset want = with_phrase(&fx.bbc, phrases[i]);
+        assert_true(set_size(&fx.bbc, &want) >= 10);
+        expect_hits(&fx.bbc, q, NULL, want);
+    }
+}
+
+/* AND OR NOT XOR + - ( ), best match by default, --all. */
+static void test_boolean_operators(void **state)
+{
+    (void)state;
+    NEED_BBC();
+    const corpus *c = &fx.bbc;
+    docset a = with_word(c, "chelsea"), b = with_word(c, "arsenal"),
+           l = with_word(c, "liverpool");
+    assert_true(set_size(c, &a) > 20 && set_size(c, &b) > 20);
+    expect_hits(c, "chelsea", NULL, a);
+    expect_hits(c, "CHELSEA", NULL, a);
+    expect_hits(c, "chelsea AND arsenal", NULL, set_op(a, b, '&'));
+    expect_hits(c, "chelsea OR arsenal", NULL, set_op(a, b, '|'));
+    expect_hits(c, "chelsea arsenal", NULL, set_op(a, b, '|'));
+    query_opts all = {.match_all = 1, .duplicates = 1};
+    expect_hits(c, "chelsea arsenal", &all, set_op(a, b, '&'));
+    expect_hits(c, "Chelsea Arsenal", &all, set_op(a, b, '&'));
+    expect_hits(c, "chelsea NOT arsenal", NULL, set_op(a, b, '-'));
+    expect_hits(c, "chelsea XOR arsenal", NULL, set_op(a, b, '^'));
+    expect_hits(c, "+chelsea -arsenal", NULL, set_op(a, b, '-'));
+    expect_hits(c, "+chelsea +arsenal", NULL, set_op(a, b, '&'));
+    expect_hits(c, "(chelsea OR arsenal) AND liverpool", NULL,
+                set_op(set_op(a, b, '|'), l, '&'));
+    expect_hits(c, "chelsea AND NOT (arsenal OR liverpool)", NULL,
+                set_op(a, set_op(b, l, '|'), '-'));
+}
+
+/* NEAR and ADJ: adjacent pairs always match; no match is further apart
+ * than the window (a little slack for tokenisation differences). */
+static void test_near_adj(void **state)
+{
+    (void)state;
+    NEED_BBC();
+    const corpus *c = &fx.bbc;
+    struct {
+        const char *query, *a, *b;
+        size_t window;
+        int ordered;
+    } cases[] = {
+        {"interest NEAR/3 rates", "interest", "rates", 3, 0},
+        {"rates NEAR/3 interest", "rates", "interest", 3, 0},
+        {"interest ADJ/3 rates", "interest", "rates", 3, 1},
+        {"minister NEAR prime", "minister", "prime", 10, 0},
+        {"rates ADJ/2 interest", "rates", "interest", 2, 1},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+        docset got = hits_of(c, cases[k].query, NULL);
+        docset inner = with_pair(c, cases[k].a, cases[k].b, 1, cases[k].ordered);
+        docset outer = with_pair(c, cases[k].a, cases[k].b,
+                                 cases[k].window + 2, cases[k].ordered);
+        for (size_t i = 0; i < c->n; i++) {
+            if (inner.in[i] && !got.in[i])
+                fail_msg("'%s': %s has the words adjacent, not found",
+                         cases[k].query, c->docs[i].id);
+            if (got.in[i] && !outer.in[i])
+                fail_msg("'%s': %s found, words too far apart",
+                         cases[k].query, c->docs[i].id);
+        }
+        if (k != 4)
+            assert_true(set_size(c, &got) > 0);
+    }
+    /* ADJ keeps order: "rates interest" adjacent is rare, "interest
+     * rates" common; the ordered queries differ. */
+    docset fwd = hits_of(c, "interest ADJ/1 rates", NULL);
+    docset rev = hits_of(c, "rates ADJ/1 interest", NULL);
+    assert_true(set_size(c, &fwd) > set_size(c, &rev));
+}
+
+/* Trailing wildcards expand to the words that start so; a too broad one is
+ * refused in one line with QUERY_SYNTAX, and exit status 64 in the CLI. */
+static void test_wildcards(void **state)
+{
+    (void)state;
+    expect_hits(&fx.sample, "hezboll*", NULL,
+                with_word_prefix(&fx.sample, "hezboll"));
+    expect_hits(&fx.sample, "Blink*", NULL,
+                with_word_prefix(&fx.sample, "blink"));
+    NEED_BBC();
+    expect_hits(&fx.bbc, "chelse*", NULL, with_word_prefix(&fx.bbc, "chelse"));
+    expect_hits(&fx.bbc, "economi*", NULL,
+                with_word_prefix(&fx.bbc, "economi"));
+    gazette_results_t *r = NULL;
+    char err[1024];
+    assert_int_equal(run_query(&fx.bbc, "s*", NULL, 10, &r, err, sizeof err),
+                     GAZETTE_STATUS_QUERY_SYNTAX);
+    assert_null(r);
+    assert_non_null(strstr(err, "wildcard"));
+    assert_null(strchr(err, '\n'));
+    assert_int_equal(tu_run("'%s' --db '%s' 's*' >/dev/null 2>&1",
+                            bin("query/cli/gazette-query"), fx.bbc.db), 64);
+}
+
+/* source:, title:, author:, tag:, url:, id:, entity: on the sample. */
+static void test_fields(void **state)
+{
+    (void)state;
+    const corpus *c = &fx.sample;
+    docset want;
+    /* source: the Source header, else the folder (lower-cased match). */
+    memset(&want, 0, sizeof want);
+    for (size_t i = 0; i < c->n; i++)
+        want.in[i] = strcasecmp(c->docs[i].source, "sport") == 0;
+    assert_true(set_size(c, &want) >= 4);
+    expect_hits(c, "source:sport", NULL, want);
+    expect_hits(c, "source:Sport", NULL, want);
+    /* title: words of the title only. */
+    memset(&want, 0, sizeof want);
+    char *st = stem_of("blinken");
+    for (size_t i = 0; i < c->n; i++) {
+        long p = find_stem(&c->docs[i], st, 0);
+        long gap = find_stem(&c->docs[i], TITLE_GAP, 0);
+        want.in[i] = p >= 0 && p < gap;
+    }
+    free(st);
+    assert_true(set_size(c, &want) >= 3);
+    expect_hits(c, "title:blinken", NULL, want);
+    expect_hits(c, "title:Blinken", NULL, want);
+    docset anywhere = with_word(c, "blinken");   /* title: narrows */
+    assert_true(set_size(c, &want) < set_size(c, &anywhere));
+    /* author: a word of the Author header. */
+    memset(&want, 0, sizeof want);
+    for (size_t i = 0; i < c->n; i++)
+        want.in[i] = strstr(c->docs[i].author, "whitfield") != NULL;
+    assert_true(set_size(c, &want) >= 1);
+    expect_hits(c, "author:whitfield", NULL, want);
+    /* tag: a whole tag, any case, with spaces in quotes. */
+    memset(&want, 0, sizeof want);
+    for (size_t i = 0; i < c->n; i++) {
+        const char *t = c->docs[i].tags;
+        const char *p = strstr(t, "middle east");
+        want.in[i] = p && (p == t || p[-1] == ' ' || p[-1] == ',');
+    }
+    assert_true(set_size(c, &want) >= 2);
+    expect_hits(c, "tag:\"middle east\"", NULL, want);
+    expect_hits(c, "tag:\"Middle East\"", NULL, want);
+    /* id: every article by its id, paths with '/' and '.'. */
+    for (size_t i = 0; i < c->n; i++) {
+        char q[512];
+        snprintf(q, sizeof q, "id:%s", c->docs[i].id);
+        memset(&want, 0, sizeof want);
+        want.in[i] = 1;
+        expect_hits(c, q, NULL, want);
+    }
+    /* id: and url: values are exact: spaces (quoted), dots, slashes,
+     * capitals, a URL's own colon and query string. */
+    docset odd;
+    memset(&odd, 0, sizeof odd);
+    long k = find_doc(&fx.caps, "Desk Two/Odd Name.v2.txt");
+    assert_true(k >= 0);
+    odd.in[k] = 1;
+    expect_hits(&fx.caps, "id:\"Desk Two/Odd Name.v2.txt\"", NULL, odd);
+    expect_hits(&fx.caps, "id:\"Desk Two/Odd Name.v2.txt\" space", NULL, odd);
+    expect_hits(&fx.caps, "url:https://example.com/a/B.html?x=1", NULL, odd);
+    expect_hits(&fx.caps, "url:\"https://example.com/a/B.html?x=1\"", NULL,
+                odd);
+    memset(&odd, 0, sizeof odd);
+    expect_hits(&fx.caps, "id:\"desk two/odd name.v2.txt\"", NULL, odd);
+    /* Filter values fold like the indexer folds them (ASCII only). */
+    k = find_doc(&fx.caps, "\xC3\x89" "ditions/a.txt");
+    assert_true(k >= 0);
+    odd.in[k] = 1;
+    expect_hits(&fx.caps, "tag:\xC3\x89" "ducation", NULL, odd);
+    expect_hits(&fx.caps, "tag:\"\xC3\x89" "DUCATION\"", NULL, odd);
+    expect_hits(&fx.caps, "source:\xC3\x89" "ditions", NULL, odd);
+    expect_hits(&fx.caps, "TAG:\"MIDDLE EAST\"", NULL, odd);
+    /* entity: parses to the entity term (gz_entity_term); no article of
+     * the sample index records entities, so nothing matches. */
+    gazette_results_t *r = search(c, "entity:\"Antony Blinken\"", NULL);
+    char term[GZ_TERM_BUF];
+    gz_entity_term("Antony Blinken", term, sizeof term);
+    assert_string_equal(term, "XEantony blinken");
+    assert_non_null(strstr(gazette_results_parsed_query(r), term));
+    gazette_results_free(r);
+}
+
+/* year: and date: ranges against the articles' own dates. */
+static void test_dates(void **state)
+{
+    (void)state;
+    const corpus *c = &fx.sample;
+    char dates[MAX_DOCS][11];
+    for (size_t i = 0; i < c->n; i++)
+        snprintf(dates[i], 11, "%.10s", c->docs[i].date);
+    struct {
+        const char *query, *lo, *hi;   /* inclusive YYYY-MM-DD bounds */
+    } cases[] = {
+        {"year:2024", "2024-01-01", "2024-12-31"},
+        {"year:2023", "2023-01-01", "2023-12-31"},
+        {"date:2023-11-01..2023-11-30", "2023-11-01", "2023-11-30"},
+        {"date:2023-11..", "2023-11-01", "9999-12-31"},
+        {"date:..2023-10", "0000-01-01", "2023-10-31"},
+        {"date:2023-11", "2023-11-01", "2023-11-30"},
+        {"date:2023-11-03", "2023-11-03", "2023-11-03"},
+        {"date:20231103..20231105", "2023-11-03", "2023-11-05"},
+        {"date:2023..2023", "2023-01-01", "2023-12-31"},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+        docset want;
+        memset(&want, 0, sizeof want);
+        for (size_t i = 0; i < c->n; i++)
+            want.in[i] = strcmp(dates[i], cases[k].lo) >= 0 &&
+                         strcmp(dates[i], cases[k].hi) <= 0;
+        if (k < 3 || k == 5)
+            assert_true(set_size(c, &want) >= 2);
+        expect_hits(c, cases[k].query, NULL, want);
+    }
+    /* Combined with words. */
+    docset gaza = with_word(c, "gaza");
+    docset nov;
+    memset(&nov, 0, sizeof nov);
+    for (size_t i = 0; i < c->n; i++)
+        nov.in[i] = strncmp(dates[i], "2023-11", 7) == 0;
+    expect_hits(c, "gaza date:2023-11", NULL, set_op(gaza, nov, '&'));
+}
+
+static size_t count_lines(const char *text)
+{
+    size_t n = 0;
+    for (; *text; text++)
+        n += *text == '\n';
+    return n;
+}
+
+/* Malformed queries: lenient, or one line with QUERY_SYNTAX / exit 64. */
+static void test_malformed_queries(void **state)
+{
+    (void)state;
+    const corpus *c = &fx.sample;
+    /* Read leniently: still finds the words. */
+    const char *lenient[] = {"\"unclosed hezbollah", "(hezbollah",
+                             "hezbollah)", "title: hezbollah",
+                             "hezbollah title:"};
+    for (size_t i = 0; i < 5; i++) {
+        gazette_results_t *r = NULL;
+        char err[1024];
+        gazette_status_t s = run_query(c, lenient[i], NULL, 10, &r, err,
+                                       sizeof err);
+        if (s != GAZETTE_STATUS_OK)
+            fail_msg("'%s' refused: %s", lenient[i], err);
+        assert_true(gazette_results_count(r) > 0);
+        gazette_results_free(r);
+    }
+    const char *bad[] = {"AND AND", "hezbollah AND", "NOT", "a OR OR b",
+                         "date:2023-13", "date:yesterday", "date:..",
+                         "title:", "\"", ""};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        gazette_results_t *r = NULL;
+        char err[1024];
+        assert_int_equal(run_query(c, bad[i], NULL, 10, &r, err, sizeof err),
+                         GAZETTE_STATUS_QUERY_SYNTAX);
+        assert_null(r);
+        assert_true(strlen(err) > 10);
+        assert_null(strchr(err, '\n'));
+        char out[4096];
+        snprintf(out, sizeof out, "%s/err.txt", fx.tmp);
+        assert_int_equal(tu_run("'%s' --db '%s' '%s' >/dev/null 2>'%s'",
+                                bin("query/cli/gazette-query"), c->db, bad[i],
+                                out), 64);
+        size_t len;
+        char *text = read_all(out, &len);
+        assert_true(len > 0);
+        assert_int_equal(count_lines(text), 1);
+        free(text);
+    }
+}
+
+/* --sort date / date-asc: same hits, ordered by date. */
+static void test_sort(void **state)
+{
+    (void)state;
+    const corpus *c = &fx.sample;
+    query_opts newest = {.sort = GAZETTE_SORT_DATE, .duplicates = 1};
+    query_opts oldest = {.sort = GAZETTE_SORT_DATE_ASC, .duplicates = 1};
+    docset want = with_word(c, "gaza");
+    expect_hits(c, "gaza", &newest, want);
+    expect_hits(c, "gaza", &oldest, want);
+    gazette_results_t *r1 = search(c, "gaza", &newest);
+    gazette_results_t *r2 = search(c, "gaza", &oldest);
+    size_t n = gazette_results_count(r1);
+    assert_true(n >= 5);
+    assert_int_equal(gazette_results_count(r2), n);
+    for (size_t i = 1; i < n; i++) {
+        assert_true(strcmp(gazette_hit_date(gazette_results_hit(r1, i - 1)),
+                           gazette_hit_date(gazette_results_hit(r1, i))) >= 0);
+        assert_true(strcmp(gazette_hit_date(gazette_results_hit(r2, i - 1)),
+                           gazette_hit_date(gazette_results_hit(r2, i))) <= 0);
+    }
+    gazette_results_free(r1);
+    gazette_results_free(r2);
+}
+
+/* Snippet highlights: offsets into the plain snippet, each on a word of
+ * the query (same stem); the marked snippet wraps exactly those. */
+static void test_snippet_highlights(void **state)
+{
+    (void)state;
+    gazette_results_t *r = search(&fx.sample, "pauses Gaza", NULL);
+    char *pause = stem_of("pauses"), *gaza = stem_of("gaza");
+    size_t total = 0;
+    for (size_t i = 0; i < gazette_results_count(r); i++) {
+        const gazette_hit_t *h = gazette_results_hit(r, i);
+        const char *plain = gazette_hit_plain_snippet(h);
+        size_t n = gazette_hit_highlight_count(h), prev_end = 0;
+        for (size_t k = 0; k < n; k++) {
+            size_t start, end;
+            gazette_hit_highlight(h, k, &start, &end);
+            assert_true(start >= prev_end && start < end);
+            assert_true(end <= strlen(plain));
+            char *w = lower_dup(plain + start, end - start);
+            char *st = stem_of(w);
+            if (strcmp(st, pause) != 0 && strcmp(st, gaza) != 0)
+                fail_msg("highlighted '%s' is not a query word", w);
+            free(w);
+            free(st);
+            prev_end = end;
+        }
+        /* The marked snippet is the plain one with [ ] around each. */
+        assert_int_equal(strlen(gazette_hit_snippet(h)), strlen(plain) + 2 * n);
+        total += n;
+    }
+    assert_true(total >= 5);
+    free(pause);
+    free(gaza);
+    gazette_results_free(r);
+}
+
+/* Facet counts over the whole match set equal counts from the scan. */
+static void test_facets(void **state)
+{
+    (void)state;
+    const corpus *c = &fx.sample;
+    query_opts qo = {.duplicates = 1};
+    qo.facets[GAZETTE_FACET_SOURCE] = qo.facets[GAZETTE_FACET_YEAR] = 1;
+    qo.facets[GAZETTE_FACET_TAG] = qo.facets[GAZETTE_FACET_AUTHOR] = 1;
+    docset m = with_word(c, "gaza");
+    gazette_results_t *r = NULL;
+    char err[1024];
+    /* Limit 1: the counts must still cover every match. */
+    assert_int_equal(run_query(c, "gaza", &qo, 1, &r, err, sizeof err),
+                     GAZETTE_STATUS_OK);
+    uint64_t lower, est, upper;
+    gazette_results_estimate(r, &lower, &est, &upper);
+    assert_int_equal(lower, set_size(c, &m));
+    assert_int_equal(upper, set_size(c, &m));
+    for (int f = 0; f < GAZETTE_FACET_COUNT_; f++) {
+        if (!qo.facets[f])
+            continue;
+        size_t n = gazette_results_facet_count(r, (gazette_facet_t)f);
+        assert_true(n >= 1);
+        uint64_t prev = UINT64_MAX;
+        for (size_t k = 0; k < n; k++) {
+            const char *value;
+            uint64_t count, want = 0;
+            assert_int_equal(gazette_results_facet_value(
+                                 r, (gazette_facet_t)f, k, &value, &count),
+                             GAZETTE_STATUS_OK);
+            assert_true(count <= prev);
+            prev = count;
+            for (size_t i = 0; i < c->n; i++) {
+                const doc *d = &c->docs[i];
+                if (!m.in[i])
+                    continue;
+                if (f == GAZETTE_FACET_SOURCE)
+                    want += strcmp(d->source, value) == 0;
+                else if (f == GAZETTE_FACET_YEAR)
+                    want += strncmp(d->date, value, 4) == 0;
+                else if (f == GAZETTE_FACET_AUTHOR)
+                    want += strcmp(d->author, value) == 0;
+                else {   /* tag: one of the comma-separated tags */
+                    char *tags = strdup(d->tags);
+                    for (char *t = strtok(tags, ","); t; t = strtok(NULL, ",")) {
+                        while (*t == ' ')
+                            t++;
+                        want += strcmp(t, value) == 0;
+                    }
+                    free(tags);
+                }
+            }
+            if (count != want)
+                fail_msg("facet %s '%s': %llu, scan says %llu",
+                         gazette_facet_name((gazette_facet_t)f), value,
+                         (unsigned long long)count, (unsigned long long)want);
+        }
+    }
+    gazette_results_free(r);
+    NEED_BBC();
+    /* BBC: source counts of "chelsea" per folder. */
+    query_opts q2 = {.duplicates = 1};
+    q2.facets[GAZETTE_FACET_SOURCE] = 1;
+    m = with_word(&fx.bbc, "chelsea");
+    assert_int_equal(run_query(&fx.bbc, "chelsea", &q2, 0, &r, err, sizeof err),
+                     GAZETTE_STATUS_OK);
+    uint64_t sum = 0;
+    for (size_t k = 0; k < gazette_results_facet_count(r, GAZETTE_FACET_SOURCE);
+         k++) {
+        const char *value;
+        uint64_t count, want = 0;
+        gazette_results_facet_value(r, GAZETTE_FACET_SOURCE, k, &value, &count);
+        for (size_t i = 0; i < fx.bbc.n; i++)
+            want += m.in[i] && strcmp(fx.bbc.docs[i].folder, value) == 0;
+        assert_int_equal(count, want);
+        sum += count;
+    }
+    assert_int_equal(sum, set_size(&fx.bbc, &m));
+    gazette_results_free(r);
+}
+
+/* Identical articles are shown once; --duplicates shows every copy. */
+static void test_duplicates(void **state)
+{
+    (void)state;
+    NEED_BBC();
+    const corpus *c = &fx.bbc;
+    /* Byte-identical pairs, found by hashing the files here. */
+    size_t pairs = 0, checked = 0;
+    for (size_t i = 0; i < c->n; i++)
+        for (size_t j = i + 1; j < c->n; j++) {
+            if (c->docs[i].file_hash != c->docs[j].file_hash)
+                continue;
+            pairs++;
+            if (checked >= 8)
+                continue;
+            checked++;
+            char q[600];
+            snprintf(q, sizeof q, "id:%s id:%s", c->docs[i].id, c->docs[j].id);
+            query_opts once = {0}, every = {.duplicates = 1};
+            gazette_results_t *r = search(c, q, &once);
+            assert_int_equal(gazette_results_count(r), 1);
+            assert_int_equal(gazette_hit_duplicates(gazette_results_hit(r, 0)),
+                             1);
+            gazette_results_free(r);
+            r = search(c, q, &every);
+            assert_int_equal(gazette_results_count(r), 2);
+            gazette_results_free(r);
+        }
+    /* SOURCE.md: 98 files are exact duplicates of another file. */
+    size_t dup_files = 0;
+    for (size_t i = 0; i < c->n; i++) {
+        int earlier = 0;
+        for (size_t j = 0; j < i && !earlier; j++)
+            earlier = c->docs[j].file_hash == c->docs[i].file_hash;
+        dup_files += earlier;
+    }
+    assert_int_equal(dup_files, 98);
+    assert_true(pairs >= 98);
+    /* source:sport: 511 articles; shown once per distinct normalised
+     * body (letters and digits, case folded) unless --duplicates. */
+    docset sport;
+    memset(&sport, 0, sizeof sport);
+    size_t distinct = 0;
+    for (size_t i = 0; i < c->n; i++) {
+        if (strcmp(c->docs[i].folder, "sport") != 0)
+            continue;
+        sport.in[i] = 1;
+        int seen = 0;
+        for (size_t j = 0; j < i && !seen; j++)
+            seen = sport.in[j] && c->docs[j].body_hash == c->docs[i].body_hash;
+        distinct += !seen;
+    }
+    assert_int_equal(set_size(c, &sport), 511);
+    expect_hits(c, "source:sport", NULL, sport);
+    query_opts once = {0};
+    gazette_results_t *r = search(c, "source:sport", &once);
+    assert_int_equal(gazette_results_count(r), distinct);
+    assert_true(distinct < 511);
+    gazette_results_free(r);
+    /* Facet counts agree with the hits: duplicates counted once, unless
+     * they are shown. */
+    query_opts counted = {0}, all = {.duplicates = 1};
+    counted.facets[GAZETTE_FACET_SOURCE] = all.facets[GAZETTE_FACET_SOURCE] = 1;
+    const char *value;
+    uint64_t count;
+    r = search(c, "source:sport", &counted);
+    assert_int_equal(gazette_results_facet_count(r, GAZETTE_FACET_SOURCE), 1);
+    gazette_results_facet_value(r, GAZETTE_FACET_SOURCE, 0, &value, &count);
+    assert_string_equal(value, "sport");
+    assert_int_equal(count, distinct);
+    gazette_results_free(r);
+    r = search(c, "source:sport", &all);
+    gazette_results_facet_value(r, GAZETTE_FACET_SOURCE, 0, &value, &count);
+    assert_int_equal(count, 511);
+    gazette_results_free(r);
+}
+
+/* "Did you mean": a word absent from the index gets the common close
+ * word; a correct query gets none; spelling off gets none. */
+static void test_spelling(void **state)
+{
+    (void)state;
+    query_opts on = {.spelling = 1}, off = {0};
+    gazette_results_t *r = search(&fx.sample, "hezbolah", &on);
+    assert_string_equal(gazette_results_suggestion(r), "hezbollah");
+    gazette_results_free(r);
+    r = search(&fx.sample, "hezbollah", &on);
+    assert_string_equal(gazette_results_suggestion(r), "");
+    gazette_results_free(r);
+    r = search(&fx.sample, "hezbolah", &off);
+    assert_string_equal(gazette_results_suggestion(r), "");
+    gazette_results_free(r);
+    NEED_BBC();
+    r = search(&fx.bbc, "chelsae arsenal", &on);
+    assert_string_equal(gazette_results_suggestion(r), "chelsea arsenal");
+    gazette_results_free(r);
+    /* The rest of the query stays as typed (case, fields, dates). */
+    r = search(&fx.bbc, "Chelsae AND Arsenal  date:2004-01..", &on);
+    assert_string_equal(gazette_results_suggestion(r),
+                        "chelsea AND Arsenal  date:2004-01..");
+    gazette_results_free(r);
+    r = search(&fx.bbc, "\"Chelsae manager\"", &on);
+    assert_string_equal(gazette_results_suggestion(r), "\"chelsea manager\"");
+    gazette_results_free(r);
+    char out[4096];
+    snprintf(out, sizeof out, "%s/spell.txt", fx.tmp);
+    assert_int_equal(tu_run("'%s' --db '%s' Chelsae > '%s'",
+                            bin("query/cli/gazette-query"), fx.bbc.db, out), 0);
+    size_t len;
+    char *text = read_all(out, &len);
+    assert_non_null(strstr(text, "Did you mean: chelsea?"));
+    free(text);
+    assert_int_equal(tu_run("'%s' --db '%s' --no-spelling Chelsae | "
+                            "grep -q 'Did you mean' ",
+                            bin("query/cli/gazette-query"), fx.bbc.db), 1);
+}
+
+/* --explain: the parsed query and each hit's matching terms. */
+static void test_explain(void **state)
+{
+    (void)state;
+    query_opts qo = {.explain = 1, .duplicates = 1};
+    gazette_results_t *r = search(&fx.sample, "Hezbollah title:nasrallah", &qo);
+    assert_non_null(strstr(gazette_results_parsed_query(r), "Zhezbollah"));
+    assert_non_null(strstr(gazette_results_parsed_query(r), "ZSnasrallah"));
+    assert_true(gazette_results_count(r) > 0);
+    for (size_t i = 0; i < gazette_results_count(r); i++) {
+        const gazette_hit_t *h = gazette_results_hit(r, i);
+        const char *terms = gazette_hit_matching_terms(h);
+        long k = find_doc(&fx.sample, gazette_hit_id(h));
+        assert_true(k >= 0);
+        int has = find_stem(&fx.sample.docs[k], "hezbollah", 0) >= 0;
+        assert_int_equal(strstr(terms, "Zhezbollah") != NULL, has);
+    }
+    gazette_results_free(r);
+}
+
+/* --json: hits with the documented fields, then one summary object. */
+static void test_cli_json_schema(void **state)
+{
+    (void)state;
+    char out[4096];
+    snprintf(out, sizeof out, "%s/hits.jsonl", fx.tmp);
+    assert_int_equal(tu_run("'%s' --db '%s' --json --limit 4 --facet tag "
+                            "--facet year hezbolah OR gaza > '%s'",
+                            bin("query/cli/gazette-query"), fx.sample.db, out),
+                     0);
+    FILE *f = fopen(out, "r");
+    assert_non_null(f);
+    char line[1 << 16];
+    int hits = 0, summaries = 0;
+    while (fgets(line, sizeof line, f)) {
+        json_error_t jerr;
+        json_t *o = json_loads(line, 0, &jerr);
+        assert_non_null(o);
+        const char *type = json_string_value(json_object_get(o, "type"));
+        assert_non_null(type);
+        if (strcmp(type, "hit") == 0) {
+            assert_int_equal(summaries, 0);
+            hits++;
+            const char *strings[] = {"id", "path", "title", "date", "source",
+                                     "author", "url", "snippet"};
+            for (size_t k = 0; k < 8; k++)
+                assert_true(json_is_string(json_object_get(o, strings[k])));
+            assert_true(json_is_array(json_object_get(o, "tags")));
+            assert_true(json_array_size(json_object_get(o, "tags")) > 0);
+            assert_true(json_is_array(json_object_get(o, "entities")));
+            assert_true(json_is_real(json_object_get(o, "weight")));
+            assert_true(json_is_integer(json_object_get(o, "percent")));
+            assert_true(json_is_integer(json_object_get(o, "rank")));
+            const char *snip = json_string_value(json_object_get(o, "snippet"));
+            json_t *hl = json_object_get(o, "highlights");
+            assert_true(json_array_size(hl) > 0);
+            for (size_t k = 0; k < json_array_size(hl); k++) {
+                json_t *pair = json_array_get(hl, k);
+                size_t s = (size_t)json_integer_value(json_array_get(pair, 0));
+                size_t e = (size_t)json_integer_value(json_array_get(pair, 1));
+                assert_true(s < e && e <= strlen(snip));
+                assert_true(strncasecmp(snip + s, "gaza", 4) == 0);
+            }
+        } else {
+            assert_string_equal(type, "summary");
+            summaries++;
+            assert_non_null(strstr(json_string_value(json_object_get(o, "parsed")),
+                                   "Zgaza"));
+            assert_string_equal(json_string_value(json_object_get(o, "suggestion")),
+                                "hezbollah OR gaza");
+            assert_true(json_integer_value(json_object_get(o, "estimate")) >= 4);
+            assert_true(json_is_integer(json_object_get(o, "lower")));
+            assert_true(json_is_integer(json_object_get(o, "upper")));
+            assert_true(json_is_number(json_object_get(o, "milliseconds")));
+            json_t *facets = json_object_get(o, "facets");
+            json_t *years = json_object_get(facets, "year");
+            assert_true(json_array_size(years) >= 1);
+            assert_true(json_is_integer(
+                json_object_get(json_array_get(years, 0), "count")));
+            assert_true(json_array_size(json_object_get(facets, "tag")) >= 3);
+        }
+        json_decref(o);
+    }
+    fclose(f);
+    assert_int_equal(hits, 4);
+    assert_int_equal(summaries, 1);
+    /* --format paths: ids only, as many as hits. */
+    assert_int_equal(tu_run("test \"$('%s' --db '%s' --format paths -n 100 "
+                            "source:sport | wc -l)\" -eq 5",
+                            bin("query/cli/gazette-query"), fx.sample.db), 0);
+    /* Bad option values are usage errors. */
+    assert_int_equal(tu_run("'%s' --db '%s' --sort size x 2>/dev/null",
+                            bin("query/cli/gazette-query"), fx.sample.db), 64);
+    assert_int_equal(tu_run("'%s' --db '%s' --facet colour x 2>/dev/null",
+                            bin("query/cli/gazette-query"), fx.sample.db), 64);
+}
+
+/* gazette-index --synonyms: a query word also finds its synonyms (any
+ * form); a rerun with another file replaces them, one without the option
+ * keeps them; a bad file changes nothing. */
+static void test_synonyms(void **state)
+{
+    (void)state;
+    corpus *c = &fx.sample;
+    char saved[4096], db[4096], file[4096];
+    snprintf(saved, sizeof saved, "%s", c->db);
+    snprintf(db, sizeof db, "%s/syn-index", fx.tmp);
+    snprintf(file, sizeof file, "%s/synonyms.txt", fx.tmp);
+    static const char rules[] = "# test synonyms\n"
+                                "truce = ceasefire   # one way\n\n"
+                                "Nobel Prize = booker\n";
+    tu_write_file(fx.tmp, "synonyms.txt", rules, sizeof rules - 1);
+    const char *ix = bin("indexer/gazette-index");
+    assert_int_equal(tu_run("'%s' --quiet --db '%s' --synonyms '%s' '%s'", ix,
+                            db, file, c->root), 0);
+    docset truce = with_word(c, "truce"), cease = with_word(c, "ceasefire");
+    assert_true(set_size(c, &truce) >= 1);
+    docset only_cease = set_op(cease, truce, '-');
+    assert_true(set_size(c, &only_cease) >= 1);
+    expect_hits(c, "truce", NULL, truce);   /* the plain index */
+    snprintf(c->db, sizeof c->db, "%s", db);
+    expect_hits(c, "truce", NULL, set_op(truce, cease, '|'));
+    expect_hits(c, "Truces", NULL, set_op(truce, cease, '|'));
+    expect_hits(c, "ceasefire", NULL, cease);   /* one-way */
+    /* A rerun without --synonyms keeps them. */
+    assert_int_equal(tu_run("'%s' --quiet --db '%s' '%s'", ix, db, c->root), 0);
+    expect_hits(c, "truce", NULL, set_op(truce, cease, '|'));
+    /* A bad file: usage error, nothing changed; a missing one: 66. */
+    static const char bad[] = "truce = cease fire\n";
+    tu_write_file(fx.tmp, "bad.txt", bad, sizeof bad - 1);
+    assert_int_equal(tu_run("'%s' --quiet --db '%s' --synonyms '%s/bad.txt' "
+                            "'%s' 2>/dev/null", ix, db, fx.tmp, c->root), 64);
+    assert_int_equal(tu_run("'%s' --quiet --db '%s' --synonyms '%s/none.txt' "
+                            "'%s' 2>/dev/null", ix, db, fx.tmp, c->root), 66);
+    expect_hits(c, "truce", NULL, set_op(truce, cease, '|'));
+    /* Another file replaces the old rules. */
+    static const char other[] = "truce = hostages\n";
+    tu_write_file(fx.tmp, "synonyms.txt", other, sizeof other - 1);
+    assert_int_equal(tu_run("'%s' --quiet --db '%s' --synonyms '%s' '%s'", ix,
+                            db, file, c->root), 0);
+    expect_hits(c, "truce", NULL, set_op(truce, with_word(c, "hostage"), '|'));
+    snprintf(c->db, sizeof c->db, "%s", saved);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_case_and_stemming),
+        cmocka_unit_test(test_phrases),
+        cmocka_unit_test(test_boolean_operators),
+        cmocka_unit_test(test_near_adj),
+        cmocka_unit_test(test_wildcards),
+        cmocka_unit_test(test_fields),
+        cmocka_unit_test(test_dates),
+        cmocka_unit_test(test_malformed_queries),
+        cmocka_unit_test(test_sort),
+        cmocka_unit_test(test_snippet_highlights),
+        cmocka_unit_test(test_facets),
+        cmocka_unit_test(test_duplicates),
+        cmocka_unit_test(test_spelling),
+        cmocka_unit_test(test_explain),
+        cmocka_unit_test(test_cli_json_schema),
+        cmocka_unit_test(test_synonyms),
+    };
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
