@@ -29,8 +29,40 @@ enum {
     GZ_SLOT_SOURCE = 1,    /* source as written, for facets */
     GZ_SLOT_FILE_STAT = 2, /* "<size>:<mtime_ns>" of the file (incremental) */
     GZ_SLOT_FILE_HASH = 3, /* content hash of the file (incremental) */
-    GZ_SLOT_YEAR = 4       /* "YYYY", for facets */
+    GZ_SLOT_YEAR = 4,      /* "YYYY", for facets */
+    GZ_SLOT_ENTITIES = 5   /* entity display names, GZ_ENTITY_SEP between */
 };
+
+/*
+ * Named entities (indexer/entities.c extracts them from title and body).
+ *
+ * Each distinct entity of an article is stored three ways:
+ *   - a boolean term GZ_PREFIX_ENTITY + key, built by gz_entity_term():
+ *     the key is the name with surrounding white space trimmed, each run of
+ *     white space made one ' ', U+2019 (right single quote) made '\'', and
+ *     every character lower-cased by Xapian::Unicode::tolower (so the
+ *     query's lower-casing matches the indexer's).  "Antony  Blinken" and
+ *     "antony blinken" give "XEantony blinken".  To search `entity:"Antony
+ *     Blinken"`, pass the text between the quotes to gz_entity_term() and
+ *     filter on the term it builds (a Xapian boolean filter; do not run the
+ *     name through the QueryParser, which would split it into words).
+ *   - in value slot GZ_SLOT_ENTITIES: the display names (capitalisation as
+ *     first seen in the article), in order of first appearance, joined by
+ *     GZ_ENTITY_SEP (no leading or trailing separator; empty when none).
+ *     A facet counts each name of the slot once per matching document.
+ *   - in the document data as `entities=` with the same joined display
+ *     names.
+ * GZ_ENTITY_SEP is the ASCII unit separator, which the extractor never
+ * puts into a name (names hold letters, digits, spaces, '-', '\'', '.').
+ */
+#define GZ_ENTITY_SEP     '\x1f'
+#define GZ_ENTITY_SEP_STR "\x1f"
+
+/* Build the entity term for `name` (see above) into `buf` (`size` bytes,
+ * at least GZ_TERM_BUF). Over-long names are hashed as gz_make_term does.
+ * Returns the term length, or 0 when the name is empty after trimming or
+ * memory ran out (buf is then ""). */
+size_t gz_entity_term(const char *name, char *buf, size_t size);
 
 /* Metadata keys. */
 #define GZ_META_FORMAT    "gazette.format"   /* GZ_FORMAT_VERSION */
@@ -53,11 +85,13 @@ enum {
  *   author=...
  *   url=...
  *   tags=a,b
+ *   entities=Antony Blinken<US>Gaza   (<US> = GZ_ENTITY_SEP, see above)
  *
  *   body text...
  */
 typedef struct gz_docdata {
     const char *id, *path, *title, *date, *source, *author, *url, *tags;
+    const char *entities;
     const char *body;
     size_t body_len;
 } gz_docdata;
