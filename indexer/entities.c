@@ -63,13 +63,14 @@ static const char *const NEVER_ALONE[] = {
     "ai", "am", "ambassador", "april", "archbishop", "august", "ayatollah",
     "bc", "bishop", "cardinal", "ceo", "chair", "chairman", "chairwoman",
     "chancellor", "coach", "dame", "december", "dr", "emir", "envoy",
-    "february", "friday", "gdp", "governor", "i", "imam", "january",
-    "judge", "july", "june", "king", "lady", "lord", "march", "may",
-    "mayor", "minister", "monday", "mr", "mrs", "ms", "november", "october",
-    "ok", "pm", "pope", "premier", "president", "prince", "princess",
-    "prof", "professor", "queen", "rabbi", "saturday", "secretary",
-    "senator", "september", "sheikh", "sir", "spokesman", "spokeswoman",
-    "sultan", "sunday", "thursday", "tuesday", "tv", "wednesday"};
+    "february", "friday", "gdp", "governor", "i", "i'd", "i'll", "i'm",
+    "i've", "imam", "january", "judge", "july", "june", "king", "lady",
+    "lord", "march", "may", "mayor", "minister", "monday", "mr", "mrs",
+    "ms", "november", "october", "ok", "pm", "pope", "premier", "president",
+    "prince", "princess", "prof", "professor", "queen", "rabbi", "saturday",
+    "secretary", "senator", "september", "sheikh", "sir", "spokesman",
+    "spokeswoman", "sultan", "sunday", "thursday", "tuesday", "tv",
+    "wednesday"};
 
 /* Titles cut out of a run when a name follows them ("President Joe
  * Biden"); a title at the end stays ("Martin Luther King"). */
@@ -97,8 +98,8 @@ static const char *const TITLE_PHRASES[] = {
 /* Lower-case words allowed inside a name, between two name words. */
 static const char *const CONNECTORS[] = {
     "al", "bin", "bint", "da", "das", "de", "del", "della", "den", "der",
-    "di", "do", "dos", "du", "el", "ibn", "la", "le", "of", "the", "van",
-    "von", "y", "zu"};
+    "di", "do", "dos", "du", "el", "for", "ibn", "la", "le", "of", "the",
+    "van", "von", "y", "zu"};
 
 /* Lower-case prefixes that make "al-Assad", "d'Ivoire" a name word. */
 static const char *const PARTICLES[] = {
@@ -470,14 +471,18 @@ static void classify(token *t)
             first_part = 0;
             continue;
         }
-        if (is_upper(c) || is_lower(c)) {
-            letters++;
-            lowers += is_lower(c);
-        }
     }
     if (cut) {
         end = cut;
         t->flags |= TK_ENDS_RUN;
+    }
+    /* Letters of the part kept: "US" of "US-backed" is all capitals. */
+    for (const unsigned char *q = p; q < end; q += n) {
+        n = utf8_next(q, end, &c);
+        if (is_upper(c) || is_lower(c)) {
+            letters++;
+            lowers += is_lower(c);
+        }
     }
     t->len = (size_t)(end - p);
     t->letters = letters;
@@ -640,9 +645,17 @@ static void add_entity(extractor *x, size_t a, size_t b)
     l->items[l->n++] = (gz_entity){name, term_copy, 1, -1};
 }
 
+/* 1 for a Capitalised (not ALL CAPS) sentence starter such as "The". */
+static int is_starter(const token *t)
+{
+    return !(t->flags & TK_ALLCAPS) &&
+           word_in(STARTERS, COUNT(STARTERS), t->start, t->len);
+}
+
 /* Judge the run segment [a, b) and add it when it looks like a name:
- * connectors at its ends are trimmed; a lone word must not be a date,
- * title or acronym of the NEVER_ALONE list, and if it starts a sentence it
+ * connectors at its ends are trimmed; a lone word must not be a sentence
+ * starter ("The" after a missing full stop), a date, title or acronym of
+ * the NEVER_ALONE list, and if it starts a sentence it
  * must also occur capitalised in mid-sentence. (Dropping a sentence-
  * initial first word that the article also has in lower case was tried:
  * it fixed "Several Hamas" but broke "Snow Leopard", "Home Office" and
@@ -661,7 +674,7 @@ static void emit_segment(extractor *x, size_t a, size_t b)
         add_entity(x, a, b);
         return;
     }
-    if (t->letters < 2 ||
+    if (t->letters < 2 || is_starter(t) ||
         word_in(NEVER_ALONE, COUNT(NEVER_ALONE), t->start, t->len))
         return;
     if (t->sentence_initial && !attested)
@@ -701,13 +714,6 @@ static size_t title_phrase_at(const extractor *x, size_t i)
     return best;
 }
 
-/* 1 for a Capitalised (not ALL CAPS) sentence starter such as "The". */
-static int is_starter(const token *t)
-{
-    return !(t->flags & TK_ALLCAPS) &&
-           word_in(STARTERS, COUNT(STARTERS), t->start, t->len);
-}
-
 /* Emit the current run: drop sentence starters at its front, cut it at
  * titles, emit the pieces. */
 static void flush_run(extractor *x)
@@ -736,7 +742,14 @@ static void flush_run(extractor *x)
             word_in(TITLES, COUNT(TITLES), x->run[i].start, x->run[i].len))
             plen = 1;
         if (plen) {
-            emit_segment(x, seg, i);
+            /* "Education Secretary Ruth Kelly": one word before a bare
+             * "Secretary" or "Minister" belongs to the title. */
+            int title_head = plen == 1 && i == seg + 1 &&
+                             !(x->run[seg].flags & TK_ALLCAPS) &&
+                             (run_word_is(x, i, "secretary", 9) ||
+                              run_word_is(x, i, "minister", 8));
+            if (!title_head)
+                emit_segment(x, seg, i);
             i += plen;
             seg = i;
             if (i < n)
@@ -759,17 +772,22 @@ static void run_push(extractor *x, const token *t)
 }
 
 /* May connector `t` follow the current run and pending connectors? "of"
- * needs a head noun before it; "the" only follows "of"; at most two. */
+ * and "for" need a head noun before them ("Department for Education");
+ * "the" only follows those two; at most two connectors in a row. */
 static int connector_fits(const extractor *x, const token *t)
 {
     if (x->nrun == 0 || x->pending == 2)
         return 0;
     int is_of = t->len == 2 && memcmp(t->start, "of", 2) == 0;
+    int is_for = t->len == 3 && memcmp(t->start, "for", 3) == 0;
     int is_the = t->len == 3 && memcmp(t->start, "the", 3) == 0;
-    if (is_the)
-        return x->pending == 1 && x->conn[0].len == 2 &&
-               memcmp(x->conn[0].start, "of", 2) == 0;
-    if (is_of) {
+    if (is_the) {
+        const token *c = &x->conn[0];
+        return x->pending == 1 &&
+               ((c->len == 2 && memcmp(c->start, "of", 2) == 0) ||
+                (c->len == 3 && memcmp(c->start, "for", 3) == 0));
+    }
+    if (is_of || is_for) {
         const token *last = &x->run[x->nrun - 1];
         return x->pending == 0 &&
                word_in(OF_HEADS, COUNT(OF_HEADS), last->start, last->len);
@@ -793,7 +811,7 @@ static void extract(extractor *x, const char *text, size_t len)
             run_push(x, &t);
             if (t.flags & TK_ENDS_RUN)
                 flush_run(x);
-        } else if (is_connector(&t) && connector_fits(x, &t)) {
+        } else if (x->nrun && is_connector(&t) && connector_fits(x, &t)) {
             x->conn[x->pending++] = t;
         } else if (x->nrun || x->overflow) {
             flush_run(x);

@@ -94,6 +94,14 @@ static void test_titles_and_dates(void **state)
            "Benjamin Netanyahu|US|Antony Blinken|Joe Biden");
     EXPECT("Later Mr Blinken met the President and Dr Jane Goodall.",
            "Blinken|Jane Goodall");
+    /* "Education Secretary" is a title; "for" joins like "of". */
+    EXPECT("It was launched by Education Secretary Ruth Kelly and the "
+           "Department for Education in London.",
+           "Ruth Kelly|Department for Education|London");
+    /* A lone sentence starter or "I'm" is never a name, even when a full
+     * stop is missing before it. */
+    EXPECT("Fans said I'm sure of it, launch The chip won at Cannes.",
+           "Cannes");
     /* A title at the end of a name is part of it. */
     EXPECT("She quoted Martin Luther King at length.", "Martin Luther King");
 }
