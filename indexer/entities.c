@@ -58,19 +58,24 @@ static const char *const STARTERS[] = {
     "whereas", "whether", "which", "while", "who", "whose", "why", "with",
     "within", "without", "yes", "yesterday", "yet", "you", "your"};
 
-/* Never an entity on their own: days, months, titles, common acronyms. */
+/* Never an entity on their own: days, months, titles, "I'm". */
 static const char *const NEVER_ALONE[] = {
-    "ai", "am", "ambassador", "april", "archbishop", "august", "ayatollah",
-    "bc", "bishop", "cardinal", "ceo", "chair", "chairman", "chairwoman",
-    "chancellor", "coach", "dame", "december", "dr", "emir", "envoy",
-    "february", "friday", "gdp", "governor", "i", "i'd", "i'll", "i'm",
-    "i've", "imam", "january", "judge", "july", "june", "king", "lady",
-    "lord", "march", "may", "mayor", "minister", "monday", "mr", "mrs",
-    "ms", "november", "october", "ok", "pm", "pope", "premier", "president",
-    "prince", "princess", "prof", "professor", "queen", "rabbi", "saturday",
+    "am", "ambassador", "april", "archbishop", "august", "ayatollah", "bc",
+    "bishop", "cardinal", "chair", "chairman", "chairwoman", "chancellor",
+    "coach", "dame", "december", "dr", "emir", "envoy", "february",
+    "friday", "governor", "i", "i'd", "i'll", "i'm", "i've", "imam",
+    "january", "judge", "july", "june", "king", "lady", "lord", "march",
+    "may", "mayor", "minister", "monday", "mr", "mrs", "ms", "november",
+    "october", "ok", "pm", "pope", "premier", "president", "prince",
+    "princess", "prof", "professor", "queen", "rabbi", "saturday",
     "secretary", "senator", "september", "sheikh", "sir", "spokesman",
-    "spokeswoman", "sultan", "sunday", "thursday", "tuesday", "tv",
-    "wednesday"};
+    "spokeswoman", "sultan", "sunday", "thursday", "tuesday", "wednesday"};
+
+/* Common nouns written in capitals: never a name, and cut from either end
+ * of a run ("US TV" gives "US", "Labour MPs" gives "Labour"). */
+static const char *const COMMON_ACRONYMS[] = {
+    "ai", "cd", "cds", "ceo", "dvd", "dvds", "ev", "gdp", "gmt", "id",
+    "lcd", "mp", "mp3", "mps", "pc", "pcs", "tv"};
 
 /* Titles cut out of a run when a name follows them ("President Joe
  * Biden"); a title at the end stays ("Martin Luther King"). */
@@ -645,6 +650,11 @@ static void add_entity(extractor *x, size_t a, size_t b)
     l->items[l->n++] = (gz_entity){name, term_copy, 1, -1};
 }
 
+static int is_common_acronym(const token *t)
+{
+    return word_in(COMMON_ACRONYMS, COUNT(COMMON_ACRONYMS), t->start, t->len);
+}
+
 /* 1 for a Capitalised (not ALL CAPS) sentence starter such as "The". */
 static int is_starter(const token *t)
 {
@@ -652,20 +662,26 @@ static int is_starter(const token *t)
            word_in(STARTERS, COUNT(STARTERS), t->start, t->len);
 }
 
-/* Judge the run segment [a, b) and add it when it looks like a name:
- * connectors at its ends are trimmed; a lone word must not be a sentence
- * starter ("The" after a missing full stop), a date, title or acronym of
- * the NEVER_ALONE list, and if it starts a sentence it
- * must also occur capitalised in mid-sentence. (Dropping a sentence-
- * initial first word that the article also has in lower case was tried:
- * it fixed "Several Hamas" but broke "Snow Leopard", "Home Office" and
- * "National Insurance" more often.) */
+/* Judge the run segment [a, b) and add it when it looks like a name.
+ * Connectors and common acronyms at its end are trimmed ("US TV" gives
+ * "US"), and a common acronym at its start when two or more words follow.
+ * A lone word must not be a sentence starter ("The" after a missing full
+ * stop), a date, title or acronym (NEVER_ALONE, COMMON_ACRONYMS), and if
+ * it starts a sentence it must also occur capitalised in mid-sentence.
+ * (Dropping a sentence-initial first word that the article also has in
+ * lower case was tried: it fixed "Several Hamas" but broke "Snow Leopard",
+ * "Home Office" and "National Insurance" more often.) */
 static void emit_segment(extractor *x, size_t a, size_t b)
 {
+    while (b > a && (!is_name_word(&x->run[b - 1]) ||
+                     is_common_acronym(&x->run[b - 1])))
+        b--;
     while (a < b && !is_name_word(&x->run[a]))
         a++;
-    while (b > a && !is_name_word(&x->run[b - 1]))
-        b--;
+    /* "MP Howard Flight" loses "MP"; "PC Pro" stays whole. */
+    if (b - a > 2 && is_common_acronym(&x->run[a]) &&
+        is_name_word(&x->run[a + 1]))
+        a++;
     if (a >= b)
         return;
     const token *t = &x->run[a];
@@ -674,7 +690,7 @@ static void emit_segment(extractor *x, size_t a, size_t b)
         add_entity(x, a, b);
         return;
     }
-    if (t->letters < 2 || is_starter(t) ||
+    if (t->letters < 2 || is_starter(t) || is_common_acronym(t) ||
         word_in(NEVER_ALONE, COUNT(NEVER_ALONE), t->start, t->len))
         return;
     if (t->sentence_initial && !attested)

@@ -1,8 +1,10 @@
 /*
  * test_entities.c - named entities: the extraction heuristic on sentences
  * (indexer/entities.c), the shared term builder gz_entity_term
- * (query/schema.c), and end to end: the sample corpus indexed by the real
- * gazette-index, its XE terms checked against a plain scan of the files.
+ * (query/schema.c), real data (the whole BBC corpus: well-formed names,
+ * stable output; TIME, all in capitals: no entities), and end to end: the
+ * sample corpus indexed by the real gazette-index, its XE terms checked
+ * against a plain scan of the files.
  */
 #include <dirent.h>
 #include <setjmp.h>
@@ -16,6 +18,7 @@
 #include <zlib.h>
 #include <cmocka.h>
 
+#include "corpus.h"
 #include "entities.h"
 #include "schema.h"
 #include "test_util.h"
@@ -102,6 +105,11 @@ static void test_titles_and_dates(void **state)
      * stop is missing before it. */
     EXPECT("Fans said I'm sure of it, launch The chip won at Cannes.",
            "Cannes");
+    /* Common acronyms are no names and are cut from the end of one, and
+     * from its start when a full name follows. */
+    EXPECT("Viewers on US TV saw MP Howard Flight and Labour MPs buy a PC "
+           "from PC World at 10 GMT.",
+           "US|Howard Flight|Labour|PC World");
     /* A title at the end of a name is part of it. */
     EXPECT("She quoted Martin Luther King at length.", "Martin Luther King");
 }
@@ -227,6 +235,133 @@ static void test_docdata_entities(void **state)
     assert_string_equal(out.entities, "Gaza\x1f" "Antony Blinken");
     assert_string_equal(out.id, "a.txt");
     free(data);
+}
+
+/* ----------------------------------------------------------- real data */
+
+typedef struct bbc_run {
+    size_t articles, entities, blair_text, blair_entity;
+    uint64_t digest;   /* FNV-1a over every name, in order */
+} bbc_run;
+
+static void digest_add(uint64_t *h, const char *s)
+{
+    for (; *s; s++) {
+        *h ^= (unsigned char)*s;
+        *h *= 0x100000001b3ULL;
+    }
+    *h ^= 0xFF;
+    *h *= 0x100000001b3ULL;
+}
+
+/* Check each entity's form; count "Tony Blair" in text and as an entity. */
+static int bbc_article(const corpus_article *art, void *ctx)
+{
+    bbc_run *r = ctx;
+    gz_entity_list l = {0};
+    char term[GZ_TERM_BUF];
+    assert_int_equal(gz_entities_extract(art->title, art->body, art->body_len,
+                                         &l), 0);
+    int blair = 0;
+    for (size_t i = 0; i < l.n; i++) {
+        const char *name = l.items[i].name;
+        size_t len = strlen(name);
+        assert_true(len >= 2);
+        assert_true(name[0] != ' ' && name[len - 1] != ' ');
+        assert_null(strchr(name, GZ_ENTITY_SEP));
+        assert_null(strchr(name, '\n'));
+        assert_null(strstr(name, "  "));
+        gz_entity_term(name, term, sizeof term);
+        assert_string_equal(l.items[i].term, term);
+        long full = l.items[i].alias_of;
+        if (full >= 0) {   /* a one-word alias of a full name */
+            assert_true((size_t)full < l.n && l.items[full].alias_of == -1);
+            assert_non_null(strchr(l.items[full].name, ' '));
+            assert_null(strchr(name, ' '));
+        } else {
+            assert_int_equal(full, -1);
+        }
+        blair |= strcmp(name, "Tony Blair") == 0;
+        digest_add(&r->digest, name);
+    }
+    int in_text = strstr(art->title, "Tony Blair") != NULL;
+    char *body = strndup(art->body, art->body_len);
+    assert_non_null(body);
+    in_text |= strstr(body, "Tony Blair") != NULL;
+    free(body);
+    r->blair_text += in_text;
+    r->blair_entity += in_text && blair;
+    r->articles++;
+    r->entities += l.n;
+    gz_entity_list_free(&l);
+    return 0;
+}
+
+static int bbc_file(const corpus_file *file, void *ctx)
+{
+    char why[256];
+    assert_int_equal(corpus_read_file(file, NULL, bbc_article, ctx, why,
+                                      sizeof why), CORPUS_OK);
+    return 0;
+}
+
+/* The whole BBC corpus: every name well formed, the same output on a second
+ * run, and "Tony Blair" an entity of (nearly) every article naming him. */
+static void test_bbc_corpus(void **state)
+{
+    (void)state;
+    const char *bbc = tu_shared_corpus("bbc");
+    if (!bbc)
+        skip();
+    bbc_run a = {.digest = 0xcbf29ce484222325ULL};
+    bbc_run b = a;
+    assert_int_equal(corpus_walk(bbc, bbc_file, NULL, &a), 0);
+    assert_int_equal(corpus_walk(bbc, bbc_file, NULL, &b), 0);
+    assert_int_equal(a.articles, 2225);
+    assert_true(a.digest == b.digest);
+    assert_int_equal(a.entities, b.entities);
+    assert_true(a.entities > a.articles * 5);
+    assert_true(a.blair_text >= 100);
+    if (a.blair_entity * 100 < a.blair_text * 95)
+        fail_msg("Tony Blair: entity in %zu of %zu articles naming him",
+                 a.blair_entity, a.blair_text);
+}
+
+/* TIME (1963) is all capitals: no article may yield an entity. */
+static void test_time_all_caps(void **state)
+{
+    (void)state;
+    const char *time_dir = tu_shared_corpus("time");
+    if (!time_dir)
+        skip();
+    char path[4096];
+    snprintf(path, sizeof path, "%s/TIME.ALL.gz", time_dir);
+    gzFile f = gzopen(path, "rb");
+    assert_non_null(f);
+    size_t cap = 1 << 21, len = 0;
+    char *all = malloc(cap);
+    assert_non_null(all);
+    int n;
+    while ((n = gzread(f, all + len, (unsigned)(cap - len - 1))) > 0) {
+        len += (size_t)n;
+        if (cap - len < 2)
+            assert_non_null(all = realloc(all, cap *= 2));
+    }
+    gzclose(f);
+    all[len] = '\0';
+    size_t docs = 0;
+    for (char *p = strstr(all, "*TEXT"); p; docs++) {
+        char *next = strstr(p + 1, "*TEXT");
+        size_t dlen = next ? (size_t)(next - p) : strlen(p);
+        gz_entity_list l = {0};
+        assert_int_equal(gz_entities_extract(NULL, p, dlen, &l), 0);
+        if (l.n)
+            fail_msg("TIME article %zu: entity '%s'", docs, l.items[0].name);
+        gz_entity_list_free(&l);
+        p = next;
+    }
+    assert_true(docs >= 400);
+    free(all);
 }
 
 /* -------------------------------------------------------- end to end */
@@ -459,6 +594,8 @@ int main(void)
         cmocka_unit_test(test_counts_and_limit),
         cmocka_unit_test(test_entity_term),
         cmocka_unit_test(test_docdata_entities),
+        cmocka_unit_test(test_bbc_corpus),
+        cmocka_unit_test(test_time_all_caps),
     };
     const struct CMUnitTest e2e[] = {
         cmocka_unit_test(test_sample_entities),
