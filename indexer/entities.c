@@ -451,7 +451,7 @@ static void classify(token *t)
     int first_part = 1;
     for (const unsigned char *q = p; q < end; q += n) {
         n = utf8_next(q, end, &c);
-        if (is_hyphen(c) || is_apostrophe(c)) {
+        if ((is_hyphen(c) || is_apostrophe(c)) && q + n < end) {
             uint32_t d;
             utf8_next(q + n, end, &d);
             int tail_lower = is_lower(d);
@@ -545,6 +545,10 @@ static int scan(scanner *s, token *t)
 /* ------------------------------------------------------------ extractor */
 
 #define MAX_RUN 10     /* longer runs of capitals are headlines, not names */
+/* Distinct mid-sentence capitalised words remembered per article: news
+ * articles have a few hundred; the bound keeps a huge file's memory in
+ * check (past it, lone sentence-initial words are no longer confirmed). */
+#define MIDCAPS_MAX 65536
 
 typedef struct extractor {
     strmap midcaps;    /* capitalised words seen in mid-sentence */
@@ -582,41 +586,32 @@ static void collect(extractor *x, const char *text, size_t len,
             (*words)++;
             *shouted += (t.flags & TK_ALLCAPS) != 0;
         }
-        int r = 0;
-        if (is_name_word(&t) && !t.sentence_initial)
-            r = strmap_put(&x->midcaps, t.start, t.len, 1);
-        if (r != 0)
+        if (is_name_word(&t) && !t.sentence_initial &&
+            x->midcaps.n < MIDCAPS_MAX &&
+            strmap_put(&x->midcaps, t.start, t.len, 1) != 0)
             x->failed = 1;
     }
 }
 
 /* Append the entity [a, b) of the current run: its display form is the
- * source text from a's start to b-1's end with white space made single
- * spaces. */
+ * run's words with one space wherever the text had white space between
+ * them ("J.M.W. Turner" keeps its initials together). */
 static void add_entity(extractor *x, size_t a, size_t b)
 {
     const token *first = &x->run[a], *last = &x->run[b - 1];
-    const char *from = first->start, *to = last->start + last->len;
-    char *name = malloc((size_t)(to - from) + 1);
+    char *name = malloc((size_t)(last->start + last->len - first->start) + 1);
     char term[GZ_TERM_BUF];
     if (!name) {
         x->failed = 1;
         return;
     }
     size_t n = 0;
-    for (const char *p = from; p < to; p++) {
-        unsigned char c = (unsigned char)*p;
-        int space = c == ' ' || c == '\t' || c == '\n' || c == '\r';
-        if (c == 0xC2 && p + 1 < to && (unsigned char)p[1] == 0xA0) {
-            space = 1;
-            p++;
-        }
-        if (space) {
-            if (n && name[n - 1] != ' ')
-                name[n++] = ' ';
-        } else {
-            name[n++] = (char)c;
-        }
+    for (size_t i = a; i < b; i++) {
+        const token *t = &x->run[i];
+        if (i > a && t->start > x->run[i - 1].start + x->run[i - 1].len)
+            name[n++] = ' ';
+        memcpy(name + n, t->start, t->len);
+        n += t->len;
     }
     name[n] = '\0';
     size_t tlen = gz_entity_term(name, term, sizeof term);
@@ -931,8 +926,10 @@ int gz_entities_extract(const char *title, const char *body, size_t body_len,
     x.out = out;
     if (!title)
         title = "";
-    if (!body)
+    if (!body) {
+        body = "";
         body_len = 0;
+    }
     int use_title = !title_is_title_case(title);
     size_t words = 0, shouted = 0;
     if (use_title)

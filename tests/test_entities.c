@@ -136,6 +136,11 @@ static void test_accents_and_initials(void **state)
            "with Ödön Horváth.",
            "Kylian Mbappé|Théâtre du Châtelet|Grindavík|Ödön Horváth");
     EXPECT("She met J. K. Rowling in Edinburgh.", "J. K. Rowling|Edinburgh");
+    /* Any white space between words becomes one space (here a line break,
+     * a no-break space and a thin space). */
+    EXPECT("They met Antony\nBlinken, Hakan\xC2\xA0" "Fidan and "
+           "Recep\xE2\x80\x89Tayyip Erdogan.",
+           "Antony Blinken|Hakan Fidan|Recep Tayyip Erdogan");
     /* Cyrillic capitals come from Xapian's tables too. */
     EXPECT("Они встретили Владимира Путина в Москве.",
            "Владимира Путина|Москве");
