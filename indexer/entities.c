@@ -730,10 +730,10 @@ static size_t title_phrase_at(const extractor *x, size_t i)
 static void flush_run(extractor *x)
 {
     size_t n = x->nrun, a = 0;
-    x->nrun = 0;
     x->pending = 0;
     if (x->overflow) {
         x->overflow = 0;
+        x->nrun = 0;
         return;
     }
     while (a < n && x->run[a].sentence_initial && is_starter(&x->run[a])) {
@@ -745,7 +745,6 @@ static void flush_run(extractor *x)
         if (a < n)
             x->run[a].sentence_initial = 0;
     }
-    x->nrun = n;
     size_t seg = a;
     for (size_t i = a; i < n;) {
         size_t plen = title_phrase_at(x, i);

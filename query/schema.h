@@ -52,6 +52,10 @@ enum {
  *     A facet counts each name of the slot once per matching document.
  *   - in the document data as `entities=` with the same joined display
  *     names.
+ * A lone surname linked to the article's full name ("Blinken" beside
+ * "Antony Blinken") has its term, so `entity:Blinken` finds the article,
+ * but is left out of the slot and the data, so a facet counts the person
+ * once. docs/entities.md describes the extraction.
  * GZ_ENTITY_SEP is the ASCII unit separator, which the extractor never
  * puts into a name (names hold letters, digits, spaces, '-', '\'', '.').
  */
