@@ -83,7 +83,7 @@ static const char *const TITLES[] = {
     "ambassador", "archbishop", "ayatollah", "bishop", "cardinal", "ceo",
     "chair", "chairman", "chairwoman", "chancellor", "coach", "dame", "dr",
     "emir", "envoy", "gen", "governor", "imam", "judge", "king", "lord",
-    "mayor", "minister", "miss", "mr", "mrs", "ms", "pope", "premier",
+    "mayor", "minister", "miss", "mp", "mr", "mrs", "ms", "pope", "premier",
     "president", "president-elect", "prince", "princess", "prof",
     "professor", "queen", "rabbi", "rev", "secretary", "secretary-general",
     "sen", "senator", "sheikh", "sir", "spokesman", "spokeswoman", "sultan",
@@ -125,6 +125,11 @@ static const char *const OF_HEADS[] = {
     "prince", "princess", "province", "queen", "republic", "school", "sea",
     "secretary", "society", "state", "states", "strait", "straits", "tower",
     "union", "university"};
+
+/* Capitalised tails of lower-case compounds that are not names by
+ * themselves ("anti-Semitism"). */
+static const char *const NOT_A_NAME_TAIL[] = {"semite", "semites", "semitic",
+                                              "semitism"};
 
 /* Possessives that belong to the name they start ("Women's World Cup"). */
 static const char *const POSSESSIVE_NAMES[] = {"children", "men", "people",
@@ -495,6 +500,31 @@ static void classify(token *t)
         t->flags |= TK_ALLCAPS;
 }
 
+/* "pro-Palestinian", "ex-Manchester": after a lower-case prefix that is
+ * not a particle, the capitalised rest is a name word of its own. */
+static void drop_lower_prefix(token *t)
+{
+    const unsigned char *p = (const unsigned char *)t->start;
+    const unsigned char *end = p + t->len;
+    size_t n;
+    for (const unsigned char *q = p; q < end; q += n) {
+        uint32_t c, d;
+        n = utf8_next(q, end, &c);
+        if (is_apostrophe(c))
+            return;
+        if (!is_hyphen(c))
+            continue;
+        if (q + n < end && (utf8_next(q + n, end, &d), is_upper(d)) &&
+            !word_in(NOT_A_NAME_TAIL, COUNT(NOT_A_NAME_TAIL),
+                     (const char *)(q + n), (size_t)(end - (q + n)))) {
+            t->len = (size_t)(end - (q + n));
+            t->start = (const char *)(q + n);
+            classify(t);
+        }
+        return;
+    }
+}
+
 /* The next token, or 0 at the end of the text. */
 static int scan(scanner *s, token *t)
 {
@@ -527,6 +557,8 @@ static int scan(scanner *s, token *t)
     t->start = (const char *)start;
     t->len = (size_t)(s->p - start);
     classify(t);
+    if (t->flags & TK_LOWER)
+        drop_lower_prefix(t);
     /* "J." in "J. K. Rowling": the full stop belongs to the initial. */
     if ((t->flags & TK_CAP) && t->letters == 1 && t->len == 1 &&
         s->p < s->end && *s->p == '.') {
@@ -659,7 +691,7 @@ static int is_starter(const token *t)
 
 /* Judge the run segment [a, b) and add it when it looks like a name.
  * Connectors and common acronyms at its end are trimmed ("US TV" gives
- * "US"), and a common acronym at its start when two or more words follow.
+ * "US"; at the start they stay: "PC World").
  * A lone word must not be a sentence starter ("The" after a missing full
  * stop), a date, title or acronym (NEVER_ALONE, COMMON_ACRONYMS), and if
  * it starts a sentence it must also occur capitalised in mid-sentence.
@@ -672,10 +704,6 @@ static void emit_segment(extractor *x, size_t a, size_t b)
                      is_common_acronym(&x->run[b - 1])))
         b--;
     while (a < b && !is_name_word(&x->run[a]))
-        a++;
-    /* "MP Howard Flight" loses "MP"; "PC Pro" stays whole. */
-    if (b - a > 2 && is_common_acronym(&x->run[a]) &&
-        is_name_word(&x->run[a + 1]))
         a++;
     if (a >= b)
         return;

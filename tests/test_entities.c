@@ -110,6 +110,8 @@ static void test_titles_and_dates(void **state)
     EXPECT("Viewers on US TV saw MP Howard Flight and Labour MPs buy a PC "
            "from PC World at 10 GMT.",
            "US|Howard Flight|Labour|PC World");
+    EXPECT("Critics read PC Pro Magazine and Labour MP Frank Field.",
+           "PC Pro Magazine|Labour|Frank Field");
     /* A title at the end of a name is part of it. */
     EXPECT("She quoted Martin Luther King at length.", "Martin Luther King");
 }
@@ -121,6 +123,10 @@ static void test_hyphens_and_possessives(void **state)
            "in the Ballon d'Or race.",
            "Paris Saint-Germain|US|Bashar al-Assad|Ballon d'Or");
     EXPECT("Officials praised Blinken's plan.", "Blinken");
+    /* A capitalised part after a lower-case prefix is a name word. */
+    EXPECT("Officials met pro-Palestinian groups and an ex-Manchester United "
+           "striker in mid-October, denouncing anti-Semitism.",
+           "Palestinian|Manchester United");
     EXPECT("Antony Blinken arrived. Officials praised Blinken's plan and "
            "Turkey\xE2\x80\x99s Recep Tayyip Erdogan.",
            "Antony Blinken|Blinken>Antony Blinken|Turkey|Recep Tayyip Erdogan");
