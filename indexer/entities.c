@@ -32,31 +32,33 @@
 static const char *const STARTERS[] = {
     "a", "about", "according", "across", "after", "afterwards", "again",
     "against", "all", "already", "also", "although", "amid", "among", "an",
-    "and", "another", "any", "anyone", "anything", "around", "as", "asked",
-    "at", "because", "before", "behind", "besides", "between", "beyond",
-    "both", "but", "by", "certainly", "clearly", "currently", "despite",
-    "did", "do", "does", "dozens", "during", "each", "earlier", "eight",
-    "eighteen", "either", "eleven", "even", "eventually", "every",
-    "everyone", "few", "fifteen", "fifty", "finally", "first", "five",
-    "for", "former", "forty", "four", "fourteen", "from", "further",
-    "furthermore", "given", "had", "has", "have", "he", "her", "here",
-    "hers", "his", "how", "however", "hundred", "hundreds", "i", "if", "in",
-    "including", "indeed", "initially", "instead", "into", "is", "it",
-    "its", "just", "last", "later", "latter", "like", "many", "meanwhile",
+    "and", "another", "any", "anybody", "anyone", "anything", "around",
+    "as", "asked", "at", "because", "before", "behind", "besides",
+    "between", "beyond", "both", "but", "by", "certainly", "clearly",
+    "currently", "despite", "did", "do", "does", "dozens", "during", "each",
+    "earlier", "eight", "eighteen", "either", "eleven", "even",
+    "eventually", "every", "everybody", "everyone", "everything", "few",
+    "fifteen", "fifty", "finally", "first", "five", "for", "former",
+    "forty", "four", "fourteen", "from", "further", "furthermore", "given",
+    "had", "has", "have", "he", "her", "here", "hers", "his", "how",
+    "however", "hundred", "hundreds", "i", "if", "in", "including",
+    "indeed", "initially", "instead", "into", "is", "it", "its", "just",
+    "last", "later", "latter", "let", "like", "many", "meanwhile",
     "millions", "more", "moreover", "most", "much", "my", "neither",
-    "never", "nevertheless", "next", "nine", "nineteen", "no", "none",
-    "nonetheless", "nor", "not", "nothing", "now", "numerous", "of",
+    "never", "nevertheless", "next", "nine", "nineteen", "no", "nobody",
+    "none", "nonetheless", "nor", "not", "nothing", "now", "numerous", "of",
     "often", "on", "once", "one", "only", "or", "other", "others", "our",
     "over", "overall", "perhaps", "previously", "recently", "reportedly",
     "seven", "seventeen", "several", "she", "since", "six", "sixteen", "so",
-    "some", "soon", "still", "such", "ten", "than", "that", "the", "their",
-    "them", "then", "there", "these", "they", "thirteen", "thirty", "this",
-    "those", "though", "thousand", "thousands", "three", "through",
-    "throughout", "thus", "to", "today", "tomorrow", "tonight", "too",
-    "twelve", "twenty", "two", "under", "unless", "unlike", "until", "upon",
-    "us", "various", "was", "we", "were", "what", "when", "where",
-    "whereas", "whether", "which", "while", "who", "whose", "why", "with",
-    "within", "without", "yes", "yesterday", "yet", "you", "your"};
+    "some", "somebody", "someone", "something", "soon", "still", "such",
+    "ten", "than", "that", "the", "their", "them", "then", "there", "these",
+    "they", "thirteen", "thirty", "this", "those", "though", "thousand",
+    "thousands", "three", "through", "throughout", "thus", "to", "today",
+    "tomorrow", "tonight", "too", "twelve", "twenty", "two", "under",
+    "unless", "unlike", "until", "upon", "us", "various", "was", "we",
+    "were", "what", "when", "where", "whereas", "whether", "which", "while",
+    "who", "whose", "why", "with", "within", "without", "yes", "yesterday",
+    "yet", "you", "your"};
 
 /* Never an entity on their own: days, months, titles, "I'm". */
 static const char *const NEVER_ALONE[] = {
@@ -69,7 +71,8 @@ static const char *const NEVER_ALONE[] = {
     "october", "ok", "pm", "pope", "premier", "president", "prince",
     "princess", "prof", "professor", "queen", "rabbi", "saturday",
     "secretary", "senator", "september", "sheikh", "sir", "spokesman",
-    "spokeswoman", "sultan", "sunday", "thursday", "tuesday", "wednesday"};
+    "spokeswoman", "sultan", "sunday", "thursday", "tuesday", "wednesday",
+    "world"};
 
 /* Common nouns written in capitals: never a name, and cut from either end
  * of a run ("US TV" gives "US", "Labour MPs" gives "Labour"). */
@@ -361,7 +364,8 @@ enum {
     TK_PARTICLE = 1 << 2, /* lower-case particle + name: "al-Assad" */
     TK_ENDS_RUN = 1 << 3, /* possessive or cut compound: name ends here */
     TK_ALLCAPS = 1 << 4,  /* two or more letters, none lower-case */
-    TK_INITIAL = 1 << 5   /* one capital and a full stop: "J." */
+    TK_INITIAL = 1 << 5,  /* one capital and a full stop: "J." */
+    TK_POSSESSIVE = 1 << 6 /* "'s" was cut off */
 };
 
 typedef struct token {
@@ -471,7 +475,7 @@ static void classify(token *t)
                 if (!word_in(POSSESSIVE_NAMES, COUNT(POSSESSIVE_NAMES),
                              (const char *)p, (size_t)(q - p))) {
                     end = q;
-                    t->flags |= TK_ENDS_RUN;
+                    t->flags |= TK_ENDS_RUN | TK_POSSESSIVE;
                 }
                 break;
             }
@@ -694,7 +698,10 @@ static int is_starter(const token *t)
  * "US"; at the start they stay: "PC World").
  * A lone word must not be a sentence starter ("The" after a missing full
  * stop), a date, title or acronym (NEVER_ALONE, COMMON_ACRONYMS), and if
- * it starts a sentence it must also occur capitalised in mid-sentence.
+ * it starts a sentence it must also occur capitalised in mid-sentence,
+ * unless it is a possessive ("Iran's president"): a common word rarely
+ * starts a sentence with "'s" once contractions ("It's", "Let's") are
+ * starters.
  * (Dropping a sentence-initial first word that the article also has in
  * lower case was tried: it fixed "Several Hamas" but broke "Snow Leopard",
  * "Home Office" and "National Insurance" more often.) */
@@ -716,7 +723,7 @@ static void emit_segment(extractor *x, size_t a, size_t b)
     if (t->letters < 2 || is_starter(t) || is_common_acronym(t) ||
         word_in(NEVER_ALONE, COUNT(NEVER_ALONE), t->start, t->len))
         return;
-    if (t->sentence_initial && !attested)
+    if (t->sentence_initial && !attested && !(t->flags & TK_POSSESSIVE))
         return;
     add_entity(x, a, b);
 }

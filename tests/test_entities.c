@@ -85,6 +85,9 @@ static void test_sentence_starts(void **state)
     /* Quoted speech and a colon start sentences too. */
     EXPECT("He said: \"We will win,\" and Hamas agreed. In Gaza, people "
            "wait: Nothing moved.", "Hamas|Gaza");
+    /* A possessive at a sentence start is a name; contractions are not. */
+    EXPECT("Iran's president spoke. It's late. Let's go. World's end.",
+           "Iran");
     /* Mid-sentence "The" belongs to a title ("In" only starts it). */
     EXPECT("In The Hague the court sat.", "The Hague");
 }
