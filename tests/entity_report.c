@@ -40,9 +40,12 @@ static int table_read(const char *path, table *t)
     FILE *f = fopen(path, "rb");
     if (!f)
         return -1;
-    fseek(f, 0, SEEK_END);
-    long size = ftell(f);
+    long size = fseek(f, 0, SEEK_END) == 0 ? ftell(f) : -1;
     rewind(f);
+    if (size < 0) {
+        fclose(f);
+        return -1;
+    }
     t->text = malloc((size_t)size + 1);
     size_t lines = 1;
     if (!t->text || fread(t->text, 1, (size_t)size, f) != (size_t)size) {
