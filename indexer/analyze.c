@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "entities.h"
 #include "schema.h"
 
 /* Gap in term positions between fields, so a phrase cannot match across
@@ -194,16 +195,57 @@ static char *join_tags(const corpus_article *art)
     return out;
 }
 
+/* Named entities (schema.h): an XE term for each, and their display
+ * names joined by GZ_ENTITY_SEP in the facet slot and in *joined (a new
+ * string for the document data, NULL when there are none). Aliases
+ * ("Blinken" beside "Antony Blinken") get a term but no facet entry. */
+static xap_status add_entities(xap_document *doc, const corpus_article *art,
+                               char **joined)
+{
+    gz_entity_list ents = {0};
+    *joined = NULL;
+    if (gz_entities_extract(art->title, art->body, art->body_len, &ents) != 0)
+        return XAP_ERR_NOMEM;
+    size_t size = 1;
+    for (size_t i = 0; i < ents.n; i++)
+        size += strlen(ents.items[i].name) + 1;
+    char *out = ents.n ? malloc(size) : NULL;
+    xap_status s = ents.n && !out ? XAP_ERR_NOMEM : XAP_OK;
+    size_t len = 0;
+    for (size_t i = 0; s == XAP_OK && i < ents.n; i++) {
+        const gz_entity *e = &ents.items[i];
+        s = xap_document_add_boolean_term(doc, e->term);
+        if (e->alias_of >= 0)
+            continue;
+        if (len)
+            out[len++] = GZ_ENTITY_SEP;
+        size_t n = strlen(e->name);
+        memcpy(out + len, e->name, n);
+        len += n;
+    }
+    if (s == XAP_OK && out) {
+        out[len] = '\0';
+        s = xap_document_add_value(doc, GZ_SLOT_ENTITIES, out, len);
+    }
+    gz_entity_list_free(&ents);
+    if (s != XAP_OK) {
+        free(out);
+        return s;
+    }
+    *joined = out;
+    return XAP_OK;
+}
+
 static xap_status add_data(xap_document *doc, const corpus_file *file,
                            const corpus_article *art, const char *source,
-                           const char *iso_date)
+                           const char *iso_date, const char *entities)
 {
     char *tags = join_tags(art);
     gz_docdata dd = {
         .id = art->id, .path = file->relpath, .title = art->title,
         .date = iso_date, .source = source, .author = art->author,
-        .url = art->url, .tags = tags, .body = art->body,
-        .body_len = art->body_len};
+        .url = art->url, .tags = tags, .entities = entities,
+        .body = art->body, .body_len = art->body_len};
     char *data = NULL;
     size_t len = 0;
     xap_status s = gz_docdata_encode(&dd, &data, &len) == 0 ? XAP_OK
@@ -237,8 +279,12 @@ xap_status gz_analyze_article(gz_analyzer *a, const corpus_file *file,
         s = add_date(doc, file, art, iso);
     if (s == XAP_OK)
         s = add_filters(doc, file, art, source);
+    char *entities = NULL;
     if (s == XAP_OK)
-        s = add_data(doc, file, art, source, iso);
+        s = add_entities(doc, art, &entities);
+    if (s == XAP_OK)
+        s = add_data(doc, file, art, source, iso, entities);
+    free(entities);
     if (s != XAP_OK) {
         xap_document_free(doc);
         return s;

@@ -426,21 +426,21 @@ void gazette_results_free(gazette_results_t *results)
     free(results);
 }
 
-/* Split the comma-separated `field` (writable, inside hit->data) into
+/* Split the `sep`-separated `field` (writable, inside hit->data) into
  * `list`. Empty items are dropped. */
-static xap_status split_items(const char *field, item_list *list)
+static xap_status split_items(const char *field, char sep, item_list *list)
 {
     char *text = (char *)field;   /* points into the hit's own copy */
     size_t n = *text ? 1 : 0;
     for (char *p = text; *p; p++)
-        n += *p == ',';
+        n += *p == sep;
     list->count = 0;
     if (n == 0)
         return XAP_OK;
     if (!(list->items = malloc(n * sizeof *list->items)))
         return XAP_ERR_NOMEM;
     for (char *item = text; item;) {
-        char *comma = strchr(item, ',');
+        char *comma = strchr(item, sep);
         if (comma)
             *comma = '\0';
         if (*item)
@@ -502,10 +502,10 @@ static xap_status fill_hit(gazette_index_t *index, const xap_enquire *enq,
         memcpy(hit->data, data, len);
         hit->data[len] = '\0';
         gz_docdata_decode(hit->data, len, &hit->fields);
-        s = split_items(hit->fields.tags, &hit->tags);
+        s = split_items(hit->fields.tags, ',', &hit->tags);
     }
     if (s == XAP_OK)
-        s = split_items(hit->fields.entities, &hit->entities);
+        s = split_items(hit->fields.entities, GZ_ENTITY_SEP, &hit->entities);
     if (s == XAP_OK)
         s = xap_mset_weight(mset, i, &hit->weight);
     if (s == XAP_OK)

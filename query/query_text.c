@@ -42,7 +42,7 @@ static void put_lower(buffer *b, const char *s, size_t n)
 {
     char *lower = NULL;
     size_t len = 0;
-    if (xap_unicode_tolower(s, n, &lower, &len) != XAP_OK) {
+    if (xap_unicode_tolower_utf8(s, n, &lower, &len) != XAP_OK) {
         b->failed = 1;   /* only fails when out of memory */
         return;
     }
@@ -153,7 +153,8 @@ static size_t token_length(const char *s)
 }
 
 /* How the value of a field is folded: free text like Xapian's terms
- * (Unicode lower case); filter terms (source:, tag:, entity:, year:)
+ * (Unicode lower case), as are entity: names (gz_entity_term); filter
+ * terms (source:, tag:, year:)
  * ASCII-only, as the indexer folds them; id: and url: not at all. */
 typedef enum value_case { CASE_TEXT = 0, CASE_ASCII, CASE_EXACT } value_case;
 
@@ -164,7 +165,7 @@ static value_case field_case(const char *field, size_t flen)
         value_case how;
     } fields[] = {{"id", CASE_EXACT}, {"url", CASE_EXACT},
                   {"source", CASE_ASCII}, {"tag", CASE_ASCII},
-                  {"entity", CASE_ASCII}, {"year", CASE_ASCII}};
+                  {"entity", CASE_TEXT}, {"year", CASE_ASCII}};
     for (size_t i = 0; i < sizeof fields / sizeof *fields; i++)
         if (flen == strlen(fields[i].name) &&
             strncasecmp(field, fields[i].name, flen) == 0)

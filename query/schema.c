@@ -2,6 +2,8 @@
 #include "schema.h"
 
 #include <ctype.h>
+#include "xapian_shim.h"
+
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,7 +11,7 @@
 
 /* The fields of document data, in the order they are written. */
 #define DOCDATA_FIELDS(X) \
-    X(id) X(path) X(title) X(date) X(source) X(author) X(url) X(tags)    \
+    X(id) X(path) X(title) X(date) X(source) X(author) X(url) X(tags) \
     X(entities)
 
 /* Bytes needed for "key=value\n" with value's newlines flattened. */
@@ -125,14 +127,53 @@ size_t gz_make_term(const char *prefix, const char *value, char *buf,
     return n < 0 ? 0 : (size_t)n;
 }
 
-size_t gz_entity_term(const char *name, char *buf, size_t bufsize)
+/* Copy `name` into a new string with white space trimmed and each run of
+ * it made one space, and U+2019 made an ASCII apostrophe (typeset and
+ * typed names then meet). Returns NULL on out of memory. */
+static char *entity_spaces(const char *name, size_t *out_len)
 {
-    char lower[4 * GZ_TERM_BUF];
-    size_t i = 0;
-    for (; name[i] && i + 1 < sizeof lower; i++)
-        lower[i] = (char)tolower((unsigned char)name[i]);
-    lower[i] = '\0';
-    return gz_make_term(GZ_PREFIX_ENTITY, lower, buf, bufsize);
+    char *out = malloc(strlen(name) + 1);
+    if (!out)
+        return NULL;
+    size_t n = 0;
+    int pending_space = 0;
+    for (const char *p = name; *p; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
+            c == '\v' || c == (unsigned char)GZ_ENTITY_SEP) {
+            pending_space = n > 0;
+            continue;
+        }
+        if (pending_space)
+            out[n++] = ' ';
+        pending_space = 0;
+        if (c == 0xE2 && (unsigned char)p[1] == 0x80 &&
+            (unsigned char)p[2] == 0x99) {
+            out[n++] = '\'';
+            p += 2;
+            continue;
+        }
+        out[n++] = (char)c;
+    }
+    out[n] = '\0';
+    *out_len = n;
+    return out;
+}
+
+size_t gz_entity_term(const char *name, char *buf, size_t size)
+{
+    if (size)
+        buf[0] = '\0';
+    size_t len = 0;
+    char *spaced = entity_spaces(name ? name : "", &len);
+    char *lower = NULL;
+    size_t n = 0;
+    if (spaced && len &&
+        xap_unicode_tolower_utf8(spaced, len, &lower, NULL) == XAP_OK)
+        n = gz_make_term(GZ_PREFIX_ENTITY, lower, buf, size);
+    free(lower);
+    free(spaced);
+    return n;
 }
 
 void gz_dedup_key(const char *text, size_t len, char buf[17])

@@ -31,8 +31,44 @@ enum {
     GZ_SLOT_FILE_STAT = 2, /* "<size>:<mtime_ns>" of the file (incremental) */
     GZ_SLOT_FILE_HASH = 3, /* content hash of the file (incremental) */
     GZ_SLOT_YEAR = 4,      /* "YYYY", for facets */
-    GZ_SLOT_DEDUP = 5      /* hash of the normalised body: duplicates */
+    GZ_SLOT_DEDUP = 5,     /* hash of the normalised body: duplicates */
+    GZ_SLOT_ENTITIES = 6   /* entity display names, GZ_ENTITY_SEP between */
 };
+
+/*
+ * Named entities (indexer/entities.c extracts them from title and body).
+ *
+ * Each distinct entity of an article is stored three ways:
+ *   - a boolean term GZ_PREFIX_ENTITY + key, built by gz_entity_term():
+ *     the key is the name with surrounding white space trimmed, each run of
+ *     white space made one ' ', U+2019 (right single quote) made '\'', and
+ *     every character lower-cased by Xapian::Unicode::tolower (so the
+ *     query's lower-casing matches the indexer's).  "Antony  Blinken" and
+ *     "antony blinken" give "XEantony blinken".  To search `entity:"Antony
+ *     Blinken"`, pass the text between the quotes to gz_entity_term() and
+ *     filter on the term it builds (a Xapian boolean filter; do not run the
+ *     name through the QueryParser, which would split it into words).
+ *   - in value slot GZ_SLOT_ENTITIES: the display names (capitalisation as
+ *     first seen in the article), in order of first appearance, joined by
+ *     GZ_ENTITY_SEP (no leading or trailing separator; empty when none).
+ *     A facet counts each name of the slot once per matching document.
+ *   - in the document data as `entities=` with the same joined display
+ *     names.
+ * A lone surname linked to the article's full name ("Blinken" beside
+ * "Antony Blinken") has its term, so `entity:Blinken` finds the article,
+ * but is left out of the slot and the data, so a facet counts the person
+ * once. docs/entities.md describes the extraction.
+ * GZ_ENTITY_SEP is the ASCII unit separator, which the extractor never
+ * puts into a name (names hold letters, digits, spaces, '-', '\'', '.').
+ */
+#define GZ_ENTITY_SEP     '\x1f'
+#define GZ_ENTITY_SEP_STR "\x1f"
+
+/* Build the entity term for `name` (see above) into `buf` (`size` bytes,
+ * at least GZ_TERM_BUF). Over-long names are hashed as gz_make_term does.
+ * Returns the term length, or 0 when the name is empty after trimming or
+ * memory ran out (buf is then ""). */
+size_t gz_entity_term(const char *name, char *buf, size_t size);
 
 /* Metadata keys. */
 #define GZ_META_FORMAT    "gazette.format"   /* GZ_FORMAT_VERSION */
@@ -55,7 +91,7 @@ enum {
  *   author=...
  *   url=...
  *   tags=a,b
- *   entities=a,b
+ *   entities=Antony Blinken<US>Gaza   (<US> = GZ_ENTITY_SEP, see above)
  *
  *   body text...
  */
@@ -83,11 +119,6 @@ int gz_docdata_decode(char *data, size_t len, gz_docdata *d);
 #define GZ_TERM_BUF (GZ_MAX_TERM_BYTES + 1)
 size_t gz_make_term(const char *prefix, const char *value, char *buf,
                     size_t bufsize);
-
-/* The entity term for `name`: GZ_PREFIX_ENTITY + name with ASCII letters
- * lower-cased and spaces kept (long names hashed as in gz_make_term).
- * `buf` needs GZ_TERM_BUF bytes. Returns the term length. */
-size_t gz_entity_term(const char *name, char *buf, size_t bufsize);
 
 /* Hash of `text` normalised for duplicate detection: ASCII letters
  * lower-cased, every run of other non-alphanumeric ASCII bytes folded to

@@ -664,20 +664,6 @@ xap_status xap_database_each_synonym(const xap_database *db, const char *term,
     });
 }
 
-xap_status xap_unicode_tolower(const char *text, size_t len, char **out,
-                               size_t *out_len)
-{
-    return guard(__func__, [&] {
-        NEED(text);
-        NEED(out);
-        std::string lower = Xapian::Unicode::tolower(std::string(text, len));
-        *out = dup_bytes(lower);
-        if (out_len)
-            *out_len = lower.size();
-        return XAP_OK;
-    });
-}
-
 // ------------------------------------------------------------- writable db
 
 xap_status xap_writable_open(const char *path, xap_db_action action,
@@ -1073,6 +1059,62 @@ double xap_sortable_unserialise(const char *buf, size_t len)
     } catch (...) {
         return std::numeric_limits<double>::quiet_NaN();
     }
+}
+
+// ----------------------------------------------------------------- unicode
+
+// Code points past U+10FFFF are not characters; Xapian's tables assume
+// valid input, so they are answered here.
+static bool is_code_point(uint32_t ch)
+{
+    return ch <= 0x10FFFF;
+}
+
+int xap_unicode_is_upper(uint32_t ch)
+{
+    if (!is_code_point(ch))
+        return 0;
+    Xapian::Unicode::category c = Xapian::Unicode::get_category(ch);
+    return c == Xapian::Unicode::UPPERCASE_LETTER ||
+           c == Xapian::Unicode::TITLECASE_LETTER;
+}
+
+int xap_unicode_is_lower(uint32_t ch)
+{
+    return is_code_point(ch) && Xapian::Unicode::get_category(ch) ==
+                                    Xapian::Unicode::LOWERCASE_LETTER;
+}
+
+int xap_unicode_is_wordchar(uint32_t ch)
+{
+    return is_code_point(ch) && Xapian::Unicode::is_wordchar(ch);
+}
+
+uint32_t xap_unicode_tolower(uint32_t ch)
+{
+    return is_code_point(ch) ? Xapian::Unicode::tolower(ch) : ch;
+}
+
+uint32_t xap_unicode_toupper(uint32_t ch)
+{
+    return is_code_point(ch) ? Xapian::Unicode::toupper(ch) : ch;
+}
+
+xap_status xap_unicode_tolower_utf8(const char *text, size_t len, char **out,
+                                    size_t *out_len)
+{
+    return guard(__func__, [&] {
+        if (len)
+            NEED(text);
+        NEED(out);
+        std::string lower =
+            Xapian::Unicode::tolower(std::string(text ? text : "", len));
+        char *copy = dup_bytes(lower);
+        if (out_len)
+            *out_len = lower.size();
+        *out = copy;
+        return XAP_OK;
+    });
 }
 
 // -------------------------------------------------------- stemmer, stopper

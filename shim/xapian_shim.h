@@ -263,6 +263,32 @@ xap_status xap_sortable_serialise(double value, char *buf, size_t bufsize,
                                   size_t *len);
 double xap_sortable_unserialise(const char *buf, size_t len);
 
+/* ---------------------------------------------------------------- unicode */
+
+/* Xapian::Unicode's character properties and simple case mappings, so that
+ * C code classifies and folds characters exactly as the TermGenerator and
+ * QueryParser do.  `ch` is a Unicode code point; values above U+10FFFF are
+ * treated as unassigned.  These cannot fail. */
+
+/* 1 for an upper-case or title-case letter (categories Lu, Lt), else 0. */
+int xap_unicode_is_upper(uint32_t ch);
+/* 1 for a lower-case letter (category Ll), else 0. */
+int xap_unicode_is_lower(uint32_t ch);
+/* 1 for a character Xapian treats as part of a word (letters, marks,
+ * digits, connector punctuation such as '_'), else 0. */
+int xap_unicode_is_wordchar(uint32_t ch);
+/* The simple lower-case / upper-case mapping of `ch` (`ch` itself when it
+ * has none). */
+uint32_t xap_unicode_tolower(uint32_t ch);
+uint32_t xap_unicode_toupper(uint32_t ch);
+
+/* Lower-case UTF-8 text character by character (Xapian::Unicode::tolower;
+ * invalid bytes are read as Latin-1, as Xapian's Utf8Iterator does).  The
+ * result may differ in length from the input.  Caller frees *out; *out_len
+ * (may be NULL) gets its length. */
+xap_status xap_unicode_tolower_utf8(const char *text, size_t len, char **out,
+                                    size_t *out_len);
+
 /* ---------------------------------------------------- stemmer, stopper */
 
 /* `language` is a Snowball name ("english", "french", ...) or "none". */
@@ -272,12 +298,6 @@ void xap_stem_free(xap_stem *stem);
 xap_status xap_stem_word(const xap_stem *stem, const char *word, char **out);
 /* Space-separated list of the available languages. Static storage. */
 const char *xap_stem_languages(void);
-/* `len` bytes of UTF-8 `text` with every character lower-cased the way
- * Xapian lower-cases terms (Unicode, not locale dependent). Caller frees
- * *out (NUL-terminated; *out_len, which may be NULL, gets its length). */
-xap_status xap_unicode_tolower(const char *text, size_t len, char **out,
-                               size_t *out_len);
-
 xap_status xap_stopper_new(const char *const *words, size_t nwords,
                            xap_stopper **out);
 void xap_stopper_free(xap_stopper *stopper);

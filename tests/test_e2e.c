@@ -282,6 +282,30 @@ static void test_not_excludes(void **state)
     gazette_results_free(r);
 }
 
+/* entity: finds exactly the articles that name the entity in full,
+ * whatever the case the user types it in. */
+static void test_entity_field(void **state)
+{
+    (void)state;
+    static const char *const queries[] = {"entity:\"Antony Blinken\"",
+                                          "entity:\"antony BLINKEN\""};
+    size_t expected = 0;
+    for (size_t i = 0; i < fx.narticles; i++)
+        expected += strstr(fx.articles[i].text, "antony blinken") != NULL;
+    assert_true(expected >= 3);
+    for (size_t q = 0; q < 2; q++) {
+        gazette_results_t *r = search(queries[q], 100);
+        assert_int_equal(gazette_results_count(r), expected);
+        for (size_t i = 0; i < gazette_results_count(r); i++) {
+            const sample_article *a =
+                find_article(gazette_hit_id(gazette_results_hit(r, i)));
+            assert_non_null(a);
+            assert_non_null(strstr(a->text, "antony blinken"));
+        }
+        gazette_results_free(r);
+    }
+}
+
 static void test_no_match_is_empty(void **state)
 {
     (void)state;
@@ -416,6 +440,7 @@ int main(void)
         cmocka_unit_test(test_hezbollah_articles_first),
         cmocka_unit_test(test_phrase_matches_exactly),
         cmocka_unit_test(test_not_excludes),
+        cmocka_unit_test(test_entity_field),
         cmocka_unit_test(test_no_match_is_empty),
         cmocka_unit_test(test_paging),
         cmocka_unit_test(test_snippet_highlight),

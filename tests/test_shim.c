@@ -314,6 +314,66 @@ static void test_sortable(void **state)
     assert_int_equal(len, 77);
 }
 
+/* Character classes and case mappings come from Xapian's Unicode tables:
+ * ASCII, Latin-1, Greek, Cyrillic and a title-case letter. */
+static void test_unicode_chars(void **state)
+{
+    (void)state;
+    assert_true(xap_unicode_is_upper('A'));
+    assert_false(xap_unicode_is_upper('a'));
+    assert_true(xap_unicode_is_upper(0xC9));    /* É */
+    assert_true(xap_unicode_is_upper(0xD6));    /* Ö */
+    assert_true(xap_unicode_is_upper(0x0394));  /* Greek Δ */
+    assert_true(xap_unicode_is_upper(0x01C5));  /* title case Dž */
+    assert_false(xap_unicode_is_upper('1'));
+    assert_false(xap_unicode_is_upper(0xD7));   /* × is a symbol */
+    assert_false(xap_unicode_is_upper(0x110000));
+    assert_true(xap_unicode_is_lower(0xE9));    /* é */
+    assert_true(xap_unicode_is_lower(0xDF));    /* ß */
+    assert_false(xap_unicode_is_lower('Q'));
+    assert_false(xap_unicode_is_lower(0x05D0)); /* Hebrew alef: no case */
+    assert_true(xap_unicode_is_wordchar(0x05D0));
+    assert_true(xap_unicode_is_wordchar('7'));
+    assert_true(xap_unicode_is_wordchar('_'));
+    assert_false(xap_unicode_is_wordchar('-'));
+    assert_false(xap_unicode_is_wordchar(' '));
+    assert_int_equal(xap_unicode_tolower('Q'), 'q');
+    assert_int_equal(xap_unicode_tolower(0xC9), 0xE9);
+    assert_int_equal(xap_unicode_tolower(0x0416), 0x0436); /* Ж -> ж */
+    assert_int_equal(xap_unicode_tolower('3'), '3');
+    assert_int_equal(xap_unicode_tolower(0x110000), 0x110000);
+    assert_int_equal(xap_unicode_toupper(0xE9), 0xC9);
+    assert_int_equal(xap_unicode_toupper('z'), 'Z');
+}
+
+/* Whole strings lower-case like the TermGenerator's terms; invalid UTF-8
+ * bytes are read as Latin-1 rather than rejected. */
+static void test_unicode_tolower_utf8(void **state)
+{
+    (void)state;
+    char *out = NULL;
+    size_t len = 0;
+    OK(xap_unicode_tolower_utf8("Recep Tayyip ERDOĞAN", 21, &out, &len));
+    assert_string_equal(out, "recep tayyip erdoğan");
+    assert_int_equal(len, strlen(out));
+    free(out);
+    OK(xap_unicode_tolower_utf8("Théâtre du Châtelet", 22, &out, NULL));
+    assert_string_equal(out, "théâtre du châtelet");
+    free(out);
+    OK(xap_unicode_tolower_utf8("\xC9T\xC9", 3, &out, &len)); /* Latin-1 ÉTÉ */
+    assert_string_equal(out, "\xC3\xA9t\xC3\xA9");
+    assert_int_equal(len, 5);
+    free(out);
+    OK(xap_unicode_tolower_utf8(NULL, 0, &out, &len));
+    assert_string_equal(out, "");
+    assert_int_equal(len, 0);
+    free(out);
+    out = (char *)0x1;
+    ERR(XAP_ERR_INVALID_ARG, xap_unicode_tolower_utf8(NULL, 3, &out, NULL));
+    assert_ptr_equal(out, (char *)0x1);
+    ERR(XAP_ERR_INVALID_ARG, xap_unicode_tolower_utf8("A", 1, NULL, NULL));
+}
+
 static void test_termgen_fills_callers_doc(void **state)
 {
     (void)state;
@@ -805,22 +865,6 @@ static void test_sort_collapse_spy(void **state)
 /* The term-count spy counts every term with the prefix in each matching
  * document (multi-valued facets), most frequent first, ties in byte
  * order; terms of other prefixes are ignored. */
-static void test_unicode_tolower(void **state)
-{
-    (void)state;
-    char *out = NULL;
-    size_t len = 0;
-    const char *upper = "\xC3\x89" "LYS" "\xC3\x89" "E Stra\xC3\x9F" "E";
-    OK(xap_unicode_tolower(upper, strlen(upper), &out, &len));
-    assert_string_equal(out, "\xC3\xA9lys\xC3\xA9" "e stra\xC3\x9F" "e");
-    assert_int_equal(len, strlen(out));
-    free(out);
-    OK(xap_unicode_tolower("", 0, &out, NULL));
-    assert_string_equal(out, "");
-    free(out);
-    ERR(XAP_ERR_INVALID_ARG, xap_unicode_tolower(NULL, 0, &out, NULL));
-}
-
 static void test_termcount_spy(void **state)
 {
     (void)state;
@@ -1608,6 +1652,8 @@ int main(void)
         cmocka_unit_test(test_misc),
         cmocka_unit_test(test_stem),
         cmocka_unit_test(test_sortable),
+        cmocka_unit_test(test_unicode_chars),
+        cmocka_unit_test(test_unicode_tolower_utf8),
         cmocka_unit_test(test_termgen_fills_callers_doc),
         cmocka_unit_test(test_read_back),
         cmocka_unit_test(test_replace_delete),
@@ -1622,7 +1668,6 @@ int main(void)
         cmocka_unit_test(test_open_errors),
         cmocka_unit_test(test_closed_db),
         cmocka_unit_test(test_termcount_spy),
-        cmocka_unit_test(test_unicode_tolower),
         cmocka_unit_test(test_null_args),
         cmocka_unit_test(test_last_error_is_per_thread),
         cmocka_unit_test(test_transactions_and_free),

@@ -1,0 +1,1000 @@
+/* entities.c - named entities of an article (entities.h).
+ *
+ * The heuristic, in reading order (docs/entities.md has the reasons):
+ *   1. A scanner cuts the text into tokens (letters and digits, with inner
+ *      hyphens and apostrophes, and "J."-style initials) and notes for each
+ *      whether punctuation came before it and whether it starts a sentence.
+ *   2. A first pass collects the capitalised words seen in mid-sentence:
+ *      they tell a name at the start of a sentence ("Messi scored", when
+ *      "... Lionel Messi ..." is there too) from a capitalised common word
+ *      ("Officials said").
+ *   3. A second pass groups name words (capitalised, or "al-Assad"-style)
+ *      into runs, with lower-case connectors inside ("bin", "von der",
+ *      "of" after a head noun such as "Bank"), cuts each run at titles
+ *      ("Prime Minister", "Mr") and drops sentence starters ("The", "But"),
+ *      dates and lone sentence-initial words never seen in mid-sentence.
+ *   4. Surnames alone are linked to the one full name they end, if any.
+ */
+#include "entities.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "schema.h"
+#include "xapian_shim.h"
+
+/* ------------------------------------------------------------ word lists */
+
+/* Capitalised words that start sentences without being names; dropped
+ * from the front of a run that starts a sentence (only in their
+ * Capitalised form, so "US" is not "us"). */
+static const char *const STARTERS[] = {
+    "a", "about", "according", "across", "after", "afterwards", "again",
+    "against", "all", "already", "also", "although", "amid", "among", "an",
+    "and", "another", "any", "anybody", "anyone", "anything", "around",
+    "as", "asked", "at", "because", "before", "behind", "besides",
+    "between", "beyond", "both", "but", "by", "certainly", "clearly",
+    "currently", "despite", "did", "do", "does", "dozens", "during", "each",
+    "earlier", "eight", "eighteen", "either", "eleven", "even",
+    "eventually", "every", "everybody", "everyone", "everything", "few",
+    "fifteen", "fifty", "finally", "first", "five", "for", "former",
+    "forty", "four", "fourteen", "from", "further", "furthermore", "given",
+    "had", "has", "have", "he", "her", "here", "hers", "his", "how",
+    "however", "hundred", "hundreds", "i", "if", "in", "including",
+    "indeed", "initially", "instead", "into", "is", "it", "its", "just",
+    "last", "later", "latter", "let", "like", "many", "meanwhile",
+    "millions", "more", "moreover", "most", "much", "my", "neither",
+    "never", "nevertheless", "next", "nine", "nineteen", "no", "nobody",
+    "none", "nonetheless", "nor", "not", "nothing", "now", "numerous", "of",
+    "often", "on", "once", "one", "only", "or", "other", "others", "our",
+    "over", "overall", "perhaps", "previously", "recently", "reportedly",
+    "seven", "seventeen", "several", "she", "since", "six", "sixteen", "so",
+    "some", "somebody", "someone", "something", "soon", "still", "such",
+    "ten", "than", "that", "the", "their", "them", "then", "there", "these",
+    "they", "thirteen", "thirty", "this", "those", "though", "thousand",
+    "thousands", "three", "through", "throughout", "thus", "to", "today",
+    "tomorrow", "tonight", "too", "twelve", "twenty", "two", "under",
+    "unless", "unlike", "until", "upon", "us", "various", "was", "we",
+    "were", "what", "when", "where", "whereas", "whether", "which", "while",
+    "who", "whose", "why", "with", "within", "without", "yes", "yesterday",
+    "yet", "you", "your"};
+
+/* Never an entity on their own: days, months, titles, "I'm". */
+static const char *const NEVER_ALONE[] = {
+    "am", "ambassador", "april", "archbishop", "august", "ayatollah", "bc",
+    "bishop", "cardinal", "chair", "chairman", "chairwoman", "chancellor",
+    "coach", "dame", "december", "dr", "emir", "envoy", "february",
+    "friday", "governor", "i", "i'd", "i'll", "i'm", "i've", "imam",
+    "january", "judge", "july", "june", "king", "lady", "lord", "march",
+    "may", "mayor", "minister", "monday", "mr", "mrs", "ms", "november",
+    "october", "ok", "pm", "pope", "premier", "president", "prince",
+    "princess", "prof", "professor", "queen", "rabbi", "saturday",
+    "secretary", "senator", "september", "sheikh", "sir", "spokesman",
+    "spokeswoman", "sultan", "sunday", "thursday", "tuesday", "wednesday",
+    "world"};
+
+/* Common nouns written in capitals: never a name, and cut from either end
+ * of a run ("US TV" gives "US", "Labour MPs" gives "Labour"). */
+static const char *const COMMON_ACRONYMS[] = {
+    "ai", "cd", "cds", "ceo", "dvd", "dvds", "ev", "gdp", "gmt", "id",
+    "lcd", "mp", "mp3", "mps", "pc", "pcs", "tv"};
+
+/* Titles cut out of a run when a name follows them ("President Joe
+ * Biden"); a title at the end stays ("Martin Luther King"). */
+static const char *const TITLES[] = {
+    "ambassador", "archbishop", "ayatollah", "bishop", "cardinal", "ceo",
+    "chair", "chairman", "chairwoman", "chancellor", "coach", "dame", "dr",
+    "emir", "envoy", "gen", "governor", "imam", "judge", "king", "lord",
+    "mayor", "minister", "miss", "mp", "mr", "mrs", "ms", "pope", "premier",
+    "president", "president-elect", "prince", "princess", "prof",
+    "professor", "queen", "rabbi", "rev", "secretary", "secretary-general",
+    "sen", "senator", "sheikh", "sir", "spokesman", "spokeswoman", "sultan",
+    "vice-president"};
+
+/* Multi-word titles, cut wherever they are in a run ("US Secretary of
+ * State" gives "US"). Words separated by single spaces. */
+static const char *const TITLE_PHRASES[] = {
+    "attorney general", "chief executive", "crown prince",
+    "defence minister", "defence secretary", "defense minister",
+    "defense secretary", "deputy prime minister", "finance minister",
+    "first minister", "foreign minister", "foreign secretary",
+    "health minister", "health secretary", "home secretary",
+    "interior minister", "prime minister", "secretary general",
+    "secretary of state", "supreme leader", "vice president"};
+
+/* Lower-case words allowed inside a name, between two name words. */
+static const char *const CONNECTORS[] = {
+    "al", "bin", "bint", "da", "das", "de", "del", "della", "den", "der",
+    "di", "do", "dos", "du", "el", "for", "ibn", "la", "le", "of", "the",
+    "van", "von", "y", "zu"};
+
+/* Lower-case prefixes that make "al-Assad", "d'Ivoire" a name word. */
+static const char *const PARTICLES[] = {
+    "ad", "al", "an", "ar", "as", "ash", "at", "az", "bin", "d", "da", "de",
+    "del", "el", "ibn", "l", "ul", "van", "von"};
+
+/* Nouns that may be followed by "of" inside a name ("Bank of England",
+ * "Organisation of Islamic Cooperation"); after other words "of" ends the
+ * name, so "Mahmoud Abbas of the Palestinian Authority" stays two. */
+static const char *const OF_HEADS[] = {
+    "academy", "agency", "archbishop", "assembly", "association", "bank",
+    "battle", "bay", "board", "bureau", "cape", "cathedral", "chamber",
+    "church", "city", "college", "commission", "commonwealth", "council",
+    "court", "day", "department", "duchess", "duke", "earl", "emirate",
+    "federation", "group", "gulf", "house", "institute", "isle", "isles",
+    "kingdom", "lake", "league", "ministry", "mount", "museum", "office",
+    "order", "organisation", "organization", "palace", "party", "port",
+    "prince", "princess", "province", "queen", "republic", "school", "sea",
+    "secretary", "society", "state", "states", "strait", "straits", "tower",
+    "union", "university"};
+
+/* Capitalised tails of lower-case compounds that are not names by
+ * themselves ("anti-Semitism"). */
+static const char *const NOT_A_NAME_TAIL[] = {"semite", "semites", "semitic",
+                                              "semitism"};
+
+/* Possessives that belong to the name they start ("Women's World Cup"). */
+static const char *const POSSESSIVE_NAMES[] = {"children", "men", "people",
+                                               "women"};
+
+/* Abbreviations after which '.' does not end a sentence. */
+static const char *const ABBREVIATIONS[] = {
+    "capt", "col", "dr", "gen", "gov", "jr", "lt", "mr", "mrs", "ms", "mt",
+    "no", "prof", "rep", "rev", "sen", "sgt", "sr", "st", "vs"};
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+/* 1 when the `len` bytes at `w` (ASCII lower case expected) are in the
+ * sorted list. */
+static int in_list(const char *const *list, size_t n, const char *w,
+                   size_t len)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = strncmp(list[mid], w, len);
+        if (c == 0 && list[mid][len] != '\0')
+            c = 1;
+        if (c == 0)
+            return 1;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return 0;
+}
+
+/* ----------------------------------------------------------------- UTF-8 */
+
+/* Decode one character at p (< end) into *cp; returns its byte length.
+ * A byte that does not start valid UTF-8 is taken as Latin-1, like
+ * Xapian's Utf8Iterator. */
+static size_t utf8_next(const unsigned char *p, const unsigned char *end,
+                        uint32_t *cp)
+{
+    unsigned c = p[0];
+    size_t n = c < 0x80 ? 1 : c >= 0xC2 && c < 0xE0 ? 2
+                        : c >= 0xE0 && c < 0xF0   ? 3
+                        : c >= 0xF0 && c < 0xF5   ? 4
+                                                  : 0;
+    if (n == 1 || n == 0 || (size_t)(end - p) < n) {
+        *cp = c;
+        return 1;
+    }
+    uint32_t v = c & (0x7F >> n);
+    for (size_t i = 1; i < n; i++) {
+        if ((p[i] & 0xC0) != 0x80) {
+            *cp = c;
+            return 1;
+        }
+        v = (v << 6) | (p[i] & 0x3F);
+    }
+    *cp = v;
+    return n;
+}
+
+static int is_wordchar(uint32_t c)
+{
+    if (c < 0x80)
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+               (c >= '0' && c <= '9');
+    return xap_unicode_is_wordchar(c);
+}
+
+static int is_upper(uint32_t c)
+{
+    if (c < 0x80)
+        return c >= 'A' && c <= 'Z';
+    return xap_unicode_is_upper(c);
+}
+
+static int is_lower(uint32_t c)
+{
+    if (c < 0x80)
+        return c >= 'a' && c <= 'z';
+    return xap_unicode_is_lower(c);
+}
+
+static int is_hyphen(uint32_t c)
+{
+    return c == '-' || c == 0x2010 || c == 0x2011;
+}
+
+static int is_apostrophe(uint32_t c)
+{
+    return c == '\'' || c == 0x2019;
+}
+
+static int is_space(uint32_t c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v' ||
+           c == 0xA0 || c == 0x2009 || c == 0x202F || c == 0x200B;
+}
+
+/* Lower-case ASCII copy of up to `size`-1 bytes of [w, w+len) into buf;
+ * returns 0 when the word has non-ASCII bytes or is too long (no list
+ * word does). */
+static int ascii_lower(const char *w, size_t len, char *buf, size_t size)
+{
+    if (len >= size)
+        return 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)w[i];
+        if (c >= 0x80)
+            return 0;
+        buf[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+    }
+    buf[len] = '\0';
+    return 1;
+}
+
+/* 1 when the word [w, w+len) lower-cased is in the list. */
+static int word_in(const char *const *list, size_t n, const char *w,
+                   size_t len)
+{
+    char buf[32];
+    return ascii_lower(w, len, buf, sizeof buf) &&
+           in_list(list, n, buf, len);
+}
+
+/* ------------------------------------------------------------- hash set */
+
+/* An open-addressing set of byte strings mapping each to a long; keys are
+ * copied. Small and private: the articles are small, but one huge file
+ * must not make lookups quadratic. */
+typedef struct strmap {
+    char **keys;
+    size_t *lens;
+    long *vals;
+    size_t cap, n;
+} strmap;
+
+static uint64_t hash_bytes(const char *s, size_t len)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (size_t i = 0; i < len; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 0x100000001b3ULL;
+    }
+    return h;
+}
+
+static void strmap_free(strmap *m)
+{
+    for (size_t i = 0; i < m->cap; i++)
+        free(m->keys[i]);
+    free(m->keys);
+    free(m->lens);
+    free(m->vals);
+    memset(m, 0, sizeof *m);
+}
+
+/* Slot of key in m (cap > 0): where it is, or the empty slot to use. */
+static size_t strmap_slot(const strmap *m, const char *k, size_t len)
+{
+    size_t i = (size_t)hash_bytes(k, len) & (m->cap - 1);
+    while (m->keys[i] &&
+           (m->lens[i] != len || memcmp(m->keys[i], k, len) != 0))
+        i = (i + 1) & (m->cap - 1);
+    return i;
+}
+
+static int strmap_grow(strmap *m)
+{
+    strmap g = {0};
+    g.cap = m->cap ? m->cap * 2 : 64;
+    g.keys = calloc(g.cap, sizeof *g.keys);
+    g.lens = calloc(g.cap, sizeof *g.lens);
+    g.vals = calloc(g.cap, sizeof *g.vals);
+    if (!g.keys || !g.lens || !g.vals) {
+        strmap_free(&g);
+        return -1;
+    }
+    for (size_t i = 0; i < m->cap; i++) {
+        if (!m->keys[i])
+            continue;
+        size_t j = strmap_slot(&g, m->keys[i], m->lens[i]);
+        g.keys[j] = m->keys[i];
+        g.lens[j] = m->lens[i];
+        g.vals[j] = m->vals[i];
+        m->keys[i] = NULL;
+    }
+    g.n = m->n;
+    strmap_free(m);
+    *m = g;
+    return 0;
+}
+
+/* The value stored for key, or -1 when absent. */
+static long strmap_get(const strmap *m, const char *k, size_t len)
+{
+    if (!m->cap)
+        return -1;
+    size_t i = strmap_slot(m, k, len);
+    return m->keys[i] ? m->vals[i] : -1;
+}
+
+/* Store key -> val (replacing). Returns 0, or -1 on out of memory. */
+static int strmap_put(strmap *m, const char *k, size_t len, long val)
+{
+    if ((m->n + 1) * 2 > m->cap && strmap_grow(m) != 0)
+        return -1;
+    size_t i = strmap_slot(m, k, len);
+    if (!m->keys[i]) {
+        char *copy = malloc(len + 1);
+        if (!copy)
+            return -1;
+        memcpy(copy, k, len);
+        copy[len] = '\0';
+        m->keys[i] = copy;
+        m->lens[i] = len;
+        m->n++;
+    }
+    m->vals[i] = val;
+    return 0;
+}
+
+/* -------------------------------------------------------------- scanner */
+
+enum {
+    TK_CAP = 1 << 0,      /* starts with an upper-case letter */
+    TK_LOWER = 1 << 1,    /* starts with a lower-case letter */
+    TK_PARTICLE = 1 << 2, /* lower-case particle + name: "al-Assad" */
+    TK_ENDS_RUN = 1 << 3, /* possessive or cut compound: name ends here */
+    TK_ALLCAPS = 1 << 4,  /* two or more letters, none lower-case */
+    TK_INITIAL = 1 << 5,  /* one capital and a full stop: "J." */
+    TK_POSSESSIVE = 1 << 6 /* "'s" was cut off */
+};
+
+typedef struct token {
+    const char *start;
+    size_t len;           /* bytes of the name part (possessive cut off) */
+    unsigned flags;
+    int sentence_initial; /* first word of a sentence */
+    int broken;           /* punctuation or a sentence end came before */
+    size_t letters;       /* letters in the token */
+} token;
+
+typedef struct scanner {
+    const unsigned char *p, *end;
+    int sentence_start;
+    int broken;
+    token prev;
+} scanner;
+
+static void scanner_init(scanner *s, const char *text, size_t len)
+{
+    memset(s, 0, sizeof *s);
+    s->p = (const unsigned char *)text;
+    s->end = s->p + len;
+    s->sentence_start = 1;
+    s->broken = 1;
+}
+
+/* Code point at byte offset `at` past s->p, or 0 past the end. */
+static uint32_t peek(const scanner *s, size_t at, size_t *n)
+{
+    uint32_t c = 0;
+    *n = 0;
+    if (s->p + at < s->end)
+        *n = utf8_next(s->p + at, s->end, &c);
+    return c;
+}
+
+/* A '.' ends a sentence when followed by space, a closing mark or the end
+ * of the text, and not after "Mr" and the like. */
+static int full_stop_ends_sentence(const scanner *s, size_t after)
+{
+    size_t n;
+    uint32_t next = peek(s, after, &n);
+    if (!(n == 0 || is_space(next) || next == '\n' || next == '"' ||
+          next == ')' || next == 0x201D || is_apostrophe(next)))
+        return 0;
+    return !(s->prev.len && word_in(ABBREVIATIONS, COUNT(ABBREVIATIONS),
+                                    s->prev.start, s->prev.len));
+}
+
+/* Consume a character that is not part of a word, updating the sentence
+ * and run-break state. */
+static void scan_separator(scanner *s, uint32_t c, size_t n)
+{
+    if (c == '\n') {
+        /* A blank line ends a paragraph; a lone newline is only space. */
+        const unsigned char *q = s->p + 1;
+        while (q < s->end && (*q == ' ' || *q == '\t' || *q == '\r'))
+            q++;
+        if (q < s->end && *q == '\n')
+            s->sentence_start = s->broken = 1;
+    } else if (c == '.' || c == '!' || c == '?' || c == ':' ||
+               c == 0x2026) {
+        s->broken = 1;
+        if (c != '.' || full_stop_ends_sentence(s, n))
+            s->sentence_start = 1;
+    } else if (c == '"' || c == 0x201C) {
+        /* An opening quote starts quoted speech, capitalised like a
+         * sentence; a closing one just breaks the run. */
+        s->broken = 1;
+        size_t m;
+        uint32_t next = peek(s, n, &m);
+        if (m && is_upper(next))
+            s->sentence_start = 1;
+    } else if (!is_space(c)) {
+        s->broken = 1;
+    }
+    s->p += n;
+}
+
+/* Classify the word [t->start, +t->len): case, particle prefix,
+ * possessive and lower-case compound tails (which are cut off). */
+static void classify(token *t)
+{
+    const unsigned char *p = (const unsigned char *)t->start;
+    const unsigned char *end = p + t->len;
+    uint32_t c;
+    size_t n = utf8_next(p, end, &c);
+    t->flags = is_upper(c) ? TK_CAP : is_lower(c) ? TK_LOWER : 0;
+    size_t letters = 0, lowers = 0;
+    const unsigned char *cut = NULL;    /* end of the last capital part */
+    int first_part = 1;
+    for (const unsigned char *q = p; q < end; q += n) {
+        n = utf8_next(q, end, &c);
+        if ((is_hyphen(c) || is_apostrophe(c)) && q + n < end) {
+            uint32_t d;
+            utf8_next(q + n, end, &d);
+            int tail_lower = is_lower(d);
+            /* "al-Assad", "d'Ivoire": a particle before a capital. */
+            if (first_part && (t->flags & TK_LOWER) && is_upper(d) &&
+                word_in(PARTICLES, COUNT(PARTICLES), (const char *)p,
+                        (size_t)(q - p)))
+                t->flags = TK_PARTICLE;
+            /* Possessive "'s" closing the word. */
+            if (is_apostrophe(c) && (d == 's' || d == 'S') &&
+                q + n + 1 == end) {
+                if (!word_in(POSSESSIVE_NAMES, COUNT(POSSESSIVE_NAMES),
+                             (const char *)p, (size_t)(q - p))) {
+                    end = q;
+                    t->flags |= TK_ENDS_RUN | TK_POSSESSIVE;
+                }
+                break;
+            }
+            /* "US-backed": keep the capitalised head only. */
+            if (is_hyphen(c) && tail_lower && (t->flags & TK_CAP) && !cut)
+                cut = q;
+            first_part = 0;
+            continue;
+        }
+    }
+    if (cut) {
+        end = cut;
+        t->flags |= TK_ENDS_RUN;
+    }
+    /* Letters of the part kept: "US" of "US-backed" is all capitals. */
+    for (const unsigned char *q = p; q < end; q += n) {
+        n = utf8_next(q, end, &c);
+        if (is_upper(c) || is_lower(c)) {
+            letters++;
+            lowers += is_lower(c);
+        }
+    }
+    t->len = (size_t)(end - p);
+    t->letters = letters;
+    if (letters >= 2 && lowers == 0)
+        t->flags |= TK_ALLCAPS;
+}
+
+/* "pro-Palestinian", "ex-Manchester": after a lower-case prefix that is
+ * not a particle, the capitalised rest is a name word of its own. */
+static void drop_lower_prefix(token *t)
+{
+    const unsigned char *p = (const unsigned char *)t->start;
+    const unsigned char *end = p + t->len;
+    size_t n;
+    for (const unsigned char *q = p; q < end; q += n) {
+        uint32_t c, d;
+        n = utf8_next(q, end, &c);
+        if (is_apostrophe(c))
+            return;
+        if (!is_hyphen(c))
+            continue;
+        if (q + n < end && (utf8_next(q + n, end, &d), is_upper(d)) &&
+            !word_in(NOT_A_NAME_TAIL, COUNT(NOT_A_NAME_TAIL),
+                     (const char *)(q + n), (size_t)(end - (q + n)))) {
+            t->len = (size_t)(end - (q + n));
+            t->start = (const char *)(q + n);
+            classify(t);
+        }
+        return;
+    }
+}
+
+/* The next token, or 0 at the end of the text. */
+static int scan(scanner *s, token *t)
+{
+    size_t n;
+    uint32_t c;
+    while (s->p < s->end) {
+        c = peek(s, 0, &n);
+        if (is_wordchar(c))
+            break;
+        scan_separator(s, c, n);
+    }
+    if (s->p >= s->end)
+        return 0;
+    const unsigned char *start = s->p;
+    while (s->p < s->end) {
+        c = peek(s, 0, &n);
+        if (is_wordchar(c)) {
+            s->p += n;
+            continue;
+        }
+        size_t m;
+        uint32_t d = peek(s, n, &m);
+        if ((is_hyphen(c) || is_apostrophe(c)) && m && is_wordchar(d)) {
+            s->p += n;
+            continue;
+        }
+        break;
+    }
+    memset(t, 0, sizeof *t);
+    t->start = (const char *)start;
+    t->len = (size_t)(s->p - start);
+    classify(t);
+    if (t->flags & TK_LOWER)
+        drop_lower_prefix(t);
+    /* "J." in "J. K. Rowling": the full stop belongs to the initial. */
+    if ((t->flags & TK_CAP) && t->letters == 1 && t->len == 1 &&
+        s->p < s->end && *s->p == '.') {
+        s->p++;
+        t->len++;
+        t->flags |= TK_INITIAL;
+    }
+    t->sentence_initial = s->sentence_start;
+    t->broken = s->broken;
+    s->sentence_start = 0;
+    s->broken = 0;
+    s->prev = *t;
+    return 1;
+}
+
+/* ------------------------------------------------------------ extractor */
+
+#define MAX_RUN 10     /* longer runs of capitals are headlines, not names */
+/* Distinct mid-sentence capitalised words remembered per article: news
+ * articles have a few hundred; the bound keeps a huge file's memory in
+ * check (past it, lone sentence-initial words are no longer confirmed). */
+#define MIDCAPS_MAX 65536
+
+typedef struct extractor {
+    strmap midcaps;    /* capitalised words seen in mid-sentence */
+    strmap by_term;    /* entity term -> index in out */
+    gz_entity_list *out;
+    token run[MAX_RUN];
+    size_t nrun;
+    int overflow;      /* the current run grew past MAX_RUN */
+    size_t pending;    /* connectors waiting for the next name word */
+    token conn[2];
+    int failed;        /* out of memory */
+} extractor;
+
+static int is_name_word(const token *t)
+{
+    return (t->flags & (TK_CAP | TK_PARTICLE)) != 0;
+}
+
+static int is_connector(const token *t)
+{
+    return (t->flags & TK_LOWER) &&
+           word_in(CONNECTORS, COUNT(CONNECTORS), t->start, t->len);
+}
+
+/* Pass 1: remember the capitalised words seen in mid-sentence; count
+ * all-capitals words against words of two or more letters. */
+static void collect(extractor *x, const char *text, size_t len,
+                    size_t *words, size_t *shouted)
+{
+    scanner s;
+    token t;
+    scanner_init(&s, text, len);
+    while (!x->failed && scan(&s, &t)) {
+        if (t.letters >= 2) {
+            (*words)++;
+            *shouted += (t.flags & TK_ALLCAPS) != 0;
+        }
+        if (is_name_word(&t) && !t.sentence_initial &&
+            x->midcaps.n < MIDCAPS_MAX &&
+            strmap_put(&x->midcaps, t.start, t.len, 1) != 0)
+            x->failed = 1;
+    }
+}
+
+/* Append the entity [a, b) of the current run: its display form is the
+ * run's words with one space wherever the text had white space between
+ * them ("J.M.W. Turner" keeps its initials together). */
+static void add_entity(extractor *x, size_t a, size_t b)
+{
+    const token *first = &x->run[a], *last = &x->run[b - 1];
+    char *name = malloc((size_t)(last->start + last->len - first->start) + 1);
+    char term[GZ_TERM_BUF];
+    if (!name) {
+        x->failed = 1;
+        return;
+    }
+    size_t n = 0;
+    for (size_t i = a; i < b; i++) {
+        const token *t = &x->run[i];
+        if (i > a && t->start > x->run[i - 1].start + x->run[i - 1].len)
+            name[n++] = ' ';
+        memcpy(name + n, t->start, t->len);
+        n += t->len;
+    }
+    name[n] = '\0';
+    size_t tlen = gz_entity_term(name, term, sizeof term);
+    long at = tlen ? strmap_get(&x->by_term, term, tlen) : -1;
+    gz_entity_list *l = x->out;
+    if (!tlen || at >= 0 || l->n >= GZ_ENTITIES_MAX) {
+        if (at >= 0)
+            l->items[at].count++;
+        free(name);
+        return;
+    }
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 16;
+        gz_entity *items = realloc(l->items, cap * sizeof *items);
+        if (!items) {
+            free(name);
+            x->failed = 1;
+            return;
+        }
+        l->items = items;
+        l->cap = cap;
+    }
+    char *term_copy = malloc(tlen + 1);
+    if (!term_copy || strmap_put(&x->by_term, term, tlen, (long)l->n) != 0) {
+        free(term_copy);
+        free(name);
+        x->failed = 1;
+        return;
+    }
+    memcpy(term_copy, term, tlen + 1);
+    l->items[l->n++] = (gz_entity){name, term_copy, 1, -1};
+}
+
+static int is_common_acronym(const token *t)
+{
+    return word_in(COMMON_ACRONYMS, COUNT(COMMON_ACRONYMS), t->start, t->len);
+}
+
+/* 1 for a Capitalised (not ALL CAPS) sentence starter such as "The". */
+static int is_starter(const token *t)
+{
+    return !(t->flags & TK_ALLCAPS) &&
+           word_in(STARTERS, COUNT(STARTERS), t->start, t->len);
+}
+
+/* Judge the run segment [a, b) and add it when it looks like a name.
+ * Connectors and common acronyms at its end are trimmed ("US TV" gives
+ * "US"; at the start they stay: "PC World").
+ * A lone word must not be a sentence starter ("The" after a missing full
+ * stop), a date, title or acronym (NEVER_ALONE, COMMON_ACRONYMS), and if
+ * it starts a sentence it must also occur capitalised in mid-sentence,
+ * unless it is a possessive ("Iran's president"): a common word rarely
+ * starts a sentence with "'s" once contractions ("It's", "Let's") are
+ * starters.
+ * (Dropping a sentence-initial first word that the article also has in
+ * lower case was tried: it fixed "Several Hamas" but broke "Snow Leopard",
+ * "Home Office" and "National Insurance" more often.) */
+static void emit_segment(extractor *x, size_t a, size_t b)
+{
+    while (b > a && (!is_name_word(&x->run[b - 1]) ||
+                     is_common_acronym(&x->run[b - 1])))
+        b--;
+    while (a < b && !is_name_word(&x->run[a]))
+        a++;
+    if (a >= b)
+        return;
+    const token *t = &x->run[a];
+    int attested = strmap_get(&x->midcaps, t->start, t->len) >= 0;
+    if (b - a > 1) {
+        add_entity(x, a, b);
+        return;
+    }
+    if (t->letters < 2 || is_starter(t) || is_common_acronym(t) ||
+        word_in(NEVER_ALONE, COUNT(NEVER_ALONE), t->start, t->len))
+        return;
+    if (t->sentence_initial && !attested && !(t->flags & TK_POSSESSIVE))
+        return;
+    add_entity(x, a, b);
+}
+
+/* 1 when run[i] is a word of a title list (in lower case). */
+static int run_word_is(const extractor *x, size_t i, const char *w,
+                       size_t len)
+{
+    char buf[32];
+    const token *t = &x->run[i];
+    return ascii_lower(t->start, t->len, buf, sizeof buf) && t->len == len &&
+           memcmp(buf, w, len) == 0;
+}
+
+/* Length in run words of the multi-word title at run[i], or 0. */
+static size_t title_phrase_at(const extractor *x, size_t i)
+{
+    size_t best = 0;
+    for (size_t k = 0; k < COUNT(TITLE_PHRASES); k++) {
+        const char *p = TITLE_PHRASES[k];
+        size_t j = i;
+        while (*p && j < x->nrun) {
+            size_t wl = strcspn(p, " ");
+            if (!run_word_is(x, j, p, wl))
+                break;
+            j++;
+            p += wl;
+            if (*p == ' ')
+                p++;
+        }
+        if (!*p && j - i > best)
+            best = j - i;
+    }
+    return best;
+}
+
+/* Emit the current run: drop sentence starters at its front, cut it at
+ * titles, emit the pieces. */
+static void flush_run(extractor *x)
+{
+    size_t n = x->nrun, a = 0;
+    x->pending = 0;
+    if (x->overflow) {
+        x->overflow = 0;
+        x->nrun = 0;
+        return;
+    }
+    while (a < n && x->run[a].sentence_initial && is_starter(&x->run[a])) {
+        a++;
+        while (a < n && !is_name_word(&x->run[a]))
+            a++;
+        /* What follows is mid-sentence: "But Israel" needs no other
+         * capitalised "Israel", and "In The Hague" keeps "The". */
+        if (a < n)
+            x->run[a].sentence_initial = 0;
+    }
+    size_t seg = a;
+    for (size_t i = a; i < n;) {
+        size_t plen = title_phrase_at(x, i);
+        if (!plen && i + 1 < n && is_name_word(&x->run[i + 1]) &&
+            word_in(TITLES, COUNT(TITLES), x->run[i].start, x->run[i].len))
+            plen = 1;
+        if (plen) {
+            /* "Education Secretary Ruth Kelly": one word before a bare
+             * "Secretary" or "Minister" belongs to the title. */
+            int title_head = plen == 1 && i == seg + 1 &&
+                             !(x->run[seg].flags & TK_ALLCAPS) &&
+                             (run_word_is(x, i, "secretary", 9) ||
+                              run_word_is(x, i, "minister", 8));
+            if (!title_head)
+                emit_segment(x, seg, i);
+            i += plen;
+            seg = i;
+            if (i < n)
+                x->run[i].sentence_initial = 0;
+        } else {
+            i++;
+        }
+    }
+    emit_segment(x, seg, n);
+    x->nrun = 0;
+}
+
+static void run_push(extractor *x, const token *t)
+{
+    if (x->nrun == MAX_RUN) {
+        x->overflow = 1;
+        return;
+    }
+    x->run[x->nrun++] = *t;
+}
+
+/* May connector `t` follow the current run and pending connectors? "of"
+ * and "for" need a head noun before them ("Department for Education");
+ * "the" only follows those two; at most two connectors in a row. */
+static int connector_fits(const extractor *x, const token *t)
+{
+    if (x->nrun == 0 || x->pending == 2)
+        return 0;
+    int is_of = t->len == 2 && memcmp(t->start, "of", 2) == 0;
+    int is_for = t->len == 3 && memcmp(t->start, "for", 3) == 0;
+    int is_the = t->len == 3 && memcmp(t->start, "the", 3) == 0;
+    if (is_the) {
+        const token *c = &x->conn[0];
+        return x->pending == 1 &&
+               ((c->len == 2 && memcmp(c->start, "of", 2) == 0) ||
+                (c->len == 3 && memcmp(c->start, "for", 3) == 0));
+    }
+    if (is_of || is_for) {
+        const token *last = &x->run[x->nrun - 1];
+        return x->pending == 0 &&
+               word_in(OF_HEADS, COUNT(OF_HEADS), last->start, last->len);
+    }
+    return 1;
+}
+
+/* Pass 2: group tokens into runs and emit them. */
+static void extract(extractor *x, const char *text, size_t len)
+{
+    scanner s;
+    token t;
+    scanner_init(&s, text, len);
+    while (!x->failed && scan(&s, &t)) {
+        if (t.broken && (x->nrun || x->overflow))
+            flush_run(x);
+        if (is_name_word(&t)) {
+            for (size_t i = 0; i < x->pending; i++)
+                run_push(x, &x->conn[i]);
+            x->pending = 0;
+            run_push(x, &t);
+            if (t.flags & TK_ENDS_RUN)
+                flush_run(x);
+        } else if (x->nrun && is_connector(&t) && connector_fits(x, &t)) {
+            x->conn[x->pending++] = t;
+        } else if (x->nrun || x->overflow) {
+            flush_run(x);
+        }
+    }
+    if (x->nrun || x->overflow)
+        flush_run(x);
+}
+
+/* A title is Title Case when three or more of its words after the first,
+ * short function words aside, are nearly all capitalised: then capitals
+ * say nothing and the title is left out. Shouting titles likewise. */
+static int title_is_title_case(const char *title)
+{
+    static const char *const SMALL[] = {
+        "a", "an", "and", "as", "at", "but", "by", "for", "from", "in",
+        "into", "nor", "of", "on", "or", "over", "the", "to", "up", "vs",
+        "with"};
+    scanner s;
+    token t;
+    size_t words = 0, caps = 0, shouted = 0, all = 0;
+    scanner_init(&s, title, strlen(title));
+    for (int first = 1; scan(&s, &t); first = 0) {
+        if (t.letters >= 2) {
+            all++;
+            shouted += (t.flags & TK_ALLCAPS) != 0;
+        }
+        if (first || !t.letters || word_in(SMALL, COUNT(SMALL), t.start,
+                                           t.len))
+            continue;
+        words++;
+        caps += (t.flags & (TK_CAP | TK_PARTICLE)) != 0;
+    }
+    return (words >= 3 && caps * 4 >= words * 3) ||
+           (all >= 2 && shouted * 2 > all);
+}
+
+/* 1 when every word of `name` starts with a capital and goes on in lower
+ * case: "Antony Blinken", not "Bank of England", "NFU Scotland" or "Stade
+ * de France", whose last word is a place of its own. */
+static int is_plain_full_name(const char *name)
+{
+    const unsigned char *p = (const unsigned char *)name;
+    const unsigned char *end = p + strlen(name);
+    int word_start = 1;
+    size_t upper_in_word = 0;
+    while (p < end) {
+        uint32_t c;
+        p += utf8_next(p, end, &c);
+        if (c == ' ') {
+            word_start = 1;
+            upper_in_word = 0;
+            continue;
+        }
+        if (word_start && !is_upper(c))
+            return 0;
+        word_start = 0;
+        upper_in_word += is_upper(c) != 0;
+        if (upper_in_word > 1 && p < end && *p != ' ' && is_upper(c))
+            return 0;
+    }
+    return 1;
+}
+
+/* Link each one-word entity to the only multi-word entity that ends with
+ * it ("Blinken" -> "Antony Blinken"), adding its mentions there. Only
+ * plain full names (is_plain_full_name) take aliases. */
+static int link_aliases(gz_entity_list *l)
+{
+    strmap last = {0};
+    int r = 0;
+    for (size_t i = 0; r == 0 && i < l->n; i++) {
+        const char *name = l->items[i].name;
+        const char *sp = strrchr(name, ' ');
+        if (!sp || !is_plain_full_name(name))
+            continue;
+        long prev = strmap_get(&last, sp + 1, strlen(sp + 1));
+        r = strmap_put(&last, sp + 1, strlen(sp + 1), prev == -1 ? (long)i
+                                                                 : -2);
+    }
+    for (size_t i = 0; r == 0 && i < l->n; i++) {
+        gz_entity *e = &l->items[i];
+        if (strchr(e->name, ' '))
+            continue;
+        long full = strmap_get(&last, e->name, strlen(e->name));
+        if (full >= 0) {
+            e->alias_of = full;
+            l->items[full].count += e->count;
+        }
+    }
+    strmap_free(&last);
+    return r;
+}
+
+int gz_entities_extract(const char *title, const char *body, size_t body_len,
+                        gz_entity_list *out)
+{
+    extractor x;
+    memset(&x, 0, sizeof x);
+    memset(out, 0, sizeof *out);
+    x.out = out;
+    if (!title)
+        title = "";
+    if (!body) {
+        body = "";
+        body_len = 0;
+    }
+    int use_title = !title_is_title_case(title);
+    size_t words = 0, shouted = 0;
+    if (use_title)
+        collect(&x, title, strlen(title), &words, &shouted);
+    size_t title_words = words, title_shouted = shouted;
+    collect(&x, body, body_len, &words, &shouted);
+    /* Mostly capitals (teletype text): nothing can be told apart. */
+    int shouting = words - title_words > 0
+                       ? (shouted - title_shouted) * 2 > words - title_words
+                       : 0;
+    if (!shouting && use_title)
+        extract(&x, title, strlen(title));
+    if (!shouting)
+        extract(&x, body, body_len);
+    if (!x.failed && link_aliases(out) != 0)
+        x.failed = 1;
+    strmap_free(&x.midcaps);
+    strmap_free(&x.by_term);
+    if (x.failed) {
+        gz_entity_list_free(out);
+        return -1;
+    }
+    return 0;
+}
+
+void gz_entity_list_free(gz_entity_list *list)
+{
+    for (size_t i = 0; i < list->n; i++) {
+        free(list->items[i].name);
+        free(list->items[i].term);
+    }
+    free(list->items);
+    memset(list, 0, sizeof *list);
+}

@@ -1,0 +1,46 @@
+/*
+ * entities.h - named entities of an article: runs of capitalised words
+ * ("Antony Blinken", "Mohammed bin Salman", "Bank of England", "Gaza"),
+ * found by a deterministic heuristic at index time. docs/entities.md
+ * describes the rules and their measured precision.
+ */
+#ifndef GAZETTE_ENTITIES_H
+#define GAZETTE_ENTITIES_H
+
+#include <stddef.h>
+
+/* At most this many distinct entities are kept per article (the first
+ * ones in reading order); later new names are ignored. Bounds the size of
+ * the facet value of a huge article. */
+#define GZ_ENTITIES_MAX 1000
+
+typedef struct gz_entity {
+    char *name;       /* display form, as first seen ("Antony Blinken") */
+    char *term;       /* its boolean term, from gz_entity_term() */
+    unsigned count;   /* mentions in the article (aliases included) */
+    long alias_of;    /* -1, or index of the fuller name this one shortens:
+                       * "Blinken" when "Antony Blinken" is in the article */
+} gz_entity;
+
+typedef struct gz_entity_list {
+    gz_entity *items; /* in order of first appearance */
+    size_t n;
+    size_t cap;
+} gz_entity_list;
+
+/* Extract the entities of an article from its title and body (UTF-8; bytes
+ * that are not valid UTF-8 are read as Latin-1). `title` may be NULL.
+ * `out` must be zeroed ({0}) or previously freed; on success it holds the
+ * entities, owned by it (gz_entity_list_free). Returns 0, or -1 when
+ * memory ran out (`out` is then empty).
+ *
+ * An article whose words are mostly upper case (teletype archives such as
+ * the TIME collection) gives no entities, since capitals carry no
+ * information there; a Title Case title is skipped for the same reason. */
+int gz_entities_extract(const char *title, const char *body, size_t body_len,
+                        gz_entity_list *out);
+
+/* Free the names and the array; leaves `list` empty and reusable. */
+void gz_entity_list_free(gz_entity_list *list);
+
+#endif /* GAZETTE_ENTITIES_H */

@@ -1,0 +1,622 @@
+/*
+ * test_entities.c - named entities: the extraction heuristic on sentences
+ * (indexer/entities.c), the shared term builder gz_entity_term
+ * (query/schema.c), real data (the whole BBC corpus: well-formed names,
+ * stable output; TIME, all in capitals: no entities), and end to end: the
+ * sample corpus indexed by the real gazette-index, its XE terms checked
+ * against a plain scan of the files.
+ */
+#include <dirent.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <zlib.h>
+#include <cmocka.h>
+
+#include "corpus.h"
+#include "entities.h"
+#include "schema.h"
+#include "test_util.h"
+#include "xapian_shim.h"
+
+/* ------------------------------------------------------------ helpers */
+
+/* The entities of (title, body) as "Name|Name|Alias>Full|...", in order of
+ * first appearance, in a static buffer. */
+static const char *names(const char *title, const char *body)
+{
+    static char buf[8192];
+    gz_entity_list l = {0};
+    assert_int_equal(gz_entities_extract(title, body, strlen(body), &l), 0);
+    size_t n = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < l.n; i++) {
+        const gz_entity *e = &l.items[i];
+        int w = snprintf(buf + n, sizeof buf - n, "%s%s%s%s", i ? "|" : "",
+                         e->name, e->alias_of >= 0 ? ">" : "",
+                         e->alias_of >= 0 ? l.items[e->alias_of].name : "");
+        assert_true(w > 0 && (size_t)w < sizeof buf - n);
+        n += (size_t)w;
+    }
+    gz_entity_list_free(&l);
+    return buf;
+}
+
+#define EXPECT(body, want) assert_string_equal(names(NULL, body), want)
+
+/* --------------------------------------------------------- heuristic */
+
+static void test_connectors(void **state)
+{
+    (void)state;
+    EXPECT("Crown Prince Mohammed bin Salman met Ursula von der Leyen and "
+           "the Bank of England in Riyadh.",
+           "Mohammed bin Salman|Ursula von der Leyen|Bank of England|Riyadh");
+    EXPECT("The summit heard Mahmoud Abbas of the Palestinian Authority and "
+           "the Organisation of Islamic Cooperation.",
+           "Mahmoud Abbas|Palestinian Authority|"
+           "Organisation of Islamic Cooperation");
+    /* A connector that no name follows is not part of a name. */
+    EXPECT("Officials met Alex de Minaur and spoke of Paris.",
+           "Alex de Minaur|Paris");
+    EXPECT("It played at the Stade de France near Paris.",
+           "Stade de France|Paris");
+}
+
+static void test_sentence_starts(void **state)
+{
+    (void)state;
+    EXPECT("The talks ended late. However, Israel refused. But Hamas agreed. "
+           "Officials said little. Such breaks help. After Monday, Egypt "
+           "waited.",
+           "Israel|Hamas|Egypt");
+    /* A sentence-initial word seen capitalised elsewhere is a name; its
+     * short form links to the full name. */
+    EXPECT("Messi scored twice. Fans cheered Lionel Messi.",
+           "Messi>Lionel Messi|Lionel Messi");
+    /* A common word before a name at a sentence start is dropped. */
+    EXPECT("Several Hamas fighters fled after several days. He met Hamas.",
+           "Hamas");
+    /* Quoted speech and a colon start sentences too. */
+    EXPECT("He said: \"We will win,\" and Hamas agreed. In Gaza, people "
+           "wait: Nothing moved.", "Hamas|Gaza");
+    /* A possessive at a sentence start is a name; contractions are not. */
+    EXPECT("Iran's president spoke. It's late. Let's go. World's end.",
+           "Iran");
+    /* Mid-sentence "The" belongs to a title ("In" only starts it). */
+    EXPECT("In The Hague the court sat.", "The Hague");
+}
+
+static void test_titles_and_dates(void **state)
+{
+    (void)state;
+    EXPECT("Prime Minister Benjamin Netanyahu and US Secretary of State "
+           "Antony Blinken met President Joe Biden on Monday in May.",
+           "Benjamin Netanyahu|US|Antony Blinken|Joe Biden");
+    EXPECT("Later Mr Blinken met the President and Dr Jane Goodall.",
+           "Blinken|Jane Goodall");
+    /* "Education Secretary" is a title; "for" joins like "of". */
+    EXPECT("It was launched by Education Secretary Ruth Kelly and the "
+           "Department for Education in London.",
+           "Ruth Kelly|Department for Education|London");
+    /* A lone sentence starter or "I'm" is never a name, even when a full
+     * stop is missing before it. */
+    EXPECT("Fans said I'm sure of it, launch The chip won at Cannes.",
+           "Cannes");
+    /* Common acronyms are no names and are cut from the end of one, and
+     * from its start when a full name follows. */
+    EXPECT("Viewers on US TV saw MP Howard Flight and Labour MPs buy a PC "
+           "from PC World at 10 GMT.",
+           "US|Howard Flight|Labour|PC World");
+    EXPECT("Critics read PC Pro Magazine and Labour MP Frank Field.",
+           "PC Pro Magazine|Labour|Frank Field");
+    /* A title at the end of a name is part of it. */
+    EXPECT("She quoted Martin Luther King at length.", "Martin Luther King");
+}
+
+static void test_hyphens_and_possessives(void **state)
+{
+    (void)state;
+    EXPECT("Paris Saint-Germain backed a US-backed deal with Bashar al-Assad "
+           "in the Ballon d'Or race.",
+           "Paris Saint-Germain|US|Bashar al-Assad|Ballon d'Or");
+    EXPECT("Officials praised Blinken's plan.", "Blinken");
+    /* A capitalised part after a lower-case prefix is a name word. */
+    EXPECT("Officials met pro-Palestinian groups and an ex-Manchester United "
+           "striker in mid-October, denouncing anti-Semitism.",
+           "Palestinian|Manchester United");
+    EXPECT("Antony Blinken arrived. Officials praised Blinken's plan and "
+           "Turkey\xE2\x80\x99s Recep Tayyip Erdogan.",
+           "Antony Blinken|Blinken>Antony Blinken|Turkey|Recep Tayyip Erdogan");
+    /* Possessives that start a name are kept. */
+    EXPECT("Fans saw Spain win the Women's World Cup.",
+           "Spain|Women's World Cup");
+}
+
+static void test_accents_and_initials(void **state)
+{
+    (void)state;
+    EXPECT("Kylian Mbappé was at the Théâtre du Châtelet and in Grindavík "
+           "with Ödön Horváth.",
+           "Kylian Mbappé|Théâtre du Châtelet|Grindavík|Ödön Horváth");
+    EXPECT("She met J. K. Rowling in Edinburgh.", "J. K. Rowling|Edinburgh");
+    /* Any white space between words becomes one space (here a line break,
+     * a no-break space and a thin space). */
+    EXPECT("They met Antony\nBlinken, Hakan\xC2\xA0" "Fidan and "
+           "Recep\xE2\x80\x89Tayyip Erdogan.",
+           "Antony Blinken|Hakan Fidan|Recep Tayyip Erdogan");
+    /* Cyrillic capitals come from Xapian's tables too. */
+    EXPECT("Они встретили Владимира Путина в Москве.",
+           "Владимира Путина|Москве");
+    EXPECT("É lower Élodie met Émile Zola.", "Élodie|Émile Zola");
+    /* Bytes that are not UTF-8 are read as Latin-1, never a crash. */
+    gz_entity_list l = {0};
+    const char bad[] = "They met \xC9mile Zola and \xFF\xFE in Caf\xE9 Nord.";
+    assert_int_equal(gz_entities_extract("\xC0", bad, sizeof bad - 1, &l), 0);
+    assert_true(l.n >= 1);
+    gz_entity_list_free(&l);
+}
+
+static void test_shouting_and_title_case(void **state)
+{
+    (void)state;
+    EXPECT("PRESIDENT KENNEDY MET THE SOVIET LEADER IN VIENNA TODAY AND THE "
+           "TALKS WENT ON FOR HOURS.", "");
+    /* A Title Case title says nothing; a sentence-case one counts. */
+    assert_string_equal(
+        names("Blinken Presses Israel On Humanitarian Pauses Again",
+              "Antony Blinken spoke in Tel Aviv."),
+        "Antony Blinken|Tel Aviv");
+    assert_string_equal(names("Blinken presses Israel on pauses",
+                              "Antony Blinken spoke in Tel Aviv."),
+                        "Blinken>Antony Blinken|Israel|Antony Blinken|"
+                        "Tel Aviv");
+}
+
+static void test_counts_and_limit(void **state)
+{
+    (void)state;
+    gz_entity_list l = {0};
+    const char *body = "They saw Gaza. Aid reached Gaza and then GAZA.";
+    assert_int_equal(gz_entities_extract(NULL, body, strlen(body), &l), 0);
+    assert_int_equal(l.n, 1);
+    assert_string_equal(l.items[0].name, "Gaza");
+    assert_string_equal(l.items[0].term, "XEgaza");
+    assert_int_equal(l.items[0].count, 3);
+    gz_entity_list_free(&l);
+    assert_int_equal(l.n, 0);
+
+    /* 26*26*2 distinct names, each in mid-sentence: only the first
+     * GZ_ENTITIES_MAX are kept, in order. */
+    size_t cap = 26 * 26 * 2 * 8 + 16;
+    char *big = malloc(cap);
+    assert_non_null(big);
+    size_t n = (size_t)snprintf(big, cap, "We met");
+    for (int k = 0; k < 2; k++)
+        for (char a = 'a'; a <= 'z'; a++)
+            for (char b = 'a'; b <= 'z'; b++)
+                n += (size_t)snprintf(big + n, cap - n, " %c%c%c,",
+                                      k ? 'Q' : 'Z', a, b);
+    assert_int_equal(gz_entities_extract(NULL, big, n, &l), 0);
+    assert_int_equal(l.n, GZ_ENTITIES_MAX);
+    assert_string_equal(l.items[0].name, "Zaa");
+    gz_entity_list_free(&l);
+    free(big);
+}
+
+/* ------------------------------------------------------ entity terms */
+
+static void test_entity_term(void **state)
+{
+    (void)state;
+    char buf[GZ_TERM_BUF];
+    assert_int_equal(gz_entity_term("Antony Blinken", buf, sizeof buf), 16);
+    assert_string_equal(buf, "XEantony blinken");
+    gz_entity_term("  ANTONY \t\n Blinken ", buf, sizeof buf);
+    assert_string_equal(buf, "XEantony blinken");
+    gz_entity_term("Ballon d\xE2\x80\x99Or", buf, sizeof buf);
+    assert_string_equal(buf, "XEballon d'or");
+    gz_entity_term("ÖDÖN Horváth", buf, sizeof buf);
+    assert_string_equal(buf, "XEödön horváth");
+    assert_int_equal(gz_entity_term("   ", buf, sizeof buf), 0);
+    assert_string_equal(buf, "");
+    assert_int_equal(gz_entity_term(NULL, buf, sizeof buf), 0);
+    char longname[600];
+    memset(longname, 'A', sizeof longname - 1);
+    longname[sizeof longname - 1] = '\0';
+    size_t n = gz_entity_term(longname, buf, sizeof buf);
+    assert_true(n > 0 && n <= GZ_MAX_TERM_BYTES);
+    assert_int_equal(strlen(buf), n);
+    assert_non_null(strchr(buf, '#'));
+}
+
+static void test_docdata_entities(void **state)
+{
+    (void)state;
+    gz_docdata in = {.id = "a.txt", .entities = "Gaza" GZ_ENTITY_SEP_STR
+                                                 "Antony Blinken",
+                     .body = "x", .body_len = 1};
+    char *data = NULL;
+    size_t len = 0;
+    assert_int_equal(gz_docdata_encode(&in, &data, &len), 0);
+    gz_docdata out;
+    assert_int_equal(gz_docdata_decode(data, len, &out), 0);
+    assert_string_equal(out.entities, "Gaza\x1f" "Antony Blinken");
+    assert_string_equal(out.id, "a.txt");
+    free(data);
+}
+
+/* ----------------------------------------------------------- real data */
+
+typedef struct bbc_run {
+    size_t articles, entities, blair_text, blair_entity;
+    uint64_t digest;   /* FNV-1a over every name, in order */
+} bbc_run;
+
+static void digest_add(uint64_t *h, const char *s)
+{
+    for (; *s; s++) {
+        *h ^= (unsigned char)*s;
+        *h *= 0x100000001b3ULL;
+    }
+    *h ^= 0xFF;
+    *h *= 0x100000001b3ULL;
+}
+
+/* Check each entity's form; count "Tony Blair" in text and as an entity. */
+static int bbc_article(const corpus_article *art, void *ctx)
+{
+    bbc_run *r = ctx;
+    gz_entity_list l = {0};
+    char term[GZ_TERM_BUF];
+    assert_int_equal(gz_entities_extract(art->title, art->body, art->body_len,
+                                         &l), 0);
+    int blair = 0;
+    for (size_t i = 0; i < l.n; i++) {
+        const char *name = l.items[i].name;
+        size_t len = strlen(name);
+        assert_true(len >= 2);
+        assert_true(name[0] != ' ' && name[len - 1] != ' ');
+        assert_null(strchr(name, GZ_ENTITY_SEP));
+        assert_null(strchr(name, '\n'));
+        assert_null(strstr(name, "  "));
+        gz_entity_term(name, term, sizeof term);
+        assert_string_equal(l.items[i].term, term);
+        long full = l.items[i].alias_of;
+        if (full >= 0) {   /* a one-word alias of a full name */
+            assert_true((size_t)full < l.n && l.items[full].alias_of == -1);
+            assert_non_null(strchr(l.items[full].name, ' '));
+            assert_null(strchr(name, ' '));
+        } else {
+            assert_int_equal(full, -1);
+        }
+        blair |= strcmp(name, "Tony Blair") == 0;
+        digest_add(&r->digest, name);
+    }
+    int in_text = strstr(art->title, "Tony Blair") != NULL;
+    char *body = strndup(art->body, art->body_len);
+    assert_non_null(body);
+    in_text |= strstr(body, "Tony Blair") != NULL;
+    free(body);
+    r->blair_text += in_text;
+    r->blair_entity += in_text && blair;
+    r->articles++;
+    r->entities += l.n;
+    gz_entity_list_free(&l);
+    return 0;
+}
+
+static int bbc_file(const corpus_file *file, void *ctx)
+{
+    char why[256];
+    assert_int_equal(corpus_read_file(file, NULL, bbc_article, ctx, why,
+                                      sizeof why), CORPUS_OK);
+    return 0;
+}
+
+/* The whole BBC corpus: every name well formed, the same output on a second
+ * run, and "Tony Blair" an entity of (nearly) every article naming him. */
+static void test_bbc_corpus(void **state)
+{
+    (void)state;
+    const char *bbc = tu_shared_corpus("bbc");
+    if (!bbc)
+        skip();
+    bbc_run a = {.digest = 0xcbf29ce484222325ULL};
+    bbc_run b = a;
+    assert_int_equal(corpus_walk(bbc, bbc_file, NULL, &a), 0);
+    assert_int_equal(corpus_walk(bbc, bbc_file, NULL, &b), 0);
+    assert_int_equal(a.articles, 2225);
+    assert_true(a.digest == b.digest);
+    assert_int_equal(a.entities, b.entities);
+    assert_true(a.entities > a.articles * 5);
+    assert_true(a.blair_text >= 100);
+    if (a.blair_entity * 100 < a.blair_text * 95)
+        fail_msg("Tony Blair: entity in %zu of %zu articles naming him",
+                 a.blair_entity, a.blair_text);
+}
+
+/* TIME (1963) is all capitals: no article may yield an entity. */
+static void test_time_all_caps(void **state)
+{
+    (void)state;
+    const char *time_dir = tu_shared_corpus("time");
+    if (!time_dir)
+        skip();
+    char path[4096];
+    snprintf(path, sizeof path, "%s/TIME.ALL.gz", time_dir);
+    gzFile f = gzopen(path, "rb");
+    assert_non_null(f);
+    size_t cap = 1 << 21, len = 0;
+    char *all = malloc(cap);
+    assert_non_null(all);
+    int n;
+    while ((n = gzread(f, all + len, (unsigned)(cap - len - 1))) > 0) {
+        len += (size_t)n;
+        if (cap - len < 2)
+            assert_non_null(all = realloc(all, cap *= 2));
+    }
+    gzclose(f);
+    all[len] = '\0';
+    size_t docs = 0;
+    for (char *p = strstr(all, "*TEXT"); p; docs++) {
+        char *next = strstr(p + 1, "*TEXT");
+        size_t dlen = next ? (size_t)(next - p) : strlen(p);
+        gz_entity_list l = {0};
+        assert_int_equal(gz_entities_extract(NULL, p, dlen, &l), 0);
+        if (l.n)
+            fail_msg("TIME article %zu: entity '%s'", docs, l.items[0].name);
+        gz_entity_list_free(&l);
+        p = next;
+    }
+    assert_true(docs >= 400);
+    free(all);
+}
+
+/* -------------------------------------------------------- end to end */
+
+#define MAX_ARTICLES 256
+
+static struct {
+    char *tmp;
+    char db[4096];
+    char *path[MAX_ARTICLES];  /* relative path of each sample file */
+    char *text[MAX_ARTICLES];  /* its title and body: header lines other
+                                * than Title: are left out */
+    size_t n;
+} fx;
+
+/* Read a (possibly gzipped) sample file, keeping what the indexer reads
+ * as title and body: "Key: value" header lines other than Title: go. */
+static char *read_article(const char *path)
+{
+    gzFile f = gzopen(path, "rb");
+    assert_non_null(f);
+    size_t cap = 1 << 16, len = 0;
+    char *buf = malloc(cap);
+    assert_non_null(buf);
+    int n;
+    while ((n = gzread(f, buf + len, (unsigned)(cap - len - 1))) > 0) {
+        len += (size_t)n;
+        if (cap - len < 2)
+            assert_non_null(buf = realloc(buf, cap *= 2));
+    }
+    gzclose(f);
+    buf[len] = '\0';
+    static const char *const HEADERS[] = {"Date:", "Author:", "Source:",
+                                          "Tags:", "URL:"};
+    for (size_t h = 0; h < sizeof HEADERS / sizeof HEADERS[0]; h++) {
+        char *line = strstr(buf, HEADERS[h]);
+        if (line && (line == buf || line[-1] == '\n')) {
+            char *eol = strchr(line, '\n');
+            memset(line, ' ', eol ? (size_t)(eol - line) : strlen(line));
+        }
+    }
+    return buf;
+}
+
+static void load_dir(const char *root, const char *rel)
+{
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s%s%s", root, *rel ? "/" : "", rel);
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        char sub[4096], path[8192];
+        snprintf(sub, sizeof sub, "%s%s%s", rel, *rel ? "/" : "", e->d_name);
+        snprintf(path, sizeof path, "%s/%s", root, sub);
+        struct stat st;
+        assert_int_equal(stat(path, &st), 0);
+        if (S_ISDIR(st.st_mode)) {
+            load_dir(root, sub);
+        } else if (strstr(e->d_name, ".txt") && *rel) {
+            assert_true(fx.n < MAX_ARTICLES);
+            fx.path[fx.n] = strdup(sub);
+            fx.text[fx.n++] = read_article(path);
+        }
+    }
+    closedir(d);
+}
+
+static int group_setup(void **state)
+{
+    (void)state;
+    fx.tmp = tu_mkdtemp("entities");
+    snprintf(fx.db, sizeof fx.db, "%s/index", fx.tmp);
+    char root[4096];
+    snprintf(root, sizeof root, "%s", tu_source_path("corpus/sample"));
+    load_dir(root, "");
+    const char *dir = getenv("GAZETTE_BINARY_DIR");
+    return tu_run("'%s/indexer/gazette-index' --quiet --db '%s' '%s'",
+                  dir ? dir : ".", fx.db, root) == 0 ? 0 : -1;
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < fx.n; i++) {
+        free(fx.path[i]);
+        free(fx.text[i]);
+    }
+    tu_rmtree(fx.tmp);
+    free(fx.tmp);
+    return 0;
+}
+
+typedef struct posting_paths {
+    const xap_database *db;
+    char found[MAX_ARTICLES][256];
+    size_t n;
+} posting_paths;
+
+/* Collect the path (from the document data) of each posting. */
+static int collect_path(xap_docid id, void *ctx)
+{
+    posting_paths *pp = ctx;
+    xap_document *doc = NULL;
+    const char *data;
+    size_t len;
+    assert_int_equal(xap_database_get_document(pp->db, id, &doc), XAP_OK);
+    assert_int_equal(xap_document_get_data(doc, &data, &len), XAP_OK);
+    char *copy = malloc(len + 1);
+    assert_non_null(copy);
+    memcpy(copy, data, len);
+    copy[len] = '\0';
+    gz_docdata dd;
+    gz_docdata_decode(copy, len, &dd);
+    assert_true(pp->n < MAX_ARTICLES);
+    snprintf(pp->found[pp->n++], 256, "%s", dd.path);
+    free(copy);
+    xap_document_free(doc);
+    return 0;
+}
+
+/* The XE term of `name` indexes exactly the sample files whose title or
+ * body contains `name` (case-sensitive), and there are at least `least`. */
+static void check_entity(const xap_database *db, const char *name,
+                         size_t least)
+{
+    char term[GZ_TERM_BUF];
+    assert_true(gz_entity_term(name, term, sizeof term) > 0);
+    posting_paths pp = {.db = db};
+    assert_int_equal(xap_database_each_posting(db, term, collect_path, &pp),
+                     XAP_OK);
+    size_t expected = 0;
+    for (size_t i = 0; i < fx.n; i++) {
+        if (!strstr(fx.text[i], name))
+            continue;
+        expected++;
+        int hit = 0;
+        for (size_t k = 0; k < pp.n; k++)
+            hit |= strcmp(pp.found[k], fx.path[i]) == 0;
+        if (!hit)
+            fail_msg("%s: not found as an entity of %s", name, fx.path[i]);
+    }
+    if (pp.n != expected)
+        fail_msg("%s: %zu articles have the term, %zu mention it", name,
+                 pp.n, expected);
+    assert_true(expected >= least);
+}
+
+static void test_sample_entities(void **state)
+{
+    (void)state;
+    xap_database *db = NULL;
+    assert_true(fx.n >= 30);
+    assert_int_equal(xap_database_open(fx.db, &db), XAP_OK);
+    check_entity(db, "Antony Blinken", 5);
+    check_entity(db, "Recep Tayyip Erdogan", 2);
+    check_entity(db, "Mohammed bin Salman", 2);
+    check_entity(db, "Hezbollah", 4);
+    check_entity(db, "Gaza", 12);
+    check_entity(db, "Bank of England", 1);
+    check_entity(db, "Théâtre du Châtelet", 1);
+    check_entity(db, "Bashar al-Assad", 1);
+    /* The sample starts sentences with these words; none is an entity. */
+    static const char *const STARTS[] = {"The", "But", "In", "After",
+                                         "Officials", "Such", "It", "Some"};
+    for (size_t i = 0; i < sizeof STARTS / sizeof STARTS[0]; i++) {
+        char sentence[64], term[GZ_TERM_BUF];
+        snprintf(sentence, sizeof sentence, ". %s", STARTS[i]);
+        size_t seen = 0, len = strlen(sentence);
+        for (size_t k = 0; k < fx.n; k++)
+            for (const char *p = fx.text[k]; (p = strstr(p, sentence)); p++)
+                seen += p[len] == ' ' || p[len] == ',';
+        if (seen == 0)
+            fail_msg("no sentence starts with '%s'", STARTS[i]);
+        gz_entity_term(STARTS[i], term, sizeof term);
+        uint32_t freq = 1;
+        assert_int_equal(xap_database_termfreq(db, term, &freq), XAP_OK);
+        if (freq != 0)
+            fail_msg("'%s' is an entity of %u articles", STARTS[i], freq);
+    }
+    xap_database_free(db);
+}
+
+/* The facet slot and the document data hold the display names. */
+static void test_sample_slot_and_data(void **state)
+{
+    (void)state;
+    xap_database *db = NULL;
+    xap_docid id = 0;
+    xap_document *doc = NULL;
+    char term[GZ_TERM_BUF];
+    const char *value, *data;
+    size_t vlen, dlen;
+    assert_int_equal(xap_database_open(fx.db, &db), XAP_OK);
+    gz_entity_term("Antony Blinken", term, sizeof term);
+    assert_int_equal(xap_database_first_posting(db, term, &id), XAP_OK);
+    assert_int_equal(xap_database_get_document(db, id, &doc), XAP_OK);
+    assert_int_equal(xap_document_get_value(doc, GZ_SLOT_ENTITIES, &value,
+                                            &vlen), XAP_OK);
+    char *v = strndup(value, vlen);
+    assert_non_null(strstr(v, GZ_ENTITY_SEP_STR "Antony Blinken"));
+    /* "Blinken" alone is an alias: a term, but not a facet entry. */
+    assert_null(strstr(v, GZ_ENTITY_SEP_STR "Blinken"));
+    assert_int_equal(xap_document_get_data(doc, &data, &dlen), XAP_OK);
+    char *d = strndup(data, dlen);
+    gz_docdata dd;
+    gz_docdata_decode(d, dlen, &dd);
+    assert_string_equal(dd.entities, v);
+    uint32_t freq = 0;
+    gz_entity_term("Blinken", term, sizeof term);
+    assert_int_equal(xap_database_termfreq(db, term, &freq), XAP_OK);
+    assert_true(freq >= 5);
+    free(d);
+    free(v);
+    xap_document_free(doc);
+    xap_database_free(db);
+}
+
+int main(void)
+{
+    const struct CMUnitTest unit[] = {
+        cmocka_unit_test(test_connectors),
+        cmocka_unit_test(test_sentence_starts),
+        cmocka_unit_test(test_titles_and_dates),
+        cmocka_unit_test(test_hyphens_and_possessives),
+        cmocka_unit_test(test_accents_and_initials),
+        cmocka_unit_test(test_shouting_and_title_case),
+        cmocka_unit_test(test_counts_and_limit),
+        cmocka_unit_test(test_entity_term),
+        cmocka_unit_test(test_docdata_entities),
+        cmocka_unit_test(test_bbc_corpus),
+        cmocka_unit_test(test_time_all_caps),
+    };
+    const struct CMUnitTest e2e[] = {
+        cmocka_unit_test(test_sample_entities),
+        cmocka_unit_test(test_sample_slot_and_data),
+    };
+    int failed = cmocka_run_group_tests_name("entities", unit, NULL, NULL);
+    failed += cmocka_run_group_tests_name("entities_e2e", e2e, group_setup,
+                                          group_teardown);
+    return failed;
+}
