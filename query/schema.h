@@ -53,11 +53,14 @@ enum {
  *   author=...
  *   url=...
  *   tags=a,b
+ *   date_text=Spring 2024     (only when the written date did not parse)
  *
  *   body text...
  */
 typedef struct gz_docdata {
     const char *id, *path, *title, *date, *source, *author, *url, *tags;
+    const char *date_text;   /* the date as written, when it did not parse
+                                (date then holds the file's mtime) */
     const char *body;
     size_t body_len;
 } gz_docdata;
