@@ -122,7 +122,23 @@ typedef struct corpus_options {
  * before the first blank line is such a header), then, unless Title: was
  * given, the first non-empty line is the title; the rest is the body with
  * surrounding blank lines trimmed. Tags are comma-separated, trimmed, empty
- * ones dropped. The id is the relpath. */
+ * ones dropped. The id is the relpath.
+ *
+ * .md/.markdown: optional "---" front matter (title, date, author, source,
+ * url, tags); the body without Markdown syntax; title from the front
+ * matter, else the first level-1 heading, else the first line (read_md.c).
+ *
+ * .html/.htm: gumbo; title from <title>, og:title or the first <h1>; the
+ * visible text; metadata from <meta> and <link rel=canonical>. A page
+ * nested deeper than 4096 elements is CORPUS_SKIP_MALFORMED (read_html.c).
+ *
+ * .jsonl/.ndjson: one article per line, id relpath "#" id (or line
+ * number); a bad line goes to opts->on_bad_article as "path:line" and the
+ * rest is read; a file with no good line is CORPUS_SKIP_MALFORMED
+ * (read_jsonl.c).
+ *
+ * Any article whose date corpus_parse_date() does not understand is
+ * reported through opts->on_warning before it is handed on. */
 corpus_status corpus_read_file(const corpus_file *file,
                                const corpus_options *opts,
                                corpus_article_fn on_article, void *ctx,

@@ -9,13 +9,13 @@
  *               result is a corpus_buf of clean UTF-8 text.
  *   read_*.c    one file per format turns that text into articles.
  *
- * Adding a format (say Markdown):
- *   1. write read_md.c with `corpus_status corpus_parse_md(CORPUS_PARSE_ARGS)`
+ * Adding a format (say RSS):
+ *   1. write read_rss.c with `corpus_status corpus_parse_rss(CORPUS_PARSE_ARGS)`
  *      and declare it below;
- *   2. add one line { ".md", corpus_parse_md } to the format table in read.c
+ *   2. add one line { ".rss", corpus_parse_rss } to the format table in read.c
  *      (that table is also what corpus_is_supported() consults, so the walk
  *      picks the new files up, with and without ".gz");
- *   3. list read_md.c in CMakeLists.txt.
+ *   3. list read_rss.c in CMakeLists.txt.
  */
 #ifndef GAZETTE_CORPUS_INTERNAL_H
 #define GAZETTE_CORPUS_INTERNAL_H

@@ -321,11 +321,13 @@ static int is_autolink(const char *p, const char *e)
     return (colon && colon > p && *p != '/' && *p != '!') || at;
 }
 
-/* The ')' closing the "(" at p (nesting counted), or NULL. */
-static const char *close_paren(const char *p, const char *eol)
+/* The ')' closing the "(" at p (nesting counted), or NULL. Each byte
+ * looked at costs one unit of *budget; once it is spent, NULL at once:
+ * a line of "](](](..." would otherwise take quadratic time. */
+static const char *close_paren(const char *p, const char *eol, long *budget)
 {
     int depth = 0;
-    for (; p < eol; p++) {
+    for (; p < eol && (*budget)-- > 0; p++) {
         if (*p == '\\' && p + 1 < eol)
             p++;
         else if (*p == '(')
@@ -338,6 +340,7 @@ static const char *close_paren(const char *p, const char *eol)
 
 typedef struct md_state {
     int in_comment;       /* inside an HTML comment spanning lines */
+    long paren_budget;    /* bytes close_paren() may still scan, per line */
 } md_state;
 
 /*
@@ -349,6 +352,9 @@ static char *inline_text(md_state *st, const char *r, const char *eol,
                          char *w)
 {
     const char *wmin = w;     /* output of this line starts here */
+    /* link targets are short: a few times the line is plenty for real
+     * text and keeps hostile lines linear */
+    st->paren_budget = 4 * (long)(eol - r) + 4096;
     while (r < eol) {
         if (st->in_comment) {
             while (r + 2 < eol && memcmp(r, "-->", 3) != 0)
@@ -400,7 +406,8 @@ static char *inline_text(md_state *st, const char *r, const char *eol,
         } else if (c == ']') {
             r++;
             const char *close;
-            if (r < eol && *r == '(' && (close = close_paren(r, eol)))
+            if (r < eol && *r == '(' &&
+                (close = close_paren(r, eol, &st->paren_budget)))
                 r = close + 1;   /* the link target */
             else if (r < eol && *r == '[' && memchr(r, ']', (size_t)(eol - r)))
                 r = (const char *)memchr(r, ']', (size_t)(eol - r)) + 1;

@@ -306,6 +306,36 @@ static void test_md_title_fallbacks(void **state)
     reading_free(r);
 }
 
+static double now(void);
+
+/* Lines built to make a naive Markdown scanner quadratic: read in
+ * linear time, and the link text still comes through. */
+static void test_md_hostile_lines(void **state)
+{
+    (void)state;
+    size_t n = 4 << 20;
+    char *buf = malloc(3 * n + 64);
+    assert_non_null(buf);
+    size_t len = 0;
+    len += (size_t)sprintf(buf, "# Hostile\n\n");
+    for (size_t i = 0; i < n / 2; i++, len += 2)
+        memcpy(buf + len, "](", 2);
+    buf[len++] = '\n';
+    for (size_t i = 0; i < n / 4; i++, len += 4)
+        memcpy(buf + len, "<a `", 4);
+    buf[len++] = '\n';
+    len += (size_t)sprintf(buf + len, "a [real link](https://x.org) end\n");
+    tu_write_file(tmp, "hostile.md", buf, len);
+    free(buf);
+    double t0 = now();
+    reading *r = read_name("hostile.md", 0);
+    assert_true(now() - t0 < 10.0);
+    assert_int_equal(r->status, CORPUS_OK);
+    assert_string_equal(r->a[0].title, "Hostile");
+    assert_non_null(strstr(r->a[0].body, "a real link end"));
+    reading_free(r);
+}
+
 /* --------------------------------------------------------------- HTML */
 
 static const char html_full[] =
@@ -655,6 +685,7 @@ int main(void)
         cmocka_unit_test(test_supported_extensions),
         cmocka_unit_test(test_md_front_matter_and_body),
         cmocka_unit_test(test_md_title_fallbacks),
+        cmocka_unit_test(test_md_hostile_lines),
         cmocka_unit_test(test_html_page),
         cmocka_unit_test(test_html_title_fallbacks),
         cmocka_unit_test(test_html_deep_nesting),
