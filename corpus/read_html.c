@@ -21,18 +21,26 @@
  * (keywords, news_keywords, article:tag), url (og:url, else
  * <link rel="canonical">).
  *
- * Hostile input: gumbo recurses over the tree depth (about 40 bytes of
- * stack a level) and its scope checks make some deep nestings quadratic
- * (100 000 nested <div>s take half a minute), so a cheap scan first
- * estimates the nesting depth and a file deeper than MAX_HTML_DEPTH is
- * skipped as malformed. Our own tree walk is iterative. Gumbo's error
- * list is switched off: it copies the open-element stack per error, which
- * is quadratic memory on deep input.
+ * Hostile input: gumbo 0.10 has no depth limit (no max_tree_depth
+ * option), recurses over the tree depth (about 40 bytes of stack a level,
+ * several times that under ASan) and its scope checks make some deep
+ * nestings quadratic (100 000 nested <div>s take half a minute). So a
+ * linear scan first estimates the nesting depth the parser will build,
+ * modelling what deepens a tree without start tags matching it (the
+ * adoption agency, re-opened formatting elements, cells outside tables)
+ * and erring on the high side, and a page deeper than MAX_HTML_DEPTH is
+ * skipped as malformed. It is an estimate, tested against gumbo on the
+ * mis-nestings known to deepen trees (tests/test_formats.c), not a
+ * proof. Our own tree walk is iterative. Gumbo's error list is switched
+ * off: it copies the open-element stack per error, which is quadratic
+ * memory on deep input. Gumbo's memory is proportional to the page (the
+ * size limit bounds it).
  */
 #include "corpus.h"
 #include "corpus_internal.h"
 
 #include <gumbo.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -73,12 +81,13 @@ static int name_in(const char *s, size_t n, const char *const *list)
 }
 
 /* Start tags that never deepen the tree: void elements, and elements the
- * parser closes by itself when the next one of their kind starts. */
+ * parser closes by itself when the next one of their kind starts (p, li,
+ * dt, dd, tr, td, th are modelled instead: see scan_implied_close()). */
 static const char *const flat_tags[] = {
     "area", "base", "br", "col", "embed", "hr", "img", "input", "link",
-    "meta", "param", "source", "track", "wbr", "p", "li", "dt", "dd",
-    "option", "optgroup", "tr", "td", "th", "thead", "tbody", "tfoot", "rt",
-    "rp", "colgroup", "caption", "html", "head", "body", NULL};
+    "meta", "param", "source", "track", "wbr", "option", "optgroup",
+    "thead", "tbody", "tfoot", "rt", "rp", "colgroup", "caption", "html",
+    "head", "body", NULL};
 
 /* Elements whose content is text up to their end tag. */
 static const char *const raw_tags[] = {
@@ -112,34 +121,225 @@ static const char *tag_close(const char *p, const char *end)
     return end;
 }
 
-/* Names of the open elements, as the scan sees them (short names kept
- * whole, longer ones cut: a mismatch only makes the estimate higher). */
-typedef struct scan_stack {
-    char (*names)[16];
-    size_t depth, max;
-} scan_stack;
+/* Formatting elements: the parser keeps them in its list of active
+ * formatting elements and re-opens them ("reconstructs") after they were
+ * closed implicitly, and their end tags leave block elements opened
+ * inside them open (the adoption agency algorithm). */
+static const char *const formatting_tags[] = {
+    "a", "b", "big", "code", "em", "font", "i", "nobr", "s", "small",
+    "strike", "strong", "tt", "u", NULL};
 
-/* An end tag closes the nearest open element of its name among the top
- * few; an end tag matching none of them is ignored, as the parser does
- * (looking deeper would make the scan quadratic). */
-static void scan_close(scan_stack *st, const char *name, size_t n)
+/* One element as the scan sees it: its name (short names whole, longer
+ * ones cut: a mismatch only makes the estimate higher) and, for
+ * formatting elements, a hash of the whole start tag (attributes
+ * included), to tell identical ones apart as the parser does. */
+typedef struct scan_elem {
+    char name[16];
+    uint32_t tag_hash;
+    int formatting;
+} scan_elem;
+
+/* The open elements, and the formatting elements closed implicitly that
+ * the parser may re-open ("leaked"). The estimate of the tree depth is
+ * depth + nleaked. */
+typedef struct scan_state {
+    scan_elem *open;
+    size_t depth;
+    scan_elem *leaked;
+    size_t nleaked;
+    size_t max;               /* capacity of each array */
+} scan_state;
+
+/* How far back end tags look for their element (and leaked elements for
+ * their twins): bounded, so the scan stays linear. */
+#define SCAN_LOOKBACK 64
+
+static void scan_key(const char *name, size_t n, char key[16])
 {
-    char key[16] = {0};
-    for (size_t i = 0; i < n && i < sizeof key - 1; i++)
+    memset(key, 0, 16);
+    for (size_t i = 0; i < n && i < 15; i++)
         key[i] = (char)(name[i] | 0x20);
-    for (size_t k = 0; k < 64 && k < st->depth; k++)
-        if (memcmp(st->names[st->depth - 1 - k], key, sizeof key) == 0) {
-            st->depth -= k + 1;
-            return;
-        }
 }
 
-static void scan_open(scan_stack *st, const char *name, size_t n)
+/* FNV-1a of the raw start tag text [p, e). */
+static uint32_t tag_hash(const char *p, const char *e)
+{
+    uint32_t h = 2166136261u;
+    for (; p < e; p++) {
+        h ^= (unsigned char)*p;
+        h *= 16777619u;
+    }
+    return h;
+}
+
+/* A formatting element closed implicitly joins the leaked list, unless
+ * three identical ones are there already (the parser's "Noah's Ark"
+ * clause keeps at most three). */
+static void scan_leak(scan_state *st, const scan_elem *e)
+{
+    int twins = 0;
+    size_t from = st->nleaked > SCAN_LOOKBACK ? st->nleaked - SCAN_LOOKBACK
+                                              : 0;
+    for (size_t i = from; i < st->nleaked; i++)
+        twins += st->leaked[i].tag_hash == e->tag_hash &&
+                 memcmp(st->leaked[i].name, e->name, 16) == 0;
+    if (twins < 3 && st->nleaked < st->max)
+        st->leaked[st->nleaked++] = *e;
+}
+
+/* Elements whose end clears the formatting elements opened inside them
+ * (the parser's "markers"): nothing leaks out of a table cell. */
+static const char *const cell_tags[] = {"td", "th", "tr", "table", "caption",
+                                        NULL};
+
+/*
+ * scan_close - an end tag. A formatting element's end tag removes that
+ * element only (what was opened inside it stays open), or, when it is not
+ * open, one leaked twin. Another end tag closes its element and all
+ * opened after it; formatting ones among those leak. An end tag matching
+ * nothing within SCAN_LOOKBACK is ignored, as the parser ignores
+ * unmatched end tags.
+ */
+static void scan_close(scan_state *st, const char *name, size_t n)
+{
+    char key[16];
+    scan_key(name, n, key);
+    int formatting = name_in(name, n, formatting_tags);
+    for (size_t k = 0; k < SCAN_LOOKBACK && k < st->depth; k++) {
+        size_t at = st->depth - 1 - k;
+        if (memcmp(st->open[at].name, key, 16) != 0)
+            continue;
+        if (formatting) {
+            memmove(&st->open[at], &st->open[at + 1], k * sizeof *st->open);
+        } else if (!name_in(name, n, cell_tags)) {
+            for (size_t j = at + 1; j < st->depth; j++)
+                if (st->open[j].formatting)
+                    scan_leak(st, &st->open[j]);
+        }
+        st->depth = formatting ? st->depth - 1 : at;
+        return;
+    }
+    for (size_t k = 0; formatting && k < SCAN_LOOKBACK && k < st->nleaked;
+         k++) {
+        size_t at = st->nleaked - 1 - k;
+        if (memcmp(st->leaked[at].name, key, 16) == 0) {
+            memmove(&st->leaked[at], &st->leaked[at + 1],
+                    k * sizeof *st->leaked);
+            st->nleaked--;
+            return;
+        }
+    }
+}
+
+/* Start tags after which the parser does not re-open leaked formatting
+ * elements (block-level and structural ones); before text and any other
+ * start tag it does. */
+static const char *const no_reconstruct_tags[] = {
+    "address", "article", "aside", "blockquote", "center", "details",
+    "dialog", "dir", "div", "dl", "fieldset", "figcaption", "figure",
+    "footer", "header", "hgroup", "main", "menu", "nav", "ol", "p",
+    "section", "summary", "ul", "h1", "h2", "h3", "h4", "h5", "h6", "pre",
+    "listing", "form", "li", "dd", "dt", "table", "hr", "html", "head",
+    "body", "base", "basefont", "bgsound", "link", "meta", "script",
+    "style", "template", "title", "caption", "col", "colgroup", "frame",
+    "frameset", "tbody", "td", "tfoot", "th", "thead", "tr", "textarea",
+    "xmp", "iframe", "noembed", "noframes", "noscript", "plaintext", NULL};
+
+/* The parser re-opens the leaked formatting elements ("reconstructs the
+ * active formatting elements"): they become open again, inside the
+ * current element. Taking all of them (the parser takes those after the
+ * last one still open) can only make the estimate higher. */
+static void scan_reconstruct(scan_state *st)
+{
+    for (size_t i = 0; i < st->nleaked && st->depth < st->max; i++)
+        st->open[st->depth++] = st->leaked[i];
+    st->nleaked = 0;
+}
+
+/* 1 when [p, e) holds something other than white space. */
+static int has_text(const char *p, const char *e)
+{
+    for (; p < e; p++)
+        if (!corpus_is_space((unsigned char)*p))
+            return 1;
+    return 0;
+}
+
+/* 1 when a <table> is open among the last SCAN_LOOKBACK elements. */
+static int scan_in_table(const scan_state *st)
+{
+    for (size_t k = 0; k < SCAN_LOOKBACK && k < st->depth; k++)
+        if (strcmp(st->open[st->depth - 1 - k].name, "table") == 0)
+            return 1;
+    return 0;
+}
+
+/* Close the nearest open element named in `targets`, looking back no
+ * further than an element named in `stops` (nor SCAN_LOOKBACK), as if its
+ * end tag came. */
+static void scan_close_nearest(scan_state *st, const char *const *targets,
+                               const char *const *stops)
+{
+    for (size_t k = 0; k < SCAN_LOOKBACK && k < st->depth; k++) {
+        const char *nm = st->open[st->depth - 1 - k].name;
+        size_t len = strlen(nm);
+        if (name_in(nm, len, targets)) {
+            scan_close(st, nm, len);
+            return;
+        }
+        if (name_in(nm, len, stops))
+            return;
+    }
+}
+
+/*
+ * scan_implied_close - the end tags a start tag implies: a block element
+ * closes an open <p>; <li> the open <li>; <dt>/<dd> the open <dt>/<dd>;
+ * <td>/<th> the open cell; <tr> the open row. Without this a page of
+ * "<p><font>text" paragraphs would look ever deeper.
+ */
+static void scan_implied_close(scan_state *st, const char *name, size_t n)
+{
+    static const char *const p[] = {"p", NULL};
+    static const char *const li[] = {"li", NULL};
+    static const char *const dtdd[] = {"dt", "dd", NULL};
+    static const char *const cell[] = {"td", "th", NULL};
+    static const char *const tr[] = {"tr", NULL};
+    static const char *const button_scope[] = {
+        "table", "td", "th", "caption", "button", "html", "marquee",
+        "object", "applet", "template", NULL};
+    static const char *const list_scope[] = {
+        "ol", "ul", "table", "td", "th", "caption", "button", "html",
+        "template", NULL};
+    static const char *const table_scope[] = {"table", "html", "template",
+                                              NULL};
+    if (lower_eq(name, n, "td") || lower_eq(name, n, "th")) {
+        scan_close_nearest(st, cell, table_scope);
+        return;
+    }
+    if (lower_eq(name, n, "tr")) {
+        scan_close_nearest(st, cell, table_scope);
+        scan_close_nearest(st, tr, table_scope);
+        return;
+    }
+    if (!name_in(name, n, no_reconstruct_tags))
+        return;
+    if (lower_eq(name, n, "li"))
+        scan_close_nearest(st, li, list_scope);
+    else if (lower_eq(name, n, "dt") || lower_eq(name, n, "dd"))
+        scan_close_nearest(st, dtdd, list_scope);
+    scan_close_nearest(st, p, button_scope);
+}
+
+/* A start tag [tag, tag_end) named [name, name+n) that deepens the tree. */
+static void scan_open(scan_state *st, const char *name, size_t n,
+                      const char *tag, const char *tag_end)
 {
     if (st->depth < st->max) {
-        memset(st->names[st->depth], 0, 16);
-        for (size_t i = 0; i < n && i < 15; i++)
-            st->names[st->depth][i] = (char)(name[i] | 0x20);
+        scan_elem *e = &st->open[st->depth];
+        scan_key(name, n, e->name);
+        e->formatting = name_in(name, n, formatting_tags);
+        e->tag_hash = e->formatting ? tag_hash(tag, tag_end) : 0;
     }
     st->depth++;
 }
@@ -151,19 +351,30 @@ static int is_letter(char c)
 
 /*
  * nesting_depth - estimate the deepest element nesting of the HTML in
- * [p, end) without building a tree: start tags push (except flat_tags),
- * end tags pop back to their match, comments and raw text are skipped.
+ * [p, end) without building a tree, erring on the high side: start tags
+ * push (except flat_tags), end tags pop back to their match (see
+ * scan_close()), formatting elements closed implicitly count until the
+ * parser would re-open them (scan_reconstruct()), comments and raw text
+ * are skipped. Linear in the input: every look back is bounded.
  * Stops counting once over `limit`. Returns the estimate, or (size_t)-1
  * when out of memory.
  */
 static size_t nesting_depth(const char *p, const char *end, size_t limit)
 {
-    scan_stack st = {malloc((limit + 1) * 16), 0, limit + 1};
-    if (!st.names)
+    scan_state st = {malloc((limit + 1) * sizeof(scan_elem)), 0,
+                     malloc((limit + 1) * sizeof(scan_elem)), 0, limit + 1};
+    if (!st.open || !st.leaked) {
+        free(st.open);
+        free(st.leaked);
         return (size_t)-1;
+    }
     size_t deepest = 0;
     while (p < end && deepest <= limit) {
         const char *lt = memchr(p, '<', (size_t)(end - p));
+        if (st.nleaked && has_text(p, lt ? lt : end))
+            scan_reconstruct(&st);
+        if (st.depth + st.nleaked > deepest)
+            deepest = st.depth + st.nleaked;
         if (!lt || lt + 1 >= end)
             break;
         p = lt + 1;
@@ -194,17 +405,25 @@ static size_t nesting_depth(const char *p, const char *end, size_t limit)
         }
         if (lower_eq(name, n, "plaintext"))
             break;
+        int cell = lower_eq(name, n, "td") || lower_eq(name, n, "th") ||
+                   lower_eq(name, n, "tr");
+        if (cell && !scan_in_table(&st))
+            continue;     /* a cell outside a table: the parser drops it */
+        scan_implied_close(&st, name, n);
+        if (st.nleaked && !name_in(name, n, no_reconstruct_tags))
+            scan_reconstruct(&st);
         if (name_in(name, n, raw_tags)) {
             p = find_end_tag(p, end, name, n);
             continue;
         }
         if (!name_in(name, n, flat_tags)) {
-            scan_open(&st, name, n);
-            if (st.depth > deepest)
-                deepest = st.depth;
+            scan_open(&st, name, n, name, gt);
+            if (st.depth + st.nleaked > deepest)
+                deepest = st.depth + st.nleaked;
         }
     }
-    free(st.names);
+    free(st.open);
+    free(st.leaked);
     return deepest;
 }
 

@@ -500,6 +500,38 @@ static void test_html_deep_nesting(void **state)
     assert_int_equal(r->status, CORPUS_SKIP_MALFORMED);
     reading_free(r);
 
+    /* mis-nested formatting elements that gumbo turns into deep trees
+     * (the adoption agency and reconstruction of formatting elements) */
+    const char *deep_patterns[] = {"<b><div></b>x", "<div><b></div>x",
+                                   "<div><b></div><img>",
+                                   "<td><font>x</td>", "<b><i><u></b>x",
+                                   "<table><tr><td><font>x"};
+    /* sloppy but shallow: what old pages do all the time */
+    const char *flat_patterns[] = {"<p><font size=2>text", "<li><font>y",
+                                   "<tr><td><font size=2>x",
+                                   "<div><b>Label</div>",
+                                   "<dt><i>a<dd><b>b"};
+    for (size_t k = 0; k < 2; k++) {
+        const char **pats = k ? flat_patterns : deep_patterns;
+        size_t npats = k ? 5 : 6;
+        for (size_t i = 0; i < npats; i++) {
+            size_t plen = strlen(pats[i]), len = 0;
+            char *page = malloc(plen * 100000 + 16);
+            assert_non_null(page);
+            if (strncmp(pats[i], "<tr>", 4) == 0)   /* rows need a table */
+                len += (size_t)sprintf(page, "<table>");
+            for (size_t j = 0; j < 100000; j++, len += plen)
+                memcpy(page + len, pats[i], plen);
+            tu_write_file(tmp, "pattern.html", page, len);
+            free(page);
+            reading *rp = read_name("pattern.html", 0);
+            if (rp->status != (k ? CORPUS_OK : CORPUS_SKIP_MALFORMED))
+                fail_msg("%s x 100000: %s %s", pats[i],
+                         corpus_status_name(rp->status), rp->why);
+            reading_free(rp);
+        }
+    }
+
     /* just under the limit, and a long flat page, are read */
     write_nested("ok.html", "div", 4000);
     r = read_name("ok.html", 0);
