@@ -49,10 +49,13 @@ typedef void (*corpus_warn_fn)(const char *path, const char *reason,
 int corpus_walk(const char *root, corpus_file_fn on_file, corpus_warn_fn warn,
                 void *ctx);
 
-/* 1 when `relpath`'s extension is one corpus_read_file understands
- * (.txt, optionally followed by .gz; more formats are added to the table in
- * read.c). Case-sensitive: "README.TXT" is not an article. The base name
- * must have something before the extension (".txt" is not). */
+/* 1 when `relpath`'s extension is one corpus_read_file understands: .txt,
+ * .md, .markdown, .html, .htm, .jsonl, .ndjson, each optionally followed by
+ * .gz. Case-sensitive: "README.TXT" is not an article. The base name must
+ * have something before the extension (".txt" is not). A file whose base
+ * name is README, SOURCE, LICENSE or LICENCE, alone or followed by ".<ext>"
+ * (any case), is never an article: it describes the corpus
+ * (corpus/sample/README.md, a dataset's SOURCE.md). */
 int corpus_is_supported(const char *relpath);
 
 /* --------------------------------------------------------------- article */
@@ -85,8 +88,21 @@ typedef enum corpus_status {
     CORPUS_STOPPED            /* the article callback returned non-zero */
 } corpus_status;
 
+/* Problems inside a file that is otherwise read. Both callbacks take a
+ * `where` naming the place: the file's path (corpus_file.path), followed by
+ * ":<line>" when the problem is on one line of a multi-article file (JSON
+ * Lines), and a one-line `reason` (no trailing newline). Borrowed strings,
+ * valid during the call. */
 typedef struct corpus_options {
     uint64_t max_bytes;       /* largest (decompressed) file read; 0 = 64 MiB */
+    /* One article was left out, the rest of the file is read: a bad line
+     * of a JSON Lines file. May be NULL. */
+    corpus_warn_fn on_bad_article;
+    /* An article was read, but part of it was not understood: a date that
+     * corpus_parse_date() does not accept (the article is still passed on
+     * with .date as written). May be NULL. */
+    corpus_warn_fn on_warning;
+    void *warn_ctx;           /* passed to both */
 } corpus_options;
 
 /* Read `file` and call `on_article` for each article in it. The format is
@@ -106,7 +122,23 @@ typedef struct corpus_options {
  * before the first blank line is such a header), then, unless Title: was
  * given, the first non-empty line is the title; the rest is the body with
  * surrounding blank lines trimmed. Tags are comma-separated, trimmed, empty
- * ones dropped. The id is the relpath. */
+ * ones dropped. The id is the relpath.
+ *
+ * .md/.markdown: optional "---" front matter (title, date, author, source,
+ * url, tags); the body without Markdown syntax; title from the front
+ * matter, else the first level-1 heading, else the first line (read_md.c).
+ *
+ * .html/.htm: gumbo; title from <title>, og:title or the first <h1>; the
+ * visible text; metadata from <meta> and <link rel=canonical>. A page
+ * nested deeper than 4096 elements is CORPUS_SKIP_MALFORMED (read_html.c).
+ *
+ * .jsonl/.ndjson: one article per line, id relpath "#" id (or line
+ * number); a bad line goes to opts->on_bad_article as "path:line" and the
+ * rest is read; a file with no good line is CORPUS_SKIP_MALFORMED
+ * (read_jsonl.c).
+ *
+ * Any article whose date corpus_parse_date() does not understand is
+ * reported through opts->on_warning before it is handed on. */
 corpus_status corpus_read_file(const corpus_file *file,
                                const corpus_options *opts,
                                corpus_article_fn on_article, void *ctx,
@@ -128,12 +160,21 @@ int corpus_utf8_valid(const char *s, size_t len);
 char *corpus_cp1252_to_utf8(const char *s, size_t len, size_t *out_len);
 
 /* Parse a date into *year, *month, *day. Returns 1 when understood (the
- * outputs, any of which may be NULL, are written only then). Accepts
- * ISO 8601 / RFC 3339: "2023-11-05", optionally followed by 'T' or a space
- * and "hh:mm[:ss[.fff]]" and a zone ("Z", "+01:00", "-0500"). Ranges are
- * checked (Feb 29 only in leap years). The day is the calendar day as
- * written; a zone offset is checked but not applied. Surrounding whitespace
- * is ignored. More forms are added as parsers in date.c. */
+ * outputs, any of which may be NULL, are written only then). Accepts:
+ *   ISO 8601 / RFC 3339  "2023-11-05", optionally followed by 'T' or a
+ *                        space and "hh:mm[:ss[.fff]]" and a zone ("Z",
+ *                        "+01:00", "-0500")
+ *   RFC 2822             "Sun, 05 Nov 2023 10:00:00 +0000" (weekday, time
+ *                        and zone optional; zone also GMT, UT, EST ...)
+ *   written forms        "5 November 2023", "5th Nov 2023",
+ *                        "November 5, 2023", "Nov. 5 2023", each with an
+ *                        optional weekday ("Sunday, ...")
+ *   year first slashed   "2023/11/05"
+ * Month names are English, full or abbreviated (3+ letters), any case.
+ * Ranges are checked (Feb 29 only in leap years). The day is the calendar
+ * day as written; a zone is checked but not applied. Surrounding
+ * whitespace is ignored. Day-first or month-first numeric forms
+ * ("05/11/2023") are refused: they are ambiguous. */
 int corpus_parse_date(const char *text, int *year, int *month, int *day);
 
 #endif /* GAZETTE_CORPUS_H */

@@ -9,13 +9,13 @@
  *               result is a corpus_buf of clean UTF-8 text.
  *   read_*.c    one file per format turns that text into articles.
  *
- * Adding a format (say Markdown):
- *   1. write read_md.c with `corpus_status corpus_parse_md(CORPUS_PARSE_ARGS)`
+ * Adding a format (say RSS):
+ *   1. write read_rss.c with `corpus_status corpus_parse_rss(CORPUS_PARSE_ARGS)`
  *      and declare it below;
- *   2. add one line { ".md", corpus_parse_md } to the format table in read.c
+ *   2. add one line { ".rss", corpus_parse_rss } to the format table in read.c
  *      (that table is also what corpus_is_supported() consults, so the walk
  *      picks the new files up, with and without ".gz");
- *   3. list read_md.c in CMakeLists.txt.
+ *   3. list read_rss.c in CMakeLists.txt.
  */
 #ifndef GAZETTE_CORPUS_INTERNAL_H
 #define GAZETTE_CORPUS_INTERNAL_H
@@ -33,26 +33,66 @@ typedef struct corpus_buf {
     size_t len;
 } corpus_buf;
 
+/* What a format parser works with: the file, the options (never NULL:
+ * read.c fills in defaults), the caller's article callback and where a
+ * skip reason goes. Owned by read.c, valid during the parse. */
+typedef struct corpus_reader {
+    const corpus_file *file;
+    const corpus_options *opts;
+    corpus_article_fn on_article;
+    void *ctx;
+    char *why;
+    size_t whylen;
+} corpus_reader;
+
 /* Signature of a format parser.
  *
- *   file        the file being read (its relpath is the article id base)
+ *   rd          the file (its relpath is the article id base), options,
+ *               callback; articles are handed on with corpus_emit(), bad
+ *               articles inside a file reported with corpus_bad_article(),
+ *               a skip of the whole file worded with corpus_why(rd->why,..)
  *   text        the prepared text; the parser may modify text->data in
  *               place (e.g. write NULs to terminate fields) but must not
  *               free or reallocate it: read.c frees it afterwards
- *   on_article  called once per article; everything passed to it may point
- *               into `text` and only has to stay valid during the call
- *   why/whylen  where to put a one-line reason on a skip (corpus_why())
  *
- * Returns CORPUS_OK, a CORPUS_SKIP_* status (with `why` filled in),
- * CORPUS_ERR_NOMEM, or CORPUS_STOPPED when on_article returned non-zero. */
-#define CORPUS_PARSE_ARGS                                                   \
-    const corpus_file *file, corpus_buf *text, corpus_article_fn on_article, \
-        void *ctx, char *why, size_t whylen
+ * Everything an article points to may point into `text` and only has to
+ * stay valid during corpus_emit(). Returns CORPUS_OK, a CORPUS_SKIP_*
+ * status (with rd->why filled in), CORPUS_ERR_NOMEM, or CORPUS_STOPPED when
+ * the article callback returned non-zero. */
+#define CORPUS_PARSE_ARGS corpus_reader *rd, corpus_buf *text
 
 typedef corpus_status (*corpus_parse_fn)(CORPUS_PARSE_ARGS);
 
 /* The formats (one read_<fmt>.c each). */
 corpus_status corpus_parse_txt(CORPUS_PARSE_ARGS);
+corpus_status corpus_parse_md(CORPUS_PARSE_ARGS);
+corpus_status corpus_parse_html(CORPUS_PARSE_ARGS);
+corpus_status corpus_parse_jsonl(CORPUS_PARSE_ARGS);
+
+/* Hand one article to the caller. `line` is its line number inside a
+ * multi-article file, 0 otherwise (used in warnings). A date that
+ * corpus_parse_date() does not understand is reported through
+ * rd->opts->on_warning first; the article is passed on unchanged.
+ * Returns CORPUS_OK, or CORPUS_STOPPED when the callback said stop. */
+corpus_status corpus_emit(corpus_reader *rd, const corpus_article *article,
+                          unsigned long line);
+
+/* Report one article (at `line`, 0 = none) that is left out while the rest
+ * of the file is read, through rd->opts->on_bad_article; printf-style
+ * reason. */
+void corpus_bad_article(corpus_reader *rd, unsigned long line,
+                        const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+/* Split a comma-separated list in place into a new array of trimmed,
+ * non-empty strings appended to *items (a malloc()ed array the caller
+ * frees; the strings point into `list`, which must be writable and
+ * NUL-terminated). *n counts the items. Returns 0, or -1 when out of
+ * memory (the array so far is kept). */
+int corpus_split_list(char *list, const char ***items, size_t *n);
 
 /* printf-style write of a one-line reason into why[whylen] (nothing when
  * whylen is 0), then return `status` so callers can write

@@ -149,11 +149,199 @@ static int parse_iso8601(const char *s, size_t len, ymd *out)
     return 1;
 }
 
+/* ------------------------------------------------- written and RFC 2822 */
+
+static int is_alpha(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static int is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static void skip_blanks(const char **p, const char *end)
+{
+    while (*p < end && (**p == ' ' || **p == '\t'))
+        (*p)++;
+}
+
+/* A run of ASCII letters at *p: its start and length (0 when none). */
+static size_t take_word(const char **p, const char *end, const char **word)
+{
+    *word = *p;
+    while (*p < end && is_alpha(**p))
+        (*p)++;
+    return (size_t)(*p - *word);
+}
+
+/* 1 when [w, w+n) equals `name` (lower case) or, when n >= `min`, is a
+ * prefix of it, ignoring case. */
+static int word_is(const char *w, size_t n, const char *name, size_t min)
+{
+    size_t len = strlen(name);
+    if (n > len || (n < len && n < min))
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if ((w[i] | 0x20) != name[i])
+            return 0;
+    return 1;
+}
+
+/* Month number of an English month name, full or abbreviated to three
+ * letters or more ("Nov", "Sept", "November"), optionally followed by a
+ * '.'; 0 when not a month. */
+static int take_month(const char **p, const char *end)
+{
+    static const char *const months[12] = {
+        "january", "february", "march", "april", "may", "june", "july",
+        "august", "september", "october", "november", "december"};
+    const char *start = *p, *w;
+    size_t n = take_word(p, end, &w);
+    for (int m = 0; n >= 3 && m < 12; m++)
+        if (word_is(w, n, months[m], 3)) {
+            (void)take_char(p, end, '.');
+            return m + 1;
+        }
+    *p = start;
+    return 0;
+}
+
+/* An optional weekday name ("Mon", "Monday", "Thurs") and comma. */
+static void skip_weekday(const char **p, const char *end)
+{
+    static const char *const days[7] = {"monday", "tuesday", "wednesday",
+                                        "thursday", "friday", "saturday",
+                                        "sunday"};
+    const char *start = *p, *w;
+    size_t n = take_word(p, end, &w);
+    for (int d = 0; n >= 3 && d < 7; d++)
+        if (word_is(w, n, days[d], 3)) {
+            (void)take_char(p, end, '.');
+            (void)take_char(p, end, ',');
+            skip_blanks(p, end);
+            return;
+        }
+    *p = start;
+}
+
+/* A day of the month: one or two digits, optionally "st"/"nd"/"rd"/"th". */
+static int take_day(const char **p, const char *end, int *day)
+{
+    if (!take_digits(p, end, 2, day) && !take_digits(p, end, 1, day))
+        return 0;
+    if (*p < end && is_digit(**p))
+        return 0;
+    const char *w, *save = *p;
+    size_t n = take_word(p, end, &w);
+    if (n && !(n == 2 && (word_is(w, n, "st", 2) || word_is(w, n, "nd", 2) ||
+                          word_is(w, n, "rd", 2) || word_is(w, n, "th", 2))))
+        *p = save;
+    return 1;
+}
+
+/* A four-digit year not followed by another digit. */
+static int take_year(const char **p, const char *end, int *year)
+{
+    return take_digits(p, end, 4, year) && !(*p < end && is_digit(**p));
+}
+
+/* An RFC 2822 time and zone after a date: "10:00[:00] [+0000|GMT|EST..]".
+ * Optional as a whole; must reach the end. */
+static int rfc_time_zone(const char **p, const char *end)
+{
+    skip_blanks(p, end);
+    if (*p == end)
+        return 1;
+    int h, m, s;
+    if (!iso_hhmm(p, end, &h, &m))
+        return 0;
+    if (take_char(p, end, ':') && (!take_digits(p, end, 2, &s) || s > 60))
+        return 0;
+    skip_blanks(p, end);
+    if (*p == end)
+        return 1;
+    if (**p == '+' || **p == '-' || **p == 'Z')
+        return iso_zone(p, end) && *p == end;
+    static const char *const zones[] = {"ut", "utc", "gmt", "est", "edt",
+                                        "cst", "cdt", "mst", "mdt", "pst",
+                                        "pdt", "bst", "cet", "cest"};
+    const char *w;
+    size_t n = take_word(p, end, &w);
+    for (size_t i = 0; i < sizeof zones / sizeof zones[0]; i++)
+        if (n == strlen(zones[i]) && word_is(w, n, zones[i], n))
+            return *p == end;
+    return 0;
+}
+
+/* RFC 2822 and British style: "[Mon, ]27 Nov 2026[ 10:00:00 +0000]",
+ * "27 November 2026", "27th November 2026". */
+static int parse_day_month_year(const char *s, size_t len, ymd *out)
+{
+    const char *p = s, *end = s + len;
+    ymd d;
+    skip_weekday(&p, end);
+    if (!take_day(&p, end, &d.day))
+        return 0;
+    skip_blanks(&p, end);
+    if (!(d.month = take_month(&p, end)))
+        return 0;
+    (void)take_char(&p, end, ',');
+    skip_blanks(&p, end);
+    if (!take_year(&p, end, &d.year) || !ymd_valid(d.year, d.month, d.day))
+        return 0;
+    if (!rfc_time_zone(&p, end))
+        return 0;
+    *out = d;
+    return 1;
+}
+
+/* American style: "[Friday, ]November 27, 2026", "Nov 27 2026",
+ * "Nov. 27th, 2026", optionally with a time as in RFC 2822. */
+static int parse_month_day_year(const char *s, size_t len, ymd *out)
+{
+    const char *p = s, *end = s + len;
+    ymd d;
+    skip_weekday(&p, end);
+    if (!(d.month = take_month(&p, end)))
+        return 0;
+    skip_blanks(&p, end);
+    if (!take_day(&p, end, &d.day))
+        return 0;
+    (void)take_char(&p, end, ',');
+    skip_blanks(&p, end);
+    if (!take_year(&p, end, &d.year) || !ymd_valid(d.year, d.month, d.day))
+        return 0;
+    (void)take_char(&p, end, ',');
+    if (!rfc_time_zone(&p, end))
+        return 0;
+    *out = d;
+    return 1;
+}
+
+/* "2026/11/27" (year first, so never ambiguous between day and month). */
+static int parse_slashed(const char *s, size_t len, ymd *out)
+{
+    const char *p = s, *end = s + len;
+    ymd d;
+    if (!take_digits(&p, end, 4, &d.year) || !take_char(&p, end, '/') ||
+        !take_digits(&p, end, 2, &d.month) || !take_char(&p, end, '/') ||
+        !take_digits(&p, end, 2, &d.day) || p != end ||
+        !ymd_valid(d.year, d.month, d.day))
+        return 0;
+    *out = d;
+    return 1;
+}
+
 /* ------------------------------------------------------------- table */
 
 /* Tried in order; the first that matches wins. Add new forms here. */
 static const date_parser parsers[] = {
     parse_iso8601,
+    parse_day_month_year,
+    parse_month_day_year,
+    parse_slashed,
 };
 
 /*

@@ -34,12 +34,18 @@
  * its parser. corpus_is_supported() and corpus_read_file() both use it, so
  * a format added here is also found by the walk, plain and as ".gz".
  * Matching is case-sensitive: "README.TXT" next to a corpus is usually a
- * description of the corpus, not an article. */
+ * description of the corpus, not an article (and see is_corpus_note()). */
 static const struct format {
     const char *ext;
     corpus_parse_fn parse;
 } formats[] = {
     {".txt", corpus_parse_txt},
+    {".md", corpus_parse_md},
+    {".markdown", corpus_parse_md},
+    {".html", corpus_parse_html},
+    {".htm", corpus_parse_html},
+    {".jsonl", corpus_parse_jsonl},
+    {".ndjson", corpus_parse_jsonl},
 };
 
 #define GZ_EXT ".gz"
@@ -69,10 +75,31 @@ static const struct format *find_format(const char *relpath, int *gz)
     return NULL;
 }
 
+/* 1 when the base name of `relpath` is one of the names datasets use for
+ * notes about themselves - README, SOURCE, LICENSE, LICENCE - alone or
+ * followed by ".<anything>", in any case: such a file describes the corpus
+ * (corpus/sample/README.md, ../shared/corpora/bbc/SOURCE.md) and is not
+ * one of its articles. */
+static int is_corpus_note(const char *relpath)
+{
+    static const char *const names[] = {"readme", "source", "license",
+                                        "licence"};
+    const char *slash = strrchr(relpath, '/');
+    const char *base = slash ? slash + 1 : relpath;
+    for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
+        size_t n = strlen(names[k]), i = 0;
+        while (i < n && base[i] && (base[i] | 0x20) == names[k][i])
+            i++;
+        if (i == n && (base[n] == '\0' || base[n] == '.'))
+            return 1;
+    }
+    return 0;
+}
+
 int corpus_is_supported(const char *relpath)
 {
     int gz;
-    return relpath && find_format(relpath, &gz) != NULL;
+    return relpath && !is_corpus_note(relpath) && find_format(relpath, &gz) != NULL;
 }
 
 /* ------------------------------------------------------------- messages */
@@ -104,6 +131,111 @@ const char *corpus_status_name(corpus_status status)
     case CORPUS_STOPPED:          return "stopped";
     }
     return "unknown";
+}
+
+/* ------------------------------------------------------ shared by parsers */
+
+/* "path" or "path:line" into buf. */
+static void format_where(const corpus_reader *rd, unsigned long line,
+                         char *buf, size_t size)
+{
+    if (line)
+        snprintf(buf, size, "%s:%lu", rd->file->path, line);
+    else
+        snprintf(buf, size, "%s", rd->file->path);
+}
+
+/* Report through `fn` with a printf-style reason (nothing when fn is
+ * NULL). The location is built only when someone listens. */
+static void report(const corpus_reader *rd, corpus_warn_fn fn,
+                   unsigned long line, const char *fmt, va_list ap)
+{
+    if (!fn)
+        return;
+    char where[4096 + 32];
+    char reason[512];
+    format_where(rd, line, where, sizeof where);
+    vsnprintf(reason, sizeof reason, fmt, ap);
+    fn(where, reason, rd->opts->warn_ctx);
+}
+
+static void warn(const corpus_reader *rd, unsigned long line,
+                 const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+static void warn(const corpus_reader *rd, unsigned long line,
+                 const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    report(rd, rd->opts->on_warning, line, fmt, ap);
+    va_end(ap);
+}
+
+void corpus_bad_article(corpus_reader *rd, unsigned long line,
+                        const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    report(rd, rd->opts->on_bad_article, line, fmt, ap);
+    va_end(ap);
+}
+
+/*
+ * corpus_emit - see corpus_internal.h. The date check lives here, once for
+ * every format, so that a date no parser understands is never dropped
+ * silently: the indexer falls back to the file's mtime for sorting.
+ */
+corpus_status corpus_emit(corpus_reader *rd, const corpus_article *article,
+                          unsigned long line)
+{
+    if (article->date && *article->date &&
+        !corpus_parse_date(article->date, NULL, NULL, NULL))
+        warn(rd, line, "date \"%.100s\" not understood; the file's "
+             "modification time is used instead", article->date);
+    if (rd->on_article && rd->on_article(article, rd->ctx) != 0)
+        return CORPUS_STOPPED;
+    return CORPUS_OK;
+}
+
+/* Trim whitespace around [s, e) in place: NUL-terminates at the new end
+ * (e must be writable) and returns the new start. */
+static char *trim_span(char *s, char *e)
+{
+    while (s < e && corpus_is_space((unsigned char)*s))
+        s++;
+    while (e > s && corpus_is_space((unsigned char)e[-1]))
+        e--;
+    *e = '\0';
+    return s;
+}
+
+/* corpus_split_list - see corpus_internal.h. */
+int corpus_split_list(char *list, const char ***items, size_t *n)
+{
+    size_t add = 1;
+    for (const char *c = list; *c; c++)
+        add += *c == ',';
+    const char **out = realloc((void *)*items, (*n + add) * sizeof *out);
+    if (!out)
+        return -1;
+    *items = out;
+
+    char *p = list;
+    for (;;) {
+        char *comma = strchr(p, ',');
+        char *e = comma ? comma : p + strlen(p);
+        char *item = trim_span(p, e);
+        if (*item)
+            out[(*n)++] = item;
+        if (!comma)
+            break;
+        p = comma + 1;
+    }
+    return 0;
 }
 
 /* --------------------------------------------------------------- loading */
@@ -489,6 +621,10 @@ corpus_status corpus_read_file(const corpus_file *file,
     /* In-memory cap: max, but leaving room for the +2 of slurp(). */
     size_t limit = max < (uint64_t)SIZE_MAX - 2 ? (size_t)max : SIZE_MAX - 2;
 
+    corpus_options defaults = {0};
+    corpus_reader rd = {.file = file, .opts = opts ? opts : &defaults,
+                        .on_article = on_article, .ctx = ctx,
+                        .why = why, .whylen = whylen};
     corpus_buf text = {NULL, 0};
     corpus_status s = gz ? load_gzip(file->path, max, limit, &text, why, whylen)
                          : load_plain(file->path, max, limit, &text, why,
@@ -496,7 +632,7 @@ corpus_status corpus_read_file(const corpus_file *file,
     if (s == CORPUS_OK)
         s = prepare_text(&text, why, whylen);
     if (s == CORPUS_OK)
-        s = fmt->parse(file, &text, on_article, ctx, why, whylen);
+        s = fmt->parse(&rd, &text);
     free(text.data);
 
     if (s == CORPUS_STOPPED && why && whylen > 0 && !why[0])

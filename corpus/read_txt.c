@@ -135,46 +135,6 @@ static void parse_header(char *text, char *stop, char *values[H_COUNT])
     }
 }
 
-/*
- * split_tags - split a comma-separated list in place into a new array of
- * trimmed, non-empty tags. *tags gets a malloc()ed array (caller frees; the
- * strings point into `list`) or NULL when there are none. Returns 0, or -1
- * when out of memory.
- */
-static int split_tags(char *list, const char ***tags, size_t *ntags)
-{
-    *tags = NULL;
-    *ntags = 0;
-    if (!list)
-        return 0;
-    size_t max = 1;
-    for (const char *c = list; *c; c++)
-        max += *c == ',';
-    const char **out = malloc(max * sizeof *out);
-    if (!out)
-        return -1;
-
-    size_t n = 0;
-    char *p = list;
-    for (;;) {
-        char *comma = strchr(p, ',');
-        char *e = comma ? comma : p + strlen(p);
-        char *tag = trim_in_place(p, e);
-        if (*tag)
-            out[n++] = tag;
-        if (!comma)
-            break;
-        p = comma + 1;
-    }
-    if (n == 0) {
-        free(out);
-        return 0;
-    }
-    *tags = out;
-    *ntags = n;
-    return 0;
-}
-
 /* First non-blank line of [p, end) as a trimmed, NUL-terminated title;
  * *rest gets the start of the following line. "" when all is blank. */
 static char *take_title(char *p, char *end, char **rest)
@@ -214,9 +174,7 @@ static char *take_body(char *p, char *end, size_t *len)
  * id = relpath. CORPUS_SKIP_EMPTY when there is neither a title nor a body
  * (a file holding only a header block).
  */
-corpus_status corpus_parse_txt(const corpus_file *file, corpus_buf *text,
-                               corpus_article_fn on_article, void *ctx,
-                               char *why, size_t whylen)
+corpus_status corpus_parse_txt(corpus_reader *rd, corpus_buf *text)
 {
     char *p = text->data, *end = text->data + text->len;
     char *values[H_COUNT] = {NULL};
@@ -235,17 +193,17 @@ corpus_status corpus_parse_txt(const corpus_file *file, corpus_buf *text,
     size_t body_len;
     char *body = take_body(p, end, &body_len);
     if (!*title && body_len == 0)
-        return corpus_why(why, whylen, CORPUS_SKIP_EMPTY,
+        return corpus_why(rd->why, rd->whylen, CORPUS_SKIP_EMPTY,
                           "no title and no body");
 
-    const char **tags;
-    size_t ntags;
-    if (split_tags(values[H_TAGS], &tags, &ntags) != 0)
-        return corpus_why(why, whylen, CORPUS_ERR_NOMEM,
+    const char **tags = NULL;
+    size_t ntags = 0;
+    if (values[H_TAGS] && corpus_split_list(values[H_TAGS], &tags, &ntags))
+        return corpus_why(rd->why, rd->whylen, CORPUS_ERR_NOMEM,
                           "out of memory splitting tags");
 
     corpus_article a = {
-        .id = file->relpath,
+        .id = rd->file->relpath,
         .title = title,
         .body = body,
         .body_len = body_len,
@@ -256,7 +214,7 @@ corpus_status corpus_parse_txt(const corpus_file *file, corpus_buf *text,
         .tags = tags,
         .ntags = ntags,
     };
-    int rc = on_article ? on_article(&a, ctx) : 0;
+    corpus_status s = corpus_emit(rd, &a, 0);
     free(tags);
-    return rc ? CORPUS_STOPPED : CORPUS_OK;
+    return s;
 }

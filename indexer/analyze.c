@@ -245,7 +245,10 @@ static xap_status add_data(xap_document *doc, const corpus_file *file,
         .id = art->id, .path = file->relpath, .title = art->title,
         .date = iso_date, .source = source, .author = art->author,
         .url = art->url, .tags = tags, .entities = entities,
-        .body = art->body, .body_len = art->body_len};
+        .body = art->body, .body_len = art->body_len,
+        /* a date that did not parse is kept as written */
+        .date_text = art->date && !corpus_parse_date(art->date, NULL, NULL,
+                                                     NULL) ? art->date : NULL};
     char *data = NULL;
     size_t len = 0;
     xap_status s = gz_docdata_encode(&dd, &data, &len) == 0 ? XAP_OK

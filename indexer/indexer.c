@@ -92,11 +92,30 @@ static int on_article(const corpus_article *art, void *ctx)
     return s != XAP_OK;
 }
 
+/* An article left out of a file that is otherwise read. */
+static void on_bad_article(const char *where, const char *reason, void *ctx)
+{
+    run_state *st = ctx;
+    st->stats->skipped++;
+    skip(st, where, reason);
+}
+
+static void on_article_warning(const char *where, const char *reason,
+                               void *ctx)
+{
+    run_state *st = ctx;
+    if (st->cfg->on_warning)
+        st->cfg->on_warning(where, reason, st->cfg->ctx);
+}
+
 static int on_file(const corpus_file *file, void *ctx)
 {
     run_state *st = ctx;
     char why[512];
-    corpus_options opts = {.max_bytes = st->cfg->max_file_bytes};
+    corpus_options opts = {.max_bytes = st->cfg->max_file_bytes,
+                           .on_bad_article = on_bad_article,
+                           .on_warning = on_article_warning,
+                           .warn_ctx = st};
     st->stats->scanned++;
     st->file = file;
     corpus_status cs = corpus_read_file(file, &opts, on_article, st, why,

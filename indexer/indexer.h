@@ -26,7 +26,9 @@ typedef struct gz_index_stats {
     uint64_t updated;     /* articles replaced */
     uint64_t removed;     /* articles deleted */
     uint64_t unchanged;   /* files left as they were */
-    uint64_t skipped;     /* files that could not be indexed */
+    uint64_t skipped;     /* files that could not be indexed, plus single
+                             articles left out of files that were read
+                             (bad lines of a JSON Lines file) */
     double seconds;       /* wall time of the run */
 } gz_index_stats;
 
@@ -37,8 +39,13 @@ typedef struct gz_index_config {
     const char *language;       /* Snowball stemmer name */
     uint64_t max_file_bytes;    /* 0 = corpus default */
     unsigned batch_size;        /* articles per commit; 0 = default */
-    /* Called for each skipped file or walk problem (may be NULL). */
+    /* Called for each skipped file or walk problem, and for each article
+     * left out of a file that was read (then `path` is "file:line")
+     * (may be NULL). */
     void (*on_skip)(const char *path, const char *reason, void *ctx);
+    /* Called for an article that was indexed but not fully understood,
+     * such as a date that could not be parsed (may be NULL). */
+    void (*on_warning)(const char *path, const char *message, void *ctx);
     /* Called after each file (may be NULL): progress reporting. */
     void (*on_progress)(const gz_index_stats *so_far, void *ctx);
     void *ctx;

@@ -44,12 +44,26 @@ static const char usage_text[] =
 "Index the article files below each CORPUS directory into a Gazette index,\n"
 "creating the index when it does not exist yet.\n"
 "\n"
-"Articles are read from .txt files, optionally gzip-compressed (.txt.gz).\n"
-"A .txt file may start with a header block of 'Key: value' lines (Title,\n"
-"Date, Author, Source, URL, Tags) ended by a blank line; the first non-empty\n"
-"line after it is the title, the rest the body. An article's id is its path\n"
-"relative to its CORPUS directory; its default source is the top-level\n"
-"folder it is in.\n"
+"Articles are read from these files, each also gzip-compressed (NAME.gz):\n"
+"  .txt             an optional header block of 'Key: value' lines (Title,\n"
+"                   Date, Author, Source, URL, Tags) ended by a blank line;\n"
+"                   then the first non-empty line is the title, the rest\n"
+"                   the body\n"
+"  .md .markdown    optional '---' front matter (title, date, author,\n"
+"                   source, url, tags); title else the first '# heading';\n"
+"                   the body without Markdown syntax\n"
+"  .html .htm       title from <title>, og:title or <h1>; the visible text;\n"
+"                   date, author, keywords, description, url from <meta>\n"
+"  .jsonl .ndjson   one JSON object per line: id, title, body (or text),\n"
+"                   date, author, source, url, tags; a bad line is skipped\n"
+"                   and reported as FILE:LINE\n"
+"An article's id is its path relative to its CORPUS directory (plus #id in\n"
+"a JSON Lines file); its default source is the top-level folder it is in.\n"
+"Extensions are case-sensitive. Files named README, SOURCE, LICENSE or\n"
+"LICENCE (with any extension) describe a corpus and are not indexed.\n"
+"Dates: ISO 8601, RFC 2822 and written forms such as '27 November 2026' or\n"
+"'Nov 27, 2026'; a date not understood is kept as written, the file's\n"
+"modification time is used for sorting, and a warning names the file.\n"
 "\n"
 "Options:\n"
 "  -d, --db DIR            index to write (default: see ENVIRONMENT)\n"
@@ -67,10 +81,11 @@ static const char usage_text[] =
 "  -h, --help              show this help and exit\n"
 "  -V, --version           show the version and exit\n"
 "\n"
-"Output: skipped files are listed on stderr, one line each with the\n"
-"reason. On a terminal a progress line shows the rate. At the end one\n"
-"summary line goes to stdout:\n"
+"Output: skipped files (and skipped JSON Lines lines) are listed on stderr,\n"
+"one line each with the reason; warnings likewise. On a terminal a progress\n"
+"line shows the rate. At the end one summary line goes to stdout:\n"
 "  scanned N, added N, updated N, removed N, unchanged N, skipped N, seconds S\n"
+"where skipped counts files not indexed plus JSON Lines lines left out.\n"
 "\n"
 "Environment:\n"
 "  GAZETTE_INDEX   index used without --db; otherwise\n"
@@ -79,7 +94,7 @@ static const char usage_text[] =
 "\n"
 "Exit status:\n"
 "  0   success\n"
-"  1   success, but some files were skipped (listed on stderr)\n"
+"  1   success, but some files or lines were skipped (listed on stderr)\n"
 "  64  usage error\n"
 "  65  the index is corrupt or in an unsupported format\n"
 "  66  a CORPUS directory does not exist\n"
@@ -204,6 +219,15 @@ static void on_skip(const char *path, const char *reason, void *ctx)
         fprintf(stderr, "gazette-index: skipped %s: %s\n", path, reason);
 }
 
+static void on_warning(const char *path, const char *message, void *ctx)
+{
+    const cli_options *o = ctx;
+    if (o->progress)
+        fputs("\r\033[K", stderr);
+    if (!o->quiet)
+        fprintf(stderr, "gazette-index: warning: %s: %s\n", path, message);
+}
+
 static double wall_seconds(void)
 {
     struct timespec ts;
@@ -280,7 +304,7 @@ int main(int argc, char **argv)
         .db_path = o.db, .roots = (const char *const *)argv + first,
         .nroots = (size_t)(argc - first), .language = o.language,
         .max_file_bytes = o.max_file_bytes, .batch_size = o.batch_size,
-        .on_skip = on_skip, .on_progress = on_progress, .ctx = &o};
+        .on_skip = on_skip, .on_warning = on_warning, .on_progress = on_progress, .ctx = &o};
     gz_index_stats stats;
     char err[1024];
     gz_index_outcome outcome = gz_index_run(&cfg, &stats, err, sizeof err);

@@ -12,7 +12,7 @@
 /* The fields of document data, in the order they are written. */
 #define DOCDATA_FIELDS(X) \
     X(id) X(path) X(title) X(date) X(source) X(author) X(url) X(tags) \
-    X(entities)
+    X(entities) X(date_text)
 
 /* Bytes needed for "key=value\n" with value's newlines flattened. */
 static size_t field_size(const char *key, const char *value)

@@ -92,12 +92,15 @@ size_t gz_entity_term(const char *name, char *buf, size_t size);
  *   url=...
  *   tags=a,b
  *   entities=Antony Blinken<US>Gaza   (<US> = GZ_ENTITY_SEP, see above)
+ *   date_text=Spring 2024     (only when the written date did not parse)
  *
  *   body text...
  */
 typedef struct gz_docdata {
     const char *id, *path, *title, *date, *source, *author, *url, *tags;
     const char *entities;
+    const char *date_text;   /* the date as written, when it did not parse
+                                (date then holds the file's mtime) */
     const char *body;
     size_t body_len;
 } gz_docdata;

@@ -1,0 +1,730 @@
+/*
+ * test_formats.c - the article formats beyond .txt (Markdown, HTML, JSON
+ * Lines, each also gzipped), the date forms, and the per-article warning
+ * channel of corpus_read_file(), on files written by the test.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <cmocka.h>
+
+#include "corpus.h"
+#include "test_util.h"
+
+/* ------------------------------------------------------------ fixture */
+
+#define MAX_GOT 16
+
+/* One article, copied out of the callback. */
+typedef struct got {
+    char *id, *title, *body, *date, *author, *source, *url, *tags;
+} got;
+
+/* Everything one corpus_read_file() call produced. */
+typedef struct reading {
+    got a[MAX_GOT];
+    size_t n;
+    char bad[8][512];      /* "where|reason" of on_bad_article */
+    size_t nbad;
+    char warn[8][512];     /* "where|reason" of on_warning */
+    size_t nwarn;
+    corpus_status status;
+    char why[512];
+} reading;
+
+static char *tmp;
+
+static int setup(void **state)
+{
+    (void)state;
+    tmp = tu_mkdtemp("formats");
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    tu_rmtree(tmp);
+    free(tmp);
+    return 0;
+}
+
+static char *dup_or_null(const char *s)
+{
+    return s ? strdup(s) : NULL;
+}
+
+static int grab(const corpus_article *art, void *ctx)
+{
+    reading *r = ctx;
+    assert_true(r->n < MAX_GOT);
+    got *g = &r->a[r->n++];
+    g->id = strdup(art->id);
+    g->title = strdup(art->title);
+    g->body = strndup(art->body, art->body_len);
+    assert_int_equal(strlen(g->body), art->body_len);
+    g->date = dup_or_null(art->date);
+    g->author = dup_or_null(art->author);
+    g->source = dup_or_null(art->source);
+    g->url = dup_or_null(art->url);
+    char tags[512] = "";
+    for (size_t i = 0; i < art->ntags; i++) {
+        if (i)
+            strcat(tags, "|");
+        strcat(tags, art->tags[i]);
+    }
+    g->tags = strdup(tags);
+    return 0;
+}
+
+static void on_bad(const char *where, const char *reason, void *ctx)
+{
+    reading *r = ctx;
+    assert_true(r->nbad < 8);
+    snprintf(r->bad[r->nbad++], 512, "%s|%s", where, reason);
+}
+
+static void on_warn(const char *where, const char *reason, void *ctx)
+{
+    reading *r = ctx;
+    assert_true(r->nwarn < 8);
+    snprintf(r->warn[r->nwarn++], 512, "%s|%s", where, reason);
+}
+
+static void reading_free(reading *r)
+{
+    for (size_t i = 0; i < r->n; i++) {
+        got *g = &r->a[i];
+        free(g->id);
+        free(g->title);
+        free(g->body);
+        free(g->date);
+        free(g->author);
+        free(g->source);
+        free(g->url);
+        free(g->tags);
+    }
+    free(r);
+}
+
+/* Read tmp/name (already written) into a new reading. */
+static reading *read_name(const char *name, uint64_t max_bytes)
+{
+    reading *r = calloc(1, sizeof *r);
+    assert_non_null(r);
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", tmp, name);
+    corpus_file f = {.root = tmp, .path = path, .relpath = name};
+    corpus_options o = {.max_bytes = max_bytes, .on_bad_article = on_bad,
+                        .on_warning = on_warn, .warn_ctx = r};
+    r->status = corpus_read_file(&f, &o, grab, r, r->why, sizeof r->why);
+    return r;
+}
+
+/* Write `text` as tmp/name (gzipped when the name ends in .gz) and read
+ * it back. */
+static reading *read_text(const char *name, const char *text)
+{
+    size_t n = strlen(name);
+    if (n > 3 && strcmp(name + n - 3, ".gz") == 0)
+        tu_write_gzip(tmp, name, text, strlen(text));
+    else
+        tu_write_file(tmp, name, text, strlen(text));
+    return read_name(name, 0);
+}
+
+/* 1 when `word` occurs in `s` as a whole word (ASCII letters around it do
+ * not count as part of it). */
+static int has_word(const char *s, const char *word)
+{
+    size_t n = strlen(word);
+    for (const char *p = strstr(s, word); p; p = strstr(p + 1, word)) {
+        int before = p > s && ((p[-1] | 0x20) >= 'a' && (p[-1] | 0x20) <= 'z');
+        int after = ((p[n] | 0x20) >= 'a' && (p[n] | 0x20) <= 'z');
+        if (!before && !after)
+            return 1;
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------ support */
+
+static void test_supported_extensions(void **state)
+{
+    (void)state;
+    const char *yes[] = {"a.md", "a.md.gz", "d/a.markdown", "a.html",
+                         "a.htm.gz", "a.jsonl", "a.ndjson.gz", "a.txt",
+                         "d/readme-habits.md", "d/sources.md"};
+    const char *no[] = {"a.MD", "a.HTML", "a.json", "a.xml", "a.md.bz2",
+                        "README.md", "d/readme.txt", "Readme",
+                        "SOURCE.md", "bbc/README.TXT", "LICENSE.txt",
+                        "d/licence.md", ".md"};
+    for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++)
+        assert_true(corpus_is_supported(yes[i]));
+    for (size_t i = 0; i < sizeof no / sizeof no[0]; i++)
+        assert_false(corpus_is_supported(no[i]));
+}
+
+/* ----------------------------------------------------------- Markdown */
+
+static const char md_full[] =
+    "---\n"
+    "title: \"Blinken *visits* Ankara\"\n"
+    "date: 2023-11-06T09:30:00+03:00\n"
+    "Author: 'Ann Writer'\n"
+    "source: Wire\n"
+    "url: https://example.org/a?b=c\n"
+    "layout: post\n"
+    "tags:\n"
+    "  - diplomacy\n"
+    "  - \"Middle East\"\n"
+    "---\n"
+    "# A heading inside\n"
+    "\n"
+    "Some **bold**, __strong__ and _em_ text, a [link text](https://x.org/(y)) "
+    "and ![alt words](pic.png \"t\"), a ~~struck~~ word.\n"
+    "Keep `snake_case_name` and snake_case too; \\*escaped\\* &amp; &#8364;5 "
+    "&#xE9;t&#233; &unknown;.\n"
+    "> quoted line\n"
+    "- item one\n"
+    "1. numbered item\n"
+    "<div class=\"note\">inside html</div> <!-- a hidden\n"
+    "comment --> after comment\n"
+    "| col a | col b |\n"
+    "|-------|:-----:|\n"
+    "| cell1 | cell2 |\n"
+    "[ref]: https://example.org/ref\n"
+    "***\n"
+    "```c\n"
+    "int *p = a_b; /* code *kept* */\n"
+    "```\n"
+    "Setext heading\n"
+    "==============\n";
+
+static void test_md_front_matter_and_body(void **state)
+{
+    (void)state;
+    const char *names[] = {"world/a.md", "world/a.md.gz"};
+    for (size_t k = 0; k < 2; k++) {
+        reading *r = read_text(names[k], md_full);
+        assert_int_equal(r->status, CORPUS_OK);
+        assert_int_equal(r->n, 1);
+        got *g = &r->a[0];
+        assert_string_equal(g->id, names[k]);
+        assert_string_equal(g->title, "Blinken *visits* Ankara");
+        assert_string_equal(g->date, "2023-11-06T09:30:00+03:00");
+        assert_string_equal(g->author, "Ann Writer");
+        assert_string_equal(g->source, "Wire");
+        assert_string_equal(g->url, "https://example.org/a?b=c");
+        assert_string_equal(g->tags, "diplomacy|Middle East");
+        /* the heading stays: the title came from the front matter */
+        assert_non_null(strstr(g->body, "A heading inside\n"));
+        assert_non_null(strstr(g->body, "Some bold, strong and em text, a "
+                                        "link text and alt words, a struck "
+                                        "word."));
+        assert_non_null(strstr(g->body, "Keep snake_case_name and snake_case"
+                                        " too; *escaped* & \xE2\x82\xAC" "5 "
+                                        "\xC3\xA9t\xC3\xA9 &unknown;."));
+        assert_non_null(strstr(g->body, "quoted line\nitem one\n"
+                                        "numbered item\n"));
+        assert_true(has_word(g->body, "inside"));
+        assert_true(has_word(g->body, "html"));
+        assert_null(strstr(g->body, "class"));
+        assert_null(strstr(g->body, "hidden"));
+        assert_non_null(strstr(g->body, "after comment"));
+        assert_non_null(strstr(g->body, "cell1"));
+        assert_null(strstr(g->body, "https://"));
+        assert_null(strstr(g->body, "pic.png"));
+        assert_null(strstr(g->body, "ref]"));
+        assert_null(strstr(g->body, "---"));
+        assert_null(strstr(g->body, "```"));
+        assert_null(strchr(g->body, '#'));
+        assert_null(strchr(g->body, '|'));
+        assert_null(strchr(g->body, '['));
+        /* code is kept as written, markup characters and all */
+        assert_non_null(strstr(g->body, "int *p = a_b; /* code *kept* */"));
+        assert_non_null(strstr(g->body, "Setext heading"));
+        assert_null(strstr(g->body, "==="));
+        assert_int_equal(r->nwarn, 0);
+        reading_free(r);
+    }
+}
+
+static void test_md_title_fallbacks(void **state)
+{
+    (void)state;
+    /* first "# heading" opening the body: it is the title, not body */
+    reading *r = read_text("h.md", "\n# The *Title*  ##\n\nBody here.\n");
+    assert_int_equal(r->status, CORPUS_OK);
+    assert_string_equal(r->a[0].title, "The Title");
+    assert_string_equal(r->a[0].body, "Body here.");
+    reading_free(r);
+
+    /* a level-1 heading after some text: title, and stays in the body */
+    r = read_text("h2.md", "Intro line.\n\n## Sub\n\n# Main\n\nMore.\n");
+    assert_string_equal(r->a[0].title, "Main");
+    assert_non_null(strstr(r->a[0].body, "Intro line."));
+    assert_non_null(strstr(r->a[0].body, "Main"));
+    reading_free(r);
+
+    /* setext level-1 heading */
+    r = read_text("s.md", "Setext Title\n====\n\nText.\n");
+    assert_string_equal(r->a[0].title, "Setext Title");
+    assert_string_equal(r->a[0].body, "Text.");
+    reading_free(r);
+
+    /* no heading: the first line */
+    r = read_text("f.md", "First **line** here\nsecond line\n");
+    assert_string_equal(r->a[0].title, "First line here");
+    assert_string_equal(r->a[0].body, "second line");
+    reading_free(r);
+
+    /* unclosed front matter is not front matter */
+    r = read_text("u.md", "---\ntitle: x\n\nplain words\n");
+    assert_int_equal(r->status, CORPUS_OK);
+    assert_string_equal(r->a[0].title, "title: x");
+    assert_string_equal(r->a[0].body, "plain words");
+    reading_free(r);
+
+    /* inline tag list forms */
+    r = read_text("t.md", "---\ntags: [a, 'b c', \"d\"]\n---\nT\n\nB\n");
+    assert_string_equal(r->a[0].tags, "a|b c|d");
+    reading_free(r);
+    r = read_text("t2.md", "---\ntags: x, y\n---\nT\n");
+    assert_string_equal(r->a[0].tags, "x|y");
+    reading_free(r);
+
+    /* only front matter: nothing to index */
+    r = read_text("e.md", "---\ntitle:\n---\n\n");
+    assert_int_equal(r->status, CORPUS_SKIP_EMPTY);
+    assert_int_equal(r->n, 0);
+    reading_free(r);
+}
+
+static double now(void);
+
+/* Lines built to make a naive Markdown scanner quadratic: read in
+ * linear time, and the link text still comes through. */
+static void test_md_hostile_lines(void **state)
+{
+    (void)state;
+    size_t n = 4 << 20;
+    char *buf = malloc(3 * n + 64);
+    assert_non_null(buf);
+    size_t len = 0;
+    len += (size_t)sprintf(buf, "# Hostile\n\n");
+    for (size_t i = 0; i < n / 2; i++, len += 2)
+        memcpy(buf + len, "](", 2);
+    buf[len++] = '\n';
+    for (size_t i = 0; i < n / 4; i++, len += 4)
+        memcpy(buf + len, "<a `", 4);
+    buf[len++] = '\n';
+    len += (size_t)sprintf(buf + len, "a [real link](https://x.org) end\n");
+    tu_write_file(tmp, "hostile.md", buf, len);
+    free(buf);
+    double t0 = now();
+    reading *r = read_name("hostile.md", 0);
+    assert_true(now() - t0 < 10.0);
+    assert_int_equal(r->status, CORPUS_OK);
+    assert_string_equal(r->a[0].title, "Hostile");
+    assert_non_null(strstr(r->a[0].body, "a real link end"));
+    reading_free(r);
+}
+
+/* --------------------------------------------------------------- HTML */
+
+static const char html_full[] =
+    "<!DOCTYPE html>\n<html><head>\n"
+    "<title>  Blinken visits\n Ankara | Example News </title>\n"
+    "<meta property=\"og:title\" content=\"OG title\">\n"
+    "<meta property=\"article:published_time\" "
+    "content=\"2023-11-06T09:30:00Z\">\n"
+    "<meta name=\"date\" content=\"1999-01-01\">\n"
+    "<meta name=\"author\" content=\" Ann Writer \">\n"
+    "<meta property=\"article:author\" content=\"https://x.org/ann\">\n"
+    "<meta name=\"keywords\" content=\"diplomacy, Turkey\">\n"
+    "<meta property=\"article:tag\" content=\"Gaza\">\n"
+    "<meta name=\"description\" content=\"Talks in &quot;Ankara&quot;.\">\n"
+    "<meta property=\"og:url\" content=\"https://example.org/ankara\">\n"
+    "<link rel=\"canonical\" href=\"https://example.org/other\">\n"
+    "<style>body { color: red }</style>\n"
+    "<script>var scripted = 1;</script>\n"
+    "</head><body>\n"
+    "<nav><a href=\"/\">Navmenu</a></nav>\n"
+    "<header>Sitebanner</header>\n"
+    "<div role=\"navigation\">Rolenav</div>\n"
+    "<main><article><header><h1>The  <em>headline</em></h1>"
+    "<p>By Ann</p></header>\n"
+    "<p>Caf&eacute; talks &amp; more&nbsp;text &#8364;5.</p>"
+    "<p>Two<br>lines</p><div>Block<span>glued</span></div>\n"
+    "<table><tr><td>cell1</td><td>cell2</td></tr></table>\n"
+    "<pre>  keep   spaces</pre>\n"
+    "<p hidden>Hiddenattr</p><span aria-hidden=\"true\">Ariahidden</span>"
+    "<div style=\"DISPLAY: none\">Styledisplay</div>"
+    "<noscript>Noscripttext</noscript><template>Templatetext</template>"
+    "<aside>Asidetext</aside>\n"
+    "<svg><text>Svgtext</text></svg>\n"
+    "</article></main>\n"
+    "<footer>Footertext</footer>\n"
+    "</body></html>\n";
+
+static void test_html_page(void **state)
+{
+    (void)state;
+    const char *names[] = {"world/p.html", "world/p.htm.gz"};
+    for (size_t k = 0; k < 2; k++) {
+        reading *r = read_text(names[k], html_full);
+        assert_int_equal(r->status, CORPUS_OK);
+        assert_int_equal(r->n, 1);
+        got *g = &r->a[0];
+        assert_string_equal(g->id, names[k]);
+        assert_string_equal(g->title, "Blinken visits Ankara | Example News");
+        assert_string_equal(g->date, "2023-11-06T09:30:00Z");
+        assert_string_equal(g->author, "Ann Writer");
+        assert_string_equal(g->url, "https://example.org/ankara");
+        assert_string_equal(g->tags, "diplomacy|Turkey|Gaza");
+        assert_null(g->source);
+        /* description first, then the visible text in blocks */
+        assert_true(strncmp(g->body, "Talks in \"Ankara\".\n\n", 20) == 0);
+        assert_non_null(strstr(g->body, "The headline\nBy Ann\n"));
+        assert_non_null(strstr(g->body, "Caf\xC3\xA9 talks & more\xC2\xA0"
+                                        "text \xE2\x82\xAC" "5.\n"));
+        assert_non_null(strstr(g->body, "Two\nlines\nBlockglued\n"));
+        assert_non_null(strstr(g->body, "cell1 cell2"));
+        assert_non_null(strstr(g->body, "  keep   spaces"));
+        const char *gone[] = {"Navmenu", "Sitebanner", "Rolenav", "scripted",
+                              "color", "Hiddenattr", "Ariahidden",
+                              "Styledisplay", "Noscripttext", "Templatetext",
+                              "Asidetext", "Svgtext", "Footertext", "OG title",
+                              "Example News"};
+        for (size_t i = 0; i < sizeof gone / sizeof gone[0]; i++)
+            if (strstr(g->body, gone[i]))
+                fail_msg("\"%s\" should not be in the body:\n%s", gone[i],
+                         g->body);
+        reading_free(r);
+    }
+}
+
+static void test_html_title_fallbacks(void **state)
+{
+    (void)state;
+    reading *r = read_text("o.html", "<meta property='og:title' content='OG "
+                           "wins'><h1>Head</h1><p>text</p>");
+    assert_string_equal(r->a[0].title, "OG wins");
+    reading_free(r);
+
+    r = read_text("h.html", "<title> </title><body><h1>First "
+                  "<b>h1</b></h1><h1>Second</h1><p>text</p>");
+    assert_string_equal(r->a[0].title, "First h1");
+    assert_non_null(strstr(r->a[0].body, "First h1\nSecond\ntext"));
+    reading_free(r);
+
+    r = read_text("n.html", "<p>Only text here</p><p>and more</p>");
+    assert_string_equal(r->a[0].title, "Only text here");
+    assert_string_equal(r->a[0].body, "and more");
+    reading_free(r);
+
+    r = read_text("canon.html", "<link rel=canonical href='https://c.org/x'>"
+                  "<title>T</title><p>b");
+    assert_string_equal(r->a[0].url, "https://c.org/x");
+    reading_free(r);
+
+    r = read_text("empty.html", "<html><head><script>x()</script></head>"
+                  "<body> <nav>menu</nav> </body></html>");
+    assert_int_equal(r->status, CORPUS_SKIP_EMPTY);
+    reading_free(r);
+
+    /* tag soup is read the way browsers read it */
+    r = read_text("soup.html", "<title>S</title><p>one<p>two<b>bold<i>both"
+                  "</b>italic</i><li>item");
+    assert_int_equal(r->status, CORPUS_OK);
+    assert_non_null(strstr(r->a[0].body, "one\ntwo"));
+    assert_non_null(strstr(r->a[0].body, "boldbothitalic"));
+    reading_free(r);
+}
+
+/* Write an HTML file of `depth` nested <tag>s around a word. */
+static void write_nested(const char *name, const char *tag, size_t depth)
+{
+    size_t tl = strlen(tag) + 2;
+    size_t cap = depth * tl + 64;
+    char *buf = malloc(cap);
+    assert_non_null(buf);
+    size_t n = (size_t)snprintf(buf, cap, "<title>deep</title>");
+    for (size_t i = 0; i < depth; i++)
+        n += (size_t)snprintf(buf + n, cap - n, "<%s>", tag);
+    n += (size_t)snprintf(buf + n, cap - n, "bottom");
+    tu_write_file(tmp, name, buf, n);
+    free(buf);
+}
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void test_html_deep_nesting(void **state)
+{
+    (void)state;
+    /* 100 000 levels: refused quickly, for each kind of element (div is
+     * the one gumbo needs half a minute for; span, b and table the ones
+     * that recurse deepest), and nothing overflows */
+    const char *tags[] = {"div", "span", "b", "table", "svg", "div/"};
+    for (size_t i = 0; i < sizeof tags / sizeof tags[0]; i++) {
+        write_nested("deep.html", tags[i], 100000);
+        double t0 = now();
+        reading *r = read_name("deep.html", 0);
+        double secs = now() - t0;
+        assert_int_equal(r->status, CORPUS_SKIP_MALFORMED);
+        assert_non_null(strstr(r->why, "nested more than 4096"));
+        assert_int_equal(r->n, 0);
+        assert_true(secs < 5.0);
+        reading_free(r);
+    }
+    /* unmatched end tags do not hide the depth */
+    size_t cap = 100000 * 11 + 64, n = 0;
+    char *buf = malloc(cap);
+    assert_non_null(buf);
+    for (size_t i = 0; i < 100000; i++)
+        n += (size_t)snprintf(buf + n, cap - n, "<div></x>");
+    tu_write_file(tmp, "deep2.html", buf, n);
+    free(buf);
+    reading *r = read_name("deep2.html", 0);
+    assert_int_equal(r->status, CORPUS_SKIP_MALFORMED);
+    reading_free(r);
+
+    /* mis-nested formatting elements that gumbo turns into deep trees
+     * (the adoption agency and reconstruction of formatting elements) */
+    const char *deep_patterns[] = {"<b><div></b>x", "<div><b></div>x",
+                                   "<div><b></div><img>",
+                                   "<td><font>x</td>", "<b><i><u></b>x",
+                                   "<table><tr><td><font>x"};
+    /* sloppy but shallow: what old pages do all the time */
+    const char *flat_patterns[] = {"<p><font size=2>text", "<li><font>y",
+                                   "<tr><td><font size=2>x",
+                                   "<div><b>Label</div>",
+                                   "<dt><i>a<dd><b>b"};
+    for (size_t k = 0; k < 2; k++) {
+        const char **pats = k ? flat_patterns : deep_patterns;
+        size_t npats = k ? 5 : 6;
+        for (size_t i = 0; i < npats; i++) {
+            size_t plen = strlen(pats[i]), len = 0;
+            char *page = malloc(plen * 100000 + 16);
+            assert_non_null(page);
+            if (strncmp(pats[i], "<tr>", 4) == 0)   /* rows need a table */
+                len += (size_t)sprintf(page, "<table>");
+            for (size_t j = 0; j < 100000; j++, len += plen)
+                memcpy(page + len, pats[i], plen);
+            tu_write_file(tmp, "pattern.html", page, len);
+            free(page);
+            reading *rp = read_name("pattern.html", 0);
+            if (rp->status != (k ? CORPUS_OK : CORPUS_SKIP_MALFORMED))
+                fail_msg("%s x 100000: %s %s", pats[i],
+                         corpus_status_name(rp->status), rp->why);
+            reading_free(rp);
+        }
+    }
+
+    /* just under the limit, and a long flat page, are read */
+    write_nested("ok.html", "div", 4000);
+    r = read_name("ok.html", 0);
+    assert_int_equal(r->status, CORPUS_OK);
+    assert_string_equal(r->a[0].body, "bottom");
+    reading_free(r);
+    write_nested("flat.html", "p", 100000);
+    r = read_name("flat.html", 0);
+    assert_int_equal(r->status, CORPUS_OK);
+    reading_free(r);
+    /* a comment or script full of tags does not count */
+    r = read_text("script.html", "<title>t</title><script>"
+                  "for(;;){document.write('<div><div><div>')}</script>"
+                  "<!-- <div><div> --><p>fine");
+    assert_int_equal(r->status, CORPUS_OK);
+    assert_string_equal(r->a[0].body, "fine");
+    reading_free(r);
+}
+
+/* --------------------------------------------------------- JSON Lines */
+
+static void test_jsonl_lines(void **state)
+{
+    (void)state;
+    const char text[] =
+        "{\"id\": \"a1\", \"title\": \"First\", \"body\": \"Body one\", "
+        "\"date\": \"2023-11-05\", \"author\": \"Ann\", \"source\": \"Wire\", "
+        "\"url\": \"https://e.org/1\", \"tags\": [\"x\", \"y z\", \"\"], "
+        "\"extra\": {\"ignored\": true}}\n"
+        "\n"
+        "{\"id\": 42, \"title\": \"Second\", \"text\": \"Body \\u00e9\"}\n"
+        "{\"title\": \"Third\", \"body\": \"no id\", \"tags\": \"p, q\"}\n"
+        "{\"title\": \"broken\", \"body\": \n"
+        "[1, 2]\n"
+        "{\"title\": 7, \"body\": \"x\"}\n"
+        "{\"id\": \"z\", \"date\": null}\n"
+        "{\"title\": \"Last\", \"body\": \"end\", \"date\": \"someday\"}";
+    const char *names[] = {"feeds/f.jsonl", "feeds/f.ndjson.gz"};
+    for (size_t k = 0; k < 2; k++) {
+        reading *r = read_text(names[k], text);
+        assert_int_equal(r->status, CORPUS_OK);
+        assert_int_equal(r->n, 4);
+        char id[256];
+        snprintf(id, sizeof id, "%s#a1", names[k]);
+        assert_string_equal(r->a[0].id, id);
+        assert_string_equal(r->a[0].title, "First");
+        assert_string_equal(r->a[0].body, "Body one");
+        assert_string_equal(r->a[0].date, "2023-11-05");
+        assert_string_equal(r->a[0].author, "Ann");
+        assert_string_equal(r->a[0].source, "Wire");
+        assert_string_equal(r->a[0].url, "https://e.org/1");
+        assert_string_equal(r->a[0].tags, "x|y z");
+        snprintf(id, sizeof id, "%s#42", names[k]);
+        assert_string_equal(r->a[1].id, id);
+        assert_string_equal(r->a[1].body, "Body \xC3\xA9");
+        assert_null(r->a[1].date);
+        snprintf(id, sizeof id, "%s#4", names[k]);     /* line number */
+        assert_string_equal(r->a[2].id, id);
+        assert_string_equal(r->a[2].tags, "p|q");
+        assert_string_equal(r->a[3].title, "Last");
+        /* four bad lines, each reported once with its number */
+        assert_int_equal(r->nbad, 4);
+        char where[512];
+        const int lines[] = {5, 6, 7, 8};
+        const char *why[] = {"invalid JSON", "not a JSON object",
+                             "\"title\" is not a string",
+                             "no \"title\", \"body\" or \"text\""};
+        for (int i = 0; i < 4; i++) {
+            snprintf(where, sizeof where, "%s/%s:%d|", tmp, names[k],
+                     lines[i]);
+            assert_true(strncmp(r->bad[i], where, strlen(where)) == 0);
+            assert_non_null(strstr(r->bad[i], why[i]));
+        }
+        /* the date nobody understands is a warning, with its line */
+        assert_int_equal(r->nwarn, 1);
+        snprintf(where, sizeof where, "%s/%s:9|date \"someday\"", tmp,
+                 names[k]);
+        assert_true(strncmp(r->warn[0], where, strlen(where)) == 0);
+        reading_free(r);
+    }
+}
+
+static void test_jsonl_not_jsonl(void **state)
+{
+    (void)state;
+    /* no good line at all: one skip for the file, no per-line reports */
+    reading *r = read_text("bad.jsonl", "id,title,body\n1,a,b\n2,c,d\n");
+    assert_int_equal(r->status, CORPUS_SKIP_MALFORMED);
+    assert_non_null(strstr(r->why, "no valid article in 3 lines (line 1: "));
+    assert_int_equal(r->nbad, 0);
+    reading_free(r);
+
+    char big[4096] = "";
+    for (int i = 0; i < 30; i++)
+        strcat(big, "not json at all\n");
+    strcat(big, "{\"title\": \"late\"}\n");
+    r = read_text("big.jsonl", big);
+    assert_int_equal(r->status, CORPUS_SKIP_MALFORMED);
+    assert_non_null(strstr(r->why, "not JSON Lines: the first 10 lines"));
+    assert_int_equal(r->n, 0);
+    assert_int_equal(r->nbad, 0);
+    reading_free(r);
+
+    /* bad lines before the first good one are reported once it comes */
+    r = read_text("late.jsonl", "oops\n{\"title\": \"good\"}\n");
+    assert_int_equal(r->status, CORPUS_OK);
+    assert_int_equal(r->n, 1);
+    assert_int_equal(r->nbad, 1);
+    assert_non_null(strstr(r->bad[0], "late.jsonl:1|invalid JSON"));
+    reading_free(r);
+
+    /* a NUL escaped inside a string is refused by jansson: a bad line */
+    r = read_text("nul.jsonl", "{\"title\": \"a\\u0000b\"}\n"
+                  "{\"title\": \"ok\"}\n");
+    assert_int_equal(r->n, 1);
+    assert_int_equal(r->nbad, 1);
+    reading_free(r);
+}
+
+/* ------------------------------------------------------------- dates */
+
+static void expect_date(const char *text, int y, int m, int d)
+{
+    int yy = 0, mm = 0, dd = 0;
+    if (!corpus_parse_date(text, &yy, &mm, &dd))
+        fail_msg("date \"%s\" not understood", text);
+    if (yy != y || mm != m || dd != d)
+        fail_msg("date \"%s\" read as %04d-%02d-%02d", text, yy, mm, dd);
+}
+
+static void test_dates(void **state)
+{
+    (void)state;
+    expect_date("2026-11-27", 2026, 11, 27);
+    expect_date("2026-11-27T10:00:00+01:00", 2026, 11, 27);
+    expect_date("Fri, 27 Nov 2026 10:00:00 +0000", 2026, 11, 27);
+    expect_date("27 Nov 2026 10:00:00 +0000", 2026, 11, 27);
+    expect_date("Fri, 27 Nov 2026 10:00 GMT", 2026, 11, 27);
+    expect_date("Friday, 27 November 2026", 2026, 11, 27);
+    expect_date("  27 November 2026 ", 2026, 11, 27);
+    expect_date("27th November 2026", 2026, 11, 27);
+    expect_date("1 Feb 2024", 2024, 2, 1);
+    expect_date("November 27, 2026", 2026, 11, 27);
+    expect_date("Nov 27, 2026", 2026, 11, 27);
+    expect_date("nov. 27 2026", 2026, 11, 27);
+    expect_date("Sept 3, 2026", 2026, 9, 3);
+    expect_date("Thursday, February 29, 2024", 2024, 2, 29);
+    expect_date("2026/11/27", 2026, 11, 27);
+
+    const char *bad[] = {"", "someday", "27 Nov", "Nov 2026", "32 Nov 2026",
+                         "29 Feb 2023", "February 30, 2024", "27 Novx 2026",
+                         "27 Nov 20266", "11/27/2026", "27/11/2026",
+                         "2026/11/27 junk", "Fri, 27 Nov 2026 10:00 XYZ",
+                         "27 Nov 2026 25:00", "Mo 27 Nov 2026",
+                         "Nov 27, 2026, 10:00 +9900"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        if (corpus_parse_date(bad[i], NULL, NULL, NULL))
+            fail_msg("\"%s\" should not parse", bad[i]);
+}
+
+static void test_unparsed_date_warning(void **state)
+{
+    (void)state;
+    reading *r = read_text("d.txt", "Date: the Ides of March\n\nTitle\n\nB\n");
+    assert_int_equal(r->status, CORPUS_OK);
+    assert_string_equal(r->a[0].date, "the Ides of March");
+    assert_int_equal(r->nwarn, 1);
+    char want[4200];
+    snprintf(want, sizeof want, "%s/d.txt|date \"the Ides of March\" not "
+             "understood", tmp);
+    assert_true(strncmp(r->warn[0], want, strlen(want)) == 0);
+    reading_free(r);
+
+    /* a date in any accepted form: no warning */
+    r = read_text("ok.md", "---\ndate: 27 November 2026\n---\n# T\n");
+    assert_int_equal(r->nwarn, 0);
+    reading_free(r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_supported_extensions),
+        cmocka_unit_test(test_md_front_matter_and_body),
+        cmocka_unit_test(test_md_title_fallbacks),
+        cmocka_unit_test(test_md_hostile_lines),
+        cmocka_unit_test(test_html_page),
+        cmocka_unit_test(test_html_title_fallbacks),
+        cmocka_unit_test(test_html_deep_nesting),
+        cmocka_unit_test(test_jsonl_lines),
+        cmocka_unit_test(test_jsonl_not_jsonl),
+        cmocka_unit_test(test_dates),
+        cmocka_unit_test(test_unparsed_date_warning),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
