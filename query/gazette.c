@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ranking.h"
 #include "schema.h"
 #include "snippet.h"
 #include "xapian_shim.h"
@@ -154,6 +155,8 @@ static xap_status setup_queryparser(gazette_index_t *index)
     if (s == XAP_OK)
         s = xap_queryparser_add_boolean_prefix(index->qp, "tag",
                                                GZ_PREFIX_TAG, 0);
+    if (s == XAP_OK)
+        s = gz_ranking_setup_queryparser(index->qp);
     return s;
 }
 
@@ -344,14 +347,20 @@ static xap_status run_search(gazette_index_t *index, const char *query,
     xap_query *q = NULL;
     xap_enquire *enq = NULL;
     xap_mset *mset = NULL;
-    xap_status s = xap_queryparser_parse(index->qp, query,
-                                         XAP_QP_FLAG_DEFAULT, NULL, &q);
+    char *text = NULL;
+    xap_status s = gz_ranking_query_text(query, &text);
+    if (s == XAP_OK)
+        s = xap_queryparser_parse(index->qp, text, XAP_QP_FLAG_DEFAULT, NULL,
+                                  &q);
+    free(text);
     if (s == XAP_OK)
         s = xap_enquire_new(index->db, &enq);
     if (s == XAP_OK)
-        s = xap_enquire_set_query(enq, q, 0);
+        s = gz_ranking_apply(enq, q);
     if (s == XAP_OK)
         s = xap_enquire_get_mset(enq, o->offset, o->limit, 0, NULL, &mset);
+    if (s == XAP_OK)
+        s = gz_ranking_finish(enq, q);
     if (s == XAP_OK) {
         uint32_t lo = 0, est = 0, hi = 0;
         s = xap_mset_matches(mset, &lo, &est, &hi);

@@ -10,6 +10,9 @@
  * (default 1000), where <docno> is the hit's file name without directory
  * and ".txt". A query the library refuses (e.g. a syntax error) is
  * reported on stderr and answers nothing, so it scores 0.
+ * Built a second time as gz_tune (static library, GZ_EVAL_TUNING), it also
+ * takes -p "k1=..,b=..,stop=0|1,caps=0|1,prfd=..,prft=..,prfw=..,minlen=..,k3=..,delta=.."
+ * to override the ranking defaults: that is how the defaults were chosen.
  * With -l, the wall-clock time of each search in microseconds is written
  * one per line to LATENCY_FILE; the median goes to stderr either way.
  * Exit status 0, 64 bad usage, 66 index or query file unreadable.
@@ -20,6 +23,39 @@
 #include <time.h>
 
 #include "gazette.h"
+#ifdef GZ_EVAL_TUNING
+#include "ranking.h"
+
+/* gz_tune only: parse "k1=1.2,b=0.75,stop=1,caps=1,prfd=10,prft=20,
+ * prfw=0.5,minlen=0.5" (any subset) over the library's defaults and make
+ * them the ranking parameters. Returns 0, or -1 on an unknown key. */
+static int set_tuning(const char *spec)
+{
+    gz_ranking_params p = gz_ranking_defaults;
+    char buf[512];
+    snprintf(buf, sizeof buf, "%s", spec);
+    for (char *kv = strtok(buf, ", "); kv; kv = strtok(NULL, ", ")) {
+        char *eq = strchr(kv, '=');
+        if (!eq)
+            return -1;
+        *eq = '\0';
+        double v = strtod(eq + 1, NULL);
+        if (strcmp(kv, "k1") == 0) p.k1 = v;
+        else if (strcmp(kv, "b") == 0) p.b = v;
+        else if (strcmp(kv, "minlen") == 0) p.min_normlen = v;
+        else if (strcmp(kv, "k3") == 0) p.k3 = v;
+        else if (strcmp(kv, "delta") == 0) p.delta = v;
+        else if (strcmp(kv, "stop") == 0) p.stopwords = (int)v;
+        else if (strcmp(kv, "caps") == 0) p.fold_capitals = (int)v;
+        else if (strcmp(kv, "prfd") == 0) p.prf_docs = (unsigned)v;
+        else if (strcmp(kv, "prft") == 0) p.prf_terms = (unsigned)v;
+        else if (strcmp(kv, "prfw") == 0) p.prf_weight = v;
+        else return -1;
+    }
+    gz_ranking_set_params(&p);
+    return 0;
+}
+#endif
 
 /* Copy the hit's document number (file name without dirs and ".txt") into
  * buf. */
@@ -80,6 +116,14 @@ int main(int argc, char **argv)
             tag = argv[argi + 1];
         else if (strcmp(argv[argi], "-l") == 0)
             latency_path = argv[argi + 1];
+#ifdef GZ_EVAL_TUNING
+        else if (strcmp(argv[argi], "-p") == 0) {
+            if (set_tuning(argv[argi + 1]) != 0) {
+                fprintf(stderr, "gz_tune: bad -p %s\n", argv[argi + 1]);
+                return 64;
+            }
+        }
+#endif
         else
             break;
     }
