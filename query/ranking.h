@@ -10,7 +10,8 @@
  *     quoted phrase can still use "the");
  *   - the weighting scheme (BM25 with Gazette's parameters);
  *   - pseudo-relevance feedback: the best terms of the top documents of a
- *     first pass are added to the query with a lower weight.
+ *     first pass re-rank the query's matches with a lower weight (they
+ *     never add hits).
  * The defaults were chosen on six judged collections (docs/relevance.md,
  * bench/relevance/). Nothing here prints.
  */
@@ -51,8 +52,9 @@ xap_status gz_ranking_setup_queryparser(xap_queryparser *qp);
 xap_status gz_ranking_query_text(const char *query, char **out);
 
 /* Set the weighting scheme and the query to run on `enq`: the parsed query
- * `q`, expanded by pseudo-relevance feedback when that is on. `q` stays
- * owned by the caller. Returns XAP_OK or the shim's status. */
+ * `q`, AND_MAYBE its feedback terms when feedback is on (this runs a first
+ * match of params.prf_docs hits). `q` stays owned by the caller and must
+ * outlive the search. Returns XAP_OK or the shim's status. */
 xap_status gz_ranking_apply(xap_enquire *enq, const xap_query *q);
 
 /* After the match: put the user's query `q` back on `enq`, so snippets

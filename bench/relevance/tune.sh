@@ -5,6 +5,8 @@
 #
 #   bench/relevance/tune.sh "PARAMS" ["PARAMS"...]
 #
+# RELEVANCE_DEPTH (default 1000) is how many hits each query fetches: use
+# 10 to time a results page rather than a 1000-deep run.
 # PARAMS is gz_tune's -p syntax, e.g. "k1=1.2,b=0.75,prfd=0" ("" = the
 # library defaults). Prints per parameter set one line: MAP of each
 # collection, their mean, and the median query latency in ms over all.
@@ -13,6 +15,7 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=${GAZETTE_BUILD:-$ROOT/build}
 WORK=${RELEVANCE_WORK:-$BUILD/relevance}
 COLLECTIONS=${RELEVANCE_COLLECTIONS:-time cacm cisi cranfield med adi}
+DEPTH=${RELEVANCE_DEPTH:-1000}
 printf '%-44s' params
 for c in $COLLECTIONS; do printf ' %9s' "$c"; done
 printf ' %9s %8s\n' mean p50ms
@@ -23,7 +26,7 @@ for p in "$@"; do
         d=$WORK/$c
         [ -d "$d/gz-index" ] || { echo "tune.sh: run run.sh first ($d)" >&2; exit 1; }
         # shellcheck disable=SC2086
-        "$BUILD/bench/gz_tune" ${p:+-p "$p"} -l "$d/tune.lat" "$d/gz-index" \
+        "$BUILD/bench/gz_tune" -k "$DEPTH" ${p:+-p "$p"} -l "$d/tune.lat" "$d/gz-index" \
             "$d/queries.tsv" > "$d/tune.run" 2>/dev/null
         cat "$d/tune.lat" >> "$WORK/tune.lat"
         "$BUILD/bench/rel_eval" "$d/qrels" "$d/tune.run" | cut -f2
