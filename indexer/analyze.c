@@ -14,6 +14,11 @@
  * the end of the title and the start of the body. */
 #define FIELD_GAP 100
 
+/* Within-document frequency each title word adds to the free-text terms
+ * (body words add 1): a word in the headline says more about what the
+ * article is about than one in the body (docs/relevance.md). */
+#define TITLE_WDF 3
+
 struct gz_analyzer {
     xap_stem *stem;
     xap_termgen *tg;
@@ -131,8 +136,8 @@ static xap_status add_text(gz_analyzer *a, xap_document *doc,
     if (s == XAP_OK)
         s = xap_termgen_increase_termpos(a->tg, FIELD_GAP);
     if (s == XAP_OK)
-        s = xap_termgen_index_text(a->tg, art->title, strlen(art->title), 1,
-                                   "");
+        s = xap_termgen_index_text(a->tg, art->title, strlen(art->title),
+                                   TITLE_WDF, "");
     if (s == XAP_OK)
         s = xap_termgen_increase_termpos(a->tg, FIELD_GAP);
     if (s == XAP_OK)

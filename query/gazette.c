@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "query_text.h"
+#include "ranking.h"
 #include "schema.h"
 #include "snippet.h"
 #include "xapian_shim.h"
@@ -211,6 +212,8 @@ static xap_status setup_queryparser(gazette_index_t *index)
     if (s == XAP_OK)
         s = xap_queryparser_set_max_expansion(index->qp,
                                               MAX_WILDCARD_EXPANSION);
+    if (s == XAP_OK)
+        s = gz_ranking_setup_queryparser(index->qp);
     return s;
 }
 
@@ -687,7 +690,7 @@ static xap_status run_search(gazette_index_t *index, const char *query,
     if (s == XAP_OK)
         s = xap_enquire_new(index->db, &enq);
     if (s == XAP_OK)
-        s = xap_enquire_set_query(enq, q, 0);
+        s = gz_ranking_apply(enq, q);
     if (s == XAP_OK)
         s = configure_enquire(enq, o, &spies);
     /* Facets count the whole match set: look at every document. */
@@ -695,6 +698,8 @@ static xap_status run_search(gazette_index_t *index, const char *query,
         s = xap_database_doc_count(index->db, &all);
     if (s == XAP_OK)
         s = xap_enquire_get_mset(enq, o->offset, o->limit, all, NULL, &mset);
+    if (s == XAP_OK)
+        s = gz_ranking_finish(enq, q);
     if (s == XAP_OK) {
         uint32_t lo = 0, est = 0, hi = 0;
         s = xap_mset_matches(mset, &lo, &est, &hi);
@@ -761,7 +766,13 @@ gazette_status_t gazette_search(gazette_index_t *index, const char *query,
     double start = now_ms();
     index->error[0] = '\0';
     const gazette_search_options_t *o = opts ? opts : &default_options;
-    char *text = gz_query_normalise(query, index->error, sizeof index->error);
+    /* A query typed all in capitals is read as plain lower-case words
+     * (ranking.h), before the normaliser decides what is an operator. */
+    char *folded = NULL;
+    char *text = NULL;
+    if (gz_ranking_query_text(query, &folded) == XAP_OK)
+        text = gz_query_normalise(folded, index->error, sizeof index->error);
+    free(folded);
     if (!text) {
         if (index->error[0])
             return GAZETTE_STATUS_QUERY_SYNTAX;

@@ -1,0 +1,65 @@
+/*
+ * ranking.h - how libgazette ranks hits (private to the library).
+ *
+ * The query parser (gazette.c) turns text into a xap_query; this module
+ * owns everything that decides the order of the hits:
+ *   - query text normalisation: a query typed in capitals is searched as
+ *     if it were lower case (else Xapian leaves Capitalised words unstemmed
+ *     and reads AND/OR/NOT as operators);
+ *   - a query-time English stoplist (the index keeps every word, so a
+ *     quoted phrase can still use "the");
+ *   - the weighting scheme (BM25 with Gazette's parameters);
+ *   - pseudo-relevance feedback: the best terms of the top documents of a
+ *     first pass re-rank the query's matches with a lower weight (they
+ *     never add hits).
+ * The defaults were chosen on six judged collections (docs/relevance.md,
+ * bench/relevance/). Nothing here prints.
+ */
+#ifndef GAZETTE_RANKING_H
+#define GAZETTE_RANKING_H
+
+#include "xapian_shim.h"
+
+/* Every knob of the ranking. The library uses gz_ranking_defaults; the
+ * tuning benchmark (bench/relevance) overrides them through
+ * gz_ranking_set_params() when linked to the static library. */
+typedef struct gz_ranking_params {
+    double k1, b;            /* BM25 term-frequency saturation, length norm */
+    double min_normlen;      /* BM25 floor on the length normalisation */
+    double k3;               /* BM25 saturation of repeated query words */
+    double delta;            /* BM25+ lower bound per matching term (0 = BM25) */
+    int stopwords;           /* 1: drop English stopwords from queries */
+    int fold_capitals;       /* 1: lower-case queries written in capitals */
+    unsigned prf_docs;       /* feedback documents (0 = no feedback) */
+    unsigned prf_terms;      /* expansion terms added */
+    double prf_weight;       /* weight of the expansion relative to query */
+} gz_ranking_params;
+
+extern const gz_ranking_params gz_ranking_defaults;
+
+/* Replace the parameters every later search uses (NULL = the defaults).
+ * For benchmarks only: not thread-safe, not exported from libgazette.so. */
+void gz_ranking_set_params(const gz_ranking_params *params);
+
+/* Configure a query parser for ranking (the stoplist). Call once after
+ * creating it. Returns XAP_OK or the shim's status. */
+xap_status gz_ranking_setup_queryparser(xap_queryparser *qp);
+
+/* The text to parse for the user's `query`: a new malloc()ed string in
+ * *out (caller frees). Queries with letters but none in lower case are
+ * lower-cased; others are copied unchanged. Returns XAP_OK or
+ * XAP_ERR_NOMEM. */
+xap_status gz_ranking_query_text(const char *query, char **out);
+
+/* Set the weighting scheme and the query to run on `enq`: the parsed query
+ * `q`, AND_MAYBE its feedback terms when feedback is on (this runs a first
+ * match of params.prf_docs hits). `q` stays owned by the caller and must
+ * outlive the search. Returns XAP_OK or the shim's status. */
+xap_status gz_ranking_apply(xap_enquire *enq, const xap_query *q);
+
+/* After the match: put the user's query `q` back on `enq`, so snippets
+ * and matching terms show the words that were typed, not the feedback
+ * terms. The hits already fetched keep their order and weights. */
+xap_status gz_ranking_finish(xap_enquire *enq, const xap_query *q);
+
+#endif /* GAZETTE_RANKING_H */
