@@ -549,14 +549,17 @@ static xap_status attach_spies(xap_enquire *enq,
                                facet_spies *sp)
 {
     static const struct {
-        int slot;              /* value slot, or -1 */
-        const char *prefix;    /* term prefix when slot is -1 */
+        int slot;              /* single-valued slot, or -1 */
+        const char *prefix;    /* else terms with this prefix, */
+        int split_slot;        /* else this slot split at GZ_ENTITY_SEP */
     } how[GAZETTE_FACET_COUNT_] = {
-        [GAZETTE_FACET_SOURCE] = {GZ_SLOT_SOURCE, NULL},
-        [GAZETTE_FACET_YEAR] = {GZ_SLOT_YEAR, NULL},
-        [GAZETTE_FACET_TAG] = {-1, GZ_PREFIX_TAG},
-        [GAZETTE_FACET_ENTITY] = {-1, GZ_PREFIX_ENTITY},
-        [GAZETTE_FACET_AUTHOR] = {-1, GZ_PREFIX_AUTHOR_NAME},
+        [GAZETTE_FACET_SOURCE] = {GZ_SLOT_SOURCE, NULL, -1},
+        [GAZETTE_FACET_YEAR] = {GZ_SLOT_YEAR, NULL, -1},
+        [GAZETTE_FACET_TAG] = {-1, GZ_PREFIX_TAG, -1},
+        /* The slot holds display names without the surname aliases that
+         * the XE terms add, so each person counts once, as written. */
+        [GAZETTE_FACET_ENTITY] = {-1, NULL, GZ_SLOT_ENTITIES},
+        [GAZETTE_FACET_AUTHOR] = {-1, GZ_PREFIX_AUTHOR_NAME, -1},
     };
     xap_status s = XAP_OK;
     for (size_t f = 0; s == XAP_OK && f < GAZETTE_FACET_COUNT_; f++) {
@@ -572,7 +575,11 @@ static xap_status attach_spies(xap_enquire *enq,
             if (s == XAP_OK)
                 s = xap_enquire_add_valuecount_spy(enq, sp->values[f]);
         } else {
-            s = xap_termcount_spy_new(how[f].prefix, &sp->terms[f]);
+            s = how[f].prefix
+                    ? xap_termcount_spy_new(how[f].prefix, &sp->terms[f])
+                    : xap_termcount_spy_new_split((unsigned)how[f].split_slot,
+                                                  GZ_ENTITY_SEP,
+                                                  &sp->terms[f]);
             if (s == XAP_OK && o->collapse)
                 s = xap_termcount_spy_set_distinct(sp->terms[f],
                                                    GZ_SLOT_DEDUP);

@@ -117,16 +117,37 @@ struct xap_valuecount_spy {
     DistinctValueCountSpy spy;
 };
 
-// Counts the terms with a prefix in each matching document: a facet over a
-// multi-valued field stored as boolean terms.
+// Counts the terms with a prefix in each matching document, or the pieces
+// of a value split at a separator: a facet over a multi-valued field.
 class TermCountMatchSpy : public Xapian::MatchSpy {
   public:
     explicit TermCountMatchSpy(std::string p) : prefix(std::move(p)) {}
+    TermCountMatchSpy(Xapian::valueno s, char sep)
+        : split_slot(int(s)), separator(sep) {}
     void operator()(const Xapian::Document &doc, double) override
     {
         if (!distinct.first_time(doc))
             return;
         ++documents;
+        if (split_slot >= 0)
+            count_pieces(doc.get_value(Xapian::valueno(split_slot)));
+        else
+            count_terms(doc);
+    }
+    void count_pieces(const std::string &value)
+    {
+        size_t start = 0;
+        while (start < value.size()) {
+            size_t end = value.find(separator, start);
+            if (end == std::string::npos)
+                end = value.size();
+            if (end > start)
+                ++counts[value.substr(start, end - start)];
+            start = end + 1;
+        }
+    }
+    void count_terms(const Xapian::Document &doc)
+    {
         Xapian::TermIterator it = doc.termlist_begin();
         it.skip_to(prefix);
         for (; it != doc.termlist_end(); ++it) {
@@ -137,6 +158,8 @@ class TermCountMatchSpy : public Xapian::MatchSpy {
         }
     }
     std::string prefix;
+    int split_slot = -1;
+    char separator = 0;
     std::map<std::string, uint32_t> counts;
     uint32_t documents = 0;
     DistinctFilter distinct;
@@ -1963,6 +1986,19 @@ xap_status xap_termcount_spy_new(const char *prefix, xap_termcount_spy **out)
         NEED(prefix);
         NEED(out);
         *out = new xap_termcount_spy{TermCountMatchSpy(prefix)};
+        return XAP_OK;
+    });
+}
+
+xap_status xap_termcount_spy_new_split(unsigned slot, char separator,
+                                       xap_termcount_spy **out)
+{
+    return guard(__func__, [&] {
+        NEED(out);
+        if (slot > unsigned(std::numeric_limits<int>::max()))
+            fail(XAP_ERR_INVALID_ARG, "InvalidArgumentError", "slot too big");
+        *out = new xap_termcount_spy{
+            TermCountMatchSpy(Xapian::valueno(slot), separator)};
         return XAP_OK;
     });
 }

@@ -575,6 +575,11 @@ xap_status xap_valuecount_spy_each_top(const xap_valuecount_spy *spy,
  * for each of its terms with the prefix).  Values are reported without the
  * prefix. */
 xap_status xap_termcount_spy_new(const char *prefix, xap_termcount_spy **out);
+/* The same spy over a multi-valued field kept in one value: the value in
+ * `slot` is split at each `separator` byte and every non-empty piece
+ * counts once for the document. */
+xap_status xap_termcount_spy_new_split(unsigned slot, char separator,
+                                       xap_termcount_spy **out);
 void xap_termcount_spy_free(xap_termcount_spy *spy);
 /* As xap_valuecount_spy_set_distinct. */
 xap_status xap_termcount_spy_set_distinct(xap_termcount_spy *spy,

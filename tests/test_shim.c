@@ -865,6 +865,55 @@ static void test_sort_collapse_spy(void **state)
 /* The term-count spy counts every term with the prefix in each matching
  * document (multi-valued facets), most frequent first, ties in byte
  * order; terms of other prefixes are ignored. */
+/* The split spy counts each piece of a separated value once per
+ * document; empty pieces and empty values count nothing. */
+static void test_split_value_spy(void **state)
+{
+    (void)state;
+    static const char *const values[] = {"Gaza\x1f" "Antony Blinken", "Gaza",
+                                         "", "Ankara\x1f\x1f" "Gaza\x1f"};
+    const char *path = sub_path("splitspy");
+    xap_writable *w;
+    OK(xap_writable_open(path, XAP_DB_CREATE_OR_OVERWRITE, XAP_DB_NO_SYNC,
+                         &w));
+    for (size_t i = 0; i < 4; i++) {
+        xap_document *doc;
+        OK(xap_document_new(&doc));
+        OK(xap_document_add_term(doc, "x", 1));
+        OK(xap_document_add_value(doc, 6, values[i], strlen(values[i])));
+        OK(xap_writable_add_document(w, doc, NULL));
+        xap_document_free(doc);
+    }
+    OK(xap_writable_commit(w));
+    xap_query *q;
+    xap_enquire *enq;
+    xap_termcount_spy *spy;
+    xap_mset *m;
+    OK(xap_query_new_term("x", 1, 0, &q));
+    OK(xap_enquire_new(xap_writable_database(w), &enq));
+    OK(xap_enquire_set_query(enq, q, 0));
+    OK(xap_termcount_spy_new_split(6, '\x1f', &spy));
+    OK(xap_enquire_add_termcount_spy(enq, spy));
+    OK(xap_enquire_get_mset(enq, 0, 10, 4, NULL, &m));
+    list top = {0};
+    OK(xap_termcount_spy_each_top(spy, 0, on_term, &top));
+    assert_int_equal(top.n, 3);
+    assert_string_equal(top.s[0], "Gaza");
+    assert_int_equal(top.num[0], 3);
+    assert_string_equal(top.s[1], "Ankara");   /* ties in byte order */
+    assert_int_equal(top.num[1], 1);
+    assert_string_equal(top.s[2], "Antony Blinken");
+    assert_int_equal(top.num[2], 1);
+    uint32_t docs = 0;
+    OK(xap_termcount_spy_documents(spy, &docs));
+    assert_int_equal(docs, 4);
+    xap_mset_free(m);
+    xap_enquire_free(enq);
+    xap_termcount_spy_free(spy);
+    xap_query_free(q);
+    xap_writable_free(w);
+}
+
 static void test_termcount_spy(void **state)
 {
     (void)state;
@@ -1668,6 +1717,7 @@ int main(void)
         cmocka_unit_test(test_open_errors),
         cmocka_unit_test(test_closed_db),
         cmocka_unit_test(test_termcount_spy),
+        cmocka_unit_test(test_split_value_spy),
         cmocka_unit_test(test_null_args),
         cmocka_unit_test(test_last_error_is_per_thread),
         cmocka_unit_test(test_transactions_and_free),

@@ -90,7 +90,8 @@ static const char usage_text[] =
 "      --sort ORDER   relevance (default), date (newest first) or\n"
 "                     date-asc (oldest first)\n"
 "      --facet NAME   count the matches by source, year, tag, entity or\n"
-"                     author (repeatable); shown after the hits\n"
+"                     author (repeatable); the 20 most frequent values are\n"
+"                     shown after the hits (all of them with --json)\n"
 "      --duplicates   show every copy of identical articles (by default\n"
 "                     articles with the same text are shown once)\n"
 "      --no-spelling  do not suggest a spelling correction\n"
@@ -450,6 +451,9 @@ static void print_text_summary(const gazette_results_t *r, const char *query,
                (unsigned long long)lower, (unsigned long long)upper, query);
 }
 
+/* Facet values a person reads; --json has them all. */
+#define TEXT_FACET_VALUES 20
+
 /* Facets and the spelling suggestion, after the hits. */
 static void print_text_trailer(const gazette_results_t *r,
                                const cli_options *o)
@@ -460,13 +464,15 @@ static void print_text_trailer(const gazette_results_t *r,
         size_t n = gazette_results_facet_count(r, (gazette_facet_t)f);
         printf("\nBy %s:%s\n", gazette_facet_name((gazette_facet_t)f),
                n ? "" : " (none)");
-        for (size_t i = 0; i < n; i++) {
+        for (size_t i = 0; i < n && i < TEXT_FACET_VALUES; i++) {
             const char *value;
             uint64_t count;
             gazette_results_facet_value(r, (gazette_facet_t)f, i, &value,
                                         &count);
             printf("  %6llu  %s\n", (unsigned long long)count, value);
         }
+        if (n > TEXT_FACET_VALUES)
+            printf("  (%zu more)\n", n - TEXT_FACET_VALUES);
     }
     const char *suggestion = gazette_results_suggestion(r);
     if (*suggestion)
