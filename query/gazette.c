@@ -62,6 +62,9 @@ struct gazette_hit {
     size_t *highlights;  /* 2 * nhighlights offsets into plain */
     size_t nhighlights;
     char *matching_terms;
+    char **terms;        /* the same terms one by one (explain) */
+    size_t nterms;
+    double *term_weights;
     uint32_t rank;
     uint32_t duplicates;
     double weight;
@@ -410,6 +413,10 @@ static void free_hit(gazette_hit_t *h)
     free(h->plain);
     free(h->highlights);
     free(h->matching_terms);
+    for (size_t t = 0; t < h->nterms; t++)
+        free(h->terms[t]);
+    free(h->terms);
+    free(h->term_weights);
 }
 
 void gazette_results_free(gazette_results_t *results)
@@ -453,19 +460,96 @@ static xap_status split_items(const char *field, char sep, item_list *list)
     return XAP_OK;
 }
 
-/* Append `term` to the space-separated string in ctx (a char **). */
+/* The walk over a hit's matching terms; `nomem` says it stopped short. */
+typedef struct term_walk {
+    gazette_hit_t *hit;
+    int nomem;
+} term_walk;
+
+/* Record a matching `term` of the hit in ctx (a term_walk *): in the
+ * space-separated string and, as its own copy, in the term list. Returns
+ * non-zero (stop) when out of memory. */
 static int append_term(const char *term, void *ctx)
 {
-    char **acc = ctx;
+    term_walk *walk = ctx;
+    gazette_hit_t *hit = walk->hit;
+    char **acc = &hit->matching_terms;
     size_t old = *acc ? strlen(*acc) : 0;
     char *grown = realloc(*acc, old + strlen(term) + 2);
+    walk->nomem = 1;
     if (!grown)
         return 1;
     if (old)
         grown[old++] = ' ';
     strcpy(grown + old, term);
     *acc = grown;
+    size_t n = hit->nterms;
+    char **items = realloc(hit->terms, (n + 1) * sizeof *items);
+    if (!items)
+        return 1;
+    hit->terms = items;
+    if (!(items[n] = strdup(term)))
+        return 1;
+    hit->nterms = n + 1;
+    walk->nomem = 0;
     return 0;
+}
+
+/* The weight `term` alone gives the document with unique term `id_term`,
+ * ranked as searches are: its share of the hit's weight (BM25 adds the
+ * terms' weights up; feedback terms that re-rank are not among them). */
+static xap_status term_weight(gazette_index_t *index, const char *id_term,
+                              const char *term, double *out)
+{
+    xap_query *t = NULL, *id = NULL, *both = NULL;
+    xap_enquire *enq = NULL;
+    xap_mset *mset = NULL;
+    *out = 0;
+    xap_status s = xap_query_new_term(term, 1, 1, &t);
+    if (s == XAP_OK)
+        s = xap_query_new_term(id_term, 1, 2, &id);
+    if (s == XAP_OK) {
+        const xap_query *subs[2] = {t, id};
+        s = xap_query_new_combine(XAP_OP_FILTER, subs, 2, 0, &both);
+    }
+    if (s == XAP_OK)
+        s = xap_enquire_new(index->db, &enq);
+    if (s == XAP_OK)
+        s = gz_ranking_set_weighting(enq);
+    if (s == XAP_OK)
+        s = xap_enquire_set_query(enq, both, 0);
+    if (s == XAP_OK)
+        s = xap_enquire_get_mset(enq, 0, 1, 0, NULL, &mset);
+    if (s == XAP_OK && xap_mset_size(mset) > 0)
+        s = xap_mset_weight(mset, 0, out);
+    xap_mset_free(mset);
+    xap_enquire_free(enq);
+    xap_query_free(both);
+    xap_query_free(id);
+    xap_query_free(t);
+    return s;
+}
+
+/* Explain hit `i` of `mset`: its matching terms and each one's weight. */
+static xap_status explain_hit(gazette_index_t *index, const xap_enquire *enq,
+                              const xap_mset *mset, uint32_t i,
+                              gazette_hit_t *hit)
+{
+    xap_docid id = 0;
+    char id_term[GZ_TERM_BUF];
+    term_walk walk = {hit, 0};
+    xap_status s = xap_mset_docid(mset, i, &id);
+    if (s == XAP_OK)
+        s = xap_enquire_each_matching_term(enq, id, append_term, &walk);
+    if (s == XAP_OK && walk.nomem)
+        s = XAP_ERR_NOMEM;
+    if (s == XAP_OK && hit->nterms &&
+        !(hit->term_weights = calloc(hit->nterms, sizeof(double))))
+        s = XAP_ERR_NOMEM;
+    gz_make_term(GZ_PREFIX_ID, hit->fields.id, id_term, sizeof id_term);
+    for (size_t t = 0; s == XAP_OK && t < hit->nterms; t++)
+        s = term_weight(index, id_term, hit->terms[t], &hit->term_weights[t]);
+    return s;
 }
 
 /* Snippet of the hit's body: plain text, highlight offsets and the
@@ -517,13 +601,8 @@ static xap_status fill_hit(gazette_index_t *index, const xap_enquire *enq,
         s = xap_mset_collapse_count(mset, i, &hit->duplicates);
     if (s == XAP_OK && o->snippet_length > 0)
         s = make_snippet(index, mset, o, hit);
-    if (s == XAP_OK && o->explain) {
-        xap_docid id = 0;
-        s = xap_mset_docid(mset, i, &id);
-        if (s == XAP_OK)
-            s = xap_enquire_each_matching_term(enq, id, append_term,
-                                               &hit->matching_terms);
-    }
+    if (s == XAP_OK && o->explain)
+        s = explain_hit(index, enq, mset, i, hit);
     xap_document_free(doc);
     return s;
 }
@@ -943,6 +1022,21 @@ const char *gazette_hit_entity(const gazette_hit_t *hit, size_t i)
 uint32_t gazette_hit_duplicates(const gazette_hit_t *hit)
 {
     return hit ? hit->duplicates : 0;
+}
+
+size_t gazette_hit_term_count(const gazette_hit_t *hit)
+{
+    return hit ? hit->nterms : 0;
+}
+
+const char *gazette_hit_term(const gazette_hit_t *hit, size_t i,
+                             double *weight)
+{
+    if (!hit || i >= hit->nterms)
+        return NULL;
+    if (weight)
+        *weight = hit->term_weights ? hit->term_weights[i] : 0.0;
+    return hit->terms[i];
 }
 
 const char *gazette_hit_matching_terms(const gazette_hit_t *hit)

@@ -204,15 +204,20 @@ static xap_status expansion_query(xap_enquire *enq, xap_query **out)
  * keep their meaning, and the match count is the query's own. Letting the
  * terms add hits (OR) scored 0.4% more mean MAP, not worth hits that
  * contain none of the query's words (docs/relevance.md). */
+xap_status gz_ranking_set_weighting(xap_enquire *enq)
+{
+    return params.delta > 0
+               ? xap_enquire_set_weighting_bm25plus(enq, params.k1, 0,
+                                                    params.k3, params.b,
+                                                    params.min_normlen,
+                                                    params.delta)
+               : xap_enquire_set_weighting_bm25(enq, params.k1, 0, params.k3,
+                                                params.b, params.min_normlen);
+}
+
 xap_status gz_ranking_apply(xap_enquire *enq, const xap_query *q)
 {
-    xap_status s =
-        params.delta > 0
-            ? xap_enquire_set_weighting_bm25plus(enq, params.k1, 0, params.k3,
-                                                 params.b, params.min_normlen,
-                                                 params.delta)
-            : xap_enquire_set_weighting_bm25(enq, params.k1, 0, params.k3,
-                                             params.b, params.min_normlen);
+    xap_status s = gz_ranking_set_weighting(enq);
     if (s == XAP_OK)
         s = xap_enquire_set_query(enq, q, 0);
     if (s != XAP_OK || params.prf_docs == 0 || params.prf_terms == 0)

@@ -51,6 +51,10 @@ xap_status gz_ranking_setup_queryparser(xap_queryparser *qp);
  * XAP_ERR_NOMEM. */
 xap_status gz_ranking_query_text(const char *query, char **out);
 
+/* Set only the weighting scheme on `enq` (what gz_ranking_apply does
+ * before the query). Returns XAP_OK or the shim's status. */
+xap_status gz_ranking_set_weighting(xap_enquire *enq);
+
 /* Set the weighting scheme and the query to run on `enq`: the parsed query
  * `q`, AND_MAYBE its feedback terms when feedback is on (this runs a first
  * match of params.prf_docs hits). `q` stays owned by the caller and must

@@ -368,6 +368,46 @@ static void test_snippet_highlight(void **state)
     gazette_index_close(index);
 }
 
+/* --explain: each matched term carries its own weight; the terms add up
+ * to the hit's weight, less what feedback re-ranking added. */
+static void test_explain_term_weights(void **state)
+{
+    (void)state;
+    gazette_index_t *index = NULL;
+    gazette_search_options_t *opts = NULL;
+    gazette_results_t *r = NULL;
+    assert_int_equal(gazette_index_open(fx.db, &index), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_search_options_new(&opts), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_search_options_set_explain(opts, 1),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_search(index, "Hezbollah Lebanon", opts, &r),
+                     GAZETTE_STATUS_OK);
+    assert_true(gazette_results_count(r) >= 3);
+    for (size_t i = 0; i < 3; i++) {
+        const gazette_hit_t *h = gazette_results_hit(r, i);
+        const sample_article *a = find_article(gazette_hit_id(h));
+        size_t expected = has_word(a->text, "hezbollah") +
+                          has_word(a->text, "lebanon");
+        assert_int_equal(gazette_hit_term_count(h), expected);
+        double sum = 0;
+        for (size_t t = 0; t < expected; t++) {
+            double w = -1;
+            const char *term = gazette_hit_term(h, t, &w);
+            assert_non_null(term);
+            assert_true(strcmp(term, "Zhezbollah") == 0 ||
+                        strcmp(term, "Zlebanon") == 0);
+            assert_true(w > 0);
+            sum += w;
+        }
+        assert_null(gazette_hit_term(h, expected, NULL));
+        assert_true(sum <= gazette_hit_weight(h) + 1e-9);
+        assert_true(sum >= gazette_hit_weight(h) * 0.5);
+    }
+    gazette_results_free(r);
+    gazette_search_options_free(opts);
+    gazette_index_close(index);
+}
+
 /* --json prints one parseable object per hit with the documented fields. */
 static void test_cli_json(void **state)
 {
@@ -444,6 +484,7 @@ int main(void)
         cmocka_unit_test(test_no_match_is_empty),
         cmocka_unit_test(test_paging),
         cmocka_unit_test(test_snippet_highlight),
+        cmocka_unit_test(test_explain_term_weights),
         cmocka_unit_test(test_cli_json),
         cmocka_unit_test(test_cli_errors),
     };

@@ -95,8 +95,9 @@ static const char usage_text[] =
 "      --duplicates   show every copy of identical articles (by default\n"
 "                     articles with the same text are shown once)\n"
 "      --no-spelling  do not suggest a spelling correction\n"
-"      --explain      show the query as parsed and the terms each hit\n"
-"                     matched\n"
+"      --explain      show the query as parsed, the terms each hit\n"
+"                     matched with the weight each one gave it, and what\n"
+"                     feedback re-ranking added\n"
 "      --json         one JSON object per hit, one per line, then a\n"
 "                     summary object (see docs/json.md)\n"
 "      --format FMT   text (default), json, or paths: only the article\n"
@@ -304,6 +305,24 @@ static int exit_code_for(gazette_status_t s)
     }
 }
 
+/* "matched: Zgaza 1.234 + Szgaza 0.456 + feedback 0.100 = 1.790": the
+ * weight of each matched term and what feedback re-ranking added. */
+static void print_text_explain(const gazette_hit_t *h)
+{
+    double sum = 0;
+    fputs("      matched:", stdout);
+    for (size_t i = 0; i < gazette_hit_term_count(h); i++) {
+        double w = 0;
+        const char *term = gazette_hit_term(h, i, &w);
+        printf("%s %s %.3f", i ? " +" : "", term, w);
+        sum += w;
+    }
+    double rest = gazette_hit_weight(h) - sum;
+    if (rest > 0.0005)
+        printf(" + feedback %.3f", rest);
+    printf(" = %.3f\n", gazette_hit_weight(h));
+}
+
 static void print_text_hit(const gazette_hit_t *h, const cli_options *o)
 {
     const char *date = gazette_hit_date(h);
@@ -320,8 +339,7 @@ static void print_text_hit(const gazette_hit_t *h, const cli_options *o)
     if (o->snippets && *snippet)
         printf("      %s\n", snippet);
     if (o->explain)
-        printf("      matched: %s (weight %.3f)\n",
-               gazette_hit_matching_terms(h), gazette_hit_weight(h));
+        print_text_explain(h);
 }
 
 /* A JSON array of the n strings get(h, 0..n-1). */
@@ -359,6 +377,20 @@ static int put_json_line(json_t *obj)
     return 0;
 }
 
+/* [{"term": "Zgaza", "weight": 1.23}, ...] for --explain. */
+static json_t *term_weights_json(const gazette_hit_t *h)
+{
+    json_t *terms = json_array();
+    for (size_t i = 0; terms && i < gazette_hit_term_count(h); i++) {
+        double w = 0;
+        const char *term = gazette_hit_term(h, i, &w);
+        json_array_append_new(terms,
+                              json_pack("{s:s, s:f}", "term", term,
+                                        "weight", w));
+    }
+    return terms;
+}
+
 /* Print `h` as one JSON object on one line (schema: docs/json.md). */
 static int print_json_hit(const gazette_hit_t *h, const cli_options *o)
 {
@@ -380,9 +412,11 @@ static int print_json_hit(const gazette_hit_t *h, const cli_options *o)
                             json_string(gazette_hit_plain_snippet(h)));
         json_object_set_new(obj, "highlights", highlights_array(h));
     }
-    if (obj && o->explain)
+    if (obj && o->explain) {
         json_object_set_new(obj, "matching_terms",
                             json_string(gazette_hit_matching_terms(h)));
+        json_object_set_new(obj, "term_weights", term_weights_json(h));
+    }
     return put_json_line(obj);
 }
 

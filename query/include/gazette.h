@@ -277,6 +277,19 @@ uint32_t gazette_hit_duplicates(const gazette_hit_t *hit);
  * otherwise. */
 const char *gazette_hit_matching_terms(const gazette_hit_t *hit);
 
+/* With explain on: the number of query terms this article matched (0
+ * otherwise). */
+size_t gazette_hit_term_count(const gazette_hit_t *hit);
+
+/* With explain on: matched term `i` (index form, as in
+ * gazette_hit_matching_terms) and, in *weight (may be NULL), the weight
+ * that term alone gives this article under the same ranking. The hit's
+ * weight is their sum plus what pseudo-relevance feedback added; boolean
+ * filters (source:, tag:, ...) weigh 0. Returns NULL when `i` is out of
+ * range. Borrowed from the result set. */
+const char *gazette_hit_term(const gazette_hit_t *hit, size_t i,
+                             double *weight);
+
 #ifdef __cplusplus
 }
 #endif
