@@ -3,6 +3,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,14 +34,22 @@ typedef struct cli_options {
     unsigned batch_size;
     int json;
     int quiet;
+    int verbose;
+    int dry_run;
+    double wait_lock;
     int progress;       /* stderr is a terminal */
     double last_progress;
+    double start;
 } cli_options;
+
+/* The signal that asked us to stop (SIGINT or SIGTERM), or 0. */
+static volatile sig_atomic_t stop_signal;
 
 static const char usage_text[] =
 "Usage: gazette-index [OPTION]... CORPUS...\n"
 "Index the article files below each CORPUS directory into a Gazette index,\n"
-"creating the index when it does not exist yet.\n"
+"creating the index when it does not exist yet, or bring an existing index\n"
+"up to date.\n"
 "\n"
 "Articles are read from .txt files, optionally gzip-compressed (.txt.gz).\n"
 "A .txt file may start with a header block of 'Key: value' lines (Title,\n"
@@ -49,22 +58,51 @@ static const char usage_text[] =
 "relative to its CORPUS directory; its default source is the top-level\n"
 "folder it is in.\n"
 "\n"
+"Reruns are incremental. A file whose size and modification time match the\n"
+"index costs one stat and is not read. Otherwise its bytes are hashed: same\n"
+"hash (a mere touch) and it is left alone; new or changed and it is\n"
+"(re)indexed. Files indexed before and no longer found below any CORPUS are\n"
+"removed from the index, so EVERY RUN MUST NAME ALL THE CORPUS DIRECTORIES\n"
+"of the index; a renamed file is removed and added. Ids are relative to the\n"
+"CORPUS directory, so moving a corpus and naming its new place does not\n"
+"reindex it. A file that cannot be read keeps the articles indexed from it\n"
+"before.\n"
+"\n"
 "Options:\n"
 "  -d, --db DIR            index to write (default: see ENVIRONMENT)\n"
 "  -l, --language LANG     stemming language (default english); one of\n"
 "                          the Snowball stemmers, or 'none'\n"
 "      --max-file-size N   skip files over N bytes, after decompression\n"
 "                          (default 67108864, i.e. 64 MiB)\n"
-"      --batch N           commit every N articles (default 1000)\n"
+"      --batch N           commit every N articles (default 1000); commits\n"
+"                          fall between files, never inside one\n"
+"  -n, --dry-run           report what would change; write nothing (the\n"
+"                          index is opened read-only, no lock is taken)\n"
+"      --wait-lock SECONDS if another process is writing the index, wait up\n"
+"                          to SECONDS for it (default 0: exit 75 at once)\n"
 "      --json              print the summary as one JSON object\n"
+"  -v, --verbose           list each added, updated and removed file on\n"
+"                          stdout ('added PATH', ...)\n"
 "  -q, --quiet             print nothing but errors\n"
 "  -h, --help              show this help and exit\n"
 "  -V, --version           show the version and exit\n"
 "\n"
 "Output: skipped files are listed on stderr, one line each with the\n"
-"reason. On a terminal a progress line shows the rate. At the end one\n"
-"summary line goes to stdout:\n"
+"reason. On a terminal a progress line shows the files done and the rate.\n"
+"At the end one summary line goes to stdout:\n"
 "  scanned N, added N, updated N, removed N, unchanged N, skipped N, seconds S\n"
+"or with --json: {\"scanned\":N,\"added\":N,\"updated\":N,\"removed\":N,\n"
+"\"unchanged\":N,\"skipped\":N,\"seconds\":S}. All counts are FILES: each\n"
+"scanned file is exactly one of added (new), updated (content changed),\n"
+"unchanged or skipped; removed counts files indexed before and gone now.\n"
+"\n"
+"Locking and safety: writers exclude each other with a lock file DIR.lock\n"
+"(holding the writer's pid) and Xapian's own lock; readers are never\n"
+"blocked. Changes are committed in batches; killed at any moment, the\n"
+"index stays consistent and the next run redoes what was not committed.\n"
+"SIGINT and SIGTERM stop after the current file, commit, print the summary\n"
+"and exit 130 or 143 (files removed since the last run are then only\n"
+"removed by the next complete run).\n"
 "\n"
 "Environment:\n"
 "  GAZETTE_INDEX   index used without --db; otherwise\n"
@@ -79,7 +117,9 @@ static const char usage_text[] =
 "  66  a CORPUS directory does not exist\n"
 "  70  internal error\n"
 "  74  I/O error writing the index (disk full, permissions)\n"
-"  75  another gazette-index is writing this index; try again later\n";
+"  75  another process is writing this index; try again later\n"
+"  130 interrupted by SIGINT (work so far committed)\n"
+"  143 terminated by SIGTERM (work so far committed)\n";
 
 __attribute__((format(printf, 1, 2)))
 static void complain(const char *fmt, ...)
@@ -106,6 +146,20 @@ static int parse_number(const char *opt, const char *s,
     return 0;
 }
 
+/* --wait-lock: a non-negative number of seconds (fractions allowed). */
+static int parse_seconds(const char *s, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno || end == s || *end || !(v >= 0) || v > 1e7) {
+        complain("--wait-lock takes a number of seconds, not '%s'", s);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
 /* 0 when `language` names a stemmer Xapian has. */
 static int check_language(const char *language)
 {
@@ -123,13 +177,16 @@ static int check_language(const char *language)
  * *code. */
 static int parse_args(int argc, char **argv, cli_options *o, int *code)
 {
-    enum { OPT_MAX_FILE = 256, OPT_BATCH, OPT_JSON };
+    enum { OPT_MAX_FILE = 256, OPT_BATCH, OPT_JSON, OPT_WAIT_LOCK };
     static const struct option longopts[] = {
         {"db", required_argument, NULL, 'd'},
         {"language", required_argument, NULL, 'l'},
         {"max-file-size", required_argument, NULL, OPT_MAX_FILE},
         {"batch", required_argument, NULL, OPT_BATCH},
         {"json", no_argument, NULL, OPT_JSON},
+        {"dry-run", no_argument, NULL, 'n'},
+        {"wait-lock", required_argument, NULL, OPT_WAIT_LOCK},
+        {"verbose", no_argument, NULL, 'v'},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
@@ -137,7 +194,7 @@ static int parse_args(int argc, char **argv, cli_options *o, int *code)
     unsigned long long n;
     int c;
     *code = EXIT_USAGE;
-    while ((c = getopt_long(argc, argv, "d:l:qhV", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "d:l:nvqhV", longopts, NULL)) != -1) {
         switch (c) {
         case 'd':
             free(o->db);
@@ -159,6 +216,16 @@ static int parse_args(int argc, char **argv, cli_options *o, int *code)
             break;
         case OPT_JSON:
             o->json = 1;
+            break;
+        case 'n':
+            o->dry_run = 1;
+            break;
+        case 'v':
+            o->verbose = 1;
+            break;
+        case OPT_WAIT_LOCK:
+            if (parse_seconds(optarg, &o->wait_lock) != 0)
+                return -1;
             break;
         case 'q':
             o->quiet = 1;
@@ -201,7 +268,9 @@ static double wall_seconds(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* A progress line on a terminal, at most ten times a second. */
+/* A progress line on a terminal, at most ten times a second. The total is
+ * unknown until the walk ends (counting first would cost a second walk),
+ * so it shows the rate, not an ETA. */
 static void on_progress(const gz_index_stats *s, void *ctx)
 {
     cli_options *o = ctx;
@@ -209,10 +278,40 @@ static void on_progress(const gz_index_stats *s, void *ctx)
     if (!o->progress || now - o->last_progress < 0.1)
         return;
     o->last_progress = now;
-    fprintf(stderr, "\r\033[Kscanned %llu files: %llu added, %llu updated, "
-            "%llu skipped",
-            (unsigned long long)s->scanned, (unsigned long long)s->added,
-            (unsigned long long)s->updated, (unsigned long long)s->skipped);
+    double elapsed = now - o->start;
+    fprintf(stderr, "\r\033[Kscanned %llu files (%.0f/s): %llu added, "
+            "%llu updated, %llu unchanged, %llu skipped",
+            (unsigned long long)s->scanned,
+            elapsed > 0 ? (double)s->scanned / elapsed : 0.0,
+            (unsigned long long)s->added, (unsigned long long)s->updated,
+            (unsigned long long)s->unchanged, (unsigned long long)s->skipped);
+}
+
+static void on_change(const char *path, const char *what, void *ctx)
+{
+    const cli_options *o = ctx;
+    if (!o->verbose || o->quiet)
+        return;
+    if (o->progress)
+        fputs("\r\033[K", stderr);
+    printf("%s %s\n", what, path);
+}
+
+static void on_stop_signal(int sig)
+{
+    stop_signal = sig;
+}
+
+/* SIGINT/SIGTERM set a flag the run polls between files; no SA_RESTART,
+ * so a --wait-lock sleep is cut short too. */
+static void install_signal_handlers(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
 }
 
 static void print_summary(const gz_index_stats *s, const cli_options *o)
@@ -238,6 +337,8 @@ static int exit_code_for(gz_index_outcome outcome, const gz_index_stats *s)
     case GZ_INDEX_OK: return s->skipped ? EXIT_SKIPPED : EXIT_OK;
     case GZ_INDEX_NO_INPUT: return EXIT_NOINPUT;
     case GZ_INDEX_LOCKED: return EXIT_TEMPFAIL;
+    case GZ_INDEX_INTERRUPTED: return 128 + (stop_signal ? stop_signal
+                                                         : SIGINT);
     case GZ_INDEX_CORRUPT: return EXIT_DATAERR;
     case GZ_INDEX_IO_ERROR: return EXIT_IOERR;
     default: return EXIT_SOFTWARE;
@@ -258,20 +359,27 @@ int main(int argc, char **argv)
         return EXIT_SOFTWARE;
     }
     o.progress = !o.quiet && isatty(STDERR_FILENO);
+    o.start = wall_seconds();
+    install_signal_handlers();
     gz_index_config cfg = {
         .db_path = o.db, .roots = (const char *const *)argv + first,
         .nroots = (size_t)(argc - first), .language = o.language,
         .max_file_bytes = o.max_file_bytes, .batch_size = o.batch_size,
-        .on_skip = on_skip, .on_progress = on_progress, .ctx = &o};
+        .dry_run = o.dry_run, .wait_lock_seconds = o.wait_lock,
+        .stop = &stop_signal, .on_skip = on_skip, .on_change = on_change,
+        .on_progress = on_progress, .ctx = &o};
     gz_index_stats stats;
     char err[1024];
     gz_index_outcome outcome = gz_index_run(&cfg, &stats, err, sizeof err);
-    if (outcome == GZ_INDEX_OK)
+    if (outcome == GZ_INDEX_OK || outcome == GZ_INDEX_INTERRUPTED)
         print_summary(&stats, &o);
+    if (outcome == GZ_INDEX_INTERRUPTED)
+        complain("stopped by signal %d after committing the files done",
+                 (int)stop_signal);
     else if (outcome == GZ_INDEX_LOCKED)
         complain("index %s is being written by another process (%s)", o.db,
                  err);
-    else
+    else if (outcome != GZ_INDEX_OK)
         complain("%s", err);
     free(o.db);
     return exit_code_for(outcome, &stats);
