@@ -14,6 +14,7 @@
 #include "analyze.h"
 #include "corpus.h"
 #include "filemap.h"
+#include "generation.h"
 #include "schema.h"
 #include "xapian_shim.h"
 
@@ -329,10 +330,12 @@ static void sleep_poll(void)
     nanosleep(&ts, NULL);
 }
 
-/* Take the lock file and open the index for writing, waiting up to
- * cfg->wait_lock_seconds while another writer holds either. On success
- * *lock_fd holds the lock (closing it releases it). */
+/* Take the lock file of cfg->db_path and open `target` for writing with
+ * `action`, waiting up to cfg->wait_lock_seconds while another writer
+ * holds either lock. On success *lock_fd holds the lock file (closing it
+ * releases it). */
 static gz_index_outcome open_locked(const gz_index_config *cfg,
+                                    const char *target, xap_db_action action,
                                     xap_writable **db, int *lock_fd,
                                     char *err, size_t errlen)
 {
@@ -350,11 +353,10 @@ static gz_index_outcome open_locked(const gz_index_config *cfg,
             return GZ_INDEX_IO_ERROR;
         }
         if (r == 0) {
-            xap_status s = xap_writable_open(cfg->db_path,
-                                             XAP_DB_CREATE_OR_OPEN, 0, db);
+            xap_status s = xap_writable_open(target, action, 0, db);
             if (s != XAP_ERR_DB_LOCKED) {
                 if (s != XAP_OK)
-                    snprintf(err, errlen, "%s: %s", cfg->db_path,
+                    snprintf(err, errlen, "%s: %s", target,
                              xap_last_error());
                 return outcome_for(s);
             }
@@ -430,6 +432,22 @@ static xap_status open_dry(const gz_index_config *cfg, run_state *st)
     return s;
 }
 
+/* End of a --full build (the new generation is closed, the lock still
+ * held): switch the stub to it when the build completed, else delete it
+ * and leave the live index as it was. */
+static gz_index_outcome finish_generation(const gz_index_config *cfg,
+                                          gz_index_outcome outcome,
+                                          const char *gen_path,
+                                          const char *gen_rel, char *err,
+                                          size_t errlen)
+{
+    if (outcome == GZ_INDEX_OK &&
+        gz_generation_switch(cfg->db_path, gen_rel, err, errlen) == 0)
+        return GZ_INDEX_OK;
+    gz_remove_tree(gen_path);
+    return outcome == GZ_INDEX_OK ? GZ_INDEX_IO_ERROR : outcome;
+}
+
 gz_index_outcome gz_index_run(const gz_index_config *cfg,
                               gz_index_stats *stats, char *err, size_t errlen)
 {
@@ -439,21 +457,33 @@ gz_index_outcome gz_index_run(const gz_index_config *cfg,
     if (check_roots(cfg, err, errlen) != 0)
         return GZ_INDEX_NO_INPUT;
     run_state st = {.cfg = cfg, .stats = stats, .status = XAP_OK};
-    int lock_fd = -1;
+    int lock_fd = -1, made_gen = 0;
+    char gen_path[4096], gen_rel[4096];
     gz_index_outcome outcome = GZ_INDEX_OK;
     xap_status s = gz_analyzer_new(cfg->language, &st.analyzer);
     if (s == XAP_OK && cfg->dry_run) {
-        s = open_dry(cfg, &st);
-    } else if (s == XAP_OK) {
-        outcome = open_locked(cfg, &st.db, &lock_fd, err, errlen);
-        if (outcome == GZ_INDEX_OK) {
-            st.view = xap_writable_database(st.db);
-            s = ensure_metadata(st.db, GZ_META_FORMAT, GZ_FORMAT_VERSION);
-            if (s == XAP_OK)
-                s = ensure_metadata(st.db, GZ_META_LANGUAGE, cfg->language);
+        s = cfg->full ? XAP_OK : open_dry(cfg, &st);
+    } else if (s == XAP_OK && cfg->full) {
+        if (gz_generation_new(cfg->db_path, gen_path, sizeof gen_path,
+                              gen_rel, sizeof gen_rel) != 0) {
+            snprintf(err, errlen, "%s: %s", cfg->db_path, strerror(errno));
+            outcome = GZ_INDEX_IO_ERROR;
+        } else {
+            outcome = open_locked(cfg, gen_path, XAP_DB_CREATE, &st.db,
+                                  &lock_fd, err, errlen);
+            made_gen = outcome == GZ_INDEX_OK;
         }
+    } else if (s == XAP_OK) {
+        outcome = open_locked(cfg, cfg->db_path, XAP_DB_CREATE_OR_OPEN,
+                              &st.db, &lock_fd, err, errlen);
     }
-    if (outcome == GZ_INDEX_OK && s == XAP_OK && st.view)
+    if (outcome == GZ_INDEX_OK && s == XAP_OK && st.db) {
+        st.view = xap_writable_database(st.db);
+        s = ensure_metadata(st.db, GZ_META_FORMAT, GZ_FORMAT_VERSION);
+        if (s == XAP_OK)
+            s = ensure_metadata(st.db, GZ_META_LANGUAGE, cfg->language);
+    }
+    if (outcome == GZ_INDEX_OK && s == XAP_OK && st.view && !cfg->full)
         s = gz_filemap_load(st.view, &st.known);
     if (outcome == GZ_INDEX_OK && s == XAP_OK)
         s = index_roots(&st, err, errlen);
@@ -469,6 +499,10 @@ gz_index_outcome gz_index_run(const gz_index_config *cfg,
         xap_writable_free(st.db);
     else
         xap_database_free(st.view);
+    st.db = NULL;
+    if (made_gen)
+        outcome = finish_generation(cfg, outcome, gen_path, gen_rel, err,
+                                    errlen);
     if (lock_fd >= 0)
         close(lock_fd);
     gz_filemap_free(&st.known);

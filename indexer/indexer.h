@@ -43,6 +43,7 @@ typedef struct gz_index_config {
     uint64_t max_file_bytes;    /* 0 = corpus default */
     unsigned batch_size;        /* articles per commit; 0 = default */
     int dry_run;                /* open read-only, write nothing, count */
+    int full;                   /* rebuild into a new generation, switch */
     double wait_lock_seconds;   /* wait this long for another writer */
     /* When non-NULL and set (by a signal handler), the run stops after the
      * current file, commits and returns GZ_INDEX_INTERRUPTED. */

@@ -36,6 +36,7 @@ typedef struct cli_options {
     int quiet;
     int verbose;
     int dry_run;
+    int full;
     double wait_lock;
     int progress;       /* stderr is a terminal */
     double last_progress;
@@ -76,6 +77,9 @@ static const char usage_text[] =
 "                          (default 67108864, i.e. 64 MiB)\n"
 "      --batch N           commit every N articles (default 1000); commits\n"
 "                          fall between files, never inside one\n"
+"      --full              rebuild the whole index into a new generation\n"
+"                          beside the live one, then switch atomically\n"
+"                          (see FULL REBUILDS); counts every file as added\n"
 "  -n, --dry-run           report what would change; write nothing (the\n"
 "                          index is opened read-only, no lock is taken)\n"
 "      --wait-lock SECONDS if another process is writing the index, wait up\n"
@@ -103,6 +107,15 @@ static const char usage_text[] =
 "SIGINT and SIGTERM stop after the current file, commit, print the summary\n"
 "and exit 130 or 143 (files removed since the last run are then only\n"
 "removed by the next complete run).\n"
+"\n"
+"Full rebuilds: after --full, DIR is a Xapian stub file naming the\n"
+"database in use, DIR.d/<generation>. The new generation is built while\n"
+"readers keep using the old one; then a new stub is renamed over DIR (a\n"
+"plain database directory at DIR is exchanged with it atomically) and the\n"
+"old generation is deleted. Readers opening DIR see the old or the new\n"
+"complete index, never a partial one. An interrupted --full deletes its\n"
+"unfinished generation and leaves the index as it was. Incremental runs\n"
+"work on a stub DIR as on a directory.\n"
 "\n"
 "Environment:\n"
 "  GAZETTE_INDEX   index used without --db; otherwise\n"
@@ -177,7 +190,7 @@ static int check_language(const char *language)
  * *code. */
 static int parse_args(int argc, char **argv, cli_options *o, int *code)
 {
-    enum { OPT_MAX_FILE = 256, OPT_BATCH, OPT_JSON, OPT_WAIT_LOCK };
+    enum { OPT_MAX_FILE = 256, OPT_BATCH, OPT_JSON, OPT_WAIT_LOCK, OPT_FULL };
     static const struct option longopts[] = {
         {"db", required_argument, NULL, 'd'},
         {"language", required_argument, NULL, 'l'},
@@ -185,6 +198,7 @@ static int parse_args(int argc, char **argv, cli_options *o, int *code)
         {"batch", required_argument, NULL, OPT_BATCH},
         {"json", no_argument, NULL, OPT_JSON},
         {"dry-run", no_argument, NULL, 'n'},
+        {"full", no_argument, NULL, OPT_FULL},
         {"wait-lock", required_argument, NULL, OPT_WAIT_LOCK},
         {"verbose", no_argument, NULL, 'v'},
         {"quiet", no_argument, NULL, 'q'},
@@ -219,6 +233,9 @@ static int parse_args(int argc, char **argv, cli_options *o, int *code)
             break;
         case 'n':
             o->dry_run = 1;
+            break;
+        case OPT_FULL:
+            o->full = 1;
             break;
         case 'v':
             o->verbose = 1;
@@ -365,7 +382,7 @@ int main(int argc, char **argv)
         .db_path = o.db, .roots = (const char *const *)argv + first,
         .nroots = (size_t)(argc - first), .language = o.language,
         .max_file_bytes = o.max_file_bytes, .batch_size = o.batch_size,
-        .dry_run = o.dry_run, .wait_lock_seconds = o.wait_lock,
+        .dry_run = o.dry_run, .full = o.full, .wait_lock_seconds = o.wait_lock,
         .stop = &stop_signal, .on_skip = on_skip, .on_change = on_change,
         .on_progress = on_progress, .ctx = &o};
     gz_index_stats stats;
@@ -373,7 +390,10 @@ int main(int argc, char **argv)
     gz_index_outcome outcome = gz_index_run(&cfg, &stats, err, sizeof err);
     if (outcome == GZ_INDEX_OK || outcome == GZ_INDEX_INTERRUPTED)
         print_summary(&stats, &o);
-    if (outcome == GZ_INDEX_INTERRUPTED)
+    if (outcome == GZ_INDEX_INTERRUPTED && o.full)
+        complain("stopped by signal %d; the unfinished --full build was "
+                 "deleted, the index is as it was", (int)stop_signal);
+    else if (outcome == GZ_INDEX_INTERRUPTED)
         complain("stopped by signal %d after committing the files done",
                  (int)stop_signal);
     else if (outcome == GZ_INDEX_LOCKED)

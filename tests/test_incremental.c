@@ -237,7 +237,8 @@ static int group_setup(void **state)
     fx.tmp = tu_mkdtemp("incremental");
     snprintf(fx.corpus, sizeof fx.corpus, "%s/bbc", fx.tmp);
     snprintf(fx.db, sizeof fx.db, "%s/idx", fx.tmp);
-    if (tu_run("cp -r '%s' '%s'", fx.bbc, fx.corpus) != 0)
+    if (tu_run("cp -r '%s' '%s' && chmod -R u+w '%s'", fx.bbc, fx.corpus,
+               fx.corpus) != 0)
         return -1;
     return 0;
 }
@@ -245,8 +246,11 @@ static int group_setup(void **state)
 static int group_teardown(void **state)
 {
     (void)state;
-    if (fx.tmp)
+    if (fx.tmp) {
+        /* Copies of the read-only shared corpus keep its modes. */
+        tu_run("chmod -R u+w '%s'", fx.tmp);
         tu_rmtree(fx.tmp);
+    }
     free(fx.tmp);
     return 0;
 }
@@ -549,6 +553,93 @@ static void check_index(const char *db)
                             fx.tmp), 0);
 }
 
+/* Run `gazette-index --full` on fx.db while opening and searching the
+ * index afresh in a loop (as gazette-query does): every open must see a
+ * complete index. Returns the number of searches done. */
+static long full_rebuild_under_readers(uint64_t expected)
+{
+    const char *args[] = {"--json", "--batch", "50", "--full", "--db",
+                          fx.db, fx.corpus, NULL};
+    pid_t child = start_index(args);
+    long searches = 0;
+    int status, tried_second_writer = 0;
+    do {
+        gazette_index_t *index = NULL;
+        gazette_status_t s = gazette_index_open(fx.db, &index);
+        if (s != GAZETTE_STATUS_OK)
+            fail_msg("open %ld failed during --full: %s", searches,
+                     gazette_last_open_error());
+        uint64_t n = 0;
+        assert_int_equal(gazette_index_article_count(index, &n),
+                         GAZETTE_STATUS_OK);
+        assert_int_equal(n, expected);
+        gazette_search_options_t *opts = NULL;
+        gazette_results_t *r = NULL;
+        assert_int_equal(gazette_search_options_new(&opts),
+                         GAZETTE_STATUS_OK);
+        assert_int_equal(gazette_search(index, "zanzibarquokka", opts, &r),
+                         GAZETTE_STATUS_OK);
+        assert_int_equal(gazette_results_count(r), 3);
+        gazette_results_free(r);
+        gazette_search_options_free(opts);
+        gazette_index_close(index);
+        searches++;
+        if (!tried_second_writer) {
+            /* An incremental writer meanwhile is refused (or, if the
+             * build already ended, has nothing to do). */
+            tried_second_writer = 1;
+            char cmd[8192];
+            snprintf(cmd, sizeof cmd, "'%s' --quiet --db '%s' '%s'",
+                     index_bin(), fx.db, fx.corpus);
+            int rc = tu_run("%s 2>/dev/null", cmd);
+            assert_true(rc == 75 || rc == 0);
+        }
+    } while (waitpid(child, &status, WNOHANG) == 0);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+    expect_counts(last_summary(), (long)expected, (long)expected, 0, 0, 0,
+                  0);
+    return searches;
+}
+
+/* The one generation directory below fx.db.d, checked against the stub. */
+static void expect_one_generation(void)
+{
+    assert_int_equal(tu_run("test -f '%s' && test \"$(ls '%s.d' | wc -l)\" "
+                            "= 1 && grep -qx \"auto idx.d/$(ls '%s.d')\" '%s'",
+                            fx.db, fx.db, fx.db, fx.db), 0);
+}
+
+static void test_full_rebuild_switches_atomically(void **state)
+{
+    (void)state;
+    NEED_CORPUS();
+    uint64_t docs = doc_count(fx.db);
+    struct stat sb;
+    assert_int_equal(stat(fx.db, &sb), 0);
+    assert_true(S_ISDIR(sb.st_mode));   /* built incrementally so far */
+
+    /* First --full: the plain directory is exchanged for a stub. */
+    assert_true(full_rebuild_under_readers(docs) > 1);
+    expect_one_generation();
+    check_index(fx.db);
+
+    /* Second --full: a new generation, the old one deleted. */
+    assert_int_equal(tu_run("cp '%s' '%s/stub-before'", fx.db, fx.tmp), 0);
+    full_rebuild_under_readers(docs);
+    expect_one_generation();
+    assert_int_equal(tu_run("cmp -s '%s' '%s/stub-before'", fx.db, fx.tmp),
+                     1);
+
+    /* Incremental runs go on working through the stub. */
+    const char *args[] = {"--json", "--db", fx.db, fx.corpus, NULL};
+    append_text("tech/102.txt", "\nAnother zanzibarquokka sighting.\n");
+    assert_int_equal(run_index(args), 0);
+    expect_counts(last_summary(), (long)docs, 0, 1, 0, (long)docs - 1, 0);
+    assert_non_null(strstr(search_ids("zanzibarquokka"), "tech/102.txt\n"));
+    check_index(fx.db);
+}
+
 /* Kill a full index of the pristine corpus at several moments, each run
  * picking up where the last stopped; then SIGTERM one; then finish. */
 static void test_killed_runs_converge(void **state)
@@ -596,6 +687,7 @@ int main(void)
         cmocka_unit_test(test_dry_run_writes_nothing),
         cmocka_unit_test(test_second_writer_is_refused_or_waits),
         cmocka_unit_test(test_readers_during_reindex),
+        cmocka_unit_test(test_full_rebuild_switches_atomically),
         cmocka_unit_test(test_killed_runs_converge),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
