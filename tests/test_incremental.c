@@ -560,10 +560,17 @@ static long full_rebuild_under_readers(uint64_t expected)
 {
     const char *args[] = {"--json", "--batch", "50", "--full", "--db",
                           fx.db, fx.corpus, NULL};
+    gazette_index_t *kept = NULL;   /* one long-lived handle too */
+    assert_int_equal(gazette_index_open(fx.db, &kept), GAZETTE_STATUS_OK);
     pid_t child = start_index(args);
     long searches = 0;
     int status, tried_second_writer = 0;
     do {
+        uint64_t kept_n = 0;
+        if (gazette_index_article_count(kept, &kept_n) != GAZETTE_STATUS_OK)
+            fail_msg("long-lived handle failed during --full: %s",
+                     gazette_index_error(kept));
+        assert_int_equal(kept_n, expected);
         gazette_index_t *index = NULL;
         gazette_status_t s = gazette_index_open(fx.db, &index);
         if (s != GAZETTE_STATUS_OK)
@@ -599,6 +606,18 @@ static long full_rebuild_under_readers(uint64_t expected)
     assert_int_equal(WEXITSTATUS(status), 0);
     expect_counts(last_summary(), (long)expected, (long)expected, 0, 0, 0,
                   0);
+    /* After the switch, the old generation is gone: the long-lived handle
+     * must follow the stub to the new one. */
+    gazette_search_options_t *opts = NULL;
+    gazette_results_t *r = NULL;
+    assert_int_equal(gazette_search_options_new(&opts), GAZETTE_STATUS_OK);
+    if (gazette_search(kept, "zanzibarquokka", opts, &r) != GAZETTE_STATUS_OK)
+        fail_msg("long-lived handle after --full: %s",
+                 gazette_index_error(kept));
+    assert_int_equal(gazette_results_count(r), 3);
+    gazette_results_free(r);
+    gazette_search_options_free(opts);
+    gazette_index_close(kept);
     return searches;
 }
 
