@@ -160,13 +160,15 @@ static uint64_t hash_term(const char *s)
     return h;
 }
 
-/* Slot where `term` is or would go (cap is a power of two, never full). */
-static gz_file_entry *probe(const gz_filemap *map, const char *term)
+/* Slot where `term` (whose hash_term is `h`) is or would go (cap is a
+ * power of two, never full). */
+static gz_file_entry *probe(const gz_filemap *map, const char *term,
+                            uint64_t h)
 {
     size_t mask = map->cap - 1;
-    for (size_t i = (size_t)hash_term(term) & mask;; i = (i + 1) & mask) {
+    for (size_t i = (size_t)(h ^ (h >> 32)) & mask;; i = (i + 1) & mask) {
         gz_file_entry *e = &map->slots[i];
-        if (!e->term || strcmp(e->term, term) == 0)
+        if (!e->term || (e->term_hash == h && strcmp(e->term, term) == 0))
             return e;
     }
 }
@@ -183,7 +185,8 @@ static int grow(gz_filemap *map)
         return -1;
     for (size_t i = 0; i < map->cap; i++)
         if (map->slots[i].term)
-            *probe(&bigger, map->slots[i].term) = map->slots[i];
+            *probe(&bigger, map->slots[i].term, map->slots[i].term_hash) =
+                map->slots[i];
     free(map->slots);
     *map = bigger;
     return 0;
@@ -193,7 +196,7 @@ gz_file_entry *gz_filemap_find(const gz_filemap *map, const char *term)
 {
     if (map->cap == 0)
         return NULL;
-    gz_file_entry *e = probe(map, term);
+    gz_file_entry *e = probe(map, term, hash_term(term));
     return e->term ? e : NULL;
 }
 
@@ -212,7 +215,9 @@ static int on_path_term(const char *term, size_t len, uint32_t freq,
         ls->status = XAP_ERR_NOMEM;
         return 1;
     }
-    gz_file_entry *e = probe(ls->map, term);
+    uint64_t h = hash_term(term);
+    gz_file_entry *e = probe(ls->map, term, h);
+    e->term_hash = h;
     if (!(e->term = strdup(term))) {
         ls->status = XAP_ERR_NOMEM;
         return 1;

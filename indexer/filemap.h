@@ -19,6 +19,7 @@
 
 typedef struct gz_file_entry {
     char *term;          /* path term, "P" + relpath (hashed when long) */
+    uint64_t term_hash;  /* hash of term: most probes skip the strcmp */
     uint64_t size;       /* recorded size; UINT64_MAX when unknown */
     int64_t mtime_ns;    /* recorded mtime */
     uint64_t hash;       /* recorded content hash, when has_hash */

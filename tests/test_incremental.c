@@ -558,8 +558,9 @@ static void check_index(const char *db)
  * complete index. Returns the number of searches done. */
 static long full_rebuild_under_readers(uint64_t expected)
 {
-    const char *args[] = {"--json", "--batch", "50", "--full", "--db",
-                          fx.db, fx.corpus, NULL};
+    /* --wait-lock: the incremental writer below may get the lock first. */
+    const char *args[] = {"--json", "--batch", "50", "--full", "--wait-lock",
+                          "60", "--db", fx.db, fx.corpus, NULL};
     gazette_index_t *kept = NULL;   /* one long-lived handle too */
     assert_int_equal(gazette_index_open(fx.db, &kept), GAZETTE_STATUS_OK);
     pid_t child = start_index(args);
@@ -657,6 +658,36 @@ static void test_full_rebuild_switches_atomically(void **state)
     expect_counts(last_summary(), (long)docs, 0, 1, 0, (long)docs - 1, 0);
     assert_non_null(strstr(search_ids("zanzibarquokka"), "tech/102.txt\n"));
     check_index(fx.db);
+
+    /* A --full stopped by SIGTERM deletes its unfinished generation and
+     * leaves the stub and the live generation as they were. */
+    assert_int_equal(tu_run("cp '%s' '%s/stub-before'", fx.db, fx.tmp), 0);
+    const char *fargs[] = {"--json", "--full", "--db", fx.db, fx.corpus,
+                           NULL};
+    pid_t pid = start_index(fargs);
+    sleep_seconds(0.5);
+    kill(pid, SIGTERM);
+    int rc = wait_exit(pid);
+    assert_true(rc == 143 || rc == 0);
+    if (rc == 143) {
+        assert_int_equal(tu_run("cmp -s '%s' '%s/stub-before'", fx.db,
+                                fx.tmp), 0);
+        assert_non_null(strstr(slurp("err.txt"), "the index is as it was"));
+    }
+    expect_one_generation();
+    assert_int_equal(doc_count(fx.db), docs);
+
+    /* A stub written by hand that names a database elsewhere is replaced
+     * by --full, but what it named is not deleted. */
+    char elsewhere[4096];
+    snprintf(elsewhere, sizeof elsewhere, "%s/elsewhere", fx.tmp);
+    assert_int_equal(tu_run("cp -r \"%s.d/$(ls '%s.d')\" '%s' && "
+                            "echo 'auto elsewhere' > '%s'", fx.db, fx.db,
+                            elsewhere, fx.db), 0);
+    assert_int_equal(doc_count(fx.db), docs);
+    assert_int_equal(run_index(fargs), 0);
+    assert_int_equal(access(elsewhere, F_OK), 0);
+    assert_int_equal(doc_count(fx.db), docs);
 }
 
 /* Kill a full index of the pristine corpus at several moments, each run
