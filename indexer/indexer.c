@@ -369,7 +369,9 @@ static gz_index_outcome open_locked(const gz_index_config *cfg,
         } else {
             snprintf(err, errlen, "lock %s held", path);
         }
-        if (now_seconds() >= deadline || (cfg->stop && *cfg->stop))
+        if (cfg->stop && *cfg->stop)
+            return GZ_INDEX_INTERRUPTED;
+        if (now_seconds() >= deadline)
             return GZ_INDEX_LOCKED;
         sleep_poll();
     }
@@ -485,6 +487,7 @@ gz_index_outcome gz_index_run(const gz_index_config *cfg,
     }
     if (outcome == GZ_INDEX_OK && s == XAP_OK && st.view && !cfg->full)
         s = gz_filemap_load(st.view, &st.known);
+    stats->known = st.known.count;
     if (outcome == GZ_INDEX_OK && s == XAP_OK)
         s = index_roots(&st, err, errlen);
     if (outcome == GZ_INDEX_OK && s == XAP_OK && st.db)

@@ -33,6 +33,8 @@ typedef struct gz_index_stats {
     uint64_t unchanged;   /* files left as they were (stat or hash equal) */
     uint64_t skipped;     /* files that could not be indexed */
     double seconds;       /* wall time of the run */
+    uint64_t known;       /* files the index held at the start (not in the
+                           * summary: a hint of the total, for an ETA) */
 } gz_index_stats;
 
 typedef struct gz_index_config {

@@ -92,7 +92,8 @@ static const char usage_text[] =
 "  -V, --version           show the version and exit\n"
 "\n"
 "Output: skipped files are listed on stderr, one line each with the\n"
-"reason. On a terminal a progress line shows the files done and the rate.\n"
+"reason. On a terminal a progress line shows the files done, the rate\n"
+"and, when the index already held files, an ETA based on their number.\n"
 "At the end one summary line goes to stdout:\n"
 "  scanned N, added N, updated N, removed N, unchanged N, skipped N, seconds S\n"
 "or with --json: {\"scanned\":N,\"added\":N,\"updated\":N,\"removed\":N,\n"
@@ -285,9 +286,10 @@ static double wall_seconds(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* A progress line on a terminal, at most ten times a second. The total is
- * unknown until the walk ends (counting first would cost a second walk),
- * so it shows the rate, not an ETA. */
+/* A progress line on a terminal, at most ten times a second. Counting the
+ * files first would cost a second walk, so the total is estimated by the
+ * number of files the index already held: a rerun shows an ETA, a first
+ * run (or one past that number) the rate only. */
 static void on_progress(const gz_index_stats *s, void *ctx)
 {
     cli_options *o = ctx;
@@ -296,10 +298,14 @@ static void on_progress(const gz_index_stats *s, void *ctx)
         return;
     o->last_progress = now;
     double elapsed = now - o->start;
-    fprintf(stderr, "\r\033[Kscanned %llu files (%.0f/s): %llu added, "
+    double rate = elapsed > 0 ? (double)s->scanned / elapsed : 0.0;
+    char eta[64] = "";
+    if (s->known > s->scanned && rate > 0)
+        snprintf(eta, sizeof eta, ", ETA %.0f s",
+                 (double)(s->known - s->scanned) / rate);
+    fprintf(stderr, "\r\033[Kscanned %llu files (%.0f/s%s): %llu added, "
             "%llu updated, %llu unchanged, %llu skipped",
-            (unsigned long long)s->scanned,
-            elapsed > 0 ? (double)s->scanned / elapsed : 0.0,
+            (unsigned long long)s->scanned, rate, eta,
             (unsigned long long)s->added, (unsigned long long)s->updated,
             (unsigned long long)s->unchanged, (unsigned long long)s->skipped);
 }
@@ -376,7 +382,7 @@ int main(int argc, char **argv)
         return EXIT_SOFTWARE;
     }
     o.progress = !o.quiet && isatty(STDERR_FILENO);
-    o.start = wall_seconds();
+    o.start = o.last_progress = wall_seconds();
     install_signal_handlers();
     gz_index_config cfg = {
         .db_path = o.db, .roots = (const char *const *)argv + first,
