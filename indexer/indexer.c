@@ -37,6 +37,9 @@ typedef struct run_state {
     unsigned articles;           /* articles written for it so far */
     unsigned pending;            /* articles since the last commit */
     int stopped;                 /* the stop flag was seen */
+    const char *root;            /* root being walked */
+    char **unreadable;           /* relpaths the walk warned about */
+    size_t nunreadable, capunreadable;
     xap_status status;           /* first write failure, sticky */
 } run_state;
 
@@ -252,9 +255,40 @@ static int on_file(const corpus_file *file, void *ctx)
     return st->status != XAP_OK;
 }
 
+/* The walk could not use `path` (an unreadable directory, a broken
+ * symlink...): report it, and remember its relative path so that the
+ * articles indexed below it are not taken for vanished. */
 static void on_walk_warning(const char *path, const char *reason, void *ctx)
 {
-    skip(ctx, path, reason);
+    run_state *st = ctx;
+    skip(st, path, reason);
+    size_t n = strlen(st->root);
+    while (n > 1 && st->root[n - 1] == '/')
+        n--;
+    if (strncmp(path, st->root, n) != 0 || path[n] != '/')
+        return;
+    if (st->nunreadable == st->capunreadable) {
+        size_t cap = st->capunreadable ? st->capunreadable * 2 : 16;
+        char **v = realloc(st->unreadable, cap * sizeof *v);
+        if (!v)
+            return;   /* then it may be removed: the index stays valid */
+        st->unreadable = v;
+        st->capunreadable = cap;
+    }
+    if ((st->unreadable[st->nunreadable] = strdup(path + n + 1)))
+        st->nunreadable++;
+}
+
+/* 1 when `relpath` is, or is below, a path the walk could not read. */
+static int below_unreadable(const run_state *st, const char *relpath)
+{
+    for (size_t i = 0; i < st->nunreadable; i++) {
+        size_t n = strlen(st->unreadable[i]);
+        if (strncmp(relpath, st->unreadable[i], n) == 0 &&
+            (relpath[n] == '\0' || relpath[n] == '/'))
+            return 1;
+    }
+    return 0;
 }
 
 /* Check every root exists before touching the index. */
@@ -382,7 +416,8 @@ static void remove_vanished(run_state *st)
 {
     for (size_t i = 0; i < st->known.cap && st->status == XAP_OK; i++) {
         gz_file_entry *e = &st->known.slots[i];
-        if (!e->term || e->seen)
+        if (!e->term || e->seen ||
+            below_unreadable(st, e->term + strlen(GZ_PREFIX_PATH)))
             continue;
         if (stop_requested(st))
             return;
@@ -406,6 +441,7 @@ static xap_status index_roots(run_state *st, char *err, size_t errlen)
 {
     const gz_index_config *cfg = st->cfg;
     for (size_t i = 0; i < cfg->nroots && st->status == XAP_OK; i++) {
+        st->root = cfg->roots[i];
         int rc = corpus_walk(cfg->roots[i], on_file, on_walk_warning, st);
         if (rc == -1) {
             snprintf(err, errlen, "corpus %s: %s", cfg->roots[i],
@@ -509,6 +545,9 @@ gz_index_outcome gz_index_run(const gz_index_config *cfg,
     if (lock_fd >= 0)
         close(lock_fd);
     gz_filemap_free(&st.known);
+    for (size_t i = 0; i < st.nunreadable; i++)
+        free(st.unreadable[i]);
+    free(st.unreadable);
     gz_analyzer_free(st.analyzer);
     stats->seconds = now_seconds() - start;
     return outcome;

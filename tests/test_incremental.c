@@ -543,6 +543,32 @@ static void test_readers_during_reindex(void **state)
     gazette_index_close(index);
 }
 
+/* A path the walk cannot use (here a file turned into a broken symlink,
+ * as when the disk it pointed to is not mounted) keeps its articles; once
+ * it is gone for good they are removed. */
+static void test_unreadable_paths_keep_articles(void **state)
+{
+    (void)state;
+    NEED_CORPUS();
+    const char *args[] = {"--json", "--db", fx.db, fx.corpus, NULL};
+    assert_int_equal(run_index(args), 0);
+    counts c = last_summary();
+    uint32_t docs = doc_count(fx.db);
+    char path[4096];
+    corpus_path(path, sizeof path, "tech/103.txt");
+    assert_int_equal(unlink(path), 0);
+    assert_int_equal(symlink("/nonexistent/disk/103.txt", path), 0);
+    assert_int_equal(run_index(args), 0);
+    expect_counts(last_summary(), c.scanned - 1, 0, 0, 0, c.scanned - 1, 0);
+    assert_non_null(strstr(slurp("err.txt"), "tech/103.txt: broken symlink"));
+    assert_int_equal(doc_count(fx.db), docs);
+    assert_true(docid_of(fx.db, "tech/103.txt") > 0);
+    assert_int_equal(unlink(path), 0);
+    assert_int_equal(run_index(args), 0);
+    expect_counts(last_summary(), c.scanned - 1, 0, 0, 1, c.scanned - 1, 0);
+    assert_int_equal(doc_count(fx.db), docs - 1);
+}
+
 /* xapian-check must accept the index (when the run got far enough to
  * create it). */
 static void check_index(const char *db)
@@ -738,6 +764,7 @@ int main(void)
         cmocka_unit_test(test_second_writer_is_refused_or_waits),
         cmocka_unit_test(test_readers_during_reindex),
         cmocka_unit_test(test_full_rebuild_switches_atomically),
+        cmocka_unit_test(test_unreadable_paths_keep_articles),
         cmocka_unit_test(test_killed_runs_converge),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
