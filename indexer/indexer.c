@@ -486,6 +486,69 @@ static gz_index_outcome finish_generation(const gz_index_config *cfg,
     return outcome == GZ_INDEX_OK ? GZ_INDEX_IO_ERROR : outcome;
 }
 
+/* What a run holds besides run_state: the lock file, and for --full the
+ * generation being built. */
+typedef struct run_hold {
+    int lock_fd;             /* -1 when no lock is held */
+    int made_gen;            /* gen_path was created by this run */
+    char gen_path[4096];     /* --full: new generation directory */
+    char gen_rel[4096];      /* the same, relative to the stub */
+} run_hold;
+
+/* Open what the run reads and writes: nothing but the index read-only for
+ * a dry run, a new generation for --full, else the index itself; record
+ * the index format. Sets *s on a shim failure; returns the outcome of
+ * locking (GZ_INDEX_OK when the run may go on). */
+static gz_index_outcome open_run(run_state *st, run_hold *h, xap_status *s,
+                                 char *err, size_t errlen)
+{
+    const gz_index_config *cfg = st->cfg;
+    gz_index_outcome outcome = GZ_INDEX_OK;
+    if (cfg->dry_run) {
+        *s = cfg->full ? XAP_OK : open_dry(cfg, st);
+        return GZ_INDEX_OK;
+    }
+    if (cfg->full) {
+        if (gz_generation_new(cfg->db_path, h->gen_path, sizeof h->gen_path,
+                              h->gen_rel, sizeof h->gen_rel) != 0) {
+            snprintf(err, errlen, "%s: %s", cfg->db_path, strerror(errno));
+            return GZ_INDEX_IO_ERROR;
+        }
+        outcome = open_locked(cfg, h->gen_path, XAP_DB_CREATE, &st->db,
+                              &h->lock_fd, err, errlen);
+        h->made_gen = outcome == GZ_INDEX_OK;
+    } else {
+        outcome = open_locked(cfg, cfg->db_path, XAP_DB_CREATE_OR_OPEN,
+                              &st->db, &h->lock_fd, err, errlen);
+    }
+    if (outcome != GZ_INDEX_OK)
+        return outcome;
+    st->view = xap_writable_database(st->db);
+    *s = ensure_metadata(st->db, GZ_META_FORMAT, GZ_FORMAT_VERSION);
+    if (*s == XAP_OK)
+        *s = ensure_metadata(st->db, GZ_META_LANGUAGE, cfg->language);
+    return GZ_INDEX_OK;
+}
+
+/* Release everything open_run and the walk acquired. */
+static void close_run(run_state *st, run_hold *h)
+{
+    if (st->db)
+        xap_writable_free(st->db);
+    else
+        xap_database_free(st->view);
+    st->db = NULL;
+    st->view = NULL;
+    if (h->lock_fd >= 0)
+        close(h->lock_fd);
+    h->lock_fd = -1;
+    gz_filemap_free(&st->known);
+    for (size_t i = 0; i < st->nunreadable; i++)
+        free(st->unreadable[i]);
+    free(st->unreadable);
+    gz_analyzer_free(st->analyzer);
+}
+
 gz_index_outcome gz_index_run(const gz_index_config *cfg,
                               gz_index_stats *stats, char *err, size_t errlen)
 {
@@ -495,32 +558,11 @@ gz_index_outcome gz_index_run(const gz_index_config *cfg,
     if (check_roots(cfg, err, errlen) != 0)
         return GZ_INDEX_NO_INPUT;
     run_state st = {.cfg = cfg, .stats = stats, .status = XAP_OK};
-    int lock_fd = -1, made_gen = 0;
-    char gen_path[4096], gen_rel[4096];
+    run_hold h = {.lock_fd = -1};
     gz_index_outcome outcome = GZ_INDEX_OK;
     xap_status s = gz_analyzer_new(cfg->language, &st.analyzer);
-    if (s == XAP_OK && cfg->dry_run) {
-        s = cfg->full ? XAP_OK : open_dry(cfg, &st);
-    } else if (s == XAP_OK && cfg->full) {
-        if (gz_generation_new(cfg->db_path, gen_path, sizeof gen_path,
-                              gen_rel, sizeof gen_rel) != 0) {
-            snprintf(err, errlen, "%s: %s", cfg->db_path, strerror(errno));
-            outcome = GZ_INDEX_IO_ERROR;
-        } else {
-            outcome = open_locked(cfg, gen_path, XAP_DB_CREATE, &st.db,
-                                  &lock_fd, err, errlen);
-            made_gen = outcome == GZ_INDEX_OK;
-        }
-    } else if (s == XAP_OK) {
-        outcome = open_locked(cfg, cfg->db_path, XAP_DB_CREATE_OR_OPEN,
-                              &st.db, &lock_fd, err, errlen);
-    }
-    if (outcome == GZ_INDEX_OK && s == XAP_OK && st.db) {
-        st.view = xap_writable_database(st.db);
-        s = ensure_metadata(st.db, GZ_META_FORMAT, GZ_FORMAT_VERSION);
-        if (s == XAP_OK)
-            s = ensure_metadata(st.db, GZ_META_LANGUAGE, cfg->language);
-    }
+    if (s == XAP_OK)
+        outcome = open_run(&st, &h, &s, err, errlen);
     if (outcome == GZ_INDEX_OK && s == XAP_OK && st.view && !cfg->full)
         s = gz_filemap_load(st.view, &st.known);
     stats->known = st.known.count;
@@ -534,21 +576,15 @@ gz_index_outcome gz_index_run(const gz_index_config *cfg,
         outcome = s != XAP_OK ? outcome_for(s)
                   : st.stopped ? GZ_INDEX_INTERRUPTED : GZ_INDEX_OK;
     }
-    if (st.db)
-        xap_writable_free(st.db);
-    else
-        xap_database_free(st.view);
-    st.db = NULL;
-    if (made_gen)
-        outcome = finish_generation(cfg, outcome, gen_path, gen_rel, err,
+    /* The generation is switched in with the lock still held. */
+    int lock_fd = h.lock_fd;
+    h.lock_fd = -1;
+    close_run(&st, &h);
+    if (h.made_gen)
+        outcome = finish_generation(cfg, outcome, h.gen_path, h.gen_rel, err,
                                     errlen);
     if (lock_fd >= 0)
         close(lock_fd);
-    gz_filemap_free(&st.known);
-    for (size_t i = 0; i < st.nunreadable; i++)
-        free(st.unreadable[i]);
-    free(st.unreadable);
-    gz_analyzer_free(st.analyzer);
     stats->seconds = now_seconds() - start;
     return outcome;
 }
