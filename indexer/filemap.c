@@ -23,7 +23,7 @@ typedef struct doc_fact {
 typedef struct fact_list {
     doc_fact *v;
     size_t n, cap;
-    size_t cursor;      /* merge position for the hash stream */
+    size_t cursor;      /* merge position for the stream being read */
     int nomem;
 } fact_list;
 
@@ -200,35 +200,67 @@ gz_file_entry *gz_filemap_find(const gz_filemap *map, const char *term)
     return e->term ? e : NULL;
 }
 
-/* One path term: look up its first document's facts and record them. */
+/* Record path term `term` (hash `h`, not yet in the map) with the facts
+ * `d` of one of its documents (NULL when unknown). */
+static xap_status insert_entry(gz_filemap *map, const char *term, uint64_t h,
+                               const doc_fact *d)
+{
+    if (grow(map) != 0)
+        return XAP_ERR_NOMEM;
+    gz_file_entry *e = probe(map, term, h);
+    if (!(e->term = strdup(term)))
+        return XAP_ERR_NOMEM;
+    e->term_hash = h;
+    map->count++;
+    e->size = d ? d->size : UINT64_MAX;
+    e->mtime_ns = d ? d->mtime_ns : 0;
+    e->hash = d ? d->hash : 0;
+    e->has_hash = d ? (unsigned char)d->has_hash : 0;
+    return XAP_OK;
+}
+
+/* One value of the path stream (docid order, like the fact list): the
+ * file's path term, with this document's facts. The first document of a
+ * file wins; all of them were written with the same facts. */
+static int on_path_value(xap_docid id, const char *v, size_t len, void *ctx)
+{
+    load_state *ls = ctx;
+    fact_list *f = ls->facts;
+    char path[4096], term[GZ_TERM_BUF];
+    if (len >= sizeof path)
+        return 0;   /* left to the term pass */
+    memcpy(path, v, len);
+    path[len] = '\0';
+    gz_make_term(GZ_PREFIX_PATH, path, term, sizeof term);
+    uint64_t h = hash_term(term);
+    if (ls->map->cap && probe(ls->map, term, h)->term)
+        return 0;
+    while (f->cursor < f->n && f->v[f->cursor].docid < id)
+        f->cursor++;
+    const doc_fact *d = f->cursor < f->n && f->v[f->cursor].docid == id
+                            ? &f->v[f->cursor] : NULL;
+    ls->status = insert_entry(ls->map, term, h, d);
+    return ls->status != XAP_OK;
+}
+
+/* One path term. Indexes written before the path slot existed (or a path
+ * too long for on_path_value) are found here: look up the term's first
+ * document and record its facts. Terms already known cost a probe. */
 static int on_path_term(const char *term, size_t len, uint32_t freq,
                         void *ctx)
 {
     (void)len;
     (void)freq;
     load_state *ls = ctx;
+    uint64_t h = hash_term(term);
+    if (ls->map->cap && probe(ls->map, term, h)->term)
+        return 0;
     xap_docid id = 0;
     ls->status = xap_database_first_posting(ls->db, term, &id);
-    if (ls->status != XAP_OK)
-        return 1;
-    if (grow(ls->map) != 0) {
-        ls->status = XAP_ERR_NOMEM;
-        return 1;
-    }
-    uint64_t h = hash_term(term);
-    gz_file_entry *e = probe(ls->map, term, h);
-    e->term_hash = h;
-    if (!(e->term = strdup(term))) {
-        ls->status = XAP_ERR_NOMEM;
-        return 1;
-    }
-    ls->map->count++;
-    const doc_fact *d = find_fact(ls->facts, id);
-    e->size = d ? d->size : UINT64_MAX;
-    e->mtime_ns = d ? d->mtime_ns : 0;
-    e->hash = d ? d->hash : 0;
-    e->has_hash = d ? (unsigned char)d->has_hash : 0;
-    return 0;
+    if (ls->status == XAP_OK)
+        ls->status = insert_entry(ls->map, term, h,
+                                  find_fact(ls->facts, id));
+    return ls->status != XAP_OK;
 }
 
 xap_status gz_filemap_load(const xap_database *db, gz_filemap *map)
@@ -243,6 +275,12 @@ xap_status gz_filemap_load(const xap_database *db, gz_filemap *map)
     if (s == XAP_OK)
         s = xap_database_each_value(db, GZ_SLOT_FILE_HASH, on_hash_value,
                                     &facts);
+    facts.cursor = 0;
+    if (s == XAP_OK)
+        s = xap_database_each_value(db, GZ_SLOT_FILE_PATH, on_path_value,
+                                    &ls);
+    if (s == XAP_OK)
+        s = ls.status;
     if (s == XAP_OK)
         s = xap_database_each_term(db, GZ_PREFIX_PATH, on_path_term, &ls);
     if (s == XAP_OK)

@@ -3,11 +3,12 @@
  *
  * An incremental run needs, for every file indexed before, the size, mtime
  * and content hash recorded at the time. They are stored per document
- * (GZ_SLOT_FILE_STAT, GZ_SLOT_FILE_HASH) and every document carries its
- * file's path term (GZ_PREFIX_PATH). gz_filemap_load reads them in three
- * streaming passes (two value streams, one term list) instead of one lookup
- * per file, and keeps one small entry per file in an open-addressing hash
- * table keyed by the path term.
+ * (GZ_SLOT_FILE_STAT, GZ_SLOT_FILE_HASH, GZ_SLOT_FILE_PATH) and every
+ * document carries its file's path term (GZ_PREFIX_PATH). gz_filemap_load
+ * reads them in four streaming passes (three value streams, then the list
+ * of path terms, which only costs a lookup for a term no path value named)
+ * instead of one lookup per file, and keeps one small entry per file in an
+ * open-addressing hash table keyed by the path term.
  */
 #ifndef GAZETTE_FILEMAP_H
 #define GAZETTE_FILEMAP_H

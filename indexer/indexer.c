@@ -114,6 +114,10 @@ static int on_article(const corpus_article *art, void *ctx)
     if (s == XAP_OK)
         s = xap_document_add_value(doc, GZ_SLOT_FILE_HASH, st->hash_value,
                                    16);
+    if (s == XAP_OK)
+        s = xap_document_add_value(doc, GZ_SLOT_FILE_PATH,
+                                   st->file->relpath,
+                                   strlen(st->file->relpath));
     /* By id term, not add: two roots may hold the same relative path. */
     if (s == XAP_OK)
         s = xap_writable_replace_document_by_term(st->db, id_term, doc, NULL);

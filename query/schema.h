@@ -29,7 +29,8 @@ enum {
     GZ_SLOT_SOURCE = 1,    /* source as written, for facets */
     GZ_SLOT_FILE_STAT = 2, /* "<size>:<mtime_ns>" of the file (incremental) */
     GZ_SLOT_FILE_HASH = 3, /* content hash of the file (incremental) */
-    GZ_SLOT_YEAR = 4       /* "YYYY", for facets */
+    GZ_SLOT_YEAR = 4,      /* "YYYY", for facets */
+    GZ_SLOT_FILE_PATH = 5  /* relative path of the file (incremental) */
 };
 
 /* Metadata keys. */

@@ -543,6 +543,60 @@ static void test_readers_during_reindex(void **state)
     gazette_index_close(index);
 }
 
+static int collect_id(xap_docid id, const char *v, size_t len, void *ctx)
+{
+    (void)v;
+    (void)len;
+    xap_docid **cursor = ctx;
+    *(*cursor)++ = id;
+    return 0;
+}
+
+/* Indexes written before the path value slot existed (simulated by
+ * clearing it) are still read right: through the path terms. */
+static void test_index_without_path_values(void **state)
+{
+    (void)state;
+    NEED_CORPUS();
+    uint32_t docs = doc_count(fx.db);
+    xap_writable *w = NULL;
+    assert_int_equal(xap_writable_open(fx.db, XAP_DB_OPEN, XAP_DB_NO_SYNC,
+                                       &w), XAP_OK);
+    xap_database *view = xap_writable_database(w);
+    xap_docid *ids = calloc(docs + 1, sizeof *ids), *cursor = ids;
+    assert_non_null(ids);
+    assert_int_equal(xap_database_each_value(view, 5, collect_id, &cursor),
+                     XAP_OK);
+    assert_int_equal(cursor - ids, docs);   /* slot 5 = GZ_SLOT_FILE_PATH */
+    for (xap_docid *p = ids; p < cursor; p++) {
+        xap_document *doc = NULL;
+        assert_int_equal(xap_database_get_document(view, *p, &doc), XAP_OK);
+        assert_int_equal(xap_document_add_value(doc, 5, "", 0), XAP_OK);
+        assert_int_equal(xap_writable_replace_document(w, *p, doc), XAP_OK);
+        xap_document_free(doc);
+    }
+    assert_int_equal(xap_writable_close(w), XAP_OK);
+    xap_writable_free(w);
+    cursor = ids;
+    xap_database *db = NULL;
+    assert_int_equal(xap_database_open(fx.db, &db), XAP_OK);
+    assert_int_equal(xap_database_each_value(db, 5, collect_id, &cursor),
+                     XAP_OK);
+    xap_database_free(db);
+    assert_int_equal(cursor - ids, 0);
+    free(ids);
+
+    const char *args[] = {"--json", "--db", fx.db, fx.corpus, NULL};
+    assert_int_equal(run_index(args), 0);
+    expect_counts(last_summary(), docs, 0, 0, 0, docs, 0);
+    char path[4096];
+    corpus_path(path, sizeof path, "tech/104.txt");
+    assert_int_equal(unlink(path), 0);
+    assert_int_equal(run_index(args), 0);
+    expect_counts(last_summary(), docs - 1, 0, 0, 1, docs - 1, 0);
+    assert_int_equal(doc_count(fx.db), docs - 1);
+}
+
 /* A path the walk cannot use (here a file turned into a broken symlink,
  * as when the disk it pointed to is not mounted) keeps its articles; once
  * it is gone for good they are removed. */
@@ -764,6 +818,7 @@ int main(void)
         cmocka_unit_test(test_second_writer_is_refused_or_waits),
         cmocka_unit_test(test_readers_during_reindex),
         cmocka_unit_test(test_full_rebuild_switches_atomically),
+        cmocka_unit_test(test_index_without_path_values),
         cmocka_unit_test(test_unreadable_paths_keep_articles),
         cmocka_unit_test(test_killed_runs_converge),
     };
