@@ -138,10 +138,16 @@ static int on_article_dry(const corpus_article *art, void *ctx)
     return 0;
 }
 
+typedef struct docid_buf {
+    xap_docid *next, *end;
+} docid_buf;
+
 static int collect_docid(xap_docid id, void *ctx)
 {
-    xap_docid **cursor = ctx;
-    *(*cursor)++ = id;
+    docid_buf *b = ctx;
+    if (b->next == b->end)
+        return 1;
+    *b->next++ = id;
     return 0;
 }
 
@@ -154,16 +160,21 @@ static xap_status refresh_stat(run_state *st, const gz_file_entry *e)
     xap_docid *ids = s == XAP_OK ? calloc(n ? n : 1, sizeof *ids) : NULL;
     if (s == XAP_OK && !ids)
         s = XAP_ERR_NOMEM;
-    xap_docid *cursor = ids;
+    docid_buf buf = {ids, ids ? ids + n : NULL};
     if (s == XAP_OK)
         s = xap_database_each_posting(st->view, e->term, collect_docid,
-                                      &cursor);
-    for (xap_docid *p = ids; s == XAP_OK && p < cursor; p++) {
+                                      &buf);
+    for (xap_docid *p = ids; s == XAP_OK && p < buf.next; p++) {
         xap_document *doc = NULL;
         s = xap_database_get_document(st->view, *p, &doc);
         if (s == XAP_OK)
             s = xap_document_add_value(doc, GZ_SLOT_FILE_STAT, st->stat_value,
                                        strlen(st->stat_value));
+        /* Documents written before the path slot existed get it now. */
+        if (s == XAP_OK)
+            s = xap_document_add_value(doc, GZ_SLOT_FILE_PATH,
+                                       st->file->relpath,
+                                       strlen(st->file->relpath));
         if (s == XAP_OK)
             s = xap_writable_replace_document(st->db, *p, doc);
         xap_document_free(doc);
