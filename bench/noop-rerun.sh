@@ -62,9 +62,9 @@ else
     $GZ_CMD; $OM_CMD >/dev/null     # warm-up, page cache
     for _ in $(seq "$RUNS"); do
         t0=$(date +%s.%N); $GZ_CMD; t1=$(date +%s.%N)
-        echo "$t1 - $t0" | bc -l >> "$WORK/gz.times"
+        awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.3f\n", b - a}' >> "$WORK/gz.times"
         t0=$(date +%s.%N); $OM_CMD >/dev/null; t1=$(date +%s.%N)
-        echo "$t1 - $t0" | bc -l >> "$WORK/om.times"
+        awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.3f\n", b - a}' >> "$WORK/om.times"
     done
     echo "gazette-index runs (s): $(tr '\n' ' ' < "$WORK/gz.times")"
     echo "omindex runs (s):       $(tr '\n' ' ' < "$WORK/om.times")"
@@ -73,4 +73,4 @@ else
 fi
 printf 'no-op rerun over 50000 files, median of %s runs:\n' "$RUNS"
 printf '  gazette-index  %.3f s\n  omindex        %.3f s\n' "$GZ" "$OM"
-printf '  omindex / gazette-index = %.2f\n' "$(echo "$OM / $GZ" | bc -l)"
+awk -v g="$GZ" -v o="$OM" 'BEGIN {printf "  omindex / gazette-index = %.2f\n", o / g}'
