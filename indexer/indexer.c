@@ -1,27 +1,45 @@
-/* indexer.c - walk the corpus, analyze articles, write the index. */
+/* indexer.c - walk the corpus, analyze changed articles, update the index. */
 #include "indexer.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "analyze.h"
 #include "corpus.h"
+#include "filemap.h"
+#include "generation.h"
 #include "schema.h"
 #include "xapian_shim.h"
 
 #define DEFAULT_BATCH 1000
+#define LOCK_POLL_NS 150000000L   /* 150 ms between lock attempts */
 
 /* State of one run, shared by the walk and article callbacks. */
 typedef struct run_state {
     const gz_index_config *cfg;
     gz_index_stats *stats;
-    xap_writable *db;
+    xap_writable *db;            /* NULL in a dry run */
+    xap_database *view;          /* what the file map was loaded from */
     gz_analyzer *analyzer;
+    gz_filemap known;            /* files recorded in the index */
     const corpus_file *file;     /* file being read */
+    const char *path_term;       /* its path term */
+    gz_file_entry *entry;        /* its record, or NULL when new */
+    char stat_value[64];         /* its GZ_SLOT_FILE_STAT value */
+    char hash_value[17];         /* its GZ_SLOT_FILE_HASH value */
+    unsigned articles;           /* articles written for it so far */
     unsigned pending;            /* articles since the last commit */
+    int stopped;                 /* the stop flag was seen */
+    const char *root;            /* root being walked */
+    char **unreadable;           /* relpaths the walk warned about */
+    size_t nunreadable, capunreadable;
     xap_status status;           /* first write failure, sticky */
 } run_state;
 
@@ -53,46 +71,67 @@ static void skip(run_state *st, const char *path, const char *reason)
         st->cfg->on_skip(path, reason, st->cfg->ctx);
 }
 
-/* "<size>:<mtime_ns>" of the file, stored so a rerun can tell it changed. */
-static xap_status add_file_stat(xap_document *doc, const corpus_file *f)
+static void changed(run_state *st, const char *path, const char *what)
 {
-    char buf[64];
-    int n = snprintf(buf, sizeof buf, "%llu:%lld", (unsigned long long)f->size,
-                     (long long)f->mtime_ns);
-    return xap_document_add_value(doc, GZ_SLOT_FILE_STAT, buf, (size_t)n);
+    if (st->cfg->on_change)
+        st->cfg->on_change(path, what, st->cfg->ctx);
 }
 
-/* Write one article; commits every batch_size articles. */
+static int stop_requested(run_state *st)
+{
+    if (st->cfg->stop && *st->cfg->stop)
+        st->stopped = 1;
+    return st->stopped;
+}
+
+/* Commit when a batch is full. Called between files only, so a commit
+ * never holds half of a file's articles. */
+static void maybe_commit(run_state *st)
+{
+    unsigned batch = st->cfg->batch_size ? st->cfg->batch_size
+                                         : DEFAULT_BATCH;
+    if (st->db && st->status == XAP_OK && st->pending >= batch) {
+        st->status = xap_writable_commit(st->db);
+        st->pending = 0;
+    }
+}
+
+/* Write one article of the current file. The first one first deletes
+ * what the index holds for the file, so articles gone from it go too. */
 static int on_article(const corpus_article *art, void *ctx)
 {
     run_state *st = ctx;
+    xap_status s = XAP_OK;
+    if (st->articles == 0 && st->entry)
+        s = xap_writable_delete_document_by_term(st->db, st->path_term);
     xap_document *doc = NULL;
     char id_term[GZ_TERM_BUF];
-    int exists = 0;
-    xap_status s = gz_analyze_article(st->analyzer, st->file, art, &doc,
-                                      id_term);
     if (s == XAP_OK)
-        s = add_file_stat(doc, st->file);
+        s = gz_analyze_article(st->analyzer, st->file, art, &doc, id_term);
     if (s == XAP_OK)
-        s = xap_database_term_exists(xap_writable_database(st->db), id_term,
-                                     &exists);
+        s = xap_document_add_value(doc, GZ_SLOT_FILE_STAT, st->stat_value,
+                                   strlen(st->stat_value));
+    if (s == XAP_OK)
+        s = xap_document_add_value(doc, GZ_SLOT_FILE_HASH, st->hash_value,
+                                   16);
+    if (s == XAP_OK)
+        s = xap_document_add_value(doc, GZ_SLOT_FILE_PATH,
+                                   st->file->relpath,
+                                   strlen(st->file->relpath));
+    /* By id term, not add: two roots may hold the same relative path. */
     if (s == XAP_OK)
         s = xap_writable_replace_document_by_term(st->db, id_term, doc, NULL);
     xap_document_free(doc);
     if (s == XAP_OK) {
-        exists ? st->stats->updated++ : st->stats->added++;
-        unsigned batch = st->cfg->batch_size ? st->cfg->batch_size
-                                             : DEFAULT_BATCH;
-        if (++st->pending >= batch) {
-            s = xap_writable_commit(st->db);
-            st->pending = 0;
-        }
+        st->articles++;
+        st->pending++;
     }
     st->status = s;
     return s != XAP_OK;
 }
 
-/* An article left out of a file that is otherwise read. */
+/* An article left out of a file that is otherwise read (a bad line of a
+ * JSON Lines file): counted in `skipped` on top of the file's own count. */
 static void on_bad_article(const char *where, const char *reason, void *ctx)
 {
     run_state *st = ctx;
@@ -108,35 +147,183 @@ static void on_article_warning(const char *where, const char *reason,
         st->cfg->on_warning(where, reason, st->cfg->ctx);
 }
 
-static int on_file(const corpus_file *file, void *ctx)
+/* A dry run only counts what corpus_read_file finds. */
+static int on_article_dry(const corpus_article *art, void *ctx)
 {
-    run_state *st = ctx;
+    (void)art;
+    ((run_state *)ctx)->articles++;
+    return 0;
+}
+
+typedef struct docid_buf {
+    xap_docid *next, *end;
+} docid_buf;
+
+static int collect_docid(xap_docid id, void *ctx)
+{
+    docid_buf *b = ctx;
+    if (b->next == b->end)
+        return 1;
+    *b->next++ = id;
+    return 0;
+}
+
+/* The file was touched but its bytes are the same: record the new stat on
+ * its documents so the next run needs a stat only. Docids are kept. */
+static xap_status refresh_stat(run_state *st, const gz_file_entry *e)
+{
+    uint32_t n = 0;
+    xap_status s = xap_database_termfreq(st->view, e->term, &n);
+    xap_docid *ids = s == XAP_OK ? calloc(n ? n : 1, sizeof *ids) : NULL;
+    if (s == XAP_OK && !ids)
+        s = XAP_ERR_NOMEM;
+    docid_buf buf = {ids, ids ? ids + n : NULL};
+    if (s == XAP_OK)
+        s = xap_database_each_posting(st->view, e->term, collect_docid,
+                                      &buf);
+    for (xap_docid *p = ids; s == XAP_OK && p < buf.next; p++) {
+        xap_document *doc = NULL;
+        s = xap_database_get_document(st->view, *p, &doc);
+        if (s == XAP_OK)
+            s = xap_document_add_value(doc, GZ_SLOT_FILE_STAT, st->stat_value,
+                                       strlen(st->stat_value));
+        /* Documents written before the path slot existed get it now. */
+        if (s == XAP_OK)
+            s = xap_document_add_value(doc, GZ_SLOT_FILE_PATH,
+                                       st->file->relpath,
+                                       strlen(st->file->relpath));
+        if (s == XAP_OK)
+            s = xap_writable_replace_document(st->db, *p, doc);
+        xap_document_free(doc);
+        st->pending++;
+    }
+    free(ids);
+    return s;
+}
+
+/* Read and (re)index a file whose content is new or changed. */
+static void reindex_file(run_state *st, const corpus_file *file)
+{
     char why[512];
     corpus_options opts = {.max_bytes = st->cfg->max_file_bytes,
                            .on_bad_article = on_bad_article,
                            .on_warning = on_article_warning,
                            .warn_ctx = st};
-    st->stats->scanned++;
-    st->file = file;
-    corpus_status cs = corpus_read_file(file, &opts, on_article, st, why,
-                                        sizeof why);
+    corpus_status cs = corpus_read_file(
+        file, &opts, st->db ? on_article : on_article_dry, st, why,
+        sizeof why);
     if (cs == CORPUS_STOPPED || cs == CORPUS_ERR_NOMEM) {
         if (cs == CORPUS_ERR_NOMEM)
             st->status = XAP_ERR_NOMEM;
-        return 1;
+        return;
     }
     if (cs != CORPUS_OK) {
+        /* Unreadable before any article: the old articles stay. Failing
+         * half-way (multi-article formats): drop what was written, so the
+         * index never holds part of a file under the new stat. */
+        if (st->db && st->articles > 0)
+            st->status = xap_writable_delete_document_by_term(st->db,
+                                                              st->path_term);
         st->stats->skipped++;
         skip(st, file->path, why);
+        return;
     }
-    if (st->cfg->on_progress)
-        st->cfg->on_progress(st->stats, st->cfg->ctx);
-    return 0;
+    if (st->db && st->articles == 0 && st->entry)
+        st->status = xap_writable_delete_document_by_term(st->db,
+                                                          st->path_term);
+    st->entry ? st->stats->updated++ : st->stats->added++;
+    changed(st, file->relpath, st->entry ? "updated" : "added");
 }
 
+/* Decide what one walked file needs: nothing (same stat), a stat refresh
+ * (same hash) or a reindex. */
+static void visit_file(run_state *st, const corpus_file *file)
+{
+    char term[GZ_TERM_BUF];
+    gz_make_term(GZ_PREFIX_PATH, file->relpath, term, sizeof term);
+    gz_file_entry *e = gz_filemap_find(&st->known, term);
+    if (e && !e->seen && e->size == file->size &&
+        e->mtime_ns == file->mtime_ns) {
+        e->seen = 1;
+        st->stats->unchanged++;
+        return;
+    }
+    uint64_t hash;
+    if (gz_hash_file(file->path, &hash) != 0) {
+        if (e)
+            e->seen = 1;   /* there, but unreadable: keep its articles */
+        st->stats->skipped++;
+        skip(st, file->path, strerror(errno));
+        return;
+    }
+    st->file = file;
+    st->path_term = term;
+    st->entry = e;
+    st->articles = 0;
+    gz_format_stat(st->stat_value, sizeof st->stat_value, file->size,
+                   file->mtime_ns);
+    gz_format_hash(st->hash_value, hash);
+    int same = e && !e->seen && e->has_hash && e->hash == hash;
+    if (e)
+        e->seen = 1;
+    if (same) {
+        st->stats->unchanged++;
+        if (st->db)
+            st->status = refresh_stat(st, e);
+        return;
+    }
+    reindex_file(st, file);
+}
+
+static int on_file(const corpus_file *file, void *ctx)
+{
+    run_state *st = ctx;
+    if (stop_requested(st))
+        return 1;
+    st->stats->scanned++;
+    visit_file(st, file);
+    if (st->status != XAP_OK)
+        return 1;
+    maybe_commit(st);
+    if (st->cfg->on_progress)
+        st->cfg->on_progress(st->stats, st->cfg->ctx);
+    return st->status != XAP_OK;
+}
+
+/* The walk could not use `path` (an unreadable directory, a broken
+ * symlink...): report it, and remember its relative path so that the
+ * articles indexed below it are not taken for vanished. */
 static void on_walk_warning(const char *path, const char *reason, void *ctx)
 {
-    skip(ctx, path, reason);
+    run_state *st = ctx;
+    skip(st, path, reason);
+    size_t n = strlen(st->root);
+    while (n > 1 && st->root[n - 1] == '/')
+        n--;
+    if (strncmp(path, st->root, n) != 0 || path[n] != '/')
+        return;
+    if (st->nunreadable == st->capunreadable) {
+        size_t cap = st->capunreadable ? st->capunreadable * 2 : 16;
+        char **v = realloc(st->unreadable, cap * sizeof *v);
+        if (!v)
+            return;   /* then it may be removed: the index stays valid */
+        st->unreadable = v;
+        st->capunreadable = cap;
+    }
+    if ((st->unreadable[st->nunreadable] = strdup(path + n + 1)))
+        st->nunreadable++;
+}
+
+/* 1 when `relpath` is, or is below, a path the walk could not read. */
+static int below_unreadable(const run_state *st, const char *relpath)
+{
+    for (size_t i = 0; i < st->nunreadable; i++) {
+        size_t n = strlen(st->unreadable[i]);
+        if (strncmp(relpath, st->unreadable[i], n) == 0 &&
+            (relpath[n] == '\0' || relpath[n] == '/'))
+            return 1;
+    }
+    return 0;
 }
 
 /* Check every root exists before touching the index. */
@@ -153,35 +340,248 @@ static int check_roots(const gz_index_config *cfg, char *err, size_t errlen)
     return 0;
 }
 
-/* Open (or create) the index and record how it was built. */
-static xap_status open_index(const gz_index_config *cfg, xap_writable **db)
+/* Set metadata `key` unless it already has `value` (a no-op run must not
+ * create a new revision). */
+static xap_status ensure_metadata(xap_writable *db, const char *key,
+                                  const char *value)
 {
-    xap_status s = xap_writable_open(cfg->db_path, XAP_DB_CREATE_OR_OPEN, 0,
-                                     db);
-    if (s == XAP_OK)
-        s = xap_writable_set_metadata(*db, GZ_META_FORMAT, GZ_FORMAT_VERSION,
-                                      strlen(GZ_FORMAT_VERSION));
-    if (s == XAP_OK)
-        s = xap_writable_set_metadata(*db, GZ_META_LANGUAGE, cfg->language,
-                                      strlen(cfg->language));
+    char *old = NULL;
+    size_t len = 0;
+    xap_status s = xap_database_get_metadata(xap_writable_database(db), key,
+                                             &old, &len);
+    int same = s == XAP_OK && len == strlen(value) &&
+               memcmp(old, value, len) == 0;
+    free(old);
+    if (s == XAP_OK && !same)
+        s = xap_writable_set_metadata(db, key, value, strlen(value));
     return s;
 }
 
-/* Walk every root, writing articles, then commit. */
+/* "<db>.lock", with trailing slashes of the db path dropped. */
+static int lock_path(const char *db, char *buf, size_t size)
+{
+    size_t n = strlen(db);
+    while (n > 1 && db[n - 1] == '/')
+        n--;
+    int len = snprintf(buf, size, "%.*s.lock", (int)n, db);
+    return len > 0 && (size_t)len < size ? 0 : -1;
+}
+
+/* Try once to take the lock file: 0 = taken (*fd set), 1 = held by another
+ * process (*holder = its pid as written in the file, or 0), -1 = error. */
+static int try_lock_file(const char *path, int *fd, long *holder)
+{
+    int f = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (f < 0)
+        return -1;
+    if (flock(f, LOCK_EX | LOCK_NB) != 0) {
+        int busy = errno == EWOULDBLOCK;
+        char buf[32] = "";
+        ssize_t n = busy ? pread(f, buf, sizeof buf - 1, 0) : 0;
+        buf[n > 0 ? n : 0] = '\0';
+        *holder = strtol(buf, NULL, 10);
+        close(f);
+        return busy ? 1 : -1;
+    }
+    char buf[32];
+    int n = snprintf(buf, sizeof buf, "%ld\n", (long)getpid());
+    if (ftruncate(f, 0) != 0 || pwrite(f, buf, (size_t)n, 0) != n) {
+        close(f);
+        return -1;
+    }
+    *fd = f;
+    return 0;
+}
+
+static void sleep_poll(void)
+{
+    struct timespec ts = {0, LOCK_POLL_NS};
+    nanosleep(&ts, NULL);
+}
+
+/* Take the lock file of cfg->db_path and open `target` for writing with
+ * `action`, waiting up to cfg->wait_lock_seconds while another writer
+ * holds either lock. On success *lock_fd holds the lock file (closing it
+ * releases it). */
+static gz_index_outcome open_locked(const gz_index_config *cfg,
+                                    const char *target, xap_db_action action,
+                                    xap_writable **db, int *lock_fd,
+                                    char *err, size_t errlen)
+{
+    char path[4096];
+    if (lock_path(cfg->db_path, path, sizeof path) != 0) {
+        snprintf(err, errlen, "%s: path too long", cfg->db_path);
+        return GZ_INDEX_IO_ERROR;
+    }
+    double deadline = now_seconds() + cfg->wait_lock_seconds;
+    for (;;) {
+        long holder = 0;
+        int r = try_lock_file(path, lock_fd, &holder);
+        if (r < 0) {
+            snprintf(err, errlen, "%s: %s", path, strerror(errno));
+            return GZ_INDEX_IO_ERROR;
+        }
+        if (r == 0) {
+            xap_status s = xap_writable_open(target, action, 0, db);
+            if (s != XAP_ERR_DB_LOCKED) {
+                if (s != XAP_OK)
+                    snprintf(err, errlen, "%s: %s", target,
+                             xap_last_error());
+                return outcome_for(s);
+            }
+            close(*lock_fd);
+            *lock_fd = -1;
+            snprintf(err, errlen, "Xapian lock held");
+        } else if (holder > 0) {
+            snprintf(err, errlen, "lock %s held by process %ld", path,
+                     holder);
+        } else {
+            snprintf(err, errlen, "lock %s held", path);
+        }
+        if (cfg->stop && *cfg->stop)
+            return GZ_INDEX_INTERRUPTED;
+        if (now_seconds() >= deadline)
+            return GZ_INDEX_LOCKED;
+        sleep_poll();
+    }
+}
+
+/* Delete the articles of every recorded file that the walk did not see. */
+static void remove_vanished(run_state *st)
+{
+    for (size_t i = 0; i < st->known.cap && st->status == XAP_OK; i++) {
+        gz_file_entry *e = &st->known.slots[i];
+        if (!e->term || e->seen ||
+            below_unreadable(st, e->term + strlen(GZ_PREFIX_PATH)))
+            continue;
+        if (stop_requested(st))
+            return;
+        if (st->db) {
+            uint32_t n = 0;
+            st->status = xap_database_termfreq(st->view, e->term, &n);
+            if (st->status == XAP_OK)
+                st->status = xap_writable_delete_document_by_term(st->db,
+                                                                  e->term);
+            st->pending += n;
+        }
+        st->stats->removed++;
+        changed(st, e->term + strlen(GZ_PREFIX_PATH), "removed");
+        maybe_commit(st);
+    }
+}
+
+/* Walk every root, then remove what vanished and commit. Vanished files
+ * are only looked for after a complete walk. */
 static xap_status index_roots(run_state *st, char *err, size_t errlen)
 {
     const gz_index_config *cfg = st->cfg;
     for (size_t i = 0; i < cfg->nroots && st->status == XAP_OK; i++) {
+        st->root = cfg->roots[i];
         int rc = corpus_walk(cfg->roots[i], on_file, on_walk_warning, st);
         if (rc == -1) {
             snprintf(err, errlen, "corpus %s: %s", cfg->roots[i],
                      strerror(errno));
             return XAP_ERR_DB;
         }
+        if (st->stopped)
+            break;
     }
-    if (st->status == XAP_OK)
+    if (st->status == XAP_OK && !st->stopped)
+        remove_vanished(st);
+    if (st->status == XAP_OK && st->db)
         st->status = xap_writable_commit(st->db);
     return st->status;
+}
+
+/* Dry run: read the index as it is, if there is one. */
+static xap_status open_dry(const gz_index_config *cfg, run_state *st)
+{
+    xap_status s = xap_database_open(cfg->db_path, &st->view);
+    if (s == XAP_ERR_DB_NOT_FOUND || s == XAP_ERR_DB_OPENING) {
+        struct stat sb;
+        if (stat(cfg->db_path, &sb) != 0 && errno == ENOENT)
+            return XAP_OK;   /* no index yet: everything is new */
+    }
+    return s;
+}
+
+/* End of a --full build (the new generation is closed, the lock still
+ * held): switch the stub to it when the build completed, else delete it
+ * and leave the live index as it was. */
+static gz_index_outcome finish_generation(const gz_index_config *cfg,
+                                          gz_index_outcome outcome,
+                                          const char *gen_path,
+                                          const char *gen_rel, char *err,
+                                          size_t errlen)
+{
+    if (outcome == GZ_INDEX_OK &&
+        gz_generation_switch(cfg->db_path, gen_rel, err, errlen) == 0)
+        return GZ_INDEX_OK;
+    gz_remove_tree(gen_path);
+    return outcome == GZ_INDEX_OK ? GZ_INDEX_IO_ERROR : outcome;
+}
+
+/* What a run holds besides run_state: the lock file, and for --full the
+ * generation being built. */
+typedef struct run_hold {
+    int lock_fd;             /* -1 when no lock is held */
+    int made_gen;            /* gen_path was created by this run */
+    char gen_path[4096];     /* --full: new generation directory */
+    char gen_rel[4096];      /* the same, relative to the stub */
+} run_hold;
+
+/* Open what the run reads and writes: nothing but the index read-only for
+ * a dry run, a new generation for --full, else the index itself; record
+ * the index format. Sets *s on a shim failure; returns the outcome of
+ * locking (GZ_INDEX_OK when the run may go on). */
+static gz_index_outcome open_run(run_state *st, run_hold *h, xap_status *s,
+                                 char *err, size_t errlen)
+{
+    const gz_index_config *cfg = st->cfg;
+    gz_index_outcome outcome = GZ_INDEX_OK;
+    if (cfg->dry_run) {
+        *s = cfg->full ? XAP_OK : open_dry(cfg, st);
+        return GZ_INDEX_OK;
+    }
+    if (cfg->full) {
+        if (gz_generation_new(cfg->db_path, h->gen_path, sizeof h->gen_path,
+                              h->gen_rel, sizeof h->gen_rel) != 0) {
+            snprintf(err, errlen, "%s: %s", cfg->db_path, strerror(errno));
+            return GZ_INDEX_IO_ERROR;
+        }
+        outcome = open_locked(cfg, h->gen_path, XAP_DB_CREATE, &st->db,
+                              &h->lock_fd, err, errlen);
+        h->made_gen = outcome == GZ_INDEX_OK;
+    } else {
+        outcome = open_locked(cfg, cfg->db_path, XAP_DB_CREATE_OR_OPEN,
+                              &st->db, &h->lock_fd, err, errlen);
+    }
+    if (outcome != GZ_INDEX_OK)
+        return outcome;
+    st->view = xap_writable_database(st->db);
+    *s = ensure_metadata(st->db, GZ_META_FORMAT, GZ_FORMAT_VERSION);
+    if (*s == XAP_OK)
+        *s = ensure_metadata(st->db, GZ_META_LANGUAGE, cfg->language);
+    return GZ_INDEX_OK;
+}
+
+/* Release everything open_run and the walk acquired. */
+static void close_run(run_state *st, run_hold *h)
+{
+    if (st->db)
+        xap_writable_free(st->db);
+    else
+        xap_database_free(st->view);
+    st->db = NULL;
+    st->view = NULL;
+    if (h->lock_fd >= 0)
+        close(h->lock_fd);
+    h->lock_fd = -1;
+    gz_filemap_free(&st->known);
+    for (size_t i = 0; i < st->nunreadable; i++)
+        free(st->unreadable[i]);
+    free(st->unreadable);
+    gz_analyzer_free(st->analyzer);
 }
 
 gz_index_outcome gz_index_run(const gz_index_config *cfg,
@@ -193,19 +593,36 @@ gz_index_outcome gz_index_run(const gz_index_config *cfg,
     if (check_roots(cfg, err, errlen) != 0)
         return GZ_INDEX_NO_INPUT;
     run_state st = {.cfg = cfg, .stats = stats, .status = XAP_OK};
+    run_hold h = {.lock_fd = -1};
+    gz_index_outcome outcome = GZ_INDEX_OK;
     xap_status s = gz_analyzer_new(cfg->language, &st.analyzer);
     if (s == XAP_OK)
-        s = open_index(cfg, &st.db);
-    if (s == XAP_OK)   /* spelling data for "did you mean" */
+        outcome = open_run(&st, &h, &s, err, errlen);
+    /* spelling data for "did you mean" (not in a dry run: nothing written) */
+    if (outcome == GZ_INDEX_OK && s == XAP_OK && st.db)
         s = gz_analyzer_enable_spelling(st.analyzer, st.db);
-    if (s == XAP_OK)
+    if (outcome == GZ_INDEX_OK && s == XAP_OK && st.view && !cfg->full)
+        s = gz_filemap_load(st.view, &st.known);
+    stats->known = st.known.count;
+    if (outcome == GZ_INDEX_OK && s == XAP_OK)
         s = index_roots(&st, err, errlen);
-    if (s == XAP_OK)
+    if (outcome == GZ_INDEX_OK && s == XAP_OK && st.db)
         s = xap_writable_close(st.db);
-    if (s != XAP_OK && !err[0])
-        snprintf(err, errlen, "%s: %s", cfg->db_path, xap_last_error());
-    xap_writable_free(st.db);
-    gz_analyzer_free(st.analyzer);
+    if (outcome == GZ_INDEX_OK) {
+        if (s != XAP_OK && !err[0])
+            snprintf(err, errlen, "%s: %s", cfg->db_path, xap_last_error());
+        outcome = s != XAP_OK ? outcome_for(s)
+                  : st.stopped ? GZ_INDEX_INTERRUPTED : GZ_INDEX_OK;
+    }
+    /* The generation is switched in with the lock still held. */
+    int lock_fd = h.lock_fd;
+    h.lock_fd = -1;
+    close_run(&st, &h);
+    if (h.made_gen)
+        outcome = finish_generation(cfg, outcome, h.gen_path, h.gen_rel, err,
+                                    errlen);
+    if (lock_fd >= 0)
+        close(lock_fd);
     stats->seconds = now_seconds() - start;
-    return outcome_for(s);
+    return outcome;
 }

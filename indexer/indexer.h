@@ -7,6 +7,7 @@
 #ifndef GAZETTE_INDEXER_H
 #define GAZETTE_INDEXER_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -17,19 +18,26 @@ typedef enum gz_index_outcome {
     GZ_INDEX_CORRUPT,      /* the existing index is damaged or too new */
     GZ_INDEX_IO_ERROR,     /* cannot create/write the index (disk full...) */
     GZ_INDEX_NO_MEMORY,
+    GZ_INDEX_INTERRUPTED,  /* *cfg->stop was set: stopped after committing */
     GZ_INDEX_INTERNAL
 } gz_index_outcome;
 
+/* Every count is of FILES, not articles: each scanned file is counted in
+ * exactly one of added, updated, unchanged, skipped; removed counts files
+ * indexed before and not found by this run. The one exception: a bad line
+ * of a JSON Lines file whose other lines were indexed adds 1 to skipped. */
 typedef struct gz_index_stats {
     uint64_t scanned;     /* files seen by the walk */
-    uint64_t added;       /* articles new to the index */
-    uint64_t updated;     /* articles replaced */
-    uint64_t removed;     /* articles deleted */
-    uint64_t unchanged;   /* files left as they were */
+    uint64_t added;       /* files new to the index, indexed */
+    uint64_t updated;     /* files whose content changed, reindexed */
+    uint64_t removed;     /* files gone since the last run: articles deleted */
+    uint64_t unchanged;   /* files left as they were (stat or hash equal) */
     uint64_t skipped;     /* files that could not be indexed, plus single
                              articles left out of files that were read
                              (bad lines of a JSON Lines file) */
     double seconds;       /* wall time of the run */
+    uint64_t known;       /* files the index held at the start (not in the
+                           * summary: a hint of the total, for an ETA) */
 } gz_index_stats;
 
 typedef struct gz_index_config {
@@ -39,6 +47,16 @@ typedef struct gz_index_config {
     const char *language;       /* Snowball stemmer name */
     uint64_t max_file_bytes;    /* 0 = corpus default */
     unsigned batch_size;        /* articles per commit; 0 = default */
+    int dry_run;                /* open read-only, write nothing, count */
+    int full;                   /* rebuild into a new generation, switch */
+    double wait_lock_seconds;   /* wait this long for another writer */
+    /* When non-NULL and set (by a signal handler), the run stops after the
+     * current file, commits and returns GZ_INDEX_INTERRUPTED. */
+    const volatile sig_atomic_t *stop;
+    /* Called for each file added, updated or removed (may be NULL); `what`
+     * is "added", "updated" or "removed", `path` the file's relative path
+     * (for removed files the path term without its prefix). */
+    void (*on_change)(const char *path, const char *what, void *ctx);
     /* Called for each skipped file or walk problem, and for each article
      * left out of a file that was read (then `path` is "file:line")
      * (may be NULL). */
@@ -51,9 +69,16 @@ typedef struct gz_index_config {
     void *ctx;
 } gz_index_config;
 
-/* Index every supported file below cfg->roots into cfg->db_path, creating
- * the index when missing. `stats` is filled in whatever the outcome; on
- * failure `err` (errlen bytes) holds a one-line reason. */
+/* Bring cfg->db_path up to date with every supported file below
+ * cfg->roots, creating the index when missing. Incremental: a file whose
+ * size and mtime match the index is not read; one whose content hash
+ * matches is not reindexed; articles of files not found below any root
+ * are deleted (so every run must name all the roots of the index).
+ * Writers exclude each other through a lock file "<db>.lock" (flock) and
+ * Xapian's own lock. Commits happen between files only, every
+ * cfg->batch_size articles, so an interrupted or killed run leaves each
+ * file wholly old or wholly new. `stats` is filled in whatever the
+ * outcome; on failure `err` (errlen bytes) holds a one-line reason. */
 gz_index_outcome gz_index_run(const gz_index_config *cfg,
                               gz_index_stats *stats, char *err, size_t errlen);
 

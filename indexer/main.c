@@ -3,6 +3,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,15 +35,24 @@ typedef struct cli_options {
     unsigned batch_size;
     int json;
     int quiet;
+    int verbose;
+    int dry_run;
+    int full;
+    double wait_lock;
     int progress;       /* stderr is a terminal */
     const char *synonyms;   /* --synonyms FILE, or NULL */
     double last_progress;
+    double start;
 } cli_options;
+
+/* The signal that asked us to stop (SIGINT or SIGTERM), or 0. */
+static volatile sig_atomic_t stop_signal;
 
 static const char usage_text[] =
 "Usage: gazette-index [OPTION]... CORPUS...\n"
 "Index the article files below each CORPUS directory into a Gazette index,\n"
-"creating the index when it does not exist yet.\n"
+"creating the index when it does not exist yet, or bring an existing index\n"
+"up to date.\n"
 "\n"
 "Articles are read from these files, each also gzip-compressed (NAME.gz):\n"
 "  .txt             an optional header block of 'Key: value' lines (Title,\n"
@@ -65,27 +75,73 @@ static const char usage_text[] =
 "'Nov 27, 2026'; a date not understood is kept as written, the file's\n"
 "modification time is used for sorting, and a warning names the file.\n"
 "\n"
+"Reruns are incremental. A file whose size and modification time match the\n"
+"index costs one stat and is not read. Otherwise its bytes are hashed: same\n"
+"hash (a mere touch) and it is left alone; new or changed and it is\n"
+"(re)indexed. Files indexed before and no longer found below any CORPUS are\n"
+"removed from the index, so EVERY RUN MUST NAME ALL THE CORPUS DIRECTORIES\n"
+"of the index; a renamed file is removed and added. Ids are relative to the\n"
+"CORPUS directory, so moving a corpus and naming its new place does not\n"
+"reindex it. A file that cannot be read, or a path the walk cannot use (an\n"
+"unreadable directory, a broken symlink), keeps the articles indexed from\n"
+"it before; they are removed once it is gone for good.\n"
+"\n"
 "Options:\n"
 "  -d, --db DIR            index to write (default: see ENVIRONMENT)\n"
 "  -l, --language LANG     stemming language (default english); one of\n"
 "                          the Snowball stemmers, or 'none'\n"
 "      --max-file-size N   skip files over N bytes, after decompression\n"
 "                          (default 67108864, i.e. 64 MiB)\n"
-"      --batch N           commit every N articles (default 1000)\n"
+"      --batch N           commit every N articles (default 1000); commits\n"
+"                          fall between files, never inside one\n"
+"      --full              rebuild the whole index into a new generation\n"
+"                          beside the live one, then switch atomically\n"
+"                          (see FULL REBUILDS); counts every file as added\n"
+"  -n, --dry-run           report what would change; write nothing (the\n"
+"                          index is opened read-only, no lock is taken)\n"
+"      --wait-lock SECONDS if another process is writing the index, wait up\n"
+"                          to SECONDS for it (default 0: exit 75 at once)\n"
 "      --synonyms FILE     replace the index's synonyms with those of FILE:\n"
 "                          lines 'word = synonym, synonym' ('#' starts a\n"
 "                          comment); a query for the word also finds its\n"
-"                          synonyms. Without it the synonyms are kept.\n"
+"                          synonyms. Without it the synonyms are kept, except\n"
+"                          by --full, which starts a new index: give\n"
+"                          --synonyms again with --full.\n"
 "      --json              print the summary as one JSON object\n"
+"  -v, --verbose           list each added, updated and removed file on\n"
+"                          stdout ('added PATH', ...)\n"
 "  -q, --quiet             print nothing but errors\n"
 "  -h, --help              show this help and exit\n"
 "  -V, --version           show the version and exit\n"
 "\n"
 "Output: skipped files (and skipped JSON Lines lines) are listed on stderr,\n"
-"one line each with the reason; warnings likewise. On a terminal a progress\n"
-"line shows the rate. At the end one summary line goes to stdout:\n"
+"one line each with the reason; warnings likewise. On a terminal a progress line shows the files done, the rate\n"
+"and, when the index already held files, an ETA based on their number.\n"
+"At the end one summary line goes to stdout:\n"
 "  scanned N, added N, updated N, removed N, unchanged N, skipped N, seconds S\n"
-"where skipped counts files not indexed plus JSON Lines lines left out.\n"
+"or with --json: {\"scanned\":N,\"added\":N,\"updated\":N,\"removed\":N,\n"
+"\"unchanged\":N,\"skipped\":N,\"seconds\":S}. All counts are FILES: each\n"
+"scanned file is exactly one of added (new), updated (content changed),\n"
+"unchanged or skipped; removed counts files indexed before and gone now.\n"
+"A bad line of a JSON Lines file whose other lines were indexed adds one\n"
+"to skipped as well.\n"
+"\n"
+"Locking and safety: writers exclude each other with a lock file DIR.lock\n"
+"(holding the writer's pid) and Xapian's own lock; readers are never\n"
+"blocked. Changes are committed in batches; killed at any moment, the\n"
+"index stays consistent and the next run redoes what was not committed.\n"
+"SIGINT and SIGTERM stop after the current file, commit, print the summary\n"
+"and exit 130 or 143 (files removed since the last run are then only\n"
+"removed by the next complete run).\n"
+"\n"
+"Full rebuilds: after --full, DIR is a Xapian stub file naming the\n"
+"database in use, DIR.d/<generation>. The new generation is built while\n"
+"readers keep using the old one; then a new stub is renamed over DIR (a\n"
+"plain database directory at DIR is exchanged with it atomically) and the\n"
+"old generation is deleted. Readers opening DIR see the old or the new\n"
+"complete index, never a partial one. An interrupted --full deletes its\n"
+"unfinished generation and leaves the index as it was. Incremental runs\n"
+"work on a stub DIR as on a directory.\n"
 "\n"
 "Environment:\n"
 "  GAZETTE_INDEX   index used without --db; otherwise\n"
@@ -100,7 +156,9 @@ static const char usage_text[] =
 "  66  a CORPUS directory does not exist\n"
 "  70  internal error\n"
 "  74  I/O error writing the index (disk full, permissions)\n"
-"  75  another gazette-index is writing this index; try again later\n";
+"  75  another process is writing this index; try again later\n"
+"  130 interrupted by SIGINT (work so far committed)\n"
+"  143 terminated by SIGTERM (work so far committed)\n";
 
 __attribute__((format(printf, 1, 2)))
 static void complain(const char *fmt, ...)
@@ -127,6 +185,20 @@ static int parse_number(const char *opt, const char *s,
     return 0;
 }
 
+/* --wait-lock: a non-negative number of seconds (fractions allowed). */
+static int parse_seconds(const char *s, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno || end == s || *end || !(v >= 0) || v > 1e7) {
+        complain("--wait-lock takes a number of seconds, not '%s'", s);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
 /* 0 when `language` names a stemmer Xapian has. */
 static int check_language(const char *language)
 {
@@ -144,7 +216,8 @@ static int check_language(const char *language)
  * *code. */
 static int parse_args(int argc, char **argv, cli_options *o, int *code)
 {
-    enum { OPT_MAX_FILE = 256, OPT_BATCH, OPT_JSON, OPT_SYNONYMS };
+    enum { OPT_MAX_FILE = 256, OPT_BATCH, OPT_JSON, OPT_SYNONYMS, OPT_WAIT_LOCK,
+           OPT_FULL };
     static const struct option longopts[] = {
         {"db", required_argument, NULL, 'd'},
         {"language", required_argument, NULL, 'l'},
@@ -152,6 +225,10 @@ static int parse_args(int argc, char **argv, cli_options *o, int *code)
         {"batch", required_argument, NULL, OPT_BATCH},
         {"json", no_argument, NULL, OPT_JSON},
         {"synonyms", required_argument, NULL, OPT_SYNONYMS},
+        {"dry-run", no_argument, NULL, 'n'},
+        {"full", no_argument, NULL, OPT_FULL},
+        {"wait-lock", required_argument, NULL, OPT_WAIT_LOCK},
+        {"verbose", no_argument, NULL, 'v'},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
@@ -159,7 +236,7 @@ static int parse_args(int argc, char **argv, cli_options *o, int *code)
     unsigned long long n;
     int c;
     *code = EXIT_USAGE;
-    while ((c = getopt_long(argc, argv, "d:l:qhV", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "d:l:nvqhV", longopts, NULL)) != -1) {
         switch (c) {
         case 'd':
             free(o->db);
@@ -184,6 +261,19 @@ static int parse_args(int argc, char **argv, cli_options *o, int *code)
             break;
         case OPT_SYNONYMS:
             o->synonyms = optarg;
+            break;
+        case 'n':
+            o->dry_run = 1;
+            break;
+        case OPT_FULL:
+            o->full = 1;
+            break;
+        case 'v':
+            o->verbose = 1;
+            break;
+        case OPT_WAIT_LOCK:
+            if (parse_seconds(optarg, &o->wait_lock) != 0)
+                return -1;
             break;
         case 'q':
             o->quiet = 1;
@@ -235,7 +325,10 @@ static double wall_seconds(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* A progress line on a terminal, at most ten times a second. */
+/* A progress line on a terminal, at most ten times a second. Counting the
+ * files first would cost a second walk, so the total is estimated by the
+ * number of files the index already held: a rerun shows an ETA, a first
+ * run (or one past that number) the rate only. */
 static void on_progress(const gz_index_stats *s, void *ctx)
 {
     cli_options *o = ctx;
@@ -243,10 +336,44 @@ static void on_progress(const gz_index_stats *s, void *ctx)
     if (!o->progress || now - o->last_progress < 0.1)
         return;
     o->last_progress = now;
-    fprintf(stderr, "\r\033[Kscanned %llu files: %llu added, %llu updated, "
-            "%llu skipped",
-            (unsigned long long)s->scanned, (unsigned long long)s->added,
-            (unsigned long long)s->updated, (unsigned long long)s->skipped);
+    double elapsed = now - o->start;
+    double rate = elapsed > 0 ? (double)s->scanned / elapsed : 0.0;
+    char eta[64] = "";
+    if (s->known > s->scanned && rate > 0)
+        snprintf(eta, sizeof eta, ", ETA %.0f s",
+                 (double)(s->known - s->scanned) / rate);
+    fprintf(stderr, "\r\033[Kscanned %llu files (%.0f/s%s): %llu added, "
+            "%llu updated, %llu unchanged, %llu skipped",
+            (unsigned long long)s->scanned, rate, eta,
+            (unsigned long long)s->added, (unsigned long long)s->updated,
+            (unsigned long long)s->unchanged, (unsigned long long)s->skipped);
+}
+
+static void on_change(const char *path, const char *what, void *ctx)
+{
+    const cli_options *o = ctx;
+    if (!o->verbose || o->quiet)
+        return;
+    if (o->progress)
+        fputs("\r\033[K", stderr);
+    printf("%s %s\n", what, path);
+}
+
+static void on_stop_signal(int sig)
+{
+    stop_signal = sig;
+}
+
+/* SIGINT/SIGTERM set a flag the run polls between files; no SA_RESTART,
+ * so a --wait-lock sleep is cut short too. */
+static void install_signal_handlers(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
 }
 
 static void print_summary(const gz_index_stats *s, const cli_options *o)
@@ -272,6 +399,8 @@ static int exit_code_for(gz_index_outcome outcome, const gz_index_stats *s)
     case GZ_INDEX_OK: return s->skipped ? EXIT_SKIPPED : EXIT_OK;
     case GZ_INDEX_NO_INPUT: return EXIT_NOINPUT;
     case GZ_INDEX_LOCKED: return EXIT_TEMPFAIL;
+    case GZ_INDEX_INTERRUPTED: return 128 + (stop_signal ? stop_signal
+                                                         : SIGINT);
     case GZ_INDEX_CORRUPT: return EXIT_DATAERR;
     case GZ_INDEX_IO_ERROR: return EXIT_IOERR;
     default: return EXIT_SOFTWARE;
@@ -300,27 +429,37 @@ int main(int argc, char **argv)
         return errno == ENOENT ? EXIT_NOINPUT : EXIT_USAGE;
     }
     o.progress = !o.quiet && isatty(STDERR_FILENO);
+    o.start = o.last_progress = wall_seconds();
+    install_signal_handlers();
     gz_index_config cfg = {
         .db_path = o.db, .roots = (const char *const *)argv + first,
         .nroots = (size_t)(argc - first), .language = o.language,
         .max_file_bytes = o.max_file_bytes, .batch_size = o.batch_size,
-        .on_skip = on_skip, .on_warning = on_warning, .on_progress = on_progress, .ctx = &o};
+        .dry_run = o.dry_run, .full = o.full, .wait_lock_seconds = o.wait_lock,
+        .stop = &stop_signal, .on_skip = on_skip, .on_warning = on_warning,
+        .on_change = on_change, .on_progress = on_progress, .ctx = &o};
     gz_index_stats stats;
     char err[1024];
     gz_index_outcome outcome = gz_index_run(&cfg, &stats, err, sizeof err);
-    if (outcome == GZ_INDEX_OK && synonyms &&
+    if (outcome == GZ_INDEX_OK && synonyms && !o.dry_run &&
         gz_synonyms_store(o.db, synonyms, o.language) != XAP_OK) {
         snprintf(err, sizeof err, "%s: storing synonyms: %s", o.db,
                  xap_last_error());
         outcome = GZ_INDEX_IO_ERROR;
     }
     gz_synonyms_free(synonyms);
-    if (outcome == GZ_INDEX_OK)
+    if (outcome == GZ_INDEX_OK || outcome == GZ_INDEX_INTERRUPTED)
         print_summary(&stats, &o);
+    if (outcome == GZ_INDEX_INTERRUPTED && o.full)
+        complain("stopped by signal %d; the unfinished --full build was "
+                 "deleted, the index is as it was", (int)stop_signal);
+    else if (outcome == GZ_INDEX_INTERRUPTED)
+        complain("stopped by signal %d after committing the files done",
+                 (int)stop_signal);
     else if (outcome == GZ_INDEX_LOCKED)
         complain("index %s is being written by another process (%s)", o.db,
                  err);
-    else
+    else if (outcome != GZ_INDEX_OK)
         complain("%s", err);
     free(o.db);
     return exit_code_for(outcome, &stats);

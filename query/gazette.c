@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "query_text.h"
@@ -28,6 +29,8 @@
 
 struct gazette_index {
     xap_database *db;
+    char *path;            /* as opened, to reopen after a --full switch */
+    ino_t stub_inode;      /* inode of the stub file at path, or 0 */
     xap_stem *stem;
     xap_queryparser *qp;
     char error[1024];
@@ -233,6 +236,40 @@ static xap_status open_stemmer(gazette_index_t *index)
     return s;
 }
 
+/* Inode of `path` when it is a regular file (a stub database), else 0. */
+static ino_t stub_inode(const char *path)
+{
+    struct stat sb;
+    return stat(path, &sb) == 0 && S_ISREG(sb.st_mode) ? sb.st_ino : 0;
+}
+
+/* Move index->db to the latest committed index. Xapian's reopen() follows
+ * commits, but not `gazette-index --full`, which renames a new stub file
+ * over the path and deletes the database the old stub named: when the
+ * stub was replaced, or the reopen finds the database gone, open the path
+ * afresh. */
+static xap_status refresh_db(gazette_index_t *index)
+{
+    ino_t inode = stub_inode(index->path);
+    xap_status s = inode != index->stub_inode
+                       ? XAP_ERR_DB_NOT_FOUND
+                       : xap_database_reopen(index->db, NULL);
+    if (s != XAP_ERR_DB_NOT_FOUND && s != XAP_ERR_DB_OPENING)
+        return s;
+    xap_database *fresh = NULL;
+    s = xap_database_open(index->path, &fresh);
+    if (s == XAP_OK)
+        s = xap_queryparser_set_database(index->qp, fresh);
+    if (s != XAP_OK) {
+        xap_database_free(fresh);
+        return s;
+    }
+    xap_database_free(index->db);
+    index->db = fresh;
+    index->stub_inode = inode;
+    return XAP_OK;
+}
+
 gazette_status_t gazette_index_open(const char *path, gazette_index_t **out)
 {
     open_error[0] = '\0';
@@ -245,7 +282,10 @@ gazette_status_t gazette_index_open(const char *path, gazette_index_t **out)
         set_error(open_error, sizeof open_error, "out of memory");
         return GAZETTE_STATUS_OUT_OF_MEMORY;
     }
-    xap_status s = xap_database_open(path, &index->db);
+    index->stub_inode = stub_inode(path);
+    xap_status s = (index->path = strdup(path)) ? XAP_OK : XAP_ERR_NOMEM;
+    if (s == XAP_OK)
+        s = xap_database_open(path, &index->db);
     if (s == XAP_OK)
         s = open_stemmer(index);
     if (s == XAP_OK)
@@ -273,6 +313,7 @@ void gazette_index_close(gazette_index_t *index)
     xap_queryparser_free(index->qp);
     xap_stem_free(index->stem);
     xap_database_free(index->db);
+    free(index->path);
     free(index);
 }
 
@@ -287,7 +328,7 @@ gazette_status_t gazette_index_article_count(gazette_index_t *index,
     if (!index || !out)
         return GAZETTE_STATUS_INVALID_ARGUMENT;
     uint32_t n = 0;
-    xap_status s = xap_database_reopen(index->db, NULL);
+    xap_status s = refresh_db(index);
     if (s == XAP_OK)
         s = xap_database_doc_count(index->db, &n);
     if (s != XAP_OK)
@@ -878,14 +919,20 @@ gazette_status_t gazette_search(gazette_index_t *index, const char *query,
     gazette_results_t *r = NULL;
     /* A writer may commit between our reopen and the read; Xapian then
      * says DatabaseModified and the whole search must be run again. */
-    for (int attempt = 0; s == XAP_ERR_DB_MODIFIED && attempt < MODIFIED_RETRIES;
+    /* A --full switch may delete the database under a running search:
+     * that is retried too (refresh_db then opens the new one). */
+    for (int attempt = 0;
+         (s == XAP_ERR_DB_MODIFIED || (attempt > 0 &&
+                                       (s == XAP_ERR_DB_NOT_FOUND ||
+                                        s == XAP_ERR_DB_OPENING))) &&
+         attempt < MODIFIED_RETRIES;
          attempt++) {
         gazette_results_free(r);
         if (!(r = calloc(1, sizeof *r))) {
             free(text);
             return GAZETTE_STATUS_OUT_OF_MEMORY;
         }
-        s = xap_database_reopen(index->db, NULL);
+        s = refresh_db(index);
         if (s == XAP_OK)
             s = run_search(index, query, text, o, r);
     }

@@ -32,7 +32,8 @@ enum {
     GZ_SLOT_FILE_HASH = 3, /* content hash of the file (incremental) */
     GZ_SLOT_YEAR = 4,      /* "YYYY", for facets */
     GZ_SLOT_DEDUP = 5,     /* hash of the normalised body: duplicates */
-    GZ_SLOT_ENTITIES = 6   /* entity display names, GZ_ENTITY_SEP between */
+    GZ_SLOT_ENTITIES = 6,  /* entity display names, GZ_ENTITY_SEP between */
+    GZ_SLOT_FILE_PATH = 7  /* relative path of the file (incremental) */
 };
 
 /*

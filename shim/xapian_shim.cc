@@ -591,6 +591,24 @@ xap_status xap_database_each_posting(const xap_database *db, const char *term,
     });
 }
 
+xap_status xap_database_each_value(const xap_database *db, unsigned slot,
+                                   int (*fn)(xap_docid id, const char *value,
+                                             size_t len, void *ctx),
+                                   void *ctx)
+{
+    return guard(__func__, [&] {
+        NEED(db);
+        NEED(fn);
+        for (auto it = db->db.valuestream_begin(slot);
+             it != db->db.valuestream_end(slot); ++it) {
+            std::string v = *it;
+            if (fn(it.get_docid(), v.data(), v.size(), ctx))
+                break;
+        }
+        return XAP_OK;
+    });
+}
+
 xap_status xap_database_each_term(const xap_database *db, const char *prefix,
                                   int (*fn)(const char *term, size_t len,
                                             uint32_t termfreq, void *ctx),
@@ -754,6 +772,17 @@ xap_status xap_writable_replace_document_by_term(xap_writable *w,
         xap_docid did = w->wdb.replace_document(unique_term, doc->doc);
         if (id)
             *id = did;
+        return XAP_OK;
+    });
+}
+
+xap_status xap_writable_replace_document(xap_writable *w, xap_docid id,
+                                         const xap_document *doc)
+{
+    return guard(__func__, [&] {
+        NEED(w);
+        NEED(doc);
+        w->wdb.replace_document(id, doc->doc);
         return XAP_OK;
     });
 }

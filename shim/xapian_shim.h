@@ -137,6 +137,13 @@ xap_status xap_database_each_term(const xap_database *db, const char *prefix,
                                             uint32_t termfreq, void *ctx),
                                   void *ctx);
 
+/* Call `fn` for each document that has a value in `slot`, in docid order,
+ * with the value's bytes (borrowed for the call), until it returns
+ * non-zero. One pass over the value stream: no document is fetched. */
+xap_status xap_database_each_value(const xap_database *db, unsigned slot,
+                                   int (*fn)(xap_docid id, const char *value,
+                                             size_t len, void *ctx),
+                                   void *ctx);
 xap_status xap_database_get_document(const xap_database *db, xap_docid id,
                                      xap_document **out);
 
@@ -195,6 +202,9 @@ xap_status xap_writable_replace_document_by_term(xap_writable *w,
                                                  const char *unique_term,
                                                  const xap_document *doc,
                                                  xap_docid *id);
+/* Replace document `id` with `doc` (added under that docid when absent). */
+xap_status xap_writable_replace_document(xap_writable *w, xap_docid id,
+                                         const xap_document *doc);
 xap_status xap_writable_delete_document(xap_writable *w, xap_docid id);
 xap_status xap_writable_delete_document_by_term(xap_writable *w,
                                                 const char *term);

@@ -347,8 +347,19 @@ static void test_bad_input_corpus(void **state)
     /* the summary counts the bad files and the bad JSON lines; the two
      * walk problems (symlink and directory loop) are reported but, as
      * the indexer has always done, not counted */
+    /* added counts files: a JSON Lines file with several good lines is
+     * one file */
+    size_t files = geteuid() == 0 ? 1 : 0;
+    for (size_t i = 0; i < sizeof good_ids / sizeof good_ids[0]; i++) {
+        size_t len = strcspn(good_ids[i], "#");
+        int first = 1;
+        for (size_t j = 0; j < i && first; j++)
+            first = strcspn(good_ids[j], "#") != len ||
+                    strncmp(good_ids[i], good_ids[j], len) != 0;
+        files += first;
+    }
     char summary[128];
-    snprintf(summary, sizeof summary, "added %zu,", want);
+    snprintf(summary, sizeof summary, "added %zu,", files);
     assert_non_null(strstr(out, summary));
     snprintf(summary, sizeof summary, "skipped %d,", skipped_lines - 2);
     assert_non_null(strstr(out, summary));

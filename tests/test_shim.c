@@ -98,6 +98,11 @@ static int on_posting(xap_docid id, void *ctx)
     return push(ctx, "", 0, id);
 }
 
+static int on_value(xap_docid id, const char *v, size_t len, void *ctx)
+{
+    return push(ctx, v, len, id);
+}
+
 static int has(const list *l, const char *s)
 {
     for (int i = 0; i < l->n; i++)
@@ -493,6 +498,21 @@ static void test_read_back(void **state)
     OK(xap_database_each_posting(db, "Zforest", on_posting, &first));
     assert_int_equal(first.n, 1);
 
+    /* The value stream visits every document with a value, in docid order. */
+    list cats = {0};
+    OK(xap_database_each_value(db, SLOT_CAT, on_value, &cats));
+    assert_int_equal(cats.n, NDOCS);
+    for (int i = 0; i < cats.n; i++) {
+        assert_int_equal(cats.num[i], i + 1);
+        assert_string_equal(cats.s[i], DOCS[i].cat);
+    }
+    list one_value = {.stop_after = 1};
+    OK(xap_database_each_value(db, SLOT_CAT, on_value, &one_value));
+    assert_int_equal(one_value.n, 1);
+    list no_values = {0};
+    OK(xap_database_each_value(db, 77, on_value, &no_values));
+    assert_int_equal(no_values.n, 0);
+
     id = 4242;
     ERR(XAP_ERR_DOC_NOT_FOUND, xap_database_first_posting(db, "Qzz", &id));
     assert_int_equal(id, 4242);
@@ -530,6 +550,21 @@ static void test_replace_delete(void **state)
     OK(xap_document_add_boolean_term(doc, "Qz9"));
     OK(xap_writable_replace_document_by_term(w, "Qz9", doc, &id));
     assert_int_equal(id, NDOCS + 1);
+    xap_document_free(doc);
+
+    /* Replace by docid keeps the docid, and adds under it when absent. */
+    OK(xap_document_new(&doc));
+    OK(xap_document_add_boolean_term(doc, "Qa1"));
+    OK(xap_document_set_data(doc, bin, sizeof bin - 1));
+    OK(xap_document_add_value(doc, SLOT_CAT, "x", 1));
+    OK(xap_writable_replace_document(w, 1, doc));
+    OK(xap_database_first_posting(view, "Qa1", &id));
+    assert_int_equal(id, 1);
+    OK(xap_document_add_boolean_term(doc, "Qz10"));
+    OK(xap_writable_replace_document(w, 200, doc));
+    OK(xap_database_first_posting(view, "Qz10", &id));
+    assert_int_equal(id, 200);
+    OK(xap_writable_delete_document(w, 200));
     xap_document_free(doc);
 
     OK(xap_writable_delete_document_by_term(w, "Qb2"));
@@ -1366,6 +1401,8 @@ static void test_null_args(void **state)
     ERR(XAP_ERR_INVALID_ARG, xap_database_term_exists(db, NULL, (int *)&n));
     ERR(XAP_ERR_INVALID_ARG, xap_database_each_term(db, "", NULL, NULL));
     ERR(XAP_ERR_INVALID_ARG, xap_database_each_posting(db, "x", NULL, NULL));
+    ERR(XAP_ERR_INVALID_ARG, xap_database_each_value(db, 0, NULL, NULL));
+    ERR(XAP_ERR_INVALID_ARG, xap_writable_replace_document(NULL, 1, NULL));
     ERR(XAP_ERR_INVALID_ARG, xap_database_add_database(db, NULL));
     ERR(XAP_ERR_INVALID_ARG, xap_writable_commit(NULL));
     ERR(XAP_ERR_INVALID_ARG, xap_writable_add_document(NULL, NULL, NULL));

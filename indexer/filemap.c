@@ -1,0 +1,300 @@
+/* filemap.c - the stored path -> (stat, hash) map of an index. */
+#include "filemap.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "schema.h"
+
+/* Per-document facts gathered from the value streams, in docid order. */
+typedef struct doc_fact {
+    xap_docid docid;
+    uint64_t size;
+    int64_t mtime_ns;
+    uint64_t hash;
+    int has_hash;
+} doc_fact;
+
+typedef struct fact_list {
+    doc_fact *v;
+    size_t n, cap;
+    size_t cursor;      /* merge position for the stream being read */
+    int nomem;
+} fact_list;
+
+typedef struct load_state {
+    const xap_database *db;
+    fact_list *facts;
+    gz_filemap *map;
+    xap_status status;
+} load_state;
+
+int gz_format_stat(char *buf, size_t size, uint64_t file_size,
+                   int64_t mtime_ns)
+{
+    return snprintf(buf, size, "%llu:%lld", (unsigned long long)file_size,
+                    (long long)mtime_ns);
+}
+
+void gz_format_hash(char *buf, uint64_t hash)
+{
+    snprintf(buf, 17, "%016" PRIx64, hash);
+}
+
+int gz_hash_file(const char *path, uint64_t *out)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    uint64_t h = 0xcbf29ce484222325ULL;   /* FNV-1a offset basis */
+    unsigned char buf[65536];
+    ssize_t n;
+    while ((n = read(fd, buf, sizeof buf)) != 0) {
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            int e = errno;
+            close(fd);
+            errno = e;
+            return -1;
+        }
+        for (ssize_t i = 0; i < n; i++) {
+            h ^= buf[i];
+            h *= 0x100000001b3ULL;
+        }
+    }
+    close(fd);
+    *out = h;
+    return 0;
+}
+
+/* Parse "<size>:<mtime_ns>"; 0 when well formed. */
+static int parse_stat(const char *v, size_t len, uint64_t *size,
+                      int64_t *mtime)
+{
+    char buf[64];
+    if (len == 0 || len >= sizeof buf)
+        return -1;
+    memcpy(buf, v, len);
+    buf[len] = '\0';
+    char *end;
+    errno = 0;
+    unsigned long long sz = strtoull(buf, &end, 10);
+    if (errno || *end != ':')
+        return -1;
+    long long mt = strtoll(end + 1, &end, 10);
+    if (errno || *end)
+        return -1;
+    *size = sz;
+    *mtime = mt;
+    return 0;
+}
+
+static int on_stat_value(xap_docid id, const char *v, size_t len, void *ctx)
+{
+    fact_list *f = ctx;
+    doc_fact d = {.docid = id};
+    if (parse_stat(v, len, &d.size, &d.mtime_ns) != 0)
+        return 0;   /* unreadable: the file will be seen as changed */
+    if (f->n == f->cap) {
+        size_t cap = f->cap ? f->cap * 2 : 1024;
+        doc_fact *v2 = realloc(f->v, cap * sizeof *v2);
+        if (!v2) {
+            f->nomem = 1;
+            return 1;
+        }
+        f->v = v2;
+        f->cap = cap;
+    }
+    f->v[f->n++] = d;
+    return 0;
+}
+
+/* The hash stream is in docid order too, so it merges in one forward pass. */
+static int on_hash_value(xap_docid id, const char *v, size_t len, void *ctx)
+{
+    fact_list *f = ctx;
+    while (f->cursor < f->n && f->v[f->cursor].docid < id)
+        f->cursor++;
+    if (f->cursor == f->n)
+        return 1;
+    if (f->v[f->cursor].docid != id || len != 16)
+        return 0;
+    char buf[17];
+    memcpy(buf, v, 16);
+    buf[16] = '\0';
+    char *end;
+    uint64_t h = strtoull(buf, &end, 16);
+    if (*end == '\0') {
+        f->v[f->cursor].hash = h;
+        f->v[f->cursor].has_hash = 1;
+    }
+    return 0;
+}
+
+static const doc_fact *find_fact(const fact_list *f, xap_docid id)
+{
+    size_t lo = 0, hi = f->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (f->v[mid].docid < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < f->n && f->v[lo].docid == id ? &f->v[lo] : NULL;
+}
+
+static uint64_t hash_term(const char *s)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (; *s; s++) {
+        h ^= (unsigned char)*s;
+        h *= 0x100000001b3ULL;
+    }
+    return h;
+}
+
+/* Slot where `term` (whose hash_term is `h`) is or would go (cap is a
+ * power of two, never full). */
+static gz_file_entry *probe(const gz_filemap *map, const char *term,
+                            uint64_t h)
+{
+    size_t mask = map->cap - 1;
+    for (size_t i = (size_t)(h ^ (h >> 32)) & mask;; i = (i + 1) & mask) {
+        gz_file_entry *e = &map->slots[i];
+        if (!e->term || (e->term_hash == h && strcmp(e->term, term) == 0))
+            return e;
+    }
+}
+
+/* Keep the load factor under 1/2. Returns -1 on out of memory. */
+static int grow(gz_filemap *map)
+{
+    if (map->cap && (map->count + 1) * 2 <= map->cap)
+        return 0;
+    size_t cap = map->cap ? map->cap * 2 : 1024;
+    gz_filemap bigger = {.slots = calloc(cap, sizeof *bigger.slots),
+                         .cap = cap, .count = map->count};
+    if (!bigger.slots)
+        return -1;
+    for (size_t i = 0; i < map->cap; i++)
+        if (map->slots[i].term)
+            *probe(&bigger, map->slots[i].term, map->slots[i].term_hash) =
+                map->slots[i];
+    free(map->slots);
+    *map = bigger;
+    return 0;
+}
+
+gz_file_entry *gz_filemap_find(const gz_filemap *map, const char *term)
+{
+    if (map->cap == 0)
+        return NULL;
+    gz_file_entry *e = probe(map, term, hash_term(term));
+    return e->term ? e : NULL;
+}
+
+/* Record path term `term` (hash `h`, not yet in the map) with the facts
+ * `d` of one of its documents (NULL when unknown). */
+static xap_status insert_entry(gz_filemap *map, const char *term, uint64_t h,
+                               const doc_fact *d)
+{
+    if (grow(map) != 0)
+        return XAP_ERR_NOMEM;
+    gz_file_entry *e = probe(map, term, h);
+    if (!(e->term = strdup(term)))
+        return XAP_ERR_NOMEM;
+    e->term_hash = h;
+    map->count++;
+    e->size = d ? d->size : UINT64_MAX;
+    e->mtime_ns = d ? d->mtime_ns : 0;
+    e->hash = d ? d->hash : 0;
+    e->has_hash = d ? (unsigned char)d->has_hash : 0;
+    return XAP_OK;
+}
+
+/* One value of the path stream (docid order, like the fact list): the
+ * file's path term, with this document's facts. The first document of a
+ * file wins; all of them were written with the same facts. */
+static int on_path_value(xap_docid id, const char *v, size_t len, void *ctx)
+{
+    load_state *ls = ctx;
+    fact_list *f = ls->facts;
+    char path[4096], term[GZ_TERM_BUF];
+    if (len >= sizeof path)
+        return 0;   /* left to the term pass */
+    memcpy(path, v, len);
+    path[len] = '\0';
+    gz_make_term(GZ_PREFIX_PATH, path, term, sizeof term);
+    uint64_t h = hash_term(term);
+    if (ls->map->cap && probe(ls->map, term, h)->term)
+        return 0;
+    while (f->cursor < f->n && f->v[f->cursor].docid < id)
+        f->cursor++;
+    const doc_fact *d = f->cursor < f->n && f->v[f->cursor].docid == id
+                            ? &f->v[f->cursor] : NULL;
+    ls->status = insert_entry(ls->map, term, h, d);
+    return ls->status != XAP_OK;
+}
+
+/* One path term. Indexes written before the path slot existed (or a path
+ * too long for on_path_value) are found here: look up the term's first
+ * document and record its facts. Terms already known cost a probe. */
+static int on_path_term(const char *term, size_t len, uint32_t freq,
+                        void *ctx)
+{
+    (void)len;
+    (void)freq;
+    load_state *ls = ctx;
+    uint64_t h = hash_term(term);
+    if (ls->map->cap && probe(ls->map, term, h)->term)
+        return 0;
+    xap_docid id = 0;
+    ls->status = xap_database_first_posting(ls->db, term, &id);
+    if (ls->status == XAP_OK)
+        ls->status = insert_entry(ls->map, term, h,
+                                  find_fact(ls->facts, id));
+    return ls->status != XAP_OK;
+}
+
+xap_status gz_filemap_load(const xap_database *db, gz_filemap *map)
+{
+    fact_list facts = {0};
+    load_state ls = {.db = db, .facts = &facts, .map = map,
+                     .status = XAP_OK};
+    xap_status s = xap_database_each_value(db, GZ_SLOT_FILE_STAT,
+                                           on_stat_value, &facts);
+    if (s == XAP_OK && facts.nomem)
+        s = XAP_ERR_NOMEM;
+    if (s == XAP_OK)
+        s = xap_database_each_value(db, GZ_SLOT_FILE_HASH, on_hash_value,
+                                    &facts);
+    facts.cursor = 0;
+    if (s == XAP_OK)
+        s = xap_database_each_value(db, GZ_SLOT_FILE_PATH, on_path_value,
+                                    &ls);
+    if (s == XAP_OK)
+        s = ls.status;
+    if (s == XAP_OK)
+        s = xap_database_each_term(db, GZ_PREFIX_PATH, on_path_term, &ls);
+    if (s == XAP_OK)
+        s = ls.status;
+    free(facts.v);
+    if (s != XAP_OK)
+        gz_filemap_free(map);
+    return s;
+}
+
+void gz_filemap_free(gz_filemap *map)
+{
+    for (size_t i = 0; i < map->cap; i++)
+        free(map->slots[i].term);
+    free(map->slots);
+    memset(map, 0, sizeof *map);
+}

@@ -1,0 +1,57 @@
+/*
+ * filemap.h - what the index already knows about each corpus file.
+ *
+ * An incremental run needs, for every file indexed before, the size, mtime
+ * and content hash recorded at the time. They are stored per document
+ * (GZ_SLOT_FILE_STAT, GZ_SLOT_FILE_HASH, GZ_SLOT_FILE_PATH) and every
+ * document carries its file's path term (GZ_PREFIX_PATH). gz_filemap_load
+ * reads them in four streaming passes (three value streams, then the list
+ * of path terms, which only costs a lookup for a term no path value named)
+ * instead of one lookup per file, and keeps one small entry per file in an
+ * open-addressing hash table keyed by the path term.
+ */
+#ifndef GAZETTE_FILEMAP_H
+#define GAZETTE_FILEMAP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "xapian_shim.h"
+
+typedef struct gz_file_entry {
+    char *term;          /* path term, "P" + relpath (hashed when long) */
+    uint64_t term_hash;  /* hash of term: most probes skip the strcmp */
+    uint64_t size;       /* recorded size; UINT64_MAX when unknown */
+    int64_t mtime_ns;    /* recorded mtime */
+    uint64_t hash;       /* recorded content hash, when has_hash */
+    unsigned char has_hash;
+    unsigned char seen;  /* set by the caller when the file was walked */
+} gz_file_entry;
+
+typedef struct gz_filemap {
+    gz_file_entry *slots;   /* cap slots; term NULL = free */
+    size_t cap, count;
+} gz_filemap;
+
+/* Fill `map` (zeroed by the caller) from `db`. On failure the map is left
+ * empty and the shim status returned. */
+xap_status gz_filemap_load(const xap_database *db, gz_filemap *map);
+
+/* The entry for path term `term`, or NULL. */
+gz_file_entry *gz_filemap_find(const gz_filemap *map, const char *term);
+
+void gz_filemap_free(gz_filemap *map);
+
+/* "<size>:<mtime_ns>", the GZ_SLOT_FILE_STAT format; returns the length. */
+int gz_format_stat(char *buf, size_t size, uint64_t file_size,
+                   int64_t mtime_ns);
+
+/* 16 lower-case hex digits, the GZ_SLOT_FILE_HASH format; buf has >= 17
+ * bytes. */
+void gz_format_hash(char *buf, uint64_t hash);
+
+/* 64-bit FNV-1a hash of the raw bytes of the file at `path`. Returns 0, or
+ * -1 with errno set when the file cannot be read. */
+int gz_hash_file(const char *path, uint64_t *out);
+
+#endif

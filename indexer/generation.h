@@ -1,0 +1,34 @@
+/*
+ * generation.h - atomic full rebuilds through a Xapian stub database.
+ *
+ * After `gazette-index --full`, the index path DB is a stub file (one line,
+ * "auto DB.d/<generation>") naming the database directory in use. A full
+ * rebuild writes a new generation directory beside it, then replaces the
+ * stub with rename(2), so a reader opening DB sees either the old complete
+ * index or the new one. A plain database directory at DB (an index built
+ * incrementally from scratch) is swapped for a stub with
+ * renameat2(RENAME_EXCHANGE), atomic too. Xapian opens stubs transparently
+ * for readers and writers, so incremental runs keep working on DB.
+ */
+#ifndef GAZETTE_GENERATION_H
+#define GAZETTE_GENERATION_H
+
+#include <stddef.h>
+
+/* Pick a fresh generation directory for index `db` ("DB.d/g<time>-<pid>"),
+ * creating DB.d. `path` gets the path to pass to Xapian, `rel` the same
+ * relative to the stub's directory. 0, or -1 with errno set. */
+int gz_generation_new(const char *db, char *path, size_t pathlen, char *rel,
+                      size_t rellen);
+
+/* Make `db` a stub naming generation `rel` (as made by gz_generation_new):
+ * write and fsync "DB.stub-tmp", rename or exchange it over DB, fsync the
+ * directory, then delete what DB was before (the old generation directory
+ * or plain database directory). 0, or -1 with a reason in `err`. */
+int gz_generation_switch(const char *db, const char *rel, char *err,
+                         size_t errlen);
+
+/* rm -rf `path`; 0, or -1 with errno set. */
+int gz_remove_tree(const char *path);
+
+#endif

@@ -1,0 +1,826 @@
+/*
+ * test_incremental.c - gazette-index reruns on a copy of the BBC corpus
+ * (2225 articles, one per file): incremental counts, dry runs, locking,
+ * readers during a reindex, and SIGKILL/SIGTERM at arbitrary points.
+ *
+ * The real gazette-index binary is run as a child process; the index is
+ * inspected through the shim (docids, values) and libgazette (searches).
+ */
+#define _GNU_SOURCE 1
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "gazette.h"
+#include "test_util.h"
+#include "xapian_shim.h"
+
+#define BBC_FILES 2225
+
+static struct {
+    const char *bbc;      /* the shared corpus, read in place */
+    char *tmp;
+    char corpus[1024];    /* tmp/bbc: a copy the tests modify */
+    char db[1024];        /* tmp/idx: index of the copy */
+} fx;
+
+typedef struct counts {
+    long scanned, added, updated, removed, unchanged, skipped;
+} counts;
+
+static const char *index_bin(void)
+{
+    static char buf[4096];
+    const char *dir = getenv("GAZETTE_BINARY_DIR");
+    snprintf(buf, sizeof buf, "%s/indexer/gazette-index", dir ? dir : ".");
+    return buf;
+}
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void sleep_seconds(double s)
+{
+    struct timespec ts = {(time_t)s, (long)((s - (double)(time_t)s) * 1e9)};
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+        ;
+}
+
+/* Start gazette-index with `args` (NULL-terminated, after the program
+ * name), stdout to tmp/out.json and stderr to tmp/err.txt. */
+static pid_t start_index(const char *const *args)
+{
+    char out[4096], err[4096];
+    snprintf(out, sizeof out, "%s/out.json", fx.tmp);
+    snprintf(err, sizeof err, "%s/err.txt", fx.tmp);
+    const char *argv[32] = {index_bin()};
+    size_t n = 1;
+    for (; args[n - 1] && n < 31; n++)
+        argv[n] = args[n - 1];
+    argv[n] = NULL;
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int o = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        int e = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        if (o < 0 || e < 0 || dup2(o, 1) < 0 || dup2(e, 2) < 0)
+            _exit(127);
+        execv(argv[0], (char *const *)argv);
+        _exit(127);
+    }
+    return pid;
+}
+
+/* Exit status of `pid`, or 128 + signal. */
+static int wait_exit(pid_t pid)
+{
+    int st;
+    while (waitpid(pid, &st, 0) < 0)
+        assert_int_equal(errno, EINTR);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+static int run_index(const char *const *args)
+{
+    return wait_exit(start_index(args));
+}
+
+/* The whole of a small file, NUL-terminated (static buffer). */
+static const char *slurp(const char *name)
+{
+    static char buf[65536];
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", fx.tmp, name);
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    return buf;
+}
+
+static long get_count(json_t *obj, const char *key)
+{
+    json_t *v = json_object_get(obj, key);
+    if (!json_is_integer(v))
+        fail_msg("summary has no integer '%s'", key);
+    return (long)json_integer_value(v);
+}
+
+/* Parse the --json summary of the last run: exactly the seven keys. */
+static counts last_summary(void)
+{
+    json_error_t jerr;
+    json_t *obj = json_loads(slurp("out.json"), JSON_DISABLE_EOF_CHECK,
+                             &jerr);
+    if (!obj)
+        fail_msg("summary is not JSON: %s: %s", jerr.text, slurp("out.json"));
+    assert_int_equal(json_object_size(obj), 7);
+    assert_true(json_is_real(json_object_get(obj, "seconds")));
+    counts c = {get_count(obj, "scanned"), get_count(obj, "added"),
+                get_count(obj, "updated"), get_count(obj, "removed"),
+                get_count(obj, "unchanged"), get_count(obj, "skipped")};
+    json_decref(obj);
+    return c;
+}
+
+static void expect_counts(counts c, long scanned, long added, long updated,
+                          long removed, long unchanged, long skipped)
+{
+    assert_int_equal(c.scanned, scanned);
+    assert_int_equal(c.added, added);
+    assert_int_equal(c.updated, updated);
+    assert_int_equal(c.removed, removed);
+    assert_int_equal(c.unchanged, unchanged);
+    assert_int_equal(c.skipped, skipped);
+}
+
+static uint32_t doc_count(const char *db)
+{
+    xap_database *d = NULL;
+    uint32_t n = 0;
+    assert_int_equal(xap_database_open(db, &d), XAP_OK);
+    assert_int_equal(xap_database_doc_count(d, &n), XAP_OK);
+    xap_database_free(d);
+    return n;
+}
+
+/* Docid of the article with id `id` (0 when absent). */
+static xap_docid docid_of(const char *db, const char *id)
+{
+    xap_database *d = NULL;
+    char term[512];
+    snprintf(term, sizeof term, "Q%s", id);
+    xap_docid docid = 0;
+    assert_int_equal(xap_database_open(db, &d), XAP_OK);
+    xap_status s = xap_database_first_posting(d, term, &docid);
+    assert_true(s == XAP_OK || s == XAP_ERR_DOC_NOT_FOUND);
+    xap_database_free(d);
+    return s == XAP_OK ? docid : 0;
+}
+
+/* Ids of the hits for `query` (up to 50), joined by '\n' (static). */
+static const char *search_ids(const char *query)
+{
+    static char ids[16384];
+    gazette_index_t *index = NULL;
+    gazette_search_options_t *opts = NULL;
+    gazette_results_t *r = NULL;
+    assert_int_equal(gazette_index_open(fx.db, &index), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_search_options_new(&opts), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_search_options_set_range(opts, 0, 50),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_search(index, query, opts, &r),
+                     GAZETTE_STATUS_OK);
+    size_t len = 0;
+    ids[0] = '\0';
+    for (size_t i = 0; i < gazette_results_count(r); i++) {
+        int n = snprintf(ids + len, sizeof ids - len, "%s\n",
+                         gazette_hit_id(gazette_results_hit(r, i)));
+        if (n > 0 && (size_t)n < sizeof ids - len)
+            len += (size_t)n;
+    }
+    gazette_results_free(r);
+    gazette_search_options_free(opts);
+    gazette_index_close(index);
+    return ids;
+}
+
+static void corpus_path(char *buf, size_t size, const char *rel)
+{
+    snprintf(buf, size, "%s/%s", fx.corpus, rel);
+}
+
+static void append_text(const char *rel, const char *text)
+{
+    char path[4096];
+    corpus_path(path, sizeof path, rel);
+    FILE *f = fopen(path, "a");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* Set a file's mtime to a fixed past date without touching its bytes. */
+static void touch_old(const char *rel)
+{
+    char path[4096];
+    corpus_path(path, sizeof path, rel);
+    struct timespec times[2] = {{978307200, 123}, {978307200, 123}};
+    assert_int_equal(utimensat(AT_FDCWD, path, times, 0), 0);
+}
+
+static int group_setup(void **state)
+{
+    (void)state;
+    fx.bbc = tu_shared_corpus("bbc");
+    if (!fx.bbc)
+        return 0;
+    fx.tmp = tu_mkdtemp("incremental");
+    snprintf(fx.corpus, sizeof fx.corpus, "%s/bbc", fx.tmp);
+    snprintf(fx.db, sizeof fx.db, "%s/idx", fx.tmp);
+    if (tu_run("cp -r '%s' '%s' && chmod -R u+w '%s'", fx.bbc, fx.corpus,
+               fx.corpus) != 0)
+        return -1;
+    return 0;
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    if (fx.tmp) {
+        /* Copies of the read-only shared corpus keep its modes. */
+        tu_run("chmod -R u+w '%s'", fx.tmp);
+        tu_rmtree(fx.tmp);
+    }
+    free(fx.tmp);
+    return 0;
+}
+
+#define NEED_CORPUS()          \
+    do {                       \
+        if (!fx.bbc)           \
+            skip();            \
+    } while (0)
+
+/* Full index, a no-op rerun, then every kind of change at once. */
+static void test_rerun_counts(void **state)
+{
+    (void)state;
+    NEED_CORPUS();
+    const char *args[] = {"--json", "--db", fx.db, fx.corpus, NULL};
+    assert_int_equal(run_index(args), 0);
+    expect_counts(last_summary(), BBC_FILES, BBC_FILES, 0, 0, 0, 0);
+    assert_int_equal(doc_count(fx.db), BBC_FILES);
+    assert_int_equal(run_index(args), 0);
+    expect_counts(last_summary(), BBC_FILES, 0, 0, 0, BBC_FILES, 0);
+    assert_non_null(strstr(search_ids("\"Labour\" election"),
+                           "politics/"));
+
+    /* Deleted text must disappear: politics/001.txt's own title. */
+    const char *before = search_ids("title:\"Labour plans maternity pay rise\"");
+    assert_non_null(strstr(before, "politics/001.txt"));
+
+    xap_docid touched[5], modified = docid_of(fx.db, "business/001.txt");
+    char rel[64];
+    for (int i = 0; i < 5; i++) {
+        snprintf(rel, sizeof rel, "tech/%03d.txt", 10 + i);
+        touched[i] = docid_of(fx.db, rel);
+        assert_true(touched[i] > 0);
+        touch_old(rel);
+    }
+    for (int i = 1; i <= 3; i++) {
+        snprintf(rel, sizeof rel, "business/%03d.txt", i);
+        append_text(rel, "\nThe zanzibarquokka committee met again.\n");
+    }
+    char path[4096], path2[4096];
+    corpus_path(path, sizeof path, "politics/001.txt");
+    assert_int_equal(unlink(path), 0);
+    corpus_path(path, sizeof path, "politics/002.txt");
+    assert_int_equal(unlink(path), 0);
+    corpus_path(path, sizeof path, "sport/001.txt");
+    corpus_path(path2, sizeof path2, "sport/renamed-001.txt");
+    assert_int_equal(rename(path, path2), 0);
+    for (int i = 1; i <= 4; i++) {
+        char name[64], text[256];
+        snprintf(name, sizeof name, "bbc/new/%d.txt", i);
+        int n = snprintf(text, sizeof text,
+                         "Quibblewhiskers story %d\n\nA new article about "
+                         "quibblewhiskers, number %d.\n", i, i);
+        tu_write_file(fx.tmp, name, text, (size_t)n);
+    }
+
+    /* 2225 - 2 deleted - 1 renamed away + 1 renamed to + 4 new = 2227. */
+    assert_int_equal(run_index(args), 0);
+    expect_counts(last_summary(), 2227, 5, 3, 3, 2219, 0);
+    assert_int_equal(doc_count(fx.db), 2227);
+
+    /* Touched files kept their documents; modified ones got new ones. */
+    for (int i = 0; i < 5; i++) {
+        snprintf(rel, sizeof rel, "tech/%03d.txt", 10 + i);
+        assert_int_equal(docid_of(fx.db, rel), touched[i]);
+    }
+    xap_docid now_id = docid_of(fx.db, "business/001.txt");
+    assert_true(now_id > 0 && now_id != modified);
+    assert_int_equal(docid_of(fx.db, "politics/001.txt"), 0);
+    assert_int_equal(docid_of(fx.db, "sport/001.txt"), 0);
+    assert_true(docid_of(fx.db, "sport/renamed-001.txt") > 0);
+
+    const char *hits = search_ids("zanzibarquokka");
+    assert_non_null(strstr(hits, "business/001.txt\n"));
+    assert_non_null(strstr(hits, "business/002.txt\n"));
+    assert_non_null(strstr(hits, "business/003.txt\n"));
+    assert_null(strstr(hits, "business/004.txt\n"));
+    hits = search_ids("quibblewhiskers");
+    for (int i = 1; i <= 4; i++) {
+        snprintf(rel, sizeof rel, "new/%d.txt\n", i);
+        assert_non_null(strstr(hits, rel));
+    }
+    hits = search_ids("title:\"Labour plans maternity pay rise\"");
+    assert_null(strstr(hits, "politics/001.txt"));
+
+    /* The touch refreshed the stored stat: now a stat-only no-op. */
+    assert_int_equal(run_index(args), 0);
+    expect_counts(last_summary(), 2227, 0, 0, 0, 2227, 0);
+    for (int i = 0; i < 5; i++) {
+        snprintf(rel, sizeof rel, "tech/%03d.txt", 10 + i);
+        assert_int_equal(docid_of(fx.db, rel), touched[i]);
+    }
+
+    /* Moving the corpus root does not reindex: ids are relative. */
+    char moved[4096];
+    snprintf(moved, sizeof moved, "%s/moved-bbc", fx.tmp);
+    assert_int_equal(rename(fx.corpus, moved), 0);
+    const char *margs[] = {"--json", "--db", fx.db, moved, NULL};
+    assert_int_equal(run_index(margs), 0);
+    expect_counts(last_summary(), 2227, 0, 0, 0, 2227, 0);
+    assert_int_equal(rename(moved, fx.corpus), 0);
+}
+
+/* Snapshot of the index directory: names, sizes, mtimes. */
+static void snapshot(const char *name)
+{
+    assert_int_equal(tu_run("cd '%s' && ls -l --time-style=full-iso . > "
+                            "'%s/%s'", fx.db, fx.tmp, name), 0);
+}
+
+static void test_dry_run_writes_nothing(void **state)
+{
+    (void)state;
+    NEED_CORPUS();
+    const char *args[] = {"--json", "--dry-run", "--db", fx.db, fx.corpus,
+                          NULL};
+    append_text("tech/100.txt", "\nA dry run line.\n");
+    char path[4096];
+    corpus_path(path, sizeof path, "tech/101.txt");
+    assert_int_equal(unlink(path), 0);
+    uint32_t docs = doc_count(fx.db);
+    snapshot("before.ls");
+    assert_int_equal(run_index(args), 0);
+    expect_counts(last_summary(), 2226, 0, 1, 1, 2225, 0);
+    snapshot("after.ls");
+    assert_int_equal(tu_run("cmp -s '%s/before.ls' '%s/after.ls'", fx.tmp,
+                            fx.tmp), 0);
+    assert_int_equal(doc_count(fx.db), docs);
+
+    /* --verbose names each change. */
+    const char *vargs[] = {"--dry-run", "--verbose", "--db", fx.db,
+                           fx.corpus, NULL};
+    assert_int_equal(run_index(vargs), 0);
+    const char *out = slurp("out.json");
+    assert_non_null(strstr(out, "updated tech/100.txt\n"));
+    assert_non_null(strstr(out, "removed tech/101.txt\n"));
+
+    /* Without an index: all added, and no index or lock file created. */
+    char nodb[4096];
+    snprintf(nodb, sizeof nodb, "%s/none", fx.tmp);
+    const char *nargs[] = {"--json", "-n", "--db", nodb, fx.corpus, NULL};
+    assert_int_equal(run_index(nargs), 0);
+    expect_counts(last_summary(), 2226, 2226, 0, 0, 0, 0);
+    assert_int_equal(access(nodb, F_OK), -1);
+    assert_int_equal(tu_run("test -e '%s.lock'", nodb), 1);
+
+    /* A real run then applies exactly what the dry run announced. */
+    const char *rargs[] = {"--json", "--db", fx.db, fx.corpus, NULL};
+    assert_int_equal(run_index(rargs), 0);
+    expect_counts(last_summary(), 2226, 0, 1, 1, 2225, 0);
+    assert_int_equal(doc_count(fx.db), docs - 1);
+}
+
+/* A child that takes the lock file, writes its pid, signals `ready`, and
+ * holds the lock for `hold` seconds. */
+static pid_t hold_lock_file(double hold)
+{
+    int ready[2];
+    assert_int_equal(pipe(ready), 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s.lock", fx.db);
+        int fd = open(path, O_RDWR | O_CREAT, 0644);
+        if (fd < 0 || flock(fd, LOCK_EX) != 0)
+            _exit(1);
+        dprintf(fd, "%ld\n", (long)getpid());
+        if (write(ready[1], "x", 1) != 1)
+            _exit(1);
+        sleep_seconds(hold);
+        _exit(0);
+    }
+    char c;
+    close(ready[1]);
+    assert_int_equal(read(ready[0], &c, 1), 1);
+    close(ready[0]);
+    return pid;
+}
+
+static void test_second_writer_is_refused_or_waits(void **state)
+{
+    (void)state;
+    NEED_CORPUS();
+    const char *args[] = {"--json", "--db", fx.db, fx.corpus, NULL};
+    pid_t holder = hold_lock_file(60);
+    double t0 = now();
+    assert_int_equal(run_index(args), 75);
+    assert_true(now() - t0 < 5);
+    const char *err = slurp("err.txt");
+    assert_non_null(strstr(err, "is being written by another process"));
+    char pidtext[64];
+    snprintf(pidtext, sizeof pidtext, "held by process %ld", (long)holder);
+    assert_non_null(strstr(err, pidtext));
+    kill(holder, SIGKILL);
+    wait_exit(holder);
+
+    /* --wait-lock waits for the holder to go, then does the work. */
+    holder = hold_lock_file(1.0);
+    t0 = now();
+    const char *wargs[] = {"--json", "--wait-lock", "30", "--db", fx.db,
+                           fx.corpus, NULL};
+    assert_int_equal(run_index(wargs), 0);
+    double waited = now() - t0;
+    assert_true(waited >= 0.5);
+    assert_true(waited < 25);
+    expect_counts(last_summary(), 2226, 0, 0, 0, 2226, 0);
+    assert_int_equal(wait_exit(holder), 0);
+
+    /* A --wait-lock that runs out still fails with 75. */
+    holder = hold_lock_file(60);
+    const char *sargs[] = {"--wait-lock", "0.4", "--db", fx.db, fx.corpus,
+                           NULL};
+    t0 = now();
+    assert_int_equal(run_index(sargs), 75);
+    assert_true(now() - t0 >= 0.3);
+    kill(holder, SIGKILL);
+    wait_exit(holder);
+
+    /* Xapian's own lock (a writer that is not gazette-index) counts too. */
+    xap_writable *w = NULL;
+    assert_int_equal(xap_writable_open(fx.db, XAP_DB_OPEN, 0, &w), XAP_OK);
+    assert_int_equal(run_index(args), 75);
+    assert_non_null(strstr(slurp("err.txt"),
+                           "is being written by another process"));
+    xap_writable_free(w);
+    assert_int_equal(run_index(args), 0);
+}
+
+/* Search in a loop through one long-lived handle while a child indexes
+ * ~1700 files with a commit every 20: no search may fail, and the reader
+ * must see the index grow. */
+static void test_readers_during_reindex(void **state)
+{
+    (void)state;
+    NEED_CORPUS();
+    char root[4096], db[4096];
+    snprintf(root, sizeof root, "%s/grow", fx.tmp);
+    snprintf(db, sizeof db, "%s/grow-idx", fx.tmp);
+    assert_int_equal(tu_run("mkdir -p '%s' && cp -r '%s/business' '%s/'",
+                            root, fx.bbc, root), 0);
+    const char *args[] = {"--quiet", "--db", db, root, NULL};
+    assert_int_equal(run_index(args), 0);
+    assert_int_equal(tu_run("cp -r '%s/entertainment' '%s/politics' "
+                            "'%s/sport' '%s/tech' '%s/'", fx.bbc, fx.bbc,
+                            fx.bbc, fx.bbc, root), 0);
+
+    gazette_index_t *index = NULL;
+    gazette_search_options_t *opts = NULL;
+    assert_int_equal(gazette_index_open(db, &index), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_search_options_new(&opts), GAZETTE_STATUS_OK);
+    const char *bargs[] = {"--quiet", "--batch", "20", "--db", db, root,
+                           NULL};
+    pid_t child = start_index(bargs);
+    uint64_t first = 0, last = 0;
+    long searches = 0;
+    int status;
+    do {
+        gazette_results_t *r = NULL;
+        gazette_status_t s = gazette_search(index, "government minister",
+                                            opts, &r);
+        if (s != GAZETTE_STATUS_OK)
+            fail_msg("search %ld failed during reindex: %s", searches,
+                     gazette_index_error(index));
+        uint64_t est = 0;
+        gazette_results_estimate(r, NULL, &est, NULL);
+        gazette_results_free(r);
+        uint64_t n = 0;
+        assert_int_equal(gazette_index_article_count(index, &n),
+                         GAZETTE_STATUS_OK);
+        if (!first)
+            first = n;
+        last = n;
+        searches++;
+    } while (waitpid(child, &status, WNOHANG) == 0);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+    gazette_results_t *r = NULL;
+    assert_int_equal(gazette_search(index, "government minister", opts, &r),
+                     GAZETTE_STATUS_OK);
+    gazette_results_free(r);
+    uint64_t n = 0;
+    assert_int_equal(gazette_index_article_count(index, &n),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(n, BBC_FILES);
+    assert_true(searches > 1);
+    assert_true(first >= 510 && first <= last);
+    gazette_search_options_free(opts);
+    gazette_index_close(index);
+}
+
+static int collect_id(xap_docid id, const char *v, size_t len, void *ctx)
+{
+    (void)v;
+    (void)len;
+    xap_docid **cursor = ctx;
+    *(*cursor)++ = id;
+    return 0;
+}
+
+/* Indexes written before the path value slot existed (simulated by
+ * clearing it) are still read right: through the path terms. */
+static void test_index_without_path_values(void **state)
+{
+    (void)state;
+    NEED_CORPUS();
+    uint32_t docs = doc_count(fx.db);
+    xap_writable *w = NULL;
+    assert_int_equal(xap_writable_open(fx.db, XAP_DB_OPEN, XAP_DB_NO_SYNC,
+                                       &w), XAP_OK);
+    xap_database *view = xap_writable_database(w);
+    xap_docid *ids = calloc(docs + 1, sizeof *ids), *cursor = ids;
+    assert_non_null(ids);
+    assert_int_equal(xap_database_each_value(view, 5, collect_id, &cursor),
+                     XAP_OK);
+    assert_int_equal(cursor - ids, docs);   /* slot 5 = GZ_SLOT_FILE_PATH */
+    for (xap_docid *p = ids; p < cursor; p++) {
+        xap_document *doc = NULL;
+        assert_int_equal(xap_database_get_document(view, *p, &doc), XAP_OK);
+        assert_int_equal(xap_document_add_value(doc, 5, "", 0), XAP_OK);
+        assert_int_equal(xap_writable_replace_document(w, *p, doc), XAP_OK);
+        xap_document_free(doc);
+    }
+    assert_int_equal(xap_writable_close(w), XAP_OK);
+    xap_writable_free(w);
+    cursor = ids;
+    xap_database *db = NULL;
+    assert_int_equal(xap_database_open(fx.db, &db), XAP_OK);
+    assert_int_equal(xap_database_each_value(db, 5, collect_id, &cursor),
+                     XAP_OK);
+    xap_database_free(db);
+    assert_int_equal(cursor - ids, 0);
+    free(ids);
+
+    const char *args[] = {"--json", "--db", fx.db, fx.corpus, NULL};
+    assert_int_equal(run_index(args), 0);
+    expect_counts(last_summary(), docs, 0, 0, 0, docs, 0);
+    char path[4096];
+    corpus_path(path, sizeof path, "tech/104.txt");
+    assert_int_equal(unlink(path), 0);
+    assert_int_equal(run_index(args), 0);
+    expect_counts(last_summary(), docs - 1, 0, 0, 1, docs - 1, 0);
+    assert_int_equal(doc_count(fx.db), docs - 1);
+}
+
+/* A path the walk cannot use (here a file turned into a broken symlink,
+ * as when the disk it pointed to is not mounted) keeps its articles; once
+ * it is gone for good they are removed. */
+static void test_unreadable_paths_keep_articles(void **state)
+{
+    (void)state;
+    NEED_CORPUS();
+    const char *args[] = {"--json", "--db", fx.db, fx.corpus, NULL};
+    assert_int_equal(run_index(args), 0);
+    counts c = last_summary();
+    uint32_t docs = doc_count(fx.db);
+    char path[4096];
+    corpus_path(path, sizeof path, "tech/103.txt");
+    assert_int_equal(unlink(path), 0);
+    assert_int_equal(symlink("/nonexistent/disk/103.txt", path), 0);
+    assert_int_equal(run_index(args), 0);
+    expect_counts(last_summary(), c.scanned - 1, 0, 0, 0, c.scanned - 1, 0);
+    assert_non_null(strstr(slurp("err.txt"), "tech/103.txt: broken symlink"));
+    assert_int_equal(doc_count(fx.db), docs);
+    assert_true(docid_of(fx.db, "tech/103.txt") > 0);
+    assert_int_equal(unlink(path), 0);
+    assert_int_equal(run_index(args), 0);
+    expect_counts(last_summary(), c.scanned - 1, 0, 0, 1, c.scanned - 1, 0);
+    assert_int_equal(doc_count(fx.db), docs - 1);
+}
+
+/* xapian-check must accept the index (when the run got far enough to
+ * create it). */
+static void check_index(const char *db)
+{
+    if (access(db, F_OK) != 0)
+        return;
+    assert_int_equal(tu_run("xapian-check '%s' >'%s/check.txt' 2>&1", db,
+                            fx.tmp), 0);
+}
+
+/* Run `gazette-index --full` on fx.db while opening and searching the
+ * index afresh in a loop (as gazette-query does): every open must see a
+ * complete index. Returns the number of searches done. */
+static long full_rebuild_under_readers(uint64_t expected)
+{
+    /* --wait-lock: the incremental writer below may get the lock first. */
+    const char *args[] = {"--json", "--batch", "50", "--full", "--wait-lock",
+                          "60", "--db", fx.db, fx.corpus, NULL};
+    gazette_index_t *kept = NULL;   /* one long-lived handle too */
+    assert_int_equal(gazette_index_open(fx.db, &kept), GAZETTE_STATUS_OK);
+    pid_t child = start_index(args);
+    long searches = 0;
+    int status, tried_second_writer = 0;
+    do {
+        uint64_t kept_n = 0;
+        if (gazette_index_article_count(kept, &kept_n) != GAZETTE_STATUS_OK)
+            fail_msg("long-lived handle failed during --full: %s",
+                     gazette_index_error(kept));
+        assert_int_equal(kept_n, expected);
+        gazette_index_t *index = NULL;
+        gazette_status_t s = gazette_index_open(fx.db, &index);
+        if (s != GAZETTE_STATUS_OK)
+            fail_msg("open %ld failed during --full: %s", searches,
+                     gazette_last_open_error());
+        uint64_t n = 0;
+        assert_int_equal(gazette_index_article_count(index, &n),
+                         GAZETTE_STATUS_OK);
+        assert_int_equal(n, expected);
+        gazette_search_options_t *opts = NULL;
+        gazette_results_t *r = NULL;
+        assert_int_equal(gazette_search_options_new(&opts),
+                         GAZETTE_STATUS_OK);
+        assert_int_equal(gazette_search(index, "zanzibarquokka", opts, &r),
+                         GAZETTE_STATUS_OK);
+        assert_int_equal(gazette_results_count(r), 3);
+        gazette_results_free(r);
+        gazette_search_options_free(opts);
+        gazette_index_close(index);
+        searches++;
+        if (!tried_second_writer) {
+            /* An incremental writer meanwhile is refused (or, if the
+             * build already ended, has nothing to do). */
+            tried_second_writer = 1;
+            char cmd[8192];
+            snprintf(cmd, sizeof cmd, "'%s' --quiet --db '%s' '%s'",
+                     index_bin(), fx.db, fx.corpus);
+            int rc = tu_run("%s 2>/dev/null", cmd);
+            assert_true(rc == 75 || rc == 0);
+        }
+    } while (waitpid(child, &status, WNOHANG) == 0);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+    expect_counts(last_summary(), (long)expected, (long)expected, 0, 0, 0,
+                  0);
+    /* After the switch, the old generation is gone: the long-lived handle
+     * must follow the stub to the new one. */
+    gazette_search_options_t *opts = NULL;
+    gazette_results_t *r = NULL;
+    assert_int_equal(gazette_search_options_new(&opts), GAZETTE_STATUS_OK);
+    if (gazette_search(kept, "zanzibarquokka", opts, &r) != GAZETTE_STATUS_OK)
+        fail_msg("long-lived handle after --full: %s",
+                 gazette_index_error(kept));
+    assert_int_equal(gazette_results_count(r), 3);
+    gazette_results_free(r);
+    gazette_search_options_free(opts);
+    gazette_index_close(kept);
+    return searches;
+}
+
+/* The one generation directory below fx.db.d, checked against the stub. */
+static void expect_one_generation(void)
+{
+    assert_int_equal(tu_run("test -f '%s' && test \"$(ls '%s.d' | wc -l)\" "
+                            "= 1 && grep -qx \"auto idx.d/$(ls '%s.d')\" '%s'",
+                            fx.db, fx.db, fx.db, fx.db), 0);
+}
+
+static void test_full_rebuild_switches_atomically(void **state)
+{
+    (void)state;
+    NEED_CORPUS();
+    uint64_t docs = doc_count(fx.db);
+    struct stat sb;
+    assert_int_equal(stat(fx.db, &sb), 0);
+    assert_true(S_ISDIR(sb.st_mode));   /* built incrementally so far */
+
+    /* First --full: the plain directory is exchanged for a stub. */
+    assert_true(full_rebuild_under_readers(docs) > 1);
+    expect_one_generation();
+    check_index(fx.db);
+
+    /* Second --full: a new generation, the old one deleted. */
+    assert_int_equal(tu_run("cp '%s' '%s/stub-before'", fx.db, fx.tmp), 0);
+    full_rebuild_under_readers(docs);
+    expect_one_generation();
+    assert_int_equal(tu_run("cmp -s '%s' '%s/stub-before'", fx.db, fx.tmp),
+                     1);
+
+    /* Incremental runs go on working through the stub. */
+    const char *args[] = {"--json", "--db", fx.db, fx.corpus, NULL};
+    append_text("tech/102.txt", "\nAnother zanzibarquokka sighting.\n");
+    assert_int_equal(run_index(args), 0);
+    expect_counts(last_summary(), (long)docs, 0, 1, 0, (long)docs - 1, 0);
+    assert_non_null(strstr(search_ids("zanzibarquokka"), "tech/102.txt\n"));
+    check_index(fx.db);
+
+    /* A --full stopped by SIGTERM deletes its unfinished generation and
+     * leaves the stub and the live generation as they were. */
+    assert_int_equal(tu_run("cp '%s' '%s/stub-before'", fx.db, fx.tmp), 0);
+    const char *fargs[] = {"--json", "--full", "--db", fx.db, fx.corpus,
+                           NULL};
+    pid_t pid = start_index(fargs);
+    sleep_seconds(0.5);
+    kill(pid, SIGTERM);
+    int rc = wait_exit(pid);
+    assert_true(rc == 143 || rc == 0);
+    if (rc == 143) {
+        assert_int_equal(tu_run("cmp -s '%s' '%s/stub-before'", fx.db,
+                                fx.tmp), 0);
+        assert_non_null(strstr(slurp("err.txt"), "the index is as it was"));
+    }
+    expect_one_generation();
+    assert_int_equal(doc_count(fx.db), docs);
+
+    /* A stub written by hand that names a database elsewhere is replaced
+     * by --full, but what it named is not deleted. */
+    char elsewhere[4096];
+    snprintf(elsewhere, sizeof elsewhere, "%s/elsewhere", fx.tmp);
+    assert_int_equal(tu_run("cp -r \"%s.d/$(ls '%s.d')\" '%s' && "
+                            "echo 'auto elsewhere' > '%s'", fx.db, fx.db,
+                            elsewhere, fx.db), 0);
+    assert_int_equal(doc_count(fx.db), docs);
+    assert_int_equal(run_index(fargs), 0);
+    assert_int_equal(access(elsewhere, F_OK), 0);
+    assert_int_equal(doc_count(fx.db), docs);
+}
+
+/* Kill a full index of the pristine corpus at several moments, each run
+ * picking up where the last stopped; then SIGTERM one; then finish. */
+static void test_killed_runs_converge(void **state)
+{
+    (void)state;
+    NEED_CORPUS();
+    char db[4096];
+    snprintf(db, sizeof db, "%s/kill-idx", fx.tmp);
+    const char *args[] = {"--json", "--batch", "50", "--db", db, fx.bbc,
+                          NULL};
+    const double points[] = {0.1, 0.3, 0.6};
+    for (size_t i = 0; i < sizeof points / sizeof *points; i++) {
+        pid_t pid = start_index(args);
+        sleep_seconds(points[i]);
+        kill(pid, SIGKILL);
+        int rc = wait_exit(pid);
+        assert_true(rc == 128 + SIGKILL || rc == 0);
+        check_index(db);
+    }
+
+    /* SIGTERM: stops after committing; the summary says what was done. */
+    uint32_t docs_before = access(db, F_OK) == 0 ? doc_count(db) : 0;
+    pid_t pid = start_index(args);
+    sleep_seconds(0.4);
+    kill(pid, SIGTERM);
+    int rc = wait_exit(pid);
+    assert_true(rc == 143 || rc == 0);
+    counts c = last_summary();
+    check_index(db);
+    assert_int_equal(doc_count(db), docs_before + (uint32_t)c.added);
+    if (rc == 143)
+        assert_non_null(strstr(slurp("err.txt"), "stopped by signal 15"));
+
+    assert_int_equal(run_index(args), 0);
+    check_index(db);
+    assert_int_equal(doc_count(db), BBC_FILES);
+    assert_int_equal(run_index(args), 0);
+    expect_counts(last_summary(), BBC_FILES, 0, 0, 0, BBC_FILES, 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_rerun_counts),
+        cmocka_unit_test(test_dry_run_writes_nothing),
+        cmocka_unit_test(test_second_writer_is_refused_or_waits),
+        cmocka_unit_test(test_readers_during_reindex),
+        cmocka_unit_test(test_full_rebuild_switches_atomically),
+        cmocka_unit_test(test_index_without_path_values),
+        cmocka_unit_test(test_unreadable_paths_keep_articles),
+        cmocka_unit_test(test_killed_runs_converge),
+    };
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
