@@ -38,16 +38,6 @@ static struct {
     size_t narticles;
 } fx;
 
-static const char *bin(const char *rel)
-{
-    static char buf[2][4096];
-    static int which;
-    which ^= 1;
-    const char *dir = getenv("GAZETTE_BINARY_DIR");
-    snprintf(buf[which], sizeof buf[which], "%s/%s", dir ? dir : ".", rel);
-    return buf[which];
-}
-
 /* Read a whole (possibly gzipped) file, lower-cased, white space folded. */
 static char *read_folded(const char *path)
 {
@@ -163,7 +153,7 @@ static int group_setup(void **state)
     snprintf(root, sizeof root, "%s", sample);
     load_sample(root);
     int rc = tu_run("'%s' --quiet --db '%s' '%s'",
-                    bin("indexer/gazette-index"), fx.db, root);
+                    tu_binary("indexer/gazette-index"), fx.db, root);
     return rc == 0 ? 0 : -1;
 }
 
@@ -316,7 +306,7 @@ static void test_no_match_is_empty(void **state)
     assert_int_equal(est, 0);
     gazette_results_free(r);
     assert_int_equal(tu_run("'%s' --db '%s' zyzzogeton >/dev/null",
-                            bin("query/cli/gazette-query"), fx.db), 0);
+                            tu_binary("query/cli/gazette-query"), fx.db), 0);
 }
 
 /* Offset and limit page through the same ranking. */
@@ -415,7 +405,7 @@ static void test_cli_json(void **state)
     char out[4096];
     snprintf(out, sizeof out, "%s/out.jsonl", fx.tmp);
     assert_int_equal(tu_run("'%s' --db '%s' --json --limit 3 Hezbollah > '%s'",
-                            bin("query/cli/gazette-query"), fx.db, out), 0);
+                            tu_binary("query/cli/gazette-query"), fx.db, out), 0);
     FILE *f = fopen(out, "r");
     assert_non_null(f);
     char line[65536];
@@ -459,13 +449,13 @@ static void test_cli_json(void **state)
 static void test_cli_errors(void **state)
 {
     (void)state;
-    const char *q = bin("query/cli/gazette-query");
+    const char *q = tu_binary("query/cli/gazette-query");
     assert_int_equal(tu_run("'%s' --db '%s/nonexistent' Gaza 2>/dev/null", q,
                             fx.tmp), 66);
     assert_int_equal(tu_run("'%s' --db '%s' 2>/dev/null", q, fx.db), 64);
     assert_int_equal(tu_run("'%s' --bogus x 2>/dev/null", q), 64);
     assert_int_equal(tu_run("'%s' --help >/dev/null", q), 0);
-    const char *ix = bin("indexer/gazette-index");
+    const char *ix = tu_binary("indexer/gazette-index");
     assert_int_equal(tu_run("'%s' --db '%s/x' '%s/missing' 2>/dev/null", ix,
                             fx.tmp, fx.tmp), 66);
     assert_int_equal(tu_run("'%s' 2>/dev/null", ix), 64);

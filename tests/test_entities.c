@@ -454,9 +454,9 @@ static int group_setup(void **state)
     char root[4096];
     snprintf(root, sizeof root, "%s", tu_source_path("corpus/sample"));
     load_dir(root, "");
-    const char *dir = getenv("GAZETTE_BINARY_DIR");
-    return tu_run("'%s/indexer/gazette-index' --quiet --db '%s' '%s'",
-                  dir ? dir : ".", fx.db, root) == 0 ? 0 : -1;
+    return tu_run("'%s' --quiet --db '%s' '%s'",
+                  tu_binary("indexer/gazette-index"), fx.db, root) == 0 ? 0
+                                                                     : -1;
 }
 
 static int group_teardown(void **state)

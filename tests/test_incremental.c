@@ -42,14 +42,6 @@ typedef struct counts {
     long scanned, added, updated, removed, unchanged, skipped;
 } counts;
 
-static const char *index_bin(void)
-{
-    static char buf[4096];
-    const char *dir = getenv("GAZETTE_BINARY_DIR");
-    snprintf(buf, sizeof buf, "%s/indexer/gazette-index", dir ? dir : ".");
-    return buf;
-}
-
 static double now(void)
 {
     struct timespec ts;
@@ -71,7 +63,7 @@ static pid_t start_index(const char *const *args)
     char out[4096], err[4096];
     snprintf(out, sizeof out, "%s/out.json", fx.tmp);
     snprintf(err, sizeof err, "%s/err.txt", fx.tmp);
-    const char *argv[32] = {index_bin()};
+    const char *argv[32] = {tu_binary("indexer/gazette-index")};
     size_t n = 1;
     for (; args[n - 1] && n < 31; n++)
         argv[n] = args[n - 1];
@@ -678,7 +670,7 @@ static long full_rebuild_under_readers(uint64_t expected)
             tried_second_writer = 1;
             char cmd[8192];
             snprintf(cmd, sizeof cmd, "'%s' --quiet --db '%s' '%s'",
-                     index_bin(), fx.db, fx.corpus);
+                     tu_binary("indexer/gazette-index"), fx.db, fx.corpus);
             int rc = tu_run("%s 2>/dev/null", cmd);
             assert_true(rc == 75 || rc == 0);
         }

@@ -27,16 +27,6 @@
 #include "test_util.h"
 #include "xapian_shim.h"
 
-static const char *bin(const char *rel)
-{
-    static char buf[2][4096];
-    static int which;
-    which ^= 1;
-    const char *dir = getenv("GAZETTE_BINARY_DIR");
-    snprintf(buf[which], sizeof buf[which], "%s/%s", dir ? dir : ".", rel);
-    return buf[which];
-}
-
 /* dir + "/" + rel into out[size]; the test fails when it does not fit. */
 static void join(char *out, size_t size, const char *dir, const char *rel)
 {
@@ -284,7 +274,7 @@ static void test_bad_input_corpus(void **state)
     write_bad_corpus(root, huge);
 
     int rc = tu_run("'%s' --db '%s' --max-file-size 10000000 '%s' "
-                    ">'%s' 2>'%s'", bin("indexer/gazette-index"), db, root,
+                    ">'%s' 2>'%s'", tu_binary("indexer/gazette-index"), db, root,
                     out_path, err_path);
     unlink(huge);            /* 50 MB: gone as soon as it has served */
     char *err = slurp(err_path);
@@ -393,7 +383,7 @@ static void test_metadata_every_format(void **state)
     tu_write_file(root, "feeds/good.jsonl", good_jsonl, strlen(good_jsonl));
     set_mtime(root, "feeds/good.jsonl", 981158400);   /* 2001-02-03 */
     assert_int_equal(tu_run("'%s' --quiet --db '%s' '%s'",
-                            bin("indexer/gazette-index"), db, root), 1);
+                            tu_binary("indexer/gazette-index"), db, root), 1);
 
     /* field queries that libgazette understands */
     char id[256];
@@ -474,7 +464,7 @@ static void test_bbc(void **state)
     /* README.TXT and SOURCE.md beside the folders are not articles: a
      * clean run, exit 0 */
     assert_int_equal(tu_run("'%s' --quiet --db '%s' '%s'",
-                            bin("indexer/gazette-index"), db, bbc), 0);
+                            tu_binary("indexer/gazette-index"), db, bbc), 0);
 
     gazette_index_t *index = NULL;
     uint64_t n = 0;

@@ -64,16 +64,6 @@ static struct {
     corpus sample, bbc, caps;
 } fx;
 
-static const char *bin(const char *rel)
-{
-    static char buf[2][4096];
-    static int which;
-    which ^= 1;
-    const char *dir = getenv("GAZETTE_BINARY_DIR");
-    snprintf(buf[which], sizeof buf[which], "%s/%s", dir ? dir : ".", rel);
-    return buf[which];
-}
-
 /* --------------------------------------------------------- corpus scan */
 
 static char *read_all(const char *path, size_t *len)
@@ -307,7 +297,7 @@ static void free_corpus(corpus *c)
 static int build_index(corpus *c, const char *name)
 {
     snprintf(c->db, sizeof c->db, "%s/%s-index", fx.tmp, name);
-    int rc = tu_run("'%s' --quiet --db '%s' '%s'", bin("indexer/gazette-index"),
+    int rc = tu_run("'%s' --quiet --db '%s' '%s'", tu_binary("indexer/gazette-index"),
                     c->db, c->root);
     c->ready = rc == 0;
     return rc;
@@ -758,7 +748,7 @@ static void test_wildcards(void **state)
     assert_non_null(strstr(err, "wildcard"));
     assert_null(strchr(err, '\n'));
     assert_int_equal(tu_run("'%s' --db '%s' 's*' >/dev/null 2>&1",
-                            bin("query/cli/gazette-query"), fx.bbc.db), 64);
+                            tu_binary("query/cli/gazette-query"), fx.bbc.db), 64);
 }
 
 /* source:, title:, author:, tag:, url:, id:, entity: on the sample. */
@@ -925,7 +915,7 @@ static void test_malformed_queries(void **state)
         char out[4096];
         snprintf(out, sizeof out, "%s/err.txt", fx.tmp);
         assert_int_equal(tu_run("'%s' --db '%s' '%s' >/dev/null 2>'%s'",
-                                bin("query/cli/gazette-query"), c->db, bad[i],
+                                tu_binary("query/cli/gazette-query"), c->db, bad[i],
                                 out), 64);
         size_t len;
         char *text = read_all(out, &len);
@@ -1183,14 +1173,14 @@ static void test_spelling(void **state)
     char out[4096];
     snprintf(out, sizeof out, "%s/spell.txt", fx.tmp);
     assert_int_equal(tu_run("'%s' --db '%s' Chelsae > '%s'",
-                            bin("query/cli/gazette-query"), fx.bbc.db, out), 0);
+                            tu_binary("query/cli/gazette-query"), fx.bbc.db, out), 0);
     size_t len;
     char *text = read_all(out, &len);
     assert_non_null(strstr(text, "Did you mean: chelsea?"));
     free(text);
     assert_int_equal(tu_run("'%s' --db '%s' --no-spelling Chelsae | "
                             "grep -q 'Did you mean' ",
-                            bin("query/cli/gazette-query"), fx.bbc.db), 1);
+                            tu_binary("query/cli/gazette-query"), fx.bbc.db), 1);
 }
 
 /* --explain: the parsed query and each hit's matching terms. */
@@ -1221,7 +1211,7 @@ static void test_cli_json_schema(void **state)
     snprintf(out, sizeof out, "%s/hits.jsonl", fx.tmp);
     assert_int_equal(tu_run("'%s' --db '%s' --json --limit 4 --facet tag "
                             "--facet year hezbolah OR gaza > '%s'",
-                            bin("query/cli/gazette-query"), fx.sample.db, out),
+                            tu_binary("query/cli/gazette-query"), fx.sample.db, out),
                      0);
     FILE *f = fopen(out, "r");
     assert_non_null(f);
@@ -1282,12 +1272,12 @@ static void test_cli_json_schema(void **state)
     /* --format paths: ids only, as many as hits. */
     assert_int_equal(tu_run("test \"$('%s' --db '%s' --format paths -n 100 "
                             "source:sport | wc -l)\" -eq 5",
-                            bin("query/cli/gazette-query"), fx.sample.db), 0);
+                            tu_binary("query/cli/gazette-query"), fx.sample.db), 0);
     /* Bad option values are usage errors. */
     assert_int_equal(tu_run("'%s' --db '%s' --sort size x 2>/dev/null",
-                            bin("query/cli/gazette-query"), fx.sample.db), 64);
+                            tu_binary("query/cli/gazette-query"), fx.sample.db), 64);
     assert_int_equal(tu_run("'%s' --db '%s' --facet colour x 2>/dev/null",
-                            bin("query/cli/gazette-query"), fx.sample.db), 64);
+                            tu_binary("query/cli/gazette-query"), fx.sample.db), 64);
 }
 
 /* gazette-index --synonyms: a query word also finds its synonyms (any
@@ -1305,7 +1295,7 @@ static void test_synonyms(void **state)
                                 "truce = ceasefire   # one way\n\n"
                                 "Nobel Prize = booker\n";
     tu_write_file(fx.tmp, "synonyms.txt", rules, sizeof rules - 1);
-    const char *ix = bin("indexer/gazette-index");
+    const char *ix = tu_binary("indexer/gazette-index");
     assert_int_equal(tu_run("'%s' --quiet --db '%s' --synonyms '%s' '%s'", ix,
                             db, file, c->root), 0);
     docset truce = with_word(c, "truce"), cease = with_word(c, "ceasefire");

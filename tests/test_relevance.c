@@ -29,22 +29,12 @@
 /* The untuned Xapian defaults score 0.3765: the floor must be above. */
 #define ADI_MAP_UNTUNED 0.3765
 
-static const char *bin(const char *rel)
-{
-    static char buf[2][4096];
-    static int which;
-    which ^= 1;
-    const char *dir = getenv("GAZETTE_BINARY_DIR");
-    snprintf(buf[which], sizeof buf[which], "%s/%s", dir ? dir : ".", rel);
-    return buf[which];
-}
-
 /* Run rel_eval on qrels/run in `dir` and read its summary line. */
 static void score(const char *dir, double *map, double *p10, double *ndcg,
                   int *nq)
 {
     assert_int_equal(tu_run("'%s' '%s/qrels' '%s/run' > '%s/score'",
-                            bin("bench/rel_eval"), dir, dir, dir),
+                            tu_binary("bench/rel_eval"), dir, dir, dir),
                      0);
     char path[4096];
     snprintf(path, sizeof path, "%s/score", dir);
@@ -143,7 +133,7 @@ static void test_adi_map_floor(void **state)
                             dir),
                      0);
     assert_int_equal(tu_run("'%s' --quiet --db '%s/index' '%s/docs'",
-                            bin("indexer/gazette-index"), dir, dir),
+                            tu_binary("indexer/gazette-index"), dir, dir),
                      0);
     assert_int_equal(write_run(dir), 35);     /* ADI: 35 judged queries */
     double map, p10, ndcg;

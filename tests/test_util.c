@@ -91,6 +91,17 @@ const char *tu_source_path(const char *rel)
     return buf;
 }
 
+const char *tu_binary(const char *rel)
+{
+    static char buf[2][4096];
+    static int which;
+    which ^= 1;
+    const char *dir = getenv("GAZETTE_BINARY_DIR");
+    snprintf(buf[which], sizeof buf[which], "%s/%s", dir && *dir ? dir : ".",
+             rel);
+    return buf[which];
+}
+
 const char *tu_shared_corpus(const char *name)
 {
     static char buf[4096];

@@ -27,6 +27,11 @@ void tu_write_gzip(const char *dir, const char *name, const void *data,
  * static buffer. */
 const char *tu_source_path(const char *rel);
 
+/* Path of a built program ($GAZETTE_BINARY_DIR/rel, e.g.
+ * "indexer/gazette-index"). Two static buffers used in turn, so two
+ * results may be used in one call. */
+const char *tu_binary(const char *rel);
+
 /* Path of ../shared/corpora/<name> next to the source tree, or NULL when it
  * is absent. When absent and CI=true, fails the current test; otherwise the
  * caller should skip() visibly. */
