@@ -521,6 +521,33 @@ static gz_index_outcome finish_generation(const gz_index_config *cfg,
     return outcome == GZ_INDEX_OK ? GZ_INDEX_IO_ERROR : outcome;
 }
 
+/* An index stemmed in one language and updated in another would mix
+ * terms that no query can match together: refuse, naming the language the
+ * index has. Returns GZ_INDEX_OK when the index has no language yet or the
+ * same one. */
+static gz_index_outcome check_language(const gz_index_config *cfg,
+                                       const xap_database *view,
+                                       xap_status *s, char *err,
+                                       size_t errlen)
+{
+    char *stored = NULL;
+    size_t len = 0;
+    gz_index_outcome outcome = GZ_INDEX_OK;
+    *s = xap_database_get_metadata(view, GZ_META_LANGUAGE, &stored, &len);
+    if (*s == XAP_OK && len &&
+        (len != strlen(cfg->language) ||
+         memcmp(stored, cfg->language, len) != 0)) {
+        snprintf(err, errlen,
+                 "index %s is stemmed in '%.*s', not '%s': rerun with "
+                 "--language %.*s, or rebuild it with --full",
+                 cfg->db_path, (int)len, stored, cfg->language, (int)len,
+                 stored);
+        outcome = GZ_INDEX_WRONG_LANGUAGE;
+    }
+    free(stored);
+    return outcome;
+}
+
 /* What a run holds besides run_state: the lock file, and for --full the
  * generation being built. */
 typedef struct run_hold {
@@ -541,6 +568,8 @@ static gz_index_outcome open_run(run_state *st, run_hold *h, xap_status *s,
     gz_index_outcome outcome = GZ_INDEX_OK;
     if (cfg->dry_run) {
         *s = cfg->full ? XAP_OK : open_dry(cfg, st);
+        if (*s == XAP_OK && st->view)
+            return check_language(cfg, st->view, s, err, errlen);
         return GZ_INDEX_OK;
     }
     if (cfg->full) {
@@ -559,6 +588,12 @@ static gz_index_outcome open_run(run_state *st, run_hold *h, xap_status *s,
     if (outcome != GZ_INDEX_OK)
         return outcome;
     st->view = xap_writable_database(st->db);
+    if (!cfg->full &&
+        (outcome = check_language(cfg, st->view, s, err, errlen)) !=
+            GZ_INDEX_OK)
+        return outcome;
+    if (*s != XAP_OK)
+        return GZ_INDEX_OK;
     *s = ensure_metadata(st->db, GZ_META_FORMAT, GZ_FORMAT_VERSION);
     if (*s == XAP_OK)
         *s = ensure_metadata(st->db, GZ_META_LANGUAGE, cfg->language);

@@ -151,7 +151,8 @@ static const char usage_text[] =
 "Exit status:\n"
 "  0   success\n"
 "  1   success, but some files or lines were skipped (listed on stderr)\n"
-"  64  usage error\n"
+"  64  usage error (also: --language differs from the one the index was\n"
+"      built with; rebuild with --full to change it)\n"
 "  65  the index is corrupt or in an unsupported format\n"
 "  66  a CORPUS directory does not exist\n"
 "  70  internal error\n"
@@ -398,6 +399,7 @@ static int exit_code_for(gz_index_outcome outcome, const gz_index_stats *s)
     switch (outcome) {
     case GZ_INDEX_OK: return s->skipped ? EXIT_SKIPPED : EXIT_OK;
     case GZ_INDEX_NO_INPUT: return EXIT_NOINPUT;
+    case GZ_INDEX_WRONG_LANGUAGE: return EXIT_USAGE;
     case GZ_INDEX_LOCKED: return EXIT_TEMPFAIL;
     case GZ_INDEX_INTERRUPTED: return 128 + (stop_signal ? stop_signal
                                                          : SIGINT);

@@ -463,6 +463,36 @@ static void test_cli_errors(void **state)
                             "2>/dev/null", ix, fx.tmp, fx.tmp), 64);
 }
 
+/* A rerun in another language than the index's is refused (exit 64, one
+ * line naming both) and changes nothing. */
+static void test_reindex_other_language(void **state)
+{
+    (void)state;
+    char out[4096];
+    snprintf(out, sizeof out, "%s/lang.txt", fx.tmp);
+    const char *ix = tu_binary("indexer/gazette-index");
+    for (int dry = 0; dry < 2; dry++) {
+        assert_int_equal(tu_run("'%s' %s--language french --db '%s' '%s' "
+                                "2>'%s'", ix, dry ? "--dry-run " : "",
+                                fx.db, tu_source_path("corpus/sample"), out),
+                         64);
+        FILE *f = fopen(out, "r");
+        assert_non_null(f);
+        char line[2048] = "";
+        assert_non_null(fgets(line, sizeof line, f));
+        assert_null(fgets(line + strlen(line), 2, f));   /* one line */
+        fclose(f);
+        assert_non_null(strstr(line, "'english'"));
+        assert_non_null(strstr(line, "'french'"));
+    }
+    gazette_index_t *index = NULL;
+    uint64_t n = 0;
+    assert_int_equal(gazette_index_open(fx.db, &index), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_index_article_count(index, &n), GAZETTE_STATUS_OK);
+    gazette_index_close(index);
+    assert_int_equal(n, fx.narticles);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -477,6 +507,7 @@ int main(void)
         cmocka_unit_test(test_explain_term_weights),
         cmocka_unit_test(test_cli_json),
         cmocka_unit_test(test_cli_errors),
+        cmocka_unit_test(test_reindex_other_language),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
