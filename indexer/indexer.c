@@ -548,6 +548,46 @@ static gz_index_outcome check_language(const gz_index_config *cfg,
     return outcome;
 }
 
+/* Copying synonyms from the live index into a --full generation. */
+typedef struct synonym_copy {
+    const xap_database *from;
+    xap_writable *to;
+    const char *key;
+    xap_status status;
+} synonym_copy;
+
+static int copy_one_synonym(const char *synonym, void *ctx)
+{
+    synonym_copy *c = ctx;
+    c->status = xap_writable_add_synonym(c->to, c->key, synonym);
+    return c->status != XAP_OK;
+}
+
+static int copy_synonym_key(const char *key, void *ctx)
+{
+    synonym_copy *c = ctx;
+    c->key = key;
+    xap_status s = xap_database_each_synonym(c->from, key, copy_one_synonym, c);
+    if (c->status == XAP_OK)
+        c->status = s;
+    return c->status != XAP_OK;
+}
+
+/* A --full rebuild starts a new database: carry the live index's synonyms
+ * (set by an earlier --synonyms) over to it, so that only a new
+ * --synonyms FILE changes them. No live index: nothing to carry. */
+static xap_status carry_synonyms(const char *live_path, xap_writable *to)
+{
+    xap_database *from = NULL;
+    if (xap_database_open(live_path, &from) != XAP_OK)
+        return XAP_OK;
+    synonym_copy c = {.from = from, .to = to, .status = XAP_OK};
+    xap_status s = xap_database_each_synonym_key(from, "", copy_synonym_key,
+                                                 &c);
+    xap_database_free(from);
+    return s == XAP_OK ? c.status : s;
+}
+
 /* What a run holds besides run_state: the lock file, and for --full the
  * generation being built. */
 typedef struct run_hold {
@@ -594,7 +634,10 @@ static gz_index_outcome open_run(run_state *st, run_hold *h, xap_status *s,
         return outcome;
     if (*s != XAP_OK)
         return GZ_INDEX_OK;
-    *s = ensure_metadata(st->db, GZ_META_FORMAT, GZ_FORMAT_VERSION);
+    if (cfg->full)
+        *s = carry_synonyms(cfg->db_path, st->db);
+    if (*s == XAP_OK)
+        *s = ensure_metadata(st->db, GZ_META_FORMAT, GZ_FORMAT_VERSION);
     if (*s == XAP_OK)
         *s = ensure_metadata(st->db, GZ_META_LANGUAGE, cfg->language);
     return GZ_INDEX_OK;

@@ -1282,7 +1282,7 @@ static void test_cli_json_schema(void **state)
 
 /* gazette-index --synonyms: a query word also finds its synonyms (any
  * form); a rerun with another file replaces them, one without the option
- * keeps them; a bad file changes nothing. */
+ * (--full too) keeps them; a bad file changes nothing. */
 static void test_synonyms(void **state)
 {
     (void)state;
@@ -1323,6 +1323,10 @@ static void test_synonyms(void **state)
     tu_write_file(fx.tmp, "synonyms.txt", other, sizeof other - 1);
     assert_int_equal(tu_run("'%s' --quiet --db '%s' --synonyms '%s' '%s'", ix,
                             db, file, c->root), 0);
+    expect_hits(c, "truce", NULL, set_op(truce, with_word(c, "hostage"), '|'));
+    /* --full builds a new database and carries the rules over to it. */
+    assert_int_equal(tu_run("'%s' --quiet --full --db '%s' '%s'", ix, db,
+                            c->root), 0);
     expect_hits(c, "truce", NULL, set_op(truce, with_word(c, "hostage"), '|'));
     snprintf(c->db, sizeof c->db, "%s", saved);
 }
