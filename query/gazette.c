@@ -757,9 +757,61 @@ static xap_status make_suggestion(gazette_index_t *index, const char *query,
     return s;
 }
 
+/* The spelling suggestion for the whole of `text` (the query was parsed in
+ * pieces): one more parse, kept only for its correction, so that the
+ * suggestion keeps the typed fields and dates in place. A text Xapian
+ * cannot parse whole gets no suggestion. */
+static xap_status suggest_whole(gazette_index_t *index, const char *query,
+                                const char *text, unsigned flags,
+                                gazette_results_t *r)
+{
+    xap_query *whole = NULL;
+    xap_status s = xap_queryparser_parse(index->qp, text, flags, NULL, &whole);
+    xap_query_free(whole);
+    if (s == XAP_ERR_QUERY_PARSE)
+        return XAP_OK;
+    return s == XAP_OK ? make_suggestion(index, query, text, r) : s;
+}
+
+/* Parse `filters` (filter tokens only) as one boolean query. */
+static xap_status parse_filters(gazette_index_t *index, const char *filters,
+                                xap_query **out)
+{
+    return xap_queryparser_parse(index->qp, filters,
+                                 XAP_QP_FLAG_BOOLEAN | XAP_QP_FLAG_PHRASE,
+                                 NULL, out);
+}
+
+/* *q AND_NOT each line of `excluded` (one filter token a line). *q may be
+ * NULL: then everything but the excluded. Replaces *q. */
+static xap_status exclude_filters(gazette_index_t *index, char *excluded,
+                                  xap_query **q)
+{
+    xap_status s = *q ? XAP_OK : xap_query_new_match_all(q);
+    for (char *line = excluded; s == XAP_OK && line;) {
+        char *nl = strchr(line, '\n');
+        if (nl)
+            *nl = '\0';
+        xap_query *x = NULL, *without = NULL;
+        s = parse_filters(index, line, &x);
+        if (s == XAP_OK) {
+            const xap_query *both[2] = {*q, x};
+            s = xap_query_new_combine(XAP_OP_AND_NOT, both, 2, 0, &without);
+        }
+        if (s == XAP_OK) {
+            xap_query_free(*q);
+            *q = without;
+        }
+        xap_query_free(x);
+        line = nl ? nl + 1 : NULL;
+    }
+    return s;
+}
+
 /* Parse the normalised query `text` (made from `query`) with the options'
  * operator and flags; keep the parsed description and any spelling
- * suggestion in `r`. */
+ * suggestion in `r`. Filters standing alone at the top level are parsed
+ * apart and apply to the whole query (gz_query_split_filters). */
 static xap_status parse_query(gazette_index_t *index, const char *query,
                               const char *text,
                               const gazette_search_options_t *o,
@@ -771,14 +823,38 @@ static xap_status parse_query(gazette_index_t *index, const char *query,
                      XAP_QP_FLAG_AUTO_MULTIWORD_SYNONYMS;
     if (o->spelling)
         flags |= XAP_QP_FLAG_SPELLING_CORRECTION;
-    xap_status s = xap_queryparser_set_default_op(
-        index->qp, o->match_all ? XAP_OP_AND : XAP_OP_OR);
+    char *rest = NULL, *filters = NULL, *excluded = NULL;
+    xap_query *main_q = NULL, *filter_q = NULL;
+    xap_status s = gz_query_split_filters(text, &rest, &filters, &excluded) == 0
+                       ? XAP_OK : XAP_ERR_NOMEM;
+    int split = s == XAP_OK && (filters || excluded);
     if (s == XAP_OK)
-        s = xap_queryparser_parse(index->qp, text, flags, NULL, q);
+        s = xap_queryparser_set_default_op(
+            index->qp, o->match_all ? XAP_OP_AND : XAP_OP_OR);
+    if (s == XAP_OK && *rest)
+        s = xap_queryparser_parse(index->qp, rest, flags, NULL, &main_q);
+    if (s == XAP_OK && o->spelling && split)
+        s = suggest_whole(index, query, text, flags, r);
+    else if (s == XAP_OK && o->spelling && *rest)
+        s = make_suggestion(index, query, text, r);
+    if (s == XAP_OK && filters)
+        s = parse_filters(index, filters, &filter_q);
+    if (s == XAP_OK && main_q && filter_q) {
+        const xap_query *both[2] = {main_q, filter_q};
+        s = xap_query_new_combine(XAP_OP_FILTER, both, 2, 0, q);
+    } else if (s == XAP_OK) {
+        *q = main_q ? main_q : filter_q;
+        main_q = filter_q = NULL;
+    }
+    if (s == XAP_OK && excluded)
+        s = exclude_filters(index, excluded, q);
     if (s == XAP_OK)
         s = xap_query_description(*q, &r->parsed);
-    if (s == XAP_OK && o->spelling)
-        s = make_suggestion(index, query, text, r);
+    xap_query_free(main_q);
+    xap_query_free(filter_q);
+    free(rest);
+    free(filters);
+    free(excluded);
     return s;
 }
 

@@ -344,3 +344,102 @@ char *gz_query_restore_corrections(const char *query, const char *normalised,
     }
     return b.data;
 }
+
+/* Length of the token at `s` (not white space): up to white space outside
+ * double quotes, so `tag:"world cup"` and a quoted phrase are one token. */
+static size_t split_token_length(const char *s)
+{
+    size_t n = 0;
+    int quoted = 0;
+    for (; s[n] && (quoted || !isspace((unsigned char)s[n])); n++)
+        if (s[n] == '"')
+            quoted = !quoted;
+    return n;
+}
+
+/* 1 when [t, t+n) is a filter token: [+-]field:value with a filter field. */
+static int is_filter_token(const char *t, size_t n)
+{
+    static const char *const fields[] = {"source:", "tag:", "entity:", "url:",
+                                         "id:", "year:", "date:"};
+    if (n > 0 && (t[0] == '+' || t[0] == '-')) {
+        t++;
+        n--;
+    }
+    for (size_t i = 0; i < sizeof fields / sizeof *fields; i++) {
+        size_t f = strlen(fields[i]);
+        if (n > f && strncasecmp(t, fields[i], f) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* Parenthesis depth after [s, s+n), starting from `depth`, quotes aside. */
+static int depth_after(const char *s, size_t n, int depth)
+{
+    int quoted = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '"')
+            quoted = !quoted;
+        else if (!quoted && s[i] == '(')
+            depth++;
+        else if (!quoted && s[i] == ')' && depth > 0)
+            depth--;
+    }
+    return depth;
+}
+
+/* *out = the text of `b`, or NULL (and `b` freed) when it is empty. */
+static void take_nonempty(buffer *b, char **out)
+{
+    if (b->len) {
+        *out = b->data;
+    } else {
+        *out = NULL;
+        free(b->data);
+    }
+}
+
+int gz_query_split_filters(const char *text, char **rest, char **filters,
+                           char **excluded)
+{
+    buffer r = {NULL, 0, 0, 0}, f = {NULL, 0, 0, 0}, x = {NULL, 0, 0, 0};
+    put(&r, "", 0);
+    put(&f, "", 0);
+    put(&x, "", 0);
+    int depth = 0;
+    const char *prev = NULL;   /* the previous token and its length */
+    size_t prev_n = 0;
+    for (const char *p = text; *p;) {
+        if (isspace((unsigned char)*p)) {
+            p++;
+            continue;
+        }
+        size_t n = split_token_length(p);
+        const char *next = p + n;
+        while (isspace((unsigned char)*next))
+            next++;
+        int hoist = depth == 0 && is_filter_token(p, n) &&
+                    !(prev && is_operator(prev, prev_n)) &&
+                    !(*next && is_operator(next, split_token_length(next)));
+        buffer *to = !hoist ? &r : p[0] == '-' ? &x : &f;
+        size_t sign = hoist && (p[0] == '-' || p[0] == '+');
+        if (to->len)
+            put(to, to == &x ? "\n" : " ", 1);
+        put(to, p + sign, n - sign);
+        depth = depth_after(p, n, depth);
+        prev = p;
+        prev_n = n;
+        p += n;
+    }
+    if (r.failed || f.failed || x.failed) {
+        free(r.data);
+        free(f.data);
+        free(x.data);
+        return -1;
+    }
+    *rest = r.data;
+    take_nonempty(&f, filters);
+    take_nonempty(&x, excluded);
+    return 0;
+}

@@ -23,6 +23,22 @@
  * err[0] == '\0'. */
 char *gz_query_normalise(const char *query, char *err, size_t errlen);
 
+/* Xapian's grammar attaches a filter to the expression just before it, so
+ * in "aid NOT gaza source:world" the filter would only narrow what NOT
+ * removes; and it reads "-source:world" alone as "source:world". People
+ * mean filters for the whole query. Split the normalised `text` into the
+ * top-level filter tokens (source: tag: entity: url: id: year: date:) that
+ * no operator touches, and the rest:
+ *   *rest      everything else (may be "");
+ *   *filters   the filters to keep, space separated, or NULL;
+ *   *excluded  the filters written with '-', without it, one per line
+ *              (each excludes on its own), or NULL.
+ * All new malloc()ed strings. The caller parses them apart, filters the
+ * rest by *filters and takes away what each excluded filter matches.
+ * Returns 0, or -1 when out of memory. */
+int gz_query_split_filters(const char *text, char **rest, char **filters,
+                           char **excluded);
+
 /* Xapian corrects spelling in the text it parsed, the normalised query.
  * Carry the corrections back into what the person typed: when `query`,
  * `normalised` and `corrected` have the same number of white-space

@@ -296,6 +296,44 @@ static void test_entity_field(void **state)
     }
 }
 
+/* A filter applies to the whole query, wherever it stands: Xapian alone
+ * would attach "year:2023" to "Gaza" (what NOT removes) and read a lone
+ * "-source:world" as "source:world". */
+static void test_filters_apply_to_whole_query(void **state)
+{
+    (void)state;
+    gazette_results_t *r = search("aid NOT Gaza year:2023", 100);
+    size_t expected = 0;
+    for (size_t i = 0; i < fx.narticles; i++) {
+        const char *t = fx.articles[i].text;
+        expected += has_word(t, "aid") && !has_word(t, "gaza") &&
+                    strstr(t, "date: 2023-") != NULL;
+    }
+    assert_true(expected >= 1);
+    assert_int_equal(gazette_results_count(r), expected);
+    for (size_t i = 0; i < gazette_results_count(r); i++) {
+        const gazette_hit_t *h = gazette_results_hit(r, i);
+        const sample_article *a = find_article(gazette_hit_id(h));
+        assert_false(has_word(a->text, "gaza"));
+        assert_memory_equal(gazette_hit_date(h), "2023-", 5);
+    }
+    gazette_results_free(r);
+
+    gazette_results_t *all = search("aid", 100);
+    gazette_results_t *in_world = search("aid source:world", 100);
+    gazette_results_t *elsewhere = search("-source:world aid", 100);
+    assert_true(gazette_results_count(in_world) >= 1);
+    assert_int_equal(gazette_results_count(elsewhere),
+                     gazette_results_count(all) -
+                         gazette_results_count(in_world));
+    for (size_t i = 0; i < gazette_results_count(elsewhere); i++)
+        assert_string_not_equal(
+            gazette_hit_source(gazette_results_hit(elsewhere, i)), "world");
+    gazette_results_free(all);
+    gazette_results_free(in_world);
+    gazette_results_free(elsewhere);
+}
+
 static void test_no_match_is_empty(void **state)
 {
     (void)state;
@@ -501,6 +539,7 @@ int main(void)
         cmocka_unit_test(test_phrase_matches_exactly),
         cmocka_unit_test(test_not_excludes),
         cmocka_unit_test(test_entity_field),
+        cmocka_unit_test(test_filters_apply_to_whole_query),
         cmocka_unit_test(test_no_match_is_empty),
         cmocka_unit_test(test_paging),
         cmocka_unit_test(test_snippet_highlight),
