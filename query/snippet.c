@@ -79,16 +79,38 @@ static size_t unescape(const char *raw, char *out, size_t *hl)
     return n_hl;
 }
 
+/* `body` with the marker bytes made spaces, in a new string (NULL when out
+ * of memory), or `body` itself when it has none: article text may hold
+ * any control byte (wire feeds frame with SOH/STX), and a stray marker
+ * would pair up with no highlight. */
+static const char *without_markers(const char *body, size_t len, char **copy)
+{
+    *copy = NULL;
+    if (!memchr(body, MARK_START[0], len) && !memchr(body, MARK_END[0], len))
+        return body;
+    if (!(*copy = malloc(len + 1)))
+        return NULL;
+    for (size_t i = 0; i < len; i++)
+        (*copy)[i] = body[i] == MARK_START[0] || body[i] == MARK_END[0]
+                         ? ' ' : body[i];
+    (*copy)[len] = '\0';
+    return *copy;
+}
+
 xap_status gz_snippet_make(const xap_mset *mset, const xap_stem *stem,
                            const char *body, size_t body_len, size_t length,
                            char **out, size_t **highlights,
                            size_t *nhighlights)
 {
-    char *raw = NULL;
+    char *raw = NULL, *copy = NULL;
+    const char *text = without_markers(body, body_len, &copy);
+    if (!text)
+        return XAP_ERR_NOMEM;
     xap_status s = xap_mset_snippet(
-        mset, body, body_len, length, stem,
+        mset, text, body_len, length, stem,
         XAP_SNIPPET_BACKGROUND_MODEL | XAP_SNIPPET_EXHAUSTIVE, MARK_START,
         MARK_END, "...", &raw);
+    free(copy);
     if (s != XAP_OK)
         return s;
     size_t marks = 0;

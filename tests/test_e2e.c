@@ -501,6 +501,42 @@ static void test_cli_errors(void **state)
                             "2>/dev/null", ix, fx.tmp, fx.tmp), 64);
 }
 
+/* Control bytes in an article (wire feeds frame text with SOH/STX) do not
+ * confuse snippet highlighting, which marks matches with such bytes. */
+static void test_control_bytes_in_text(void **state)
+{
+    (void)state;
+    char dir[4096], db[4096];
+    snprintf(dir, sizeof dir, "%s/ctl", fx.tmp);
+    snprintf(db, sizeof db, "%s/ctl-index", fx.tmp);
+    static const char text[] = "Zebra note\n\nThe zebra ran \x02 far \x01"
+                               " away, and the zebra \x02\x02 came back.\n";
+    tu_write_file(dir, "wire/a.txt", text, sizeof text - 1);
+    assert_int_equal(tu_run("'%s' -q --db '%s' '%s'",
+                            tu_binary("indexer/gazette-index"), db, dir), 0);
+    gazette_index_t *index = NULL;
+    gazette_results_t *r = NULL;
+    assert_int_equal(gazette_index_open(db, &index), GAZETTE_STATUS_OK);
+    for (int q = 0; q < 2; q++) {
+        assert_int_equal(gazette_search(index, q ? "source:wire" : "zebra",
+                                        NULL, &r), GAZETTE_STATUS_OK);
+        assert_int_equal(gazette_results_count(r), 1);
+        const gazette_hit_t *h = gazette_results_hit(r, 0);
+        const char *plain = gazette_hit_plain_snippet(h);
+        assert_null(strpbrk(plain, "\x01\x02"));
+        size_t n = gazette_hit_highlight_count(h);
+        assert_int_equal(n, q ? 0 : 2);
+        for (size_t i = 0; i < n; i++) {
+            size_t start = 0, end = 0;
+            gazette_hit_highlight(h, i, &start, &end);
+            assert_true(start < end && end <= strlen(plain));
+            assert_memory_equal(plain + start, "zebra", 5);
+        }
+        gazette_results_free(r);
+    }
+    gazette_index_close(index);
+}
+
 /* A rerun in another language than the index's is refused (exit 64, one
  * line naming both) and changes nothing. */
 static void test_reindex_other_language(void **state)
@@ -547,6 +583,7 @@ int main(void)
         cmocka_unit_test(test_cli_json),
         cmocka_unit_test(test_cli_errors),
         cmocka_unit_test(test_reindex_other_language),
+        cmocka_unit_test(test_control_bytes_in_text),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
