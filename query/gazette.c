@@ -223,16 +223,40 @@ static xap_status setup_queryparser(gazette_index_t *index)
     return s;
 }
 
-/* Stem queries the way the index was stemmed (english when unrecorded). */
-static xap_status open_stemmer(gazette_index_t *index)
+/* Stem queries the way the index was stemmed (english when unrecorded).
+ * A language this Xapian lacks means the index came from elsewhere:
+ * XAP_ERR_DB_VERSION, with the language named in `why`. */
+static xap_status open_stemmer(gazette_index_t *index, char *why,
+                               size_t whylen)
 {
     char *language = NULL;
     size_t len = 0;
     xap_status s = xap_database_get_metadata(index->db, GZ_META_LANGUAGE,
                                              &language, &len);
-    if (s == XAP_OK)
-        s = xap_stem_new(len ? language : "english", &index->stem);
+    if (s == XAP_OK &&
+        xap_stem_new(len ? language : "english", &index->stem) != XAP_OK) {
+        snprintf(why, whylen, "it is stemmed in '%s', which this Xapian "
+                 "does not know", language);
+        s = XAP_ERR_DB_VERSION;
+    }
     free(language);
+    return s;
+}
+
+/* An index written by a newer Gazette: XAP_ERR_DB_VERSION, said in `why`. */
+static xap_status check_format(gazette_index_t *index, char *why,
+                               size_t whylen)
+{
+    char *format = NULL;
+    size_t len = 0;
+    xap_status s = xap_database_get_metadata(index->db, GZ_META_FORMAT,
+                                             &format, &len);
+    if (s == XAP_OK && len && strcmp(format, GZ_FORMAT_VERSION) != 0) {
+        snprintf(why, whylen, "it has Gazette index format %s; this library "
+                 "reads format %s", format, GZ_FORMAT_VERSION);
+        s = XAP_ERR_DB_VERSION;
+    }
+    free(format);
     return s;
 }
 
@@ -270,9 +294,22 @@ static xap_status refresh_db(gazette_index_t *index)
     return XAP_OK;
 }
 
+/* Status for a failed open of `path`: a path that exists but does not
+ * open as a database is a damaged index, not a missing one. */
+static gazette_status_t open_status(xap_status s, const char *path)
+{
+    struct stat sb;
+    if ((s == XAP_ERR_DB_OPENING || s == XAP_ERR_DB_NOT_FOUND) &&
+        stat(path, &sb) == 0)
+        return GAZETTE_STATUS_INDEX_CORRUPT;
+    return from_shim(s);
+}
+
 gazette_status_t gazette_index_open(const char *path, gazette_index_t **out)
 {
     open_error[0] = '\0';
+    if (out)
+        *out = NULL;
     if (!path || !out) {
         set_error(open_error, sizeof open_error, "no index path given");
         return GAZETTE_STATUS_INVALID_ARGUMENT;
@@ -282,20 +319,22 @@ gazette_status_t gazette_index_open(const char *path, gazette_index_t **out)
         set_error(open_error, sizeof open_error, "out of memory");
         return GAZETTE_STATUS_OUT_OF_MEMORY;
     }
+    char why[512] = "";
     index->stub_inode = stub_inode(path);
     xap_status s = (index->path = strdup(path)) ? XAP_OK : XAP_ERR_NOMEM;
     if (s == XAP_OK)
         s = xap_database_open(path, &index->db);
     if (s == XAP_OK)
-        s = open_stemmer(index);
+        s = check_format(index, why, sizeof why);
+    if (s == XAP_OK)
+        s = open_stemmer(index, why, sizeof why);
     if (s == XAP_OK)
         s = setup_queryparser(index);
     if (s != XAP_OK) {
         set_error(open_error, sizeof open_error, "cannot open index %s: %s",
-                  path, xap_last_error());
+                  path, why[0] ? why : xap_last_error());
         gazette_index_close(index);
-        *out = NULL;
-        return from_shim(s);
+        return open_status(s, path);
     }
     *out = index;
     return GAZETTE_STATUS_OK;

@@ -491,6 +491,15 @@ static void test_cli_errors(void **state)
     assert_int_equal(tu_run("'%s' --db '%s/nonexistent' Gaza 2>/dev/null", q,
                             fx.tmp), 66);
     assert_int_equal(tu_run("'%s' --db '%s' 2>/dev/null", q, fx.db), 64);
+    /* Something that is not an index, an index of a newer format: 65. */
+    tu_write_file(fx.tmp, "not-an-index", "hello\n", 6);
+    assert_int_equal(tu_run("'%s' --db '%s/not-an-index' Gaza 2>/dev/null", q,
+                            fx.tmp), 65);
+    assert_int_equal(tu_run("cp -r '%s' '%s/newer' && xapian-metadata set "
+                            "'%s/newer' gazette.format 99", fx.db, fx.tmp,
+                            fx.tmp), 0);
+    assert_int_equal(tu_run("'%s' --db '%s/newer' Gaza 2>/dev/null", q,
+                            fx.tmp), 65);
     assert_int_equal(tu_run("'%s' --bogus x 2>/dev/null", q), 64);
     assert_int_equal(tu_run("'%s' --help >/dev/null", q), 0);
     const char *ix = tu_binary("indexer/gazette-index");

@@ -69,12 +69,13 @@ typedef struct gazette_index gazette_index_t;
 /* Open the index at `path` for searching.
  *
  * On success *out is a new handle (free with gazette_index_close).
- * On failure *out is set to NULL; when the failure happened after the
- * handle could be allocated, the message is lost, so use
- * gazette_last_open_error() for a human explanation.
+ * On failure *out is set to NULL (when `out` is not NULL) and
+ * gazette_last_open_error() explains the failure in one line.
  *
- * Returns OK, INVALID_ARGUMENT, OUT_OF_MEMORY, INDEX_NOT_FOUND,
- * INDEX_CORRUPT, INDEX_VERSION, IO_ERROR. */
+ * Returns OK, INVALID_ARGUMENT, OUT_OF_MEMORY, INDEX_NOT_FOUND (nothing at
+ * `path`), INDEX_CORRUPT (something at `path` that does not open as an
+ * index), INDEX_VERSION (an index of a newer Gazette, or stemmed in a
+ * language this Xapian lacks), IO_ERROR. */
 gazette_status_t gazette_index_open(const char *path, gazette_index_t **out);
 
 /* One-line explanation of the last gazette_index_open failure on the
@@ -88,7 +89,9 @@ void gazette_index_close(gazette_index_t *index);
  * Borrowed; valid until the next call on `index`. */
 const char *gazette_index_error(const gazette_index_t *index);
 
-/* Number of articles in the index. Returns OK or IO_ERROR. */
+/* Number of articles in the index (reopened at its latest revision first).
+ * Returns OK, INVALID_ARGUMENT, OUT_OF_MEMORY, INDEX_NOT_FOUND,
+ * INDEX_CORRUPT or IO_ERROR. */
 gazette_status_t gazette_index_article_count(gazette_index_t *index,
                                              uint64_t *out);
 
