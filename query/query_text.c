@@ -273,7 +273,8 @@ char *gz_query_normalise(const char *query, char *err, size_t errlen)
             p++;
             continue;
         }
-        if (is_empty_field(p, n) && p[n] != '"') {   /* "title:" alone */
+        /* "title:" alone; "title:(a b)" is Xapian's field grouping */
+        if (is_empty_field(p, n) && p[n] != '"' && p[n] != '(') {
             p += n;
             continue;
         }

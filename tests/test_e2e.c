@@ -329,9 +329,35 @@ static void test_filters_apply_to_whole_query(void **state)
     for (size_t i = 0; i < gazette_results_count(elsewhere); i++)
         assert_string_not_equal(
             gazette_hit_source(gazette_results_hit(elsewhere, i)), "world");
+    /* A stray parenthesis or sign beside a filter is read leniently. */
+    gazette_results_t *stray = search("source:world )", 100);
+    gazette_results_t *world = search("source:world", 100);
+    assert_true(gazette_results_count(world) >= 5);
+    assert_int_equal(gazette_results_count(stray),
+                     gazette_results_count(world));
+    gazette_results_free(stray);
+    gazette_results_free(world);
     gazette_results_free(all);
     gazette_results_free(in_world);
     gazette_results_free(elsewhere);
+}
+
+/* title:(a b) searches both words in titles only (Xapian's field
+ * grouping), not the whole text. */
+static void test_field_grouping(void **state)
+{
+    (void)state;
+    gazette_results_t *r = search("title:(hezbollah hostages)", 100);
+    assert_true(gazette_results_count(r) >= 2);
+    for (size_t i = 0; i < gazette_results_count(r); i++) {
+        const char *title = gazette_hit_title(gazette_results_hit(r, i));
+        assert_true(strcasestr(title, "hezbollah") ||
+                    strcasestr(title, "hostage"));
+    }
+    gazette_results_t *anywhere = search("hezbollah hostages", 100);
+    assert_true(gazette_results_count(anywhere) > gazette_results_count(r));
+    gazette_results_free(anywhere);
+    gazette_results_free(r);
 }
 
 static void test_no_match_is_empty(void **state)
@@ -585,6 +611,7 @@ int main(void)
         cmocka_unit_test(test_not_excludes),
         cmocka_unit_test(test_entity_field),
         cmocka_unit_test(test_filters_apply_to_whole_query),
+        cmocka_unit_test(test_field_grouping),
         cmocka_unit_test(test_no_match_is_empty),
         cmocka_unit_test(test_paging),
         cmocka_unit_test(test_snippet_highlight),
