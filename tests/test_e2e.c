@@ -342,6 +342,20 @@ static void test_filters_apply_to_whole_query(void **state)
     gazette_results_free(elsewhere);
 }
 
+/* "Did you mean" only for words the index hardly has: not for "aid" (in
+ * many articles) because "said" is in more. */
+static void test_spelling_only_for_rare_words(void **state)
+{
+    (void)state;
+    gazette_results_t *r = search("aid", 10);
+    assert_true(gazette_results_count(r) > 0);
+    assert_string_equal(gazette_results_suggestion(r), "");
+    gazette_results_free(r);
+    r = search("hezbolah", 10);
+    assert_string_equal(gazette_results_suggestion(r), "hezbollah");
+    gazette_results_free(r);
+}
+
 /* title:(a b) searches both words in titles only (Xapian's field
  * grouping), not the whole text. */
 static void test_field_grouping(void **state)
@@ -612,6 +626,7 @@ int main(void)
         cmocka_unit_test(test_entity_field),
         cmocka_unit_test(test_filters_apply_to_whole_query),
         cmocka_unit_test(test_field_grouping),
+        cmocka_unit_test(test_spelling_only_for_rare_words),
         cmocka_unit_test(test_no_match_is_empty),
         cmocka_unit_test(test_paging),
         cmocka_unit_test(test_snippet_highlight),
