@@ -21,7 +21,6 @@
 #include "snippet.h"
 #include "xapian_shim.h"
 
-#define MAX_LIMIT 100000u
 #define MODIFIED_RETRIES 3
 /* A trailing-* wildcard may stand for at most this many words; broader
  * ones are refused with a message asking for a longer stem. */
@@ -405,7 +404,7 @@ void gazette_search_options_free(gazette_search_options_t *opts)
 gazette_status_t gazette_search_options_set_range(
     gazette_search_options_t *opts, uint32_t offset, uint32_t limit)
 {
-    if (!opts || limit > MAX_LIMIT)
+    if (!opts || limit > GAZETTE_MAX_LIMIT)
         return GAZETTE_STATUS_INVALID_ARGUMENT;
     opts->offset = offset;
     opts->limit = limit;

@@ -531,6 +531,11 @@ static void test_cli_errors(void **state)
     assert_int_equal(tu_run("'%s' --db '%s/nonexistent' Gaza 2>/dev/null", q,
                             fx.tmp), 66);
     assert_int_equal(tu_run("'%s' --db '%s' 2>/dev/null", q, fx.db), 64);
+    /* A query that is not UTF-8, a page over the limit: usage errors. */
+    assert_int_equal(tu_run("'%s' --db '%s' --json \"$(printf 'caf\\351')\" "
+                            ">/dev/null 2>&1", q, fx.db), 64);
+    assert_int_equal(tu_run("'%s' --db '%s' --limit 100001 Gaza 2>/dev/null",
+                            q, fx.db), 64);
     /* Something that is not an index, an index of a newer format: 65. */
     tu_write_file(fx.tmp, "not-an-index", "hello\n", 6);
     assert_int_equal(tu_run("'%s' --db '%s/not-an-index' Gaza 2>/dev/null", q,
@@ -561,8 +566,19 @@ static void test_control_bytes_in_text(void **state)
     static const char text[] = "Zebra note\n\nThe zebra ran \x02 far \x01"
                                " away, and the zebra \x02\x02 came back.\n";
     tu_write_file(dir, "wire/a.txt", text, sizeof text - 1);
+    /* Escape sequences in a title and body must not reach a terminal. */
+    static const char evil[] = "{\"id\":\"1\",\"title\":\"Evil \\u001b]0;"
+                               "PWNED\\u0007 quokka\",\"body\":\"quokka "
+                               "\\u001b[31m red\"}\n";
+    tu_write_file(dir, "feed/evil.jsonl", evil, sizeof evil - 1);
     assert_int_equal(tu_run("'%s' -q --db '%s' '%s'",
                             tu_binary("indexer/gazette-index"), db, dir), 0);
+    char out[4096];
+    snprintf(out, sizeof out, "%s/ctl.txt", fx.tmp);
+    assert_int_equal(tu_run("'%s' --db '%s' quokka > '%s'",
+                            tu_binary("query/cli/gazette-query"), db, out), 0);
+    assert_int_equal(tu_run("grep -q quokka '%s'", out), 0);
+    assert_int_equal(tu_run("grep -q \"$(printf '\\033')\" '%s'", out), 1);
     gazette_index_t *index = NULL;
     gazette_results_t *r = NULL;
     assert_int_equal(gazette_index_open(db, &index), GAZETTE_STATUS_OK);

@@ -87,7 +87,7 @@ static const char usage_text[] =
 "\n"
 "Options:\n"
 "  -d, --db DIR       index to search (default: see ENVIRONMENT)\n"
-"  -n, --limit N      show at most N hits (default 10)\n"
+"  -n, --limit N      show at most N hits (default 10, at most 100000)\n"
 "      --offset N     skip the first N hits (default 0)\n"
 "  -a, --all          every word must match (default: best match)\n"
 "      --sort ORDER   relevance (default), date (newest first) or\n"
@@ -209,8 +209,10 @@ static int parse_args(int argc, char **argv, cli_options *o, int *code)
                 return *code = EXIT_SOFTWARE, -1;
             break;
         case 'n':
-            if (parse_u32(optarg, &o->limit) != 0)
-                return complain("--limit takes a number, not '%s'", optarg), -1;
+            if (parse_u32(optarg, &o->limit) != 0 ||
+                o->limit > GAZETTE_MAX_LIMIT)
+                return complain("--limit takes a number up to %u, not '%s'",
+                                GAZETTE_MAX_LIMIT, optarg), -1;
             break;
         case OPT_OFFSET:
             if (parse_u32(optarg, &o->offset) != 0)
@@ -274,6 +276,14 @@ static int parse_args(int argc, char **argv, cli_options *o, int *code)
     return optind;
 }
 
+/* 1 when `s` is valid UTF-8: jansson checks as strictly as JSON needs. */
+static int is_utf8(const char *s)
+{
+    json_t *probe = json_string(s);
+    json_decref(probe);
+    return probe != NULL;
+}
+
 /* Join argv[first..argc) with spaces into a new string. */
 static char *join_words(int argc, char **argv, int first)
 {
@@ -326,21 +336,64 @@ static void print_text_explain(const gazette_hit_t *h)
     printf(" = %.3f\n", gazette_hit_weight(h));
 }
 
+/* Print `s` for a terminal: control characters (escape sequences from an
+ * article could retitle or reprogram it) become '?'; tabs and newlines a
+ * space. */
+static void put_clean(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '\t' || c == '\n' || c == '\r')
+            c = ' ';
+        else if (c < 0x20 || c == 0x7f)
+            c = '?';
+        putchar(c);
+    }
+}
+
+static void print_clean(const char *s)
+{
+    put_clean(s, strlen(s));
+}
+
+/* The plain snippet, matches in bold when `colour`. */
+static void print_snippet(const gazette_hit_t *h, int colour)
+{
+    const char *plain = gazette_hit_plain_snippet(h);
+    size_t at = 0, len = strlen(plain);
+    for (size_t i = 0; i < gazette_hit_highlight_count(h); i++) {
+        size_t start = 0, end = 0;
+        gazette_hit_highlight(h, i, &start, &end);
+        put_clean(plain + at, start - at);
+        fputs(colour ? "\033[1m" : "", stdout);
+        put_clean(plain + start, end - start);
+        fputs(colour ? "\033[0m" : "", stdout);
+        at = end;
+    }
+    put_clean(plain + at, len - at);
+}
+
 static void print_text_hit(const gazette_hit_t *h, const cli_options *o)
 {
     const char *date = gazette_hit_date(h);
     const char *source = gazette_hit_source(h);
-    printf("%3u. %3d%%  %s%s%s%s%s\n", gazette_hit_rank(h),
-           gazette_hit_percent(h), date, *date ? "  " : "", source,
-           *source ? "  " : "", gazette_hit_title(h));
-    printf("      %s", gazette_hit_id(h));
+    printf("%3u. %3d%%  ", gazette_hit_rank(h), gazette_hit_percent(h));
+    print_clean(date);
+    fputs(*date ? "  " : "", stdout);
+    print_clean(source);
+    fputs(*source ? "  " : "", stdout);
+    print_clean(gazette_hit_title(h));
+    fputs("\n      ", stdout);
+    print_clean(gazette_hit_id(h));
     uint32_t dups = gazette_hit_duplicates(h);
     if (dups)
         printf("  (and %u identical article%s)", dups, dups == 1 ? "" : "s");
     putchar('\n');
-    const char *snippet = gazette_hit_snippet(h);
-    if (o->snippets && *snippet)
-        printf("      %s\n", snippet);
+    if (o->snippets && *gazette_hit_plain_snippet(h)) {
+        fputs("      ", stdout);
+        print_snippet(h, o->colour);
+        putchar('\n');
+    }
     if (o->explain)
         print_text_explain(h);
 }
@@ -543,13 +596,12 @@ static int print_results(const gazette_results_t *r, const char *query,
 static gazette_status_t set_options(const cli_options *o,
                                     gazette_search_options_t *sopts)
 {
-    int colour = o->colour && o->format == FORMAT_TEXT;
     gazette_status_t s = gazette_search_options_set_range(sopts, o->offset,
                                                           o->limit);
     if (s == GAZETTE_STATUS_OK)
         s = gazette_search_options_set_snippet(
-            sopts, o->snippets && o->format != FORMAT_PATHS ? 200 : 0,
-            colour ? "\033[1m" : NULL, colour ? "\033[0m" : NULL);
+            sopts, o->snippets && o->format != FORMAT_PATHS ? 200 : 0, NULL,
+            NULL);
     if (s == GAZETTE_STATUS_OK)
         s = gazette_search_options_set_sort(sopts, o->sort);
     if (s == GAZETTE_STATUS_OK)
@@ -619,6 +671,11 @@ int main(int argc, char **argv)
     if (!o.db || !query) {
         complain("out of memory");
         code = EXIT_SOFTWARE;
+    } else if (!is_utf8(query)) {
+        /* JSON cannot carry it, and the index holds UTF-8 only. */
+        complain("the query is not valid UTF-8 (check the terminal's "
+                 "character set)");
+        code = EXIT_USAGE;
     } else {
         code = run(&o, query);
     }

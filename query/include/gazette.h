@@ -105,7 +105,8 @@ gazette_status_t gazette_search_options_new(gazette_search_options_t **out);
 void gazette_search_options_free(gazette_search_options_t *opts);
 
 /* Skip the first `offset` hits and return at most `limit` (limit 0 = only
- * count). Returns OK or INVALID_ARGUMENT (limit over 100000). */
+ * count). Returns OK or INVALID_ARGUMENT (limit over GAZETTE_MAX_LIMIT). */
+#define GAZETTE_MAX_LIMIT 100000u
 gazette_status_t gazette_search_options_set_range(
     gazette_search_options_t *opts, uint32_t offset, uint32_t limit);
 
