@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -227,6 +228,19 @@ nomem:
 
 static int walk_dir(walker *w);
 
+/* A file time in nanoseconds, saturated outside the years 1677-2262 that
+ * 64 bits of nanoseconds can hold (a file touched to 2400 must not
+ * overflow). */
+static int64_t mtime_ns(const struct timespec *t)
+{
+    const int64_t limit = INT64_MAX / 1000000000 - 1;
+    if (t->tv_sec > limit)
+        return INT64_MAX;
+    if (t->tv_sec < -limit)
+        return INT64_MIN;
+    return (int64_t)t->tv_sec * 1000000000 + t->tv_nsec;
+}
+
 /* Hand the regular file at w->path to the callback. */
 static int call_on_file(walker *w, const struct stat *st)
 {
@@ -235,8 +249,7 @@ static int call_on_file(walker *w, const struct stat *st)
         .path = w->path,
         .relpath = w->path + w->rel,
         .size = (uint64_t)st->st_size,
-        .mtime_ns = (int64_t)st->st_mtim.tv_sec * 1000000000 +
-                    st->st_mtim.tv_nsec,
+        .mtime_ns = mtime_ns(&st->st_mtim),
     };
     return w->on_file(&f, w->ctx);
 }

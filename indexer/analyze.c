@@ -151,6 +151,15 @@ static xap_status add_text(gz_analyzer *a, xap_document *doc,
     return s;
 }
 
+/* 1 when [s, s+len) has a letter or digit (any non-ASCII byte counts). */
+static int has_words(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (isalnum((unsigned char)s[i]) || (unsigned char)s[i] >= 0x80)
+            return 1;
+    return 0;
+}
+
 /* Boolean filter terms: source, tags, url, path; the source value. */
 static xap_status add_filters(xap_document *doc, const corpus_file *file,
                               const corpus_article *art, const char *source)
@@ -168,7 +177,9 @@ static xap_status add_filters(xap_document *doc, const corpus_file *file,
         lower_ascii(art->author, lower, sizeof lower);
         s = add_bool(doc, GZ_PREFIX_AUTHOR_NAME, lower);
     }
-    if (s == XAP_OK) {   /* duplicate detection (gazette --duplicates) */
+    /* Duplicate detection (gazette-query --duplicates). Articles with no
+     * body text (headline only) are not duplicates of each other. */
+    if (s == XAP_OK && has_words(art->body, art->body_len)) {
         char key[17];
         gz_dedup_key(art->body, art->body_len, key);
         s = xap_document_add_value(doc, GZ_SLOT_DEDUP, key, 16);
@@ -265,6 +276,21 @@ static xap_status add_data(xap_document *doc, const corpus_file *file,
     return s;
 }
 
+/* Cut a string that snprintf may have truncated back to its last whole
+ * UTF-8 character, so values stay valid UTF-8 (JSON output needs it). */
+static void trim_partial_utf8(char *s)
+{
+    size_t n = strlen(s), lead = n;
+    while (lead > 0 && ((unsigned char)s[lead - 1] & 0xC0) == 0x80)
+        lead--;
+    if (lead == 0 || (unsigned char)s[lead - 1] < 0xC0)
+        return;
+    unsigned char c = (unsigned char)s[lead - 1];
+    size_t need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+    if (lead - 1 + need > n)
+        s[lead - 1] = '\0';
+}
+
 xap_status gz_analyze_article(gz_analyzer *a, const corpus_file *file,
                               const corpus_article *art, xap_document **out,
                               char *id_term)
@@ -274,6 +300,7 @@ xap_status gz_analyze_article(gz_analyzer *a, const corpus_file *file,
         snprintf(source, sizeof source, "%s", art->source);
     else
         gz_default_source(file->relpath, source, sizeof source);
+    trim_partial_utf8(source);
     char iso[11];
     xap_document *doc = NULL;
     xap_status s = xap_document_new(&doc);

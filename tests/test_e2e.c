@@ -602,6 +602,43 @@ static void test_control_bytes_in_text(void **state)
     gazette_index_close(index);
 }
 
+/* Odd but valid files: headline-only articles are not duplicates of each
+ * other, a file dated beyond 2262 indexes, a long non-ASCII source is cut
+ * on a character boundary (JSON output stays valid). */
+static void test_odd_files(void **state)
+{
+    (void)state;
+    char dir[4096], db[4096], out[4096];
+    snprintf(dir, sizeof dir, "%s/odd", fx.tmp);
+    snprintf(db, sizeof db, "%s/odd-index", fx.tmp);
+    snprintf(out, sizeof out, "%s/odd.jsonl", fx.tmp);
+    for (int i = 0; i < 3; i++) {
+        char name[32], text[64];
+        snprintf(name, sizeof name, "h/%d.txt", i);
+        int n = snprintf(text, sizeof text, "Armistice headline %d\n", i);
+        tu_write_file(dir, name, text, (size_t)n);
+    }
+    tu_write_file(dir, "f/future.txt", "Pangolin future\n\nA pangolin.\n", 29);
+    assert_int_equal(tu_run("touch -d 2400-01-01 '%s/f/future.txt'", dir), 0);
+    char line[1024];
+    int n = snprintf(line, sizeof line, "{\"id\":\"s\",\"title\":\"Okapi\","
+                     "\"source\":\"");
+    for (int i = 0; i < 200; i++)
+        n += snprintf(line + n, sizeof line - (size_t)n, "\xc3\xa9");
+    n += snprintf(line + n, sizeof line - (size_t)n, "\"}\n");
+    tu_write_file(dir, "j/s.jsonl", line, (size_t)n);
+    assert_int_equal(tu_run("'%s' -q --db '%s' '%s'",
+                            tu_binary("indexer/gazette-index"), db, dir), 0);
+    const char *q = tu_binary("query/cli/gazette-query");
+    assert_int_equal(tu_run("test \"$('%s' --db '%s' --format paths armistice "
+                            "| wc -l)\" -eq 3", q, db), 0);
+    assert_int_equal(tu_run("'%s' --db '%s' --format paths pangolin | grep -q "
+                            "future", q, db), 0);
+    assert_int_equal(tu_run("'%s' --db '%s' --json --facet source okapi > '%s'",
+                            q, db, out), 0);
+    assert_int_equal(tu_run("grep -q '\"id\":\"j/s.jsonl#s\"' '%s'", out), 0);
+}
+
 /* A rerun in another language than the index's is refused (exit 64, one
  * line naming both) and changes nothing. */
 static void test_reindex_other_language(void **state)
@@ -651,6 +688,7 @@ int main(void)
         cmocka_unit_test(test_cli_errors),
         cmocka_unit_test(test_reindex_other_language),
         cmocka_unit_test(test_control_bytes_in_text),
+        cmocka_unit_test(test_odd_files),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
