@@ -16,6 +16,7 @@
 #include "filemap.h"
 #include "generation.h"
 #include "schema.h"
+#include "synonyms.h"
 #include "xapian_shim.h"
 
 #define DEFAULT_BATCH 1000
@@ -37,6 +38,7 @@ typedef struct run_state {
     unsigned articles;           /* articles written for it so far */
     unsigned pending;            /* articles since the last commit */
     int stopped;                 /* the stop flag was seen */
+    int bad_root;                /* a corpus root could not be walked */
     const char *root;            /* root being walked */
     char **unreadable;           /* relpaths the walk warned about */
     size_t nunreadable, capunreadable;
@@ -202,6 +204,17 @@ static xap_status refresh_stat(run_state *st, const gz_file_entry *e)
 }
 
 /* Read and (re)index a file whose content is new or changed. */
+/* Close the file's transaction: kept when all went well, else undone. */
+static void end_file_transaction(run_state *st)
+{
+    if (!st->db)
+        return;
+    if (st->status == XAP_OK)
+        st->status = xap_writable_commit_transaction(st->db);
+    else
+        xap_writable_cancel_transaction(st->db);
+}
+
 static void reindex_file(run_state *st, const corpus_file *file)
 {
     char why[512];
@@ -209,28 +222,41 @@ static void reindex_file(run_state *st, const corpus_file *file)
                            .on_bad_article = on_bad_article,
                            .on_warning = on_article_warning,
                            .warn_ctx = st};
+    /* One transaction a file: Xapian's own automatic commit (every
+     * XAPIAN_FLUSH_THRESHOLD changes) must not land inside a file, or a
+     * run killed then would leave part of the file under its new stat,
+     * which later runs take for unchanged. */
+    if (st->db && (st->status = xap_writable_begin_transaction(st->db, 0)) !=
+                      XAP_OK)
+        return;
     corpus_status cs = corpus_read_file(
         file, &opts, st->db ? on_article : on_article_dry, st, why,
         sizeof why);
     if (cs == CORPUS_STOPPED || cs == CORPUS_ERR_NOMEM) {
         if (cs == CORPUS_ERR_NOMEM)
             st->status = XAP_ERR_NOMEM;
+        end_file_transaction(st);
         return;
     }
     if (cs != CORPUS_OK) {
-        /* Unreadable before any article: the old articles stay. Failing
+        /* A file that cannot be read keeps its old articles (it may be
+         * back tomorrow). One that reads but holds no article any more
+         * (emptied, binary, too large, malformed) loses them. Failing
          * half-way (multi-article formats): drop what was written, so the
          * index never holds part of a file under the new stat. */
-        if (st->db && st->articles > 0)
+        int drop_old = cs != CORPUS_SKIP_UNREADABLE && st->entry;
+        if (st->db && (st->articles > 0 || drop_old))
             st->status = xap_writable_delete_document_by_term(st->db,
                                                               st->path_term);
         st->stats->skipped++;
         skip(st, file->path, why);
+        end_file_transaction(st);
         return;
     }
     if (st->db && st->articles == 0 && st->entry)
         st->status = xap_writable_delete_document_by_term(st->db,
                                                           st->path_term);
+    end_file_transaction(st);
     st->entry ? st->stats->updated++ : st->stats->added++;
     changed(st, file->relpath, st->entry ? "updated" : "added");
 }
@@ -478,9 +504,10 @@ static xap_status index_roots(run_state *st, char *err, size_t errlen)
     for (size_t i = 0; i < cfg->nroots && st->status == XAP_OK; i++) {
         st->root = cfg->roots[i];
         int rc = corpus_walk(cfg->roots[i], on_file, on_walk_warning, st);
-        if (rc == -1) {
+        if (rc == -1) {   /* the root itself cannot be walked */
             snprintf(err, errlen, "corpus %s: %s", cfg->roots[i],
                      strerror(errno));
+            st->bad_root = 1;
             return XAP_ERR_DB;
         }
         if (st->stopped)
@@ -488,6 +515,8 @@ static xap_status index_roots(run_state *st, char *err, size_t errlen)
     }
     if (st->status == XAP_OK && !st->stopped)
         remove_vanished(st);
+    if (st->status == XAP_OK && st->db && cfg->synonyms && !st->stopped)
+        st->status = gz_synonyms_write(st->db, cfg->synonyms, cfg->language);
     if (st->status == XAP_OK && st->db)
         st->status = xap_writable_commit(st->db);
     return st->status;
@@ -689,7 +718,8 @@ gz_index_outcome gz_index_run(const gz_index_config *cfg,
     if (outcome == GZ_INDEX_OK) {
         if (s != XAP_OK && !err[0])
             snprintf(err, errlen, "%s: %s", cfg->db_path, xap_last_error());
-        outcome = s != XAP_OK ? outcome_for(s)
+        outcome = st.bad_root ? GZ_INDEX_NO_INPUT
+                  : s != XAP_OK ? outcome_for(s)
                   : st.stopped ? GZ_INDEX_INTERRUPTED : GZ_INDEX_OK;
     }
     /* The generation is switched in with the lock still held. */

@@ -68,6 +68,9 @@ typedef struct gz_index_config {
     /* Called after each file (may be NULL): progress reporting. */
     void (*on_progress)(const gz_index_stats *so_far, void *ctx);
     void *ctx;
+    /* When non-NULL, replaces the index's synonyms, under the same lock
+     * and commit as the articles (not in a dry run). */
+    const struct gz_synonyms *synonyms;
 } gz_index_config;
 
 /* Bring cfg->db_path up to date with every supported file below

@@ -86,7 +86,8 @@ static const char usage_text[] =
 "share one id (name their common parent instead). A file that cannot be\n"
 "read, or a path the walk cannot use (an unreadable directory, a broken\n"
 "symlink), keeps the articles indexed from it before; they are removed\n"
-"once it is gone for good.\n"
+"once it is gone for good. A file that reads but holds no article any\n"
+"more (emptied, binary, too large) loses its old articles.\n"
 "\n"
 "Options:\n"
 "  -d, --db DIR            index to write (default: see ENVIRONMENT)\n"
@@ -440,16 +441,11 @@ int main(int argc, char **argv)
         .max_file_bytes = o.max_file_bytes, .batch_size = o.batch_size,
         .dry_run = o.dry_run, .full = o.full, .wait_lock_seconds = o.wait_lock,
         .stop = &stop_signal, .on_skip = on_skip, .on_warning = on_warning,
-        .on_change = on_change, .on_progress = on_progress, .ctx = &o};
+        .on_change = on_change, .on_progress = on_progress, .ctx = &o,
+        .synonyms = synonyms};
     gz_index_stats stats;
     char err[1024];
     gz_index_outcome outcome = gz_index_run(&cfg, &stats, err, sizeof err);
-    if (outcome == GZ_INDEX_OK && synonyms && !o.dry_run &&
-        gz_synonyms_store(o.db, synonyms, o.language) != XAP_OK) {
-        snprintf(err, sizeof err, "%s: storing synonyms: %s", o.db,
-                 xap_last_error());
-        outcome = GZ_INDEX_IO_ERROR;
-    }
     gz_synonyms_free(synonyms);
     if (outcome == GZ_INDEX_OK || outcome == GZ_INDEX_INTERRUPTED)
         print_summary(&stats, &o);

@@ -254,23 +254,17 @@ static xap_status add_rule(xap_writable *w, const xap_stem *stem,
     return s;
 }
 
-xap_status gz_synonyms_store(const char *db_path, const gz_synonyms *syn,
+xap_status gz_synonyms_write(xap_writable *w, const gz_synonyms *syn,
                              const char *language)
 {
-    xap_writable *w = NULL;
     xap_stem *stem = NULL;
     xap_status s = XAP_OK;
     if (strcmp(language, "none") != 0)
         s = xap_stem_new(language, &stem);
     if (s == XAP_OK)
-        s = xap_writable_open(db_path, XAP_DB_OPEN, 0, &w);
-    if (s == XAP_OK)
         s = clear_all(w);
     for (size_t i = 0; s == XAP_OK && i < syn->count; i++)
         s = add_rule(w, stem, &syn->rules[i]);
-    if (s == XAP_OK)
-        s = xap_writable_close(w);
-    xap_writable_free(w);
     xap_stem_free(stem);
     return s;
 }

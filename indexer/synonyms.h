@@ -33,9 +33,10 @@ void gz_synonyms_free(gz_synonyms *syn);
 /* Number of rules read. */
 size_t gz_synonyms_count(const gz_synonyms *syn);
 
-/* Replace all synonyms of the index at `db_path` with `syn`, stemming with
- * `language` (a Snowball name or "none"), and commit. */
-xap_status gz_synonyms_store(const char *db_path, const gz_synonyms *syn,
+/* Replace all synonyms of the index open for writing as `w` with `syn`,
+ * stemming with `language` (a Snowball name or "none"). Not committed:
+ * the caller commits with the rest of its changes. */
+xap_status gz_synonyms_write(xap_writable *w, const gz_synonyms *syn,
                              const char *language);
 
 #endif

@@ -618,7 +618,8 @@ static void test_odd_files(void **state)
         int n = snprintf(text, sizeof text, "Armistice headline %d\n", i);
         tu_write_file(dir, name, text, (size_t)n);
     }
-    tu_write_file(dir, "f/future.txt", "Pangolin future\n\nA pangolin.\n", 29);
+    static const char future[] = "Pangolin future\n\nA pangolin.\n";
+    tu_write_file(dir, "f/future.txt", future, sizeof future - 1);
     assert_int_equal(tu_run("touch -d 2400-01-01 '%s/f/future.txt'", dir), 0);
     char line[1024];
     int n = snprintf(line, sizeof line, "{\"id\":\"s\",\"title\":\"Okapi\","
@@ -637,6 +638,33 @@ static void test_odd_files(void **state)
     assert_int_equal(tu_run("'%s' --db '%s' --json --facet source okapi > '%s'",
                             q, db, out), 0);
     assert_int_equal(tu_run("grep -q '\"id\":\"j/s.jsonl#s\"' '%s'", out), 0);
+}
+
+/* A file emptied since the last run no longer finds its old text; a
+ * corpus root that cannot be walked is a missing input (66). */
+static void test_emptied_file_and_bad_root(void **state)
+{
+    (void)state;
+    char dir[4096], db[4096];
+    snprintf(dir, sizeof dir, "%s/empty", fx.tmp);
+    snprintf(db, sizeof db, "%s/empty-index", fx.tmp);
+    static const char text[] = "Notice\n\nA secret retracted text.\n";
+    tu_write_file(dir, "n/a.txt", text, sizeof text - 1);
+    static const char other[] = "Other\n\nNothing here.\n";
+    tu_write_file(dir, "n/b.txt", other, sizeof other - 1);
+    const char *ix = tu_binary("indexer/gazette-index");
+    const char *q = tu_binary("query/cli/gazette-query");
+    assert_int_equal(tu_run("'%s' -q --db '%s' '%s'", ix, db, dir), 0);
+    assert_int_equal(tu_run("'%s' --db '%s' --format paths retracted | grep -q "
+                            "a.txt", q, db), 0);
+    tu_write_file(dir, "n/a.txt", "", 0);
+    assert_int_equal(tu_run("'%s' -q --db '%s' '%s' 2>/dev/null", ix, db, dir),
+                     1);   /* skipped: empty */
+    assert_int_equal(tu_run("test -z \"$('%s' --db '%s' --format paths "
+                            "retracted)\"", q, db), 0);
+    assert_int_equal(tu_run("mkfifo '%s/fifo'", fx.tmp), 0);
+    assert_int_equal(tu_run("'%s' -q --db '%s' '%s/fifo' 2>/dev/null", ix, db,
+                            fx.tmp), 66);
 }
 
 /* A rerun in another language than the index's is refused (exit 64, one
@@ -689,6 +717,7 @@ int main(void)
         cmocka_unit_test(test_reindex_other_language),
         cmocka_unit_test(test_control_bytes_in_text),
         cmocka_unit_test(test_odd_files),
+        cmocka_unit_test(test_emptied_file_and_bad_root),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
