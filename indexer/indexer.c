@@ -322,6 +322,7 @@ static int on_file(const corpus_file *file, void *ctx)
 static void on_walk_warning(const char *path, const char *reason, void *ctx)
 {
     run_state *st = ctx;
+    st->stats->skipped++;   /* so the run exits 1: something needs a look */
     skip(st, path, reason);
     size_t n = strlen(st->root);
     while (n > 1 && st->root[n - 1] == '/')

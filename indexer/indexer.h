@@ -26,7 +26,9 @@ typedef enum gz_index_outcome {
 /* Every count is of FILES, not articles: each scanned file is counted in
  * exactly one of added, updated, unchanged, skipped; removed counts files
  * indexed before and not found by this run. The one exception: a bad line
- * of a JSON Lines file whose other lines were indexed adds 1 to skipped. */
+ * of a JSON Lines file whose other lines were indexed adds 1 to skipped,
+ * and so does each path the walk could not use (unreadable directory,
+ * broken symlink, loop). */
 typedef struct gz_index_stats {
     uint64_t scanned;     /* files seen by the walk */
     uint64_t added;       /* files new to the index, indexed */
