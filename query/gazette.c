@@ -991,9 +991,6 @@ static xap_status run_search(gazette_index_t *index, const char *query,
     xap_enquire *enq = NULL;
     xap_mset *mset = NULL;
     facet_spies spies = {{0}, {0}};
-    int faceting = 0;
-    for (size_t f = 0; f < GAZETTE_FACET_COUNT_; f++)
-        faceting |= o->facets[f];
     uint32_t all = 0;
     xap_status s = parse_query(index, query, text, o, r, &q);
     if (s == XAP_OK)
@@ -1002,11 +999,21 @@ static xap_status run_search(gazette_index_t *index, const char *query,
         s = gz_ranking_apply(enq, q);
     if (s == XAP_OK)
         s = configure_enquire(enq, o, &spies);
-    /* Facets count the whole match set: look at every document. */
-    if (s == XAP_OK && faceting)
-        s = xap_database_doc_count(index->db, &all);
+    /* Look at every matching document: facets count the whole match set,
+     * and with feedback re-ranking Xapian's early termination was seen to
+     * drop a hit that belonged in the page (the first 25 hits of "the"
+     * lacked one of the first 30). Exact pages cost a full match. */
     if (s == XAP_OK)
-        s = xap_enquire_get_mset(enq, o->offset, o->limit, all, NULL, &mset);
+        s = xap_database_doc_count(index->db, &all);
+    /* Every page is cut from a match that starts at the first hit: asked
+     * to start later, Xapian's matcher pruned differently under feedback
+     * re-ranking and consecutive pages overlapped. A deep page costs more;
+     * pages that add up to the full list matter more. */
+    uint32_t skip = o->offset;
+    uint32_t want = o->limit > UINT32_MAX - skip ? UINT32_MAX
+                                                 : skip + o->limit;
+    if (s == XAP_OK)
+        s = xap_enquire_get_mset(enq, 0, want, all, NULL, &mset);
     if (s == XAP_OK)
         s = gz_ranking_finish(enq, q);
     if (s == XAP_OK) {
@@ -1018,13 +1025,14 @@ static xap_status run_search(gazette_index_t *index, const char *query,
     }
     if (s == XAP_OK)
         s = read_spies(&spies, r);
-    uint32_t n = s == XAP_OK ? xap_mset_size(mset) : 0;
+    uint32_t got = s == XAP_OK ? xap_mset_size(mset) : 0;
+    uint32_t n = got > skip ? got - skip : 0;
     if (n && !(r->hits = calloc(n, sizeof *r->hits)))
         s = XAP_ERR_NOMEM;
     for (uint32_t i = 0; s == XAP_OK && i < n; i++) {
-        r->hits[i].rank = o->offset + i + 1;
+        r->hits[i].rank = skip + i + 1;
         r->count = i + 1;
-        s = fill_hit(index, enq, mset, i, o, &r->hits[i]);
+        s = fill_hit(index, enq, mset, skip + i, o, &r->hits[i]);
     }
     xap_mset_free(mset);
     xap_enquire_free(enq);

@@ -415,6 +415,38 @@ static void test_paging(void **state)
     gazette_index_close(index);
 }
 
+/* Pages add up to the single list, with feedback re-ranking on: "the"
+ * once lost a hit between pages. */
+static void test_pages_add_up(void **state)
+{
+    (void)state;
+    static const char *const queries[] = {"the", "gaza aid", "said"};
+    for (size_t q = 0; q < 3; q++) {
+        gazette_results_t *all = search(queries[q], 30);
+        size_t n = gazette_results_count(all);
+        assert_true(n >= 10);
+        gazette_index_t *index = NULL;
+        gazette_search_options_t *opts = NULL;
+        assert_int_equal(gazette_index_open(fx.db, &index), GAZETTE_STATUS_OK);
+        assert_int_equal(gazette_search_options_new(&opts), GAZETTE_STATUS_OK);
+        for (size_t off = 0; off < n; off += 5) {
+            gazette_results_t *page = NULL;
+            assert_int_equal(gazette_search_options_set_range(
+                                 opts, (uint32_t)off, 5), GAZETTE_STATUS_OK);
+            assert_int_equal(gazette_search(index, queries[q], opts, &page),
+                             GAZETTE_STATUS_OK);
+            for (size_t i = 0; i < gazette_results_count(page); i++)
+                assert_string_equal(
+                    gazette_hit_id(gazette_results_hit(page, i)),
+                    gazette_hit_id(gazette_results_hit(all, off + i)));
+            gazette_results_free(page);
+        }
+        gazette_search_options_free(opts);
+        gazette_index_close(index);
+        gazette_results_free(all);
+    }
+}
+
 /* Highlight markers are placed around matched words. */
 static void test_snippet_highlight(void **state)
 {
@@ -710,6 +742,7 @@ int main(void)
         cmocka_unit_test(test_spelling_only_for_rare_words),
         cmocka_unit_test(test_no_match_is_empty),
         cmocka_unit_test(test_paging),
+        cmocka_unit_test(test_pages_add_up),
         cmocka_unit_test(test_snippet_highlight),
         cmocka_unit_test(test_explain_term_weights),
         cmocka_unit_test(test_cli_json),
