@@ -1,6 +1,7 @@
 /* query_text.c - query string rewriting (query_text.h). */
 #include "query_text.h"
 
+#include "schema.h"
 #include "xapian_shim.h"
 
 #include <ctype.h>
@@ -185,6 +186,30 @@ static void put_value(buffer *b, const char *s, size_t n, value_case how)
     }
 }
 
+/* An id: (flen 2) or url: (flen 3) value too long for a term: the
+ * indexer stored its hashed form (gz_make_term), so search for that.
+ * Returns 1 when it wrote the value, 0 when the value is short enough to
+ * go as it is. */
+static int put_long_exact(buffer *b, size_t flen, const char *value,
+                          size_t vlen)
+{
+    const char *prefix = flen == 2 ? GZ_PREFIX_ID : GZ_PREFIX_URL;
+    if (strlen(prefix) + vlen <= GZ_MAX_TERM_BYTES || vlen >= 65536)
+        return 0;
+    char *whole = malloc(vlen + 1);
+    if (!whole) {
+        b->failed = 1;
+        return 1;
+    }
+    memcpy(whole, value, vlen);
+    whole[vlen] = '\0';
+    char term[GZ_TERM_BUF];
+    size_t n = gz_make_term(prefix, whole, term, sizeof term);
+    free(whole);
+    put(b, term + strlen(prefix), n - strlen(prefix));
+    return 1;
+}
+
 /* Rewrite one token [t, t+n); *next_case says how to fold a quoted value
  * that follows a bare "field:" token. */
 static int put_token(buffer *b, const char *t, size_t n, value_case *next_case,
@@ -208,6 +233,8 @@ static int put_token(buffer *b, const char *t, size_t n, value_case *next_case,
         }
         value_case how = field_case(field, flen);
         put_value(b, t, (size_t)(value - t), CASE_ASCII);   /* "Tag:" */
+        if (how == CASE_EXACT && put_long_exact(b, flen, value, vlen))
+            return 0;
         put_value(b, value, vlen, how);
         if (vlen == 0)
             *next_case = how;

@@ -660,9 +660,20 @@ static void test_odd_files(void **state)
         n += snprintf(line + n, sizeof line - (size_t)n, "\xc3\xa9");
     n += snprintf(line + n, sizeof line - (size_t)n, "\"}\n");
     tu_write_file(dir, "j/s.jsonl", line, (size_t)n);
+    char longname[400];   /* an id over the 240-byte term limit */
+    memset(longname, 'd', 150);
+    memcpy(longname + 150, "/", 1);
+    memset(longname + 151, 'e', 150);
+    memcpy(longname + 301, ".txt", 5);
+    char rel[512];
+    snprintf(rel, sizeof rel, "l/%s", longname);
+    static const char walrus[] = "Walrus\n\nA walrus.\n";
+    tu_write_file(dir, rel, walrus, sizeof walrus - 1);
     assert_int_equal(tu_run("'%s' -q --db '%s' '%s'",
                             tu_binary("indexer/gazette-index"), db, dir), 0);
     const char *q = tu_binary("query/cli/gazette-query");
+    assert_int_equal(tu_run("'%s' --db '%s' --format paths 'id:%s' | grep -q "
+                            "eeee", q, db, rel), 0);
     assert_int_equal(tu_run("test \"$('%s' --db '%s' --format paths armistice "
                             "| wc -l)\" -eq 3", q, db), 0);
     assert_int_equal(tu_run("'%s' --db '%s' --format paths pangolin | grep -q "
