@@ -157,7 +157,9 @@ static size_t token_length(const char *s)
  * (Unicode lower case), as are entity: names (gz_entity_term); filter
  * terms (source:, tag:, year:)
  * ASCII-only, as the indexer folds them; id: and url: not at all. */
-typedef enum value_case { CASE_TEXT = 0, CASE_ASCII, CASE_EXACT } value_case;
+typedef enum value_case {
+    CASE_TEXT = 0, CASE_ASCII, CASE_EXACT, CASE_ENTITY
+} value_case;
 
 static value_case field_case(const char *field, size_t flen)
 {
@@ -166,7 +168,7 @@ static value_case field_case(const char *field, size_t flen)
         value_case how;
     } fields[] = {{"id", CASE_EXACT}, {"url", CASE_EXACT},
                   {"source", CASE_ASCII}, {"tag", CASE_ASCII},
-                  {"entity", CASE_TEXT}, {"year", CASE_ASCII}};
+                  {"entity", CASE_ENTITY}, {"year", CASE_ASCII}};
     for (size_t i = 0; i < sizeof fields / sizeof *fields; i++)
         if (flen == strlen(fields[i].name) &&
             strncasecmp(field, fields[i].name, flen) == 0)
@@ -174,10 +176,48 @@ static value_case field_case(const char *field, size_t flen)
     return CASE_TEXT;
 }
 
+/* An entity name as gz_entity_term keys it: white space runs made one
+ * space (none just inside the quotes), U+2019 made an apostrophe, then
+ * lower-cased. */
+static void put_entity(buffer *b, const char *s, size_t n)
+{
+    buffer tmp = {NULL, 0, 0, 0};
+    put(&tmp, "", 0);
+    int space = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (isspace(c)) {
+            space = 1;
+            continue;
+        }
+        int at_edge = tmp.len == 0 || c == '"' ||
+                      (tmp.len && tmp.data[tmp.len - 1] == '"');
+        if (space && !at_edge)
+            put(&tmp, " ", 1);
+        space = 0;
+        if (c == 0xE2 && i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
+            (unsigned char)s[i + 2] == 0x99) {
+            put(&tmp, "'", 1);
+            i += 2;
+        } else {
+            put(&tmp, s + i, 1);
+        }
+    }
+    if (tmp.failed)
+        b->failed = 1;
+    else
+        put_lower(b, tmp.data, tmp.len);
+    free(tmp.data);
+}
+
 static void put_value(buffer *b, const char *s, size_t n, value_case how)
 {
     if (how == CASE_TEXT) {
         put_lower(b, s, n);
+        return;
+    }
+    if (how == CASE_ENTITY) {
+        put_entity(b, s, n);
         return;
     }
     for (size_t i = 0; i < n; i++) {

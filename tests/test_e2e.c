@@ -278,7 +278,7 @@ static void test_entity_field(void **state)
 {
     (void)state;
     static const char *const queries[] = {"entity:\"Antony Blinken\"",
-                                          "entity:\"antony BLINKEN\""};
+                                          "entity:\" antony   BLINKEN \""};
     size_t expected = 0;
     for (size_t i = 0; i < fx.narticles; i++)
         expected += strstr(fx.articles[i].text, "antony blinken") != NULL;
@@ -294,6 +294,14 @@ static void test_entity_field(void **state)
         }
         gazette_results_free(r);
     }
+    /* A typographic apostrophe matches the typed one. */
+    gazette_results_t *typed = search("entity:\"Ballon d'Or\"", 10);
+    gazette_results_t *curly = search("entity:\"Ballon d\xE2\x80\x99Or\"", 10);
+    assert_true(gazette_results_count(typed) >= 1);
+    assert_int_equal(gazette_results_count(curly),
+                     gazette_results_count(typed));
+    gazette_results_free(typed);
+    gazette_results_free(curly);
 }
 
 /* A filter applies to the whole query, wherever it stands: Xapian alone
