@@ -212,8 +212,15 @@ int gz_generation_check(const char *db, const char *const *roots,
             snprintf(err, errlen, "%s: %s", db, strerror(errno));
             return -1;
         }
-        if (marker || !foreign)
+        /* Only Xapian's own files: a directory of documents that an
+         * incremental run once put a database in is still refused. */
+        if (!foreign)
             return 0;   /* a Xapian database, or an empty directory */
+        snprintf(err, errlen,
+                 "refusing --full: %s holds files that are not part of a "
+                 "Xapian index (a rebuild would delete them); give the path "
+                 "of an index or a new one", db);
+        return -1;
     } else if (S_ISREG(sb.st_mode) && is_stub_file(base)) {
         return 0;
     }

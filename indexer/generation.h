@@ -23,7 +23,8 @@ int gz_generation_new(const char *db, char *path, size_t pathlen, char *rel,
 
 /* Whether a --full rebuild of `db` from `roots` may go ahead: it replaces
  * DB and deletes what DB was, so DB must be missing, an empty directory, a
- * Xapian database directory or a Xapian stub file, and no corpus root may
+ * directory of nothing but Xapian database files, or a Xapian stub file
+ * (what Xapian accepts as one), and no corpus root may
  * be DB, DB.d or lie below them. 0, or -1 with a one-line reason in `err`.
  * Touches nothing. */
 int gz_generation_check(const char *db, const char *const *roots,

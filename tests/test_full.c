@@ -115,14 +115,23 @@ static void test_refuses_what_is_not_an_index(void **state)
     tu_write_file(fx.tmp, "mydocs/thesis.txt", "precious\n", 9);
     assert_int_equal(index_run("--full --db '%s/mydocs' '%s'", fx.tmp,
                                fx.corpus), 74);
-    assert_true(stderr_has("is not a Xapian index"));
+    assert_true(stderr_has("not part of a Xapian index"));
     assert_int_equal(tu_run("grep -qx precious '%s/mydocs/thesis.txt'",
                             fx.tmp), 0);
     assert_false(exists("%s/mydocs.d", fx.tmp));   /* refused before building */
+    /* an incremental run by mistake puts a database inside it: still no */
+    assert_int_equal(index_run("--db '%s/mydocs' '%s'", fx.tmp, fx.corpus), 0);
+    assert_true(exists("%s/mydocs/iamglass", fx.tmp));
+    assert_int_equal(index_run("--full --db '%s/mydocs' '%s'", fx.tmp,
+                               fx.corpus), 74);
+    assert_true(stderr_has("not part of a Xapian index"));
+    assert_int_equal(tu_run("grep -qx precious '%s/mydocs/thesis.txt'",
+                            fx.tmp), 0);
 
     tu_write_file(fx.tmp, "notes.txt", "keep me\n", 8);
     assert_int_equal(index_run("--full --db '%s/notes.txt' '%s'", fx.tmp,
                                fx.corpus), 74);
+    assert_true(stderr_has("is not a Xapian index"));
     assert_int_equal(tu_run("grep -qx 'keep me' '%s/notes.txt'", fx.tmp), 0);
 
     /* --db news --full news: the corpus is never deleted. */
@@ -133,14 +142,15 @@ static void test_refuses_what_is_not_an_index(void **state)
                             "'%s/world/2023-11-03-blinken-tel-aviv.txt'",
                             fx.corpus, tu_source_path("corpus/sample")), 0);
 
-    /* An index holding a corpus root: refused even though it is an index. */
-    assert_int_equal(index_run("--db '%s' '%s'", fx.db, fx.corpus), 0);
-    assert_int_equal(tu_run("cp -r '%s' '%s/inner'", fx.corpus, fx.db), 0);
-    assert_int_equal(index_run("--full --db '%s' '%s/inner'", fx.db, fx.db),
+    /* A corpus root below the generations of a stub index: refused even
+     * though DB is an index (a rebuild deletes old generations). */
+    assert_int_equal(index_run("--full --db '%s' '%s'", fx.db, fx.corpus), 0);
+    assert_int_equal(tu_run("cp -r '%s' '%s.d/inner'", fx.corpus, fx.db), 0);
+    assert_int_equal(index_run("--full --db '%s' '%s.d/inner'", fx.db, fx.db),
                      74);
     assert_true(stderr_has("is the index"));
-    assert_true(exists("%s/inner/world", fx.db));
-    tu_rmtree(fx.db);
+    assert_true(exists("%s.d/inner/world", fx.db));
+    assert_int_equal(tu_run("rm -rf '%s' '%s.d'", fx.db, fx.db), 0);
 }
 
 /* The old generation already gone (deleted by hand) is no reason to fail,
