@@ -7,10 +7,10 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <libgen.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <limits.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -94,24 +94,20 @@ static int is_xapian_file_name(const char *name)
     return 0;
 }
 
-/* Look inside directory `path`: *marker = 1 when it holds a Xapian version
- * marker file (iamglass, iamchert, iamflint), *foreign = 1 when it holds
- * anything Xapian would not have created there. 0, or -1 with errno. */
-static int scan_dir(const char *path, int *marker, int *foreign)
+/* *foreign = 1 when directory `path` holds anything Xapian would not have
+ * created in a database directory, else 0 (also when it is empty).
+ * 0, or -1 with errno. */
+static int scan_dir(const char *path, int *foreign)
 {
     DIR *d = opendir(path);
     if (!d)
         return -1;
-    *marker = *foreign = 0;
+    *foreign = 0;
     struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-            continue;
-        if (strncmp(e->d_name, "iam", 3) == 0 && is_xapian_file_name(e->d_name))
-            *marker = 1;
-        else if (!is_xapian_file_name(e->d_name))
+    while ((e = readdir(d)) != NULL)
+        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0 &&
+            !is_xapian_file_name(e->d_name))
             *foreign = 1;
-    }
     closedir(d);
     return 0;
 }
@@ -206,9 +202,9 @@ int gz_generation_check(const char *db, const char *const *roots,
     struct stat sb;
     if (stat(base, &sb) != 0)
         return 0;   /* no index yet (or a dangling link): nothing deleted */
-    int marker = 0, foreign = 0;
+    int foreign = 0;
     if (S_ISDIR(sb.st_mode)) {
-        if (scan_dir(base, &marker, &foreign) != 0) {
+        if (scan_dir(base, &foreign) != 0) {
             snprintf(err, errlen, "%s: %s", db, strerror(errno));
             return -1;
         }
@@ -304,9 +300,9 @@ static int clear_stale_tmp(const char *tmp, char *err, size_t errlen)
     if (lstat(tmp, &sb) != 0)
         return errno == ENOENT ? 0 : (snprintf(err, errlen, "%s: %s", tmp,
                                                strerror(errno)), -1);
-    int marker = 0, foreign = 0, ok;
+    int foreign = 0, ok;
     if (S_ISDIR(sb.st_mode))
-        ok = scan_dir(tmp, &marker, &foreign) == 0 && !foreign &&
+        ok = scan_dir(tmp, &foreign) == 0 && !foreign &&
              gz_remove_tree(tmp) == 0;
     else if (S_ISREG(sb.st_mode) && is_stub_file(tmp))
         ok = unlink(tmp) == 0;
