@@ -2,10 +2,12 @@
 #define _GNU_SOURCE 1   /* renameat2, RENAME_EXCHANGE */
 #include "generation.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
 #include <libgen.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,7 +68,162 @@ static int remove_entry(const char *path, const struct stat *sb, int flag,
 
 int gz_remove_tree(const char *path)
 {
+    struct stat sb;
+    if (lstat(path, &sb) != 0)
+        return errno == ENOENT ? 0 : -1;   /* already gone is fine */
     return nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* 1 when `name` is a file name Xapian's glass or chert backends create
+ * inside a database directory (marker, lock, tables, their temporaries). */
+static int is_xapian_file_name(const char *name)
+{
+    static const char *const exact[] = {"iamglass", "iamchert", "iamflint",
+                                        "flintlock"};
+    static const char *const suffix[] = {".glass", ".DB", ".baseA",
+                                         ".baseB", ".tmp"};
+    for (size_t i = 0; i < sizeof exact / sizeof *exact; i++)
+        if (strcmp(name, exact[i]) == 0)
+            return 1;
+    size_t n = strlen(name);
+    for (size_t i = 0; i < sizeof suffix / sizeof *suffix; i++) {
+        size_t k = strlen(suffix[i]);
+        if (n > k && strcmp(name + n - k, suffix[i]) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* *foreign = 1 when directory `path` holds anything Xapian would not have
+ * created in a database directory, else 0 (also when it is empty).
+ * 0, or -1 with errno. */
+static int scan_dir(const char *path, int *foreign)
+{
+    DIR *d = opendir(path);
+    if (!d)
+        return -1;
+    *foreign = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL)
+        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0 &&
+            !is_xapian_file_name(e->d_name))
+            *foreign = 1;
+    closedir(d);
+    return 0;
+}
+
+/* 1 when the regular file `path` reads as a Xapian stub database: at least
+ * one line, every line blank, a comment or "<backend> ..." (what Xapian
+ * accepts); so a document given as --db is never taken for one. */
+static int is_stub_file(const char *path)
+{
+    static const char *const kinds[] = {"auto ", "glass ", "chert ",
+                                        "flint ", "remote ", "inmemory"};
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return 0;
+    char line[4200];
+    int entries = 0, ok = 1;
+    while (ok && fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\r\n")] = '\0';
+        if (line[0] == '\0' || line[0] == '#')
+            continue;
+        ok = 0;
+        for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++)
+            if (strncmp(line, kinds[i], strlen(kinds[i])) == 0)
+                ok = 1;
+        entries++;
+    }
+    ok = ok && !ferror(f) && entries > 0;
+    fclose(f);
+    return ok;
+}
+
+/* Absolute form of `path` with symbolic links resolved as far as it
+ * exists (the last component may be missing), into out[PATH_MAX]. */
+static int absolute(const char *path, char *out)
+{
+    if (realpath(path, out))
+        return 0;
+    char copy1[4096], copy2[4096], dir[PATH_MAX];
+    snprintf(copy1, sizeof copy1, "%s", path);
+    snprintf(copy2, sizeof copy2, "%s", path);
+    if (!realpath(dirname(copy1), dir))
+        return -1;
+    int n = snprintf(out, PATH_MAX, "%s/%s", strcmp(dir, "/") ? dir : "",
+                     basename(copy2));
+    return n > 0 && n < PATH_MAX ? 0 : -1;
+}
+
+/* 1 when `path` is `dir` or lies below it (both absolute). */
+static int is_within(const char *path, const char *dir)
+{
+    size_t n = strlen(dir);
+    return strncmp(path, dir, n) == 0 && (path[n] == '\0' || path[n] == '/');
+}
+
+/* The first corpus root (index into roots) that a --full of `base` would
+ * delete: the index path itself, its generations directory, or below
+ * them; -1 when none. */
+static long root_in_the_way(const char *base, const char *const *roots,
+                            size_t nroots)
+{
+    char db[PATH_MAX], gens[PATH_MAX + 8], tmp[PATH_MAX + 16];
+    if (absolute(base, db) != 0)
+        return -1;
+    snprintf(gens, sizeof gens, "%s.d", db);
+    snprintf(tmp, sizeof tmp, "%s.stub-tmp", db);
+    for (size_t i = 0; i < nroots; i++) {
+        char root[PATH_MAX];
+        if (realpath(roots[i], root) &&
+            (is_within(root, db) || is_within(root, gens) ||
+             is_within(root, tmp)))
+            return (long)i;
+    }
+    return -1;
+}
+
+int gz_generation_check(const char *db, const char *const *roots,
+                        size_t nroots, char *err, size_t errlen)
+{
+    char base[4096];
+    if (trimmed(db, base, sizeof base) != 0) {
+        snprintf(err, errlen, "%s: %s", db, strerror(errno));
+        return -1;
+    }
+    long root = root_in_the_way(base, roots, nroots);
+    if (root >= 0) {
+        snprintf(err, errlen,
+                 "refusing --full: corpus %s is the index %s or inside it, "
+                 "and a rebuild deletes the old index; give another --db",
+                 roots[root], db);
+        return -1;
+    }
+    struct stat sb;
+    if (stat(base, &sb) != 0)
+        return 0;   /* no index yet (or a dangling link): nothing deleted */
+    int foreign = 0;
+    if (S_ISDIR(sb.st_mode)) {
+        if (scan_dir(base, &foreign) != 0) {
+            snprintf(err, errlen, "%s: %s", db, strerror(errno));
+            return -1;
+        }
+        /* Only Xapian's own files: a directory of documents that an
+         * incremental run once put a database in is still refused. */
+        if (!foreign)
+            return 0;   /* a Xapian database, or an empty directory */
+        snprintf(err, errlen,
+                 "refusing --full: %s holds files that are not part of a "
+                 "Xapian index (a rebuild would delete them); give the path "
+                 "of an index or a new one", db);
+        return -1;
+    } else if (S_ISREG(sb.st_mode) && is_stub_file(base)) {
+        return 0;
+    }
+    snprintf(err, errlen,
+             "refusing --full: %s is not a Xapian index (a rebuild would "
+             "replace it); give the path of an index or a new one", db);
+    return -1;
 }
 
 /* The directory a stub file names ("auto REL" resolved against the stub's
@@ -109,7 +266,7 @@ static int is_our_stub(const char *stub, char *out, size_t size)
 /* Write the stub to `tmp` and flush it to disk. */
 static int write_stub(const char *tmp, const char *rel)
 {
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
     if (fd < 0)
         return -1;
     char line[4200];
@@ -134,6 +291,77 @@ static void sync_parent(const char *path)
     }
 }
 
+/* Clear `tmp` (DB.stub-tmp) left by a run that died mid-switch: a stub
+ * file, or the old database exchanged out of DB and not yet deleted.
+ * Anything else there is not ours: refuse. 0, or -1 with a reason. */
+static int clear_stale_tmp(const char *tmp, char *err, size_t errlen)
+{
+    struct stat sb;
+    if (lstat(tmp, &sb) != 0)
+        return errno == ENOENT ? 0 : (snprintf(err, errlen, "%s: %s", tmp,
+                                               strerror(errno)), -1);
+    int foreign = 0, ok;
+    if (S_ISDIR(sb.st_mode))
+        ok = scan_dir(tmp, &foreign) == 0 && !foreign &&
+             gz_remove_tree(tmp) == 0;
+    else if (S_ISREG(sb.st_mode) && is_stub_file(tmp))
+        ok = unlink(tmp) == 0;
+    else
+        ok = (errno = EEXIST, 0);
+    if (!ok)
+        snprintf(err, errlen, "%s is in the way (%s) and is not a leftover "
+                 "of gazette-index: move it away", tmp,
+                 foreign ? "not a Xapian database" : strerror(errno));
+    return ok ? 0 : -1;
+}
+
+/* 1 when `name` has the form gz_generation_new gives generations,
+ * "g<digits>-<digits>". */
+static int is_generation_name(const char *name)
+{
+    const char *p = name;
+    if (*p++ != 'g' || !(*p >= '0' && *p <= '9'))
+        return 0;
+    while (*p >= '0' && *p <= '9')
+        p++;
+    if (*p++ != '-' || !(*p >= '0' && *p <= '9'))
+        return 0;
+    while (*p >= '0' && *p <= '9')
+        p++;
+    return *p == '\0';
+}
+
+/* Delete every generation directory in "<base>.d" except `keep` (a name in
+ * it): the ones earlier runs left when killed mid-build or mid-switch.
+ * Called with the index lock held, so no other run is building one.
+ * 0, or -1 with errno of the first failure (the others are still tried). */
+static int remove_stale_generations(const char *base, const char *keep)
+{
+    char gens[4200];
+    snprintf(gens, sizeof gens, "%s.d", base);
+    DIR *d = opendir(gens);
+    if (!d)
+        return errno == ENOENT ? 0 : -1;
+    int rc = 0, first_errno = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (!is_generation_name(e->d_name) || strcmp(e->d_name, keep) == 0)
+            continue;
+        char path[8400];
+        struct stat sb;
+        snprintf(path, sizeof path, "%s/%s", gens, e->d_name);
+        if (lstat(path, &sb) != 0 || !S_ISDIR(sb.st_mode))
+            continue;
+        if (gz_remove_tree(path) != 0 && rc == 0) {
+            rc = -1;
+            first_errno = errno;
+        }
+    }
+    closedir(d);
+    errno = first_errno;
+    return rc;
+}
+
 int gz_generation_switch(const char *db, const char *rel, char *err,
                          size_t errlen)
 {
@@ -143,6 +371,8 @@ int gz_generation_switch(const char *db, const char *rel, char *err,
         return -1;
     }
     snprintf(tmp, sizeof tmp, "%s.stub-tmp", base);
+    if (clear_stale_tmp(tmp, err, errlen) != 0)
+        return -1;
     struct stat sb;
     int exists = lstat(base, &sb) == 0;
     int is_dir = exists && S_ISDIR(sb.st_mode);
@@ -165,10 +395,19 @@ int gz_generation_switch(const char *db, const char *rel, char *err,
     sync_parent(base);
     if (is_dir)
         snprintf(old, sizeof old, "%s", tmp);   /* the old db, swapped out */
+    /* Switched: from here on failures are warnings, the new index is in
+     * use. A missing old generation is fine (gz_remove_tree). */
     if (old[0] && gz_remove_tree(old) != 0) {
-        snprintf(err, errlen, "switched, but removing %s: %s", old,
-                 strerror(errno));
-        return -1;
+        snprintf(err, errlen, "switched to the new index, but removing the "
+                 "old one %s: %s", old, strerror(errno));
+        return 1;
+    }
+    char copy[4200];
+    snprintf(copy, sizeof copy, "%s", rel);
+    if (remove_stale_generations(base, basename(copy)) != 0) {
+        snprintf(err, errlen, "switched to the new index, but removing "
+                 "unused generations in %s.d: %s", base, strerror(errno));
+        return 1;
     }
     return 0;
 }

@@ -21,14 +21,28 @@
 int gz_generation_new(const char *db, char *path, size_t pathlen, char *rel,
                       size_t rellen);
 
-/* Make `db` a stub naming generation `rel` (as made by gz_generation_new):
- * write and fsync "DB.stub-tmp", rename or exchange it over DB, fsync the
- * directory, then delete what DB was before (the old generation directory
- * or plain database directory). 0, or -1 with a reason in `err`. */
+/* Whether a --full rebuild of `db` from `roots` may go ahead: it replaces
+ * DB and deletes what DB was, so DB must be missing, an empty directory, a
+ * directory of nothing but Xapian database files, or a Xapian stub file
+ * (what Xapian accepts as one), and no corpus root may
+ * be DB, DB.d or lie below them. 0, or -1 with a one-line reason in `err`.
+ * Touches nothing. */
+int gz_generation_check(const char *db, const char *const *roots,
+                        size_t nroots, char *err, size_t errlen);
+
+/* Make `db` a stub naming generation `rel` (as made by gz_generation_new),
+ * with the index lock held: clear a DB.stub-tmp left by a run killed
+ * mid-switch, write and fsync "DB.stub-tmp", rename or exchange it over DB,
+ * fsync the directory, then delete what DB was before (the old generation
+ * directory or plain database directory; already gone is fine) and any
+ * other generation directory in DB.d (left by killed runs).
+ * 0 = switched and cleaned; 1 = switched, but something old could not be
+ * deleted (a warning in `err`); -1 = not switched (a reason in `err`),
+ * the old index still in place. */
 int gz_generation_switch(const char *db, const char *rel, char *err,
                          size_t errlen);
 
-/* rm -rf `path`; 0, or -1 with errno set. */
+/* rm -rf `path` (0 when it does not exist); 0, or -1 with errno set. */
 int gz_remove_tree(const char *path);
 
 #endif

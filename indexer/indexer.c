@@ -536,17 +536,28 @@ static xap_status open_dry(const gz_index_config *cfg, run_state *st)
 }
 
 /* End of a --full build (the new generation is closed, the lock still
- * held): switch the stub to it when the build completed, else delete it
- * and leave the live index as it was. */
+ * held): switch the stub to it when the build completed and DB is still
+ * safe to replace (checked again: it may have changed during the build),
+ * else delete it and leave the live index as it was. Once switched, the
+ * new generation is in use and is never deleted: failing to delete old
+ * ones is only a warning (cfg->on_warning). */
 static gz_index_outcome finish_generation(const gz_index_config *cfg,
                                           gz_index_outcome outcome,
                                           const char *gen_path,
                                           const char *gen_rel, char *err,
                                           size_t errlen)
 {
+    int switched = -1;
     if (outcome == GZ_INDEX_OK &&
-        gz_generation_switch(cfg->db_path, gen_rel, err, errlen) == 0)
+        gz_generation_check(cfg->db_path, cfg->roots, cfg->nroots, err,
+                            errlen) == 0)
+        switched = gz_generation_switch(cfg->db_path, gen_rel, err, errlen);
+    if (switched == 1 && cfg->on_warning)
+        cfg->on_warning(cfg->db_path, err, cfg->ctx);
+    if (switched >= 0) {
+        err[0] = '\0';
         return GZ_INDEX_OK;
+    }
     gz_remove_tree(gen_path);
     return outcome == GZ_INDEX_OK ? GZ_INDEX_IO_ERROR : outcome;
 }
@@ -700,6 +711,12 @@ gz_index_outcome gz_index_run(const gz_index_config *cfg,
     err[0] = '\0';
     if (check_roots(cfg, err, errlen) != 0)
         return GZ_INDEX_NO_INPUT;
+    /* --full replaces DB: refuse before building if that would delete
+     * something that is not an index (finish_generation checks again). */
+    if (cfg->full && !cfg->dry_run &&
+        gz_generation_check(cfg->db_path, cfg->roots, cfg->nroots, err,
+                            errlen) != 0)
+        return GZ_INDEX_IO_ERROR;
     run_state st = {.cfg = cfg, .stats = stats, .status = XAP_OK};
     run_hold h = {.lock_fd = -1};
     gz_index_outcome outcome = GZ_INDEX_OK;

@@ -1,0 +1,248 @@
+/*
+ * test_full.c - `gazette-index --full` must only ever replace an index:
+ * it refuses a --db that is not one (or that holds a corpus root), keeps a
+ * switched-in rebuild even when the old generation is already gone, and
+ * clears what a run killed mid-build or mid-switch left behind.
+ *
+ * The real gazette-index runs on a copy of corpus/sample in a scratch
+ * directory; the index is checked through libgazette and gazette-query.
+ */
+#define _GNU_SOURCE 1
+#include <dirent.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "gazette.h"
+#include "test_util.h"
+
+static struct {
+    char *tmp;
+    char corpus[1024];   /* tmp/c: copy of corpus/sample */
+    char db[1024];       /* tmp/idx */
+} fx;
+
+static int setup(void **state)
+{
+    (void)state;
+    fx.tmp = tu_mkdtemp("full");
+    snprintf(fx.corpus, sizeof fx.corpus, "%s/c", fx.tmp);
+    snprintf(fx.db, sizeof fx.db, "%s/idx", fx.tmp);
+    return tu_run("cp -r '%s' '%s'", tu_source_path("corpus/sample"),
+                  fx.corpus);
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    tu_rmtree(fx.tmp);
+    free(fx.tmp);
+    return 0;
+}
+
+/* Run gazette-index --quiet with the arguments in `fmt` (shell words);
+ * stderr goes to tmp/err.txt. Returns the exit status. */
+static int index_run(const char *fmt, ...)
+{
+    char args[4096];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(args, sizeof args, fmt, ap);
+    va_end(ap);
+    return tu_run("'%s' --quiet %s 2>'%s/err.txt'",
+                  tu_binary("indexer/gazette-index"), args, fx.tmp);
+}
+
+/* 1 when tmp/err.txt contains `text`. */
+static int stderr_has(const char *text)
+{
+    return tu_run("grep -qF -- '%s' '%s/err.txt'", text, fx.tmp) == 0;
+}
+
+/* Articles in the index at `db` through libgazette (fails the test when
+ * it does not open), and a search through gazette-query must succeed. */
+static uint64_t articles(const char *db)
+{
+    gazette_index_t *index = NULL;
+    gazette_status_t st = gazette_index_open(db, &index);
+    if (st != GAZETTE_STATUS_OK)
+        fail_msg("open %s: %s", db, gazette_last_open_error());
+    uint64_t n = 0;
+    assert_int_equal(gazette_index_article_count(index, &n),
+                     GAZETTE_STATUS_OK);
+    gazette_index_close(index);
+    assert_int_equal(tu_run("'%s' --db '%s' gaza >/dev/null",
+                            tu_binary("query/cli/gazette-query"), db), 0);
+    return n;
+}
+
+static int exists(const char *fmt, ...)
+{
+    char path[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(path, sizeof path, fmt, ap);
+    va_end(ap);
+    struct stat sb;
+    return lstat(path, &sb) == 0;
+}
+
+/* Number of entries of directory `dir` whose name starts with `prefix`. */
+static int count_entries(const char *dir, const char *prefix)
+{
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL)
+        n += strncmp(e->d_name, prefix, strlen(prefix)) == 0;
+    closedir(d);
+    return n;
+}
+
+/* A --db that is a directory of documents, a document, or the corpus
+ * itself is refused with exit 74 and left exactly as it was. */
+static void test_refuses_what_is_not_an_index(void **state)
+{
+    (void)state;
+    tu_write_file(fx.tmp, "mydocs/thesis.txt", "precious\n", 9);
+    assert_int_equal(index_run("--full --db '%s/mydocs' '%s'", fx.tmp,
+                               fx.corpus), 74);
+    assert_true(stderr_has("not part of a Xapian index"));
+    assert_int_equal(tu_run("grep -qx precious '%s/mydocs/thesis.txt'",
+                            fx.tmp), 0);
+    assert_false(exists("%s/mydocs.d", fx.tmp));   /* refused before building */
+    /* an incremental run by mistake puts a database inside it: still no */
+    assert_int_equal(index_run("--db '%s/mydocs' '%s'", fx.tmp, fx.corpus), 0);
+    assert_true(exists("%s/mydocs/iamglass", fx.tmp));
+    assert_int_equal(index_run("--full --db '%s/mydocs' '%s'", fx.tmp,
+                               fx.corpus), 74);
+    assert_true(stderr_has("not part of a Xapian index"));
+    assert_int_equal(tu_run("grep -qx precious '%s/mydocs/thesis.txt'",
+                            fx.tmp), 0);
+
+    tu_write_file(fx.tmp, "notes.txt", "keep me\n", 8);
+    assert_int_equal(index_run("--full --db '%s/notes.txt' '%s'", fx.tmp,
+                               fx.corpus), 74);
+    assert_true(stderr_has("is not a Xapian index"));
+    assert_int_equal(tu_run("grep -qx 'keep me' '%s/notes.txt'", fx.tmp), 0);
+
+    /* --db news --full news: the corpus is never deleted. */
+    assert_int_equal(index_run("--full --db '%s' '%s'", fx.corpus, fx.corpus),
+                     74);
+    assert_true(stderr_has("refusing --full"));
+    assert_int_equal(tu_run("cmp -s '%s/world/2023-11-03-blinken-tel-aviv.txt' "
+                            "'%s/world/2023-11-03-blinken-tel-aviv.txt'",
+                            fx.corpus, tu_source_path("corpus/sample")), 0);
+
+    /* A corpus root below the generations of a stub index: refused even
+     * though DB is an index (a rebuild deletes old generations). */
+    assert_int_equal(index_run("--full --db '%s' '%s'", fx.db, fx.corpus), 0);
+    assert_int_equal(tu_run("cp -r '%s' '%s.d/inner'", fx.corpus, fx.db), 0);
+    assert_int_equal(index_run("--full --db '%s' '%s.d/inner'", fx.db, fx.db),
+                     74);
+    assert_true(stderr_has("is the index"));
+    assert_true(exists("%s.d/inner/world", fx.db));
+    assert_int_equal(tu_run("rm -rf '%s' '%s.d'", fx.db, fx.db), 0);
+}
+
+/* The old generation already gone (deleted by hand) is no reason to fail,
+ * nor to delete the new one: the rebuild switches in and later runs work. */
+static void test_missing_old_generation_is_fine(void **state)
+{
+    (void)state;
+    assert_int_equal(index_run("--full --db '%s' '%s'", fx.db, fx.corpus), 0);
+    uint64_t n = articles(fx.db);
+    assert_true(n > 0);
+    assert_int_equal(tu_run("rm -rf '%s'.d/*", fx.db), 0);
+    assert_int_equal(index_run("--full --db '%s' '%s'", fx.db, fx.corpus), 0);
+    assert_int_equal(articles(fx.db), n);
+    assert_int_equal(index_run("--full --db '%s' '%s'", fx.db, fx.corpus), 0);
+    assert_int_equal(articles(fx.db), n);
+    char gens[1100];
+    snprintf(gens, sizeof gens, "%s.d", fx.db);
+    assert_int_equal(count_entries(gens, "g"), 1);
+}
+
+/* What killed runs leave: the old database exchanged out to DB.stub-tmp
+ * (killed before deleting it), a stub file there (killed before the
+ * rename), and unfinished generations in DB.d. The next --full clears
+ * them; a directory of ours-looking name that is not is kept. */
+static void test_clears_leftovers_of_killed_runs(void **state)
+{
+    (void)state;
+    char other[1100], gens[1100];
+    snprintf(other, sizeof other, "%s/other", fx.tmp);
+    snprintf(gens, sizeof gens, "%s.d", fx.db);
+    assert_int_equal(index_run("--full --db '%s' '%s'", fx.db, fx.corpus), 0);
+    uint64_t n = articles(fx.db);
+
+    /* killed after the exchange: a whole database at DB.stub-tmp */
+    assert_int_equal(index_run("--db '%s' '%s'", other, fx.corpus), 0);
+    assert_int_equal(tu_run("mv '%s' '%s.stub-tmp'", other, fx.db), 0);
+    /* killed mid-build: generations in DB.d, one with a partial database */
+    assert_int_equal(tu_run("mkdir '%s/g1700000000000000001-4242' "
+                            "'%s/g1700000000000000002-4243' '%s/keepme' && "
+                            "cp '%s.stub-tmp/iamglass' "
+                            "'%s/g1700000000000000001-4242/'",
+                            gens, gens, gens, fx.db, gens), 0);
+    assert_int_equal(index_run("--full --db '%s' '%s'", fx.db, fx.corpus), 0);
+    assert_false(exists("%s.stub-tmp", fx.db));
+    assert_int_equal(count_entries(gens, "g"), 1);
+    assert_true(exists("%s/keepme", gens));   /* not a generation name */
+    assert_int_equal(articles(fx.db), n);
+
+    /* killed before the rename: a stub file at DB.stub-tmp */
+    tu_write_file(fx.tmp, "idx.stub-tmp", "auto idx.d/g1-1\n", 16);
+    assert_int_equal(index_run("--full --db '%s' '%s'", fx.db, fx.corpus), 0);
+    assert_false(exists("%s.stub-tmp", fx.db));
+    assert_int_equal(articles(fx.db), n);
+
+    /* something else at DB.stub-tmp is not deleted: refused, index kept */
+    tu_write_file(fx.tmp, "idx.stub-tmp/mine.txt", "mine\n", 5);
+    assert_int_equal(index_run("--full --db '%s' '%s'", fx.db, fx.corpus), 74);
+    assert_true(stderr_has("is in the way"));
+    assert_true(exists("%s.stub-tmp/mine.txt", fx.db));
+    assert_int_equal(count_entries(gens, "g"), 1);   /* new one deleted */
+    assert_int_equal(articles(fx.db), n);
+}
+
+/* Old generation that cannot be deleted (a directory we may not write):
+ * the switch stands, with a warning and exit 0. Root may delete anything,
+ * so this only runs unprivileged. */
+static void test_undeletable_old_generation_is_a_warning(void **state)
+{
+    (void)state;
+    if (geteuid() == 0)
+        skip();
+    assert_int_equal(tu_run("rm -rf '%s' '%s.d' '%s.stub-tmp'", fx.db, fx.db,
+                            fx.db), 0);
+    assert_int_equal(index_run("--full --db '%s' '%s'", fx.db, fx.corpus), 0);
+    uint64_t n = articles(fx.db);
+    assert_int_equal(tu_run("chmod 555 \"$(sed -n 's/^auto //p' '%s' | "
+                            "sed 's|^|%s/|')\"", fx.db, fx.tmp), 0);
+    assert_int_equal(tu_run("'%s' --full --db '%s' '%s' 2>'%s/err.txt' "
+                            ">/dev/null", tu_binary("indexer/gazette-index"),
+                            fx.db, fx.corpus, fx.tmp), 0);
+    assert_true(stderr_has("warning"));
+    assert_int_equal(articles(fx.db), n);
+    assert_int_equal(tu_run("chmod -R u+w '%s.d'", fx.db), 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_refuses_what_is_not_an_index),
+        cmocka_unit_test(test_missing_old_generation_is_fine),
+        cmocka_unit_test(test_clears_leftovers_of_killed_runs),
+        cmocka_unit_test(test_undeletable_old_generation_is_a_warning),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
