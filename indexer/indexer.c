@@ -716,7 +716,7 @@ gz_index_outcome gz_index_run(const gz_index_config *cfg,
     if (cfg->full && !cfg->dry_run &&
         gz_generation_check(cfg->db_path, cfg->roots, cfg->nroots, err,
                             errlen) != 0)
-        return GZ_INDEX_IO_ERROR;
+        return GZ_INDEX_REFUSED;
     run_state st = {.cfg = cfg, .stats = stats, .status = XAP_OK};
     run_hold h = {.lock_fd = -1};
     gz_index_outcome outcome = GZ_INDEX_OK;

@@ -144,7 +144,7 @@ static const char usage_text[] =
 "old generation is deleted. Readers opening DIR see the old or the new\n"
 "complete index, never a partial one. An interrupted --full deletes its\n"
 "unfinished generation and leaves the index as it was. Incremental runs\n"
-"work on a stub DIR as on a directory. --full refuses (exit 74) a DIR\n"
+"work on a stub DIR as on a directory. --full refuses (exit 64) a DIR\n"
 "that is not a Xapian index, holds other files too or holds a corpus\n"
 "root, and deletes generations and a DIR.stub-tmp left by killed runs.\n"
 "\n"
@@ -157,7 +157,7 @@ static const char usage_text[] =
 "  0   success\n"
 "  1   success, but some files or lines were skipped (listed on stderr)\n"
 "  64  usage error (also: --language differs from the one the index was\n"
-"      built with; rebuild with --full to change it)\n"
+"      built with, or --full would replace what is not an index)\n"
 "  65  the index is corrupt or in an unsupported format\n"
 "  66  a CORPUS directory does not exist\n"
 "  70  internal error\n"
@@ -404,7 +404,8 @@ static int exit_code_for(gz_index_outcome outcome, const gz_index_stats *s)
     switch (outcome) {
     case GZ_INDEX_OK: return s->skipped ? EXIT_SKIPPED : EXIT_OK;
     case GZ_INDEX_NO_INPUT: return EXIT_NOINPUT;
-    case GZ_INDEX_WRONG_LANGUAGE: return EXIT_USAGE;
+    case GZ_INDEX_WRONG_LANGUAGE:
+    case GZ_INDEX_REFUSED: return EXIT_USAGE;
     case GZ_INDEX_LOCKED: return EXIT_TEMPFAIL;
     case GZ_INDEX_INTERRUPTED: return 128 + (stop_signal ? stop_signal
                                                          : SIGINT);

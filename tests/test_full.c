@@ -108,13 +108,13 @@ static int count_entries(const char *dir, const char *prefix)
 }
 
 /* A --db that is a directory of documents, a document, or the corpus
- * itself is refused with exit 74 and left exactly as it was. */
+ * itself is refused with exit 64 and left exactly as it was. */
 static void test_refuses_what_is_not_an_index(void **state)
 {
     (void)state;
     tu_write_file(fx.tmp, "mydocs/thesis.txt", "precious\n", 9);
     assert_int_equal(index_run("--full --db '%s/mydocs' '%s'", fx.tmp,
-                               fx.corpus), 74);
+                               fx.corpus), 64);
     assert_true(stderr_has("not part of a Xapian index"));
     assert_int_equal(tu_run("grep -qx precious '%s/mydocs/thesis.txt'",
                             fx.tmp), 0);
@@ -123,20 +123,20 @@ static void test_refuses_what_is_not_an_index(void **state)
     assert_int_equal(index_run("--db '%s/mydocs' '%s'", fx.tmp, fx.corpus), 0);
     assert_true(exists("%s/mydocs/iamglass", fx.tmp));
     assert_int_equal(index_run("--full --db '%s/mydocs' '%s'", fx.tmp,
-                               fx.corpus), 74);
+                               fx.corpus), 64);
     assert_true(stderr_has("not part of a Xapian index"));
     assert_int_equal(tu_run("grep -qx precious '%s/mydocs/thesis.txt'",
                             fx.tmp), 0);
 
     tu_write_file(fx.tmp, "notes.txt", "keep me\n", 8);
     assert_int_equal(index_run("--full --db '%s/notes.txt' '%s'", fx.tmp,
-                               fx.corpus), 74);
+                               fx.corpus), 64);
     assert_true(stderr_has("is not a Xapian index"));
     assert_int_equal(tu_run("grep -qx 'keep me' '%s/notes.txt'", fx.tmp), 0);
 
     /* --db news --full news: the corpus is never deleted. */
     assert_int_equal(index_run("--full --db '%s' '%s'", fx.corpus, fx.corpus),
-                     74);
+                     64);
     assert_true(stderr_has("refusing --full"));
     assert_int_equal(tu_run("cmp -s '%s/world/2023-11-03-blinken-tel-aviv.txt' "
                             "'%s/world/2023-11-03-blinken-tel-aviv.txt'",
@@ -147,7 +147,7 @@ static void test_refuses_what_is_not_an_index(void **state)
     assert_int_equal(index_run("--full --db '%s' '%s'", fx.db, fx.corpus), 0);
     assert_int_equal(tu_run("cp -r '%s' '%s.d/inner'", fx.corpus, fx.db), 0);
     assert_int_equal(index_run("--full --db '%s' '%s.d/inner'", fx.db, fx.db),
-                     74);
+                     64);
     assert_true(stderr_has("is the index"));
     assert_true(exists("%s.d/inner/world", fx.db));
     assert_int_equal(tu_run("rm -rf '%s' '%s.d'", fx.db, fx.db), 0);
