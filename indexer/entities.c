@@ -273,12 +273,7 @@ typedef struct strmap {
 
 static uint64_t hash_bytes(const char *s, size_t len)
 {
-    uint64_t h = 0xcbf29ce484222325ULL;
-    for (size_t i = 0; i < len; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 0x100000001b3ULL;
-    }
-    return h;
+    return gz_fnv1a64(GZ_FNV_BASIS, s, len);
 }
 
 static void strmap_free(strmap *m)

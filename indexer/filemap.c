@@ -51,7 +51,7 @@ int gz_hash_file(const char *path, uint64_t *out)
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return -1;
-    uint64_t h = 0xcbf29ce484222325ULL;   /* FNV-1a offset basis */
+    uint64_t h = GZ_FNV_BASIS;
     unsigned char buf[65536];
     ssize_t n;
     while ((n = read(fd, buf, sizeof buf)) != 0) {
@@ -63,10 +63,7 @@ int gz_hash_file(const char *path, uint64_t *out)
             errno = e;
             return -1;
         }
-        for (ssize_t i = 0; i < n; i++) {
-            h ^= buf[i];
-            h *= 0x100000001b3ULL;
-        }
+        h = gz_fnv1a64(h, buf, (size_t)n);
     }
     close(fd);
     *out = h;
@@ -152,12 +149,7 @@ static const doc_fact *find_fact(const fact_list *f, xap_docid id)
 
 static uint64_t hash_term(const char *s)
 {
-    uint64_t h = 0xcbf29ce484222325ULL;
-    for (; *s; s++) {
-        h ^= (unsigned char)*s;
-        h *= 0x100000001b3ULL;
-    }
-    return h;
+    return gz_fnv1a64(GZ_FNV_BASIS, s, strlen(s));
 }
 
 /* Slot where `term` (whose hash_term is `h`) is or would go (cap is a

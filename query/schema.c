@@ -98,13 +98,11 @@ int gz_docdata_decode(char *data, size_t len, gz_docdata *d)
     return 0;
 }
 
-/* 64-bit FNV-1a: stable across platforms and releases, which is what an
- * on-disk id needs (not cryptographic strength). */
-static uint64_t fnv1a64(const char *s)
+uint64_t gz_fnv1a64(uint64_t h, const void *data, size_t len)
 {
-    uint64_t h = 0xcbf29ce484222325ULL;
-    for (; *s; s++) {
-        h ^= (unsigned char)*s;
+    const unsigned char *p = data;
+    for (size_t i = 0; i < len; i++) {
+        h ^= p[i];
         h *= 0x100000001b3ULL;
     }
     return h;
@@ -122,8 +120,9 @@ size_t gz_make_term(const char *prefix, const char *value, char *buf,
     size_t keep = GZ_MAX_TERM_BYTES - plen - 17;   /* '#' + 16 hex digits */
     while (keep > 0 && ((unsigned char)value[keep] & 0xC0) == 0x80)
         keep--;
+    uint64_t hash = gz_fnv1a64(GZ_FNV_BASIS, value, vlen);
     int n = snprintf(buf, bufsize, "%s%.*s#%016llx", prefix, (int)keep, value,
-                     (unsigned long long)fnv1a64(value));
+                     (unsigned long long)hash);
     return n < 0 ? 0 : (size_t)n;
 }
 
@@ -178,13 +177,13 @@ size_t gz_entity_term(const char *name, char *buf, size_t size)
 
 void gz_dedup_key(const char *text, size_t len, char buf[17])
 {
-    uint64_t h = 0xcbf29ce484222325ULL;
+    uint64_t h = GZ_FNV_BASIS;
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)text[i];
         if (c < 0x80 && !isalnum(c))
             continue;
-        h ^= (unsigned char)tolower(c);
-        h *= 0x100000001b3ULL;
+        unsigned char folded = (unsigned char)tolower(c);
+        h = gz_fnv1a64(h, &folded, 1);
     }
     snprintf(buf, 17, "%016llx", (unsigned long long)h);
 }

@@ -9,6 +9,7 @@
 #define GAZETTE_SCHEMA_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* Boolean and free-text term prefixes. */
 #define GZ_PREFIX_ID      "Q"      /* unique id: article id (hashed if long) */
@@ -123,6 +124,14 @@ int gz_docdata_decode(char *data, size_t len, gz_docdata *d);
 #define GZ_TERM_BUF (GZ_MAX_TERM_BYTES + 1)
 size_t gz_make_term(const char *prefix, const char *value, char *buf,
                     size_t bufsize);
+
+/* 64-bit FNV-1a, the one hash of Gazette's on-disk values and of its
+ * in-memory tables: stable across platforms and releases (an on-disk id
+ * needs that), not cryptographic. Start from GZ_FNV_BASIS and feed bytes
+ * in one call or several: gz_fnv1a64(gz_fnv1a64(B, a, n), b, m) hashes
+ * a then b. */
+#define GZ_FNV_BASIS 0xcbf29ce484222325ULL
+uint64_t gz_fnv1a64(uint64_t h, const void *data, size_t len);
 
 /* Hash of `text` normalised for duplicate detection: ASCII letters
  * lower-cased, every run of other non-alphanumeric ASCII bytes folded to
