@@ -242,6 +242,21 @@ static xap_status open_stemmer(gazette_index_t *index, char *why,
     return s;
 }
 
+/* A stub file naming no database opens as an "uninitialised" database
+ * that every search then refuses: report it as a damaged index at open. */
+static xap_status check_searchable(gazette_index_t *index, char *why,
+                                   size_t whylen)
+{
+    xap_enquire *enq = NULL;
+    xap_status s = xap_enquire_new(index->db, &enq);
+    xap_enquire_free(enq);
+    if (s == XAP_ERR_INVALID_ARG) {
+        snprintf(why, whylen, "it names no database (an empty stub file?)");
+        s = XAP_ERR_DB_CORRUPT;
+    }
+    return s;
+}
+
 /* An index written by a newer Gazette: XAP_ERR_DB_VERSION, said in `why`. */
 static xap_status check_format(gazette_index_t *index, char *why,
                                size_t whylen)
@@ -323,6 +338,8 @@ gazette_status_t gazette_index_open(const char *path, gazette_index_t **out)
     xap_status s = (index->path = strdup(path)) ? XAP_OK : XAP_ERR_NOMEM;
     if (s == XAP_OK)
         s = xap_database_open(path, &index->db);
+    if (s == XAP_OK)
+        s = check_searchable(index, why, sizeof why);
     if (s == XAP_OK)
         s = check_format(index, why, sizeof why);
     if (s == XAP_OK)

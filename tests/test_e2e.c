@@ -578,6 +578,9 @@ static void test_cli_errors(void **state)
                             q, fx.db), 64);
     /* Something that is not an index, an index of a newer format: 65. */
     tu_write_file(fx.tmp, "not-an-index", "hello\n", 6);
+    tu_write_file(fx.tmp, "empty-stub", "", 0);
+    assert_int_equal(tu_run("'%s' --db '%s/empty-stub' Gaza 2>/dev/null", q,
+                            fx.tmp), 65);
     assert_int_equal(tu_run("'%s' --db '%s/not-an-index' Gaza 2>/dev/null", q,
                             fx.tmp), 65);
     assert_int_equal(tu_run("cp -r '%s' '%s/newer' && xapian-metadata set "
