@@ -7,7 +7,7 @@
  * Each non-blank line is parsed with jansson and must be a JSON object.
  * "body" may be called "text"; "tags" is an array of strings or one string
  * of comma-separated tags; "id" is a string or an integer. The article id
- * is "<relpath>#<id>", or "<relpath>#<line number>" when the line has no
+ * is "<relpath>#<id>", or "<relpath>#line-<number>" when the line has no
  * id. Unknown keys are ignored.
  *
  * A bad line (not JSON, not an object, a field of the wrong type, neither
@@ -204,7 +204,8 @@ static char *article_id(const char *relpath, const char *id,
 {
     char num[32];
     if (!id || !*id) {
-        snprintf(num, sizeof num, "%lu", line);
+        /* not a bare number: "id": "4" on another line must not meet it */
+        snprintf(num, sizeof num, "line-%lu", line);
         id = num;
     }
     size_t n = strlen(relpath) + 1 + strlen(id) + 1;

@@ -588,7 +588,7 @@ static void test_jsonl_lines(void **state)
         assert_string_equal(r->a[1].id, id);
         assert_string_equal(r->a[1].body, "Body \xC3\xA9");
         assert_null(r->a[1].date);
-        snprintf(id, sizeof id, "%s#4", names[k]);     /* line number */
+        snprintf(id, sizeof id, "%s#line-4", names[k]); /* line number */
         assert_string_equal(r->a[2].id, id);
         assert_string_equal(r->a[2].tags, "p|q");
         assert_string_equal(r->a[3].title, "Last");
