@@ -1959,6 +1959,18 @@ xap_status xap_mset_snippet(const xap_mset *mset, const char *text,
 
 // ------------------------------------------------------------- match spies
 
+namespace {
+
+// A value slot as the spies store it (int, -1 meaning none).
+int slot_index(unsigned slot)
+{
+    if (slot > unsigned(std::numeric_limits<int>::max()))
+        fail(XAP_ERR_INVALID_ARG, "InvalidArgumentError", "slot too big");
+    return int(slot);
+}
+
+}  // namespace
+
 xap_status xap_valuecount_spy_new(unsigned slot, xap_valuecount_spy **out)
 {
     return guard(__func__, [&] {
@@ -1978,9 +1990,7 @@ xap_status xap_valuecount_spy_set_distinct(xap_valuecount_spy *spy,
 {
     return guard(__func__, [&] {
         NEED(spy);
-        if (slot > unsigned(std::numeric_limits<int>::max()))
-            fail(XAP_ERR_INVALID_ARG, "InvalidArgumentError", "slot too big");
-        spy->spy.distinct.slot = int(slot);
+        spy->spy.distinct.slot = slot_index(slot);
         return XAP_OK;
     });
 }
@@ -2024,10 +2034,8 @@ xap_status xap_termcount_spy_new_split(unsigned slot, char separator,
 {
     return guard(__func__, [&] {
         NEED(out);
-        if (slot > unsigned(std::numeric_limits<int>::max()))
-            fail(XAP_ERR_INVALID_ARG, "InvalidArgumentError", "slot too big");
         *out = new xap_termcount_spy{
-            TermCountMatchSpy(Xapian::valueno(slot), separator)};
+            TermCountMatchSpy(Xapian::valueno(slot_index(slot)), separator)};
         return XAP_OK;
     });
 }
@@ -2042,9 +2050,7 @@ xap_status xap_termcount_spy_set_distinct(xap_termcount_spy *spy,
 {
     return guard(__func__, [&] {
         NEED(spy);
-        if (slot > unsigned(std::numeric_limits<int>::max()))
-            fail(XAP_ERR_INVALID_ARG, "InvalidArgumentError", "slot too big");
-        spy->spy.distinct.slot = int(slot);
+        spy->spy.distinct.slot = slot_index(slot);
         return XAP_OK;
     });
 }
