@@ -4,29 +4,18 @@
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "gazette.h"
 #include "indexer.h"
 #include "synonyms.h"
 #include "xapian_shim.h"
 
-/* Exit codes: sysexits.h values, plus 1 for "done, but files skipped". */
-enum {
-    EXIT_OK = 0,
-    EXIT_SKIPPED = 1,
-    EXIT_USAGE = 64,
-    EXIT_DATAERR = 65,
-    EXIT_NOINPUT = 66,
-    EXIT_SOFTWARE = 70,
-    EXIT_IOERR = 74,
-    EXIT_TEMPFAIL = 75
-};
 
 typedef struct cli_options {
     char *db;
@@ -166,17 +155,6 @@ static const char usage_text[] =
 "  130 interrupted by SIGINT (work so far committed)\n"
 "  143 terminated by SIGTERM (work so far committed)\n";
 
-__attribute__((format(printf, 1, 2)))
-static void complain(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("gazette-index: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
-    va_end(ap);
-}
-
 static int parse_number(const char *opt, const char *s,
                         unsigned long long max, unsigned long long *out)
 {
@@ -184,7 +162,7 @@ static int parse_number(const char *opt, const char *s,
     errno = 0;
     unsigned long long v = strtoull(s, &end, 10);
     if (errno || end == s || *end || *s == '-' || v == 0 || v > max) {
-        complain("%s takes a positive number, not '%s'", opt, s);
+        cli_complain("%s takes a positive number, not '%s'", opt, s);
         return -1;
     }
     *out = v;
@@ -198,7 +176,7 @@ static int parse_seconds(const char *s, double *out)
     errno = 0;
     double v = strtod(s, &end);
     if (errno || end == s || *end || !(v >= 0) || v > 1e7) {
-        complain("--wait-lock takes a number of seconds, not '%s'", s);
+        cli_complain("--wait-lock takes a number of seconds, not '%s'", s);
         return -1;
     }
     *out = v;
@@ -213,7 +191,7 @@ static int check_language(const char *language)
         xap_stem_free(stem);
         return 0;
     }
-    complain("unknown language '%s'; known: none %s", language,
+    cli_complain("unknown language '%s'; known: none %s", language,
              xap_stem_languages());
     return -1;
 }
@@ -241,13 +219,13 @@ static int parse_args(int argc, char **argv, cli_options *o, int *code)
         {NULL, 0, NULL, 0}};
     unsigned long long n;
     int c;
-    *code = EXIT_USAGE;
+    *code = CLI_EXIT_USAGE;
     while ((c = getopt_long(argc, argv, "d:l:nvqhV", longopts, NULL)) != -1) {
         switch (c) {
         case 'd':
             free(o->db);
             if (!(o->db = strdup(optarg)))
-                return *code = EXIT_SOFTWARE, -1;
+                return *code = CLI_EXIT_SOFTWARE, -1;
             break;
         case 'l':
             o->language = optarg;
@@ -286,18 +264,18 @@ static int parse_args(int argc, char **argv, cli_options *o, int *code)
             break;
         case 'h':
             fputs(usage_text, stdout);
-            return *code = EXIT_OK, -1;
+            return *code = CLI_EXIT_OK, -1;
         case 'V':
             printf("gazette-index %s (Xapian %s)\n", gazette_version(),
                    xap_version_string());
-            return *code = EXIT_OK, -1;
+            return *code = CLI_EXIT_OK, -1;
         default:
             fputs("Try 'gazette-index --help' for more information.\n", stderr);
             return -1;
         }
     }
     if (optind >= argc) {
-        complain("no CORPUS directory given");
+        cli_complain("no CORPUS directory given");
         fputs("Try 'gazette-index --help' for more information.\n", stderr);
         return -1;
     }
@@ -402,21 +380,22 @@ static void print_summary(const gz_index_stats *s, const cli_options *o)
 static int exit_code_for(gz_index_outcome outcome, const gz_index_stats *s)
 {
     switch (outcome) {
-    case GZ_INDEX_OK: return s->skipped ? EXIT_SKIPPED : EXIT_OK;
-    case GZ_INDEX_NO_INPUT: return EXIT_NOINPUT;
+    case GZ_INDEX_OK: return s->skipped ? CLI_EXIT_SKIPPED : CLI_EXIT_OK;
+    case GZ_INDEX_NO_INPUT: return CLI_EXIT_NOINPUT;
     case GZ_INDEX_WRONG_LANGUAGE:
-    case GZ_INDEX_REFUSED: return EXIT_USAGE;
-    case GZ_INDEX_LOCKED: return EXIT_TEMPFAIL;
+    case GZ_INDEX_REFUSED: return CLI_EXIT_USAGE;
+    case GZ_INDEX_LOCKED: return CLI_EXIT_TEMPFAIL;
     case GZ_INDEX_INTERRUPTED: return 128 + (stop_signal ? stop_signal
                                                          : SIGINT);
-    case GZ_INDEX_CORRUPT: return EXIT_DATAERR;
-    case GZ_INDEX_IO_ERROR: return EXIT_IOERR;
-    default: return EXIT_SOFTWARE;
+    case GZ_INDEX_CORRUPT: return CLI_EXIT_DATAERR;
+    case GZ_INDEX_IO_ERROR: return CLI_EXIT_IOERR;
+    default: return CLI_EXIT_SOFTWARE;
     }
 }
 
 int main(int argc, char **argv)
 {
+    cli_set_program("gazette-index");
     cli_options o = {.language = "english"};
     int code;
     int first = parse_args(argc, argv, &o, &code);
@@ -425,16 +404,16 @@ int main(int argc, char **argv)
         return code;
     }
     if (!o.db && !(o.db = gazette_default_index_path())) {
-        complain("out of memory");
-        return EXIT_SOFTWARE;
+        cli_complain("out of memory");
+        return CLI_EXIT_SOFTWARE;
     }
     gz_synonyms *synonyms = NULL;   /* read first: a bad file changes nothing */
     char serr[1024];
     if (o.synonyms && gz_synonyms_read(o.synonyms, &synonyms, serr,
                                        sizeof serr) != 0) {
-        complain("%s", serr);
+        cli_complain("%s", serr);
         free(o.db);
-        return errno == ENOENT ? EXIT_NOINPUT : EXIT_USAGE;
+        return errno == ENOENT ? CLI_EXIT_NOINPUT : CLI_EXIT_USAGE;
     }
     o.progress = !o.quiet && isatty(STDERR_FILENO);
     o.start = o.last_progress = wall_seconds();
@@ -454,16 +433,16 @@ int main(int argc, char **argv)
     if (outcome == GZ_INDEX_OK || outcome == GZ_INDEX_INTERRUPTED)
         print_summary(&stats, &o);
     if (outcome == GZ_INDEX_INTERRUPTED && o.full)
-        complain("stopped by signal %d; the unfinished --full build was "
+        cli_complain("stopped by signal %d; the unfinished --full build was "
                  "deleted, the index is as it was", (int)stop_signal);
     else if (outcome == GZ_INDEX_INTERRUPTED)
-        complain("stopped by signal %d after committing the files done",
+        cli_complain("stopped by signal %d after committing the files done",
                  (int)stop_signal);
     else if (outcome == GZ_INDEX_LOCKED)
-        complain("index %s is being written by another process (%s)", o.db,
+        cli_complain("index %s is being written by another process (%s)", o.db,
                  err);
     else if (outcome != GZ_INDEX_OK)
-        complain("%s", err);
+        cli_complain("%s", err);
     free(o.db);
     return exit_code_for(outcome, &stats);
 }

@@ -8,24 +8,14 @@
 #include <getopt.h>
 #include <jansson.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "gazette.h"
 
-/* Exit codes (sysexits.h values, spelled out so scripts can rely on them). */
-enum {
-    EXIT_OK = 0,            /* the search ran, with or without hits */
-    EXIT_USAGE = 64,        /* bad option or malformed query */
-    EXIT_DATAERR = 65,      /* the index is corrupt or of another version */
-    EXIT_NOINPUT = 66,      /* no index at that path */
-    EXIT_SOFTWARE = 70,     /* internal error */
-    EXIT_IOERR = 74,        /* I/O error reading the index */
-    EXIT_TEMPFAIL = 75      /* index kept changing under the search */
-};
 
 typedef enum { FORMAT_TEXT, FORMAT_JSON, FORMAT_PATHS } output_format;
 
@@ -131,18 +121,6 @@ static const char usage_text[] =
 "  74  I/O error\n"
 "  75  the index kept changing during the search; try again\n";
 
-/* Print one line to stderr, prefixed with the program name. */
-__attribute__((format(printf, 1, 2)))
-static void complain(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("gazette-query: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
-    va_end(ap);
-}
-
 static int parse_u32(const char *s, uint32_t *out)
 {
     char *end;
@@ -200,23 +178,23 @@ static int parse_args(int argc, char **argv, cli_options *o, int *code)
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0}};
     int c;
-    *code = EXIT_USAGE;
+    *code = CLI_EXIT_USAGE;
     while ((c = getopt_long(argc, argv, "d:n:ahV", longopts, NULL)) != -1) {
         switch (c) {
         case 'd':
             free(o->db);
             if (!(o->db = strdup(optarg)))
-                return *code = EXIT_SOFTWARE, -1;
+                return *code = CLI_EXIT_SOFTWARE, -1;
             break;
         case 'n':
             if (parse_u32(optarg, &o->limit) != 0 ||
                 o->limit > GAZETTE_MAX_LIMIT)
-                return complain("--limit takes a number up to %u, not '%s'",
+                return cli_complain("--limit takes a number up to %u, not '%s'",
                                 GAZETTE_MAX_LIMIT, optarg), -1;
             break;
         case OPT_OFFSET:
             if (parse_u32(optarg, &o->offset) != 0)
-                return complain("--offset takes a number, not '%s'", optarg), -1;
+                return cli_complain("--offset takes a number, not '%s'", optarg), -1;
             break;
         case OPT_JSON:
             o->format = FORMAT_JSON;
@@ -229,7 +207,7 @@ static int parse_args(int argc, char **argv, cli_options *o, int *code)
             else if (strcmp(optarg, "text") == 0)
                 o->format = FORMAT_TEXT;
             else
-                return complain("unknown --format '%s' (text, json, paths)",
+                return cli_complain("unknown --format '%s' (text, json, paths)",
                                 optarg), -1;
             break;
         case OPT_NO_SNIPPETS:
@@ -240,12 +218,12 @@ static int parse_args(int argc, char **argv, cli_options *o, int *code)
             break;
         case OPT_SORT:
             if (parse_sort(optarg, &o->sort) != 0)
-                return complain("unknown --sort '%s' (relevance, date, "
+                return cli_complain("unknown --sort '%s' (relevance, date, "
                                 "date-asc)", optarg), -1;
             break;
         case OPT_FACET:
             if (parse_facet(optarg, o) != 0)
-                return complain("unknown --facet '%s' (source, year, tag, "
+                return cli_complain("unknown --facet '%s' (source, year, tag, "
                                 "entity, author)", optarg), -1;
             break;
         case OPT_DUPLICATES:
@@ -259,17 +237,17 @@ static int parse_args(int argc, char **argv, cli_options *o, int *code)
             break;
         case 'h':
             fputs(usage_text, stdout);
-            return *code = EXIT_OK, -1;
+            return *code = CLI_EXIT_OK, -1;
         case 'V':
             printf("gazette-query %s\n", gazette_version());
-            return *code = EXIT_OK, -1;
+            return *code = CLI_EXIT_OK, -1;
         default:
             fputs("Try 'gazette-query --help' for more information.\n", stderr);
             return -1;
         }
     }
     if (optind >= argc) {
-        complain("no query given");
+        cli_complain("no query given");
         fputs("Try 'gazette-query --help' for more information.\n", stderr);
         return -1;
     }
@@ -305,16 +283,16 @@ static char *join_words(int argc, char **argv, int first)
 static int exit_code_for(gazette_status_t s)
 {
     switch (s) {
-    case GAZETTE_STATUS_OK: return EXIT_OK;
+    case GAZETTE_STATUS_OK: return CLI_EXIT_OK;
     case GAZETTE_STATUS_QUERY_SYNTAX:
-    case GAZETTE_STATUS_INVALID_ARGUMENT: return EXIT_USAGE;
+    case GAZETTE_STATUS_INVALID_ARGUMENT: return CLI_EXIT_USAGE;
     case GAZETTE_STATUS_INDEX_CORRUPT:
-    case GAZETTE_STATUS_INDEX_VERSION: return EXIT_DATAERR;
-    case GAZETTE_STATUS_INDEX_NOT_FOUND: return EXIT_NOINPUT;
-    case GAZETTE_STATUS_IO_ERROR: return EXIT_IOERR;
+    case GAZETTE_STATUS_INDEX_VERSION: return CLI_EXIT_DATAERR;
+    case GAZETTE_STATUS_INDEX_NOT_FOUND: return CLI_EXIT_NOINPUT;
+    case GAZETTE_STATUS_IO_ERROR: return CLI_EXIT_IOERR;
     case GAZETTE_STATUS_INDEX_MODIFIED:
-    case GAZETTE_STATUS_INDEX_LOCKED: return EXIT_TEMPFAIL;
-    default: return EXIT_SOFTWARE;
+    case GAZETTE_STATUS_INDEX_LOCKED: return CLI_EXIT_TEMPFAIL;
+    default: return CLI_EXIT_SOFTWARE;
     }
 }
 
@@ -581,15 +559,15 @@ static int print_results(const gazette_results_t *r, const char *query,
             puts(gazette_hit_id(h));
         else if (o->format == FORMAT_JSON) {
             if (print_json_hit(h, o) != 0)
-                return EXIT_SOFTWARE;
+                return CLI_EXIT_SOFTWARE;
         } else
             print_text_hit(h, o);
     }
     if (o->format == FORMAT_TEXT)
         print_text_trailer(r, o);
     else if (o->format == FORMAT_JSON && print_json_summary(r, query, o) != 0)
-        return EXIT_SOFTWARE;
-    return fflush(stdout) == 0 ? EXIT_OK : EXIT_IOERR;
+        return CLI_EXIT_SOFTWARE;
+    return fflush(stdout) == 0 ? CLI_EXIT_OK : CLI_EXIT_IOERR;
 }
 
 /* Apply the command line's search options to `sopts`. */
@@ -628,7 +606,7 @@ static int run(const cli_options *o, const char *query)
     gazette_results_t *results = NULL;
     gazette_status_t s = gazette_index_open(o->db, &index);
     if (s != GAZETTE_STATUS_OK) {
-        complain("%s%s", gazette_last_open_error(),
+        cli_complain("%s%s", gazette_last_open_error(),
                  s == GAZETTE_STATUS_INDEX_NOT_FOUND
                      ? " (build one with gazette-index)" : "");
         return exit_code_for(s);
@@ -641,7 +619,7 @@ static int run(const cli_options *o, const char *query)
     int code;
     if (s != GAZETTE_STATUS_OK) {
         const char *msg = gazette_index_error(index);
-        complain("%s", *msg ? msg : gazette_status_to_string(s));
+        cli_complain("%s", *msg ? msg : gazette_status_to_string(s));
         code = exit_code_for(s);
     } else {
         code = print_results(results, query, o);
@@ -654,6 +632,7 @@ static int run(const cli_options *o, const char *query)
 
 int main(int argc, char **argv)
 {
+    cli_set_program("gazette-query");
     cli_options o = {.db = NULL, .format = FORMAT_TEXT, .offset = 0,
                      .limit = 10, .snippets = 1, .colour = 0,
                      .sort = GAZETTE_SORT_RELEVANCE, .spelling = 1};
@@ -669,13 +648,13 @@ int main(int argc, char **argv)
         o.db = gazette_default_index_path();
     char *query = join_words(argc, argv, first);
     if (!o.db || !query) {
-        complain("out of memory");
-        code = EXIT_SOFTWARE;
+        cli_complain("out of memory");
+        code = CLI_EXIT_SOFTWARE;
     } else if (!is_utf8(query)) {
         /* JSON cannot carry it, and the index holds UTF-8 only. */
-        complain("the query is not valid UTF-8 (check the terminal's "
+        cli_complain("the query is not valid UTF-8 (check the terminal's "
                  "character set)");
-        code = EXIT_USAGE;
+        code = CLI_EXIT_USAGE;
     } else {
         code = run(&o, query);
     }
