@@ -113,3 +113,34 @@ double peer_now_us(void)
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
 }
+
+int peer_latency_add(peer_latencies *l, double us)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 256;
+        double *grown = realloc(l->us, cap * sizeof *grown);
+        if (!grown)
+            return -1;
+        l->us = grown;
+        l->cap = cap;
+    }
+    l->us[l->n++] = us;
+    return 0;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+void peer_latency_report(peer_latencies *l, const char *who)
+{
+    if (l->n) {
+        qsort(l->us, l->n, sizeof *l->us, cmp_double);
+        fprintf(stderr, "%s: %zu queries, p50 %.0f us\n", who, l->n,
+                l->us[l->n / 2]);
+    }
+    free(l->us);
+    *l = (peer_latencies){0};
+}

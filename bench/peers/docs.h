@@ -1,7 +1,8 @@
 /*
- * docs.h - what the C peers share: walking the converted documents of one
- * collection (bench/relevance/convert.sh output) and reading the query
- * file, so every peer sees exactly the text Gazette indexes.
+ * docs.h - what the C peers (and gz_eval) share: walking the converted
+ * documents of one collection (bench/relevance/convert.sh output) and
+ * reading the query file, so every peer sees exactly the text Gazette
+ * indexes; timing the queries the same way.
  */
 #ifndef BENCH_PEER_DOCS_H
 #define BENCH_PEER_DOCS_H
@@ -30,5 +31,18 @@ int peer_each_query(const char *path,
 
 /* A monotonic clock in microseconds, for query latencies. */
 double peer_now_us(void);
+
+/* Query latencies of one run, in microseconds. Zero-initialise. */
+typedef struct peer_latencies {
+    double *us;
+    size_t n, cap;
+} peer_latencies;
+
+/* Record one latency. Returns 0, or -1 when out of memory. */
+int peer_latency_add(peer_latencies *l, double us);
+
+/* Sort the latencies and print "<who>: N queries, p50 X us" to stderr
+ * (nothing when there are none), then free them. */
+void peer_latency_report(peer_latencies *l, const char *who);
 
 #endif

@@ -27,8 +27,7 @@
 typedef struct peer {
     sqlite3 *db;
     sqlite3_stmt *insert, *search;
-    double *lat;
-    size_t nlat, cap;
+    peer_latencies lat;
 } peer;
 
 static int fail(peer *p, const char *what)
@@ -99,21 +98,9 @@ static int run_query(const char *qid, const char *text, void *ctx)
                    -sqlite3_column_double(p->search, 1));
         free(expr);
     }
-    if (p->nlat == p->cap) {
-        p->cap = p->cap ? p->cap * 2 : 256;
-        double *grown = realloc(p->lat, p->cap * sizeof *grown);
-        if (!grown)
-            return -1;
-        p->lat = grown;
-    }
-    p->lat[p->nlat++] = peer_now_us() - t0;
+    if (peer_latency_add(&p->lat, peer_now_us() - t0) != 0)
+        return -1;
     return rc == SQLITE_DONE ? 0 : fail(p, "search");
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
 }
 
 int main(int argc, char **argv)
@@ -147,12 +134,7 @@ int main(int argc, char **argv)
         rc = fail(&p, "prepare search");
     if (rc == 0)
         rc = peer_each_query(argv[2], run_query, &p);
-    if (p.nlat) {
-        qsort(p.lat, p.nlat, sizeof *p.lat, cmp_double);
-        fprintf(stderr, "sqlite_peer: %zu queries, p50 %.0f us\n", p.nlat,
-                p.lat[p.nlat / 2]);
-    }
-    free(p.lat);
+    peer_latency_report(&p.lat, "sqlite_peer");
     sqlite3_finalize(p.insert);
     sqlite3_finalize(p.search);
     sqlite3_close(p.db);

@@ -28,8 +28,7 @@ typedef struct peer {
     xap_stem *stem;
     xap_queryparser *qp;
     xap_database *db;
-    double *lat;
-    size_t nlat, cap;
+    peer_latencies lat;
 } peer;
 
 static int fail(const char *what)
@@ -108,21 +107,9 @@ static int run_query(const char *qid, const char *text, void *ctx)
     xap_mset_free(mset);
     xap_enquire_free(enq);
     xap_query_free(q);
-    if (p->nlat == p->cap) {
-        p->cap = p->cap ? p->cap * 2 : 256;
-        double *grown = realloc(p->lat, p->cap * sizeof *grown);
-        if (!grown)
-            return -1;
-        p->lat = grown;
-    }
-    p->lat[p->nlat++] = peer_now_us() - t0;
+    if (peer_latency_add(&p->lat, peer_now_us() - t0) != 0)
+        return -1;
     return s == XAP_OK ? 0 : fail("searching");
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
 }
 
 int main(int argc, char **argv)
@@ -162,12 +149,7 @@ int main(int argc, char **argv)
     }
     if (rc == 0)
         rc = peer_each_query(argv[3], run_query, &p);
-    if (p.nlat) {
-        qsort(p.lat, p.nlat, sizeof *p.lat, cmp_double);
-        fprintf(stderr, "xapian_peer: %zu queries, p50 %.0f us\n", p.nlat,
-                p.lat[p.nlat / 2]);
-    }
-    free(p.lat);
+    peer_latency_report(&p.lat, "xapian_peer");
     xap_queryparser_free(p.qp);
     xap_database_free(p.db);
     xap_termgen_free(p.tg);

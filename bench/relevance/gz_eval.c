@@ -20,8 +20,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "docs.h"
 #include "gazette.h"
 #ifdef GZ_EVAL_TUNING
 #include "ranking.h"
@@ -65,19 +65,6 @@ static void docno_of(const char *id, char *buf, size_t size)
     const char *base = slash ? slash + 1 : id;
     size_t n = strcspn(base, ".#");
     snprintf(buf, size, "%.*s", (int)n, base);
-}
-
-static double now_us(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
 }
 
 /* Search one query and print its run lines. Returns the status. */
@@ -151,8 +138,7 @@ int main(int argc, char **argv)
             GAZETTE_STATUS_OK)
         status = 71;
 
-    double *lat = NULL;
-    size_t nlat = 0, cap = 0;
+    peer_latencies lat = {0};
     char line[8192];
     while (status == 0 && fgets(line, sizeof line, qf)) {
         line[strcspn(line, "\r\n")] = '\0';
@@ -160,33 +146,19 @@ int main(int argc, char **argv)
         if (!tab)
             continue;
         *tab = '\0';
-        double t0 = now_us();
+        double t0 = peer_now_us();
         run_query(index, opts, line, tab + 1, tag);
-        double dt = now_us() - t0;
-        if (nlat == cap) {
-            cap = cap ? cap * 2 : 256;
-            double *grown = realloc(lat, cap * sizeof *lat);
-            if (!grown) {
-                status = 71;
-                break;
-            }
-            lat = grown;
-        }
-        lat[nlat++] = dt;
+        if (peer_latency_add(&lat, peer_now_us() - t0) != 0)
+            status = 71;
     }
     if (latency_path && status == 0) {
         FILE *lf = fopen(latency_path, "w");
-        for (size_t i = 0; lf && i < nlat; i++)
-            fprintf(lf, "%.0f\n", lat[i]);
+        for (size_t i = 0; lf && i < lat.n; i++)
+            fprintf(lf, "%.0f\n", lat.us[i]);
         if (lf)
             fclose(lf);
     }
-    if (nlat) {
-        qsort(lat, nlat, sizeof *lat, cmp_double);
-        fprintf(stderr, "gz_eval: %zu queries, p50 %.0f us\n", nlat,
-                lat[nlat / 2]);
-    }
-    free(lat);
+    peer_latency_report(&lat, "gz_eval");
     fclose(qf);
     gazette_search_options_free(opts);
     gazette_index_close(index);
