@@ -14,7 +14,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 RUNS=${1:-7}
 TARBALL="$ROOT/../shared/corpora/aclimdb/aclImdb_v1_labeled.tar.gz"
-INDEX="$ROOT/build/indexer/gazette-index"
+INDEX="$ROOT/build/bin/gazette-index"
 
 say() { printf '==> %s\n' "$*" >&2; }
 

@@ -186,7 +186,10 @@ static xap_status add_filters(xap_document *doc, const corpus_file *file,
     }
     if (s == XAP_OK && art->url)
         s = add_bool(doc, GZ_PREFIX_URL, art->url);
-    if (s == XAP_OK)
+    /* Articles given through the writer API come from no file (root
+     * NULL): no path term, so an incremental run never takes them for
+     * files that vanished. */
+    if (s == XAP_OK && file->root)
         s = add_bool(doc, GZ_PREFIX_PATH, file->relpath);
     return s;
 }
@@ -258,7 +261,8 @@ static xap_status add_data(xap_document *doc, const corpus_file *file,
 {
     char *tags = join_tags(art);
     gz_docdata dd = {
-        .id = art->id, .path = file->relpath, .title = art->title,
+        .id = art->id, .path = file->root ? file->relpath : NULL,
+        .title = art->title,
         .date = iso_date, .source = source, .author = art->author,
         .url = art->url, .tags = tags, .entities = entities,
         .body = art->body, .body_len = art->body_len,

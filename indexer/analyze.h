@@ -20,7 +20,8 @@ void gz_analyzer_free(gz_analyzer *a);
  * use of it. */
 xap_status gz_analyzer_enable_spelling(gz_analyzer *a, xap_writable *db);
 
-/* Build the document for `article`, read from `file`. On success *doc is a
+/* Build the document for `article`, read from `file` (file->root NULL:
+ * an article given as fields, with file->relpath its id). On success *doc is a
  * new document owned by the caller and `id_term` (GZ_TERM_BUF bytes) holds
  * its unique id term. */
 xap_status gz_analyze_article(gz_analyzer *a, const corpus_file *file,

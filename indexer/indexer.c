@@ -369,8 +369,8 @@ static int check_roots(const gz_index_config *cfg, char *err, size_t errlen)
 
 /* Set metadata `key` unless it already has `value` (a no-op run must not
  * create a new revision). */
-static xap_status ensure_metadata(xap_writable *db, const char *key,
-                                  const char *value)
+xap_status gz_index_ensure_metadata(xap_writable *db, const char *key,
+                                    const char *value)
 {
     char *old = NULL;
     size_t len = 0;
@@ -430,17 +430,20 @@ static void sleep_poll(void)
  * `action`, waiting up to cfg->wait_lock_seconds while another writer
  * holds either lock. On success *lock_fd holds the lock file (closing it
  * releases it). */
-static gz_index_outcome open_locked(const gz_index_config *cfg,
-                                    const char *target, xap_db_action action,
-                                    xap_writable **db, int *lock_fd,
-                                    char *err, size_t errlen)
+gz_index_outcome gz_index_open_locked(const char *db_path,
+                                      const char *target,
+                                      xap_db_action action,
+                                      double wait_lock_seconds,
+                                      const volatile sig_atomic_t *stop,
+                                      xap_writable **db, int *lock_fd,
+                                      char *err, size_t errlen)
 {
     char path[4096];
-    if (lock_path(cfg->db_path, path, sizeof path) != 0) {
-        snprintf(err, errlen, "%s: path too long", cfg->db_path);
+    if (lock_path(db_path, path, sizeof path) != 0) {
+        snprintf(err, errlen, "%s: path too long", db_path);
         return GZ_INDEX_IO_ERROR;
     }
-    double deadline = now_seconds() + cfg->wait_lock_seconds;
+    double deadline = now_seconds() + wait_lock_seconds;
     for (;;) {
         long holder = 0;
         int r = try_lock_file(path, lock_fd, &holder);
@@ -465,7 +468,7 @@ static gz_index_outcome open_locked(const gz_index_config *cfg,
         } else {
             snprintf(err, errlen, "lock %s held", path);
         }
-        if (cfg->stop && *cfg->stop)
+        if (stop && *stop)
             return GZ_INDEX_INTERRUPTED;
         if (now_seconds() >= deadline)
             return GZ_INDEX_LOCKED;
@@ -659,12 +662,16 @@ static gz_index_outcome open_run(run_state *st, run_hold *h, xap_status *s,
             snprintf(err, errlen, "%s: %s", cfg->db_path, strerror(errno));
             return GZ_INDEX_IO_ERROR;
         }
-        outcome = open_locked(cfg, h->gen_path, XAP_DB_CREATE, &st->db,
-                              &h->lock_fd, err, errlen);
+        outcome = gz_index_open_locked(cfg->db_path, h->gen_path,
+                                       XAP_DB_CREATE, cfg->wait_lock_seconds,
+                                       cfg->stop, &st->db, &h->lock_fd, err,
+                                       errlen);
         h->made_gen = outcome == GZ_INDEX_OK;
     } else {
-        outcome = open_locked(cfg, cfg->db_path, XAP_DB_CREATE_OR_OPEN,
-                              &st->db, &h->lock_fd, err, errlen);
+        outcome = gz_index_open_locked(cfg->db_path, cfg->db_path,
+                                       XAP_DB_CREATE_OR_OPEN,
+                                       cfg->wait_lock_seconds, cfg->stop,
+                                       &st->db, &h->lock_fd, err, errlen);
     }
     if (outcome != GZ_INDEX_OK)
         return outcome;
@@ -678,9 +685,9 @@ static gz_index_outcome open_run(run_state *st, run_hold *h, xap_status *s,
     if (cfg->full)
         *s = carry_synonyms(cfg->db_path, st->db);
     if (*s == XAP_OK)
-        *s = ensure_metadata(st->db, GZ_META_FORMAT, GZ_FORMAT_VERSION);
+        *s = gz_index_ensure_metadata(st->db, GZ_META_FORMAT, GZ_FORMAT_VERSION);
     if (*s == XAP_OK)
-        *s = ensure_metadata(st->db, GZ_META_LANGUAGE, cfg->language);
+        *s = gz_index_ensure_metadata(st->db, GZ_META_LANGUAGE, cfg->language);
     return GZ_INDEX_OK;
 }
 

@@ -11,6 +11,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "gazette.h"
+#include "xapian_shim.h"
+
 typedef enum gz_index_outcome {
     GZ_INDEX_OK = 0,
     GZ_INDEX_NO_INPUT,     /* a corpus root does not exist */
@@ -88,5 +91,27 @@ typedef struct gz_index_config {
  * outcome; on failure `err` (errlen bytes) holds a one-line reason. */
 gz_index_outcome gz_index_run(const gz_index_config *cfg,
                               gz_index_stats *stats, char *err, size_t errlen);
+
+/* Take the lock file "<db_path>.lock" and open `target` (db_path itself,
+ * or a --full generation) for writing with `action`, waiting up to
+ * `wait_lock_seconds` while another writer holds either lock, or until
+ * *stop is set (stop may be NULL). On success *lock_fd holds the lock file
+ * (closing it releases the lock) and *db the database. On failure `err`
+ * says why. */
+gz_index_outcome gz_index_open_locked(const char *db_path,
+                                      const char *target,
+                                      xap_db_action action,
+                                      double wait_lock_seconds,
+                                      const volatile sig_atomic_t *stop,
+                                      xap_writable **db, int *lock_fd,
+                                      char *err, size_t errlen);
+
+/* The public status for an outcome (update.c). */
+gazette_status_t gz_status_from_outcome(gz_index_outcome outcome);
+
+/* Set metadata `key` of `db` unless it already has `value` (a no-op run
+ * must not create a new revision). */
+xap_status gz_index_ensure_metadata(xap_writable *db, const char *key,
+                                    const char *value);
 
 #endif

@@ -153,27 +153,12 @@ static size_t token_length(const char *s)
     return n;
 }
 
-/* How the value of a field is folded: free text like Xapian's terms
- * (Unicode lower case), as are entity: names (gz_entity_term); filter
- * terms (source:, tag:, year:)
- * ASCII-only, as the indexer folds them; id: and url: not at all. */
-typedef enum value_case {
-    CASE_TEXT = 0, CASE_ASCII, CASE_EXACT, CASE_ENTITY
-} value_case;
-
-static value_case field_case(const char *field, size_t flen)
+/* How the value of `field` ([field, field+flen)) is folded: the schema
+ * says (free text like Xapian's terms, filters as the writer folds them). */
+static gz_fold field_fold(const char *field, size_t flen)
 {
-    static const struct {
-        const char *name;
-        value_case how;
-    } fields[] = {{"id", CASE_EXACT}, {"url", CASE_EXACT},
-                  {"source", CASE_ASCII}, {"tag", CASE_ASCII},
-                  {"entity", CASE_ENTITY}, {"year", CASE_ASCII}};
-    for (size_t i = 0; i < sizeof fields / sizeof *fields; i++)
-        if (flen == strlen(fields[i].name) &&
-            strncasecmp(field, fields[i].name, flen) == 0)
-            return fields[i].how;
-    return CASE_TEXT;
+    const gz_field *f = gz_field_by_name(field, flen);
+    return f ? f->fold : GZ_FOLD_TEXT;
 }
 
 /* An entity name as gz_entity_term keys it: white space runs made one
@@ -210,30 +195,30 @@ static void put_entity(buffer *b, const char *s, size_t n)
     free(tmp.data);
 }
 
-static void put_value(buffer *b, const char *s, size_t n, value_case how)
+static void put_value(buffer *b, const char *s, size_t n, gz_fold how)
 {
-    if (how == CASE_TEXT) {
+    if (how == GZ_FOLD_TEXT) {
         put_lower(b, s, n);
         return;
     }
-    if (how == CASE_ENTITY) {
+    if (how == GZ_FOLD_ENTITY) {
         put_entity(b, s, n);
         return;
     }
     for (size_t i = 0; i < n; i++) {
-        char c = how == CASE_ASCII ? (char)tolower((unsigned char)s[i]) : s[i];
+        char c = how == GZ_FOLD_ASCII ? (char)tolower((unsigned char)s[i]) : s[i];
         put(b, &c, 1);
     }
 }
 
-/* An id: (flen 2) or url: (flen 3) value too long for a term: the
+/* An exact filter's value (id:, url:) too long for a term: the
  * indexer stored its hashed form (gz_make_term), so search for that.
  * Returns 1 when it wrote the value, 0 when the value is short enough to
  * go as it is. */
-static int put_long_exact(buffer *b, size_t flen, const char *value,
+static int put_long_exact(buffer *b, const gz_field *field, const char *value,
                           size_t vlen)
 {
-    const char *prefix = flen == 2 ? GZ_PREFIX_ID : GZ_PREFIX_URL;
+    const char *prefix = field->prefix;
     if (strlen(prefix) + vlen <= GZ_MAX_TERM_BYTES || vlen >= 65536)
         return 0;
     char *whole = malloc(vlen + 1);
@@ -252,10 +237,10 @@ static int put_long_exact(buffer *b, size_t flen, const char *value,
 
 /* Rewrite one token [t, t+n); *next_case says how to fold a quoted value
  * that follows a bare "field:" token. */
-static int put_token(buffer *b, const char *t, size_t n, value_case *next_case,
+static int put_token(buffer *b, const char *t, size_t n, gz_fold *next_case,
                      char *err, size_t errlen)
 {
-    *next_case = CASE_TEXT;
+    *next_case = GZ_FOLD_TEXT;
     if (is_operator(t, n)) {
         put(b, t, n);
         return 0;
@@ -267,13 +252,15 @@ static int put_token(buffer *b, const char *t, size_t n, value_case *next_case,
         const char *field = t + sign;
         const char *value = colon + 1;
         size_t vlen = n - (size_t)(value - t);
-        if (flen == 4 && strncasecmp(field, "date", 4) == 0) {
+        const gz_field *f = gz_field_by_name(field, flen);
+        if (f && f->kind == GZ_KIND_DATE) {
             put(b, t, sign);
             return put_date(b, value, vlen, err, errlen);
         }
-        value_case how = field_case(field, flen);
-        put_value(b, t, (size_t)(value - t), CASE_ASCII);   /* "Tag:" */
-        if (how == CASE_EXACT && put_long_exact(b, flen, value, vlen))
+        gz_fold how = field_fold(field, flen);
+        put_value(b, t, (size_t)(value - t), GZ_FOLD_ASCII);   /* "Tag:" */
+        if (how == GZ_FOLD_EXACT &&
+            put_long_exact(b, gz_field_by_name(field, flen), value, vlen))
             return 0;
         put_value(b, value, vlen, how);
         if (vlen == 0)
@@ -288,15 +275,9 @@ static int put_token(buffer *b, const char *t, size_t n, value_case *next_case,
  * else: "title:" alone, which Xapian would search as the word "title". */
 static int is_empty_field(const char *t, size_t n)
 {
-    static const char *const fields[] = {"title:", "author:", "source:",
-                                         "tag:", "entity:", "url:", "id:",
-                                         "year:", "date:"};
     size_t sign = (n > 0 && (t[0] == '+' || t[0] == '-')) ? 1 : 0;
-    for (size_t i = 0; i < sizeof fields / sizeof *fields; i++)
-        if (n - sign == strlen(fields[i]) &&
-            strncasecmp(t + sign, fields[i], n - sign) == 0)
-            return 1;
-    return 0;
+    return n > sign + 1 && t[n - 1] == ':' &&
+           gz_field_by_name(t + sign, n - sign - 1) != NULL;
 }
 
 /* The position of a double quote that is never closed, or NULL. */
@@ -314,7 +295,7 @@ char *gz_query_normalise(const char *query, char *err, size_t errlen)
     buffer b = {NULL, 0, 0, 0};
     err[0] = '\0';
     put(&b, "", 0);
-    value_case next_case = CASE_TEXT;
+    gz_fold next_case = GZ_FOLD_TEXT;
     /* Xapian would read everything after an unclosed quote as one phrase,
      * which rarely matches: the stray quote is dropped instead. */
     const char *stray = unclosed_quote(query);
@@ -329,14 +310,14 @@ char *gz_query_normalise(const char *query, char *err, size_t errlen)
             const char *close = strchr(p + 1, '"');
             size_t n = close ? (size_t)(close - p) + 1 : strlen(p);
             put_value(&b, p, n, next_case);
-            next_case = CASE_TEXT;
+            next_case = GZ_FOLD_TEXT;
             p += n;
             continue;
         }
         size_t n = token_length(p);
         if (n == 0) {   /* white space or a parenthesis */
             put(&b, p, 1);
-            next_case = CASE_TEXT;
+            next_case = GZ_FOLD_TEXT;
             p++;
             continue;
         }
@@ -428,18 +409,15 @@ static size_t split_token_length(const char *s)
 /* 1 when [t, t+n) is a filter token: [+-]field:value with a filter field. */
 static int is_filter_token(const char *t, size_t n)
 {
-    static const char *const fields[] = {"source:", "tag:", "entity:", "url:",
-                                         "id:", "year:", "date:"};
     if (n > 0 && (t[0] == '+' || t[0] == '-')) {
         t++;
         n--;
     }
-    for (size_t i = 0; i < sizeof fields / sizeof *fields; i++) {
-        size_t f = strlen(fields[i]);
-        if (n > f && strncasecmp(t, fields[i], f) == 0)
-            return 1;
-    }
-    return 0;
+    const char *colon = memchr(t, ':', n);
+    if (!colon || colon == t + n - 1)
+        return 0;
+    const gz_field *f = gz_field_by_name(t, (size_t)(colon - t));
+    return f && (f->kind == GZ_KIND_FILTER || f->kind == GZ_KIND_DATE);
 }
 
 /* Parenthesis depth after [s, s+n), starting from `depth`, quotes aside. */

@@ -248,6 +248,8 @@ xap_status current_exception_status(const char *fn) noexcept
         return record(XAP_ERR_UNIMPLEMENTED, e);
     } catch (const Xapian::RangeError &e) {
         return record(XAP_ERR_RANGE, e);
+    } catch (const Xapian::WildcardError &e) {
+        return record(XAP_ERR_WILDCARD, e);
     } catch (const Xapian::InvalidArgumentError &e) {
         return record(XAP_ERR_INVALID_ARG, e);
     } catch (const Xapian::Error &e) {
@@ -417,6 +419,7 @@ const char *xap_status_name(xap_status status)
     case XAP_ERR_NETWORK: return "ERR_NETWORK";
     case XAP_ERR_UNIMPLEMENTED: return "ERR_UNIMPLEMENTED";
     case XAP_ERR_RANGE: return "ERR_RANGE";
+    case XAP_ERR_WILDCARD: return "ERR_WILDCARD";
     case XAP_ERR_XAPIAN: return "ERR_XAPIAN";
     case XAP_ERR_UNKNOWN: return "ERR_UNKNOWN";
     }

@@ -49,6 +49,8 @@ typedef enum xap_status {
     XAP_ERR_NETWORK,         /* NetworkError, NetworkTimeoutError */
     XAP_ERR_UNIMPLEMENTED,   /* UnimplementedError (e.g. remote spelling) */
     XAP_ERR_RANGE,           /* RangeError, index out of range */
+    XAP_ERR_WILDCARD,        /* WildcardError: a wildcard expands past the
+                                limit (xap_queryparser_set_max_expansion) */
     XAP_ERR_XAPIAN,          /* any other Xapian::Error */
     XAP_ERR_UNKNOWN          /* a non-Xapian exception */
 } xap_status;
@@ -501,8 +503,8 @@ xap_status xap_enquire_add_termcount_spy(xap_enquire *enq,
                                          xap_termcount_spy *spy);
 /* `checkatleast`: examine at least this many matches (exact counts). `rset`
  * (may be NULL) marks documents known relevant.  Wildcard expansion past the
- * limit (xap_queryparser_set_max_expansion) fails here with XAP_ERR_XAPIAN
- * (WildcardError). */
+ * limit (xap_queryparser_set_max_expansion) fails here with
+ * XAP_ERR_WILDCARD. */
 xap_status xap_enquire_get_mset(xap_enquire *enq, uint32_t first,
                                 uint32_t maxitems, uint32_t checkatleast,
                                 const xap_rset *rset, xap_mset **out);

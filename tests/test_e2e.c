@@ -502,8 +502,8 @@ static void test_explain_term_weights(void **state)
             double w = -1;
             const char *term = gazette_hit_term(h, t, &w);
             assert_non_null(term);
-            assert_true(strcmp(term, "Zhezbollah") == 0 ||
-                        strcmp(term, "Zlebanon") == 0);
+            assert_true(strcmp(term, "hezbollah") == 0 ||
+                        strcmp(term, "lebanon") == 0);
             assert_true(w > 0);
             sum += w;
         }

@@ -97,8 +97,10 @@ const char *tu_binary(const char *rel)
     static int which;
     which ^= 1;
     const char *dir = getenv("GAZETTE_BINARY_DIR");
-    snprintf(buf[which], sizeof buf[which], "%s/%s", dir && *dir ? dir : ".",
-             rel);
+    const char *name = strrchr(rel, '/');
+    /* Every program of the build is in <build>/bin (CMakeLists.txt). */
+    snprintf(buf[which], sizeof buf[which], "%s/bin/%s",
+             dir && *dir ? dir : ".", name ? name + 1 : rel);
     return buf[which];
 }
 

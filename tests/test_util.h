@@ -27,9 +27,9 @@ void tu_write_gzip(const char *dir, const char *name, const void *data,
  * static buffer. */
 const char *tu_source_path(const char *rel);
 
-/* Path of a built program ($GAZETTE_BINARY_DIR/rel, e.g.
- * "indexer/gazette-index"). Two static buffers used in turn, so two
- * results may be used in one call. */
+/* Path of a built program: $GAZETTE_BINARY_DIR/bin/NAME, where NAME is
+ * the last component of `rel` ("gazette-index"). Two static buffers used
+ * in turn, so two results may be used in one call. */
 const char *tu_binary(const char *rel);
 
 /* Path of ../shared/corpora/<name> next to the source tree, or NULL when it

@@ -35,7 +35,7 @@ say() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'run.sh: %s\n' "$*" >&2; exit 1; }
 
 for tool in gz_eval rel_eval xapian_peer; do
-    [ -x "$BUILD/bench/$tool" ] || die "$BUILD/bench/$tool missing: build first (cmake --build $BUILD)"
+    [ -x "$BUILD/bin/$tool" ] || die "$BUILD/bin/$tool missing: build first (cmake --build $BUILD)"
 done
 mkdir -p "$WORK"
 
@@ -48,7 +48,7 @@ if echo "$ENGINES" | grep -qw lucene; then
     javac -d "$WORK/lucene-classes" -cp "$LUCENE_CP" "$ROOT/bench/peers/LuceneEval.java"
 fi
 if echo "$ENGINES" | grep -qw sqlite; then
-    [ -x "$BUILD/bench/sqlite_peer" ] || die "sqlite_peer not built: run bench/setup.sh, then reconfigure"
+    [ -x "$BUILD/bin/sqlite_peer" ] || die "sqlite_peer not built: run bench/setup.sh, then reconfigure"
 fi
 
 # p50 of the "p50 N us" line an engine printed on stderr, in milliseconds.
@@ -60,12 +60,12 @@ run_engine() {
     case $e in
     gazette)
         rm -rf "$d/gz-index"
-        "$BUILD/indexer/gazette-index" --quiet --db "$d/gz-index" "$d/docs"
-        "$BUILD/bench/gz_eval" -l "$d/gazette.lat" "$d/gz-index" "$d/queries.tsv" ;;
+        "$BUILD/bin/gazette-index" --quiet --db "$d/gz-index" "$d/docs"
+        "$BUILD/bin/gz_eval" -l "$d/gazette.lat" "$d/gz-index" "$d/queries.tsv" ;;
     xapian)
-        "$BUILD/bench/xapian_peer" "$d/docs" "$d/xapian-index" "$d/queries.tsv" ;;
+        "$BUILD/bin/xapian_peer" "$d/docs" "$d/xapian-index" "$d/queries.tsv" ;;
     sqlite)
-        "$BUILD/bench/sqlite_peer" "$d/docs" "$d/queries.tsv" ;;
+        "$BUILD/bin/sqlite_peer" "$d/docs" "$d/queries.tsv" ;;
     lucene)
         java -cp "$WORK/lucene-classes:$LUCENE_CP" LuceneEval "$d/docs" "$d/queries.tsv" ;;
     *) die "unknown engine $e" ;;
@@ -83,7 +83,7 @@ for c in "$@"; do
     for e in $ENGINES; do
         say "$c: $e"
         run_engine "$e" "$d"
-        "$BUILD/bench/rel_eval" "$d/qrels" "$d/$e.run" |
+        "$BUILD/bin/rel_eval" "$d/qrels" "$d/$e.run" |
             awk -v c="$c" -v e="$e" -v p="$(p50_ms "$d/$e.err")" \
                 -F '\t' '{ print c "\t" e "\t" $2 "\t" $3 "\t" $4 "\t" $5 "\t" p }' >> "$table"
     done

@@ -26,10 +26,10 @@ for p in "$@"; do
         d=$WORK/$c
         [ -d "$d/gz-index" ] || { echo "tune.sh: run run.sh first ($d)" >&2; exit 1; }
         # shellcheck disable=SC2086
-        "$BUILD/bench/gz_tune" -k "$DEPTH" ${p:+-p "$p"} -l "$d/tune.lat" "$d/gz-index" \
+        "$BUILD/bin/gz_tune" -k "$DEPTH" ${p:+-p "$p"} -l "$d/tune.lat" "$d/gz-index" \
             "$d/queries.tsv" > "$d/tune.run" 2>/dev/null
         cat "$d/tune.lat" >> "$WORK/tune.lat"
-        "$BUILD/bench/rel_eval" "$d/qrels" "$d/tune.run" | cut -f2
+        "$BUILD/bin/rel_eval" "$d/qrels" "$d/tune.run" | cut -f2
     done | awk '{ printf " %9.4f", $1; s += $1; n++ } END { printf " %9.4f", s / n }'
     sort -n "$WORK/tune.lat" | awk '{ v[NR] = $1 } END { printf " %8.2f\n", v[int((NR + 1) / 2)] / 1000 }'
 done

@@ -12,9 +12,6 @@
 
 #include "cli.h"
 #include "gazette.h"
-#include "indexer.h"
-#include "synonyms.h"
-#include "xapian_shim.h"
 
 
 typedef struct cli_options {
@@ -186,13 +183,10 @@ static int parse_seconds(const char *s, double *out)
 /* 0 when `language` names a stemmer Xapian has. */
 static int check_language(const char *language)
 {
-    xap_stem *stem = NULL;
-    if (xap_stem_new(language, &stem) == XAP_OK) {
-        xap_stem_free(stem);
+    if (gazette_language_known(language))
         return 0;
-    }
     cli_complain("unknown language '%s'; known: none %s", language,
-             xap_stem_languages());
+                 gazette_languages());
     return -1;
 }
 
@@ -267,7 +261,7 @@ static int parse_args(int argc, char **argv, cli_options *o, int *code)
             return *code = CLI_EXIT_OK, -1;
         case 'V':
             printf("gazette-index %s (Xapian %s)\n", gazette_version(),
-                   xap_version_string());
+                   gazette_xapian_version());
             return *code = CLI_EXIT_OK, -1;
         default:
             fputs("Try 'gazette-index --help' for more information.\n", stderr);
@@ -284,24 +278,6 @@ static int parse_args(int argc, char **argv, cli_options *o, int *code)
     return optind;
 }
 
-static void on_skip(const char *path, const char *reason, void *ctx)
-{
-    const cli_options *o = ctx;
-    if (o->progress)
-        fputs("\r\033[K", stderr);
-    if (!o->quiet)
-        fprintf(stderr, "gazette-index: skipped %s: %s\n", path, reason);
-}
-
-static void on_warning(const char *path, const char *message, void *ctx)
-{
-    const cli_options *o = ctx;
-    if (o->progress)
-        fputs("\r\033[K", stderr);
-    if (!o->quiet)
-        fprintf(stderr, "gazette-index: warning: %s: %s\n", path, message);
-}
-
 static double wall_seconds(void)
 {
     struct timespec ts;
@@ -309,38 +285,72 @@ static double wall_seconds(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* Clear the progress line before printing anything else. */
+static void clear_progress(const cli_options *o)
+{
+    if (o->progress)
+        fputs("\r\033[K", stderr);
+}
+
 /* A progress line on a terminal, at most ten times a second. Counting the
  * files first would cost a second walk, so the total is estimated by the
  * number of files the index already held: a rerun shows an ETA, a first
  * run (or one past that number) the rate only. */
-static void on_progress(const gz_index_stats *s, void *ctx)
+static void show_progress(const gazette_update_t *u, cli_options *o)
 {
-    cli_options *o = ctx;
     double now = wall_seconds();
     if (!o->progress || now - o->last_progress < 0.1)
         return;
     o->last_progress = now;
+    uint64_t scanned = gazette_update_count(u, GAZETTE_COUNT_SCANNED);
+    uint64_t known = gazette_update_count(u, GAZETTE_COUNT_KNOWN);
     double elapsed = now - o->start;
-    double rate = elapsed > 0 ? (double)s->scanned / elapsed : 0.0;
+    double rate = elapsed > 0 ? (double)scanned / elapsed : 0.0;
     char eta[64] = "";
-    if (s->known > s->scanned && rate > 0)
+    if (known > scanned && rate > 0)
         snprintf(eta, sizeof eta, ", ETA %.0f s",
-                 (double)(s->known - s->scanned) / rate);
+                 (double)(known - scanned) / rate);
     fprintf(stderr, "\r\033[Kscanned %llu files (%.0f/s%s): %llu added, "
             "%llu updated, %llu unchanged, %llu skipped",
-            (unsigned long long)s->scanned, rate, eta,
-            (unsigned long long)s->added, (unsigned long long)s->updated,
-            (unsigned long long)s->unchanged, (unsigned long long)s->skipped);
+            (unsigned long long)scanned, rate, eta,
+            (unsigned long long)gazette_update_count(u, GAZETTE_COUNT_ADDED),
+            (unsigned long long)gazette_update_count(u, GAZETTE_COUNT_UPDATED),
+            (unsigned long long)gazette_update_count(u,
+                                                     GAZETTE_COUNT_UNCHANGED),
+            (unsigned long long)gazette_update_count(u,
+                                                     GAZETTE_COUNT_SKIPPED));
 }
 
-static void on_change(const char *path, const char *what, void *ctx)
+/* Everything the run reports: changes on stdout with --verbose, skips and
+ * warnings on stderr, progress on a terminal. */
+static void on_event(const gazette_update_t *u, gazette_event_t event,
+                     const char *path, const char *message, void *ctx)
 {
-    const cli_options *o = ctx;
-    if (!o->verbose || o->quiet)
+    cli_options *o = ctx;
+    static const char *const change[] = {
+        [GAZETTE_EVENT_ADDED] = "added", [GAZETTE_EVENT_UPDATED] = "updated",
+        [GAZETTE_EVENT_REMOVED] = "removed"};
+    switch (event) {
+    case GAZETTE_EVENT_ADDED:
+    case GAZETTE_EVENT_UPDATED:
+    case GAZETTE_EVENT_REMOVED:
+        if (!o->verbose || o->quiet)
+            return;
+        clear_progress(o);
+        printf("%s %s\n", change[event], path);
         return;
-    if (o->progress)
-        fputs("\r\033[K", stderr);
-    printf("%s %s\n", what, path);
+    case GAZETTE_EVENT_SKIPPED:
+    case GAZETTE_EVENT_WARNING:
+        clear_progress(o);
+        if (!o->quiet)
+            fprintf(stderr, "gazette-index: %s %s: %s\n",
+                    event == GAZETTE_EVENT_SKIPPED ? "skipped" : "warning:",
+                    path, message);
+        return;
+    case GAZETTE_EVENT_PROGRESS:
+        show_progress(u, o);
+        return;
+    }
 }
 
 static void on_stop_signal(int sig)
@@ -360,10 +370,9 @@ static void install_signal_handlers(void)
     sigaction(SIGTERM, &sa, NULL);
 }
 
-static void print_summary(const gz_index_stats *s, const cli_options *o)
+static void print_summary(const gazette_update_t *u, const cli_options *o)
 {
-    if (o->progress)
-        fputs("\r\033[K", stderr);
+    clear_progress(o);
     if (o->quiet)
         return;
     const char *fmt = o->json
@@ -371,26 +380,76 @@ static void print_summary(const gz_index_stats *s, const cli_options *o)
           "\"unchanged\":%llu,\"skipped\":%llu,\"seconds\":%.3f}\n"
         : "scanned %llu, added %llu, updated %llu, removed %llu, "
           "unchanged %llu, skipped %llu, seconds %.2f\n";
-    printf(fmt, (unsigned long long)s->scanned, (unsigned long long)s->added,
-           (unsigned long long)s->updated, (unsigned long long)s->removed,
-           (unsigned long long)s->unchanged, (unsigned long long)s->skipped,
-           s->seconds);
+#define COUNT(what) (unsigned long long)gazette_update_count(u, what)
+    printf(fmt, COUNT(GAZETTE_COUNT_SCANNED), COUNT(GAZETTE_COUNT_ADDED),
+           COUNT(GAZETTE_COUNT_UPDATED), COUNT(GAZETTE_COUNT_REMOVED),
+           COUNT(GAZETTE_COUNT_UNCHANGED), COUNT(GAZETTE_COUNT_SKIPPED),
+           gazette_update_seconds(u));
+#undef COUNT
 }
 
-static int exit_code_for(gz_index_outcome outcome, const gz_index_stats *s)
+static int exit_code_for(gazette_status_t status, const gazette_update_t *u)
 {
-    switch (outcome) {
-    case GZ_INDEX_OK: return s->skipped ? CLI_EXIT_SKIPPED : CLI_EXIT_OK;
-    case GZ_INDEX_NO_INPUT: return CLI_EXIT_NOINPUT;
-    case GZ_INDEX_WRONG_LANGUAGE:
-    case GZ_INDEX_REFUSED: return CLI_EXIT_USAGE;
-    case GZ_INDEX_LOCKED: return CLI_EXIT_TEMPFAIL;
-    case GZ_INDEX_INTERRUPTED: return 128 + (stop_signal ? stop_signal
-                                                         : SIGINT);
-    case GZ_INDEX_CORRUPT: return CLI_EXIT_DATAERR;
-    case GZ_INDEX_IO_ERROR: return CLI_EXIT_IOERR;
+    switch (status) {
+    case GAZETTE_STATUS_OK:
+        return gazette_update_count(u, GAZETTE_COUNT_SKIPPED)
+                   ? CLI_EXIT_SKIPPED : CLI_EXIT_OK;
+    case GAZETTE_STATUS_INPUT_NOT_FOUND: return CLI_EXIT_NOINPUT;
+    case GAZETTE_STATUS_LANGUAGE_MISMATCH:
+    case GAZETTE_STATUS_NOT_AN_INDEX:
+    case GAZETTE_STATUS_BAD_INPUT:
+    case GAZETTE_STATUS_INVALID_ARGUMENT: return CLI_EXIT_USAGE;
+    case GAZETTE_STATUS_INDEX_LOCKED: return CLI_EXIT_TEMPFAIL;
+    case GAZETTE_STATUS_INTERRUPTED:
+        return 128 + (stop_signal ? stop_signal : SIGINT);
+    case GAZETTE_STATUS_INDEX_CORRUPT:
+    case GAZETTE_STATUS_INDEX_VERSION: return CLI_EXIT_DATAERR;
+    case GAZETTE_STATUS_IO_ERROR: return CLI_EXIT_IOERR;
     default: return CLI_EXIT_SOFTWARE;
     }
+}
+
+/* Set `u` up from the options; 0, or -1 (out of memory, said). */
+static int configure(gazette_update_t *u, cli_options *o)
+{
+    gazette_status_t s = gazette_update_set_language(u, o->language);
+    if (s == GAZETTE_STATUS_OK && o->max_file_bytes)
+        s = gazette_update_set_max_file_size(u, o->max_file_bytes);
+    if (s == GAZETTE_STATUS_OK && o->batch_size)
+        s = gazette_update_set_batch(u, o->batch_size);
+    if (s == GAZETTE_STATUS_OK)
+        s = gazette_update_set_dry_run(u, o->dry_run);
+    if (s == GAZETTE_STATUS_OK)
+        s = gazette_update_set_full(u, o->full);
+    if (s == GAZETTE_STATUS_OK)
+        s = gazette_update_set_wait_lock(u, o->wait_lock);
+    if (s == GAZETTE_STATUS_OK)
+        s = gazette_update_set_synonyms_file(u, o->synonyms);
+    if (s == GAZETTE_STATUS_OK)
+        s = gazette_update_set_stop_flag(u, &stop_signal);
+    if (s == GAZETTE_STATUS_OK)
+        s = gazette_update_set_callback(u, on_event, o);
+    if (s != GAZETTE_STATUS_OK)
+        cli_complain("%s", gazette_status_to_string(s));
+    return s == GAZETTE_STATUS_OK ? 0 : -1;
+}
+
+/* The one line that says why the run failed or stopped. */
+static void explain_outcome(gazette_status_t status, const gazette_update_t *u,
+                            const cli_options *o)
+{
+    const char *why = gazette_update_error(u);
+    if (status == GAZETTE_STATUS_INTERRUPTED && o->full)
+        cli_complain("stopped by signal %d; the unfinished --full build was "
+                     "deleted, the index is as it was", (int)stop_signal);
+    else if (status == GAZETTE_STATUS_INTERRUPTED)
+        cli_complain("stopped by signal %d after committing the files done",
+                     (int)stop_signal);
+    else if (status == GAZETTE_STATUS_INDEX_LOCKED)
+        cli_complain("index %s is being written by another process (%s)",
+                     o->db, why);
+    else if (status != GAZETTE_STATUS_OK)
+        cli_complain("%s", *why ? why : gazette_status_to_string(status));
 }
 
 int main(int argc, char **argv)
@@ -407,42 +466,22 @@ int main(int argc, char **argv)
         cli_complain("out of memory");
         return CLI_EXIT_SOFTWARE;
     }
-    gz_synonyms *synonyms = NULL;   /* read first: a bad file changes nothing */
-    char serr[1024];
-    if (o.synonyms && gz_synonyms_read(o.synonyms, &synonyms, serr,
-                                       sizeof serr) != 0) {
-        cli_complain("%s", serr);
-        free(o.db);
-        return errno == ENOENT ? CLI_EXIT_NOINPUT : CLI_EXIT_USAGE;
-    }
     o.progress = !o.quiet && isatty(STDERR_FILENO);
     o.start = o.last_progress = wall_seconds();
     install_signal_handlers();
-    gz_index_config cfg = {
-        .db_path = o.db, .roots = (const char *const *)argv + first,
-        .nroots = (size_t)(argc - first), .language = o.language,
-        .max_file_bytes = o.max_file_bytes, .batch_size = o.batch_size,
-        .dry_run = o.dry_run, .full = o.full, .wait_lock_seconds = o.wait_lock,
-        .stop = &stop_signal, .on_skip = on_skip, .on_warning = on_warning,
-        .on_change = on_change, .on_progress = on_progress, .ctx = &o,
-        .synonyms = synonyms};
-    gz_index_stats stats;
-    char err[1024];
-    gz_index_outcome outcome = gz_index_run(&cfg, &stats, err, sizeof err);
-    gz_synonyms_free(synonyms);
-    if (outcome == GZ_INDEX_OK || outcome == GZ_INDEX_INTERRUPTED)
-        print_summary(&stats, &o);
-    if (outcome == GZ_INDEX_INTERRUPTED && o.full)
-        cli_complain("stopped by signal %d; the unfinished --full build was "
-                 "deleted, the index is as it was", (int)stop_signal);
-    else if (outcome == GZ_INDEX_INTERRUPTED)
-        cli_complain("stopped by signal %d after committing the files done",
-                 (int)stop_signal);
-    else if (outcome == GZ_INDEX_LOCKED)
-        cli_complain("index %s is being written by another process (%s)", o.db,
-                 err);
-    else if (outcome != GZ_INDEX_OK)
-        cli_complain("%s", err);
+    gazette_update_t *u = NULL;
+    if (gazette_update_new(&u) != GAZETTE_STATUS_OK || configure(u, &o) != 0) {
+        gazette_update_free(u);
+        free(o.db);
+        return CLI_EXIT_SOFTWARE;
+    }
+    gazette_status_t status = gazette_update_run(
+        u, o.db, (const char *const *)argv + first, (size_t)(argc - first));
+    if (status == GAZETTE_STATUS_OK || status == GAZETTE_STATUS_INTERRUPTED)
+        print_summary(u, &o);
+    explain_outcome(status, u, &o);
+    code = exit_code_for(status, u);
+    gazette_update_free(u);
     free(o.db);
-    return exit_code_for(outcome, &stats);
+    return code;
 }

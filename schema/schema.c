@@ -1,13 +1,71 @@
-/* schema.c - encoding of document data and unique id terms (schema.h). */
+/* schema.c - the field table, document data and unique id terms
+ * (schema.h). */
 #include "schema.h"
 
 #include <ctype.h>
-#include "xapian_shim.h"
-
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+
+#include "gazette.h"
+#include "xapian_shim.h"
+
+const gz_field gz_fields[] = {
+    /* name      prefix               slot              kind */
+    {"title",  GZ_PREFIX_TITLE,  -1,             GZ_KIND_TEXT,   GZ_FOLD_TEXT,
+     0, -1},
+    {"author", GZ_PREFIX_AUTHOR, -1,             GZ_KIND_TEXT,   GZ_FOLD_TEXT,
+     0, -1},
+    {"source", GZ_PREFIX_SOURCE, GZ_SLOT_SOURCE, GZ_KIND_FILTER, GZ_FOLD_ASCII,
+     1, GAZETTE_FACET_SOURCE},
+    {"tag",    GZ_PREFIX_TAG,    -1,             GZ_KIND_FILTER, GZ_FOLD_ASCII,
+     0, GAZETTE_FACET_TAG},
+    {"entity", GZ_PREFIX_ENTITY, GZ_SLOT_ENTITIES, GZ_KIND_FILTER,
+     GZ_FOLD_ENTITY, 0, GAZETTE_FACET_ENTITY},
+    {"url",    GZ_PREFIX_URL,    -1,             GZ_KIND_FILTER, GZ_FOLD_EXACT,
+     1, -1},
+    {"id",     GZ_PREFIX_ID,     -1,             GZ_KIND_FILTER, GZ_FOLD_EXACT,
+     1, -1},
+    {"year",   GZ_PREFIX_YEAR,   GZ_SLOT_YEAR,   GZ_KIND_FILTER, GZ_FOLD_ASCII,
+     1, GAZETTE_FACET_YEAR},
+    {"date",   GZ_PREFIX_DATE,   GZ_SLOT_DATE,   GZ_KIND_DATE,   GZ_FOLD_ASCII,
+     1, -1},
+    /* Not queryable by name: the author facet's exact names, the month
+     * terms Omega's date filters use, the file an article came from. */
+    {NULL, GZ_PREFIX_AUTHOR_NAME, -1, GZ_KIND_INTERNAL, GZ_FOLD_TEXT, 0,
+     GAZETTE_FACET_AUTHOR},
+    {NULL, GZ_PREFIX_MONTH, -1, GZ_KIND_INTERNAL, GZ_FOLD_ASCII, 1, -1},
+    {NULL, GZ_PREFIX_PATH, GZ_SLOT_FILE_PATH, GZ_KIND_INTERNAL, GZ_FOLD_EXACT,
+     1, -1},
+};
+const size_t gz_nfields = sizeof gz_fields / sizeof gz_fields[0];
+
+const gz_field *gz_field_by_name(const char *name, size_t len)
+{
+    for (size_t i = 0; i < gz_nfields; i++)
+        if (gz_fields[i].name && strlen(gz_fields[i].name) == len &&
+            strncasecmp(gz_fields[i].name, name, len) == 0)
+            return &gz_fields[i];
+    return NULL;
+}
+
+const gz_field *gz_field_of_term(const char *term)
+{
+    const gz_field *best = NULL;
+    size_t best_len = 0;
+    if (strncmp(term, GZ_STEM_PREFIX, strlen(GZ_STEM_PREFIX)) == 0)
+        term += strlen(GZ_STEM_PREFIX);
+    for (size_t i = 0; i < gz_nfields; i++) {
+        size_t n = strlen(gz_fields[i].prefix);
+        if (n > best_len && strncmp(term, gz_fields[i].prefix, n) == 0) {
+            best = &gz_fields[i];
+            best_len = n;
+        }
+    }
+    return best;
+}
 
 /* The fields of document data, in the order they are written. */
 #define DOCDATA_FIELDS(X) \

@@ -19,6 +19,12 @@
 
 typedef enum { FORMAT_TEXT, FORMAT_JSON, FORMAT_PATHS } output_format;
 
+/* Room for every facet kind the library names (gazette_facet_name() is
+ * NULL past the last one). */
+#define MAX_FACETS 32
+#define EACH_FACET(f) \
+    (f) < MAX_FACETS && gazette_facet_name((gazette_facet_t)(f))
+
 typedef struct cli_options {
     char *db;                /* malloc()ed */
     output_format format;
@@ -30,7 +36,7 @@ typedef struct cli_options {
     int duplicates;          /* show near-identical articles too */
     int spelling;
     int explain;
-    int facets[GAZETTE_FACET_COUNT_];
+    int facets[MAX_FACETS];
 } cli_options;
 
 static const char usage_text[] =
@@ -147,7 +153,7 @@ static int parse_sort(const char *s, gazette_sort_t *out)
 
 static int parse_facet(const char *s, cli_options *o)
 {
-    for (int f = 0; f < GAZETTE_FACET_COUNT_; f++)
+    for (int f = 0; EACH_FACET(f); f++)
         if (strcmp(s, gazette_facet_name((gazette_facet_t)f)) == 0) {
             o->facets[f] = 1;
             return 0;
@@ -411,7 +417,7 @@ static int put_json_line(json_t *obj)
     return 0;
 }
 
-/* [{"term": "Zgaza", "weight": 1.23}, ...] for --explain. */
+/* [{"term": "title:gaza", "weight": 1.23}, ...] for --explain. */
 static json_t *term_weights_json(const gazette_hit_t *h)
 {
     json_t *terms = json_array();
@@ -458,7 +464,7 @@ static int print_json_hit(const gazette_hit_t *h, const cli_options *o)
 static json_t *facets_json(const gazette_results_t *r, const cli_options *o)
 {
     json_t *facets = json_object();
-    for (int f = 0; facets && f < GAZETTE_FACET_COUNT_; f++) {
+    for (int f = 0; facets && EACH_FACET(f); f++) {
         if (!o->facets[f])
             continue;
         json_t *list = json_array();
@@ -526,7 +532,7 @@ static void print_text_summary(const gazette_results_t *r, const char *query,
 static void print_text_trailer(const gazette_results_t *r,
                                const cli_options *o)
 {
-    for (int f = 0; f < GAZETTE_FACET_COUNT_; f++) {
+    for (int f = 0; EACH_FACET(f); f++) {
         if (!o->facets[f])
             continue;
         size_t n = gazette_results_facet_count(r, (gazette_facet_t)f);
@@ -592,7 +598,7 @@ static gazette_status_t set_options(const cli_options *o,
             sopts, o->spelling && o->format != FORMAT_PATHS);
     if (s == GAZETTE_STATUS_OK)
         s = gazette_search_options_set_explain(sopts, o->explain);
-    for (int f = 0; s == GAZETTE_STATUS_OK && f < GAZETTE_FACET_COUNT_; f++)
+    for (int f = 0; s == GAZETTE_STATUS_OK && EACH_FACET(f); f++)
         if (o->facets[f])
             s = gazette_search_options_add_facet(sopts, (gazette_facet_t)f);
     return s;

@@ -1,6 +1,7 @@
 /*
- * schema.h - the layout of a Gazette index, shared by the indexer (which
- * writes it) and libgazette (which reads it). Private: not installed.
+ * schema.h - the layout of a Gazette index, shared by the writer
+ * (indexer/) and the reader (query/) inside libgazette. Private: not
+ * installed.
  *
  * Term prefixes follow Xapian Omega's conventions so that quest,
  * xapian-delve and Omega can read a Gazette index.
@@ -36,6 +37,51 @@ enum {
     GZ_SLOT_ENTITIES = 6,  /* entity display names, GZ_ENTITY_SEP between */
     GZ_SLOT_FILE_PATH = 7  /* relative path of the file (incremental) */
 };
+
+/*
+ * The fields of the index, each once: its query name, term prefix, value
+ * slot, kind and folding. The query parser's prefixes, the filter and
+ * field tokens the query normaliser knows, facets and --explain's field
+ * names all come from gz_fields[]; the writer uses the same prefixes.
+ */
+typedef enum gz_field_kind {
+    GZ_KIND_TEXT = 0,   /* free text: stemmed words with positions */
+    GZ_KIND_FILTER,     /* boolean terms: exact filters, weigh nothing */
+    GZ_KIND_DATE,       /* a value range over a sortable slot */
+    GZ_KIND_INTERNAL    /* written and read by Gazette, not queryable */
+} gz_field_kind;
+
+typedef enum gz_fold {
+    GZ_FOLD_TEXT = 0,   /* Unicode lower case, as Xapian folds words */
+    GZ_FOLD_ASCII,      /* ASCII letters lower-cased, the rest as written */
+    GZ_FOLD_ENTITY,     /* gz_entity_term's key (spaces, apostrophes, case) */
+    GZ_FOLD_EXACT       /* as written; hashed when over the term limit */
+} gz_fold;
+
+typedef struct gz_field {
+    const char *name;     /* query field ("title"); NULL: not queryable */
+    const char *prefix;   /* term prefix ("S") */
+    int slot;             /* value slot, or -1 */
+    gz_field_kind kind;
+    gz_fold fold;
+    int exclusive;        /* filter: one value per article, so several
+                             values of it OR together */
+    int facet;            /* gazette_facet_t it is counted as, or -1 */
+} gz_field;
+
+extern const gz_field gz_fields[];
+extern const size_t gz_nfields;
+
+/* The queryable field named [name, name+len) (case-insensitive), or NULL. */
+const gz_field *gz_field_by_name(const char *name, size_t len);
+
+/* The field whose prefix begins `term` (the longest such prefix), or
+ * NULL for an unprefixed term. Stemmed terms ("Z" + prefix + stem) are
+ * looked up after the "Z". */
+const gz_field *gz_field_of_term(const char *term);
+
+/* The prefix of stemmed forms: "Z" + field prefix + stem. */
+#define GZ_STEM_PREFIX "Z"
 
 /*
  * Named entities (indexer/entities.c extracts them from title and body).

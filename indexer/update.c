@@ -1,0 +1,275 @@
+/*
+ * update.c - the update API of gazette.h: bring an index up to date with
+ * corpus directories in-process (indexer.c does the run), as gazette-index
+ * does.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gazette_private.h"
+#include "indexer.h"
+#include "synonyms.h"
+
+struct gazette_update {
+    char *language;
+    uint64_t max_file_bytes;
+    unsigned batch;
+    int dry_run;
+    int full;
+    double wait_lock;
+    char *synonyms_path;
+    size_t synonym_rules;
+    const volatile int *stop;
+    gazette_update_callback_t callback;
+    void *ctx;
+    gz_index_stats stats;
+    char error[GZ_ERROR_SIZE];
+};
+
+gazette_status_t gz_status_from_outcome(gz_index_outcome outcome)
+{
+    switch (outcome) {
+    case GZ_INDEX_OK: return GAZETTE_STATUS_OK;
+    case GZ_INDEX_NO_INPUT: return GAZETTE_STATUS_INPUT_NOT_FOUND;
+    case GZ_INDEX_LOCKED: return GAZETTE_STATUS_INDEX_LOCKED;
+    case GZ_INDEX_CORRUPT: return GAZETTE_STATUS_INDEX_CORRUPT;
+    case GZ_INDEX_IO_ERROR: return GAZETTE_STATUS_IO_ERROR;
+    case GZ_INDEX_NO_MEMORY: return GAZETTE_STATUS_OUT_OF_MEMORY;
+    case GZ_INDEX_INTERRUPTED: return GAZETTE_STATUS_INTERRUPTED;
+    case GZ_INDEX_WRONG_LANGUAGE: return GAZETTE_STATUS_LANGUAGE_MISMATCH;
+    case GZ_INDEX_REFUSED: return GAZETTE_STATUS_NOT_AN_INDEX;
+    case GZ_INDEX_INTERNAL: break;
+    }
+    return GAZETTE_STATUS_INTERNAL_ERROR;
+}
+
+gazette_status_t gazette_update_new(gazette_update_t **out)
+{
+    if (!out)
+        return GAZETTE_STATUS_INVALID_ARGUMENT;
+    gazette_update_t *u = calloc(1, sizeof *u);
+    if (u && !(u->language = strdup("english"))) {
+        free(u);
+        u = NULL;
+    }
+    *out = u;
+    return u ? GAZETTE_STATUS_OK : GAZETTE_STATUS_OUT_OF_MEMORY;
+}
+
+void gazette_update_free(gazette_update_t *update)
+{
+    if (!update)
+        return;
+    free(update->language);
+    free(update->synonyms_path);
+    free(update);
+}
+
+/* Replace the string *slot with a copy of `value` (NULL allowed). */
+static gazette_status_t set_string(char **slot, const char *value)
+{
+    char *copy = value ? strdup(value) : NULL;
+    if (value && !copy)
+        return GAZETTE_STATUS_OUT_OF_MEMORY;
+    free(*slot);
+    *slot = copy;
+    return GAZETTE_STATUS_OK;
+}
+
+gazette_status_t gazette_update_set_language(gazette_update_t *update,
+                                             const char *language)
+{
+    if (!update || !gazette_language_known(language))
+        return GAZETTE_STATUS_INVALID_ARGUMENT;
+    return set_string(&update->language, language);
+}
+
+gazette_status_t gazette_update_set_max_file_size(gazette_update_t *update,
+                                                  uint64_t bytes)
+{
+    if (!update || bytes == 0)
+        return GAZETTE_STATUS_INVALID_ARGUMENT;
+    update->max_file_bytes = bytes;
+    return GAZETTE_STATUS_OK;
+}
+
+gazette_status_t gazette_update_set_batch(gazette_update_t *update,
+                                          unsigned articles)
+{
+    if (!update || articles == 0)
+        return GAZETTE_STATUS_INVALID_ARGUMENT;
+    update->batch = articles;
+    return GAZETTE_STATUS_OK;
+}
+
+gazette_status_t gazette_update_set_dry_run(gazette_update_t *update,
+                                            int dry_run)
+{
+    if (!update)
+        return GAZETTE_STATUS_INVALID_ARGUMENT;
+    update->dry_run = dry_run != 0;
+    return GAZETTE_STATUS_OK;
+}
+
+gazette_status_t gazette_update_set_full(gazette_update_t *update, int full)
+{
+    if (!update)
+        return GAZETTE_STATUS_INVALID_ARGUMENT;
+    update->full = full != 0;
+    return GAZETTE_STATUS_OK;
+}
+
+gazette_status_t gazette_update_set_wait_lock(gazette_update_t *update,
+                                              double seconds)
+{
+    if (!update || !(seconds >= 0) || seconds > 1e7)
+        return GAZETTE_STATUS_INVALID_ARGUMENT;
+    update->wait_lock = seconds;
+    return GAZETTE_STATUS_OK;
+}
+
+gazette_status_t gazette_update_set_synonyms_file(gazette_update_t *update,
+                                                  const char *path)
+{
+    if (!update)
+        return GAZETTE_STATUS_INVALID_ARGUMENT;
+    return set_string(&update->synonyms_path, path);
+}
+
+gazette_status_t gazette_update_set_stop_flag(gazette_update_t *update,
+                                              const volatile int *flag)
+{
+    if (!update)
+        return GAZETTE_STATUS_INVALID_ARGUMENT;
+    update->stop = flag;
+    return GAZETTE_STATUS_OK;
+}
+
+gazette_status_t gazette_update_set_callback(gazette_update_t *update,
+                                             gazette_update_callback_t fn,
+                                             void *ctx)
+{
+    if (!update)
+        return GAZETTE_STATUS_INVALID_ARGUMENT;
+    update->callback = fn;
+    update->ctx = ctx;
+    return GAZETTE_STATUS_OK;
+}
+
+/* The indexer's callbacks, passed on as events. */
+static void emit(gazette_update_t *u, gazette_event_t event,
+                 const char *path, const char *message)
+{
+    if (u->callback)
+        u->callback(u, event, path ? path : "", message ? message : "",
+                    u->ctx);
+}
+
+static void on_change(const char *path, const char *what, void *ctx)
+{
+    gazette_event_t event = strcmp(what, "added") == 0 ? GAZETTE_EVENT_ADDED
+                            : strcmp(what, "updated") == 0
+                                ? GAZETTE_EVENT_UPDATED
+                                : GAZETTE_EVENT_REMOVED;
+    emit(ctx, event, path, NULL);
+}
+
+static void on_skip(const char *path, const char *reason, void *ctx)
+{
+    emit(ctx, GAZETTE_EVENT_SKIPPED, path, reason);
+}
+
+static void on_warning(const char *path, const char *message, void *ctx)
+{
+    emit(ctx, GAZETTE_EVENT_WARNING, path, message);
+}
+
+static void on_progress(const gz_index_stats *so_far, void *ctx)
+{
+    gazette_update_t *u = ctx;
+    u->stats = *so_far;
+    emit(u, GAZETTE_EVENT_PROGRESS, NULL, NULL);
+}
+
+/* Read the synonyms file, if any, before anything is written: a bad file
+ * changes nothing. */
+static gazette_status_t read_synonyms(gazette_update_t *u, gz_synonyms **out)
+{
+    *out = NULL;
+    u->synonym_rules = 0;
+    if (!u->synonyms_path)
+        return GAZETTE_STATUS_OK;
+    if (gz_synonyms_read(u->synonyms_path, out, u->error,
+                         sizeof u->error) != 0)
+        return errno == ENOENT ? GAZETTE_STATUS_INPUT_NOT_FOUND
+                               : GAZETTE_STATUS_BAD_INPUT;
+    u->synonym_rules = gz_synonyms_count(*out);
+    return GAZETTE_STATUS_OK;
+}
+
+gazette_status_t gazette_update_run(gazette_update_t *update,
+                                    const char *db_path,
+                                    const char *const *roots, size_t nroots)
+{
+    if (!update)
+        return GAZETTE_STATUS_INVALID_ARGUMENT;
+    memset(&update->stats, 0, sizeof update->stats);
+    update->error[0] = '\0';
+    if (!db_path || !roots || nroots == 0) {
+        snprintf(update->error, sizeof update->error,
+                 "no index or no corpus directory given");
+        return GAZETTE_STATUS_INVALID_ARGUMENT;
+    }
+    gz_synonyms *synonyms = NULL;
+    gazette_status_t status = read_synonyms(update, &synonyms);
+    if (status != GAZETTE_STATUS_OK)
+        return status;
+    gz_index_config cfg = {
+        .db_path = db_path, .roots = roots, .nroots = nroots,
+        .language = update->language, .max_file_bytes = update->max_file_bytes,
+        .batch_size = update->batch, .dry_run = update->dry_run,
+        .full = update->full, .wait_lock_seconds = update->wait_lock,
+        .stop = update->stop, .on_change = on_change, .on_skip = on_skip,
+        .on_warning = on_warning, .on_progress = on_progress, .ctx = update,
+        .synonyms = synonyms};
+    gz_index_outcome outcome = gz_index_run(&cfg, &update->stats,
+                                            update->error,
+                                            sizeof update->error);
+    gz_synonyms_free(synonyms);
+    return gz_status_from_outcome(outcome);
+}
+
+uint64_t gazette_update_count(const gazette_update_t *update,
+                              gazette_count_t what)
+{
+    if (!update)
+        return 0;
+    const gz_index_stats *s = &update->stats;
+    switch (what) {
+    case GAZETTE_COUNT_SCANNED: return s->scanned;
+    case GAZETTE_COUNT_ADDED: return s->added;
+    case GAZETTE_COUNT_UPDATED: return s->updated;
+    case GAZETTE_COUNT_REMOVED: return s->removed;
+    case GAZETTE_COUNT_UNCHANGED: return s->unchanged;
+    case GAZETTE_COUNT_SKIPPED: return s->skipped;
+    case GAZETTE_COUNT_KNOWN: return s->known;
+    }
+    return 0;
+}
+
+double gazette_update_seconds(const gazette_update_t *update)
+{
+    return update ? update->stats.seconds : 0.0;
+}
+
+size_t gazette_update_synonym_count(const gazette_update_t *update)
+{
+    return update ? update->synonym_rules : 0;
+}
+
+const char *gazette_update_error(const gazette_update_t *update)
+{
+    return update ? update->error : "no update handle";
+}

@@ -1,0 +1,234 @@
+/*
+ * writer.c - the writer API of gazette.h: add, replace and delete articles
+ * given as fields, commit, close. Articles are analysed exactly as
+ * gazette-index analyses files (analyze.c).
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "analyze.h"
+#include "article.h"
+#include "gazette_private.h"
+#include "indexer.h"
+#include "schema.h"
+
+struct gazette_writer {
+    pthread_mutex_t lock;   /* serialises every call on the writer */
+    xap_writable *db;
+    int lock_fd;            /* the "<path>.lock" file we hold */
+    gz_analyzer *analyzer;
+    char *path;
+};
+
+/* The language an existing index was built with ("" when none). */
+static xap_status stored_language(xap_writable *db, char *buf, size_t size)
+{
+    char *value = NULL;
+    size_t len = 0;
+    xap_status s = xap_database_get_metadata(xap_writable_database(db),
+                                             GZ_META_LANGUAGE, &value, &len);
+    snprintf(buf, size, "%.*s", s == XAP_OK ? (int)len : 0,
+             value ? value : "");
+    free(value);
+    return s;
+}
+
+/* After the locks are taken: agree on the language, record the format,
+ * make the analyzer. Returns the status; the open error says why. */
+static gazette_status_t prepare(gazette_writer_t *w, const char *language)
+{
+    char stored[64];
+    xap_status s = stored_language(w->db, stored, sizeof stored);
+    if (s != XAP_OK)
+        return gz_status_from_shim(s);
+    if (language && *stored && strcmp(stored, language) != 0) {
+        snprintf(gz_open_error(), GZ_ERROR_SIZE,
+                 "index %s is stemmed in '%s', not '%s'", w->path, stored,
+                 language);
+        return GAZETTE_STATUS_LANGUAGE_MISMATCH;
+    }
+    const char *use = *stored ? stored : language ? language : "english";
+    s = gz_index_ensure_metadata(w->db, GZ_META_FORMAT, GZ_FORMAT_VERSION);
+    if (s == XAP_OK)
+        s = gz_index_ensure_metadata(w->db, GZ_META_LANGUAGE, use);
+    if (s == XAP_OK)
+        s = gz_analyzer_new(use, &w->analyzer);
+    if (s == XAP_OK)
+        s = gz_analyzer_enable_spelling(w->analyzer, w->db);
+    if (s != XAP_OK)
+        snprintf(gz_open_error(), GZ_ERROR_SIZE, "%s: %s", w->path,
+                 xap_last_error());
+    return gz_status_from_shim(s);
+}
+
+static void free_writer(gazette_writer_t *w)
+{
+    gz_analyzer_free(w->analyzer);
+    xap_writable_free(w->db);
+    if (w->lock_fd >= 0)
+        close(w->lock_fd);
+    free(w->path);
+    pthread_mutex_destroy(&w->lock);
+    free(w);
+}
+
+gazette_status_t gazette_writer_open(const char *path, const char *language,
+                                     double wait_lock_seconds,
+                                     gazette_writer_t **out)
+{
+    char *err = gz_open_error();
+    err[0] = '\0';
+    if (out)
+        *out = NULL;
+    if (!path || !out || !(wait_lock_seconds >= 0) ||
+        (language && !gazette_language_known(language))) {
+        snprintf(err, GZ_ERROR_SIZE, "gazette_writer_open: %s",
+                 !path || !out ? "NULL argument"
+                 : language && !gazette_language_known(language)
+                     ? "unknown language"
+                     : "negative wait");
+        return GAZETTE_STATUS_INVALID_ARGUMENT;
+    }
+    gazette_writer_t *w = calloc(1, sizeof *w);
+    if (w && pthread_mutex_init(&w->lock, NULL) != 0) {
+        free(w);
+        w = NULL;
+    }
+    if (!w || !(w->path = strdup(path))) {
+        if (w)
+            free_writer(w);
+        snprintf(err, GZ_ERROR_SIZE, "out of memory");
+        return GAZETTE_STATUS_OUT_OF_MEMORY;
+    }
+    w->lock_fd = -1;
+    gz_index_outcome outcome = gz_index_open_locked(
+        path, path, XAP_DB_CREATE_OR_OPEN, wait_lock_seconds, NULL, &w->db,
+        &w->lock_fd, err, GZ_ERROR_SIZE);
+    gazette_status_t status = gz_status_from_outcome(outcome);
+    if (status == GAZETTE_STATUS_OK)
+        status = prepare(w, language);
+    if (status != GAZETTE_STATUS_OK) {
+        free_writer(w);
+        return status;
+    }
+    *out = w;
+    return GAZETTE_STATUS_OK;
+}
+
+/* The article as the analyzer takes it. `tags` has room for its tags. */
+static corpus_article as_corpus_article(const gazette_article_t *a,
+                                        const char **tags)
+{
+    const char *const *f = (const char *const *)a->fields;
+#define FIELD(x) (f[x] ? f[x] : "")
+#define OPTIONAL(x) (f[x] && *f[x] ? f[x] : NULL)
+    for (size_t i = 0; i < a->tags.count; i++)
+        tags[i] = a->tags.items[i];
+    return (corpus_article){
+        .id = FIELD(GAZETTE_FIELD_ID), .title = FIELD(GAZETTE_FIELD_TITLE),
+        .body = FIELD(GAZETTE_FIELD_BODY),
+        .body_len = strlen(FIELD(GAZETTE_FIELD_BODY)),
+        .date = OPTIONAL(GAZETTE_FIELD_DATE),
+        .author = OPTIONAL(GAZETTE_FIELD_AUTHOR),
+        .source = OPTIONAL(GAZETTE_FIELD_SOURCE),
+        .url = OPTIONAL(GAZETTE_FIELD_URL), .tags = tags,
+        .ntags = a->tags.count};
+#undef FIELD
+#undef OPTIONAL
+}
+
+static xap_status put_locked(gazette_writer_t *w, const gazette_article_t *a)
+{
+    const char **tags = calloc(a->tags.count + 1, sizeof *tags);
+    if (!tags)
+        return XAP_ERR_NOMEM;
+    corpus_article art = as_corpus_article(a, tags);
+    corpus_file file = {.root = NULL, .path = art.id, .relpath = art.id};
+    xap_document *doc = NULL;
+    char id_term[GZ_TERM_BUF];
+    xap_status s = gz_analyze_article(w->analyzer, &file, &art, &doc,
+                                      id_term);
+    if (s == XAP_OK)
+        s = xap_writable_replace_document_by_term(w->db, id_term, doc, NULL);
+    xap_document_free(doc);
+    free(tags);
+    return s;
+}
+
+gazette_status_t gazette_writer_put(gazette_writer_t *writer,
+                                    const gazette_article_t *article)
+{
+    if (!writer || !article)
+        return gz_fail(GAZETTE_STATUS_INVALID_ARGUMENT,
+                       "gazette_writer_put: NULL argument");
+    if (!*gazette_article_get(article, GAZETTE_FIELD_ID))
+        return gz_fail(GAZETTE_STATUS_INVALID_ARGUMENT,
+                       "an article needs an id");
+    pthread_mutex_lock(&writer->lock);
+    xap_status s = put_locked(writer, article);
+    pthread_mutex_unlock(&writer->lock);
+    if (s != XAP_OK)
+        return gz_fail_shim(s, "cannot add the article");
+    return GAZETTE_STATUS_OK;
+}
+
+static xap_status delete_locked(gazette_writer_t *w, const char *id_term,
+                                int *found)
+{
+    xap_status s = xap_database_term_exists(xap_writable_database(w->db),
+                                            id_term, found);
+    if (s == XAP_OK && *found)
+        s = xap_writable_delete_document_by_term(w->db, id_term);
+    return s;
+}
+
+gazette_status_t gazette_writer_delete(gazette_writer_t *writer,
+                                       const char *id)
+{
+    if (!writer || !id)
+        return gz_fail(GAZETTE_STATUS_INVALID_ARGUMENT,
+                       "gazette_writer_delete: NULL argument");
+    char id_term[GZ_TERM_BUF];
+    gz_make_term(GZ_PREFIX_ID, id, id_term, sizeof id_term);
+    int found = 0;
+    pthread_mutex_lock(&writer->lock);
+    xap_status s = delete_locked(writer, id_term, &found);
+    pthread_mutex_unlock(&writer->lock);
+    if (s != XAP_OK)
+        return gz_fail_shim(s, "cannot delete the article");
+    if (!found)
+        return gz_fail(GAZETTE_STATUS_ARTICLE_NOT_FOUND,
+                       "no article with id '%s' in the index", id);
+    return GAZETTE_STATUS_OK;
+}
+
+gazette_status_t gazette_writer_commit(gazette_writer_t *writer)
+{
+    if (!writer)
+        return gz_fail(GAZETTE_STATUS_INVALID_ARGUMENT,
+                       "gazette_writer_commit: NULL argument");
+    pthread_mutex_lock(&writer->lock);
+    xap_status s = xap_writable_commit(writer->db);
+    pthread_mutex_unlock(&writer->lock);
+    return s == XAP_OK ? GAZETTE_STATUS_OK
+                       : gz_fail_shim(s, "cannot commit the index");
+}
+
+gazette_status_t gazette_writer_close(gazette_writer_t *writer)
+{
+    if (!writer)
+        return GAZETTE_STATUS_OK;
+    xap_status s = xap_writable_close(writer->db);
+    free_writer(writer);
+    return s == XAP_OK ? GAZETTE_STATUS_OK
+                       : gz_fail_shim(s, "cannot commit the index");
+}
+
+const char *gazette_writer_error(const gazette_writer_t *writer)
+{
+    (void)writer;   /* messages are kept per thread: see gazette.h */
+    return gz_thread_error();
+}

@@ -1,0 +1,127 @@
+/* article.c - the article object: fields, tags, entities (gazette.h). */
+#include "article.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "corpus.h"
+
+static const char *const field_names[GZ_ARTICLE_FIELDS] = {
+    "id", "title", "body", "date", "author", "source", "url", "path"};
+
+const char *gazette_field_name(gazette_field_t field)
+{
+    return (unsigned)field < GZ_ARTICLE_FIELDS ? field_names[field] : NULL;
+}
+
+gazette_status_t gazette_article_new(gazette_article_t **out)
+{
+    if (!out)
+        return GAZETTE_STATUS_INVALID_ARGUMENT;
+    *out = calloc(1, sizeof **out);
+    return *out ? GAZETTE_STATUS_OK : GAZETTE_STATUS_OUT_OF_MEMORY;
+}
+
+static void free_list(gz_string_list *list)
+{
+    for (size_t i = 0; i < list->count; i++)
+        free(list->items[i]);
+    free(list->items);
+    list->items = NULL;
+    list->count = 0;
+}
+
+void gazette_article_free(gazette_article_t *article)
+{
+    if (!article)
+        return;
+    for (size_t f = 0; f < GZ_ARTICLE_FIELDS; f++)
+        free(article->fields[f]);
+    free_list(&article->tags);
+    free_list(&article->entities);
+    free(article);
+}
+
+gazette_status_t gazette_article_set(gazette_article_t *article,
+                                     gazette_field_t field, const char *value)
+{
+    if (!article || (unsigned)field >= GZ_ARTICLE_FIELDS)
+        return GAZETTE_STATUS_INVALID_ARGUMENT;
+    if (!value)
+        value = "";
+    if (!corpus_utf8_valid(value, strlen(value)))
+        return GAZETTE_STATUS_INVALID_ARGUMENT;
+    char *copy = strdup(value);
+    if (!copy)
+        return GAZETTE_STATUS_OUT_OF_MEMORY;
+    free(article->fields[field]);
+    article->fields[field] = copy;
+    return GAZETTE_STATUS_OK;
+}
+
+int gz_string_list_add(gz_string_list *list, const char *s, size_t len)
+{
+    char **grown = realloc(list->items, (list->count + 1) * sizeof *grown);
+    if (!grown)
+        return -1;
+    list->items = grown;
+    if (!(grown[list->count] = malloc(len + 1)))
+        return -1;
+    memcpy(grown[list->count], s, len);
+    grown[list->count++][len] = '\0';
+    return 0;
+}
+
+int gz_string_list_split(gz_string_list *list, const char *text, char sep)
+{
+    while (text && *text) {
+        const char *end = strchr(text, sep);
+        size_t len = end ? (size_t)(end - text) : strlen(text);
+        if (len && gz_string_list_add(list, text, len) != 0)
+            return -1;
+        text = end ? end + 1 : NULL;
+    }
+    return 0;
+}
+
+gazette_status_t gazette_article_add_tag(gazette_article_t *article,
+                                         const char *tag)
+{
+    if (!article || !tag || !corpus_utf8_valid(tag, strlen(tag)))
+        return GAZETTE_STATUS_INVALID_ARGUMENT;
+    return gz_string_list_add(&article->tags, tag, strlen(tag)) == 0
+               ? GAZETTE_STATUS_OK
+               : GAZETTE_STATUS_OUT_OF_MEMORY;
+}
+
+const char *gazette_article_get(const gazette_article_t *article,
+                                gazette_field_t field)
+{
+    if (!article || (unsigned)field >= GZ_ARTICLE_FIELDS ||
+        !article->fields[field])
+        return "";
+    return article->fields[field];
+}
+
+size_t gazette_article_tag_count(const gazette_article_t *article)
+{
+    return article ? article->tags.count : 0;
+}
+
+const char *gazette_article_tag(const gazette_article_t *article, size_t i)
+{
+    return article && i < article->tags.count ? article->tags.items[i] : NULL;
+}
+
+size_t gazette_article_entity_count(const gazette_article_t *article)
+{
+    return article ? article->entities.count : 0;
+}
+
+const char *gazette_article_entity(const gazette_article_t *article,
+                                   size_t i)
+{
+    return article && i < article->entities.count
+               ? article->entities.items[i]
+               : NULL;
+}

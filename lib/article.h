@@ -1,0 +1,33 @@
+/*
+ * article.h - the article object of gazette.h, as the engine sees it:
+ * the writer reads its fields, gazette_index_get_article fills one.
+ * Private: not installed.
+ */
+#ifndef GAZETTE_ARTICLE_H
+#define GAZETTE_ARTICLE_H
+
+#include <stddef.h>
+
+#include "gazette.h"
+
+/* Fields GAZETTE_FIELD_ID .. GAZETTE_FIELD_PATH. */
+#define GZ_ARTICLE_FIELDS 8
+
+typedef struct gz_string_list {
+    char **items;
+    size_t count;
+} gz_string_list;
+
+struct gazette_article {
+    char *fields[GZ_ARTICLE_FIELDS];   /* NULL means "" */
+    gz_string_list tags;
+    gz_string_list entities;
+};
+
+/* Append a copy of [s, s+len) to `list`; 0, or -1 when out of memory. */
+int gz_string_list_add(gz_string_list *list, const char *s, size_t len);
+
+/* Split `text` at each `sep` and add the non-empty items to `list`. */
+int gz_string_list_split(gz_string_list *list, const char *text, char sep);
+
+#endif

@@ -1,0 +1,33 @@
+/*
+ * gazette_private.h - what every part of libgazette shares behind the
+ * public header: status mapping and the per-thread error message.
+ * Private: not installed.
+ */
+#ifndef GAZETTE_PRIVATE_H
+#define GAZETTE_PRIVATE_H
+
+#include <stddef.h>
+
+#include "gazette.h"
+#include "xapian_shim.h"
+
+/* The public status for a shim status. */
+gazette_status_t gz_status_from_shim(xap_status s);
+
+/* The calling thread's error message buffer (GZ_ERROR_SIZE bytes): what
+ * gazette_index_error() and gazette_writer_error() return. */
+#define GZ_ERROR_SIZE 1024
+char *gz_thread_error(void);
+
+/* printf into the thread's error message; returns `status` so a failing
+ * path can end in `return gz_fail(STATUS, "...", ...)`. */
+__attribute__((format(printf, 2, 3)))
+gazette_status_t gz_fail(gazette_status_t status, const char *fmt, ...);
+
+/* Record "<what>: <the shim's last error>" and return the mapped status. */
+gazette_status_t gz_fail_shim(xap_status s, const char *what);
+
+/* The thread's message for failed opens (gazette_last_open_error()). */
+char *gz_open_error(void);
+
+#endif

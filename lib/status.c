@@ -1,0 +1,132 @@
+/* status.c - versions, status strings, the per-thread error message. */
+#include "gazette_private.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static _Thread_local char thread_error[GZ_ERROR_SIZE];
+static _Thread_local char open_error[GZ_ERROR_SIZE];
+
+const char *gazette_version(void)
+{
+    return GAZETTE_VERSION_STRING;
+}
+
+int gazette_version_number(void)
+{
+    return GAZETTE_VERSION_NUMBER;
+}
+
+const char *gazette_xapian_version(void)
+{
+    return xap_version_string();
+}
+
+int gazette_language_known(const char *language)
+{
+    xap_stem *stem = NULL;
+    if (!language || xap_stem_new(language, &stem) != XAP_OK)
+        return 0;
+    xap_stem_free(stem);
+    return 1;
+}
+
+const char *gazette_languages(void)
+{
+    return xap_stem_languages();
+}
+
+char *gazette_default_index_path(void)
+{
+    const char *env = getenv("GAZETTE_INDEX");
+    if (env && *env)
+        return strdup(env);
+    const char *base = getenv("XDG_DATA_HOME");
+    const char *tail = "/gazette/index";
+    if (!base || !*base) {
+        base = getenv("HOME");
+        tail = "/.local/share/gazette/index";
+    }
+    if (!base || !*base)
+        return strdup(".gazette-index");
+    size_t n = strlen(base) + strlen(tail) + 1;
+    char *path = malloc(n);
+    if (path)
+        snprintf(path, n, "%s%s", base, tail);
+    return path;
+}
+
+const char *gazette_status_to_string(gazette_status_t status)
+{
+    switch (status) {
+    case GAZETTE_STATUS_OK: return "success";
+    case GAZETTE_STATUS_OUT_OF_MEMORY: return "out of memory";
+    case GAZETTE_STATUS_INVALID_ARGUMENT: return "invalid argument";
+    case GAZETTE_STATUS_INDEX_NOT_FOUND: return "index not found";
+    case GAZETTE_STATUS_INDEX_CORRUPT: return "index corrupt";
+    case GAZETTE_STATUS_INDEX_VERSION: return "index format not supported";
+    case GAZETTE_STATUS_INDEX_LOCKED: return "index locked by a writer";
+    case GAZETTE_STATUS_INDEX_MODIFIED: return "index modified during search";
+    case GAZETTE_STATUS_QUERY_SYNTAX: return "query syntax error";
+    case GAZETTE_STATUS_IO_ERROR: return "I/O error";
+    case GAZETTE_STATUS_INTERNAL_ERROR: return "internal error";
+    case GAZETTE_STATUS_ARTICLE_NOT_FOUND: return "article not found";
+    case GAZETTE_STATUS_INPUT_NOT_FOUND: return "input not found";
+    case GAZETTE_STATUS_INTERRUPTED: return "interrupted";
+    case GAZETTE_STATUS_LANGUAGE_MISMATCH: return "index language differs";
+    case GAZETTE_STATUS_NOT_AN_INDEX: return "not an index";
+    case GAZETTE_STATUS_BAD_INPUT: return "malformed input file";
+    }
+    return "unknown status";
+}
+
+gazette_status_t gz_status_from_shim(xap_status s)
+{
+    switch (s) {
+    case XAP_OK: return GAZETTE_STATUS_OK;
+    case XAP_ERR_NOMEM: return GAZETTE_STATUS_OUT_OF_MEMORY;
+    case XAP_ERR_INVALID_ARG: return GAZETTE_STATUS_INVALID_ARGUMENT;
+    case XAP_ERR_DB_NOT_FOUND:
+    case XAP_ERR_DB_OPENING: return GAZETTE_STATUS_INDEX_NOT_FOUND;
+    case XAP_ERR_DB_CORRUPT: return GAZETTE_STATUS_INDEX_CORRUPT;
+    case XAP_ERR_DB_VERSION: return GAZETTE_STATUS_INDEX_VERSION;
+    case XAP_ERR_DB_LOCKED: return GAZETTE_STATUS_INDEX_LOCKED;
+    case XAP_ERR_DB_MODIFIED: return GAZETTE_STATUS_INDEX_MODIFIED;
+    case XAP_ERR_QUERY_PARSE: return GAZETTE_STATUS_QUERY_SYNTAX;
+    case XAP_ERR_DB:
+    case XAP_ERR_DB_CLOSED:
+    case XAP_ERR_NETWORK: return GAZETTE_STATUS_IO_ERROR;
+    default: return GAZETTE_STATUS_INTERNAL_ERROR;
+    }
+}
+
+char *gz_thread_error(void)
+{
+    return thread_error;
+}
+
+char *gz_open_error(void)
+{
+    return open_error;
+}
+
+gazette_status_t gz_fail(gazette_status_t status, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(thread_error, sizeof thread_error, fmt, ap);
+    va_end(ap);
+    return status;
+}
+
+gazette_status_t gz_fail_shim(xap_status s, const char *what)
+{
+    return gz_fail(gz_status_from_shim(s), "%s: %s", what, xap_last_error());
+}
+
+const char *gazette_last_open_error(void)
+{
+    return open_error;
+}

@@ -1,0 +1,137 @@
+/* explain.c - which query words a hit matched, and what each weighed. */
+#include "search_private.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ranking.h"
+
+/* The walk over a hit's matching terms; `nomem` says it stopped short. */
+typedef struct term_walk {
+    gazette_hit_t *hit;
+    int nomem;
+} term_walk;
+
+/* Record a matching index `term` of the hit in ctx (a term_walk *), as
+ * its own copy in the term list. Returns non-zero (stop) when out of
+ * memory. */
+static int append_term(const char *term, void *ctx)
+{
+    term_walk *walk = ctx;
+    gazette_hit_t *hit = walk->hit;
+    size_t n = hit->nterms;
+    char **items = realloc(hit->terms, (n + 1) * sizeof *items);
+    walk->nomem = 1;
+    if (!items)
+        return 1;
+    hit->terms = items;
+    if (!(items[n] = strdup(term)))
+        return 1;
+    hit->nterms = n + 1;
+    walk->nomem = 0;
+    return 0;
+}
+
+/* An index term as the public API speaks of it: "[field:]word", the
+ * field named when it is not the body, the stem for stemmed terms
+ * ("ZSpaus" is "title:paus"). A new string, or NULL when out of memory. */
+static char *term_for_people(const char *term)
+{
+    const char *word = term;
+    if (strncmp(word, GZ_STEM_PREFIX, strlen(GZ_STEM_PREFIX)) == 0)
+        word += strlen(GZ_STEM_PREFIX);
+    const gz_field *f = gz_field_of_term(term);
+    if (f && !f->name)
+        return strdup(term);   /* an internal term: shown as stored */
+    if (f)
+        word += strlen(f->prefix);
+    size_t n = (f ? strlen(f->name) + 1 : 0) + strlen(word) + 1;
+    char *out = malloc(n);
+    if (out && f)
+        snprintf(out, n, "%s:%s", f->name, word);
+    else if (out)
+        snprintf(out, n, "%s", word);
+    return out;
+}
+
+/* Replace the hit's index terms by their public form and join them into
+ * matching_terms. */
+static xap_status terms_for_people(gazette_hit_t *hit)
+{
+    size_t total = 1;
+    for (size_t t = 0; t < hit->nterms; t++) {
+        char *shown = term_for_people(hit->terms[t]);
+        if (!shown)
+            return XAP_ERR_NOMEM;
+        free(hit->terms[t]);
+        hit->terms[t] = shown;
+        total += strlen(shown) + 1;
+    }
+    if (!(hit->matching_terms = malloc(total)))
+        return XAP_ERR_NOMEM;
+    char *p = hit->matching_terms;
+    *p = '\0';
+    for (size_t t = 0; t < hit->nterms; t++)
+        p += sprintf(p, "%s%s", t ? " " : "", hit->terms[t]);
+    return XAP_OK;
+}
+
+/* The weight `term` alone gives the document with unique term `id_term`,
+ * ranked as searches are: its share of the hit's weight (BM25 adds the
+ * terms' weights up; feedback terms that re-rank are not among them). */
+static xap_status term_weight(gazette_index_t *index, const char *id_term,
+                              const char *term, double *out)
+{
+    xap_query *t = NULL, *id = NULL, *both = NULL;
+    xap_enquire *enq = NULL;
+    xap_mset *mset = NULL;
+    *out = 0;
+    xap_status s = xap_query_new_term(term, 1, 1, &t);
+    if (s == XAP_OK)
+        s = xap_query_new_term(id_term, 1, 2, &id);
+    if (s == XAP_OK) {
+        const xap_query *subs[2] = {t, id};
+        s = xap_query_new_combine(XAP_OP_FILTER, subs, 2, 0, &both);
+    }
+    if (s == XAP_OK)
+        s = xap_enquire_new(index->db, &enq);
+    if (s == XAP_OK)
+        s = gz_ranking_set_weighting(enq);
+    if (s == XAP_OK)
+        s = xap_enquire_set_query(enq, both, 0);
+    if (s == XAP_OK)
+        s = xap_enquire_get_mset(enq, 0, 1, 0, NULL, &mset);
+    if (s == XAP_OK && xap_mset_size(mset) > 0)
+        s = xap_mset_weight(mset, 0, out);
+    xap_mset_free(mset);
+    xap_enquire_free(enq);
+    xap_query_free(both);
+    xap_query_free(id);
+    xap_query_free(t);
+    return s;
+}
+
+/* Explain hit `i` of `mset`: its matching terms and each one's weight. */
+xap_status gz_hit_explain(gazette_index_t *index, const xap_enquire *enq,
+                          const xap_mset *mset, uint32_t i,
+                          gazette_hit_t *hit)
+{
+    xap_docid id = 0;
+    char id_term[GZ_TERM_BUF];
+    term_walk walk = {hit, 0};
+    xap_status s = xap_mset_docid(mset, i, &id);
+    if (s == XAP_OK)
+        s = xap_enquire_each_matching_term(enq, id, append_term, &walk);
+    if (s == XAP_OK && walk.nomem)
+        s = XAP_ERR_NOMEM;
+    if (s == XAP_OK && hit->nterms &&
+        !(hit->term_weights = calloc(hit->nterms, sizeof(double))))
+        s = XAP_ERR_NOMEM;
+    gz_make_term(GZ_PREFIX_ID, hit->fields.id, id_term, sizeof id_term);
+    for (size_t t = 0; s == XAP_OK && t < hit->nterms; t++)
+        s = term_weight(index, id_term, hit->terms[t], &hit->term_weights[t]);
+    if (s == XAP_OK)
+        s = terms_for_people(hit);
+    return s;
+}

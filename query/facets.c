@@ -1,0 +1,92 @@
+/* facets.c - counts of field values over the whole match set. */
+#include "search_private.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* The schema field counted as `facet`: single-valued fields with a slot
+ * are counted by value, the others by their terms. */
+static const gz_field *facet_field(int facet)
+{
+    for (size_t i = 0; i < gz_nfields; i++)
+        if (gz_fields[i].facet == facet)
+            return &gz_fields[i];
+    return NULL;
+}
+
+void gz_facets_free(facet_spies *sp)
+{
+    for (size_t f = 0; f < GZ_FACET_KINDS; f++) {
+        xap_valuecount_spy_free(sp->values[f]);
+        xap_termcount_spy_free(sp->terms[f]);
+    }
+}
+
+/* Attach a spy to `enq` for each facet asked for in `o`. */
+xap_status gz_facets_attach(xap_enquire *enq,
+                            const gazette_search_options_t *o,
+                            facet_spies *sp)
+{
+    xap_status s = XAP_OK;
+    for (size_t f = 0; s == XAP_OK && f < GZ_FACET_KINDS; f++) {
+        if (!o->facets[f])
+            continue;
+        /* Spies see every match, collapsed duplicates too: count each
+         * normalised text once, like the hits. */
+        const gz_field *field = facet_field((int)f);
+        if (field->exclusive && field->slot >= 0) {
+            s = xap_valuecount_spy_new((unsigned)field->slot, &sp->values[f]);
+            if (s == XAP_OK && o->collapse)
+                s = xap_valuecount_spy_set_distinct(sp->values[f],
+                                                    GZ_SLOT_DEDUP);
+            if (s == XAP_OK)
+                s = xap_enquire_add_valuecount_spy(enq, sp->values[f]);
+        } else {
+            /* The entity slot holds display names without the surname
+             * aliases that the XE terms add, so each person counts once,
+             * as written. */
+            s = field->fold == GZ_FOLD_ENTITY
+                    ? xap_termcount_spy_new_split((unsigned)field->slot,
+                                                  GZ_ENTITY_SEP,
+                                                  &sp->terms[f])
+                    : xap_termcount_spy_new(field->prefix, &sp->terms[f]);
+            if (s == XAP_OK && o->collapse)
+                s = xap_termcount_spy_set_distinct(sp->terms[f],
+                                                   GZ_SLOT_DEDUP);
+            if (s == XAP_OK)
+                s = xap_enquire_add_termcount_spy(enq, sp->terms[f]);
+        }
+    }
+    return s;
+}
+
+/* Spy callback: append one value to the facet_counts in ctx. */
+static int collect_facet(const char *value, size_t len, uint32_t count,
+                         void *ctx)
+{
+    facet_counts *fc = ctx;
+    facet_value *grown = realloc(fc->values, (fc->count + 1) * sizeof *grown);
+    if (!grown)
+        return 1;
+    fc->values = grown;
+    if (!(grown[fc->count].value = malloc(len + 1)))
+        return 1;
+    memcpy(grown[fc->count].value, value, len);
+    grown[fc->count].value[len] = '\0';
+    grown[fc->count++].count = count;
+    return 0;
+}
+
+xap_status gz_facets_read(const facet_spies *sp, gazette_results_t *r)
+{
+    xap_status s = XAP_OK;
+    for (size_t f = 0; s == XAP_OK && f < GZ_FACET_KINDS; f++) {
+        if (sp->values[f])
+            s = xap_valuecount_spy_each_top(sp->values[f], 0, collect_facet,
+                                            &r->facets[f]);
+        else if (sp->terms[f])
+            s = xap_termcount_spy_each_top(sp->terms[f], 0, collect_facet,
+                                           &r->facets[f]);
+    }
+    return s;
+}

@@ -1,0 +1,293 @@
+/* search.c - gazette_search: parse the query, run it, build the page. */
+#include "search_private.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "query_text.h"
+#include "ranking.h"
+
+/* Parse `filters` (filter tokens only) as one boolean query. */
+static xap_status parse_filters(gazette_index_t *index, const char *filters,
+                                xap_query **out)
+{
+    return xap_queryparser_parse(index->qp, filters,
+                                 XAP_QP_FLAG_BOOLEAN | XAP_QP_FLAG_PHRASE,
+                                 NULL, out);
+}
+
+/* *q AND_NOT each line of `excluded` (one filter token a line). *q may be
+ * NULL: then everything but the excluded. Replaces *q. */
+static xap_status exclude_filters(gazette_index_t *index, char *excluded,
+                                  xap_query **q)
+{
+    xap_status s = *q ? XAP_OK : xap_query_new_match_all(q);
+    for (char *line = excluded; s == XAP_OK && line;) {
+        char *nl = strchr(line, '\n');
+        if (nl)
+            *nl = '\0';
+        xap_query *x = NULL, *without = NULL;
+        s = parse_filters(index, line, &x);
+        if (s == XAP_OK) {
+            const xap_query *both[2] = {*q, x};
+            s = xap_query_new_combine(XAP_OP_AND_NOT, both, 2, 0, &without);
+        }
+        if (s == XAP_OK) {
+            xap_query_free(*q);
+            *q = without;
+        }
+        xap_query_free(x);
+        line = nl ? nl + 1 : NULL;
+    }
+    return s;
+}
+
+/* Parse the normalised query `text` (made from `query`) with the options'
+ * operator and flags; keep the parsed description and any spelling
+ * suggestion in `r`. Filters standing alone at the top level are parsed
+ * apart and apply to the whole query (gz_query_split_filters). */
+static xap_status parse_query(gazette_index_t *index, const char *query,
+                              const char *text,
+                              const gazette_search_options_t *o,
+                              gazette_results_t *r, xap_query **q)
+{
+    unsigned flags = XAP_QP_FLAG_BOOLEAN | XAP_QP_FLAG_PHRASE |
+                     XAP_QP_FLAG_LOVEHATE | XAP_QP_FLAG_WILDCARD |
+                     XAP_QP_FLAG_PURE_NOT | XAP_QP_FLAG_AUTO_SYNONYMS |
+                     XAP_QP_FLAG_AUTO_MULTIWORD_SYNONYMS;
+    if (o->spelling)
+        flags |= XAP_QP_FLAG_SPELLING_CORRECTION;
+    char *rest = NULL, *filters = NULL, *excluded = NULL;
+    xap_query *main_q = NULL, *filter_q = NULL;
+    xap_status s = gz_query_split_filters(text, &rest, &filters, &excluded) == 0
+                       ? XAP_OK : XAP_ERR_NOMEM;
+    int split = s == XAP_OK && (filters || excluded);
+    if (s == XAP_OK)
+        s = xap_queryparser_set_default_op(
+            index->qp, o->match_all ? XAP_OP_AND : XAP_OP_OR);
+    if (s == XAP_OK && *rest)
+        s = xap_queryparser_parse(index->qp, rest, flags, NULL, &main_q);
+    /* What is left beside the filters may parse to nothing (a stray
+     * parenthesis or sign): then the filters alone are the query. */
+    if (s == XAP_OK && main_q && split && xap_query_is_empty(main_q)) {
+        xap_query_free(main_q);
+        main_q = NULL;
+    }
+    if (s == XAP_OK && o->spelling && split)
+        s = gz_suggest_whole(index, query, text, flags, r);
+    else if (s == XAP_OK && o->spelling && *rest)
+        s = gz_suggest(index, query, text, r);
+    if (s == XAP_OK && filters)
+        s = parse_filters(index, filters, &filter_q);
+    if (s == XAP_OK && main_q && filter_q) {
+        const xap_query *both[2] = {main_q, filter_q};
+        s = xap_query_new_combine(XAP_OP_FILTER, both, 2, 0, q);
+    } else if (s == XAP_OK) {
+        *q = main_q ? main_q : filter_q;
+        main_q = filter_q = NULL;
+    }
+    if (s == XAP_OK && excluded)
+        s = exclude_filters(index, excluded, q);
+    if (s == XAP_OK)
+        s = xap_query_description(*q, &r->parsed);
+    xap_query_free(main_q);
+    xap_query_free(filter_q);
+    free(rest);
+    free(filters);
+    free(excluded);
+    return s;
+}
+
+/* Order, duplicate collapsing and facet spies for one enquire. */
+static xap_status configure_enquire(xap_enquire *enq,
+                                    const gazette_search_options_t *o,
+                                    facet_spies *spies)
+{
+    xap_status s = XAP_OK;
+    if (o->sort != GAZETTE_SORT_RELEVANCE)
+        s = xap_enquire_set_sort_by_value(enq, GZ_SLOT_DATE,
+                                          o->sort == GAZETTE_SORT_DATE);
+    if (s == XAP_OK && o->collapse)
+        s = xap_enquire_set_collapse_key(enq, GZ_SLOT_DEDUP, 1);
+    if (s == XAP_OK)
+        s = gz_facets_attach(enq, o, spies);
+    return s;
+}
+
+/* One attempt at running `query`, normalised as `text`;
+ * XAP_ERR_DB_MODIFIED means retry. */
+static xap_status run_search(gazette_index_t *index, const char *query,
+                             const char *text,
+                             const gazette_search_options_t *o,
+                             gazette_results_t *r)
+{
+    xap_query *q = NULL;
+    xap_enquire *enq = NULL;
+    xap_mset *mset = NULL;
+    facet_spies spies = {{0}, {0}};
+    uint32_t all = 0;
+    xap_status s = parse_query(index, query, text, o, r, &q);
+    if (s == XAP_OK)
+        s = xap_enquire_new(index->db, &enq);
+    if (s == XAP_OK)
+        s = gz_ranking_apply(enq, q);
+    if (s == XAP_OK)
+        s = configure_enquire(enq, o, &spies);
+    /* Look at every matching document: facets count the whole match set,
+     * and with feedback re-ranking Xapian's early termination was seen to
+     * drop a hit that belonged in the page (the first 25 hits of "the"
+     * lacked one of the first 30). Exact pages cost a full match. */
+    if (s == XAP_OK)
+        s = xap_database_doc_count(index->db, &all);
+    /* Every page is cut from a match that starts at the first hit: asked
+     * to start later, Xapian's matcher pruned differently under feedback
+     * re-ranking and consecutive pages overlapped. A deep page costs more;
+     * pages that add up to the full list matter more. */
+    uint32_t skip = o->offset;
+    uint32_t want = o->limit > UINT32_MAX - skip ? UINT32_MAX
+                                                 : skip + o->limit;
+    if (s == XAP_OK)
+        s = xap_enquire_get_mset(enq, 0, want, all, NULL, &mset);
+    if (s == XAP_OK)
+        s = gz_ranking_finish(enq, q);
+    if (s == XAP_OK) {
+        uint32_t lo = 0, est = 0, hi = 0;
+        s = xap_mset_matches(mset, &lo, &est, &hi);
+        r->lower = lo;
+        r->estimate = est;
+        r->upper = hi;
+    }
+    if (s == XAP_OK)
+        s = gz_facets_read(&spies, r);
+    uint32_t got = s == XAP_OK ? xap_mset_size(mset) : 0;
+    uint32_t n = got > skip ? got - skip : 0;
+    if (n && !(r->hits = calloc(n, sizeof *r->hits)))
+        s = XAP_ERR_NOMEM;
+    for (uint32_t i = 0; s == XAP_OK && i < n; i++) {
+        r->hits[i].rank = skip + i + 1;
+        r->count = i + 1;
+        s = gz_hit_fill(index, enq, mset, skip + i, o, &r->hits[i]);
+    }
+    xap_mset_free(mset);
+    xap_enquire_free(enq);
+    gz_facets_free(&spies);
+    xap_query_free(q);
+    return s;
+}
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* A failed search in words a person can act on (the thread's message). */
+static gazette_status_t search_failed(xap_status s)
+{
+    const char *msg = xap_last_error();
+    if (s == XAP_ERR_WILDCARD)
+        return gz_fail(GAZETTE_STATUS_QUERY_SYNTAX,
+                       "a wildcard in the query matches more than %u words; "
+                       "make the part before '*' longer",
+                       MAX_WILDCARD_EXPANSION);
+    if (s == XAP_ERR_QUERY_PARSE) {
+        const char *why = strchr(msg, ':');
+        return gz_fail(GAZETTE_STATUS_QUERY_SYNTAX,
+                       "cannot understand the query:%s (an operator such as "
+                       "AND, OR, NOT needs a word on each side)",
+                       why ? why + 1 : " syntax error");
+    }
+    return gz_fail_shim(s, "search failed");
+}
+
+/* The query as the parser will see it (capitals folded, dates and
+ * operators normalised): a new string in *text, or a status with the
+ * thread's message set. */
+static gazette_status_t prepare_text(const char *query, char **text)
+{
+    char *err = gz_thread_error();
+    char *folded = NULL;
+    err[0] = '\0';
+    *text = NULL;
+    if (gz_ranking_query_text(query, &folded) == XAP_OK)
+        *text = gz_query_normalise(folded, err, GZ_ERROR_SIZE);
+    free(folded);
+    if (!*text)
+        return err[0] ? GAZETTE_STATUS_QUERY_SYNTAX
+                      : gz_fail(GAZETTE_STATUS_OUT_OF_MEMORY, "out of memory");
+    if ((*text)[strspn(*text, " \t\r\n\"()")] == '\0') {
+        /* Nothing to look for: say so rather than return no hits. */
+        free(*text);
+        *text = NULL;
+        return gz_fail(GAZETTE_STATUS_QUERY_SYNTAX,
+                       "the query has nothing to search for%s",
+                       *query ? " (a field such as title: needs a word "
+                                "after it)"
+                              : "");
+    }
+    return GAZETTE_STATUS_OK;
+}
+
+/* Run `text` (made from `query`) with the handle locked. A writer may
+ * commit between our reopen and the read; Xapian then says
+ * DatabaseModified and the whole search must be run again. A --full
+ * switch may delete the database under a running search: that is retried
+ * too (gz_index_refresh then opens the new one). */
+static xap_status search_locked(gazette_index_t *index, const char *query,
+                                const char *text,
+                                const gazette_search_options_t *o,
+                                gazette_results_t **out)
+{
+    xap_status s = XAP_ERR_DB_MODIFIED;
+    gazette_results_t *r = NULL;
+    for (int attempt = 0;
+         (s == XAP_ERR_DB_MODIFIED || (attempt > 0 &&
+                                       (s == XAP_ERR_DB_NOT_FOUND ||
+                                        s == XAP_ERR_DB_OPENING))) &&
+         attempt < MODIFIED_RETRIES;
+         attempt++) {
+        gazette_results_free(r);
+        if (!(r = calloc(1, sizeof *r)))
+            return XAP_ERR_NOMEM;
+        s = gz_index_refresh(index);
+        if (s == XAP_OK)
+            s = run_search(index, query, text, o, r);
+    }
+    if (s != XAP_OK) {
+        gazette_results_free(r);
+        r = NULL;
+    }
+    *out = r;
+    return s;
+}
+
+gazette_status_t gazette_search(gazette_index_t *index, const char *query,
+                                const gazette_search_options_t *opts,
+                                gazette_results_t **out)
+{
+    if (out)
+        *out = NULL;
+    if (!index || !query || !out)
+        return gz_fail(GAZETTE_STATUS_INVALID_ARGUMENT,
+                       "gazette_search: NULL argument");
+    double start = now_ms();
+    const gazette_search_options_t *o = opts ? opts : &gz_default_search_options;
+    char *text = NULL;
+    gazette_status_t status = prepare_text(query, &text);
+    if (status != GAZETTE_STATUS_OK)
+        return status;
+    gazette_results_t *r = NULL;
+    pthread_mutex_lock(&index->lock);
+    xap_status s = search_locked(index, query, text, o, &r);
+    pthread_mutex_unlock(&index->lock);
+    free(text);
+    if (s != XAP_OK)
+        return search_failed(s);
+    r->milliseconds = now_ms() - start;
+    *out = r;
+    gz_thread_error()[0] = '\0';
+    return GAZETTE_STATUS_OK;
+}
