@@ -1,0 +1,181 @@
+// document.cc - the shim: documents: terms, values, data.
+#include "internal.h"
+
+
+extern "C" {
+
+// ---------------------------------------------------------------- document
+
+xap_status xap_document_new(xap_document **out)
+{
+    return guard(__func__, [&] {
+        NEED(out);
+        *out = new xap_document{};
+        return XAP_OK;
+    });
+}
+
+void xap_document_free(xap_document *doc)
+{
+    delete doc;
+}
+
+xap_status xap_document_docid(const xap_document *doc, xap_docid *out)
+{
+    return guard(__func__, [&] {
+        NEED(doc);
+        NEED(out);
+        *out = doc->doc.get_docid();
+        return XAP_OK;
+    });
+}
+
+xap_status xap_document_set_data(xap_document *doc, const char *data,
+                                 size_t len)
+{
+    return guard(__func__, [&] {
+        NEED(doc);
+        if (len)
+            NEED(data);
+        doc->doc.set_data(std::string(data ? data : "", len));
+        return XAP_OK;
+    });
+}
+
+xap_status xap_document_get_data(const xap_document *doc, const char **data,
+                                 size_t *len)
+{
+    return guard(__func__, [&] {
+        NEED(doc);
+        NEED(data);
+        NEED(len);
+        // Only replace the cache when the data changed, so an earlier
+        // pointer stays valid while the document is unchanged.
+        std::string d = doc->doc.get_data();
+        if (d != doc->data)
+            doc->data.swap(d);
+        *data = doc->data.data();
+        *len = doc->data.size();
+        return XAP_OK;
+    });
+}
+
+xap_status xap_document_add_value(xap_document *doc, unsigned slot,
+                                  const char *value, size_t len)
+{
+    return guard(__func__, [&] {
+        NEED(doc);
+        if (len)
+            NEED(value);
+        doc->doc.add_value(slot, std::string(value ? value : "", len));
+        return XAP_OK;
+    });
+}
+
+xap_status xap_document_get_value(const xap_document *doc, unsigned slot,
+                                  const char **value, size_t *len)
+{
+    return guard(__func__, [&] {
+        NEED(doc);
+        NEED(value);
+        NEED(len);
+        std::string v = doc->doc.get_value(slot);
+        std::string &cached = doc->values[slot];
+        if (v != cached)
+            cached.swap(v);
+        *value = cached.data();
+        *len = cached.size();
+        return XAP_OK;
+    });
+}
+
+xap_status xap_document_add_term(xap_document *doc, const char *term,
+                                 unsigned wdf_inc)
+{
+    return guard(__func__, [&] {
+        NEED(doc);
+        NEED(term);
+        doc->doc.add_term(term, wdf_inc);
+        return XAP_OK;
+    });
+}
+
+xap_status xap_document_add_posting(xap_document *doc, const char *term,
+                                    unsigned pos, unsigned wdf_inc)
+{
+    return guard(__func__, [&] {
+        NEED(doc);
+        NEED(term);
+        doc->doc.add_posting(term, pos, wdf_inc);
+        return XAP_OK;
+    });
+}
+
+xap_status xap_document_add_boolean_term(xap_document *doc, const char *term)
+{
+    return guard(__func__, [&] {
+        NEED(doc);
+        NEED(term);
+        doc->doc.add_boolean_term(term);
+        return XAP_OK;
+    });
+}
+
+xap_status xap_document_clear_terms(xap_document *doc)
+{
+    return guard(__func__, [&] {
+        NEED(doc);
+        doc->doc.clear_terms();
+        return XAP_OK;
+    });
+}
+
+xap_status xap_document_each_term(const xap_document *doc, const char *prefix,
+                                  int (*fn)(const char *term, size_t len,
+                                            unsigned wdf, void *ctx),
+                                  void *ctx)
+{
+    return guard(__func__, [&] {
+        NEED(doc);
+        NEED(fn);
+        std::string p = opt(prefix);
+        auto it = doc->doc.termlist_begin();
+        it.skip_to(p);
+        for (; it != doc->doc.termlist_end(); ++it) {
+            std::string t = *it;
+            if (!starts_with(t, p) || fn(t.c_str(), t.size(), it.get_wdf(), ctx))
+                break;
+        }
+        return XAP_OK;
+    });
+}
+
+xap_status xap_sortable_serialise(double value, char *buf, size_t bufsize,
+                                  size_t *len)
+{
+    return guard(__func__, [&] {
+        NEED(buf);
+        NEED(len);
+        std::string s = Xapian::sortable_serialise(value);
+        if (s.size() > bufsize)
+            bad_arg("buffer of " + std::to_string(bufsize) +
+                                  " bytes, need " + std::to_string(s.size()));
+        std::memcpy(buf, s.data(), s.size());
+        if (s.size() < bufsize)
+            buf[s.size()] = '\0';
+        *len = s.size();
+        return XAP_OK;
+    });
+}
+
+double xap_sortable_unserialise(const char *buf, size_t len)
+{
+    try {
+        return Xapian::sortable_unserialise(std::string(buf ? buf : "",
+                                                        buf ? len : 0));
+    } catch (...) {
+        return std::numeric_limits<double>::quiet_NaN();
+    }
+}
+
+}  // extern "C"

@@ -1,0 +1,450 @@
+// enquire.cc - the shim: running a query: enquire, match sets, facet spies.
+#include "internal.h"
+
+
+extern "C" {
+
+// ----------------------------------------------------------------- enquire
+
+xap_status xap_enquire_new(const xap_database *db, xap_enquire **out)
+{
+    return guard(__func__, [&] {
+        NEED(db);
+        NEED(out);
+        *out = new xap_enquire{Xapian::Enquire(db->db)};
+        return XAP_OK;
+    });
+}
+
+void xap_enquire_free(xap_enquire *enq)
+{
+    delete enq;
+}
+
+xap_status xap_enquire_set_query(xap_enquire *enq, const xap_query *q,
+                                 unsigned qlen)
+{
+    return guard(__func__, [&] {
+        NEED(enq);
+        NEED(q);
+        enq->enq.set_query(q->q, qlen);
+        return XAP_OK;
+    });
+}
+
+xap_status xap_enquire_set_weighting_bm25(xap_enquire *enq, double k1,
+                                          double k2, double k3, double b,
+                                          double min_normlen)
+{
+    return guard(__func__, [&] {
+        NEED(enq);
+        enq->enq.set_weighting_scheme(
+            Xapian::BM25Weight(k1, k2, k3, b, min_normlen));
+        return XAP_OK;
+    });
+}
+
+xap_status xap_enquire_set_weighting_bm25plus(xap_enquire *enq, double k1,
+                                              double k2, double k3, double b,
+                                              double min_normlen,
+                                              double delta)
+{
+    return guard(__func__, [&] {
+        NEED(enq);
+        enq->enq.set_weighting_scheme(
+            Xapian::BM25PlusWeight(k1, k2, k3, b, min_normlen, delta));
+        return XAP_OK;
+    });
+}
+
+xap_status xap_enquire_set_weighting_bool(xap_enquire *enq)
+{
+    return guard(__func__, [&] {
+        NEED(enq);
+        enq->enq.set_weighting_scheme(Xapian::BoolWeight());
+        return XAP_OK;
+    });
+}
+
+xap_status xap_enquire_set_sort_by_relevance(xap_enquire *enq)
+{
+    return guard(__func__, [&] {
+        NEED(enq);
+        enq->enq.set_sort_by_relevance();
+        return XAP_OK;
+    });
+}
+
+xap_status xap_enquire_set_sort_by_value(xap_enquire *enq, unsigned slot,
+                                         int reverse)
+{
+    return guard(__func__, [&] {
+        NEED(enq);
+        enq->enq.set_sort_by_value_then_relevance(slot, reverse != 0);
+        return XAP_OK;
+    });
+}
+
+xap_status xap_enquire_set_collapse_key(xap_enquire *enq, unsigned slot,
+                                        unsigned max)
+{
+    return guard(__func__, [&] {
+        NEED(enq);
+        enq->enq.set_collapse_key(slot, max);
+        return XAP_OK;
+    });
+}
+
+xap_status xap_enquire_add_valuecount_spy(xap_enquire *enq,
+                                          xap_valuecount_spy *spy)
+{
+    return guard(__func__, [&] {
+        NEED(enq);
+        NEED(spy);
+        // Not release()d, so Xapian neither owns nor deletes the spy.
+        enq->enq.add_matchspy(&spy->spy);
+        return XAP_OK;
+    });
+}
+
+xap_status xap_enquire_add_termcount_spy(xap_enquire *enq,
+                                         xap_termcount_spy *spy)
+{
+    return guard(__func__, [&] {
+        NEED(enq);
+        NEED(spy);
+        enq->enq.add_matchspy(&spy->spy);
+        return XAP_OK;
+    });
+}
+
+xap_status xap_enquire_get_mset(xap_enquire *enq, uint32_t first,
+                                uint32_t maxitems, uint32_t checkatleast,
+                                const xap_rset *rset, xap_mset **out)
+{
+    return guard(__func__, [&] {
+        NEED(enq);
+        NEED(out);
+        const Xapian::RSet *rs = rset ? &rset->rset : nullptr;
+        *out = new xap_mset{enq->enq.get_mset(first, maxitems, checkatleast, rs)};
+        return XAP_OK;
+    });
+}
+
+xap_status xap_enquire_get_eset(xap_enquire *enq, uint32_t maxitems,
+                                const xap_rset *rset, xap_eset **out)
+{
+    return guard(__func__, [&] {
+        NEED(enq);
+        NEED(rset);
+        NEED(out);
+        Xapian::ESet es = enq->enq.get_eset(maxitems, rset->rset);
+        auto e = std::make_unique<xap_eset>();
+        e->items.reserve(es.size());
+        for (auto it = es.begin(); it != es.end(); ++it)
+            e->items.emplace_back(*it, it.get_weight());
+        *out = e.release();
+        return XAP_OK;
+    });
+}
+
+xap_status xap_enquire_each_matching_term(const xap_enquire *enq,
+                                          xap_docid id,
+                                          int (*fn)(const char *term,
+                                                    void *ctx),
+                                          void *ctx)
+{
+    return guard(__func__, [&] {
+        NEED(enq);
+        NEED(fn);
+        for (auto it = enq->enq.get_matching_terms_begin(id);
+             it != enq->enq.get_matching_terms_end(id); ++it) {
+            std::string t = *it;
+            if (fn(t.c_str(), ctx))
+                break;
+        }
+        return XAP_OK;
+    });
+}
+
+xap_status xap_rset_new(xap_rset **out)
+{
+    return guard(__func__, [&] {
+        NEED(out);
+        *out = new xap_rset{};
+        return XAP_OK;
+    });
+}
+
+void xap_rset_free(xap_rset *rset)
+{
+    delete rset;
+}
+
+xap_status xap_rset_add(xap_rset *rset, xap_docid id)
+{
+    return guard(__func__, [&] {
+        NEED(rset);
+        rset->rset.add_document(id);
+        return XAP_OK;
+    });
+}
+
+xap_status xap_eset_size(const xap_eset *eset, uint32_t *out)
+{
+    return guard(__func__, [&] {
+        NEED(eset);
+        NEED(out);
+        *out = static_cast<uint32_t>(eset->items.size());
+        return XAP_OK;
+    });
+}
+
+xap_status xap_eset_term(const xap_eset *eset, uint32_t i, const char **term,
+                         double *weight)
+{
+    return guard(__func__, [&] {
+        NEED(eset);
+        NEED(term);
+        check_index(i, eset->items.size());
+        *term = eset->items[i].first.c_str();
+        if (weight)
+            *weight = eset->items[i].second;
+        return XAP_OK;
+    });
+}
+
+void xap_eset_free(xap_eset *eset)
+{
+    delete eset;
+}
+
+// -------------------------------------------------------------------- mset
+
+void xap_mset_free(xap_mset *mset)
+{
+    delete mset;
+}
+
+uint32_t xap_mset_size(const xap_mset *mset)
+{
+    return mset ? static_cast<uint32_t>(mset->mset.size()) : 0;
+}
+
+xap_status xap_mset_matches(const xap_mset *mset, uint32_t *lower,
+                            uint32_t *estimated, uint32_t *upper)
+{
+    return guard(__func__, [&] {
+        NEED(mset);
+        if (lower)
+            *lower = mset->mset.get_matches_lower_bound();
+        if (estimated)
+            *estimated = mset->mset.get_matches_estimated();
+        if (upper)
+            *upper = mset->mset.get_matches_upper_bound();
+        return XAP_OK;
+    });
+}
+
+xap_status xap_mset_docid(const xap_mset *mset, uint32_t i, xap_docid *out)
+{
+    return guard(__func__, [&] {
+        NEED(out);
+        *out = *hit(mset, i);
+        return XAP_OK;
+    });
+}
+
+xap_status xap_mset_weight(const xap_mset *mset, uint32_t i, double *out)
+{
+    return guard(__func__, [&] {
+        NEED(out);
+        *out = hit(mset, i).get_weight();
+        return XAP_OK;
+    });
+}
+
+xap_status xap_mset_percent(const xap_mset *mset, uint32_t i, int *out)
+{
+    return guard(__func__, [&] {
+        NEED(out);
+        *out = hit(mset, i).get_percent();
+        return XAP_OK;
+    });
+}
+
+xap_status xap_mset_collapse_count(const xap_mset *mset, uint32_t i,
+                                   uint32_t *out)
+{
+    return guard(__func__, [&] {
+        NEED(out);
+        *out = hit(mset, i).get_collapse_count();
+        return XAP_OK;
+    });
+}
+
+xap_status xap_mset_document(const xap_mset *mset, uint32_t i,
+                             xap_document **out)
+{
+    return guard(__func__, [&] {
+        NEED(out);
+        *out = new xap_document{hit(mset, i).get_document(), {}, {}};
+        return XAP_OK;
+    });
+}
+
+xap_status xap_mset_snippet(const xap_mset *mset, const char *text,
+                            size_t len, size_t length, const xap_stem *stem,
+                            unsigned flags, const char *hi_start,
+                            const char *hi_end, const char *omit, char **out)
+{
+    return guard(__func__, [&] {
+        NEED(mset);
+        if (len)
+            NEED(text);
+        NEED(out);
+        std::string s = mset->mset.snippet(
+            std::string(text ? text : "", len), length,
+            stem ? stem->stem : Xapian::Stem(), flags,
+            hi_start ? hi_start : "<b>", hi_end ? hi_end : "</b>",
+            omit ? omit : "...");
+        *out = dup_bytes(s);
+        return XAP_OK;
+    });
+}
+
+// ------------------------------------------------------------- match spies
+
+namespace {
+
+// A value slot as the spies store it (int, -1 meaning none).
+int slot_index(unsigned slot)
+{
+    if (slot > unsigned(std::numeric_limits<int>::max()))
+        fail(XAP_ERR_INVALID_ARG, "InvalidArgumentError", "slot too big");
+    return int(slot);
+}
+
+}  // namespace
+
+xap_status xap_valuecount_spy_new(unsigned slot, xap_valuecount_spy **out)
+{
+    return guard(__func__, [&] {
+        NEED(out);
+        *out = new xap_valuecount_spy{DistinctValueCountSpy(slot)};
+        return XAP_OK;
+    });
+}
+
+void xap_valuecount_spy_free(xap_valuecount_spy *spy)
+{
+    delete spy;
+}
+
+xap_status xap_valuecount_spy_set_distinct(xap_valuecount_spy *spy,
+                                           unsigned slot)
+{
+    return guard(__func__, [&] {
+        NEED(spy);
+        spy->spy.distinct.slot = slot_index(slot);
+        return XAP_OK;
+    });
+}
+
+xap_status xap_valuecount_spy_each_top(const xap_valuecount_spy *spy,
+                                       unsigned max,
+                                       int (*fn)(const char *value, size_t len,
+                                                 uint32_t count, void *ctx),
+                                       void *ctx)
+{
+    return guard(__func__, [&] {
+        NEED(spy);
+        NEED(fn);
+        const Xapian::ValueCountMatchSpy &s = spy->spy;
+        size_t n = max;
+        if (n == 0) {  // all: count the distinct values
+            for (auto it = s.values_begin(); it != s.values_end(); ++it)
+                n++;
+        }
+        for (auto it = s.top_values_begin(n); it != s.top_values_end(n); ++it) {
+            std::string v = *it;
+            if (fn(v.data(), v.size(), it.get_termfreq(), ctx))
+                break;
+        }
+        return XAP_OK;
+    });
+}
+
+xap_status xap_termcount_spy_new(const char *prefix, xap_termcount_spy **out)
+{
+    return guard(__func__, [&] {
+        NEED(prefix);
+        NEED(out);
+        *out = new xap_termcount_spy{TermCountMatchSpy(prefix)};
+        return XAP_OK;
+    });
+}
+
+xap_status xap_termcount_spy_new_split(unsigned slot, char separator,
+                                       xap_termcount_spy **out)
+{
+    return guard(__func__, [&] {
+        NEED(out);
+        *out = new xap_termcount_spy{
+            TermCountMatchSpy(Xapian::valueno(slot_index(slot)), separator)};
+        return XAP_OK;
+    });
+}
+
+void xap_termcount_spy_free(xap_termcount_spy *spy)
+{
+    delete spy;
+}
+
+xap_status xap_termcount_spy_set_distinct(xap_termcount_spy *spy,
+                                          unsigned slot)
+{
+    return guard(__func__, [&] {
+        NEED(spy);
+        spy->spy.distinct.slot = slot_index(slot);
+        return XAP_OK;
+    });
+}
+
+xap_status xap_termcount_spy_documents(const xap_termcount_spy *spy,
+                                       uint32_t *out)
+{
+    return guard(__func__, [&] {
+        NEED(spy);
+        NEED(out);
+        *out = spy->spy.documents;
+        return XAP_OK;
+    });
+}
+
+xap_status xap_termcount_spy_each_top(const xap_termcount_spy *spy,
+                                      unsigned max,
+                                      int (*fn)(const char *value, size_t len,
+                                                uint32_t count, void *ctx),
+                                      void *ctx)
+{
+    return guard(__func__, [&] {
+        NEED(spy);
+        NEED(fn);
+        std::vector<std::pair<std::string, uint32_t>> top(
+            spy->spy.counts.begin(), spy->spy.counts.end());
+        // Stable sort of a byte-ordered map: ties stay in byte order.
+        std::stable_sort(top.begin(), top.end(),
+                         [](const auto &a, const auto &b) {
+                             return a.second > b.second;
+                         });
+        size_t n = max == 0 ? top.size() : std::min<size_t>(max, top.size());
+        for (size_t i = 0; i < n; i++)
+            if (fn(top[i].first.data(), top[i].first.size(), top[i].second,
+                   ctx))
+                break;
+        return XAP_OK;
+    });
+}
+
+}  // extern "C"

@@ -1,0 +1,400 @@
+// internal.h - what the shim's source files share: the C handles' C++
+// insides, and the error plumbing that keeps every exception on the C++
+// side (guard()). Private to shim/.
+#ifndef GAZETTE_SHIM_INTERNAL_H
+#define GAZETTE_SHIM_INTERNAL_H
+
+#include "xapian_shim.h"
+
+#include <xapian.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <limits>
+#include <map>
+#include <memory>
+#include <new>
+#include <string>
+#include <type_traits>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
+// ------------------------------------------------------------------ handles
+
+struct xap_database {
+    Xapian::Database db;
+};
+
+struct xap_writable {
+    Xapian::WritableDatabase wdb;
+    // Shares wdb's internals (Xapian handles are reference counted), so
+    // reads through it see the writer's uncommitted changes.
+    xap_database view;
+};
+
+struct xap_document {
+    Xapian::Document doc;
+    // Xapian returns data and values by value; the header promises borrowed
+    // pointers, so the last fetched copies live here (mutable: filled by
+    // the const getters).
+    mutable std::string data;
+    mutable std::map<unsigned, std::string> values;
+};
+
+struct xap_stem {
+    Xapian::Stem stem;
+};
+
+struct xap_stopper {
+    std::shared_ptr<const Xapian::SimpleStopper> stopper;
+};
+
+struct xap_termgen {
+    Xapian::TermGenerator tg;
+    // Xapian keeps only a raw pointer to a stopper we don't release() to it.
+    std::shared_ptr<const Xapian::Stopper> stopper;
+};
+
+struct xap_queryparser {
+    Xapian::QueryParser qp;
+    std::shared_ptr<const Xapian::Stopper> stopper;
+    // add_rangeprocessor() keeps raw pointers: we own the processors.
+    std::vector<std::unique_ptr<Xapian::RangeProcessor>> ranges;
+};
+
+struct xap_query {
+    Xapian::Query q;
+};
+
+struct xap_enquire {
+    Xapian::Enquire enq;
+};
+
+struct xap_mset {
+    Xapian::MSet mset;
+};
+
+struct xap_eset {
+    // ESet iterators return terms by value: these copies back the borrowed
+    // pointers xap_eset_term() hands out.
+    std::vector<std::pair<std::string, double>> items;
+};
+
+struct xap_rset {
+    Xapian::RSet rset;
+};
+
+// Counts a document only once per non-empty value of `slot` (when set):
+// facet counts that agree with collapsing on that slot.
+struct DistinctFilter {
+    int slot = -1;
+    std::unordered_set<std::string> seen;
+    bool first_time(const Xapian::Document &doc)
+    {
+        if (slot < 0)
+            return true;
+        std::string v = doc.get_value(Xapian::valueno(slot));
+        return v.empty() || seen.insert(v).second;
+    }
+};
+
+class DistinctValueCountSpy : public Xapian::ValueCountMatchSpy {
+  public:
+    explicit DistinctValueCountSpy(Xapian::valueno s)
+        : Xapian::ValueCountMatchSpy(s) {}
+    void operator()(const Xapian::Document &doc, double wt) override
+    {
+        if (distinct.first_time(doc))
+            Xapian::ValueCountMatchSpy::operator()(doc, wt);
+    }
+    DistinctFilter distinct;
+};
+
+struct xap_valuecount_spy {
+    DistinctValueCountSpy spy;
+};
+
+// Counts the terms with a prefix in each matching document, or the pieces
+// of a value split at a separator: a facet over a multi-valued field.
+class TermCountMatchSpy : public Xapian::MatchSpy {
+  public:
+    explicit TermCountMatchSpy(std::string p) : prefix(std::move(p)) {}
+    TermCountMatchSpy(Xapian::valueno s, char sep)
+        : split_slot(int(s)), separator(sep) {}
+    void operator()(const Xapian::Document &doc, double) override
+    {
+        if (!distinct.first_time(doc))
+            return;
+        ++documents;
+        if (split_slot >= 0)
+            count_pieces(doc.get_value(Xapian::valueno(split_slot)));
+        else
+            count_terms(doc);
+    }
+    void count_pieces(const std::string &value)
+    {
+        size_t start = 0;
+        while (start < value.size()) {
+            size_t end = value.find(separator, start);
+            if (end == std::string::npos)
+                end = value.size();
+            if (end > start)
+                ++counts[value.substr(start, end - start)];
+            start = end + 1;
+        }
+    }
+    void count_terms(const Xapian::Document &doc)
+    {
+        Xapian::TermIterator it = doc.termlist_begin();
+        it.skip_to(prefix);
+        for (; it != doc.termlist_end(); ++it) {
+            const std::string &term = *it;
+            if (term.compare(0, prefix.size(), prefix) != 0)
+                break;
+            ++counts[term.substr(prefix.size())];
+        }
+    }
+    std::string prefix;
+    int split_slot = -1;
+    char separator = 0;
+    std::map<std::string, uint32_t> counts;
+    uint32_t documents = 0;
+    DistinctFilter distinct;
+};
+
+struct xap_termcount_spy {
+    TermCountMatchSpy spy;
+};
+
+// ------------------------------------------------------------ error plumbing
+
+namespace shim {
+
+inline thread_local std::string t_last_error;
+
+// An error the shim detects itself (NULL argument, bad enum, index out of
+// range).  guard() reports it as "<type>: <function>: <msg>", where the
+// function name is known (__func__ inside a lambda is "operator()").
+struct ShimError {
+    xap_status status;
+    const char *type;
+    std::string msg;
+};
+
+[[noreturn]] inline void fail(xap_status st, const char *type, std::string msg)
+{
+    throw ShimError{st, type, std::move(msg)};
+}
+
+inline xap_status record(xap_status st, const char *type, const char *fn,
+                  const char *msg) noexcept
+{
+    try {
+        t_last_error.assign(type).append(": ");
+        if (fn)
+            t_last_error.append(fn).append(": ");
+        t_last_error.append(msg);
+    } catch (...) {
+        t_last_error.clear();  // keeps capacity: never NULL, never throws
+    }
+    return st;
+}
+
+inline xap_status record(xap_status st, const Xapian::Error &e) noexcept
+{
+    try {
+        t_last_error = e.get_description();  // "<Type>: <msg>[ (errno)]"
+    } catch (...) {
+        t_last_error.clear();
+    }
+    return st;
+}
+
+// Classifies the exception being handled.  Catch clauses run in order, so
+// each derived class precedes its base (DatabaseNotFoundError and
+// DatabaseVersionError both derive from DatabaseOpeningError in 1.4).
+inline xap_status current_exception_status(const char *fn) noexcept
+{
+    try {
+        throw;
+    } catch (const ShimError &e) {
+        return record(e.status, e.type, fn, e.msg.c_str());
+    } catch (const Xapian::DatabaseNotFoundError &e) {
+        return record(XAP_ERR_DB_NOT_FOUND, e);
+    } catch (const Xapian::DatabaseVersionError &e) {
+        return record(XAP_ERR_DB_VERSION, e);
+    } catch (const Xapian::DatabaseOpeningError &e) {
+        return record(XAP_ERR_DB_OPENING, e);
+    } catch (const Xapian::DatabaseLockError &e) {
+        return record(XAP_ERR_DB_LOCKED, e);
+    } catch (const Xapian::DatabaseCorruptError &e) {
+        return record(XAP_ERR_DB_CORRUPT, e);
+    } catch (const Xapian::DatabaseModifiedError &e) {
+        return record(XAP_ERR_DB_MODIFIED, e);
+    } catch (const Xapian::DatabaseClosedError &e) {
+        return record(XAP_ERR_DB_CLOSED, e);
+    } catch (const Xapian::DatabaseError &e) {
+        return record(XAP_ERR_DB, e);
+    } catch (const Xapian::DocNotFoundError &e) {
+        return record(XAP_ERR_DOC_NOT_FOUND, e);
+    } catch (const Xapian::QueryParserError &e) {
+        return record(XAP_ERR_QUERY_PARSE, e);
+    } catch (const Xapian::NetworkError &e) {
+        return record(XAP_ERR_NETWORK, e);
+    } catch (const Xapian::UnimplementedError &e) {
+        return record(XAP_ERR_UNIMPLEMENTED, e);
+    } catch (const Xapian::RangeError &e) {
+        return record(XAP_ERR_RANGE, e);
+    } catch (const Xapian::WildcardError &e) {
+        return record(XAP_ERR_WILDCARD, e);
+    } catch (const Xapian::InvalidArgumentError &e) {
+        return record(XAP_ERR_INVALID_ARG, e);
+    } catch (const Xapian::Error &e) {
+        return record(XAP_ERR_XAPIAN, e);
+    } catch (const std::bad_alloc &) {
+        return record(XAP_ERR_NOMEM, "std::bad_alloc", fn, "out of memory");
+    } catch (const std::exception &e) {
+        return record(XAP_ERR_UNKNOWN, "std::exception", fn, e.what());
+    } catch (...) {
+        return record(XAP_ERR_UNKNOWN, "UnknownException", fn,
+                      "non-standard C++ exception");
+    }
+}
+
+// Runs `body` (returning xap_status) with every exception mapped.
+template <typename F>
+xap_status guard(const char *fn, F &&body) noexcept
+{
+    try {
+        return body();
+    } catch (...) {
+        return current_exception_status(fn);
+    }
+}
+
+// Any pointer, including callbacks.
+template <typename P>
+void need(P p, const char *what)
+{
+    if (!p)
+        fail(XAP_ERR_INVALID_ARG, "InvalidArgumentError",
+             std::string("NULL ") + what);
+}
+#define NEED(p) need((p), #p)
+
+[[noreturn]] inline void bad_arg(std::string msg)
+{
+    fail(XAP_ERR_INVALID_ARG, "InvalidArgumentError", std::move(msg));
+}
+
+// NULL-tolerant conversion for optional C strings.
+inline std::string opt(const char *s)
+{
+    return s ? std::string(s) : std::string();
+}
+
+// A malloc()ed, NUL-terminated copy that keeps embedded NULs.
+inline char *dup_bytes(const std::string &s)
+{
+    char *p = static_cast<char *>(std::malloc(s.size() + 1));
+    if (!p)
+        throw std::bad_alloc();
+    std::memcpy(p, s.data(), s.size());
+    p[s.size()] = '\0';
+    return p;
+}
+
+inline void check_index(uint32_t i, size_t size)
+{
+    if (i >= size)
+        fail(XAP_ERR_RANGE, "RangeError",
+             "index " + std::to_string(i) + " >= size " +
+                 std::to_string(size));
+}
+
+inline bool starts_with(const std::string &s, const std::string &prefix)
+{
+    return s.compare(0, prefix.size(), prefix) == 0;
+}
+
+// C may pass any int as an enum argument, but reading an out-of-range value
+// through the C++ enum type is undefined (UBSan flags it), so inspect the
+// object representation instead.
+template <typename E>
+int raw(const E &e)
+{
+    std::underlying_type_t<E> v;
+    static_assert(sizeof v == sizeof e, "enum representation");
+    std::memcpy(&v, &e, sizeof v);
+    return static_cast<int>(v);
+}
+
+inline Xapian::Query::op to_op(const xap_query_op &op)
+{
+    switch (raw(op)) {
+    case XAP_OP_AND: return Xapian::Query::OP_AND;
+    case XAP_OP_OR: return Xapian::Query::OP_OR;
+    case XAP_OP_AND_NOT: return Xapian::Query::OP_AND_NOT;
+    case XAP_OP_XOR: return Xapian::Query::OP_XOR;
+    case XAP_OP_AND_MAYBE: return Xapian::Query::OP_AND_MAYBE;
+    case XAP_OP_FILTER: return Xapian::Query::OP_FILTER;
+    case XAP_OP_NEAR: return Xapian::Query::OP_NEAR;
+    case XAP_OP_PHRASE: return Xapian::Query::OP_PHRASE;
+    case XAP_OP_SCALE_WEIGHT: return Xapian::Query::OP_SCALE_WEIGHT;
+    case XAP_OP_ELITE_SET: return Xapian::Query::OP_ELITE_SET;
+    case XAP_OP_SYNONYM: return Xapian::Query::OP_SYNONYM;
+    case XAP_OP_MAX: return Xapian::Query::OP_MAX;
+    }
+    bad_arg("unknown query op " + std::to_string(raw(op)));
+}
+
+// TermGenerator::stem_strategy and QueryParser::stem_strategy number their
+// strategies like xap_stem_strategy, so validate and cast.
+template <typename Strategy>
+Strategy to_strategy(const xap_stem_strategy &s)
+{
+    static_assert(int(Strategy::STEM_NONE) == XAP_STEM_NONE &&
+                      int(Strategy::STEM_SOME) == XAP_STEM_SOME &&
+                      int(Strategy::STEM_ALL) == XAP_STEM_ALL &&
+                      int(Strategy::STEM_ALL_Z) == XAP_STEM_ALL_Z &&
+                      int(Strategy::STEM_SOME_FULL_POS) ==
+                          XAP_STEM_SOME_FULL_POS,
+                  "stemming strategies renumbered");
+    const int v = raw(s);
+    if (v < XAP_STEM_NONE || v > XAP_STEM_SOME_FULL_POS)
+        bad_arg("unknown stemming strategy " + std::to_string(v));
+    return static_cast<Strategy>(v);
+}
+
+// "date" and "date:" both mean the field "date:" of the query syntax.
+inline std::string range_prefix(const char *field)
+{
+    std::string s = opt(field);
+    if (!s.empty() && s.back() != ':')
+        s += ':';
+    return s;
+}
+
+inline xap_status add_range(xap_queryparser *qp,
+                     std::unique_ptr<Xapian::RangeProcessor> rp)
+{
+    qp->ranges.push_back(std::move(rp));
+    qp->qp.add_rangeprocessor(qp->ranges.back().get());
+    return XAP_OK;
+}
+
+// The hit at index `i` (checked: MSet::operator[] is not bounds-checked).
+inline Xapian::MSetIterator hit(const xap_mset *mset, uint32_t i)
+{
+    need(mset, "mset");
+    check_index(i, mset->mset.size());
+    return mset->mset[i];
+}
+
+}  // namespace shim
+
+using namespace shim;
+
+#endif

@@ -1,0 +1,277 @@
+// query.cc - the shim: queries and the query parser.
+#include "internal.h"
+
+
+extern "C" {
+
+// ------------------------------------------------------------------- query
+
+xap_status xap_query_new_term(const char *term, unsigned wqf, unsigned pos,
+                              xap_query **out)
+{
+    return guard(__func__, [&] {
+        NEED(term);
+        NEED(out);
+        *out = new xap_query{Xapian::Query(term, wqf, pos)};
+        return XAP_OK;
+    });
+}
+
+xap_status xap_query_new_combine(xap_query_op op, const xap_query *const *subs,
+                                 size_t n, unsigned window, xap_query **out)
+{
+    return guard(__func__, [&] {
+        if (n)
+            NEED(subs);
+        NEED(out);
+        Xapian::Query::op xop = to_op(op);
+        std::vector<Xapian::Query> qs;
+        qs.reserve(n);
+        for (size_t i = 0; i < n; i++) {
+            NEED(subs[i]);
+            qs.push_back(subs[i]->q);
+        }
+        *out = new xap_query{Xapian::Query(xop, qs.begin(), qs.end(), window)};
+        return XAP_OK;
+    });
+}
+
+xap_status xap_query_new_scaled(const xap_query *sub, double factor,
+                                xap_query **out)
+{
+    return guard(__func__, [&] {
+        NEED(sub);
+        NEED(out);
+        *out = new xap_query{Xapian::Query(factor, sub->q)};
+        return XAP_OK;
+    });
+}
+
+xap_status xap_query_new_value_range(unsigned slot, const char *lo,
+                                     const char *hi, xap_query **out)
+{
+    return guard(__func__, [&] {
+        NEED(out);
+        Xapian::Query q;
+        if (lo && hi)
+            q = Xapian::Query(Xapian::Query::OP_VALUE_RANGE, slot, lo, hi);
+        else if (hi)
+            q = Xapian::Query(Xapian::Query::OP_VALUE_LE, slot, hi);
+        else if (lo)
+            q = Xapian::Query(Xapian::Query::OP_VALUE_GE, slot, lo);
+        else  // VALUE_GE "" would match all documents, valued or not
+            q = Xapian::Query(Xapian::Query::OP_VALUE_GE, slot,
+                              std::string(1, '\0'));
+        *out = new xap_query{q};
+        return XAP_OK;
+    });
+}
+
+xap_status xap_query_new_match_all(xap_query **out)
+{
+    return guard(__func__, [&] {
+        NEED(out);
+        *out = new xap_query{Xapian::Query::MatchAll};
+        return XAP_OK;
+    });
+}
+
+void xap_query_free(xap_query *q)
+{
+    delete q;
+}
+
+int xap_query_is_empty(const xap_query *q)
+{
+    return !q || q->q.empty();
+}
+
+xap_status xap_query_description(const xap_query *q, char **out)
+{
+    return guard(__func__, [&] {
+        NEED(q);
+        NEED(out);
+        *out = dup_bytes(q->q.get_description());
+        return XAP_OK;
+    });
+}
+
+xap_status xap_query_each_term(const xap_query *q,
+                               int (*fn)(const char *term, void *ctx),
+                               void *ctx)
+{
+    return guard(__func__, [&] {
+        NEED(q);
+        NEED(fn);
+        // get_terms_begin() is in query order but repeats terms;
+        // get_unique_terms_begin() is sorted.  Dedupe the former.
+        std::unordered_set<std::string> seen;
+        for (auto it = q->q.get_terms_begin(); it != q->q.get_terms_end(); ++it) {
+            std::string t = *it;
+            if (seen.insert(t).second && fn(t.c_str(), ctx))
+                break;
+        }
+        return XAP_OK;
+    });
+}
+
+// ------------------------------------------------------------- queryparser
+
+xap_status xap_queryparser_new(xap_queryparser **out)
+{
+    return guard(__func__, [&] {
+        NEED(out);
+        *out = new xap_queryparser{};
+        return XAP_OK;
+    });
+}
+
+void xap_queryparser_free(xap_queryparser *qp)
+{
+    delete qp;
+}
+
+xap_status xap_queryparser_set_stemmer(xap_queryparser *qp,
+                                       const xap_stem *stem)
+{
+    return guard(__func__, [&] {
+        NEED(qp);
+        NEED(stem);
+        qp->qp.set_stemmer(stem->stem);
+        return XAP_OK;
+    });
+}
+
+xap_status xap_queryparser_set_stemming_strategy(xap_queryparser *qp,
+                                                 xap_stem_strategy strategy)
+{
+    return guard(__func__, [&] {
+        NEED(qp);
+        qp->qp.set_stemming_strategy(to_strategy<Xapian::QueryParser::stem_strategy>(strategy));
+        return XAP_OK;
+    });
+}
+
+xap_status xap_queryparser_set_stopper(xap_queryparser *qp,
+                                       const xap_stopper *stopper)
+{
+    return guard(__func__, [&] {
+        NEED(qp);
+        std::shared_ptr<const Xapian::Stopper> s;
+        if (stopper)
+            s = stopper->stopper;
+        qp->qp.set_stopper(s.get());
+        qp->stopper = std::move(s);
+        return XAP_OK;
+    });
+}
+
+xap_status xap_queryparser_set_default_op(xap_queryparser *qp, xap_query_op op)
+{
+    return guard(__func__, [&] {
+        NEED(qp);
+        qp->qp.set_default_op(to_op(op));
+        return XAP_OK;
+    });
+}
+
+xap_status xap_queryparser_set_database(xap_queryparser *qp,
+                                        const xap_database *db)
+{
+    return guard(__func__, [&] {
+        NEED(qp);
+        NEED(db);
+        qp->qp.set_database(db->db);
+        return XAP_OK;
+    });
+}
+
+xap_status xap_queryparser_set_max_expansion(xap_queryparser *qp,
+                                             unsigned max)
+{
+    return guard(__func__, [&] {
+        NEED(qp);
+        qp->qp.set_max_expansion(max);
+        return XAP_OK;
+    });
+}
+
+xap_status xap_queryparser_add_prefix(xap_queryparser *qp, const char *field,
+                                      const char *prefix)
+{
+    return guard(__func__, [&] {
+        NEED(qp);
+        NEED(field);
+        qp->qp.add_prefix(field, opt(prefix));
+        return XAP_OK;
+    });
+}
+
+xap_status xap_queryparser_add_boolean_prefix(xap_queryparser *qp,
+                                              const char *field,
+                                              const char *prefix,
+                                              int exclusive)
+{
+    return guard(__func__, [&] {
+        NEED(qp);
+        NEED(field);
+        NEED(prefix);
+        qp->qp.add_boolean_prefix(field, prefix, exclusive != 0);
+        return XAP_OK;
+    });
+}
+
+xap_status xap_queryparser_add_date_range(xap_queryparser *qp, unsigned slot,
+                                          const char *field)
+{
+    return guard(__func__, [&] {
+        NEED(qp);
+        std::string str = range_prefix(field);
+        // RP_REPEATED also accepts "date:A..date:B".
+        unsigned flags = str.empty() ? 0u : unsigned(Xapian::RP_REPEATED);
+        return add_range(qp,
+                         std::make_unique<Xapian::DateRangeProcessor>(
+                             slot, str, flags));
+    });
+}
+
+xap_status xap_queryparser_add_string_range(xap_queryparser *qp,
+                                            unsigned slot, const char *field)
+{
+    return guard(__func__, [&] {
+        NEED(qp);
+        std::string str = range_prefix(field);
+        unsigned flags = str.empty() ? 0u : unsigned(Xapian::RP_REPEATED);
+        return add_range(qp,
+                         std::make_unique<Xapian::RangeProcessor>(slot, str,
+                                                                  flags));
+    });
+}
+
+xap_status xap_queryparser_parse(xap_queryparser *qp, const char *text,
+                                 unsigned flags, const char *default_prefix,
+                                 xap_query **out)
+{
+    return guard(__func__, [&] {
+        NEED(qp);
+        NEED(text);
+        NEED(out);
+        // The XAP_QP_FLAG_* values are Xapian's own.
+        Xapian::Query q = qp->qp.parse_query(text, flags, opt(default_prefix));
+        *out = new xap_query{q};
+        return XAP_OK;
+    });
+}
+
+xap_status xap_queryparser_corrected_query(const xap_queryparser *qp,
+                                           char **out)
+{
+    return guard(__func__, [&] {
+        NEED(qp);
+        NEED(out);
+        *out = dup_bytes(qp->qp.get_corrected_query_string());
+        return XAP_OK;
+    });
+}
+
+}  // extern "C"
