@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# tests/install/check.sh - build Gazette as a packager would (plain
+# Release, then -Werror), install it into a scratch prefix, and check what
+# an outside project sees: the layout, the exported symbols, pkg-config
+# (shared and static), find_package(Gazette), C and C++ consumers, man
+# pages, and programs that run from the prefix on the installed library.
+#   tests/install/check.sh [BUILD-DIR]     (default: build-release)
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+BUILD=${1:-$ROOT/build-release}
+JOBS=$(nproc 2>/dev/null || echo 2)
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/gazette-install.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+PREFIX=$WORK/prefix
+fails=0
+ok() { printf 'ok   %s\n' "$*"; }
+bad() { printf 'FAIL %s\n' "$*"; fails=$((fails + 1)); }
+check() { local what=$1; shift; if "$@" >"$WORK/out" 2>&1; then ok "$what"; else bad "$what"; sed 's/^/     /' "$WORK/out" | head -20; fi; }
+
+# 1. A packager's build: plain Release, no -Werror; then the same warning-
+#    free with -Werror (our own bar).
+check "plain Release build" cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release \
+    -DGAZETTE_TESTS=OFF -DGAZETTE_BENCH=OFF -DGAZETTE_EXAMPLES=OFF
+check "Release build with -Werror" bash -c "cmake -S '$ROOT' -B '$BUILD' -DGAZETTE_WERROR=ON >/dev/null && cmake --build '$BUILD' -j $JOBS"
+check "cmake --install" cmake --install "$BUILD" --prefix "$PREFIX"
+
+# 2. The layout.
+LIBDIR=lib   # GNUInstallDirs: lib, or lib/<multiarch> under /usr
+for d in "$PREFIX"/lib/*/pkgconfig; do [ -d "$d" ] && LIBDIR=${d#"$PREFIX"/} && LIBDIR=${LIBDIR%/pkgconfig}; done
+for f in bin/gazette-index bin/gazette-query include/gazette.h \
+         "$LIBDIR/libgazette.so" "$LIBDIR/libgazette.so.0" "$LIBDIR/libgazette.a" \
+         "$LIBDIR/pkgconfig/gazette.pc" "$LIBDIR/cmake/Gazette/GazetteConfig.cmake" \
+         "$LIBDIR/cmake/Gazette/GazetteConfigVersion.cmake" \
+         share/man/man1/gazette-index.1 share/man/man1/gazette-query.1 \
+         share/man/man3/gazette.3; do
+    if [ -e "$PREFIX/$f" ]; then ok "installed $f"; else bad "missing $f"; fi
+done
+check "soname is libgazette.so.0" bash -c "readelf -d '$PREFIX/$LIBDIR/libgazette.so' | grep -q 'SONAME.*libgazette.so.0'"
+
+# 3. What the libraries expose: gazette_* and nothing else.
+check "libgazette.so exports only gazette_*" bash -c \
+    "! nm -D --defined-only '$PREFIX/$LIBDIR/libgazette.so' | awk '{print \$3}' | grep -v -e '^gazette_' -e '^GAZETTE_0\$'"
+check "libgazette.a has no global gz_/xap_ symbols" bash -c \
+    "! nm '$PREFIX/$LIBDIR/libgazette.a' | grep -E ' [A-TV-Z] (gz_|xap_|_Z[A-Za-z0-9]*shim)'"
+check "libgazette.a's global functions are gazette_*" bash -c \
+    "! nm --defined-only '$PREFIX/$LIBDIR/libgazette.a' | grep -E ' T ' | grep -v ' T gazette_'"
+
+# 4. The programs: the installed library, one copy of the engine, no path
+#    into a build tree, only gazette.h.
+for p in gazette-index gazette-query; do
+    check "$p RUNPATH is \$ORIGIN/../$LIBDIR" bash -c \
+        "readelf -d '$PREFIX/bin/$p' | grep -E 'RUNPATH|RPATH' | grep -qF '[\$ORIGIN/../$LIBDIR]'"
+    check "$p names no build tree" bash -c "! strings '$PREFIX/bin/$p' | grep -qF '$ROOT/build'"
+    check "$p uses the installed libgazette" bash -c \
+        "[ \"\$(readlink -f \"\$(ldd '$PREFIX/bin/$p' | awk '/libgazette/ {print \$3}')\")\" = \"\$(readlink -f '$PREFIX/$LIBDIR/libgazette.so.0')\" ]"
+    check "$p holds no engine code of its own" bash -c \
+        "! nm '$PREFIX/bin/$p' | grep -E ' [Tt] (gz_|xap_)'"
+done
+check "the programs include only gazette.h and cli.h" bash -c \
+    "! grep -h '^#include \"' '$ROOT'/cli/*.c '$ROOT'/cli/*.h | grep -v -e '\"gazette.h\"' -e '\"cli.h\"'"
+check "installed gazette-index indexes the sample" \
+    env -i PATH=/usr/bin:/bin "$PREFIX/bin/gazette-index" --quiet --db "$WORK/sample.idx" "$ROOT/corpus/sample"
+check "installed gazette-query finds Hezbollah" bash -c \
+    "env -i PATH=/usr/bin:/bin '$PREFIX/bin/gazette-query' --db '$WORK/sample.idx' --format paths Hezbollah | grep -q ."
+
+# 5. pkg-config: shared, static, C and C++.
+export PKG_CONFIG_PATH=$PREFIX/$LIBDIR/pkgconfig
+STRICT="-Wall -Wextra -Werror -pedantic"
+check "pkg-config --modversion" bash -c "[ \"\$(pkg-config --modversion gazette)\" = \"\$(sed -n 's/^project(Gazette VERSION \\([0-9.]*\\).*/\\1/p' '$ROOT/CMakeLists.txt')\" ]"
+check "C11 consumer via pkg-config (shared)" bash -c \
+    "cc -std=c11 $STRICT '$ROOT/tests/install/consumer.c' -o '$WORK/c-shared' \$(pkg-config --cflags --libs gazette) && LD_LIBRARY_PATH='$PREFIX/$LIBDIR' '$WORK/c-shared' '$WORK/c-shared.idx'"
+check "C++ consumer via pkg-config" bash -c \
+    "c++ -std=c++17 $STRICT -x c++ '$ROOT/tests/install/consumer.c' -x none -o '$WORK/cxx' \$(pkg-config --cflags --libs gazette) && LD_LIBRARY_PATH='$PREFIX/$LIBDIR' '$WORK/cxx' '$WORK/cxx.idx'"
+check "C11 consumer via pkg-config --static" bash -c \
+    "cc -std=c11 $STRICT '$ROOT/tests/install/consumer.c' -o '$WORK/c-static' \$(pkg-config --cflags gazette) \
+        \$(pkg-config --static --libs gazette | sed 's/-lgazette /-l:libgazette.a /') \
+     && ! ldd '$WORK/c-static' | grep -q libgazette && '$WORK/c-static' '$WORK/c-static.idx'"
+
+# 6. find_package(Gazette): the examples, shared and static.
+check "find_package(Gazette) builds the examples" bash -c \
+    "cmake -S '$ROOT/examples/standalone' -B '$WORK/ex' -DCMAKE_PREFIX_PATH='$PREFIX' -DCMAKE_C_FLAGS='-Werror' && cmake --build '$WORK/ex'"
+check "feed example writes three articles" bash -c "'$WORK/ex/feed' '$WORK/feed.idx' | grep -q 'wrote 3 articles'"
+check "search example finds them" bash -c \
+    "'$WORK/ex/search' '$WORK/feed.idx' harbour | grep -q 'wire/harbour-reopens' && '$WORK/ex/search' '$WORK/feed.idx' 'source:features' | grep -q night-trains"
+check "static feed example" bash -c "! ldd '$WORK/ex/feed_static' | grep -q libgazette && '$WORK/ex/feed_static' '$WORK/feed2.idx' | grep -q 'wrote 3'"
+
+# 7. Man pages render.
+for m in man1/gazette-index.1 man1/gazette-query.1 man3/gazette.3; do
+    check "man -l $m" bash -c "MANWIDTH=80 man -l '$PREFIX/share/man/$m' 2>&1 >/dev/null | (! grep .) && MANWIDTH=80 man -l '$PREFIX/share/man/$m' | grep -q ."
+done
+
+if [ "$fails" -eq 0 ]; then echo "install check: all passed"; else echo "install check: $fails failed"; fi
+[ "$fails" -eq 0 ]

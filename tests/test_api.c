@@ -1,0 +1,321 @@
+/*
+ * test_api.c - the public API of gazette.h beyond searching: the writer,
+ * reading an article back, the update run with its callback, status
+ * strings and version macros.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "gazette.h"
+#include "test_util.h"
+
+static char *tmp;
+
+static int setup(void **state)
+{
+    (void)state;
+    tmp = tu_mkdtemp("api");
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    tu_rmtree(tmp);
+    free(tmp);
+    return 0;
+}
+
+static const char *path_in(const char *name)
+{
+    static char buf[2][4096];
+    static int which;
+    which ^= 1;
+    snprintf(buf[which], sizeof buf[which], "%s/%s", tmp, name);
+    return buf[which];
+}
+
+static gazette_article_t *article(const char *id, const char *title,
+                                  const char *body)
+{
+    gazette_article_t *a = NULL;
+    assert_int_equal(gazette_article_new(&a), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_article_set(a, GAZETTE_FIELD_ID, id),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_article_set(a, GAZETTE_FIELD_TITLE, title),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_article_set(a, GAZETTE_FIELD_BODY, body),
+                     GAZETTE_STATUS_OK);
+    return a;
+}
+
+static void put(gazette_writer_t *w, gazette_article_t *a)
+{
+    assert_int_equal(gazette_writer_put(w, a), GAZETTE_STATUS_OK);
+    gazette_article_free(a);
+}
+
+static size_t hits(gazette_index_t *index, const char *query)
+{
+    gazette_results_t *r = NULL;
+    assert_int_equal(gazette_search(index, query, NULL, &r),
+                     GAZETTE_STATUS_OK);
+    size_t n = gazette_results_count(r);
+    gazette_results_free(r);
+    return n;
+}
+
+/* Articles given as fields are searchable by every field and read back
+ * whole; replace and delete work by id. */
+static void test_writer_round_trip(void **state)
+{
+    (void)state;
+    const char *db = path_in("written");
+    gazette_writer_t *w = NULL;
+    assert_int_equal(gazette_writer_open(db, "english", 0, &w),
+                     GAZETTE_STATUS_OK);
+    gazette_article_t *a = article("desk/ostend", "Harbour reopens at Ostend",
+                                   "The harbour reopened after storm repairs "
+                                   "ordered by Mayor Bart Tommelein.");
+    assert_int_equal(gazette_article_set(a, GAZETTE_FIELD_DATE, "2 March 2024"),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_article_set(a, GAZETTE_FIELD_AUTHOR, "Ann Peeters"),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_article_set(a, GAZETTE_FIELD_SOURCE, "wire"),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_article_set(a, GAZETTE_FIELD_URL,
+                                         "https://example.org/ostend"),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_article_add_tag(a, "shipping"), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_article_add_tag(a, "Belgium"), GAZETTE_STATUS_OK);
+    put(w, a);
+    put(w, article("desk/grain", "Grain prices ease", "Wheat futures fell."));
+    put(w, article("desk/trains", "Night trains return", "Sleepers are full."));
+    assert_int_equal(gazette_writer_commit(w), GAZETTE_STATUS_OK);
+
+    /* replace one, delete one, delete one that is not there */
+    put(w, article("desk/grain", "Grain prices rise", "Wheat futures rose."));
+    assert_int_equal(gazette_writer_delete(w, "desk/trains"), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_writer_delete(w, "desk/nothing"),
+                     GAZETTE_STATUS_ARTICLE_NOT_FOUND);
+    assert_non_null(strstr(gazette_writer_error(w), "desk/nothing"));
+    assert_int_equal(gazette_writer_close(w), GAZETTE_STATUS_OK);
+
+    gazette_index_t *index = NULL;
+    assert_int_equal(gazette_index_open(db, &index), GAZETTE_STATUS_OK);
+    uint64_t count = 0;
+    assert_int_equal(gazette_index_article_count(index, &count),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(count, 2);
+    assert_int_equal(hits(index, "harbour"), 1);
+    assert_int_equal(hits(index, "title:ostend"), 1);
+    assert_int_equal(hits(index, "tag:shipping"), 1);
+    assert_int_equal(hits(index, "source:wire"), 1);
+    assert_int_equal(hits(index, "year:2024"), 1);
+    assert_int_equal(hits(index, "date:2024-03-02"), 1);
+    assert_int_equal(hits(index, "entity:\"Bart Tommelein\""), 1);
+    assert_int_equal(hits(index, "rose"), 1);      /* the replacement */
+    assert_int_equal(hits(index, "fell"), 0);      /* the replaced text */
+    assert_int_equal(hits(index, "sleepers"), 0);  /* deleted */
+
+    gazette_article_t *back = NULL;
+    assert_int_equal(gazette_index_get_article(index, "desk/ostend", &back),
+                     GAZETTE_STATUS_OK);
+    assert_string_equal(gazette_article_get(back, GAZETTE_FIELD_ID),
+                        "desk/ostend");
+    assert_string_equal(gazette_article_get(back, GAZETTE_FIELD_TITLE),
+                        "Harbour reopens at Ostend");
+    assert_string_equal(gazette_article_get(back, GAZETTE_FIELD_DATE),
+                        "2024-03-02");
+    assert_string_equal(gazette_article_get(back, GAZETTE_FIELD_AUTHOR),
+                        "Ann Peeters");
+    assert_string_equal(gazette_article_get(back, GAZETTE_FIELD_SOURCE), "wire");
+    assert_string_equal(gazette_article_get(back, GAZETTE_FIELD_URL),
+                        "https://example.org/ostend");
+    assert_non_null(strstr(gazette_article_get(back, GAZETTE_FIELD_BODY),
+                           "storm repairs"));
+    assert_string_equal(gazette_article_get(back, GAZETTE_FIELD_PATH), "");
+    assert_int_equal(gazette_article_tag_count(back), 2);
+    assert_string_equal(gazette_article_tag(back, 0), "shipping");
+    assert_string_equal(gazette_article_tag(back, 1), "Belgium");
+    assert_null(gazette_article_tag(back, 2));
+    int found = 0;
+    for (size_t i = 0; i < gazette_article_entity_count(back); i++)
+        found |= strcmp(gazette_article_entity(back, i), "Bart Tommelein") == 0;
+    assert_true(found);
+    gazette_article_free(back);
+
+    assert_int_equal(gazette_index_get_article(index, "desk/trains", &back),
+                     GAZETTE_STATUS_ARTICLE_NOT_FOUND);
+    assert_null(back);
+    assert_non_null(strstr(gazette_index_error(index), "desk/trains"));
+    gazette_index_close(index);
+}
+
+/* Bad input to the writer is refused, not stored. */
+static void test_writer_bad_input(void **state)
+{
+    (void)state;
+    gazette_writer_t *w = NULL;
+    assert_int_equal(gazette_writer_open(path_in("bad"), "klingon", 0, &w),
+                     GAZETTE_STATUS_INVALID_ARGUMENT);
+    assert_null(w);
+    assert_int_equal(gazette_writer_open(path_in("bad"), NULL, 0, &w),
+                     GAZETTE_STATUS_OK);
+    gazette_article_t *a = NULL;
+    assert_int_equal(gazette_article_new(&a), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_writer_put(w, a),
+                     GAZETTE_STATUS_INVALID_ARGUMENT);   /* no id */
+    assert_int_equal(gazette_article_set(a, GAZETTE_FIELD_TITLE, "\xff\xfe"),
+                     GAZETTE_STATUS_INVALID_ARGUMENT);   /* not UTF-8 */
+    assert_int_equal(gazette_article_set(a, (gazette_field_t)99, "x"),
+                     GAZETTE_STATUS_INVALID_ARGUMENT);
+    assert_string_equal(gazette_article_get(a, (gazette_field_t)99), "");
+    gazette_article_free(a);
+    assert_int_equal(gazette_writer_put(NULL, NULL),
+                     GAZETTE_STATUS_INVALID_ARGUMENT);
+    assert_int_equal(gazette_writer_close(w), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_writer_close(NULL), GAZETTE_STATUS_OK);
+}
+
+/* One writer at a time; the second is told who holds the lock. An index
+ * keeps its language. */
+static void test_writer_lock_and_language(void **state)
+{
+    (void)state;
+    const char *db = path_in("locked");
+    gazette_writer_t *first = NULL, *second = NULL;
+    assert_int_equal(gazette_writer_open(db, "french", 0, &first),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_writer_open(db, NULL, 0.2, &second),
+                     GAZETTE_STATUS_INDEX_LOCKED);
+    assert_null(second);
+    assert_non_null(strstr(gazette_last_open_error(), "lock"));
+    assert_int_equal(gazette_writer_close(first), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_writer_open(db, "english", 0, &second),
+                     GAZETTE_STATUS_LANGUAGE_MISMATCH);
+    assert_non_null(strstr(gazette_last_open_error(), "french"));
+    assert_int_equal(gazette_writer_open(db, NULL, 0, &second),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_writer_close(second), GAZETTE_STATUS_OK);
+}
+
+typedef struct events {
+    int added, skipped, progress;
+} events;
+
+static void count_event(const gazette_update_t *u, gazette_event_t event,
+                        const char *path, const char *message, void *ctx)
+{
+    events *e = ctx;
+    (void)u;
+    (void)message;
+    assert_non_null(path);
+    e->added += event == GAZETTE_EVENT_ADDED;
+    e->skipped += event == GAZETTE_EVENT_SKIPPED;
+    e->progress += event == GAZETTE_EVENT_PROGRESS;
+}
+
+/* The update run of gazette-index, in-process, with its events. */
+static void test_update_run(void **state)
+{
+    (void)state;
+    char corpus[4096], db[4096];
+    snprintf(corpus, sizeof corpus, "%s", path_in("corpus"));
+    snprintf(db, sizeof db, "%s", path_in("updated"));
+    tu_write_file(corpus, "world/one.txt", "One\n\nThe first story.\n", 22);
+    tu_write_file(corpus, "world/two.txt", "Two\n\nThe second story.\n", 23);
+    tu_write_file(corpus, "world/bad.txt", "\0\0\0binary", 9);
+    gazette_update_t *u = NULL;
+    events e = {0, 0, 0};
+    assert_int_equal(gazette_update_new(&u), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_set_callback(u, count_event, &e),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_set_language(u, "no-such-language"),
+                     GAZETTE_STATUS_INVALID_ARGUMENT);
+    const char *roots[] = {corpus};
+    assert_int_equal(gazette_update_run(u, db, roots, 1),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_count(u, GAZETTE_COUNT_SCANNED), 3);
+    assert_int_equal(gazette_update_count(u, GAZETTE_COUNT_ADDED), 2);
+    assert_int_equal(gazette_update_count(u, GAZETTE_COUNT_SKIPPED), 1);
+    assert_int_equal(e.added, 2);
+    assert_int_equal(e.skipped, 1);
+    assert_int_equal(e.progress, 3);
+    /* a rerun changes nothing */
+    e = (events){0, 0, 0};
+    assert_int_equal(gazette_update_run(u, db, roots, 1),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_count(u, GAZETTE_COUNT_UNCHANGED), 2);
+    assert_int_equal(e.added, 0);
+
+    const char *missing[] = {path_in("no-such-corpus")};
+    assert_int_equal(gazette_update_run(u, db, missing, 1),
+                     GAZETTE_STATUS_INPUT_NOT_FOUND);
+    assert_non_null(strstr(gazette_update_error(u), "no-such-corpus"));
+
+    tu_write_file(tmp, "synonyms.txt", "truce = \n", 9);
+    assert_int_equal(gazette_update_set_synonyms_file(u,
+                                                      path_in("synonyms.txt")),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_run(u, db, roots, 1),
+                     GAZETTE_STATUS_BAD_INPUT);
+    assert_int_equal(gazette_update_set_synonyms_file(u, path_in("none.txt")),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_run(u, db, roots, 1),
+                     GAZETTE_STATUS_INPUT_NOT_FOUND);
+    gazette_update_free(u);
+}
+
+/* Every status has its own description; values are the documented ones. */
+static void test_status_strings(void **state)
+{
+    (void)state;
+    assert_int_equal(GAZETTE_STATUS_BAD_INPUT, 16);
+    for (int a = 0; a <= GAZETTE_STATUS_BAD_INPUT; a++) {
+        const char *sa = gazette_status_to_string((gazette_status_t)a);
+        assert_string_not_equal(sa, "unknown status");
+        for (int b = 0; b < a; b++)
+            assert_string_not_equal(
+                sa, gazette_status_to_string((gazette_status_t)b));
+    }
+    assert_string_equal(gazette_status_to_string((gazette_status_t)999),
+                        "unknown status");
+}
+
+static void test_versions(void **state)
+{
+    (void)state;
+    assert_int_equal(gazette_version_number(), GAZETTE_VERSION_NUMBER);
+    assert_string_equal(gazette_version(), GAZETTE_VERSION_STRING);
+    assert_true(GAZETTE_CHECK_VERSION(0, 0, 1));
+    assert_true(GAZETTE_CHECK_VERSION(GAZETTE_VERSION_MAJOR,
+                                      GAZETTE_VERSION_MINOR,
+                                      GAZETTE_VERSION_PATCH));
+    assert_false(GAZETTE_CHECK_VERSION(GAZETTE_VERSION_MAJOR + 1, 0, 0));
+    assert_true(gazette_language_known("english"));
+    assert_true(gazette_language_known("none"));
+    assert_false(gazette_language_known("klingon"));
+    assert_non_null(strstr(gazette_languages(), "french"));
+    assert_string_equal(gazette_field_name(GAZETTE_FIELD_TITLE), "title");
+    assert_null(gazette_field_name((gazette_field_t)99));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_writer_round_trip),
+        cmocka_unit_test(test_writer_bad_input),
+        cmocka_unit_test(test_writer_lock_and_language),
+        cmocka_unit_test(test_update_run),
+        cmocka_unit_test(test_status_strings),
+        cmocka_unit_test(test_versions),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
