@@ -1,4 +1,4 @@
-// database.cc - the shim: read-only databases: open, reopen, shards, metadata, terms, postings, spelling, synonyms.
+// database.cc - the shim: read-only databases: open, reopen, shards, metadata, terms, postings, synonyms.
 #include "internal.h"
 
 
@@ -61,15 +61,6 @@ xap_status xap_database_reopen(xap_database *db, int *changed)
     });
 }
 
-xap_status xap_database_close(xap_database *db)
-{
-    return guard(__func__, [&] {
-        NEED(db);
-        db->db.close();
-        return XAP_OK;
-    });
-}
-
 void xap_database_free(xap_database *db)
 {
     delete db;
@@ -81,26 +72,6 @@ xap_status xap_database_doc_count(const xap_database *db, uint32_t *out)
         NEED(db);
         NEED(out);
         *out = db->db.get_doccount();
-        return XAP_OK;
-    });
-}
-
-xap_status xap_database_last_docid(const xap_database *db, xap_docid *out)
-{
-    return guard(__func__, [&] {
-        NEED(db);
-        NEED(out);
-        *out = db->db.get_lastdocid();
-        return XAP_OK;
-    });
-}
-
-xap_status xap_database_avlength(const xap_database *db, double *out)
-{
-    return guard(__func__, [&] {
-        NEED(db);
-        NEED(out);
-        *out = db->db.get_avlength();
         return XAP_OK;
     });
 }
@@ -221,20 +192,6 @@ xap_status xap_database_get_metadata(const xap_database *db, const char *key,
         *value = dup_bytes(v);
         if (len)
             *len = v.size();
-        return XAP_OK;
-    });
-}
-
-xap_status xap_database_spelling_suggestion(const xap_database *db,
-                                            const char *word,
-                                            unsigned max_edit_distance,
-                                            char **out)
-{
-    return guard(__func__, [&] {
-        NEED(db);
-        NEED(word);
-        NEED(out);
-        *out = dup_bytes(db->db.get_spelling_suggestion(word, max_edit_distance));
         return XAP_OK;
     });
 }

@@ -110,12 +110,9 @@ xap_status xap_database_add_database(xap_database *db,
  * database's view). */
 xap_status xap_database_reopen(xap_database *db, int *changed);
 
-xap_status xap_database_close(xap_database *db);
 void xap_database_free(xap_database *db);
 
 xap_status xap_database_doc_count(const xap_database *db, uint32_t *out);
-xap_status xap_database_last_docid(const xap_database *db, xap_docid *out);
-xap_status xap_database_avlength(const xap_database *db, double *out);
 xap_status xap_database_term_exists(const xap_database *db, const char *term,
                                     int *out);
 xap_status xap_database_termfreq(const xap_database *db, const char *term,
@@ -153,12 +150,6 @@ xap_status xap_database_get_document(const xap_database *db, xap_docid id,
  * empty). Caller frees *value; *len (may be NULL) gets its length. */
 xap_status xap_database_get_metadata(const xap_database *db, const char *key,
                                      char **value, size_t *len);
-
-/* Spelling suggestion for one word ("" when none). Caller frees. */
-xap_status xap_database_spelling_suggestion(const xap_database *db,
-                                            const char *word,
-                                            unsigned max_edit_distance,
-                                            char **out);
 
 /* Call `fn` for each term with synonyms whose name starts with `prefix`
  * ("" = all), in byte order, until it returns non-zero. */
