@@ -20,16 +20,6 @@ void xap_document_free(xap_document *doc)
     delete doc;
 }
 
-xap_status xap_document_docid(const xap_document *doc, xap_docid *out)
-{
-    return guard(__func__, [&] {
-        NEED(doc);
-        NEED(out);
-        *out = doc->doc.get_docid();
-        return XAP_OK;
-    });
-}
-
 xap_status xap_document_set_data(xap_document *doc, const char *data,
                                  size_t len)
 {
@@ -100,32 +90,12 @@ xap_status xap_document_add_term(xap_document *doc, const char *term,
     });
 }
 
-xap_status xap_document_add_posting(xap_document *doc, const char *term,
-                                    unsigned pos, unsigned wdf_inc)
-{
-    return guard(__func__, [&] {
-        NEED(doc);
-        NEED(term);
-        doc->doc.add_posting(term, pos, wdf_inc);
-        return XAP_OK;
-    });
-}
-
 xap_status xap_document_add_boolean_term(xap_document *doc, const char *term)
 {
     return guard(__func__, [&] {
         NEED(doc);
         NEED(term);
         doc->doc.add_boolean_term(term);
-        return XAP_OK;
-    });
-}
-
-xap_status xap_document_clear_terms(xap_document *doc)
-{
-    return guard(__func__, [&] {
-        NEED(doc);
-        doc->doc.clear_terms();
         return XAP_OK;
     });
 }
@@ -148,34 +118,6 @@ xap_status xap_document_each_term(const xap_document *doc, const char *prefix,
         }
         return XAP_OK;
     });
-}
-
-xap_status xap_sortable_serialise(double value, char *buf, size_t bufsize,
-                                  size_t *len)
-{
-    return guard(__func__, [&] {
-        NEED(buf);
-        NEED(len);
-        std::string s = Xapian::sortable_serialise(value);
-        if (s.size() > bufsize)
-            bad_arg("buffer of " + std::to_string(bufsize) +
-                                  " bytes, need " + std::to_string(s.size()));
-        std::memcpy(buf, s.data(), s.size());
-        if (s.size() < bufsize)
-            buf[s.size()] = '\0';
-        *len = s.size();
-        return XAP_OK;
-    });
-}
-
-double xap_sortable_unserialise(const char *buf, size_t len)
-{
-    try {
-        return Xapian::sortable_unserialise(std::string(buf ? buf : "",
-                                                        buf ? len : 0));
-    } catch (...) {
-        return std::numeric_limits<double>::quiet_NaN();
-    }
 }
 
 }  // extern "C"

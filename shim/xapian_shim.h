@@ -234,7 +234,6 @@ xap_status xap_compact(const char *const *sources, size_t nsources,
 xap_status xap_document_new(xap_document **out);
 void xap_document_free(xap_document *doc);
 
-xap_status xap_document_docid(const xap_document *doc, xap_docid *out);
 xap_status xap_document_set_data(xap_document *doc, const char *data,
                                  size_t len);
 /* Borrowed bytes, valid until `doc` is changed or freed. */
@@ -247,24 +246,13 @@ xap_status xap_document_get_value(const xap_document *doc, unsigned slot,
                                   const char **value, size_t *len);
 xap_status xap_document_add_term(xap_document *doc, const char *term,
                                  unsigned wdf_inc);
-xap_status xap_document_add_posting(xap_document *doc, const char *term,
-                                    unsigned pos, unsigned wdf_inc);
 xap_status xap_document_add_boolean_term(xap_document *doc, const char *term);
-xap_status xap_document_clear_terms(xap_document *doc);
 /* Call `fn` for each term of the document starting with `prefix`, in byte
  * order, until it returns non-zero. */
 xap_status xap_document_each_term(const xap_document *doc, const char *prefix,
                                   int (*fn)(const char *term, size_t len,
                                             unsigned wdf, void *ctx),
                                   void *ctx);
-
-/* Serialise a double so that byte order matches numeric order (values).
- * Needs up to 9 bytes (XAP_ERR_INVALID_ARG when `bufsize` is smaller); the
- * result may contain NULs, so use *len.  NUL-terminated when room allows.
- * Unserialising "" (or NULL) gives -infinity, which serialises to "". */
-xap_status xap_sortable_serialise(double value, char *buf, size_t bufsize,
-                                  size_t *len);
-double xap_sortable_unserialise(const char *buf, size_t len);
 
 /* ---------------------------------------------------------------- unicode */
 
