@@ -127,7 +127,6 @@ class TermCountMatchSpy : public Xapian::MatchSpy {
     {
         if (!distinct.first_time(doc))
             return;
-        ++documents;
         if (split_slot >= 0)
             count_pieces(doc.get_value(Xapian::valueno(split_slot)));
         else
@@ -160,7 +159,6 @@ class TermCountMatchSpy : public Xapian::MatchSpy {
     int split_slot = -1;
     char separator = 0;
     std::map<std::string, uint32_t> counts;
-    uint32_t documents = 0;
     DistinctFilter distinct;
 };
 
