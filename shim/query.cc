@@ -47,26 +47,6 @@ xap_status xap_query_new_scaled(const xap_query *sub, double factor,
     });
 }
 
-xap_status xap_query_new_value_range(unsigned slot, const char *lo,
-                                     const char *hi, xap_query **out)
-{
-    return guard(__func__, [&] {
-        NEED(out);
-        Xapian::Query q;
-        if (lo && hi)
-            q = Xapian::Query(Xapian::Query::OP_VALUE_RANGE, slot, lo, hi);
-        else if (hi)
-            q = Xapian::Query(Xapian::Query::OP_VALUE_LE, slot, hi);
-        else if (lo)
-            q = Xapian::Query(Xapian::Query::OP_VALUE_GE, slot, lo);
-        else  // VALUE_GE "" would match all documents, valued or not
-            q = Xapian::Query(Xapian::Query::OP_VALUE_GE, slot,
-                              std::string(1, '\0'));
-        *out = new xap_query{q};
-        return XAP_OK;
-    });
-}
-
 xap_status xap_query_new_match_all(xap_query **out)
 {
     return guard(__func__, [&] {
@@ -92,25 +72,6 @@ xap_status xap_query_description(const xap_query *q, char **out)
         NEED(q);
         NEED(out);
         *out = dup_bytes(q->q.get_description());
-        return XAP_OK;
-    });
-}
-
-xap_status xap_query_each_term(const xap_query *q,
-                               int (*fn)(const char *term, void *ctx),
-                               void *ctx)
-{
-    return guard(__func__, [&] {
-        NEED(q);
-        NEED(fn);
-        // get_terms_begin() is in query order but repeats terms;
-        // get_unique_terms_begin() is sorted.  Dedupe the former.
-        std::unordered_set<std::string> seen;
-        for (auto it = q->q.get_terms_begin(); it != q->q.get_terms_end(); ++it) {
-            std::string t = *it;
-            if (seen.insert(t).second && fn(t.c_str(), ctx))
-                break;
-        }
         return XAP_OK;
     });
 }
@@ -232,19 +193,6 @@ xap_status xap_queryparser_add_date_range(xap_queryparser *qp, unsigned slot,
         return add_range(qp,
                          std::make_unique<Xapian::DateRangeProcessor>(
                              slot, str, flags));
-    });
-}
-
-xap_status xap_queryparser_add_string_range(xap_queryparser *qp,
-                                            unsigned slot, const char *field)
-{
-    return guard(__func__, [&] {
-        NEED(qp);
-        std::string str = range_prefix(field);
-        unsigned flags = str.empty() ? 0u : unsigned(Xapian::RP_REPEATED);
-        return add_range(qp,
-                         std::make_unique<Xapian::RangeProcessor>(slot, str,
-                                                                  flags));
     });
 }
 

@@ -365,21 +365,12 @@ xap_status xap_query_new_combine(xap_query_op op, const xap_query *const *subs,
 /* `sub` scaled by `factor` (OP_SCALE_WEIGHT). */
 xap_status xap_query_new_scaled(const xap_query *sub, double factor,
                                 xap_query **out);
-/* Documents whose value in `slot` lies in [lo, hi]; NULL = open end.  Both
- * NULL: documents with a non-empty value in `slot`.  (Xapian treats an
- * empty value as no value, and lo = "" with hi = NULL as every document.) */
-xap_status xap_query_new_value_range(unsigned slot, const char *lo,
-                                     const char *hi, xap_query **out);
 /* Matches every document. */
 xap_status xap_query_new_match_all(xap_query **out);
 void xap_query_free(xap_query *q);
 int xap_query_is_empty(const xap_query *q);
 /* Xapian's description of the query. Caller frees. */
 xap_status xap_query_description(const xap_query *q, char **out);
-/* Call `fn` for each distinct term of the query, in query order. */
-xap_status xap_query_each_term(const xap_query *q,
-                               int (*fn)(const char *term, void *ctx),
-                               void *ctx);
 
 /* ------------------------------------------------------------ queryparser */
 
@@ -432,10 +423,6 @@ xap_status xap_queryparser_add_boolean_prefix(xap_queryparser *qp,
  * parsed as a phrase.  Ranges are tried in the order they were added. */
 xap_status xap_queryparser_add_date_range(xap_queryparser *qp, unsigned slot,
                                           const char *field);
-/* `field:START..END` over values in `slot` compared as strings (`field` as
- * for xap_queryparser_add_date_range; NULL/"" accepts any `A..B`). */
-xap_status xap_queryparser_add_string_range(xap_queryparser *qp,
-                                            unsigned slot, const char *field);
 /* Parse `text` with XAP_QP_FLAG_* `flags`; terms without a field get
  * `default_prefix` (NULL = none).  Xapian is lenient: on a syntax error it
  * reparses without the operator flags, so "(foo", "\"unclosed" or
