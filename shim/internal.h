@@ -53,12 +53,11 @@ struct xap_stopper {
 
 struct xap_termgen {
     Xapian::TermGenerator tg;
-    // Xapian keeps only a raw pointer to a stopper we don't release() to it.
-    std::shared_ptr<const Xapian::Stopper> stopper;
 };
 
 struct xap_queryparser {
     Xapian::QueryParser qp;
+    // Xapian keeps only a raw pointer to a stopper we don't release() to it.
     std::shared_ptr<const Xapian::Stopper> stopper;
     // add_rangeprocessor() keeps raw pointers: we own the processors.
     std::vector<std::unique_ptr<Xapian::RangeProcessor>> ranges;

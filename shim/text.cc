@@ -159,21 +159,6 @@ xap_status xap_termgen_set_stemming_strategy(xap_termgen *tg,
     });
 }
 
-xap_status xap_termgen_set_stopper(xap_termgen *tg, const xap_stopper *stopper)
-{
-    return guard(__func__, [&] {
-        NEED(tg);
-        // NULL removes the stopper; otherwise share ownership so the
-        // caller may free its handle.
-        std::shared_ptr<const Xapian::Stopper> s;
-        if (stopper)
-            s = stopper->stopper;
-        tg->tg.set_stopper(s.get());
-        tg->stopper = std::move(s);
-        return XAP_OK;
-    });
-}
-
 xap_status xap_termgen_set_flags(xap_termgen *tg, unsigned flags)
 {
     return guard(__func__, [&] {
@@ -225,37 +210,11 @@ xap_status xap_termgen_index_text(xap_termgen *tg, const char *text,
     });
 }
 
-xap_status xap_termgen_index_text_without_positions(xap_termgen *tg,
-                                                    const char *text,
-                                                    size_t len,
-                                                    unsigned wdf_inc,
-                                                    const char *prefix)
-{
-    return guard(__func__, [&] {
-        NEED(tg);
-        if (len)
-            NEED(text);
-        tg->tg.index_text_without_positions(std::string(text ? text : "", len),
-                                            wdf_inc, opt(prefix));
-        return XAP_OK;
-    });
-}
-
 xap_status xap_termgen_increase_termpos(xap_termgen *tg, unsigned delta)
 {
     return guard(__func__, [&] {
         NEED(tg);
         tg->tg.increase_termpos(delta);
-        return XAP_OK;
-    });
-}
-
-xap_status xap_termgen_get_termpos(const xap_termgen *tg, unsigned *out)
-{
-    return guard(__func__, [&] {
-        NEED(tg);
-        NEED(out);
-        *out = tg->tg.get_termpos();
         return XAP_OK;
     });
 }

@@ -316,8 +316,6 @@ void xap_termgen_free(xap_termgen *tg);
 xap_status xap_termgen_set_stemmer(xap_termgen *tg, const xap_stem *stem);
 xap_status xap_termgen_set_stemming_strategy(xap_termgen *tg,
                                              xap_stem_strategy strategy);
-/* The stopper is shared (reference counted); `stopper` may be freed after. */
-xap_status xap_termgen_set_stopper(xap_termgen *tg, const xap_stopper *stopper);
 xap_status xap_termgen_set_flags(xap_termgen *tg, unsigned flags);
 /* Database used for spelling data; borrowed, must outlive its use. */
 xap_status xap_termgen_set_database(xap_termgen *tg, xap_writable *w);
@@ -328,14 +326,7 @@ xap_status xap_termgen_set_document(xap_termgen *tg, xap_document *doc);
 xap_status xap_termgen_index_text(xap_termgen *tg, const char *text,
                                   size_t len, unsigned wdf_inc,
                                   const char *prefix);
-/* Index without positions. */
-xap_status xap_termgen_index_text_without_positions(xap_termgen *tg,
-                                                    const char *text,
-                                                    size_t len,
-                                                    unsigned wdf_inc,
-                                                    const char *prefix);
 xap_status xap_termgen_increase_termpos(xap_termgen *tg, unsigned delta);
-xap_status xap_termgen_get_termpos(const xap_termgen *tg, unsigned *out);
 xap_status xap_termgen_set_termpos(xap_termgen *tg, unsigned pos);
 
 /* ------------------------------------------------------------------ query */
@@ -395,6 +386,8 @@ xap_status xap_queryparser_set_stemmer(xap_queryparser *qp,
                                        const xap_stem *stem);
 xap_status xap_queryparser_set_stemming_strategy(xap_queryparser *qp,
                                                  xap_stem_strategy strategy);
+/* The stopper is shared (reference counted): `stopper` may be freed after.
+ * NULL removes it. */
 xap_status xap_queryparser_set_stopper(xap_queryparser *qp,
                                        const xap_stopper *stopper);
 /* XAP_OP_OR (default), XAP_OP_AND, XAP_OP_NEAR, XAP_OP_PHRASE, ... */
