@@ -519,12 +519,21 @@ static void test_replace_delete(void **state)
     OK(xap_writable_replace_document(w, 200, doc));
     OK(xap_database_first_posting(view, "Qz10", &id));
     assert_int_equal(id, 200);
-    OK(xap_writable_delete_document(w, 200));
     xap_document_free(doc);
 
+    /* Deleting by term removes the documents with it; deleting again, or
+     * by a term no document has, does nothing. */
+    OK(xap_database_doc_count(view, &n));
+    assert_int_equal(n, NDOCS + 2); /* z9 and docid 200 added */
+    OK(xap_writable_delete_document_by_term(w, "Qz10"));
     OK(xap_writable_delete_document_by_term(w, "Qb2"));
-    OK(xap_writable_delete_document(w, 3));
-    ERR(XAP_ERR_DOC_NOT_FOUND, xap_writable_delete_document(w, 3));
+    OK(xap_writable_delete_document_by_term(w, "Qc3"));
+    OK(xap_writable_delete_document_by_term(w, "Qc3"));
+    OK(xap_writable_delete_document_by_term(w, "Qnone"));
+    OK(xap_database_doc_count(view, &n));
+    assert_int_equal(n, NDOCS - 1);
+    ERR(XAP_ERR_INVALID_ARG, xap_writable_delete_document_by_term(w, ""));
+    ERR(XAP_ERR_INVALID_ARG, xap_writable_delete_document_by_term(w, NULL));
     OK(xap_writable_commit(w));
     OK(xap_writable_close(w));
     xap_writable_free(w);
@@ -534,6 +543,8 @@ static void test_replace_delete(void **state)
     OK(xap_database_doc_count(db, &n));
     assert_int_equal(n, NDOCS - 1);
     ERR(XAP_ERR_DOC_NOT_FOUND, xap_database_first_posting(db, "Qb2", &id));
+    ERR(XAP_ERR_DOC_NOT_FOUND, xap_database_first_posting(db, "Qc3", &id));
+    ERR(XAP_ERR_DOC_NOT_FOUND, xap_database_get_document(db, 200, &doc));
     OK(xap_database_get_document(db, 1, &doc));
     const char *data;
     size_t len;
