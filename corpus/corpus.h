@@ -177,4 +177,14 @@ char *corpus_cp1252_to_utf8(const char *s, size_t len, size_t *out_len);
  * ("05/11/2023") are refused: they are ambiguous. */
 int corpus_parse_date(const char *text, int *year, int *month, int *day);
 
+/* The date written in a file's path, for articles that give none of their
+ * own. Returns 1 and writes *year, *month, *day (each may be NULL) when
+ * `relpath` holds "YYYY-MM-DD" (also with '_' or '.' between the fields),
+ * "YYYYMMDD", or three directories "YYYY/MM/DD/" (month and day may have
+ * one digit there), with no digit right before or after and a year from
+ * 1900 to 2199: "2023-11-03-blinken-tel-aviv.txt",
+ * "archive/2023/11/03/story.html", "20231103-memo.txt". When there are
+ * several, the one nearest the end of the path wins. 0 otherwise. */
+int corpus_path_date(const char *relpath, int *year, int *month, int *day);
+
 #endif /* GAZETTE_CORPUS_H */

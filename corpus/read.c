@@ -187,15 +187,15 @@ void corpus_bad_article(corpus_reader *rd, unsigned long line,
 /*
  * corpus_emit - see corpus_internal.h. The date check lives here, once for
  * every format, so that a date no parser understands is never dropped
- * silently: the indexer falls back to the file's mtime for sorting.
+ * silently: the indexer then dates the article by its path, or not at all.
  */
 corpus_status corpus_emit(corpus_reader *rd, const corpus_article *article,
                           unsigned long line)
 {
     if (article->date && *article->date &&
         !corpus_parse_date(article->date, NULL, NULL, NULL))
-        warn(rd, line, "date \"%.100s\" not understood; the file's "
-             "modification time is used instead", article->date);
+        warn(rd, line, "date \"%.100s\" not understood; the article is "
+             "dated by its path, or left undated", article->date);
     if (rd->on_article && rd->on_article(article, rd->ctx) != 0)
         return CORPUS_STOPPED;
     return CORPUS_OK;

@@ -1152,6 +1152,57 @@ static void test_parse_date(void **state)
     assert_true(corpus_parse_date("2023-11-05", NULL, NULL, NULL));
 }
 
+/* Dates written in paths, for articles without one of their own. */
+static void test_path_date(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *path;
+        int y, m, d;
+    } good[] = {
+        {"world/2023-11-03-blinken-tel-aviv.txt", 2023, 11, 3},
+        {"2023-11-03.txt", 2023, 11, 3},
+        {"archive/2023/11/03/story.html", 2023, 11, 3},
+        {"archive/2023/1/5/story.html", 2023, 1, 5},
+        {"memos/20231103-budget.txt", 2023, 11, 3},
+        {"x/report_2024_02_29.md", 2024, 2, 29},
+        {"x/scan.2023.12.31.txt", 2023, 12, 31},
+        /* the one nearest the file wins */
+        {"2019/01/01/2023-11-03-later.txt", 2023, 11, 3},
+        {"2023-11-03/notes/2023-11-04 draft.txt", 2023, 11, 4},
+    };
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+        int y = 0, m = 0, d = 0;
+        if (!corpus_path_date(good[i].path, &y, &m, &d))
+            fail_msg("no date found in \"%s\"", good[i].path);
+        if (y != good[i].y || m != good[i].m || d != good[i].d)
+            fail_msg("\"%s\": got %04d-%02d-%02d", good[i].path, y, m, d);
+    }
+    static const char *const bad[] = {
+        "",
+        "world/rafah-aid-convoys.txt",
+        "comp.graphics/38951",              /* a news spool number */
+        "talk/12345678",                    /* 8 digits, not a date */
+        "x/2023-02-29-no-leap.txt",
+        "x/2023-13-01.txt",
+        "x/12023-11-03.txt",                /* digits around it */
+        "x/2023-11-031.txt",
+        "x/1700000000.M1P2.host:2,S",       /* a maildir name */
+        "x/1812-06-24.txt",                 /* before 1900 */
+        "a2023/11/03/x.txt",                /* not whole directories */
+        "2023/11/03",                       /* the day is not a directory */
+        "x/2023-11.txt",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        int y = -1, m = -1, d = -1;
+        if (corpus_path_date(bad[i], &y, &m, &d))
+            fail_msg("found %04d-%02d-%02d in \"%s\"", y, m, d, bad[i]);
+        assert_int_equal(y, -1);
+    }
+    assert_false(corpus_path_date(NULL, NULL, NULL, NULL));
+    assert_true(corpus_path_date("2023-11-05-x.txt", NULL, NULL, NULL));
+}
+
 static void test_status_names(void **state)
 {
     (void)state;
@@ -1278,6 +1329,7 @@ int main(void)
         cmocka_unit_test(test_utf8_valid),
         cmocka_unit_test(test_cp1252_to_utf8),
         cmocka_unit_test(test_parse_date),
+        cmocka_unit_test(test_path_date),
         cmocka_unit_test(test_status_names),
         cmocka_unit_test(test_bbc_cp1252_file),
         cmocka_unit_test(test_bbc_walk),

@@ -228,12 +228,10 @@ static void load_doc(corpus *c, const char *folder, const char *name)
             d->title = lower_dup("", 0);
         }
     }
-    if (!d->date[0]) {   /* undated: the file's modification time (UTC) */
-        time_t t = (time_t)d->mtime;
-        struct tm tm;
-        gmtime_r(&t, &tm);
-        strftime(d->date, sizeof d->date, "%Y-%m-%d", &tm);
-    }
+    /* no Date: header: the date its name starts with ("2023-11-09-..."),
+     * else none (never the file's modification time) */
+    if (!d->date[0] && strlen(name) > 10 && name[4] == '-' && name[7] == '-')
+        snprintf(d->date, sizeof d->date, "%.10s", name);
     d->body = lower_dup(body, strlen(body));
     d->body_hash = fnv(d->body, strlen(d->body), 1);
     if (!d->tags)
