@@ -30,6 +30,8 @@ typedef struct cli_options {
     double wait_lock;
     int progress;       /* stderr is a terminal */
     const char *synonyms;   /* --synonyms FILE, or NULL */
+    const char **include, **exclude;   /* --include, --exclude GLOB */
+    size_t ninclude, nexclude;
     double last_progress;
     double start;
 } cli_options;
@@ -56,10 +58,17 @@ static const char usage_text[] =
 "  .jsonl .ndjson   one JSON object per line: id, title, body (or text),\n"
 "                   date, author, source, url, tags; a bad line is skipped\n"
 "                   and reported as FILE:LINE\n"
+"  .eml, and files without an extension (news spools, MH, maildir) that\n"
+"                   start with a mail header block: one message, read with\n"
+"                   GMime; Subject the title, From name the author, Date,\n"
+"                   Newsgroups the tags; the text/plain (else text/html)\n"
+"                   part is the body, headers are not\n"
 "An article's id is its path relative to its CORPUS directory (plus #id in\n"
 "a JSON Lines file); its default source is the top-level folder it is in.\n"
 "Extensions are case-sensitive. Files named README, SOURCE, LICENSE or\n"
-"LICENCE (with any extension) describe a corpus and are not indexed.\n"
+"LICENCE (with any extension) describe a corpus and are not indexed. Other\n"
+"files, hidden files and directories (a leading '.') are not read either;\n"
+"each counts as ignored.\n"
 "Dates: ISO 8601, RFC 2822 and written forms such as '27 November 2026' or\n"
 "'Nov 27, 2026'. An article without one is dated by a date in its path\n"
 "(2023-11-03-x.txt, 2023/11/03/x.html, 20231103-x.txt), else undated; never\n"
@@ -100,9 +109,19 @@ static const char usage_text[] =
 "                          comment); a query for the word also finds its\n"
 "                          synonyms. Without it the index keeps the synonyms\n"
 "                          it has (--full carries them to the new build).\n"
+"      --include GLOB      index only files whose path relative to CORPUS,\n"
+"                          or a directory above them, matches GLOB\n"
+"                          (fnmatch; '*' also matches '/'; a GLOB without\n"
+"                          '/' also matches a file or directory name alone:\n"
+"                          --include '*.eml', --include world); repeatable\n"
+"      --exclude GLOB      leave out the files and directories that match\n"
+"                          GLOB (same matching; wins over --include);\n"
+"                          repeatable. Files left out count as ignored and\n"
+"                          lose the articles indexed from them before\n"
 "      --json              print the summary as one JSON object\n"
 "  -v, --verbose           list each added, updated and removed file on\n"
-"                          stdout ('added PATH', ...)\n"
+"                          stdout ('added PATH', ...), and each ignored one\n"
+"                          with the reason ('ignored PATH (reason)')\n"
 "  -q, --quiet             print nothing but errors\n"
 "  -h, --help              show this help and exit\n"
 "  -V, --version           show the version and exit\n"
@@ -111,11 +130,15 @@ static const char usage_text[] =
 "one line each with the reason; warnings likewise. On a terminal a progress line shows the files done, the rate\n"
 "and, when the index already held files, an ETA based on their number.\n"
 "At the end one summary line goes to stdout:\n"
-"  scanned N, added N, updated N, removed N, unchanged N, skipped N, seconds S\n"
+"  scanned N, added N, updated N, removed N, unchanged N, skipped N, ignored N,\n"
+"  seconds S\n"
 "or with --json: {\"scanned\":N,\"added\":N,\"updated\":N,\"removed\":N,\n"
-"\"unchanged\":N,\"skipped\":N,\"seconds\":S}. All counts are FILES: each\n"
-"scanned file is exactly one of added (new), updated (content changed),\n"
-"unchanged or skipped; removed counts files indexed before and gone now.\n"
+"\"unchanged\":N,\"skipped\":N,\"ignored\":N,\"seconds\":S}. All counts are\n"
+"FILES: each scanned file is exactly one of added (new), updated (content\n"
+"changed), unchanged or skipped; removed counts files indexed before and\n"
+"gone now; ignored counts what is not an article file (unknown type,\n"
+"README and the like, a file without extension that is not mail, hidden\n"
+"entries, what --include/--exclude leave out), outside scanned.\n"
 "A bad line of a JSON Lines file whose other lines were indexed, and a\n"
 "path the walk cannot use (unreadable directory, broken symlink, loop),\n"
 "add one to skipped as well.\n"
@@ -198,12 +221,23 @@ static int check_language(const char *language)
     return -1;
 }
 
+/* Append `pattern` (borrowed from argv) to a --include/--exclude list. */
+static int add_pattern(const char ***list, size_t *n, const char *pattern)
+{
+    const char **l = realloc(*list, (*n + 1) * sizeof *l);
+    if (!l)
+        return -1;
+    l[(*n)++] = pattern;
+    *list = l;
+    return 0;
+}
+
 /* Parse argv; returns the index of the first CORPUS, or -1 to exit with
  * *code. */
 static int parse_args(int argc, char **argv, cli_options *o, int *code)
 {
     enum { OPT_MAX_FILE = 256, OPT_BATCH, OPT_JSON, OPT_SYNONYMS, OPT_WAIT_LOCK,
-           OPT_FULL };
+           OPT_FULL, OPT_INCLUDE, OPT_EXCLUDE };
     static const struct option longopts[] = {
         {"db", required_argument, NULL, 'd'},
         {"language", required_argument, NULL, 'l'},
@@ -214,6 +248,8 @@ static int parse_args(int argc, char **argv, cli_options *o, int *code)
         {"dry-run", no_argument, NULL, 'n'},
         {"full", no_argument, NULL, OPT_FULL},
         {"wait-lock", required_argument, NULL, OPT_WAIT_LOCK},
+        {"include", required_argument, NULL, OPT_INCLUDE},
+        {"exclude", required_argument, NULL, OPT_EXCLUDE},
         {"verbose", no_argument, NULL, 'v'},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
@@ -247,6 +283,13 @@ static int parse_args(int argc, char **argv, cli_options *o, int *code)
             break;
         case OPT_SYNONYMS:
             o->synonyms = optarg;
+            break;
+        case OPT_INCLUDE:
+        case OPT_EXCLUDE:
+            if (add_pattern(c == OPT_INCLUDE ? &o->include : &o->exclude,
+                            c == OPT_INCLUDE ? &o->ninclude : &o->nexclude,
+                            optarg) != 0)
+                return *code = CLI_EXIT_SOFTWARE, -1;
             break;
         case 'n':
             o->dry_run = 1;
@@ -293,6 +336,16 @@ static void on_skip(const char *path, const char *reason, void *ctx)
         fputs("\r\033[K", stderr);
     if (!o->quiet)
         fprintf(stderr, "gazette-index: skipped %s: %s\n", path, reason);
+}
+
+static void on_ignored(const char *path, const char *reason, void *ctx)
+{
+    const cli_options *o = ctx;
+    if (!o->verbose || o->quiet)
+        return;
+    if (o->progress)
+        fputs("\r\033[K", stderr);
+    printf("ignored %s (%s)\n", path, reason);
 }
 
 static void on_warning(const char *path, const char *message, void *ctx)
@@ -370,13 +423,14 @@ static void print_summary(const gz_index_stats *s, const cli_options *o)
         return;
     const char *fmt = o->json
         ? "{\"scanned\":%llu,\"added\":%llu,\"updated\":%llu,\"removed\":%llu,"
-          "\"unchanged\":%llu,\"skipped\":%llu,\"seconds\":%.3f}\n"
+          "\"unchanged\":%llu,\"skipped\":%llu,\"ignored\":%llu,"
+          "\"seconds\":%.3f}\n"
         : "scanned %llu, added %llu, updated %llu, removed %llu, "
-          "unchanged %llu, skipped %llu, seconds %.2f\n";
+          "unchanged %llu, skipped %llu, ignored %llu, seconds %.2f\n";
     printf(fmt, (unsigned long long)s->scanned, (unsigned long long)s->added,
            (unsigned long long)s->updated, (unsigned long long)s->removed,
            (unsigned long long)s->unchanged, (unsigned long long)s->skipped,
-           s->seconds);
+           (unsigned long long)s->ignored, s->seconds);
 }
 
 static int exit_code_for(gz_index_outcome outcome, const gz_index_stats *s)
@@ -403,6 +457,8 @@ int main(int argc, char **argv)
     int first = parse_args(argc, argv, &o, &code);
     if (first < 0) {
         free(o.db);
+        free(o.include);
+        free(o.exclude);
         return code;
     }
     if (!o.db && !(o.db = gazette_default_index_path())) {
@@ -415,6 +471,8 @@ int main(int argc, char **argv)
                                        sizeof serr) != 0) {
         cli_complain("%s", serr);
         free(o.db);
+        free(o.include);
+        free(o.exclude);
         return errno == ENOENT ? CLI_EXIT_NOINPUT : CLI_EXIT_USAGE;
     }
     o.progress = !o.quiet && isatty(STDERR_FILENO);
@@ -423,6 +481,8 @@ int main(int argc, char **argv)
     gz_index_config cfg = {
         .db_path = o.db, .roots = (const char *const *)argv + first,
         .nroots = (size_t)(argc - first), .language = o.language,
+        .include = o.include, .ninclude = o.ninclude, .exclude = o.exclude,
+        .nexclude = o.nexclude, .on_ignored = on_ignored,
         .max_file_bytes = o.max_file_bytes, .batch_size = o.batch_size,
         .dry_run = o.dry_run, .full = o.full, .wait_lock_seconds = o.wait_lock,
         .stop = &stop_signal, .on_skip = on_skip, .on_warning = on_warning,
@@ -432,6 +492,8 @@ int main(int argc, char **argv)
     char err[1024];
     gz_index_outcome outcome = gz_index_run(&cfg, &stats, err, sizeof err);
     gz_synonyms_free(synonyms);
+    free(o.include);
+    free(o.exclude);
     if (outcome == GZ_INDEX_OK || outcome == GZ_INDEX_INTERRUPTED)
         print_summary(&stats, &o);
     if (outcome == GZ_INDEX_INTERRUPTED && o.full)

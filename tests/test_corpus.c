@@ -268,6 +268,54 @@ static void test_walk_relative_root(void **state)
     free(cwd);
 }
 
+/* What a walk with options reported as ignored: "relpath|reason". */
+typedef struct ignore_log {
+    walk_log files;
+    char *ignored[32];
+    size_t n;
+    const char *root;
+} ignore_log;
+
+static int ilog_file(const corpus_file *f, void *ctx)
+{
+    return log_file(f, &((ignore_log *)ctx)->files);
+}
+
+static void ilog_ignored(const char *path, const char *reason, void *ctx)
+{
+    ignore_log *log = ctx;
+    assert_true(log->n < 32);
+    size_t rl = strlen(log->root);
+    assert_true(strncmp(path, log->root, rl) == 0 && path[rl] == '/');
+    size_t n = strlen(path) + strlen(reason) + 2;
+    char *w = malloc(n);
+    assert_non_null(w);
+    snprintf(w, n, "%s|%s", path + rl + 1, reason);
+    log->ignored[log->n++] = w;
+}
+
+static void ilog_free(ignore_log *log)
+{
+    log_free(&log->files);
+    for (size_t i = 0; i < log->n; i++)
+        free(log->ignored[i]);
+    log->n = 0;
+}
+
+/* Walk `dir` with the patterns given; the log collects files and
+ * ignored entries. */
+static void walk_with(const char *dir, const char *const *inc, size_t ninc,
+                      const char *const *exc, size_t nexc, ignore_log *log)
+{
+    memset(log, 0, sizeof *log);
+    log->root = dir;
+    corpus_walk_options o = {.include = inc, .ninclude = ninc,
+                             .exclude = exc, .nexclude = nexc,
+                             .on_ignored = ilog_ignored};
+    assert_int_equal(corpus_walk_with(dir, &o, ilog_file, log_warn, log), 0);
+    assert_int_equal(log->files.nwarns, 0);
+}
+
 static void test_walk_hidden_skipped(void **state)
 {
     const char *dir = *state;
@@ -281,6 +329,16 @@ static void test_walk_hidden_skipped(void **state)
     assert_int_equal(log.nfiles, 1);
     assert_string_equal(log.files[0], "visible.txt");
     log_free(&log);
+
+    /* not in silence: each hidden entry is reported once */
+    ignore_log il;
+    walk_with(dir, NULL, 0, NULL, 0, &il);
+    assert_int_equal(il.files.nfiles, 1);
+    assert_int_equal(il.n, 3);
+    assert_string_equal(il.ignored[0], ".git|hidden directory, not entered");
+    assert_string_equal(il.ignored[1], ".hidden.txt|hidden");
+    assert_string_equal(il.ignored[2], "sub/.draft.txt|hidden");
+    ilog_free(&il);
 }
 
 static void test_walk_unsupported_skipped(void **state)
@@ -288,20 +346,95 @@ static void test_walk_unsupported_skipped(void **state)
     const char *dir = *state;
     const char *skipped[] = {
         "photo.png", "notes.doc", "a.txt.bak", "archive.gz", "x.tar.gz",
-        "README", "txt", "README.TXT",
+        "README", "README.TXT",
     };
     for (size_t i = 0; i < sizeof skipped / sizeof skipped[0]; i++)
         tu_write_file(dir, skipped[i], "x\n", 2);
     tu_write_file(dir, "kept.txt", "x\n", 2);
     tu_write_file(dir, "kept2.txt.gz", "x\n", 2);
+    tu_write_file(dir, "txt", "x\n", 2);      /* no extension: maybe mail */
 
     walk_log log = {0};
     assert_int_equal(corpus_walk(dir, log_file, log_warn, &log), 0);
-    assert_int_equal(log.nfiles, 2);
+    assert_int_equal(log.nfiles, 3);
     assert_string_equal(log.files[0], "kept.txt");
     assert_string_equal(log.files[1], "kept2.txt.gz");
+    assert_string_equal(log.files[2], "txt");
     assert_int_equal(log.nwarns, 0);
     log_free(&log);
+
+    /* every file left out is reported, with its reason */
+    ignore_log il;
+    walk_with(dir, NULL, 0, NULL, 0, &il);
+    assert_int_equal(il.n, sizeof skipped / sizeof skipped[0]);
+    for (size_t i = 0; i < il.n; i++) {
+        const char *bar = strchr(il.ignored[i], '|');
+        assert_non_null(bar);
+        int note = strncmp(il.ignored[i], "README", 6) == 0;
+        assert_non_null(strstr(bar, note ? "README, SOURCE or LICENSE"
+                                         : "unknown file type"));
+    }
+    ilog_free(&il);
+}
+
+/* --include and --exclude: fnmatch patterns on relative paths; a
+ * pattern without '/' also matches a file's or directory's own name;
+ * includes cover what is below a matching directory; excludes win and
+ * prune directories. */
+static void test_walk_include_exclude(void **state)
+{
+    const char *dir = *state;
+    const char *names[] = {"world/a.txt", "world/drafts/b.txt", "world/c.md",
+                           "sport/d.txt", "sport/e.eml", "top.txt"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        tu_write_file(dir, names[i], "x\n", 2);
+    ignore_log il;
+
+    const char *inc1[] = {"world"};
+    walk_with(dir, inc1, 1, NULL, 0, &il);
+    assert_int_equal(il.files.nfiles, 3);
+    assert_string_equal(il.files.files[0], "world/a.txt");
+    assert_string_equal(il.files.files[1], "world/c.md");
+    assert_string_equal(il.files.files[2], "world/drafts/b.txt");
+    assert_int_equal(il.n, 3);
+    assert_string_equal(il.ignored[0], "sport/d.txt|matches no include "
+                                       "pattern");
+    ilog_free(&il);
+
+    const char *inc2[] = {"*.txt", "sport/*.eml"};
+    walk_with(dir, inc2, 2, NULL, 0, &il);
+    assert_int_equal(il.files.nfiles, 5);
+    assert_int_equal(il.n, 1);
+    assert_string_equal(il.ignored[0], "world/c.md|matches no include "
+                                       "pattern");
+    ilog_free(&il);
+
+    const char *exc1[] = {"drafts", "*.eml"};
+    walk_with(dir, NULL, 0, exc1, 2, &il);
+    assert_int_equal(il.files.nfiles, 4);
+    assert_int_equal(il.n, 2);
+    assert_string_equal(il.ignored[0], "sport/e.eml|matches the exclude "
+                                       "pattern '*.eml'");
+    assert_string_equal(il.ignored[1], "world/drafts|directory matches the "
+                                       "exclude pattern 'drafts', not "
+                                       "entered");
+    ilog_free(&il);
+
+    /* excludes win over includes; a '/' pattern matches the whole path */
+    const char *inc3[] = {"world"};
+    const char *exc3[] = {"world/d*"};
+    walk_with(dir, inc3, 1, exc3, 1, &il);
+    assert_int_equal(il.files.nfiles, 2);
+    assert_string_equal(il.files.files[0], "world/a.txt");
+    assert_string_equal(il.files.files[1], "world/c.md");
+    ilog_free(&il);
+
+    /* "top.txt" alone: a name pattern at the root level */
+    const char *inc4[] = {"top.txt"};
+    walk_with(dir, inc4, 1, NULL, 0, &il);
+    assert_int_equal(il.files.nfiles, 1);
+    assert_string_equal(il.files.files[0], "top.txt");
+    ilog_free(&il);
 }
 
 static void test_is_supported(void **state)
@@ -1294,6 +1427,7 @@ int main(void)
         T(test_walk_relative_root),
         T(test_walk_hidden_skipped),
         T(test_walk_unsupported_skipped),
+        T(test_walk_include_exclude),
         cmocka_unit_test(test_is_supported),
         T(test_walk_symlinks),
         T(test_walk_root_is_file),

@@ -721,6 +721,104 @@ static void test_emptied_file_and_bad_root(void **state)
                             fx.tmp), 66);
 }
 
+/* Read a whole small file into a new string. */
+static char *slurp_file(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    char *buf = malloc(1 << 16);
+    assert_non_null(buf);
+    size_t n = fread(buf, 1, (1 << 16) - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+    return buf;
+}
+
+/* Mail and news posts are indexed through gazette-index (extensionless
+ * spool files too); what is not an article is counted as ignored and
+ * listed with --verbose, never skipped in silence; --include and
+ * --exclude choose files; a spool file that stops being mail loses its
+ * articles. */
+static void test_mail_and_ignored_files(void **state)
+{
+    (void)state;
+    char dir[4096], db[4096], out[4096];
+    snprintf(dir, sizeof dir, "%s/spool", fx.tmp);
+    snprintf(db, sizeof db, "%s/spool-index", fx.tmp);
+    snprintf(out, sizeof out, "%s/spool.out", fx.tmp);
+    static const char post[] =
+        "From: kbarnes@example.edu (Kim Barnes)\n"
+        "Subject: Telescope mirror grinding\n"
+        "Organization: Example State University\n"
+        "Lines: 2\n"
+        "Newsgroups: sci.astro\n"
+        "Date: 6 Apr 93 10:02:44 GMT\n"
+        "\n"
+        "Grinding a mirror by hand takes patience.\n";
+    static const char eml[] =
+        "From: Desk <desk@example.org>\nSubject: Wombat census\n"
+        "Date: Tue, 07 Nov 2023 08:00:00 +1100\n\nThe wombat count rose.\n";
+    static const char notes[] = "TODO: grind the mirror\n";
+    tu_write_file(dir, "sci.astro/51120", post, sizeof post - 1);
+    tu_write_file(dir, "sci.astro/51121", notes, sizeof notes - 1);
+    tu_write_file(dir, "mail/w.eml", eml, sizeof eml - 1);
+    tu_write_file(dir, "mail/README", "about\n", 6);
+    tu_write_file(dir, "mail/photo.png", "x", 1);
+    tu_write_file(dir, "mail/.hidden.eml", eml, sizeof eml - 1);
+    const char *ix = tu_binary("indexer/gazette-index");
+    const char *q = tu_binary("query/cli/gazette-query");
+    assert_int_equal(tu_run("'%s' -v --json --db '%s' '%s' > '%s'", ix, db,
+                            dir, out), 0);
+    char *text = slurp_file(out);
+    assert_non_null(strstr(text, "added sci.astro/51120\n"));
+    assert_non_null(strstr(text, "added mail/w.eml\n"));
+    assert_non_null(strstr(text, "/mail/README (a README"));
+    assert_non_null(strstr(text, "/mail/photo.png (unknown file type)\n"));
+    assert_non_null(strstr(text, "/mail/.hidden.eml (hidden)\n"));
+    assert_non_null(strstr(text, "/sci.astro/51121 (no known extension and "
+                                 "no mail header block)\n"));
+    assert_non_null(strstr(text, "\"scanned\":2,\"added\":2,"));
+    assert_non_null(strstr(text, "\"skipped\":0,\"ignored\":4,"));
+    free(text);
+    /* the headers are not text: the post is found by its words, the
+     * author and the group, not by Organization or Lines */
+    assert_int_equal(tu_run("'%s' --db '%s' --format paths 'mirror' | grep -q "
+                            "51120", q, db), 0);
+    assert_int_equal(tu_run("'%s' --db '%s' --format paths 'author:barnes "
+                            "tag:sci.astro year:1993' | grep -q 51120", q, db),
+                     0);
+    assert_int_equal(tu_run("test -z \"$('%s' --db '%s' --format paths "
+                            "'organization OR university OR lines')\"", q, db),
+                     0);
+    assert_int_equal(tu_run("'%s' --db '%s' --format paths 'title:wombat "
+                            "date:2023-11-07' | grep -q w.eml", q, db), 0);
+
+    /* the plain summary line, and --include / --exclude */
+    assert_int_equal(tu_run("'%s' --db '%s' --exclude 'mail' '%s' > '%s'", ix,
+                            db, dir, out), 0);
+    text = slurp_file(out);
+    assert_non_null(strstr(text, "scanned 1, added 0, updated 0, removed 1, "
+                                 "unchanged 1, skipped 0, ignored 2, "));
+    free(text);
+    assert_int_equal(tu_run("'%s' --db '%s' --include '*.eml' '%s' > '%s'", ix,
+                            db, dir, out), 0);
+    text = slurp_file(out);
+    assert_non_null(strstr(text, "scanned 1, added 1, updated 0, removed 1, "
+                                 "unchanged 0, skipped 0, ignored 5, "));
+    free(text);
+
+    /* a spool file that is no longer mail: ignored, its article removed */
+    assert_int_equal(tu_run("'%s' -q --db '%s' '%s'", ix, db, dir), 0);
+    tu_write_file(dir, "sci.astro/51120", notes, sizeof notes - 1);
+    assert_int_equal(tu_run("'%s' --db '%s' '%s' > '%s'", ix, db, dir, out), 0);
+    text = slurp_file(out);
+    assert_non_null(strstr(text, "removed 1,"));
+    assert_non_null(strstr(text, "ignored 5,"));
+    free(text);
+    assert_int_equal(tu_run("test -z \"$('%s' --db '%s' --format paths "
+                            "mirror)\"", q, db), 0);
+}
+
 /* A rerun in another language than the index's is refused (exit 64, one
  * line naming both) and changes nothing. */
 static void test_reindex_other_language(void **state)
@@ -773,6 +871,7 @@ int main(void)
         cmocka_unit_test(test_control_bytes_in_text),
         cmocka_unit_test(test_odd_files),
         cmocka_unit_test(test_emptied_file_and_bad_root),
+        cmocka_unit_test(test_mail_and_ignored_files),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
