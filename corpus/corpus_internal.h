@@ -99,6 +99,15 @@ void corpus_bad_article(corpus_reader *rd, unsigned long line,
 #endif
     ;
 
+/* Report a problem inside an article that is still handed on (at `line`,
+ * 0 = none) through rd->opts->on_warning; printf-style reason. */
+void corpus_warning(corpus_reader *rd, unsigned long line, const char *fmt,
+                    ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
 /* Split a comma-separated list in place into a new array of trimmed,
  * non-empty strings appended to *items (a malloc()ed array the caller
  * frees; the strings point into `list`, which must be writable and

@@ -222,6 +222,15 @@ static void warn(const corpus_reader *rd, unsigned long line,
     va_end(ap);
 }
 
+void corpus_warning(corpus_reader *rd, unsigned long line, const char *fmt,
+                    ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    report(rd, rd->opts->on_warning, line, fmt, ap);
+    va_end(ap);
+}
+
 void corpus_bad_article(corpus_reader *rd, unsigned long line,
                         const char *fmt, ...)
 {

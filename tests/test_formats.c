@@ -309,6 +309,175 @@ static void test_md_title_fallbacks(void **state)
 
 static double now(void);
 
+/* Front matter is YAML, read with libyaml: folded and literal blocks,
+ * '' and \" escapes, quoted commas inside tag lists, block and flow lists,
+ * unknown keys with nested values, aliases. */
+static void test_md_yaml_front_matter(void **state)
+{
+    (void)state;
+    reading *r = read_text("y/folded.md",
+        "---\n"
+        "title: >\n"
+        "  Hochstein carries a\n"
+        "  message to Beirut\n"
+        "author: 'Ann O''Brien'\n"
+        "source: \"The \\\"Wire\\\"\"\n"
+        "date: 2023-11-08\n"
+        "layout: post\n"
+        "extra:\n"
+        "  nested: [1, {a: b}]\n"
+        "  list:\n"
+        "    - x\n"
+        "tags: [\"Israel, Gaza\", 'Lebanon', diplomacy, 'it''s']\n"
+        "---\n"
+        "Body text.\n");
+    assert_int_equal(r->status, CORPUS_OK);
+    got *g = &r->a[0];
+    assert_string_equal(g->title, "Hochstein carries a message to Beirut");
+    assert_string_equal(g->author, "Ann O'Brien");
+    assert_string_equal(g->source, "The \"Wire\"");
+    assert_string_equal(g->date, "2023-11-08");
+    assert_string_equal(g->tags, "Israel, Gaza|Lebanon|diplomacy|it's");
+    assert_string_equal(g->body, "Body text.");
+    assert_int_equal(r->nwarn, 0);
+    reading_free(r);
+
+    /* block list with quoted items; a literal block title on one line */
+    r = read_text("y/block.md",
+        "---\n"
+        "Title: |\n"
+        "  Two lines\n"
+        "  of title\n"
+        "tags:\n"
+        "  - \"Middle East, North Africa\"\n"
+        "  - plain tag\n"
+        "  - [nested, ignored]\n"
+        "url: https://example.org/a#b\n"
+        "anchor: &a Anchored\n"
+        "author: *a\n"
+        "---\n"
+        "Body.\n");
+    assert_int_equal(r->status, CORPUS_OK);
+    g = &r->a[0];
+    assert_string_equal(g->title, "Two lines of title");
+    assert_string_equal(g->tags, "Middle East, North Africa|plain tag");
+    assert_string_equal(g->url, "https://example.org/a#b");
+    assert_null(g->author);        /* an alias is not followed */
+    assert_int_equal(r->nwarn, 0);
+    reading_free(r);
+
+    /* a scalar list of tags is split on commas; a list where a title
+     * belongs is no title (the heading is) */
+    r = read_text("y/scalar.md", "---\ntags: a, b ,c\ntitle: [x, y]\n---\n"
+                  "# Heading\n\nText.\n");
+    assert_string_equal(r->a[0].tags, "a|b|c");
+    assert_string_equal(r->a[0].title, "Heading");
+    reading_free(r);
+
+    /* comments and an empty block */
+    r = read_text("y/empty.md", "---\n# only a comment\n---\n# T\n\nB\n");
+    assert_int_equal(r->status, CORPUS_OK);
+    assert_string_equal(r->a[0].title, "T");
+    assert_int_equal(r->nwarn, 0);
+    reading_free(r);
+}
+
+/* Front matter that is not valid YAML: a warning naming the problem, and
+ * the "key: value" lines read one by one, so the article keeps its
+ * metadata. */
+static void test_md_yaml_malformed(void **state)
+{
+    (void)state;
+    reading *r = read_text("y/colon.md",
+        "---\n"
+        "title: Gaza: the talks resume\n"
+        "date: 2023-11-24\n"
+        "tags: [a, b]\n"
+        "---\n"
+        "Body.\n");
+    assert_int_equal(r->status, CORPUS_OK);
+    got *g = &r->a[0];
+    assert_string_equal(g->title, "Gaza: the talks resume");
+    assert_string_equal(g->date, "2023-11-24");
+    assert_string_equal(g->tags, "a|b");
+    assert_string_equal(g->body, "Body.");
+    assert_int_equal(r->nwarn, 1);
+    assert_non_null(strstr(r->warn[0], "y/colon.md|front matter is not "
+                                       "valid YAML (line 2: "));
+    reading_free(r);
+
+    static const char *const broken[] = {
+        "---\ntitle: \"unclosed\nauthor: x\n---\n# T\n\nBody.\n",
+        "---\ntitle: 'a'\n  bad: indent: here\n---\n# T\n\nBody.\n",
+        "---\n- just\n- a list\n---\n# T\n\nBody.\n",
+        "---\njust a scalar\n---\n# T\n\nBody.\n",
+        "---\ntitle: [unclosed\n---\n# T\n\nBody.\n",
+        "---\n\ttitle: tab\n---\n# T\n\nBody.\n",
+    };
+    for (size_t i = 0; i < sizeof broken / sizeof broken[0]; i++) {
+        r = read_text("y/broken.md", broken[i]);
+        if (r->status != CORPUS_OK || r->nwarn != 1)
+            fail_msg("case %zu: status %s, %zu warnings", i,
+                     corpus_status_name(r->status), r->nwarn);
+        assert_non_null(strstr(r->warn[0], "not valid YAML"));
+        assert_non_null(strstr(r->a[0].body, "Body."));
+        reading_free(r);
+    }
+    r = read_text("y/broken2.md", broken[0]);
+    assert_string_equal(r->a[0].title, "\"unclosed");
+    assert_string_equal(r->a[0].author, "x");
+    reading_free(r);
+
+    /* deep nesting under an unknown key: read quickly, without a crash */
+    size_t depth = 20000;
+    char *buf = malloc(2 * depth + 64);
+    assert_non_null(buf);
+    size_t len = (size_t)sprintf(buf, "---\ntitle: Deep\nx: ");
+    memset(buf + len, '[', depth);
+    len += depth;
+    memset(buf + len, ']', depth);
+    len += depth;
+    len += (size_t)sprintf(buf + len, "\n---\nBody.\n");
+    tu_write_file(tmp, "y/deep.md", buf, len);
+    free(buf);
+    double t0 = now();
+    r = read_name("y/deep.md", 0);
+    assert_int_equal(r->status, CORPUS_OK);
+    assert_string_equal(r->a[0].title, "Deep");
+    assert_int_equal(r->nwarn, 1);
+    assert_non_null(strstr(r->warn[0], "nested over 256 deep"));
+    assert_true(now() - t0 < 5);
+    reading_free(r);
+
+    /* nesting within the bound, repeated over a large block: still quick,
+     * and a block over the size bound is read line by line */
+    for (int k = 0; k < 2; k++) {
+        size_t big = k ? 4 << 20 : 200 << 10;
+        buf = malloc(big + 64);
+        assert_non_null(buf);
+        len = (size_t)sprintf(buf, "---\ntitle: Wide\nx: [");
+        while (len + 520 < big) {
+            memset(buf + len, '[', 250);
+            memset(buf + len + 250, ']', 250);
+            buf[len + 500] = ',';
+            len += 501;
+        }
+        len += (size_t)sprintf(buf + len, "a]\n---\nBody.\n");
+        tu_write_file(tmp, "y/wide.md", buf, len);
+        free(buf);
+        t0 = now();
+        r = read_name("y/wide.md", 0);
+        assert_int_equal(r->status, CORPUS_OK);
+        assert_string_equal(r->a[0].title, "Wide");
+        assert_int_equal(r->nwarn, k);
+        if (k)
+            assert_non_null(strstr(r->warn[0], "over 262144 bytes"));
+        assert_true(now() - t0 < 5);
+        reading_free(r);
+    }
+}
+
+
 /* Lines built to make a naive Markdown scanner quadratic: read in
  * linear time, and the link text still comes through. */
 static void test_md_hostile_lines(void **state)
@@ -1038,6 +1207,8 @@ int main(void)
         cmocka_unit_test(test_supported_extensions),
         cmocka_unit_test(test_md_front_matter_and_body),
         cmocka_unit_test(test_md_title_fallbacks),
+        cmocka_unit_test(test_md_yaml_front_matter),
+        cmocka_unit_test(test_md_yaml_malformed),
         cmocka_unit_test(test_md_hostile_lines),
         cmocka_unit_test(test_html_page),
         cmocka_unit_test(test_html_title_fallbacks),
