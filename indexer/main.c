@@ -50,7 +50,7 @@ static const char usage_text[] =
 "                   Date, Author, Source, URL, Tags) ended by a blank line;\n"
 "                   then the first non-empty line is the title, the rest\n"
 "                   the body\n"
-"  .md .markdown    optional '---' front matter (title, date, author,\n"
+"  .md .markdown    optional '---' YAML front matter (title, date, author,\n"
 "                   source, url, tags); title else the first '# heading';\n"
 "                   the body without Markdown syntax\n"
 "  .html .htm       title from <title>, og:title or <h1>; the visible text;\n"
