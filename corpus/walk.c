@@ -285,7 +285,7 @@ static int path_matches(const char *pattern, const char *p)
 /* The first of `patterns` that `relpath` matches, or NULL. With
  * `ancestors`, the directories above it count too: "world" or "world/?*"
  * then match "world/a/b.txt". `relpath` is copied to cut it at its
- * slashes; -1 through *nomem when that fails. */
+ * slashes; *nomem is set when that fails. */
 static const char *first_match(const char *const *patterns, size_t n,
                                const char *relpath, int ancestors,
                                int *nomem)
