@@ -76,7 +76,9 @@ corpus_status corpus_parse_mail(CORPUS_PARSE_ARGS);
  * up to and including the blank line that ends it (or all of `len` when
  * the header runs to the end). 0 when the text does not open with one:
  * an optional mbox "From " line, then "Name: value" lines (RFC 5322 field
- * names) and their indented continuation lines, at least two fields, one
+ * names) and their indented continuation lines (a few indented lines
+ * before the first field are allowed: the tail of a header cut off above
+ * them), at least two fields, one
  * of them From, Subject, Newsgroups or Message-ID. Used to recognise mail
  * among files without an extension. */
 size_t corpus_mail_header_len(const char *text, size_t len);

@@ -77,16 +77,41 @@ static int mail_field(const char *p, size_t n)
     return 0;
 }
 
-/* corpus_mail_header_len - see corpus_internal.h. */
-size_t corpus_mail_header_len(const char *text, size_t len)
+/* Lines before the first header field that a message may carry: an mbox
+ * "From " envelope line, and indented lines left over from a header cut
+ * off above them (20 Newsgroups files often start with the tail of a
+ * folded "Path:" header). At most this many of the latter. */
+#define MAX_PREAMBLE_LINES 8
+
+/* Offset of the first header field of [text, text+len), past the lines
+ * described above. */
+static size_t preamble_len(const char *text, size_t len)
 {
     const char *p = text, *end = text + len;
     if (len >= 5 && memcmp(p, "From ", 5) == 0) {      /* mbox envelope */
         const char *nl = memchr(p, '\n', len);
+        p = nl ? nl + 1 : end;
+    }
+    for (int i = 0; i < MAX_PREAMBLE_LINES && p < end &&
+                    (*p == ' ' || *p == '\t'); i++) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
         if (!nl)
-            return 0;
+            break;
+        const char *q = p;
+        while (q < nl && (*q == ' ' || *q == '\t' || *q == '\r'))
+            q++;
+        if (q == nl)
+            break;                      /* a blank line is no header */
         p = nl + 1;
     }
+    return (size_t)(p - text);
+}
+
+/* corpus_mail_header_len - see corpus_internal.h. */
+size_t corpus_mail_header_len(const char *text, size_t len)
+{
+    const char *end = text + len;
+    const char *p = text + preamble_len(text, len);
     int fields = 0, known = 0;
     while (p < end) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
@@ -463,11 +488,9 @@ corpus_status corpus_parse_mail(corpus_reader *rd, corpus_buf *text)
         return corpus_why(rd->why, rd->whylen, CORPUS_SKIP_MALFORMED,
                           "no mail header block at the start");
     }
-    if (len >= 5 && memcmp(data, "From ", 5) == 0) {   /* mbox envelope */
-        const char *nl = memchr(data, '\n', len);
-        len -= (size_t)(nl + 1 - data);
-        data = nl + 1;
-    }
+    size_t skip = preamble_len(data, len);   /* GMime wants fields first */
+    data += skip;
+    len -= skip;
     pthread_once(&gmime_once, gmime_start);
     GMimeMessage *msg = parse_message(data, len);
     if (!msg)

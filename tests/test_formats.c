@@ -908,6 +908,18 @@ static void test_mail_usenet(void **state)
     assert_null(r->a[0].date);
     reading_free(r);
 
+    /* the tail of a folded header cut off above (as in 20 Newsgroups) */
+    r = read_text("sci.space/61348",
+                  " pashosh.example.ac.il!news\n ward\n"
+                  "Subject: Re: Long term Human Missions\n"
+                  "From: ward@example.ac.il (Ward Paul)\nLines: 1\n\n"
+                  "Mars is far.\n");
+    assert_int_equal(r->status, CORPUS_OK);
+    assert_string_equal(r->a[0].title, "Re: Long term Human Missions");
+    assert_string_equal(r->a[0].author, "Ward Paul");
+    assert_string_equal(r->a[0].body, "Mars is far.");
+    reading_free(r);
+
     /* an mbox "From " envelope line first */
     r = read_text("box/1", "From ann@example.org Fri Nov 24 09:30:00 2023\n"
                   "From: Ann <ann@example.org>\nSubject: Enveloped\n\nHi.\n");
