@@ -178,7 +178,8 @@ typedef struct corpus_options {
  * before the first blank line is such a header), then, unless Title: was
  * given, the first non-empty line is the title; the rest is the body with
  * surrounding blank lines trimmed. Tags are comma-separated, trimmed, empty
- * ones dropped. The id is the relpath.
+ * ones dropped. The id is the relpath. A .txt file that opens with a mail
+ * header block (see .eml below) is read as mail.
  *
  * .md/.markdown: optional "---" front matter (title, date, author, source,
  * url, tags); the body without Markdown syntax; title from the front

@@ -920,6 +920,22 @@ static void test_mail_usenet(void **state)
     assert_string_equal(r->a[0].body, "Mars is far.");
     reading_free(r);
 
+    /* a post saved as .txt is still a post; our own header is not mail */
+    r = read_text("saved/post.txt", "From: jdoe@example.edu (John Doe)\n"
+                  "Subject: Apple prices\nOrganization: Example U\n\n"
+                  "Prices fell.\n");
+    assert_int_equal(r->status, CORPUS_OK);
+    assert_string_equal(r->a[0].title, "Apple prices");
+    assert_string_equal(r->a[0].author, "John Doe");
+    assert_string_equal(r->a[0].body, "Prices fell.");
+    reading_free(r);
+    r = read_text("saved/ours.txt", "Title: Ours\nAuthor: Ann\n\nFrom: x\n"
+                  "Subject: y\n\nText.\n");
+    assert_int_equal(r->status, CORPUS_OK);
+    assert_string_equal(r->a[0].title, "Ours");
+    assert_non_null(strstr(r->a[0].body, "Subject: y"));
+    reading_free(r);
+
     /* an mbox "From " envelope line first */
     r = read_text("box/1", "From ann@example.org Fri Nov 24 09:30:00 2023\n"
                   "From: Ann <ann@example.org>\nSubject: Enveloped\n\nHi.\n");
