@@ -27,6 +27,8 @@ typedef struct cli_options {
     double wait_lock;
     int progress;       /* stderr is a terminal */
     const char *synonyms;   /* --synonyms FILE, or NULL */
+    const char **include, **exclude;   /* --include, --exclude GLOB */
+    size_t ninclude, nexclude;
     double last_progress;
     double start;
 } cli_options;
@@ -45,7 +47,7 @@ static const char usage_text[] =
 "                   Date, Author, Source, URL, Tags) ended by a blank line;\n"
 "                   then the first non-empty line is the title, the rest\n"
 "                   the body\n"
-"  .md .markdown    optional '---' front matter (title, date, author,\n"
+"  .md .markdown    optional '---' YAML front matter (title, date, author,\n"
 "                   source, url, tags); title else the first '# heading';\n"
 "                   the body without Markdown syntax\n"
 "  .html .htm       title from <title>, og:title or <h1>; the visible text;\n"
@@ -53,13 +55,22 @@ static const char usage_text[] =
 "  .jsonl .ndjson   one JSON object per line: id, title, body (or text),\n"
 "                   date, author, source, url, tags; a bad line is skipped\n"
 "                   and reported as FILE:LINE\n"
+"  .eml, and files without an extension (news spools, MH, maildir) or .txt\n"
+"                   files that start with a mail header block: one message,\n"
+"                   read with GMime; Subject the title, From name the\n"
+"                   author, Date, Newsgroups the tags; the text/plain (else\n"
+"                   text/html) part is the body, headers are not\n"
 "An article's id is its path relative to its CORPUS directory (plus #id in\n"
 "a JSON Lines file); its default source is the top-level folder it is in.\n"
 "Extensions are case-sensitive. Files named README, SOURCE, LICENSE or\n"
-"LICENCE (with any extension) describe a corpus and are not indexed.\n"
+"LICENCE (with any extension) describe a corpus and are not indexed. Other\n"
+"files, hidden files and directories (a leading '.') are not read either;\n"
+"each counts as ignored.\n"
 "Dates: ISO 8601, RFC 2822 and written forms such as '27 November 2026' or\n"
-"'Nov 27, 2026'; a date not understood is kept as written, the file's\n"
-"modification time is used for sorting, and a warning names the file.\n"
+"'Nov 27, 2026'. An article without one is dated by a date in its path\n"
+"(2023-11-03-x.txt, 2023/11/03/x.html, 20231103-x.txt), else undated; never\n"
+"by the file's modification time. A date not understood is kept as written\n"
+"and a warning names the file.\n"
 "\n"
 "Reruns are incremental. A file whose size and modification time match the\n"
 "index costs one stat and is not read. Otherwise its bytes are hashed: same\n"
@@ -95,9 +106,19 @@ static const char usage_text[] =
 "                          comment); a query for the word also finds its\n"
 "                          synonyms. Without it the index keeps the synonyms\n"
 "                          it has (--full carries them to the new build).\n"
+"      --include GLOB      index only files whose path relative to CORPUS,\n"
+"                          or a directory above them, matches GLOB\n"
+"                          (fnmatch; '*' also matches '/'; a GLOB without\n"
+"                          '/' also matches a file or directory name alone:\n"
+"                          --include '*.eml', --include world); repeatable\n"
+"      --exclude GLOB      leave out the files and directories that match\n"
+"                          GLOB (same matching; wins over --include);\n"
+"                          repeatable. Files left out count as ignored and\n"
+"                          lose the articles indexed from them before\n"
 "      --json              print the summary as one JSON object\n"
 "  -v, --verbose           list each added, updated and removed file on\n"
-"                          stdout ('added PATH', ...)\n"
+"                          stdout ('added PATH', ...), and each ignored one\n"
+"                          with the reason ('ignored PATH (reason)')\n"
 "  -q, --quiet             print nothing but errors\n"
 "  -h, --help              show this help and exit\n"
 "  -V, --version           show the version and exit\n"
@@ -106,11 +127,15 @@ static const char usage_text[] =
 "one line each with the reason; warnings likewise. On a terminal a progress line shows the files done, the rate\n"
 "and, when the index already held files, an ETA based on their number.\n"
 "At the end one summary line goes to stdout:\n"
-"  scanned N, added N, updated N, removed N, unchanged N, skipped N, seconds S\n"
+"  scanned N, added N, updated N, removed N, unchanged N, skipped N, ignored N,\n"
+"  seconds S\n"
 "or with --json: {\"scanned\":N,\"added\":N,\"updated\":N,\"removed\":N,\n"
-"\"unchanged\":N,\"skipped\":N,\"seconds\":S}. All counts are FILES: each\n"
-"scanned file is exactly one of added (new), updated (content changed),\n"
-"unchanged or skipped; removed counts files indexed before and gone now.\n"
+"\"unchanged\":N,\"skipped\":N,\"ignored\":N,\"seconds\":S}. All counts are\n"
+"FILES: each scanned file is exactly one of added (new), updated (content\n"
+"changed), unchanged or skipped; removed counts files indexed before and\n"
+"gone now; ignored counts what is not an article file (unknown type,\n"
+"README and the like, a file without extension that is not mail, hidden\n"
+"entries, what --include/--exclude leave out), outside scanned.\n"
 "A bad line of a JSON Lines file whose other lines were indexed, and a\n"
 "path the walk cannot use (unreadable directory, broken symlink, loop),\n"
 "add one to skipped as well.\n"
@@ -190,12 +215,23 @@ static int check_language(const char *language)
     return -1;
 }
 
+/* Append `pattern` (borrowed from argv) to a --include/--exclude list. */
+static int add_pattern(const char ***list, size_t *n, const char *pattern)
+{
+    const char **l = realloc(*list, (*n + 1) * sizeof *l);
+    if (!l)
+        return -1;
+    l[(*n)++] = pattern;
+    *list = l;
+    return 0;
+}
+
 /* Parse argv; returns the index of the first CORPUS, or -1 to exit with
  * *code. */
 static int parse_args(int argc, char **argv, cli_options *o, int *code)
 {
     enum { OPT_MAX_FILE = 256, OPT_BATCH, OPT_JSON, OPT_SYNONYMS, OPT_WAIT_LOCK,
-           OPT_FULL };
+           OPT_FULL, OPT_INCLUDE, OPT_EXCLUDE };
     static const struct option longopts[] = {
         {"db", required_argument, NULL, 'd'},
         {"language", required_argument, NULL, 'l'},
@@ -206,6 +242,8 @@ static int parse_args(int argc, char **argv, cli_options *o, int *code)
         {"dry-run", no_argument, NULL, 'n'},
         {"full", no_argument, NULL, OPT_FULL},
         {"wait-lock", required_argument, NULL, OPT_WAIT_LOCK},
+        {"include", required_argument, NULL, OPT_INCLUDE},
+        {"exclude", required_argument, NULL, OPT_EXCLUDE},
         {"verbose", no_argument, NULL, 'v'},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
@@ -239,6 +277,13 @@ static int parse_args(int argc, char **argv, cli_options *o, int *code)
             break;
         case OPT_SYNONYMS:
             o->synonyms = optarg;
+            break;
+        case OPT_INCLUDE:
+        case OPT_EXCLUDE:
+            if (add_pattern(c == OPT_INCLUDE ? &o->include : &o->exclude,
+                            c == OPT_INCLUDE ? &o->ninclude : &o->nexclude,
+                            optarg) != 0)
+                return *code = CLI_EXIT_SOFTWARE, -1;
             break;
         case 'n':
             o->dry_run = 1;
@@ -339,6 +384,12 @@ static void on_event(const gazette_update_t *u, gazette_event_t event,
         clear_progress(o);
         printf("%s %s\n", change[event], path);
         return;
+    case GAZETTE_EVENT_IGNORED:
+        if (!o->verbose || o->quiet)
+            return;
+        clear_progress(o);
+        printf("ignored %s (%s)\n", path, message);
+        return;
     case GAZETTE_EVENT_SKIPPED:
     case GAZETTE_EVENT_WARNING:
         clear_progress(o);
@@ -377,14 +428,15 @@ static void print_summary(const gazette_update_t *u, const cli_options *o)
         return;
     const char *fmt = o->json
         ? "{\"scanned\":%llu,\"added\":%llu,\"updated\":%llu,\"removed\":%llu,"
-          "\"unchanged\":%llu,\"skipped\":%llu,\"seconds\":%.3f}\n"
+          "\"unchanged\":%llu,\"skipped\":%llu,\"ignored\":%llu,"
+          "\"seconds\":%.3f}\n"
         : "scanned %llu, added %llu, updated %llu, removed %llu, "
-          "unchanged %llu, skipped %llu, seconds %.2f\n";
+          "unchanged %llu, skipped %llu, ignored %llu, seconds %.2f\n";
 #define COUNT(what) (unsigned long long)gazette_update_count(u, what)
     printf(fmt, COUNT(GAZETTE_COUNT_SCANNED), COUNT(GAZETTE_COUNT_ADDED),
            COUNT(GAZETTE_COUNT_UPDATED), COUNT(GAZETTE_COUNT_REMOVED),
            COUNT(GAZETTE_COUNT_UNCHANGED), COUNT(GAZETTE_COUNT_SKIPPED),
-           gazette_update_seconds(u));
+           COUNT(GAZETTE_COUNT_IGNORED), gazette_update_seconds(u));
 #undef COUNT
 }
 
@@ -429,6 +481,10 @@ static int configure(gazette_update_t *u, cli_options *o)
         s = gazette_update_set_stop_flag(u, &stop_signal);
     if (s == GAZETTE_STATUS_OK)
         s = gazette_update_set_callback(u, on_event, o);
+    for (size_t i = 0; s == GAZETTE_STATUS_OK && i < o->ninclude; i++)
+        s = gazette_update_add_include(u, o->include[i]);
+    for (size_t i = 0; s == GAZETTE_STATUS_OK && i < o->nexclude; i++)
+        s = gazette_update_add_exclude(u, o->exclude[i]);
     if (s != GAZETTE_STATUS_OK)
         cli_complain("%s", gazette_status_to_string(s));
     return s == GAZETTE_STATUS_OK ? 0 : -1;
@@ -460,6 +516,8 @@ int main(int argc, char **argv)
     int first = parse_args(argc, argv, &o, &code);
     if (first < 0) {
         free(o.db);
+        free(o.include);
+        free(o.exclude);
         return code;
     }
     if (!o.db && !(o.db = gazette_default_index_path())) {
@@ -473,6 +531,8 @@ int main(int argc, char **argv)
     if (gazette_update_new(&u) != GAZETTE_STATUS_OK || configure(u, &o) != 0) {
         gazette_update_free(u);
         free(o.db);
+        free(o.include);
+        free(o.exclude);
         return CLI_EXIT_SOFTWARE;
     }
     gazette_status_t status = gazette_update_run(
@@ -483,5 +543,7 @@ int main(int argc, char **argv)
     code = exit_code_for(status, u);
     gazette_update_free(u);
     free(o.db);
+    free(o.include);
+    free(o.exclude);
     return code;
 }

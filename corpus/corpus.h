@@ -24,39 +24,93 @@ typedef struct corpus_file {
     int64_t mtime_ns;     /* modification time, nanoseconds since epoch */
 } corpus_file;
 
-/* Called for each regular file with a supported extension (and for a root
- * that is a file, whatever its name). Return 0 to go on, non-zero to stop
- * the walk (corpus_walk then returns that value). */
+/* Called for each regular file that may hold articles: one with an
+ * article extension, one whose name says nothing (see corpus_name_kind;
+ * whether it is mail is only known by reading it), and a root that is a
+ * file, whatever its name. Return 0 to go on, non-zero to stop the walk
+ * (corpus_walk then returns that value). */
 typedef int (*corpus_file_fn)(const corpus_file *file, void *ctx);
 
 /* Called for each entry the walk cannot use (unreadable directory, symlink
  * loop, broken symlink, special file such as a FIFO): `path` (root-based,
- * like corpus_file.path) and a short human reason. The walk goes on. */
+ * like corpus_file.path) and a short human reason. The walk goes on. Also
+ * the type of corpus_walk_options.on_ignored. */
 typedef void (*corpus_warn_fn)(const char *path, const char *reason,
                                void *ctx);
+
+/* Which files below a root make up the corpus. Zero-initialised: every
+ * article file, nothing reported as ignored. */
+typedef struct corpus_walk_options {
+    /* fnmatch(3) patterns (no flags: '*' also matches '/') on the path
+     * relative to the root. A pattern with a '/' is matched against the
+     * whole relative path, one without also against the file's or a
+     * directory's own name. With includes, a file is part of the corpus
+     * only when a pattern matches it or a directory above it ("world",
+     * "*.eml", "2023/[0-9]*"). A file matching an exclude is not, and a
+     * directory matching one is not entered; excludes win. The strings
+     * are borrowed for the walk. */
+    const char *const *include;
+    size_t ninclude;
+    const char *const *exclude;
+    size_t nexclude;
+    /* Called (with the walk's ctx) for each entry below the root that is
+     * not part of the corpus, with the reason: an unknown file type, a
+     * file describing the corpus (README...), a hidden file or directory
+     * (name starting with '.'; a directory is reported once and not
+     * entered), or the include and exclude patterns. May be NULL. */
+    corpus_warn_fn on_ignored;
+} corpus_walk_options;
 
 /* Walk `root` (a directory, or a single file whose relpath is then its base
  * name). Entries of each directory are visited in strcmp order of their
  * names, depth first (so "sub/a.txt" comes before "sub.txt"). Symlinks to
  * files are followed; symlinks to directories are followed once (a
  * directory already on the current path is a loop and is reported through
- * `warn`). Hidden entries (leading '.') below the root are skipped. Trailing
- * slashes of `root` are dropped when paths are joined.
+ * `warn`). Hidden entries (leading '.') below the root are ignored. The
+ * patterns of `opts` (may be NULL) do not apply to a root that is a file.
+ * Trailing slashes of `root` are dropped when paths are joined.
  * Returns 0 when the walk completed, -1 when `root` cannot be opened (errno
  * set; EINVAL when it is neither a file nor a directory, ENOMEM when memory
  * ran out during the walk), or the callback's non-zero value. `warn` may be
  * NULL. */
+int corpus_walk_with(const char *root, const corpus_walk_options *opts,
+                     corpus_file_fn on_file, corpus_warn_fn warn, void *ctx);
+
+/* corpus_walk_with() with default options. */
 int corpus_walk(const char *root, corpus_file_fn on_file, corpus_warn_fn warn,
                 void *ctx);
 
+/* What a file's name says about it. */
+typedef enum corpus_name_kind {
+    CORPUS_NAME_IGNORED = 0,   /* not an article file */
+    CORPUS_NAME_ARTICLE,       /* an article extension (corpus_is_supported) */
+    CORPUS_NAME_MAYBE_MAIL     /* no extension: mail if it starts with a
+                                  mail header block (corpus_probe_mail) */
+} corpus_name_kind;
+
+/* Classify `relpath` by its base name. CORPUS_NAME_MAYBE_MAIL for a name
+ * without a '.' ("38951" in a news spool, "17" in an MH folder) and for a
+ * maildir name (digits, '.', and a second '.': "1700000000.M1P2.host:2,S").
+ * CORPUS_NAME_IGNORED, with a short reason in *reason (static storage;
+ * `reason` may be NULL), for other unknown types and for the files that
+ * describe a corpus (README, SOURCE, LICENSE, LICENCE, alone or with any
+ * extension, any case). */
+corpus_name_kind corpus_name_kind_of(const char *relpath, const char **reason);
+
 /* 1 when `relpath`'s extension is one corpus_read_file understands: .txt,
- * .md, .markdown, .html, .htm, .jsonl, .ndjson, each optionally followed by
- * .gz. Case-sensitive: "README.TXT" is not an article. The base name must
- * have something before the extension (".txt" is not). A file whose base
- * name is README, SOURCE, LICENSE or LICENCE, alone or followed by ".<ext>"
- * (any case), is never an article: it describes the corpus
- * (corpus/sample/README.md, a dataset's SOURCE.md). */
+ * .md, .markdown, .html, .htm, .jsonl, .ndjson, .eml, each optionally
+ * followed by .gz. Case-sensitive: "README.TXT" is not an article. The
+ * base name must have something before the extension (".txt" is not). A
+ * file whose base name is README, SOURCE, LICENSE or LICENCE, alone or
+ * followed by ".<ext>" (any case), is never an article: it describes the
+ * corpus (corpus/sample/README.md, a dataset's SOURCE.md). */
 int corpus_is_supported(const char *relpath);
+
+/* For a CORPUS_NAME_MAYBE_MAIL file: 1 when its first bytes (up to 64 KiB)
+ * are a mail header block (see corpus_read_file), 0 when not (a one-line
+ * reason in `why`), -1 when it cannot be read (reason in `why`). Cheaper
+ * than corpus_read_file: it reads only the head of the file. */
+int corpus_probe_mail(const corpus_file *file, char *why, size_t whylen);
 
 /* --------------------------------------------------------------- article */
 
@@ -85,7 +139,9 @@ typedef enum corpus_status {
     CORPUS_SKIP_UNSUPPORTED,  /* extension not understood */
     CORPUS_SKIP_MALFORMED,    /* format-level error (e.g. bad JSON line) */
     CORPUS_ERR_NOMEM,         /* out of memory: stop the run */
-    CORPUS_STOPPED            /* the article callback returned non-zero */
+    CORPUS_STOPPED,           /* the article callback returned non-zero */
+    CORPUS_NOT_ARTICLE        /* a name without extension, and the file
+                                 does not start with a mail header block */
 } corpus_status;
 
 /* Problems inside a file that is otherwise read. Both callbacks take a
@@ -122,7 +178,8 @@ typedef struct corpus_options {
  * before the first blank line is such a header), then, unless Title: was
  * given, the first non-empty line is the title; the rest is the body with
  * surrounding blank lines trimmed. Tags are comma-separated, trimmed, empty
- * ones dropped. The id is the relpath.
+ * ones dropped. The id is the relpath. A .txt file that opens with a mail
+ * header block (see .eml below) is read as mail.
  *
  * .md/.markdown: optional "---" front matter (title, date, author, source,
  * url, tags); the body without Markdown syntax; title from the front
@@ -136,6 +193,17 @@ typedef struct corpus_options {
  * number); a bad line goes to opts->on_bad_article as "path:line" and the
  * rest is read; a file with no good line is CORPUS_SKIP_MALFORMED
  * (read_jsonl.c).
+ *
+ * .eml, and a name without extension (corpus_name_kind_of): one mail or
+ * news message parsed with GMime: Subject the title, From display name
+ * (else address) the author, Date as "YYYY-MM-DD" (the day written
+ * there), Newsgroups the tags, the first text/plain part (else the
+ * visible text of text/html) the body; headers are not body text. Its
+ * bytes are not decoded as a whole first: GMime applies the declared
+ * charsets, and what still is not UTF-8 is read as Windows-1252. A name
+ * without extension whose file does not open with a mail header block is
+ * CORPUS_NOT_ARTICLE; an .eml without one is CORPUS_SKIP_MALFORMED
+ * (read_mail.c).
  *
  * Any article whose date corpus_parse_date() does not understand is
  * reported through opts->on_warning before it is handed on. */
@@ -176,5 +244,15 @@ char *corpus_cp1252_to_utf8(const char *s, size_t len, size_t *out_len);
  * whitespace is ignored. Day-first or month-first numeric forms
  * ("05/11/2023") are refused: they are ambiguous. */
 int corpus_parse_date(const char *text, int *year, int *month, int *day);
+
+/* The date written in a file's path, for articles that give none of their
+ * own. Returns 1 and writes *year, *month, *day (each may be NULL) when
+ * `relpath` holds "YYYY-MM-DD" (also with '_' or '.' between the fields),
+ * "YYYYMMDD", or three directories "YYYY/MM/DD/" (month and day may have
+ * one digit there), with no digit right before or after and a year from
+ * 1900 to 2199: "2023-11-03-blinken-tel-aviv.txt",
+ * "archive/2023/11/03/story.html", "20231103-memo.txt". When there are
+ * several, the one nearest the end of the path wins. 0 otherwise. */
+int corpus_path_date(const char *relpath, int *year, int *month, int *day);
 
 #endif /* GAZETTE_CORPUS_H */

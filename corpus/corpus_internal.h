@@ -27,7 +27,9 @@
 /* A loaded file. `data` is malloc()ed, owned by whoever holds the struct,
  * and always NUL-terminated at data[len] (the terminator is not counted).
  * Once read.c has prepared it the text is valid UTF-8, has no BOM, no NUL
- * bytes and only LF line ends. */
+ * bytes and only LF line ends; for a "raw" format (mail, whose parts
+ * declare their own charsets) it is the bytes as they were, except that
+ * the BOM and CRs are gone. */
 typedef struct corpus_buf {
     char *data;
     size_t len;
@@ -68,6 +70,18 @@ corpus_status corpus_parse_txt(CORPUS_PARSE_ARGS);
 corpus_status corpus_parse_md(CORPUS_PARSE_ARGS);
 corpus_status corpus_parse_html(CORPUS_PARSE_ARGS);
 corpus_status corpus_parse_jsonl(CORPUS_PARSE_ARGS);
+corpus_status corpus_parse_mail(CORPUS_PARSE_ARGS);
+
+/* Length of the mail header block that opens [text, text+len): the bytes
+ * up to and including the blank line that ends it (or all of `len` when
+ * the header runs to the end). 0 when the text does not open with one:
+ * an optional mbox "From " line, then "Name: value" lines (RFC 5322 field
+ * names) and their indented continuation lines (a few indented lines
+ * before the first field are allowed: the tail of a header cut off above
+ * them), at least two fields, one
+ * of them From, Subject, Newsgroups or Message-ID. Used to recognise mail
+ * among files without an extension. */
+size_t corpus_mail_header_len(const char *text, size_t len);
 
 /* Hand one article to the caller. `line` is its line number inside a
  * multi-article file, 0 otherwise (used in warnings). A date that
@@ -82,6 +96,15 @@ corpus_status corpus_emit(corpus_reader *rd, const corpus_article *article,
  * reason. */
 void corpus_bad_article(corpus_reader *rd, unsigned long line,
                         const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+/* Report a problem inside an article that is still handed on (at `line`,
+ * 0 = none) through rd->opts->on_warning; printf-style reason. */
+void corpus_warning(corpus_reader *rd, unsigned long line, const char *fmt,
+                    ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 3, 4)))
 #endif

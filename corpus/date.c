@@ -378,3 +378,98 @@ int corpus_parse_date(const char *text, int *year, int *month, int *day)
     }
     return 0;
 }
+
+/* ---------------------------------------------------------- path dates */
+
+/* Years a date written in a path may have: digits in paths are often ids
+ * or counters, so only plausible publication years count. */
+#define PATH_YEAR_MIN 1900
+#define PATH_YEAR_MAX 2199
+
+/* Read 1 or 2 digits at p (not followed by a third): a month or day.
+ * Returns the number of digits read (0 when none or more than two). */
+static int take_small(const char *p, int *value)
+{
+    if (!is_digit(p[0]))
+        return 0;
+    int n = is_digit(p[1]) ? 2 : 1;
+    if (is_digit(p[n]))
+        return 0;
+    *value = n == 2 ? (p[0] - '0') * 10 + (p[1] - '0') : p[0] - '0';
+    return n;
+}
+
+/*
+ * path_date_at - is a date written at `p` (a position in `path` where no
+ * digit precedes)? Forms: "YYYY-MM-DD", "YYYY_MM_DD", "YYYY.MM.DD"
+ * (two-digit fields) and "YYYYMMDD", each not followed by a digit;
+ * "YYYY/M[M]/D[D]/" as three directories. Fills *out on success.
+ */
+static int path_date_at(const char *path, const char *p, ymd *out)
+{
+    const char *end = p + strlen(p);
+    const char *q = p;
+    ymd d;
+    if (!take_digits(&q, end, 4, &d.year) || d.year < PATH_YEAR_MIN ||
+        d.year > PATH_YEAR_MAX)
+        return 0;
+    char sep = *q;
+    if (sep == '-' || sep == '_' || sep == '.') {
+        q++;
+        if (!take_digits(&q, end, 2, &d.month) || *q != sep)
+            return 0;
+        q++;
+        if (!take_digits(&q, end, 2, &d.day) || (q < end && is_digit(*q)))
+            return 0;
+    } else if (sep == '/') {
+        /* three whole directories: "/2023/11/03/" */
+        if (p != path && p[-1] != '/')
+            return 0;
+        int n = take_small(q + 1, &d.month);
+        if (!n || q[1 + n] != '/')
+            return 0;
+        q += 2 + n;
+        n = take_small(q, &d.day);
+        if (!n || q[n] != '/')
+            return 0;
+    } else {
+        if (!take_digits(&q, end, 2, &d.month) ||
+            !take_digits(&q, end, 2, &d.day) || (q < end && is_digit(*q)))
+            return 0;
+    }
+    if (!ymd_valid(d.year, d.month, d.day))
+        return 0;
+    *out = d;
+    return 1;
+}
+
+/*
+ * corpus_path_date - see corpus.h. Every position that starts a run of
+ * digits is tried; the last date found wins, so a date in the file name
+ * beats one in a directory above it.
+ */
+int corpus_path_date(const char *relpath, int *year, int *month, int *day)
+{
+    if (!relpath)
+        return 0;
+    int found = 0;
+    ymd best = {0, 0, 0};
+    for (const char *p = relpath; *p; p++) {
+        if (!is_digit(*p) || (p > relpath && is_digit(p[-1])))
+            continue;
+        ymd d;
+        if (path_date_at(relpath, p, &d)) {
+            best = d;
+            found = 1;
+        }
+    }
+    if (!found)
+        return 0;
+    if (year)
+        *year = best.year;
+    if (month)
+        *month = best.month;
+    if (day)
+        *day = best.day;
+    return 1;
+}

@@ -3,7 +3,8 @@
  * hand it to the parser of its format.
  *
  * Order of checks, each a skip with a one-line reason:
- *   extension unknown               CORPUS_SKIP_UNSUPPORTED
+ *   extension unknown (and the name
+ *   not one that may be mail)       CORPUS_SKIP_UNSUPPORTED
  *   open/stat/read fails            CORPUS_SKIP_UNREADABLE
  *   over max_bytes (decompressed)   CORPUS_SKIP_TOO_LARGE
  *   .gz that is not (whole) gzip    CORPUS_SKIP_BAD_GZIP
@@ -38,15 +39,22 @@
 static const struct format {
     const char *ext;
     corpus_parse_fn parse;
+    int raw;    /* the parser gets the bytes undecoded (see corpus_buf) */
 } formats[] = {
-    {".txt", corpus_parse_txt},
-    {".md", corpus_parse_md},
-    {".markdown", corpus_parse_md},
-    {".html", corpus_parse_html},
-    {".htm", corpus_parse_html},
-    {".jsonl", corpus_parse_jsonl},
-    {".ndjson", corpus_parse_jsonl},
+    {".txt", corpus_parse_txt, 0},
+    {".md", corpus_parse_md, 0},
+    {".markdown", corpus_parse_md, 0},
+    {".html", corpus_parse_html, 0},
+    {".htm", corpus_parse_html, 0},
+    {".jsonl", corpus_parse_jsonl, 0},
+    {".ndjson", corpus_parse_jsonl, 0},
+    /* MIME declares its own charsets, part by part: GMime decodes them */
+    {".eml", corpus_parse_mail, 1},
 };
+
+/* Files without an extension are read as mail when they start with a
+ * header block (corpus_parse_mail checks; CORPUS_NOT_ARTICLE if not). */
+static const struct format maybe_mail = {"", corpus_parse_mail, 1};
 
 #define GZ_EXT ".gz"
 
@@ -102,6 +110,44 @@ int corpus_is_supported(const char *relpath)
     return relpath && !is_corpus_note(relpath) && find_format(relpath, &gz) != NULL;
 }
 
+/* 1 for a base name with no extension to go by: no '.' at all (news
+ * spools, MH folders), or a maildir name: digits, '.', then more with a
+ * second '.' ("1700000000.M1P2.host:2,S"). */
+static int name_without_extension(const char *base)
+{
+    if (!*base)
+        return 0;
+    const char *dot = strchr(base, '.');
+    if (!dot)
+        return 1;
+    if (dot == base)
+        return 0;
+    for (const char *p = base; p < dot; p++)
+        if (*p < '0' || *p > '9')
+            return 0;
+    return strchr(dot + 1, '.') != NULL;
+}
+
+corpus_name_kind corpus_name_kind_of(const char *relpath, const char **reason)
+{
+    const char *why = "unknown file type";
+    corpus_name_kind kind = CORPUS_NAME_IGNORED;
+    if (!relpath) {
+        why = "no name";
+    } else if (is_corpus_note(relpath)) {
+        why = "a README, SOURCE or LICENSE file, about the corpus";
+    } else if (corpus_is_supported(relpath)) {
+        kind = CORPUS_NAME_ARTICLE;
+    } else {
+        const char *slash = strrchr(relpath, '/');
+        if (name_without_extension(slash ? slash + 1 : relpath))
+            kind = CORPUS_NAME_MAYBE_MAIL;
+    }
+    if (reason)
+        *reason = kind == CORPUS_NAME_IGNORED ? why : NULL;
+    return kind;
+}
+
 /* ------------------------------------------------------------- messages */
 
 corpus_status corpus_why(char *why, size_t whylen, corpus_status status,
@@ -129,6 +175,7 @@ const char *corpus_status_name(corpus_status status)
     case CORPUS_SKIP_MALFORMED:   return "malformed";
     case CORPUS_ERR_NOMEM:        return "out of memory";
     case CORPUS_STOPPED:          return "stopped";
+    case CORPUS_NOT_ARTICLE:      return "not an article";
     }
     return "unknown";
 }
@@ -175,6 +222,15 @@ static void warn(const corpus_reader *rd, unsigned long line,
     va_end(ap);
 }
 
+void corpus_warning(corpus_reader *rd, unsigned long line, const char *fmt,
+                    ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    report(rd, rd->opts->on_warning, line, fmt, ap);
+    va_end(ap);
+}
+
 void corpus_bad_article(corpus_reader *rd, unsigned long line,
                         const char *fmt, ...)
 {
@@ -187,15 +243,15 @@ void corpus_bad_article(corpus_reader *rd, unsigned long line,
 /*
  * corpus_emit - see corpus_internal.h. The date check lives here, once for
  * every format, so that a date no parser understands is never dropped
- * silently: the indexer falls back to the file's mtime for sorting.
+ * silently: the indexer then dates the article by its path, or not at all.
  */
 corpus_status corpus_emit(corpus_reader *rd, const corpus_article *article,
                           unsigned long line)
 {
     if (article->date && *article->date &&
         !corpus_parse_date(article->date, NULL, NULL, NULL))
-        warn(rd, line, "date \"%.100s\" not understood; the file's "
-             "modification time is used instead", article->date);
+        warn(rd, line, "date \"%.100s\" not understood; the article is "
+             "dated by its path, or left undated", article->date);
     if (rd->on_article && rd->on_article(article, rd->ctx) != 0)
         return CORPUS_STOPPED;
     return CORPUS_OK;
@@ -573,17 +629,19 @@ static int all_space(const corpus_buf *b)
 
 /*
  * prepare_text - turn loaded bytes into what parsers expect (see
- * corpus_buf): not binary, no BOM, UTF-8, LF line ends, not blank.
+ * corpus_buf): not binary, no BOM, UTF-8 (left as it is when `raw`), LF
+ * line ends, not blank.
  * b->data may be replaced (the old buffer is then freed); b stays owned by
  * the caller whatever the result.
  */
-static corpus_status prepare_text(corpus_buf *b, char *why, size_t whylen)
+static corpus_status prepare_text(corpus_buf *b, int raw, char *why,
+                                  size_t whylen)
 {
     corpus_status s = check_binary(b, why, whylen);
     if (s != CORPUS_OK)
         return s;
     strip_bom(b);
-    s = fix_encoding(b, why, whylen);
+    s = raw ? CORPUS_OK : fix_encoding(b, why, whylen);
     if (s != CORPUS_OK)
         return s;
     normalise_newlines(b);
@@ -612,6 +670,9 @@ corpus_status corpus_read_file(const corpus_file *file,
 
     int gz;
     const struct format *fmt = find_format(file->relpath, &gz);
+    if (!fmt && corpus_name_kind_of(file->relpath, NULL) ==
+                    CORPUS_NAME_MAYBE_MAIL)
+        fmt = &maybe_mail;
     if (!fmt)
         return corpus_why(why, whylen, CORPUS_SKIP_UNSUPPORTED,
                           "unsupported file type");
@@ -630,7 +691,7 @@ corpus_status corpus_read_file(const corpus_file *file,
                          : load_plain(file->path, max, limit, &text, why,
                                       whylen);
     if (s == CORPUS_OK)
-        s = prepare_text(&text, why, whylen);
+        s = prepare_text(&text, fmt->raw, why, whylen);
     if (s == CORPUS_OK)
         s = fmt->parse(&rd, &text);
     free(text.data);

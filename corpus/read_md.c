@@ -1,11 +1,11 @@
 /*
  * read_md.c - Markdown (.md, .markdown): one article per file.
  *
- *   ---                                  <- optional front matter: simple
- *   title: "Blinken visits Ankara"          "key: value" lines between two
- *   date: 2023-11-06                        "---" lines; keys title, date,
+ *   ---                                  <- optional front matter: YAML
+ *   title: "Blinken visits Ankara"          (libyaml) between two "---"
+ *   date: 2023-11-06                        lines; keys title, date,
  *   tags: [diplomacy, turkey]               author, source, url, tags
- *   ---
+ *   ---                                     (others are ignored)
  *   # Blinken visits Ankara              <- title when front matter has none
  *
  *   The *body*, with [links](https://example.org) ...
@@ -17,6 +17,14 @@
  * comments, table rules). Code, fenced or inline, is kept as written.
  * Common character references (&amp; &#8364; ...) are decoded.
  *
+ * Front matter is read as YAML, so folded and literal blocks ("title: >"),
+ * quoting ('It''s', "a \"b\"") and lists (block "- a" or flow "[a, 'b, c']",
+ * one tag per item, commas inside quotes kept) mean what YAML says; values
+ * are put on one line. A scalar "tags: a, b" is split on commas. Front
+ * matter that is not valid YAML is reported through on_warning and read
+ * line by line instead ("key: value", the rest of the line the value), so
+ * the article is still indexed with its metadata.
+ *
  * The title is the front matter's, else the first level-1 heading ("# T"
  * or "T" underlined with "==="), else the first non-blank line. When that
  * heading or line opens the body, it is taken out of the body (as .txt).
@@ -27,8 +35,10 @@
 #include "corpus.h"
 #include "corpus_internal.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <yaml.h>
 
 /* ------------------------------------------------------------ helpers */
 
@@ -64,15 +74,6 @@ static void trim(char **s, char **e)
         (*e)--;
 }
 
-/* Drop one pair of matching quotes around [*s, *e). */
-static void unquote(char **s, char **e)
-{
-    if (*e - *s >= 2 && (**s == '"' || **s == '\'') && (*e)[-1] == **s) {
-        (*s)++;
-        (*e)--;
-    }
-}
-
 /* 1 when [p, eol) is `c` repeated at least `min` times, spaces allowed
  * between and around. */
 static int only_char(const char *p, const char *eol, char c, int min)
@@ -94,77 +95,348 @@ static const char *const front_keys[F_COUNT] = {
     "title", "date", "author", "source", "url", "tags",
 };
 
+/* What the front matter gave. Every string is malloc()ed and owned here
+ * (front_matter_free). */
 typedef struct front_matter {
-    char *values[F_COUNT];       /* NUL-terminated, in the text; or NULL */
-    const char **tags;           /* malloc()ed */
+    char *values[F_COUNT];       /* one-line values, or NULL */
+    char **tags;
     size_t ntags;
+    int nomem;                   /* an allocation failed */
 } front_matter;
 
-/* Key index of "key:" at the start of [p, eol) (case-insensitive), with
- * *value after the colon; -1 when the line is not such a key. */
-static int front_key(char *p, char *eol, char **value)
+static void front_matter_free(front_matter *fm)
 {
-    char *colon = memchr(p, ':', (size_t)(eol - p));
-    if (!colon)
-        return -1;
+    for (int k = 0; k < F_COUNT; k++)
+        free(fm->values[k]);
+    for (size_t i = 0; i < fm->ntags; i++)
+        free(fm->tags[i]);
+    free(fm->tags);
+}
+
+/* Key index of the name [p, p+n), case-insensitive; -1 when unknown. */
+static int front_key_index(const char *p, size_t n)
+{
     for (int k = 0; k < F_COUNT; k++) {
-        size_t n = strlen(front_keys[k]);
-        if ((size_t)(colon - p) != n)
+        if (strlen(front_keys[k]) != n)
             continue;
         size_t i = 0;
         while (i < n && ascii_lower(p[i]) == front_keys[k][i])
             i++;
-        if (i == n) {
-            *value = colon + 1;
+        if (i == n)
             return k;
-        }
     }
     return -1;
 }
 
-/* Add one tag [s, e) (trimmed, unquoted, NUL-terminated in place). */
-static int add_tag(front_matter *fm, char *s, char *e)
+/* A new string of [s, e) on one line: trimmed, every run of white space
+ * (a folded or literal block's newlines too) made one space. NULL when
+ * out of memory (fm->nomem set) or when nothing is left. */
+static char *one_line_copy(front_matter *fm, const char *s, const char *e)
 {
-    trim(&s, &e);
-    unquote(&s, &e);
-    trim(&s, &e);
-    *e = '\0';
-    if (!*s)
-        return 0;
-    const char **n = realloc((void *)fm->tags, (fm->ntags + 1) * sizeof *n);
-    if (!n)
-        return -1;
-    fm->tags = n;
-    fm->tags[fm->ntags++] = s;
-    return 0;
+    char *out = malloc((size_t)(e - s) + 1);
+    if (!out) {
+        fm->nomem = 1;
+        return NULL;
+    }
+    size_t n = 0;
+    int space = 0;
+    for (; s < e; s++) {
+        if (corpus_is_space((unsigned char)*s)) {
+            space = n > 0;
+        } else {
+            if (space)
+                out[n++] = ' ';
+            space = 0;
+            out[n++] = *s;
+        }
+    }
+    out[n] = '\0';
+    if (!n) {
+        free(out);
+        return NULL;
+    }
+    return out;
 }
 
-/* Tags written inline: "[a, 'b']" or "a, b". */
-static int inline_tags(front_matter *fm, char *s, char *e)
+/* Set field k to [s, e) (the last value given for a key wins). */
+static void set_value(front_matter *fm, int k, const char *s, const char *e)
 {
-    trim(&s, &e);
-    if (e - s >= 2 && *s == '[' && e[-1] == ']') {
-        s++;
-        e--;
+    free(fm->values[k]);
+    fm->values[k] = one_line_copy(fm, s, e);
+}
+
+/* Add one tag [s, e) (trimmed, white space folded; empty ones dropped). */
+static void add_tag(front_matter *fm, const char *s, const char *e)
+{
+    char *tag = one_line_copy(fm, s, e);
+    if (!tag)
+        return;
+    char **n = realloc(fm->tags, (fm->ntags + 1) * sizeof *n);
+    if (!n) {
+        free(tag);
+        fm->nomem = 1;
+        return;
     }
+    fm->tags = n;
+    fm->tags[fm->ntags++] = tag;
+}
+
+/* Tags given as one string: "a, b, c". */
+static void add_tag_list(front_matter *fm, const char *s, const char *e)
+{
     while (s < e) {
-        char *comma = memchr(s, ',', (size_t)(e - s));
-        char *stop = comma ? comma : e;
-        if (add_tag(fm, s, stop) != 0)
-            return -1;
+        const char *comma = memchr(s, ',', (size_t)(e - s));
+        const char *stop = comma ? comma : e;
+        add_tag(fm, s, stop);
         s = comma ? comma + 1 : e;
     }
-    return 0;
+}
+
+/* ---------------------------------------------------- YAML (libyaml) */
+
+/* Where the event stream of one front matter block is. */
+typedef struct yaml_reader {
+    yaml_parser_t parser;
+    yaml_event_t event;
+    int have_event;              /* `event` holds one to delete */
+} yaml_reader;
+
+/* Next event into yr->event; 0 on a YAML error. */
+static int next_event(yaml_reader *yr)
+{
+    if (yr->have_event)
+        yaml_event_delete(&yr->event);
+    yr->have_event = yaml_parser_parse(&yr->parser, &yr->event) != 0;
+    return yr->have_event;
+}
+
+/* Skip the value whose first event is in yr->event (a scalar, an alias,
+ * or a whole sequence or mapping, however nested). 0 on a YAML error. */
+static int skip_value(yaml_reader *yr)
+{
+    long depth = 0;
+    do {
+        switch (yr->event.type) {
+        case YAML_SEQUENCE_START_EVENT:
+        case YAML_MAPPING_START_EVENT:
+            depth++;
+            break;
+        case YAML_SEQUENCE_END_EVENT:
+        case YAML_MAPPING_END_EVENT:
+            depth--;
+            break;
+        case YAML_STREAM_END_EVENT:
+            return 0;
+        default:
+            break;
+        }
+        if (depth > 0 && !next_event(yr))
+            return 0;
+    } while (depth > 0);
+    return 1;
+}
+
+static const char *scalar_text(const yaml_event_t *ev, const char **end)
+{
+    const char *s = (const char *)ev->data.scalar.value;
+    *end = s + ev->data.scalar.length;
+    return s;
+}
+
+/* The value of "tags:": a sequence (block "- a" or flow "[a, 'b, c']")
+ * gives one tag per scalar item, however it is quoted; a scalar is a
+ * comma-separated list. Nested collections and aliases are skipped. */
+static int read_tags(yaml_reader *yr, front_matter *fm)
+{
+    const char *s, *e;
+    if (yr->event.type == YAML_SCALAR_EVENT) {
+        s = scalar_text(&yr->event, &e);
+        add_tag_list(fm, s, e);
+        return 1;
+    }
+    if (yr->event.type != YAML_SEQUENCE_START_EVENT)
+        return skip_value(yr);
+    for (;;) {
+        if (!next_event(yr))
+            return 0;
+        if (yr->event.type == YAML_SEQUENCE_END_EVENT)
+            return 1;
+        if (yr->event.type == YAML_SCALAR_EVENT) {
+            s = scalar_text(&yr->event, &e);
+            add_tag(fm, s, e);
+        } else if (!skip_value(yr)) {
+            return 0;
+        }
+    }
+}
+
+/* The value of a known key other than tags: a scalar, on one line. A
+ * list or mapping is not a title or a date: skipped. */
+static int read_value(yaml_reader *yr, front_matter *fm, int k)
+{
+    if (yr->event.type != YAML_SCALAR_EVENT)
+        return skip_value(yr);
+    const char *e, *s = scalar_text(&yr->event, &e);
+    set_value(fm, k, s, e);
+    return 1;
+}
+
+/*
+ * read_yaml - read the YAML block [s, e) into *fm with libyaml. Returns 1
+ * when it is a valid YAML mapping (or empty), 0 otherwise with a
+ * one-line description in `err` (e.g. "line 2: mapping values are not
+ * allowed in this context"; the line counts from the first line of the
+ * file). *fm may hold part of the block after a failure.
+ */
+static int read_yaml(const char *s, const char *e, front_matter *fm,
+                     char *err, size_t errlen)
+{
+    yaml_reader yr = {.have_event = 0};
+    if (!yaml_parser_initialize(&yr.parser)) {
+        fm->nomem = 1;
+        snprintf(err, errlen, "out of memory");
+        return 0;
+    }
+    yaml_parser_set_input_string(&yr.parser, (const unsigned char *)s,
+                                 (size_t)(e - s));
+    int ok = 1, top = 1, docs = 0;
+    while (ok && next_event(&yr) && yr.event.type != YAML_STREAM_END_EVENT) {
+        if (yr.event.type == YAML_DOCUMENT_START_EVENT)
+            ok = ++docs == 1;
+        else if (yr.event.type == YAML_DOCUMENT_END_EVENT ||
+                 yr.event.type == YAML_STREAM_START_EVENT)
+            continue;
+        else if (top && yr.event.type == YAML_MAPPING_START_EVENT)
+            top = 0;
+        else if (top)
+            ok = 0;                    /* a scalar or list, not a mapping */
+        else if (yr.event.type == YAML_MAPPING_END_EVENT)
+            continue;
+        else if (yr.event.type != YAML_SCALAR_EVENT)
+            ok = skip_value(&yr) && next_event(&yr) && skip_value(&yr);
+        else {
+            const char *ke, *ks = scalar_text(&yr.event, &ke);
+            int k = front_key_index(ks, (size_t)(ke - ks));
+            ok = next_event(&yr) &&
+                 (k == F_TAGS ? read_tags(&yr, fm)
+                  : k >= 0    ? read_value(&yr, fm, k)
+                              : skip_value(&yr));
+        }
+        if (!ok && yr.parser.error == YAML_NO_ERROR)
+            snprintf(err, errlen, "%s", docs > 1 ? "more than one document"
+                                                 : "not a mapping of keys "
+                                                   "to values");
+    }
+    if (ok && yr.parser.error != YAML_NO_ERROR)
+        ok = 0;
+    if (!ok && yr.parser.error != YAML_NO_ERROR) {
+        if (yr.parser.error == YAML_MEMORY_ERROR)
+            fm->nomem = 1;
+        snprintf(err, errlen, "line %lu: %.200s",
+                 (unsigned long)yr.parser.problem_mark.line + 2,
+                 yr.parser.problem ? yr.parser.problem : "syntax error");
+    }
+    if (yr.have_event)
+        yaml_event_delete(&yr.event);
+    yaml_parser_delete(&yr.parser);
+    return ok;
+}
+
+/* ------------------------------------------- fallback: line by line */
+
+/* Unquote one pair of matching quotes around [*s, *e). */
+static void unquote(const char **s, const char **e)
+{
+    if (*e - *s >= 2 && (**s == '"' || **s == '\'') && (*e)[-1] == **s) {
+        (*s)++;
+        (*e)--;
+    }
+}
+
+/*
+ * read_lines - the reading of a front matter that is not valid YAML:
+ * "key: value" lines with a known key at the start of the line take the
+ * rest of the line as the value (one pair of quotes removed; tags split
+ * on commas, inside [] too, or given as "- item" lines below). Most
+ * invalid front matter is valid but for a colon in a plain title
+ * ("title: Gaza: the talks"), which this reads as meant.
+ */
+static void read_lines(const char *p, const char *end, front_matter *fm)
+{
+    int last = -1;                       /* key of the previous line */
+    while (p < end) {
+        const char *le = memchr(p, '\n', (size_t)(end - p));
+        le = le ? le : end;
+        const char *colon = memchr(p, ':', (size_t)(le - p));
+        int k = colon && *p != ' ' && *p != '\t' && *p != '-'
+                    ? front_key_index(p, (size_t)(colon - p)) : -1;
+        const char *vs = colon ? colon + 1 : p, *ve = le;
+        while (vs < ve && corpus_is_space((unsigned char)*vs))
+            vs++;
+        while (ve > vs && corpus_is_space((unsigned char)ve[-1]))
+            ve--;
+        if (k == F_TAGS) {
+            if (ve - vs >= 2 && *vs == '[' && ve[-1] == ']') {
+                vs++;
+                ve--;
+            }
+            add_tag_list(fm, vs, ve);
+        } else if (k >= 0) {
+            unquote(&vs, &ve);
+            set_value(fm, k, vs, ve);
+        } else if (last == F_TAGS) {
+            const char *ls = p, *lt = le;
+            while (ls < lt && corpus_is_space((unsigned char)*ls))
+                ls++;
+            if (ls < lt && *ls == '-') {
+                ls++;
+                while (lt > ls && corpus_is_space((unsigned char)lt[-1]))
+                    lt--;
+                while (ls < lt && corpus_is_space((unsigned char)*ls))
+                    ls++;
+                unquote(&ls, &lt);
+                add_tag(fm, ls, lt);
+            }
+        }
+        if (k >= 0 || (*p != ' ' && *p != '\t' && *p != '-'))
+            last = k;
+        p = le < end ? le + 1 : end;
+    }
+}
+
+/* Front matter handed to libyaml at most: its parser spends time in
+ * proportion to the bytes times the nesting of flow collections ("[[[",
+ * "{{{"), so both are bounded (real front matter is a few hundred bytes,
+ * nested two or three deep). Beyond either, the block is read line by
+ * line. */
+#define MAX_YAML_BYTES (256 * 1024)
+#define MAX_FLOW_DEPTH 256
+
+/* The deepest nesting of '[' and '{' in [s, e), counting every bracket
+ * (quoted ones too: an overestimate only sends a block to read_lines). */
+static long flow_depth(const char *s, const char *e)
+{
+    long depth = 0, max = 0;
+    for (; s < e; s++) {
+        if (*s == '[' || *s == '{') {
+            if (++depth > max)
+                max = depth;
+        } else if ((*s == ']' || *s == '}') && depth > 0) {
+            depth--;
+        }
+    }
+    return max;
 }
 
 /*
  * parse_front_matter - when the text opens with a "---" line and a later
- * "---" (or "...") line closes the block, read its known keys into *fm and
- * return the start of the body; otherwise return `text` (no front matter).
- * *nomem is set when a tag list could not be allocated.
+ * "---" (or "...") line closes the block, read it into *fm and return the
+ * start of the body; otherwise return `text` (no front matter). The block
+ * is read as YAML (libyaml); when it is not valid YAML, a warning says
+ * why and its "key: value" lines are read one by one instead.
  */
-static char *parse_front_matter(char *text, char *end, front_matter *fm,
-                                int *nomem)
+static char *parse_front_matter(corpus_reader *rd, char *text, char *end,
+                                front_matter *fm)
 {
     char *eol = line_end(text, end);
     char *s = text, *e = eol;
@@ -185,35 +457,25 @@ static char *parse_front_matter(char *text, char *end, front_matter *fm,
     if (!close)
         return text;
 
-    int last = -1;                       /* key of the previous line */
-    for (p = eol + 1; p < close;) {
-        char *le = line_end(p, close);
-        char *next = le < close ? le + 1 : close;
-        char *value;
-        int k = (*p == ' ' || *p == '\t' || *p == '-') ? -1
-                                                       : front_key(p, le, &value);
-        if (k >= 0) {
-            last = k;
-            char *vs = value, *ve = le;
-            trim(&vs, &ve);
-            if (k == F_TAGS) {
-                if (inline_tags(fm, vs, ve) != 0)
-                    *nomem = 1;
-            } else {
-                unquote(&vs, &ve);
-                *ve = '\0';
-                fm->values[k] = *vs ? vs : NULL;
-            }
-        } else if (last == F_TAGS) {
-            /* a YAML block list under "tags:": "  - item" */
-            char *ls = p, *lt = le;
-            trim(&ls, &lt);
-            if (ls < lt && *ls == '-' && add_tag(fm, ls + 1, lt) != 0)
-                *nomem = 1;
-        } else if (*p != ' ' && *p != '\t') {
-            last = -1;                   /* an unknown key */
-        }
-        p = next;
+    char err[256] = "";
+    const char *block = eol + 1;
+    int yaml_ok;
+    if (close - block > MAX_YAML_BYTES) {
+        snprintf(err, sizeof err, "over %d bytes", MAX_YAML_BYTES);
+        yaml_ok = 0;
+    } else if (flow_depth(block, close) > MAX_FLOW_DEPTH) {
+        snprintf(err, sizeof err, "lists nested over %d deep",
+                 MAX_FLOW_DEPTH);
+        yaml_ok = 0;
+    } else {
+        yaml_ok = read_yaml(block, close, fm, err, sizeof err);
+    }
+    if (!yaml_ok && !fm->nomem) {
+        front_matter_free(fm);
+        memset(fm, 0, sizeof *fm);
+        corpus_warning(rd, 0, "front matter is not valid YAML (%s); read "
+                       "line by line", err);
+        read_lines(block, close, fm);
     }
     char *body = line_end(close, end);
     return body < end ? body + 1 : end;
@@ -652,9 +914,8 @@ static char *span_dup(const char *s, const char *e)
 corpus_status corpus_parse_md(corpus_reader *rd, corpus_buf *text)
 {
     char *end = text->data + text->len;
-    front_matter fm = {{NULL}, NULL, 0};
-    int nomem = 0;
-    char *body = parse_front_matter(text->data, end, &fm, &nomem);
+    front_matter fm = {{NULL}, NULL, 0, 0};
+    char *body = parse_front_matter(rd, text->data, end, &fm);
 
     title_span h1 = {NULL, NULL, 0}, first = {NULL, NULL, 0};
     char *body_end = convert_body(body, end, &h1, &first);
@@ -681,7 +942,7 @@ corpus_status corpus_parse_md(corpus_reader *rd, corpus_buf *text)
     *body_end = '\0';
 
     corpus_status s;
-    if (!title || nomem)
+    if (!title || fm.nomem)
         s = corpus_why(rd->why, rd->whylen, CORPUS_ERR_NOMEM,
                        "out of memory reading Markdown");
     else if (!*title && body == body_end)
@@ -692,10 +953,11 @@ corpus_status corpus_parse_md(corpus_reader *rd, corpus_buf *text)
             .id = rd->file->relpath, .title = title, .body = body,
             .body_len = (size_t)(body_end - body), .date = fm.values[F_DATE],
             .author = fm.values[F_AUTHOR], .source = fm.values[F_SOURCE],
-            .url = fm.values[F_URL], .tags = fm.tags, .ntags = fm.ntags};
+            .url = fm.values[F_URL], .tags = (const char *const *)fm.tags,
+            .ntags = fm.ntags};
         s = corpus_emit(rd, &a, 0);
     }
     free(title);
-    free((void *)fm.tags);
+    front_matter_free(&fm);
     return s;
 }

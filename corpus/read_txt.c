@@ -11,7 +11,10 @@
  *
  * The header block counts only when every line before the first blank line
  * is a header with a known key; otherwise the file has no header and its
- * first line is ordinary text (many real articles start "Word: ...").
+ * first line is ordinary text (many real articles start "Word: ..."). A
+ * file that opens with a mail header block instead (From, Subject,
+ * Newsgroups, Message-ID: a message saved as .txt) is read as mail
+ * (read_mail.c).
  * Fields are cut out of the text buffer in place (NULs written into it), so
  * nothing but the tag list is allocated.
  */
@@ -180,6 +183,11 @@ corpus_status corpus_parse_txt(corpus_reader *rd, corpus_buf *text)
     char *values[H_COUNT] = {NULL};
 
     char *after = header_block_end(p, end);
+    /* A mail or news message saved as .txt (its header block has From,
+     * Subject... which ours never has): read as the message it is, so
+     * that "From:" is not its title nor its headers body text. */
+    if (!after && corpus_mail_header_len(p, text->len) > 0)
+        return corpus_parse_mail(rd, text);
     if (after) {
         parse_header(p, after, values);
         p = after;

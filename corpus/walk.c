@@ -13,8 +13,10 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <stdlib.h>
+#include <fnmatch.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -33,11 +35,13 @@ typedef struct entry {
     struct stat st;
     int err;
     int dangling;
+    int hidden;         /* the name starts with '.' (not "." or "..") */
 } entry;
 
 typedef struct walker {
     corpus_file_fn on_file;
     corpus_warn_fn warn;
+    const corpus_walk_options *opts;    /* never NULL */
     void *ctx;
     const char *root;       /* as given */
     char *path;             /* current path, NUL-terminated */
@@ -173,8 +177,8 @@ static int make_entry(int dfd, const char *name, entry *e)
 }
 
 /*
- * list_dir - read the visible (non-hidden) entries of the directory at
- * w->path with their stat data, sorted by name.
+ * list_dir - read the entries of the directory at w->path (hidden ones
+ * flagged) with their stat data, sorted by name.
  *
  * Returns 0 with *out (malloc()ed; free_entries()) and *n set;
  * LIST_OPEN_FAILED with errno set when the directory cannot be opened;
@@ -197,7 +201,7 @@ static int list_dir(walker *w, entry **out, size_t *n)
                 warn_errno(w, "readdir", errno);
             break;
         }
-        if (de->d_name[0] == '.')       /* hidden, and "." / ".." */
+        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
             continue;
         if (len == cap) {
             size_t ncap = cap ? cap * 2 : 32;
@@ -209,6 +213,7 @@ static int list_dir(walker *w, entry **out, size_t *n)
         }
         if (make_entry(dirfd(d), de->d_name, &e[len]) != 0)
             goto nomem;
+        e[len].hidden = de->d_name[0] == '.';
         len++;
     }
     closedir(d);
@@ -254,11 +259,91 @@ static int call_on_file(walker *w, const struct stat *st)
     return w->on_file(&f, w->ctx);
 }
 
-/* A regular file found in a directory: only supported types go on. */
+/* Report an entry that is not part of the corpus through opts->on_ignored;
+ * `fmt` has at most one "%s", filled with `arg` (a pattern). */
+static void ignore(walker *w, const char *fmt, const char *arg)
+{
+    if (!w->opts->on_ignored)
+        return;
+    char reason[512];
+    snprintf(reason, sizeof reason, fmt, arg ? arg : "");
+    w->opts->on_ignored(w->path, reason, w->ctx);
+}
+
+/* 1 when the NUL-terminated path `p` or, for a pattern without '/', its
+ * last component matches `pattern` (fnmatch, '*' also matches '/'). */
+static int path_matches(const char *pattern, const char *p)
+{
+    if (fnmatch(pattern, p, 0) == 0)
+        return 1;
+    if (strchr(pattern, '/'))
+        return 0;
+    const char *slash = strrchr(p, '/');
+    return slash && fnmatch(pattern, slash + 1, 0) == 0;
+}
+
+/* The first of `patterns` that `relpath` matches, or NULL. With
+ * `ancestors`, the directories above it count too: "world" or "world/?*"
+ * then match "world/a/b.txt". `relpath` is copied to cut it at its
+ * slashes; *nomem is set when that fails. */
+static const char *first_match(const char *const *patterns, size_t n,
+                               const char *relpath, int ancestors,
+                               int *nomem)
+{
+    if (n == 0)
+        return NULL;
+    char *p = strdup(relpath);
+    if (!p) {
+        *nomem = 1;
+        return NULL;
+    }
+    const char *hit = NULL;
+    for (char *cut = p; !hit; cut++) {
+        if (*cut == '/' && !ancestors)
+            continue;
+        if (*cut != '/' && *cut != '\0')
+            continue;
+        char saved = *cut;
+        *cut = '\0';
+        for (size_t i = 0; i < n && !hit; i++)
+            if (path_matches(patterns[i], p))
+                hit = patterns[i];
+        *cut = saved;
+        if (!saved)
+            break;
+    }
+    free(p);
+    return hit;
+}
+
+/* A regular file found in a directory: article files and files that may
+ * be mail go on; the rest is reported as ignored, as are files the
+ * include and exclude patterns leave out (directories above were already
+ * checked against the excludes when entered). */
 static int visit_file(walker *w, const struct stat *st)
 {
-    if (!corpus_is_supported(w->path + w->rel))
+    const char *rel = w->path + w->rel;
+    const corpus_walk_options *o = w->opts;
+    int nomem = 0;
+    const char *pat = first_match(o->exclude, o->nexclude, rel, 0, &nomem);
+    if (!nomem && pat) {
+        ignore(w, "matches the exclude pattern '%s'", pat);
         return 0;
+    }
+    if (!nomem && o->ninclude &&
+        !first_match(o->include, o->ninclude, rel, 1, &nomem) && !nomem) {
+        ignore(w, "matches no include pattern", NULL);
+        return 0;
+    }
+    if (nomem) {
+        errno = ENOMEM;
+        return -1;
+    }
+    const char *why = NULL;
+    if (corpus_name_kind_of(rel, &why) == CORPUS_NAME_IGNORED) {
+        ignore(w, "%s", why);
+        return 0;
+    }
     return call_on_file(w, st);
 }
 
@@ -266,6 +351,18 @@ static int visit_file(walker *w, const struct stat *st)
  * (reached again through a symlink or bind mount: a loop). */
 static int visit_dir(walker *w, const struct stat *st)
 {
+    int nomem = 0;
+    const char *pat = first_match(w->opts->exclude, w->opts->nexclude,
+                                  w->path + w->rel, 0, &nomem);
+    if (nomem) {
+        errno = ENOMEM;
+        return -1;
+    }
+    if (pat) {
+        ignore(w, "directory matches the exclude pattern '%s', not entered",
+               pat);
+        return 0;
+    }
     if (on_current_path(w, st)) {
         walk_warn(w, "directory loop (symlink back to a directory above it), "
                 "not followed");
@@ -283,6 +380,11 @@ static int visit_dir(walker *w, const struct stat *st)
 /* Visit one listed entry, whose name is already on w->path. */
 static int visit_entry(walker *w, const entry *e)
 {
+    if (e->hidden) {
+        ignore(w, e->err == 0 && S_ISDIR(e->st.st_mode)
+                      ? "hidden directory, not entered" : "hidden", NULL);
+        return 0;
+    }
     if (e->err) {
         if (e->dangling && e->err == ENOENT)
             walk_warn(w, "broken symlink");
@@ -375,12 +477,13 @@ static int walk_root_dir(walker *w, const struct stat *st, size_t rlen)
 }
 
 /*
- * corpus_walk - see corpus.h. Trailing slashes of `root` are dropped when
- * paths are built ("dir/" gives "dir/a.txt"); "/" stays "/".
+ * corpus_walk_with - see corpus.h. Trailing slashes of `root` are dropped
+ * when paths are built ("dir/" gives "dir/a.txt"); "/" stays "/".
  */
-int corpus_walk(const char *root, corpus_file_fn on_file, corpus_warn_fn warn,
-                void *ctx)
+int corpus_walk_with(const char *root, const corpus_walk_options *opts,
+                     corpus_file_fn on_file, corpus_warn_fn warn, void *ctx)
 {
+    static const corpus_walk_options defaults = {0};
     struct stat st;
     if (!root || !on_file) {
         errno = EINVAL;
@@ -397,7 +500,8 @@ int corpus_walk(const char *root, corpus_file_fn on_file, corpus_warn_fn warn,
     while (rlen > 1 && root[rlen - 1] == '/')
         rlen--;
 
-    walker w = {.on_file = on_file, .warn = warn, .ctx = ctx, .root = root};
+    walker w = {.on_file = on_file, .warn = warn, .ctx = ctx, .root = root,
+                .opts = opts ? opts : &defaults};
     w.cap = rlen + 256;
     w.path = malloc(w.cap);
     if (!w.path) {
@@ -415,4 +519,10 @@ int corpus_walk(const char *root, corpus_file_fn on_file, corpus_warn_fn warn,
     free(w.ids);
     errno = saved;
     return rc;
+}
+
+int corpus_walk(const char *root, corpus_file_fn on_file, corpus_warn_fn warn,
+                void *ctx)
+{
+    return corpus_walk_with(root, NULL, on_file, warn, ctx);
 }

@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "entities.h"
 #include "schema.h"
@@ -86,26 +85,28 @@ static xap_status add_bool(xap_document *doc, const char *prefix,
 }
 
 /* The article's date as year/month/day: its own date when it parses,
- * otherwise the file's modification time (UTC). */
-static void article_date(const corpus_file *file, const corpus_article *art,
-                         int *y, int *m, int *d)
+ * else one written in its path ("2023-11-03-...", "2023/11/03/..."),
+ * else none (returns 0). Never the file's modification time: that says
+ * when the file was copied, not when the article appeared (it stays in
+ * GZ_SLOT_FILE_STAT for the incremental runs). */
+static int article_date(const corpus_file *file, const corpus_article *art,
+                        int *y, int *m, int *d)
 {
     if (art->date && corpus_parse_date(art->date, y, m, d))
-        return;
-    time_t t = (time_t)(file->mtime_ns / 1000000000);
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    *y = tm.tm_year + 1900;
-    *m = tm.tm_mon + 1;
-    *d = tm.tm_mday;
+        return 1;
+    return corpus_path_date(file->relpath, y, m, d);
 }
 
-/* D/M/Y terms and the sortable date value; the ISO form goes to `iso`. */
+/* D/M/Y terms and the sortable date value, and the ISO form in `iso`; an
+ * undated article gets none of them (and "" in `iso`), so it falls outside
+ * every date filter and sorts after the dated ones. */
 static xap_status add_date(xap_document *doc, const corpus_file *file,
                            const corpus_article *art, char iso[11])
 {
     int y, m, d;
-    article_date(file, art, &y, &m, &d);
+    iso[0] = '\0';
+    if (!article_date(file, art, &y, &m, &d))
+        return XAP_OK;
     char buf[32];
     snprintf(iso, 11, "%04d-%02d-%02d", y, m, d);
     snprintf(buf, sizeof buf, "%04d%02d%02d", y, m, d);
@@ -262,8 +263,8 @@ static xap_status add_data(xap_document *doc, const corpus_file *file,
     char *tags = join_tags(art);
     gz_docdata dd = {
         .id = art->id, .path = file->root ? file->relpath : NULL,
-        .title = art->title,
-        .date = iso_date, .source = source, .author = art->author,
+        .title = art->title, .date = *iso_date ? iso_date : NULL,
+        .source = source, .author = art->author,
         .url = art->url, .tags = tags, .entities = entities,
         .body = art->body, .body_len = art->body_len,
         /* a date that did not parse is kept as written */

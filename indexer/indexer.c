@@ -73,6 +73,13 @@ static void skip(run_state *st, const char *path, const char *reason)
         st->cfg->on_skip(path, reason, st->cfg->ctx);
 }
 
+static void ignored(run_state *st, const char *path, const char *reason)
+{
+    st->stats->ignored++;
+    if (st->cfg->on_ignored)
+        st->cfg->on_ignored(path, reason, st->cfg->ctx);
+}
+
 static void changed(run_state *st, const char *path, const char *what)
 {
     if (st->cfg->on_change)
@@ -261,13 +268,36 @@ static void reindex_file(run_state *st, const corpus_file *file)
     changed(st, file->relpath, st->entry ? "updated" : "added");
 }
 
+/* 1 when `file` has no extension to go by and does not open with a mail
+ * header block: it is then ignored, not scanned, and (not being marked
+ * seen) its old articles, if any, are removed. A file whose stat matches
+ * the index was mail when it was indexed and is not read again. */
+static int not_mail(run_state *st, const corpus_file *file,
+                    const gz_file_entry *e)
+{
+    if (corpus_name_kind_of(file->relpath, NULL) != CORPUS_NAME_MAYBE_MAIL)
+        return 0;
+    if (e && !e->seen && e->size == file->size &&
+        e->mtime_ns == file->mtime_ns)
+        return 0;
+    char why[256];
+    if (corpus_probe_mail(file, why, sizeof why) != 0)
+        return 0;            /* mail, or unreadable: the hash step reports it */
+    ignored(st, file->path, why);
+    return 1;
+}
+
 /* Decide what one walked file needs: nothing (same stat), a stat refresh
- * (same hash) or a reindex. */
+ * (same hash) or a reindex; or nothing at all when it is not an article
+ * after all (a file without extension that is not mail). */
 static void visit_file(run_state *st, const corpus_file *file)
 {
     char term[GZ_TERM_BUF];
     gz_make_term(GZ_PREFIX_PATH, file->relpath, term, sizeof term);
     gz_file_entry *e = gz_filemap_find(&st->known, term);
+    if (not_mail(st, file, e))
+        return;
+    st->stats->scanned++;
     if (e && !e->seen && e->size == file->size &&
         e->mtime_ns == file->mtime_ns) {
         e->seen = 1;
@@ -306,7 +336,6 @@ static int on_file(const corpus_file *file, void *ctx)
     run_state *st = ctx;
     if (stop_requested(st))
         return 1;
-    st->stats->scanned++;
     visit_file(st, file);
     if (st->status != XAP_OK)
         return 1;
@@ -314,6 +343,12 @@ static int on_file(const corpus_file *file, void *ctx)
     if (st->cfg->on_progress)
         st->cfg->on_progress(st->stats, st->cfg->ctx);
     return st->status != XAP_OK;
+}
+
+/* The walk met something that is not part of the corpus. */
+static void on_walk_ignored(const char *path, const char *reason, void *ctx)
+{
+    ignored(ctx, path, reason);
 }
 
 /* The walk could not use `path` (an unreadable directory, a broken
@@ -507,7 +542,12 @@ static xap_status index_roots(run_state *st, char *err, size_t errlen)
     const gz_index_config *cfg = st->cfg;
     for (size_t i = 0; i < cfg->nroots && st->status == XAP_OK; i++) {
         st->root = cfg->roots[i];
-        int rc = corpus_walk(cfg->roots[i], on_file, on_walk_warning, st);
+        corpus_walk_options wo = {
+            .include = cfg->include, .ninclude = cfg->ninclude,
+            .exclude = cfg->exclude, .nexclude = cfg->nexclude,
+            .on_ignored = on_walk_ignored};
+        int rc = corpus_walk_with(cfg->roots[i], &wo, on_file,
+                                  on_walk_warning, st);
         if (rc == -1) {   /* the root itself cannot be walked */
             snprintf(err, errlen, "corpus %s: %s", cfg->roots[i],
                      strerror(errno));

@@ -29,12 +29,13 @@ typedef enum gz_index_outcome {
 
 /* Every count is of FILES, not articles: each scanned file is counted in
  * exactly one of added, updated, unchanged, skipped; removed counts files
- * indexed before and not found by this run. The one exception: a bad line
- * of a JSON Lines file whose other lines were indexed adds 1 to skipped,
- * and so does each path the walk could not use (unreadable directory,
- * broken symlink, loop). */
+ * indexed before and not found by this run; ignored counts what the walk
+ * saw that is not an article file, outside scanned. The one exception: a
+ * bad line of a JSON Lines file whose other lines were indexed adds 1 to
+ * skipped, and so does each path the walk could not use (unreadable
+ * directory, broken symlink, loop). */
 typedef struct gz_index_stats {
-    uint64_t scanned;     /* files seen by the walk */
+    uint64_t scanned;     /* article files seen by the walk */
     uint64_t added;       /* files new to the index, indexed */
     uint64_t updated;     /* files whose content changed, reindexed */
     uint64_t removed;     /* files gone since the last run: articles deleted */
@@ -42,6 +43,13 @@ typedef struct gz_index_stats {
     uint64_t skipped;     /* files that could not be indexed, plus single
                              articles left out of files that were read
                              (bad lines of a JSON Lines file) */
+    uint64_t ignored;     /* entries below a root that are not articles:
+                             unknown file types, files describing the
+                             corpus (README...), files without extension
+                             that are not mail, hidden files and
+                             directories, and what --include/--exclude
+                             leave out (an excluded or hidden directory
+                             counts once) */
     double seconds;       /* wall time of the run */
     uint64_t known;       /* files the index held at the start (not in the
                            * summary: a hint of the total, for an ETA) */
@@ -52,6 +60,13 @@ typedef struct gz_index_config {
     const char *const *roots;   /* corpus roots */
     size_t nroots;
     const char *language;       /* Snowball stemmer name */
+    /* Which files below the roots are the corpus: fnmatch patterns on
+     * paths relative to a root (corpus_walk_options). Files left out are
+     * not indexed (their old articles are removed) and count as ignored. */
+    const char *const *include;
+    size_t ninclude;
+    const char *const *exclude;
+    size_t nexclude;
     uint64_t max_file_bytes;    /* 0 = corpus default */
     unsigned batch_size;        /* articles per commit; 0 = default */
     int dry_run;                /* open read-only, write nothing, count */
@@ -68,6 +83,9 @@ typedef struct gz_index_config {
      * left out of a file that was read (then `path` is "file:line")
      * (may be NULL). */
     void (*on_skip)(const char *path, const char *reason, void *ctx);
+    /* Called for each entry counted in `ignored`, with the reason (may be
+     * NULL). `path` is root-based, like the paths of on_skip. */
+    void (*on_ignored)(const char *path, const char *reason, void *ctx);
     /* Called for an article that was indexed but not fully understood,
      * such as a date that could not be parsed (may be NULL). */
     void (*on_warning)(const char *path, const char *message, void *ctx);
@@ -79,8 +97,8 @@ typedef struct gz_index_config {
     const struct gz_synonyms *synonyms;
 } gz_index_config;
 
-/* Bring cfg->db_path up to date with every supported file below
- * cfg->roots, creating the index when missing. Incremental: a file whose
+/* Bring cfg->db_path up to date with every article file below
+ * cfg->roots (chosen by cfg->include and cfg->exclude), creating the index when missing. Incremental: a file whose
  * size and mtime match the index is not read; one whose content hash
  * matches is not reindexed; articles of files not found below any root
  * are deleted (so every run must name all the roots of the index).

@@ -12,6 +12,12 @@
 #include "indexer.h"
 #include "synonyms.h"
 
+/* A growing list of copied strings. */
+typedef struct gz_patterns {
+    char **items;
+    size_t count;
+} gz_patterns;
+
 struct gazette_update {
     char *language;
     uint64_t max_file_bytes;
@@ -20,6 +26,7 @@ struct gazette_update {
     int full;
     double wait_lock;
     char *synonyms_path;
+    gz_patterns include, exclude;   /* --include / --exclude globs */
     size_t synonym_rules;
     const volatile int *stop;
     gazette_update_callback_t callback;
@@ -64,6 +71,12 @@ void gazette_update_free(gazette_update_t *update)
         return;
     free(update->language);
     free(update->synonyms_path);
+    for (size_t i = 0; i < update->include.count; i++)
+        free(update->include.items[i]);
+    for (size_t i = 0; i < update->exclude.count; i++)
+        free(update->exclude.items[i]);
+    free(update->include.items);
+    free(update->exclude.items);
     free(update);
 }
 
@@ -138,6 +151,34 @@ gazette_status_t gazette_update_set_synonyms_file(gazette_update_t *update,
     return set_string(&update->synonyms_path, path);
 }
 
+static gazette_status_t add_pattern(gz_patterns *list, const char *glob)
+{
+    char **grown = realloc(list->items, (list->count + 1) * sizeof *grown);
+    if (!grown)
+        return GAZETTE_STATUS_OUT_OF_MEMORY;
+    list->items = grown;
+    if (!(grown[list->count] = strdup(glob)))
+        return GAZETTE_STATUS_OUT_OF_MEMORY;
+    list->count++;
+    return GAZETTE_STATUS_OK;
+}
+
+gazette_status_t gazette_update_add_include(gazette_update_t *update,
+                                            const char *glob)
+{
+    if (!update || !glob || !*glob)
+        return GAZETTE_STATUS_INVALID_ARGUMENT;
+    return add_pattern(&update->include, glob);
+}
+
+gazette_status_t gazette_update_add_exclude(gazette_update_t *update,
+                                            const char *glob)
+{
+    if (!update || !glob || !*glob)
+        return GAZETTE_STATUS_INVALID_ARGUMENT;
+    return add_pattern(&update->exclude, glob);
+}
+
 gazette_status_t gazette_update_set_stop_flag(gazette_update_t *update,
                                               const volatile int *flag)
 {
@@ -179,6 +220,11 @@ static void on_change(const char *path, const char *what, void *ctx)
 static void on_skip(const char *path, const char *reason, void *ctx)
 {
     emit(ctx, GAZETTE_EVENT_SKIPPED, path, reason);
+}
+
+static void on_ignored(const char *path, const char *reason, void *ctx)
+{
+    emit(ctx, GAZETTE_EVENT_IGNORED, path, reason);
 }
 
 static void on_warning(const char *path, const char *message, void *ctx)
@@ -229,6 +275,10 @@ gazette_status_t gazette_update_run(gazette_update_t *update,
     gz_index_config cfg = {
         .db_path = db_path, .roots = roots, .nroots = nroots,
         .language = update->language, .max_file_bytes = update->max_file_bytes,
+        .include = (const char *const *)update->include.items,
+        .ninclude = update->include.count,
+        .exclude = (const char *const *)update->exclude.items,
+        .nexclude = update->exclude.count, .on_ignored = on_ignored,
         .batch_size = update->batch, .dry_run = update->dry_run,
         .full = update->full, .wait_lock_seconds = update->wait_lock,
         .stop = update->stop, .on_change = on_change, .on_skip = on_skip,
@@ -255,6 +305,7 @@ uint64_t gazette_update_count(const gazette_update_t *update,
     case GAZETTE_COUNT_UNCHANGED: return s->unchanged;
     case GAZETTE_COUNT_SKIPPED: return s->skipped;
     case GAZETTE_COUNT_KNOWN: return s->known;
+    case GAZETTE_COUNT_IGNORED: return s->ignored;
     }
     return 0;
 }

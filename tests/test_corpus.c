@@ -268,6 +268,54 @@ static void test_walk_relative_root(void **state)
     free(cwd);
 }
 
+/* What a walk with options reported as ignored: "relpath|reason". */
+typedef struct ignore_log {
+    walk_log files;
+    char *ignored[32];
+    size_t n;
+    const char *root;
+} ignore_log;
+
+static int ilog_file(const corpus_file *f, void *ctx)
+{
+    return log_file(f, &((ignore_log *)ctx)->files);
+}
+
+static void ilog_ignored(const char *path, const char *reason, void *ctx)
+{
+    ignore_log *log = ctx;
+    assert_true(log->n < 32);
+    size_t rl = strlen(log->root);
+    assert_true(strncmp(path, log->root, rl) == 0 && path[rl] == '/');
+    size_t n = strlen(path) + strlen(reason) + 2;
+    char *w = malloc(n);
+    assert_non_null(w);
+    snprintf(w, n, "%s|%s", path + rl + 1, reason);
+    log->ignored[log->n++] = w;
+}
+
+static void ilog_free(ignore_log *log)
+{
+    log_free(&log->files);
+    for (size_t i = 0; i < log->n; i++)
+        free(log->ignored[i]);
+    log->n = 0;
+}
+
+/* Walk `dir` with the patterns given; the log collects files and
+ * ignored entries. */
+static void walk_with(const char *dir, const char *const *inc, size_t ninc,
+                      const char *const *exc, size_t nexc, ignore_log *log)
+{
+    memset(log, 0, sizeof *log);
+    log->root = dir;
+    corpus_walk_options o = {.include = inc, .ninclude = ninc,
+                             .exclude = exc, .nexclude = nexc,
+                             .on_ignored = ilog_ignored};
+    assert_int_equal(corpus_walk_with(dir, &o, ilog_file, log_warn, log), 0);
+    assert_int_equal(log->files.nwarns, 0);
+}
+
 static void test_walk_hidden_skipped(void **state)
 {
     const char *dir = *state;
@@ -281,6 +329,16 @@ static void test_walk_hidden_skipped(void **state)
     assert_int_equal(log.nfiles, 1);
     assert_string_equal(log.files[0], "visible.txt");
     log_free(&log);
+
+    /* not in silence: each hidden entry is reported once */
+    ignore_log il;
+    walk_with(dir, NULL, 0, NULL, 0, &il);
+    assert_int_equal(il.files.nfiles, 1);
+    assert_int_equal(il.n, 3);
+    assert_string_equal(il.ignored[0], ".git|hidden directory, not entered");
+    assert_string_equal(il.ignored[1], ".hidden.txt|hidden");
+    assert_string_equal(il.ignored[2], "sub/.draft.txt|hidden");
+    ilog_free(&il);
 }
 
 static void test_walk_unsupported_skipped(void **state)
@@ -288,20 +346,95 @@ static void test_walk_unsupported_skipped(void **state)
     const char *dir = *state;
     const char *skipped[] = {
         "photo.png", "notes.doc", "a.txt.bak", "archive.gz", "x.tar.gz",
-        "README", "txt", "README.TXT",
+        "README", "README.TXT",
     };
     for (size_t i = 0; i < sizeof skipped / sizeof skipped[0]; i++)
         tu_write_file(dir, skipped[i], "x\n", 2);
     tu_write_file(dir, "kept.txt", "x\n", 2);
     tu_write_file(dir, "kept2.txt.gz", "x\n", 2);
+    tu_write_file(dir, "txt", "x\n", 2);      /* no extension: maybe mail */
 
     walk_log log = {0};
     assert_int_equal(corpus_walk(dir, log_file, log_warn, &log), 0);
-    assert_int_equal(log.nfiles, 2);
+    assert_int_equal(log.nfiles, 3);
     assert_string_equal(log.files[0], "kept.txt");
     assert_string_equal(log.files[1], "kept2.txt.gz");
+    assert_string_equal(log.files[2], "txt");
     assert_int_equal(log.nwarns, 0);
     log_free(&log);
+
+    /* every file left out is reported, with its reason */
+    ignore_log il;
+    walk_with(dir, NULL, 0, NULL, 0, &il);
+    assert_int_equal(il.n, sizeof skipped / sizeof skipped[0]);
+    for (size_t i = 0; i < il.n; i++) {
+        const char *bar = strchr(il.ignored[i], '|');
+        assert_non_null(bar);
+        int note = strncmp(il.ignored[i], "README", 6) == 0;
+        assert_non_null(strstr(bar, note ? "README, SOURCE or LICENSE"
+                                         : "unknown file type"));
+    }
+    ilog_free(&il);
+}
+
+/* --include and --exclude: fnmatch patterns on relative paths; a
+ * pattern without '/' also matches a file's or directory's own name;
+ * includes cover what is below a matching directory; excludes win and
+ * prune directories. */
+static void test_walk_include_exclude(void **state)
+{
+    const char *dir = *state;
+    const char *names[] = {"world/a.txt", "world/drafts/b.txt", "world/c.md",
+                           "sport/d.txt", "sport/e.eml", "top.txt"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        tu_write_file(dir, names[i], "x\n", 2);
+    ignore_log il;
+
+    const char *inc1[] = {"world"};
+    walk_with(dir, inc1, 1, NULL, 0, &il);
+    assert_int_equal(il.files.nfiles, 3);
+    assert_string_equal(il.files.files[0], "world/a.txt");
+    assert_string_equal(il.files.files[1], "world/c.md");
+    assert_string_equal(il.files.files[2], "world/drafts/b.txt");
+    assert_int_equal(il.n, 3);
+    assert_string_equal(il.ignored[0], "sport/d.txt|matches no include "
+                                       "pattern");
+    ilog_free(&il);
+
+    const char *inc2[] = {"*.txt", "sport/*.eml"};
+    walk_with(dir, inc2, 2, NULL, 0, &il);
+    assert_int_equal(il.files.nfiles, 5);
+    assert_int_equal(il.n, 1);
+    assert_string_equal(il.ignored[0], "world/c.md|matches no include "
+                                       "pattern");
+    ilog_free(&il);
+
+    const char *exc1[] = {"drafts", "*.eml"};
+    walk_with(dir, NULL, 0, exc1, 2, &il);
+    assert_int_equal(il.files.nfiles, 4);
+    assert_int_equal(il.n, 2);
+    assert_string_equal(il.ignored[0], "sport/e.eml|matches the exclude "
+                                       "pattern '*.eml'");
+    assert_string_equal(il.ignored[1], "world/drafts|directory matches the "
+                                       "exclude pattern 'drafts', not "
+                                       "entered");
+    ilog_free(&il);
+
+    /* excludes win over includes; a '/' pattern matches the whole path */
+    const char *inc3[] = {"world"};
+    const char *exc3[] = {"world/d*"};
+    walk_with(dir, inc3, 1, exc3, 1, &il);
+    assert_int_equal(il.files.nfiles, 2);
+    assert_string_equal(il.files.files[0], "world/a.txt");
+    assert_string_equal(il.files.files[1], "world/c.md");
+    ilog_free(&il);
+
+    /* "top.txt" alone: a name pattern at the root level */
+    const char *inc4[] = {"top.txt"};
+    walk_with(dir, inc4, 1, NULL, 0, &il);
+    assert_int_equal(il.files.nfiles, 1);
+    assert_string_equal(il.files.files[0], "top.txt");
+    ilog_free(&il);
 }
 
 static void test_is_supported(void **state)
@@ -1152,6 +1285,57 @@ static void test_parse_date(void **state)
     assert_true(corpus_parse_date("2023-11-05", NULL, NULL, NULL));
 }
 
+/* Dates written in paths, for articles without one of their own. */
+static void test_path_date(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *path;
+        int y, m, d;
+    } good[] = {
+        {"world/2023-11-03-blinken-tel-aviv.txt", 2023, 11, 3},
+        {"2023-11-03.txt", 2023, 11, 3},
+        {"archive/2023/11/03/story.html", 2023, 11, 3},
+        {"archive/2023/1/5/story.html", 2023, 1, 5},
+        {"memos/20231103-budget.txt", 2023, 11, 3},
+        {"x/report_2024_02_29.md", 2024, 2, 29},
+        {"x/scan.2023.12.31.txt", 2023, 12, 31},
+        /* the one nearest the file wins */
+        {"2019/01/01/2023-11-03-later.txt", 2023, 11, 3},
+        {"2023-11-03/notes/2023-11-04 draft.txt", 2023, 11, 4},
+    };
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+        int y = 0, m = 0, d = 0;
+        if (!corpus_path_date(good[i].path, &y, &m, &d))
+            fail_msg("no date found in \"%s\"", good[i].path);
+        if (y != good[i].y || m != good[i].m || d != good[i].d)
+            fail_msg("\"%s\": got %04d-%02d-%02d", good[i].path, y, m, d);
+    }
+    static const char *const bad[] = {
+        "",
+        "world/rafah-aid-convoys.txt",
+        "comp.graphics/38951",              /* a news spool number */
+        "talk/12345678",                    /* 8 digits, not a date */
+        "x/2023-02-29-no-leap.txt",
+        "x/2023-13-01.txt",
+        "x/12023-11-03.txt",                /* digits around it */
+        "x/2023-11-031.txt",
+        "x/1700000000.M1P2.host:2,S",       /* a maildir name */
+        "x/1812-06-24.txt",                 /* before 1900 */
+        "a2023/11/03/x.txt",                /* not whole directories */
+        "2023/11/03",                       /* the day is not a directory */
+        "x/2023-11.txt",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        int y = -1, m = -1, d = -1;
+        if (corpus_path_date(bad[i], &y, &m, &d))
+            fail_msg("found %04d-%02d-%02d in \"%s\"", y, m, d, bad[i]);
+        assert_int_equal(y, -1);
+    }
+    assert_false(corpus_path_date(NULL, NULL, NULL, NULL));
+    assert_true(corpus_path_date("2023-11-05-x.txt", NULL, NULL, NULL));
+}
+
 static void test_status_names(void **state)
 {
     (void)state;
@@ -1243,6 +1427,7 @@ int main(void)
         T(test_walk_relative_root),
         T(test_walk_hidden_skipped),
         T(test_walk_unsupported_skipped),
+        T(test_walk_include_exclude),
         cmocka_unit_test(test_is_supported),
         T(test_walk_symlinks),
         T(test_walk_root_is_file),
@@ -1278,6 +1463,7 @@ int main(void)
         cmocka_unit_test(test_utf8_valid),
         cmocka_unit_test(test_cp1252_to_utf8),
         cmocka_unit_test(test_parse_date),
+        cmocka_unit_test(test_path_date),
         cmocka_unit_test(test_status_names),
         cmocka_unit_test(test_bbc_cp1252_file),
         cmocka_unit_test(test_bbc_walk),

@@ -18,17 +18,20 @@
 #include <zlib.h>
 #include <cmocka.h>
 
+#include "corpus.h"
 #include "gazette.h"
 #include "test_util.h"
 
 #define MAX_ARTICLES 256
 
-/* One sample article as the test sees it: id and lower-cased text with
- * white space folded, read straight from the file (zlib reads plain files
- * and gzip alike). */
+/* One sample article as the test sees it: id, lower-cased title and body
+ * with white space folded (as corpus_read_file reads them, the same
+ * readers the indexer uses: this test checks indexing and search, the
+ * readers have their own tests), and its date ("" when undated). */
 typedef struct sample_article {
     char id[256];
     char *text;
+    char date[11];
 } sample_article;
 
 static struct {
@@ -38,80 +41,69 @@ static struct {
     size_t narticles;
 } fx;
 
-/* Read a whole (possibly gzipped) file, lower-cased, white space folded. */
-static char *read_folded(const char *path)
+/* A new copy of [s, s+n), lower-cased, white space folded. */
+static char *fold(const char *s, size_t n)
 {
-    gzFile f = gzopen(path, "rb");
-    assert_non_null(f);
-    size_t cap = 1 << 16, len = 0;
-    char *buf = malloc(cap);
+    char *buf = malloc(n + 1);
     assert_non_null(buf);
-    int n;
-    char chunk[8192];
+    size_t len = 0;
     int space = 1;
-    while ((n = gzread(f, chunk, sizeof chunk)) > 0) {
-        for (int i = 0; i < n; i++) {
-            unsigned char c = (unsigned char)chunk[i];
-            if (len + 2 >= cap)
-                assert_non_null(buf = realloc(buf, cap *= 2));
-            if (isspace(c)) {
-                if (!space)
-                    buf[len++] = ' ';
-                space = 1;
-            } else {
-                buf[len++] = (char)tolower(c);
-                space = 0;
-            }
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (isspace(c)) {
+            if (!space)
+                buf[len++] = ' ';
+            space = 1;
+        } else {
+            buf[len++] = (char)tolower(c);
+            space = 0;
         }
     }
-    gzclose(f);
     buf[len] = '\0';
     return buf;
 }
 
-static int has_suffix(const char *s, const char *suffix)
+/* The file being read, for its path date. */
+static const corpus_file *reading;
+
+static int keep_article(const corpus_article *art, void *ctx)
 {
-    size_t n = strlen(s), m = strlen(suffix);
-    return n >= m && strcmp(s + n - m, suffix) == 0;
+    (void)ctx;
+    assert_true(fx.narticles < MAX_ARTICLES);
+    sample_article *a = &fx.articles[fx.narticles++];
+    assert_true(strlen(art->id) < sizeof a->id);
+    strcpy(a->id, art->id);
+    size_t tn = strlen(art->title);
+    char *both = malloc(tn + 1 + art->body_len);
+    assert_non_null(both);
+    memcpy(both, art->title, tn);
+    both[tn] = '\n';
+    memcpy(both + tn + 1, art->body, art->body_len);
+    a->text = fold(both, tn + 1 + art->body_len);
+    free(both);
+    int y, m, d;
+    if ((art->date && corpus_parse_date(art->date, &y, &m, &d)) ||
+        corpus_path_date(reading->relpath, &y, &m, &d))
+        snprintf(a->date, sizeof a->date, "%04d-%02d-%02d", y, m, d);
+    return 0;
 }
 
-/* Load every article of corpus/sample/<folder>/ into fx.articles. */
-static void load_folder(const char *root, const char *folder)
+static int read_sample_file(const corpus_file *f, void *ctx)
 {
-    char dir[4096];
-    assert_true(snprintf(dir, sizeof dir, "%s/%s", root, folder) < 4096);
-    DIR *d = opendir(dir);
-    assert_non_null(d);
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        if (!has_suffix(e->d_name, ".txt") && !has_suffix(e->d_name, ".txt.gz"))
-            continue;
-        assert_true(fx.narticles < MAX_ARTICLES);
-        sample_article *a = &fx.articles[fx.narticles++];
-        assert_true(snprintf(a->id, sizeof a->id, "%s/%s", folder,
-                             e->d_name) < (int)sizeof a->id);
-        char path[8192];
-        assert_true(snprintf(path, sizeof path, "%s/%s", dir, e->d_name) <
-                    (int)sizeof path);
-        a->text = read_folded(path);
-    }
-    closedir(d);
+    (void)ctx;
+    char why[256];
+    reading = f;
+    corpus_status s = corpus_read_file(f, NULL, keep_article, NULL, why,
+                                       sizeof why);
+    if (s != CORPUS_OK)
+        fail_msg("sample file %s: %s", f->relpath, why);
+    return 0;
 }
 
+/* Load every article of corpus/sample into fx.articles. */
 static void load_sample(const char *root)
 {
-    DIR *d = opendir(root);
-    assert_non_null(d);
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        char path[8192];
-        struct stat st;
-        assert_true(snprintf(path, sizeof path, "%s/%s", root, e->d_name) <
-                    (int)sizeof path);
-        if (e->d_name[0] != '.' && stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-            load_folder(root, e->d_name);
-    }
-    closedir(d);
+    assert_int_equal(corpus_walk(root, read_sample_file, NULL, NULL), 0);
 }
 
 static size_t count_occurrences(const char *text, const char *needle)
@@ -315,7 +307,7 @@ static void test_filters_apply_to_whole_query(void **state)
     for (size_t i = 0; i < fx.narticles; i++) {
         const char *t = fx.articles[i].text;
         expected += has_word(t, "aid") && !has_word(t, "gaza") &&
-                    strstr(t, "date: 2023-") != NULL;
+                    strncmp(fx.articles[i].date, "2023-", 5) == 0;
     }
     assert_true(expected >= 1);
     assert_int_equal(gazette_results_count(r), expected);
@@ -721,6 +713,273 @@ static void test_emptied_file_and_bad_root(void **state)
                             fx.tmp), 66);
 }
 
+/* Read a whole small file into a new string. */
+static char *slurp_file(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    char *buf = malloc(1 << 16);
+    assert_non_null(buf);
+    size_t n = fread(buf, 1, (1 << 16) - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+    return buf;
+}
+
+/* Mail and news posts are indexed through gazette-index (extensionless
+ * spool files too); what is not an article is counted as ignored and
+ * listed with --verbose, never skipped in silence; --include and
+ * --exclude choose files; a spool file that stops being mail loses its
+ * articles. */
+static void test_mail_and_ignored_files(void **state)
+{
+    (void)state;
+    char dir[4096], db[4096], out[4096];
+    snprintf(dir, sizeof dir, "%s/spool", fx.tmp);
+    snprintf(db, sizeof db, "%s/spool-index", fx.tmp);
+    snprintf(out, sizeof out, "%s/spool.out", fx.tmp);
+    static const char post[] =
+        "From: kbarnes@example.edu (Kim Barnes)\n"
+        "Subject: Telescope mirror grinding\n"
+        "Organization: Example State University\n"
+        "Lines: 2\n"
+        "Newsgroups: sci.astro\n"
+        "Date: 6 Apr 93 10:02:44 GMT\n"
+        "\n"
+        "Grinding a mirror by hand takes patience.\n";
+    static const char eml[] =
+        "From: Desk <desk@example.org>\nSubject: Wombat census\n"
+        "Date: Tue, 07 Nov 2023 08:00:00 +1100\n\nThe wombat count rose.\n";
+    static const char notes[] = "TODO: grind the mirror\n";
+    tu_write_file(dir, "sci.astro/51120", post, sizeof post - 1);
+    tu_write_file(dir, "sci.astro/51121", notes, sizeof notes - 1);
+    tu_write_file(dir, "mail/w.eml", eml, sizeof eml - 1);
+    tu_write_file(dir, "mail/README", "about\n", 6);
+    tu_write_file(dir, "mail/photo.png", "x", 1);
+    tu_write_file(dir, "mail/.hidden.eml", eml, sizeof eml - 1);
+    const char *ix = tu_binary("indexer/gazette-index");
+    const char *q = tu_binary("query/cli/gazette-query");
+    assert_int_equal(tu_run("'%s' -v --json --db '%s' '%s' > '%s'", ix, db,
+                            dir, out), 0);
+    char *text = slurp_file(out);
+    assert_non_null(strstr(text, "added sci.astro/51120\n"));
+    assert_non_null(strstr(text, "added mail/w.eml\n"));
+    assert_non_null(strstr(text, "/mail/README (a README"));
+    assert_non_null(strstr(text, "/mail/photo.png (unknown file type)\n"));
+    assert_non_null(strstr(text, "/mail/.hidden.eml (hidden)\n"));
+    assert_non_null(strstr(text, "/sci.astro/51121 (no known extension and "
+                                 "no mail header block)\n"));
+    assert_non_null(strstr(text, "\"scanned\":2,\"added\":2,"));
+    assert_non_null(strstr(text, "\"skipped\":0,\"ignored\":4,"));
+    free(text);
+    /* the headers are not text: the post is found by its words, the
+     * author and the group, not by Organization or Lines */
+    assert_int_equal(tu_run("'%s' --db '%s' --format paths 'mirror' | grep -q "
+                            "51120", q, db), 0);
+    assert_int_equal(tu_run("'%s' --db '%s' --format paths 'author:barnes "
+                            "tag:sci.astro year:1993' | grep -q 51120", q, db),
+                     0);
+    assert_int_equal(tu_run("test -z \"$('%s' --db '%s' --format paths "
+                            "'organization OR university OR lines')\"", q, db),
+                     0);
+    assert_int_equal(tu_run("'%s' --db '%s' --format paths 'title:wombat "
+                            "date:2023-11-07' | grep -q w.eml", q, db), 0);
+
+    /* the plain summary line, and --include / --exclude */
+    assert_int_equal(tu_run("'%s' --db '%s' --exclude 'mail' '%s' > '%s'", ix,
+                            db, dir, out), 0);
+    text = slurp_file(out);
+    assert_non_null(strstr(text, "scanned 1, added 0, updated 0, removed 1, "
+                                 "unchanged 1, skipped 0, ignored 2, "));
+    free(text);
+    assert_int_equal(tu_run("'%s' --db '%s' --include '*.eml' '%s' > '%s'", ix,
+                            db, dir, out), 0);
+    text = slurp_file(out);
+    assert_non_null(strstr(text, "scanned 1, added 1, updated 0, removed 1, "
+                                 "unchanged 0, skipped 0, ignored 5, "));
+    free(text);
+
+    /* a spool file that is no longer mail: ignored, its article removed */
+    assert_int_equal(tu_run("'%s' -q --db '%s' '%s'", ix, db, dir), 0);
+    tu_write_file(dir, "sci.astro/51120", notes, sizeof notes - 1);
+    assert_int_equal(tu_run("'%s' --db '%s' '%s' > '%s'", ix, db, dir, out), 0);
+    text = slurp_file(out);
+    assert_non_null(strstr(text, "removed 1,"));
+    assert_non_null(strstr(text, "ignored 5,"));
+    free(text);
+    assert_int_equal(tu_run("test -z \"$('%s' --db '%s' --format paths "
+                            "mirror)\"", q, db), 0);
+}
+
+/* The one hit of `query`, which must exist and be `id`. */
+static const gazette_hit_t *only_hit(gazette_results_t *r, const char *id)
+{
+    if (gazette_results_count(r) != 1)
+        fail_msg("%zu hits, want 1 (%s)", gazette_results_count(r), id);
+    const gazette_hit_t *h = gazette_results_hit(r, 0);
+    assert_string_equal(gazette_hit_id(h), id);
+    return h;
+}
+
+/* 1 when `id` is among the hits of `r`. */
+static int has_hit(gazette_results_t *r, const char *id)
+{
+    for (size_t i = 0; i < gazette_results_count(r); i++)
+        if (strcmp(gazette_hit_id(gazette_results_hit(r, i)), id) == 0)
+            return 1;
+    return 0;
+}
+
+/* The sample holds every supported format (corpus/sample/README.md), and
+ * each comes out of the index as written: YAML front matter (a folded
+ * title, commas inside quoted tags), mail (an encoded subject, a Latin-1
+ * quoted-printable body, the sender's name), news posts (files without an
+ * extension, their groups as tags, headers not indexed), JSON Lines, and
+ * the dates: a date only in the file name, an undated article. */
+static void test_sample_formats(void **state)
+{
+    (void)state;
+    static const char *const kinds[] = {".txt", ".txt.gz", ".md", ".html",
+                                        ".html.gz", ".jsonl#", ".eml"};
+    for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+        size_t n = 0;
+        size_t klen = strlen(kinds[k]);
+        for (size_t i = 0; i < fx.narticles; i++) {
+            const char *id = fx.articles[i].id;
+            size_t len = strlen(id);
+            n += kinds[k][klen - 1] == '#'
+                     ? strstr(id, kinds[k]) != NULL
+                     : len > klen && strcmp(id + len - klen, kinds[k]) == 0;
+        }
+        if (n == 0)
+            fail_msg("no %s article in the sample", kinds[k]);
+    }
+    size_t spool = 0;
+    for (size_t i = 0; i < fx.narticles; i++) {
+        const char *base = strrchr(fx.articles[i].id, '/');
+        spool += base && !strchr(base, '.');
+    }
+    assert_true(spool >= 2);
+
+    /* YAML: a folded title; tags with a comma inside quotes */
+    gazette_results_t *r = search("tag:\"israel, gaza\"", 10);
+    const gazette_hit_t *h = only_hit(r, "world/2023-11-22-qatar-brokers-truce.md");
+    assert_string_equal(gazette_hit_title(h), "Israel and Hamas agree to a "
+                        "four-day truce and an exchange of hostages for "
+                        "prisoners");
+    gazette_results_free(r);
+    r = search("tag:\"climate, energy\" tag:cop28", 10);
+    only_hit(r, "business/2023-12-13-cop28-fossil-fuels-deal.md");
+    gazette_results_free(r);
+
+    /* mail: RFC 2047 subject, From name, Date; a Latin-1 QP body */
+    r = search("id:business/2023-12-07-european-bank-shares.eml", 10);
+    h = only_hit(r, "business/2023-12-07-european-bank-shares.eml");
+    assert_string_equal(gazette_hit_title(h), "Z\xC3\xBCrich and Paris lenders "
+                        "face a harder 2024");
+    assert_string_equal(gazette_hit_author(h), "Anna Meier");
+    assert_string_equal(gazette_hit_date(h), "2023-12-07");
+    gazette_results_free(r);
+    static const char *const words[] = {"\"Soci\xC3\xA9t\xC3\xA9 G\xC3\xA9n\xC3\xA9rale\"",
+                                        "na\xC3\xAFve", "Z\xC3\xBCrich"};
+    for (size_t i = 0; i < 3; i++) {
+        r = search(words[i], 10);
+        if (!has_hit(r, "business/2023-12-07-european-bank-shares.eml"))
+            fail_msg("%s does not find the bank mail", words[i]);
+        gazette_results_free(r);
+    }
+
+    /* news posts: files named by number, groups as tags */
+    r = search("source:newsgroups", 10);
+    assert_int_equal(gazette_results_count(r), 2);
+    gazette_results_free(r);
+    r = search("tag:sci.space.policy", 10);
+    h = only_hit(r, "newsgroups/sci.space/7713");
+    assert_string_equal(gazette_hit_author(h), "Dan Ortiz");
+    assert_string_equal(gazette_hit_date(h), "2023-11-18");
+    gazette_results_free(r);
+    r = search("author:white tag:rec.sport.cricket", 10);
+    h = only_hit(r, "newsgroups/rec.sport.cricket/4521");
+    assert_string_equal(gazette_hit_date(h), "2023-11-20");
+    gazette_results_free(r);
+
+    /* headers are not text: "Organization: Gazette sample desk" is in a
+     * header of the border mail only */
+    r = search("\"sample desk\"", 10);
+    assert_int_equal(gazette_results_count(r), 0);
+    gazette_results_free(r);
+    r = search("organization", 50);
+    for (size_t i = 0; i < gazette_results_count(r); i++) {
+        const char *id = gazette_hit_id(gazette_results_hit(r, i));
+        assert_null(strstr(id, ".eml"));
+        assert_null(strstr(id, "newsgroups/"));
+    }
+    gazette_results_free(r);
+    /* ... and the mail is found by its words */
+    r = search("Hezbollah fighters traded fire", 50);
+    assert_true(has_hit(r, "world/2023-11-13-border-clashes-widen.eml"));
+    gazette_results_free(r);
+
+    /* three articles from one JSON Lines file */
+    r = search("source:world (Pelosi OR truce)", 50);
+    size_t lines = 0;
+    for (size_t i = 0; i < gazette_results_count(r); i++)
+        lines += strncmp(gazette_hit_id(gazette_results_hit(r, i)),
+                         "world/wire-briefs.jsonl#", 24) == 0;
+    assert_int_equal(lines, 3);
+    gazette_results_free(r);
+
+    /* a date only in the file name; an undated article has no date and
+     * falls outside every date filter */
+    r = search("id:world/2023-12-12-un-assembly-ceasefire-vote.html", 10);
+    h = only_hit(r, "world/2023-12-12-un-assembly-ceasefire-vote.html");
+    assert_string_equal(gazette_hit_date(h), "2023-12-12");
+    gazette_results_free(r);
+    r = search("vinyl", 10);
+    h = only_hit(r, "culture/vinyl-keeps-spinning.html");
+    assert_string_equal(gazette_hit_date(h), "");
+    gazette_results_free(r);
+    static const char *const dated[] = {"vinyl date:..9999", "vinyl year:2023",
+                                        "vinyl date:1900..2100"};
+    for (size_t i = 0; i < 3; i++) {
+        r = search(dated[i], 10);
+        assert_int_equal(gazette_results_count(r), 0);
+        gazette_results_free(r);
+    }
+    size_t undated = 0;
+    for (size_t i = 0; i < fx.narticles; i++)
+        undated += fx.articles[i].date[0] == '\0';
+    assert_int_equal(undated, 1);
+}
+
+/* Indexing the sample: every file is scanned but its README, which is
+ * ignored (and listed with --verbose), not skipped. */
+static void test_sample_summary(void **state)
+{
+    (void)state;
+    char out[4096];
+    snprintf(out, sizeof out, "%s/sample-summary.txt", fx.tmp);
+    /* files: articles of one file (JSON Lines) come one after another */
+    size_t files = 0;
+    for (size_t i = 0; i < fx.narticles; i++) {
+        const char *id = fx.articles[i].id;
+        size_t n = strcspn(id, "#");
+        files += i == 0 || strncmp(id, fx.articles[i - 1].id, n) != 0 ||
+                 strcspn(fx.articles[i - 1].id, "#") != n;
+    }
+    assert_int_equal(tu_run("'%s' -v --dry-run --db '%s/none' '%s' > '%s'",
+                            tu_binary("indexer/gazette-index"), fx.tmp,
+                            tu_source_path("corpus/sample"), out), 0);
+    char *text = slurp_file(out);
+    char want[128];
+    snprintf(want, sizeof want, "scanned %zu, added %zu, updated 0, removed "
+             "0, unchanged 0, skipped 0, ignored 1, ", files, files);
+    if (!strstr(text, want))
+        fail_msg("want \"%s\" in:\n%s", want, text);
+    assert_non_null(strstr(text, "/README.md (a README, SOURCE or LICENSE"));
+    free(text);
+}
+
 /* A rerun in another language than the index's is refused (exit 64, one
  * line naming both) and changes nothing. */
 static void test_reindex_other_language(void **state)
@@ -773,6 +1032,9 @@ int main(void)
         cmocka_unit_test(test_control_bytes_in_text),
         cmocka_unit_test(test_odd_files),
         cmocka_unit_test(test_emptied_file_and_bad_root),
+        cmocka_unit_test(test_mail_and_ignored_files),
+        cmocka_unit_test(test_sample_formats),
+        cmocka_unit_test(test_sample_summary),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -454,9 +454,10 @@ static int group_setup(void **state)
     char root[4096];
     snprintf(root, sizeof root, "%s", tu_source_path("corpus/sample"));
     load_dir(root, "");
-    return tu_run("'%s' --quiet --db '%s' '%s'",
-                  tu_binary("indexer/gazette-index"), fx.db, root) == 0 ? 0
-                                                                     : -1;
+    /* only the .txt files load_dir() reads (the sample has other formats) */
+    return tu_run("'%s' --quiet --include '*.txt' --include '*.txt.gz' "
+                  "--db '%s' '%s'", tu_binary("indexer/gazette-index"), fx.db,
+                  root) == 0 ? 0 : -1;
 }
 
 static int group_teardown(void **state)

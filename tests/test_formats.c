@@ -159,6 +159,7 @@ static void test_supported_extensions(void **state)
     (void)state;
     const char *yes[] = {"a.md", "a.md.gz", "d/a.markdown", "a.html",
                          "a.htm.gz", "a.jsonl", "a.ndjson.gz", "a.txt",
+                         "a.eml", "m/a.eml.gz",
                          "d/readme-habits.md", "d/sources.md"};
     const char *no[] = {"a.MD", "a.HTML", "a.json", "a.xml", "a.md.bz2",
                         "README.md", "d/readme.txt", "Readme",
@@ -307,6 +308,175 @@ static void test_md_title_fallbacks(void **state)
 }
 
 static double now(void);
+
+/* Front matter is YAML, read with libyaml: folded and literal blocks,
+ * '' and \" escapes, quoted commas inside tag lists, block and flow lists,
+ * unknown keys with nested values, aliases. */
+static void test_md_yaml_front_matter(void **state)
+{
+    (void)state;
+    reading *r = read_text("y/folded.md",
+        "---\n"
+        "title: >\n"
+        "  Hochstein carries a\n"
+        "  message to Beirut\n"
+        "author: 'Ann O''Brien'\n"
+        "source: \"The \\\"Wire\\\"\"\n"
+        "date: 2023-11-08\n"
+        "layout: post\n"
+        "extra:\n"
+        "  nested: [1, {a: b}]\n"
+        "  list:\n"
+        "    - x\n"
+        "tags: [\"Israel, Gaza\", 'Lebanon', diplomacy, 'it''s']\n"
+        "---\n"
+        "Body text.\n");
+    assert_int_equal(r->status, CORPUS_OK);
+    got *g = &r->a[0];
+    assert_string_equal(g->title, "Hochstein carries a message to Beirut");
+    assert_string_equal(g->author, "Ann O'Brien");
+    assert_string_equal(g->source, "The \"Wire\"");
+    assert_string_equal(g->date, "2023-11-08");
+    assert_string_equal(g->tags, "Israel, Gaza|Lebanon|diplomacy|it's");
+    assert_string_equal(g->body, "Body text.");
+    assert_int_equal(r->nwarn, 0);
+    reading_free(r);
+
+    /* block list with quoted items; a literal block title on one line */
+    r = read_text("y/block.md",
+        "---\n"
+        "Title: |\n"
+        "  Two lines\n"
+        "  of title\n"
+        "tags:\n"
+        "  - \"Middle East, North Africa\"\n"
+        "  - plain tag\n"
+        "  - [nested, ignored]\n"
+        "url: https://example.org/a#b\n"
+        "anchor: &a Anchored\n"
+        "author: *a\n"
+        "---\n"
+        "Body.\n");
+    assert_int_equal(r->status, CORPUS_OK);
+    g = &r->a[0];
+    assert_string_equal(g->title, "Two lines of title");
+    assert_string_equal(g->tags, "Middle East, North Africa|plain tag");
+    assert_string_equal(g->url, "https://example.org/a#b");
+    assert_null(g->author);        /* an alias is not followed */
+    assert_int_equal(r->nwarn, 0);
+    reading_free(r);
+
+    /* a scalar list of tags is split on commas; a list where a title
+     * belongs is no title (the heading is) */
+    r = read_text("y/scalar.md", "---\ntags: a, b ,c\ntitle: [x, y]\n---\n"
+                  "# Heading\n\nText.\n");
+    assert_string_equal(r->a[0].tags, "a|b|c");
+    assert_string_equal(r->a[0].title, "Heading");
+    reading_free(r);
+
+    /* comments and an empty block */
+    r = read_text("y/empty.md", "---\n# only a comment\n---\n# T\n\nB\n");
+    assert_int_equal(r->status, CORPUS_OK);
+    assert_string_equal(r->a[0].title, "T");
+    assert_int_equal(r->nwarn, 0);
+    reading_free(r);
+}
+
+/* Front matter that is not valid YAML: a warning naming the problem, and
+ * the "key: value" lines read one by one, so the article keeps its
+ * metadata. */
+static void test_md_yaml_malformed(void **state)
+{
+    (void)state;
+    reading *r = read_text("y/colon.md",
+        "---\n"
+        "title: Gaza: the talks resume\n"
+        "date: 2023-11-24\n"
+        "tags: [a, b]\n"
+        "---\n"
+        "Body.\n");
+    assert_int_equal(r->status, CORPUS_OK);
+    got *g = &r->a[0];
+    assert_string_equal(g->title, "Gaza: the talks resume");
+    assert_string_equal(g->date, "2023-11-24");
+    assert_string_equal(g->tags, "a|b");
+    assert_string_equal(g->body, "Body.");
+    assert_int_equal(r->nwarn, 1);
+    assert_non_null(strstr(r->warn[0], "y/colon.md|front matter is not "
+                                       "valid YAML (line 2: "));
+    reading_free(r);
+
+    static const char *const broken[] = {
+        "---\ntitle: \"unclosed\nauthor: x\n---\n# T\n\nBody.\n",
+        "---\ntitle: 'a'\n  bad: indent: here\n---\n# T\n\nBody.\n",
+        "---\n- just\n- a list\n---\n# T\n\nBody.\n",
+        "---\njust a scalar\n---\n# T\n\nBody.\n",
+        "---\ntitle: [unclosed\n---\n# T\n\nBody.\n",
+        "---\n\ttitle: tab\n---\n# T\n\nBody.\n",
+    };
+    for (size_t i = 0; i < sizeof broken / sizeof broken[0]; i++) {
+        r = read_text("y/broken.md", broken[i]);
+        if (r->status != CORPUS_OK || r->nwarn != 1)
+            fail_msg("case %zu: status %s, %zu warnings", i,
+                     corpus_status_name(r->status), r->nwarn);
+        assert_non_null(strstr(r->warn[0], "not valid YAML"));
+        assert_non_null(strstr(r->a[0].body, "Body."));
+        reading_free(r);
+    }
+    r = read_text("y/broken2.md", broken[0]);
+    assert_string_equal(r->a[0].title, "\"unclosed");
+    assert_string_equal(r->a[0].author, "x");
+    reading_free(r);
+
+    /* deep nesting under an unknown key: read quickly, without a crash */
+    size_t depth = 20000;
+    char *buf = malloc(2 * depth + 64);
+    assert_non_null(buf);
+    size_t len = (size_t)sprintf(buf, "---\ntitle: Deep\nx: ");
+    memset(buf + len, '[', depth);
+    len += depth;
+    memset(buf + len, ']', depth);
+    len += depth;
+    len += (size_t)sprintf(buf + len, "\n---\nBody.\n");
+    tu_write_file(tmp, "y/deep.md", buf, len);
+    free(buf);
+    double t0 = now();
+    r = read_name("y/deep.md", 0);
+    assert_int_equal(r->status, CORPUS_OK);
+    assert_string_equal(r->a[0].title, "Deep");
+    assert_int_equal(r->nwarn, 1);
+    assert_non_null(strstr(r->warn[0], "nested over 256 deep"));
+    assert_true(now() - t0 < 5);
+    reading_free(r);
+
+    /* nesting within the bound, repeated over a large block: still quick,
+     * and a block over the size bound is read line by line */
+    for (int k = 0; k < 2; k++) {
+        size_t big = k ? 4 << 20 : 200 << 10;
+        buf = malloc(big + 64);
+        assert_non_null(buf);
+        len = (size_t)sprintf(buf, "---\ntitle: Wide\nx: [");
+        while (len + 520 < big) {
+            memset(buf + len, '[', 250);
+            memset(buf + len + 250, ']', 250);
+            buf[len + 500] = ',';
+            len += 501;
+        }
+        len += (size_t)sprintf(buf + len, "a]\n---\nBody.\n");
+        tu_write_file(tmp, "y/wide.md", buf, len);
+        free(buf);
+        t0 = now();
+        r = read_name("y/wide.md", 0);
+        assert_int_equal(r->status, CORPUS_OK);
+        assert_string_equal(r->a[0].title, "Wide");
+        assert_int_equal(r->nwarn, k);
+        if (k)
+            assert_non_null(strstr(r->warn[0], "over 262144 bytes"));
+        assert_true(now() - t0 < 5);
+        reading_free(r);
+    }
+}
+
 
 /* Lines built to make a naive Markdown scanner quadratic: read in
  * linear time, and the link text still comes through. */
@@ -651,6 +821,354 @@ static void test_jsonl_not_jsonl(void **state)
     reading_free(r);
 }
 
+/* --------------------------------------------------------------- mail */
+
+static const char eml_plain[] =
+    "Return-Path: <ann@example.org>\n"
+    "Received: from mx.example.org by mail.example.net; Fri, 24 Nov 2023\n"
+    "\t09:30:00 -0500\n"
+    "From: Ann Writer <ann@example.org>\n"
+    "To: desk@example.net\n"
+    "Subject: Talks resume in Doha\n"
+    "Date: Fri, 24 Nov 2023 23:30:00 -0500\n"
+    "Message-ID: <abc123@example.org>\n"
+    "Newsgroups: talk.politics.mideast, misc.news\n"
+    "Organization: Example Wire Service\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: text/plain; charset=utf-8\n"
+    "Content-Transfer-Encoding: 8bit\n"
+    "\n"
+    "Negotiators met again on Friday.\n"
+    "\n"
+    "> an earlier message quoted\n"
+    "The talks go on.\n";
+
+/* A plain message: Subject title, From name author, Date as the day
+ * written there, Newsgroups tags; no header reaches the body. Also
+ * gzipped, and as a news spool file named by its number. */
+static void test_mail_plain(void **state)
+{
+    (void)state;
+    const char *names[] = {"mail/a.eml", "mail/a.eml.gz", "talk/38951",
+                           "cur/1700000000.M1P2.host:2,S"};
+    for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
+        reading *r = read_text(names[k], eml_plain);
+        if (r->status != CORPUS_OK)
+            fail_msg("%s: %s", names[k], r->why);
+        assert_int_equal(r->n, 1);
+        got *g = &r->a[0];
+        assert_string_equal(g->id, names[k]);
+        assert_string_equal(g->title, "Talks resume in Doha");
+        assert_string_equal(g->author, "Ann Writer");
+        assert_string_equal(g->date, "2023-11-24");   /* not UTC's 25th */
+        assert_string_equal(g->tags, "talk.politics.mideast|misc.news");
+        assert_null(g->url);
+        assert_null(g->source);
+        assert_string_equal(g->body, "Negotiators met again on Friday.\n\n"
+                                     "> an earlier message quoted\n"
+                                     "The talks go on.");
+        assert_int_equal(r->nwarn, 0);
+        reading_free(r);
+    }
+}
+
+/* Old Usenet style: "address (Name)", a two-digit year, headers that are
+ * not mail-specific (Organization, Lines) kept out of the body. */
+static void test_mail_usenet(void **state)
+{
+    (void)state;
+    reading *r = read_text("sci.space/61234",
+        "From: jdoe@cs.example.edu (John Doe)\n"
+        "Subject: Re: Comet sighting\n"
+        "Organization: Example University\n"
+        "Lines: 3\n"
+        "Date: 5 Apr 93 14:23:11 GMT\n"
+        "\n"
+        "In article <1@x.edu> someone writes:\n"
+        ">I saw it last night.\n"
+        "\n"
+        "So did I.\n");
+    assert_int_equal(r->status, CORPUS_OK);
+    got *g = &r->a[0];
+    assert_string_equal(g->title, "Re: Comet sighting");
+    assert_string_equal(g->author, "John Doe");
+    assert_string_equal(g->date, "1993-04-05");
+    assert_string_equal(g->tags, "");
+    assert_null(strstr(g->body, "Organization"));
+    assert_null(strstr(g->body, "Example University"));
+    assert_null(strstr(g->body, "Lines"));
+    assert_null(strstr(g->body, "jdoe"));
+    assert_non_null(strstr(g->body, "So did I."));
+    reading_free(r);
+
+    /* a From without a name: the address is the author; no Date: none */
+    r = read_text("misc/7", "From: wire@example.com\nSubject: Notice\n\nText\n");
+    assert_int_equal(r->status, CORPUS_OK);
+    assert_string_equal(r->a[0].author, "wire@example.com");
+    assert_null(r->a[0].date);
+    reading_free(r);
+
+    /* the tail of a folded header cut off above (as in 20 Newsgroups) */
+    r = read_text("sci.space/61348",
+                  " pashosh.example.ac.il!news\n ward\n"
+                  "Subject: Re: Long term Human Missions\n"
+                  "From: ward@example.ac.il (Ward Paul)\nLines: 1\n\n"
+                  "Mars is far.\n");
+    assert_int_equal(r->status, CORPUS_OK);
+    assert_string_equal(r->a[0].title, "Re: Long term Human Missions");
+    assert_string_equal(r->a[0].author, "Ward Paul");
+    assert_string_equal(r->a[0].body, "Mars is far.");
+    reading_free(r);
+
+    /* a post saved as .txt is still a post; our own header is not mail */
+    r = read_text("saved/post.txt", "From: jdoe@example.edu (John Doe)\n"
+                  "Subject: Apple prices\nOrganization: Example U\n\n"
+                  "Prices fell.\n");
+    assert_int_equal(r->status, CORPUS_OK);
+    assert_string_equal(r->a[0].title, "Apple prices");
+    assert_string_equal(r->a[0].author, "John Doe");
+    assert_string_equal(r->a[0].body, "Prices fell.");
+    reading_free(r);
+    r = read_text("saved/ours.txt", "Title: Ours\nAuthor: Ann\n\nFrom: x\n"
+                  "Subject: y\n\nText.\n");
+    assert_int_equal(r->status, CORPUS_OK);
+    assert_string_equal(r->a[0].title, "Ours");
+    assert_non_null(strstr(r->a[0].body, "Subject: y"));
+    reading_free(r);
+
+    /* an mbox "From " envelope line first */
+    r = read_text("box/1", "From ann@example.org Fri Nov 24 09:30:00 2023\n"
+                  "From: Ann <ann@example.org>\nSubject: Enveloped\n\nHi.\n");
+    assert_int_equal(r->status, CORPUS_OK);
+    assert_string_equal(r->a[0].title, "Enveloped");
+    assert_string_equal(r->a[0].body, "Hi.");
+    reading_free(r);
+}
+
+/* MIME: encoded words in headers, a declared charset and
+ * quoted-printable, multipart/alternative (the plain part wins), an HTML
+ * only message (its visible text), attachments left out. */
+static void test_mail_mime(void **state)
+{
+    (void)state;
+    reading *r = read_text("m/alt.eml",
+        "From: =?UTF-8?Q?Ren=C3=A9e_M=C3=BCller?= <rm@example.ch>\n"
+        "Subject: =?UTF-8?B?QmFua3MgaW4gWsO8cmljaA==?=\n"
+        "Date: Mon, 4 Dec 2023 08:00:00 +0100\n"
+        "MIME-Version: 1.0\n"
+        "Content-Type: multipart/mixed; boundary=\"outer\"\n"
+        "\n"
+        "preamble, not text\n"
+        "--outer\n"
+        "Content-Type: multipart/alternative; boundary=\"alt\"\n"
+        "\n"
+        "--alt\n"
+        "Content-Type: text/plain; charset=iso-8859-1\n"
+        "Content-Transfer-Encoding: quoted-printable\n"
+        "\n"
+        "A na=EFve plan for Soci=E9t=E9 G=E9n=E9rale, said the =\n"
+        "analyst.\n"
+        "--alt\n"
+        "Content-Type: text/html; charset=utf-8\n"
+        "\n"
+        "<p>HTML version, not used</p>\n"
+        "--alt--\n"
+        "--outer\n"
+        "Content-Type: text/plain; name=\"notes.txt\"\n"
+        "Content-Disposition: attachment; filename=\"notes.txt\"\n"
+        "\n"
+        "attached notes, not the article\n"
+        "--outer\n"
+        "Content-Type: message/rfc822\n"
+        "\n"
+        "From: x@example.org\nSubject: forwarded\n\nforwarded text\n"
+        "--outer--\n");
+    assert_int_equal(r->status, CORPUS_OK);
+    got *g = &r->a[0];
+    assert_string_equal(g->title, "Banks in Z\xC3\xBCrich");
+    assert_string_equal(g->author, "Ren\xC3\xA9" "e M\xC3\xBCller");
+    assert_string_equal(g->date, "2023-12-04");
+    assert_string_equal(g->body, "A na\xC3\xAFve plan for Soci\xC3\xA9t\xC3\xA9"
+                                 " G\xC3\xA9n\xC3\xA9rale, said the analyst.");
+    reading_free(r);
+
+    /* HTML only, base64: the visible text, not the markup or the script */
+    r = read_text("m/html.eml",
+        "From: Desk <desk@example.org>\nSubject: Web edition\n"
+        "Content-Type: text/html; charset=utf-8\n"
+        "Content-Transfer-Encoding: base64\n\n"
+        "PGh0bWw+PGhlYWQ+PHRpdGxlPklnbm9yZWQ8L3RpdGxlPjxzY3JpcHQ+dmFyIHg9MTs8L3Njcmlw\n"
+        "dD48L2hlYWQ+PGJvZHk+PHA+U2hpcHMgd2FpdGVkIGF0IHRoZSBjYW5hbC48L3A+PC9ib2R5Pjwv\n"
+        "aHRtbD4K\n");
+    assert_int_equal(r->status, CORPUS_OK);
+    assert_string_equal(r->a[0].title, "Web edition");
+    assert_string_equal(r->a[0].body, "Ships waited at the canal.");
+    reading_free(r);
+
+    /* 8-bit headers and body with no declared charset, in Windows-1252 */
+    r = read_text("m/latin.eml", "From: Caf\xE9 Owner <c@example.org>\n"
+                  "Subject: Caf\xE9 reopens\n\nThe caf\xE9 reopened \x80" "5.\n");
+    assert_int_equal(r->status, CORPUS_OK);
+    assert_string_equal(r->a[0].title, "Caf\xC3\xA9 reopens");
+    assert_string_equal(r->a[0].author, "Caf\xC3\xA9 Owner");
+    assert_string_equal(r->a[0].body, "The caf\xC3\xA9 reopened \xE2\x82\xAC" "5.");
+    reading_free(r);
+
+    /* a charset nobody knows: still valid UTF-8 out */
+    r = read_text("m/bogus.eml", "From: a@example.org\nSubject: Odd\n"
+                  "Content-Type: text/plain; charset=x-no-such-charset\n\n"
+                  "caf\xE9 \xFF\xFE text\n");
+    assert_int_equal(r->status, CORPUS_OK);
+    assert_true(corpus_utf8_valid(r->a[0].body, strlen(r->a[0].body)));
+    assert_non_null(strstr(r->a[0].body, "text"));
+    reading_free(r);
+
+    /* a date GMime cannot read: kept as written, with a warning */
+    r = read_text("m/date.eml", "From: a@example.org\nSubject: When\n"
+                  "Date: the Ides of March\n\nText.\n");
+    assert_int_equal(r->status, CORPUS_OK);
+    assert_string_equal(r->a[0].date, "the Ides of March");
+    assert_int_equal(r->nwarn, 1);
+    reading_free(r);
+}
+
+/* What is not a message: a name without extension whose file does not
+ * open with a mail header block is not an article (and the probe says so
+ * without reading it all); an .eml without headers is malformed; a
+ * message with neither subject nor text is empty. */
+static void test_mail_not_mail(void **state)
+{
+    (void)state;
+    static const char *const not_mail[] = {
+        "all: build\n\nbuild:\n\tcc -o x x.c\n",          /* a Makefile */
+        "Title: Our own header\nDate: 2023-11-03\n\nBody\n", /* .txt style */
+        "Subject: only one field\n\nBody\n",
+        "From: a@b.c\nnot a header line\n\nBody\n",
+        " From: indented first\nSubject: x\n\nBody\n",
+        "Just some notes.\n",
+    };
+    for (size_t i = 0; i < sizeof not_mail / sizeof not_mail[0]; i++) {
+        reading *r = read_text("notes/CHANGES", not_mail[i]);
+        if (r->status != CORPUS_NOT_ARTICLE)
+            fail_msg("case %zu: status %s", i, corpus_status_name(r->status));
+        assert_int_equal(r->n, 0);
+        char path[4096];
+        snprintf(path, sizeof path, "%s/notes/CHANGES", tmp);
+        corpus_file f = {.root = tmp, .path = path, .relpath = "notes/CHANGES"};
+        char why[256];
+        assert_int_equal(corpus_probe_mail(&f, why, sizeof why), 0);
+        assert_non_null(strstr(why, "no mail header"));
+        reading_free(r);
+    }
+    char path[4096];
+    snprintf(path, sizeof path, "%s/notes/0", tmp);
+    tu_write_file(tmp, "notes/0", eml_plain, strlen(eml_plain));
+    corpus_file f = {.root = tmp, .path = path, .relpath = "notes/0"};
+    assert_int_equal(corpus_probe_mail(&f, NULL, 0), 1);
+    char why[256];
+    assert_int_equal(corpus_probe_mail(&f, why, sizeof why), 1);
+    snprintf(path, sizeof path, "%s/notes/missing", tmp);
+    assert_int_equal(corpus_probe_mail(&f, why, sizeof why), -1);
+    assert_non_null(strstr(why, "open:"));
+
+    reading *r = read_text("x/plain.eml", "Just some notes.\n");
+    assert_int_equal(r->status, CORPUS_SKIP_MALFORMED);
+    reading_free(r);
+    r = read_text("x/empty.eml", "From: a@b.c\nTo: d@e.f\n\n\n");
+    assert_int_equal(r->status, CORPUS_SKIP_EMPTY);
+    reading_free(r);
+}
+
+/* Hostile messages: multiparts nested far deeper than GMime parses,
+ * thousands of headers, a boundary that never closes, a broken base64
+ * part. Each is read (or refused) quickly, without a crash. */
+static void test_mail_hostile(void **state)
+{
+    (void)state;
+    size_t levels = 20000, cap = levels * 80 + 256, len = 0;
+    char *buf = malloc(cap);
+    assert_non_null(buf);
+    len += (size_t)sprintf(buf, "From: a@b.c\nSubject: deep\n");
+    for (size_t i = 0; i < levels; i++)
+        len += (size_t)sprintf(buf + len, "Content-Type: multipart/mixed; "
+                               "boundary=b%zu\n\n--b%zu\n", i, i);
+    len += (size_t)sprintf(buf + len, "Content-Type: text/plain\n\ndeep text\n");
+    tu_write_file(tmp, "h/deep.eml", buf, len);
+    double t0 = now();
+    reading *r = read_name("h/deep.eml", 0);
+    assert_true(r->status == CORPUS_OK || r->status == CORPUS_SKIP_EMPTY);
+    assert_true(now() - t0 < 20);
+    reading_free(r);
+
+    len = (size_t)sprintf(buf, "From: a@b.c\nSubject: many\n");
+    for (size_t i = 0; i < 50000 && len + 64 < cap; i++)
+        len += (size_t)sprintf(buf + len, "X-Header-%zu: value %zu\n", i, i);
+    len += (size_t)sprintf(buf + len, "\nbody after many headers\n");
+    tu_write_file(tmp, "h/many", buf, len);
+    t0 = now();
+    r = read_name("h/many", 0);
+    assert_int_equal(r->status, CORPUS_OK);
+    assert_string_equal(r->a[0].body, "body after many headers");
+    assert_true(now() - t0 < 20);
+    reading_free(r);
+    free(buf);
+
+    r = read_text("h/open.eml", "From: a@b.c\nSubject: open\n"
+                  "Content-Type: multipart/mixed; boundary=zz\n\n--zz\n"
+                  "Content-Type: text/plain\n\nnever closed\n");
+    assert_int_equal(r->status, CORPUS_OK);
+    assert_non_null(strstr(r->a[0].body, "never closed"));
+    reading_free(r);
+
+    r = read_text("h/b64.eml", "From: a@b.c\nSubject: bad base64\n"
+                  "Content-Transfer-Encoding: base64\n\n!!!*** not base64 ***\n");
+    assert_true(r->status == CORPUS_OK || r->status == CORPUS_SKIP_EMPTY);
+    if (r->n)
+        assert_true(corpus_utf8_valid(r->a[0].body, strlen(r->a[0].body)));
+    reading_free(r);
+}
+
+/* Which names may hold articles. */
+static void test_name_kinds(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *name;
+        corpus_name_kind kind;
+    } cases[] = {
+        {"a.txt", CORPUS_NAME_ARTICLE},
+        {"a.eml", CORPUS_NAME_ARTICLE},
+        {"d/a.eml.gz", CORPUS_NAME_ARTICLE},
+        {"comp.graphics/38951", CORPUS_NAME_MAYBE_MAIL},
+        {"inbox/17", CORPUS_NAME_MAYBE_MAIL},
+        {"Makefile", CORPUS_NAME_MAYBE_MAIL},
+        {"cur/1700000000.M1P2.host:2,S", CORPUS_NAME_MAYBE_MAIL},
+        {"README", CORPUS_NAME_IGNORED},
+        {"d/LICENSE", CORPUS_NAME_IGNORED},
+        {"d/readme.md", CORPUS_NAME_IGNORED},
+        {"photo.png", CORPUS_NAME_IGNORED},
+        {"1.jpg", CORPUS_NAME_IGNORED},
+        {"a.EML", CORPUS_NAME_IGNORED},
+        {"x.tar.gz", CORPUS_NAME_IGNORED},
+        {"12345.gz", CORPUS_NAME_IGNORED},
+        {"", CORPUS_NAME_IGNORED},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const char *why = "unset";
+        corpus_name_kind k = corpus_name_kind_of(cases[i].name, &why);
+        if (k != cases[i].kind)
+            fail_msg("\"%s\": kind %d, want %d", cases[i].name, (int)k,
+                     (int)cases[i].kind);
+        if (k == CORPUS_NAME_IGNORED)
+            assert_true(why && *why);
+        else
+            assert_null(why);
+    }
+    const char *why = NULL;
+    corpus_name_kind_of("d/README.txt", &why);
+    assert_non_null(strstr(why, "README, SOURCE or LICENSE"));
+}
+
 /* ------------------------------------------------------------- dates */
 
 static void expect_date(const char *text, int y, int m, int d)
@@ -717,12 +1235,20 @@ int main(void)
         cmocka_unit_test(test_supported_extensions),
         cmocka_unit_test(test_md_front_matter_and_body),
         cmocka_unit_test(test_md_title_fallbacks),
+        cmocka_unit_test(test_md_yaml_front_matter),
+        cmocka_unit_test(test_md_yaml_malformed),
         cmocka_unit_test(test_md_hostile_lines),
         cmocka_unit_test(test_html_page),
         cmocka_unit_test(test_html_title_fallbacks),
         cmocka_unit_test(test_html_deep_nesting),
         cmocka_unit_test(test_jsonl_lines),
         cmocka_unit_test(test_jsonl_not_jsonl),
+        cmocka_unit_test(test_mail_plain),
+        cmocka_unit_test(test_mail_usenet),
+        cmocka_unit_test(test_mail_mime),
+        cmocka_unit_test(test_mail_not_mail),
+        cmocka_unit_test(test_mail_hostile),
+        cmocka_unit_test(test_name_kinds),
         cmocka_unit_test(test_dates),
         cmocka_unit_test(test_unparsed_date_warning),
     };

@@ -228,12 +228,10 @@ static void load_doc(corpus *c, const char *folder, const char *name)
             d->title = lower_dup("", 0);
         }
     }
-    if (!d->date[0]) {   /* undated: the file's modification time (UTC) */
-        time_t t = (time_t)d->mtime;
-        struct tm tm;
-        gmtime_r(&t, &tm);
-        strftime(d->date, sizeof d->date, "%Y-%m-%d", &tm);
-    }
+    /* no Date: header: the date its name starts with ("2023-11-09-..."),
+     * else none (never the file's modification time) */
+    if (!d->date[0] && strlen(name) > 10 && name[4] == '-' && name[7] == '-')
+        snprintf(d->date, sizeof d->date, "%.10s", name);
     d->body = lower_dup(body, strlen(body));
     d->body_hash = fnv(d->body, strlen(d->body), 1);
     if (!d->tags)
@@ -337,8 +335,14 @@ static int group_setup(void **state)
     fx.tmp = tu_mkdtemp("query");
     if (xap_stem_new("english", &fx.stem) != XAP_OK)
         return -1;
-    snprintf(fx.sample.root, sizeof fx.sample.root, "%s",
-             tu_source_path("corpus/sample"));
+    /* The .txt articles of the sample, the files load_corpus() models
+     * (the sample also holds Markdown, HTML, JSON Lines and mail). */
+    snprintf(fx.sample.root, sizeof fx.sample.root, "%s/sample", fx.tmp);
+    if (tu_run("mkdir -p '%s' && cd '%s' && find . -name '*.txt' -o -name "
+               "'*.txt.gz' | tar -cf - -T - | tar -C '%s' -xf -",
+               fx.sample.root, tu_source_path("corpus/sample"),
+               fx.sample.root) != 0)
+        return -1;
     load_corpus(&fx.sample);
     if (build_index(&fx.sample, "sample") != 0)
         return -1;

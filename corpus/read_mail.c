@@ -1,0 +1,504 @@
+/*
+ * read_mail.c - mail and Usenet messages (.eml, and files without an
+ * extension that open with a mail header block: MH folders, maildir, news
+ * spools): one article per file, parsed with GMime 3.
+ *
+ *   From: Ann Writer <ann@example.org>      <- author: the display name,
+ *   Subject: Talks resume in Doha              else the address
+ *   Date: Fri, 24 Nov 2023 09:30:00 +0200   <- date (the day as written)
+ *   Newsgroups: talk.politics.mideast       <- tags, one per group
+ *   Content-Type: text/plain; charset=utf-8
+ *
+ *   Body ...                                <- the text
+ *
+ * Subject is the title. Headers are never body text. The body is the first
+ * text/plain part that is not an attachment (for multipart/alternative,
+ * the plain version), else the first text/html part, read through the HTML
+ * reader for its visible text; attached messages (message/rfc822) and
+ * other attachments are not read. GMime decodes the transfer encodings
+ * (base64, quoted-printable), RFC 2047 encoded words in headers and the
+ * declared charsets; text that still is not UTF-8 is read as
+ * Windows-1252, like every other format. Quoted lines ("> ...") are kept.
+ *
+ * Hostile input: the file is already bounded by corpus_options.max_bytes
+ * and holds no NUL byte (read.c); GMime's parser nests multiparts at most
+ * 1024 deep and our own walk of the parts stops at MAX_PART_DEPTH, so
+ * neither can exhaust the stack. GMime is initialised once, thread-safely.
+ */
+#include "corpus.h"
+#include "corpus_internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <gmime/gmime.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Deepest nesting of multiparts searched for the text. */
+#define MAX_PART_DEPTH 64
+
+/* How much of a file corpus_probe_mail() reads. */
+#define PROBE_BYTES (64 * 1024)
+
+/* ------------------------------------------------------ header sniffing */
+
+/* 1 when [p, eol) is a header field "Name: value": a name of printable
+ * ASCII other than ':' (RFC 5322 ftext), then ':'. Its name's length goes
+ * to *nlen. */
+static int field_line(const char *p, const char *eol, size_t *nlen)
+{
+    const char *q = p;
+    while (q < eol && *q != ':' && (unsigned char)*q > 32 &&
+           (unsigned char)*q < 127)
+        q++;
+    if (q == p || q == eol || *q != ':')
+        return 0;
+    *nlen = (size_t)(q - p);
+    return 1;
+}
+
+/* 1 when the field name [p, p+n) is one only mail and news carry. */
+static int mail_field(const char *p, size_t n)
+{
+    static const char *const names[] = {"from", "subject", "newsgroups",
+                                        "message-id"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        size_t k = strlen(names[i]);
+        if (n != k)
+            continue;
+        size_t j = 0;
+        while (j < k && (p[j] | 0x20) == names[i][j])
+            j++;
+        if (j == k)
+            return 1;
+    }
+    return 0;
+}
+
+/* Lines before the first header field that a message may carry: an mbox
+ * "From " envelope line, and indented lines left over from a header cut
+ * off above them (20 Newsgroups files often start with the tail of a
+ * folded "Path:" header). At most this many of the latter. */
+#define MAX_PREAMBLE_LINES 8
+
+/* Offset of the first header field of [text, text+len), past the lines
+ * described above. */
+static size_t preamble_len(const char *text, size_t len)
+{
+    const char *p = text, *end = text + len;
+    if (len >= 5 && memcmp(p, "From ", 5) == 0) {      /* mbox envelope */
+        const char *nl = memchr(p, '\n', len);
+        p = nl ? nl + 1 : end;
+    }
+    for (int i = 0; i < MAX_PREAMBLE_LINES && p < end &&
+                    (*p == ' ' || *p == '\t'); i++) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        if (!nl)
+            break;
+        const char *q = p;
+        while (q < nl && (*q == ' ' || *q == '\t' || *q == '\r'))
+            q++;
+        if (q == nl)
+            break;                      /* a blank line is no header */
+        p = nl + 1;
+    }
+    return (size_t)(p - text);
+}
+
+/* corpus_mail_header_len - see corpus_internal.h. */
+size_t corpus_mail_header_len(const char *text, size_t len)
+{
+    const char *end = text + len;
+    const char *p = text + preamble_len(text, len);
+    int fields = 0, known = 0;
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *eol = nl ? nl : end;
+        const char *next = nl ? nl + 1 : end;
+        const char *e = eol;
+        if (e > p && e[-1] == '\r')
+            e--;
+        size_t nlen;
+        if (e == p)                              /* the blank line */
+            return fields >= 2 && known ? (size_t)(next - text) : 0;
+        if (*p == ' ' || *p == '\t') {
+            if (!fields)
+                return 0;                        /* continuation of nothing */
+        } else if (field_line(p, e, &nlen)) {
+            fields++;
+            known |= mail_field(p, nlen);
+        } else {
+            return 0;
+        }
+        p = next;
+    }
+    /* the header runs to the end of what we have */
+    return fields >= 2 && known ? len : 0;
+}
+
+/* corpus_probe_mail - see corpus.h. */
+int corpus_probe_mail(const corpus_file *file, char *why, size_t whylen)
+{
+    int fd = open(file->path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) {
+        corpus_why(why, whylen, CORPUS_SKIP_UNREADABLE, "open: %s",
+                   strerror(errno));
+        return -1;
+    }
+    char *buf = malloc(PROBE_BYTES);
+    if (!buf) {
+        close(fd);
+        corpus_why(why, whylen, CORPUS_ERR_NOMEM, "out of memory");
+        return -1;
+    }
+    size_t len = 0;
+    while (len < PROBE_BYTES) {
+        ssize_t got = read(fd, buf + len, PROBE_BYTES - len);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0) {
+            corpus_why(why, whylen, CORPUS_SKIP_UNREADABLE, "read: %s",
+                       strerror(errno));
+            free(buf);
+            close(fd);
+            return -1;
+        }
+        if (got == 0)
+            break;
+        len += (size_t)got;
+    }
+    close(fd);
+    size_t skip = len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+    int mail = !memchr(buf, 0, len) &&
+               corpus_mail_header_len(buf + skip, len - skip) > 0;
+    free(buf);
+    if (!mail)
+        corpus_why(why, whylen, CORPUS_NOT_ARTICLE,
+                   "no known extension and no mail header block");
+    return mail;
+}
+
+/* ---------------------------------------------------------------- GMime */
+
+static pthread_once_t gmime_once = PTHREAD_ONCE_INIT;
+
+static void gmime_start(void)
+{
+    g_mime_init();
+}
+
+/* Parser options: RFC 2047 and addresses read leniently (real mail breaks
+ * both), and 8-bit headers with no declared charset tried as UTF-8, then
+ * Windows-1252. Caller frees with g_mime_parser_options_free(). */
+static GMimeParserOptions *parser_options(void)
+{
+    static const char *fallback[] = {"UTF-8", "windows-1252", NULL};
+    GMimeParserOptions *o = g_mime_parser_options_new();
+    g_mime_parser_options_set_rfc2047_compliance_mode(o,
+                                                      GMIME_RFC_COMPLIANCE_LOOSE);
+    g_mime_parser_options_set_address_compliance_mode(o,
+                                                      GMIME_RFC_COMPLIANCE_LOOSE);
+    g_mime_parser_options_set_fallback_charsets(o, fallback);
+    return o;
+}
+
+/* Parse [data, data+len) as one message; NULL when GMime cannot. The
+ * caller unrefs the message. */
+static GMimeMessage *parse_message(const char *data, size_t len)
+{
+    GMimeStream *stream = g_mime_stream_mem_new_with_buffer(data, len);
+    GMimeParser *parser = g_mime_parser_new_with_stream(stream);
+    g_object_unref(stream);
+    g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);
+    GMimeParserOptions *o = parser_options();
+    GMimeMessage *msg = g_mime_parser_construct_message(parser, o);
+    g_mime_parser_options_free(o);
+    g_object_unref(parser);
+    return msg;
+}
+
+/* ------------------------------------------------------------- the text */
+
+/* Where the text comes from: the best part found so far. */
+typedef struct text_pick {
+    GMimeTextPart *plain;    /* first text/plain, not an attachment */
+    GMimeTextPart *html;     /* first text/html, not an attachment */
+} text_pick;
+
+/* Look for text parts in `obj` and below (depth-first, in order). */
+static void find_text(GMimeObject *obj, int depth, text_pick *pick)
+{
+    if (!obj || depth > MAX_PART_DEPTH || pick->plain)
+        return;
+    if (GMIME_IS_MULTIPART(obj)) {
+        GMimeMultipart *mp = GMIME_MULTIPART(obj);
+        int n = g_mime_multipart_get_count(mp);
+        for (int i = 0; i < n && !pick->plain; i++)
+            find_text(g_mime_multipart_get_part(mp, i), depth + 1, pick);
+        return;
+    }
+    if (!GMIME_IS_TEXT_PART(obj) || g_mime_part_is_attachment(GMIME_PART(obj)))
+        return;                  /* message/rfc822, images, attachments */
+    GMimeContentType *ct = g_mime_object_get_content_type(obj);
+    if (g_mime_content_type_is_type(ct, "text", "plain"))
+        pick->plain = GMIME_TEXT_PART(obj);
+    else if (g_mime_content_type_is_type(ct, "text", "html") && !pick->html)
+        pick->html = GMIME_TEXT_PART(obj);
+}
+
+/* The decoded text of `part` as a new malloc()ed, NUL-terminated UTF-8
+ * string with LF line ends (*len its length); NULL when out of memory. A
+ * part without content gives "". */
+static char *part_text(GMimeTextPart *part, size_t *len)
+{
+    char *g = g_mime_text_part_get_text(part);
+    const char *src = g ? g : "";
+    size_t n = strlen(src);
+    char *out;
+    if (corpus_utf8_valid(src, n)) {
+        out = malloc(n + 1);
+        if (out)
+            memcpy(out, src, n + 1);
+    } else {                     /* an undeclared or wrong charset */
+        out = corpus_cp1252_to_utf8(src, n, &n);
+    }
+    g_free(g);
+    if (!out)
+        return NULL;
+    /* CRLF and lone CR become LF, as read.c does for files */
+    size_t w = 0;
+    for (size_t r = 0; r < n; r++) {
+        if (out[r] == '\r') {
+            out[w++] = '\n';
+            if (r + 1 < n && out[r + 1] == '\n')
+                r++;
+        } else {
+            out[w++] = out[r];
+        }
+    }
+    out[w] = '\0';
+    *len = w;
+    return out;
+}
+
+/* What the HTML reader made of an HTML part. */
+typedef struct html_text {
+    char *body;
+    size_t len;
+    int nomem;
+} html_text;
+
+static int keep_html_body(const corpus_article *a, void *ctx)
+{
+    html_text *h = ctx;
+    h->body = malloc(a->body_len + 1);
+    if (!h->body) {
+        h->nomem = 1;
+        return 1;
+    }
+    memcpy(h->body, a->body, a->body_len);
+    h->body[a->body_len] = '\0';
+    h->len = a->body_len;
+    return 0;
+}
+
+/*
+ * html_body - the visible text of an HTML part, through the HTML reader
+ * (corpus_parse_html) with a callback that keeps only the body. The
+ * part's decoded text is handed over in `html` (freed here). Returns a
+ * new string, "" when the page has no text, NULL when out of memory.
+ */
+static char *html_body(corpus_reader *rd, char *html, size_t len,
+                       size_t *out_len)
+{
+    html_text h = {NULL, 0, 0};
+    corpus_options quiet = {.max_bytes = rd->opts->max_bytes};
+    corpus_reader sub = {.file = rd->file, .opts = &quiet,
+                         .on_article = keep_html_body, .ctx = &h};
+    corpus_buf buf = {html, len};
+    corpus_status s = corpus_parse_html(&sub, &buf);
+    free(html);
+    if (s == CORPUS_ERR_NOMEM || h.nomem) {
+        free(h.body);
+        return NULL;
+    }
+    if (!h.body) {                 /* no text, or too deep to read */
+        h.body = malloc(1);
+        if (h.body)
+            h.body[0] = '\0';
+    }
+    *out_len = h.len;
+    return h.body;
+}
+
+/* The body of `msg` (see the top of the file) as a new string; "" when it
+ * has no text part; NULL when out of memory. */
+static char *message_body(corpus_reader *rd, GMimeMessage *msg, size_t *len)
+{
+    text_pick pick = {NULL, NULL};
+    find_text(g_mime_message_get_mime_part(msg), 0, &pick);
+    *len = 0;
+    if (pick.plain)
+        return part_text(pick.plain, len);
+    if (pick.html) {
+        size_t n;
+        char *html = part_text(pick.html, &n);
+        return html ? html_body(rd, html, n, len) : NULL;
+    }
+    char *empty = malloc(1);
+    if (empty)
+        empty[0] = '\0';
+    return empty;
+}
+
+/* ------------------------------------------------------------ the fields */
+
+/* A new malloc()ed copy of `s`, or of "" when NULL. */
+static char *dup_str(const char *s)
+{
+    return strdup(s ? s : "");
+}
+
+/* The author: the first From address's display name, else its address.
+ * A new string ("" when there is none); NULL when out of memory. */
+static char *message_author(GMimeMessage *msg)
+{
+    InternetAddressList *from = g_mime_message_get_from(msg);
+    if (!from || internet_address_list_length(from) < 1)
+        return dup_str(NULL);
+    InternetAddress *ia = internet_address_list_get_address(from, 0);
+    const char *name = internet_address_get_name(ia);
+    if (name && *name)
+        return dup_str(name);
+    if (INTERNET_ADDRESS_IS_MAILBOX(ia))
+        return dup_str(internet_address_mailbox_get_addr(
+            INTERNET_ADDRESS_MAILBOX(ia)));
+    return dup_str(NULL);
+}
+
+/* The date: "YYYY-MM-DD" of the Date header, the calendar day as written
+ * there (GMime keeps the header's own offset); the header as written when
+ * GMime cannot read it (corpus_emit then warns); "" without one. A new
+ * string; NULL when out of memory. */
+static char *message_date(GMimeMessage *msg)
+{
+    GDateTime *dt = g_mime_message_get_date(msg);
+    if (dt) {
+        char iso[16];
+        int y, m, d;
+        g_date_time_get_ymd(dt, &y, &m, &d);
+        snprintf(iso, sizeof iso, "%04d-%02d-%02d", y, m, d);
+        return dup_str(iso);
+    }
+    return dup_str(g_mime_object_get_header(GMIME_OBJECT(msg), "Date"));
+}
+
+/* Trim whitespace around [*s, *s + *len) (moves *s, shrinks *len). */
+static void trim_span(char **s, size_t *len)
+{
+    while (*len && corpus_is_space((unsigned char)**s)) {
+        (*s)++;
+        (*len)--;
+    }
+    while (*len && corpus_is_space((unsigned char)(*s)[*len - 1]))
+        (*len)--;
+    (*s)[*len] = '\0';
+}
+
+/* Replace every control character of `s` (tabs and newlines included) by
+ * a space, in place: a header is one line. */
+static void one_line(char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20 || *s == 0x7F)
+            *s = ' ';
+}
+
+/* The parts of an article that this file allocates. */
+typedef struct mail_fields {
+    char *title, *author, *date, *groups, *body;
+    const char **tags;
+} mail_fields;
+
+static void fields_free(mail_fields *f)
+{
+    free(f->title);
+    free(f->author);
+    free(f->date);
+    free(f->groups);
+    free(f->body);
+    free((void *)f->tags);
+}
+
+/*
+ * emit_message - the article of a parsed message: fields copied out of
+ * GMime's objects into `f` (freed by the caller), then handed on.
+ */
+static corpus_status emit_message(corpus_reader *rd, GMimeMessage *msg,
+                                  mail_fields *f)
+{
+    size_t body_len = 0, ntags = 0;
+    f->title = dup_str(g_mime_message_get_subject(msg));
+    f->author = message_author(msg);
+    f->date = message_date(msg);
+    f->groups = dup_str(g_mime_object_get_header(GMIME_OBJECT(msg),
+                                                 "Newsgroups"));
+    f->body = message_body(rd, msg, &body_len);
+    if (!f->title || !f->author || !f->date || !f->groups || !f->body ||
+        corpus_split_list(f->groups, &f->tags, &ntags) != 0)
+        return corpus_why(rd->why, rd->whylen, CORPUS_ERR_NOMEM,
+                          "out of memory reading mail");
+    one_line(f->title);
+    one_line(f->author);
+    one_line(f->date);
+    char *title = f->title, *author = f->author, *body = f->body;
+    size_t tlen = strlen(title), alen = strlen(author);
+    trim_span(&title, &tlen);
+    trim_span(&author, &alen);
+    trim_span(&body, &body_len);
+    if (!*title && body_len == 0)
+        return corpus_why(rd->why, rd->whylen, CORPUS_SKIP_EMPTY,
+                          "no subject and no text");
+    corpus_article a = {
+        .id = rd->file->relpath, .title = title, .body = body,
+        .body_len = body_len, .date = *f->date ? f->date : NULL,
+        .author = *author ? author : NULL, .tags = f->tags, .ntags = ntags};
+    return corpus_emit(rd, &a, 0);
+}
+
+/*
+ * corpus_parse_mail - see corpus_internal.h and the top of this file.
+ * `text` holds the file's bytes undecoded (a "raw" format in read.c). A
+ * file that does not open with a mail header block is CORPUS_NOT_ARTICLE
+ * when its name has no extension (it was only a candidate), malformed when
+ * it is called .eml.
+ */
+corpus_status corpus_parse_mail(corpus_reader *rd, corpus_buf *text)
+{
+    const char *data = text->data;
+    size_t len = text->len;
+    if (corpus_mail_header_len(data, len) == 0) {
+        if (corpus_name_kind_of(rd->file->relpath, NULL) ==
+            CORPUS_NAME_MAYBE_MAIL)
+            return corpus_why(rd->why, rd->whylen, CORPUS_NOT_ARTICLE,
+                              "no known extension and no mail header "
+                              "block");
+        return corpus_why(rd->why, rd->whylen, CORPUS_SKIP_MALFORMED,
+                          "no mail header block at the start");
+    }
+    size_t skip = preamble_len(data, len);   /* GMime wants fields first */
+    data += skip;
+    len -= skip;
+    pthread_once(&gmime_once, gmime_start);
+    GMimeMessage *msg = parse_message(data, len);
+    if (!msg)
+        return corpus_why(rd->why, rd->whylen, CORPUS_SKIP_MALFORMED,
+                          "not a mail message GMime can read");
+    mail_fields f = {0};
+    corpus_status s = emit_message(rd, msg, &f);
+    fields_free(&f);
+    g_object_unref(msg);
+    return s;
+}
