@@ -810,7 +810,9 @@ static void make_article(gen_corpus *c, gen_file *f, size_t s, kind k)
     }
     int y = 2003 + (int)below(c, 3), m = 1 + (int)below(c, 12),
         day = 1 + (int)below(c, 28);
-    snprintf(f->date, sizeof f->date, "%04d-%02d-%02d", y, m, day);
+    char iso[48];   /* roomy: at -O0 gcc cannot see the ranges above */
+    snprintf(iso, sizeof iso, "%04d-%02d-%02d", y, m, day);
+    snprintf(f->date, sizeof f->date, "%.10s", iso);
     if (chance(c, 85))
         memcpy(f->date_text, f->date, sizeof f->date);
     else

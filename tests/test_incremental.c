@@ -1,6 +1,6 @@
 /*
  * test_incremental.c - the nightly job: gazette-index reruns on a
- * generated corpus (gen_corpus.h: ~1250 news files, some gzipped, some
+ * generated corpus (gen_corpus.h: ~850 news files, some gzipped, some
  * byte copies) changed between runs the way archives change (edited,
  * retyped at the same size, touched, renamed, deleted, added files):
  * incremental counts, dry runs, locking, readers during a reindex and
@@ -35,7 +35,7 @@
 #include "xapian_shim.h"
 
 #define SEED 20241130
-#define ARTICLES 1200
+#define ARTICLES 800
 #define MARKER "zanzibarquokka"   /* a word no generated text has */
 
 static struct {
@@ -492,7 +492,7 @@ static void test_second_writer_is_refused_or_waits(void **state)
 }
 
 /* Search in a loop through one long-lived handle while a child indexes
- * the four other folders (~950 files) with a commit every 20: no search
+ * the four other folders (~650 files) with a commit every 20: no search
  * may fail, and the reader must see the index grow. */
 static void test_readers_during_reindex(void **state)
 {

@@ -3,7 +3,7 @@
  * against plain scans of the corpora done here in the test.
  *
  * Three indexes are built once with the real gazette-index: the bundled
- * sample corpus, a generated news corpus (gen_corpus.h: ~1050 articles in
+ * sample corpus, a generated news corpus (gen_corpus.h: ~850 articles in
  * five sources, with byte and near copies), and a tiny corpus written in
  * capitals. The test reads every article itself (headers, title, body),
  * splits it into words and stems them with the same Snowball stemmer, so
@@ -60,7 +60,7 @@ typedef struct corpus {
 } corpus;
 
 #define GEN_SEED 31337
-#define GEN_ARTICLES 1000
+#define GEN_ARTICLES 800
 
 static struct {
     char *tmp;
