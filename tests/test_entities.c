@@ -1,10 +1,15 @@
 /*
  * test_entities.c - named entities: the extraction heuristic on sentences
  * (indexer/entities.c), the shared term builder gz_entity_term
- * (query/schema.c), real data (the whole BBC corpus: well-formed names,
- * stable output; TIME, all in capitals: no entities), and end to end: the
- * sample corpus indexed by the real gazette-index, its XE terms checked
- * against a plain scan of the files.
+ * (query/schema.c), whole corpora (a generated one: well-formed names,
+ * stable output, its cast of people found; shouted text: no entities), and
+ * end to end: the sample corpus indexed by the real gazette-index, its XE
+ * terms checked against a plain scan of the files.
+ *
+ * Quality checks on the shared collections, each its own ctest entry
+ * (label quality, skipped when the data is absent): "test_entities bbc"
+ * (the whole BBC corpus: "Tony Blair" found where named) and
+ * "test_entities time" (TIME, all in capitals: no entities).
  */
 #include <dirent.h>
 #include <setjmp.h>
@@ -20,6 +25,7 @@
 
 #include "corpus.h"
 #include "entities.h"
+#include "gen_corpus.h"
 #include "schema.h"
 #include "test_util.h"
 #include "xapian_shim.h"
@@ -251,12 +257,18 @@ static void test_docdata_entities(void **state)
     free(data);
 }
 
-/* ----------------------------------------------------------- real data */
+/* ------------------------------------------------- whole corpora
+ * The same checks on a generated corpus (a correctness test) and on the
+ * BBC collection (a quality check, its own ctest entry): every name well
+ * formed, the same output on a second run, and the people the text names
+ * in full found as entities. */
 
-typedef struct bbc_run {
-    size_t articles, entities, blair_text, blair_entity;
+typedef struct entity_run {
+    const char *const *names;   /* full names to look for in the text */
+    size_t nnames;
+    size_t articles, entities, named_text, named_entity;
     uint64_t digest;   /* FNV-1a over every name, in order */
-} bbc_run;
+} entity_run;
 
 static void digest_add(uint64_t *h, const char *s)
 {
@@ -268,15 +280,31 @@ static void digest_add(uint64_t *h, const char *s)
     *h *= 0x100000001b3ULL;
 }
 
-/* Check each entity's form; count "Tony Blair" in text and as an entity. */
-static int bbc_article(const corpus_article *art, void *ctx)
+/* 1 when `name` is in the title or the body. */
+static int names_in_text(const corpus_article *art, const char *name)
 {
-    bbc_run *r = ctx;
+    if (strstr(art->title, name))
+        return 1;
+    size_t n = strlen(name);
+    for (const char *p = art->body; p + n <= art->body + art->body_len;) {
+        p = memchr(p, name[0], (size_t)(art->body + art->body_len - p));
+        if (!p || p + n > art->body + art->body_len)
+            return 0;
+        if (memcmp(p, name, n) == 0)
+            return 1;
+        p++;
+    }
+    return 0;
+}
+
+/* Check each entity's form; count the names in text and as entities. */
+static int run_article(const corpus_article *art, void *ctx)
+{
+    entity_run *r = ctx;
     gz_entity_list l = {0};
     char term[GZ_TERM_BUF];
     assert_int_equal(gz_entities_extract(art->title, art->body, art->body_len,
                                          &l), 0);
-    int blair = 0;
     for (size_t i = 0; i < l.n; i++) {
         const char *name = l.items[i].name;
         size_t len = strlen(name);
@@ -295,59 +323,129 @@ static int bbc_article(const corpus_article *art, void *ctx)
         } else {
             assert_int_equal(full, -1);
         }
-        blair |= strcmp(name, "Tony Blair") == 0;
         digest_add(&r->digest, name);
     }
-    int in_text = strstr(art->title, "Tony Blair") != NULL;
-    char *body = strndup(art->body, art->body_len);
-    assert_non_null(body);
-    in_text |= strstr(body, "Tony Blair") != NULL;
-    free(body);
-    r->blair_text += in_text;
-    r->blair_entity += in_text && blair;
+    for (size_t k = 0; k < r->nnames; k++) {
+        if (!names_in_text(art, r->names[k]))
+            continue;
+        int found = 0;
+        for (size_t i = 0; i < l.n && !found; i++)
+            found = strcmp(l.items[i].name, r->names[k]) == 0;
+        r->named_text++;
+        r->named_entity += found;
+    }
     r->articles++;
     r->entities += l.n;
     gz_entity_list_free(&l);
     return 0;
 }
 
-static int bbc_file(const corpus_file *file, void *ctx)
+static int run_file(const corpus_file *file, void *ctx)
 {
     char why[256];
-    assert_int_equal(corpus_read_file(file, NULL, bbc_article, ctx, why,
+    assert_int_equal(corpus_read_file(file, NULL, run_article, ctx, why,
                                       sizeof why), CORPUS_OK);
     return 0;
 }
 
-/* The whole BBC corpus: every name well formed, the same output on a second
- * run, and "Tony Blair" an entity of (nearly) every article naming him. */
+/* Walk `root` twice; the runs must agree. Returns the first. */
+static entity_run run_corpus(const char *root, const char *const *names,
+                             size_t nnames)
+{
+    entity_run a = {.names = names, .nnames = nnames,
+                    .digest = 0xcbf29ce484222325ULL};
+    entity_run b = a;
+    assert_int_equal(corpus_walk(root, run_file, NULL, &a), 0);
+    assert_int_equal(corpus_walk(root, run_file, NULL, &b), 0);
+    assert_true(a.digest == b.digest);
+    assert_int_equal(a.entities, b.entities);
+    assert_int_equal(a.articles, b.articles);
+    return a;
+}
+
+/* Fail unless `got` of `of` is at least `pct` percent. */
+static void expect_share(const char *what, size_t got, size_t of,
+                         unsigned pct)
+{
+    print_message("%s: %zu of %zu\n", what, got, of);
+    if (got * 100 < of * pct)
+        fail_msg("%s: %zu of %zu, under %u%%", what, got, of, pct);
+}
+
+/* A generated corpus: its whole cast of people, named in full in the
+ * text, found as entities. */
+static void test_generated_corpus(void **state)
+{
+    (void)state;
+    char *root = tu_mkdtemp("entities-gen");
+    gen_options o = gen_default_options(4242, 400);
+    gen_corpus *c = gen_corpus_create(root, &o);
+    size_t np = gen_corpus_people(c);
+    const char **names = calloc(np, sizeof *names);
+    assert_non_null(names);
+    for (size_t i = 0; i < np; i++)
+        names[i] = gen_corpus_person(c, i);
+    entity_run r = run_corpus(root, names, np);
+    assert_int_equal(r.articles, gen_corpus_count(c));
+    assert_true(r.entities > r.articles * 3);
+    assert_true(r.named_text > r.articles);
+    expect_share("people named in full found as entities", r.named_entity,
+                 r.named_text, 95);
+    free(names);
+    gen_corpus_free(c);
+    tu_rmtree(root);
+    free(root);
+}
+
+/* The whole BBC corpus (quality: "test_entities bbc"): "Tony Blair" an
+ * entity of (nearly) every article naming him. */
 static void test_bbc_corpus(void **state)
 {
     (void)state;
-    const char *bbc = tu_shared_corpus("bbc");
-    if (!bbc)
-        skip();
-    bbc_run a = {.digest = 0xcbf29ce484222325ULL};
-    bbc_run b = a;
-    assert_int_equal(corpus_walk(bbc, bbc_file, NULL, &a), 0);
-    assert_int_equal(corpus_walk(bbc, bbc_file, NULL, &b), 0);
-    assert_int_equal(a.articles, 2225);
-    assert_true(a.digest == b.digest);
-    assert_int_equal(a.entities, b.entities);
-    assert_true(a.entities > a.articles * 5);
-    assert_true(a.blair_text >= 100);
-    if (a.blair_entity * 100 < a.blair_text * 95)
-        fail_msg("Tony Blair: entity in %zu of %zu articles naming him",
-                 a.blair_entity, a.blair_text);
+    static const char *const blair[] = {"Tony Blair"};
+    entity_run r = run_corpus(tu_quality_corpus(), blair, 1);
+    assert_int_equal(r.articles, 2225);
+    assert_true(r.entities > r.articles * 5);
+    assert_true(r.named_text >= 100);
+    expect_share("Tony Blair", r.named_entity, r.named_text, 95);
 }
 
-/* TIME (1963) is all capitals: no article may yield an entity. */
+/* Text in capitals only, like the TIME collection: no entities. A
+ * generated body, shouted. */
+static void test_generated_all_caps(void **state)
+{
+    (void)state;
+    char *root = tu_mkdtemp("entities-caps");
+    gen_options o = gen_default_options(77, 0);
+    gen_corpus *c = gen_corpus_create(root, &o);
+    size_t mixed_case_entities = 0;
+    for (size_t i = 0; i < 200; i++) {
+        char *text = gen_corpus_text(c, i % GEN_NSOURCES, 4);
+        gz_entity_list l = {0};
+        assert_int_equal(gz_entities_extract(NULL, text, strlen(text), &l), 0);
+        mixed_case_entities += l.n;   /* as written: names found */
+        gz_entity_list_free(&l);
+        for (char *p = text; *p; p++)
+            if (*p >= 'a' && *p <= 'z')
+                *p = (char)(*p - 'a' + 'A');
+        assert_int_equal(gz_entities_extract(NULL, text, strlen(text), &l), 0);
+        if (l.n)
+            fail_msg("shouted text %zu: entity '%s'", i, l.items[0].name);
+        gz_entity_list_free(&l);
+        free(text);
+    }
+    assert_true(mixed_case_entities > 200);   /* the same text has names */
+    gen_corpus_free(c);
+    tu_rmtree(root);
+    free(root);
+}
+
+/* TIME (1963) is all capitals (quality: "test_entities time"): no article
+ * may yield an entity. */
 static void test_time_all_caps(void **state)
 {
     (void)state;
-    const char *time_dir = tu_shared_corpus("time");
-    if (!time_dir)
-        skip();
+    const char *time_dir = tu_quality_corpus();
     char path[4096];
     snprintf(path, sizeof path, "%s/TIME.ALL.gz", time_dir);
     gzFile f = gzopen(path, "rb");
@@ -597,8 +695,15 @@ static void test_sample_slot_and_data(void **state)
     xap_database_free(db);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+    static const tu_quality quality[] = {
+        {"bbc", "bbc", test_bbc_corpus},
+        {"time", "time", test_time_all_caps},
+    };
+    if (argc > 1)
+        return tu_quality_run(argv[1], quality,
+                              sizeof quality / sizeof *quality);
     const struct CMUnitTest unit[] = {
         cmocka_unit_test(test_connectors),
         cmocka_unit_test(test_sentence_starts),
@@ -609,10 +714,10 @@ int main(void)
         cmocka_unit_test(test_counts_and_limit),
         cmocka_unit_test(test_entity_term),
         cmocka_unit_test(test_docdata_entities),
-        cmocka_unit_test(test_bbc_corpus),
-        cmocka_unit_test(test_time_all_caps),
     };
     const struct CMUnitTest e2e[] = {
+        cmocka_unit_test(test_generated_corpus),
+        cmocka_unit_test(test_generated_all_caps),
         cmocka_unit_test(test_sample_entities),
         cmocka_unit_test(test_sample_slot_and_data),
     };

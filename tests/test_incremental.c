@@ -1,7 +1,11 @@
 /*
- * test_incremental.c - gazette-index reruns on a copy of the BBC corpus
- * (2225 articles, one per file): incremental counts, dry runs, locking,
- * readers during a reindex, and SIGKILL/SIGTERM at arbitrary points.
+ * test_incremental.c - the nightly job: gazette-index reruns on a
+ * generated corpus (gen_corpus.h: ~850 news files, some gzipped, some
+ * byte copies) changed between runs the way archives change (edited,
+ * retyped at the same size, touched, renamed, deleted, added files):
+ * incremental counts, dry runs, locking, readers during a reindex and
+ * during --full, and SIGKILL/SIGTERM at arbitrary points, each followed by
+ * xapian-check. Every expected count comes from the generator's manifest.
  *
  * The real gazette-index binary is run as a child process; the index is
  * inspected through the shim (docids, values) and libgazette (searches).
@@ -26,16 +30,23 @@
 #include <cmocka.h>
 
 #include "gazette.h"
+#include "gen_corpus.h"
 #include "test_util.h"
 #include "xapian_shim.h"
 
-#define BBC_FILES 2225
+#define SEED 20241130
+#define ARTICLES 800
+#define MARKER "zanzibarquokka"   /* a word no generated text has */
 
 static struct {
-    const char *bbc;      /* the shared corpus, read in place */
     char *tmp;
-    char corpus[1024];    /* tmp/bbc: a copy the tests modify */
+    char pristine[1024];  /* tmp/pristine: the corpus as generated */
+    char corpus[1024];    /* tmp/corpus: a copy the tests change */
     char db[1024];        /* tmp/idx: index of the copy */
+    gen_corpus *c;        /* manifest of fx.corpus */
+    size_t pristine_files, pristine_business;
+    size_t marked;        /* files of fx.corpus whose text has MARKER */
+    double full_seconds;  /* time of a full index of fx.corpus */
 } fx;
 
 typedef struct counts {
@@ -170,7 +181,8 @@ static xap_docid docid_of(const char *db, const char *id)
     return s == XAP_OK ? docid : 0;
 }
 
-/* Ids of the hits for `query` (up to 50), joined by '\n' (static). */
+/* Ids of the hits for `query` (up to 50), joined by '\n' (static). Copies
+ * are not collapsed: a file with a copy must still be found by id. */
 static const char *search_ids(const char *query)
 {
     static char ids[16384];
@@ -181,6 +193,7 @@ static const char *search_ids(const char *query)
     assert_int_equal(gazette_search_options_new(&opts), GAZETTE_STATUS_OK);
     assert_int_equal(gazette_search_options_set_range(opts, 0, 50),
                      GAZETTE_STATUS_OK);
+    gazette_search_options_set_collapse_duplicates(opts, 0);
     assert_int_equal(gazette_search(index, query, opts, &r),
                      GAZETTE_STATUS_OK);
     size_t len = 0;
@@ -202,149 +215,150 @@ static void corpus_path(char *buf, size_t size, const char *rel)
     snprintf(buf, size, "%s/%s", fx.corpus, rel);
 }
 
-static void append_text(const char *rel, const char *text)
-{
-    char path[4096];
-    corpus_path(path, sizeof path, rel);
-    FILE *f = fopen(path, "a");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-}
-
-/* Set a file's mtime to a fixed past date without touching its bytes. */
-static void touch_old(const char *rel)
-{
-    char path[4096];
-    corpus_path(path, sizeof path, rel);
-    struct timespec times[2] = {{978307200, 123}, {978307200, 123}};
-    assert_int_equal(utimensat(AT_FDCWD, path, times, 0), 0);
-}
-
+/* A generated corpus in tmp/corpus, a pristine copy in tmp/pristine. */
 static int group_setup(void **state)
 {
     (void)state;
-    fx.bbc = tu_shared_corpus("bbc");
-    if (!fx.bbc)
-        return 0;
     fx.tmp = tu_mkdtemp("incremental");
-    snprintf(fx.corpus, sizeof fx.corpus, "%s/bbc", fx.tmp);
+    snprintf(fx.corpus, sizeof fx.corpus, "%s/corpus", fx.tmp);
+    snprintf(fx.pristine, sizeof fx.pristine, "%s/pristine", fx.tmp);
     snprintf(fx.db, sizeof fx.db, "%s/idx", fx.tmp);
-    if (tu_run("cp -r '%s' '%s' && chmod -R u+w '%s'", fx.bbc, fx.corpus,
-               fx.corpus) != 0)
-        return -1;
-    return 0;
+    gen_options o = gen_default_options(SEED, ARTICLES);
+    o.readme = 1;   /* files beside the folders that are not articles */
+    fx.c = gen_corpus_create(fx.corpus, &o);
+    fx.pristine_files = gen_corpus_count(fx.c);
+    fx.pristine_business = gen_corpus_count_folder(fx.c, "business");
+    return tu_run("cp -r '%s' '%s'", fx.corpus, fx.pristine) == 0 ? 0 : -1;
 }
 
 static int group_teardown(void **state)
 {
     (void)state;
-    if (fx.tmp) {
-        /* Copies of the read-only shared corpus keep its modes. */
-        tu_run("chmod -R u+w '%s'", fx.tmp);
-        tu_rmtree(fx.tmp);
-    }
+    gen_corpus_free(fx.c);
+    tu_rmtree(fx.tmp);
     free(fx.tmp);
     return 0;
 }
 
-#define NEED_CORPUS()          \
-    do {                       \
-        if (!fx.bbc)           \
-            skip();            \
-    } while (0)
+/* 1 when `id` is one of the lines of `ids` (from search_ids). */
+static int has_id(const char *ids, const char *id)
+{
+    size_t n = strlen(id);
+    for (const char *p = ids; (p = strstr(p, id)) != NULL; p++)
+        if ((p == ids || p[-1] == '\n') && p[n] == '\n')
+            return 1;
+    return 0;
+}
+
+static size_t line_count(const char *ids)
+{
+    size_t n = 0;
+    for (; *ids; ids++)
+        n += *ids == '\n';
+    return n;
+}
+
+/* title:"<title>" for file i: a query finding it by its own title. */
+static const char *title_query(size_t i)
+{
+    static char q[600];
+    snprintf(q, sizeof q, "title:\"%s\"", fx.c->files[i].title);
+    return q;
+}
 
 /* Full index, a no-op rerun, then every kind of change at once. */
 static void test_rerun_counts(void **state)
 {
     (void)state;
-    NEED_CORPUS();
+    const long n = (long)gen_corpus_count(fx.c);
     const char *args[] = {"--json", "--db", fx.db, fx.corpus, NULL};
+    double t0 = now();
     assert_int_equal(run_index(args), 0);
-    expect_counts(last_summary(), BBC_FILES, BBC_FILES, 0, 0, 0, 0);
-    assert_int_equal(doc_count(fx.db), BBC_FILES);
+    fx.full_seconds = now() - t0;
+    expect_counts(last_summary(), n, n, 0, 0, 0, 0);
+    assert_int_equal(doc_count(fx.db), n);
     assert_int_equal(run_index(args), 0);
-    expect_counts(last_summary(), BBC_FILES, 0, 0, 0, BBC_FILES, 0);
+    expect_counts(last_summary(), n, 0, 0, 0, n, 0);
     assert_non_null(strstr(search_ids("\"Labour\" election"),
                            "politics/"));
 
-    /* Deleted text must disappear: politics/001.txt's own title. */
-    const char *before = search_ids("title:\"Labour plans maternity pay rise\"");
-    assert_non_null(strstr(before, "politics/001.txt"));
+    /* Every kind of change, the first file of each kind gzipped. */
+    gen_mutation m;
+    gen_changes want = {.edit = 3, .retype = 2, .touch = 5, .rename = 2,
+                        .remove = 2, .add = 4, .marker = MARKER};
+    gen_corpus_mutate(fx.c, &want, &m);
+    /* The index still holds the corpus as it was: note its documents. */
+    xap_docid old_ids[GEN_MAX_PICK];
+    fx.marked = 3;
+    assert_true(fx.c->files[m.edited[0]].gzip &&
+                fx.c->files[m.touched[0]].gzip &&
+                fx.c->files[m.renamed[0]].gzip &&
+                fx.c->files[m.removed[0]].gzip &&
+                fx.c->files[m.added[0]].gzip);
+    for (size_t k = 0; k < m.n_edited; k++)
+        assert_true((old_ids[k] = docid_of(fx.db,
+                                           fx.c->files[m.edited[k]].path)) > 0);
+    xap_docid touched[GEN_MAX_PICK];
+    for (size_t k = 0; k < m.n_touched; k++)
+        assert_true((touched[k] = docid_of(fx.db,
+                                           fx.c->files[m.touched[k]].path)) > 0);
+    for (size_t k = 0; k < m.n_removed; k++)   /* deleted text goes */
+        assert_true(has_id(search_ids(title_query(m.removed[k])),
+                           fx.c->files[m.removed[k]].path));
+    for (size_t k = 0; k < m.n_renamed; k++)
+        assert_true(docid_of(fx.db, m.renamed_from[k]) > 0);
 
-    xap_docid touched[5], modified = docid_of(fx.db, "business/001.txt");
-    char rel[64];
-    for (int i = 0; i < 5; i++) {
-        snprintf(rel, sizeof rel, "tech/%03d.txt", 10 + i);
-        touched[i] = docid_of(fx.db, rel);
-        assert_true(touched[i] > 0);
-        touch_old(rel);
-    }
-    for (int i = 1; i <= 3; i++) {
-        snprintf(rel, sizeof rel, "business/%03d.txt", i);
-        append_text(rel, "\nThe zanzibarquokka committee met again.\n");
-    }
-    char path[4096], path2[4096];
-    corpus_path(path, sizeof path, "politics/001.txt");
-    assert_int_equal(unlink(path), 0);
-    corpus_path(path, sizeof path, "politics/002.txt");
-    assert_int_equal(unlink(path), 0);
-    corpus_path(path, sizeof path, "sport/001.txt");
-    corpus_path(path2, sizeof path2, "sport/renamed-001.txt");
-    assert_int_equal(rename(path, path2), 0);
-    for (int i = 1; i <= 4; i++) {
-        char name[64], text[256];
-        snprintf(name, sizeof name, "bbc/new/%d.txt", i);
-        int n = snprintf(text, sizeof text,
-                         "Quibblewhiskers story %d\n\nA new article about "
-                         "quibblewhiskers, number %d.\n", i, i);
-        tu_write_file(fx.tmp, name, text, (size_t)n);
-    }
-
-    /* 2225 - 2 deleted - 1 renamed away + 1 renamed to + 4 new = 2227. */
+    /* Renamed files count as removed and added; touched as unchanged;
+     * retyped (same size, later mtime) as updated. */
+    long scanned = n - (long)m.n_removed + (long)m.n_added;
     assert_int_equal(run_index(args), 0);
-    expect_counts(last_summary(), 2227, 5, 3, 3, 2219, 0);
-    assert_int_equal(doc_count(fx.db), 2227);
+    expect_counts(last_summary(), scanned, (long)(m.n_added + m.n_renamed),
+                  (long)m.n_edited, (long)(m.n_removed + m.n_renamed),
+                  n - (long)(m.n_removed + m.n_renamed + m.n_edited), 0);
+    assert_int_equal(doc_count(fx.db), scanned);
+    assert_int_equal(scanned, gen_corpus_count(fx.c));
 
     /* Touched files kept their documents; modified ones got new ones. */
-    for (int i = 0; i < 5; i++) {
-        snprintf(rel, sizeof rel, "tech/%03d.txt", 10 + i);
-        assert_int_equal(docid_of(fx.db, rel), touched[i]);
+    for (size_t k = 0; k < m.n_touched; k++)
+        assert_int_equal(docid_of(fx.db, fx.c->files[m.touched[k]].path),
+                         touched[k]);
+    for (size_t k = 0; k < m.n_edited; k++) {
+        xap_docid id = docid_of(fx.db, fx.c->files[m.edited[k]].path);
+        assert_true(id > 0 && id != old_ids[k]);
     }
-    xap_docid now_id = docid_of(fx.db, "business/001.txt");
-    assert_true(now_id > 0 && now_id != modified);
-    assert_int_equal(docid_of(fx.db, "politics/001.txt"), 0);
-    assert_int_equal(docid_of(fx.db, "sport/001.txt"), 0);
-    assert_true(docid_of(fx.db, "sport/renamed-001.txt") > 0);
+    for (size_t k = 0; k < m.n_removed; k++) {
+        const char *path = fx.c->files[m.removed[k]].path;
+        assert_int_equal(docid_of(fx.db, path), 0);
+        assert_false(has_id(search_ids(title_query(m.removed[k])), path));
+    }
+    for (size_t k = 0; k < m.n_renamed; k++) {
+        assert_int_equal(docid_of(fx.db, m.renamed_from[k]), 0);
+        assert_true(docid_of(fx.db, fx.c->files[m.renamed[k]].path) > 0);
+    }
+    for (size_t k = 0; k < m.n_added; k++)
+        assert_true(has_id(search_ids(title_query(m.added[k])),
+                           fx.c->files[m.added[k]].path));
 
-    const char *hits = search_ids("zanzibarquokka");
-    assert_non_null(strstr(hits, "business/001.txt\n"));
-    assert_non_null(strstr(hits, "business/002.txt\n"));
-    assert_non_null(strstr(hits, "business/003.txt\n"));
-    assert_null(strstr(hits, "business/004.txt\n"));
-    hits = search_ids("quibblewhiskers");
-    for (int i = 1; i <= 4; i++) {
-        snprintf(rel, sizeof rel, "new/%d.txt\n", i);
-        assert_non_null(strstr(hits, rel));
-    }
-    hits = search_ids("title:\"Labour plans maternity pay rise\"");
-    assert_null(strstr(hits, "politics/001.txt"));
+    /* The new text is searchable: exactly the appended files. */
+    const char *hits = search_ids(MARKER);
+    assert_int_equal(line_count(hits), fx.marked);
+    for (size_t k = 0; k < fx.marked; k++)
+        assert_true(has_id(hits, fx.c->files[m.edited[k]].path));
 
     /* The touch refreshed the stored stat: now a stat-only no-op. */
     assert_int_equal(run_index(args), 0);
-    expect_counts(last_summary(), 2227, 0, 0, 0, 2227, 0);
-    for (int i = 0; i < 5; i++) {
-        snprintf(rel, sizeof rel, "tech/%03d.txt", 10 + i);
-        assert_int_equal(docid_of(fx.db, rel), touched[i]);
-    }
+    expect_counts(last_summary(), scanned, 0, 0, 0, scanned, 0);
+    for (size_t k = 0; k < m.n_touched; k++)
+        assert_int_equal(docid_of(fx.db, fx.c->files[m.touched[k]].path),
+                         touched[k]);
 
     /* Moving the corpus root does not reindex: ids are relative. */
     char moved[4096];
-    snprintf(moved, sizeof moved, "%s/moved-bbc", fx.tmp);
+    snprintf(moved, sizeof moved, "%s/moved-corpus", fx.tmp);
     assert_int_equal(rename(fx.corpus, moved), 0);
     const char *margs[] = {"--json", "--db", fx.db, moved, NULL};
     assert_int_equal(run_index(margs), 0);
-    expect_counts(last_summary(), 2227, 0, 0, 0, 2227, 0);
+    expect_counts(last_summary(), scanned, 0, 0, 0, scanned, 0);
     assert_int_equal(rename(moved, fx.corpus), 0);
 }
 
@@ -358,17 +372,18 @@ static void snapshot(const char *name)
 static void test_dry_run_writes_nothing(void **state)
 {
     (void)state;
-    NEED_CORPUS();
     const char *args[] = {"--json", "--dry-run", "--db", fx.db, fx.corpus,
                           NULL};
-    append_text("tech/100.txt", "\nA dry run line.\n");
-    char path[4096];
-    corpus_path(path, sizeof path, "tech/101.txt");
-    assert_int_equal(unlink(path), 0);
+    const long n = (long)gen_corpus_count(fx.c);
+    gen_mutation m;
+    gen_corpus_mutate(fx.c, &(gen_changes){.edit = 1, .remove = 1}, &m);
+    const char *edited = fx.c->files[m.edited[0]].path;
+    const char *removed = fx.c->files[m.removed[0]].path;
     uint32_t docs = doc_count(fx.db);
+    assert_int_equal(docs, n);
     snapshot("before.ls");
     assert_int_equal(run_index(args), 0);
-    expect_counts(last_summary(), 2226, 0, 1, 1, 2225, 0);
+    expect_counts(last_summary(), n - 1, 0, 1, 1, n - 2, 0);
     snapshot("after.ls");
     assert_int_equal(tu_run("cmp -s '%s/before.ls' '%s/after.ls'", fx.tmp,
                             fx.tmp), 0);
@@ -379,22 +394,25 @@ static void test_dry_run_writes_nothing(void **state)
                            fx.corpus, NULL};
     assert_int_equal(run_index(vargs), 0);
     const char *out = slurp("out.json");
-    assert_non_null(strstr(out, "updated tech/100.txt\n"));
-    assert_non_null(strstr(out, "removed tech/101.txt\n"));
+    char line[128];
+    snprintf(line, sizeof line, "updated %s\n", edited);
+    assert_non_null(strstr(out, line));
+    snprintf(line, sizeof line, "removed %s\n", removed);
+    assert_non_null(strstr(out, line));
 
     /* Without an index: all added, and no index or lock file created. */
     char nodb[4096];
     snprintf(nodb, sizeof nodb, "%s/none", fx.tmp);
     const char *nargs[] = {"--json", "-n", "--db", nodb, fx.corpus, NULL};
     assert_int_equal(run_index(nargs), 0);
-    expect_counts(last_summary(), 2226, 2226, 0, 0, 0, 0);
+    expect_counts(last_summary(), n - 1, n - 1, 0, 0, 0, 0);
     assert_int_equal(access(nodb, F_OK), -1);
     assert_int_equal(tu_run("test -e '%s.lock'", nodb), 1);
 
     /* A real run then applies exactly what the dry run announced. */
     const char *rargs[] = {"--json", "--db", fx.db, fx.corpus, NULL};
     assert_int_equal(run_index(rargs), 0);
-    expect_counts(last_summary(), 2226, 0, 1, 1, 2225, 0);
+    expect_counts(last_summary(), n - 1, 0, 1, 1, n - 2, 0);
     assert_int_equal(doc_count(fx.db), docs - 1);
 }
 
@@ -428,7 +446,7 @@ static pid_t hold_lock_file(double hold)
 static void test_second_writer_is_refused_or_waits(void **state)
 {
     (void)state;
-    NEED_CORPUS();
+    const long n = (long)gen_corpus_count(fx.c);
     const char *args[] = {"--json", "--db", fx.db, fx.corpus, NULL};
     pid_t holder = hold_lock_file(60);
     double t0 = now();
@@ -451,7 +469,7 @@ static void test_second_writer_is_refused_or_waits(void **state)
     double waited = now() - t0;
     assert_true(waited >= 0.5);
     assert_true(waited < 25);
-    expect_counts(last_summary(), 2226, 0, 0, 0, 2226, 0);
+    expect_counts(last_summary(), n, 0, 0, 0, n, 0);
     assert_int_equal(wait_exit(holder), 0);
 
     /* A --wait-lock that runs out still fails with 75. */
@@ -475,22 +493,21 @@ static void test_second_writer_is_refused_or_waits(void **state)
 }
 
 /* Search in a loop through one long-lived handle while a child indexes
- * ~1700 files with a commit every 20: no search may fail, and the reader
- * must see the index grow. */
+ * the four other folders (~650 files) with a commit every 20: no search
+ * may fail, and the reader must see the index grow. */
 static void test_readers_during_reindex(void **state)
 {
     (void)state;
-    NEED_CORPUS();
     char root[4096], db[4096];
     snprintf(root, sizeof root, "%s/grow", fx.tmp);
     snprintf(db, sizeof db, "%s/grow-idx", fx.tmp);
     assert_int_equal(tu_run("mkdir -p '%s' && cp -r '%s/business' '%s/'",
-                            root, fx.bbc, root), 0);
+                            root, fx.pristine, root), 0);
     const char *args[] = {"--quiet", "--db", db, root, NULL};
     assert_int_equal(run_index(args), 0);
-    assert_int_equal(tu_run("cp -r '%s/entertainment' '%s/politics' "
-                            "'%s/sport' '%s/tech' '%s/'", fx.bbc, fx.bbc,
-                            fx.bbc, fx.bbc, root), 0);
+    assert_int_equal(doc_count(db), fx.pristine_business);
+    assert_int_equal(tu_run("cd '%s' && cp -r politics sport tech world "
+                            "'%s/'", fx.pristine, root), 0);
 
     gazette_index_t *index = NULL;
     gazette_search_options_t *opts = NULL;
@@ -529,9 +546,9 @@ static void test_readers_during_reindex(void **state)
     uint64_t n = 0;
     assert_int_equal(gazette_index_article_count(index, &n),
                      GAZETTE_STATUS_OK);
-    assert_int_equal(n, BBC_FILES);
+    assert_int_equal(n, fx.pristine_files);
     assert_true(searches > 1);
-    assert_true(first >= 510 && first <= last);
+    assert_true(first >= fx.pristine_business && first <= last);
     gazette_search_options_free(opts);
     gazette_index_close(index);
 }
@@ -550,7 +567,6 @@ static int collect_id(xap_docid id, const char *v, size_t len, void *ctx)
 static void test_index_without_path_values(void **state)
 {
     (void)state;
-    NEED_CORPUS();
     uint32_t docs = doc_count(fx.db);
     xap_writable *w = NULL;
     assert_int_equal(xap_writable_open(fx.db, XAP_DB_OPEN, XAP_DB_NO_SYNC,
@@ -582,11 +598,11 @@ static void test_index_without_path_values(void **state)
     const char *args[] = {"--json", "--db", fx.db, fx.corpus, NULL};
     assert_int_equal(run_index(args), 0);
     expect_counts(last_summary(), docs, 0, 0, 0, docs, 0);
-    char path[4096];
-    corpus_path(path, sizeof path, "tech/104.txt");
-    assert_int_equal(unlink(path), 0);
+    gen_mutation m;
+    gen_corpus_mutate(fx.c, &(gen_changes){.remove = 1}, &m);
     assert_int_equal(run_index(args), 0);
     expect_counts(last_summary(), docs - 1, 0, 0, 1, docs - 1, 0);
+    assert_int_equal(docid_of(fx.db, fx.c->files[m.removed[0]].path), 0);
     assert_int_equal(doc_count(fx.db), docs - 1);
 }
 
@@ -596,21 +612,25 @@ static void test_index_without_path_values(void **state)
 static void test_unreadable_paths_keep_articles(void **state)
 {
     (void)state;
-    NEED_CORPUS();
     const char *args[] = {"--json", "--db", fx.db, fx.corpus, NULL};
     assert_int_equal(run_index(args), 0);
     counts c = last_summary();
     uint32_t docs = doc_count(fx.db);
-    char path[4096];
-    corpus_path(path, sizeof path, "tech/103.txt");
+    long i = gen_corpus_pick(fx.c, 0);
+    assert_true(i >= 0);
+    const char *rel = fx.c->files[i].path;
+    char path[4096], why[256];
+    corpus_path(path, sizeof path, rel);
     assert_int_equal(unlink(path), 0);
-    assert_int_equal(symlink("/nonexistent/disk/103.txt", path), 0);
+    assert_int_equal(symlink("/nonexistent/disk/gone.txt", path), 0);
     assert_int_equal(run_index(args), 1);   /* the broken link is skipped */
     expect_counts(last_summary(), c.scanned - 1, 0, 0, 0, c.scanned - 1, 1);
-    assert_non_null(strstr(slurp("err.txt"), "tech/103.txt: broken symlink"));
+    snprintf(why, sizeof why, "%s: broken symlink", rel);
+    assert_non_null(strstr(slurp("err.txt"), why));
     assert_int_equal(doc_count(fx.db), docs);
-    assert_true(docid_of(fx.db, "tech/103.txt") > 0);
+    assert_true(docid_of(fx.db, rel) > 0);
     assert_int_equal(unlink(path), 0);
+    gen_corpus_forget(fx.c, (size_t)i);
     assert_int_equal(run_index(args), 0);
     expect_counts(last_summary(), c.scanned - 1, 0, 0, 1, c.scanned - 1, 0);
     assert_int_equal(doc_count(fx.db), docs - 1);
@@ -658,9 +678,9 @@ static long full_rebuild_under_readers(uint64_t expected)
         gazette_results_t *r = NULL;
         assert_int_equal(gazette_search_options_new(&opts),
                          GAZETTE_STATUS_OK);
-        assert_int_equal(gazette_search(index, "zanzibarquokka", opts, &r),
+        assert_int_equal(gazette_search(index, MARKER, opts, &r),
                          GAZETTE_STATUS_OK);
-        assert_int_equal(gazette_results_count(r), 3);
+        assert_int_equal(gazette_results_count(r), fx.marked);
         gazette_results_free(r);
         gazette_search_options_free(opts);
         gazette_index_close(index);
@@ -685,10 +705,10 @@ static long full_rebuild_under_readers(uint64_t expected)
     gazette_search_options_t *opts = NULL;
     gazette_results_t *r = NULL;
     assert_int_equal(gazette_search_options_new(&opts), GAZETTE_STATUS_OK);
-    if (gazette_search(kept, "zanzibarquokka", opts, &r) != GAZETTE_STATUS_OK)
+    if (gazette_search(kept, MARKER, opts, &r) != GAZETTE_STATUS_OK)
         fail_msg("long-lived handle after --full: %s",
                  gazette_index_error(kept));
-    assert_int_equal(gazette_results_count(r), 3);
+    assert_int_equal(gazette_results_count(r), fx.marked);
     gazette_results_free(r);
     gazette_search_options_free(opts);
     gazette_index_close(kept);
@@ -706,7 +726,6 @@ static void expect_one_generation(void)
 static void test_full_rebuild_switches_atomically(void **state)
 {
     (void)state;
-    NEED_CORPUS();
     uint64_t docs = doc_count(fx.db);
     struct stat sb;
     assert_int_equal(stat(fx.db, &sb), 0);
@@ -726,10 +745,14 @@ static void test_full_rebuild_switches_atomically(void **state)
 
     /* Incremental runs go on working through the stub. */
     const char *args[] = {"--json", "--db", fx.db, fx.corpus, NULL};
-    append_text("tech/102.txt", "\nAnother zanzibarquokka sighting.\n");
+    gen_mutation m;
+    gen_corpus_mutate(fx.c, &(gen_changes){.edit = 1, .marker = MARKER}, &m);
+    fx.marked++;
     assert_int_equal(run_index(args), 0);
     expect_counts(last_summary(), (long)docs, 0, 1, 0, (long)docs - 1, 0);
-    assert_non_null(strstr(search_ids("zanzibarquokka"), "tech/102.txt\n"));
+    const char *hits = search_ids(MARKER);
+    assert_true(has_id(hits, fx.c->files[m.edited[0]].path));
+    assert_int_equal(line_count(hits), fx.marked);
     check_index(fx.db);
 
     /* A --full stopped by SIGTERM deletes its unfinished generation and
@@ -738,7 +761,7 @@ static void test_full_rebuild_switches_atomically(void **state)
     const char *fargs[] = {"--json", "--full", "--db", fx.db, fx.corpus,
                            NULL};
     pid_t pid = start_index(fargs);
-    sleep_seconds(0.5);
+    sleep_seconds(fx.full_seconds * 0.4);   /* mid-build, usually */
     kill(pid, SIGTERM);
     int rc = wait_exit(pid);
     assert_true(rc == 143 || rc == 0);
@@ -763,30 +786,33 @@ static void test_full_rebuild_switches_atomically(void **state)
     assert_int_equal(doc_count(fx.db), docs);
 }
 
-/* Kill a full index of the pristine corpus at several moments, each run
- * picking up where the last stopped; then SIGTERM one; then finish. */
+/* Kill a full index of the pristine corpus at several moments (shares of
+ * the time a full index took), each run picking up where the last
+ * stopped; then SIGTERM one; then finish. */
 static void test_killed_runs_converge(void **state)
 {
     (void)state;
-    NEED_CORPUS();
     char db[4096];
     snprintf(db, sizeof db, "%s/kill-idx", fx.tmp);
-    const char *args[] = {"--json", "--batch", "50", "--db", db, fx.bbc,
+    const char *args[] = {"--json", "--batch", "50", "--db", db, fx.pristine,
                           NULL};
     const double points[] = {0.1, 0.3, 0.6};
+    int killed = 0;
     for (size_t i = 0; i < sizeof points / sizeof *points; i++) {
         pid_t pid = start_index(args);
-        sleep_seconds(points[i]);
+        sleep_seconds(points[i] * fx.full_seconds);
         kill(pid, SIGKILL);
         int rc = wait_exit(pid);
         assert_true(rc == 128 + SIGKILL || rc == 0);
+        killed += rc == 128 + SIGKILL;
         check_index(db);
     }
+    assert_true(killed > 0);   /* at least one run died mid-way */
 
     /* SIGTERM: stops after committing; the summary says what was done. */
     uint32_t docs_before = access(db, F_OK) == 0 ? doc_count(db) : 0;
     pid_t pid = start_index(args);
-    sleep_seconds(0.4);
+    sleep_seconds(0.4 * fx.full_seconds);
     kill(pid, SIGTERM);
     int rc = wait_exit(pid);
     assert_true(rc == 143 || rc == 0);
@@ -798,9 +824,10 @@ static void test_killed_runs_converge(void **state)
 
     assert_int_equal(run_index(args), 0);
     check_index(db);
-    assert_int_equal(doc_count(db), BBC_FILES);
+    assert_int_equal(doc_count(db), fx.pristine_files);
     assert_int_equal(run_index(args), 0);
-    expect_counts(last_summary(), BBC_FILES, 0, 0, 0, BBC_FILES, 0);
+    expect_counts(last_summary(), (long)fx.pristine_files, 0, 0, 0,
+                  (long)fx.pristine_files, 0);
 }
 
 int main(void)

@@ -6,7 +6,11 @@
  *     on stderr with its reason, every good one is indexed, exit code 1;
  *   - the metadata of every format, checked through libgazette's field
  *     queries and through the shim's terms, values and document data;
- *   - the BBC corpus (../shared/corpora/bbc) read in place.
+ *   - a generated corpus (gen_corpus.h) with README files beside it:
+ *     every file one article, Windows-1252 decoded, sources counted.
+ * The same checks on the BBC collection (../shared/corpora/bbc, read in
+ * place, with its published counts) are a quality check of their own:
+ * "test_ingest bbc", ctest entry quality_ingest_bbc, skipped without it.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -23,6 +27,7 @@
 #include <cmocka.h>
 
 #include "gazette.h"
+#include "gen_corpus.h"
 #include "schema.h"
 #include "test_util.h"
 #include "xapian_shim.h"
@@ -437,72 +442,98 @@ static void test_metadata_every_format(void **state)
     free(tmp);
 }
 
-/* --------------------------------------------------------------- BBC */
+/* ------------------------------------------------ whole corpora
+ * A generated corpus (correctness) and the BBC collection (a quality
+ * check, "test_ingest bbc"): a clean run beside README/SOURCE files, every
+ * file one article, Windows-1252 bytes decoded, sources counted right by
+ * their filter terms and by a value count over all articles. */
 
 typedef struct facet {
-    const char *name;
+    char name[32];
     uint32_t want, got;
 } facet;
 
 static int on_value(const char *value, size_t len, uint32_t count, void *ctx)
 {
     facet *f = ctx;
-    for (; f->name; f++)
+    for (; f->name[0]; f++)
         if (strlen(f->name) == len && memcmp(f->name, value, len) == 0)
             f->got = count;
     return 0;
 }
 
-static void test_bbc(void **state)
+/* Index `root` into a scratch index (exit 0 expected); returns its path
+ * (malloc()ed, inside *tmp, which the caller removes). */
+static char *index_corpus(const char *root, char **tmp)
 {
-    (void)state;
-    const char *bbc = tu_shared_corpus("bbc");
-    if (!bbc)
-        skip();
-    char *tmp = tu_mkdtemp("bbc");
+    *tmp = tu_mkdtemp("ingest-corpus");
     char db[4096];
-    join(db, sizeof db, tmp, "index");
+    join(db, sizeof db, *tmp, "index");
     /* README.TXT and SOURCE.md beside the folders are not articles: a
      * clean run, exit 0 */
     assert_int_equal(tu_run("'%s' --quiet --db '%s' '%s'",
-                            tu_binary("indexer/gazette-index"), db, bbc), 0);
+                            tu_binary("indexer/gazette-index"), db, root), 0);
+    char *out = strdup(db);
+    assert_non_null(out);
+    return out;
+}
 
+static uint64_t article_count(const char *db)
+{
     gazette_index_t *index = NULL;
     uint64_t n = 0;
     assert_int_equal(gazette_index_open(db, &index), GAZETTE_STATUS_OK);
     assert_int_equal(gazette_index_article_count(index, &n),
                      GAZETTE_STATUS_OK);
-    assert_int_equal(n, 2225);
+    gazette_index_close(index);
+    return n;
+}
 
-    /* the one Windows-1252 "£" (sport/199.txt) comes out right */
+/* Search `query`; the hit `id` must be there with `title`, and its
+ * snippet must contain `text` (UTF-8). */
+static void expect_snippet(const char *db, const char *query, const char *id,
+                           const char *title, const char *text)
+{
+    gazette_index_t *index = NULL;
     gazette_search_options_t *opts = NULL;
     gazette_results_t *res = NULL;
+    assert_int_equal(gazette_index_open(db, &index), GAZETTE_STATUS_OK);
     assert_int_equal(gazette_search_options_new(&opts), GAZETTE_STATUS_OK);
-    assert_int_equal(gazette_search(index, "Mutu signing Chelsea", opts,
-                                    &res), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_search_options_set_range(opts, 0, 10000),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_search(index, query, opts, &res),
+                     GAZETTE_STATUS_OK);
     const gazette_hit_t *hit = NULL;
     for (size_t i = 0; i < gazette_results_count(res) && !hit; i++)
-        if (strcmp(gazette_hit_id(gazette_results_hit(res, i)),
-                   "sport/199.txt") == 0)
+        if (strcmp(gazette_hit_id(gazette_results_hit(res, i)), id) == 0)
             hit = gazette_results_hit(res, i);
-    assert_non_null(hit);
-    assert_string_equal(gazette_hit_title(hit), "Chelsea sack Mutu");
-    if (!strstr(gazette_hit_snippet(hit), "\xC2\xA3" "15.8m"))
-        fail_msg("snippet lacks \"\xC2\xA3" "15.8m\": %s",
+    if (!hit)
+        fail_msg("'%s' does not find %s", query, id);
+    assert_string_equal(gazette_hit_title(hit), title);
+    if (!strstr(gazette_hit_snippet(hit), text))
+        fail_msg("%s: snippet lacks \"%s\": %s", id, text,
                  gazette_hit_snippet(hit));
     gazette_results_free(res);
     gazette_search_options_free(opts);
     gazette_index_close(index);
+}
 
-    /* source counts: boolean terms, and a value count over all */
-    facet f[] = {{"business", 510, 0}, {"entertainment", 386, 0},
-                 {"politics", 417, 0}, {"sport", 511, 0}, {"tech", 401, 0},
-                 {NULL, 0, 0}};
+/* Source counts: the boolean term of each source (lower case) and a value
+ * count (as written) over all articles must both give f[i].want. */
+static void expect_sources(const char *db, facet *f)
+{
     xap_database *x = open_db(db);
-    for (facet *p = f; p->name; p++) {
-        char term[64];
-        snprintf(term, sizeof term, "%s%s", GZ_PREFIX_SOURCE, p->name);
-        assert_int_equal(termfreq(x, term), p->want);
+    for (facet *p = f; p->name[0]; p++) {
+        char term[64], lower[32];
+        size_t k = 0;
+        for (; p->name[k]; k++)
+            lower[k] = (char)(p->name[k] >= 'A' && p->name[k] <= 'Z'
+                                  ? p->name[k] - 'A' + 'a' : p->name[k]);
+        lower[k] = '\0';
+        snprintf(term, sizeof term, "%s%s", GZ_PREFIX_SOURCE, lower);
+        if (termfreq(x, term) != p->want)
+            fail_msg("term %s: %u articles, want %u", term,
+                     termfreq(x, term), p->want);
     }
     xap_query *all = NULL;
     xap_enquire *enq = NULL;
@@ -513,11 +544,11 @@ static void test_bbc(void **state)
     assert_int_equal(xap_enquire_set_query(enq, all, 0), XAP_OK);
     assert_int_equal(xap_valuecount_spy_new(GZ_SLOT_SOURCE, &spy), XAP_OK);
     assert_int_equal(xap_enquire_add_valuecount_spy(enq, spy), XAP_OK);
-    assert_int_equal(xap_enquire_get_mset(enq, 0, 10, 3000, NULL, &mset),
+    assert_int_equal(xap_enquire_get_mset(enq, 0, 10, 100000, NULL, &mset),
                      XAP_OK);
     assert_int_equal(xap_valuecount_spy_each_top(spy, 0, on_value, f),
                      XAP_OK);
-    for (facet *p = f; p->name; p++)
+    for (facet *p = f; p->name[0]; p++)
         if (p->got != p->want)
             fail_msg("source %s: %u articles counted, want %u", p->name,
                      p->got, p->want);
@@ -526,16 +557,89 @@ static void test_bbc(void **state)
     xap_valuecount_spy_free(spy);
     xap_query_free(all);
     xap_database_free(x);
-    tu_rmtree(tmp);
-    free(tmp);
 }
 
-int main(void)
+static void test_generated_corpus(void **state)
 {
+    (void)state;
+    char *root = tu_mkdtemp("ingest-gen");
+    gen_options o = gen_default_options(9001, 600);
+    o.readme = 1;
+    o.cp1252_pct = 2;
+    gen_corpus *c = gen_corpus_create(root, &o);
+    char *tmp;
+    char *db = index_corpus(root, &tmp);
+    assert_int_equal(article_count(db), gen_corpus_count(c));
+
+    /* Each Windows-1252 file: its pound sign comes out right. */
+    assert_true(gen_corpus_count_cp1252(c) >= 2);
+    for (size_t i = 0; i < c->n; i++) {
+        const gen_file *f = &c->files[i];
+        if (!f->cp1252)
+            continue;
+        char query[128];   /* the amount without the pound: "12.5m" */
+        snprintf(query, sizeof query, "%s", f->money + 2);
+        expect_snippet(db, query, f->path, f->title, f->money);
+    }
+
+    /* Sources: the folders, and the Source: headers that override them. */
+    facet f[16];
+    memset(f, 0, sizeof f);
+    size_t nf = 0;
+    for (size_t i = 0; i < c->n; i++) {
+        size_t k = 0;
+        while (k < nf && strcmp(f[k].name, c->files[i].source) != 0)
+            k++;
+        if (k == nf) {
+            assert_true(nf + 1 < sizeof f / sizeof *f);
+            snprintf(f[nf++].name, sizeof f[0].name, "%s",
+                     c->files[i].source);
+        }
+    }
+    for (size_t k = 0; k < nf; k++)
+        f[k].want = (uint32_t)gen_corpus_count_source(c, f[k].name);
+    assert_true(nf > GEN_NSOURCES);   /* some Source: headers */
+    expect_sources(db, f);
+
+    gen_corpus_free(c);
+    tu_rmtree(root);
+    free(root);
+    tu_rmtree(tmp);
+    free(tmp);
+    free(db);
+}
+
+/* The BBC collection read in place (quality: "test_ingest bbc"): its
+ * published counts, and its one Windows-1252 file (sport/199.txt). */
+static void test_bbc(void **state)
+{
+    (void)state;
+    char *tmp;
+    char *db = index_corpus(tu_quality_corpus(), &tmp);
+    assert_int_equal(article_count(db), 2225);
+    expect_snippet(db, "Mutu signing Chelsea", "sport/199.txt",
+                   "Chelsea sack Mutu", "\xC2\xA3" "15.8m");
+    facet f[] = {{"business", 510, 0}, {"entertainment", 386, 0},
+                 {"politics", 417, 0}, {"sport", 511, 0}, {"tech", 401, 0},
+                 {"", 0, 0}};
+    expect_sources(db, f);
+    tu_rmtree(tmp);
+    free(tmp);
+    free(db);
+}
+
+int main(int argc, char **argv)
+{
+    static const tu_quality quality[] = {
+        {"bbc", "bbc", test_bbc},
+    };
+    if (argc > 1)
+        return tu_quality_run(argv[1], quality,
+                              sizeof quality / sizeof *quality);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_bad_input_corpus),
         cmocka_unit_test(test_metadata_every_format),
-        cmocka_unit_test(test_bbc),
+        cmocka_unit_test(test_generated_corpus),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

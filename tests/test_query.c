@@ -3,12 +3,12 @@
  * against plain scans of the corpora done here in the test.
  *
  * Three indexes are built once with the real gazette-index: the bundled
- * sample corpus, ../shared/corpora/bbc (2225 articles; tests using it skip
- * visibly when it is absent), and a tiny corpus written in capitals. The
- * test reads every article itself (headers, title, body), splits it into
- * words and stems them with the same Snowball stemmer, so "which articles
- * contain this word / phrase / pair of words" is known independently of
- * the index.
+ * sample corpus, a generated news corpus (gen_corpus.h: ~850 articles in
+ * five sources, with byte and near copies), and a tiny corpus written in
+ * capitals. The test reads every article itself (headers, title, body),
+ * splits it into words and stems them with the same Snowball stemmer, so
+ * "which articles contain this word / phrase / pair of words" is known
+ * independently of the index.
  */
 #define _GNU_SOURCE 1   /* gmtime_r, strcasecmp */
 #include <ctype.h>
@@ -28,6 +28,7 @@
 #include <cmocka.h>
 
 #include "gazette.h"
+#include "gen_corpus.h"
 #include "schema.h"
 #include "test_util.h"
 #include "xapian_shim.h"
@@ -58,10 +59,14 @@ typedef struct corpus {
     int ready;
 } corpus;
 
+#define GEN_SEED 31337
+#define GEN_ARTICLES 800
+
 static struct {
     char *tmp;
     xap_stem *stem;
-    corpus sample, bbc, caps;
+    corpus sample, gen, caps;
+    gen_corpus *manifest;   /* what the generator wrote into gen.root */
 } fx;
 
 /* --------------------------------------------------------- corpus scan */
@@ -327,6 +332,17 @@ static void write_caps_corpus(const char *root)
         "Filters with non-ASCII capitals.\n";
     tu_write_file(root, "\xC3\x89" "ditions/a.txt", accented,
                   sizeof accented - 1);
+    /* For the wildcard limit: exactly 1000 words start "qwx", 1001 "qwz". */
+    char *words = malloc(2000 * 16 + 64), *w = words;
+    assert_non_null(words);
+    w += sprintf(w, "Title: Word list\n\n");
+    for (int i = 0; i < 1000; i++)   /* qwxaaa qwzaaa qwxaab qwzaab ... */
+        w += sprintf(w, "qwx%c%c%c qwz%c%c%c ", 'a' + i / 676,
+                     'a' + i / 26 % 26, 'a' + i % 26, 'a' + i / 676,
+                     'a' + i / 26 % 26, 'a' + i % 26);
+    w += sprintf(w, "qwzzzz\n");   /* the 1001st */
+    tu_write_file(root, "lists/words.txt", words, (size_t)(w - words));
+    free(words);
 }
 
 static int group_setup(void **state)
@@ -351,13 +367,14 @@ static int group_setup(void **state)
     load_corpus(&fx.caps);
     if (build_index(&fx.caps, "caps") != 0)
         return -1;
-    const char *bbc = tu_shared_corpus("bbc");
-    if (bbc) {
-        snprintf(fx.bbc.root, sizeof fx.bbc.root, "%s", bbc);
-        load_corpus(&fx.bbc);
-        if (build_index(&fx.bbc, "bbc") != 0)
-            return -1;
-    }
+    snprintf(fx.gen.root, sizeof fx.gen.root, "%s/gen", fx.tmp);
+    gen_options o = gen_default_options(GEN_SEED, GEN_ARTICLES);
+    fx.manifest = gen_corpus_create(fx.gen.root, &o);
+    load_corpus(&fx.gen);
+    if (fx.gen.n != gen_corpus_count(fx.manifest))
+        return -1;
+    if (build_index(&fx.gen, "gen") != 0)
+        return -1;
     return 0;
 }
 
@@ -365,22 +382,14 @@ static int group_teardown(void **state)
 {
     (void)state;
     free_corpus(&fx.sample);
-    free_corpus(&fx.bbc);
+    free_corpus(&fx.gen);
     free_corpus(&fx.caps);
+    gen_corpus_free(fx.manifest);
     xap_stem_free(fx.stem);
     tu_rmtree(fx.tmp);
     free(fx.tmp);
     return 0;
 }
-
-/* BBC tests skip (visibly) without the shared corpora. */
-#define NEED_BBC()                                       \
-    do {                                                 \
-        if (!fx.bbc.ready) {                             \
-            tu_shared_corpus("bbc");                     \
-            skip();                                      \
-        }                                                \
-    } while (0)
 
 /* ------------------------------------------------------ expected sets */
 
@@ -654,15 +663,14 @@ static void test_phrases(void **state)
     (void)state;
     expect_hits(&fx.sample, "\"humanitarian pauses\"", NULL,
                 with_phrase(&fx.sample, "humanitarian pauses"));
-    NEED_BBC();
     const char *phrases[] = {"prime minister", "world cup", "chief executive",
                              "said it would"};
     for (size_t i = 0; i < 4; i++) {
         char q[128];
         snprintf(q, sizeof q, "\"%s\"", phrases[i]);
-        docset want = with_phrase(&fx.bbc, phrases[i]);
-        assert_true(set_size(&fx.bbc, &want) >= 10);
-        expect_hits(&fx.bbc, q, NULL, want);
+        docset want = with_phrase(&fx.gen, phrases[i]);
+        assert_true(set_size(&fx.gen, &want) >= 10);
+        expect_hits(&fx.gen, q, NULL, want);
     }
 }
 
@@ -670,8 +678,7 @@ static void test_phrases(void **state)
 static void test_boolean_operators(void **state)
 {
     (void)state;
-    NEED_BBC();
-    const corpus *c = &fx.bbc;
+    const corpus *c = &fx.gen;
     docset a = with_word(c, "chelsea"), b = with_word(c, "arsenal"),
            l = with_word(c, "liverpool");
     assert_true(set_size(c, &a) > 20 && set_size(c, &b) > 20);
@@ -698,8 +705,7 @@ static void test_boolean_operators(void **state)
 static void test_near_adj(void **state)
 {
     (void)state;
-    NEED_BBC();
-    const corpus *c = &fx.bbc;
+    const corpus *c = &fx.gen;
     struct {
         const char *query, *a, *b;
         size_t window;
@@ -743,19 +749,21 @@ static void test_wildcards(void **state)
                 with_word_prefix(&fx.sample, "hezboll"));
     expect_hits(&fx.sample, "Blink*", NULL,
                 with_word_prefix(&fx.sample, "blink"));
-    NEED_BBC();
-    expect_hits(&fx.bbc, "chelse*", NULL, with_word_prefix(&fx.bbc, "chelse"));
-    expect_hits(&fx.bbc, "economi*", NULL,
-                with_word_prefix(&fx.bbc, "economi"));
+    expect_hits(&fx.gen, "chelse*", NULL, with_word_prefix(&fx.gen, "chelse"));
+    docset econ = with_word_prefix(&fx.gen, "economi");
+    assert_true(set_size(&fx.gen, &econ) >= 10);
+    expect_hits(&fx.gen, "economi*", NULL, econ);
+    /* The limit: 1000 words may match, 1001 may not. */
+    expect_hits(&fx.caps, "qwx*", NULL, with_word_prefix(&fx.caps, "qwx"));
     gazette_results_t *r = NULL;
     char err[1024];
-    assert_int_equal(run_query(&fx.bbc, "s*", NULL, 10, &r, err, sizeof err),
+    assert_int_equal(run_query(&fx.caps, "qwz*", NULL, 10, &r, err, sizeof err),
                      GAZETTE_STATUS_QUERY_SYNTAX);
     assert_null(r);
     assert_non_null(strstr(err, "wildcard"));
     assert_null(strchr(err, '\n'));
-    assert_int_equal(tu_run("'%s' --db '%s' 's*' >/dev/null 2>&1",
-                            tu_binary("query/cli/gazette-query"), fx.bbc.db), 64);
+    assert_int_equal(tu_run("'%s' --db '%s' 'qwz*' >/dev/null 2>&1",
+                            tu_binary("query/cli/gazette-query"), fx.caps.db), 64);
 }
 
 /* source:, title:, author:, tag:, url:, id:, entity: on the sample. */
@@ -1051,12 +1059,12 @@ static void test_facets(void **state)
         }
     }
     gazette_results_free(r);
-    NEED_BBC();
-    /* BBC: source counts of "chelsea" per folder. */
+    /* Generated corpus: source counts of "chelsea" (folders and Source:
+     * headers). */
     query_opts q2 = {.duplicates = 1};
     q2.facets[GAZETTE_FACET_SOURCE] = 1;
-    m = with_word(&fx.bbc, "chelsea");
-    assert_int_equal(run_query(&fx.bbc, "chelsea", &q2, 0, &r, err, sizeof err),
+    m = with_word(&fx.gen, "chelsea");
+    assert_int_equal(run_query(&fx.gen, "chelsea", &q2, 0, &r, err, sizeof err),
                      GAZETTE_STATUS_OK);
     uint64_t sum = 0;
     for (size_t k = 0; k < gazette_results_facet_count(r, GAZETTE_FACET_SOURCE);
@@ -1064,12 +1072,12 @@ static void test_facets(void **state)
         const char *value;
         uint64_t count, want = 0;
         gazette_results_facet_value(r, GAZETTE_FACET_SOURCE, k, &value, &count);
-        for (size_t i = 0; i < fx.bbc.n; i++)
-            want += m.in[i] && strcmp(fx.bbc.docs[i].folder, value) == 0;
+        for (size_t i = 0; i < fx.gen.n; i++)
+            want += m.in[i] && strcmp(fx.gen.docs[i].source, value) == 0;
         assert_int_equal(count, want);
         sum += count;
     }
-    assert_int_equal(sum, set_size(&fx.bbc, &m));
+    assert_int_equal(sum, set_size(&fx.gen, &m));
     gazette_results_free(r);
 }
 
@@ -1077,8 +1085,7 @@ static void test_facets(void **state)
 static void test_duplicates(void **state)
 {
     (void)state;
-    NEED_BBC();
-    const corpus *c = &fx.bbc;
+    const corpus *c = &fx.gen;
     /* Byte-identical pairs, found by hashing the files here. */
     size_t pairs = 0, checked = 0;
     for (size_t i = 0; i < c->n; i++)
@@ -1101,7 +1108,8 @@ static void test_duplicates(void **state)
             assert_int_equal(gazette_results_count(r), 2);
             gazette_results_free(r);
         }
-    /* SOURCE.md: 98 files are exact duplicates of another file. */
+    /* As many files are exact duplicates of another as the generator
+     * wrote byte copies. */
     size_t dup_files = 0;
     for (size_t i = 0; i < c->n; i++) {
         int earlier = 0;
@@ -1109,15 +1117,23 @@ static void test_duplicates(void **state)
             earlier = c->docs[j].file_hash == c->docs[i].file_hash;
         dup_files += earlier;
     }
-    assert_int_equal(dup_files, 98);
-    assert_true(pairs >= 98);
-    /* source:sport: 511 articles; shown once per distinct normalised
-     * body (letters and digits, case folded) unless --duplicates. */
+    assert_true(dup_files > 0);
+    assert_int_equal(dup_files, gen_corpus_count_copies(fx.manifest));
+    assert_true(pairs >= dup_files);
+    /* source:sport: shown once per distinct normalised body (letters and
+     * digits, case folded) unless --duplicates. The manifest says how
+     * many: every byte or near copy of a sport article is one less. */
+    const gen_corpus *g = fx.manifest;
+    size_t sport_files = gen_corpus_count_source(g, "sport"), copies = 0;
+    for (size_t i = 0; i < g->n; i++)
+        copies += strcmp(g->files[i].source, "sport") == 0 &&
+                  (g->files[i].copy_of >= 0 || g->files[i].near_copy_of >= 0);
+    assert_true(copies > 0);
     docset sport;
     memset(&sport, 0, sizeof sport);
     size_t distinct = 0;
     for (size_t i = 0; i < c->n; i++) {
-        if (strcmp(c->docs[i].folder, "sport") != 0)
+        if (strcasecmp(c->docs[i].source, "sport") != 0)
             continue;
         sport.in[i] = 1;
         int seen = 0;
@@ -1125,12 +1141,12 @@ static void test_duplicates(void **state)
             seen = sport.in[j] && c->docs[j].body_hash == c->docs[i].body_hash;
         distinct += !seen;
     }
-    assert_int_equal(set_size(c, &sport), 511);
+    assert_int_equal(set_size(c, &sport), sport_files);
+    assert_int_equal(distinct, sport_files - copies);
     expect_hits(c, "source:sport", NULL, sport);
     query_opts once = {0};
     gazette_results_t *r = search(c, "source:sport", &once);
     assert_int_equal(gazette_results_count(r), distinct);
-    assert_true(distinct < 511);
     gazette_results_free(r);
     /* Facet counts agree with the hits: duplicates counted once, unless
      * they are shown. */
@@ -1146,7 +1162,7 @@ static void test_duplicates(void **state)
     gazette_results_free(r);
     r = search(c, "source:sport", &all);
     gazette_results_facet_value(r, GAZETTE_FACET_SOURCE, 0, &value, &count);
-    assert_int_equal(count, 511);
+    assert_int_equal(count, sport_files);
     gazette_results_free(r);
 }
 
@@ -1165,29 +1181,28 @@ static void test_spelling(void **state)
     r = search(&fx.sample, "hezbolah", &off);
     assert_string_equal(gazette_results_suggestion(r), "");
     gazette_results_free(r);
-    NEED_BBC();
-    r = search(&fx.bbc, "chelsae arsenal", &on);
+    r = search(&fx.gen, "chelsae arsenal", &on);
     assert_string_equal(gazette_results_suggestion(r), "chelsea arsenal");
     gazette_results_free(r);
     /* The rest of the query stays as typed (case, fields, dates). */
-    r = search(&fx.bbc, "Chelsae AND Arsenal  date:2004-01..", &on);
+    r = search(&fx.gen, "Chelsae AND Arsenal  date:2004-01..", &on);
     assert_string_equal(gazette_results_suggestion(r),
                         "chelsea AND Arsenal  date:2004-01..");
     gazette_results_free(r);
-    r = search(&fx.bbc, "\"Chelsae manager\"", &on);
+    r = search(&fx.gen, "\"Chelsae manager\"", &on);
     assert_string_equal(gazette_results_suggestion(r), "\"chelsea manager\"");
     gazette_results_free(r);
     char out[4096];
     snprintf(out, sizeof out, "%s/spell.txt", fx.tmp);
     assert_int_equal(tu_run("'%s' --db '%s' Chelsae > '%s'",
-                            tu_binary("query/cli/gazette-query"), fx.bbc.db, out), 0);
+                            tu_binary("query/cli/gazette-query"), fx.gen.db, out), 0);
     size_t len;
     char *text = read_all(out, &len);
     assert_non_null(strstr(text, "Did you mean: chelsea?"));
     free(text);
     assert_int_equal(tu_run("'%s' --db '%s' --no-spelling Chelsae | "
                             "grep -q 'Did you mean' ",
-                            tu_binary("query/cli/gazette-query"), fx.bbc.db), 1);
+                            tu_binary("query/cli/gazette-query"), fx.gen.db), 1);
 }
 
 /* --explain: the parsed query and each hit's matching terms. */

@@ -3,12 +3,15 @@
  *
  * 1. rel_eval (bench/relevance/rel_eval.c) against measures worked out by
  *    hand on a tiny qrels/run pair, so the scorer itself is checked.
- * 2. The ADI collection (../shared/corpora/adi, read in place): converted
- *    with bench/relevance/convert.sh into a scratch directory, indexed
- *    with the real gazette-index, every judged query run through
- *    libgazette with the default settings, the run scored by rel_eval; MAP
- *    must stay above a floor a little under today's value (the full table
- *    is a benchmark: bench/relevance/run.sh, docs/relevance.md).
+ * 2. A quality measurement, its own ctest entry (quality_relevance_adi,
+ *    "test_relevance adi", label quality): the ADI collection
+ *    (../shared/corpora/adi, read in place) converted with
+ *    bench/relevance/convert.sh into a scratch directory, indexed with the
+ *    real gazette-index, every judged query run through libgazette with
+ *    the default settings, the run scored by rel_eval; MAP must stay above
+ *    a floor a little under today's value (the full table is a benchmark:
+ *    bench/relevance/run.sh, docs/relevance.md). Without the collection it
+ *    exits 77 and ctest shows it skipped.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -124,9 +127,7 @@ static int write_run(const char *dir)
 static void test_adi_map_floor(void **state)
 {
     (void)state;
-    const char *adi = tu_shared_corpus("adi");
-    if (!adi)
-        skip();
+    const char *adi = tu_quality_corpus();
     char *dir = tu_mkdtemp("relevance_adi");
     assert_int_equal(tu_run("'%s' adi '%s' '%s'",
                             tu_source_path("bench/relevance/convert.sh"), adi,
@@ -149,11 +150,16 @@ static void test_adi_map_floor(void **state)
     free(dir);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+    static const tu_quality quality[] = {
+        {"adi", "adi", test_adi_map_floor},
+    };
+    if (argc > 1)
+        return tu_quality_run(argv[1], quality,
+                              sizeof quality / sizeof *quality);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rel_eval_by_hand),
-        cmocka_unit_test(test_adi_map_floor),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

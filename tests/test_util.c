@@ -104,31 +104,78 @@ const char *tu_binary(const char *rel)
     return buf[which];
 }
 
-const char *tu_shared_corpus(const char *name)
+/* Path of shared collection `name` into buf[size]; aborts when too long. */
+static void shared_path(const char *name, char *buf, size_t size)
 {
-    static char buf[4096];
     const char *env = getenv("GAZETTE_SHARED_CORPORA");
     int n;
     /* The length is checked (not only for safety: an unchecked snprintf
      * from one 4096-byte buffer into another trips gcc's
      * -Wformat-truncation at -O2, which -Werror turns into a failure). */
     if (env && *env)
-        n = snprintf(buf, sizeof buf, "%s/%s", env, name);
+        n = snprintf(buf, size, "%s/%s", env, name);
     else
-        n = snprintf(buf, sizeof buf, "%s/../shared/corpora/%s",
+        n = snprintf(buf, size, "%s/../shared/corpora/%s",
                      tu_source_path(""), name);
-    if (n < 0 || (size_t)n >= sizeof buf) {
+    if (n < 0 || (size_t)n >= size) {
         fprintf(stderr, "test_util: shared corpus path too long\n");
         abort();
     }
+}
+
+static int ci_is_true(void)
+{
+    const char *ci = getenv("CI");
+    return ci && strcmp(ci, "true") == 0;
+}
+
+const char *tu_shared_corpus(const char *name)
+{
+    static char buf[4096];
+    shared_path(name, buf, sizeof buf);
     struct stat st;
     if (stat(buf, &st) == 0)
         return buf;
-    const char *ci = getenv("CI");
-    if (ci && strcmp(ci, "true") == 0)
+    if (ci_is_true())
         fail_msg("shared corpus %s is missing and CI=true", buf);
     fprintf(stderr, "SKIP: shared corpus %s is absent\n", buf);
     return NULL;
+}
+
+static char quality_root[4096];
+
+const char *tu_quality_corpus(void)
+{
+    return quality_root;
+}
+
+int tu_quality_run(const char *name, const tu_quality *checks, size_t n)
+{
+    const tu_quality *q = NULL;
+    for (size_t i = 0; i < n && !q; i++)
+        if (strcmp(checks[i].name, name) == 0)
+            q = &checks[i];
+    if (!q) {
+        fprintf(stderr, "no quality check named '%s'\n", name);
+        return 64;
+    }
+    shared_path(q->corpus, quality_root, sizeof quality_root);
+    struct stat st;
+    if (stat(quality_root, &st) != 0) {
+        if (ci_is_true()) {
+            fprintf(stderr, "FAIL: %s needs %s, which is missing (CI=true)\n",
+                    q->name, quality_root);
+            return 1;
+        }
+        fprintf(stderr, "SKIP: %s needs %s, which is absent (set "
+                        "GAZETTE_SHARED_CORPORA to its parent)\n",
+                q->name, quality_root);
+        return TU_SKIP_EXIT;
+    }
+    const struct CMUnitTest one[] = {
+        {q->name, q->test, NULL, NULL, NULL},
+    };
+    return cmocka_run_group_tests_name(q->name, one, NULL, NULL);
 }
 
 int tu_run(const char *fmt, ...)

@@ -32,10 +32,35 @@ const char *tu_source_path(const char *rel);
  * in turn, so two results may be used in one call. */
 const char *tu_binary(const char *rel);
 
-/* Path of ../shared/corpora/<name> next to the source tree, or NULL when it
- * is absent. When absent and CI=true, fails the current test; otherwise the
- * caller should skip() visibly. */
+/* Path of ../shared/corpora/<name> next to the source tree
+ * ($GAZETTE_SHARED_CORPORA/<name> when that is set), or NULL when it is
+ * absent. When absent and CI=true, fails the current test; otherwise the
+ * caller should skip(). Only for measurements on the shared collections:
+ * correctness tests generate their data (gen_corpus.h) or use
+ * corpus/sample, and quality checks are best run through tu_quality_run,
+ * whose skips ctest can see. */
 const char *tu_shared_corpus(const char *name);
+
+/* Exit status ctest reports as "Skipped" (SKIP_RETURN_CODE). */
+#define TU_SKIP_EXIT 77
+
+/* A quality measurement on one shared collection, run as its own ctest
+ * entry ("PROGRAM NAME"): see tu_quality_run. */
+typedef struct tu_quality {
+    const char *name;     /* the argument selecting it */
+    const char *corpus;   /* the collection it needs: "bbc", "adi", ... */
+    void (*test)(void **state);
+} tu_quality;
+
+/* Run the check of `checks` (n of them) called `name` as a one-test cmocka
+ * group and return the program's exit status. When its collection is
+ * absent, print why and return TU_SKIP_EXIT, or 1 when CI=true (CI must
+ * have the data). An unknown name returns 64. Inside the test,
+ * tu_quality_corpus() is the collection's path. */
+int tu_quality_run(const char *name, const tu_quality *checks, size_t n);
+
+/* The path of the collection of the running quality check. */
+const char *tu_quality_corpus(void);
 
 /* Run a shell command, return its exit status (or -1). */
 int tu_run(const char *fmt, ...);
