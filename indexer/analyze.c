@@ -209,7 +209,7 @@ static char *join_tags(const corpus_article *art)
     out[0] = '\0';
     for (size_t i = 0; i < art->ntags; i++) {
         if (i)
-            strcat(out, ",");
+            strcat(out, GZ_LIST_SEP_STR);   /* tags may hold commas */
         strcat(out, art->tags[i]);
     }
     return out;

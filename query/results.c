@@ -99,7 +99,7 @@ xap_status gz_hit_fill(gazette_index_t *index, const xap_enquire *enq,
         memcpy(hit->data, data, len);
         hit->data[len] = '\0';
         gz_docdata_decode(hit->data, len, &hit->fields);
-        s = split_items(hit->fields.tags, ',', &hit->tags);
+        s = split_items(hit->fields.tags, GZ_LIST_SEP, &hit->tags);
     }
     if (s == XAP_OK)
         s = split_items(hit->fields.entities, GZ_ENTITY_SEP, &hit->entities);

@@ -111,6 +111,9 @@ const gz_field *gz_field_of_term(const char *term);
  */
 #define GZ_ENTITY_SEP     '\x1f'
 #define GZ_ENTITY_SEP_STR "\x1f"
+/* The separator of every list in the document data (tags, entities). */
+#define GZ_LIST_SEP       GZ_ENTITY_SEP
+#define GZ_LIST_SEP_STR   GZ_ENTITY_SEP_STR
 
 /* Build the entity term for `name` (see above) into `buf` (`size` bytes,
  * at least GZ_TERM_BUF). Over-long names are hashed as gz_make_term does.
@@ -121,7 +124,8 @@ size_t gz_entity_term(const char *name, char *buf, size_t size);
 /* Metadata keys. */
 #define GZ_META_FORMAT    "gazette.format"   /* GZ_FORMAT_VERSION */
 #define GZ_META_LANGUAGE  "gazette.language" /* stemmer used at index time */
-#define GZ_FORMAT_VERSION "1"
+/* 2: undated articles have no date; tags are separated by GZ_LIST_SEP. */
+#define GZ_FORMAT_VERSION "2"
 
 /* Xapian's glass backend refuses terms over 245 bytes. Longer ids are
  * replaced by a prefix of the id and a hash of the whole. */
@@ -138,7 +142,7 @@ size_t gz_entity_term(const char *name, char *buf, size_t size);
  *   source=politics
  *   author=...
  *   url=...
- *   tags=a,b
+ *   tags=a<US>b            (<US> = GZ_LIST_SEP: a tag may hold commas)
  *   entities=Antony Blinken<US>Gaza   (<US> = GZ_ENTITY_SEP, see above)
  *   date_text=Spring 2024     (only when the written date did not parse)
  *
@@ -148,7 +152,7 @@ typedef struct gz_docdata {
     const char *id, *path, *title, *date, *source, *author, *url, *tags;
     const char *entities;
     const char *date_text;   /* the date as written, when it did not parse
-                                (date then holds the file's mtime) */
+                                (the article is then undated) */
     const char *body;
     size_t body_len;
 } gz_docdata;

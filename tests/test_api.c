@@ -94,6 +94,8 @@ static void test_writer_round_trip(void **state)
                      GAZETTE_STATUS_OK);
     assert_int_equal(gazette_article_add_tag(a, "shipping"), GAZETTE_STATUS_OK);
     assert_int_equal(gazette_article_add_tag(a, "Belgium"), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_article_add_tag(a, "ports, harbours"),
+                     GAZETTE_STATUS_OK);   /* a comma inside one tag */
     put(w, a);
     put(w, article("desk/grain", "Grain prices ease", "Wheat futures fell."));
     put(w, article("desk/trains", "Night trains return", "Sleepers are full."));
@@ -116,6 +118,15 @@ static void test_writer_round_trip(void **state)
     assert_int_equal(hits(index, "harbour"), 1);
     assert_int_equal(hits(index, "title:ostend"), 1);
     assert_int_equal(hits(index, "tag:shipping"), 1);
+    assert_int_equal(hits(index, "tag:\"ports, harbours\""), 1);
+    gazette_results_t *r = NULL;
+    assert_int_equal(gazette_search(index, "tag:belgium", NULL, &r),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_results_count(r), 1);
+    assert_int_equal(gazette_hit_tag_count(gazette_results_hit(r, 0)), 3);
+    assert_string_equal(gazette_hit_tag(gazette_results_hit(r, 0), 2),
+                        "ports, harbours");
+    gazette_results_free(r);
     assert_int_equal(hits(index, "source:wire"), 1);
     assert_int_equal(hits(index, "year:2024"), 1);
     assert_int_equal(hits(index, "date:2024-03-02"), 1);
@@ -141,10 +152,11 @@ static void test_writer_round_trip(void **state)
     assert_non_null(strstr(gazette_article_get(back, GAZETTE_FIELD_BODY),
                            "storm repairs"));
     assert_string_equal(gazette_article_get(back, GAZETTE_FIELD_PATH), "");
-    assert_int_equal(gazette_article_tag_count(back), 2);
+    assert_int_equal(gazette_article_tag_count(back), 3);
     assert_string_equal(gazette_article_tag(back, 0), "shipping");
     assert_string_equal(gazette_article_tag(back, 1), "Belgium");
-    assert_null(gazette_article_tag(back, 2));
+    assert_string_equal(gazette_article_tag(back, 2), "ports, harbours");
+    assert_null(gazette_article_tag(back, 3));
     int found = 0;
     for (size_t i = 0; i < gazette_article_entity_count(back); i++)
         found |= strcmp(gazette_article_entity(back, i), "Bart Tommelein") == 0;
