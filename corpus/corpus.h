@@ -130,7 +130,9 @@ typedef struct corpus_options {
  *
  * .html/.htm: gumbo; title from <title>, og:title or the first <h1>; the
  * visible text; metadata from <meta> and <link rel=canonical>. A page
- * nested deeper than 4096 elements is CORPUS_SKIP_MALFORMED (read_html.c).
+ * nested deeper than 4096 elements, or that would cost gumbo too much
+ * work (many tags deep down, thousands of attributes), is
+ * CORPUS_SKIP_MALFORMED before it is parsed (read_html.c, html_scan.c).
  *
  * .jsonl/.ndjson: one article per line, id relpath "#" id (or line
  * number); a bad line goes to opts->on_bad_article as "path:line" and the
