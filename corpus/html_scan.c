@@ -188,11 +188,9 @@ static const struct kind {
 };
 
 /* Element names are compared as keys: lower-cased, cut to 15 bytes, NUL
- * padded. Two long names sharing 15 bytes look alike, which can only make
- * an end tag close more... no: it makes the scan pop an element gumbo
- * would keep only when gumbo would also match it (gumbo gives every
- * unknown name the same tag, so it matches unknown names more eagerly
- * still). */
+ * padded. Two long names sharing their first 15 bytes look alike; both
+ * are unknown to gumbo, which gives every unknown name the same tag and
+ * so matches them even more eagerly than the scan does. */
 #define KEY_LEN 16
 
 static void make_key(const char *name, size_t n, char key[KEY_LEN])
