@@ -88,13 +88,17 @@ typedef enum corpus_status {
     CORPUS_STOPPED            /* the article callback returned non-zero */
 } corpus_status;
 
+/* The size limit when corpus_options.max_bytes is 0. */
+#define CORPUS_DEFAULT_MAX_BYTES ((uint64_t)64 << 20)
+
 /* Problems inside a file that is otherwise read. Both callbacks take a
  * `where` naming the place: the file's path (corpus_file.path), followed by
  * ":<line>" when the problem is on one line of a multi-article file (JSON
  * Lines), and a one-line `reason` (no trailing newline). Borrowed strings,
  * valid during the call. */
 typedef struct corpus_options {
-    uint64_t max_bytes;       /* largest (decompressed) file read; 0 = 64 MiB */
+    uint64_t max_bytes;       /* largest (decompressed) file read; 0 =
+                               * CORPUS_DEFAULT_MAX_BYTES (64 MiB) */
     /* One article was left out, the rest of the file is read: a bad line
      * of a JSON Lines file. May be NULL. */
     corpus_warn_fn on_bad_article;
@@ -111,8 +115,10 @@ typedef struct corpus_options {
  * to `why` (`whylen` bytes, may be 0; "" on CORPUS_OK). `opts` may be NULL
  * for defaults.
  *
- * Text handling before the format sees it: ".gz" is inflated (streamed;
- * stops as soon as more than max_bytes came out); a NUL byte, or control
+ * Text handling before the format sees it: the file is opened without
+ * blocking and must be a regular file (a FIFO is CORPUS_SKIP_UNREADABLE);
+ * ".gz" is inflated (streamed; stops as soon as more than max_bytes came
+ * out); a NUL byte, or control
  * bytes making up over a tenth of the data, mean binary; a UTF-8 BOM is
  * dropped; text that is not valid UTF-8 is decoded, all of it, as
  * Windows-1252; CRLF and lone CR become LF; blank text is CORPUS_SKIP_EMPTY.

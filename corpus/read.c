@@ -26,8 +26,6 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#define DEFAULT_MAX_BYTES ((uint64_t)64 << 20)
-
 /* --------------------------------------------------------------- formats */
 
 /* The one table of formats: the extension of the (uncompressed) name and
@@ -337,11 +335,15 @@ static corpus_status too_large(char *why, size_t whylen, const char *what,
 /*
  * open_regular - open `path` read-only and check it is a regular file.
  * Returns the fd (caller closes) and fills *st, or -1 with `why` written.
+ * O_NONBLOCK: a FIFO or device put where the walk saw a file must not
+ * block the open (a FIFO without a writer would, forever); the fstat of
+ * the opened descriptor then refuses it. On a regular file O_NONBLOCK
+ * changes nothing.
  */
 static int open_regular(const char *path, struct stat *st, char *why,
                         size_t whylen)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
     if (fd < 0) {
         corpus_why(why, whylen, CORPUS_SKIP_UNREADABLE, "open: %s", strerror(errno));
         return -1;
@@ -617,7 +619,7 @@ corpus_status corpus_read_file(const corpus_file *file,
                           "unsupported file type");
 
     uint64_t max = opts && opts->max_bytes ? opts->max_bytes
-                                           : DEFAULT_MAX_BYTES;
+                                           : CORPUS_DEFAULT_MAX_BYTES;
     /* In-memory cap: max, but leaving room for the +2 of slurp(). */
     size_t limit = max < (uint64_t)SIZE_MAX - 2 ? (size_t)max : SIZE_MAX - 2;
 

@@ -115,7 +115,7 @@ static int on_article(const corpus_article *art, void *ctx)
                                    strlen(st->stat_value));
     if (s == XAP_OK)
         s = xap_document_add_value(doc, GZ_SLOT_FILE_HASH, st->hash_value,
-                                   16);
+                                   strlen(st->hash_value));
     if (s == XAP_OK)
         s = xap_document_add_value(doc, GZ_SLOT_FILE_PATH,
                                    st->file->relpath,
@@ -274,8 +274,11 @@ static void visit_file(run_state *st, const corpus_file *file)
         st->stats->unchanged++;
         return;
     }
+    /* Not hashed (1): over the size limit or no longer a regular file;
+     * the reader says which, and no hash is recorded. */
     uint64_t hash;
-    if (gz_hash_file(file->path, &hash) != 0) {
+    int hashed = gz_hash_file(file->path, st->cfg->max_file_bytes, &hash);
+    if (hashed < 0) {
         if (e)
             e->seen = 1;   /* there, but unreadable: keep its articles */
         st->stats->skipped++;
@@ -288,8 +291,11 @@ static void visit_file(run_state *st, const corpus_file *file)
     st->articles = 0;
     gz_format_stat(st->stat_value, sizeof st->stat_value, file->size,
                    file->mtime_ns);
-    gz_format_hash(st->hash_value, hash);
-    int same = e && !e->seen && e->has_hash && e->hash == hash;
+    if (hashed == 0)
+        gz_format_hash(st->hash_value, hash);
+    else
+        st->hash_value[0] = '\0';
+    int same = hashed == 0 && e && !e->seen && e->has_hash && e->hash == hash;
     if (e)
         e->seen = 1;
     if (same) {
