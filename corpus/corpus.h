@@ -37,17 +37,37 @@ typedef void (*corpus_warn_fn)(const char *path, const char *reason,
 
 /* Walk `root` (a directory, or a single file whose relpath is then its base
  * name). Entries of each directory are visited in strcmp order of their
- * names, depth first (so "sub/a.txt" comes before "sub.txt"). Symlinks to
- * files are followed; symlinks to directories are followed once (a
- * directory already on the current path is a loop and is reported through
- * `warn`). Hidden entries (leading '.') below the root are skipped. Trailing
- * slashes of `root` are dropped when paths are joined.
+ * names, depth first (so "sub/a.txt" comes before "sub.txt"). Symlinks
+ * whose target (resolved with realpath(), like the root) lies inside the
+ * root are followed: to files, and to directories once (a directory
+ * already on the current path is a loop and is reported through `warn`).
+ * A symlink whose target lies outside the root is not followed: it is
+ * reported, with the reason "symlink leaves the corpus root", and skipped
+ * (corpus_walk_with() can allow it). Hidden entries (leading '.') below
+ * the root are skipped. Trailing slashes of `root` are dropped when paths
+ * are joined.
  * Returns 0 when the walk completed, -1 when `root` cannot be opened (errno
  * set; EINVAL when it is neither a file nor a directory, ENOMEM when memory
  * ran out during the walk), or the callback's non-zero value. `warn` may be
  * NULL. */
 int corpus_walk(const char *root, corpus_file_fn on_file, corpus_warn_fn warn,
                 void *ctx);
+
+/* Choices of corpus_walk_with(); zeroed, the behaviour of corpus_walk(). */
+typedef struct corpus_walk_options {
+    /* Follow symlinks whose target is outside the root as well (the
+     * gazette-index option --follow-symlinks). */
+    int follow_outside_symlinks;
+    /* Called instead of `warn` for a symlink left out because it leaves
+     * the root (a choice, not a problem: a caller may want to drop what
+     * it indexed there before). NULL: `warn` is called. */
+    corpus_warn_fn on_excluded;
+} corpus_walk_options;
+
+/* corpus_walk() with options (`opts` may be NULL). Also fails (-1, errno
+ * from realpath) when the root cannot be resolved. */
+int corpus_walk_with(const char *root, const corpus_walk_options *opts,
+                     corpus_file_fn on_file, corpus_warn_fn warn, void *ctx);
 
 /* 1 when `relpath`'s extension is one corpus_read_file understands: .txt,
  * .md, .markdown, .html, .htm, .jsonl, .ndjson, each optionally followed by
