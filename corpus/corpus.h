@@ -166,7 +166,13 @@ typedef struct corpus_options {
  * (read_jsonl.c).
  *
  * Any article whose date corpus_parse_date() does not understand is
- * reported through opts->on_warning before it is handed on. */
+ * reported through opts->on_warning before it is handed on.
+ *
+ * Every field but the id reaches `on_article` without characters that
+ * drive a terminal: C0 controls (except tab and, in the body, line feed),
+ * DEL and C1 controls (U+0080..U+009F) are replaced by spaces, and in the
+ * one-line fields (title, date, author, source, url, tags) tab and line
+ * feed too. The id keeps the file's name as it is. */
 corpus_status corpus_read_file(const corpus_file *file,
                                const corpus_options *opts,
                                corpus_article_fn on_article, void *ctx,
