@@ -105,6 +105,17 @@ corpus_status corpus_why(char *why, size_t whylen, corpus_status status,
 #endif
     ;
 
+/* corpus_read_file() on `len` bytes in memory instead of the file at
+ * file->path (file->relpath still chooses the format; ".gz" names are
+ * CORPUS_SKIP_UNSUPPORTED). Everything after loading is the same: size
+ * limit, binary check, encoding, the parser, the field clean-up. For the
+ * fuzz targets. */
+corpus_status corpus_read_memory(const corpus_file *file,
+                                 const corpus_options *opts,
+                                 const char *data, size_t len,
+                                 corpus_article_fn on_article, void *ctx,
+                                 char *why, size_t whylen);
+
 /* What parsing an HTML page with gumbo would cost, estimated by one linear
  * scan of its text (html_scan.c describes the model). */
 typedef struct corpus_html_cost {

@@ -762,6 +762,26 @@ static corpus_status prepare_text(corpus_buf *b, char *why, size_t whylen)
 
 /* ------------------------------------------------------------ the entry */
 
+/* Prepare the loaded `text` (owned here: freed before returning) and hand
+ * it to the format's parser; the common tail of corpus_read_file() and
+ * corpus_read_memory(). `s` is the loading status. */
+static corpus_status parse_loaded(corpus_status s, const struct format *fmt,
+                                  corpus_reader *rd, corpus_buf *text)
+{
+    if (s == CORPUS_OK)
+        s = prepare_text(text, rd->why, rd->whylen);
+    if (s == CORPUS_OK)
+        s = fmt->parse(rd, text);
+    free(text->data);
+    text->data = NULL;
+
+    if (s == CORPUS_STOPPED && rd->why && rd->whylen > 0 && !rd->why[0])
+        corpus_why(rd->why, rd->whylen, s, "stopped by the article callback");
+    if (s == CORPUS_ERR_NOMEM && rd->why && rd->whylen > 0 && !rd->why[0])
+        corpus_why(rd->why, rd->whylen, s, "out of memory");
+    return s;
+}
+
 /*
  * corpus_read_file - see corpus.h. Ownership: the loaded text lives from
  * here to the end of this function; articles passed to on_article point
@@ -795,15 +815,39 @@ corpus_status corpus_read_file(const corpus_file *file,
     corpus_status s = gz ? load_gzip(file->path, max, limit, &text, why, whylen)
                          : load_plain(file->path, max, limit, &text, why,
                                       whylen);
-    if (s == CORPUS_OK)
-        s = prepare_text(&text, why, whylen);
-    if (s == CORPUS_OK)
-        s = fmt->parse(&rd, &text);
-    free(text.data);
+    return parse_loaded(s, fmt, &rd, &text);
+}
 
-    if (s == CORPUS_STOPPED && why && whylen > 0 && !why[0])
-        corpus_why(why, whylen, s, "stopped by the article callback");
-    if (s == CORPUS_ERR_NOMEM && why && whylen > 0 && !why[0])
-        corpus_why(why, whylen, s, "out of memory");
-    return s;
+/*
+ * corpus_read_memory - see corpus_internal.h: corpus_read_file() on bytes
+ * already in memory (copied first: the parsers write into their text).
+ */
+corpus_status corpus_read_memory(const corpus_file *file,
+                                 const corpus_options *opts,
+                                 const char *data, size_t len,
+                                 corpus_article_fn on_article, void *ctx,
+                                 char *why, size_t whylen)
+{
+    if (why && whylen > 0)
+        why[0] = '\0';
+    int gz;
+    const struct format *fmt = find_format(file->relpath, &gz);
+    if (!fmt || gz)
+        return corpus_why(why, whylen, CORPUS_SKIP_UNSUPPORTED,
+                          "unsupported file type");
+    uint64_t max = opts && opts->max_bytes ? opts->max_bytes
+                                           : CORPUS_DEFAULT_MAX_BYTES;
+    if (len > max)
+        return too_large(why, whylen, "file", len, max);
+    corpus_options defaults = {0};
+    corpus_reader rd = {.file = file, .opts = opts ? opts : &defaults,
+                        .on_article = on_article, .ctx = ctx,
+                        .why = why, .whylen = whylen};
+    corpus_buf text = {malloc(len + 1), len};
+    if (!text.data)
+        return corpus_why(why, whylen, CORPUS_ERR_NOMEM,
+                          "out of memory reading the file");
+    memcpy(text.data, data, len);
+    text.data[len] = '\0';
+    return parse_loaded(CORPUS_OK, fmt, &rd, &text);
 }
