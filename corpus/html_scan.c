@@ -60,7 +60,8 @@ enum {
     K_FOREIGN_ROOT = 1 << 15,/* svg, math */
     /* set on elements as opened (not in the name table) */
     K_FOREIGN = 1 << 16,    /* in the SVG or MathML namespace */
-    K_IP = 1 << 17          /* SVG/MathML element whose content is HTML */
+    K_IP = 1 << 17,         /* SVG/MathML element whose content is HTML */
+    K_MATHML = 1 << 18      /* K_FOREIGN, in the MathML namespace */
 };
 
 #define P_BLOCK (K_SPECIAL | K_CLOSES_P | K_NO_RECON)
@@ -641,8 +642,13 @@ static void scan_end_tag(scan_state *st, const char key[KEY_LEN])
         end_formatting(st, key);
         return;
     }
-    if (key_is(key, "body") || key_is(key, "html") || key_is(key, "br"))
-        return;   /* they end nothing (</br> is a <br>) */
+    if (key_is(key, "br")) {          /* </br> is read as <br> */
+        if (st->nleaked)
+            reconstruct(st);
+        return;
+    }
+    if (key_is(key, "body") || key_is(key, "html"))
+        return;                       /* they end nothing */
     long k;
     if (is_heading(key))
         k = find_in_scope(st, html_heading, NULL, SCOPE_DEFAULT);
@@ -677,17 +683,32 @@ typedef struct tag_info {
     uint64_t attrs;
 } tag_info;
 
-/* Bits of a foreign element named `key`: the SVG and MathML elements
- * whose content is HTML (integration points) bound scopes as well. */
-static unsigned foreign_bits(const char key[KEY_LEN], const tag_info *t)
+/* Bits of a foreign element named `key` opened inside `parent` (NULL or an
+ * HTML element when it is an <svg> or <math> started from HTML). The
+ * namespace is the parent's, except for svg and math roots and an <svg>
+ * inside MathML's annotation-xml. Integration points (content read as
+ * HTML) depend on it: foreignObject, desc and title in SVG; mi, mo, mn,
+ * ms, mtext, and annotation-xml with an HTML encoding, in MathML. */
+static unsigned foreign_bits(const scan_elem *parent,
+                             const char key[KEY_LEN], const tag_info *t)
 {
-    static const char *const ip[] = {"foreignobject", "desc", "title", "mi",
-                                     "mo", "mn", "ms", "mtext", NULL};
-    unsigned bits = K_FOREIGN;
-    for (const char *const *n = ip; *n; n++)
+    static const char *const svg_ip[] = {"foreignobject", "desc", "title",
+                                         NULL};
+    static const char *const math_ip[] = {"mi", "mo", "mn", "ms", "mtext",
+                                          NULL};
+    int math;
+    if (!parent || !(parent->bits & K_FOREIGN))
+        math = key_is(key, "math");
+    else if ((parent->bits & K_MATHML) &&
+             key_is(parent->key, "annotation-xml") && key_is(key, "svg"))
+        math = 0;
+    else
+        math = (parent->bits & K_MATHML) != 0;
+    unsigned bits = K_FOREIGN | (math ? K_MATHML : 0);
+    for (const char *const *n = math ? math_ip : svg_ip; *n; n++)
         if (key_is(key, *n))
             bits |= K_IP | K_SCOPE | K_SPECIAL;
-    if (key_is(key, "annotation-xml")) {
+    if (math && key_is(key, "annotation-xml")) {
         bits |= K_SCOPE | K_SPECIAL;
         if (t->html_encoding)
             bits |= K_IP;
@@ -695,13 +716,16 @@ static unsigned foreign_bits(const char key[KEY_LEN], const tag_info *t)
     return bits;
 }
 
-/* A start tag in foreign content that stays there: pushed unless it
- * closes itself ("<path/>"). */
+/* A start tag in foreign content that stays there, or an <svg> or <math>
+ * from HTML: pushed unless it closes itself ("<path/>"). */
 static void start_foreign(scan_state *st, const char key[KEY_LEN],
                           const tag_info *t)
 {
+    const scan_elem *top = from_top(st, 0);
+    /* at an integration point the new element starts from HTML */
+    const scan_elem *parent = top && !(top->bits & K_IP) ? top : NULL;
     if (!t->self_closing)
-        push(st, key, foreign_bits(key, t), t->start, t->end);
+        push(st, key, foreign_bits(parent, key, t), t->start, t->end);
 }
 
 /*

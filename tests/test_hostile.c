@@ -31,9 +31,10 @@
 
 static char *tmp;
 
-/* Every test runs under an alarm: a reader that blocks (the failure some
- * of these tests are about) kills the program instead of hanging ctest. */
-#define TEST_ALARM 120
+/* Every read runs under an alarm (set again before each): a reader that
+ * blocks (the failure some of these tests are about) kills the program
+ * instead of hanging ctest. */
+#define TEST_ALARM 600
 
 static int setup(void **state)
 {
@@ -50,10 +51,13 @@ static int teardown(void **state)
     return 0;
 }
 
+/* CPU seconds of this process: the time limits below are about work
+ * done, which a loaded machine does not stretch (a read that blocks
+ * instead of working is caught by the alarm). */
 static double now(void)
 {
     struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
@@ -127,6 +131,7 @@ static void read_name(const char *name, uint64_t max, result *r)
     char *path = path_in(tmp, name);
     corpus_file f = {.root = tmp, .path = path, .relpath = name};
     corpus_options o = {.max_bytes = max};
+    alarm(TEST_ALARM);
     double t0 = now();
     r->status = corpus_read_file(&f, &o, keep_first, r, r->why, sizeof r->why);
     r->secs = now() - t0;
@@ -180,8 +185,12 @@ static void write_and_read(const char *name, text *t, result *r)
     read_name(name, 0, r);
 }
 
-/* Time allowed for one hostile page; generous for sanitizer builds. */
+/* Time allowed to refuse a hostile page (the scan alone runs), and to
+ * read a big legitimate one through gumbo: generous, for sanitizer
+ * builds on a loaded machine. Before the fixes, the hostile pages took
+ * from half a minute to hours, or crashed. */
 #define FAST 10.0
+#define PARSE_SLACK 60.0
 
 /* ----------------------------------------------------------- HTML depth */
 
@@ -215,7 +224,7 @@ static void test_html_tag_floods(void **state)
         put(&t, "end", 3);
         result r;
         write_and_read("flood.html", &t, &r);
-        if (r.secs > FAST)
+        if (r.secs > (r.status == CORPUS_OK ? PARSE_SLACK : FAST))
             fail_msg("<%s> x 300000 took %.1f s", floods[i].tag, r.secs);
         if (floods[i].nests && (r.status != CORPUS_SKIP_MALFORMED ||
                                 !strstr(r.why, "nested more than 4096")))
@@ -323,7 +332,7 @@ static void test_html_quadratic(void **state)
     puts_n(&t, "<rt>x", 120000);
     write_and_read("ruby.html", &t, &r);
     assert_int_equal(r.status, CORPUS_OK);
-    assert_true(r.secs < FAST);
+    assert_true(r.secs < PARSE_SLACK);
     result_free(&r);
 }
 
@@ -411,7 +420,7 @@ static void make_fifo(const char *name)
 static void test_fifo_refused(void **state)
 {
     (void)state;
-    alarm(30);
+    alarm(120);
     make_fifo("pipe.txt");
     result r;
     read_name("pipe.txt", 0, &r);
@@ -482,7 +491,7 @@ static gz_index_outcome index_dir(const char *root, const char *db,
 static void test_fifo_swapped_in_during_run(void **state)
 {
     (void)state;
-    alarm(60);
+    alarm(TEST_ALARM);
     char *root = path_in(tmp, "swap");
     char *db = path_in(tmp, "swap-db");
     tu_write_file(root, "a.txt", "A\n\nfirst\n", 9);
