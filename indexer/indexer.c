@@ -347,6 +347,17 @@ static void on_walk_warning(const char *path, const char *reason, void *ctx)
         st->nunreadable++;
 }
 
+/* A symlink the walk left out because its target is outside the corpus
+ * root: reported and counted like a walk problem, but not protected from
+ * removal: it is left out on purpose, so what was indexed through it
+ * before goes. */
+static void on_walk_excluded(const char *path, const char *reason, void *ctx)
+{
+    run_state *st = ctx;
+    st->stats->skipped++;
+    skip(st, path, reason);
+}
+
 /* 1 when `relpath` is, or is below, a path the walk could not read. */
 static int below_unreadable(const run_state *st, const char *relpath)
 {
@@ -510,7 +521,11 @@ static xap_status index_roots(run_state *st, char *err, size_t errlen)
     const gz_index_config *cfg = st->cfg;
     for (size_t i = 0; i < cfg->nroots && st->status == XAP_OK; i++) {
         st->root = cfg->roots[i];
-        int rc = corpus_walk(cfg->roots[i], on_file, on_walk_warning, st);
+        corpus_walk_options wopts = {
+            .follow_outside_symlinks = cfg->follow_symlinks,
+            .on_excluded = on_walk_excluded};
+        int rc = corpus_walk_with(cfg->roots[i], &wopts, on_file,
+                                  on_walk_warning, st);
         if (rc == -1) {   /* the root itself cannot be walked */
             snprintf(err, errlen, "corpus %s: %s", cfg->roots[i],
                      strerror(errno));

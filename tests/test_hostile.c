@@ -716,6 +716,48 @@ static void test_symlinks_out_of_root(void **state)
     free(base);
 }
 
+/* The indexer: what a link out of the root brought in (when following
+ * was asked for) is removed by a run that does not follow it, and the
+ * link is reported and counted as skipped. */
+static void test_index_drops_link_out_of_root(void **state)
+{
+    (void)state;
+    alarm(TEST_ALARM);
+    char *base = path_in(tmp, "ilinks");
+    char *root = path_in(base, "root");
+    char *outside = path_in(base, "outside");
+    char *db = path_in(base, "db");
+    tu_write_file(root, "a.txt", "Inside\n\nbody\n", 13);
+    tu_write_file(outside, "x.txt", "Outside\n\nbody\n", 14);
+    link_at("../outside", root, "out");
+    const char *roots[] = {root};
+    gz_index_config cfg = {.db_path = db, .roots = roots, .nroots = 1,
+                           .language = "english", .follow_symlinks = 1};
+    gz_index_stats stats;
+    char err[512];
+    assert_int_equal(gz_index_run(&cfg, &stats, err, sizeof err),
+                     GZ_INDEX_OK);
+    assert_int_equal(stats.added, 2);
+
+    run_log log = {0};
+    cfg.follow_symlinks = 0;
+    cfg.on_skip = log_skip;
+    cfg.ctx = &log;
+    assert_int_equal(gz_index_run(&cfg, &stats, err, sizeof err),
+                     GZ_INDEX_OK);
+    assert_int_equal(stats.scanned, 1);
+    assert_int_equal(stats.unchanged, 1);
+    assert_int_equal(stats.removed, 1);
+    assert_int_equal(stats.skipped, 1);
+    assert_int_equal(log.nskips, 1);
+    assert_non_null(strstr(log.skips[0], "out: symlink leaves the corpus "
+                                         "root"));
+    free(db);
+    free(outside);
+    free(root);
+    free(base);
+}
+
 /* --------------------------------------------------- control characters */
 
 /* 1 when s holds a character that drives a terminal: a C0 control other
@@ -822,6 +864,7 @@ int main(void)
         cmocka_unit_test(test_sparse_file_not_hashed),
         cmocka_unit_test(test_gzip_bomb),
         cmocka_unit_test(test_symlinks_out_of_root),
+        cmocka_unit_test(test_index_drops_link_out_of_root),
         cmocka_unit_test(test_control_characters_filtered),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
