@@ -15,6 +15,16 @@
  * they echo what was typed (finding 1 in tests/fuzz/README; gazette-query
  * refuses a query that is not UTF-8 before searching).
  *
+ * Known and not yet fixed (finding 2 in tests/fuzz/README; the query
+ * library is being reorganised): a query of only vertical tabs or form
+ * feeds (and quotes or parentheses) gives INVALID_ARGUMENT, "search
+ * failed: InvalidArgumentError: xap_query_description: NULL q", where
+ * "nothing to search for" (QUERY_SYNTAX) is meant: gazette_search's
+ * check for an empty query skips " \t\r\n\"()" but not \v and \f.
+ * KNOWN_EMPTY_QUERY_BUG lets the fuzzer go on past it; set it to 0 once
+ * that is fixed, and regressions/fuzz_query/vertical-tab-only-query
+ * becomes the test of the fix.
+ *
  * Xapian leaks about 109 bytes per query syntax error in
  * QueryParser::parse_query (issue 11, item 11; upstream):
  * tests/fuzz/lsan.supp suppresses leaks inside libxapian so that the
@@ -27,6 +37,8 @@
 #include "fuzz_util.h"
 #include "gazette.h"
 #include "indexer.h"
+
+#define KNOWN_EMPTY_QUERY_BUG 1
 
 static gazette_index_t *index_;
 
@@ -139,6 +151,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_CHECK(msg && *msg && !strchr(msg, '\n'));
         break;
     }
+    case GAZETTE_STATUS_INVALID_ARGUMENT:
+        if (KNOWN_EMPTY_QUERY_BUG && query[strspn(query, " \t\r\n\v\f\"()")] ==
+                                         '\0' &&
+            strstr(gazette_index_error(index_), "NULL q"))
+            break;
+        /* fall through */
     default:
         fuzz_fail(__FILE__, __LINE__, "gazette_search: %s (%s)",
                   gazette_status_to_string(s), gazette_index_error(index_));
