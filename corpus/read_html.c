@@ -225,8 +225,12 @@ typedef struct strbuf {
 
 static void sb_put(strbuf *b, const char *s, size_t n)
 {
-    if (b->failed)
+    /* (the size check also tells gcc -O3 that n is bounded, which spares
+     * a false -Wstringop-overflow) */
+    if (b->failed || n > SIZE_MAX / 4 - b->len) {
+        b->failed = 1;
         return;
+    }
     if (b->len + n + 1 > b->cap) {
         size_t ncap = b->cap ? b->cap : 1024;
         while (ncap < b->len + n + 1)
