@@ -134,6 +134,10 @@ int corpus_html_scan(const char *text, size_t len, size_t depth_limit,
  * For tests; not thread-safe. */
 void corpus_html_set_time_budget(double base, double per_mib);
 
+/* Stack gumbo may use before a parse is abandoned (default 1 MiB). For
+ * tests; not thread-safe. */
+void corpus_html_set_stack_budget(size_t bytes);
+
 /* 1 for the bytes isspace() accepts in the C locale. Locale-independent on
  * purpose: text is UTF-8 whatever the process locale says. */
 static inline int corpus_is_space(unsigned char c)

@@ -32,7 +32,7 @@
  *      malformed with a one-line reason, before gumbo sees it.
  *   2. Gumbo allocates through our arena (below), which lets us free the
  *      tree without recursion, and stops the parse (jumping back out of
- *      gumbo) when gumbo's stack grows past GUMBO_STACK_BUDGET, when its
+ *      gumbo) when gumbo's stack grows past a budget (1 MiB), when its
  *      CPU time passes a budget proportional to the page, or when memory
  *      runs out. These hold whatever the estimate of step 1 says; step 1
  *      is what makes the usual hostile shapes cheap and deterministic.
@@ -63,7 +63,12 @@
 /* Stack gumbo may use below our frame before the parse is abandoned
  * (only its recursive free of a subtree, when a <frameset> replaces the
  * body, goes deep). */
-#define GUMBO_STACK_BUDGET ((uintptr_t)1 << 20)
+static uintptr_t gumbo_stack_budget = (uintptr_t)1 << 20;
+
+void corpus_html_set_stack_budget(size_t bytes)
+{
+    gumbo_stack_budget = bytes;
+}
 
 /* CPU time gumbo may take: a base plus so much per MiB of text. Far above
  * what any page of that size needs (tens of milliseconds per MiB), even
@@ -100,7 +105,7 @@ static int ncase_eq(const char *a, const char *b, size_t n)
  * gumbo_destroy_output(), which recurses once per level of the tree. The
  * allocator is also where gumbo can be stopped: it is called for every
  * token and node, so it checks there that gumbo's stack stays within
- * GUMBO_STACK_BUDGET and its CPU time within the budget, and otherwise
+ * gumbo_stack_budget and its CPU time within the budget, and otherwise
  * (or when malloc fails) jumps back out of gumbo_parse_with_options().
  * Nothing of gumbo's is touched after such a jump: the list is freed.
  */
@@ -142,7 +147,7 @@ static void arena_check(arena *a)
     if (!a->parsing)
         return;
     uintptr_t here = (uintptr_t)__builtin_frame_address(0);
-    if (here < a->stack_base && a->stack_base - here > GUMBO_STACK_BUDGET)
+    if (here < a->stack_base && a->stack_base - here > gumbo_stack_budget)
         arena_bail(a, BAIL_DEEP);
     if ((++a->calls & 255) == 0 &&
         cpu_seconds() - a->cpu_start > a->cpu_budget)

@@ -405,6 +405,34 @@ static void test_html_time_budget(void **state)
     result_free(&r);
 }
 
+/* The stack budget: gumbo frees the body recursively when a <frameset>
+ * replaces it; 3 000 nested divs are within the depth limit and within
+ * the default budget, and a small budget stops the parse cleanly. */
+static void test_html_stack_budget(void **state)
+{
+    (void)state;
+    text t = {0};
+    put(&t, "<title>frames</title>", 21);   /* no <body>: it would end
+                                           * frameset-ok */
+    puts_n(&t, "<div>", 3000);
+    put(&t, "<frameset><frame src=a.html></frameset>", 39);
+    tu_write_file(tmp, "frames.html", t.data, t.len);
+    free(t.data);
+
+    result r;
+    read_name("frames.html", 0, &r);
+    assert_int_equal(r.status, CORPUS_OK);
+    assert_string_equal(r.title, "frames");
+    result_free(&r);
+
+    corpus_html_set_stack_budget(16 * 1024);
+    read_name("frames.html", 0, &r);
+    corpus_html_set_stack_budget(1 << 20);
+    assert_int_equal(r.status, CORPUS_SKIP_MALFORMED);
+    assert_non_null(strstr(r.why, "nested too deeply for the parser"));
+    result_free(&r);
+}
+
 /* ------------------------------------------------------------- stalls */
 
 static void make_fifo(const char *name)
@@ -859,6 +887,7 @@ int main(void)
         cmocka_unit_test(test_html_quadratic),
         cmocka_unit_test(test_html_real_shapes_read),
         cmocka_unit_test(test_html_time_budget),
+        cmocka_unit_test(test_html_stack_budget),
         cmocka_unit_test(test_fifo_refused),
         cmocka_unit_test(test_fifo_swapped_in_during_run),
         cmocka_unit_test(test_sparse_file_not_hashed),
