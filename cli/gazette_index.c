@@ -24,6 +24,7 @@ typedef struct cli_options {
     int verbose;
     int dry_run;
     int full;
+    int follow_symlinks;    /* --follow-symlinks */
     double wait_lock;
     int progress;       /* stderr is a terminal */
     const char *synonyms;   /* --synonyms FILE, or NULL */
@@ -99,6 +100,9 @@ static const char usage_text[] =
 "                          (see FULL REBUILDS); counts every file as added\n"
 "  -n, --dry-run           report what would change; write nothing (the\n"
 "                          index is opened read-only, no lock is taken)\n"
+"      --follow-symlinks   also follow symlinks that lead out of the CORPUS\n"
+"                          directory (by default they are skipped with a\n"
+"                          warning, and what was indexed through them goes)\n"
 "      --wait-lock SECONDS if another process is writing the index, wait up\n"
 "                          to SECONDS for it (default 0: exit 75 at once)\n"
 "      --synonyms FILE     replace the index's synonyms with those of FILE:\n"
@@ -231,6 +235,7 @@ static int add_pattern(const char ***list, size_t *n, const char *pattern)
 static int parse_args(int argc, char **argv, cli_options *o, int *code)
 {
     enum { OPT_MAX_FILE = 256, OPT_BATCH, OPT_JSON, OPT_SYNONYMS, OPT_WAIT_LOCK,
+           OPT_FOLLOW,
            OPT_FULL, OPT_INCLUDE, OPT_EXCLUDE };
     static const struct option longopts[] = {
         {"db", required_argument, NULL, 'd'},
@@ -242,6 +247,7 @@ static int parse_args(int argc, char **argv, cli_options *o, int *code)
         {"dry-run", no_argument, NULL, 'n'},
         {"full", no_argument, NULL, OPT_FULL},
         {"wait-lock", required_argument, NULL, OPT_WAIT_LOCK},
+        {"follow-symlinks", no_argument, NULL, OPT_FOLLOW},
         {"include", required_argument, NULL, OPT_INCLUDE},
         {"exclude", required_argument, NULL, OPT_EXCLUDE},
         {"verbose", no_argument, NULL, 'v'},
@@ -293,6 +299,9 @@ static int parse_args(int argc, char **argv, cli_options *o, int *code)
             break;
         case 'v':
             o->verbose = 1;
+            break;
+        case OPT_FOLLOW:
+            o->follow_symlinks = 1;
             break;
         case OPT_WAIT_LOCK:
             if (parse_seconds(optarg, &o->wait_lock) != 0)
@@ -475,6 +484,8 @@ static int configure(gazette_update_t *u, cli_options *o)
         s = gazette_update_set_full(u, o->full);
     if (s == GAZETTE_STATUS_OK)
         s = gazette_update_set_wait_lock(u, o->wait_lock);
+    if (s == GAZETTE_STATUS_OK)
+        s = gazette_update_set_follow_symlinks(u, o->follow_symlinks);
     if (s == GAZETTE_STATUS_OK)
         s = gazette_update_set_synonyms_file(u, o->synonyms);
     if (s == GAZETTE_STATUS_OK)

@@ -59,16 +59,27 @@ typedef struct corpus_walk_options {
      * (name starting with '.'; a directory is reported once and not
      * entered), or the include and exclude patterns. May be NULL. */
     corpus_warn_fn on_ignored;
+    /* Follow symlinks whose target is outside the root as well (the
+     * gazette-index option --follow-symlinks). */
+    int follow_outside_symlinks;
+    /* Called instead of `warn` for a symlink left out because it leaves
+     * the root (a choice, not a problem: a caller may want to drop what
+     * it indexed there before). NULL: `warn` is called. */
+    corpus_warn_fn on_excluded;
 } corpus_walk_options;
 
 /* Walk `root` (a directory, or a single file whose relpath is then its base
  * name). Entries of each directory are visited in strcmp order of their
- * names, depth first (so "sub/a.txt" comes before "sub.txt"). Symlinks to
- * files are followed; symlinks to directories are followed once (a
- * directory already on the current path is a loop and is reported through
- * `warn`). Hidden entries (leading '.') below the root are ignored. The
- * patterns of `opts` (may be NULL) do not apply to a root that is a file.
- * Trailing slashes of `root` are dropped when paths are joined.
+ * names, depth first (so "sub/a.txt" comes before "sub.txt"). Symlinks
+ * whose target (resolved with realpath(), like the root) lies inside the
+ * root are followed: to files, and to directories once (a directory
+ * already on the current path is a loop and is reported through `warn`).
+ * A symlink whose target lies outside the root is not followed: it is
+ * reported, with the reason "symlink leaves the corpus root", and skipped
+ * (corpus_walk_with() can allow it). Hidden entries (leading '.') below
+ * the root are ignored. The patterns of `opts` (may be NULL) do not apply
+ * to a root that is a file. Trailing slashes of `root` are dropped when paths
+ * are joined.
  * Returns 0 when the walk completed, -1 when `root` cannot be opened (errno
  * set; EINVAL when it is neither a file nor a directory, ENOMEM when memory
  * ran out during the walk), or the callback's non-zero value. `warn` may be
@@ -144,13 +155,17 @@ typedef enum corpus_status {
                                  does not start with a mail header block */
 } corpus_status;
 
+/* The size limit when corpus_options.max_bytes is 0. */
+#define CORPUS_DEFAULT_MAX_BYTES ((uint64_t)64 << 20)
+
 /* Problems inside a file that is otherwise read. Both callbacks take a
  * `where` naming the place: the file's path (corpus_file.path), followed by
  * ":<line>" when the problem is on one line of a multi-article file (JSON
  * Lines), and a one-line `reason` (no trailing newline). Borrowed strings,
  * valid during the call. */
 typedef struct corpus_options {
-    uint64_t max_bytes;       /* largest (decompressed) file read; 0 = 64 MiB */
+    uint64_t max_bytes;       /* largest (decompressed) file read; 0 =
+                               * CORPUS_DEFAULT_MAX_BYTES (64 MiB) */
     /* One article was left out, the rest of the file is read: a bad line
      * of a JSON Lines file. May be NULL. */
     corpus_warn_fn on_bad_article;
@@ -167,8 +182,10 @@ typedef struct corpus_options {
  * to `why` (`whylen` bytes, may be 0; "" on CORPUS_OK). `opts` may be NULL
  * for defaults.
  *
- * Text handling before the format sees it: ".gz" is inflated (streamed;
- * stops as soon as more than max_bytes came out); a NUL byte, or control
+ * Text handling before the format sees it: the file is opened without
+ * blocking and must be a regular file (a FIFO is CORPUS_SKIP_UNREADABLE);
+ * ".gz" is inflated (streamed; stops as soon as more than max_bytes came
+ * out); a NUL byte, or control
  * bytes making up over a tenth of the data, mean binary; a UTF-8 BOM is
  * dropped; text that is not valid UTF-8 is decoded, all of it, as
  * Windows-1252; CRLF and lone CR become LF; blank text is CORPUS_SKIP_EMPTY.
@@ -187,7 +204,9 @@ typedef struct corpus_options {
  *
  * .html/.htm: gumbo; title from <title>, og:title or the first <h1>; the
  * visible text; metadata from <meta> and <link rel=canonical>. A page
- * nested deeper than 4096 elements is CORPUS_SKIP_MALFORMED (read_html.c).
+ * nested deeper than 4096 elements, or that would cost gumbo too much
+ * work (many tags deep down, thousands of attributes), is
+ * CORPUS_SKIP_MALFORMED before it is parsed (read_html.c, html_scan.c).
  *
  * .jsonl/.ndjson: one article per line, id relpath "#" id (or line
  * number); a bad line goes to opts->on_bad_article as "path:line" and the
@@ -206,7 +225,13 @@ typedef struct corpus_options {
  * (read_mail.c).
  *
  * Any article whose date corpus_parse_date() does not understand is
- * reported through opts->on_warning before it is handed on. */
+ * reported through opts->on_warning before it is handed on.
+ *
+ * Every field but the id reaches `on_article` without characters that
+ * drive a terminal: C0 controls (except tab and, in the body, line feed),
+ * DEL and C1 controls (U+0080..U+009F) are replaced by spaces, and in the
+ * one-line fields (title, date, author, source, url, tags) tab and line
+ * feed too. The id keeps the file's name as it is. */
 corpus_status corpus_read_file(const corpus_file *file,
                                const corpus_options *opts,
                                corpus_article_fn on_article, void *ctx,

@@ -23,6 +23,7 @@
 #include "corpus.h"
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* A loaded file. `data` is malloc()ed, owned by whoever holds the struct,
  * and always NUL-terminated at data[len] (the terminator is not counted).
@@ -126,6 +127,39 @@ corpus_status corpus_why(char *why, size_t whylen, corpus_status status,
     __attribute__((format(printf, 4, 5)))
 #endif
     ;
+
+/* corpus_read_file() on `len` bytes in memory instead of the file at
+ * file->path (file->relpath still chooses the format; ".gz" names are
+ * CORPUS_SKIP_UNSUPPORTED). Everything after loading is the same: size
+ * limit, binary check, encoding, the parser, the field clean-up. For the
+ * fuzz targets. */
+corpus_status corpus_read_memory(const corpus_file *file,
+                                 const corpus_options *opts,
+                                 const char *data, size_t len,
+                                 corpus_article_fn on_article, void *ctx,
+                                 char *why, size_t whylen);
+
+/* What parsing an HTML page with gumbo would cost, estimated by one linear
+ * scan of its text (html_scan.c describes the model). */
+typedef struct corpus_html_cost {
+    size_t depth;     /* deepest element nesting, erring high */
+    uint64_t work;    /* tags x their nesting depth + attributes squared */
+} corpus_html_cost;
+
+/* Scan [text, text+len). Counting stops soon after the depth passes
+ * `depth_limit` or the work `work_limit` (the figures are then just over
+ * the limit). Returns 0 with *cost filled in, or -1 when out of memory. */
+int corpus_html_scan(const char *text, size_t len, size_t depth_limit,
+                     uint64_t work_limit, corpus_html_cost *cost);
+
+/* CPU time gumbo may spend on one page before it is abandoned: `base`
+ * seconds plus `per_mib` per MiB of text (defaults 5 and 1; read_html.c).
+ * For tests; not thread-safe. */
+void corpus_html_set_time_budget(double base, double per_mib);
+
+/* Stack gumbo may use before a parse is abandoned (default 1 MiB). For
+ * tests; not thread-safe. */
+void corpus_html_set_stack_budget(size_t bytes);
 
 /* 1 for the bytes isspace() accepts in the C locale. Locale-independent on
  * purpose: text is UTF-8 whatever the process locale says. */

@@ -27,8 +27,6 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#define DEFAULT_MAX_BYTES ((uint64_t)64 << 20)
-
 /* --------------------------------------------------------------- formats */
 
 /* The one table of formats: the extension of the (uncompressed) name and
@@ -240,21 +238,185 @@ void corpus_bad_article(corpus_reader *rd, unsigned long line,
     va_end(ap);
 }
 
+/* ---------------------------------------------------- terminal safety */
+
 /*
- * corpus_emit - see corpus_internal.h. The date check lives here, once for
- * every format, so that a date no parser understands is never dropped
- * silently: the indexer then dates the article by its path, or not at all.
+ * Characters that must not reach a terminal or a log line through a
+ * title, tag or snippet: the C0 controls (ESC starts the escape sequences
+ * that recolour, retitle or clear a terminal; BEL, BS, CR rewrite what is
+ * shown), DEL, and the C1 controls U+0080..U+009F (CSI, OSC, DCS... the
+ * one-character forms of the same sequences; in UTF-8 C2 80..C2 9F). They
+ * reach the fields through the raw text of a .txt or .md file, character
+ * references (&#27; in HTML, &#155; in Markdown), JSON escapes
+ * ("\u001b") and the five undefined Windows-1252 bytes. A tab stays in
+ * the body, and so does a line feed; in one-line fields (title, author,
+ * tags...) both become spaces as well, so a title cannot forge a second
+ * line of output.
+ */
+
+/* Length of the unsafe character at p (1 or 2 bytes), or 0. */
+static size_t unsafe_char(const unsigned char *p, const unsigned char *end,
+                          int multiline)
+{
+    if (*p < 0x20 || *p == 0x7F)
+        return multiline && (*p == '\n' || *p == '\t') ? 0 : 1;
+    if (*p == 0xC2 && p + 1 < end && p[1] >= 0x80 && p[1] <= 0x9F)
+        return 2;
+    return 0;
+}
+
+/* A copy of [s, s+len) with each unsafe character replaced by a space
+ * (and, for a one-line field, spaces trimmed from both ends, as the
+ * formats trim them), in *out (malloc()ed, NUL-terminated, length in
+ * *out_len), or *out = NULL when there is none (nothing to copy). Returns
+ * -1 when out of memory. */
+static int safe_copy(const char *s, size_t len, int multiline, char **out,
+                     size_t *out_len)
+{
+    const unsigned char *p = (const unsigned char *)s, *end = p + len;
+    *out = NULL;
+    while (p < end && !unsafe_char(p, end, multiline))
+        p++;
+    if (p == end)
+        return 0;
+    char *copy = malloc(len + 1), *w = copy;
+    if (!copy)
+        return -1;
+    memcpy(w, s, (size_t)((const char *)p - s));
+    w += (const char *)p - s;
+    while (p < end) {
+        size_t n = unsafe_char(p, end, multiline);
+        if (n) {
+            *w++ = ' ';
+            p += n;
+        } else {
+            *w++ = (char)*p++;
+        }
+    }
+    *w = '\0';
+    char *start = copy;
+    if (!multiline) {
+        while (w > copy && w[-1] == ' ')
+            *--w = '\0';
+        while (*start == ' ')
+            start++;
+        memmove(copy, start, (size_t)(w - start) + 1);
+        w -= start - copy;
+    }
+    *out = copy;
+    *out_len = (size_t)(w - copy);
+    return 0;
+}
+
+/* The copies made for one article; all freed by free_safe(). */
+typedef struct safe_article {
+    corpus_article a;
+    char *copies[8];
+    size_t ncopies;
+    const char **tags;       /* replaced tag array, or NULL */
+    int nomem;
+} safe_article;
+
+/* Replace *field by its safe copy when it needs one. */
+static void make_safe(safe_article *sa, const char **field, size_t *len,
+                      int multiline)
+{
+    if (!*field || sa->nomem)
+        return;
+    size_t n = len ? *len : strlen(*field), out_len;
+    char *copy;
+    if (safe_copy(*field, n, multiline, &copy, &out_len) != 0) {
+        sa->nomem = 1;
+        return;
+    }
+    if (!copy)
+        return;
+    if (sa->ncopies == sizeof sa->copies / sizeof sa->copies[0]) {
+        free(copy);          /* not reached: eight fields at most */
+        sa->nomem = 1;
+        return;
+    }
+    sa->copies[sa->ncopies++] = copy;
+    *field = copy;
+    if (len)
+        *len = out_len;
+}
+
+static void free_safe(safe_article *sa)
+{
+    for (size_t i = 0; i < sa->ncopies; i++)
+        free(sa->copies[i]);
+    if (sa->tags) {
+        for (size_t i = 0; i < sa->a.ntags; i++)
+            if (sa->tags[i] != sa->a.tags[i])
+                free((void *)sa->tags[i]);
+        free((void *)sa->tags);
+    }
+}
+
+/* The tags, each made safe; a new array only when one of them changes. */
+static void make_safe_tags(safe_article *sa, const corpus_article *orig)
+{
+    for (size_t i = 0; i < orig->ntags && !sa->nomem; i++) {
+        const char *t = orig->tags[i];
+        char *copy;
+        size_t n;
+        if (safe_copy(t, strlen(t), 0, &copy, &n) != 0) {
+            sa->nomem = 1;
+            return;
+        }
+        if (!copy)
+            continue;
+        if (!sa->tags) {
+            sa->tags = malloc(orig->ntags * sizeof *sa->tags);
+            if (!sa->tags) {
+                free(copy);
+                sa->nomem = 1;
+                return;
+            }
+            memcpy((void *)sa->tags, orig->tags,
+                   orig->ntags * sizeof *sa->tags);
+        }
+        sa->tags[i] = copy;   /* free_safe() frees what differs from sa->a */
+    }
+}
+
+/*
+ * corpus_emit - see corpus_internal.h. Every article of every format
+ * passes here, so this is where unsafe characters are taken out of its
+ * fields (see above; the id is left alone: it names the file, and printing
+ * file names safely is the printer's job). The date check lives here too,
+ * once for every format, so that a date no parser understands is never
+ * dropped silently: the indexer then dates the article by its path, or
+ * not at all.
  */
 corpus_status corpus_emit(corpus_reader *rd, const corpus_article *article,
                           unsigned long line)
 {
-    if (article->date && *article->date &&
-        !corpus_parse_date(article->date, NULL, NULL, NULL))
-        warn(rd, line, "date \"%.100s\" not understood; the article is "
-             "dated by its path, or left undated", article->date);
-    if (rd->on_article && rd->on_article(article, rd->ctx) != 0)
-        return CORPUS_STOPPED;
-    return CORPUS_OK;
+    safe_article sa = {.a = *article};
+    make_safe(&sa, &sa.a.title, NULL, 0);
+    make_safe(&sa, &sa.a.body, &sa.a.body_len, 1);
+    make_safe(&sa, &sa.a.date, NULL, 0);
+    make_safe(&sa, &sa.a.author, NULL, 0);
+    make_safe(&sa, &sa.a.source, NULL, 0);
+    make_safe(&sa, &sa.a.url, NULL, 0);
+    make_safe_tags(&sa, article);
+    corpus_status s = CORPUS_OK;
+    if (sa.nomem) {
+        s = corpus_why(rd->why, rd->whylen, CORPUS_ERR_NOMEM,
+                       "out of memory cleaning an article's text");
+    } else {
+        corpus_article a = sa.a;
+        if (sa.tags)
+            a.tags = sa.tags;
+        if (a.date && *a.date && !corpus_parse_date(a.date, NULL, NULL, NULL))
+            warn(rd, line, "date \"%.100s\" not understood; the article is "
+                 "dated by its path, or left undated", a.date);
+        if (rd->on_article && rd->on_article(&a, rd->ctx) != 0)
+            s = CORPUS_STOPPED;
+    }
+    free_safe(&sa);
+    return s;
 }
 
 /* Trim whitespace around [s, e) in place: NUL-terminates at the new end
@@ -393,11 +555,15 @@ static corpus_status too_large(char *why, size_t whylen, const char *what,
 /*
  * open_regular - open `path` read-only and check it is a regular file.
  * Returns the fd (caller closes) and fills *st, or -1 with `why` written.
+ * O_NONBLOCK: a FIFO or device put where the walk saw a file must not
+ * block the open (a FIFO without a writer would, forever); the fstat of
+ * the opened descriptor then refuses it. On a regular file O_NONBLOCK
+ * changes nothing.
  */
 static int open_regular(const char *path, struct stat *st, char *why,
                         size_t whylen)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
     if (fd < 0) {
         corpus_why(why, whylen, CORPUS_SKIP_UNREADABLE, "open: %s", strerror(errno));
         return -1;
@@ -654,6 +820,26 @@ static corpus_status prepare_text(corpus_buf *b, int raw, char *why,
 
 /* ------------------------------------------------------------ the entry */
 
+/* Prepare the loaded `text` (owned here: freed before returning) and hand
+ * it to the format's parser; the common tail of corpus_read_file() and
+ * corpus_read_memory(). `s` is the loading status. */
+static corpus_status parse_loaded(corpus_status s, const struct format *fmt,
+                                  corpus_reader *rd, corpus_buf *text)
+{
+    if (s == CORPUS_OK)
+        s = prepare_text(text, fmt->raw, rd->why, rd->whylen);
+    if (s == CORPUS_OK)
+        s = fmt->parse(rd, text);
+    free(text->data);
+    text->data = NULL;
+
+    if (s == CORPUS_STOPPED && rd->why && rd->whylen > 0 && !rd->why[0])
+        corpus_why(rd->why, rd->whylen, s, "stopped by the article callback");
+    if (s == CORPUS_ERR_NOMEM && rd->why && rd->whylen > 0 && !rd->why[0])
+        corpus_why(rd->why, rd->whylen, s, "out of memory");
+    return s;
+}
+
 /*
  * corpus_read_file - see corpus.h. Ownership: the loaded text lives from
  * here to the end of this function; articles passed to on_article point
@@ -678,7 +864,7 @@ corpus_status corpus_read_file(const corpus_file *file,
                           "unsupported file type");
 
     uint64_t max = opts && opts->max_bytes ? opts->max_bytes
-                                           : DEFAULT_MAX_BYTES;
+                                           : CORPUS_DEFAULT_MAX_BYTES;
     /* In-memory cap: max, but leaving room for the +2 of slurp(). */
     size_t limit = max < (uint64_t)SIZE_MAX - 2 ? (size_t)max : SIZE_MAX - 2;
 
@@ -690,15 +876,39 @@ corpus_status corpus_read_file(const corpus_file *file,
     corpus_status s = gz ? load_gzip(file->path, max, limit, &text, why, whylen)
                          : load_plain(file->path, max, limit, &text, why,
                                       whylen);
-    if (s == CORPUS_OK)
-        s = prepare_text(&text, fmt->raw, why, whylen);
-    if (s == CORPUS_OK)
-        s = fmt->parse(&rd, &text);
-    free(text.data);
+    return parse_loaded(s, fmt, &rd, &text);
+}
 
-    if (s == CORPUS_STOPPED && why && whylen > 0 && !why[0])
-        corpus_why(why, whylen, s, "stopped by the article callback");
-    if (s == CORPUS_ERR_NOMEM && why && whylen > 0 && !why[0])
-        corpus_why(why, whylen, s, "out of memory");
-    return s;
+/*
+ * corpus_read_memory - see corpus_internal.h: corpus_read_file() on bytes
+ * already in memory (copied first: the parsers write into their text).
+ */
+corpus_status corpus_read_memory(const corpus_file *file,
+                                 const corpus_options *opts,
+                                 const char *data, size_t len,
+                                 corpus_article_fn on_article, void *ctx,
+                                 char *why, size_t whylen)
+{
+    if (why && whylen > 0)
+        why[0] = '\0';
+    int gz;
+    const struct format *fmt = find_format(file->relpath, &gz);
+    if (!fmt || gz)
+        return corpus_why(why, whylen, CORPUS_SKIP_UNSUPPORTED,
+                          "unsupported file type");
+    uint64_t max = opts && opts->max_bytes ? opts->max_bytes
+                                           : CORPUS_DEFAULT_MAX_BYTES;
+    if (len > max)
+        return too_large(why, whylen, "file", len, max);
+    corpus_options defaults = {0};
+    corpus_reader rd = {.file = file, .opts = opts ? opts : &defaults,
+                        .on_article = on_article, .ctx = ctx,
+                        .why = why, .whylen = whylen};
+    corpus_buf text = {malloc(len + 1), len};
+    if (!text.data)
+        return corpus_why(why, whylen, CORPUS_ERR_NOMEM,
+                          "out of memory reading the file");
+    memcpy(text.data, data, len);
+    text.data[len] = '\0';
+    return parse_loaded(CORPUS_OK, fmt, &rd, &text);
 }

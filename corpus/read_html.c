@@ -21,35 +21,66 @@
  * (keywords, news_keywords, article:tag), url (og:url, else
  * <link rel="canonical">).
  *
- * Hostile input: gumbo 0.10 has no depth limit (no max_tree_depth
- * option), recurses over the tree depth (about 40 bytes of stack a level,
- * several times that under ASan) and its scope checks make some deep
- * nestings quadratic (100 000 nested <div>s take half a minute). So a
- * linear scan first estimates the nesting depth the parser will build,
- * modelling what deepens a tree without start tags matching it (the
- * adoption agency, re-opened formatting elements, cells outside tables)
- * and erring on the high side, and a page deeper than MAX_HTML_DEPTH is
- * skipped as malformed. It is an estimate, tested against gumbo on the
- * mis-nestings known to deepen trees (tests/test_formats.c), not a
- * proof. Our own tree walk is iterative. Gumbo's error list is switched
- * off: it copies the open-element stack per error, which is quadratic
- * memory on deep input. Gumbo's memory is proportional to the page (the
- * size limit bounds it).
+ * Hostile input: gumbo 0.10 has no limits. It frees its tree recursively
+ * (a page nested 300 000 deep overflows the stack), its scope checks walk
+ * the open elements for most tags (quadratic in the depth) and it compares
+ * each attribute with the earlier ones of its element (quadratic in the
+ * attributes). So, in order:
+ *   1. html_scan.c estimates, in one linear pass, the nesting depth gumbo
+ *      will build and the work it will do; a page nested deeper than
+ *      MAX_HTML_DEPTH, or costing more than MAX_HTML_WORK, is skipped as
+ *      malformed with a one-line reason, before gumbo sees it.
+ *   2. Gumbo allocates through our arena (below), which lets us free the
+ *      tree without recursion, and stops the parse (jumping back out of
+ *      gumbo) when gumbo's stack grows past a budget (1 MiB), when its
+ *      CPU time passes a budget proportional to the page, or when memory
+ *      runs out. These hold whatever the estimate of step 1 says; step 1
+ *      is what makes the usual hostile shapes cheap and deterministic.
+ *   3. Our own tree walk is iterative.
+ * Gumbo's error list is switched off: it copies the open-element stack
+ * per error, which is quadratic memory on deep input. Gumbo's memory is
+ * proportional to the page (the size limit bounds it).
  */
 #include "corpus.h"
 #include "corpus_internal.h"
 
 #include <gumbo.h>
+#include <setjmp.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
-/* Deepest nesting (as estimated by nesting_depth()) we hand to gumbo.
- * Browsers cap the DOM depth of parsed HTML at a few hundred (Chromium:
- * 512); real pages stay well below this. */
+/* Limits on what is handed to gumbo (see the comment at the top and
+ * html_scan.c). Browsers cap the DOM depth of parsed HTML at a few
+ * hundred (Chromium: 512); real pages stay well below MAX_HTML_DEPTH. A
+ * real page of a few megabytes costs a few million units of work; gumbo
+ * does about 2^28 in one to two seconds. */
 #define MAX_HTML_DEPTH 4096
+#define MAX_HTML_WORK ((uint64_t)1 << 28)
 
-/* --------------------------------------------------------- depth scan */
+/* Stack gumbo may use below our frame before the parse is abandoned
+ * (only its recursive free of a subtree, when a <frameset> replaces the
+ * body, goes deep). */
+static uintptr_t gumbo_stack_budget = (uintptr_t)1 << 20;
+
+void corpus_html_set_stack_budget(size_t bytes)
+{
+    gumbo_stack_budget = bytes;
+}
+
+/* CPU time gumbo may take: a base plus so much per MiB of text. Far above
+ * what any page of that size needs (tens of milliseconds per MiB), even
+ * under valgrind; only input the cost scan misjudged gets near it. */
+static double parse_seconds_base = 5.0;
+static double parse_seconds_per_mib = 1.0;
+
+void corpus_html_set_time_budget(double base, double per_mib)
+{
+    parse_seconds_base = base;
+    parse_seconds_per_mib = per_mib;
+}
 
 /* ASCII case-insensitive comparison of n bytes (locale-independent). */
 static int ncase_eq(const char *a, const char *b, size_t n)
@@ -66,365 +97,126 @@ static int ncase_eq(const char *a, const char *b, size_t n)
     return 1;
 }
 
-/* 1 when [s, s+n) is the lower-case literal `lit`, in any case. */
-static int lower_eq(const char *s, size_t n, const char *lit)
-{
-    return strlen(lit) == n && ncase_eq(s, lit, n);
-}
-
-static int name_in(const char *s, size_t n, const char *const *list)
-{
-    for (; *list; list++)
-        if (lower_eq(s, n, *list))
-            return 1;
-    return 0;
-}
-
-/* Start tags that never deepen the tree: void elements, and elements the
- * parser closes by itself when the next one of their kind starts (p, li,
- * dt, dd, tr, td, th are modelled instead: see scan_implied_close()). */
-static const char *const flat_tags[] = {
-    "area", "base", "br", "col", "embed", "hr", "img", "input", "link",
-    "meta", "param", "source", "track", "wbr", "option", "optgroup",
-    "thead", "tbody", "tfoot", "rt", "rp", "colgroup", "caption", "html",
-    "head", "body", NULL};
-
-/* Elements whose content is text up to their end tag. */
-static const char *const raw_tags[] = {
-    "script", "style", "textarea", "title", "xmp", "iframe", "noembed",
-    "noframes", NULL};
-
-/* Case-insensitive search for "</name" in [p, end). */
-static const char *find_end_tag(const char *p, const char *end,
-                                const char *name, size_t n)
-{
-    for (; p + 2 + n <= end; p++)
-        if (p[0] == '<' && p[1] == '/' && ncase_eq(p + 2, name, n))
-            return p;
-    return end;
-}
-
-/* The '>' ending a tag whose name ends at p, quotes respected; or end. */
-static const char *tag_close(const char *p, const char *end)
-{
-    char quote = 0;
-    for (; p < end; p++) {
-        if (quote) {
-            if (*p == quote)
-                quote = 0;
-        } else if (*p == '>') {
-            return p;
-        } else if ((*p == '"' || *p == '\'') && p[-1] == '=') {
-            quote = *p;
-        }
-    }
-    return end;
-}
-
-/* Formatting elements: the parser keeps them in its list of active
- * formatting elements and re-opens them ("reconstructs") after they were
- * closed implicitly, and their end tags leave block elements opened
- * inside them open (the adoption agency algorithm). */
-static const char *const formatting_tags[] = {
-    "a", "b", "big", "code", "em", "font", "i", "nobr", "s", "small",
-    "strike", "strong", "tt", "u", NULL};
-
-/* One element as the scan sees it: its name (short names whole, longer
- * ones cut: a mismatch only makes the estimate higher) and, for
- * formatting elements, a hash of the whole start tag (attributes
- * included), to tell identical ones apart as the parser does. */
-typedef struct scan_elem {
-    char name[16];
-    uint32_t tag_hash;
-    int formatting;
-} scan_elem;
-
-/* The open elements, and the formatting elements closed implicitly that
- * the parser may re-open ("leaked"). The estimate of the tree depth is
- * depth + nleaked. */
-typedef struct scan_state {
-    scan_elem *open;
-    size_t depth;
-    scan_elem *leaked;
-    size_t nleaked;
-    size_t max;               /* capacity of each array */
-} scan_state;
-
-/* How far back end tags look for their element (and leaked elements for
- * their twins): bounded, so the scan stays linear. */
-#define SCAN_LOOKBACK 64
-
-static void scan_key(const char *name, size_t n, char key[16])
-{
-    memset(key, 0, 16);
-    for (size_t i = 0; i < n && i < 15; i++)
-        key[i] = (char)(name[i] | 0x20);
-}
-
-/* FNV-1a of the raw start tag text [p, e). */
-static uint32_t tag_hash(const char *p, const char *e)
-{
-    uint32_t h = 2166136261u;
-    for (; p < e; p++) {
-        h ^= (unsigned char)*p;
-        h *= 16777619u;
-    }
-    return h;
-}
-
-/* A formatting element closed implicitly joins the leaked list, unless
- * three identical ones are there already (the parser's "Noah's Ark"
- * clause keeps at most three). */
-static void scan_leak(scan_state *st, const scan_elem *e)
-{
-    int twins = 0;
-    size_t from = st->nleaked > SCAN_LOOKBACK ? st->nleaked - SCAN_LOOKBACK
-                                              : 0;
-    for (size_t i = from; i < st->nleaked; i++)
-        twins += st->leaked[i].tag_hash == e->tag_hash &&
-                 memcmp(st->leaked[i].name, e->name, 16) == 0;
-    if (twins < 3 && st->nleaked < st->max)
-        st->leaked[st->nleaked++] = *e;
-}
-
-/* Elements whose end clears the formatting elements opened inside them
- * (the parser's "markers"): nothing leaks out of a table cell. */
-static const char *const cell_tags[] = {"td", "th", "tr", "table", "caption",
-                                        NULL};
+/* ------------------------------------------------------ gumbo's memory */
 
 /*
- * scan_close - an end tag. A formatting element's end tag removes that
- * element only (what was opened inside it stays open), or, when it is not
- * open, one leaked twin. Another end tag closes its element and all
- * opened after it; formatting ones among those leak. An end tag matching
- * nothing within SCAN_LOOKBACK is ignored, as the parser ignores
- * unmatched end tags.
+ * Every block gumbo allocates goes on one list (a header in front of it),
+ * so that the whole parse can be freed by walking the list instead of by
+ * gumbo_destroy_output(), which recurses once per level of the tree. The
+ * allocator is also where gumbo can be stopped: it is called for every
+ * token and node, so it checks there that gumbo's stack stays within
+ * gumbo_stack_budget and its CPU time within the budget, and otherwise
+ * (or when malloc fails) jumps back out of gumbo_parse_with_options().
+ * Nothing of gumbo's is touched after such a jump: the list is freed.
  */
-static void scan_close(scan_state *st, const char *name, size_t n)
+typedef struct block {
+    _Alignas(max_align_t) struct block *prev;
+    struct block *next;
+} block;
+
+enum { BAIL_NONE, BAIL_NOMEM, BAIL_DEEP, BAIL_SLOW };
+
+typedef struct arena {
+    block head;              /* sentinel of the circular list */
+    uintptr_t stack_base;    /* our frame when gumbo was called */
+    double cpu_start, cpu_budget;
+    unsigned long calls;
+    int parsing;             /* jumping out is allowed */
+    int bail;                /* BAIL_*: why we jumped */
+    jmp_buf out;
+} arena;
+
+static double cpu_seconds(void)
 {
-    char key[16];
-    scan_key(name, n, key);
-    int formatting = name_in(name, n, formatting_tags);
-    for (size_t k = 0; k < SCAN_LOOKBACK && k < st->depth; k++) {
-        size_t at = st->depth - 1 - k;
-        if (memcmp(st->open[at].name, key, 16) != 0)
-            continue;
-        if (formatting) {
-            memmove(&st->open[at], &st->open[at + 1], k * sizeof *st->open);
-        } else if (!name_in(name, n, cell_tags)) {
-            for (size_t j = at + 1; j < st->depth; j++)
-                if (st->open[j].formatting)
-                    scan_leak(st, &st->open[j]);
-        }
-        st->depth = formatting ? st->depth - 1 : at;
+    struct timespec ts;
+    if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
+        return 0;
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void arena_bail(arena *a, int why)
+{
+    a->bail = why;
+    a->parsing = 0;
+    longjmp(a->out, 1);
+}
+
+/* The checks made on every call from gumbo (the clock every 256th). */
+static void arena_check(arena *a)
+{
+    if (!a->parsing)
         return;
+    uintptr_t here = (uintptr_t)__builtin_frame_address(0);
+    if (here < a->stack_base && a->stack_base - here > gumbo_stack_budget)
+        arena_bail(a, BAIL_DEEP);
+    if ((++a->calls & 255) == 0 &&
+        cpu_seconds() - a->cpu_start > a->cpu_budget)
+        arena_bail(a, BAIL_SLOW);
+}
+
+static void *arena_alloc(void *userdata, size_t size)
+{
+    arena *a = userdata;
+    arena_check(a);
+    block *b = size <= SIZE_MAX - sizeof *b ? malloc(sizeof *b + size) : NULL;
+    if (!b) {
+        if (a->parsing)
+            arena_bail(a, BAIL_NOMEM);
+        abort();          /* not reached: gumbo allocates only when parsing */
     }
-    for (size_t k = 0; formatting && k < SCAN_LOOKBACK && k < st->nleaked;
-         k++) {
-        size_t at = st->nleaked - 1 - k;
-        if (memcmp(st->leaked[at].name, key, 16) == 0) {
-            memmove(&st->leaked[at], &st->leaked[at + 1],
-                    k * sizeof *st->leaked);
-            st->nleaked--;
-            return;
-        }
-    }
+    b->next = a->head.next;
+    b->prev = &a->head;
+    b->next->prev = b;
+    a->head.next = b;
+    return b + 1;
 }
 
-/* Start tags after which the parser does not re-open leaked formatting
- * elements (block-level and structural ones); before text and any other
- * start tag it does. */
-static const char *const no_reconstruct_tags[] = {
-    "address", "article", "aside", "blockquote", "center", "details",
-    "dialog", "dir", "div", "dl", "fieldset", "figcaption", "figure",
-    "footer", "header", "hgroup", "main", "menu", "nav", "ol", "p",
-    "section", "summary", "ul", "h1", "h2", "h3", "h4", "h5", "h6", "pre",
-    "listing", "form", "li", "dd", "dt", "table", "hr", "html", "head",
-    "body", "base", "basefont", "bgsound", "link", "meta", "script",
-    "style", "template", "title", "caption", "col", "colgroup", "frame",
-    "frameset", "tbody", "td", "tfoot", "th", "thead", "tr", "textarea",
-    "xmp", "iframe", "noembed", "noframes", "noscript", "plaintext", NULL};
-
-/* The parser re-opens the leaked formatting elements ("reconstructs the
- * active formatting elements"): they become open again, inside the
- * current element. Taking all of them (the parser takes those after the
- * last one still open) can only make the estimate higher. */
-static void scan_reconstruct(scan_state *st)
+static void arena_free(void *userdata, void *ptr)
 {
-    for (size_t i = 0; i < st->nleaked && st->depth < st->max; i++)
-        st->open[st->depth++] = st->leaked[i];
-    st->nleaked = 0;
-}
-
-/* 1 when [p, e) holds something other than white space. */
-static int has_text(const char *p, const char *e)
-{
-    for (; p < e; p++)
-        if (!corpus_is_space((unsigned char)*p))
-            return 1;
-    return 0;
-}
-
-/* 1 when a <table> is open among the last SCAN_LOOKBACK elements. */
-static int scan_in_table(const scan_state *st)
-{
-    for (size_t k = 0; k < SCAN_LOOKBACK && k < st->depth; k++)
-        if (strcmp(st->open[st->depth - 1 - k].name, "table") == 0)
-            return 1;
-    return 0;
-}
-
-/* Close the nearest open element named in `targets`, looking back no
- * further than an element named in `stops` (nor SCAN_LOOKBACK), as if its
- * end tag came. */
-static void scan_close_nearest(scan_state *st, const char *const *targets,
-                               const char *const *stops)
-{
-    for (size_t k = 0; k < SCAN_LOOKBACK && k < st->depth; k++) {
-        const char *nm = st->open[st->depth - 1 - k].name;
-        size_t len = strlen(nm);
-        if (name_in(nm, len, targets)) {
-            scan_close(st, nm, len);
-            return;
-        }
-        if (name_in(nm, len, stops))
-            return;
-    }
-}
-
-/*
- * scan_implied_close - the end tags a start tag implies: a block element
- * closes an open <p>; <li> the open <li>; <dt>/<dd> the open <dt>/<dd>;
- * <td>/<th> the open cell; <tr> the open row. Without this a page of
- * "<p><font>text" paragraphs would look ever deeper.
- */
-static void scan_implied_close(scan_state *st, const char *name, size_t n)
-{
-    static const char *const p[] = {"p", NULL};
-    static const char *const li[] = {"li", NULL};
-    static const char *const dtdd[] = {"dt", "dd", NULL};
-    static const char *const cell[] = {"td", "th", NULL};
-    static const char *const tr[] = {"tr", NULL};
-    static const char *const button_scope[] = {
-        "table", "td", "th", "caption", "button", "html", "marquee",
-        "object", "applet", "template", NULL};
-    static const char *const list_scope[] = {
-        "ol", "ul", "table", "td", "th", "caption", "button", "html",
-        "template", NULL};
-    static const char *const table_scope[] = {"table", "html", "template",
-                                              NULL};
-    if (lower_eq(name, n, "td") || lower_eq(name, n, "th")) {
-        scan_close_nearest(st, cell, table_scope);
+    arena *a = userdata;
+    if (!ptr)
         return;
-    }
-    if (lower_eq(name, n, "tr")) {
-        scan_close_nearest(st, cell, table_scope);
-        scan_close_nearest(st, tr, table_scope);
-        return;
-    }
-    if (!name_in(name, n, no_reconstruct_tags))
-        return;
-    if (lower_eq(name, n, "li"))
-        scan_close_nearest(st, li, list_scope);
-    else if (lower_eq(name, n, "dt") || lower_eq(name, n, "dd"))
-        scan_close_nearest(st, dtdd, list_scope);
-    scan_close_nearest(st, p, button_scope);
+    arena_check(a);
+    block *b = (block *)ptr - 1;
+    b->prev->next = b->next;
+    b->next->prev = b->prev;
+    free(b);
 }
 
-/* A start tag [tag, tag_end) named [name, name+n) that deepens the tree. */
-static void scan_open(scan_state *st, const char *name, size_t n,
-                      const char *tag, const char *tag_end)
+static void arena_init(arena *a, size_t text_len)
 {
-    if (st->depth < st->max) {
-        scan_elem *e = &st->open[st->depth];
-        scan_key(name, n, e->name);
-        e->formatting = name_in(name, n, formatting_tags);
-        e->tag_hash = e->formatting ? tag_hash(tag, tag_end) : 0;
-    }
-    st->depth++;
+    memset(a, 0, sizeof *a);
+    a->head.next = a->head.prev = &a->head;
+    a->cpu_budget = parse_seconds_base +
+                    parse_seconds_per_mib * (double)text_len / (1 << 20);
 }
 
-static int is_letter(char c)
+/* Free every block gumbo left. */
+static void arena_free_all(arena *a)
 {
-    return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+    block *b = a->head.next;
+    while (b != &a->head) {
+        block *next = b->next;
+        free(b);
+        b = next;
+    }
+    a->head.next = a->head.prev = &a->head;
 }
 
-/*
- * nesting_depth - estimate the deepest element nesting of the HTML in
- * [p, end) without building a tree, erring on the high side: start tags
- * push (except flat_tags), end tags pop back to their match (see
- * scan_close()), formatting elements closed implicitly count until the
- * parser would re-open them (scan_reconstruct()), comments and raw text
- * are skipped. Linear in the input: every look back is bounded.
- * Stops counting once over `limit`. Returns the estimate, or (size_t)-1
- * when out of memory.
- */
-static size_t nesting_depth(const char *p, const char *end, size_t limit)
+/* gumbo_parse_with_options() with the arena's checks armed: the parse, or
+ * NULL when the arena jumped out (a->bail says why). Kept apart so that
+ * no local of the caller lives across the setjmp(). */
+static GumboOutput *parse_guarded(arena *a, const GumboOptions *options,
+                                  const char *text, size_t len)
 {
-    scan_state st = {malloc((limit + 1) * sizeof(scan_elem)), 0,
-                     malloc((limit + 1) * sizeof(scan_elem)), 0, limit + 1};
-    if (!st.open || !st.leaked) {
-        free(st.open);
-        free(st.leaked);
-        return (size_t)-1;
-    }
-    size_t deepest = 0;
-    while (p < end && deepest <= limit) {
-        const char *lt = memchr(p, '<', (size_t)(end - p));
-        if (st.nleaked && has_text(p, lt ? lt : end))
-            scan_reconstruct(&st);
-        if (st.depth + st.nleaked > deepest)
-            deepest = st.depth + st.nleaked;
-        if (!lt || lt + 1 >= end)
-            break;
-        p = lt + 1;
-        if (end - p >= 3 && memcmp(p, "!--", 3) == 0) {
-            const char *c = p + 3;
-            while (c + 2 < end && memcmp(c, "-->", 3) != 0)
-                c++;
-            p = c + 3 <= end ? c + 3 : end;
-            continue;
-        }
-        int closing = *p == '/';
-        const char *name = p + closing;
-        size_t n = 0;
-        while (name + n < end && (is_letter(name[n]) ||
-                                  (n && name[n] >= '0' && name[n] <= '9') ||
-                                  (n && (name[n] == '-' || name[n] == ':'))))
-            n++;
-        if (n == 0) {
-            if (*p == '!' || *p == '?' || closing)
-                p = tag_close(p, end);
-            continue;
-        }
-        const char *gt = tag_close(name + n, end);
-        p = gt < end ? gt + 1 : end;
-        if (closing) {
-            scan_close(&st, name, n);
-            continue;
-        }
-        if (lower_eq(name, n, "plaintext"))
-            break;
-        int cell = lower_eq(name, n, "td") || lower_eq(name, n, "th") ||
-                   lower_eq(name, n, "tr");
-        if (cell && !scan_in_table(&st))
-            continue;     /* a cell outside a table: the parser drops it */
-        scan_implied_close(&st, name, n);
-        if (st.nleaked && !name_in(name, n, no_reconstruct_tags))
-            scan_reconstruct(&st);
-        if (name_in(name, n, raw_tags)) {
-            p = find_end_tag(p, end, name, n);
-            continue;
-        }
-        if (!name_in(name, n, flat_tags)) {
-            scan_open(&st, name, n, name, gt);
-            if (st.depth + st.nleaked > deepest)
-                deepest = st.depth + st.nleaked;
-        }
-    }
-    free(st.open);
-    free(st.leaked);
-    return deepest;
+    a->stack_base = (uintptr_t)__builtin_frame_address(0);
+    a->cpu_start = cpu_seconds();
+    if (setjmp(a->out) != 0)
+        return NULL;
+    a->parsing = 1;
+    GumboOutput *out = gumbo_parse_with_options(options, text, len);
+    a->parsing = 0;
+    return out;
 }
 
 /* ------------------------------------------------------------ strbuf */
@@ -438,9 +230,9 @@ typedef struct strbuf {
 
 static void sb_put(strbuf *b, const char *s, size_t n)
 {
-    /* The size check also tells the optimiser that len + n + 1 cannot
-     * wrap (gcc 12 -O3 warned of a memcpy of SIZE_MAX bytes). */
-    if (b->failed || n >= SIZE_MAX / 2 - b->len) {
+    /* (the size check also tells gcc -O3 that n is bounded, which spares
+     * a false -Wstringop-overflow) */
+    if (b->failed || n > SIZE_MAX / 4 - b->len) {
         b->failed = 1;
         return;
     }
@@ -921,29 +713,48 @@ static corpus_status emit_page(corpus_reader *rd, page *pg)
  */
 corpus_status corpus_parse_html(corpus_reader *rd, corpus_buf *text)
 {
-    size_t depth = nesting_depth(text->data, text->data + text->len,
-                                 MAX_HTML_DEPTH);
-    if (depth == (size_t)-1)
+    corpus_html_cost cost;
+    if (corpus_html_scan(text->data, text->len, MAX_HTML_DEPTH, MAX_HTML_WORK,
+                         &cost) != 0)
         return corpus_why(rd->why, rd->whylen, CORPUS_ERR_NOMEM,
                           "out of memory reading HTML");
-    if (depth > MAX_HTML_DEPTH)
+    if (cost.depth > MAX_HTML_DEPTH)
         return corpus_why(rd->why, rd->whylen, CORPUS_SKIP_MALFORMED,
                           "HTML nested more than %d elements deep",
                           MAX_HTML_DEPTH);
+    if (cost.work > MAX_HTML_WORK)
+        return corpus_why(rd->why, rd->whylen, CORPUS_SKIP_MALFORMED,
+                          "HTML too costly to parse (tags times their "
+                          "nesting depth plus attributes squared pass "
+                          "%llu)", (unsigned long long)MAX_HTML_WORK);
 
+    arena a;
+    arena_init(&a, text->len);
     GumboOptions options = kGumboDefaultOptions;
     options.max_errors = 0;
-    GumboOutput *out = gumbo_parse_with_options(&options, text->data,
-                                                text->len);
-    if (!out)
+    options.allocator = arena_alloc;
+    options.deallocator = arena_free;
+    options.userdata = &a;
+    GumboOutput *out = parse_guarded(&a, &options, text->data, text->len);
+    corpus_status s;
+    if (!out) {
+        arena_free_all(&a);
+        if (a.bail == BAIL_DEEP)
+            return corpus_why(rd->why, rd->whylen, CORPUS_SKIP_MALFORMED,
+                              "HTML nested too deeply for the parser");
+        if (a.bail == BAIL_SLOW)
+            return corpus_why(rd->why, rd->whylen, CORPUS_SKIP_MALFORMED,
+                              "HTML parse abandoned after %.0f s of CPU time",
+                              a.cpu_budget);
         return corpus_why(rd->why, rd->whylen, CORPUS_ERR_NOMEM,
                           "out of memory parsing HTML");
+    }
     page pg = {0};
-    corpus_status s = walk(&pg, out->document) == 0
-                          ? emit_page(rd, &pg)
-                          : corpus_why(rd->why, rd->whylen, CORPUS_ERR_NOMEM,
-                                       "out of memory reading HTML");
-    gumbo_destroy_output(&options, out);
+    s = walk(&pg, out->document) == 0
+            ? emit_page(rd, &pg)
+            : corpus_why(rd->why, rd->whylen, CORPUS_ERR_NOMEM,
+                         "out of memory reading HTML");
+    arena_free_all(&a);      /* the whole tree, without recursion */
     free(pg.body.data);
     free(pg.title.data);
     free(pg.h1.data);

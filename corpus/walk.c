@@ -6,6 +6,11 @@
  * descending keeps one directory fd open at a time however deep the tree.
  * The current path lives in one growing buffer; the relpath is a suffix of
  * it, so visiting a file allocates nothing.
+ *
+ * Symlinks: an entry that is a symlink is resolved (realpath) and, unless
+ * the options say otherwise, skipped when its target lies outside the
+ * root (also resolved): a link to /etc must not put /etc in the index.
+ * Links within the root are followed.
  */
 #include "corpus.h"
 #include "corpus_internal.h"
@@ -14,6 +19,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +43,7 @@ typedef struct entry {
     int err;
     int dangling;
     int hidden;         /* the name starts with '.' (not "." or "..") */
+    int is_link;            /* the entry itself is a symlink */
 } entry;
 
 typedef struct walker {
@@ -49,6 +57,9 @@ typedef struct walker {
     size_t rel;             /* path + rel is the relpath */
     dir_id *ids;            /* directories on the current path, root first */
     size_t depth, idcap;
+    char *root_real;        /* realpath of the root; NULL: links not checked */
+    size_t root_real_len;
+    corpus_warn_fn on_excluded;  /* links leaving the root (or warn) */
 } walker;
 
 /* Sentinel from list_dir() for "could not open the directory". */
@@ -154,9 +165,11 @@ static int entry_cmp(const void *a, const void *b)
     return strcmp(((const entry *)a)->name, ((const entry *)b)->name);
 }
 
-/* Fill one entry for `name` in the directory open as `dfd`. Returns 0, or
- * -1 when out of memory (nothing allocated then). */
-static int make_entry(int dfd, const char *name, entry *e)
+/* Fill one entry for `name` in the directory open as `dfd`; `type` is
+ * the dirent's d_type. Returns 0, or -1 when out of memory (nothing
+ * allocated then). */
+static int make_entry(int dfd, const char *name, unsigned char type,
+                      entry *e)
 {
     size_t n = strlen(name) + 1;
     e->name = malloc(n);
@@ -165,6 +178,12 @@ static int make_entry(int dfd, const char *name, entry *e)
     memcpy(e->name, name, n);
     e->err = 0;
     e->dangling = 0;
+    e->is_link = type == DT_LNK;
+    if (type == DT_UNKNOWN) {    /* file systems that do not fill d_type */
+        struct stat lst;
+        e->is_link = fstatat(dfd, name, &lst, AT_SYMLINK_NOFOLLOW) == 0 &&
+                     S_ISLNK(lst.st_mode);
+    }
     if (fstatat(dfd, name, &e->st, 0) != 0) {
         /* Following failed: is the entry a symlink whose target is gone
          * (or loops)? That reads better than a bare errno. */
@@ -211,7 +230,7 @@ static int list_dir(walker *w, entry **out, size_t *n)
             e = ne;
             cap = ncap;
         }
-        if (make_entry(dirfd(d), de->d_name, &e[len]) != 0)
+        if (make_entry(dirfd(d), de->d_name, de->d_type, &e[len]) != 0)
             goto nomem;
         e[len].hidden = de->d_name[0] == '.';
         len++;
@@ -377,6 +396,25 @@ static int visit_dir(walker *w, const struct stat *st)
     return rc;
 }
 
+/*
+ * leaves_root - 1 when the symlink at w->path resolves to a place outside
+ * the root (w->root_real), 0 when inside, -1 when it cannot be resolved
+ * (errno set; the link changed since it was listed) or memory ran out
+ * (errno ENOMEM).
+ */
+static int leaves_root(const walker *w)
+{
+    char *target = realpath(w->path, NULL);
+    if (!target)
+        return -1;
+    size_t n = w->root_real_len;
+    int inside = strncmp(target, w->root_real, n) == 0 &&
+                 (target[n] == '\0' || target[n] == '/' ||
+                  (n == 1 && w->root_real[0] == '/'));
+    free(target);
+    return !inside;
+}
+
 /* Visit one listed entry, whose name is already on w->path. */
 static int visit_entry(walker *w, const entry *e)
 {
@@ -384,6 +422,21 @@ static int visit_entry(walker *w, const entry *e)
         ignore(w, e->err == 0 && S_ISDIR(e->st.st_mode)
                       ? "hidden directory, not entered" : "hidden", NULL);
         return 0;
+    }
+    if (e->is_link && !e->err && w->root_real) {
+        int out = leaves_root(w);
+        if (out < 0 && errno == ENOMEM)
+            return -1;
+        if (out < 0) {
+            warn_errno(w, "realpath", errno);
+            return 0;
+        }
+        if (out) {
+            corpus_warn_fn fn = w->on_excluded ? w->on_excluded : w->warn;
+            if (fn)
+                fn(w->path, "symlink leaves the corpus root", w->ctx);
+            return 0;
+        }
     }
     if (e->err) {
         if (e->dangling && e->err == ENOENT)
@@ -501,10 +554,18 @@ int corpus_walk_with(const char *root, const corpus_walk_options *opts,
         rlen--;
 
     walker w = {.on_file = on_file, .warn = warn, .ctx = ctx, .root = root,
-                .opts = opts ? opts : &defaults};
+                .opts = opts ? opts : &defaults,
+                .on_excluded = opts ? opts->on_excluded : NULL};
+    if (S_ISDIR(st.st_mode) && !(opts && opts->follow_outside_symlinks)) {
+        w.root_real = realpath(root, NULL);
+        if (!w.root_real)
+            return -1;                  /* errno from realpath */
+        w.root_real_len = strlen(w.root_real);
+    }
     w.cap = rlen + 256;
     w.path = malloc(w.cap);
     if (!w.path) {
+        free(w.root_real);
         errno = ENOMEM;
         return -1;
     }
@@ -517,6 +578,7 @@ int corpus_walk_with(const char *root, const corpus_walk_options *opts,
     int saved = errno;
     free(w.path);
     free(w.ids);
+    free(w.root_real);
     errno = saved;
     return rc;
 }

@@ -7,7 +7,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include "corpus.h"
 
 #include "schema.h"
 
@@ -46,12 +49,32 @@ void gz_format_hash(char *buf, uint64_t hash)
     snprintf(buf, 17, "%016" PRIx64, hash);
 }
 
-int gz_hash_file(const char *path, uint64_t *out)
+/*
+ * gz_hash_file - see filemap.h. The size is checked on the opened
+ * descriptor before a byte is read (a 20 GB sparse file must not be hashed
+ * whole only to be refused as too large afterwards), and reading stops
+ * one byte past the limit in case the file grows meanwhile. O_NONBLOCK
+ * keeps the open of a FIFO that replaced the file from blocking.
+ */
+int gz_hash_file(const char *path, uint64_t max_bytes, uint64_t *out)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (max_bytes == 0)
+        max_bytes = CORPUS_DEFAULT_MAX_BYTES;
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
     if (fd < 0)
         return -1;
-    uint64_t h = GZ_FNV_BASIS;
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+        int e = errno;
+        close(fd);
+        errno = e;
+        return -1;
+    }
+    if (!S_ISREG(st.st_mode) || (uint64_t)st.st_size > max_bytes) {
+        close(fd);
+        return 1;
+    }
+    uint64_t h = GZ_FNV_BASIS, total = 0;
     unsigned char buf[65536];
     ssize_t n;
     while ((n = read(fd, buf, sizeof buf)) != 0) {
@@ -62,6 +85,11 @@ int gz_hash_file(const char *path, uint64_t *out)
             close(fd);
             errno = e;
             return -1;
+        }
+        total += (uint64_t)n;
+        if (total > max_bytes) {      /* grew past the limit meanwhile */
+            close(fd);
+            return 1;
         }
         h = gz_fnv1a64(h, buf, (size_t)n);
     }

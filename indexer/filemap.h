@@ -50,8 +50,13 @@ int gz_format_stat(char *buf, size_t size, uint64_t file_size,
  * bytes. */
 void gz_format_hash(char *buf, uint64_t hash);
 
-/* 64-bit FNV-1a hash of the raw bytes of the file at `path`. Returns 0, or
- * -1 with errno set when the file cannot be read. */
-int gz_hash_file(const char *path, uint64_t *out);
+/* 64-bit FNV-1a hash of the raw bytes of the file at `path`, into *out
+ * (returns 0). Returns 1, reading nothing (or stopping as soon as the file
+ * grows past the limit), when it is not a regular file or holds more than
+ * `max_bytes` bytes (0 = CORPUS_DEFAULT_MAX_BYTES): the caller then goes
+ * on without a hash and lets the reader word the skip. Returns -1 with
+ * errno set when the file cannot be opened or read. Never blocks on a
+ * FIFO. */
+int gz_hash_file(const char *path, uint64_t max_bytes, uint64_t *out);
 
 #endif

@@ -122,7 +122,7 @@ static int on_article(const corpus_article *art, void *ctx)
                                    strlen(st->stat_value));
     if (s == XAP_OK)
         s = xap_document_add_value(doc, GZ_SLOT_FILE_HASH, st->hash_value,
-                                   16);
+                                   strlen(st->hash_value));
     if (s == XAP_OK)
         s = xap_document_add_value(doc, GZ_SLOT_FILE_PATH,
                                    st->file->relpath,
@@ -304,8 +304,11 @@ static void visit_file(run_state *st, const corpus_file *file)
         st->stats->unchanged++;
         return;
     }
+    /* Not hashed (1): over the size limit or no longer a regular file;
+     * the reader says which, and no hash is recorded. */
     uint64_t hash;
-    if (gz_hash_file(file->path, &hash) != 0) {
+    int hashed = gz_hash_file(file->path, st->cfg->max_file_bytes, &hash);
+    if (hashed < 0) {
         if (e)
             e->seen = 1;   /* there, but unreadable: keep its articles */
         st->stats->skipped++;
@@ -318,8 +321,11 @@ static void visit_file(run_state *st, const corpus_file *file)
     st->articles = 0;
     gz_format_stat(st->stat_value, sizeof st->stat_value, file->size,
                    file->mtime_ns);
-    gz_format_hash(st->hash_value, hash);
-    int same = e && !e->seen && e->has_hash && e->hash == hash;
+    if (hashed == 0)
+        gz_format_hash(st->hash_value, hash);
+    else
+        st->hash_value[0] = '\0';
+    int same = hashed == 0 && e && !e->seen && e->has_hash && e->hash == hash;
     if (e)
         e->seen = 1;
     if (same) {
@@ -374,6 +380,17 @@ static void on_walk_warning(const char *path, const char *reason, void *ctx)
     }
     if ((st->unreadable[st->nunreadable] = strdup(path + n + 1)))
         st->nunreadable++;
+}
+
+/* A symlink the walk left out because its target is outside the corpus
+ * root: reported and counted like a walk problem, but not protected from
+ * removal: it is left out on purpose, so what was indexed through it
+ * before goes. */
+static void on_walk_excluded(const char *path, const char *reason, void *ctx)
+{
+    run_state *st = ctx;
+    st->stats->skipped++;
+    skip(st, path, reason);
 }
 
 /* 1 when `relpath` is, or is below, a path the walk could not read. */
@@ -545,7 +562,9 @@ static xap_status index_roots(run_state *st, char *err, size_t errlen)
         corpus_walk_options wo = {
             .include = cfg->include, .ninclude = cfg->ninclude,
             .exclude = cfg->exclude, .nexclude = cfg->nexclude,
-            .on_ignored = on_walk_ignored};
+            .on_ignored = on_walk_ignored,
+            .follow_outside_symlinks = cfg->follow_symlinks,
+            .on_excluded = on_walk_excluded};
         int rc = corpus_walk_with(cfg->roots[i], &wo, on_file,
                                   on_walk_warning, st);
         if (rc == -1) {   /* the root itself cannot be walked */

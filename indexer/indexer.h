@@ -71,6 +71,11 @@ typedef struct gz_index_config {
     unsigned batch_size;        /* articles per commit; 0 = default */
     int dry_run;                /* open read-only, write nothing, count */
     int full;                   /* rebuild into a new generation, switch */
+    /* Follow symlinks whose target lies outside their corpus root too. By
+     * default such a link is skipped and reported ("symlink leaves the
+     * corpus root", counted in skipped), and what was indexed through it
+     * before is removed. */
+    int follow_symlinks;
     double wait_lock_seconds;   /* wait this long for another writer */
     /* When non-NULL and set (by a signal handler), the run stops after the
      * current file, commits and returns GZ_INDEX_INTERRUPTED. */

@@ -24,6 +24,7 @@ struct gazette_update {
     unsigned batch;
     int dry_run;
     int full;
+    int follow_symlinks;
     double wait_lock;
     char *synonyms_path;
     gz_patterns include, exclude;   /* --include / --exclude globs */
@@ -131,6 +132,15 @@ gazette_status_t gazette_update_set_full(gazette_update_t *update, int full)
     if (!update)
         return GAZETTE_STATUS_INVALID_ARGUMENT;
     update->full = full != 0;
+    return GAZETTE_STATUS_OK;
+}
+
+gazette_status_t gazette_update_set_follow_symlinks(gazette_update_t *update,
+                                                    int follow)
+{
+    if (!update)
+        return GAZETTE_STATUS_INVALID_ARGUMENT;
+    update->follow_symlinks = follow != 0;
     return GAZETTE_STATUS_OK;
 }
 
@@ -281,6 +291,7 @@ gazette_status_t gazette_update_run(gazette_update_t *update,
         .nexclude = update->exclude.count, .on_ignored = on_ignored,
         .batch_size = update->batch, .dry_run = update->dry_run,
         .full = update->full, .wait_lock_seconds = update->wait_lock,
+        .follow_symlinks = update->follow_symlinks,
         .stop = update->stop, .on_change = on_change, .on_skip = on_skip,
         .on_warning = on_warning, .on_progress = on_progress, .ctx = update,
         .synonyms = synonyms};

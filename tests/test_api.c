@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -285,6 +286,33 @@ static void test_update_run(void **state)
     gazette_update_free(u);
 }
 
+/* A symlink out of the corpus is skipped unless the caller says follow. */
+static void test_update_symlinks(void **state)
+{
+    (void)state;
+    char corpus[4096], outside[4096], link[4200], db[4096];
+    snprintf(corpus, sizeof corpus, "%s", path_in("links/corpus"));
+    snprintf(outside, sizeof outside, "%s", path_in("links/outside"));
+    snprintf(db, sizeof db, "%s", path_in("links/db"));
+    tu_write_file(corpus, "world/in.txt", "In\n\nInside the corpus.\n", 23);
+    tu_write_file(outside, "secret.txt", "Out\n\nOutside the corpus.\n", 25);
+    snprintf(link, sizeof link, "%s/world/secret.txt", corpus);
+    char target[4200];
+    snprintf(target, sizeof target, "%s/secret.txt", outside);
+    assert_int_equal(symlink(target, link), 0);
+    gazette_update_t *u = NULL;
+    assert_int_equal(gazette_update_new(&u), GAZETTE_STATUS_OK);
+    const char *roots[] = {corpus};
+    assert_int_equal(gazette_update_run(u, db, roots, 1), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_count(u, GAZETTE_COUNT_ADDED), 1);
+    assert_int_equal(gazette_update_set_follow_symlinks(u, 1),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_run(u, db, roots, 1), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_count(u, GAZETTE_COUNT_ADDED), 1);
+    assert_int_equal(gazette_update_count(u, GAZETTE_COUNT_UNCHANGED), 1);
+    gazette_update_free(u);
+}
+
 /* Every status has its own description; values are the documented ones. */
 static void test_status_strings(void **state)
 {
@@ -326,6 +354,7 @@ int main(void)
         cmocka_unit_test(test_writer_bad_input),
         cmocka_unit_test(test_writer_lock_and_language),
         cmocka_unit_test(test_update_run),
+        cmocka_unit_test(test_update_symlinks),
         cmocka_unit_test(test_status_strings),
         cmocka_unit_test(test_versions),
     };

@@ -468,30 +468,46 @@ static void test_walk_symlinks(void **state)
 
     walk_log log = {0};
     assert_int_equal(corpus_walk(root, log_file, log_warn, &log), 0);
-    const char *want[] = {"a.txt", "link.txt", "other/e.txt", "sub/b.txt"};
-    assert_int_equal(log.nfiles, 4);
-    for (size_t i = 0; i < 4; i++)
+    const char *want[] = {"a.txt", "link.txt", "sub/b.txt"};
+    assert_int_equal(log.nfiles, 3);
+    for (size_t i = 0; i < 3; i++)
         assert_string_equal(log.files[i], want[i]);
 
-    /* broken.txt, self, sub/loop: in walk order. */
-    assert_int_equal(log.nwarns, 3);
+    /* broken.txt, other (outside the root), self, sub/loop: in walk
+     * order. */
+    assert_int_equal(log.nwarns, 4);
     char *p = join(root, "broken.txt");
     assert_non_null(strstr(log.warns[0], p));
     assert_non_null(strstr(log.warns[0], "broken symlink"));
     free(p);
-    p = join(root, "self");
+    p = join(root, "other");
     assert_non_null(strstr(log.warns[1], p));
-    assert_non_null(strstr(log.warns[1], "loop"));
+    assert_non_null(strstr(log.warns[1], "symlink leaves the corpus root"));
     free(p);
-    p = join(root, "sub/loop");
+    p = join(root, "self");
     assert_non_null(strstr(log.warns[2], p));
     assert_non_null(strstr(log.warns[2], "loop"));
+    free(p);
+    p = join(root, "sub/loop");
+    assert_non_null(strstr(log.warns[3], p));
+    assert_non_null(strstr(log.warns[3], "loop"));
     free(p);
     log_free(&log);
 
     /* A NULL warn callback is allowed. */
     assert_int_equal(corpus_walk(root, log_file, NULL, &log), 0);
+    assert_int_equal(log.nfiles, 3);
+    log_free(&log);
+
+    /* Asked to, the walk follows the link out of the root too. */
+    corpus_walk_options follow = {.follow_outside_symlinks = 1};
+    assert_int_equal(corpus_walk_with(root, &follow, log_file, log_warn,
+                                      &log), 0);
+    const char *all[] = {"a.txt", "link.txt", "other/e.txt", "sub/b.txt"};
     assert_int_equal(log.nfiles, 4);
+    for (size_t i = 0; i < 4; i++)
+        assert_string_equal(log.files[i], all[i]);
+    assert_int_equal(log.nwarns, 3);
     log_free(&log);
     free(root);
 }

@@ -1,0 +1,14 @@
+/*
+ * fuzz_txt.c - the plain-text reader: the optional header block (Title:, Date:, Author:, Source:, URL:, Tags:), title and body.
+ * The input is the file's bytes; everything after opening the file runs
+ * (size limit, binary check, encoding, newlines, the parser, the field
+ * clean-up), and every article, reason and status is checked
+ * (fuzz_util.c).
+ */
+#include "fuzz_util.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    fuzz_read_text("a.txt", data, size);
+    return 0;
+}

@@ -1,0 +1,900 @@
+/*
+ * test_hostile.c - corpus files made to hurt: HTML that makes gumbo nest
+ * deeply or work quadratically, files that stall a reader (a FIFO, a huge
+ * sparse file, a gzip bomb), symlinks out of the corpus root, and control
+ * characters meant for the terminal. Each case must end quickly with a
+ * one-line reason (or be read), never crash or hang. Everything is
+ * generated here.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <zlib.h>
+#include <cmocka.h>
+
+#include "corpus.h"
+#include "corpus_internal.h"
+#include "filemap.h"
+#include "indexer.h"
+#include "test_util.h"
+
+static char *tmp;
+
+/* Every read runs under an alarm (set again before each): a reader that
+ * blocks (the failure some of these tests are about) kills the program
+ * instead of hanging ctest. */
+#define TEST_ALARM 600
+
+static int setup(void **state)
+{
+    (void)state;
+    tmp = tu_mkdtemp("hostile");
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    tu_rmtree(tmp);
+    free(tmp);
+    return 0;
+}
+
+/* CPU seconds of this process: the time limits below are about work
+ * done, which a loaded machine does not stretch (a read that blocks
+ * instead of working is caught by the alarm). */
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static char *path_in(const char *dir, const char *name)
+{
+    size_t n = strlen(dir) + strlen(name) + 2;
+    char *p = malloc(n);
+    assert_non_null(p);
+    snprintf(p, n, "%s/%s", dir, name);
+    return p;
+}
+
+/* ------------------------------------------------------------ reading */
+
+/* What one corpus_read_file() gave: status, reason, the first article's
+ * fields, and the time it took. */
+typedef struct result {
+    corpus_status status;
+    char why[512];
+    size_t n;
+    char *title, *body, *author, *tags, *date, *url, *source;
+    double secs;
+} result;
+
+static char *dup_opt(const char *s)
+{
+    return s ? strdup(s) : NULL;
+}
+
+static int keep_first(const corpus_article *a, void *ctx)
+{
+    result *r = ctx;
+    if (r->n++ > 0)
+        return 0;
+    r->title = strdup(a->title);
+    r->body = strndup(a->body, a->body_len);
+    assert_int_equal(strlen(r->body), a->body_len);
+    r->author = dup_opt(a->author);
+    r->date = dup_opt(a->date);
+    r->url = dup_opt(a->url);
+    r->source = dup_opt(a->source);
+    size_t len = 1;
+    for (size_t i = 0; i < a->ntags; i++)
+        len += strlen(a->tags[i]) + 1;
+    r->tags = calloc(1, len);
+    assert_non_null(r->tags);
+    for (size_t i = 0; i < a->ntags; i++) {
+        if (i)
+            strcat(r->tags, "|");
+        strcat(r->tags, a->tags[i]);
+    }
+    return 0;
+}
+
+static void result_free(result *r)
+{
+    free(r->title);
+    free(r->body);
+    free(r->author);
+    free(r->tags);
+    free(r->date);
+    free(r->url);
+    free(r->source);
+    memset(r, 0, sizeof *r);
+}
+
+/* Read tmp/name with a size limit (0 = default) into *r. */
+static void read_name(const char *name, uint64_t max, result *r)
+{
+    memset(r, 0, sizeof *r);
+    char *path = path_in(tmp, name);
+    corpus_file f = {.root = tmp, .path = path, .relpath = name};
+    corpus_options o = {.max_bytes = max};
+    alarm(TEST_ALARM);
+    double t0 = now();
+    r->status = corpus_read_file(&f, &o, keep_first, r, r->why, sizeof r->why);
+    r->secs = now() - t0;
+    free(path);
+}
+
+/* A growing text for generated pages. */
+typedef struct text {
+    char *data;
+    size_t len, cap;
+} text;
+
+static void put(text *t, const char *s, size_t n)
+{
+    if (t->len + n + 1 > t->cap) {
+        size_t cap = t->cap ? t->cap : 4096;
+        while (cap < t->len + n + 1)
+            cap *= 2;
+        t->data = realloc(t->data, cap);
+        assert_non_null(t->data);
+        t->cap = cap;
+    }
+    memcpy(t->data + t->len, s, n);
+    t->len += n;
+    t->data[t->len] = '\0';
+}
+
+static void puts_n(text *t, const char *s, size_t times)
+{
+    size_t n = strlen(s);
+    for (size_t i = 0; i < times; i++)
+        put(t, s, n);
+}
+
+static void putf(text *t, const char *fmt, ...)
+{
+    char buf[256];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    put(t, buf, (size_t)n);
+}
+
+/* Write `t` as tmp/name, read it back into *r, free the text. */
+static void write_and_read(const char *name, text *t, result *r)
+{
+    tu_write_file(tmp, name, t->data, t->len);
+    free(t->data);
+    memset(t, 0, sizeof *t);
+    read_name(name, 0, r);
+}
+
+/* Time allowed to refuse a hostile page (the scan alone runs), and to
+ * read a big legitimate one through gumbo: generous, for sanitizer
+ * builds on a loaded machine. Before the fixes, the hostile pages took
+ * from half a minute to hours, or crashed. */
+#define FAST 10.0
+#define PARSE_SLACK 60.0
+
+/* ----------------------------------------------------------- HTML depth */
+
+/* 300 000 copies of each start tag the old depth estimate took for one
+ * that never nests. Gumbo nests optgroup, rt, rp (without a ruby) and
+ * more: before, such a page crashed the process in gumbo's recursive
+ * free. Now each is read or skipped with a reason, quickly, and those
+ * that nest are refused by the scan before gumbo runs. */
+static void test_html_tag_floods(void **state)
+{
+    (void)state;
+    alarm(TEST_ALARM);
+    static const struct {
+        const char *tag;
+        int nests;      /* gumbo nests it: must be refused as too deep */
+    } floods[] = {
+        {"optgroup", 1}, {"rt", 1}, {"rp", 1}, {"rb", 1}, {"rtc", 1},
+        {"option", 0}, {"thead", 0}, {"tbody", 0}, {"tfoot", 0},
+        {"colgroup", 0}, {"caption", 0}, {"html", 0}, {"head", 0},
+        {"body", 0}, {"area", 0}, {"base", 0}, {"br", 0}, {"col", 0},
+        {"embed", 0}, {"hr", 0}, {"img", 0}, {"input", 0}, {"link", 0},
+        {"meta", 0}, {"param", 0}, {"source", 0}, {"track", 0},
+        {"wbr", 0}, {"keygen", 0}, {"menuitem", 0}, {"frame", 0},
+    };
+    for (size_t i = 0; i < sizeof floods / sizeof floods[0]; i++) {
+        text t = {0};
+        put(&t, "<title>flood</title>", 20);
+        char tag[32];
+        snprintf(tag, sizeof tag, "<%s>", floods[i].tag);
+        puts_n(&t, tag, 300000);
+        put(&t, "end", 3);
+        result r;
+        write_and_read("flood.html", &t, &r);
+        if (r.secs > (r.status == CORPUS_OK ? PARSE_SLACK : FAST))
+            fail_msg("<%s> x 300000 took %.1f s", floods[i].tag, r.secs);
+        if (floods[i].nests && (r.status != CORPUS_SKIP_MALFORMED ||
+                                !strstr(r.why, "nested more than 4096")))
+            fail_msg("<%s> x 300000: %s (%s)", floods[i].tag,
+                     corpus_status_name(r.status), r.why);
+        if (r.status != CORPUS_OK && r.status != CORPUS_SKIP_MALFORMED)
+            fail_msg("<%s> x 300000: %s (%s)", floods[i].tag,
+                     corpus_status_name(r.status), r.why);
+        result_free(&r);
+    }
+}
+
+/* Shapes the old estimate missed (it followed names only): each nests
+ * gumbo's tree as deep as it is long, and must be refused before gumbo
+ * runs. */
+static void test_html_estimate_gaps(void **state)
+{
+    (void)state;
+    alarm(TEST_ALARM);
+    static const struct {
+        const char *head, *unit;
+    } shapes[] = {
+        {"<!-->", "<div>"},              /* "<!-->" is a whole comment */
+        {"<!--->", "<div>"},
+        {"", "<span><div></span>"},      /* </span> stops at the div */
+        {"", "<li><section>"},           /* <li> stops at the section */
+        {"<svg>", "<input>"},            /* not void inside SVG */
+        {"<math><annotation-xml>", "<input>"},
+        {"<svg><foreignObject>", "<div/>"},  /* HTML again: "/" ignored */
+        {"", "<dt><section>"},
+        {"<select><xmp></select>", "<div>"},  /* <xmp> ignored in select */
+        {"<table>", "<td><table>"},      /* implied tbody and tr */
+        {"", "<template><td>"},
+        {"", "<ruby></ruby><rt>"},
+        {"", "<b><div></b>x"},           /* adoption agency */
+    };
+    for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; i++) {
+        text t = {0};
+        put(&t, "<title>gap</title>", 18);
+        put(&t, shapes[i].head, strlen(shapes[i].head));
+        puts_n(&t, shapes[i].unit, 100000);
+        put(&t, "end", 3);
+        result r;
+        write_and_read("gap.html", &t, &r);
+        if (r.status != CORPUS_SKIP_MALFORMED || r.secs > FAST ||
+            !strstr(r.why, "nested more than"))
+            fail_msg("%s + %s x 100000: %s (%s) in %.1f s", shapes[i].head,
+                     shapes[i].unit, corpus_status_name(r.status), r.why,
+                     r.secs);
+        result_free(&r);
+    }
+}
+
+/* Pages that take gumbo quadratic time without being deep (or only
+ * moderately deep) are refused by the work bound, fast. Before: 200 000
+ * attributes took two minutes, 120 000 <rt> half a minute. */
+static void test_html_quadratic(void **state)
+{
+    (void)state;
+    alarm(TEST_ALARM);
+    text t = {0};
+    put(&t, "<title>attrs</title><p", 22);
+    for (int i = 0; i < 200000; i++)
+        putf(&t, " a%d=1", i);
+    put(&t, ">text", 5);
+    result r;
+    write_and_read("attrs.html", &t, &r);
+    assert_int_equal(r.status, CORPUS_SKIP_MALFORMED);
+    assert_non_null(strstr(r.why, "too costly"));
+    assert_true(r.secs < FAST);
+    result_free(&r);
+
+    /* many elements with many attributes each */
+    for (int e = 0; e < 2000; e++) {
+        put(&t, "<i", 2);
+        for (int i = 0; i < 1000; i++)
+            putf(&t, " a%d", i);
+        put(&t, ">", 1);
+    }
+    write_and_read("attrs2.html", &t, &r);
+    assert_int_equal(r.status, CORPUS_SKIP_MALFORMED);
+    assert_non_null(strstr(r.why, "too costly"));
+    assert_true(r.secs < FAST);
+    result_free(&r);
+
+    /* 120 000 <rt> outside a ruby nest */
+    puts_n(&t, "<rt>", 120000);
+    write_and_read("rt.html", &t, &r);
+    assert_int_equal(r.status, CORPUS_SKIP_MALFORMED);
+    assert_true(r.secs < FAST);
+    result_free(&r);
+
+    /* 4 000 open spans (under the depth limit), then a million stray end
+     * tags, each of which gumbo checks against every open element */
+    puts_n(&t, "<span>", 4000);
+    puts_n(&t, "</x>", 1000000);
+    write_and_read("endtags.html", &t, &r);
+    assert_int_equal(r.status, CORPUS_SKIP_MALFORMED);
+    assert_non_null(strstr(r.why, "too costly"));
+    assert_true(r.secs < FAST);
+    result_free(&r);
+
+    /* inside a ruby, rt elements close each other: read, and fast */
+    put(&t, "<title>ruby</title><ruby>", 25);
+    puts_n(&t, "<rt>x", 120000);
+    write_and_read("ruby.html", &t, &r);
+    assert_int_equal(r.status, CORPUS_OK);
+    assert_true(r.secs < PARSE_SLACK);
+    result_free(&r);
+}
+
+/* What real pages do is still read: the estimate must not refuse them. */
+static void test_html_real_shapes_read(void **state)
+{
+    (void)state;
+    alarm(TEST_ALARM);
+    static const struct {
+        const char *head, *unit, *tail;
+        size_t times;
+    } pages[] = {
+        {"<select>", "<option value=1>Country", "</select>", 5000},
+        {"<select>", "<optgroup label=g><option>a<option>b", "</select>",
+         500},
+        {"<table>", "<tr><td>a<td>b", "</table>", 20000},
+        {"<table><tbody>", "<tr><td><b>a</b></td></tr>", "</tbody></table>",
+         20000},
+        {"<svg>", "<path d='M0 0'/>", "</svg>", 20000},
+        {"<math>", "<mi>x</mi><mo>+</mo>", "</math>", 20000},
+        {"<ul>", "<li><a href=/x>link</a>", "</ul>", 20000},
+        {"<dl>", "<dt><b>t</b><dd><i>d</i>", "</dl>", 20000},
+        {"<script>", "if(a<b&&c<d){x()}", "</script><p>after", 20000},
+        {"", "<p><font size=2>text<br>more", "", 20000},
+        {"", "<div><p>para<span>s</span></p></div>", "", 20000},
+        {"", "<h2>h</h2><p>a<p>b", "", 20000},
+        {"<ruby>", "<rb>a<rt>b<rp>(", "</ruby>", 20000},
+        {"", "<!-- note --><p>x", "", 20000},
+        {"<svg><foreignObject>", "<p>x", "</foreignObject></svg>", 20000},
+    };
+    for (size_t i = 0; i < sizeof pages / sizeof pages[0]; i++) {
+        text t = {0};
+        put(&t, "<title>real</title>", 19);
+        put(&t, pages[i].head, strlen(pages[i].head));
+        puts_n(&t, pages[i].unit, pages[i].times);
+        put(&t, pages[i].tail, strlen(pages[i].tail));
+        put(&t, "<p>end", 6);
+        result r;
+        write_and_read("real.html", &t, &r);
+        if (r.status != CORPUS_OK)
+            fail_msg("%s%s x %zu: %s (%s)", pages[i].head, pages[i].unit,
+                     pages[i].times, corpus_status_name(r.status), r.why);
+        result_free(&r);
+    }
+}
+
+/* The CPU budget: a parse over it is abandoned, and the arena frees what
+ * gumbo had built (the sanitizer build checks for leaks). */
+static void test_html_time_budget(void **state)
+{
+    (void)state;
+    alarm(TEST_ALARM);
+    text t = {0};
+    put(&t, "<title>long</title>", 19);
+    puts_n(&t, "<p>paragraph <b>bold</b> text", 100000);
+    tu_write_file(tmp, "long.html", t.data, t.len);
+    free(t.data);
+
+    corpus_html_set_time_budget(0, 0);
+    result r;
+    read_name("long.html", 0, &r);
+    corpus_html_set_time_budget(5, 1);
+    assert_int_equal(r.status, CORPUS_SKIP_MALFORMED);
+    assert_non_null(strstr(r.why, "abandoned"));
+    result_free(&r);
+
+    read_name("long.html", 0, &r);
+    assert_int_equal(r.status, CORPUS_OK);
+    assert_non_null(strstr(r.body, "paragraph bold text"));
+    result_free(&r);
+}
+
+/* The stack budget: gumbo frees the body recursively when a <frameset>
+ * replaces it; 3 000 nested divs are within the depth limit and within
+ * the default budget, and a small budget stops the parse cleanly. */
+static void test_html_stack_budget(void **state)
+{
+    (void)state;
+    text t = {0};
+    put(&t, "<title>frames</title>", 21);   /* no <body>: it would end
+                                           * frameset-ok */
+    puts_n(&t, "<div>", 3000);
+    put(&t, "<frameset><frame src=a.html></frameset>", 39);
+    tu_write_file(tmp, "frames.html", t.data, t.len);
+    free(t.data);
+
+    result r;
+    read_name("frames.html", 0, &r);
+    assert_int_equal(r.status, CORPUS_OK);
+    assert_string_equal(r.title, "frames");
+    result_free(&r);
+
+    corpus_html_set_stack_budget(16 * 1024);
+    read_name("frames.html", 0, &r);
+    corpus_html_set_stack_budget(1 << 20);
+    assert_int_equal(r.status, CORPUS_SKIP_MALFORMED);
+    assert_non_null(strstr(r.why, "nested too deeply for the parser"));
+    result_free(&r);
+}
+
+/* ------------------------------------------------------------- stalls */
+
+static void make_fifo(const char *name)
+{
+    char *p = path_in(tmp, name);
+    unlink(p);
+    assert_int_equal(mkfifo(p, 0600), 0);
+    free(p);
+}
+
+/* A FIFO without a writer blocked open() forever; now it is refused
+ * right away, by the reader and by the content hash. */
+static void test_fifo_refused(void **state)
+{
+    (void)state;
+    alarm(120);
+    make_fifo("pipe.txt");
+    result r;
+    read_name("pipe.txt", 0, &r);
+    assert_int_equal(r.status, CORPUS_SKIP_UNREADABLE);
+    assert_non_null(strstr(r.why, "not a regular file"));
+    assert_true(r.secs < 1.0);
+    result_free(&r);
+
+    make_fifo("pipe.txt.gz");
+    read_name("pipe.txt.gz", 0, &r);
+    assert_int_equal(r.status, CORPUS_SKIP_UNREADABLE);
+    result_free(&r);
+
+    char *p = path_in(tmp, "pipe.txt");
+    uint64_t h;
+    assert_int_equal(gz_hash_file(p, 0, &h), 1);
+    free(p);
+    alarm(0);
+}
+
+/* gz_index_run reporting into a small log. */
+typedef struct run_log {
+    char skips[16][600];
+    size_t nskips;
+    const char *swap_dir;     /* on the first progress call, b.txt there */
+    int swapped;              /* becomes a FIFO */
+} run_log;
+
+static void log_skip(const char *path, const char *reason, void *ctx)
+{
+    run_log *l = ctx;
+    if (l->nskips < 16)
+        snprintf(l->skips[l->nskips++], 600, "%s: %s", path, reason);
+}
+
+static void swap_in_fifo(const gz_index_stats *so_far, void *ctx)
+{
+    (void)so_far;
+    run_log *l = ctx;
+    if (!l->swap_dir || l->swapped)
+        return;
+    char *p = path_in(l->swap_dir, "b.txt");
+    assert_int_equal(unlink(p), 0);
+    assert_int_equal(mkfifo(p, 0600), 0);
+    free(p);
+    l->swapped = 1;
+}
+
+static gz_index_outcome index_dir(const char *root, const char *db,
+                                  uint64_t max, run_log *log,
+                                  gz_index_stats *stats)
+{
+    const char *roots[] = {root};
+    gz_index_config cfg = {.db_path = db, .roots = roots, .nroots = 1,
+                           .language = "english", .max_file_bytes = max,
+                           .on_skip = log_skip, .on_progress = swap_in_fifo,
+                           .ctx = log};
+    char err[512];
+    gz_index_outcome o = gz_index_run(&cfg, stats, err, sizeof err);
+    if (o != GZ_INDEX_OK)
+        print_error("gz_index_run: %s\n", err);
+    return o;
+}
+
+/* A file that the walk listed and that became a FIFO before it was read
+ * (the walk lists a directory before visiting it) is skipped; the run
+ * goes on instead of blocking in open(). */
+static void test_fifo_swapped_in_during_run(void **state)
+{
+    (void)state;
+    alarm(TEST_ALARM);
+    char *root = path_in(tmp, "swap");
+    char *db = path_in(tmp, "swap-db");
+    tu_write_file(root, "a.txt", "A\n\nfirst\n", 9);
+    tu_write_file(root, "b.txt", "B\n\nsecond\n", 10);
+    tu_write_file(root, "c.txt", "C\n\nthird\n", 9);
+    run_log log = {.swap_dir = root};
+    gz_index_stats stats;
+    assert_int_equal(index_dir(root, db, 0, &log, &stats), GZ_INDEX_OK);
+    assert_true(log.swapped);
+    assert_int_equal(stats.scanned, 3);
+    assert_int_equal(stats.added, 2);
+    assert_int_equal(stats.skipped, 1);
+    assert_non_null(strstr(log.skips[0], "b.txt"));
+    assert_non_null(strstr(log.skips[0], "not a regular file"));
+    alarm(0);
+    free(root);
+    free(db);
+}
+
+/* A sparse file far over the size limit was hashed whole (a minute for
+ * 20 GB) before the reader refused it; now the size is checked first. */
+static void test_sparse_file_not_hashed(void **state)
+{
+    (void)state;
+    alarm(TEST_ALARM);
+    char *root = path_in(tmp, "sparse");
+    char *db = path_in(tmp, "sparse-db");
+    tu_write_file(root, "small.txt", "Small\n\nbody\n", 12);
+    tu_write_file(root, "huge.txt", "", 0);
+    char *huge = path_in(root, "huge.txt");
+    int fd = open(huge, O_WRONLY);
+    assert_true(fd >= 0);
+    if (ftruncate(fd, (off_t)16 << 30) != 0) {   /* 16 GiB of holes */
+        close(fd);
+        skip();
+    }
+    close(fd);
+
+    uint64_t h;
+    double t0 = now();
+    assert_int_equal(gz_hash_file(huge, 1 << 20, &h), 1);
+    assert_true(now() - t0 < 1.0);
+
+    run_log log = {0};
+    gz_index_stats stats;
+    t0 = now();
+    assert_int_equal(index_dir(root, db, 1 << 20, &log, &stats),
+                     GZ_INDEX_OK);
+    double secs = now() - t0;
+    assert_true(secs < 5.0);
+    assert_int_equal(stats.added, 1);
+    assert_int_equal(stats.skipped, 1);
+    assert_non_null(strstr(log.skips[0], "huge.txt"));
+    assert_non_null(strstr(log.skips[0], "over the 1048576-byte limit"));
+
+    /* A file that fits is still hashed, and the hash is its bytes'. */
+    char *small = path_in(root, "small.txt");
+    uint64_t h1, h2;
+    assert_int_equal(gz_hash_file(small, 0, &h1), 0);
+    tu_write_file(root, "small.txt", "Small\n\nbodY\n", 12);
+    assert_int_equal(gz_hash_file(small, 0, &h2), 0);
+    assert_true(h1 != h2);
+    assert_int_equal(gz_hash_file(small, 11, &h2), 1);   /* 12 > 11 */
+    unlink(huge);
+    free(small);
+    free(huge);
+    free(root);
+    free(db);
+}
+
+static long peak_rss_kib(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return ru.ru_maxrss;
+}
+
+/* Write `total` zero bytes, gzip-compressed, to tmp/name, streaming. */
+static void write_zero_gzip(const char *name, size_t total)
+{
+    char *p = path_in(tmp, name);
+    gzFile gz = gzopen(p, "wb9");
+    assert_non_null(gz);
+    static char zeros[1 << 16];
+    for (size_t done = 0; done < total; done += sizeof zeros)
+        assert_int_equal(gzwrite(gz, zeros, sizeof zeros), (int)sizeof zeros);
+    assert_int_equal(gzclose(gz), Z_OK);
+    free(p);
+}
+
+/* A gzip bomb (256 MiB of zeros in a quarter of a megabyte) stops at the
+ * size limit: refused quickly, without inflating it whole. */
+static void test_gzip_bomb(void **state)
+{
+    (void)state;
+    alarm(TEST_ALARM);
+    write_zero_gzip("bomb.txt.gz", (size_t)256 << 20);
+    struct stat st;
+    char *p = path_in(tmp, "bomb.txt.gz");
+    assert_int_equal(stat(p, &st), 0);
+    free(p);
+    assert_true(st.st_size < 1 << 20);
+
+    long before = peak_rss_kib();
+    result r;
+    read_name("bomb.txt.gz", 1 << 20, &r);
+    assert_int_equal(r.status, CORPUS_SKIP_TOO_LARGE);
+    assert_non_null(strstr(r.why, "decompressed data is over the 1048576"));
+    assert_true(r.secs < 2.0);
+    /* the peak grew by far less than the bomb's 256 MiB */
+    assert_true(peak_rss_kib() - before < 64 * 1024);
+    result_free(&r);
+
+    /* with the default limit (64 MiB) too */
+    read_name("bomb.txt.gz", 0, &r);
+    assert_int_equal(r.status, CORPUS_SKIP_TOO_LARGE);
+    assert_non_null(strstr(r.why, "over the 67108864-byte limit"));
+    result_free(&r);
+}
+
+/* ----------------------------------------------------------- symlinks */
+
+typedef struct walk_log {
+    char files[16][256];
+    size_t nfiles;
+    char warns[16][600];
+    size_t nwarns;
+    char excluded[16][600];
+    size_t nexcluded;
+} walk_log;
+
+static int on_file(const corpus_file *f, void *ctx)
+{
+    walk_log *l = ctx;
+    if (l->nfiles < 16)
+        snprintf(l->files[l->nfiles++], 256, "%s", f->relpath);
+    return 0;
+}
+
+static void on_warn(const char *path, const char *reason, void *ctx)
+{
+    walk_log *l = ctx;
+    if (l->nwarns < 16)
+        snprintf(l->warns[l->nwarns++], 600, "%s: %s", path, reason);
+}
+
+static void on_excluded(const char *path, const char *reason, void *ctx)
+{
+    walk_log *l = ctx;
+    if (l->nexcluded < 16)
+        snprintf(l->excluded[l->nexcluded++], 600, "%s: %s", path, reason);
+}
+
+static void link_at(const char *target, const char *dir, const char *name)
+{
+    char *p = path_in(dir, name);
+    assert_int_equal(symlink(target, p), 0);
+    free(p);
+}
+
+/* A link to /etc (or any place outside the root) is not followed: the
+ * walk says so, once per link, and goes on. Links inside the root work,
+ * also when the root itself is reached through a symlink, and with the
+ * option the outside ones are followed. */
+static void test_symlinks_out_of_root(void **state)
+{
+    (void)state;
+    char *base = path_in(tmp, "links");
+    char *root = path_in(base, "root");
+    char *outside = path_in(base, "outside");
+    tu_write_file(root, "a.txt", "x\n", 2);
+    tu_write_file(root, "sub/b.txt", "x\n", 2);
+    tu_write_file(outside, "secret.txt", "x\n", 2);
+    link_at("/etc", root, "etc");
+    link_at("../outside", root, "out");
+    link_at("../outside/secret.txt", root, "secret.txt");
+    link_at("sub", root, "in");                     /* inside: followed */
+    char *abs_b = path_in(root, "sub/b.txt");
+    link_at(abs_b, root, "abs.txt");                /* inside, absolute */
+    free(abs_b);
+    char *via = path_in(base, "via");               /* root via a link */
+    link_at("root", base, "via");
+
+    static const char *const want[] = {"a.txt", "abs.txt", "in/b.txt",
+                                       "sub/b.txt"};
+    const char *roots[] = {root, via};
+    for (size_t k = 0; k < 2; k++) {
+        walk_log l = {0};
+        assert_int_equal(corpus_walk(roots[k], on_file, on_warn, &l), 0);
+        assert_int_equal(l.nfiles, 4);
+        for (size_t i = 0; i < 4; i++)
+            assert_string_equal(l.files[i], want[i]);
+        assert_int_equal(l.nwarns, 3);           /* etc, out, secret.txt */
+        for (size_t i = 0; i < 3; i++)
+            assert_non_null(strstr(l.warns[i],
+                                   "symlink leaves the corpus root"));
+        assert_non_null(strstr(l.warns[0], "/etc: "));
+        assert_non_null(strstr(l.warns[2], "/secret.txt: "));
+    }
+
+    /* on_excluded takes them instead of warn */
+    walk_log l = {0};
+    corpus_walk_options o = {.on_excluded = on_excluded};
+    assert_int_equal(corpus_walk_with(root, &o, on_file, on_warn, &l), 0);
+    assert_int_equal(l.nwarns, 0);
+    assert_int_equal(l.nexcluded, 3);
+
+    /* followed when asked to (the walk into /etc is cut short) */
+    memset(&l, 0, sizeof l);
+    char *out_root = path_in(base, "root2");
+    tu_write_file(out_root, "a.txt", "x\n", 2);
+    link_at("../outside", out_root, "out");
+    o = (corpus_walk_options){.follow_outside_symlinks = 1};
+    assert_int_equal(corpus_walk_with(out_root, &o, on_file, on_warn, &l), 0);
+    assert_int_equal(l.nfiles, 2);
+    assert_string_equal(l.files[1], "out/secret.txt");
+    assert_int_equal(l.nwarns, 0);
+    free(out_root);
+    free(via);
+    free(outside);
+    free(root);
+    free(base);
+}
+
+/* The indexer: what a link out of the root brought in (when following
+ * was asked for) is removed by a run that does not follow it, and the
+ * link is reported and counted as skipped. */
+static void test_index_drops_link_out_of_root(void **state)
+{
+    (void)state;
+    alarm(TEST_ALARM);
+    char *base = path_in(tmp, "ilinks");
+    char *root = path_in(base, "root");
+    char *outside = path_in(base, "outside");
+    char *db = path_in(base, "db");
+    tu_write_file(root, "a.txt", "Inside\n\nbody\n", 13);
+    tu_write_file(outside, "x.txt", "Outside\n\nbody\n", 14);
+    link_at("../outside", root, "out");
+    const char *roots[] = {root};
+    gz_index_config cfg = {.db_path = db, .roots = roots, .nroots = 1,
+                           .language = "english", .follow_symlinks = 1};
+    gz_index_stats stats;
+    char err[512];
+    assert_int_equal(gz_index_run(&cfg, &stats, err, sizeof err),
+                     GZ_INDEX_OK);
+    assert_int_equal(stats.added, 2);
+
+    run_log log = {0};
+    cfg.follow_symlinks = 0;
+    cfg.on_skip = log_skip;
+    cfg.ctx = &log;
+    assert_int_equal(gz_index_run(&cfg, &stats, err, sizeof err),
+                     GZ_INDEX_OK);
+    assert_int_equal(stats.scanned, 1);
+    assert_int_equal(stats.unchanged, 1);
+    assert_int_equal(stats.removed, 1);
+    assert_int_equal(stats.skipped, 1);
+    assert_int_equal(log.nskips, 1);
+    assert_non_null(strstr(log.skips[0], "out: symlink leaves the corpus "
+                                         "root"));
+    free(db);
+    free(outside);
+    free(root);
+    free(base);
+}
+
+/* --------------------------------------------------- control characters */
+
+/* 1 when s holds a character that drives a terminal: a C0 control other
+ * than the allowed ones, DEL, or a C1 control (C2 80..C2 9F). */
+static int has_unsafe(const char *s, const char *allowed)
+{
+    if (!s)
+        return 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if ((*p < 0x20 && !strchr(allowed, *p)) || *p == 0x7F)
+            return 1;
+        if (p[0] == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F)
+            return 1;
+    }
+    return 0;
+}
+
+static void assert_fields_safe(const result *r, const char *what)
+{
+    if (r->status != CORPUS_OK)
+        fail_msg("%s: %s (%s)", what, corpus_status_name(r->status), r->why);
+    if (has_unsafe(r->title, "") || has_unsafe(r->author, "") ||
+        has_unsafe(r->tags, "") || has_unsafe(r->date, "") ||
+        has_unsafe(r->url, "") || has_unsafe(r->source, "") ||
+        has_unsafe(r->body, "\n\t"))
+        fail_msg("%s: a control character got through: title \"%s\" "
+                 "body \"%s\" tags \"%s\"", what, r->title, r->body,
+                 r->tags);
+}
+
+/* Escape sequences (ESC [, OSC, the one-byte C1 CSI 0x9B) written raw, as
+ * character references and as JSON escapes do not reach any field. */
+static void test_control_characters_filtered(void **state)
+{
+    (void)state;
+    static const char txt[] =
+        "Title: Red \033[31malert\302\233 2J \007\n"
+        "Author: A\033]0;owned\007 B\n"
+        "Tags: one\033[2J, two\302\235x, \302\205three\n"
+        "Date: 2024-01-02\n"
+        "\n"
+        "Body \033[2J line\twith tab\302\233\n"
+        "second\010line\r\n";
+    tu_write_file(tmp, "esc.txt", txt, sizeof txt - 1);
+    result r;
+    read_name("esc.txt", 0, &r);
+    assert_fields_safe(&r, "esc.txt");
+    assert_string_equal(r.title, "Red  [31malert  2J");
+    assert_non_null(strstr(r.body, "line\twith tab"));
+    assert_non_null(strstr(r.body, "\nsecond line"));
+    assert_string_equal(r.date, "2024-01-02");
+    result_free(&r);
+
+    /* Windows-1252 text: its five undefined bytes decode to C1 controls */
+    static const char cp[] = "Caf\xe9 \x81\x8d\x8f\x90\x9d title\n\nbody\n";
+    tu_write_file(tmp, "cp.txt", cp, sizeof cp - 1);
+    read_name("cp.txt", 0, &r);
+    assert_fields_safe(&r, "cp.txt");
+    assert_string_equal(r.title, "Caf\xc3\xa9       title");
+    result_free(&r);
+
+    static const char md[] =
+        "---\ntitle: \"T&#27;[31m &#155;x\"\nauthor: \"\\e[1mA\"\n"
+        "tags: [\"a\\u009b\", \"\\x1b\"]\n---\n"
+        "Text &#155;2J and &#x9d;0;t&#7; more\n";
+    tu_write_file(tmp, "esc.md", md, sizeof md - 1);
+    read_name("esc.md", 0, &r);
+    assert_fields_safe(&r, "esc.md");
+    result_free(&r);
+
+    static const char html[] =
+        "<title>T&#27;[31m&#x9b;x&#x81;</title>"
+        "<meta name=author content='A&#x1b;]0;x&#7;'>"
+        "<meta name=keywords content='k&#155;1,k&#x85;2'>"
+        "<p>Body&#x1b;[2J &#144;P&#x9d; &#x9;tab</p>";
+    tu_write_file(tmp, "esc.html", html, sizeof html - 1);
+    read_name("esc.html", 0, &r);
+    assert_fields_safe(&r, "esc.html");
+    result_free(&r);
+
+    static const char jsonl[] =
+        "{\"id\":\"x\",\"title\":\"T\\u001b[31m\\u009bq\\nline2\","
+        "\"body\":\"B\\u001b]0;t\\u0007 \\u0085 ok\\n\\tend\","
+        "\"author\":\"\\u001bA\",\"tags\":[\"t\\u009b\",\"\\u0001\"],"
+        "\"url\":\"http://x/\\u001b\",\"source\":\"S\\u0090\"}\n";
+    tu_write_file(tmp, "esc.jsonl", jsonl, sizeof jsonl - 1);
+    read_name("esc.jsonl", 0, &r);
+    assert_fields_safe(&r, "esc.jsonl");
+    assert_null(strchr(r.title, '\n'));          /* one line */
+    assert_non_null(strstr(r.body, "ok\n\tend"));
+    result_free(&r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_html_tag_floods),
+        cmocka_unit_test(test_html_estimate_gaps),
+        cmocka_unit_test(test_html_quadratic),
+        cmocka_unit_test(test_html_real_shapes_read),
+        cmocka_unit_test(test_html_time_budget),
+        cmocka_unit_test(test_html_stack_budget),
+        cmocka_unit_test(test_fifo_refused),
+        cmocka_unit_test(test_fifo_swapped_in_during_run),
+        cmocka_unit_test(test_sparse_file_not_hashed),
+        cmocka_unit_test(test_gzip_bomb),
+        cmocka_unit_test(test_symlinks_out_of_root),
+        cmocka_unit_test(test_index_drops_link_out_of_root),
+        cmocka_unit_test(test_control_characters_filtered),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
