@@ -3,6 +3,10 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 static const char *program = "gazette";
 
@@ -11,12 +15,154 @@ void cli_set_program(const char *name)
     program = name;
 }
 
+/* Length of the well-formed UTF-8 sequence at `s` (1 to 4 bytes; no
+ * overlong forms, surrogates or code points past U+10FFFF), or 0 when the
+ * bytes there are not one. `*cp` gets the code point. */
+static size_t utf8_sequence(const unsigned char *s, unsigned long *cp)
+{
+    unsigned char c = s[0];
+    size_t n;
+    unsigned long min;
+    if (c < 0x80) {
+        *cp = c;
+        return 1;
+    } else if (c >= 0xc2 && c <= 0xdf) {
+        n = 2, min = 0x80, *cp = c & 0x1f;
+    } else if (c >= 0xe0 && c <= 0xef) {
+        n = 3, min = 0x800, *cp = c & 0x0f;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+        n = 4, min = 0x10000, *cp = c & 0x07;
+    } else {
+        return 0;
+    }
+    for (size_t i = 1; i < n; i++) {
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+        *cp = (*cp << 6) | (s[i] & 0x3f);
+    }
+    if (*cp < min || *cp > 0x10ffff || (*cp >= 0xd800 && *cp <= 0xdfff))
+        return 0;
+    return n;
+}
+
+/* 1 for the characters a terminal or a log must not get raw: C0
+ * controls, DEL and the C1 controls (U+0080 to U+009F, which some
+ * terminals obey like ESC sequences). */
+static int is_control(unsigned long cp)
+{
+    return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f);
+}
+
+void cli_put_escaped(FILE *f, const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        unsigned long cp;
+        size_t n = utf8_sequence(p, &cp);
+        if (n == 0 || is_control(cp)) {
+            /* Each byte of a control or of a malformed sequence. */
+            size_t bytes = n ? n : 1;
+            for (size_t i = 0; i < bytes; i++) {
+                if (p[i] == '\n')
+                    fputs("\\n", f);
+                else if (p[i] == '\t')
+                    fputs("\\t", f);
+                else if (p[i] == '\r')
+                    fputs("\\r", f);
+                else
+                    fprintf(f, "\\x%02X", p[i]);
+            }
+            p += bytes;
+        } else if (*p == '\\') {
+            fputs("\\\\", f);
+            p++;
+        } else {
+            fwrite(p, 1, n, f);
+            p += n;
+        }
+    }
+}
+
+void cli_put_json_string(FILE *f, const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    putc('"', f);
+    while (*p) {
+        unsigned long cp;
+        size_t n = utf8_sequence(p, &cp);
+        if (n == 0) {
+            fputs("\\ufffd", f);   /* a byte that is not UTF-8 */
+            p++;
+            continue;
+        }
+        if (*p == '"' || *p == '\\')
+            fprintf(f, "\\%c", *p);
+        else if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp <= 0x9f))
+            fprintf(f, "\\u%04lx", cp);
+        else
+            fwrite(p, 1, n, f);
+        p += n;
+    }
+    putc('"', f);
+}
+
+char *cli_to_utf8(const char *s)
+{
+    size_t len = strlen(s);
+    /* Each bad byte becomes U+FFFD, three bytes. */
+    char *out = malloc(len * 3 + 1);
+    if (!out)
+        return NULL;
+    const unsigned char *p = (const unsigned char *)s;
+    char *q = out;
+    while (*p) {
+        unsigned long cp;
+        size_t n = utf8_sequence(p, &cp);
+        if (n == 0) {
+            memcpy(q, "\xef\xbf\xbd", 3);
+            q += 3;
+            p++;
+        } else {
+            memcpy(q, p, n);
+            q += n;
+            p += n;
+        }
+    }
+    *q = '\0';
+    return out;
+}
+
+/* "2026-11-27T02:15:03+01:00 " into buf: the local time, ISO 8601. */
+static void iso_time(char *buf, size_t size)
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    char zone[8] = "";
+    buf[0] = '\0';
+    if (!localtime_r(&now, &tm))
+        return;
+    size_t n = strftime(buf, size, "%Y-%m-%dT%H:%M:%S", &tm);
+    /* %z is "+0100"; ISO 8601's extended form wants "+01:00". */
+    if (n && strftime(zone, sizeof zone, "%z", &tm) == 5)
+        snprintf(buf + n, size - n, "%.3s:%.2s ", zone, zone + 3);
+    else if (n)
+        snprintf(buf + n, size - n, " ");
+}
+
 void cli_complain(const char *fmt, ...)
 {
+    char message[4096];
     va_list ap;
     va_start(ap, fmt);
-    fprintf(stderr, "%s: ", program);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    vsnprintf(message, sizeof message, fmt, ap);
     va_end(ap);
+    /* A log (not a terminal) gets the time; a file name in the message
+     * cannot break the line or hold escape sequences. */
+    char stamp[48] = "";
+    if (!isatty(STDERR_FILENO))
+        iso_time(stamp, sizeof stamp);
+    fprintf(stderr, "%s%s: ", stamp, program);
+    cli_put_escaped(stderr, message);
+    fputc('\n', stderr);
+    fflush(stderr);
 }

@@ -6,6 +6,8 @@
 #ifndef GAZETTE_CLI_H
 #define GAZETTE_CLI_H
 
+#include <stdio.h>
+
 /* Exit codes: sysexits.h values, spelled out so that scripts can rely on
  * them, plus 1 for "done, but something was skipped". Each program's
  * --help says which it uses and when. */
@@ -15,6 +17,10 @@ enum {
     CLI_EXIT_USAGE = 64,      /* bad option, malformed query */
     CLI_EXIT_DATAERR = 65,    /* the index is corrupt or of another version */
     CLI_EXIT_NOINPUT = 66,    /* a corpus or the index is missing */
+    CLI_EXIT_REFUSED = 69,    /* gazette-index removed nothing (or did not
+                                 switch in a --full build): a corpus looked
+                                 empty, unreadable or moved, or the removal
+                                 limit was passed */
     CLI_EXIT_SOFTWARE = 70,   /* internal error */
     CLI_EXIT_IOERR = 74,      /* I/O error */
     CLI_EXIT_TEMPFAIL = 75    /* locked or changing: try again later */
@@ -24,8 +30,26 @@ enum {
 void cli_set_program(const char *name);
 
 /* Print "<program>: <message>\n" to stderr: every error and warning of
- * the programs is one such line. */
+ * the programs is one such line. When stderr is not a terminal (a cron
+ * log, the journal) the line starts with the local time in ISO 8601
+ * ("2026-11-27T02:15:03+01:00 "). Control characters and bytes that are
+ * not UTF-8 in the message are escaped as by cli_put_escaped, so a file
+ * name can neither break the line nor reach a terminal raw. */
 __attribute__((format(printf, 1, 2)))
 void cli_complain(const char *fmt, ...);
+
+/* Write `s` to `f` with what must not reach a terminal or a log raw
+ * escaped: newline, tab and CR as \n \t \r, other C0 controls, DEL, C1
+ * controls (U+0080-U+009F) and bytes that are not UTF-8 as \xHH, and a
+ * backslash as \\. Valid UTF-8 text is written as it is. */
+void cli_put_escaped(FILE *f, const char *s);
+
+/* Write `s` to `f` as a JSON string (quotes included): control characters
+ * as \u00XX, and each byte that is not UTF-8 as \ufffd. */
+void cli_put_json_string(FILE *f, const char *s);
+
+/* A copy of `s` with each byte that is not UTF-8 replaced by U+FFFD (what
+ * a JSON library accepts); malloc()ed, NULL when out of memory. */
+char *cli_to_utf8(const char *s);
 
 #endif

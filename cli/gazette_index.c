@@ -26,6 +26,9 @@ typedef struct cli_options {
     int full;
     int follow_symlinks;    /* --follow-symlinks */
     double wait_lock;
+    unsigned max_remove;    /* --max-remove PERCENT */
+    int no_delete;
+    int force;
     int progress;       /* stderr is a terminal */
     const char *synonyms;   /* --synonyms FILE, or NULL */
     const char **include, **exclude;   /* --include, --exclude GLOB */
@@ -99,7 +102,15 @@ static const char usage_text[] =
 "                          beside the live one, then switch atomically\n"
 "                          (see FULL REBUILDS); counts every file as added\n"
 "  -n, --dry-run           report what would change; write nothing (the\n"
-"                          index is opened read-only, no lock is taken)\n"
+"                          index is opened read-only, no lock is taken);\n"
+"                          exits as the real run would\n"
+"      --max-remove PERCENT  remove nothing when more than PERCENT of the\n"
+"                          index's files would be removed (default 10;\n"
+"                          0: no limit); --full: do not switch to a\n"
+"                          rebuild with more than PERCENT fewer articles\n"
+"      --no-delete         never remove the articles of vanished files\n"
+"      --force             remove (or switch) even when a CORPUS looks\n"
+"                          empty or moved, or over --max-remove\n"
 "      --follow-symlinks   also follow symlinks that lead out of the CORPUS\n"
 "                          directory (by default they are skipped with a\n"
 "                          warning, and what was indexed through them goes)\n"
@@ -128,25 +139,38 @@ static const char usage_text[] =
 "  -V, --version           show the version and exit\n"
 "\n"
 "Output: skipped files (and skipped JSON Lines lines) are listed on stderr,\n"
-"one line each with the reason; warnings likewise. On a terminal a progress line shows the files done, the rate\n"
-"and, when the index already held files, an ETA based on their number.\n"
-"At the end one summary line goes to stdout:\n"
-"  scanned N, added N, updated N, removed N, unchanged N, skipped N, ignored N,\n"
-"  seconds S\n"
+"one line each with the reason; warnings likewise. When stderr is not a\n"
+"terminal each of its lines starts with the local time (ISO 8601). File\n"
+"names are written with control characters, backslashes and bytes that\n"
+"are not UTF-8 escaped (\\n, \\xHH, \\\\). On a terminal a progress line shows\n"
+"the files done, the rate and, when the index already held files, an ETA\n"
+"based on their number. At the end one summary line goes to stdout:\n"
+"  scanned N, added N, updated N, removed N, unchanged N, skipped N,\n"
+"  ignored N, seconds S, index DIR, corpus CORPUS...\n"
 "or with --json: {\"scanned\":N,\"added\":N,\"updated\":N,\"removed\":N,\n"
-"\"unchanged\":N,\"skipped\":N,\"ignored\":N,\"seconds\":S}. All counts are\n"
-"FILES: each scanned file is exactly one of added (new), updated (content\n"
-"changed), unchanged or skipped; removed counts files indexed before and\n"
-"gone now; ignored counts what is not an article file (unknown type,\n"
-"README and the like, a file without extension that is not mail, hidden\n"
-"entries, what --include/--exclude leave out), outside scanned.\n"
+"\"unchanged\":N,\"skipped\":N,\"ignored\":N,\"seconds\":S,\"index\":\"DIR\",\n"
+"\"roots\":[\"CORPUS\",...]}. All counts are FILES: each\n"
+"scanned file is exactly one of added (new), updated (content changed),\n"
+"unchanged or skipped; removed counts files indexed before and gone now;\n"
+"ignored counts what is not an article file (unknown type, README and the\n"
+"like, a file without extension that is not mail, hidden entries, what\n"
+"--include/--exclude leave out), outside scanned.\n"
 "A bad line of a JSON Lines file whose other lines were indexed, and a\n"
 "path the walk cannot use (unreadable directory, broken symlink, loop),\n"
 "add one to skipped as well.\n"
 "\n"
+"Removal guards: files gone since the last run are removed only when\n"
+"that does not look like an accident. A CORPUS that cannot be read, or\n"
+"one that is empty or on another file system than at the last run (an\n"
+"unmounted disk) while files would be removed, or more than --max-remove\n"
+"percent of the index's files to remove: then nothing is removed, the\n"
+"rest of the run is done, one line says why and the exit status is 69.\n"
+"Check the corpus; if the files are really gone, rerun with --force (or\n"
+"--max-remove 0 for the limit).\n"
+"\n"
 "Locking and safety: writers exclude each other with a lock file DIR.lock\n"
-"(holding the writer's pid) and Xapian's own lock; readers are never\n"
-"blocked. Changes are committed in batches; killed at any moment, the\n"
+"(mode 0600, holding the writer's pid; never opened through a symlink)\n"
+"and Xapian's own lock; readers are never blocked. Changes are committed in batches; killed at any moment, the\n"
 "index stays consistent and the next run redoes what was not committed.\n"
 "SIGINT and SIGTERM stop after the current file, commit, print the summary\n"
 "and exit 130 or 143 (files removed since the last run are then only\n"
@@ -161,7 +185,9 @@ static const char usage_text[] =
 "unfinished generation and leaves the index as it was. Incremental runs\n"
 "work on a stub DIR as on a directory. --full refuses (exit 64) a DIR\n"
 "that is not a Xapian index, holds other files too or holds a corpus\n"
-"root, and deletes generations and a DIR.stub-tmp left by killed runs.\n"
+"root, or a DIR.d that is a symlink, and deletes generations and a\n"
+"DIR.stub-tmp left by killed runs. Any run refuses (exit 64) to write an\n"
+"index into an existing file or non-empty directory that is not one.\n"
 "\n"
 "Environment:\n"
 "  GAZETTE_INDEX   index used without --db; otherwise\n"
@@ -174,7 +200,10 @@ static const char usage_text[] =
 "  64  usage error (also: --language differs from the one the index was\n"
 "      built with, or --full would replace what is not an index)\n"
 "  65  the index is corrupt or in an unsupported format\n"
-"  66  a CORPUS directory does not exist\n"
+"  66  a CORPUS directory does not exist (nothing was changed)\n"
+"  69  removal guard: nothing was removed (a CORPUS is unreadable, or empty\n"
+"      or moved while files would be removed, or over --max-remove), or a\n"
+"      --full build was not switched in; the rest of the run was done\n"
 "  70  internal error\n"
 "  74  I/O error writing the index (disk full, permissions)\n"
 "  75  another process is writing this index; try again later\n"
@@ -209,6 +238,22 @@ static int parse_seconds(const char *s, double *out)
     return 0;
 }
 
+/* --max-remove: a whole number of percent, 0 to 100. */
+static int parse_percent(const char *s, unsigned *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long v = strtoul(s, &end, 10);
+    if (errno || end == s || (*end && strcmp(end, "%") != 0) || *s == '-' ||
+        v > 100) {
+        cli_complain("--max-remove takes a percentage from 0 to 100, not "
+                     "'%s'", s);
+        return -1;
+    }
+    *out = (unsigned)v;
+    return 0;
+}
+
 /* 0 when `language` names a stemmer Xapian has. */
 static int check_language(const char *language)
 {
@@ -235,8 +280,8 @@ static int add_pattern(const char ***list, size_t *n, const char *pattern)
 static int parse_args(int argc, char **argv, cli_options *o, int *code)
 {
     enum { OPT_MAX_FILE = 256, OPT_BATCH, OPT_JSON, OPT_SYNONYMS, OPT_WAIT_LOCK,
-           OPT_FOLLOW,
-           OPT_FULL, OPT_INCLUDE, OPT_EXCLUDE };
+           OPT_FOLLOW, OPT_FULL, OPT_INCLUDE, OPT_EXCLUDE, OPT_MAX_REMOVE,
+           OPT_NO_DELETE, OPT_FORCE };
     static const struct option longopts[] = {
         {"db", required_argument, NULL, 'd'},
         {"language", required_argument, NULL, 'l'},
@@ -250,6 +295,9 @@ static int parse_args(int argc, char **argv, cli_options *o, int *code)
         {"follow-symlinks", no_argument, NULL, OPT_FOLLOW},
         {"include", required_argument, NULL, OPT_INCLUDE},
         {"exclude", required_argument, NULL, OPT_EXCLUDE},
+        {"max-remove", required_argument, NULL, OPT_MAX_REMOVE},
+        {"no-delete", no_argument, NULL, OPT_NO_DELETE},
+        {"force", no_argument, NULL, OPT_FORCE},
         {"verbose", no_argument, NULL, 'v'},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
@@ -306,6 +354,16 @@ static int parse_args(int argc, char **argv, cli_options *o, int *code)
         case OPT_WAIT_LOCK:
             if (parse_seconds(optarg, &o->wait_lock) != 0)
                 return -1;
+            break;
+        case OPT_MAX_REMOVE:
+            if (parse_percent(optarg, &o->max_remove) != 0)
+                return -1;
+            break;
+        case OPT_NO_DELETE:
+            o->no_delete = 1;
+            break;
+        case OPT_FORCE:
+            o->force = 1;
             break;
         case 'q':
             o->quiet = 1;
@@ -391,21 +449,26 @@ static void on_event(const gazette_update_t *u, gazette_event_t event,
         if (!o->verbose || o->quiet)
             return;
         clear_progress(o);
-        printf("%s %s\n", change[event], path);
+        printf("%s ", change[event]);
+        cli_put_escaped(stdout, path);
+        putchar('\n');
         return;
     case GAZETTE_EVENT_IGNORED:
         if (!o->verbose || o->quiet)
             return;
         clear_progress(o);
-        printf("ignored %s (%s)\n", path, message);
+        fputs("ignored ", stdout);
+        cli_put_escaped(stdout, path);
+        printf(" (%s)\n", message);
         return;
     case GAZETTE_EVENT_SKIPPED:
     case GAZETTE_EVENT_WARNING:
         clear_progress(o);
         if (!o->quiet)
-            fprintf(stderr, "gazette-index: %s %s: %s\n",
-                    event == GAZETTE_EVENT_SKIPPED ? "skipped" : "warning:",
-                    path, message);
+            cli_complain("%s %s: %s",
+                         event == GAZETTE_EVENT_SKIPPED ? "skipped"
+                                                        : "warning:",
+                         path, message);
         return;
     case GAZETTE_EVENT_PROGRESS:
         show_progress(u, o);
@@ -430,7 +493,10 @@ static void install_signal_handlers(void)
     sigaction(SIGTERM, &sa, NULL);
 }
 
-static void print_summary(const gazette_update_t *u, const cli_options *o)
+/* The summary: the counts, then which index and corpus roots the run
+ * covered (a cron log holding several jobs says which one it was). */
+static void print_summary(const gazette_update_t *u, const cli_options *o,
+                          char *const *roots, int nroots)
 {
     clear_progress(o);
     if (o->quiet)
@@ -438,15 +504,24 @@ static void print_summary(const gazette_update_t *u, const cli_options *o)
     const char *fmt = o->json
         ? "{\"scanned\":%llu,\"added\":%llu,\"updated\":%llu,\"removed\":%llu,"
           "\"unchanged\":%llu,\"skipped\":%llu,\"ignored\":%llu,"
-          "\"seconds\":%.3f}\n"
+          "\"seconds\":%.3f,\"index\":"
         : "scanned %llu, added %llu, updated %llu, removed %llu, "
-          "unchanged %llu, skipped %llu, ignored %llu, seconds %.2f\n";
+          "unchanged %llu, skipped %llu, ignored %llu, seconds %.2f, index ";
 #define COUNT(what) (unsigned long long)gazette_update_count(u, what)
     printf(fmt, COUNT(GAZETTE_COUNT_SCANNED), COUNT(GAZETTE_COUNT_ADDED),
            COUNT(GAZETTE_COUNT_UPDATED), COUNT(GAZETTE_COUNT_REMOVED),
            COUNT(GAZETTE_COUNT_UNCHANGED), COUNT(GAZETTE_COUNT_SKIPPED),
            COUNT(GAZETTE_COUNT_IGNORED), gazette_update_seconds(u));
 #undef COUNT
+    void (*put)(FILE *, const char *) =
+        o->json ? cli_put_json_string : cli_put_escaped;
+    put(stdout, o->db);
+    fputs(o->json ? ",\"roots\":[" : ", corpus", stdout);
+    for (int i = 0; i < nroots; i++) {
+        fputs(o->json ? (i ? "," : "") : " ", stdout);
+        put(stdout, roots[i]);
+    }
+    fputs(o->json ? "]}\n" : "\n", stdout);
 }
 
 static int exit_code_for(gazette_status_t status, const gazette_update_t *u)
@@ -466,6 +541,7 @@ static int exit_code_for(gazette_status_t status, const gazette_update_t *u)
     case GAZETTE_STATUS_INDEX_CORRUPT:
     case GAZETTE_STATUS_INDEX_VERSION: return CLI_EXIT_DATAERR;
     case GAZETTE_STATUS_IO_ERROR: return CLI_EXIT_IOERR;
+    case GAZETTE_STATUS_REMOVAL_REFUSED: return CLI_EXIT_REFUSED;
     default: return CLI_EXIT_SOFTWARE;
     }
 }
@@ -486,6 +562,12 @@ static int configure(gazette_update_t *u, cli_options *o)
         s = gazette_update_set_wait_lock(u, o->wait_lock);
     if (s == GAZETTE_STATUS_OK)
         s = gazette_update_set_follow_symlinks(u, o->follow_symlinks);
+    if (s == GAZETTE_STATUS_OK)
+        s = gazette_update_set_max_remove(u, o->max_remove);
+    if (s == GAZETTE_STATUS_OK)
+        s = gazette_update_set_no_delete(u, o->no_delete);
+    if (s == GAZETTE_STATUS_OK)
+        s = gazette_update_set_force(u, o->force);
     if (s == GAZETTE_STATUS_OK)
         s = gazette_update_set_synonyms_file(u, o->synonyms);
     if (s == GAZETTE_STATUS_OK)
@@ -522,7 +604,8 @@ static void explain_outcome(gazette_status_t status, const gazette_update_t *u,
 int main(int argc, char **argv)
 {
     cli_set_program("gazette-index");
-    cli_options o = {.language = "english"};
+    cli_options o = {.language = "english",
+                     .max_remove = GAZETTE_DEFAULT_MAX_REMOVE};
     int code;
     int first = parse_args(argc, argv, &o, &code);
     if (first < 0) {
@@ -548,8 +631,9 @@ int main(int argc, char **argv)
     }
     gazette_status_t status = gazette_update_run(
         u, o.db, (const char *const *)argv + first, (size_t)(argc - first));
-    if (status == GAZETTE_STATUS_OK || status == GAZETTE_STATUS_INTERRUPTED)
-        print_summary(u, &o);
+    if (status == GAZETTE_STATUS_OK || status == GAZETTE_STATUS_INTERRUPTED ||
+        status == GAZETTE_STATUS_REMOVAL_REFUSED)
+        print_summary(u, &o, argv + first, argc - first);
     explain_outcome(status, u, &o);
     code = exit_code_for(status, u);
     gazette_update_free(u);

@@ -321,16 +321,23 @@ static void print_text_explain(const gazette_hit_t *h)
 }
 
 /* Print `s` for a terminal: control characters (escape sequences from an
- * article could retitle or reprogram it) become '?'; tabs and newlines a
- * space. */
+ * article could retitle or reprogram it), C1 controls included (U+0080 to
+ * U+009F, UTF-8 C2 80 to C2 9F: some terminals obey CSI U+009B like
+ * ESC [), become '?'; tabs and newlines a space. */
 static void put_clean(const char *s, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
-        if (c == '\t' || c == '\n' || c == '\r')
+        if (c == '\t' || c == '\n' || c == '\r') {
             c = ' ';
-        else if (c < 0x20 || c == 0x7f)
+        } else if (c < 0x20 || c == 0x7f) {
             c = '?';
+        } else if (c == 0xc2 && i + 1 < n &&
+                   (unsigned char)s[i + 1] >= 0x80 &&
+                   (unsigned char)s[i + 1] <= 0x9f) {
+            c = '?';
+            i++;
+        }
         putchar(c);
     }
 }
@@ -382,13 +389,27 @@ static void print_text_hit(const gazette_hit_t *h, const cli_options *o)
         print_text_explain(h);
 }
 
+/* A JSON string of `s`; a string that is not valid UTF-8 (a file name
+ * on Linux may be any bytes) has its bad bytes replaced by U+FFFD, since
+ * JSON cannot carry them. NULL only when out of memory. */
+static json_t *jstr(const char *s)
+{
+    json_t *j = json_string(s);
+    if (!j) {
+        char *fixed = cli_to_utf8(s);
+        j = fixed ? json_string(fixed) : NULL;
+        free(fixed);
+    }
+    return j;
+}
+
 /* A JSON array of the n strings get(h, 0..n-1). */
 static json_t *string_array(const gazette_hit_t *h, size_t n,
                             const char *(*get)(const gazette_hit_t *, size_t))
 {
     json_t *a = json_array();
     for (size_t i = 0; a && i < n; i++)
-        json_array_append_new(a, json_string(get(h, i)));
+        json_array_append_new(a, jstr(get(h, i)));
     return a;
 }
 
@@ -425,7 +446,7 @@ static json_t *term_weights_json(const gazette_hit_t *h)
         double w = 0;
         const char *term = gazette_hit_term(h, i, &w);
         json_array_append_new(terms,
-                              json_pack("{s:s, s:f}", "term", term,
+                              json_pack("{s:o, s:f}", "term", jstr(term),
                                         "weight", w));
     }
     return terms;
@@ -435,13 +456,13 @@ static json_t *term_weights_json(const gazette_hit_t *h)
 static int print_json_hit(const gazette_hit_t *h, const cli_options *o)
 {
     json_t *obj = json_pack(
-        "{s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:f, s:i,"
+        "{s:s, s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:f, s:i,"
         " s:I}",
         "type", "hit", "rank", (json_int_t)gazette_hit_rank(h),
-        "id", gazette_hit_id(h), "path", gazette_hit_path(h),
-        "title", gazette_hit_title(h), "date", gazette_hit_date(h),
-        "source", gazette_hit_source(h), "author", gazette_hit_author(h),
-        "url", gazette_hit_url(h),
+        "id", jstr(gazette_hit_id(h)), "path", jstr(gazette_hit_path(h)),
+        "title", jstr(gazette_hit_title(h)), "date", jstr(gazette_hit_date(h)),
+        "source", jstr(gazette_hit_source(h)),
+        "author", jstr(gazette_hit_author(h)), "url", jstr(gazette_hit_url(h)),
         "tags", string_array(h, gazette_hit_tag_count(h), gazette_hit_tag),
         "entities", string_array(h, gazette_hit_entity_count(h),
                                  gazette_hit_entity),
@@ -449,12 +470,12 @@ static int print_json_hit(const gazette_hit_t *h, const cli_options *o)
         "duplicates", (json_int_t)gazette_hit_duplicates(h));
     if (obj && o->snippets) {
         json_object_set_new(obj, "snippet",
-                            json_string(gazette_hit_plain_snippet(h)));
+                            jstr(gazette_hit_plain_snippet(h)));
         json_object_set_new(obj, "highlights", highlights_array(h));
     }
     if (obj && o->explain) {
         json_object_set_new(obj, "matching_terms",
-                            json_string(gazette_hit_matching_terms(h)));
+                            jstr(gazette_hit_matching_terms(h)));
         json_object_set_new(obj, "term_weights", term_weights_json(h));
     }
     return put_json_line(obj);
@@ -474,8 +495,9 @@ static json_t *facets_json(const gazette_results_t *r, const cli_options *o)
             uint64_t count;
             gazette_results_facet_value(r, (gazette_facet_t)f, i, &value,
                                         &count);
-            json_array_append_new(list, json_pack("{s:s, s:I}", "value", value,
-                                                  "count", (json_int_t)count));
+            json_array_append_new(list, json_pack("{s:o, s:I}", "value",
+                                                  jstr(value), "count",
+                                                  (json_int_t)count));
         }
         json_object_set_new(facets, gazette_facet_name((gazette_facet_t)f),
                             list);
@@ -490,14 +512,14 @@ static int print_json_summary(const gazette_results_t *r, const char *query,
     gazette_results_estimate(r, &lower, &estimate, &upper);
     const char *suggestion = gazette_results_suggestion(r);
     json_t *summary = json_pack(
-        "{s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:f}",
+        "{s:s, s:s, s:o, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:f}",
         "type", "summary", "query", query,
-        "parsed", gazette_results_parsed_query(r),
+        "parsed", jstr(gazette_results_parsed_query(r)),
         "estimate", (json_int_t)estimate, "lower", (json_int_t)lower,
         "upper", (json_int_t)upper, "offset", (json_int_t)o->offset,
         "limit", (json_int_t)o->limit,
         "count", (json_int_t)gazette_results_count(r),
-        "suggestion", *suggestion ? json_string(suggestion) : json_null(),
+        "suggestion", *suggestion ? jstr(suggestion) : json_null(),
         "facets", facets_json(r, o),
         "milliseconds", gazette_results_milliseconds(r));
     return put_json_line(summary);
@@ -543,7 +565,9 @@ static void print_text_trailer(const gazette_results_t *r,
             uint64_t count;
             gazette_results_facet_value(r, (gazette_facet_t)f, i, &value,
                                         &count);
-            printf("  %6llu  %s\n", (unsigned long long)count, value);
+            printf("  %6llu  ", (unsigned long long)count);
+            print_clean(value);
+            putchar('\n');
         }
         if (n > TEXT_FACET_VALUES)
             printf("  (%zu more)\n", n - TEXT_FACET_VALUES);
@@ -561,8 +585,12 @@ static int print_results(const gazette_results_t *r, const char *query,
         print_text_summary(r, query, o);
     for (size_t i = 0; i < n; i++) {
         const gazette_hit_t *h = gazette_results_hit(r, i);
-        if (o->format == FORMAT_PATHS)
-            puts(gazette_hit_id(h));
+        if (o->format == FORMAT_PATHS) {
+            /* One id a line, as a script reads it: escaped (\n, \xHH,
+             * \\) so that no id can break a line or reach a terminal. */
+            cli_put_escaped(stdout, gazette_hit_id(h));
+            putchar('\n');
+        }
         else if (o->format == FORMAT_JSON) {
             if (print_json_hit(h, o) != 0)
                 return CLI_EXIT_SOFTWARE;

@@ -48,6 +48,14 @@ int gz_generation_new(const char *db, char *path, size_t pathlen, char *rel,
     }
     if (mkdir(path, 0755) != 0 && errno != EEXIST)
         return -1;
+    /* DB.d is never used through a symlink: its g* entries get deleted. */
+    struct stat sb;
+    if (lstat(path, &sb) != 0)
+        return -1;
+    if (!S_ISDIR(sb.st_mode)) {
+        errno = S_ISLNK(sb.st_mode) ? ELOOP : ENOTDIR;
+        return -1;
+    }
     int n2 = snprintf(path, pathlen, "%s.d/%s", base, gen);
     int n3 = snprintf(rel, rellen, "%s.d/%s", basename(copy), gen);
     if (n2 < 0 || (size_t)n2 >= pathlen || n3 < 0 || (size_t)n3 >= rellen) {
@@ -64,6 +72,61 @@ static int remove_entry(const char *path, const struct stat *sb, int flag,
     (void)flag;
     (void)ftw;
     return remove(path) != 0 && errno != ENOENT ? -1 : 0;
+}
+
+/* Remove entry `name` of the directory open as `dirfd`, and everything
+ * below it, never following a symlink. 0, or -1 with errno. */
+static int remove_at(int dirfd, const char *name)
+{
+    struct stat sb;
+    if (fstatat(dirfd, name, &sb, AT_SYMLINK_NOFOLLOW) != 0)
+        return errno == ENOENT ? 0 : -1;
+    if (!S_ISDIR(sb.st_mode))
+        return unlinkat(dirfd, name, 0) != 0 && errno != ENOENT ? -1 : 0;
+    int fd = openat(dirfd, name,
+                    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+    if (!d) {
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    int rc = 0;
+    struct dirent *e;
+    while (rc == 0 && (e = readdir(d)) != NULL)
+        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+            rc = remove_at(fd, e->d_name);
+    int saved = errno;
+    closedir(d);
+    if (rc != 0) {
+        errno = saved;
+        return -1;
+    }
+    return unlinkat(dirfd, name, AT_REMOVEDIR) != 0 && errno != ENOENT ? -1
+                                                                       : 0;
+}
+
+/* Open "<base>.d" as a directory, refusing a symlink (ELOOP). */
+static int open_gens(const char *base)
+{
+    char gens[4200];
+    snprintf(gens, sizeof gens, "%s.d", base);
+    return open(gens, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+}
+
+int gz_generation_remove(const char *db, const char *name)
+{
+    char base[4096];
+    if (trimmed(db, base, sizeof base) != 0)
+        return -1;
+    int fd = open_gens(base);
+    if (fd < 0)
+        return errno == ENOENT ? 0 : -1;
+    int rc = remove_at(fd, name);
+    int saved = errno;
+    close(fd);
+    errno = saved;
+    return rc;
 }
 
 int gz_remove_tree(const char *path)
@@ -337,22 +400,27 @@ static int is_generation_name(const char *name)
  * 0, or -1 with errno of the first failure (the others are still tried). */
 static int remove_stale_generations(const char *base, const char *keep)
 {
-    char gens[4200];
-    snprintf(gens, sizeof gens, "%s.d", base);
-    DIR *d = opendir(gens);
-    if (!d)
-        return errno == ENOENT ? 0 : -1;
+    /* Through a descriptor opened without following a symlink: a DB.d
+     * that is a link to elsewhere is never emptied. */
+    int fd = open_gens(base);
+    DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+    if (!d) {
+        int e = errno;
+        if (fd >= 0)
+            close(fd);
+        errno = e;
+        return e == ENOENT ? 0 : -1;
+    }
     int rc = 0, first_errno = 0;
     struct dirent *e;
     while ((e = readdir(d)) != NULL) {
         if (!is_generation_name(e->d_name) || strcmp(e->d_name, keep) == 0)
             continue;
-        char path[8400];
         struct stat sb;
-        snprintf(path, sizeof path, "%s/%s", gens, e->d_name);
-        if (lstat(path, &sb) != 0 || !S_ISDIR(sb.st_mode))
+        if (fstatat(fd, e->d_name, &sb, AT_SYMLINK_NOFOLLOW) != 0 ||
+            !S_ISDIR(sb.st_mode))
             continue;
-        if (gz_remove_tree(path) != 0 && rc == 0) {
+        if (remove_at(fd, e->d_name) != 0 && rc == 0) {
             rc = -1;
             first_errno = errno;
         }
@@ -360,6 +428,17 @@ static int remove_stale_generations(const char *base, const char *keep)
     closedir(d);
     errno = first_errno;
     return rc;
+}
+
+/* Delete what DB was before the switch: the database swapped out to
+ * DB.stub-tmp (`was_dir`), or the generation "DB.d/<name>" the old stub
+ * named, removed through DB.d opened without following a symlink. */
+static int remove_old(const char *base, const char *old, int was_dir)
+{
+    if (was_dir)
+        return gz_remove_tree(old);
+    const char *name = strrchr(old, '/');
+    return gz_generation_remove(base, name ? name + 1 : old);
 }
 
 int gz_generation_switch(const char *db, const char *rel, char *err,
@@ -397,7 +476,7 @@ int gz_generation_switch(const char *db, const char *rel, char *err,
         snprintf(old, sizeof old, "%s", tmp);   /* the old db, swapped out */
     /* Switched: from here on failures are warnings, the new index is in
      * use. A missing old generation is fine (gz_remove_tree). */
-    if (old[0] && gz_remove_tree(old) != 0) {
+    if (old[0] && remove_old(base, old, is_dir) != 0) {
         snprintf(err, errlen, "switched to the new index, but removing the "
                  "old one %s: %s", old, strerror(errno));
         return 1;

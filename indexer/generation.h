@@ -17,7 +17,8 @@
 
 /* Pick a fresh generation directory for index `db` ("DB.d/g<time>-<pid>"),
  * creating DB.d. `path` gets the path to pass to Xapian, `rel` the same
- * relative to the stub's directory. 0, or -1 with errno set. */
+ * relative to the stub's directory. 0, or -1 with errno set (ELOOP: DB.d
+ * is a symlink, ENOTDIR: not a directory; never used then). */
 int gz_generation_new(const char *db, char *path, size_t pathlen, char *rel,
                       size_t rellen);
 
@@ -41,6 +42,11 @@ int gz_generation_check(const char *db, const char *const *roots,
  * the old index still in place. */
 int gz_generation_switch(const char *db, const char *rel, char *err,
                          size_t errlen);
+
+/* Delete generation `name` of index `db` ("DB.d/<name>" and all below it)
+ * through DB.d opened without following symlinks: a DB.d that is a
+ * symlink is left alone (-1, ELOOP). Gone already: 0. */
+int gz_generation_remove(const char *db, const char *name);
 
 /* rm -rf `path` (0 when it does not exist); 0, or -1 with errno set. */
 int gz_remove_tree(const char *path);

@@ -14,7 +14,9 @@
 #include "analyze.h"
 #include "corpus.h"
 #include "filemap.h"
+#include "gazette_private.h"
 #include "generation.h"
+#include "safety.h"
 #include "schema.h"
 #include "synonyms.h"
 #include "xapian_shim.h"
@@ -38,7 +40,10 @@ typedef struct run_state {
     unsigned articles;           /* articles written for it so far */
     unsigned pending;            /* articles since the last commit */
     int stopped;                 /* the stop flag was seen */
-    int bad_root;                /* a corpus root could not be walked */
+    int refused;                 /* removals withheld or --full not
+                                    switched in (safety.h); err says why */
+    gz_root_check *checks;       /* one per corpus root */
+    uint64_t article_total;      /* articles written (a dry run: read) */
     const char *root;            /* root being walked */
     char **unreadable;           /* relpaths the walk warned about */
     size_t nunreadable, capunreadable;
@@ -52,15 +57,21 @@ static double now_seconds(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* The outcome of a failed shim call (call right after it: the shim's
+ * message refines it). An index that exists but does not open (a table
+ * deleted) is damaged; a system error (permissions, out of descriptors,
+ * disk full) is an I/O error whatever Xapian's class for it. */
 static gz_index_outcome outcome_for(xap_status s)
 {
+    if (s != XAP_OK && s != XAP_ERR_NOMEM && gz_shim_error_is_io())
+        return GZ_INDEX_IO_ERROR;
     switch (s) {
     case XAP_OK: return GZ_INDEX_OK;
     case XAP_ERR_DB_LOCKED: return GZ_INDEX_LOCKED;
+    case XAP_ERR_DB_OPENING:
     case XAP_ERR_DB_CORRUPT:
     case XAP_ERR_DB_VERSION: return GZ_INDEX_CORRUPT;
     case XAP_ERR_DB:
-    case XAP_ERR_DB_OPENING:
     case XAP_ERR_DB_NOT_FOUND: return GZ_INDEX_IO_ERROR;
     case XAP_ERR_NOMEM: return GZ_INDEX_NO_MEMORY;
     default: return GZ_INDEX_INTERNAL;
@@ -134,6 +145,7 @@ static int on_article(const corpus_article *art, void *ctx)
     if (s == XAP_OK) {
         st->articles++;
         st->pending++;
+        st->article_total++;
     }
     st->status = s;
     return s != XAP_OK;
@@ -161,6 +173,7 @@ static int on_article_dry(const corpus_article *art, void *ctx)
 {
     (void)art;
     ((run_state *)ctx)->articles++;
+    ((run_state *)ctx)->article_total++;
     return 0;
 }
 
@@ -405,7 +418,8 @@ static int below_unreadable(const run_state *st, const char *relpath)
     return 0;
 }
 
-/* Check every root exists before touching the index. */
+/* Check every root exists (a directory or a file) before touching the
+ * index. */
 static int check_roots(const gz_index_config *cfg, char *err, size_t errlen)
 {
     for (size_t i = 0; i < cfg->nroots; i++) {
@@ -413,6 +427,11 @@ static int check_roots(const gz_index_config *cfg, char *err, size_t errlen)
         if (stat(cfg->roots[i], &sb) != 0) {
             snprintf(err, errlen, "corpus %s: %s", cfg->roots[i],
                      strerror(errno));
+            return -1;
+        }
+        if (!S_ISDIR(sb.st_mode) && !S_ISREG(sb.st_mode)) {
+            snprintf(err, errlen, "corpus %s: not a directory or a file",
+                     cfg->roots[i]);
             return -1;
         }
     }
@@ -447,10 +466,12 @@ static int lock_path(const char *db, char *buf, size_t size)
 }
 
 /* Try once to take the lock file: 0 = taken (*fd set), 1 = held by another
- * process (*holder = its pid as written in the file, or 0), -1 = error. */
-static int try_lock_file(const char *path, int *fd, long *holder)
+ * process (*holder = its pid as the kernel reports it, or 0; *is_writer =
+ * it is the gazette writer whose pid the file holds), -1 = error. */
+static int try_lock_file(const char *path, int *fd, long *holder,
+                         int *is_writer)
 {
-    int f = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    int f = gz_lock_file_open(path);
     if (f < 0)
         return -1;
     if (flock(f, LOCK_EX | LOCK_NB) != 0) {
@@ -458,7 +479,11 @@ static int try_lock_file(const char *path, int *fd, long *holder)
         char buf[32] = "";
         ssize_t n = busy ? pread(f, buf, sizeof buf - 1, 0) : 0;
         buf[n > 0 ? n : 0] = '\0';
-        *holder = strtol(buf, NULL, 10);
+        /* The pid in the file is the last writer's: it names the holder
+         * only if the kernel says so (anyone who can open the file can
+         * flock it). */
+        *holder = busy ? gz_lock_holder(f, strtol(buf, NULL, 10), is_writer)
+                       : 0;
         close(f);
         return busy ? 1 : -1;
     }
@@ -470,6 +495,41 @@ static int try_lock_file(const char *path, int *fd, long *holder)
     }
     *fd = f;
     return 0;
+}
+
+/* Xapian's DatabaseLockError covers both a lock held by another writer
+ * and a lock file it could not open or lock (permissions, too many open
+ * files): only the first is worth waiting for. */
+static int xapian_lock_busy(void)
+{
+    return strstr(xap_last_error(), "already locked") != NULL;
+}
+
+static void close_lock(int *lock_fd)
+{
+    if (*lock_fd >= 0)
+        close(*lock_fd);
+    *lock_fd = -1;
+}
+
+/* An existing --db that is not an index must not get Xapian's files
+ * written into it: a file that is not a stub, or a directory holding
+ * files but no Xapian database. 0 when the path may be opened. */
+static int refuse_non_index(const char *db_path, char *err, size_t errlen)
+{
+    if (gz_generation_check(db_path, NULL, 0, err, errlen) == 0)
+        return 0;
+    /* gz_generation_check refuses any foreign file; an index beside other
+     * files (made by an earlier version) is still an index. */
+    char marker[4200];
+    snprintf(marker, sizeof marker, "%s/iamglass", db_path);
+    struct stat sb;
+    if (stat(marker, &sb) == 0)
+        return 0;
+    snprintf(err, errlen, "refusing to write an index into %s: it exists "
+             "and is not a Xapian index; give the path of an index or a "
+             "new one", db_path);
+    return -1;
 }
 
 static void sleep_poll(void)
@@ -495,28 +555,37 @@ gz_index_outcome gz_index_open_locked(const char *db_path,
         snprintf(err, errlen, "%s: path too long", db_path);
         return GZ_INDEX_IO_ERROR;
     }
+    if (strcmp(db_path, target) == 0 && action != XAP_DB_CREATE &&
+        refuse_non_index(db_path, err, errlen) != 0)
+        return GZ_INDEX_REFUSED;
     double deadline = now_seconds() + wait_lock_seconds;
     for (;;) {
         long holder = 0;
-        int r = try_lock_file(path, lock_fd, &holder);
+        int is_writer = 0;
+        int r = try_lock_file(path, lock_fd, &holder, &is_writer);
         if (r < 0) {
-            snprintf(err, errlen, "%s: %s", path, strerror(errno));
+            snprintf(err, errlen, "%s: %s%s", path, strerror(errno),
+                     errno == ELOOP ? " (a symbolic link: refusing to "
+                                      "open a lock file through one)"
+                                    : "");
             return GZ_INDEX_IO_ERROR;
         }
         if (r == 0) {
             xap_status s = xap_writable_open(target, action, 0, db);
-            if (s != XAP_ERR_DB_LOCKED) {
+            if (s != XAP_ERR_DB_LOCKED || !xapian_lock_busy()) {
                 if (s != XAP_OK)
                     snprintf(err, errlen, "%s: %s", target,
                              xap_last_error());
-                return outcome_for(s);
+                if (s != XAP_OK)
+                    close_lock(lock_fd);
+                return s == XAP_ERR_DB_LOCKED ? GZ_INDEX_IO_ERROR
+                                              : outcome_for(s);
             }
-            close(*lock_fd);
-            *lock_fd = -1;
+            close_lock(lock_fd);
             snprintf(err, errlen, "Xapian lock held");
         } else if (holder > 0) {
-            snprintf(err, errlen, "lock %s held by process %ld", path,
-                     holder);
+            snprintf(err, errlen, "lock %s held by process %ld%s", path,
+                     holder, is_writer ? "" : ", not a gazette writer");
         } else {
             snprintf(err, errlen, "lock %s held", path);
         }
@@ -528,13 +597,20 @@ gz_index_outcome gz_index_open_locked(const char *db_path,
     }
 }
 
+/* 1 when recorded file `e` was not seen by the walk and its articles
+ * are to go (not below a path the walk could not read). */
+static int vanished(const run_state *st, const gz_file_entry *e)
+{
+    return e->term && !e->seen &&
+           !below_unreadable(st, e->term + strlen(GZ_PREFIX_PATH));
+}
+
 /* Delete the articles of every recorded file that the walk did not see. */
 static void remove_vanished(run_state *st)
 {
     for (size_t i = 0; i < st->known.cap && st->status == XAP_OK; i++) {
         gz_file_entry *e = &st->known.slots[i];
-        if (!e->term || e->seen ||
-            below_unreadable(st, e->term + strlen(GZ_PREFIX_PATH)))
+        if (!vanished(st, e))
             continue;
         if (stop_requested(st))
             return;
@@ -552,32 +628,70 @@ static void remove_vanished(run_state *st)
     }
 }
 
+/* Remove what vanished, unless that looks like an accident (safety.h):
+ * then remove nothing and set st->refused with the reason in err. A
+ * --full build starts empty: there is nothing to remove. */
+static void remove_if_safe(run_state *st, char *err, size_t errlen)
+{
+    const gz_index_config *cfg = st->cfg;
+    if (cfg->full)
+        return;
+    uint64_t gone = 0;
+    for (size_t i = 0; i < st->known.cap; i++)
+        gone += vanished(st, &st->known.slots[i]);
+    if (!gz_removal_allowed(st->checks, cfg->nroots,
+                            cfg->no_delete ? 0 : gone, st->known.count,
+                            cfg->max_remove_percent, cfg->force, err,
+                            errlen))
+        st->refused = 1;
+    else if (!cfg->no_delete)
+        remove_vanished(st);
+}
+
+/* Walk root `i`: count its files; a root that cannot be opened is
+ * recorded as unreadable (nothing of it is removed), except when out of
+ * memory or descriptors, which stop the run as an I/O failure. */
+static void walk_root(run_state *st, size_t i, char *err, size_t errlen)
+{
+    gz_root_check *c = &st->checks[i];
+    uint64_t before = st->stats->scanned;
+    const gz_index_config *cfg = st->cfg;
+    st->root = cfg->roots[i];
+    corpus_walk_options wo = {
+        .include = cfg->include, .ninclude = cfg->ninclude,
+        .exclude = cfg->exclude, .nexclude = cfg->nexclude,
+        .on_ignored = on_walk_ignored,
+        .follow_outside_symlinks = cfg->follow_symlinks,
+        .on_excluded = on_walk_excluded};
+    int rc = corpus_walk_with(st->root, &wo, on_file, on_walk_warning, st);
+    c->files = st->stats->scanned - before;
+    if (rc != -1)
+        return;
+    int e = errno;
+    if (e == ENOMEM || e == EMFILE || e == ENFILE) {
+        snprintf(err, errlen, "corpus %s: %s", st->root, strerror(e));
+        st->status = e == ENOMEM ? XAP_ERR_NOMEM : XAP_ERR_DB;
+        return;
+    }
+    c->unreadable = 1;
+    c->walk_errno = e;
+}
+
 /* Walk every root, then remove what vanished and commit. Vanished files
  * are only looked for after a complete walk. */
 static xap_status index_roots(run_state *st, char *err, size_t errlen)
 {
     const gz_index_config *cfg = st->cfg;
     for (size_t i = 0; i < cfg->nroots && st->status == XAP_OK; i++) {
-        st->root = cfg->roots[i];
-        corpus_walk_options wo = {
-            .include = cfg->include, .ninclude = cfg->ninclude,
-            .exclude = cfg->exclude, .nexclude = cfg->nexclude,
-            .on_ignored = on_walk_ignored,
-            .follow_outside_symlinks = cfg->follow_symlinks,
-            .on_excluded = on_walk_excluded};
-        int rc = corpus_walk_with(cfg->roots[i], &wo, on_file,
-                                  on_walk_warning, st);
-        if (rc == -1) {   /* the root itself cannot be walked */
-            snprintf(err, errlen, "corpus %s: %s", cfg->roots[i],
-                     strerror(errno));
-            st->bad_root = 1;
-            return XAP_ERR_DB;
-        }
+        walk_root(st, i, err, errlen);
         if (st->stopped)
             break;
     }
     if (st->status == XAP_OK && !st->stopped)
-        remove_vanished(st);
+        remove_if_safe(st, err, errlen);
+    if (st->status == XAP_OK && st->db && !st->stopped)
+        st->status = gz_roots_record(st->db, st->checks, cfg->nroots,
+                                     !st->refused);
     if (st->status == XAP_OK && st->db && cfg->synonyms && !st->stopped)
         st->status = gz_synonyms_write(st->db, cfg->synonyms, cfg->language);
     if (st->status == XAP_OK && st->db)
@@ -620,7 +734,8 @@ static gz_index_outcome finish_generation(const gz_index_config *cfg,
         err[0] = '\0';
         return GZ_INDEX_OK;
     }
-    gz_remove_tree(gen_path);
+    const char *name = strrchr(gen_path, '/');
+    gz_generation_remove(cfg->db_path, name ? name + 1 : gen_path);
     return outcome == GZ_INDEX_OK ? GZ_INDEX_IO_ERROR : outcome;
 }
 
@@ -718,8 +833,15 @@ static gz_index_outcome open_run(run_state *st, run_hold *h, xap_status *s,
     if (cfg->full) {
         if (gz_generation_new(cfg->db_path, h->gen_path, sizeof h->gen_path,
                               h->gen_rel, sizeof h->gen_rel) != 0) {
-            snprintf(err, errlen, "%s: %s", cfg->db_path, strerror(errno));
-            return GZ_INDEX_IO_ERROR;
+            int e = errno;
+            snprintf(err, errlen, "%s%s: %s", cfg->db_path,
+                     e == ELOOP || e == ENOTDIR ? ".d" : "", strerror(e));
+            if (e == ELOOP || e == ENOTDIR)
+                snprintf(err + strlen(err), errlen - strlen(err),
+                         " (refusing to keep generations in anything but "
+                         "a real directory)");
+            return e == ELOOP || e == ENOTDIR ? GZ_INDEX_REFUSED
+                                              : GZ_INDEX_IO_ERROR;
         }
         outcome = gz_index_open_locked(cfg->db_path, h->gen_path,
                                        XAP_DB_CREATE, cfg->wait_lock_seconds,
@@ -763,10 +885,42 @@ static void close_run(run_state *st, run_hold *h)
         close(h->lock_fd);
     h->lock_fd = -1;
     gz_filemap_free(&st->known);
+    free(st->checks);
+    st->checks = NULL;
     for (size_t i = 0; i < st->nunreadable; i++)
         free(st->unreadable[i]);
     free(st->unreadable);
     gz_analyzer_free(st->analyzer);
+}
+
+/* Articles in the live index at `db_path` (0 when it does not open: a
+ * --full may always replace a missing or unreadable index). */
+static uint64_t live_articles(const char *db_path)
+{
+    xap_database *live = NULL;
+    uint32_t n = 0;
+    if (xap_database_open(db_path, &live) == XAP_OK)
+        (void)xap_database_doc_count(live, &n);
+    xap_database_free(live);
+    return n;
+}
+
+/* End of a --full walk: keep the build only when it did not lose too many
+ * articles (safety.h); else set st->refused with the reason in err. */
+static xap_status check_rebuild(run_state *st, char *err, size_t errlen)
+{
+    const gz_index_config *cfg = st->cfg;
+    uint32_t built = 0;
+    xap_status s = st->db ? xap_database_doc_count(st->view, &built)
+                          : XAP_OK;
+    uint64_t now = st->db ? built : st->article_total;
+    if (s == XAP_OK &&
+        !gz_rebuild_allowed(st->checks, cfg->nroots,
+                            live_articles(cfg->db_path), now,
+                            cfg->max_remove_percent, cfg->force, err,
+                            errlen))
+        st->refused = 1;
+    return s;
 }
 
 gz_index_outcome gz_index_run(const gz_index_config *cfg,
@@ -778,8 +932,9 @@ gz_index_outcome gz_index_run(const gz_index_config *cfg,
     if (check_roots(cfg, err, errlen) != 0)
         return GZ_INDEX_NO_INPUT;
     /* --full replaces DB: refuse before building if that would delete
-     * something that is not an index (finish_generation checks again). */
-    if (cfg->full && !cfg->dry_run &&
+     * something that is not an index (finish_generation checks again);
+     * a dry run says so too, as the real run would. */
+    if (cfg->full &&
         gz_generation_check(cfg->db_path, cfg->roots, cfg->nroots, err,
                             errlen) != 0)
         return GZ_INDEX_REFUSED;
@@ -787,8 +942,12 @@ gz_index_outcome gz_index_run(const gz_index_config *cfg,
     run_hold h = {.lock_fd = -1};
     gz_index_outcome outcome = GZ_INDEX_OK;
     xap_status s = gz_analyzer_new(cfg->language, &st.analyzer);
+    if (s == XAP_OK && !(st.checks = calloc(cfg->nroots, sizeof *st.checks)))
+        s = XAP_ERR_NOMEM;
     if (s == XAP_OK)
         outcome = open_run(&st, &h, &s, err, errlen);
+    if (outcome == GZ_INDEX_OK && s == XAP_OK)
+        s = gz_roots_inspect(st.view, cfg->roots, cfg->nroots, st.checks);
     /* spelling data for "did you mean" (not in a dry run: nothing written) */
     if (outcome == GZ_INDEX_OK && s == XAP_OK && st.db)
         s = gz_analyzer_enable_spelling(st.analyzer, st.db);
@@ -797,14 +956,16 @@ gz_index_outcome gz_index_run(const gz_index_config *cfg,
     stats->known = st.known.count;
     if (outcome == GZ_INDEX_OK && s == XAP_OK)
         s = index_roots(&st, err, errlen);
+    if (outcome == GZ_INDEX_OK && s == XAP_OK && cfg->full && !st.stopped)
+        s = check_rebuild(&st, err, errlen);
     if (outcome == GZ_INDEX_OK && s == XAP_OK && st.db)
         s = xap_writable_close(st.db);
     if (outcome == GZ_INDEX_OK) {
         if (s != XAP_OK && !err[0])
             snprintf(err, errlen, "%s: %s", cfg->db_path, xap_last_error());
-        outcome = st.bad_root ? GZ_INDEX_NO_INPUT
-                  : s != XAP_OK ? outcome_for(s)
-                  : st.stopped ? GZ_INDEX_INTERRUPTED : GZ_INDEX_OK;
+        outcome = s != XAP_OK ? outcome_for(s)
+                  : st.stopped ? GZ_INDEX_INTERRUPTED
+                  : st.refused ? GZ_INDEX_UNSAFE : GZ_INDEX_OK;
     }
     /* The generation is switched in with the lock still held. */
     int lock_fd = h.lock_fd;

@@ -24,7 +24,10 @@ typedef enum gz_index_outcome {
     GZ_INDEX_INTERRUPTED,  /* *cfg->stop was set: stopped after committing */
     GZ_INDEX_WRONG_LANGUAGE, /* the index was stemmed in another language */
     GZ_INDEX_REFUSED,      /* --full would replace what is not an index */
-    GZ_INDEX_INTERNAL
+    GZ_INDEX_INTERNAL,
+    GZ_INDEX_UNSAFE        /* removals withheld (or a --full not switched
+                              in): a corpus root looked empty, unreadable
+                              or moved, or over the removal limit */
 } gz_index_outcome;
 
 /* Every count is of FILES, not articles: each scanned file is counted in
@@ -77,6 +80,14 @@ typedef struct gz_index_config {
      * before is removed. */
     int follow_symlinks;
     double wait_lock_seconds;   /* wait this long for another writer */
+    /* Removal guards (safety.h): a run that would remove more than this
+     * percentage of the index's files removes none (0 = no limit; --full:
+     * not switched in when it lost more than this share of the articles).
+     * no_delete: never remove vanished files. force: remove (or switch)
+     * even when a root looks empty or moved or over the limit. */
+    unsigned max_remove_percent;
+    int no_delete;
+    int force;
     /* When non-NULL and set (by a signal handler), the run stops after the
      * current file, commits and returns GZ_INDEX_INTERRUPTED. */
     const volatile sig_atomic_t *stop;

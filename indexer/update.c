@@ -26,6 +26,9 @@ struct gazette_update {
     int full;
     int follow_symlinks;
     double wait_lock;
+    unsigned max_remove;     /* percent; 0 = no limit */
+    int no_delete;
+    int force;
     char *synonyms_path;
     gz_patterns include, exclude;   /* --include / --exclude globs */
     size_t synonym_rules;
@@ -48,6 +51,7 @@ gazette_status_t gz_status_from_outcome(gz_index_outcome outcome)
     case GZ_INDEX_INTERRUPTED: return GAZETTE_STATUS_INTERRUPTED;
     case GZ_INDEX_WRONG_LANGUAGE: return GAZETTE_STATUS_LANGUAGE_MISMATCH;
     case GZ_INDEX_REFUSED: return GAZETTE_STATUS_NOT_AN_INDEX;
+    case GZ_INDEX_UNSAFE: return GAZETTE_STATUS_REMOVAL_REFUSED;
     case GZ_INDEX_INTERNAL: break;
     }
     return GAZETTE_STATUS_INTERNAL_ERROR;
@@ -62,6 +66,8 @@ gazette_status_t gazette_update_new(gazette_update_t **out)
         free(u);
         u = NULL;
     }
+    if (u)
+        u->max_remove = GAZETTE_DEFAULT_MAX_REMOVE;
     *out = u;
     return u ? GAZETTE_STATUS_OK : GAZETTE_STATUS_OUT_OF_MEMORY;
 }
@@ -150,6 +156,33 @@ gazette_status_t gazette_update_set_wait_lock(gazette_update_t *update,
     if (!update || !(seconds >= 0) || seconds > 1e7)
         return GAZETTE_STATUS_INVALID_ARGUMENT;
     update->wait_lock = seconds;
+    return GAZETTE_STATUS_OK;
+}
+
+gazette_status_t gazette_update_set_max_remove(gazette_update_t *update,
+                                               unsigned percent)
+{
+    if (!update || percent > 100)
+        return GAZETTE_STATUS_INVALID_ARGUMENT;
+    update->max_remove = percent;
+    return GAZETTE_STATUS_OK;
+}
+
+gazette_status_t gazette_update_set_no_delete(gazette_update_t *update,
+                                              int no_delete)
+{
+    if (!update)
+        return GAZETTE_STATUS_INVALID_ARGUMENT;
+    update->no_delete = no_delete != 0;
+    return GAZETTE_STATUS_OK;
+}
+
+gazette_status_t gazette_update_set_force(gazette_update_t *update,
+                                          int force)
+{
+    if (!update)
+        return GAZETTE_STATUS_INVALID_ARGUMENT;
+    update->force = force != 0;
     return GAZETTE_STATUS_OK;
 }
 
@@ -292,6 +325,8 @@ gazette_status_t gazette_update_run(gazette_update_t *update,
         .batch_size = update->batch, .dry_run = update->dry_run,
         .full = update->full, .wait_lock_seconds = update->wait_lock,
         .follow_symlinks = update->follow_symlinks,
+        .max_remove_percent = update->max_remove,
+        .no_delete = update->no_delete, .force = update->force,
         .stop = update->stop, .on_change = on_change, .on_skip = on_skip,
         .on_warning = on_warning, .on_progress = on_progress, .ctx = update,
         .synonyms = synonyms};

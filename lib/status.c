@@ -1,6 +1,7 @@
 /* status.c - versions, status strings, the per-thread error message. */
 #include "gazette_private.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -78,12 +79,48 @@ const char *gazette_status_to_string(gazette_status_t status)
     case GAZETTE_STATUS_LANGUAGE_MISMATCH: return "index language differs";
     case GAZETTE_STATUS_NOT_AN_INDEX: return "not an index";
     case GAZETTE_STATUS_BAD_INPUT: return "malformed input file";
+    case GAZETTE_STATUS_REMOVAL_REFUSED:
+        return "refused to remove articles: a corpus looked empty, "
+               "unreadable or moved, or over the removal limit";
     }
     return "unknown status";
 }
 
+int gz_shim_error_is_io(void)
+{
+    /* Xapian puts the errno text of a failed system call at the end of
+     * its message: "Couldn't open X (Too many open files)". */
+    static const int io_errors[] = {EMFILE, ENFILE, EACCES, EPERM, EIO,
+                                    ENOSPC, EDQUOT, EROFS, ENOMEM};
+    const char *msg = xap_last_error();
+    for (size_t i = 0; i < sizeof io_errors / sizeof *io_errors; i++) {
+        char text[128];
+        snprintf(text, sizeof text, "(%s)", strerror(io_errors[i]));
+        if (strstr(msg, text))
+            return 1;
+    }
+    return 0;
+}
+
+/* A table Gazette always writes is missing ("Database has no termlist",
+ * "Couldn't open .../termlist.glass ... (No such file or directory)"):
+ * a damaged index, not a missing one or a bug. */
+static int missing_table(void)
+{
+    const char *msg = xap_last_error();
+    char enoent[128];
+    snprintf(enoent, sizeof enoent, "(%s)", strerror(ENOENT));
+    return strstr(msg, "FeatureUnavailableError: Database has no ") ||
+           (strstr(msg, ".glass") && strstr(msg, enoent));
+}
+
 gazette_status_t gz_status_from_shim(xap_status s)
 {
+    if (s != XAP_OK && s != XAP_ERR_QUERY_PARSE && s != XAP_ERR_WILDCARD &&
+        s != XAP_ERR_INVALID_ARG && gz_shim_error_is_io())
+        return GAZETTE_STATUS_IO_ERROR;
+    if ((s == XAP_ERR_XAPIAN || s == XAP_ERR_DB_OPENING) && missing_table())
+        return GAZETTE_STATUS_INDEX_CORRUPT;
     switch (s) {
     case XAP_OK: return GAZETTE_STATUS_OK;
     case XAP_ERR_NOMEM: return GAZETTE_STATUS_OUT_OF_MEMORY;

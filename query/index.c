@@ -148,6 +148,8 @@ xap_status gz_index_refresh(gazette_index_t *index)
 static gazette_status_t open_status(xap_status s, const char *path)
 {
     struct stat sb;
+    if (gz_shim_error_is_io())   /* out of descriptors, permissions */
+        return GAZETTE_STATUS_IO_ERROR;
     if ((s == XAP_ERR_DB_OPENING || s == XAP_ERR_DB_NOT_FOUND) &&
         stat(path, &sb) == 0)
         return GAZETTE_STATUS_INDEX_CORRUPT;

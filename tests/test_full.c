@@ -119,9 +119,14 @@ static void test_refuses_what_is_not_an_index(void **state)
     assert_int_equal(tu_run("grep -qx precious '%s/mydocs/thesis.txt'",
                             fx.tmp), 0);
     assert_false(exists("%s/mydocs.d", fx.tmp));   /* refused before building */
-    /* an incremental run by mistake puts a database inside it: still no */
-    assert_int_equal(index_run("--db '%s/mydocs' '%s'", fx.tmp, fx.corpus), 0);
-    assert_true(exists("%s/mydocs/iamglass", fx.tmp));
+    /* an incremental run refuses it too (64); a database put inside it
+     * (by an older version) does not make it an index for --full */
+    assert_int_equal(index_run("--db '%s/mydocs' '%s'", fx.tmp, fx.corpus),
+                     64);
+    assert_false(exists("%s/mydocs/iamglass", fx.tmp));
+    assert_int_equal(index_run("--db '%s/made' '%s'", fx.tmp, fx.corpus), 0);
+    assert_int_equal(tu_run("cp '%s'/made/* '%s/mydocs/'", fx.tmp, fx.tmp),
+                     0);
     assert_int_equal(index_run("--full --db '%s/mydocs' '%s'", fx.tmp,
                                fx.corpus), 64);
     assert_true(stderr_has("not part of a Xapian index"));

@@ -1,0 +1,248 @@
+/* safety.c - removal guards and the hardened lock file (safety.h). */
+#include "safety.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "indexer.h"
+#include "schema.h"
+
+/* Metadata key prefix of a root's device: "gazette.root." + 16 hex digits
+ * of the FNV-1a hash of the root's absolute path (a key stays short
+ * whatever the path; the value repeats the path for people). */
+#define ROOT_KEY_PREFIX "gazette.root."
+
+/* The root's absolute path as written, symlinks NOT resolved: a mount
+ * point that is missing, or a link that now points elsewhere, is the same
+ * root on another device. */
+static void root_key(const char *root, char *key, size_t keylen,
+                     char *abs_path, size_t abslen)
+{
+    char cwd[PATH_MAX];
+    size_t n = strlen(root);
+    while (n > 1 && root[n - 1] == '/')
+        n--;
+    int len;
+    if (root[0] == '/' || !getcwd(cwd, sizeof cwd))
+        len = snprintf(abs_path, abslen, "%.*s", (int)n, root);
+    else
+        len = snprintf(abs_path, abslen, "%s/%.*s",
+                       strcmp(cwd, "/") ? cwd : "", (int)n, root);
+    if (len < 0 || (size_t)len >= abslen)   /* too long: the hash of the */
+        snprintf(abs_path, abslen, "%s", root);   /* root as given will do */
+    uint64_t h = gz_fnv1a64(GZ_FNV_BASIS, abs_path, strlen(abs_path));
+    snprintf(key, keylen, ROOT_KEY_PREFIX "%016" PRIx64, h);
+}
+
+xap_status gz_roots_inspect(const xap_database *view,
+                            const char *const *roots, size_t n,
+                            gz_root_check *checks)
+{
+    for (size_t i = 0; i < n; i++) {
+        gz_root_check *c = &checks[i];
+        memset(c, 0, sizeof *c);
+        c->root = roots[i];
+        root_key(roots[i], c->key, sizeof c->key, c->abs_path,
+                 sizeof c->abs_path);
+        struct stat sb;
+        if (stat(roots[i], &sb) == 0)
+            c->dev = (uint64_t)sb.st_dev;
+        if (!view)
+            continue;
+        char *value = NULL;
+        size_t len = 0;
+        xap_status s = xap_database_get_metadata(view, c->key, &value, &len);
+        if (s != XAP_OK)
+            return s;
+        if (len) {
+            c->dev_known = 1;
+            c->recorded_dev = strtoull(value, NULL, 10);
+        }
+        free(value);
+    }
+    return XAP_OK;
+}
+
+int gz_root_moved(const gz_root_check *c)
+{
+    return c->dev_known && c->recorded_dev != c->dev;
+}
+
+xap_status gz_roots_record(xap_writable *db, const gz_root_check *checks,
+                           size_t n, int accept_moved)
+{
+    xap_status s = XAP_OK;
+    for (size_t i = 0; i < n && s == XAP_OK; i++) {
+        const gz_root_check *c = &checks[i];
+        if (c->unreadable || (gz_root_moved(c) && !accept_moved))
+            continue;
+        char value[sizeof c->abs_path + 32];
+        snprintf(value, sizeof value, "%" PRIu64 " %s", c->dev, c->abs_path);
+        s = gz_index_ensure_metadata(db, c->key, value);
+    }
+    return s;
+}
+
+/* The share `part` is of `whole`, in percent (for messages). */
+static unsigned percent_of(uint64_t part, uint64_t whole)
+{
+    return whole ? (unsigned)((part * 100 + whole / 2) / whole) : 0;
+}
+
+/* 1 when `part` is more than `max_percent` percent of `whole`. */
+static int over_limit(uint64_t part, uint64_t whole, unsigned max_percent)
+{
+    return max_percent > 0 && part > 0 &&
+           (long double)part * 100.0L > (long double)max_percent * whole;
+}
+
+/* The first unreadable root, or NULL. */
+static const gz_root_check *first_unreadable(const gz_root_check *checks,
+                                             size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (checks[i].unreadable)
+            return &checks[i];
+    return NULL;
+}
+
+int gz_removal_allowed(const gz_root_check *checks, size_t n,
+                       uint64_t vanished, uint64_t known,
+                       unsigned max_percent, int force, char *err,
+                       size_t errlen)
+{
+    const gz_root_check *bad = first_unreadable(checks, n);
+    if (bad) {
+        snprintf(err, errlen,
+                 "corpus %s cannot be read (%s): removed nothing, the index "
+                 "keeps its articles", bad->root, strerror(bad->walk_errno));
+        return 0;
+    }
+    if (vanished == 0 || force)
+        return 1;
+    for (size_t i = 0; i < n; i++) {
+        const gz_root_check *c = &checks[i];
+        int empty = c->files == 0, moved = gz_root_moved(c);
+        if (!empty && !moved)
+            continue;
+        snprintf(err, errlen,
+                 "corpus %s is %s%s%s (not mounted?) and %" PRIu64 " of %"
+                 PRIu64 " indexed files would be removed: removed nothing; "
+                 "if they are really gone, rerun with --force",
+                 c->root, empty ? "empty" : "",
+                 empty && moved ? " and " : "",
+                 moved ? "on another file system than at the last run" : "",
+                 vanished, known);
+        return 0;
+    }
+    if (over_limit(vanished, known, max_percent)) {
+        snprintf(err, errlen,
+                 "%" PRIu64 " of %" PRIu64 " indexed files (%u%%) would be "
+                 "removed, over the --max-remove limit of %u%%: removed "
+                 "nothing; if they are really gone, rerun with --max-remove "
+                 "0 or --force", vanished, known, percent_of(vanished, known),
+                 max_percent);
+        return 0;
+    }
+    return 1;
+}
+
+int gz_rebuild_allowed(const gz_root_check *checks, size_t n,
+                       uint64_t old_articles, uint64_t new_articles,
+                       unsigned max_percent, int force, char *err,
+                       size_t errlen)
+{
+    const gz_root_check *bad = first_unreadable(checks, n);
+    if (bad) {
+        snprintf(err, errlen,
+                 "corpus %s cannot be read (%s): the rebuild was not "
+                 "switched in, the index is as it was", bad->root,
+                 strerror(bad->walk_errno));
+        return 0;
+    }
+    uint64_t lost = old_articles > new_articles ? old_articles - new_articles
+                                                : 0;
+    if (force || !over_limit(lost, old_articles, max_percent))
+        return 1;
+    snprintf(err, errlen,
+             "the rebuild holds %" PRIu64 " articles, the index %" PRIu64
+             " (%u%% fewer), over the --max-remove limit of %u%%: not "
+             "switched in, the index is as it was; if that is intended, "
+             "rerun with --max-remove 0 or --force", new_articles,
+             old_articles, percent_of(lost, old_articles), max_percent);
+    return 0;
+}
+
+int gz_lock_file_open(const char *path)
+{
+    /* O_NONBLOCK: a FIFO put in its place must not hang the run. */
+    int fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC |
+                            O_NONBLOCK, 0600);
+    if (fd < 0)
+        return -1;
+    struct stat sb;
+    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+        int e = S_ISREG(sb.st_mode) ? errno : EINVAL;
+        close(fd);
+        errno = e;
+        return -1;
+    }
+    /* Lock files of older versions were 0644: anyone could open one and
+     * flock it, blocking every writer. */
+    if (sb.st_uid == geteuid() && (sb.st_mode & 077))
+        (void)fchmod(fd, 0600);
+    return fd;
+}
+
+/* Parse one line of /proc/locks: "N: FLOCK ADVISORY WRITE PID MAJ:MIN:INO
+ * START END" (waiters have "->" after the number and are skipped). Returns
+ * 1 with the fields set for an flock line. */
+static int parse_lock_line(const char *line, long *pid, unsigned *maj,
+                           unsigned *min, unsigned long long *ino)
+{
+    char kind[16], mode[16], access[16];
+    if (strstr(line, "->"))
+        return 0;
+    if (sscanf(line, "%*d: %15s %15s %15s %ld %x:%x:%llu", kind, mode,
+               access, pid, maj, min, ino) != 7)
+        return 0;
+    return strcmp(kind, "FLOCK") == 0;
+}
+
+long gz_lock_holder(int fd, long claimed, int *is_writer)
+{
+    *is_writer = 0;
+    struct stat sb;
+    FILE *f = fstat(fd, &sb) == 0 ? fopen("/proc/locks", "re") : NULL;
+    if (!f)
+        return 0;
+    long exact = 0, by_inode = 0;
+    int inode_matches = 0;
+    char line[256];
+    while (fgets(line, sizeof line, f)) {
+        long pid;
+        unsigned maj, min;
+        unsigned long long ino;
+        if (!parse_lock_line(line, &pid, &maj, &min, &ino) ||
+            ino != (unsigned long long)sb.st_ino)
+            continue;
+        if (maj == major(sb.st_dev) && min == minor(sb.st_dev))
+            exact = pid;
+        /* Some file systems (btrfs, overlayfs) report another device in
+         * /proc/locks than in stat: an inode alone will do if unique. */
+        by_inode = pid;
+        inode_matches++;
+    }
+    fclose(f);
+    long holder = exact ? exact : inode_matches == 1 ? by_inode : 0;
+    *is_writer = holder > 0 && holder == claimed;
+    return holder > 0 ? holder : 0;
+}

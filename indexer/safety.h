@@ -1,0 +1,89 @@
+/*
+ * safety.h - what keeps an unattended run from destroying an index by
+ * accident, and the hardened lock file.
+ *
+ * - Corpus roots: the device (st_dev) of each root is remembered in the
+ *   index metadata. A root that cannot be read, or one that is empty or on
+ *   another file system than at the last run while files would be removed,
+ *   makes the run remove nothing (the usual look of an unmounted disk:
+ *   an empty mount-point directory on the parent file system).
+ * - A removal limit: a run that would remove more than a share of the
+ *   index's files removes none of them; a --full rebuild that lost more
+ *   than that share of the articles is not switched in.
+ * - The lock file "<db>.lock" is never opened through a symlink, is 0600,
+ *   and the pid named in a "locked" message is the holder's own, as the
+ *   kernel reports it.
+ *
+ * indexer.c calls these; they print nothing (messages go to `err`).
+ */
+#ifndef GAZETTE_SAFETY_H
+#define GAZETTE_SAFETY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "xapian_shim.h"
+
+/* What a run learnt about one corpus root. */
+typedef struct gz_root_check {
+    const char *root;        /* as given (borrowed) */
+    uint64_t dev;            /* st_dev now */
+    uint64_t recorded_dev;   /* st_dev at the last run, when dev_known */
+    int dev_known;           /* the index remembers a device for it */
+    int unreadable;          /* the walk could not open it */
+    int walk_errno;          /* why, when unreadable */
+    uint64_t files;          /* files the walk found below it */
+    char key[64];            /* its metadata key */
+    char abs_path[4096];     /* its absolute path (the key's source) */
+} gz_root_check;
+
+/* Fill checks[0..n) for `roots`: the device of each root now (stat(2),
+ * through symlinks) and the one recorded in `view` (may be NULL: none
+ * recorded). The roots must exist (checked before). Returns XAP_OK or the
+ * shim status of a failed metadata read. */
+xap_status gz_roots_inspect(const xap_database *view,
+                            const char *const *roots, size_t n,
+                            gz_root_check *checks);
+
+/* 1 when root `c` was on another file system at the last run. */
+int gz_root_moved(const gz_root_check *c);
+
+/* Remember the device of each root that was read, in `db` (same commit as
+ * the run). A root that moved is only recorded when `accept_moved`
+ * (nothing was withheld because of it). */
+xap_status gz_roots_record(xap_writable *db, const gz_root_check *checks,
+                           size_t n, int accept_moved);
+
+/* May an incremental run remove `vanished` of the `known` files of the
+ * index? No when a root was unreadable, when something would be removed
+ * while a root is empty or moved, or when vanished is over `max_percent`
+ * percent of known (0 = no limit); `force` says yes to all but an
+ * unreadable root. Returns 1 (go ahead) or 0 with a one-line reason in
+ * `err` naming the root or the count. */
+int gz_removal_allowed(const gz_root_check *checks, size_t n,
+                       uint64_t vanished, uint64_t known,
+                       unsigned max_percent, int force, char *err,
+                       size_t errlen);
+
+/* May a --full rebuild holding `new_articles` replace an index holding
+ * `old_articles`? No when a root was unreadable, or when it lost more than
+ * `max_percent` percent of them (0 = no limit), unless `force`. Returns 1
+ * or 0 with a one-line reason in `err`. */
+int gz_rebuild_allowed(const gz_root_check *checks, size_t n,
+                       uint64_t old_articles, uint64_t new_articles,
+                       unsigned max_percent, int force, char *err,
+                       size_t errlen);
+
+/* Open (creating it 0600) the lock file at `path` without following a
+ * symlink, and tighten an older, more open mode of a lock file we own.
+ * Returns the descriptor, or -1 with errno (ELOOP: a symlink; EINVAL:
+ * not a regular file). */
+int gz_lock_file_open(const char *path);
+
+/* The pid of the process holding an flock on the open file `fd` as the
+ * kernel reports it (/proc/locks), or 0 when unknown. `claimed` is the pid
+ * written in the file; *is_writer is set to 1 when the holder is the one
+ * that wrote it (a gazette writer), else 0. */
+long gz_lock_holder(int fd, long claimed, int *is_writer);
+
+#endif

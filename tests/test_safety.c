@@ -1,0 +1,621 @@
+/*
+ * test_safety.c - an unattended gazette-index never destroys an index by
+ * accident, and what it writes to logs and terminals cannot be forged.
+ *
+ * - removal guards: an empty, unreadable or moved corpus root removes
+ *   nothing (exit 69), nor does a run over --max-remove; --no-delete,
+ *   --force, --dry-run exiting as the real run, --full not switching to a
+ *   rebuild that lost too much; the same through the library API;
+ * - the lock file and DB.d are never used through a symlink, the lock is
+ *   0600, and "held by process N" names the real holder;
+ * - exit codes: a lock Xapian cannot open (EACCES) is 74, a deleted table
+ *   65, running out of descriptors 74, a --db that is not an index 64;
+ * - log lines carry an ISO 8601 time off a terminal, file names cannot
+ *   break them, the summary names the index and roots; gazette-query
+ *   escapes control characters in ids and facets and writes valid JSON for
+ *   a path that is not UTF-8.
+ *
+ * The real programs run on a copy of corpus/sample's 36 .txt[.gz] files in a
+ * scratch directory; the index is checked through libgazette.
+ */
+#define _GNU_SOURCE 1
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <regex.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "gazette.h"
+#include "test_util.h"
+
+#define SAMPLE_FILES 36
+
+static struct {
+    char *tmp;
+    char corpus[1024];   /* tmp/c: copy of corpus/sample */
+    char db[1024];       /* tmp/idx */
+} fx;
+
+static int setup(void **state)
+{
+    (void)state;
+    fx.tmp = tu_mkdtemp("safety");
+    /* Open to every user: some cases run the programs as nobody. */
+    chmod(fx.tmp, 0777);
+    snprintf(fx.corpus, sizeof fx.corpus, "%s/c", fx.tmp);
+    snprintf(fx.db, sizeof fx.db, "%s/idx", fx.tmp);
+    /* The .txt and .txt.gz articles of the sample only: the counts below
+     * are of those 36 files, one article each. */
+    return tu_run("cp -r '%s' '%s' && find '%s' -type f ! -name '*.txt' "
+                  "! -name '*.txt.gz' -delete",
+                  tu_source_path("corpus/sample"), fx.corpus, fx.corpus);
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    tu_run("chmod -R u+rwx '%s' 2>/dev/null", fx.tmp);
+    tu_rmtree(fx.tmp);
+    free(fx.tmp);
+    return 0;
+}
+
+/* Run a program of the build with the arguments in `fmt` (shell words),
+ * stdout to tmp/out.txt and stderr to tmp/err.txt; its exit status. */
+static int vrun(const char *prefix, const char *program, const char *fmt,
+                va_list ap)
+{
+    char args[6000];
+    vsnprintf(args, sizeof args, fmt, ap);
+    return tu_run("%s'%s' %s >'%s/out.txt' 2>'%s/err.txt'", prefix,
+                  tu_binary(program), args, fx.tmp, fx.tmp);
+}
+
+__attribute__((format(printf, 1, 2)))
+static int ix(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = vrun("", "gazette-index", fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+__attribute__((format(printf, 1, 2)))
+static int qy(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = vrun("", "gazette-query", fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+/* The prefix that runs a command as user nobody ("" when we are not
+ * root), or NULL when that is impossible here. */
+static const char *as_other_user(void)
+{
+    if (geteuid() != 0)
+        return "";
+    if (tu_run("command -v setpriv >/dev/null") != 0)
+        return NULL;
+    return "setpriv --reuid=65534 --regid=65534 --clear-groups ";
+}
+
+__attribute__((format(printf, 1, 2)))
+static int ix_as_other(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = vrun(as_other_user(), "gazette-index", fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+/* The whole of tmp/<name> (static buffer). */
+static const char *slurp(const char *name)
+{
+    static char buf[1 << 16];
+    char path[2048];
+    snprintf(path, sizeof path, "%s/%s", fx.tmp, name);
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    return buf;
+}
+
+static int count_lines(const char *text)
+{
+    int n = 0;
+    for (; *text; text++)
+        n += *text == '\n';
+    return n;
+}
+
+static void expect_in(const char *file, const char *text)
+{
+    const char *all = slurp(file);
+    if (!strstr(all, text))
+        fail_msg("%s lacks \"%s\":\n%s", file, text, all);
+}
+
+/* Articles in the index at `db`, through libgazette. */
+static uint64_t articles(const char *db)
+{
+    gazette_index_t *index = NULL;
+    if (gazette_index_open(db, &index) != GAZETTE_STATUS_OK)
+        fail_msg("open %s: %s", db, gazette_last_open_error());
+    uint64_t n = 0;
+    assert_int_equal(gazette_index_article_count(index, &n),
+                     GAZETTE_STATUS_OK);
+    gazette_index_close(index);
+    return n;
+}
+
+static void index_sample(void)
+{
+    assert_int_equal(ix("--quiet --db '%s' '%s'", fx.db, fx.corpus), 0);
+    assert_int_equal(articles(fx.db), SAMPLE_FILES);
+}
+
+/* ------------------------------------------------------ removal guards */
+
+/* The corpus on an unmounted disk: the mount point is an empty directory.
+ * Nothing is removed, one line says so, exit 69; --dry-run predicts the
+ * same; --force does remove. */
+static void test_empty_root_removes_nothing(void **state)
+{
+    (void)state;
+    index_sample();
+    assert_int_equal(tu_run("rm -rf '%s' && mkdir '%s'", fx.corpus,
+                            fx.corpus), 0);
+    assert_int_equal(ix("--dry-run --db '%s' '%s'", fx.db, fx.corpus), 69);
+    assert_int_equal(ix("--db '%s' '%s'", fx.db, fx.corpus), 69);
+    assert_int_equal(count_lines(slurp("err.txt")), 1);
+    expect_in("err.txt", "is empty");
+    expect_in("err.txt", "36 of 36");
+    expect_in("out.txt", "removed 0,");
+    assert_int_equal(articles(fx.db), SAMPLE_FILES);
+    assert_int_equal(ix("--force --db '%s' '%s'", fx.db, fx.corpus), 0);
+    assert_int_equal(articles(fx.db), 0);
+}
+
+/* A run that would remove more than --max-remove percent (default 10) of
+ * the files removes none of them and names the count; a higher limit, 0,
+ * or --no-delete let the run through. */
+static void test_removal_limit(void **state)
+{
+    (void)state;
+    index_sample();
+    assert_int_equal(tu_run("rm '%s'/world/*", fx.corpus), 0);   /* 12 */
+    assert_int_equal(ix("-n --db '%s' '%s'", fx.db, fx.corpus), 69);
+    assert_int_equal(ix("--db '%s' '%s'", fx.db, fx.corpus), 69);
+    expect_in("err.txt", "12 of 36 indexed files (33%) would be removed");
+    expect_in("err.txt", "--max-remove");
+    assert_int_equal(articles(fx.db), SAMPLE_FILES);
+    assert_int_equal(ix("--no-delete --db '%s' '%s'", fx.db, fx.corpus), 0);
+    expect_in("out.txt", "removed 0,");
+    assert_int_equal(articles(fx.db), SAMPLE_FILES);
+    assert_int_equal(ix("--max-remove 40 -n --db '%s' '%s'", fx.db,
+                        fx.corpus), 0);
+    assert_int_equal(ix("--max-remove 40 --db '%s' '%s'", fx.db, fx.corpus),
+                     0);
+    expect_in("out.txt", "removed 12,");
+    assert_int_equal(articles(fx.db), SAMPLE_FILES - 12);
+    /* Below the limit: one file of 24. */
+    assert_int_equal(tu_run("rm '%s'/sport/2023-10-29-rugby-world-cup-final.txt",
+                            fx.corpus), 0);
+    assert_int_equal(ix("--db '%s' '%s'", fx.db, fx.corpus), 0);
+    assert_int_equal(articles(fx.db), SAMPLE_FILES - 13);
+    assert_int_equal(ix("--max-remove 101 --db '%s' '%s'", fx.db,
+                        fx.corpus), 64);
+}
+
+/* --full does not switch to a rebuild that lost more than the limit: the
+ * live index stays, the new generation is deleted. */
+static void test_full_refuses_to_shrink(void **state)
+{
+    (void)state;
+    assert_int_equal(ix("--quiet --full --db '%s' '%s'", fx.db, fx.corpus),
+                     0);
+    assert_int_equal(tu_run("cp '%s' '%s/stub.before'", fx.db, fx.tmp), 0);
+    assert_int_equal(tu_run("rm '%s'/world/* '%s'/sport/*", fx.corpus,
+                            fx.corpus), 0);
+    assert_int_equal(ix("-n --full --db '%s' '%s'", fx.db, fx.corpus), 69);
+    assert_int_equal(ix("--full --db '%s' '%s'", fx.db, fx.corpus), 69);
+    expect_in("err.txt", "not switched in");
+    assert_int_equal(articles(fx.db), SAMPLE_FILES);
+    assert_int_equal(tu_run("cmp -s '%s' '%s/stub.before'", fx.db, fx.tmp),
+                     0);
+    assert_int_equal(tu_run("test $(ls '%s.d' | wc -l) -eq 1", fx.db), 0);
+    assert_int_equal(ix("--full --force --db '%s' '%s'", fx.db, fx.corpus),
+                     0);
+    assert_int_equal(articles(fx.db), SAMPLE_FILES - 18);
+}
+
+/* A root whose directory cannot be read removes nothing (exit 69). Needs
+ * a user that permissions apply to. */
+static void test_unreadable_root(void **state)
+{
+    (void)state;
+    if (!as_other_user()) {
+        skip();
+        return;
+    }
+    assert_int_equal(ix_as_other("-q --db '%s' '%s'", fx.db, fx.corpus), 0);
+    assert_int_equal(articles(fx.db), SAMPLE_FILES);
+    assert_int_equal(tu_run("chmod 700 '%s'", fx.corpus), 0);
+    if (geteuid() != 0)
+        assert_int_equal(tu_run("chmod 000 '%s'", fx.corpus), 0);
+    assert_int_equal(ix_as_other("--db '%s' '%s'", fx.db, fx.corpus), 69);
+    expect_in("err.txt", "cannot be read");
+    assert_int_equal(articles(fx.db), SAMPLE_FILES);
+}
+
+/* A root that is now on another file system than at the last run (a link
+ * pointing elsewhere, a disk not mounted) removes nothing while files
+ * would be removed; --force accepts the new place and it is remembered. */
+static void test_moved_root(void **state)
+{
+    (void)state;
+    struct stat a, b;
+    char shm[] = "/dev/shm/gazette-safety-XXXXXX";
+    if (stat(fx.tmp, &a) != 0 || !mkdtemp(shm)) {
+        skip();
+        return;
+    }
+    if (stat(shm, &b) != 0 || a.st_dev == b.st_dev) {
+        printf("SKIP: /dev/shm is on the same file system as %s\n", fx.tmp);
+        tu_rmtree(shm);
+        skip();
+        return;
+    }
+    char link[2048];
+    snprintf(link, sizeof link, "%s/archive", fx.tmp);
+    assert_int_equal(tu_run("cp -r '%s' '%s/c' && ln -s '%s/c' '%s'",
+                            fx.corpus, shm, shm, link), 0);
+    assert_int_equal(ix("-q --db '%s' '%s'", fx.db, link), 0);
+    /* Now the link leads to a copy on the other disk, one file short
+     * (under the removal limit). */
+    assert_int_equal(tu_run("rm '%s/world/2023-11-12-riyadh-summit.txt.gz' "
+                            "&& ln -sfn '%s' '%s'", fx.corpus, fx.corpus,
+                            link), 0);
+    assert_int_equal(ix("--db '%s' '%s'", fx.db, link), 69);
+    expect_in("err.txt", "on another file system");
+    assert_int_equal(articles(fx.db), SAMPLE_FILES);
+    assert_int_equal(ix("--force --db '%s' '%s'", fx.db, link), 0);
+    assert_int_equal(articles(fx.db), SAMPLE_FILES - 1);
+    assert_int_equal(tu_run("rm '%s/world/2023-11-09-rafah-aid-convoys.txt'",
+                            fx.corpus), 0);
+    assert_int_equal(ix("--db '%s' '%s'", fx.db, link), 0);
+    assert_int_equal(articles(fx.db), SAMPLE_FILES - 2);
+    tu_rmtree(shm);
+}
+
+/* The same guards through the library. */
+static void test_update_api(void **state)
+{
+    (void)state;
+    gazette_update_t *u = NULL;
+    assert_int_equal(gazette_update_new(&u), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_set_max_remove(u, 101),
+                     GAZETTE_STATUS_INVALID_ARGUMENT);
+    assert_int_equal(gazette_update_set_max_remove(NULL, 5),
+                     GAZETTE_STATUS_INVALID_ARGUMENT);
+    assert_int_equal(gazette_update_set_no_delete(NULL, 1),
+                     GAZETTE_STATUS_INVALID_ARGUMENT);
+    assert_int_equal(gazette_update_set_force(NULL, 1),
+                     GAZETTE_STATUS_INVALID_ARGUMENT);
+    const char *roots[] = {fx.corpus};
+    assert_int_equal(gazette_update_run(u, fx.db, roots, 1),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(tu_run("rm -r '%s'/world '%s'/sport", fx.corpus,
+                            fx.corpus), 0);
+    assert_int_equal(gazette_update_run(u, fx.db, roots, 1),
+                     GAZETTE_STATUS_REMOVAL_REFUSED);
+    assert_non_null(strstr(gazette_update_error(u), "18 of 36"));
+    assert_int_equal(gazette_update_count(u, GAZETTE_COUNT_REMOVED), 0);
+    assert_string_equal(
+        gazette_status_to_string(GAZETTE_STATUS_REMOVAL_REFUSED),
+        "refused to remove articles: a corpus looked empty, unreadable or "
+        "moved, or over the removal limit");
+    assert_int_equal(articles(fx.db), SAMPLE_FILES);
+    assert_int_equal(gazette_update_set_max_remove(u, 50), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_run(u, fx.db, roots, 1),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_count(u, GAZETTE_COUNT_REMOVED), 18);
+    gazette_update_free(u);
+}
+
+/* ------------------------------------------------------------ the lock */
+
+/* DB.lock is never opened through a symlink (its target is left alone),
+ * is created 0600, and an old 0644 one is tightened. */
+static void test_lock_file_hardening(void **state)
+{
+    (void)state;
+    tu_write_file(fx.tmp, "precious", "keep me\n", 8);
+    assert_int_equal(tu_run("ln -s '%s/precious' '%s.lock'", fx.tmp, fx.db),
+                     0);
+    assert_int_equal(ix("--db '%s' '%s'", fx.db, fx.corpus), 74);
+    expect_in("err.txt", "symbolic link");
+    assert_int_equal(tu_run("grep -qx 'keep me' '%s/precious'", fx.tmp), 0);
+    assert_int_equal(tu_run("rm '%s.lock'", fx.db), 0);
+
+    index_sample();
+    struct stat sb;
+    char lock[2048];
+    snprintf(lock, sizeof lock, "%s.lock", fx.db);
+    assert_int_equal(stat(lock, &sb), 0);
+    assert_int_equal(sb.st_mode & 0777, 0600);
+    assert_int_equal(chmod(lock, 0644), 0);
+    index_sample();
+    assert_int_equal(stat(lock, &sb), 0);
+    assert_int_equal(sb.st_mode & 0777, 0600);
+}
+
+/* A process that locks DB.lock without being a gazette writer: the pid
+ * left in the file by the last writer is not named as the holder. */
+static void test_lock_holder_is_the_real_one(void **state)
+{
+    (void)state;
+    index_sample();
+    char lock[2048];
+    snprintf(lock, sizeof lock, "%s.lock", fx.db);
+    tu_write_file(fx.tmp, "idx.lock", "999999\n", 7);
+    int ready[2];
+    assert_int_equal(pipe(ready), 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int fd = open(lock, O_RDONLY);
+        if (fd < 0 || flock(fd, LOCK_EX) != 0 || write(ready[1], "x", 1) != 1)
+            _exit(1);
+        pause();
+        _exit(0);
+    }
+    char c;
+    close(ready[1]);
+    assert_int_equal(read(ready[0], &c, 1), 1);
+    close(ready[0]);
+    int rc = ix("--db '%s' '%s'", fx.db, fx.corpus);
+    kill(pid, SIGKILL);
+    waitpid(pid, NULL, 0);
+    assert_int_equal(rc, 75);
+    const char *err = slurp("err.txt");
+    if (strstr(err, "999999"))
+        fail_msg("names the stale pid: %s", err);
+    char text[64];
+    snprintf(text, sizeof text, "held by process %ld, not a gazette writer",
+             (long)pid);
+    expect_in("err.txt", text);
+}
+
+/* DB.d that is a symlink is never built in nor emptied. */
+static void test_generations_dir_symlink(void **state)
+{
+    (void)state;
+    assert_int_equal(ix("-q --full --db '%s' '%s'", fx.db, fx.corpus), 0);
+    assert_int_equal(tu_run("cd '%s' && mv idx.d elsewhere && mkdir "
+                            "elsewhere/g1-1 && touch elsewhere/g1-1/mine && "
+                            "ln -s elsewhere idx.d", fx.tmp), 0);
+    assert_int_equal(ix("--full --db '%s' '%s'", fx.db, fx.corpus), 64);
+    expect_in("err.txt", "idx.d");
+    assert_int_equal(tu_run("test -f '%s/elsewhere/g1-1/mine' && test "
+                            "$(ls '%s/elsewhere' | wc -l) -eq 2", fx.tmp,
+                            fx.tmp), 0);
+    /* Incremental runs work through the stub as before. */
+    assert_int_equal(ix("-q --db '%s' '%s'", fx.db, fx.corpus), 0);
+}
+
+/* ---------------------------------------------------------- exit codes */
+
+/* Xapian's lock file that cannot be opened (permissions) is an I/O error,
+ * not "another process is writing". */
+static void test_xapian_lock_permission_is_74(void **state)
+{
+    (void)state;
+    if (!as_other_user() || geteuid() != 0) {
+        skip();   /* needs an index owned by someone else */
+        return;
+    }
+    index_sample();
+    assert_int_equal(tu_run("rm '%s.lock'", fx.db), 0);
+    assert_int_equal(ix_as_other("--db '%s' '%s'", fx.db, fx.corpus), 74);
+    expect_in("err.txt", "Permission denied");
+}
+
+/* A deleted table: 65 from both programs; --full rebuilds it. */
+static void test_deleted_table_is_65(void **state)
+{
+    (void)state;
+    index_sample();
+    assert_int_equal(tu_run("rm '%s/termlist.glass'", fx.db), 0);
+    assert_int_equal(ix("--db '%s' '%s'", fx.db, fx.corpus), 65);
+    assert_int_equal(qy("--db '%s' gaza", fx.db), 65);
+    assert_int_equal(ix("-q --full --db '%s' '%s'", fx.db, fx.corpus), 0);
+    assert_int_equal(qy("--db '%s' gaza", fx.db), 0);
+}
+
+/* Descriptors the test program may have passed on, closed first. */
+#define CLOSE_FDS "exec 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&-; "
+
+/* Out of file descriptors at any point: 74 (or success), never "missing
+ * corpus" (66) or "corrupt index" (65). */
+static void test_descriptor_exhaustion_is_74(void **state)
+{
+    (void)state;
+    index_sample();
+    int failures = 0;
+    for (int n = 4; n <= 14; n++) {
+        int rc = tu_run(CLOSE_FDS "exec 2>/dev/null; ulimit -n %d; exec '%s' -q --db "
+                        "'%s' '%s'", n, tu_binary("gazette-index"), fx.db,
+                        fx.corpus);
+        if (rc != 0 && rc != 74)
+            fail_msg("gazette-index with %d descriptors: exit %d", n, rc);
+        int qrc = tu_run(CLOSE_FDS "exec >/dev/null 2>&1; ulimit -n %d; exec '%s' --db "
+                         "'%s' gaza", n, tu_binary("gazette-query"), fx.db);
+        if (qrc != 0 && qrc != 74)
+            fail_msg("gazette-query with %d descriptors: exit %d", n, qrc);
+        failures += (rc == 74) + (qrc == 74);
+    }
+    assert_true(failures > 0);
+    assert_int_equal(articles(fx.db), SAMPLE_FILES);
+}
+
+/* A --db that is a file or a directory of other files is not written
+ * into, by any run: 64, left as it was. */
+static void test_db_that_is_not_an_index(void **state)
+{
+    (void)state;
+    tu_write_file(fx.tmp, "notes.txt", "my notes\n", 9);
+    tu_write_file(fx.tmp, "docs/thesis.txt", "thesis\n", 7);
+    assert_int_equal(ix("--db '%s/notes.txt' '%s'", fx.tmp, fx.corpus), 64);
+    assert_int_equal(tu_run("grep -qx 'my notes' '%s/notes.txt'", fx.tmp), 0);
+    assert_int_equal(ix("--db '%s/docs' '%s'", fx.tmp, fx.corpus), 64);
+    expect_in("err.txt", "not a Xapian index");
+    assert_int_equal(tu_run("test \"$(ls '%s/docs')\" = thesis.txt", fx.tmp),
+                     0);
+    /* gazette-query: not an index either (65, as documented). */
+    assert_int_equal(qy("--db '%s/notes.txt' gaza", fx.tmp), 65);
+    /* An empty directory is a fine place for a new index. */
+    assert_int_equal(tu_run("mkdir '%s/new'", fx.tmp), 0);
+    assert_int_equal(ix("-q --db '%s/new' '%s'", fx.tmp, fx.corpus), 0);
+}
+
+/* ---------------------------------------------------------------- logs */
+
+/* Off a terminal every stderr line starts with an ISO 8601 time; a file
+ * name holding a newline stays on its line (escaped); the summary names
+ * the index and the corpus. */
+static void test_log_lines(void **state)
+{
+    (void)state;
+    static const char forged[] = "evil\nscanned 999, added 999.txt";
+    tu_write_file(fx.corpus, forged, "", 0);   /* empty: skipped */
+    tu_write_file(fx.corpus, "world/esc\033[2J.txt", "Esc\n\nBody.\n", 11);
+    assert_int_equal(ix("--verbose --db '%s' '%s'", fx.db, fx.corpus), 1);
+    const char *err = slurp("err.txt");
+    assert_int_equal(count_lines(err), 1);
+    regex_t re;
+    assert_int_equal(regcomp(&re,
+                             "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:"
+                             "[0-9]{2}[+-][0-9]{2}:[0-9]{2} gazette-index: "
+                             "skipped .*evil\\\\nscanned 999, added 999\\.txt"
+                             ": empty file\n$",
+                             REG_EXTENDED | REG_NOSUB), 0);
+    int match = regexec(&re, err, 0, NULL, 0);
+    regfree(&re);
+    if (match != 0)
+        fail_msg("stderr: %s", err);
+    const char *out = slurp("out.txt");
+    assert_null(strchr(out, '\033'));
+    assert_non_null(strstr(out, "added world/esc\\x1B[2J.txt\n"));
+    assert_int_equal(count_lines(out), SAMPLE_FILES + 1 + 1);
+    char tail[4096];
+    snprintf(tail, sizeof tail, ", index %s, corpus %s\n", fx.db, fx.corpus);
+    expect_in("out.txt", tail);
+}
+
+/* --json: "index" and "roots" members, valid JSON even for a root whose
+ * name is not UTF-8. */
+static void test_json_summary(void **state)
+{
+    (void)state;
+    char odd[2048];
+    snprintf(odd, sizeof odd, "%s/caf\xe9", fx.tmp);
+    assert_int_equal(tu_run("cp -r '%s' '%s'", fx.corpus, odd), 0);
+    assert_int_equal(ix("--json --db '%s' '%s' '%s'", fx.db, fx.corpus,
+                        odd), 0);
+    json_error_t jerr;
+    json_t *obj = json_loads(slurp("out.txt"), 0, &jerr);
+    if (!obj)
+        fail_msg("not JSON: %s: %s", jerr.text, slurp("out.txt"));
+    assert_true(json_is_string(json_object_get(obj, "index")));
+    assert_true(json_is_array(json_object_get(obj, "roots")));
+    assert_string_equal(json_string_value(json_object_get(obj, "index")),
+                        fx.db);
+    json_t *roots = json_object_get(obj, "roots");
+    assert_int_equal(json_array_size(roots), 2);
+    assert_string_equal(json_string_value(json_array_get(roots, 0)),
+                        fx.corpus);
+    char want[2048];
+    snprintf(want, sizeof want, "%s/caf\xef\xbf\xbd", fx.tmp);
+    assert_string_equal(json_string_value(json_array_get(roots, 1)), want);
+    json_decref(obj);
+}
+
+/* gazette-query: ids and facet values reach the terminal with control
+ * characters escaped (ESC, C1), and --json writes a path that is not
+ * UTF-8 as valid JSON. */
+static void test_query_output_escaped(void **state)
+{
+    (void)state;
+    static const char tagged[] =
+        "Tags: red\033]0;owned\007, csi\302\23331m\n\nZanzibar\n\n"
+        "Zanzibar ferry news.\n";
+    tu_write_file(fx.corpus, "world/zanzibar\033[2J.txt", tagged,
+                  sizeof tagged - 1);
+    tu_write_file(fx.corpus, "world/zanzibar-\377.txt",
+                  "Zanzibar two\n\nZanzibar again.\n", 30);
+    assert_int_equal(ix("-q --db '%s' '%s'", fx.db, fx.corpus), 0);
+    assert_int_equal(qy("--db '%s' --format paths zanzibar", fx.db), 0);
+    const char *out = slurp("out.txt");
+    assert_int_equal(count_lines(out), 2);
+    assert_null(strchr(out, '\033'));
+    assert_non_null(strstr(out, "\\x1B[2J"));
+    assert_int_equal(qy("--db '%s' --facet tag zanzibar", fx.db), 0);
+    out = slurp("out.txt");
+    assert_null(strchr(out, '\033'));
+    assert_null(strstr(out, "\302\233"));
+    assert_int_equal(qy("--db '%s' --json zanzibar", fx.db), 0);
+    out = slurp("out.txt");
+    assert_int_equal(count_lines(out), 3);
+    for (const char *line = out; *line;) {
+        const char *nl = strchr(line, '\n');
+        json_error_t jerr;
+        json_t *obj = json_loadb(line, (size_t)(nl - line), 0, &jerr);
+        if (!obj)
+            fail_msg("not JSON: %s", jerr.text);
+        json_decref(obj);
+        line = nl + 1;
+    }
+}
+
+int main(void)
+{
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+    const struct CMUnitTest tests[] = {
+        T(test_empty_root_removes_nothing),
+        T(test_removal_limit),
+        T(test_full_refuses_to_shrink),
+        T(test_unreadable_root),
+        T(test_moved_root),
+        T(test_update_api),
+        T(test_lock_file_hardening),
+        T(test_lock_holder_is_the_real_one),
+        T(test_generations_dir_symlink),
+        T(test_xapian_lock_permission_is_74),
+        T(test_deleted_table_is_65),
+        T(test_descriptor_exhaustion_is_74),
+        T(test_db_that_is_not_an_index),
+        T(test_log_lines),
+        T(test_json_summary),
+        T(test_query_output_escaped),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
