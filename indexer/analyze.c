@@ -7,7 +7,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "capitals.h"
 #include "entities.h"
+#include "fold.h"
 #include "schema.h"
 
 /* Gap in term positions between fields, so a phrase cannot match across
@@ -123,30 +125,58 @@ static xap_status add_date(xap_document *doc, const corpus_file *file,
     return s;
 }
 
-/* Title (prefixed and unprefixed), author, body: the free-text fields. */
+/* What index_folded adds besides the termgen's terms. */
+enum { NO_CAPITALS, BODY_CAPITALS, TITLE_CAPITALS };
+
+/* Index [text, text+len) with the termgen, accents folded (fold.h) so
+ * that "Zürich" and "Zurich" give the same terms (the query side folds
+ * the same way), and add the capitals terms of the folded text to `doc`
+ * (capitals.h) as `capitals` says. */
+static xap_status index_folded(gz_analyzer *a, xap_document *doc,
+                               const char *text, size_t len, unsigned wdf,
+                               const char *prefix, int capitals)
+{
+    char *folded = NULL;
+    size_t flen = len;
+    if (gz_fold_accents_needed(text, len)) {
+        if (gz_fold_accents(text, len, &folded, &flen, NULL) != 0)
+            return XAP_ERR_NOMEM;
+        text = folded;
+    }
+    xap_status s = xap_termgen_index_text(a->tg, text, flen, wdf, prefix);
+    if (s == XAP_OK && capitals != NO_CAPITALS)
+        s = gz_capitals_add(doc, text, flen, capitals == TITLE_CAPITALS);
+    free(folded);
+    return s;
+}
+
+/* Title (prefixed and unprefixed), author, body: the free-text fields,
+ * and the capitals terms of title and body. */
 static xap_status add_text(gz_analyzer *a, xap_document *doc,
                            const corpus_article *art)
 {
+    size_t tlen = strlen(art->title);
     xap_status s = xap_termgen_set_document(a->tg, doc);
     if (s == XAP_OK)
         s = xap_termgen_set_termpos(a->tg, 0);
     if (s == XAP_OK)
-        s = xap_termgen_index_text(a->tg, art->title, strlen(art->title), 1,
-                                   GZ_PREFIX_TITLE);
+        s = index_folded(a, doc, art->title, tlen, 1, GZ_PREFIX_TITLE,
+                         NO_CAPITALS);
     if (s == XAP_OK)
         s = xap_termgen_increase_termpos(a->tg, FIELD_GAP);
     if (s == XAP_OK)
-        s = xap_termgen_index_text(a->tg, art->title, strlen(art->title),
-                                   TITLE_WDF, "");
+        s = index_folded(a, doc, art->title, tlen, TITLE_WDF, "",
+                         TITLE_CAPITALS);
     if (s == XAP_OK)
         s = xap_termgen_increase_termpos(a->tg, FIELD_GAP);
     if (s == XAP_OK)
-        s = xap_termgen_index_text(a->tg, art->body, art->body_len, 1, "");
+        s = index_folded(a, doc, art->body, art->body_len, 1, "",
+                         BODY_CAPITALS);
     if (s == XAP_OK && art->author) {
         s = xap_termgen_increase_termpos(a->tg, FIELD_GAP);
         if (s == XAP_OK)
-            s = xap_termgen_index_text(a->tg, art->author, strlen(art->author),
-                                       1, GZ_PREFIX_AUTHOR);
+            s = index_folded(a, doc, art->author, strlen(art->author), 1,
+                             GZ_PREFIX_AUTHOR, NO_CAPITALS);
     }
     return s;
 }

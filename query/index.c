@@ -31,6 +31,7 @@ static xap_status add_field(xap_queryparser *qp, const gz_field *f)
         snprintf(marker, sizeof marker, "%s:", f->name);
         return xap_queryparser_add_date_range(qp, (unsigned)f->slot, marker);
     }
+    case GZ_KIND_CAPITALS:   /* gz_capitals_setup */
     case GZ_KIND_INTERNAL:
         break;
     }
@@ -49,6 +50,8 @@ static xap_status setup_queryparser(gazette_index_t *index)
         s = xap_queryparser_set_database(index->qp, index->db);
     for (size_t i = 0; s == XAP_OK && i < gz_nfields; i++)
         s = add_field(index->qp, &gz_fields[i]);
+    if (s == XAP_OK)
+        s = gz_capitals_setup(index);
     if (s == XAP_OK)
         s = xap_queryparser_set_max_expansion(index->qp,
                                               MAX_WILDCARD_EXPANSION);

@@ -25,6 +25,10 @@
 #define GZ_PREFIX_SOURCE  "XSOURCE"  /* XSOURCE + lower-cased source */
 #define GZ_PREFIX_ENTITY  "XE"     /* XE + lower-cased entity name */
 #define GZ_PREFIX_AUTHOR_NAME "XAUTHOR" /* XAUTHOR + lower-cased author */
+#define GZ_PREFIX_UPPER   "XU"     /* XU + a word written in capitals */
+#define GZ_PREFIX_CAPS    "XC"     /* XC + a word capitalised elsewhere than
+                                      at a sentence start (both:
+                                      indexer/capitals.h) */
 
 /* Value slots. */
 enum {
@@ -48,14 +52,21 @@ typedef enum gz_field_kind {
     GZ_KIND_TEXT = 0,   /* free text: stemmed words with positions */
     GZ_KIND_FILTER,     /* boolean terms: exact filters, weigh nothing */
     GZ_KIND_DATE,       /* a value range over a sortable slot */
+    GZ_KIND_CAPITALS,   /* a word as written with capitals: marker terms
+                           (indexer/capitals.h) whose query the searcher
+                           builds (query/capitals.c); a name given to
+                           several rows searches all their prefixes */
     GZ_KIND_INTERNAL    /* written and read by Gazette, not queryable */
 } gz_field_kind;
 
 typedef enum gz_fold {
-    GZ_FOLD_TEXT = 0,   /* Unicode lower case, as Xapian folds words */
+    GZ_FOLD_TEXT = 0,   /* accents folded, Unicode lower case, as Xapian
+                           folds words */
     GZ_FOLD_ASCII,      /* ASCII letters lower-cased, the rest as written */
     GZ_FOLD_ENTITY,     /* gz_entity_term's key (spaces, apostrophes, case) */
-    GZ_FOLD_EXACT       /* as written; hashed when over the term limit */
+    GZ_FOLD_EXACT,      /* as written; hashed when over the term limit */
+    GZ_FOLD_CAPITALS    /* accents folded, upper case: the parser then
+                           keeps the word unstemmed (caps:) */
 } gz_fold;
 
 typedef struct gz_field {
@@ -89,9 +100,10 @@ const gz_field *gz_field_of_term(const char *term);
  * Each distinct entity of an article is stored three ways:
  *   - a boolean term GZ_PREFIX_ENTITY + key, built by gz_entity_term():
  *     the key is the name with surrounding white space trimmed, each run of
- *     white space made one ' ', U+2019 (right single quote) made '\'', and
- *     every character lower-cased by Xapian::Unicode::tolower (so the
- *     query's lower-casing matches the indexer's).  "Antony  Blinken" and
+ *     white space made one ' ', U+2019 (right single quote) made '\'',
+ *     accents folded (fold.h: "Zürich" is "zurich") and every character
+ *     lower-cased by Xapian::Unicode::tolower (so the query's folding
+ *     matches the indexer's).  "Antony  Blinken" and
  *     "antony blinken" give "XEantony blinken".  To search `entity:"Antony
  *     Blinken"`, pass the text between the quotes to gz_entity_term() and
  *     filter on the term it builds (a Xapian boolean filter; do not run the

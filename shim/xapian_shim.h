@@ -393,6 +393,10 @@ xap_status xap_query_new_value_range(unsigned slot, const char *lo,
                                      const char *hi, xap_query **out);
 /* Matches every document. */
 xap_status xap_query_new_match_all(xap_query **out);
+/* Matches every document with the same `weight` (>= 0) for each (a
+ * FixedWeightPostingSource): combined with AND, it gives the documents
+ * matching the other side that weight. */
+xap_status xap_query_new_fixed_weight(double weight, xap_query **out);
 void xap_query_free(xap_query *q);
 int xap_query_is_empty(const xap_query *q);
 /* Xapian's description of the query. Caller frees. */
@@ -438,6 +442,20 @@ xap_status xap_queryparser_set_max_expansion(xap_queryparser *qp,
 /* `field:` maps to free-text terms with `prefix` ("" = unprefixed). */
 xap_status xap_queryparser_add_prefix(xap_queryparser *qp, const char *field,
                                       const char *prefix);
+/* Builds the query of a field from its text (a Xapian FieldProcessor):
+ * `text` is the word after "field:" as the parser read it (lower-cased;
+ * the text between the quotes for a quoted value). Return XAP_OK with a
+ * new query in *out (the parser takes it; NULL: match nothing), or a
+ * failure status, which ends the parse with that status. */
+typedef xap_status (*xap_field_fn)(const char *text, void *ctx,
+                                   xap_query **out);
+/* `field:` is a free-text field whose query `fn` builds (called with
+ * `ctx`, which must outlive the parser's use). The query it returns is
+ * weighted as it is, and stopwords are checked on the word before it is
+ * called. */
+xap_status xap_queryparser_add_prefix_callback(xap_queryparser *qp,
+                                               const char *field,
+                                               xap_field_fn fn, void *ctx);
 /* `field:` maps to a boolean filter term with `prefix`. `exclusive`: several
  * filters on the same field combine with OR (else AND). */
 xap_status xap_queryparser_add_boolean_prefix(xap_queryparser *qp,
@@ -490,6 +508,13 @@ xap_status xap_enquire_set_sort_by_relevance(xap_enquire *enq);
 /* Sort by the value in `slot` (string order), ties by relevance. */
 xap_status xap_enquire_set_sort_by_value(xap_enquire *enq, unsigned slot,
                                          int reverse);
+/* Sort by the value in `slot` (string order; `reverse`: descending), ties
+ * by relevance, a document without a value sorting as if its value were
+ * `missing` (so "" sorts them first ascending and last descending, and a
+ * string above every value, such as "\xff", last ascending). */
+xap_status xap_enquire_set_sort_by_value_default(xap_enquire *enq,
+                                                 unsigned slot, int reverse,
+                                                 const char *missing);
 /* Keep only the best `max` (normally 1) documents per value of `slot`. */
 xap_status xap_enquire_set_collapse_key(xap_enquire *enq, unsigned slot,
                                         unsigned max);
@@ -574,6 +599,10 @@ void xap_valuecount_spy_free(xap_valuecount_spy *spy);
  * on `slot` with max 1 when duplicates share the counted field. */
 xap_status xap_valuecount_spy_set_distinct(xap_valuecount_spy *spy,
                                            unsigned slot);
+/* Number of documents the spy has counted (with set_distinct: once per
+ * distinct value), with a value in the slot or not. */
+xap_status xap_valuecount_spy_documents(const xap_valuecount_spy *spy,
+                                        uint32_t *out);
 /* Call `fn` for the most frequent values (at most `max`, 0 = all), most
  * frequent first. */
 xap_status xap_valuecount_spy_each_top(const xap_valuecount_spy *spy,

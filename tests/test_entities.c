@@ -221,8 +221,9 @@ static void test_entity_term(void **state)
     assert_string_equal(buf, "XEantony blinken");
     gz_entity_term("Ballon d\xE2\x80\x99Or", buf, sizeof buf);
     assert_string_equal(buf, "XEballon d'or");
+    /* accents folded like the text (schema/fold.h) */
     gz_entity_term("ÖDÖN Horváth", buf, sizeof buf);
-    assert_string_equal(buf, "XEödön horváth");
+    assert_string_equal(buf, "XEodon horvath");
     assert_int_equal(gz_entity_term("   ", buf, sizeof buf), 0);
     assert_string_equal(buf, "");
     assert_int_equal(gz_entity_term(NULL, buf, sizeof buf), 0);
