@@ -24,6 +24,7 @@
 struct gz_analyzer {
     xap_stem *stem;
     xap_termgen *tg;
+    xap_writable *db;   /* borrowed: spelling data and the entity lexicon */
 };
 
 xap_status gz_analyzer_new(const char *language, gz_analyzer **out)
@@ -48,6 +49,7 @@ xap_status gz_analyzer_new(const char *language, gz_analyzer **out)
 
 xap_status gz_analyzer_enable_spelling(gz_analyzer *a, xap_writable *db)
 {
+    a->db = db;
     xap_status s = xap_termgen_set_database(a->tg, db);
     if (s == XAP_OK)
         s = xap_termgen_set_flags(a->tg, XAP_TG_FLAG_SPELLING);
@@ -244,16 +246,56 @@ static char *join_tags(const corpus_article *art)
     return out;
 }
 
+/* Articles of `db` with `prefix` + `word` (0 on error). */
+static uint32_t freq(xap_database *db, const char *prefix, const char *word)
+{
+    char term[GZ_TERM_BUF];
+    uint32_t tf = 0;
+    gz_make_term(prefix, word, term, sizeof term);
+    if (xap_database_termfreq(db, term, &tf) != XAP_OK)
+        return 0;
+    return tf;
+}
+
+/* gz_entity_lexicon over the index being written (ctx: the analyzer): a
+ * word is a name when the index writes it with capitals in mid-sentence
+ * (capitals terms, capitals.h) in at least two articles and in at least
+ * half of the articles that have it at all: "Hezbollah", not
+ * "Officials". */
+static int index_knows_name(const char *word, size_t len, void *ctx)
+{
+    gz_analyzer *a = ctx;
+    char *folded = NULL, *lower = NULL;
+    size_t flen = 0;
+    int known = 0;
+    if (!a->db || len >= GZ_TERM_BUF ||
+        gz_fold_accents(word, len, &folded, &flen, NULL) != 0)
+        return 0;
+    if (xap_unicode_tolower_utf8(folded, flen, &lower, NULL) == XAP_OK) {
+        xap_database *db = xap_writable_database(a->db);
+        uint32_t capitalised = freq(db, GZ_PREFIX_CAPS, lower) +
+                               freq(db, GZ_PREFIX_UPPER, lower);
+        known = capitalised >= 2 && 2 * capitalised >= freq(db, "", lower);
+    }
+    free(lower);
+    free(folded);
+    return known;
+}
+
 /* Named entities (schema.h): an XE term for each, and their display
  * names joined by GZ_ENTITY_SEP in the facet slot and in *joined (a new
  * string for the document data, NULL when there are none). Aliases
- * ("Blinken" beside "Antony Blinken") get a term but no facet entry. */
-static xap_status add_entities(xap_document *doc, const corpus_article *art,
-                               char **joined)
+ * ("Blinken" beside "Antony Blinken") get a term but no facet entry. The
+ * index written so far tells names that start sentences
+ * (index_knows_name). */
+static xap_status add_entities(gz_analyzer *a, xap_document *doc,
+                               const corpus_article *art, char **joined)
 {
     gz_entity_list ents = {0};
+    gz_entity_lexicon lexicon = {index_knows_name, a};
     *joined = NULL;
-    if (gz_entities_extract(art->title, art->body, art->body_len, &ents) != 0)
+    if (gz_entities_extract_with(art->title, art->body, art->body_len,
+                                 &lexicon, &ents) != 0)
         return XAP_ERR_NOMEM;
     size_t size = 1;
     for (size_t i = 0; i < ents.n; i++)
@@ -350,7 +392,7 @@ xap_status gz_analyze_article(gz_analyzer *a, const corpus_file *file,
         s = add_filters(doc, file, art, source);
     char *entities = NULL;
     if (s == XAP_OK)
-        s = add_entities(doc, art, &entities);
+        s = add_entities(a, doc, art, &entities);
     if (s == XAP_OK)
         s = add_data(doc, file, art, source, iso, entities);
     free(entities);

@@ -36,7 +36,8 @@ enum {
     TK_ENDS_RUN = 1 << 3, /* possessive or cut compound: name ends here */
     TK_ALLCAPS = 1 << 4,  /* two or more letters, none lower-case */
     TK_INITIAL = 1 << 5,  /* one capital and a full stop: "J." */
-    TK_POSSESSIVE = 1 << 6 /* "'s" was cut off */
+    TK_POSSESSIVE = 1 << 6, /* "'s" was cut off */
+    TK_BRAND = 1 << 7      /* mixed-case brand name: "iPod", "eBay" */
 };
 
 typedef struct token {
@@ -117,6 +118,25 @@ static void scan_separator(scanner *s, uint32_t c, size_t n)
     s->p += n;
 }
 
+/* 1 when [w, w+len) is a brand name in mixed case: one or two lower-case
+ * letters, a capital, then two or more lower-case letters and nothing
+ * else ("iPod", "eBay", "iTunes"; not "mRNA", "kWh" or "pH"). */
+static int is_brand(const char *w, size_t len)
+{
+    size_t i = 0;
+    while (i < len && i < 2 && w[i] >= 'a' && w[i] <= 'z')
+        i++;
+    if (i == 0 || i >= len || w[i] < 'A' || w[i] > 'Z')
+        return 0;
+    size_t lowers = 0;
+    for (i++; i < len; i++) {
+        if (w[i] < 'a' || w[i] > 'z')
+            return 0;
+        lowers++;
+    }
+    return lowers >= 2;
+}
+
 /* Classify the word [t->start, +t->len): case, particle prefix,
  * possessive and lower-case compound tails (which are cut off). */
 static void classify(token *t)
@@ -173,6 +193,12 @@ static void classify(token *t)
     t->letters = letters;
     if (letters >= 2 && lowers == 0)
         t->flags |= TK_ALLCAPS;
+    /* "AND", "THE" in a heading in capitals are not names. */
+    if ((t->flags & TK_ALLCAPS) &&
+        gz_ew_word_in(EW_CAPS_FUNCTION_WORDS, t->start, t->len))
+        t->flags &= ~(unsigned)(TK_CAP | TK_ALLCAPS);
+    if ((t->flags & TK_LOWER) && is_brand(t->start, t->len))
+        t->flags = (t->flags & ~(unsigned)TK_LOWER) | TK_CAP | TK_BRAND;
 }
 
 /* "pro-Palestinian", "ex-Manchester": after a lower-case prefix that is
@@ -258,6 +284,7 @@ static int scan(scanner *s, token *t)
 #define MIDCAPS_MAX 65536
 
 typedef struct extractor {
+    const gz_entity_lexicon *lexicon;   /* the index's view, or NULL */
     strmap midcaps;    /* capitalised words seen in mid-sentence */
     strmap by_term;    /* entity term -> index in out */
     gz_entity_list *out;
@@ -364,15 +391,24 @@ static int is_starter(const token *t)
            gz_ew_word_in(EW_STARTERS, t->start, t->len);
 }
 
+/* 1 when the index says the word of `t` is a name: it writes it
+ * capitalised in mid-sentence in other articles (gz_entity_lexicon). */
+static int known_name(const extractor *x, const token *t)
+{
+    return x->lexicon && x->lexicon->is_name &&
+           x->lexicon->is_name(t->start, t->len, x->lexicon->ctx);
+}
+
 /* Judge the run segment [a, b) and add it when it looks like a name.
  * Connectors and common acronyms at its end are trimmed ("US TV" gives
  * "US"; at the start they stay: "PC World").
  * A lone word must not be a sentence starter ("The" after a missing full
  * stop), a date, title or acronym (NEVER_ALONE, COMMON_ACRONYMS), and if
- * it starts a sentence it must also occur capitalised in mid-sentence,
- * unless it is a possessive ("Iran's president"): a common word rarely
- * starts a sentence with "'s" once contractions ("It's", "Let's") are
- * starters.
+ * it starts a sentence it must also occur capitalised in mid-sentence, in
+ * the article or (the lexicon) in the index, unless it is a possessive
+ * ("Iran's president": a common word rarely starts a sentence with "'s"
+ * once contractions such as "It's", "Let's" are starters) or a brand
+ * ("iPod").
  * (Dropping a sentence-initial first word that the article also has in
  * lower case was tried: it fixed "Several Hamas" but broke "Snow Leopard",
  * "Home Office" and "National Insurance" more often.) */
@@ -394,7 +430,8 @@ static void emit_segment(extractor *x, size_t a, size_t b)
     if (t->letters < 2 || is_starter(t) || is_common_acronym(t) ||
         gz_ew_word_in(EW_NEVER_ALONE, t->start, t->len))
         return;
-    if (t->sentence_initial && !attested && !(t->flags & TK_POSSESSIVE))
+    if (t->sentence_initial && !attested &&
+        !(t->flags & (TK_POSSESSIVE | TK_BRAND)) && !known_name(x, t))
         return;
     add_entity(x, a, b);
 }
@@ -451,6 +488,7 @@ static void flush_run(extractor *x)
         if (a < n)
             x->run[a].sentence_initial = 0;
     }
+
     size_t seg = a;
     for (size_t i = a; i < n;) {
         size_t plen = title_phrase_at(x, i);
@@ -520,7 +558,13 @@ static void extract(extractor *x, const char *text, size_t len)
     while (!x->failed && scan(&s, &t)) {
         if (t.broken && (x->nrun || x->overflow))
             flush_run(x);
-        if (is_name_word(&t)) {
+        if (t.flags & TK_BRAND) {
+            /* "Apple iPod": the maker and the product, two names. */
+            if (x->nrun || x->overflow)
+                flush_run(x);
+            run_push(x, &t);
+            flush_run(x);
+        } else if (is_name_word(&t)) {
             for (size_t i = 0; i < x->pending; i++)
                 run_push(x, &x->conn[i]);
             x->pending = 0;
@@ -564,10 +608,18 @@ static int title_is_title_case(const char *title)
 int gz_entities_extract(const char *title, const char *body, size_t body_len,
                         gz_entity_list *out)
 {
+    return gz_entities_extract_with(title, body, body_len, NULL, out);
+}
+
+int gz_entities_extract_with(const char *title, const char *body,
+                             size_t body_len, const gz_entity_lexicon *lexicon,
+                             gz_entity_list *out)
+{
     extractor x;
     memset(&x, 0, sizeof x);
     memset(out, 0, sizeof *out);
     x.out = out;
+    x.lexicon = lexicon;
     if (!title)
         title = "";
     if (!body) {

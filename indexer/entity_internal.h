@@ -29,7 +29,9 @@ typedef enum gz_word_list {
     EW_NOT_A_NAME_TAIL,
     EW_POSSESSIVE_NAMES,
     EW_ABBREVIATIONS,
-    EW_TITLE_SMALL_WORDS
+    EW_TITLE_SMALL_WORDS,
+    EW_DATE_WORDS,
+    EW_CAPS_FUNCTION_WORDS
 } gz_word_list;
 
 /* 1 when the word [w, w+len) lower-cased (ASCII) is in `list`. */

@@ -117,8 +117,44 @@ static int is_plain_full_name(const char *name)
 /* Link each one-word entity to the only multi-word entity that ends with
  * it ("Blinken" -> "Antony Blinken"), adding its mentions there. Only
  * plain full names (is_plain_full_name) take aliases. */
+/* Merge each entity that is a date word and a name also found alone
+ * ("Wednesday Tony Blair" and "Tony Blair") into that name: its mentions
+ * go there, and it leaves the list. Returns 0, or -1 on out of memory. */
+static int merge_dated_names(gz_entity_list *l)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < l->n; i++) {
+        gz_entity *e = &l->items[i];
+        const char *sp = strchr(e->name, ' ');
+        long into = -1;
+        if (sp && gz_ew_word_in(EW_DATE_WORDS, e->name,
+                                (size_t)(sp - e->name))) {
+            char term[GZ_TERM_BUF];
+            if (!gz_entity_term(sp + 1, term, sizeof term))
+                return -1;
+            for (size_t k = 0; k < l->n && into < 0; k++)
+                if (k != i && strcmp(l->items[k].term, term) == 0)
+                    into = (long)k;
+        }
+        if (into >= 0) {
+            l->items[into].count += e->count;
+            free(e->name);
+            free(e->term);
+            e->name = e->term = NULL;
+            continue;
+        }
+    }
+    for (size_t i = 0; i < l->n; i++)
+        if (l->items[i].name)
+            l->items[kept++] = l->items[i];
+    l->n = kept;
+    return 0;
+}
+
 int gz_entities_link(gz_entity_list *l)
 {
+    if (merge_dated_names(l) != 0)
+        return -1;
     strmap last = {0};
     int r = 0;
     for (size_t i = 0; r == 0 && i < l->n; i++) {

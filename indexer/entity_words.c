@@ -39,19 +39,23 @@ static const char *const STARTERS[] = {
     "who", "whose", "why", "with", "within", "without", "yes", "yesterday",
     "yet", "you", "your"};
 
-/* Never an entity on their own: days, months, titles, "I'm". */
+/* Never an entity on their own: days, months, titles, "I'm", and the
+ * header words of mail and news posts ("Organization", "Lines"). */
 static const char *const NEVER_ALONE[] = {
     "am", "ambassador", "april", "archbishop", "august", "ayatollah", "bc",
     "bishop", "cardinal", "chair", "chairman", "chairwoman", "chancellor",
-    "coach", "dame", "december", "dr", "emir", "envoy", "february",
-    "friday", "governor", "i", "i'd", "i'll", "i'm", "i've", "imam",
-    "january", "judge", "july", "june", "king", "lady", "lord", "march",
-    "may", "mayor", "minister", "monday", "mr", "mrs", "ms", "november",
-    "october", "ok", "pm", "pope", "premier", "president", "prince",
-    "princess", "prof", "professor", "queen", "rabbi", "saturday",
-    "secretary", "senator", "september", "sheikh", "sir", "spokesman",
-    "spokeswoman", "sultan", "sunday", "thursday", "tuesday", "wednesday",
-    "world"};
+    "chapter", "coach", "dame", "december", "distribution", "dr", "emir",
+    "envoy", "february", "friday", "governor", "i", "i'd", "i'll", "i'm",
+    "i've", "imam", "january", "judge", "july", "june", "keywords", "king",
+    "lady", "lines", "lord", "march", "may", "mayor", "message-id",
+    "minister", "monday", "mr", "mrs", "ms", "newsgroups",
+    "nntp-posting-host", "november", "october", "ok", "organisation",
+    "organization", "path", "pm", "pope", "premier", "president", "prince",
+    "princess", "prof", "professor", "queen", "rabbi", "references",
+    "reply-to", "saturday", "secretary", "senator", "sender", "september",
+    "sheikh", "sir", "spokesman", "spokeswoman", "subject", "sultan",
+    "summary", "sunday", "thursday", "tuesday", "wednesday", "world",
+    "xref"};
 
 /* Common nouns written in capitals: never a name, and cut from either end
  * of a run ("US TV" gives "US", "Labour MPs" gives "Labour"). */
@@ -123,6 +127,23 @@ static const char *const TITLE_SMALL_WORDS[] = {
     "into", "nor", "of", "on", "or", "over", "the", "to", "up", "vs",
     "with"};
 
+/* Weekdays and the months that are not also first names: a name that
+ * starts with one and is also in the article without it is that name
+ * ("On Wednesday Tony Blair said ... Tony Blair" gives "Tony Blair"; not
+ * "Sunday Times" or "Saturday Night Takeaway"). */
+static const char *const DATE_WORDS[] = {
+    "december", "february", "friday", "january", "monday", "november",
+    "october", "saturday", "september", "sunday", "thursday", "tuesday",
+    "wednesday"};
+
+/* Function words in capitals ("AND", "THE" in shouted headings): never
+ * a name word. Not "US", "IT", "WHO", "AS" (AS Roma), which are names in
+ * capitals. */
+static const char *const CAPS_FUNCTION_WORDS[] = {
+    "a", "an", "and", "are", "at", "be", "but", "by", "for", "from",
+    "has", "in", "is", "not", "of", "on", "or", "the", "to", "was", "were",
+    "with"};
+
 /* Abbreviations after which '.' does not end a sentence. */
 static const char *const ABBREVIATIONS[] = {
     "capt", "col", "dr", "gen", "gov", "jr", "lt", "mr", "mrs", "ms", "mt",
@@ -187,6 +208,9 @@ static const struct {
     [EW_POSSESSIVE_NAMES] = {POSSESSIVE_NAMES, COUNT(POSSESSIVE_NAMES)},
     [EW_ABBREVIATIONS] = {ABBREVIATIONS, COUNT(ABBREVIATIONS)},
     [EW_TITLE_SMALL_WORDS] = {TITLE_SMALL_WORDS, COUNT(TITLE_SMALL_WORDS)},
+    [EW_DATE_WORDS] = {DATE_WORDS, COUNT(DATE_WORDS)},
+    [EW_CAPS_FUNCTION_WORDS] = {CAPS_FUNCTION_WORDS,
+                                COUNT(CAPS_FUNCTION_WORDS)},
 };
 
 int gz_ew_word_in(gz_word_list list, const char *w, size_t len)
