@@ -27,6 +27,7 @@ typedef struct cli_options {
     double wait_lock;
     int progress;       /* stderr is a terminal */
     const char *synonyms;   /* --synonyms FILE, or NULL */
+    const char *aliases;    /* --entity-aliases FILE, or NULL */
     double last_progress;
     double start;
 } cli_options;
@@ -95,6 +96,12 @@ static const char usage_text[] =
 "                          comment); a query for the word also finds its\n"
 "                          synonyms. Without it the index keeps the synonyms\n"
 "                          it has (--full carries them to the new build).\n"
+"      --entity-aliases FILE\n"
+"                          replace the index's entity aliases with those of\n"
+"                          FILE: lines 'Name = Alias, Alias' (such as\n"
+"                          'Manchester United = Man Utd'); entity: finds\n"
+"                          the articles naming any name of the line. Kept\n"
+"                          like the synonyms without it.\n"
 "      --json              print the summary as one JSON object\n"
 "  -v, --verbose           list each added, updated and removed file on\n"
 "                          stdout ('added PATH', ...)\n"
@@ -195,7 +202,7 @@ static int check_language(const char *language)
 static int parse_args(int argc, char **argv, cli_options *o, int *code)
 {
     enum { OPT_MAX_FILE = 256, OPT_BATCH, OPT_JSON, OPT_SYNONYMS, OPT_WAIT_LOCK,
-           OPT_FULL };
+           OPT_FULL, OPT_ALIASES };
     static const struct option longopts[] = {
         {"db", required_argument, NULL, 'd'},
         {"language", required_argument, NULL, 'l'},
@@ -203,6 +210,7 @@ static int parse_args(int argc, char **argv, cli_options *o, int *code)
         {"batch", required_argument, NULL, OPT_BATCH},
         {"json", no_argument, NULL, OPT_JSON},
         {"synonyms", required_argument, NULL, OPT_SYNONYMS},
+        {"entity-aliases", required_argument, NULL, OPT_ALIASES},
         {"dry-run", no_argument, NULL, 'n'},
         {"full", no_argument, NULL, OPT_FULL},
         {"wait-lock", required_argument, NULL, OPT_WAIT_LOCK},
@@ -239,6 +247,9 @@ static int parse_args(int argc, char **argv, cli_options *o, int *code)
             break;
         case OPT_SYNONYMS:
             o->synonyms = optarg;
+            break;
+        case OPT_ALIASES:
+            o->aliases = optarg;
             break;
         case 'n':
             o->dry_run = 1;
@@ -425,6 +436,8 @@ static int configure(gazette_update_t *u, cli_options *o)
         s = gazette_update_set_wait_lock(u, o->wait_lock);
     if (s == GAZETTE_STATUS_OK)
         s = gazette_update_set_synonyms_file(u, o->synonyms);
+    if (s == GAZETTE_STATUS_OK)
+        s = gazette_update_set_entity_aliases_file(u, o->aliases);
     if (s == GAZETTE_STATUS_OK)
         s = gazette_update_set_stop_flag(u, &stop_signal);
     if (s == GAZETTE_STATUS_OK)

@@ -16,6 +16,7 @@
 #include "filemap.h"
 #include "generation.h"
 #include "schema.h"
+#include "entity_aliases.h"
 #include "synonyms.h"
 #include "xapian_shim.h"
 
@@ -521,6 +522,8 @@ static xap_status index_roots(run_state *st, char *err, size_t errlen)
         remove_vanished(st);
     if (st->status == XAP_OK && st->db && cfg->synonyms && !st->stopped)
         st->status = gz_synonyms_write(st->db, cfg->synonyms, cfg->language);
+    if (st->status == XAP_OK && st->db && cfg->entity_aliases && !st->stopped)
+        st->status = gz_entity_aliases_write(st->db, cfg->entity_aliases);
     if (st->status == XAP_OK && st->db)
         st->status = xap_writable_commit(st->db);
     return st->status;

@@ -77,6 +77,8 @@ typedef struct gz_index_config {
     /* When non-NULL, replaces the index's synonyms, under the same lock
      * and commit as the articles (not in a dry run). */
     const struct gz_synonyms *synonyms;
+    /* When non-NULL, replaces the index's entity aliases, likewise. */
+    const struct gz_entity_aliases *entity_aliases;
 } gz_index_config;
 
 /* Bring cfg->db_path up to date with every supported file below

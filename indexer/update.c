@@ -10,6 +10,7 @@
 
 #include "gazette_private.h"
 #include "indexer.h"
+#include "entity_aliases.h"
 #include "synonyms.h"
 
 struct gazette_update {
@@ -21,6 +22,8 @@ struct gazette_update {
     double wait_lock;
     char *synonyms_path;
     size_t synonym_rules;
+    char *aliases_path;
+    size_t alias_groups;
     const volatile int *stop;
     gazette_update_callback_t callback;
     void *ctx;
@@ -64,6 +67,7 @@ void gazette_update_free(gazette_update_t *update)
         return;
     free(update->language);
     free(update->synonyms_path);
+    free(update->aliases_path);
     free(update);
 }
 
@@ -138,6 +142,14 @@ gazette_status_t gazette_update_set_synonyms_file(gazette_update_t *update,
     return set_string(&update->synonyms_path, path);
 }
 
+gazette_status_t gazette_update_set_entity_aliases_file(
+    gazette_update_t *update, const char *path)
+{
+    if (!update)
+        return GAZETTE_STATUS_INVALID_ARGUMENT;
+    return set_string(&update->aliases_path, path);
+}
+
 gazette_status_t gazette_update_set_stop_flag(gazette_update_t *update,
                                               const volatile int *flag)
 {
@@ -209,6 +221,22 @@ static gazette_status_t read_synonyms(gazette_update_t *u, gz_synonyms **out)
     return GAZETTE_STATUS_OK;
 }
 
+/* Read the entity aliases file, if any, before anything is written. */
+static gazette_status_t read_aliases(gazette_update_t *u,
+                                     gz_entity_aliases **out)
+{
+    *out = NULL;
+    u->alias_groups = 0;
+    if (!u->aliases_path)
+        return GAZETTE_STATUS_OK;
+    if (gz_entity_aliases_read(u->aliases_path, out, u->error,
+                               sizeof u->error) != 0)
+        return errno == ENOENT ? GAZETTE_STATUS_INPUT_NOT_FOUND
+                               : GAZETTE_STATUS_BAD_INPUT;
+    u->alias_groups = gz_entity_aliases_count(*out);
+    return GAZETTE_STATUS_OK;
+}
+
 gazette_status_t gazette_update_run(gazette_update_t *update,
                                     const char *db_path,
                                     const char *const *roots, size_t nroots)
@@ -223,9 +251,14 @@ gazette_status_t gazette_update_run(gazette_update_t *update,
         return GAZETTE_STATUS_INVALID_ARGUMENT;
     }
     gz_synonyms *synonyms = NULL;
+    gz_entity_aliases *aliases = NULL;
     gazette_status_t status = read_synonyms(update, &synonyms);
-    if (status != GAZETTE_STATUS_OK)
+    if (status == GAZETTE_STATUS_OK)
+        status = read_aliases(update, &aliases);
+    if (status != GAZETTE_STATUS_OK) {
+        gz_synonyms_free(synonyms);
         return status;
+    }
     gz_index_config cfg = {
         .db_path = db_path, .roots = roots, .nroots = nroots,
         .language = update->language, .max_file_bytes = update->max_file_bytes,
@@ -233,11 +266,12 @@ gazette_status_t gazette_update_run(gazette_update_t *update,
         .full = update->full, .wait_lock_seconds = update->wait_lock,
         .stop = update->stop, .on_change = on_change, .on_skip = on_skip,
         .on_warning = on_warning, .on_progress = on_progress, .ctx = update,
-        .synonyms = synonyms};
+        .synonyms = synonyms, .entity_aliases = aliases};
     gz_index_outcome outcome = gz_index_run(&cfg, &update->stats,
                                             update->error,
                                             sizeof update->error);
     gz_synonyms_free(synonyms);
+    gz_entity_aliases_free(aliases);
     return gz_status_from_outcome(outcome);
 }
 
@@ -262,6 +296,11 @@ uint64_t gazette_update_count(const gazette_update_t *update,
 double gazette_update_seconds(const gazette_update_t *update)
 {
     return update ? update->stats.seconds : 0.0;
+}
+
+size_t gazette_update_entity_alias_count(const gazette_update_t *update)
+{
+    return update ? update->alias_groups : 0;
 }
 
 size_t gazette_update_synonym_count(const gazette_update_t *update)

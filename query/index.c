@@ -24,6 +24,8 @@ static xap_status add_field(xap_queryparser *qp, const gz_field *f)
     case GZ_KIND_TEXT:
         return xap_queryparser_add_prefix(qp, f->name, f->prefix);
     case GZ_KIND_FILTER:
+        if (f->fold == GZ_FOLD_ENTITY)   /* gz_aliases_setup */
+            return XAP_OK;
         return xap_queryparser_add_boolean_prefix(qp, f->name, f->prefix,
                                                   f->exclusive);
     case GZ_KIND_DATE: {
@@ -52,6 +54,8 @@ static xap_status setup_queryparser(gazette_index_t *index)
         s = add_field(index->qp, &gz_fields[i]);
     if (s == XAP_OK)
         s = gz_capitals_setup(index);
+    if (s == XAP_OK)
+        s = gz_aliases_setup(index);
     if (s == XAP_OK)
         s = xap_queryparser_set_max_expansion(index->qp,
                                               MAX_WILDCARD_EXPANSION);

@@ -141,6 +141,10 @@ int gz_capitals_plain_word(const gazette_index_t *index, const char *term);
 size_t gz_capitals_filter_highlights(const gazette_index_t *index,
                                      const char *plain, size_t *hl, size_t n);
 
+/* aliases.c: entity: filters that also find the entity's aliases (the
+ * index's entity aliases file); registered on index->qp. */
+xap_status gz_aliases_setup(gazette_index_t *index);
+
 /* facets.c: the match spies that count facets over a whole match set. */
 typedef struct facet_spies {
     xap_valuecount_spy *values[GZ_FACET_KINDS];

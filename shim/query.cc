@@ -265,6 +265,22 @@ xap_status xap_queryparser_add_prefix_callback(xap_queryparser *qp,
     });
 }
 
+xap_status xap_queryparser_add_boolean_prefix_callback(xap_queryparser *qp,
+                                                       const char *field,
+                                                       int exclusive,
+                                                       xap_field_fn fn,
+                                                       void *ctx)
+{
+    return guard(__func__, [&] {
+        NEED(qp);
+        NEED(field);
+        NEED(fn);
+        auto *proc = new CallbackFieldProcessor(fn, ctx);
+        qp->qp.add_boolean_prefix(field, proc->release(), exclusive != 0);
+        return XAP_OK;
+    });
+}
+
 xap_status xap_queryparser_add_boolean_prefix(xap_queryparser *qp,
                                               const char *field,
                                               const char *prefix,

@@ -456,6 +456,14 @@ typedef xap_status (*xap_field_fn)(const char *text, void *ctx,
 xap_status xap_queryparser_add_prefix_callback(xap_queryparser *qp,
                                                const char *field,
                                                xap_field_fn fn, void *ctx);
+/* `field:` is a boolean filter whose query `fn` builds from the value as
+ * written (not lower-cased); `exclusive` as for
+ * xap_queryparser_add_boolean_prefix. */
+xap_status xap_queryparser_add_boolean_prefix_callback(xap_queryparser *qp,
+                                                       const char *field,
+                                                       int exclusive,
+                                                       xap_field_fn fn,
+                                                       void *ctx);
 /* `field:` maps to a boolean filter term with `prefix`. `exclusive`: several
  * filters on the same field combine with OR (else AND). */
 xap_status xap_queryparser_add_boolean_prefix(xap_queryparser *qp,

@@ -543,6 +543,85 @@ static void test_undated(void **state)
     gazette_results_free(r);
 }
 
+/* The ids gazette-query prints for `query` on `db`, one line, sorted. */
+static const char *cli_ids(const char *db, const char *query)
+{
+    static char buf[1024];
+    char out[4096];
+    snprintf(out, sizeof out, "%s/ids.txt", fx.tmp);
+    assert_int_equal(tu_run("'%s' --db '%s' --format paths -- '%s' | sort "
+                            "| tr '\\n' ' ' > '%s'",
+                            tu_binary("gazette-query"), db, query, out), 0);
+    FILE *f = fopen(out, "r");
+    assert_non_null(f);
+    if (!fgets(buf, sizeof buf, f))
+        buf[0] = '\0';
+    fclose(f);
+    return buf;
+}
+
+/* gazette-index --entity-aliases: the names of a line are one entity for
+ * entity:, kept by runs without the option (--full and --synonyms runs
+ * too), replaced by the next file; a bad file is a usage error that
+ * changes nothing. */
+static void test_entity_aliases(void **state)
+{
+    (void)state;
+    char root[4096], db[4096], aliases[4096], other[4096], bad[4096],
+        syn[4096];
+    snprintf(root, sizeof root, "%s/clubs", fx.tmp);
+    snprintf(db, sizeof db, "%s/clubs.idx", fx.tmp);
+    const char *a = "Title: Derby\n\nManchester United beat City, and "
+                    "Manchester United fans cheered.\n";
+    const char *b = "Title: Derby talk\n\nThe fans said Man Utd played "
+                    "well, and Man Utd won.\n";
+    tu_write_file(root, "sport/a.txt", a, strlen(a));
+    tu_write_file(root, "sport/b.txt", b, strlen(b));
+    const char *files[][2] = {
+        {"aliases.txt", "# clubs\nManchester United = Man Utd, Man United\n"},
+        {"other.txt", "Man Utd = Red Devils\n"},
+        {"bad.txt", "Manchester United\n"},
+        {"syn.txt", "soccer = derby\n"}};
+    for (size_t i = 0; i < 4; i++)
+        tu_write_file(fx.tmp, files[i][0], files[i][1], strlen(files[i][1]));
+    snprintf(aliases, sizeof aliases, "%s/aliases.txt", fx.tmp);
+    snprintf(other, sizeof other, "%s/other.txt", fx.tmp);
+    snprintf(bad, sizeof bad, "%s/bad.txt", fx.tmp);
+    snprintf(syn, sizeof syn, "%s/syn.txt", fx.tmp);
+    char gi[4096];   /* tu_binary's buffers are reused */
+    snprintf(gi, sizeof gi, "%s", tu_binary("gazette-index"));
+    assert_int_equal(tu_run("'%s' -q --db '%s' '%s'", gi, db, root), 0);
+    assert_string_equal(cli_ids(db, "entity:\"Man Utd\""), "sport/b.txt ");
+    assert_int_equal(tu_run("'%s' -q --db '%s' --entity-aliases '%s' '%s'",
+                            gi, db, aliases, root), 0);
+    const char *both = "sport/a.txt sport/b.txt ";
+    assert_string_equal(cli_ids(db, "entity:\"Man Utd\""), both);
+    assert_string_equal(cli_ids(db, "entity:\"Manchester United\""), both);
+    assert_string_equal(cli_ids(db, "entity:\"MAN UNITED\""), both);
+    /* kept by a plain run, a --synonyms run and a --full run */
+    assert_int_equal(tu_run("'%s' -q --db '%s' '%s'", gi, db, root), 0);
+    assert_int_equal(tu_run("'%s' -q --db '%s' --synonyms '%s' '%s'", gi, db,
+                            syn, root), 0);
+    assert_int_equal(tu_run("'%s' -q --full --db '%s' '%s'", gi, db, root),
+                     0);
+    assert_string_equal(cli_ids(db, "entity:\"Manchester United\""), both);
+    assert_string_equal(cli_ids(db, "soccer"), both);   /* synonyms kept */
+    /* a bad file: exit 64, one line naming the file, nothing changed */
+    char err[4096];
+    snprintf(err, sizeof err, "%s/alias-err.txt", fx.tmp);
+    assert_int_equal(tu_run("'%s' --db '%s' --entity-aliases '%s' '%s' "
+                            "2> '%s'", gi, db, bad, root, err), 64);
+    assert_int_equal(tu_run("test $(wc -l < '%s') -eq 1 && grep -q "
+                            "'bad.txt:1' '%s'", err, err), 0);
+    assert_string_equal(cli_ids(db, "entity:\"Manchester United\""), both);
+    /* a new file replaces the groups */
+    assert_int_equal(tu_run("'%s' -q --db '%s' --entity-aliases '%s' '%s'",
+                            gi, db, other, root), 0);
+    assert_string_equal(cli_ids(db, "entity:\"Manchester United\""),
+                        "sport/a.txt ");
+    assert_string_equal(cli_ids(db, "soccer"), both);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -554,6 +633,7 @@ int main(void)
         cmocka_unit_test(test_exact_counts_with_facets),
         cmocka_unit_test(test_title_only_match),
         cmocka_unit_test(test_undated),
+        cmocka_unit_test(test_entity_aliases),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
