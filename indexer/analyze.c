@@ -257,22 +257,15 @@ static uint32_t freq(xap_database *db, const char *prefix, const char *word)
     return tf;
 }
 
-/* gz_entity_lexicon over the index being written (ctx: the analyzer): a
- * word is a name when the index writes it with capitals in mid-sentence
- * (capitals terms, capitals.h) in at least two articles and in at least
- * half of the articles that have it at all: "Hezbollah", not
- * "Officials". */
-static int index_knows_name(const char *word, size_t len, void *ctx)
+int gz_index_knows_name(xap_database *db, const char *word, size_t len)
 {
-    gz_analyzer *a = ctx;
     char *folded = NULL, *lower = NULL;
     size_t flen = 0;
     int known = 0;
-    if (!a->db || len >= GZ_TERM_BUF ||
+    if (!db || len >= GZ_TERM_BUF ||
         gz_fold_accents(word, len, &folded, &flen, NULL) != 0)
         return 0;
     if (xap_unicode_tolower_utf8(folded, flen, &lower, NULL) == XAP_OK) {
-        xap_database *db = xap_writable_database(a->db);
         uint32_t capitalised = freq(db, GZ_PREFIX_CAPS, lower) +
                                freq(db, GZ_PREFIX_UPPER, lower);
         known = capitalised >= 2 && 2 * capitalised >= freq(db, "", lower);
@@ -280,6 +273,14 @@ static int index_knows_name(const char *word, size_t len, void *ctx)
     free(lower);
     free(folded);
     return known;
+}
+
+/* gz_entity_lexicon over the index being written (ctx: the analyzer). */
+static int index_knows_name(const char *word, size_t len, void *ctx)
+{
+    gz_analyzer *a = ctx;
+    return a->db && gz_index_knows_name(xap_writable_database(a->db), word,
+                                        len);
 }
 
 /* Named entities (schema.h): an XE term for each, and their display

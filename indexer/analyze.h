@@ -29,6 +29,13 @@ xap_status gz_analyze_article(gz_analyzer *a, const corpus_file *file,
                               const corpus_article *article, xap_document **doc,
                               char *id_term);
 
+/* 1 when `db` writes the word [word, word+len) with capitals in
+ * mid-sentence (capitals terms, indexer/capitals.h) in at least two
+ * articles and in at least half of the articles that have it at all:
+ * "Hezbollah", not "Officials". The entity extractor's lexicon
+ * (gz_entity_lexicon) while indexing. */
+int gz_index_knows_name(xap_database *db, const char *word, size_t len);
+
 /* The source an article gets when it names none: the first component of
  * its path relative to the corpus root ("" for files at the root). Writes
  * at most `size` bytes into `buf`. */
