@@ -7,7 +7,6 @@
 #include <utf8proc.h>
 
 #include "schema.h"
-#include "stoplist.h"
 
 /* A word of the text: [start, start+len), its case, and whether a
  * sentence starts with it. */
@@ -171,11 +170,10 @@ static const char *capitals_prefix(const cap_word *w, int only_all_caps)
 }
 
 /* The capitals term of `w` into `term` (GZ_TERM_BUF bytes): `prefix` +
- * word lower-cased, dots of an acronym left out. *stopword tells whether
- * the word in lower case is a stopword. Returns its length, 0 when out of
- * memory. */
+ * word lower-cased, dots of an acronym left out. Returns its length, 0
+ * when out of memory. */
 static size_t capitals_term(const cap_word *w, const char *prefix,
-                            char *term, int *stopword)
+                            char *term)
 {
     char word[GZ_TERM_BUF];
     size_t n = 0;
@@ -197,7 +195,6 @@ static size_t capitals_term(const cap_word *w, const char *prefix,
     }
     memcpy(value, lower, len);
     value[len] = '\0';
-    *stopword = gz_is_stopword(value);
     size_t tlen = gz_make_term(prefix, value, term, GZ_TERM_BUF);
     free(value);
     free(lower);
@@ -268,13 +265,11 @@ xap_status gz_capitals_add(xap_document *doc, const char *text, size_t len,
         if (!prefix)
             continue;
         char term[GZ_TERM_BUF];
-        int stopword = 0;
-        size_t n = capitals_term(&w, prefix, term, &stopword);
+        size_t n = capitals_term(&w, prefix, term);
         /* Markers add nothing to the document's length (wdf 0), so BM25
          * ranks every other term exactly as before (a wdf of 1 for
          * capitals stopwords such as "IS" moved ADI's MAP); the query
          * gives them their weight (query/search.c). */
-        (void)stopword;
         s = n ? xap_document_add_term(doc, term, 0) : XAP_ERR_NOMEM;
     }
     return s;

@@ -24,6 +24,7 @@ typedef enum gz_index_outcome {
     GZ_INDEX_INTERRUPTED,  /* *cfg->stop was set: stopped after committing */
     GZ_INDEX_WRONG_LANGUAGE, /* the index was stemmed in another language */
     GZ_INDEX_REFUSED,      /* --full would replace what is not an index */
+    GZ_INDEX_OLD_FORMAT,   /* the index has articles in another format */
     GZ_INDEX_INTERNAL
 } gz_index_outcome;
 

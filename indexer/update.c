@@ -43,6 +43,7 @@ gazette_status_t gz_status_from_outcome(gz_index_outcome outcome)
     case GZ_INDEX_INTERRUPTED: return GAZETTE_STATUS_INTERRUPTED;
     case GZ_INDEX_WRONG_LANGUAGE: return GAZETTE_STATUS_LANGUAGE_MISMATCH;
     case GZ_INDEX_REFUSED: return GAZETTE_STATUS_NOT_AN_INDEX;
+    case GZ_INDEX_OLD_FORMAT: return GAZETTE_STATUS_INDEX_VERSION;
     case GZ_INDEX_INTERNAL: break;
     }
     return GAZETTE_STATUS_INTERNAL_ERROR;

@@ -107,9 +107,10 @@ static xap_status check_format(gazette_index_t *index, char *why,
     size_t len = 0;
     xap_status s = xap_database_get_metadata(index->db, GZ_META_FORMAT,
                                              &format, &len);
-    if (s == XAP_OK && len && strcmp(format, GZ_FORMAT_VERSION) != 0) {
+    if (s == XAP_OK && !gz_format_supported(format, len)) {
         snprintf(why, whylen, "it has Gazette index format %s; this library "
-                 "reads format %s", format, GZ_FORMAT_VERSION);
+                 "reads format %s (rebuild it with gazette-index --full)",
+                 format, GZ_FORMAT_VERSION);
         s = XAP_ERR_DB_VERSION;
     }
     free(format);

@@ -53,6 +53,12 @@ const gz_field gz_fields[] = {
 };
 const size_t gz_nfields = sizeof gz_fields / sizeof gz_fields[0];
 
+int gz_format_supported(const char *format, size_t len)
+{
+    return len == 0 || (len == strlen(GZ_FORMAT_VERSION) &&
+                        memcmp(format, GZ_FORMAT_VERSION, len) == 0);
+}
+
 const gz_field *gz_field_by_name(const char *name, size_t len)
 {
     for (size_t i = 0; i < gz_nfields; i++)

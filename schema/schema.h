@@ -133,7 +133,14 @@ size_t gz_entity_term(const char *name, char *buf, size_t size);
 /* Metadata keys. */
 #define GZ_META_FORMAT    "gazette.format"   /* GZ_FORMAT_VERSION */
 #define GZ_META_LANGUAGE  "gazette.language" /* stemmer used at index time */
-#define GZ_FORMAT_VERSION "1"
+/* 2: accents folded (fold.h), capitals terms (indexer/capitals.h), folded
+ * entity keys. An index of another format is read by no library and
+ * updated by no writer: it is rebuilt with gazette-index --full. */
+#define GZ_FORMAT_VERSION "2"
+
+/* 1 when an index whose GZ_META_FORMAT is [format, format+len) can be
+ * searched and updated by this code (len 0: not recorded, a new index). */
+int gz_format_supported(const char *format, size_t len);
 
 /* Xapian's glass backend refuses terms over 245 bytes. Longer ids are
  * replaced by a prefix of the id and a hash of the whole. */

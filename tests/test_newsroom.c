@@ -622,6 +622,36 @@ static void test_entity_aliases(void **state)
     assert_string_equal(cli_ids(db, "soccer"), both);
 }
 
+/* An index written before accents were folded and capitals marked
+ * (index format 1) is refused with one line saying to rebuild it, by the
+ * searcher and by an incremental run; --full rebuilds it. */
+static void test_old_format(void **state)
+{
+    (void)state;
+    char root[4096], db[4096], err[4096], gi[4096], gq[4096];
+    snprintf(root, sizeof root, "%s/old", fx.tmp);
+    snprintf(db, sizeof db, "%s/old.idx", fx.tmp);
+    snprintf(err, sizeof err, "%s/old-err.txt", fx.tmp);
+    snprintf(gi, sizeof gi, "%s", tu_binary("gazette-index"));
+    snprintf(gq, sizeof gq, "%s", tu_binary("gazette-query"));
+    const char *a = "Title: Banks\n\nBanks in Z\xC3\xBCrich opened.\n";
+    tu_write_file(root, "world/a.txt", a, strlen(a));
+    assert_int_equal(tu_run("'%s' -q --db '%s' '%s'", gi, db, root), 0);
+    assert_int_equal(tu_run("xapian-metadata set '%s' gazette.format 1", db),
+                     0);
+    assert_int_equal(tu_run("'%s' --db '%s' Zurich 2> '%s'", gq, db, err),
+                     65);
+    assert_int_equal(tu_run("test $(wc -l < '%s') -eq 1 && grep -q -- "
+                            "--full '%s'", err, err), 0);
+    assert_int_equal(tu_run("'%s' -q --db '%s' '%s' 2> '%s'", gi, db, root,
+                            err), 65);
+    assert_int_equal(tu_run("grep -q 'rebuild it with --full' '%s'", err), 0);
+    assert_int_equal(tu_run("'%s' -q --full --db '%s' '%s'", gi, db, root),
+                     0);
+    assert_int_equal(tu_run("'%s' --db '%s' --format paths Zurich | grep -q "
+                            "world/a.txt", gq, db), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -634,6 +664,7 @@ int main(void)
         cmocka_unit_test(test_title_only_match),
         cmocka_unit_test(test_undated),
         cmocka_unit_test(test_entity_aliases),
+        cmocka_unit_test(test_old_format),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
