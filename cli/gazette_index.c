@@ -33,6 +33,7 @@ typedef struct cli_options {
     const char *synonyms;   /* --synonyms FILE, or NULL */
     const char **include, **exclude;   /* --include, --exclude GLOB */
     size_t ninclude, nexclude;
+    const char *aliases;    /* --entity-aliases FILE, or NULL */
     double last_progress;
     double start;
 } cli_options;
@@ -130,6 +131,12 @@ static const char usage_text[] =
 "                          GLOB (same matching; wins over --include);\n"
 "                          repeatable. Files left out count as ignored and\n"
 "                          lose the articles indexed from them before\n"
+"      --entity-aliases FILE\n"
+"                          replace the index's entity aliases with those of\n"
+"                          FILE: lines 'Name = Alias, Alias' (such as\n"
+"                          'Manchester United = Man Utd'); entity: finds\n"
+"                          the articles naming any name of the line. Kept\n"
+"                          like the synonyms without it.\n"
 "      --json              print the summary as one JSON object\n"
 "  -v, --verbose           list each added, updated and removed file on\n"
 "                          stdout ('added PATH', ...), and each ignored one\n"
@@ -281,7 +288,7 @@ static int parse_args(int argc, char **argv, cli_options *o, int *code)
 {
     enum { OPT_MAX_FILE = 256, OPT_BATCH, OPT_JSON, OPT_SYNONYMS, OPT_WAIT_LOCK,
            OPT_FOLLOW, OPT_FULL, OPT_INCLUDE, OPT_EXCLUDE, OPT_MAX_REMOVE,
-           OPT_NO_DELETE, OPT_FORCE };
+           OPT_NO_DELETE, OPT_FORCE, OPT_ALIASES };
     static const struct option longopts[] = {
         {"db", required_argument, NULL, 'd'},
         {"language", required_argument, NULL, 'l'},
@@ -289,6 +296,7 @@ static int parse_args(int argc, char **argv, cli_options *o, int *code)
         {"batch", required_argument, NULL, OPT_BATCH},
         {"json", no_argument, NULL, OPT_JSON},
         {"synonyms", required_argument, NULL, OPT_SYNONYMS},
+        {"entity-aliases", required_argument, NULL, OPT_ALIASES},
         {"dry-run", no_argument, NULL, 'n'},
         {"full", no_argument, NULL, OPT_FULL},
         {"wait-lock", required_argument, NULL, OPT_WAIT_LOCK},
@@ -338,6 +346,9 @@ static int parse_args(int argc, char **argv, cli_options *o, int *code)
                             c == OPT_INCLUDE ? &o->ninclude : &o->nexclude,
                             optarg) != 0)
                 return *code = CLI_EXIT_SOFTWARE, -1;
+            break;
+        case OPT_ALIASES:
+            o->aliases = optarg;
             break;
         case 'n':
             o->dry_run = 1;
@@ -570,6 +581,8 @@ static int configure(gazette_update_t *u, cli_options *o)
         s = gazette_update_set_force(u, o->force);
     if (s == GAZETTE_STATUS_OK)
         s = gazette_update_set_synonyms_file(u, o->synonyms);
+    if (s == GAZETTE_STATUS_OK)
+        s = gazette_update_set_entity_aliases_file(u, o->aliases);
     if (s == GAZETTE_STATUS_OK)
         s = gazette_update_set_stop_flag(u, &stop_signal);
     if (s == GAZETTE_STATUS_OK)

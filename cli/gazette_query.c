@@ -364,6 +364,24 @@ static void print_snippet(const gazette_hit_t *h, int colour)
     put_clean(plain + at, len - at);
 }
 
+/* The title, its matched words in bold when `colour`. */
+static void print_title(const gazette_hit_t *h, int colour)
+{
+    const char *title = gazette_hit_title(h);
+    size_t at = 0, len = strlen(title);
+    for (size_t i = 0; colour && i < gazette_hit_title_highlight_count(h);
+         i++) {
+        size_t start = 0, end = 0;
+        gazette_hit_title_highlight(h, i, &start, &end);
+        put_clean(title + at, start - at);
+        fputs("\033[1m", stdout);
+        put_clean(title + start, end - start);
+        fputs("\033[0m", stdout);
+        at = end;
+    }
+    put_clean(title + at, len - at);
+}
+
 static void print_text_hit(const gazette_hit_t *h, const cli_options *o)
 {
     const char *date = gazette_hit_date(h);
@@ -373,7 +391,7 @@ static void print_text_hit(const gazette_hit_t *h, const cli_options *o)
     fputs(*date ? "  " : "", stdout);
     print_clean(source);
     fputs(*source ? "  " : "", stdout);
-    print_clean(gazette_hit_title(h));
+    print_title(h, o->snippets && o->colour);
     fputs("\n      ", stdout);
     print_clean(gazette_hit_id(h));
     uint32_t dups = gazette_hit_duplicates(h);
@@ -413,12 +431,15 @@ static json_t *string_array(const gazette_hit_t *h, size_t n,
     return a;
 }
 
-static json_t *highlights_array(const gazette_hit_t *h)
+/* [[start, end], ...] of the n highlights get(h, 0..n-1, ...). */
+static json_t *highlights_array(const gazette_hit_t *h, size_t n,
+                                void (*get)(const gazette_hit_t *, size_t,
+                                            size_t *, size_t *))
 {
     json_t *a = json_array();
-    for (size_t i = 0; a && i < gazette_hit_highlight_count(h); i++) {
+    for (size_t i = 0; a && i < n; i++) {
         size_t start, end;
-        gazette_hit_highlight(h, i, &start, &end);
+        get(h, i, &start, &end);
         json_array_append_new(a, json_pack("[I,I]", (json_int_t)start,
                                            (json_int_t)end));
     }
@@ -471,7 +492,13 @@ static int print_json_hit(const gazette_hit_t *h, const cli_options *o)
     if (obj && o->snippets) {
         json_object_set_new(obj, "snippet",
                             jstr(gazette_hit_plain_snippet(h)));
-        json_object_set_new(obj, "highlights", highlights_array(h));
+        json_object_set_new(obj, "highlights",
+                            highlights_array(h, gazette_hit_highlight_count(h),
+                                             gazette_hit_highlight));
+        json_object_set_new(
+            obj, "title_highlights",
+            highlights_array(h, gazette_hit_title_highlight_count(h),
+                             gazette_hit_title_highlight));
     }
     if (obj && o->explain) {
         json_object_set_new(obj, "matching_terms",

@@ -6,7 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "capitals.h"
 #include "entities.h"
+#include "fold.h"
 #include "schema.h"
 
 /* Gap in term positions between fields, so a phrase cannot match across
@@ -21,6 +23,7 @@
 struct gz_analyzer {
     xap_stem *stem;
     xap_termgen *tg;
+    xap_writable *db;   /* borrowed: spelling data and the entity lexicon */
 };
 
 xap_status gz_analyzer_new(const char *language, gz_analyzer **out)
@@ -45,6 +48,7 @@ xap_status gz_analyzer_new(const char *language, gz_analyzer **out)
 
 xap_status gz_analyzer_enable_spelling(gz_analyzer *a, xap_writable *db)
 {
+    a->db = db;
     xap_status s = xap_termgen_set_database(a->tg, db);
     if (s == XAP_OK)
         s = xap_termgen_set_flags(a->tg, XAP_TG_FLAG_SPELLING);
@@ -124,30 +128,58 @@ static xap_status add_date(xap_document *doc, const corpus_file *file,
     return s;
 }
 
-/* Title (prefixed and unprefixed), author, body: the free-text fields. */
+/* What index_folded adds besides the termgen's terms. */
+enum { NO_CAPITALS, BODY_CAPITALS, TITLE_CAPITALS };
+
+/* Index [text, text+len) with the termgen, accents folded (fold.h) so
+ * that "Zürich" and "Zurich" give the same terms (the query side folds
+ * the same way), and add the capitals terms of the folded text to `doc`
+ * (capitals.h) as `capitals` says. */
+static xap_status index_folded(gz_analyzer *a, xap_document *doc,
+                               const char *text, size_t len, unsigned wdf,
+                               const char *prefix, int capitals)
+{
+    char *folded = NULL;
+    size_t flen = len;
+    if (gz_fold_accents_needed(text, len)) {
+        if (gz_fold_accents(text, len, &folded, &flen, NULL) != 0)
+            return XAP_ERR_NOMEM;
+        text = folded;
+    }
+    xap_status s = xap_termgen_index_text(a->tg, text, flen, wdf, prefix);
+    if (s == XAP_OK && capitals != NO_CAPITALS)
+        s = gz_capitals_add(doc, text, flen, capitals == TITLE_CAPITALS);
+    free(folded);
+    return s;
+}
+
+/* Title (prefixed and unprefixed), author, body: the free-text fields,
+ * and the capitals terms of title and body. */
 static xap_status add_text(gz_analyzer *a, xap_document *doc,
                            const corpus_article *art)
 {
+    size_t tlen = strlen(art->title);
     xap_status s = xap_termgen_set_document(a->tg, doc);
     if (s == XAP_OK)
         s = xap_termgen_set_termpos(a->tg, 0);
     if (s == XAP_OK)
-        s = xap_termgen_index_text(a->tg, art->title, strlen(art->title), 1,
-                                   GZ_PREFIX_TITLE);
+        s = index_folded(a, doc, art->title, tlen, 1, GZ_PREFIX_TITLE,
+                         NO_CAPITALS);
     if (s == XAP_OK)
         s = xap_termgen_increase_termpos(a->tg, FIELD_GAP);
     if (s == XAP_OK)
-        s = xap_termgen_index_text(a->tg, art->title, strlen(art->title),
-                                   TITLE_WDF, "");
+        s = index_folded(a, doc, art->title, tlen, TITLE_WDF, "",
+                         TITLE_CAPITALS);
     if (s == XAP_OK)
         s = xap_termgen_increase_termpos(a->tg, FIELD_GAP);
     if (s == XAP_OK)
-        s = xap_termgen_index_text(a->tg, art->body, art->body_len, 1, "");
+        s = index_folded(a, doc, art->body, art->body_len, 1, "",
+                         BODY_CAPITALS);
     if (s == XAP_OK && art->author) {
         s = xap_termgen_increase_termpos(a->tg, FIELD_GAP);
         if (s == XAP_OK)
-            s = xap_termgen_index_text(a->tg, art->author, strlen(art->author),
-                                       1, GZ_PREFIX_AUTHOR);
+            s = index_folded(a, doc, art->author, strlen(art->author), 1,
+                             GZ_PREFIX_AUTHOR, NO_CAPITALS);
     }
     return s;
 }
@@ -215,16 +247,57 @@ static char *join_tags(const corpus_article *art)
     return out;
 }
 
+/* Articles of `db` with `prefix` + `word` (0 on error). */
+static uint32_t freq(xap_database *db, const char *prefix, const char *word)
+{
+    char term[GZ_TERM_BUF];
+    uint32_t tf = 0;
+    gz_make_term(prefix, word, term, sizeof term);
+    if (xap_database_termfreq(db, term, &tf) != XAP_OK)
+        return 0;
+    return tf;
+}
+
+int gz_index_knows_name(xap_database *db, const char *word, size_t len)
+{
+    char *folded = NULL, *lower = NULL;
+    size_t flen = 0;
+    int known = 0;
+    if (!db || len >= GZ_TERM_BUF ||
+        gz_fold_accents(word, len, &folded, &flen, NULL) != 0)
+        return 0;
+    if (xap_unicode_tolower_utf8(folded, flen, &lower, NULL) == XAP_OK) {
+        uint32_t capitalised = freq(db, GZ_PREFIX_CAPS, lower) +
+                               freq(db, GZ_PREFIX_UPPER, lower);
+        known = capitalised >= 2 && 2 * capitalised >= freq(db, "", lower);
+    }
+    free(lower);
+    free(folded);
+    return known;
+}
+
+/* gz_entity_lexicon over the index being written (ctx: the analyzer). */
+static int index_knows_name(const char *word, size_t len, void *ctx)
+{
+    gz_analyzer *a = ctx;
+    return a->db && gz_index_knows_name(xap_writable_database(a->db), word,
+                                        len);
+}
+
 /* Named entities (schema.h): an XE term for each, and their display
  * names joined by GZ_ENTITY_SEP in the facet slot and in *joined (a new
  * string for the document data, NULL when there are none). Aliases
- * ("Blinken" beside "Antony Blinken") get a term but no facet entry. */
-static xap_status add_entities(xap_document *doc, const corpus_article *art,
-                               char **joined)
+ * ("Blinken" beside "Antony Blinken") get a term but no facet entry. The
+ * index written so far tells names that start sentences
+ * (index_knows_name). */
+static xap_status add_entities(gz_analyzer *a, xap_document *doc,
+                               const corpus_article *art, char **joined)
 {
     gz_entity_list ents = {0};
+    gz_entity_lexicon lexicon = {index_knows_name, a};
     *joined = NULL;
-    if (gz_entities_extract(art->title, art->body, art->body_len, &ents) != 0)
+    if (gz_entities_extract_with(art->title, art->body, art->body_len,
+                                 &lexicon, &ents) != 0)
         return XAP_ERR_NOMEM;
     size_t size = 1;
     for (size_t i = 0; i < ents.n; i++)
@@ -321,7 +394,7 @@ xap_status gz_analyze_article(gz_analyzer *a, const corpus_file *file,
         s = add_filters(doc, file, art, source);
     char *entities = NULL;
     if (s == XAP_OK)
-        s = add_entities(doc, art, &entities);
+        s = add_entities(a, doc, art, &entities);
     if (s == XAP_OK)
         s = add_data(doc, file, art, source, iso, entities);
     free(entities);

@@ -16,8 +16,9 @@ xap_status gz_analyzer_new(const char *language, gz_analyzer **out);
 void gz_analyzer_free(gz_analyzer *a);
 
 /* Feed the words of every article to `db`'s spelling table from now on
- * (for "did you mean"). `db` is borrowed and must outlive the analyzer's
- * use of it. */
+ * (for "did you mean"), and ask `db` whether a word that starts a
+ * sentence is a name (indexer/entities.h, gz_entity_lexicon). `db` is
+ * borrowed and must outlive the analyzer's use of it. */
 xap_status gz_analyzer_enable_spelling(gz_analyzer *a, xap_writable *db);
 
 /* Build the document for `article`, read from `file` (file->root NULL:
@@ -27,6 +28,13 @@ xap_status gz_analyzer_enable_spelling(gz_analyzer *a, xap_writable *db);
 xap_status gz_analyze_article(gz_analyzer *a, const corpus_file *file,
                               const corpus_article *article, xap_document **doc,
                               char *id_term);
+
+/* 1 when `db` writes the word [word, word+len) with capitals in
+ * mid-sentence (capitals terms, indexer/capitals.h) in at least two
+ * articles and in at least half of the articles that have it at all:
+ * "Hezbollah", not "Officials". The entity extractor's lexicon
+ * (gz_entity_lexicon) while indexing. */
+int gz_index_knows_name(xap_database *db, const char *word, size_t len);
 
 /* The source an article gets when it names none: the first component of
  * its path relative to the corpus root ("" for files at the root). Writes

@@ -1,4 +1,6 @@
-/* entities.c - named entities of an article (entities.h).
+/* entities.c - named entities of an article (entities.h): the scanner
+ * and the extractor; the word lists are in entity_words.c, the linking of
+ * names in entity_link.c (entity_internal.h).
  *
  * The heuristic, in reading order (docs/entities.md has the reasons):
  *   1. A scanner cuts the text into tokens (letters and digits, with inner
@@ -21,335 +23,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "entity_internal.h"
 #include "schema.h"
 #include "xapian_shim.h"
-
-/* ------------------------------------------------------------ word lists */
-
-/* Capitalised words that start sentences without being names; dropped
- * from the front of a run that starts a sentence (only in their
- * Capitalised form, so "US" is not "us"). */
-static const char *const STARTERS[] = {
-    "a", "about", "according", "across", "after", "afterwards", "again",
-    "against", "all", "already", "also", "although", "amid", "among", "an",
-    "and", "another", "any", "anybody", "anyone", "anything", "around",
-    "as", "asked", "at", "because", "before", "behind", "besides",
-    "between", "beyond", "both", "but", "by", "certainly", "clearly",
-    "currently", "despite", "did", "do", "does", "dozens", "during", "each",
-    "earlier", "eight", "eighteen", "either", "eleven", "even",
-    "eventually", "every", "everybody", "everyone", "everything", "few",
-    "fifteen", "fifty", "finally", "first", "five", "for", "former",
-    "forty", "four", "fourteen", "from", "further", "furthermore", "given",
-    "had", "has", "have", "he", "her", "here", "hers", "his", "how",
-    "however", "hundred", "hundreds", "i", "if", "in", "including",
-    "indeed", "initially", "instead", "into", "is", "it", "its", "just",
-    "last", "later", "latter", "let", "like", "many", "meanwhile",
-    "millions", "more", "moreover", "most", "much", "my", "neither",
-    "never", "nevertheless", "next", "nine", "nineteen", "no", "nobody",
-    "none", "nonetheless", "nor", "not", "nothing", "now", "numerous", "of",
-    "often", "on", "once", "one", "only", "or", "other", "others", "our",
-    "over", "overall", "perhaps", "previously", "recently", "reportedly",
-    "seven", "seventeen", "several", "she", "since", "six", "sixteen", "so",
-    "some", "somebody", "someone", "something", "soon", "still", "such",
-    "ten", "than", "that", "the", "their", "them", "then", "there", "these",
-    "they", "thirteen", "thirty", "this", "those", "though", "thousand",
-    "thousands", "three", "through", "throughout", "thus", "to", "today",
-    "tomorrow", "tonight", "too", "twelve", "twenty", "two", "under",
-    "unless", "unlike", "until", "upon", "us", "various", "was", "we",
-    "were", "what", "when", "where", "whereas", "whether", "which", "while",
-    "who", "whose", "why", "with", "within", "without", "yes", "yesterday",
-    "yet", "you", "your"};
-
-/* Never an entity on their own: days, months, titles, "I'm". */
-static const char *const NEVER_ALONE[] = {
-    "am", "ambassador", "april", "archbishop", "august", "ayatollah", "bc",
-    "bishop", "cardinal", "chair", "chairman", "chairwoman", "chancellor",
-    "coach", "dame", "december", "dr", "emir", "envoy", "february",
-    "friday", "governor", "i", "i'd", "i'll", "i'm", "i've", "imam",
-    "january", "judge", "july", "june", "king", "lady", "lord", "march",
-    "may", "mayor", "minister", "monday", "mr", "mrs", "ms", "november",
-    "october", "ok", "pm", "pope", "premier", "president", "prince",
-    "princess", "prof", "professor", "queen", "rabbi", "saturday",
-    "secretary", "senator", "september", "sheikh", "sir", "spokesman",
-    "spokeswoman", "sultan", "sunday", "thursday", "tuesday", "wednesday",
-    "world"};
-
-/* Common nouns written in capitals: never a name, and cut from either end
- * of a run ("US TV" gives "US", "Labour MPs" gives "Labour"). */
-static const char *const COMMON_ACRONYMS[] = {
-    "ai", "cd", "cds", "ceo", "dvd", "dvds", "ev", "gdp", "gmt", "id",
-    "lcd", "mp", "mp3", "mps", "pc", "pcs", "tv"};
-
-/* Titles cut out of a run when a name follows them ("President Joe
- * Biden"); a title at the end stays ("Martin Luther King"). */
-static const char *const TITLES[] = {
-    "ambassador", "archbishop", "ayatollah", "bishop", "cardinal", "ceo",
-    "chair", "chairman", "chairwoman", "chancellor", "coach", "dame", "dr",
-    "emir", "envoy", "gen", "governor", "imam", "judge", "king", "lord",
-    "mayor", "minister", "miss", "mp", "mr", "mrs", "ms", "pope", "premier",
-    "president", "president-elect", "prince", "princess", "prof",
-    "professor", "queen", "rabbi", "rev", "secretary", "secretary-general",
-    "sen", "senator", "sheikh", "sir", "spokesman", "spokeswoman", "sultan",
-    "vice-president"};
-
-/* Multi-word titles, cut wherever they are in a run ("US Secretary of
- * State" gives "US"). Words separated by single spaces. */
-static const char *const TITLE_PHRASES[] = {
-    "attorney general", "chief executive", "crown prince",
-    "defence minister", "defence secretary", "defense minister",
-    "defense secretary", "deputy prime minister", "finance minister",
-    "first minister", "foreign minister", "foreign secretary",
-    "health minister", "health secretary", "home secretary",
-    "interior minister", "prime minister", "secretary general",
-    "secretary of state", "supreme leader", "vice president"};
-
-/* Lower-case words allowed inside a name, between two name words. */
-static const char *const CONNECTORS[] = {
-    "al", "bin", "bint", "da", "das", "de", "del", "della", "den", "der",
-    "di", "do", "dos", "du", "el", "for", "ibn", "la", "le", "of", "the",
-    "van", "von", "y", "zu"};
-
-/* Lower-case prefixes that make "al-Assad", "d'Ivoire" a name word. */
-static const char *const PARTICLES[] = {
-    "ad", "al", "an", "ar", "as", "ash", "at", "az", "bin", "d", "da", "de",
-    "del", "el", "ibn", "l", "ul", "van", "von"};
-
-/* Nouns that may be followed by "of" inside a name ("Bank of England",
- * "Organisation of Islamic Cooperation"); after other words "of" ends the
- * name, so "Mahmoud Abbas of the Palestinian Authority" stays two. */
-static const char *const OF_HEADS[] = {
-    "academy", "agency", "archbishop", "assembly", "association", "bank",
-    "battle", "bay", "board", "bureau", "cape", "cathedral", "chamber",
-    "church", "city", "college", "commission", "commonwealth", "council",
-    "court", "day", "department", "duchess", "duke", "earl", "emirate",
-    "federation", "group", "gulf", "house", "institute", "isle", "isles",
-    "kingdom", "lake", "league", "ministry", "mount", "museum", "office",
-    "order", "organisation", "organization", "palace", "party", "port",
-    "prince", "princess", "province", "queen", "republic", "school", "sea",
-    "secretary", "society", "state", "states", "strait", "straits", "tower",
-    "union", "university"};
-
-/* Capitalised tails of lower-case compounds that are not names by
- * themselves ("anti-Semitism"). */
-static const char *const NOT_A_NAME_TAIL[] = {"semite", "semites", "semitic",
-                                              "semitism"};
-
-/* Possessives that belong to the name they start ("Women's World Cup"). */
-static const char *const POSSESSIVE_NAMES[] = {"children", "men", "people",
-                                               "women"};
-
-/* Abbreviations after which '.' does not end a sentence. */
-static const char *const ABBREVIATIONS[] = {
-    "capt", "col", "dr", "gen", "gov", "jr", "lt", "mr", "mrs", "ms", "mt",
-    "no", "prof", "rep", "rev", "sen", "sgt", "sr", "st", "vs"};
-
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
-
-/* 1 when the `len` bytes at `w` (ASCII lower case expected) are in the
- * sorted list. */
-static int in_list(const char *const *list, size_t n, const char *w,
-                   size_t len)
-{
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        int c = strncmp(list[mid], w, len);
-        if (c == 0 && list[mid][len] != '\0')
-            c = 1;
-        if (c == 0)
-            return 1;
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return 0;
-}
-
-/* ----------------------------------------------------------------- UTF-8 */
-
-/* Decode one character at p (< end) into *cp; returns its byte length.
- * A byte that does not start valid UTF-8 is taken as Latin-1, like
- * Xapian's Utf8Iterator. */
-static size_t utf8_next(const unsigned char *p, const unsigned char *end,
-                        uint32_t *cp)
-{
-    unsigned c = p[0];
-    size_t n = c < 0x80 ? 1 : c >= 0xC2 && c < 0xE0 ? 2
-                        : c >= 0xE0 && c < 0xF0   ? 3
-                        : c >= 0xF0 && c < 0xF5   ? 4
-                                                  : 0;
-    if (n == 1 || n == 0 || (size_t)(end - p) < n) {
-        *cp = c;
-        return 1;
-    }
-    uint32_t v = c & (0x7F >> n);
-    for (size_t i = 1; i < n; i++) {
-        if ((p[i] & 0xC0) != 0x80) {
-            *cp = c;
-            return 1;
-        }
-        v = (v << 6) | (p[i] & 0x3F);
-    }
-    *cp = v;
-    return n;
-}
-
-static int is_wordchar(uint32_t c)
-{
-    if (c < 0x80)
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-               (c >= '0' && c <= '9');
-    return xap_unicode_is_wordchar(c);
-}
-
-static int is_upper(uint32_t c)
-{
-    if (c < 0x80)
-        return c >= 'A' && c <= 'Z';
-    return xap_unicode_is_upper(c);
-}
-
-static int is_lower(uint32_t c)
-{
-    if (c < 0x80)
-        return c >= 'a' && c <= 'z';
-    return xap_unicode_is_lower(c);
-}
-
-static int is_hyphen(uint32_t c)
-{
-    return c == '-' || c == 0x2010 || c == 0x2011;
-}
-
-static int is_apostrophe(uint32_t c)
-{
-    return c == '\'' || c == 0x2019;
-}
-
-static int is_space(uint32_t c)
-{
-    return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v' ||
-           c == 0xA0 || c == 0x2009 || c == 0x202F || c == 0x200B;
-}
-
-/* Lower-case ASCII copy of up to `size`-1 bytes of [w, w+len) into buf;
- * returns 0 when the word has non-ASCII bytes or is too long (no list
- * word does). */
-static int ascii_lower(const char *w, size_t len, char *buf, size_t size)
-{
-    if (len >= size)
-        return 0;
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)w[i];
-        if (c >= 0x80)
-            return 0;
-        buf[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
-    }
-    buf[len] = '\0';
-    return 1;
-}
-
-/* 1 when the word [w, w+len) lower-cased is in the list. */
-static int word_in(const char *const *list, size_t n, const char *w,
-                   size_t len)
-{
-    char buf[32];
-    return ascii_lower(w, len, buf, sizeof buf) &&
-           in_list(list, n, buf, len);
-}
-
-/* ------------------------------------------------------------- hash set */
-
-/* An open-addressing set of byte strings mapping each to a long; keys are
- * copied. Small and private: the articles are small, but one huge file
- * must not make lookups quadratic. */
-typedef struct strmap {
-    char **keys;
-    size_t *lens;
-    long *vals;
-    size_t cap, n;
-} strmap;
-
-static uint64_t hash_bytes(const char *s, size_t len)
-{
-    return gz_fnv1a64(GZ_FNV_BASIS, s, len);
-}
-
-static void strmap_free(strmap *m)
-{
-    for (size_t i = 0; i < m->cap; i++)
-        free(m->keys[i]);
-    free(m->keys);
-    free(m->lens);
-    free(m->vals);
-    memset(m, 0, sizeof *m);
-}
-
-/* Slot of key in m (cap > 0): where it is, or the empty slot to use. */
-static size_t strmap_slot(const strmap *m, const char *k, size_t len)
-{
-    size_t i = (size_t)hash_bytes(k, len) & (m->cap - 1);
-    while (m->keys[i] &&
-           (m->lens[i] != len || memcmp(m->keys[i], k, len) != 0))
-        i = (i + 1) & (m->cap - 1);
-    return i;
-}
-
-static int strmap_grow(strmap *m)
-{
-    strmap g = {0};
-    g.cap = m->cap ? m->cap * 2 : 64;
-    g.keys = calloc(g.cap, sizeof *g.keys);
-    g.lens = calloc(g.cap, sizeof *g.lens);
-    g.vals = calloc(g.cap, sizeof *g.vals);
-    if (!g.keys || !g.lens || !g.vals) {
-        strmap_free(&g);
-        return -1;
-    }
-    for (size_t i = 0; i < m->cap; i++) {
-        if (!m->keys[i])
-            continue;
-        size_t j = strmap_slot(&g, m->keys[i], m->lens[i]);
-        g.keys[j] = m->keys[i];
-        g.lens[j] = m->lens[i];
-        g.vals[j] = m->vals[i];
-        m->keys[i] = NULL;
-    }
-    g.n = m->n;
-    strmap_free(m);
-    *m = g;
-    return 0;
-}
-
-/* The value stored for key, or -1 when absent. */
-static long strmap_get(const strmap *m, const char *k, size_t len)
-{
-    if (!m->cap)
-        return -1;
-    size_t i = strmap_slot(m, k, len);
-    return m->keys[i] ? m->vals[i] : -1;
-}
-
-/* Store key -> val (replacing). Returns 0, or -1 on out of memory. */
-static int strmap_put(strmap *m, const char *k, size_t len, long val)
-{
-    if ((m->n + 1) * 2 > m->cap && strmap_grow(m) != 0)
-        return -1;
-    size_t i = strmap_slot(m, k, len);
-    if (!m->keys[i]) {
-        char *copy = malloc(len + 1);
-        if (!copy)
-            return -1;
-        memcpy(copy, k, len);
-        copy[len] = '\0';
-        m->keys[i] = copy;
-        m->lens[i] = len;
-        m->n++;
-    }
-    m->vals[i] = val;
-    return 0;
-}
 
 /* -------------------------------------------------------------- scanner */
 
@@ -360,7 +36,8 @@ enum {
     TK_ENDS_RUN = 1 << 3, /* possessive or cut compound: name ends here */
     TK_ALLCAPS = 1 << 4,  /* two or more letters, none lower-case */
     TK_INITIAL = 1 << 5,  /* one capital and a full stop: "J." */
-    TK_POSSESSIVE = 1 << 6 /* "'s" was cut off */
+    TK_POSSESSIVE = 1 << 6, /* "'s" was cut off */
+    TK_BRAND = 1 << 7      /* mixed-case brand name: "iPod", "eBay" */
 };
 
 typedef struct token {
@@ -407,7 +84,7 @@ static int full_stop_ends_sentence(const scanner *s, size_t after)
     if (!(n == 0 || is_space(next) || next == '\n' || next == '"' ||
           next == ')' || next == 0x201D || is_apostrophe(next)))
         return 0;
-    return !(s->prev.len && word_in(ABBREVIATIONS, COUNT(ABBREVIATIONS),
+    return !(s->prev.len && gz_ew_word_in(EW_ABBREVIATIONS,
                                     s->prev.start, s->prev.len));
 }
 
@@ -441,6 +118,25 @@ static void scan_separator(scanner *s, uint32_t c, size_t n)
     s->p += n;
 }
 
+/* 1 when [w, w+len) is a brand name in mixed case: one or two lower-case
+ * letters, a capital, then two or more lower-case letters and nothing
+ * else ("iPod", "eBay", "iTunes"; not "mRNA", "kWh" or "pH"). */
+static int is_brand(const char *w, size_t len)
+{
+    size_t i = 0;
+    while (i < len && i < 2 && w[i] >= 'a' && w[i] <= 'z')
+        i++;
+    if (i == 0 || i >= len || w[i] < 'A' || w[i] > 'Z')
+        return 0;
+    size_t lowers = 0;
+    for (i++; i < len; i++) {
+        if (w[i] < 'a' || w[i] > 'z')
+            return 0;
+        lowers++;
+    }
+    return lowers >= 2;
+}
+
 /* Classify the word [t->start, +t->len): case, particle prefix,
  * possessive and lower-case compound tails (which are cut off). */
 static void classify(token *t)
@@ -461,13 +157,13 @@ static void classify(token *t)
             int tail_lower = is_lower(d);
             /* "al-Assad", "d'Ivoire": a particle before a capital. */
             if (first_part && (t->flags & TK_LOWER) && is_upper(d) &&
-                word_in(PARTICLES, COUNT(PARTICLES), (const char *)p,
+                gz_ew_word_in(EW_PARTICLES, (const char *)p,
                         (size_t)(q - p)))
                 t->flags = TK_PARTICLE;
             /* Possessive "'s" closing the word. */
             if (is_apostrophe(c) && (d == 's' || d == 'S') &&
                 q + n + 1 == end) {
-                if (!word_in(POSSESSIVE_NAMES, COUNT(POSSESSIVE_NAMES),
+                if (!gz_ew_word_in(EW_POSSESSIVE_NAMES,
                              (const char *)p, (size_t)(q - p))) {
                     end = q;
                     t->flags |= TK_ENDS_RUN | TK_POSSESSIVE;
@@ -497,6 +193,12 @@ static void classify(token *t)
     t->letters = letters;
     if (letters >= 2 && lowers == 0)
         t->flags |= TK_ALLCAPS;
+    /* "AND", "THE" in a heading in capitals are not names. */
+    if ((t->flags & TK_ALLCAPS) &&
+        gz_ew_word_in(EW_CAPS_FUNCTION_WORDS, t->start, t->len))
+        t->flags &= ~(unsigned)(TK_CAP | TK_ALLCAPS);
+    if ((t->flags & TK_LOWER) && is_brand(t->start, t->len))
+        t->flags = (t->flags & ~(unsigned)TK_LOWER) | TK_CAP | TK_BRAND;
 }
 
 /* "pro-Palestinian", "ex-Manchester": after a lower-case prefix that is
@@ -514,7 +216,7 @@ static void drop_lower_prefix(token *t)
         if (!is_hyphen(c))
             continue;
         if (q + n < end && (utf8_next(q + n, end, &d), is_upper(d)) &&
-            !word_in(NOT_A_NAME_TAIL, COUNT(NOT_A_NAME_TAIL),
+            !gz_ew_word_in(EW_NOT_A_NAME_TAIL,
                      (const char *)(q + n), (size_t)(end - (q + n)))) {
             t->len = (size_t)(end - (q + n));
             t->start = (const char *)(q + n);
@@ -582,6 +284,7 @@ static int scan(scanner *s, token *t)
 #define MIDCAPS_MAX 65536
 
 typedef struct extractor {
+    const gz_entity_lexicon *lexicon;   /* the index's view, or NULL */
     strmap midcaps;    /* capitalised words seen in mid-sentence */
     strmap by_term;    /* entity term -> index in out */
     gz_entity_list *out;
@@ -601,7 +304,7 @@ static int is_name_word(const token *t)
 static int is_connector(const token *t)
 {
     return (t->flags & TK_LOWER) &&
-           word_in(CONNECTORS, COUNT(CONNECTORS), t->start, t->len);
+           gz_ew_word_in(EW_CONNECTORS, t->start, t->len);
 }
 
 /* Pass 1: remember the capitalised words seen in mid-sentence; count
@@ -678,14 +381,22 @@ static void add_entity(extractor *x, size_t a, size_t b)
 
 static int is_common_acronym(const token *t)
 {
-    return word_in(COMMON_ACRONYMS, COUNT(COMMON_ACRONYMS), t->start, t->len);
+    return gz_ew_word_in(EW_COMMON_ACRONYMS, t->start, t->len);
 }
 
 /* 1 for a Capitalised (not ALL CAPS) sentence starter such as "The". */
 static int is_starter(const token *t)
 {
     return !(t->flags & TK_ALLCAPS) &&
-           word_in(STARTERS, COUNT(STARTERS), t->start, t->len);
+           gz_ew_word_in(EW_STARTERS, t->start, t->len);
+}
+
+/* 1 when the index says the word of `t` is a name: it writes it
+ * capitalised in mid-sentence in other articles (gz_entity_lexicon). */
+static int known_name(const extractor *x, const token *t)
+{
+    return x->lexicon && x->lexicon->is_name &&
+           x->lexicon->is_name(t->start, t->len, x->lexicon->ctx);
 }
 
 /* Judge the run segment [a, b) and add it when it looks like a name.
@@ -693,10 +404,11 @@ static int is_starter(const token *t)
  * "US"; at the start they stay: "PC World").
  * A lone word must not be a sentence starter ("The" after a missing full
  * stop), a date, title or acronym (NEVER_ALONE, COMMON_ACRONYMS), and if
- * it starts a sentence it must also occur capitalised in mid-sentence,
- * unless it is a possessive ("Iran's president"): a common word rarely
- * starts a sentence with "'s" once contractions ("It's", "Let's") are
- * starters.
+ * it starts a sentence it must also occur capitalised in mid-sentence, in
+ * the article or (the lexicon) in the index, unless it is a possessive
+ * ("Iran's president": a common word rarely starts a sentence with "'s"
+ * once contractions such as "It's", "Let's" are starters) or a brand
+ * ("iPod").
  * (Dropping a sentence-initial first word that the article also has in
  * lower case was tried: it fixed "Several Hamas" but broke "Snow Leopard",
  * "Home Office" and "National Insurance" more often.) */
@@ -716,9 +428,10 @@ static void emit_segment(extractor *x, size_t a, size_t b)
         return;
     }
     if (t->letters < 2 || is_starter(t) || is_common_acronym(t) ||
-        word_in(NEVER_ALONE, COUNT(NEVER_ALONE), t->start, t->len))
+        gz_ew_word_in(EW_NEVER_ALONE, t->start, t->len))
         return;
-    if (t->sentence_initial && !attested && !(t->flags & TK_POSSESSIVE))
+    if (t->sentence_initial && !attested &&
+        !(t->flags & (TK_POSSESSIVE | TK_BRAND)) && !known_name(x, t))
         return;
     add_entity(x, a, b);
 }
@@ -729,7 +442,7 @@ static int run_word_is(const extractor *x, size_t i, const char *w,
 {
     char buf[32];
     const token *t = &x->run[i];
-    return ascii_lower(t->start, t->len, buf, sizeof buf) && t->len == len &&
+    return gz_ew_ascii_lower(t->start, t->len, buf, sizeof buf) && t->len == len &&
            memcmp(buf, w, len) == 0;
 }
 
@@ -737,8 +450,8 @@ static int run_word_is(const extractor *x, size_t i, const char *w,
 static size_t title_phrase_at(const extractor *x, size_t i)
 {
     size_t best = 0;
-    for (size_t k = 0; k < COUNT(TITLE_PHRASES); k++) {
-        const char *p = TITLE_PHRASES[k];
+    for (size_t k = 0; k < gz_ew_ntitle_phrases; k++) {
+        const char *p = gz_ew_title_phrases[k];
         size_t j = i;
         while (*p && j < x->nrun) {
             size_t wl = strcspn(p, " ");
@@ -775,11 +488,12 @@ static void flush_run(extractor *x)
         if (a < n)
             x->run[a].sentence_initial = 0;
     }
+
     size_t seg = a;
     for (size_t i = a; i < n;) {
         size_t plen = title_phrase_at(x, i);
         if (!plen && i + 1 < n && is_name_word(&x->run[i + 1]) &&
-            word_in(TITLES, COUNT(TITLES), x->run[i].start, x->run[i].len))
+            gz_ew_word_in(EW_TITLES, x->run[i].start, x->run[i].len))
             plen = 1;
         if (plen) {
             /* "Education Secretary Ruth Kelly": one word before a bare
@@ -830,7 +544,7 @@ static int connector_fits(const extractor *x, const token *t)
     if (is_of || is_for) {
         const token *last = &x->run[x->nrun - 1];
         return x->pending == 0 &&
-               word_in(OF_HEADS, COUNT(OF_HEADS), last->start, last->len);
+               gz_ew_word_in(EW_OF_HEADS, last->start, last->len);
     }
     return 1;
 }
@@ -844,7 +558,13 @@ static void extract(extractor *x, const char *text, size_t len)
     while (!x->failed && scan(&s, &t)) {
         if (t.broken && (x->nrun || x->overflow))
             flush_run(x);
-        if (is_name_word(&t)) {
+        if (t.flags & TK_BRAND) {
+            /* "Apple iPod": the maker and the product, two names. */
+            if (x->nrun || x->overflow)
+                flush_run(x);
+            run_push(x, &t);
+            flush_run(x);
+        } else if (is_name_word(&t)) {
             for (size_t i = 0; i < x->pending; i++)
                 run_push(x, &x->conn[i]);
             x->pending = 0;
@@ -866,10 +586,6 @@ static void extract(extractor *x, const char *text, size_t len)
  * say nothing and the title is left out. Shouting titles likewise. */
 static int title_is_title_case(const char *title)
 {
-    static const char *const SMALL[] = {
-        "a", "an", "and", "as", "at", "but", "by", "for", "from", "in",
-        "into", "nor", "of", "on", "or", "over", "the", "to", "up", "vs",
-        "with"};
     scanner s;
     token t;
     size_t words = 0, caps = 0, shouted = 0, all = 0;
@@ -879,8 +595,8 @@ static int title_is_title_case(const char *title)
             all++;
             shouted += (t.flags & TK_ALLCAPS) != 0;
         }
-        if (first || !t.letters || word_in(SMALL, COUNT(SMALL), t.start,
-                                           t.len))
+        if (first || !t.letters ||
+            gz_ew_word_in(EW_TITLE_SMALL_WORDS, t.start, t.len))
             continue;
         words++;
         caps += (t.flags & (TK_CAP | TK_PARTICLE)) != 0;
@@ -889,70 +605,21 @@ static int title_is_title_case(const char *title)
            (all >= 2 && shouted * 2 > all);
 }
 
-/* 1 when every word of `name` starts with a capital and goes on in lower
- * case: "Antony Blinken", not "Bank of England", "NFU Scotland" or "Stade
- * de France", whose last word is a place of its own. */
-static int is_plain_full_name(const char *name)
-{
-    const unsigned char *p = (const unsigned char *)name;
-    const unsigned char *end = p + strlen(name);
-    int word_start = 1;
-    size_t upper_in_word = 0;
-    while (p < end) {
-        uint32_t c;
-        p += utf8_next(p, end, &c);
-        if (c == ' ') {
-            word_start = 1;
-            upper_in_word = 0;
-            continue;
-        }
-        if (word_start && !is_upper(c))
-            return 0;
-        word_start = 0;
-        upper_in_word += is_upper(c) != 0;
-        if (upper_in_word > 1 && p < end && *p != ' ' && is_upper(c))
-            return 0;
-    }
-    return 1;
-}
-
-/* Link each one-word entity to the only multi-word entity that ends with
- * it ("Blinken" -> "Antony Blinken"), adding its mentions there. Only
- * plain full names (is_plain_full_name) take aliases. */
-static int link_aliases(gz_entity_list *l)
-{
-    strmap last = {0};
-    int r = 0;
-    for (size_t i = 0; r == 0 && i < l->n; i++) {
-        const char *name = l->items[i].name;
-        const char *sp = strrchr(name, ' ');
-        if (!sp || !is_plain_full_name(name))
-            continue;
-        long prev = strmap_get(&last, sp + 1, strlen(sp + 1));
-        r = strmap_put(&last, sp + 1, strlen(sp + 1), prev == -1 ? (long)i
-                                                                 : -2);
-    }
-    for (size_t i = 0; r == 0 && i < l->n; i++) {
-        gz_entity *e = &l->items[i];
-        if (strchr(e->name, ' '))
-            continue;
-        long full = strmap_get(&last, e->name, strlen(e->name));
-        if (full >= 0) {
-            e->alias_of = full;
-            l->items[full].count += e->count;
-        }
-    }
-    strmap_free(&last);
-    return r;
-}
-
 int gz_entities_extract(const char *title, const char *body, size_t body_len,
                         gz_entity_list *out)
+{
+    return gz_entities_extract_with(title, body, body_len, NULL, out);
+}
+
+int gz_entities_extract_with(const char *title, const char *body,
+                             size_t body_len, const gz_entity_lexicon *lexicon,
+                             gz_entity_list *out)
 {
     extractor x;
     memset(&x, 0, sizeof x);
     memset(out, 0, sizeof *out);
     x.out = out;
+    x.lexicon = lexicon;
     if (!title)
         title = "";
     if (!body) {
@@ -973,7 +640,7 @@ int gz_entities_extract(const char *title, const char *body, size_t body_len,
         extract(&x, title, strlen(title));
     if (!shouting)
         extract(&x, body, body_len);
-    if (!x.failed && link_aliases(out) != 0)
+    if (!x.failed && gz_entities_link(out) != 0)
         x.failed = 1;
     strmap_free(&x.midcaps);
     strmap_free(&x.by_term);

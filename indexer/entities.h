@@ -40,6 +40,24 @@ typedef struct gz_entity_list {
 int gz_entities_extract(const char *title, const char *body, size_t body_len,
                         gz_entity_list *out);
 
+/* What the index knows about a word, to tell a name that starts a
+ * sentence ("Hezbollah fighters ...") from a capitalised common word
+ * ("Officials said ..."): is_name(word, len, ctx) returns 1 when the
+ * index's other articles write [word, word+len) capitalised in
+ * mid-sentence as a rule (analyze.c asks the capitals terms,
+ * indexer/capitals.h). */
+typedef struct gz_entity_lexicon {
+    int (*is_name)(const char *word, size_t len, void *ctx);
+    void *ctx;
+} gz_entity_lexicon;
+
+/* gz_entities_extract with a lexicon (NULL: none): a lone word at the
+ * start of a sentence is also a name when the lexicon says so. Results
+ * then depend on what the index held when the article was analysed. */
+int gz_entities_extract_with(const char *title, const char *body,
+                             size_t body_len, const gz_entity_lexicon *lexicon,
+                             gz_entity_list *out);
+
 /* Free the names and the array; leaves `list` empty and reusable. */
 void gz_entity_list_free(gz_entity_list *list);
 

@@ -18,6 +18,7 @@
 #include "generation.h"
 #include "safety.h"
 #include "schema.h"
+#include "entity_aliases.h"
 #include "synonyms.h"
 #include "xapian_shim.h"
 
@@ -694,6 +695,8 @@ static xap_status index_roots(run_state *st, char *err, size_t errlen)
                                      !st->refused);
     if (st->status == XAP_OK && st->db && cfg->synonyms && !st->stopped)
         st->status = gz_synonyms_write(st->db, cfg->synonyms, cfg->language);
+    if (st->status == XAP_OK && st->db && cfg->entity_aliases && !st->stopped)
+        st->status = gz_entity_aliases_write(st->db, cfg->entity_aliases);
     if (st->status == XAP_OK && st->db)
         st->status = xap_writable_commit(st->db);
     return st->status;
@@ -766,6 +769,31 @@ static gz_index_outcome check_language(const gz_index_config *cfg,
     return outcome;
 }
 
+/* An index whose articles were written in another index format
+ * (schema.h) cannot be updated: their terms would not meet the new ones.
+ * An empty one takes the new format. */
+static gz_index_outcome check_format(const gz_index_config *cfg,
+                                     const xap_database *view, xap_status *s,
+                                     char *err, size_t errlen)
+{
+    char *stored = NULL;
+    size_t len = 0;
+    uint32_t docs = 0;
+    gz_index_outcome outcome = GZ_INDEX_OK;
+    *s = xap_database_get_metadata(view, GZ_META_FORMAT, &stored, &len);
+    if (*s == XAP_OK)
+        *s = xap_database_doc_count(view, &docs);
+    if (*s == XAP_OK && docs && !gz_format_supported(stored, len)) {
+        snprintf(err, errlen,
+                 "index %s has Gazette index format %.*s, this gazette-index "
+                 "writes format %s: rebuild it with --full",
+                 cfg->db_path, (int)len, stored, GZ_FORMAT_VERSION);
+        outcome = GZ_INDEX_OLD_FORMAT;
+    }
+    free(stored);
+    return outcome;
+}
+
 /* Copying synonyms from the live index into a --full generation. */
 typedef struct synonym_copy {
     const xap_database *from;
@@ -826,8 +854,12 @@ static gz_index_outcome open_run(run_state *st, run_hold *h, xap_status *s,
     gz_index_outcome outcome = GZ_INDEX_OK;
     if (cfg->dry_run) {
         *s = cfg->full ? XAP_OK : open_dry(cfg, st);
-        if (*s == XAP_OK && st->view)
-            return check_language(cfg, st->view, s, err, errlen);
+        if (*s == XAP_OK && st->view) {
+            outcome = check_language(cfg, st->view, s, err, errlen);
+            if (outcome == GZ_INDEX_OK && *s == XAP_OK)
+                outcome = check_format(cfg, st->view, s, err, errlen);
+            return outcome;
+        }
         return GZ_INDEX_OK;
     }
     if (cfg->full) {
@@ -859,6 +891,10 @@ static gz_index_outcome open_run(run_state *st, run_hold *h, xap_status *s,
     st->view = xap_writable_database(st->db);
     if (!cfg->full &&
         (outcome = check_language(cfg, st->view, s, err, errlen)) !=
+            GZ_INDEX_OK)
+        return outcome;
+    if (!cfg->full && *s == XAP_OK &&
+        (outcome = check_format(cfg, st->view, s, err, errlen)) !=
             GZ_INDEX_OK)
         return outcome;
     if (*s != XAP_OK)

@@ -25,6 +25,7 @@ typedef enum gz_index_outcome {
     GZ_INDEX_WRONG_LANGUAGE, /* the index was stemmed in another language */
     GZ_INDEX_REFUSED,      /* --full would replace what is not an index */
     GZ_INDEX_INTERNAL,
+    GZ_INDEX_OLD_FORMAT,   /* the index has articles in another format */
     GZ_INDEX_UNSAFE        /* removals withheld (or a --full not switched
                               in): a corpus root looked empty, unreadable
                               or moved, or over the removal limit */
@@ -111,6 +112,8 @@ typedef struct gz_index_config {
     /* When non-NULL, replaces the index's synonyms, under the same lock
      * and commit as the articles (not in a dry run). */
     const struct gz_synonyms *synonyms;
+    /* When non-NULL, replaces the index's entity aliases, likewise. */
+    const struct gz_entity_aliases *entity_aliases;
 } gz_index_config;
 
 /* Bring cfg->db_path up to date with every article file below

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "schema.h"
+
 typedef struct rule {
     char *key;        /* lower-cased word(s), single spaces */
     char **values;    /* lower-cased single words */
@@ -200,7 +202,8 @@ static int collect_key(const char *key, void *ctx)
     return 0;
 }
 
-/* Remove every synonym from `w`. */
+/* Remove every synonym from `w`, except the entity aliases (keys that are
+ * entity terms, entity_aliases.h), which --entity-aliases replaces. */
 static xap_status clear_all(xap_writable *w)
 {
     key_list l = {NULL, 0, 0};
@@ -209,7 +212,9 @@ static xap_status clear_all(xap_writable *w)
     if (s == XAP_OK && l.failed)
         s = XAP_ERR_NOMEM;
     for (size_t i = 0; s == XAP_OK && i < l.count; i++)
-        s = xap_writable_clear_synonyms(w, l.keys[i]);
+        if (strncmp(l.keys[i], GZ_PREFIX_ENTITY,
+                    strlen(GZ_PREFIX_ENTITY)) != 0)
+            s = xap_writable_clear_synonyms(w, l.keys[i]);
     for (size_t i = 0; i < l.count; i++)
         free(l.keys[i]);
     free(l.keys);

@@ -10,6 +10,7 @@
 
 #include "gazette_private.h"
 #include "indexer.h"
+#include "entity_aliases.h"
 #include "synonyms.h"
 
 /* A growing list of copied strings. */
@@ -32,6 +33,8 @@ struct gazette_update {
     char *synonyms_path;
     gz_patterns include, exclude;   /* --include / --exclude globs */
     size_t synonym_rules;
+    char *aliases_path;
+    size_t alias_groups;
     const volatile int *stop;
     gazette_update_callback_t callback;
     void *ctx;
@@ -52,6 +55,7 @@ gazette_status_t gz_status_from_outcome(gz_index_outcome outcome)
     case GZ_INDEX_WRONG_LANGUAGE: return GAZETTE_STATUS_LANGUAGE_MISMATCH;
     case GZ_INDEX_REFUSED: return GAZETTE_STATUS_NOT_AN_INDEX;
     case GZ_INDEX_UNSAFE: return GAZETTE_STATUS_REMOVAL_REFUSED;
+    case GZ_INDEX_OLD_FORMAT: return GAZETTE_STATUS_INDEX_VERSION;
     case GZ_INDEX_INTERNAL: break;
     }
     return GAZETTE_STATUS_INTERNAL_ERROR;
@@ -84,6 +88,7 @@ void gazette_update_free(gazette_update_t *update)
         free(update->exclude.items[i]);
     free(update->include.items);
     free(update->exclude.items);
+    free(update->aliases_path);
     free(update);
 }
 
@@ -222,6 +227,14 @@ gazette_status_t gazette_update_add_exclude(gazette_update_t *update,
     return add_pattern(&update->exclude, glob);
 }
 
+gazette_status_t gazette_update_set_entity_aliases_file(
+    gazette_update_t *update, const char *path)
+{
+    if (!update)
+        return GAZETTE_STATUS_INVALID_ARGUMENT;
+    return set_string(&update->aliases_path, path);
+}
+
 gazette_status_t gazette_update_set_stop_flag(gazette_update_t *update,
                                               const volatile int *flag)
 {
@@ -298,6 +311,22 @@ static gazette_status_t read_synonyms(gazette_update_t *u, gz_synonyms **out)
     return GAZETTE_STATUS_OK;
 }
 
+/* Read the entity aliases file, if any, before anything is written. */
+static gazette_status_t read_aliases(gazette_update_t *u,
+                                     gz_entity_aliases **out)
+{
+    *out = NULL;
+    u->alias_groups = 0;
+    if (!u->aliases_path)
+        return GAZETTE_STATUS_OK;
+    if (gz_entity_aliases_read(u->aliases_path, out, u->error,
+                               sizeof u->error) != 0)
+        return errno == ENOENT ? GAZETTE_STATUS_INPUT_NOT_FOUND
+                               : GAZETTE_STATUS_BAD_INPUT;
+    u->alias_groups = gz_entity_aliases_count(*out);
+    return GAZETTE_STATUS_OK;
+}
+
 gazette_status_t gazette_update_run(gazette_update_t *update,
                                     const char *db_path,
                                     const char *const *roots, size_t nroots)
@@ -312,9 +341,14 @@ gazette_status_t gazette_update_run(gazette_update_t *update,
         return GAZETTE_STATUS_INVALID_ARGUMENT;
     }
     gz_synonyms *synonyms = NULL;
+    gz_entity_aliases *aliases = NULL;
     gazette_status_t status = read_synonyms(update, &synonyms);
-    if (status != GAZETTE_STATUS_OK)
+    if (status == GAZETTE_STATUS_OK)
+        status = read_aliases(update, &aliases);
+    if (status != GAZETTE_STATUS_OK) {
+        gz_synonyms_free(synonyms);
         return status;
+    }
     gz_index_config cfg = {
         .db_path = db_path, .roots = roots, .nroots = nroots,
         .language = update->language, .max_file_bytes = update->max_file_bytes,
@@ -329,11 +363,12 @@ gazette_status_t gazette_update_run(gazette_update_t *update,
         .no_delete = update->no_delete, .force = update->force,
         .stop = update->stop, .on_change = on_change, .on_skip = on_skip,
         .on_warning = on_warning, .on_progress = on_progress, .ctx = update,
-        .synonyms = synonyms};
+        .synonyms = synonyms, .entity_aliases = aliases};
     gz_index_outcome outcome = gz_index_run(&cfg, &update->stats,
                                             update->error,
                                             sizeof update->error);
     gz_synonyms_free(synonyms);
+    gz_entity_aliases_free(aliases);
     return gz_status_from_outcome(outcome);
 }
 
@@ -359,6 +394,11 @@ uint64_t gazette_update_count(const gazette_update_t *update,
 double gazette_update_seconds(const gazette_update_t *update)
 {
     return update ? update->stats.seconds : 0.0;
+}
+
+size_t gazette_update_entity_alias_count(const gazette_update_t *update)
+{
+    return update ? update->alias_groups : 0;
 }
 
 size_t gazette_update_synonym_count(const gazette_update_t *update)

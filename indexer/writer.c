@@ -36,11 +36,39 @@ static xap_status stored_language(xap_writable *db, char *buf, size_t size)
     return s;
 }
 
-/* After the locks are taken: agree on the language, record the format,
- * make the analyzer. Returns the status; the open error says why. */
+/* GAZETTE_STATUS_OK when the index's articles are in this code's index
+ * format (or it has none), else INDEX_VERSION with the open error set. */
+static gazette_status_t check_format(gazette_writer_t *w)
+{
+    xap_database *view = xap_writable_database(w->db);
+    char *format = NULL;
+    size_t len = 0;
+    uint32_t docs = 0;
+    xap_status s = xap_database_get_metadata(view, GZ_META_FORMAT, &format,
+                                             &len);
+    if (s == XAP_OK)
+        s = xap_database_doc_count(view, &docs);
+    gazette_status_t status = gz_status_from_shim(s);
+    if (s == XAP_OK && docs && !gz_format_supported(format, len)) {
+        snprintf(gz_open_error(), GZ_ERROR_SIZE,
+                 "index %s has Gazette index format %.*s; this library "
+                 "writes format %s (rebuild it with gazette-index --full)",
+                 w->path, (int)len, format, GZ_FORMAT_VERSION);
+        status = GAZETTE_STATUS_INDEX_VERSION;
+    }
+    free(format);
+    return status;
+}
+
+/* After the locks are taken: agree on the language and the format,
+ * record the format, make the analyzer. Returns the status; the open
+ * error says why. */
 static gazette_status_t prepare(gazette_writer_t *w, const char *language)
 {
     char stored[64];
+    gazette_status_t format = check_format(w);
+    if (format != GAZETTE_STATUS_OK)
+        return format;
     xap_status s = stored_language(w->db, stored, sizeof stored);
     if (s != XAP_OK)
         return gz_status_from_shim(s);

@@ -112,6 +112,34 @@ static xap_status term_weight(gazette_index_t *index, const char *id_term,
     return s;
 }
 
+/* The weight of matching term `t` of `hit` into hit->term_weights[t]: a
+ * capitals marker (query/capitals.c) weighs what the search gave the word
+ * (the first marker of the word to match takes it, the other 0), any
+ * other term what term_weight says. */
+static xap_status capitals_or_term_weight(gazette_index_t *index,
+                                          gazette_hit_t *hit, size_t t,
+                                          const char *id_term)
+{
+    double w = gz_capitals_weight(index, hit->terms[t]);
+    if (w < 0 && gz_capitals_plain_word(index, hit->terms[t])) {
+        hit->term_weights[t] = 0;   /* only there for the highlights */
+        return XAP_OK;
+    }
+    if (w < 0)
+        return term_weight(index, id_term, hit->terms[t],
+                           &hit->term_weights[t]);
+    const gz_field *f = gz_field_of_term(hit->terms[t]);
+    const char *word = hit->terms[t] + strlen(f->prefix);
+    for (size_t k = 0; k < t; k++) {
+        const gz_field *g = gz_field_of_term(hit->terms[k]);
+        if (g && g->kind == GZ_KIND_CAPITALS &&
+            strcmp(hit->terms[k] + strlen(g->prefix), word) == 0)
+            w = 0;   /* the word's weight went to an earlier marker */
+    }
+    hit->term_weights[t] = w;
+    return XAP_OK;
+}
+
 /* Explain hit `i` of `mset`: its matching terms and each one's weight. */
 xap_status gz_hit_explain(gazette_index_t *index, const xap_enquire *enq,
                           const xap_mset *mset, uint32_t i,
@@ -130,7 +158,7 @@ xap_status gz_hit_explain(gazette_index_t *index, const xap_enquire *enq,
         s = XAP_ERR_NOMEM;
     gz_make_term(GZ_PREFIX_ID, hit->fields.id, id_term, sizeof id_term);
     for (size_t t = 0; s == XAP_OK && t < hit->nterms; t++)
-        s = term_weight(index, id_term, hit->terms[t], &hit->term_weights[t]);
+        s = capitals_or_term_weight(index, hit, t, id_term);
     if (s == XAP_OK)
         s = terms_for_people(hit);
     return s;

@@ -14,12 +14,28 @@ static const gz_field *facet_field(int facet)
     return NULL;
 }
 
+/* The year facet's bucket for articles without a date. */
+#define UNDATED "undated"
+
 void gz_facets_free(facet_spies *sp)
 {
     for (size_t f = 0; f < GZ_FACET_KINDS; f++) {
         xap_valuecount_spy_free(sp->values[f]);
         xap_termcount_spy_free(sp->terms[f]);
     }
+    xap_valuecount_spy_free(sp->dedup);
+}
+
+/* With facets, count the matches exactly: a spy sees every match, and
+ * counting the distinct duplicate keys (articles without one count
+ * each) gives the number of matches after collapsing, which Xapian's
+ * matcher only bounds. */
+static xap_status attach_dedup(xap_enquire *enq, facet_spies *sp)
+{
+    xap_status s = xap_valuecount_spy_new(GZ_SLOT_DEDUP, &sp->dedup);
+    if (s == XAP_OK)
+        s = xap_enquire_add_valuecount_spy(enq, sp->dedup);
+    return s;
 }
 
 /* Attach a spy to `enq` for each facet asked for in `o`. */
@@ -28,6 +44,11 @@ xap_status gz_facets_attach(xap_enquire *enq,
                             facet_spies *sp)
 {
     xap_status s = XAP_OK;
+    int any = 0;
+    for (size_t f = 0; f < GZ_FACET_KINDS; f++)
+        any |= o->facets[f];
+    if (any && o->collapse)
+        s = attach_dedup(enq, sp);
     for (size_t f = 0; s == XAP_OK && f < GZ_FACET_KINDS; f++) {
         if (!o->facets[f])
             continue;
@@ -77,6 +98,55 @@ static int collect_facet(const char *value, size_t len, uint32_t count,
     return 0;
 }
 
+/* Spy callback: count the values and add up their counts (ctx: two
+ * uint64_t). */
+static int count_values(const char *value, size_t len, uint32_t count,
+                        void *ctx)
+{
+    (void)value;
+    (void)len;
+    uint64_t *sums = ctx;
+    sums[0]++;
+    sums[1] += count;
+    return 0;
+}
+
+/* Insert {value, count} into `fc`, kept most frequent first, ties in
+ * byte order. Returns XAP_OK or XAP_ERR_NOMEM. */
+static xap_status insert_value(facet_counts *fc, const char *value,
+                               uint64_t count)
+{
+    facet_value *grown = realloc(fc->values, (fc->count + 1) * sizeof *grown);
+    if (!grown)
+        return XAP_ERR_NOMEM;
+    fc->values = grown;
+    char *copy = strdup(value);
+    if (!copy)
+        return XAP_ERR_NOMEM;
+    size_t at = 0;
+    while (at < fc->count &&
+           (grown[at].count > count ||
+            (grown[at].count == count && strcmp(grown[at].value, value) < 0)))
+        at++;
+    memmove(grown + at + 1, grown + at, (fc->count - at) * sizeof *grown);
+    grown[at] = (facet_value){copy, count};
+    fc->count++;
+    return XAP_OK;
+}
+
+/* Articles the value spy saw that have no value in its slot. */
+static xap_status without_value(const xap_valuecount_spy *spy,
+                                uint64_t *out)
+{
+    uint64_t sums[2] = {0, 0};
+    uint32_t seen = 0;
+    xap_status s = xap_valuecount_spy_documents(spy, &seen);
+    if (s == XAP_OK)
+        s = xap_valuecount_spy_each_top(spy, 0, count_values, sums);
+    *out = s == XAP_OK && seen > sums[1] ? seen - sums[1] : 0;
+    return s;
+}
+
 xap_status gz_facets_read(const facet_spies *sp, gazette_results_t *r)
 {
     xap_status s = XAP_OK;
@@ -87,6 +157,19 @@ xap_status gz_facets_read(const facet_spies *sp, gazette_results_t *r)
         else if (sp->terms[f])
             s = xap_termcount_spy_each_top(sp->terms[f], 0, collect_facet,
                                            &r->facets[f]);
+    }
+    /* Undated articles have no year: a bucket of their own. */
+    uint64_t undated = 0;
+    if (s == XAP_OK && sp->values[GAZETTE_FACET_YEAR])
+        s = without_value(sp->values[GAZETTE_FACET_YEAR], &undated);
+    if (s == XAP_OK && undated)
+        s = insert_value(&r->facets[GAZETTE_FACET_YEAR], UNDATED, undated);
+    if (s == XAP_OK && sp->dedup) {
+        uint64_t sums[2] = {0, 0}, alone = 0;
+        s = xap_valuecount_spy_each_top(sp->dedup, 0, count_values, sums);
+        if (s == XAP_OK)
+            s = without_value(sp->dedup, &alone);
+        r->lower = r->estimate = r->upper = sums[0] + alone;
     }
     return s;
 }

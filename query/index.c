@@ -24,6 +24,8 @@ static xap_status add_field(xap_queryparser *qp, const gz_field *f)
     case GZ_KIND_TEXT:
         return xap_queryparser_add_prefix(qp, f->name, f->prefix);
     case GZ_KIND_FILTER:
+        if (f->fold == GZ_FOLD_ENTITY)   /* gz_aliases_setup */
+            return XAP_OK;
         return xap_queryparser_add_boolean_prefix(qp, f->name, f->prefix,
                                                   f->exclusive);
     case GZ_KIND_DATE: {
@@ -31,6 +33,7 @@ static xap_status add_field(xap_queryparser *qp, const gz_field *f)
         snprintf(marker, sizeof marker, "%s:", f->name);
         return xap_queryparser_add_date_range(qp, (unsigned)f->slot, marker);
     }
+    case GZ_KIND_CAPITALS:   /* gz_capitals_setup */
     case GZ_KIND_INTERNAL:
         break;
     }
@@ -49,6 +52,10 @@ static xap_status setup_queryparser(gazette_index_t *index)
         s = xap_queryparser_set_database(index->qp, index->db);
     for (size_t i = 0; s == XAP_OK && i < gz_nfields; i++)
         s = add_field(index->qp, &gz_fields[i]);
+    if (s == XAP_OK)
+        s = gz_capitals_setup(index);
+    if (s == XAP_OK)
+        s = gz_aliases_setup(index);
     if (s == XAP_OK)
         s = xap_queryparser_set_max_expansion(index->qp,
                                               MAX_WILDCARD_EXPANSION);
@@ -100,9 +107,10 @@ static xap_status check_format(gazette_index_t *index, char *why,
     size_t len = 0;
     xap_status s = xap_database_get_metadata(index->db, GZ_META_FORMAT,
                                              &format, &len);
-    if (s == XAP_OK && len && strcmp(format, GZ_FORMAT_VERSION) != 0) {
+    if (s == XAP_OK && !gz_format_supported(format, len)) {
         snprintf(why, whylen, "it has Gazette index format %s; this library "
-                 "reads format %s", format, GZ_FORMAT_VERSION);
+                 "reads format %s (rebuild it with gazette-index --full)",
+                 format, GZ_FORMAT_VERSION);
         s = XAP_ERR_DB_VERSION;
     }
     free(format);

@@ -1,14 +1,17 @@
 /* query_text.c - query string rewriting (query_text.h). */
 #include "query_text.h"
 
+#include "fold.h"
 #include "schema.h"
 #include "xapian_shim.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <utf8proc.h>
 
 /* A growing output string. `failed` is sticky: once an allocation fails
  * every later append is a no-op. */
@@ -37,18 +40,53 @@ static void put(buffer *b, const char *s, size_t n)
     b->data[b->len] = '\0';
 }
 
-/* Append [s, s+n) lower-cased as Xapian lower-cases terms (all of
- * Unicode, so "ÉLYSÉE" is stemmed like "élysée"). */
+/* Append [s, s+n) with accents folded as the indexer folds them (fold.h)
+ * and lower-cased as Xapian lower-cases terms (all of Unicode, so
+ * "ÉLYSÉE" is stemmed like "elysee"). */
 static void put_lower(buffer *b, const char *s, size_t n)
 {
-    char *lower = NULL;
-    size_t len = 0;
-    if (xap_unicode_tolower_utf8(s, n, &lower, &len) != XAP_OK) {
+    char *folded = NULL, *lower = NULL;
+    size_t flen = 0, len = 0;
+    if (gz_fold_accents(s, n, &folded, &flen, NULL) != 0 ||
+        xap_unicode_tolower_utf8(folded, flen, &lower, &len) != XAP_OK) {
+        free(folded);
         b->failed = 1;   /* only fails when out of memory */
         return;
     }
     put(b, lower, len);
     free(lower);
+    free(folded);
+}
+
+/* Append [s, s+n) with accents folded and every letter upper-cased, so
+ * that Xapian's parser, which lower-cases terms itself, leaves the word
+ * unstemmed (it stems only words that start in lower case). */
+static void put_upper(buffer *b, const char *s, size_t n)
+{
+    char *folded = NULL;
+    size_t flen = 0;
+    if (gz_fold_accents(s, n, &folded, &flen, NULL) != 0) {
+        b->failed = 1;
+        return;
+    }
+    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)folded;
+    for (size_t i = 0; i < flen;) {
+        int32_t cp = 0;
+        utf8proc_ssize_t k = utf8proc_iterate(p + i,
+                                              (utf8proc_ssize_t)(flen - i),
+                                              &cp);
+        if (k <= 0) {
+            put(b, folded + i, 1);
+            i++;
+            continue;
+        }
+        utf8proc_uint8_t enc[4];
+        utf8proc_ssize_t e = utf8proc_encode_char(
+            (int32_t)xap_unicode_toupper((uint32_t)cp), enc);
+        put(b, (const char *)enc, (size_t)e);
+        i += (size_t)k;
+    }
+    free(folded);
 }
 
 /* 1 when [s, s+n) is a QueryParser operator written in capitals. */
@@ -135,6 +173,12 @@ static int put_date(buffer *b, const char *v, size_t n, char *err,
                  (int)n, v);
         return -1;
     }
+    if (*a && *z && strcmp(a, z) > 0) {
+        snprintf(err, errlen,
+                 "the date range 'date:%.*s' ends before it starts (write "
+                 "the earlier date first)", (int)n, v);
+        return -1;
+    }
     put(b, "date:", 5);
     put(b, a, strlen(a));
     put(b, "..", 2);
@@ -205,6 +249,10 @@ static void put_value(buffer *b, const char *s, size_t n, gz_fold how)
         put_entity(b, s, n);
         return;
     }
+    if (how == GZ_FOLD_CAPITALS) {
+        put_upper(b, s, n);
+        return;
+    }
     for (size_t i = 0; i < n; i++) {
         char c = how == GZ_FOLD_ASCII ? (char)tolower((unsigned char)s[i]) : s[i];
         put(b, &c, 1);
@@ -235,9 +283,126 @@ static int put_long_exact(buffer *b, const gz_field *field, const char *value,
     return 1;
 }
 
+/* 1 when [t, t+n) is "U.S."-style: two or more single ASCII letters
+ * joined by dots, the last dot optional; capitals only unless
+ * `any_case`. */
+static int dotted_letters(const char *t, size_t n, int any_case)
+{
+    size_t letters = 0, i = 0;
+    while (i < n && ((t[i] >= 'A' && t[i] <= 'Z') ||
+                     (any_case && t[i] >= 'a' && t[i] <= 'z'))) {
+        letters++;
+        i++;
+        if (i < n && t[i] == '.')
+            i++;
+        else
+            break;
+    }
+    return letters >= 2 && i == n;
+}
+
+static int is_dotted_acronym(const char *t, size_t n)
+{
+    return dotted_letters(t, n, 0);
+}
+
+/* 1 when [t, t+n) is a word written in capitals: two or more word
+ * characters, a letter among them, none in lower case ("US", "WHO",
+ * "G7", "ZÜRICH"); or a dotted acronym ("U.S."). */
+static int is_capitals_word(const char *t, size_t n)
+{
+    if (is_dotted_acronym(t, n))
+        return 1;
+    size_t chars = 0, uppers = 0;
+    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)t;
+    for (size_t i = 0; i < n;) {
+        int32_t cp = 0;
+        utf8proc_ssize_t k = utf8proc_iterate(p + i, (utf8proc_ssize_t)(n - i),
+                                              &cp);
+        if (k <= 0 || !xap_unicode_is_wordchar((uint32_t)cp) ||
+            xap_unicode_is_lower((uint32_t)cp))
+            return 0;
+        uppers += xap_unicode_is_upper((uint32_t)cp) != 0;
+        chars++;
+        i += (size_t)k;
+    }
+    return chars >= 2 && uppers >= 1;
+}
+
+/* 1 when the token at `t` (n bytes) is NEAR or ADJ (with or without /n):
+ * their operands must be plain words. */
+static int is_proximity(const char *t, size_t n)
+{
+    return is_operator(t, n) && (t[0] == 'N' || t[0] == 'A') &&
+           !(n == 3 && memcmp(t, "AND", 3) == 0);
+}
+
+/* The token after [t, t+n), skipping white space (length in *len). */
+static const char *token_after(const char *t, size_t n, size_t *len)
+{
+    const char *p = t + n;
+    while (isspace((unsigned char)*p))
+        p++;
+    *len = token_length(p);
+    return p;
+}
+
+/* Rewrite a word written in capitals, [t, t+n) with its +/- sign
+ * [t, t+sign): "caps:US" or "upper:US", the word where the text writes it
+ * with capitals (indexer/capitals.h, query/capitals.c), so "US" does not
+ * match "us", "IT" not "it", "ID" not "IDs". `known` picks the field, or
+ * says to search the plain word as before (the index never writes the
+ * word with capitals, so it cannot tell its senses apart). Trailing
+ * punctuation (not an acronym's dot) is kept outside. Returns 1 when it
+ * wrote the token. */
+static int put_capitals(buffer *b, const char *t, size_t n, size_t sign,
+                        gz_caps_known_fn known, void *ctx)
+{
+    size_t core = n;
+    while (core > sign && strchr(",;:!?", t[core - 1]))
+        core--;
+    if (core > sign && t[core - 1] == '.' &&
+        !is_dotted_acronym(t + sign, core - sign))
+        core--;
+    const char *w = t + sign;
+    size_t wn = core - sign;
+    if (wn == 0 || !is_capitals_word(w, wn))
+        return 0;
+    const char *field = "caps";
+    if (known) {
+        buffer term = {NULL, 0, 0, 0};
+        put(&term, "", 0);
+        for (size_t i = 0; i < wn; i++)
+            if (!(w[i] == '.' && is_dotted_acronym(w, wn)))
+                put(&term, w + i, 1);
+        buffer lower = {NULL, 0, 0, 0};
+        put(&lower, "", 0);
+        if (!term.failed)
+            put_lower(&lower, term.data, term.len);
+        field = lower.failed ? NULL : known(lower.data, lower.len, ctx);
+        int failed = term.failed || lower.failed;
+        free(term.data);
+        free(lower.data);
+        if (failed) {
+            b->failed = 1;
+            return 1;
+        }
+        if (!field)
+            return 0;
+    }
+    put(b, t, sign);
+    put(b, field, strlen(field));
+    put(b, ":", 1);
+    put_upper(b, w, wn);
+    put(b, t + core, n - core);
+    return 1;
+}
+
 /* Rewrite one token [t, t+n); *next_case says how to fold a quoted value
- * that follows a bare "field:" token. */
+ * that follows a bare "field:" token. `plain_only`: the token is an
+ * operand of NEAR or ADJ, which take plain words only. */
 static int put_token(buffer *b, const char *t, size_t n, gz_fold *next_case,
+                     int plain_only, gz_caps_known_fn known, void *ctx,
                      char *err, size_t errlen)
 {
     *next_case = GZ_FOLD_TEXT;
@@ -245,16 +410,16 @@ static int put_token(buffer *b, const char *t, size_t n, gz_fold *next_case,
         put(b, t, n);
         return 0;
     }
-    size_t sign = (n > 0 && (t[0] == '+' || t[0] == '-')) ? 1 : 0;
-    const char *colon = memchr(t + sign, ':', n - sign);
+    size_t fsign = (n > 0 && (t[0] == '+' || t[0] == '-')) ? 1 : 0;
+    const char *colon = memchr(t + fsign, ':', n - fsign);
     if (colon) {
-        size_t flen = (size_t)(colon - t) - sign;
-        const char *field = t + sign;
+        size_t flen = (size_t)(colon - t) - fsign;
+        const char *field = t + fsign;
         const char *value = colon + 1;
         size_t vlen = n - (size_t)(value - t);
         const gz_field *f = gz_field_by_name(field, flen);
         if (f && f->kind == GZ_KIND_DATE) {
-            put(b, t, sign);
+            put(b, t, fsign);
             return put_date(b, value, vlen, err, errlen);
         }
         gz_fold how = field_fold(field, flen);
@@ -265,6 +430,16 @@ static int put_token(buffer *b, const char *t, size_t n, gz_fold *next_case,
         put_value(b, value, vlen, how);
         if (vlen == 0)
             *next_case = how;
+        return 0;
+    }
+    size_t sign = (n > 1 && (t[0] == '+' || t[0] == '-')) ? 1 : 0;
+    if (!plain_only && put_capitals(b, t, n, sign, known, ctx))
+        return 0;
+    if (dotted_letters(t, n, 1)) {   /* "u.s.": the word "us", not the
+                                        phrase "u s" */
+        for (size_t i = 0; i < n; i++)
+            if (t[i] != '.')
+                put_lower(b, t + i, 1);
         return 0;
     }
     put_lower(b, t, n);
@@ -290,12 +465,14 @@ static const char *unclosed_quote(const char *query)
     return open;
 }
 
-char *gz_query_normalise(const char *query, char *err, size_t errlen)
+char *gz_query_normalise(const char *query, gz_caps_known_fn known,
+                         void *ctx, char *err, size_t errlen)
 {
     buffer b = {NULL, 0, 0, 0};
     err[0] = '\0';
     put(&b, "", 0);
     gz_fold next_case = GZ_FOLD_TEXT;
+    int after_proximity = 0;   /* the last token was NEAR or ADJ */
     /* Xapian would read everything after an unclosed quote as one phrase,
      * which rarely matches: the stray quote is dropped instead. */
     const char *stray = unclosed_quote(query);
@@ -326,67 +503,17 @@ char *gz_query_normalise(const char *query, char *err, size_t errlen)
             p += n;
             continue;
         }
-        if (put_token(&b, p, n, &next_case, err, errlen) != 0) {
+        size_t next_n = 0;
+        const char *next = token_after(p, n, &next_n);
+        int plain_only = after_proximity || is_proximity(next, next_n);
+        if (put_token(&b, p, n, &next_case, plain_only, known, ctx, err,
+                      errlen) != 0) {
             free(b.data);
             return NULL;
         }
+        after_proximity = is_proximity(p, n);
         p += n;
     }
-    if (b.failed) {
-        free(b.data);
-        return NULL;
-    }
-    return b.data;
-}
-
-/* Split `text` at white space into at most `max` [start, length) words;
- * returns the number of words, or max + 1 when there are more. */
-static size_t split_words(const char *text, const char **start, size_t *len,
-                          size_t max)
-{
-    size_t n = 0;
-    for (const char *p = text; *p;) {
-        if (isspace((unsigned char)*p)) {
-            p++;
-            continue;
-        }
-        if (n == max)
-            return max + 1;
-        start[n] = p;
-        while (*p && !isspace((unsigned char)*p))
-            p++;
-        len[n] = (size_t)(p - start[n]);
-        n++;
-    }
-    return n;
-}
-
-#define MAX_QUERY_WORDS 64
-
-char *gz_query_restore_corrections(const char *query, const char *normalised,
-                                   const char *corrected)
-{
-    const char *qs[MAX_QUERY_WORDS], *ns[MAX_QUERY_WORDS],
-        *cs[MAX_QUERY_WORDS];
-    size_t ql[MAX_QUERY_WORDS], nl[MAX_QUERY_WORDS], cl[MAX_QUERY_WORDS];
-    size_t nq = split_words(query, qs, ql, MAX_QUERY_WORDS);
-    size_t nn = split_words(normalised, ns, nl, MAX_QUERY_WORDS);
-    size_t nc = split_words(corrected, cs, cl, MAX_QUERY_WORDS);
-    if (nq != nn || nn != nc || nq > MAX_QUERY_WORDS)
-        return strdup(corrected);
-    buffer b = {NULL, 0, 0, 0};
-    put(&b, "", 0);
-    const char *at = query;
-    for (size_t i = 0; i < nq; i++) {
-        put(&b, at, (size_t)(qs[i] - at));   /* the white space before */
-        int same = nl[i] == cl[i] && memcmp(ns[i], cs[i], nl[i]) == 0;
-        if (same)
-            put(&b, qs[i], ql[i]);
-        else
-            put(&b, cs[i], cl[i]);
-        at = qs[i] + ql[i];
-    }
-    put(&b, at, strlen(at));
     if (b.failed) {
         free(b.data);
         return NULL;
@@ -488,4 +615,37 @@ int gz_query_split_filters(const char *text, char **rest, char **filters,
     take_nonempty(&f, filters);
     take_nonempty(&x, excluded);
     return 0;
+}
+
+char *gz_query_capitals_words(const char *normalised)
+{
+    buffer b = {NULL, 0, 0, 0};
+    put(&b, "", 0);
+    for (const char *p = normalised; *p; p++) {
+        int at_token = p == normalised || strchr(" (+-", p[-1]);
+        if (at_token && strncmp(p, "caps:", 5) == 0)
+            p += 5;
+        else if (at_token && strncmp(p, "upper:", 6) == 0)
+            p += 6;
+        else
+            continue;
+        size_t n = strcspn(p, " )\",;:!?");
+        buffer word = {NULL, 0, 0, 0};
+        put(&word, "", 0);
+        for (size_t i = 0; i < n; i++)
+            if (p[i] != '.')
+                put(&word, p + i, 1);
+        if (b.len)
+            put(&b, "\n", 1);
+        if (!word.failed)
+            put_lower(&b, word.data, word.len);
+        else
+            b.failed = 1;
+        free(word.data);
+    }
+    if (b.failed) {
+        free(b.data);
+        return NULL;
+    }
+    return b.data;
 }

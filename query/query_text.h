@@ -7,7 +7,23 @@
 
 #include <stddef.h>
 
+/* How to search a word the query writes in capitals, [word, word+len)
+ * folded and lower-cased: the field to search it in ("caps" or "upper",
+ * schema.c), or NULL to search it as a plain word. */
+typedef const char *(*gz_caps_known_fn)(const char *word, size_t len,
+                                        void *ctx);
+
 /* Rewrite `query` for the QueryParser:
+ *   - accents are folded like the indexer folds them (schema/fold.h);
+ *   - a word written in capitals (two or more characters, no lower-case
+ *     letter: "US", "WHO", "G7", or "U.S.") becomes "caps:US" or
+ *     "upper:US", the word where the text writes it with capitals
+ *     (query/capitals.c), as `known` says (without it: caps:), unless it
+ *     is an
+ *     operand of NEAR/ADJ. The ranking folds a query typed all in
+ *     capitals to lower case before this, so this only concerns words in
+ *     capitals in a query that has lower-case letters too. "u.s." in
+ *     lower case is the word "us";
  *   - words are lower-cased (all of Unicode), except the operators AND
  *     OR NOT XOR NEAR ADJ (and NEAR/n, ADJ/n) in capitals, the values of
  *     id: and url:, which are exact, and those of source: tag: entity:
@@ -21,7 +37,14 @@
  * On success returns a new malloc()ed string. On a malformed date returns
  * NULL with a one-line reason in `err`; on out of memory returns NULL with
  * err[0] == '\0'. */
-char *gz_query_normalise(const char *query, char *err, size_t errlen);
+char *gz_query_normalise(const char *query, gz_caps_known_fn known,
+                         void *ctx, char *err, size_t errlen);
+
+/* The words of the caps: and upper: tokens of a normalised query,
+ * lower-cased, one per line, in a new malloc()ed string ("" when none;
+ * NULL when out of memory): they must not be dropped as stopwords ("US"
+ * is not "us"). */
+char *gz_query_capitals_words(const char *normalised);
 
 /* Xapian's grammar attaches a filter to the expression just before it, so
  * in "aid NOT gaza source:world" the filter would only narrow what NOT
@@ -38,14 +61,5 @@ char *gz_query_normalise(const char *query, char *err, size_t errlen);
  * Returns 0, or -1 when out of memory. */
 int gz_query_split_filters(const char *text, char **rest, char **filters,
                            char **excluded);
-
-/* Xapian corrects spelling in the text it parsed, the normalised query.
- * Carry the corrections back into what the person typed: when `query`,
- * `normalised` and `corrected` have the same number of white-space
- * separated words, returns `query` with each word that differs between
- * `normalised` and `corrected` replaced by the corrected one; otherwise a
- * copy of `corrected`. New malloc()ed string, NULL when out of memory. */
-char *gz_query_restore_corrections(const char *query, const char *normalised,
-                                   const char *corrected);
 
 #endif

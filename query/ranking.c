@@ -6,6 +6,9 @@
  */
 #include "ranking.h"
 
+#include "schema.h"
+#include "stoplist.h"
+
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,43 +36,41 @@ void gz_ranking_set_params(const gz_ranking_params *p)
     params = p ? *p : gz_ranking_defaults;
 }
 
-/* English function words that say nothing about what a query is about.
- * Written for Gazette (Xapian ships no list): articles, pronouns,
- * auxiliaries, prepositions, conjunctions and the words of question
- * phrasing ("what", "which", "how"). Kept short on purpose: words like
- * "new", "state" or "world" carry meaning in news. */
-static const char *const stopwords[] = {
-    "a", "about", "above", "after", "again", "against", "all", "also", "am",
-    "an", "and", "any", "are", "as", "at", "be", "because", "been",
-    "before", "being", "below", "between", "both", "but", "by", "can",
-    "could", "did", "do", "does", "doing", "down", "during", "each", "either",
-    "etc", "for", "from", "further", "had", "has", "have", "having", "he",
-    "her", "here", "hers", "herself", "him", "himself", "his", "how", "i",
-    "if", "in", "into", "is", "it", "its", "itself", "just", "may", "me",
-    "might", "more", "most", "must", "my", "myself", "no", "nor", "not",
-    "of", "off", "on", "once", "only", "or", "other", "our", "ours",
-    "ourselves", "out", "over", "own", "same", "shall", "she", "should",
-    "so", "some", "such", "than", "that", "the", "their", "theirs", "them",
-    "themselves", "then", "there", "these", "they", "this", "those",
-    "through", "to", "too", "under", "until", "up", "upon", "us", "very",
-    "was", "we", "were", "what", "when", "where", "whether", "which",
-    "while", "who", "whom", "whose", "why", "will", "with", "within",
-    "without", "would", "you", "your", "yours", "yourself", "yourselves",
-};
 
-xap_status gz_ranking_setup_queryparser(xap_queryparser *qp)
+/* 1 when `word` is one of the lines of `keep` (NULL: none). */
+static int kept(const char *word, const char *keep)
+{
+    size_t n = strlen(word);
+    for (const char *p = keep; p && *p;) {
+        size_t len = strcspn(p, "\n");
+        if (len == n && memcmp(p, word, n) == 0)
+            return 1;
+        p += len + (p[len] == '\n');
+    }
+    return 0;
+}
+
+xap_status gz_ranking_set_stoplist(xap_queryparser *qp, const char *keep)
 {
     if (!params.stopwords)
         return XAP_OK;
+    const char *list[GZ_STOPWORDS_MAX];
+    size_t n = 0;
+    for (size_t i = 0; i < gz_nstopwords && n < GZ_STOPWORDS_MAX; i++)
+        if (!kept(gz_stopwords[i], keep))
+            list[n++] = gz_stopwords[i];
     xap_stopper *stopper = NULL;
-    xap_status s = xap_stopper_new(stopwords,
-                                   sizeof stopwords / sizeof stopwords[0],
-                                   &stopper);
+    xap_status s = xap_stopper_new(list, n, &stopper);
     /* The query parser keeps its own reference to the stopper. */
     if (s == XAP_OK)
         s = xap_queryparser_set_stopper(qp, stopper);
     xap_stopper_free(stopper);
     return s;
+}
+
+xap_status gz_ranking_setup_queryparser(xap_queryparser *qp)
+{
+    return gz_ranking_set_stoplist(qp, NULL);
 }
 
 /* 1 when the letters [w, w+n) spell one of Xapian's boolean operators. */
@@ -118,6 +119,17 @@ xap_status gz_ranking_query_text(const char *query, char **out)
     return XAP_OK;
 }
 
+/* Feedback looks at this many candidate terms per term it adds. */
+#define ESET_WINDOW 4
+
+/* 1 for a capitals term (indexer/capitals.h): a marker of how a word was
+ * written, never a feedback candidate. */
+static int is_capitals_term(const char *term)
+{
+    return strncmp(term, GZ_PREFIX_UPPER, strlen(GZ_PREFIX_UPPER)) == 0 ||
+           strncmp(term, GZ_PREFIX_CAPS, strlen(GZ_PREFIX_CAPS)) == 0;
+}
+
 /* 1 when an expansion candidate is a plain stemmed word ("Zword"): no
  * field prefix (title, author, boolean filters all start with capitals),
  * no number, no stopword. Raw (unstemmed) terms are skipped so a word is
@@ -126,10 +138,7 @@ static int expansion_term_ok(const char *term)
 {
     if (term[0] != 'Z' || !islower((unsigned char)term[1]))
         return 0;
-    for (size_t i = 0; i < sizeof stopwords / sizeof stopwords[0]; i++)
-        if (strcmp(term + 1, stopwords[i]) == 0)
-            return 0;
-    return 1;
+    return !gz_is_stopword(term + 1);
 }
 
 /*
@@ -161,19 +170,28 @@ static xap_status expansion_query(xap_enquire *enq, xap_query **out)
         if (s == XAP_OK)
             s = xap_rset_add(rset, id);
     }
-    /* Ask for more than needed: prefixed and raw terms are filtered out. */
+    /* Ask for more than needed: prefixed and raw terms are filtered out.
+     * The candidates are the best ESET_WINDOW * prf_terms terms other
+     * than capitals terms (indexer/capitals.h), which were measured
+     * without them: room is asked for those too. */
     if (s == XAP_OK && rset)
-        s = xap_enquire_get_eset(enq, params.prf_terms * 4, rset, &eset);
+        s = xap_enquire_get_eset(enq, params.prf_terms * ESET_WINDOW * 2,
+                                 rset, &eset);
     if (s == XAP_OK && eset)
         s = xap_eset_size(eset, &nterms);
     if (s == XAP_OK && nterms > 0 && !(subs = calloc(nterms, sizeof *subs)))
         s = XAP_ERR_NOMEM;
     double top = 0;
-    for (uint32_t i = 0; s == XAP_OK && i < nterms && nsubs < params.prf_terms;
+    uint32_t window = 0;
+    for (uint32_t i = 0; s == XAP_OK && i < nterms && nsubs < params.prf_terms &&
+                         window < params.prf_terms * ESET_WINDOW;
          i++) {
         const char *term = NULL;
         double w = 0;
         s = xap_eset_term(eset, i, &term, &w);
+        if (s == XAP_OK && is_capitals_term(term))
+            continue;
+        window++;
         if (s != XAP_OK || !expansion_term_ok(term) || w <= 0)
             continue;
         if (top == 0)

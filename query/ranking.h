@@ -45,6 +45,12 @@ void gz_ranking_set_params(const gz_ranking_params *params);
  * creating it. Returns XAP_OK or the shim's status. */
 xap_status gz_ranking_setup_queryparser(xap_queryparser *qp);
 
+/* Give `qp` the stoplist without the words listed in `keep` (one per
+ * line; NULL or "" for the whole list): a word the query wrote in
+ * capitals ("US", "IT", "WHO") is not the stopword. Call again with NULL
+ * to restore the stoplist. Returns XAP_OK or the shim's status. */
+xap_status gz_ranking_set_stoplist(xap_queryparser *qp, const char *keep);
+
 /* The text to parse for the user's `query`: a new malloc()ed string in
  * *out (caller frees). Queries with letters but none in lower case are
  * lower-cased; others are copied unchanged. Returns XAP_OK or

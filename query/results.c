@@ -16,6 +16,7 @@ static void free_hit(gazette_hit_t *h)
     free(h->snippet);
     free(h->plain);
     free(h->highlights);
+    free(h->title_highlights);
     free(h->matching_terms);
     for (size_t t = 0; t < h->nterms; t++)
         free(h->terms[t]);
@@ -63,8 +64,51 @@ static xap_status split_items(const char *field, char sep, item_list *list)
     }
     return XAP_OK;
 }
+/* Offset `at` of `plain` (made from `text` with white space runs made
+ * one space and trimmed, as snippets are) as an offset of `text`. */
+static size_t offset_in_text(const char *text, const char *plain, size_t at)
+{
+    const char *t = text;
+    while (*t == ' ' || *t == '\t' || *t == '\n' || *t == '\r')
+        t++;
+    for (size_t i = 0; i < at && plain[i] && *t; i++) {
+        if (plain[i] == ' ')
+            while (*t == ' ' || *t == '\t' || *t == '\n' || *t == '\r')
+                t++;
+        else
+            t++;
+    }
+    return (size_t)(t - text);
+}
+
+/* The title's matched words: [start, end) byte offsets into the title
+ * (hit->title_highlights, 2 * hit->ntitle_highlights), found as body
+ * snippets are, on the whole title. */
+static xap_status highlight_title(gazette_index_t *index,
+                                  const xap_mset *mset, gazette_hit_t *hit)
+{
+    const char *title = hit->fields.title;
+    size_t len = strlen(title);
+    char *plain = NULL;
+    if (len == 0)
+        return XAP_OK;
+    xap_status s = gz_snippet_make(mset, index->stem, title, len, len + 64,
+                                   &plain, &hit->title_highlights,
+                                   &hit->ntitle_highlights);
+    if (s != XAP_OK)
+        return s;
+    hit->ntitle_highlights = gz_capitals_filter_highlights(
+        index, plain, hit->title_highlights, hit->ntitle_highlights);
+    for (size_t i = 0; i < 2 * hit->ntitle_highlights; i++)
+        hit->title_highlights[i] =
+            offset_in_text(title, plain, hit->title_highlights[i]);
+    free(plain);
+    return XAP_OK;
+}
+
 /* Snippet of the hit's body: plain text, highlight offsets and the
- * marked-up copy with the caller's markers. */
+ * marked-up copy with the caller's markers. When no word of the body
+ * matched (the title did), the start of the body. */
 static xap_status make_snippet(gazette_index_t *index, const xap_mset *mset,
                                const gazette_search_options_t *o,
                                gazette_hit_t *hit)
@@ -73,6 +117,18 @@ static xap_status make_snippet(gazette_index_t *index, const xap_mset *mset,
                                    hit->fields.body_len, o->snippet_length,
                                    &hit->plain, &hit->highlights,
                                    &hit->nhighlights);
+    if (s == XAP_OK)   /* "IT" searched: not the "it"s */
+        hit->nhighlights = gz_capitals_filter_highlights(
+            index, hit->plain, hit->highlights, hit->nhighlights);
+    if (s == XAP_OK && hit->nhighlights == 0) {
+        free(hit->plain);
+        hit->plain = gz_snippet_lead(hit->fields.body, hit->fields.body_len,
+                                     o->snippet_length);
+        if (!hit->plain)
+            s = XAP_ERR_NOMEM;
+    }
+    if (s == XAP_OK)
+        s = highlight_title(index, mset, hit);
     if (s == XAP_OK &&
         !(hit->snippet = gz_snippet_mark(hit->plain, hit->highlights,
                                          hit->nhighlights, o->hi_start,
@@ -215,6 +271,21 @@ void gazette_hit_highlight(const gazette_hit_t *hit, size_t i, size_t *start,
         *start = ok ? hit->highlights[2 * i] : 0;
     if (end)
         *end = ok ? hit->highlights[2 * i + 1] : 0;
+}
+
+size_t gazette_hit_title_highlight_count(const gazette_hit_t *hit)
+{
+    return hit ? hit->ntitle_highlights : 0;
+}
+
+void gazette_hit_title_highlight(const gazette_hit_t *hit, size_t i,
+                                 size_t *start, size_t *end)
+{
+    int ok = hit && i < hit->ntitle_highlights;
+    if (start)
+        *start = ok ? hit->title_highlights[2 * i] : 0;
+    if (end)
+        *end = ok ? hit->title_highlights[2 * i + 1] : 0;
 }
 
 size_t gazette_hit_tag_count(const gazette_hit_t *hit)

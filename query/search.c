@@ -48,17 +48,15 @@ static xap_status exclude_filters(gazette_index_t *index, char *excluded,
  * operator and flags; keep the parsed description and any spelling
  * suggestion in `r`. Filters standing alone at the top level are parsed
  * apart and apply to the whole query (gz_query_split_filters). */
-static xap_status parse_query(gazette_index_t *index, const char *query,
-                              const char *text,
-                              const gazette_search_options_t *o,
-                              gazette_results_t *r, xap_query **q)
+static xap_status parse_normalised(gazette_index_t *index, const char *query,
+                                   const char *text,
+                                   const gazette_search_options_t *o,
+                                   gazette_results_t *r, xap_query **q)
 {
     unsigned flags = XAP_QP_FLAG_BOOLEAN | XAP_QP_FLAG_PHRASE |
                      XAP_QP_FLAG_LOVEHATE | XAP_QP_FLAG_WILDCARD |
                      XAP_QP_FLAG_PURE_NOT | XAP_QP_FLAG_AUTO_SYNONYMS |
                      XAP_QP_FLAG_AUTO_MULTIWORD_SYNONYMS;
-    if (o->spelling)
-        flags |= XAP_QP_FLAG_SPELLING_CORRECTION;
     char *rest = NULL, *filters = NULL, *excluded = NULL;
     xap_query *main_q = NULL, *filter_q = NULL;
     xap_status s = gz_query_split_filters(text, &rest, &filters, &excluded) == 0
@@ -75,10 +73,8 @@ static xap_status parse_query(gazette_index_t *index, const char *query,
         xap_query_free(main_q);
         main_q = NULL;
     }
-    if (s == XAP_OK && o->spelling && split)
-        s = gz_suggest_whole(index, query, text, flags, r);
-    else if (s == XAP_OK && o->spelling && *rest)
-        s = gz_suggest(index, query, text, r);
+    if (s == XAP_OK && o->spelling && *rest)
+        s = gz_suggest(index, query, r);
     if (s == XAP_OK && filters)
         s = parse_filters(index, filters, &filter_q);
     if (s == XAP_OK && main_q && filter_q) {
@@ -100,15 +96,64 @@ static xap_status parse_query(gazette_index_t *index, const char *query,
     return s;
 }
 
+/* `query` normalised as prepare_text did, now with the index at hand:
+ * a word in capitals the index never writes with capitals is searched
+ * as a plain word (gz_query_normalise). A new string, or NULL when out of
+ * memory. */
+static char *normalise_with_index(gazette_index_t *index, const char *query)
+{
+    char *folded = NULL, *text = NULL;
+    char err[GZ_ERROR_SIZE];
+    if (gz_ranking_query_text(query, &folded) == XAP_OK)
+        text = gz_query_normalise(folded, gz_capitals_field, index, err,
+                                  sizeof err);
+    free(folded);
+    return text;
+}
+
+/* Parse the normalised query `text` (made from `query`) with the options'
+ * operator and flags; keep the parsed description and any spelling
+ * suggestion in `r`. Filters standing alone at the top level are parsed
+ * apart and apply to the whole query (gz_query_split_filters). Words the
+ * query writes in capitals are not stopwords ("US" is not "us"). */
+static xap_status parse_query(gazette_index_t *index, const char *query,
+                              const char *text,
+                              const gazette_search_options_t *o,
+                              gazette_results_t *r, xap_query **q)
+{
+    char *indexed = normalise_with_index(index, query);
+    char *capitals = indexed ? gz_query_capitals_words(indexed) : NULL;
+    if (!indexed || !capitals) {
+        free(indexed);
+        return XAP_ERR_NOMEM;
+    }
+    text = indexed;
+    index->nscales = 0;
+    xap_status s = *capitals ? gz_ranking_set_stoplist(index->qp, capitals)
+                             : XAP_OK;
+    if (s == XAP_OK)
+        s = parse_normalised(index, query, text, o, r, q);
+    if (*capitals) {
+        xap_status restored = gz_ranking_set_stoplist(index->qp, NULL);
+        if (s == XAP_OK)
+            s = restored;
+    }
+    free(capitals);
+    free(indexed);
+    return s;
+}
+
 /* Order, duplicate collapsing and facet spies for one enquire. */
 static xap_status configure_enquire(xap_enquire *enq,
                                     const gazette_search_options_t *o,
                                     facet_spies *spies)
 {
     xap_status s = XAP_OK;
+    /* Undated articles (no date value) come last in either order. */
     if (o->sort != GAZETTE_SORT_RELEVANCE)
-        s = xap_enquire_set_sort_by_value(enq, GZ_SLOT_DATE,
-                                          o->sort == GAZETTE_SORT_DATE);
+        s = xap_enquire_set_sort_by_value_default(
+            enq, GZ_SLOT_DATE, o->sort == GAZETTE_SORT_DATE,
+            o->sort == GAZETTE_SORT_DATE ? "" : "\xff");
     if (s == XAP_OK && o->collapse)
         s = xap_enquire_set_collapse_key(enq, GZ_SLOT_DEDUP, 1);
     if (s == XAP_OK)
@@ -126,7 +171,7 @@ static xap_status run_search(gazette_index_t *index, const char *query,
     xap_query *q = NULL;
     xap_enquire *enq = NULL;
     xap_mset *mset = NULL;
-    facet_spies spies = {{0}, {0}};
+    facet_spies spies = {{0}, {0}, NULL};
     uint32_t all = 0;
     xap_status s = parse_query(index, query, text, o, r, &q);
     if (s == XAP_OK)
@@ -213,7 +258,7 @@ static gazette_status_t prepare_text(const char *query, char **text)
     err[0] = '\0';
     *text = NULL;
     if (gz_ranking_query_text(query, &folded) == XAP_OK)
-        *text = gz_query_normalise(folded, err, GZ_ERROR_SIZE);
+        *text = gz_query_normalise(folded, NULL, NULL, err, GZ_ERROR_SIZE);
     free(folded);
     if (!*text)
         return err[0] ? GAZETTE_STATUS_QUERY_SYNTAX

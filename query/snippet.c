@@ -4,11 +4,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fold.h"
+
 /* Xapian escapes HTML in snippets and puts the highlight markers in raw.
  * Asking it for control-character markers lets us undo the escaping
- * without touching the caller's markers, whatever they contain. */
-#define MARK_START "\x01"
-#define MARK_END "\x02"
+ * without touching the caller's markers, whatever they contain; the omit
+ * marker likewise tells Xapian's "..." from one the text itself has. */
+#define MARK_START '\x01'
+#define MARK_END '\x02'
+#define MARK_OMIT '\x03'
+#define OMIT "..."
 
 static const struct {
     const char *entity;
@@ -34,32 +39,47 @@ static size_t match_entity(const char *p, char *ch)
     return 0;
 }
 
-/* Rewrite Xapian's escaped, marked snippet into plain text in `out` (at
- * most strlen(raw) + 1 bytes), recording each marked span's offsets in
- * `hl` (room for 2 * number of MARK_START). Returns the number of spans. */
-static size_t unescape(const char *raw, char *out, size_t *hl)
+/* Undo Xapian's HTML escaping of `raw` in place (the text only shrinks);
+ * the marker bytes stay. */
+static void unescape_html(char *raw)
+{
+    char *o = raw;
+    for (const char *p = raw; *p;) {
+        char ch;
+        size_t n = match_entity(p, &ch);
+        if (n) {
+            *o++ = ch;
+            p += n;
+        } else {
+            *o++ = *p++;
+        }
+    }
+    *o = '\0';
+}
+
+/* Turn `marked` (text with the marker bytes) into plain text in `out` (at
+ * most strlen(marked) + 3 * omits + 1 bytes): runs of white space made one
+ * space, no space at either end, each omit marker made "...". Records each
+ * marked span's offsets in `hl` (room for 2 * number of MARK_START) and
+ * returns the number of spans. */
+static size_t flatten(const char *marked, char *out, size_t *hl)
 {
     char *o = out;
     size_t n_hl = 0;
     int in_space = 1;   /* drops leading white space */
-    for (const char *p = raw; *p;) {
-        char ch;
-        size_t n = match_entity(p, &ch);
-        if (*p == MARK_START[0] || *p == MARK_END[0]) {
-            if (*p == MARK_START[0])
+    for (const char *p = marked; *p; p++) {
+        char ch = *p;
+        if (ch == MARK_START || ch == MARK_END) {
+            if (ch == MARK_START)
                 hl[2 * n_hl] = (size_t)(o - out);
             else
                 hl[2 * n_hl++ + 1] = (size_t)(o - out);
             in_space = 0;
-            p++;
-            continue;
-        }
-        if (n == 0) {
-            ch = *p;
-            n = 1;
-        }
-        p += n;
-        if (ch == ' ' || ch == '\n' || ch == '\t' || ch == '\r') {
+        } else if (ch == MARK_OMIT) {
+            memcpy(o, OMIT, strlen(OMIT));
+            o += strlen(OMIT);
+            in_space = 0;
+        } else if (ch == ' ' || ch == '\n' || ch == '\t' || ch == '\r') {
             if (!in_space)
                 *o++ = ' ';
             in_space = 1;
@@ -86,15 +106,152 @@ static size_t unescape(const char *raw, char *out, size_t *hl)
 static const char *without_markers(const char *body, size_t len, char **copy)
 {
     *copy = NULL;
-    if (!memchr(body, MARK_START[0], len) && !memchr(body, MARK_END[0], len))
+    if (!memchr(body, MARK_START, len) && !memchr(body, MARK_END, len) &&
+        !memchr(body, MARK_OMIT, len))
         return body;
     if (!(*copy = malloc(len + 1)))
         return NULL;
-    for (size_t i = 0; i < len; i++)
-        (*copy)[i] = body[i] == MARK_START[0] || body[i] == MARK_END[0]
-                         ? ' ' : body[i];
+    for (size_t i = 0; i < len; i++) {
+        char c = body[i];
+        (*copy)[i] = c == MARK_START || c == MARK_END || c == MARK_OMIT ? ' '
+                                                                        : c;
+    }
     (*copy)[len] = '\0';
     return *copy;
+}
+
+/* A growing string; `failed` is sticky. */
+typedef struct strbuf {
+    char *data;
+    size_t len, cap;
+    int failed;
+} strbuf;
+
+static void sb_put(strbuf *b, const char *s, size_t n)
+{
+    if (b->failed)
+        return;
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = (b->len + n + 1) * 2;
+        char *d = realloc(b->data, cap);
+        if (!d) {
+            b->failed = 1;
+            return;
+        }
+        b->data = d;
+        b->cap = cap;
+    }
+    memcpy(b->data + b->len, s, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+}
+
+/* The first occurrence of [needle, +n) in [hay, +hn), or NULL. */
+static const char *find_bytes(const char *hay, size_t hn, const char *needle,
+                              size_t n)
+{
+    if (n == 0)
+        return hay;
+    for (const char *p = hay; n <= hn - (size_t)(p - hay);) {
+        const char *q = memchr(p, needle[0], hn - (size_t)(p - hay) - n + 1);
+        if (!q)
+            return NULL;
+        if (memcmp(q, needle, n) == 0)
+            return q;
+        p = q + 1;
+    }
+    return NULL;
+}
+
+/* Copy one snippet segment (text between omit markers, with highlight
+ * markers) of the folded text back into the original's words: the
+ * segment without markers is a piece of `folded` (Xapian copies the text
+ * it shows verbatim), found from *cursor on; the original bytes it came
+ * from are map[start] .. map[end]. A segment that cannot be found is kept
+ * as it is. */
+static void unfold_segment(strbuf *out, const char *seg, size_t n,
+                           const char *orig, const char *folded,
+                           size_t flen, const size_t *map, size_t *cursor)
+{
+    char *plain = malloc(n + 1);
+    size_t *marks = malloc((n + 1) * sizeof *marks);   /* plain offsets */
+    size_t pn = 0, nmarks = 0;
+    if (!plain || !marks) {
+        free(plain);
+        free(marks);
+        out->failed = 1;
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (seg[i] == MARK_START || seg[i] == MARK_END)
+            marks[nmarks++] = pn;
+        else
+            plain[pn++] = seg[i];
+    }
+    const char *at = NULL;
+    if (pn <= flen - *cursor)
+        at = find_bytes(folded + *cursor, flen - *cursor, plain, pn);
+    if (!at) {
+        sb_put(out, seg, n);
+    } else {
+        size_t start = (size_t)(at - folded), prev = map[start];
+        size_t mi = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (seg[i] != MARK_START && seg[i] != MARK_END)
+                continue;
+            size_t to = map[start + marks[mi++]];
+            sb_put(out, orig + prev, to - prev);
+            sb_put(out, &seg[i], 1);
+            prev = to;
+        }
+        sb_put(out, orig + prev, map[start + pn] - prev);
+        *cursor = start + pn;
+    }
+    free(plain);
+    free(marks);
+}
+
+/* `marked`, a snippet of `folded` (unescaped, with marker bytes), in the
+ * words of `orig`: a new string, or NULL when out of memory. */
+static char *unfold_snippet(const char *marked, const char *orig,
+                            const char *folded, size_t flen,
+                            const size_t *map)
+{
+    strbuf out = {NULL, 0, 0, 0};
+    size_t cursor = 0;
+    sb_put(&out, "", 0);
+    for (const char *p = marked; *p;) {
+        if (*p == MARK_OMIT) {
+            sb_put(&out, p, 1);
+            p++;
+            continue;
+        }
+        size_t n = strcspn(p, "\x03");
+        unfold_segment(&out, p, n, orig, folded, flen, map, &cursor);
+        p += n;
+    }
+    if (out.failed) {
+        free(out.data);
+        return NULL;
+    }
+    return out.data;
+}
+
+/* The text Xapian should make the snippet from: `body` with stray marker
+ * bytes blanked, and folded as the index is when it has accents (then
+ * *folded and *map are set, for unfold_snippet). Returns the text, NULL
+ * when out of memory; *copy is freed by the caller. */
+static const char *snippet_source(const char *body, size_t len, char **copy,
+                                  char **folded, size_t *flen, size_t **map)
+{
+    const char *text = without_markers(body, len, copy);
+    *folded = NULL;
+    *map = NULL;
+    if (!text || !gz_fold_accents_needed(text, len))
+        return text;
+    if (gz_fold_accents(text, len, folded, flen, map) != 0)
+        return NULL;
+    return *folded;
 }
 
 xap_status gz_snippet_make(const xap_mset *mset, const xap_stem *stem,
@@ -102,21 +259,40 @@ xap_status gz_snippet_make(const xap_mset *mset, const xap_stem *stem,
                            char **out, size_t **highlights,
                            size_t *nhighlights)
 {
-    char *raw = NULL, *copy = NULL;
-    const char *text = without_markers(body, body_len, &copy);
-    if (!text)
+    char *raw = NULL, *copy = NULL, *folded = NULL;
+    size_t *map = NULL, flen = 0;
+    const char *text = snippet_source(body, body_len, &copy, &folded, &flen,
+                                      &map);
+    if (!text) {
+        free(copy);
         return XAP_ERR_NOMEM;
+    }
     xap_status s = xap_mset_snippet(
-        mset, text, body_len, length, stem,
-        XAP_SNIPPET_BACKGROUND_MODEL | XAP_SNIPPET_EXHAUSTIVE, MARK_START,
-        MARK_END, "...", &raw);
+        mset, text, folded ? flen : body_len, length, stem,
+        XAP_SNIPPET_BACKGROUND_MODEL | XAP_SNIPPET_EXHAUSTIVE, "\x01",
+        "\x02", "\x03", &raw);
+    if (s == XAP_OK) {
+        unescape_html(raw);
+        if (folded) {
+            char *orig = unfold_snippet(raw, copy ? copy : body, folded,
+                                        flen, map);
+            free(raw);
+            raw = orig;
+            if (!raw)
+                s = XAP_ERR_NOMEM;
+        }
+    }
     free(copy);
+    free(folded);
+    free(map);
     if (s != XAP_OK)
         return s;
-    size_t marks = 0;
-    for (const char *p = raw; *p; p++)
-        marks += *p == MARK_START[0];
-    char *plain = malloc(strlen(raw) + 1);
+    size_t marks = 0, omits = 0;
+    for (const char *p = raw; *p; p++) {
+        marks += *p == MARK_START;
+        omits += *p == MARK_OMIT;
+    }
+    char *plain = malloc(strlen(raw) + omits * strlen(OMIT) + 1);
     size_t *hl = marks ? malloc(2 * marks * sizeof *hl) : NULL;
     if (!plain || (marks && !hl)) {
         free(raw);
@@ -124,11 +300,48 @@ xap_status gz_snippet_make(const xap_mset *mset, const xap_stem *stem,
         free(hl);
         return XAP_ERR_NOMEM;
     }
-    *nhighlights = unescape(raw, plain, hl);
+    *nhighlights = flatten(raw, plain, hl);
     free(raw);
     *out = plain;
     *highlights = hl;
     return XAP_OK;
+}
+
+char *gz_snippet_lead(const char *body, size_t body_len, size_t length)
+{
+    /* Cut after the last white space within `length` bytes (a whole
+     * word), or at `length` on a character boundary for one long word. */
+    size_t cut = body_len;
+    int cut_short = 0;
+    if (body_len > length) {
+        cut_short = 1;
+        cut = length;
+        while (cut > 0 && body[cut] != ' ' && body[cut] != '\n' &&
+               body[cut] != '\t')
+            cut--;
+        if (cut == 0) {
+            cut = length;
+            while (cut > 0 && ((unsigned char)body[cut] & 0xC0) == 0x80)
+                cut--;
+        }
+    }
+    char *marked = malloc(cut + 2);
+    char *plain = malloc(cut + strlen(OMIT) + 1);
+    if (!marked || !plain) {
+        free(marked);
+        free(plain);
+        return NULL;
+    }
+    for (size_t i = 0; i < cut; i++) {
+        char c = body[i];
+        marked[i] = c == MARK_START || c == MARK_END || c == MARK_OMIT ||
+                            c == '\0' ? ' ' : c;
+    }
+    marked[cut] = cut_short ? MARK_OMIT : '\0';
+    marked[cut + 1] = '\0';
+    flatten(marked, plain, NULL);
+    free(marked);
+    return plain;
 }
 
 char *gz_snippet_mark(const char *plain, const size_t *highlights, size_t n,

@@ -1,102 +1,278 @@
-/* spelling.c - "did you mean": when to offer Xapian's correction. */
+/* spelling.c - "did you mean": which words of a query to correct.
+ *
+ * Xapian's QueryParser corrects every word it can, by the spelling table
+ * alone: "aid" becomes "said" (a more frequent word one letter away),
+ * "Lebanon" becomes "lebanon's". Gazette decides word by word, on the
+ * words as typed, with the index's own counts (docs/search.md has the
+ * rules and bench/spelling/ the measured rates):
+ *   - only plain words are looked at: no operator, field, wildcard,
+ *     number, word in capitals ("ID" is not "did") or word of one or two
+ *     letters;
+ *   - a word the index already has (the word itself or its stem, in more
+ *     than RARE_WORD articles) is spelt right: "aid", "Lebanon";
+ *   - the correction is Xapian's spelling suggestion for the word, kept
+ *     only when it does not have the same stem ("lebanon's") and, for a
+ *     word the index has at all, is in at least CLEARLY_MORE times as
+ *     many articles.
+ * The search itself always runs the query as typed.
+ */
 #include "search_private.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <utf8proc.h>
 
-#include "query_text.h"
+#include "fold.h"
 
-/* The spelling suggestion in the words the person typed (see
- * gz_query_restore_corrections); "" when Xapian corrected nothing. */
-/* A word of a query is "rare" next to its correction when the correction
- * is in this many times more articles: "did you mean" is for words the
- * index hardly has, not for "aid" when "said" is more common. */
-#define RARE_RATIO 10
+/* A word in at most this many articles (as typed or by its stem) may be
+ * a misspelling; a word in more is taken as spelt right. Typos are rare
+ * in edited news: a word that several articles use is a word. */
+#define RARE_WORD 1
 
-/* The next white-space separated word of *p, trimmed of punctuation that
- * the parser does not index ("(word", "word\")"): [*start, *start+*len).
- * Advances *p; returns 0 at the end. */
-static int next_word(const char **p, const char **start, size_t *len)
+/* A correction of a word the index has must be in at least this many
+ * times as many articles. */
+#define CLEARLY_MORE 10
+
+/* Words shorter than this (in characters) are never corrected: two
+ * letters are a correction away from too many words. */
+#define MIN_LETTERS 3
+
+/* Xapian's limit on how far a correction may be (edits). */
+#define MAX_EDITS 2
+
+/* A growing string; `failed` is sticky. */
+typedef struct strbuf {
+    char *data;
+    size_t len, cap;
+    int failed;
+} strbuf;
+
+static void sb_put(strbuf *b, const char *s, size_t n)
 {
-    while (**p && isspace((unsigned char)**p))
+    if (b->failed)
+        return;
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = (b->len + n + 1) * 2;
+        char *d = realloc(b->data, cap);
+        if (!d) {
+            b->failed = 1;
+            return;
+        }
+        b->data = d;
+        b->cap = cap;
+    }
+    memcpy(b->data + b->len, s, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+}
+
+/* The code point at p (< end), its length in *n; -1 for a byte that does
+ * not start valid UTF-8. */
+static int32_t char_at(const char *p, const char *end, size_t *n)
+{
+    int32_t cp = -1;
+    utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)p,
+                                          end - p, &cp);
+    *n = k > 0 ? (size_t)k : 1;
+    return k > 0 ? cp : -1;
+}
+
+static int is_letter(int32_t cp)
+{
+    return cp >= 0 && (xap_unicode_is_upper((uint32_t)cp) ||
+                       xap_unicode_is_lower((uint32_t)cp));
+}
+
+/* A word of the query as typed: [start, start+len), its letters and
+ * capitals; `plain` when it is a word that may be corrected. */
+typedef struct typed_word {
+    const char *start;
+    size_t len, letters, uppers;
+    int plain;
+} typed_word;
+
+/* 1 when [w, w+n) is one of the query operators in capitals. */
+static int is_operator(const char *w, size_t n)
+{
+    static const char *const ops[] = {"AND", "OR", "NOT", "XOR", "NEAR",
+                                      "ADJ"};
+    for (size_t i = 0; i < sizeof ops / sizeof *ops; i++)
+        if (n == strlen(ops[i]) && memcmp(w, ops[i], n) == 0)
+            return 1;
+    return 0;
+}
+
+/* The next word of the query at *p (advanced past it); 0 at the end. A
+ * word is a run of letters with apostrophes inside; whatever touches it
+ * other than white space, quotes, parentheses, a +/- sign before it and
+ * closing punctuation after it makes it something else (a field, a
+ * wildcard, a number, "U.S.", "e-mail"), not a plain word. */
+static int next_typed_word(const char **p, const char *end, typed_word *w)
+{
+    size_t n;
+    while (*p < end) {
+        int32_t cp = char_at(*p, end, &n);
+        if (is_letter(cp) || cp == '_' ||
+            (cp >= '0' && cp <= '9') || cp < 0)
+            break;
+        if (cp > 0x7F) {   /* other non-ASCII: part of no plain word */
+            *p += n;
+            continue;
+        }
         (*p)++;
-    if (!**p)
+    }
+    if (*p >= end)
         return 0;
-    const char *w = *p;
-    while (**p && !isspace((unsigned char)**p))
-        (*p)++;
-    const char *e = *p;
-    while (w < e && ispunct((unsigned char)*w))
-        w++;
-    while (e > w && ispunct((unsigned char)e[-1]))
-        e--;
-    *start = w;
-    *len = (size_t)(e - w);
+    memset(w, 0, sizeof *w);
+    w->start = *p;
+    w->plain = 1;
+    const char *q = *p;
+    while (q < end) {
+        int32_t cp = char_at(q, end, &n);
+        if (is_letter(cp)) {
+            w->letters++;
+            w->uppers += xap_unicode_is_upper((uint32_t)cp) != 0;
+            q += n;
+            continue;
+        }
+        size_t m;
+        if ((cp == '\'' || cp == 0x2019) && q + n < end &&
+            is_letter(char_at(q + n, end, &m))) {
+            q += n;
+            continue;
+        }
+        if (cp == '_' || (cp >= '0' && cp <= '9') || cp < 0) {
+            w->plain = 0;
+            q += n;
+            continue;
+        }
+        break;
+    }
+    w->len = (size_t)(q - *p);
+    if (q < end && strchr(":*.-/@&", *q))
+        w->plain = 0;   /* field:, wildcard, "U.S.", compound, address */
+    /* skip the rest of a token that is not a plain word */
+    if (q < end && *q == ':') {
+        q++;
+        if (q < end && *q == '"') {
+            const char *close = memchr(q + 1, '"', (size_t)(end - q - 1));
+            q = close ? close + 1 : end;
+        } else {
+            while (q < end && !isspace((unsigned char)*q) && *q != ')')
+                q++;
+        }
+    } else if (!w->plain) {
+        while (q < end && !isspace((unsigned char)*q) && *q != ')' &&
+               *q != '"')
+            q++;
+    }
+    *p = q;
+    if (w->letters < MIN_LETTERS || is_operator(w->start, w->len) ||
+        (w->uppers == w->letters && w->letters >= 2))
+        w->plain = 0;   /* short, an operator, or written in capitals */
     return 1;
 }
 
-/* Articles holding the unprefixed term [w, w+n) (0 when unknown). */
-static uint32_t word_freq(gazette_index_t *index, const char *w, size_t n)
+/* Articles holding `term` (0 when unknown or on error). */
+static uint32_t term_freq(gazette_index_t *index, const char *term)
 {
-    char term[GZ_TERM_BUF];
     uint32_t tf = 0;
-    if (n == 0 || n >= sizeof term)
-        return 0;
-    memcpy(term, w, n);
-    term[n] = '\0';
     if (xap_database_termfreq(index->db, term, &tf) != XAP_OK)
         return 0;
     return tf;
 }
 
-/* 1 when each word Xapian corrected in `text` is rare next to its
- * correction in `corrected` (word for word; texts of different lengths
- * cannot be compared and are trusted). */
-static int corrections_worth_it(gazette_index_t *index, const char *text,
-                                const char *corrected)
+/* Z + the stem of `word` into `buf` (GZ_TERM_BUF bytes); "" on error. */
+static void stem_term(gazette_index_t *index, const char *word, char *buf)
 {
-    const char *p = text, *q = corrected, *a, *b;
-    size_t an, bn;
-    for (;;) {
-        int more_a = next_word(&p, &a, &an), more_b = next_word(&q, &b, &bn);
-        if (!more_a || !more_b)
-            return 1;
-        if (an == bn && memcmp(a, b, an) == 0)
-            continue;
-        uint64_t had = word_freq(index, a, an), alt = word_freq(index, b, bn);
-        if (had * RARE_RATIO >= alt)
-            return 0;
-    }
+    char *stem = NULL;
+    buf[0] = '\0';
+    if (xap_stem_word(index->stem, word, &stem) == XAP_OK &&
+        strlen(stem) + 2 <= GZ_TERM_BUF)
+        snprintf(buf, GZ_TERM_BUF, "%s%s", GZ_STEM_PREFIX, stem);
+    free(stem);
 }
 
-xap_status gz_suggest(gazette_index_t *index, const char *query,
-                      const char *text, gazette_results_t *r)
+/* The word `w` folded and lower-cased as the index has it, in a new
+ * string (NULL when out of memory). */
+static char *index_form(const typed_word *w)
 {
-    char *corrected = NULL;
-    xap_status s = xap_queryparser_corrected_query(index->qp, &corrected);
-    if (s == XAP_OK && *corrected &&
-        corrections_worth_it(index, text, corrected)) {
-        r->suggestion = gz_query_restore_corrections(query, text, corrected);
-        if (!r->suggestion)
-            s = XAP_ERR_NOMEM;
+    char *folded = NULL, *lower = NULL;
+    size_t flen = 0;
+    if (gz_fold_accents(w->start, w->len, &folded, &flen, NULL) != 0)
+        return NULL;
+    if (xap_unicode_tolower_utf8(folded, flen, &lower, NULL) != XAP_OK)
+        lower = NULL;
+    free(folded);
+    return lower;
+}
+
+/* The correction of one plain word, by the rules at the top of this
+ * file: a new string in *out, or NULL when the word stays. */
+static xap_status correct_word(gazette_index_t *index, const typed_word *w,
+                               char **out)
+{
+    *out = NULL;
+    char *word = index_form(w);
+    if (!word)
+        return XAP_ERR_NOMEM;
+    char stem[GZ_TERM_BUF], alt_stem[GZ_TERM_BUF];
+    stem_term(index, word, stem);
+    uint32_t had = term_freq(index, word);
+    uint32_t had_stem = *stem ? term_freq(index, stem) : 0;
+    char *alt = NULL;
+    xap_status s = XAP_OK;
+    if (had <= RARE_WORD && had_stem <= RARE_WORD && strlen(word) < 64)
+        s = xap_database_spelling_suggestion(index->db, word, MAX_EDITS,
+                                             &alt);
+    if (s == XAP_OK && alt && *alt && strcmp(alt, word) != 0) {
+        stem_term(index, alt, alt_stem);
+        uint32_t base = had > had_stem ? had : had_stem;
+        /* A word the index does not have at all may take any correction
+         * it has; a rare one only a far more common correction. */
+        uint32_t need = base ? CLEARLY_MORE * base : 1;
+        if (strcmp(alt_stem, stem) != 0 && term_freq(index, alt) >= need) {
+            *out = alt;
+            alt = NULL;
+        }
     }
-    free(corrected);
+    free(alt);
+    free(word);
     return s;
 }
 
-/* The spelling suggestion for the whole of `text` (the query was parsed in
- * pieces): one more parse, kept only for its correction, so that the
- * suggestion keeps the typed fields and dates in place. A text Xapian
- * cannot parse whole gets no suggestion. */
-xap_status gz_suggest_whole(gazette_index_t *index, const char *query,
-                            const char *text, unsigned flags,
-                            gazette_results_t *r)
+xap_status gz_suggest(gazette_index_t *index, const char *query,
+                      gazette_results_t *r)
 {
-    xap_query *whole = NULL;
-    xap_status s = xap_queryparser_parse(index->qp, text, flags, NULL, &whole);
-    xap_query_free(whole);
-    if (s == XAP_ERR_QUERY_PARSE)
-        return XAP_OK;
-    return s == XAP_OK ? gz_suggest(index, query, text, r) : s;
+    strbuf out = {NULL, 0, 0, 0};
+    const char *p = query, *end = query + strlen(query), *copied = query;
+    int changed = 0;
+    typed_word w;
+    xap_status s = XAP_OK;
+    while (s == XAP_OK && next_typed_word(&p, end, &w)) {
+        if (!w.plain)
+            continue;
+        char *alt = NULL;
+        s = correct_word(index, &w, &alt);
+        if (!alt)
+            continue;
+        sb_put(&out, copied, (size_t)(w.start - copied));
+        sb_put(&out, alt, strlen(alt));
+        copied = w.start + w.len;
+        changed = 1;
+        free(alt);
+    }
+    if (s == XAP_OK && changed) {
+        sb_put(&out, copied, (size_t)(end - copied));
+        if (out.failed)
+            s = XAP_ERR_NOMEM;
+        else {
+            r->suggestion = out.data;
+            out.data = NULL;
+        }
+    }
+    free(out.data);
+    return s;
 }

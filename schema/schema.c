@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "fold.h"
 #include "gazette.h"
 #include "xapian_shim.h"
 
@@ -18,6 +19,16 @@ const gz_field gz_fields[] = {
      0, -1},
     {"author", GZ_PREFIX_AUTHOR, -1,             GZ_KIND_TEXT,   GZ_FOLD_TEXT,
      0, -1},
+    /* Words written with capitals (indexer/capitals.h): upper: in
+     * capitals ("WHO"), caps: in capitals or capitalised ("Nasa"); a query
+     * word in capitals is searched so (query/query_text.c). A field named
+     * twice has both prefixes. */
+    {"upper",  GZ_PREFIX_UPPER,  -1,             GZ_KIND_CAPITALS,
+     GZ_FOLD_CAPITALS, 0, -1},
+    {"caps",   GZ_PREFIX_UPPER,  -1,             GZ_KIND_CAPITALS,
+     GZ_FOLD_CAPITALS, 0, -1},
+    {"caps",   GZ_PREFIX_CAPS,   -1,             GZ_KIND_CAPITALS,
+     GZ_FOLD_CAPITALS, 0, -1},
     {"source", GZ_PREFIX_SOURCE, GZ_SLOT_SOURCE, GZ_KIND_FILTER, GZ_FOLD_ASCII,
      1, GAZETTE_FACET_SOURCE},
     {"tag",    GZ_PREFIX_TAG,    -1,             GZ_KIND_FILTER, GZ_FOLD_ASCII,
@@ -41,6 +52,12 @@ const gz_field gz_fields[] = {
      1, -1},
 };
 const size_t gz_nfields = sizeof gz_fields / sizeof gz_fields[0];
+
+int gz_format_supported(const char *format, size_t len)
+{
+    return len == 0 || (len == strlen(GZ_FORMAT_VERSION) &&
+                        memcmp(format, GZ_FORMAT_VERSION, len) == 0);
+}
 
 const gz_field *gz_field_by_name(const char *name, size_t len)
 {
@@ -221,14 +238,15 @@ size_t gz_entity_term(const char *name, char *buf, size_t size)
 {
     if (size)
         buf[0] = '\0';
-    size_t len = 0;
+    size_t len = 0, flen = 0;
     char *spaced = entity_spaces(name ? name : "", &len);
-    char *lower = NULL;
+    char *folded = NULL, *lower = NULL;
     size_t n = 0;
-    if (spaced && len &&
-        xap_unicode_tolower_utf8(spaced, len, &lower, NULL) == XAP_OK)
+    if (spaced && len && gz_fold_accents(spaced, len, &folded, &flen, NULL) == 0 &&
+        xap_unicode_tolower_utf8(folded, flen, &lower, NULL) == XAP_OK)
         n = gz_make_term(GZ_PREFIX_ENTITY, lower, buf, size);
     free(lower);
+    free(folded);
     free(spaced);
     return n;
 }

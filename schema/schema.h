@@ -25,6 +25,10 @@
 #define GZ_PREFIX_SOURCE  "XSOURCE"  /* XSOURCE + lower-cased source */
 #define GZ_PREFIX_ENTITY  "XE"     /* XE + lower-cased entity name */
 #define GZ_PREFIX_AUTHOR_NAME "XAUTHOR" /* XAUTHOR + lower-cased author */
+#define GZ_PREFIX_UPPER   "XU"     /* XU + a word written in capitals */
+#define GZ_PREFIX_CAPS    "XC"     /* XC + a word capitalised elsewhere than
+                                      at a sentence start (both:
+                                      indexer/capitals.h) */
 
 /* Value slots. */
 enum {
@@ -48,14 +52,21 @@ typedef enum gz_field_kind {
     GZ_KIND_TEXT = 0,   /* free text: stemmed words with positions */
     GZ_KIND_FILTER,     /* boolean terms: exact filters, weigh nothing */
     GZ_KIND_DATE,       /* a value range over a sortable slot */
+    GZ_KIND_CAPITALS,   /* a word as written with capitals: marker terms
+                           (indexer/capitals.h) whose query the searcher
+                           builds (query/capitals.c); a name given to
+                           several rows searches all their prefixes */
     GZ_KIND_INTERNAL    /* written and read by Gazette, not queryable */
 } gz_field_kind;
 
 typedef enum gz_fold {
-    GZ_FOLD_TEXT = 0,   /* Unicode lower case, as Xapian folds words */
+    GZ_FOLD_TEXT = 0,   /* accents folded, Unicode lower case, as Xapian
+                           folds words */
     GZ_FOLD_ASCII,      /* ASCII letters lower-cased, the rest as written */
     GZ_FOLD_ENTITY,     /* gz_entity_term's key (spaces, apostrophes, case) */
-    GZ_FOLD_EXACT       /* as written; hashed when over the term limit */
+    GZ_FOLD_EXACT,      /* as written; hashed when over the term limit */
+    GZ_FOLD_CAPITALS    /* accents folded, upper case: the parser then
+                           keeps the word unstemmed (caps:) */
 } gz_fold;
 
 typedef struct gz_field {
@@ -89,9 +100,10 @@ const gz_field *gz_field_of_term(const char *term);
  * Each distinct entity of an article is stored three ways:
  *   - a boolean term GZ_PREFIX_ENTITY + key, built by gz_entity_term():
  *     the key is the name with surrounding white space trimmed, each run of
- *     white space made one ' ', U+2019 (right single quote) made '\'', and
- *     every character lower-cased by Xapian::Unicode::tolower (so the
- *     query's lower-casing matches the indexer's).  "Antony  Blinken" and
+ *     white space made one ' ', U+2019 (right single quote) made '\'',
+ *     accents folded (fold.h: "Zürich" is "zurich") and every character
+ *     lower-cased by Xapian::Unicode::tolower (so the query's folding
+ *     matches the indexer's).  "Antony  Blinken" and
  *     "antony blinken" give "XEantony blinken".  To search `entity:"Antony
  *     Blinken"`, pass the text between the quotes to gz_entity_term() and
  *     filter on the term it builds (a Xapian boolean filter; do not run the
@@ -124,8 +136,15 @@ size_t gz_entity_term(const char *name, char *buf, size_t size);
 /* Metadata keys. */
 #define GZ_META_FORMAT    "gazette.format"   /* GZ_FORMAT_VERSION */
 #define GZ_META_LANGUAGE  "gazette.language" /* stemmer used at index time */
-/* 2: undated articles have no date; tags are separated by GZ_LIST_SEP. */
+/* 2: undated articles have no date; tags are separated by GZ_LIST_SEP;
+ * accents folded (fold.h), capitals terms (indexer/capitals.h), folded
+ * entity keys. An index of another format is read by no library and
+ * updated by no writer: it is rebuilt with gazette-index --full. */
 #define GZ_FORMAT_VERSION "2"
+
+/* 1 when an index whose GZ_META_FORMAT is [format, format+len) can be
+ * searched and updated by this code (len 0: not recorded, a new index). */
+int gz_format_supported(const char *format, size_t len);
 
 /* Xapian's glass backend refuses terms over 245 bytes. Longer ids are
  * replaced by a prefix of the id and a hash of the whole. */

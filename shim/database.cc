@@ -196,6 +196,20 @@ xap_status xap_database_get_metadata(const xap_database *db, const char *key,
     });
 }
 
+xap_status xap_database_spelling_suggestion(const xap_database *db,
+                                            const char *word,
+                                            unsigned max_edit_distance,
+                                            char **out)
+{
+    return guard(__func__, [&] {
+        NEED(db);
+        NEED(word);
+        NEED(out);
+        *out = dup_bytes(db->db.get_spelling_suggestion(word, max_edit_distance));
+        return XAP_OK;
+    });
+}
+
 xap_status xap_database_each_synonym_key(const xap_database *db,
                                          const char *prefix,
                                          int (*fn)(const char *key, void *ctx),

@@ -67,6 +67,21 @@ xap_status xap_enquire_set_sort_by_value(xap_enquire *enq, unsigned slot,
     });
 }
 
+xap_status xap_enquire_set_sort_by_value_default(xap_enquire *enq,
+                                                 unsigned slot, int reverse,
+                                                 const char *missing)
+{
+    return guard(__func__, [&] {
+        NEED(enq);
+        NEED(missing);
+        auto *keys = new Xapian::MultiValueKeyMaker;
+        keys->add_value(slot, reverse != 0, missing);
+        // release(): the enquire owns the key maker from now on.
+        enq->enq.set_sort_by_key_then_relevance(keys->release(), false);
+        return XAP_OK;
+    });
+}
+
 xap_status xap_enquire_set_collapse_key(xap_enquire *enq, unsigned slot,
                                         unsigned max)
 {
@@ -329,6 +344,17 @@ xap_status xap_valuecount_spy_set_distinct(xap_valuecount_spy *spy,
     return guard(__func__, [&] {
         NEED(spy);
         spy->spy.distinct.slot = slot_index(slot);
+        return XAP_OK;
+    });
+}
+
+xap_status xap_valuecount_spy_documents(const xap_valuecount_spy *spy,
+                                        uint32_t *out)
+{
+    return guard(__func__, [&] {
+        NEED(spy);
+        NEED(out);
+        *out = uint32_t(spy->spy.get_total());
         return XAP_OK;
     });
 }

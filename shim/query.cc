@@ -47,6 +47,40 @@ xap_status xap_query_new_scaled(const xap_query *sub, double factor,
     });
 }
 
+xap_status xap_query_new_value_range(unsigned slot, const char *lo,
+                                     const char *hi, xap_query **out)
+{
+    return guard(__func__, [&] {
+        NEED(out);
+        Xapian::Query q;
+        if (lo && hi)
+            q = Xapian::Query(Xapian::Query::OP_VALUE_RANGE, slot, lo, hi);
+        else if (hi)
+            q = Xapian::Query(Xapian::Query::OP_VALUE_LE, slot, hi);
+        else if (lo)
+            q = Xapian::Query(Xapian::Query::OP_VALUE_GE, slot, lo);
+        else  // VALUE_GE "" would match all documents, valued or not
+            q = Xapian::Query(Xapian::Query::OP_VALUE_GE, slot,
+                              std::string(1, '\0'));
+        *out = new xap_query{q};
+        return XAP_OK;
+    });
+}
+
+xap_status xap_query_new_fixed_weight(double weight, xap_query **out)
+{
+    return guard(__func__, [&] {
+        NEED(out);
+        if (!(weight >= 0))
+            shim::fail(XAP_ERR_INVALID_ARG, "InvalidArgumentError",
+                       "weight must be >= 0");
+        auto *source = new Xapian::FixedWeightPostingSource(weight);
+        // release(): the query owns the posting source from now on.
+        *out = new xap_query{Xapian::Query(source->release())};
+        return XAP_OK;
+    });
+}
+
 xap_status xap_query_new_match_all(xap_query **out)
 {
     return guard(__func__, [&] {
@@ -164,6 +198,66 @@ xap_status xap_queryparser_add_prefix(xap_queryparser *qp, const char *field,
         NEED(qp);
         NEED(field);
         qp->qp.add_prefix(field, opt(prefix));
+        return XAP_OK;
+    });
+}
+
+namespace {
+
+// A FieldProcessor that hands the field's text to a C callback. A failed
+// callback ends the parse with the callback's status (ShimError), which
+// the guard() of xap_queryparser_parse() reports.
+class CallbackFieldProcessor : public Xapian::FieldProcessor {
+  public:
+    CallbackFieldProcessor(xap_field_fn fn, void *ctx) : fn_(fn), ctx_(ctx) {}
+    Xapian::Query operator()(const std::string &text) override
+    {
+        xap_query *q = nullptr;
+        xap_status st = fn_(text.c_str(), ctx_, &q);
+        std::unique_ptr<xap_query> owned(q);
+        if (st == XAP_ERR_NOMEM)
+            throw std::bad_alloc();
+        if (st != XAP_OK)
+            shim::fail(st, "FieldProcessorError",
+                       "the field callback failed: " +
+                           std::string(xap_last_error()));
+        return owned ? owned->q : Xapian::Query();
+    }
+
+  private:
+    xap_field_fn fn_;
+    void *ctx_;
+};
+
+}  // namespace
+
+xap_status xap_queryparser_add_prefix_callback(xap_queryparser *qp,
+                                               const char *field,
+                                               xap_field_fn fn, void *ctx)
+{
+    return guard(__func__, [&] {
+        NEED(qp);
+        NEED(field);
+        NEED(fn);
+        auto *proc = new CallbackFieldProcessor(fn, ctx);
+        // release(): the parser owns the processor from now on.
+        qp->qp.add_prefix(field, proc->release());
+        return XAP_OK;
+    });
+}
+
+xap_status xap_queryparser_add_boolean_prefix_callback(xap_queryparser *qp,
+                                                       const char *field,
+                                                       int exclusive,
+                                                       xap_field_fn fn,
+                                                       void *ctx)
+{
+    return guard(__func__, [&] {
+        NEED(qp);
+        NEED(field);
+        NEED(fn);
+        auto *proc = new CallbackFieldProcessor(fn, ctx);
+        qp->qp.add_boolean_prefix(field, proc->release(), exclusive != 0);
         return XAP_OK;
     });
 }

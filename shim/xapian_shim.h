@@ -151,6 +151,12 @@ xap_status xap_database_get_document(const xap_database *db, xap_docid id,
 xap_status xap_database_get_metadata(const xap_database *db, const char *key,
                                      char **value, size_t *len);
 
+/* Spelling suggestion for one word ("" when none). Caller frees. */
+xap_status xap_database_spelling_suggestion(const xap_database *db,
+                                            const char *word,
+                                            unsigned max_edit_distance,
+                                            char **out);
+
 /* Call `fn` for each term with synonyms whose name starts with `prefix`
  * ("" = all), in byte order, until it returns non-zero. */
 xap_status xap_database_each_synonym_key(const xap_database *db,
@@ -358,6 +364,14 @@ xap_status xap_query_new_scaled(const xap_query *sub, double factor,
                                 xap_query **out);
 /* Matches every document. */
 xap_status xap_query_new_match_all(xap_query **out);
+/* Matches every document with the same `weight` (>= 0) for each (a
+ * FixedWeightPostingSource): combined with AND, it gives the documents
+ * matching the other side that weight. */
+xap_status xap_query_new_fixed_weight(double weight, xap_query **out);
+/* Documents whose value in `slot` is in [lo, hi] (either may be NULL for
+ * an open end; both NULL: every document with a value there). */
+xap_status xap_query_new_value_range(unsigned slot, const char *lo,
+                                     const char *hi, xap_query **out);
 void xap_query_free(xap_query *q);
 int xap_query_is_empty(const xap_query *q);
 /* Xapian's description of the query. Caller frees. */
@@ -401,6 +415,28 @@ xap_status xap_queryparser_set_max_expansion(xap_queryparser *qp,
 /* `field:` maps to free-text terms with `prefix` ("" = unprefixed). */
 xap_status xap_queryparser_add_prefix(xap_queryparser *qp, const char *field,
                                       const char *prefix);
+/* Builds the query of a field from its text (a Xapian FieldProcessor):
+ * `text` is the word after "field:" as the parser read it (lower-cased;
+ * the text between the quotes for a quoted value). Return XAP_OK with a
+ * new query in *out (the parser takes it; NULL: match nothing), or a
+ * failure status, which ends the parse with that status. */
+typedef xap_status (*xap_field_fn)(const char *text, void *ctx,
+                                   xap_query **out);
+/* `field:` is a free-text field whose query `fn` builds (called with
+ * `ctx`, which must outlive the parser's use). The query it returns is
+ * weighted as it is, and stopwords are checked on the word before it is
+ * called. */
+xap_status xap_queryparser_add_prefix_callback(xap_queryparser *qp,
+                                               const char *field,
+                                               xap_field_fn fn, void *ctx);
+/* `field:` is a boolean filter whose query `fn` builds from the value as
+ * written (not lower-cased); `exclusive` as for
+ * xap_queryparser_add_boolean_prefix. */
+xap_status xap_queryparser_add_boolean_prefix_callback(xap_queryparser *qp,
+                                                       const char *field,
+                                                       int exclusive,
+                                                       xap_field_fn fn,
+                                                       void *ctx);
 /* `field:` maps to a boolean filter term with `prefix`. `exclusive`: several
  * filters on the same field combine with OR (else AND). */
 xap_status xap_queryparser_add_boolean_prefix(xap_queryparser *qp,
@@ -447,6 +483,13 @@ xap_status xap_enquire_set_weighting_bm25plus(xap_enquire *enq, double k1,
 /* Sort by the value in `slot` (string order), ties by relevance. */
 xap_status xap_enquire_set_sort_by_value(xap_enquire *enq, unsigned slot,
                                          int reverse);
+/* Sort by the value in `slot` (string order; `reverse`: descending), ties
+ * by relevance, a document without a value sorting as if its value were
+ * `missing` (so "" sorts them first ascending and last descending, and a
+ * string above every value, such as "\xff", last ascending). */
+xap_status xap_enquire_set_sort_by_value_default(xap_enquire *enq,
+                                                 unsigned slot, int reverse,
+                                                 const char *missing);
 /* Keep only the best `max` (normally 1) documents per value of `slot`. */
 xap_status xap_enquire_set_collapse_key(xap_enquire *enq, unsigned slot,
                                         unsigned max);
@@ -531,6 +574,10 @@ void xap_valuecount_spy_free(xap_valuecount_spy *spy);
  * on `slot` with max 1 when duplicates share the counted field. */
 xap_status xap_valuecount_spy_set_distinct(xap_valuecount_spy *spy,
                                            unsigned slot);
+/* Number of documents the spy has counted (with set_distinct: once per
+ * distinct value), with a value in the slot or not. */
+xap_status xap_valuecount_spy_documents(const xap_valuecount_spy *spy,
+                                        uint32_t *out);
 /* Call `fn` for the most frequent values (at most `max`, 0 = all), most
  * frequent first. */
 xap_status xap_valuecount_spy_each_top(const xap_valuecount_spy *spy,

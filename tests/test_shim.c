@@ -1674,6 +1674,123 @@ static void test_shards_and_compact(void **state)
     ERR(XAP_ERR_DB_NOT_FOUND, xap_compact(missing, 1, c));
 }
 
+/* What a field callback saw, and what it should answer. */
+typedef struct field_seen {
+    char text[128];
+    int calls;
+    xap_status answer;
+} field_seen;
+
+static xap_status record_field(const char *text, void *ctx, xap_query **out)
+{
+    field_seen *f = ctx;
+    snprintf(f->text, sizeof f->text, "%s", text);
+    f->calls++;
+    if (f->answer != XAP_OK)
+        return f->answer;
+    return xap_query_new_term("Kfield", 1, 0, out);
+}
+
+/* Field callbacks (free text gets the word lower-cased, a boolean field
+ * the value as written; a failure ends the parse with its status), a
+ * fixed-weight query, sorting with a value for documents without one,
+ * and the number of documents a value spy saw. */
+static void test_callbacks_weights_missing_values(void **state)
+{
+    (void)state;
+    char path[4300];
+    snprintf(path, sizeof path, "%s/missing-values", g_dir);
+    xap_writable *w;
+    OK(xap_writable_open(path, XAP_DB_CREATE_OR_OVERWRITE, XAP_DB_NO_SYNC, &w));
+    const char *dates[] = {"20230101", "", "20240101"};
+    for (int i = 0; i < 3; i++) {
+        xap_document *d;
+        OK(xap_document_new(&d));
+        OK(xap_document_add_term(d, "x", 1));
+        if (*dates[i])
+            OK(xap_document_add_value(d, 0, dates[i], 8));
+        OK(xap_writable_add_document(w, d, NULL));
+        xap_document_free(d);
+    }
+    OK(xap_writable_commit(w));
+    xap_database *db = xap_writable_database(w);
+
+    xap_query *x, *fixed, *both;
+    OK(xap_query_new_term("x", 1, 1, &x));
+    OK(xap_query_new_fixed_weight(2.5, &fixed));
+    const xap_query *pair[2] = {x, fixed};
+    OK(xap_query_new_combine(XAP_OP_FILTER, pair, 2, 0, &both));
+    xap_query_free(both);
+    xap_query *t0;
+    OK(xap_query_new_scaled(x, 0, &t0));
+    const xap_query *pair0[2] = {t0, fixed};
+    OK(xap_query_new_combine(XAP_OP_AND, pair0, 2, 0, &both));
+    xap_enquire *enq;
+    OK(xap_enquire_new(db, &enq));
+    OK(xap_enquire_set_query(enq, both, 0));
+    xap_valuecount_spy *spy;
+    OK(xap_valuecount_spy_new(0, &spy));
+    OK(xap_enquire_add_valuecount_spy(enq, spy));
+    xap_mset *m;
+    OK(xap_enquire_get_mset(enq, 0, 10, 3, NULL, &m));
+    assert_int_equal(xap_mset_size(m), 3);
+    for (uint32_t i = 0; i < 3; i++) {
+        double wt;
+        OK(xap_mset_weight(m, i, &wt));
+        assert_true(wt > 2.499 && wt < 2.501);
+    }
+    xap_mset_free(m);
+    uint32_t seen = 0;
+    OK(xap_valuecount_spy_documents(spy, &seen));
+    assert_int_equal(seen, 3);
+    assert_int_equal(xap_query_new_fixed_weight(-1, &fixed),
+                     XAP_ERR_INVALID_ARG);
+
+    /* The undated document last, ascending and descending. */
+    static const xap_docid asc[] = {1, 3, 2}, desc[] = {3, 1, 2};
+    for (int reverse = 0; reverse < 2; reverse++) {
+        OK(xap_enquire_set_sort_by_value_default(enq, 0, reverse,
+                                                 reverse ? "" : "\xff"));
+        OK(xap_enquire_get_mset(enq, 0, 10, 0, NULL, &m));
+        for (uint32_t i = 0; i < 3; i++) {
+            xap_docid id;
+            OK(xap_mset_docid(m, i, &id));
+            assert_int_equal(id, reverse ? desc[i] : asc[i]);
+        }
+        xap_mset_free(m);
+    }
+
+    xap_queryparser *qp;
+    OK(xap_queryparser_new(&qp));
+    field_seen text = {"", 0, XAP_OK}, flag = {"", 0, XAP_OK};
+    OK(xap_queryparser_add_prefix_callback(qp, "caps", record_field, &text));
+    OK(xap_queryparser_add_boolean_prefix_callback(qp, "ent", 0, record_field,
+                                                   &flag));
+    xap_query *q;
+    OK(xap_queryparser_parse(qp, "caps:US ent:\"Man Utd\" x", 7, NULL, &q));
+    assert_string_equal(text.text, "us");
+    assert_string_equal(flag.text, "Man Utd");
+    char *desc_text;
+    OK(xap_query_description(q, &desc_text));
+    assert_non_null(strstr(desc_text, "Kfield"));
+    free(desc_text);
+    xap_query_free(q);
+    text.answer = XAP_ERR_DB_MODIFIED;
+    assert_int_equal(xap_queryparser_parse(qp, "caps:IT", 7, NULL, &q),
+                     XAP_ERR_DB_MODIFIED);
+    assert_int_equal(xap_queryparser_add_prefix_callback(qp, "z", NULL, NULL),
+                     XAP_ERR_INVALID_ARG);
+
+    xap_queryparser_free(qp);
+    xap_valuecount_spy_free(spy);
+    xap_enquire_free(enq);
+    xap_query_free(both);
+    xap_query_free(t0);
+    xap_query_free(fixed);
+    xap_query_free(x);
+    xap_writable_free(w);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1701,6 +1818,7 @@ int main(void)
         cmocka_unit_test(test_transactions_and_free),
         cmocka_unit_test(test_metadata_spelling_synonyms),
         cmocka_unit_test(test_shards_and_compact),
+        cmocka_unit_test(test_callbacks_weights_missing_values),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -1,0 +1,209 @@
+/* entity_aliases.c - read an entity aliases file and store it in an index
+ * (entity_aliases.h). */
+#include "entity_aliases.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "schema.h"
+
+/* One line: the entity terms of its names. */
+typedef struct alias_group {
+    char **terms;
+    size_t count;
+} alias_group;
+
+struct gz_entity_aliases {
+    alias_group *groups;
+    size_t count;
+};
+
+void gz_entity_aliases_free(gz_entity_aliases *aliases)
+{
+    if (!aliases)
+        return;
+    for (size_t i = 0; i < aliases->count; i++) {
+        for (size_t k = 0; k < aliases->groups[i].count; k++)
+            free(aliases->groups[i].terms[k]);
+        free(aliases->groups[i].terms);
+    }
+    free(aliases->groups);
+    free(aliases);
+}
+
+size_t gz_entity_aliases_count(const gz_entity_aliases *aliases)
+{
+    return aliases ? aliases->count : 0;
+}
+
+/* Add the entity term of the name [s, s+n) to `g`. Returns 0, -1 when the
+ * name is empty (message in err), -2 when out of memory. */
+static int add_name(alias_group *g, const char *s, size_t n,
+                    const char *where, char *err, size_t errlen)
+{
+    char *name = malloc(n + 1);
+    if (!name)
+        return -2;
+    memcpy(name, s, n);
+    name[n] = '\0';
+    char term[GZ_TERM_BUF];
+    size_t tlen = gz_entity_term(name, term, sizeof term);
+    free(name);
+    if (tlen == 0) {
+        snprintf(err, errlen, "%s: an empty name (write 'Name = Alias, "
+                 "Alias')", where);
+        return -1;
+    }
+    char **grown = realloc(g->terms, (g->count + 1) * sizeof *grown);
+    char *copy = strdup(term);
+    if (grown)
+        g->terms = grown;
+    if (!grown || !copy) {
+        free(copy);
+        return -2;
+    }
+    g->terms[g->count++] = copy;
+    return 0;
+}
+
+/* Parse one line (comment already cut) into a group appended to
+ * `aliases`; blank lines are skipped. Returns 0, -1 (syntax, message in
+ * err) or -2 (out of memory). */
+static int parse_line(const char *line, gz_entity_aliases *aliases,
+                      const char *where, char *err, size_t errlen)
+{
+    const char *eq = strchr(line, '=');
+    if (!eq) {
+        if (line[strspn(line, " \t\r\n")] == '\0')
+            return 0;
+        snprintf(err, errlen, "%s: expected 'Name = Alias, Alias...'",
+                 where);
+        return -1;
+    }
+    alias_group g = {NULL, 0};
+    int rc = add_name(&g, line, (size_t)(eq - line), where, err, errlen);
+    for (const char *p = eq + 1; rc == 0;) {
+        const char *comma = strchr(p, ',');
+        size_t n = comma ? (size_t)(comma - p) : strlen(p);
+        rc = add_name(&g, p, n, where, err, errlen);
+        if (!comma)
+            break;
+        p = comma + 1;
+    }
+    alias_group *grown = rc == 0 ? realloc(aliases->groups,
+                                           (aliases->count + 1) * sizeof *grown)
+                                 : NULL;
+    if (rc == 0 && !grown)
+        rc = -2;
+    if (rc != 0) {
+        for (size_t k = 0; k < g.count; k++)
+            free(g.terms[k]);
+        free(g.terms);
+        return rc;
+    }
+    aliases->groups = grown;
+    aliases->groups[aliases->count++] = g;
+    return 0;
+}
+
+int gz_entity_aliases_read(const char *path, gz_entity_aliases **out,
+                           char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        int e = errno;
+        snprintf(err, errlen, "entity aliases file %s: %s", path,
+                 strerror(e));
+        errno = e;
+        return -1;
+    }
+    gz_entity_aliases *aliases = calloc(1, sizeof *aliases);
+    char *line = NULL;
+    size_t cap = 0;
+    int rc = aliases ? 0 : -2;
+    for (unsigned long n = 1; rc == 0 && getline(&line, &cap, f) != -1; n++) {
+        char *hash = strchr(line, '#');
+        if (hash)
+            *hash = '\0';
+        char where[512];
+        snprintf(where, sizeof where, "%.400s:%lu", path, n);
+        rc = parse_line(line, aliases, where, err, errlen);
+    }
+    int read_error = ferror(f);
+    free(line);
+    fclose(f);
+    if (rc == 0 && read_error) {
+        snprintf(err, errlen, "entity aliases file %s: read error", path);
+        rc = -1;
+        errno = EIO;
+    } else if (rc == -1) {
+        errno = 0;
+    } else if (rc == -2) {
+        snprintf(err, errlen, "out of memory");
+        errno = ENOMEM;
+    }
+    if (rc != 0) {
+        gz_entity_aliases_free(aliases);
+        return -1;
+    }
+    *out = aliases;
+    return 0;
+}
+
+/* The entity-term keys of the synonyms table, collected (ctx: a
+ * key_list). */
+typedef struct key_list {
+    char **keys;
+    size_t count;
+    int failed;
+} key_list;
+
+static int collect_key(const char *key, void *ctx)
+{
+    key_list *l = ctx;
+    char **grown = realloc(l->keys, (l->count + 1) * sizeof *grown);
+    char *copy = strdup(key);
+    if (grown)
+        l->keys = grown;
+    if (!grown || !copy) {
+        free(copy);
+        l->failed = 1;
+        return 1;
+    }
+    l->keys[l->count++] = copy;
+    return 0;
+}
+
+/* Remove the entity aliases (synonym keys that are entity terms). */
+static xap_status clear_aliases(xap_writable *w)
+{
+    key_list l = {NULL, 0, 0};
+    xap_status s = xap_database_each_synonym_key(xap_writable_database(w),
+                                                 GZ_PREFIX_ENTITY,
+                                                 collect_key, &l);
+    if (s == XAP_OK && l.failed)
+        s = XAP_ERR_NOMEM;
+    for (size_t i = 0; s == XAP_OK && i < l.count; i++)
+        s = xap_writable_clear_synonyms(w, l.keys[i]);
+    for (size_t i = 0; i < l.count; i++)
+        free(l.keys[i]);
+    free(l.keys);
+    return s;
+}
+
+xap_status gz_entity_aliases_write(xap_writable *w,
+                                   const gz_entity_aliases *aliases)
+{
+    xap_status s = clear_aliases(w);
+    for (size_t i = 0; s == XAP_OK && i < aliases->count; i++) {
+        const alias_group *g = &aliases->groups[i];
+        for (size_t a = 0; s == XAP_OK && a < g->count; a++)
+            for (size_t b = 0; s == XAP_OK && b < g->count; b++)
+                if (a != b && strcmp(g->terms[a], g->terms[b]) != 0)
+                    s = xap_writable_add_synonym(w, g->terms[a],
+                                                 g->terms[b]);
+    }
+    return s;
+}

@@ -1,0 +1,75 @@
+/* aliases.c - entity: filters with the index's entity aliases
+ * (indexer/entity_aliases.h): entity:"Man Utd" also finds the articles
+ * that name "Manchester United" when the aliases file puts both names on
+ * one line. */
+#include "search_private.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* The queries of one entity: filter, collected (ctx of add_alias). */
+typedef struct alias_terms {
+    xap_query **terms;
+    size_t count;
+    xap_status status;
+} alias_terms;
+
+static int add_term(alias_terms *a, const char *term)
+{
+    xap_query **grown = realloc(a->terms, (a->count + 1) * sizeof *grown);
+    if (!grown) {
+        a->status = XAP_ERR_NOMEM;
+        return 1;
+    }
+    a->terms = grown;
+    a->status = xap_query_new_term(term, 1, 0, &a->terms[a->count]);
+    a->count += a->status == XAP_OK;
+    return a->status != XAP_OK;
+}
+
+/* xap_database_each_synonym callback: one alias term. */
+static int add_alias(const char *synonym, void *ctx)
+{
+    return add_term(ctx, synonym);
+}
+
+/* xap_field_fn of entity: (ctx: the index): the entity's term OR the
+ * terms of its aliases. `value` is the name as the normaliser wrote it. */
+static xap_status entity_query(const char *value, void *ctx, xap_query **out)
+{
+    gazette_index_t *index = ctx;
+    char term[GZ_TERM_BUF];
+    alias_terms a = {NULL, 0, XAP_OK};
+    *out = NULL;
+    if (!gz_entity_term(value, term, sizeof term))
+        return xap_query_new_term(GZ_PREFIX_ENTITY, 1, 0, out);   /* none */
+    add_term(&a, term);
+    xap_status s = a.status;
+    if (s == XAP_OK)
+        s = xap_database_each_synonym(index->db, term, add_alias, &a);
+    if (s == XAP_OK)
+        s = a.status;
+    if (s == XAP_OK && a.count == 1) {
+        *out = a.terms[0];
+        a.terms[0] = NULL;
+    } else if (s == XAP_OK) {
+        s = xap_query_new_combine(XAP_OP_OR, (const xap_query *const *)a.terms,
+                                  a.count, 0, out);
+    }
+    for (size_t i = 0; i < a.count; i++)
+        xap_query_free(a.terms[i]);
+    free(a.terms);
+    return s;
+}
+
+xap_status gz_aliases_setup(gazette_index_t *index)
+{
+    xap_status s = XAP_OK;
+    for (size_t i = 0; s == XAP_OK && i < gz_nfields; i++) {
+        const gz_field *f = &gz_fields[i];
+        if (f->name && f->fold == GZ_FOLD_ENTITY)
+            s = xap_queryparser_add_boolean_prefix_callback(
+                index->qp, f->name, f->exclusive, entity_query, index);
+    }
+    return s;
+}

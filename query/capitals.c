@@ -1,0 +1,287 @@
+/* capitals.c - searching a word the query writes in capitals ("US", "IT",
+ * "WHO", "NASA"): which field to search it in, and the query of that
+ * field (docs/search.md, "Acronyms and capitals").
+ *
+ * The index marks each word written with capitals by a term of wdf 0
+ * (indexer/capitals.h): GZ_PREFIX_UPPER when written in capitals,
+ * GZ_PREFIX_CAPS when capitalised elsewhere than at a sentence start. The
+ * query normaliser turns such a query word into upper:WORD or caps:WORD
+ * (gz_capitals_field decides which); the parser hands that field to
+ * capitals_query, which matches the marker terms and weighs the matches:
+ * as the word in lower case would be, or, when that is a stopword, by
+ * what the marked form is worth ("IT" is far rarer than "it", and BM25
+ * gives a marker of wdf 0 no weight at all).
+ */
+#include "search_private.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+#include "stoplist.h"
+
+/* Articles with `prefix` + [w, w+n) (0 on error). */
+static uint32_t prefixed_freq(const gazette_index_t *index,
+                              const char *prefix, const char *w, size_t n)
+{
+    char term[GZ_TERM_BUF];
+    uint32_t tf = 0;
+    if (strlen(prefix) + n >= sizeof term)
+        return 0;
+    snprintf(term, sizeof term, "%s%.*s", prefix, (int)n, w);
+    if (xap_database_termfreq(index->db, term, &tf) != XAP_OK)
+        return 0;
+    return tf;
+}
+
+const char *gz_capitals_field(const char *w, size_t n, void *ctx)
+{
+    gazette_index_t *index = ctx;
+    char word[64];
+    uint32_t upper = prefixed_freq(index, GZ_PREFIX_UPPER, w, n);
+    /* A word in capitals whose lower case is a stopword ("US", "IT",
+     * "WHO") means the acronym: only text in capitals, since "The Who"
+     * or "Let It Be" are other names. */
+    if (n < sizeof word) {
+        memcpy(word, w, n);
+        word[n] = '\0';
+        if (gz_is_stopword(word))
+            return upper ? "upper" : NULL;
+    }
+    /* Any other ("NASA", "AIDS") also finds the name capitalised, as
+     * house styles write "Nasa" and "Aids" (not "hearing aids"). A word
+     * the index never writes with capitals is a plain word. */
+    return upper || prefixed_freq(index, GZ_PREFIX_CAPS, w, n) ? "caps"
+                                                                : NULL;
+}
+
+/* BM25's inverse document frequency as Xapian's BM25Weight computes it
+ * (no relevance set) for a term in `n` of `N` articles. */
+static double bm25_idf(double n, double N)
+{
+    double tw = (N - n + 0.5) / (n + 0.5);
+    if (tw <= 2.0)   /* Xapian's adjustment for very common terms */
+        tw = tw * 0.5 + 1.0;
+    return log(tw);
+}
+
+/* Remember the word of a capitals field, and the weight its matches got
+ * from the markers (< 0 when the plain word gives it): for --explain and
+ * the highlights. */
+static void note_word(gazette_index_t *index, const char *word,
+                      double weight)
+{
+    if (index->nscales >= GZ_CAPITALS_SCALES || strlen(word) >= 64)
+        return;
+    snprintf(index->scales[index->nscales].term,
+             sizeof index->scales[index->nscales].term, "%s", word);
+    index->scales[index->nscales++].factor = weight;
+}
+
+/* The articles with a marker of `word` under the prefixes of field
+ * `name`, in *out; *marked gets (an upper bound of) their number. */
+static xap_status markers_query(const gazette_index_t *index,
+                                const char *name, const char *word,
+                                xap_query **out, uint32_t *marked)
+{
+    xap_query *markers[4] = {NULL};
+    size_t nmarkers = 0;
+    xap_status s = XAP_OK;
+    *marked = 0;
+    for (size_t i = 0; s == XAP_OK && i < gz_nfields && nmarkers < 4; i++) {
+        const gz_field *f = &gz_fields[i];
+        if (f->kind != GZ_KIND_CAPITALS || strcmp(f->name, name) != 0)
+            continue;
+        char term[GZ_TERM_BUF];
+        gz_make_term(f->prefix, word, term, sizeof term);
+        *marked += prefixed_freq(index, f->prefix, word, strlen(word));
+        s = xap_query_new_term(term, 1, 0, &markers[nmarkers]);
+        nmarkers += s == XAP_OK;
+    }
+    if (s == XAP_OK)
+        s = xap_query_new_combine(XAP_OP_OR, (const xap_query *const *)markers,
+                                  nmarkers, 0, out);
+    for (size_t i = 0; i < nmarkers; i++)
+        xap_query_free(markers[i]);
+    return s;
+}
+
+/* The weight of a word in capitals whose plain word weighs nothing ("IT"
+ * is not "it", in every article): each article with a marker gets the
+ * BM25 weight of one occurrence of a term as rare as the markers (BM25
+ * gives a marker of wdf 0 no weight by itself). The plain word is added
+ * with no weight: snippets highlight it. */
+static xap_status stopword_query(gazette_index_t *index, const char *word,
+                                 xap_query *markers, uint32_t marked,
+                                 xap_query **out)
+{
+    xap_query *fixed = NULL, *weighted = NULL, *plain = NULL,
+              *unweighted = NULL;
+    uint32_t all = 0;
+    xap_status s = xap_database_doc_count(index->db, &all);
+    double weight = marked && all ? bm25_idf(marked, all) : 0;
+    if (s == XAP_OK)
+        s = xap_query_new_fixed_weight(weight, &fixed);
+    if (s == XAP_OK) {
+        const xap_query *both[2] = {markers, fixed};
+        s = xap_query_new_combine(XAP_OP_AND, both, 2, 0, &weighted);
+    }
+    if (s == XAP_OK)
+        s = xap_query_new_term(word, 1, 0, &plain);
+    if (s == XAP_OK)
+        s = xap_query_new_scaled(plain, 0, &unweighted);
+    if (s == XAP_OK) {
+        const xap_query *both[2] = {weighted, unweighted};
+        s = xap_query_new_combine(XAP_OP_AND_MAYBE, both, 2, 0, out);
+    }
+    if (s == XAP_OK)
+        note_word(index, word, weight);
+    xap_query_free(fixed);
+    xap_query_free(weighted);
+    xap_query_free(plain);
+    xap_query_free(unweighted);
+    return s;
+}
+
+/* Any other word in capitals ("NASA", "MEDLARS"): the articles with a
+ * marker, weighted by the word's stem as the word in lower case would be,
+ * so how often an article uses it still counts. */
+static xap_status word_query(gazette_index_t *index, const char *word,
+                             xap_query *markers, xap_query **out)
+{
+    char *stem = NULL;
+    char term[GZ_TERM_BUF];
+    xap_query *plain = NULL;
+    xap_status s = xap_stem_word(index->stem, word, &stem);
+    if (s == XAP_OK && strlen(stem) + 2 <= sizeof term) {
+        snprintf(term, sizeof term, "%s%s", GZ_STEM_PREFIX, stem);
+        s = xap_query_new_term(term, 1, 0, &plain);
+    } else if (s == XAP_OK) {
+        s = xap_query_new_term(word, 1, 0, &plain);
+    }
+    if (s == XAP_OK) {
+        const xap_query *both[2] = {markers, plain};
+        s = xap_query_new_combine(XAP_OP_AND, both, 2, 0, out);
+    }
+    if (s == XAP_OK)
+        note_word(index, word, -1);
+    xap_query_free(plain);
+    free(stem);
+    return s;
+}
+
+/* xap_field_fn of the capitals fields (ctx: a gz_capitals_ctx): `word`
+ * (lower case, from the parser) where the text writes it with capitals. */
+static xap_status capitals_query(const char *word, void *ctx, xap_query **out)
+{
+    const gz_capitals_ctx *c = ctx;
+    xap_query *markers = NULL;
+    uint32_t marked = 0;
+    *out = NULL;
+    xap_status s = markers_query(c->index, c->name, word, &markers, &marked);
+    if (s == XAP_OK && gz_is_stopword(word))
+        s = stopword_query(c->index, word, markers, marked, out);
+    else if (s == XAP_OK)
+        s = word_query(c->index, word, markers, out);
+    xap_query_free(markers);
+    return s;
+}
+
+xap_status gz_capitals_setup(gazette_index_t *index)
+{
+    xap_status s = XAP_OK;
+    index->ncapitals = 0;
+    for (size_t i = 0; s == XAP_OK && i < gz_nfields; i++) {
+        const gz_field *f = &gz_fields[i];
+        if (f->kind != GZ_KIND_CAPITALS)
+            continue;
+        size_t k = 0;
+        while (k < index->ncapitals &&
+               strcmp(index->capitals[k].name, f->name) != 0)
+            k++;
+        if (k < index->ncapitals || k == GZ_CAPITALS_FIELDS)
+            continue;   /* one callback a name */
+        index->capitals[k] = (gz_capitals_ctx){index, f->name};
+        index->ncapitals++;
+        s = xap_queryparser_add_prefix_callback(index->qp, f->name,
+                                                capitals_query,
+                                                &index->capitals[k]);
+    }
+    return s;
+}
+
+double gz_capitals_weight(const gazette_index_t *index, const char *term)
+{
+    for (size_t i = 0; i < gz_nfields; i++) {
+        const char *prefix = gz_fields[i].prefix;
+        size_t n = strlen(prefix);
+        if (gz_fields[i].kind != GZ_KIND_CAPITALS ||
+            strncmp(term, prefix, n) != 0)
+            continue;
+        for (size_t k = 0; k < index->nscales; k++)
+            if (strcmp(index->scales[k].term, term + n) == 0)
+                return index->scales[k].factor < 0
+                           ? 0 : index->scales[k].factor;
+        return 0;
+    }
+    return -1;
+}
+
+/* The entry of `word` in the last parse's table, or NULL. */
+static const gz_capitals_word *find_word(const gazette_index_t *index,
+                                         const char *word)
+{
+    for (size_t k = 0; k < index->nscales; k++)
+        if (strcmp(index->scales[k].term, word) == 0)
+            return &index->scales[k];
+    return NULL;
+}
+
+int gz_capitals_plain_word(const gazette_index_t *index, const char *term)
+{
+    const gz_capitals_word *w = find_word(index, term);
+    return w && w->factor >= 0;
+}
+
+/* 1 when [s, s+n) has no upper-case letter. */
+static int all_lower(const char *s, size_t n)
+{
+    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+    for (size_t i = 0; i < n;) {
+        int32_t cp = 0;
+        utf8proc_ssize_t k = utf8proc_iterate(p + i, (utf8proc_ssize_t)(n - i),
+                                              &cp);
+        if (k <= 0)
+            return 1;
+        if (xap_unicode_is_upper((uint32_t)cp))
+            return 0;
+        i += (size_t)k;
+    }
+    return 1;
+}
+
+size_t gz_capitals_filter_highlights(const gazette_index_t *index,
+                                     const char *plain, size_t *hl, size_t n)
+{
+    if (index->nscales == 0)
+        return n;
+    size_t kept = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t a = hl[2 * i], b = hl[2 * i + 1];
+        char word[64];
+        int drop = 0;
+        if (b - a < sizeof word && all_lower(plain + a, b - a)) {
+            memcpy(word, plain + a, b - a);
+            word[b - a] = '\0';
+            drop = find_word(index, word) != NULL;
+        }
+        if (!drop) {
+            hl[2 * kept] = a;
+            hl[2 * kept + 1] = b;
+            kept++;
+        }
+    }
+    return kept;
+}

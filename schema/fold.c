@@ -1,0 +1,148 @@
+/* fold.c - accent folding with utf8proc (fold.h). */
+#include "fold.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+/* Latin letters with diacritics live in Latin-1 Supplement, Latin
+ * Extended-A and -B, and Latin Extended Additional. */
+static int is_latin_letter_block(int32_t cp)
+{
+    return (cp >= 0xC0 && cp <= 0x24F) || (cp >= 0x1E00 && cp <= 0x1EFF);
+}
+
+/* Combining Diacritical Marks: dropped after a Latin letter ("e" + acute
+ * accent written as two characters). */
+static int is_latin_mark(int32_t cp)
+{
+    return cp >= 0x300 && cp <= 0x36F;
+}
+
+/* Latin letters without a canonical decomposition that English text
+ * writes without the stroke ("Søren", "Łódź", "Kılıçdaroğlu"). */
+static int32_t stroke_letter(int32_t cp)
+{
+    switch (cp) {
+    case 0xD8: return 'O';
+    case 0xF8: return 'o';
+    case 0x110: return 'D';
+    case 0x111: return 'd';
+    case 0x126: return 'H';
+    case 0x127: return 'h';
+    case 0x131: return 'i';
+    case 0x141: return 'L';
+    case 0x142: return 'l';
+    default: return 0;
+    }
+}
+
+/* The folded form of `cp` in out[] (at most 4 code points); returns how
+ * many, 0 to drop the character. `after_latin`: the character before was
+ * a Latin letter (or a folded one). */
+static int fold_char(int32_t cp, int after_latin, int32_t out[4])
+{
+    int32_t plain = stroke_letter(cp);
+    if (plain) {
+        out[0] = plain;
+        return 1;
+    }
+    if (is_latin_mark(cp) && after_latin)
+        return 0;
+    if (is_latin_letter_block(cp)) {
+        int last_boundclass = 0;
+        utf8proc_ssize_t n = utf8proc_decompose_char(
+            cp, out, 4, UTF8PROC_DECOMPOSE | UTF8PROC_STRIPMARK,
+            &last_boundclass);
+        if (n >= 1 && n <= 4)
+            return (int)n;
+    }
+    out[0] = cp;
+    return 1;
+}
+
+int gz_fold_accents_needed(const char *text, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if ((unsigned char)text[i] >= 0x80)
+            return 1;
+    return 0;
+}
+
+/* 1 when `cp` counts as a Latin letter for a following combining mark. */
+static int is_latin_base(int32_t cp)
+{
+    return (cp < 0x80 && ((cp | 0x20) >= 'a' && (cp | 0x20) <= 'z')) ||
+           is_latin_letter_block(cp);
+}
+
+int gz_fold_accents(const char *text, size_t len, char **out,
+                    size_t *out_len, size_t **map)
+{
+    /* A character never grows: a precomposed letter (2 or 3 bytes) gives
+     * one ASCII letter, at most a few code points of no more bytes. The
+     * room below is still computed per character to stay safe. */
+    size_t cap = len + 1;
+    char *buf = malloc(cap);
+    size_t *m = map ? malloc(cap * sizeof *m) : NULL;
+    if (!buf || (map && !m)) {
+        free(buf);
+        free(m);
+        return -1;
+    }
+    size_t o = 0;
+    int after_latin = 0;
+    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)text;
+    for (size_t i = 0; i < len;) {
+        int32_t cp = 0;
+        utf8proc_ssize_t n = utf8proc_iterate(p + i, (utf8proc_ssize_t)(len - i),
+                                              &cp);
+        int32_t folded[4];
+        int k = 0;
+        if (n <= 0) {   /* not UTF-8: the byte as it is */
+            n = 1;
+            cp = -1;
+        } else {
+            k = fold_char(cp, after_latin, folded);
+        }
+        utf8proc_uint8_t enc[16];
+        size_t elen = 0;
+        if (cp < 0) {
+            enc[elen++] = p[i];
+        } else {
+            for (int j = 0; j < k; j++)
+                elen += (size_t)utf8proc_encode_char(folded[j], enc + elen);
+        }
+        if (o + elen + 1 > cap) {
+            size_t ncap = (o + elen + 1) * 2;
+            char *nb = realloc(buf, ncap);
+            size_t *nm = map ? realloc(m, ncap * sizeof *nm) : NULL;
+            if (nb)
+                buf = nb;
+            if (nm)
+                m = nm;
+            if (!nb || (map && !nm)) {
+                free(buf);
+                free(m);
+                return -1;
+            }
+            cap = ncap;
+        }
+        memcpy(buf + o, enc, elen);
+        for (size_t j = 0; m && j < elen; j++)
+            m[o + j] = i;
+        o += elen;
+        if (cp >= 0 && !(is_latin_mark(cp) && after_latin))
+            after_latin = is_latin_base(cp);
+        i += (size_t)n;
+    }
+    buf[o] = '\0';
+    if (m)
+        m[o] = len;
+    *out = buf;
+    *out_len = o;
+    if (map)
+        *map = m;
+    return 0;
+}
