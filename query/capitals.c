@@ -28,9 +28,12 @@ static uint32_t prefixed_freq(const gazette_index_t *index,
 {
     char term[GZ_TERM_BUF];
     uint32_t tf = 0;
-    if (strlen(prefix) + n >= sizeof term)
+    size_t plen = strlen(prefix);
+    if (plen + n >= sizeof term)
         return 0;
-    snprintf(term, sizeof term, "%s%.*s", prefix, (int)n, w);
+    memcpy(term, prefix, plen);
+    memcpy(term + plen, w, n);
+    term[plen + n] = '\0';
     if (xap_database_termfreq(index->db, term, &tf) != XAP_OK)
         return 0;
     return tf;
