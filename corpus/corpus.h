@@ -81,8 +81,9 @@ typedef struct corpus_walk_options {
  * to a root that is a file. Trailing slashes of `root` are dropped when paths
  * are joined.
  * Returns 0 when the walk completed, -1 when `root` cannot be opened (errno
- * set; EINVAL when it is neither a file nor a directory, ENOMEM when memory
- * ran out during the walk), or the callback's non-zero value. `warn` may be
+ * set; EINVAL when it is neither a file nor a directory) or the walk ran
+ * out of memory or descriptors anywhere (errno ENOMEM, EMFILE or ENFILE:
+ * corpus_errno_is_exhaustion), or the callback's non-zero value. `warn` may be
  * NULL. */
 int corpus_walk_with(const char *root, const corpus_walk_options *opts,
                      corpus_file_fn on_file, corpus_warn_fn warn, void *ctx);
@@ -117,9 +118,16 @@ corpus_name_kind corpus_name_kind_of(const char *relpath, const char **reason);
  * corpus (corpus/sample/README.md, a dataset's SOURCE.md). */
 int corpus_is_supported(const char *relpath);
 
+/* 1 when errno value `e` (EMFILE, ENFILE, ENOMEM) says the process or the
+ * system is out of descriptors or memory. Such a failure says nothing
+ * about the file being opened: a run that took it for an unreadable file
+ * would report it skipped (or, for a directory, its articles kept as
+ * unreadable) when the honest outcome is an I/O failure of the run. */
+int corpus_errno_is_exhaustion(int e);
+
 /* For a CORPUS_NAME_MAYBE_MAIL file: 1 when its first bytes (up to 64 KiB)
  * are a mail header block (see corpus_read_file), 0 when not (a one-line
- * reason in `why`), -1 when it cannot be read (reason in `why`). Cheaper
+ * reason in `why`), -1 when it cannot be read (reason in `why`, errno kept). Cheaper
  * than corpus_read_file: it reads only the head of the file. */
 int corpus_probe_mail(const corpus_file *file, char *why, size_t whylen);
 
@@ -151,8 +159,12 @@ typedef enum corpus_status {
     CORPUS_SKIP_MALFORMED,    /* format-level error (e.g. bad JSON line) */
     CORPUS_ERR_NOMEM,         /* out of memory: stop the run */
     CORPUS_STOPPED,           /* the article callback returned non-zero */
-    CORPUS_NOT_ARTICLE        /* a name without extension, and the file
+    CORPUS_NOT_ARTICLE,       /* a name without extension, and the file
                                  does not start with a mail header block */
+    CORPUS_ERR_RESOURCES      /* the process or system ran out of file
+                                 descriptors or kernel memory while opening
+                                 the file: not the file's fault, stop the
+                                 run (corpus_errno_is_exhaustion) */
 } corpus_status;
 
 /* The size limit when corpus_options.max_bytes is 0. */

@@ -6,6 +6,7 @@
  *   extension unknown (and the name
  *   not one that may be mail)       CORPUS_SKIP_UNSUPPORTED
  *   open/stat/read fails            CORPUS_SKIP_UNREADABLE
+ *   (out of descriptors: CORPUS_ERR_RESOURCES, which stops the run)
  *   over max_bytes (decompressed)   CORPUS_SKIP_TOO_LARGE
  *   .gz that is not (whole) gzip    CORPUS_SKIP_BAD_GZIP
  *   NUL bytes / many control bytes  CORPUS_SKIP_BINARY
@@ -160,6 +161,11 @@ corpus_status corpus_why(char *why, size_t whylen, corpus_status status,
     return status;
 }
 
+int corpus_errno_is_exhaustion(int e)
+{
+    return e == EMFILE || e == ENFILE || e == ENOMEM;
+}
+
 const char *corpus_status_name(corpus_status status)
 {
     switch (status) {
@@ -174,6 +180,7 @@ const char *corpus_status_name(corpus_status status)
     case CORPUS_ERR_NOMEM:        return "out of memory";
     case CORPUS_STOPPED:          return "stopped";
     case CORPUS_NOT_ARTICLE:      return "not an article";
+    case CORPUS_ERR_RESOURCES:    return "out of file descriptors";
     }
     return "unknown";
 }
@@ -554,18 +561,25 @@ static corpus_status too_large(char *why, size_t whylen, const char *what,
 
 /*
  * open_regular - open `path` read-only and check it is a regular file.
- * Returns the fd (caller closes) and fills *st, or -1 with `why` written.
+ * Returns the fd (caller closes) and fills *st, or -1 with `why` written
+ * and *failure set: CORPUS_SKIP_UNREADABLE, or CORPUS_ERR_RESOURCES when
+ * the process (or system) is out of descriptors, which says nothing about
+ * the file and must not be taken for a skip.
  * O_NONBLOCK: a FIFO or device put where the walk saw a file must not
  * block the open (a FIFO without a writer would, forever); the fstat of
  * the opened descriptor then refuses it. On a regular file O_NONBLOCK
  * changes nothing.
  */
-static int open_regular(const char *path, struct stat *st, char *why,
-                        size_t whylen)
+static int open_regular(const char *path, struct stat *st,
+                        corpus_status *failure, char *why, size_t whylen)
 {
+    *failure = CORPUS_SKIP_UNREADABLE;
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
     if (fd < 0) {
-        corpus_why(why, whylen, CORPUS_SKIP_UNREADABLE, "open: %s", strerror(errno));
+        int e = errno;
+        if (corpus_errno_is_exhaustion(e))
+            *failure = CORPUS_ERR_RESOURCES;
+        corpus_why(why, whylen, *failure, "open: %s", strerror(e));
         return -1;
     }
     if (fstat(fd, st) != 0) {
@@ -587,9 +601,10 @@ static corpus_status load_plain(const char *path, uint64_t max, size_t limit,
                                 corpus_buf *out, char *why, size_t whylen)
 {
     struct stat st;
-    int fd = open_regular(path, &st, why, whylen);
+    corpus_status failure;
+    int fd = open_regular(path, &st, &failure, why, whylen);
     if (fd < 0)
-        return CORPUS_SKIP_UNREADABLE;
+        return failure;
     if ((uint64_t)st.st_size > max) {
         close(fd);
         return too_large(why, whylen, "file", (uint64_t)st.st_size, max);
@@ -657,9 +672,10 @@ static corpus_status load_gzip(const char *path, uint64_t max, size_t limit,
                                corpus_buf *out, char *why, size_t whylen)
 {
     struct stat st;
-    int fd = open_regular(path, &st, why, whylen);
+    corpus_status failure;
+    int fd = open_regular(path, &st, &failure, why, whylen);
     if (fd < 0)
-        return CORPUS_SKIP_UNREADABLE;
+        return failure;
     if (!has_gzip_magic(fd)) {
         close(fd);
         return corpus_why(why, whylen, CORPUS_SKIP_BAD_GZIP,

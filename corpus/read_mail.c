@@ -143,8 +143,12 @@ int corpus_probe_mail(const corpus_file *file, char *why, size_t whylen)
 {
     int fd = open(file->path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
     if (fd < 0) {
-        corpus_why(why, whylen, CORPUS_SKIP_UNREADABLE, "open: %s",
-                   strerror(errno));
+        int e = errno;
+        corpus_why(why, whylen, corpus_errno_is_exhaustion(e)
+                                    ? CORPUS_ERR_RESOURCES
+                                    : CORPUS_SKIP_UNREADABLE,
+                   "open: %s", strerror(e));
+        errno = e;
         return -1;
     }
     char *buf = malloc(PROBE_BYTES);

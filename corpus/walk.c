@@ -473,12 +473,16 @@ static int walk_entries(walker *w, const entry *e, size_t n)
 }
 
 /* Walk the directory at w->path (already on the id stack). One that
- * cannot be opened is warned about and skipped. */
+ * cannot be opened is warned about and skipped, unless the process is out
+ * of descriptors or memory (corpus_errno_is_exhaustion): that says nothing
+ * about the directory, and the walk fails with errno kept. */
 static int walk_dir(walker *w)
 {
     entry *e;
     size_t n;
     int rc = list_dir(w, &e, &n);
+    if (rc == LIST_OPEN_FAILED && corpus_errno_is_exhaustion(errno))
+        return -1;
     if (rc == LIST_OPEN_FAILED) {
         warn_errno(w, "opendir", errno);
         return 0;

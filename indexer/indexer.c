@@ -49,6 +49,8 @@ typedef struct run_state {
     char **unreadable;           /* relpaths the walk warned about */
     size_t nunreadable, capunreadable;
     xap_status status;           /* first write failure, sticky */
+    char *err;                   /* the run's one-line error (errlen) */
+    size_t errlen;
 } run_state;
 
 static double now_seconds(void)
@@ -77,6 +79,15 @@ static gz_index_outcome outcome_for(xap_status s)
     case XAP_ERR_NOMEM: return GZ_INDEX_NO_MEMORY;
     default: return GZ_INDEX_INTERNAL;
     }
+}
+
+/* Out of descriptors or memory while opening `path`: not the file's
+ * fault, so no skip; the run stops as an I/O failure (out of memory as
+ * such), keeping what it committed. */
+static void stop_exhausted(run_state *st, const char *path, int e)
+{
+    snprintf(st->err, st->errlen, "%s: %s", path, strerror(e));
+    st->status = e == ENOMEM ? XAP_ERR_NOMEM : XAP_ERR_DB;
 }
 
 static void skip(run_state *st, const char *path, const char *reason)
@@ -253,9 +264,14 @@ static void reindex_file(run_state *st, const corpus_file *file)
     corpus_status cs = corpus_read_file(
         file, &opts, st->db ? on_article : on_article_dry, st, why,
         sizeof why);
-    if (cs == CORPUS_STOPPED || cs == CORPUS_ERR_NOMEM) {
+    if (cs == CORPUS_STOPPED || cs == CORPUS_ERR_NOMEM ||
+        cs == CORPUS_ERR_RESOURCES) {
         if (cs == CORPUS_ERR_NOMEM)
             st->status = XAP_ERR_NOMEM;
+        if (cs == CORPUS_ERR_RESOURCES) {
+            snprintf(st->err, st->errlen, "%s: %s", file->path, why);
+            st->status = XAP_ERR_DB;
+        }
         end_file_transaction(st);
         return;
     }
@@ -322,6 +338,10 @@ static void visit_file(run_state *st, const corpus_file *file)
      * the reader says which, and no hash is recorded. */
     uint64_t hash;
     int hashed = gz_hash_file(file->path, st->cfg->max_file_bytes, &hash);
+    if (hashed < 0 && corpus_errno_is_exhaustion(errno)) {
+        stop_exhausted(st, file->path, errno);
+        return;
+    }
     if (hashed < 0) {
         if (e)
             e->seen = 1;   /* there, but unreadable: keep its articles */
@@ -974,7 +994,8 @@ gz_index_outcome gz_index_run(const gz_index_config *cfg,
         gz_generation_check(cfg->db_path, cfg->roots, cfg->nroots, err,
                             errlen) != 0)
         return GZ_INDEX_REFUSED;
-    run_state st = {.cfg = cfg, .stats = stats, .status = XAP_OK};
+    run_state st = {.cfg = cfg, .stats = stats, .status = XAP_OK,
+                    .err = err, .errlen = errlen};
     run_hold h = {.lock_fd = -1};
     gz_index_outcome outcome = GZ_INDEX_OK;
     xap_status s = gz_analyzer_new(cfg->language, &st.analyzer);

@@ -286,6 +286,53 @@ static void test_update_run(void **state)
     gazette_update_free(u);
 }
 
+/* The first file added uses up every descriptor of the process. */
+static void exhaust_after_first(const gazette_update_t *u,
+                                gazette_event_t event, const char *path,
+                                const char *message, void *ctx)
+{
+    events *e = ctx;
+    count_event(u, event, path, message, ctx);
+    if (event == GAZETTE_EVENT_ADDED && e->added == 1)
+        assert_true(tu_exhaust_fds() > 0);
+}
+
+/* Running out of descriptors half-way is an I/O failure of the run, not
+ * "done, files skipped": no file is reported skipped, the error names the
+ * cause, and the index is whole (a rerun completes it). */
+static void test_update_out_of_descriptors(void **state)
+{
+    (void)state;
+    char corpus[4096], db[4096];
+    snprintf(corpus, sizeof corpus, "%s", path_in("fds/corpus"));
+    snprintf(db, sizeof db, "%s", path_in("fds/db"));
+    tu_write_file(corpus, "a.txt", "One\n\nThe first story.\n", 22);
+    tu_write_file(corpus, "b.txt", "Two\n\nThe second story.\n", 23);
+    tu_write_file(corpus, "sub/c.txt", "Three\n\nThe third story.\n", 24);
+    gazette_update_t *u = NULL;
+    events e = {0, 0, 0};
+    assert_int_equal(gazette_update_new(&u), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_set_callback(u, exhaust_after_first, &e),
+                     GAZETTE_STATUS_OK);
+    const char *roots[] = {corpus};
+    gazette_status_t s = gazette_update_run(u, db, roots, 1);
+    tu_release_fds();
+    assert_int_equal(s, GAZETTE_STATUS_IO_ERROR);
+    assert_non_null(strstr(gazette_update_error(u), "Too many open files"));
+    assert_int_equal(e.skipped, 0);
+    assert_int_equal(gazette_update_count(u, GAZETTE_COUNT_SKIPPED), 0);
+
+    assert_int_equal(gazette_update_set_callback(u, count_event, &e),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_run(u, db, roots, 1), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_count(u, GAZETTE_COUNT_SKIPPED), 0);
+    gazette_update_free(u);
+    gazette_index_t *index = NULL;
+    assert_int_equal(gazette_index_open(db, &index), GAZETTE_STATUS_OK);
+    assert_int_equal(hits(index, "story"), 3);
+    gazette_index_close(index);
+}
+
 /* A symlink out of the corpus is skipped unless the caller says follow. */
 static void test_update_symlinks(void **state)
 {
@@ -355,6 +402,7 @@ int main(void)
         cmocka_unit_test(test_writer_lock_and_language),
         cmocka_unit_test(test_update_run),
         cmocka_unit_test(test_update_symlinks),
+        cmocka_unit_test(test_update_out_of_descriptors),
         cmocka_unit_test(test_status_strings),
         cmocka_unit_test(test_versions),
     };

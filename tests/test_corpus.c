@@ -591,6 +591,55 @@ static void test_walk_unreadable_dir(void **state)
     free(locked);
 }
 
+/* Called for each file; the first one uses up every descriptor. */
+static int exhaust_on_first(const corpus_file *f, void *ctx)
+{
+    int rc = log_file(f, ctx);
+    if (((walk_log *)ctx)->nfiles == 1)
+        assert_true(tu_exhaust_fds() > 0);
+    return rc;
+}
+
+/* Out of descriptors, a directory is not "unreadable" (its articles would
+ * be kept and the run reported as having skipped something): the walk
+ * fails with EMFILE. */
+static void test_walk_out_of_descriptors(void **state)
+{
+    const char *dir = *state;
+    tu_write_file(dir, "a.txt", "x\n", 2);
+    tu_write_file(dir, "sub/b.txt", "x\n", 2);
+    walk_log log = {0};
+    int rc = corpus_walk(dir, exhaust_on_first, log_warn, &log);
+    int e = errno;
+    tu_release_fds();
+    assert_int_equal(rc, -1);
+    assert_int_equal(e, EMFILE);
+    assert_int_equal(log.nfiles, 1);
+    assert_int_equal(log.nwarns, 0);
+    log_free(&log);
+}
+
+/* Reading a file with no descriptor left: CORPUS_ERR_RESOURCES (stop the
+ * run), not CORPUS_SKIP_UNREADABLE, for plain and gzip files alike. */
+static void test_read_out_of_descriptors(void **state)
+{
+    const char *dir = *state;
+    tu_write_file(dir, "plain.txt", "Title\n\nBody.\n", 13);
+    tu_write_gzip(dir, "packed.txt.gz", "Title\n\nBody.\n", 13);
+    const char *names[] = {"plain.txt", "packed.txt.gz"};
+    for (size_t i = 0; i < 2; i++) {
+        got_article g = {0};
+        char why[256] = "";
+        assert_true(tu_exhaust_fds() > 0);
+        corpus_status s = read_rel(dir, names[i], 0, &g, why);
+        tu_release_fds();
+        assert_int_equal(s, CORPUS_ERR_RESOURCES);
+        assert_non_null(strstr(why, "Too many open files"));
+        assert_int_equal(read_rel(dir, names[i], 0, &g, why), CORPUS_OK);
+        got_free(&g);
+    }
+}
+
 /* ---------------------------------------------------------- .txt format */
 
 static void test_txt_no_header(void **state)
@@ -1450,6 +1499,8 @@ int main(void)
         T(test_walk_bad_root),
         T(test_walk_stop),
         T(test_walk_unreadable_dir),
+        T(test_walk_out_of_descriptors),
+        T(test_read_out_of_descriptors),
         T(test_txt_no_header),
         T(test_txt_header_block),
         T(test_txt_header_without_title),
@@ -1481,6 +1532,7 @@ int main(void)
         cmocka_unit_test(test_parse_date),
         cmocka_unit_test(test_path_date),
         cmocka_unit_test(test_status_names),
+
         cmocka_unit_test(test_bbc_cp1252_file),
         cmocka_unit_test(test_bbc_walk),
     };

@@ -6,7 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include <setjmp.h>
@@ -189,4 +191,36 @@ int tu_run(const char *fmt, ...)
     if (rc == -1)
         return -1;
     return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+/* ------------------------------------------------ descriptor exhaustion */
+
+#define TU_FD_LIMIT 256
+
+static int taken_fds[TU_FD_LIMIT];
+static int ntaken;
+static struct rlimit saved_limit;
+
+int tu_exhaust_fds(void)
+{
+    if (getrlimit(RLIMIT_NOFILE, &saved_limit) != 0)
+        die("getrlimit", "RLIMIT_NOFILE");
+    struct rlimit low = saved_limit;
+    if (low.rlim_cur > TU_FD_LIMIT)
+        low.rlim_cur = TU_FD_LIMIT;
+    if (setrlimit(RLIMIT_NOFILE, &low) != 0)
+        die("setrlimit", "RLIMIT_NOFILE");
+    ntaken = 0;
+    int fd;
+    while (ntaken < TU_FD_LIMIT && (fd = dup(STDERR_FILENO)) >= 0)
+        taken_fds[ntaken++] = fd;
+    return ntaken;
+}
+
+void tu_release_fds(void)
+{
+    while (ntaken > 0)
+        close(taken_fds[--ntaken]);
+    if (setrlimit(RLIMIT_NOFILE, &saved_limit) != 0)
+        die("setrlimit", "RLIMIT_NOFILE");
 }

@@ -65,4 +65,11 @@ const char *tu_quality_corpus(void);
 /* Run a shell command, return its exit status (or -1). */
 int tu_run(const char *fmt, ...);
 
+/* Use up every free file descriptor of the process (the soft limit is
+ * first lowered to 256 so this stays cheap), so that the next open() fails
+ * with EMFILE; tu_release_fds() closes them and restores the limit. Not
+ * nestable. Returns how many were taken. */
+int tu_exhaust_fds(void);
+void tu_release_fds(void);
+
 #endif
