@@ -34,6 +34,7 @@
 #include "corpus.h"
 #include "corpus_internal.h"
 
+#include <gumbo.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,7 +62,8 @@ enum {
     /* set on elements as opened (not in the name table) */
     K_FOREIGN = 1 << 16,    /* in the SVG or MathML namespace */
     K_IP = 1 << 17,         /* SVG/MathML element whose content is HTML */
-    K_MATHML = 1 << 18      /* K_FOREIGN, in the MathML namespace */
+    K_MATHML = 1 << 18,     /* K_FOREIGN, in the MathML namespace */
+    K_UNKNOWN = 1 << 19     /* HTML element whose name gumbo does not know */
 };
 
 #define P_BLOCK (K_SPECIAL | K_CLOSES_P | K_NO_RECON)
@@ -188,11 +190,10 @@ static const struct kind {
     {"xmp", K_SPECIAL | K_CLOSES_P | K_RAW},
 };
 
-/* Element names are compared as keys: lower-cased, cut to 15 bytes, NUL
- * padded. Two long names sharing their first 15 bytes look alike; both
- * are unknown to gumbo, which gives every unknown name the same tag and
- * so matches them even more eagerly than the scan does. */
-#define KEY_LEN 16
+/* Element names are compared as keys: lower-cased, cut to 31 bytes, NUL
+ * padded. Names that long are unknown to gumbo, which (in HTML content)
+ * gives every unknown name the same tag: see end_other(). */
+#define KEY_LEN 32
 
 static void make_key(const char *name, size_t n, char key[KEY_LEN])
 {
@@ -347,6 +348,9 @@ static void push(scan_state *st, const char key[KEY_LEN], unsigned bits,
         memcpy(e->key, key, KEY_LEN);
         e->bits = bits;
         e->tag_hash = bits & K_FORMATTING ? tag_hash(tag, tag_end) : 0;
+        if (!(bits & K_FOREIGN) && gumbo_tagn_enum(key, (unsigned)strlen(key))
+                                       == GUMBO_TAG_UNKNOWN)
+            e->bits |= K_UNKNOWN;
         count(st, e, +1);
     }
     st->depth++;
@@ -558,14 +562,20 @@ static void end_formatting(scan_state *st, const char key[KEY_LEN])
 }
 
 /* "Any other end tag": the nearest open element of that name is closed,
- * unless a special element comes first (then nothing is). */
+ * unless a special element comes first (then nothing is). Gumbo compares
+ * tags, not names, and all names it does not know share one tag: the end
+ * tag of an unknown name closes the nearest element of any unknown name
+ * ("<o><ruby></r>" closes the ruby). */
 static void end_other(scan_state *st, const char key[KEY_LEN])
 {
+    int unknown = gumbo_tagn_enum(key, (unsigned)strlen(key)) ==
+                  GUMBO_TAG_UNKNOWN;
     for (size_t k = 0;; k++) {
         const scan_elem *e = from_top(st, k);
         if (!e)
             return;
-        if (html_named(e, key)) {
+        if (unknown ? !(e->bits & K_FOREIGN) && (e->bits & K_UNKNOWN)
+                    : html_named(e, key)) {
             pop_to(st, k);
             return;
         }

@@ -149,6 +149,20 @@ corpus_name_kind corpus_name_kind_of(const char *relpath, const char **reason)
 
 /* ------------------------------------------------------------- messages */
 
+/* Replace, in place, what must not reach a terminal in a one-line
+ * message: C0 controls (tab and newline too), DEL, and the two bytes of a
+ * C1 control (C2 80..C2 9F) each by a space. Reasons quote input (a JSON
+ * parser's "near '...'"), and they are printed. */
+static void message_safe(char *s)
+{
+    for (unsigned char *p = (unsigned char *)s; *p; p++) {
+        if (*p < 0x20 || *p == 0x7F)
+            *p = ' ';
+        else if (p[0] == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F)
+            p[0] = p[1] = ' ';
+    }
+}
+
 corpus_status corpus_why(char *why, size_t whylen, corpus_status status,
                          const char *fmt, ...)
 {
@@ -157,6 +171,7 @@ corpus_status corpus_why(char *why, size_t whylen, corpus_status status,
         va_start(ap, fmt);
         vsnprintf(why, whylen, fmt, ap);
         va_end(ap);
+        message_safe(why);
     }
     return status;
 }
@@ -208,6 +223,7 @@ static void report(const corpus_reader *rd, corpus_warn_fn fn,
     char reason[512];
     format_where(rd, line, where, sizeof where);
     vsnprintf(reason, sizeof reason, fmt, ap);
+    message_safe(reason);
     fn(where, reason, rd->opts->warn_ctx);
 }
 

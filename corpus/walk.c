@@ -20,7 +20,6 @@
 #include <fcntl.h>
 #include <fnmatch.h>
 #include <limits.h>
-#include <stdlib.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -877,6 +877,16 @@ static void test_control_characters_filtered(void **state)
     assert_null(strchr(r.title, '\n'));          /* one line */
     assert_non_null(strstr(r.body, "ok\n\tend"));
     result_free(&r);
+
+    /* reasons quote the input (the JSON parser's "near ..."): they are
+     * printed, so they are cleaned too */
+    static const char badjson[] = "\033[2J\n";   /* "expected near '\033'" */
+    tu_write_file(tmp, "bad.jsonl", badjson, sizeof badjson - 1);
+    read_name("bad.jsonl", 0, &r);
+    assert_int_equal(r.status, CORPUS_SKIP_MALFORMED);
+    if (has_unsafe(r.why, ""))
+        fail_msg("reason holds a control character: %s", r.why);
+    result_free(&r);
 }
 
 int main(void)

@@ -82,7 +82,7 @@ void fuzz_check_reason(const char *where, const char *reason, void *ctx)
     (void)ctx;
     FUZZ_CHECK(where && *where);
     FUZZ_CHECK(reason && *reason);
-    FUZZ_CHECK(strchr(reason, '\n') == NULL);
+    FUZZ_CHECK(!fuzz_has_unsafe(reason, strlen(reason), ""));
 }
 
 void fuzz_check_status(corpus_status s, const char *why, size_t narticles)
@@ -95,7 +95,7 @@ void fuzz_check_status(corpus_status s, const char *why, size_t narticles)
     } else {
         FUZZ_CHECK(why[0] != '\0');
     }
-    FUZZ_CHECK(strchr(why, '\n') == NULL);
+    FUZZ_CHECK(!fuzz_has_unsafe(why, strlen(why), ""));
 }
 
 void fuzz_read_text(const char *relpath, const uint8_t *data, size_t size)
