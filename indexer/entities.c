@@ -278,7 +278,7 @@ static uint64_t hash_bytes(const char *s, size_t len)
 
 static void strmap_free(strmap *m)
 {
-    for (size_t i = 0; i < m->cap; i++)
+    for (size_t i = 0; m->keys && i < m->cap; i++)
         free(m->keys[i]);
     free(m->keys);
     free(m->lens);
