@@ -461,6 +461,13 @@ static void test_deleted_table_is_65(void **state)
 static void test_descriptor_exhaustion_is_74(void **state)
 {
     (void)state;
+#if defined(__SANITIZE_ADDRESS__)
+    /* The sanitizers' own checks need descriptors (UBSan's vptr check
+     * opens a pipe) and report false errors without them. */
+    printf("SKIP: a sanitizer build cannot run out of descriptors\n");
+    skip();
+    return;
+#endif
     index_sample();
     int failures = 0;
     for (int n = 4; n <= 14; n++) {
