@@ -502,6 +502,9 @@ static void install_signal_handlers(void)
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    /* Over a file size limit (ulimit -f) a write then fails with EFBIG,
+     * reported as an I/O error (74), instead of killing the run. */
+    signal(SIGXFSZ, SIG_IGN);
 }
 
 /* The summary: the counts, then which index and corpus roots the run

@@ -14,7 +14,8 @@ static uint64_t hash_bytes(const char *s, size_t len)
 
 void strmap_free(strmap *m)
 {
-    for (size_t i = 0; i < m->cap; i++)
+    /* keys is NULL when the first allocation of a map failed */
+    for (size_t i = 0; m->keys && i < m->cap; i++)
         free(m->keys[i]);
     free(m->keys);
     free(m->lens);

@@ -68,6 +68,8 @@ static gz_index_outcome outcome_for(xap_status s)
 {
     if (s != XAP_OK && s != XAP_ERR_NOMEM && gz_shim_error_is_io())
         return GZ_INDEX_IO_ERROR;
+    if (s != XAP_OK && gz_shim_error_is_damage())
+        return GZ_INDEX_CORRUPT;
     switch (s) {
     case XAP_OK: return GZ_INDEX_OK;
     case XAP_ERR_DB_LOCKED: return GZ_INDEX_LOCKED;

@@ -14,14 +14,20 @@
 /* The public status for a shim status, refined by the shim's last error
  * message: an error of the system (out of descriptors, permissions, disk
  * full: "(Too many open files)") is IO_ERROR whatever the Xapian class,
- * and a missing table of an existing index is INDEX_CORRUPT. Call it
- * right after the failed shim call. */
+ * and a missing or truncated table of an existing index is INDEX_CORRUPT
+ * (gz_shim_error_is_damage). Call it right after the failed shim call. */
 gazette_status_t gz_status_from_shim(xap_status s);
 
 /* 1 when the shim's last error ends in the text of a system error that is
  * an I/O problem rather than a property of the index (EMFILE, ENFILE,
- * EACCES, EPERM, EIO, ENOSPC, EDQUOT, EROFS, ENOMEM). */
+ * EACCES, EPERM, EIO, ENOSPC, EDQUOT, EROFS, EFBIG, ENOMEM). */
 int gz_shim_error_is_io(void);
+
+/* 1 when the shim's last error says a table of an existing index is
+ * missing or cut short ("Database has no termlist", "Couldn't open
+ * X/termlist.glass (No such file or directory)", "EOF reading block"):
+ * a damaged index, whatever Xapian's class for it. */
+int gz_shim_error_is_damage(void);
 
 /* The calling thread's error message buffer (GZ_ERROR_SIZE bytes): what
  * gazette_index_error() and gazette_writer_error() return. */

@@ -91,7 +91,7 @@ int gz_shim_error_is_io(void)
     /* Xapian puts the errno text of a failed system call at the end of
      * its message: "Couldn't open X (Too many open files)". */
     static const int io_errors[] = {EMFILE, ENFILE, EACCES, EPERM, EIO,
-                                    ENOSPC, EDQUOT, EROFS, ENOMEM};
+                                    ENOSPC, EDQUOT, EROFS, EFBIG, ENOMEM};
     const char *msg = xap_last_error();
     for (size_t i = 0; i < sizeof io_errors / sizeof *io_errors; i++) {
         char text[128];
@@ -102,16 +102,14 @@ int gz_shim_error_is_io(void)
     return 0;
 }
 
-/* A table Gazette always writes is missing ("Database has no termlist",
- * "Couldn't open .../termlist.glass ... (No such file or directory)"):
- * a damaged index, not a missing one or a bug. */
-static int missing_table(void)
+int gz_shim_error_is_damage(void)
 {
     const char *msg = xap_last_error();
     char enoent[128];
     snprintf(enoent, sizeof enoent, "(%s)", strerror(ENOENT));
     return strstr(msg, "FeatureUnavailableError: Database has no ") ||
-           (strstr(msg, ".glass") && strstr(msg, enoent));
+           (strstr(msg, ".glass") && strstr(msg, enoent)) ||
+           strstr(msg, "EOF reading block");
 }
 
 gazette_status_t gz_status_from_shim(xap_status s)
@@ -119,7 +117,8 @@ gazette_status_t gz_status_from_shim(xap_status s)
     if (s != XAP_OK && s != XAP_ERR_QUERY_PARSE && s != XAP_ERR_WILDCARD &&
         s != XAP_ERR_INVALID_ARG && gz_shim_error_is_io())
         return GAZETTE_STATUS_IO_ERROR;
-    if ((s == XAP_ERR_XAPIAN || s == XAP_ERR_DB_OPENING) && missing_table())
+    if ((s == XAP_ERR_XAPIAN || s == XAP_ERR_DB_OPENING || s == XAP_ERR_DB) &&
+        gz_shim_error_is_damage())
         return GAZETTE_STATUS_INDEX_CORRUPT;
     switch (s) {
     case XAP_OK: return GAZETTE_STATUS_OK;

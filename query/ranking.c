@@ -10,6 +10,7 @@
 #include "stoplist.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -141,6 +142,78 @@ static int expansion_term_ok(const char *term)
     return !gz_is_stopword(term + 1);
 }
 
+/* Why the last expansion refused a document (per thread). */
+static _Thread_local char damage[160];
+
+const char *gz_ranking_damage(void)
+{
+    return damage;
+}
+
+/* The glass backend's longest term. */
+#define MAX_TERM_BYTES 245
+
+/* Walking one term list, checking it is what Xapian wrote. */
+typedef struct termlist_check {
+    char prev[MAX_TERM_BYTES];
+    size_t prev_len;
+    size_t count;
+    int bad;
+} termlist_check;
+
+static int check_term(const char *term, size_t len, unsigned wdf, void *ctx)
+{
+    (void)wdf;
+    termlist_check *c = ctx;
+    int order = 0;
+    if (c->count) {
+        size_t common = len < c->prev_len ? len : c->prev_len;
+        order = memcmp(c->prev, term, common);
+        if (order == 0)
+            order = c->prev_len < len ? -1 : c->prev_len > len ? 1 : 0;
+    }
+    if (len == 0 || len > MAX_TERM_BYTES || (c->count && order >= 0)) {
+        c->bad = 1;
+        return 1;
+    }
+    memcpy(c->prev, term, len);
+    c->prev_len = len;
+    c->count++;
+    return 0;
+}
+
+/*
+ * feedback_docs_sound - Xapian's expansion (ESet) merges the term lists of
+ * the feedback documents assuming each is in strictly ascending order, and
+ * its glass term list decoder trusts the stored lengths; a damaged list
+ * that xapian-check accepts (a byte changed inside a term) makes it read
+ * past the data. Walk each list once first, stopping at the first term
+ * that is empty, too long or out of order: then the expansion is not run
+ * and the search fails with XAP_ERR_DB_CORRUPT (damage says which
+ * document). The walk stops where the damage shows, so it reads at most
+ * one term past a bad length.
+ */
+static xap_status feedback_docs_sound(const xap_mset *mset, uint32_t ndocs)
+{
+    xap_status s = XAP_OK;
+    for (uint32_t i = 0; s == XAP_OK && i < ndocs; i++) {
+        xap_document *doc = NULL;
+        termlist_check c = {.count = 0};
+        s = xap_mset_document(mset, i, &doc);
+        if (s == XAP_OK)
+            s = xap_document_each_term(doc, "", check_term, &c);
+        xap_docid id = 0;
+        if (s == XAP_OK && c.bad && xap_mset_docid(mset, i, &id) == XAP_OK) {
+            snprintf(damage, sizeof damage,
+                     "the term list of document %u is out of order or "
+                     "truncated (term %zu)", (unsigned)id, c.count + 1);
+            s = XAP_ERR_DB_CORRUPT;
+        }
+        xap_document_free(doc);
+    }
+    return s;
+}
+
 /*
  * expansion_query - pseudo-relevance feedback. Takes the top
  * params.prf_docs hits of the query already set on `enq` as relevant, asks
@@ -162,6 +235,8 @@ static xap_status expansion_query(xap_enquire *enq, xap_query **out)
                                         &mset);
     if (s == XAP_OK)
         ndocs = xap_mset_size(mset);
+    if (s == XAP_OK)
+        s = feedback_docs_sound(mset, ndocs);
     if (s == XAP_OK && ndocs > 0)
         s = xap_rset_new(&rset);
     for (uint32_t i = 0; s == XAP_OK && rset && i < ndocs; i++) {
@@ -235,6 +310,7 @@ xap_status gz_ranking_set_weighting(xap_enquire *enq)
 
 xap_status gz_ranking_apply(xap_enquire *enq, const xap_query *q)
 {
+    damage[0] = '\0';
     xap_status s = gz_ranking_set_weighting(enq);
     if (s == XAP_OK)
         s = xap_enquire_set_query(enq, q, 0);

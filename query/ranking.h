@@ -64,8 +64,14 @@ xap_status gz_ranking_set_weighting(xap_enquire *enq);
 /* Set the weighting scheme and the query to run on `enq`: the parsed query
  * `q`, AND_MAYBE its feedback terms when feedback is on (this runs a first
  * match of params.prf_docs hits). `q` stays owned by the caller and must
- * outlive the search. Returns XAP_OK or the shim's status. */
+ * outlive the search. Returns XAP_OK or the shim's status; XAP_ERR_DB_CORRUPT
+ * with gz_ranking_damage() set when a feedback document's term list is
+ * damaged (Xapian's expansion would read past it). */
 xap_status gz_ranking_apply(xap_enquire *enq, const xap_query *q);
+
+/* Why the calling thread's last gz_ranking_apply refused a damaged term
+ * list ("" when it did not). */
+const char *gz_ranking_damage(void);
 
 /* After the match: put the user's query `q` back on `enq`, so snippets
  * and matching terms show the words that were typed, not the feedback

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "query_limits.h"
 #include "query_text.h"
 #include "ranking.h"
 
@@ -210,10 +211,16 @@ static xap_status run_search(gazette_index_t *index, const char *query,
     uint32_t n = got > skip ? got - skip : 0;
     if (n && !(r->hits = calloc(n, sizeof *r->hits)))
         s = XAP_ERR_NOMEM;
+    /* Snippets for the first GAZETTE_MAX_SNIPPETS hits of the page only:
+     * each costs about a millisecond, too much for a page of 100000. */
+    gazette_search_options_t no_snippets = *o;
+    no_snippets.snippet_length = 0;
     for (uint32_t i = 0; s == XAP_OK && i < n; i++) {
         r->hits[i].rank = skip + i + 1;
         r->count = i + 1;
-        s = gz_hit_fill(index, enq, mset, skip + i, o, &r->hits[i]);
+        s = gz_hit_fill(index, enq, mset, skip + i,
+                        i < GAZETTE_MAX_SNIPPETS ? o : &no_snippets,
+                        &r->hits[i]);
     }
     xap_mset_free(mset);
     xap_enquire_free(enq);
@@ -245,6 +252,11 @@ static gazette_status_t search_failed(xap_status s)
                        "AND, OR, NOT needs a word on each side)",
                        why ? why + 1 : " syntax error");
     }
+    if (s == XAP_ERR_DB_CORRUPT && *gz_ranking_damage())
+        return gz_fail(GAZETTE_STATUS_INDEX_CORRUPT,
+                       "index damaged: %s; check it with xapian-check and "
+                       "rebuild it with gazette-index --full",
+                       gz_ranking_damage());
     return gz_fail_shim(s, "search failed");
 }
 
@@ -257,6 +269,11 @@ static gazette_status_t prepare_text(const char *query, char **text)
     char *folded = NULL;
     err[0] = '\0';
     *text = NULL;
+    size_t bytes = strnlen(query, GAZETTE_MAX_QUERY_BYTES + 1);
+    if (bytes > GAZETTE_MAX_QUERY_BYTES)
+        return gz_fail(GAZETTE_STATUS_QUERY_SYNTAX,
+                       "the query is longer than %u bytes",
+                       GAZETTE_MAX_QUERY_BYTES);
     if (gz_ranking_query_text(query, &folded) == XAP_OK)
         *text = gz_query_normalise(folded, NULL, NULL, err, GZ_ERROR_SIZE);
     free(folded);
@@ -272,6 +289,11 @@ static gazette_status_t prepare_text(const char *query, char **text)
                        *query ? " (a field such as title: needs a word "
                                 "after it)"
                               : "");
+    }
+    if (gz_query_check(*text, err, GZ_ERROR_SIZE) != 0) {
+        free(*text);
+        *text = NULL;
+        return GAZETTE_STATUS_QUERY_SYNTAX;
     }
     return GAZETTE_STATUS_OK;
 }

@@ -170,6 +170,16 @@ xap_status xap_database_each_term(const xap_database *db, const char *prefix,
     });
 }
 
+xap_status xap_database_last_docid(const xap_database *db, xap_docid *out)
+{
+    return guard(__func__, [&] {
+        NEED(db);
+        NEED(out);
+        *out = db->db.get_lastdocid();
+        return XAP_OK;
+    });
+}
+
 xap_status xap_database_get_document(const xap_database *db, xap_docid id,
                                      xap_document **out)
 {

@@ -143,6 +143,9 @@ xap_status xap_database_each_value(const xap_database *db, unsigned slot,
                                    int (*fn)(xap_docid id, const char *value,
                                              size_t len, void *ctx),
                                    void *ctx);
+/* The highest document id used so far (0 when none): ids run from 1 to it,
+ * with holes where documents were deleted. */
+xap_status xap_database_last_docid(const xap_database *db, xap_docid *out);
 xap_status xap_database_get_document(const xap_database *db, xap_docid id,
                                      xap_document **out);
 

@@ -1,0 +1,212 @@
+/* query_limits.c - query limits and early syntax checks (query_limits.h). */
+#include "query_limits.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "gazette.h"
+
+typedef enum token_kind {
+    TOKEN_END,     /* no more tokens */
+    TOKEN_WORD,    /* a word, +word, -word, field:value, word* */
+    TOKEN_PHRASE,  /* a "quoted phrase" (or a field's) */
+    TOKEN_BOOL,    /* AND OR XOR: an operand needed on each side */
+    TOKEN_NOT,     /* NOT */
+    TOKEN_NEAR,    /* NEAR ADJ NEAR/n ADJ/n */
+    TOKEN_OPEN,
+    TOKEN_CLOSE
+} token_kind;
+
+typedef struct token {
+    token_kind kind;
+    const char *text;
+    size_t len;
+    unsigned words;   /* words it holds (a phrase: each of its words) */
+} token;
+
+static int is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* "NEAR", "NEAR/3", "ADJ", "ADJ/12". */
+static int is_proximity(const char *t, size_t n)
+{
+    size_t k = n >= 4 && strncmp(t, "NEAR", 4) == 0  ? 4
+               : n >= 3 && strncmp(t, "ADJ", 3) == 0 ? 3
+                                                     : 0;
+    if (k == 0)
+        return 0;
+    if (k == n)
+        return 1;
+    if (t[k] != '/' || k + 1 == n)
+        return 0;
+    for (size_t i = k + 1; i < n; i++)
+        if (t[i] < '0' || t[i] > '9')
+            return 0;
+    return 1;
+}
+
+/* The kind of the white-space-delimited word [t, t+n): Xapian takes a
+ * capitalised operator for one only between spaces. */
+static token_kind word_kind(const char *t, size_t n)
+{
+    if ((n == 3 && strncmp(t, "AND", 3) == 0) ||
+        (n == 2 && strncmp(t, "OR", 2) == 0) ||
+        (n == 3 && strncmp(t, "XOR", 3) == 0))
+        return TOKEN_BOOL;
+    if (n == 3 && strncmp(t, "NOT", 3) == 0)
+        return TOKEN_NOT;
+    return is_proximity(t, n) ? TOKEN_NEAR : TOKEN_WORD;
+}
+
+/* Words of the phrase starting after a quote at *p; moves *p past the
+ * closing quote (or to the end: an unclosed quote runs to it). */
+static unsigned skip_phrase(const char **p)
+{
+    unsigned words = 0;
+    int in_word = 0;
+    const char *s = *p;
+    for (; *s && *s != '"'; s++) {
+        if (is_space(*s))
+            in_word = 0;
+        else if (!in_word++)
+            words++;
+    }
+    *p = *s ? s + 1 : s;
+    return words;
+}
+
+/* The token at *p (white space skipped), and *p moved past it. */
+static token next_token(const char **p)
+{
+    const char *s = *p;
+    while (is_space(*s))
+        s++;
+    token t = {.kind = TOKEN_END, .text = s};
+    if (!*s) {
+        *p = s;
+        return t;
+    }
+    if (*s == '(' || *s == ')') {
+        t.kind = *s == '(' ? TOKEN_OPEN : TOKEN_CLOSE;
+        t.len = 1;
+        *p = s + 1;
+        return t;
+    }
+    if (*s == '"') {
+        *p = s + 1;
+        t.kind = TOKEN_PHRASE;
+        t.words = skip_phrase(p);
+        t.len = (size_t)(*p - s);
+        return t;
+    }
+    size_t n = 0;
+    while (s[n] && !is_space(s[n]) && s[n] != '(' && s[n] != ')' &&
+           s[n] != '"')
+        n++;
+    int delimited = !s[n] || is_space(s[n]);
+    t.kind = delimited ? word_kind(s, n) : TOKEN_WORD;
+    t.len = n;
+    t.words = t.kind == TOKEN_WORD;
+    *p = s + n;
+    if (**p == '"') {   /* title:"a phrase" */
+        ++*p;
+        t.kind = TOKEN_PHRASE;
+        t.words = skip_phrase(p);
+        t.len = (size_t)(*p - s);
+    }
+    return t;
+}
+
+/* Operator mistakes Xapian's parser certainly reports, found before it
+ * runs (some of its error paths leak memory). Xapian reads a malformed
+ * query leniently (reparsing it without operators) unless the mistake is
+ * an operator lacking a word in an otherwise well-formed query, so only
+ * queries of words, AND, OR, XOR, NOT and at most one NEAR/ADJ (not first,
+ * not last) are judged here: AND, OR or XOR first or right after another
+ * operator ("a NOT AND b"; "a AND NOT b" is fine), any of them last, and
+ * with the NEAR an operator right before it ("NOT NEAR/3 x b"). Queries
+ * with parentheses, quotes, +word/-word or more NEARs are left to Xapian.
+ * A seeded comparison with Xapian's parser over random queries
+ * (tests/test_safety.c) keeps these rules free of false alarms. Returns
+ * 0, or -1 with a reason in err. */
+static int check_operators(const char *text, char *err, size_t errlen)
+{
+    const char *p = text;
+    token prev = {.kind = TOKEN_END};
+    unsigned nears = 0;
+    for (token t = next_token(&p); t.kind != TOKEN_END; t = next_token(&p)) {
+        const char *p2 = p;
+        int last = next_token(&p2).kind == TOKEN_END;
+        if (t.kind == TOKEN_OPEN || t.kind == TOKEN_CLOSE ||
+            t.kind == TOKEN_PHRASE ||
+            (t.kind == TOKEN_WORD && (t.text[0] == '+' || t.text[0] == '-')) ||
+            (t.kind == TOKEN_NEAR &&
+             (prev.kind == TOKEN_END || prev.kind == TOKEN_NEAR || last)))
+            return 0;
+        nears += t.kind == TOKEN_NEAR;
+        prev = t;
+    }
+    p = text;
+    prev.kind = TOKEN_END;
+    for (token t = next_token(&p); t.kind != TOKEN_END; t = next_token(&p)) {
+        const char *p2 = p;
+        int last = next_token(&p2).kind == TOKEN_END;
+        int after_operator = prev.kind == TOKEN_BOOL || prev.kind == TOKEN_NOT;
+        /* With NEAR in the query, Xapian reads most operator mistakes
+         * leniently; only an operator right before a lone NEAR is sure to
+         * fail (and that is a mistake its parser leaks memory on). */
+        int needs_before = nears == 0 && t.kind == TOKEN_BOOL &&
+                           (prev.kind == TOKEN_END || after_operator);
+        int needs_after = nears == 0 &&
+                          (t.kind == TOKEN_BOOL || t.kind == TOKEN_NOT) &&
+                          last;
+        if (t.kind == TOKEN_NEAR && nears == 1 && after_operator) {
+            t = prev;   /* "NOT NEAR/3 x": NOT lacks its word */
+            needs_after = 1;
+        }
+        if (needs_before || needs_after) {
+            snprintf(err, errlen,
+                     "cannot understand the query: '%.*s' needs a word %s "
+                     "it (an operator such as AND, OR, NOT needs a word on "
+                     "each side)", (int)t.len, t.text,
+                     needs_before ? "before" : "after");
+            return -1;
+        }
+        prev = t;
+    }
+    return 0;
+}
+
+int gz_query_check(const char *text, char *err, size_t errlen)
+{
+    unsigned words = 0, wildcards = 0, depth = 0, max_depth = 0;
+    const char *p = text;
+    for (token t = next_token(&p); t.kind != TOKEN_END; t = next_token(&p)) {
+        words += t.words;
+        if (t.kind == TOKEN_WORD && t.text[t.len - 1] == '*')
+            wildcards++;
+        if (t.kind == TOKEN_OPEN && ++depth > max_depth)
+            max_depth = depth;
+        if (t.kind == TOKEN_CLOSE && depth > 0)
+            depth--;
+    }
+    if (words > GAZETTE_MAX_QUERY_TERMS) {
+        snprintf(err, errlen, "the query has %u words; at most %u are "
+                 "searched at once", words, GAZETTE_MAX_QUERY_TERMS);
+        return -1;
+    }
+    if (wildcards > GAZETTE_MAX_QUERY_WILDCARDS) {
+        snprintf(err, errlen, "the query has %u wildcards (word*); at most "
+                 "%u are searched at once", wildcards,
+                 GAZETTE_MAX_QUERY_WILDCARDS);
+        return -1;
+    }
+    if (max_depth > GAZETTE_MAX_QUERY_DEPTH) {
+        snprintf(err, errlen, "the query nests parentheses %u deep; at most "
+                 "%u", max_depth, GAZETTE_MAX_QUERY_DEPTH);
+        return -1;
+    }
+    return check_operators(text, err, errlen);
+}

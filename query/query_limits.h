@@ -1,0 +1,23 @@
+/*
+ * query_limits.h - what a query may cost (private to libgazette).
+ *
+ * gazette_search checks a query against the documented limits of
+ * gazette.h (GAZETTE_MAX_QUERY_*) before Xapian's parser sees it, so that
+ * no query string can make a search run for long, and catches the
+ * commonest syntax errors itself: Xapian 1.4's QueryParser leaks memory
+ * on some syntax errors (about 100 bytes each), which a long-lived
+ * process must not accumulate.
+ */
+#ifndef GAZETTE_QUERY_LIMITS_H
+#define GAZETTE_QUERY_LIMITS_H
+
+#include <stddef.h>
+
+/* Check the normalised query `text` (gz_query_normalise): at most
+ * GAZETTE_MAX_QUERY_TERMS words, GAZETTE_MAX_QUERY_WILDCARDS wildcards,
+ * GAZETTE_MAX_QUERY_DEPTH nested parentheses, and no boolean operator
+ * (AND, OR, XOR, NOT) without the words it needs on each side.
+ * Returns 0, or -1 with a one-line reason in `err`. */
+int gz_query_check(const char *text, char *err, size_t errlen);
+
+#endif
