@@ -7,7 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <grp.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -223,4 +225,28 @@ void tu_release_fds(void)
         close(taken_fds[--ntaken]);
     if (setrlimit(RLIMIT_NOFILE, &saved_limit) != 0)
         die("setrlimit", "RLIMIT_NOFILE");
+}
+
+/* ------------------------------------------------------ unprivileged */
+
+int tu_as_unprivileged(const char *dir, int (*fn)(void *ctx), void *ctx)
+{
+    if (geteuid() != 0)
+        return fn(ctx);
+    if (chmod(dir, 0755) != 0)
+        die("chmod", dir);
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0)
+        die("fork", dir);
+    if (pid == 0) {
+        if (setgroups(0, NULL) != 0 || setgid(65534) != 0 ||
+            setuid(65534) != 0)
+            _exit(125);
+        _exit(fn(ctx) & 0xff);
+    }
+    int st;
+    if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st))
+        return -1;
+    return WEXITSTATUS(st);
 }

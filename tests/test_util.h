@@ -70,6 +70,13 @@ int tu_run(const char *fmt, ...);
  * with EMFILE; tu_release_fds() closes them and restores the limit. Not
  * nestable. Returns how many were taken. */
 int tu_exhaust_fds(void);
+
+/* Run fn(ctx) without root's power to read anything: as root, in a child
+ * process that first makes `dir` (a test's scratch directory) traversable
+ * and then drops to user and group nobody (65534); otherwise directly.
+ * Returns fn's result (a child that dies returns -1). fn must not use
+ * cmocka assertions: it reports through its result. */
+int tu_as_unprivileged(const char *dir, int (*fn)(void *ctx), void *ctx);
 void tu_release_fds(void);
 
 #endif
