@@ -2,9 +2,40 @@
 #include "query_limits.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <utf8proc.h>
 
 #include "gazette.h"
+
+int gz_query_clean(const char *query, char **out, char *err, size_t errlen)
+{
+    *out = NULL;
+    if (errlen)
+        err[0] = '\0';
+    size_t len = strlen(query);
+    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)query;
+    for (size_t at = 0; at < len;) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t n = utf8proc_iterate(p + at, (utf8proc_ssize_t)(len - at),
+                                              &cp);
+        if (n <= 0) {
+            snprintf(err, errlen, "the query is not valid UTF-8 (byte %zu)",
+                     at + 1);
+            return -1;
+        }
+        at += (size_t)n;
+    }
+    char *copy = malloc(len + 1);
+    if (!copy)
+        return -2;
+    for (size_t i = 0; i <= len; i++) {
+        unsigned char c = (unsigned char)query[i];
+        copy[i] = c && (c < 0x20 || c == 0x7f) ? ' ' : (char)c;
+    }
+    *out = copy;
+    return 0;
+}
 
 typedef enum token_kind {
     TOKEN_END,     /* no more tokens */

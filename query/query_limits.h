@@ -13,6 +13,15 @@
 
 #include <stddef.h>
 
+/* The query as typed, made safe to parse: a new malloc()ed copy in *out
+ * where every control character (C0, DEL) is a space, as Xapian's parser
+ * takes them anyway and the query code must agree with it (a query of
+ * vertical tabs has nothing to search for). Returns 0; -1 with a one-line
+ * reason in `err` when `query` is not valid UTF-8 (the words, the
+ * suggestion and the echoed query would carry its bytes); -2 when out of
+ * memory (err[0] == '\0'). */
+int gz_query_clean(const char *query, char **out, char *err, size_t errlen);
+
 /* Check the normalised query `text` (gz_query_normalise): at most
  * GAZETTE_MAX_QUERY_TERMS words, GAZETTE_MAX_QUERY_WILDCARDS wildcards,
  * GAZETTE_MAX_QUERY_DEPTH nested parentheses, and no boolean operator

@@ -274,9 +274,16 @@ static gazette_status_t prepare_text(const char *query, char **text)
         return gz_fail(GAZETTE_STATUS_QUERY_SYNTAX,
                        "the query is longer than %u bytes",
                        GAZETTE_MAX_QUERY_BYTES);
-    if (gz_ranking_query_text(query, &folded) == XAP_OK)
+    char *clean = NULL;
+    int cleaned = gz_query_clean(query, &clean, err, GZ_ERROR_SIZE);
+    if (cleaned != 0)
+        return cleaned == -1 ? GAZETTE_STATUS_QUERY_SYNTAX
+                             : gz_fail(GAZETTE_STATUS_OUT_OF_MEMORY,
+                                       "out of memory");
+    if (gz_ranking_query_text(clean, &folded) == XAP_OK)
         *text = gz_query_normalise(folded, NULL, NULL, err, GZ_ERROR_SIZE);
     free(folded);
+    free(clean);
     if (!*text)
         return err[0] ? GAZETTE_STATUS_QUERY_SYNTAX
                       : gz_fail(GAZETTE_STATUS_OUT_OF_MEMORY, "out of memory");

@@ -918,7 +918,8 @@ static void test_malformed_queries(void **state)
     }
     const char *bad[] = {"AND AND", "hezbollah AND", "NOT", "a OR OR b",
                          "date:2023-13", "date:yesterday", "date:..",
-                         "title:", "\"", ""};
+                         "title:", "\"", "", "\v\v\"", "tag:\v\f",
+                         "caf\xff hezbollah"};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         gazette_results_t *r = NULL;
         char err[1024];
@@ -927,6 +928,8 @@ static void test_malformed_queries(void **state)
         assert_null(r);
         assert_true(strlen(err) > 10);
         assert_null(strchr(err, '\n'));
+        assert_true(strstr(err, "nothing to search for") ||
+                    strstr(err, "not valid UTF-8") || !strpbrk(bad[i], "\v\xff"));
         char out[4096];
         snprintf(out, sizeof out, "%s/err.txt", fx.tmp);
         assert_int_equal(tu_run("'%s' --db '%s' '%s' >/dev/null 2>'%s'",

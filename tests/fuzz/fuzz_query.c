@@ -10,21 +10,11 @@
  * (0-3), the rest is the query text (up to a NUL). Checks: the status is
  * one gazette_search() documents; an error comes with a one-line message;
  * every hit and facet accessor answers with a UTF-8 string, ranks count
- * from one, percentages stay within 0-100. The parsed query and the
- * spelling suggestion are only required to be UTF-8 when the query was:
- * they echo what was typed (finding 1 in tests/fuzz/README; gazette-query
- * refuses a query that is not UTF-8 before searching).
- *
- * Known and not yet fixed (finding 2 in tests/fuzz/README; the query
- * library is being reorganised): a query whose only "words" are vertical
- * tabs or form feeds ("\v\v\"", "tag:\v") gives INVALID_ARGUMENT,
- * "search failed: InvalidArgumentError: xap_query_description: NULL q",
- * where "nothing to search for" (QUERY_SYNTAX) is meant: the query code
- * takes \v and \f for word characters (gazette_search's empty-query
- * check skips " \t\r\n\"()"; the normaliser keeps "tag:" before a \v)
- * while Xapian's parser takes them for spaces. KNOWN_EMPTY_QUERY_BUG lets
- * the fuzzer go on past it; set it to 0 once that is fixed, and the
- * vertical-tab-* inputs of regressions/fuzz_query/ test the fix.
+ * from one, percentages stay within 0-100; a query that is not UTF-8 is
+ * refused (QUERY_SYNTAX), so the parsed query and the suggestion, which
+ * echo it, are always UTF-8 (finding 1 in tests/fuzz/README); a query of
+ * control characters only has nothing to search for (QUERY_SYNTAX, finding
+ * 2), never an internal error.
  *
  * Xapian leaks about 109 bytes per query syntax error in
  * QueryParser::parse_query (issue 11, item 11; upstream):
@@ -38,8 +28,6 @@
 #include "fuzz_util.h"
 #include "gazette.h"
 #include "indexer.h"
-
-#define KNOWN_EMPTY_QUERY_BUG 1
 
 static gazette_index_t *index_;
 
@@ -69,16 +57,13 @@ static void check_string(const char *s)
     FUZZ_CHECK(corpus_utf8_valid(s, strlen(s)));
 }
 
-static void check_results(const gazette_results_t *r, unsigned limit,
-                          int utf8_query)
+static void check_results(const gazette_results_t *r, unsigned limit)
 {
     const char *parsed = gazette_results_parsed_query(r);
     const char *suggestion = gazette_results_suggestion(r);
     FUZZ_CHECK(parsed && suggestion);
-    if (utf8_query) {
-        check_string(parsed);
-        check_string(suggestion);
-    }
+    check_string(parsed);
+    check_string(suggestion);
     size_t n = gazette_results_count(r);
     FUZZ_CHECK(n <= limit);
     FUZZ_CHECK(gazette_results_hit(r, n) == NULL);
@@ -144,7 +129,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     switch (s) {
     case GAZETTE_STATUS_OK:
         FUZZ_CHECK(r != NULL);
-        check_results(r, limit, corpus_utf8_valid(query, strlen(query)));
+        FUZZ_CHECK(corpus_utf8_valid(query, strlen(query)));
+        check_results(r, limit);
         break;
     case GAZETTE_STATUS_QUERY_SYNTAX:
     case GAZETTE_STATUS_OUT_OF_MEMORY: {
@@ -152,11 +138,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_CHECK(msg && *msg && !strchr(msg, '\n'));
         break;
     }
-    case GAZETTE_STATUS_INVALID_ARGUMENT:
-        if (KNOWN_EMPTY_QUERY_BUG && strpbrk(query, "\v\f") &&
-            strstr(gazette_index_error(index_), "NULL q"))
-            break;
-        /* fall through */
     default:
         fuzz_fail(__FILE__, __LINE__, "gazette_search: %s (%s)",
                   gazette_status_to_string(s), gazette_index_error(index_));
