@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rules_file.h"
 #include "schema.h"
 
 /* One line: the entity terms of its names. */
@@ -71,9 +72,10 @@ static int add_name(alias_group *g, const char *s, size_t n,
 /* Parse one line (comment already cut) into a group appended to
  * `aliases`; blank lines are skipped. Returns 0, -1 (syntax, message in
  * err) or -2 (out of memory). */
-static int parse_line(const char *line, gz_entity_aliases *aliases,
-                      const char *where, char *err, size_t errlen)
+static int parse_line(char *line, const char *where, void *ctx, char *err,
+                      size_t errlen)
 {
+    gz_entity_aliases *aliases = ctx;
     const char *eq = strchr(line, '=');
     if (!eq) {
         if (line[strspn(line, " \t\r\n")] == '\0')
@@ -111,40 +113,14 @@ static int parse_line(const char *line, gz_entity_aliases *aliases,
 int gz_entity_aliases_read(const char *path, gz_entity_aliases **out,
                            char *err, size_t errlen)
 {
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        int e = errno;
-        snprintf(err, errlen, "entity aliases file %s: %s", path,
-                 strerror(e));
-        errno = e;
-        return -1;
-    }
     gz_entity_aliases *aliases = calloc(1, sizeof *aliases);
-    char *line = NULL;
-    size_t cap = 0;
-    int rc = aliases ? 0 : -2;
-    for (unsigned long n = 1; rc == 0 && getline(&line, &cap, f) != -1; n++) {
-        char *hash = strchr(line, '#');
-        if (hash)
-            *hash = '\0';
-        char where[512];
-        snprintf(where, sizeof where, "%.400s:%lu", path, n);
-        rc = parse_line(line, aliases, where, err, errlen);
-    }
-    int read_error = ferror(f);
-    free(line);
-    fclose(f);
-    if (rc == 0 && read_error) {
-        snprintf(err, errlen, "entity aliases file %s: read error", path);
-        rc = -1;
-        errno = EIO;
-    } else if (rc == -1) {
-        errno = 0;
-    } else if (rc == -2) {
+    if (!aliases) {
         snprintf(err, errlen, "out of memory");
         errno = ENOMEM;
+        return -1;
     }
-    if (rc != 0) {
+    if (gz_rules_file_read(path, "entity aliases file", parse_line, aliases,
+                           err, errlen) != 0) {
         gz_entity_aliases_free(aliases);
         return -1;
     }
@@ -152,44 +128,16 @@ int gz_entity_aliases_read(const char *path, gz_entity_aliases **out,
     return 0;
 }
 
-/* The entity-term keys of the synonyms table, collected (ctx: a
- * key_list). */
-typedef struct key_list {
-    char **keys;
-    size_t count;
-    int failed;
-} key_list;
-
-static int collect_key(const char *key, void *ctx)
-{
-    key_list *l = ctx;
-    char **grown = realloc(l->keys, (l->count + 1) * sizeof *grown);
-    char *copy = strdup(key);
-    if (grown)
-        l->keys = grown;
-    if (!grown || !copy) {
-        free(copy);
-        l->failed = 1;
-        return 1;
-    }
-    l->keys[l->count++] = copy;
-    return 0;
-}
-
 /* Remove the entity aliases (synonym keys that are entity terms). */
 static xap_status clear_aliases(xap_writable *w)
 {
-    key_list l = {NULL, 0, 0};
-    xap_status s = xap_database_each_synonym_key(xap_writable_database(w),
-                                                 GZ_PREFIX_ENTITY,
-                                                 collect_key, &l);
-    if (s == XAP_OK && l.failed)
-        s = XAP_ERR_NOMEM;
-    for (size_t i = 0; s == XAP_OK && i < l.count; i++)
-        s = xap_writable_clear_synonyms(w, l.keys[i]);
-    for (size_t i = 0; i < l.count; i++)
-        free(l.keys[i]);
-    free(l.keys);
+    char **keys = NULL;
+    size_t count = 0;
+    xap_status s = gz_rules_synonym_keys(xap_writable_database(w),
+                                         GZ_PREFIX_ENTITY, &keys, &count);
+    for (size_t i = 0; s == XAP_OK && i < count; i++)
+        s = xap_writable_clear_synonyms(w, keys[i]);
+    gz_rules_keys_free(keys, count);
     return s;
 }
 

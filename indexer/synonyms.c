@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rules_file.h"
 #include "schema.h"
 
 typedef struct rule {
@@ -97,9 +98,10 @@ static int parse_values(const char *rhs, rule *r, const char *where,
 /* Parse one line (comment already cut) into a new rule appended to `syn`.
  * Blank lines are skipped. Returns 0, -1 (syntax, message in err) or -2
  * (out of memory). */
-static int parse_line(char *line, gz_synonyms *syn, const char *where,
-                      char *err, size_t errlen)
+static int parse_line(char *line, const char *where, void *ctx, char *err,
+                      size_t errlen)
 {
+    gz_synonyms *syn = ctx;
     char *eq = strchr(line, '=');
     if (!eq) {
         for (char *p = line; *p; p++)
@@ -139,39 +141,14 @@ static int parse_line(char *line, gz_synonyms *syn, const char *where,
 int gz_synonyms_read(const char *path, gz_synonyms **out, char *err,
                      size_t errlen)
 {
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        int e = errno;
-        snprintf(err, errlen, "synonyms file %s: %s", path, strerror(e));
-        errno = e;
-        return -1;
-    }
     gz_synonyms *syn = calloc(1, sizeof *syn);
-    char *line = NULL;
-    size_t cap = 0;
-    int rc = syn ? 0 : -2;
-    for (unsigned long n = 1; rc == 0 && getline(&line, &cap, f) != -1; n++) {
-        char *hash = strchr(line, '#');
-        if (hash)
-            *hash = '\0';
-        char where[512];
-        snprintf(where, sizeof where, "%.400s:%lu", path, n);
-        rc = parse_line(line, syn, where, err, errlen);
-    }
-    int read_error = ferror(f);
-    free(line);
-    fclose(f);
-    if (rc == 0 && read_error) {
-        snprintf(err, errlen, "synonyms file %s: read error", path);
-        rc = -1;
-        errno = EIO;
-    } else if (rc == -1) {
-        errno = 0;
-    } else if (rc == -2) {
+    if (!syn) {
         snprintf(err, errlen, "out of memory");
         errno = ENOMEM;
+        return -1;
     }
-    if (rc != 0) {
+    if (gz_rules_file_read(path, "synonyms file", parse_line, syn, err,
+                           errlen) != 0) {
         gz_synonyms_free(syn);
         return -1;
     }
@@ -179,45 +156,18 @@ int gz_synonyms_read(const char *path, gz_synonyms **out, char *err,
     return 0;
 }
 
-/* A growable list of strings (the index's current synonym keys). */
-typedef struct key_list {
-    char **keys;
-    size_t count;
-    int failed;
-} key_list;
-
-static int collect_key(const char *key, void *ctx)
-{
-    key_list *l = ctx;
-    char **grown = realloc(l->keys, (l->count + 1) * sizeof *grown);
-    char *copy = strdup(key);
-    if (grown)
-        l->keys = grown;
-    if (!grown || !copy) {
-        free(copy);
-        l->failed = 1;
-        return 1;
-    }
-    l->keys[l->count++] = copy;
-    return 0;
-}
-
 /* Remove every synonym from `w`, except the entity aliases (keys that are
  * entity terms, entity_aliases.h), which --entity-aliases replaces. */
 static xap_status clear_all(xap_writable *w)
 {
-    key_list l = {NULL, 0, 0};
-    xap_status s = xap_database_each_synonym_key(xap_writable_database(w), "",
-                                                 collect_key, &l);
-    if (s == XAP_OK && l.failed)
-        s = XAP_ERR_NOMEM;
-    for (size_t i = 0; s == XAP_OK && i < l.count; i++)
-        if (strncmp(l.keys[i], GZ_PREFIX_ENTITY,
-                    strlen(GZ_PREFIX_ENTITY)) != 0)
-            s = xap_writable_clear_synonyms(w, l.keys[i]);
-    for (size_t i = 0; i < l.count; i++)
-        free(l.keys[i]);
-    free(l.keys);
+    char **keys = NULL;
+    size_t count = 0;
+    xap_status s = gz_rules_synonym_keys(xap_writable_database(w), "", &keys,
+                                         &count);
+    for (size_t i = 0; s == XAP_OK && i < count; i++)
+        if (strncmp(keys[i], GZ_PREFIX_ENTITY, strlen(GZ_PREFIX_ENTITY)) != 0)
+            s = xap_writable_clear_synonyms(w, keys[i]);
+    gz_rules_keys_free(keys, count);
     return s;
 }
 
