@@ -1,6 +1,7 @@
 /* search.c - gazette_search: parse the query, run it, build the page. */
 #include "search_private.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,21 +45,20 @@ static xap_status exclude_filters(gazette_index_t *index, char *excluded,
     return s;
 }
 
-/* Parse the normalised query `text` (made from `query`) with the options'
- * operator and flags; keep the parsed description and any spelling
- * suggestion in `r`. Filters standing alone at the top level are parsed
- * apart and apply to the whole query (gz_query_split_filters). */
-static xap_status parse_query(gazette_index_t *index, const char *query,
-                              const char *text,
+/* The parser flags of the Gazette query language (spelling apart). */
+#define QUERY_FLAGS                                                       \
+    (XAP_QP_FLAG_BOOLEAN | XAP_QP_FLAG_PHRASE | XAP_QP_FLAG_LOVEHATE |    \
+     XAP_QP_FLAG_WILDCARD | XAP_QP_FLAG_PURE_NOT |                        \
+     XAP_QP_FLAG_AUTO_SYNONYMS | XAP_QP_FLAG_AUTO_MULTIWORD_SYNONYMS)
+
+/* Parse the normalised query `text` with the options' operator; keep the
+ * parsed description in `r`. Filters standing alone at the top level are
+ * parsed apart and apply to the whole query (gz_query_split_filters). */
+static xap_status parse_query(gazette_index_t *index, const char *text,
                               const gazette_search_options_t *o,
                               gazette_results_t *r, xap_query **q)
 {
-    unsigned flags = XAP_QP_FLAG_BOOLEAN | XAP_QP_FLAG_PHRASE |
-                     XAP_QP_FLAG_LOVEHATE | XAP_QP_FLAG_WILDCARD |
-                     XAP_QP_FLAG_PURE_NOT | XAP_QP_FLAG_AUTO_SYNONYMS |
-                     XAP_QP_FLAG_AUTO_MULTIWORD_SYNONYMS;
-    if (o->spelling)
-        flags |= XAP_QP_FLAG_SPELLING_CORRECTION;
+    unsigned flags = QUERY_FLAGS;
     char *rest = NULL, *filters = NULL, *excluded = NULL;
     xap_query *main_q = NULL, *filter_q = NULL;
     xap_status s = gz_query_split_filters(text, &rest, &filters, &excluded) == 0
@@ -75,10 +75,6 @@ static xap_status parse_query(gazette_index_t *index, const char *query,
         xap_query_free(main_q);
         main_q = NULL;
     }
-    if (s == XAP_OK && o->spelling && split)
-        s = gz_suggest_whole(index, query, text, flags, r);
-    else if (s == XAP_OK && o->spelling && *rest)
-        s = gz_suggest(index, query, text, r);
     if (s == XAP_OK && filters)
         s = parse_filters(index, filters, &filter_q);
     if (s == XAP_OK && main_q && filter_q) {
@@ -116,6 +112,103 @@ static xap_status configure_enquire(xap_enquire *enq,
     return s;
 }
 
+/* 1 when `o` asks for at least one facet. */
+static int wants_facets(const gazette_search_options_t *o)
+{
+    for (size_t f = 0; f < GZ_FACET_KINDS; f++)
+        if (o->facets[f])
+            return 1;
+    return 0;
+}
+
+/* "Did you mean" asks Xapian for a correction of every word, a search
+ * through the spelling table that cost more than the match itself. It is
+ * only asked for when it can help: when the query found fewer than
+ * SPELLING_FEW_MATCHES articles, or one of its words is in none or in
+ * fewer than one article in SPELLING_RARE_SHARE (a misspelt word is
+ * absent or rare; a suggestion also needs the correction to be
+ * RARE_RATIO times more common, spelling.c). */
+#define SPELLING_FEW_MATCHES 10
+#define SPELLING_RARE_SHARE 1000
+
+typedef struct rare_walk {
+    const xap_database *db;
+    uint32_t below;   /* a word in fewer articles than this is rare */
+    int found;
+} rare_walk;
+
+static int find_rare_word(const char *term, void *ctx)
+{
+    rare_walk *w = ctx;
+    const char *word = term[0] == GZ_STEM_PREFIX[0] ? term + 1 : term;
+    uint32_t tf = 0;
+    if (!islower((unsigned char)*word) && (unsigned char)*word < 0x80)
+        return 0;   /* a field or filter term: not spell-checked */
+    if (xap_database_termfreq(w->db, term, &tf) == XAP_OK && tf < w->below)
+        w->found = 1;
+    return w->found;
+}
+
+/* 1 when the suggestion for the query `q`, which found r->estimate
+ * articles, is worth computing (see above). */
+static int spelling_wanted(gazette_index_t *index, const xap_query *q,
+                           const gazette_results_t *r)
+{
+    uint32_t docs = 0;
+    if (r->estimate < SPELLING_FEW_MATCHES)
+        return 1;
+    if (xap_database_doc_count(index->db, &docs) != XAP_OK)
+        return 1;
+    rare_walk w = {index->db, docs / SPELLING_RARE_SHARE + 1, 0};
+    xap_query_each_term(q, find_rare_word, &w);
+    return w.found;
+}
+
+/* The match counts of `mset` into `r`. */
+static xap_status read_counts(const xap_mset *mset, gazette_results_t *r)
+{
+    uint32_t lo = 0, est = 0, hi = 0;
+    xap_status s = xap_mset_matches(mset, &lo, &est, &hi);
+    r->lower = lo;
+    r->estimate = est;
+    r->upper = hi;
+    return s;
+}
+
+/* The first `want` hits of the query on `enq` in *mset, the match counts
+ * in `r`. Facets count the whole match set: then every match is looked
+ * at. Otherwise Xapian skips what can no longer reach the page, which is
+ * most of the work of a query; feedback may then need a second match to
+ * keep the page exact (gz_ranking_recheck). */
+static xap_status match_page(gazette_index_t *index, xap_enquire *enq,
+                             const xap_query *q, const gz_feedback *fb,
+                             const gazette_search_options_t *o,
+                             uint32_t want, gazette_results_t *r,
+                             xap_mset **mset)
+{
+    uint32_t all = 0;
+    double last = 0;
+    int again = 0;
+    xap_status s = XAP_OK;
+    if (wants_facets(o))
+        s = xap_database_doc_count(index->db, &all);
+    if (s == XAP_OK)
+        s = xap_enquire_get_mset(enq, 0, want, all, NULL, mset);
+    if (s == XAP_OK)
+        s = read_counts(*mset, r);
+    if (s != XAP_OK || all || o->sort != GAZETTE_SORT_RELEVANCE ||
+        want == 0 || xap_mset_size(*mset) < want)
+        return s;
+    s = xap_mset_weight(*mset, want - 1, &last);
+    if (s == XAP_OK)
+        s = gz_ranking_recheck(enq, q, fb, last, &again);
+    if (s != XAP_OK || !again)
+        return s;
+    xap_mset_free(*mset);
+    *mset = NULL;
+    return xap_enquire_get_mset(enq, 0, want, 0, NULL, mset);
+}
+
 /* One attempt at running `query`, normalised as `text`;
  * XAP_ERR_DB_MODIFIED means retry. */
 static xap_status run_search(gazette_index_t *index, const char *query,
@@ -127,40 +220,28 @@ static xap_status run_search(gazette_index_t *index, const char *query,
     xap_enquire *enq = NULL;
     xap_mset *mset = NULL;
     facet_spies spies = {{0}, {0}};
-    uint32_t all = 0;
-    xap_status s = parse_query(index, query, text, o, r, &q);
+    gz_feedback fb = {NULL, 0};
+    xap_status s = parse_query(index, text, o, r, &q);
     if (s == XAP_OK)
         s = xap_enquire_new(index->db, &enq);
     if (s == XAP_OK)
-        s = gz_ranking_apply(enq, q);
+        s = gz_ranking_apply(enq, q, &fb);
     if (s == XAP_OK)
         s = configure_enquire(enq, o, &spies);
-    /* Look at every matching document: facets count the whole match set,
-     * and with feedback re-ranking Xapian's early termination was seen to
-     * drop a hit that belonged in the page (the first 25 hits of "the"
-     * lacked one of the first 30). Exact pages cost a full match. */
-    if (s == XAP_OK)
-        s = xap_database_doc_count(index->db, &all);
-    /* Every page is cut from a match that starts at the first hit: asked
-     * to start later, Xapian's matcher pruned differently under feedback
-     * re-ranking and consecutive pages overlapped. A deep page costs more;
-     * pages that add up to the full list matter more. */
+    /* Every page is cut from a match that starts at the first hit, so
+     * consecutive pages come from the same ranking. */
     uint32_t skip = o->offset;
     uint32_t want = o->limit > UINT32_MAX - skip ? UINT32_MAX
                                                  : skip + o->limit;
     if (s == XAP_OK)
-        s = xap_enquire_get_mset(enq, 0, want, all, NULL, &mset);
+        s = match_page(index, enq, q, &fb, o, want, r, &mset);
     if (s == XAP_OK)
         s = gz_ranking_finish(enq, q);
-    if (s == XAP_OK) {
-        uint32_t lo = 0, est = 0, hi = 0;
-        s = xap_mset_matches(mset, &lo, &est, &hi);
-        r->lower = lo;
-        r->estimate = est;
-        r->upper = hi;
-    }
     if (s == XAP_OK)
         s = gz_facets_read(&spies, r);
+    if (s == XAP_OK && o->spelling && spelling_wanted(index, q, r))
+        s = gz_suggest_whole(index, query, text,
+                             QUERY_FLAGS | XAP_QP_FLAG_SPELLING_CORRECTION, r);
     uint32_t got = s == XAP_OK ? xap_mset_size(mset) : 0;
     uint32_t n = got > skip ? got - skip : 0;
     if (n && !(r->hits = calloc(n, sizeof *r->hits)))
@@ -173,6 +254,7 @@ static xap_status run_search(gazette_index_t *index, const char *query,
     xap_mset_free(mset);
     xap_enquire_free(enq);
     gz_facets_free(&spies);
+    gz_feedback_free(&fb);
     xap_query_free(q);
     return s;
 }

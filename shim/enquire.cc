@@ -246,6 +246,16 @@ xap_status xap_mset_matches(const xap_mset *mset, uint32_t *lower,
     });
 }
 
+xap_status xap_mset_max_possible(const xap_mset *mset, double *out)
+{
+    return guard(__func__, [&] {
+        NEED(mset);
+        NEED(out);
+        *out = mset->mset.get_max_possible();
+        return XAP_OK;
+    });
+}
+
 xap_status xap_mset_docid(const xap_mset *mset, uint32_t i, xap_docid *out)
 {
     return guard(__func__, [&] {

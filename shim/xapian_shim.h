@@ -538,6 +538,9 @@ uint32_t xap_mset_size(const xap_mset *mset);
 /* Bounds and estimate of the number of matches; any out may be NULL. */
 xap_status xap_mset_matches(const xap_mset *mset, uint32_t *lower,
                             uint32_t *estimated, uint32_t *upper);
+/* The most weight any document could get from the query (Xapian's
+ * MSet::get_max_possible). */
+xap_status xap_mset_max_possible(const xap_mset *mset, double *out);
 xap_status xap_mset_docid(const xap_mset *mset, uint32_t i, xap_docid *out);
 xap_status xap_mset_weight(const xap_mset *mset, uint32_t i, double *out);
 xap_status xap_mset_percent(const xap_mset *mset, uint32_t i, int *out);

@@ -625,6 +625,13 @@ static void test_search(void **state)
     assert_int_equal(est, 3);
     assert_int_equal(hi, 3);
     OK(xap_mset_matches(m, NULL, &est, NULL));
+    /* No document outweighs the query's upper bound; the best comes
+     * close to it (it has both words). */
+    double best = 0, bound = 0;
+    OK(xap_mset_weight(m, 0, &best));
+    OK(xap_mset_max_possible(m, &bound));
+    assert_true(bound >= best && best > 0.3 * bound);
+    assert_int_equal(xap_mset_max_possible(NULL, &bound), XAP_ERR_INVALID_ARG);
 
     xap_docid top;
     OK(xap_mset_docid(m, 0, &top));
