@@ -73,6 +73,9 @@ static xap_status open_stemmer(gazette_index_t *index, char *why,
                  "does not know", language);
         s = XAP_ERR_DB_VERSION;
     }
+    if (s == XAP_OK &&
+        !(index->language = strdup(len ? language : "english")))
+        s = XAP_ERR_NOMEM;
     free(language);
     return s;
 }
@@ -218,6 +221,7 @@ void gazette_index_close(gazette_index_t *index)
         return;
     xap_queryparser_free(index->qp);
     xap_stem_free(index->stem);
+    free(index->language);
     xap_database_free(index->db);
     free(index->path);
     pthread_mutex_destroy(&index->lock);

@@ -129,7 +129,7 @@ static int wants_facets(const gazette_search_options_t *o)
  * absent or rare; a suggestion also needs the correction to be
  * RARE_RATIO times more common, spelling.c). */
 #define SPELLING_FEW_MATCHES 10
-#define SPELLING_RARE_SHARE 1000
+#define SPELLING_RARE_SHARE 10000
 
 typedef struct rare_walk {
     const xap_database *db;
@@ -247,9 +247,16 @@ static xap_status run_search(gazette_index_t *index, const char *query,
     if (n && !(r->hits = calloc(n, sizeof *r->hits)))
         s = XAP_ERR_NOMEM;
     for (uint32_t i = 0; s == XAP_OK && i < n; i++) {
+        r->hits[i].results = r;
         r->hits[i].rank = skip + i + 1;
         r->count = i + 1;
         s = gz_hit_fill(index, enq, mset, skip + i, o, &r->hits[i]);
+    }
+    if (s == XAP_OK) {
+        /* The result set keeps the match set for its snippets. */
+        s = gz_results_keep_snippets(r, index, mset, q,
+                                     strchr(text, '*') != NULL, o);
+        mset = NULL;
     }
     xap_mset_free(mset);
     xap_enquire_free(enq);

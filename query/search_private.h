@@ -14,6 +14,7 @@
 
 #include "gazette_private.h"
 #include "schema.h"
+#include "snippet.h"
 #include "xapian_shim.h"
 
 /* Number of facet kinds (gazette_facet_t values 0 .. GZ_FACET_KINDS-1). */
@@ -29,6 +30,7 @@ struct gazette_index {
     xap_database *db;
     char *path;            /* as opened, to reopen after a --full switch */
     ino_t stub_inode;      /* inode of the stub file at path, or 0 */
+    char *language;        /* the index's stemming language */
     xap_stem *stem;
     xap_queryparser *qp;
 };
@@ -54,6 +56,9 @@ typedef struct item_list {
 } item_list;
 
 struct gazette_hit {
+    gazette_results_t *results;   /* the result set it belongs to */
+    uint32_t mset_index;          /* its place in results->mset */
+    int snippet_made;             /* snippet fields filled (or failed) */
     char *data;          /* decoded in place; the fields point into it */
     gz_docdata fields;
     item_list tags, entities;
@@ -81,9 +86,23 @@ typedef struct facet_counts {
     size_t count;
 } facet_counts;
 
+/* What a hit's snippet is made from, when it is first asked for
+ * (results.c): the match set (which keeps Xapian's query and statistics
+ * alive, and reads no index to make a snippet), a stemmer of the index's
+ * language of its own, the words to look for, the options' markers. */
+typedef struct snippet_source {
+    xap_mset *mset;
+    char *language;
+    xap_stem *stem;           /* made at the first snippet */
+    gz_snippet_words words;
+    size_t length;            /* 0: no snippets */
+    char *hi_start, *hi_end;
+} snippet_source;
+
 struct gazette_results {
     gazette_hit_t *hits;
     size_t count;
+    snippet_source snippets;
     uint64_t lower, estimate, upper;
     char *parsed;
     char *suggestion;
@@ -119,10 +138,20 @@ xap_status gz_facets_attach(xap_enquire *enq,
 xap_status gz_facets_read(const facet_spies *sp, gazette_results_t *r);
 void gz_facets_free(facet_spies *sp);
 
-/* results.c: fill `hit` from document `i` of `mset`. */
+/* results.c: fill `hit` from document `i` of `mset` (its snippet is made
+ * when first asked for, from r->snippets). */
 xap_status gz_hit_fill(gazette_index_t *index, const xap_enquire *enq,
                        const xap_mset *mset, uint32_t i,
                        const gazette_search_options_t *o, gazette_hit_t *hit);
+
+/* results.c: keep what snippets are made from in r->snippets: `mset`
+ * (taken over by `r`), the words of the user's query `q` (whose text had
+ * a wildcard when `wildcard`), the options' length and markers. */
+xap_status gz_results_keep_snippets(gazette_results_t *r,
+                                    const gazette_index_t *index,
+                                    xap_mset *mset, const xap_query *q,
+                                    int wildcard,
+                                    const gazette_search_options_t *o);
 
 /* explain.c: the matching words of hit `i` and each one's weight. */
 xap_status gz_hit_explain(gazette_index_t *index, const xap_enquire *enq,
