@@ -169,9 +169,12 @@ static xap_status expansion_query(xap_enquire *enq, xap_query **out,
      * (Letting Xapian skip them before it weighs them, through an
      * ExpandDecider, saved only 8% of the expansion's time, and the
      * terms picked then changed: their competition in the top 20 is part
-     * of the measured ranking, docs/relevance.md.) */
+     * of the measured ranking, docs/relevance.md.) Exact frequencies:
+     * several indexes searched as one rank as the single index holding
+     * them all would. */
     if (s == XAP_OK && rset)
-        s = xap_enquire_get_eset(enq, params.prf_terms * 4, rset, &eset);
+        s = xap_enquire_get_eset(enq, params.prf_terms * 4, rset,
+                                 XAP_ESET_EXACT_TERMFREQ, &eset);
     if (s == XAP_OK && eset)
         s = xap_eset_size(eset, &nterms);
     if (s == XAP_OK && nterms > 0 && !(subs = calloc(nterms, sizeof *subs)))

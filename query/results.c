@@ -37,6 +37,10 @@ void gazette_results_free(gazette_results_t *results)
     if (!results)
         return;
     free_snippet_source(&results->snippets);
+    for (size_t i = 0; i < results->nlocations; i++)
+        free(results->locations[i]);
+    free(results->locations);
+    free(results->warning);
     for (size_t i = 0; i < results->count; i++)
         free_hit(&results->hits[i]);
     for (size_t f = 0; f < GZ_FACET_KINDS; f++) {
@@ -203,6 +207,18 @@ void gazette_results_estimate(const gazette_results_t *results,
 const char *gazette_results_parsed_query(const gazette_results_t *results)
 {
     return results && results->parsed ? results->parsed : "";
+}
+
+const char *gazette_results_warning(const gazette_results_t *results)
+{
+    return results && results->warning ? results->warning : "";
+}
+
+const char *gazette_hit_index(const gazette_hit_t *hit)
+{
+    if (!hit || !hit->results || hit->location >= hit->results->nlocations)
+        return "";
+    return hit->results->locations[hit->location];
 }
 
 const char *gazette_results_suggestion(const gazette_results_t *results)

@@ -247,10 +247,15 @@ static xap_status run_search(gazette_index_t *index, const char *query,
     if (n && !(r->hits = calloc(n, sizeof *r->hits)))
         s = XAP_ERR_NOMEM;
     for (uint32_t i = 0; s == XAP_OK && i < n; i++) {
+        xap_docid docid = 0;
         r->hits[i].results = r;
         r->hits[i].rank = skip + i + 1;
         r->count = i + 1;
         s = gz_hit_fill(index, enq, mset, skip + i, o, &r->hits[i]);
+        if (s == XAP_OK)
+            s = xap_mset_docid(mset, skip + i, &docid);
+        if (s == XAP_OK)
+            gz_location_of(index, docid, &r->hits[i].location);
     }
     if (s == XAP_OK) {
         /* The result set keeps the match set for its snippets. */
@@ -274,9 +279,11 @@ static double now_ms(void)
 }
 
 /* A failed search in words a person can act on (the thread's message). */
-static gazette_status_t search_failed(xap_status s)
+static gazette_status_t search_failed(gazette_index_t *index, xap_status s)
 {
     const char *msg = xap_last_error();
+    if (index->failure[0])
+        return gz_index_fail(index, s, "search failed");
     if (s == XAP_ERR_WILDCARD)
         return gz_fail(GAZETTE_STATUS_QUERY_SYNTAX,
                        "a wildcard in the query matches more than %u words; "
@@ -320,11 +327,48 @@ static gazette_status_t prepare_text(const char *query, char **text)
     return GAZETTE_STATUS_OK;
 }
 
+/* Facets Gazette counts with its own match spies cannot be counted by
+ * xapian-tcpsrv: refuse them over a remote index (index->failure says
+ * so). */
+static xap_status check_remote_facets(gazette_index_t *index,
+                                      const gazette_search_options_t *o)
+{
+    const char *facet = gz_facet_needing_local(o);
+    for (size_t i = 0; facet && i < index->nlocations; i++) {
+        const gz_location *loc = &index->locations[i];
+        if (loc->host && loc->db) {
+            index->failure_status = GAZETTE_STATUS_INVALID_ARGUMENT;
+            snprintf(index->failure, sizeof index->failure,
+                     "the %s facet cannot be counted over the remote index "
+                     "%s (only source and year can)", facet, loc->name);
+            return XAP_ERR_UNIMPLEMENTED;
+        }
+    }
+    return XAP_OK;
+}
+
+/* The handle's locations and warning, copied into `r` (it outlives the
+ * handle). */
+static xap_status copy_locations(const gazette_index_t *index,
+                                 gazette_results_t *r)
+{
+    if (!(r->locations = calloc(index->nlocations, sizeof *r->locations)))
+        return XAP_ERR_NOMEM;
+    r->nlocations = index->nlocations;
+    for (size_t i = 0; i < index->nlocations; i++)
+        if (!(r->locations[i] = strdup(index->locations[i].name)))
+            return XAP_ERR_NOMEM;
+    return (r->warning = strdup(index->warning)) ? XAP_OK : XAP_ERR_NOMEM;
+}
+
 /* Run `text` (made from `query`) with the handle locked. A writer may
  * commit between our reopen and the read; Xapian then says
  * DatabaseModified and the whole search must be run again. A --full
  * switch may delete the database under a running search: that is retried
- * too (gz_index_refresh then opens the new one). */
+ * too (gz_index_refresh then opens the new one). A remote index that stops
+ * answering during the search is left out and the search run again when
+ * the handle allows it (GAZETTE_OPEN_SKIP_UNAVAILABLE); otherwise the
+ * search fails naming it. */
 static xap_status search_locked(gazette_index_t *index, const char *query,
                                 const char *text,
                                 const gazette_search_options_t *o,
@@ -332,18 +376,27 @@ static xap_status search_locked(gazette_index_t *index, const char *query,
 {
     xap_status s = XAP_ERR_DB_MODIFIED;
     gazette_results_t *r = NULL;
-    for (int attempt = 0;
-         (s == XAP_ERR_DB_MODIFIED || (attempt > 0 &&
-                                       (s == XAP_ERR_DB_NOT_FOUND ||
-                                        s == XAP_ERR_DB_OPENING))) &&
-         attempt < MODIFIED_RETRIES;
-         attempt++) {
+    for (int attempt = 0; attempt < MODIFIED_RETRIES; attempt++) {
         gazette_results_free(r);
         if (!(r = calloc(1, sizeof *r)))
             return XAP_ERR_NOMEM;
         s = gz_index_refresh(index);
         if (s == XAP_OK)
+            s = check_remote_facets(index, o);
+        if (s == XAP_OK)
+            s = copy_locations(index, r);
+        if (s == XAP_OK)
             s = run_search(index, query, text, o, r);
+        if (s == XAP_ERR_NETWORK && !index->failure[0]) {
+            s = gz_locations_lost_one(index);
+            if (s != XAP_OK)
+                break;
+            s = XAP_ERR_NETWORK;
+            continue;
+        }
+        if (s != XAP_ERR_DB_MODIFIED && s != XAP_ERR_DB_NOT_FOUND &&
+            s != XAP_ERR_DB_OPENING)
+            break;
     }
     if (s != XAP_OK) {
         gazette_results_free(r);
@@ -369,12 +422,15 @@ gazette_status_t gazette_search(gazette_index_t *index, const char *query,
     if (status != GAZETTE_STATUS_OK)
         return status;
     gazette_results_t *r = NULL;
+    gz_sigpipe sp;
     pthread_mutex_lock(&index->lock);
+    gz_index_sigpipe_block(index, &sp);
     xap_status s = search_locked(index, query, text, o, &r);
+    gz_sigpipe_restore(&sp);
     pthread_mutex_unlock(&index->lock);
     free(text);
     if (s != XAP_OK)
-        return search_failed(s);
+        return search_failed(index, s);
     r->milliseconds = now_ms() - start;
     *out = r;
     gz_thread_error()[0] = '\0';

@@ -8,6 +8,7 @@
 #define GAZETTE_SEARCH_PRIVATE_H
 
 #include <pthread.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -25,12 +26,32 @@
  * ones are refused with a message asking for a longer stem. */
 #define MAX_WILDCARD_EXPANSION 1000u
 
+/* One index location of a handle (locations.c). */
+typedef struct gz_location {
+    char *name;            /* as given: a path, or tcp://HOST:PORT */
+    char *host;            /* remote: HOST; NULL for a path */
+    unsigned port;
+    int remote;            /* served by a server, or a stub naming one */
+    ino_t stub_inode;      /* inode of the stub file at a path, or 0 */
+    xap_database *db;      /* this location alone; NULL: unavailable */
+    size_t shards;         /* Xapian databases it holds */
+    double retry_at;       /* unavailable: when to try it again */
+    char *why;             /* unavailable: why */
+} gz_location;
+
 struct gazette_index {
     pthread_mutex_t lock;  /* serialises every call on the handle */
-    xap_database *db;
-    char *path;            /* as opened, to reopen after a --full switch */
-    ino_t stub_inode;      /* inode of the stub file at path, or 0 */
-    char *language;        /* the index's stemming language */
+    xap_database *db;      /* the available locations as one */
+    gz_location *locations;
+    size_t nlocations;
+    unsigned flags;        /* GAZETTE_OPEN_* */
+    size_t *shard_owner;   /* shard of index->db -> location */
+    size_t nshards;
+    char warning[1024];    /* locations left out ("" when none) */
+    char failure[1024];    /* the last refresh's failure, naming the
+                              location ("" when none) */
+    gazette_status_t failure_status;
+    char *language;        /* the indexes' stemming language */
     xap_stem *stem;
     xap_queryparser *qp;
 };
@@ -57,6 +78,7 @@ typedef struct item_list {
 
 struct gazette_hit {
     gazette_results_t *results;   /* the result set it belongs to */
+    size_t location;              /* results->locations[location] */
     uint32_t mset_index;          /* its place in results->mset */
     int snippet_made;             /* snippet fields filled (or failed) */
     char *data;          /* decoded in place; the fields point into it */
@@ -103,6 +125,9 @@ struct gazette_results {
     gazette_hit_t *hits;
     size_t count;
     snippet_source snippets;
+    char **locations;      /* the handle's locations, copied */
+    size_t nlocations;
+    char *warning;         /* locations left out ("" when none) */
     uint64_t lower, estimate, upper;
     char *parsed;
     char *suggestion;
@@ -111,8 +136,45 @@ struct gazette_results {
 };
 
 
-/* index.c: move index->db to the latest committed index (see there). */
+/* locations.c: the handle's index locations (see there). */
+/* Copy and parse `names`; -1 with `why` when one is malformed. */
+int gz_locations_init(gazette_index_t *index, const char *const *names,
+                      size_t n, unsigned flags, char *why, size_t whylen);
+/* Open every location (leaving out unavailable ones when the flags allow)
+ * and combine them into index->db. On failure *failed is the location
+ * and `why` says why. */
+xap_status gz_locations_open(gazette_index_t *index, size_t *failed,
+                             char *why, size_t whylen);
+void gz_locations_free(gazette_index_t *index);
+/* The public status for a failure to open `loc`. */
+gazette_status_t gz_location_status(xap_status s, const gz_location *loc);
+/* Move index->db to the latest committed revision of every location. On
+ * failure index->failure names the location that failed. */
 xap_status gz_index_refresh(gazette_index_t *index);
+/* A search failed with a network error: open the locations again, leaving
+ * out (when allowed) the one that stopped answering. XAP_OK means search
+ * again; otherwise index->failure says which location failed. */
+xap_status gz_locations_lost_one(gazette_index_t *index);
+/* The location a hit with `docid` (of index->db) came from, its number in
+ * *which. */
+const char *gz_location_of(const gazette_index_t *index, xap_docid docid,
+                           size_t *which);
+/* SIGPIPE blocked on the calling thread while it talks to remote
+ * indexes (locations.c explains why). */
+typedef struct gz_sigpipe {
+    int blocked;
+    sigset_t old_mask, pending_before;
+} gz_sigpipe;
+/* Block when one of `locations` is remote. */
+void gz_sigpipe_block(const char *const *locations, size_t n,
+                      gz_sigpipe *state);
+/* Block when one of the handle's locations is remote. */
+void gz_index_sigpipe_block(const gazette_index_t *index, gz_sigpipe *state);
+void gz_sigpipe_restore(gz_sigpipe *state);
+/* Report failure `s` of `what` on the thread's message: index->failure
+ * when it names the failed location, else the shim's message. */
+gazette_status_t gz_index_fail(gazette_index_t *index, xap_status s,
+                               const char *what);
 
 /* options.c: the options used when a search is given none. */
 extern const gazette_search_options_t gz_default_search_options;
@@ -136,6 +198,10 @@ xap_status gz_facets_attach(xap_enquire *enq,
                             const gazette_search_options_t *o,
                             facet_spies *sp);
 xap_status gz_facets_read(const facet_spies *sp, gazette_results_t *r);
+/* The name of a facet of `o` that only a local index can count (tags,
+ * entities, authors: Gazette's own match spies, which xapian-tcpsrv does
+ * not know), or NULL. */
+const char *gz_facet_needing_local(const gazette_search_options_t *o);
 void gz_facets_free(facet_spies *sp);
 
 /* results.c: fill `hit` from document `i` of `mset` (its snippet is made

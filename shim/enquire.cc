@@ -132,13 +132,19 @@ xap_status xap_enquire_get_mset(xap_enquire *enq, uint32_t first,
 }
 
 xap_status xap_enquire_get_eset(xap_enquire *enq, uint32_t maxitems,
-                                const xap_rset *rset, xap_eset **out)
+                                const xap_rset *rset, unsigned flags,
+                                xap_eset **out)
 {
     return guard(__func__, [&] {
         NEED(enq);
         NEED(rset);
         NEED(out);
-        Xapian::ESet es = enq->enq.get_eset(maxitems, rset->rset);
+        if (flags & ~unsigned(XAP_ESET_EXACT_TERMFREQ))
+            bad_arg("unknown eset flags " + std::to_string(flags));
+        int xflags = (flags & XAP_ESET_EXACT_TERMFREQ)
+                         ? Xapian::Enquire::USE_EXACT_TERMFREQ
+                         : 0;
+        Xapian::ESet es = enq->enq.get_eset(maxitems, rset->rset, xflags);
         auto e = std::make_unique<xap_eset>();
         e->items.reserve(es.size());
         for (auto it = es.begin(); it != es.end(); ++it)

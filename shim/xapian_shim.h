@@ -105,6 +105,13 @@ xap_status xap_database_new_empty(xap_database **out);
 xap_status xap_database_add_database(xap_database *db,
                                      const xap_database *shard);
 
+/* Number of Xapian databases (shards) searched through `db`: 1 for a
+ * database directory or a remote one, the number of lines of a stub file,
+ * the sum of those added with xap_database_add_database. A document of
+ * the combined database numbered d comes from shard (d - 1) % count, where
+ * shards are numbered in the order they were added. */
+xap_status xap_database_shard_count(const xap_database *db, size_t *out);
+
 /* Move to the latest committed revision. *changed (may be NULL) is set to
  * 1 when the revision moved, 0 when it did not (always 0 for a writable
  * database's view). */
@@ -508,11 +515,20 @@ xap_status xap_enquire_add_termcount_spy(xap_enquire *enq,
 xap_status xap_enquire_get_mset(xap_enquire *enq, uint32_t first,
                                 uint32_t maxitems, uint32_t checkatleast,
                                 const xap_rset *rset, xap_mset **out);
+/* Flags of xap_enquire_get_eset. */
+enum {
+    /* Over several databases, weigh terms with their exact frequency in
+     * all of them (Xapian otherwise estimates it from the databases that
+     * hold the relevant documents). No effect on a single database. */
+    XAP_ESET_EXACT_TERMFREQ = 1 << 0
+};
+
 /* Expand set: the `maxitems` best terms to add to the query given the
  * relevant documents in `rset` (not NULL).  Terms of the query are left
- * out. */
+ * out. `flags`: XAP_ESET_*. */
 xap_status xap_enquire_get_eset(xap_enquire *enq, uint32_t maxitems,
-                                const xap_rset *rset, xap_eset **out);
+                                const xap_rset *rset, unsigned flags,
+                                xap_eset **out);
 /* Matching terms of document `id` for the current query, in query order. */
 xap_status xap_enquire_each_matching_term(const xap_enquire *enq,
                                           xap_docid id,

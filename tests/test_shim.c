@@ -1089,7 +1089,10 @@ static void test_eset_rset(void **state)
     OK(xap_rset_add(rs, 1));
     OK(xap_rset_add(rs, 5));
     xap_eset *es;
-    OK(xap_enquire_get_eset(enq, 40, rs, &es));
+    ERR(XAP_ERR_INVALID_ARG, xap_enquire_get_eset(enq, 40, rs, 1u << 5, &es));
+    OK(xap_enquire_get_eset(enq, 40, rs, XAP_ESET_EXACT_TERMFREQ, &es));
+    xap_eset_free(es);
+    OK(xap_enquire_get_eset(enq, 40, rs, 0, &es));
     uint32_t n;
     OK(xap_eset_size(es, &n));
     assert_true(n > 0 && n <= 40);
@@ -1705,14 +1708,28 @@ static void test_shards_and_compact(void **state)
     build_db(b);
 
     xap_database *all, *sa, *sb;
+    size_t shards = 9;
     OK(xap_database_new_empty(&all));
+    OK(xap_database_shard_count(all, &shards));
+    assert_int_equal(shards, 0);
     uint32_t n;
     OK(xap_database_doc_count(all, &n));
     assert_int_equal(n, 0);
     OK(xap_database_open(a, &sa));
     OK(xap_database_open(b, &sb));
+    OK(xap_database_shard_count(sa, &shards));
+    assert_int_equal(shards, 1);
     OK(xap_database_add_database(all, sa));
     OK(xap_database_add_database(all, sb));
+    OK(xap_database_shard_count(all, &shards));
+    assert_int_equal(shards, 2);
+    ERR(XAP_ERR_INVALID_ARG, xap_database_shard_count(NULL, &shards));
+    /* A document's shard is (docid - 1) % shards: b's first is docid 2. */
+    list hits = {0};
+    OK(xap_database_each_posting(all, "Qa1", on_posting, &hits));
+    assert_int_equal(hits.n, 2);
+    assert_int_equal(hits.num[0], 1);
+    assert_int_equal(hits.num[1], 2);
     xap_database_free(sa); /* the combined handle keeps its shards */
     xap_database_free(sb);
     OK(xap_database_doc_count(all, &n));
