@@ -33,6 +33,8 @@ typedef struct gz_ranking_params {
     unsigned prf_docs;       /* feedback documents (0 = no feedback) */
     unsigned prf_terms;      /* expansion terms added */
     double prf_weight;       /* weight of the expansion relative to query */
+    unsigned prf_min_docs;   /* an expansion term is in at least this many
+                                of the feedback documents (at most all) */
 } gz_ranking_params;
 
 extern const gz_ranking_params gz_ranking_defaults;

@@ -529,6 +529,14 @@ enum {
 xap_status xap_enquire_get_eset(xap_enquire *enq, uint32_t maxitems,
                                 const xap_rset *rset, unsigned flags,
                                 xap_eset **out);
+/* As xap_enquire_get_eset, weighing only the candidate terms `accept`
+ * returns non-zero for (an ExpandDecider: it is asked before a term's
+ * statistics are looked up, so a refused term costs no lookup). */
+xap_status xap_enquire_get_eset_filtered(xap_enquire *enq, uint32_t maxitems,
+                                         const xap_rset *rset, unsigned flags,
+                                         int (*accept)(const char *term,
+                                                       void *ctx),
+                                         void *ctx, xap_eset **out);
 /* Matching terms of document `id` for the current query, in query order. */
 xap_status xap_enquire_each_matching_term(const xap_enquire *enq,
                                           xap_docid id,

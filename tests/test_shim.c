@@ -1074,6 +1074,12 @@ static void test_termcount_spy(void **state)
     xap_writable_free(w);
 }
 
+static int only_forest(const char *term, void *ctx)
+{
+    (void)ctx;
+    return strcmp(term, "Zforest") == 0;
+}
+
 static void test_eset_rset(void **state)
 {
     (void)state;
@@ -1112,6 +1118,16 @@ static void test_eset_rset(void **state)
     ERR(XAP_ERR_RANGE, xap_eset_term(es, n, &t, NULL));
     assert_string_equal(t, "keep");
     xap_eset_free(es);
+
+    /* Filtered: only the terms the callback accepts are weighed. */
+    OK(xap_enquire_get_eset_filtered(enq, 40, rs, 0, only_forest, NULL, &es));
+    OK(xap_eset_size(es, &n));
+    assert_int_equal(n, 1);
+    OK(xap_eset_term(es, 0, &t, NULL));
+    assert_string_equal(t, "Zforest");
+    xap_eset_free(es);
+    ERR(XAP_ERR_INVALID_ARG,
+        xap_enquire_get_eset_filtered(enq, 40, rs, 0, NULL, NULL, &es));
 
     /* With an rset the mset still works. */
     OK(xap_enquire_get_mset(enq, 0, 10, 0, rs, &m));
