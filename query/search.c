@@ -122,13 +122,14 @@ static int wants_facets(const gazette_search_options_t *o)
 }
 
 /* "Did you mean" asks Xapian for a correction of every word, a search
- * through the spelling table that cost more than the match itself. It is
- * only asked for when it can help: when the query found fewer than
- * SPELLING_FEW_MATCHES articles, or one of its words is in none or in
- * fewer than one article in SPELLING_RARE_SHARE (a misspelt word is
- * absent or rare; a suggestion also needs the correction to be
- * RARE_RATIO times more common, spelling.c). */
-#define SPELLING_FEW_MATCHES 10
+ * through the spelling table that cost several times the match itself. It
+ * is only asked for when it can help: when the query found nothing, or
+ * one of its words is in no article or in fewer than one article in
+ * SPELLING_RARE_SHARE (a misspelt word is absent or rare; a suggestion
+ * also needs the correction to be RARE_RATIO times more common,
+ * spelling.c). Asking also when a query found fewer than 10 articles
+ * (phrases, mostly) ran it for 15% of generated queries and was their
+ * slowest part, for suggestions the rare-word rule already makes. */
 #define SPELLING_RARE_SHARE 10000
 
 typedef struct rare_walk {
@@ -149,13 +150,13 @@ static int find_rare_word(const char *term, void *ctx)
     return w->found;
 }
 
-/* 1 when the suggestion for the query `q`, which found r->estimate
- * articles, is worth computing (see above). */
+/* 1 when the suggestion for the query `q`, whose match counts are in
+ * `r`, is worth computing (see above). */
 static int spelling_wanted(gazette_index_t *index, const xap_query *q,
                            const gazette_results_t *r)
 {
     uint32_t docs = 0;
-    if (r->estimate < SPELLING_FEW_MATCHES)
+    if (r->upper == 0)
         return 1;
     if (xap_database_doc_count(index->db, &docs) != XAP_OK)
         return 1;
