@@ -360,8 +360,11 @@ static int find_words(const gz_snippet_words *w, const char *body,
     *out = NULL;
     *n = 0;
     for (size_t at = 0; at < len; at++) {
+        /* A word starts after anything but an ASCII letter or digit:
+         * Xapian splits "£53.2m" before "53.2m" (a false start inside a
+         * word with accents only moves the region a little). */
         if (!is_word_byte((unsigned char)body[at]) ||
-            (at > 0 && is_word_byte((unsigned char)body[at - 1])))
+            (at > 0 && isalnum((unsigned char)body[at - 1])))
             continue;
         for (size_t i = 0; i < w->n; i++) {
             if (tolower((unsigned char)body[at]) != w->text[i][0] ||
