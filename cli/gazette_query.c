@@ -25,8 +25,13 @@ typedef enum { FORMAT_TEXT, FORMAT_JSON, FORMAT_PATHS } output_format;
 #define EACH_FACET(f) \
     (f) < MAX_FACETS && gazette_facet_name((gazette_facet_t)(f))
 
+/* --db may be repeated: indexes searched as one. */
+#define MAX_DBS 64
+
 typedef struct cli_options {
-    char *db;                /* malloc()ed */
+    char *db[MAX_DBS];       /* malloc()ed */
+    size_t ndb;
+    int partial;             /* search the indexes that answer */
     output_format format;
     uint32_t offset, limit;
     int snippets;
@@ -87,7 +92,14 @@ static const char usage_text[] =
 "parenthesis is read leniently.\n"
 "\n"
 "Options:\n"
-"  -d, --db DIR       index to search (default: see ENVIRONMENT)\n"
+"  -d, --db INDEX     index to search (default: see ENVIRONMENT): a\n"
+"                     directory, a Xapian stub file listing shards, or\n"
+"                     tcp://HOST:PORT for an index served by\n"
+"                     xapian-tcpsrv; repeat to search several indexes as\n"
+"                     one (each hit then names its index)\n"
+"      --partial      with several indexes: search those that answer and\n"
+"                     warn about the others (default: fail naming the\n"
+"                     index that does not answer)\n"
 "  -n, --limit N      show at most N hits (default 10, at most 100000)\n"
 "      --offset N     skip the first N hits (default 0)\n"
 "  -a, --all          every word must match (default: best match)\n"
@@ -175,7 +187,8 @@ static int parse_facet(const char *s, cli_options *o)
 static int parse_args(int argc, char **argv, cli_options *o, int *code)
 {
     enum { OPT_OFFSET = 256, OPT_JSON, OPT_FORMAT, OPT_NO_SNIPPETS, OPT_SORT,
-           OPT_FACET, OPT_DUPLICATES, OPT_NO_SPELLING, OPT_EXPLAIN };
+           OPT_FACET, OPT_DUPLICATES, OPT_NO_SPELLING, OPT_EXPLAIN,
+           OPT_PARTIAL };
     static const struct option longopts[] = {
         {"db", required_argument, NULL, 'd'},
         {"limit", required_argument, NULL, 'n'},
@@ -189,6 +202,7 @@ static int parse_args(int argc, char **argv, cli_options *o, int *code)
         {"duplicates", no_argument, NULL, OPT_DUPLICATES},
         {"no-spelling", no_argument, NULL, OPT_NO_SPELLING},
         {"explain", no_argument, NULL, OPT_EXPLAIN},
+        {"partial", no_argument, NULL, OPT_PARTIAL},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0}};
@@ -197,9 +211,14 @@ static int parse_args(int argc, char **argv, cli_options *o, int *code)
     while ((c = getopt_long(argc, argv, "d:n:ahV", longopts, NULL)) != -1) {
         switch (c) {
         case 'd':
-            free(o->db);
-            if (!(o->db = strdup(optarg)))
+            if (o->ndb == MAX_DBS)
+                return cli_complain("at most %d --db options", MAX_DBS), -1;
+            if (!(o->db[o->ndb] = strdup(optarg)))
                 return *code = CLI_EXIT_SOFTWARE, -1;
+            o->ndb++;
+            break;
+        case OPT_PARTIAL:
+            o->partial = 1;
             break;
         case 'n':
             if (parse_u32(optarg, &o->limit) != 0 ||
@@ -403,6 +422,10 @@ static void print_text_hit(const gazette_hit_t *h, const cli_options *o)
     print_title(h, o->snippets && o->colour);
     fputs("\n      ", stdout);
     print_clean(gazette_hit_id(h));
+    if (o->ndb > 1) {
+        fputs("  in ", stdout);
+        print_clean(gazette_hit_index(h));
+    }
     uint32_t dups = gazette_hit_duplicates(h);
     if (dups)
         printf("  (and %u identical article%s)", dups, dups == 1 ? "" : "s");
@@ -486,10 +509,11 @@ static json_t *term_weights_json(const gazette_hit_t *h)
 static int print_json_hit(const gazette_hit_t *h, const cli_options *o)
 {
     json_t *obj = json_pack(
-        "{s:s, s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:f, s:i,"
-        " s:I}",
+        "{s:s, s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:f,"
+        " s:i, s:I}",
         "type", "hit", "rank", (json_int_t)gazette_hit_rank(h),
-        "id", jstr(gazette_hit_id(h)), "path", jstr(gazette_hit_path(h)),
+        "id", jstr(gazette_hit_id(h)), "index", jstr(gazette_hit_index(h)),
+        "path", jstr(gazette_hit_path(h)),
         "title", jstr(gazette_hit_title(h)), "date", jstr(gazette_hit_date(h)),
         "source", jstr(gazette_hit_source(h)),
         "author", jstr(gazette_hit_author(h)), "url", jstr(gazette_hit_url(h)),
@@ -547,8 +571,9 @@ static int print_json_summary(const gazette_results_t *r, const char *query,
     uint64_t lower, estimate, upper;
     gazette_results_estimate(r, &lower, &estimate, &upper);
     const char *suggestion = gazette_results_suggestion(r);
+    const char *warning = gazette_results_warning(r);
     json_t *summary = json_pack(
-        "{s:s, s:s, s:o, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:f}",
+        "{s:s, s:s, s:o, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:o, s:f}",
         "type", "summary", "query", query,
         "parsed", jstr(gazette_results_parsed_query(r)),
         "estimate", (json_int_t)estimate, "lower", (json_int_t)lower,
@@ -556,6 +581,7 @@ static int print_json_summary(const gazette_results_t *r, const char *query,
         "limit", (json_int_t)o->limit,
         "count", (json_int_t)gazette_results_count(r),
         "suggestion", *suggestion ? jstr(suggestion) : json_null(),
+        "warning", *warning ? jstr(warning) : json_null(),
         "facets", facets_json(r, o),
         "milliseconds", gazette_results_milliseconds(r));
     return put_json_line(summary);
@@ -674,7 +700,9 @@ static int run(const cli_options *o, const char *query)
     gazette_index_t *index = NULL;
     gazette_search_options_t *sopts = NULL;
     gazette_results_t *results = NULL;
-    gazette_status_t s = gazette_index_open(o->db, &index);
+    gazette_status_t s = gazette_index_open_multi(
+        (const char *const *)o->db, o->ndb,
+        o->partial ? GAZETTE_OPEN_SKIP_UNAVAILABLE : 0, &index);
     if (s != GAZETTE_STATUS_OK) {
         cli_complain("%s%s", gazette_last_open_error(),
                  s == GAZETTE_STATUS_INDEX_NOT_FOUND
@@ -692,6 +720,10 @@ static int run(const cli_options *o, const char *query)
         cli_complain("%s", *msg ? msg : gazette_status_to_string(s));
         code = exit_code_for(s);
     } else {
+        /* What was left out goes to stderr, so the hits stay parseable. */
+        if (*gazette_results_warning(results))
+            fprintf(stderr, "gazette-query: warning: %s\n",
+                    gazette_results_warning(results));
         code = print_results(results, query, o);
     }
     gazette_results_free(results);
@@ -700,24 +732,31 @@ static int run(const cli_options *o, const char *query)
     return code;
 }
 
+static void free_dbs(cli_options *o)
+{
+    for (size_t i = 0; i < o->ndb; i++)
+        free(o->db[i]);
+    o->ndb = 0;
+}
+
 int main(int argc, char **argv)
 {
     cli_set_program("gazette-query");
-    cli_options o = {.db = NULL, .format = FORMAT_TEXT, .offset = 0,
+    cli_options o = {.ndb = 0, .format = FORMAT_TEXT, .offset = 0,
                      .limit = 10, .snippets = 1, .colour = 0,
                      .sort = GAZETTE_SORT_RELEVANCE, .spelling = 1};
     int code;
     int first = parse_args(argc, argv, &o, &code);
     if (first < 0) {
-        free(o.db);
+        free_dbs(&o);
         return code;
     }
     const char *no_colour = getenv("NO_COLOR");
     o.colour = isatty(STDOUT_FILENO) && !(no_colour && *no_colour);
-    if (!o.db)
-        o.db = gazette_default_index_path();
+    if (o.ndb == 0 && (o.db[0] = gazette_default_index_path()))
+        o.ndb = 1;
     char *query = join_words(argc, argv, first);
-    if (!o.db || !query) {
+    if (o.ndb == 0 || !query) {
         cli_complain("out of memory");
         code = CLI_EXIT_SOFTWARE;
     } else if (!is_utf8(query)) {
@@ -729,6 +768,6 @@ int main(int argc, char **argv)
         code = run(&o, query);
     }
     free(query);
-    free(o.db);
+    free_dbs(&o);
     return code;
 }

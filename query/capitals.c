@@ -232,14 +232,21 @@ double gz_capitals_weight(const gazette_index_t *index, const char *term)
     return -1;
 }
 
+/* The entry of `word` in the `n` entries of a parse's table, or NULL. */
+static const gz_capitals_word *find_in(const gz_capitals_word *scales,
+                                       size_t n, const char *word)
+{
+    for (size_t k = 0; k < n; k++)
+        if (strcmp(scales[k].term, word) == 0)
+            return &scales[k];
+    return NULL;
+}
+
 /* The entry of `word` in the last parse's table, or NULL. */
 static const gz_capitals_word *find_word(const gazette_index_t *index,
                                          const char *word)
 {
-    for (size_t k = 0; k < index->nscales; k++)
-        if (strcmp(index->scales[k].term, word) == 0)
-            return &index->scales[k];
-    return NULL;
+    return find_in(index->scales, index->nscales, word);
 }
 
 int gz_capitals_plain_word(const gazette_index_t *index, const char *term)
@@ -265,10 +272,11 @@ static int all_lower(const char *s, size_t n)
     return 1;
 }
 
-size_t gz_capitals_filter_highlights(const gazette_index_t *index,
-                                     const char *plain, size_t *hl, size_t n)
+size_t gz_capitals_filter_highlights(const gz_capitals_word *scales,
+                                     size_t nscales, const char *plain,
+                                     size_t *hl, size_t n)
 {
-    if (index->nscales == 0)
+    if (nscales == 0)
         return n;
     size_t kept = 0;
     for (size_t i = 0; i < n; i++) {
@@ -278,7 +286,7 @@ size_t gz_capitals_filter_highlights(const gazette_index_t *index,
         if (b - a < sizeof word && all_lower(plain + a, b - a)) {
             memcpy(word, plain + a, b - a);
             word[b - a] = '\0';
-            drop = find_word(index, word) != NULL;
+            drop = find_in(scales, nscales, word) != NULL;
         }
         if (!drop) {
             hl[2 * kept] = a;

@@ -17,6 +17,20 @@ static const gz_field *facet_field(int facet)
 /* The year facet's bucket for articles without a date. */
 #define UNDATED "undated"
 
+/* 1 when facet `f` is counted by value (a spy xapian-tcpsrv can run). */
+static int counted_by_value(const gz_field *field)
+{
+    return field->exclusive && field->slot >= 0;
+}
+
+const char *gz_facet_needing_local(const gazette_search_options_t *o)
+{
+    for (size_t f = 0; f < GZ_FACET_KINDS; f++)
+        if (o->facets[f] && !counted_by_value(facet_field((int)f)))
+            return gazette_facet_name((gazette_facet_t)f);
+    return NULL;
+}
+
 void gz_facets_free(facet_spies *sp)
 {
     for (size_t f = 0; f < GZ_FACET_KINDS; f++) {
@@ -55,7 +69,7 @@ xap_status gz_facets_attach(xap_enquire *enq,
         /* Spies see every match, collapsed duplicates too: count each
          * normalised text once, like the hits. */
         const gz_field *field = facet_field((int)f);
-        if (field->exclusive && field->slot >= 0) {
+        if (counted_by_value(field)) {
             s = xap_valuecount_spy_new((unsigned)field->slot, &sp->values[f]);
             if (s == XAP_OK && o->collapse)
                 s = xap_valuecount_spy_set_distinct(sp->values[f],

@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "query_text.h"
 #include "ranking.h"
@@ -64,130 +63,95 @@ static xap_status setup_queryparser(gazette_index_t *index)
     return s;
 }
 
-/* Stem queries the way the index was stemmed (english when unrecorded).
- * A language this Xapian lacks means the index came from elsewhere:
- * XAP_ERR_DB_VERSION, with the language named in `why`. */
+/* The stemming language all the opened locations share, in
+ * index->language ("english" when an index does not record one). Indexes
+ * stemmed differently cannot be searched as one: XAP_ERR_INVALID_ARG,
+ * with `why`. */
+static xap_status read_language(gazette_index_t *index, char *why,
+                                size_t whylen)
+{
+    xap_status s = XAP_OK;
+    const char *first = NULL;
+    for (size_t i = 0; s == XAP_OK && i < index->nlocations; i++) {
+        const gz_location *loc = &index->locations[i];
+        char *language = NULL;
+        size_t len = 0;
+        if (!loc->db)
+            continue;
+        s = xap_database_get_metadata(loc->db, GZ_META_LANGUAGE, &language,
+                                      &len);
+        const char *lang = len ? language : "english";
+        if (s == XAP_OK && !index->language) {
+            if (!(index->language = strdup(lang)))
+                s = XAP_ERR_NOMEM;
+            first = loc->name;
+        } else if (s == XAP_OK && strcmp(lang, index->language) != 0) {
+            snprintf(why, whylen, "%s is stemmed in '%s' and %s in '%s': "
+                     "indexes searched together must share a language",
+                     first, index->language, loc->name, lang);
+            s = XAP_ERR_INVALID_ARG;
+        }
+        free(language);
+    }
+    return s;
+}
+
+/* Stem queries the way the indexes were stemmed. A language this Xapian
+ * lacks means the index came from elsewhere: XAP_ERR_DB_VERSION, with the
+ * language named in `why`. */
 static xap_status open_stemmer(gazette_index_t *index, char *why,
                                size_t whylen)
 {
-    char *language = NULL;
-    size_t len = 0;
-    xap_status s = xap_database_get_metadata(index->db, GZ_META_LANGUAGE,
-                                             &language, &len);
-    if (s == XAP_OK &&
-        xap_stem_new(len ? language : "english", &index->stem) != XAP_OK) {
+    xap_status s = read_language(index, why, whylen);
+    if (s == XAP_OK && xap_stem_new(index->language, &index->stem) != XAP_OK) {
         snprintf(why, whylen, "it is stemmed in '%s', which this Xapian "
-                 "does not know", language);
+                 "does not know", index->language);
         s = XAP_ERR_DB_VERSION;
     }
-    free(language);
     return s;
 }
 
-/* A stub file naming no database opens as an "uninitialised" database
- * that every search then refuses: report it as a damaged index at open. */
-static xap_status check_searchable(gazette_index_t *index, char *why,
-                                   size_t whylen)
+/* Open the locations into `index` (SIGPIPE blocked by the caller);
+ * on failure gazette_last_open_error() says why. */
+static gazette_status_t open_locked(gazette_index_t *index,
+                                    const char *const *locations, size_t n,
+                                    unsigned flags)
 {
-    xap_enquire *enq = NULL;
-    xap_status s = xap_enquire_new(index->db, &enq);
-    xap_enquire_free(enq);
-    if (s == XAP_ERR_INVALID_ARG) {
-        snprintf(why, whylen, "it names no database (an empty stub file?)");
-        s = XAP_ERR_DB_CORRUPT;
+    char why[512] = "";
+    size_t failed = 0;
+    if (gz_locations_init(index, locations, n, flags, why, sizeof why) != 0) {
+        snprintf(gz_open_error(), GZ_ERROR_SIZE, "cannot open index %s: %s",
+                 index->nlocations ? index->locations[index->nlocations - 1].name
+                                   : "", why);
+        return GAZETTE_STATUS_INVALID_ARGUMENT;
     }
-    return s;
-}
-
-/* An index written by a newer Gazette: XAP_ERR_DB_VERSION, said in `why`. */
-static xap_status check_format(gazette_index_t *index, char *why,
-                               size_t whylen)
-{
-    char *format = NULL;
-    size_t len = 0;
-    xap_status s = xap_database_get_metadata(index->db, GZ_META_FORMAT,
-                                             &format, &len);
-    if (s == XAP_OK && !gz_format_supported(format, len)) {
-        snprintf(why, whylen, "it has Gazette index format %s; this library "
-                 "reads format %s (rebuild it with gazette-index --full)",
-                 format, GZ_FORMAT_VERSION);
-        s = XAP_ERR_DB_VERSION;
+    xap_status s = gz_locations_open(index, &failed, why, sizeof why);
+    const char *named = index->locations[failed].name;
+    if (s == XAP_OK) {
+        named = n == 1 ? index->locations[0].name : "";
+        s = open_stemmer(index, why, sizeof why);
     }
-    free(format);
-    return s;
-}
-
-/* Inode of `path` when it is a regular file (a stub database), else 0. */
-static ino_t stub_inode(const char *path)
-{
-    struct stat sb;
-    return stat(path, &sb) == 0 && S_ISREG(sb.st_mode) ? sb.st_ino : 0;
-}
-
-/* Move index->db to the latest committed index. Xapian's reopen() follows
- * commits, but not `gazette-index --full`, which renames a new stub file
- * over the path and deletes the database the old stub named: when the
- * stub was replaced, or the reopen finds the database gone, open the path
- * afresh. */
-xap_status gz_index_refresh(gazette_index_t *index)
-{
-    ino_t inode = stub_inode(index->path);
-    xap_status s = inode != index->stub_inode
-                       ? XAP_ERR_DB_NOT_FOUND
-                       : xap_database_reopen(index->db, NULL);
-    if (s != XAP_ERR_DB_NOT_FOUND && s != XAP_ERR_DB_OPENING)
-        return s;
-    xap_database *fresh = NULL;
-    s = xap_database_open(index->path, &fresh);
     if (s == XAP_OK)
-        s = xap_queryparser_set_database(index->qp, fresh);
+        s = setup_queryparser(index);
     if (s != XAP_OK) {
-        xap_database_free(fresh);
-        return s;
+        snprintf(gz_open_error(), GZ_ERROR_SIZE, "cannot open index%s%s: %s",
+                 *named ? " " : "es", named, why[0] ? why : xap_last_error());
+        return s == XAP_ERR_INVALID_ARG
+                   ? GAZETTE_STATUS_INVALID_ARGUMENT
+                   : gz_location_status(s, &index->locations[failed]);
     }
-    xap_database_free(index->db);
-    index->db = fresh;
-    index->stub_inode = inode;
-    return XAP_OK;
+    return GAZETTE_STATUS_OK;
 }
 
-/* Status for a failed open of `path`: a path that exists but does not
- * open as a database is a damaged index, not a missing one. */
-static gazette_status_t open_status(xap_status s, const char *path)
-{
-    struct stat sb;
-    if (gz_shim_error_is_io())   /* out of descriptors, permissions */
-        return GAZETTE_STATUS_IO_ERROR;
-    if ((s == XAP_ERR_DB_OPENING || s == XAP_ERR_DB_NOT_FOUND) &&
-        stat(path, &sb) == 0)
-        return GAZETTE_STATUS_INDEX_CORRUPT;
-    return gz_status_from_shim(s);
-}
-
-/* Open index->path. A `gazette-index --full` may switch the stub file to
- * a new generation and delete the old one between our reading the stub
- * and opening what it names: a database that vanished while the path
- * itself is still there is tried again. */
-static xap_status open_database(gazette_index_t *index)
-{
-    xap_status s = XAP_ERR_DB_NOT_FOUND;
-    struct stat sb;
-    for (int attempt = 0; attempt < MODIFIED_RETRIES; attempt++) {
-        index->stub_inode = stub_inode(index->path);
-        s = xap_database_open(index->path, &index->db);
-        if ((s != XAP_ERR_DB_NOT_FOUND && s != XAP_ERR_DB_OPENING) ||
-            stat(index->path, &sb) != 0)
-            break;
-    }
-    return s;
-}
-
-gazette_status_t gazette_index_open(const char *path, gazette_index_t **out)
+gazette_status_t gazette_index_open_multi(const char *const *locations,
+                                          size_t n, unsigned flags,
+                                          gazette_index_t **out)
 {
     gz_open_error()[0] = '\0';
     if (out)
         *out = NULL;
-    if (!path || !out) {
+    if (!locations || n == 0 || !out ||
+        (flags & ~(unsigned)GAZETTE_OPEN_SKIP_UNAVAILABLE)) {
         snprintf(gz_open_error(), GZ_ERROR_SIZE, "no index path given");
         return GAZETTE_STATUS_INVALID_ARGUMENT;
     }
@@ -200,36 +164,61 @@ gazette_status_t gazette_index_open(const char *path, gazette_index_t **out)
         snprintf(gz_open_error(), GZ_ERROR_SIZE, "out of memory");
         return GAZETTE_STATUS_OUT_OF_MEMORY;
     }
-    char why[512] = "";
-    xap_status s = (index->path = strdup(path)) ? XAP_OK : XAP_ERR_NOMEM;
-    if (s == XAP_OK)
-        s = open_database(index);
-    if (s == XAP_OK)
-        s = check_searchable(index, why, sizeof why);
-    if (s == XAP_OK)
-        s = check_format(index, why, sizeof why);
-    if (s == XAP_OK)
-        s = open_stemmer(index, why, sizeof why);
-    if (s == XAP_OK)
-        s = setup_queryparser(index);
-    if (s != XAP_OK) {
-        snprintf(gz_open_error(), GZ_ERROR_SIZE, "cannot open index %s: %s",
-                  path, why[0] ? why : xap_last_error());
+    gz_sigpipe sp;
+    gz_sigpipe_block(locations, n, &sp);
+    gazette_status_t status = open_locked(index, locations, n, flags);
+    gz_sigpipe_restore(&sp);
+    if (status != GAZETTE_STATUS_OK) {
         gazette_index_close(index);
-        return open_status(s, path);
+        return status;
     }
     *out = index;
     return GAZETTE_STATUS_OK;
+}
+
+gazette_status_t gazette_index_open(const char *path, gazette_index_t **out)
+{
+    if (!path) {
+        gz_open_error()[0] = '\0';
+        if (out)
+            *out = NULL;
+        snprintf(gz_open_error(), GZ_ERROR_SIZE, "no index path given");
+        return GAZETTE_STATUS_INVALID_ARGUMENT;
+    }
+    return gazette_index_open_multi(&path, 1, 0, out);
+}
+
+size_t gazette_index_location_count(const gazette_index_t *index)
+{
+    return index ? index->nlocations : 0;
+}
+
+const char *gazette_index_location(const gazette_index_t *index, size_t i)
+{
+    return index && i < index->nlocations ? index->locations[i].name : NULL;
+}
+
+int gazette_index_location_available(gazette_index_t *index, size_t i)
+{
+    if (!index || i >= index->nlocations)
+        return 0;
+    pthread_mutex_lock(&index->lock);
+    int up = index->locations[i].db != NULL;
+    pthread_mutex_unlock(&index->lock);
+    return up;
 }
 
 void gazette_index_close(gazette_index_t *index)
 {
     if (!index)
         return;
+    gz_sigpipe sp;
+    gz_index_sigpipe_block(index, &sp);
     xap_queryparser_free(index->qp);
     xap_stem_free(index->stem);
-    xap_database_free(index->db);
-    free(index->path);
+    free(index->language);
+    gz_locations_free(index);
+    gz_sigpipe_restore(&sp);
     pthread_mutex_destroy(&index->lock);
     free(index);
 }
@@ -246,13 +235,16 @@ gazette_status_t gazette_index_article_count(gazette_index_t *index,
     if (!index || !out)
         return GAZETTE_STATUS_INVALID_ARGUMENT;
     uint32_t n = 0;
+    gz_sigpipe sp;
     pthread_mutex_lock(&index->lock);
+    gz_index_sigpipe_block(index, &sp);
     xap_status s = gz_index_refresh(index);
     if (s == XAP_OK)
         s = xap_database_doc_count(index->db, &n);
+    gz_sigpipe_restore(&sp);
     pthread_mutex_unlock(&index->lock);
     if (s != XAP_OK)
-        return gz_fail_shim(s, "cannot count articles");
+        return gz_index_fail(index, s, "cannot count articles");
     *out = n;
     return GAZETTE_STATUS_OK;
 }
@@ -323,10 +315,13 @@ gazette_status_t gazette_index_get_article(gazette_index_t *index,
     char id_term[GZ_TERM_BUF];
     gz_make_term(GZ_PREFIX_ID, id, id_term, sizeof id_term);
     xap_status s = XAP_ERR_DB_MODIFIED;
+    gz_sigpipe sp;
     pthread_mutex_lock(&index->lock);
+    gz_index_sigpipe_block(index, &sp);
     for (int attempt = 0; s == XAP_ERR_DB_MODIFIED &&
                           attempt < MODIFIED_RETRIES; attempt++)
         s = read_article(index, id_term, a);
+    gz_sigpipe_restore(&sp);
     pthread_mutex_unlock(&index->lock);
     if (s == XAP_ERR_DOC_NOT_FOUND) {
         gazette_article_free(a);
@@ -335,7 +330,7 @@ gazette_status_t gazette_index_get_article(gazette_index_t *index,
     }
     if (s != XAP_OK) {
         gazette_article_free(a);
-        return gz_fail_shim(s, "cannot read the article");
+        return gz_index_fail(index, s, "cannot read the article");
     }
     *out = a;
     return GAZETTE_STATUS_OK;

@@ -33,6 +33,8 @@ typedef struct gz_ranking_params {
     unsigned prf_docs;       /* feedback documents (0 = no feedback) */
     unsigned prf_terms;      /* expansion terms added */
     double prf_weight;       /* weight of the expansion relative to query */
+    unsigned prf_min_docs;   /* an expansion term is in at least this many
+                                of the feedback documents (at most all) */
 } gz_ranking_params;
 
 extern const gz_ranking_params gz_ranking_defaults;
@@ -61,13 +63,31 @@ xap_status gz_ranking_query_text(const char *query, char **out);
  * before the query). Returns XAP_OK or the shim's status. */
 xap_status gz_ranking_set_weighting(xap_enquire *enq);
 
+/* What feedback added to a search (gz_ranking_apply). */
+typedef struct gz_feedback {
+    xap_query *expansion;   /* the feedback terms; NULL: no feedback */
+    double qmax;            /* the most weight the query alone can give */
+} gz_feedback;
+
 /* Set the weighting scheme and the query to run on `enq`: the parsed query
  * `q`, AND_MAYBE its feedback terms when feedback is on (this runs a first
  * match of params.prf_docs hits). `q` stays owned by the caller and must
- * outlive the search. Returns XAP_OK or the shim's status; XAP_ERR_DB_CORRUPT
- * with gz_ranking_damage() set when a feedback document's term list is
- * damaged (Xapian's expansion would read past it). */
-xap_status gz_ranking_apply(xap_enquire *enq, const xap_query *q);
+ * outlive the search; free *fb with gz_feedback_free. Returns XAP_OK or
+ * the shim's status; XAP_ERR_DB_CORRUPT with gz_ranking_damage() set when a
+ * feedback document's term list is damaged (Xapian's expansion would read
+ * past it). */
+xap_status gz_ranking_apply(xap_enquire *enq, const xap_query *q,
+                            gz_feedback *fb);
+
+/* After a match by relevance that skipped what could not reach the page
+ * (check_at_least below the match count), whose `want`-th hit weighs
+ * `last`: when Xapian may have lost a hit of that page (see ranking.c),
+ * set on `enq` the query that gives the exact page and make *again 1; the
+ * caller matches again (the first match's counts stay the right ones). */
+xap_status gz_ranking_recheck(xap_enquire *enq, const xap_query *q,
+                              const gz_feedback *fb, double last, int *again);
+
+void gz_feedback_free(gz_feedback *fb);
 
 /* Why the calling thread's last gz_ranking_apply refused a damaged term
  * list ("" when it did not). */

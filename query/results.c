@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "snippet.h"
 
 /* --------------------------------------------------------------- search */
 
@@ -24,10 +23,25 @@ static void free_hit(gazette_hit_t *h)
     free(h->term_weights);
 }
 
+static void free_snippet_source(snippet_source *src)
+{
+    xap_mset_free(src->mset);
+    free(src->language);
+    xap_stem_free(src->stem);
+    gz_snippet_words_free(&src->words);
+    free(src->hi_start);
+    free(src->hi_end);
+}
+
 void gazette_results_free(gazette_results_t *results)
 {
     if (!results)
         return;
+    free_snippet_source(&results->snippets);
+    for (size_t i = 0; i < results->nlocations; i++)
+        free(results->locations[i]);
+    free(results->locations);
+    free(results->warning);
     for (size_t i = 0; i < results->count; i++)
         free_hit(&results->hits[i]);
     for (size_t f = 0; f < GZ_FACET_KINDS; f++) {
@@ -81,24 +95,56 @@ static size_t offset_in_text(const char *text, const char *plain, size_t at)
     return (size_t)(t - text);
 }
 
+static char *dup_or_null(const char *s, int *nomem)
+{
+    char *d = s ? strdup(s) : NULL;
+    if (s && !d)
+        *nomem = 1;
+    return d;
+}
+
+xap_status gz_results_keep_snippets(gazette_results_t *r,
+                                    const gazette_index_t *index,
+                                    xap_mset *mset, const xap_query *q,
+                                    int wildcard,
+                                    const gazette_search_options_t *o)
+{
+    snippet_source *src = &r->snippets;
+    src->mset = mset;
+    src->length = o->snippet_length;
+    if (o->snippet_length == 0)
+        return XAP_OK;
+    int nomem = 0;
+    src->language = dup_or_null(index->language, &nomem);
+    src->hi_start = dup_or_null(o->hi_start, &nomem);
+    src->hi_end = dup_or_null(o->hi_end, &nomem);
+    src->nscales = index->nscales;
+    memcpy(src->scales, index->scales, sizeof src->scales);
+    xap_status s = nomem ? XAP_ERR_NOMEM : XAP_OK;
+    if (s == XAP_OK)
+        s = gz_snippet_words_of(q, wildcard, &src->words);
+    return s;
+}
+
 /* The title's matched words: [start, end) byte offsets into the title
  * (hit->title_highlights, 2 * hit->ntitle_highlights), found as body
  * snippets are, on the whole title. */
-static xap_status highlight_title(gazette_index_t *index,
-                                  const xap_mset *mset, gazette_hit_t *hit)
+static xap_status highlight_title(snippet_source *src, gazette_hit_t *hit)
 {
     const char *title = hit->fields.title;
     size_t len = strlen(title);
     char *plain = NULL;
     if (len == 0)
         return XAP_OK;
-    xap_status s = gz_snippet_make(mset, index->stem, title, len, len + 64,
-                                   &plain, &hit->title_highlights,
+    xap_status s = gz_snippet_make(src->mset, src->stem, &src->words, title,
+                                   len, len + 64, &plain,
+                                   &hit->title_highlights,
                                    &hit->ntitle_highlights);
     if (s != XAP_OK)
         return s;
     hit->ntitle_highlights = gz_capitals_filter_highlights(
-        index, plain, hit->title_highlights, hit->ntitle_highlights);
+        src->scales, src->nscales, plain, hit->title_highlights,
+        hit->ntitle_highlights);
     for (size_t i = 0; i < 2 * hit->ntitle_highlights; i++)
         hit->title_highlights[i] =
             offset_in_text(title, plain, hit->title_highlights[i]);
@@ -106,39 +152,80 @@ static xap_status highlight_title(gazette_index_t *index,
     return XAP_OK;
 }
 
-/* Snippet of the hit's body: plain text, highlight offsets and the
- * marked-up copy with the caller's markers. When no word of the body
- * matched (the title did), the start of the body. */
-static xap_status make_snippet(gazette_index_t *index, const xap_mset *mset,
-                               const gazette_search_options_t *o,
-                               gazette_hit_t *hit)
+/* The body snippet and the title highlights of `hit` from `src`. When no
+ * word of the body matched (the title did), the snippet is the start of
+ * the body. */
+static xap_status snippet_and_title(snippet_source *src, gazette_hit_t *hit)
 {
-    xap_status s = gz_snippet_make(mset, index->stem, hit->fields.body,
-                                   hit->fields.body_len, o->snippet_length,
-                                   &hit->plain, &hit->highlights,
-                                   &hit->nhighlights);
+    xap_status s = gz_snippet_make(src->mset, src->stem, &src->words,
+                                   hit->fields.body, hit->fields.body_len,
+                                   src->length, &hit->plain,
+                                   &hit->highlights, &hit->nhighlights);
     if (s == XAP_OK)   /* "IT" searched: not the "it"s */
         hit->nhighlights = gz_capitals_filter_highlights(
-            index, hit->plain, hit->highlights, hit->nhighlights);
+            src->scales, src->nscales, hit->plain, hit->highlights,
+            hit->nhighlights);
     if (s == XAP_OK && hit->nhighlights == 0) {
         free(hit->plain);
         hit->plain = gz_snippet_lead(hit->fields.body, hit->fields.body_len,
-                                     o->snippet_length);
+                                     src->length);
         if (!hit->plain)
             s = XAP_ERR_NOMEM;
     }
     if (s == XAP_OK)
-        s = highlight_title(index, mset, hit);
+        s = highlight_title(src, hit);
     if (s == XAP_OK &&
         !(hit->snippet = gz_snippet_mark(hit->plain, hit->highlights,
-                                         hit->nhighlights, o->hi_start,
-                                         o->hi_end)))
+                                         hit->nhighlights, src->hi_start,
+                                         src->hi_end)))
         s = XAP_ERR_NOMEM;
     return s;
 }
 
-/* Fill `hit` from the i-th document of `mset`: stored fields, snippet,
- * duplicates hidden behind it and (explain) its matching terms. */
+/* Snippet of the hit's body (plain text, highlight offsets and the
+ * marked-up copy with the caller's markers) and its title highlights.
+ * Made at the first call of a snippet or title highlight accessor: most
+ * callers show a few hits' snippets, or none, and a snippet costs more
+ * than the match. Only the first GAZETTE_MAX_SNIPPETS hits of a page get
+ * one. A failure leaves the snippet empty (the accessors cannot report
+ * it). */
+static void make_snippet(gazette_hit_t *hit)
+{
+    if (hit->snippet_made)
+        return;
+    hit->snippet_made = 1;
+    snippet_source *src = &hit->results->snippets;
+    if (src->length == 0 || !src->mset ||
+        (size_t)(hit - hit->results->hits) >= GAZETTE_MAX_SNIPPETS)
+        return;
+    if (!src->stem &&
+        xap_stem_new(src->language ? src->language : "english",
+                     &src->stem) != XAP_OK)
+        return;
+    if (snippet_and_title(src, hit) != XAP_OK) {
+        free(hit->plain);
+        free(hit->highlights);
+        free(hit->title_highlights);
+        free(hit->snippet);
+        hit->plain = hit->snippet = NULL;
+        hit->highlights = hit->title_highlights = NULL;
+        hit->nhighlights = hit->ntitle_highlights = 0;
+    }
+}
+
+/* The hit of a const accessor, its snippet made. The hit belongs to a
+ * result set that is used from one thread at a time (gazette.h), so
+ * filling it in on first use is safe. */
+static gazette_hit_t *with_snippet(const gazette_hit_t *hit)
+{
+    gazette_hit_t *h = (gazette_hit_t *)hit;
+    if (h)
+        make_snippet(h);
+    return h;
+}
+
+/* Fill `hit` from the i-th document of `mset`: stored fields, duplicates
+ * hidden behind it and (explain) its matching terms. */
 xap_status gz_hit_fill(gazette_index_t *index, const xap_enquire *enq,
                        const xap_mset *mset, uint32_t i,
                        const gazette_search_options_t *o, gazette_hit_t *hit)
@@ -147,6 +234,7 @@ xap_status gz_hit_fill(gazette_index_t *index, const xap_enquire *enq,
     xap_status s = xap_mset_document(mset, i, &doc);
     const char *data = NULL;
     size_t len = 0;
+    hit->mset_index = i;
     if (s == XAP_OK)
         s = xap_document_get_data(doc, &data, &len);
     if (s == XAP_OK && !(hit->data = malloc(len + 1)))
@@ -165,8 +253,6 @@ xap_status gz_hit_fill(gazette_index_t *index, const xap_enquire *enq,
         s = xap_mset_percent(mset, i, &hit->percent);
     if (s == XAP_OK)
         s = xap_mset_collapse_count(mset, i, &hit->duplicates);
-    if (s == XAP_OK && o->snippet_length > 0)
-        s = make_snippet(index, mset, o, hit);
     if (s == XAP_OK && o->explain)
         s = gz_hit_explain(index, enq, mset, i, hit);
     xap_document_free(doc);
@@ -193,6 +279,18 @@ void gazette_results_estimate(const gazette_results_t *results,
 const char *gazette_results_parsed_query(const gazette_results_t *results)
 {
     return results && results->parsed ? results->parsed : "";
+}
+
+const char *gazette_results_warning(const gazette_results_t *results)
+{
+    return results && results->warning ? results->warning : "";
+}
+
+const char *gazette_hit_index(const gazette_hit_t *hit)
+{
+    if (!hit || !hit->results || hit->location >= hit->results->nlocations)
+        return "";
+    return hit->results->locations[hit->location];
 }
 
 const char *gazette_results_suggestion(const gazette_results_t *results)
@@ -250,22 +348,26 @@ FIELD_ACCESSOR(url)
 
 const char *gazette_hit_snippet(const gazette_hit_t *hit)
 {
+    hit = with_snippet(hit);
     return hit && hit->snippet ? hit->snippet : "";
 }
 
 const char *gazette_hit_plain_snippet(const gazette_hit_t *hit)
 {
+    hit = with_snippet(hit);
     return hit && hit->plain ? hit->plain : "";
 }
 
 size_t gazette_hit_highlight_count(const gazette_hit_t *hit)
 {
+    hit = with_snippet(hit);
     return hit ? hit->nhighlights : 0;
 }
 
 void gazette_hit_highlight(const gazette_hit_t *hit, size_t i, size_t *start,
                            size_t *end)
 {
+    hit = with_snippet(hit);
     int ok = hit && i < hit->nhighlights;
     if (start)
         *start = ok ? hit->highlights[2 * i] : 0;
@@ -275,12 +377,14 @@ void gazette_hit_highlight(const gazette_hit_t *hit, size_t i, size_t *start,
 
 size_t gazette_hit_title_highlight_count(const gazette_hit_t *hit)
 {
+    hit = with_snippet(hit);
     return hit ? hit->ntitle_highlights : 0;
 }
 
 void gazette_hit_title_highlight(const gazette_hit_t *hit, size_t i,
                                  size_t *start, size_t *end)
 {
+    hit = with_snippet(hit);
     int ok = hit && i < hit->ntitle_highlights;
     if (start)
         *start = ok ? hit->title_highlights[2 * i] : 0;

@@ -162,6 +162,60 @@ static xap_status configure_enquire(xap_enquire *enq,
     return s;
 }
 
+/* 1 when `o` asks for at least one facet. */
+static int wants_facets(const gazette_search_options_t *o)
+{
+    for (size_t f = 0; f < GZ_FACET_KINDS; f++)
+        if (o->facets[f])
+            return 1;
+    return 0;
+}
+
+/* The match counts of `mset` into `r`. */
+static xap_status read_counts(const xap_mset *mset, gazette_results_t *r)
+{
+    uint32_t lo = 0, est = 0, hi = 0;
+    xap_status s = xap_mset_matches(mset, &lo, &est, &hi);
+    r->lower = lo;
+    r->estimate = est;
+    r->upper = hi;
+    return s;
+}
+
+/* The first `want` hits of the query on `enq` in *mset, the match counts
+ * in `r`. Facets count the whole match set: then every match is looked
+ * at. Otherwise Xapian skips what can no longer reach the page, which is
+ * most of the work of a query; feedback may then need a second match to
+ * keep the page exact (gz_ranking_recheck). */
+static xap_status match_page(gazette_index_t *index, xap_enquire *enq,
+                             const xap_query *q, const gz_feedback *fb,
+                             const gazette_search_options_t *o,
+                             uint32_t want, gazette_results_t *r,
+                             xap_mset **mset)
+{
+    uint32_t all = 0;
+    double last = 0;
+    int again = 0;
+    xap_status s = XAP_OK;
+    if (wants_facets(o))
+        s = xap_database_doc_count(index->db, &all);
+    if (s == XAP_OK)
+        s = xap_enquire_get_mset(enq, 0, want, all, NULL, mset);
+    if (s == XAP_OK)
+        s = read_counts(*mset, r);
+    if (s != XAP_OK || all || o->sort != GAZETTE_SORT_RELEVANCE ||
+        want == 0 || xap_mset_size(*mset) < want)
+        return s;
+    s = xap_mset_weight(*mset, want - 1, &last);
+    if (s == XAP_OK)
+        s = gz_ranking_recheck(enq, q, fb, last, &again);
+    if (s != XAP_OK || !again)
+        return s;
+    xap_mset_free(*mset);
+    *mset = NULL;
+    return xap_enquire_get_mset(enq, 0, want, 0, NULL, mset);
+}
+
 /* One attempt at running `query`, normalised as `text`;
  * XAP_ERR_DB_MODIFIED means retry. */
 static xap_status run_search(gazette_index_t *index, const char *query,
@@ -173,58 +227,50 @@ static xap_status run_search(gazette_index_t *index, const char *query,
     xap_enquire *enq = NULL;
     xap_mset *mset = NULL;
     facet_spies spies = {{0}, {0}, NULL};
-    uint32_t all = 0;
+    gz_feedback fb = {NULL, 0};
     xap_status s = parse_query(index, query, text, o, r, &q);
     if (s == XAP_OK)
         s = xap_enquire_new(index->db, &enq);
     if (s == XAP_OK)
-        s = gz_ranking_apply(enq, q);
+        s = gz_ranking_apply(enq, q, &fb);
     if (s == XAP_OK)
         s = configure_enquire(enq, o, &spies);
-    /* Look at every matching document: facets count the whole match set,
-     * and with feedback re-ranking Xapian's early termination was seen to
-     * drop a hit that belonged in the page (the first 25 hits of "the"
-     * lacked one of the first 30). Exact pages cost a full match. */
-    if (s == XAP_OK)
-        s = xap_database_doc_count(index->db, &all);
-    /* Every page is cut from a match that starts at the first hit: asked
-     * to start later, Xapian's matcher pruned differently under feedback
-     * re-ranking and consecutive pages overlapped. A deep page costs more;
-     * pages that add up to the full list matter more. */
+    /* Every page is cut from a match that starts at the first hit, so
+     * consecutive pages come from the same ranking. */
     uint32_t skip = o->offset;
     uint32_t want = o->limit > UINT32_MAX - skip ? UINT32_MAX
                                                  : skip + o->limit;
     if (s == XAP_OK)
-        s = xap_enquire_get_mset(enq, 0, want, all, NULL, &mset);
+        s = match_page(index, enq, q, &fb, o, want, r, &mset);
     if (s == XAP_OK)
         s = gz_ranking_finish(enq, q);
-    if (s == XAP_OK) {
-        uint32_t lo = 0, est = 0, hi = 0;
-        s = xap_mset_matches(mset, &lo, &est, &hi);
-        r->lower = lo;
-        r->estimate = est;
-        r->upper = hi;
-    }
     if (s == XAP_OK)
         s = gz_facets_read(&spies, r);
     uint32_t got = s == XAP_OK ? xap_mset_size(mset) : 0;
     uint32_t n = got > skip ? got - skip : 0;
     if (n && !(r->hits = calloc(n, sizeof *r->hits)))
         s = XAP_ERR_NOMEM;
-    /* Snippets for the first GAZETTE_MAX_SNIPPETS hits of the page only:
-     * each costs about a millisecond, too much for a page of 100000. */
-    gazette_search_options_t no_snippets = *o;
-    no_snippets.snippet_length = 0;
     for (uint32_t i = 0; s == XAP_OK && i < n; i++) {
+        xap_docid docid = 0;
+        r->hits[i].results = r;
         r->hits[i].rank = skip + i + 1;
         r->count = i + 1;
-        s = gz_hit_fill(index, enq, mset, skip + i,
-                        i < GAZETTE_MAX_SNIPPETS ? o : &no_snippets,
-                        &r->hits[i]);
+        s = gz_hit_fill(index, enq, mset, skip + i, o, &r->hits[i]);
+        if (s == XAP_OK)
+            s = xap_mset_docid(mset, skip + i, &docid);
+        if (s == XAP_OK)
+            gz_location_of(index, docid, &r->hits[i].location);
+    }
+    if (s == XAP_OK) {
+        /* The result set keeps the match set for its snippets. */
+        s = gz_results_keep_snippets(r, index, mset, q,
+                                     strchr(text, '*') != NULL, o);
+        mset = NULL;
     }
     xap_mset_free(mset);
     xap_enquire_free(enq);
     gz_facets_free(&spies);
+    gz_feedback_free(&fb);
     xap_query_free(q);
     return s;
 }
@@ -237,9 +283,11 @@ static double now_ms(void)
 }
 
 /* A failed search in words a person can act on (the thread's message). */
-static gazette_status_t search_failed(xap_status s)
+static gazette_status_t search_failed(gazette_index_t *index, xap_status s)
 {
     const char *msg = xap_last_error();
+    if (index->failure[0])
+        return gz_index_fail(index, s, "search failed");
     if (s == XAP_ERR_WILDCARD)
         return gz_fail(GAZETTE_STATUS_QUERY_SYNTAX,
                        "a wildcard in the query matches more than %u words; "
@@ -305,11 +353,48 @@ static gazette_status_t prepare_text(const char *query, char **text)
     return GAZETTE_STATUS_OK;
 }
 
+/* Facets Gazette counts with its own match spies cannot be counted by
+ * xapian-tcpsrv: refuse them over a remote index (index->failure says
+ * so). */
+static xap_status check_remote_facets(gazette_index_t *index,
+                                      const gazette_search_options_t *o)
+{
+    const char *facet = gz_facet_needing_local(o);
+    for (size_t i = 0; facet && i < index->nlocations; i++) {
+        const gz_location *loc = &index->locations[i];
+        if (loc->host && loc->db) {
+            index->failure_status = GAZETTE_STATUS_INVALID_ARGUMENT;
+            snprintf(index->failure, sizeof index->failure,
+                     "the %s facet cannot be counted over the remote index "
+                     "%s (only source and year can)", facet, loc->name);
+            return XAP_ERR_UNIMPLEMENTED;
+        }
+    }
+    return XAP_OK;
+}
+
+/* The handle's locations and warning, copied into `r` (it outlives the
+ * handle). */
+static xap_status copy_locations(const gazette_index_t *index,
+                                 gazette_results_t *r)
+{
+    if (!(r->locations = calloc(index->nlocations, sizeof *r->locations)))
+        return XAP_ERR_NOMEM;
+    r->nlocations = index->nlocations;
+    for (size_t i = 0; i < index->nlocations; i++)
+        if (!(r->locations[i] = strdup(index->locations[i].name)))
+            return XAP_ERR_NOMEM;
+    return (r->warning = strdup(index->warning)) ? XAP_OK : XAP_ERR_NOMEM;
+}
+
 /* Run `text` (made from `query`) with the handle locked. A writer may
  * commit between our reopen and the read; Xapian then says
  * DatabaseModified and the whole search must be run again. A --full
  * switch may delete the database under a running search: that is retried
- * too (gz_index_refresh then opens the new one). */
+ * too (gz_index_refresh then opens the new one). A remote index that stops
+ * answering during the search is left out and the search run again when
+ * the handle allows it (GAZETTE_OPEN_SKIP_UNAVAILABLE); otherwise the
+ * search fails naming it. */
 static xap_status search_locked(gazette_index_t *index, const char *query,
                                 const char *text,
                                 const gazette_search_options_t *o,
@@ -317,18 +402,27 @@ static xap_status search_locked(gazette_index_t *index, const char *query,
 {
     xap_status s = XAP_ERR_DB_MODIFIED;
     gazette_results_t *r = NULL;
-    for (int attempt = 0;
-         (s == XAP_ERR_DB_MODIFIED || (attempt > 0 &&
-                                       (s == XAP_ERR_DB_NOT_FOUND ||
-                                        s == XAP_ERR_DB_OPENING))) &&
-         attempt < MODIFIED_RETRIES;
-         attempt++) {
+    for (int attempt = 0; attempt < MODIFIED_RETRIES; attempt++) {
         gazette_results_free(r);
         if (!(r = calloc(1, sizeof *r)))
             return XAP_ERR_NOMEM;
         s = gz_index_refresh(index);
         if (s == XAP_OK)
+            s = check_remote_facets(index, o);
+        if (s == XAP_OK)
+            s = copy_locations(index, r);
+        if (s == XAP_OK)
             s = run_search(index, query, text, o, r);
+        if (s == XAP_ERR_NETWORK && !index->failure[0]) {
+            s = gz_locations_lost_one(index);
+            if (s != XAP_OK)
+                break;
+            s = XAP_ERR_NETWORK;
+            continue;
+        }
+        if (s != XAP_ERR_DB_MODIFIED && s != XAP_ERR_DB_NOT_FOUND &&
+            s != XAP_ERR_DB_OPENING)
+            break;
     }
     if (s != XAP_OK) {
         gazette_results_free(r);
@@ -354,12 +448,15 @@ gazette_status_t gazette_search(gazette_index_t *index, const char *query,
     if (status != GAZETTE_STATUS_OK)
         return status;
     gazette_results_t *r = NULL;
+    gz_sigpipe sp;
     pthread_mutex_lock(&index->lock);
+    gz_index_sigpipe_block(index, &sp);
     xap_status s = search_locked(index, query, text, o, &r);
+    gz_sigpipe_restore(&sp);
     pthread_mutex_unlock(&index->lock);
     free(text);
     if (s != XAP_OK)
-        return search_failed(s);
+        return search_failed(index, s);
     r->milliseconds = now_ms() - start;
     *out = r;
     gz_thread_error()[0] = '\0';

@@ -8,12 +8,14 @@
 #define GAZETTE_SEARCH_PRIVATE_H
 
 #include <pthread.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
 #include "gazette_private.h"
 #include "schema.h"
+#include "snippet.h"
 #include "xapian_shim.h"
 
 /* Number of facet kinds (gazette_facet_t values 0 .. GZ_FACET_KINDS-1). */
@@ -40,11 +42,32 @@ typedef struct gz_capitals_word {
     double factor;
 } gz_capitals_word;
 
+/* One index location of a handle (locations.c). */
+typedef struct gz_location {
+    char *name;            /* as given: a path, or tcp://HOST:PORT */
+    char *host;            /* remote: HOST; NULL for a path */
+    unsigned port;
+    int remote;            /* served by a server, or a stub naming one */
+    ino_t stub_inode;      /* inode of the stub file at a path, or 0 */
+    xap_database *db;      /* this location alone; NULL: unavailable */
+    size_t shards;         /* Xapian databases it holds */
+    double retry_at;       /* unavailable: when to try it again */
+    char *why;             /* unavailable: why */
+} gz_location;
+
 struct gazette_index {
     pthread_mutex_t lock;  /* serialises every call on the handle */
-    xap_database *db;
-    char *path;            /* as opened, to reopen after a --full switch */
-    ino_t stub_inode;      /* inode of the stub file at path, or 0 */
+    xap_database *db;      /* the available locations as one */
+    gz_location *locations;
+    size_t nlocations;
+    unsigned flags;        /* GAZETTE_OPEN_* */
+    size_t *shard_owner;   /* shard of index->db -> location */
+    size_t nshards;
+    char warning[1024];    /* locations left out ("" when none) */
+    char failure[1024];    /* the last refresh's failure, naming the
+                              location ("" when none) */
+    gazette_status_t failure_status;
+    char *language;        /* the indexes' stemming language */
     xap_stem *stem;
     xap_queryparser *qp;
     gz_capitals_ctx capitals[GZ_CAPITALS_FIELDS];
@@ -78,6 +101,10 @@ typedef struct item_list {
 } item_list;
 
 struct gazette_hit {
+    gazette_results_t *results;   /* the result set it belongs to */
+    size_t location;              /* results->locations[location] */
+    uint32_t mset_index;          /* its place in results->mset */
+    int snippet_made;             /* snippet fields filled (or failed) */
     char *data;          /* decoded in place; the fields point into it */
     gz_docdata fields;
     item_list tags, entities;
@@ -107,9 +134,30 @@ typedef struct facet_counts {
     size_t count;
 } facet_counts;
 
+/* What a hit's snippet is made from, when it is first asked for
+ * (results.c): the match set (which keeps Xapian's query and statistics
+ * alive, and reads no index to make a snippet), a stemmer of the index's
+ * language of its own, the words to look for, the options' markers, and a
+ * copy of the parse's capitals words (the handle's table belongs to its
+ * next search by then). */
+typedef struct snippet_source {
+    xap_mset *mset;
+    char *language;
+    xap_stem *stem;           /* made at the first snippet */
+    gz_snippet_words words;
+    size_t length;            /* 0: no snippets */
+    char *hi_start, *hi_end;
+    gz_capitals_word scales[GZ_CAPITALS_SCALES];
+    size_t nscales;
+} snippet_source;
+
 struct gazette_results {
     gazette_hit_t *hits;
     size_t count;
+    snippet_source snippets;
+    char **locations;      /* the handle's locations, copied */
+    size_t nlocations;
+    char *warning;         /* locations left out ("" when none) */
     uint64_t lower, estimate, upper;
     char *parsed;
     char *suggestion;
@@ -118,8 +166,45 @@ struct gazette_results {
 };
 
 
-/* index.c: move index->db to the latest committed index (see there). */
+/* locations.c: the handle's index locations (see there). */
+/* Copy and parse `names`; -1 with `why` when one is malformed. */
+int gz_locations_init(gazette_index_t *index, const char *const *names,
+                      size_t n, unsigned flags, char *why, size_t whylen);
+/* Open every location (leaving out unavailable ones when the flags allow)
+ * and combine them into index->db. On failure *failed is the location
+ * and `why` says why. */
+xap_status gz_locations_open(gazette_index_t *index, size_t *failed,
+                             char *why, size_t whylen);
+void gz_locations_free(gazette_index_t *index);
+/* The public status for a failure to open `loc`. */
+gazette_status_t gz_location_status(xap_status s, const gz_location *loc);
+/* Move index->db to the latest committed revision of every location. On
+ * failure index->failure names the location that failed. */
 xap_status gz_index_refresh(gazette_index_t *index);
+/* A search failed with a network error: open the locations again, leaving
+ * out (when allowed) the one that stopped answering. XAP_OK means search
+ * again; otherwise index->failure says which location failed. */
+xap_status gz_locations_lost_one(gazette_index_t *index);
+/* The location a hit with `docid` (of index->db) came from, its number in
+ * *which. */
+const char *gz_location_of(const gazette_index_t *index, xap_docid docid,
+                           size_t *which);
+/* SIGPIPE blocked on the calling thread while it talks to remote
+ * indexes (locations.c explains why). */
+typedef struct gz_sigpipe {
+    int blocked;
+    sigset_t old_mask, pending_before;
+} gz_sigpipe;
+/* Block when one of `locations` is remote. */
+void gz_sigpipe_block(const char *const *locations, size_t n,
+                      gz_sigpipe *state);
+/* Block when one of the handle's locations is remote. */
+void gz_index_sigpipe_block(const gazette_index_t *index, gz_sigpipe *state);
+void gz_sigpipe_restore(gz_sigpipe *state);
+/* Report failure `s` of `what` on the thread's message: index->failure
+ * when it names the failed location, else the shim's message. */
+gazette_status_t gz_index_fail(gazette_index_t *index, xap_status s,
+                               const char *what);
 
 /* options.c: the options used when a search is given none. */
 extern const gazette_search_options_t gz_default_search_options;
@@ -140,10 +225,12 @@ double gz_capitals_weight(const gazette_index_t *index, const char *term);
  * that weighs nothing there (it is in the query for the highlights). */
 int gz_capitals_plain_word(const gazette_index_t *index, const char *term);
 /* Drop from the `n` highlight pairs `hl` of `plain` those of a word of a
- * capitals field written in lower case ("it" for the query "IT"): returns
+ * capitals field written in lower case ("it" for the query "IT"), by the
+ * `nscales` words of a parse's table (index->scales or a copy): returns
  * how many are left (moved to the front). */
-size_t gz_capitals_filter_highlights(const gazette_index_t *index,
-                                     const char *plain, size_t *hl, size_t n);
+size_t gz_capitals_filter_highlights(const gz_capitals_word *scales,
+                                     size_t nscales, const char *plain,
+                                     size_t *hl, size_t n);
 
 /* aliases.c: entity: filters that also find the entity's aliases (the
  * index's entity aliases file); registered on index->qp. */
@@ -162,12 +249,26 @@ xap_status gz_facets_attach(xap_enquire *enq,
  * r->upper) when any facet was counted: Xapian only bounds it when
  * duplicates are collapsed. */
 xap_status gz_facets_read(const facet_spies *sp, gazette_results_t *r);
+/* The name of a facet of `o` that only a local index can count (tags,
+ * entities, authors: Gazette's own match spies, which xapian-tcpsrv does
+ * not know), or NULL. */
+const char *gz_facet_needing_local(const gazette_search_options_t *o);
 void gz_facets_free(facet_spies *sp);
 
-/* results.c: fill `hit` from document `i` of `mset`. */
+/* results.c: fill `hit` from document `i` of `mset` (its snippet is made
+ * when first asked for, from r->snippets). */
 xap_status gz_hit_fill(gazette_index_t *index, const xap_enquire *enq,
                        const xap_mset *mset, uint32_t i,
                        const gazette_search_options_t *o, gazette_hit_t *hit);
+
+/* results.c: keep what snippets are made from in r->snippets: `mset`
+ * (taken over by `r`), the words of the user's query `q` (whose text had
+ * a wildcard when `wildcard`), the options' length and markers. */
+xap_status gz_results_keep_snippets(gazette_results_t *r,
+                                    const gazette_index_t *index,
+                                    xap_mset *mset, const xap_query *q,
+                                    int wildcard,
+                                    const gazette_search_options_t *o);
 
 /* explain.c: the matching words of hit `i` and each one's weight. */
 xap_status gz_hit_explain(gazette_index_t *index, const xap_enquire *enq,

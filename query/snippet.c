@@ -1,8 +1,11 @@
 /* snippet.c - plain-text snippets (snippet.h). */
 #include "snippet.h"
 
+#include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "fold.h"
 
@@ -254,28 +257,262 @@ static const char *snippet_source(const char *body, size_t len, char **copy,
     return *folded;
 }
 
+/* ------------------------------------------------------------ query words */
+
+typedef struct words_walk {
+    gz_snippet_words *w;
+    int nomem;
+} words_walk;
+
+/* Keep `term` when a snippet can highlight it: "word" or "Zstem" in lower
+ * case (field and filter terms start with a capital, and only the body is
+ * snipped). A non-ASCII word cannot be found by the ASCII search below:
+ * then the whole text goes to Xapian. */
+static int add_word(const char *term, void *ctx)
+{
+    words_walk *walk = ctx;
+    gz_snippet_words *w = walk->w;
+    int stem = term[0] == 'Z';
+    const char *text = term + stem;
+    unsigned char first = (unsigned char)*text;
+    if (!first || (first < 0x80 && !islower(first) && !isdigit(first)))
+        return 0;
+    for (const char *p = text; *p; p++)
+        if ((unsigned char)*p >= 0x80)
+            w->whole_text = 1;
+    char **grown = realloc(w->text, (w->n + 1) * sizeof *grown);
+    unsigned char *flags = grown ? realloc(w->stem, w->n + 1) : NULL;
+    if (grown)
+        w->text = grown;
+    if (flags)
+        w->stem = flags;
+    if (!grown || !flags || !(w->text[w->n] = strdup(text))) {
+        walk->nomem = 1;
+        return 1;
+    }
+    w->stem[w->n++] = (unsigned char)stem;
+    return 0;
+}
+
+xap_status gz_snippet_words_of(const xap_query *q, int wildcard,
+                               gz_snippet_words *w)
+{
+    *w = (gz_snippet_words){NULL, NULL, 0, wildcard != 0};
+    words_walk walk = {w, 0};
+    xap_status s = xap_query_each_term(q, add_word, &walk);
+    return s == XAP_OK && walk.nomem ? XAP_ERR_NOMEM : s;
+}
+
+void gz_snippet_words_free(gz_snippet_words *w)
+{
+    for (size_t i = 0; i < w->n; i++)
+        free(w->text[i]);
+    free(w->text);
+    free(w->stem);
+    *w = (gz_snippet_words){0};
+}
+
+/* ---------------------------------------------------------------- regions */
+
+/*
+ * Xapian's snippet reads the whole text it is given, stemming every word:
+ * about a million instructions for a 2 KB article, ten times the match.
+ * So it is given only the region of the body where the query's words are
+ * densest: a cheap case-insensitive scan of word starts finds where each
+ * query word (or a word starting like a stem, less its last letter, which
+ * English stemming may change) occurs; the `length`-byte window with the
+ * most distinct words (then the most occurrences, then the earliest) is
+ * widened by a quarter of a length each side, and Xapian picks the
+ * snippet in it (each word it reads costs a stemming: the region is kept
+ * small).
+ */
+
+static int is_word_byte(unsigned char c)
+{
+    return isalnum(c) || c >= 0x80;
+}
+
+/* 1 when the query word `i` starts at body[at] (a word start). */
+static int word_at(const gz_snippet_words *w, size_t i, const char *body,
+                   size_t len, size_t at)
+{
+    const char *word = w->text[i];
+    size_t n = strlen(word);
+    if (w->stem[i] && n > 3)
+        n--;   /* "happi" finds "happy"; "run" keeps all three letters */
+    if (at + n > len || strncasecmp(body + at, word, n) != 0)
+        return 0;
+    return w->stem[i] || at + n == len ||
+           !is_word_byte((unsigned char)body[at + n]);
+}
+
+typedef struct hit_pos {
+    size_t at;
+    size_t word;
+} hit_pos;
+
+/* Offsets of the query words in `body`, in text order, in *out (*n of
+ * them; NULL when none). Returns 0, or -1 when out of memory. */
+static int find_words(const gz_snippet_words *w, const char *body,
+                      size_t len, hit_pos **out, size_t *n)
+{
+    size_t cap = 0;
+    *out = NULL;
+    *n = 0;
+    for (size_t at = 0; at < len; at++) {
+        /* A word starts after anything but an ASCII letter or digit:
+         * Xapian splits "£53.2m" before "53.2m" (a false start inside a
+         * word with accents only moves the region a little). */
+        if (!is_word_byte((unsigned char)body[at]) ||
+            (at > 0 && isalnum((unsigned char)body[at - 1])))
+            continue;
+        for (size_t i = 0; i < w->n; i++) {
+            if (tolower((unsigned char)body[at]) != w->text[i][0] ||
+                !word_at(w, i, body, len, at))
+                continue;
+            if (*n == cap) {
+                cap = cap ? 2 * cap : 16;
+                hit_pos *grown = realloc(*out, cap * sizeof *grown);
+                if (!grown)
+                    return -1;
+                *out = grown;
+            }
+            (*out)[(*n)++] = (hit_pos){at, i};
+            break;
+        }
+    }
+    return 0;
+}
+
+/* Start of the `length`-byte window of `pos` with the most distinct
+ * words, then the most occurrences; the earliest on ties. */
+static size_t best_window(const hit_pos *pos, size_t n, size_t nwords,
+                          size_t length)
+{
+    size_t best_at = pos[0].at, best_score = 0;
+    unsigned char seen[64];
+    for (size_t i = 0; i < n; i++) {
+        size_t distinct = 0, count = 0;
+        memset(seen, 0, sizeof seen);
+        for (size_t j = i; j < n && pos[j].at < pos[i].at + length; j++) {
+            size_t k = pos[j].word % sizeof seen;
+            distinct += !seen[k];
+            seen[k] = 1;
+            count++;
+        }
+        size_t score = distinct * (n + 1) + count;
+        if (score > best_score) {
+            best_score = score;
+            best_at = pos[i].at;
+        }
+        if (distinct == nwords && count == n - i)
+            break;   /* nothing later can do better */
+    }
+    return best_at;
+}
+
+/* Move `at` back (forward when `forward`) to a white-space boundary, at
+ * most `slack` bytes, so the region cuts no word (nor UTF-8 sequence). */
+static size_t snap(const char *body, size_t len, size_t at, int forward,
+                   size_t slack)
+{
+    for (size_t moved = 0; moved < slack && at > 0 && at < len; moved++) {
+        if (isspace((unsigned char)body[at - 1]))
+            return at;
+        at += forward ? 1 : (size_t)-1;
+    }
+    while (at > 0 && at < len && ((unsigned char)body[at] & 0xC0) == 0x80)
+        at += forward ? 1 : (size_t)-1;   /* never inside a character */
+    return at;
+}
+
+/* The region [*start, *end) of `body` to give Xapian (see above). */
+static int find_region(const gz_snippet_words *w, const char *body,
+                       size_t len, size_t length, size_t *start, size_t *end)
+{
+    *start = 0;
+    *end = len;
+    if (w->whole_text || w->n == 0)
+        return 0;
+    hit_pos *pos = NULL;
+    size_t n = 0;
+    if (find_words(w, body, len, &pos, &n) != 0)
+        return -1;
+    size_t from = n ? best_window(pos, n, w->n, length) : 0;
+    free(pos);
+    if (n == 0) {
+        /* No query word in the text (it matched in the title, say): the
+         * text's first `length` bytes, which Xapian, finding nothing to
+         * prefer, would otherwise not start at the beginning. */
+        if (len > length)
+            *end = snap(body, len, length, 0, length / 2);
+        return 0;
+    }
+    if (len <= length + length / 2)
+        return 0;
+    size_t slack = length / 4;
+    *start = from > slack ? from - slack : 0;
+    *end = from + length + slack < len ? from + length + slack : len;
+    if (*start > 0)
+        *start = snap(body, len, *start, 0, slack);
+    if (*end < len)
+        *end = snap(body, len, *end, 1, slack);
+    return 0;
+}
+
+/* -------------------------------------------------------------- snippets */
+
+/* `raw` (Xapian's snippet of a region of the text, marker bytes kept)
+ * with an omit marker added where the region itself left text out and
+ * Xapian, which saw only the region, did not say so; like Xapian, none
+ * after the end of a sentence. New string, NULL when out of memory. */
+static char *mark_cuts(const char *raw, int cut_before, int cut_after)
+{
+    size_t n = strlen(raw);
+    char last = n ? raw[n - 1] : '.';
+    int before = cut_before && raw[0] != MARK_OMIT;
+    int after = cut_after && last != '.' && last != '!' && last != '?' &&
+                last != MARK_OMIT;
+    char *out = malloc(n + 3);
+    if (!out)
+        return NULL;
+    char *o = out;
+    if (before)
+        *o++ = MARK_OMIT;
+    memcpy(o, raw, n);
+    o += n;
+    if (after)
+        *o++ = MARK_OMIT;
+    *o = '\0';
+    return out;
+}
+
 xap_status gz_snippet_make(const xap_mset *mset, const xap_stem *stem,
-                           const char *body, size_t body_len, size_t length,
-                           char **out, size_t **highlights,
-                           size_t *nhighlights)
+                           const gz_snippet_words *words, const char *body,
+                           size_t body_len, size_t length, char **out,
+                           size_t **highlights, size_t *nhighlights)
 {
     char *raw = NULL, *copy = NULL, *folded = NULL;
     size_t *map = NULL, flen = 0;
     const char *text = snippet_source(body, body_len, &copy, &folded, &flen,
                                       &map);
-    if (!text) {
-        free(copy);
-        return XAP_ERR_NOMEM;
-    }
-    xap_status s = xap_mset_snippet(
-        mset, text, folded ? flen : body_len, length, stem,
-        XAP_SNIPPET_BACKGROUND_MODEL | XAP_SNIPPET_EXHAUSTIVE, "\x01",
-        "\x02", "\x03", &raw);
+    size_t tlen = folded ? flen : body_len, start = 0, end = tlen;
+    xap_status s = text ? XAP_OK : XAP_ERR_NOMEM;
+    /* The region is found in the text as Xapian sees it (folded): the
+     * query's words are folded too. */
+    if (s == XAP_OK &&
+        find_region(words, text, tlen, length, &start, &end) != 0)
+        s = XAP_ERR_NOMEM;
+    if (s == XAP_OK)
+        s = xap_mset_snippet(mset, text + start, end - start, length, stem,
+                             XAP_SNIPPET_EXHAUSTIVE, "\x01", "\x02", "\x03",
+                             &raw);
     if (s == XAP_OK) {
         unescape_html(raw);
         if (folded) {
-            char *orig = unfold_snippet(raw, copy ? copy : body, folded,
-                                        flen, map);
+            char *orig = unfold_snippet(raw, copy ? copy : body,
+                                        folded + start, end - start,
+                                        map + start);
             free(raw);
             raw = orig;
             if (!raw)
@@ -285,23 +522,29 @@ xap_status gz_snippet_make(const xap_mset *mset, const xap_stem *stem,
     free(copy);
     free(folded);
     free(map);
-    if (s != XAP_OK)
+    if (s != XAP_OK) {
+        free(raw);
         return s;
+    }
+    char *marked = mark_cuts(raw, start > 0, end < tlen);
+    free(raw);
+    if (!marked)
+        return XAP_ERR_NOMEM;
     size_t marks = 0, omits = 0;
-    for (const char *p = raw; *p; p++) {
+    for (const char *p = marked; *p; p++) {
         marks += *p == MARK_START;
         omits += *p == MARK_OMIT;
     }
-    char *plain = malloc(strlen(raw) + omits * strlen(OMIT) + 1);
+    char *plain = malloc(strlen(marked) + omits * strlen(OMIT) + 1);
     size_t *hl = marks ? malloc(2 * marks * sizeof *hl) : NULL;
     if (!plain || (marks && !hl)) {
-        free(raw);
+        free(marked);
         free(plain);
         free(hl);
         return XAP_ERR_NOMEM;
     }
-    *nhighlights = flatten(raw, plain, hl);
-    free(raw);
+    *nhighlights = flatten(marked, plain, hl);
+    free(marked);
     *out = plain;
     *highlights = hl;
     return XAP_OK;

@@ -8,19 +8,39 @@
 
 #include "xapian_shim.h"
 
+/* The words of a query that a snippet highlights, to find where in a body
+ * the matches are before Xapian builds the snippet (see snippet.c). */
+typedef struct gz_snippet_words {
+    char **text;          /* lower-case ASCII: a whole word or a stem */
+    unsigned char *stem;  /* 1: text[i] is a stem (matches word starts) */
+    size_t n;
+    int whole_text;       /* 1: give Xapian the whole text (the query has
+                             a wildcard or a word this search cannot
+                             find) */
+} gz_snippet_words;
+
+/* The words of query `q` (the unprefixed and stemmed terms Xapian's
+ * snippets highlight) into `w`; `wildcard` non-zero when the query text
+ * has a wildcard. Free with gz_snippet_words_free. Returns XAP_OK or
+ * XAP_ERR_NOMEM. */
+xap_status gz_snippet_words_of(const xap_query *q, int wildcard,
+                               gz_snippet_words *w);
+void gz_snippet_words_free(gz_snippet_words *w);
+
 /* Build a one-line plain-text snippet of about `length` bytes of `body`
- * around the matches of `mset`'s query. Xapian's HTML escaping is undone
- * and runs of white space become one space. Text with accents is given to
- * Xapian folded as the index is (fold.h), so that "Zurich" highlights
- * "Zürich", and the snippet is then copied from the original words. On
+ * around the matches of `mset`'s query, whose words are `words`. Xapian's
+ * HTML escaping is undone and runs of white space become one space. Text
+ * with accents is given to Xapian folded as the index is (fold.h), so
+ * that "Zurich" highlights "Zürich", and the snippet is then copied from
+ * the original words. On
  * success *out is a new malloc()ed string without any markers, and
  * *highlights a new malloc()ed array of *nhighlights [start, end)
  * byte-offset pairs (2 * n entries) of the matched words in *out (NULL
  * when none); the caller frees both. */
 xap_status gz_snippet_make(const xap_mset *mset, const xap_stem *stem,
-                           const char *body, size_t body_len, size_t length,
-                           char **out, size_t **highlights,
-                           size_t *nhighlights);
+                           const gz_snippet_words *words, const char *body,
+                           size_t body_len, size_t length, char **out,
+                           size_t **highlights, size_t *nhighlights);
 
 /* The start of `body` as a plain-text snippet of at most about `length`
  * bytes (white space folded, cut after a whole word, "..." when cut): for

@@ -128,19 +128,68 @@ xap_status xap_enquire_get_mset(xap_enquire *enq, uint32_t first,
     });
 }
 
+namespace {
+
+// An ExpandDecider calling back into C.
+class CallbackExpandDecider : public Xapian::ExpandDecider {
+  public:
+    CallbackExpandDecider(int (*fn)(const char *, void *), void *ctx)
+        : fn_(fn), ctx_(ctx) {}
+    bool operator()(const std::string &term) const override
+    {
+        return fn_(term.c_str(), ctx_) != 0;
+    }
+
+  private:
+    int (*fn_)(const char *, void *);
+    void *ctx_;
+};
+
+xap_eset *eset_of(xap_enquire *enq, uint32_t maxitems, const xap_rset *rset,
+                  unsigned flags, const Xapian::ExpandDecider *decider)
+{
+    if (flags & ~unsigned(XAP_ESET_EXACT_TERMFREQ))
+        bad_arg("unknown eset flags " + std::to_string(flags));
+    int xflags = (flags & XAP_ESET_EXACT_TERMFREQ)
+                     ? Xapian::Enquire::USE_EXACT_TERMFREQ
+                     : 0;
+    Xapian::ESet es = enq->enq.get_eset(maxitems, rset->rset, xflags,
+                                        decider);
+    auto e = std::make_unique<xap_eset>();
+    e->items.reserve(es.size());
+    for (auto it = es.begin(); it != es.end(); ++it)
+        e->items.emplace_back(*it, it.get_weight());
+    return e.release();
+}
+
+}  // namespace
+
 xap_status xap_enquire_get_eset(xap_enquire *enq, uint32_t maxitems,
-                                const xap_rset *rset, xap_eset **out)
+                                const xap_rset *rset, unsigned flags,
+                                xap_eset **out)
 {
     return guard(__func__, [&] {
         NEED(enq);
         NEED(rset);
         NEED(out);
-        Xapian::ESet es = enq->enq.get_eset(maxitems, rset->rset);
-        auto e = std::make_unique<xap_eset>();
-        e->items.reserve(es.size());
-        for (auto it = es.begin(); it != es.end(); ++it)
-            e->items.emplace_back(*it, it.get_weight());
-        *out = e.release();
+        *out = eset_of(enq, maxitems, rset, flags, nullptr);
+        return XAP_OK;
+    });
+}
+
+xap_status xap_enquire_get_eset_filtered(xap_enquire *enq, uint32_t maxitems,
+                                         const xap_rset *rset, unsigned flags,
+                                         int (*accept)(const char *term,
+                                                       void *ctx),
+                                         void *ctx, xap_eset **out)
+{
+    return guard(__func__, [&] {
+        NEED(enq);
+        NEED(rset);
+        NEED(accept);
+        NEED(out);
+        CallbackExpandDecider decider(accept, ctx);
+        *out = eset_of(enq, maxitems, rset, flags, &decider);
         return XAP_OK;
     });
 }
@@ -239,6 +288,16 @@ xap_status xap_mset_matches(const xap_mset *mset, uint32_t *lower,
             *estimated = mset->mset.get_matches_estimated();
         if (upper)
             *upper = mset->mset.get_matches_upper_bound();
+        return XAP_OK;
+    });
+}
+
+xap_status xap_mset_max_possible(const xap_mset *mset, double *out)
+{
+    return guard(__func__, [&] {
+        NEED(mset);
+        NEED(out);
+        *out = mset->mset.get_max_possible();
         return XAP_OK;
     });
 }

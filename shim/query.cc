@@ -110,6 +110,25 @@ xap_status xap_query_description(const xap_query *q, char **out)
     });
 }
 
+xap_status xap_query_each_term(const xap_query *q,
+                               int (*fn)(const char *term, void *ctx),
+                               void *ctx)
+{
+    return guard(__func__, [&] {
+        NEED(q);
+        NEED(fn);
+        // get_terms_begin() is in query order but repeats terms;
+        // get_unique_terms_begin() is sorted.  Dedupe the former.
+        std::unordered_set<std::string> seen;
+        for (auto it = q->q.get_terms_begin(); it != q->q.get_terms_end(); ++it) {
+            std::string t = *it;
+            if (seen.insert(t).second && fn(t.c_str(), ctx))
+                break;
+        }
+        return XAP_OK;
+    });
+}
+
 // ------------------------------------------------------------- queryparser
 
 xap_status xap_queryparser_new(xap_queryparser **out)

@@ -105,6 +105,13 @@ xap_status xap_database_new_empty(xap_database **out);
 xap_status xap_database_add_database(xap_database *db,
                                      const xap_database *shard);
 
+/* Number of Xapian databases (shards) searched through `db`: 1 for a
+ * database directory or a remote one, the number of lines of a stub file,
+ * the sum of those added with xap_database_add_database. A document of
+ * the combined database numbered d comes from shard (d - 1) % count, where
+ * shards are numbered in the order they were added. */
+xap_status xap_database_shard_count(const xap_database *db, size_t *out);
+
 /* Move to the latest committed revision. *changed (may be NULL) is set to
  * 1 when the revision moved, 0 when it did not (always 0 for a writable
  * database's view). */
@@ -379,6 +386,11 @@ void xap_query_free(xap_query *q);
 int xap_query_is_empty(const xap_query *q);
 /* Xapian's description of the query. Caller frees. */
 xap_status xap_query_description(const xap_query *q, char **out);
+/* Call `fn` for each distinct term of the query, in query order, until it
+ * returns non-zero. */
+xap_status xap_query_each_term(const xap_query *q,
+                               int (*fn)(const char *term, void *ctx),
+                               void *ctx);
 
 /* ------------------------------------------------------------ queryparser */
 
@@ -511,11 +523,28 @@ xap_status xap_enquire_add_termcount_spy(xap_enquire *enq,
 xap_status xap_enquire_get_mset(xap_enquire *enq, uint32_t first,
                                 uint32_t maxitems, uint32_t checkatleast,
                                 const xap_rset *rset, xap_mset **out);
+/* Flags of xap_enquire_get_eset. */
+enum {
+    /* Over several databases, weigh terms with their exact frequency in
+     * all of them (Xapian otherwise estimates it from the databases that
+     * hold the relevant documents). No effect on a single database. */
+    XAP_ESET_EXACT_TERMFREQ = 1 << 0
+};
+
 /* Expand set: the `maxitems` best terms to add to the query given the
  * relevant documents in `rset` (not NULL).  Terms of the query are left
- * out. */
+ * out. `flags`: XAP_ESET_*. */
 xap_status xap_enquire_get_eset(xap_enquire *enq, uint32_t maxitems,
-                                const xap_rset *rset, xap_eset **out);
+                                const xap_rset *rset, unsigned flags,
+                                xap_eset **out);
+/* As xap_enquire_get_eset, weighing only the candidate terms `accept`
+ * returns non-zero for (an ExpandDecider: it is asked before a term's
+ * statistics are looked up, so a refused term costs no lookup). */
+xap_status xap_enquire_get_eset_filtered(xap_enquire *enq, uint32_t maxitems,
+                                         const xap_rset *rset, unsigned flags,
+                                         int (*accept)(const char *term,
+                                                       void *ctx),
+                                         void *ctx, xap_eset **out);
 /* Matching terms of document `id` for the current query, in query order. */
 xap_status xap_enquire_each_matching_term(const xap_enquire *enq,
                                           xap_docid id,
@@ -541,6 +570,9 @@ uint32_t xap_mset_size(const xap_mset *mset);
 /* Bounds and estimate of the number of matches; any out may be NULL. */
 xap_status xap_mset_matches(const xap_mset *mset, uint32_t *lower,
                             uint32_t *estimated, uint32_t *upper);
+/* The most weight any document could get from the query (Xapian's
+ * MSet::get_max_possible). */
+xap_status xap_mset_max_possible(const xap_mset *mset, double *out);
 xap_status xap_mset_docid(const xap_mset *mset, uint32_t i, xap_docid *out);
 xap_status xap_mset_weight(const xap_mset *mset, uint32_t i, double *out);
 xap_status xap_mset_percent(const xap_mset *mset, uint32_t i, int *out);

@@ -354,6 +354,12 @@ static void test_spelling_only_for_rare_words(void **state)
     r = search("hezbolah", 10);
     assert_string_equal(gazette_results_suggestion(r), "hezbollah");
     gazette_results_free(r);
+    /* Beside a common word that finds many articles, the misspelt word
+     * is still corrected (it is absent from the index). */
+    r = search("gaza hezbolah", 10);
+    assert_true(gazette_results_count(r) > 0);
+    assert_string_equal(gazette_results_suggestion(r), "gaza hezbollah");
+    gazette_results_free(r);
 }
 
 /* title:(a b) searches both words in titles only (Xapian's field

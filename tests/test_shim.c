@@ -591,6 +591,13 @@ static void test_search(void **state)
     assert_int_equal(est, 3);
     assert_int_equal(hi, 3);
     OK(xap_mset_matches(m, NULL, &est, NULL));
+    /* No document outweighs the query's upper bound; the best comes
+     * close to it (it has both words). */
+    double best = 0, bound = 0;
+    OK(xap_mset_weight(m, 0, &best));
+    OK(xap_mset_max_possible(m, &bound));
+    assert_true(bound >= best && best > 0.3 * bound);
+    assert_int_equal(xap_mset_max_possible(NULL, &bound), XAP_ERR_INVALID_ARG);
 
     xap_docid top;
     OK(xap_mset_docid(m, 0, &top));
@@ -1043,6 +1050,12 @@ static void test_termcount_spy(void **state)
     xap_writable_free(w);
 }
 
+static int only_forest(const char *term, void *ctx)
+{
+    (void)ctx;
+    return strcmp(term, "Zforest") == 0;
+}
+
 static void test_eset_rset(void **state)
 {
     (void)state;
@@ -1058,7 +1071,10 @@ static void test_eset_rset(void **state)
     OK(xap_rset_add(rs, 1));
     OK(xap_rset_add(rs, 5));
     xap_eset *es;
-    OK(xap_enquire_get_eset(enq, 40, rs, &es));
+    ERR(XAP_ERR_INVALID_ARG, xap_enquire_get_eset(enq, 40, rs, 1u << 5, &es));
+    OK(xap_enquire_get_eset(enq, 40, rs, XAP_ESET_EXACT_TERMFREQ, &es));
+    xap_eset_free(es);
+    OK(xap_enquire_get_eset(enq, 40, rs, 0, &es));
     uint32_t n;
     OK(xap_eset_size(es, &n));
     assert_true(n > 0 && n <= 40);
@@ -1078,6 +1094,16 @@ static void test_eset_rset(void **state)
     ERR(XAP_ERR_RANGE, xap_eset_term(es, n, &t, NULL));
     assert_string_equal(t, "keep");
     xap_eset_free(es);
+
+    /* Filtered: only the terms the callback accepts are weighed. */
+    OK(xap_enquire_get_eset_filtered(enq, 40, rs, 0, only_forest, NULL, &es));
+    OK(xap_eset_size(es, &n));
+    assert_int_equal(n, 1);
+    OK(xap_eset_term(es, 0, &t, NULL));
+    assert_string_equal(t, "Zforest");
+    xap_eset_free(es);
+    ERR(XAP_ERR_INVALID_ARG,
+        xap_enquire_get_eset_filtered(enq, 40, rs, 0, NULL, NULL, &es));
 
     /* With an rset the mset still works. */
     OK(xap_enquire_get_mset(enq, 0, 10, 0, rs, &m));
@@ -1640,14 +1666,28 @@ static void test_shards_and_compact(void **state)
     build_db(b);
 
     xap_database *all, *sa, *sb;
+    size_t shards = 9;
     OK(xap_database_new_empty(&all));
+    OK(xap_database_shard_count(all, &shards));
+    assert_int_equal(shards, 0);
     uint32_t n;
     OK(xap_database_doc_count(all, &n));
     assert_int_equal(n, 0);
     OK(xap_database_open(a, &sa));
     OK(xap_database_open(b, &sb));
+    OK(xap_database_shard_count(sa, &shards));
+    assert_int_equal(shards, 1);
     OK(xap_database_add_database(all, sa));
     OK(xap_database_add_database(all, sb));
+    OK(xap_database_shard_count(all, &shards));
+    assert_int_equal(shards, 2);
+    ERR(XAP_ERR_INVALID_ARG, xap_database_shard_count(NULL, &shards));
+    /* A document's shard is (docid - 1) % shards: b's first is docid 2. */
+    list hits = {0};
+    OK(xap_database_each_posting(all, "Qa1", on_posting, &hits));
+    assert_int_equal(hits.n, 2);
+    assert_int_equal(hits.num[0], 1);
+    assert_int_equal(hits.num[1], 2);
     xap_database_free(sa); /* the combined handle keeps its shards */
     xap_database_free(sb);
     OK(xap_database_doc_count(all, &n));

@@ -11,7 +11,7 @@
  * and ".txt". A query the library refuses (e.g. a syntax error) is
  * reported on stderr and answers nothing, so it scores 0.
  * Built a second time as gz_tune (static library, GZ_EVAL_TUNING), it also
- * takes -p "k1=..,b=..,stop=0|1,caps=0|1,prfd=..,prft=..,prfw=..,minlen=..,k3=..,delta=.."
+ * takes -p "k1=..,b=..,stop=0|1,caps=0|1,prfd=..,prft=..,prfw=..,prfm=..,minlen=..,k3=..,delta=.."
  * to override the ranking defaults: that is how the defaults were chosen.
  * With -l, the wall-clock time of each search in microseconds is written
  * one per line to LATENCY_FILE; the median goes to stderr either way.
@@ -50,6 +50,7 @@ static int set_tuning(const char *spec)
         else if (strcmp(kv, "prfd") == 0) p.prf_docs = (unsigned)v;
         else if (strcmp(kv, "prft") == 0) p.prf_terms = (unsigned)v;
         else if (strcmp(kv, "prfw") == 0) p.prf_weight = v;
+        else if (strcmp(kv, "prfm") == 0) p.prf_min_docs = (unsigned)v;
         else return -1;
     }
     gz_ranking_set_params(&p);

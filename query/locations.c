@@ -1,0 +1,493 @@
+/*
+ * locations.c - the indexes a handle searches as one: local index paths
+ * (a database directory or a Xapian stub file listing shards) and remote
+ * indexes served by xapian-tcpsrv ("tcp://HOST:PORT"), combined with
+ * Xapian's Database::add_database, which ranks across them with global
+ * statistics as if they were one index.
+ *
+ * Each location is opened alone first (so a failure names it and its
+ * Gazette format is checked), then every available one is added to the
+ * combined database index->db. A document numbered d in index->db comes
+ * from Xapian shard (d - 1) % nshards; index->shard_owner maps the shard
+ * to its location, which is how a hit says where it came from.
+ *
+ * With GAZETTE_OPEN_SKIP_UNAVAILABLE, a location that cannot be opened
+ * (or, later, stops answering) is left out with a warning, and tried
+ * again at a later search, at most every RETRY_SECONDS.
+ */
+#include "search_private.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+/* Remote indexes: how long to wait for a connection, and for an answer. */
+#define REMOTE_CONNECT_MS 5000u
+#define REMOTE_TIMEOUT_MS 10000u
+/* An unavailable location is tried again at most this often. */
+#define RETRY_SECONDS 10.0
+
+#define REMOTE_SCHEME "tcp://"
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Inode of `path` when it is a regular file (a stub database), else 0. */
+static ino_t stub_inode(const char *path)
+{
+    struct stat sb;
+    return stat(path, &sb) == 0 && S_ISREG(sb.st_mode) ? sb.st_ino : 0;
+}
+
+/* 1 when `name` is a remote location, or a stub file with a "remote"
+ * line (a stub is a small text file: read its first 64 KB). */
+static int talks_to_servers(const char *name)
+{
+    if (!name)
+        return 0;
+    if (strncmp(name, REMOTE_SCHEME, strlen(REMOTE_SCHEME)) == 0)
+        return 1;
+    struct stat sb;
+    if (stat(name, &sb) != 0 || !S_ISREG(sb.st_mode))
+        return 0;
+    FILE *f = fopen(name, "r");
+    char line[1024];
+    int remote = 0;
+    for (int lines = 0; f && !remote && lines < 1000 &&
+                        fgets(line, sizeof line, f);
+         lines++)
+        remote = strncmp(line + strspn(line, " \t"), "remote", 6) == 0;
+    if (f)
+        fclose(f);
+    return remote;
+}
+
+/* Split "tcp://HOST:PORT" into loc->host and loc->port. Returns 0, 1 when
+ * `name` is not a remote location, -1 when it is malformed (why says so)
+ * or memory ran out. */
+static int parse_remote(gz_location *loc, char *why, size_t whylen)
+{
+    size_t scheme = strlen(REMOTE_SCHEME);
+    if (strncmp(loc->name, REMOTE_SCHEME, scheme) != 0)
+        return 1;
+    const char *host = loc->name + scheme;
+    const char *colon = strrchr(host, ':');
+    char *end = NULL;
+    errno = 0;
+    unsigned long port = colon ? strtoul(colon + 1, &end, 10) : 0;
+    if (!colon || colon == host || !colon[1] || *end || errno ||
+        port == 0 || port > 65535) {
+        snprintf(why, whylen, "a remote index is written tcp://HOST:PORT "
+                 "with a port from 1 to 65535");
+        return -1;
+    }
+    if (!(loc->host = strndup(host, (size_t)(colon - host)))) {
+        snprintf(why, whylen, "out of memory");
+        return -1;
+    }
+    loc->port = (unsigned)port;
+    return 0;
+}
+
+/* A stub file naming no database opens as an "uninitialised" database
+ * that every search then refuses: report it as a damaged index. */
+static xap_status check_searchable(const xap_database *db, char *why,
+                                   size_t whylen)
+{
+    xap_enquire *enq = NULL;
+    xap_status s = xap_enquire_new(db, &enq);
+    xap_enquire_free(enq);
+    if (s == XAP_ERR_INVALID_ARG) {
+        snprintf(why, whylen, "it names no database (an empty stub file?)");
+        s = XAP_ERR_DB_CORRUPT;
+    }
+    return s;
+}
+
+/* An index written by a newer Gazette: XAP_ERR_DB_VERSION, said in
+ * `why`. */
+static xap_status check_format(const xap_database *db, char *why,
+                               size_t whylen)
+{
+    char *format = NULL;
+    size_t len = 0;
+    xap_status s = xap_database_get_metadata(db, GZ_META_FORMAT, &format,
+                                             &len);
+    if (s == XAP_OK && !gz_format_supported(format, len)) {
+        snprintf(why, whylen, "it has Gazette index format %s; this library "
+                 "reads format %s (rebuild it with gazette-index --full)",
+                 format, GZ_FORMAT_VERSION);
+        s = XAP_ERR_DB_VERSION;
+    }
+    free(format);
+    return s;
+}
+
+/* Open a local location. A `gazette-index --full` may switch the stub
+ * file to a new generation and delete the old one between our reading the
+ * stub and opening what it names: a database that vanished while the path
+ * itself is still there is tried again. */
+static xap_status open_local(gz_location *loc, xap_database **db)
+{
+    xap_status s = XAP_ERR_DB_NOT_FOUND;
+    struct stat sb;
+    for (int attempt = 0; attempt < MODIFIED_RETRIES; attempt++) {
+        loc->stub_inode = stub_inode(loc->name);
+        s = xap_database_open(loc->name, db);
+        if ((s != XAP_ERR_DB_NOT_FOUND && s != XAP_ERR_DB_OPENING) ||
+            stat(loc->name, &sb) != 0)
+            break;
+    }
+    return s;
+}
+
+/* Open `loc` alone into loc->db and count its shards; on failure loc->db
+ * is NULL and `why` (when the shim's message is not enough) says why. */
+static xap_status open_location(gz_location *loc, char *why, size_t whylen)
+{
+    xap_database *db = NULL;
+    why[0] = '\0';
+    xap_status s = loc->host
+                       ? xap_database_open_remote(loc->host, loc->port,
+                                                  REMOTE_TIMEOUT_MS,
+                                                  REMOTE_CONNECT_MS, &db)
+                       : open_local(loc, &db);
+    if (s == XAP_OK)
+        s = check_searchable(db, why, whylen);
+    if (s == XAP_OK)
+        s = check_format(db, why, whylen);
+    if (s == XAP_OK)
+        s = xap_database_shard_count(db, &loc->shards);
+    if (s != XAP_OK) {
+        if (!why[0])
+            snprintf(why, whylen, "%s", xap_last_error());
+        xap_database_free(db);
+        db = NULL;
+    }
+    loc->db = db;
+    return s;
+}
+
+gazette_status_t gz_location_status(xap_status s, const gz_location *loc)
+{
+    struct stat sb;
+    if (gz_shim_error_is_io())   /* out of descriptors, permissions */
+        return GAZETTE_STATUS_IO_ERROR;
+    if (!loc->host && (s == XAP_ERR_DB_OPENING || s == XAP_ERR_DB_NOT_FOUND) &&
+        stat(loc->name, &sb) == 0)
+        return GAZETTE_STATUS_INDEX_CORRUPT;
+    return gz_status_from_shim(s);
+}
+
+int gz_locations_init(gazette_index_t *index, const char *const *names,
+                      size_t n, unsigned flags, char *why, size_t whylen)
+{
+    if (!(index->locations = calloc(n, sizeof *index->locations))) {
+        snprintf(why, whylen, "out of memory");
+        return -1;
+    }
+    index->flags = flags;
+    for (size_t i = 0; i < n; i++) {
+        gz_location *loc = &index->locations[i];
+        index->nlocations = i + 1;
+        if (!names[i] || !names[i][0]) {
+            snprintf(why, whylen, "an empty index path");
+            return -1;
+        }
+        if (!(loc->name = strdup(names[i]))) {
+            snprintf(why, whylen, "out of memory");
+            return -1;
+        }
+        if (parse_remote(loc, why, whylen) < 0)
+            return -1;
+        loc->remote = talks_to_servers(loc->name);
+    }
+    return 0;
+}
+
+void gz_locations_free(gazette_index_t *index)
+{
+    for (size_t i = 0; i < index->nlocations; i++) {
+        gz_location *loc = &index->locations[i];
+        free(loc->name);
+        free(loc->host);
+        free(loc->why);
+        xap_database_free(loc->db);
+    }
+    free(index->locations);
+    free(index->shard_owner);
+    xap_database_free(index->db);
+    index->locations = NULL;
+    index->shard_owner = NULL;
+    index->db = NULL;
+    index->nlocations = 0;
+}
+
+/* index->warning: which locations were left out and why ("" when none). */
+static void write_warning(gazette_index_t *index)
+{
+    size_t down = 0, len = 0;
+    char *w = index->warning;
+    w[0] = '\0';
+    for (size_t i = 0; i < index->nlocations; i++)
+        down += index->locations[i].db == NULL;
+    if (down == 0)
+        return;
+    len = (size_t)snprintf(w, sizeof index->warning,
+                           "searched %zu of %zu indexes;",
+                           index->nlocations - down, index->nlocations);
+    for (size_t i = 0; i < index->nlocations && len < sizeof index->warning;
+         i++) {
+        const gz_location *loc = &index->locations[i];
+        if (!loc->db)
+            len += (size_t)snprintf(w + len, sizeof index->warning - len,
+                                    " %s is unavailable (%s);", loc->name,
+                                    loc->why ? loc->why : "");
+    }
+    len = strlen(w);
+    if (len && w[len - 1] == ';')
+        w[len - 1] = '\0';
+}
+
+/* index->db: every available location as one database, and the map from
+ * its shards to their locations. */
+static xap_status combine(gazette_index_t *index)
+{
+    xap_database *all = NULL;
+    size_t nshards = 0;
+    for (size_t i = 0; i < index->nlocations; i++)
+        if (index->locations[i].db)
+            nshards += index->locations[i].shards;
+    size_t *owner = malloc((nshards ? nshards : 1) * sizeof *owner);
+    xap_status s = owner ? xap_database_new_empty(&all) : XAP_ERR_NOMEM;
+    size_t at = 0;
+    for (size_t i = 0; s == XAP_OK && i < index->nlocations; i++) {
+        const gz_location *loc = &index->locations[i];
+        if (!loc->db)
+            continue;
+        s = xap_database_add_database(all, loc->db);
+        for (size_t k = 0; k < loc->shards; k++)
+            owner[at++] = i;
+    }
+    if (s == XAP_OK && index->qp)
+        s = xap_queryparser_set_database(index->qp, all);
+    if (s != XAP_OK) {
+        xap_database_free(all);
+        free(owner);
+        return s;
+    }
+    xap_database_free(index->db);
+    free(index->shard_owner);
+    index->db = all;
+    index->shard_owner = owner;
+    index->nshards = nshards;
+    write_warning(index);
+    return XAP_OK;
+}
+
+/* Record why `loc` is unavailable and when to try it again. */
+static void set_down(gz_location *loc, const char *why)
+{
+    free(loc->why);
+    loc->why = strdup(why);
+    loc->retry_at = now_seconds() + RETRY_SECONDS;
+}
+
+xap_status gz_locations_open(gazette_index_t *index, size_t *failed,
+                             char *why, size_t whylen)
+{
+    int skip = (index->flags & GAZETTE_OPEN_SKIP_UNAVAILABLE) != 0;
+    xap_status first = XAP_OK;
+    size_t live = 0;
+    char reason[512];
+    for (size_t i = 0; i < index->nlocations; i++) {
+        gz_location *loc = &index->locations[i];
+        xap_database_free(loc->db);
+        loc->db = NULL;
+        xap_status s = open_location(loc, reason, sizeof reason);
+        if (s == XAP_OK) {
+            live++;
+            free(loc->why);
+            loc->why = NULL;
+            continue;
+        }
+        if (first == XAP_OK) {
+            first = s;
+            *failed = i;
+            snprintf(why, whylen, "%s", reason);
+        }
+        /* A format this library cannot read is not "unavailable". */
+        if (!skip || s == XAP_ERR_DB_VERSION)
+            return s;
+        set_down(loc, reason);
+    }
+    if (live == 0)
+        return first;
+    return combine(index);
+}
+
+/* Try again the unavailable locations whose time has come; *changed is 1
+ * when one came back. */
+static xap_status retry_down(gazette_index_t *index, int *changed)
+{
+    double now = now_seconds();
+    char reason[512];
+    *changed = 0;
+    for (size_t i = 0; i < index->nlocations; i++) {
+        gz_location *loc = &index->locations[i];
+        if (loc->db || now < loc->retry_at)
+            continue;
+        if (open_location(loc, reason, sizeof reason) == XAP_OK)
+            *changed = 1;
+        else
+            set_down(loc, reason);
+    }
+    return XAP_OK;
+}
+
+/* 1 when a local location's stub file was replaced since it was opened
+ * (`gazette-index --full` switched generations). */
+static int stub_replaced(const gazette_index_t *index)
+{
+    for (size_t i = 0; i < index->nlocations; i++) {
+        const gz_location *loc = &index->locations[i];
+        if (loc->db && !loc->host && stub_inode(loc->name) != loc->stub_inode)
+            return 1;
+    }
+    return 0;
+}
+
+/* Move index->db to the latest committed revision of every location.
+ * Xapian's reopen() follows commits (remote ones too), but not
+ * `gazette-index --full`, which renames a new stub file over the path and
+ * deletes the database the old stub named: when a stub was replaced, or
+ * the reopen finds a database gone or a remote index not answering, every
+ * location is opened afresh (left out, when allowed, if it fails). */
+/* Open every location again; on failure record in index->failure which
+ * one failed and why. */
+static xap_status reopen_all(gazette_index_t *index)
+{
+    size_t failed = 0;
+    char why[512];
+    xap_status s = gz_locations_open(index, &failed, why, sizeof why);
+    if (s != XAP_OK) {
+        const gz_location *loc = &index->locations[failed];
+        index->failure_status = gz_location_status(s, loc);
+        snprintf(index->failure, sizeof index->failure, "index %s: %s",
+                 loc->name, why);
+    }
+    return s;
+}
+
+xap_status gz_index_refresh(gazette_index_t *index)
+{
+    int back = 0;
+    xap_status s = XAP_OK;
+    index->failure[0] = '\0';
+    if (index->flags & GAZETTE_OPEN_SKIP_UNAVAILABLE)
+        s = retry_down(index, &back);
+    if (s == XAP_OK && !back && !stub_replaced(index)) {
+        s = xap_database_reopen(index->db, NULL);
+        if (s != XAP_ERR_DB_NOT_FOUND && s != XAP_ERR_DB_OPENING &&
+            s != XAP_ERR_NETWORK)
+            return s;
+    }
+    if (back && !stub_replaced(index))
+        return combine(index);
+    return reopen_all(index);
+}
+
+xap_status gz_locations_lost_one(gazette_index_t *index)
+{
+    index->failure[0] = '\0';
+    return reopen_all(index);
+}
+
+gazette_status_t gz_index_fail(gazette_index_t *index, xap_status s,
+                               const char *what)
+{
+    if (index->failure[0])
+        return gz_fail(index->failure_status, "%s", index->failure);
+    return gz_fail_shim(s, what);
+}
+
+const char *gz_location_of(const gazette_index_t *index, xap_docid docid,
+                           size_t *which)
+{
+    if (index->nshards == 0 || docid == 0) {
+        *which = 0;
+        return index->locations[0].name;
+    }
+    *which = index->shard_owner[(docid - 1) % index->nshards];
+    return index->locations[*which].name;
+}
+
+/* ----------------------------------------------------------- SIGPIPE */
+
+/*
+ * Xapian's remote backend writes to its sockets without MSG_NOSIGNAL: a
+ * server that went away would kill the whole program with SIGPIPE, where
+ * the write should just fail (and it does, with EPIPE, which Xapian
+ * reports as a NetworkError). A library must not change the program's
+ * signal handling, so while it talks to remote indexes the calling thread
+ * blocks SIGPIPE, and any SIGPIPE raised meanwhile is taken back before
+ * the mask is restored.
+ */
+
+static void block_sigpipe(gz_sigpipe *state)
+{
+    sigset_t pipe_only;
+    sigemptyset(&pipe_only);
+    sigaddset(&pipe_only, SIGPIPE);
+    sigpending(&state->pending_before);
+    pthread_sigmask(SIG_BLOCK, &pipe_only, &state->old_mask);
+    state->blocked = 1;
+}
+
+void gz_sigpipe_block(const char *const *locations, size_t n,
+                      gz_sigpipe *state)
+{
+    state->blocked = 0;
+    for (size_t i = 0; i < n; i++)
+        if (talks_to_servers(locations[i])) {
+            block_sigpipe(state);
+            return;
+        }
+}
+
+void gz_sigpipe_restore(gz_sigpipe *state)
+{
+    if (!state->blocked)
+        return;
+    sigset_t pending;
+    sigpending(&pending);
+    /* Take back a SIGPIPE we raised (not one that was already pending). */
+    if (sigismember(&pending, SIGPIPE) &&
+        !sigismember(&state->pending_before, SIGPIPE)) {
+        sigset_t pipe_only;
+        struct timespec zero = {0, 0};
+        sigemptyset(&pipe_only);
+        sigaddset(&pipe_only, SIGPIPE);
+        while (sigtimedwait(&pipe_only, NULL, &zero) == SIGPIPE)
+            ;
+    }
+    pthread_sigmask(SIG_SETMASK, &state->old_mask, NULL);
+}
+
+void gz_index_sigpipe_block(const gazette_index_t *index, gz_sigpipe *state)
+{
+    state->blocked = 0;
+    for (size_t i = 0; i < index->nlocations; i++)
+        if (index->locations[i].remote) {
+            block_sigpipe(state);
+            return;
+        }
+}

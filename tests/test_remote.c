@@ -1,0 +1,570 @@
+/*
+ * test_remote.c - indexes served by Xapian's own servers, on loopback.
+ *
+ * corpus/sample is split into two corpora (world + sport, and business +
+ * culture + science), each indexed alone, and the whole sample once more.
+ * Two xapian-tcpsrv serve the halves on 127.0.0.1 (ports picked free at
+ * run time). Searching both halves as one, remote or local, must give
+ * what the single index gives: the same ids in the same order with the
+ * same percentages. A half that is down fails the search naming it, or,
+ * when asked, is left out with a warning. A replica kept by
+ * xapian-replicate from an index written with changesets finds what an
+ * incremental run added.
+ *
+ * Every server is started with PR_SET_PDEATHSIG (it dies with the test)
+ * and killed in the teardown; every wait is bounded.
+ */
+#include <errno.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <cmocka.h>
+
+#include "gazette.h"
+#include "search_private.h"
+#include "test_util.h"
+
+/* Longest wait for a server to listen or to exit, in seconds. */
+#define WAIT_SECONDS 15
+
+typedef struct server {
+    pid_t pid;
+    int port;
+} server;
+
+static struct {
+    char *tmp;
+    char half_a[4096], half_b[4096], whole[4096];
+    char url_a[64], url_b[64];
+    server srv_a, srv_b;
+} fx;
+
+static const char *const half_a_folders[] = {"world", "sport", NULL};
+static const char *const half_b_folders[] = {"business", "culture",
+                                             "science", NULL};
+
+/* ------------------------------------------------------------- servers */
+
+/* A TCP port on 127.0.0.1 that nothing listens on just now. */
+static int free_port(void)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET,
+                            .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t len = sizeof a;
+    if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof a) != 0 ||
+        getsockname(fd, (struct sockaddr *)&a, &len) != 0) {
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    close(fd);
+    return ntohs(a.sin_port);
+}
+
+/* 1 when something accepts connections on 127.0.0.1:port. */
+static int listening(int port)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET,
+                            .sin_port = htons((uint16_t)port),
+                            .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    int ok = fd >= 0 && connect(fd, (struct sockaddr *)&a, sizeof a) == 0;
+    if (fd >= 0)
+        close(fd);
+    return ok;
+}
+
+static void sleep_ms(long ms)
+{
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+/* Start `argv` (a server listening on `port`) with its output in
+ * `log`; wait until it accepts connections. Returns its pid, or -1. */
+static pid_t start_server(char *const argv[], int port, const char *log)
+{
+    pid_t pid = fork();
+    if (pid < 0)
+        return -1;
+    if (pid == 0) {
+        /* Die with the test, whatever happens to it. A group of its own:
+         * xapian-tcpsrv signals its whole process group when it stops,
+         * and its connection handlers are stopped with it. */
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        setpgid(0, 0);
+        FILE *out = freopen(log, "w", stdout);
+        if (out)
+            dup2(fileno(out), STDERR_FILENO);
+        execvp(argv[0], argv);
+        _exit(127);
+    }
+    for (int i = 0; i < WAIT_SECONDS * 20; i++) {
+        if (listening(port))
+            return pid;
+        int status;
+        if (waitpid(pid, &status, WNOHANG) == pid)
+            return -1;   /* it exited: the port was taken, say */
+        sleep_ms(50);
+    }
+    kill(pid, SIGKILL);
+    waitpid(pid, NULL, 0);
+    return -1;
+}
+
+/* Stop a server and the connection handlers it forked (its process
+ * group): SIGTERM, then SIGKILL when it lingers. */
+static void stop_server(server *s)
+{
+    if (s->pid <= 0)
+        return;
+    kill(-s->pid, SIGTERM);
+    for (int i = 0; i < WAIT_SECONDS * 20; i++) {
+        if (waitpid(s->pid, NULL, WNOHANG) == s->pid)
+            break;
+        sleep_ms(50);
+        if (i == WAIT_SECONDS * 20 - 1)
+            kill(-s->pid, SIGKILL);
+    }
+    kill(-s->pid, SIGKILL);   /* handlers still serving a connection */
+    waitpid(s->pid, NULL, WNOHANG);
+    s->pid = 0;
+}
+
+/* xapian-tcpsrv serving `db` on a free loopback port. Retries a few
+ * ports: another program may take the one picked. */
+static int start_tcpsrv(server *s, const char *db, const char *log)
+{
+    for (int attempt = 0; attempt < 5; attempt++) {
+        char port[16];
+        s->port = free_port();
+        snprintf(port, sizeof port, "%d", s->port);
+        char *argv[] = {"xapian-tcpsrv", "--interface", "127.0.0.1",
+                        "--port", port, (char *)db, NULL};
+        if (s->port > 0 && (s->pid = start_server(argv, s->port, log)) > 0)
+            return 0;
+    }
+    return -1;
+}
+
+/* ------------------------------------------------------------- corpora */
+
+/* Copy the sample folders `folders` into tmp/name, index them into
+ * tmp/name.idx (with `env` before the command, e.g. changesets). */
+static int build_index(const char *name, const char *const *folders,
+                       const char *env, char *db, size_t dbsize)
+{
+    for (size_t i = 0; folders[i]; i++)
+        if (tu_run("mkdir -p '%s/%s' && cp -R '%s/%s' '%s/%s/'", fx.tmp, name,
+                   tu_source_path("corpus/sample"), folders[i], fx.tmp,
+                   name) != 0)
+            return -1;
+    snprintf(db, dbsize, "%s/%s.idx", fx.tmp, name);
+    return tu_run("%s '%s' --quiet --db '%s' '%s/%s'", env ? env : "",
+                  tu_binary("gazette-index"), db, fx.tmp, name);
+}
+
+static int group_setup(void **state)
+{
+    (void)state;
+    static const char *const all[] = {"world", "sport", "business",
+                                      "culture", "science", NULL};
+    fx.tmp = tu_mkdtemp("remote");
+    char log[4200];
+    if (build_index("a", half_a_folders, NULL, fx.half_a,
+                    sizeof fx.half_a) != 0 ||
+        build_index("b", half_b_folders, NULL, fx.half_b,
+                    sizeof fx.half_b) != 0 ||
+        build_index("whole", all, NULL, fx.whole, sizeof fx.whole) != 0)
+        return -1;
+    snprintf(log, sizeof log, "%s/tcpsrv-a.log", fx.tmp);
+    if (start_tcpsrv(&fx.srv_a, fx.half_a, log) != 0)
+        return -1;
+    snprintf(log, sizeof log, "%s/tcpsrv-b.log", fx.tmp);
+    if (start_tcpsrv(&fx.srv_b, fx.half_b, log) != 0)
+        return -1;
+    snprintf(fx.url_a, sizeof fx.url_a, "tcp://127.0.0.1:%d", fx.srv_a.port);
+    snprintf(fx.url_b, sizeof fx.url_b, "tcp://127.0.0.1:%d", fx.srv_b.port);
+    return 0;
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    stop_server(&fx.srv_a);
+    stop_server(&fx.srv_b);
+    tu_rmtree(fx.tmp);
+    free(fx.tmp);
+    return 0;
+}
+
+/* ------------------------------------------------------------- helpers */
+
+static gazette_results_t *search_in(gazette_index_t *index, const char *q,
+                                    size_t limit)
+{
+    gazette_search_options_t *opts = NULL;
+    gazette_results_t *r = NULL;
+    assert_int_equal(gazette_search_options_new(&opts), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_search_options_set_range(opts, 0,
+                                                      (uint32_t)limit),
+                     GAZETTE_STATUS_OK);
+    gazette_status_t s = gazette_search(index, q, opts, &r);
+    if (s != GAZETTE_STATUS_OK)
+        fail_msg("search '%s': %s", q, gazette_index_error(index));
+    gazette_search_options_free(opts);
+    return r;
+}
+
+static gazette_index_t *open_two(const char *a, const char *b, unsigned flags)
+{
+    const char *locations[2] = {a, b};
+    gazette_index_t *index = NULL;
+    gazette_status_t s = gazette_index_open_multi(locations, 2, flags, &index);
+    if (s != GAZETTE_STATUS_OK)
+        fail_msg("open %s + %s: %s", a, b, gazette_last_open_error());
+    return index;
+}
+
+/* 1 when article `id` belongs to half A. */
+static int in_half_a(const char *id)
+{
+    for (size_t i = 0; half_a_folders[i]; i++) {
+        size_t n = strlen(half_a_folders[i]);
+        if (strncmp(id, half_a_folders[i], n) == 0 && id[n] == '/')
+            return 1;
+    }
+    return 0;
+}
+
+/* The two result sets list the same ids, in the same order, with the
+ * same percentages and (to rounding) weights. */
+static void assert_same_hits(const gazette_results_t *want,
+                             const gazette_results_t *got, const char *q)
+{
+    size_t n = gazette_results_count(want);
+    if (gazette_results_count(got) != n)
+        fail_msg("'%s': %zu hits, not %zu", q, gazette_results_count(got), n);
+    for (size_t i = 0; i < n; i++) {
+        const gazette_hit_t *w = gazette_results_hit(want, i);
+        const gazette_hit_t *g = gazette_results_hit(got, i);
+        if (strcmp(gazette_hit_id(w), gazette_hit_id(g)) != 0)
+            fail_msg("'%s' hit %zu: %s, not %s", q, i + 1, gazette_hit_id(g),
+                     gazette_hit_id(w));
+        assert_int_equal(gazette_hit_percent(g), gazette_hit_percent(w));
+        double dw = gazette_hit_weight(g) - gazette_hit_weight(w);
+        assert_true(dw < 1e-9 && dw > -1e-9);
+    }
+}
+
+static const char *const queries[] = {
+    "the", "gaza aid", "said", "hezbollah speech", "\"world cup\"",
+    "prize OR election", "rates -inflation", NULL};
+
+/* Both halves searched as one give the whole index's results: remote
+ * (two xapian-tcpsrv) and local alike; each hit names its half. */
+static void test_halves_equal_whole(void **state)
+{
+    (void)state;
+    gazette_index_t *whole = NULL;
+    assert_int_equal(gazette_index_open(fx.whole, &whole), GAZETTE_STATUS_OK);
+    gazette_index_t *remote = open_two(fx.url_a, fx.url_b, 0);
+    gazette_index_t *local = open_two(fx.half_a, fx.half_b, 0);
+    assert_int_equal(gazette_index_location_count(remote), 2);
+    assert_string_equal(gazette_index_location(remote, 1), fx.url_b);
+    for (size_t q = 0; queries[q]; q++) {
+        gazette_results_t *w = search_in(whole, queries[q], 40);
+        gazette_results_t *r = search_in(remote, queries[q], 40);
+        gazette_results_t *l = search_in(local, queries[q], 40);
+        assert_true(gazette_results_count(w) > 0);
+        assert_same_hits(w, r, queries[q]);
+        assert_same_hits(w, l, queries[q]);
+        uint64_t ew = 0, er = 0;
+        gazette_results_estimate(w, NULL, &ew, NULL);
+        gazette_results_estimate(r, NULL, &er, NULL);
+        for (size_t i = 0; i < gazette_results_count(r); i++) {
+            const gazette_hit_t *h = gazette_results_hit(r, i);
+            assert_string_equal(gazette_hit_index(h),
+                                in_half_a(gazette_hit_id(h)) ? fx.url_a
+                                                             : fx.url_b);
+            h = gazette_results_hit(l, i);
+            assert_string_equal(gazette_hit_index(h),
+                                in_half_a(gazette_hit_id(h)) ? fx.half_a
+                                                             : fx.half_b);
+        }
+        assert_string_equal(gazette_results_warning(r), "");
+        gazette_results_free(w);
+        gazette_results_free(r);
+        gazette_results_free(l);
+    }
+    gazette_index_close(whole);
+    gazette_index_close(remote);
+    gazette_index_close(local);
+}
+
+/* A Xapian stub file listing the halves ("auto" paths and "remote"
+ * servers) is one location with the whole index's results. */
+static void test_stub_of_shards(void **state)
+{
+    (void)state;
+    char stub[8400], text[8400];
+    snprintf(stub, sizeof stub, "%s/halves.stub", fx.tmp);
+    snprintf(text, sizeof text, "auto %s\nremote 127.0.0.1:%d\n", fx.half_a,
+             fx.srv_b.port);
+    tu_write_file(fx.tmp, "halves.stub", text, strlen(text));
+    gazette_index_t *whole = NULL, *both = NULL;
+    assert_int_equal(gazette_index_open(fx.whole, &whole), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_index_open(stub, &both), GAZETTE_STATUS_OK);
+    gazette_results_t *w = search_in(whole, "gaza aid", 40);
+    gazette_results_t *b = search_in(both, "gaza aid", 40);
+    assert_same_hits(w, b, "gaza aid");
+    assert_string_equal(gazette_hit_index(gazette_results_hit(b, 0)), stub);
+    gazette_results_free(w);
+    gazette_results_free(b);
+    gazette_index_close(whole);
+    gazette_index_close(both);
+}
+
+/* What remote indexes cannot serve degrades: no spelling suggestion (and
+ * no error); source facets count; tag facets are refused clearly. */
+static void test_remote_limits(void **state)
+{
+    (void)state;
+    gazette_index_t *remote = open_two(fx.url_a, fx.url_b, 0);
+    gazette_results_t *r = search_in(remote, "hezbolah", 10);
+    assert_string_equal(gazette_results_suggestion(r), "");
+    gazette_results_free(r);
+    gazette_search_options_t *opts = NULL;
+    assert_int_equal(gazette_search_options_new(&opts), GAZETTE_STATUS_OK);
+    gazette_search_options_add_facet(opts, GAZETTE_FACET_SOURCE);
+    assert_int_equal(gazette_search(remote, "the", opts, &r),
+                     GAZETTE_STATUS_OK);
+    assert_true(gazette_results_facet_count(r, GAZETTE_FACET_SOURCE) >= 2);
+    gazette_results_free(r);
+    gazette_search_options_add_facet(opts, GAZETTE_FACET_TAG);
+    assert_int_equal(gazette_search(remote, "the", opts, &r),
+                     GAZETTE_STATUS_INVALID_ARGUMENT);
+    assert_null(r);
+    assert_non_null(strstr(gazette_index_error(remote), "tag facet"));
+    assert_non_null(strstr(gazette_index_error(remote), fx.url_a));
+    gazette_search_options_free(opts);
+    gazette_index_close(remote);
+}
+
+/* A location where nothing listens: the open fails naming it; with
+ * GAZETTE_OPEN_SKIP_UNAVAILABLE the other half is searched, with a
+ * warning naming the missing one. */
+static void test_down_at_open(void **state)
+{
+    (void)state;
+    char down[64];
+    snprintf(down, sizeof down, "tcp://127.0.0.1:%d", free_port());
+    const char *locations[2] = {fx.url_a, down};
+    gazette_index_t *index = NULL;
+    assert_int_equal(gazette_index_open_multi(locations, 2, 0, &index),
+                     GAZETTE_STATUS_IO_ERROR);
+    assert_null(index);
+    assert_non_null(strstr(gazette_last_open_error(), down));
+    assert_int_equal(gazette_index_open_multi(
+                         locations, 2, GAZETTE_OPEN_SKIP_UNAVAILABLE, &index),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_index_location_available(index, 0), 1);
+    assert_int_equal(gazette_index_location_available(index, 1), 0);
+    gazette_results_t *r = search_in(index, "the", 40);
+    assert_true(gazette_results_count(r) > 0);
+    for (size_t i = 0; i < gazette_results_count(r); i++)
+        assert_true(in_half_a(gazette_hit_id(gazette_results_hit(r, i))));
+    assert_non_null(strstr(gazette_results_warning(r), down));
+    assert_non_null(strstr(gazette_results_warning(r), "1 of 2"));
+    gazette_results_free(r);
+    gazette_index_close(index);
+    /* Malformed locations are usage errors. */
+    const char *bad[1] = {"tcp://127.0.0.1:99999"};
+    assert_int_equal(gazette_index_open_multi(bad, 1, 0, &index),
+                     GAZETTE_STATUS_INVALID_ARGUMENT);
+    assert_int_equal(gazette_index_open_multi(bad, 0, 0, &index),
+                     GAZETTE_STATUS_INVALID_ARGUMENT);
+}
+
+/* A server that stops during a session: the next search fails naming
+ * it, or (when allowed) runs on the other half with a warning; when it
+ * is back, a later search finds it again. */
+static void test_down_during_session(void **state)
+{
+    (void)state;
+    server third = {0, 0};
+    char log[4200], url[64];
+    snprintf(log, sizeof log, "%s/tcpsrv-c.log", fx.tmp);
+    assert_int_equal(start_tcpsrv(&third, fx.half_b, log), 0);
+    snprintf(url, sizeof url, "tcp://127.0.0.1:%d", third.port);
+    gazette_index_t *strict = open_two(fx.url_a, url, 0);
+    gazette_index_t *partial =
+        open_two(fx.url_a, url, GAZETTE_OPEN_SKIP_UNAVAILABLE);
+    gazette_results_t *r = search_in(strict, "the", 40);
+    size_t both = gazette_results_count(r);
+    gazette_results_free(r);
+    stop_server(&third);
+
+    assert_int_equal(gazette_search(strict, "the", NULL, &r),
+                     GAZETTE_STATUS_IO_ERROR);
+    assert_non_null(strstr(gazette_index_error(strict), url));
+    r = search_in(partial, "the", 40);
+    assert_true(gazette_results_count(r) > 0 &&
+                gazette_results_count(r) < both);
+    assert_non_null(strstr(gazette_results_warning(r), url));
+    gazette_results_free(r);
+    gazette_index_close(strict);
+    gazette_index_close(partial);
+    stop_server(&third);
+}
+
+/* --db repeated and --partial on the command line; --json names each
+ * hit's index and carries the warning. */
+static void test_cli_several_indexes(void **state)
+{
+    (void)state;
+    char out[8400];
+    snprintf(out, sizeof out, "%s/cli.json", fx.tmp);
+    assert_int_equal(tu_run("'%s' --db '%s' --db '%s' --json -n 40 aid > '%s'",
+                            tu_binary("gazette-query"), fx.url_a, fx.half_b,
+                            out), 0);
+    assert_int_equal(tu_run("grep -q '\"index\":\"%s\"' '%s' && "
+                            "grep -q '\"index\":\"%s\"' '%s' && "
+                            "grep -q '\"warning\":null' '%s'", fx.url_a, out,
+                            fx.half_b, out, out), 0);
+    char down[64];
+    snprintf(down, sizeof down, "tcp://127.0.0.1:%d", free_port());
+    assert_int_equal(tu_run("'%s' --db '%s' --db '%s' aid >/dev/null 2>&1",
+                            tu_binary("gazette-query"), fx.url_a, down), 74);
+    assert_int_equal(tu_run("'%s' --db '%s' --db '%s' --partial --json aid "
+                            "2>/dev/null | grep -q 'unavailable'",
+                            tu_binary("gazette-query"), fx.url_a, down), 0);
+}
+
+/* While the library talks to a server, a write to a socket the server
+ * closed raises SIGPIPE (Xapian writes without MSG_NOSIGNAL): it must not
+ * kill the program, nor leave the signal pending, nor change the
+ * thread's mask. */
+static void test_sigpipe_guard(void **state)
+{
+    (void)state;
+    const char *names[2] = {fx.half_a, fx.url_a};
+    sigset_t before, after, pending;
+    pthread_sigmask(SIG_SETMASK, NULL, &before);
+    gz_sigpipe sp;
+    gz_sigpipe_block(names, 2, &sp);
+    assert_int_equal(sp.blocked, 1);
+    raise(SIGPIPE);   /* what a write to a closed socket does */
+    gz_sigpipe_restore(&sp);
+    pthread_sigmask(SIG_SETMASK, NULL, &after);
+    sigpending(&pending);
+    assert_false(sigismember(&pending, SIGPIPE));
+    assert_int_equal(sigismember(&after, SIGPIPE),
+                     sigismember(&before, SIGPIPE));
+    /* Local indexes alone: nothing is touched. */
+    gz_sigpipe_block(names, 1, &sp);
+    assert_int_equal(sp.blocked, 0);
+    gz_sigpipe_restore(&sp);
+}
+
+/* ------------------------------------------------------------ replicas */
+
+/* The replica of tmp/masters/news, updated once (one-shot) from the
+ * replication server on `port`. Returns the command's status. */
+static int replicate(int port, const char *replica)
+{
+    return tu_run("timeout %d xapian-replicate --host 127.0.0.1 --port %d "
+                  "--master news --one-shot --reader-time 0 --timeout 10 "
+                  "--quiet '%s'", WAIT_SECONDS * 2, port, replica);
+}
+
+static size_t count_hits(const char *db, const char *query)
+{
+    gazette_index_t *index = NULL;
+    assert_int_equal(gazette_index_open(db, &index), GAZETTE_STATUS_OK);
+    gazette_results_t *r = search_in(index, query, 100);
+    size_t n = gazette_results_count(r);
+    gazette_results_free(r);
+    gazette_index_close(index);
+    return n;
+}
+
+/* An index written with changesets (XAPIAN_MAX_CHANGESETS) is replicated
+ * by xapian-replicate-server / xapian-replicate on loopback; after an
+ * incremental run adds articles, the next replication brings them. */
+static void test_replica(void **state)
+{
+    (void)state;
+    char masters[4200], master[4300], corpus[4200], replica[4200], log[4200];
+    snprintf(masters, sizeof masters, "%s/masters", fx.tmp);
+    snprintf(master, sizeof master, "%s/news", masters);
+    snprintf(corpus, sizeof corpus, "%s/live", fx.tmp);
+    snprintf(replica, sizeof replica, "%s/replica", fx.tmp);
+    snprintf(log, sizeof log, "%s/replicate.log", fx.tmp);
+    assert_int_equal(tu_run("mkdir -p '%s' '%s' && cp -R '%s/a/world' '%s/'",
+                            masters, corpus, fx.tmp, corpus), 0);
+    const char *index_cmd = "XAPIAN_MAX_CHANGESETS=10 '%s' --quiet --db '%s' "
+                            "'%s'";
+    assert_int_equal(tu_run(index_cmd, tu_binary("gazette-index"), master,
+                            corpus), 0);
+    server srv = {0, 0};
+    for (int attempt = 0; attempt < 5 && srv.pid <= 0; attempt++) {
+        char port[16];
+        srv.port = free_port();
+        snprintf(port, sizeof port, "%d", srv.port);
+        char *argv[] = {"xapian-replicate-server", "--interface",
+                        "127.0.0.1", "--port", port, masters, NULL};
+        srv.pid = start_server(argv, srv.port, log);
+    }
+    assert_true(srv.pid > 0);
+    assert_int_equal(replicate(srv.port, replica), 0);
+    assert_int_equal(count_hits(replica, "marathon"), 0);
+    size_t world = count_hits(replica, "gaza");
+    assert_true(world > 0);
+    assert_int_equal(world, count_hits(master, "gaza"));
+
+    /* An incremental run adds the sport articles. */
+    assert_int_equal(tu_run("cp -R '%s/a/sport' '%s/'", fx.tmp, corpus), 0);
+    assert_int_equal(tu_run(index_cmd, tu_binary("gazette-index"), master,
+                            corpus), 0);
+    struct stat sb;
+    char changes[4400];
+    snprintf(changes, sizeof changes, "%s/changes1", master);
+    assert_int_equal(stat(changes, &sb), 0);   /* changesets were written */
+    assert_int_equal(replicate(srv.port, replica), 0);
+    assert_true(count_hits(replica, "marathon") > 0);
+    assert_int_equal(count_hits(replica, "marathon"),
+                     count_hits(master, "marathon"));
+    stop_server(&srv);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_halves_equal_whole),
+        cmocka_unit_test(test_stub_of_shards),
+        cmocka_unit_test(test_remote_limits),
+        cmocka_unit_test(test_down_at_open),
+        cmocka_unit_test(test_down_during_session),
+        cmocka_unit_test(test_cli_several_indexes),
+        cmocka_unit_test(test_sigpipe_guard),
+        cmocka_unit_test(test_replica),
+    };
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
