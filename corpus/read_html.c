@@ -41,6 +41,7 @@
  * per error, which is quadratic memory on deep input. Gumbo's memory is
  * proportional to the page (the size limit bounds it).
  */
+#include "buf.h"
 #include "corpus.h"
 #include "corpus_internal.h"
 
@@ -219,42 +220,8 @@ static GumboOutput *parse_guarded(arena *a, const GumboOptions *options,
     return out;
 }
 
-/* ------------------------------------------------------------ strbuf */
-
-/* A growing NUL-terminated string; `failed` is sticky after OOM. */
-typedef struct strbuf {
-    char *data;
-    size_t len, cap;
-    int failed;
-} strbuf;
-
-static void sb_put(strbuf *b, const char *s, size_t n)
-{
-    /* (the size check also tells gcc -O3 that n is bounded, which spares
-     * a false -Wstringop-overflow) */
-    if (b->failed || n > SIZE_MAX / 4 - b->len) {
-        b->failed = 1;
-        return;
-    }
-    if (b->len + n + 1 > b->cap) {
-        size_t ncap = b->cap ? b->cap : 1024;
-        while (ncap < b->len + n + 1)
-            ncap *= 2;
-        char *d = realloc(b->data, ncap);
-        if (!d) {
-            b->failed = 1;
-            return;
-        }
-        b->data = d;
-        b->cap = ncap;
-    }
-    memcpy(b->data + b->len, s, n);
-    b->len += n;
-    b->data[b->len] = '\0';
-}
-
 /* Drop trailing spaces (not newlines). */
-static void sb_trim_spaces(strbuf *b)
+static void sb_trim_spaces(gz_buf *b)
 {
     while (b->len && (b->data[b->len - 1] == ' ' ||
                       b->data[b->len - 1] == '\t'))
@@ -262,16 +229,16 @@ static void sb_trim_spaces(strbuf *b)
 }
 
 /* End the current line, unless the text is empty or already ends one. */
-static void sb_newline(strbuf *b)
+static void sb_newline(gz_buf *b)
 {
     sb_trim_spaces(b);
     if (b->len && b->data[b->len - 1] != '\n')
-        sb_put(b, "\n", 1);
+        gz_buf_put(b, "\n", 1);
 }
 
 /* Append `s` with white space runs folded into one space, never a space
  * at the start of a line. */
-static void sb_put_collapsed(strbuf *b, const char *s)
+static void sb_put_collapsed(gz_buf *b, const char *s)
 {
     while (*s) {
         if (corpus_is_space((unsigned char)*s)) {
@@ -279,13 +246,13 @@ static void sb_put_collapsed(strbuf *b, const char *s)
                 s++;
             if (b->len && b->data[b->len - 1] != '\n' &&
                 b->data[b->len - 1] != ' ')
-                sb_put(b, " ", 1);
+                gz_buf_put(b, " ", 1);
             continue;
         }
         const char *e = s;
         while (*e && !corpus_is_space((unsigned char)*e))
             e++;
-        sb_put(b, s, (size_t)(e - s));
+        gz_buf_put(b, s, (size_t)(e - s));
         s = e;
     }
 }
@@ -296,12 +263,12 @@ static void sb_put_collapsed(strbuf *b, const char *s)
 enum { M_DATE, M_AUTHOR, M_URL, M_DESC, M_OGTITLE, M_COUNT };
 
 typedef struct page {
-    strbuf body;
-    strbuf title;              /* <title> text */
-    strbuf h1;                 /* first <h1> text */
+    gz_buf body;
+    gz_buf title;              /* <title> text */
+    gz_buf h1;                 /* first <h1> text */
     const char *meta[M_COUNT]; /* attribute values, owned by gumbo */
     int rank[M_COUNT];
-    strbuf keywords;           /* comma-separated */
+    gz_buf keywords;           /* comma-separated */
     int pre;                   /* inside <pre> */
     int in_article;            /* inside <article> or <main> */
     int h1_done;
@@ -339,8 +306,8 @@ static void add_keywords(page *pg, const char *value)
     if (!value || !*value)
         return;
     if (pg->keywords.len)
-        sb_put(&pg->keywords, ",", 1);
-    sb_put(&pg->keywords, value, strlen(value));
+        gz_buf_put(&pg->keywords, ",", 1);
+    gz_buf_put(&pg->keywords, value, strlen(value));
 }
 
 /* Read one <meta> element's name/property and content. */
@@ -514,7 +481,7 @@ static int enter(page *pg, frame *f)
     else if ((e->tag == GUMBO_TAG_TD || e->tag == GUMBO_TAG_TH) &&
              pg->body.len && pg->body.data[pg->body.len - 1] != '\n' &&
              pg->body.data[pg->body.len - 1] != ' ')
-        sb_put(&pg->body, " ", 1);    /* cells are not glued together */
+        gz_buf_put(&pg->body, " ", 1);    /* cells are not glued together */
     if (e->tag == GUMBO_TAG_PRE)
         pg->pre++;
     if (e->tag == GUMBO_TAG_ARTICLE || e->tag == GUMBO_TAG_MAIN)
@@ -546,7 +513,7 @@ static void leave(page *pg, const frame *f)
 static void put_text(page *pg, const GumboNode *n)
 {
     if (pg->pre)
-        sb_put(&pg->body, n->v.text.text, strlen(n->v.text.text));
+        gz_buf_put(&pg->body, n->v.text.text, strlen(n->v.text.text));
     else
         sb_put_collapsed(&pg->body, n->v.text.text);
 }
@@ -619,26 +586,26 @@ static char *dup_trimmed(const char *s)
 }
 
 /* The final body: the description first unless the text holds it. */
-static void compose_body(page *pg, strbuf *out)
+static void compose_body(page *pg, gz_buf *out)
 {
     sb_trim_spaces(&pg->body);
     const char *desc = pg->meta[M_DESC];
     if (desc) {
-        strbuf d = {0};
+        gz_buf d = {0};
         sb_put_collapsed(&d, desc);
         sb_trim_spaces(&d);
         if (d.failed)
             out->failed = 1;
         if (d.len && (!pg->body.data || !strstr(pg->body.data, d.data))) {
-            sb_put(out, d.data, d.len);
-            sb_put(out, "\n\n", 2);
+            gz_buf_put(out, d.data, d.len);
+            gz_buf_put(out, "\n\n", 2);
         }
         free(d.data);
     }
     const char *b = pg->body.data ? pg->body.data : "";
     while (*b == '\n')
         b++;
-    sb_put(out, b, strlen(b));
+    gz_buf_put(out, b, strlen(b));
     while (out->len && out->data[out->len - 1] == '\n')
         out->data[--out->len] = '\0';
 }
@@ -649,7 +616,7 @@ static void compose_body(page *pg, strbuf *out)
  */
 static corpus_status emit_page(corpus_reader *rd, page *pg)
 {
-    strbuf body = {0};
+    gz_buf body = {0};
     compose_body(pg, &body);
     const char *title_src = pg->title.len ? pg->title.data
                             : pg->meta[M_OGTITLE] ? pg->meta[M_OGTITLE]

@@ -1,4 +1,5 @@
 /* query_text.c - query string rewriting (query_text.h). */
+#include "buf.h"
 #include "query_text.h"
 
 #include "fold.h"
@@ -13,37 +14,10 @@
 #include <strings.h>
 #include <utf8proc.h>
 
-/* A growing output string. `failed` is sticky: once an allocation fails
- * every later append is a no-op. */
-typedef struct buffer {
-    char *data;
-    size_t len, cap;
-    int failed;
-} buffer;
-
-static void put(buffer *b, const char *s, size_t n)
-{
-    if (b->failed)
-        return;
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = (b->len + n + 1) * 2;
-        char *d = realloc(b->data, cap);
-        if (!d) {
-            b->failed = 1;
-            return;
-        }
-        b->data = d;
-        b->cap = cap;
-    }
-    memcpy(b->data + b->len, s, n);
-    b->len += n;
-    b->data[b->len] = '\0';
-}
-
 /* Append [s, s+n) with accents folded as the indexer folds them (fold.h)
  * and lower-cased as Xapian lower-cases terms (all of Unicode, so
  * "ÉLYSÉE" is stemmed like "elysee"). */
-static void put_lower(buffer *b, const char *s, size_t n)
+static void put_lower(gz_buf *b, const char *s, size_t n)
 {
     char *folded = NULL, *lower = NULL;
     size_t flen = 0, len = 0;
@@ -53,7 +27,7 @@ static void put_lower(buffer *b, const char *s, size_t n)
         b->failed = 1;   /* only fails when out of memory */
         return;
     }
-    put(b, lower, len);
+    gz_buf_put(b, lower, len);
     free(lower);
     free(folded);
 }
@@ -61,7 +35,7 @@ static void put_lower(buffer *b, const char *s, size_t n)
 /* Append [s, s+n) with accents folded and every letter upper-cased, so
  * that Xapian's parser, which lower-cases terms itself, leaves the word
  * unstemmed (it stems only words that start in lower case). */
-static void put_upper(buffer *b, const char *s, size_t n)
+static void put_upper(gz_buf *b, const char *s, size_t n)
 {
     char *folded = NULL;
     size_t flen = 0;
@@ -76,14 +50,14 @@ static void put_upper(buffer *b, const char *s, size_t n)
                                               (utf8proc_ssize_t)(flen - i),
                                               &cp);
         if (k <= 0) {
-            put(b, folded + i, 1);
+            gz_buf_put(b, folded + i, 1);
             i++;
             continue;
         }
         utf8proc_uint8_t enc[4];
         utf8proc_ssize_t e = utf8proc_encode_char(
             (int32_t)xap_unicode_toupper((uint32_t)cp), enc);
-        put(b, (const char *)enc, (size_t)e);
+        gz_buf_put(b, (const char *)enc, (size_t)e);
         i += (size_t)k;
     }
     free(folded);
@@ -149,7 +123,7 @@ static int date_bound(const char *s, size_t n, int is_end, char out[9])
 }
 
 /* Rewrite the value of a date: field, [v, v+n), as "date:A..B". */
-static int put_date(buffer *b, const char *v, size_t n, char *err,
+static int put_date(gz_buf *b, const char *v, size_t n, char *err,
                     size_t errlen)
 {
     const char *dots = NULL;
@@ -179,10 +153,10 @@ static int put_date(buffer *b, const char *v, size_t n, char *err,
                  "the earlier date first)", (int)n, v);
         return -1;
     }
-    put(b, "date:", 5);
-    put(b, a, strlen(a));
-    put(b, "..", 2);
-    put(b, z, strlen(z));
+    gz_buf_put(b, "date:", 5);
+    gz_buf_put(b, a, strlen(a));
+    gz_buf_put(b, "..", 2);
+    gz_buf_put(b, z, strlen(z));
     return 0;
 }
 
@@ -208,10 +182,10 @@ static gz_fold field_fold(const char *field, size_t flen)
 /* An entity name as gz_entity_term keys it: white space runs made one
  * space (none just inside the quotes), U+2019 made an apostrophe, then
  * lower-cased. */
-static void put_entity(buffer *b, const char *s, size_t n)
+static void put_entity(gz_buf *b, const char *s, size_t n)
 {
-    buffer tmp = {NULL, 0, 0, 0};
-    put(&tmp, "", 0);
+    gz_buf tmp = {0};
+    gz_buf_put(&tmp, "", 0);
     int space = 0;
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
@@ -222,14 +196,14 @@ static void put_entity(buffer *b, const char *s, size_t n)
         int at_edge = tmp.len == 0 || c == '"' ||
                       (tmp.len && tmp.data[tmp.len - 1] == '"');
         if (space && !at_edge)
-            put(&tmp, " ", 1);
+            gz_buf_put(&tmp, " ", 1);
         space = 0;
         if (c == 0xE2 && i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
             (unsigned char)s[i + 2] == 0x99) {
-            put(&tmp, "'", 1);
+            gz_buf_put(&tmp, "'", 1);
             i += 2;
         } else {
-            put(&tmp, s + i, 1);
+            gz_buf_put(&tmp, s + i, 1);
         }
     }
     if (tmp.failed)
@@ -239,7 +213,7 @@ static void put_entity(buffer *b, const char *s, size_t n)
     free(tmp.data);
 }
 
-static void put_value(buffer *b, const char *s, size_t n, gz_fold how)
+static void put_value(gz_buf *b, const char *s, size_t n, gz_fold how)
 {
     if (how == GZ_FOLD_TEXT) {
         put_lower(b, s, n);
@@ -255,7 +229,7 @@ static void put_value(buffer *b, const char *s, size_t n, gz_fold how)
     }
     for (size_t i = 0; i < n; i++) {
         char c = how == GZ_FOLD_ASCII ? (char)tolower((unsigned char)s[i]) : s[i];
-        put(b, &c, 1);
+        gz_buf_put(b, &c, 1);
     }
 }
 
@@ -263,7 +237,7 @@ static void put_value(buffer *b, const char *s, size_t n, gz_fold how)
  * indexer stored its hashed form (gz_make_term), so search for that.
  * Returns 1 when it wrote the value, 0 when the value is short enough to
  * go as it is. */
-static int put_long_exact(buffer *b, const gz_field *field, const char *value,
+static int put_long_exact(gz_buf *b, const gz_field *field, const char *value,
                           size_t vlen)
 {
     const char *prefix = field->prefix;
@@ -279,7 +253,7 @@ static int put_long_exact(buffer *b, const gz_field *field, const char *value,
     char term[GZ_TERM_BUF];
     size_t n = gz_make_term(prefix, whole, term, sizeof term);
     free(whole);
-    put(b, term + strlen(prefix), n - strlen(prefix));
+    gz_buf_put(b, term + strlen(prefix), n - strlen(prefix));
     return 1;
 }
 
@@ -355,7 +329,7 @@ static const char *token_after(const char *t, size_t n, size_t *len)
  * word with capitals, so it cannot tell its senses apart). Trailing
  * punctuation (not an acronym's dot) is kept outside. Returns 1 when it
  * wrote the token. */
-static int put_capitals(buffer *b, const char *t, size_t n, size_t sign,
+static int put_capitals(gz_buf *b, const char *t, size_t n, size_t sign,
                         gz_caps_known_fn known, void *ctx)
 {
     size_t core = n;
@@ -370,13 +344,13 @@ static int put_capitals(buffer *b, const char *t, size_t n, size_t sign,
         return 0;
     const char *field = "caps";
     if (known) {
-        buffer term = {NULL, 0, 0, 0};
-        put(&term, "", 0);
+        gz_buf term = {0};
+        gz_buf_put(&term, "", 0);
         for (size_t i = 0; i < wn; i++)
             if (!(w[i] == '.' && is_dotted_acronym(w, wn)))
-                put(&term, w + i, 1);
-        buffer lower = {NULL, 0, 0, 0};
-        put(&lower, "", 0);
+                gz_buf_put(&term, w + i, 1);
+        gz_buf lower = {0};
+        gz_buf_put(&lower, "", 0);
         if (!term.failed)
             put_lower(&lower, term.data, term.len);
         field = lower.failed ? NULL : known(lower.data, lower.len, ctx);
@@ -390,24 +364,24 @@ static int put_capitals(buffer *b, const char *t, size_t n, size_t sign,
         if (!field)
             return 0;
     }
-    put(b, t, sign);
-    put(b, field, strlen(field));
-    put(b, ":", 1);
+    gz_buf_put(b, t, sign);
+    gz_buf_put(b, field, strlen(field));
+    gz_buf_put(b, ":", 1);
     put_upper(b, w, wn);
-    put(b, t + core, n - core);
+    gz_buf_put(b, t + core, n - core);
     return 1;
 }
 
 /* Rewrite one token [t, t+n); *next_case says how to fold a quoted value
  * that follows a bare "field:" token. `plain_only`: the token is an
  * operand of NEAR or ADJ, which take plain words only. */
-static int put_token(buffer *b, const char *t, size_t n, gz_fold *next_case,
+static int put_token(gz_buf *b, const char *t, size_t n, gz_fold *next_case,
                      int plain_only, gz_caps_known_fn known, void *ctx,
                      char *err, size_t errlen)
 {
     *next_case = GZ_FOLD_TEXT;
     if (is_operator(t, n)) {
-        put(b, t, n);
+        gz_buf_put(b, t, n);
         return 0;
     }
     size_t fsign = (n > 0 && (t[0] == '+' || t[0] == '-')) ? 1 : 0;
@@ -419,7 +393,7 @@ static int put_token(buffer *b, const char *t, size_t n, gz_fold *next_case,
         size_t vlen = n - (size_t)(value - t);
         const gz_field *f = gz_field_by_name(field, flen);
         if (f && f->kind == GZ_KIND_DATE) {
-            put(b, t, fsign);
+            gz_buf_put(b, t, fsign);
             return put_date(b, value, vlen, err, errlen);
         }
         gz_fold how = field_fold(field, flen);
@@ -468,9 +442,9 @@ static const char *unclosed_quote(const char *query)
 char *gz_query_normalise(const char *query, gz_caps_known_fn known,
                          void *ctx, char *err, size_t errlen)
 {
-    buffer b = {NULL, 0, 0, 0};
+    gz_buf b = {0};
     err[0] = '\0';
-    put(&b, "", 0);
+    gz_buf_put(&b, "", 0);
     gz_fold next_case = GZ_FOLD_TEXT;
     int after_proximity = 0;   /* the last token was NEAR or ADJ */
     /* Xapian would read everything after an unclosed quote as one phrase,
@@ -478,7 +452,7 @@ char *gz_query_normalise(const char *query, gz_caps_known_fn known,
     const char *stray = unclosed_quote(query);
     for (const char *p = query; *p && !b.failed;) {
         if (p == stray) {
-            put(&b, " ", 1);
+            gz_buf_put(&b, " ", 1);
             p++;
             continue;
         }
@@ -493,7 +467,7 @@ char *gz_query_normalise(const char *query, gz_caps_known_fn known,
         }
         size_t n = token_length(p);
         if (n == 0) {   /* white space or a parenthesis */
-            put(&b, p, 1);
+            gz_buf_put(&b, p, 1);
             next_case = GZ_FOLD_TEXT;
             p++;
             continue;
@@ -563,7 +537,7 @@ static int depth_after(const char *s, size_t n, int depth)
 }
 
 /* *out = the text of `b`, or NULL (and `b` freed) when it is empty. */
-static void take_nonempty(buffer *b, char **out)
+static void take_nonempty(gz_buf *b, char **out)
 {
     if (b->len) {
         *out = b->data;
@@ -576,10 +550,10 @@ static void take_nonempty(buffer *b, char **out)
 int gz_query_split_filters(const char *text, char **rest, char **filters,
                            char **excluded)
 {
-    buffer r = {NULL, 0, 0, 0}, f = {NULL, 0, 0, 0}, x = {NULL, 0, 0, 0};
-    put(&r, "", 0);
-    put(&f, "", 0);
-    put(&x, "", 0);
+    gz_buf r = {0}, f = {0}, x = {0};
+    gz_buf_put(&r, "", 0);
+    gz_buf_put(&f, "", 0);
+    gz_buf_put(&x, "", 0);
     int depth = 0;
     const char *prev = NULL;   /* the previous token and its length */
     size_t prev_n = 0;
@@ -595,11 +569,11 @@ int gz_query_split_filters(const char *text, char **rest, char **filters,
         int hoist = depth == 0 && is_filter_token(p, n) &&
                     !(prev && is_operator(prev, prev_n)) &&
                     !(*next && is_operator(next, split_token_length(next)));
-        buffer *to = !hoist ? &r : p[0] == '-' ? &x : &f;
+        gz_buf *to = !hoist ? &r : p[0] == '-' ? &x : &f;
         size_t sign = hoist && (p[0] == '-' || p[0] == '+');
         if (to->len)
-            put(to, to == &x ? "\n" : " ", 1);
-        put(to, p + sign, n - sign);
+            gz_buf_put(to, to == &x ? "\n" : " ", 1);
+        gz_buf_put(to, p + sign, n - sign);
         depth = depth_after(p, n, depth);
         prev = p;
         prev_n = n;
@@ -619,8 +593,8 @@ int gz_query_split_filters(const char *text, char **rest, char **filters,
 
 char *gz_query_capitals_words(const char *normalised)
 {
-    buffer b = {NULL, 0, 0, 0};
-    put(&b, "", 0);
+    gz_buf b = {0};
+    gz_buf_put(&b, "", 0);
     for (const char *p = normalised; *p; p++) {
         int at_token = p == normalised || strchr(" (+-", p[-1]);
         if (at_token && strncmp(p, "caps:", 5) == 0)
@@ -630,13 +604,13 @@ char *gz_query_capitals_words(const char *normalised)
         else
             continue;
         size_t n = strcspn(p, " )\",;:!?");
-        buffer word = {NULL, 0, 0, 0};
-        put(&word, "", 0);
+        gz_buf word = {0};
+        gz_buf_put(&word, "", 0);
         for (size_t i = 0; i < n; i++)
             if (p[i] != '.')
-                put(&word, p + i, 1);
+                gz_buf_put(&word, p + i, 1);
         if (b.len)
-            put(&b, "\n", 1);
+            gz_buf_put(&b, "\n", 1);
         if (!word.failed)
             put_lower(&b, word.data, word.len);
         else

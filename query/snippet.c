@@ -1,4 +1,5 @@
 /* snippet.c - plain-text snippets (snippet.h). */
+#include "buf.h"
 #include "snippet.h"
 
 #include <ctype.h>
@@ -123,32 +124,6 @@ static const char *without_markers(const char *body, size_t len, char **copy)
     return *copy;
 }
 
-/* A growing string; `failed` is sticky. */
-typedef struct strbuf {
-    char *data;
-    size_t len, cap;
-    int failed;
-} strbuf;
-
-static void sb_put(strbuf *b, const char *s, size_t n)
-{
-    if (b->failed)
-        return;
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = (b->len + n + 1) * 2;
-        char *d = realloc(b->data, cap);
-        if (!d) {
-            b->failed = 1;
-            return;
-        }
-        b->data = d;
-        b->cap = cap;
-    }
-    memcpy(b->data + b->len, s, n);
-    b->len += n;
-    b->data[b->len] = '\0';
-}
-
 /* The first occurrence of [needle, +n) in [hay, +hn), or NULL. */
 static const char *find_bytes(const char *hay, size_t hn, const char *needle,
                               size_t n)
@@ -172,7 +147,7 @@ static const char *find_bytes(const char *hay, size_t hn, const char *needle,
  * it shows verbatim), found from *cursor on; the original bytes it came
  * from are map[start] .. map[end]. A segment that cannot be found is kept
  * as it is. */
-static void unfold_segment(strbuf *out, const char *seg, size_t n,
+static void unfold_segment(gz_buf *out, const char *seg, size_t n,
                            const char *orig, const char *folded,
                            size_t flen, const size_t *map, size_t *cursor)
 {
@@ -195,7 +170,7 @@ static void unfold_segment(strbuf *out, const char *seg, size_t n,
     if (pn <= flen - *cursor)
         at = find_bytes(folded + *cursor, flen - *cursor, plain, pn);
     if (!at) {
-        sb_put(out, seg, n);
+        gz_buf_put(out, seg, n);
     } else {
         size_t start = (size_t)(at - folded), prev = map[start];
         size_t mi = 0;
@@ -203,11 +178,11 @@ static void unfold_segment(strbuf *out, const char *seg, size_t n,
             if (seg[i] != MARK_START && seg[i] != MARK_END)
                 continue;
             size_t to = map[start + marks[mi++]];
-            sb_put(out, orig + prev, to - prev);
-            sb_put(out, &seg[i], 1);
+            gz_buf_put(out, orig + prev, to - prev);
+            gz_buf_put(out, &seg[i], 1);
             prev = to;
         }
-        sb_put(out, orig + prev, map[start + pn] - prev);
+        gz_buf_put(out, orig + prev, map[start + pn] - prev);
         *cursor = start + pn;
     }
     free(plain);
@@ -220,12 +195,12 @@ static char *unfold_snippet(const char *marked, const char *orig,
                             const char *folded, size_t flen,
                             const size_t *map)
 {
-    strbuf out = {NULL, 0, 0, 0};
+    gz_buf out = {0};
     size_t cursor = 0;
-    sb_put(&out, "", 0);
+    gz_buf_put(&out, "", 0);
     for (const char *p = marked; *p;) {
         if (*p == MARK_OMIT) {
-            sb_put(&out, p, 1);
+            gz_buf_put(&out, p, 1);
             p++;
             continue;
         }

@@ -16,6 +16,7 @@
  *     many articles.
  * The search itself always runs the query as typed.
  */
+#include "buf.h"
 #include "search_private.h"
 
 #include <ctype.h>
@@ -41,32 +42,6 @@
 
 /* Xapian's limit on how far a correction may be (edits). */
 #define MAX_EDITS 2
-
-/* A growing string; `failed` is sticky. */
-typedef struct strbuf {
-    char *data;
-    size_t len, cap;
-    int failed;
-} strbuf;
-
-static void sb_put(strbuf *b, const char *s, size_t n)
-{
-    if (b->failed)
-        return;
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = (b->len + n + 1) * 2;
-        char *d = realloc(b->data, cap);
-        if (!d) {
-            b->failed = 1;
-            return;
-        }
-        b->data = d;
-        b->cap = cap;
-    }
-    memcpy(b->data + b->len, s, n);
-    b->len += n;
-    b->data[b->len] = '\0';
-}
 
 /* The code point at p (< end), its length in *n; -1 for a byte that does
  * not start valid UTF-8. */
@@ -246,7 +221,7 @@ static xap_status correct_word(gazette_index_t *index, const typed_word *w,
 xap_status gz_suggest(gazette_index_t *index, const char *query,
                       gazette_results_t *r)
 {
-    strbuf out = {NULL, 0, 0, 0};
+    gz_buf out = {0};
     const char *p = query, *end = query + strlen(query), *copied = query;
     int changed = 0;
     typed_word w;
@@ -258,14 +233,14 @@ xap_status gz_suggest(gazette_index_t *index, const char *query,
         s = correct_word(index, &w, &alt);
         if (!alt)
             continue;
-        sb_put(&out, copied, (size_t)(w.start - copied));
-        sb_put(&out, alt, strlen(alt));
+        gz_buf_put(&out, copied, (size_t)(w.start - copied));
+        gz_buf_put(&out, alt, strlen(alt));
         copied = w.start + w.len;
         changed = 1;
         free(alt);
     }
     if (s == XAP_OK && changed) {
-        sb_put(&out, copied, (size_t)(end - copied));
+        gz_buf_put(&out, copied, (size_t)(end - copied));
         if (out.failed)
             s = XAP_ERR_NOMEM;
         else {
