@@ -111,6 +111,13 @@ void corpus_warning(corpus_reader *rd, unsigned long line, const char *fmt,
 #endif
     ;
 
+/* Move the bounds of [*s, *e) inward past white space (corpus_is_space). */
+void corpus_trim(char **s, char **e);
+
+/* corpus_trim of [s, e), then NUL-terminate at the new end (e must be
+ * writable: a line's '\n' or the buffer's NUL); returns the new start. */
+char *corpus_trim_in_place(char *s, char *e);
+
 /* Split a comma-separated list in place into a new array of trimmed,
  * non-empty strings appended to *items (a malloc()ed array the caller
  * frees; the strings point into `list`, which must be writable and

@@ -442,14 +442,19 @@ corpus_status corpus_emit(corpus_reader *rd, const corpus_article *article,
     return s;
 }
 
-/* Trim whitespace around [s, e) in place: NUL-terminates at the new end
- * (e must be writable) and returns the new start. */
-static char *trim_span(char *s, char *e)
+/* corpus_trim - see corpus_internal.h. */
+void corpus_trim(char **s, char **e)
 {
-    while (s < e && corpus_is_space((unsigned char)*s))
-        s++;
-    while (e > s && corpus_is_space((unsigned char)e[-1]))
-        e--;
+    while (*s < *e && corpus_is_space((unsigned char)**s))
+        (*s)++;
+    while (*e > *s && corpus_is_space((unsigned char)(*e)[-1]))
+        (*e)--;
+}
+
+/* corpus_trim_in_place - see corpus_internal.h. */
+char *corpus_trim_in_place(char *s, char *e)
+{
+    corpus_trim(&s, &e);
     *e = '\0';
     return s;
 }
@@ -469,7 +474,7 @@ int corpus_split_list(char *list, const char ***items, size_t *n)
     for (;;) {
         char *comma = strchr(p, ',');
         char *e = comma ? comma : p + strlen(p);
-        char *item = trim_span(p, e);
+        char *item = corpus_trim_in_place(p, e);
         if (*item)
             out[(*n)++] = item;
         if (!comma)

@@ -568,21 +568,15 @@ static int walk(page *pg, const GumboNode *root)
 
 /* ------------------------------------------------------------ entry */
 
+/* A trimmed copy of `s` (NULL when s is NULL or out of memory). */
 static char *dup_trimmed(const char *s)
 {
-    if (!s)
-        return NULL;
-    while (corpus_is_space((unsigned char)*s))
-        s++;
-    size_t n = strlen(s);
-    while (n && corpus_is_space((unsigned char)s[n - 1]))
-        n--;
-    char *out = malloc(n + 1);
-    if (out) {
-        memcpy(out, s, n);
-        out[n] = '\0';
+    char *copy = s ? strdup(s) : NULL;
+    if (copy) {
+        char *start = corpus_trim_in_place(copy, copy + strlen(copy));
+        memmove(copy, start, strlen(start) + 1);
     }
-    return out;
+    return copy;
 }
 
 /* The final body: the description first unless the text holds it. */

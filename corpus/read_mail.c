@@ -399,15 +399,13 @@ static char *message_date(GMimeMessage *msg)
     return dup_str(g_mime_object_get_header(GMIME_OBJECT(msg), "Date"));
 }
 
-/* Trim whitespace around [*s, *s + *len) (moves *s, shrinks *len). */
+/* Trim whitespace around [*s, *s + *len) (moves *s, shrinks *len) and
+ * NUL-terminate. */
 static void trim_span(char **s, size_t *len)
 {
-    while (*len && corpus_is_space((unsigned char)**s)) {
-        (*s)++;
-        (*len)--;
-    }
-    while (*len && corpus_is_space((unsigned char)(*s)[*len - 1]))
-        (*len)--;
+    char *e = *s + *len;
+    corpus_trim(s, &e);
+    *len = (size_t)(e - *s);
     (*s)[*len] = '\0';
 }
 

@@ -65,15 +65,6 @@ static char *line_end(char *p, char *end)
     return nl ? nl : end;
 }
 
-/* Trim [*s, *e) of whitespace. */
-static void trim(char **s, char **e)
-{
-    while (*s < *e && corpus_is_space((unsigned char)**s))
-        (*s)++;
-    while (*e > *s && corpus_is_space((unsigned char)(*e)[-1]))
-        (*e)--;
-}
-
 /* 1 when [p, eol) is `c` repeated at least `min` times, spaces allowed
  * between and around. */
 static int only_char(const char *p, const char *eol, char c, int min)
@@ -440,7 +431,7 @@ static char *parse_front_matter(corpus_reader *rd, char *text, char *end,
 {
     char *eol = line_end(text, end);
     char *s = text, *e = eol;
-    trim(&s, &e);
+    corpus_trim(&s, &e);
     if (s != text || e - s != 3 || memcmp(s, "---", 3) != 0 || eol == end)
         return text;
 
@@ -448,7 +439,7 @@ static char *parse_front_matter(corpus_reader *rd, char *text, char *end,
     while (p < end && !close) {
         char *le = line_end(p, end);
         char *ls = p, *lt = le;
-        trim(&ls, &lt);
+        corpus_trim(&ls, &lt);
         if (ls == p && lt - ls == 3 &&
             (memcmp(ls, "---", 3) == 0 || memcmp(ls, "...", 3) == 0))
             close = p;
@@ -868,7 +859,7 @@ static char *convert_body(char *p, char *end, title_span *h1,
                 w = inline_text(&st, body, eol, w);
             }
             char *ts = line_start, *te = w;
-            trim(&ts, &te);
+            corpus_trim(&ts, &te);
             if (level == 1 && !h1->start && te > ts) {
                 h1->start = ts;
                 h1->end = te;
@@ -876,7 +867,7 @@ static char *convert_body(char *p, char *end, title_span *h1,
             }
         }
         char *ts = line_start, *te = w;
-        trim(&ts, &te);
+        corpus_trim(&ts, &te);
         if (te > ts && !seen_text) {
             seen_text = 1;
             first->start = ts;

@@ -107,19 +107,6 @@ static char *header_block_end(char *text, char *end)
     return NULL;
 }
 
-/* Trim whitespace around [*s, e) in place: NUL-terminates at the new end
- * (e must be writable: it is the line's '\n' or the buffer's NUL) and
- * returns the new start. */
-static char *trim_in_place(char *s, char *e)
-{
-    while (s < e && corpus_is_space((unsigned char)*s))
-        s++;
-    while (e > s && corpus_is_space((unsigned char)e[-1]))
-        e--;
-    *e = '\0';
-    return s;
-}
-
 /* Cut the header values out of [text, stop) into values[] (NULL stays for
  * keys not given or given empty; a repeated key keeps its last value). */
 static void parse_header(char *text, char *stop, char *values[H_COUNT])
@@ -131,7 +118,7 @@ static void parse_header(char *text, char *stop, char *values[H_COUNT])
         char *value;
         int k = header_line(p, eol, &value);
         if (k >= 0) {
-            value = trim_in_place(value, eol);
+            value = corpus_trim_in_place(value, eol);
             values[k] = *value ? value : NULL;
         }
         p = next;
@@ -146,7 +133,7 @@ static char *take_title(char *p, char *end, char **rest)
         char *eol = line_end(p, end);
         if (!is_blank(p, eol)) {
             *rest = next_line(eol, end);
-            return trim_in_place(p, eol);
+            return corpus_trim_in_place(p, eol);
         }
         p = next_line(eol, end);
     }
