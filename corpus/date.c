@@ -11,6 +11,8 @@
 #include "corpus.h"
 #include "corpus_internal.h"
 
+#include "calendar.h"
+
 #include <string.h>
 
 typedef struct ymd {
@@ -23,26 +25,12 @@ typedef int (*date_parser)(const char *s, size_t len, ymd *out);
 
 /* ------------------------------------------------------------ helpers */
 
-static int is_leap(int year)
-{
-    return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-}
-
-static int days_in_month(int year, int month)
-{
-    static const int days[12] = {31, 28, 31, 30, 31, 30,
-                                 31, 31, 30, 31, 30, 31};
-    if (month == 2 && is_leap(year))
-        return 29;
-    return days[month - 1];
-}
-
 /* 1 when year/month/day name a real day of the Gregorian calendar (years
  * 1..9999, which is what four digits can write). */
 static int ymd_valid(int year, int month, int day)
 {
     return year >= 1 && year <= 9999 && month >= 1 && month <= 12 &&
-           day >= 1 && day <= days_in_month(year, month);
+           day >= 1 && day <= gz_days_in_month(year, month);
 }
 
 /* Read exactly `n` ASCII digits at *p (before `end`) into *value and

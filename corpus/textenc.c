@@ -2,58 +2,15 @@
  * textenc.c - UTF-8 validation and Windows-1252 decoding.
  */
 #include "corpus.h"
+#include "utf8.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 
-/*
- * corpus_utf8_valid - see corpus.h.
- *
- * Follows the table in RFC 3629 section 4: the second byte's range depends
- * on the lead byte, which is what rules out overlong forms (C0, C1, E0 80..9F,
- * F0 80..8F), UTF-16 surrogates (ED A0..BF) and code points above U+10FFFF
- * (F4 90.., F5..FF).
- */
+/* corpus_utf8_valid - see corpus.h. */
 int corpus_utf8_valid(const char *s, size_t len)
 {
-    const unsigned char *p = (const unsigned char *)s;
-    const unsigned char *end = p + len;
-
-    while (p < end) {
-        unsigned char c = *p;
-        if (c < 0x80) {
-            p++;
-            continue;
-        }
-        size_t need;          /* continuation bytes after the lead */
-        unsigned char lo = 0x80, hi = 0xBF;  /* range of the 2nd byte */
-        if (c >= 0xC2 && c <= 0xDF) {
-            need = 1;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            need = 2;
-            if (c == 0xE0)
-                lo = 0xA0;    /* below would be overlong */
-            else if (c == 0xED)
-                hi = 0x9F;    /* above would be a surrogate */
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            need = 3;
-            if (c == 0xF0)
-                lo = 0x90;    /* below would be overlong */
-            else if (c == 0xF4)
-                hi = 0x8F;    /* above would pass U+10FFFF */
-        } else {
-            return 0;         /* 80..C1 as lead, or F5..FF */
-        }
-        if ((size_t)(end - p) <= need)
-            return 0;         /* truncated sequence */
-        if (p[1] < lo || p[1] > hi)
-            return 0;
-        for (size_t i = 2; i <= need; i++)
-            if (p[i] < 0x80 || p[i] > 0xBF)
-                return 0;
-        p += need + 1;
-    }
-    return 1;
+    return gz_utf8_valid(s, len);
 }
 
 /* Code points of bytes 0x80..0x9F in Windows-1252, as the WHATWG Encoding

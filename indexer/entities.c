@@ -71,7 +71,7 @@ static uint32_t peek(const scanner *s, size_t at, size_t *n)
     uint32_t c = 0;
     *n = 0;
     if (s->p + at < s->end)
-        *n = utf8_next(s->p + at, s->end, &c);
+        *n = gz_utf8_next(s->p + at, s->end, &c);
     return c;
 }
 
@@ -144,16 +144,16 @@ static void classify(token *t)
     const unsigned char *p = (const unsigned char *)t->start;
     const unsigned char *end = p + t->len;
     uint32_t c;
-    size_t n = utf8_next(p, end, &c);
+    size_t n = gz_utf8_next(p, end, &c);
     t->flags = is_upper(c) ? TK_CAP : is_lower(c) ? TK_LOWER : 0;
     size_t letters = 0, lowers = 0;
     const unsigned char *cut = NULL;    /* end of the last capital part */
     int first_part = 1;
     for (const unsigned char *q = p; q < end; q += n) {
-        n = utf8_next(q, end, &c);
+        n = gz_utf8_next(q, end, &c);
         if ((is_hyphen(c) || is_apostrophe(c)) && q + n < end) {
             uint32_t d;
-            utf8_next(q + n, end, &d);
+            gz_utf8_next(q + n, end, &d);
             int tail_lower = is_lower(d);
             /* "al-Assad", "d'Ivoire": a particle before a capital. */
             if (first_part && (t->flags & TK_LOWER) && is_upper(d) &&
@@ -183,7 +183,7 @@ static void classify(token *t)
     }
     /* Letters of the part kept: "US" of "US-backed" is all capitals. */
     for (const unsigned char *q = p; q < end; q += n) {
-        n = utf8_next(q, end, &c);
+        n = gz_utf8_next(q, end, &c);
         if (is_upper(c) || is_lower(c)) {
             letters++;
             lowers += is_lower(c);
@@ -210,12 +210,12 @@ static void drop_lower_prefix(token *t)
     size_t n;
     for (const unsigned char *q = p; q < end; q += n) {
         uint32_t c, d;
-        n = utf8_next(q, end, &c);
+        n = gz_utf8_next(q, end, &c);
         if (is_apostrophe(c))
             return;
         if (!is_hyphen(c))
             continue;
-        if (q + n < end && (utf8_next(q + n, end, &d), is_upper(d)) &&
+        if (q + n < end && (gz_utf8_next(q + n, end, &d), is_upper(d)) &&
             !gz_ew_word_in(EW_NOT_A_NAME_TAIL,
                      (const char *)(q + n), (size_t)(end - (q + n)))) {
             t->len = (size_t)(end - (q + n));

@@ -11,6 +11,8 @@
 #include <stdint.h>
 
 #include "entities.h"
+#include "utf8.h"
+#include "utf8.h"
 #include "xapian_shim.h"
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -46,33 +48,6 @@ extern const char *const gz_ew_title_phrases[];
 extern const size_t gz_ew_ntitle_phrases;
 
 /* ----------------------------------------------------------------- UTF-8 */
-
-/* Decode one character at p (< end) into *cp; returns its byte length.
- * A byte that does not start valid UTF-8 is taken as Latin-1, like
- * Xapian's Utf8Iterator. */
-static inline size_t utf8_next(const unsigned char *p,
-                               const unsigned char *end, uint32_t *cp)
-{
-    unsigned c = p[0];
-    size_t n = c < 0x80 ? 1 : c >= 0xC2 && c < 0xE0 ? 2
-                        : c >= 0xE0 && c < 0xF0   ? 3
-                        : c >= 0xF0 && c < 0xF5   ? 4
-                                                  : 0;
-    if (n == 1 || n == 0 || (size_t)(end - p) < n) {
-        *cp = c;
-        return 1;
-    }
-    uint32_t v = c & (0x7F >> n);
-    for (size_t i = 1; i < n; i++) {
-        if ((p[i] & 0xC0) != 0x80) {
-            *cp = c;
-            return 1;
-        }
-        v = (v << 6) | (p[i] & 0x3F);
-    }
-    *cp = v;
-    return n;
-}
 
 static inline int is_wordchar(uint32_t c)
 {

@@ -99,7 +99,7 @@ static int is_plain_full_name(const char *name)
     size_t upper_in_word = 0;
     while (p < end) {
         uint32_t c;
-        p += utf8_next(p, end, &c);
+        p += gz_utf8_next(p, end, &c);
         if (c == ' ') {
             word_start = 1;
             upper_in_word = 0;

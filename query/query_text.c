@@ -1,5 +1,6 @@
 /* query_text.c - query string rewriting (query_text.h). */
 #include "buf.h"
+#include "calendar.h"
 #include "query_text.h"
 
 #include "fold.h"
@@ -82,13 +83,6 @@ static int is_operator(const char *s, size_t n)
     return 0;
 }
 
-static int days_in_month(int y, int m)
-{
-    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    return m == 2 && leap ? 29 : days[m - 1];
-}
-
 /* Parse one end of a date range [s, s+n) into YYYYMMDD in `out` (9 bytes):
  * the first day it covers when `is_end` is 0, else the last. Returns 0, or
  * -1 when it is not a date. */
@@ -113,8 +107,8 @@ static int date_bound(const char *s, size_t n, int is_end, char out[9])
     if (n == 4)
         m = is_end ? 12 : 1;
     if (n == 4 || n == 7)
-        d = is_end ? days_in_month(y, m) : 1;
-    if (d < 1 || d > days_in_month(y, m))
+        d = is_end ? gz_days_in_month(y, m) : 1;
+    if (d < 1 || d > gz_days_in_month(y, m))
         return -1;
     char tmp2[32];   /* roomy: -Wformat-truncation cannot bound d */
     snprintf(tmp2, sizeof tmp2, "%04d%02d%02d", y % 10000, m % 100, d % 100);
