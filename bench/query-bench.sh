@@ -3,8 +3,8 @@
 # against the raw Xapian API, Lucene 8, SQLite FTS5 and Xapian's quest,
 # side by side on the same corpus and queries.
 #
-#   bench/query-bench.sh [--rounds N] [--oneshot N] [--scale] [--work DIR]
-#                        [--keep]
+#   bench/query-bench.sh [--rounds N] [--oneshot N] [--scale] [--shards]
+#                        [--work DIR] [--keep]
 #
 #   --rounds N   timed rounds over the query list (default 3; a query's
 #                latency is its median over the rounds)
@@ -14,6 +14,10 @@
 #                (the 50 000 reviews replicated 10 times, each copy's text
 #                marked so duplicates do not collapse): builds a 500 000
 #                article index, which takes long (see docs/performance.md)
+#   --shards     also measure 20 Newsgroups split in two shards (the first
+#                ten groups and the last ten, each indexed alone): searched
+#                as one through a stub file of local paths, and through
+#                two xapian-tcpsrv on loopback (docs/scaling.md)
 #   --work DIR   scratch directory (default: a new one under $TMPDIR)
 #   --keep       keep the scratch directory
 #
@@ -45,7 +49,7 @@ BUILD=${GAZETTE_BUILD:-$ROOT/build}
 case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
 CORPORA=${GAZETTE_SHARED_CORPORA:-$ROOT/../shared/corpora}
 LUCENE_CP=/usr/share/java/lucene-core-8.7.0.jar:/usr/share/java/lucene-analyzers-common-8.7.0.jar
-ROUNDS=3 ONESHOT=20 SCALE=0 WORK= KEEP=0
+ROUNDS=3 ONESHOT=20 SCALE=0 SHARDS=0 WORK= KEEP=0
 
 say() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'query-bench.sh: %s\n' "$*" >&2; exit 1; }
@@ -55,6 +59,7 @@ while [ $# -gt 0 ]; do
     --rounds) ROUNDS=$2; shift 2 ;;
     --oneshot) ONESHOT=$2; shift 2 ;;
     --scale) SCALE=1; shift ;;
+    --shards) SHARDS=1; shift ;;
     --work) WORK=$2; shift 2 ;;
     --keep) KEEP=1; shift ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed 's/^# \{0,1\}//;$d'; exit 0 ;;
@@ -246,6 +251,54 @@ print("oneshot_ratio\t%.3f\t%.3f" % (statistics.median(g / q for g, q in zip(gz,
                                      max(g / q for g, q in zip(gz, qu))))
 EOF
 
+# Two shards of 20 Newsgroups, searched as one locally (a stub file of
+# "auto" paths) and remotely (two xapian-tcpsrv on loopback, a stub file
+# of "remote" lines); each shard alone too, for the per-shard figures.
+if [ "$SHARDS" = 1 ]; then
+    mkdir -p "$N20/shard-a" "$N20/shard-b"
+    n=0
+    for g in "$N20"/docs/*/; do
+        n=$((n + 1))
+        [ "$n" -le 10 ] && half=a || half=b
+        [ -e "$N20/shard-$half/$(basename "$g")" ] ||
+            ln -s "$g" "$N20/shard-$half/$(basename "$g")"
+    done
+    index "$N20/shard-a" "$N20/a.idx"
+    index "$N20/shard-b" "$N20/b.idx"
+    ports=()
+    pids=()
+    for half in a b; do
+        port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+        xapian-tcpsrv --interface 127.0.0.1 --port "$port" "$N20/$half.idx" \
+            > "$WORK/tcpsrv-$half.log" 2>&1 &
+        pids+=($!)
+        ports+=("$port")
+    done
+    trap 'kill "${pids[@]}" 2>/dev/null || true' EXIT
+    for port in "${ports[@]}"; do
+        for _ in $(seq 50); do
+            python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 1)" \
+                2>/dev/null && break
+            sleep 0.2
+        done
+    done
+    printf 'auto %s\nauto %s\n' "$N20/a.idx" "$N20/b.idx" > "$N20/local2.stub"
+    printf 'remote 127.0.0.1:%s\nremote 127.0.0.1:%s\n' "${ports[@]}" \
+        > "$N20/remote2.stub"
+    printf 'remote 127.0.0.1:%s\n' "${ports[0]}" > "$N20/remote-a.stub"
+    for m in same default; do
+        run "${m}_shard_a" "$BUILD/bin/gz_qbench" -m "$m" -r "$ROUNDS" \
+            "$N20/a.idx" "$N20/queries.tsv"
+        run "${m}_local2" "$BUILD/bin/gz_qbench" -m "$m" -r "$ROUNDS" \
+            "$N20/local2.stub" "$N20/queries.tsv"
+        run "${m}_remote_a" "$BUILD/bin/gz_qbench" -m "$m" -r "$ROUNDS" \
+            "$N20/remote-a.stub" "$N20/queries.tsv"
+        run "${m}_remote2" "$BUILD/bin/gz_qbench" -m "$m" -r "$ROUNDS" \
+            "$N20/remote2.stub" "$N20/queries.tsv"
+    done
+    kill "${pids[@]}" 2>/dev/null || true
+fi
+
 if [ "$SCALE" = 1 ]; then
     prepare_imdb
     I=$WORK/imdb
@@ -294,6 +347,20 @@ END {
     printf "| gazette-query (snippets on) | %s | %s |\n", ms(p50["gazette-query"]), ms(p99["gazette-query"])
     printf "| quest | %s | %s |\n", ms(p50["quest"]), ms(p99["quest"])
     printf "| gazette-query / quest, per query: median %.2f, worst %.2f | | |\n", p50["oneshot_ratio"], p99["oneshot_ratio"]
+    if ("same_local2" in p50) {
+        print ""
+        print "| 20 Newsgroups, 350 queries | same ranking p50 / p99 ms | defaults p50 / p99 ms |"
+        print "|---|---:|---:|"
+        split("same:default", m, ":")
+        n = split("shard_a:one shard (the first ten groups), local;local2:both shards through a stub file, local;remote_a:one shard through xapian-tcpsrv;remote2:both shards through two xapian-tcpsrv", rows, ";")
+        printf "| one index of all 20 groups, local | %s / %s | %s / %s |\n", ms(p50["same"]), ms(p99["same"]), ms(p50["default"]), ms(p99["default"])
+        for (i = 1; i <= n; i++) {
+            split(rows[i], kv, ":")
+            printf "| %s | %s / %s | %s / %s |\n", kv[2],
+                ms(p50["same_" kv[1]]), ms(p99["same_" kv[1]]),
+                ms(p50["default_" kv[1]]), ms(p99["default_" kv[1]])
+        }
+    }
     if ("xapian_50k" in p50) {
         print ""
         print "| aclImdb | raw Xapian p50 / p99 ms | libgazette same p50 / p99 ms | defaults p50 / p99 ms | same / xapian p50 | defaults / xapian p50 |"
