@@ -19,6 +19,8 @@ typedef struct cli_options {
     const char *language;
     unsigned long long max_file_bytes;
     unsigned batch_size;
+    unsigned jobs;          /* 0: one per core */
+    unsigned long long memory;   /* bytes, 0: default */
     int json;
     int quiet;
     int verbose;
@@ -81,8 +83,15 @@ static const char usage_text[] =
 "                          the Snowball stemmers, or 'none'\n"
 "      --max-file-size N   skip files over N bytes, after decompression\n"
 "                          (default 67108864, i.e. 64 MiB)\n"
-"      --batch N           commit every N articles (default 1000); commits\n"
-"                          fall between files, never inside one\n"
+"      --batch N           commit every N articles (default 1000; in each\n"
+"                          shard, at most once a second); commits fall\n"
+"                          between files, never inside one\n"
+"  -j, --jobs N            read and analyse files in N threads and write a\n"
+"                          new index as N shards (default: one per core;\n"
+"                          -j1 uses no threads); see SHARDS\n"
+"      --memory MB         memory budget for articles between threads and\n"
+"                          changes waiting for their commit (default 256,\n"
+"                          at least 16)\n"
 "      --full              rebuild the whole index into a new generation\n"
 "                          beside the live one, then switch atomically\n"
 "                          (see FULL REBUILDS); counts every file as added\n"
@@ -133,6 +142,17 @@ static const char usage_text[] =
 "work on a stub DIR as on a directory. --full refuses (exit 64) a DIR\n"
 "that is not a Xapian index, holds other files too or holds a corpus\n"
 "root, and deletes generations and a DIR.stub-tmp left by killed runs.\n"
+"\n"
+"Shards: with -j N (N > 1) a new index is N Xapian databases written in\n"
+"parallel, DIR/shard0 ... DIR/shard<N-1>, listed in the stub file\n"
+"DIR/XAPIANDB, which Xapian (gazette-query, quest, delve) opens as one\n"
+"index. All the articles of a file go to one shard, chosen by a hash of the\n"
+"file's path, so each commit covers whole files. An existing index keeps its\n"
+"number of shards whatever -j says (-j still sets the threads); --full\n"
+"rebuilds with N shards, then compacts them into one database.\n"
+"One article is indexed up to 64 KiB of title and 8 MiB or 200 000\n"
+"distinct terms of text (the rest is stored, not searchable: a warning\n"
+"says so), so one huge file cannot exhaust memory.\n"
 "\n"
 "Environment:\n"
 "  GAZETTE_INDEX   index used without --db; otherwise\n"
@@ -195,12 +215,14 @@ static int check_language(const char *language)
 static int parse_args(int argc, char **argv, cli_options *o, int *code)
 {
     enum { OPT_MAX_FILE = 256, OPT_BATCH, OPT_JSON, OPT_SYNONYMS, OPT_WAIT_LOCK,
-           OPT_FULL };
+           OPT_FULL, OPT_MEMORY };
     static const struct option longopts[] = {
         {"db", required_argument, NULL, 'd'},
         {"language", required_argument, NULL, 'l'},
         {"max-file-size", required_argument, NULL, OPT_MAX_FILE},
         {"batch", required_argument, NULL, OPT_BATCH},
+        {"jobs", required_argument, NULL, 'j'},
+        {"memory", required_argument, NULL, OPT_MEMORY},
         {"json", no_argument, NULL, OPT_JSON},
         {"synonyms", required_argument, NULL, OPT_SYNONYMS},
         {"dry-run", no_argument, NULL, 'n'},
@@ -214,7 +236,7 @@ static int parse_args(int argc, char **argv, cli_options *o, int *code)
     unsigned long long n;
     int c;
     *code = CLI_EXIT_USAGE;
-    while ((c = getopt_long(argc, argv, "d:l:nvqhV", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "d:l:j:nvqhV", longopts, NULL)) != -1) {
         switch (c) {
         case 'd':
             free(o->db);
@@ -233,6 +255,21 @@ static int parse_args(int argc, char **argv, cli_options *o, int *code)
             if (parse_number("--batch", optarg, 10000000ULL, &n) != 0)
                 return -1;
             o->batch_size = (unsigned)n;
+            break;
+        case 'j':
+            if (parse_number("--jobs", optarg, GAZETTE_MAX_JOBS, &n) != 0)
+                return -1;
+            o->jobs = (unsigned)n;
+            break;
+        case OPT_MEMORY:
+            if (parse_number("--memory", optarg, 1ULL << 30, &n) != 0)
+                return -1;
+            if (n < 16) {
+                cli_complain("--memory takes at least 16 (MB), not '%s'",
+                             optarg);
+                return -1;
+            }
+            o->memory = n << 20;
             break;
         case OPT_JSON:
             o->json = 1;
@@ -417,6 +454,10 @@ static int configure(gazette_update_t *u, cli_options *o)
         s = gazette_update_set_max_file_size(u, o->max_file_bytes);
     if (s == GAZETTE_STATUS_OK && o->batch_size)
         s = gazette_update_set_batch(u, o->batch_size);
+    if (s == GAZETTE_STATUS_OK)
+        s = gazette_update_set_jobs(u, o->jobs);
+    if (s == GAZETTE_STATUS_OK)
+        s = gazette_update_set_memory(u, o->memory);
     if (s == GAZETTE_STATUS_OK)
         s = gazette_update_set_dry_run(u, o->dry_run);
     if (s == GAZETTE_STATUS_OK)

@@ -19,9 +19,14 @@
  * article is about than one in the body (docs/relevance.md). */
 #define TITLE_WDF 3
 
+/* Limits on what one article may cost to analyse (analyze.h). */
+#define BODY_PIECE_BYTES (1u << 20)
+
 struct gz_analyzer {
     xap_stem *stem;
     xap_termgen *tg;
+    const char *truncation;   /* why the last article was cut, or NULL */
+    char truncation_buf[160];
 };
 
 xap_status gz_analyzer_new(const char *language, gz_analyzer **out)
@@ -123,25 +128,108 @@ static xap_status add_date(xap_document *doc, const corpus_file *file,
     return s;
 }
 
+/* Length of the first `max` bytes of s[0..len), cut back to a whole
+ * UTF-8 character. */
+static size_t utf8_prefix(const char *s, size_t len, size_t max)
+{
+    if (len <= max)
+        return len;
+    size_t n = max;
+    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+        n--;
+    return n;
+}
+
+/* Length of the title that is indexed and stored (GZ_MAX_TITLE_BYTES). */
+static size_t title_length(gz_analyzer *a, const corpus_article *art)
+{
+    size_t len = strlen(art->title);
+    if (len > GZ_MAX_TITLE_BYTES) {
+        len = utf8_prefix(art->title, len, GZ_MAX_TITLE_BYTES);
+        snprintf(a->truncation_buf, sizeof a->truncation_buf,
+                 "title over %d bytes: only its first %zu bytes are "
+                 "indexed and kept", GZ_MAX_TITLE_BYTES, len);
+        a->truncation = a->truncation_buf;
+    }
+    return len;
+}
+
+static int count_terms(const char *term, size_t len, unsigned wdf, void *ctx)
+{
+    (void)term;
+    (void)len;
+    (void)wdf;
+    ++*(size_t *)ctx;
+    return 0;
+}
+
+/* Index the body in pieces of about BODY_PIECE_BYTES cut between words,
+ * so that an over-long article stops at GZ_MAX_INDEXED_BYTES of text or
+ * GZ_MAX_DOC_TERMS distinct terms (a bounded amount of memory) instead of
+ * growing a document of millions of terms; the rest is stored but not
+ * searchable, and a->truncation says so. */
+static xap_status index_body(gz_analyzer *a, xap_document *doc,
+                             const corpus_article *art)
+{
+    const char *text = art->body;
+    size_t left = art->body_len, done = 0;
+    xap_status s = XAP_OK;
+    while (s == XAP_OK && left > 0) {
+        size_t n = left;
+        if (n > BODY_PIECE_BYTES) {
+            n = BODY_PIECE_BYTES;
+            size_t back = n;
+            while (back > n / 2 && text[back] != ' ' && text[back] != '\n')
+                back--;
+            n = back > n / 2 ? back : utf8_prefix(text, left, n);
+        }
+        if (done + n > GZ_MAX_INDEXED_BYTES)
+            break;
+        s = xap_termgen_index_text(a->tg, text, n, 1, "");
+        text += n;
+        left -= n;
+        done += n;
+        size_t terms = 0;
+        if (s == XAP_OK && left > 0)
+            s = xap_document_each_term(doc, "", count_terms, &terms);
+        if (terms >= GZ_MAX_DOC_TERMS)
+            break;
+    }
+    if (s == XAP_OK && left > 0) {
+        snprintf(a->truncation_buf, sizeof a->truncation_buf,
+                 "text too long (over %d MiB or %d distinct terms): only "
+                 "its first %zu bytes are searchable",
+                 GZ_MAX_INDEXED_BYTES >> 20, GZ_MAX_DOC_TERMS, done);
+        a->truncation = a->truncation_buf;
+    }
+    return s;
+}
+
+const char *gz_analyzer_truncation(const gz_analyzer *a)
+{
+    return a->truncation;
+}
+
 /* Title (prefixed and unprefixed), author, body: the free-text fields. */
 static xap_status add_text(gz_analyzer *a, xap_document *doc,
                            const corpus_article *art)
 {
+    size_t title_len = title_length(a, art);
     xap_status s = xap_termgen_set_document(a->tg, doc);
     if (s == XAP_OK)
         s = xap_termgen_set_termpos(a->tg, 0);
     if (s == XAP_OK)
-        s = xap_termgen_index_text(a->tg, art->title, strlen(art->title), 1,
+        s = xap_termgen_index_text(a->tg, art->title, title_len, 1,
                                    GZ_PREFIX_TITLE);
     if (s == XAP_OK)
         s = xap_termgen_increase_termpos(a->tg, FIELD_GAP);
     if (s == XAP_OK)
-        s = xap_termgen_index_text(a->tg, art->title, strlen(art->title),
+        s = xap_termgen_index_text(a->tg, art->title, title_len,
                                    TITLE_WDF, "");
     if (s == XAP_OK)
         s = xap_termgen_increase_termpos(a->tg, FIELD_GAP);
     if (s == XAP_OK)
-        s = xap_termgen_index_text(a->tg, art->body, art->body_len, 1, "");
+        s = index_body(a, doc, art);
     if (s == XAP_OK && art->author) {
         s = xap_termgen_increase_termpos(a->tg, FIELD_GAP);
         if (s == XAP_OK)
@@ -260,9 +348,14 @@ static xap_status add_data(xap_document *doc, const corpus_file *file,
                            const char *iso_date, const char *entities)
 {
     char *tags = join_tags(art);
+    size_t title_len = strlen(art->title);
+    char *title = title_len > GZ_MAX_TITLE_BYTES
+        ? strndup(art->title, utf8_prefix(art->title, title_len,
+                                          GZ_MAX_TITLE_BYTES))
+        : NULL;
     gz_docdata dd = {
         .id = art->id, .path = file->root ? file->relpath : NULL,
-        .title = art->title,
+        .title = title ? title : art->title,
         .date = iso_date, .source = source, .author = art->author,
         .url = art->url, .tags = tags, .entities = entities,
         .body = art->body, .body_len = art->body_len,
@@ -277,6 +370,7 @@ static xap_status add_data(xap_document *doc, const corpus_file *file,
         s = xap_document_set_data(doc, data, len);
     free(data);
     free(tags);
+    free(title);
     return s;
 }
 
@@ -306,6 +400,7 @@ xap_status gz_analyze_article(gz_analyzer *a, const corpus_file *file,
         gz_default_source(file->relpath, source, sizeof source);
     trim_partial_utf8(source);
     char iso[11];
+    a->truncation = NULL;
     xap_document *doc = NULL;
     xap_status s = xap_document_new(&doc);
     if (s == XAP_OK) {

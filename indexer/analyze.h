@@ -28,6 +28,19 @@ xap_status gz_analyze_article(gz_analyzer *a, const corpus_file *file,
                               const corpus_article *article, xap_document **doc,
                               char *id_term);
 
+/* Limits of one article's analysis, so that memory stays bounded whatever
+ * the input (a 50 MB line of distinct words): the title is indexed and
+ * kept up to GZ_MAX_TITLE_BYTES; the body is indexed up to
+ * GZ_MAX_INDEXED_BYTES, or until the document has GZ_MAX_DOC_TERMS
+ * distinct terms (checked every MiB), and stored whole. */
+#define GZ_MAX_TITLE_BYTES 65536
+#define GZ_MAX_INDEXED_BYTES (8 << 20)
+#define GZ_MAX_DOC_TERMS 200000
+
+/* Why the article last analysed by `a` was not wholly indexed (a one-line
+ * message for a warning), or NULL when it was. Borrowed from `a`. */
+const char *gz_analyzer_truncation(const gz_analyzer *a);
+
 /* The source an article gets when it names none: the first component of
  * its path relative to the corpus root ("" for files at the root). Writes
  * at most `size` bytes into `buf`. */

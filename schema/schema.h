@@ -121,6 +121,8 @@ size_t gz_entity_term(const char *name, char *buf, size_t size);
 /* Metadata keys. */
 #define GZ_META_FORMAT    "gazette.format"   /* GZ_FORMAT_VERSION */
 #define GZ_META_LANGUAGE  "gazette.language" /* stemmer used at index time */
+#define GZ_META_SHARD     "gazette.shard"    /* "<i>/<n>": shard i of n
+                                                (sharded indexes only) */
 #define GZ_FORMAT_VERSION "1"
 
 /* Xapian's glass backend refuses terms over 245 bytes. Longer ids are

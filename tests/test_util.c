@@ -131,6 +131,12 @@ const char *tu_shared_corpus(const char *name)
     return NULL;
 }
 
+const char *tu_test_jobs(void)
+{
+    const char *jobs = getenv("GAZETTE_TEST_JOBS");
+    return jobs && *jobs ? jobs : NULL;
+}
+
 int tu_run(const char *fmt, ...)
 {
     char cmd[8192];

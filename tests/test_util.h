@@ -37,6 +37,11 @@ const char *tu_binary(const char *rel);
  * caller should skip() visibly. */
 const char *tu_shared_corpus(const char *name);
 
+/* The number of threads gazette-index is to use in the tests that honour
+ * it ($GAZETTE_TEST_JOBS, e.g. "1" or "2"; ctest runs them at both), or
+ * NULL for gazette-index's default (one per core). */
+const char *tu_test_jobs(void);
+
 /* Run a shell command, return its exit status (or -1). */
 int tu_run(const char *fmt, ...);
 
