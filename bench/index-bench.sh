@@ -3,6 +3,8 @@
 # gazette-index against its peers, side by side in one run.
 #
 #   bench/index-bench.sh [RUNS]      (default 3 runs of each, medians)
+#   bench/index-bench.sh --report DIR  (the tables again, from the
+#                                       results.tsv and *.size kept in DIR)
 #
 # Corpora: ../shared/corpora/20news-bydate (18 846 Usenet posts, each file
 # renamed NAME.txt so every tool reads it as plain text) and
@@ -24,16 +26,87 @@
 # busy machine slows all alike; quote ratios from one run.
 # Environment: CORPORA="20news aclimdb" (default both), TOOLS (default all
 # six: "gazette-j1 gazette-jN omindex xapian lucene sqlite"),
-# GAZETTE_SHARED_CORPORA (default ../shared/corpora beside the checkout).
+# GAZETTE_SHARED_CORPORA (default ../shared/corpora beside the checkout),
+# GAZETTE_BENCH_BIN (default build/bin: gazette-index, xapian_index,
+# sqlite_index).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-RUNS=${1:-3}
 NPROC=$(nproc)
 CORPORA=${CORPORA:-20news aclimdb}
 TOOLS=${TOOLS:-gazette-j1 gazette-jN omindex xapian lucene sqlite}
+
+median() { sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+
+# ---------------------------------------------------------------- report
+report() {
+field() {   # median of column $3 for corpus $1, tool $2
+    awk -F'\t' -v c="$1" -v t="$2" -v k="$3" '$1 == c && $2 == t && $k != "-" {print $k}' \
+        "$RESULTS" | median
+}
+echo
+echo "Indexing, median of $RUNS runs ($(date -u +%Y-%m-%d), $NPROC cores, commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?'))"
+for corpus in $CORPORA; do
+    read -r docs bytes < "$WORK/$corpus.size"
+    echo
+    echo "### $corpus: $docs files, $(awk -v b="$bytes" 'BEGIN {printf "%.1f", b / 1048576}') MiB"
+    echo
+    echo "| tool | wall s | docs/s | MB/s | CPU s | peak RSS MiB | index MiB | compacted MiB |"
+    echo "|---|---|---|---|---|---|---|---|"
+    for tool in $TOOLS; do
+        wall=$(field "$corpus" "$tool" 4)
+        rss=$(field "$corpus" "$tool" 5)
+        cpu=$(field "$corpus" "$tool" 6)
+        size=$(field "$corpus" "$tool" 7)
+        compact=$(field "$corpus" "$tool" 8)
+        awk -v t="$tool" -v w="$wall" -v r="$rss" -v c="$cpu" -v s="$size" \
+            -v k="$compact" -v d="$docs" -v b="$bytes" 'BEGIN {
+            printf "| %s | %.1f | %.0f | %.2f | %.1f | %.0f | %.0f | %s |\n",
+                t, w, d / w, b / 1e6 / w, c, r / 1024, s / 1024,
+                k == "" ? "-" : sprintf("%.0f", k / 1024) }'
+    done
+    for tool in gazette-jN omindex; do
+        echo "$TOOLS" | grep -qw -- "$tool" || continue
+        printf '| %s no-op rerun | %s | | | | %.0f | | |\n' "$tool" \
+            "$(field "$corpus" "$tool-noop" 4)" \
+            "$(awk -v r="$(field "$corpus" "$tool-noop" 5)" 'BEGIN {print r / 1024}')"
+    done
+    echo
+    echo "Rate ratios (Gazette docs/s divided by the peer's; > 1: Gazette faster):"
+    echo
+    header="| | "; line="|---|"
+    for peer in $TOOLS; do
+        case $peer in gazette*) continue ;; esac
+        header="$header$peer | "; line="$line---|"
+    done
+    echo "$header"; echo "$line"
+    for g in gazette-j1 gazette-jN; do
+        echo "$TOOLS" | grep -qw -- "$g" || continue
+        row="| $g | "
+        for peer in $TOOLS; do
+            case $peer in gazette*) continue ;; esac
+            row="$row$(awk -v a="$(field "$corpus" "$g" 4)" -v b="$(field "$corpus" "$peer" 4)" \
+                'BEGIN {printf "%.2f", b / a}') | "
+        done
+        echo "$row"
+    done
+done
+echo
+echo "raw figures: every run (corpus tool run wall rss cpu size_kb compact_kb):"
+cat "$RESULTS"
+}
+
+if [ "${1:-}" = "--report" ]; then
+    WORK=$2
+    RESULTS="$WORK/results.tsv"
+    RUNS=$(awk -F'\t' '{print $3}' "$RESULTS" | sort -n | tail -n 1)
+    CORPORA=$(cut -f1 "$RESULTS" | uniq | tr '\n' ' ')
+    report
+    exit 0
+fi
+RUNS=${1:-3}
 SHARED=${GAZETTE_SHARED_CORPORA:-$ROOT/../shared/corpora}
-BIN="$ROOT/build/bin"
+BIN=${GAZETTE_BENCH_BIN:-$ROOT/build/bin}
 LUCENE_CP=/usr/share/java/lucene-core-8.7.0.jar:/usr/share/java/lucene-analyzers-common-8.7.0.jar
 
 say() { printf '==> %s\n' "$*" >&2; }
@@ -75,7 +148,6 @@ command_for() {
     esac
 }
 
-median() { sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 
 # The database directories of Xapian index $1 (a sharded one lists its
 # shards in XAPIANDB).
@@ -139,58 +211,4 @@ for corpus in $CORPORA; do
     rm -rf "$dir" "$WORK"/db-"$corpus"-*
 done
 
-# ---------------------------------------------------------------- report
-field() {   # median of column $3 for corpus $1, tool $2
-    awk -F'\t' -v c="$1" -v t="$2" -v k="$3" '$1 == c && $2 == t && $k != "-" {print $k}' \
-        "$RESULTS" | median
-}
-echo
-echo "Indexing, median of $RUNS runs ($(date -u +%Y-%m-%d), $NPROC cores, commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?'))"
-for corpus in $CORPORA; do
-    read -r docs bytes < "$WORK/$corpus.size"
-    echo
-    echo "### $corpus: $docs files, $(awk -v b="$bytes" 'BEGIN {printf "%.1f", b / 1048576}') MiB"
-    echo
-    echo "| tool | wall s | docs/s | MB/s | CPU s | peak RSS MiB | index MiB | compacted MiB |"
-    echo "|---|---|---|---|---|---|---|---|"
-    for tool in $TOOLS; do
-        wall=$(field "$corpus" "$tool" 4)
-        rss=$(field "$corpus" "$tool" 5)
-        cpu=$(field "$corpus" "$tool" 6)
-        size=$(field "$corpus" "$tool" 7)
-        compact=$(field "$corpus" "$tool" 8)
-        awk -v t="$tool" -v w="$wall" -v r="$rss" -v c="$cpu" -v s="$size" \
-            -v k="$compact" -v d="$docs" -v b="$bytes" 'BEGIN {
-            printf "| %s | %.1f | %.0f | %.2f | %.1f | %.0f | %.0f | %s |\n",
-                t, w, d / w, b / 1e6 / w, c, r / 1024, s / 1024,
-                k == "" ? "-" : sprintf("%.0f", k / 1024) }'
-    done
-    for tool in gazette-jN omindex; do
-        echo "$TOOLS" | grep -qw -- "$tool" || continue
-        printf '| %s no-op rerun | %s | | | | %.0f | | |\n' "$tool" \
-            "$(field "$corpus" "$tool-noop" 4)" \
-            "$(awk -v r="$(field "$corpus" "$tool-noop" 5)" 'BEGIN {print r / 1024}')"
-    done
-    echo
-    echo "Rate ratios (Gazette docs/s divided by the peer's; > 1: Gazette faster):"
-    echo
-    header="| | "; line="|---|"
-    for peer in $TOOLS; do
-        case $peer in gazette*) continue ;; esac
-        header="$header$peer | "; line="$line---|"
-    done
-    echo "$header"; echo "$line"
-    for g in gazette-j1 gazette-jN; do
-        echo "$TOOLS" | grep -qw -- "$g" || continue
-        row="| $g | "
-        for peer in $TOOLS; do
-            case $peer in gazette*) continue ;; esac
-            row="$row$(awk -v a="$(field "$corpus" "$g" 4)" -v b="$(field "$corpus" "$peer" 4)" \
-                'BEGIN {printf "%.2f", b / a}') | "
-        done
-        echo "$row"
-    done
-done
-echo
-echo "raw figures: every run (corpus tool run wall rss cpu size_kb compact_kb):"
-cat "$RESULTS"
+report

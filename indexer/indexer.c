@@ -817,7 +817,9 @@ static xap_status start_pipeline(run_state *st)
         .nshards = nshards,
         .language = cfg->language,
         .max_file_bytes = cfg->max_file_bytes,
-        .batch = (unsigned)batch,
+        /* The batch is the index's: N shards commit every batch/N
+         * articles each, so -j does not multiply what waits in memory. */
+        .batch = (unsigned)((batch + nshards - 1) / nshards),
         /* Half the budget for the batches waiting in Xapian's buffers,
          * a quarter for the queues (the rest: documents being built and
          * the walk's file map). */

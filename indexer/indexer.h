@@ -48,10 +48,12 @@ typedef struct gz_index_stats {
 } gz_index_stats;
 
 /* Default memory budget of a run (gz_index_config.memory_bytes), and the
- * bytes of memory one byte of article text costs from analysis to commit
- * (Xapian documents, then Xapian's buffered changes: measured about 6 on
- * the IMDb reviews, rounded up), which turns the budget into bytes of text
- * per queue and per batch. */
+ * bytes of memory one byte of article text is assumed to cost from
+ * analysis to commit (an in-memory Xapian document keeps every term as a
+ * string with its positions, then Xapian's buffered changes keep them
+ * again: several times the text; an estimate on the safe side, not a
+ * measured constant), which turns the budget into bytes of text per queue
+ * and per batch. */
 #define GZ_DEFAULT_MEMORY ((size_t)256 << 20)
 #define GZ_MEMORY_PER_TEXT_BYTE 8
 
@@ -61,7 +63,8 @@ typedef struct gz_index_config {
     size_t nroots;
     const char *language;       /* Snowball stemmer name */
     uint64_t max_file_bytes;    /* 0 = corpus default */
-    unsigned batch_size;        /* articles per commit and shard;
+    unsigned batch_size;        /* articles per commit (each of N shards
+                                   commits every batch_size / N);
                                    0 = default */
     unsigned jobs;              /* worker threads, and shards of a new
                                    index; 0 = one per core */

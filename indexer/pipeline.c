@@ -16,6 +16,9 @@
 /* Room kept in the job queue per worker: enough to keep them busy while
  * the walk stats the next files, small enough to stop quickly. */
 #define JOBS_PER_WORKER 4
+/* Files waiting for one shard writer, at most: a few keep it busy, more
+ * only hold memory (an analysed document takes many times its text). */
+#define MAX_QUEUED_UNITS 16
 /* What a deletion or a stat refresh counts for in a shard queue. */
 #define SMALL_UNIT_COST 512
 /* A shard commits at most this often for a full batch (not for the memory
@@ -531,7 +534,8 @@ static void route_locked(gz_pipeline *p, unit *u)
         } else {
             shard_writer *sw = &p->writers[u->shard];
             while (p->status == XAP_OK && sw->queue.head &&
-                   sw->queue.bytes + u->cost > p->cfg.queue_bytes)
+                   (sw->queue.bytes + u->cost > p->cfg.queue_bytes ||
+                    sw->queue.count >= MAX_QUEUED_UNITS))
                 pthread_cond_wait(&p->room_wake, &p->mu);
             if (p->status != XAP_OK) {
                 free_unit(u);
