@@ -378,12 +378,18 @@ static double now_seconds(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Commit one shard: its batch's spelling words first, in the same
- * commit. */
-static xap_status commit_shard(shard_writer *sw)
+/* Commit one shard. The spelling words counted so far go in only with
+ * the last commit of the run, or when their table outgrows its share of
+ * the memory budget: Xapian rewrites (and recompresses) every spelling
+ * entry a commit touches, so merging them once costs far less than once
+ * a batch. (A run killed before that leaves the words of its files out of
+ * "did you mean"; the index itself is whole.) */
+static xap_status commit_shard(shard_writer *sw, int last)
 {
     sw->last_commit = now_seconds();
-    xap_status s = gz_spelling_flush(&sw->spelling, sw->db);
+    xap_status s = XAP_OK;
+    if (last || gz_spelling_bytes(&sw->spelling) > sw->p->cfg.batch_bytes)
+        s = gz_spelling_flush(&sw->spelling, sw->db);
     if (s == XAP_OK)
         s = xap_writable_commit(sw->db);
     sw->pending = 0;
@@ -493,7 +499,7 @@ static xap_status apply_unit(shard_writer *sw, unit *u)
         ((sw->pending >= cfg->batch &&
           now_seconds() - sw->last_commit >= MIN_COMMIT_SECONDS) ||
          sw->pending_bytes >= cfg->batch_bytes))
-        s = commit_shard(sw);
+        s = commit_shard(sw, 0);
     return s;
 }
 
@@ -610,7 +616,7 @@ static void *writer_main(void *arg)
     }
     if (p->commit_at_end && p->status == XAP_OK) {
         pthread_mutex_unlock(&p->mu);
-        xap_status s = commit_shard(sw);
+        xap_status s = commit_shard(sw, 1);
         pthread_mutex_lock(&p->mu);
         if (s != XAP_OK)
             fail_locked(p, s, "committing the index");
@@ -783,7 +789,7 @@ xap_status gz_pipeline_finish(gz_pipeline *p, int commit, char *err,
     join_all(p, commit && p->cfg.shards);
     if (!was_threaded && commit && p->cfg.shards)
         for (size_t i = 0; p->status == XAP_OK && i < p->nwriters; i++) {
-            xap_status s = commit_shard(&p->writers[i]);
+            xap_status s = commit_shard(&p->writers[i], 1);
             if (s != XAP_OK)
                 fail_locked(p, s, "committing the index");
         }

@@ -2,10 +2,12 @@
  * spelling.h - spelling data ("did you mean") gathered per batch.
  *
  * Xapian's TermGenerator with FLAG_SPELLING calls add_spelling() once for
- * every word it reads, which made spelling data a third of the indexing
- * time. Instead each shard writer counts the words of the documents of a
- * batch in a hash table (word -> frequency) and hands each distinct word
- * to Xapian once, just before the batch is committed, in the same commit.
+ * every word it reads, and each commit then merges the words into the
+ * spelling table. Instead each shard writer counts the words of its
+ * documents in a hash table (word -> frequency) and hands each distinct
+ * word to Xapian once, before the run's last commit (or when the table
+ * outgrows its memory share), so the spelling table is rewritten once
+ * rather than at every batch.
  * The words are the document's unprefixed terms (what the TermGenerator
  * fed the spelling table: title and body words, unstemmed, lower-cased),
  * the frequency their within-document frequency (a title word counts
