@@ -128,7 +128,9 @@ extract() {   # extract corpus $1 to $WORK/$1, print its root
     20news)
         mkdir -p "$WORK/20news"
         tar -xzf "$SHARED/20news-bydate/20news-bydate.tar.gz" -C "$WORK/20news"
-        find "$WORK/20news" -type f -exec mv {} {}.txt \;
+        # list first: renaming while find walks would rename some twice
+        find "$WORK/20news" -type f -print0 > "$WORK/20news.list"
+        perl -0 -ne 'chomp; rename($_, "$_.txt") or die "$_: $!\n"' "$WORK/20news.list"
         echo "$WORK/20news" ;;
     aclimdb)
         tar -xzf "$SHARED/aclimdb/aclImdb_v1_labeled.tar.gz" -C "$WORK"
