@@ -379,16 +379,18 @@ static double now_seconds(void)
 }
 
 /* Commit one shard. The spelling words counted so far go in only with
- * the last commit of the run, or when their table outgrows its share of
- * the memory budget: Xapian rewrites (and recompresses) every spelling
- * entry a commit touches, so merging them once costs far less than once
- * a batch. (A run killed before that leaves the words of its files out of
- * "did you mean"; the index itself is whole.) */
+ * the last commit of the run, or when their table outgrows an eighth of
+ * the batch's share of memory (Xapian's merge then takes about ten times
+ * the table: every word's trigrams): Xapian rewrites (and recompresses)
+ * every spelling entry a commit touches, so merging them rarely costs far
+ * less than once a batch. (A run killed before that leaves the words of
+ * its files out of "did you mean"; the index itself is whole.) */
 static xap_status commit_shard(shard_writer *sw, int last)
 {
     sw->last_commit = now_seconds();
     xap_status s = XAP_OK;
-    if (last || gz_spelling_bytes(&sw->spelling) > sw->p->cfg.batch_bytes)
+    if (last ||
+        gz_spelling_bytes(&sw->spelling) > sw->p->cfg.batch_bytes / 8)
         s = gz_spelling_flush(&sw->spelling, sw->db);
     if (s == XAP_OK)
         s = xap_writable_commit(sw->db);
