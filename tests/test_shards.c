@@ -383,7 +383,7 @@ static void test_sigkill_during_j2_run(void **state)
     assert_int_equal(run_index(args), 0);
     check_shards(db);
     assert_int_equal(run_index(args), 0);
-    assert_int_equal(summary_count("unchanged"), 1500);
+    assert_int_equal(summary_count("unchanged"), 800);
     const char *af[] = {"-j1", "--quiet", "--db", fresh, fx.gen, NULL};
     assert_int_equal(run_index(af), 0);
     char *pa = all_paths(db), *pb = all_paths(fresh);
@@ -436,7 +436,7 @@ static int setup(void **state)
     fx.tmp = tu_mkdtemp("shards");
     snprintf(fx.sample, sizeof fx.sample, "%s/sample", fx.tmp);
     snprintf(fx.gen, sizeof fx.gen, "%s/gen", fx.tmp);
-    generate_corpus(1500);
+    generate_corpus(800);
     return tu_run("cp -r '%s' '%s'", tu_source_path("corpus/sample"),
                   fx.sample);
 }
