@@ -36,7 +36,7 @@ NPROC=$(nproc)
 CORPORA=${CORPORA:-20news aclimdb}
 TOOLS=${TOOLS:-gazette-j1 gazette-jN omindex xapian lucene sqlite}
 
-median() { sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+median() { sort -g | awk '{a[NR]=$1} END {if (NR) print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 
 # ---------------------------------------------------------------- report
 report() {
