@@ -135,7 +135,11 @@ xap_status xap_enquire_get_eset(xap_enquire *enq, uint32_t maxitems,
         NEED(enq);
         NEED(rset);
         NEED(out);
-        Xapian::ESet es = enq->enq.get_eset(maxitems, rset->rset);
+        // Exact term frequencies: over several databases (shards) Xapian
+        // otherwise approximates them, and expansion would then rank
+        // terms differently from the same documents in one database.
+        Xapian::ESet es = enq->enq.get_eset(
+            maxitems, rset->rset, Xapian::Enquire::USE_EXACT_TERMFREQ);
         auto e = std::make_unique<xap_eset>();
         e->items.reserve(es.size());
         for (auto it = es.begin(); it != es.end(); ++it)
