@@ -19,6 +19,8 @@ typedef struct cli_options {
     const char *language;
     unsigned long long max_file_bytes;
     unsigned batch_size;
+    unsigned jobs;          /* 0: one per core */
+    unsigned long long memory;   /* bytes, 0: default */
     int json;
     int quiet;
     int verbose;
@@ -97,8 +99,15 @@ static const char usage_text[] =
 "                          the Snowball stemmers, or 'none'\n"
 "      --max-file-size N   skip files over N bytes, after decompression\n"
 "                          (default 67108864, i.e. 64 MiB)\n"
-"      --batch N           commit every N articles (default 1000); commits\n"
-"                          fall between files, never inside one\n"
+"      --batch N           commit every N articles (default 1000; each of S\n"
+"                          shards every N/S, at most once a second);\n"
+"                          commits fall between files, never inside one\n"
+"  -j, --jobs N            read and analyse files in N threads and write a\n"
+"                          new index as N shards (default: one per core;\n"
+"                          -j1 uses no threads); see SHARDS\n"
+"      --memory MB         memory budget for articles between threads and\n"
+"                          changes waiting for their commit (default 256,\n"
+"                          at least 16)\n"
 "      --full              rebuild the whole index into a new generation\n"
 "                          beside the live one, then switch atomically\n"
 "                          (see FULL REBUILDS); counts every file as added\n"
@@ -196,6 +205,17 @@ static const char usage_text[] =
 "DIR.stub-tmp left by killed runs. Any run refuses (exit 64) to write an\n"
 "index into an existing file or non-empty directory that is not one.\n"
 "\n"
+"Shards: with -j N (N > 1) a new index is N Xapian databases written in\n"
+"parallel, DIR/shard0 ... DIR/shard<N-1>, listed in the stub file\n"
+"DIR/XAPIANDB, which Xapian (gazette-query, quest, delve) opens as one\n"
+"index. All the articles of a file go to one shard, chosen by a hash of the\n"
+"file's path, so each commit covers whole files. An existing index keeps its\n"
+"number of shards whatever -j says (-j still sets the threads); --full\n"
+"rebuilds with N shards, then compacts them into one database.\n"
+"One article is indexed up to 64 KiB of title and 8 MiB or 200 000\n"
+"distinct terms of text (the rest is stored, not searchable: a warning\n"
+"says so), so one huge file cannot exhaust memory.\n"
+"\n"
 "Environment:\n"
 "  GAZETTE_INDEX   index used without --db; otherwise\n"
 "                  $XDG_DATA_HOME/gazette/index, or\n"
@@ -288,12 +308,14 @@ static int parse_args(int argc, char **argv, cli_options *o, int *code)
 {
     enum { OPT_MAX_FILE = 256, OPT_BATCH, OPT_JSON, OPT_SYNONYMS, OPT_WAIT_LOCK,
            OPT_FOLLOW, OPT_FULL, OPT_INCLUDE, OPT_EXCLUDE, OPT_MAX_REMOVE,
-           OPT_NO_DELETE, OPT_FORCE, OPT_ALIASES };
+           OPT_NO_DELETE, OPT_FORCE, OPT_ALIASES, OPT_MEMORY };
     static const struct option longopts[] = {
         {"db", required_argument, NULL, 'd'},
         {"language", required_argument, NULL, 'l'},
         {"max-file-size", required_argument, NULL, OPT_MAX_FILE},
         {"batch", required_argument, NULL, OPT_BATCH},
+        {"jobs", required_argument, NULL, 'j'},
+        {"memory", required_argument, NULL, OPT_MEMORY},
         {"json", no_argument, NULL, OPT_JSON},
         {"synonyms", required_argument, NULL, OPT_SYNONYMS},
         {"entity-aliases", required_argument, NULL, OPT_ALIASES},
@@ -314,7 +336,7 @@ static int parse_args(int argc, char **argv, cli_options *o, int *code)
     unsigned long long n;
     int c;
     *code = CLI_EXIT_USAGE;
-    while ((c = getopt_long(argc, argv, "d:l:nvqhV", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "d:l:j:nvqhV", longopts, NULL)) != -1) {
         switch (c) {
         case 'd':
             free(o->db);
@@ -333,6 +355,21 @@ static int parse_args(int argc, char **argv, cli_options *o, int *code)
             if (parse_number("--batch", optarg, 10000000ULL, &n) != 0)
                 return -1;
             o->batch_size = (unsigned)n;
+            break;
+        case 'j':
+            if (parse_number("--jobs", optarg, GAZETTE_MAX_JOBS, &n) != 0)
+                return -1;
+            o->jobs = (unsigned)n;
+            break;
+        case OPT_MEMORY:
+            if (parse_number("--memory", optarg, 1ULL << 30, &n) != 0)
+                return -1;
+            if (n < 16) {
+                cli_complain("--memory takes at least 16 (MB), not '%s'",
+                             optarg);
+                return -1;
+            }
+            o->memory = n << 20;
             break;
         case OPT_JSON:
             o->json = 1;
@@ -568,6 +605,10 @@ static int configure(gazette_update_t *u, cli_options *o)
         s = gazette_update_set_max_file_size(u, o->max_file_bytes);
     if (s == GAZETTE_STATUS_OK && o->batch_size)
         s = gazette_update_set_batch(u, o->batch_size);
+    if (s == GAZETTE_STATUS_OK)
+        s = gazette_update_set_jobs(u, o->jobs);
+    if (s == GAZETTE_STATUS_OK)
+        s = gazette_update_set_memory(u, o->memory);
     if (s == GAZETTE_STATUS_OK)
         s = gazette_update_set_dry_run(u, o->dry_run);
     if (s == GAZETTE_STATUS_OK)

@@ -20,10 +20,18 @@
  * article is about than one in the body (docs/relevance.md). */
 #define TITLE_WDF 3
 
+/* Limits on what one article may cost to analyse (analyze.h). */
+#define BODY_PIECE_BYTES (1u << 20)
+
 struct gz_analyzer {
     xap_stem *stem;
     xap_termgen *tg;
     xap_writable *db;   /* borrowed: spelling data and the entity lexicon */
+    /* the entity lexicon when set (gz_analyzer_set_names), else db's */
+    int (*is_name)(const char *word, size_t len, void *ctx);
+    void *is_name_ctx;
+    const char *truncation;   /* why the last article was cut, or NULL */
+    char truncation_buf[160];
 };
 
 xap_status gz_analyzer_new(const char *language, gz_analyzer **out)
@@ -53,6 +61,15 @@ xap_status gz_analyzer_enable_spelling(gz_analyzer *a, xap_writable *db)
     if (s == XAP_OK)
         s = xap_termgen_set_flags(a->tg, XAP_TG_FLAG_SPELLING);
     return s;
+}
+
+void gz_analyzer_set_names(gz_analyzer *a,
+                           int (*is_name)(const char *word, size_t len,
+                                          void *ctx),
+                           void *ctx)
+{
+    a->is_name = is_name;
+    a->is_name_ctx = ctx;
 }
 
 void gz_analyzer_free(gz_analyzer *a)
@@ -153,12 +170,94 @@ static xap_status index_folded(gz_analyzer *a, xap_document *doc,
     return s;
 }
 
+/* Length of the first `max` bytes of s[0..len), cut back to a whole
+ * UTF-8 character. */
+static size_t utf8_prefix(const char *s, size_t len, size_t max)
+{
+    if (len <= max)
+        return len;
+    size_t n = max;
+    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+        n--;
+    return n;
+}
+
+/* Length of the title that is indexed and stored (GZ_MAX_TITLE_BYTES). */
+static size_t title_length(gz_analyzer *a, const corpus_article *art)
+{
+    size_t len = strlen(art->title);
+    if (len > GZ_MAX_TITLE_BYTES) {
+        len = utf8_prefix(art->title, len, GZ_MAX_TITLE_BYTES);
+        snprintf(a->truncation_buf, sizeof a->truncation_buf,
+                 "title over %d bytes: only its first %zu bytes are "
+                 "indexed and kept", GZ_MAX_TITLE_BYTES, len);
+        a->truncation = a->truncation_buf;
+    }
+    return len;
+}
+
+static int count_terms(const char *term, size_t len, unsigned wdf, void *ctx)
+{
+    (void)term;
+    (void)len;
+    (void)wdf;
+    ++*(size_t *)ctx;
+    return 0;
+}
+
+/* Index the body in pieces of about BODY_PIECE_BYTES cut between words,
+ * so that an over-long article stops at GZ_MAX_INDEXED_BYTES of text or
+ * GZ_MAX_DOC_TERMS distinct terms (a bounded amount of memory) instead of
+ * growing a document of millions of terms; the rest is stored but not
+ * searchable, and a->truncation says so. */
+static xap_status index_body(gz_analyzer *a, xap_document *doc,
+                             const corpus_article *art)
+{
+    const char *text = art->body;
+    size_t left = art->body_len, done = 0;
+    xap_status s = XAP_OK;
+    while (s == XAP_OK && left > 0) {
+        size_t n = left;
+        if (n > BODY_PIECE_BYTES) {
+            n = BODY_PIECE_BYTES;
+            size_t back = n;
+            while (back > n / 2 && text[back] != ' ' && text[back] != '\n')
+                back--;
+            n = back > n / 2 ? back : utf8_prefix(text, left, n);
+        }
+        if (done + n > GZ_MAX_INDEXED_BYTES)
+            break;
+        s = index_folded(a, doc, text, n, 1, "", BODY_CAPITALS);
+        text += n;
+        left -= n;
+        done += n;
+        size_t terms = 0;
+        if (s == XAP_OK && left > 0)
+            s = xap_document_each_term(doc, "", count_terms, &terms);
+        if (terms >= GZ_MAX_DOC_TERMS)
+            break;
+    }
+    if (s == XAP_OK && left > 0) {
+        snprintf(a->truncation_buf, sizeof a->truncation_buf,
+                 "text too long (over %d MiB or %d distinct terms): only "
+                 "its first %zu bytes are searchable",
+                 GZ_MAX_INDEXED_BYTES >> 20, GZ_MAX_DOC_TERMS, done);
+        a->truncation = a->truncation_buf;
+    }
+    return s;
+}
+
+const char *gz_analyzer_truncation(const gz_analyzer *a)
+{
+    return a->truncation;
+}
+
 /* Title (prefixed and unprefixed), author, body: the free-text fields,
  * and the capitals terms of title and body. */
 static xap_status add_text(gz_analyzer *a, xap_document *doc,
                            const corpus_article *art)
 {
-    size_t tlen = strlen(art->title);
+    size_t tlen = title_length(a, art);
     xap_status s = xap_termgen_set_document(a->tg, doc);
     if (s == XAP_OK)
         s = xap_termgen_set_termpos(a->tg, 0);
@@ -173,8 +272,7 @@ static xap_status add_text(gz_analyzer *a, xap_document *doc,
     if (s == XAP_OK)
         s = xap_termgen_increase_termpos(a->tg, FIELD_GAP);
     if (s == XAP_OK)
-        s = index_folded(a, doc, art->body, art->body_len, 1, "",
-                         BODY_CAPITALS);
+        s = index_body(a, doc, art);
     if (s == XAP_OK && art->author) {
         s = xap_termgen_increase_termpos(a->tg, FIELD_GAP);
         if (s == XAP_OK)
@@ -258,28 +356,48 @@ static uint32_t freq(xap_database *db, const char *prefix, const char *word)
     return tf;
 }
 
-int gz_index_knows_name(xap_database *db, const char *word, size_t len)
+/* Articles of all of dbs[0..n) with `prefix` + `word`. */
+static uint64_t freq_in(xap_database *const *dbs, size_t n,
+                        const char *prefix, const char *word)
+{
+    uint64_t total = 0;
+    for (size_t i = 0; i < n; i++)
+        total += freq(dbs[i], prefix, word);
+    return total;
+}
+
+int gz_index_knows_name_in(xap_database *const *dbs, size_t n,
+                           const char *word, size_t len)
 {
     char *folded = NULL, *lower = NULL;
     size_t flen = 0;
     int known = 0;
-    if (!db || len >= GZ_TERM_BUF ||
+    if (!n || !dbs[0] || len >= GZ_TERM_BUF ||
         gz_fold_accents(word, len, &folded, &flen, NULL) != 0)
         return 0;
     if (xap_unicode_tolower_utf8(folded, flen, &lower, NULL) == XAP_OK) {
-        uint32_t capitalised = freq(db, GZ_PREFIX_CAPS, lower) +
-                               freq(db, GZ_PREFIX_UPPER, lower);
-        known = capitalised >= 2 && 2 * capitalised >= freq(db, "", lower);
+        uint64_t capitalised = freq_in(dbs, n, GZ_PREFIX_CAPS, lower) +
+                               freq_in(dbs, n, GZ_PREFIX_UPPER, lower);
+        known = capitalised >= 2 &&
+                2 * capitalised >= freq_in(dbs, n, "", lower);
     }
     free(lower);
     free(folded);
     return known;
 }
 
-/* gz_entity_lexicon over the index being written (ctx: the analyzer). */
+int gz_index_knows_name(xap_database *db, const char *word, size_t len)
+{
+    return gz_index_knows_name_in(&db, 1, word, len);
+}
+
+/* gz_entity_lexicon over the index being written (ctx: the analyzer):
+ * the caller's (gz_analyzer_set_names) or the spelling database's. */
 static int index_knows_name(const char *word, size_t len, void *ctx)
 {
     gz_analyzer *a = ctx;
+    if (a->is_name)
+        return a->is_name(word, len, a->is_name_ctx);
     return a->db && gz_index_knows_name(xap_writable_database(a->db), word,
                                         len);
 }
@@ -334,9 +452,15 @@ static xap_status add_data(xap_document *doc, const corpus_file *file,
                            const char *iso_date, const char *entities)
 {
     char *tags = join_tags(art);
+    size_t title_len = strlen(art->title);
+    char *title = title_len > GZ_MAX_TITLE_BYTES
+        ? strndup(art->title, utf8_prefix(art->title, title_len,
+                                          GZ_MAX_TITLE_BYTES))
+        : NULL;
     gz_docdata dd = {
         .id = art->id, .path = file->root ? file->relpath : NULL,
-        .title = art->title, .date = *iso_date ? iso_date : NULL,
+        .title = title ? title : art->title,
+        .date = *iso_date ? iso_date : NULL,
         .source = source, .author = art->author,
         .url = art->url, .tags = tags, .entities = entities,
         .body = art->body, .body_len = art->body_len,
@@ -351,6 +475,7 @@ static xap_status add_data(xap_document *doc, const corpus_file *file,
         s = xap_document_set_data(doc, data, len);
     free(data);
     free(tags);
+    free(title);
     return s;
 }
 
@@ -380,6 +505,7 @@ xap_status gz_analyze_article(gz_analyzer *a, const corpus_file *file,
         gz_default_source(file->relpath, source, sizeof source);
     trim_partial_utf8(source);
     char iso[11];
+    a->truncation = NULL;
     xap_document *doc = NULL;
     xap_status s = xap_document_new(&doc);
     if (s == XAP_OK) {

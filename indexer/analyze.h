@@ -36,6 +36,32 @@ xap_status gz_analyze_article(gz_analyzer *a, const corpus_file *file,
  * (gz_entity_lexicon) while indexing. */
 int gz_index_knows_name(xap_database *db, const char *word, size_t len);
 
+/* gz_index_knows_name over the union of dbs[0..n) (the shards of one
+ * index: frequencies summed). */
+int gz_index_knows_name_in(xap_database *const *dbs, size_t n,
+                           const char *word, size_t len);
+
+/* Ask `is_name` (with `ctx`) instead of the spelling database whether a
+ * word that starts a sentence is a name (gz_entity_lexicon): for an
+ * analyzer that writes to no database itself (gazette-index's workers). */
+void gz_analyzer_set_names(gz_analyzer *a,
+                           int (*is_name)(const char *word, size_t len,
+                                          void *ctx),
+                           void *ctx);
+
+/* Limits of one article's analysis, so that memory stays bounded whatever
+ * the input (a 50 MB line of distinct words): the title is indexed and
+ * kept up to GZ_MAX_TITLE_BYTES; the body is indexed up to
+ * GZ_MAX_INDEXED_BYTES, or until the document has GZ_MAX_DOC_TERMS
+ * distinct terms (checked every MiB), and stored whole. */
+#define GZ_MAX_TITLE_BYTES 65536
+#define GZ_MAX_INDEXED_BYTES (8 << 20)
+#define GZ_MAX_DOC_TERMS 200000
+
+/* Why the article last analysed by `a` was not wholly indexed (a one-line
+ * message for a warning), or NULL when it was. Borrowed from `a`. */
+const char *gz_analyzer_truncation(const gz_analyzer *a);
+
 /* The source an article gets when it names none: the first component of
  * its path relative to the corpus root ("" for files at the root). Writes
  * at most `size` bytes into `buf`. */

@@ -32,6 +32,7 @@ typedef struct fact_list {
 
 typedef struct load_state {
     const xap_database *db;
+    unsigned shard;
     fact_list *facts;
     gz_filemap *map;
     xap_status status;
@@ -223,7 +224,7 @@ gz_file_entry *gz_filemap_find(const gz_filemap *map, const char *term)
 /* Record path term `term` (hash `h`, not yet in the map) with the facts
  * `d` of one of its documents (NULL when unknown). */
 static xap_status insert_entry(gz_filemap *map, const char *term, uint64_t h,
-                               const doc_fact *d)
+                               const doc_fact *d, unsigned shard)
 {
     if (grow(map) != 0)
         return XAP_ERR_NOMEM;
@@ -236,6 +237,7 @@ static xap_status insert_entry(gz_filemap *map, const char *term, uint64_t h,
     e->mtime_ns = d ? d->mtime_ns : 0;
     e->hash = d ? d->hash : 0;
     e->has_hash = d ? (unsigned char)d->has_hash : 0;
+    e->shard = (unsigned short)shard;
     return XAP_OK;
 }
 
@@ -259,7 +261,7 @@ static int on_path_value(xap_docid id, const char *v, size_t len, void *ctx)
         f->cursor++;
     const doc_fact *d = f->cursor < f->n && f->v[f->cursor].docid == id
                             ? &f->v[f->cursor] : NULL;
-    ls->status = insert_entry(ls->map, term, h, d);
+    ls->status = insert_entry(ls->map, term, h, d, ls->shard);
     return ls->status != XAP_OK;
 }
 
@@ -279,14 +281,15 @@ static int on_path_term(const char *term, size_t len, uint32_t freq,
     ls->status = xap_database_first_posting(ls->db, term, &id);
     if (ls->status == XAP_OK)
         ls->status = insert_entry(ls->map, term, h,
-                                  find_fact(ls->facts, id));
+                                  find_fact(ls->facts, id), ls->shard);
     return ls->status != XAP_OK;
 }
 
-xap_status gz_filemap_load(const xap_database *db, gz_filemap *map)
+xap_status gz_filemap_load(const xap_database *db, unsigned shard,
+                           gz_filemap *map)
 {
     fact_list facts = {0};
-    load_state ls = {.db = db, .facts = &facts, .map = map,
+    load_state ls = {.db = db, .shard = shard, .facts = &facts, .map = map,
                      .status = XAP_OK};
     xap_status s = xap_database_each_value(db, GZ_SLOT_FILE_STAT,
                                            on_stat_value, &facts);

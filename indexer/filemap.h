@@ -26,6 +26,7 @@ typedef struct gz_file_entry {
     uint64_t hash;       /* recorded content hash, when has_hash */
     unsigned char has_hash;
     unsigned char seen;  /* set by the caller when the file was walked */
+    unsigned short shard; /* the shard its articles are in */
 } gz_file_entry;
 
 typedef struct gz_filemap {
@@ -33,9 +34,12 @@ typedef struct gz_filemap {
     size_t cap, count;
 } gz_filemap;
 
-/* Fill `map` (zeroed by the caller) from `db`. On failure the map is left
- * empty and the shim status returned. */
-xap_status gz_filemap_load(const xap_database *db, gz_filemap *map);
+/* Add the files of `db`, shard number `shard` of the index, to `map`
+ * (zeroed by the caller before the first shard; a file already in the map
+ * keeps its first entry). On failure the map is left empty and the shim
+ * status returned. */
+xap_status gz_filemap_load(const xap_database *db, unsigned shard,
+                           gz_filemap *map);
 
 /* The entry for path term `term`, or NULL. */
 gz_file_entry *gz_filemap_find(const gz_filemap *map, const char *term);

@@ -157,22 +157,56 @@ static int is_xapian_file_name(const char *name)
     return 0;
 }
 
+/* 1 when `name` is a shard directory of a sharded index ("shard<n>"). */
+static int is_shard_name(const char *name)
+{
+    if (strncmp(name, "shard", 5) != 0 || !name[5])
+        return 0;
+    for (const char *p = name + 5; *p; p++)
+        if (*p < '0' || *p > '9')
+            return 0;
+    return 1;
+}
+
 /* *foreign = 1 when directory `path` holds anything Xapian would not have
- * created in a database directory, else 0 (also when it is empty).
- * 0, or -1 with errno. */
+ * created in a database directory, else 0 (also when it is empty). A
+ * sharded index (shards.h) may also hold its stub XAPIANDB and shard
+ * directories made of Xapian files only. 0, or -1 with errno. */
 static int scan_dir(const char *path, int *foreign)
 {
     DIR *d = opendir(path);
     if (!d)
         return -1;
     *foreign = 0;
+    int rc = 0;
     struct dirent *e;
-    while ((e = readdir(d)) != NULL)
-        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0 &&
-            !is_xapian_file_name(e->d_name))
+    while (rc == 0 && !*foreign && (e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0 ||
+            is_xapian_file_name(e->d_name) ||
+            strcmp(e->d_name, "XAPIANDB") == 0)
+            continue;
+        char sub[4200];
+        struct stat sb;
+        snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
+        if (is_shard_name(e->d_name) && lstat(sub, &sb) == 0 &&
+            S_ISDIR(sb.st_mode)) {
+            int shard_foreign = 0;
+            rc = scan_dir(sub, &shard_foreign);
+            *foreign = shard_foreign;
+        } else {
             *foreign = 1;
+        }
+    }
+    int e2 = errno;
     closedir(d);
-    return 0;
+    errno = e2;
+    return rc;
+}
+
+int gz_is_xapian_dir(const char *path)
+{
+    int foreign = 1;
+    return scan_dir(path, &foreign) == 0 && !foreign;
 }
 
 /* 1 when the regular file `path` reads as a Xapian stub database: at least

@@ -48,6 +48,11 @@ int gz_generation_switch(const char *db, const char *rel, char *err,
  * symlink is left alone (-1, ELOOP). Gone already: 0. */
 int gz_generation_remove(const char *db, const char *name);
 
+/* 1 when `path` is a directory holding nothing but what Xapian puts in a
+ * database directory (or a sharded index's XAPIANDB and shard
+ * directories), empty included; 0 otherwise (also when missing). */
+int gz_is_xapian_dir(const char *path);
+
 /* rm -rf `path` (0 when it does not exist); 0, or -1 with errno set. */
 int gz_remove_tree(const char *path);
 

@@ -1,6 +1,7 @@
 /* indexer.c - walk the corpus, analyze changed articles, update the index. */
 #include "indexer.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -11,46 +12,43 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "analyze.h"
 #include "corpus.h"
+#include "entity_aliases.h"
 #include "filemap.h"
 #include "gazette_private.h"
 #include "generation.h"
+#include "pipeline.h"
 #include "safety.h"
 #include "schema.h"
-#include "entity_aliases.h"
+#include "shards.h"
 #include "synonyms.h"
 #include "xapian_shim.h"
 
 #define DEFAULT_BATCH 1000
 #define LOCK_POLL_NS 150000000L   /* 150 ms between lock attempts */
 
-/* State of one run, shared by the walk and article callbacks. */
+/* State of one run, shared by the walk and the pipeline's reports (all
+ * on the caller's thread). */
 typedef struct run_state {
     const gz_index_config *cfg;
     gz_index_stats *stats;
-    xap_writable *db;            /* NULL in a dry run */
-    xap_database *view;          /* what the file map was loaded from */
-    gz_analyzer *analyzer;
+    gz_shard_list where;         /* the shards' database paths */
+    xap_writable *shards[GZ_MAX_SHARDS];   /* none in a dry run */
+    xap_database *views[GZ_MAX_SHARDS];    /* what the file map came from */
+    size_t nshards;
+    gz_pipeline *pipe;
     gz_filemap known;            /* files recorded in the index */
-    const corpus_file *file;     /* file being read */
-    const char *path_term;       /* its path term */
-    gz_file_entry *entry;        /* its record, or NULL when new */
-    char stat_value[64];         /* its GZ_SLOT_FILE_STAT value */
-    char hash_value[17];         /* its GZ_SLOT_FILE_HASH value */
-    unsigned articles;           /* articles written for it so far */
-    unsigned pending;            /* articles since the last commit */
     int stopped;                 /* the stop flag was seen */
     int refused;                 /* removals withheld or --full not
                                     switched in (safety.h); err says why */
     gz_root_check *checks;       /* one per corpus root */
+    uint64_t walked;             /* article files handed over or found
+                                    unchanged, for checks[].files */
     uint64_t article_total;      /* articles written (a dry run: read) */
     const char *root;            /* root being walked */
     char **unreadable;           /* relpaths the walk warned about */
     size_t nunreadable, capunreadable;
-    xap_status status;           /* first write failure, sticky */
-    char *err;                   /* the run's one-line error (errlen) */
-    size_t errlen;
+    xap_status status;           /* first failure, sticky */
 } run_state;
 
 static double now_seconds(void)
@@ -83,15 +81,6 @@ static gz_index_outcome outcome_for(xap_status s)
     }
 }
 
-/* Out of descriptors or memory while opening `path`: not the file's
- * fault, so no skip; the run stops as an I/O failure (out of memory as
- * such), keeping what it committed. */
-static void stop_exhausted(run_state *st, const char *path, int e)
-{
-    snprintf(st->err, st->errlen, "%s: %s", path, strerror(e));
-    st->status = e == ENOMEM ? XAP_ERR_NOMEM : XAP_ERR_DB;
-}
-
 static void skip(run_state *st, const char *path, const char *reason)
 {
     if (st->cfg->on_skip)
@@ -111,6 +100,12 @@ static void changed(run_state *st, const char *path, const char *what)
         st->cfg->on_change(path, what, st->cfg->ctx);
 }
 
+static void progress(run_state *st)
+{
+    if (st->cfg->on_progress)
+        st->cfg->on_progress(st->stats, st->cfg->ctx);
+}
+
 static int stop_requested(run_state *st)
 {
     if (st->cfg->stop && *st->cfg->stop)
@@ -118,51 +113,34 @@ static int stop_requested(run_state *st)
     return st->stopped;
 }
 
-/* Commit when a batch is full. Called between files only, so a commit
- * never holds half of a file's articles. */
-static void maybe_commit(run_state *st)
-{
-    unsigned batch = st->cfg->batch_size ? st->cfg->batch_size
-                                         : DEFAULT_BATCH;
-    if (st->db && st->status == XAP_OK && st->pending >= batch) {
-        st->status = xap_writable_commit(st->db);
-        st->pending = 0;
-    }
-}
-
-/* Write one article of the current file. The first one first deletes
- * what the index holds for the file, so articles gone from it go too. */
-static int on_article(const corpus_article *art, void *ctx)
+/* The pipeline's reports, on this thread: a file is done. Every count is
+ * taken here, once the file's fate is known, so a run stopped with files
+ * still queued counts only those it finished. */
+static void on_file_done(const char *relpath, const char *path,
+                         gz_file_outcome outcome, const char *reason,
+                         size_t articles, void *ctx)
 {
     run_state *st = ctx;
-    xap_status s = XAP_OK;
-    if (st->articles == 0 && st->entry)
-        s = xap_writable_delete_document_by_term(st->db, st->path_term);
-    xap_document *doc = NULL;
-    char id_term[GZ_TERM_BUF];
-    if (s == XAP_OK)
-        s = gz_analyze_article(st->analyzer, st->file, art, &doc, id_term);
-    if (s == XAP_OK)
-        s = xap_document_add_value(doc, GZ_SLOT_FILE_STAT, st->stat_value,
-                                   strlen(st->stat_value));
-    if (s == XAP_OK)
-        s = xap_document_add_value(doc, GZ_SLOT_FILE_HASH, st->hash_value,
-                                   strlen(st->hash_value));
-    if (s == XAP_OK)
-        s = xap_document_add_value(doc, GZ_SLOT_FILE_PATH,
-                                   st->file->relpath,
-                                   strlen(st->file->relpath));
-    /* By id term, not add: two roots may hold the same relative path. */
-    if (s == XAP_OK)
-        s = xap_writable_replace_document_by_term(st->db, id_term, doc, NULL);
-    xap_document_free(doc);
-    if (s == XAP_OK) {
-        st->articles++;
-        st->pending++;
-        st->article_total++;
+    st->stats->scanned++;
+    st->article_total += articles;
+    switch (outcome) {
+    case GZ_FILE_ADDED:
+        st->stats->added++;
+        changed(st, relpath, "added");
+        break;
+    case GZ_FILE_UPDATED:
+        st->stats->updated++;
+        changed(st, relpath, "updated");
+        break;
+    case GZ_FILE_UNCHANGED:
+        st->stats->unchanged++;
+        break;
+    case GZ_FILE_SKIPPED:
+        st->stats->skipped++;
+        skip(st, path, reason);
+        break;
     }
-    st->status = s;
-    return s != XAP_OK;
+    progress(st);
 }
 
 /* An article left out of a file that is otherwise read (a bad line of a
@@ -180,124 +158,6 @@ static void on_article_warning(const char *where, const char *reason,
     run_state *st = ctx;
     if (st->cfg->on_warning)
         st->cfg->on_warning(where, reason, st->cfg->ctx);
-}
-
-/* A dry run only counts what corpus_read_file finds. */
-static int on_article_dry(const corpus_article *art, void *ctx)
-{
-    (void)art;
-    ((run_state *)ctx)->articles++;
-    ((run_state *)ctx)->article_total++;
-    return 0;
-}
-
-typedef struct docid_buf {
-    xap_docid *next, *end;
-} docid_buf;
-
-static int collect_docid(xap_docid id, void *ctx)
-{
-    docid_buf *b = ctx;
-    if (b->next == b->end)
-        return 1;
-    *b->next++ = id;
-    return 0;
-}
-
-/* The file was touched but its bytes are the same: record the new stat on
- * its documents so the next run needs a stat only. Docids are kept. */
-static xap_status refresh_stat(run_state *st, const gz_file_entry *e)
-{
-    uint32_t n = 0;
-    xap_status s = xap_database_termfreq(st->view, e->term, &n);
-    xap_docid *ids = s == XAP_OK ? calloc(n ? n : 1, sizeof *ids) : NULL;
-    if (s == XAP_OK && !ids)
-        s = XAP_ERR_NOMEM;
-    docid_buf buf = {ids, ids ? ids + n : NULL};
-    if (s == XAP_OK)
-        s = xap_database_each_posting(st->view, e->term, collect_docid,
-                                      &buf);
-    for (xap_docid *p = ids; s == XAP_OK && p < buf.next; p++) {
-        xap_document *doc = NULL;
-        s = xap_database_get_document(st->view, *p, &doc);
-        if (s == XAP_OK)
-            s = xap_document_add_value(doc, GZ_SLOT_FILE_STAT, st->stat_value,
-                                       strlen(st->stat_value));
-        /* Documents written before the path slot existed get it now. */
-        if (s == XAP_OK)
-            s = xap_document_add_value(doc, GZ_SLOT_FILE_PATH,
-                                       st->file->relpath,
-                                       strlen(st->file->relpath));
-        if (s == XAP_OK)
-            s = xap_writable_replace_document(st->db, *p, doc);
-        xap_document_free(doc);
-        st->pending++;
-    }
-    free(ids);
-    return s;
-}
-
-/* Read and (re)index a file whose content is new or changed. */
-/* Close the file's transaction: kept when all went well, else undone. */
-static void end_file_transaction(run_state *st)
-{
-    if (!st->db)
-        return;
-    if (st->status == XAP_OK)
-        st->status = xap_writable_commit_transaction(st->db);
-    else
-        xap_writable_cancel_transaction(st->db);
-}
-
-static void reindex_file(run_state *st, const corpus_file *file)
-{
-    char why[512];
-    corpus_options opts = {.max_bytes = st->cfg->max_file_bytes,
-                           .on_bad_article = on_bad_article,
-                           .on_warning = on_article_warning,
-                           .warn_ctx = st};
-    /* One transaction a file: Xapian's own automatic commit (every
-     * XAPIAN_FLUSH_THRESHOLD changes) must not land inside a file, or a
-     * run killed then would leave part of the file under its new stat,
-     * which later runs take for unchanged. */
-    if (st->db && (st->status = xap_writable_begin_transaction(st->db, 0)) !=
-                      XAP_OK)
-        return;
-    corpus_status cs = corpus_read_file(
-        file, &opts, st->db ? on_article : on_article_dry, st, why,
-        sizeof why);
-    if (cs == CORPUS_STOPPED || cs == CORPUS_ERR_NOMEM ||
-        cs == CORPUS_ERR_RESOURCES) {
-        if (cs == CORPUS_ERR_NOMEM)
-            st->status = XAP_ERR_NOMEM;
-        if (cs == CORPUS_ERR_RESOURCES) {
-            snprintf(st->err, st->errlen, "%s: %s", file->path, why);
-            st->status = XAP_ERR_DB;
-        }
-        end_file_transaction(st);
-        return;
-    }
-    if (cs != CORPUS_OK) {
-        /* A file that cannot be read keeps its old articles (it may be
-         * back tomorrow). One that reads but holds no article any more
-         * (emptied, binary, too large, malformed) loses them. Failing
-         * half-way (multi-article formats): drop what was written, so the
-         * index never holds part of a file under the new stat. */
-        int drop_old = cs != CORPUS_SKIP_UNREADABLE && st->entry;
-        if (st->db && (st->articles > 0 || drop_old))
-            st->status = xap_writable_delete_document_by_term(st->db,
-                                                              st->path_term);
-        st->stats->skipped++;
-        skip(st, file->path, why);
-        end_file_transaction(st);
-        return;
-    }
-    if (st->db && st->articles == 0 && st->entry)
-        st->status = xap_writable_delete_document_by_term(st->db,
-                                                          st->path_term);
-    end_file_transaction(st);
-    st->entry ? st->stats->updated++ : st->stats->added++;
-    changed(st, file->relpath, st->entry ? "updated" : "added");
 }
 
 /* 1 when `file` has no extension to go by and does not open with a mail
@@ -319,9 +179,10 @@ static int not_mail(run_state *st, const corpus_file *file,
     return 1;
 }
 
-/* Decide what one walked file needs: nothing (same stat), a stat refresh
- * (same hash) or a reindex; or nothing at all when it is not an article
- * after all (a file without extension that is not mail). */
+/* Decide what one walked file needs: nothing (same stat), or a look by
+ * the pipeline (hash: a stat refresh when the same, else a reindex); or
+ * nothing at all when it is not an article after all (a file without
+ * extension that is not mail). */
 static void visit_file(run_state *st, const corpus_file *file)
 {
     char term[GZ_TERM_BUF];
@@ -329,48 +190,20 @@ static void visit_file(run_state *st, const corpus_file *file)
     gz_file_entry *e = gz_filemap_find(&st->known, term);
     if (not_mail(st, file, e))
         return;
-    st->stats->scanned++;
+    st->walked++;
     if (e && !e->seen && e->size == file->size &&
         e->mtime_ns == file->mtime_ns) {
         e->seen = 1;
+        st->stats->scanned++;
         st->stats->unchanged++;
+        progress(st);
         return;
     }
-    /* Not hashed (1): over the size limit or no longer a regular file;
-     * the reader says which, and no hash is recorded. */
-    uint64_t hash;
-    int hashed = gz_hash_file(file->path, st->cfg->max_file_bytes, &hash);
-    if (hashed < 0 && corpus_errno_is_exhaustion(errno)) {
-        stop_exhausted(st, file->path, errno);
-        return;
-    }
-    if (hashed < 0) {
-        if (e)
-            e->seen = 1;   /* there, but unreadable: keep its articles */
-        st->stats->skipped++;
-        skip(st, file->path, strerror(errno));
-        return;
-    }
-    st->file = file;
-    st->path_term = term;
-    st->entry = e;
-    st->articles = 0;
-    gz_format_stat(st->stat_value, sizeof st->stat_value, file->size,
-                   file->mtime_ns);
-    if (hashed == 0)
-        gz_format_hash(st->hash_value, hash);
-    else
-        st->hash_value[0] = '\0';
-    int same = hashed == 0 && e && !e->seen && e->has_hash && e->hash == hash;
+    /* Handed over before marking it seen: a second root holding the same
+     * path is reindexed, never taken for unchanged. */
+    st->status = gz_pipeline_file(st->pipe, file, e);
     if (e)
-        e->seen = 1;
-    if (same) {
-        st->stats->unchanged++;
-        if (st->db)
-            st->status = refresh_stat(st, e);
-        return;
-    }
-    reindex_file(st, file);
+        e->seen = 1;   /* also when unreadable: keep its articles */
 }
 
 static int on_file(const corpus_file *file, void *ctx)
@@ -379,11 +212,6 @@ static int on_file(const corpus_file *file, void *ctx)
     if (stop_requested(st))
         return 1;
     visit_file(st, file);
-    if (st->status != XAP_OK)
-        return 1;
-    maybe_commit(st);
-    if (st->cfg->on_progress)
-        st->cfg->on_progress(st->stats, st->cfg->ctx);
     return st->status != XAP_OK;
 }
 
@@ -545,10 +373,13 @@ static int refuse_non_index(const char *db_path, char *err, size_t errlen)
     /* gz_generation_check refuses any foreign file; an index beside other
      * files (made by an earlier version) is still an index. */
     char marker[4200];
-    snprintf(marker, sizeof marker, "%s/iamglass", db_path);
     struct stat sb;
+    snprintf(marker, sizeof marker, "%s/iamglass", db_path);
     if (stat(marker, &sb) == 0)
         return 0;
+    snprintf(marker, sizeof marker, "%s/" GZ_SHARD_STUB, db_path);
+    if (stat(marker, &sb) == 0)
+        return 0;   /* a sharded index (shards.h) */
     snprintf(err, errlen, "refusing to write an index into %s: it exists "
              "and is not a Xapian index; give the path of an index or a "
              "new one", db_path);
@@ -561,25 +392,31 @@ static void sleep_poll(void)
     nanosleep(&ts, NULL);
 }
 
-/* Take the lock file of cfg->db_path and open `target` for writing with
- * `action`, waiting up to cfg->wait_lock_seconds while another writer
- * holds either lock. On success *lock_fd holds the lock file (closing it
- * releases it). */
-gz_index_outcome gz_index_open_locked(const char *db_path,
-                                      const char *target,
-                                      xap_db_action action,
-                                      double wait_lock_seconds,
-                                      const volatile sig_atomic_t *stop,
-                                      xap_writable **db, int *lock_fd,
-                                      char *err, size_t errlen)
+/* Take the lock file of `db_path`, then call `open` (which opens the
+ * databases to write, returning XAP_ERR_DB_LOCKED when another writer
+ * holds Xapian's lock on one of them, having closed what it opened),
+ * waiting up to `wait_lock_seconds` while another writer holds either
+ * lock. On success *lock_fd holds the lock file (closing it releases it).
+ * The databases are opened under the lock file, so what they are (a new
+ * index's layout, say) is decided by one writer at a time. With
+ * `existing_only`, an existing `db_path` that is not an index is refused
+ * first (refuse_non_index). */
+static gz_index_outcome open_locked_with(const char *db_path,
+                                         int existing_only,
+                                         xap_status (*open)(void *ctx,
+                                                            char *err,
+                                                            size_t errlen),
+                                         void *ctx, double wait_lock_seconds,
+                                         const volatile sig_atomic_t *stop,
+                                         int *lock_fd, char *err,
+                                         size_t errlen)
 {
     char path[4096];
     if (lock_path(db_path, path, sizeof path) != 0) {
         snprintf(err, errlen, "%s: path too long", db_path);
         return GZ_INDEX_IO_ERROR;
     }
-    if (strcmp(db_path, target) == 0 && action != XAP_DB_CREATE &&
-        refuse_non_index(db_path, err, errlen) != 0)
+    if (existing_only && refuse_non_index(db_path, err, errlen) != 0)
         return GZ_INDEX_REFUSED;
     double deadline = now_seconds() + wait_lock_seconds;
     for (;;) {
@@ -594,11 +431,9 @@ gz_index_outcome gz_index_open_locked(const char *db_path,
             return GZ_INDEX_IO_ERROR;
         }
         if (r == 0) {
-            xap_status s = xap_writable_open(target, action, 0, db);
+            /* open() leaves Xapian's message of a failure last. */
+            xap_status s = open(ctx, err, errlen);
             if (s != XAP_ERR_DB_LOCKED || !xapian_lock_busy()) {
-                if (s != XAP_OK)
-                    snprintf(err, errlen, "%s: %s", target,
-                             xap_last_error());
                 if (s != XAP_OK)
                     close_lock(lock_fd);
                 return s == XAP_ERR_DB_LOCKED ? GZ_INDEX_IO_ERROR
@@ -620,6 +455,38 @@ gz_index_outcome gz_index_open_locked(const char *db_path,
     }
 }
 
+/* One database to open for gz_index_open_locked. */
+typedef struct open_one {
+    const char *target;
+    xap_db_action action;
+    xap_writable **db;
+} open_one;
+
+static xap_status open_one_db(void *ctx, char *err, size_t errlen)
+{
+    open_one *o = ctx;
+    xap_status s = xap_writable_open(o->target, o->action, 0, o->db);
+    if (s != XAP_OK)
+        snprintf(err, errlen, "%s: %s", o->target, xap_last_error());
+    return s;
+}
+
+gz_index_outcome gz_index_open_locked(const char *db_path,
+                                      const char *target,
+                                      xap_db_action action,
+                                      double wait_lock_seconds,
+                                      const volatile sig_atomic_t *stop,
+                                      xap_writable **db, int *lock_fd,
+                                      char *err, size_t errlen)
+{
+    open_one o = {.target = target, .action = action, .db = db};
+    return open_locked_with(db_path,
+                            strcmp(db_path, target) == 0 &&
+                                action != XAP_DB_CREATE,
+                            open_one_db, &o, wait_lock_seconds, stop,
+                            lock_fd, err, errlen);
+}
+
 /* 1 when recorded file `e` was not seen by the walk and its articles
  * are to go (not below a path the walk could not read). */
 static int vanished(const run_state *st, const gz_file_entry *e)
@@ -628,7 +495,8 @@ static int vanished(const run_state *st, const gz_file_entry *e)
            !below_unreadable(st, e->term + strlen(GZ_PREFIX_PATH));
 }
 
-/* Delete the articles of every recorded file that the walk did not see. */
+/* Delete the articles of every recorded file that the walk did not see
+ * (in the shard that holds them). */
 static void remove_vanished(run_state *st)
 {
     for (size_t i = 0; i < st->known.cap && st->status == XAP_OK; i++) {
@@ -637,22 +505,15 @@ static void remove_vanished(run_state *st)
             continue;
         if (stop_requested(st))
             return;
-        if (st->db) {
-            uint32_t n = 0;
-            st->status = xap_database_termfreq(st->view, e->term, &n);
-            if (st->status == XAP_OK)
-                st->status = xap_writable_delete_document_by_term(st->db,
-                                                                  e->term);
-            st->pending += n;
-        }
+        st->status = gz_pipeline_delete(st->pipe, e->shard, e->term);
         st->stats->removed++;
         changed(st, e->term + strlen(GZ_PREFIX_PATH), "removed");
-        maybe_commit(st);
     }
 }
 
 /* Remove what vanished, unless that looks like an accident (safety.h):
- * then remove nothing and set st->refused with the reason in err. A
+ * then remove nothing and set st->refused with the reason in err. The
+ * file map covers every shard, so the limit is over the whole index. A
  * --full build starts empty: there is nothing to remove. */
 static void remove_if_safe(run_state *st, char *err, size_t errlen)
 {
@@ -677,7 +538,7 @@ static void remove_if_safe(run_state *st, char *err, size_t errlen)
 static void walk_root(run_state *st, size_t i, char *err, size_t errlen)
 {
     gz_root_check *c = &st->checks[i];
-    uint64_t before = st->stats->scanned;
+    uint64_t before = st->walked;
     const gz_index_config *cfg = st->cfg;
     st->root = cfg->roots[i];
     corpus_walk_options wo = {
@@ -687,7 +548,7 @@ static void walk_root(run_state *st, size_t i, char *err, size_t errlen)
         .follow_outside_symlinks = cfg->follow_symlinks,
         .on_excluded = on_walk_excluded};
     int rc = corpus_walk_with(st->root, &wo, on_file, on_walk_warning, st);
-    c->files = st->stats->scanned - before;
+    c->files = st->walked - before;
     if (rc != -1)
         return;
     int e = errno;
@@ -700,8 +561,28 @@ static void walk_root(run_state *st, size_t i, char *err, size_t errlen)
     c->walk_errno = e;
 }
 
-/* Walk every root, then remove what vanished and commit. Vanished files
- * are only looked for after a complete walk. */
+/* What goes into the first shard (where Xapian reads metadata and finds
+ * synonyms for all of them) once the articles are committed: the roots'
+ * devices, synonyms, entity aliases; then its commit. */
+static xap_status write_index_extras(run_state *st)
+{
+    const gz_index_config *cfg = st->cfg;
+    xap_writable *db = st->nshards && !cfg->dry_run ? st->shards[0] : NULL;
+    if (!db || st->stopped)
+        return XAP_OK;
+    xap_status s = gz_roots_record(db, st->checks, cfg->nroots, !st->refused);
+    if (s == XAP_OK && cfg->synonyms)
+        s = gz_synonyms_write(db, cfg->synonyms, cfg->language);
+    if (s == XAP_OK && cfg->entity_aliases)
+        s = gz_entity_aliases_write(db, cfg->entity_aliases);
+    if (s == XAP_OK)
+        s = xap_writable_commit(db);
+    return s;
+}
+
+/* Walk every root, then remove what vanished (when safe), and let the
+ * pipeline finish and commit every shard. Vanished files are only looked
+ * for after a complete walk. */
 static xap_status index_roots(run_state *st, char *err, size_t errlen)
 {
     const gz_index_config *cfg = st->cfg;
@@ -712,28 +593,71 @@ static xap_status index_roots(run_state *st, char *err, size_t errlen)
     }
     if (st->status == XAP_OK && !st->stopped)
         remove_if_safe(st, err, errlen);
-    if (st->status == XAP_OK && st->db && !st->stopped)
-        st->status = gz_roots_record(st->db, st->checks, cfg->nroots,
-                                     !st->refused);
-    if (st->status == XAP_OK && st->db && cfg->synonyms && !st->stopped)
-        st->status = gz_synonyms_write(st->db, cfg->synonyms, cfg->language);
-    if (st->status == XAP_OK && st->db && cfg->entity_aliases && !st->stopped)
-        st->status = gz_entity_aliases_write(st->db, cfg->entity_aliases);
-    if (st->status == XAP_OK && st->db)
-        st->status = xap_writable_commit(st->db);
+    /* Commit what was done, also when stopped; not after a failure. */
+    char why[512] = "";
+    xap_status s = gz_pipeline_finish(st->pipe, st->status == XAP_OK, why,
+                                      sizeof why);
+    if (s != XAP_OK && (st->status == XAP_OK || !err[0]))
+        snprintf(err, errlen, "%s", why);
+    if (st->status == XAP_OK)
+        st->status = s;
+    if (st->status == XAP_OK)
+        st->status = write_index_extras(st);
     return st->status;
 }
 
-/* Dry run: read the index as it is, if there is one. */
-static xap_status open_dry(const gz_index_config *cfg, run_state *st)
+/* gz_shards_locate, and the status of its failure in *s: an I/O error
+ * when a system call failed for want of resources or rights (the run
+ * exits as such, not as a damaged index), else XAP_ERR_DB_OPENING. */
+static int locate_shards(const char *db, gz_shard_list *where, char *err,
+                         size_t errlen, xap_status *s)
 {
-    xap_status s = xap_database_open(cfg->db_path, &st->view);
+    errno = 0;
+    if (gz_shards_locate(db, where, err, errlen) == 0)
+        return 0;
+    int e = errno;
+    *s = corpus_errno_is_exhaustion(e) || e == EACCES || e == EPERM ||
+                 e == EIO
+             ? XAP_ERR_DB
+             : XAP_ERR_DB_OPENING;
+    return -1;
+}
+
+/* Open the shards listed in st->where read-only (a dry run), if any. */
+static xap_status open_views(run_state *st)
+{
+    xap_status s = XAP_OK;
+    for (size_t i = 0; s == XAP_OK && i < st->where.n; i++) {
+        s = xap_database_open(st->where.paths[i], &st->views[i]);
+        st->nshards += s == XAP_OK;
+    }
+    return s;
+}
+
+/* Dry run: read the index as it is, if there is one. */
+static xap_status open_dry(const gz_index_config *cfg, run_state *st,
+                           char *err, size_t errlen)
+{
+    xap_status failed = XAP_OK;
+    if (locate_shards(cfg->db_path, &st->where, err, errlen, &failed) != 0)
+        return failed;
+    xap_status s = open_views(st);
     if (s == XAP_ERR_DB_NOT_FOUND || s == XAP_ERR_DB_OPENING) {
         struct stat sb;
         if (stat(cfg->db_path, &sb) != 0 && errno == ENOENT)
             return XAP_OK;   /* no index yet: everything is new */
     }
+    if (s != XAP_OK)
+        snprintf(err, errlen, "%s: %s", cfg->db_path, xap_last_error());
     return s;
+}
+
+/* Delete the generation at `gen_path` (DB.d/<name>) of cfg->db_path
+ * without following a symlinked DB.d (gz_generation_remove). */
+static void remove_generation(const gz_index_config *cfg, const char *gen_path)
+{
+    const char *name = strrchr(gen_path, '/');
+    gz_generation_remove(cfg->db_path, name ? name + 1 : gen_path);
 }
 
 /* End of a --full build (the new generation is closed, the lock still
@@ -759,9 +683,48 @@ static gz_index_outcome finish_generation(const gz_index_config *cfg,
         err[0] = '\0';
         return GZ_INDEX_OK;
     }
-    const char *name = strrchr(gen_path, '/');
-    gz_generation_remove(cfg->db_path, name ? name + 1 : gen_path);
+    remove_generation(cfg, gen_path);
     return outcome == GZ_INDEX_OK ? GZ_INDEX_IO_ERROR : outcome;
+}
+
+/* --full: compact what was built (its shards, or its one database) into
+ * one database, a new generation beside it, and delete the build: fewer
+ * and fuller blocks, one posting list per term (docs/performance.md has
+ * the measurements). On success gen_path/gen_rel (4096 bytes each) name
+ * the compacted generation; on failure (a warning in `err`) they still
+ * name the build, which is complete and usable. 0 or -1. */
+static int compact_generation(const gz_index_config *cfg,
+                              const gz_shard_list *parts, char *gen_path,
+                              char *gen_rel, char *err, size_t errlen)
+{
+    char path[4096], rel[4096];
+    if (gz_generation_new(cfg->db_path, path, sizeof path, rel,
+                          sizeof rel) != 0) {
+        snprintf(err, errlen, "%s: %s", cfg->db_path, strerror(errno));
+        return -1;
+    }
+    xap_status s = xap_compact((const char *const *)parts->paths, parts->n,
+                               path);
+    if (s == XAP_OK && parts->n > 1) {
+        /* one database now: it is no shard */
+        xap_writable *w = NULL;
+        s = xap_writable_open(path, XAP_DB_OPEN, 0, &w);
+        if (s == XAP_OK)
+            s = xap_writable_set_metadata(w, GZ_META_SHARD, "", 0);
+        if (s == XAP_OK)
+            s = xap_writable_close(w);
+        xap_writable_free(w);
+    }
+    if (s != XAP_OK) {
+        snprintf(err, errlen, "compacting the new index: %s (kept it as "
+                 "built)", xap_last_error());
+        remove_generation(cfg, path);
+        return -1;
+    }
+    remove_generation(cfg, gen_path);
+    memcpy(gen_path, path, sizeof path);
+    memcpy(gen_rel, rel, sizeof rel);
+    return 0;
 }
 
 /* An index stemmed in one language and updated in another would mix
@@ -795,16 +758,21 @@ static gz_index_outcome check_language(const gz_index_config *cfg,
  * (schema.h) cannot be updated: their terms would not meet the new ones.
  * An empty one takes the new format. */
 static gz_index_outcome check_format(const gz_index_config *cfg,
-                                     const xap_database *view, xap_status *s,
-                                     char *err, size_t errlen)
+                                     xap_database *const *views, size_t n,
+                                     xap_status *s, char *err, size_t errlen)
 {
     char *stored = NULL;
     size_t len = 0;
-    uint32_t docs = 0;
+    uint64_t docs = 0;
     gz_index_outcome outcome = GZ_INDEX_OK;
-    *s = xap_database_get_metadata(view, GZ_META_FORMAT, &stored, &len);
-    if (*s == XAP_OK)
-        *s = xap_database_doc_count(view, &docs);
+    /* The first shard's format is the index's (readers see that one);
+     * the articles are counted over all shards. */
+    *s = xap_database_get_metadata(views[0], GZ_META_FORMAT, &stored, &len);
+    for (size_t i = 0; *s == XAP_OK && i < n; i++) {
+        uint32_t here = 0;
+        *s = xap_database_doc_count(views[i], &here);
+        docs += here;
+    }
     if (*s == XAP_OK && docs && !gz_format_supported(stored, len)) {
         snprintf(err, errlen,
                  "index %s has Gazette index format %.*s, this gazette-index "
@@ -865,6 +833,169 @@ typedef struct run_hold {
     char gen_rel[4096];      /* the same, relative to the stub */
 } run_hold;
 
+/* Worker threads of the run: cfg->jobs, or one per online core. */
+static unsigned run_jobs(const gz_index_config *cfg)
+{
+    if (cfg->jobs)
+        return cfg->jobs;
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : n > 256 ? 256 : (unsigned)n;
+}
+
+/* Shards of an index this run creates: one per job, within bounds. */
+static size_t new_shard_count(const gz_index_config *cfg)
+{
+    unsigned n = run_jobs(cfg);
+    return n > GZ_MAX_SHARDS ? GZ_MAX_SHARDS : n;
+}
+
+/* How the writable databases are found, under the lock (open_shards). */
+typedef struct shard_opening {
+    run_state *st;
+    const char *new_dir;      /* where a new index goes (db or generation) */
+    xap_db_action action;
+    int planned;              /* st->where is a new layout to publish */
+} shard_opening;
+
+static void close_shards(run_state *st)
+{
+    for (size_t i = 0; i < st->nshards; i++) {
+        xap_writable_free(st->shards[i]);
+        st->shards[i] = NULL;
+    }
+    st->nshards = 0;
+    gz_shards_free(&st->where);
+}
+
+/* 1 when `dir` is a directory with something in it. */
+static int non_empty_dir(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return 0;
+    int n = 0;
+    struct dirent *e;
+    while (!n && (e = readdir(d)) != NULL)
+        n = strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+    closedir(d);
+    return n;
+}
+
+/* Make a new, empty index of `n` shards at `db` (shards.h): built beside
+ * it in "<db>.gazette-new" and renamed into place, so that a run killed
+ * half-way leaves no index rather than a partial layout; in place only
+ * when `db` is a directory that already holds other files. 0, or -1 with
+ * `err`. */
+static int create_layout(const char *db, size_t n, char *err, size_t errlen)
+{
+    char tmp[4200];
+    int in_place = non_empty_dir(db);
+    snprintf(tmp, sizeof tmp, "%s%s", db, in_place ? "" : ".gazette-new");
+    if (!in_place && access(tmp, F_OK) == 0) {   /* left by a killed run */
+        if (!gz_is_xapian_dir(tmp) || gz_remove_tree(tmp) != 0) {
+            snprintf(err, errlen, "%s is in the way and is not a leftover of "
+                     "gazette-index: move it away", tmp);
+            return -1;
+        }
+    }
+    gz_shard_list plan;
+    if (gz_shards_plan(tmp, n, &plan, err, errlen) != 0)
+        return -1;
+    xap_status s = XAP_OK;
+    for (size_t i = 0; s == XAP_OK && i < plan.n; i++) {
+        xap_writable *w = NULL;
+        s = xap_writable_open(plan.paths[i], XAP_DB_CREATE_OR_OPEN, 0, &w);
+        if (s == XAP_OK)
+            s = xap_writable_close(w);
+        xap_writable_free(w);
+        if (s != XAP_OK)
+            snprintf(err, errlen, "%s: %s", plan.paths[i], xap_last_error());
+    }
+    gz_shards_free(&plan);
+    if (s != XAP_OK || gz_shards_publish(tmp, n, err, errlen) != 0)
+        return -1;
+    if (!in_place && rename(tmp, db) != 0) {
+        snprintf(err, errlen, "%s: %s", db, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+/* Find the shards to write (an existing index's, whatever -j says, or a
+ * new layout of new_shard_count() shards) and open each for writing.
+ * XAP_ERR_DB_LOCKED (nothing left open) when another writer holds one. */
+static xap_status open_shards(void *ctx, char *err, size_t errlen)
+{
+    shard_opening *o = ctx;
+    run_state *st = o->st;
+    const gz_index_config *cfg = st->cfg;
+    size_t n = new_shard_count(cfg);
+    xap_status s = XAP_OK;
+    o->planned = 0;
+    if (!cfg->full) {
+        if (locate_shards(cfg->db_path, &st->where, err, errlen, &s) != 0)
+            return s;
+        if (st->where.n == 0 && n > 1 &&
+            (create_layout(cfg->db_path, n, err, errlen) != 0 ||
+             gz_shards_locate(cfg->db_path, &st->where, err, errlen) != 0))
+            return XAP_ERR_DB;
+    } else if (n > 1) {
+        if (gz_shards_plan(o->new_dir, n, &st->where, err, errlen) != 0)
+            return XAP_ERR_DB;
+        o->planned = 1;
+    }
+    if (st->where.n == 0) {
+        st->where.paths[0] = strdup(o->new_dir);
+        if (!st->where.paths[0])
+            return XAP_ERR_NOMEM;
+        st->where.n = 1;
+    }
+    for (size_t i = 0; s == XAP_OK && i < st->where.n; i++) {
+        s = xap_writable_open(st->where.paths[i], o->action, 0,
+                              &st->shards[i]);
+        if (s == XAP_OK)
+            st->nshards++;
+        else
+            snprintf(err, errlen, "%s: %s", st->where.paths[i],
+                     xap_last_error());
+    }
+    if (s != XAP_OK)
+        close_shards(st);
+    return s;
+}
+
+/* Record the format, language and each shard's place in every shard. */
+static xap_status write_metadata(run_state *st)
+{
+    xap_status s = XAP_OK;
+    for (size_t i = 0; s == XAP_OK && i < st->nshards; i++) {
+        s = gz_index_ensure_metadata(st->shards[i], GZ_META_FORMAT,
+                                     GZ_FORMAT_VERSION);
+        if (s == XAP_OK)
+            s = gz_index_ensure_metadata(st->shards[i], GZ_META_LANGUAGE,
+                                         st->cfg->language);
+        if (s == XAP_OK && st->nshards > 1) {
+            char place[48];
+            gz_shard_meta(place, sizeof place, i, st->nshards);
+            s = gz_index_ensure_metadata(st->shards[i], GZ_META_SHARD, place);
+        }
+    }
+    return s;
+}
+
+/* A new sharded layout becomes an index once every shard exists: commit
+ * them, then write the XAPIANDB stub naming them. */
+static xap_status publish_layout(run_state *st, const char *dir, char *err,
+                                 size_t errlen)
+{
+    xap_status s = XAP_OK;
+    for (size_t i = 0; s == XAP_OK && i < st->nshards; i++)
+        s = xap_writable_commit(st->shards[i]);
+    if (s == XAP_OK && gz_shards_publish(dir, st->nshards, err, errlen) != 0)
+        s = XAP_ERR_DB;
+    return s;
+}
+
 /* Open what the run reads and writes: nothing but the index read-only for
  * a dry run, a new generation for --full, else the index itself; record
  * the index format. Sets *s on a shim failure; returns the outcome of
@@ -873,17 +1004,20 @@ static gz_index_outcome open_run(run_state *st, run_hold *h, xap_status *s,
                                  char *err, size_t errlen)
 {
     const gz_index_config *cfg = st->cfg;
-    gz_index_outcome outcome = GZ_INDEX_OK;
     if (cfg->dry_run) {
-        *s = cfg->full ? XAP_OK : open_dry(cfg, st);
-        if (*s == XAP_OK && st->view) {
-            outcome = check_language(cfg, st->view, s, err, errlen);
+        *s = cfg->full ? XAP_OK : open_dry(cfg, st, err, errlen);
+        if (*s == XAP_OK && st->nshards) {
+            gz_index_outcome outcome =
+                check_language(cfg, st->views[0], s, err, errlen);
             if (outcome == GZ_INDEX_OK && *s == XAP_OK)
-                outcome = check_format(cfg, st->view, s, err, errlen);
+                outcome = check_format(cfg, st->views, st->nshards, s, err,
+                                       errlen);
             return outcome;
         }
         return GZ_INDEX_OK;
     }
+    shard_opening o = {.st = st, .new_dir = cfg->db_path,
+                       .action = XAP_DB_CREATE_OR_OPEN};
     if (cfg->full) {
         if (gz_generation_new(cfg->db_path, h->gen_path, sizeof h->gen_path,
                               h->gen_rel, sizeof h->gen_rel) != 0) {
@@ -897,48 +1031,83 @@ static gz_index_outcome open_run(run_state *st, run_hold *h, xap_status *s,
             return e == ELOOP || e == ENOTDIR ? GZ_INDEX_REFUSED
                                               : GZ_INDEX_IO_ERROR;
         }
-        outcome = gz_index_open_locked(cfg->db_path, h->gen_path,
-                                       XAP_DB_CREATE, cfg->wait_lock_seconds,
-                                       cfg->stop, &st->db, &h->lock_fd, err,
-                                       errlen);
-        h->made_gen = outcome == GZ_INDEX_OK;
-    } else {
-        outcome = gz_index_open_locked(cfg->db_path, cfg->db_path,
-                                       XAP_DB_CREATE_OR_OPEN,
-                                       cfg->wait_lock_seconds, cfg->stop,
-                                       &st->db, &h->lock_fd, err, errlen);
+        o.new_dir = h->gen_path;
+        o.action = XAP_DB_CREATE;
     }
+    gz_index_outcome outcome = open_locked_with(
+        cfg->db_path, !cfg->full, open_shards, &o, cfg->wait_lock_seconds, cfg->stop,
+        &h->lock_fd, err, errlen);
+    h->made_gen = cfg->full && (outcome == GZ_INDEX_OK || o.planned);
     if (outcome != GZ_INDEX_OK)
         return outcome;
-    st->view = xap_writable_database(st->db);
+    for (size_t i = 0; i < st->nshards; i++)
+        st->views[i] = xap_writable_database(st->shards[i]);
     if (!cfg->full &&
-        (outcome = check_language(cfg, st->view, s, err, errlen)) !=
+        (outcome = check_language(cfg, st->views[0], s, err, errlen)) !=
             GZ_INDEX_OK)
         return outcome;
     if (!cfg->full && *s == XAP_OK &&
-        (outcome = check_format(cfg, st->view, s, err, errlen)) !=
+        (outcome = check_format(cfg, st->views, st->nshards, s, err,
+                                   errlen)) !=
             GZ_INDEX_OK)
         return outcome;
     if (*s != XAP_OK)
         return GZ_INDEX_OK;
     if (cfg->full)
-        *s = carry_synonyms(cfg->db_path, st->db);
+        *s = carry_synonyms(cfg->db_path, st->shards[0]);
     if (*s == XAP_OK)
-        *s = gz_index_ensure_metadata(st->db, GZ_META_FORMAT, GZ_FORMAT_VERSION);
-    if (*s == XAP_OK)
-        *s = gz_index_ensure_metadata(st->db, GZ_META_LANGUAGE, cfg->language);
+        *s = write_metadata(st);
+    if (*s == XAP_OK && o.planned)
+        *s = publish_layout(st, o.new_dir, err, errlen);
     return GZ_INDEX_OK;
+}
+
+/* Read what the index knows of each file, shard by shard. */
+static xap_status load_filemap(run_state *st)
+{
+    xap_status s = XAP_OK;
+    for (size_t i = 0; s == XAP_OK && i < st->nshards; i++)
+        s = gz_filemap_load(st->views[i], (unsigned)i, &st->known);
+    return s;
+}
+
+/* Start the workers and shard writers over the opened shards. */
+static xap_status start_pipeline(run_state *st)
+{
+    const gz_index_config *cfg = st->cfg;
+    int dry = cfg->dry_run;
+    size_t batch = cfg->batch_size ? cfg->batch_size : DEFAULT_BATCH;
+    size_t budget = cfg->memory_bytes ? cfg->memory_bytes : GZ_DEFAULT_MEMORY;
+    size_t nshards = st->nshards ? st->nshards : 1;
+    gz_pipeline_config pc = {
+        .jobs = run_jobs(cfg),
+        .shards = dry ? NULL : st->shards,
+        .nshards = nshards,
+        .language = cfg->language,
+        .max_file_bytes = cfg->max_file_bytes,
+        /* The batch is the index's: N shards commit every batch/N
+         * articles each, so -j does not multiply what waits in memory. */
+        .batch = (unsigned)((batch + nshards - 1) / nshards),
+        /* Half the budget for the batches waiting in Xapian's buffers,
+         * a quarter for the queues (the rest: documents being built and
+         * the walk's file map). */
+        .batch_bytes = budget / 2 / nshards / GZ_MEMORY_PER_TEXT_BYTE,
+        .queue_bytes = budget / 4 / nshards / GZ_MEMORY_PER_TEXT_BYTE,
+        .stop = cfg->stop,
+        .hooks = {.file_done = on_file_done, .bad_article = on_bad_article,
+                  .warning = on_article_warning, .ctx = st}};
+    return gz_pipeline_new(&pc, &st->pipe);
 }
 
 /* Release everything open_run and the walk acquired. */
 static void close_run(run_state *st, run_hold *h)
 {
-    if (st->db)
-        xap_writable_free(st->db);
-    else
-        xap_database_free(st->view);
-    st->db = NULL;
-    st->view = NULL;
+    gz_pipeline_free(st->pipe);
+    st->pipe = NULL;
+    if (st->cfg->dry_run)
+        for (size_t i = 0; i < st->nshards; i++)
+            xap_database_free(st->views[i]);
+    close_shards(st);
     if (h->lock_fd >= 0)
         close(h->lock_fd);
     h->lock_fd = -1;
@@ -948,7 +1117,18 @@ static void close_run(run_state *st, run_hold *h)
     for (size_t i = 0; i < st->nunreadable; i++)
         free(st->unreadable[i]);
     free(st->unreadable);
-    gz_analyzer_free(st->analyzer);
+}
+
+/* Commit and close every shard (releasing Xapian's locks). */
+static xap_status close_shards_committed(run_state *st, char *err,
+                                         size_t errlen)
+{
+    xap_status s = XAP_OK;
+    for (size_t i = 0; s == XAP_OK && i < st->nshards; i++)
+        if (st->shards[i] && (s = xap_writable_close(st->shards[i])) != XAP_OK)
+            snprintf(err, errlen, "%s: %s", st->where.paths[i],
+                     xap_last_error());
+    return s;
 }
 
 /* Articles in the live index at `db_path` (0 when it does not open: a
@@ -963,15 +1143,22 @@ static uint64_t live_articles(const char *db_path)
     return n;
 }
 
-/* End of a --full walk: keep the build only when it did not lose too many
- * articles (safety.h); else set st->refused with the reason in err. */
+/* End of a --full walk, every shard committed: keep the build only when
+ * it did not lose too many articles (safety.h), counted over all its
+ * shards; else set st->refused with the reason in err. */
 static xap_status check_rebuild(run_state *st, char *err, size_t errlen)
 {
     const gz_index_config *cfg = st->cfg;
-    uint32_t built = 0;
-    xap_status s = st->db ? xap_database_doc_count(st->view, &built)
-                          : XAP_OK;
-    uint64_t now = st->db ? built : st->article_total;
+    uint64_t now = 0;
+    xap_status s = XAP_OK;
+    for (size_t i = 0; s == XAP_OK && !cfg->dry_run && i < st->nshards;
+         i++) {
+        uint32_t built = 0;
+        s = xap_database_doc_count(st->views[i], &built);
+        now += built;
+    }
+    if (cfg->dry_run)
+        now = st->article_total;
     if (s == XAP_OK &&
         !gz_rebuild_allowed(st->checks, cfg->nroots,
                             live_articles(cfg->db_path), now,
@@ -996,29 +1183,31 @@ gz_index_outcome gz_index_run(const gz_index_config *cfg,
         gz_generation_check(cfg->db_path, cfg->roots, cfg->nroots, err,
                             errlen) != 0)
         return GZ_INDEX_REFUSED;
-    run_state st = {.cfg = cfg, .stats = stats, .status = XAP_OK,
-                    .err = err, .errlen = errlen};
+    run_state st = {.cfg = cfg, .stats = stats, .status = XAP_OK};
     run_hold h = {.lock_fd = -1};
+    xap_status s = XAP_OK;
     gz_index_outcome outcome = GZ_INDEX_OK;
-    xap_status s = gz_analyzer_new(cfg->language, &st.analyzer);
-    if (s == XAP_OK && !(st.checks = calloc(cfg->nroots, sizeof *st.checks)))
+    if (!(st.checks = calloc(cfg->nroots ? cfg->nroots : 1,
+                             sizeof *st.checks)))
         s = XAP_ERR_NOMEM;
     if (s == XAP_OK)
         outcome = open_run(&st, &h, &s, err, errlen);
+    /* Root devices are remembered in the first shard (write_index_extras) */
     if (outcome == GZ_INDEX_OK && s == XAP_OK)
-        s = gz_roots_inspect(st.view, cfg->roots, cfg->nroots, st.checks);
-    /* spelling data for "did you mean" (not in a dry run: nothing written) */
-    if (outcome == GZ_INDEX_OK && s == XAP_OK && st.db)
-        s = gz_analyzer_enable_spelling(st.analyzer, st.db);
-    if (outcome == GZ_INDEX_OK && s == XAP_OK && st.view && !cfg->full)
-        s = gz_filemap_load(st.view, &st.known);
+        s = gz_roots_inspect(st.nshards ? st.views[0] : NULL, cfg->roots,
+                             cfg->nroots, st.checks);
+    if (outcome == GZ_INDEX_OK && s == XAP_OK && !cfg->full)
+        s = load_filemap(&st);
     stats->known = st.known.count;
     if (outcome == GZ_INDEX_OK && s == XAP_OK)
+        s = start_pipeline(&st);
+    if (outcome == GZ_INDEX_OK && s == XAP_OK)
         s = index_roots(&st, err, errlen);
+    /* every shard finished and committed: may the build replace DB? */
     if (outcome == GZ_INDEX_OK && s == XAP_OK && cfg->full && !st.stopped)
         s = check_rebuild(&st, err, errlen);
-    if (outcome == GZ_INDEX_OK && s == XAP_OK && st.db)
-        s = xap_writable_close(st.db);
+    if (outcome == GZ_INDEX_OK && s == XAP_OK && !cfg->dry_run)
+        s = close_shards_committed(&st, err, errlen);
     if (outcome == GZ_INDEX_OK) {
         if (s != XAP_OK && !err[0])
             snprintf(err, errlen, "%s: %s", cfg->db_path, xap_last_error());
@@ -1026,10 +1215,18 @@ gz_index_outcome gz_index_run(const gz_index_config *cfg,
                   : st.stopped ? GZ_INDEX_INTERRUPTED
                   : st.refused ? GZ_INDEX_UNSAFE : GZ_INDEX_OK;
     }
-    /* The generation is switched in with the lock still held. */
+    /* The generation is compacted and switched in with the lock still
+     * held. */
     int lock_fd = h.lock_fd;
     h.lock_fd = -1;
+    gz_shard_list parts = st.where;   /* taken before close_run frees it */
+    memset(&st.where, 0, sizeof st.where);
     close_run(&st, &h);
+    if (h.made_gen && outcome == GZ_INDEX_OK && parts.n &&
+        compact_generation(cfg, &parts, h.gen_path, h.gen_rel, err,
+                           errlen) != 0 && cfg->on_warning)
+        cfg->on_warning(cfg->db_path, err, cfg->ctx);
+    gz_shards_free(&parts);
     if (h.made_gen)
         outcome = finish_generation(cfg, outcome, h.gen_path, h.gen_rel, err,
                                     errlen);

@@ -59,6 +59,16 @@ typedef struct gz_index_stats {
                            * summary: a hint of the total, for an ETA) */
 } gz_index_stats;
 
+/* Default memory budget of a run (gz_index_config.memory_bytes), and the
+ * bytes of memory one byte of article text is assumed to cost from
+ * analysis to commit (an in-memory Xapian document keeps every term as a
+ * string with its positions, then Xapian's buffered changes keep them
+ * again: several times the text; an estimate on the safe side, not a
+ * measured constant), which turns the budget into bytes of text per queue
+ * and per batch. */
+#define GZ_DEFAULT_MEMORY ((size_t)256 << 20)
+#define GZ_MEMORY_PER_TEXT_BYTE 8
+
 typedef struct gz_index_config {
     const char *db_path;
     const char *const *roots;   /* corpus roots */
@@ -72,7 +82,13 @@ typedef struct gz_index_config {
     const char *const *exclude;
     size_t nexclude;
     uint64_t max_file_bytes;    /* 0 = corpus default */
-    unsigned batch_size;        /* articles per commit; 0 = default */
+    unsigned batch_size;        /* articles per commit (each of N shards
+                                   commits every batch_size / N);
+                                   0 = default */
+    unsigned jobs;              /* worker threads, and shards of a new
+                                   index; 0 = one per core */
+    size_t memory_bytes;        /* budget for text in flight and batches
+                                   waiting for their commit; 0 = default */
     int dry_run;                /* open read-only, write nothing, count */
     int full;                   /* rebuild into a new generation, switch */
     /* Follow symlinks whose target lies outside their corpus root too. By

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "gazette_private.h"
@@ -23,6 +24,8 @@ struct gazette_update {
     char *language;
     uint64_t max_file_bytes;
     unsigned batch;
+    unsigned jobs;
+    size_t memory;
     int dry_run;
     int full;
     int follow_symlinks;
@@ -126,6 +129,25 @@ gazette_status_t gazette_update_set_batch(gazette_update_t *update,
     if (!update || articles == 0)
         return GAZETTE_STATUS_INVALID_ARGUMENT;
     update->batch = articles;
+    return GAZETTE_STATUS_OK;
+}
+
+gazette_status_t gazette_update_set_jobs(gazette_update_t *update,
+                                         unsigned jobs)
+{
+    if (!update || jobs > GAZETTE_MAX_JOBS)
+        return GAZETTE_STATUS_INVALID_ARGUMENT;
+    update->jobs = jobs;
+    return GAZETTE_STATUS_OK;
+}
+
+gazette_status_t gazette_update_set_memory(gazette_update_t *update,
+                                           uint64_t bytes)
+{
+    if (!update || (bytes && bytes < GAZETTE_MIN_MEMORY) ||
+        bytes > (uint64_t)SIZE_MAX / 2)
+        return GAZETTE_STATUS_INVALID_ARGUMENT;
+    update->memory = (size_t)bytes;
     return GAZETTE_STATUS_OK;
 }
 
@@ -356,7 +378,8 @@ gazette_status_t gazette_update_run(gazette_update_t *update,
         .ninclude = update->include.count,
         .exclude = (const char *const *)update->exclude.items,
         .nexclude = update->exclude.count, .on_ignored = on_ignored,
-        .batch_size = update->batch, .dry_run = update->dry_run,
+        .batch_size = update->batch, .jobs = update->jobs,
+        .memory_bytes = update->memory, .dry_run = update->dry_run,
         .full = update->full, .wait_lock_seconds = update->wait_lock,
         .follow_symlinks = update->follow_symlinks,
         .max_remove_percent = update->max_remove,

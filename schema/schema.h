@@ -136,6 +136,8 @@ size_t gz_entity_term(const char *name, char *buf, size_t size);
 /* Metadata keys. */
 #define GZ_META_FORMAT    "gazette.format"   /* GZ_FORMAT_VERSION */
 #define GZ_META_LANGUAGE  "gazette.language" /* stemmer used at index time */
+#define GZ_META_SHARD     "gazette.shard"    /* "<i>/<n>": shard i of n
+                                                (sharded indexes only) */
 /* 2: undated articles have no date; tags are separated by GZ_LIST_SEP;
  * accents folded (fold.h), capitals terms (indexer/capitals.h), folded
  * entity keys. An index of another format is read by no library and

@@ -224,7 +224,8 @@ xap_status xap_compact(const char *const *sources, size_t nsources,
             NEED(sources[i]);
             all.add_database(Xapian::Database(sources[i]));
         }
-        all.compact(dest);
+        // FULL, as xapian-compact does by default: blocks filled up.
+        all.compact(dest, Xapian::Compactor::FULL);
         return XAP_OK;
     });
 }

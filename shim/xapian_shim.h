@@ -240,8 +240,10 @@ xap_status xap_writable_close(xap_writable *w);
  * xap_writable_close(). */
 void xap_writable_free(xap_writable *w);
 
-/* Compact one or more databases into `dest` (a new directory). Docids are
- * renumbered: the sources' documents follow each other in order. */
+/* Compact one or more databases into `dest` (a new directory), at
+ * Xapian's FULL level (xapian-compact's default). Docids are renumbered:
+ * the sources' documents follow each other in order. User metadata comes
+ * from the first source that has the key. */
 xap_status xap_compact(const char *const *sources, size_t nsources,
                        const char *dest);
 

@@ -73,8 +73,12 @@ static int teardown(void **state)
     return 0;
 }
 
-/* gazette-index with `fmt` (shell words) after an optional shell prefix
- * (ulimit...), stdout to tmp/out.txt, stderr to tmp/err.txt. */
+/* Every gazette-index here runs with -j1: these faults are aimed at the
+ * files of one Xapian database (tables to damage, xapian-check on DB);
+ * test_shards kills and checks sharded runs. */
+
+/* gazette-index -j1 with `fmt` (shell words) after an optional shell
+ * prefix (ulimit...), stdout to tmp/out.txt, stderr to tmp/err.txt. */
 __attribute__((format(printf, 2, 3)))
 static int ix_with(const char *prefix, const char *fmt, ...)
 {
@@ -83,7 +87,7 @@ static int ix_with(const char *prefix, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(args, sizeof args, fmt, ap);
     va_end(ap);
-    return tu_run("%s '%s' %s >'%s/out.txt' 2>'%s/err.txt'", prefix,
+    return tu_run("%s '%s' -j1 %s >'%s/out.txt' 2>'%s/err.txt'", prefix,
                   tu_binary("gazette-index"), args, fx.tmp, fx.tmp);
 }
 
@@ -229,7 +233,7 @@ static void tmpfs_full(const char *batch)
     }
     char probe[2048];
     snprintf(probe, sizeof probe, "%s/probe", fx.tmp);
-    assert_int_equal(tu_run("'%s' -q --db '%s' '%s'",
+    assert_int_equal(tu_run("'%s' -j1 -q --db '%s' '%s'",
                             tu_binary("gazette-index"), probe, fx.half), 0);
     char cmd[4096];
     snprintf(cmd, sizeof cmd, "du -sk '%s' | cut -f1 >'%s/du.txt'", probe,
@@ -244,8 +248,8 @@ static void tmpfs_full(const char *batch)
     assert_int_equal(tu_run("mkdir '%s'", mnt), 0);
     int rc = tu_run(
         "unshare -m sh -c \"mount -t tmpfs -o size=%ldk tmpfs '%s' && "
-        "'%s' -q --db '%s/idx' '%s' && "
-        "'%s' -q %s --db '%s/idx' '%s' >'%s/out.txt' 2>'%s/err.txt'; "
+        "'%s' -j1 -q --db '%s/idx' '%s' && "
+        "'%s' -j1 -q %s --db '%s/idx' '%s' >'%s/out.txt' 2>'%s/err.txt'; "
         "rc=\\$?; cp -r '%s/idx' '%s'; exit \\$rc\"",
         kb + 64, mnt, tu_binary("gazette-index"), mnt, fx.half,
         tu_binary("gazette-index"), batch, mnt, fx.corpus, fx.tmp, fx.tmp,
@@ -288,7 +292,7 @@ static void test_read_only_index(void **state)
         char script[8192];
         snprintf(script, sizeof script,
                  "unshare -m sh -c \"mount --bind '%s' '%s' && mount -o "
-                 "remount,bind,ro '%s' && '%s' -q --db '%s' '%s' "
+                 "remount,bind,ro '%s' && '%s' -j1 -q --db '%s' '%s' "
                  ">'%s/out.txt' 2>'%s/err.txt'\"",
                  fx.db, fx.db, fx.db, tu_binary("gazette-index"), fx.db,
                  fx.corpus, fx.tmp, fx.tmp);
@@ -498,10 +502,10 @@ static pid_t start_index(const char *const *args)
     pid_t pid = fork();
     assert_true(pid >= 0);
     if (pid == 0) {
-        const char *argv[16] = {tu_binary("gazette-index")};
-        size_t n = 1;
-        for (; args[n - 1] && n < 15; n++)
-            argv[n] = args[n - 1];
+        const char *argv[16] = {tu_binary("gazette-index"), "-j1"};
+        size_t n = 2;
+        for (; args[n - 2] && n < 15; n++)
+            argv[n] = args[n - 2];
         argv[n] = NULL;
         int fd = open("/dev/null", O_WRONLY);
         dup2(fd, 1);

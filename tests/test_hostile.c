@@ -505,7 +505,11 @@ static gz_index_outcome index_dir(const char *root, const char *db,
     gz_index_config cfg = {.db_path = db, .roots = roots, .nroots = 1,
                            .language = "english", .max_file_bytes = max,
                            .on_skip = log_skip, .on_progress = swap_in_fifo,
-                           .ctx = log};
+                           .ctx = log,
+                           /* no threads: on_progress for a file comes
+                            * before the next file is read, which the
+                            * FIFO swap relies on */
+                           .jobs = 1};
     char err[512];
     gz_index_outcome o = gz_index_run(&cfg, stats, err, sizeof err);
     if (o != GZ_INDEX_OK)

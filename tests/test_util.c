@@ -182,6 +182,12 @@ int tu_quality_run(const char *name, const tu_quality *checks, size_t n)
     return cmocka_run_group_tests_name(q->name, one, NULL, NULL);
 }
 
+const char *tu_test_jobs(void)
+{
+    const char *jobs = getenv("GAZETTE_TEST_JOBS");
+    return jobs && *jobs ? jobs : NULL;
+}
+
 int tu_run(const char *fmt, ...)
 {
     char cmd[8192];

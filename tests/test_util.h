@@ -61,6 +61,10 @@ int tu_quality_run(const char *name, const tu_quality *checks, size_t n);
 
 /* The path of the collection of the running quality check. */
 const char *tu_quality_corpus(void);
+/* The number of threads gazette-index is to use in the tests that honour
+ * it ($GAZETTE_TEST_JOBS, e.g. "1" or "2"; ctest runs them at both), or
+ * NULL for gazette-index's default (one per core). */
+const char *tu_test_jobs(void);
 
 /* Run a shell command, return its exit status (or -1). */
 int tu_run(const char *fmt, ...);

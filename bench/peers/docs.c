@@ -1,7 +1,9 @@
 /* docs.c - converted documents and queries for the C peers (docs.h). */
 #include "docs.h"
 
+#define _XOPEN_SOURCE 700   /* nftw */
 #include <dirent.h>
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -143,4 +145,46 @@ void peer_latency_report(peer_latencies *l, const char *who)
     }
     free(l->us);
     *l = (peer_latencies){0};
+}
+
+/* nftw has no context argument: the walk in progress. */
+static struct {
+    size_t rootlen;
+    int (*fn)(const peer_doc *d, void *ctx);
+    void *ctx;
+} walk;
+
+static int visit(const char *path, const struct stat *sb, int type,
+                 struct FTW *ftw)
+{
+    (void)sb;
+    (void)ftw;
+    size_t n = strlen(path);
+    if (type != FTW_F || n < 4 || strcmp(path + n - 4, ".txt") != 0)
+        return 0;
+    char *text = slurp(path);
+    if (!text) {
+        perror(path);
+        return -1;
+    }
+    char *t = text;
+    while (*t == '\n' || *t == '\r' || *t == ' ' || *t == '\t')
+        t++;
+    char *eol = strchr(t, '\n');
+    peer_doc d = {.docno = path + walk.rootlen, .title = t,
+                  .body = eol ? eol + 1 : ""};
+    if (eol)
+        *eol = '\0';
+    int rc = walk.fn(&d, walk.ctx);
+    free(text);
+    return rc ? -1 : 0;
+}
+
+int peer_each_file(const char *root,
+                   int (*fn)(const peer_doc *d, void *ctx), void *ctx)
+{
+    walk.rootlen = strlen(root) + 1;
+    walk.fn = fn;
+    walk.ctx = ctx;
+    return nftw(root, visit, 32, FTW_PHYS) == 0 ? 0 : -1;
 }

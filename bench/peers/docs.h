@@ -23,6 +23,16 @@ typedef struct peer_doc {
 int peer_each_doc(const char *dir, int (*fn)(const peer_doc *d, void *ctx),
                   void *ctx);
 
+/* Call fn for every regular file named "*.txt" below `root` (any depth,
+ * sorted walk not guaranteed), with `docno` its path relative to root,
+ * `title` its first non-empty line and `body` the rest: how gazette-index
+ * reads a plain .txt without a header block. Strings are borrowed for the
+ * call (the file is read whole). Returns 0, or -1 (message on stderr) when
+ * the tree or a file cannot be read or fn returns nonzero. For the
+ * indexing benchmarks (bench/index-bench.sh). */
+int peer_each_file(const char *root,
+                   int (*fn)(const peer_doc *d, void *ctx), void *ctx);
+
 /* Call fn(qid, text, ctx) for every "<qid>\t<text>" line of `path`.
  * Returns 0, or -1 when the file cannot be read or fn returns nonzero. */
 int peer_each_query(const char *path,

@@ -1,0 +1,965 @@
+/* pipeline.c - workers and shard writers (pipeline.h). */
+#include "pipeline.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "analyze.h"
+#include "schema.h"
+#include "shards.h"
+#include "spelling.h"
+
+/* Room kept in the job queue per worker: enough to keep them busy while
+ * the walk stats the next files, small enough to stop quickly. */
+#define JOBS_PER_WORKER 4
+/* Files waiting for one shard writer, at most: a few keep it busy, more
+ * only hold memory (an analysed document takes many times its text). */
+#define MAX_QUEUED_UNITS 16
+/* What a deletion or a stat refresh counts for in a shard queue. */
+#define SMALL_UNIT_COST 512
+/* A shard commits at most this often for a full batch (not for the memory
+ * bound): a reader must reopen when a database moves two revisions on
+ * during one search, and searches take milliseconds. */
+#define MIN_COMMIT_SECONDS 1.0
+
+/* Something said about one article of a file: a bad article (skipped) or
+ * a warning. */
+typedef struct note {
+    struct note *next;
+    int warning;
+    char *where;
+    char *text;
+} note;
+
+typedef struct doc_item {
+    xap_document *doc;
+    char id_term[GZ_TERM_BUF];
+} doc_item;
+
+typedef enum unit_kind {
+    UNIT_REPORT,    /* nothing to write: only report the outcome */
+    UNIT_WRITE,     /* (re)index a file: delete its old articles, add docs */
+    UNIT_REFRESH,   /* same bytes, new stat: rewrite the stat values */
+    UNIT_DELETE     /* a vanished file: delete its articles */
+} unit_kind;
+
+/* One file (or one deletion) on its way through the pipeline. */
+typedef struct unit {
+    struct unit *next;
+    unit_kind kind;
+    int is_file;               /* report it through hooks.file_done */
+    unsigned shard;            /* where it is written */
+    /* what the walk saw and the index knew */
+    corpus_file file;          /* strings in `strings` */
+    char *strings;
+    int known, has_hash, delete_old;
+    uint64_t old_hash;
+    unsigned old_shard;
+    char path_term[GZ_TERM_BUF];
+    char stat_value[64];
+    char hash_value[17];
+    /* what the worker made of it */
+    gz_file_outcome outcome;
+    char reason[512];
+    int run_error;             /* reason is the message of a run failure */
+    doc_item *docs;
+    size_t ndocs, capdocs;
+    size_t articles;           /* written (a dry run: read), for reports */
+    size_t cost;               /* bytes of text, for the queue bound */
+    note *notes, **notes_tail;
+    struct unit *extra;        /* a deletion in another shard, rare */
+} unit;
+
+typedef struct unit_queue {
+    unit *head, *tail;
+    size_t count, bytes;
+} unit_queue;
+
+typedef struct shard_writer {
+    struct gz_pipeline *p;
+    unsigned index;
+    xap_writable *db;
+    /* Held while the writer uses db, and by a worker asking the shards
+     * about a name (shards_know_name): Xapian objects are not to be used
+     * by two threads at once. Never held with p->mu. */
+    pthread_mutex_t lock;
+    pthread_t thread;
+    int started;
+    pthread_cond_t wake;       /* units arrived, or closing */
+    unit_queue queue;
+    unsigned pending;          /* articles since the last commit */
+    size_t pending_bytes;
+    double last_commit;        /* monotonic seconds */
+    gz_spelling spelling;
+} shard_writer;
+
+typedef struct worker {
+    struct gz_pipeline *p;
+    gz_analyzer *analyzer;
+    pthread_t thread;
+    int started;
+} worker;
+
+struct gz_pipeline {
+    gz_pipeline_config cfg;
+    int threaded;
+    pthread_mutex_t mu;
+    pthread_cond_t main_wake;  /* room for a job, units done, exits */
+    pthread_cond_t job_wake;   /* jobs arrived, or closing */
+    pthread_cond_t room_wake;  /* room in a shard queue */
+    unit_queue jobs;
+    size_t max_jobs;
+    unit_queue done;           /* finished, to report on the main thread */
+    worker *workers;
+    unsigned nworkers, workers_alive;
+    shard_writer *writers;
+    size_t nwriters;
+    unsigned writers_alive;
+    int closing_jobs, closing_writers, commit_at_end;
+    xap_status status;         /* first failure, sticky */
+    char err[512];
+};
+
+/* ------------------------------------------------------------- queues */
+
+static void push(unit_queue *q, unit *u)
+{
+    u->next = NULL;
+    if (q->tail)
+        q->tail->next = u;
+    else
+        q->head = u;
+    q->tail = u;
+    q->count++;
+    q->bytes += u->cost;
+}
+
+static unit *pop(unit_queue *q)
+{
+    unit *u = q->head;
+    if (!u)
+        return NULL;
+    q->head = u->next;
+    if (!q->head)
+        q->tail = NULL;
+    q->count--;
+    q->bytes -= u->cost;
+    return u;
+}
+
+/* ------------------------------------------------------------- units */
+
+static void free_docs(unit *u)
+{
+    for (size_t i = 0; i < u->ndocs; i++)
+        xap_document_free(u->docs[i].doc);
+    free(u->docs);
+    u->docs = NULL;
+    u->ndocs = u->capdocs = 0;
+}
+
+static void free_unit(unit *u)
+{
+    while (u) {
+        unit *extra = u->extra;
+        free_docs(u);
+        for (note *n = u->notes, *next; n; n = next) {
+            next = n->next;
+            free(n->where);
+            free(n->text);
+            free(n);
+        }
+        free(u->strings);
+        free(u);
+        u = extra;
+    }
+}
+
+static unit *new_unit(void)
+{
+    unit *u = calloc(1, sizeof *u);
+    if (u)
+        u->notes_tail = &u->notes;
+    return u;
+}
+
+/* A unit for walked file `f` (strings copied) and what the index knows. */
+static unit *file_unit(const corpus_file *f, const gz_file_entry *known)
+{
+    unit *u = new_unit();
+    if (!u)
+        return NULL;
+    size_t lr = f->root ? strlen(f->root) + 1 : 0;
+    size_t lp = strlen(f->path) + 1, lrel = strlen(f->relpath) + 1;
+    if (!(u->strings = malloc(lr + lp + lrel))) {
+        free(u);
+        return NULL;
+    }
+    char *s = u->strings;
+    if (f->root)
+        memcpy(s, f->root, lr);
+    memcpy(s + lr, f->path, lp);
+    memcpy(s + lr + lp, f->relpath, lrel);
+    u->file = (corpus_file){.root = f->root ? s : NULL, .path = s + lr,
+                            .relpath = s + lr + lp, .size = f->size,
+                            .mtime_ns = f->mtime_ns};
+    u->is_file = 1;
+    u->cost = SMALL_UNIT_COST;
+    if (known) {
+        u->known = 1;
+        u->has_hash = known->has_hash && !known->seen;
+        u->old_hash = known->hash;
+        u->old_shard = known->shard;
+    }
+    gz_make_term(GZ_PREFIX_PATH, u->file.relpath, u->path_term,
+                 sizeof u->path_term);
+    return u;
+}
+
+/* Remember something said about one article; dropped when out of memory
+ * (a lost warning is not worth failing the run). */
+static void add_note(unit *u, int warning, const char *where,
+                     const char *text)
+{
+    note *n = calloc(1, sizeof *n);
+    if (!n || !(n->where = strdup(where)) || !(n->text = strdup(text))) {
+        if (n) {
+            free(n->where);
+            free(n);
+        }
+        return;
+    }
+    n->warning = warning;
+    *u->notes_tail = n;
+    u->notes_tail = &n->next;
+}
+
+/* ------------------------------------------------------------- workers */
+
+/* The entity lexicon of every worker (gz_analyzer_set_names): does the
+ * index written so far, all shards together, write `word` with capitals
+ * in mid-sentence (gz_index_knows_name_in)? Each shard is locked while
+ * asked, in shard order, so a writer is never stopped half-way through
+ * a file. */
+static int shards_know_name(const char *word, size_t len, void *ctx)
+{
+    gz_pipeline *p = ctx;
+    xap_database *views[GZ_MAX_SHARDS] = {NULL};
+    size_t n = p->nwriters < GZ_MAX_SHARDS ? p->nwriters : GZ_MAX_SHARDS;
+    for (size_t i = 0; i < n; i++) {
+        pthread_mutex_lock(&p->writers[i].lock);
+        views[i] = xap_writable_database(p->writers[i].db);
+    }
+    int known = gz_index_knows_name_in(views, n, word, len);
+    for (size_t i = n; i-- > 0;)
+        pthread_mutex_unlock(&p->writers[i].lock);
+    return known;
+}
+
+/* What corpus_read_file's callbacks work on. */
+typedef struct read_ctx {
+    gz_pipeline *p;
+    gz_analyzer *analyzer;
+    unit *u;
+    xap_status status;
+} read_ctx;
+
+static void on_bad_article(const char *where, const char *reason, void *ctx)
+{
+    add_note(((read_ctx *)ctx)->u, 0, where, reason);
+}
+
+static void on_article_warning(const char *where, const char *reason,
+                               void *ctx)
+{
+    add_note(((read_ctx *)ctx)->u, 1, where, reason);
+}
+
+/* A dry run only counts what corpus_read_file finds. */
+static int count_article(const corpus_article *art, void *ctx)
+{
+    (void)art;
+    ((read_ctx *)ctx)->u->articles++;
+    return 0;
+}
+
+/* Turn one article of the file into a document with the file's values. */
+static int collect_article(const corpus_article *art, void *ctx)
+{
+    read_ctx *rc = ctx;
+    unit *u = rc->u;
+    if (u->ndocs == u->capdocs) {
+        size_t cap = u->capdocs ? u->capdocs * 2 : 1;
+        doc_item *docs = realloc(u->docs, cap * sizeof *docs);
+        if (!docs) {
+            rc->status = XAP_ERR_NOMEM;
+            return 1;
+        }
+        u->docs = docs;
+        u->capdocs = cap;
+    }
+    doc_item *item = &u->docs[u->ndocs];
+    xap_document *doc = NULL;
+    xap_status s = gz_analyze_article(rc->analyzer, &u->file, art, &doc,
+                                      item->id_term);
+    if (s == XAP_OK)
+        s = xap_document_add_value(doc, GZ_SLOT_FILE_STAT, u->stat_value,
+                                   strlen(u->stat_value));
+    /* no hash ("") when the file was not hashed (gz_hash_file) */
+    if (s == XAP_OK)
+        s = xap_document_add_value(doc, GZ_SLOT_FILE_HASH, u->hash_value,
+                                   strlen(u->hash_value));
+    if (s == XAP_OK)
+        s = xap_document_add_value(doc, GZ_SLOT_FILE_PATH, u->file.relpath,
+                                   strlen(u->file.relpath));
+    if (s != XAP_OK) {
+        xap_document_free(doc);
+        rc->status = s;
+        return 1;
+    }
+    const char *cut = gz_analyzer_truncation(rc->analyzer);
+    if (cut)
+        add_note(u, 1, art->id, cut);
+    item->doc = doc;
+    u->ndocs++;
+    u->cost += strlen(art->title) + art->body_len + 256;
+    return 0;
+}
+
+/* The worker's part for one file: hash it, then either nothing to write
+ * (same bytes: a stat refresh), a skip, or its documents. Returns XAP_OK
+ * or a failure that stops the run; for a failure that is not the
+ * index's (out of descriptors or memory while opening the file: not the
+ * file's fault, so no skip) u->reason holds the run's message. */
+static xap_status prepare_unit(gz_pipeline *p, gz_analyzer *analyzer,
+                               unit *u)
+{
+    int dry = p->cfg.shards == NULL;
+    uint64_t hash;
+    /* Not hashed (1): over the size limit or no longer a regular file;
+     * the reader says which, and no hash is recorded. */
+    int hashed = gz_hash_file(u->file.path, p->cfg.max_file_bytes, &hash);
+    if (hashed < 0 && corpus_errno_is_exhaustion(errno)) {
+        int e = errno;
+        snprintf(u->reason, sizeof u->reason, "%s: %s", u->file.path,
+                 strerror(e));
+        u->run_error = 1;
+        return e == ENOMEM ? XAP_ERR_NOMEM : XAP_ERR_DB;
+    }
+    if (hashed < 0) {
+        u->kind = UNIT_REPORT;   /* there, but unreadable: keep it */
+        u->outcome = GZ_FILE_SKIPPED;
+        snprintf(u->reason, sizeof u->reason, "%s", strerror(errno));
+        return XAP_OK;
+    }
+    gz_format_stat(u->stat_value, sizeof u->stat_value, u->file.size,
+                   u->file.mtime_ns);
+    if (hashed == 0)
+        gz_format_hash(u->hash_value, hash);
+    else
+        u->hash_value[0] = '\0';
+    if (hashed == 0 && u->known && u->has_hash && u->old_hash == hash) {
+        u->outcome = GZ_FILE_UNCHANGED;
+        u->kind = dry ? UNIT_REPORT : UNIT_REFRESH;
+        u->shard = u->old_shard;
+        return XAP_OK;
+    }
+    read_ctx rc = {.p = p, .analyzer = analyzer, .u = u, .status = XAP_OK};
+    corpus_options opts = {.max_bytes = p->cfg.max_file_bytes,
+                           .on_bad_article = on_bad_article,
+                           .on_warning = on_article_warning,
+                           .warn_ctx = &rc};
+    corpus_status cs = corpus_read_file(&u->file, &opts,
+                                        dry ? count_article : collect_article,
+                                        &rc, u->reason, sizeof u->reason);
+    if (cs == CORPUS_ERR_RESOURCES) {
+        free_docs(u);
+        /* "path: why" (the reader's reason, cut to fit) */
+        char why[256];
+        snprintf(why, sizeof why, "%.255s", u->reason);
+        snprintf(u->reason, sizeof u->reason, "%.250s: %s", u->file.path,
+                 why);
+        u->run_error = 1;
+        return XAP_ERR_DB;
+    }
+    if (cs == CORPUS_STOPPED || cs == CORPUS_ERR_NOMEM) {
+        free_docs(u);
+        return rc.status != XAP_OK ? rc.status : XAP_ERR_NOMEM;
+    }
+    if (!dry)
+        u->articles = u->ndocs;
+    u->kind = dry ? UNIT_REPORT : UNIT_WRITE;
+    if (cs != CORPUS_OK) {
+        /* A file that cannot be read keeps its old articles (it may be
+         * back tomorrow). One that reads but holds no article any more
+         * (emptied, binary, too large, malformed) loses them. */
+        free_docs(u);
+        u->articles = 0;
+        u->outcome = GZ_FILE_SKIPPED;
+        u->delete_old = cs != CORPUS_SKIP_UNREADABLE && u->known;
+        u->shard = u->old_shard;
+        if (!u->delete_old)
+            u->kind = UNIT_REPORT;
+        return XAP_OK;
+    }
+    u->outcome = u->known ? GZ_FILE_UPDATED : GZ_FILE_ADDED;
+    u->shard = (unsigned)gz_shard_of(u->file.relpath, p->cfg.nshards);
+    u->delete_old = u->known && u->old_shard == u->shard;
+    if (!dry && u->known && u->old_shard != u->shard) {
+        /* Written under another shard count: move it. */
+        unit *del = new_unit();
+        if (!del)
+            return XAP_ERR_NOMEM;
+        del->kind = UNIT_DELETE;
+        del->shard = u->old_shard;
+        del->cost = SMALL_UNIT_COST;
+        memcpy(del->path_term, u->path_term, sizeof del->path_term);
+        u->extra = del;
+    }
+    return XAP_OK;
+}
+
+/* ------------------------------------------------------------- writers */
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Commit one shard. The spelling words counted so far go in only with
+ * the last commit of the run, or when their table outgrows an eighth of
+ * the batch's share of memory (Xapian's merge then takes about ten times
+ * the table: every word's trigrams): Xapian rewrites (and recompresses)
+ * every spelling entry a commit touches, so merging them rarely costs far
+ * less than once a batch. (A run killed before that leaves the words of
+ * its files out of "did you mean"; the index itself is whole.) */
+static xap_status commit_shard(shard_writer *sw, int last)
+{
+    sw->last_commit = now_seconds();
+    xap_status s = XAP_OK;
+    if (last ||
+        gz_spelling_bytes(&sw->spelling) > sw->p->cfg.batch_bytes / 8)
+        s = gz_spelling_flush(&sw->spelling, sw->db);
+    if (s == XAP_OK)
+        s = xap_writable_commit(sw->db);
+    sw->pending = 0;
+    sw->pending_bytes = 0;
+    return s;
+}
+
+typedef struct docid_buf {
+    xap_docid *next, *end;
+} docid_buf;
+
+static int collect_docid(xap_docid id, void *ctx)
+{
+    docid_buf *b = ctx;
+    if (b->next == b->end)
+        return 1;
+    *b->next++ = id;
+    return 0;
+}
+
+/* The file was touched but its bytes are the same: record the new stat on
+ * its documents so the next run needs a stat only. Docids are kept. */
+static xap_status refresh_stat(shard_writer *sw, const unit *u)
+{
+    xap_database *view = xap_writable_database(sw->db);
+    uint32_t n = 0;
+    xap_status s = xap_database_termfreq(view, u->path_term, &n);
+    xap_docid *ids = s == XAP_OK ? calloc(n ? n : 1, sizeof *ids) : NULL;
+    if (s == XAP_OK && !ids)
+        s = XAP_ERR_NOMEM;
+    docid_buf buf = {ids, ids ? ids + n : NULL};
+    if (s == XAP_OK)
+        s = xap_database_each_posting(view, u->path_term, collect_docid,
+                                      &buf);
+    for (xap_docid *p = ids; s == XAP_OK && p < buf.next; p++) {
+        xap_document *doc = NULL;
+        s = xap_database_get_document(view, *p, &doc);
+        if (s == XAP_OK)
+            s = xap_document_add_value(doc, GZ_SLOT_FILE_STAT, u->stat_value,
+                                       strlen(u->stat_value));
+        /* Documents written before the path slot existed get it now. */
+        if (s == XAP_OK)
+            s = xap_document_add_value(doc, GZ_SLOT_FILE_PATH,
+                                       u->file.relpath,
+                                       strlen(u->file.relpath));
+        if (s == XAP_OK)
+            s = xap_writable_replace_document(sw->db, *p, doc);
+        xap_document_free(doc);
+        sw->pending++;
+    }
+    free(ids);
+    return s;
+}
+
+/* Write a file's documents in one transaction: Xapian's own automatic
+ * commit (every XAPIAN_FLUSH_THRESHOLD changes) must not land inside a
+ * file, or a run killed then would leave part of the file under its new
+ * stat, which later runs take for unchanged. */
+static xap_status write_file(shard_writer *sw, unit *u)
+{
+    xap_status s = xap_writable_begin_transaction(sw->db, 0);
+    if (s != XAP_OK)
+        return s;
+    if (u->delete_old)
+        s = xap_writable_delete_document_by_term(sw->db, u->path_term);
+    for (size_t i = 0; s == XAP_OK && i < u->ndocs; i++) {
+        /* By id term, not add: two roots may hold the same path. */
+        s = xap_writable_replace_document_by_term(sw->db, u->docs[i].id_term,
+                                                  u->docs[i].doc, NULL);
+        if (s == XAP_OK)
+            s = gz_spelling_add_document(&sw->spelling, u->docs[i].doc);
+    }
+    if (s == XAP_OK)
+        s = xap_writable_commit_transaction(sw->db);
+    else
+        xap_writable_cancel_transaction(sw->db);
+    sw->pending += (unsigned)u->ndocs;
+    sw->pending_bytes += u->cost;
+    return s;
+}
+
+static xap_status delete_file(shard_writer *sw, const unit *u)
+{
+    uint32_t n = 0;
+    xap_status s = xap_database_termfreq(xap_writable_database(sw->db),
+                                         u->path_term, &n);
+    if (s == XAP_OK && n)
+        s = xap_writable_delete_document_by_term(sw->db, u->path_term);
+    sw->pending += n;
+    return s;
+}
+
+/* Apply one unit to its shard, then commit when the batch is full.
+ * Commits fall between units, so always between files. */
+static xap_status apply_unit(shard_writer *sw, unit *u)
+{
+    xap_status s = XAP_OK;
+    switch (u->kind) {
+    case UNIT_WRITE: s = write_file(sw, u); break;
+    case UNIT_REFRESH: s = refresh_stat(sw, u); break;
+    case UNIT_DELETE: s = delete_file(sw, u); break;
+    case UNIT_REPORT: break;
+    }
+    free_docs(u);
+    const gz_pipeline_config *cfg = &sw->p->cfg;
+    if (s == XAP_OK &&
+        ((sw->pending >= cfg->batch &&
+          now_seconds() - sw->last_commit >= MIN_COMMIT_SECONDS) ||
+         sw->pending_bytes >= cfg->batch_bytes))
+        s = commit_shard(sw, 0);
+    return s;
+}
+
+/* ------------------------------------------------------ shared state */
+
+/* Record the first failure (with the calling thread's Xapian message) and
+ * wake everyone so they stop. Called with the lock held. */
+static void fail_locked(gz_pipeline *p, xap_status s, const char *where)
+{
+    if (p->status == XAP_OK) {
+        p->status = s;
+        snprintf(p->err, sizeof p->err, "%s: %s", where,
+                 s == XAP_ERR_NOMEM ? "out of memory" : xap_last_error());
+    }
+    pthread_cond_broadcast(&p->main_wake);
+    pthread_cond_broadcast(&p->job_wake);
+    pthread_cond_broadcast(&p->room_wake);
+    for (size_t i = 0; i < p->nwriters; i++)
+        pthread_cond_broadcast(&p->writers[i].wake);
+}
+
+/* fail_locked for the failure of unit `u` (its own message when it has
+ * one, else `where` and the shim's). */
+static void fail_unit_locked(gz_pipeline *p, xap_status s, const unit *u,
+                             const char *where)
+{
+    if (u->run_error && p->status == XAP_OK) {
+        p->status = s;
+        snprintf(p->err, sizeof p->err, "%s", u->reason);
+    }
+    fail_locked(p, s, where);
+}
+
+static int stop_requested(const gz_pipeline *p)
+{
+    return p->cfg.stop && *p->cfg.stop;
+}
+
+/* Queue `u` (and its extra deletion) for its shard writer, waiting while
+ * that queue is over its byte bound; or straight to `done` when there is
+ * nothing to write. Called with the lock held; takes `u`. */
+static void route_locked(gz_pipeline *p, unit *u)
+{
+    while (u) {
+        unit *extra = u->extra;
+        u->extra = NULL;
+        if (u->kind == UNIT_REPORT) {
+            push(&p->done, u);
+            pthread_cond_signal(&p->main_wake);
+        } else {
+            shard_writer *sw = &p->writers[u->shard];
+            while (p->status == XAP_OK && sw->queue.head &&
+                   (sw->queue.bytes + u->cost > p->cfg.queue_bytes ||
+                    sw->queue.count >= MAX_QUEUED_UNITS))
+                pthread_cond_wait(&p->room_wake, &p->mu);
+            if (p->status != XAP_OK) {
+                free_unit(u);
+                free_unit(extra);
+                return;
+            }
+            push(&sw->queue, u);
+            pthread_cond_signal(&sw->wake);
+        }
+        u = extra;
+    }
+}
+
+static void *worker_main(void *arg)
+{
+    worker *w = arg;
+    gz_pipeline *p = w->p;
+    pthread_mutex_lock(&p->mu);
+    for (;;) {
+        while (!p->jobs.head && !p->closing_jobs)
+            pthread_cond_wait(&p->job_wake, &p->mu);
+        unit *u = pop(&p->jobs);
+        if (!u)
+            break;
+        pthread_cond_signal(&p->main_wake);   /* room for another job */
+        if (p->status != XAP_OK || stop_requested(p)) {
+            free_unit(u);   /* not started: not counted either */
+            continue;
+        }
+        pthread_mutex_unlock(&p->mu);
+        xap_status s = prepare_unit(p, w->analyzer, u);
+        pthread_mutex_lock(&p->mu);
+        if (s != XAP_OK) {
+            fail_unit_locked(p, s, u, u->file.path);
+            free_unit(u);
+        } else {
+            route_locked(p, u);
+        }
+    }
+    p->workers_alive--;
+    pthread_cond_broadcast(&p->main_wake);
+    pthread_mutex_unlock(&p->mu);
+    return NULL;
+}
+
+static void *writer_main(void *arg)
+{
+    shard_writer *sw = arg;
+    gz_pipeline *p = sw->p;
+    pthread_mutex_lock(&p->mu);
+    for (;;) {
+        while (!sw->queue.head && !p->closing_writers)
+            pthread_cond_wait(&sw->wake, &p->mu);
+        unit *u = pop(&sw->queue);
+        if (!u)
+            break;
+        pthread_cond_broadcast(&p->room_wake);
+        if (p->status != XAP_OK) {
+            free_unit(u);
+            continue;
+        }
+        pthread_mutex_unlock(&p->mu);
+        pthread_mutex_lock(&sw->lock);
+        xap_status s = apply_unit(sw, u);
+        pthread_mutex_unlock(&sw->lock);
+        pthread_mutex_lock(&p->mu);
+        if (s != XAP_OK) {
+            fail_locked(p, s, "writing the index");
+            free_unit(u);
+        } else {
+            push(&p->done, u);
+            pthread_cond_signal(&p->main_wake);
+        }
+    }
+    if (p->commit_at_end && p->status == XAP_OK) {
+        pthread_mutex_unlock(&p->mu);
+        pthread_mutex_lock(&sw->lock);
+        xap_status s = commit_shard(sw, 1);
+        pthread_mutex_unlock(&sw->lock);
+        pthread_mutex_lock(&p->mu);
+        if (s != XAP_OK)
+            fail_locked(p, s, "committing the index");
+    }
+    p->writers_alive--;
+    pthread_cond_broadcast(&p->main_wake);
+    pthread_mutex_unlock(&p->mu);
+    return NULL;
+}
+
+/* ------------------------------------------------ the caller's thread */
+
+/* Report finished units through the hooks and free them. */
+static void deliver(gz_pipeline *p, unit *u)
+{
+    const gz_pipeline_hooks *h = &p->cfg.hooks;
+    for (unit *next; u; u = next) {
+        next = u->next;
+        u->next = NULL;
+        for (note *n = u->notes; n; n = n->next) {
+            if (n->warning && h->warning)
+                h->warning(n->where, n->text, h->ctx);
+            else if (!n->warning && h->bad_article)
+                h->bad_article(n->where, n->text, h->ctx);
+        }
+        if (u->is_file && h->file_done)
+            h->file_done(u->file.relpath, u->file.path, u->outcome,
+                         u->reason, u->articles, h->ctx);
+        free_unit(u);
+    }
+}
+
+/* Take the finished units out of the queue (lock held). */
+static unit *take_done_locked(gz_pipeline *p)
+{
+    unit *u = p->done.head;
+    p->done = (unit_queue){0};
+    return u;
+}
+
+/* Without threads: do the work of a worker and a writer at once. */
+static void run_inline(gz_pipeline *p, unit *u)
+{
+    xap_status s = XAP_OK;
+    if (u->is_file)
+        s = prepare_unit(p, p->workers[0].analyzer, u);
+    for (unit *v = u; s == XAP_OK && v; v = v->extra)
+        if (v->kind != UNIT_REPORT)
+            s = apply_unit(&p->writers[v->shard], v);
+    if (s != XAP_OK) {
+        fail_unit_locked(p, s, u,
+                         u->is_file ? u->file.path : "writing the index");
+        free_unit(u);
+        return;
+    }
+    deliver(p, u);
+}
+
+/* Hand `u` to the workers (to a writer when `direct`), waiting for room
+ * and reporting finished files meanwhile. */
+static xap_status submit(gz_pipeline *p, unit *u, int direct)
+{
+    if (!p->threaded) {
+        if (p->status == XAP_OK)
+            run_inline(p, u);
+        else
+            free_unit(u);
+        return p->status;
+    }
+    pthread_mutex_lock(&p->mu);
+    while (p->status == XAP_OK && !direct && p->jobs.count >= p->max_jobs) {
+        unit *done = take_done_locked(p);
+        if (done) {
+            pthread_mutex_unlock(&p->mu);
+            deliver(p, done);
+            pthread_mutex_lock(&p->mu);
+        } else {
+            pthread_cond_wait(&p->main_wake, &p->mu);
+        }
+    }
+    if (p->status != XAP_OK) {
+        free_unit(u);
+    } else if (direct) {
+        route_locked(p, u);
+    } else {
+        push(&p->jobs, u);
+        pthread_cond_signal(&p->job_wake);
+    }
+    unit *done = take_done_locked(p);
+    xap_status s = p->status;
+    pthread_mutex_unlock(&p->mu);
+    deliver(p, done);
+    return s;
+}
+
+xap_status gz_pipeline_file(gz_pipeline *p, const corpus_file *file,
+                            const gz_file_entry *known)
+{
+    unit *u = file_unit(file, known);
+    if (!u) {
+        pthread_mutex_lock(&p->mu);
+        fail_locked(p, XAP_ERR_NOMEM, file->path);
+        pthread_mutex_unlock(&p->mu);
+        return p->status;
+    }
+    return submit(p, u, 0);
+}
+
+xap_status gz_pipeline_delete(gz_pipeline *p, unsigned shard,
+                              const char *term)
+{
+    unit *u = new_unit();
+    if (!u || shard >= p->nwriters) {
+        free(u);
+        pthread_mutex_lock(&p->mu);
+        fail_locked(p, u ? XAP_ERR_INVALID_ARG : XAP_ERR_NOMEM, term);
+        pthread_mutex_unlock(&p->mu);
+        return p->status;
+    }
+    u->kind = p->cfg.shards ? UNIT_DELETE : UNIT_REPORT;
+    u->shard = shard;
+    u->cost = SMALL_UNIT_COST;
+    snprintf(u->path_term, sizeof u->path_term, "%s", term);
+    return submit(p, u, 1);
+}
+
+/* Wait (lock held) until *count is 0, reporting finished files. */
+static void wait_for_zero(gz_pipeline *p, const unsigned *count)
+{
+    while (*count > 0 || p->done.head) {
+        unit *done = take_done_locked(p);
+        if (done) {
+            pthread_mutex_unlock(&p->mu);
+            deliver(p, done);
+            pthread_mutex_lock(&p->mu);
+        } else {
+            pthread_cond_wait(&p->main_wake, &p->mu);
+        }
+    }
+}
+
+/* Stop and join every thread (work still queued is done first, unless
+ * something failed). */
+static void join_all(gz_pipeline *p, int commit)
+{
+    if (!p->threaded)
+        return;
+    pthread_mutex_lock(&p->mu);
+    p->closing_jobs = 1;
+    pthread_cond_broadcast(&p->job_wake);
+    wait_for_zero(p, &p->workers_alive);
+    p->commit_at_end = commit;
+    p->closing_writers = 1;
+    for (size_t i = 0; i < p->nwriters; i++)
+        pthread_cond_broadcast(&p->writers[i].wake);
+    wait_for_zero(p, &p->writers_alive);
+    pthread_mutex_unlock(&p->mu);
+    for (unsigned i = 0; i < p->nworkers; i++)
+        if (p->workers[i].started)
+            pthread_join(p->workers[i].thread, NULL);
+    for (size_t i = 0; i < p->nwriters; i++)
+        if (p->writers[i].started)
+            pthread_join(p->writers[i].thread, NULL);
+    p->threaded = 0;
+}
+
+xap_status gz_pipeline_finish(gz_pipeline *p, int commit, char *err,
+                              size_t errlen)
+{
+    int was_threaded = p->threaded;
+    join_all(p, commit && p->cfg.shards);
+    if (!was_threaded && commit && p->cfg.shards)
+        for (size_t i = 0; p->status == XAP_OK && i < p->nwriters; i++) {
+            xap_status s = commit_shard(&p->writers[i], 1);
+            if (s != XAP_OK)
+                fail_locked(p, s, "committing the index");
+        }
+    if (p->status != XAP_OK)
+        snprintf(err, errlen, "%s", p->err);
+    return p->status;
+}
+
+void gz_pipeline_free(gz_pipeline *p)
+{
+    if (!p)
+        return;
+    if (p->threaded) {
+        /* Abandoned: make everyone drop their work, then join. */
+        pthread_mutex_lock(&p->mu);
+        if (p->status == XAP_OK)
+            fail_locked(p, XAP_ERR_UNKNOWN, "abandoned");
+        pthread_mutex_unlock(&p->mu);
+        join_all(p, 0);
+    }
+    free_unit(take_done_locked(p));
+    free_unit(p->jobs.head);
+    for (unsigned i = 0; i < p->nworkers; i++)
+        gz_analyzer_free(p->workers[i].analyzer);
+    for (size_t i = 0; i < p->nwriters; i++) {
+        free_unit(p->writers[i].queue.head);
+        gz_spelling_free(&p->writers[i].spelling);
+        pthread_cond_destroy(&p->writers[i].wake);
+        pthread_mutex_destroy(&p->writers[i].lock);
+    }
+    free(p->workers);
+    free(p->writers);
+    pthread_cond_destroy(&p->main_wake);
+    pthread_cond_destroy(&p->job_wake);
+    pthread_cond_destroy(&p->room_wake);
+    pthread_mutex_destroy(&p->mu);
+    free(p);
+}
+
+/* Start the threads; on failure the ones started are told to stop. */
+static xap_status start_threads(gz_pipeline *p)
+{
+    p->threaded = 1;
+    for (unsigned i = 0; i < p->nworkers; i++) {
+        if (pthread_create(&p->workers[i].thread, NULL, worker_main,
+                           &p->workers[i]) != 0)
+            return XAP_ERR_NOMEM;
+        p->workers[i].started = 1;
+        p->workers_alive++;
+    }
+    for (size_t i = 0; p->cfg.shards && i < p->nwriters; i++) {
+        if (pthread_create(&p->writers[i].thread, NULL, writer_main,
+                           &p->writers[i]) != 0)
+            return XAP_ERR_NOMEM;
+        p->writers[i].started = 1;
+        p->writers_alive++;
+    }
+    return XAP_OK;
+}
+
+xap_status gz_pipeline_new(const gz_pipeline_config *cfg, gz_pipeline **out)
+{
+    gz_pipeline *p = calloc(1, sizeof *p);
+    if (!p)
+        return XAP_ERR_NOMEM;
+    p->cfg = *cfg;
+    p->nworkers = cfg->jobs ? cfg->jobs : 1;
+    p->nwriters = cfg->nshards ? cfg->nshards : 1;
+    p->max_jobs = (size_t)p->nworkers * JOBS_PER_WORKER;
+    pthread_mutex_init(&p->mu, NULL);
+    pthread_cond_init(&p->main_wake, NULL);
+    pthread_cond_init(&p->job_wake, NULL);
+    pthread_cond_init(&p->room_wake, NULL);
+    p->workers = calloc(p->nworkers, sizeof *p->workers);
+    p->writers = calloc(p->nwriters, sizeof *p->writers);
+    xap_status s = p->workers && p->writers ? XAP_OK : XAP_ERR_NOMEM;
+    for (size_t i = 0; p->writers && i < p->nwriters; i++) {
+        p->writers[i].p = p;
+        p->writers[i].index = (unsigned)i;
+        p->writers[i].db = cfg->shards ? cfg->shards[i] : NULL;
+        pthread_cond_init(&p->writers[i].wake, NULL);
+        pthread_mutex_init(&p->writers[i].lock, NULL);
+    }
+    for (unsigned i = 0; s == XAP_OK && i < p->nworkers; i++) {
+        p->workers[i].p = p;
+        s = gz_analyzer_new(cfg->language, &p->workers[i].analyzer);
+        /* names: from the index being written (not in a dry run) */
+        if (s == XAP_OK && cfg->shards)
+            gz_analyzer_set_names(p->workers[i].analyzer, shards_know_name,
+                                  p);
+    }
+    if (s == XAP_OK && p->nworkers > 1)
+        s = start_threads(p);
+    if (s != XAP_OK) {
+        gz_pipeline_free(p);
+        return s;
+    }
+    *out = p;
+    return XAP_OK;
+}

@@ -1,0 +1,99 @@
+/*
+ * pipeline.h - reading, analysing and writing files in parallel.
+ *
+ * The caller (indexer.c) walks the corpus on its own thread and decides
+ * which files need a look; the pipeline does the rest:
+ *
+ *   walk --(job queue)--> N workers --(one queue per shard)--> shard writers
+ *     ^                    hash, read,                          one Xapian
+ *     '----- finished files (events, on the caller's thread) -- WritableDatabase
+ *                          parse, analyse                       each
+ *
+ * Workers hash a file, read it (gzip, formats) and turn its articles into
+ * Xapian documents, each worker with its own analyzer; all the documents
+ * of a file go, as one unit, to the writer of the file's shard
+ * (gz_shard_of of its relative path), which applies the unit in one
+ * transaction, so every commit of every shard covers whole files. The job
+ * queue holds a few files per worker and each shard queue a bounded number
+ * of bytes of text, so memory does not grow with the corpus.
+ *
+ * With jobs == 1 there are no threads: each call does its work on the
+ * caller's thread, in walk order, exactly as a single-threaded indexer.
+ *
+ * Every callback (gz_pipeline_hooks) runs on the caller's thread, inside
+ * gz_pipeline_file, gz_pipeline_delete or gz_pipeline_finish.
+ */
+#ifndef GAZETTE_PIPELINE_H
+#define GAZETTE_PIPELINE_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "corpus.h"
+#include "filemap.h"
+#include "xapian_shim.h"
+
+typedef enum gz_file_outcome {
+    GZ_FILE_ADDED = 0,      /* new file, indexed */
+    GZ_FILE_UPDATED,        /* changed file, reindexed */
+    GZ_FILE_UNCHANGED,      /* touched, same bytes: stat refreshed */
+    GZ_FILE_SKIPPED         /* could not be indexed (reason given) */
+} gz_file_outcome;
+
+typedef struct gz_pipeline_hooks {
+    /* A file submitted with gz_pipeline_file is done (written, not yet
+     * committed). `relpath` and `path` as walked; `reason` for a skip;
+     * `articles` written for it (a dry run: read). */
+    void (*file_done)(const char *relpath, const char *path,
+                      gz_file_outcome outcome, const char *reason,
+                      size_t articles, void *ctx);
+    /* An article left out of a file otherwise read ("file:line"). */
+    void (*bad_article)(const char *where, const char *reason, void *ctx);
+    /* An article read but not wholly understood or indexed. */
+    void (*warning)(const char *where, const char *message, void *ctx);
+    void *ctx;
+} gz_pipeline_hooks;
+
+typedef struct gz_pipeline_config {
+    unsigned jobs;                 /* worker threads; 1: no threads */
+    xap_writable *const *shards;   /* the shard writers; NULL: dry run */
+    size_t nshards;                /* >= 1 (also in a dry run) */
+    const char *language;          /* stemmer */
+    uint64_t max_file_bytes;       /* 0: corpus default */
+    unsigned batch;                /* commit a shard every `batch` articles */
+    size_t batch_bytes;            /* ... or every `batch_bytes` of text */
+    size_t queue_bytes;            /* text waiting for each shard writer */
+    const volatile sig_atomic_t *stop;   /* files not started are dropped */
+    gz_pipeline_hooks hooks;
+} gz_pipeline_config;
+
+typedef struct gz_pipeline gz_pipeline;
+
+/* Start the pipeline (its threads when cfg->jobs > 1). `cfg` is copied;
+ * what it points to must outlive the pipeline. */
+xap_status gz_pipeline_new(const gz_pipeline_config *cfg, gz_pipeline **out);
+
+/* Hand over one walked file (copied) whose stat differs from `known`
+ * (what the index holds for it, NULL when new). May wait for room.
+ * Returns the pipeline's status: not XAP_OK once anything failed. */
+xap_status gz_pipeline_file(gz_pipeline *p, const corpus_file *file,
+                            const gz_file_entry *known);
+
+/* Delete, in shard `shard`, every article of the file whose path term is
+ * `term`. Returns the pipeline's status. */
+xap_status gz_pipeline_delete(gz_pipeline *p, unsigned shard,
+                              const char *term);
+
+/* Wait for every file and deletion handed over, deliver the last events,
+ * stop the threads, and when `commit` is set and nothing failed commit
+ * each shard (its spelling words too). Returns the pipeline's status;
+ * on failure `err` says why. The writers stay open (the caller's). */
+xap_status gz_pipeline_finish(gz_pipeline *p, int commit, char *err,
+                              size_t errlen);
+
+/* Free the pipeline (after gz_pipeline_finish, or to abandon it: the
+ * threads are stopped and uncommitted work dropped). */
+void gz_pipeline_free(gz_pipeline *p);
+
+#endif

@@ -1,0 +1,58 @@
+/*
+ * shards.h - the shards of an index, and which shard an article goes to.
+ *
+ * An index written by one writer (gazette-index -j1, or any index made
+ * before sharding) is one Xapian database. An index written by N shard
+ * writers (-j N) is a directory holding N databases "shard0" ...
+ * "shard<N-1>" and a Xapian stub file "XAPIANDB" listing them
+ * ("auto shard0" ...), which Xapian opens as one database with global
+ * statistics; the index path may also be a stub file naming such a
+ * directory (after --full: "auto DB.d/<generation>").
+ *
+ * All the articles of one file go to the shard gz_shard_of() gives for the
+ * file's path relative to its corpus (an article of the writer API, which
+ * has no file, by its id): one file, one shard, so a shard's commit always
+ * covers whole files. Each shard records its place in metadata
+ * (GZ_META_SHARD, "<i>/<n>").
+ */
+#ifndef GAZETTE_SHARDS_H
+#define GAZETTE_SHARDS_H
+
+#include <stddef.h>
+
+#define GZ_SHARD_STUB "XAPIANDB"   /* the stub file inside a sharded index */
+#define GZ_MAX_SHARDS 64
+
+typedef struct gz_shard_list {
+    size_t n;                      /* 0: no index at the path yet */
+    char *paths[GZ_MAX_SHARDS];    /* each shard's database directory */
+} gz_shard_list;
+
+/* Find the shards of the index at `db`: none when nothing is there (or an
+ * empty directory, or one holding neither a database nor XAPIANDB), one
+ * (`db` itself, or what a one-line stub file names) for a single
+ * database, the entries of XAPIANDB for a sharded index. Returns 0, or -1
+ * with a one-line reason in `err` (a stub naming a remote database or too
+ * many shards, out of memory). Free with gz_shards_free. */
+int gz_shards_locate(const char *db, gz_shard_list *out, char *err,
+                     size_t errlen);
+
+void gz_shards_free(gz_shard_list *list);
+
+/* Lay out a sharded index of `n` (2..GZ_MAX_SHARDS) shards in directory
+ * `dir` (created when missing): fill `out` with dir/shard<i> (the caller
+ * creates the databases), and once they exist, gz_shards_publish writes
+ * dir/XAPIANDB atomically (temporary file, fsync, rename), so a reader
+ * never sees a stub naming a shard not yet there. 0, or -1 with `err`. */
+int gz_shards_plan(const char *dir, size_t n, gz_shard_list *out, char *err,
+                   size_t errlen);
+int gz_shards_publish(const char *dir, size_t n, char *err, size_t errlen);
+
+/* The shard (0..n-1) of the article(s) keyed by `key`: 64-bit FNV-1a of
+ * its bytes, modulo n. Stable across runs, machines and releases. */
+size_t gz_shard_of(const char *key, size_t n);
+
+/* Value of GZ_META_SHARD for shard i of n: "<i>/<n>" (buf >= 24 bytes). */
+void gz_shard_meta(char *buf, size_t size, size_t i, size_t n);
+
+#endif

@@ -1,0 +1,130 @@
+/* spelling.c - per-batch spelling word counts (spelling.h). */
+#include "spelling.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "schema.h"
+
+/* Words longer than this are not worth suggesting (and would bloat the
+ * spelling table's trigram lists). */
+#define MAX_SPELLING_WORD 64
+
+/* The slot of word [w, w+len) with hash h: where it is, or the empty slot
+ * where it goes. */
+static gz_spelling_slot *probe(const gz_spelling *sp, const char *w,
+                               size_t len, uint64_t h)
+{
+    size_t mask = sp->cap - 1;
+    for (size_t i = (size_t)(h ^ (h >> 29)) & mask;; i = (i + 1) & mask) {
+        gz_spelling_slot *s = &sp->slots[i];
+        if (s->freq == 0)
+            return s;
+        if (s->hash == h && strncmp(sp->words + s->off, w, len) == 0 &&
+            sp->words[s->off + len] == '\0')
+            return s;
+    }
+}
+
+/* Keep the load factor under 1/2. -1 on out of memory. */
+static int grow_table(gz_spelling *sp)
+{
+    if (sp->cap && (sp->count + 1) * 2 <= sp->cap)
+        return 0;
+    size_t cap = sp->cap ? sp->cap * 2 : 4096;
+    gz_spelling bigger = *sp;
+    bigger.cap = cap;
+    if (!(bigger.slots = calloc(cap, sizeof *bigger.slots)))
+        return -1;
+    for (size_t i = 0; i < sp->cap; i++) {
+        gz_spelling_slot *s = &sp->slots[i];
+        if (s->freq) {
+            const char *w = sp->words + s->off;
+            *probe(&bigger, w, strlen(w), s->hash) = *s;
+        }
+    }
+    free(sp->slots);
+    sp->slots = bigger.slots;
+    sp->cap = cap;
+    return 0;
+}
+
+/* Copy the word into the arena; its offset, or -1 on out of memory. */
+static long store_word(gz_spelling *sp, const char *w, size_t len)
+{
+    if (sp->used + len + 1 > sp->size) {
+        size_t size = sp->size ? sp->size : 65536;
+        while (sp->used + len + 1 > size)
+            size *= 2;
+        if (size > UINT32_MAX)
+            return -1;
+        char *words = realloc(sp->words, size);
+        if (!words)
+            return -1;
+        sp->words = words;
+        sp->size = size;
+    }
+    long off = (long)sp->used;
+    memcpy(sp->words + sp->used, w, len);
+    sp->words[sp->used + len] = '\0';
+    sp->used += len + 1;
+    return off;
+}
+
+static int count_term(const char *term, size_t len, unsigned wdf, void *ctx)
+{
+    gz_spelling *sp = ctx;
+    /* Xapian's convention: a term starting with a capital has a prefix. */
+    if ((term[0] >= 'A' && term[0] <= 'Z') || len > MAX_SPELLING_WORD ||
+        wdf == 0)
+        return 0;
+    if (grow_table(sp) != 0)
+        return sp->nomem = 1;
+    uint64_t h = gz_fnv1a64(GZ_FNV_BASIS, term, len);
+    gz_spelling_slot *s = probe(sp, term, len, h);
+    if (s->freq == 0) {
+        long off = store_word(sp, term, len);
+        if (off < 0)
+            return sp->nomem = 1;
+        s->hash = h;
+        s->off = (uint32_t)off;
+        sp->count++;
+    }
+    s->freq = s->freq + wdf < s->freq ? UINT32_MAX : s->freq + wdf;
+    return 0;
+}
+
+xap_status gz_spelling_add_document(gz_spelling *sp, const xap_document *doc)
+{
+    sp->nomem = 0;
+    xap_status s = xap_document_each_term(doc, "", count_term, sp);
+    return s == XAP_OK && sp->nomem ? XAP_ERR_NOMEM : s;
+}
+
+xap_status gz_spelling_flush(gz_spelling *sp, xap_writable *db)
+{
+    xap_status s = XAP_OK;
+    for (size_t i = 0; s == XAP_OK && i < sp->cap; i++) {
+        gz_spelling_slot *slot = &sp->slots[i];
+        if (slot->freq)
+            s = xap_writable_add_spelling(db, sp->words + slot->off,
+                                          slot->freq);
+    }
+    if (sp->slots)
+        memset(sp->slots, 0, sp->cap * sizeof *sp->slots);
+    sp->count = 0;
+    sp->used = 0;
+    return s;
+}
+
+size_t gz_spelling_bytes(const gz_spelling *sp)
+{
+    return sp->cap * sizeof *sp->slots + sp->size;
+}
+
+void gz_spelling_free(gz_spelling *sp)
+{
+    free(sp->slots);
+    free(sp->words);
+    memset(sp, 0, sizeof *sp);
+}

@@ -1,0 +1,51 @@
+/*
+ * spelling.h - spelling data ("did you mean") gathered per batch.
+ *
+ * Xapian's TermGenerator with FLAG_SPELLING calls add_spelling() once for
+ * every word it reads, and each commit then merges the words into the
+ * spelling table. Instead each shard writer counts the words of its
+ * documents in a hash table (word -> frequency) and hands each distinct
+ * word to Xapian once, before the run's last commit (or when the table
+ * outgrows its memory share), so the spelling table is rewritten once
+ * rather than at every batch.
+ * The words are the document's unprefixed terms (what the TermGenerator
+ * fed the spelling table: title and body words, unstemmed, lower-cased),
+ * the frequency their within-document frequency (a title word counts
+ * TITLE_WDF times, as it does for ranking).
+ */
+#ifndef GAZETTE_SPELLING_H
+#define GAZETTE_SPELLING_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "xapian_shim.h"
+
+typedef struct gz_spelling_slot {
+    uint64_t hash;
+    uint32_t off;      /* word at words + off, NUL-terminated */
+    uint32_t freq;     /* 0: empty slot */
+} gz_spelling_slot;
+
+typedef struct gz_spelling {
+    gz_spelling_slot *slots;   /* cap slots, a power of two */
+    size_t cap, count;
+    char *words;               /* the distinct words, back to back */
+    size_t used, size;
+    int nomem;                 /* an allocation failed while counting */
+} gz_spelling;
+
+/* Count the spelling words of `doc` (zero-initialise `sp` first).
+ * XAP_ERR_NOMEM when memory ran out (what was counted is kept). */
+xap_status gz_spelling_add_document(gz_spelling *sp, const xap_document *doc);
+
+/* Add every counted word to `db`'s spelling table (not committed) and
+ * empty the table. */
+xap_status gz_spelling_flush(gz_spelling *sp, xap_writable *db);
+
+/* Bytes the table holds (for memory accounting). */
+size_t gz_spelling_bytes(const gz_spelling *sp);
+
+void gz_spelling_free(gz_spelling *sp);
+
+#endif

@@ -1,0 +1,466 @@
+/*
+ * test_shards.c - gazette-index -j: the shard an article goes to, a -j2
+ * index against a -j1 index of the same files (articles and search
+ * results), incremental reruns of a sharded index, SIGKILL during a -j2
+ * run, and the memory one huge line may take.
+ *
+ * Corpora: a copy of corpus/sample, and seeded generated files. The real
+ * gazette-index runs as a child; indexes are read through the shim (each
+ * shard) and libgazette (searches).
+ */
+#define _GNU_SOURCE 1
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "gazette.h"
+#include "schema.h"
+#include "shards.h"
+#include "test_util.h"
+#include "xapian_shim.h"
+
+/* corpus/sample: article files (its README is not one) and articles */
+#define SAMPLE_FILES 47
+#define SAMPLE_ARTICLES 49
+
+static struct {
+    char *tmp;
+    char sample[1024];   /* tmp/sample: copy of corpus/sample */
+    char gen[1024];      /* tmp/gen: generated corpus */
+} fx;
+
+/* ------------------------------------------------------------ helpers */
+
+/* Run gazette-index with `args` (NULL-terminated), stdout and stderr to
+ * tmp/out.txt and tmp/err.txt; returns the child's pid. */
+static pid_t start_index(const char *const *args)
+{
+    const char *argv[40] = {tu_binary("indexer/gazette-index")};
+    size_t n = 1;
+    for (size_t k = 0; args[k] && n < 39; k++)
+        argv[n++] = args[k];
+    argv[n] = NULL;
+    char out[1100], err[1100];
+    snprintf(out, sizeof out, "%s/out.txt", fx.tmp);
+    snprintf(err, sizeof err, "%s/err.txt", fx.tmp);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int o = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        int e = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        if (o < 0 || e < 0 || dup2(o, 1) < 0 || dup2(e, 2) < 0)
+            _exit(127);
+        execv(argv[0], (char *const *)argv);
+        _exit(127);
+    }
+    return pid;
+}
+
+/* Exit status of `pid` (128 + signal when killed); *maxrss_kib (may be
+ * NULL) gets its peak resident set size from wait4. */
+static int wait_child(pid_t pid, long *maxrss_kib)
+{
+    int st;
+    struct rusage ru;
+    while (wait4(pid, &st, 0, &ru) < 0)
+        assert_int_equal(errno, EINTR);
+    if (maxrss_kib)
+        *maxrss_kib = ru.ru_maxrss;
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+static int run_index(const char *const *args)
+{
+    return wait_child(start_index(args), NULL);
+}
+
+/* "scanned N, added N, ..." of the last run: one count by name. */
+static long summary_count(const char *name)
+{
+    char path[1100], line[512];
+    snprintf(path, sizeof path, "%s/out.txt", fx.tmp);
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    long v = -1;
+    while (fgets(line, sizeof line, f)) {
+        const char *p = strstr(line, name);
+        if (p && strncmp(line, "scanned", 7) == 0)
+            v = strtol(p + strlen(name) + 1, NULL, 10);
+    }
+    fclose(f);
+    return v;
+}
+
+static void sleep_seconds(double s)
+{
+    struct timespec ts = {(time_t)s, (long)((s - (double)(time_t)s) * 1e9)};
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+        ;
+}
+
+/* The shards of index `db` (gz_shards_locate), asserted found. */
+static void locate(const char *db, gz_shard_list *l)
+{
+    char err[256];
+    assert_int_equal(gz_shards_locate(db, l, err, sizeof err), 0);
+    assert_true(l->n > 0);
+}
+
+/* Every article of index `db`: "id\n" lines sorted, into a new string. */
+static int collect_path(xap_docid id, const char *v, size_t len, void *ctx)
+{
+    (void)id;
+    FILE *f = ctx;
+    fprintf(f, "%.*s\n", (int)len, v);
+    return 0;
+}
+
+static char *all_paths(const char *db)
+{
+    char path[1100];
+    snprintf(path, sizeof path, "%s/paths.txt", fx.tmp);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    xap_database *d = NULL;
+    assert_int_equal(xap_database_open(db, &d), XAP_OK);
+    assert_int_equal(xap_database_each_value(d, GZ_SLOT_FILE_PATH,
+                                             collect_path, f), XAP_OK);
+    xap_database_free(d);
+    fclose(f);
+    assert_int_equal(tu_run("sort -o '%s' '%s'", path, path), 0);
+    f = fopen(path, "r");
+    assert_non_null(f);
+    static char buf[1 << 20];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    return strdup(buf);
+}
+
+/* The hits of `query` on `db`: "id percent weight" lines, in rank order,
+ * with the suggestion first (new string). */
+static char *results(const char *db, const char *query)
+{
+    gazette_index_t *ix = NULL;
+    gazette_search_options_t *o = NULL;
+    gazette_results_t *r = NULL;
+    if (gazette_index_open(db, &ix) != GAZETTE_STATUS_OK)
+        fail_msg("open %s: %s", db, gazette_last_open_error());
+    assert_int_equal(gazette_search_options_new(&o), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_search_options_set_range(o, 0, 50),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_search(ix, query, o, &r), GAZETTE_STATUS_OK);
+    size_t cap = 65536, len = 0;
+    char *out = malloc(cap);
+    assert_non_null(out);
+    len += (size_t)snprintf(out, cap, "suggestion: %s\n",
+                            gazette_results_suggestion(r));
+    for (size_t i = 0; i < gazette_results_count(r) && len < cap - 600; i++) {
+        const gazette_hit_t *h = gazette_results_hit(r, i);
+        len += (size_t)snprintf(out + len, cap - len, "%s %d %.9f\n",
+                                gazette_hit_id(h), gazette_hit_percent(h),
+                                gazette_hit_weight(h));
+    }
+    gazette_results_free(r);
+    gazette_search_options_free(o);
+    gazette_index_close(ix);
+    return out;
+}
+
+/* Indexes `a` and `b` hold the same articles and answer these queries
+ * alike: same hits, order, percentages and weights. (No pure filters:
+ * their hits all weigh the same, ranked by docid, which differs.) */
+static void expect_same_index(const char *a, const char *b)
+{
+    static const char *const queries[] = {
+        "gaza", "\"humanitarian pauses\"", "bank interest rates",
+        "title:marathon", "blinken visit", "year:2023 football",
+        "climate OR fusion", "aid -gaza", "hostagse"};
+    char *pa = all_paths(a), *pb = all_paths(b);
+    assert_string_equal(pa, pb);
+    free(pa);
+    free(pb);
+    for (size_t i = 0; i < sizeof queries / sizeof *queries; i++) {
+        char *ra = results(a, queries[i]), *rb = results(b, queries[i]);
+        if (strcmp(ra, rb) != 0)
+            fail_msg("query %s differs:\n%s---\n%s", queries[i], ra, rb);
+        free(ra);
+        free(rb);
+    }
+}
+
+/* Write `nfiles` seeded articles of random words below tmp/gen. */
+static void generate_corpus(int nfiles)
+{
+    unsigned seed = 20261130;
+    char text[8192];
+    for (int f = 0; f < nfiles; f++) {
+        size_t len = 0;
+        for (int w = 0; w < 300; w++) {
+            seed = seed * 1103515245u + 12345u;
+            int wl = 3 + (int)((seed >> 16) % 6);
+            for (int c = 0; c < wl; c++) {
+                seed = seed * 1103515245u + 12345u;
+                text[len++] = (char)('a' + (seed >> 16) % 12);
+            }
+            text[len++] = w == 6 ? '\n' : ' ';
+        }
+        text[len++] = '\n';
+        char name[64];
+        snprintf(name, sizeof name, "gen/d%02d/f%05d.txt", f % 37, f);
+        tu_write_file(fx.tmp, name, text, len);
+    }
+}
+
+/* ------------------------------------------------------------- tests */
+
+/* The shard of a key is FNV-1a 64 of its bytes modulo the shard count,
+ * as documented (an independent FNV-1a here), and every article of a -j2
+ * index sits in the shard of its file's path, which its metadata names. */
+static void test_shard_assignment_is_stable(void **state)
+{
+    (void)state;
+    static const char *const keys[] = {"politics/001.txt", "a.jsonl", "",
+                                       "world/é.txt"};
+    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
+        uint64_t h = 14695981039346656037ULL;
+        for (const unsigned char *p = (const unsigned char *)keys[i]; *p; p++)
+            h = (h ^ *p) * 1099511628211ULL;
+        for (size_t n = 1; n <= 7; n++)
+            assert_int_equal(gz_shard_of(keys[i], n), n == 1 ? 0 : h % n);
+    }
+
+    char db[1100];
+    snprintf(db, sizeof db, "%s/j2", fx.tmp);
+    const char *args[] = {"-j2", "--quiet", "--db", db, fx.sample, NULL};
+    assert_int_equal(run_index(args), 0);
+    gz_shard_list l;
+    locate(db, &l);
+    assert_int_equal(l.n, 2);
+    uint32_t total = 0;
+    for (size_t i = 0; i < l.n; i++) {
+        xap_database *d = NULL;
+        assert_int_equal(xap_database_open(l.paths[i], &d), XAP_OK);
+        char *meta = NULL, want[32];
+        assert_int_equal(xap_database_get_metadata(d, GZ_META_SHARD, &meta,
+                                                   NULL), XAP_OK);
+        gz_shard_meta(want, sizeof want, i, 2);
+        assert_string_equal(meta, want);
+        free(meta);
+        char *paths = all_paths(l.paths[i]);
+        for (char *line = strtok(paths, "\n"); line;
+             line = strtok(NULL, "\n")) {
+            assert_int_equal(gz_shard_of(line, 2), i);
+            total++;
+        }
+        free(paths);
+        xap_database_free(d);
+    }
+    assert_int_equal(total, SAMPLE_ARTICLES);
+    gz_shards_free(&l);
+}
+
+/* -j2 (two shards) and -j1 (one database): the same articles, the same
+ * search results, spelling suggestions included. */
+static void test_j2_index_equals_j1_index(void **state)
+{
+    (void)state;
+    char d1[1100], d2[1100];
+    snprintf(d1, sizeof d1, "%s/eq1", fx.tmp);
+    snprintf(d2, sizeof d2, "%s/eq2", fx.tmp);
+    const char *a1[] = {"-j1", "--quiet", "--db", d1, fx.sample, NULL};
+    const char *a2[] = {"-j2", "--quiet", "--db", d2, fx.sample, NULL};
+    assert_int_equal(run_index(a1), 0);
+    assert_int_equal(run_index(a2), 0);
+    char stub[1200];
+    snprintf(stub, sizeof stub, "%s/XAPIANDB", d2);
+    assert_int_equal(access(stub, F_OK), 0);
+    snprintf(stub, sizeof stub, "%s/XAPIANDB", d1);
+    assert_int_equal(access(stub, F_OK), -1);
+    char *r = results(d2, "hostagse");   /* "did you mean" from shards */
+    assert_non_null(strstr(r, "suggestion: hostages"));
+    free(r);
+    expect_same_index(d1, d2);
+}
+
+/* Reruns of a -j2 index: touched, edited, renamed, deleted and new files;
+ * then it equals a fresh -j1 index of the changed corpus. An existing
+ * index keeps its shard count whatever -j says. */
+static void test_incremental_rerun_at_j2(void **state)
+{
+    (void)state;
+    char corpus[1100], db[1100], fresh[1100];
+    snprintf(corpus, sizeof corpus, "%s/inc", fx.tmp);
+    snprintf(db, sizeof db, "%s/inc-idx", fx.tmp);
+    snprintf(fresh, sizeof fresh, "%s/inc-fresh", fx.tmp);
+    assert_int_equal(tu_run("cp -r '%s' '%s'", fx.sample, corpus), 0);
+    const char *args[] = {"-j2", "--db", db, corpus, NULL};
+    assert_int_equal(run_index(args), 0);
+    assert_int_equal(summary_count("added"), SAMPLE_FILES);
+    assert_int_equal(run_index(args), 0);
+    assert_int_equal(summary_count("unchanged"), SAMPLE_FILES);
+
+    assert_int_equal(tu_run("cd '%s' && touch -d 2001-01-01 "
+                            "sport/2023-10-31-ballon-dor-messi.txt && "
+                            "echo 'Zanzibarquokka sighted.' >> "
+                            "science/2023-12-01-jt60sa-fusion-japan.txt && "
+                            "mv world/2023-11-06-blinken-ankara.txt "
+                            "world/renamed-ankara.txt && "
+                            "rm business/2023-11-02-bank-of-england-holds.txt"
+                            " && printf 'Quibblewhiskers\\n\\nA new story "
+                            "about quibblewhiskers.\\n' > culture/new.txt",
+                            corpus), 0);
+    const char *a3[] = {"-j3", "--db", db, corpus, NULL};   /* keeps 2 */
+    assert_int_equal(run_index(a3), 0);
+    assert_int_equal(summary_count("scanned"), SAMPLE_FILES);
+    assert_int_equal(summary_count("added"), 2);
+    assert_int_equal(summary_count("updated"), 1);
+    assert_int_equal(summary_count("removed"), 2);
+    assert_int_equal(summary_count("unchanged"), SAMPLE_FILES - 3);
+    gz_shard_list l;
+    locate(db, &l);
+    assert_int_equal(l.n, 2);
+    gz_shards_free(&l);
+    char *r = results(db, "zanzibarquokka");
+    assert_non_null(strstr(r, "science/2023-12-01-jt60sa-fusion-japan.txt"));
+    free(r);
+    assert_int_equal(run_index(args), 0);
+    assert_int_equal(summary_count("unchanged"), SAMPLE_FILES);
+
+    const char *af[] = {"-j1", "--quiet", "--db", fresh, corpus, NULL};
+    assert_int_equal(run_index(af), 0);
+    expect_same_index(db, fresh);
+
+    /* A dry run reads the shards too. */
+    assert_int_equal(tu_run("rm '%s/culture/new.txt'", corpus), 0);
+    const char *dry[] = {"-j2", "--dry-run", "--db", db, corpus, NULL};
+    assert_int_equal(run_index(dry), 0);
+    assert_int_equal(summary_count("removed"), 1);
+    assert_int_equal(summary_count("unchanged"), SAMPLE_FILES - 1);
+}
+
+/* xapian-check on each shard of `db` (when the run got as far as making
+ * the index). */
+static void check_shards(const char *db)
+{
+    gz_shard_list l;
+    char err[256];
+    assert_int_equal(gz_shards_locate(db, &l, err, sizeof err), 0);
+    for (size_t i = 0; i < l.n; i++)
+        assert_int_equal(tu_run("xapian-check '%s' >'%s/check.txt' 2>&1",
+                                l.paths[i], fx.tmp), 0);
+    gz_shards_free(&l);
+}
+
+/* SIGKILL a -j2 run at several moments: every shard passes xapian-check,
+ * each rerun picks up the work, and the end result is the whole corpus,
+ * as a fresh -j1 index has it. */
+static void test_sigkill_during_j2_run(void **state)
+{
+    (void)state;
+    char db[1100], fresh[1100];
+    snprintf(db, sizeof db, "%s/kill-idx", fx.tmp);
+    snprintf(fresh, sizeof fresh, "%s/kill-fresh", fx.tmp);
+    const char *args[] = {"-j2", "--batch", "40", "--db", db, fx.gen, NULL};
+    const double points[] = {0.05, 0.4, 0.8, 1.5};
+    for (size_t i = 0; i < sizeof points / sizeof *points; i++) {
+        pid_t pid = start_index(args);
+        sleep_seconds(points[i]);
+        kill(pid, SIGKILL);
+        int rc = wait_child(pid, NULL);
+        assert_true(rc == 128 + SIGKILL || rc == 0);
+        check_shards(db);
+    }
+    assert_int_equal(run_index(args), 0);
+    check_shards(db);
+    assert_int_equal(run_index(args), 0);
+    assert_int_equal(summary_count("unchanged"), 800);
+    const char *af[] = {"-j1", "--quiet", "--db", fresh, fx.gen, NULL};
+    assert_int_equal(run_index(af), 0);
+    char *pa = all_paths(db), *pb = all_paths(fresh);
+    assert_string_equal(pa, pb);
+    free(pa);
+    free(pb);
+}
+
+/* A 50 MB single line of distinct words: indexed (title cut, with a
+ * warning) within a few hundred MB, not gigabytes. */
+static void test_huge_line_memory_is_bounded(void **state)
+{
+    (void)state;
+    char dir[1100], db[1100];
+    snprintf(dir, sizeof dir, "%s/huge", fx.tmp);
+    snprintf(db, sizeof db, "%s/huge-idx", fx.tmp);
+    size_t size = 50u << 20, len = 0;
+    char *line = malloc(size + 16);
+    assert_non_null(line);
+    for (unsigned long w = 0; len < size; w++) {
+        unsigned long v = w;   /* a distinct word: w in base 26 */
+        do {
+            line[len++] = (char)('a' + v % 26);
+            v /= 26;
+        } while (v);
+        line[len++] = ' ';
+    }
+    tu_write_file(dir, "big.txt", line, len);
+    tu_write_file(dir, "small.txt", "Small\n\nzebra crossing\n", 22);
+    free(line);
+    const char *args[] = {"-j2", "--db", db, dir, NULL};
+    long rss = 0;
+    int rc = wait_child(start_index(args), &rss);
+    assert_int_equal(rc, 0);
+    assert_int_equal(summary_count("added"), 2);
+    /* the reader holds the text a few times over (file, title, stored
+     * data); without the analysis limits this took over 2 GB */
+    if (rss > 800 * 1024)
+        fail_msg("peak RSS %ld KiB for a 50 MB line", rss);
+    assert_int_equal(tu_run("grep -q 'big.txt.*only its first' '%s/err.txt'",
+                            fx.tmp), 0);
+    char *r = results(db, "zebra");
+    assert_non_null(strstr(r, "small.txt"));
+    free(r);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    fx.tmp = tu_mkdtemp("shards");
+    snprintf(fx.sample, sizeof fx.sample, "%s/sample", fx.tmp);
+    snprintf(fx.gen, sizeof fx.gen, "%s/gen", fx.tmp);
+    generate_corpus(800);
+    return tu_run("cp -r '%s' '%s'", tu_source_path("corpus/sample"),
+                  fx.sample);
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    tu_rmtree(fx.tmp);
+    free(fx.tmp);
+    return 0;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_shard_assignment_is_stable),
+        cmocka_unit_test(test_j2_index_equals_j1_index),
+        cmocka_unit_test(test_incremental_rerun_at_j2),
+        cmocka_unit_test(test_sigkill_during_j2_run),
+        cmocka_unit_test(test_huge_line_memory_is_bounded),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
