@@ -885,9 +885,10 @@ void gz_pipeline_free(gz_pipeline *p)
     }
     free_unit(take_done_locked(p));
     free_unit(p->jobs.head);
-    for (unsigned i = 0; i < p->nworkers; i++)
+    /* workers or writers is NULL when its allocation failed */
+    for (unsigned i = 0; p->workers && i < p->nworkers; i++)
         gz_analyzer_free(p->workers[i].analyzer);
-    for (size_t i = 0; i < p->nwriters; i++) {
+    for (size_t i = 0; p->writers && i < p->nwriters; i++) {
         free_unit(p->writers[i].queue.head);
         gz_spelling_free(&p->writers[i].spelling);
         pthread_cond_destroy(&p->writers[i].wake);
