@@ -285,8 +285,8 @@ static int scan(scanner *s, token *t)
 
 typedef struct extractor {
     const gz_entity_lexicon *lexicon;   /* the index's view, or NULL */
-    strmap midcaps;    /* capitalised words seen in mid-sentence */
-    strmap by_term;    /* entity term -> index in out */
+    gz_strmap midcaps;    /* capitalised words seen in mid-sentence */
+    gz_strmap by_term;    /* entity term -> index in out */
     gz_entity_list *out;
     token run[MAX_RUN];
     size_t nrun;
@@ -322,7 +322,7 @@ static void collect(extractor *x, const char *text, size_t len,
         }
         if (is_name_word(&t) && !t.sentence_initial &&
             x->midcaps.n < MIDCAPS_MAX &&
-            strmap_put(&x->midcaps, t.start, t.len, 1) != 0)
+            gz_strmap_put(&x->midcaps, t.start, t.len, 1) != 0)
             x->failed = 1;
     }
 }
@@ -349,7 +349,7 @@ static void add_entity(extractor *x, size_t a, size_t b)
     }
     name[n] = '\0';
     size_t tlen = gz_entity_term(name, term, sizeof term);
-    long at = tlen ? strmap_get(&x->by_term, term, tlen) : -1;
+    long at = tlen ? gz_strmap_get(&x->by_term, term, tlen) : -1;
     gz_entity_list *l = x->out;
     if (!tlen || at >= 0 || l->n >= GZ_ENTITIES_MAX) {
         if (at >= 0)
@@ -369,7 +369,7 @@ static void add_entity(extractor *x, size_t a, size_t b)
         l->cap = cap;
     }
     char *term_copy = malloc(tlen + 1);
-    if (!term_copy || strmap_put(&x->by_term, term, tlen, (long)l->n) != 0) {
+    if (!term_copy || gz_strmap_put(&x->by_term, term, tlen, (long)l->n) != 0) {
         free(term_copy);
         free(name);
         x->failed = 1;
@@ -422,7 +422,7 @@ static void emit_segment(extractor *x, size_t a, size_t b)
     if (a >= b)
         return;
     const token *t = &x->run[a];
-    int attested = strmap_get(&x->midcaps, t->start, t->len) >= 0;
+    int attested = gz_strmap_get(&x->midcaps, t->start, t->len) >= 0;
     if (b - a > 1) {
         add_entity(x, a, b);
         return;
@@ -642,8 +642,8 @@ int gz_entities_extract_with(const char *title, const char *body,
         extract(&x, body, body_len);
     if (!x.failed && gz_entities_link(out) != 0)
         x.failed = 1;
-    strmap_free(&x.midcaps);
-    strmap_free(&x.by_term);
+    gz_strmap_free(&x.midcaps);
+    gz_strmap_free(&x.by_term);
     if (x.failed) {
         gz_entity_list_free(out);
         return -1;

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "entities.h"
+#include "strmap.h"
 #include "utf8.h"
 #include "utf8.h"
 #include "xapian_shim.h"
@@ -86,24 +87,6 @@ static inline int is_space(uint32_t c)
     return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v' ||
            c == 0xA0 || c == 0x2009 || c == 0x202F || c == 0x200B;
 }
-
-/* ------------------------------------------------------------ string map */
-
-/* An open-addressing map of byte strings (copied) to longs. Small and
- * private: the articles are small, but one huge file must not make
- * lookups quadratic. Zero it ({0}) to start; strmap_free to end. */
-typedef struct strmap {
-    char **keys;
-    size_t *lens;
-    long *vals;
-    size_t cap, n;
-} strmap;
-
-void strmap_free(strmap *m);
-/* The value stored for key, or -1 when absent. */
-long strmap_get(const strmap *m, const char *k, size_t len);
-/* Store key -> val (replacing). Returns 0, or -1 on out of memory. */
-int strmap_put(strmap *m, const char *k, size_t len, long val);
 
 /* --------------------------------------------------------------- linking */
 

@@ -176,62 +176,39 @@ static const doc_fact *find_fact(const fact_list *f, xap_docid id)
     return lo < f->n && f->v[lo].docid == id ? &f->v[lo] : NULL;
 }
 
-static uint64_t hash_term(const char *s)
-{
-    return gz_fnv1a64(GZ_FNV_BASIS, s, strlen(s));
-}
-
-/* Slot where `term` (whose hash_term is `h`) is or would go (cap is a
- * power of two, never full). */
-static gz_file_entry *probe(const gz_filemap *map, const char *term,
-                            uint64_t h)
-{
-    size_t mask = map->cap - 1;
-    for (size_t i = (size_t)(h ^ (h >> 32)) & mask;; i = (i + 1) & mask) {
-        gz_file_entry *e = &map->slots[i];
-        if (!e->term || (e->term_hash == h && strcmp(e->term, term) == 0))
-            return e;
-    }
-}
-
-/* Keep the load factor under 1/2. Returns -1 on out of memory. */
-static int grow(gz_filemap *map)
-{
-    if (map->cap && (map->count + 1) * 2 <= map->cap)
-        return 0;
-    size_t cap = map->cap ? map->cap * 2 : 1024;
-    gz_filemap bigger = {.slots = calloc(cap, sizeof *bigger.slots),
-                         .cap = cap, .count = map->count};
-    if (!bigger.slots)
-        return -1;
-    for (size_t i = 0; i < map->cap; i++)
-        if (map->slots[i].term)
-            *probe(&bigger, map->slots[i].term, map->slots[i].term_hash) =
-                map->slots[i];
-    free(map->slots);
-    *map = bigger;
-    return 0;
-}
-
 gz_file_entry *gz_filemap_find(const gz_filemap *map, const char *term)
 {
-    if (map->cap == 0)
-        return NULL;
-    gz_file_entry *e = probe(map, term, hash_term(term));
-    return e->term ? e : NULL;
+    long at = gz_strmap_get(&map->index, term, strlen(term));
+    return at < 0 ? NULL : &map->entries[at];
 }
 
-/* Record path term `term` (hash `h`, not yet in the map) with the facts
- * `d` of one of its documents (NULL when unknown). */
-static xap_status insert_entry(gz_filemap *map, const char *term, uint64_t h,
+/* 1 when path term `term` is in the map already. */
+static int known(const gz_filemap *map, const char *term)
+{
+    return gz_strmap_get(&map->index, term, strlen(term)) >= 0;
+}
+
+/* Record path term `term` (not yet in the map) with the facts `d` of one
+ * of its documents (NULL when unknown). */
+static xap_status insert_entry(gz_filemap *map, const char *term,
                                const doc_fact *d, unsigned shard)
 {
-    if (grow(map) != 0)
-        return XAP_ERR_NOMEM;
-    gz_file_entry *e = probe(map, term, h);
+    if (map->count == map->capacity) {
+        size_t cap = map->capacity ? map->capacity * 2 : 1024;
+        gz_file_entry *e = realloc(map->entries, cap * sizeof *e);
+        if (!e)
+            return XAP_ERR_NOMEM;
+        map->entries = e;
+        map->capacity = cap;
+    }
+    gz_file_entry *e = &map->entries[map->count];
+    *e = (gz_file_entry){0};
     if (!(e->term = strdup(term)))
         return XAP_ERR_NOMEM;
-    e->term_hash = h;
+    if (gz_strmap_put(&map->index, term, strlen(term), (long)map->count)) {
+        free(e->term);
+        return XAP_ERR_NOMEM;
+    }
     map->count++;
     e->size = d ? d->size : UINT64_MAX;
     e->mtime_ns = d ? d->mtime_ns : 0;
@@ -254,34 +231,32 @@ static int on_path_value(xap_docid id, const char *v, size_t len, void *ctx)
     memcpy(path, v, len);
     path[len] = '\0';
     gz_make_term(GZ_PREFIX_PATH, path, term, sizeof term);
-    uint64_t h = hash_term(term);
-    if (ls->map->cap && probe(ls->map, term, h)->term)
+    if (known(ls->map, term))
         return 0;
     while (f->cursor < f->n && f->v[f->cursor].docid < id)
         f->cursor++;
     const doc_fact *d = f->cursor < f->n && f->v[f->cursor].docid == id
                             ? &f->v[f->cursor] : NULL;
-    ls->status = insert_entry(ls->map, term, h, d, ls->shard);
+    ls->status = insert_entry(ls->map, term, d, ls->shard);
     return ls->status != XAP_OK;
 }
 
 /* One path term. Indexes written before the path slot existed (or a path
  * too long for on_path_value) are found here: look up the term's first
- * document and record its facts. Terms already known cost a probe. */
+ * document and record its facts. Terms already known cost a lookup. */
 static int on_path_term(const char *term, size_t len, uint32_t freq,
                         void *ctx)
 {
     (void)len;
     (void)freq;
     load_state *ls = ctx;
-    uint64_t h = hash_term(term);
-    if (ls->map->cap && probe(ls->map, term, h)->term)
+    if (known(ls->map, term))
         return 0;
     xap_docid id = 0;
     ls->status = xap_database_first_posting(ls->db, term, &id);
     if (ls->status == XAP_OK)
-        ls->status = insert_entry(ls->map, term, h,
-                                  find_fact(ls->facts, id), ls->shard);
+        ls->status = insert_entry(ls->map, term, find_fact(ls->facts, id),
+                                  ls->shard);
     return ls->status != XAP_OK;
 }
 
@@ -316,8 +291,9 @@ xap_status gz_filemap_load(const xap_database *db, unsigned shard,
 
 void gz_filemap_free(gz_filemap *map)
 {
-    for (size_t i = 0; i < map->cap; i++)
-        free(map->slots[i].term);
-    free(map->slots);
+    for (size_t i = 0; i < map->count; i++)
+        free(map->entries[i].term);
+    free(map->entries);
+    gz_strmap_free(&map->index);
     memset(map, 0, sizeof *map);
 }

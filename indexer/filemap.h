@@ -8,7 +8,7 @@
  * reads them in four streaming passes (three value streams, then the list
  * of path terms, which only costs a lookup for a term no path value named)
  * instead of one lookup per file, and keeps one small entry per file in an
- * open-addressing hash table keyed by the path term.
+ * array, found by path term through a string map (util/strmap.h).
  */
 #ifndef GAZETTE_FILEMAP_H
 #define GAZETTE_FILEMAP_H
@@ -16,11 +16,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "strmap.h"
 #include "xapian_shim.h"
 
 typedef struct gz_file_entry {
     char *term;          /* path term, "P" + relpath (hashed when long) */
-    uint64_t term_hash;  /* hash of term: most probes skip the strcmp */
     uint64_t size;       /* recorded size; UINT64_MAX when unknown */
     int64_t mtime_ns;    /* recorded mtime */
     uint64_t hash;       /* recorded content hash, when has_hash */
@@ -29,9 +29,12 @@ typedef struct gz_file_entry {
     unsigned short shard; /* the shard its articles are in */
 } gz_file_entry;
 
+/* Zeroed ({0}) it is empty. Entries stay where they are once loaded: a
+ * pointer from gz_filemap_find is good until gz_filemap_free. */
 typedef struct gz_filemap {
-    gz_file_entry *slots;   /* cap slots; term NULL = free */
-    size_t cap, count;
+    gz_file_entry *entries;   /* count entries (capacity allocated) */
+    size_t count, capacity;
+    gz_strmap index;          /* path term -> position in entries */
 } gz_filemap;
 
 /* Add the files of `db`, shard number `shard` of the index, to `map`

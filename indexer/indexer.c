@@ -499,8 +499,8 @@ static int vanished(const run_state *st, const gz_file_entry *e)
  * (in the shard that holds them). */
 static void remove_vanished(run_state *st)
 {
-    for (size_t i = 0; i < st->known.cap && st->status == XAP_OK; i++) {
-        gz_file_entry *e = &st->known.slots[i];
+    for (size_t i = 0; i < st->known.count && st->status == XAP_OK; i++) {
+        gz_file_entry *e = &st->known.entries[i];
         if (!vanished(st, e))
             continue;
         if (stop_requested(st))
@@ -521,8 +521,8 @@ static void remove_if_safe(run_state *st, char *err, size_t errlen)
     if (cfg->full)
         return;
     uint64_t gone = 0;
-    for (size_t i = 0; i < st->known.cap; i++)
-        gone += vanished(st, &st->known.slots[i]);
+    for (size_t i = 0; i < st->known.count; i++)
+        gone += vanished(st, &st->known.entries[i]);
     if (!gz_removal_allowed(st->checks, cfg->nroots,
                             cfg->no_delete ? 0 : gone, st->known.count,
                             cfg->max_remove_percent, cfg->force, err,

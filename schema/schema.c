@@ -173,16 +173,6 @@ int gz_docdata_decode(char *data, size_t len, gz_docdata *d)
     return 0;
 }
 
-uint64_t gz_fnv1a64(uint64_t h, const void *data, size_t len)
-{
-    const unsigned char *p = data;
-    for (size_t i = 0; i < len; i++) {
-        h ^= p[i];
-        h *= 0x100000001b3ULL;
-    }
-    return h;
-}
-
 size_t gz_make_term(const char *prefix, const char *value, char *buf,
                     size_t bufsize)
 {

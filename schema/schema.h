@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "hash.h"
+
 /* Boolean and free-text term prefixes. */
 #define GZ_PREFIX_ID      "Q"      /* unique id: article id (hashed if long) */
 #define GZ_PREFIX_TITLE   "S"      /* title words (free text) */
@@ -196,13 +198,7 @@ int gz_docdata_decode(char *data, size_t len, gz_docdata *d);
 size_t gz_make_term(const char *prefix, const char *value, char *buf,
                     size_t bufsize);
 
-/* 64-bit FNV-1a, the one hash of Gazette's on-disk values and of its
- * in-memory tables: stable across platforms and releases (an on-disk id
- * needs that), not cryptographic. Start from GZ_FNV_BASIS and feed bytes
- * in one call or several: gz_fnv1a64(gz_fnv1a64(B, a, n), b, m) hashes
- * a then b. */
-#define GZ_FNV_BASIS 0xcbf29ce484222325ULL
-uint64_t gz_fnv1a64(uint64_t h, const void *data, size_t len);
+/* gz_fnv1a64 and GZ_FNV_BASIS: util/hash.h (included above). */
 
 /* Hash of `text` normalised for duplicate detection: ASCII letters
  * lower-cased, every run of other non-alphanumeric ASCII bytes folded to
