@@ -9,7 +9,7 @@
 const gazette_search_options_t gz_default_search_options = {
     .offset = 0, .limit = 10, .snippet_length = 200,
     .hi_start = NULL, .hi_end = NULL, .sort = GAZETTE_SORT_RELEVANCE,
-    .match_all = 0, .collapse = 1, .spelling = 1, .explain = 0,
+    .match_all = 0, .collapse = 1, .spelling = 1, .feedback = 1, .explain = 0,
     .facets = {0}
 };
 
@@ -24,6 +24,7 @@ gazette_status_t gazette_search_options_new(gazette_search_options_t **out)
     o->snippet_length = 200;
     o->collapse = 1;
     o->spelling = 1;
+    o->feedback = 1;
     *out = o;
     return GAZETTE_STATUS_OK;
 }
@@ -90,6 +91,7 @@ gazette_status_t gazette_search_options_set_sort(
 FLAG_SETTER(match_all, match_all)
 FLAG_SETTER(collapse_duplicates, collapse)
 FLAG_SETTER(spelling, spelling)
+FLAG_SETTER(feedback, feedback)
 FLAG_SETTER(explain, explain)
 #undef FLAG_SETTER
 

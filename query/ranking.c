@@ -477,14 +477,15 @@ xap_status gz_ranking_set_weighting(xap_enquire *enq)
  * Letting the terms add hits (OR) scored 0.4% more mean MAP, not worth
  * hits that contain none of the query's words (docs/relevance.md). */
 xap_status gz_ranking_apply(xap_enquire *enq, const xap_query *q,
-                            gz_feedback *fb)
+                            int feedback, gz_feedback *fb)
 {
     damage[0] = '\0';
     *fb = (gz_feedback){NULL, 0};
     xap_status s = gz_ranking_set_weighting(enq);
     if (s == XAP_OK)
         s = xap_enquire_set_query(enq, q, 0);
-    if (s != XAP_OK || params.prf_docs == 0 || params.prf_terms == 0)
+    if (s != XAP_OK || !feedback || params.prf_docs == 0 ||
+        params.prf_terms == 0)
         return s;
     xap_query *expanded = NULL;
     s = expansion_query(enq, &fb->expansion, &fb->qmax);

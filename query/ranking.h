@@ -70,14 +70,14 @@ typedef struct gz_feedback {
 } gz_feedback;
 
 /* Set the weighting scheme and the query to run on `enq`: the parsed query
- * `q`, AND_MAYBE its feedback terms when feedback is on (this runs a first
- * match of params.prf_docs hits). `q` stays owned by the caller and must
+ * `q`, AND_MAYBE its feedback terms when `feedback` is non-zero and the
+ * ranking has feedback (this runs a first match of params.prf_docs hits). `q` stays owned by the caller and must
  * outlive the search; free *fb with gz_feedback_free. Returns XAP_OK or
  * the shim's status; XAP_ERR_DB_CORRUPT with gz_ranking_damage() set when a
  * feedback document's term list is damaged (Xapian's expansion would read
  * past it). */
 xap_status gz_ranking_apply(xap_enquire *enq, const xap_query *q,
-                            gz_feedback *fb);
+                            int feedback, gz_feedback *fb);
 
 /* After a match by relevance that skipped what could not reach the page
  * (check_at_least below the match count), whose `want`-th hit weighs

@@ -232,7 +232,7 @@ static xap_status run_search(gazette_index_t *index, const char *query,
     if (s == XAP_OK)
         s = xap_enquire_new(index->db, &enq);
     if (s == XAP_OK)
-        s = gz_ranking_apply(enq, q, &fb);
+        s = gz_ranking_apply(enq, q, o->feedback, &fb);
     if (s == XAP_OK)
         s = configure_enquire(enq, o, &spies);
     /* Every page is cut from a match that starts at the first hit, so

@@ -90,6 +90,7 @@ struct gazette_search_options {
     int match_all;
     int collapse;
     int spelling;
+    int feedback;
     int explain;
     int facets[GZ_FACET_KINDS];   /* non-zero: count this facet */
 };

@@ -18,6 +18,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -531,6 +532,7 @@ typedef struct query_opts {
     gazette_sort_t sort;
     int facets[GAZETTE_FACET_AUTHOR + 1];
     int explain;
+    int no_feedback;        /* 1: gazette_search_options_set_feedback 0 */
 } query_opts;
 
 /* Run `query` on `c`'s index; returns the status, *out the results. */
@@ -553,6 +555,9 @@ static gazette_status_t run_query(const corpus *c, const char *query,
     gazette_search_options_set_match_all(opts, qo->match_all);
     gazette_search_options_set_collapse_duplicates(opts, !qo->duplicates);
     gazette_search_options_set_spelling(opts, qo->spelling);
+    assert_int_equal(gazette_search_options_set_feedback(opts,
+                                                         !qo->no_feedback),
+                     GAZETTE_STATUS_OK);
     gazette_search_options_set_sort(opts, qo->sort);
     gazette_search_options_set_explain(opts, qo->explain);
     for (int f = 0; f <= GAZETTE_FACET_AUTHOR; f++)
@@ -1232,6 +1237,55 @@ static void test_explain(void **state)
     gazette_results_free(r);
 }
 
+/* What feedback adds to a hit's weight beyond its matched terms' (the
+ * "+ feedback" of --explain), summed over the hits. */
+static double feedback_weight(const gazette_results_t *r)
+{
+    double total = 0;
+    for (size_t i = 0; i < gazette_results_count(r); i++) {
+        const gazette_hit_t *h = gazette_results_hit(r, i);
+        double sum = 0;
+        for (size_t t = 0; t < gazette_hit_term_count(h); t++) {
+            double w = 0;
+            gazette_hit_term(h, t, &w);
+            sum += w;
+        }
+        total += gazette_hit_weight(h) - sum;
+    }
+    return total;
+}
+
+/* Feedback off: the same hits, ranked by their matched terms alone (no
+ * weight beyond them), where feedback on adds some. */
+static void test_feedback_off(void **state)
+{
+    (void)state;
+    query_opts on = {.explain = 1, .duplicates = 1};
+    query_opts off = on;
+    off.no_feedback = 1;
+    const char *queries[] = {"gaza aid", "Hezbollah", "ceasefire talks"};
+    for (size_t q = 0; q < sizeof queries / sizeof *queries; q++) {
+        docset with = hits_of(&fx.sample, queries[q], &on);
+        docset without = hits_of(&fx.sample, queries[q], &off);
+        assert_memory_equal(&with, &without, sizeof with);
+    }
+    gazette_results_t *a = search(&fx.sample, "gaza aid", &on);
+    gazette_results_t *b = search(&fx.sample, "gaza aid", &off);
+    assert_true(feedback_weight(a) > 0.01);
+    assert_true(fabs(feedback_weight(b)) < 0.001 * gazette_results_count(b));
+    gazette_results_free(a);
+    gazette_results_free(b);
+    assert_int_equal(gazette_search_options_set_feedback(NULL, 0),
+                     GAZETTE_STATUS_INVALID_ARGUMENT);
+    /* gazette-query --no-feedback: no "+ feedback" in --explain */
+    const char *cli = tu_binary("gazette-query");
+    assert_int_equal(tu_run("'%s' --db '%s' --explain 'gaza aid' | "
+                            "grep -q '+ feedback'", cli, fx.sample.db), 0);
+    assert_int_not_equal(tu_run("'%s' --db '%s' --no-feedback --explain "
+                                "'gaza aid' | grep -q '+ feedback'", cli,
+                                fx.sample.db), 0);
+}
+
 /* --json: hits with the documented fields, then one summary object. */
 static void test_cli_json_schema(void **state)
 {
@@ -1377,6 +1431,7 @@ int main(void)
         cmocka_unit_test(test_duplicates),
         cmocka_unit_test(test_spelling),
         cmocka_unit_test(test_explain),
+        cmocka_unit_test(test_feedback_off),
         cmocka_unit_test(test_cli_json_schema),
         cmocka_unit_test(test_synonyms),
     };
