@@ -260,8 +260,9 @@ if [ "$SHARDS" = 1 ]; then
     for g in "$N20"/docs/*/; do
         n=$((n + 1))
         [ "$n" -le 10 ] && half=a || half=b
+        # hard links: gazette-index does not follow symlinks out of a root
         [ -e "$N20/shard-$half/$(basename "$g")" ] ||
-            ln -s "$g" "$N20/shard-$half/$(basename "$g")"
+            cp -rl "$g" "$N20/shard-$half/"
     done
     index "$N20/shard-a" "$N20/a.idx"
     index "$N20/shard-b" "$N20/b.idx"
@@ -269,8 +270,10 @@ if [ "$SHARDS" = 1 ]; then
     pids=()
     for half in a b; do
         port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-        xapian-tcpsrv --interface 127.0.0.1 --port "$port" "$N20/$half.idx" \
-            > "$WORK/tcpsrv-$half.log" 2>&1 &
+        # its own session: xapian-tcpsrv signals its whole process group
+        # when it stops, which would take this script with it
+        setsid xapian-tcpsrv --interface 127.0.0.1 --port "$port" \
+            "$N20/$half.idx" > "$WORK/tcpsrv-$half.log" 2>&1 &
         pids+=($!)
         ports+=("$port")
     done
