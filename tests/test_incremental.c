@@ -31,6 +31,7 @@
 
 #include "gazette.h"
 #include "gen_corpus.h"
+#include "schema.h"
 #include "test_util.h"
 #include "xapian_shim.h"
 
@@ -580,13 +581,15 @@ static void test_index_without_path_values(void **state)
     xap_database *view = xap_writable_database(w);
     xap_docid *ids = calloc(docs + 1, sizeof *ids), *cursor = ids;
     assert_non_null(ids);
-    assert_int_equal(xap_database_each_value(view, 5, collect_id, &cursor),
+    assert_int_equal(xap_database_each_value(view, GZ_SLOT_FILE_PATH,
+                                             collect_id, &cursor),
                      XAP_OK);
-    assert_int_equal(cursor - ids, docs);   /* slot 5 = GZ_SLOT_FILE_PATH */
+    assert_int_equal(cursor - ids, docs);
     for (xap_docid *p = ids; p < cursor; p++) {
         xap_document *doc = NULL;
         assert_int_equal(xap_database_get_document(view, *p, &doc), XAP_OK);
-        assert_int_equal(xap_document_add_value(doc, 5, "", 0), XAP_OK);
+        assert_int_equal(xap_document_add_value(doc, GZ_SLOT_FILE_PATH, "", 0),
+                         XAP_OK);
         assert_int_equal(xap_writable_replace_document(w, *p, doc), XAP_OK);
         xap_document_free(doc);
     }
@@ -595,7 +598,8 @@ static void test_index_without_path_values(void **state)
     cursor = ids;
     xap_database *db = NULL;
     assert_int_equal(xap_database_open(fx.db, &db), XAP_OK);
-    assert_int_equal(xap_database_each_value(db, 5, collect_id, &cursor),
+    assert_int_equal(xap_database_each_value(db, GZ_SLOT_FILE_PATH,
+                                             collect_id, &cursor),
                      XAP_OK);
     xap_database_free(db);
     assert_int_equal(cursor - ids, 0);
