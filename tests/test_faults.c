@@ -632,8 +632,11 @@ static void test_sigkill_loop(void **state)
     /* nearly all, the moments being drawn within a run's length; a third
      * is enough to show the kills landed inside the runs */
     assert_true(killed >= 8);
-    assert_int_equal(ix_with("", "-q --max-remove 0 --db '%s' '%s'", fx.db,
-                             fx.corpus), 0);
+    int rc = ix_with("", "-q --max-remove 0 --db '%s' '%s'", fx.db,
+                     fx.corpus);
+    if (rc != 0)
+        fail_msg("the run after the kills: exit %d: %s", rc,
+                 slurp("err.txt"));
     expect_index_matches_corpus();
     assert_int_equal(ix_with("", "-q --full --db '%s' '%s'", fx.db,
                              fx.corpus), 0);
