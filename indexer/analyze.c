@@ -26,6 +26,10 @@
 struct gz_analyzer {
     xap_stem *stem;
     xap_termgen *tg;
+    /* An empty document the TermGenerator is pointed at between articles:
+     * it must not keep a handle on a document handed to another thread
+     * (a shard writer), since Xapian counts references without atomics. */
+    xap_document *blank;
     xap_writable *db;   /* borrowed: spelling data and the entity lexicon */
     /* the entity lexicon when set (gz_analyzer_set_names), else db's */
     int (*is_name)(const char *word, size_t len, void *ctx);
@@ -46,6 +50,8 @@ xap_status gz_analyzer_new(const char *language, gz_analyzer **out)
         s = xap_termgen_set_stemmer(a->tg, a->stem);
     if (s == XAP_OK)
         s = xap_termgen_set_stemming_strategy(a->tg, XAP_STEM_SOME);
+    if (s == XAP_OK)
+        s = xap_document_new(&a->blank);
     if (s != XAP_OK) {
         gz_analyzer_free(a);
         return s;
@@ -77,6 +83,7 @@ void gz_analyzer_free(gz_analyzer *a)
     if (!a)
         return;
     xap_termgen_free(a->tg);
+    xap_document_free(a->blank);
     xap_stem_free(a->stem);
     free(a);
 }
@@ -514,6 +521,10 @@ xap_status gz_analyze_article(gz_analyzer *a, const corpus_file *file,
     }
     if (s == XAP_OK)
         s = add_text(a, doc, art);
+    /* let go of `doc`, which a writer thread may soon be using */
+    xap_status detached = xap_termgen_set_document(a->tg, a->blank);
+    if (s == XAP_OK)
+        s = detached;
     if (s == XAP_OK)
         s = add_date(doc, file, art, iso);
     if (s == XAP_OK)
