@@ -216,12 +216,14 @@ static void file_size_limit(const char *batch)
 static void test_file_size_limit_while_committing(void **state)
 {
     (void)state;
+    TU_SKIP_IF_LISTED();
     file_size_limit("--batch 100000");
 }
 
 static void test_file_size_limit_while_indexing(void **state)
 {
     (void)state;
+    TU_SKIP_IF_LISTED();
     file_size_limit("--batch 2");
 }
 
@@ -1030,6 +1032,7 @@ static void fail_allocations(const char *what, gazette_status_t (*fn)(void),
 static void test_allocation_failures(void **state)
 {
     (void)state;
+    TU_SKIP_IF_LISTED();
     assert_int_equal(ix_with("", "-q --db '%s' '%s'", fx.db, fx.corpus), 0);
     fail_allocations("search", search_once, 150);
     fail_allocations("writer", write_once, 100);
@@ -1044,6 +1047,7 @@ static void test_allocation_failures(void **state)
 static void test_descriptor_exhaustion_api(void **state)
 {
     (void)state;
+    TU_SKIP_IF_LISTED();
     assert_int_equal(ix_with("", "-q --db '%s' '%s'", fx.db, fx.corpus), 0);
     int io_errors = 0;
     for (rlim_t n = 4; n <= 16; n++) {
