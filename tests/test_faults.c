@@ -216,14 +216,12 @@ static void file_size_limit(const char *batch)
 static void test_file_size_limit_while_committing(void **state)
 {
     (void)state;
-    TU_SKIP_IF_LISTED();
     file_size_limit("--batch 100000");
 }
 
 static void test_file_size_limit_while_indexing(void **state)
 {
     (void)state;
-    TU_SKIP_IF_LISTED();
     file_size_limit("--batch 2");
 }
 

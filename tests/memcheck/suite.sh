@@ -32,8 +32,6 @@ limit=${MEMCHECK_TIMEOUT:-2400}
 # Cases skipped under valgrind: "TEST CASE REASON". A case named "*" is
 # the whole ctest test.
 EXCLUDED=(
-"test_faults test_file_size_limit_while_committing ulimit -f also limits valgrind's own log file (SIGXFSZ kills valgrind, not the write under test)"
-"test_faults test_file_size_limit_while_indexing ulimit -f also limits valgrind's own log file"
 "test_faults test_allocation_failures the test wraps malloc itself to fail the n-th allocation; valgrind replaces malloc, so the wrapper never counts one (and the sampling divides by that zero count)"
 "test_faults test_descriptor_exhaustion_api valgrind refuses a setrlimit that changes the hard descriptor limit (EPERM), so the child never runs short of descriptors"
 "test_safety test_descriptor_exhaustion_is_74 ulimit -n 4 to 14: valgrind itself cannot start with so few descriptors (its launcher exits 2 or 127)"
