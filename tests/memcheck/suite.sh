@@ -47,6 +47,7 @@ ORDER=(test_incremental_j1 test_full_j1 test_api test_query test_e2e
        test_remote test_scale test_faults test_shards)
 LAST=(test_threads)
 
+# shellcheck disable=SC2054  # the commas are in option values
 VALGRIND=(valgrind --tool=memcheck --leak-check=full
           --show-leak-kinds=definite,indirect
           --errors-for-leak-kinds=definite,indirect --num-callers=30
@@ -188,7 +189,6 @@ main() {
         if [ "$c" = "*" ]; then echo "excluded  $t (whole test): $r"
         else echo "excluded  $t: $c: $r"; fi
     done
-    local -a running=()
     for name in "${todo[@]}"; do
         [ -n "${lines[$name]:-}" ] || { echo "no such test: $name" >&2; continue; }
         [ "$(skipped_cases "$name")" = "*" ] && continue
