@@ -314,6 +314,10 @@ static void test_update_out_of_descriptors(void **state)
     assert_int_equal(gazette_update_new(&u), GAZETTE_STATUS_OK);
     assert_int_equal(gazette_update_set_callback(u, exhaust_after_first, &e),
                      GAZETTE_STATUS_OK);
+    /* One thread: the next file is opened after the first is added. With
+     * reader threads every file may already be read by then (it happened
+     * under valgrind), and no open would meet the exhausted table. */
+    assert_int_equal(gazette_update_set_jobs(u, 1), GAZETTE_STATUS_OK);
     const char *roots[] = {corpus};
     gazette_status_t s = gazette_update_run(u, db, roots, 1);
     tu_release_fds();

@@ -1033,6 +1033,7 @@ static void fail_allocations(const char *what, gazette_status_t (*fn)(void),
 static void test_allocation_failures(void **state)
 {
     (void)state;
+    TU_SKIP_IF_LISTED();
     assert_int_equal(ix_with("", "-q --db '%s' '%s'", fx.db, fx.corpus), 0);
     fail_allocations("search", search_once, 150);
     fail_allocations("writer", write_once, 100);
@@ -1047,6 +1048,7 @@ static void test_allocation_failures(void **state)
 static void test_descriptor_exhaustion_api(void **state)
 {
     (void)state;
+    TU_SKIP_IF_LISTED();
     assert_int_equal(ix_with("", "-q --db '%s' '%s'", fx.db, fx.corpus), 0);
     int io_errors = 0;
     for (rlim_t n = 4; n <= 16; n++) {

@@ -384,6 +384,7 @@ static void test_html_real_shapes_read(void **state)
 static void test_html_time_budget(void **state)
 {
     (void)state;
+    TU_SKIP_IF_LISTED();
     alarm(TEST_ALARM);
     text t = {0};
     put(&t, "<title>long</title>", 19);

@@ -233,6 +233,22 @@ void tu_release_fds(void)
         die("setrlimit", "RLIMIT_NOFILE");
 }
 
+/* ------------------------------------------------------ skipped tests */
+
+int tu_skip_listed(const char *name)
+{
+    const char *list = getenv("GAZETTE_TEST_SKIP");
+    size_t len = strlen(name);
+    for (const char *p = list; p && *p; ) {
+        p += strspn(p, " \t\n");
+        size_t n = strcspn(p, " \t\n");
+        if (n == len && strncmp(p, name, len) == 0)
+            return 1;
+        p += n;
+    }
+    return 0;
+}
+
 /* ------------------------------------------------------ unprivileged */
 
 int tu_as_unprivileged(const char *dir, int (*fn)(void *ctx), void *ctx)

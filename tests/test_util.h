@@ -83,4 +83,15 @@ int tu_exhaust_fds(void);
 int tu_as_unprivileged(const char *dir, int (*fn)(void *ctx), void *ctx);
 void tu_release_fds(void);
 
+/* Whether `name` is one of the blank-separated test names in
+ * $GAZETTE_TEST_SKIP. tests/memcheck/run.sh --suite lists there the cases
+ * that cannot run under valgrind (its EXCLUDED table says why). */
+int tu_skip_listed(const char *name);
+/* At the top of such a test: skip it (cmocka's skip()) when listed. */
+#define TU_SKIP_IF_LISTED()                                                   \
+    do {                                                                      \
+        if (tu_skip_listed(__func__))                                         \
+            skip();                                                           \
+    } while (0)
+
 #endif

@@ -1,13 +1,28 @@
 #!/bin/sh
-# tests/memcheck/run.sh BUILD_DIR - valgrind memcheck over what runs our
-# code in-process: the unit tests that do not start other programs, every
+# tests/memcheck/run.sh [--suite] BUILD_DIR [TEST...] - valgrind memcheck.
+#
+# run.sh BUILD_DIR (quick, about 10 minutes): what runs our code
+# in-process: the unit tests that do not start other programs, every
 # fuzz target replaying its seeds and regressions (all readers, dates,
 # entities, the query path), both programs on a copy of corpus/sample
 # (first run, rerun, changed files, --full, --dry-run, searches with every
 # output option) and the two examples. Prints one line per run and a
-# total; exits 1 when any run had a memcheck error or a definite or
-# indirect leak (libxapian's own, listed in xapian.supp, excepted).
-# Slow (valgrind is 20-50x): a development check, not part of ctest.
+# total.
+#
+# run.sh --suite BUILD_DIR [TEST...] (the whole ctest suite, about an
+# hour on two cores): every ctest test (or the named ones) but the quality
+# measurements, each under valgrind, and every program a test starts too
+# (tests/memcheck/suite.sh). Prints one line per test and the totals; the logs
+# stay in BUILD_DIR/memcheck-suite/TEST/.
+#
+# Both exit 1 when any run had a memcheck error or a definite or indirect
+# leak (libxapian's own, listed in xapian.supp, excepted). Slow (valgrind
+# is 20-50x): a development check, not part of ctest.
+
+if [ "${1:-}" = --suite ]; then
+    shift
+    exec "$(dirname "$0")/suite.sh" "$@"
+fi
 set -u
 build=$(cd "${1:?usage: run.sh BUILD_DIR}" && pwd)
 src=$(cd "$(dirname "$0")/../.." && pwd)
