@@ -54,8 +54,10 @@ static int merge_dated_names(gz_entity_list *l)
             char term[GZ_TERM_BUF];
             if (!gz_entity_term(sp + 1, term, sizeof term))
                 return -1;
+            /* items merged already have a NULL term */
             for (size_t k = 0; k < l->n && into < 0; k++)
-                if (k != i && strcmp(l->items[k].term, term) == 0)
+                if (k != i && l->items[k].term &&
+                    strcmp(l->items[k].term, term) == 0)
                     into = (long)k;
         }
         if (into >= 0) {
