@@ -121,21 +121,10 @@ xap_status gz_ranking_query_text(const char *query, char **out)
     return XAP_OK;
 }
 
-/* Feedback looks at this many candidate terms per term it adds. */
-#define ESET_WINDOW 4
-
-/* 1 for a capitals term (indexer/capitals.h): a marker of how a word was
- * written, never a feedback candidate. */
-static int is_capitals_term(const char *term)
-{
-    return strncmp(term, GZ_PREFIX_UPPER, strlen(GZ_PREFIX_UPPER)) == 0 ||
-           strncmp(term, GZ_PREFIX_CAPS, strlen(GZ_PREFIX_CAPS)) == 0;
-}
-
-/* 1 when an expansion candidate is a plain stemmed word ("Zword"): no
- * field prefix (title, author, boolean filters all start with capitals),
- * no number, no stopword. Raw (unstemmed) terms are skipped so a word is
- * not added twice. */
+/* 1 when a term can be a feedback term: a plain stemmed word ("Zword"):
+ * no field prefix (title, author, boolean filters and the capitals terms
+ * of indexer/capitals.h all start with capitals), no number, no stopword.
+ * Raw (unstemmed) terms are left out so a word is not added twice. */
 static int expansion_term_ok(const char *term)
 {
     if (term[0] != 'Z' || !islower((unsigned char)term[1]))
@@ -191,7 +180,11 @@ static int check_term(const char *term, size_t len, unsigned wdf, void *ctx)
  * params.prf_min_docs of the documents are offered to Xapian: a third as
  * many, and a word that one document alone has says little about what
  * the query is about (mean MAP on the six judged collections rose from
- * 0.4434 to 0.4455, docs/relevance.md).
+ * 0.4434 to 0.4455, docs/relevance.md). And only terms that can become
+ * feedback terms (expansion_term_ok): raw words, field, entity and
+ * capitals terms were weighed, then dropped, each for a lookup; leaving
+ * them out quartered the lookups (a quarter of a default search's
+ * instructions) and kept mean MAP at 0.4471 (docs/performance.md).
  */
 typedef struct candidates {
     char **terms;   /* sorted, each once */
@@ -305,7 +298,7 @@ static int check_and_keep(const char *term, size_t len, unsigned wdf,
     doc_walk *w = ctx;
     if (check_term(term, len, wdf, &w->check))
         return 1;
-    if (keep_term(term, len, wdf, w->list)) {
+    if (expansion_term_ok(term) && keep_term(term, len, wdf, w->list)) {
         w->nomem = 1;
         return 1;
     }
@@ -374,8 +367,9 @@ static int is_candidate(const char *term, void *ctx)
  * expansion_query - pseudo-relevance feedback. Takes the top
  * params.prf_docs hits of the query already set on `enq` as relevant, asks
  * Xapian for the best expansion terms (its ESet, Robertson's selection
- * value) and builds OR(term_i scaled by prf_weight * w_i / w_best) over
- * the first params.prf_terms that pass expansion_term_ok, in *out (caller
+ * value) among the candidates (find_candidates) and builds
+ * OR(term_i scaled by prf_weight * w_i / w_best) over the best
+ * params.prf_terms of them, in *out (caller
  * frees; NULL when the first pass found nothing to expand with). *qmax
  * gets the most weight the query alone can give a document.
  */
@@ -408,34 +402,23 @@ static xap_status expansion_query(xap_enquire *enq, xap_query **out,
         if (s == XAP_OK)
             s = xap_rset_add(rset, id);
     }
-    /* Ask for more than needed: prefixed and raw terms are filtered out
-     * afterwards, not by the decider (their competition in the top 20 is
-     * part of the measured ranking, docs/relevance.md). The window is the
-     * best ESET_WINDOW * prf_terms terms other than capitals terms
-     * (indexer/capitals.h), which were measured without them: room is
-     * asked for those too. Exact frequencies: several indexes searched as
-     * one rank as the single index holding them all would. */
+    /* Exact frequencies: several indexes searched as one rank as the
+     * single index holding them all would. */
     if (s == XAP_OK && rset)
-        s = xap_enquire_get_eset_filtered(
-            enq, params.prf_terms * ESET_WINDOW * 2, rset,
-            XAP_ESET_EXACT_TERMFREQ, is_candidate, &cands, &eset);
+        s = xap_enquire_get_eset_filtered(enq, params.prf_terms, rset,
+                                          XAP_ESET_EXACT_TERMFREQ,
+                                          is_candidate, &cands, &eset);
     free_candidates(&cands);
     if (s == XAP_OK && eset)
         s = xap_eset_size(eset, &nterms);
     if (s == XAP_OK && nterms > 0 && !(subs = calloc(nterms, sizeof *subs)))
         s = XAP_ERR_NOMEM;
     double top = 0;
-    uint32_t window = 0;
-    for (uint32_t i = 0; s == XAP_OK && i < nterms && nsubs < params.prf_terms &&
-                         window < params.prf_terms * ESET_WINDOW;
-         i++) {
+    for (uint32_t i = 0; s == XAP_OK && i < nterms; i++) {
         const char *term = NULL;
         double w = 0;
         s = xap_eset_term(eset, i, &term, &w);
-        if (s == XAP_OK && is_capitals_term(term))
-            continue;
-        window++;
-        if (s != XAP_OK || !expansion_term_ok(term) || w <= 0)
+        if (s != XAP_OK || w <= 0)
             continue;
         if (top == 0)
             top = w;
