@@ -156,7 +156,7 @@ static xap_status without_value(const xap_valuecount_spy *spy,
     uint32_t seen = 0;
     xap_status s = xap_valuecount_spy_documents(spy, &seen);
     if (s == XAP_OK)
-        s = xap_valuecount_spy_each_top(spy, 0, count_values, sums);
+        s = xap_valuecount_spy_each(spy, count_values, sums);
     *out = s == XAP_OK && seen > sums[1] ? seen - sums[1] : 0;
     return s;
 }
@@ -180,7 +180,7 @@ xap_status gz_facets_read(const facet_spies *sp, gazette_results_t *r)
         s = insert_value(&r->facets[GAZETTE_FACET_YEAR], UNDATED, undated);
     if (s == XAP_OK && sp->dedup) {
         uint64_t sums[2] = {0, 0}, alone = 0;
-        s = xap_valuecount_spy_each_top(sp->dedup, 0, count_values, sums);
+        s = xap_valuecount_spy_each(sp->dedup, count_values, sums);
         if (s == XAP_OK)
             s = without_value(sp->dedup, &alone);
         r->lower = r->estimate = r->upper = sums[0] + alone;

@@ -369,12 +369,13 @@ static int is_candidate(const char *term, void *ctx)
  * Xapian for the best expansion terms (its ESet, Robertson's selection
  * value) among the candidates (find_candidates) and builds
  * OR(term_i scaled by prf_weight * w_i / w_best) over the best
- * params.prf_terms of them, in *out (caller
- * frees; NULL when the first pass found nothing to expand with). *qmax
- * gets the most weight the query alone can give a document.
+ * params.prf_terms of them, in *out (caller frees; NULL when the first
+ * pass found nothing to expand with). The first pass looks at
+ * `check_at_least` matches at least; fb gets its match count and the
+ * most weight the query alone can give a document (qmax).
  */
-static xap_status expansion_query(xap_enquire *enq, xap_query **out,
-                                  double *qmax)
+static xap_status expansion_query(xap_enquire *enq, uint32_t check_at_least,
+                                  xap_query **out, gz_feedback *fb)
 {
     xap_mset *mset = NULL;
     xap_rset *rset = NULL;
@@ -383,10 +384,15 @@ static xap_status expansion_query(xap_enquire *enq, xap_query **out,
     size_t nsubs = 0;
     uint32_t ndocs = 0, nterms = 0;
     *out = NULL;
-    xap_status s = xap_enquire_get_mset(enq, 0, params.prf_docs, 0, NULL,
-                                        &mset);
+    uint32_t lower = 0, estimate = 0, upper = 0;
+    xap_status s = xap_enquire_get_mset(enq, 0, params.prf_docs,
+                                        check_at_least, NULL, &mset);
+    fb->first_pass = s == XAP_OK;
     if (s == XAP_OK)
-        s = xap_mset_max_possible(mset, qmax);
+        s = xap_mset_matches(mset, &lower, &estimate, &upper);
+    fb->matches = lower;
+    if (s == XAP_OK)
+        s = xap_mset_max_possible(mset, &fb->qmax);
     if (s == XAP_OK)
         ndocs = xap_mset_size(mset);
     /* The candidates first: their walk checks the term lists before
@@ -460,10 +466,11 @@ xap_status gz_ranking_set_weighting(xap_enquire *enq)
  * Letting the terms add hits (OR) scored 0.4% more mean MAP, not worth
  * hits that contain none of the query's words (docs/relevance.md). */
 xap_status gz_ranking_apply(xap_enquire *enq, const xap_query *q,
-                            int feedback, gz_feedback *fb)
+                            int feedback, uint32_t check_at_least,
+                            gz_feedback *fb)
 {
     damage[0] = '\0';
-    *fb = (gz_feedback){NULL, 0};
+    *fb = (gz_feedback){NULL, 0, 0, 0};
     xap_status s = gz_ranking_set_weighting(enq);
     if (s == XAP_OK)
         s = xap_enquire_set_query(enq, q, 0);
@@ -471,7 +478,7 @@ xap_status gz_ranking_apply(xap_enquire *enq, const xap_query *q,
         params.prf_terms == 0)
         return s;
     xap_query *expanded = NULL;
-    s = expansion_query(enq, &fb->expansion, &fb->qmax);
+    s = expansion_query(enq, check_at_least, &fb->expansion, fb);
     if (s == XAP_OK && fb->expansion) {
         const xap_query *both[2] = {q, fb->expansion};
         s = xap_query_new_combine(XAP_OP_AND_MAYBE, both, 2, 0, &expanded);

@@ -146,8 +146,7 @@ static xap_status parse_query(gazette_index_t *index, const char *query,
 
 /* Order, duplicate collapsing and facet spies for one enquire. */
 static xap_status configure_enquire(xap_enquire *enq,
-                                    const gazette_search_options_t *o,
-                                    facet_spies *spies)
+                                    const gazette_search_options_t *o)
 {
     xap_status s = XAP_OK;
     /* Undated articles (no date value) come last in either order. */
@@ -157,12 +156,9 @@ static xap_status configure_enquire(xap_enquire *enq,
             o->sort == GAZETTE_SORT_DATE ? "" : "\xff");
     if (s == XAP_OK && o->collapse)
         s = xap_enquire_set_collapse_key(enq, GZ_SLOT_DEDUP, 1);
-    if (s == XAP_OK)
-        s = gz_facets_attach(enq, o, spies);
     return s;
 }
 
-/* 1 when `o` asks for at least one facet. */
 static int wants_facets(const gazette_search_options_t *o)
 {
     for (size_t f = 0; f < GZ_FACET_KINDS; f++)
@@ -183,27 +179,24 @@ static xap_status read_counts(const xap_mset *mset, gazette_results_t *r)
 }
 
 /* The first `want` hits of the query on `enq` in *mset, the match counts
- * in `r`. Facets count the whole match set: then every match is looked
- * at. Otherwise Xapian skips what can no longer reach the page, which is
- * most of the work of a query; feedback may then need a second match to
- * keep the page exact (gz_ranking_recheck). */
-static xap_status match_page(gazette_index_t *index, xap_enquire *enq,
-                             const xap_query *q, const gz_feedback *fb,
+ * in `r`, looking at `check_at_least` matches at least (every one when
+ * facets are counted in this match). Otherwise Xapian skips what can no
+ * longer reach the page, which is most of the work of a query; feedback
+ * may then need a second match to keep the page exact
+ * (gz_ranking_recheck). */
+static xap_status match_page(xap_enquire *enq, const xap_query *q,
+                             const gz_feedback *fb,
                              const gazette_search_options_t *o,
-                             uint32_t want, gazette_results_t *r,
-                             xap_mset **mset)
+                             uint32_t want, uint32_t check_at_least,
+                             gazette_results_t *r, xap_mset **mset)
 {
-    uint32_t all = 0;
     double last = 0;
     int again = 0;
-    xap_status s = XAP_OK;
-    if (wants_facets(o))
-        s = xap_database_doc_count(index->db, &all);
-    if (s == XAP_OK)
-        s = xap_enquire_get_mset(enq, 0, want, all, NULL, mset);
+    xap_status s = xap_enquire_get_mset(enq, 0, want, check_at_least, NULL,
+                                        mset);
     if (s == XAP_OK)
         s = read_counts(*mset, r);
-    if (s != XAP_OK || all || o->sort != GAZETTE_SORT_RELEVANCE ||
+    if (s != XAP_OK || check_at_least || o->sort != GAZETTE_SORT_RELEVANCE ||
         want == 0 || xap_mset_size(*mset) < want)
         return s;
     s = xap_mset_weight(*mset, want - 1, &last);
@@ -216,8 +209,28 @@ static xap_status match_page(gazette_index_t *index, xap_enquire *enq,
     return xap_enquire_get_mset(enq, 0, want, 0, NULL, mset);
 }
 
-/* One attempt at running `query`, normalised as `text`;
- * XAP_ERR_DB_MODIFIED means retry. */
+/*
+ * Facets: spies count every match of the first match that runs. With
+ * feedback that is the feedback pass, of the query alone: the same
+ * matches as the final query (whose feedback terms only reorder them),
+ * and cheaper to look at in full. The spies are then detached, and the
+ * page's match skips what cannot reach the page, as without facets.
+ * Without a first pass, the page's match looks at every match.
+ */
+static xap_status count_facets_first(gazette_index_t *index,
+                                     xap_enquire *enq,
+                                     const gazette_search_options_t *o,
+                                     facet_spies *spies, uint32_t *all)
+{
+    *all = 0;
+    if (!wants_facets(o))
+        return XAP_OK;
+    xap_status s = xap_database_doc_count(index->db, all);
+    if (s == XAP_OK)
+        s = gz_facets_attach(enq, o, spies);
+    return s;
+}
+
 static xap_status run_search(gazette_index_t *index, const char *query,
                              const char *text,
                              const gazette_search_options_t *o,
@@ -227,21 +240,29 @@ static xap_status run_search(gazette_index_t *index, const char *query,
     xap_enquire *enq = NULL;
     xap_mset *mset = NULL;
     facet_spies spies = {{0}, {0}, NULL};
-    gz_feedback fb = {NULL, 0};
+    gz_feedback fb = {NULL, 0, 0, 0};
+    uint32_t all = 0;
     xap_status s = parse_query(index, query, text, o, r, &q);
     if (s == XAP_OK)
         s = xap_enquire_new(index->db, &enq);
     if (s == XAP_OK)
-        s = gz_ranking_apply(enq, q, o->feedback, &fb);
+        s = count_facets_first(index, enq, o, &spies, &all);
     if (s == XAP_OK)
-        s = configure_enquire(enq, o, &spies);
+        s = gz_ranking_apply(enq, q, o->feedback, all, &fb);
+    int counted = all && fb.first_pass;
+    if (s == XAP_OK && counted)
+        s = xap_enquire_clear_spies(enq);
+    if (s == XAP_OK)
+        s = configure_enquire(enq, o);
     /* Every page is cut from a match that starts at the first hit, so
      * consecutive pages come from the same ranking. */
     uint32_t skip = o->offset;
     uint32_t want = o->limit > UINT32_MAX - skip ? UINT32_MAX
                                                  : skip + o->limit;
     if (s == XAP_OK)
-        s = match_page(index, enq, q, &fb, o, want, r, &mset);
+        s = match_page(enq, q, &fb, o, want, counted ? 0 : all, r, &mset);
+    if (s == XAP_OK && counted)   /* exact, from the first pass */
+        r->lower = r->estimate = r->upper = fb.matches;
     if (s == XAP_OK)
         s = gz_ranking_finish(enq, q);
     if (s == XAP_OK)

@@ -115,6 +115,15 @@ xap_status xap_enquire_add_termcount_spy(xap_enquire *enq,
     });
 }
 
+xap_status xap_enquire_clear_spies(xap_enquire *enq)
+{
+    return guard(__func__, [&] {
+        NEED(enq);
+        enq->enq.clear_matchspies();
+        return XAP_OK;
+    });
+}
+
 xap_status xap_enquire_get_mset(xap_enquire *enq, uint32_t first,
                                 uint32_t maxitems, uint32_t checkatleast,
                                 const xap_rset *rset, xap_mset **out)
@@ -435,6 +444,24 @@ xap_status xap_valuecount_spy_each_top(const xap_valuecount_spy *spy,
         }
         for (auto it = s.top_values_begin(n); it != s.top_values_end(n); ++it) {
             std::string v = *it;
+            if (fn(v.data(), v.size(), it.get_termfreq(), ctx))
+                break;
+        }
+        return XAP_OK;
+    });
+}
+
+xap_status xap_valuecount_spy_each(const xap_valuecount_spy *spy,
+                                   int (*fn)(const char *value, size_t len,
+                                             uint32_t count, void *ctx),
+                                   void *ctx)
+{
+    return guard(__func__, [&] {
+        NEED(spy);
+        NEED(fn);
+        const Xapian::ValueCountMatchSpy &s = spy->spy;
+        for (auto it = s.values_begin(); it != s.values_end(); ++it) {
+            const std::string &v = *it;
             if (fn(v.data(), v.size(), it.get_termfreq(), ctx))
                 break;
         }

@@ -518,6 +518,8 @@ xap_status xap_enquire_add_valuecount_spy(xap_enquire *enq,
 /* Like xap_enquire_add_valuecount_spy, for a term-counting spy. */
 xap_status xap_enquire_add_termcount_spy(xap_enquire *enq,
                                          xap_termcount_spy *spy);
+/* Detach every spy from `enq` (their counts so far stay in them). */
+xap_status xap_enquire_clear_spies(xap_enquire *enq);
 /* `checkatleast`: examine at least this many matches (exact counts). `rset`
  * (may be NULL) marks documents known relevant.  Wildcard expansion past the
  * limit (xap_queryparser_set_max_expansion) fails here with
@@ -622,6 +624,12 @@ xap_status xap_valuecount_spy_each_top(const xap_valuecount_spy *spy,
                                        int (*fn)(const char *value, size_t len,
                                                  uint32_t count, void *ctx),
                                        void *ctx);
+/* Call `fn` for every value counted, in byte order of the values: unlike
+ * each_top, no sorting by frequency (cheap over many distinct values). */
+xap_status xap_valuecount_spy_each(const xap_valuecount_spy *spy,
+                                   int (*fn)(const char *value, size_t len,
+                                             uint32_t count, void *ctx),
+                                   void *ctx);
 
 /* A match spy counting, over the matching documents it sees, the terms
  * that start with `prefix` (a multi-valued field: each document counts once

@@ -225,6 +225,7 @@ typedef struct opts {
     int spelling;
     gazette_sort_t sort;
     int facet_year;
+    int no_feedback;
     uint32_t limit;   /* 0: 100 */
 } opts;
 
@@ -244,6 +245,7 @@ static gazette_results_t *search_in(const char *db, const char *query,
     gazette_search_options_set_collapse_duplicates(so, !o->duplicates);
     gazette_search_options_set_spelling(so, o->spelling);
     gazette_search_options_set_sort(so, o->sort);
+    gazette_search_options_set_feedback(so, !o->no_feedback);
     if (o->facet_year)
         gazette_search_options_add_facet(so, GAZETTE_FACET_YEAR);
     gazette_results_t *r = NULL;
@@ -461,6 +463,46 @@ static void test_exact_counts_with_facets(void **state)
     gazette_results_free(r);
 }
 
+/* The counts and facet values of a one-hit page, as a string. */
+static void counts_of(const opts *o, char *out, size_t size)
+{
+    gazette_results_t *r = search_in(fx.dups, "alpha beta", o);
+    uint64_t lo = 0, est = 0, hi = 0, count = 0;
+    const char *value = NULL;
+    gazette_results_estimate(r, &lo, &est, &hi);
+    int n = snprintf(out, size, "%llu %llu %llu", (unsigned long long)lo,
+                     (unsigned long long)est, (unsigned long long)hi);
+    for (size_t i = 0; gazette_results_facet_value(r, GAZETTE_FACET_YEAR, i,
+                                                   &value, &count) ==
+                       GAZETTE_STATUS_OK;
+         i++)
+        n += snprintf(out + n, size - (size_t)n, " %s=%llu", value,
+                      (unsigned long long)count);
+    gazette_results_free(r);
+}
+
+/* With feedback, the facets are counted in its first pass (of the query
+ * alone) and the page's match stops early: the counts must be what one
+ * exhaustive match without feedback counts, duplicates collapsed or
+ * not. */
+static void test_facet_counts_same_with_feedback(void **state)
+{
+    (void)state;
+    for (int duplicates = 0; duplicates <= 1; duplicates++) {
+        char with[512], without[512];
+        opts o = {.facet_year = 1, .limit = 1, .duplicates = duplicates};
+        counts_of(&o, with, sizeof with);
+        o.no_feedback = 1;
+        counts_of(&o, without, sizeof without);
+        assert_string_equal(with, without);
+        char expected[32];
+        snprintf(expected, sizeof expected, "%zu %zu %zu",
+                 dups_expected, dups_expected, dups_expected);
+        if (!duplicates)
+            assert_memory_equal(with, expected, strlen(expected));
+    }
+}
+
 /* A match in the title alone: the snippet is the start of the body, and
  * the title highlights say which words matched. */
 static void test_title_only_match(void **state)
@@ -664,6 +706,7 @@ int main(void)
         cmocka_unit_test(test_spelling),
         cmocka_unit_test(test_reversed_date_range),
         cmocka_unit_test(test_exact_counts_with_facets),
+        cmocka_unit_test(test_facet_counts_same_with_feedback),
         cmocka_unit_test(test_title_only_match),
         cmocka_unit_test(test_undated),
         cmocka_unit_test(test_entity_aliases),
