@@ -41,14 +41,22 @@ void gz_facets_free(facet_spies *sp)
 }
 
 /* With facets, count the matches exactly: a spy sees every match, and
- * counting the distinct duplicate keys (articles without one count
- * each) gives the number of matches after collapsing, which Xapian's
- * matcher only bounds. */
-static xap_status attach_dedup(xap_enquire *enq, facet_spies *sp)
+ * the number of matches after collapsing, which Xapian's matcher only
+ * bounds, is the number of distinct duplicate keys (articles without one
+ * count each). A value facet's spy already counts each article once (it
+ * skips the duplicates of one it counted): its document count is that
+ * number. Without one, a spy of the duplicate keys is added. */
+static xap_status attach_counter(xap_enquire *enq, facet_spies *sp)
 {
+    for (size_t f = 0; f < GZ_FACET_KINDS; f++)
+        if (sp->values[f]) {
+            sp->counter = sp->values[f];
+            return XAP_OK;
+        }
     xap_status s = xap_valuecount_spy_new(GZ_SLOT_DEDUP, &sp->dedup);
     if (s == XAP_OK)
         s = xap_enquire_add_valuecount_spy(enq, sp->dedup);
+    sp->counter = sp->dedup;
     return s;
 }
 
@@ -61,8 +69,6 @@ xap_status gz_facets_attach(xap_enquire *enq,
     int any = 0;
     for (size_t f = 0; f < GZ_FACET_KINDS; f++)
         any |= o->facets[f];
-    if (any && o->collapse)
-        s = attach_dedup(enq, sp);
     for (size_t f = 0; s == XAP_OK && f < GZ_FACET_KINDS; f++) {
         if (!o->facets[f])
             continue;
@@ -92,6 +98,8 @@ xap_status gz_facets_attach(xap_enquire *enq,
                 s = xap_enquire_add_termcount_spy(enq, sp->terms[f]);
         }
     }
+    if (s == XAP_OK && any && o->collapse)
+        s = attach_counter(enq, sp);
     return s;
 }
 
@@ -184,6 +192,10 @@ xap_status gz_facets_read(const facet_spies *sp, gazette_results_t *r)
         if (s == XAP_OK)
             s = without_value(sp->dedup, &alone);
         r->lower = r->estimate = r->upper = sums[0] + alone;
+    } else if (s == XAP_OK && sp->counter) {
+        uint32_t articles = 0;
+        s = xap_valuecount_spy_documents(sp->counter, &articles);
+        r->lower = r->estimate = r->upper = articles;
     }
     return s;
 }

@@ -239,7 +239,7 @@ static xap_status run_search(gazette_index_t *index, const char *query,
     xap_query *q = NULL;
     xap_enquire *enq = NULL;
     xap_mset *mset = NULL;
-    facet_spies spies = {{0}, {0}, NULL};
+    facet_spies spies = {{0}, {0}, NULL, NULL};
     gz_feedback fb = {NULL, 0, 0, 0};
     uint32_t all = 0;
     xap_status s = parse_query(index, query, text, o, r, &q);

@@ -241,7 +241,11 @@ xap_status gz_aliases_setup(gazette_index_t *index);
 typedef struct facet_spies {
     xap_valuecount_spy *values[GZ_FACET_KINDS];
     xap_termcount_spy *terms[GZ_FACET_KINDS];
-    xap_valuecount_spy *dedup;   /* the duplicate keys: an exact count */
+    /* what gives the exact count when duplicates are collapsed: a value
+     * facet's spy (it counts each article once), else a spy of the
+     * duplicate keys (owned here) */
+    const xap_valuecount_spy *counter;
+    xap_valuecount_spy *dedup;
 } facet_spies;
 xap_status gz_facets_attach(xap_enquire *enq,
                             const gazette_search_options_t *o,

@@ -225,6 +225,7 @@ typedef struct opts {
     int spelling;
     gazette_sort_t sort;
     int facet_year;
+    int facet_tag;    /* counted from terms, not from a value */
     int no_feedback;
     uint32_t limit;   /* 0: 100 */
 } opts;
@@ -248,6 +249,8 @@ static gazette_results_t *search_in(const char *db, const char *query,
     gazette_search_options_set_feedback(so, !o->no_feedback);
     if (o->facet_year)
         gazette_search_options_add_facet(so, GAZETTE_FACET_YEAR);
+    if (o->facet_tag)
+        gazette_search_options_add_facet(so, GAZETTE_FACET_TAG);
     gazette_results_t *r = NULL;
     gazette_status_t st = gazette_search(index, query, so, &r);
     if (st != GAZETTE_STATUS_OK)
@@ -488,9 +491,11 @@ static void counts_of(const opts *o, char *out, size_t size)
 static void test_facet_counts_same_with_feedback(void **state)
 {
     (void)state;
-    for (int duplicates = 0; duplicates <= 1; duplicates++) {
+    for (int variant = 0; variant < 4; variant++) {
+        int duplicates = variant & 1;
         char with[512], without[512];
-        opts o = {.facet_year = 1, .limit = 1, .duplicates = duplicates};
+        opts o = {.facet_year = variant < 2, .facet_tag = variant >= 2,
+                  .limit = 1, .duplicates = duplicates};
         counts_of(&o, with, sizeof with);
         o.no_feedback = 1;
         counts_of(&o, without, sizeof without);
