@@ -4,7 +4,8 @@
  * read, not when the program starts: loading it cost every one-shot
  * gazette-query some 6 ms (docs/performance.md, "One-shot
  * gazette-query"). A GMime that cannot be loaded stops an update run with
- * an error that names the file and GMime.
+ * an error that names the file and GMime. The programs of the build tree
+ * do not look for libraries in the current directory.
  *
  * The order of the tests matters: GMime, once loaded, stays loaded, so
  * the tests that need it absent run first.
@@ -126,6 +127,26 @@ static void test_search_loads_no_mail_library(void **state)
     assert_false(loaded(GLIB_SONAME));
 }
 
+/* The programs of the build tree find their libraries where they will be
+ * installed, relative to themselves, never in the current directory: a
+ * stray file there named like one of them (here an empty one) once
+ * stopped gazette-query before main ("libjansson.so.4: file too short",
+ * exit 127), as CMake's build RUNPATH ended in an empty entry. */
+static void test_programs_ignore_the_current_directory(void **state)
+{
+    (void)state;
+    const char *dir = path_in("cwd");
+    tu_write_file(dir, "libjansson.so.4", "", 0);
+    tu_write_file(dir, "libstdc++.so.6", "", 0);
+    tu_write_file(dir, "libc.so.6", "", 0);
+    assert_int_equal(tu_run("cd '%s' && '%s' --help >/dev/null", dir,
+                            tu_binary("gazette-query")),
+                     0);
+    assert_int_equal(tu_run("cd '%s' && '%s' --help >/dev/null", dir,
+                            tu_binary("gazette-index")),
+                     0);
+}
+
 /* In a child process (GMime must not have been loaded yet): with a GMime
  * library that does not exist, updating a corpus holding mail fails as an
  * I/O error whose message names the file and GMime. Exit status 0 when it
@@ -184,6 +205,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_search_loads_no_mail_library),
+        cmocka_unit_test(test_programs_ignore_the_current_directory),
         cmocka_unit_test(test_missing_gmime_stops_the_run),
         cmocka_unit_test(test_mail_loads_it),
     };
