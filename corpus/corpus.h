@@ -163,8 +163,10 @@ typedef enum corpus_status {
                                  does not start with a mail header block */
     CORPUS_ERR_RESOURCES      /* the process or system ran out of file
                                  descriptors or kernel memory while opening
-                                 the file: not the file's fault, stop the
-                                 run (corpus_errno_is_exhaustion) */
+                                 the file (corpus_errno_is_exhaustion), or
+                                 the GMime library that reads mail cannot
+                                 be loaded: not the file's fault, stop
+                                 the run */
 } corpus_status;
 
 /* The size limit when corpus_options.max_bytes is 0. */

@@ -168,6 +168,15 @@ void corpus_html_set_time_budget(double base, double per_mib);
  * tests; not thread-safe. */
 void corpus_html_set_stack_budget(size_t bytes);
 
+/* Read mail with the GMime library named `soname` (a name for dlopen())
+ * instead of the one the build found. Only before the first message is
+ * parsed: GMime is loaded once. For tests; not thread-safe. */
+void corpus_mail_set_library(const char *soname);
+
+/* 1 when the GMime library that reading mail uses is loaded in this
+ * process (it is loaded when the first message is parsed), else 0. */
+int corpus_mail_library_loaded(void);
+
 /* 1 for the bytes isspace() accepts in the C locale. Locale-independent on
  * purpose: text is UTF-8 whatever the process locale says. */
 static inline int corpus_is_space(unsigned char c)

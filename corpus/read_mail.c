@@ -24,14 +24,22 @@
  * and holds no NUL byte (read.c); GMime's parser nests multiparts at most
  * 1024 deep and our own walk of the parts stops at MAX_PART_DEPTH, so
  * neither can exhaust the stack. GMime is initialised once, thread-safely.
+ *
+ * GMime is not linked: it is loaded with dlopen() when the first message
+ * is parsed (see "GMime, loaded on demand" below). With GLib, GObject,
+ * GIO and gpgme behind it, it is 15 libraries whose loading, relocation
+ * and constructors took 5.5M of the 8.6M instructions that gazette-query
+ * spent starting (docs/performance.md, "One-shot gazette-query").
  */
 #include "corpus.h"
 #include "corpus_internal.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <gmime/gmime.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -184,27 +192,140 @@ int corpus_probe_mail(const corpus_file *file, char *why, size_t whylen)
     return mail;
 }
 
-/* ---------------------------------------------------------------- GMime */
+/* ---------------------------------------------- GMime, loaded on demand */
+
+/*
+ * Every GMime, GObject and GLib function this file calls. They are looked
+ * up (dlsym) in libgmime and the libraries it brings when the first
+ * message is parsed, and called through `gm` below under their own names:
+ * gm.g_mime_init(). The types come from GMime's header (__typeof__), so
+ * the compiler checks every call as if the library were linked. GMime's
+ * type-check macros (GMIME_IS_MULTIPART, GMIME_PART, ...) would call the
+ * library directly: is_a() and plain casts stand in for them.
+ */
+#define GMIME_FUNCTIONS(F)                                                   \
+    F(g_mime_init)                                                           \
+    F(g_mime_parser_options_new)                                             \
+    F(g_mime_parser_options_free)                                            \
+    F(g_mime_parser_options_set_rfc2047_compliance_mode)                     \
+    F(g_mime_parser_options_set_address_compliance_mode)                     \
+    F(g_mime_parser_options_set_fallback_charsets)                           \
+    F(g_mime_stream_mem_new_with_buffer)                                     \
+    F(g_mime_parser_new_with_stream)                                         \
+    F(g_mime_parser_set_format)                                              \
+    F(g_mime_parser_construct_message)                                       \
+    F(g_mime_message_get_mime_part)                                          \
+    F(g_mime_message_get_subject)                                            \
+    F(g_mime_message_get_from)                                               \
+    F(g_mime_message_get_date)                                               \
+    F(g_mime_object_get_header)                                              \
+    F(g_mime_object_get_content_type)                                        \
+    F(g_mime_content_type_is_type)                                           \
+    F(g_mime_multipart_get_type)                                             \
+    F(g_mime_multipart_get_count)                                            \
+    F(g_mime_multipart_get_part)                                             \
+    F(g_mime_part_is_attachment)                                             \
+    F(g_mime_text_part_get_type)                                             \
+    F(g_mime_text_part_get_text)                                             \
+    F(internet_address_list_length)                                          \
+    F(internet_address_list_get_address)                                     \
+    F(internet_address_get_name)                                             \
+    F(internet_address_mailbox_get_type)                                     \
+    F(internet_address_mailbox_get_addr)                                     \
+    F(g_type_check_instance_is_a)                                            \
+    F(g_object_unref)                                                        \
+    F(g_date_time_get_ymd)                                                   \
+    F(g_free)
+
+#define GMIME_POINTER(name) __typeof__(&name) name;
+static struct {
+    GMIME_FUNCTIONS(GMIME_POINTER)
+} gm;
+#undef GMIME_POINTER
+
+/* The library dlopen()ed: GMime's soname, set by corpus/CMakeLists.txt
+ * from the libgmime that the build found (what the linker would have
+ * recorded). Tests may name another (corpus_mail_set_library). */
+static const char *gmime_soname = GAZETTE_GMIME_SONAME;
 
 static pthread_once_t gmime_once = PTHREAD_ONCE_INIT;
+static int gmime_ready;             /* gm filled in, g_mime_init() done */
+static char gmime_failure[256];     /* why not, when not */
 
+/* dlsym() of `name` from `lib` into *fn (a function pointer, stored
+ * through memcpy: ISO C has no cast from void * to a function pointer).
+ * Returns 0, or -1 with gmime_failure filled in. */
+static int gmime_symbol(void *lib, const char *name, void *fn, size_t size)
+{
+    void *sym = dlsym(lib, name);
+    if (!sym) {
+        snprintf(gmime_failure, sizeof gmime_failure,
+                 "cannot find %s in %s", name, gmime_soname);
+        return -1;
+    }
+    memcpy(fn, &sym, size);
+    return 0;
+}
+
+/* Once per process: load GMime (RTLD_LOCAL: its symbols stay out of the
+ * program's namespace; it is never unloaded, GObject types cannot be),
+ * look up every function of GMIME_FUNCTIONS, initialise GMime. On failure
+ * gmime_ready stays 0 and gmime_failure says why. */
 static void gmime_start(void)
 {
-    g_mime_init();
+    void *lib = dlopen(gmime_soname, RTLD_LAZY | RTLD_LOCAL);
+    if (!lib) {
+        const char *e = dlerror();
+        snprintf(gmime_failure, sizeof gmime_failure,
+                 "cannot load GMime to read mail: %s", e ? e : gmime_soname);
+        return;
+    }
+    int failed = 0;
+#define GMIME_RESOLVE(name)                                                  \
+    if (!failed)                                                             \
+        failed = gmime_symbol(lib, #name, &gm.name, sizeof gm.name);
+    GMIME_FUNCTIONS(GMIME_RESOLVE)
+#undef GMIME_RESOLVE
+    if (failed)
+        return;
+    gm.g_mime_init();
+    gmime_ready = 1;
+}
+
+/* corpus_mail_set_library - see corpus_internal.h. */
+void corpus_mail_set_library(const char *soname)
+{
+    gmime_soname = soname;
+}
+
+/* corpus_mail_library_loaded - see corpus_internal.h. */
+int corpus_mail_library_loaded(void)
+{
+    void *lib = dlopen(gmime_soname, RTLD_LAZY | RTLD_LOCAL | RTLD_NOLOAD);
+    if (lib)
+        dlclose(lib);   /* drops the reference NOLOAD took, nothing more */
+    return lib != NULL;
+}
+
+/* 1 when the GObject `obj` is an instance of `type` (or derived from it):
+ * what GMime's GMIME_IS_* macros test. */
+static int is_a(const void *obj, GType type)
+{
+    return obj && gm.g_type_check_instance_is_a((GTypeInstance *)obj, type);
 }
 
 /* Parser options: RFC 2047 and addresses read leniently (real mail breaks
  * both), and 8-bit headers with no declared charset tried as UTF-8, then
- * Windows-1252. Caller frees with g_mime_parser_options_free(). */
+ * Windows-1252. Caller frees with gm.g_mime_parser_options_free(). */
 static GMimeParserOptions *parser_options(void)
 {
     static const char *fallback[] = {"UTF-8", "windows-1252", NULL};
-    GMimeParserOptions *o = g_mime_parser_options_new();
-    g_mime_parser_options_set_rfc2047_compliance_mode(o,
-                                                      GMIME_RFC_COMPLIANCE_LOOSE);
-    g_mime_parser_options_set_address_compliance_mode(o,
-                                                      GMIME_RFC_COMPLIANCE_LOOSE);
-    g_mime_parser_options_set_fallback_charsets(o, fallback);
+    GMimeParserOptions *o = gm.g_mime_parser_options_new();
+    gm.g_mime_parser_options_set_rfc2047_compliance_mode(
+        o, GMIME_RFC_COMPLIANCE_LOOSE);
+    gm.g_mime_parser_options_set_address_compliance_mode(
+        o, GMIME_RFC_COMPLIANCE_LOOSE);
+    gm.g_mime_parser_options_set_fallback_charsets(o, fallback);
     return o;
 }
 
@@ -212,14 +333,14 @@ static GMimeParserOptions *parser_options(void)
  * caller unrefs the message. */
 static GMimeMessage *parse_message(const char *data, size_t len)
 {
-    GMimeStream *stream = g_mime_stream_mem_new_with_buffer(data, len);
-    GMimeParser *parser = g_mime_parser_new_with_stream(stream);
-    g_object_unref(stream);
-    g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);
+    GMimeStream *stream = gm.g_mime_stream_mem_new_with_buffer(data, len);
+    GMimeParser *parser = gm.g_mime_parser_new_with_stream(stream);
+    gm.g_object_unref(stream);
+    gm.g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);
     GMimeParserOptions *o = parser_options();
-    GMimeMessage *msg = g_mime_parser_construct_message(parser, o);
-    g_mime_parser_options_free(o);
-    g_object_unref(parser);
+    GMimeMessage *msg = gm.g_mime_parser_construct_message(parser, o);
+    gm.g_mime_parser_options_free(o);
+    gm.g_object_unref(parser);
     return msg;
 }
 
@@ -236,20 +357,21 @@ static void find_text(GMimeObject *obj, int depth, text_pick *pick)
 {
     if (!obj || depth > MAX_PART_DEPTH || pick->plain)
         return;
-    if (GMIME_IS_MULTIPART(obj)) {
-        GMimeMultipart *mp = GMIME_MULTIPART(obj);
-        int n = g_mime_multipart_get_count(mp);
+    if (is_a(obj, gm.g_mime_multipart_get_type())) {
+        GMimeMultipart *mp = (GMimeMultipart *)obj;
+        int n = gm.g_mime_multipart_get_count(mp);
         for (int i = 0; i < n && !pick->plain; i++)
-            find_text(g_mime_multipart_get_part(mp, i), depth + 1, pick);
+            find_text(gm.g_mime_multipart_get_part(mp, i), depth + 1, pick);
         return;
     }
-    if (!GMIME_IS_TEXT_PART(obj) || g_mime_part_is_attachment(GMIME_PART(obj)))
+    if (!is_a(obj, gm.g_mime_text_part_get_type()) ||
+        gm.g_mime_part_is_attachment((GMimePart *)obj))
         return;                  /* message/rfc822, images, attachments */
-    GMimeContentType *ct = g_mime_object_get_content_type(obj);
-    if (g_mime_content_type_is_type(ct, "text", "plain"))
-        pick->plain = GMIME_TEXT_PART(obj);
-    else if (g_mime_content_type_is_type(ct, "text", "html") && !pick->html)
-        pick->html = GMIME_TEXT_PART(obj);
+    GMimeContentType *ct = gm.g_mime_object_get_content_type(obj);
+    if (gm.g_mime_content_type_is_type(ct, "text", "plain"))
+        pick->plain = (GMimeTextPart *)obj;
+    else if (gm.g_mime_content_type_is_type(ct, "text", "html") && !pick->html)
+        pick->html = (GMimeTextPart *)obj;
 }
 
 /* The decoded text of `part` as a new malloc()ed, NUL-terminated UTF-8
@@ -257,7 +379,7 @@ static void find_text(GMimeObject *obj, int depth, text_pick *pick)
  * part without content gives "". */
 static char *part_text(GMimeTextPart *part, size_t *len)
 {
-    char *g = g_mime_text_part_get_text(part);
+    char *g = gm.g_mime_text_part_get_text(part);
     const char *src = g ? g : "";
     size_t n = strlen(src);
     char *out;
@@ -268,7 +390,7 @@ static char *part_text(GMimeTextPart *part, size_t *len)
     } else {                     /* an undeclared or wrong charset */
         out = corpus_cp1252_to_utf8(src, n, &n);
     }
-    g_free(g);
+    gm.g_free(g);
     if (!out)
         return NULL;
     /* CRLF and lone CR become LF, as read.c does for files */
@@ -342,7 +464,7 @@ static char *html_body(corpus_reader *rd, char *html, size_t len,
 static char *message_body(corpus_reader *rd, GMimeMessage *msg, size_t *len)
 {
     text_pick pick = {NULL, NULL};
-    find_text(g_mime_message_get_mime_part(msg), 0, &pick);
+    find_text(gm.g_mime_message_get_mime_part(msg), 0, &pick);
     *len = 0;
     if (pick.plain)
         return part_text(pick.plain, len);
@@ -369,16 +491,16 @@ static char *dup_str(const char *s)
  * A new string ("" when there is none); NULL when out of memory. */
 static char *message_author(GMimeMessage *msg)
 {
-    InternetAddressList *from = g_mime_message_get_from(msg);
-    if (!from || internet_address_list_length(from) < 1)
+    InternetAddressList *from = gm.g_mime_message_get_from(msg);
+    if (!from || gm.internet_address_list_length(from) < 1)
         return dup_str(NULL);
-    InternetAddress *ia = internet_address_list_get_address(from, 0);
-    const char *name = internet_address_get_name(ia);
+    InternetAddress *ia = gm.internet_address_list_get_address(from, 0);
+    const char *name = gm.internet_address_get_name(ia);
     if (name && *name)
         return dup_str(name);
-    if (INTERNET_ADDRESS_IS_MAILBOX(ia))
-        return dup_str(internet_address_mailbox_get_addr(
-            INTERNET_ADDRESS_MAILBOX(ia)));
+    if (is_a(ia, gm.internet_address_mailbox_get_type()))
+        return dup_str(gm.internet_address_mailbox_get_addr(
+            (InternetAddressMailbox *)ia));
     return dup_str(NULL);
 }
 
@@ -388,15 +510,15 @@ static char *message_author(GMimeMessage *msg)
  * string; NULL when out of memory. */
 static char *message_date(GMimeMessage *msg)
 {
-    GDateTime *dt = g_mime_message_get_date(msg);
+    GDateTime *dt = gm.g_mime_message_get_date(msg);
     if (dt) {
         char iso[16];
         int y, m, d;
-        g_date_time_get_ymd(dt, &y, &m, &d);
+        gm.g_date_time_get_ymd(dt, &y, &m, &d);
         snprintf(iso, sizeof iso, "%04d-%02d-%02d", y, m, d);
         return dup_str(iso);
     }
-    return dup_str(g_mime_object_get_header(GMIME_OBJECT(msg), "Date"));
+    return dup_str(gm.g_mime_object_get_header((GMimeObject *)msg, "Date"));
 }
 
 /* Trim whitespace around [*s, *s + *len) (moves *s, shrinks *len) and
@@ -442,10 +564,10 @@ static corpus_status emit_message(corpus_reader *rd, GMimeMessage *msg,
                                   mail_fields *f)
 {
     size_t body_len = 0, ntags = 0;
-    f->title = dup_str(g_mime_message_get_subject(msg));
+    f->title = dup_str(gm.g_mime_message_get_subject(msg));
     f->author = message_author(msg);
     f->date = message_date(msg);
-    f->groups = dup_str(g_mime_object_get_header(GMIME_OBJECT(msg),
+    f->groups = dup_str(gm.g_mime_object_get_header((GMimeObject *)msg,
                                                  "Newsgroups"));
     f->body = message_body(rd, msg, &body_len);
     if (!f->title || !f->author || !f->date || !f->groups || !f->body ||
@@ -494,6 +616,9 @@ corpus_status corpus_parse_mail(corpus_reader *rd, corpus_buf *text)
     data += skip;
     len -= skip;
     pthread_once(&gmime_once, gmime_start);
+    if (!gmime_ready)         /* not the file's fault: stop the run */
+        return corpus_why(rd->why, rd->whylen, CORPUS_ERR_RESOURCES, "%s",
+                          gmime_failure);
     GMimeMessage *msg = parse_message(data, len);
     if (!msg)
         return corpus_why(rd->why, rd->whylen, CORPUS_SKIP_MALFORMED,
@@ -501,6 +626,6 @@ corpus_status corpus_parse_mail(corpus_reader *rd, corpus_buf *text)
     mail_fields f = {0};
     corpus_status s = emit_message(rd, msg, &f);
     fields_free(&f);
-    g_object_unref(msg);
+    gm.g_object_unref(msg);
     return s;
 }
