@@ -300,6 +300,35 @@ static void exhaust_after_first(const gazette_update_t *u,
 /* Running out of descriptors half-way is an I/O failure of the run, not
  * "done, files skipped": no file is reported skipped, the error names the
  * cause, and the index is whole (a rerun completes it). */
+/* A text file of one long line (a review saved without line breaks) has
+ * no headline: only its start is indexed as the title, the rest once as
+ * text, still searchable and in phrases across the cut. */
+static void test_one_line_article(void **state)
+{
+    (void)state;
+    char corpus[4096], db[4096], line[2048];
+    snprintf(corpus, sizeof corpus, "%s", path_in("oneline"));
+    snprintf(db, sizeof db, "%s", path_in("oneline.idx"));
+    int n = snprintf(line, sizeof line, "Opening words of the review.");
+    while (n < 1000)
+        n += snprintf(line + n, sizeof line - (size_t)n, " filler text");
+    n += snprintf(line + n, sizeof line - (size_t)n,
+                  " Closing remark about zeppelins.\n");
+    tu_write_file(corpus, "review.txt", line, (size_t)n);
+    gazette_update_t *u = NULL;
+    assert_int_equal(gazette_update_new(&u), GAZETTE_STATUS_OK);
+    const char *roots[] = {corpus};
+    assert_int_equal(gazette_update_run(u, db, roots, 1), GAZETTE_STATUS_OK);
+    gazette_update_free(u);
+    gazette_index_t *index = NULL;
+    assert_int_equal(gazette_index_open(db, &index), GAZETTE_STATUS_OK);
+    assert_int_equal(hits(index, "title:opening"), 1);
+    assert_int_equal(hits(index, "zeppelins"), 1);
+    assert_int_equal(hits(index, "\"filler text closing remark\""), 1);
+    assert_int_equal(hits(index, "title:zeppelins"), 0);
+    gazette_index_close(index);
+}
+
 static void test_update_out_of_descriptors(void **state)
 {
     (void)state;
@@ -405,6 +434,7 @@ int main(void)
         cmocka_unit_test(test_writer_bad_input),
         cmocka_unit_test(test_writer_lock_and_language),
         cmocka_unit_test(test_update_run),
+        cmocka_unit_test(test_one_line_article),
         cmocka_unit_test(test_update_symlinks),
         cmocka_unit_test(test_update_out_of_descriptors),
         cmocka_unit_test(test_status_strings),
