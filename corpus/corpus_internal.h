@@ -149,7 +149,8 @@ corpus_status corpus_read_memory(const corpus_file *file,
 /* What parsing an HTML page with gumbo would cost, estimated by one linear
  * scan of its text (html_scan.c describes the model). */
 typedef struct corpus_html_cost {
-    size_t depth;     /* deepest element nesting, erring high */
+    size_t depth;     /* depth of gumbo's tree (html and body included),
+                       * erring high */
     uint64_t work;    /* tags x their nesting depth + attributes squared */
 } corpus_html_cost;
 
