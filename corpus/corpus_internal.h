@@ -152,6 +152,9 @@ typedef struct corpus_html_cost {
     size_t depth;     /* depth of gumbo's tree (html and body included),
                        * erring high */
     uint64_t work;    /* tags x their nesting depth + attributes squared */
+    const char *crash;  /* NULL, or (a static string) what the page holds
+                         * that gumbo 0.10 aborts the process on: such a
+                         * page must not be parsed */
 } corpus_html_cost;
 
 /* Scan [text, text+len). Counting stops soon after the depth passes

@@ -40,6 +40,10 @@
  * open), so where the parser takes an element off its stack but leaves
  * it in the tree, it stays as a nameless "phantom".
  *
+ * The scan also flags what gumbo is known to abort the process on (an
+ * SVG or MathML element named select: start_foreign()); read_html.c does
+ * not hand such a page to gumbo.
+ *
  * Every look back is bounded (SCAN_LOOKBACK), so the scan is linear;
  * beyond it (pages nested more than 64 deep, where a scope check would
  * have to look further) the estimate may fall short of gumbo's depth by a
@@ -297,6 +301,7 @@ typedef struct scan_state {
     size_t framesets;      /* open framesets, if the parser took them
                             * (frameset()) */
     uint64_t seq;          /* elements pushed so far */
+    const char *crash;     /* corpus_html_cost.crash */
 } scan_state;
 
 /* The html element and the body (or head) the parser always adds around
@@ -1239,10 +1244,19 @@ static void start_foreign(scan_state *st, const char key[KEY_LEN],
     const scan_elem *top = from_top(st, 0);
     /* at an integration point the new element starts from HTML */
     const scan_elem *parent = top && !(top->bits & K_IP) ? top : NULL;
-    if (!t->self_closing)
-        push(st, key, foreign_bits(parent, key, t), t->hash);
-    else
+    if (t->self_closing) {
         note_leaf(st, 1);
+        return;
+    }
+    /* Gumbo resets its insertion mode from the names of the open
+     * elements, whatever their namespace: an open SVG or MathML "select"
+     * later makes it look for an HTML select that is not there, and an
+     * assertion aborts the process ("<table><svg><select><title><select>
+     * <th>"). No real page has one. */
+    if (key_is(key, "select"))
+        st->crash = "an SVG or MathML element named select, on which the "
+                    "HTML parser (gumbo 0.10) aborts";
+    push(st, key, foreign_bits(parent, key, t), t->hash);
 }
 
 /* How deep a void element's subtree is: <isindex> becomes a form holding
@@ -1646,6 +1660,7 @@ int corpus_html_scan(const char *p, size_t len, size_t depth_limit,
     free(st.open);
     free(st.leaked);
     cost->depth = st.deepest + IMPLIED_ROOTS;
+    cost->crash = st.crash;
     cost->work = st.work;
     return 0;
 }

@@ -408,6 +408,48 @@ static void test_html_estimate_not_below_gumbo(void **state)
                  real, est);
 }
 
+/* Fuzz finding 7: gumbo 0.10 aborts the process (a failed assertion) on
+ * an SVG or MathML element named select below an HTML select in a table.
+ * Such a page is refused before gumbo sees it; an HTML select at an
+ * integration point, or a self-closing foreign one, is harmless and read.
+ * Before, reading the first page killed this test with SIGABRT. */
+static void test_html_gumbo_abort_refused(void **state)
+{
+    (void)state;
+    alarm(TEST_ALARM);
+    static const char *const refused[] = {
+        "<table><svg><select><title><select><th>",
+        "<table><math><select><mi><select><td>",
+        "<p>x<table><tr><td><svg><g><select><desc><select><th>y",
+    };
+    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+        text t = {0};
+        put(&t, refused[i], strlen(refused[i]));
+        result r;
+        write_and_read("select.html", &t, &r);
+        if (r.status != CORPUS_SKIP_MALFORMED ||
+            !strstr(r.why, "named select"))
+            fail_msg("%s: %s (%s)", refused[i],
+                     corpus_status_name(r.status), r.why);
+        result_free(&r);
+    }
+    static const char *const read[] = {
+        "<title>t</title><table><svg><foreignObject><select><option>a"
+        "</select></foreignObject></svg></table>text",
+        "<title>t</title><svg><select/></svg><table><select><td>text",
+    };
+    for (size_t i = 0; i < sizeof read / sizeof read[0]; i++) {
+        text t = {0};
+        put(&t, read[i], strlen(read[i]));
+        result r;
+        write_and_read("select.html", &t, &r);
+        if (r.status != CORPUS_OK)
+            fail_msg("%s: %s (%s)", read[i], corpus_status_name(r.status),
+                     r.why);
+        result_free(&r);
+    }
+}
+
 /* Pages that take gumbo quadratic time without being deep (or only
  * moderately deep) are refused by the work bound, fast. Before: 200 000
  * attributes took two minutes, 120 000 <rt> half a minute. */
@@ -1030,6 +1072,7 @@ int main(void)
         cmocka_unit_test(test_html_tag_floods),
         cmocka_unit_test(test_html_estimate_gaps),
         cmocka_unit_test(test_html_estimate_not_below_gumbo),
+        cmocka_unit_test(test_html_gumbo_abort_refused),
         cmocka_unit_test(test_html_quadratic),
         cmocka_unit_test(test_html_real_shapes_read),
         cmocka_unit_test(test_html_time_budget),
