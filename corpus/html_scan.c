@@ -41,8 +41,9 @@
  * it in the tree, it stays as a nameless "phantom".
  *
  * The scan also flags what gumbo is known to abort the process on (an
- * SVG or MathML element named select: start_foreign()); read_html.c does
- * not hand such a page to gumbo.
+ * SVG or MathML element named like an HTML select, table part, template
+ * or html: start_foreign()); read_html.c does not hand such a page to
+ * gumbo.
  *
  * Every look back is bounded (SCAN_LOOKBACK), so the scan is linear;
  * beyond it (pages nested more than 64 deep, where a scope check would
@@ -1250,12 +1251,18 @@ static void start_foreign(scan_state *st, const char key[KEY_LEN],
     }
     /* Gumbo resets its insertion mode from the names of the open
      * elements, whatever their namespace: an open SVG or MathML "select"
-     * later makes it look for an HTML select that is not there, and an
-     * assertion aborts the process ("<table><svg><select><title><select>
-     * <th>"). No real page has one. */
-    if (key_is(key, "select"))
-        st->crash = "an SVG or MathML element named select, on which the "
-                    "HTML parser (gumbo 0.10) aborts";
+     * or "th" later makes it look for an HTML select or cell that is not
+     * there, and an assertion aborts the process ("<table><svg><select>
+     * <title><select><th>", "<table><math><th><ms><select></table>").
+     * No real SVG or MathML element has one of these names. */
+    static const char *const resets[] = {"select", "td", "th", "tr",
+        "tbody", "thead", "tfoot", "caption", "colgroup", "table",
+        "template", "head", "body", "frameset", "html", NULL};
+    for (const char *const *n = resets; *n; n++)
+        if (key_is(key, *n))
+            st->crash = "an SVG or MathML element named like an HTML "
+                        "table part, select, template or html, on which "
+                        "the HTML parser (gumbo 0.10) can abort";
     push(st, key, foreign_bits(parent, key, t), t->hash);
 }
 
