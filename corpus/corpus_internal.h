@@ -149,8 +149,12 @@ corpus_status corpus_read_memory(const corpus_file *file,
 /* What parsing an HTML page with gumbo would cost, estimated by one linear
  * scan of its text (html_scan.c describes the model). */
 typedef struct corpus_html_cost {
-    size_t depth;     /* deepest element nesting, erring high */
+    size_t depth;     /* depth of gumbo's tree (html and body included),
+                       * erring high */
     uint64_t work;    /* tags x their nesting depth + attributes squared */
+    const char *crash;  /* NULL, or (a static string) what the page holds
+                         * that gumbo 0.10 aborts the process on: such a
+                         * page must not be parsed */
 } corpus_html_cost;
 
 /* Scan [text, text+len). Counting stops soon after the depth passes

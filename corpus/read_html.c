@@ -28,7 +28,8 @@
  * attributes). So, in order:
  *   1. html_scan.c estimates, in one linear pass, the nesting depth gumbo
  *      will build and the work it will do; a page nested deeper than
- *      MAX_HTML_DEPTH, or costing more than MAX_HTML_WORK, is skipped as
+ *      MAX_HTML_DEPTH, or costing more than MAX_HTML_WORK, or holding
+ *      what gumbo aborts on (an assertion of gumbo 0.10), is skipped as
  *      malformed with a one-line reason, before gumbo sees it.
  *   2. Gumbo allocates through our arena (below), which lets us free the
  *      tree without recursion, and stops the parse (jumping back out of
@@ -679,6 +680,9 @@ corpus_status corpus_parse_html(corpus_reader *rd, corpus_buf *text)
                          &cost) != 0)
         return corpus_why(rd->why, rd->whylen, CORPUS_ERR_NOMEM,
                           "out of memory reading HTML");
+    if (cost.crash)
+        return corpus_why(rd->why, rd->whylen, CORPUS_SKIP_MALFORMED,
+                          "HTML not parsed: it holds %s", cost.crash);
     if (cost.depth > MAX_HTML_DEPTH)
         return corpus_why(rd->why, rd->whylen, CORPUS_SKIP_MALFORMED,
                           "HTML nested more than %d elements deep",

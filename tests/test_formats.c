@@ -645,9 +645,9 @@ static void test_html_deep_nesting(void **state)
     (void)state;
     TU_SKIP_IF_LISTED();
     /* 100 000 levels: refused quickly, for each kind of element (div is
-     * the one gumbo needs half a minute for; span, b and table the ones
-     * that recurse deepest), and nothing overflows */
-    const char *tags[] = {"div", "span", "b", "table", "svg", "div/"};
+     * the one gumbo needs half a minute for; span and b the ones that
+     * recurse deepest), and nothing overflows */
+    const char *tags[] = {"div", "span", "b", "svg", "div/"};
     for (size_t i = 0; i < sizeof tags / sizeof tags[0]; i++) {
         write_nested("deep.html", tags[i], 100000);
         double t0 = now();
@@ -711,6 +711,12 @@ static void test_html_deep_nesting(void **state)
     reading_free(r);
     write_nested("flat.html", "p", 100000);
     r = read_name("flat.html", 0);
+    assert_int_equal(r->status, CORPUS_OK);
+    reading_free(r);
+    /* a <table> start tag in a table closes it: 100 000 of them are
+     * siblings in gumbo's tree, not nested */
+    write_nested("tables.html", "table", 100000);
+    r = read_name("tables.html", 0);
     assert_int_equal(r->status, CORPUS_OK);
     reading_free(r);
     /* a comment or script full of tags does not count */
