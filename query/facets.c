@@ -42,10 +42,10 @@ void gz_facets_free(facet_spies *sp)
 
 /* With facets, count the matches exactly: a spy sees every match, and
  * the number of matches after collapsing, which Xapian's matcher only
- * bounds, is the number of distinct duplicate keys (articles without one
- * count each). A value facet's spy already counts each article once (it
- * skips the duplicates of one it counted): its document count is that
- * number. Without one, a spy of the duplicate keys is added. */
+ * bounds, is the number of articles a distinct spy counts (it skips the
+ * duplicates of one it counted). A value facet's spy is one: its document
+ * count is that number. Without one, a distinct spy of the duplicate
+ * keys is added. */
 static xap_status attach_counter(xap_enquire *enq, facet_spies *sp)
 {
     for (size_t f = 0; f < GZ_FACET_KINDS; f++)
@@ -54,6 +54,8 @@ static xap_status attach_counter(xap_enquire *enq, facet_spies *sp)
             return XAP_OK;
         }
     xap_status s = xap_valuecount_spy_new(GZ_SLOT_DEDUP, &sp->dedup);
+    if (s == XAP_OK)
+        s = xap_valuecount_spy_set_distinct(sp->dedup, GZ_SLOT_DEDUP);
     if (s == XAP_OK)
         s = xap_enquire_add_valuecount_spy(enq, sp->dedup);
     sp->counter = sp->dedup;
@@ -186,13 +188,7 @@ xap_status gz_facets_read(const facet_spies *sp, gazette_results_t *r)
         s = without_value(sp->values[GAZETTE_FACET_YEAR], &undated);
     if (s == XAP_OK && undated)
         s = insert_value(&r->facets[GAZETTE_FACET_YEAR], UNDATED, undated);
-    if (s == XAP_OK && sp->dedup) {
-        uint64_t sums[2] = {0, 0}, alone = 0;
-        s = xap_valuecount_spy_each(sp->dedup, count_values, sums);
-        if (s == XAP_OK)
-            s = without_value(sp->dedup, &alone);
-        r->lower = r->estimate = r->upper = sums[0] + alone;
-    } else if (s == XAP_OK && sp->counter) {
+    if (s == XAP_OK && sp->counter) {
         uint32_t articles = 0;
         s = xap_valuecount_spy_documents(sp->counter, &articles);
         r->lower = r->estimate = r->upper = articles;

@@ -183,8 +183,8 @@ static int check_term(const char *term, size_t len, unsigned wdf, void *ctx)
  * 0.4434 to 0.4455, docs/relevance.md). And only terms that can become
  * feedback terms (expansion_term_ok): raw words, field, entity and
  * capitals terms were weighed, then dropped, each for a lookup; leaving
- * them out quartered the lookups (a quarter of a default search's
- * instructions) and kept mean MAP at 0.4471 (docs/performance.md).
+ * them out quartered the lookups (a fifth of a default search's
+ * instructions) and left mean MAP as it was (docs/performance.md).
  */
 typedef struct candidates {
     char **terms;   /* sorted, each once */
@@ -369,13 +369,13 @@ static int is_candidate(const char *term, void *ctx)
  * Xapian for the best expansion terms (its ESet, Robertson's selection
  * value) among the candidates (find_candidates) and builds
  * OR(term_i scaled by prf_weight * w_i / w_best) over the best
- * params.prf_terms of them, in *out (caller frees; NULL when the first
- * pass found nothing to expand with). The first pass looks at
- * `check_at_least` matches at least; fb gets its match count and the
- * most weight the query alone can give a document (qmax).
+ * params.prf_terms of them, in fb->expansion (NULL when the first pass
+ * found nothing to expand with). The first pass looks at
+ * `check_at_least` matches at least; fb also gets its match count and
+ * the most weight the query alone can give a document (qmax).
  */
 static xap_status expansion_query(xap_enquire *enq, uint32_t check_at_least,
-                                  xap_query **out, gz_feedback *fb)
+                                  gz_feedback *fb)
 {
     xap_mset *mset = NULL;
     xap_rset *rset = NULL;
@@ -383,7 +383,6 @@ static xap_status expansion_query(xap_enquire *enq, uint32_t check_at_least,
     xap_query **subs = NULL;
     size_t nsubs = 0;
     uint32_t ndocs = 0, nterms = 0;
-    *out = NULL;
     uint32_t lower = 0, estimate = 0, upper = 0;
     xap_status s = xap_enquire_get_mset(enq, 0, params.prf_docs,
                                         check_at_least, NULL, &mset);
@@ -439,7 +438,7 @@ static xap_status expansion_query(xap_enquire *enq, uint32_t check_at_least,
     }
     if (s == XAP_OK && nsubs > 0)
         s = xap_query_new_combine(XAP_OP_OR, (const xap_query *const *)subs,
-                                  nsubs, 0, out);
+                                  nsubs, 0, &fb->expansion);
     for (size_t i = 0; i < nsubs; i++)
         xap_query_free(subs[i]);
     free(subs);
@@ -478,7 +477,7 @@ xap_status gz_ranking_apply(xap_enquire *enq, const xap_query *q,
         params.prf_terms == 0)
         return s;
     xap_query *expanded = NULL;
-    s = expansion_query(enq, check_at_least, &fb->expansion, fb);
+    s = expansion_query(enq, check_at_least, fb);
     if (s == XAP_OK && fb->expansion) {
         const xap_query *both[2] = {q, fb->expansion};
         s = xap_query_new_combine(XAP_OP_AND_MAYBE, both, 2, 0, &expanded);

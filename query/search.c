@@ -144,7 +144,8 @@ static xap_status parse_query(gazette_index_t *index, const char *query,
     return s;
 }
 
-/* Order, duplicate collapsing and facet spies for one enquire. */
+/* Order and duplicate collapsing for one enquire (facet spies:
+ * count_facets_first). */
 static xap_status configure_enquire(xap_enquire *enq,
                                     const gazette_search_options_t *o)
 {
@@ -159,6 +160,7 @@ static xap_status configure_enquire(xap_enquire *enq,
     return s;
 }
 
+/* 1 when `o` asks for at least one facet. */
 static int wants_facets(const gazette_search_options_t *o)
 {
     for (size_t f = 0; f < GZ_FACET_KINDS; f++)
@@ -231,6 +233,8 @@ static xap_status count_facets_first(gazette_index_t *index,
     return s;
 }
 
+/* One attempt at running `query`, normalised as `text`;
+ * XAP_ERR_DB_MODIFIED means retry. */
 static xap_status run_search(gazette_index_t *index, const char *query,
                              const char *text,
                              const gazette_search_options_t *o,

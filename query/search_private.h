@@ -242,8 +242,8 @@ typedef struct facet_spies {
     xap_valuecount_spy *values[GZ_FACET_KINDS];
     xap_termcount_spy *terms[GZ_FACET_KINDS];
     /* what gives the exact count when duplicates are collapsed: a value
-     * facet's spy (it counts each article once), else a spy of the
-     * duplicate keys (owned here) */
+     * facet's spy (it counts each article once), else `dedup`, a distinct
+     * spy of the duplicate keys */
     const xap_valuecount_spy *counter;
     xap_valuecount_spy *dedup;
 } facet_spies;
