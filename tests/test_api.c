@@ -35,11 +35,7 @@ static int teardown(void **state)
 
 static const char *path_in(const char *name)
 {
-    static char buf[2][4096];
-    static int which;
-    which ^= 1;
-    snprintf(buf[which], sizeof buf[which], "%s/%s", tmp, name);
-    return buf[which];
+    return tu_path_in(tmp, name);
 }
 
 static gazette_article_t *article(const char *id, const char *title,

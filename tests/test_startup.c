@@ -56,11 +56,7 @@ static int teardown(void **state)
 
 static const char *path_in(const char *name)
 {
-    static char buf[2][4096];
-    static int which;
-    which ^= 1;
-    snprintf(buf[which], sizeof buf[which], "%s/%s", tmp, name);
-    return buf[which];
+    return tu_path_in(tmp, name);
 }
 
 /* 1 when the library `soname` is loaded in this process. */

@@ -37,6 +37,15 @@ char *tu_mkdtemp(const char *tag)
     return out;
 }
 
+const char *tu_path_in(const char *dir, const char *name)
+{
+    static char buf[2][4096];
+    static int which;
+    which ^= 1;
+    snprintf(buf[which], sizeof buf[which], "%s/%s", dir, name);
+    return buf[which];
+}
+
 void tu_rmtree(const char *path)
 {
     if (path && *path)

@@ -11,6 +11,10 @@
  * malloc()ed path. Aborts the test program on failure. */
 char *tu_mkdtemp(const char *tag);
 
+/* dir/name in a static buffer; two buffers used in turn, so two results
+ * may be used in one call. */
+const char *tu_path_in(const char *dir, const char *name);
+
 /* Remove `path` recursively (like rm -rf). Ignores errors. */
 void tu_rmtree(const char *path);
 
