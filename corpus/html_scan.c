@@ -1333,6 +1333,18 @@ static int scan_start_tag(scan_state *st, const char key[KEY_LEN],
     unsigned bits = kind_of(key);
     if (st->n_undecided)
         decide_template(st, key);
+    const scan_elem *top = from_top(st, 0);
+    if (top && (top->bits & K_MATHML) && (top->bits & K_IP) &&
+        !key_is(top->key, "annotation-xml") &&
+        (key_is(key, "mglyph") || key_is(key, "malignmark"))) {
+        /* at a MathML text integration point (mi, mo, mn, ms, mtext)
+         * these two stay MathML, and what follows is MathML content */
+        if (t->self_closing)
+            note_leaf(st, 1);
+        else
+            push(st, key, foreign_bits(top, key, t), t->hash);
+        return 0;
+    }
     if (in_foreign(st)) {
         if (!(bits & K_BREAKOUT)) {
             start_foreign(st, key, t);

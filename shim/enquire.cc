@@ -1,6 +1,79 @@
 // enquire.cc - the shim: running a query: enquire, match sets, facet spies.
 #include "internal.h"
 
+namespace {
+
+// Xapian 1.4 (1.4.22, and still 1.4.29) reads freed memory when an OP_XOR
+// runs out in one shard of several searched as one: MultiXorPostList
+// deletes its subqueries' postlists as they end, and after the last two
+// end together the MergePostList over the shards still asks it for its
+// maximum weight, which reads the first of them again. gazette-query
+// "a XOR b" crashed on -j2 indexes that way, now and then (the shard
+// layout depends on thread timing). So no OP_XOR reaches the matcher:
+// XOR(a, b) becomes (a OR b) AND_NOT (a AND b), which matches the same
+// documents with the same weights. An XOR of more subqueries is paired up
+// in a balanced tree: the same documents; one matching three or more of
+// its subqueries weighs only what the pairs leave it. Each pairing runs
+// both halves twice, so n subqueries run as about n * n: more than
+// MAX_XOR_SUBQUERIES is refused as a query error (XAP_ERR_QUERY_PARSE).
+constexpr size_t MAX_XOR_SUBQUERIES = 16;
+
+Xapian::Query xor_as_or(const std::vector<Xapian::Query> &subs, size_t from,
+                        size_t to)
+{
+    if (to - from == 1)
+        return subs[from];
+    size_t mid = from + (to - from) / 2;
+    Xapian::Query a = xor_as_or(subs, from, mid), b = xor_as_or(subs, mid, to);
+    return Xapian::Query(Xapian::Query::OP_AND_NOT,
+                         Xapian::Query(Xapian::Query::OP_OR, a, b),
+                         Xapian::Query(Xapian::Query::OP_AND, a, b));
+}
+
+// `q` with every OP_XOR replaced as above, rebuilding the operators above
+// one (those without parameters: what the query parser puts there); true
+// when something was replaced.
+bool without_xor(const Xapian::Query &q, Xapian::Query &out)
+{
+    size_t n = q.get_num_subqueries();
+    Xapian::Query::op op = q.get_type();
+    std::vector<Xapian::Query> subs;
+    bool changed = false;
+    for (size_t i = 0; i < n; i++) {
+        Xapian::Query sub = q.get_subquery(i), plain;
+        if (without_xor(sub, plain)) {
+            sub = plain;
+            changed = true;
+        }
+        subs.push_back(sub);
+    }
+    if (op == Xapian::Query::OP_XOR && n > 0) {
+        if (n > MAX_XOR_SUBQUERIES)
+            throw Xapian::QueryParserError(
+                "XOR of more than " + std::to_string(MAX_XOR_SUBQUERIES) +
+                " subqueries");
+        out = xor_as_or(subs, 0, n);
+        return true;
+    }
+    if (!changed)
+        return false;
+    switch (op) {
+    case Xapian::Query::OP_AND:
+    case Xapian::Query::OP_OR:
+    case Xapian::Query::OP_AND_NOT:
+    case Xapian::Query::OP_AND_MAYBE:
+    case Xapian::Query::OP_FILTER:
+    case Xapian::Query::OP_SYNONYM:
+    case Xapian::Query::OP_MAX:
+        out = Xapian::Query(op, subs.begin(), subs.end());
+        return true;
+    default:
+        return false;   // not rebuilt: the XOR below stays
+    }
+}
+
+}  // namespace
+
 
 extern "C" {
 
@@ -27,7 +100,9 @@ xap_status xap_enquire_set_query(xap_enquire *enq, const xap_query *q,
     return guard(__func__, [&] {
         NEED(enq);
         NEED(q);
-        enq->enq.set_query(q->q, qlen);
+        Xapian::Query run = q->q;
+        without_xor(q->q, run);   // see the top of this file
+        enq->enq.set_query(run, qlen);
         return XAP_OK;
     });
 }

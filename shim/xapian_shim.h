@@ -487,7 +487,8 @@ xap_status xap_queryparser_corrected_query(const xap_queryparser *qp,
 
 xap_status xap_enquire_new(const xap_database *db, xap_enquire **out);
 void xap_enquire_free(xap_enquire *enq);
-/* The query is copied; `qlen` is the query length for BM25 (0 = auto). */
+/* The query is copied; `qlen` is the query length for BM25 (0 = auto).
+ * An OP_XOR in it runs as OR and AND_NOT (a Xapian 1.4 bug: enquire.cc). */
 xap_status xap_enquire_set_query(xap_enquire *enq, const xap_query *q,
                                  unsigned qlen);
 xap_status xap_enquire_set_weighting_bm25(xap_enquire *enq, double k1,

@@ -266,6 +266,8 @@ static void test_html_estimate_gaps(void **state)
         {"<template><div>", "<div><td>"},
         {"<template><div>", "<i><tr>"},
         {"", "<frameset>"},
+        /* mglyph in mtext is MathML, and so is what follows */
+        {"<math><mtext><mglyph>", "<input>"},
     };
     for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; i++) {
         text t = {0};
@@ -379,6 +381,8 @@ static void test_html_estimate_not_below_gumbo(void **state)
         {"", "<svg><title><title></title><u>"},
         {"", "<svg></p>"},
         {"", "<isindex><col>"},
+        {"<math><mtext><mglyph>", "<input>"},
+        {"<template><td><i><math><mtext><mglyph>", "<t><m>"},
     };
     char page[4096];
     for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; i++) {
