@@ -1,6 +1,7 @@
 /* search.c - gazette_search: parse the query, run it, build the page. */
 #include "search_private.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -319,11 +320,16 @@ static gazette_status_t search_failed(gazette_index_t *index, xap_status s)
                        "make the part before '*' longer",
                        MAX_WILDCARD_EXPANSION);
     if (s == XAP_ERR_QUERY_PARSE) {
+        /* Xapian's grammar errors read "Syntax: <expression> AND
+         * <expression>": the hint says that in words. Other refusals (the
+         * shim's XOR limit) carry their own reason. */
         const char *why = strchr(msg, ':');
+        bool grammar = strstr(msg, "Syntax:") != NULL || why == NULL;
         return gz_fail(GAZETTE_STATUS_QUERY_SYNTAX,
-                       "cannot understand the query:%s (an operator such as "
-                       "AND, OR, NOT needs a word on each side)",
-                       why ? why + 1 : " syntax error");
+                       "cannot understand the query:%s%s",
+                       why ? why + 1 : " syntax error",
+                       grammar ? " (an operator such as AND, OR, NOT needs "
+                                 "a word on each side)" : "");
     }
     if (s == XAP_ERR_DB_CORRUPT && *gz_ranking_damage())
         return gz_fail(GAZETTE_STATUS_INDEX_CORRUPT,

@@ -50,8 +50,8 @@ bool without_xor(const Xapian::Query &q, Xapian::Query &out)
     if (op == Xapian::Query::OP_XOR && n > 0) {
         if (n > MAX_XOR_SUBQUERIES)
             throw Xapian::QueryParserError(
-                "XOR of more than " + std::to_string(MAX_XOR_SUBQUERIES) +
-                " subqueries");
+                "XOR joins more than " +
+                std::to_string(MAX_XOR_SUBQUERIES) + " parts");
         out = xor_as_or(subs, 0, n);
         return true;
     }

@@ -946,6 +946,22 @@ static void test_malformed_queries(void **state)
         assert_int_equal(count_lines(text), 1);
         free(text);
     }
+    /* A grammar error gets the hint about operands; the XOR limit (the
+     * shim runs XOR as OR and AND_NOT) gets its own reason instead. */
+    gazette_results_t *r = NULL;
+    char err[1024];
+    assert_int_equal(run_query(c, "hezbollah AND", NULL, 10, &r, err,
+                               sizeof err), GAZETTE_STATUS_QUERY_SYNTAX);
+    assert_non_null(strstr(err, "needs a word on each side"));
+    char many[512] = "";
+    for (int i = 0; i < 17; i++)
+        snprintf(many + strlen(many), sizeof many - strlen(many), "%sw%d",
+                 i ? " XOR " : "", i);
+    assert_int_equal(run_query(c, many, NULL, 10, &r, err, sizeof err),
+                     GAZETTE_STATUS_QUERY_SYNTAX);
+    assert_non_null(strstr(err, "XOR joins more than 16 parts"));
+    assert_null(strstr(err, "needs a word on each side"));
+    assert_null(r);
 }
 
 /* --sort date / date-asc: same hits, ordered by date. */
