@@ -199,8 +199,8 @@ static void make_snippet(gazette_hit_t *hit)
         (size_t)(hit - hit->results->hits) >= GAZETTE_MAX_SNIPPETS)
         return;
     if (!src->stem &&
-        xap_stem_new(src->language ? src->language : "english",
-                     &src->stem) != XAP_OK)
+        gz_snippet_stemmer_new(src->language ? src->language : "english",
+                               &src->words, &src->stem) != XAP_OK)
         return;
     if (snippet_and_title(src, hit) != XAP_OK) {
         free(hit->plain);

@@ -287,6 +287,75 @@ void gz_snippet_words_free(gz_snippet_words *w)
     *w = (gz_snippet_words){0};
 }
 
+/* ------------------------------------------------------------- stemmer */
+
+/*
+ * Xapian's snippet stems every word it reads to compare it with the
+ * query's stems: a tenth of a default search's instructions. An English
+ * (Porter2) stem always starts with the word's first letter (stemming
+ * only changes endings; its exceptions, "dying" -> "die", "skies" ->
+ * "sky", keep it too; tests/test_query.c checks it on the sample corpus).
+ * So a word whose first byte starts none of the query's words can stem to
+ * none of them, and the snippet stemmer hands it back unstemmed: it
+ * cannot match either way. Exact only while the snippet weighs no word
+ * outside the query (no XAP_SNIPPET_BACKGROUND_MODEL).
+ */
+typedef struct first_letter_stemmer {
+    xap_stem *real;
+    unsigned char starts[256];   /* 1: a query word starts with this byte */
+    char *last;                  /* the last stem made (owned) */
+} first_letter_stemmer;
+
+static const char *stem_if_query_letter(const char *word, size_t len,
+                                        size_t *stem_len, void *ctx)
+{
+    first_letter_stemmer *f = ctx;
+    if (len == 0 || !f->starts[(unsigned char)word[0]]) {
+        *stem_len = len;
+        return word;
+    }
+    free(f->last);
+    f->last = NULL;
+    if (xap_stem_word(f->real, word, &f->last) != XAP_OK)
+        return NULL;
+    *stem_len = strlen(f->last);
+    return f->last;
+}
+
+static void release_stemmer(void *ctx)
+{
+    first_letter_stemmer *f = ctx;
+    xap_stem_free(f->real);
+    free(f->last);
+    free(f);
+}
+
+/* 1 when `language` names Snowball's English (Porter2) stemmer. */
+static int is_english(const char *language)
+{
+    return strcmp(language, "english") == 0 || strcmp(language, "en") == 0;
+}
+
+xap_status gz_snippet_stemmer_new(const char *language,
+                                  const gz_snippet_words *words,
+                                  xap_stem **out)
+{
+    if (!is_english(language) || words->whole_text)
+        return xap_stem_new(language, out);
+    first_letter_stemmer *f = calloc(1, sizeof *f);
+    if (!f)
+        return XAP_ERR_NOMEM;
+    for (size_t i = 0; i < words->n; i++)
+        f->starts[(unsigned char)words->text[i][0]] = 1;
+    xap_status s = xap_stem_new(language, &f->real);
+    if (s != XAP_OK) {
+        free(f);
+        return s;
+    }
+    return xap_stem_new_custom(stem_if_query_letter, f, release_stemmer,
+                               out);
+}
+
 /* ---------------------------------------------------------------- regions */
 
 /*

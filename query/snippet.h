@@ -27,6 +27,16 @@ xap_status gz_snippet_words_of(const xap_query *q, int wildcard,
                                gz_snippet_words *w);
 void gz_snippet_words_free(gz_snippet_words *w);
 
+/* The stemmer to give gz_snippet_make for snippets of the query whose
+ * words are `words` (read, not kept), in
+ * `language`: Xapian's, or for English one that leaves alone the words
+ * that cannot stem to a query word (snippet.c), which makes the same
+ * snippets for less. Free with xap_stem_free. Returns XAP_OK or the
+ * shim's status. */
+xap_status gz_snippet_stemmer_new(const char *language,
+                                  const gz_snippet_words *words,
+                                  xap_stem **out);
+
 /* Build a one-line plain-text snippet of about `length` bytes of `body`
  * around the matches of `mset`'s query, whose words are `words`. Xapian's
  * HTML escaping is undone and runs of white space become one space. Text

@@ -72,6 +72,55 @@ xap_status xap_stem_new(const char *language, xap_stem **out)
     });
 }
 
+namespace {
+
+// A StemImplementation calling back into C (xap_stem_new_custom).
+class CallbackStemmer : public Xapian::StemImplementation {
+  public:
+    CallbackStemmer(xap_stem_fn fn, void *ctx, void (*release)(void *))
+        : fn_(fn), ctx_(ctx), release_(release) {}
+    ~CallbackStemmer() override
+    {
+        if (release_)
+            release_(ctx_);
+    }
+    std::string operator()(const std::string &word) override
+    {
+        size_t len = 0;
+        const char *stem = fn_(word.c_str(), word.size(), &len, ctx_);
+        if (!stem)
+            throw Xapian::InternalError("the stemmer's callback failed");
+        return std::string(stem, len);
+    }
+    std::string get_description() const override { return "callback"; }
+
+  private:
+    xap_stem_fn fn_;
+    void *ctx_;
+    void (*release_)(void *);
+};
+
+}  // namespace
+
+xap_status xap_stem_new_custom(xap_stem_fn fn, void *ctx,
+                               void (*release)(void *ctx), xap_stem **out)
+{
+    bool owned = false;   // the implementation releases ctx from now on
+    xap_status s = guard(__func__, [&] {
+        NEED(fn);
+        NEED(out);
+        std::unique_ptr<CallbackStemmer> impl(
+            new CallbackStemmer(fn, ctx, release));
+        owned = true;
+        Xapian::Stem stem(impl.release());   // reference-counted from here
+        *out = new xap_stem{stem};
+        return XAP_OK;
+    });
+    if (s != XAP_OK && !owned && release)
+        release(ctx);
+    return s;
+}
+
 void xap_stem_free(xap_stem *stem)
 {
     delete stem;

@@ -303,6 +303,18 @@ xap_status xap_unicode_tolower_utf8(const char *text, size_t len, char **out,
 /* `language` is a Snowball name ("english", "french", ...) or "none". */
 xap_status xap_stem_new(const char *language, xap_stem **out);
 void xap_stem_free(xap_stem *stem);
+/* A stemmer whose work is done by C (Xapian's StemImplementation): for
+ * each word Xapian calls fn(word, len, &stem_len, ctx), which returns the
+ * stem (`word` itself, or bytes that stay valid until its next call) and
+ * its length in *stem_len, or NULL when it failed (the Xapian call using
+ * the stemmer then fails with XAP_ERR_XAPIAN). Xapian shares a stemmer
+ * with what it is given to (a query parser, a match set's snippets):
+ * release(ctx), unless NULL, runs when the last of them lets go of it,
+ * which may be after xap_stem_free. On failure release(ctx) has run. */
+typedef const char *(*xap_stem_fn)(const char *word, size_t len,
+                                   size_t *stem_len, void *ctx);
+xap_status xap_stem_new_custom(xap_stem_fn fn, void *ctx,
+                               void (*release)(void *ctx), xap_stem **out);
 /* Stem one word. Caller frees *out. */
 xap_status xap_stem_word(const xap_stem *stem, const char *word, char **out);
 /* Space-separated list of the available languages. Static storage. */

@@ -31,6 +31,7 @@
 #include "gazette.h"
 #include "gen_corpus.h"
 #include "schema.h"
+#include "snippet.h"
 #include "test_util.h"
 #include "xapian_shim.h"
 
@@ -989,6 +990,120 @@ static void test_sort(void **state)
     gazette_results_free(r2);
 }
 
+/* What the snippet stemmer relies on (query/snippet.c): an English stem
+ * starts with its word's first letter, for every word of the two corpora
+ * and for the Porter2 exceptions that rewrite a word. */
+static void test_stem_keeps_first_letter(void **state)
+{
+    (void)state;
+    const corpus *cs[] = {&fx.sample, &fx.gen};
+    size_t words = 0;
+    for (size_t c = 0; c < 2; c++)
+        for (size_t i = 0; i < cs[c]->n; i++) {
+            const doc *d = &cs[c]->docs[i];
+            for (size_t k = 0; k < d->ntokens; k++, words++)
+                if (d->tokens[k][0] && d->stems[k][0] != d->tokens[k][0])
+                    fail_msg("'%s' stems to '%s'", d->tokens[k],
+                             d->stems[k]);
+        }
+    assert_true(words > 100000);
+    const char *odd[] = {"dying", "lying", "tying", "skies", "skis", "idly",
+                         "gently", "ugly", "early", "only", "singly", "news",
+                         "yes", "young", "yelling", "ycleped", "you're",
+                         "generously", "communism", "arsenal"};
+    for (size_t i = 0; i < sizeof odd / sizeof *odd; i++) {
+        char *st = stem_of(odd[i]);
+        if (st[0] != odd[i][0])
+            fail_msg("'%s' stems to '%s'", odd[i], st);
+        free(st);
+    }
+}
+
+/* The snippet made with the snippet stemmer (gz_snippet_stemmer_new) of
+ * every hit of `query` on `c` equals the one made with Xapian's own
+ * stemmer: text and highlights. Returns the number of highlights. */
+static size_t same_snippets_both_stemmers(const corpus *c, const char *query)
+{
+    xap_database *db = NULL;
+    xap_queryparser *qp = NULL;
+    xap_query *q = NULL;
+    xap_enquire *enq = NULL;
+    xap_mset *mset = NULL;
+    xap_stem *fast = NULL;
+    gz_snippet_words words;
+    assert_int_equal(xap_database_open(c->db, &db), XAP_OK);
+    assert_int_equal(xap_queryparser_new(&qp), XAP_OK);
+    assert_int_equal(xap_queryparser_set_stemmer(qp, fx.stem), XAP_OK);
+    assert_int_equal(xap_queryparser_set_stemming_strategy(qp, XAP_STEM_SOME),
+                     XAP_OK);
+    assert_int_equal(xap_queryparser_set_database(qp, db), XAP_OK);
+    assert_int_equal(xap_queryparser_parse(qp, query, XAP_QP_FLAG_DEFAULT,
+                                           NULL, &q), XAP_OK);
+    assert_int_equal(xap_enquire_new(db, &enq), XAP_OK);
+    assert_int_equal(xap_enquire_set_query(enq, q, 0), XAP_OK);
+    assert_int_equal(xap_enquire_get_mset(enq, 0, 50, 0, NULL, &mset),
+                     XAP_OK);
+    assert_int_equal(gz_snippet_words_of(q, 0, &words), XAP_OK);
+    assert_int_equal(gz_snippet_stemmer_new("english", &words, &fast),
+                     XAP_OK);
+    size_t marks = 0;
+    for (uint32_t i = 0; i < xap_mset_size(mset); i++) {
+        xap_document *d = NULL;
+        const char *data = NULL;
+        size_t len = 0;
+        assert_int_equal(xap_mset_document(mset, i, &d), XAP_OK);
+        assert_int_equal(xap_document_get_data(d, &data, &len), XAP_OK);
+        char *copy = strndup(data, len);
+        gz_docdata dd;
+        gz_docdata_decode(copy, len, &dd);
+        char *out[2] = {NULL, NULL};
+        size_t *hl[2] = {NULL, NULL}, nhl[2] = {0, 0};
+        const xap_stem *stems[2] = {fx.stem, fast};
+        for (int k = 0; k < 2; k++)
+            assert_int_equal(gz_snippet_make(mset, stems[k], &words, dd.body,
+                                             dd.body_len, 200, &out[k],
+                                             &hl[k], &nhl[k]), XAP_OK);
+        assert_string_equal(out[0], out[1]);
+        assert_int_equal(nhl[0], nhl[1]);
+        if (nhl[0])
+            assert_memory_equal(hl[0], hl[1], 2 * nhl[0] * sizeof *hl[0]);
+        marks += nhl[0];
+        for (int k = 0; k < 2; k++) {
+            free(out[k]);
+            free(hl[k]);
+        }
+        free(copy);
+        xap_document_free(d);
+    }
+    xap_stem_free(fast);
+    gz_snippet_words_free(&words);
+    xap_mset_free(mset);
+    xap_enquire_free(enq);
+    xap_query_free(q);
+    xap_queryparser_free(qp);
+    xap_database_free(db);
+    return marks;
+}
+
+/* Snippets do not change with the stemmer that skips words no query word
+ * starts like: stems, plain words, phrases, plurals and -ing forms. */
+static void test_snippet_stemmer_same_snippets(void **state)
+{
+    (void)state;
+    const char *queries[] = {"pauses gaza", "humanitarian pauses",
+                             "\"humanitarian pause\"", "hezbollah speech",
+                             "fighting negotiations", "israel's army",
+                             "dying children", "only early", "hostages"};
+    size_t marks = 0;
+    for (size_t i = 0; i < sizeof queries / sizeof *queries; i++)
+        marks += same_snippets_both_stemmers(&fx.sample, queries[i]);
+    const char *gen[] = {"chelsea arsenal", "election results",
+                         "markets rally"};
+    for (size_t i = 0; i < sizeof gen / sizeof *gen; i++)
+        marks += same_snippets_both_stemmers(&fx.gen, gen[i]);
+    assert_true(marks > 100);
+}
+
 /* Snippet highlights: offsets into the plain snippet, each on a word of
  * the query (same stem); the marked snippet wraps exactly those. */
 static void test_snippet_highlights(void **state)
@@ -1443,6 +1558,8 @@ int main(void)
         cmocka_unit_test(test_malformed_queries),
         cmocka_unit_test(test_sort),
         cmocka_unit_test(test_snippet_highlights),
+        cmocka_unit_test(test_stem_keeps_first_letter),
+        cmocka_unit_test(test_snippet_stemmer_same_snippets),
         cmocka_unit_test(test_facets),
         cmocka_unit_test(test_duplicates),
         cmocka_unit_test(test_spelling),

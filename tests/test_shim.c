@@ -292,6 +292,70 @@ static void test_stem(void **state)
     xap_stem_free(none);
 }
 
+/* A stemmer written in C: "<" + word + ">" so its use shows. */
+typedef struct custom_stem {
+    char buf[64];
+    int released;
+    int fail;
+} custom_stem;
+
+static const char *bracket(const char *word, size_t len, size_t *stem_len,
+                           void *ctx)
+{
+    custom_stem *c = ctx;
+    if (c->fail || len + 3 > sizeof c->buf)
+        return NULL;
+    *stem_len = (size_t)snprintf(c->buf, sizeof c->buf, "<%s>", word);
+    return c->buf;
+}
+
+static void count_release(void *ctx)
+{
+    ((custom_stem *)ctx)->released++;
+}
+
+/* xap_stem_new_custom: Xapian calls back for each word; the context is
+ * released once, when the last user (here a query parser) lets go of it,
+ * or at once when the stemmer is refused; a failing callback is an error
+ * of the Xapian call, not a crash. */
+static void test_stem_custom(void **state)
+{
+    (void)state;
+    custom_stem c = {.released = 0};
+    xap_stem *stem = NULL;
+    char *out = NULL;
+    OK(xap_stem_new_custom(bracket, &c, count_release, &stem));
+    OK(xap_stem_word(stem, "running", &out));
+    assert_string_equal(out, "<running>");
+    free(out);
+    xap_queryparser *qp;
+    xap_query *q;
+    char *desc = NULL;
+    OK(xap_queryparser_new(&qp));
+    OK(xap_queryparser_set_stemmer(qp, stem));
+    OK(xap_queryparser_set_stemming_strategy(qp, XAP_STEM_SOME));
+    xap_stem_free(stem);
+    assert_int_equal(c.released, 0);   /* the parser still has it */
+    OK(xap_queryparser_parse(qp, "tigers", XAP_QP_FLAG_DEFAULT, NULL, &q));
+    OK(xap_query_description(q, &desc));
+    assert_non_null(strstr(desc, "Z<tigers>"));
+    free(desc);
+    xap_query_free(q);
+    c.fail = 1;
+    q = NULL;
+    ERR(XAP_ERR_XAPIAN,
+        xap_queryparser_parse(qp, "lions", XAP_QP_FLAG_DEFAULT, NULL, &q));
+    assert_null(q);
+    assert_non_null(strstr(xap_last_error(), "callback"));
+    xap_queryparser_free(qp);
+    assert_int_equal(c.released, 1);
+
+    custom_stem refused = {.released = 0};
+    ERR(XAP_ERR_INVALID_ARG,
+        xap_stem_new_custom(NULL, &refused, count_release, &stem));
+    assert_int_equal(refused.released, 1);
+}
+
 /* Character classes and case mappings come from Xapian's Unicode tables:
  * ASCII, Latin-1, Greek, Cyrillic and a title-case letter. */
 static void test_unicode_chars(void **state)
@@ -1952,6 +2016,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_misc),
         cmocka_unit_test(test_stem),
+        cmocka_unit_test(test_stem_custom),
         cmocka_unit_test(test_unicode_chars),
         cmocka_unit_test(test_unicode_tolower_utf8),
         cmocka_unit_test(test_termgen_fills_callers_doc),
