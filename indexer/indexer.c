@@ -1082,6 +1082,7 @@ static xap_status start_pipeline(run_state *st)
     gz_pipeline_config pc = {
         .jobs = run_jobs(cfg),
         .shards = dry ? NULL : st->shards,
+        .shard_paths = dry ? NULL : (const char *const *)st->where.paths,
         .nshards = nshards,
         .language = cfg->language,
         .max_file_bytes = cfg->max_file_bytes,

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,11 +83,9 @@ typedef struct unit_queue {
 typedef struct shard_writer {
     struct gz_pipeline *p;
     unsigned index;
-    xap_writable *db;
-    /* Held while the writer uses db, and by a worker asking the shards
-     * about a name (shards_know_name): Xapian objects are not to be used
-     * by two threads at once. Never held with p->mu. */
-    pthread_mutex_t lock;
+    xap_writable *db;          /* used by the writer thread alone */
+    atomic_uint commits;       /* commits so far: workers' lexicon views
+                                  reopen when it moves */
     pthread_t thread;
     int started;
     pthread_cond_t wake;       /* units arrived, or closing */
@@ -102,6 +101,12 @@ typedef struct worker {
     gz_analyzer *analyzer;
     pthread_t thread;
     int started;
+    /* The entity lexicon's read-only views of the shards (lexicon_knows),
+     * each as of its shard's commit number view_commit (view_valid 0:
+     * not opened yet); NULL when it could not be opened then. */
+    xap_database *views[GZ_MAX_SHARDS];
+    unsigned view_commit[GZ_MAX_SHARDS];
+    unsigned char view_valid[GZ_MAX_SHARDS];
 } worker;
 
 struct gz_pipeline {
@@ -240,24 +245,48 @@ static void add_note(unit *u, int warning, const char *where,
 
 /* ------------------------------------------------------------- workers */
 
-/* The entity lexicon of every worker (gz_analyzer_set_names): does the
- * index written so far, all shards together, write `word` with capitals
- * in mid-sentence (gz_index_knows_name_in)? Each shard is locked while
- * asked, in shard order, so a writer is never stopped half-way through
- * a file. */
-static int shards_know_name(const char *word, size_t len, void *ctx)
+/*
+ * The entity lexicon of every worker (gz_analyzer_set_names): does the
+ * index, all shards together, write `word` with capitals in mid-sentence
+ * (gz_index_knows_name_in)? It is asked as of each shard's last commit,
+ * through the worker's own read-only views, reopened when that shard has
+ * committed since. Asking the writers' databases instead meant taking
+ * every shard's lock, so workers waited for each commit and writers for
+ * the workers: a quarter of a -j2 build of aclImdb (docs/performance.md).
+ * And -j1 and -jN now see the same: nothing of the batch being written
+ * (before, -j1 saw the articles it had just added).
+ */
+static void refresh_view(worker *w, size_t i)
 {
-    gz_pipeline *p = ctx;
-    xap_database *views[GZ_MAX_SHARDS] = {NULL};
-    size_t n = p->nwriters < GZ_MAX_SHARDS ? p->nwriters : GZ_MAX_SHARDS;
-    for (size_t i = 0; i < n; i++) {
-        pthread_mutex_lock(&p->writers[i].lock);
-        views[i] = xap_writable_database(p->writers[i].db);
+    const gz_pipeline *p = w->p;
+    unsigned commits = atomic_load(&p->writers[i].commits);
+    if (w->view_valid[i] && w->view_commit[i] == commits)
+        return;
+    w->view_valid[i] = 1;
+    w->view_commit[i] = commits;
+    int changed = 0;
+    xap_status s = w->views[i]
+                       ? xap_database_reopen(w->views[i], &changed)
+                       : xap_database_open(p->cfg.shard_paths[i],
+                                           &w->views[i]);
+    if (s != XAP_OK) {   /* unknown until the next commit: no names */
+        xap_database_free(w->views[i]);
+        w->views[i] = NULL;
     }
-    int known = gz_index_knows_name_in(views, n, word, len);
-    for (size_t i = n; i-- > 0;)
-        pthread_mutex_unlock(&p->writers[i].lock);
-    return known;
+}
+
+static int lexicon_knows(const char *word, size_t len, void *ctx)
+{
+    worker *w = ctx;
+    const gz_pipeline *p = w->p;
+    xap_database *open[GZ_MAX_SHARDS];
+    size_t n = 0;
+    for (size_t i = 0; i < p->nwriters && i < GZ_MAX_SHARDS; i++) {
+        refresh_view(w, i);
+        if (w->views[i])
+            open[n++] = w->views[i];
+    }
+    return n && gz_index_knows_name_in(open, n, word, len);
 }
 
 /* What corpus_read_file's callbacks work on. */
@@ -448,6 +477,8 @@ static xap_status commit_shard(shard_writer *sw, int last)
         s = gz_spelling_flush(&sw->spelling, sw->db);
     if (s == XAP_OK)
         s = xap_writable_commit(sw->db);
+    if (s == XAP_OK)
+        atomic_fetch_add(&sw->commits, 1);
     sw->pending = 0;
     sw->pending_bytes = 0;
     return s;
@@ -672,9 +703,7 @@ static void *writer_main(void *arg)
             continue;
         }
         pthread_mutex_unlock(&p->mu);
-        pthread_mutex_lock(&sw->lock);
         xap_status s = apply_unit(sw, u);
-        pthread_mutex_unlock(&sw->lock);
         pthread_mutex_lock(&p->mu);
         if (s != XAP_OK) {
             fail_locked(p, s, "writing the index");
@@ -686,9 +715,7 @@ static void *writer_main(void *arg)
     }
     if (p->commit_at_end && p->status == XAP_OK) {
         pthread_mutex_unlock(&p->mu);
-        pthread_mutex_lock(&sw->lock);
         xap_status s = commit_shard(sw, 1);
-        pthread_mutex_unlock(&sw->lock);
         pthread_mutex_lock(&p->mu);
         if (s != XAP_OK)
             fail_locked(p, s, "committing the index");
@@ -886,13 +913,15 @@ void gz_pipeline_free(gz_pipeline *p)
     free_unit(take_done_locked(p));
     free_unit(p->jobs.head);
     /* workers or writers is NULL when its allocation failed */
-    for (unsigned i = 0; p->workers && i < p->nworkers; i++)
+    for (unsigned i = 0; p->workers && i < p->nworkers; i++) {
         gz_analyzer_free(p->workers[i].analyzer);
+        for (size_t k = 0; k < GZ_MAX_SHARDS; k++)
+            xap_database_free(p->workers[i].views[k]);
+    }
     for (size_t i = 0; p->writers && i < p->nwriters; i++) {
         free_unit(p->writers[i].queue.head);
         gz_spelling_free(&p->writers[i].spelling);
         pthread_cond_destroy(&p->writers[i].wake);
-        pthread_mutex_destroy(&p->writers[i].lock);
     }
     free(p->workers);
     free(p->writers);
@@ -945,15 +974,15 @@ xap_status gz_pipeline_new(const gz_pipeline_config *cfg, gz_pipeline **out)
         p->writers[i].index = (unsigned)i;
         p->writers[i].db = cfg->shards ? cfg->shards[i] : NULL;
         pthread_cond_init(&p->writers[i].wake, NULL);
-        pthread_mutex_init(&p->writers[i].lock, NULL);
+        atomic_init(&p->writers[i].commits, 0);
     }
     for (unsigned i = 0; s == XAP_OK && i < p->nworkers; i++) {
         p->workers[i].p = p;
         s = gz_analyzer_new(cfg->language, &p->workers[i].analyzer);
         /* names: from the index being written (not in a dry run) */
-        if (s == XAP_OK && cfg->shards)
-            gz_analyzer_set_names(p->workers[i].analyzer, shards_know_name,
-                                  p);
+        if (s == XAP_OK && cfg->shards && cfg->shard_paths)
+            gz_analyzer_set_names(p->workers[i].analyzer, lexicon_knows,
+                                  &p->workers[i]);
     }
     if (s == XAP_OK && p->nworkers > 1)
         s = start_threads(p);

@@ -314,6 +314,76 @@ static void test_j2_index_equals_j1_index(void **state)
     expect_same_index(d1, d2);
 }
 
+/* Three articles about "Zorvath": two write it in mid-sentence, the third
+ * (c-later.txt) only at the start of a sentence, so it is a name there
+ * only by the entity lexicon (what the index knows). */
+static const char *const zorvath_files[][2] = {
+    {"a-one.txt", "Border talks\n\nThe envoy met Zorvath leaders in the "
+                  "capital. The talks with Zorvath went well.\n"},
+    {"a-two.txt", "Second round\n\nDiplomats said Zorvath negotiators "
+                  "would return. A spokesman for Zorvath declined to "
+                  "comment.\n"},
+    {"c-later.txt", "Night crossing\n\nZorvath fighters crossed the border "
+                    "overnight. They withdrew before dawn.\n"},
+};
+
+static void write_zorvath(const char *dir, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        tu_write_file(dir, zorvath_files[i][0], zorvath_files[i][1],
+                      strlen(zorvath_files[i][1]));
+}
+
+/* The ids of the articles with the entity Zorvath, one per line. */
+static char *zorvath_hits(const char *db)
+{
+    char *r = results(db, "entity:Zorvath");
+    char *ids = strchr(r, '\n');   /* past the suggestion line */
+    assert_non_null(ids);
+    char *out = strdup(ids + 1);
+    free(r);
+    return out;
+}
+
+/* The entity lexicon is the index as of each shard's last commit, read
+ * without waiting for the writers: in one batch the articles do not see
+ * each other, at -j1 as at -j2 (-j1 used to see the articles it had just
+ * added, -j2 what its threads happened to have written); a later run
+ * sees what earlier runs committed. */
+static void test_entity_lexicon_is_last_commit(void **state)
+{
+    (void)state;
+    const char *jobs[] = {"-j1", "-j2"};
+    for (int j = 0; j < 2; j++) {
+        char corpus[1100], one[1100], two[1100];
+        snprintf(corpus, sizeof corpus, "%s/zorvath%d", fx.tmp, j);
+        snprintf(one, sizeof one, "%s/zorvath%d-one-run", fx.tmp, j);
+        snprintf(two, sizeof two, "%s/zorvath%d-two-runs", fx.tmp, j);
+        assert_int_equal(tu_run("mkdir -p '%s'", corpus), 0);
+        write_zorvath(corpus, 3);
+        const char *a1[] = {jobs[j], "--quiet", "--db", one, corpus, NULL};
+        assert_int_equal(run_index(a1), 0);
+        char *hits = zorvath_hits(one);
+        assert_non_null(strstr(hits, "a-one.txt"));
+        assert_non_null(strstr(hits, "a-two.txt"));
+        if (strstr(hits, "c-later.txt"))
+            fail_msg("%s, one batch: c-later.txt saw uncommitted articles",
+                     jobs[j]);
+        free(hits);
+
+        assert_int_equal(tu_run("rm '%s/c-later.txt'", corpus), 0);
+        const char *a2[] = {jobs[j], "--quiet", "--db", two, corpus, NULL};
+        assert_int_equal(run_index(a2), 0);
+        write_zorvath(corpus, 3);
+        assert_int_equal(run_index(a2), 0);
+        hits = zorvath_hits(two);
+        if (!strstr(hits, "c-later.txt"))
+            fail_msg("%s, second run: the lexicon did not know Zorvath:\n%s",
+                     jobs[j], hits);
+        free(hits);
+    }
+}
+
 /* Reruns of a -j2 index: touched, edited, renamed, deleted and new files;
  * then it equals a fresh -j1 index of the changed corpus. An existing
  * index keeps its shard count whatever -j says. */
@@ -466,6 +536,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_shard_assignment_is_stable),
         cmocka_unit_test(test_j2_index_equals_j1_index),
+        cmocka_unit_test(test_entity_lexicon_is_last_commit),
         cmocka_unit_test(test_incremental_rerun_at_j2),
         cmocka_unit_test(test_sigkill_during_j2_run),
         cmocka_unit_test(test_huge_line_memory_is_bounded),
