@@ -15,7 +15,15 @@
  * timed is Xapian calls through the shim (one C call per C++ call).
  * MODE "plain" (default) is that; "facets" also counts the source value of
  * every match (a ValueCountMatchSpy, every match checked), as --facet
- * source does.
+ * source does. "features" is what such a program does to offer the
+ * features libgazette has on by default, each the way Xapian's own API
+ * offers it: pseudo-relevance feedback (the top prf_docs hits as an RSet,
+ * an ESet of prf_terms plain stemmed words, not stopwords, added with
+ * AND_MAYBE at prf_weight, as ranking.c does; without libgazette's
+ * "in at least two feedback documents" filter, which Xapian has no way
+ * to express), a spelling correction (the parser's
+ * FLAG_SPELLING_CORRECTION), duplicates collapsed on the duplicate key,
+ * and a 200-byte MSet::snippet of each hit's stored text.
  * Exit 0, 64 usage, 66 index or queries unreadable, 70 a search failed.
  */
 #include <stdio.h>
@@ -26,6 +34,7 @@
 #include "qbench.h"
 #include "ranking.h"
 #include "schema.h"
+#include "stoplist.h"
 #include "xapian_shim.h"
 
 #define FLAGS                                                             \
@@ -33,17 +42,25 @@
      XAP_QP_FLAG_WILDCARD | XAP_QP_FLAG_PURE_NOT |                        \
      XAP_QP_FLAG_AUTO_SYNONYMS | XAP_QP_FLAG_AUTO_MULTIWORD_SYNONYMS)
 
+typedef enum { MODE_PLAIN, MODE_FACETS, MODE_FEATURES } bench_mode;
+
 typedef struct bench {
     xap_database *db;
     xap_stem *stem;
     xap_queryparser *qp;
     unsigned hits;
-    int facets;
+    bench_mode mode;
     uint32_t doccount;
+    size_t touched;   /* bytes of snippets and corrections, so none is
+                         optimised away */
 } bench;
 
-/* The id of hit i of `mset` (decoded document data) to `out`. */
-static xap_status read_hit(const xap_mset *mset, uint32_t i, FILE *out)
+#define SNIPPET_BYTES 200
+
+/* The id of hit i of `mset` (decoded document data) to `out`; with
+ * `b->mode` MODE_FEATURES also the snippet of its stored text. */
+static xap_status read_hit(bench *b, const xap_mset *mset, uint32_t i,
+                           FILE *out)
 {
     xap_document *doc = NULL;
     const char *data = NULL;
@@ -61,9 +78,88 @@ static xap_status read_hit(const xap_mset *mset, uint32_t i, FILE *out)
         gz_docdata_decode(copy, len, &d);
         if (out)
             fprintf(out, "%s%s", i ? " " : "", d.id);
+        char *snippet = NULL;
+        if (b->mode == MODE_FEATURES)
+            s = xap_mset_snippet(mset, d.body, d.body_len, SNIPPET_BYTES,
+                                 b->stem, XAP_SNIPPET_EXHAUSTIVE, NULL, NULL,
+                                 NULL, &snippet);
+        if (snippet)
+            b->touched += strlen(snippet);
+        free(snippet);
     }
     free(copy);
     xap_document_free(doc);
+    return s;
+}
+
+/* ExpandDecider: a plain stemmed word that is not a stopword. */
+static int plain_stem(const char *term, void *ctx)
+{
+    (void)ctx;
+    return term[0] == 'Z' && term[1] >= 'a' && term[1] <= 'z' &&
+           !gz_is_stopword(term + 1);
+}
+
+/* Pseudo-relevance feedback with Xapian's RSet and ESet, libgazette's
+ * parameters: `query` AND_MAYBE the best expansion terms of its top hits
+ * (scaled), set on `enq`. Leaves `enq` as it was when the first pass
+ * finds nothing. */
+static xap_status add_feedback(xap_enquire *enq, const xap_query *query)
+{
+    const gz_ranking_params *p = &gz_ranking_defaults;
+    xap_mset *top = NULL;
+    xap_rset *rset = NULL;
+    xap_eset *eset = NULL;
+    xap_query *subs[16] = {NULL}, *expansion = NULL, *both_q = NULL;
+    uint32_t nterms = 0, nsubs = 0;
+    double best = 0;
+    xap_status s = xap_enquire_get_mset(enq, 0, p->prf_docs, 0, NULL, &top);
+    if (s == XAP_OK)
+        s = xap_rset_new(&rset);
+    for (uint32_t i = 0; s == XAP_OK && i < xap_mset_size(top); i++) {
+        xap_docid id = 0;
+        s = xap_mset_docid(top, i, &id);
+        if (s == XAP_OK)
+            s = xap_rset_add(rset, id);
+    }
+    if (s == XAP_OK && xap_mset_size(top) > 0)
+        s = xap_enquire_get_eset_filtered(enq, p->prf_terms, rset,
+                                          XAP_ESET_EXACT_TERMFREQ,
+                                          plain_stem, NULL, &eset);
+    if (s == XAP_OK && eset)
+        s = xap_eset_size(eset, &nterms);
+    for (uint32_t i = 0; s == XAP_OK && i < nterms && nsubs < 16; i++) {
+        const char *term = NULL;
+        double w = 0;
+        xap_query *t = NULL;
+        s = xap_eset_term(eset, i, &term, &w);
+        if (s != XAP_OK || w <= 0)
+            continue;
+        if (best == 0)
+            best = w;
+        s = xap_query_new_term(term, 1, 0, &t);
+        if (s == XAP_OK)
+            s = xap_query_new_scaled(t, p->prf_weight * w / best,
+                                     &subs[nsubs]);
+        nsubs += s == XAP_OK;
+        xap_query_free(t);
+    }
+    if (s == XAP_OK && nsubs > 0)
+        s = xap_query_new_combine(XAP_OP_OR, (const xap_query *const *)subs,
+                                  nsubs, 0, &expansion);
+    if (s == XAP_OK && expansion) {
+        const xap_query *both[2] = {query, expansion};
+        s = xap_query_new_combine(XAP_OP_AND_MAYBE, both, 2, 0, &both_q);
+    }
+    if (s == XAP_OK && both_q)
+        s = xap_enquire_set_query(enq, both_q, 0);
+    for (uint32_t i = 0; i < nsubs; i++)
+        xap_query_free(subs[i]);
+    xap_query_free(expansion);
+    xap_query_free(both_q);
+    xap_eset_free(eset);
+    xap_rset_free(rset);
+    xap_mset_free(top);
     return s;
 }
 
@@ -74,30 +170,48 @@ static int run_one(const qb_query *q, FILE *out, void *ctx)
     xap_enquire *enq = NULL;
     xap_mset *mset = NULL;
     xap_valuecount_spy *spy = NULL;
+    int features = b->mode == MODE_FEATURES;
     if (out)
         fprintf(out, "%s\t", q->qid);
-    xap_status s = xap_queryparser_parse(b->qp, q->text, FLAGS, NULL, &query);
+    xap_status s = xap_queryparser_parse(
+        b->qp, q->text,
+        FLAGS | (features ? XAP_QP_FLAG_SPELLING_CORRECTION : 0), NULL,
+        &query);
     if (s == XAP_ERR_QUERY_PARSE) {
         if (out)
             fputs("!syntax\n", out);
         return 0;
     }
+    char *corrected = NULL;
+    if (s == XAP_OK && features)
+        s = xap_queryparser_corrected_query(b->qp, &corrected);
+    if (corrected)
+        b->touched += strlen(corrected);
+    free(corrected);
     if (s == XAP_OK)
         s = xap_enquire_new(b->db, &enq);
     if (s == XAP_OK)
         s = gz_ranking_set_weighting(enq);
     if (s == XAP_OK)
         s = xap_enquire_set_query(enq, query, 0);
-    if (s == XAP_OK && b->facets) {
+    if (s == XAP_OK && features)
+        s = add_feedback(enq, query);
+    if (s == XAP_OK && features)
+        s = xap_enquire_set_collapse_key(enq, GZ_SLOT_DEDUP, 1);
+    if (s == XAP_OK && b->mode == MODE_FACETS) {
         s = xap_valuecount_spy_new(GZ_SLOT_SOURCE, &spy);
         if (s == XAP_OK)
             s = xap_enquire_add_valuecount_spy(enq, spy);
     }
     if (s == XAP_OK)
         s = xap_enquire_get_mset(enq, 0, b->hits,
-                                 b->facets ? b->doccount : 0, NULL, &mset);
+                                 b->mode == MODE_FACETS ? b->doccount : 0,
+                                 NULL, &mset);
+    /* Snippets highlight the words typed, not the feedback terms. */
+    if (s == XAP_OK && features)
+        s = xap_enquire_set_query(enq, query, 0);
     for (uint32_t i = 0; s == XAP_OK && i < xap_mset_size(mset); i++)
-        s = read_hit(mset, i, out);
+        s = read_hit(b, mset, i, out);
     if (out)
         fputc('\n', out);
     xap_mset_free(mset);
@@ -146,7 +260,8 @@ static xap_status setup(bench *b, const char *path)
 
 static int usage(void)
 {
-    fprintf(stderr, "usage: xapian_qbench [-m plain|facets] [-r ROUNDS] "
+    fprintf(stderr, "usage: xapian_qbench [-m plain|facets|features] "
+                    "[-r ROUNDS] "
                     "[-k HITS] [-o RESULTS] [-l LATENCIES] INDEX "
                     "QUERIES.tsv\n");
     return 64;
@@ -171,7 +286,9 @@ int main(int argc, char **argv)
     if (argc - optind != 2 || rounds == 0)
         return usage();
     if (strcmp(mode, "facets") == 0)
-        b.facets = 1;
+        b.mode = MODE_FACETS;
+    else if (strcmp(mode, "features") == 0)
+        b.mode = MODE_FEATURES;
     else if (strcmp(mode, "plain") != 0)
         return usage();
     qb_list list;
