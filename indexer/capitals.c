@@ -23,6 +23,10 @@ typedef struct cap_word {
  * start valid UTF-8 counts as one character that is not a letter. */
 static size_t next_char(const char *p, const char *end, int32_t *cp)
 {
+    if ((unsigned char)*p < 0x80) {   /* most text: no decoding */
+        *cp = (unsigned char)*p;
+        return 1;
+    }
     utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)p,
                                           end - p, cp);
     if (n <= 0) {
@@ -32,9 +36,42 @@ static size_t next_char(const char *p, const char *end, int32_t *cp)
     return (size_t)n;
 }
 
+/* Xapian's character classes (its TermGenerator decides what a word is),
+ * answered here for ASCII, where a letter, a digit or '_' (connector
+ * punctuation) is a word character: asking Xapian for each character was
+ * most of this file's cost. tests/test_entities.c checks the answers
+ * against Xapian's for all of ASCII (gz_capitals_char_class). */
+static int is_ascii_letter(int32_t cp)
+{
+    return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z');
+}
+
 static int is_word(int32_t cp)
 {
+    if (cp >= 0 && cp < 0x80)
+        return is_ascii_letter(cp) || (cp >= '0' && cp <= '9') || cp == '_';
     return cp >= 0 && xap_unicode_is_wordchar((uint32_t)cp);
+}
+
+static int is_upper(int32_t cp)
+{
+    if (cp >= 0 && cp < 0x80)
+        return cp >= 'A' && cp <= 'Z';
+    return cp >= 0 && xap_unicode_is_upper((uint32_t)cp);
+}
+
+static int is_lower(int32_t cp)
+{
+    if (cp >= 0 && cp < 0x80)
+        return cp >= 'a' && cp <= 'z';
+    return cp >= 0 && xap_unicode_is_lower((uint32_t)cp);
+}
+
+int gz_capitals_char_class(int32_t cp)
+{
+    return (is_word(cp) ? GZ_CHAR_WORD : 0) |
+           (is_upper(cp) ? GZ_CHAR_UPPER : 0) |
+           (is_lower(cp) ? GZ_CHAR_LOWER : 0);
 }
 
 static int is_apostrophe(int32_t cp)
@@ -112,8 +149,8 @@ static int next_word(const char **p, const char *end, int *boundary,
     while (q < end) {
         size_t n = next_char(q, end, &cp);
         if (is_word(cp)) {
-            int up = xap_unicode_is_upper((uint32_t)cp);
-            int low = xap_unicode_is_lower((uint32_t)cp);
+            int up = is_upper(cp);
+            int low = is_lower(cp);
             if (w->chars == 0)
                 w->first_upper = up;
             w->chars++;

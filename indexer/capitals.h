@@ -26,6 +26,7 @@
 #define GAZETTE_CAPITALS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "xapian_shim.h"
 
@@ -35,5 +36,10 @@
  * when memory ran out). */
 xap_status gz_capitals_add(xap_document *doc, const char *text, size_t len,
                            int is_title);
+
+/* How this module classifies code point `cp` (-1: a byte that is not
+ * UTF-8), which must be as Xapian does: GZ_CHAR_* bits. For tests. */
+enum { GZ_CHAR_WORD = 1, GZ_CHAR_UPPER = 2, GZ_CHAR_LOWER = 4 };
+int gz_capitals_char_class(int32_t cp);
 
 #endif /* GAZETTE_CAPITALS_H */

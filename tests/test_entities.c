@@ -4,7 +4,9 @@
  * (query/schema.c), whole corpora (a generated one: well-formed names,
  * stable output, its cast of people found; shouted text: no entities), and
  * end to end: the sample corpus indexed by the real gazette-index, its XE
- * terms checked against a plain scan of the files.
+ * terms checked against a plain scan of the files. Also the character
+ * classes of the capitals terms (indexer/capitals.c), which must be
+ * Xapian's.
  *
  * Quality checks on the shared collections, each its own ctest entry
  * (label quality, skipped when the data is absent): "test_entities bbc"
@@ -23,6 +25,7 @@
 #include <zlib.h>
 #include <cmocka.h>
 
+#include "capitals.h"
 #include "corpus.h"
 #include "entities.h"
 #include "gen_corpus.h"
@@ -736,6 +739,27 @@ static void test_sample_slot_and_data(void **state)
     xap_database_free(db);
 }
 
+/* The capitals module answers ASCII character classes itself: they must
+ * be Xapian's (its TermGenerator splits the words the capitals terms
+ * follow), for every ASCII code point and a few beyond. */
+static void test_capitals_char_classes_are_xapians(void **state)
+{
+    (void)state;
+    int32_t beyond[] = {0xC9, 0xE9, 0x130, 0x1C5, 0x3A3, 0x3C3, 0x416,
+                        0x436, 0x660, 0x2019, 0x203F, 0x4E2D};
+    for (int32_t cp = 0; cp < 0x80 + (int32_t)(sizeof beyond / sizeof *beyond);
+         cp++) {
+        int32_t c = cp < 0x80 ? cp : beyond[cp - 0x80];
+        int want = (xap_unicode_is_wordchar((uint32_t)c) ? GZ_CHAR_WORD : 0) |
+                   (xap_unicode_is_upper((uint32_t)c) ? GZ_CHAR_UPPER : 0) |
+                   (xap_unicode_is_lower((uint32_t)c) ? GZ_CHAR_LOWER : 0);
+        if (gz_capitals_char_class(c) != want)
+            fail_msg("U+%04X: class %d, Xapian says %d", (unsigned)c,
+                     gz_capitals_char_class(c), want);
+    }
+    assert_int_equal(gz_capitals_char_class(-1), 0);
+}
+
 int main(int argc, char **argv)
 {
     static const tu_quality quality[] = {
@@ -746,6 +770,7 @@ int main(int argc, char **argv)
         return tu_quality_run(argv[1], quality,
                               sizeof quality / sizeof *quality);
     const struct CMUnitTest unit[] = {
+        cmocka_unit_test(test_capitals_char_classes_are_xapians),
         cmocka_unit_test(test_connectors),
         cmocka_unit_test(test_sentence_starts),
         cmocka_unit_test(test_titles_and_dates),
