@@ -22,13 +22,9 @@ int gz_utf8_valid(const char *s, size_t len)
     return 1;
 }
 
-size_t gz_utf8_next(const unsigned char *p, const unsigned char *end,
-                    uint32_t *cp)
+size_t gz_utf8_next_multibyte(const unsigned char *p, const unsigned char *end,
+                              uint32_t *cp)
 {
-    if (p[0] < 0x80) {
-        *cp = p[0];
-        return 1;
-    }
     utf8proc_int32_t c;
     utf8proc_ssize_t n = utf8proc_iterate(p, (utf8proc_ssize_t)(end - p), &c);
     if (n <= 0) {
