@@ -1,8 +1,9 @@
 /*
  * test_threads.c - the thread rules of gazette.h: one index handle shared
  * by 8 threads (calls serialised inside), 8 threads on their own handles
- * (in parallel), and one writer shared by 4 threads. Every search must give
- * the answer a single thread gets. CI also runs this program built with
+ * (in parallel), one writer shared by 4 threads, and updates run by the
+ * indexer's own threads (workers, shard writers, the entity lexicon's
+ * views). Every search must give the answer a single thread gets. CI also runs this program built with
  * ThreadSanitizer (scripts/dev test), which reports any data race in our
  * code; libxapian itself is not instrumented (Debian ships it plain).
  */
@@ -245,6 +246,41 @@ static void test_shared_writer(void **state)
     gazette_index_close(index);
 }
 
+/* gazette_update_run with 2 and 3 jobs over the sample corpus, asking
+ * for a commit every 4 articles (a shard commits at most once a second:
+ * under ThreadSanitizer's slowdown a few commits land during the run), so
+ * that workers open and reopen their lexicon views while the shard
+ * writers write: every file is indexed, the index answers, and under
+ * ThreadSanitizer nothing races. */
+static void test_update_threads(void **state)
+{
+    (void)state;
+    const char *roots[] = {tu_source_path("corpus/sample")};
+    for (unsigned jobs = 2; jobs <= 3; jobs++) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/updated-j%u", tmp, jobs);
+        gazette_update_t *u = NULL;
+        assert_int_equal(gazette_update_new(&u), GAZETTE_STATUS_OK);
+        assert_int_equal(gazette_update_set_jobs(u, jobs), GAZETTE_STATUS_OK);
+        assert_int_equal(gazette_update_set_batch(u, 4), GAZETTE_STATUS_OK);
+        gazette_status_t s = gazette_update_run(u, path, roots, 1);
+        if (s != GAZETTE_STATUS_OK)
+            fail_msg("-j%u: %s", jobs, gazette_update_error(u));
+        uint64_t added = gazette_update_count(u, GAZETTE_COUNT_ADDED);
+        assert_true(added > 40);
+        assert_int_equal(gazette_update_count(u, GAZETTE_COUNT_SKIPPED), 0);
+        gazette_update_free(u);
+        gazette_index_t *index = NULL;
+        gazette_results_t *r = NULL;
+        assert_int_equal(gazette_index_open(path, &index), GAZETTE_STATUS_OK);
+        assert_int_equal(gazette_search(index, "Hezbollah", NULL, &r),
+                         GAZETTE_STATUS_OK);
+        assert_true(gazette_results_count(r) > 0);
+        gazette_results_free(r);
+        gazette_index_close(index);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -253,6 +289,7 @@ int main(void)
         cmocka_unit_test(test_own_handles),
         cmocka_unit_test(test_mixed),
         cmocka_unit_test(test_shared_writer),
+        cmocka_unit_test(test_update_threads),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
