@@ -307,15 +307,48 @@ static int is_connector(const token *t)
            gz_ew_word_in(EW_CONNECTORS, t->start, t->len);
 }
 
+/* The tokens of one text as pass 1 scanned them, so that pass 2 need not
+ * scan again (scanning is most of the extractor's cost). Bounded: a text
+ * of more tokens, or a failed allocation, leaves the cache incomplete and
+ * pass 2 scans the text itself. */
+#define TOKEN_CACHE_MAX 65536
+
+typedef struct token_cache {
+    token *items;
+    size_t n, cap;
+    int incomplete;
+} token_cache;
+
+static void cache_token(token_cache *c, const token *t)
+{
+    if (c->incomplete)
+        return;
+    if (c->n == c->cap) {
+        size_t cap = c->cap ? 2 * c->cap : 256;
+        token *grown = cap <= TOKEN_CACHE_MAX
+                           ? realloc(c->items, cap * sizeof *grown)
+                           : NULL;
+        if (!grown) {
+            c->incomplete = 1;
+            return;
+        }
+        c->items = grown;
+        c->cap = cap;
+    }
+    c->items[c->n++] = *t;
+}
+
 /* Pass 1: remember the capitalised words seen in mid-sentence; count
- * all-capitals words against words of two or more letters. */
+ * all-capitals words against words of two or more letters; keep the
+ * tokens in `cache` for pass 2. */
 static void collect(extractor *x, const char *text, size_t len,
-                    size_t *words, size_t *shouted)
+                    size_t *words, size_t *shouted, token_cache *cache)
 {
     scanner s;
     token t;
     scanner_init(&s, text, len);
     while (!x->failed && scan(&s, &t)) {
+        cache_token(cache, &t);
         if (t.letters >= 2) {
             (*words)++;
             *shouted += (t.flags & TK_ALLCAPS) != 0;
@@ -325,6 +358,7 @@ static void collect(extractor *x, const char *text, size_t len,
             gz_strmap_put(&x->midcaps, t.start, t.len, 1) != 0)
             x->failed = 1;
     }
+    cache->incomplete |= x->failed;
 }
 
 /* Append the entity [a, b) of the current run: its display form is the
@@ -549,13 +583,28 @@ static int connector_fits(const extractor *x, const token *t)
     return 1;
 }
 
+/* The next token of pass 2: from the cache when pass 1 kept them all,
+ * else scanned again. */
+static int next_token(scanner *s, const token_cache *cache, size_t *at,
+                      token *t)
+{
+    if (cache->incomplete)
+        return scan(s, t);
+    if (*at >= cache->n)
+        return 0;
+    *t = cache->items[(*at)++];
+    return 1;
+}
+
 /* Pass 2: group tokens into runs and emit them. */
-static void extract(extractor *x, const char *text, size_t len)
+static void extract(extractor *x, const char *text, size_t len,
+                    const token_cache *cache)
 {
     scanner s;
     token t;
+    size_t at = 0;
     scanner_init(&s, text, len);
-    while (!x->failed && scan(&s, &t)) {
+    while (!x->failed && next_token(&s, cache, &at, &t)) {
         if (t.broken && (x->nrun || x->overflow))
             flush_run(x);
         if (t.flags & TK_BRAND) {
@@ -628,18 +677,21 @@ int gz_entities_extract_with(const char *title, const char *body,
     }
     int use_title = !title_is_title_case(title);
     size_t words = 0, shouted = 0;
+    token_cache title_tokens = {0}, body_tokens = {0};
     if (use_title)
-        collect(&x, title, strlen(title), &words, &shouted);
+        collect(&x, title, strlen(title), &words, &shouted, &title_tokens);
     size_t title_words = words, title_shouted = shouted;
-    collect(&x, body, body_len, &words, &shouted);
+    collect(&x, body, body_len, &words, &shouted, &body_tokens);
     /* Mostly capitals (teletype text): nothing can be told apart. */
     int shouting = words - title_words > 0
                        ? (shouted - title_shouted) * 2 > words - title_words
                        : 0;
     if (!shouting && use_title)
-        extract(&x, title, strlen(title));
+        extract(&x, title, strlen(title), &title_tokens);
     if (!shouting)
-        extract(&x, body, body_len);
+        extract(&x, body, body_len, &body_tokens);
+    free(title_tokens.items);
+    free(body_tokens.items);
     if (!x.failed && gz_entities_link(out) != 0)
         x.failed = 1;
     gz_strmap_free(&x.midcaps);

@@ -256,6 +256,30 @@ static void test_counts_and_limit(void **state)
     assert_string_equal(l.items[0].name, "Zaa");
     gz_entity_list_free(&l);
     free(big);
+
+    /* A paragraph and the same paragraph 6 000 times (84 000 words: more
+     * than the extractor keeps from its first pass, so the second pass
+     * scans again): the same names, each mention counted. */
+    const char *para = "Antony Blinken met Mahmoud Abbas in Ramallah. "
+                       "Hezbollah fighters watched. Blinken told Hezbollah "
+                       "nothing. ";
+    gz_entity_list one = {0};
+    assert_int_equal(gz_entities_extract(NULL, para, strlen(para), &one), 0);
+    assert_true(one.n >= 4);
+    size_t reps = 6000, plen = strlen(para);
+    big = malloc(reps * plen + 1);
+    assert_non_null(big);
+    for (size_t i = 0; i < reps; i++)
+        memcpy(big + i * plen, para, plen);
+    assert_int_equal(gz_entities_extract(NULL, big, reps * plen, &l), 0);
+    assert_int_equal(l.n, one.n);
+    for (size_t i = 0; i < one.n; i++) {
+        assert_string_equal(l.items[i].name, one.items[i].name);
+        assert_int_equal(l.items[i].count, reps * one.items[i].count);
+    }
+    gz_entity_list_free(&l);
+    gz_entity_list_free(&one);
+    free(big);
 }
 
 /* ------------------------------------------------------ entity terms */
