@@ -84,8 +84,16 @@ typedef struct shard_writer {
     struct gz_pipeline *p;
     unsigned index;
     xap_writable *db;          /* used by the writer thread alone */
-    atomic_uint commits;       /* commits so far: workers' lexicon views
-                                  reopen when it moves */
+    atomic_uint commits;       /* commits so far: the lexicon's view
+                                  reopens when it moves */
+    /* The entity lexicon's read-only view of this shard (lexicon_knows),
+     * shared by the workers under view_lock, which the writer never
+     * takes; as of commit number view_commit (view_valid 0: not opened
+     * yet); NULL when it could not be opened then. */
+    pthread_mutex_t view_lock;
+    xap_database *view;
+    unsigned view_commit;
+    int view_valid;
     pthread_t thread;
     int started;
     pthread_cond_t wake;       /* units arrived, or closing */
@@ -101,12 +109,6 @@ typedef struct worker {
     gz_analyzer *analyzer;
     pthread_t thread;
     int started;
-    /* The entity lexicon's read-only views of the shards (lexicon_knows),
-     * each as of its shard's commit number view_commit (view_valid 0:
-     * not opened yet); NULL when it could not be opened then. */
-    xap_database *views[GZ_MAX_SHARDS];
-    unsigned view_commit[GZ_MAX_SHARDS];
-    unsigned char view_valid[GZ_MAX_SHARDS];
 } worker;
 
 struct gz_pipeline {
@@ -249,44 +251,48 @@ static void add_note(unit *u, int warning, const char *where,
  * The entity lexicon of every worker (gz_analyzer_set_names): does the
  * index, all shards together, write `word` with capitals in mid-sentence
  * (gz_index_knows_name_in)? It is asked as of each shard's last commit,
- * through the worker's own read-only views, reopened when that shard has
+ * through one read-only view per shard, reopened when that shard has
  * committed since. Asking the writers' databases instead meant taking
- * every shard's lock, so workers waited for each commit and writers for
- * the workers: a quarter of a -j2 build of aclImdb (docs/performance.md).
+ * each writer's lock, so workers waited for commits and writers for the
+ * workers: a quarter of a -j2 build of aclImdb (docs/performance.md). The
+ * views' locks are held for a lookup only, and only by workers (views per
+ * worker would need workers x shards open databases: file descriptors).
  * And -j1 and -jN now see the same: nothing of the batch being written
  * (before, -j1 saw the articles it had just added).
  */
-static void refresh_view(worker *w, size_t i)
+static void refresh_view(shard_writer *sw, const char *path)
 {
-    const gz_pipeline *p = w->p;
-    unsigned commits = atomic_load(&p->writers[i].commits);
-    if (w->view_valid[i] && w->view_commit[i] == commits)
+    unsigned commits = atomic_load(&sw->commits);
+    if (sw->view_valid && sw->view_commit == commits)
         return;
-    w->view_valid[i] = 1;
-    w->view_commit[i] = commits;
+    sw->view_valid = 1;
+    sw->view_commit = commits;
     int changed = 0;
-    xap_status s = w->views[i]
-                       ? xap_database_reopen(w->views[i], &changed)
-                       : xap_database_open(p->cfg.shard_paths[i],
-                                           &w->views[i]);
+    xap_status s = sw->view ? xap_database_reopen(sw->view, &changed)
+                            : xap_database_open(path, &sw->view);
     if (s != XAP_OK) {   /* unknown until the next commit: no names */
-        xap_database_free(w->views[i]);
-        w->views[i] = NULL;
+        xap_database_free(sw->view);
+        sw->view = NULL;
     }
 }
 
 static int lexicon_knows(const char *word, size_t len, void *ctx)
 {
-    worker *w = ctx;
-    const gz_pipeline *p = w->p;
+    gz_pipeline *p = ctx;
     xap_database *open[GZ_MAX_SHARDS];
-    size_t n = 0;
-    for (size_t i = 0; i < p->nwriters && i < GZ_MAX_SHARDS; i++) {
-        refresh_view(w, i);
-        if (w->views[i])
-            open[n++] = w->views[i];
+    size_t n = 0, nshards = p->nwriters < GZ_MAX_SHARDS ? p->nwriters
+                                                         : GZ_MAX_SHARDS;
+    for (size_t i = 0; i < nshards; i++) {   /* in shard order */
+        shard_writer *sw = &p->writers[i];
+        pthread_mutex_lock(&sw->view_lock);
+        refresh_view(sw, p->cfg.shard_paths[i]);
+        if (sw->view)
+            open[n++] = sw->view;
     }
-    return n && gz_index_knows_name_in(open, n, word, len);
+    int known = n && gz_index_knows_name_in(open, n, word, len);
+    for (size_t i = nshards; i-- > 0;)
+        pthread_mutex_unlock(&p->writers[i].view_lock);
+    return known;
 }
 
 /* What corpus_read_file's callbacks work on. */
@@ -913,15 +919,14 @@ void gz_pipeline_free(gz_pipeline *p)
     free_unit(take_done_locked(p));
     free_unit(p->jobs.head);
     /* workers or writers is NULL when its allocation failed */
-    for (unsigned i = 0; p->workers && i < p->nworkers; i++) {
+    for (unsigned i = 0; p->workers && i < p->nworkers; i++)
         gz_analyzer_free(p->workers[i].analyzer);
-        for (size_t k = 0; k < GZ_MAX_SHARDS; k++)
-            xap_database_free(p->workers[i].views[k]);
-    }
     for (size_t i = 0; p->writers && i < p->nwriters; i++) {
         free_unit(p->writers[i].queue.head);
         gz_spelling_free(&p->writers[i].spelling);
         pthread_cond_destroy(&p->writers[i].wake);
+        xap_database_free(p->writers[i].view);
+        pthread_mutex_destroy(&p->writers[i].view_lock);
     }
     free(p->workers);
     free(p->writers);
@@ -975,6 +980,7 @@ xap_status gz_pipeline_new(const gz_pipeline_config *cfg, gz_pipeline **out)
         p->writers[i].db = cfg->shards ? cfg->shards[i] : NULL;
         pthread_cond_init(&p->writers[i].wake, NULL);
         atomic_init(&p->writers[i].commits, 0);
+        pthread_mutex_init(&p->writers[i].view_lock, NULL);
     }
     for (unsigned i = 0; s == XAP_OK && i < p->nworkers; i++) {
         p->workers[i].p = p;
@@ -982,7 +988,7 @@ xap_status gz_pipeline_new(const gz_pipeline_config *cfg, gz_pipeline **out)
         /* names: from the index being written (not in a dry run) */
         if (s == XAP_OK && cfg->shards && cfg->shard_paths)
             gz_analyzer_set_names(p->workers[i].analyzer, lexicon_knows,
-                                  &p->workers[i]);
+                                  p);
     }
     if (s == XAP_OK && p->nworkers > 1)
         s = start_threads(p);
