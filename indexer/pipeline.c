@@ -2,6 +2,7 @@
 #include "pipeline.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -80,6 +81,10 @@ typedef struct unit_queue {
     size_t count, bytes;
 } unit_queue;
 
+/* A shard_writer's view_commit before the lexicon's first lookup: no
+ * commit count reaches it. */
+#define VIEW_NOT_OPENED UINT_MAX
+
 typedef struct shard_writer {
     struct gz_pipeline *p;
     unsigned index;
@@ -88,12 +93,11 @@ typedef struct shard_writer {
                                   reopens when it moves */
     /* The entity lexicon's read-only view of this shard (lexicon_knows),
      * shared by the workers under view_lock, which the writer never
-     * takes; as of commit number view_commit (view_valid 0: not opened
-     * yet); NULL when it could not be opened then. */
+     * takes; as of commit number view_commit (VIEW_NOT_OPENED before the
+     * first lookup); NULL when it could not be opened then. */
     pthread_mutex_t view_lock;
     xap_database *view;
     unsigned view_commit;
-    int view_valid;
     pthread_t thread;
     int started;
     pthread_cond_t wake;       /* units arrived, or closing */
@@ -263,12 +267,10 @@ static void add_note(unit *u, int warning, const char *where,
 static void refresh_view(shard_writer *sw, const char *path)
 {
     unsigned commits = atomic_load(&sw->commits);
-    if (sw->view_valid && sw->view_commit == commits)
+    if (sw->view_commit == commits)
         return;
-    sw->view_valid = 1;
     sw->view_commit = commits;
-    int changed = 0;
-    xap_status s = sw->view ? xap_database_reopen(sw->view, &changed)
+    xap_status s = sw->view ? xap_database_reopen(sw->view, NULL)
                             : xap_database_open(path, &sw->view);
     if (s != XAP_OK) {   /* unknown until the next commit: no names */
         xap_database_free(sw->view);
@@ -981,6 +983,7 @@ xap_status gz_pipeline_new(const gz_pipeline_config *cfg, gz_pipeline **out)
         pthread_cond_init(&p->writers[i].wake, NULL);
         atomic_init(&p->writers[i].commits, 0);
         pthread_mutex_init(&p->writers[i].view_lock, NULL);
+        p->writers[i].view_commit = VIEW_NOT_OPENED;
     }
     for (unsigned i = 0; s == XAP_OK && i < p->nworkers; i++) {
         p->workers[i].p = p;
