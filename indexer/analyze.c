@@ -20,12 +20,13 @@
  * article is about than one in the body (docs/relevance.md). */
 #define TITLE_WDF 3
 
-/* A first line longer than this is no headline but the text itself (a
- * review or a comment saved as one line, a file without line breaks):
- * only its first HEADLINE_BYTES (cut between words) are indexed as the
- * title, the rest of the line once as text. Indexing a 1 KB line twice,
- * as title and as heavier free text, doubled the analysis of aclImdb's
- * reviews and their size in the index (docs/performance.md). */
+/* A first line longer than this with no text after it is no headline but
+ * the text itself (a review or a comment saved as one line, a file
+ * without line breaks): it is indexed once as text, with no title terms
+ * and no title weight. Indexing its start as a headline as well, as a
+ * first version did, made the position and posting data of aclImdb's
+ * reviews about a seventh larger for a "title" no author wrote
+ * (docs/performance.md). */
 #define HEADLINE_BYTES 256
 
 /* Limits on what one article may cost to analyse (analyze.h). */
@@ -276,39 +277,31 @@ static int has_words(const char *s, size_t len)
     return 0;
 }
 
-/* Length of the headline part of a title of `len` bytes with no body:
- * all of it up to HEADLINE_BYTES, else the first HEADLINE_BYTES cut at
- * the last space (or character boundary) before them. */
-static size_t headline_length(const char *title, size_t len, int has_body)
+/* Length of the headline of a title of `len` bytes: all of it, or 0 when
+ * it is a whole line of text over HEADLINE_BYTES with no body after it. */
+static size_t headline_length(size_t len, int has_body)
 {
-    if (has_body || len <= HEADLINE_BYTES)
-        return len;
-    size_t n = HEADLINE_BYTES;
-    while (n > HEADLINE_BYTES / 2 && title[n] != ' ')
-        n--;
-    return n > HEADLINE_BYTES / 2 ? n : utf8_prefix(title, len,
-                                                    HEADLINE_BYTES);
+    return has_body || len <= HEADLINE_BYTES ? len : 0;
 }
 
 /* Title (prefixed and unprefixed), author, body: the free-text fields,
  * and the capitals terms of title and body. A title that is a whole
- * line of text with no body after it (headline_length) is indexed as a
- * headline and the text that follows it, with no gap between them. */
+ * line of text with no body after it (headline_length) is indexed as
+ * text only. */
 static xap_status add_text(gz_analyzer *a, xap_document *doc,
                            const corpus_article *art)
 {
     size_t tlen = title_length(a, art);
-    size_t head = headline_length(art->title, tlen,
-                                  has_words(art->body, art->body_len));
+    size_t head = headline_length(tlen, has_words(art->body, art->body_len));
     xap_status s = xap_termgen_set_document(a->tg, doc);
     if (s == XAP_OK)
         s = xap_termgen_set_termpos(a->tg, 0);
-    if (s == XAP_OK)
+    if (s == XAP_OK && head > 0)
         s = index_folded(a, doc, art->title, head, 1, GZ_PREFIX_TITLE,
                          NO_CAPITALS);
     if (s == XAP_OK)
         s = xap_termgen_increase_termpos(a->tg, FIELD_GAP);
-    if (s == XAP_OK)
+    if (s == XAP_OK && head > 0)
         s = index_folded(a, doc, art->title, head, TITLE_WDF, "",
                          TITLE_CAPITALS);
     if (s == XAP_OK && head < tlen)
