@@ -20,13 +20,12 @@
  * article is about than one in the body (docs/relevance.md). */
 #define TITLE_WDF 3
 
-/* A first line longer than this with no text after it is no headline but
- * the text itself (a review or a comment saved as one line, a file
- * without line breaks): it is indexed once as text, with no title terms
- * and no title weight. Indexing its start as a headline as well, as a
- * first version did, made the position and posting data of aclImdb's
- * reviews about a seventh larger for a "title" no author wrote
- * (docs/performance.md). */
+/* A title longer than this with no text after it is no headline but the
+ * text itself (a review or a comment saved as one line, a file without
+ * line breaks): the article is analysed and stored as untitled text
+ * (text_only). Its start indexed as a headline, as a first version did,
+ * was a title no author wrote, and made the position and posting data of
+ * aclImdb's reviews about a seventh larger (docs/performance.md). */
 #define HEADLINE_BYTES 256
 
 /* Limits on what one article may cost to analyse (analyze.h). */
@@ -277,36 +276,23 @@ static int has_words(const char *s, size_t len)
     return 0;
 }
 
-/* Length of the headline of a title of `len` bytes: all of it, or 0 when
- * it is a whole line of text over HEADLINE_BYTES with no body after it. */
-static size_t headline_length(size_t len, int has_body)
-{
-    return has_body || len <= HEADLINE_BYTES ? len : 0;
-}
-
 /* Title (prefixed and unprefixed), author, body: the free-text fields,
- * and the capitals terms of title and body. A title that is a whole
- * line of text with no body after it (headline_length) is indexed as
- * text only. */
+ * and the capitals terms of title and body. */
 static xap_status add_text(gz_analyzer *a, xap_document *doc,
                            const corpus_article *art)
 {
     size_t tlen = title_length(a, art);
-    size_t head = headline_length(tlen, has_words(art->body, art->body_len));
     xap_status s = xap_termgen_set_document(a->tg, doc);
     if (s == XAP_OK)
         s = xap_termgen_set_termpos(a->tg, 0);
-    if (s == XAP_OK && head > 0)
-        s = index_folded(a, doc, art->title, head, 1, GZ_PREFIX_TITLE,
+    if (s == XAP_OK)
+        s = index_folded(a, doc, art->title, tlen, 1, GZ_PREFIX_TITLE,
                          NO_CAPITALS);
     if (s == XAP_OK)
         s = xap_termgen_increase_termpos(a->tg, FIELD_GAP);
-    if (s == XAP_OK && head > 0)
-        s = index_folded(a, doc, art->title, head, TITLE_WDF, "",
+    if (s == XAP_OK)
+        s = index_folded(a, doc, art->title, tlen, TITLE_WDF, "",
                          TITLE_CAPITALS);
-    if (s == XAP_OK && head < tlen)
-        s = index_folded(a, doc, art->title + head, tlen - head, 1, "",
-                         BODY_CAPITALS);
     if (s == XAP_OK)
         s = xap_termgen_increase_termpos(a->tg, FIELD_GAP);
     if (s == XAP_OK)
@@ -524,10 +510,28 @@ static void trim_partial_utf8(char *s)
         s[lead - 1] = '\0';
 }
 
-xap_status gz_analyze_article(gz_analyzer *a, const corpus_file *file,
-                              const corpus_article *art, xap_document **out,
-                              char *id_term)
+/* `art`, or when its title is a whole text with no body after it (over
+ * HEADLINE_BYTES), `buf` filled as the same article untitled, that text
+ * its body. */
+static const corpus_article *text_only(const corpus_article *art,
+                                       corpus_article *buf)
 {
+    size_t len = strlen(art->title);
+    if (len <= HEADLINE_BYTES || has_words(art->body, art->body_len))
+        return art;
+    *buf = *art;
+    buf->title = "";
+    buf->body = art->title;
+    buf->body_len = len;
+    return buf;
+}
+
+xap_status gz_analyze_article(gz_analyzer *a, const corpus_file *file,
+                              const corpus_article *given,
+                              xap_document **out, char *id_term)
+{
+    corpus_article untitled;
+    const corpus_article *art = text_only(given, &untitled);
     char source[256];
     if (art->source && *art->source)
         snprintf(source, sizeof source, "%s", art->source);

@@ -24,7 +24,8 @@ xap_status gz_analyzer_enable_spelling(gz_analyzer *a, xap_writable *db);
 /* Build the document for `article`, read from `file` (file->root NULL:
  * an article given as fields, with file->relpath its id). On success *doc is a
  * new document owned by the caller and `id_term` (GZ_TERM_BUF bytes) holds
- * its unique id term. */
+ * its unique id term. An article whose title is a long text with no body
+ * (a file that is one line) is indexed and stored as untitled text. */
 xap_status gz_analyze_article(gz_analyzer *a, const corpus_file *file,
                               const corpus_article *article, xap_document **doc,
                               char *id_term);

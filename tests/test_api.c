@@ -297,8 +297,8 @@ static void exhaust_after_first(const gazette_update_t *u,
  * "done, files skipped": no file is reported skipped, the error names the
  * cause, and the index is whole (a rerun completes it). */
 /* A text file of one long line (a review saved without line breaks) has
- * no headline: the whole line is indexed once as text, with no title
- * terms (no author wrote its start as a title). */
+ * no headline: it is untitled text, indexed once with no title terms (no
+ * author wrote its start as a title), its snippet made from it. */
 static void test_one_line_article(void **state)
 {
     (void)state;
@@ -324,6 +324,13 @@ static void test_one_line_article(void **state)
     assert_int_equal(hits(index, "\"filler text closing remark\""), 1);
     assert_int_equal(hits(index, "title:opening"), 0);
     assert_int_equal(hits(index, "title:zeppelins"), 0);
+    gazette_results_t *r = NULL;
+    assert_int_equal(gazette_search(index, "zeppelins", NULL, &r),
+                     GAZETTE_STATUS_OK);
+    const gazette_hit_t *h = gazette_results_hit(r, 0);
+    assert_string_equal(gazette_hit_title(h), "");
+    assert_non_null(strstr(gazette_hit_snippet(h), "zeppelins"));
+    gazette_results_free(r);
     gazette_index_close(index);
 }
 
