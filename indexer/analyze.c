@@ -38,7 +38,7 @@ struct gz_analyzer {
      * it must not keep a handle on a document handed to another thread
      * (a shard writer), since Xapian counts references without atomics. */
     xap_document *blank;
-    xap_writable *db;   /* borrowed: spelling data and the entity lexicon */
+    xap_writable *db;   /* borrowed: the entity lexicon */
     /* the entity lexicon when set (gz_analyzer_set_names), else db's */
     int (*is_name)(const char *word, size_t len, void *ctx);
     void *is_name_ctx;
@@ -68,13 +68,9 @@ xap_status gz_analyzer_new(const char *language, gz_analyzer **out)
     return XAP_OK;
 }
 
-xap_status gz_analyzer_enable_spelling(gz_analyzer *a, xap_writable *db)
+void gz_analyzer_use_lexicon_of(gz_analyzer *a, xap_writable *db)
 {
     a->db = db;
-    xap_status s = xap_termgen_set_database(a->tg, db);
-    if (s == XAP_OK)
-        s = xap_termgen_set_flags(a->tg, XAP_TG_FLAG_SPELLING);
-    return s;
 }
 
 void gz_analyzer_set_names(gz_analyzer *a,
@@ -408,7 +404,7 @@ int gz_index_knows_name(xap_database *db, const char *word, size_t len)
 }
 
 /* gz_entity_lexicon over the index being written (ctx: the analyzer):
- * the caller's (gz_analyzer_set_names) or the spelling database's. */
+ * the caller's (gz_analyzer_set_names) or gz_analyzer_use_lexicon_of's. */
 static int index_knows_name(const char *word, size_t len, void *ctx)
 {
     gz_analyzer *a = ctx;

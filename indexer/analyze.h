@@ -15,11 +15,11 @@ typedef struct gz_analyzer gz_analyzer;
 xap_status gz_analyzer_new(const char *language, gz_analyzer **out);
 void gz_analyzer_free(gz_analyzer *a);
 
-/* Feed the words of every article to `db`'s spelling table from now on
- * (for "did you mean"), and ask `db` whether a word that starts a
- * sentence is a name (indexer/entities.h, gz_entity_lexicon). `db` is
- * borrowed and must outlive the analyzer's use of it. */
-xap_status gz_analyzer_enable_spelling(gz_analyzer *a, xap_writable *db);
+/* Ask `db` whether a word that starts a sentence is a name
+ * (indexer/entities.h, gz_entity_lexicon) unless gz_analyzer_set_names
+ * gave another lexicon. `db` is borrowed and must outlive the analyzer's
+ * use of it. */
+void gz_analyzer_use_lexicon_of(gz_analyzer *a, xap_writable *db);
 
 /* Build the document for `article`, read from `file` (file->root NULL:
  * an article given as fields, with file->relpath its id). On success *doc is a

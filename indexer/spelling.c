@@ -101,12 +101,31 @@ xap_status gz_spelling_add_document(gz_spelling *sp, const xap_document *doc)
     return s == XAP_OK && sp->nomem ? XAP_ERR_NOMEM : s;
 }
 
+/* Whether a word counted `freq` times since the last flush goes into
+ * `db`'s spelling table: a word seen once goes in only when another
+ * article of `db` (one shard of a sharded index) has it too, an earlier
+ * run's. Seen once in all the text, a word is mostly a typo, a code or a
+ * stray token: half the distinct words of 20 Newsgroups, and half its
+ * spelling table, for no suggestion that changed (docs/performance.md). */
+static xap_status worth_adding(xap_writable *db, const char *word,
+                               uint32_t freq, int *yes)
+{
+    uint32_t articles = 0;
+    xap_status s = freq > 1 ? XAP_OK
+        : xap_database_termfreq(xap_writable_database(db), word, &articles);
+    *yes = freq > 1 || articles > 1;
+    return s;
+}
+
 xap_status gz_spelling_flush(gz_spelling *sp, xap_writable *db)
 {
     xap_status s = XAP_OK;
     for (size_t i = 0; s == XAP_OK && i < sp->cap; i++) {
         gz_spelling_slot *slot = &sp->slots[i];
+        int add = 0;
         if (slot->freq)
+            s = worth_adding(db, sp->words + slot->off, slot->freq, &add);
+        if (s == XAP_OK && add)
             s = xap_writable_add_spelling(db, sp->words + slot->off,
                                           slot->freq);
     }

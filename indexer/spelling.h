@@ -7,7 +7,9 @@
  * documents in a hash table (word -> frequency) and hands each distinct
  * word to Xapian once, before the run's last commit (or when the table
  * outgrows its memory share), so the spelling table is rewritten once
- * rather than at every batch.
+ * rather than at every batch; the writer API does the same at each
+ * commit. A word seen once goes in only when another article of its
+ * database has it (gz_spelling_flush).
  * The words are the document's unprefixed terms (what the TermGenerator
  * fed the spelling table: title and body words, unstemmed, lower-cased),
  * the frequency their within-document frequency (a title word counts
@@ -39,8 +41,9 @@ typedef struct gz_spelling {
  * XAP_ERR_NOMEM when memory ran out (what was counted is kept). */
 xap_status gz_spelling_add_document(gz_spelling *sp, const xap_document *doc);
 
-/* Add every counted word to `db`'s spelling table (not committed) and
- * empty the table. */
+/* Add the counted words to `db`'s spelling table (not committed) and
+ * empty the table: every word counted more than once, and a word counted
+ * once when another article of `db` has it too. */
 xap_status gz_spelling_flush(gz_spelling *sp, xap_writable *db);
 
 /* Bytes the table holds (for memory accounting). */

@@ -14,12 +14,18 @@
 #include "gazette_private.h"
 #include "indexer.h"
 #include "schema.h"
+#include "spelling.h"
+
+/* Spelling words counted since the last commit are handed to Xapian
+ * before the table holds this many bytes (spelling.h). */
+#define SPELLING_FLUSH_BYTES (8u << 20)
 
 struct gazette_writer {
     pthread_mutex_t lock;   /* serialises every call on the writer */
     xap_writable *db;
     int lock_fd;            /* the "<path>.lock" file we hold */
     gz_analyzer *analyzer;
+    gz_spelling spelling;   /* words of the articles put since the commit */
     char *path;
 };
 
@@ -85,7 +91,7 @@ static gazette_status_t prepare(gazette_writer_t *w, const char *language)
     if (s == XAP_OK)
         s = gz_analyzer_new(use, &w->analyzer);
     if (s == XAP_OK)
-        s = gz_analyzer_enable_spelling(w->analyzer, w->db);
+        gz_analyzer_use_lexicon_of(w->analyzer, w->db);
     if (s != XAP_OK)
         snprintf(gz_open_error(), GZ_ERROR_SIZE, "%s: %s", w->path,
                  xap_last_error());
@@ -95,6 +101,7 @@ static gazette_status_t prepare(gazette_writer_t *w, const char *language)
 static void free_writer(gazette_writer_t *w)
 {
     gz_analyzer_free(w->analyzer);
+    gz_spelling_free(&w->spelling);
     xap_writable_free(w->db);
     if (w->lock_fd >= 0)
         close(w->lock_fd);
@@ -181,6 +188,10 @@ static xap_status put_locked(gazette_writer_t *w, const gazette_article_t *a)
                                       id_term);
     if (s == XAP_OK)
         s = xap_writable_replace_document_by_term(w->db, id_term, doc, NULL);
+    if (s == XAP_OK)
+        s = gz_spelling_add_document(&w->spelling, doc);
+    if (s == XAP_OK && gz_spelling_bytes(&w->spelling) > SPELLING_FLUSH_BYTES)
+        s = gz_spelling_flush(&w->spelling, w->db);
     xap_document_free(doc);
     free(tags);
     return s;
@@ -239,7 +250,9 @@ gazette_status_t gazette_writer_commit(gazette_writer_t *writer)
         return gz_fail(GAZETTE_STATUS_INVALID_ARGUMENT,
                        "gazette_writer_commit: NULL argument");
     pthread_mutex_lock(&writer->lock);
-    xap_status s = xap_writable_commit(writer->db);
+    xap_status s = gz_spelling_flush(&writer->spelling, writer->db);
+    if (s == XAP_OK)
+        s = xap_writable_commit(writer->db);
     pthread_mutex_unlock(&writer->lock);
     return s == XAP_OK ? GAZETTE_STATUS_OK
                        : gz_fail_shim(s, "cannot commit the index");
@@ -249,7 +262,10 @@ gazette_status_t gazette_writer_close(gazette_writer_t *writer)
 {
     if (!writer)
         return GAZETTE_STATUS_OK;
-    xap_status s = xap_writable_close(writer->db);
+    xap_status s = gz_spelling_flush(&writer->spelling, writer->db);
+    xap_status closed = xap_writable_close(writer->db);
+    if (s == XAP_OK)
+        s = closed;
     free_writer(writer);
     return s == XAP_OK ? GAZETTE_STATUS_OK
                        : gz_fail_shim(s, "cannot commit the index");

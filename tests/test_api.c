@@ -334,6 +334,68 @@ static void test_one_line_article(void **state)
     gazette_index_close(index);
 }
 
+/* The "did you mean" suggestion for `typed` in the index at `db`. */
+static void expect_suggestion(const char *db, const char *typed,
+                              const char *expected)
+{
+    gazette_index_t *index = NULL;
+    gazette_results_t *r = NULL;
+    assert_int_equal(gazette_index_open(db, &index), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_search(index, typed, NULL, &r),
+                     GAZETTE_STATUS_OK);
+    assert_string_equal(gazette_results_suggestion(r), expected);
+    gazette_results_free(r);
+    gazette_index_close(index);
+}
+
+/* One update run of `corpus` into `db` by one worker, into one database
+ * (spelling words are counted per shard). */
+static void update_once(const char *corpus, const char *db)
+{
+    gazette_update_t *u = NULL;
+    assert_int_equal(gazette_update_new(&u), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_set_jobs(u, 1), GAZETTE_STATUS_OK);
+    const char *roots[] = {corpus};
+    assert_int_equal(gazette_update_run(u, db, roots, 1), GAZETTE_STATUS_OK);
+    gazette_update_free(u);
+}
+
+/* A word seen once in all the text indexed (mostly a typo or a stray
+ * token) is no spelling suggestion; once a second article has it, it is.
+ * The same through an update run and through the writer. */
+static void test_spelling_needs_a_word_twice(void **state)
+{
+    (void)state;
+    char corpus[4096], db[4096];
+    snprintf(corpus, sizeof corpus, "%s", path_in("spell/corpus"));
+    snprintf(db, sizeof db, "%s", path_in("spell/db"));
+    tu_write_file(corpus, "a.txt", "Monday\n\nA zeppelin flew over the "
+                  "quarry.\n", 41);
+    tu_write_file(corpus, "b.txt", "Tuesday\n\nThe quarry closed.\n", 28);
+    update_once(corpus, db);
+    expect_suggestion(db, "quary", "quarry");
+    expect_suggestion(db, "zepelin", "");
+    tu_write_file(corpus, "c.txt", "Wednesday\n\nThe zeppelin landed.\n",
+                  32);
+    update_once(corpus, db);
+    expect_suggestion(db, "zepelin", "zeppelin");
+
+    const char *wdb = path_in("spell/written");
+    gazette_writer_t *w = NULL;
+    assert_int_equal(gazette_writer_open(wdb, "english", 0, &w),
+                     GAZETTE_STATUS_OK);
+    gazette_article_t *a = article("one", "Monday", "A zeppelin flew.");
+    assert_int_equal(gazette_writer_put(w, a), GAZETTE_STATUS_OK);
+    gazette_article_free(a);
+    assert_int_equal(gazette_writer_commit(w), GAZETTE_STATUS_OK);
+    expect_suggestion(wdb, "zepelin", "");
+    a = article("two", "Tuesday", "The zeppelin landed.");
+    assert_int_equal(gazette_writer_put(w, a), GAZETTE_STATUS_OK);
+    gazette_article_free(a);
+    assert_int_equal(gazette_writer_close(w), GAZETTE_STATUS_OK);
+    expect_suggestion(wdb, "zepelin", "zeppelin");
+}
+
 static void test_update_out_of_descriptors(void **state)
 {
     (void)state;
@@ -440,6 +502,7 @@ int main(void)
         cmocka_unit_test(test_writer_lock_and_language),
         cmocka_unit_test(test_update_run),
         cmocka_unit_test(test_one_line_article),
+        cmocka_unit_test(test_spelling_needs_a_word_twice),
         cmocka_unit_test(test_update_symlinks),
         cmocka_unit_test(test_update_out_of_descriptors),
         cmocka_unit_test(test_status_strings),
