@@ -465,6 +465,114 @@ static void test_generated_corpus(void **state)
     free(root);
 }
 
+/* ------------------------------------- the same entities, however found */
+
+/* Fail unless the lists are equal: names, terms, counts, aliases. */
+static void expect_same_list(const gz_entity_list *a, const gz_entity_list *b,
+                             const char *id)
+{
+    if (a->n != b->n)
+        fail_msg("%s: %zu entities against %zu", id, a->n, b->n);
+    for (size_t i = 0; i < a->n; i++) {
+        const gz_entity *x = &a->items[i], *y = &b->items[i];
+        if (strcmp(x->name, y->name) != 0 || strcmp(x->term, y->term) != 0 ||
+            x->count != y->count || x->alias_of != y->alias_of)
+            fail_msg("%s: entity %zu is '%s' (%s, %u, %ld) against '%s' "
+                     "(%s, %u, %ld)", id, i, x->name, x->term,
+                     (unsigned)x->count, (long)x->alias_of, y->name, y->term,
+                     (unsigned)y->count, (long)y->alias_of);
+    }
+}
+
+/* Entities of (title, body) with the token cache of the extractor at
+ * `tokens` (gz_entities_set_token_cache_max), with and without a
+ * lexicon; compared with the default cache's. */
+static void expect_cache_changes_nothing(const char *id, const char *title,
+                                         const char *body, size_t body_len,
+                                         size_t tokens)
+{
+    gz_entity_lexicon lexicon = {knows_hezbollah, NULL};
+    for (int with = 0; with < 2; with++) {
+        gz_entity_list want = {0}, got = {0};
+        const gz_entity_lexicon *lx = with ? &lexicon : NULL;
+        gz_entities_set_token_cache_max(65536);
+        assert_int_equal(gz_entities_extract_with(title, body, body_len, lx,
+                                                  &want), 0);
+        gz_entities_set_token_cache_max(tokens);
+        assert_int_equal(gz_entities_extract_with(title, body, body_len, lx,
+                                                  &got), 0);
+        gz_entities_set_token_cache_max(65536);
+        expect_same_list(&want, &got, id);
+        gz_entity_list_free(&want);
+        gz_entity_list_free(&got);
+    }
+}
+
+typedef struct cache_run {
+    size_t articles, entities;
+} cache_run;
+
+/* Each article as it is and as one line of text (its title, then its
+ * body with line breaks made spaces, as a review saved on one line is
+ * read: all title), scanned with no token cache and with one too small
+ * for the text. */
+static int cache_article(const corpus_article *art, void *ctx)
+{
+    cache_run *r = ctx;
+    const char *title = art->title ? art->title : "";
+    size_t tlen = strlen(title);
+    char *line = malloc(tlen + 1 + art->body_len + 1);
+    assert_non_null(line);
+    memcpy(line, title, tlen);
+    line[tlen] = ' ';
+    for (size_t i = 0; i < art->body_len; i++)
+        line[tlen + 1 + i] = art->body[i] == '\n' ? ' ' : art->body[i];
+    line[tlen + 1 + art->body_len] = '\0';
+    const size_t sizes[] = {0, 7};
+    for (size_t k = 0; k < 2; k++) {
+        expect_cache_changes_nothing(art->id, art->title, art->body,
+                                     art->body_len, sizes[k]);
+        expect_cache_changes_nothing(art->id, line, NULL, 0, sizes[k]);
+    }
+    gz_entity_list l = {0};
+    assert_int_equal(gz_entities_extract(line, NULL, 0, &l), 0);
+    r->entities += l.n;
+    gz_entity_list_free(&l);
+    free(line);
+    r->articles++;
+    return 0;
+}
+
+static int cache_file(const corpus_file *file, void *ctx)
+{
+    char why[256];
+    assert_int_equal(corpus_read_file(file, NULL, cache_article, ctx, why,
+                                      sizeof why), CORPUS_OK);
+    return 0;
+}
+
+/* The extractor keeps the tokens of a text between its passes (the
+ * Title Case test, pass 1, pass 2); scanning the text again each time,
+ * or from where a full cache stopped, finds exactly the same entities:
+ * on the sample and on a generated corpus, each article also as one
+ * line. */
+static void test_token_cache_changes_nothing(void **state)
+{
+    (void)state;
+    cache_run r = {0};
+    assert_int_equal(corpus_walk(tu_source_path("corpus/sample"), cache_file,
+                                 NULL, &r), 0);
+    char *root = tu_mkdtemp("entities-cache");
+    gen_options o = gen_default_options(7171, 120);
+    gen_corpus *c = gen_corpus_create(root, &o);
+    assert_int_equal(corpus_walk(root, cache_file, NULL, &r), 0);
+    assert_true(r.articles >= 100);
+    assert_true(r.entities > r.articles * 3);
+    gen_corpus_free(c);
+    tu_rmtree(root);
+    free(root);
+}
+
 /* The whole BBC corpus (quality: "test_entities bbc"): "Tony Blair" an
  * entity of (nearly) every article naming him. */
 static void test_bbc_corpus(void **state)
@@ -808,6 +916,7 @@ int main(int argc, char **argv)
     };
     const struct CMUnitTest e2e[] = {
         cmocka_unit_test(test_generated_corpus),
+        cmocka_unit_test(test_token_cache_changes_nothing),
         cmocka_unit_test(test_generated_all_caps),
         cmocka_unit_test(test_sample_entities),
         cmocka_unit_test(test_sample_slot_and_data),
