@@ -528,13 +528,25 @@ static int run_word_is(const extractor *x, size_t i, const char *w,
            memcmp(buf, w, len) == 0;
 }
 
-/* Length in run words of the multi-word title at run[i], or 0. */
+/* Length in run words of the multi-word title at run[i], or 0. The
+ * first word is lower-cased once and compared with each phrase's first
+ * word; only a phrase that starts with it is followed further. */
 static size_t title_phrase_at(const extractor *x, size_t i)
 {
+    char first[32];
+    const token *t = &x->run[i];
+    if (!gz_ew_ascii_lower(t->start, t->len, first, sizeof first))
+        return 0;
     size_t best = 0;
     for (size_t k = 0; k < gz_ew_ntitle_phrases; k++) {
         const char *p = gz_ew_title_phrases[k];
-        size_t j = i;
+        if (strncmp(p, first, t->len) != 0 ||
+            (p[t->len] != ' ' && p[t->len] != '\0'))
+            continue;
+        p += t->len;
+        if (*p == ' ')
+            p++;
+        size_t j = i + 1;
         while (*p && j < x->nrun) {
             size_t wl = strcspn(p, " ");
             if (!run_word_is(x, j, p, wl))

@@ -3,6 +3,7 @@
  * binary searches on the ASCII-lower-cased word. */
 #include "entity_internal.h"
 
+#include <pthread.h>
 #include <string.h>
 
 /* Capitalised words that start sentences without being names; dropped
@@ -193,7 +194,7 @@ int gz_ew_ascii_lower(const char *w, size_t len, char *buf, size_t size)
 
 
 /* The lists by gz_word_list, with their lengths. */
-static const struct {
+static const struct word_list {
     const char *const *words;
     size_t n;
 } LISTS[] = {
@@ -213,9 +214,34 @@ static const struct {
                                 COUNT(CAPS_FUNCTION_WORDS)},
 };
 
+/* The longest word of each list, in bytes: most words looked up are
+ * longer than any of the list (the extractor asks for nearly every word
+ * whether it is a small title word, a connector, ...), and need neither
+ * lower-casing nor a search. Set once (pthread_once). */
+static size_t longest[COUNT(LISTS)];
+static pthread_once_t longest_once = PTHREAD_ONCE_INIT;
+
+static void measure_lists(void)
+{
+    for (size_t l = 0; l < COUNT(LISTS); l++)
+        for (size_t i = 0; i < LISTS[l].n; i++) {
+            size_t n = strlen(LISTS[l].words[i]);
+            if (n > longest[l])
+                longest[l] = n;
+        }
+}
+
 int gz_ew_word_in(gz_word_list list, const char *w, size_t len)
 {
     char buf[32];
-    return gz_ew_ascii_lower(w, len, buf, sizeof buf) &&
+    pthread_once(&longest_once, measure_lists);
+    return len <= longest[list] &&
+           gz_ew_ascii_lower(w, len, buf, sizeof buf) &&
            in_list(LISTS[list].words, LISTS[list].n, buf, len);
+}
+
+const char *const *gz_ew_list(gz_word_list list, size_t *n)
+{
+    *n = LISTS[list].n;
+    return LISTS[list].words;
 }

@@ -28,6 +28,7 @@
 #include "capitals.h"
 #include "corpus.h"
 #include "entities.h"
+#include "entity_internal.h"
 #include "gen_corpus.h"
 #include "schema.h"
 #include "test_util.h"
@@ -133,6 +134,10 @@ static void test_titles_and_dates(void **state)
            "PC Pro Magazine|Labour|Frank Field");
     /* A title at the end of a name is part of it. */
     EXPECT("She quoted Martin Luther King at length.", "Martin Luther King");
+    /* The longest title phrase at a word is cut, in any case. */
+    EXPECT("Deputy Prime Minister Nick Clegg met UN Secretary General Ban "
+           "Soon, Vice President Al Gore and FOREIGN MINISTER Li Wei.",
+           "Nick Clegg|UN|Ban Soon|Al Gore|Li Wei");
 }
 
 static void test_hyphens_and_possessives(void **state)
@@ -463,6 +468,84 @@ static void test_generated_corpus(void **state)
     gen_corpus_free(c);
     tu_rmtree(root);
     free(root);
+}
+
+/* ------------------------------------------------------- word lists */
+
+/* What gz_ew_word_in answers, by a linear search: the word lower-cased
+ * (ASCII; a word with other bytes, or of 32 bytes or more, is in no
+ * list) equal to a word of the list. */
+static int in_list_linear(gz_word_list list, const char *w, size_t len)
+{
+    char lower[32];
+    if (len >= sizeof lower)
+        return 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)w[i];
+        if (c >= 0x80)
+            return 0;
+        lower[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+    }
+    size_t n;
+    const char *const *words = gz_ew_list(list, &n);
+    for (size_t i = 0; i < n; i++)
+        if (strlen(words[i]) == len && memcmp(words[i], lower, len) == 0)
+            return 1;
+    return 0;
+}
+
+/* gz_ew_word_in(list, `w`) is the linear search's answer, for `w` and its
+ * forms in capitals and Capitalised. */
+static void expect_lookup(gz_word_list list, const char *w, size_t len)
+{
+    char form[64];
+    assert_true(len < sizeof form);
+    for (int variant = 0; variant < 3; variant++) {
+        for (size_t i = 0; i < len; i++) {
+            char c = w[i];
+            if ((variant == 1 || (variant == 2 && i == 0)) && c >= 'a' &&
+                c <= 'z')
+                c = (char)(c - 32);
+            form[i] = c;
+        }
+        int want = in_list_linear(list, form, len);
+        if (gz_ew_word_in(list, form, len) != want)
+            fail_msg("list %d, '%.*s': %d, a linear search says %d",
+                     (int)list, (int)len, form, !want, want);
+    }
+}
+
+/* The entity lists answer as a linear search does (they take shortcuts:
+ * a binary search, no look at words longer than the list's longest):
+ * every word of every list, each shortened and lengthened by a letter,
+ * and words of other bytes, in every list. */
+static void test_word_lists_answer_as_a_linear_search(void **state)
+{
+    (void)state;
+    static const char *const others[] = {
+        "", "x", "zz", "Mr.", "caf\xC3\xA9", "\xC3\x89mile",
+        "abcdefghijklmnopqrstuvwxyzabcdef", "nevertheless", "neverthelesss",
+        "vice-president", "vice-presiden", "i'm", "i\xE2\x80\x99m"};
+    size_t found = 0;
+    for (int l = EW_STARTERS; l <= EW_CAPS_FUNCTION_WORDS; l++)
+        for (int m = EW_STARTERS; m <= EW_CAPS_FUNCTION_WORDS; m++) {
+            size_t n;
+            const char *const *words = gz_ew_list((gz_word_list)m, &n);
+            assert_true(n > 0);
+            for (size_t i = 0; i < n; i++) {
+                char longer[64];
+                size_t len = strlen(words[i]);
+                assert_true(len + 2 < sizeof longer);
+                expect_lookup((gz_word_list)l, words[i], len);
+                expect_lookup((gz_word_list)l, words[i], len - 1);
+                snprintf(longer, sizeof longer, "%ss", words[i]);
+                expect_lookup((gz_word_list)l, longer, len + 1);
+                found += gz_ew_word_in((gz_word_list)l, words[i], len);
+            }
+            for (size_t i = 0; i < sizeof others / sizeof others[0]; i++)
+                expect_lookup((gz_word_list)l, others[i], strlen(others[i]));
+        }
+    assert_true(found > 300);   /* each list's own words, at least */
 }
 
 /* ------------------------------------- the same entities, however found */
@@ -903,6 +986,7 @@ int main(int argc, char **argv)
                               sizeof quality / sizeof *quality);
     const struct CMUnitTest unit[] = {
         cmocka_unit_test(test_capitals_char_classes_are_xapians),
+        cmocka_unit_test(test_word_lists_answer_as_a_linear_search),
         cmocka_unit_test(test_connectors),
         cmocka_unit_test(test_sentence_starts),
         cmocka_unit_test(test_titles_and_dates),
