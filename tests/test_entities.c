@@ -954,6 +954,101 @@ static void test_sample_slot_and_data(void **state)
     xap_database_free(db);
 }
 
+/* Collects a document's terms of one prefix as "term|term|...". */
+static int join_term(const char *term, size_t len, unsigned wdf, void *ctx)
+{
+    char *out = ctx;
+    size_t n = strlen(out);
+    assert_int_equal(wdf, 0);
+    assert_true(n + len + 2 < 8192);
+    if (n)
+        out[n++] = '|';
+    memcpy(out + n, term, len);
+    out[n + len] = '\0';
+    return 0;
+}
+
+/* The capitals terms of `text` (a body when !is_title) with `prefix`, as
+ * "term|term", in byte order, in `out` (8192 bytes). */
+static void capitals_terms(const char *text, int is_title,
+                           const char *prefix, char *out)
+{
+    xap_document *doc = NULL;
+    assert_int_equal(xap_document_new(&doc), XAP_OK);
+    assert_int_equal(gz_capitals_add(doc, text, strlen(text), is_title),
+                     XAP_OK);
+    out[0] = '\0';
+    assert_int_equal(xap_document_each_term(doc, prefix, join_term, out),
+                     XAP_OK);
+    xap_document_free(doc);
+}
+
+/* `prefix` + `word` lower-cased by Xapian, as gz_make_term makes a term
+ * (hashing one too long), in `term`. */
+static void xapian_term(const char *prefix, const char *word, char *term)
+{
+    char *lower = NULL;
+    assert_int_equal(xap_unicode_tolower_utf8(word, strlen(word), &lower,
+                                              NULL), XAP_OK);
+    assert_true(gz_make_term(prefix, lower, term, GZ_TERM_BUF) > 0);
+    free(lower);
+}
+
+/* A capitals term is its prefix and the word lower-cased as Xapian
+ * lower-cases it (the module does it itself for ASCII): words in
+ * capitals of ASCII, digits and '_', of other scripts, of 238 and 239
+ * letters (the longest kept whole, the shortest hashed), an acronym
+ * with dots, a possessive; a capitalised word in mid-sentence. */
+static void test_capitals_terms_are_xapians_lower_case(void **state)
+{
+    (void)state;
+    char long_word[300], longer_word[300];
+    memset(long_word, 'Q', 238);
+    long_word[238] = '\0';
+    memset(longer_word, 'Q', 239);
+    longer_word[239] = '\0';
+    const char *const words[] = {
+        "NASA", "G7", "A_B", "ID2020", "\xC3\x89LYS\xC3\x89" "E",
+        "\xD0\x9C\xD0\x98\xD0\xA0", long_word, longer_word};
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
+        char text[1024], want[GZ_TERM_BUF], got[8192];
+        snprintf(text, sizeof text, "the report from %s was read in the "
+                 "morning by the staff.", words[i]);
+        xapian_term(GZ_PREFIX_UPPER, words[i], want);
+        capitals_terms(text, 0, GZ_PREFIX_UPPER, got);
+        assert_string_equal(got, want);
+    }
+    char got[8192], want[GZ_TERM_BUF];
+    capitals_terms("officials in the U.S. and at the BBC's office said "
+                   "so.", 0, GZ_PREFIX_UPPER, got);
+    assert_string_equal(got, GZ_PREFIX_UPPER "bbc|" GZ_PREFIX_UPPER "us");
+    capitals_terms("a spokesman at Nasa said so.", 0, GZ_PREFIX_CAPS, got);
+    xapian_term(GZ_PREFIX_CAPS, "Nasa", want);
+    assert_string_equal(got, want);
+}
+
+/* A text gets no capitals terms when more than half of its words of two
+ * or more letters are in capitals, and all of them at half. */
+static void test_capitals_of_shouted_text(void **state)
+{
+    (void)state;
+    char got[8192];
+    capitals_terms("NASA and FBI met", 0, GZ_PREFIX_UPPER, got);
+    assert_string_equal(got, GZ_PREFIX_UPPER "fbi|" GZ_PREFIX_UPPER "nasa");
+    capitals_terms("NASA and FBI CIA met", 0, GZ_PREFIX_UPPER, got);
+    assert_string_equal(got, "");
+    capitals_terms("a NASA x and FBI y met", 0, GZ_PREFIX_UPPER, got);
+    assert_string_equal(got, GZ_PREFIX_UPPER "fbi|" GZ_PREFIX_UPPER "nasa");
+    capitals_terms("", 0, GZ_PREFIX_UPPER, got);
+    assert_string_equal(got, "");
+    /* A title in capitals gets none, one in Title Case only its words in
+     * capitals. */
+    capitals_terms("NASA AND FBI MEET", 1, "X", got);
+    assert_string_equal(got, "");
+    capitals_terms("Officials From NASA Meeting Again Today", 1, "X", got);
+    assert_string_equal(got, GZ_PREFIX_UPPER "nasa");
+}
+
 /* The capitals module answers ASCII character classes itself: they must
  * be Xapian's (its TermGenerator splits the words the capitals terms
  * follow), for every ASCII code point and a few beyond. */
@@ -986,6 +1081,8 @@ int main(int argc, char **argv)
                               sizeof quality / sizeof *quality);
     const struct CMUnitTest unit[] = {
         cmocka_unit_test(test_capitals_char_classes_are_xapians),
+        cmocka_unit_test(test_capitals_terms_are_xapians_lower_case),
+        cmocka_unit_test(test_capitals_of_shouted_text),
         cmocka_unit_test(test_word_lists_answer_as_a_linear_search),
         cmocka_unit_test(test_connectors),
         cmocka_unit_test(test_sentence_starts),
