@@ -29,6 +29,7 @@
 #include "corpus.h"
 #include "entities.h"
 #include "entity_internal.h"
+#include "fold.h"
 #include "gen_corpus.h"
 #include "schema.h"
 #include "test_util.h"
@@ -468,6 +469,69 @@ static void test_generated_corpus(void **state)
     gen_corpus_free(c);
     tu_rmtree(root);
     free(root);
+}
+
+/* ------------------------------------------------------------ folding */
+
+/* gz_fold_accents of `in` is `want`, and byte i of it came from byte
+ * map[i] of `in` (`map`: one entry per byte of `want`, then strlen(in)). */
+static void expect_fold(const char *in, const char *want, const size_t *map)
+{
+    char *out = NULL;
+    size_t len = 0, *got = NULL;
+    assert_int_equal(gz_fold_accents(in, strlen(in), &out, &len, &got), 0);
+    assert_string_equal(out, want);
+    assert_int_equal(len, strlen(want));
+    for (size_t i = 0; i <= len; i++)
+        if (got[i] != map[i])
+            fail_msg("'%s': byte %zu from %zu, not %zu", in, i, got[i],
+                     map[i]);
+    free(out);
+    free(got);
+    assert_int_equal(gz_fold_accents(in, strlen(in), &out, &len, NULL), 0);
+    assert_string_equal(out, want);
+    free(out);
+}
+
+/* Folding copies ASCII (it reads it without decoding), drops a combining
+ * accent after an ASCII letter but not after a digit or a dash, folds
+ * precomposed letters between ASCII ones, keeps bytes that are not
+ * UTF-8 and NUL bytes, and maps each output byte to its source. */
+static void test_fold_ascii_and_accents(void **state)
+{
+    (void)state;
+    expect_fold("Plain ASCII, 100%!", "Plain ASCII, 100%!",
+                (const size_t[]){0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12,
+                                 13, 14, 15, 16, 17, 18});
+    expect_fold("Zu\xCC\x88rich", "Zurich",
+                (const size_t[]){0, 1, 4, 5, 6, 7, 8});
+    expect_fold("Z\xC3\xBCrich", "Zurich",
+                (const size_t[]){0, 1, 3, 4, 5, 6, 7});
+    expect_fold("1\xCC\x81-\xCC\x81", "1\xCC\x81-\xCC\x81",
+                (const size_t[]){0, 1, 1, 3, 4, 4, 6});
+    expect_fold("e\xCC\x81\xCC\x81x", "ex", (const size_t[]){0, 5, 6});
+    expect_fold("S\xC3\xB8ren \xFF!", "Soren \xFF!",
+                (const size_t[]){0, 1, 3, 4, 5, 6, 7, 8, 9});
+    char *out = NULL;
+    size_t len = 0;
+    assert_int_equal(gz_fold_accents("a\0\xC3\xA9", 4, &out, &len, NULL),
+                     0);
+    assert_int_equal(len, 3);
+    assert_memory_equal(out, "a\0e", 3);
+    free(out);
+    /* Long text grows the buffer: a letter and its accent written apart
+     * never do, but the room is checked per character. */
+    size_t n = 100000;
+    char *big = malloc(n + 1);
+    assert_non_null(big);
+    for (size_t i = 0; i < n; i++)
+        big[i] = (char)('a' + i % 26);
+    big[n] = '\0';
+    assert_int_equal(gz_fold_accents(big, n, &out, &len, NULL), 0);
+    assert_int_equal(len, n);
+    assert_memory_equal(out, big, n);
+    free(out);
+    free(big);
 }
 
 /* ------------------------------------------------------- word lists */
@@ -1083,6 +1147,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_capitals_char_classes_are_xapians),
         cmocka_unit_test(test_capitals_terms_are_xapians_lower_case),
         cmocka_unit_test(test_capitals_of_shouted_text),
+        cmocka_unit_test(test_fold_ascii_and_accents),
         cmocka_unit_test(test_word_lists_answer_as_a_linear_search),
         cmocka_unit_test(test_connectors),
         cmocka_unit_test(test_sentence_starts),
