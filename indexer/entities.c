@@ -146,7 +146,9 @@ static void classify(token *t)
     uint32_t c;
     size_t n = gz_utf8_next(p, end, &c);
     t->flags = is_upper(c) ? TK_CAP : is_lower(c) ? TK_LOWER : 0;
-    size_t letters = 0, lowers = 0;
+    /* Letters, and lower-case ones, of the part kept (counted on the way:
+     * "US" of "US-backed" is all capitals). */
+    size_t letters = 0, lowers = 0, cut_letters = 0, cut_lowers = 0;
     const unsigned char *cut = NULL;    /* end of the last capital part */
     int first_part = 1;
     for (const unsigned char *q = p; q < end; q += n) {
@@ -167,27 +169,33 @@ static void classify(token *t)
                              (const char *)p, (size_t)(q - p))) {
                     end = q;
                     t->flags |= TK_ENDS_RUN | TK_POSSESSIVE;
+                } else {    /* "Women's": the s is a letter of the word */
+                    letters++;
+                    lowers += d == 's';
                 }
                 break;
             }
             /* "US-backed": keep the capitalised head only. */
-            if (is_hyphen(c) && tail_lower && (t->flags & TK_CAP) && !cut)
+            if (is_hyphen(c) && tail_lower && (t->flags & TK_CAP) && !cut) {
                 cut = q;
+                cut_letters = letters;
+                cut_lowers = lowers;
+            }
             first_part = 0;
             continue;
+        }
+        if (is_upper(c)) {
+            letters++;
+        } else if (is_lower(c)) {
+            letters++;
+            lowers++;
         }
     }
     if (cut) {
         end = cut;
+        letters = cut_letters;
+        lowers = cut_lowers;
         t->flags |= TK_ENDS_RUN;
-    }
-    /* Letters of the part kept: "US" of "US-backed" is all capitals. */
-    for (const unsigned char *q = p; q < end; q += n) {
-        n = gz_utf8_next(q, end, &c);
-        if (is_upper(c) || is_lower(c)) {
-            letters++;
-            lowers += is_lower(c);
-        }
     }
     t->len = (size_t)(end - p);
     t->letters = letters;

@@ -158,6 +158,17 @@ static void test_hyphens_and_possessives(void **state)
     /* Possessives that start a name are kept. */
     EXPECT("Fans saw Spain win the Women's World Cup.",
            "Spain|Women's World Cup");
+    /* The letters counted are those of the part kept: "NATO" of
+     * "NATO-backed" is in capitals, "MEN'S" keeps its S, "Sue's" drops
+     * it and "X's" is a single letter. */
+    EXPECT("Troops joined NATO-backed units as MEN'S and Sue's teams met "
+           "X's.", "NATO|MEN'S|Sue");
+    /* ... which decide whether a text is mostly capitals. */
+    EXPECT("NATO-backed UNICEF-run WHO-led units met.", "");
+    EXPECT("the arm was X-rayed for Ann Lee.", "Ann Lee");
+    EXPECT("MEN's WOMEN's CHILDREN's teams met.",
+           "MEN's WOMEN's CHILDREN's");
+
 }
 
 static void test_accents_and_initials(void **state)
