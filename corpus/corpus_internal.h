@@ -22,6 +22,7 @@
 
 #include "corpus.h"
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -159,7 +160,8 @@ typedef struct corpus_html_cost {
 
 /* Scan [text, text+len). Counting stops soon after the depth passes
  * `depth_limit` or the work `work_limit` (the figures are then just over
- * the limit). Returns 0 with *cost filled in, or -1 when out of memory. */
+ * the limit). Returns 0 with *cost filled in, or -1 when out of memory
+ * or gumbo (whose tag names it asks) cannot be loaded. */
 int corpus_html_scan(const char *text, size_t len, size_t depth_limit,
                      uint64_t work_limit, corpus_html_cost *cost);
 
@@ -171,6 +173,55 @@ void corpus_html_set_time_budget(double base, double per_mib);
 /* Stack gumbo may use before a parse is abandoned (default 1 MiB). For
  * tests; not thread-safe. */
 void corpus_html_set_stack_budget(size_t bytes);
+
+/* ------------------------------------- libraries loaded on first use */
+
+/* One symbol a reader calls in a library it loads (loadlib.c): its name
+ * and the pointer its address goes to (a function or object pointer of
+ * the reader's, typed from the library's own header). */
+typedef struct corpus_lib_symbol {
+    const char *name;
+    void *slot;
+    size_t size;          /* sizeof the pointer at `slot` */
+} corpus_lib_symbol;
+
+/* The entry for the member `name` of the pointer table `table`, typed
+ * `__typeof__(&name) name;` (so each call is checked against the
+ * library's header). */
+#define CORPUS_LIB_SYMBOL(table, name)                                       \
+    {#name, &(table).name, sizeof(table).name}
+
+/* A library a reader loads (dlopen) when it first needs it, instead of
+ * linking it: a program that never reads that format never loads it. A
+ * static object per library, all but `state` and `failure` set by its
+ * reader; `soname` may be changed by tests before the first use. */
+typedef struct corpus_lib {
+    const char *soname;       /* what dlopen() is given */
+    const char *purpose;      /* for messages: "GMime to read mail" */
+    const corpus_lib_symbol *symbols;
+    size_t nsymbols;
+    void (*init)(void);       /* run once when bound, or NULL */
+    atomic_int state;         /* 0 not tried yet, 1 ready, -1 failed */
+    char failure[256];        /* why not, when state is -1 */
+} corpus_lib;
+
+/* Load `lib` and look up its symbols on the first call (once per process,
+ * thread-safe); later calls cost an atomic load. Returns 0 when every
+ * symbol's pointer is set, else -1 (now and on every later call) with
+ * lib->failure saying why in one line that names the library. */
+int corpus_lib_use(corpus_lib *lib);
+
+/* 1 when `lib` is loaded in this process (by us or anyone), else 0. */
+int corpus_lib_loaded(const corpus_lib *lib);
+
+/* Read HTML with the gumbo library named `soname` (a name for dlopen())
+ * instead of the one the build found. Only before the first page is
+ * parsed: gumbo is loaded once. For tests; not thread-safe. */
+void corpus_html_set_library(const char *soname);
+
+/* 1 when the gumbo library that reading HTML uses is loaded in this
+ * process (it is loaded when the first page is parsed), else 0. */
+int corpus_html_library_loaded(void);
 
 /* Read mail with the GMime library named `soname` (a name for dlopen())
  * instead of the one the build found. Only before the first message is

@@ -55,8 +55,8 @@
  */
 #include "corpus.h"
 #include "corpus_internal.h"
+#include "html_gumbo.h"
 
-#include <gumbo.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -483,7 +483,8 @@ static void push(scan_state *st, const char key[KEY_LEN], unsigned bits,
             st->markers++;
         e->tag_hash = hash;
         if (!(bits & (K_FOREIGN | K_PHANTOM)) &&
-            gumbo_tagn_enum(key, (unsigned)strlen(key)) == GUMBO_TAG_UNKNOWN)
+            corpus_gumbo.gumbo_tagn_enum(key, (unsigned)strlen(key)) ==
+                GUMBO_TAG_UNKNOWN)
             e->bits |= K_UNKNOWN;
         count(st, e, +1);
     }
@@ -989,8 +990,9 @@ static void end_formatting(scan_state *st, const char key[KEY_LEN])
  * ("<o><ruby></r>" closes the ruby). */
 static void end_other(scan_state *st, const char key[KEY_LEN])
 {
-    int unknown = gumbo_tagn_enum(key, (unsigned)strlen(key)) ==
-                  GUMBO_TAG_UNKNOWN;
+    int unknown =
+        corpus_gumbo.gumbo_tagn_enum(key, (unsigned)strlen(key)) ==
+        GUMBO_TAG_UNKNOWN;
     for (size_t k = 0;; k++) {
         const scan_elem *e = from_top(st, k);
         if (!e)
@@ -1617,6 +1619,8 @@ static void scan_text(scan_state *st, const char *p, const char *e)
 int corpus_html_scan(const char *p, size_t len, size_t depth_limit,
                      uint64_t work_limit, corpus_html_cost *cost)
 {
+    if (corpus_lib_use(&corpus_gumbo_lib) != 0)   /* for its tag names */
+        return -1;
     const char *end = p + len;
     scan_state st = {.open = malloc((depth_limit + 1) * sizeof(scan_elem)),
                      .leaked = malloc((depth_limit + 1) * sizeof(scan_elem)),

@@ -45,8 +45,8 @@
 #include "buf.h"
 #include "corpus.h"
 #include "corpus_internal.h"
+#include "html_gumbo.h"
 
-#include <gumbo.h>
 #include <setjmp.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -82,6 +82,35 @@ void corpus_html_set_time_budget(double base, double per_mib)
 {
     parse_seconds_base = base;
     parse_seconds_per_mib = per_mib;
+}
+
+/* ------------------------------------------ gumbo, loaded on demand */
+
+corpus_gumbo_symbols corpus_gumbo;
+
+#define GUMBO_SYMBOL(name) CORPUS_LIB_SYMBOL(corpus_gumbo, name),
+static const corpus_lib_symbol gumbo_symbols[] = {
+    GUMBO_SYMBOLS(GUMBO_SYMBOL)
+};
+#undef GUMBO_SYMBOL
+
+corpus_lib corpus_gumbo_lib = {
+    .soname = GAZETTE_GUMBO_SONAME,
+    .purpose = "gumbo to read HTML",
+    .symbols = gumbo_symbols,
+    .nsymbols = sizeof gumbo_symbols / sizeof gumbo_symbols[0],
+};
+
+/* corpus_html_set_library - see corpus_internal.h. */
+void corpus_html_set_library(const char *soname)
+{
+    corpus_gumbo_lib.soname = soname;
+}
+
+/* corpus_html_library_loaded - see corpus_internal.h. */
+int corpus_html_library_loaded(void)
+{
+    return corpus_lib_loaded(&corpus_gumbo_lib);
 }
 
 /* ASCII case-insensitive comparison of n bytes (locale-independent). */
@@ -216,7 +245,8 @@ static GumboOutput *parse_guarded(arena *a, const GumboOptions *options,
     if (setjmp(a->out) != 0)
         return NULL;
     a->parsing = 1;
-    GumboOutput *out = gumbo_parse_with_options(options, text, len);
+    GumboOutput *out =
+        corpus_gumbo.gumbo_parse_with_options(options, text, len);
     a->parsing = 0;
     return out;
 }
@@ -277,7 +307,8 @@ typedef struct page {
 
 static const char *attr(const GumboElement *e, const char *name)
 {
-    const GumboAttribute *a = gumbo_get_attribute(&e->attributes, name);
+    const GumboAttribute *a =
+        corpus_gumbo.gumbo_get_attribute(&e->attributes, name);
     return a ? a->value : NULL;
 }
 
@@ -353,7 +384,7 @@ static void read_meta(page *pg, const GumboElement *e)
 /* 1 when the element is hidden by an attribute or inline style. */
 static int hidden(const GumboElement *e)
 {
-    if (gumbo_get_attribute(&e->attributes, "hidden"))
+    if (corpus_gumbo.gumbo_get_attribute(&e->attributes, "hidden"))
         return 1;
     if (ieq(attr(e, "aria-hidden"), "true"))
         return 1;
@@ -675,6 +706,9 @@ static corpus_status emit_page(corpus_reader *rd, page *pg)
  */
 corpus_status corpus_parse_html(corpus_reader *rd, corpus_buf *text)
 {
+    if (corpus_lib_use(&corpus_gumbo_lib) != 0)  /* stop the run */
+        return corpus_why(rd->why, rd->whylen, CORPUS_ERR_RESOURCES, "%s",
+                          corpus_gumbo_lib.failure);
     corpus_html_cost cost;
     if (corpus_html_scan(text->data, text->len, MAX_HTML_DEPTH, MAX_HTML_WORK,
                          &cost) != 0)
@@ -695,7 +729,7 @@ corpus_status corpus_parse_html(corpus_reader *rd, corpus_buf *text)
 
     arena a;
     arena_init(&a, text->len);
-    GumboOptions options = kGumboDefaultOptions;
+    GumboOptions options = *corpus_gumbo.kGumboDefaultOptions;
     options.max_errors = 0;
     options.allocator = arena_alloc;
     options.deallocator = arena_free;

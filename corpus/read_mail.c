@@ -25,7 +25,7 @@
  * 1024 deep and our own walk of the parts stops at MAX_PART_DEPTH, so
  * neither can exhaust the stack. GMime is initialised once, thread-safely.
  *
- * GMime is not linked: it is loaded with dlopen() when the first message
+ * GMime is not linked: it is loaded (loadlib.c) when the first message
  * is parsed (see "GMime, loaded on demand" below). With GLib, GObject,
  * GIO and gpgme behind it, it is 15 libraries whose loading, relocation
  * and constructors took 5.5M of the 8.6M instructions that gazette-query
@@ -34,11 +34,9 @@
 #include "corpus.h"
 #include "corpus_internal.h"
 
-#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <gmime/gmime.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -243,68 +241,41 @@ static struct {
 } gm;
 #undef GMIME_POINTER
 
-/* The library dlopen()ed: GMime's soname, set by corpus/CMakeLists.txt
- * from the libgmime that the build found (what the linker would have
- * recorded). Tests may name another (corpus_mail_set_library). */
-static const char *gmime_soname = GAZETTE_GMIME_SONAME;
+#define GMIME_SYMBOL(name) CORPUS_LIB_SYMBOL(gm, name),
+static const corpus_lib_symbol gmime_symbols[] = {
+    GMIME_FUNCTIONS(GMIME_SYMBOL)
+};
+#undef GMIME_SYMBOL
 
-static pthread_once_t gmime_once = PTHREAD_ONCE_INIT;
-static int gmime_ready;             /* gm filled in, g_mime_init() done */
-static char gmime_failure[256];     /* why not, when not */
-
-/* dlsym() of `name` from `lib` into *fn (a function pointer, stored
- * through memcpy: ISO C has no cast from void * to a function pointer).
- * Returns 0, or -1 with gmime_failure filled in. */
-static int gmime_symbol(void *lib, const char *name, void *fn, size_t size)
+/* Run once GMime is bound. */
+static void gmime_init(void)
 {
-    void *sym = dlsym(lib, name);
-    if (!sym) {
-        snprintf(gmime_failure, sizeof gmime_failure,
-                 "cannot find %s in %s", name, gmime_soname);
-        return -1;
-    }
-    memcpy(fn, &sym, size);
-    return 0;
-}
-
-/* Once per process: load GMime (RTLD_LOCAL: its symbols stay out of the
- * program's namespace; it is never unloaded, GObject types cannot be),
- * look up every function of GMIME_FUNCTIONS, initialise GMime. On failure
- * gmime_ready stays 0 and gmime_failure says why. */
-static void gmime_start(void)
-{
-    void *lib = dlopen(gmime_soname, RTLD_LAZY | RTLD_LOCAL);
-    if (!lib) {
-        const char *e = dlerror();
-        snprintf(gmime_failure, sizeof gmime_failure,
-                 "cannot load GMime to read mail: %s", e ? e : gmime_soname);
-        return;
-    }
-    int failed = 0;
-#define GMIME_RESOLVE(name)                                                  \
-    if (!failed)                                                             \
-        failed = gmime_symbol(lib, #name, &gm.name, sizeof gm.name);
-    GMIME_FUNCTIONS(GMIME_RESOLVE)
-#undef GMIME_RESOLVE
-    if (failed)
-        return;
     gm.g_mime_init();
-    gmime_ready = 1;
 }
+
+/* GMime, loaded (loadlib.c) when the first message is parsed. Its soname
+ * is set by corpus/CMakeLists.txt from the libgmime that the build found
+ * (what the linker would have recorded); tests may name another
+ * (corpus_mail_set_library). It is never unloaded: GObject types cannot
+ * be. */
+static corpus_lib gmime = {
+    .soname = GAZETTE_GMIME_SONAME,
+    .purpose = "GMime to read mail",
+    .symbols = gmime_symbols,
+    .nsymbols = sizeof gmime_symbols / sizeof gmime_symbols[0],
+    .init = gmime_init,
+};
 
 /* corpus_mail_set_library - see corpus_internal.h. */
 void corpus_mail_set_library(const char *soname)
 {
-    gmime_soname = soname;
+    gmime.soname = soname;
 }
 
 /* corpus_mail_library_loaded - see corpus_internal.h. */
 int corpus_mail_library_loaded(void)
 {
-    void *lib = dlopen(gmime_soname, RTLD_LAZY | RTLD_LOCAL | RTLD_NOLOAD);
-    if (lib)
-        dlclose(lib);   /* drops the reference NOLOAD took, nothing more */
-    return lib != NULL;
+    return corpus_lib_loaded(&gmime);
 }
 
 /* 1 when the GObject `obj` is an instance of `type` (or derived from it):
@@ -615,10 +586,9 @@ corpus_status corpus_parse_mail(corpus_reader *rd, corpus_buf *text)
     size_t skip = preamble_len(data, len);   /* GMime wants fields first */
     data += skip;
     len -= skip;
-    pthread_once(&gmime_once, gmime_start);
-    if (!gmime_ready)         /* not the file's fault: stop the run */
+    if (corpus_lib_use(&gmime) != 0)  /* not the file's fault: stop the run */
         return corpus_why(rd->why, rd->whylen, CORPUS_ERR_RESOURCES, "%s",
-                          gmime_failure);
+                          gmime.failure);
     GMimeMessage *msg = parse_message(data, len);
     if (!msg)
         return corpus_why(rd->why, rd->whylen, CORPUS_SKIP_MALFORMED,

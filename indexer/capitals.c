@@ -6,6 +6,7 @@
 #include <string.h>
 #include <utf8proc.h>
 
+#include "buf.h"
 #include "schema.h"
 
 /* A word of the text: [start, start+len), its case, and whether a
@@ -38,40 +39,48 @@ static size_t next_char(const char *p, const char *end, int32_t *cp)
 
 /* Xapian's character classes (its TermGenerator decides what a word is),
  * answered here for ASCII, where a letter, a digit or '_' (connector
- * punctuation) is a word character: asking Xapian for each character was
- * most of this file's cost. tests/test_entities.c checks the answers
- * against Xapian's for all of ASCII (gz_capitals_char_class). */
-static int is_ascii_letter(int32_t cp)
+ * punctuation) is a word character, from a table: asking Xapian for each
+ * character was most of this file's cost, and three tests per character
+ * much of the rest. tests/test_entities.c checks the answers against
+ * Xapian's for all of ASCII (gz_capitals_char_class). */
+#define D_ GZ_CHAR_WORD
+#define U_ (GZ_CHAR_WORD | GZ_CHAR_UPPER)
+#define L_ (GZ_CHAR_WORD | GZ_CHAR_LOWER)
+static const unsigned char ASCII_CLASS[128] = {
+    0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  /* 00 */
+    0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  /* 10 */
+    0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  /* 20 */
+    D_, D_, D_, D_, D_, D_, D_, D_, D_, D_, 0,  0,  0,  0,  0,  0,  /* 0-9 */
+    0,  U_, U_, U_, U_, U_, U_, U_, U_, U_, U_, U_, U_, U_, U_, U_, /* @A-O */
+    U_, U_, U_, U_, U_, U_, U_, U_, U_, U_, U_, 0,  0,  0,  0,  D_, /* P-Z_ */
+    0,  L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, /* `a-o */
+    L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, 0,  0,  0,  0,  0}; /* p-z */
+#undef D_
+#undef U_
+#undef L_
+
+/* GZ_CHAR_* bits of `cp` (-1: a byte that is not UTF-8: none). */
+static int char_class(int32_t cp)
 {
-    return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z');
+    if (cp >= 0 && cp < 0x80)
+        return ASCII_CLASS[cp];
+    if (cp < 0)
+        return 0;
+    return (xap_unicode_is_wordchar((uint32_t)cp) ? GZ_CHAR_WORD : 0) |
+           (xap_unicode_is_upper((uint32_t)cp) ? GZ_CHAR_UPPER : 0) |
+           (xap_unicode_is_lower((uint32_t)cp) ? GZ_CHAR_LOWER : 0);
 }
 
 static int is_word(int32_t cp)
 {
     if (cp >= 0 && cp < 0x80)
-        return is_ascii_letter(cp) || (cp >= '0' && cp <= '9') || cp == '_';
+        return ASCII_CLASS[cp] & GZ_CHAR_WORD;
     return cp >= 0 && xap_unicode_is_wordchar((uint32_t)cp);
-}
-
-static int is_upper(int32_t cp)
-{
-    if (cp >= 0 && cp < 0x80)
-        return cp >= 'A' && cp <= 'Z';
-    return cp >= 0 && xap_unicode_is_upper((uint32_t)cp);
-}
-
-static int is_lower(int32_t cp)
-{
-    if (cp >= 0 && cp < 0x80)
-        return cp >= 'a' && cp <= 'z';
-    return cp >= 0 && xap_unicode_is_lower((uint32_t)cp);
 }
 
 int gz_capitals_char_class(int32_t cp)
 {
-    return (is_word(cp) ? GZ_CHAR_WORD : 0) |
-           (is_upper(cp) ? GZ_CHAR_UPPER : 0) |
-           (is_lower(cp) ? GZ_CHAR_LOWER : 0);
+    return char_class(cp);
 }
 
 static int is_apostrophe(int32_t cp)
@@ -148,9 +157,10 @@ static int next_word(const char **p, const char *end, int *boundary,
     const char *q = *p;
     while (q < end) {
         size_t n = next_char(q, end, &cp);
-        if (is_word(cp)) {
-            int up = is_upper(cp);
-            int low = is_lower(cp);
+        int cls = char_class(cp);
+        if (cls & GZ_CHAR_WORD) {
+            int up = (cls & GZ_CHAR_UPPER) != 0;
+            int low = (cls & GZ_CHAR_LOWER) != 0;
             if (w->chars == 0)
                 w->first_upper = up;
             w->chars++;
@@ -214,13 +224,28 @@ static size_t capitals_term(const cap_word *w, const char *prefix,
 {
     char word[GZ_TERM_BUF];
     size_t n = 0;
+    unsigned char bytes = 0;   /* the bytes of word OR-ed together */
     for (size_t i = 0; i < w->len && n + 1 < sizeof word; i++)
-        if (!(w->acronym && w->start[i] == '.'))
+        if (!(w->acronym && w->start[i] == '.')) {
             word[n++] = w->start[i];
+            bytes |= (unsigned char)w->start[i];
+        }
     /* do not cut a character in two */
     while (n > 0 && n == sizeof word - 1 &&
            ((unsigned char)word[n] & 0xC0) == 0x80)
         n--;
+    /* An ASCII word (most are) short enough to need no hash: lower-cased
+     * here as Xapian lower-cases ASCII, with no call and no copies. */
+    size_t plen = strlen(prefix);
+    if (bytes < 0x80 && plen + n <= GZ_MAX_TERM_BYTES) {
+        memcpy(term, prefix, plen);
+        for (size_t i = 0; i < n; i++) {
+            char c = word[i];
+            term[plen + i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+        }
+        term[plen + n] = '\0';
+        return plen + n;
+    }
     char *lower = NULL;
     size_t len = 0;
     if (xap_unicode_tolower_utf8(word, n, &lower, &len) != XAP_OK)
@@ -263,51 +288,75 @@ static int title_style(const char *text, size_t len)
     return words >= 3 && capitalised * 4 >= words * 3;
 }
 
-/* 1 when most words of two or more letters are written in capitals
- * (teletype archives such as the TIME collection): then capitals say
- * nothing. */
-static int is_shouted(const char *text, size_t len)
+/* Add `term` to `doc`. Markers add nothing to the document's length
+ * (wdf 0), so BM25 ranks every other term exactly as before (a wdf of 1
+ * for capitals stopwords such as "IS" moved ADI's MAP); the query gives
+ * them their weight (query/search.c). */
+static xap_status add_marker(xap_document *doc, const char *term)
 {
-    const char *p = text, *end = text + len;
-    int boundary = 1;
-    size_t words = 0, shouted = 0;
-    cap_word w;
-    while (next_word(&p, end, &boundary, &w)) {
-        if (w.letters < 2)
-            continue;
-        words++;
-        shouted += w.lowers == 0;
-    }
-    return shouted * 2 > words;
+    return xap_document_add_term(doc, term, 0);
 }
 
-xap_status gz_capitals_add(xap_document *doc, const char *text, size_t len,
-                           int is_title)
+/* A title's terms: its style first (title_style), then its words. */
+static xap_status add_title(xap_document *doc, const char *text, size_t len)
 {
-    int only_all_caps = 0;
-    if (is_title) {
-        int style = title_style(text, len);
-        if (style == 2)
-            return XAP_OK;
-        only_all_caps = style == 1;
-    } else if (is_shouted(text, len)) {
+    int style = title_style(text, len);
+    if (style == 2)
         return XAP_OK;
-    }
     const char *p = text, *end = text + len;
     int boundary = 1;
     cap_word w;
     xap_status s = XAP_OK;
     while (s == XAP_OK && next_word(&p, end, &boundary, &w)) {
-        const char *prefix = capitals_prefix(&w, only_all_caps);
+        const char *prefix = capitals_prefix(&w, style == 1);
+        if (!prefix)
+            continue;
+        char term[GZ_TERM_BUF];
+        s = capitals_term(&w, prefix, term) ? add_marker(doc, term)
+                                            : XAP_ERR_NOMEM;
+    }
+    return s;
+}
+
+/* A text's terms, in one pass: they are kept (NUL-separated, in
+ * `pending`) while the words are counted, and added only when the text
+ * is not mostly in capitals: when most of its words of two or more
+ * letters are (teletype archives such as the TIME collection), capitals
+ * say nothing and it gets none. */
+static xap_status add_text(xap_document *doc, const char *text, size_t len)
+{
+    const char *p = text, *end = text + len;
+    int boundary = 1;
+    size_t words = 0, shouted = 0;
+    cap_word w;
+    gz_buf pending = {0};
+    while (next_word(&p, end, &boundary, &w)) {
+        if (w.letters >= 2) {
+            words++;
+            shouted += w.lowers == 0;
+        }
+        const char *prefix = capitals_prefix(&w, 0);
         if (!prefix)
             continue;
         char term[GZ_TERM_BUF];
         size_t n = capitals_term(&w, prefix, term);
-        /* Markers add nothing to the document's length (wdf 0), so BM25
-         * ranks every other term exactly as before (a wdf of 1 for
-         * capitals stopwords such as "IS" moved ADI's MAP); the query
-         * gives them their weight (query/search.c). */
-        s = n ? xap_document_add_term(doc, term, 0) : XAP_ERR_NOMEM;
+        if (!n) {
+            pending.failed = 1;
+            break;
+        }
+        gz_buf_put(&pending, term, n + 1);
     }
+    xap_status s = pending.failed ? XAP_ERR_NOMEM : XAP_OK;
+    if (s == XAP_OK && shouted * 2 <= words)
+        for (size_t at = 0; s == XAP_OK && at < pending.len;
+             at += strlen(pending.data + at) + 1)
+            s = add_marker(doc, pending.data + at);
+    gz_buf_free(&pending);
     return s;
+}
+
+xap_status gz_capitals_add(xap_document *doc, const char *text, size_t len,
+                           int is_title)
+{
+    return is_title ? add_title(doc, text, len) : add_text(doc, text, len);
 }

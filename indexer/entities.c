@@ -146,7 +146,9 @@ static void classify(token *t)
     uint32_t c;
     size_t n = gz_utf8_next(p, end, &c);
     t->flags = is_upper(c) ? TK_CAP : is_lower(c) ? TK_LOWER : 0;
-    size_t letters = 0, lowers = 0;
+    /* Letters, and lower-case ones, of the part kept (counted on the way:
+     * "US" of "US-backed" is all capitals). */
+    size_t letters = 0, lowers = 0, cut_letters = 0, cut_lowers = 0;
     const unsigned char *cut = NULL;    /* end of the last capital part */
     int first_part = 1;
     for (const unsigned char *q = p; q < end; q += n) {
@@ -167,27 +169,33 @@ static void classify(token *t)
                              (const char *)p, (size_t)(q - p))) {
                     end = q;
                     t->flags |= TK_ENDS_RUN | TK_POSSESSIVE;
+                } else {    /* "Women's": the s is a letter of the word */
+                    letters++;
+                    lowers += d == 's';
                 }
                 break;
             }
             /* "US-backed": keep the capitalised head only. */
-            if (is_hyphen(c) && tail_lower && (t->flags & TK_CAP) && !cut)
+            if (is_hyphen(c) && tail_lower && (t->flags & TK_CAP) && !cut) {
                 cut = q;
+                cut_letters = letters;
+                cut_lowers = lowers;
+            }
             first_part = 0;
             continue;
+        }
+        if (is_upper(c)) {
+            letters++;
+        } else if (is_lower(c)) {
+            letters++;
+            lowers++;
         }
     }
     if (cut) {
         end = cut;
+        letters = cut_letters;
+        lowers = cut_lowers;
         t->flags |= TK_ENDS_RUN;
-    }
-    /* Letters of the part kept: "US" of "US-backed" is all capitals. */
-    for (const unsigned char *q = p; q < end; q += n) {
-        n = gz_utf8_next(q, end, &c);
-        if (is_upper(c) || is_lower(c)) {
-            letters++;
-            lowers += is_lower(c);
-        }
     }
     t->len = (size_t)(end - p);
     t->letters = letters;
@@ -307,11 +315,20 @@ static int is_connector(const token *t)
            gz_ew_word_in(EW_CONNECTORS, t->start, t->len);
 }
 
-/* The tokens of one text as pass 1 scanned them, so that pass 2 need not
- * scan again (scanning is most of the extractor's cost). Bounded: a text
- * of more tokens, or a failed allocation, leaves the cache incomplete and
- * pass 2 scans the text itself. */
+/* The tokens of one text as scanned once, so that the later passes over
+ * it need not scan again (scanning is most of the extractor's cost): the
+ * title's serve the Title Case test and both passes, the body's pass 2.
+ * Bounded: a text of more tokens, or a failed allocation, leaves the
+ * cache incomplete and each pass scans the text itself. */
 #define TOKEN_CACHE_MAX 65536
+
+/* Tokens a cache may hold (TOKEN_CACHE_MAX; tests lower it). */
+static size_t token_cache_max = TOKEN_CACHE_MAX;
+
+void gz_entities_set_token_cache_max(size_t tokens)
+{
+    token_cache_max = tokens;
+}
 
 typedef struct token_cache {
     token *items;
@@ -325,9 +342,10 @@ static void cache_token(token_cache *c, const token *t)
         return;
     if (c->n == c->cap) {
         size_t cap = c->cap ? 2 * c->cap : 256;
-        token *grown = cap <= TOKEN_CACHE_MAX
-                           ? realloc(c->items, cap * sizeof *grown)
-                           : NULL;
+        if (cap > token_cache_max)
+            cap = token_cache_max;
+        token *grown = cap > c->cap ? realloc(c->items, cap * sizeof *grown)
+                                    : NULL;
         if (!grown) {
             c->incomplete = 1;
             return;
@@ -338,17 +356,54 @@ static void cache_token(token_cache *c, const token *t)
     c->items[c->n++] = *t;
 }
 
-/* Pass 1: remember the capitalised words seen in mid-sentence; count
- * all-capitals words against words of two or more letters; keep the
- * tokens in `cache` for pass 2. */
-static void collect(extractor *x, const char *text, size_t len,
-                    size_t *words, size_t *shouted, token_cache *cache)
+/* Scan all of [text, text+len) into `cache` (it is left incomplete, and
+ * the scan stops, when the cache cannot hold another token). */
+static void cache_text(token_cache *cache, const char *text, size_t len)
 {
     scanner s;
     token t;
     scanner_init(&s, text, len);
-    while (!x->failed && scan(&s, &t)) {
+    while (!cache->incomplete && scan(&s, &t))
         cache_token(cache, &t);
+}
+
+/* The tokens of a text, in order: from its cache when that is complete,
+ * else scanned. */
+typedef struct token_reader {
+    scanner s;
+    const token_cache *cache;   /* NULL or incomplete: scan */
+    size_t at;
+} token_reader;
+
+static void reader_init(token_reader *r, const char *text, size_t len,
+                        const token_cache *cache)
+{
+    scanner_init(&r->s, text, len);
+    r->cache = cache && !cache->incomplete ? cache : NULL;
+    r->at = 0;
+}
+
+/* The next token into *t; 0 at the end of the text. */
+static int next_token(token_reader *r, token *t)
+{
+    if (!r->cache)
+        return scan(&r->s, t);
+    if (r->at >= r->cache->n)
+        return 0;
+    *t = r->cache->items[r->at++];
+    return 1;
+}
+
+/* Pass 1: remember the capitalised words seen in mid-sentence; count
+ * all-capitals words against words of two or more letters; keep the
+ * tokens in `fill` (when not NULL) for pass 2. */
+static void collect(extractor *x, token_reader *r, size_t *words,
+                    size_t *shouted, token_cache *fill)
+{
+    token t;
+    while (!x->failed && next_token(r, &t)) {
+        if (fill)
+            cache_token(fill, &t);
         if (t.letters >= 2) {
             (*words)++;
             *shouted += (t.flags & TK_ALLCAPS) != 0;
@@ -358,7 +413,8 @@ static void collect(extractor *x, const char *text, size_t len,
             gz_strmap_put(&x->midcaps, t.start, t.len, 1) != 0)
             x->failed = 1;
     }
-    cache->incomplete |= x->failed;
+    if (fill)
+        fill->incomplete |= x->failed;
 }
 
 /* Append the entity [a, b) of the current run: its display form is the
@@ -480,13 +536,25 @@ static int run_word_is(const extractor *x, size_t i, const char *w,
            memcmp(buf, w, len) == 0;
 }
 
-/* Length in run words of the multi-word title at run[i], or 0. */
+/* Length in run words of the multi-word title at run[i], or 0. The
+ * first word is lower-cased once and compared with each phrase's first
+ * word; only a phrase that starts with it is followed further. */
 static size_t title_phrase_at(const extractor *x, size_t i)
 {
+    char first[32];
+    const token *t = &x->run[i];
+    if (!gz_ew_ascii_lower(t->start, t->len, first, sizeof first))
+        return 0;
     size_t best = 0;
     for (size_t k = 0; k < gz_ew_ntitle_phrases; k++) {
         const char *p = gz_ew_title_phrases[k];
-        size_t j = i;
+        if (strncmp(p, first, t->len) != 0 ||
+            (p[t->len] != ' ' && p[t->len] != '\0'))
+            continue;
+        p += t->len;
+        if (*p == ' ')
+            p++;
+        size_t j = i + 1;
         while (*p && j < x->nrun) {
             size_t wl = strcspn(p, " ");
             if (!run_word_is(x, j, p, wl))
@@ -583,28 +651,11 @@ static int connector_fits(const extractor *x, const token *t)
     return 1;
 }
 
-/* The next token of pass 2: from the cache when pass 1 kept them all,
- * else scanned again. */
-static int next_token(scanner *s, const token_cache *cache, size_t *at,
-                      token *t)
-{
-    if (cache->incomplete)
-        return scan(s, t);
-    if (*at >= cache->n)
-        return 0;
-    *t = cache->items[(*at)++];
-    return 1;
-}
-
 /* Pass 2: group tokens into runs and emit them. */
-static void extract(extractor *x, const char *text, size_t len,
-                    const token_cache *cache)
+static void extract(extractor *x, token_reader *r)
 {
-    scanner s;
     token t;
-    size_t at = 0;
-    scanner_init(&s, text, len);
-    while (!x->failed && next_token(&s, cache, &at, &t)) {
+    while (!x->failed && next_token(r, &t)) {
         if (t.broken && (x->nrun || x->overflow))
             flush_run(x);
         if (t.flags & TK_BRAND) {
@@ -633,13 +684,11 @@ static void extract(extractor *x, const char *text, size_t len,
 /* A title is Title Case when three or more of its words after the first,
  * short function words aside, are nearly all capitalised: then capitals
  * say nothing and the title is left out. Shouting titles likewise. */
-static int title_is_title_case(const char *title)
+static int title_is_title_case(token_reader *r)
 {
-    scanner s;
     token t;
     size_t words = 0, caps = 0, shouted = 0, all = 0;
-    scanner_init(&s, title, strlen(title));
-    for (int first = 1; scan(&s, &t); first = 0) {
+    for (int first = 1; next_token(r, &t); first = 0) {
         if (t.letters >= 2) {
             all++;
             shouted += (t.flags & TK_ALLCAPS) != 0;
@@ -675,21 +724,32 @@ int gz_entities_extract_with(const char *title, const char *body,
         body = "";
         body_len = 0;
     }
-    int use_title = !title_is_title_case(title);
-    size_t words = 0, shouted = 0;
+    size_t title_len = strlen(title);
     token_cache title_tokens = {0}, body_tokens = {0};
-    if (use_title)
-        collect(&x, title, strlen(title), &words, &shouted, &title_tokens);
+    token_reader r;
+    cache_text(&title_tokens, title, title_len);
+    reader_init(&r, title, title_len, &title_tokens);
+    int use_title = !title_is_title_case(&r);
+    size_t words = 0, shouted = 0;
+    if (use_title) {
+        reader_init(&r, title, title_len, &title_tokens);
+        collect(&x, &r, &words, &shouted, NULL);
+    }
     size_t title_words = words, title_shouted = shouted;
-    collect(&x, body, body_len, &words, &shouted, &body_tokens);
+    reader_init(&r, body, body_len, NULL);
+    collect(&x, &r, &words, &shouted, &body_tokens);
     /* Mostly capitals (teletype text): nothing can be told apart. */
     int shouting = words - title_words > 0
                        ? (shouted - title_shouted) * 2 > words - title_words
                        : 0;
-    if (!shouting && use_title)
-        extract(&x, title, strlen(title), &title_tokens);
-    if (!shouting)
-        extract(&x, body, body_len, &body_tokens);
+    if (!shouting && use_title) {
+        reader_init(&r, title, title_len, &title_tokens);
+        extract(&x, &r);
+    }
+    if (!shouting) {
+        reader_init(&r, body, body_len, &body_tokens);
+        extract(&x, &r);
+    }
     free(title_tokens.items);
     free(body_tokens.items);
     if (!x.failed && gz_entities_link(out) != 0)

@@ -58,6 +58,11 @@ int gz_entities_extract_with(const char *title, const char *body,
                              size_t body_len, const gz_entity_lexicon *lexicon,
                              gz_entity_list *out);
 
+/* Tokens of one text the extractor keeps between its passes (65 536 by
+ * default; past that it scans the text again, with the same result).
+ * For tests (0: always scan); not thread-safe. */
+void gz_entities_set_token_cache_max(size_t tokens);
+
 /* Free the names and the array; leaves `list` empty and reusable. */
 void gz_entity_list_free(gz_entity_list *list);
 

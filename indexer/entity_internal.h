@@ -13,7 +13,6 @@
 #include "entities.h"
 #include "strmap.h"
 #include "utf8.h"
-#include "utf8.h"
 #include "xapian_shim.h"
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -39,6 +38,9 @@ typedef enum gz_word_list {
 
 /* 1 when the word [w, w+len) lower-cased (ASCII) is in `list`. */
 int gz_ew_word_in(gz_word_list list, const char *w, size_t len);
+
+/* The words of `list` (sorted, lower case), *n of them: for tests. */
+const char *const *gz_ew_list(gz_word_list list, size_t *n);
 
 /* Lower-case ASCII copy of [w, w+len) into buf (`size` bytes); 0 when the
  * word has non-ASCII bytes or does not fit (no list word does). */

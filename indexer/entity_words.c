@@ -152,6 +152,18 @@ static const char *const ABBREVIATIONS[] = {
 const size_t gz_ew_ntitle_phrases =
     sizeof gz_ew_title_phrases / sizeof gz_ew_title_phrases[0];
 
+/* strncmp(word, w, len), then `word` after `w` when it is longer: the
+ * order of the sorted lists, without a call per comparison. */
+static int compare(const char *word, const char *w, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        unsigned char a = (unsigned char)word[i], b = (unsigned char)w[i];
+        if (a != b)     /* also at the end of a shorter `word` */
+            return a < b ? -1 : 1;
+    }
+    return word[len] != '\0';
+}
+
 /* 1 when the `len` bytes at `w` (ASCII lower case expected) are in the
  * sorted list. */
 static int in_list(const char *const *list, size_t n, const char *w,
@@ -160,9 +172,7 @@ static int in_list(const char *const *list, size_t n, const char *w,
     size_t lo = 0, hi = n;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
-        int c = strncmp(list[mid], w, len);
-        if (c == 0 && list[mid][len] != '\0')
-            c = 1;
+        int c = compare(list[mid], w, len);
         if (c == 0)
             return 1;
         if (c < 0)
@@ -190,32 +200,44 @@ int gz_ew_ascii_lower(const char *w, size_t len, char *buf, size_t size)
     return 1;
 }
 
-
-
-/* The lists by gz_word_list, with their lengths. */
-static const struct {
+/* The lists by gz_word_list, with their lengths and the length of their
+ * longest word: most words looked up are longer than any of the list
+ * (the extractor asks of nearly every word whether it is a small title
+ * word, a connector, ...) and need neither lower-casing nor a search.
+ * (test_entities checks each list's words are found in it.) */
+static const struct word_list {
     const char *const *words;
     size_t n;
+    size_t longest;
 } LISTS[] = {
-    [EW_STARTERS] = {STARTERS, COUNT(STARTERS)},
-    [EW_NEVER_ALONE] = {NEVER_ALONE, COUNT(NEVER_ALONE)},
-    [EW_COMMON_ACRONYMS] = {COMMON_ACRONYMS, COUNT(COMMON_ACRONYMS)},
-    [EW_TITLES] = {TITLES, COUNT(TITLES)},
-    [EW_CONNECTORS] = {CONNECTORS, COUNT(CONNECTORS)},
-    [EW_PARTICLES] = {PARTICLES, COUNT(PARTICLES)},
-    [EW_OF_HEADS] = {OF_HEADS, COUNT(OF_HEADS)},
-    [EW_NOT_A_NAME_TAIL] = {NOT_A_NAME_TAIL, COUNT(NOT_A_NAME_TAIL)},
-    [EW_POSSESSIVE_NAMES] = {POSSESSIVE_NAMES, COUNT(POSSESSIVE_NAMES)},
-    [EW_ABBREVIATIONS] = {ABBREVIATIONS, COUNT(ABBREVIATIONS)},
-    [EW_TITLE_SMALL_WORDS] = {TITLE_SMALL_WORDS, COUNT(TITLE_SMALL_WORDS)},
-    [EW_DATE_WORDS] = {DATE_WORDS, COUNT(DATE_WORDS)},
+    [EW_STARTERS] = {STARTERS, COUNT(STARTERS), 12},
+    [EW_NEVER_ALONE] = {NEVER_ALONE, COUNT(NEVER_ALONE), 17},
+    [EW_COMMON_ACRONYMS] = {COMMON_ACRONYMS, COUNT(COMMON_ACRONYMS), 4},
+    [EW_TITLES] = {TITLES, COUNT(TITLES), 17},
+    [EW_CONNECTORS] = {CONNECTORS, COUNT(CONNECTORS), 5},
+    [EW_PARTICLES] = {PARTICLES, COUNT(PARTICLES), 3},
+    [EW_OF_HEADS] = {OF_HEADS, COUNT(OF_HEADS), 12},
+    [EW_NOT_A_NAME_TAIL] = {NOT_A_NAME_TAIL, COUNT(NOT_A_NAME_TAIL), 8},
+    [EW_POSSESSIVE_NAMES] = {POSSESSIVE_NAMES, COUNT(POSSESSIVE_NAMES), 8},
+    [EW_ABBREVIATIONS] = {ABBREVIATIONS, COUNT(ABBREVIATIONS), 4},
+    [EW_TITLE_SMALL_WORDS] = {TITLE_SMALL_WORDS, COUNT(TITLE_SMALL_WORDS),
+                              4},
+    [EW_DATE_WORDS] = {DATE_WORDS, COUNT(DATE_WORDS), 9},
     [EW_CAPS_FUNCTION_WORDS] = {CAPS_FUNCTION_WORDS,
-                                COUNT(CAPS_FUNCTION_WORDS)},
+                                COUNT(CAPS_FUNCTION_WORDS), 4},
 };
 
 int gz_ew_word_in(gz_word_list list, const char *w, size_t len)
 {
     char buf[32];
-    return gz_ew_ascii_lower(w, len, buf, sizeof buf) &&
-           in_list(LISTS[list].words, LISTS[list].n, buf, len);
+    const struct word_list *l = &LISTS[list];
+    if (len > l->longest || !gz_ew_ascii_lower(w, len, buf, sizeof buf))
+        return 0;
+    return in_list(l->words, l->n, buf, len);
+}
+
+const char *const *gz_ew_list(gz_word_list list, size_t *n)
+{
+    *n = LISTS[list].n;
+    return LISTS[list].words;
 }

@@ -77,6 +77,30 @@ static int is_latin_base(int32_t cp)
            is_latin_letter_block(cp);
 }
 
+/* Room for `need` bytes in *buf (and entries in *m, when m is not NULL),
+ * *cap of them now: grown to twice `need` when short. Returns 0, or -1
+ * with both freed. */
+static int reserve(char **buf, size_t **m, size_t *cap, size_t need)
+{
+    if (need <= *cap)
+        return 0;
+    size_t ncap = need * 2;
+    char *nb = realloc(*buf, ncap);
+    size_t *nm = m ? realloc(*m, ncap * sizeof *nm) : NULL;
+    if (nb)
+        *buf = nb;
+    if (nm)
+        *m = nm;
+    if (!nb || (m && !nm)) {
+        free(*buf);
+        if (m)
+            free(*m);
+        return -1;
+    }
+    *cap = ncap;
+    return 0;
+}
+
 int gz_fold_accents(const char *text, size_t len, char **out,
                     size_t *out_len, size_t **map)
 {
@@ -95,6 +119,18 @@ int gz_fold_accents(const char *text, size_t len, char **out,
     int after_latin = 0;
     const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)text;
     for (size_t i = 0; i < len;) {
+        if (p[i] < 0x80) {
+            /* ASCII, most of any text, folds to itself */
+            if (reserve(&buf, map ? &m : NULL, &cap, o + 2) != 0)
+                return -1;
+            buf[o] = (char)p[i];
+            if (m)
+                m[o] = i;
+            o++;
+            after_latin = is_latin_base(p[i]);
+            i++;
+            continue;
+        }
         int32_t cp = 0;
         utf8proc_ssize_t n = utf8proc_iterate(p + i, (utf8proc_ssize_t)(len - i),
                                               &cp);
@@ -114,21 +150,8 @@ int gz_fold_accents(const char *text, size_t len, char **out,
             for (int j = 0; j < k; j++)
                 elen += (size_t)utf8proc_encode_char(folded[j], enc + elen);
         }
-        if (o + elen + 1 > cap) {
-            size_t ncap = (o + elen + 1) * 2;
-            char *nb = realloc(buf, ncap);
-            size_t *nm = map ? realloc(m, ncap * sizeof *nm) : NULL;
-            if (nb)
-                buf = nb;
-            if (nm)
-                m = nm;
-            if (!nb || (map && !nm)) {
-                free(buf);
-                free(m);
-                return -1;
-            }
-            cap = ncap;
-        }
+        if (reserve(&buf, map ? &m : NULL, &cap, o + elen + 1) != 0)
+            return -1;
         memcpy(buf + o, enc, elen);
         for (size_t j = 0; m && j < elen; j++)
             m[o + j] = i;

@@ -28,6 +28,8 @@
 #include "capitals.h"
 #include "corpus.h"
 #include "entities.h"
+#include "entity_internal.h"
+#include "fold.h"
 #include "gen_corpus.h"
 #include "schema.h"
 #include "test_util.h"
@@ -133,6 +135,10 @@ static void test_titles_and_dates(void **state)
            "PC Pro Magazine|Labour|Frank Field");
     /* A title at the end of a name is part of it. */
     EXPECT("She quoted Martin Luther King at length.", "Martin Luther King");
+    /* The longest title phrase at a word is cut, in any case. */
+    EXPECT("Deputy Prime Minister Nick Clegg met UN Secretary General Ban "
+           "Soon, Vice President Al Gore and FOREIGN MINISTER Li Wei.",
+           "Nick Clegg|UN|Ban Soon|Al Gore|Li Wei");
 }
 
 static void test_hyphens_and_possessives(void **state)
@@ -152,6 +158,17 @@ static void test_hyphens_and_possessives(void **state)
     /* Possessives that start a name are kept. */
     EXPECT("Fans saw Spain win the Women's World Cup.",
            "Spain|Women's World Cup");
+    /* The letters counted are those of the part kept: "NATO" of
+     * "NATO-backed" is in capitals, "MEN'S" keeps its S, "Sue's" drops
+     * it and "X's" is a single letter. */
+    EXPECT("Troops joined NATO-backed units as MEN'S and Sue's teams met "
+           "X's.", "NATO|MEN'S|Sue");
+    /* ... which decide whether a text is mostly capitals. */
+    EXPECT("NATO-backed UNICEF-run WHO-led units met.", "");
+    EXPECT("the arm was X-rayed for Ann Lee.", "Ann Lee");
+    EXPECT("MEN's WOMEN's CHILDREN's teams met.",
+           "MEN's WOMEN's CHILDREN's");
+
 }
 
 static void test_accents_and_initials(void **state)
@@ -465,6 +482,255 @@ static void test_generated_corpus(void **state)
     free(root);
 }
 
+/* ------------------------------------------------------------ folding */
+
+/* gz_fold_accents of `in` is `want`, and byte i of it came from byte
+ * map[i] of `in` (`map`: one entry per byte of `want`, then strlen(in)). */
+static void expect_fold(const char *in, const char *want, const size_t *map)
+{
+    char *out = NULL;
+    size_t len = 0, *got = NULL;
+    assert_int_equal(gz_fold_accents(in, strlen(in), &out, &len, &got), 0);
+    assert_string_equal(out, want);
+    assert_int_equal(len, strlen(want));
+    for (size_t i = 0; i <= len; i++)
+        if (got[i] != map[i])
+            fail_msg("'%s': byte %zu from %zu, not %zu", in, i, got[i],
+                     map[i]);
+    free(out);
+    free(got);
+    assert_int_equal(gz_fold_accents(in, strlen(in), &out, &len, NULL), 0);
+    assert_string_equal(out, want);
+    free(out);
+}
+
+/* Folding copies ASCII (it reads it without decoding), drops a combining
+ * accent after an ASCII letter but not after a digit or a dash, folds
+ * precomposed letters between ASCII ones, keeps bytes that are not
+ * UTF-8 and NUL bytes, and maps each output byte to its source. */
+static void test_fold_ascii_and_accents(void **state)
+{
+    (void)state;
+    expect_fold("Plain ASCII, 100%!", "Plain ASCII, 100%!",
+                (const size_t[]){0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12,
+                                 13, 14, 15, 16, 17, 18});
+    expect_fold("Zu\xCC\x88rich", "Zurich",
+                (const size_t[]){0, 1, 4, 5, 6, 7, 8});
+    expect_fold("Z\xC3\xBCrich", "Zurich",
+                (const size_t[]){0, 1, 3, 4, 5, 6, 7});
+    expect_fold("1\xCC\x81-\xCC\x81", "1\xCC\x81-\xCC\x81",
+                (const size_t[]){0, 1, 1, 3, 4, 4, 6});
+    expect_fold("e\xCC\x81\xCC\x81x", "ex", (const size_t[]){0, 5, 6});
+    expect_fold("S\xC3\xB8ren \xFF!", "Soren \xFF!",
+                (const size_t[]){0, 1, 3, 4, 5, 6, 7, 8, 9});
+    char *out = NULL;
+    size_t len = 0;
+    assert_int_equal(gz_fold_accents("a\0\xC3\xA9", 4, &out, &len, NULL),
+                     0);
+    assert_int_equal(len, 3);
+    assert_memory_equal(out, "a\0e", 3);
+    free(out);
+    /* Long text grows the buffer: a letter and its accent written apart
+     * never do, but the room is checked per character. */
+    size_t n = 100000;
+    char *big = malloc(n + 1);
+    assert_non_null(big);
+    for (size_t i = 0; i < n; i++)
+        big[i] = (char)('a' + i % 26);
+    big[n] = '\0';
+    assert_int_equal(gz_fold_accents(big, n, &out, &len, NULL), 0);
+    assert_int_equal(len, n);
+    assert_memory_equal(out, big, n);
+    free(out);
+    free(big);
+}
+
+/* ------------------------------------------------------- word lists */
+
+/* What gz_ew_word_in answers, by a linear search: the word lower-cased
+ * (ASCII; a word with other bytes, or of 32 bytes or more, is in no
+ * list) equal to a word of the list. */
+static int in_list_linear(gz_word_list list, const char *w, size_t len)
+{
+    char lower[32];
+    if (len >= sizeof lower)
+        return 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)w[i];
+        if (c >= 0x80)
+            return 0;
+        lower[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+    }
+    size_t n;
+    const char *const *words = gz_ew_list(list, &n);
+    for (size_t i = 0; i < n; i++)
+        if (strlen(words[i]) == len && memcmp(words[i], lower, len) == 0)
+            return 1;
+    return 0;
+}
+
+/* gz_ew_word_in(list, `w`) is the linear search's answer, for `w` and its
+ * forms in capitals and Capitalised. */
+static void expect_lookup(gz_word_list list, const char *w, size_t len)
+{
+    char form[64];
+    assert_true(len < sizeof form);
+    for (int variant = 0; variant < 3; variant++) {
+        for (size_t i = 0; i < len; i++) {
+            char c = w[i];
+            if ((variant == 1 || (variant == 2 && i == 0)) && c >= 'a' &&
+                c <= 'z')
+                c = (char)(c - 32);
+            form[i] = c;
+        }
+        int want = in_list_linear(list, form, len);
+        if (gz_ew_word_in(list, form, len) != want)
+            fail_msg("list %d, '%.*s': %d, a linear search says %d",
+                     (int)list, (int)len, form, !want, want);
+    }
+}
+
+/* The entity lists answer as a linear search does (they take shortcuts:
+ * a binary search, no look at words longer than the list's longest):
+ * every word of every list, each shortened and lengthened by a letter,
+ * and words of other bytes, in every list. */
+static void test_word_lists_answer_as_a_linear_search(void **state)
+{
+    (void)state;
+    static const char *const others[] = {
+        "", "x", "zz", "Mr.", "caf\xC3\xA9", "\xC3\x89mile",
+        "abcdefghijklmnopqrstuvwxyzabcdef", "nevertheless", "neverthelesss",
+        "vice-president", "vice-presiden", "i'm", "i\xE2\x80\x99m"};
+    size_t found = 0;
+    for (int l = EW_STARTERS; l <= EW_CAPS_FUNCTION_WORDS; l++)
+        for (int m = EW_STARTERS; m <= EW_CAPS_FUNCTION_WORDS; m++) {
+            size_t n;
+            const char *const *words = gz_ew_list((gz_word_list)m, &n);
+            assert_true(n > 0);
+            for (size_t i = 0; i < n; i++) {
+                char longer[64];
+                size_t len = strlen(words[i]);
+                assert_true(len + 2 < sizeof longer);
+                expect_lookup((gz_word_list)l, words[i], len);
+                expect_lookup((gz_word_list)l, words[i], len - 1);
+                snprintf(longer, sizeof longer, "%ss", words[i]);
+                expect_lookup((gz_word_list)l, longer, len + 1);
+                found += gz_ew_word_in((gz_word_list)l, words[i], len);
+            }
+            for (size_t i = 0; i < sizeof others / sizeof others[0]; i++)
+                expect_lookup((gz_word_list)l, others[i], strlen(others[i]));
+        }
+    assert_true(found > 300);   /* each list's own words, at least */
+}
+
+/* ------------------------------------- the same entities, however found */
+
+/* Fail unless the lists are equal: names, terms, counts, aliases. */
+static void expect_same_list(const gz_entity_list *a, const gz_entity_list *b,
+                             const char *id)
+{
+    if (a->n != b->n)
+        fail_msg("%s: %zu entities against %zu", id, a->n, b->n);
+    for (size_t i = 0; i < a->n; i++) {
+        const gz_entity *x = &a->items[i], *y = &b->items[i];
+        if (strcmp(x->name, y->name) != 0 || strcmp(x->term, y->term) != 0 ||
+            x->count != y->count || x->alias_of != y->alias_of)
+            fail_msg("%s: entity %zu is '%s' (%s, %u, %ld) against '%s' "
+                     "(%s, %u, %ld)", id, i, x->name, x->term,
+                     (unsigned)x->count, (long)x->alias_of, y->name, y->term,
+                     (unsigned)y->count, (long)y->alias_of);
+    }
+}
+
+/* Entities of (title, body) with the token cache of the extractor at
+ * `tokens` (gz_entities_set_token_cache_max), with and without a
+ * lexicon; compared with the default cache's. */
+static void expect_cache_changes_nothing(const char *id, const char *title,
+                                         const char *body, size_t body_len,
+                                         size_t tokens)
+{
+    gz_entity_lexicon lexicon = {knows_hezbollah, NULL};
+    for (int with = 0; with < 2; with++) {
+        gz_entity_list want = {0}, got = {0};
+        const gz_entity_lexicon *lx = with ? &lexicon : NULL;
+        gz_entities_set_token_cache_max(65536);
+        assert_int_equal(gz_entities_extract_with(title, body, body_len, lx,
+                                                  &want), 0);
+        gz_entities_set_token_cache_max(tokens);
+        assert_int_equal(gz_entities_extract_with(title, body, body_len, lx,
+                                                  &got), 0);
+        gz_entities_set_token_cache_max(65536);
+        expect_same_list(&want, &got, id);
+        gz_entity_list_free(&want);
+        gz_entity_list_free(&got);
+    }
+}
+
+typedef struct cache_run {
+    size_t articles, entities;
+} cache_run;
+
+/* Each article as it is and as one line of text (its title, then its
+ * body with line breaks made spaces, as a review saved on one line is
+ * read: all title), scanned with no token cache and with one too small
+ * for the text. */
+static int cache_article(const corpus_article *art, void *ctx)
+{
+    cache_run *r = ctx;
+    const char *title = art->title ? art->title : "";
+    size_t tlen = strlen(title);
+    char *line = malloc(tlen + 1 + art->body_len + 1);
+    assert_non_null(line);
+    memcpy(line, title, tlen);
+    line[tlen] = ' ';
+    for (size_t i = 0; i < art->body_len; i++)
+        line[tlen + 1 + i] = art->body[i] == '\n' ? ' ' : art->body[i];
+    line[tlen + 1 + art->body_len] = '\0';
+    const size_t sizes[] = {0, 7};
+    for (size_t k = 0; k < 2; k++) {
+        expect_cache_changes_nothing(art->id, art->title, art->body,
+                                     art->body_len, sizes[k]);
+        expect_cache_changes_nothing(art->id, line, NULL, 0, sizes[k]);
+    }
+    gz_entity_list l = {0};
+    assert_int_equal(gz_entities_extract(line, NULL, 0, &l), 0);
+    r->entities += l.n;
+    gz_entity_list_free(&l);
+    free(line);
+    r->articles++;
+    return 0;
+}
+
+static int cache_file(const corpus_file *file, void *ctx)
+{
+    char why[256];
+    assert_int_equal(corpus_read_file(file, NULL, cache_article, ctx, why,
+                                      sizeof why), CORPUS_OK);
+    return 0;
+}
+
+/* The extractor keeps the tokens of a text between its passes (the
+ * Title Case test, pass 1, pass 2); scanning the text again each time,
+ * or from where a full cache stopped, finds exactly the same entities:
+ * on the sample and on a generated corpus, each article also as one
+ * line. */
+static void test_token_cache_changes_nothing(void **state)
+{
+    (void)state;
+    cache_run r = {0};
+    assert_int_equal(corpus_walk(tu_source_path("corpus/sample"), cache_file,
+                                 NULL, &r), 0);
+    char *root = tu_mkdtemp("entities-cache");
+    gen_options o = gen_default_options(7171, 120);
+    gen_corpus *c = gen_corpus_create(root, &o);
+    assert_int_equal(corpus_walk(root, cache_file, NULL, &r), 0);
+    assert_true(r.articles >= 100);
+    assert_true(r.entities > r.articles * 3);
+    gen_corpus_free(c);
+    tu_rmtree(root);
+    free(root);
+}
+
 /* The whole BBC corpus (quality: "test_entities bbc"): "Tony Blair" an
  * entity of (nearly) every article naming him. */
 static void test_bbc_corpus(void **state)
@@ -763,6 +1029,101 @@ static void test_sample_slot_and_data(void **state)
     xap_database_free(db);
 }
 
+/* Collects a document's terms of one prefix as "term|term|...". */
+static int join_term(const char *term, size_t len, unsigned wdf, void *ctx)
+{
+    char *out = ctx;
+    size_t n = strlen(out);
+    assert_int_equal(wdf, 0);
+    assert_true(n + len + 2 < 8192);
+    if (n)
+        out[n++] = '|';
+    memcpy(out + n, term, len);
+    out[n + len] = '\0';
+    return 0;
+}
+
+/* The capitals terms of `text` (a body when !is_title) with `prefix`, as
+ * "term|term", in byte order, in `out` (8192 bytes). */
+static void capitals_terms(const char *text, int is_title,
+                           const char *prefix, char *out)
+{
+    xap_document *doc = NULL;
+    assert_int_equal(xap_document_new(&doc), XAP_OK);
+    assert_int_equal(gz_capitals_add(doc, text, strlen(text), is_title),
+                     XAP_OK);
+    out[0] = '\0';
+    assert_int_equal(xap_document_each_term(doc, prefix, join_term, out),
+                     XAP_OK);
+    xap_document_free(doc);
+}
+
+/* `prefix` + `word` lower-cased by Xapian, as gz_make_term makes a term
+ * (hashing one too long), in `term`. */
+static void xapian_term(const char *prefix, const char *word, char *term)
+{
+    char *lower = NULL;
+    assert_int_equal(xap_unicode_tolower_utf8(word, strlen(word), &lower,
+                                              NULL), XAP_OK);
+    assert_true(gz_make_term(prefix, lower, term, GZ_TERM_BUF) > 0);
+    free(lower);
+}
+
+/* A capitals term is its prefix and the word lower-cased as Xapian
+ * lower-cases it (the module does it itself for ASCII): words in
+ * capitals of ASCII, digits and '_', of other scripts, of 238 and 239
+ * letters (the longest kept whole, the shortest hashed), an acronym
+ * with dots, a possessive; a capitalised word in mid-sentence. */
+static void test_capitals_terms_are_xapians_lower_case(void **state)
+{
+    (void)state;
+    char long_word[300], longer_word[300];
+    memset(long_word, 'Q', 238);
+    long_word[238] = '\0';
+    memset(longer_word, 'Q', 239);
+    longer_word[239] = '\0';
+    const char *const words[] = {
+        "NASA", "G7", "A_B", "ID2020", "\xC3\x89LYS\xC3\x89" "E",
+        "\xD0\x9C\xD0\x98\xD0\xA0", long_word, longer_word};
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
+        char text[1024], want[GZ_TERM_BUF], got[8192];
+        snprintf(text, sizeof text, "the report from %s was read in the "
+                 "morning by the staff.", words[i]);
+        xapian_term(GZ_PREFIX_UPPER, words[i], want);
+        capitals_terms(text, 0, GZ_PREFIX_UPPER, got);
+        assert_string_equal(got, want);
+    }
+    char got[8192], want[GZ_TERM_BUF];
+    capitals_terms("officials in the U.S. and at the BBC's office said "
+                   "so.", 0, GZ_PREFIX_UPPER, got);
+    assert_string_equal(got, GZ_PREFIX_UPPER "bbc|" GZ_PREFIX_UPPER "us");
+    capitals_terms("a spokesman at Nasa said so.", 0, GZ_PREFIX_CAPS, got);
+    xapian_term(GZ_PREFIX_CAPS, "Nasa", want);
+    assert_string_equal(got, want);
+}
+
+/* A text gets no capitals terms when more than half of its words of two
+ * or more letters are in capitals, and all of them at half. */
+static void test_capitals_of_shouted_text(void **state)
+{
+    (void)state;
+    char got[8192];
+    capitals_terms("NASA and FBI met", 0, GZ_PREFIX_UPPER, got);
+    assert_string_equal(got, GZ_PREFIX_UPPER "fbi|" GZ_PREFIX_UPPER "nasa");
+    capitals_terms("NASA and FBI CIA met", 0, GZ_PREFIX_UPPER, got);
+    assert_string_equal(got, "");
+    capitals_terms("a NASA x and FBI y met", 0, GZ_PREFIX_UPPER, got);
+    assert_string_equal(got, GZ_PREFIX_UPPER "fbi|" GZ_PREFIX_UPPER "nasa");
+    capitals_terms("", 0, GZ_PREFIX_UPPER, got);
+    assert_string_equal(got, "");
+    /* A title in capitals gets none, one in Title Case only its words in
+     * capitals. */
+    capitals_terms("NASA AND FBI MEET", 1, "X", got);
+    assert_string_equal(got, "");
+    capitals_terms("Officials From NASA Meeting Again Today", 1, "X", got);
+    assert_string_equal(got, GZ_PREFIX_UPPER "nasa");
+}
+
 /* The capitals module answers ASCII character classes itself: they must
  * be Xapian's (its TermGenerator splits the words the capitals terms
  * follow), for every ASCII code point and a few beyond. */
@@ -795,6 +1156,10 @@ int main(int argc, char **argv)
                               sizeof quality / sizeof *quality);
     const struct CMUnitTest unit[] = {
         cmocka_unit_test(test_capitals_char_classes_are_xapians),
+        cmocka_unit_test(test_capitals_terms_are_xapians_lower_case),
+        cmocka_unit_test(test_capitals_of_shouted_text),
+        cmocka_unit_test(test_fold_ascii_and_accents),
+        cmocka_unit_test(test_word_lists_answer_as_a_linear_search),
         cmocka_unit_test(test_connectors),
         cmocka_unit_test(test_sentence_starts),
         cmocka_unit_test(test_titles_and_dates),
@@ -808,6 +1173,7 @@ int main(int argc, char **argv)
     };
     const struct CMUnitTest e2e[] = {
         cmocka_unit_test(test_generated_corpus),
+        cmocka_unit_test(test_token_cache_changes_nothing),
         cmocka_unit_test(test_generated_all_caps),
         cmocka_unit_test(test_sample_entities),
         cmocka_unit_test(test_sample_slot_and_data),

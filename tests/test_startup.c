@@ -3,12 +3,13 @@
  * GLib, GObject, GIO and gpgme behind it) is loaded when the first mail is
  * read, not when the program starts: loading it cost every one-shot
  * gazette-query some 6 ms (docs/performance.md, "One-shot
- * gazette-query"). A GMime that cannot be loaded stops an update run with
- * an error that names the file and GMime. The programs of the build tree
- * do not look for libraries in the current directory.
+ * gazette-query"). Likewise gumbo, when the first HTML page is read. A
+ * GMime or gumbo that cannot be loaded stops an update run with an error
+ * that names the file and the library. The programs of the build tree do
+ * not look for libraries in the current directory.
  *
- * The order of the tests matters: GMime, once loaded, stays loaded, so
- * the tests that need it absent run first.
+ * The order of the tests matters: GMime and gumbo, once loaded, stay
+ * loaded, so the tests that need them absent run first.
  */
 #include <dlfcn.h>
 #include <setjmp.h>
@@ -36,6 +37,11 @@ static const char MAIL[] =
     "Newsgroups: talk.ports\n"
     "\n"
     "The cranes of the northern harbour stood idle for a second day.\n";
+
+static const char PAGE[] =
+    "<!DOCTYPE html><html><head><title>Lighthouse keepers return</title>"
+    "</head><body><p>The keepers of the western lighthouse returned to "
+    "their posts after the storm.</p></body></html>\n";
 
 static char *tmp;
 
@@ -105,8 +111,8 @@ static void first_title(const char *db, const char *query, char *out,
 }
 
 /* Indexing text files, opening the index and searching it with snippets
- * load neither GMime nor GLib. */
-static void test_search_loads_no_mail_library(void **state)
+ * load neither GMime nor GLib nor gumbo. */
+static void test_search_loads_no_mail_or_html_library(void **state)
 {
     (void)state;
     static const char story[] = "Night trains\n\nThe night trains return "
@@ -121,6 +127,7 @@ static void test_search_loads_no_mail_library(void **state)
     assert_string_equal(title, "Night trains");
     assert_false(corpus_mail_library_loaded());
     assert_false(loaded(GLIB_SONAME));
+    assert_false(corpus_html_library_loaded());
 }
 
 /* The programs of the build tree find their libraries where they will be
@@ -181,6 +188,42 @@ static void test_missing_gmime_stops_the_run(void **state)
     assert_int_equal(WEXITSTATUS(status), 0);
 }
 
+/* The same for gumbo and an HTML page: exit status 0 when updating fails
+ * as an I/O error naming the page, gumbo and the library. */
+static int run_without_gumbo(void)
+{
+    corpus_html_set_library("libgazette-test-no-such-gumbo.so.1");
+    char why[512];
+    gazette_status_t s = update(path_in("html-missing.idx"),
+                                path_in("html"), why, sizeof why);
+    if (s != GAZETTE_STATUS_IO_ERROR) {
+        fprintf(stderr, "status %s: %s\n", gazette_status_to_string(s), why);
+        return 1;
+    }
+    if (!strstr(why, "coast/lighthouse.html") || !strstr(why, "gumbo") ||
+        !strstr(why, "libgazette-test-no-such-gumbo.so.1")) {
+        fprintf(stderr, "message: %s\n", why);
+        return 2;
+    }
+    return 0;
+}
+
+static void test_missing_gumbo_stops_the_run(void **state)
+{
+    (void)state;
+    tu_write_file(path_in("html"), "coast/lighthouse.html", PAGE,
+                  sizeof PAGE - 1);
+    fflush(NULL);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0)
+        _exit(run_without_gumbo());
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+}
+
 /* Reading mail loads GMime, and the message is indexed as before. */
 static void test_mail_loads_it(void **state)
 {
@@ -197,13 +240,32 @@ static void test_mail_loads_it(void **state)
     assert_string_equal(title, "Harbour cranes idle");
 }
 
+/* Reading HTML loads gumbo, and the page is indexed as before. */
+static void test_html_loads_it(void **state)
+{
+    (void)state;
+    tu_write_file(path_in("html"), "coast/lighthouse.html", PAGE,
+                  sizeof PAGE - 1);
+    char why[512], title[256];
+    assert_false(corpus_html_library_loaded());
+    assert_int_equal(update(path_in("html.idx"), path_in("html"), why,
+                            sizeof why),
+                     GAZETTE_STATUS_OK);
+    assert_true(corpus_html_library_loaded());
+    first_title(path_in("html.idx"), "lighthouse keepers", title,
+                sizeof title);
+    assert_string_equal(title, "Lighthouse keepers return");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_search_loads_no_mail_library),
+        cmocka_unit_test(test_search_loads_no_mail_or_html_library),
         cmocka_unit_test(test_programs_ignore_the_current_directory),
         cmocka_unit_test(test_missing_gmime_stops_the_run),
+        cmocka_unit_test(test_missing_gumbo_stops_the_run),
         cmocka_unit_test(test_mail_loads_it),
+        cmocka_unit_test(test_html_loads_it),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -56,8 +56,8 @@ for p in gazette-index gazette-query; do
     check "$p holds no engine code of its own" bash -c \
         "! nm '$PREFIX/bin/$p' | grep -E ' [Tt] (gz_|xap_)'"
 done
-check "gazette-query loads no GMime or GLib (read_mail.c loads them for mail)" bash -c \
-    "! ldd '$PREFIX/bin/gazette-query' | grep -e gmime -e glib -e gobject"
+check "gazette-query loads no GMime, GLib or gumbo (loadlib.c loads them for mail and HTML)" bash -c \
+    "! ldd '$PREFIX/bin/gazette-query' | grep -e gmime -e glib -e gobject -e gumbo"
 check "the programs include only gazette.h and cli.h" bash -c \
     "! grep -h '^#include \"' '$ROOT'/cli/*.c '$ROOT'/cli/*.h | grep -v -e '\"gazette.h\"' -e '\"cli.h\"'"
 check "installed gazette-index indexes the sample" \
