@@ -10,6 +10,7 @@
 #include "entities.h"
 #include "fold.h"
 #include "schema.h"
+#include "stem_cache.h"
 
 /* Gap in term positions between fields, so a phrase cannot match across
  * the end of the title and the start of the body. */
@@ -51,7 +52,7 @@ xap_status gz_analyzer_new(const char *language, gz_analyzer **out)
     gz_analyzer *a = calloc(1, sizeof *a);
     if (!a)
         return XAP_ERR_NOMEM;
-    xap_status s = xap_stem_new(language, &a->stem);
+    xap_status s = gz_stem_cache_new(language, &a->stem);
     if (s == XAP_OK)
         s = xap_termgen_new(&a->tg);
     if (s == XAP_OK)

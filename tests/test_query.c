@@ -32,6 +32,7 @@
 #include "gen_corpus.h"
 #include "schema.h"
 #include "snippet.h"
+#include "stem_cache.h"
 #include "test_util.h"
 #include "xapian_shim.h"
 
@@ -1019,6 +1020,46 @@ static void test_stem_keeps_first_letter(void **state)
     }
 }
 
+/* The stem of `word` through `stem`, checked against Xapian's own. */
+static void expect_same_stem(xap_stem *stem, const char *word)
+{
+    char *cached = NULL, *real = NULL;
+    assert_int_equal(xap_stem_word(stem, word, &cached), XAP_OK);
+    assert_int_equal(xap_stem_word(fx.stem, word, &real), XAP_OK);
+    if (strcmp(cached, real) != 0)
+        fail_msg("'%s': cached stem '%s', Snowball's '%s'", word, cached,
+                 real);
+    free(cached);
+    free(real);
+}
+
+/* The indexer's caching stemmer (indexer/stem_cache.c) gives Snowball's
+ * stem for every word of both corpora, met once or many times, and still
+ * after it has met more distinct words than it keeps and started afresh. */
+static void test_stem_cache_is_snowball(void **state)
+{
+    (void)state;
+    xap_stem *stem = NULL;
+    assert_int_equal(gz_stem_cache_new("english", &stem), XAP_OK);
+    const corpus *cs[] = {&fx.sample, &fx.gen};
+    for (size_t c = 0; c < 2; c++)
+        for (size_t i = 0; i < cs[c]->n; i++) {
+            const doc *d = &cs[c]->docs[i];
+            for (size_t k = 0; k < d->ntokens; k++)
+                expect_same_stem(stem, d->tokens[k]);
+        }
+    static const char *const endings[] = {"", "s", "ing", "ed", "ly"};
+    char word[64];
+    for (int round = 0; round < 2; round++)
+        for (int i = 0; i < GZ_STEM_CACHE_WORDS + 100; i += round ? 97 : 1) {
+            snprintf(word, sizeof word, "walk%dx%s", i, endings[i % 5]);
+            expect_same_stem(stem, word);
+        }
+    expect_same_stem(stem, "");
+    expect_same_stem(stem, "ceasefires");
+    xap_stem_free(stem);
+}
+
 /* The snippet made with the snippet stemmer (gz_snippet_stemmer_new) of
  * every hit of `query` on `c` equals the one made with Xapian's own
  * stemmer: text and highlights. Returns the number of highlights. */
@@ -1559,6 +1600,7 @@ int main(void)
         cmocka_unit_test(test_sort),
         cmocka_unit_test(test_snippet_highlights),
         cmocka_unit_test(test_stem_keeps_first_letter),
+        cmocka_unit_test(test_stem_cache_is_snowball),
         cmocka_unit_test(test_snippet_stemmer_same_snippets),
         cmocka_unit_test(test_facets),
         cmocka_unit_test(test_duplicates),
