@@ -126,13 +126,14 @@ struct gazette_hit {
 };
 
 typedef struct facet_value {
-    char *value;
+    const char *value;   /* in its facet_counts' text */
     uint64_t count;
 } facet_value;
 
 typedef struct facet_counts {
     facet_value *values;
     size_t count;
+    char *text;          /* every value's text, each NUL-terminated */
 } facet_counts;
 
 /* What a hit's snippet is made from, when it is first asked for
