@@ -37,29 +37,25 @@ void gz_facets_free(facet_spies *sp)
         xap_valuecount_spy_free(sp->values[f]);
         xap_termcount_spy_free(sp->terms[f]);
     }
-    xap_valuecount_spy_free(sp->dedup);
 }
 
 /* With facets, count the matches exactly: a spy sees every match, and
  * the number of matches after collapsing, which Xapian's matcher only
  * bounds, is the number of articles a distinct spy counts (it skips the
- * duplicates of one it counted). A value facet's spy is one: its document
- * count is that number. Without one, a distinct spy of the duplicate
- * keys is added. */
-static xap_status attach_counter(xap_enquire *enq, facet_spies *sp)
+ * duplicates of one it counted). Every facet's spy is one when
+ * duplicates are collapsed: a value facet's if any, else a term facet's. */
+static void choose_counter(facet_spies *sp)
 {
     for (size_t f = 0; f < GZ_FACET_KINDS; f++)
         if (sp->values[f]) {
-            sp->counter = sp->values[f];
-            return XAP_OK;
+            sp->value_counter = sp->values[f];
+            return;
         }
-    xap_status s = xap_valuecount_spy_new(GZ_SLOT_DEDUP, &sp->dedup);
-    if (s == XAP_OK)
-        s = xap_valuecount_spy_set_distinct(sp->dedup, GZ_SLOT_DEDUP);
-    if (s == XAP_OK)
-        s = xap_enquire_add_valuecount_spy(enq, sp->dedup);
-    sp->counter = sp->dedup;
-    return s;
+    for (size_t f = 0; f < GZ_FACET_KINDS; f++)
+        if (sp->terms[f]) {
+            sp->term_counter = sp->terms[f];
+            return;
+        }
 }
 
 /* Attach a spy to `enq` for each facet asked for in `o`. */
@@ -68,9 +64,6 @@ xap_status gz_facets_attach(xap_enquire *enq,
                             facet_spies *sp)
 {
     xap_status s = XAP_OK;
-    int any = 0;
-    for (size_t f = 0; f < GZ_FACET_KINDS; f++)
-        any |= o->facets[f];
     for (size_t f = 0; s == XAP_OK && f < GZ_FACET_KINDS; f++) {
         if (!o->facets[f])
             continue;
@@ -100,8 +93,8 @@ xap_status gz_facets_attach(xap_enquire *enq,
                 s = xap_enquire_add_termcount_spy(enq, sp->terms[f]);
         }
     }
-    if (s == XAP_OK && any && o->collapse)
-        s = attach_counter(enq, sp);
+    if (s == XAP_OK && o->collapse)
+        choose_counter(sp);
     return s;
 }
 
@@ -249,10 +242,12 @@ xap_status gz_facets_read(const facet_spies *sp, gazette_results_t *r)
             s = insert_value(&c, UNDATED, undated);
         finish_values(&c);
     }
-    if (s == XAP_OK && sp->counter) {
-        uint32_t articles = 0;
-        s = xap_valuecount_spy_documents(sp->counter, &articles);
+    uint32_t articles = 0;
+    if (s == XAP_OK && sp->value_counter)
+        s = xap_valuecount_spy_documents(sp->value_counter, &articles);
+    else if (s == XAP_OK && sp->term_counter)
+        s = xap_termcount_spy_documents(sp->term_counter, &articles);
+    if (s == XAP_OK && (sp->value_counter || sp->term_counter))
         r->lower = r->estimate = r->upper = articles;
-    }
     return s;
 }

@@ -132,6 +132,15 @@ xap_status xap_enquire_set_weighting_bm25plus(xap_enquire *enq, double k1,
     });
 }
 
+xap_status xap_enquire_set_weighting_bool(xap_enquire *enq)
+{
+    return guard(__func__, [&] {
+        NEED(enq);
+        enq->enq.set_weighting_scheme(Xapian::BoolWeight());
+        return XAP_OK;
+    });
+}
+
 xap_status xap_enquire_set_sort_by_value(xap_enquire *enq, unsigned slot,
                                          int reverse)
 {
@@ -580,6 +589,17 @@ xap_status xap_termcount_spy_set_distinct(xap_termcount_spy *spy,
     return guard(__func__, [&] {
         NEED(spy);
         spy->spy.distinct.slot = slot_index(slot);
+        return XAP_OK;
+    });
+}
+
+xap_status xap_termcount_spy_documents(const xap_termcount_spy *spy,
+                                       uint32_t *out)
+{
+    return guard(__func__, [&] {
+        NEED(spy);
+        NEED(out);
+        *out = uint32_t(spy->spy.documents);
         return XAP_OK;
     });
 }

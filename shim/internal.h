@@ -274,6 +274,7 @@ class TermCountMatchSpy : public Xapian::MatchSpy {
     {
         if (!distinct.first_time(doc))
             return;
+        ++documents;
         if (split_slot >= 0)
             count_pieces(doc.get_value(Xapian::valueno(split_slot)));
         else
@@ -308,6 +309,7 @@ class TermCountMatchSpy : public Xapian::MatchSpy {
     char separator = 0;
     ByteCounts counts;
     DistinctFilter distinct;
+    Xapian::doccount documents = 0;   // counted (after the distinct filter)
 };
 
 struct xap_termcount_spy {

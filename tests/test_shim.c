@@ -1168,6 +1168,9 @@ static void test_spy_counts_match_xapian(void **state)
         assert_true(byte_order(each.bytes[i - 1], each.len[i - 1],
                                each.bytes[i], each.len[i]) < 0);
 
+    uint32_t docs_split = 0;
+    OK(xap_termcount_spy_documents(split, &docs_split));
+    assert_int_equal(docs_split, NDOC);
     counted pieces = {0};
     OK(xap_termcount_spy_each_top(split, 0, on_counted, &pieces));
     check_top_order(&pieces);
@@ -1316,6 +1319,13 @@ static void test_termcount_spy(void **state)
     assert_string_equal(colours.s[0], "red");
     assert_int_equal(colours.num[0], 2);
     assert_int_equal(colours.num[1], 1);
+    /* Both count the same documents: the distinct ones. */
+    uint32_t term_docs = 0, value_docs = 0;
+    OK(xap_termcount_spy_documents(spy, &term_docs));
+    OK(xap_valuecount_spy_documents(vspy, &value_docs));
+    assert_int_equal(term_docs, value_docs);
+    assert_true(term_docs > 0);
+    ERR(XAP_ERR_INVALID_ARG, xap_termcount_spy_documents(NULL, &term_docs));
     xap_valuecount_spy_free(vspy);
     ERR(XAP_ERR_INVALID_ARG, xap_termcount_spy_set_distinct(NULL, 0));
     ERR(XAP_ERR_INVALID_ARG, xap_valuecount_spy_set_distinct(NULL, 0));
