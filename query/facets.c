@@ -37,29 +37,25 @@ void gz_facets_free(facet_spies *sp)
         xap_valuecount_spy_free(sp->values[f]);
         xap_termcount_spy_free(sp->terms[f]);
     }
-    xap_valuecount_spy_free(sp->dedup);
 }
 
 /* With facets, count the matches exactly: a spy sees every match, and
  * the number of matches after collapsing, which Xapian's matcher only
  * bounds, is the number of articles a distinct spy counts (it skips the
- * duplicates of one it counted). A value facet's spy is one: its document
- * count is that number. Without one, a distinct spy of the duplicate
- * keys is added. */
-static xap_status attach_counter(xap_enquire *enq, facet_spies *sp)
+ * duplicates of one it counted). Every facet's spy is one when
+ * duplicates are collapsed: a value facet's if any, else a term facet's. */
+static void choose_counter(facet_spies *sp)
 {
     for (size_t f = 0; f < GZ_FACET_KINDS; f++)
         if (sp->values[f]) {
-            sp->counter = sp->values[f];
-            return XAP_OK;
+            sp->value_counter = sp->values[f];
+            return;
         }
-    xap_status s = xap_valuecount_spy_new(GZ_SLOT_DEDUP, &sp->dedup);
-    if (s == XAP_OK)
-        s = xap_valuecount_spy_set_distinct(sp->dedup, GZ_SLOT_DEDUP);
-    if (s == XAP_OK)
-        s = xap_enquire_add_valuecount_spy(enq, sp->dedup);
-    sp->counter = sp->dedup;
-    return s;
+    for (size_t f = 0; f < GZ_FACET_KINDS; f++)
+        if (sp->terms[f]) {
+            sp->term_counter = sp->terms[f];
+            return;
+        }
 }
 
 /* Attach a spy to `enq` for each facet asked for in `o`. */
@@ -68,9 +64,6 @@ xap_status gz_facets_attach(xap_enquire *enq,
                             facet_spies *sp)
 {
     xap_status s = XAP_OK;
-    int any = 0;
-    for (size_t f = 0; f < GZ_FACET_KINDS; f++)
-        any |= o->facets[f];
     for (size_t f = 0; s == XAP_OK && f < GZ_FACET_KINDS; f++) {
         if (!o->facets[f])
             continue;
@@ -100,26 +93,106 @@ xap_status gz_facets_attach(xap_enquire *enq,
                 s = xap_enquire_add_termcount_spy(enq, sp->terms[f]);
         }
     }
-    if (s == XAP_OK && any && o->collapse)
-        s = attach_counter(enq, sp);
+    if (s == XAP_OK && o->collapse)
+        choose_counter(sp);
     return s;
 }
 
-/* Spy callback: append one value to the facet_counts in ctx. */
+/* A facet's values as a spy reports them, with room for more. Their text
+ * goes into one buffer (an entity facet has thousands of values: one
+ * allocation each cost more than counting them); the values point into it
+ * once all are in (finish_values). */
+typedef struct collected {
+    facet_counts *fc;
+    size_t cap;     /* facet_value slots allocated in fc->values */
+    size_t *at;     /* offset of each value's text in `text` */
+    char *text;     /* the values, each NUL-terminated */
+    size_t len, text_cap;
+    int nomem;      /* set when memory ran out (the spy then stops) */
+} collected;
+
+/* Room in `c` for one more value of `len` bytes: 0, or 1 when out of
+ * memory. Arrays grow by half again. */
+static int make_room(collected *c, size_t len)
+{
+    facet_counts *fc = c->fc;
+    if (fc->count == c->cap) {
+        size_t cap = c->cap < 16 ? 16 : c->cap + c->cap / 2;
+        facet_value *grown = realloc(fc->values, cap * sizeof *grown);
+        if (!grown)
+            return 1;
+        fc->values = grown;
+        size_t *at = realloc(c->at, cap * sizeof *at);
+        if (!at)
+            return 1;
+        c->at = at;
+        c->cap = cap;
+    }
+    if (c->len + len + 1 > c->text_cap) {
+        size_t cap = c->text_cap + c->text_cap / 2;
+        if (cap < c->len + len + 1)
+            cap = c->len + len + 1 + 256;
+        char *grown = realloc(c->text, cap);
+        if (!grown)
+            return 1;
+        c->text = grown;
+        c->text_cap = cap;
+    }
+    return 0;
+}
+
+/* Put value `i` of `c`: [value, value+len) counted `count` times. */
+static void put_value(collected *c, size_t i, const char *value, size_t len,
+                      uint64_t count)
+{
+    c->at[i] = c->len;
+    memcpy(c->text + c->len, value, len);
+    c->text[c->len + len] = '\0';
+    c->len += len + 1;
+    c->fc->values[i] = (facet_value){NULL, count};
+}
+
+/* Spy callback: append one value to the collected in ctx. */
 static int collect_facet(const char *value, size_t len, uint32_t count,
                          void *ctx)
 {
-    facet_counts *fc = ctx;
-    facet_value *grown = realloc(fc->values, (fc->count + 1) * sizeof *grown);
-    if (!grown)
-        return 1;
-    fc->values = grown;
-    if (!(grown[fc->count].value = malloc(len + 1)))
-        return 1;
-    memcpy(grown[fc->count].value, value, len);
-    grown[fc->count].value[len] = '\0';
-    grown[fc->count++].count = count;
+    collected *c = ctx;
+    if (make_room(c, len))
+        return c->nomem = 1;
+    put_value(c, c->fc->count++, value, len, count);
     return 0;
+}
+
+/* Insert {value, count} into `c`, kept most frequent first, ties in
+ * byte order. Returns XAP_OK or XAP_ERR_NOMEM. */
+static xap_status insert_value(collected *c, const char *value,
+                               uint64_t count)
+{
+    size_t len = strlen(value);
+    if (make_room(c, len))
+        return XAP_ERR_NOMEM;
+    facet_value *v = c->fc->values;
+    size_t at = 0, n = c->fc->count;
+    while (at < n && (v[at].count > count ||
+                      (v[at].count == count &&
+                       strcmp(c->text + c->at[at], value) < 0)))
+        at++;
+    memmove(v + at + 1, v + at, (n - at) * sizeof *v);
+    memmove(c->at + at + 1, c->at + at, (n - at) * sizeof *c->at);
+    put_value(c, at, value, len, count);
+    c->fc->count++;
+    return XAP_OK;
+}
+
+/* Point the values of `c` into their text, which the facet_counts then
+ * owns (whether or not collecting succeeded). */
+static void finish_values(collected *c)
+{
+    facet_counts *fc = c->fc;
+    for (size_t i = 0; i < fc->count; i++)
+        fc->values[i].value = c->text + c->at[i];
+    fc->text = c->text;
+    free(c->at);
 }
 
 /* Spy callback: count the values and add up their counts (ctx: two
@@ -133,29 +206,6 @@ static int count_values(const char *value, size_t len, uint32_t count,
     sums[0]++;
     sums[1] += count;
     return 0;
-}
-
-/* Insert {value, count} into `fc`, kept most frequent first, ties in
- * byte order. Returns XAP_OK or XAP_ERR_NOMEM. */
-static xap_status insert_value(facet_counts *fc, const char *value,
-                               uint64_t count)
-{
-    facet_value *grown = realloc(fc->values, (fc->count + 1) * sizeof *grown);
-    if (!grown)
-        return XAP_ERR_NOMEM;
-    fc->values = grown;
-    char *copy = strdup(value);
-    if (!copy)
-        return XAP_ERR_NOMEM;
-    size_t at = 0;
-    while (at < fc->count &&
-           (grown[at].count > count ||
-            (grown[at].count == count && strcmp(grown[at].value, value) < 0)))
-        at++;
-    memmove(grown + at + 1, grown + at, (fc->count - at) * sizeof *grown);
-    grown[at] = (facet_value){copy, count};
-    fc->count++;
-    return XAP_OK;
 }
 
 /* Articles the value spy saw that have no value in its slot. */
@@ -174,24 +224,30 @@ static xap_status without_value(const xap_valuecount_spy *spy,
 xap_status gz_facets_read(const facet_spies *sp, gazette_results_t *r)
 {
     xap_status s = XAP_OK;
-    for (size_t f = 0; s == XAP_OK && f < GZ_FACET_KINDS; f++) {
-        if (sp->values[f])
+    for (size_t f = 0; f < GZ_FACET_KINDS; f++) {
+        collected c = {.fc = &r->facets[f]};
+        if (s == XAP_OK && sp->values[f])
             s = xap_valuecount_spy_each_top(sp->values[f], 0, collect_facet,
-                                            &r->facets[f]);
-        else if (sp->terms[f])
+                                            &c);
+        else if (s == XAP_OK && sp->terms[f])
             s = xap_termcount_spy_each_top(sp->terms[f], 0, collect_facet,
-                                           &r->facets[f]);
+                                           &c);
+        if (s == XAP_OK && c.nomem)
+            s = XAP_ERR_NOMEM;
+        /* Undated articles have no year: a bucket of their own. */
+        uint64_t undated = 0;
+        if (s == XAP_OK && f == GAZETTE_FACET_YEAR && sp->values[f])
+            s = without_value(sp->values[f], &undated);
+        if (s == XAP_OK && undated)
+            s = insert_value(&c, UNDATED, undated);
+        finish_values(&c);
     }
-    /* Undated articles have no year: a bucket of their own. */
-    uint64_t undated = 0;
-    if (s == XAP_OK && sp->values[GAZETTE_FACET_YEAR])
-        s = without_value(sp->values[GAZETTE_FACET_YEAR], &undated);
-    if (s == XAP_OK && undated)
-        s = insert_value(&r->facets[GAZETTE_FACET_YEAR], UNDATED, undated);
-    if (s == XAP_OK && sp->counter) {
-        uint32_t articles = 0;
-        s = xap_valuecount_spy_documents(sp->counter, &articles);
+    uint32_t articles = 0;
+    if (s == XAP_OK && sp->value_counter)
+        s = xap_valuecount_spy_documents(sp->value_counter, &articles);
+    else if (s == XAP_OK && sp->term_counter)
+        s = xap_termcount_spy_documents(sp->term_counter, &articles);
+    if (s == XAP_OK && (sp->value_counter || sp->term_counter))
         r->lower = r->estimate = r->upper = articles;
-    }
     return s;
 }

@@ -45,8 +45,7 @@ void gazette_results_free(gazette_results_t *results)
     for (size_t i = 0; i < results->count; i++)
         free_hit(&results->hits[i]);
     for (size_t f = 0; f < GZ_FACET_KINDS; f++) {
-        for (size_t i = 0; i < results->facets[f].count; i++)
-            free(results->facets[f].values[i].value);
+        free(results->facets[f].text);
         free(results->facets[f].values);
     }
     free(results->hits);

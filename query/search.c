@@ -146,7 +146,7 @@ static xap_status parse_query(gazette_index_t *index, const char *query,
 }
 
 /* Order and duplicate collapsing for one enquire (facet spies:
- * count_facets_first). */
+ * count_facets). */
 static xap_status configure_enquire(xap_enquire *enq,
                                     const gazette_search_options_t *o)
 {
@@ -182,25 +182,22 @@ static xap_status read_counts(const xap_mset *mset, gazette_results_t *r)
 }
 
 /* The first `want` hits of the query on `enq` in *mset, the match counts
- * in `r`, looking at `check_at_least` matches at least (every one when
- * facets are counted in this match). Otherwise Xapian skips what can no
- * longer reach the page, which is most of the work of a query; feedback
- * may then need a second match to keep the page exact
- * (gz_ranking_recheck). */
+ * in `r`. Xapian skips what can no longer reach the page, which is most
+ * of the work of a query; feedback may then need a second match to keep
+ * the page exact (gz_ranking_recheck). */
 static xap_status match_page(xap_enquire *enq, const xap_query *q,
                              const gz_feedback *fb,
                              const gazette_search_options_t *o,
-                             uint32_t want, uint32_t check_at_least,
-                             gazette_results_t *r, xap_mset **mset)
+                             uint32_t want, gazette_results_t *r,
+                             xap_mset **mset)
 {
     double last = 0;
     int again = 0;
-    xap_status s = xap_enquire_get_mset(enq, 0, want, check_at_least, NULL,
-                                        mset);
+    xap_status s = xap_enquire_get_mset(enq, 0, want, 0, NULL, mset);
     if (s == XAP_OK)
         s = read_counts(*mset, r);
-    if (s != XAP_OK || check_at_least || o->sort != GAZETTE_SORT_RELEVANCE ||
-        want == 0 || xap_mset_size(*mset) < want)
+    if (s != XAP_OK || o->sort != GAZETTE_SORT_RELEVANCE || want == 0 ||
+        xap_mset_size(*mset) < want)
         return s;
     s = xap_mset_weight(*mset, want - 1, &last);
     if (s == XAP_OK)
@@ -213,24 +210,39 @@ static xap_status match_page(xap_enquire *enq, const xap_query *q,
 }
 
 /*
- * Facets: spies count every match of the first match that runs. With
- * feedback that is the feedback pass, of the query alone: the same
- * matches as the final query (whose feedback terms only reorder them),
- * and cheaper to look at in full. The spies are then detached, and the
- * page's match skips what cannot reach the page, as without facets.
- * Without a first pass, the page's match looks at every match.
+ * Facets: spies count every match of `q` in a match of their own, with
+ * boolean weighting (Xapian then computes no weights: about half of what
+ * looking at every match costs with BM25) and no hits asked for. The
+ * ranked passes (feedback's, the page's) then skip what cannot reach the
+ * page, as without facets; the matches are the query's own (feedback
+ * terms only reorder them), so the counts are those of the page's query.
+ * *matches gets the exact number of matches (0 without facets).
  */
-static xap_status count_facets_first(gazette_index_t *index,
-                                     xap_enquire *enq,
-                                     const gazette_search_options_t *o,
-                                     facet_spies *spies, uint32_t *all)
+static xap_status count_facets(gazette_index_t *index, const xap_query *q,
+                               const gazette_search_options_t *o,
+                               facet_spies *spies, uint32_t *matches)
 {
-    *all = 0;
+    *matches = 0;
     if (!wants_facets(o))
         return XAP_OK;
-    xap_status s = xap_database_doc_count(index->db, all);
+    xap_enquire *counter = NULL;
+    xap_mset *mset = NULL;
+    uint32_t all = 0;
+    xap_status s = xap_database_doc_count(index->db, &all);
     if (s == XAP_OK)
-        s = gz_facets_attach(enq, o, spies);
+        s = xap_enquire_new(index->db, &counter);
+    if (s == XAP_OK)
+        s = xap_enquire_set_query(counter, q, 0);
+    if (s == XAP_OK)
+        s = xap_enquire_set_weighting_bool(counter);
+    if (s == XAP_OK)
+        s = gz_facets_attach(counter, o, spies);
+    if (s == XAP_OK)
+        s = xap_enquire_get_mset(counter, 0, 0, all, NULL, &mset);
+    if (s == XAP_OK)
+        s = xap_mset_matches(mset, matches, NULL, NULL);
+    xap_mset_free(mset);
+    xap_enquire_free(counter);
     return s;
 }
 
@@ -246,17 +258,15 @@ static xap_status run_search(gazette_index_t *index, const char *query,
     xap_mset *mset = NULL;
     facet_spies spies = {{0}, {0}, NULL, NULL};
     gz_feedback fb = {NULL, 0, 0, 0};
-    uint32_t all = 0;
+    uint32_t matches = 0;
     xap_status s = parse_query(index, query, text, o, r, &q);
+    if (s == XAP_OK)
+        s = count_facets(index, q, o, &spies, &matches);
+    int counted = s == XAP_OK && wants_facets(o);
     if (s == XAP_OK)
         s = xap_enquire_new(index->db, &enq);
     if (s == XAP_OK)
-        s = count_facets_first(index, enq, o, &spies, &all);
-    if (s == XAP_OK)
-        s = gz_ranking_apply(enq, q, o->feedback, all, &fb);
-    int counted = all && fb.first_pass;
-    if (s == XAP_OK && counted)
-        s = xap_enquire_clear_spies(enq);
+        s = gz_ranking_apply(enq, q, o->feedback, 0, &fb);
     if (s == XAP_OK)
         s = configure_enquire(enq, o);
     /* Every page is cut from a match that starts at the first hit, so
@@ -265,9 +275,9 @@ static xap_status run_search(gazette_index_t *index, const char *query,
     uint32_t want = o->limit > UINT32_MAX - skip ? UINT32_MAX
                                                  : skip + o->limit;
     if (s == XAP_OK)
-        s = match_page(enq, q, &fb, o, want, counted ? 0 : all, r, &mset);
-    if (s == XAP_OK && counted)   /* exact, from the first pass */
-        r->lower = r->estimate = r->upper = fb.matches;
+        s = match_page(enq, q, &fb, o, want, r, &mset);
+    if (s == XAP_OK && counted)   /* exact, from the counting match */
+        r->lower = r->estimate = r->upper = matches;
     if (s == XAP_OK)
         s = gz_ranking_finish(enq, q);
     if (s == XAP_OK)

@@ -126,13 +126,14 @@ struct gazette_hit {
 };
 
 typedef struct facet_value {
-    char *value;
+    const char *value;   /* in its facet_counts' text */
     uint64_t count;
 } facet_value;
 
 typedef struct facet_counts {
     facet_value *values;
     size_t count;
+    char *text;          /* every value's text, each NUL-terminated */
 } facet_counts;
 
 /* What a hit's snippet is made from, when it is first asked for
@@ -241,11 +242,10 @@ xap_status gz_aliases_setup(gazette_index_t *index);
 typedef struct facet_spies {
     xap_valuecount_spy *values[GZ_FACET_KINDS];
     xap_termcount_spy *terms[GZ_FACET_KINDS];
-    /* what gives the exact count when duplicates are collapsed: a value
-     * facet's spy (it counts each article once), else `dedup`, a distinct
-     * spy of the duplicate keys */
-    const xap_valuecount_spy *counter;
-    xap_valuecount_spy *dedup;
+    /* what gives the exact count when duplicates are collapsed: one of
+     * the facets' spies (each counts an article once), NULL otherwise */
+    const xap_valuecount_spy *value_counter;
+    const xap_termcount_spy *term_counter;
 } facet_spies;
 xap_status gz_facets_attach(xap_enquire *enq,
                             const gazette_search_options_t *o,

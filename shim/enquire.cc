@@ -132,6 +132,15 @@ xap_status xap_enquire_set_weighting_bm25plus(xap_enquire *enq, double k1,
     });
 }
 
+xap_status xap_enquire_set_weighting_bool(xap_enquire *enq)
+{
+    return guard(__func__, [&] {
+        NEED(enq);
+        enq->enq.set_weighting_scheme(Xapian::BoolWeight());
+        return XAP_OK;
+    });
+}
+
 xap_status xap_enquire_set_sort_by_value(xap_enquire *enq, unsigned slot,
                                          int reverse)
 {
@@ -497,10 +506,27 @@ xap_status xap_valuecount_spy_documents(const xap_valuecount_spy *spy,
     return guard(__func__, [&] {
         NEED(spy);
         NEED(out);
-        *out = uint32_t(spy->spy.get_total());
+        *out = uint32_t(spy->spy.documents());
         return XAP_OK;
     });
 }
+
+namespace {
+
+// Call `fn` for the entries `order` of `counts` until it returns non-zero.
+void each_count(const ByteCounts &counts, const std::vector<size_t> &order,
+                int (*fn)(const char *value, size_t len, uint32_t count,
+                          void *ctx),
+                void *ctx)
+{
+    for (size_t i : order) {
+        std::string_view v = counts.key(i);
+        if (fn(v.data(), v.size(), counts.count(i), ctx))
+            break;
+    }
+}
+
+}  // namespace
 
 xap_status xap_valuecount_spy_each_top(const xap_valuecount_spy *spy,
                                        unsigned max,
@@ -511,17 +537,8 @@ xap_status xap_valuecount_spy_each_top(const xap_valuecount_spy *spy,
     return guard(__func__, [&] {
         NEED(spy);
         NEED(fn);
-        const Xapian::ValueCountMatchSpy &s = spy->spy;
-        size_t n = max;
-        if (n == 0) {  // all: count the distinct values
-            for (auto it = s.values_begin(); it != s.values_end(); ++it)
-                n++;
-        }
-        for (auto it = s.top_values_begin(n); it != s.top_values_end(n); ++it) {
-            std::string v = *it;
-            if (fn(v.data(), v.size(), it.get_termfreq(), ctx))
-                break;
-        }
+        ByteCounts counts = spy->spy.all_counts();
+        each_count(counts, counts.top(max), fn, ctx);
         return XAP_OK;
     });
 }
@@ -534,12 +551,8 @@ xap_status xap_valuecount_spy_each(const xap_valuecount_spy *spy,
     return guard(__func__, [&] {
         NEED(spy);
         NEED(fn);
-        const Xapian::ValueCountMatchSpy &s = spy->spy;
-        for (auto it = s.values_begin(); it != s.values_end(); ++it) {
-            const std::string &v = *it;
-            if (fn(v.data(), v.size(), it.get_termfreq(), ctx))
-                break;
-        }
+        ByteCounts counts = spy->spy.all_counts();
+        each_count(counts, counts.in_byte_order(), fn, ctx);
         return XAP_OK;
     });
 }
@@ -580,6 +593,17 @@ xap_status xap_termcount_spy_set_distinct(xap_termcount_spy *spy,
     });
 }
 
+xap_status xap_termcount_spy_documents(const xap_termcount_spy *spy,
+                                       uint32_t *out)
+{
+    return guard(__func__, [&] {
+        NEED(spy);
+        NEED(out);
+        *out = uint32_t(spy->spy.documents);
+        return XAP_OK;
+    });
+}
+
 xap_status xap_termcount_spy_each_top(const xap_termcount_spy *spy,
                                       unsigned max,
                                       int (*fn)(const char *value, size_t len,
@@ -589,18 +613,7 @@ xap_status xap_termcount_spy_each_top(const xap_termcount_spy *spy,
     return guard(__func__, [&] {
         NEED(spy);
         NEED(fn);
-        std::vector<std::pair<std::string, uint32_t>> top(
-            spy->spy.counts.begin(), spy->spy.counts.end());
-        // Stable sort of a byte-ordered map: ties stay in byte order.
-        std::stable_sort(top.begin(), top.end(),
-                         [](const auto &a, const auto &b) {
-                             return a.second > b.second;
-                         });
-        size_t n = max == 0 ? top.size() : std::min<size_t>(max, top.size());
-        for (size_t i = 0; i < n; i++)
-            if (fn(top[i].first.data(), top[i].first.size(), top[i].second,
-                   ctx))
-                break;
+        each_count(spy->spy.counts, spy->spy.counts.top(max), fn, ctx);
         return XAP_OK;
     });
 }

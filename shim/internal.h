@@ -16,6 +16,7 @@
 #include <memory>
 #include <new>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <unordered_set>
 #include <utility>
@@ -85,30 +86,177 @@ struct xap_rset {
     Xapian::RSet rset;
 };
 
+// Counts of byte strings: what a match spy keeps while it sees every
+// match of a query. One open-addressing hash table over an arena of the
+// bytes, so counting a value seen before allocates nothing (a std::map or
+// std::unordered_set<std::string> allocates a node, and a copy of any
+// string over 15 bytes, per value looked up or added).
+class ByteCounts {
+  public:
+    // Add `by` to the count of [p, p + n); true when it was not counted.
+    bool add(const char *p, size_t n, uint32_t by = 1)
+    {
+        if (2 * (entries.size() + 1) > slots.size())
+            grow();
+        uint64_t h = std::hash<std::string_view>()(std::string_view(p, n));
+        size_t mask = slots.size() - 1;
+        for (size_t i = size_t(h) & mask;; i = (i + 1) & mask) {
+            uint32_t at = slots[i];
+            if (at == 0) {
+                entries.push_back({h, bytes.size(), n, by});
+                bytes.append(p, n);
+                slots[i] = uint32_t(entries.size());
+                return true;
+            }
+            Entry &e = entries[at - 1];
+            if (e.hash == h && e.len == n &&
+                (n == 0 || std::memcmp(bytes.data() + e.off, p, n) == 0)) {
+                e.count += by;
+                return false;
+            }
+        }
+    }
+    size_t size() const { return entries.size(); }
+    std::string_view key(size_t i) const
+    {
+        return std::string_view(bytes.data() + entries[i].off,
+                                entries[i].len);
+    }
+    uint32_t count(size_t i) const { return entries[i].count; }
+
+    // The entries' indexes ordered by count, highest first, ties in byte
+    // order (Xapian's order for its top values); only the first `max` are
+    // ordered and returned (0: all). Most values of a large facet are ties
+    // (counted once): each key's first 8 bytes, read as one big-endian
+    // number, order most of them without a memcmp.
+    std::vector<size_t> top(size_t max) const
+    {
+        struct Rank {
+            uint32_t count;
+            uint64_t head;
+            size_t i;
+        };
+        std::vector<Rank> ranks(entries.size());
+        for (size_t i = 0; i < ranks.size(); i++)
+            ranks[i] = {entries[i].count, head_of(key(i)), i};
+        auto before = [this](const Rank &a, const Rank &b) {
+            if (a.count != b.count)
+                return a.count > b.count;
+            if (a.head != b.head)
+                return a.head < b.head;
+            return key(a.i) < key(b.i);
+        };
+        size_t n = max == 0 || max >= ranks.size() ? ranks.size() : max;
+        if (n == ranks.size())
+            std::sort(ranks.begin(), ranks.end(), before);
+        else
+            std::partial_sort(ranks.begin(), ranks.begin() + long(n),
+                              ranks.end(), before);
+        std::vector<size_t> order(n);
+        for (size_t i = 0; i < n; i++)
+            order[i] = ranks[i].i;
+        return order;
+    }
+    // The entries' indexes in byte order of their keys.
+    std::vector<size_t> in_byte_order() const
+    {
+        std::vector<size_t> order(entries.size());
+        for (size_t i = 0; i < order.size(); i++)
+            order[i] = i;
+        std::sort(order.begin(), order.end(),
+                  [this](size_t a, size_t b) { return key(a) < key(b); });
+        return order;
+    }
+
+  private:
+    // The first 8 bytes of `k` (zeros after its end) as a big-endian
+    // number: when two heads differ, they order as their keys do.
+    static uint64_t head_of(std::string_view k)
+    {
+        uint64_t h = 0;
+        for (size_t i = 0; i < 8; i++)
+            h = (h << 8) | (i < k.size() ? uint8_t(k[i]) : 0);
+        return h;
+    }
+    struct Entry {
+        uint64_t hash;
+        size_t off;   // in bytes
+        size_t len;
+        uint32_t count;
+    };
+    // Twice the slots, so at least half stay empty.
+    void grow()
+    {
+        std::vector<uint32_t> more(slots.empty() ? 64 : 2 * slots.size(), 0);
+        size_t mask = more.size() - 1;
+        for (size_t e = 0; e < entries.size(); e++) {
+            size_t i = size_t(entries[e].hash) & mask;
+            while (more[i] != 0)
+                i = (i + 1) & mask;
+            more[i] = uint32_t(e + 1);
+        }
+        slots.swap(more);
+    }
+    std::string bytes;             // every key, one after the other
+    std::vector<Entry> entries;    // in the order first added
+    std::vector<uint32_t> slots;   // entry index + 1; 0 for empty
+};
+
 // Counts a document only once per non-empty value of `slot` (when set):
 // facet counts that agree with collapsing on that slot.
 struct DistinctFilter {
     int slot = -1;
-    std::unordered_set<std::string> seen;
+    ByteCounts seen;
     bool first_time(const Xapian::Document &doc)
     {
         if (slot < 0)
             return true;
         std::string v = doc.get_value(Xapian::valueno(slot));
-        return v.empty() || seen.insert(v).second;
+        return v.empty() || seen.add(v.data(), v.size());
     }
 };
 
+// Xapian's ValueCountMatchSpy, with a distinct filter. Without one it is
+// Xapian's spy unchanged (xapian_qbench's raw peer counts with it). With
+// one, the documents of local databases are counted in `local` (a hash
+// table: cheaper than the base class's std::map per document); a remote
+// database runs the base class on its server, which Xapian merges into
+// the base class (merge_results): read both (all_counts, documents).
 class DistinctValueCountSpy : public Xapian::ValueCountMatchSpy {
   public:
     explicit DistinctValueCountSpy(Xapian::valueno s)
-        : Xapian::ValueCountMatchSpy(s) {}
+        : Xapian::ValueCountMatchSpy(s), slot(s) {}
     void operator()(const Xapian::Document &doc, double wt) override
     {
-        if (distinct.first_time(doc))
+        if (distinct.slot < 0) {
             Xapian::ValueCountMatchSpy::operator()(doc, wt);
+            return;
+        }
+        if (!distinct.first_time(doc))
+            return;
+        ++local_total;
+        std::string v = doc.get_value(slot);
+        if (!v.empty())
+            local.add(v.data(), v.size());
     }
+    // Every value counted, locally and by remote servers.
+    ByteCounts all_counts() const
+    {
+        ByteCounts all = local;
+        for (auto it = values_begin(); it != values_end(); ++it) {
+            const std::string &v = *it;
+            all.add(v.data(), v.size(), it.get_termfreq());
+        }
+        return all;
+    }
+    // Documents counted, locally and by remote servers.
+    Xapian::doccount documents() const { return get_total() + local_total; }
     DistinctFilter distinct;
+
+  private:
+    Xapian::valueno slot;
+    ByteCounts local;
+    Xapian::doccount local_total = 0;
 };
 
 struct xap_valuecount_spy {
@@ -126,6 +274,7 @@ class TermCountMatchSpy : public Xapian::MatchSpy {
     {
         if (!distinct.first_time(doc))
             return;
+        ++documents;
         if (split_slot >= 0)
             count_pieces(doc.get_value(Xapian::valueno(split_slot)));
         else
@@ -139,7 +288,7 @@ class TermCountMatchSpy : public Xapian::MatchSpy {
             if (end == std::string::npos)
                 end = value.size();
             if (end > start)
-                ++counts[value.substr(start, end - start)];
+                counts.add(value.data() + start, end - start);
             start = end + 1;
         }
     }
@@ -151,14 +300,16 @@ class TermCountMatchSpy : public Xapian::MatchSpy {
             const std::string &term = *it;
             if (term.compare(0, prefix.size(), prefix) != 0)
                 break;
-            ++counts[term.substr(prefix.size())];
+            counts.add(term.data() + prefix.size(),
+                       term.size() - prefix.size());
         }
     }
     std::string prefix;
     int split_slot = -1;
     char separator = 0;
-    std::map<std::string, uint32_t> counts;
+    ByteCounts counts;
     DistinctFilter distinct;
+    Xapian::doccount documents = 0;   // counted (after the distinct filter)
 };
 
 struct xap_termcount_spy {

@@ -510,6 +510,10 @@ xap_status xap_enquire_set_weighting_bm25plus(xap_enquire *enq, double k1,
                                               double k2, double k3, double b,
                                               double min_normlen,
                                               double delta);
+/* Boolean weighting (Xapian's BoolWeight): every match weighs 0, so the
+ * matcher computes no weights; for a match that only counts, through
+ * spies, with every match looked at. */
+xap_status xap_enquire_set_weighting_bool(xap_enquire *enq);
 /* Sort by the value in `slot` (string order), ties by relevance. */
 xap_status xap_enquire_set_sort_by_value(xap_enquire *enq, unsigned slot,
                                          int reverse);
@@ -658,6 +662,10 @@ void xap_termcount_spy_free(xap_termcount_spy *spy);
 /* As xap_valuecount_spy_set_distinct. */
 xap_status xap_termcount_spy_set_distinct(xap_termcount_spy *spy,
                                           unsigned slot);
+/* As xap_valuecount_spy_documents: the documents counted (with
+ * set_distinct: once per distinct value), with terms or pieces or not. */
+xap_status xap_termcount_spy_documents(const xap_termcount_spy *spy,
+                                       uint32_t *out);
 /* Call `fn` for the most frequent values (at most `max`, 0 = all), most
  * frequent first, ties in byte order, until it returns non-zero. */
 xap_status xap_termcount_spy_each_top(const xap_termcount_spy *spy,

@@ -1261,6 +1261,81 @@ static void test_facets(void **state)
     gazette_results_free(r);
 }
 
+/* The page with `qo` and its match counts, compared with the same
+ * search without facets: hits (ids, order, percentages, snippets) the
+ * same; with facets the count is exact, the number of hits a search for
+ * every hit finds. */
+static void same_page_with_facets(const corpus *c, const char *query,
+                                  const query_opts *qo)
+{
+    query_opts plain = *qo;
+    memset(plain.facets, 0, sizeof plain.facets);
+    gazette_results_t *with = NULL, *without = NULL, *every = NULL;
+    char err[1024];
+    assert_int_equal(run_query(c, query, qo, 7, &with, err, sizeof err),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(run_query(c, query, &plain, 7, &without, err,
+                               sizeof err),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(run_query(c, query, &plain, 100000, &every, err,
+                               sizeof err),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_results_count(with),
+                     gazette_results_count(without));
+    for (size_t i = 0; i < gazette_results_count(with); i++) {
+        const gazette_hit_t *a = gazette_results_hit(with, i);
+        const gazette_hit_t *b = gazette_results_hit(without, i);
+        if (strcmp(gazette_hit_id(a), gazette_hit_id(b)) != 0)
+            fail_msg("'%s' hit %zu: %s with facets, %s without", query, i,
+                     gazette_hit_id(a), gazette_hit_id(b));
+        assert_int_equal(gazette_hit_percent(a), gazette_hit_percent(b));
+        assert_string_equal(gazette_hit_snippet(a), gazette_hit_snippet(b));
+    }
+    uint64_t lower, est, upper;
+    gazette_results_estimate(with, &lower, &est, &upper);
+    if (lower != gazette_results_count(every) || est != lower ||
+        upper != lower)
+        fail_msg("'%s': %llu %llu %llu matches with facets, %zu hits", query,
+                 (unsigned long long)lower, (unsigned long long)est,
+                 (unsigned long long)upper, gazette_results_count(every));
+    gazette_results_free(with);
+    gazette_results_free(without);
+    gazette_results_free(every);
+}
+
+/* Facets are counted in a match of their own: the page, its order and
+ * snippets are those of the same search without facets, with feedback
+ * or without, duplicates collapsed or not, by relevance or by date; and
+ * the match count is exact. */
+static void test_facets_leave_page(void **state)
+{
+    (void)state;
+    static const char *const gen_queries[] = {
+        "chelsea", "chelsea arsenal", "\"chelsea fc\"", "chelsea -arsenal",
+        "chelsea source:sport", "arsenal OR liverpool OR chelsea"};
+    static const char *const sample_queries[] = {"gaza", "gaza ceasefire",
+                                                 "source:sport"};
+    for (int combo = 0; combo < 16; combo++) {
+        query_opts qo = {0};
+        qo.no_feedback = combo & 1;
+        qo.duplicates = (combo >> 1) & 1;
+        qo.sort = combo & 4 ? GAZETTE_SORT_DATE : GAZETTE_SORT_RELEVANCE;
+        if (combo & 8) {   /* term facets alone give the count too */
+            qo.facets[GAZETTE_FACET_TAG] = 1;
+            qo.facets[GAZETTE_FACET_ENTITY] = combo & 1;
+        } else {
+            qo.facets[GAZETTE_FACET_SOURCE] = 1;
+            qo.facets[GAZETTE_FACET_YEAR] = combo & 1;
+            qo.facets[GAZETTE_FACET_TAG] = (combo >> 1) & 1;
+        }
+        for (size_t i = 0; i < sizeof gen_queries / sizeof *gen_queries; i++)
+            same_page_with_facets(&fx.gen, gen_queries[i], &qo);
+        for (size_t i = 0;
+             i < sizeof sample_queries / sizeof *sample_queries; i++)
+            same_page_with_facets(&fx.sample, sample_queries[i], &qo);
+    }
+}
+
 /* Identical articles are shown once; --duplicates shows every copy. */
 static void test_duplicates(void **state)
 {
@@ -1603,6 +1678,7 @@ int main(void)
         cmocka_unit_test(test_stem_cache_is_snowball),
         cmocka_unit_test(test_snippet_stemmer_same_snippets),
         cmocka_unit_test(test_facets),
+        cmocka_unit_test(test_facets_leave_page),
         cmocka_unit_test(test_duplicates),
         cmocka_unit_test(test_spelling),
         cmocka_unit_test(test_explain),

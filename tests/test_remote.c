@@ -344,6 +344,69 @@ static void test_stub_of_shards(void **state)
     gazette_index_close(both);
 }
 
+/* The source facet's count of `value` in `r` (0 when absent). */
+static uint64_t source_count(const gazette_results_t *r, const char *value)
+{
+    for (size_t i = 0; i < gazette_results_facet_count(r, GAZETTE_FACET_SOURCE);
+         i++) {
+        const char *v = NULL;
+        uint64_t n = 0;
+        gazette_results_facet_value(r, GAZETTE_FACET_SOURCE, i, &v, &n);
+        if (strcmp(v, value) == 0)
+            return n;
+    }
+    return 0;
+}
+
+/* A source facet over a local half and a remote one: the local half is
+ * counted by Gazette's spy (duplicates once), the remote one by Xapian's
+ * on the server (every copy), and both reach the counts: each value's
+ * count lies between the whole index's with duplicates collapsed and
+ * without, and the values are the same. */
+static void test_facets_local_and_remote(void **state)
+{
+    (void)state;
+    gazette_index_t *mixed = open_two(fx.half_a, fx.url_b, 0);
+    gazette_index_t *whole = NULL;
+    assert_int_equal(gazette_index_open(fx.whole, &whole), GAZETTE_STATUS_OK);
+    gazette_search_options_t *once = NULL, *every = NULL;
+    assert_int_equal(gazette_search_options_new(&once), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_search_options_new(&every), GAZETTE_STATUS_OK);
+    gazette_search_options_add_facet(once, GAZETTE_FACET_SOURCE);
+    gazette_search_options_add_facet(every, GAZETTE_FACET_SOURCE);
+    gazette_search_options_set_collapse_duplicates(every, 0);
+    gazette_results_t *m = NULL, *lo = NULL, *hi = NULL;
+    assert_int_equal(gazette_search(mixed, "the", once, &m),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_search(whole, "the", once, &lo),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_search(whole, "the", every, &hi),
+                     GAZETTE_STATUS_OK);
+    size_t n = gazette_results_facet_count(m, GAZETTE_FACET_SOURCE);
+    assert_int_equal(n, gazette_results_facet_count(lo, GAZETTE_FACET_SOURCE));
+    size_t in_a = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *v = NULL;
+        uint64_t count = 0;
+        gazette_results_facet_value(m, GAZETTE_FACET_SOURCE, i, &v, &count);
+        if (count < source_count(lo, v) || count > source_count(hi, v))
+            fail_msg("source '%s': %llu, whole index %llu to %llu", v,
+                     (unsigned long long)count,
+                     (unsigned long long)source_count(lo, v),
+                     (unsigned long long)source_count(hi, v));
+        for (size_t k = 0; half_a_folders[k]; k++)
+            in_a += strcmp(v, half_a_folders[k]) == 0;
+    }
+    assert_true(in_a > 0 && in_a < n);   /* values from both halves */
+    gazette_results_free(m);
+    gazette_results_free(lo);
+    gazette_results_free(hi);
+    gazette_search_options_free(once);
+    gazette_search_options_free(every);
+    gazette_index_close(whole);
+    gazette_index_close(mixed);
+}
+
 /* What remote indexes cannot serve degrades: no spelling suggestion (and
  * no error); source facets count; tag facets are refused clearly. */
 static void test_remote_limits(void **state)
@@ -570,6 +633,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_halves_equal_whole),
         cmocka_unit_test(test_stub_of_shards),
+        cmocka_unit_test(test_facets_local_and_remote),
         cmocka_unit_test(test_remote_limits),
         cmocka_unit_test(test_down_at_open),
         cmocka_unit_test(test_down_during_session),

@@ -1000,6 +1000,223 @@ static void test_split_value_spy(void **state)
     xap_writable_free(w);
 }
 
+/* Every value a spy reported, in the order reported. */
+typedef struct counted {
+    size_t n, cap;
+    char **bytes;
+    size_t *len;
+    uint32_t *num;
+} counted;
+
+static int on_counted(const char *t, size_t len, uint32_t n, void *ctx)
+{
+    counted *c = ctx;
+    if (c->n == c->cap) {
+        c->cap = c->cap ? 2 * c->cap : 64;
+        c->bytes = realloc(c->bytes, c->cap * sizeof *c->bytes);
+        c->len = realloc(c->len, c->cap * sizeof *c->len);
+        c->num = realloc(c->num, c->cap * sizeof *c->num);
+        assert_non_null(c->bytes);
+        assert_non_null(c->len);
+        assert_non_null(c->num);
+    }
+    assert_non_null(c->bytes[c->n] = malloc(len ? len : 1));
+    memcpy(c->bytes[c->n], t, len);
+    c->len[c->n] = len;
+    c->num[c->n++] = n;
+    return 0;
+}
+
+static void free_counted(counted *c)
+{
+    for (size_t i = 0; i < c->n; i++)
+        free(c->bytes[i]);
+    free(c->bytes);
+    free(c->len);
+    free(c->num);
+    *c = (counted){0};
+}
+
+/* Byte order, a shorter key before a longer one it begins. */
+static int byte_order(const char *a, size_t alen, const char *b, size_t blen)
+{
+    int o = memcmp(a, b, alen < blen ? alen : blen);
+    return o ? o : (alen > blen) - (alen < blen);
+}
+
+/* The first `n` values of `got` are those of `want`, in the same order. */
+static void same_counted(const counted *got, const counted *want, size_t n)
+{
+    assert_true(got->n >= n && want->n >= n);
+    for (size_t i = 0; i < n; i++) {
+        assert_int_equal(got->len[i], want->len[i]);
+        assert_memory_equal(got->bytes[i], want->bytes[i], got->len[i]);
+        assert_int_equal(got->num[i], want->num[i]);
+    }
+}
+
+/* Counts in `c` ordered as each_top orders them: most frequent first,
+ * ties in byte order. */
+static void check_top_order(const counted *c)
+{
+    for (size_t i = 1; i < c->n; i++) {
+        assert_true(c->num[i - 1] >= c->num[i]);
+        if (c->num[i - 1] == c->num[i])
+            assert_true(byte_order(c->bytes[i - 1], c->len[i - 1],
+                                   c->bytes[i], c->len[i]) < 0);
+    }
+}
+
+/* A generated key: mostly the same few bytes, so keys share long heads;
+ * NUL and 0xff bytes, the empty key and keys that begin others. */
+static size_t make_key(unsigned long *seed, char *key)
+{
+    static const char alphabet[] = {'p', 'p', 'q', '\0', '\xff', 'a'};
+    *seed = *seed * 6364136223846793005UL + 1442695040888963407UL;
+    size_t len = (*seed >> 33) % 14;
+    for (size_t i = 0; i < len; i++) {
+        *seed = *seed * 6364136223846793005UL + 1442695040888963407UL;
+        key[i] = alphabet[(*seed >> 33) % sizeof alphabet];
+    }
+    return len;
+}
+
+/* The spies count in their own hash tables (xapian_qbench's raw peer and a
+ * spy without a distinct slot use Xapian's ValueCountMatchSpy): both give
+ * the same values, counts and order, for every `max`; the split spy's
+ * counts are those counted here by hand. 3 000 generated documents. */
+static void test_spy_counts_match_xapian(void **state)
+{
+    (void)state;
+    enum { NDOC = 3000, KEYS = 300 };
+    char keys[KEYS][16];
+    size_t key_len[KEYS];
+    unsigned long seed = 20261130;
+    for (size_t k = 0; k < KEYS; k++)
+        key_len[k] = make_key(&seed, keys[k]);
+    uint32_t want[KEYS] = {0};   /* pieces of slot 6, by key */
+    const char *path = sub_path("spycounts");
+    xap_writable *w;
+    OK(xap_writable_open(path, XAP_DB_CREATE_OR_OVERWRITE, XAP_DB_NO_SYNC,
+                         &w));
+    for (size_t d = 0; d < NDOC; d++) {
+        xap_document *doc;
+        OK(xap_document_new(&doc));
+        OK(xap_document_add_term(doc, "x", 1));
+        seed = seed * 6364136223846793005UL + 1442695040888963407UL;
+        size_t k = (seed >> 33) % KEYS;
+        k = k * k / KEYS;   /* skewed: low keys often, ties among the rest */
+        OK(xap_document_add_value(doc, 1, keys[k], key_len[k]));
+        char list[128];
+        size_t len = 0, pieces = (seed >> 20) % 5;
+        for (size_t i = 0; i < pieces; i++) {
+            size_t p = (seed >> (3 + 5 * i)) % KEYS;
+            if (i)
+                list[len++] = '\x1f';
+            memcpy(list + len, keys[p], key_len[p]);
+            len += key_len[p];
+            want[p] += key_len[p] > 0;   /* empty pieces count nothing */
+        }
+        OK(xap_document_add_value(doc, 6, list, len));
+        OK(xap_writable_add_document(w, doc, NULL));
+        xap_document_free(doc);
+    }
+    OK(xap_writable_commit(w));
+    xap_query *q;
+    xap_enquire *enq;
+    xap_mset *m;
+    xap_valuecount_spy *xapian_spy, *own_spy;
+    xap_termcount_spy *split;
+    OK(xap_query_new_term("x", 1, 0, &q));
+    OK(xap_enquire_new(xap_writable_database(w), &enq));
+    OK(xap_enquire_set_query(enq, q, 0));
+    OK(xap_valuecount_spy_new(1, &xapian_spy));
+    OK(xap_valuecount_spy_new(1, &own_spy));
+    OK(xap_valuecount_spy_set_distinct(own_spy, 9));   /* slot 9 is empty */
+    OK(xap_termcount_spy_new_split(6, '\x1f', &split));
+    OK(xap_enquire_add_valuecount_spy(enq, xapian_spy));
+    OK(xap_enquire_add_valuecount_spy(enq, own_spy));
+    OK(xap_enquire_add_termcount_spy(enq, split));
+    OK(xap_enquire_get_mset(enq, 0, 10, NDOC, NULL, &m));
+
+    uint32_t docs_xapian = 0, docs_own = 0;
+    OK(xap_valuecount_spy_documents(xapian_spy, &docs_xapian));
+    OK(xap_valuecount_spy_documents(own_spy, &docs_own));
+    assert_int_equal(docs_xapian, NDOC);
+    assert_int_equal(docs_own, NDOC);
+    counted all = {0}, own_all = {0};
+    OK(xap_valuecount_spy_each_top(xapian_spy, 0, on_counted, &all));
+    OK(xap_valuecount_spy_each_top(own_spy, 0, on_counted, &own_all));
+    assert_true(all.n > 100);
+    assert_int_equal(own_all.n, all.n);
+    same_counted(&own_all, &all, all.n);
+    check_top_order(&all);
+    static const unsigned maxes[] = {1, 2, 7, 50, 100000};
+    for (size_t i = 0; i < sizeof maxes / sizeof *maxes; i++) {
+        counted some = {0};
+        OK(xap_valuecount_spy_each_top(own_spy, maxes[i], on_counted, &some));
+        assert_int_equal(some.n, maxes[i] < all.n ? maxes[i] : all.n);
+        same_counted(&some, &all, some.n);
+        free_counted(&some);
+    }
+    counted each = {0}, own_each = {0};
+    OK(xap_valuecount_spy_each(xapian_spy, on_counted, &each));
+    OK(xap_valuecount_spy_each(own_spy, on_counted, &own_each));
+    assert_int_equal(own_each.n, each.n);
+    same_counted(&own_each, &each, each.n);
+    for (size_t i = 1; i < each.n; i++)
+        assert_true(byte_order(each.bytes[i - 1], each.len[i - 1],
+                               each.bytes[i], each.len[i]) < 0);
+
+    uint32_t docs_split = 0;
+    OK(xap_termcount_spy_documents(split, &docs_split));
+    assert_int_equal(docs_split, NDOC);
+    counted pieces = {0};
+    OK(xap_termcount_spy_each_top(split, 0, on_counted, &pieces));
+    check_top_order(&pieces);
+    size_t nonzero = 0;
+    for (size_t k = 0; k < KEYS; k++) {
+        int dup = 0;   /* keys can repeat: count each distinct one once */
+        for (size_t j = 0; j < k && !dup; j++)
+            dup = key_len[j] == key_len[k] &&
+                  memcmp(keys[j], keys[k], key_len[k]) == 0;
+        if (dup || !want[k])
+            continue;
+        uint32_t total = 0;
+        for (size_t j = k; j < KEYS; j++)
+            if (key_len[j] == key_len[k] &&
+                memcmp(keys[j], keys[k], key_len[k]) == 0)
+                total += want[j];
+        nonzero++;
+        size_t i = 0;
+        while (i < pieces.n &&
+               byte_order(pieces.bytes[i], pieces.len[i], keys[k],
+                          key_len[k]) != 0)
+            i++;
+        assert_true(i < pieces.n);
+        assert_int_equal(pieces.num[i], total);
+    }
+    assert_int_equal(pieces.n, nonzero);
+    counted three = {0};
+    OK(xap_termcount_spy_each_top(split, 3, on_counted, &three));
+    assert_int_equal(three.n, 3);
+    same_counted(&three, &pieces, 3);
+
+    free_counted(&all);
+    free_counted(&own_all);
+    free_counted(&each);
+    free_counted(&own_each);
+    free_counted(&pieces);
+    free_counted(&three);
+    xap_mset_free(m);
+    xap_valuecount_spy_free(xapian_spy);
+    xap_valuecount_spy_free(own_spy);
+    xap_termcount_spy_free(split);
+    xap_enquire_free(enq);
+    xap_query_free(q);
+    xap_writable_free(w);
+}
+
 static void test_termcount_spy(void **state)
 {
     (void)state;
@@ -1102,6 +1319,13 @@ static void test_termcount_spy(void **state)
     assert_string_equal(colours.s[0], "red");
     assert_int_equal(colours.num[0], 2);
     assert_int_equal(colours.num[1], 1);
+    /* Both count the same documents: the distinct ones. */
+    uint32_t term_docs = 0, value_docs = 0;
+    OK(xap_termcount_spy_documents(spy, &term_docs));
+    OK(xap_valuecount_spy_documents(vspy, &value_docs));
+    assert_int_equal(term_docs, value_docs);
+    assert_true(term_docs > 0);
+    ERR(XAP_ERR_INVALID_ARG, xap_termcount_spy_documents(NULL, &term_docs));
     xap_valuecount_spy_free(vspy);
     ERR(XAP_ERR_INVALID_ARG, xap_termcount_spy_set_distinct(NULL, 0));
     ERR(XAP_ERR_INVALID_ARG, xap_valuecount_spy_set_distinct(NULL, 0));
@@ -2034,6 +2258,7 @@ int main(void)
         cmocka_unit_test(test_closed_db),
         cmocka_unit_test(test_termcount_spy),
         cmocka_unit_test(test_split_value_spy),
+        cmocka_unit_test(test_spy_counts_match_xapian),
         cmocka_unit_test(test_null_args),
         cmocka_unit_test(test_last_error_is_per_thread),
         cmocka_unit_test(test_transactions_and_free),
