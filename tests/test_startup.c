@@ -150,78 +150,67 @@ static void test_programs_ignore_the_current_directory(void **state)
                      0);
 }
 
-/* In a child process (GMime must not have been loaded yet): with a GMime
- * library that does not exist, updating a corpus holding mail fails as an
- * I/O error whose message names the file and GMime. Exit status 0 when it
- * does, else the number of the check that failed. */
-static int run_without_gmime(void)
+/* A reader's library that cannot be loaded: which one, and the file
+ * (written under `dir`) that needs it. */
+typedef struct missing_library {
+    void (*set_library)(const char *soname);
+    const char *soname;   /* a library that does not exist */
+    const char *name;     /* the library as the message must name it */
+    const char *dir, *file, *text;
+} missing_library;
+
+/* In a child process (the library must not have been loaded yet):
+ * updating the corpus fails as an I/O error whose message names the file,
+ * the library and its soname. Exit status 0 when it does, else the number
+ * of the check that failed. */
+static int update_without(const missing_library *m)
 {
-    corpus_mail_set_library("libgazette-test-no-such-gmime.so.0");
-    char why[512];
-    gazette_status_t s = update(path_in("mail-missing.idx"),
-                                path_in("mail"), why, sizeof why);
+    m->set_library(m->soname);
+    char db[4096], why[512];
+    snprintf(db, sizeof db, "%s-missing.idx", path_in(m->dir));
+    gazette_status_t s = update(db, path_in(m->dir), why, sizeof why);
     if (s != GAZETTE_STATUS_IO_ERROR) {
         fprintf(stderr, "status %s: %s\n", gazette_status_to_string(s), why);
         return 1;
     }
-    if (!strstr(why, "ports/cranes.eml") || !strstr(why, "GMime") ||
-        !strstr(why, "libgazette-test-no-such-gmime.so.0")) {
+    if (!strstr(why, m->file) || !strstr(why, m->name) ||
+        !strstr(why, m->soname)) {
         fprintf(stderr, "message: %s\n", why);
         return 2;
     }
     return 0;
+}
+
+static void expect_run_stops_without(const missing_library *m)
+{
+    tu_write_file(path_in(m->dir), m->file, m->text, strlen(m->text));
+    fflush(NULL);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0)
+        _exit(update_without(m));
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
 }
 
 static void test_missing_gmime_stops_the_run(void **state)
 {
     (void)state;
-    tu_write_file(path_in("mail"), "ports/cranes.eml", MAIL,
-                  sizeof MAIL - 1);
-    fflush(NULL);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0)
-        _exit(run_without_gmime());
-    int status = 0;
-    assert_int_equal(waitpid(pid, &status, 0), pid);
-    assert_true(WIFEXITED(status));
-    assert_int_equal(WEXITSTATUS(status), 0);
-}
-
-/* The same for gumbo and an HTML page: exit status 0 when updating fails
- * as an I/O error naming the page, gumbo and the library. */
-static int run_without_gumbo(void)
-{
-    corpus_html_set_library("libgazette-test-no-such-gumbo.so.1");
-    char why[512];
-    gazette_status_t s = update(path_in("html-missing.idx"),
-                                path_in("html"), why, sizeof why);
-    if (s != GAZETTE_STATUS_IO_ERROR) {
-        fprintf(stderr, "status %s: %s\n", gazette_status_to_string(s), why);
-        return 1;
-    }
-    if (!strstr(why, "coast/lighthouse.html") || !strstr(why, "gumbo") ||
-        !strstr(why, "libgazette-test-no-such-gumbo.so.1")) {
-        fprintf(stderr, "message: %s\n", why);
-        return 2;
-    }
-    return 0;
+    const missing_library gmime = {
+        corpus_mail_set_library, "libgazette-test-no-such-gmime.so.0",
+        "GMime", "mail", "ports/cranes.eml", MAIL};
+    expect_run_stops_without(&gmime);
 }
 
 static void test_missing_gumbo_stops_the_run(void **state)
 {
     (void)state;
-    tu_write_file(path_in("html"), "coast/lighthouse.html", PAGE,
-                  sizeof PAGE - 1);
-    fflush(NULL);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0)
-        _exit(run_without_gumbo());
-    int status = 0;
-    assert_int_equal(waitpid(pid, &status, 0), pid);
-    assert_true(WIFEXITED(status));
-    assert_int_equal(WEXITSTATUS(status), 0);
+    const missing_library gumbo = {
+        corpus_html_set_library, "libgazette-test-no-such-gumbo.so.1",
+        "gumbo", "html", "coast/lighthouse.html", PAGE};
+    expect_run_stops_without(&gumbo);
 }
 
 /* Reading mail loads GMime, and the message is indexed as before. */
