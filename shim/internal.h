@@ -336,10 +336,22 @@ struct ShimError {
     throw ShimError{st, type, std::move(msg)};
 }
 
+// Room the per-thread message takes on the first error, so that later
+// ones fit without allocating: reporting an error while memory is short
+// should not need memory, and the buffer is the thread's for its life.
+constexpr size_t kMessageRoom = 512;
+
+inline void reserve_message_room()
+{
+    if (t_last_error.capacity() < kMessageRoom)
+        t_last_error.reserve(kMessageRoom);
+}
+
 inline xap_status record(xap_status st, const char *type, const char *fn,
                   const char *msg) noexcept
 {
     try {
+        reserve_message_room();
         t_last_error.assign(type).append(": ");
         if (fn)
             t_last_error.append(fn).append(": ");
@@ -353,7 +365,11 @@ inline xap_status record(xap_status st, const char *type, const char *fn,
 inline xap_status record(xap_status st, const Xapian::Error &e) noexcept
 {
     try {
-        t_last_error = e.get_description();  // "<Type>: <msg>[ (errno)]"
+        reserve_message_room();
+        // "<Type>: <msg>[ (errno)]", copied into the room (a move would
+        // hand the thread the temporary's buffer instead)
+        const std::string description = e.get_description();
+        t_last_error.assign(description.data(), description.size());
     } catch (...) {
         t_last_error.clear();
     }
