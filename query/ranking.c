@@ -370,12 +370,10 @@ static int is_candidate(const char *term, void *ctx)
  * value) among the candidates (find_candidates) and builds
  * OR(term_i scaled by prf_weight * w_i / w_best) over the best
  * params.prf_terms of them, in fb->expansion (NULL when the first pass
- * found nothing to expand with). The first pass looks at
- * `check_at_least` matches at least; fb also gets its match count and
- * the most weight the query alone can give a document (qmax).
+ * found nothing to expand with). fb also gets the most weight the query
+ * alone can give a document (qmax).
  */
-static xap_status expansion_query(xap_enquire *enq, uint32_t check_at_least,
-                                  gz_feedback *fb)
+static xap_status expansion_query(xap_enquire *enq, gz_feedback *fb)
 {
     xap_mset *mset = NULL;
     xap_rset *rset = NULL;
@@ -383,13 +381,8 @@ static xap_status expansion_query(xap_enquire *enq, uint32_t check_at_least,
     xap_query **subs = NULL;
     size_t nsubs = 0;
     uint32_t ndocs = 0, nterms = 0;
-    uint32_t lower = 0, estimate = 0, upper = 0;
-    xap_status s = xap_enquire_get_mset(enq, 0, params.prf_docs,
-                                        check_at_least, NULL, &mset);
-    fb->first_pass = s == XAP_OK;
-    if (s == XAP_OK)
-        s = xap_mset_matches(mset, &lower, &estimate, &upper);
-    fb->matches = lower;
+    xap_status s = xap_enquire_get_mset(enq, 0, params.prf_docs, 0, NULL,
+                                        &mset);
     if (s == XAP_OK)
         s = xap_mset_max_possible(mset, &fb->qmax);
     if (s == XAP_OK)
@@ -465,11 +458,10 @@ xap_status gz_ranking_set_weighting(xap_enquire *enq)
  * Letting the terms add hits (OR) scored 0.4% more mean MAP, not worth
  * hits that contain none of the query's words (docs/relevance.md). */
 xap_status gz_ranking_apply(xap_enquire *enq, const xap_query *q,
-                            int feedback, uint32_t check_at_least,
-                            gz_feedback *fb)
+                            int feedback, gz_feedback *fb)
 {
     damage[0] = '\0';
-    *fb = (gz_feedback){NULL, 0, 0, 0};
+    *fb = (gz_feedback){NULL, 0};
     xap_status s = gz_ranking_set_weighting(enq);
     if (s == XAP_OK)
         s = xap_enquire_set_query(enq, q, 0);
@@ -477,7 +469,7 @@ xap_status gz_ranking_apply(xap_enquire *enq, const xap_query *q,
         params.prf_terms == 0)
         return s;
     xap_query *expanded = NULL;
-    s = expansion_query(enq, check_at_least, fb);
+    s = expansion_query(enq, fb);
     if (s == XAP_OK && fb->expansion) {
         const xap_query *both[2] = {q, fb->expansion};
         s = xap_query_new_combine(XAP_OP_AND_MAYBE, both, 2, 0, &expanded);

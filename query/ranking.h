@@ -67,24 +67,19 @@ xap_status gz_ranking_set_weighting(xap_enquire *enq);
 typedef struct gz_feedback {
     xap_query *expansion;   /* the feedback terms; NULL: no feedback */
     double qmax;            /* the most weight the query alone can give */
-    int first_pass;         /* 1: a first match of `q` ran */
-    uint32_t matches;       /* its match count (exact when check_at_least
-                               covered every match) */
 } gz_feedback;
 
 /* Set the weighting scheme and the query to run on `enq`: the parsed query
  * `q`, AND_MAYBE its feedback terms when `feedback` is non-zero and the
  * ranking has feedback. Feedback runs a first match of `q` for the top
- * params.prf_docs hits, looking at `check_at_least` matches at least:
- * spies attached to `enq` see them (fb->first_pass says it ran). `q`
+ * params.prf_docs hits, skipping what cannot reach them. `q`
  * stays owned by the caller and must outlive the search; free *fb with
  * gz_feedback_free. Returns XAP_OK or the shim's status;
  * XAP_ERR_DB_CORRUPT with gz_ranking_damage() set when a feedback
  * document's term list is damaged (Xapian's expansion would read past
  * it). */
 xap_status gz_ranking_apply(xap_enquire *enq, const xap_query *q,
-                            int feedback, uint32_t check_at_least,
-                            gz_feedback *fb);
+                            int feedback, gz_feedback *fb);
 
 /* After a match by relevance that skipped what could not reach the page
  * (check_at_least below the match count), whose `want`-th hit weighs

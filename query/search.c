@@ -257,7 +257,7 @@ static xap_status run_search(gazette_index_t *index, const char *query,
     xap_enquire *enq = NULL;
     xap_mset *mset = NULL;
     facet_spies spies = {{0}, {0}, NULL, NULL};
-    gz_feedback fb = {NULL, 0, 0, 0};
+    gz_feedback fb = {NULL, 0};
     uint32_t matches = 0;
     xap_status s = parse_query(index, query, text, o, r, &q);
     if (s == XAP_OK)
@@ -266,7 +266,7 @@ static xap_status run_search(gazette_index_t *index, const char *query,
     if (s == XAP_OK)
         s = xap_enquire_new(index->db, &enq);
     if (s == XAP_OK)
-        s = gz_ranking_apply(enq, q, o->feedback, 0, &fb);
+        s = gz_ranking_apply(enq, q, o->feedback, &fb);
     if (s == XAP_OK)
         s = configure_enquire(enq, o);
     /* Every page is cut from a match that starts at the first hit, so
