@@ -195,29 +195,17 @@ static void finish_values(collected *c)
     free(c->at);
 }
 
-/* Spy callback: count the values and add up their counts (ctx: two
- * uint64_t). */
-static int count_values(const char *value, size_t len, uint32_t count,
-                        void *ctx)
-{
-    (void)value;
-    (void)len;
-    uint64_t *sums = ctx;
-    sums[0]++;
-    sums[1] += count;
-    return 0;
-}
-
-/* Articles the value spy saw that have no value in its slot. */
+/* Articles the value spy saw that have no value in its slot: those it
+ * saw less those its values count (`fc` holds every value it counted). */
 static xap_status without_value(const xap_valuecount_spy *spy,
-                                uint64_t *out)
+                                const facet_counts *fc, uint64_t *out)
 {
-    uint64_t sums[2] = {0, 0};
+    uint64_t counted = 0;
+    for (size_t i = 0; i < fc->count; i++)
+        counted += fc->values[i].count;
     uint32_t seen = 0;
     xap_status s = xap_valuecount_spy_documents(spy, &seen);
-    if (s == XAP_OK)
-        s = xap_valuecount_spy_each(spy, count_values, sums);
-    *out = s == XAP_OK && seen > sums[1] ? seen - sums[1] : 0;
+    *out = s == XAP_OK && seen > counted ? seen - counted : 0;
     return s;
 }
 
@@ -237,7 +225,7 @@ xap_status gz_facets_read(const facet_spies *sp, gazette_results_t *r)
         /* Undated articles have no year: a bucket of their own. */
         uint64_t undated = 0;
         if (s == XAP_OK && f == GAZETTE_FACET_YEAR && sp->values[f])
-            s = without_value(sp->values[f], &undated);
+            s = without_value(sp->values[f], c.fc, &undated);
         if (s == XAP_OK && undated)
             s = insert_value(&c, UNDATED, undated);
         finish_values(&c);
