@@ -130,6 +130,8 @@ struct gz_pipeline {
     shard_writer *writers;
     size_t nwriters;
     unsigned writers_alive;
+    unsigned writers_counted;  /* writers done counting spelling words */
+    const gz_spelling **spellings;   /* each writer's table (its peers') */
     int closing_jobs, closing_writers, commit_at_end;
     xap_status status;         /* first failure, sticky */
     char err[512];
@@ -478,10 +480,13 @@ static double now_seconds(void)
  * its files out of "did you mean"; the index itself is whole.) */
 static xap_status commit_shard(shard_writer *sw, int last)
 {
+    gz_pipeline *p = sw->p;
     sw->last_commit = now_seconds();
     xap_status s = XAP_OK;
-    if (last ||
-        gz_spelling_bytes(&sw->spelling) > sw->p->cfg.batch_bytes / 8)
+    if (last)
+        s = gz_spelling_flush_last(&sw->spelling, sw->db, p->spellings,
+                                   p->nwriters);
+    else if (gz_spelling_bytes(&sw->spelling) > p->cfg.batch_bytes / 8)
         s = gz_spelling_flush(&sw->spelling, sw->db);
     if (s == XAP_OK)
         s = xap_writable_commit(sw->db);
@@ -694,6 +699,19 @@ static void *worker_main(void *arg)
     return NULL;
 }
 
+/* Wait (p->mu held) until every writer has written its last article, so
+ * that the spelling tables the last commit reads (gz_spelling_flush_last)
+ * no longer change, or until something failed. */
+static void wait_for_peers_locked(shard_writer *sw)
+{
+    gz_pipeline *p = sw->p;
+    if (++p->writers_counted == p->writers_alive)
+        for (size_t i = 0; i < p->nwriters; i++)
+            pthread_cond_broadcast(&p->writers[i].wake);
+    while (p->status == XAP_OK && p->writers_counted < p->writers_alive)
+        pthread_cond_wait(&sw->wake, &p->mu);
+}
+
 static void *writer_main(void *arg)
 {
     shard_writer *sw = arg;
@@ -721,6 +739,8 @@ static void *writer_main(void *arg)
             pthread_cond_signal(&p->main_wake);
         }
     }
+    if (p->commit_at_end && p->status == XAP_OK)
+        wait_for_peers_locked(sw);
     if (p->commit_at_end && p->status == XAP_OK) {
         pthread_mutex_unlock(&p->mu);
         xap_status s = commit_shard(sw, 1);
@@ -932,6 +952,7 @@ void gz_pipeline_free(gz_pipeline *p)
     }
     free(p->workers);
     free(p->writers);
+    free(p->spellings);
     pthread_cond_destroy(&p->main_wake);
     pthread_cond_destroy(&p->job_wake);
     pthread_cond_destroy(&p->room_wake);
@@ -975,8 +996,12 @@ xap_status gz_pipeline_new(const gz_pipeline_config *cfg, gz_pipeline **out)
     pthread_cond_init(&p->room_wake, NULL);
     p->workers = calloc(p->nworkers, sizeof *p->workers);
     p->writers = calloc(p->nwriters, sizeof *p->writers);
-    xap_status s = p->workers && p->writers ? XAP_OK : XAP_ERR_NOMEM;
+    p->spellings = calloc(p->nwriters, sizeof *p->spellings);
+    xap_status s = p->workers && p->writers && p->spellings ? XAP_OK
+                                                            : XAP_ERR_NOMEM;
     for (size_t i = 0; p->writers && i < p->nwriters; i++) {
+        if (p->spellings)
+            p->spellings[i] = &p->writers[i].spelling;
         p->writers[i].p = p;
         p->writers[i].index = (unsigned)i;
         p->writers[i].db = cfg->shards ? cfg->shards[i] : NULL;

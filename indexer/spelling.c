@@ -101,39 +101,81 @@ xap_status gz_spelling_add_document(gz_spelling *sp, const xap_document *doc)
     return s == XAP_OK && sp->nomem ? XAP_ERR_NOMEM : s;
 }
 
-/* Whether a word counted `freq` times since the last flush goes into
- * `db`'s spelling table: a word seen once goes in only when another
- * article of `db` (one shard of a sharded index) has it too, an earlier
- * run's. Seen once in all the text, a word is mostly a typo, a code or a
- * stray token: half the distinct words of 20 Newsgroups, and half its
- * spelling table, for no suggestion that changed (docs/performance.md). */
-static xap_status worth_adding(xap_writable *db, const char *word,
-                               uint32_t freq, int *yes)
+/* How often `sp` counted [word, word+len) with hash h (0: never). */
+static uint32_t counted(const gz_spelling *sp, const char *word, size_t len,
+                        uint64_t h)
 {
+    return sp->cap ? probe(sp, word, len, h)->freq : 0;
+}
+
+/* Whether one of `peers` other than `self` counted the word of `slot`. */
+static int a_peer_counted(const gz_spelling *self,
+                          const gz_spelling *const *peers, size_t npeers,
+                          const gz_spelling_slot *slot)
+{
+    const char *word = self->words + slot->off;
+    size_t len = strlen(word);
+    for (size_t i = 0; i < npeers; i++)
+        if (peers[i] != self && counted(peers[i], word, len, slot->hash))
+            return 1;
+    return 0;
+}
+
+/* Whether the word of `slot` goes into `db`'s spelling table: a word
+ * counted once goes in only when another article has it too: one a peer
+ * table counted (another shard's, this run) or one `db` holds (an
+ * earlier run's, or this run's of the same shard before a flush). Seen
+ * once in all the text, a word is mostly a typo, a code or a stray token:
+ * half the distinct words of 20 Newsgroups, and half its spelling table,
+ * for no suggestion that changed (docs/performance.md). */
+static xap_status worth_adding(const gz_spelling *sp,
+                               const gz_spelling *const *peers,
+                               size_t npeers, xap_writable *db,
+                               const gz_spelling_slot *slot, int *yes)
+{
+    *yes = slot->freq > 1 || a_peer_counted(sp, peers, npeers, slot);
+    if (*yes)
+        return XAP_OK;
     uint32_t articles = 0;
-    xap_status s = freq > 1 ? XAP_OK
-        : xap_database_termfreq(xap_writable_database(db), word, &articles);
-    *yes = freq > 1 || articles > 1;
+    xap_status s = xap_database_termfreq(xap_writable_database(db),
+                                         sp->words + slot->off, &articles);
+    *yes = articles > 1;
+    return s;
+}
+
+/* Add the words of `sp` worth adding to `db` (see worth_adding). */
+static xap_status add_counted(const gz_spelling *sp,
+                              const gz_spelling *const *peers, size_t npeers,
+                              xap_writable *db)
+{
+    xap_status s = XAP_OK;
+    for (size_t i = 0; s == XAP_OK && i < sp->cap; i++) {
+        const gz_spelling_slot *slot = &sp->slots[i];
+        int add = 0;
+        if (slot->freq)
+            s = worth_adding(sp, peers, npeers, db, slot, &add);
+        if (s == XAP_OK && add)
+            s = xap_writable_add_spelling(db, sp->words + slot->off,
+                                          slot->freq);
+    }
     return s;
 }
 
 xap_status gz_spelling_flush(gz_spelling *sp, xap_writable *db)
 {
-    xap_status s = XAP_OK;
-    for (size_t i = 0; s == XAP_OK && i < sp->cap; i++) {
-        gz_spelling_slot *slot = &sp->slots[i];
-        int add = 0;
-        if (slot->freq)
-            s = worth_adding(db, sp->words + slot->off, slot->freq, &add);
-        if (s == XAP_OK && add)
-            s = xap_writable_add_spelling(db, sp->words + slot->off,
-                                          slot->freq);
-    }
+    xap_status s = add_counted(sp, NULL, 0, db);
     if (sp->slots)
         memset(sp->slots, 0, sp->cap * sizeof *sp->slots);
     sp->count = 0;
     sp->used = 0;
     return s;
+}
+
+xap_status gz_spelling_flush_last(const gz_spelling *sp, xap_writable *db,
+                                  const gz_spelling *const *peers,
+                                  size_t npeers)
+{
+    return add_counted(sp, peers, npeers, db);
 }
 
 size_t gz_spelling_bytes(const gz_spelling *sp)

@@ -8,8 +8,11 @@
  * word to Xapian once, before the run's last commit (or when the table
  * outgrows its memory share), so the spelling table is rewritten once
  * rather than at every batch; the writer API does the same at each
- * commit. A word seen once goes in only when another article of its
- * database has it (gz_spelling_flush).
+ * commit. A word seen once goes in only when another article has it:
+ * one of its database, or one another shard writer of the same run
+ * counted (gz_spelling_flush_last), so that a run at -j N keeps the
+ * words the same run at -j 1 keeps (unless a table outgrew its memory
+ * share and was flushed before the end).
  * The words are the document's unprefixed terms (what the TermGenerator
  * fed the spelling table: title and body words, unstemmed, lower-cased),
  * the frequency their within-document frequency (a title word counts
@@ -45,6 +48,16 @@ xap_status gz_spelling_add_document(gz_spelling *sp, const xap_document *doc);
  * empty the table: every word counted more than once, and a word counted
  * once when another article of `db` has it too. */
 xap_status gz_spelling_flush(gz_spelling *sp, xap_writable *db);
+
+/* The run's last flush of one shard's table `sp` into `db`, where
+ * `peers` (npeers tables, `sp` may be among them) are every shard
+ * writer's table of the run, complete and no longer changing: a word
+ * counted once also goes in when a peer counted it. `sp` is left as it
+ * is, since the peers may still be reading it: free it when all are
+ * done. */
+xap_status gz_spelling_flush_last(const gz_spelling *sp, xap_writable *db,
+                                  const gz_spelling *const *peers,
+                                  size_t npeers);
 
 /* Bytes the table holds (for memory accounting). */
 size_t gz_spelling_bytes(const gz_spelling *sp);

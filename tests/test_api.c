@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "gazette.h"
+#include "shards.h"
 #include "test_util.h"
 
 static char *tmp;
@@ -396,6 +397,50 @@ static void test_spelling_needs_a_word_twice(void **state)
     expect_suggestion(wdb, "zepelin", "zeppelin");
 }
 
+/* Name `out` ("<stem><n>.txt") for the first n whose file goes to shard
+ * `shard` of 2. */
+static void name_in_shard(const char *stem, size_t shard, char *out,
+                          size_t size)
+{
+    for (int n = 0;; n++) {
+        snprintf(out, size, "%s%d.txt", stem, n);
+        if (gz_shard_of(out, 2) == shard)
+            return;
+    }
+}
+
+/* A word of two articles that land in different shards is a spelling
+ * word at -j 2 as at -j 1: each shard writer sees it once, and the last
+ * commit asks the other shards' counts, not only its own database. */
+static void test_spelling_word_twice_across_shards(void **state)
+{
+    (void)state;
+    char corpus[4096], first[64], second[64];
+    snprintf(corpus, sizeof corpus, "%s", path_in("spellj/corpus"));
+    name_in_shard("a", 0, first, sizeof first);
+    name_in_shard("b", 1, second, sizeof second);
+    tu_write_file(corpus, first, "Monday\n\nA zeppelin flew over the "
+                  "quokka.\n", 41);
+    tu_write_file(corpus, second, "Tuesday\n\nThe zeppelin landed.\n",
+                  30);
+    for (unsigned jobs = 1; jobs <= 2; jobs++) {
+        char db[4096];
+        snprintf(db, sizeof db, "%s%u", path_in("spellj/db"), jobs);
+        gazette_update_t *u = NULL;
+        assert_int_equal(gazette_update_new(&u), GAZETTE_STATUS_OK);
+        assert_int_equal(gazette_update_set_jobs(u, jobs), GAZETTE_STATUS_OK);
+        const char *roots[] = {corpus};
+        assert_int_equal(gazette_update_run(u, db, roots, 1),
+                         GAZETTE_STATUS_OK);
+        gazette_update_free(u);
+        char stub[4200];
+        snprintf(stub, sizeof stub, "%s/%s", db, GZ_SHARD_STUB);
+        assert_int_equal(access(stub, F_OK) == 0, jobs == 2);  /* sharded */
+        expect_suggestion(db, "zepelin", "zeppelin");
+        expect_suggestion(db, "quoka", "");
+    }
+}
+
 static void test_update_out_of_descriptors(void **state)
 {
     (void)state;
@@ -503,6 +548,7 @@ int main(void)
         cmocka_unit_test(test_update_run),
         cmocka_unit_test(test_one_line_article),
         cmocka_unit_test(test_spelling_needs_a_word_twice),
+        cmocka_unit_test(test_spelling_word_twice_across_shards),
         cmocka_unit_test(test_update_symlinks),
         cmocka_unit_test(test_update_out_of_descriptors),
         cmocka_unit_test(test_status_strings),
