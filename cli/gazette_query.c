@@ -130,9 +130,10 @@ static const char usage_text[] =
 "\n"
 "Output: a line 'Hits A-B of about N matches' (with the bounds of the\n"
 "estimate when it is not exact), then for each hit its rank, relevance\n"
-"percentage, date (none for an undated article), source and title, its id\n"
-"(the article's path relative to the corpus root) and a snippet, the\n"
-"start of the body when only the title matched; matched words are in\n"
+"percentage, date (none for an undated article), source and title\n"
+"('(untitled)' when the article has none), its id (the article's path\n"
+"relative to the corpus root) and a snippet, the start of the body when\n"
+"only the title matched; matched words are in\n"
 "bold on a terminal (unless NO_COLOR is set). When a query word is not in\n"
 "the index, or hardly, and a far more common word is a letter or two away,\n"
 "'Did you mean: ...?' follows.\n"
@@ -400,10 +401,19 @@ static void print_snippet(const gazette_hit_t *h, int colour)
     put_clean(plain + at, len - at);
 }
 
+/* Shown in place of the title of an article that has none (a one-line
+ * review, a JSON Lines record without one), whose line would otherwise
+ * end after its source. */
+#define UNTITLED "(untitled)"
+
 /* The title, its matched words in bold when `colour`. */
 static void print_title(const gazette_hit_t *h, int colour)
 {
     const char *title = gazette_hit_title(h);
+    if (!*title) {
+        fputs(colour ? "\033[2m" UNTITLED "\033[0m" : UNTITLED, stdout);
+        return;
+    }
     size_t at = 0, len = strlen(title);
     for (size_t i = 0; colour && i < gazette_hit_title_highlight_count(h);
          i++) {

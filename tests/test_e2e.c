@@ -690,6 +690,15 @@ static void test_odd_files(void **state)
     assert_int_equal(tu_run("'%s' --db '%s' --json --facet source okapi > '%s'",
                             q, db, out), 0);
     assert_int_equal(tu_run("grep -q '\"id\":\"j/s.jsonl#s\"' '%s'", out), 0);
+    /* A record without a title says so in the text output (its line
+     * ended after the source). */
+    static const char untitled[] = "{\"id\":\"u\",\"body\":\"A tapir "
+                                   "slept.\"}\n";
+    tu_write_file(dir, "j/u.jsonl", untitled, sizeof untitled - 1);
+    assert_int_equal(tu_run("'%s' -q --db '%s' '%s'",
+                            tu_binary("indexer/gazette-index"), db, dir), 0);
+    assert_int_equal(tu_run("'%s' --db '%s' tapir | grep -q '%%  j  "
+                            "(untitled)$'", q, db), 0);
 }
 
 /* A file emptied since the last run no longer finds its old text; a
