@@ -50,17 +50,21 @@ typedef struct token {
 } token;
 
 typedef struct scanner {
-    const unsigned char *p, *end;
+    const unsigned char *start, *p, *end;
     int sentence_start;
     int broken;
     token prev;
+    const unsigned char *chunk_end;   /* of the last chunk examined */
+    int chunk_has_mail;               /* ... and whether it holds an e-mail
+                                         address */
 } scanner;
 
 static void scanner_init(scanner *s, const char *text, size_t len)
 {
     memset(s, 0, sizeof *s);
-    s->p = (const unsigned char *)text;
+    s->start = s->p = (const unsigned char *)text;
     s->end = s->p + len;
+    s->chunk_end = s->p;
     s->sentence_start = 1;
     s->broken = 1;
 }
@@ -116,6 +120,56 @@ static void scan_separator(scanner *s, uint32_t c, size_t n)
         s->broken = 1;
     }
     s->p += n;
+}
+
+/* Bytes examined either side of a word for an e-mail address around it. */
+#define ADDRESS_SPAN 256
+
+static int is_blank_byte(unsigned char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+static int is_ascii_alnum(unsigned char c)
+{
+    return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+}
+
+/* 1 when [a, b) holds an e-mail address: an '@' with a full stop and a
+ * letter or digit after it ("bob@vice.ICO.TEK.COM"; not "SETI@home"). */
+static int holds_mail_address(const unsigned char *a, const unsigned char *b)
+{
+    const unsigned char *at = memchr(a, '@', (size_t)(b - a));
+    for (const unsigned char *q = at; q && q + 1 < b; q++)
+        if (*q == '.' && is_ascii_alnum(q[1]))
+            return 1;
+    return 0;
+}
+
+/* Whether the word starting at `at` is part of an e-mail or web address,
+ * whose words name no one:
+ *   - any word of a chunk (text between white space) holding an e-mail
+ *     address ("bobbe@vice.ICO.TEK.COM", "<C5u8@News.CSO.UIUC.EDU>"), the
+ *     chunk being examined once for all its words;
+ *   - a word right after a full stop that follows two letters or digits,
+ *     a host name's later parts ("www.NASA.gov", "ftp.UU.NET"), which
+ *     initials ("U.S.", "J.M.W.") do not have.
+ * A site's first part stays a name word ("Amazon.com" names Amazon). */
+static int in_address(scanner *s, const unsigned char *at)
+{
+    if (at - s->start >= 3 && at[-1] == '.' && is_ascii_alnum(at[-2]) &&
+        is_ascii_alnum(at[-3]))
+        return 1;
+    if (at >= s->chunk_end) {
+        const unsigned char *a = at, *b = at;
+        while (a > s->start && at - a < ADDRESS_SPAN && !is_blank_byte(a[-1]))
+            a--;
+        while (b < s->end && b - at < ADDRESS_SPAN && !is_blank_byte(*b))
+            b++;
+        s->chunk_end = b > at ? b : at + 1;
+        s->chunk_has_mail = holds_mail_address(a, b);
+    }
+    return s->chunk_has_mail;
 }
 
 /* 1 when [w, w+len) is a brand name in mixed case: one or two lower-case
@@ -266,6 +320,10 @@ static int scan(scanner *s, token *t)
     t->start = (const char *)start;
     t->len = (size_t)(s->p - start);
     classify(t);
+    /* A host or mailbox name ("bobbe@vice.ICO.TEK.COM", the signature of
+     * a news post) names no one: its words are no name words. */
+    if (in_address(s, start))
+        t->flags = 0;
     if (t->flags & TK_LOWER)
         drop_lower_prefix(t);
     /* "J." in "J. K. Rowling": the full stop belongs to the initial. */

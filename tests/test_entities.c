@@ -86,6 +86,24 @@ static void test_connectors(void **state)
            "Stade de France|Paris");
 }
 
+/* The words of an e-mail address and a host name's later parts name no
+ * one; initials and abbreviations with full stops still do. */
+static void test_addresses(void **state)
+{
+    (void)state;
+    EXPECT("Write to Bob Beauchaine bobbe@vice.ICO.TEK.COM or see "
+           "www.NASA.gov and ftp.UU.NET today.", "Bob Beauchaine");
+    EXPECT("In article <C5u8@News.CSO.UIUC.EDU> Henry Spencer wrote.",
+           "Henry Spencer");
+    EXPECT("The U.S. and J.M.W. Turner met at 5 p.m. in London.",
+           "U.S.|J.M.W. Turner|London");
+    /* A site's name is its first part. */
+    EXPECT("Shoppers went to Amazon.com and BBC.co.uk on Monday.",
+           "Amazon|BBC");
+    /* An '@' without a host after it is no address. */
+    EXPECT("Volunteers ran Seti@home for years.", "Seti");
+}
+
 static void test_sentence_starts(void **state)
 {
     (void)state;
@@ -1161,6 +1179,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_fold_ascii_and_accents),
         cmocka_unit_test(test_word_lists_answer_as_a_linear_search),
         cmocka_unit_test(test_connectors),
+        cmocka_unit_test(test_addresses),
         cmocka_unit_test(test_sentence_starts),
         cmocka_unit_test(test_titles_and_dates),
         cmocka_unit_test(test_hyphens_and_possessives),
