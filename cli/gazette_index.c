@@ -232,7 +232,8 @@ static const char usage_text[] =
 "      or moved while files would be removed, or over --max-remove), or a\n"
 "      --full build was not switched in; the rest of the run was done\n"
 "  70  internal error\n"
-"  74  I/O error writing the index (disk full, permissions)\n"
+"  74  I/O error writing the index (disk full, permissions, its\n"
+"      directory missing)\n"
 "  75  another process is writing this index; try again later\n"
 "  130 interrupted by SIGINT (work so far committed)\n"
 "  143 terminated by SIGTERM (work so far committed)\n";

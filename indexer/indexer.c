@@ -392,6 +392,23 @@ static void sleep_poll(void)
     nanosleep(&ts, NULL);
 }
 
+/* Why the lock file `path` of the index at `db_path` could not be taken
+ * (`errnum`), as one line in `err`. A missing directory is said so: the
+ * index is not created there (no parent directories are made), since a
+ * missing directory is most often a mount that is not there. */
+static void lock_error(const char *db_path, const char *path, int errnum,
+                       char *err, size_t errlen)
+{
+    if (errnum == ENOENT)
+        snprintf(err, errlen, "%s: the directory it goes in does not exist "
+                 "(not mounted?); the index is not created there", db_path);
+    else
+        snprintf(err, errlen, "%s: %s%s", path, strerror(errnum),
+                 errnum == ELOOP ? " (a symbolic link: refusing to open a "
+                                   "lock file through one)"
+                                 : "");
+}
+
 /* Take the lock file of `db_path`, then call `open` (which opens the
  * databases to write, returning XAP_ERR_DB_LOCKED when another writer
  * holds Xapian's lock on one of them, having closed what it opened),
@@ -424,10 +441,7 @@ static gz_index_outcome open_locked_with(const char *db_path,
         int is_writer = 0;
         int r = try_lock_file(path, lock_fd, &holder, &is_writer);
         if (r < 0) {
-            snprintf(err, errlen, "%s: %s%s", path, strerror(errno),
-                     errno == ELOOP ? " (a symbolic link: refusing to "
-                                      "open a lock file through one)"
-                                    : "");
+            lock_error(db_path, path, errno, err, errlen);
             return GZ_INDEX_IO_ERROR;
         }
         if (r == 0) {
