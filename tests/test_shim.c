@@ -1202,6 +1202,23 @@ static void test_spy_counts_match_xapian(void **state)
     assert_int_equal(three.n, 3);
     same_counted(&three, &pieces, 3);
 
+    /* Detached spies keep their counts and see no more matches; attached
+     * again, they count the next run on top. */
+    OK(xap_enquire_clear_spies(enq));
+    xap_mset_free(m);
+    OK(xap_enquire_get_mset(enq, 0, 10, NDOC, NULL, &m));
+    OK(xap_valuecount_spy_documents(own_spy, &docs_own));
+    OK(xap_termcount_spy_documents(split, &docs_split));
+    assert_int_equal(docs_own, NDOC);
+    assert_int_equal(docs_split, NDOC);
+    OK(xap_enquire_add_valuecount_spy(enq, own_spy));
+    xap_mset_free(m);
+    OK(xap_enquire_get_mset(enq, 0, 10, NDOC, NULL, &m));
+    OK(xap_valuecount_spy_documents(own_spy, &docs_own));
+    OK(xap_termcount_spy_documents(split, &docs_split));
+    assert_int_equal(docs_own, 2 * NDOC);
+    assert_int_equal(docs_split, NDOC);
+
     free_counted(&all);
     free_counted(&own_all);
     free_counted(&each);
