@@ -39,22 +39,25 @@ static const char *const STARTERS[] = {
     "who", "whose", "why", "with", "within", "without", "yes", "yesterday",
     "yet", "you", "your"};
 
-/* Never an entity on their own: days, months, titles, "I'm", and the
- * header words of mail and news posts ("Organization", "Lines"). */
+/* Never an entity on their own: days, months, titles, "I'm", the header
+ * words of mail and news posts ("Organization", "Lines"), the company
+ * suffixes ("Inc", "Ltd") and the contact words of signatures ("Fax",
+ * "Tel"). */
 static const char *const NEVER_ALONE[] = {
     "am", "ambassador", "april", "archbishop", "august", "ayatollah", "bc",
     "bishop", "cardinal", "chair", "chairman", "chairwoman", "chancellor",
-    "chapter", "coach", "dame", "december", "distribution", "dr", "emir",
-    "envoy", "february", "friday", "governor", "i", "i'd", "i'll", "i'm",
-    "i've", "imam", "january", "judge", "july", "june", "keywords", "king",
-    "lady", "lines", "lord", "march", "may", "mayor", "message-id",
-    "minister", "monday", "mr", "mrs", "ms", "newsgroups",
-    "nntp-posting-host", "november", "october", "ok", "organisation",
-    "organization", "path", "pm", "pope", "premier", "president", "prince",
+    "chapter", "co", "coach", "corp", "dame", "december", "distribution",
+    "dr", "e-mail", "email", "emir", "envoy", "fax", "february", "friday",
+    "gmbh", "governor", "i", "i'd", "i'll", "i'm", "i've", "imam", "inc",
+    "january", "judge", "july", "june", "keywords", "king", "lady", "lines",
+    "llc", "lord", "ltd", "march", "may", "mayor", "message-id", "minister",
+    "monday", "mr", "mrs", "ms", "newsgroups", "nntp-posting-host",
+    "november", "october", "ok", "organisation", "organization", "path",
+    "phone", "plc", "pm", "pope", "premier", "president", "prince",
     "princess", "prof", "professor", "queen", "rabbi", "references",
     "reply-to", "saturday", "secretary", "senator", "sender", "september",
     "sheikh", "sir", "spokesman", "spokeswoman", "subject", "sultan",
-    "summary", "sunday", "thursday", "tuesday", "wednesday", "world",
+    "summary", "sunday", "tel", "thursday", "tuesday", "wednesday", "world",
     "xref"};
 
 /* Common nouns written in capitals: never a name, and cut from either end

@@ -100,6 +100,10 @@ static void test_addresses(void **state)
     /* A site's name is its first part. */
     EXPECT("Shoppers went to Amazon.com and BBC.co.uk on Monday.",
            "Amazon|BBC");
+    /* Company suffixes and a signature's contact words are no names on
+     * their own. */
+    EXPECT("He wrote to Acme, Inc. and sent a FAX to Bob Smith (Tel 555, "
+           "Phone 556, Ltd).", "Acme|Bob Smith");
     /* An '@' without a host after it is no address. */
     EXPECT("Volunteers ran Seti@home for years.", "Seti");
 }
