@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "capitals.h"
 #include "entities.h"
 #include "fold.h"
@@ -304,7 +305,46 @@ static xap_status add_text(gz_analyzer *a, xap_document *doc,
 }
 
 
-/* Boolean filter terms: source, tags, url, path; the source value. */
+/* Term callback of add_facet_list: append the term's value (after the
+ * prefix, `ctx` a list_state) to the list, GZ_LIST_SEP before all but the
+ * first. An empty value has no place in a list. */
+typedef struct list_state {
+    gz_buf list;
+    size_t prefix_len;
+} list_state;
+
+static int append_value(const char *term, size_t len, unsigned wdf,
+                        void *ctx)
+{
+    (void)wdf;
+    list_state *st = ctx;
+    if (len <= st->prefix_len)
+        return 0;
+    if (st->list.len)
+        gz_buf_put(&st->list, GZ_LIST_SEP_STR, 1);
+    gz_buf_put(&st->list, term + st->prefix_len, len - st->prefix_len);
+    return st->list.failed;
+}
+
+/* The facet list of `prefix` in `slot` (schema.h): the values of the
+ * document's terms with that prefix, read back from `doc` once they are
+ * all added, so each distinct value is there once and exactly as the
+ * facet counts the terms. No value when there is none. */
+static xap_status add_facet_list(xap_document *doc, unsigned slot,
+                                 const char *prefix)
+{
+    list_state st = {.prefix_len = strlen(prefix)};
+    xap_status s = xap_document_each_term(doc, prefix, append_value, &st);
+    if (s == XAP_OK && st.list.failed)
+        s = XAP_ERR_NOMEM;
+    if (s == XAP_OK && st.list.len)
+        s = xap_document_add_value(doc, slot, st.list.data, st.list.len);
+    gz_buf_free(&st.list);
+    return s;
+}
+
+/* Boolean filter terms: source, tags, url, path; the source value; the
+ * tag and author facet lists. */
 static xap_status add_filters(xap_document *doc, const corpus_file *file,
                               const corpus_article *art, const char *source)
 {
@@ -321,6 +361,10 @@ static xap_status add_filters(xap_document *doc, const corpus_file *file,
         lower_ascii(art->author, lower, sizeof lower);
         s = add_bool(doc, GZ_PREFIX_AUTHOR_NAME, lower);
     }
+    if (s == XAP_OK && art->ntags)
+        s = add_facet_list(doc, GZ_SLOT_TAGS, GZ_PREFIX_TAG);
+    if (s == XAP_OK && art->author && *art->author)
+        s = add_facet_list(doc, GZ_SLOT_AUTHORS, GZ_PREFIX_AUTHOR_NAME);
     /* Duplicate detection (gazette-query --duplicates). Articles with no
      * body text (headline only) are not duplicates of each other. */
     if (s == XAP_OK && has_words(art->body, art->body_len)) {

@@ -978,10 +978,27 @@ static xap_status open_shards(void *ctx, char *err, size_t errlen)
     return s;
 }
 
-/* Record the format, language and each shard's place in every shard. */
-static xap_status write_metadata(run_state *st)
+/* 1 in *empty when no shard of the run holds an article. */
+static xap_status shards_empty(const run_state *st, int *empty)
 {
     xap_status s = XAP_OK;
+    *empty = 1;
+    for (size_t i = 0; s == XAP_OK && *empty && i < st->nshards; i++) {
+        uint32_t docs = 0;
+        s = xap_database_doc_count(st->views[i], &docs);
+        *empty = docs == 0;
+    }
+    return s;
+}
+
+/* Record the format, language and each shard's place in every shard;
+ * and, when the index has no article yet, that every article will have
+ * its facet lists (schema.h: an index that already has articles keeps
+ * whatever it says, in every shard alike). */
+static xap_status write_metadata(run_state *st)
+{
+    int empty = 0;
+    xap_status s = shards_empty(st, &empty);
     for (size_t i = 0; s == XAP_OK && i < st->nshards; i++) {
         s = gz_index_ensure_metadata(st->shards[i], GZ_META_FORMAT,
                                      GZ_FORMAT_VERSION);
@@ -993,6 +1010,9 @@ static xap_status write_metadata(run_state *st)
             gz_shard_meta(place, sizeof place, i, st->nshards);
             s = gz_index_ensure_metadata(st->shards[i], GZ_META_SHARD, place);
         }
+        if (s == XAP_OK && empty)
+            s = gz_index_ensure_metadata(st->shards[i], GZ_META_LIST_SLOTS,
+                                         "1");
     }
     return s;
 }

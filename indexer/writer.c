@@ -43,8 +43,9 @@ static xap_status stored_language(xap_writable *db, char *buf, size_t size)
 }
 
 /* GAZETTE_STATUS_OK when the index's articles are in this code's index
- * format (or it has none), else INDEX_VERSION with the open error set. */
-static gazette_status_t check_format(gazette_writer_t *w)
+ * format (or it has none), else INDEX_VERSION with the open error set.
+ * *empty: 1 when the index has no article. */
+static gazette_status_t check_format(gazette_writer_t *w, int *empty)
 {
     xap_database *view = xap_writable_database(w->db);
     char *format = NULL;
@@ -55,6 +56,7 @@ static gazette_status_t check_format(gazette_writer_t *w)
     if (s == XAP_OK)
         s = xap_database_doc_count(view, &docs);
     gazette_status_t status = gz_status_from_shim(s);
+    *empty = s == XAP_OK && docs == 0;
     if (s == XAP_OK && docs && !gz_format_supported(format, len)) {
         snprintf(gz_open_error(), GZ_ERROR_SIZE,
                  "index %s has Gazette index format %.*s; this library "
@@ -67,12 +69,14 @@ static gazette_status_t check_format(gazette_writer_t *w)
 }
 
 /* After the locks are taken: agree on the language and the format,
- * record the format, make the analyzer. Returns the status; the open
- * error says why. */
+ * record the format (and, in an index with no article yet, that every
+ * article has its facet lists: schema.h), make the analyzer. Returns the
+ * status; the open error says why. */
 static gazette_status_t prepare(gazette_writer_t *w, const char *language)
 {
     char stored[64];
-    gazette_status_t format = check_format(w);
+    int empty = 0;
+    gazette_status_t format = check_format(w, &empty);
     if (format != GAZETTE_STATUS_OK)
         return format;
     xap_status s = stored_language(w->db, stored, sizeof stored);
@@ -88,6 +92,8 @@ static gazette_status_t prepare(gazette_writer_t *w, const char *language)
     s = gz_index_ensure_metadata(w->db, GZ_META_FORMAT, GZ_FORMAT_VERSION);
     if (s == XAP_OK)
         s = gz_index_ensure_metadata(w->db, GZ_META_LANGUAGE, use);
+    if (s == XAP_OK && empty)
+        s = gz_index_ensure_metadata(w->db, GZ_META_LIST_SLOTS, "1");
     if (s == XAP_OK)
         s = gz_analyzer_new(use, &w->analyzer);
     if (s == XAP_OK)

@@ -1,8 +1,11 @@
 /* facets.c - counts of field values over the whole match set. */
 #include "search_private.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "buf.h"
 
 /* The schema field counted as `facet`: single-valued fields with a slot
  * are counted by value, the others by their terms. */
@@ -58,12 +61,73 @@ static void choose_counter(facet_spies *sp)
         }
 }
 
-/* Attach a spy to `enq` for each facet asked for in `o`. */
-xap_status gz_facets_attach(xap_enquire *enq,
+/* 1 when a facet of `o` is counted from a facet list (schema.h) when
+ * the index has them. */
+static int wants_lists(const gazette_search_options_t *o)
+{
+    for (size_t f = 0; f < GZ_FACET_KINDS; f++) {
+        const gz_field *field = facet_field((int)f);
+        if (o->facets[f] && field->slot >= 0 && !counted_by_value(field) &&
+            field->fold != GZ_FOLD_ENTITY)
+            return 1;
+    }
+    return 0;
+}
+
+/* 1 in *complete when every location `index` searches has
+ * GZ_META_LIST_SLOTS, so that each of its articles has its facet lists.
+ * A location's first shard speaks for the whole of it (the writers set
+ * the key in every shard or none). A remote index whose metadata cannot
+ * be read counts as without. */
+static xap_status lists_complete(const gazette_index_t *index, int *complete)
+{
+    xap_status s = XAP_OK;
+    *complete = 1;
+    for (size_t i = 0; s == XAP_OK && *complete && i < index->nlocations;
+         i++) {
+        const gz_location *loc = &index->locations[i];
+        char *value = NULL;
+        size_t len = 0;
+        if (!loc->db)   /* left out of the search */
+            continue;
+        s = xap_database_get_metadata(loc->db, GZ_META_LIST_SLOTS, &value,
+                                      &len);
+        *complete = s == XAP_OK && len == 1 && value[0] == '1';
+        if (loc->host)
+            s = XAP_OK;
+        free(value);
+    }
+    return s;
+}
+
+/* Attach to `enq` a spy for facet `field`, that needs the local index:
+ * the pieces of its slot (the entity names; the facet list of an index
+ * with them, `lists`), else the terms of its prefix in each match's term
+ * list. */
+static xap_status attach_list_spy(xap_enquire *enq, const gz_field *field,
+                                  int lists, int collapse,
+                                  xap_termcount_spy **spy)
+{
+    /* The entity slot holds display names without the surname aliases
+     * that the XE terms add, so each person counts once, as written. */
+    xap_status s =
+        field->fold == GZ_FOLD_ENTITY || (lists && field->slot >= 0)
+            ? xap_termcount_spy_new_split((unsigned)field->slot, GZ_LIST_SEP,
+                                          spy)
+            : xap_termcount_spy_new(field->prefix, spy);
+    if (s == XAP_OK && collapse)
+        s = xap_termcount_spy_set_distinct(*spy, GZ_SLOT_DEDUP);
+    if (s == XAP_OK)
+        s = xap_enquire_add_termcount_spy(enq, *spy);
+    return s;
+}
+
+xap_status gz_facets_attach(const gazette_index_t *index, xap_enquire *enq,
                             const gazette_search_options_t *o,
                             facet_spies *sp)
 {
-    xap_status s = XAP_OK;
+    int lists = 0;
+    xap_status s = wants_lists(o) ? lists_complete(index, &lists) : XAP_OK;
     for (size_t f = 0; s == XAP_OK && f < GZ_FACET_KINDS; f++) {
         if (!o->facets[f])
             continue;
@@ -78,19 +142,8 @@ xap_status gz_facets_attach(xap_enquire *enq,
             if (s == XAP_OK)
                 s = xap_enquire_add_valuecount_spy(enq, sp->values[f]);
         } else {
-            /* The entity slot holds display names without the surname
-             * aliases that the XE terms add, so each person counts once,
-             * as written. */
-            s = field->fold == GZ_FOLD_ENTITY
-                    ? xap_termcount_spy_new_split((unsigned)field->slot,
-                                                  GZ_ENTITY_SEP,
-                                                  &sp->terms[f])
-                    : xap_termcount_spy_new(field->prefix, &sp->terms[f]);
-            if (s == XAP_OK && o->collapse)
-                s = xap_termcount_spy_set_distinct(sp->terms[f],
-                                                   GZ_SLOT_DEDUP);
-            if (s == XAP_OK)
-                s = xap_enquire_add_termcount_spy(enq, sp->terms[f]);
+            s = attach_list_spy(enq, field, lists, o->collapse,
+                                &sp->terms[f]);
         }
     }
     if (s == XAP_OK && o->collapse)
@@ -106,50 +159,37 @@ typedef struct collected {
     facet_counts *fc;
     size_t cap;     /* facet_value slots allocated in fc->values */
     size_t *at;     /* offset of each value's text in `text` */
-    char *text;     /* the values, each NUL-terminated */
-    size_t len, text_cap;
-    int nomem;      /* set when memory ran out (the spy then stops) */
+    gz_buf text;    /* the values, each NUL-terminated; text.failed:
+                       memory ran out (the spy then stops) */
 } collected;
 
-/* Room in `c` for one more value of `len` bytes: 0, or 1 when out of
- * memory. Arrays grow by half again. */
-static int make_room(collected *c, size_t len)
+/* Room in `c` for one more value: 0, or 1 when out of memory (then
+ * text.failed is set too). Arrays grow by half again. */
+static int make_room(collected *c)
 {
     facet_counts *fc = c->fc;
-    if (fc->count == c->cap) {
-        size_t cap = c->cap < 16 ? 16 : c->cap + c->cap / 2;
-        facet_value *grown = realloc(fc->values, cap * sizeof *grown);
-        if (!grown)
-            return 1;
+    if (fc->count < c->cap)
+        return 0;
+    size_t cap = c->cap < 16 ? 16 : c->cap + c->cap / 2;
+    facet_value *grown = realloc(fc->values, cap * sizeof *grown);
+    if (grown)
         fc->values = grown;
-        size_t *at = realloc(c->at, cap * sizeof *at);
-        if (!at)
-            return 1;
-        c->at = at;
-        c->cap = cap;
-    }
-    if (c->len + len + 1 > c->text_cap) {
-        size_t cap = c->text_cap + c->text_cap / 2;
-        if (cap < c->len + len + 1)
-            cap = c->len + len + 1 + 256;
-        char *grown = realloc(c->text, cap);
-        if (!grown)
-            return 1;
-        c->text = grown;
-        c->text_cap = cap;
-    }
+    size_t *at = grown ? realloc(c->at, cap * sizeof *at) : NULL;
+    if (!at)
+        return c->text.failed = 1;
+    c->at = at;
+    c->cap = cap;
     return 0;
 }
 
-/* Put value `i` of `c`: [value, value+len) counted `count` times. */
-static void put_value(collected *c, size_t i, const char *value, size_t len,
-                      uint64_t count)
+/* Append the text of a value [value, value+len) to `c`: its offset, or
+ * SIZE_MAX when out of memory. */
+static size_t put_text(collected *c, const char *value, size_t len)
 {
-    c->at[i] = c->len;
-    memcpy(c->text + c->len, value, len);
-    c->text[c->len + len] = '\0';
-    c->len += len + 1;
-    c->fc->values[i] = (facet_value){NULL, count};
+    size_t at = c->text.len;
+    gz_buf_put(&c->text, value, len);
+    gz_buf_put(&c->text, "", 1);   /* its NUL */
+    return c->text.failed ? SIZE_MAX : at;
 }
 
 /* Spy callback: append one value to the collected in ctx. */
@@ -157,9 +197,11 @@ static int collect_facet(const char *value, size_t len, uint32_t count,
                          void *ctx)
 {
     collected *c = ctx;
-    if (make_room(c, len))
-        return c->nomem = 1;
-    put_value(c, c->fc->count++, value, len, count);
+    size_t at = make_room(c) ? SIZE_MAX : put_text(c, value, len);
+    if (at == SIZE_MAX)
+        return 1;
+    c->at[c->fc->count] = at;
+    c->fc->values[c->fc->count++] = (facet_value){NULL, count};
     return 0;
 }
 
@@ -168,18 +210,20 @@ static int collect_facet(const char *value, size_t len, uint32_t count,
 static xap_status insert_value(collected *c, const char *value,
                                uint64_t count)
 {
-    size_t len = strlen(value);
-    if (make_room(c, len))
+    size_t text = make_room(c) ? SIZE_MAX
+                               : put_text(c, value, strlen(value));
+    if (text == SIZE_MAX)
         return XAP_ERR_NOMEM;
     facet_value *v = c->fc->values;
     size_t at = 0, n = c->fc->count;
     while (at < n && (v[at].count > count ||
                       (v[at].count == count &&
-                       strcmp(c->text + c->at[at], value) < 0)))
+                       strcmp(c->text.data + c->at[at], value) < 0)))
         at++;
     memmove(v + at + 1, v + at, (n - at) * sizeof *v);
     memmove(c->at + at + 1, c->at + at, (n - at) * sizeof *c->at);
-    put_value(c, at, value, len, count);
+    c->at[at] = text;
+    v[at] = (facet_value){NULL, count};
     c->fc->count++;
     return XAP_OK;
 }
@@ -190,8 +234,8 @@ static void finish_values(collected *c)
 {
     facet_counts *fc = c->fc;
     for (size_t i = 0; i < fc->count; i++)
-        fc->values[i].value = c->text + c->at[i];
-    fc->text = c->text;
+        fc->values[i].value = c->text.data + c->at[i];
+    fc->text = c->text.data;
     free(c->at);
 }
 
@@ -209,7 +253,8 @@ static xap_status without_value(const xap_valuecount_spy *spy,
     return s;
 }
 
-xap_status gz_facets_read(const facet_spies *sp, gazette_results_t *r)
+xap_status gz_facets_read(const facet_spies *sp, gazette_results_t *r,
+                          uint32_t *matches)
 {
     xap_status s = XAP_OK;
     for (size_t f = 0; f < GZ_FACET_KINDS; f++) {
@@ -220,7 +265,7 @@ xap_status gz_facets_read(const facet_spies *sp, gazette_results_t *r)
         else if (s == XAP_OK && sp->terms[f])
             s = xap_termcount_spy_each_top(sp->terms[f], 0, collect_facet,
                                            &c);
-        if (s == XAP_OK && c.nomem)
+        if (s == XAP_OK && c.text.failed)
             s = XAP_ERR_NOMEM;
         /* Undated articles have no year: a bucket of their own. */
         uint64_t undated = 0;
@@ -230,12 +275,9 @@ xap_status gz_facets_read(const facet_spies *sp, gazette_results_t *r)
             s = insert_value(&c, UNDATED, undated);
         finish_values(&c);
     }
-    uint32_t articles = 0;
     if (s == XAP_OK && sp->value_counter)
-        s = xap_valuecount_spy_documents(sp->value_counter, &articles);
+        s = xap_valuecount_spy_documents(sp->value_counter, matches);
     else if (s == XAP_OK && sp->term_counter)
-        s = xap_termcount_spy_documents(sp->term_counter, &articles);
-    if (s == XAP_OK && (sp->value_counter || sp->term_counter))
-        r->lower = r->estimate = r->upper = articles;
+        s = xap_termcount_spy_documents(sp->term_counter, matches);
     return s;
 }

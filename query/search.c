@@ -170,32 +170,28 @@ static int wants_facets(const gazette_search_options_t *o)
     return 0;
 }
 
-/* The match counts of `mset` into `r`. */
-static xap_status read_counts(const xap_mset *mset, gazette_results_t *r)
-{
-    uint32_t lo = 0, est = 0, hi = 0;
-    xap_status s = xap_mset_matches(mset, &lo, &est, &hi);
-    r->lower = lo;
-    r->estimate = est;
-    r->upper = hi;
-    return s;
-}
+/* A search's number of matches: Xapian's bounds and estimate, or the
+ * exact number in all three. */
+typedef struct match_counts {
+    uint32_t lower, estimate, upper;
+} match_counts;
 
 /* The first `want` hits of the query on `enq` in *mset, the match counts
- * in `r`. Xapian skips what can no longer reach the page, which is most
- * of the work of a query; feedback may then need a second match to keep
- * the page exact (gz_ranking_recheck). */
+ * of that match in *counts. Xapian skips what can no longer reach the
+ * page, which is most of the work of a query; feedback may then need a
+ * second match to keep the page exact (gz_ranking_recheck). */
 static xap_status match_page(xap_enquire *enq, const xap_query *q,
                              const gz_feedback *fb,
                              const gazette_search_options_t *o,
-                             uint32_t want, gazette_results_t *r,
+                             uint32_t want, match_counts *counts,
                              xap_mset **mset)
 {
     double last = 0;
     int again = 0;
     xap_status s = xap_enquire_get_mset(enq, 0, want, 0, NULL, mset);
     if (s == XAP_OK)
-        s = read_counts(*mset, r);
+        s = xap_mset_matches(*mset, &counts->lower, &counts->estimate,
+                             &counts->upper);
     if (s != XAP_OK || o->sort != GAZETTE_SORT_RELEVANCE || want == 0 ||
         xap_mset_size(*mset) < want)
         return s;
@@ -236,7 +232,7 @@ static xap_status count_facets(gazette_index_t *index, const xap_query *q,
     if (s == XAP_OK)
         s = xap_enquire_set_weighting_bool(counter);
     if (s == XAP_OK)
-        s = gz_facets_attach(counter, o, spies);
+        s = gz_facets_attach(index, counter, o, spies);
     if (s == XAP_OK)
         s = xap_enquire_get_mset(counter, 0, 0, all, NULL, &mset);
     if (s == XAP_OK)
@@ -259,6 +255,7 @@ static xap_status run_search(gazette_index_t *index, const char *query,
     facet_spies spies = {{0}, {0}, NULL, NULL};
     gz_feedback fb = {NULL, 0};
     uint32_t matches = 0;
+    match_counts counts = {0, 0, 0};
     xap_status s = parse_query(index, query, text, o, r, &q);
     if (s == XAP_OK)
         s = count_facets(index, q, o, &spies, &matches);
@@ -275,13 +272,19 @@ static xap_status run_search(gazette_index_t *index, const char *query,
     uint32_t want = o->limit > UINT32_MAX - skip ? UINT32_MAX
                                                  : skip + o->limit;
     if (s == XAP_OK)
-        s = match_page(enq, q, &fb, o, want, r, &mset);
-    if (s == XAP_OK && counted)   /* exact, from the counting match */
-        r->lower = r->estimate = r->upper = matches;
+        s = match_page(enq, q, &fb, o, want, &counts, &mset);
     if (s == XAP_OK)
         s = gz_ranking_finish(enq, q);
     if (s == XAP_OK)
-        s = gz_facets_read(&spies, r);
+        s = gz_facets_read(&spies, r, &matches);
+    /* With facets the count is exact: the counting match's, or with
+     * duplicates collapsed the articles a spy counted; without, Xapian's
+     * bounds from the page's match. */
+    if (counted)
+        counts = (match_counts){matches, matches, matches};
+    r->lower = counts.lower;
+    r->estimate = counts.estimate;
+    r->upper = counts.upper;
     uint32_t got = s == XAP_OK ? xap_mset_size(mset) : 0;
     uint32_t n = got > skip ? got - skip : 0;
     if (n && !(r->hits = calloc(n, sizeof *r->hits)))

@@ -247,13 +247,17 @@ typedef struct facet_spies {
     const xap_valuecount_spy *value_counter;
     const xap_termcount_spy *term_counter;
 } facet_spies;
-xap_status gz_facets_attach(xap_enquire *enq,
+/* Attach to `enq` a spy for each facet of `o`. The tag and author
+ * facets read their facet lists (schema.h) when every location of
+ * `index` has them, else each match's terms. */
+xap_status gz_facets_attach(const gazette_index_t *index, xap_enquire *enq,
                             const gazette_search_options_t *o,
                             facet_spies *sp);
-/* The counts, and the exact number of matches (r->lower, r->estimate and
- * r->upper) when any facet was counted: Xapian only bounds it when
- * duplicates are collapsed. */
-xap_status gz_facets_read(const facet_spies *sp, gazette_results_t *r);
+/* The counts into r->facets; when duplicates are collapsed, *matches
+ * becomes the exact number of matches (articles a spy counted once per
+ * duplicate group), which Xapian only bounds; else it is left as is. */
+xap_status gz_facets_read(const facet_spies *sp, gazette_results_t *r,
+                          uint32_t *matches);
 /* The name of a facet of `o` that only a local index can count (tags,
  * entities, authors: Gazette's own match spies, which xapian-tcpsrv does
  * not know), or NULL. */

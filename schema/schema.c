@@ -31,7 +31,9 @@ const gz_field gz_fields[] = {
      GZ_FOLD_CAPITALS, 0, -1},
     {"source", GZ_PREFIX_SOURCE, GZ_SLOT_SOURCE, GZ_KIND_FILTER, GZ_FOLD_ASCII,
      1, GAZETTE_FACET_SOURCE},
-    {"tag",    GZ_PREFIX_TAG,    -1,             GZ_KIND_FILTER, GZ_FOLD_ASCII,
+    /* The tag and author facets read the slot (a facet list, schema.h)
+     * when the index has GZ_META_LIST_SLOTS, else the terms. */
+    {"tag",    GZ_PREFIX_TAG,    GZ_SLOT_TAGS,   GZ_KIND_FILTER, GZ_FOLD_ASCII,
      0, GAZETTE_FACET_TAG},
     {"entity", GZ_PREFIX_ENTITY, GZ_SLOT_ENTITIES, GZ_KIND_FILTER,
      GZ_FOLD_ENTITY, 0, GAZETTE_FACET_ENTITY},
@@ -45,8 +47,8 @@ const gz_field gz_fields[] = {
      1, -1},
     /* Not queryable by name: the author facet's exact names, the month
      * terms Omega's date filters use, the file an article came from. */
-    {NULL, GZ_PREFIX_AUTHOR_NAME, -1, GZ_KIND_INTERNAL, GZ_FOLD_TEXT, 0,
-     GAZETTE_FACET_AUTHOR},
+    {NULL, GZ_PREFIX_AUTHOR_NAME, GZ_SLOT_AUTHORS, GZ_KIND_INTERNAL,
+     GZ_FOLD_TEXT, 0, GAZETTE_FACET_AUTHOR},
     {NULL, GZ_PREFIX_MONTH, -1, GZ_KIND_INTERNAL, GZ_FOLD_ASCII, 1, -1},
     {NULL, GZ_PREFIX_PATH, GZ_SLOT_FILE_PATH, GZ_KIND_INTERNAL, GZ_FOLD_EXACT,
      1, -1},

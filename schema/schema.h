@@ -41,8 +41,29 @@ enum {
     GZ_SLOT_YEAR = 4,      /* "YYYY", for facets */
     GZ_SLOT_DEDUP = 5,     /* hash of the normalised body: duplicates */
     GZ_SLOT_ENTITIES = 6,  /* entity display names, GZ_ENTITY_SEP between */
-    GZ_SLOT_FILE_PATH = 7  /* relative path of the file (incremental) */
+    GZ_SLOT_FILE_PATH = 7, /* relative path of the file (incremental) */
+    GZ_SLOT_AUTHORS = 8,   /* the author facet's value (below) */
+    GZ_SLOT_TAGS = 9       /* the tag facet's values (below) */
 };
+
+/*
+ * Facet lists: GZ_SLOT_AUTHORS and GZ_SLOT_TAGS hold an article's author
+ * and tag facet values, each distinct value once, joined by GZ_LIST_SEP
+ * (no leading or trailing separator; no value at all when the article has
+ * no author or no tag). A value is exactly its boolean term without the
+ * prefix (GZ_PREFIX_AUTHOR_NAME, GZ_PREFIX_TAG: ASCII letters
+ * lower-cased, hashed by gz_make_term when over the term limit), so the
+ * facet reads one value a match instead of the match's whole term list
+ * and shows the same values and counts. An empty tag ("K" alone) has no
+ * place in the list. A value holding GZ_LIST_SEP (only the writer API
+ * lets one through: the corpus readers make control characters spaces)
+ * counts as its pieces, as the hit's own tag list shows it.
+ * Indexes written before these slots existed lack them, and an update by
+ * this code adds them to some articles only: the searcher reads the slots
+ * only when every index searched has GZ_META_LIST_SLOTS, which a writer
+ * sets when it starts on an index (every shard of it) that has no article
+ * yet, and else counts the terms of each match as before.
+ */
 
 /*
  * The fields of the index, each once: its query name, term prefix, value
@@ -140,6 +161,8 @@ size_t gz_entity_term(const char *name, char *buf, size_t size);
 #define GZ_META_LANGUAGE  "gazette.language" /* stemmer used at index time */
 #define GZ_META_SHARD     "gazette.shard"    /* "<i>/<n>": shard i of n
                                                 (sharded indexes only) */
+#define GZ_META_LIST_SLOTS "gazette.list_slots" /* "1": every article has
+                                                its facet lists (above) */
 /* 2: undated articles have no date; tags are separated by GZ_LIST_SEP;
  * accents folded (fold.h), capitals terms (indexer/capitals.h), folded
  * entity keys. An index of another format is read by no library and

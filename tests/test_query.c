@@ -31,6 +31,7 @@
 #include "gazette.h"
 #include "gen_corpus.h"
 #include "schema.h"
+#include "shards.h"
 #include "snippet.h"
 #include "stem_cache.h"
 #include "test_util.h"
@@ -1336,6 +1337,281 @@ static void test_facets_leave_page(void **state)
     }
 }
 
+/* --------------------------------------------------------- facet lists */
+
+/* Apply fn(writable shard, ctx) to every shard of the index at `db`. */
+static void each_shard(const char *db, void (*fn)(xap_writable *, void *),
+                       void *ctx)
+{
+    gz_shard_list shards = {0};
+    char err[512];
+    if (gz_shards_locate(db, &shards, err, sizeof err) != 0)
+        fail_msg("%s: %s", db, err);
+    assert_true(shards.n >= 1);
+    for (size_t i = 0; i < shards.n; i++) {
+        xap_writable *w = NULL;
+        assert_int_equal(xap_writable_open(shards.paths[i], XAP_DB_OPEN, 0,
+                                           &w),
+                         XAP_OK);
+        fn(w, ctx);
+        assert_int_equal(xap_writable_close(w), XAP_OK);
+        xap_writable_free(w);
+    }
+    gz_shards_free(&shards);
+}
+
+/* each_shard: count in *(int *)ctx the shards with GZ_META_LIST_SLOTS
+ * "1", and in the int after it the shards. */
+static void count_list_key(xap_writable *w, void *ctx)
+{
+    int *n = ctx;
+    char *value = NULL;
+    size_t len = 0;
+    assert_int_equal(xap_database_get_metadata(xap_writable_database(w),
+                                               GZ_META_LIST_SLOTS, &value,
+                                               &len),
+                     XAP_OK);
+    n[0] += len == 1 && value[0] == '1';
+    n[1]++;
+    free(value);
+}
+
+/* 1 when every shard of `db` has the key, 0 when none, -1 otherwise. */
+static int list_key_state(const char *db)
+{
+    int n[2] = {0, 0};
+    each_shard(db, count_list_key, n);
+    return n[0] == n[1] ? 1 : n[0] == 0 ? 0 : -1;
+}
+
+/* each_shard: set GZ_META_LIST_SLOTS to the string ctx ("" deletes). */
+static void set_list_key(xap_writable *w, void *ctx)
+{
+    const char *value = ctx;
+    assert_int_equal(xap_writable_set_metadata(w, GZ_META_LIST_SLOTS, value,
+                                               strlen(value)),
+                     XAP_OK);
+}
+
+/* each_shard: take the facet list slots out of every article, as an
+ * index written before they existed has none. */
+static void drop_lists(xap_writable *w, void *ctx)
+{
+    (void)ctx;
+    xap_database *view = xap_writable_database(w);
+    xap_docid last = 0;
+    assert_int_equal(xap_database_last_docid(view, &last), XAP_OK);
+    for (xap_docid id = 1; id <= last; id++) {
+        xap_document *doc = NULL;
+        xap_status s = xap_database_get_document(view, id, &doc);
+        if (s == XAP_ERR_DOC_NOT_FOUND)
+            continue;
+        assert_int_equal(s, XAP_OK);
+        assert_int_equal(xap_document_add_value(doc, GZ_SLOT_TAGS, "", 0),
+                         XAP_OK);
+        assert_int_equal(xap_document_add_value(doc, GZ_SLOT_AUTHORS, "", 0),
+                         XAP_OK);
+        assert_int_equal(xap_writable_replace_document(w, id, doc), XAP_OK);
+        xap_document_free(doc);
+    }
+}
+
+/* Make the index at `db` what older code wrote: no facet list slots and
+ * no key saying every article has them. */
+static void make_old(const char *db)
+{
+    each_shard(db, drop_lists, NULL);
+    each_shard(db, set_list_key, "");
+    assert_int_equal(list_key_state(db), 0);
+}
+
+/* The match counts and the tag and author facets of `query` on `db`
+ * (duplicates collapsed or not), one line each, in a new string; *values
+ * gets the number of facet values. */
+static char *facet_dump(const char *db, const char *query, int collapse,
+                        size_t *values)
+{
+    gazette_index_t *index = NULL;
+    gazette_search_options_t *opts = NULL;
+    gazette_results_t *r = NULL;
+    assert_int_equal(gazette_index_open(db, &index), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_search_options_new(&opts), GAZETTE_STATUS_OK);
+    gazette_search_options_set_collapse_duplicates(opts, collapse);
+    gazette_search_options_add_facet(opts, GAZETTE_FACET_TAG);
+    gazette_search_options_add_facet(opts, GAZETTE_FACET_AUTHOR);
+    if (gazette_search(index, query, opts, &r) != GAZETTE_STATUS_OK)
+        fail_msg("%s: '%s': %s", db, query, gazette_index_error(index));
+    size_t size = 64, len = 0;
+    char *out = malloc(size);
+    assert_non_null(out);
+    uint64_t lower, est, upper;
+    gazette_results_estimate(r, &lower, &est, &upper);
+    len += (size_t)snprintf(out, size, "%llu %llu %llu\n",
+                            (unsigned long long)lower,
+                            (unsigned long long)est,
+                            (unsigned long long)upper);
+    *values = 0;
+    for (int f = GAZETTE_FACET_TAG; f <= GAZETTE_FACET_AUTHOR; f++) {
+        if (f != GAZETTE_FACET_TAG && f != GAZETTE_FACET_AUTHOR)
+            continue;
+        size_t n = gazette_results_facet_count(r, (gazette_facet_t)f);
+        for (size_t k = 0; k < n; k++) {
+            const char *value;
+            uint64_t count;
+            gazette_results_facet_value(r, (gazette_facet_t)f, k, &value,
+                                        &count);
+            size_t need = strlen(value) + 64;
+            if (len + need > size) {
+                size = 2 * (len + need);
+                out = realloc(out, size);
+                assert_non_null(out);
+            }
+            len += (size_t)snprintf(out + len, size - len, "%s %s %llu\n",
+                                    gazette_facet_name((gazette_facet_t)f),
+                                    value, (unsigned long long)count);
+        }
+        *values += n;
+    }
+    gazette_results_free(r);
+    gazette_search_options_free(opts);
+    gazette_index_close(index);
+    return out;
+}
+
+/* The tag and author facets of `queries` on `a` and `b` are the same,
+ * duplicates collapsed and not; returns the facet values seen. */
+static size_t same_list_facets(const char *a, const char *b,
+                               const char *const *queries, size_t n)
+{
+    size_t seen = 0;
+    for (size_t i = 0; i < n; i++)
+        for (int collapse = 0; collapse <= 1; collapse++) {
+            size_t va = 0, vb = 0;
+            char *da = facet_dump(a, queries[i], collapse, &va);
+            char *db = facet_dump(b, queries[i], collapse, &vb);
+            if (strcmp(da, db) != 0)
+                fail_msg("'%s' (collapse %d): facets differ\n%s:\n%s\n%s:\n%s",
+                         queries[i], collapse, a, da, b, db);
+            seen += va;
+            free(da);
+            free(db);
+        }
+    return seen;
+}
+
+/* Put through the writer API into `db` an article `id` about a zebra
+ * with `author` and tags `t1`, `t2`. */
+static void put_zebra(const char *db, const char *id, const char *author,
+                      const char *t1, const char *t2)
+{
+    gazette_writer_t *w = NULL;
+    gazette_article_t *a = NULL;
+    assert_int_equal(gazette_writer_open(db, NULL, 10, &w), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_article_new(&a), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_article_set(a, GAZETTE_FIELD_ID, id),
+                     GAZETTE_STATUS_OK);
+    char body[128];
+    snprintf(body, sizeof body, "A zebra by the river (%s).", id);
+    assert_int_equal(gazette_article_set(a, GAZETTE_FIELD_BODY, body),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_article_set(a, GAZETTE_FIELD_AUTHOR, author),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_article_add_tag(a, t1), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_article_add_tag(a, t2), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_writer_put(w, a), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_writer_close(w), GAZETTE_STATUS_OK);
+    gazette_article_free(a);
+}
+
+/* Author and tag facets are counted from the facet list slots of a new
+ * index, with the values and counts the term lists give; an index
+ * without the key (older code wrote it) is counted from the terms, and an
+ * update of it leaves the key out. */
+static void test_facet_lists(void **state)
+{
+    (void)state;
+    static const char *const queries[] = {
+        "chelsea", "arsenal OR liverpool OR chelsea", "source:sport",
+        "election OR market OR film"};
+    const size_t nq = sizeof queries / sizeof *queries;
+    char *tmp = tu_mkdtemp("lists");
+    char old[4200], small[4200], small_db[4200], fresh_db[4200];
+    snprintf(old, sizeof old, "%s/old", tmp);
+    /* gazette-index writes the key in every shard of a new index. */
+    assert_int_equal(list_key_state(fx.gen.db), 1);
+    /* The same articles without slots nor key: the term lists' counts. */
+    assert_int_equal(tu_run("cp -a '%s' '%s'", fx.gen.db, old), 0);
+    make_old(old);
+    size_t seen = same_list_facets(fx.gen.db, old, queries, nq);
+    assert_true(seen > 20);
+    /* With the key but without the slots the facets come out empty: the
+     * key alone decides that the slots are read. */
+    each_shard(old, set_list_key, "1");
+    size_t values = 1;
+    free(facet_dump(old, "chelsea", 1, &values));
+    assert_int_equal(values, 0);
+    each_shard(old, set_list_key, "");
+
+    /* An update run into an index without the key keeps it so, and the
+     * facets stay right (those of a new index of the same files). Tags
+     * that fold alike count once. */
+    snprintf(small, sizeof small, "%s/small", tmp);
+    snprintf(small_db, sizeof small_db, "%s/small-index", tmp);
+    snprintf(fresh_db, sizeof fresh_db, "%s/fresh-index", tmp);
+    static const char one[] =
+        "Title: Zebra one\nAuthor: Ann Lee\nTags: Chelsea, chelsea, Cup\n\n"
+        "A zebra at the ground.\n";
+    static const char two[] =
+        "Title: Zebra two\nAuthor: ann lee\nTags: CUP, Transfer news\n\n"
+        "Another zebra, seen at the market.\n";
+    static const char three[] =
+        "Title: Zebra three\nAuthor: Bo Chen\nTags: cup\n\n"
+        "Zebra crossings in town.\n";
+    tu_write_file(small, "a/one.txt", one, sizeof one - 1);
+    tu_write_file(small, "a/two.txt", two, sizeof two - 1);
+    const char *ix = tu_binary("indexer/gazette-index");
+    assert_int_equal(tu_run("'%s' --quiet --db '%s' '%s'", ix, small_db,
+                            small),
+                     0);
+    assert_int_equal(list_key_state(small_db), 1);
+    make_old(small_db);
+    tu_write_file(small, "b/three.txt", three, sizeof three - 1);
+    assert_int_equal(tu_run("'%s' --quiet --db '%s' '%s'", ix, small_db,
+                            small),
+                     0);
+    assert_int_equal(list_key_state(small_db), 0);
+    assert_int_equal(tu_run("'%s' --quiet --db '%s' '%s'", ix, fresh_db,
+                            small),
+                     0);
+    assert_int_equal(list_key_state(fresh_db), 1);
+    static const char *const zebra[] = {"zebra", "zebra market"};
+    assert_true(same_list_facets(fresh_db, small_db, zebra, 2) > 0);
+    char *dump = facet_dump(fresh_db, "zebra", 1, &values);
+    assert_non_null(strstr(dump, "tag cup 3\n"));
+    assert_non_null(strstr(dump, "tag chelsea 1\n"));
+    assert_non_null(strstr(dump, "author ann lee 2\n"));
+    free(dump);
+
+    /* The writer API: the key in a new index, not in an old one. */
+    char api_db[4200], api_old[4200];
+    snprintf(api_db, sizeof api_db, "%s/api-index", tmp);
+    snprintf(api_old, sizeof api_old, "%s/api-old", tmp);
+    put_zebra(api_db, "w1", "Carla Diaz", "Rugby", "rugby");
+    assert_int_equal(list_key_state(api_db), 1);
+    assert_int_equal(tu_run("cp -a '%s' '%s'", api_db, api_old), 0);
+    make_old(api_old);
+    put_zebra(api_db, "w2", "carla diaz", "RUGBY", "Sevens");
+    put_zebra(api_old, "w2", "carla diaz", "RUGBY", "Sevens");
+    assert_int_equal(list_key_state(api_old), 0);
+    assert_true(same_list_facets(api_db, api_old, zebra, 1) > 0);
+    dump = facet_dump(api_db, "zebra", 1, &values);
+    assert_non_null(strstr(dump, "tag rugby 2\n"));
+    assert_non_null(strstr(dump, "author carla diaz 2\n"));
+    free(dump);
+    tu_rmtree(tmp);
+    free(tmp);
+}
+
 /* Identical articles are shown once; --duplicates shows every copy. */
 static void test_duplicates(void **state)
 {
@@ -1679,6 +1955,7 @@ int main(void)
         cmocka_unit_test(test_snippet_stemmer_same_snippets),
         cmocka_unit_test(test_facets),
         cmocka_unit_test(test_facets_leave_page),
+        cmocka_unit_test(test_facet_lists),
         cmocka_unit_test(test_duplicates),
         cmocka_unit_test(test_spelling),
         cmocka_unit_test(test_explain),
