@@ -71,12 +71,24 @@ static long store_word(gz_spelling *sp, const char *w, size_t len)
     return off;
 }
 
+/* 1 when [w, w+len) has a digit: a number, a code or an id ("1993apr26",
+ * "sun4c", "x11"), which the searcher never corrects (query/spelling.c
+ * looks at no word touching a digit) and should never offer: "sunc" is
+ * not a misspelt "sun4c". A fifth of 20 Newsgroups' spelling words. */
+static int has_digit(const char *w, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (w[i] >= '0' && w[i] <= '9')
+            return 1;
+    return 0;
+}
+
 static int count_term(const char *term, size_t len, unsigned wdf, void *ctx)
 {
     gz_spelling *sp = ctx;
     /* Xapian's convention: a term starting with a capital has a prefix. */
     if ((term[0] >= 'A' && term[0] <= 'Z') || len > MAX_SPELLING_WORD ||
-        wdf == 0)
+        wdf == 0 || has_digit(term, len))
         return 0;
     if (grow_table(sp) != 0)
         return sp->nomem = 1;

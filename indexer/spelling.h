@@ -13,8 +13,9 @@
  * counted (gz_spelling_flush_last), so that a run at -j N keeps the
  * words the same run at -j 1 keeps (unless a table outgrew its memory
  * share and was flushed before the end).
- * The words are the document's unprefixed terms (what the TermGenerator
- * fed the spelling table: title and body words, unstemmed, lower-cased),
+ * The words are the document's unprefixed terms without a digit (what
+ * the TermGenerator fed the spelling table: title and body words,
+ * unstemmed, lower-cased; numbers, codes and ids left out),
  * the frequency their within-document frequency (a title word counts
  * TITLE_WDF times, as it does for ranking).
  */

@@ -397,6 +397,23 @@ static void test_spelling_needs_a_word_twice(void **state)
     expect_suggestion(wdb, "zepelin", "zeppelin");
 }
 
+/* Words with a digit (numbers, codes, ids) are no spelling words: a
+ * word typed without the digit is not "corrected" to them. */
+static void test_spelling_leaves_out_codes(void **state)
+{
+    (void)state;
+    char corpus[4096], db[4096];
+    snprintf(corpus, sizeof corpus, "%s", path_in("spellc/corpus"));
+    snprintf(db, sizeof db, "%s", path_in("spellc/db"));
+    tu_write_file(corpus, "a.txt", "Monday\n\nThe sun4c station and the "
+                  "zeppelin.\n", 44);
+    tu_write_file(corpus, "b.txt", "Tuesday\n\nA sun4c station, a "
+                  "zeppelin.\n", 38);
+    update_once(corpus, db);
+    expect_suggestion(db, "zepelin", "zeppelin");
+    expect_suggestion(db, "sunc", "");
+}
+
 /* Name `out` ("<stem><n>.txt") for the first n whose file goes to shard
  * `shard` of 2. */
 static void name_in_shard(const char *stem, size_t shard, char *out,
@@ -549,6 +566,7 @@ int main(void)
         cmocka_unit_test(test_one_line_article),
         cmocka_unit_test(test_spelling_needs_a_word_twice),
         cmocka_unit_test(test_spelling_word_twice_across_shards),
+        cmocka_unit_test(test_spelling_leaves_out_codes),
         cmocka_unit_test(test_update_symlinks),
         cmocka_unit_test(test_update_out_of_descriptors),
         cmocka_unit_test(test_status_strings),
