@@ -22,6 +22,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "entity_internal.h"
 #include "schema.h"
@@ -55,8 +56,7 @@ typedef struct scanner {
     int broken;
     token prev;
     const unsigned char *chunk_end;   /* of the last chunk examined */
-    int chunk_has_mail;               /* ... and whether it holds an e-mail
-                                         address */
+    int chunk_kind;                   /* ... and what it is (CHUNK_*) */
 } scanner;
 
 static void scanner_init(scanner *s, const char *text, size_t len)
@@ -122,54 +122,90 @@ static void scan_separator(scanner *s, uint32_t c, size_t n)
     s->p += n;
 }
 
-/* Bytes examined either side of a word for an e-mail address around it. */
+/* Bytes examined either side of a word for the address it may be in. */
 #define ADDRESS_SPAN 256
 
-static int is_blank_byte(unsigned char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
+/* What a chunk of address characters around a word is (in_address). */
+enum { CHUNK_PLAIN = 0, CHUNK_MAIL, CHUNK_HOST };
 
 static int is_ascii_alnum(unsigned char c)
 {
     return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
 }
 
-/* 1 when [a, b) holds an e-mail address: an '@' with a full stop and a
- * letter or digit after it ("bob@vice.ICO.TEK.COM"; not "SETI@home"). */
-static int holds_mail_address(const unsigned char *a, const unsigned char *b)
+/* A byte that may be part of an e-mail address or a host name. Anything
+ * else, a no-break space or '<' included, ends the chunk. */
+static int is_address_byte(unsigned char c)
 {
-    const unsigned char *at = memchr(a, '@', (size_t)(b - a));
-    for (const unsigned char *q = at; q && q + 1 < b; q++)
-        if (*q == '.' && is_ascii_alnum(q[1]))
+    return is_ascii_alnum(c) || c == '.' || c == '@' || c == '-' ||
+           c == '_' || c == '%' || c == '+' || c == '!';
+}
+
+/* A full stop at q in [a, b) between two or more letters or digits and
+ * one more: "vice.ICO", "co.uk"; not the initials of "U.S.A." */
+static int is_inner_dot(const unsigned char *a, const unsigned char *b,
+                        const unsigned char *q)
+{
+    return *q == '.' && q - a >= 2 && is_ascii_alnum(q[-1]) &&
+           is_ascii_alnum(q[-2]) && q + 1 < b && is_ascii_alnum(q[1]);
+}
+
+/* 1 when [p, b) starts with a generic top-level domain ending the
+ * chunk's letters ("com" of "IBM.COM"). */
+static int is_generic_tld(const unsigned char *p, const unsigned char *b)
+{
+    static const char *const tlds[] = {"com", "edu", "gov", "mil", "net",
+                                       "org"};
+    for (size_t i = 0; i < sizeof tlds / sizeof *tlds; i++)
+        if (b - p >= 3 && strncasecmp((const char *)p, tlds[i], 3) == 0 &&
+            (b - p == 3 || !is_ascii_alnum(p[3])))
             return 1;
     return 0;
 }
 
+/* The kind of the chunk [a, b):
+ *   CHUNK_MAIL: an e-mail address, letters or digits, '@', then a full
+ *     stop with a letter or digit after it ("bob@vice.ICO.TEK.COM"; not
+ *     "SETI@home", nor "@BBCBreaking.Theresa");
+ *   CHUNK_HOST: a host name, two inner full stops ("www.NASA.gov") or one
+ *     before a generic top-level domain ("IBM.COM"); not "St.Petersburg",
+ *     "spoke.Boris" or "10.Downing", where a space is missing. */
+static int chunk_kind(const unsigned char *a, const unsigned char *b)
+{
+    size_t inner = 0;
+    int tld = 0;
+    for (const unsigned char *q = a; q < b; q++) {
+        if (*q == '@' && q > a && is_ascii_alnum(q[-1]))
+            for (const unsigned char *r = q + 1; r + 1 < b; r++)
+                if (*r == '.' && is_ascii_alnum(r[1]))
+                    return CHUNK_MAIL;
+        if (is_inner_dot(a, b, q)) {
+            inner++;
+            tld = is_generic_tld(q + 1, b);
+        }
+    }
+    return inner >= 2 || (inner == 1 && tld) ? CHUNK_HOST : CHUNK_PLAIN;
+}
+
 /* Whether the word starting at `at` is part of an e-mail or web address,
- * whose words name no one:
- *   - any word of a chunk (text between white space) holding an e-mail
- *     address ("bobbe@vice.ICO.TEK.COM", "<C5u8@News.CSO.UIUC.EDU>"), the
- *     chunk being examined once for all its words;
- *   - a word right after a full stop that follows two letters or digits,
- *     a host name's later parts ("www.NASA.gov", "ftp.UU.NET"), which
- *     initials ("U.S.", "J.M.W.") do not have.
- * A site's first part stays a name word ("Amazon.com" names Amazon). */
+ * whose words name no one: any word of an e-mail address, and a host
+ * name's later parts ("NASA" of "www.NASA.gov"; a site's first part stays
+ * a name word, "Amazon.com" names Amazon). The chunk of address bytes
+ * around a word is examined once for all its words. */
 static int in_address(scanner *s, const unsigned char *at)
 {
-    if (at - s->start >= 3 && at[-1] == '.' && is_ascii_alnum(at[-2]) &&
-        is_ascii_alnum(at[-3]))
-        return 1;
     if (at >= s->chunk_end) {
         const unsigned char *a = at, *b = at;
-        while (a > s->start && at - a < ADDRESS_SPAN && !is_blank_byte(a[-1]))
+        while (a > s->start && at - a < ADDRESS_SPAN &&
+               is_address_byte(a[-1]))
             a--;
-        while (b < s->end && b - at < ADDRESS_SPAN && !is_blank_byte(*b))
+        while (b < s->end && b - at < ADDRESS_SPAN && is_address_byte(*b))
             b++;
         s->chunk_end = b > at ? b : at + 1;
-        s->chunk_has_mail = holds_mail_address(a, b);
+        s->chunk_kind = chunk_kind(a, b);
     }
-    return s->chunk_has_mail;
+    return s->chunk_kind == CHUNK_MAIL ||
+           (s->chunk_kind == CHUNK_HOST && at > s->start && at[-1] == '.');
 }
 
 /* 1 when [w, w+len) is a brand name in mixed case: one or two lower-case

@@ -56,7 +56,7 @@ static const char *const NEVER_ALONE[] = {
     "phone", "plc", "pm", "pope", "premier", "president", "prince",
     "princess", "prof", "professor", "queen", "rabbi", "references",
     "reply-to", "saturday", "secretary", "senator", "sender", "september",
-    "sheikh", "sir", "spokesman", "spokeswoman", "subject", "sultan",
+    "sheikh", "sir", "spokesman", "spokeswoman", "st", "subject", "sultan",
     "summary", "sunday", "tel", "thursday", "tuesday", "wednesday", "world",
     "xref"};
 

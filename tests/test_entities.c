@@ -106,6 +106,16 @@ static void test_addresses(void **state)
            "Phone 556, Ltd).", "Acme|Bob Smith");
     /* An '@' without a host after it is no address. */
     EXPECT("Volunteers ran Seti@home for years.", "Seti");
+    /* A name beside an address, or a full stop without its space, is
+     * still a name. */
+    EXPECT("Write to Jane Doe\xc2\xa0jane.doe@bbc.co.uk or Peter "
+           "Smith<psmith@reuters.com> today.", "Jane Doe|Peter Smith");
+    EXPECT("It came from @BBCBreaking.Theresa May was shared.",
+           "BBCBreaking|Theresa May");
+    EXPECT("He spoke.Boris Johnson left for St.Petersburg and "
+           "10.Downing Street.",
+           "Boris Johnson|Petersburg|Downing Street");
+    EXPECT("Mail went to IBM.COM and the U.S.A. team.", "IBM|U.S.A.");
 }
 
 static void test_sentence_starts(void **state)
