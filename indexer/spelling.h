@@ -10,9 +10,11 @@
  * rather than at every batch; the writer API does the same at each
  * commit. A word seen once goes in only when another article has it:
  * one of its database, or one another shard writer of the same run
- * counted (gz_spelling_flush_last), so that a run at -j N keeps the
- * words the same run at -j 1 keeps (unless a table outgrew its memory
- * share and was flushed before the end).
+ * counted (gz_spelling_flush_last). So a first run or --full at -j N
+ * keeps the words the same run at -j 1 keeps, unless a table outgrew its
+ * memory share and was flushed before the end. An update run does not
+ * ask the other shards' databases: a word it sees once, whose only other
+ * article an earlier run put in another shard, stays out.
  * The words are the document's unprefixed terms without a digit (what
  * the TermGenerator fed the spelling table: title and body words,
  * unstemmed, lower-cased; numbers, codes and ids left out),
