@@ -410,7 +410,7 @@ static void print_snippet(const gazette_hit_t *h, int colour)
 static void print_title(const gazette_hit_t *h, int colour)
 {
     const char *title = gazette_hit_title(h);
-    if (!*title) {
+    if (!title[strspn(title, " \t")]) {
         fputs(colour ? "\033[2m" UNTITLED "\033[0m" : UNTITLED, stdout);
         return;
     }

@@ -392,16 +392,22 @@ static void sleep_poll(void)
     nanosleep(&ts, NULL);
 }
 
+/* The index at `db_path` goes in a directory that does not exist, as
+ * one line in `err`. No parent directories are made: a missing directory
+ * is most often a disk that is not mounted. */
+static void missing_directory(const char *db_path, char *err, size_t errlen)
+{
+    snprintf(err, errlen, "%s: the directory it goes in does not exist "
+             "(not mounted?); the index is not created there", db_path);
+}
+
 /* Why the lock file `path` of the index at `db_path` could not be taken
- * (`errnum`), as one line in `err`. A missing directory is said so: the
- * index is not created there (no parent directories are made), since a
- * missing directory is most often a mount that is not there. */
+ * (`errnum`), as one line in `err`. */
 static void lock_error(const char *db_path, const char *path, int errnum,
                        char *err, size_t errlen)
 {
     if (errnum == ENOENT)
-        snprintf(err, errlen, "%s: the directory it goes in does not exist "
-                 "(not mounted?); the index is not created there", db_path);
+        missing_directory(db_path, err, errlen);
     else
         snprintf(err, errlen, "%s: %s%s", path, strerror(errnum),
                  errnum == ELOOP ? " (a symbolic link: refusing to open a "
@@ -1058,6 +1064,8 @@ static gz_index_outcome open_run(run_state *st, run_hold *h, xap_status *s,
             int e = errno;
             snprintf(err, errlen, "%s%s: %s", cfg->db_path,
                      e == ELOOP || e == ENOTDIR ? ".d" : "", strerror(e));
+            if (e == ENOENT)
+                missing_directory(cfg->db_path, err, errlen);
             if (e == ELOOP || e == ENOTDIR)
                 snprintf(err + strlen(err), errlen - strlen(err),
                          " (refusing to keep generations in anything but "

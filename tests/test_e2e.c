@@ -598,6 +598,10 @@ static void test_cli_errors(void **state)
                             fx.tmp, fx.tmp, fx.tmp), 74);
     assert_int_equal(tu_run("grep -q 'unmounted/x: the directory it goes in "
                             "does not exist' '%s/err'", fx.tmp), 0);
+    assert_int_equal(tu_run("'%s' --full --db '%s/unmounted/x' '%s' "
+                            "2>'%s/err'", ix, fx.tmp, fx.tmp, fx.tmp), 74);
+    assert_int_equal(tu_run("grep -q 'unmounted/x: the directory it goes in "
+                            "does not exist' '%s/err'", fx.tmp), 0);
     assert_int_equal(tu_run("test ! -e '%s/unmounted'", fx.tmp), 0);
     assert_int_equal(tu_run("'%s' --language klingon --db '%s/x' '%s' "
                             "2>/dev/null", ix, fx.tmp, fx.tmp), 64);
