@@ -361,6 +361,21 @@ static void update_once(const char *corpus, const char *db)
     gazette_update_free(u);
 }
 
+/* Write a.txt and b.txt (texts `a`, `b`) into NAME/corpus and index them
+ * once into NAME/db; both paths are returned (4096 bytes each). */
+static void index_two(const char *name, const char *a, const char *b,
+                      char corpus[4096], char db[4096])
+{
+    char sub[256];
+    snprintf(sub, sizeof sub, "%s/corpus", name);
+    snprintf(corpus, 4096, "%s", path_in(sub));
+    snprintf(sub, sizeof sub, "%s/db", name);
+    snprintf(db, 4096, "%s", path_in(sub));
+    tu_write_file(corpus, "a.txt", a, strlen(a));
+    tu_write_file(corpus, "b.txt", b, strlen(b));
+    update_once(corpus, db);
+}
+
 /* A word seen once in all the text indexed (mostly a typo or a stray
  * token) is no spelling suggestion; once a second article has it, it is.
  * The same through an update run and through the writer. */
@@ -368,12 +383,8 @@ static void test_spelling_needs_a_word_twice(void **state)
 {
     (void)state;
     char corpus[4096], db[4096];
-    snprintf(corpus, sizeof corpus, "%s", path_in("spell/corpus"));
-    snprintf(db, sizeof db, "%s", path_in("spell/db"));
-    tu_write_file(corpus, "a.txt", "Monday\n\nA zeppelin flew over the "
-                  "quarry.\n", 41);
-    tu_write_file(corpus, "b.txt", "Tuesday\n\nThe quarry closed.\n", 28);
-    update_once(corpus, db);
+    index_two("spell", "Monday\n\nA zeppelin flew over the quarry.\n",
+              "Tuesday\n\nThe quarry closed.\n", corpus, db);
     expect_suggestion(db, "quary", "quarry");
     expect_suggestion(db, "zepelin", "");
     tu_write_file(corpus, "c.txt", "Wednesday\n\nThe zeppelin landed.\n",
@@ -403,13 +414,8 @@ static void test_spelling_leaves_out_codes(void **state)
 {
     (void)state;
     char corpus[4096], db[4096];
-    snprintf(corpus, sizeof corpus, "%s", path_in("spellc/corpus"));
-    snprintf(db, sizeof db, "%s", path_in("spellc/db"));
-    tu_write_file(corpus, "a.txt", "Monday\n\nThe sun4c station and the "
-                  "zeppelin.\n", 44);
-    tu_write_file(corpus, "b.txt", "Tuesday\n\nA sun4c station, a "
-                  "zeppelin.\n", 38);
-    update_once(corpus, db);
+    index_two("spellc", "Monday\n\nThe sun4c station and the zeppelin.\n",
+              "Tuesday\n\nA sun4c station, a zeppelin.\n", corpus, db);
     expect_suggestion(db, "zepelin", "zeppelin");
     expect_suggestion(db, "sunc", "");
 }
