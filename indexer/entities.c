@@ -173,12 +173,12 @@ static int is_generic_tld(const unsigned char *p, const unsigned char *b)
 static int chunk_kind(const unsigned char *a, const unsigned char *b)
 {
     size_t inner = 0;
-    int tld = 0;
+    int tld = 0, mailbox = 0;   /* mailbox: an '@' after a letter or digit */
     for (const unsigned char *q = a; q < b; q++) {
         if (*q == '@' && q > a && is_ascii_alnum(q[-1]))
-            for (const unsigned char *r = q + 1; r + 1 < b; r++)
-                if (*r == '.' && is_ascii_alnum(r[1]))
-                    return CHUNK_MAIL;
+            mailbox = 1;
+        else if (*q == '.' && mailbox && q + 1 < b && is_ascii_alnum(q[1]))
+            return CHUNK_MAIL;
         if (is_inner_dot(a, b, q)) {
             inner++;
             tld = is_generic_tld(q + 1, b);

@@ -61,16 +61,21 @@ static void choose_counter(facet_spies *sp)
         }
 }
 
-/* 1 when a facet of `o` is counted from a facet list (schema.h) when
- * the index has them. */
+/* 1 when `field` is counted from a facet list (schema.h) in an index
+ * that has them, else from each match's terms. */
+static int has_facet_list(const gz_field *field)
+{
+    return field->slot >= 0 && !counted_by_value(field) &&
+           field->fold != GZ_FOLD_ENTITY;
+}
+
+/* 1 when a facet of `o` is counted from a facet list when the index has
+ * them. */
 static int wants_lists(const gazette_search_options_t *o)
 {
-    for (size_t f = 0; f < GZ_FACET_KINDS; f++) {
-        const gz_field *field = facet_field((int)f);
-        if (o->facets[f] && field->slot >= 0 && !counted_by_value(field) &&
-            field->fold != GZ_FOLD_ENTITY)
+    for (size_t f = 0; f < GZ_FACET_KINDS; f++)
+        if (o->facets[f] && has_facet_list(facet_field((int)f)))
             return 1;
-    }
     return 0;
 }
 
@@ -111,7 +116,7 @@ static xap_status attach_list_spy(xap_enquire *enq, const gz_field *field,
     /* The entity slot holds display names without the surname aliases
      * that the XE terms add, so each person counts once, as written. */
     xap_status s =
-        field->fold == GZ_FOLD_ENTITY || (lists && field->slot >= 0)
+        field->fold == GZ_FOLD_ENTITY || (lists && has_facet_list(field))
             ? xap_termcount_spy_new_split((unsigned)field->slot, GZ_LIST_SEP,
                                           spy)
             : xap_termcount_spy_new(field->prefix, spy);
