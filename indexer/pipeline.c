@@ -471,6 +471,33 @@ static double now_seconds(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* The shards other than `self`, read only, as one database (their
+ * committed articles, for the last spelling flush); NULL when there is no
+ * other shard or one cannot be opened, the spelling words then checked
+ * against this shard's own articles only. The caller frees it. */
+static xap_database *open_other_shards(const gz_pipeline *p, unsigned self)
+{
+    xap_database *all = NULL;
+    if (p->nwriters < 2 || !p->cfg.shard_paths ||
+        xap_database_new_empty(&all) != XAP_OK)
+        return NULL;
+    xap_status s = XAP_OK;
+    for (size_t i = 0; s == XAP_OK && i < p->nwriters; i++) {
+        xap_database *one = NULL;
+        if (i == self)
+            continue;
+        s = xap_database_open(p->cfg.shard_paths[i], &one);
+        if (s == XAP_OK)
+            s = xap_database_add_database(all, one);
+        xap_database_free(one);
+    }
+    if (s != XAP_OK) {
+        xap_database_free(all);
+        all = NULL;
+    }
+    return all;
+}
+
 /* Commit one shard. The spelling words counted so far go in only with
  * the last commit of the run, or when their table outgrows an eighth of
  * the batch's share of memory (Xapian's merge then takes about ten times
@@ -483,10 +510,12 @@ static xap_status commit_shard(shard_writer *sw, int last)
     gz_pipeline *p = sw->p;
     sw->last_commit = now_seconds();
     xap_status s = XAP_OK;
-    if (last)
+    if (last) {
+        xap_database *others = open_other_shards(p, sw->index);
         s = gz_spelling_flush_last(&sw->spelling, sw->db, p->spellings,
-                                   p->nwriters);
-    else if (gz_spelling_bytes(&sw->spelling) > p->cfg.batch_bytes / 8)
+                                   p->nwriters, others);
+        xap_database_free(others);
+    } else if (gz_spelling_bytes(&sw->spelling) > p->cfg.batch_bytes / 8)
         s = gz_spelling_flush(&sw->spelling, sw->db);
     if (s == XAP_OK)
         s = xap_writable_commit(sw->db);

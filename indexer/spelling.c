@@ -135,37 +135,48 @@ static int a_peer_counted(const gz_spelling *self,
 
 /* Whether the word of `slot` goes into `db`'s spelling table: a word
  * counted once goes in only when another article has it too: one a peer
- * table counted (another shard's, this run) or one `db` holds (an
- * earlier run's, or this run's of the same shard before a flush). Seen
- * once in all the text, a word is mostly a typo, a code or a stray token:
- * half the distinct words of 20 Newsgroups, and half its spelling table,
- * for no suggestion that changed (docs/performance.md). */
+ * table counted (another shard's, this run), one `db` holds (an earlier
+ * run's, or this run's of the same shard before a flush), or one the
+ * other shards' committed databases `others` hold (an earlier run's; may
+ * be NULL). Any article of `others` is another article than the one that
+ * counted the word here, whose shard is `db`. Seen once in all the text,
+ * a word is mostly a typo, a code or a stray token: half the distinct
+ * words of 20 Newsgroups, and half its spelling table, for no suggestion
+ * that changed (docs/performance.md). */
 static xap_status worth_adding(const gz_spelling *sp,
                                const gz_spelling *const *peers,
                                size_t npeers, xap_writable *db,
+                               const xap_database *others,
                                const gz_spelling_slot *slot, int *yes)
 {
     *yes = slot->freq > 1 || a_peer_counted(sp, peers, npeers, slot);
     if (*yes)
         return XAP_OK;
-    uint32_t articles = 0;
-    xap_status s = xap_database_termfreq(xap_writable_database(db),
-                                         sp->words + slot->off, &articles);
-    *yes = articles > 1;
+    const char *word = sp->words + slot->off;
+    uint32_t here = 0, elsewhere = 0;
+    xap_status s = xap_database_termfreq(xap_writable_database(db), word,
+                                         &here);
+    /* The other shards are a hint: a lookup there that fails (say, a
+     * peer's revision overwritten under the view) leaves the word out, as
+     * before the last commit asked them, rather than failing the run. */
+    if (s == XAP_OK && here <= 1 && others &&
+        xap_database_termfreq(others, word, &elsewhere) != XAP_OK)
+        elsewhere = 0;
+    *yes = here + elsewhere > 1;
     return s;
 }
 
 /* Add the words of `sp` worth adding to `db` (see worth_adding). */
 static xap_status add_counted(const gz_spelling *sp,
                               const gz_spelling *const *peers, size_t npeers,
-                              xap_writable *db)
+                              xap_writable *db, const xap_database *others)
 {
     xap_status s = XAP_OK;
     for (size_t i = 0; s == XAP_OK && i < sp->cap; i++) {
         const gz_spelling_slot *slot = &sp->slots[i];
         int add = 0;
         if (slot->freq)
-            s = worth_adding(sp, peers, npeers, db, slot, &add);
+            s = worth_adding(sp, peers, npeers, db, others, slot, &add);
         if (s == XAP_OK && add)
             s = xap_writable_add_spelling(db, sp->words + slot->off,
                                           slot->freq);
@@ -175,7 +186,7 @@ static xap_status add_counted(const gz_spelling *sp,
 
 xap_status gz_spelling_flush(gz_spelling *sp, xap_writable *db)
 {
-    xap_status s = add_counted(sp, NULL, 0, db);
+    xap_status s = add_counted(sp, NULL, 0, db, NULL);
     if (sp->slots)
         memset(sp->slots, 0, sp->cap * sizeof *sp->slots);
     sp->count = 0;
@@ -185,9 +196,9 @@ xap_status gz_spelling_flush(gz_spelling *sp, xap_writable *db)
 
 xap_status gz_spelling_flush_last(const gz_spelling *sp, xap_writable *db,
                                   const gz_spelling *const *peers,
-                                  size_t npeers)
+                                  size_t npeers, const xap_database *others)
 {
-    return add_counted(sp, peers, npeers, db);
+    return add_counted(sp, peers, npeers, db, others);
 }
 
 size_t gz_spelling_bytes(const gz_spelling *sp)

@@ -10,11 +10,11 @@
  * rather than at every batch; the writer API does the same at each
  * commit. A word seen once goes in only when another article has it:
  * one of its database, or one another shard writer of the same run
- * counted (gz_spelling_flush_last). So a first run or --full at -j N
- * keeps the words the same run at -j 1 keeps, unless a table outgrew its
- * memory share and was flushed before the end. An update run does not
- * ask the other shards' databases: a word it sees once, whose only other
- * article an earlier run put in another shard, stays out.
+ * counted, or one another shard's committed database holds
+ * (gz_spelling_flush_last). So a run at -j N keeps the words the same run
+ * at -j 1 keeps, the first run as an update run of a sharded index, unless
+ * a table outgrew its memory share and was flushed before the end (that
+ * flush asks its own database only).
  * The words are the document's unprefixed terms without a digit (what
  * the TermGenerator fed the spelling table: title and body words,
  * unstemmed, lower-cased; numbers, codes and ids left out),
@@ -54,13 +54,15 @@ xap_status gz_spelling_flush(gz_spelling *sp, xap_writable *db);
 
 /* The run's last flush of one shard's table `sp` into `db`, where
  * `peers` (npeers tables, `sp` may be among them) are every shard
- * writer's table of the run, complete and no longer changing: a word
- * counted once also goes in when a peer counted it. `sp` is left as it
- * is, since the peers may still be reading it: free it when all are
- * done. */
+ * writer's table of the run, complete and no longer changing, and
+ * `others` (NULL when there is none) the other shards' databases, read
+ * only: a word counted once also goes in when a peer counted it or when
+ * `db` and `others` together hold it in more than one article. `sp` is
+ * left as it is, since the peers may still be reading it: free it when
+ * all are done. `others` stays the caller's. */
 xap_status gz_spelling_flush_last(const gz_spelling *sp, xap_writable *db,
                                   const gz_spelling *const *peers,
-                                  size_t npeers);
+                                  size_t npeers, const xap_database *others);
 
 /* Bytes the table holds (for memory accounting). */
 size_t gz_spelling_bytes(const gz_spelling *sp);

@@ -464,6 +464,49 @@ static void test_spelling_word_twice_across_shards(void **state)
     }
 }
 
+/* One update run of `corpus` into `db` by `jobs` workers. */
+static void update_with_jobs(const char *corpus, const char *db,
+                             unsigned jobs)
+{
+    gazette_update_t *u = NULL;
+    assert_int_equal(gazette_update_new(&u), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_set_jobs(u, jobs), GAZETTE_STATUS_OK);
+    const char *roots[] = {corpus};
+    assert_int_equal(gazette_update_run(u, db, roots, 1), GAZETTE_STATUS_OK);
+    gazette_update_free(u);
+}
+
+/* The same in an update run of a sharded index: a word seen once tonight
+ * whose other article an earlier run put in another shard is a spelling
+ * word (the last commit asks the other shards' databases too), and a
+ * word seen once in all is still not. The update at -j 1 writes both
+ * shards from one thread; at -j 2 from one writer thread each. */
+static void test_spelling_update_asks_other_shards(void **state)
+{
+    (void)state;
+    for (unsigned jobs = 1; jobs <= 2; jobs++) {
+        char corpus[4096], db[4096], first[64], second[64], sub[64];
+        snprintf(sub, sizeof sub, "spellu%u/corpus", jobs);
+        snprintf(corpus, sizeof corpus, "%s", path_in(sub));
+        snprintf(sub, sizeof sub, "spellu%u/db", jobs);
+        snprintf(db, sizeof db, "%s", path_in(sub));
+        name_in_shard("a", 0, first, sizeof first);
+        name_in_shard("b", 1, second, sizeof second);
+        tu_write_file(corpus, first, "Monday\n\nA zeppelin flew over the "
+                      "quokka.\n", 41);
+        update_with_jobs(corpus, db, 2);
+        expect_suggestion(db, "quoka", "");
+        tu_write_file(corpus, second, "Tuesday\n\nThe quokka hopped by "
+                      "a wallaby.\n", 41);
+        update_with_jobs(corpus, db, jobs);
+        char stub[4200];
+        snprintf(stub, sizeof stub, "%s/%s", db, GZ_SHARD_STUB);
+        assert_int_equal(access(stub, F_OK), 0);   /* still sharded */
+        expect_suggestion(db, "quoka", "quokka");
+        expect_suggestion(db, "walaby", "");
+    }
+}
+
 static void test_update_out_of_descriptors(void **state)
 {
     (void)state;
@@ -572,6 +615,7 @@ int main(void)
         cmocka_unit_test(test_one_line_article),
         cmocka_unit_test(test_spelling_needs_a_word_twice),
         cmocka_unit_test(test_spelling_word_twice_across_shards),
+        cmocka_unit_test(test_spelling_update_asks_other_shards),
         cmocka_unit_test(test_spelling_leaves_out_codes),
         cmocka_unit_test(test_update_symlinks),
         cmocka_unit_test(test_update_out_of_descriptors),
