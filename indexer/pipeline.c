@@ -15,9 +15,12 @@
 #include "shards.h"
 #include "spelling.h"
 
-/* Room kept in the job queue per worker: enough to keep them busy while
- * the walk stats the next files, small enough to stop quickly. */
-#define JOBS_PER_WORKER 4
+/* Room kept in the job queue per worker (a job is a path and a stat:
+ * a few hundred bytes): enough to keep them busy while the walk stats the
+ * next files, and to hold jobs for the other shards while one shard's
+ * writer commits (take_job_locked); jobs not started are dropped on a
+ * stop, so a long queue does not make stopping slower. */
+#define JOBS_PER_WORKER 64
 /* Files waiting for one shard writer, at most: a few keep it busy, more
  * only hold memory (an analysed document takes many times its text). */
 #define MAX_QUEUED_UNITS 16
@@ -55,6 +58,8 @@ typedef struct unit {
     unit_kind kind;
     int is_file;               /* report it through hooks.file_done */
     unsigned shard;            /* where it is written */
+    unsigned likely_shard;     /* a job's: where it will most likely be
+                                  written (see take_job_locked) */
     /* what the walk saw and the index knew */
     corpus_file file;          /* strings in `strings` */
     char *strings;
@@ -162,6 +167,20 @@ static unit *pop(unit_queue *q)
     q->count--;
     q->bytes -= u->cost;
     return u;
+}
+
+/* Take `u`, which follows `prev` (NULL: `u` is the head), out of `q`. */
+static void unlink_after(unit_queue *q, unit *prev, unit *u)
+{
+    if (prev)
+        prev->next = u->next;
+    else
+        q->head = u->next;
+    if (q->tail == u)
+        q->tail = prev;
+    u->next = NULL;
+    q->count--;
+    q->bytes -= u->cost;
 }
 
 /* ------------------------------------------------------------- units */
@@ -696,6 +715,30 @@ static void route_locked(gz_pipeline *p, unit *u)
     }
 }
 
+/* Whether shard writer `sw`'s queue can take another file now. */
+static int has_room_locked(const gz_pipeline *p, const shard_writer *sw)
+{
+    return !sw->queue.head || (sw->queue.bytes < p->cfg.queue_bytes &&
+                               sw->queue.count < MAX_QUEUED_UNITS);
+}
+
+/* The next job for a worker: the first whose shard's queue has room, else
+ * the oldest. A shard writer stalls for the length of a commit while the
+ * other shards' writers go on; taking the jobs in order, every worker
+ * would soon hold an analysed file for the stalled shard and wait, and
+ * the other writers would run dry. NULL when there is no job. */
+static unit *take_job_locked(gz_pipeline *p)
+{
+    unit *prev = NULL;
+    for (unit *u = p->jobs.head; u; prev = u, u = u->next)
+        if (u->likely_shard >= p->nwriters ||
+            has_room_locked(p, &p->writers[u->likely_shard])) {
+            unlink_after(&p->jobs, prev, u);
+            return u;
+        }
+    return pop(&p->jobs);
+}
+
 static void *worker_main(void *arg)
 {
     worker *w = arg;
@@ -704,7 +747,7 @@ static void *worker_main(void *arg)
     for (;;) {
         while (!p->jobs.head && !p->closing_jobs)
             pthread_cond_wait(&p->job_wake, &p->mu);
-        unit *u = pop(&p->jobs);
+        unit *u = take_job_locked(p);
         if (!u)
             break;
         pthread_cond_signal(&p->main_wake);   /* room for another job */
@@ -878,6 +921,10 @@ xap_status gz_pipeline_file(gz_pipeline *p, const corpus_file *file,
         pthread_mutex_unlock(&p->mu);
         return p->status;
     }
+    /* Unchanged or changed, a known file mostly stays where it is. */
+    u->likely_shard = known ? known->shard
+                            : (unsigned)gz_shard_of(file->relpath,
+                                                    p->cfg.nshards);
     return submit(p, u, 0);
 }
 

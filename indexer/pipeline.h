@@ -13,9 +13,11 @@
  * Xapian documents, each worker with its own analyzer; all the documents
  * of a file go, as one unit, to the writer of the file's shard
  * (gz_shard_of of its relative path), which applies the unit in one
- * transaction, so every commit of every shard covers whole files. The job
- * queue holds a few files per worker and each shard queue a bounded number
- * of bytes of text, so memory does not grow with the corpus.
+ * transaction, so every commit of every shard covers whole files. A
+ * worker takes the first job whose shard's queue has room, so a shard
+ * that commits does not hold up the others. The job queue holds a bounded
+ * number of paths per worker and each shard queue a bounded number of
+ * files and bytes of text, so memory does not grow with the corpus.
  *
  * With jobs == 1 there are no threads: each call does its work on the
  * caller's thread, in walk order, exactly as a single-threaded indexer.
