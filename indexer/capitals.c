@@ -6,6 +6,7 @@
 #include <string.h>
 #include <utf8proc.h>
 
+#include "address.h"
 #include "buf.h"
 #include "schema.h"
 
@@ -307,7 +308,11 @@ static xap_status add_title(xap_document *doc, const char *text, size_t len)
     int boundary = 1;
     cap_word w;
     xap_status s = XAP_OK;
+    gz_address_scan addresses;
+    gz_address_scan_init(&addresses, text, len);
     while (s == XAP_OK && next_word(&p, end, &boundary, &w)) {
+        if (gz_address_has_word(&addresses, w.start))
+            continue;
         const char *prefix = capitals_prefix(&w, style == 1);
         if (!prefix)
             continue;
@@ -322,7 +327,9 @@ static xap_status add_title(xap_document *doc, const char *text, size_t len)
  * `pending`) while the words are counted, and added only when the text
  * is not mostly in capitals: when most of its words of two or more
  * letters are (teletype archives such as the TIME collection), capitals
- * say nothing and it gets none. */
+ * say nothing and it gets none. The words of e-mail addresses and host
+ * names (address.h) are neither terms nor counted: "CS.BERKELEY.EDU" in
+ * a signature is no acronym, and no sign of a text in capitals. */
 static xap_status add_text(xap_document *doc, const char *text, size_t len)
 {
     const char *p = text, *end = text + len;
@@ -330,7 +337,11 @@ static xap_status add_text(xap_document *doc, const char *text, size_t len)
     size_t words = 0, shouted = 0;
     cap_word w;
     gz_buf pending = {0};
+    gz_address_scan addresses;
+    gz_address_scan_init(&addresses, text, len);
     while (next_word(&p, end, &boundary, &w)) {
+        if (gz_address_has_word(&addresses, w.start))
+            continue;
         if (w.letters >= 2) {
             words++;
             shouted += w.lowers == 0;

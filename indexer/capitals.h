@@ -16,7 +16,9 @@
  *     a sentence ("Nasa" in "... at Nasa said", "Aids", "iPod"), so that a
  *     query in capitals ("NASA", "AIDS") also finds the text that writes
  *     the name that way, but not "hearing aids".
- * A possessive "'s" is cut ("BBC's" gives "bbc"). A text mostly in
+ * A possessive "'s" is cut ("BBC's" gives "bbc"). The words of e-mail
+ * addresses and the later parts of host names (address.h) get none
+ * ("EDU" of "CS.BERKELEY.EDU"; "IBM.COM" gives "ibm" only). A text mostly in
  * capitals (a teletype archive) gets none: its capitals say nothing, and
  * a query word in capitals is searched as a plain word there. In a
  * title, only words in capitals count when the title is written in Title

@@ -22,8 +22,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
+#include "address.h"
 #include "entity_internal.h"
 #include "schema.h"
 #include "xapian_shim.h"
@@ -55,8 +55,7 @@ typedef struct scanner {
     int sentence_start;
     int broken;
     token prev;
-    const unsigned char *chunk_end;   /* of the last chunk examined */
-    int chunk_kind;                   /* ... and what it is (CHUNK_*) */
+    gz_address_scan addresses;        /* words of addresses are no names */
 } scanner;
 
 static void scanner_init(scanner *s, const char *text, size_t len)
@@ -64,7 +63,7 @@ static void scanner_init(scanner *s, const char *text, size_t len)
     memset(s, 0, sizeof *s);
     s->start = s->p = (const unsigned char *)text;
     s->end = s->p + len;
-    s->chunk_end = s->p;
+    gz_address_scan_init(&s->addresses, text, len);
     s->sentence_start = 1;
     s->broken = 1;
 }
@@ -120,92 +119,6 @@ static void scan_separator(scanner *s, uint32_t c, size_t n)
         s->broken = 1;
     }
     s->p += n;
-}
-
-/* Bytes examined either side of a word for the address it may be in. */
-#define ADDRESS_SPAN 256
-
-/* What a chunk of address characters around a word is (in_address). */
-enum { CHUNK_PLAIN = 0, CHUNK_MAIL, CHUNK_HOST };
-
-static int is_ascii_alnum(unsigned char c)
-{
-    return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
-}
-
-/* A byte that may be part of an e-mail address or a host name. Anything
- * else, a no-break space or '<' included, ends the chunk. */
-static int is_address_byte(unsigned char c)
-{
-    return is_ascii_alnum(c) || c == '.' || c == '@' || c == '-' ||
-           c == '_' || c == '%' || c == '+' || c == '!';
-}
-
-/* A full stop at q in [a, b) between two or more letters or digits and
- * one more: "vice.ICO", "co.uk"; not the initials of "U.S.A." */
-static int is_inner_dot(const unsigned char *a, const unsigned char *b,
-                        const unsigned char *q)
-{
-    return *q == '.' && q - a >= 2 && is_ascii_alnum(q[-1]) &&
-           is_ascii_alnum(q[-2]) && q + 1 < b && is_ascii_alnum(q[1]);
-}
-
-/* 1 when [p, b) starts with a generic top-level domain ending the
- * chunk's letters ("com" of "IBM.COM"). */
-static int is_generic_tld(const unsigned char *p, const unsigned char *b)
-{
-    static const char *const tlds[] = {"com", "edu", "gov", "mil", "net",
-                                       "org"};
-    for (size_t i = 0; i < sizeof tlds / sizeof *tlds; i++)
-        if (b - p >= 3 && strncasecmp((const char *)p, tlds[i], 3) == 0 &&
-            (b - p == 3 || !is_ascii_alnum(p[3])))
-            return 1;
-    return 0;
-}
-
-/* The kind of the chunk [a, b):
- *   CHUNK_MAIL: an e-mail address, letters or digits, '@', then a full
- *     stop with a letter or digit after it ("bob@vice.ICO.TEK.COM"; not
- *     "SETI@home", nor "@BBCBreaking.Theresa");
- *   CHUNK_HOST: a host name, two inner full stops ("www.NASA.gov") or one
- *     before a generic top-level domain ("IBM.COM"); not "St.Petersburg",
- *     "spoke.Boris" or "10.Downing", where a space is missing. */
-static int chunk_kind(const unsigned char *a, const unsigned char *b)
-{
-    size_t inner = 0;
-    int tld = 0, mailbox = 0;   /* mailbox: an '@' after a letter or digit */
-    for (const unsigned char *q = a; q < b; q++) {
-        if (*q == '@' && q > a && is_ascii_alnum(q[-1]))
-            mailbox = 1;
-        else if (*q == '.' && mailbox && q + 1 < b && is_ascii_alnum(q[1]))
-            return CHUNK_MAIL;
-        if (is_inner_dot(a, b, q)) {
-            inner++;
-            tld = is_generic_tld(q + 1, b);
-        }
-    }
-    return inner >= 2 || (inner == 1 && tld) ? CHUNK_HOST : CHUNK_PLAIN;
-}
-
-/* Whether the word starting at `at` is part of an e-mail or web address,
- * whose words name no one: any word of an e-mail address, and a host
- * name's later parts ("NASA" of "www.NASA.gov"; a site's first part stays
- * a name word, "Amazon.com" names Amazon). The chunk of address bytes
- * around a word is examined once for all its words. */
-static int in_address(scanner *s, const unsigned char *at)
-{
-    if (at >= s->chunk_end) {
-        const unsigned char *a = at, *b = at;
-        while (a > s->start && at - a < ADDRESS_SPAN &&
-               is_address_byte(a[-1]))
-            a--;
-        while (b < s->end && b - at < ADDRESS_SPAN && is_address_byte(*b))
-            b++;
-        s->chunk_end = b > at ? b : at + 1;
-        s->chunk_kind = chunk_kind(a, b);
-    }
-    return s->chunk_kind == CHUNK_MAIL ||
-           (s->chunk_kind == CHUNK_HOST && at > s->start && at[-1] == '.');
 }
 
 /* 1 when [w, w+len) is a brand name in mixed case: one or two lower-case
@@ -358,7 +271,7 @@ static int scan(scanner *s, token *t)
     classify(t);
     /* A host or mailbox name ("bobbe@vice.ICO.TEK.COM", the signature of
      * a news post) names no one: its words are no name words. */
-    if (in_address(s, start))
+    if (gz_address_has_word(&s->addresses, (const char *)start))
         t->flags = 0;
     if (t->flags & TK_LOWER)
         drop_lower_prefix(t);

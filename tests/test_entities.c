@@ -1156,6 +1156,29 @@ static void test_capitals_of_shouted_text(void **state)
     assert_string_equal(got, GZ_PREFIX_UPPER "nasa");
 }
 
+/* The words of an e-mail address and the later parts of a host name get
+ * no capitals terms, nor do they count towards a text in capitals; a
+ * site's first part, initials and a name beside an address still do. */
+static void test_capitals_of_addresses(void **state)
+{
+    (void)state;
+    char got[8192];
+    capitals_terms("Mail JOHN@CS.BERKELEY.EDU or see WWW.NASA.GOV about "
+                   "the FBI.", 0, GZ_PREFIX_UPPER, got);
+    assert_string_equal(got, GZ_PREFIX_UPPER "fbi|" GZ_PREFIX_UPPER "www");
+    capitals_terms("The IBM.COM team met the U.S.A. squad and the "
+                   "BBC<news@bbc.co.uk>.", 0, GZ_PREFIX_UPPER, got);
+    assert_string_equal(got, GZ_PREFIX_UPPER "bbc|" GZ_PREFIX_UPPER "ibm|"
+                        GZ_PREFIX_UPPER "usa");
+    /* Signature lines in capitals do not make the text shouted. */
+    capitals_terms("NASA staff met at noon.\n-- \nBOB@VICE.ICO.TEK.COM "
+                   "SMITH@AI.MIT.EDU", 0, GZ_PREFIX_UPPER, got);
+    assert_string_equal(got, GZ_PREFIX_UPPER "nasa");
+    capitals_terms("Reports From NASA.GOV And The Agency", 1,
+                   GZ_PREFIX_UPPER, got);
+    assert_string_equal(got, GZ_PREFIX_UPPER "nasa");
+}
+
 /* The capitals module answers ASCII character classes itself: they must
  * be Xapian's (its TermGenerator splits the words the capitals terms
  * follow), for every ASCII code point and a few beyond. */
@@ -1190,6 +1213,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_capitals_char_classes_are_xapians),
         cmocka_unit_test(test_capitals_terms_are_xapians_lower_case),
         cmocka_unit_test(test_capitals_of_shouted_text),
+        cmocka_unit_test(test_capitals_of_addresses),
         cmocka_unit_test(test_fold_ascii_and_accents),
         cmocka_unit_test(test_word_lists_answer_as_a_linear_search),
         cmocka_unit_test(test_connectors),
