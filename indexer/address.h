@@ -26,8 +26,7 @@
 #include <stddef.h>
 
 /* Words are asked about in text order: the chunk around a word is
- * examined once for all its words. Zero-initialise with
- * gz_address_scan_init. */
+ * examined once for all its words. Set up with gz_address_scan_init. */
 typedef struct gz_address_scan {
     const unsigned char *start, *end;  /* the text */
     const unsigned char *chunk_end;    /* of the last chunk examined */
@@ -36,9 +35,9 @@ typedef struct gz_address_scan {
 
 void gz_address_scan_init(gz_address_scan *s, const char *text, size_t len);
 
-/* Whether the word starting at `at` (within the text, at or after the
+/* Whether the word starting at `word` (within the text, at or after the
  * last word asked about) is part of an e-mail address or a later part of
  * a host name. */
-int gz_address_has_word(gz_address_scan *s, const char *at);
+int gz_address_has_word(gz_address_scan *s, const char *word);
 
 #endif /* GAZETTE_ADDRESS_H */

@@ -266,14 +266,19 @@ static size_t capitals_term(const cap_word *w, const char *prefix,
 
 /* How a title is written: 2 in capitals (no term at all), 1 in Title
  * Case (three or more words after the first, at least three quarters of
- * them capitalised: only words in capitals count), else 0. */
+ * them capitalised: only words in capitals count), else 0. Words of
+ * addresses are not counted, as in a text (add_text). */
 static int title_style(const char *text, size_t len)
 {
     const char *p = text, *end = text + len;
     int boundary = 1;
     size_t words = 0, capitalised = 0, shouted = 0, long_words = 0;
     cap_word w;
+    gz_address_scan addresses;
+    gz_address_scan_init(&addresses, text, len);
     for (int first = 1; next_word(&p, end, &boundary, &w); first = 0) {
+        if (gz_address_has_word(&addresses, w.start))
+            continue;
         if (w.letters >= 2) {
             long_words++;
             shouted += w.lowers == 0;

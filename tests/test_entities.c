@@ -1177,6 +1177,9 @@ static void test_capitals_of_addresses(void **state)
     capitals_terms("Reports From NASA.GOV And The Agency", 1,
                    GZ_PREFIX_UPPER, got);
     assert_string_equal(got, GZ_PREFIX_UPPER "nasa");
+    /* nor do they make a title one in capitals */
+    capitals_terms("NASA budget: see WWW.NASA.GOV", 1, GZ_PREFIX_UPPER, got);
+    assert_string_equal(got, GZ_PREFIX_UPPER "nasa|" GZ_PREFIX_UPPER "www");
 }
 
 /* The capitals module answers ASCII character classes itself: they must
