@@ -15,8 +15,8 @@
 #include "shards.h"
 #include "spelling.h"
 
-/* Room kept in the job queue per worker (a job is a path and a stat:
- * a few hundred bytes): enough to keep them busy while the walk stats the
+/* Room kept in the job queue per worker (a job is a unit not yet read:
+ * about 1 KiB and its paths): enough to keep them busy while the walk stats the
  * next files, and to hold jobs for the other shards while one shard's
  * writer commits (take_job_locked); jobs not started are dropped on a
  * stop, so a long queue does not make stopping slower. */
@@ -490,59 +490,49 @@ static double now_seconds(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* The shards other than `self`, read only, as one database (their
- * committed articles, for the last spelling flush); NULL when there is no
- * other shard or one cannot be opened, the spelling words then checked
- * against this shard's own articles only. The caller frees it. */
-static xap_database *open_other_shards(const gz_pipeline *p, unsigned self)
+/* Commit one shard as it stands. */
+static xap_status commit_now(shard_writer *sw)
 {
-    xap_database *all = NULL;
-    if (p->nwriters < 2 || !p->cfg.shard_paths ||
-        xap_database_new_empty(&all) != XAP_OK)
-        return NULL;
-    xap_status s = XAP_OK;
-    for (size_t i = 0; s == XAP_OK && i < p->nwriters; i++) {
-        xap_database *one = NULL;
-        if (i == self)
-            continue;
-        s = xap_database_open(p->cfg.shard_paths[i], &one);
-        if (s == XAP_OK)
-            s = xap_database_add_database(all, one);
-        xap_database_free(one);
-    }
-    if (s != XAP_OK) {
-        xap_database_free(all);
-        all = NULL;
-    }
-    return all;
-}
-
-/* Commit one shard. The spelling words counted so far go in only with
- * the last commit of the run, or when their table outgrows an eighth of
- * the batch's share of memory (Xapian's merge then takes about ten times
- * the table: every word's trigrams): Xapian rewrites (and recompresses)
- * every spelling entry a commit touches, so merging them rarely costs far
- * less than once a batch. (A run killed before that leaves the words of
- * its files out of "did you mean"; the index itself is whole.) */
-static xap_status commit_shard(shard_writer *sw, int last)
-{
-    gz_pipeline *p = sw->p;
     sw->last_commit = now_seconds();
-    xap_status s = XAP_OK;
-    if (last) {
-        xap_database *others = open_other_shards(p, sw->index);
-        s = gz_spelling_flush_last(&sw->spelling, sw->db, p->spellings,
-                                   p->nwriters, others);
-        xap_database_free(others);
-    } else if (gz_spelling_bytes(&sw->spelling) > p->cfg.batch_bytes / 8)
-        s = gz_spelling_flush(&sw->spelling, sw->db);
-    if (s == XAP_OK)
-        s = xap_writable_commit(sw->db);
+    xap_status s = xap_writable_commit(sw->db);
     if (s == XAP_OK)
         atomic_fetch_add(&sw->commits, 1);
     sw->pending = 0;
     sw->pending_bytes = 0;
     return s;
+}
+
+/* Commit a full batch of one shard. The spelling words counted so far go
+ * in only at the end of the run (commit_spelling), or here when their
+ * table outgrows an eighth of the batch's share of memory (Xapian's merge
+ * then takes about ten times the table: every word's trigrams): Xapian
+ * rewrites (and recompresses) every spelling entry a commit touches, so
+ * merging them rarely costs far less than once a batch. (A run killed
+ * before the end leaves the words of its files out of "did you mean"; the
+ * index itself is whole.) */
+static xap_status commit_batch(shard_writer *sw)
+{
+    xap_status s = XAP_OK;
+    if (gz_spelling_bytes(&sw->spelling) > sw->p->cfg.batch_bytes / 8)
+        s = gz_spelling_flush(&sw->spelling, sw->db);
+    return s == XAP_OK ? commit_now(sw) : s;
+}
+
+/* The run's last spelling words of one shard, and their commit: called
+ * once every shard has committed all its articles, so that the other
+ * shards' databases, which gz_spelling_flush_last reads, hold this run's
+ * additions and deletions too. */
+static xap_status commit_spelling(shard_writer *sw)
+{
+    gz_pipeline *p = sw->p;
+    const char *others[GZ_MAX_SHARDS];
+    size_t nother = 0;
+    for (size_t i = 0; p->cfg.shard_paths && i < p->nwriters; i++)
+        if (i != sw->index && nother < GZ_MAX_SHARDS)
+            others[nother++] = p->cfg.shard_paths[i];
+    xap_status s = gz_spelling_flush_last(&sw->spelling, sw->db, p->spellings,
+                                          p->nwriters, others, nother);
+    return s == XAP_OK ? commit_now(sw) : s;
 }
 
 typedef struct docid_buf {
@@ -647,7 +637,7 @@ static xap_status apply_unit(shard_writer *sw, unit *u)
         ((sw->pending >= cfg->batch &&
           now_seconds() - sw->last_commit >= MIN_COMMIT_SECONDS) ||
          sw->pending_bytes >= cfg->batch_bytes))
-        s = commit_shard(sw, 0);
+        s = commit_batch(sw);
     return s;
 }
 
@@ -771,9 +761,9 @@ static void *worker_main(void *arg)
     return NULL;
 }
 
-/* Wait (p->mu held) until every writer has written its last article, so
- * that the spelling tables the last commit reads (gz_spelling_flush_last)
- * no longer change, or until something failed. */
+/* Wait (p->mu held) until every writer has committed its last article, so
+ * that the spelling tables and the shard databases the last commit reads
+ * (commit_spelling) no longer change, or until something failed. */
 static void wait_for_peers_locked(shard_writer *sw)
 {
     gz_pipeline *p = sw->p;
@@ -782,6 +772,18 @@ static void wait_for_peers_locked(shard_writer *sw)
             pthread_cond_broadcast(&p->writers[i].wake);
     while (p->status == XAP_OK && p->writers_counted < p->writers_alive)
         pthread_cond_wait(&sw->wake, &p->mu);
+}
+
+/* Run `commit` (commit_now or commit_spelling) on `sw` with p->mu, which
+ * is held, let go meanwhile; a failure fails the pipeline. */
+static void commit_unlocked(shard_writer *sw,
+                            xap_status (*commit)(shard_writer *))
+{
+    pthread_mutex_unlock(&sw->p->mu);
+    xap_status s = commit(sw);
+    pthread_mutex_lock(&sw->p->mu);
+    if (s != XAP_OK)
+        fail_locked(sw->p, s, "committing the index");
 }
 
 static void *writer_main(void *arg)
@@ -811,15 +813,14 @@ static void *writer_main(void *arg)
             pthread_cond_signal(&p->main_wake);
         }
     }
+    /* The end: articles first, in every shard, then spelling words (one
+     * commit for both when there is one shard). */
+    if (p->commit_at_end && p->status == XAP_OK && p->nwriters > 1)
+        commit_unlocked(sw, commit_now);
     if (p->commit_at_end && p->status == XAP_OK)
         wait_for_peers_locked(sw);
-    if (p->commit_at_end && p->status == XAP_OK) {
-        pthread_mutex_unlock(&p->mu);
-        xap_status s = commit_shard(sw, 1);
-        pthread_mutex_lock(&p->mu);
-        if (s != XAP_OK)
-            fail_locked(p, s, "committing the index");
-    }
+    if (p->commit_at_end && p->status == XAP_OK)
+        commit_unlocked(sw, commit_spelling);
     p->writers_alive--;
     pthread_cond_broadcast(&p->main_wake);
     pthread_mutex_unlock(&p->mu);
@@ -986,17 +987,32 @@ static void join_all(gz_pipeline *p, int commit)
     p->threaded = 0;
 }
 
+/* Without threads, the end of a run as the writers do it (writer_main):
+ * every shard's articles, then every shard's spelling words; one commit
+ * for both when there is one shard. */
+static void commit_inline(gz_pipeline *p)
+{
+    for (size_t i = 0; p->nwriters > 1 && i < p->nwriters; i++) {
+        xap_status s = p->status == XAP_OK ? commit_now(&p->writers[i])
+                                           : XAP_OK;
+        if (s != XAP_OK)
+            fail_locked(p, s, "committing the index");
+    }
+    for (size_t i = 0; i < p->nwriters; i++) {
+        xap_status s = p->status == XAP_OK ? commit_spelling(&p->writers[i])
+                                           : XAP_OK;
+        if (s != XAP_OK)
+            fail_locked(p, s, "committing the index");
+    }
+}
+
 xap_status gz_pipeline_finish(gz_pipeline *p, int commit, char *err,
                               size_t errlen)
 {
     int was_threaded = p->threaded;
     join_all(p, commit && p->cfg.shards);
     if (!was_threaded && commit && p->cfg.shards)
-        for (size_t i = 0; p->status == XAP_OK && i < p->nwriters; i++) {
-            xap_status s = commit_shard(&p->writers[i], 1);
-            if (s != XAP_OK)
-                fail_locked(p, s, "committing the index");
-        }
+        commit_inline(p);
     if (p->status != XAP_OK)
         snprintf(err, errlen, "%s", p->err);
     return p->status;

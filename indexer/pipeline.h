@@ -61,7 +61,8 @@ typedef struct gz_pipeline_config {
     unsigned jobs;                 /* worker threads; 1: no threads */
     xap_writable *const *shards;   /* the shard writers; NULL: dry run */
     const char *const *shard_paths;  /* their directories (the entity
-                                        lexicon reads them); NULL: dry run */
+                                        lexicon and the last spelling
+                                        flush read them); NULL: dry run */
     size_t nshards;                /* >= 1 (also in a dry run) */
     const char *language;          /* stemmer */
     uint64_t max_file_bytes;       /* 0: corpus default */

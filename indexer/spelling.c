@@ -133,60 +133,88 @@ static int a_peer_counted(const gz_spelling *self,
     return 0;
 }
 
-/* Whether the word of `slot` goes into `db`'s spelling table: a word
- * counted once goes in only when another article has it too: one a peer
- * table counted (another shard's, this run), one `db` holds (an earlier
- * run's, or this run's of the same shard before a flush), or one the
- * other shards' committed databases `others` hold (an earlier run's; may
- * be NULL). Any article of `others` is another article than the one that
- * counted the word here, whose shard is `db`. Seen once in all the text,
- * a word is mostly a typo, a code or a stray token: half the distinct
- * words of 20 Newsgroups, and half its spelling table, for no suggestion
- * that changed (docs/performance.md). */
-static xap_status worth_adding(const gz_spelling *sp,
-                               const gz_spelling *const *peers,
-                               size_t npeers, xap_writable *db,
-                               const xap_database *others,
-                               const gz_spelling_slot *slot, int *yes)
+/* How many more articles must have the word of `slot` before it goes
+ * into `db`'s spelling table (0: it goes in). A word counted more than
+ * once goes in; one counted once goes in only when another article has it
+ * too: one a peer table counted (another shard's, this run) or one `db`
+ * holds (an earlier run's, or this run's of the same shard before a
+ * flush); the other shards' databases are asked last (ask_other_shard).
+ * Seen once in all the text, a word is mostly a typo, a code or a stray
+ * token: half the distinct words of 20 Newsgroups, and half its spelling
+ * table, for no suggestion that changed (docs/performance.md). */
+static xap_status articles_missing(const gz_spelling *sp,
+                                   const gz_spelling *const *peers,
+                                   size_t npeers, xap_writable *db,
+                                   const gz_spelling_slot *slot,
+                                   uint32_t *missing)
 {
-    *yes = slot->freq > 1 || a_peer_counted(sp, peers, npeers, slot);
-    if (*yes)
+    *missing = 0;
+    if (slot->freq > 1 || a_peer_counted(sp, peers, npeers, slot))
         return XAP_OK;
-    const char *word = sp->words + slot->off;
-    uint32_t here = 0, elsewhere = 0;
-    xap_status s = xap_database_termfreq(xap_writable_database(db), word,
-                                         &here);
-    /* The other shards are a hint: a lookup there that fails (say, a
-     * peer's revision overwritten under the view) leaves the word out, as
-     * before the last commit asked them, rather than failing the run. */
-    if (s == XAP_OK && here <= 1 && others &&
-        xap_database_termfreq(others, word, &elsewhere) != XAP_OK)
-        elsewhere = 0;
-    *yes = here + elsewhere > 1;
+    uint32_t here = 0;
+    xap_status s = xap_database_termfreq(xap_writable_database(db),
+                                         sp->words + slot->off, &here);
+    *missing = here > 1 ? 0 : 2 - here;
     return s;
 }
 
-/* Add the words of `sp` worth adding to `db` (see worth_adding). */
+/* A word of the table still missing articles: its slot's index. */
+typedef struct waiting_word {
+    size_t slot;
+    uint32_t missing;
+} waiting_word;
+
+/* Add the words of `sp` that have their articles to `db`; when `waiting`
+ * is not NULL (room for sp->count), the others go there (*nwaiting). */
 static xap_status add_counted(const gz_spelling *sp,
                               const gz_spelling *const *peers, size_t npeers,
-                              xap_writable *db, const xap_database *others)
+                              xap_writable *db, waiting_word *waiting,
+                              size_t *nwaiting)
 {
     xap_status s = XAP_OK;
     for (size_t i = 0; s == XAP_OK && i < sp->cap; i++) {
         const gz_spelling_slot *slot = &sp->slots[i];
-        int add = 0;
-        if (slot->freq)
-            s = worth_adding(sp, peers, npeers, db, others, slot, &add);
-        if (s == XAP_OK && add)
+        uint32_t missing = 0;
+        if (!slot->freq)
+            continue;
+        s = articles_missing(sp, peers, npeers, db, slot, &missing);
+        if (s == XAP_OK && !missing)
             s = xap_writable_add_spelling(db, sp->words + slot->off,
                                           slot->freq);
+        else if (s == XAP_OK && waiting)
+            waiting[(*nwaiting)++] = (waiting_word){i, missing};
     }
     return s;
 }
 
+/* Count the articles of the shard database at `path` (read only) towards
+ * the words still waiting. Any article there is another one than those
+ * of the shard the word was counted in. A hint only: a shard that cannot
+ * be opened or read counts nothing, and its words stay out as they would
+ * without it, rather than failing the run. One shard open at a time, so
+ * that N writers never hold more than N databases between them. */
+static void ask_other_shard(const gz_spelling *sp, const char *path,
+                            waiting_word *waiting, size_t nwaiting)
+{
+    xap_database *other = NULL;
+    if (xap_database_open(path, &other) != XAP_OK)
+        return;
+    for (size_t i = 0; i < nwaiting; i++) {
+        uint32_t n = 0;
+        if (!waiting[i].missing)
+            continue;
+        if (xap_database_termfreq(other,
+                                  sp->words + sp->slots[waiting[i].slot].off,
+                                  &n) != XAP_OK)
+            break;
+        waiting[i].missing -= n < waiting[i].missing ? n : waiting[i].missing;
+    }
+    xap_database_free(other);
+}
+
 xap_status gz_spelling_flush(gz_spelling *sp, xap_writable *db)
 {
-    xap_status s = add_counted(sp, NULL, 0, db, NULL);
+    xap_status s = add_counted(sp, NULL, 0, db, NULL, NULL);
     if (sp->slots)
         memset(sp->slots, 0, sp->cap * sizeof *sp->slots);
     sp->count = 0;
@@ -196,9 +224,26 @@ xap_status gz_spelling_flush(gz_spelling *sp, xap_writable *db)
 
 xap_status gz_spelling_flush_last(const gz_spelling *sp, xap_writable *db,
                                   const gz_spelling *const *peers,
-                                  size_t npeers, const xap_database *others)
+                                  size_t npeers,
+                                  const char *const *other_shards,
+                                  size_t nother)
 {
-    return add_counted(sp, peers, npeers, db, others);
+    waiting_word *waiting = NULL;
+    size_t nwaiting = 0;
+    if (nother && sp->count &&
+        !(waiting = malloc(sp->count * sizeof *waiting)))
+        return XAP_ERR_NOMEM;
+    xap_status s = add_counted(sp, peers, npeers, db, waiting, &nwaiting);
+    for (size_t i = 0; s == XAP_OK && nwaiting && i < nother; i++)
+        ask_other_shard(sp, other_shards[i], waiting, nwaiting);
+    for (size_t i = 0; s == XAP_OK && i < nwaiting; i++) {
+        const gz_spelling_slot *slot = &sp->slots[waiting[i].slot];
+        if (!waiting[i].missing)
+            s = xap_writable_add_spelling(db, sp->words + slot->off,
+                                          slot->freq);
+    }
+    free(waiting);
+    return s;
 }
 
 size_t gz_spelling_bytes(const gz_spelling *sp)

@@ -9,12 +9,12 @@
  * outgrows its memory share), so the spelling table is rewritten once
  * rather than at every batch; the writer API does the same at each
  * commit. A word seen once goes in only when another article has it:
- * one of its database, or one another shard writer of the same run
- * counted, or one another shard's committed database holds
- * (gz_spelling_flush_last). So a run at -j N keeps the words the same run
- * at -j 1 keeps, the first run as an update run of a sharded index, unless
- * a table outgrew its memory share and was flushed before the end (that
- * flush asks its own database only).
+ * one of its database, one another shard writer of the same run counted,
+ * or one another shard's database holds (gz_spelling_flush_last, after
+ * every shard has committed its articles). So a sharded index gets the
+ * spelling words one database would get, in a first run as in an update
+ * run, unless a table outgrew its memory share and was flushed before the
+ * end (that flush asks its own database only).
  * The words are the document's unprefixed terms without a digit (what
  * the TermGenerator fed the spelling table: title and body words,
  * unstemmed, lower-cased; numbers, codes and ids left out),
@@ -52,17 +52,21 @@ xap_status gz_spelling_add_document(gz_spelling *sp, const xap_document *doc);
  * once when another article of `db` has it too. */
 xap_status gz_spelling_flush(gz_spelling *sp, xap_writable *db);
 
-/* The run's last flush of one shard's table `sp` into `db`, where
- * `peers` (npeers tables, `sp` may be among them) are every shard
- * writer's table of the run, complete and no longer changing, and
- * `others` (NULL when there is none) the other shards' databases, read
- * only: a word counted once also goes in when a peer counted it or when
- * `db` and `others` together hold it in more than one article. `sp` is
- * left as it is, since the peers may still be reading it: free it when
- * all are done. `others` stays the caller's. */
+/* The run's last flush of one shard's table `sp` into `db`, once every
+ * shard has committed its articles: `peers` (npeers tables, `sp` may be
+ * among them) are every shard writer's table of the run, complete and no
+ * longer changing, and `other_shards` (nother paths) the other shards'
+ * databases, each opened read only in turn: a word counted once also goes
+ * in when a peer counted it or when `db` and the other shards together
+ * hold it in more than one article. A shard that cannot be opened or read
+ * is passed over (its words stay out); XAP_ERR_NOMEM or a failure of `db`
+ * is returned. `sp` is left as it is, since the peers may still be
+ * reading it: free it when all are done. */
 xap_status gz_spelling_flush_last(const gz_spelling *sp, xap_writable *db,
                                   const gz_spelling *const *peers,
-                                  size_t npeers, const xap_database *others);
+                                  size_t npeers,
+                                  const char *const *other_shards,
+                                  size_t nother);
 
 /* Bytes the table holds (for memory accounting). */
 size_t gz_spelling_bytes(const gz_spelling *sp);

@@ -349,16 +349,25 @@ static void expect_suggestion(const char *db, const char *typed,
     gazette_index_close(index);
 }
 
-/* One update run of `corpus` into `db` by one worker, into one database
- * (spelling words are counted per shard). */
-static void update_once(const char *corpus, const char *db)
+/* One update run of `corpus` into `db` by `jobs` workers (a new index
+ * gets as many shards), removing any share of vanished files. */
+static void update_with_jobs(const char *corpus, const char *db,
+                             unsigned jobs)
 {
     gazette_update_t *u = NULL;
     assert_int_equal(gazette_update_new(&u), GAZETTE_STATUS_OK);
-    assert_int_equal(gazette_update_set_jobs(u, 1), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_set_jobs(u, jobs), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_set_max_remove(u, 100),
+                     GAZETTE_STATUS_OK);
     const char *roots[] = {corpus};
     assert_int_equal(gazette_update_run(u, db, roots, 1), GAZETTE_STATUS_OK);
     gazette_update_free(u);
+}
+
+/* One update run by one worker, into one database. */
+static void update_once(const char *corpus, const char *db)
+{
+    update_with_jobs(corpus, db, 1);
 }
 
 /* Write a.txt and b.txt (texts `a`, `b`) into NAME/corpus and index them
@@ -464,18 +473,6 @@ static void test_spelling_word_twice_across_shards(void **state)
     }
 }
 
-/* One update run of `corpus` into `db` by `jobs` workers. */
-static void update_with_jobs(const char *corpus, const char *db,
-                             unsigned jobs)
-{
-    gazette_update_t *u = NULL;
-    assert_int_equal(gazette_update_new(&u), GAZETTE_STATUS_OK);
-    assert_int_equal(gazette_update_set_jobs(u, jobs), GAZETTE_STATUS_OK);
-    const char *roots[] = {corpus};
-    assert_int_equal(gazette_update_run(u, db, roots, 1), GAZETTE_STATUS_OK);
-    gazette_update_free(u);
-}
-
 /* The same in an update run of a sharded index: a word seen once tonight
  * whose other article an earlier run put in another shard is a spelling
  * word (the last commit asks the other shards' databases too), and a
@@ -505,6 +502,34 @@ static void test_spelling_update_asks_other_shards(void **state)
         expect_suggestion(db, "quoka", "quokka");
         expect_suggestion(db, "walaby", "");
     }
+}
+
+/* The other shards are asked once they have committed the run's
+ * deletions: a word seen once in a new file, whose only other article was
+ * in a file of another shard that vanished in the same run, is still seen
+ * once. Both ways round (new file in shard 0 or 1), since without threads
+ * the shards commit in order. */
+static void test_spelling_vanished_other_shard(void **state)
+{
+    (void)state;
+    for (unsigned jobs = 1; jobs <= 2; jobs++)
+        for (size_t shard = 0; shard < 2; shard++) {
+            char corpus[4096], db[4096], fresh[64], gone[64], sub[64];
+            snprintf(sub, sizeof sub, "spellv%u%zu/corpus", jobs, shard);
+            snprintf(corpus, sizeof corpus, "%s", path_in(sub));
+            snprintf(sub, sizeof sub, "spellv%u%zu/db", jobs, shard);
+            snprintf(db, sizeof db, "%s", path_in(sub));
+            name_in_shard("new", shard, fresh, sizeof fresh);
+            name_in_shard("old", 1 - shard, gone, sizeof gone);
+            tu_write_file(corpus, gone, "Monday\n\nThe wombat slept.\n", 26);
+            update_with_jobs(corpus, db, 2);
+            tu_write_file(corpus, fresh, "Tuesday\n\nA wombat woke.\n", 24);
+            char path[4200];
+            snprintf(path, sizeof path, "%s/%s", corpus, gone);
+            assert_int_equal(unlink(path), 0);
+            update_with_jobs(corpus, db, jobs);
+            expect_suggestion(db, "wombet", "");
+        }
 }
 
 static void test_update_out_of_descriptors(void **state)
@@ -616,6 +641,7 @@ int main(void)
         cmocka_unit_test(test_spelling_needs_a_word_twice),
         cmocka_unit_test(test_spelling_word_twice_across_shards),
         cmocka_unit_test(test_spelling_update_asks_other_shards),
+        cmocka_unit_test(test_spelling_vanished_other_shard),
         cmocka_unit_test(test_spelling_leaves_out_codes),
         cmocka_unit_test(test_update_symlinks),
         cmocka_unit_test(test_update_out_of_descriptors),
