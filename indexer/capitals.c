@@ -224,21 +224,26 @@ static size_t capitals_term(const cap_word *w, const char *prefix,
                             char *term)
 {
     char word[GZ_TERM_BUF];
-    size_t n = 0;
+    size_t n = 0, i = 0;
     unsigned char bytes = 0;   /* the bytes of word OR-ed together */
-    for (size_t i = 0; i < w->len && n + 1 < sizeof word; i++)
+    for (; i < w->len && n + 1 < sizeof word; i++)
         if (!(w->acronym && w->start[i] == '.')) {
             word[n++] = w->start[i];
             bytes |= (unsigned char)w->start[i];
         }
-    /* do not cut a character in two */
-    while (n > 0 && n == sizeof word - 1 &&
-           ((unsigned char)word[n] & 0xC0) == 0x80)
-        n--;
+    /* Cut inside a character (the next byte continues it): drop the part
+     * copied, so that the word stays UTF-8. */
+    if (i < w->len && ((unsigned char)w->start[i] & 0xC0) == 0x80) {
+        while (n > 0 && ((unsigned char)word[n - 1] & 0xC0) == 0x80)
+            n--;
+        if (n > 0)
+            n--;
+    }
     /* An ASCII word (most are) short enough to need no hash: lower-cased
      * here as Xapian lower-cases ASCII, with no call and no copies. */
     size_t plen = strlen(prefix);
-    if (bytes < 0x80 && plen + n <= GZ_MAX_TERM_BYTES) {
+    if (bytes < 0x80 && plen <= GZ_MAX_TERM_BYTES &&
+        n <= GZ_MAX_TERM_BYTES - plen) {
         memcpy(term, prefix, plen);
         for (size_t i = 0; i < n; i++) {
             char c = word[i];

@@ -1125,6 +1125,22 @@ static void test_capitals_terms_are_xapians_lower_case(void **state)
         capitals_terms(text, 0, GZ_PREFIX_UPPER, got);
         assert_string_equal(got, want);
     }
+    /* A word longer than a term is cut at a character, not inside one:
+     * "A" and 150 "É" (2 bytes each) keep "A" and 119 of them. */
+    char accented[512], cut[512];
+    strcpy(accented, "A");
+    strcpy(cut, "A");
+    for (int i = 0; i < 150; i++) {
+        strcat(accented, "\xC3\x89");
+        if (i < 119)
+            strcat(cut, "\xC3\x89");
+    }
+    char text[1024], wanted[GZ_TERM_BUF], found[8192];
+    snprintf(text, sizeof text, "the report from %s was read.", accented);
+    xapian_term(GZ_PREFIX_UPPER, cut, wanted);
+    capitals_terms(text, 0, GZ_PREFIX_UPPER, found);
+    assert_string_equal(found, wanted);
+
     char got[8192], want[GZ_TERM_BUF];
     capitals_terms("officials in the U.S. and at the BBC's office said "
                    "so.", 0, GZ_PREFIX_UPPER, got);
