@@ -1128,9 +1128,12 @@ static xap_status start_pipeline(run_state *st)
         .nshards = nshards,
         .language = cfg->language,
         .max_file_bytes = cfg->max_file_bytes,
-        /* The batch is the index's: N shards commit every batch/N
-         * articles each, so -j does not multiply what waits in memory. */
-        .batch = (unsigned)((batch + nshards - 1) / nshards),
+        /* Each shard commits every `batch` articles: a writer's batch of
+         * about a thousand is where Xapian works fastest, and splitting
+         * it among the shards made -j2 a fifth slower (docs/performance.md,
+         * "One batch a shard"). What waits in memory stays bounded by
+         * batch_bytes, each shard's share of the budget. */
+        .batch = (unsigned)batch,
         /* Half the budget for the batches waiting in Xapian's buffers,
          * a quarter for the queues (the rest: documents being built and
          * the walk's file map). */

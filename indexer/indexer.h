@@ -82,8 +82,7 @@ typedef struct gz_index_config {
     const char *const *exclude;
     size_t nexclude;
     uint64_t max_file_bytes;    /* 0 = corpus default */
-    unsigned batch_size;        /* articles per commit (each of N shards
-                                   commits every batch_size / N);
+    unsigned batch_size;        /* articles per commit of each shard;
                                    0 = default */
     unsigned jobs;              /* worker threads, and shards of a new
                                    index; 0 = one per core */
