@@ -16,10 +16,10 @@
 #include "spelling.h"
 
 /* Room kept in the job queue per worker (a job is a unit not yet read:
- * about 1 KiB and its paths): enough to keep them busy while the walk stats the
- * next files, and to hold jobs for the other shards while one shard's
- * writer commits (take_job_locked); jobs not started are dropped on a
- * stop, so a long queue does not make stopping slower. */
+ * about 1 KiB and its paths): enough to keep them busy while the walk
+ * stats the next files, and to hold jobs for the other shards while one
+ * shard's writer commits (take_job_locked); jobs not started are dropped
+ * on a stop, so a long queue does not make stopping slower. */
 #define JOBS_PER_WORKER 64
 /* Files waiting for one shard writer, at most: a few keep it busy, more
  * only hold memory (an analysed document takes many times its text). */
@@ -676,6 +676,16 @@ static int stop_requested(const gz_pipeline *p)
     return p->cfg.stop && *p->cfg.stop;
 }
 
+/* Whether shard writer `sw`'s queue takes a unit of `cost` bytes now:
+ * an empty queue always does, so a file over the bound still goes. */
+static int queue_takes_locked(const gz_pipeline *p, const shard_writer *sw,
+                              size_t cost)
+{
+    return !sw->queue.head ||
+           (sw->queue.bytes + cost <= p->cfg.queue_bytes &&
+            sw->queue.count < MAX_QUEUED_UNITS);
+}
+
 /* Queue `u` (and its extra deletion) for its shard writer, waiting while
  * that queue is over its byte bound; or straight to `done` when there is
  * nothing to write. Called with the lock held; takes `u`. */
@@ -689,9 +699,7 @@ static void route_locked(gz_pipeline *p, unit *u)
             pthread_cond_signal(&p->main_wake);
         } else {
             shard_writer *sw = &p->writers[u->shard];
-            while (p->status == XAP_OK && sw->queue.head &&
-                   (sw->queue.bytes + u->cost > p->cfg.queue_bytes ||
-                    sw->queue.count >= MAX_QUEUED_UNITS))
+            while (p->status == XAP_OK && !queue_takes_locked(p, sw, u->cost))
                 pthread_cond_wait(&p->room_wake, &p->mu);
             if (p->status != XAP_OK) {
                 free_unit(u);
@@ -705,13 +713,6 @@ static void route_locked(gz_pipeline *p, unit *u)
     }
 }
 
-/* Whether shard writer `sw`'s queue can take another file now. */
-static int has_room_locked(const gz_pipeline *p, const shard_writer *sw)
-{
-    return !sw->queue.head || (sw->queue.bytes < p->cfg.queue_bytes &&
-                               sw->queue.count < MAX_QUEUED_UNITS);
-}
-
 /* The next job for a worker: the first whose shard's queue has room, else
  * the oldest. A shard writer stalls for the length of a commit while the
  * other shards' writers go on; taking the jobs in order, every worker
@@ -722,7 +723,7 @@ static unit *take_job_locked(gz_pipeline *p)
     unit *prev = NULL;
     for (unit *u = p->jobs.head; u; prev = u, u = u->next)
         if (u->likely_shard >= p->nwriters ||
-            has_room_locked(p, &p->writers[u->likely_shard])) {
+            queue_takes_locked(p, &p->writers[u->likely_shard], 1)) {
             unlink_after(&p->jobs, prev, u);
             return u;
         }
@@ -992,18 +993,13 @@ static void join_all(gz_pipeline *p, int commit)
  * for both when there is one shard. */
 static void commit_inline(gz_pipeline *p)
 {
-    for (size_t i = 0; p->nwriters > 1 && i < p->nwriters; i++) {
-        xap_status s = p->status == XAP_OK ? commit_now(&p->writers[i])
-                                           : XAP_OK;
-        if (s != XAP_OK)
-            fail_locked(p, s, "committing the index");
-    }
-    for (size_t i = 0; i < p->nwriters; i++) {
-        xap_status s = p->status == XAP_OK ? commit_spelling(&p->writers[i])
-                                           : XAP_OK;
-        if (s != XAP_OK)
-            fail_locked(p, s, "committing the index");
-    }
+    for (int step = p->nwriters > 1 ? 0 : 1; step < 2; step++)
+        for (size_t i = 0; p->status == XAP_OK && i < p->nwriters; i++) {
+            shard_writer *sw = &p->writers[i];
+            xap_status s = step == 0 ? commit_now(sw) : commit_spelling(sw);
+            if (s != XAP_OK)
+                fail_locked(p, s, "committing the index");
+        }
 }
 
 xap_status gz_pipeline_finish(gz_pipeline *p, int commit, char *err,
