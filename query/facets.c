@@ -20,18 +20,10 @@ static const gz_field *facet_field(int facet)
 /* The year facet's bucket for articles without a date. */
 #define UNDATED "undated"
 
-/* 1 when facet `f` is counted by value (a spy xapian-tcpsrv can run). */
+/* 1 when `field` is counted by value, one per article. */
 static int counted_by_value(const gz_field *field)
 {
     return field->exclusive && field->slot >= 0;
-}
-
-const char *gz_facet_needing_local(const gazette_search_options_t *o)
-{
-    for (size_t f = 0; f < GZ_FACET_KINDS; f++)
-        if (o->facets[f] && !counted_by_value(facet_field((int)f)))
-            return gazette_facet_name((gazette_facet_t)f);
-    return NULL;
 }
 
 void gz_facets_free(facet_spies *sp)
@@ -83,7 +75,8 @@ static int wants_lists(const gazette_search_options_t *o)
  * GZ_META_LIST_SLOTS, so that each of its articles has its facet lists.
  * A location's first shard speaks for the whole of it (the writers set
  * the key in every shard or none). A remote index whose metadata cannot
- * be read counts as without. */
+ * be read counts as without; one that does not answer fails
+ * (XAP_ERR_NETWORK), as its search would. */
 static xap_status lists_complete(const gazette_index_t *index, int *complete)
 {
     xap_status s = XAP_OK;
@@ -98,32 +91,67 @@ static xap_status lists_complete(const gazette_index_t *index, int *complete)
         s = xap_database_get_metadata(loc->db, GZ_META_LIST_SLOTS, &value,
                                       &len);
         *complete = s == XAP_OK && len == 1 && value[0] == '1';
-        if (loc->host)
+        if (loc->remote && s != XAP_ERR_NETWORK)
             s = XAP_OK;
         free(value);
     }
     return s;
 }
 
-/* Attach to `enq` a spy for facet `field`, that needs the local index:
- * the pieces of its slot (the entity names; the facet list of an index
- * with them, `lists`), else the terms of its prefix in each match's term
- * list. */
-static xap_status attach_list_spy(xap_enquire *enq, const gz_field *field,
-                                  int lists, int collapse,
-                                  xap_termcount_spy **spy)
+/* 1 when facet `field` is counted from the pieces of its slot: the entity
+ * names, and the facet lists of an index that has them (`lists`); else
+ * (counted_by_value aside) from the terms of its prefix in each match's
+ * term list, which only a local index can do. The entity slot holds
+ * display names without the surname aliases that the XE terms add, so
+ * each person counts once, as written. */
+static int counted_by_pieces(const gz_field *field, int lists)
 {
-    /* The entity slot holds display names without the surname aliases
-     * that the XE terms add, so each person counts once, as written. */
+    return field->fold == GZ_FOLD_ENTITY || (lists && has_facet_list(field));
+}
+
+/* Attach to `enq` a value spy for facet `field`: of each whole value, or
+ * of its pieces (`pieces`); a spy xapian-tcpsrv can run. */
+static xap_status attach_value_spy(xap_enquire *enq, const gz_field *field,
+                                   int pieces, int collapse,
+                                   xap_valuecount_spy **spy)
+{
     xap_status s =
-        field->fold == GZ_FOLD_ENTITY || (lists && has_facet_list(field))
-            ? xap_termcount_spy_new_split((unsigned)field->slot, GZ_LIST_SEP,
-                                          spy)
-            : xap_termcount_spy_new(field->prefix, spy);
+        pieces ? xap_valuecount_spy_new_split((unsigned)field->slot,
+                                              GZ_LIST_SEP, spy)
+               : xap_valuecount_spy_new((unsigned)field->slot, spy);
+    if (s == XAP_OK && collapse)
+        s = xap_valuecount_spy_set_distinct(*spy, GZ_SLOT_DEDUP);
+    if (s == XAP_OK)
+        s = xap_enquire_add_valuecount_spy(enq, *spy);
+    return s;
+}
+
+/* Attach to `enq` a spy counting the terms of `field`'s prefix in each
+ * match's term list (local indexes only). */
+static xap_status attach_term_spy(xap_enquire *enq, const gz_field *field,
+                                  int collapse, xap_termcount_spy **spy)
+{
+    xap_status s = xap_termcount_spy_new(field->prefix, spy);
     if (s == XAP_OK && collapse)
         s = xap_termcount_spy_set_distinct(*spy, GZ_SLOT_DEDUP);
     if (s == XAP_OK)
         s = xap_enquire_add_termcount_spy(enq, *spy);
+    return s;
+}
+
+xap_status gz_facet_needing_local(const gazette_index_t *index,
+                                  const gazette_search_options_t *o,
+                                  const char **facet)
+{
+    int lists = 0;
+    xap_status s = wants_lists(o) ? lists_complete(index, &lists) : XAP_OK;
+    *facet = NULL;
+    for (size_t f = 0; s == XAP_OK && !*facet && f < GZ_FACET_KINDS; f++) {
+        const gz_field *field = facet_field((int)f);
+        if (o->facets[f] && !counted_by_value(field) &&
+            !counted_by_pieces(field, lists))
+            *facet = gazette_facet_name((gazette_facet_t)f);
+    }
     return s;
 }
 
@@ -139,17 +167,12 @@ xap_status gz_facets_attach(const gazette_index_t *index, xap_enquire *enq,
         /* Spies see every match, collapsed duplicates too: count each
          * normalised text once, like the hits. */
         const gz_field *field = facet_field((int)f);
-        if (counted_by_value(field)) {
-            s = xap_valuecount_spy_new((unsigned)field->slot, &sp->values[f]);
-            if (s == XAP_OK && o->collapse)
-                s = xap_valuecount_spy_set_distinct(sp->values[f],
-                                                    GZ_SLOT_DEDUP);
-            if (s == XAP_OK)
-                s = xap_enquire_add_valuecount_spy(enq, sp->values[f]);
-        } else {
-            s = attach_list_spy(enq, field, lists, o->collapse,
-                                &sp->terms[f]);
-        }
+        int pieces = counted_by_pieces(field, lists);
+        if (pieces || counted_by_value(field))
+            s = attach_value_spy(enq, field, pieces, o->collapse,
+                                 &sp->values[f]);
+        else
+            s = attach_term_spy(enq, field, o->collapse, &sp->terms[f]);
     }
     if (s == XAP_OK && o->collapse)
         choose_counter(sp);

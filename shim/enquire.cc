@@ -485,6 +485,17 @@ xap_status xap_valuecount_spy_new(unsigned slot, xap_valuecount_spy **out)
     });
 }
 
+xap_status xap_valuecount_spy_new_split(unsigned slot, char separator,
+                                        xap_valuecount_spy **out)
+{
+    return guard(__func__, [&] {
+        NEED(out);
+        *out = new xap_valuecount_spy{DistinctValueCountSpy(
+            Xapian::valueno(slot_index(slot)), separator)};
+        return XAP_OK;
+    });
+}
+
 void xap_valuecount_spy_free(xap_valuecount_spy *spy)
 {
     delete spy;
@@ -537,7 +548,8 @@ xap_status xap_valuecount_spy_each_top(const xap_valuecount_spy *spy,
     return guard(__func__, [&] {
         NEED(spy);
         NEED(fn);
-        ByteCounts counts = spy->spy.all_counts();
+        ByteCounts merged;
+        const ByteCounts &counts = spy->spy.all_counts(merged);
         each_count(counts, counts.top(max), fn, ctx);
         return XAP_OK;
     });
@@ -551,7 +563,8 @@ xap_status xap_valuecount_spy_each(const xap_valuecount_spy *spy,
     return guard(__func__, [&] {
         NEED(spy);
         NEED(fn);
-        ByteCounts counts = spy->spy.all_counts();
+        ByteCounts merged;
+        const ByteCounts &counts = spy->spy.all_counts(merged);
         each_count(counts, counts.in_byte_order(), fn, ctx);
         return XAP_OK;
     });
@@ -563,17 +576,6 @@ xap_status xap_termcount_spy_new(const char *prefix, xap_termcount_spy **out)
         NEED(prefix);
         NEED(out);
         *out = new xap_termcount_spy{TermCountMatchSpy(prefix)};
-        return XAP_OK;
-    });
-}
-
-xap_status xap_termcount_spy_new_split(unsigned slot, char separator,
-                                       xap_termcount_spy **out)
-{
-    return guard(__func__, [&] {
-        NEED(out);
-        *out = new xap_termcount_spy{
-            TermCountMatchSpy(Xapian::valueno(slot_index(slot)), separator)};
         return XAP_OK;
     });
 }

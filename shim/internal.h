@@ -216,45 +216,79 @@ struct DistinctFilter {
     }
 };
 
-// Xapian's ValueCountMatchSpy, with a distinct filter. Without one it is
-// Xapian's spy unchanged (xapian_qbench's raw peer counts with it). With
-// one, the documents of local databases are counted in `local` (a hash
-// table: cheaper than the base class's std::map per document); a remote
-// database runs the base class on its server, which Xapian merges into
-// the base class (merge_results): read both (all_counts, documents).
+// Calls add(piece, length) for each non-empty piece of `value` cut at
+// `separator`: the values of a multi-valued field kept in one slot.
+template <typename Add>
+void each_piece(const std::string &value, char separator, Add add)
+{
+    size_t start = 0;
+    while (start < value.size()) {
+        size_t end = value.find(separator, start);
+        if (end == std::string::npos)
+            end = value.size();
+        if (end > start)
+            add(value.data() + start, end - start);
+        start = end + 1;
+    }
+}
+
+// Xapian's ValueCountMatchSpy, with a distinct filter or counting the
+// pieces of each value (split). With neither it is Xapian's spy unchanged
+// (xapian_qbench's raw peer counts with it). With either, the documents of
+// local databases are counted in `local` (a hash table: cheaper than the
+// base class's std::map per document). A remote database runs the base
+// class on its server (the only kind xapian-tcpsrv knows), which counts
+// each document's whole value, every copy; Xapian merges that into the
+// base class (merge_results), and a split spy cuts those values into
+// pieces when read (all_counts, documents).
 class DistinctValueCountSpy : public Xapian::ValueCountMatchSpy {
   public:
     explicit DistinctValueCountSpy(Xapian::valueno s)
         : Xapian::ValueCountMatchSpy(s), slot(s) {}
+    DistinctValueCountSpy(Xapian::valueno s, char sep)
+        : Xapian::ValueCountMatchSpy(s), slot(s), split(true), separator(sep)
+    {
+    }
     void operator()(const Xapian::Document &doc, double wt) override
     {
-        if (distinct.slot < 0) {
+        if (distinct.slot < 0 && !split) {
             Xapian::ValueCountMatchSpy::operator()(doc, wt);
             return;
         }
         if (!distinct.first_time(doc))
             return;
         ++local_total;
-        std::string v = doc.get_value(slot);
-        if (!v.empty())
-            local.add(v.data(), v.size());
+        add_value(local, doc.get_value(slot), 1);
     }
-    // Every value counted, locally and by remote servers.
-    ByteCounts all_counts() const
+    // Every value counted, locally and by remote servers: `local` itself
+    // when no server counted any (no copy), else `merged` filled.
+    const ByteCounts &all_counts(ByteCounts &merged) const
     {
-        ByteCounts all = local;
-        for (auto it = values_begin(); it != values_end(); ++it) {
-            const std::string &v = *it;
-            all.add(v.data(), v.size(), it.get_termfreq());
-        }
-        return all;
+        if (values_begin() == values_end())
+            return local;
+        merged = local;
+        for (auto it = values_begin(); it != values_end(); ++it)
+            add_value(merged, *it, it.get_termfreq());
+        return merged;
     }
     // Documents counted, locally and by remote servers.
     Xapian::doccount documents() const { return get_total() + local_total; }
     DistinctFilter distinct;
 
   private:
+    void add_value(ByteCounts &counts, const std::string &v,
+                   uint32_t by) const
+    {
+        if (split)
+            each_piece(v, separator, [&](const char *p, size_t n) {
+                counts.add(p, n, by);
+            });
+        else if (!v.empty())
+            counts.add(v.data(), v.size(), by);
+    }
     Xapian::valueno slot;
+    bool split = false;
+    char separator = 0;
     ByteCounts local;
     Xapian::doccount local_total = 0;
 };
@@ -263,37 +297,17 @@ struct xap_valuecount_spy {
     DistinctValueCountSpy spy;
 };
 
-// Counts the terms with a prefix in each matching document, or the pieces
-// of a value split at a separator: a facet over a multi-valued field.
+// Counts the terms with a prefix in each matching document: a facet over
+// a multi-valued field kept as terms. Runs locally only (xapian-tcpsrv
+// knows no such spy).
 class TermCountMatchSpy : public Xapian::MatchSpy {
   public:
     explicit TermCountMatchSpy(std::string p) : prefix(std::move(p)) {}
-    TermCountMatchSpy(Xapian::valueno s, char sep)
-        : split_slot(int(s)), separator(sep) {}
     void operator()(const Xapian::Document &doc, double) override
     {
         if (!distinct.first_time(doc))
             return;
         ++documents;
-        if (split_slot >= 0)
-            count_pieces(doc.get_value(Xapian::valueno(split_slot)));
-        else
-            count_terms(doc);
-    }
-    void count_pieces(const std::string &value)
-    {
-        size_t start = 0;
-        while (start < value.size()) {
-            size_t end = value.find(separator, start);
-            if (end == std::string::npos)
-                end = value.size();
-            if (end > start)
-                counts.add(value.data() + start, end - start);
-            start = end + 1;
-        }
-    }
-    void count_terms(const Xapian::Document &doc)
-    {
         Xapian::TermIterator it = doc.termlist_begin();
         it.skip_to(prefix);
         for (; it != doc.termlist_end(); ++it) {
@@ -305,8 +319,6 @@ class TermCountMatchSpy : public Xapian::MatchSpy {
         }
     }
     std::string prefix;
-    int split_slot = -1;
-    char separator = 0;
     ByteCounts counts;
     DistinctFilter distinct;
     Xapian::doccount documents = 0;   // counted (after the distinct filter)

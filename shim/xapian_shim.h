@@ -622,7 +622,17 @@ xap_status xap_mset_snippet(const xap_mset *mset, const char *text,
 
 /* ---------------------------------------------------------- match spies */
 
+/* A match spy counting, over the matching documents it sees, the values
+ * of `slot`: each non-empty value once per document. It runs on remote
+ * databases too, where xapian-tcpsrv counts with Xapian's
+ * ValueCountMatchSpy (every document, whatever set_distinct says). */
 xap_status xap_valuecount_spy_new(unsigned slot, xap_valuecount_spy **out);
+/* The same over a multi-valued field kept in one value: the value in
+ * `slot` is split at each `separator` byte and every non-empty piece
+ * counts once for the document; a remote server's whole values are split
+ * the same way when read. */
+xap_status xap_valuecount_spy_new_split(unsigned slot, char separator,
+                                        xap_valuecount_spy **out);
 void xap_valuecount_spy_free(xap_valuecount_spy *spy);
 /* From now on count a document only when no document with the same
  * non-empty value in `slot` was counted before (documents with no value
@@ -651,19 +661,15 @@ xap_status xap_valuecount_spy_each(const xap_valuecount_spy *spy,
 /* A match spy counting, over the matching documents it sees, the terms
  * that start with `prefix` (a multi-valued field: each document counts once
  * for each of its terms with the prefix).  Values are reported without the
- * prefix. */
+ * prefix. Local databases only: xapian-tcpsrv cannot run it, and a search
+ * of a remote database with it fails. */
 xap_status xap_termcount_spy_new(const char *prefix, xap_termcount_spy **out);
-/* The same spy over a multi-valued field kept in one value: the value in
- * `slot` is split at each `separator` byte and every non-empty piece
- * counts once for the document. */
-xap_status xap_termcount_spy_new_split(unsigned slot, char separator,
-                                       xap_termcount_spy **out);
 void xap_termcount_spy_free(xap_termcount_spy *spy);
 /* As xap_valuecount_spy_set_distinct. */
 xap_status xap_termcount_spy_set_distinct(xap_termcount_spy *spy,
                                           unsigned slot);
 /* As xap_valuecount_spy_documents: the documents counted (with
- * set_distinct: once per distinct value), with terms or pieces or not. */
+ * set_distinct: once per distinct value), with terms or not. */
 xap_status xap_termcount_spy_documents(const xap_termcount_spy *spy,
                                        uint32_t *out);
 /* Call `fn` for the most frequent values (at most `max`, 0 = all), most

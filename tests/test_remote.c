@@ -407,8 +407,76 @@ static void test_facets_local_and_remote(void **state)
     gazette_index_close(mixed);
 }
 
+/* Search `index` for "the" with facet `facet` and duplicates collapsed
+ * or not. */
+static gazette_results_t *facet_search(gazette_index_t *index,
+                                       gazette_facet_t facet, int collapse)
+{
+    gazette_search_options_t *opts = NULL;
+    gazette_results_t *r = NULL;
+    assert_int_equal(gazette_search_options_new(&opts), GAZETTE_STATUS_OK);
+    gazette_search_options_add_facet(opts, facet);
+    gazette_search_options_set_collapse_duplicates(opts, collapse);
+    if (gazette_search(index, "the", opts, &r) != GAZETTE_STATUS_OK)
+        fail_msg("%s facet: %s", gazette_facet_name(facet),
+                 gazette_index_error(index));
+    gazette_search_options_free(opts);
+    return r;
+}
+
+/* `got` has facet `facet`'s values and counts of `want`, in its order. */
+static void assert_same_facet(const gazette_results_t *want,
+                              const gazette_results_t *got,
+                              gazette_facet_t facet)
+{
+    const char *name = gazette_facet_name(facet);
+    size_t n = gazette_results_facet_count(want, facet);
+    assert_true(n >= 2);
+    if (gazette_results_facet_count(got, facet) != n)
+        fail_msg("%s facet: %zu values, not %zu", name,
+                 gazette_results_facet_count(got, facet), n);
+    for (size_t i = 0; i < n; i++) {
+        const char *wv = NULL, *gv = NULL;
+        uint64_t wc = 0, gc = 0;
+        gazette_results_facet_value(want, facet, i, &wv, &wc);
+        gazette_results_facet_value(got, facet, i, &gv, &gc);
+        if (strcmp(wv, gv) != 0 || wc != gc)
+            fail_msg("%s facet, value %zu: '%s' %llu, not '%s' %llu", name, i,
+                     gv, (unsigned long long)gc, wv, (unsigned long long)wc);
+    }
+}
+
+/* The multi-valued facets (tags, authors, entity names) are counted from
+ * value slots, which xapian-tcpsrv counts too: over two remote halves, and
+ * over a local half and a remote one, every copy counted, they equal the
+ * whole index's counts of every copy. */
+static void test_list_facets_remote(void **state)
+{
+    (void)state;
+    static const gazette_facet_t facets[] = {
+        GAZETTE_FACET_TAG, GAZETTE_FACET_AUTHOR, GAZETTE_FACET_ENTITY};
+    gazette_index_t *whole = NULL;
+    assert_int_equal(gazette_index_open(fx.whole, &whole), GAZETTE_STATUS_OK);
+    gazette_index_t *remote = open_two(fx.url_a, fx.url_b, 0);
+    gazette_index_t *mixed = open_two(fx.half_a, fx.url_b, 0);
+    for (size_t i = 0; i < sizeof facets / sizeof *facets; i++) {
+        gazette_results_t *w = facet_search(whole, facets[i], 0);
+        gazette_results_t *r = facet_search(remote, facets[i], 0);
+        gazette_results_t *m = facet_search(mixed, facets[i], 0);
+        assert_same_facet(w, r, facets[i]);
+        assert_same_facet(w, m, facets[i]);
+        gazette_results_free(w);
+        gazette_results_free(r);
+        gazette_results_free(m);
+    }
+    gazette_index_close(mixed);
+    gazette_index_close(remote);
+    gazette_index_close(whole);
+}
+
 /* What remote indexes cannot serve degrades: no spelling suggestion (and
- * no error); source facets count; tag facets are refused clearly. */
+ * no error); the tag and author facets of an index without facet lists
+ * (written before them), counted from term lists, are refused clearly. */
 static void test_remote_limits(void **state)
 {
     (void)state;
@@ -416,21 +484,34 @@ static void test_remote_limits(void **state)
     gazette_results_t *r = search_in(remote, "hezbolah", 10);
     assert_string_equal(gazette_results_suggestion(r), "");
     gazette_results_free(r);
+    gazette_index_close(remote);
+
+    char old[4200];
+    snprintf(old, sizeof old, "%s/old-a.idx", fx.tmp);
+    assert_int_equal(tu_run("cp -R '%s' '%s'", fx.half_a, old), 0);
+    xap_writable *w = NULL;
+    assert_int_equal(xap_writable_open(old, XAP_DB_OPEN, 0, &w), XAP_OK);
+    assert_int_equal(xap_writable_set_metadata(w, GZ_META_LIST_SLOTS, "", 0),
+                     XAP_OK);
+    assert_int_equal(xap_writable_close(w), XAP_OK);
+    xap_writable_free(w);
+    gazette_index_t *mixed = open_two(old, fx.url_b, 0);
     gazette_search_options_t *opts = NULL;
     assert_int_equal(gazette_search_options_new(&opts), GAZETTE_STATUS_OK);
-    gazette_search_options_add_facet(opts, GAZETTE_FACET_SOURCE);
-    assert_int_equal(gazette_search(remote, "the", opts, &r),
+    gazette_search_options_add_facet(opts, GAZETTE_FACET_ENTITY);
+    assert_int_equal(gazette_search(mixed, "the", opts, &r),
                      GAZETTE_STATUS_OK);
-    assert_true(gazette_results_facet_count(r, GAZETTE_FACET_SOURCE) >= 2);
+    assert_true(gazette_results_facet_count(r, GAZETTE_FACET_ENTITY) >= 2);
     gazette_results_free(r);
     gazette_search_options_add_facet(opts, GAZETTE_FACET_TAG);
-    assert_int_equal(gazette_search(remote, "the", opts, &r),
+    assert_int_equal(gazette_search(mixed, "the", opts, &r),
                      GAZETTE_STATUS_INVALID_ARGUMENT);
     assert_null(r);
-    assert_non_null(strstr(gazette_index_error(remote), "tag facet"));
-    assert_non_null(strstr(gazette_index_error(remote), fx.url_a));
+    assert_non_null(strstr(gazette_index_error(mixed), "tag facet"));
+    assert_non_null(strstr(gazette_index_error(mixed), fx.url_b));
+    assert_non_null(strstr(gazette_index_error(mixed), "facet lists"));
     gazette_search_options_free(opts);
-    gazette_index_close(remote);
+    gazette_index_close(mixed);
 }
 
 /* A location where nothing listens: the open fails naming it; with
@@ -634,6 +715,7 @@ int main(void)
         cmocka_unit_test(test_halves_equal_whole),
         cmocka_unit_test(test_stub_of_shards),
         cmocka_unit_test(test_facets_local_and_remote),
+        cmocka_unit_test(test_list_facets_remote),
         cmocka_unit_test(test_remote_limits),
         cmocka_unit_test(test_down_at_open),
         cmocka_unit_test(test_down_during_session),

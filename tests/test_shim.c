@@ -951,9 +951,6 @@ static void test_sort_collapse_spy(void **state)
     xap_database_free(db);
 }
 
-/* The term-count spy counts every term with the prefix in each matching
- * document (multi-valued facets), most frequent first, ties in byte
- * order; terms of other prefixes are ignored. */
 /* The split spy counts each piece of a separated value once per
  * document; empty pieces and empty values count nothing. */
 static void test_split_value_spy(void **state)
@@ -976,16 +973,16 @@ static void test_split_value_spy(void **state)
     OK(xap_writable_commit(w));
     xap_query *q;
     xap_enquire *enq;
-    xap_termcount_spy *spy;
+    xap_valuecount_spy *spy;
     xap_mset *m;
     OK(xap_query_new_term("x", 1, 0, &q));
     OK(xap_enquire_new(xap_writable_database(w), &enq));
     OK(xap_enquire_set_query(enq, q, 0));
-    OK(xap_termcount_spy_new_split(6, '\x1f', &spy));
-    OK(xap_enquire_add_termcount_spy(enq, spy));
+    OK(xap_valuecount_spy_new_split(6, '\x1f', &spy));
+    OK(xap_enquire_add_valuecount_spy(enq, spy));
     OK(xap_enquire_get_mset(enq, 0, 10, 4, NULL, &m));
     list top = {0};
-    OK(xap_termcount_spy_each_top(spy, 0, on_term, &top));
+    OK(xap_valuecount_spy_each_top(spy, 0, on_term, &top));
     assert_int_equal(top.n, 3);
     assert_string_equal(top.s[0], "Gaza");
     assert_int_equal(top.num[0], 3);
@@ -995,7 +992,7 @@ static void test_split_value_spy(void **state)
     assert_int_equal(top.num[2], 1);
     xap_mset_free(m);
     xap_enquire_free(enq);
-    xap_termcount_spy_free(spy);
+    xap_valuecount_spy_free(spy);
     xap_query_free(q);
     xap_writable_free(w);
 }
@@ -1126,17 +1123,17 @@ static void test_spy_counts_match_xapian(void **state)
     xap_enquire *enq;
     xap_mset *m;
     xap_valuecount_spy *xapian_spy, *own_spy;
-    xap_termcount_spy *split;
+    xap_valuecount_spy *split;
     OK(xap_query_new_term("x", 1, 0, &q));
     OK(xap_enquire_new(xap_writable_database(w), &enq));
     OK(xap_enquire_set_query(enq, q, 0));
     OK(xap_valuecount_spy_new(1, &xapian_spy));
     OK(xap_valuecount_spy_new(1, &own_spy));
     OK(xap_valuecount_spy_set_distinct(own_spy, 9));   /* slot 9 is empty */
-    OK(xap_termcount_spy_new_split(6, '\x1f', &split));
+    OK(xap_valuecount_spy_new_split(6, '\x1f', &split));
     OK(xap_enquire_add_valuecount_spy(enq, xapian_spy));
     OK(xap_enquire_add_valuecount_spy(enq, own_spy));
-    OK(xap_enquire_add_termcount_spy(enq, split));
+    OK(xap_enquire_add_valuecount_spy(enq, split));
     OK(xap_enquire_get_mset(enq, 0, 10, NDOC, NULL, &m));
 
     uint32_t docs_xapian = 0, docs_own = 0;
@@ -1169,10 +1166,10 @@ static void test_spy_counts_match_xapian(void **state)
                                each.bytes[i], each.len[i]) < 0);
 
     uint32_t docs_split = 0;
-    OK(xap_termcount_spy_documents(split, &docs_split));
+    OK(xap_valuecount_spy_documents(split, &docs_split));
     assert_int_equal(docs_split, NDOC);
     counted pieces = {0};
-    OK(xap_termcount_spy_each_top(split, 0, on_counted, &pieces));
+    OK(xap_valuecount_spy_each_top(split, 0, on_counted, &pieces));
     check_top_order(&pieces);
     size_t nonzero = 0;
     for (size_t k = 0; k < KEYS; k++) {
@@ -1198,7 +1195,7 @@ static void test_spy_counts_match_xapian(void **state)
     }
     assert_int_equal(pieces.n, nonzero);
     counted three = {0};
-    OK(xap_termcount_spy_each_top(split, 3, on_counted, &three));
+    OK(xap_valuecount_spy_each_top(split, 3, on_counted, &three));
     assert_int_equal(three.n, 3);
     same_counted(&three, &pieces, 3);
 
@@ -1208,14 +1205,14 @@ static void test_spy_counts_match_xapian(void **state)
     xap_mset_free(m);
     OK(xap_enquire_get_mset(enq, 0, 10, NDOC, NULL, &m));
     OK(xap_valuecount_spy_documents(own_spy, &docs_own));
-    OK(xap_termcount_spy_documents(split, &docs_split));
+    OK(xap_valuecount_spy_documents(split, &docs_split));
     assert_int_equal(docs_own, NDOC);
     assert_int_equal(docs_split, NDOC);
     OK(xap_enquire_add_valuecount_spy(enq, own_spy));
     xap_mset_free(m);
     OK(xap_enquire_get_mset(enq, 0, 10, NDOC, NULL, &m));
     OK(xap_valuecount_spy_documents(own_spy, &docs_own));
-    OK(xap_termcount_spy_documents(split, &docs_split));
+    OK(xap_valuecount_spy_documents(split, &docs_split));
     assert_int_equal(docs_own, 2 * NDOC);
     assert_int_equal(docs_split, NDOC);
 
@@ -1228,12 +1225,15 @@ static void test_spy_counts_match_xapian(void **state)
     xap_mset_free(m);
     xap_valuecount_spy_free(xapian_spy);
     xap_valuecount_spy_free(own_spy);
-    xap_termcount_spy_free(split);
+    xap_valuecount_spy_free(split);
     xap_enquire_free(enq);
     xap_query_free(q);
     xap_writable_free(w);
 }
 
+/* The term-count spy counts every term with the prefix in each matching
+ * document (multi-valued facets), most frequent first, ties in byte
+ * order; terms of other prefixes are ignored. */
 static void test_termcount_spy(void **state)
 {
     (void)state;
