@@ -476,7 +476,8 @@ static void test_list_facets_remote(void **state)
 
 /* What remote indexes cannot serve degrades: no spelling suggestion (and
  * no error); the tag and author facets of an index without facet lists
- * (written before them), counted from term lists, are refused clearly. */
+ * (written before them), counted from term lists, are refused clearly,
+ * whether the remote index is named alone or in a stub file. */
 static void test_remote_limits(void **state)
 {
     (void)state;
@@ -510,8 +511,22 @@ static void test_remote_limits(void **state)
     assert_non_null(strstr(gazette_index_error(mixed), "tag facet"));
     assert_non_null(strstr(gazette_index_error(mixed), fx.url_b));
     assert_non_null(strstr(gazette_index_error(mixed), "facet lists"));
-    gazette_search_options_free(opts);
     gazette_index_close(mixed);
+
+    /* The same through one stub file naming both. */
+    char stub[4200], text[4400];
+    snprintf(stub, sizeof stub, "%s/old-and-b.stub", fx.tmp);
+    snprintf(text, sizeof text, "auto %s\nremote 127.0.0.1:%d\n", old,
+             fx.srv_b.port);
+    tu_write_file(fx.tmp, "old-and-b.stub", text, strlen(text));
+    gazette_index_t *stubbed = NULL;
+    assert_int_equal(gazette_index_open(stub, &stubbed), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_search(stubbed, "the", opts, &r),
+                     GAZETTE_STATUS_INVALID_ARGUMENT);
+    assert_non_null(strstr(gazette_index_error(stubbed), "tag facet"));
+    assert_non_null(strstr(gazette_index_error(stubbed), "facet lists"));
+    gazette_search_options_free(opts);
+    gazette_index_close(stubbed);
 }
 
 /* A location where nothing listens: the open fails naming it; with
