@@ -423,6 +423,18 @@ static int is_empty_field(const char *t, size_t n)
            gz_field_by_name(t + sign, n - sign - 1) != NULL;
 }
 
+/* The length of an empty group at `p`: "(" then only white space up to
+ * ")" (included) or the end; 0 when `p` starts no empty group. */
+static size_t empty_group_length(const char *p)
+{
+    if (*p != '(')
+        return 0;
+    size_t n = 1 + strspn(p + 1, " \t\r\n");
+    if (p[n] == ')')
+        return n + 1;
+    return p[n] ? 0 : n;
+}
+
 /* The position of a double quote that is never closed, or NULL. */
 static const char *unclosed_quote(const char *query)
 {
@@ -466,9 +478,12 @@ char *gz_query_normalise(const char *query, gz_caps_known_fn known,
             p++;
             continue;
         }
-        /* "title:" alone; "title:(a b)" is Xapian's field grouping */
-        if (is_empty_field(p, n) && p[n] != '"' && p[n] != '(') {
-            p += n;
+        /* "title:" alone, or before an empty group ("title:(", which
+         * Xapian would search as the word "title"); "title:(a b)" is
+         * Xapian's field grouping */
+        if (is_empty_field(p, n) && p[n] != '"' &&
+            (p[n] != '(' || empty_group_length(p + n))) {
+            p += n + empty_group_length(p + n);
             continue;
         }
         size_t next_n = 0;
