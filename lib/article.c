@@ -89,6 +89,8 @@ gazette_status_t gazette_article_add_tag(gazette_article_t *article,
 {
     if (!article || !tag || !corpus_utf8_valid(tag, strlen(tag)))
         return GAZETTE_STATUS_INVALID_ARGUMENT;
+    if (!*tag)   /* as the readers skip an empty tag of a file */
+        return GAZETTE_STATUS_OK;
     return gz_string_list_add(&article->tags, tag, strlen(tag)) == 0
                ? GAZETTE_STATUS_OK
                : GAZETTE_STATUS_OUT_OF_MEMORY;

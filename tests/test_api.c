@@ -94,6 +94,8 @@ static void test_writer_round_trip(void **state)
     assert_int_equal(gazette_article_add_tag(a, "Belgium"), GAZETTE_STATUS_OK);
     assert_int_equal(gazette_article_add_tag(a, "ports, harbours"),
                      GAZETTE_STATUS_OK);   /* a comma inside one tag */
+    assert_int_equal(gazette_article_add_tag(a, ""), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_article_tag_count(a), 3);   /* "" is no tag */
     put(w, a);
     put(w, article("desk/grain", "Grain prices ease", "Wheat futures fell."));
     put(w, article("desk/trains", "Night trains return", "Sleepers are full."));
