@@ -502,20 +502,40 @@ static xap_status commit_now(shard_writer *sw)
     return s;
 }
 
+/* The paths of the shards other than `sw`'s, into others (room for
+ * GZ_MAX_SHARDS); returns how many. */
+static size_t other_shards(const shard_writer *sw, const char **others)
+{
+    const gz_pipeline *p = sw->p;
+    size_t nother = 0;
+    for (size_t i = 0; p->cfg.shard_paths && i < p->nwriters; i++)
+        if (i != sw->index && nother < GZ_MAX_SHARDS)
+            others[nother++] = p->cfg.shard_paths[i];
+    return nother;
+}
+
 /* Commit a full batch of one shard. The spelling words counted so far go
  * in only at the end of the run (commit_spelling), or here when their
  * table outgrows an eighth of the batch's share of memory (Xapian's merge
  * then takes about ten times the table: every word's trigrams): Xapian
  * rewrites (and recompresses) every spelling entry a commit touches, so
- * merging them rarely costs far less than once a batch. (A run killed
- * before the end leaves the words of its files out of "did you mean"; the
- * index itself is whole.) */
+ * merging them rarely costs far less than once a batch. Such a flush asks
+ * what the other shards have committed about the words seen once, and
+ * comes after this shard's commit (its words are committed with the next
+ * batch): of two articles of a word in two shards, the shard that flushes
+ * later then finds the other's committed. (A run killed before the end
+ * leaves the words of its files out of "did you mean"; the index itself
+ * is whole.) */
 static xap_status commit_batch(shard_writer *sw)
 {
-    xap_status s = XAP_OK;
-    if (gz_spelling_bytes(&sw->spelling) > sw->p->cfg.batch_bytes / 8)
-        s = gz_spelling_flush(&sw->spelling, sw->db);
-    return s == XAP_OK ? commit_now(sw) : s;
+    xap_status s = commit_now(sw);
+    if (s == XAP_OK &&
+        gz_spelling_bytes(&sw->spelling) > sw->p->cfg.batch_bytes / 8) {
+        const char *others[GZ_MAX_SHARDS];
+        size_t nother = other_shards(sw, others);
+        s = gz_spelling_flush(&sw->spelling, sw->db, others, nother);
+    }
+    return s;
 }
 
 /* The run's last spelling words of one shard, and their commit: called
@@ -524,14 +544,11 @@ static xap_status commit_batch(shard_writer *sw)
  * additions and deletions too. */
 static xap_status commit_spelling(shard_writer *sw)
 {
-    gz_pipeline *p = sw->p;
     const char *others[GZ_MAX_SHARDS];
-    size_t nother = 0;
-    for (size_t i = 0; p->cfg.shard_paths && i < p->nwriters; i++)
-        if (i != sw->index && nother < GZ_MAX_SHARDS)
-            others[nother++] = p->cfg.shard_paths[i];
-    xap_status s = gz_spelling_flush_last(&sw->spelling, sw->db, p->spellings,
-                                          p->nwriters, others, nother);
+    size_t nother = other_shards(sw, others);
+    xap_status s = gz_spelling_flush_last(&sw->spelling, sw->db,
+                                          sw->p->spellings, sw->p->nwriters,
+                                          others, nother);
     return s == XAP_OK ? commit_now(sw) : s;
 }
 

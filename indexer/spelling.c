@@ -187,6 +187,17 @@ static xap_status add_counted(const gz_spelling *sp,
     return s;
 }
 
+/* How many articles of `other` have `word`, in *n; retried once on a
+ * newer revision when the shard's writer committed twice meanwhile. */
+static xap_status other_termfreq(xap_database *other, const char *word,
+                                 uint32_t *n)
+{
+    xap_status s = xap_database_termfreq(other, word, n);
+    if (s == XAP_ERR_DB_MODIFIED && xap_database_reopen(other, NULL) == XAP_OK)
+        s = xap_database_termfreq(other, word, n);
+    return s;
+}
+
 /* Count the articles of the shard database at `path` (read only) towards
  * the words still waiting. Any article there is another one than those
  * of the shard the word was counted in. A hint only: a shard that cannot
@@ -203,30 +214,21 @@ static void ask_other_shard(const gz_spelling *sp, const char *path,
         uint32_t n = 0;
         if (!waiting[i].missing)
             continue;
-        if (xap_database_termfreq(other,
-                                  sp->words + sp->slots[waiting[i].slot].off,
-                                  &n) != XAP_OK)
+        if (other_termfreq(other,
+                           sp->words + sp->slots[waiting[i].slot].off,
+                           &n) != XAP_OK)
             break;
         waiting[i].missing -= n < waiting[i].missing ? n : waiting[i].missing;
     }
     xap_database_free(other);
 }
 
-xap_status gz_spelling_flush(gz_spelling *sp, xap_writable *db)
-{
-    xap_status s = add_counted(sp, NULL, 0, db, NULL, NULL);
-    if (sp->slots)
-        memset(sp->slots, 0, sp->cap * sizeof *sp->slots);
-    sp->count = 0;
-    sp->used = 0;
-    return s;
-}
-
-xap_status gz_spelling_flush_last(const gz_spelling *sp, xap_writable *db,
-                                  const gz_spelling *const *peers,
-                                  size_t npeers,
-                                  const char *const *other_shards,
-                                  size_t nother)
+/* Add to `db` the words of `sp` that have their articles (articles_missing),
+ * asking the databases `other_shards` (nother) last about the words
+ * still missing some. */
+static xap_status add_words(const gz_spelling *sp, xap_writable *db,
+                            const gz_spelling *const *peers, size_t npeers,
+                            const char *const *other_shards, size_t nother)
 {
     waiting_word *waiting = NULL;
     size_t nwaiting = 0;
@@ -244,6 +246,26 @@ xap_status gz_spelling_flush_last(const gz_spelling *sp, xap_writable *db,
     }
     free(waiting);
     return s;
+}
+
+xap_status gz_spelling_flush(gz_spelling *sp, xap_writable *db,
+                             const char *const *other_shards, size_t nother)
+{
+    xap_status s = add_words(sp, db, NULL, 0, other_shards, nother);
+    if (sp->slots)
+        memset(sp->slots, 0, sp->cap * sizeof *sp->slots);
+    sp->count = 0;
+    sp->used = 0;
+    return s;
+}
+
+xap_status gz_spelling_flush_last(const gz_spelling *sp, xap_writable *db,
+                                  const gz_spelling *const *peers,
+                                  size_t npeers,
+                                  const char *const *other_shards,
+                                  size_t nother)
+{
+    return add_words(sp, db, peers, npeers, other_shards, nother);
 }
 
 size_t gz_spelling_bytes(const gz_spelling *sp)

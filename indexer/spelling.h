@@ -10,11 +10,13 @@
  * rather than at every batch; the writer API does the same at each
  * commit. A word seen once goes in only when another article has it:
  * one of its database, one another shard writer of the same run counted,
- * or one another shard's database holds (gz_spelling_flush_last, after
- * every shard has committed its articles). So a sharded index gets the
- * spelling words one database would get, in a first run as in an update
- * run, unless a table outgrew its memory share and was flushed before the
- * end (that flush asks its own database only).
+ * or one another shard's database holds. The run's last flush
+ * (gz_spelling_flush_last) comes after every shard has committed its
+ * articles; a flush before the end (a table over its memory share) asks
+ * what the other shards have committed so far, and of two articles in
+ * two shards the one flushed later finds the other. So a sharded index
+ * gets the spelling words one database would get, in a first run as in an
+ * update run.
  * The words are the document's unprefixed terms without a digit (what
  * the TermGenerator fed the spelling table: title and body words,
  * unstemmed, lower-cased; numbers, codes and ids left out),
@@ -49,8 +51,12 @@ xap_status gz_spelling_add_document(gz_spelling *sp, const xap_document *doc);
 
 /* Add the counted words to `db`'s spelling table (not committed) and
  * empty the table: every word counted more than once, and a word counted
- * once when another article of `db` has it too. */
-xap_status gz_spelling_flush(gz_spelling *sp, xap_writable *db);
+ * once when another article of `db`, or of the shard databases
+ * `other_shards` (nother paths, each opened read only in turn: what they
+ * have committed), has it too. A shard that cannot be opened or read is
+ * passed over; XAP_ERR_NOMEM or a failure of `db` is returned. */
+xap_status gz_spelling_flush(gz_spelling *sp, xap_writable *db,
+                             const char *const *other_shards, size_t nother);
 
 /* The run's last flush of one shard's table `sp` into `db`, once every
  * shard has committed its articles: `peers` (npeers tables, `sp` may be

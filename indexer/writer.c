@@ -197,7 +197,7 @@ static xap_status put_locked(gazette_writer_t *w, const gazette_article_t *a)
     if (s == XAP_OK)
         s = gz_spelling_add_document(&w->spelling, doc);
     if (s == XAP_OK && gz_spelling_bytes(&w->spelling) > SPELLING_FLUSH_BYTES)
-        s = gz_spelling_flush(&w->spelling, w->db);
+        s = gz_spelling_flush(&w->spelling, w->db, NULL, 0);
     xap_document_free(doc);
     free(tags);
     return s;
@@ -256,7 +256,7 @@ gazette_status_t gazette_writer_commit(gazette_writer_t *writer)
         return gz_fail(GAZETTE_STATUS_INVALID_ARGUMENT,
                        "gazette_writer_commit: NULL argument");
     pthread_mutex_lock(&writer->lock);
-    xap_status s = gz_spelling_flush(&writer->spelling, writer->db);
+    xap_status s = gz_spelling_flush(&writer->spelling, writer->db, NULL, 0);
     if (s == XAP_OK)
         s = xap_writable_commit(writer->db);
     pthread_mutex_unlock(&writer->lock);
@@ -268,7 +268,7 @@ gazette_status_t gazette_writer_close(gazette_writer_t *writer)
 {
     if (!writer)
         return GAZETTE_STATUS_OK;
-    xap_status s = gz_spelling_flush(&writer->spelling, writer->db);
+    xap_status s = gz_spelling_flush(&writer->spelling, writer->db, NULL, 0);
     xap_status closed = xap_writable_close(writer->db);
     if (s == XAP_OK)
         s = closed;

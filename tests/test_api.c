@@ -534,6 +534,60 @@ static void test_spelling_vanished_other_shard(void **state)
         }
 }
 
+/* A text of `nwords` distinct filler words, none a word of any other
+ * call's text: letters only (words with digits are no spelling words),
+ * each drawn from a running counter so that they never repeat. */
+static char *filler_text(size_t nwords, unsigned *counter)
+{
+    char *text = malloc(nwords * 8 + 16);
+    assert_non_null(text);
+    size_t at = (size_t)sprintf(text, "Filler\n\n");
+    for (size_t i = 0; i < nwords; i++) {
+        text[at++] = 'q';
+        for (unsigned v = (*counter)++; v; v /= 26)
+            text[at++] = (char)('a' + v % 26);
+        text[at++] = ' ';
+    }
+    text[at] = '\0';
+    return text;
+}
+
+/* A spelling flush before the end of the run (the table over its memory
+ * share) asks the other shards too: with the smallest memory budget,
+ * every shard's table is flushed several times in a run of distinct
+ * filler words, and a word of two articles in two shards, both in the
+ * first flush of their shard, is still a spelling word at -j 2. */
+static void test_spelling_early_flush_asks_other_shards(void **state)
+{
+    (void)state;
+    char corpus[4096], db[4096], name[64];
+    snprintf(corpus, sizeof corpus, "%s", path_in("spelle/corpus"));
+    snprintf(db, sizeof db, "%s", path_in("spelle/db"));
+    static const char monday[] = "Monday\n\nA zeppelin flew over.\n";
+    static const char tuesday[] = "Tuesday\n\nThe zeppelin landed.\n";
+    name_in_shard("a", 0, name, sizeof name);
+    tu_write_file(corpus, name, monday, strlen(monday));
+    name_in_shard("a", 1, name, sizeof name);
+    tu_write_file(corpus, name, tuesday, strlen(tuesday));
+    unsigned counter = 1;
+    for (int i = 0; i < 40; i++) {   /* after the a*.txt in walk order */
+        char *text = filler_text(300, &counter);
+        snprintf(name, sizeof name, "f%02d.txt", i);
+        tu_write_file(corpus, name, text, strlen(text));
+        free(text);
+    }
+    gazette_update_t *u = NULL;
+    assert_int_equal(gazette_update_new(&u), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_set_jobs(u, 2), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_set_memory(u, GAZETTE_MIN_MEMORY),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_set_batch(u, 1), GAZETTE_STATUS_OK);
+    const char *roots[] = {corpus};
+    assert_int_equal(gazette_update_run(u, db, roots, 1), GAZETTE_STATUS_OK);
+    gazette_update_free(u);
+    expect_suggestion(db, "zepelin", "zeppelin");
+}
+
 static void test_update_out_of_descriptors(void **state)
 {
     (void)state;
@@ -644,6 +698,7 @@ int main(void)
         cmocka_unit_test(test_spelling_word_twice_across_shards),
         cmocka_unit_test(test_spelling_update_asks_other_shards),
         cmocka_unit_test(test_spelling_vanished_other_shard),
+        cmocka_unit_test(test_spelling_early_flush_asks_other_shards),
         cmocka_unit_test(test_spelling_leaves_out_codes),
         cmocka_unit_test(test_update_symlinks),
         cmocka_unit_test(test_update_out_of_descriptors),
