@@ -252,10 +252,9 @@ xap_status gz_spelling_flush(gz_spelling *sp, xap_writable *db,
                              const char *const *other_shards, size_t nother)
 {
     xap_status s = add_words(sp, db, NULL, 0, other_shards, nother);
-    if (sp->slots)
-        memset(sp->slots, 0, sp->cap * sizeof *sp->slots);
-    sp->count = 0;
-    sp->used = 0;
+    /* Released, not emptied: kept at full size, the table would stay
+     * over its memory share, and every later batch would flush. */
+    gz_spelling_free(sp);
     return s;
 }
 

@@ -16,7 +16,9 @@
  * what the other shards have committed so far, and of two articles in
  * two shards the one flushed later finds the other. So a sharded index
  * gets the spelling words one database would get, in a first run as in an
- * update run.
+ * update run; only a flush before the end of an update run may count
+ * another shard's copy of an article the run has yet to replace or
+ * remove (the words are a hint, not a count).
  * The words are the document's unprefixed terms without a digit (what
  * the TermGenerator fed the spelling table: title and body words,
  * unstemmed, lower-cased; numbers, codes and ids left out),

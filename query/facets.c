@@ -2,6 +2,7 @@
 #include "search_private.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -72,12 +73,13 @@ static int wants_lists(const gazette_search_options_t *o)
 }
 
 /* 1 in *complete when every location `index` searches has
- * GZ_META_LIST_SLOTS, so that each of its articles has its facet lists.
- * A location's first shard speaks for the whole of it (the writers set
- * the key in every shard or none). A remote index whose metadata cannot
- * be read counts as without; one that does not answer fails
- * (XAP_ERR_NETWORK), as its search would. */
-static xap_status lists_complete(const gazette_index_t *index, int *complete)
+ * GZ_META_LIST_SLOTS, so that each of its articles has its facet lists;
+ * else *lacking is the first location without. A location's first shard
+ * speaks for the whole of it (the writers set the key in every shard or
+ * none). A remote index whose metadata cannot be read counts as without;
+ * one that does not answer fails (XAP_ERR_NETWORK), as its search would. */
+static xap_status lists_complete(const gazette_index_t *index, int *complete,
+                                 const gz_location **lacking)
 {
     xap_status s = XAP_OK;
     *complete = 1;
@@ -91,6 +93,8 @@ static xap_status lists_complete(const gazette_index_t *index, int *complete)
         s = xap_database_get_metadata(loc->db, GZ_META_LIST_SLOTS, &value,
                                       &len);
         *complete = s == XAP_OK && len == 1 && value[0] == '1';
+        if (!*complete)
+            *lacking = loc;
         if (loc->remote && s != XAP_ERR_NETWORK)
             s = XAP_OK;
         free(value);
@@ -139,28 +143,36 @@ static xap_status attach_term_spy(xap_enquire *enq, const gz_field *field,
     return s;
 }
 
-xap_status gz_facet_needing_local(const gazette_index_t *index,
-                                  const gazette_search_options_t *o,
-                                  const char **facet)
+/* A facet counted from each match's term list (`field`, for want of
+ * facet lists in `lacking`) cannot be counted by xapian-tcpsrv: over a
+ * remote index, XAP_ERR_UNIMPLEMENTED, and index->failure says why. */
+static xap_status refuse_over_remote(gazette_index_t *index,
+                                     const gz_field *field,
+                                     const gz_location *lacking)
 {
-    int lists = 0;
-    xap_status s = wants_lists(o) ? lists_complete(index, &lists) : XAP_OK;
-    *facet = NULL;
-    for (size_t f = 0; s == XAP_OK && !*facet && f < GZ_FACET_KINDS; f++) {
-        const gz_field *field = facet_field((int)f);
-        if (o->facets[f] && !counted_by_value(field) &&
-            !counted_by_pieces(field, lists))
-            *facet = gazette_facet_name((gazette_facet_t)f);
-    }
-    return s;
+    const gz_location *remote = NULL;
+    for (size_t i = 0; !remote && i < index->nlocations; i++)
+        if (index->locations[i].remote && index->locations[i].db)
+            remote = &index->locations[i];
+    if (!remote)
+        return XAP_OK;
+    index->failure_status = GAZETTE_STATUS_INVALID_ARGUMENT;
+    snprintf(index->failure, sizeof index->failure,
+             "the %s facet cannot be counted over the remote index %s: %s "
+             "has no facet lists (written before them; gazette-index --full "
+             "adds them)", gazette_facet_name((gazette_facet_t)field->facet),
+             remote->name, lacking ? lacking->name : "an index searched");
+    return XAP_ERR_UNIMPLEMENTED;
 }
 
-xap_status gz_facets_attach(const gazette_index_t *index, xap_enquire *enq,
+xap_status gz_facets_attach(gazette_index_t *index, xap_enquire *enq,
                             const gazette_search_options_t *o,
                             facet_spies *sp)
 {
     int lists = 0;
-    xap_status s = wants_lists(o) ? lists_complete(index, &lists) : XAP_OK;
+    const gz_location *lacking = NULL;
+    xap_status s = wants_lists(o) ? lists_complete(index, &lists, &lacking)
+                                  : XAP_OK;
     for (size_t f = 0; s == XAP_OK && f < GZ_FACET_KINDS; f++) {
         if (!o->facets[f])
             continue;
@@ -171,7 +183,7 @@ xap_status gz_facets_attach(const gazette_index_t *index, xap_enquire *enq,
         if (pieces || counted_by_value(field))
             s = attach_value_spy(enq, field, pieces, o->collapse,
                                  &sp->values[f]);
-        else
+        else if ((s = refuse_over_remote(index, field, lacking)) == XAP_OK)
             s = attach_term_spy(enq, field, o->collapse, &sp->terms[f]);
     }
     if (s == XAP_OK && o->collapse)

@@ -429,7 +429,9 @@ static size_t empty_group_length(const char *p)
 {
     if (*p != '(')
         return 0;
-    size_t n = 1 + strspn(p + 1, " \t\r\n");
+    size_t n = 1;
+    while (p[n] && isspace((unsigned char)p[n]))
+        n++;
     if (p[n] == ')')
         return n + 1;
     return p[n] ? 0 : n;

@@ -397,29 +397,6 @@ static gazette_status_t prepare_text(const char *query, char **text)
     return GAZETTE_STATUS_OK;
 }
 
-/* A facet counted from each match's terms cannot be counted by
- * xapian-tcpsrv: refuse it over a remote index (index->failure says so).
- * Only a search with a remote index asks (gz_facet_needing_local reads
- * each location's metadata). */
-static xap_status check_remote_facets(gazette_index_t *index,
-                                      const gazette_search_options_t *o)
-{
-    const gz_location *remote = NULL;
-    for (size_t i = 0; !remote && i < index->nlocations; i++)
-        if (index->locations[i].remote && index->locations[i].db)
-            remote = &index->locations[i];
-    const char *facet = NULL;
-    xap_status s = remote ? gz_facet_needing_local(index, o, &facet) : XAP_OK;
-    if (s != XAP_OK || !facet)
-        return s;
-    index->failure_status = GAZETTE_STATUS_INVALID_ARGUMENT;
-    snprintf(index->failure, sizeof index->failure,
-             "the %s facet cannot be counted over the remote index %s: an "
-             "index searched has no facet lists (written before them; "
-             "gazette-index --full adds them)", facet, remote->name);
-    return XAP_ERR_UNIMPLEMENTED;
-}
-
 /* The handle's locations and warning, copied into `r` (it outlives the
  * handle). */
 static xap_status copy_locations(const gazette_index_t *index,
@@ -454,8 +431,6 @@ static xap_status search_locked(gazette_index_t *index, const char *query,
         if (!(r = calloc(1, sizeof *r)))
             return XAP_ERR_NOMEM;
         s = gz_index_refresh(index);
-        if (s == XAP_OK)
-            s = check_remote_facets(index, o);
         if (s == XAP_OK)
             s = copy_locations(index, r);
         if (s == XAP_OK)

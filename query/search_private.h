@@ -250,8 +250,9 @@ typedef struct facet_spies {
 /* Attach to `enq` a spy for each facet of `o`: the source, year and
  * entity facets read a value slot; the tag and author facets read their
  * facet lists (schema.h) when every location of `index` has them, else
- * each match's terms. */
-xap_status gz_facets_attach(const gazette_index_t *index, xap_enquire *enq,
+ * each match's terms, which xapian-tcpsrv cannot count: then over a
+ * remote index XAP_ERR_UNIMPLEMENTED, with index->failure saying why. */
+xap_status gz_facets_attach(gazette_index_t *index, xap_enquire *enq,
                             const gazette_search_options_t *o,
                             facet_spies *sp);
 /* The counts into r->facets; when duplicates are collapsed, *matches
@@ -259,14 +260,6 @@ xap_status gz_facets_attach(const gazette_index_t *index, xap_enquire *enq,
  * duplicate group), which Xapian only bounds; else it is left as is. */
 xap_status gz_facets_read(const facet_spies *sp, gazette_results_t *r,
                           uint32_t *matches);
-/* In *facet the name of a facet of `o` that only a local index can
- * count, or NULL: a tag or author facet when a location of `index` has no
- * facet lists (schema.h), since it is then counted from each match's
- * terms by a spy xapian-tcpsrv does not know. Asks each location's
- * metadata when `o` has such a facet. */
-xap_status gz_facet_needing_local(const gazette_index_t *index,
-                                  const gazette_search_options_t *o,
-                                  const char **facet);
 void gz_facets_free(facet_spies *sp);
 
 /* results.c: fill `hit` from document `i` of `mset` (its snippet is made

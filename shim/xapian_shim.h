@@ -641,7 +641,8 @@ void xap_valuecount_spy_free(xap_valuecount_spy *spy);
 xap_status xap_valuecount_spy_set_distinct(xap_valuecount_spy *spy,
                                            unsigned slot);
 /* Number of documents the spy has counted (with set_distinct: once per
- * distinct value), with a value in the slot or not. */
+ * distinct value; a remote server's documents all count), with a value
+ * in the slot or not. */
 xap_status xap_valuecount_spy_documents(const xap_valuecount_spy *spy,
                                         uint32_t *out);
 /* Call `fn` for the most frequent values (at most `max`, 0 = all), most

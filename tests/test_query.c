@@ -927,7 +927,7 @@ static void test_malformed_queries(void **state)
     }
     const char *bad[] = {"AND AND", "hezbollah AND", "NOT", "a OR OR b",
                          "date:2023-13", "date:yesterday", "date:..",
-                         "title:", "title:(", "title:( )", "tag:()",
+                         "title:", "title:(", "title:( )", "tag:()", "title:(\v)",
                          "\"", "", "\v\v\"", "tag:\v\f",
                          "caf\xff hezbollah"};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
