@@ -723,18 +723,10 @@ static int compact_generation(const gz_index_config *cfg,
         snprintf(err, errlen, "%s: %s", cfg->db_path, strerror(errno));
         return -1;
     }
+    /* The shards of the build hold the same metadata (write_metadata), so
+     * the merged database holds it once. */
     xap_status s = xap_compact((const char *const *)parts->paths, parts->n,
                                path);
-    if (s == XAP_OK && parts->n > 1) {
-        /* one database now: it is no shard */
-        xap_writable *w = NULL;
-        s = xap_writable_open(path, XAP_DB_OPEN, 0, &w);
-        if (s == XAP_OK)
-            s = xap_writable_set_metadata(w, GZ_META_SHARD, "", 0);
-        if (s == XAP_OK)
-            s = xap_writable_close(w);
-        xap_writable_free(w);
-    }
     if (s != XAP_OK) {
         snprintf(err, errlen, "compacting the new index: %s (kept it as "
                  "built)", xap_last_error());
@@ -997,10 +989,12 @@ static xap_status shards_empty(const run_state *st, int *empty)
     return s;
 }
 
-/* Record the format, language and each shard's place in every shard;
- * and, when the index has no article yet, that every article will have
- * its facet lists (schema.h: an index that already has articles keeps
- * whatever it says, in every shard alike). */
+/* Record the format and language in every shard, and clear the shard
+ * place an earlier version wrote (schema.h): every shard then holds the
+ * same metadata, as xapian-compact wants; and, when the index has no
+ * article yet, that every article will have its facet lists (schema.h:
+ * an index that already has articles keeps whatever it says, in every
+ * shard alike). */
 static xap_status write_metadata(run_state *st)
 {
     int empty = 0;
@@ -1011,11 +1005,8 @@ static xap_status write_metadata(run_state *st)
         if (s == XAP_OK)
             s = gz_index_ensure_metadata(st->shards[i], GZ_META_LANGUAGE,
                                          st->cfg->language);
-        if (s == XAP_OK && st->nshards > 1) {
-            char place[48];
-            gz_shard_meta(place, sizeof place, i, st->nshards);
-            s = gz_index_ensure_metadata(st->shards[i], GZ_META_SHARD, place);
-        }
+        if (s == XAP_OK)
+            s = gz_index_ensure_metadata(st->shards[i], GZ_META_SHARD, "");
         if (s == XAP_OK && empty)
             s = gz_index_ensure_metadata(st->shards[i], GZ_META_LIST_SLOTS,
                                          "1");

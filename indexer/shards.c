@@ -19,11 +19,6 @@ size_t gz_shard_of(const char *key, size_t n)
     return (size_t)(gz_fnv1a64(GZ_FNV_BASIS, key, strlen(key)) % n);
 }
 
-void gz_shard_meta(char *buf, size_t size, size_t i, size_t n)
-{
-    snprintf(buf, size, "%zu/%zu", i, n);
-}
-
 void gz_shards_free(gz_shard_list *list)
 {
     for (size_t i = 0; i < list->n; i++)

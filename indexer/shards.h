@@ -52,7 +52,4 @@ int gz_shards_publish(const char *dir, size_t n, char *err, size_t errlen);
  * its bytes, modulo n. Stable across runs, machines and releases. */
 size_t gz_shard_of(const char *key, size_t n);
 
-/* Value of GZ_META_SHARD for shard i of n: "<i>/<n>" (buf >= 24 bytes). */
-void gz_shard_meta(char *buf, size_t size, size_t i, size_t n);
-
 #endif

@@ -159,8 +159,12 @@ size_t gz_entity_term(const char *name, char *buf, size_t size);
 /* Metadata keys. */
 #define GZ_META_FORMAT    "gazette.format"   /* GZ_FORMAT_VERSION */
 #define GZ_META_LANGUAGE  "gazette.language" /* stemmer used at index time */
-#define GZ_META_SHARD     "gazette.shard"    /* "<i>/<n>": shard i of n
-                                                (sharded indexes only) */
+#define GZ_META_SHARD     "gazette.shard"    /* no longer written, and
+                                                cleared: earlier versions
+                                                wrote "<i>/<n>" in shard i
+                                                of n, a value per shard
+                                                that xapian-compact warns
+                                                about when merging them */
 #define GZ_META_LIST_SLOTS "gazette.list_slots" /* "1": every article has
                                                 its facet lists (above) */
 /* 2: undated articles have no date; tags are separated by GZ_LIST_SEP;
