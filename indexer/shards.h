@@ -12,8 +12,7 @@
  * All the articles of one file go to the shard gz_shard_of() gives for the
  * file's path relative to its corpus (an article of the writer API, which
  * has no file, by its id): one file, one shard, so a shard's commit always
- * covers whole files. Each shard records its place in metadata
- * (GZ_META_SHARD, "<i>/<n>").
+ * covers whole files.
  */
 #ifndef GAZETTE_SHARDS_H
 #define GAZETTE_SHARDS_H

@@ -10,6 +10,10 @@
  * spelling table's trigram lists). */
 #define MAX_SPELLING_WORD 64
 
+/* A table's first size: slots, and bytes for the words. */
+#define FIRST_CAP 4096
+#define FIRST_WORDS_SIZE 65536
+
 /* The slot of word [w, w+len) with hash h: where it is, or the empty slot
  * where it goes. */
 static gz_spelling_slot *probe(const gz_spelling *sp, const char *w,
@@ -31,7 +35,7 @@ static int grow_table(gz_spelling *sp)
 {
     if (sp->cap && (sp->count + 1) * 2 <= sp->cap)
         return 0;
-    size_t cap = sp->cap ? sp->cap * 2 : 4096;
+    size_t cap = sp->cap ? sp->cap * 2 : FIRST_CAP;
     gz_spelling bigger = *sp;
     bigger.cap = cap;
     if (!(bigger.slots = calloc(cap, sizeof *bigger.slots)))
@@ -53,7 +57,7 @@ static int grow_table(gz_spelling *sp)
 static long store_word(gz_spelling *sp, const char *w, size_t len)
 {
     if (sp->used + len + 1 > sp->size) {
-        size_t size = sp->size ? sp->size : 65536;
+        size_t size = sp->size ? sp->size : FIRST_WORDS_SIZE;
         while (sp->used + len + 1 > size)
             size *= 2;
         if (size > UINT32_MAX)
@@ -261,9 +265,18 @@ xap_status gz_spelling_flush(gz_spelling *sp, xap_writable *db,
                              const char *const *other_shards, size_t nother)
 {
     xap_status s = add_words(sp, db, NULL, 0, other_shards, nother);
-    /* Released, not emptied: kept at full size, the table would stay
-     * over its memory share, and every later batch would flush. */
-    gz_spelling_free(sp);
+    /* A grown table is released: kept at full size, it would stay over
+     * its memory share, and every later batch would flush. One of the
+     * first size is emptied for the next batch (the writer API flushes at
+     * every commit, however few its articles). */
+    if (sp->cap > FIRST_CAP || sp->size > FIRST_WORDS_SIZE) {
+        gz_spelling_free(sp);
+    } else {
+        if (sp->slots)
+            memset(sp->slots, 0, sp->cap * sizeof *sp->slots);
+        sp->count = 0;
+        sp->used = 0;
+    }
     return s;
 }
 

@@ -241,10 +241,14 @@ gazette_status_t gazette_index_article_count(gazette_index_t *index,
     xap_status s = gz_index_refresh(index);
     if (s == XAP_OK)
         s = xap_database_doc_count(index->db, &n);
+    /* in words under the lock, as gazette_search does */
+    gazette_status_t failed =
+        s != XAP_OK ? gz_index_fail(index, s, "cannot count articles")
+                    : GAZETTE_STATUS_OK;
     gz_sigpipe_restore(&sp);
     pthread_mutex_unlock(&index->lock);
     if (s != XAP_OK)
-        return gz_index_fail(index, s, "cannot count articles");
+        return failed;
     *out = n;
     return GAZETTE_STATUS_OK;
 }
@@ -321,16 +325,18 @@ gazette_status_t gazette_index_get_article(gazette_index_t *index,
     for (int attempt = 0; s == XAP_ERR_DB_MODIFIED &&
                           attempt < MODIFIED_RETRIES; attempt++)
         s = read_article(index, id_term, a);
+    /* in words under the lock, as gazette_search does */
+    gazette_status_t failed =
+        s == XAP_ERR_DOC_NOT_FOUND
+            ? gz_fail(GAZETTE_STATUS_ARTICLE_NOT_FOUND,
+                      "no article with id '%s' in the index", id)
+        : s != XAP_OK ? gz_index_fail(index, s, "cannot read the article")
+                      : GAZETTE_STATUS_OK;
     gz_sigpipe_restore(&sp);
     pthread_mutex_unlock(&index->lock);
-    if (s == XAP_ERR_DOC_NOT_FOUND) {
-        gazette_article_free(a);
-        return gz_fail(GAZETTE_STATUS_ARTICLE_NOT_FOUND,
-                       "no article with id '%s' in the index", id);
-    }
     if (s != XAP_OK) {
         gazette_article_free(a);
-        return gz_index_fail(index, s, "cannot read the article");
+        return failed;
     }
     *out = a;
     return GAZETTE_STATUS_OK;

@@ -474,11 +474,15 @@ gazette_status_t gazette_search(gazette_index_t *index, const char *query,
     pthread_mutex_lock(&index->lock);
     gz_index_sigpipe_block(index, &sp);
     xap_status s = search_locked(index, query, text, o, &r);
+    /* In words while the lock is held: the failure a location left in
+     * the handle is another thread's to clear once it is released. */
+    gazette_status_t failed = s != XAP_OK ? search_failed(index, s)
+                                          : GAZETTE_STATUS_OK;
     gz_sigpipe_restore(&sp);
     pthread_mutex_unlock(&index->lock);
     free(text);
     if (s != XAP_OK)
-        return search_failed(index, s);
+        return failed;
     r->milliseconds = now_ms() - start;
     *out = r;
     gz_thread_error()[0] = '\0';
