@@ -564,6 +564,66 @@ static void test_remote_limits(void **state)
     gazette_index_close(stubbed);
 }
 
+/* A handle shared by two threads (gazette.h allows it): one asks for a
+ * facet the index refuses, the other searches plainly at the same time.
+ * The refusal must reach its caller as it is, every time, though the
+ * other thread's search clears the handle's failure as soon as it gets
+ * the lock. */
+typedef struct shared_search {
+    gazette_index_t *index;
+    int refused;   /* the thread asking for the refused facet */
+    int wrong;     /* searches that did not end as they should */
+} shared_search;
+
+static void *search_repeatedly(void *arg)
+{
+    shared_search *t = arg;
+    gazette_search_options_t *opts = NULL;
+    if (gazette_search_options_new(&opts) != GAZETTE_STATUS_OK)
+        return NULL;
+    if (t->refused)
+        gazette_search_options_add_facet(opts, GAZETTE_FACET_TAG);
+    else {   /* short searches: the thread mostly waits for the lock */
+        gazette_search_options_set_feedback(opts, 0);
+        gazette_search_options_set_snippet(opts, 0, NULL, NULL);
+    }
+    for (int i = 0; i < 500; i++) {
+        gazette_results_t *r = NULL;
+        gazette_status_t s = gazette_search(t->index, "gaza", opts, &r);
+        if (t->refused ? s != GAZETTE_STATUS_INVALID_ARGUMENT ||
+                             !strstr(gazette_index_error(t->index), "tag facet")
+                       : s != GAZETTE_STATUS_OK)
+            t->wrong++;
+        gazette_results_free(r);
+    }
+    gazette_search_options_free(opts);
+    return NULL;
+}
+
+static void test_refusal_with_a_shared_handle(void **state)
+{
+    (void)state;
+    char old[4200];
+    snprintf(old, sizeof old, "%s/old-shared.idx", fx.tmp);
+    assert_int_equal(tu_run("cp -R '%s' '%s'", fx.half_a, old), 0);
+    xap_writable *w = NULL;
+    assert_int_equal(xap_writable_open(old, XAP_DB_OPEN, 0, &w), XAP_OK);
+    assert_int_equal(xap_writable_set_metadata(w, GZ_META_LIST_SLOTS, "", 0),
+                     XAP_OK);
+    assert_int_equal(xap_writable_close(w), XAP_OK);
+    xap_writable_free(w);
+    gazette_index_t *index = open_two(old, fx.url_b, 0);
+    shared_search a = {index, 1, 0}, b = {index, 0, 0};
+    pthread_t ta, tb;
+    assert_int_equal(pthread_create(&ta, NULL, search_repeatedly, &a), 0);
+    assert_int_equal(pthread_create(&tb, NULL, search_repeatedly, &b), 0);
+    pthread_join(ta, NULL);
+    pthread_join(tb, NULL);
+    assert_int_equal(a.wrong, 0);
+    assert_int_equal(b.wrong, 0);
+    gazette_index_close(index);
+}
+
 /* A location where nothing listens: the open fails naming it; with
  * GAZETTE_OPEN_SKIP_UNAVAILABLE the other half is searched, with a
  * warning naming the missing one. */
@@ -767,6 +827,7 @@ int main(void)
         cmocka_unit_test(test_facets_local_and_remote),
         cmocka_unit_test(test_list_facets_remote),
         cmocka_unit_test(test_remote_limits),
+        cmocka_unit_test(test_refusal_with_a_shared_handle),
         cmocka_unit_test(test_down_at_open),
         cmocka_unit_test(test_down_during_session),
         cmocka_unit_test(test_cli_several_indexes),
