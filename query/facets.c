@@ -72,12 +72,13 @@ static int wants_lists(const gazette_search_options_t *o)
     return 0;
 }
 
-/* 1 in *complete when every location `index` searches has
- * GZ_META_LIST_SLOTS, so that each of its articles has its facet lists;
- * else *lacking is the first location without. A location's first shard
- * speaks for the whole of it (the writers set the key in every shard or
- * none). A remote index whose metadata cannot be read counts as without;
- * one that does not answer fails (XAP_ERR_NETWORK), as its search would. */
+/* 1 in *complete when every shard of every location `index` searches
+ * has GZ_META_LIST_SLOTS, so that each of its articles has its facet
+ * lists; else *lacking is the first location with a shard without. Each
+ * shard is asked: a stub file may list the shards of several indexes,
+ * old and new. A remote shard whose metadata cannot be read counts as
+ * without; one that does not answer fails (XAP_ERR_NETWORK), as its
+ * search would. */
 static xap_status lists_complete(const gazette_index_t *index, int *complete,
                                  const gz_location **lacking)
 {
@@ -86,18 +87,21 @@ static xap_status lists_complete(const gazette_index_t *index, int *complete,
     for (size_t i = 0; s == XAP_OK && *complete && i < index->nlocations;
          i++) {
         const gz_location *loc = &index->locations[i];
-        char *value = NULL;
-        size_t len = 0;
-        if (!loc->db)   /* left out of the search */
-            continue;
-        s = xap_database_get_metadata(loc->db, GZ_META_LIST_SLOTS, &value,
-                                      &len);
-        *complete = s == XAP_OK && len == 1 && value[0] == '1';
-        if (!*complete)
-            *lacking = loc;
-        if (loc->remote && s != XAP_ERR_NETWORK)
-            s = XAP_OK;
-        free(value);
+        for (size_t k = 0; s == XAP_OK && *complete && loc->db &&
+                           k < loc->shards;
+             k++) {
+            char *value = NULL;
+            size_t len = 0;
+            s = xap_database_get_shard_metadata(loc->db, k,
+                                                GZ_META_LIST_SLOTS, &value,
+                                                &len);
+            *complete = s == XAP_OK && len == 1 && value[0] == '1';
+            if (!*complete)
+                *lacking = loc;
+            if (loc->remote && s != XAP_ERR_NETWORK)
+                s = XAP_OK;
+            free(value);
+        }
     }
     return s;
 }

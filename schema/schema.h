@@ -60,7 +60,8 @@ enum {
  * counts as its pieces, as the hit's own tag list shows it.
  * Indexes written before these slots existed lack them, and an update by
  * this code adds them to some articles only: the searcher reads the slots
- * only when every index searched has GZ_META_LIST_SLOTS, which a writer
+ * only when every shard of every index searched has GZ_META_LIST_SLOTS
+ * (a stub file may list several indexes), which a writer
  * sets when it starts on an index (every shard of it) that has no article
  * yet, and else counts the terms of each match as before.
  */

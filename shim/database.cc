@@ -222,6 +222,39 @@ xap_status xap_database_get_metadata(const xap_database *db, const char *key,
     });
 }
 
+xap_status xap_database_get_shard_metadata(const xap_database *db,
+                                           size_t shard, const char *key,
+                                           char **value, size_t *len)
+{
+    return guard(__func__, [&] {
+        NEED(db);
+        NEED(key);
+        NEED(value);
+#if XAPIAN_AT_LEAST(1, 5, 0)
+        if (shard >= db->db.size())
+            fail(XAP_ERR_INVALID_ARG, "InvalidArgumentError",
+                 "no such shard");
+        if (db->db.size() > 1)   // no per-shard access known there yet
+            fail(XAP_ERR_UNIMPLEMENTED, "UnimplementedError",
+                 "metadata of one shard");
+        std::string v = db->db.get_metadata(key);
+#else
+        // A combined database answers for its first shard only; one
+        // Database around the shard's Internal (a public constructor,
+        // marked internal) answers for that shard.
+        if (shard >= db->db.internal.size())
+            fail(XAP_ERR_INVALID_ARG, "InvalidArgumentError",
+                 "no such shard");
+        Xapian::Database one(db->db.internal[shard].get());
+        std::string v = one.get_metadata(key);
+#endif
+        *value = dup_bytes(v);
+        if (len)
+            *len = v.size();
+        return XAP_OK;
+    });
+}
+
 xap_status xap_database_spelling_suggestion(const xap_database *db,
                                             const char *word,
                                             unsigned max_edit_distance,

@@ -157,9 +157,15 @@ xap_status xap_database_get_document(const xap_database *db, xap_docid id,
                                      xap_document **out);
 
 /* Metadata value for `key` (empty string when unset; `key` must not be
- * empty). Caller frees *value; *len (may be NULL) gets its length. */
+ * empty). Caller frees *value; *len (may be NULL) gets its length. A
+ * database of several shards answers with its first shard's value. */
 xap_status xap_database_get_metadata(const xap_database *db, const char *key,
                                      char **value, size_t *len);
+/* The same for shard `shard` (0 .. xap_database_shard_count - 1) alone:
+ * a local or a remote database. XAP_ERR_INVALID_ARG past the last. */
+xap_status xap_database_get_shard_metadata(const xap_database *db,
+                                           size_t shard, const char *key,
+                                           char **value, size_t *len);
 
 /* Spelling suggestion for one word ("" when none). Caller frees. */
 xap_status xap_database_spelling_suggestion(const xap_database *db,

@@ -512,7 +512,8 @@ static void copy_without_lists(const char *name, char *out, size_t size)
 /* What remote indexes cannot serve degrades: no spelling suggestion (and
  * no error); the tag and author facets of an index without facet lists
  * (written before them), counted from term lists, are refused clearly,
- * whether the remote index is named alone or in a stub file. */
+ * whether the remote index is named alone or in a stub file, whichever
+ * line of the stub names the old index. */
 static void test_remote_limits(void **state)
 {
     (void)state;
@@ -553,6 +554,18 @@ static void test_remote_limits(void **state)
     assert_int_equal(gazette_search(stubbed, "the", opts, &r),
                      GAZETTE_STATUS_INVALID_ARGUMENT);
     assert_non_null(strstr(gazette_index_error(stubbed), "tag facet"));
+    assert_non_null(strstr(gazette_index_error(stubbed), "facet lists"));
+    gazette_index_close(stubbed);
+
+    /* And with the old index second: every shard of a stub is asked,
+     * not the first alone. */
+    snprintf(stub, sizeof stub, "%s/b-and-old.stub", fx.tmp);
+    snprintf(text, sizeof text, "remote 127.0.0.1:%d\nauto %s\n",
+             fx.srv_b.port, old);
+    tu_write_file(fx.tmp, "b-and-old.stub", text, strlen(text));
+    assert_int_equal(gazette_index_open(stub, &stubbed), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_search(stubbed, "the", opts, &r),
+                     GAZETTE_STATUS_INVALID_ARGUMENT);
     assert_non_null(strstr(gazette_index_error(stubbed), "facet lists"));
     gazette_search_options_free(opts);
     gazette_index_close(stubbed);

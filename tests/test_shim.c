@@ -1960,6 +1960,47 @@ static void test_metadata_spelling_synonyms(void **state)
     xap_database_free(db);
 }
 
+/* Each shard of a combined database answers for its own metadata; the
+ * combined handle, for its first shard only. */
+static void test_shard_metadata(void **state)
+{
+    (void)state;
+    static const char *const values[] = {"one", ""};
+    xap_database *all;
+    OK(xap_database_new_empty(&all));
+    for (size_t i = 0; i < 2; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "meta_shard%zu.db", i);
+        const char *path = sub_path(name);
+        xap_writable *w;
+        OK(xap_writable_open(path, XAP_DB_CREATE_OR_OVERWRITE,
+                             XAP_DB_NO_SYNC, &w));
+        if (values[i][0])
+            OK(xap_writable_set_metadata(w, "k", values[i],
+                                         strlen(values[i])));
+        OK(xap_writable_commit(w));
+        xap_writable_free(w);
+        xap_database *one;
+        OK(xap_database_open(path, &one));
+        OK(xap_database_add_database(all, one));
+        xap_database_free(one);
+    }
+    char *v = NULL;
+    size_t len = 9;
+    OK(xap_database_get_metadata(all, "k", &v, &len));
+    assert_string_equal(v, "one");
+    free(v);
+    for (size_t i = 0; i < 2; i++) {
+        OK(xap_database_get_shard_metadata(all, i, "k", &v, &len));
+        assert_string_equal(v, values[i]);
+        assert_int_equal(len, strlen(values[i]));
+        free(v);
+    }
+    ERR(XAP_ERR_INVALID_ARG,
+        xap_database_get_shard_metadata(all, 2, "k", &v, &len));
+    xap_database_free(all);
+}
+
 static void test_shards_and_compact(void **state)
 {
     (void)state;
@@ -2280,6 +2321,7 @@ int main(void)
         cmocka_unit_test(test_last_error_is_per_thread),
         cmocka_unit_test(test_transactions_and_free),
         cmocka_unit_test(test_metadata_spelling_synonyms),
+        cmocka_unit_test(test_shard_metadata),
         cmocka_unit_test(test_shards_and_compact),
         cmocka_unit_test(test_xor_over_shards),
         cmocka_unit_test(test_callbacks_weights_missing_values),
