@@ -112,22 +112,25 @@ static xap_status check_searchable(const xap_database *db, char *why,
     return s;
 }
 
-/* An index written by a newer Gazette: XAP_ERR_DB_VERSION, said in
- * `why`. */
-static xap_status check_format(const xap_database *db, char *why,
-                               size_t whylen)
+/* An index of another format among the `shards` shards of `db` (a stub
+ * file may list several indexes): XAP_ERR_DB_VERSION, said in `why`. */
+static xap_status check_format(const xap_database *db, size_t shards,
+                               char *why, size_t whylen)
 {
-    char *format = NULL;
-    size_t len = 0;
-    xap_status s = xap_database_get_metadata(db, GZ_META_FORMAT, &format,
-                                             &len);
-    if (s == XAP_OK && !gz_format_supported(format, len)) {
-        snprintf(why, whylen, "it has Gazette index format %s; this library "
-                 "reads format %s (rebuild it with gazette-index --full)",
-                 format, GZ_FORMAT_VERSION);
-        s = XAP_ERR_DB_VERSION;
+    xap_status s = XAP_OK;
+    for (size_t i = 0; s == XAP_OK && i < shards; i++) {
+        char *format = NULL;
+        size_t len = 0;
+        s = xap_database_get_shard_metadata(db, i, GZ_META_FORMAT, &format,
+                                            &len);
+        if (s == XAP_OK && !gz_format_supported(format, len)) {
+            snprintf(why, whylen, "it has Gazette index format %s; this "
+                     "library reads format %s (rebuild it with gazette-index "
+                     "--full)", format, GZ_FORMAT_VERSION);
+            s = XAP_ERR_DB_VERSION;
+        }
+        free(format);
     }
-    free(format);
     return s;
 }
 
@@ -163,9 +166,9 @@ static xap_status open_location(gz_location *loc, char *why, size_t whylen)
     if (s == XAP_OK)
         s = check_searchable(db, why, whylen);
     if (s == XAP_OK)
-        s = check_format(db, why, whylen);
-    if (s == XAP_OK)
         s = xap_database_shard_count(db, &loc->shards);
+    if (s == XAP_OK)
+        s = check_format(db, loc->shards, why, whylen);
     if (s != XAP_OK) {
         if (!why[0])
             snprintf(why, whylen, "%s", xap_last_error());

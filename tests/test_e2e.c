@@ -586,6 +586,13 @@ static void test_cli_errors(void **state)
                             fx.tmp), 0);
     assert_int_equal(tu_run("'%s' --db '%s/newer' Gaza 2>/dev/null", q,
                             fx.tmp), 65);
+    /* the same when a stub file lists it after an index of this format */
+    char stub[8400];
+    int n = snprintf(stub, sizeof stub, "auto %s\nauto %s/newer\n", fx.db,
+                     fx.tmp);
+    tu_write_file(fx.tmp, "mixed-stub", stub, (size_t)n);
+    assert_int_equal(tu_run("'%s' --db '%s/mixed-stub' Gaza 2>/dev/null", q,
+                            fx.tmp), 65);
     assert_int_equal(tu_run("'%s' --bogus x 2>/dev/null", q), 64);
     assert_int_equal(tu_run("'%s' --help >/dev/null", q), 0);
     const char *ix = tu_binary("indexer/gazette-index");
