@@ -52,8 +52,9 @@ typedef struct gz_spelling {
 xap_status gz_spelling_add_document(gz_spelling *sp, const xap_document *doc);
 
 /* Add the counted words to `db`'s spelling table (not committed) and
- * empty the table (a grown one is released, back to its first size): every word counted more than once, and a word counted
- * once when another article of `db`, or of the shard databases
+ * empty the table (a grown one is released, back to its first size):
+ * every word counted more than once, and a word counted once when
+ * another article of `db`, or of the shard databases
  * `other_shards` (nother paths, each opened read only in turn: what they
  * have committed), has it too. A shard that cannot be opened or read is
  * passed over; XAP_ERR_NOMEM or a failure of `db` is returned. */

@@ -249,7 +249,8 @@ typedef struct facet_spies {
 } facet_spies;
 /* Attach to `enq` a spy for each facet of `o`: the source, year and
  * entity facets read a value slot; the tag and author facets read their
- * facet lists (schema.h) when every location of `index` has them, else
+ * facet lists (schema.h) when every shard of every location of `index`
+ * has them, else
  * each match's terms, which xapian-tcpsrv cannot count: then over a
  * remote index XAP_ERR_UNIMPLEMENTED, with index->failure saying why. */
 xap_status gz_facets_attach(gazette_index_t *index, xap_enquire *enq,
