@@ -112,7 +112,6 @@ LUCENE_CP=/usr/share/java/lucene-core-8.7.0.jar:/usr/share/java/lucene-analyzers
 say() { printf '==> %s\n' "$*" >&2; }
 
 [ -x "$BIN/gazette-index" ] && [ -x "$BIN/xapian_index" ] || "$ROOT/scripts/dev" build
-command -v omindex >/dev/null || { echo "omindex missing (apt-get install xapian-omega)" >&2; exit 69; }
 "$ROOT/bench/setup.sh"
 for f in "$SHARED/20news-bydate/20news-bydate.tar.gz" "$SHARED/aclimdb/aclImdb_v1_labeled.tar.gz"; do
     [ -f "$f" ] || { echo "missing $f (set GAZETTE_SHARED_CORPORA)" >&2; exit 66; }

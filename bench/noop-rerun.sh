@@ -6,8 +6,9 @@
 #
 # Extracts the corpus to a temporary directory, builds a Gazette index and an
 # omindex index of the same files, then times reruns that find nothing to do,
-# alternating the two tools, and prints the medians and their ratio. Uses
-# hyperfine when installed, else a loop with date +%s.%N. Builds Gazette
+# alternating the two tools, and prints the medians and their ratio. Runs
+# bench/setup.sh first (omindex, hyperfine; a loop with date +%s.%N times
+# the runs where hyperfine is still missing). Builds Gazette
 # (build/) when its binary is missing. Not a test: takes a few minutes.
 set -euo pipefail
 
@@ -19,14 +20,7 @@ INDEX="$ROOT/build/bin/gazette-index"
 say() { printf '==> %s\n' "$*" >&2; }
 
 [ -f "$TARBALL" ] || { echo "missing $TARBALL" >&2; exit 66; }
-if ! command -v omindex >/dev/null; then
-    say "installing xapian-omega (omindex)"
-    if [ "$(id -u)" -eq 0 ]; then
-        apt-get install -y --no-install-recommends xapian-omega >/dev/null
-    else
-        sudo apt-get install -y --no-install-recommends xapian-omega >/dev/null
-    fi
-fi
+"$ROOT/bench/setup.sh"
 [ -x "$INDEX" ] || "$ROOT/scripts/dev" build
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/gazette-bench.XXXXXX")

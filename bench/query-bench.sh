@@ -73,8 +73,9 @@ done
 for tool in gazette-index gazette-query gz_qbench xapian_qbench sqlite_qbench; do
     [ -x "$BUILD/bin/$tool" ] || die "$BUILD/bin/$tool missing: build first (scripts/dev build)"
 done
+"$ROOT/bench/setup.sh" || die "bench/setup.sh could not install the peers"
 for tool in quest hyperfine javac java python3 xapian-compact; do
-    command -v "$tool" >/dev/null || die "$tool not found (bench/setup.sh, xapian-tools, hyperfine)"
+    command -v "$tool" >/dev/null || die "$tool not found (scripts/dev installs xapian-tools, bench/setup.sh the rest)"
 done
 [ -f "$CORPORA/20news-bydate/20news-bydate.tar.gz" ] || die "no $CORPORA/20news-bydate"
 

@@ -18,7 +18,8 @@
 # and run the same queries; rel_eval scores every run file. Prints one
 # markdown table (MAP, P@10, nDCG@10, median query latency) and a MAP
 # summary, and leaves the run files in the work directory.
-# bench/setup.sh installs what the peers need (sqlite3, Lucene, a JDK).
+# Runs bench/setup.sh first, which installs what the peers need (sqlite3,
+# Lucene, a JDK).
 set -eu
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -34,6 +35,7 @@ LUCENE_CP=/usr/share/java/lucene-core-8.7.0.jar:/usr/share/java/lucene-analyzers
 say() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'run.sh: %s\n' "$*" >&2; exit 1; }
 
+case $ENGINES in *sqlite*|*lucene*) "$ROOT/bench/setup.sh" || die "bench/setup.sh could not install the peers" ;; esac
 for tool in gz_eval rel_eval xapian_peer; do
     [ -x "$BUILD/bin/$tool" ] || die "$BUILD/bin/$tool missing: build first (cmake --build $BUILD)"
 done
