@@ -102,7 +102,8 @@ typedef enum corpus_name_kind {
 
 /* Classify `relpath` by its base name. CORPUS_NAME_MAYBE_MAIL for a name
  * without a '.' ("38951" in a news spool, "17" in an MH folder) and for a
- * maildir name (digits, '.', and a second '.': "1700000000.M1P2.host:2,S").
+ * maildir name (digits, '.', and a second '.': "1700000000.M1P2.host:2,S"),
+ * each also followed by ".gz" (read through zlib).
  * CORPUS_NAME_IGNORED, with a short reason in *reason (static storage;
  * `reason` may be NULL), for other unknown types and for the files that
  * describe a corpus (README, SOURCE, LICENSE, LICENCE, alone or with any
@@ -125,8 +126,8 @@ int corpus_is_supported(const char *relpath);
  * unreadable) when the honest outcome is an I/O failure of the run. */
 int corpus_errno_is_exhaustion(int e);
 
-/* For a CORPUS_NAME_MAYBE_MAIL file: 1 when its first bytes (up to 64 KiB)
- * are a mail header block (see corpus_read_file), 0 when not (a one-line
+/* For a CORPUS_NAME_MAYBE_MAIL file: 1 when its first bytes (up to 64 KiB,
+ * uncompressed for a name ending in ".gz") are a mail header block (see corpus_read_file), 0 when not (a one-line
  * reason in `why`), -1 when it cannot be read (reason in `why`, errno kept). Cheaper
  * than corpus_read_file: it reads only the head of the file. */
 int corpus_probe_mail(const corpus_file *file, char *why, size_t whylen);
@@ -201,8 +202,10 @@ typedef struct corpus_options {
  * ".gz" is inflated (streamed; stops as soon as more than max_bytes came
  * out); a NUL byte, or control
  * bytes making up over a tenth of the data, mean binary; a UTF-8 BOM is
- * dropped; text that is not valid UTF-8 is decoded, all of it, as
- * Windows-1252; CRLF and lone CR become LF; blank text is CORPUS_SKIP_EMPTY.
+ * dropped; text that is not valid UTF-8 is decoded by
+ * corpus_text_to_utf8 (Windows-1252, all of it or only its stray bytes),
+ * a .txt file once it is known not to be mail, a JSON Lines file line by
+ * line; CRLF and lone CR become LF; blank text is CORPUS_SKIP_EMPTY.
  *
  * .txt: an optional header block at the very top (Title, Date, Author,
  * Source, URL, Tags; keys case-insensitive; it counts only when every line
@@ -223,9 +226,9 @@ typedef struct corpus_options {
  * CORPUS_SKIP_MALFORMED before it is parsed (read_html.c, html_scan.c).
  *
  * .jsonl/.ndjson: one article per line, id relpath "#" id (or line
- * number); a bad line goes to opts->on_bad_article as "path:line" and the
- * rest is read; a file with no good line is CORPUS_SKIP_MALFORMED
- * (read_jsonl.c).
+ * number); a bad line (also one repeating an earlier line's id) goes to
+ * opts->on_bad_article as "path:line" and the rest is read; a file with
+ * no good line is CORPUS_SKIP_MALFORMED (read_jsonl.c).
  *
  * .eml, and a name without extension (corpus_name_kind_of): one mail or
  * news message parsed with GMime: Subject the title, From display name
@@ -233,7 +236,8 @@ typedef struct corpus_options {
  * there), Newsgroups the tags, the first text/plain part (else the
  * visible text of text/html) the body; headers are not body text. Its
  * bytes are not decoded as a whole first: GMime applies the declared
- * charsets, and what still is not UTF-8 is read as Windows-1252. A name
+ * charsets but UTF-8 and ASCII, and what is not UTF-8 then is read as
+ * Windows-1252. A name
  * without extension whose file does not open with a mail header block is
  * CORPUS_NOT_ARTICLE; an .eml without one is CORPUS_SKIP_MALFORMED
  * (read_mail.c).
@@ -265,6 +269,14 @@ int corpus_utf8_valid(const char *s, size_t len);
  * 9D) become the C1 controls of the same value, as in the WHATWG Encoding
  * Standard, so every input decodes. */
 char *corpus_cp1252_to_utf8(const char *s, size_t len, size_t *out_len);
+
+/* Text that is not valid UTF-8, as a new NUL-terminated UTF-8 string
+ * (malloc; caller frees; *out_len its length, `out_len` may be NULL):
+ * when its well-formed multibyte UTF-8 sequences outnumber its bytes that
+ * are not, it is UTF-8 with stray bytes, and only those are read as
+ * Windows-1252; otherwise all of it is (a legacy file). Valid UTF-8 comes
+ * back unchanged. NULL on out of memory. */
+char *corpus_text_to_utf8(const char *s, size_t len, size_t *out_len);
 
 /* Parse a date into *year, *month, *day. Returns 1 when understood (the
  * outputs, any of which may be NULL, are written only then). Accepts:

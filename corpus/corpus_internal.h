@@ -5,8 +5,9 @@
  *
  *   read.c      loads the bytes (plain or through zlib), enforces the size
  *               limit, rejects binary data, fixes the encoding (UTF-8, else
- *               Windows-1252), strips a BOM and turns CRLF/CR into LF. The
- *               result is a corpus_buf of clean UTF-8 text.
+ *               Windows-1252: corpus_fix_encoding), strips a BOM and turns
+ *               CRLF/CR into LF. The result is a corpus_buf of clean UTF-8
+ *               text, or for a "raw" format the bytes it decodes itself.
  *   read_*.c    one file per format turns that text into articles.
  *
  * Adding a format (say RSS):
@@ -29,13 +30,19 @@
 /* A loaded file. `data` is malloc()ed, owned by whoever holds the struct,
  * and always NUL-terminated at data[len] (the terminator is not counted).
  * Once read.c has prepared it the text is valid UTF-8, has no BOM, no NUL
- * bytes and only LF line ends; for a "raw" format (mail, whose parts
- * declare their own charsets) it is the bytes as they were, except that
- * the BOM and CRs are gone. */
+ * bytes and only LF line ends; for a "raw" format it is the bytes as
+ * they were, except that the BOM and CRs are gone: mail, whose parts
+ * declare their own charsets; .txt, which may be mail; JSON Lines, whose
+ * lines are decoded one by one (each may come from another source). */
 typedef struct corpus_buf {
     char *data;
     size_t len;
 } corpus_buf;
+
+/* Make b->data valid UTF-8 (corpus_text_to_utf8) when it is not; b->data
+ * may be replaced, the old buffer freed. CORPUS_OK, or CORPUS_ERR_NOMEM
+ * with `why` worded. For the raw formats, which decode their own text. */
+corpus_status corpus_fix_encoding(corpus_buf *b, char *why, size_t whylen);
 
 /* What a format parser works with: the file, the options (never NULL:
  * read.c fills in defaults), the caller's article callback and where a

@@ -40,13 +40,15 @@ static const struct format {
     corpus_parse_fn parse;
     int raw;    /* the parser gets the bytes undecoded (see corpus_buf) */
 } formats[] = {
-    {".txt", corpus_parse_txt, 0},
+    /* raw: a message saved as .txt decodes its declared charset */
+    {".txt", corpus_parse_txt, 1},
     {".md", corpus_parse_md, 0},
     {".markdown", corpus_parse_md, 0},
     {".html", corpus_parse_html, 0},
     {".htm", corpus_parse_html, 0},
-    {".jsonl", corpus_parse_jsonl, 0},
-    {".ndjson", corpus_parse_jsonl, 0},
+    /* raw: each line is decoded alone, one bad line garbles no other */
+    {".jsonl", corpus_parse_jsonl, 1},
+    {".ndjson", corpus_parse_jsonl, 1},
     /* MIME declares its own charsets, part by part: GMime decodes them */
     {".eml", corpus_parse_mail, 1},
 };
@@ -138,8 +140,14 @@ corpus_name_kind corpus_name_kind_of(const char *relpath, const char **reason)
     } else if (corpus_is_supported(relpath)) {
         kind = CORPUS_NAME_ARTICLE;
     } else {
+        /* a spool or maildir file compressed ("38951.gz") is one too */
         const char *slash = strrchr(relpath, '/');
-        if (name_without_extension(slash ? slash + 1 : relpath))
+        char base[NAME_MAX + 1];
+        snprintf(base, sizeof base, "%s", slash ? slash + 1 : relpath);
+        size_t len = strlen(base);
+        if (has_suffix(base, len, GZ_EXT))
+            base[len - strlen(GZ_EXT)] = '\0';
+        if (name_without_extension(base))
             kind = CORPUS_NAME_MAYBE_MAIL;
     }
     if (reason)
@@ -785,15 +793,13 @@ static void strip_bom(corpus_buf *b)
     }
 }
 
-/* Replace the text with its Windows-1252 reading when it is not UTF-8.
- * The whole file is re-read, not just the bad bytes: a file with one
- * invalid sequence was almost certainly written in a legacy code page. */
-static corpus_status fix_encoding(corpus_buf *b, char *why, size_t whylen)
+/* corpus_fix_encoding - see corpus_internal.h. */
+corpus_status corpus_fix_encoding(corpus_buf *b, char *why, size_t whylen)
 {
     if (corpus_utf8_valid(b->data, b->len))
         return CORPUS_OK;
     size_t n;
-    char *u = corpus_cp1252_to_utf8(b->data, b->len, &n);
+    char *u = corpus_text_to_utf8(b->data, b->len, &n);
     if (!u)
         return corpus_why(why, whylen, CORPUS_ERR_NOMEM,
                           "out of memory decoding Windows-1252 text");
@@ -844,7 +850,7 @@ static corpus_status prepare_text(corpus_buf *b, int raw, char *why,
     if (s != CORPUS_OK)
         return s;
     strip_bom(b);
-    s = raw ? CORPUS_OK : fix_encoding(b, why, whylen);
+    s = raw ? CORPUS_OK : corpus_fix_encoding(b, why, whylen);
     if (s != CORPUS_OK)
         return s;
     normalise_newlines(b);

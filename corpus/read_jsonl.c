@@ -11,16 +11,22 @@
  * id. Unknown keys are ignored.
  *
  * A bad line (not JSON, not an object, a field of the wrong type, neither
- * title nor body) is reported with its line number through
- * corpus_bad_article() and left out; the other lines are read. A file in
- * which no line is good is not JSON Lines at all and is skipped whole with
- * one reason, instead of one report per line: reports of the first bad
- * lines are held back until the first good line shows the file is worth
- * reading, and after MAX_BAD_BEFORE_GOOD bad lines without a good one the
- * file is given up.
+ * title nor body, an id an earlier line has) is reported with its line
+ * number through corpus_bad_article() and left out; the other lines are
+ * read. A file in which no line is good is not JSON Lines at all and is
+ * skipped whole with one reason, instead of one report per line: reports
+ * of the first bad lines are held back until the first good line shows
+ * the file is worth reading. Past MAX_BAD_BEFORE_GOOD of them the rest of
+ * the file is searched for a good line (memory stays bounded): none, and
+ * the file is skipped; one, and every bad line is reported.
+ *
+ * Each line is decoded alone (corpus_text_to_utf8 when it is not UTF-8):
+ * the lines of one file often come from many sources, and one line in
+ * Windows-1252 must not garble the accents of the others.
  */
 #include "corpus.h"
 #include "corpus_internal.h"
+#include "strmap.h"
 
 #include <inttypes.h>
 #include <jansson.h>
@@ -28,8 +34,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Bad lines held back before any good line; one more and the file is
- * skipped as "not JSON Lines". */
+/* Bad lines held back before any good line; one more and the rest of the
+ * file is searched for a good line (has_good_line_after). */
 #define MAX_BAD_BEFORE_GOOD 10
 
 /* A bad line's report, held until we know the file is JSON Lines. */
@@ -42,8 +48,11 @@ typedef struct jsonl_state {
     corpus_reader *rd;
     unsigned long good;              /* articles emitted */
     unsigned long bad;               /* bad lines seen */
+    int good_ahead;                  /* a good line lies ahead: report */
     held_report held[MAX_BAD_BEFORE_GOOD];
     size_t nheld;
+    held_report overflow;            /* the bad line that found no room */
+    gz_strmap ids;                   /* article id -> its line */
 } jsonl_state;
 
 /* The fields of one line. Strings point into the json_t (or into
@@ -172,20 +181,19 @@ static int read_fields(json_t *obj, jsonl_fields *f, char *err,
 }
 
 /* A bad line: held back while no line has been good, reported otherwise.
- * Returns 1 when the file should be given up. */
+ * Returns 1 when no more can be held (the caller looks ahead). */
 static int bad_line(jsonl_state *st, unsigned long line, const char *reason)
 {
     st->bad++;
-    if (st->good) {
+    if (st->good || st->good_ahead) {
         corpus_bad_article(st->rd, line, "%s", reason);
         return 0;
     }
-    if (st->nheld == MAX_BAD_BEFORE_GOOD)
-        return 1;
-    held_report *h = &st->held[st->nheld++];
+    held_report *h = st->nheld == MAX_BAD_BEFORE_GOOD
+                         ? &st->overflow : &st->held[st->nheld++];
     h->line = line;
     snprintf(h->reason, sizeof h->reason, "%s", reason);
-    return 0;
+    return h == &st->overflow;
 }
 
 /* The first good line: the held-back bad lines are real bad lines of a
@@ -196,6 +204,27 @@ static void release_held(jsonl_state *st)
         corpus_bad_article(st->rd, st->held[i].line, "%s",
                            st->held[i].reason);
     st->nheld = 0;
+}
+
+/* CORPUS_OK when no earlier line of the file has the article id `id`
+ * (it is then remembered for `line`); CORPUS_SKIP_MALFORMED with `err`
+ * worded when one has: the later line is a bad one, not a replacement
+ * (the two would be one article and the first would vanish unsaid);
+ * CORPUS_ERR_NOMEM. */
+static corpus_status repeated_id(jsonl_state *st, const char *id,
+                                 unsigned long line, char *err,
+                                 size_t errlen)
+{
+    size_t len = strlen(id);
+    long first = gz_strmap_get(&st->ids, id, len);
+    if (first >= 0) {
+        const char *hash = strrchr(id, '#');
+        snprintf(err, errlen, "id \"%.200s\" is line %ld's too",
+                 hash ? hash + 1 : id, first);
+        return CORPUS_SKIP_MALFORMED;
+    }
+    return gz_strmap_put(&st->ids, id, len, (long)line) == 0
+               ? CORPUS_OK : CORPUS_ERR_NOMEM;
 }
 
 /* Build "<relpath>#<id>" (malloc; caller frees). NULL when out of memory. */
@@ -225,7 +254,15 @@ static corpus_status one_line(jsonl_state *st, const char *p, size_t len,
 {
     json_error_t jerr;
     char err[256];
+    char *decoded = NULL;
+    if (!corpus_utf8_valid(p, len)) {
+        decoded = corpus_text_to_utf8(p, len, &len);
+        if (!decoded)
+            return CORPUS_ERR_NOMEM;
+        p = decoded;
+    }
     json_t *obj = json_loadb(p, len, 0, &jerr);
+    free(decoded);
     if (!obj) {
         snprintf(err, sizeof err, "invalid JSON at column %d: %s",
                  jerr.column, jerr.text);
@@ -247,6 +284,9 @@ static corpus_status one_line(jsonl_state *st, const char *p, size_t len,
     } else if (rc == -1) {
         if (bad_line(st, line, err))
             s = CORPUS_SKIP_MALFORMED;
+    } else if ((s = repeated_id(st, id, line, err, sizeof err)) != CORPUS_OK) {
+        if (s == CORPUS_SKIP_MALFORMED && !bad_line(st, line, err))
+            s = CORPUS_OK;
     } else {
         release_held(st);
         st->good++;
@@ -273,16 +313,45 @@ static int blank(const char *p, const char *e)
     return 1;
 }
 
+/* 1 when a line of [p, end) would make an article (its id unchecked):
+ * the bad lines held so far belong to a JSON Lines file after all. Else
+ * 0, with the bad (non-blank) lines added to *bad. */
+static int has_good_line_after(const char *p, const char *end,
+                               unsigned long *bad)
+{
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *eol = nl ? nl : end;
+        size_t len = (size_t)(eol - p);
+        char *decoded = NULL;
+        if (!blank(p, eol) && !corpus_utf8_valid(p, len))
+            decoded = corpus_text_to_utf8(p, len, &len);
+        json_t *obj = blank(p, eol) ? NULL
+                                    : json_loadb(decoded ? decoded : p, len,
+                                                 0, NULL);
+        free(decoded);
+        int good = 0;
+        if (obj && json_is_object(obj)) {
+            jsonl_fields f = {0};
+            char err[256];
+            good = read_fields(obj, &f, err, sizeof err) == 0;
+            free(f.tags);
+            free(f.tag_copy);
+        }
+        json_decref(obj);
+        if (good)
+            return 1;
+        *bad += !blank(p, eol);
+        p = nl ? nl + 1 : end;
+    }
+    return 0;
+}
+
 /* The skip reason of a file with no good line, quoting its first bad
  * line. */
 static corpus_status not_jsonl(jsonl_state *st)
 {
     const held_report *h = &st->held[0];
-    if (st->nheld == MAX_BAD_BEFORE_GOOD && st->bad > st->nheld)
-        return corpus_why(st->rd->why, st->rd->whylen, CORPUS_SKIP_MALFORMED,
-                          "not JSON Lines: the first %d lines are bad "
-                          "(line %lu: %s)", MAX_BAD_BEFORE_GOOD, h->line,
-                          h->reason);
     return corpus_why(st->rd->why, st->rd->whylen, CORPUS_SKIP_MALFORMED,
                       "no valid article in %lu line%s (line %lu: %s)",
                       st->bad, st->bad == 1 ? "" : "s", h->line, h->reason);
@@ -306,7 +375,16 @@ corpus_status corpus_parse_jsonl(corpus_reader *rd, corpus_buf *text)
         if (!blank(p, eol))
             s = one_line(&st, p, (size_t)(eol - p), line);
         p = nl ? nl + 1 : end;
+        if (s == CORPUS_SKIP_MALFORMED &&
+            has_good_line_after(p, end, &st.bad)) {
+            st.good_ahead = 1;           /* report them all, go on */
+            release_held(&st);
+            corpus_bad_article(rd, st.overflow.line, "%s",
+                               st.overflow.reason);
+            s = CORPUS_OK;
+        }
     }
+    gz_strmap_free(&st.ids);
     if (s == CORPUS_SKIP_MALFORMED || (s == CORPUS_OK && !st.good && st.bad))
         return not_jsonl(&st);
     if (s == CORPUS_OK && !st.good)

@@ -17,8 +17,11 @@
  * reader for its visible text; attached messages (message/rfc822) and
  * other attachments are not read. GMime decodes the transfer encodings
  * (base64, quoted-printable), RFC 2047 encoded words in headers and the
- * declared charsets; text that still is not UTF-8 is read as
- * Windows-1252, like every other format. Quoted lines ("> ...") are kept.
+ * declared charsets, but for UTF-8 and ASCII, whose bytes we decode
+ * ourselves: GMime drops the bytes that do not fit them, and old posts
+ * that declare us-ascii often carry 8-bit text. Text that is not UTF-8
+ * is read as Windows-1252 (corpus_text_to_utf8), like every other
+ * format. Quoted lines ("> ...") are kept.
  *
  * Hostile input: the file is already bounded by corpus_options.max_bytes
  * and holds no NUL byte (read.c); GMime's parser nests multiparts at most
@@ -40,7 +43,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
+#include <zlib.h>
 
 /* Deepest nesting of multiparts searched for the text. */
 #define MAX_PART_DEPTH 64
@@ -144,6 +149,43 @@ size_t corpus_mail_header_len(const char *text, size_t len)
     return fields >= 2 && known ? len : 0;
 }
 
+/* Read up to `max` bytes of the open file `fd` (which this closes) into
+ * buf, gunzipped when `gz`. Returns the bytes read, or -1 with `why`
+ * worded. A gzip stream that breaks off gives what came before the break
+ * (a probe only needs the head); one that is no gzip at all gives 0. */
+static long read_head(int fd, int gz, char *buf, size_t max, char *why,
+                      size_t whylen)
+{
+    if (gz) {
+        gzFile z = gzdopen(fd, "rb");
+        if (!z) {
+            close(fd);
+            corpus_why(why, whylen, CORPUS_ERR_NOMEM, "out of memory");
+            return -1;
+        }
+        int got = gzread(z, buf, (unsigned)max);
+        gzclose(z);
+        return got > 0 ? got : 0;
+    }
+    size_t len = 0;
+    while (len < max) {
+        ssize_t got = read(fd, buf + len, max - len);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0) {
+            corpus_why(why, whylen, CORPUS_SKIP_UNREADABLE, "read: %s",
+                       strerror(errno));
+            close(fd);
+            return -1;
+        }
+        if (got == 0)
+            break;
+        len += (size_t)got;
+    }
+    close(fd);
+    return (long)len;
+}
+
 /* corpus_probe_mail - see corpus.h. */
 int corpus_probe_mail(const corpus_file *file, char *why, size_t whylen)
 {
@@ -163,23 +205,14 @@ int corpus_probe_mail(const corpus_file *file, char *why, size_t whylen)
         corpus_why(why, whylen, CORPUS_ERR_NOMEM, "out of memory");
         return -1;
     }
-    size_t len = 0;
-    while (len < PROBE_BYTES) {
-        ssize_t got = read(fd, buf + len, PROBE_BYTES - len);
-        if (got < 0 && errno == EINTR)
-            continue;
-        if (got < 0) {
-            corpus_why(why, whylen, CORPUS_SKIP_UNREADABLE, "read: %s",
-                       strerror(errno));
-            free(buf);
-            close(fd);
-            return -1;
-        }
-        if (got == 0)
-            break;
-        len += (size_t)got;
+    size_t n = strlen(file->relpath);
+    int gz = n > 3 && strcmp(file->relpath + n - 3, ".gz") == 0;
+    long got = read_head(fd, gz, buf, PROBE_BYTES, why, whylen);
+    if (got < 0) {
+        free(buf);
+        return -1;
     }
-    close(fd);
+    size_t len = (size_t)got;
     size_t skip = len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
     int mail = !memchr(buf, 0, len) &&
                corpus_mail_header_len(buf + skip, len - skip) > 0;
@@ -225,6 +258,11 @@ int corpus_probe_mail(const corpus_file *file, char *why, size_t whylen)
     F(g_mime_part_is_attachment)                                             \
     F(g_mime_text_part_get_type)                                             \
     F(g_mime_text_part_get_text)                                             \
+    F(g_mime_text_part_get_charset)                                          \
+    F(g_mime_part_get_content)                                               \
+    F(g_mime_data_wrapper_write_to_stream)                                   \
+    F(g_mime_stream_mem_new)                                                 \
+    F(g_mime_stream_mem_get_byte_array)                                      \
     F(internet_address_list_length)                                          \
     F(internet_address_list_get_address)                                     \
     F(internet_address_get_name)                                             \
@@ -345,12 +383,53 @@ static void find_text(GMimeObject *obj, int depth, text_pick *pick)
         pick->html = (GMimeTextPart *)obj;
 }
 
+/* 1 when `charset` (NULL: none declared) is UTF-8 or ASCII: the text
+ * part's bytes are then read as they are, not through GMime's
+ * conversion, which would drop those that do not fit. */
+static int utf8_or_ascii(const char *charset)
+{
+    static const char *const names[] = {"utf-8", "utf8", "us-ascii",
+                                        "ascii", "ansi_x3.4-1968"};
+    if (!charset)
+        return 1;
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strcasecmp(charset, names[i]) == 0)
+            return 1;
+    return 0;
+}
+
+/* The bytes of `part` with its transfer encoding (base64,
+ * quoted-printable) undone and its charset left alone, as a new
+ * NUL-terminated string for gm.g_free() (up to a NUL byte, if one was
+ * encoded). NULL when GMime ran out of memory. */
+static char *part_bytes(GMimeTextPart *part)
+{
+    GMimeStream *mem = gm.g_mime_stream_mem_new();
+    GMimeDataWrapper *content = gm.g_mime_part_get_content((GMimePart *)part);
+    if (content)
+        gm.g_mime_data_wrapper_write_to_stream(content, mem);
+    GByteArray *bytes =
+        gm.g_mime_stream_mem_get_byte_array((GMimeStreamMem *)mem);
+    size_t n = bytes ? bytes->len : 0;
+    char *out = malloc(n + 1);
+    if (out) {
+        if (n)
+            memcpy(out, bytes->data, n);
+        out[n] = '\0';
+    }
+    gm.g_object_unref(mem);
+    return out;
+}
+
 /* The decoded text of `part` as a new malloc()ed, NUL-terminated UTF-8
  * string with LF line ends (*len its length); NULL when out of memory. A
  * part without content gives "". */
 static char *part_text(GMimeTextPart *part, size_t *len)
 {
-    char *g = gm.g_mime_text_part_get_text(part);
+    int own = utf8_or_ascii(gm.g_mime_text_part_get_charset(part));
+    char *g = own ? part_bytes(part) : gm.g_mime_text_part_get_text(part);
+    if (own && !g)
+        return NULL;
     const char *src = g ? g : "";
     size_t n = strlen(src);
     char *out;
@@ -358,10 +437,13 @@ static char *part_text(GMimeTextPart *part, size_t *len)
         out = malloc(n + 1);
         if (out)
             memcpy(out, src, n + 1);
-    } else {                     /* an undeclared or wrong charset */
-        out = corpus_cp1252_to_utf8(src, n, &n);
+    } else {             /* bytes that do not fit, or a wrong charset */
+        out = corpus_text_to_utf8(src, n, &n);
     }
-    gm.g_free(g);
+    if (own)
+        free(g);
+    else
+        gm.g_free(g);
     if (!out)
         return NULL;
     /* CRLF and lone CR become LF, as read.c does for files */

@@ -166,15 +166,20 @@ static char *take_body(char *p, char *end, size_t *len)
  */
 corpus_status corpus_parse_txt(corpus_reader *rd, corpus_buf *text)
 {
-    char *p = text->data, *end = text->data + text->len;
-    char *values[H_COUNT] = {NULL};
-
-    char *after = header_block_end(p, end);
     /* A mail or news message saved as .txt (its header block has From,
      * Subject... which ours never has): read as the message it is, so
-     * that "From:" is not its title nor its headers body text. */
-    if (!after && corpus_mail_header_len(p, text->len) > 0)
+     * that "From:" is not its title nor its headers body text, and its
+     * bytes are decoded once, by the charset it declares. */
+    if (!header_block_end(text->data, text->data + text->len) &&
+        corpus_mail_header_len(text->data, text->len) > 0)
         return corpus_parse_mail(rd, text);
+    corpus_status s = corpus_fix_encoding(text, rd->why, rd->whylen);
+    if (s != CORPUS_OK)
+        return s;
+
+    char *p = text->data, *end = text->data + text->len;
+    char *values[H_COUNT] = {NULL};
+    char *after = header_block_end(p, end);
     if (after) {
         parse_header(p, after, values);
         p = after;
@@ -209,7 +214,7 @@ corpus_status corpus_parse_txt(corpus_reader *rd, corpus_buf *text)
         .tags = tags,
         .ntags = ntags,
     };
-    corpus_status s = corpus_emit(rd, &a, 0);
+    s = corpus_emit(rd, &a, 0);
     free(tags);
     return s;
 }

@@ -6,6 +6,7 @@
 
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* corpus_utf8_valid - see corpus.h. */
 int corpus_utf8_valid(const char *s, size_t len)
@@ -81,5 +82,68 @@ char *corpus_cp1252_to_utf8(const char *s, size_t len, size_t *out_len)
     *p = '\0';
     if (out_len)
         *out_len = n;
+    return out;
+}
+
+/* Length of the well-formed UTF-8 sequence of two bytes or more at p
+ * (p < end), or 0 when p[0] is ASCII or starts no such sequence. */
+static size_t multibyte_len(const unsigned char *p, const unsigned char *end)
+{
+    uint32_t cp;
+    if (p[0] < 0x80)
+        return 0;
+    size_t n = gz_utf8_next_multibyte(p, end, &cp);
+    return n > 1 ? n : 0;
+}
+
+/*
+ * corpus_text_to_utf8 - see corpus.h.
+ *
+ * Which reading wins is a vote of the non-ASCII characters: a UTF-8 text
+ * with a few stray bytes (a pasted quote, one bad line of a JSON Lines
+ * file) has many more well-formed sequences than bad bytes, and reading it
+ * all as Windows-1252 would garble every accent in it ("Café" -> "CafÃ©").
+ * In a Windows-1252 text the well-formed sequences are accidents (a
+ * capital letter from C2..DF before one of 80..BF, as in "ß“"), far rarer
+ * than its bad bytes (each é or ü before a letter).
+ */
+char *corpus_text_to_utf8(const char *s, size_t len, size_t *out_len)
+{
+    const unsigned char *in = (const unsigned char *)s, *end = in + len;
+    size_t good = 0, bad = 0;
+    for (size_t i = 0; i < len;) {
+        size_t n = multibyte_len(in + i, end);
+        if (n)
+            good++;
+        else if (in[i] >= 0x80)
+            bad++;
+        i += n ? n : 1;
+    }
+    if (good <= bad)
+        return corpus_cp1252_to_utf8(s, len, out_len);
+    if (len > (SIZE_MAX - 1) / 3)
+        return NULL;
+
+    size_t size = 0;
+    for (size_t i = 0; i < len;) {
+        size_t n = multibyte_len(in + i, end);
+        size += n ? n : utf8_len(cp1252_code_point(in[i]));
+        i += n ? n : 1;
+    }
+    char *out = malloc(size + 1);
+    if (!out)
+        return NULL;
+    char *p = out;
+    for (size_t i = 0; i < len;) {
+        size_t n = multibyte_len(in + i, end);
+        if (n)
+            memcpy(p, in + i, n), p += n;
+        else
+            p = utf8_put(p, cp1252_code_point(in[i]));
+        i += n ? n : 1;
+    }
+    *p = '\0';
+    if (out_len)
+        *out_len = size;
     return out;
 }

@@ -345,7 +345,7 @@ static void test_walk_unsupported_skipped(void **state)
 {
     const char *dir = *state;
     const char *skipped[] = {
-        "photo.png", "notes.doc", "a.txt.bak", "archive.gz", "x.tar.gz",
+        "photo.png", "notes.doc", "a.txt.bak", "x.tar.gz",
         "README", "README.TXT",
     };
     for (size_t i = 0; i < sizeof skipped / sizeof skipped[0]; i++)
@@ -353,13 +353,15 @@ static void test_walk_unsupported_skipped(void **state)
     tu_write_file(dir, "kept.txt", "x\n", 2);
     tu_write_file(dir, "kept2.txt.gz", "x\n", 2);
     tu_write_file(dir, "txt", "x\n", 2);      /* no extension: maybe mail */
+    tu_write_file(dir, "archive.gz", "x\n", 2);   /* the same, gzipped */
 
     walk_log log = {0};
     assert_int_equal(corpus_walk(dir, log_file, log_warn, &log), 0);
-    assert_int_equal(log.nfiles, 3);
-    assert_string_equal(log.files[0], "kept.txt");
-    assert_string_equal(log.files[1], "kept2.txt.gz");
-    assert_string_equal(log.files[2], "txt");
+    assert_int_equal(log.nfiles, 4);
+    assert_string_equal(log.files[0], "archive.gz");
+    assert_string_equal(log.files[1], "kept.txt");
+    assert_string_equal(log.files[2], "kept2.txt.gz");
+    assert_string_equal(log.files[3], "txt");
     assert_int_equal(log.nwarns, 0);
     log_free(&log);
 
@@ -1310,6 +1312,38 @@ static void test_cp1252_to_utf8(void **state)
     free(u);
 }
 
+/* Mostly UTF-8 with stray bytes keeps its UTF-8 and reads only the stray
+ * bytes as Windows-1252; a text whose bad bytes are as many as its
+ * multibyte characters or more is read all as Windows-1252. */
+static void test_text_to_utf8(void **state)
+{
+    (void)state;
+    size_t n = 99;
+    /* two good sequences, one stray byte */
+    char *u = corpus_text_to_utf8("Caf\xC3\xA9 Z\xC3\xBCrich It\x92s", 18, &n);
+    assert_non_null(u);
+    assert_string_equal(u, "Caf\xC3\xA9 Z\xC3\xBCrich It\xE2\x80\x99s");
+    assert_int_equal(n, strlen(u));
+    free(u);
+    /* a Windows-1252 text with an accidental sequence ("\xDF\x93" is
+     * ß before a left quote, and well-formed UTF-8): the legacy reading */
+    u = corpus_text_to_utf8("Gru\xDF\x93 f\xFCr \xE4", 11, &n);
+    assert_non_null(u);
+    assert_string_equal(u, "Gru\xC3\x9F\xE2\x80\x9C f\xC3\xBCr \xC3\xA4");
+    free(u);
+    /* a truncated sequence at the end is a stray byte too */
+    u = corpus_text_to_utf8("\xC3\xA9\xC3\xA9\xC3", 5, NULL);
+    assert_non_null(u);
+    assert_string_equal(u, "\xC3\xA9\xC3\xA9\xC3\x83");
+    free(u);
+    /* valid UTF-8 comes back as it is */
+    u = corpus_text_to_utf8("na\xC3\xAFve", 6, &n);
+    assert_non_null(u);
+    assert_string_equal(u, "na\xC3\xAFve");
+    assert_int_equal(n, 6);
+    free(u);
+}
+
 /* ------------------------------------------------------------------ dates */
 
 static void test_parse_date(void **state)
@@ -1556,6 +1590,7 @@ int main(int argc, char **argv)
         T(test_cp1252_fallback),
         cmocka_unit_test(test_utf8_valid),
         cmocka_unit_test(test_cp1252_to_utf8),
+        cmocka_unit_test(test_text_to_utf8),
         cmocka_unit_test(test_parse_date),
         cmocka_unit_test(test_path_date),
         cmocka_unit_test(test_status_names),

@@ -846,6 +846,37 @@ static void test_mail_and_ignored_files(void **state)
                             "mirror)\"", q, db), 0);
 }
 
+/* A news spool or maildir file compressed with gzip ("51122.gz") is read
+ * through zlib like any other format; a compressed file without an
+ * extension that is not mail is ignored, as it would be uncompressed. */
+static void test_gzipped_spool_files(void **state)
+{
+    (void)state;
+    char dir[4096], db[4096], out[4096];
+    snprintf(dir, sizeof dir, "%s/gzspool", fx.tmp);
+    snprintf(db, sizeof db, "%s/gzspool-index", fx.tmp);
+    snprintf(out, sizeof out, "%s/gzspool.out", fx.tmp);
+    static const char post[] =
+        "From: Lee Park <lee@example.edu>\nSubject: Comet sighting\n"
+        "Newsgroups: sci.astro\n\nThe comet was bright over the ridge.\n";
+    static const char notes[] = "TODO: clean the lens\n";
+    tu_write_gzip(dir, "sci.astro/51122.gz", post, sizeof post - 1);
+    tu_write_gzip(dir, "sci.astro/51123.gz", notes, sizeof notes - 1);
+    const char *ix = tu_binary("indexer/gazette-index");
+    const char *q = tu_binary("query/cli/gazette-query");
+    assert_int_equal(tu_run("'%s' -v --json --db '%s' '%s' > '%s' 2>&1", ix,
+                            db, dir, out), 0);
+    char *text = slurp_file(out);
+    assert_non_null(strstr(text, "added sci.astro/51122.gz\n"));
+    assert_non_null(strstr(text, "/sci.astro/51123.gz (no known extension "
+                                 "and no mail header block)\n"));
+    assert_non_null(strstr(text, "\"scanned\":1,\"added\":1,"));
+    free(text);
+    assert_int_equal(tu_run("'%s' --db '%s' --format paths 'comet "
+                            "author:park tag:sci.astro' | grep -q 51122.gz",
+                            q, db), 0);
+}
+
 /* The one hit of `query`, which must exist and be `id`. */
 static const gazette_hit_t *only_hit(gazette_results_t *r, const char *id)
 {
@@ -1068,6 +1099,7 @@ int main(void)
         cmocka_unit_test(test_odd_files),
         cmocka_unit_test(test_emptied_file_and_bad_root),
         cmocka_unit_test(test_mail_and_ignored_files),
+        cmocka_unit_test(test_gzipped_spool_files),
         cmocka_unit_test(test_sample_formats),
         cmocka_unit_test(test_sample_summary),
     };

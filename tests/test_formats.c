@@ -29,7 +29,7 @@ typedef struct got {
 typedef struct reading {
     got a[MAX_GOT];
     size_t n;
-    char bad[8][512];      /* "where|reason" of on_bad_article */
+    char bad[40][512];     /* "where|reason" of on_bad_article */
     size_t nbad;
     char warn[8][512];     /* "where|reason" of on_warning */
     size_t nwarn;
@@ -85,7 +85,7 @@ static int grab(const corpus_article *art, void *ctx)
 static void on_bad(const char *where, const char *reason, void *ctx)
 {
     reading *r = ctx;
-    assert_true(r->nbad < 8);
+    assert_true(r->nbad < 40);
     snprintf(r->bad[r->nbad++], 512, "%s|%s", where, reason);
 }
 
@@ -801,15 +801,32 @@ static void test_jsonl_not_jsonl(void **state)
     assert_int_equal(r->nbad, 0);
     reading_free(r);
 
+    /* more bad lines than are held back, and none good */
     char big[4096] = "";
     for (int i = 0; i < 30; i++)
         strcat(big, "not json at all\n");
-    strcat(big, "{\"title\": \"late\"}\n");
     r = read_text("big.jsonl", big);
     assert_int_equal(r->status, CORPUS_SKIP_MALFORMED);
-    assert_non_null(strstr(r->why, "not JSON Lines: the first 10 lines"));
+    assert_non_null(strstr(r->why, "no valid article in 30 lines (line 1: "));
     assert_int_equal(r->n, 0);
     assert_int_equal(r->nbad, 0);
+    reading_free(r);
+
+    /* then a good line after them all: it is read, and every bad line
+     * before it is reported, each once, in order */
+    strcat(big, "{\"title\": \"late\"}\n");
+    strcat(big, "still not json\n");
+    r = read_text("big.jsonl", big);
+    assert_int_equal(r->status, CORPUS_OK);
+    assert_int_equal(r->n, 1);
+    assert_string_equal(r->a[0].title, "late");
+    assert_int_equal(r->nbad, 31);
+    for (int i = 0; i < 31; i++) {
+        char where[512];
+        snprintf(where, sizeof where, "%s/big.jsonl:%d|invalid JSON", tmp,
+                 i < 30 ? i + 1 : 32);
+        assert_true(strncmp(r->bad[i], where, strlen(where)) == 0);
+    }
     reading_free(r);
 
     /* bad lines before the first good one are reported once it comes */
@@ -825,6 +842,52 @@ static void test_jsonl_not_jsonl(void **state)
                   "{\"title\": \"ok\"}\n");
     assert_int_equal(r->n, 1);
     assert_int_equal(r->nbad, 1);
+    reading_free(r);
+}
+
+static void test_jsonl_repeated_ids(void **state)
+{
+    (void)state;
+    /* a later line with an earlier line's id is a bad line: the first
+     * article stays; the same for an integer id that prints as a string
+     * id, and for an id written as another line's generated one */
+    reading *r = read_text("dup.jsonl",
+                           "{\"id\": \"x1\", \"title\": \"First\"}\n"
+                           "{\"id\": \"x1\", \"title\": \"Second\"}\n"
+                           "{\"id\": \"7\", \"title\": \"Seven\"}\n"
+                           "{\"id\": 7, \"title\": \"Seven again\"}\n"
+                           "{\"id\": \"line-6\", \"title\": \"Explicit\"}\n"
+                           "{\"title\": \"Implicit\"}\n");
+    assert_int_equal(r->status, CORPUS_OK);
+    assert_int_equal(r->n, 3);
+    assert_string_equal(r->a[0].title, "First");
+    assert_string_equal(r->a[1].title, "Seven");
+    assert_string_equal(r->a[2].title, "Explicit");
+    assert_int_equal(r->nbad, 3);
+    const char *want[] = {"dup.jsonl:2|id \"x1\" is line 1's too",
+                          "dup.jsonl:4|id \"7\" is line 3's too",
+                          "dup.jsonl:6|id \"line-6\" is line 5's too"};
+    for (int i = 0; i < 3; i++)
+        assert_non_null(strstr(r->bad[i], want[i]));
+    reading_free(r);
+}
+
+static void test_jsonl_line_encodings(void **state)
+{
+    (void)state;
+    /* one line in Windows-1252 garbles no other line's UTF-8 */
+    reading *r = read_text("mixed.jsonl",
+                           "{\"id\": \"a\", \"title\": \"Caf\xC3\xA9\", "
+                           "\"body\": \"Z\xC3\xBCrich\"}\n"
+                           "{\"id\": \"b\", \"title\": \"It\x92s\", "
+                           "\"body\": \"na\xEFve\"}\n");
+    assert_int_equal(r->status, CORPUS_OK);
+    assert_int_equal(r->n, 2);
+    assert_string_equal(r->a[0].title, "Caf\xC3\xA9");
+    assert_string_equal(r->a[0].body, "Z\xC3\xBCrich");
+    assert_string_equal(r->a[1].title, "It\xE2\x80\x99s");
+    assert_string_equal(r->a[1].body, "na\xC3\xAFve");
+    assert_int_equal(r->nbad, 0);
     reading_free(r);
 }
 
@@ -852,12 +915,13 @@ static const char eml_plain[] =
 
 /* A plain message: Subject title, From name author, Date as the day
  * written there, Newsgroups tags; no header reaches the body. Also
- * gzipped, and as a news spool file named by its number. */
+ * gzipped, and as a news spool file named by its number (gzipped too). */
 static void test_mail_plain(void **state)
 {
     (void)state;
     const char *names[] = {"mail/a.eml", "mail/a.eml.gz", "talk/38951",
-                           "cur/1700000000.M1P2.host:2,S"};
+                           "talk/38952.gz", "cur/1700000000.M1P2.host:2,S",
+                           "cur/1700000001.M1P2.host:2,S.gz"};
     for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
         reading *r = read_text(names[k], eml_plain);
         if (r->status != CORPUS_OK)
@@ -1021,6 +1085,44 @@ static void test_mail_mime(void **state)
     assert_string_equal(r->a[0].body, "The caf\xC3\xA9 reopened \xE2\x82\xAC" "5.");
     reading_free(r);
 
+    /* 8-bit bytes that do not fit the declared charset (us-ascii,
+     * utf-8; raw or quoted-printable) are read as Windows-1252, not
+     * dropped; the UTF-8 around them stays as it is */
+    const char *charsets[] = {"us-ascii", "utf-8", "UTF-8"};
+    for (size_t i = 0; i < 3; i++) {
+        char mail[512];
+        snprintf(mail, sizeof mail, "From: a@example.org\nSubject: Declared\n"
+                 "MIME-Version: 1.0\nContent-Type: text/plain; charset=%s\n\n"
+                 "Caf\xE9 na\xEFve.\n", charsets[i]);
+        r = read_text("m/declared.eml", mail);
+        assert_int_equal(r->status, CORPUS_OK);
+        assert_string_equal(r->a[0].body, "Caf\xC3\xA9 na\xC3\xAFve.");
+        reading_free(r);
+    }
+    r = read_text("m/qp.eml", "From: a@example.org\nSubject: QP\n"
+                  "MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n"
+                  "Content-Transfer-Encoding: quoted-printable\n\n"
+                  "Z=C3=BCrich caf=C3=A9, caf=E9 =\nend.\n");
+    assert_int_equal(r->status, CORPUS_OK);
+    assert_string_equal(r->a[0].body,
+                        "Z\xC3\xBCrich caf\xC3\xA9, caf\xC3\xA9 end.");
+    reading_free(r);
+
+    /* a declared 8-bit charset is decoded once, also in a message saved
+     * as .txt (whose text is not decoded before it is known to be mail) */
+    const char latin1[] = "From: T <t@example.org>\nSubject: Txt mail\n"
+                          "MIME-Version: 1.0\n"
+                          "Content-Type: text/plain; charset=iso-8859-1\n"
+                          "Content-Transfer-Encoding: 8bit\n\nCaf\xE9 body.\n";
+    const char *names[] = {"m/latin1.eml", "m/latin1.txt", "m/latin1.txt.gz"};
+    for (size_t i = 0; i < 3; i++) {
+        r = read_text(names[i], latin1);
+        assert_int_equal(r->status, CORPUS_OK);
+        assert_string_equal(r->a[0].title, "Txt mail");
+        assert_string_equal(r->a[0].body, "Caf\xC3\xA9 body.");
+        reading_free(r);
+    }
+
     /* a charset nobody knows: still valid UTF-8 out */
     r = read_text("m/bogus.eml", "From: a@example.org\nSubject: Odd\n"
                   "Content-Type: text/plain; charset=x-no-such-charset\n\n"
@@ -1074,6 +1176,16 @@ static void test_mail_not_mail(void **state)
     assert_int_equal(corpus_probe_mail(&f, NULL, 0), 1);
     char why[256];
     assert_int_equal(corpus_probe_mail(&f, why, sizeof why), 1);
+    /* gzipped: its head is read through zlib */
+    tu_write_gzip(tmp, "notes/1.gz", eml_plain, strlen(eml_plain));
+    snprintf(path, sizeof path, "%s/notes/1.gz", tmp);
+    f.relpath = "notes/1.gz";
+    assert_int_equal(corpus_probe_mail(&f, why, sizeof why), 1);
+    tu_write_gzip(tmp, "notes/2.gz", not_mail[0], strlen(not_mail[0]));
+    snprintf(path, sizeof path, "%s/notes/2.gz", tmp);
+    f.relpath = "notes/2.gz";
+    assert_int_equal(corpus_probe_mail(&f, why, sizeof why), 0);
+    f.relpath = "notes/0";
     snprintf(path, sizeof path, "%s/notes/missing", tmp);
     assert_int_equal(corpus_probe_mail(&f, why, sizeof why), -1);
     assert_non_null(strstr(why, "open:"));
@@ -1157,7 +1269,10 @@ static void test_name_kinds(void **state)
         {"1.jpg", CORPUS_NAME_IGNORED},
         {"a.EML", CORPUS_NAME_IGNORED},
         {"x.tar.gz", CORPUS_NAME_IGNORED},
-        {"12345.gz", CORPUS_NAME_IGNORED},
+        {"12345.gz", CORPUS_NAME_MAYBE_MAIL},          /* a spool, gzipped */
+        {"cur/1700000000.M1P2.host:2,S.gz", CORPUS_NAME_MAYBE_MAIL},
+        {"notes.gz", CORPUS_NAME_MAYBE_MAIL},
+        {"data.json.gz", CORPUS_NAME_IGNORED},
         {"", CORPUS_NAME_IGNORED},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -1250,6 +1365,8 @@ int main(void)
         cmocka_unit_test(test_html_deep_nesting),
         cmocka_unit_test(test_jsonl_lines),
         cmocka_unit_test(test_jsonl_not_jsonl),
+        cmocka_unit_test(test_jsonl_repeated_ids),
+        cmocka_unit_test(test_jsonl_line_encodings),
         cmocka_unit_test(test_mail_plain),
         cmocka_unit_test(test_mail_usenet),
         cmocka_unit_test(test_mail_mime),
