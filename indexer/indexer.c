@@ -602,7 +602,11 @@ static xap_status write_index_extras(run_state *st)
 
 /* Walk every root, then remove what vanished (when safe), and let the
  * pipeline finish and commit every shard. Vanished files are only looked
- * for after a complete walk. */
+ * for after a complete walk. A stop requested at any moment up to the
+ * last commit stops the run (st->stopped): the files still queued when
+ * it came were dropped by the pipeline, so a walk that had ended is no
+ * complete run (a --full build must not be switched in, nor measured
+ * against --max-remove). */
 static xap_status index_roots(run_state *st, char *err, size_t errlen)
 {
     const gz_index_config *cfg = st->cfg;
@@ -611,7 +615,7 @@ static xap_status index_roots(run_state *st, char *err, size_t errlen)
         if (st->stopped)
             break;
     }
-    if (st->status == XAP_OK && !st->stopped)
+    if (st->status == XAP_OK && !stop_requested(st))
         remove_if_safe(st, err, errlen);
     /* Commit what was done, also when stopped; not after a failure. */
     char why[512] = "";
@@ -621,6 +625,8 @@ static xap_status index_roots(run_state *st, char *err, size_t errlen)
         snprintf(err, errlen, "%s", why);
     if (st->status == XAP_OK)
         st->status = s;
+    if (gz_pipeline_dropped(st->pipe) || stop_requested(st))
+        st->stopped = 1;
     if (st->status == XAP_OK)
         st->status = write_index_extras(st);
     return st->status;
