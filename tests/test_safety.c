@@ -9,7 +9,8 @@
  * - the lock file and DB.d are never used through a symlink, the lock is
  *   0600, and "held by process N" names the real holder;
  * - exit codes: a lock Xapian cannot open (EACCES) is 74, a deleted table
- *   65, running out of descriptors 74, a --db that is not an index 64;
+ *   65, running out of descriptors 74, a --db that is not an index 64,
+ *   and --dry-run the same (and 74 for what it could not write);
  * - log lines carry an ISO 8601 time off a terminal, file names cannot
  *   break them, the summary names the index and roots; gazette-query
  *   escapes control characters in ids and facets and writes valid JSON for
@@ -518,6 +519,84 @@ static void test_db_that_is_not_an_index(void **state)
     assert_int_equal(ix("-q --db '%s/new' '%s'", fx.tmp, fx.corpus), 0);
 }
 
+/* gazette-index with `args` (after -q), then again with --dry-run: the
+ * real run must exit `expected` and the dry run the same. */
+static void expect_dry_like_real(int as_other, int expected,
+                                 const char *args)
+{
+    int real = as_other ? ix_as_other("-q %s", args) : ix("-q %s", args);
+    char why[2048];
+    snprintf(why, sizeof why, "%s", slurp("err.txt"));
+    if (real != expected)
+        fail_msg("%s: exit %d, not %d: %s", args, real, expected, why);
+    int dry = as_other ? ix_as_other("-q -n %s", args)
+                       : ix("-q -n %s", args);
+    if (dry != real)
+        fail_msg("--dry-run %s: exit %d, the real run %d (%s): %s", args, dry,
+                 real, why, slurp("err.txt"));
+}
+
+/* --dry-run exits as the real run would where the index cannot be
+ * written, and writes nothing: a --db that is a directory of other files
+ * or a plain file (64), in a directory that does not exist (74), an index
+ * the user may not write, with or without its lock file (74); each also
+ * with --full. The one documented exception: the dry run takes no lock,
+ * so an index locked by a writer is 75 for the real run only. */
+static void test_dry_run_exits_as_the_real_run(void **state)
+{
+    (void)state;
+    tu_write_file(fx.tmp, "notes.txt", "my notes\n", 9);
+    tu_write_file(fx.tmp, "docs/thesis.txt", "thesis\n", 7);
+    static const struct {
+        const char *db;
+        int rc;
+    } cases[] = {{"docs", 64}, {"notes.txt", 64}, {"missing/parent/idx", 74}};
+    char args[4096];
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+        for (int full = 0; full < 2; full++) {
+            snprintf(args, sizeof args, "%s--db '%s/%s' '%s'",
+                     full ? "--full " : "", fx.tmp, cases[i].db, fx.corpus);
+            expect_dry_like_real(0, cases[i].rc, args);
+        }
+    assert_int_equal(tu_run("test \"$(ls '%s/docs')\" = thesis.txt && "
+                            "grep -qx 'my notes' '%s/notes.txt' && "
+                            "test ! -e '%s/missing'", fx.tmp, fx.tmp, fx.tmp),
+                     0);
+
+    index_sample();
+    if (as_other_user() && geteuid() == 0) {
+        /* Owned by root: nobody may not open its lock file, nor, once that
+         * is gone, write its databases. (Its directory is open to all, so
+         * a --full without the lock file would build and switch.) */
+        snprintf(args, sizeof args, "--db '%s' '%s'", fx.db, fx.corpus);
+        expect_dry_like_real(1, 74, args);
+        snprintf(args, sizeof args, "--full --db '%s' '%s'", fx.db,
+                 fx.corpus);
+        expect_dry_like_real(1, 74, args);
+        assert_int_equal(tu_run("rm -f '%s.lock'", fx.db), 0);
+        snprintf(args, sizeof args, "--db '%s' '%s'", fx.db, fx.corpus);
+        expect_dry_like_real(1, 74, args);
+    } else if (geteuid() != 0) {
+        assert_int_equal(tu_run("chmod -R a-w '%s'", fx.db), 0);
+        snprintf(args, sizeof args, "--db '%s' '%s'", fx.db, fx.corpus);
+        expect_dry_like_real(0, 74, args);
+        assert_int_equal(tu_run("chmod -R u+w '%s'", fx.db), 0);
+    }
+    tu_run("rm -rf '%s.lock' '%s.d'", fx.db, fx.db);
+    assert_int_equal(articles(fx.db), SAMPLE_FILES);
+
+    char lock[2048];
+    snprintf(lock, sizeof lock, "%s.lock", fx.db);
+    int fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    assert_true(fd >= 0);
+    assert_int_equal(flock(fd, LOCK_EX), 0);
+    int real = ix("-q --db '%s' '%s'", fx.db, fx.corpus);
+    int dry = ix("-q -n --db '%s' '%s'", fx.db, fx.corpus);
+    close(fd);
+    assert_int_equal(real, 75);
+    assert_int_equal(dry, 0);
+}
+
 /* ---------------------------------------------------------------- logs */
 
 /* Off a terminal every stderr line starts with an ISO 8601 time; a file
@@ -875,6 +954,7 @@ int main(void)
         T(test_deleted_table_is_65),
         T(test_descriptor_exhaustion_is_74),
         T(test_db_that_is_not_an_index),
+        T(test_dry_run_exits_as_the_real_run),
         T(test_log_lines),
         T(test_json_summary),
         T(test_query_output_escaped),
