@@ -38,6 +38,17 @@ void cli_set_program(const char *name);
 __attribute__((format(printf, 1, 2)))
 void cli_complain(const char *fmt, ...);
 
+struct option;
+
+/* After getopt_long(argc, argv, optstring, longopts, ...) returned '?' or
+ * ':' (opterr set to 0, `optstring` starting with ':'), say what was wrong
+ * as one cli_complain line: "unknown option '--bogus'", "option '--db'
+ * needs an argument", "option '--json' takes no argument", "option '--f'
+ * is ambiguous", each followed by "; try '<program> --help'". getopt's
+ * own messages would lack the time a log line carries. */
+void cli_bad_option(int c, char *const *argv, const char *optstring,
+                    const struct option *longopts);
+
 /* Write `s` to `f` with what must not reach a terminal or a log raw
  * escaped: newline, tab and CR as \n \t \r, other C0 controls, DEL, C1
  * controls (U+0080-U+009F) and bytes that are not UTF-8 as \xHH, and a

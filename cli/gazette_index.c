@@ -341,8 +341,11 @@ static int parse_args(int argc, char **argv, cli_options *o, int *code)
         {NULL, 0, NULL, 0}};
     unsigned long long n;
     int c;
+    /* getopt's own messages lack the log line's time (cli_bad_option) */
+    static const char optstring[] = ":d:l:j:nvqhV";
+    opterr = 0;
     *code = CLI_EXIT_USAGE;
-    while ((c = getopt_long(argc, argv, "d:l:j:nvqhV", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, optstring, longopts, NULL)) != -1) {
         switch (c) {
         case 'd':
             free(o->db);
@@ -430,13 +433,13 @@ static int parse_args(int argc, char **argv, cli_options *o, int *code)
                    gazette_xapian_version());
             return *code = CLI_EXIT_OK, -1;
         default:
-            fputs("Try 'gazette-index --help' for more information.\n", stderr);
+            cli_bad_option(c, argv, optstring, longopts);
             return -1;
         }
     }
     if (optind >= argc) {
-        cli_complain("no CORPUS directory given");
-        fputs("Try 'gazette-index --help' for more information.\n", stderr);
+        cli_complain("no CORPUS directory given; try 'gazette-index "
+                     "--help'");
         return -1;
     }
     if (check_language(o->language) != 0)

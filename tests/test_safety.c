@@ -631,6 +631,41 @@ static void test_log_lines(void **state)
     expect_in("out.txt", tail);
 }
 
+/* A usage error off a terminal is one log line like any other (the time,
+ * the program, what is wrong, where to look), not getopt's own lines:
+ * exit 64, the option named. */
+static void test_usage_errors_are_log_lines(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *args, *says;
+    } cases[] = {
+        {"--bogus x", "unknown option '--bogus'"},
+        {"--bogus=3 x", "unknown option '--bogus'"},
+        {"x --db", "option '--db' needs an argument"},
+        {"x -d", "option '-d' needs an argument"},
+        {"-qz x", "unknown option '-z'"},
+        {"--json=1 x", "option '--json' takes no argument"},
+        {"--f x", "option '--f' is ambiguous"},
+        {"-q", "no CORPUS directory given"},
+    };
+    regex_t re;
+    assert_int_equal(regcomp(&re,
+                             "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:"
+                             "[0-9]{2}[+-][0-9]{2}:[0-9]{2} gazette-index: "
+                             "[^\n]*; try 'gazette-index --help'\n$",
+                             REG_EXTENDED | REG_NOSUB), 0);
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        int rc = ix("%s", cases[i].args);
+        const char *err = slurp("err.txt");
+        if (rc != 64 || !strstr(err, cases[i].says) ||
+            regexec(&re, err, 0, NULL, 0) != 0)
+            fail_msg("gazette-index %s: exit %d, stderr: %s", cases[i].args,
+                     rc, err);
+    }
+    regfree(&re);
+}
+
 /* --json: "index" and "roots" members, valid JSON even for a root whose
  * name is not UTF-8. */
 static void test_json_summary(void **state)
@@ -956,6 +991,7 @@ int main(void)
         T(test_db_that_is_not_an_index),
         T(test_dry_run_exits_as_the_real_run),
         T(test_log_lines),
+        T(test_usage_errors_are_log_lines),
         T(test_json_summary),
         T(test_query_output_escaped),
         T(test_query_limits),
