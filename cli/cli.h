@@ -16,7 +16,8 @@ enum {
     CLI_EXIT_SKIPPED = 1,     /* gazette-index: done, files skipped */
     CLI_EXIT_USAGE = 64,      /* bad option, malformed query */
     CLI_EXIT_DATAERR = 65,    /* the index is corrupt or of another version */
-    CLI_EXIT_NOINPUT = 66,    /* a corpus or the index is missing */
+    CLI_EXIT_NOINPUT = 66,    /* an input is missing: a corpus, the
+                                 synonyms or aliases file, the index */
     CLI_EXIT_REFUSED = 69,    /* gazette-index removed nothing (or did not
                                  switch in a --full build): a corpus looked
                                  empty, unreadable or moved, or the removal

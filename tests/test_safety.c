@@ -597,6 +597,26 @@ static void test_dry_run_exits_as_the_real_run(void **state)
     assert_int_equal(dry, 0);
 }
 
+/* Exit 66 is any input named on the command line that is missing: a
+ * corpus directory, the --synonyms or --entity-aliases file, nothing
+ * written; --help says so. */
+static void test_missing_inputs_are_66(void **state)
+{
+    (void)state;
+    assert_int_equal(ix("-q --db '%s' '%s/none'", fx.db, fx.tmp), 66);
+    assert_int_equal(ix("-q --synonyms '%s/none.txt' --db '%s' '%s'", fx.tmp,
+                        fx.db, fx.corpus), 66);
+    expect_in("err.txt", "none.txt");
+    assert_int_equal(ix("-q --entity-aliases '%s/none.txt' --db '%s' '%s'",
+                        fx.tmp, fx.db, fx.corpus), 66);
+    expect_in("err.txt", "none.txt");
+    assert_int_equal(access(fx.db, F_OK), -1);
+    assert_int_equal(ix("--help"), 0);
+    expect_in("out.txt", "  66  an input named on the command line does "
+                         "not exist: a CORPUS\n      directory, the "
+                         "--synonyms or --entity-aliases file");
+}
+
 /* ---------------------------------------------------------------- logs */
 
 /* Off a terminal every stderr line starts with an ISO 8601 time; a file
@@ -990,6 +1010,7 @@ int main(void)
         T(test_descriptor_exhaustion_is_74),
         T(test_db_that_is_not_an_index),
         T(test_dry_run_exits_as_the_real_run),
+        T(test_missing_inputs_are_66),
         T(test_log_lines),
         T(test_usage_errors_are_log_lines),
         T(test_json_summary),
