@@ -617,6 +617,28 @@ static void test_missing_inputs_are_66(void **state)
                          "--synonyms or --entity-aliases file");
 }
 
+/* A skipped file: exit 1 and one line naming it on stderr; with --quiet
+ * exit 1 and nothing at all (not the file, not the summary), as --help
+ * says of both. */
+static void test_quiet_hides_skipped_files(void **state)
+{
+    (void)state;
+    tu_write_file(fx.corpus, "world/empty.txt", "", 0);
+    assert_int_equal(ix("--db '%s' '%s'", fx.db, fx.corpus), 1);
+    expect_in("err.txt", "world/empty.txt: empty file");
+    assert_int_equal(count_lines(slurp("err.txt")), 1);
+    assert_int_equal(ix("--quiet --db '%s' '%s'", fx.db, fx.corpus), 1);
+    assert_string_equal(slurp("err.txt"), "");
+    assert_string_equal(slurp("out.txt"), "");
+    assert_int_equal(ix("--help"), 0);
+    expect_in("out.txt", "  1   success, but some files or lines were "
+                         "skipped (listed on stderr;\n      with --quiet "
+                         "they are not listed)");
+    expect_in("out.txt", "no skipped files or warnings\n"
+                         "                          (a run that skipped "
+                         "files still exits 1)");
+}
+
 /* ---------------------------------------------------------------- logs */
 
 /* Off a terminal every stderr line starts with an ISO 8601 time; a file
@@ -1011,6 +1033,7 @@ int main(void)
         T(test_db_that_is_not_an_index),
         T(test_dry_run_exits_as_the_real_run),
         T(test_missing_inputs_are_66),
+        T(test_quiet_hides_skipped_files),
         T(test_log_lines),
         T(test_usage_errors_are_log_lines),
         T(test_json_summary),
