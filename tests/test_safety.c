@@ -639,6 +639,30 @@ static void test_quiet_hides_skipped_files(void **state)
                          "files still exits 1)");
 }
 
+/* A symlink leading out of the corpus root is counted in skipped but
+ * not in scanned (exit 1), as --help lists among the skips counted on
+ * top of the scanned files. */
+static void test_symlink_out_is_skipped_not_scanned(void **state)
+{
+    (void)state;
+    tu_write_file(fx.tmp, "outside/secret.txt", "Out\n\nOutside.\n", 14);
+    char link[2048], target[2048];
+    snprintf(link, sizeof link, "%s/world/secret.txt", fx.corpus);
+    snprintf(target, sizeof target, "%s/outside/secret.txt", fx.tmp);
+    assert_int_equal(symlink(target, link), 0);
+    assert_int_equal(ix("--db '%s' '%s'", fx.db, fx.corpus), 1);
+    char counts[256];
+    snprintf(counts, sizeof counts, "scanned %d, added %d, updated 0, "
+             "removed 0, unchanged 0, skipped 1,", SAMPLE_FILES,
+             SAMPLE_FILES);
+    expect_in("out.txt", counts);
+    expect_in("err.txt", "symlink leaves the corpus root");
+    assert_int_equal(ix("--help"), 0);
+    expect_in("out.txt", "and a\nsymlink leading out of its CORPUS "
+                         "directory (without --follow-symlinks)\nadd one "
+                         "to skipped as well, without being scanned.");
+}
+
 /* ---------------------------------------------------------------- logs */
 
 /* Off a terminal every stderr line starts with an ISO 8601 time; a file
@@ -1034,6 +1058,7 @@ int main(void)
         T(test_dry_run_exits_as_the_real_run),
         T(test_missing_inputs_are_66),
         T(test_quiet_hides_skipped_files),
+        T(test_symlink_out_is_skipped_not_scanned),
         T(test_log_lines),
         T(test_usage_errors_are_log_lines),
         T(test_json_summary),
