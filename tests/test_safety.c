@@ -525,8 +525,8 @@ static void expect_dry_like_real(int as_other, int expected,
                                  const char *args)
 {
     int real = as_other ? ix_as_other("-q %s", args) : ix("-q %s", args);
-    char why[2048];
-    snprintf(why, sizeof why, "%s", slurp("err.txt"));
+    char *why = strdup(slurp("err.txt"));
+    assert_non_null(why);
     if (real != expected)
         fail_msg("%s: exit %d, not %d: %s", args, real, expected, why);
     int dry = as_other ? ix_as_other("-q -n %s", args)
@@ -534,6 +534,7 @@ static void expect_dry_like_real(int as_other, int expected,
     if (dry != real)
         fail_msg("--dry-run %s: exit %d, the real run %d (%s): %s", args, dry,
                  real, why, slurp("err.txt"));
+    free(why);
 }
 
 /* --dry-run exits as the real run would where the index cannot be
