@@ -1,6 +1,7 @@
 /* cli.c - shared by the command-line programs (cli.h). */
 #include "cli.h"
 
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -165,4 +166,43 @@ void cli_complain(const char *fmt, ...)
     cli_put_escaped(stderr, message);
     fputc('\n', stderr);
     fflush(stderr);
+}
+
+/* Long options whose name starts with `prefix` (`len` bytes). */
+static int long_options_starting(const char *prefix, size_t len,
+                                 const struct option *longopts)
+{
+    int n = 0;
+    for (const struct option *o = longopts; o->name; o++)
+        n += strncmp(o->name, prefix, len) == 0;
+    return n;
+}
+
+void cli_bad_option(int c, char *const *argv, const char *optstring,
+                    const struct option *longopts)
+{
+    /* The element getopt stopped at: a long option is all of it (up to
+     * '='); a short one is optopt, one letter of it. A long option given
+     * an argument it does not take sets optopt to its value. */
+    const char *arg = optind > 0 ? argv[optind - 1] : "";
+    int is_long = strncmp(arg, "--", 2) == 0 &&
+                  (c == ':' || optopt == 0 || optopt >= 256 ||
+                   strchr(optstring, optopt) != NULL);
+    size_t len = strcspn(arg, "=");
+    char name[256];
+    if (is_long)
+        snprintf(name, sizeof name, "%.*s", (int)len, arg);
+    else
+        snprintf(name, sizeof name, "-%c", optopt);
+    const char *what =
+        c == ':' ? "needs an argument"
+        : !is_long ? NULL
+        : optopt ? "takes no argument"
+        : long_options_starting(arg + 2, len - 2, longopts) > 1
+            ? "is ambiguous"
+            : NULL;
+    if (what)
+        cli_complain("option '%s' %s; try '%s --help'", name, what, program);
+    else
+        cli_complain("unknown option '%s'; try '%s --help'", name, program);
 }

@@ -16,7 +16,8 @@ enum {
     CLI_EXIT_SKIPPED = 1,     /* gazette-index: done, files skipped */
     CLI_EXIT_USAGE = 64,      /* bad option, malformed query */
     CLI_EXIT_DATAERR = 65,    /* the index is corrupt or of another version */
-    CLI_EXIT_NOINPUT = 66,    /* a corpus or the index is missing */
+    CLI_EXIT_NOINPUT = 66,    /* an input is missing: a corpus, the
+                                 synonyms or aliases file, the index */
     CLI_EXIT_REFUSED = 69,    /* gazette-index removed nothing (or did not
                                  switch in a --full build): a corpus looked
                                  empty, unreadable or moved, or the removal
@@ -37,6 +38,17 @@ void cli_set_program(const char *name);
  * name can neither break the line nor reach a terminal raw. */
 __attribute__((format(printf, 1, 2)))
 void cli_complain(const char *fmt, ...);
+
+struct option;
+
+/* After getopt_long(argc, argv, optstring, longopts, ...) returned '?' or
+ * ':' (opterr set to 0, `optstring` starting with ':'), say what was wrong
+ * as one cli_complain line: "unknown option '--bogus'", "option '--db'
+ * needs an argument", "option '--json' takes no argument", "option '--f'
+ * is ambiguous", each followed by "; try '<program> --help'". getopt's
+ * own messages would lack the time a log line carries. */
+void cli_bad_option(int c, char *const *argv, const char *optstring,
+                    const struct option *longopts);
 
 /* Write `s` to `f` with what must not reach a terminal or a log raw
  * escaped: newline, tab and CR as \n \t \r, other C0 controls, DEL, C1

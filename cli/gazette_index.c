@@ -114,7 +114,10 @@ static const char usage_text[] =
 "                          (see FULL REBUILDS); counts every file as added\n"
 "  -n, --dry-run           report what would change; write nothing (the\n"
 "                          index is opened read-only, no lock is taken);\n"
-"                          exits as the real run would\n"
+"                          exits as the real run would (a --db that is\n"
+"                          not an index or cannot be written included),\n"
+"                          except that another writer's lock is not seen\n"
+"                          (the real run would exit 75)\n"
 "      --max-remove PERCENT  remove nothing when more than PERCENT of the\n"
 "                          index's files would be removed (default 10;\n"
 "                          0: no limit); --full: do not switch to a\n"
@@ -151,17 +154,20 @@ static const char usage_text[] =
 "  -v, --verbose           list each added, updated and removed file on\n"
 "                          stdout ('added PATH', ...), and each ignored one\n"
 "                          with the reason ('ignored PATH (reason)')\n"
-"  -q, --quiet             print nothing but errors\n"
+"  -q, --quiet             print nothing but errors: no summary, no progress,\n"
+"                          no --verbose lines, no skipped files or warnings\n"
+"                          (a run that skipped files still exits 1)\n"
 "  -h, --help              show this help and exit\n"
 "  -V, --version           show the version and exit\n"
 "\n"
 "Output: skipped files (and skipped JSON Lines lines) are listed on stderr,\n"
-"one line each with the reason; warnings likewise. When stderr is not a\n"
-"terminal each of its lines starts with the local time (ISO 8601). File\n"
-"names are written with control characters, backslashes and bytes that\n"
-"are not UTF-8 escaped (\\n, \\xHH, \\\\). On a terminal a progress line shows\n"
-"the files done, the rate and, when the index already held files, an ETA\n"
-"based on their number. At the end one summary line goes to stdout:\n"
+"one line each with the reason; warnings likewise (with --quiet neither is,\n"
+"only errors). When stderr is not a terminal each of its lines starts with\n"
+"the local time (ISO 8601). File names are written with control\n"
+"characters, backslashes and bytes that are not UTF-8 escaped (\\n, \\xHH,\n"
+"\\\\). On a terminal a progress line shows the files done, the rate and,\n"
+"when the index already held files, an ETA based on their number. At the\n"
+"end one summary line goes to stdout:\n"
 "  scanned N, added N, updated N, removed N, unchanged N, skipped N,\n"
 "  ignored N, seconds S, index DIR, corpus CORPUS...\n"
 "or with --json: {\"scanned\":N,\"added\":N,\"updated\":N,\"removed\":N,\n"
@@ -172,9 +178,10 @@ static const char usage_text[] =
 "ignored counts what is not an article file (unknown type, README and the\n"
 "like, a file without extension that is not mail, hidden entries, what\n"
 "--include/--exclude leave out), outside scanned.\n"
-"A bad line of a JSON Lines file whose other lines were indexed, and a\n"
-"path the walk cannot use (unreadable directory, broken symlink, loop),\n"
-"add one to skipped as well.\n"
+"A bad line of a JSON Lines file whose other lines were indexed, a path\n"
+"the walk cannot use (unreadable directory, broken symlink, loop), and a\n"
+"symlink leading out of its CORPUS directory (without --follow-symlinks)\n"
+"add one to skipped as well, without being scanned.\n"
 "\n"
 "Removal guards: files gone since the last run are removed only when\n"
 "that does not look like an accident. A CORPUS that cannot be read, or\n"
@@ -190,8 +197,9 @@ static const char usage_text[] =
 "and Xapian's own lock; readers are never blocked. Changes are committed in batches; killed at any moment, the\n"
 "index stays consistent and the next run redoes what was not committed.\n"
 "SIGINT and SIGTERM stop after the current file, commit, print the summary\n"
-"and exit 130 or 143 (files removed since the last run are then only\n"
-"removed by the next complete run).\n"
+"and exit 130 or 143, also when they come after the last file was found\n"
+"(the files still waiting are left to the next run; files removed since\n"
+"the last run are only removed by the next complete run).\n"
 "\n"
 "Full rebuilds: after --full, DIR is a Xapian stub file naming the\n"
 "database in use, DIR.d/<generation>. The new generation is built while\n"
@@ -224,11 +232,14 @@ static const char usage_text[] =
 "\n"
 "Exit status:\n"
 "  0   success\n"
-"  1   success, but some files or lines were skipped (listed on stderr)\n"
+"  1   success, but some files or lines were skipped (listed on stderr;\n"
+"      with --quiet they are not listed)\n"
 "  64  usage error (also: --language differs from the one the index was\n"
 "      built with, or --full would replace what is not an index)\n"
 "  65  the index is corrupt or in an unsupported format\n"
-"  66  a CORPUS directory does not exist (nothing was changed)\n"
+"  66  an input named on the command line does not exist: a CORPUS\n"
+"      directory, the --synonyms or --entity-aliases file (nothing was\n"
+"      changed)\n"
 "  69  removal guard: nothing was removed (a CORPUS is unreadable, or empty\n"
 "      or moved while files would be removed, or over --max-remove), or a\n"
 "      --full build was not switched in; the rest of the run was done\n"
@@ -337,8 +348,11 @@ static int parse_args(int argc, char **argv, cli_options *o, int *code)
         {NULL, 0, NULL, 0}};
     unsigned long long n;
     int c;
+    /* getopt's own messages lack the log line's time (cli_bad_option) */
+    static const char optstring[] = ":d:l:j:nvqhV";
+    opterr = 0;
     *code = CLI_EXIT_USAGE;
-    while ((c = getopt_long(argc, argv, "d:l:j:nvqhV", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, optstring, longopts, NULL)) != -1) {
         switch (c) {
         case 'd':
             free(o->db);
@@ -426,13 +440,13 @@ static int parse_args(int argc, char **argv, cli_options *o, int *code)
                    gazette_xapian_version());
             return *code = CLI_EXIT_OK, -1;
         default:
-            fputs("Try 'gazette-index --help' for more information.\n", stderr);
+            cli_bad_option(c, argv, optstring, longopts);
             return -1;
         }
     }
     if (optind >= argc) {
-        cli_complain("no CORPUS directory given");
-        fputs("Try 'gazette-index --help' for more information.\n", stderr);
+        cli_complain("no CORPUS directory given; try 'gazette-index "
+                     "--help'");
         return -1;
     }
     if (check_language(o->language) != 0)

@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -602,7 +603,11 @@ static xap_status write_index_extras(run_state *st)
 
 /* Walk every root, then remove what vanished (when safe), and let the
  * pipeline finish and commit every shard. Vanished files are only looked
- * for after a complete walk. */
+ * for after a complete walk. A stop requested at any moment up to the
+ * last commit stops the run (st->stopped): the files still queued when
+ * it came were dropped by the pipeline, so a walk that had ended is no
+ * complete run (a --full build must not be switched in, nor measured
+ * against --max-remove). */
 static xap_status index_roots(run_state *st, char *err, size_t errlen)
 {
     const gz_index_config *cfg = st->cfg;
@@ -611,7 +616,7 @@ static xap_status index_roots(run_state *st, char *err, size_t errlen)
         if (st->stopped)
             break;
     }
-    if (st->status == XAP_OK && !st->stopped)
+    if (st->status == XAP_OK && !stop_requested(st))
         remove_if_safe(st, err, errlen);
     /* Commit what was done, also when stopped; not after a failure. */
     char why[512] = "";
@@ -621,6 +626,8 @@ static xap_status index_roots(run_state *st, char *err, size_t errlen)
         snprintf(err, errlen, "%s", why);
     if (st->status == XAP_OK)
         st->status = s;
+    if (gz_pipeline_dropped(st->pipe) || stop_requested(st))
+        st->stopped = 1;
     if (st->status == XAP_OK)
         st->status = write_index_extras(st);
     return st->status;
@@ -1027,6 +1034,171 @@ static xap_status publish_layout(run_state *st, const char *dir, char *err,
     return s;
 }
 
+/* Why DB.d/<generation> of the index at `db_path` could not be made
+ * (gz_generation_new failed with errno `e`), as one line in `err`; the
+ * outcome: refused when DB.d is not a real directory, else an I/O
+ * error. */
+static gz_index_outcome generation_error(const char *db_path, int e,
+                                         char *err, size_t errlen)
+{
+    int not_dir = e == ELOOP || e == ENOTDIR;
+    snprintf(err, errlen, "%s%s: %s", db_path, not_dir ? ".d" : "",
+             strerror(e));
+    if (e == ENOENT)
+        missing_directory(db_path, err, errlen);
+    if (not_dir)
+        snprintf(err + strlen(err), errlen - strlen(err),
+                 " (refusing to keep generations in anything but a real "
+                 "directory)");
+    return not_dir ? GZ_INDEX_REFUSED : GZ_INDEX_IO_ERROR;
+}
+
+/* 0 when this process (its effective ids) may write `path`: a directory
+ * to make and delete entries in, or a file to read and write; else -1
+ * with errno (EACCES, EROFS, ENOENT...). Nothing is opened. */
+static int may_write(const char *path, int is_dir)
+{
+    return faccessat(AT_FDCWD, path, is_dir ? W_OK | X_OK : R_OK | W_OK,
+                     AT_EACCESS);
+}
+
+/* The directory `path` is in (dirname(3)), in `buf`. */
+static void parent_of(const char *path, char *buf, size_t size)
+{
+    char copy[4096];
+    snprintf(copy, sizeof copy, "%s", path);
+    snprintf(buf, size, "%s", dirname(copy));
+}
+
+/* Dry run: would the real run's lock file open (try_lock_file)? An
+ * existing one is opened for writing, not locked, and closed; a missing
+ * one is not created: the directory it goes in must take it. 0, or -1
+ * with errno. */
+static int dry_open_lock(const char *path)
+{
+    int fd = open(path, O_RDWR | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+    if (fd >= 0) {
+        struct stat sb;
+        int regular = fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode);
+        close(fd);
+        errno = EINVAL;
+        return regular ? 0 : -1;
+    }
+    if (errno != ENOENT)
+        return -1;
+    char dir[4096];
+    parent_of(path, dir, sizeof dir);
+    return may_write(dir, 1);
+}
+
+/* Dry run, --full: DB.d as gz_generation_new would find it: missing (then
+ * made beside DB: dry_check_paths checks that directory), or a real
+ * directory the run may write in. */
+static gz_index_outcome dry_check_generations(const char *db_path,
+                                              char *err, size_t errlen)
+{
+    char dir[4200];
+    size_t n = strlen(db_path);
+    while (n > 1 && db_path[n - 1] == '/')
+        n--;
+    snprintf(dir, sizeof dir, "%.*s.d", (int)n, db_path);
+    struct stat sb;
+    if (lstat(dir, &sb) != 0)
+        return errno == ENOENT ? GZ_INDEX_OK
+                               : generation_error(db_path, errno, err,
+                                                  errlen);
+    if (!S_ISDIR(sb.st_mode))
+        return generation_error(db_path,
+                                S_ISLNK(sb.st_mode) ? ELOOP : ENOTDIR, err,
+                                errlen);
+    if (may_write(dir, 1) == 0)
+        return GZ_INDEX_OK;
+    snprintf(err, errlen, "%s: %s", dir, strerror(errno));
+    return GZ_INDEX_IO_ERROR;
+}
+
+/* Dry run: fail as the real run would on the paths it writes, without
+ * writing, creating or locking anything: DB.d (--full), a --db that is
+ * not an index (64, as open_locked_with refuses it), the lock file DB.lock
+ * and, when the run would make DB or switch it (--full), the directory DB
+ * is in (74, with the real run's message). A lock held by another writer
+ * is not looked for (75 for the real run only: documented). */
+static gz_index_outcome dry_check_paths(const gz_index_config *cfg,
+                                        char *err, size_t errlen)
+{
+    gz_index_outcome outcome =
+        cfg->full ? dry_check_generations(cfg->db_path, err, errlen)
+                  : GZ_INDEX_OK;
+    char path[4096], dir[4096];
+    if (outcome != GZ_INDEX_OK)
+        return outcome;
+    if (lock_path(cfg->db_path, path, sizeof path) != 0) {
+        snprintf(err, errlen, "%s: path too long", cfg->db_path);
+        return GZ_INDEX_IO_ERROR;
+    }
+    if (!cfg->full && refuse_non_index(cfg->db_path, err, errlen) != 0)
+        return GZ_INDEX_REFUSED;
+    if (dry_open_lock(path) != 0) {
+        lock_error(cfg->db_path, path, errno, err, errlen);
+        return GZ_INDEX_IO_ERROR;
+    }
+    struct stat sb;
+    parent_of(path, dir, sizeof dir);
+    if ((cfg->full || stat(cfg->db_path, &sb) != 0) && may_write(dir, 1) != 0) {
+        lock_error(cfg->db_path, dir, errno, err, errlen);
+        return GZ_INDEX_IO_ERROR;
+    }
+    return GZ_INDEX_OK;
+}
+
+/* 0 when the database directory `dir` takes writes: the directory and
+ * every file in it (Xapian writes its tables in place and makes its lock
+ * file there); else -1 with errno. */
+static int database_writable(const char *dir)
+{
+    if (may_write(dir, 1) != 0)
+        return -1;
+    DIR *d = opendir(dir);
+    if (!d)
+        return -1;
+    int rc = 0;
+    struct dirent *e;
+    while (rc == 0 && (e = readdir(d)) != NULL) {
+        char file[4400];
+        struct stat sb;
+        snprintf(file, sizeof file, "%s/%s", dir, e->d_name);
+        if (lstat(file, &sb) == 0 && S_ISREG(sb.st_mode))
+            rc = may_write(file, 0);
+    }
+    int saved = errno;
+    closedir(d);
+    errno = saved;
+    return rc;
+}
+
+/* Dry run, not --full, after open_dry: every database the real run would
+ * open for writing takes writes: the index's shards, or the existing
+ * directory a new one-database index would be made in (a new sharded
+ * one is made beside it and renamed: dry_check_paths checked there). */
+static gz_index_outcome dry_check_databases(const run_state *st, char *err,
+                                            size_t errlen)
+{
+    const char *db = st->cfg->db_path;
+    struct stat sb;
+    for (size_t i = 0; i < st->where.n; i++)
+        if (database_writable(st->where.paths[i]) != 0) {
+            snprintf(err, errlen, "%s: %s", st->where.paths[i],
+                     strerror(errno));
+            return GZ_INDEX_IO_ERROR;
+        }
+    if (st->where.n == 0 && new_shard_count(st->cfg) == 1 &&
+        stat(db, &sb) == 0 && S_ISDIR(sb.st_mode) && may_write(db, 1) != 0) {
+        snprintf(err, errlen, "%s: %s", db, strerror(errno));
+        return GZ_INDEX_IO_ERROR;
+    }
+    return GZ_INDEX_OK;
+}
+
 /* Open what the run reads and writes: nothing but the index read-only for
  * a dry run, a new generation for --full, else the index itself; record
  * the index format. Sets *s on a shim failure; returns the outcome of
@@ -1036,10 +1208,15 @@ static gz_index_outcome open_run(run_state *st, run_hold *h, xap_status *s,
 {
     const gz_index_config *cfg = st->cfg;
     if (cfg->dry_run) {
+        gz_index_outcome outcome = dry_check_paths(cfg, err, errlen);
+        if (outcome != GZ_INDEX_OK)
+            return outcome;
         *s = cfg->full ? XAP_OK : open_dry(cfg, st, err, errlen);
+        if (*s == XAP_OK && !cfg->full &&
+            (outcome = dry_check_databases(st, err, errlen)) != GZ_INDEX_OK)
+            return outcome;
         if (*s == XAP_OK && st->nshards) {
-            gz_index_outcome outcome =
-                check_language(cfg, st->views[0], s, err, errlen);
+            outcome = check_language(cfg, st->views[0], s, err, errlen);
             if (outcome == GZ_INDEX_OK && *s == XAP_OK)
                 outcome = check_format(cfg, st->views, st->nshards, s, err,
                                        errlen);
@@ -1051,19 +1228,8 @@ static gz_index_outcome open_run(run_state *st, run_hold *h, xap_status *s,
                        .action = XAP_DB_CREATE_OR_OPEN};
     if (cfg->full) {
         if (gz_generation_new(cfg->db_path, h->gen_path, sizeof h->gen_path,
-                              h->gen_rel, sizeof h->gen_rel) != 0) {
-            int e = errno;
-            snprintf(err, errlen, "%s%s: %s", cfg->db_path,
-                     e == ELOOP || e == ENOTDIR ? ".d" : "", strerror(e));
-            if (e == ENOENT)
-                missing_directory(cfg->db_path, err, errlen);
-            if (e == ELOOP || e == ENOTDIR)
-                snprintf(err + strlen(err), errlen - strlen(err),
-                         " (refusing to keep generations in anything but "
-                         "a real directory)");
-            return e == ELOOP || e == ENOTDIR ? GZ_INDEX_REFUSED
-                                              : GZ_INDEX_IO_ERROR;
-        }
+                              h->gen_rel, sizeof h->gen_rel) != 0)
+            return generation_error(cfg->db_path, errno, err, errlen);
         o.new_dir = h->gen_path;
         o.action = XAP_DB_CREATE;
     }

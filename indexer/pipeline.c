@@ -138,6 +138,7 @@ struct gz_pipeline {
     unsigned writers_counted;  /* writers done counting spelling words */
     const gz_spelling **spellings;   /* each writer's table (its peers') */
     int closing_jobs, closing_writers, commit_at_end;
+    int dropped;               /* a file was left out for a stop request */
     xap_status status;         /* first failure, sticky */
     char err[512];
 };
@@ -760,6 +761,7 @@ static void *worker_main(void *arg)
             break;
         pthread_cond_signal(&p->main_wake);   /* room for another job */
         if (p->status != XAP_OK || stop_requested(p)) {
+            p->dropped |= p->status == XAP_OK;
             free_unit(u);   /* not started: not counted either */
             continue;
         }
@@ -1029,6 +1031,14 @@ xap_status gz_pipeline_finish(gz_pipeline *p, int commit, char *err,
     if (p->status != XAP_OK)
         snprintf(err, errlen, "%s", p->err);
     return p->status;
+}
+
+int gz_pipeline_dropped(gz_pipeline *p)
+{
+    pthread_mutex_lock(&p->mu);
+    int dropped = p->dropped;
+    pthread_mutex_unlock(&p->mu);
+    return dropped;
 }
 
 void gz_pipeline_free(gz_pipeline *p)

@@ -97,6 +97,11 @@ xap_status gz_pipeline_delete(gz_pipeline *p, unsigned shard,
 xap_status gz_pipeline_finish(gz_pipeline *p, int commit, char *err,
                               size_t errlen);
 
+/* 1 when a file handed over was left out, unread and unreported,
+ * because the stop flag was set: the run did not cover every file it
+ * walked. Read it after gz_pipeline_finish. */
+int gz_pipeline_dropped(gz_pipeline *p);
+
 /* Free the pipeline (after gz_pipeline_finish, or to abandon it: the
  * threads are stopped and uncommitted work dropped). */
 void gz_pipeline_free(gz_pipeline *p);

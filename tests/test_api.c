@@ -3,9 +3,11 @@
  * reading an article back, the update run with its callback, status
  * strings and version macros.
  */
+#include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -652,6 +654,118 @@ static void test_update_symlinks(void **state)
     gazette_update_free(u);
 }
 
+/* A stop requested from the callback when the walk meets its last entry
+ * (an ignored file, sorted last): every file has been handed over, and
+ * with threads some are still queued when the stop comes. */
+typedef struct stop_at_end {
+    volatile int flag;
+} stop_at_end;
+
+static void stop_at_last_entry(const gazette_update_t *u,
+                               gazette_event_t event, const char *path,
+                               const char *message, void *ctx)
+{
+    stop_at_end *s = ctx;
+    (void)u;
+    (void)message;
+    if (event == GAZETTE_EVENT_IGNORED && strstr(path, "zz-last.bin"))
+        s->flag = 1;
+}
+
+#define STOP_FILES 150
+
+/* Articles in the index at `db`. */
+static uint64_t article_count(const char *db)
+{
+    gazette_index_t *index = NULL;
+    assert_int_equal(gazette_index_open(db, &index), GAZETTE_STATUS_OK);
+    uint64_t n = 0;
+    assert_int_equal(gazette_index_article_count(index, &n),
+                     GAZETTE_STATUS_OK);
+    gazette_index_close(index);
+    return n;
+}
+
+/* Entries of directory `dir` besides . and .. (0 when it does not
+ * exist). */
+static int entries_in(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return 0;
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL)
+        n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+    closedir(d);
+    return n;
+}
+
+/* A stop that comes after the walk has ended is a stop: the run returns
+ * INTERRUPTED, not OK (the files still queued were dropped), an
+ * incremental run keeps exactly the files it reported and the next run
+ * adds the rest; a --full run is not switched in (nor refused as a
+ * shrunken rebuild): the index stays as it was, no generation left. */
+static void test_update_stop_after_walk(void **state)
+{
+    (void)state;
+    char corpus[4096], text[8192];
+    snprintf(corpus, sizeof corpus, "%s", path_in("stop/corpus"));
+    for (int i = 0; i < STOP_FILES; i++) {
+        int len = snprintf(text, sizeof text, "Story %d\n\n", i);
+        for (int w = 0; w < 600 && len < (int)sizeof text - 32; w++)
+            len += snprintf(text + len, sizeof text - (size_t)len,
+                            "word%dx%d ", i, w % 97);
+        char name[64];
+        snprintf(name, sizeof name, "s%03d.txt", i);
+        tu_write_file(corpus, name, text, (size_t)len);
+    }
+    tu_write_file(corpus, "zz-last.bin", "not an article", 14);
+    const char *roots[] = {corpus};
+    for (unsigned jobs = 1; jobs <= 2; jobs++) {
+        char db[4096], gens[4200];
+        snprintf(db, sizeof db, "%s/stop/db-j%u", tmp, jobs);
+        snprintf(gens, sizeof gens, "%s.d", db);
+        stop_at_end stop = {0};
+        gazette_update_t *u = NULL;
+        assert_int_equal(gazette_update_new(&u), GAZETTE_STATUS_OK);
+        assert_int_equal(gazette_update_set_jobs(u, jobs), GAZETTE_STATUS_OK);
+        assert_int_equal(gazette_update_set_stop_flag(u, &stop.flag),
+                         GAZETTE_STATUS_OK);
+        assert_int_equal(gazette_update_set_callback(u, stop_at_last_entry,
+                                                     &stop),
+                         GAZETTE_STATUS_OK);
+        assert_int_equal(gazette_update_run(u, db, roots, 1),
+                         GAZETTE_STATUS_INTERRUPTED);
+        uint64_t added = gazette_update_count(u, GAZETTE_COUNT_ADDED);
+        assert_true(added <= STOP_FILES);
+        assert_int_equal(gazette_update_count(u, GAZETTE_COUNT_SCANNED),
+                         added);
+        assert_int_equal(article_count(db), added);
+
+        stop.flag = 0;
+        assert_int_equal(gazette_update_set_callback(u, NULL, NULL),
+                         GAZETTE_STATUS_OK);
+        assert_int_equal(gazette_update_run(u, db, roots, 1),
+                         GAZETTE_STATUS_OK);
+        assert_int_equal(gazette_update_count(u, GAZETTE_COUNT_ADDED),
+                         STOP_FILES - added);
+        assert_int_equal(article_count(db), STOP_FILES);
+
+        /* --full, stopped the same way: the index is as it was. */
+        assert_int_equal(gazette_update_set_full(u, 1), GAZETTE_STATUS_OK);
+        assert_int_equal(gazette_update_set_callback(u, stop_at_last_entry,
+                                                     &stop),
+                         GAZETTE_STATUS_OK);
+        assert_int_equal(gazette_update_run(u, db, roots, 1),
+                         GAZETTE_STATUS_INTERRUPTED);
+        assert_null(strstr(gazette_update_error(u), "max-remove"));
+        assert_int_equal(article_count(db), STOP_FILES);
+        assert_int_equal(entries_in(gens), 0);
+        gazette_update_free(u);
+    }
+}
+
 /* Every status has its own description; values are the documented ones. */
 static void test_status_strings(void **state)
 {
@@ -702,6 +816,7 @@ int main(void)
         cmocka_unit_test(test_spelling_leaves_out_codes),
         cmocka_unit_test(test_update_symlinks),
         cmocka_unit_test(test_update_out_of_descriptors),
+        cmocka_unit_test(test_update_stop_after_walk),
         cmocka_unit_test(test_status_strings),
         cmocka_unit_test(test_versions),
     };

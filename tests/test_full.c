@@ -268,6 +268,30 @@ static void test_undeletable_old_generation_is_a_warning(void **state)
     assert_int_equal(tu_run("chmod -R u+w '%s.d'", fx.db), 0);
 }
 
+/* xapian-check passes on the index when run as docs/reliability.md
+ * says: DB/XAPIANDB for a directory of shards (-j2), DB for one database
+ * (-j1) and for the stub file a --full leaves. */
+static void test_xapian_check_as_documented(void **state)
+{
+    (void)state;
+    static const char check[] =
+        "d='%s'; if [ -f \"$d/XAPIANDB\" ]; then xapian-check "
+        "\"$d/XAPIANDB\"; else xapian-check \"$d\"; fi >'%s/check.txt' 2>&1";
+    char db[2048];
+    snprintf(db, sizeof db, "%s/checked", fx.tmp);
+    assert_int_equal(index_run("--db '%s' '%s'", db, fx.corpus), 0);
+    const char *jobs = tu_test_jobs();
+    if (jobs && strcmp(jobs, "1") != 0)
+        assert_true(exists("%s/XAPIANDB", db));
+    if (tu_run(check, db, fx.tmp) != 0)
+        fail_msg("xapian-check: see %s", tu_path_in(fx.tmp, "check.txt"));
+    assert_int_equal(index_run("--full --db '%s' '%s'", db, fx.corpus), 0);
+    assert_false(exists("%s/XAPIANDB", db));   /* now a stub file */
+    if (tu_run(check, db, fx.tmp) != 0)
+        fail_msg("xapian-check after --full: see %s",
+                 tu_path_in(fx.tmp, "check.txt"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -275,6 +299,7 @@ int main(void)
         cmocka_unit_test(test_missing_old_generation_is_fine),
         cmocka_unit_test(test_clears_leftovers_of_killed_runs),
         cmocka_unit_test(test_undeletable_old_generation_is_a_warning),
+        cmocka_unit_test(test_xapian_check_as_documented),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -9,7 +9,8 @@
  * - the lock file and DB.d are never used through a symlink, the lock is
  *   0600, and "held by process N" names the real holder;
  * - exit codes: a lock Xapian cannot open (EACCES) is 74, a deleted table
- *   65, running out of descriptors 74, a --db that is not an index 64;
+ *   65, running out of descriptors 74, a --db that is not an index 64,
+ *   and --dry-run the same (and 74 for what it could not write);
  * - log lines carry an ISO 8601 time off a terminal, file names cannot
  *   break them, the summary names the index and roots; gazette-query
  *   escapes control characters in ids and facets and writes valid JSON for
@@ -518,6 +519,151 @@ static void test_db_that_is_not_an_index(void **state)
     assert_int_equal(ix("-q --db '%s/new' '%s'", fx.tmp, fx.corpus), 0);
 }
 
+/* gazette-index with `args` (after -q), then again with --dry-run: the
+ * real run must exit `expected` and the dry run the same. */
+static void expect_dry_like_real(int as_other, int expected,
+                                 const char *args)
+{
+    int real = as_other ? ix_as_other("-q %s", args) : ix("-q %s", args);
+    char *why = strdup(slurp("err.txt"));
+    assert_non_null(why);
+    if (real != expected)
+        fail_msg("%s: exit %d, not %d: %s", args, real, expected, why);
+    int dry = as_other ? ix_as_other("-q -n %s", args)
+                       : ix("-q -n %s", args);
+    if (dry != real)
+        fail_msg("--dry-run %s: exit %d, the real run %d (%s): %s", args, dry,
+                 real, why, slurp("err.txt"));
+    free(why);
+}
+
+/* --dry-run exits as the real run would where the index cannot be
+ * written, and writes nothing: a --db that is a directory of other files
+ * or a plain file (64), in a directory that does not exist (74), an index
+ * the user may not write, with or without its lock file (74); each also
+ * with --full. The one documented exception: the dry run takes no lock,
+ * so an index locked by a writer is 75 for the real run only. */
+static void test_dry_run_exits_as_the_real_run(void **state)
+{
+    (void)state;
+    tu_write_file(fx.tmp, "notes.txt", "my notes\n", 9);
+    tu_write_file(fx.tmp, "docs/thesis.txt", "thesis\n", 7);
+    static const struct {
+        const char *db;
+        int rc;
+    } cases[] = {{"docs", 64}, {"notes.txt", 64}, {"missing/parent/idx", 74}};
+    char args[4096];
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+        for (int full = 0; full < 2; full++) {
+            snprintf(args, sizeof args, "%s--db '%s/%s' '%s'",
+                     full ? "--full " : "", fx.tmp, cases[i].db, fx.corpus);
+            expect_dry_like_real(0, cases[i].rc, args);
+        }
+    assert_int_equal(tu_run("test \"$(ls '%s/docs')\" = thesis.txt && "
+                            "grep -qx 'my notes' '%s/notes.txt' && "
+                            "test ! -e '%s/missing'", fx.tmp, fx.tmp, fx.tmp),
+                     0);
+
+    index_sample();
+    if (as_other_user() && geteuid() == 0) {
+        /* Owned by root: nobody may not open its lock file, nor, once that
+         * is gone, write its databases. (Its directory is open to all, so
+         * a --full without the lock file would build and switch.) */
+        snprintf(args, sizeof args, "--db '%s' '%s'", fx.db, fx.corpus);
+        expect_dry_like_real(1, 74, args);
+        snprintf(args, sizeof args, "--full --db '%s' '%s'", fx.db,
+                 fx.corpus);
+        expect_dry_like_real(1, 74, args);
+        assert_int_equal(tu_run("rm -f '%s.lock'", fx.db), 0);
+        snprintf(args, sizeof args, "--db '%s' '%s'", fx.db, fx.corpus);
+        expect_dry_like_real(1, 74, args);
+    } else if (geteuid() != 0) {
+        assert_int_equal(tu_run("chmod -R a-w '%s'", fx.db), 0);
+        snprintf(args, sizeof args, "--db '%s' '%s'", fx.db, fx.corpus);
+        expect_dry_like_real(0, 74, args);
+        assert_int_equal(tu_run("chmod -R u+w '%s'", fx.db), 0);
+    }
+    tu_run("rm -rf '%s.lock' '%s.d'", fx.db, fx.db);
+    assert_int_equal(articles(fx.db), SAMPLE_FILES);
+
+    char lock[2048];
+    snprintf(lock, sizeof lock, "%s.lock", fx.db);
+    int fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    assert_true(fd >= 0);
+    assert_int_equal(flock(fd, LOCK_EX), 0);
+    int real = ix("-q --db '%s' '%s'", fx.db, fx.corpus);
+    int dry = ix("-q -n --db '%s' '%s'", fx.db, fx.corpus);
+    close(fd);
+    assert_int_equal(real, 75);
+    assert_int_equal(dry, 0);
+}
+
+/* Exit 66 is any input named on the command line that is missing: a
+ * corpus directory, the --synonyms or --entity-aliases file, nothing
+ * written; --help says so. */
+static void test_missing_inputs_are_66(void **state)
+{
+    (void)state;
+    assert_int_equal(ix("-q --db '%s' '%s/none'", fx.db, fx.tmp), 66);
+    assert_int_equal(ix("-q --synonyms '%s/none.txt' --db '%s' '%s'", fx.tmp,
+                        fx.db, fx.corpus), 66);
+    expect_in("err.txt", "none.txt");
+    assert_int_equal(ix("-q --entity-aliases '%s/none.txt' --db '%s' '%s'",
+                        fx.tmp, fx.db, fx.corpus), 66);
+    expect_in("err.txt", "none.txt");
+    assert_int_equal(access(fx.db, F_OK), -1);
+    assert_int_equal(ix("--help"), 0);
+    expect_in("out.txt", "  66  an input named on the command line does "
+                         "not exist: a CORPUS\n      directory, the "
+                         "--synonyms or --entity-aliases file");
+}
+
+/* A skipped file: exit 1 and one line naming it on stderr; with --quiet
+ * exit 1 and nothing at all (not the file, not the summary), as --help
+ * says of both. */
+static void test_quiet_hides_skipped_files(void **state)
+{
+    (void)state;
+    tu_write_file(fx.corpus, "world/empty.txt", "", 0);
+    assert_int_equal(ix("--db '%s' '%s'", fx.db, fx.corpus), 1);
+    expect_in("err.txt", "world/empty.txt: empty file");
+    assert_int_equal(count_lines(slurp("err.txt")), 1);
+    assert_int_equal(ix("--quiet --db '%s' '%s'", fx.db, fx.corpus), 1);
+    assert_string_equal(slurp("err.txt"), "");
+    assert_string_equal(slurp("out.txt"), "");
+    assert_int_equal(ix("--help"), 0);
+    expect_in("out.txt", "  1   success, but some files or lines were "
+                         "skipped (listed on stderr;\n      with --quiet "
+                         "they are not listed)");
+    expect_in("out.txt", "no skipped files or warnings\n"
+                         "                          (a run that skipped "
+                         "files still exits 1)");
+}
+
+/* A symlink leading out of the corpus root is counted in skipped but
+ * not in scanned (exit 1), as --help lists among the skips counted on
+ * top of the scanned files. */
+static void test_symlink_out_is_skipped_not_scanned(void **state)
+{
+    (void)state;
+    tu_write_file(fx.tmp, "outside/secret.txt", "Out\n\nOutside.\n", 14);
+    char link[2048], target[2048];
+    snprintf(link, sizeof link, "%s/world/secret.txt", fx.corpus);
+    snprintf(target, sizeof target, "%s/outside/secret.txt", fx.tmp);
+    assert_int_equal(symlink(target, link), 0);
+    assert_int_equal(ix("--db '%s' '%s'", fx.db, fx.corpus), 1);
+    char counts[256];
+    snprintf(counts, sizeof counts, "scanned %d, added %d, updated 0, "
+             "removed 0, unchanged 0, skipped 1,", SAMPLE_FILES,
+             SAMPLE_FILES);
+    expect_in("out.txt", counts);
+    expect_in("err.txt", "symlink leaves the corpus root");
+    assert_int_equal(ix("--help"), 0);
+    expect_in("out.txt", "and a\nsymlink leading out of its CORPUS "
+                         "directory (without --follow-symlinks)\nadd one "
+                         "to skipped as well, without being scanned.");
+}
+
 /* ---------------------------------------------------------------- logs */
 
 /* Off a terminal every stderr line starts with an ISO 8601 time; a file
@@ -550,6 +696,41 @@ static void test_log_lines(void **state)
     char tail[4096];
     snprintf(tail, sizeof tail, ", index %s, corpus %s\n", fx.db, fx.corpus);
     expect_in("out.txt", tail);
+}
+
+/* A usage error off a terminal is one log line like any other (the time,
+ * the program, what is wrong, where to look), not getopt's own lines:
+ * exit 64, the option named. */
+static void test_usage_errors_are_log_lines(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *args, *says;
+    } cases[] = {
+        {"--bogus x", "unknown option '--bogus'"},
+        {"--bogus=3 x", "unknown option '--bogus'"},
+        {"x --db", "option '--db' needs an argument"},
+        {"x -d", "option '-d' needs an argument"},
+        {"-qz x", "unknown option '-z'"},
+        {"--json=1 x", "option '--json' takes no argument"},
+        {"--f x", "option '--f' is ambiguous"},
+        {"-q", "no CORPUS directory given"},
+    };
+    regex_t re;
+    assert_int_equal(regcomp(&re,
+                             "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:"
+                             "[0-9]{2}[+-][0-9]{2}:[0-9]{2} gazette-index: "
+                             "[^\n]*; try 'gazette-index --help'\n$",
+                             REG_EXTENDED | REG_NOSUB), 0);
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        int rc = ix("%s", cases[i].args);
+        const char *err = slurp("err.txt");
+        if (rc != 64 || !strstr(err, cases[i].says) ||
+            regexec(&re, err, 0, NULL, 0) != 0)
+            fail_msg("gazette-index %s: exit %d, stderr: %s", cases[i].args,
+                     rc, err);
+    }
+    regfree(&re);
 }
 
 /* --json: "index" and "roots" members, valid JSON even for a root whose
@@ -875,7 +1056,12 @@ int main(void)
         T(test_deleted_table_is_65),
         T(test_descriptor_exhaustion_is_74),
         T(test_db_that_is_not_an_index),
+        T(test_dry_run_exits_as_the_real_run),
+        T(test_missing_inputs_are_66),
+        T(test_quiet_hides_skipped_files),
+        T(test_symlink_out_is_skipped_not_scanned),
         T(test_log_lines),
+        T(test_usage_errors_are_log_lines),
         T(test_json_summary),
         T(test_query_output_escaped),
         T(test_query_limits),
