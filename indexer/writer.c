@@ -29,15 +29,13 @@ struct gazette_writer {
     char *path;
 };
 
-/* The language an existing index was built with ("" when none). */
+/* The language an existing index was built with ("" when none yet;
+ * gz_index_language). */
 static xap_status stored_language(xap_writable *db, char *buf, size_t size)
 {
     char *value = NULL;
-    size_t len = 0;
-    xap_status s = xap_database_get_metadata(xap_writable_database(db),
-                                             GZ_META_LANGUAGE, &value, &len);
-    snprintf(buf, size, "%.*s", s == XAP_OK ? (int)len : 0,
-             value ? value : "");
+    xap_status s = gz_index_language(xap_writable_database(db), &value);
+    snprintf(buf, size, "%s", value ? value : "");
     free(value);
     return s;
 }

@@ -64,9 +64,10 @@ static xap_status setup_queryparser(gazette_index_t *index)
 }
 
 /* The stemming language all the opened locations share, in
- * index->language ("english" when an index does not record one). Indexes
- * stemmed differently cannot be searched as one: XAP_ERR_INVALID_ARG,
- * with `why`. */
+ * index->language (gz_index_language: "none" for an index written with
+ * the empty language of earlier versions, "english" when an index
+ * records nothing). Indexes stemmed differently cannot be searched as
+ * one: XAP_ERR_INVALID_ARG, with `why`. */
 static xap_status read_language(gazette_index_t *index, char *why,
                                 size_t whylen)
 {
@@ -75,12 +76,10 @@ static xap_status read_language(gazette_index_t *index, char *why,
     for (size_t i = 0; s == XAP_OK && i < index->nlocations; i++) {
         const gz_location *loc = &index->locations[i];
         char *language = NULL;
-        size_t len = 0;
         if (!loc->db)
             continue;
-        s = xap_database_get_metadata(loc->db, GZ_META_LANGUAGE, &language,
-                                      &len);
-        const char *lang = len ? language : "english";
+        s = gz_index_language(loc->db, &language);
+        const char *lang = language && *language ? language : "english";
         if (s == XAP_OK && !index->language) {
             if (!(index->language = strdup(lang)))
                 s = XAP_ERR_NOMEM;

@@ -218,6 +218,79 @@ static void test_writer_lock_and_language(void **state)
     assert_int_equal(gazette_writer_close(second), GAZETTE_STATUS_OK);
 }
 
+/* An empty language is no language: refused wherever one is given (it
+ * was taken, and built an unstemmed index that recorded no language, so
+ * that readers stemmed queries in English and found nothing). */
+static void test_empty_language_refused(void **state)
+{
+    (void)state;
+    assert_false(gazette_language_known(""));
+    gazette_writer_t *w = NULL;
+    assert_int_equal(gazette_writer_open(path_in("nolang"), "", 0, &w),
+                     GAZETTE_STATUS_INVALID_ARGUMENT);
+    assert_null(w);
+    assert_non_null(strstr(gazette_last_open_error(), "language"));
+    assert_int_equal(access(path_in("nolang"), F_OK), -1);   /* not made */
+    gazette_update_t *u = NULL;
+    assert_int_equal(gazette_update_new(&u), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_set_language(u, ""),
+                     GAZETTE_STATUS_INVALID_ARGUMENT);
+    gazette_update_free(u);
+}
+
+/* An index written with the empty language by an earlier version holds
+ * unstemmed terms and records a format but no language (Xapian keeps no
+ * empty metadata): it is read and written as "none", its language. */
+static void test_index_without_language_is_unstemmed(void **state)
+{
+    (void)state;
+    char db[4096], corpus[4096];
+    snprintf(db, sizeof db, "%s", path_in("oldnolang/db"));
+    snprintf(corpus, sizeof corpus, "%s", path_in("oldnolang/corpus"));
+    static const char text[] = "Talks\n\nThe ceasefire talks went on.\n";
+    tu_write_file(corpus, "a.txt", text, strlen(text));
+    gazette_update_t *u = NULL;
+    assert_int_equal(gazette_update_new(&u), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_set_language(u, "none"),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_set_jobs(u, 1), GAZETTE_STATUS_OK);
+    const char *roots[] = {corpus};
+    assert_int_equal(gazette_update_run(u, db, roots, 1), GAZETTE_STATUS_OK);
+    gazette_update_free(u);
+    /* what the earlier version left: the same terms, no language */
+    assert_int_equal(tu_run("xapian-metadata set '%s' gazette.language ''",
+                            db), 0);
+    assert_int_equal(tu_run("test -z \"$(xapian-metadata get '%s' "
+                            "gazette.language)\"", db), 0);
+
+    gazette_index_t *index = NULL;
+    assert_int_equal(gazette_index_open(db, &index), GAZETTE_STATUS_OK);
+    assert_int_equal(hits(index, "ceasefire"), 1);
+    assert_int_equal(hits(index, "talks"), 1);
+    gazette_index_close(index);
+
+    /* Updating it in a stemmed language would mix stems into it. */
+    assert_int_equal(gazette_update_new(&u), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_run(u, db, roots, 1),
+                     GAZETTE_STATUS_LANGUAGE_MISMATCH);
+    assert_non_null(strstr(gazette_update_error(u), "'none'"));
+    gazette_update_free(u);
+    gazette_writer_t *w = NULL;
+    assert_int_equal(gazette_writer_open(db, "english", 0, &w),
+                     GAZETTE_STATUS_LANGUAGE_MISMATCH);
+    assert_non_null(strstr(gazette_last_open_error(), "'none'"));
+    /* a writer that takes the index's language records it */
+    assert_int_equal(gazette_writer_open(db, NULL, 0, &w), GAZETTE_STATUS_OK);
+    put(w, article("desk/more", "More talks", "Envoys talked."));
+    assert_int_equal(gazette_writer_close(w), GAZETTE_STATUS_OK);
+    assert_int_equal(tu_run("test \"$(xapian-metadata get '%s' "
+                            "gazette.language)\" = none", db), 0);
+    assert_int_equal(gazette_index_open(db, &index), GAZETTE_STATUS_OK);
+    assert_int_equal(hits(index, "talks"), 2);
+    assert_int_equal(hits(index, "talked"), 1);   /* unstemmed */
+    gazette_index_close(index);
+}
+
 typedef struct events {
     int added, skipped, progress;
 } events;
@@ -692,6 +765,8 @@ int main(void)
         cmocka_unit_test(test_writer_round_trip),
         cmocka_unit_test(test_writer_bad_input),
         cmocka_unit_test(test_writer_lock_and_language),
+        cmocka_unit_test(test_empty_language_refused),
+        cmocka_unit_test(test_index_without_language_is_unstemmed),
         cmocka_unit_test(test_update_run),
         cmocka_unit_test(test_one_line_article),
         cmocka_unit_test(test_spelling_needs_a_word_twice),
