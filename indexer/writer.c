@@ -4,6 +4,7 @@
  * gazette-index analyses files (analyze.c).
  */
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,39 @@ struct gazette_writer {
     gz_spelling spelling;   /* words of the articles put since the commit */
     char *path;
 };
+
+/* The calling thread's message for gazette_writer_error(): a slot of its
+ * own, so that calls on indexes (gz_fail) neither overwrite nor empty
+ * it. Every writer call that returns a status sets it: the reason when
+ * it fails, "" when it succeeds (gazette.h). */
+static _Thread_local char writer_message[GZ_ERROR_SIZE];
+
+/* printf into the thread's writer message; returns `status`, so a failing
+ * path can end in `return writer_fail(STATUS, "...", ...)`. */
+__attribute__((format(printf, 2, 3)))
+static gazette_status_t writer_fail(gazette_status_t status, const char *fmt,
+                                    ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(writer_message, sizeof writer_message, fmt, ap);
+    va_end(ap);
+    return status;
+}
+
+/* Record "<what>: <the shim's last error>"; returns the mapped status. */
+static gazette_status_t writer_fail_shim(xap_status s, const char *what)
+{
+    return writer_fail(gz_status_from_shim(s), "%s: %s", what,
+                       xap_last_error());
+}
+
+/* A writer call succeeded: the thread's writer message is emptied. */
+static gazette_status_t writer_ok(void)
+{
+    writer_message[0] = '\0';
+    return GAZETTE_STATUS_OK;
+}
 
 /* The language an existing index was built with ("" when none yet;
  * gz_index_language). */
@@ -205,17 +239,17 @@ gazette_status_t gazette_writer_put(gazette_writer_t *writer,
                                     const gazette_article_t *article)
 {
     if (!writer || !article)
-        return gz_fail(GAZETTE_STATUS_INVALID_ARGUMENT,
-                       "gazette_writer_put: NULL argument");
+        return writer_fail(GAZETTE_STATUS_INVALID_ARGUMENT,
+                           "gazette_writer_put: NULL argument");
     if (!*gazette_article_get(article, GAZETTE_FIELD_ID))
-        return gz_fail(GAZETTE_STATUS_INVALID_ARGUMENT,
-                       "an article needs an id");
+        return writer_fail(GAZETTE_STATUS_INVALID_ARGUMENT,
+                           "an article needs an id");
     pthread_mutex_lock(&writer->lock);
     xap_status s = put_locked(writer, article);
     pthread_mutex_unlock(&writer->lock);
     if (s != XAP_OK)
-        return gz_fail_shim(s, "cannot add the article");
-    return GAZETTE_STATUS_OK;
+        return writer_fail_shim(s, "cannot add the article");
+    return writer_ok();
 }
 
 static xap_status delete_locked(gazette_writer_t *w, const char *id_term,
@@ -232,8 +266,8 @@ gazette_status_t gazette_writer_delete(gazette_writer_t *writer,
                                        const char *id)
 {
     if (!writer || !id)
-        return gz_fail(GAZETTE_STATUS_INVALID_ARGUMENT,
-                       "gazette_writer_delete: NULL argument");
+        return writer_fail(GAZETTE_STATUS_INVALID_ARGUMENT,
+                           "gazette_writer_delete: NULL argument");
     char id_term[GZ_TERM_BUF];
     gz_make_term(GZ_PREFIX_ID, id, id_term, sizeof id_term);
     int found = 0;
@@ -241,42 +275,42 @@ gazette_status_t gazette_writer_delete(gazette_writer_t *writer,
     xap_status s = delete_locked(writer, id_term, &found);
     pthread_mutex_unlock(&writer->lock);
     if (s != XAP_OK)
-        return gz_fail_shim(s, "cannot delete the article");
+        return writer_fail_shim(s, "cannot delete the article");
     if (!found)
-        return gz_fail(GAZETTE_STATUS_ARTICLE_NOT_FOUND,
-                       "no article with id '%s' in the index", id);
-    return GAZETTE_STATUS_OK;
+        return writer_fail(GAZETTE_STATUS_ARTICLE_NOT_FOUND,
+                           "no article with id '%s' in the index", id);
+    return writer_ok();
 }
 
 gazette_status_t gazette_writer_commit(gazette_writer_t *writer)
 {
     if (!writer)
-        return gz_fail(GAZETTE_STATUS_INVALID_ARGUMENT,
-                       "gazette_writer_commit: NULL argument");
+        return writer_fail(GAZETTE_STATUS_INVALID_ARGUMENT,
+                           "gazette_writer_commit: NULL argument");
     pthread_mutex_lock(&writer->lock);
     xap_status s = gz_spelling_flush(&writer->spelling, writer->db, NULL, 0);
     if (s == XAP_OK)
         s = xap_writable_commit(writer->db);
     pthread_mutex_unlock(&writer->lock);
-    return s == XAP_OK ? GAZETTE_STATUS_OK
-                       : gz_fail_shim(s, "cannot commit the index");
+    return s == XAP_OK ? writer_ok()
+                       : writer_fail_shim(s, "cannot commit the index");
 }
 
 gazette_status_t gazette_writer_close(gazette_writer_t *writer)
 {
     if (!writer)
-        return GAZETTE_STATUS_OK;
+        return writer_ok();
     xap_status s = gz_spelling_flush(&writer->spelling, writer->db, NULL, 0);
     xap_status closed = xap_writable_close(writer->db);
     if (s == XAP_OK)
         s = closed;
     free_writer(writer);
-    return s == XAP_OK ? GAZETTE_STATUS_OK
-                       : gz_fail_shim(s, "cannot commit the index");
+    return s == XAP_OK ? writer_ok()
+                       : writer_fail_shim(s, "cannot commit the index");
 }
 
 const char *gazette_writer_error(const gazette_writer_t *writer)
 {
     (void)writer;   /* messages are kept per thread: see gazette.h */
-    return gz_thread_error();
+    return writer_message;
 }

@@ -232,7 +232,8 @@ gazette_status_t gazette_index_article_count(gazette_index_t *index,
                                              uint64_t *out)
 {
     if (!index || !out)
-        return GAZETTE_STATUS_INVALID_ARGUMENT;
+        return gz_fail(GAZETTE_STATUS_INVALID_ARGUMENT,
+                       "gazette_index_article_count: NULL argument");
     uint32_t n = 0;
     gz_sigpipe sp;
     pthread_mutex_lock(&index->lock);
@@ -249,6 +250,7 @@ gazette_status_t gazette_index_article_count(gazette_index_t *index,
     if (s != XAP_OK)
         return failed;
     *out = n;
+    gz_thread_error()[0] = '\0';   /* succeeded: no message (gazette.h) */
     return GAZETTE_STATUS_OK;
 }
 
@@ -338,5 +340,6 @@ gazette_status_t gazette_index_get_article(gazette_index_t *index,
         return failed;
     }
     *out = a;
+    gz_thread_error()[0] = '\0';   /* succeeded: no message (gazette.h) */
     return GAZETTE_STATUS_OK;
 }

@@ -291,6 +291,80 @@ static void test_index_without_language_is_unstemmed(void **state)
     gazette_index_close(index);
 }
 
+/* Writers and indexes keep their own message per thread: a failed or
+ * successful call on an index leaves the writer's message alone and the
+ * other way round; the next call of the same family that succeeds empties
+ * it. */
+static void test_error_message_families(void **state)
+{
+    (void)state;
+    char db[4096], writer_said[1024], index_said[1024];
+    snprintf(db, sizeof db, "%s", path_in("families"));
+    gazette_writer_t *w = NULL;
+    assert_int_equal(gazette_writer_open(db, NULL, 0, &w), GAZETTE_STATUS_OK);
+    put(w, article("desk/harbour", "Harbour", "The harbour reopened."));
+    assert_int_equal(gazette_writer_commit(w), GAZETTE_STATUS_OK);
+    gazette_index_t *index = NULL;
+    assert_int_equal(gazette_index_open(db, &index), GAZETTE_STATUS_OK);
+
+    gazette_article_t *no_id = NULL;
+    assert_int_equal(gazette_article_new(&no_id), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_writer_put(w, no_id),
+                     GAZETTE_STATUS_INVALID_ARGUMENT);
+    snprintf(writer_said, sizeof writer_said, "%s", gazette_writer_error(w));
+    assert_non_null(strstr(writer_said, "id"));
+    gazette_results_t *r = NULL;
+    assert_int_equal(gazette_search(index, "harbour AND", NULL, &r),
+                     GAZETTE_STATUS_QUERY_SYNTAX);
+    assert_string_not_equal(gazette_index_error(index), "");
+    assert_string_equal(gazette_writer_error(w), writer_said);
+    assert_int_equal(hits(index, "harbour"), 1);
+    assert_string_equal(gazette_index_error(index), "");
+    assert_string_equal(gazette_writer_error(w), writer_said);
+
+    assert_int_equal(gazette_index_get_article(index, "desk/none", &no_id),
+                     GAZETTE_STATUS_ARTICLE_NOT_FOUND);
+    snprintf(index_said, sizeof index_said, "%s", gazette_index_error(index));
+    assert_non_null(strstr(index_said, "desk/none"));
+    assert_int_equal(gazette_writer_delete(w, "desk/gone"),
+                     GAZETTE_STATUS_ARTICLE_NOT_FOUND);
+    assert_non_null(strstr(gazette_writer_error(w), "desk/gone"));
+    assert_string_equal(gazette_index_error(index), index_said);
+    put(w, article("desk/grain", "Grain", "Wheat futures fell."));
+    assert_string_equal(gazette_writer_error(w), "");
+    assert_string_equal(gazette_index_error(index), index_said);
+
+    /* every call of a family that returns a status: failed, then OK */
+    uint64_t n = 0;
+    assert_int_equal(gazette_index_article_count(NULL, &n),
+                     GAZETTE_STATUS_INVALID_ARGUMENT);
+    assert_string_not_equal(gazette_index_error(index), "");
+    assert_int_equal(gazette_index_article_count(index, &n),
+                     GAZETTE_STATUS_OK);
+    assert_string_equal(gazette_index_error(index), "");
+    assert_int_equal(gazette_index_get_article(NULL, "x", &no_id),
+                     GAZETTE_STATUS_INVALID_ARGUMENT);
+    assert_int_equal(gazette_index_get_article(index, "desk/harbour", &no_id),
+                     GAZETTE_STATUS_OK);
+    assert_string_equal(gazette_index_error(index), "");
+    gazette_article_free(no_id);
+    assert_int_equal(gazette_writer_commit(NULL),
+                     GAZETTE_STATUS_INVALID_ARGUMENT);
+    assert_string_not_equal(gazette_writer_error(w), "");
+    assert_int_equal(gazette_writer_commit(w), GAZETTE_STATUS_OK);
+    assert_string_equal(gazette_writer_error(w), "");
+    assert_int_equal(gazette_writer_delete(NULL, "x"),
+                     GAZETTE_STATUS_INVALID_ARGUMENT);
+    assert_int_equal(gazette_writer_delete(w, "desk/grain"),
+                     GAZETTE_STATUS_OK);
+    assert_string_equal(gazette_writer_error(w), "");
+    assert_int_equal(gazette_writer_put(w, NULL),
+                     GAZETTE_STATUS_INVALID_ARGUMENT);
+    assert_int_equal(gazette_writer_close(w), GAZETTE_STATUS_OK);
+    assert_string_equal(gazette_writer_error(NULL), "");
+    gazette_index_close(index);
+}
+
 typedef struct events {
     int added, skipped, progress;
 } events;
@@ -767,6 +841,7 @@ int main(void)
         cmocka_unit_test(test_writer_lock_and_language),
         cmocka_unit_test(test_empty_language_refused),
         cmocka_unit_test(test_index_without_language_is_unstemmed),
+        cmocka_unit_test(test_error_message_families),
         cmocka_unit_test(test_update_run),
         cmocka_unit_test(test_one_line_article),
         cmocka_unit_test(test_spelling_needs_a_word_twice),
