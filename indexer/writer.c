@@ -148,6 +148,24 @@ static void free_writer(gazette_writer_t *w)
     free(w);
 }
 
+/* Why the arguments of gazette_writer_open cannot be used (a phrase for
+ * its message), or NULL when they can. An empty path would reach Xapian
+ * as "create a database in ''": refused here, like a NULL one. */
+static const char *bad_open_argument(const char *path, const char *language,
+                                     double wait_lock_seconds,
+                                     gazette_writer_t **out)
+{
+    if (!path || !out)
+        return "NULL argument";
+    if (!*path)
+        return "an empty index path";
+    if (language && !gazette_language_known(language))
+        return "unknown language";
+    if (!(wait_lock_seconds >= 0))
+        return "negative wait";
+    return NULL;
+}
+
 gazette_status_t gazette_writer_open(const char *path, const char *language,
                                      double wait_lock_seconds,
                                      gazette_writer_t **out)
@@ -156,13 +174,10 @@ gazette_status_t gazette_writer_open(const char *path, const char *language,
     err[0] = '\0';
     if (out)
         *out = NULL;
-    if (!path || !out || !(wait_lock_seconds >= 0) ||
-        (language && !gazette_language_known(language))) {
-        snprintf(err, GZ_ERROR_SIZE, "gazette_writer_open: %s",
-                 !path || !out ? "NULL argument"
-                 : language && !gazette_language_known(language)
-                     ? "unknown language"
-                     : "negative wait");
+    const char *bad = bad_open_argument(path, language, wait_lock_seconds,
+                                        out);
+    if (bad) {
+        snprintf(err, GZ_ERROR_SIZE, "gazette_writer_open: %s", bad);
         return GAZETTE_STATUS_INVALID_ARGUMENT;
     }
     gazette_writer_t *w = calloc(1, sizeof *w);

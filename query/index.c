@@ -119,9 +119,12 @@ static gazette_status_t open_locked(gazette_index_t *index,
     char why[512] = "";
     size_t failed = 0;
     if (gz_locations_init(index, locations, n, flags, why, sizeof why) != 0) {
-        snprintf(gz_open_error(), GZ_ERROR_SIZE, "cannot open index %s: %s",
-                 index->nlocations ? index->locations[index->nlocations - 1].name
-                                   : "", why);
+        /* the location that failed has no name when it was empty */
+        const char *name = index->nlocations
+                               ? index->locations[index->nlocations - 1].name
+                               : NULL;
+        snprintf(gz_open_error(), GZ_ERROR_SIZE, "cannot open index%s%s: %s",
+                 name ? " " : "", name ? name : "", why);
         return GAZETTE_STATUS_INVALID_ARGUMENT;
     }
     xap_status s = gz_locations_open(index, &failed, why, sizeof why);

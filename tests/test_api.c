@@ -365,6 +365,68 @@ static void test_error_message_families(void **state)
     gazette_index_close(index);
 }
 
+/* An empty path, or a NULL corpus directory, is a bad argument wherever
+ * it is given, said in words (no "(null)", nothing made). */
+static void test_empty_paths_refused(void **state)
+{
+    (void)state;
+    char corpus[4096], db[4096];
+    snprintf(corpus, sizeof corpus, "%s", path_in("paths/corpus"));
+    snprintf(db, sizeof db, "%s", path_in("paths/db"));
+    tu_write_file(corpus, "a.txt", "One\n\nThe first story.\n", 22);
+
+    gazette_index_t *index = NULL;
+    assert_int_equal(gazette_index_open("", &index),
+                     GAZETTE_STATUS_INVALID_ARGUMENT);
+    assert_null(index);
+    assert_non_null(strstr(gazette_last_open_error(), "empty"));
+    assert_null(strstr(gazette_last_open_error(), "(null)"));
+    const char *two[] = {db, ""};
+    assert_int_equal(gazette_index_open_multi(two, 2, 0, &index),
+                     GAZETTE_STATUS_INVALID_ARGUMENT);
+    assert_non_null(strstr(gazette_last_open_error(), "empty"));
+    assert_null(strstr(gazette_last_open_error(), "(null)"));
+
+    gazette_writer_t *w = NULL;
+    assert_int_equal(gazette_writer_open("", NULL, 0, &w),
+                     GAZETTE_STATUS_INVALID_ARGUMENT);
+    assert_null(w);
+    assert_non_null(strstr(gazette_last_open_error(), "empty"));
+
+    gazette_update_t *u = NULL;
+    assert_int_equal(gazette_update_new(&u), GAZETTE_STATUS_OK);
+    const char *roots[] = {corpus};
+    assert_int_equal(gazette_update_run(u, "", roots, 1),
+                     GAZETTE_STATUS_INVALID_ARGUMENT);
+    assert_non_null(strstr(gazette_update_error(u), "empty"));
+    const char *with_null[] = {corpus, NULL};
+    assert_int_equal(gazette_update_run(u, db, with_null, 2),
+                     GAZETTE_STATUS_INVALID_ARGUMENT);
+    assert_non_null(strstr(gazette_update_error(u), "NULL"));
+    assert_null(strstr(gazette_update_error(u), "(null)"));
+    const char *with_empty[] = {"", corpus};
+    assert_int_equal(gazette_update_run(u, db, with_empty, 2),
+                     GAZETTE_STATUS_INVALID_ARGUMENT);
+    assert_non_null(strstr(gazette_update_error(u), "empty"));
+    assert_int_equal(gazette_update_set_synonyms_file(u, ""),
+                     GAZETTE_STATUS_OK);   /* checked when the run starts */
+    assert_int_equal(gazette_update_run(u, db, roots, 1),
+                     GAZETTE_STATUS_INVALID_ARGUMENT);
+    assert_non_null(strstr(gazette_update_error(u), "synonyms"));
+    assert_int_equal(gazette_update_set_synonyms_file(u, NULL),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_set_entity_aliases_file(u, ""),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_run(u, db, roots, 1),
+                     GAZETTE_STATUS_INVALID_ARGUMENT);
+    assert_non_null(strstr(gazette_update_error(u), "aliases"));
+    assert_int_equal(gazette_update_set_entity_aliases_file(u, NULL),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(access(db, F_OK), -1);   /* nothing was written */
+    assert_int_equal(gazette_update_run(u, db, roots, 1), GAZETTE_STATUS_OK);
+    gazette_update_free(u);
+}
+
 typedef struct events {
     int added, skipped, progress;
 } events;
@@ -842,6 +904,7 @@ int main(void)
         cmocka_unit_test(test_empty_language_refused),
         cmocka_unit_test(test_index_without_language_is_unstemmed),
         cmocka_unit_test(test_error_message_families),
+        cmocka_unit_test(test_empty_paths_refused),
         cmocka_unit_test(test_update_run),
         cmocka_unit_test(test_one_line_article),
         cmocka_unit_test(test_spelling_needs_a_word_twice),
