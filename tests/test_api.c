@@ -3,9 +3,11 @@
  * reading an article back, the update run with its callback, status
  * strings and version macros.
  */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -425,6 +427,48 @@ static void test_empty_paths_refused(void **state)
     assert_int_equal(access(db, F_OK), -1);   /* nothing was written */
     assert_int_equal(gazette_update_run(u, db, roots, 1), GAZETTE_STATUS_OK);
     gazette_update_free(u);
+}
+
+/* The snippet of `query` in `index` with snippets of `length` bytes
+ * and markers "<<" ">>" (a new string). */
+static char *snippet_of(gazette_index_t *index, const char *query,
+                        size_t length)
+{
+    gazette_search_options_t *o = NULL;
+    gazette_results_t *r = NULL;
+    assert_int_equal(gazette_search_options_new(&o), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_search_options_set_snippet(o, length, "<<",
+                                                        ">>"),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_search(index, query, o, &r), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_results_count(r), 1);
+    char *snippet = strdup(gazette_hit_snippet(gazette_results_hit(r, 0)));
+    gazette_results_free(r);
+    gazette_search_options_free(o);
+    return snippet;
+}
+
+/* Any snippet length over the text's is the whole text, with its
+ * highlights: the largest ones too (SIZE_MAX lost its markers). */
+static void test_snippet_length_extremes(void **state)
+{
+    (void)state;
+    const char *db = path_in("extremes");
+    gazette_writer_t *w = NULL;
+    assert_int_equal(gazette_writer_open(db, NULL, 0, &w), GAZETTE_STATUS_OK);
+    put(w, article("desk/harbour", "Harbour", "The harbour reopened after "
+                   "the storm, and the harbour master was pleased."));
+    assert_int_equal(gazette_writer_close(w), GAZETTE_STATUS_OK);
+    gazette_index_t *index = NULL;
+    assert_int_equal(gazette_index_open(db, &index), GAZETTE_STATUS_OK);
+    const size_t lengths[] = {200, SIZE_MAX / 2, SIZE_MAX - 1, SIZE_MAX};
+    for (size_t i = 0; i < sizeof lengths / sizeof *lengths; i++) {
+        char *snippet = snippet_of(index, "storm", lengths[i]);
+        if (!strstr(snippet, "<<storm>>") || !strstr(snippet, "pleased"))
+            fail_msg("length %zu: snippet \"%s\"", lengths[i], snippet);
+        free(snippet);
+    }
+    gazette_index_close(index);
 }
 
 typedef struct events {
@@ -905,6 +949,7 @@ int main(void)
         cmocka_unit_test(test_index_without_language_is_unstemmed),
         cmocka_unit_test(test_error_message_families),
         cmocka_unit_test(test_empty_paths_refused),
+        cmocka_unit_test(test_snippet_length_extremes),
         cmocka_unit_test(test_update_run),
         cmocka_unit_test(test_one_line_article),
         cmocka_unit_test(test_spelling_needs_a_word_twice),
