@@ -3,6 +3,7 @@
  * given as fields, commit, close. Articles are analysed exactly as
  * gazette-index analyses files (analyze.c).
  */
+#include <math.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -161,8 +162,10 @@ static const char *bad_open_argument(const char *path, const char *language,
         return "an empty index path";
     if (language && !gazette_language_known(language))
         return "unknown language";
-    if (!(wait_lock_seconds >= 0))
-        return "negative wait";
+    if (isnan(wait_lock_seconds))
+        return "the wait for the lock is not a number";
+    if (wait_lock_seconds < 0)
+        return "negative wait for the lock";
     return NULL;
 }
 

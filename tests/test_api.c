@@ -180,6 +180,14 @@ static void test_writer_bad_input(void **state)
     assert_int_equal(gazette_writer_open(path_in("bad"), "klingon", 0, &w),
                      GAZETTE_STATUS_INVALID_ARGUMENT);
     assert_null(w);
+    /* a wait that is not a number is not called negative */
+    assert_int_equal(gazette_writer_open(path_in("bad"), NULL, NAN, &w),
+                     GAZETTE_STATUS_INVALID_ARGUMENT);
+    assert_non_null(strstr(gazette_last_open_error(), "not a number"));
+    assert_null(strstr(gazette_last_open_error(), "negative"));
+    assert_int_equal(gazette_writer_open(path_in("bad"), NULL, -1, &w),
+                     GAZETTE_STATUS_INVALID_ARGUMENT);
+    assert_non_null(strstr(gazette_last_open_error(), "negative"));
     assert_int_equal(gazette_writer_open(path_in("bad"), NULL, 0, &w),
                      GAZETTE_STATUS_OK);
     gazette_article_t *a = NULL;
