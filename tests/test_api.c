@@ -479,6 +479,84 @@ static void test_snippet_length_extremes(void **state)
     gazette_index_close(index);
 }
 
+/* What gazette.h says of NULL arguments (INVALID_ARGUMENT from every
+ * call that returns a status, except the closes) and of the form of facet
+ * values: tags and authors lower-cased, entities as written. */
+static void test_documented_statuses_and_facets(void **state)
+{
+    (void)state;
+    const gazette_status_t bad = GAZETTE_STATUS_INVALID_ARGUMENT;
+    assert_int_equal(gazette_search_options_new(NULL), bad);
+    assert_int_equal(gazette_search_options_set_range(NULL, 0, 10), bad);
+    assert_int_equal(gazette_search_options_set_snippet(NULL, 10, 0, 0), bad);
+    assert_int_equal(gazette_search_options_set_sort(NULL, 0), bad);
+    assert_int_equal(gazette_search_options_set_match_all(NULL, 1), bad);
+    assert_int_equal(gazette_search_options_set_collapse_duplicates(NULL, 1),
+                     bad);
+    assert_int_equal(gazette_search_options_set_spelling(NULL, 1), bad);
+    assert_int_equal(gazette_search_options_set_feedback(NULL, 1), bad);
+    assert_int_equal(gazette_search_options_set_explain(NULL, 1), bad);
+    assert_int_equal(gazette_search_options_add_facet(NULL, 0), bad);
+    assert_int_equal(gazette_results_facet_value(NULL, 0, 0, NULL, NULL),
+                     bad);
+    assert_int_equal(gazette_article_new(NULL), bad);
+    assert_int_equal(gazette_article_set(NULL, GAZETTE_FIELD_ID, "x"), bad);
+    assert_int_equal(gazette_article_add_tag(NULL, "x"), bad);
+    assert_int_equal(gazette_writer_put(NULL, NULL), bad);
+    assert_int_equal(gazette_writer_delete(NULL, "x"), bad);
+    assert_int_equal(gazette_writer_commit(NULL), bad);
+    assert_int_equal(gazette_writer_close(NULL), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_new(NULL), bad);
+    assert_int_equal(gazette_update_set_language(NULL, "english"), bad);
+    assert_int_equal(gazette_update_set_max_remove(NULL, 10), bad);
+    assert_int_equal(gazette_update_set_callback(NULL, NULL, NULL), bad);
+    assert_int_equal(gazette_update_add_include(NULL, "*.txt"), bad);
+    assert_int_equal(gazette_update_run(NULL, "x", NULL, 0), bad);
+
+    const char *db = path_in("facets");
+    gazette_writer_t *w = NULL;
+    assert_int_equal(gazette_writer_open(db, NULL, 0, &w), GAZETTE_STATUS_OK);
+    gazette_article_t *a = article("desk/ostend", "Harbour reopens",
+                                   "The harbour reopened after repairs "
+                                   "ordered by Mayor Bart Tommelein.");
+    assert_int_equal(gazette_article_set(a, GAZETTE_FIELD_AUTHOR,
+                                         "Ann Peeters"), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_article_add_tag(a, "Belgium"), GAZETTE_STATUS_OK);
+    put(w, a);
+    assert_int_equal(gazette_writer_close(w), GAZETTE_STATUS_OK);
+    gazette_index_t *index = NULL;
+    gazette_search_options_t *o = NULL;
+    gazette_results_t *r = NULL;
+    assert_int_equal(gazette_index_open(db, &index), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_search_options_new(&o), GAZETTE_STATUS_OK);
+    static const gazette_facet_t facets[] = {
+        GAZETTE_FACET_TAG, GAZETTE_FACET_AUTHOR, GAZETTE_FACET_ENTITY};
+    static const char *const want[] = {"belgium", "ann peeters",
+                                       "Bart Tommelein"};
+    for (size_t f = 0; f < 3; f++)
+        assert_int_equal(gazette_search_options_add_facet(o, facets[f]),
+                         GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_search(index, "harbour", o, &r),
+                     GAZETTE_STATUS_OK);
+    for (size_t f = 0; f < 3; f++) {
+        int found = 0;
+        for (size_t i = 0; i < gazette_results_facet_count(r, facets[f]);
+             i++) {
+            const char *value = NULL;
+            assert_int_equal(gazette_results_facet_value(r, facets[f], i,
+                                                         &value, NULL),
+                             GAZETTE_STATUS_OK);
+            found |= strcmp(value, want[f]) == 0;
+        }
+        if (!found)
+            fail_msg("facet %s has no value \"%s\"",
+                     gazette_facet_name(facets[f]), want[f]);
+    }
+    gazette_results_free(r);
+    gazette_search_options_free(o);
+    gazette_index_close(index);
+}
+
 typedef struct events {
     int added, skipped, progress;
 } events;
@@ -958,6 +1036,7 @@ int main(void)
         cmocka_unit_test(test_error_message_families),
         cmocka_unit_test(test_empty_paths_refused),
         cmocka_unit_test(test_snippet_length_extremes),
+        cmocka_unit_test(test_documented_statuses_and_facets),
         cmocka_unit_test(test_update_run),
         cmocka_unit_test(test_one_line_article),
         cmocka_unit_test(test_spelling_needs_a_word_twice),
