@@ -299,8 +299,8 @@ static int check_language(const char *language)
 {
     if (gazette_language_known(language))
         return 0;
-    cli_complain("unknown language '%s'; known: none %s", language,
-                 gazette_languages());
+    cli_complain("--language takes a stemming language, not '%s'; known: "
+                 "none %s", language, gazette_languages());
     return -1;
 }
 

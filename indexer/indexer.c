@@ -758,7 +758,8 @@ static gz_index_outcome check_language(const gz_index_config *cfg,
     char *stored = NULL;
     size_t len = 0;
     gz_index_outcome outcome = GZ_INDEX_OK;
-    *s = xap_database_get_metadata(view, GZ_META_LANGUAGE, &stored, &len);
+    *s = gz_index_language(view, &stored);   /* "none": see schema.h */
+    len = stored ? strlen(stored) : 0;
     if (*s == XAP_OK && len &&
         (len != strlen(cfg->language) ||
          memcmp(stored, cfg->language, len) != 0)) {

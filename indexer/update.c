@@ -349,6 +349,41 @@ static gazette_status_t read_aliases(gazette_update_t *u,
     return GAZETTE_STATUS_OK;
 }
 
+/* 0 when the paths of a run can be used; else -1 with the reason in
+ * u->error. A NULL or empty corpus path would reach stat() (and the
+ * message's %s) as it is; an empty index path, Xapian; an empty synonyms
+ * or aliases path would be "not found". */
+static int check_run_paths(gazette_update_t *u, const char *db_path,
+                           const char *const *roots, size_t nroots)
+{
+    if (!db_path || !roots || nroots == 0) {
+        snprintf(u->error, sizeof u->error,
+                 "no index or no corpus directory given");
+        return -1;
+    }
+    if (!*db_path) {
+        snprintf(u->error, sizeof u->error, "the index path is empty");
+        return -1;
+    }
+    for (size_t i = 0; i < nroots; i++)
+        if (!roots[i] || !*roots[i]) {
+            snprintf(u->error, sizeof u->error,
+                     "corpus directory %zu of %zu is %s", i + 1, nroots,
+                     roots[i] ? "an empty path" : "NULL");
+            return -1;
+        }
+    const char *file = u->synonyms_path && !*u->synonyms_path ? "synonyms"
+                       : u->aliases_path && !*u->aliases_path
+                           ? "entity aliases"
+                           : NULL;
+    if (file) {
+        snprintf(u->error, sizeof u->error, "the %s file path is empty",
+                 file);
+        return -1;
+    }
+    return 0;
+}
+
 gazette_status_t gazette_update_run(gazette_update_t *update,
                                     const char *db_path,
                                     const char *const *roots, size_t nroots)
@@ -357,11 +392,8 @@ gazette_status_t gazette_update_run(gazette_update_t *update,
         return GAZETTE_STATUS_INVALID_ARGUMENT;
     memset(&update->stats, 0, sizeof update->stats);
     update->error[0] = '\0';
-    if (!db_path || !roots || nroots == 0) {
-        snprintf(update->error, sizeof update->error,
-                 "no index or no corpus directory given");
+    if (check_run_paths(update, db_path, roots, nroots) != 0)
         return GAZETTE_STATUS_INVALID_ARGUMENT;
-    }
     gz_synonyms *synonyms = NULL;
     gz_entity_aliases *aliases = NULL;
     gazette_status_t status = read_synonyms(update, &synonyms);

@@ -3,7 +3,9 @@
  * given as fields, commit, close. Articles are analysed exactly as
  * gazette-index analyses files (analyze.c).
  */
+#include <math.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,15 +31,46 @@ struct gazette_writer {
     char *path;
 };
 
-/* The language an existing index was built with ("" when none). */
+/* The calling thread's message for gazette_writer_error(): a slot of its
+ * own, so that calls on indexes (gz_fail) neither overwrite nor empty
+ * it. Every writer call that returns a status sets it: the reason when
+ * it fails, "" when it succeeds (gazette.h). */
+static _Thread_local char writer_message[GZ_ERROR_SIZE];
+
+/* printf into the thread's writer message; returns `status`, so a failing
+ * path can end in `return writer_fail(STATUS, "...", ...)`. */
+__attribute__((format(printf, 2, 3)))
+static gazette_status_t writer_fail(gazette_status_t status, const char *fmt,
+                                    ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(writer_message, sizeof writer_message, fmt, ap);
+    va_end(ap);
+    return status;
+}
+
+/* Record "<what>: <the shim's last error>"; returns the mapped status. */
+static gazette_status_t writer_fail_shim(xap_status s, const char *what)
+{
+    return writer_fail(gz_status_from_shim(s), "%s: %s", what,
+                       xap_last_error());
+}
+
+/* A writer call succeeded: the thread's writer message is emptied. */
+static gazette_status_t writer_ok(void)
+{
+    writer_message[0] = '\0';
+    return GAZETTE_STATUS_OK;
+}
+
+/* The language an existing index was built with ("" when none yet;
+ * gz_index_language). */
 static xap_status stored_language(xap_writable *db, char *buf, size_t size)
 {
     char *value = NULL;
-    size_t len = 0;
-    xap_status s = xap_database_get_metadata(xap_writable_database(db),
-                                             GZ_META_LANGUAGE, &value, &len);
-    snprintf(buf, size, "%.*s", s == XAP_OK ? (int)len : 0,
-             value ? value : "");
+    xap_status s = gz_index_language(xap_writable_database(db), &value);
+    snprintf(buf, size, "%s", value ? value : "");
     free(value);
     return s;
 }
@@ -116,6 +149,26 @@ static void free_writer(gazette_writer_t *w)
     free(w);
 }
 
+/* Why the arguments of gazette_writer_open cannot be used (a phrase for
+ * its message), or NULL when they can. An empty path would reach Xapian
+ * as "create a database in ''": refused here, like a NULL one. */
+static const char *bad_open_argument(const char *path, const char *language,
+                                     double wait_lock_seconds,
+                                     gazette_writer_t **out)
+{
+    if (!path || !out)
+        return "NULL argument";
+    if (!*path)
+        return "an empty index path";
+    if (language && !gazette_language_known(language))
+        return "unknown language";
+    if (isnan(wait_lock_seconds))
+        return "the wait for the lock is not a number";
+    if (wait_lock_seconds < 0)
+        return "negative wait for the lock";
+    return NULL;
+}
+
 gazette_status_t gazette_writer_open(const char *path, const char *language,
                                      double wait_lock_seconds,
                                      gazette_writer_t **out)
@@ -124,13 +177,10 @@ gazette_status_t gazette_writer_open(const char *path, const char *language,
     err[0] = '\0';
     if (out)
         *out = NULL;
-    if (!path || !out || !(wait_lock_seconds >= 0) ||
-        (language && !gazette_language_known(language))) {
-        snprintf(err, GZ_ERROR_SIZE, "gazette_writer_open: %s",
-                 !path || !out ? "NULL argument"
-                 : language && !gazette_language_known(language)
-                     ? "unknown language"
-                     : "negative wait");
+    const char *bad = bad_open_argument(path, language, wait_lock_seconds,
+                                        out);
+    if (bad) {
+        snprintf(err, GZ_ERROR_SIZE, "gazette_writer_open: %s", bad);
         return GAZETTE_STATUS_INVALID_ARGUMENT;
     }
     gazette_writer_t *w = calloc(1, sizeof *w);
@@ -207,17 +257,17 @@ gazette_status_t gazette_writer_put(gazette_writer_t *writer,
                                     const gazette_article_t *article)
 {
     if (!writer || !article)
-        return gz_fail(GAZETTE_STATUS_INVALID_ARGUMENT,
-                       "gazette_writer_put: NULL argument");
+        return writer_fail(GAZETTE_STATUS_INVALID_ARGUMENT,
+                           "gazette_writer_put: NULL argument");
     if (!*gazette_article_get(article, GAZETTE_FIELD_ID))
-        return gz_fail(GAZETTE_STATUS_INVALID_ARGUMENT,
-                       "an article needs an id");
+        return writer_fail(GAZETTE_STATUS_INVALID_ARGUMENT,
+                           "an article needs an id");
     pthread_mutex_lock(&writer->lock);
     xap_status s = put_locked(writer, article);
     pthread_mutex_unlock(&writer->lock);
     if (s != XAP_OK)
-        return gz_fail_shim(s, "cannot add the article");
-    return GAZETTE_STATUS_OK;
+        return writer_fail_shim(s, "cannot add the article");
+    return writer_ok();
 }
 
 static xap_status delete_locked(gazette_writer_t *w, const char *id_term,
@@ -234,8 +284,8 @@ gazette_status_t gazette_writer_delete(gazette_writer_t *writer,
                                        const char *id)
 {
     if (!writer || !id)
-        return gz_fail(GAZETTE_STATUS_INVALID_ARGUMENT,
-                       "gazette_writer_delete: NULL argument");
+        return writer_fail(GAZETTE_STATUS_INVALID_ARGUMENT,
+                           "gazette_writer_delete: NULL argument");
     char id_term[GZ_TERM_BUF];
     gz_make_term(GZ_PREFIX_ID, id, id_term, sizeof id_term);
     int found = 0;
@@ -243,42 +293,42 @@ gazette_status_t gazette_writer_delete(gazette_writer_t *writer,
     xap_status s = delete_locked(writer, id_term, &found);
     pthread_mutex_unlock(&writer->lock);
     if (s != XAP_OK)
-        return gz_fail_shim(s, "cannot delete the article");
+        return writer_fail_shim(s, "cannot delete the article");
     if (!found)
-        return gz_fail(GAZETTE_STATUS_ARTICLE_NOT_FOUND,
-                       "no article with id '%s' in the index", id);
-    return GAZETTE_STATUS_OK;
+        return writer_fail(GAZETTE_STATUS_ARTICLE_NOT_FOUND,
+                           "no article with id '%s' in the index", id);
+    return writer_ok();
 }
 
 gazette_status_t gazette_writer_commit(gazette_writer_t *writer)
 {
     if (!writer)
-        return gz_fail(GAZETTE_STATUS_INVALID_ARGUMENT,
-                       "gazette_writer_commit: NULL argument");
+        return writer_fail(GAZETTE_STATUS_INVALID_ARGUMENT,
+                           "gazette_writer_commit: NULL argument");
     pthread_mutex_lock(&writer->lock);
     xap_status s = gz_spelling_flush(&writer->spelling, writer->db, NULL, 0);
     if (s == XAP_OK)
         s = xap_writable_commit(writer->db);
     pthread_mutex_unlock(&writer->lock);
-    return s == XAP_OK ? GAZETTE_STATUS_OK
-                       : gz_fail_shim(s, "cannot commit the index");
+    return s == XAP_OK ? writer_ok()
+                       : writer_fail_shim(s, "cannot commit the index");
 }
 
 gazette_status_t gazette_writer_close(gazette_writer_t *writer)
 {
     if (!writer)
-        return GAZETTE_STATUS_OK;
+        return writer_ok();
     xap_status s = gz_spelling_flush(&writer->spelling, writer->db, NULL, 0);
     xap_status closed = xap_writable_close(writer->db);
     if (s == XAP_OK)
         s = closed;
     free_writer(writer);
-    return s == XAP_OK ? GAZETTE_STATUS_OK
-                       : gz_fail_shim(s, "cannot commit the index");
+    return s == XAP_OK ? writer_ok()
+                       : writer_fail_shim(s, "cannot commit the index");
 }
 
 const char *gazette_writer_error(const gazette_writer_t *writer)
 {
     (void)writer;   /* messages are kept per thread: see gazette.h */
-    return gz_thread_error();
+    return writer_message;
 }

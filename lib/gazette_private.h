@@ -29,13 +29,14 @@ int gz_shim_error_is_io(void);
  * a damaged index, whatever Xapian's class for it. */
 int gz_shim_error_is_damage(void);
 
-/* The calling thread's error message buffer (GZ_ERROR_SIZE bytes): what
- * gazette_index_error() and gazette_writer_error() return. */
+/* The calling thread's error message buffer for calls on indexes
+ * (GZ_ERROR_SIZE bytes): what gazette_index_error() returns. Writers keep
+ * their own (writer.c), so neither family overwrites the other's. */
 #define GZ_ERROR_SIZE 1024
 char *gz_thread_error(void);
 
-/* printf into the thread's error message; returns `status` so a failing
- * path can end in `return gz_fail(STATUS, "...", ...)`. */
+/* printf into the thread's index error message; returns `status` so a
+ * failing path can end in `return gz_fail(STATUS, "...", ...)`. */
 __attribute__((format(printf, 2, 3)))
 gazette_status_t gz_fail(gazette_status_t status, const char *fmt, ...);
 

@@ -25,10 +25,13 @@ const char *gazette_xapian_version(void)
     return xap_version_string();
 }
 
+/* Xapian takes "" as no stemmer, but an index records no empty language
+ * (Xapian keeps no empty metadata) and its readers would then stem: ""
+ * is no language here; "none" says no stemming. */
 int gazette_language_known(const char *language)
 {
     xap_stem *stem = NULL;
-    if (!language || xap_stem_new(language, &stem) != XAP_OK)
+    if (!language || !*language || xap_stem_new(language, &stem) != XAP_OK)
         return 0;
     xap_stem_free(stem);
     return 1;

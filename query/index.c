@@ -64,9 +64,10 @@ static xap_status setup_queryparser(gazette_index_t *index)
 }
 
 /* The stemming language all the opened locations share, in
- * index->language ("english" when an index does not record one). Indexes
- * stemmed differently cannot be searched as one: XAP_ERR_INVALID_ARG,
- * with `why`. */
+ * index->language (gz_index_language: "none" for an index written with
+ * the empty language of earlier versions, "english" when an index
+ * records nothing). Indexes stemmed differently cannot be searched as
+ * one: XAP_ERR_INVALID_ARG, with `why`. */
 static xap_status read_language(gazette_index_t *index, char *why,
                                 size_t whylen)
 {
@@ -75,12 +76,10 @@ static xap_status read_language(gazette_index_t *index, char *why,
     for (size_t i = 0; s == XAP_OK && i < index->nlocations; i++) {
         const gz_location *loc = &index->locations[i];
         char *language = NULL;
-        size_t len = 0;
         if (!loc->db)
             continue;
-        s = xap_database_get_metadata(loc->db, GZ_META_LANGUAGE, &language,
-                                      &len);
-        const char *lang = len ? language : "english";
+        s = gz_index_language(loc->db, &language);
+        const char *lang = language && *language ? language : "english";
         if (s == XAP_OK && !index->language) {
             if (!(index->language = strdup(lang)))
                 s = XAP_ERR_NOMEM;
@@ -120,9 +119,12 @@ static gazette_status_t open_locked(gazette_index_t *index,
     char why[512] = "";
     size_t failed = 0;
     if (gz_locations_init(index, locations, n, flags, why, sizeof why) != 0) {
-        snprintf(gz_open_error(), GZ_ERROR_SIZE, "cannot open index %s: %s",
-                 index->nlocations ? index->locations[index->nlocations - 1].name
-                                   : "", why);
+        /* the location that failed has no name when it was empty */
+        const char *name = index->nlocations
+                               ? index->locations[index->nlocations - 1].name
+                               : NULL;
+        snprintf(gz_open_error(), GZ_ERROR_SIZE, "cannot open index%s%s: %s",
+                 name ? " " : "", name ? name : "", why);
         return GAZETTE_STATUS_INVALID_ARGUMENT;
     }
     xap_status s = gz_locations_open(index, &failed, why, sizeof why);
@@ -233,7 +235,8 @@ gazette_status_t gazette_index_article_count(gazette_index_t *index,
                                              uint64_t *out)
 {
     if (!index || !out)
-        return GAZETTE_STATUS_INVALID_ARGUMENT;
+        return gz_fail(GAZETTE_STATUS_INVALID_ARGUMENT,
+                       "gazette_index_article_count: NULL argument");
     uint32_t n = 0;
     gz_sigpipe sp;
     pthread_mutex_lock(&index->lock);
@@ -250,6 +253,7 @@ gazette_status_t gazette_index_article_count(gazette_index_t *index,
     if (s != XAP_OK)
         return failed;
     *out = n;
+    gz_thread_error()[0] = '\0';   /* succeeded: no message (gazette.h) */
     return GAZETTE_STATUS_OK;
 }
 
@@ -339,5 +343,6 @@ gazette_status_t gazette_index_get_article(gazette_index_t *index,
         return failed;
     }
     *out = a;
+    gz_thread_error()[0] = '\0';   /* succeeded: no message (gazette.h) */
     return GAZETTE_STATUS_OK;
 }

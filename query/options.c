@@ -1,6 +1,7 @@
 /* options.c - search options: paging, snippets, order, facets. */
 #include "search_private.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -48,6 +49,13 @@ gazette_status_t gazette_search_options_set_range(
     return GAZETTE_STATUS_OK;
 }
 
+/* Snippet lengths are kept at most this: more than any text can be, so
+ * "the whole text" as any larger length is, and far enough from SIZE_MAX
+ * that the sums made of a length do not wrap (snippet.c adds half of it,
+ * Xapian's snipper one: SIZE_MAX became a snippet window of 0 bytes,
+ * without highlights). */
+#define MAX_SNIPPET_LENGTH (SIZE_MAX / 4)
+
 gazette_status_t gazette_search_options_set_snippet(
     gazette_search_options_t *opts, size_t length, const char *hi_start,
     const char *hi_end)
@@ -65,7 +73,8 @@ gazette_status_t gazette_search_options_set_snippet(
     free(opts->hi_end);
     opts->hi_start = start;
     opts->hi_end = end;
-    opts->snippet_length = length;
+    opts->snippet_length =
+        length < MAX_SNIPPET_LENGTH ? length : MAX_SNIPPET_LENGTH;
     return GAZETTE_STATUS_OK;
 }
 

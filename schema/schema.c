@@ -61,6 +61,28 @@ int gz_format_supported(const char *format, size_t len)
                         memcmp(format, GZ_FORMAT_VERSION, len) == 0);
 }
 
+xap_status gz_index_language(const xap_database *db, char **out)
+{
+    char *format = NULL;
+    size_t len = 0, format_len = 0;
+    *out = NULL;
+    xap_status s = xap_database_get_metadata(db, GZ_META_LANGUAGE, out, &len);
+    if (s == XAP_OK && len == 0)
+        s = xap_database_get_metadata(db, GZ_META_FORMAT, &format,
+                                      &format_len);
+    free(format);
+    if (s == XAP_OK && len == 0 && format_len) {
+        free(*out);
+        if (!(*out = strdup("none")))
+            s = XAP_ERR_NOMEM;
+    }
+    if (s != XAP_OK) {
+        free(*out);
+        *out = NULL;
+    }
+    return s;
+}
+
 const gz_field *gz_field_by_name(const char *name, size_t len)
 {
     for (size_t i = 0; i < gz_nfields; i++)

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "hash.h"
+#include "xapian_shim.h"
 
 /* Boolean and free-text term prefixes. */
 #define GZ_PREFIX_ID      "Q"      /* unique id: article id (hashed if long) */
@@ -177,6 +178,15 @@ size_t gz_entity_term(const char *name, char *buf, size_t size);
 /* 1 when an index whose GZ_META_FORMAT is [format, format+len) can be
  * searched and updated by this code (len 0: not recorded, a new index). */
 int gz_format_supported(const char *format, size_t len);
+
+/* The stemming language the index `db` was written in, in *out (a new
+ * string the caller frees; NULL on failure): its GZ_META_LANGUAGE; "none"
+ * when it records a format but no language, which is what earlier
+ * versions left when given the empty language (Xapian keeps no empty
+ * metadata) while writing unstemmed terms, as "none" does; "" when it
+ * records neither (a new index, or one Gazette did not write: the
+ * caller decides). */
+xap_status gz_index_language(const xap_database *db, char **out);
 
 /* Xapian's glass backend refuses terms over 245 bytes. Longer ids are
  * replaced by a prefix of the id and a hash of the whole. */

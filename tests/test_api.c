@@ -4,6 +4,7 @@
  * strings and version macros.
  */
 #include <dirent.h>
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -180,6 +181,14 @@ static void test_writer_bad_input(void **state)
     assert_int_equal(gazette_writer_open(path_in("bad"), "klingon", 0, &w),
                      GAZETTE_STATUS_INVALID_ARGUMENT);
     assert_null(w);
+    /* a wait that is not a number is not called negative */
+    assert_int_equal(gazette_writer_open(path_in("bad"), NULL, NAN, &w),
+                     GAZETTE_STATUS_INVALID_ARGUMENT);
+    assert_non_null(strstr(gazette_last_open_error(), "not a number"));
+    assert_null(strstr(gazette_last_open_error(), "negative"));
+    assert_int_equal(gazette_writer_open(path_in("bad"), NULL, -1, &w),
+                     GAZETTE_STATUS_INVALID_ARGUMENT);
+    assert_non_null(strstr(gazette_last_open_error(), "negative"));
     assert_int_equal(gazette_writer_open(path_in("bad"), NULL, 0, &w),
                      GAZETTE_STATUS_OK);
     gazette_article_t *a = NULL;
@@ -218,6 +227,335 @@ static void test_writer_lock_and_language(void **state)
     assert_int_equal(gazette_writer_open(db, NULL, 0, &second),
                      GAZETTE_STATUS_OK);
     assert_int_equal(gazette_writer_close(second), GAZETTE_STATUS_OK);
+}
+
+/* An empty language is no language: refused wherever one is given (it
+ * was taken, and built an unstemmed index that recorded no language, so
+ * that readers stemmed queries in English and found nothing). */
+static void test_empty_language_refused(void **state)
+{
+    (void)state;
+    assert_false(gazette_language_known(""));
+    gazette_writer_t *w = NULL;
+    assert_int_equal(gazette_writer_open(path_in("nolang"), "", 0, &w),
+                     GAZETTE_STATUS_INVALID_ARGUMENT);
+    assert_null(w);
+    assert_non_null(strstr(gazette_last_open_error(), "language"));
+    assert_int_equal(access(path_in("nolang"), F_OK), -1);   /* not made */
+    gazette_update_t *u = NULL;
+    assert_int_equal(gazette_update_new(&u), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_set_language(u, ""),
+                     GAZETTE_STATUS_INVALID_ARGUMENT);
+    gazette_update_free(u);
+}
+
+/* An index written with the empty language by an earlier version holds
+ * unstemmed terms and records a format but no language (Xapian keeps no
+ * empty metadata): it is read and written as "none", its language. */
+static void test_index_without_language_is_unstemmed(void **state)
+{
+    (void)state;
+    char db[4096], corpus[4096];
+    snprintf(db, sizeof db, "%s", path_in("oldnolang/db"));
+    snprintf(corpus, sizeof corpus, "%s", path_in("oldnolang/corpus"));
+    static const char text[] = "Talks\n\nThe ceasefire talks went on.\n";
+    tu_write_file(corpus, "a.txt", text, strlen(text));
+    gazette_update_t *u = NULL;
+    assert_int_equal(gazette_update_new(&u), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_set_language(u, "none"),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_set_jobs(u, 1), GAZETTE_STATUS_OK);
+    const char *roots[] = {corpus};
+    assert_int_equal(gazette_update_run(u, db, roots, 1), GAZETTE_STATUS_OK);
+    gazette_update_free(u);
+    /* what the earlier version left: the same terms, no language */
+    assert_int_equal(tu_run("xapian-metadata set '%s' gazette.language ''",
+                            db), 0);
+    assert_int_equal(tu_run("test -z \"$(xapian-metadata get '%s' "
+                            "gazette.language)\"", db), 0);
+
+    gazette_index_t *index = NULL;
+    assert_int_equal(gazette_index_open(db, &index), GAZETTE_STATUS_OK);
+    assert_int_equal(hits(index, "ceasefire"), 1);
+    assert_int_equal(hits(index, "talks"), 1);
+    gazette_index_close(index);
+
+    /* Updating it in a stemmed language would mix stems into it. */
+    assert_int_equal(gazette_update_new(&u), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_run(u, db, roots, 1),
+                     GAZETTE_STATUS_LANGUAGE_MISMATCH);
+    assert_non_null(strstr(gazette_update_error(u), "'none'"));
+    gazette_update_free(u);
+    gazette_writer_t *w = NULL;
+    assert_int_equal(gazette_writer_open(db, "english", 0, &w),
+                     GAZETTE_STATUS_LANGUAGE_MISMATCH);
+    assert_non_null(strstr(gazette_last_open_error(), "'none'"));
+    /* a writer that takes the index's language records it */
+    assert_int_equal(gazette_writer_open(db, NULL, 0, &w), GAZETTE_STATUS_OK);
+    put(w, article("desk/more", "More talks", "Envoys talked."));
+    assert_int_equal(gazette_writer_close(w), GAZETTE_STATUS_OK);
+    assert_int_equal(tu_run("test \"$(xapian-metadata get '%s' "
+                            "gazette.language)\" = none", db), 0);
+    assert_int_equal(gazette_index_open(db, &index), GAZETTE_STATUS_OK);
+    assert_int_equal(hits(index, "talks"), 2);
+    assert_int_equal(hits(index, "talked"), 1);   /* unstemmed */
+    gazette_index_close(index);
+}
+
+/* Writers and indexes keep their own message per thread: a failed or
+ * successful call on an index leaves the writer's message alone and the
+ * other way round; the next call of the same family that succeeds empties
+ * it. */
+static void test_error_message_families(void **state)
+{
+    (void)state;
+    char db[4096], writer_said[1024], index_said[1024];
+    snprintf(db, sizeof db, "%s", path_in("families"));
+    gazette_writer_t *w = NULL;
+    assert_int_equal(gazette_writer_open(db, NULL, 0, &w), GAZETTE_STATUS_OK);
+    put(w, article("desk/harbour", "Harbour", "The harbour reopened."));
+    assert_int_equal(gazette_writer_commit(w), GAZETTE_STATUS_OK);
+    gazette_index_t *index = NULL;
+    assert_int_equal(gazette_index_open(db, &index), GAZETTE_STATUS_OK);
+
+    gazette_article_t *no_id = NULL;
+    assert_int_equal(gazette_article_new(&no_id), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_writer_put(w, no_id),
+                     GAZETTE_STATUS_INVALID_ARGUMENT);
+    snprintf(writer_said, sizeof writer_said, "%s", gazette_writer_error(w));
+    assert_non_null(strstr(writer_said, "id"));
+    gazette_results_t *r = NULL;
+    assert_int_equal(gazette_search(index, "harbour AND", NULL, &r),
+                     GAZETTE_STATUS_QUERY_SYNTAX);
+    assert_string_not_equal(gazette_index_error(index), "");
+    assert_string_equal(gazette_writer_error(w), writer_said);
+    assert_int_equal(hits(index, "harbour"), 1);
+    assert_string_equal(gazette_index_error(index), "");
+    assert_string_equal(gazette_writer_error(w), writer_said);
+
+    assert_int_equal(gazette_index_get_article(index, "desk/none", &no_id),
+                     GAZETTE_STATUS_ARTICLE_NOT_FOUND);
+    snprintf(index_said, sizeof index_said, "%s", gazette_index_error(index));
+    assert_non_null(strstr(index_said, "desk/none"));
+    assert_int_equal(gazette_writer_delete(w, "desk/gone"),
+                     GAZETTE_STATUS_ARTICLE_NOT_FOUND);
+    assert_non_null(strstr(gazette_writer_error(w), "desk/gone"));
+    assert_string_equal(gazette_index_error(index), index_said);
+    put(w, article("desk/grain", "Grain", "Wheat futures fell."));
+    assert_string_equal(gazette_writer_error(w), "");
+    assert_string_equal(gazette_index_error(index), index_said);
+
+    /* every call of a family that returns a status: failed, then OK */
+    uint64_t n = 0;
+    assert_int_equal(gazette_index_article_count(NULL, &n),
+                     GAZETTE_STATUS_INVALID_ARGUMENT);
+    assert_string_not_equal(gazette_index_error(index), "");
+    assert_int_equal(gazette_index_article_count(index, &n),
+                     GAZETTE_STATUS_OK);
+    assert_string_equal(gazette_index_error(index), "");
+    assert_int_equal(gazette_index_get_article(NULL, "x", &no_id),
+                     GAZETTE_STATUS_INVALID_ARGUMENT);
+    assert_int_equal(gazette_index_get_article(index, "desk/harbour", &no_id),
+                     GAZETTE_STATUS_OK);
+    assert_string_equal(gazette_index_error(index), "");
+    gazette_article_free(no_id);
+    assert_int_equal(gazette_writer_commit(NULL),
+                     GAZETTE_STATUS_INVALID_ARGUMENT);
+    assert_string_not_equal(gazette_writer_error(w), "");
+    assert_int_equal(gazette_writer_commit(w), GAZETTE_STATUS_OK);
+    assert_string_equal(gazette_writer_error(w), "");
+    assert_int_equal(gazette_writer_delete(NULL, "x"),
+                     GAZETTE_STATUS_INVALID_ARGUMENT);
+    assert_int_equal(gazette_writer_delete(w, "desk/grain"),
+                     GAZETTE_STATUS_OK);
+    assert_string_equal(gazette_writer_error(w), "");
+    assert_int_equal(gazette_writer_put(w, NULL),
+                     GAZETTE_STATUS_INVALID_ARGUMENT);
+    assert_int_equal(gazette_writer_close(w), GAZETTE_STATUS_OK);
+    assert_string_equal(gazette_writer_error(NULL), "");
+    gazette_index_close(index);
+}
+
+/* An empty path, or a NULL corpus directory, is a bad argument wherever
+ * it is given, said in words (no "(null)", nothing made). */
+static void test_empty_paths_refused(void **state)
+{
+    (void)state;
+    char corpus[4096], db[4096];
+    snprintf(corpus, sizeof corpus, "%s", path_in("paths/corpus"));
+    snprintf(db, sizeof db, "%s", path_in("paths/db"));
+    tu_write_file(corpus, "a.txt", "One\n\nThe first story.\n", 22);
+
+    gazette_index_t *index = NULL;
+    assert_int_equal(gazette_index_open("", &index),
+                     GAZETTE_STATUS_INVALID_ARGUMENT);
+    assert_null(index);
+    assert_non_null(strstr(gazette_last_open_error(), "empty"));
+    assert_null(strstr(gazette_last_open_error(), "(null)"));
+    const char *two[] = {db, ""};
+    assert_int_equal(gazette_index_open_multi(two, 2, 0, &index),
+                     GAZETTE_STATUS_INVALID_ARGUMENT);
+    assert_non_null(strstr(gazette_last_open_error(), "empty"));
+    assert_null(strstr(gazette_last_open_error(), "(null)"));
+
+    gazette_writer_t *w = NULL;
+    assert_int_equal(gazette_writer_open("", NULL, 0, &w),
+                     GAZETTE_STATUS_INVALID_ARGUMENT);
+    assert_null(w);
+    assert_non_null(strstr(gazette_last_open_error(), "empty"));
+
+    gazette_update_t *u = NULL;
+    assert_int_equal(gazette_update_new(&u), GAZETTE_STATUS_OK);
+    const char *roots[] = {corpus};
+    assert_int_equal(gazette_update_run(u, "", roots, 1),
+                     GAZETTE_STATUS_INVALID_ARGUMENT);
+    assert_non_null(strstr(gazette_update_error(u), "empty"));
+    const char *with_null[] = {corpus, NULL};
+    assert_int_equal(gazette_update_run(u, db, with_null, 2),
+                     GAZETTE_STATUS_INVALID_ARGUMENT);
+    assert_non_null(strstr(gazette_update_error(u), "NULL"));
+    assert_null(strstr(gazette_update_error(u), "(null)"));
+    const char *with_empty[] = {"", corpus};
+    assert_int_equal(gazette_update_run(u, db, with_empty, 2),
+                     GAZETTE_STATUS_INVALID_ARGUMENT);
+    assert_non_null(strstr(gazette_update_error(u), "empty"));
+    assert_int_equal(gazette_update_set_synonyms_file(u, ""),
+                     GAZETTE_STATUS_OK);   /* checked when the run starts */
+    assert_int_equal(gazette_update_run(u, db, roots, 1),
+                     GAZETTE_STATUS_INVALID_ARGUMENT);
+    assert_non_null(strstr(gazette_update_error(u), "synonyms"));
+    assert_int_equal(gazette_update_set_synonyms_file(u, NULL),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_set_entity_aliases_file(u, ""),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_run(u, db, roots, 1),
+                     GAZETTE_STATUS_INVALID_ARGUMENT);
+    assert_non_null(strstr(gazette_update_error(u), "aliases"));
+    assert_int_equal(gazette_update_set_entity_aliases_file(u, NULL),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(access(db, F_OK), -1);   /* nothing was written */
+    assert_int_equal(gazette_update_run(u, db, roots, 1), GAZETTE_STATUS_OK);
+    gazette_update_free(u);
+}
+
+/* The snippet of `query` in `index` with snippets of `length` bytes
+ * and markers "<<" ">>" (a new string). */
+static char *snippet_of(gazette_index_t *index, const char *query,
+                        size_t length)
+{
+    gazette_search_options_t *o = NULL;
+    gazette_results_t *r = NULL;
+    assert_int_equal(gazette_search_options_new(&o), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_search_options_set_snippet(o, length, "<<",
+                                                        ">>"),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_search(index, query, o, &r), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_results_count(r), 1);
+    char *snippet = strdup(gazette_hit_snippet(gazette_results_hit(r, 0)));
+    gazette_results_free(r);
+    gazette_search_options_free(o);
+    return snippet;
+}
+
+/* Any snippet length over the text's is the whole text, with its
+ * highlights: the largest ones too (SIZE_MAX lost its markers). */
+static void test_snippet_length_extremes(void **state)
+{
+    (void)state;
+    const char *db = path_in("extremes");
+    gazette_writer_t *w = NULL;
+    assert_int_equal(gazette_writer_open(db, NULL, 0, &w), GAZETTE_STATUS_OK);
+    put(w, article("desk/harbour", "Harbour", "The harbour reopened after "
+                   "the storm, and the harbour master was pleased."));
+    assert_int_equal(gazette_writer_close(w), GAZETTE_STATUS_OK);
+    gazette_index_t *index = NULL;
+    assert_int_equal(gazette_index_open(db, &index), GAZETTE_STATUS_OK);
+    const size_t lengths[] = {200, SIZE_MAX / 2, SIZE_MAX - 1, SIZE_MAX};
+    for (size_t i = 0; i < sizeof lengths / sizeof *lengths; i++) {
+        char *snippet = snippet_of(index, "storm", lengths[i]);
+        if (!strstr(snippet, "<<storm>>") || !strstr(snippet, "pleased"))
+            fail_msg("length %zu: snippet \"%s\"", lengths[i], snippet);
+        free(snippet);
+    }
+    gazette_index_close(index);
+}
+
+/* What gazette.h says of NULL arguments (INVALID_ARGUMENT from every
+ * call that returns a status, except the closes) and of the form of facet
+ * values: tags and authors lower-cased, entities as written. */
+static void test_documented_statuses_and_facets(void **state)
+{
+    (void)state;
+    const gazette_status_t bad = GAZETTE_STATUS_INVALID_ARGUMENT;
+    assert_int_equal(gazette_search_options_new(NULL), bad);
+    assert_int_equal(gazette_search_options_set_range(NULL, 0, 10), bad);
+    assert_int_equal(gazette_search_options_set_snippet(NULL, 10, 0, 0), bad);
+    assert_int_equal(gazette_search_options_set_sort(NULL, 0), bad);
+    assert_int_equal(gazette_search_options_set_match_all(NULL, 1), bad);
+    assert_int_equal(gazette_search_options_set_collapse_duplicates(NULL, 1),
+                     bad);
+    assert_int_equal(gazette_search_options_set_spelling(NULL, 1), bad);
+    assert_int_equal(gazette_search_options_set_feedback(NULL, 1), bad);
+    assert_int_equal(gazette_search_options_set_explain(NULL, 1), bad);
+    assert_int_equal(gazette_search_options_add_facet(NULL, 0), bad);
+    assert_int_equal(gazette_results_facet_value(NULL, 0, 0, NULL, NULL),
+                     bad);
+    assert_int_equal(gazette_article_new(NULL), bad);
+    assert_int_equal(gazette_article_set(NULL, GAZETTE_FIELD_ID, "x"), bad);
+    assert_int_equal(gazette_article_add_tag(NULL, "x"), bad);
+    assert_int_equal(gazette_writer_put(NULL, NULL), bad);
+    assert_int_equal(gazette_writer_delete(NULL, "x"), bad);
+    assert_int_equal(gazette_writer_commit(NULL), bad);
+    assert_int_equal(gazette_writer_close(NULL), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_new(NULL), bad);
+    assert_int_equal(gazette_update_set_language(NULL, "english"), bad);
+    assert_int_equal(gazette_update_set_max_remove(NULL, 10), bad);
+    assert_int_equal(gazette_update_set_callback(NULL, NULL, NULL), bad);
+    assert_int_equal(gazette_update_add_include(NULL, "*.txt"), bad);
+    assert_int_equal(gazette_update_run(NULL, "x", NULL, 0), bad);
+
+    const char *db = path_in("facets");
+    gazette_writer_t *w = NULL;
+    assert_int_equal(gazette_writer_open(db, NULL, 0, &w), GAZETTE_STATUS_OK);
+    gazette_article_t *a = article("desk/ostend", "Harbour reopens",
+                                   "The harbour reopened after repairs "
+                                   "ordered by Mayor Bart Tommelein.");
+    assert_int_equal(gazette_article_set(a, GAZETTE_FIELD_AUTHOR,
+                                         "Ann Peeters"), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_article_add_tag(a, "Belgium"), GAZETTE_STATUS_OK);
+    put(w, a);
+    assert_int_equal(gazette_writer_close(w), GAZETTE_STATUS_OK);
+    gazette_index_t *index = NULL;
+    gazette_search_options_t *o = NULL;
+    gazette_results_t *r = NULL;
+    assert_int_equal(gazette_index_open(db, &index), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_search_options_new(&o), GAZETTE_STATUS_OK);
+    static const gazette_facet_t facets[] = {
+        GAZETTE_FACET_TAG, GAZETTE_FACET_AUTHOR, GAZETTE_FACET_ENTITY};
+    static const char *const want[] = {"belgium", "ann peeters",
+                                       "Bart Tommelein"};
+    for (size_t f = 0; f < 3; f++)
+        assert_int_equal(gazette_search_options_add_facet(o, facets[f]),
+                         GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_search(index, "harbour", o, &r),
+                     GAZETTE_STATUS_OK);
+    for (size_t f = 0; f < 3; f++) {
+        int found = 0;
+        for (size_t i = 0; i < gazette_results_facet_count(r, facets[f]);
+             i++) {
+            const char *value = NULL;
+            assert_int_equal(gazette_results_facet_value(r, facets[f], i,
+                                                         &value, NULL),
+                             GAZETTE_STATUS_OK);
+            found |= strcmp(value, want[f]) == 0;
+        }
+        if (!found)
+            fail_msg("facet %s has no value \"%s\"",
+                     gazette_facet_name(facets[f]), want[f]);
+    }
+    gazette_results_free(r);
+    gazette_search_options_free(o);
+    gazette_index_close(index);
 }
 
 typedef struct events {
@@ -806,6 +1144,12 @@ int main(void)
         cmocka_unit_test(test_writer_round_trip),
         cmocka_unit_test(test_writer_bad_input),
         cmocka_unit_test(test_writer_lock_and_language),
+        cmocka_unit_test(test_empty_language_refused),
+        cmocka_unit_test(test_index_without_language_is_unstemmed),
+        cmocka_unit_test(test_error_message_families),
+        cmocka_unit_test(test_empty_paths_refused),
+        cmocka_unit_test(test_snippet_length_extremes),
+        cmocka_unit_test(test_documented_statuses_and_facets),
         cmocka_unit_test(test_update_run),
         cmocka_unit_test(test_one_line_article),
         cmocka_unit_test(test_spelling_needs_a_word_twice),

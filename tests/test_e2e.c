@@ -612,6 +612,30 @@ static void test_cli_errors(void **state)
     assert_int_equal(tu_run("test ! -e '%s/unmounted'", fx.tmp), 0);
     assert_int_equal(tu_run("'%s' --language klingon --db '%s/x' '%s' "
                             "2>/dev/null", ix, fx.tmp, fx.tmp), 64);
+    /* An empty language is a bad value too, said in one line; no index
+     * is made. */
+    assert_int_equal(tu_run("'%s' --language '' --db '%s/x' '%s' "
+                            "2>'%s/err'", ix, fx.tmp, fx.tmp, fx.tmp), 64);
+    assert_int_equal(tu_run("test $(wc -l < '%s/err') -eq 1 && "
+                            "grep -q -- '--language' '%s/err'", fx.tmp,
+                            fx.tmp), 0);
+    assert_int_equal(tu_run("test ! -e '%s/x'", fx.tmp), 0);
+    /* So is an empty path: index, corpus, synonyms file (exit 64, said in
+     * words, nothing made). */
+    assert_int_equal(tu_run("'%s' --db '' '%s' 2>'%s/err'", ix, fx.tmp,
+                            fx.tmp), 64);
+    assert_int_equal(tu_run("grep -q 'index path is empty' '%s/err'",
+                            fx.tmp), 0);
+    assert_int_equal(tu_run("'%s' --db '%s/x' '' 2>'%s/err'", ix, fx.tmp,
+                            fx.tmp), 64);
+    assert_int_equal(tu_run("grep -q 'corpus directory 1 of 1 is an empty "
+                            "path' '%s/err'", fx.tmp), 0);
+    assert_int_equal(tu_run("'%s' --synonyms '' --db '%s/x' '%s' 2>/dev/null",
+                            ix, fx.tmp, fx.tmp), 64);
+    assert_int_equal(tu_run("test ! -e '%s/x'", fx.tmp), 0);
+    assert_int_equal(tu_run("'%s' --db '' Gaza 2>'%s/err'", q, fx.tmp), 64);
+    assert_int_equal(tu_run("grep -q 'empty index path' '%s/err' && "
+                            "! grep -q null '%s/err'", fx.tmp, fx.tmp), 0);
 }
 
 /* Control bytes in an article (wire feeds frame text with SOH/STX) do not
