@@ -88,6 +88,12 @@ static xap_status parse_normalised(gazette_index_t *index, const char *query,
     }
     if (s == XAP_OK && excluded)
         s = exclude_filters(index, excluded, q);
+    /* Signs, a bare '*' or punctuation alone parse to no query at all:
+     * refused like an empty text (gazette_search says so). */
+    if (s == XAP_OK && xap_query_is_empty(*q)) {
+        index->parsed_nothing = 1;
+        s = XAP_ERR_QUERY_PARSE;
+    }
     if (s == XAP_OK)
         s = xap_query_description(*q, &r->parsed);
     xap_query_free(main_q);
@@ -131,6 +137,7 @@ static xap_status parse_query(gazette_index_t *index, const char *query,
     }
     text = indexed;
     index->nscales = 0;
+    index->parsed_nothing = 0;
     xap_status s = *capitals ? gz_ranking_set_stoplist(index->qp, capitals)
                              : XAP_OK;
     if (s == XAP_OK)
@@ -352,6 +359,20 @@ static gazette_status_t search_failed(gazette_index_t *index, xap_status s)
     return gz_fail_shim(s, "search failed");
 }
 
+/* QUERY_SYNTAX with the thread's message saying that `query` has nothing
+ * to search for, with a hint at the likely slip. */
+static gazette_status_t nothing_to_search(const char *query)
+{
+    const char *hint = strchr(query, '*') ? " (a wildcard needs letters "
+                                            "before '*')"
+                       : strchr(query, ':') ? " (a field such as title: "
+                                              "needs a word after it)"
+                       : *query ? " (it has no word)"
+                                : "";
+    return gz_fail(GAZETTE_STATUS_QUERY_SYNTAX,
+                   "the query has nothing to search for%s", hint);
+}
+
 /* The query as the parser will see it (capitals folded, dates and
  * operators normalised): a new string in *text, or a status with the
  * thread's message set. */
@@ -383,11 +404,7 @@ static gazette_status_t prepare_text(const char *query, char **text)
         /* Nothing to look for: say so rather than return no hits. */
         free(*text);
         *text = NULL;
-        return gz_fail(GAZETTE_STATUS_QUERY_SYNTAX,
-                       "the query has nothing to search for%s",
-                       *query ? " (a field such as title: needs a word "
-                                "after it)"
-                              : "");
+        return nothing_to_search(query);
     }
     if (gz_query_check(*text, err, GZ_ERROR_SIZE) != 0) {
         free(*text);
@@ -476,8 +493,10 @@ gazette_status_t gazette_search(gazette_index_t *index, const char *query,
     xap_status s = search_locked(index, query, text, o, &r);
     /* In words while the lock is held: the failure a location left in
      * the handle is another thread's to clear once it is released. */
-    gazette_status_t failed = s != XAP_OK ? search_failed(index, s)
-                                          : GAZETTE_STATUS_OK;
+    gazette_status_t failed = s == XAP_OK ? GAZETTE_STATUS_OK
+                              : index->parsed_nothing
+                                  ? nothing_to_search(query)
+                                  : search_failed(index, s);
     gz_sigpipe_restore(&sp);
     pthread_mutex_unlock(&index->lock);
     free(text);

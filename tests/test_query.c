@@ -969,6 +969,44 @@ static void test_malformed_queries(void **state)
     assert_null(r);
 }
 
+/* A query with nothing to search for, whether the text alone shows it
+ * (a quote, parentheses, spaces) or only the parse does (signs, a bare
+ * '*' that would stand for every word, punctuation Xapian skips): the
+ * same QUERY_SYNTAX and message from the library, one line and exit 64
+ * from gazette-query. A query of exclusions alone is a query. */
+static void test_nothing_to_search(void **state)
+{
+    (void)state;
+    const corpus *c = &fx.sample;
+    const char *empty[] = {"\"", "(((", " ", "*", "+", "-", "+ -", "**",
+                           "* *", "-(", "!!!", "&"};
+    char out[4096];
+    snprintf(out, sizeof out, "%s/err.txt", fx.tmp);
+    for (size_t i = 0; i < sizeof empty / sizeof *empty; i++) {
+        gazette_results_t *r = NULL;
+        char err[1024];
+        gazette_status_t s = run_query(c, empty[i], NULL, 10, &r, err,
+                                       sizeof err);
+        if (s != GAZETTE_STATUS_QUERY_SYNTAX || !strstr(err, "nothing to "
+                                                        "search for"))
+            fail_msg("'%s': status %d, %zu hits, \"%s\"", empty[i], (int)s,
+                     r ? gazette_results_count(r) : 0, err);
+        assert_null(r);
+        assert_int_equal(tu_run("'%s' --db '%s' -- '%s' >/dev/null 2>'%s'",
+                                tu_binary("query/cli/gazette-query"), c->db,
+                                empty[i], out), 64);
+        size_t len;
+        char *text = read_all(out, &len);
+        assert_int_equal(count_lines(text), 1);
+        assert_non_null(strstr(text, "nothing to search for"));
+        free(text);
+    }
+    docset gaza = with_word(c, "gaza");
+    docset everything;
+    memset(&everything, 1, sizeof everything);
+    expect_hits(c, "NOT gaza", NULL, set_op(everything, gaza, '-'));
+}
+
 /* --sort date / date-asc: same hits, ordered by date. */
 static void test_sort(void **state)
 {
@@ -1950,6 +1988,7 @@ int main(void)
         cmocka_unit_test(test_fields),
         cmocka_unit_test(test_dates),
         cmocka_unit_test(test_malformed_queries),
+        cmocka_unit_test(test_nothing_to_search),
         cmocka_unit_test(test_sort),
         cmocka_unit_test(test_snippet_highlights),
         cmocka_unit_test(test_stem_keeps_first_letter),
