@@ -914,7 +914,8 @@ static void test_malformed_queries(void **state)
     const char *lenient[] = {"\"unclosed hezbollah", "(hezbollah",
                              "hezbollah)", "title: hezbollah",
                              "hezbollah title:", "hezbollah title:(",
-                             "title:(hezbollah"};
+                             "title:(hezbollah", "year:\"2023\"",
+                             "hezbollah -year:2021"};
     for (size_t i = 0; i < sizeof lenient / sizeof *lenient; i++) {
         gazette_results_t *r = NULL;
         char err[1024];
@@ -929,7 +930,10 @@ static void test_malformed_queries(void **state)
                          "date:2023-13", "date:yesterday", "date:..",
                          "title:", "title:(", "title:( )", "tag:()", "title:(\v)",
                          "\"", "", "\v\v\"", "tag:\v\f",
-                         "caf\xff hezbollah"};
+                         "caf\xff hezbollah", "year:abc", "year:24",
+                         "year:2023-11", "year:0000", "year:202*",
+                         "gaza -year:20234", "year:\"abc\"",
+                         "year:(2023 OR 2022)", "hezbollah year:2023,"};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         gazette_results_t *r = NULL;
         char err[1024];
@@ -958,6 +962,11 @@ static void test_malformed_queries(void **state)
     assert_int_equal(run_query(c, "hezbollah AND", NULL, 10, &r, err,
                                sizeof err), GAZETTE_STATUS_QUERY_SYNTAX);
     assert_non_null(strstr(err, "needs a word on each side"));
+    /* A year that is not four digits is named, as a bad date is. */
+    assert_int_equal(run_query(c, "gaza year:24", NULL, 10, &r, err,
+                               sizeof err), GAZETTE_STATUS_QUERY_SYNTAX);
+    assert_non_null(strstr(err, "'year:24'"));
+    assert_non_null(strstr(err, "YYYY"));
     char many[512] = "";
     for (int i = 0; i < 17; i++)
         snprintf(many + strlen(many), sizeof many - strlen(many), "%sw%d",
