@@ -708,6 +708,14 @@ static void test_boolean_operators(void **state)
                 set_op(a, set_op(b, l, '|'), '-'));
 }
 
+static size_t count_lines(const char *text)
+{
+    size_t n = 0;
+    for (; *text; text++)
+        n += *text == '\n';
+    return n;
+}
+
 /* NEAR and ADJ: adjacent pairs always match; no match is further apart
  * than the window (a little slack for tokenisation differences). */
 static void test_near_adj(void **state)
@@ -746,6 +754,46 @@ static void test_near_adj(void **state)
     docset fwd = hits_of(c, "interest ADJ/1 rates", NULL);
     docset rev = hits_of(c, "rates ADJ/1 interest", NULL);
     assert_true(set_size(c, &fwd) > set_size(c, &rev));
+    /* The widest window is searched as written; a wider one (or one
+     * that does not fit Xapian's 32 bits, which would wrap), or 0, is
+     * refused in one line naming it, exit status 64. */
+    char widest[64];
+    snprintf(widest, sizeof widest, "interest NEAR/%u rates",
+             GAZETTE_MAX_QUERY_WINDOW);
+    docset wide = hits_of(c, widest, NULL);
+    docset near10 = hits_of(c, "interest NEAR rates", NULL);
+    docset both = hits_of(c, "interest AND rates", NULL);
+    assert_true(set_size(c, &near10) > 0);
+    for (size_t i = 0; i < c->n; i++)
+        if ((near10.in[i] && !wide.in[i]) || (wide.in[i] && !both.in[i]))
+            fail_msg("'%s': %s %s", widest, c->docs[i].id,
+                     wide.in[i] ? "found without both words"
+                                : "not found, found by NEAR");
+    char over[64];
+    snprintf(over, sizeof over, "interest ADJ/%u rates",
+             GAZETTE_MAX_QUERY_WINDOW + 1);
+    const char *refused[] = {over, "interest NEAR/99999999999 rates",
+                             "interest NEAR/4294967297 rates",
+                             "(interest ADJ/18446744073709551617 rates)",
+                             "interest NEAR/0 rates"};
+    char out[4096];
+    snprintf(out, sizeof out, "%s/err.txt", fx.tmp);
+    for (size_t i = 0; i < sizeof refused / sizeof *refused; i++) {
+        gazette_results_t *r = NULL;
+        char err[1024];
+        gazette_status_t s = run_query(c, refused[i], NULL, 10, &r, err,
+                                       sizeof err);
+        if (s != GAZETTE_STATUS_QUERY_SYNTAX || !strstr(err, "/"))
+            fail_msg("'%s': status %d, \"%s\"", refused[i], (int)s, err);
+        assert_null(r);
+        assert_int_equal(tu_run("'%s' --db '%s' '%s' >/dev/null 2>'%s'",
+                                tu_binary("query/cli/gazette-query"), c->db,
+                                refused[i], out), 64);
+        size_t len;
+        char *text = read_all(out, &len);
+        assert_int_equal(count_lines(text), 1);
+        free(text);
+    }
 }
 
 /* Trailing wildcards expand to the words that start so; a too broad one is
@@ -895,14 +943,6 @@ static void test_dates(void **state)
     for (size_t i = 0; i < c->n; i++)
         nov.in[i] = strncmp(dates[i], "2023-11", 7) == 0;
     expect_hits(c, "gaza date:2023-11", NULL, set_op(gaza, nov, '&'));
-}
-
-static size_t count_lines(const char *text)
-{
-    size_t n = 0;
-    for (; *text; text++)
-        n += *text == '\n';
-    return n;
 }
 
 /* Malformed queries: lenient, or one line with QUERY_SYNTAX / exit 64. */
