@@ -130,8 +130,9 @@ static const char usage_text[] =
 "  -h, --help         show this help and exit\n"
 "  -V, --version      show the version and exit\n"
 "\n"
-"Output: a line 'Hits A-B of about N matches' (with the bounds of the\n"
-"estimate when it is not exact), then for each hit its rank, relevance\n"
+"Output: a line 'Hits A-B of N matches' ('of about N matches (L to U)'\n"
+"when the count is an estimate between L and U; past the last hit 'N\n"
+"matches; none at offset K'), then for each hit its rank, relevance\n"
 "percentage, date (none for an undated article), source and title\n"
 "('(untitled)' when the article has none), its id (the article's path\n"
 "relative to the corpus root) and a snippet, the start of the body when\n"
@@ -617,9 +618,13 @@ static void print_text_summary(const gazette_results_t *r, const char *query,
         printf("Parsed query: %s\n", gazette_results_parsed_query(r));
     if (estimate == 0 && n == 0)
         printf("No articles match '%s'.\n", query);
-    else if (n == 0)
-        printf("About %llu matches; none at offset %u.\n",
+    else if (n == 0 && lower == upper)
+        printf("%llu matches; none at offset %u.\n",
                (unsigned long long)estimate, o->offset);
+    else if (n == 0)
+        printf("About %llu matches (%llu to %llu); none at offset %u.\n",
+               (unsigned long long)estimate, (unsigned long long)lower,
+               (unsigned long long)upper, o->offset);
     else if (lower == upper)
         printf("Hits %u-%zu of %llu matches for '%s'.\n", o->offset + 1,
                o->offset + n, (unsigned long long)estimate, query);

@@ -561,6 +561,63 @@ static void test_cli_json(void **state)
     assert_int_equal(summaries, 1);
 }
 
+/* The first line gazette-query prints for `args` (shell words), and the
+ * bounds its --json summary gives for the same search. */
+static void count_line(const char *args, char *line, size_t len,
+                       json_int_t *lower, json_int_t *upper)
+{
+    char out[4096];
+    snprintf(out, sizeof out, "%s/count.txt", fx.tmp);
+    const char *q = tu_binary("query/cli/gazette-query");
+    assert_int_equal(tu_run("'%s' --db '%s' %s Gaza > '%s'", q, fx.db, args,
+                            out), 0);
+    FILE *f = fopen(out, "r");
+    assert_non_null(f);
+    assert_non_null(fgets(line, (int)len, f));
+    fclose(f);
+    line[strcspn(line, "\n")] = '\0';
+    assert_int_equal(tu_run("'%s' --db '%s' --json %s Gaza | tail -n 1 "
+                            "> '%s'", q, fx.db, args, out), 0);
+    json_error_t err;
+    json_t *summary = json_load_file(out, 0, &err);
+    assert_non_null(summary);
+    *lower = json_integer_value(json_object_get(summary, "lower"));
+    *upper = json_integer_value(json_object_get(summary, "upper"));
+    json_decref(summary);
+}
+
+/* The text count says "about" only when the bounds differ, also on a
+ * page past the last hit, with --limit 0 and with a facet (whose count
+ * is exact); then it gives the bounds. */
+static void test_cli_count_wording(void **state)
+{
+    (void)state;
+    static const char *const runs[] = {
+        "--offset 1000", "--limit 0", "--limit 0 --facet source",
+        "--offset 1000 --facet year", "--duplicates --offset 1000",
+        "--offset 3 --limit 0", "", "--facet source"};
+    int exact = 0, inexact = 0;
+    for (size_t i = 0; i < sizeof runs / sizeof *runs; i++) {
+        char line[4096];
+        json_int_t lower, upper;
+        count_line(runs[i], line, sizeof line, &lower, &upper);
+        int about = strncmp(line, "About ", 6) == 0 || strstr(line, " about ");
+        if (about != (lower != upper))
+            fail_msg("%s: lower %lld, upper %lld: \"%s\"", runs[i],
+                     (long long)lower, (long long)upper, line);
+        char bounds[64];
+        snprintf(bounds, sizeof bounds, "(%lld to %lld)", (long long)lower,
+                 (long long)upper);
+        if ((lower != upper) != (strstr(line, bounds) != NULL))
+            fail_msg("%s: want the bounds %s only when they differ: \"%s\"",
+                     runs[i], bounds, line);
+        exact += lower == upper;
+        inexact += lower != upper;
+    }
+    assert_true(exact > 0);
+    assert_true(inexact > 0);
+}
+
 /* Errors are one line with a distinct exit code. */
 static void test_cli_errors(void **state)
 {
@@ -1062,6 +1119,7 @@ int main(void)
         cmocka_unit_test(test_snippet_highlight),
         cmocka_unit_test(test_explain_term_weights),
         cmocka_unit_test(test_cli_json),
+        cmocka_unit_test(test_cli_count_wording),
         cmocka_unit_test(test_cli_errors),
         cmocka_unit_test(test_reindex_other_language),
         cmocka_unit_test(test_control_bytes_in_text),
