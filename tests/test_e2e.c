@@ -625,6 +625,34 @@ static void test_cli_errors(void **state)
     const char *q = tu_binary("query/cli/gazette-query");
     assert_int_equal(tu_run("'%s' --db '%s/nonexistent' Gaza 2>/dev/null", q,
                             fx.tmp), 66);
+    /* An empty directory, or one of articles, holds no index: 66 too, in
+     * one line that says so; an index directory without the file that
+     * says what it is (the stub listing its shards, or a lone database's
+     * iamglass) is a damaged index (65). */
+    static const char *const no_index[] = {"empty-dir", "articles-dir"};
+    assert_int_equal(tu_run("mkdir '%s/empty-dir' '%s/articles-dir' && "
+                            "cp '%s'/world/*.txt '%s/articles-dir'", fx.tmp,
+                            fx.tmp, tu_source_path("corpus/sample"), fx.tmp),
+                     0);
+    for (size_t i = 0; i < 2; i++) {
+        assert_int_equal(tu_run("'%s' --db '%s/%s' Gaza 2>'%s/err'", q,
+                                fx.tmp, no_index[i], fx.tmp), 66);
+        assert_int_equal(tu_run("test $(wc -l < '%s/err') = 1 && grep -q "
+                                "'%s/%s: no index here: the directory' "
+                                "'%s/err'", fx.tmp, fx.tmp, no_index[i],
+                                fx.tmp), 0);
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s", fx.tmp, no_index[i]);
+        gazette_index_t *none = NULL;
+        assert_int_equal(gazette_index_open(path, &none),
+                         GAZETTE_STATUS_INDEX_NOT_FOUND);
+        assert_null(none);
+    }
+    assert_int_equal(tu_run("cp -r '%s' '%s/no-stub' && rm -f '%s/no-stub/"
+                            "XAPIANDB' '%s/no-stub/iamglass'", fx.db, fx.tmp,
+                            fx.tmp, fx.tmp), 0);
+    assert_int_equal(tu_run("'%s' --db '%s/no-stub' Gaza 2>/dev/null", q,
+                            fx.tmp), 65);
     assert_int_equal(tu_run("'%s' --db '%s' 2>/dev/null", q, fx.db), 64);
     /* A query that is not UTF-8, a page over the limit: usage errors. */
     assert_int_equal(tu_run("'%s' --db '%s' --json \"$(printf 'caf\\351')\" "
