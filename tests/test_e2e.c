@@ -699,6 +699,49 @@ static void test_cli_errors(void **state)
                             "2>/dev/null", ix, fx.tmp, fx.tmp), 64);
 }
 
+/* A query word starting with '-' is taken for options unless it follows
+ * "--": --help and the man page say so with the same example, and the
+ * example (and the quoted form they give) runs, excluding the word. */
+static void test_cli_dash_words(void **state)
+{
+    (void)state;
+    const char *q = tu_binary("query/cli/gazette-query");
+    const char *example = "gazette-query --db INDEX -- gaza -lebanon";
+    const char *quoted = "gazette-query --db INDEX 'gaza -lebanon'";
+    assert_int_equal(tu_run("'%s' --help | grep -qF -- \"%s\"", q, example),
+                     0);
+    assert_int_equal(tu_run("'%s' --help | grep -qF -- \"%s\"", q, quoted),
+                     0);
+    assert_int_equal(tu_run("MANWIDTH=200 man -l '%s' 2>/dev/null | "
+                            "grep -qF -- \"%s\"",
+                            tu_source_path("docs/gazette-query.1"), example),
+                     0);
+    assert_int_equal(tu_run("'%s' --db '%s' gaza -lebanon >/dev/null "
+                            "2>&1", q, fx.db), 64);
+    char out[4096];
+    snprintf(out, sizeof out, "%s/dash.txt", fx.tmp);
+    static const char *const forms[] = {"-- gaza -lebanon",
+                                        "'gaza -lebanon'"};
+    for (size_t i = 0; i < 2; i++) {
+        assert_int_equal(tu_run("'%s' --db '%s' --format paths -n 100 %s "
+                                "> '%s'", q, fx.db, forms[i], out), 0);
+        FILE *f = fopen(out, "r");
+        assert_non_null(f);
+        char id[4096];
+        int hits = 0;
+        while (fgets(id, sizeof id, f)) {
+            id[strcspn(id, "\n")] = '\0';
+            const sample_article *a = find_article(id);
+            assert_non_null(a);
+            if (has_word(a->text, "lebanon") || !has_word(a->text, "gaza"))
+                fail_msg("%s: hit %s", forms[i], id);
+            hits++;
+        }
+        fclose(f);
+        assert_true(hits > 0);
+    }
+}
+
 /* Control bytes in an article (wire feeds frame text with SOH/STX) do not
  * confuse snippet highlighting, which marks matches with such bytes. */
 static void test_control_bytes_in_text(void **state)
@@ -1149,6 +1192,7 @@ int main(void)
         cmocka_unit_test(test_cli_json),
         cmocka_unit_test(test_cli_count_wording),
         cmocka_unit_test(test_cli_errors),
+        cmocka_unit_test(test_cli_dash_words),
         cmocka_unit_test(test_reindex_other_language),
         cmocka_unit_test(test_control_bytes_in_text),
         cmocka_unit_test(test_odd_files),
