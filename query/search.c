@@ -152,6 +152,50 @@ static xap_status parse_query(gazette_index_t *index, const char *query,
     return s;
 }
 
+/* The wildcards of a query checked against the words of every index
+ * searched at once (check_wildcards). */
+typedef struct wildcard_check {
+    const xap_database *db;
+    xap_status status;
+    int over;              /* a wildcard stands for too many words */
+} wildcard_check;
+
+/* xap_database_each_term callback: count a word, stop past the limit. */
+static int count_word(const char *term, size_t len, uint32_t freq, void *ctx)
+{
+    (void)term;
+    (void)len;
+    (void)freq;
+    uint32_t *n = ctx;
+    return ++*n > MAX_WILDCARD_EXPANSION;
+}
+
+/* xap_query_each_wildcard callback: count the distinct words starting
+ * with `pattern` (a term prefix and letters) up to the limit plus one. */
+static int count_wildcard(const char *pattern, size_t len, void *ctx)
+{
+    (void)len;
+    wildcard_check *c = ctx;
+    uint32_t n = 0;
+    c->status = xap_database_each_term(c->db, pattern, count_word, &n);
+    c->over = n > MAX_WILDCARD_EXPANSION;
+    return c->status != XAP_OK || c->over;
+}
+
+/* XAP_ERR_WILDCARD when a wildcard of `q` stands for more than
+ * MAX_WILDCARD_EXPANSION distinct words over index->db. Xapian applies
+ * its own limit (xap_queryparser_set_max_expansion) to each shard and
+ * each index apart, so that 1800 words over two shards of 900 would be
+ * searched; the words of the combined database are each counted once. */
+static xap_status check_wildcards(gazette_index_t *index, const xap_query *q)
+{
+    wildcard_check c = {index->db, XAP_OK, 0};
+    xap_status s = xap_query_each_wildcard(q, count_wildcard, &c);
+    if (s == XAP_OK)
+        s = c.status;
+    return s == XAP_OK && c.over ? XAP_ERR_WILDCARD : s;
+}
+
 /* Order and duplicate collapsing for one enquire (facet spies:
  * count_facets). */
 static xap_status configure_enquire(xap_enquire *enq,
@@ -264,6 +308,8 @@ static xap_status run_search(gazette_index_t *index, const char *query,
     uint32_t matches = 0;
     match_counts counts = {0, 0, 0};
     xap_status s = parse_query(index, query, text, o, r, &q);
+    if (s == XAP_OK)
+        s = check_wildcards(index, q);
     if (s == XAP_OK)
         s = count_facets(index, q, o, &spies, &matches);
     int counted = s == XAP_OK && wants_facets(o);

@@ -822,6 +822,100 @@ static void test_wildcards(void **state)
                             tu_binary("query/cli/gazette-query"), fx.caps.db), 64);
 }
 
+/* Articles first..last-1 of the wildcard corpus under `root`: article i
+ * holds the 60 words zq<60i>.. zq<60i+59> (five digits and a letter), so
+ * "zq00*" stands for 1000 words in 17 articles and "zq0*" for 1800. */
+static void write_wildcard_articles(const char *root, int first, int last)
+{
+    for (int i = first; i < last; i++) {
+        char name[64], text[2048];
+        int n = snprintf(text, sizeof text,
+                         "Title: doc %d\nDate: 2023-01-01\n\n", i);
+        for (int j = i * 60; j < (i + 1) * 60; j++)
+            n += snprintf(text + n, sizeof text - (size_t)n, "zq%05d%c ", j,
+                          "abc"[i % 3]);
+        snprintf(name, sizeof name, "d%02d.txt", i);
+        tu_write_file(root, name, text, (size_t)n);
+    }
+}
+
+/* The status of `query` over the indexes `dbs` searched as one, and the
+ * number of hits (at most 100, every copy of identical articles). */
+static gazette_status_t search_dbs(const char *const *dbs, size_t n,
+                                   const char *query, size_t *hits)
+{
+    gazette_index_t *index = NULL;
+    gazette_search_options_t *opts = NULL;
+    gazette_results_t *r = NULL;
+    assert_int_equal(gazette_index_open_multi(dbs, n, 0, &index),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_search_options_new(&opts), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_search_options_set_range(opts, 0, 100),
+                     GAZETTE_STATUS_OK);
+    gazette_search_options_set_collapse_duplicates(opts, 0);
+    gazette_status_t s = gazette_search(index, query, opts, &r);
+    *hits = gazette_results_count(r);
+    if (s == GAZETTE_STATUS_QUERY_SYNTAX)
+        assert_non_null(strstr(gazette_index_error(index), "wildcard"));
+    gazette_results_free(r);
+    gazette_search_options_free(opts);
+    gazette_index_close(index);
+    return s;
+}
+
+/* The wildcard limit counts distinct words over everything searched, not
+ * each shard or index apart: 1800 words split over two shards (900
+ * each), or over two indexes, are refused as over one; exactly 1000 are
+ * searched; two indexes holding the same 900 words are 900 words. */
+static void test_wildcard_limit_over_shards(void **state)
+{
+    (void)state;
+    char root[1100], half[1100], same[1100], db[4][1200];
+    snprintf(root, sizeof root, "%s/wc", fx.tmp);
+    snprintf(half, sizeof half, "%s/wc-b", fx.tmp);
+    snprintf(same, sizeof same, "%s/wc-a2", fx.tmp);
+    write_wildcard_articles(root, 0, 30);
+    write_wildcard_articles(half, 15, 30);
+    write_wildcard_articles(same, 0, 15);
+    static const char *const jobs[] = {"1", "2", "4"};
+    for (size_t k = 0; k < 3; k++) {
+        snprintf(db[0], sizeof db[0], "%s/wc-j%s", fx.tmp, jobs[k]);
+        assert_int_equal(tu_run("'%s' --quiet -j%s --db '%s' '%s'",
+                                tu_binary("indexer/gazette-index"), jobs[k],
+                                db[0], root), 0);
+        const char *one[] = {db[0]};
+        size_t hits = 0;
+        if (search_dbs(one, 1, "zq0*", &hits) != GAZETTE_STATUS_QUERY_SYNTAX)
+            fail_msg("-j%s: 'zq0*' (1800 words) searched: %zu hits", jobs[k],
+                     hits);
+        assert_int_equal(search_dbs(one, 1, "zq00*", &hits),
+                         GAZETTE_STATUS_OK);
+        assert_int_equal(hits, 17);
+        assert_int_equal(tu_run("'%s' --db '%s' 'zq0*' >/dev/null 2>&1",
+                                tu_binary("query/cli/gazette-query"), db[0]),
+                         64);
+    }
+    /* Two indexes: articles 0-14 (a copy of the first half of wc, in
+     * its own index) with 15-29, and with another copy of 0-14. */
+    snprintf(db[1], sizeof db[1], "%s/wc-a-index", fx.tmp);
+    snprintf(db[2], sizeof db[2], "%s/wc-b-index", fx.tmp);
+    snprintf(db[3], sizeof db[3], "%s/wc-a2-index", fx.tmp);
+    char first[1100];
+    snprintf(first, sizeof first, "%s/wc-a", fx.tmp);
+    write_wildcard_articles(first, 0, 15);
+    const char *roots[] = {first, half, same};
+    for (size_t i = 0; i < 3; i++)
+        assert_int_equal(tu_run("'%s' --quiet -j1 --db '%s' '%s'",
+                                tu_binary("indexer/gazette-index"),
+                                db[i + 1], roots[i]), 0);
+    const char *apart[] = {db[1], db[2]}, *twice[] = {db[1], db[3]};
+    size_t hits = 0;
+    if (search_dbs(apart, 2, "zq0*", &hits) != GAZETTE_STATUS_QUERY_SYNTAX)
+        fail_msg("two indexes of 900 words each: 'zq0*' searched");
+    assert_int_equal(search_dbs(twice, 2, "zq0*", &hits), GAZETTE_STATUS_OK);
+    assert_int_equal(hits, 30);   /* 15 articles, each in both indexes */
+}
+
 /* source:, title:, author:, tag:, url:, id:, entity: on the sample. */
 static void test_fields(void **state)
 {
@@ -2034,6 +2128,7 @@ int main(void)
         cmocka_unit_test(test_boolean_operators),
         cmocka_unit_test(test_near_adj),
         cmocka_unit_test(test_wildcards),
+        cmocka_unit_test(test_wildcard_limit_over_shards),
         cmocka_unit_test(test_fields),
         cmocka_unit_test(test_dates),
         cmocka_unit_test(test_malformed_queries),
