@@ -66,11 +66,14 @@ static const char usage_text[] =
 "  a AND b, a OR b    both / either (operators must be in capitals)\n"
 "  a NOT b, a XOR b   a but not b / exactly one of them\n"
 "  a NEAR b, a NEAR/n b  both within 10 (or n) words, any order\n"
-"  a ADJ b, a ADJ/n b    likewise, a before b\n"
+"  a ADJ b, a ADJ/n b    likewise, a before b (n from 1 to 1000; a wider\n"
+"                        window is refused with exit status 64)\n"
 "  +word -word        word required / word excluded\n"
 "  ( ... )            grouping\n"
-"  word*              any word starting with 'word' (at most 1000 words;\n"
-"                     a broader wildcard is refused with exit status 64)\n"
+"  word*              any word starting with 'word' (at most 1000 distinct\n"
+"                     words over all the shards and indexes searched,\n"
+"                     remote ones too; a broader wildcard is refused with\n"
+"                     exit status 64)\n"
 "  title:word         word in the title; author:word in the author\n"
 "  source:NAME        articles from that source (top-level folder unless\n"
 "                     the article names its source)\n"
@@ -79,7 +82,8 @@ static const char usage_text[] =
 "                     or one of its aliases (gazette-index --entity-aliases)\n"
 "  url:URL, id:ID     the article with that URL / id (its path, e.g.\n"
 "                     id:world/2023-11-03-nasrallah-speech.txt)\n"
-"  year:2024          articles dated in 2024\n"
+"  year:2024          articles dated in 2024 (four digits: year:24 or\n"
+"                     year:2023-11 is an error; use date: for months)\n"
 "  date:A..B          articles dated from A to B; A and B are YYYY-MM-DD,\n"
 "                     YYYY-MM or YYYY, and either may be left out:\n"
 "                     date:2023-11-01..2023-11-30, date:2023-11..,\n"
@@ -88,9 +92,14 @@ static const char usage_text[] =
 "Filters (source: tag: entity: url: id: year: date:, and with '-' in front\n"
 "to exclude) apply to the whole query wherever they stand, unless an\n"
 "operator joins them to a neighbour: 'aid NOT Gaza year:2023'.\n"
-"A query Gazette cannot read (\"foo AND\", \"AND AND\", date:2023-13) is\n"
-"reported in one line with exit status 64; an unclosed quote or\n"
-"parenthesis is read leniently.\n"
+"A query Gazette cannot read (\"foo AND\", \"AND AND\", date:2023-13) or\n"
+"with no word to search for ('*', '+', '-', '\"') is reported in one line\n"
+"with exit status 64; an unclosed quote or parenthesis is read leniently.\n"
+"A query word that starts with '-' (an exclusion) must come after '--',\n"
+"or inside one quoted query that does not start with '-'; otherwise it\n"
+"is taken for options (\"invalid option\", exit status 64):\n"
+"  gazette-query --db INDEX -- gaza -lebanon\n"
+"  gazette-query --db INDEX 'gaza -lebanon'\n"
 "\n"
 "Options:\n"
 "  -d, --db INDEX     index to search (default: see ENVIRONMENT): a\n"
@@ -128,8 +137,9 @@ static const char usage_text[] =
 "  -h, --help         show this help and exit\n"
 "  -V, --version      show the version and exit\n"
 "\n"
-"Output: a line 'Hits A-B of about N matches' (with the bounds of the\n"
-"estimate when it is not exact), then for each hit its rank, relevance\n"
+"Output: a line 'Hits A-B of N matches' ('of about N matches (L to U)'\n"
+"when the count is an estimate between L and U; past the last hit 'N\n"
+"matches; none at offset K'), then for each hit its rank, relevance\n"
 "percentage, date (none for an undated article), source and title\n"
 "('(untitled)' when the article has none), its id (the article's path\n"
 "relative to the corpus root) and a snippet, the start of the body when\n"
@@ -148,7 +158,8 @@ static const char usage_text[] =
 "  0   the search ran (also when nothing matched)\n"
 "  64  usage error: bad option or malformed query\n"
 "  65  the index is corrupt or in an unsupported format\n"
-"  66  no index at that path\n"
+"  66  no index at that path (nothing there, or a directory holding no\n"
+"      index, such as an empty one)\n"
 "  70  internal error\n"
 "  74  I/O error\n"
 "  75  the index kept changing during the search; try again\n";
@@ -615,9 +626,13 @@ static void print_text_summary(const gazette_results_t *r, const char *query,
         printf("Parsed query: %s\n", gazette_results_parsed_query(r));
     if (estimate == 0 && n == 0)
         printf("No articles match '%s'.\n", query);
-    else if (n == 0)
-        printf("About %llu matches; none at offset %u.\n",
+    else if (n == 0 && lower == upper)
+        printf("%llu matches; none at offset %u.\n",
                (unsigned long long)estimate, o->offset);
+    else if (n == 0)
+        printf("About %llu matches (%llu to %llu); none at offset %u.\n",
+               (unsigned long long)estimate, (unsigned long long)lower,
+               (unsigned long long)upper, o->offset);
     else if (lower == upper)
         printf("Hits %u-%zu of %llu matches for '%s'.\n", o->offset + 1,
                o->offset + n, (unsigned long long)estimate, query);

@@ -24,9 +24,11 @@ gazette_status_t gz_status_from_shim(xap_status s);
 int gz_shim_error_is_io(void);
 
 /* 1 when the shim's last error says a table of an existing index is
- * missing or cut short ("Database has no termlist", "Couldn't open
- * X/termlist.glass (No such file or directory)", "EOF reading block"):
- * a damaged index, whatever Xapian's class for it. */
+ * missing, cut short or holds data that does not decode ("Database has
+ * no termlist", "Couldn't open X/termlist.glass (No such file or
+ * directory)", a DatabaseError "EOF reading block" or "inflate failed"):
+ * a damaged index, although Xapian's class is not DatabaseCorruptError.
+ * Check gz_shim_error_is_io() first: a failed read (EIO) is not damage. */
 int gz_shim_error_is_damage(void);
 
 /* The calling thread's error message buffer for calls on indexes

@@ -105,14 +105,34 @@ int gz_shim_error_is_io(void)
     return 0;
 }
 
+/* Xapian's messages of the DatabaseError class (the class of a failed
+ * read too) that say stored data could not be decoded rather than that a
+ * system call failed: a table shorter than its blocks claim, a
+ * compressed tag (document data, term list) zlib cannot inflate. Damage
+ * Xapian notices in a block's structure has its own class,
+ * DatabaseCorruptError, mapped by the shim. A remote error carries the
+ * same class with "REMOTE:" before the text. */
+static const char *const damage_messages[] = {
+    "EOF reading block",
+    "inflate failed",
+};
+
 int gz_shim_error_is_damage(void)
 {
+    static const char database_error[] = "DatabaseError: ";
     const char *msg = xap_last_error();
     char enoent[128];
     snprintf(enoent, sizeof enoent, "(%s)", strerror(ENOENT));
-    return strstr(msg, "FeatureUnavailableError: Database has no ") ||
-           (strstr(msg, ".glass") && strstr(msg, enoent)) ||
-           strstr(msg, "EOF reading block");
+    if (strstr(msg, "FeatureUnavailableError: Database has no ") ||
+        (strstr(msg, ".glass") && strstr(msg, enoent)))
+        return 1;
+    if (strncmp(msg, database_error, sizeof database_error - 1) != 0)
+        return 0;
+    for (size_t i = 0; i < sizeof damage_messages / sizeof *damage_messages;
+         i++)
+        if (strstr(msg, damage_messages[i]))
+            return 1;
+    return 0;
 }
 
 gazette_status_t gz_status_from_shim(xap_status s)

@@ -17,6 +17,7 @@
  */
 #include "search_private.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -152,6 +153,64 @@ static xap_status open_local(gz_location *loc, xap_database **db)
     return s;
 }
 
+/* 1 when `name` is a file Xapian keeps in a database directory: a stub
+ * (XAPIANDB), a format marker (iamglass, iamchert...), the lock or a
+ * table (postlist.glass, postlist.DB...). */
+static int is_database_file(const char *name)
+{
+    size_t n = strlen(name);
+    return strcmp(name, "XAPIANDB") == 0 || strncmp(name, "iam", 3) == 0 ||
+           strcmp(name, "flintlock") == 0 ||
+           (n > 6 && strcmp(name + n - 6, ".glass") == 0) ||
+           (n > 3 && strcmp(name + n - 3, ".DB") == 0);
+}
+
+/* 1 when the directory `path`, or with `depth` > 0 one of its
+ * subdirectories (an index's shards) down to that depth, holds a file of
+ * a Xapian database; *entries counts what it holds. 0 when it cannot be
+ * read. */
+static int has_database_files(const char *path, int depth, size_t *entries)
+{
+    DIR *dir = opendir(path);
+    if (!dir)
+        return 0;
+    int found = 0;
+    for (struct dirent *e; !found && (e = readdir(dir));) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        ++*entries;
+        found = is_database_file(e->d_name);
+        char sub[4096];
+        struct stat sb;
+        size_t ignored = 0;
+        if (!found && depth > 0 &&
+            snprintf(sub, sizeof sub, "%s/%s", path, e->d_name) <
+                (int)sizeof sub &&
+            stat(sub, &sb) == 0 && S_ISDIR(sb.st_mode))
+            found = has_database_files(sub, depth - 1, &ignored);
+    }
+    closedir(dir);
+    return found;
+}
+
+/* 1 when the local `path` is a directory that holds no database at all
+ * (empty, or a folder of articles given by mistake): no index at that
+ * path, not a damaged one, and `why` (may be NULL) says so. A directory
+ * with any file of a database, in it or in a shard, is a damaged index
+ * when Xapian cannot open it. */
+static int holds_no_index(const char *path, char *why, size_t whylen)
+{
+    struct stat sb;
+    size_t entries = 0;
+    if (stat(path, &sb) != 0 || !S_ISDIR(sb.st_mode) ||
+        has_database_files(path, 1, &entries))
+        return 0;
+    if (why)
+        snprintf(why, whylen, "no index here: the directory %s",
+                 entries ? "holds no Xapian database" : "is empty");
+    return 1;
+}
+
 /* Open `loc` alone into loc->db and count its shards; on failure loc->db
  * is NULL and `why` (when the shim's message is not enough) says why. */
 static xap_status open_location(gz_location *loc, char *why, size_t whylen)
@@ -170,6 +229,9 @@ static xap_status open_location(gz_location *loc, char *why, size_t whylen)
     if (s == XAP_OK)
         s = check_format(db, loc->shards, why, whylen);
     if (s != XAP_OK) {
+        if (!why[0] && !loc->host &&
+            (s == XAP_ERR_DB_NOT_FOUND || s == XAP_ERR_DB_OPENING))
+            holds_no_index(loc->name, why, whylen);
         if (!why[0])
             snprintf(why, whylen, "%s", xap_last_error());
         xap_database_free(db);
@@ -184,8 +246,11 @@ gazette_status_t gz_location_status(xap_status s, const gz_location *loc)
     struct stat sb;
     if (gz_shim_error_is_io())   /* out of descriptors, permissions */
         return GAZETTE_STATUS_IO_ERROR;
-    if (!loc->host && (s == XAP_ERR_DB_OPENING || s == XAP_ERR_DB_NOT_FOUND) &&
-        stat(loc->name, &sb) == 0)
+    int unopened = !loc->host &&
+                   (s == XAP_ERR_DB_OPENING || s == XAP_ERR_DB_NOT_FOUND);
+    if (unopened && holds_no_index(loc->name, NULL, 0))
+        return GAZETTE_STATUS_INDEX_NOT_FOUND;
+    if (unopened && stat(loc->name, &sb) == 0)
         return GAZETTE_STATUS_INDEX_CORRUPT;
     return gz_status_from_shim(s);
 }

@@ -210,6 +210,32 @@ static int check_operators(const char *text, char *err, size_t errlen)
     return 0;
 }
 
+/* Check the window of a NEAR/n or ADJ/n token [t, t+n): from 1 to
+ * GAZETTE_MAX_QUERY_WINDOW words. Xapian's parser would wrap a wider
+ * number into its 32-bit window (NEAR/99999999999 became NEAR 1215752192)
+ * and read NEAR/0 as words. Returns 0 (also for NEAR, ADJ without a
+ * number), or -1 with a one-line reason in `err`. */
+static int check_window(const char *t, size_t n, char *err, size_t errlen)
+{
+    const char *slash = memchr(t, '/', n);
+    if (!slash)
+        return 0;
+    unsigned long window = 0;
+    for (const char *d = slash + 1; d < t + n; d++) {
+        window = window * 10 + (unsigned long)(*d - '0');
+        if (window > GAZETTE_MAX_QUERY_WINDOW)
+            break;
+    }
+    if (window >= 1 && window <= GAZETTE_MAX_QUERY_WINDOW)
+        return 0;
+    snprintf(err, errlen, "cannot understand the query: '%.*s' asks for a "
+             "window of %s%u words (write %.*s/n with n from 1 to %u)",
+             (int)n, t, window ? "more than " : "",
+             window ? GAZETTE_MAX_QUERY_WINDOW : 0u, (int)(slash - t), t,
+             GAZETTE_MAX_QUERY_WINDOW);
+    return -1;
+}
+
 int gz_query_check(const char *text, char *err, size_t errlen)
 {
     unsigned words = 0, wildcards = 0, depth = 0, max_depth = 0;
@@ -222,6 +248,9 @@ int gz_query_check(const char *text, char *err, size_t errlen)
             max_depth = depth;
         if (t.kind == TOKEN_CLOSE && depth > 0)
             depth--;
+        if (t.kind == TOKEN_NEAR && check_window(t.text, t.len, err,
+                                                 errlen) != 0)
+            return -1;
     }
     if (words > GAZETTE_MAX_QUERY_TERMS) {
         snprintf(err, errlen, "the query has %u words; at most %u are "

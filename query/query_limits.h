@@ -24,7 +24,8 @@ int gz_query_clean(const char *query, char **out, char *err, size_t errlen);
 
 /* Check the normalised query `text` (gz_query_normalise): at most
  * GAZETTE_MAX_QUERY_TERMS words, GAZETTE_MAX_QUERY_WILDCARDS wildcards,
- * GAZETTE_MAX_QUERY_DEPTH nested parentheses, and no boolean operator
+ * GAZETTE_MAX_QUERY_DEPTH nested parentheses, NEAR/n and ADJ/n windows
+ * from 1 to GAZETTE_MAX_QUERY_WINDOW, and no boolean operator
  * (AND, OR, XOR, NOT) without the words it needs on each side.
  * Returns 0, or -1 with a one-line reason in `err`. */
 int gz_query_check(const char *text, char *err, size_t errlen);

@@ -154,6 +154,38 @@ static int put_date(gz_buf *b, const char *v, size_t n, char *err,
     return 0;
 }
 
+/* Check the value of a year: field: [value, value+vlen) within the
+ * token, or when the token ends at the colon, the quoted value after it
+ * (`year:"2024"`). The index has one term a year, Y and four digits
+ * (YYYY, from 0001): anything else would match nothing, silently, so it
+ * is refused as a bad date is. A group (`year:(`) is refused too; a quote
+ * never closed is left to the lenient reading of stray quotes. Returns
+ * 0, or -1 with a one-line message naming the field and value in `err`. */
+static int check_year(const char *field, const char *value, size_t vlen,
+                      char *err, size_t errlen)
+{
+    const char *v = value, *shown_end = value + vlen;
+    size_t len = vlen;
+    if (vlen == 0 && *value == '"') {
+        const char *close = strchr(value + 1, '"');
+        if (!close)
+            return 0;
+        v = value + 1;
+        len = (size_t)(close - v);
+        shown_end = close + 1;
+    } else if (vlen == 0 && *value == '(') {
+        const char *close = strchr(value, ')');
+        shown_end = close ? close + 1 : value + strlen(value);
+    }
+    if (len == 4 && strspn(v, "0123456789") >= 4 && memcmp(v, "0000", 4) != 0)
+        return 0;
+    snprintf(err, errlen,
+             "cannot read the year in '%.*s' (write year:YYYY, such as "
+             "year:2024, or date:A..B for a range of dates)",
+             (int)(shown_end - field), field);
+    return -1;
+}
+
 /* Length of the token at `s`: up to white space, a parenthesis or a
  * double quote. */
 static size_t token_length(const char *s)
@@ -390,6 +422,9 @@ static int put_token(gz_buf *b, const char *t, size_t n, gz_fold *next_case,
             gz_buf_put(b, t, fsign);
             return put_date(b, value, vlen, err, errlen);
         }
+        if (f && strcmp(f->prefix, GZ_PREFIX_YEAR) == 0 &&
+            check_year(field, value, vlen, err, errlen) != 0)
+            return -1;
         gz_fold how = field_fold(field, flen);
         put_value(b, t, (size_t)(value - t), GZ_FOLD_ASCII);   /* "Tag:" */
         if (how == GZ_FOLD_EXACT &&

@@ -88,6 +88,12 @@ static xap_status parse_normalised(gazette_index_t *index, const char *query,
     }
     if (s == XAP_OK && excluded)
         s = exclude_filters(index, excluded, q);
+    /* Signs, a bare '*' or punctuation alone parse to no query at all:
+     * refused like an empty text (gazette_search says so). */
+    if (s == XAP_OK && xap_query_is_empty(*q)) {
+        index->parsed_nothing = 1;
+        s = XAP_ERR_QUERY_PARSE;
+    }
     if (s == XAP_OK)
         s = xap_query_description(*q, &r->parsed);
     xap_query_free(main_q);
@@ -131,6 +137,7 @@ static xap_status parse_query(gazette_index_t *index, const char *query,
     }
     text = indexed;
     index->nscales = 0;
+    index->parsed_nothing = 0;
     xap_status s = *capitals ? gz_ranking_set_stoplist(index->qp, capitals)
                              : XAP_OK;
     if (s == XAP_OK)
@@ -143,6 +150,50 @@ static xap_status parse_query(gazette_index_t *index, const char *query,
     free(capitals);
     free(indexed);
     return s;
+}
+
+/* The wildcards of a query checked against the words of every index
+ * searched at once (check_wildcards). */
+typedef struct wildcard_check {
+    const xap_database *db;
+    xap_status status;
+    int over;              /* a wildcard stands for too many words */
+} wildcard_check;
+
+/* xap_database_each_term callback: count a word, stop past the limit. */
+static int count_word(const char *term, size_t len, uint32_t freq, void *ctx)
+{
+    (void)term;
+    (void)len;
+    (void)freq;
+    uint32_t *n = ctx;
+    return ++*n > MAX_WILDCARD_EXPANSION;
+}
+
+/* xap_query_each_wildcard callback: count the distinct words starting
+ * with `pattern` (a term prefix and letters) up to the limit plus one. */
+static int count_wildcard(const char *pattern, size_t len, void *ctx)
+{
+    (void)len;
+    wildcard_check *c = ctx;
+    uint32_t n = 0;
+    c->status = xap_database_each_term(c->db, pattern, count_word, &n);
+    c->over = n > MAX_WILDCARD_EXPANSION;
+    return c->status != XAP_OK || c->over;
+}
+
+/* XAP_ERR_WILDCARD when a wildcard of `q` stands for more than
+ * MAX_WILDCARD_EXPANSION distinct words over index->db. Xapian applies
+ * its own limit (xap_queryparser_set_max_expansion) to each shard and
+ * each index apart, so that 1800 words over two shards of 900 would be
+ * searched; the words of the combined database are each counted once. */
+static xap_status check_wildcards(gazette_index_t *index, const xap_query *q)
+{
+    wildcard_check c = {index->db, XAP_OK, 0};
+    xap_status s = xap_query_each_wildcard(q, count_wildcard, &c);
+    if (s == XAP_OK)
+        s = c.status;
+    return s == XAP_OK && c.over ? XAP_ERR_WILDCARD : s;
 }
 
 /* Order and duplicate collapsing for one enquire (facet spies:
@@ -258,6 +309,8 @@ static xap_status run_search(gazette_index_t *index, const char *query,
     match_counts counts = {0, 0, 0};
     xap_status s = parse_query(index, query, text, o, r, &q);
     if (s == XAP_OK)
+        s = check_wildcards(index, q);
+    if (s == XAP_OK)
         s = count_facets(index, q, o, &spies, &matches);
     int counted = s == XAP_OK && wants_facets(o);
     if (s == XAP_OK)
@@ -352,6 +405,20 @@ static gazette_status_t search_failed(gazette_index_t *index, xap_status s)
     return gz_fail_shim(s, "search failed");
 }
 
+/* QUERY_SYNTAX with the thread's message saying that `query` has nothing
+ * to search for, with a hint at the likely slip. */
+static gazette_status_t nothing_to_search(const char *query)
+{
+    const char *hint = strchr(query, '*') ? " (a wildcard needs letters "
+                                            "before '*')"
+                       : strchr(query, ':') ? " (a field such as title: "
+                                              "needs a word after it)"
+                       : *query ? " (it has no word)"
+                                : "";
+    return gz_fail(GAZETTE_STATUS_QUERY_SYNTAX,
+                   "the query has nothing to search for%s", hint);
+}
+
 /* The query as the parser will see it (capitals folded, dates and
  * operators normalised): a new string in *text, or a status with the
  * thread's message set. */
@@ -383,11 +450,7 @@ static gazette_status_t prepare_text(const char *query, char **text)
         /* Nothing to look for: say so rather than return no hits. */
         free(*text);
         *text = NULL;
-        return gz_fail(GAZETTE_STATUS_QUERY_SYNTAX,
-                       "the query has nothing to search for%s",
-                       *query ? " (a field such as title: needs a word "
-                                "after it)"
-                              : "");
+        return nothing_to_search(query);
     }
     if (gz_query_check(*text, err, GZ_ERROR_SIZE) != 0) {
         free(*text);
@@ -476,8 +539,10 @@ gazette_status_t gazette_search(gazette_index_t *index, const char *query,
     xap_status s = search_locked(index, query, text, o, &r);
     /* In words while the lock is held: the failure a location left in
      * the handle is another thread's to clear once it is released. */
-    gazette_status_t failed = s != XAP_OK ? search_failed(index, s)
-                                          : GAZETTE_STATUS_OK;
+    gazette_status_t failed = s == XAP_OK ? GAZETTE_STATUS_OK
+                              : index->parsed_nothing
+                                  ? nothing_to_search(query)
+                                  : search_failed(index, s);
     gz_sigpipe_restore(&sp);
     pthread_mutex_unlock(&index->lock);
     free(text);

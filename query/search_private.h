@@ -78,6 +78,9 @@ struct gazette_index {
      * reset at each parse. */
     gz_capitals_word scales[GZ_CAPITALS_SCALES];
     size_t nscales;
+    /* The last parse left no query (only signs, '*' or punctuation): its
+     * XAP_ERR_QUERY_PARSE is "nothing to search for" (search.c). */
+    int parsed_nothing;
 };
 
 struct gazette_search_options {

@@ -129,6 +129,84 @@ xap_status xap_query_each_term(const xap_query *q,
     });
 }
 
+namespace {
+
+// Reads one length as Xapian 1.4 serialises it (one byte below 255, else
+// 255 then seven bits a byte, low first, the last byte's top bit set) at
+// *p, moving *p past it; false when the bytes run out first.
+bool read_serialised_length(const char **p, const char *end, size_t *out)
+{
+    if (*p == end)
+        return false;
+    size_t len = static_cast<unsigned char>(*(*p)++);
+    if (len == 0xff) {
+        len = 0;
+        unsigned shift = 0;
+        unsigned char ch;
+        do {
+            if (*p == end || shift > 56)
+                return false;
+            ch = static_cast<unsigned char>(*(*p)++);
+            len |= size_t(ch & 0x7f) << shift;
+            shift += 7;
+        } while (!(ch & 0x80));
+        len += 255;
+    }
+    *out = len;
+    return true;
+}
+
+// The pattern of a wildcard query `q` (get_type() OP_WILDCARD): Xapian 1.4
+// offers no getter, so it is read from the query's serialised form, the
+// one the remote protocol sends: 0x0b, the expansion limit, the limit type
+// and the combining operator (a byte each), then the pattern's length and
+// bytes.
+std::string wildcard_pattern(const Xapian::Query &q)
+{
+    const std::string s = q.serialise();
+    const char *p = s.data(), *end = p + s.size();
+    size_t limit = 0, len = 0;
+    if (p == end || *p++ != '\x0b' || !read_serialised_length(&p, end, &limit) ||
+        end - p < 2)
+        shim::fail(XAP_ERR_XAPIAN, "InternalError",
+                   "unexpected serialised wildcard query");
+    p += 2;
+    if (!read_serialised_length(&p, end, &len) || size_t(end - p) != len)
+        shim::fail(XAP_ERR_XAPIAN, "InternalError",
+                   "unexpected serialised wildcard query");
+    return std::string(p, len);
+}
+
+// Calls fn for each wildcard below `q`; true when fn asked to stop.
+bool each_wildcard(const Xapian::Query &q,
+                   int (*fn)(const char *pattern, size_t len, void *ctx),
+                   void *ctx)
+{
+    if (q.get_type() == Xapian::Query::OP_WILDCARD) {
+        const std::string pattern = wildcard_pattern(q);
+        return fn(pattern.c_str(), pattern.size(), ctx) != 0;
+    }
+    for (size_t i = 0; i < q.get_num_subqueries(); i++)
+        if (each_wildcard(q.get_subquery(i), fn, ctx))
+            return true;
+    return false;
+}
+
+}  // namespace
+
+xap_status xap_query_each_wildcard(const xap_query *q,
+                                   int (*fn)(const char *pattern, size_t len,
+                                             void *ctx),
+                                   void *ctx)
+{
+    return guard(__func__, [&] {
+        NEED(q);
+        NEED(fn);
+        each_wildcard(q->q, fn, ctx);
+        return XAP_OK;
+    });
+}
+
 // ------------------------------------------------------------- queryparser
 
 xap_status xap_queryparser_new(xap_queryparser **out)

@@ -411,6 +411,17 @@ xap_status xap_query_description(const xap_query *q, char **out);
 xap_status xap_query_each_term(const xap_query *q,
                                int (*fn)(const char *term, void *ctx),
                                void *ctx);
+/* Call `fn` for each trailing-* wildcard of the query with its pattern
+ * (the term prefix and the letters before the '*': "Sgaz" for title:gaz*),
+ * in query order, until it returns non-zero. Xapian expands a wildcard
+ * at match time and applies xap_queryparser_set_max_expansion to each
+ * database of a combined one apart: to bound the words over all of
+ * them, count the terms starting with the pattern (xap_database_each_term
+ * on the combined database gives each term once). */
+xap_status xap_query_each_wildcard(const xap_query *q,
+                                   int (*fn)(const char *pattern, size_t len,
+                                             void *ctx),
+                                   void *ctx);
 
 /* ------------------------------------------------------------ queryparser */
 

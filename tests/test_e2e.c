@@ -561,6 +561,63 @@ static void test_cli_json(void **state)
     assert_int_equal(summaries, 1);
 }
 
+/* The first line gazette-query prints for `args` (shell words), and the
+ * bounds its --json summary gives for the same search. */
+static void count_line(const char *args, char *line, size_t len,
+                       json_int_t *lower, json_int_t *upper)
+{
+    char out[4096];
+    snprintf(out, sizeof out, "%s/count.txt", fx.tmp);
+    const char *q = tu_binary("query/cli/gazette-query");
+    assert_int_equal(tu_run("'%s' --db '%s' %s Gaza > '%s'", q, fx.db, args,
+                            out), 0);
+    FILE *f = fopen(out, "r");
+    assert_non_null(f);
+    assert_non_null(fgets(line, (int)len, f));
+    fclose(f);
+    line[strcspn(line, "\n")] = '\0';
+    assert_int_equal(tu_run("'%s' --db '%s' --json %s Gaza | tail -n 1 "
+                            "> '%s'", q, fx.db, args, out), 0);
+    json_error_t err;
+    json_t *summary = json_load_file(out, 0, &err);
+    assert_non_null(summary);
+    *lower = json_integer_value(json_object_get(summary, "lower"));
+    *upper = json_integer_value(json_object_get(summary, "upper"));
+    json_decref(summary);
+}
+
+/* The text count says "about" only when the bounds differ, also on a
+ * page past the last hit, with --limit 0 and with a facet (whose count
+ * is exact); then it gives the bounds. */
+static void test_cli_count_wording(void **state)
+{
+    (void)state;
+    static const char *const runs[] = {
+        "--offset 1000", "--limit 0", "--limit 0 --facet source",
+        "--offset 1000 --facet year", "--duplicates --offset 1000",
+        "--offset 3 --limit 0", "", "--facet source"};
+    int exact = 0, inexact = 0;
+    for (size_t i = 0; i < sizeof runs / sizeof *runs; i++) {
+        char line[4096];
+        json_int_t lower, upper;
+        count_line(runs[i], line, sizeof line, &lower, &upper);
+        int about = strncmp(line, "About ", 6) == 0 || strstr(line, " about ");
+        if (about != (lower != upper))
+            fail_msg("%s: lower %lld, upper %lld: \"%s\"", runs[i],
+                     (long long)lower, (long long)upper, line);
+        char bounds[64];
+        snprintf(bounds, sizeof bounds, "(%lld to %lld)", (long long)lower,
+                 (long long)upper);
+        if ((lower != upper) != (strstr(line, bounds) != NULL))
+            fail_msg("%s: want the bounds %s only when they differ: \"%s\"",
+                     runs[i], bounds, line);
+        exact += lower == upper;
+        inexact += lower != upper;
+    }
+    assert_true(exact > 0);
+    assert_true(inexact > 0);
+}
+
 /* Errors are one line with a distinct exit code. */
 static void test_cli_errors(void **state)
 {
@@ -568,6 +625,34 @@ static void test_cli_errors(void **state)
     const char *q = tu_binary("query/cli/gazette-query");
     assert_int_equal(tu_run("'%s' --db '%s/nonexistent' Gaza 2>/dev/null", q,
                             fx.tmp), 66);
+    /* An empty directory, or one of articles, holds no index: 66 too, in
+     * one line that says so; an index directory without the file that
+     * says what it is (the stub listing its shards, or a lone database's
+     * iamglass) is a damaged index (65). */
+    static const char *const no_index[] = {"empty-dir", "articles-dir"};
+    assert_int_equal(tu_run("mkdir '%s/empty-dir' '%s/articles-dir' && "
+                            "cp '%s'/world/*.txt '%s/articles-dir'", fx.tmp,
+                            fx.tmp, tu_source_path("corpus/sample"), fx.tmp),
+                     0);
+    for (size_t i = 0; i < 2; i++) {
+        assert_int_equal(tu_run("'%s' --db '%s/%s' Gaza 2>'%s/err'", q,
+                                fx.tmp, no_index[i], fx.tmp), 66);
+        assert_int_equal(tu_run("test $(wc -l < '%s/err') = 1 && grep -q "
+                                "'%s/%s: no index here: the directory' "
+                                "'%s/err'", fx.tmp, fx.tmp, no_index[i],
+                                fx.tmp), 0);
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s", fx.tmp, no_index[i]);
+        gazette_index_t *none = NULL;
+        assert_int_equal(gazette_index_open(path, &none),
+                         GAZETTE_STATUS_INDEX_NOT_FOUND);
+        assert_null(none);
+    }
+    assert_int_equal(tu_run("cp -r '%s' '%s/no-stub' && rm -f '%s/no-stub/"
+                            "XAPIANDB' '%s/no-stub/iamglass'", fx.db, fx.tmp,
+                            fx.tmp, fx.tmp), 0);
+    assert_int_equal(tu_run("'%s' --db '%s/no-stub' Gaza 2>/dev/null", q,
+                            fx.tmp), 65);
     assert_int_equal(tu_run("'%s' --db '%s' 2>/dev/null", q, fx.db), 64);
     /* A query that is not UTF-8, a page over the limit: usage errors. */
     assert_int_equal(tu_run("'%s' --db '%s' --json \"$(printf 'caf\\351')\" "
@@ -636,6 +721,49 @@ static void test_cli_errors(void **state)
     assert_int_equal(tu_run("'%s' --db '' Gaza 2>'%s/err'", q, fx.tmp), 64);
     assert_int_equal(tu_run("grep -q 'empty index path' '%s/err' && "
                             "! grep -q null '%s/err'", fx.tmp, fx.tmp), 0);
+}
+
+/* A query word starting with '-' is taken for options unless it follows
+ * "--": --help and the man page say so with the same example, and the
+ * example (and the quoted form they give) runs, excluding the word. */
+static void test_cli_dash_words(void **state)
+{
+    (void)state;
+    const char *q = tu_binary("query/cli/gazette-query");
+    const char *example = "gazette-query --db INDEX -- gaza -lebanon";
+    const char *quoted = "gazette-query --db INDEX 'gaza -lebanon'";
+    assert_int_equal(tu_run("'%s' --help | grep -qF -- \"%s\"", q, example),
+                     0);
+    assert_int_equal(tu_run("'%s' --help | grep -qF -- \"%s\"", q, quoted),
+                     0);
+    assert_int_equal(tu_run("MANWIDTH=200 man -l '%s' 2>/dev/null | "
+                            "grep -qF -- \"%s\"",
+                            tu_source_path("docs/gazette-query.1"), example),
+                     0);
+    assert_int_equal(tu_run("'%s' --db '%s' gaza -lebanon >/dev/null "
+                            "2>&1", q, fx.db), 64);
+    char out[4096];
+    snprintf(out, sizeof out, "%s/dash.txt", fx.tmp);
+    static const char *const forms[] = {"-- gaza -lebanon",
+                                        "'gaza -lebanon'"};
+    for (size_t i = 0; i < 2; i++) {
+        assert_int_equal(tu_run("'%s' --db '%s' --format paths -n 100 %s "
+                                "> '%s'", q, fx.db, forms[i], out), 0);
+        FILE *f = fopen(out, "r");
+        assert_non_null(f);
+        char id[4096];
+        int hits = 0;
+        while (fgets(id, sizeof id, f)) {
+            id[strcspn(id, "\n")] = '\0';
+            const sample_article *a = find_article(id);
+            assert_non_null(a);
+            if (has_word(a->text, "lebanon") || !has_word(a->text, "gaza"))
+                fail_msg("%s: hit %s", forms[i], id);
+            hits++;
+        }
+        fclose(f);
+        assert_true(hits > 0);
+    }
 }
 
 /* Control bytes in an article (wire feeds frame text with SOH/STX) do not
@@ -1117,7 +1245,9 @@ int main(void)
         cmocka_unit_test(test_snippet_highlight),
         cmocka_unit_test(test_explain_term_weights),
         cmocka_unit_test(test_cli_json),
+        cmocka_unit_test(test_cli_count_wording),
         cmocka_unit_test(test_cli_errors),
+        cmocka_unit_test(test_cli_dash_words),
         cmocka_unit_test(test_reindex_other_language),
         cmocka_unit_test(test_control_bytes_in_text),
         cmocka_unit_test(test_odd_files),

@@ -389,6 +389,62 @@ static void test_byte_flipped_table(void **state)
     assert_true(refused > 0);
 }
 
+/* 64 seeded random bytes over `table` of `db` past its first block. */
+static void scramble_bytes(const char *db, const char *table, uint64_t *seed)
+{
+    char path[2100];
+    snprintf(path, sizeof path, "%s/%s", db, table);
+    long long size = file_size(path);
+    assert_true(size > 8192 + 64);
+    long at = 8192 + (long)(next_random(seed) % (uint32_t)(size - 8192 - 64));
+    FILE *f = fopen(path, "r+b");
+    assert_non_null(f);
+    fseek(f, at, SEEK_SET);
+    for (int i = 0; i < 64; i++)
+        fputc((int)(next_random(seed) & 0xff), f);
+    fclose(f);
+}
+
+/* Scrambled compressed tags (document data, term lists): a search that
+ * reads one says 65 in one line, as for any damaged table, never 74 (the
+ * I/O error: Xapian's class for a tag zlib cannot inflate is the
+ * DatabaseError of a failed read). The seeds are drawn until both tables
+ * have given an inflate failure at least once. */
+static void test_scrambled_compressed_tags(void **state)
+{
+    (void)state;
+    assert_int_equal(ix_with("", "-q --db '%s' '%s'", fx.db, fx.corpus), 0);
+    char good[2048], copy[2048];
+    snprintf(good, sizeof good, "%s/good", fx.tmp);
+    snprintf(copy, sizeof copy, "%s/scrambled", fx.tmp);
+    assert_int_equal(tu_run("cp -r '%s' '%s'", fx.db, good), 0);
+    static const char *const tables[] = {"docdata.glass", "termlist.glass"};
+    static const char *const queries[] = {"gaza", "the", "prize"};
+    uint64_t seed = 29;
+    for (size_t t = 0; t < sizeof tables / sizeof *tables; t++) {
+        int inflate_failures = 0;
+        for (int round = 0; round < 40 && !inflate_failures; round++) {
+            tu_rmtree(copy);
+            assert_int_equal(tu_run("cp -r '%s' '%s'", good, copy), 0);
+            scramble_bytes(copy, tables[t], &seed);
+            for (size_t i = 0; i < sizeof queries / sizeof *queries; i++) {
+                int rc = query_rc(copy, queries[i]);
+                if (rc == 0)
+                    continue;
+                if (rc != 65)
+                    fail_msg("%s round %d: '%s' exit %d: %s", tables[t],
+                             round, queries[i], rc, slurp("qerr.txt"));
+                expect_one_line("qerr.txt", "gazette-query:");
+                inflate_failures += strstr(slurp("qerr.txt"),
+                                           "inflate failed") != NULL;
+            }
+        }
+        printf("%s: %d searches met a tag that does not inflate\n",
+               tables[t], inflate_failures);
+        assert_true(inflate_failures > 0);
+    }
+}
+
 /* Per-document check of the term lists, as a test-side oracle: the docid
  * of the first document whose terms are not strictly ascending, or 0. */
 typedef struct order_check {
@@ -1175,6 +1231,7 @@ int main(void)
         T(test_read_only_index),
         T(test_truncated_table),
         T(test_byte_flipped_table),
+        T(test_scrambled_compressed_tags),
         T(test_flipped_termlist),
         T(test_sigkill_loop),
         T(test_reader_through_commits),

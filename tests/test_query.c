@@ -708,6 +708,14 @@ static void test_boolean_operators(void **state)
                 set_op(a, set_op(b, l, '|'), '-'));
 }
 
+static size_t count_lines(const char *text)
+{
+    size_t n = 0;
+    for (; *text; text++)
+        n += *text == '\n';
+    return n;
+}
+
 /* NEAR and ADJ: adjacent pairs always match; no match is further apart
  * than the window (a little slack for tokenisation differences). */
 static void test_near_adj(void **state)
@@ -746,6 +754,46 @@ static void test_near_adj(void **state)
     docset fwd = hits_of(c, "interest ADJ/1 rates", NULL);
     docset rev = hits_of(c, "rates ADJ/1 interest", NULL);
     assert_true(set_size(c, &fwd) > set_size(c, &rev));
+    /* The widest window is searched as written; a wider one (or one
+     * that does not fit Xapian's 32 bits, which would wrap), or 0, is
+     * refused in one line naming it, exit status 64. */
+    char widest[64];
+    snprintf(widest, sizeof widest, "interest NEAR/%u rates",
+             GAZETTE_MAX_QUERY_WINDOW);
+    docset wide = hits_of(c, widest, NULL);
+    docset near10 = hits_of(c, "interest NEAR rates", NULL);
+    docset both = hits_of(c, "interest AND rates", NULL);
+    assert_true(set_size(c, &near10) > 0);
+    for (size_t i = 0; i < c->n; i++)
+        if ((near10.in[i] && !wide.in[i]) || (wide.in[i] && !both.in[i]))
+            fail_msg("'%s': %s %s", widest, c->docs[i].id,
+                     wide.in[i] ? "found without both words"
+                                : "not found, found by NEAR");
+    char over[64];
+    snprintf(over, sizeof over, "interest ADJ/%u rates",
+             GAZETTE_MAX_QUERY_WINDOW + 1);
+    const char *refused[] = {over, "interest NEAR/99999999999 rates",
+                             "interest NEAR/4294967297 rates",
+                             "(interest ADJ/18446744073709551617 rates)",
+                             "interest NEAR/0 rates"};
+    char out[4096];
+    snprintf(out, sizeof out, "%s/err.txt", fx.tmp);
+    for (size_t i = 0; i < sizeof refused / sizeof *refused; i++) {
+        gazette_results_t *r = NULL;
+        char err[1024];
+        gazette_status_t s = run_query(c, refused[i], NULL, 10, &r, err,
+                                       sizeof err);
+        if (s != GAZETTE_STATUS_QUERY_SYNTAX || !strstr(err, "/"))
+            fail_msg("'%s': status %d, \"%s\"", refused[i], (int)s, err);
+        assert_null(r);
+        assert_int_equal(tu_run("'%s' --db '%s' '%s' >/dev/null 2>'%s'",
+                                tu_binary("query/cli/gazette-query"), c->db,
+                                refused[i], out), 64);
+        size_t len;
+        char *text = read_all(out, &len);
+        assert_int_equal(count_lines(text), 1);
+        free(text);
+    }
 }
 
 /* Trailing wildcards expand to the words that start so; a too broad one is
@@ -772,6 +820,100 @@ static void test_wildcards(void **state)
     assert_null(strchr(err, '\n'));
     assert_int_equal(tu_run("'%s' --db '%s' 'qwz*' >/dev/null 2>&1",
                             tu_binary("query/cli/gazette-query"), fx.caps.db), 64);
+}
+
+/* Articles first..last-1 of the wildcard corpus under `root`: article i
+ * holds the 60 words zq<60i>.. zq<60i+59> (five digits and a letter), so
+ * "zq00*" stands for 1000 words in 17 articles and "zq0*" for 1800. */
+static void write_wildcard_articles(const char *root, int first, int last)
+{
+    for (int i = first; i < last; i++) {
+        char name[64], text[2048];
+        int n = snprintf(text, sizeof text,
+                         "Title: doc %d\nDate: 2023-01-01\n\n", i);
+        for (int j = i * 60; j < (i + 1) * 60; j++)
+            n += snprintf(text + n, sizeof text - (size_t)n, "zq%05d%c ", j,
+                          "abc"[i % 3]);
+        snprintf(name, sizeof name, "d%02d.txt", i);
+        tu_write_file(root, name, text, (size_t)n);
+    }
+}
+
+/* The status of `query` over the indexes `dbs` searched as one, and the
+ * number of hits (at most 100, every copy of identical articles). */
+static gazette_status_t search_dbs(const char *const *dbs, size_t n,
+                                   const char *query, size_t *hits)
+{
+    gazette_index_t *index = NULL;
+    gazette_search_options_t *opts = NULL;
+    gazette_results_t *r = NULL;
+    assert_int_equal(gazette_index_open_multi(dbs, n, 0, &index),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_search_options_new(&opts), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_search_options_set_range(opts, 0, 100),
+                     GAZETTE_STATUS_OK);
+    gazette_search_options_set_collapse_duplicates(opts, 0);
+    gazette_status_t s = gazette_search(index, query, opts, &r);
+    *hits = gazette_results_count(r);
+    if (s == GAZETTE_STATUS_QUERY_SYNTAX)
+        assert_non_null(strstr(gazette_index_error(index), "wildcard"));
+    gazette_results_free(r);
+    gazette_search_options_free(opts);
+    gazette_index_close(index);
+    return s;
+}
+
+/* The wildcard limit counts distinct words over everything searched, not
+ * each shard or index apart: 1800 words split over two shards (900
+ * each), or over two indexes, are refused as over one; exactly 1000 are
+ * searched; two indexes holding the same 900 words are 900 words. */
+static void test_wildcard_limit_over_shards(void **state)
+{
+    (void)state;
+    char root[1100], half[1100], same[1100], db[4][1200];
+    snprintf(root, sizeof root, "%s/wc", fx.tmp);
+    snprintf(half, sizeof half, "%s/wc-b", fx.tmp);
+    snprintf(same, sizeof same, "%s/wc-a2", fx.tmp);
+    write_wildcard_articles(root, 0, 30);
+    write_wildcard_articles(half, 15, 30);
+    write_wildcard_articles(same, 0, 15);
+    static const char *const jobs[] = {"1", "2", "4"};
+    for (size_t k = 0; k < 3; k++) {
+        snprintf(db[0], sizeof db[0], "%s/wc-j%s", fx.tmp, jobs[k]);
+        assert_int_equal(tu_run("'%s' --quiet -j%s --db '%s' '%s'",
+                                tu_binary("indexer/gazette-index"), jobs[k],
+                                db[0], root), 0);
+        const char *one[] = {db[0]};
+        size_t hits = 0;
+        if (search_dbs(one, 1, "zq0*", &hits) != GAZETTE_STATUS_QUERY_SYNTAX)
+            fail_msg("-j%s: 'zq0*' (1800 words) searched: %zu hits", jobs[k],
+                     hits);
+        assert_int_equal(search_dbs(one, 1, "zq00*", &hits),
+                         GAZETTE_STATUS_OK);
+        assert_int_equal(hits, 17);
+        assert_int_equal(tu_run("'%s' --db '%s' 'zq0*' >/dev/null 2>&1",
+                                tu_binary("query/cli/gazette-query"), db[0]),
+                         64);
+    }
+    /* Two indexes: articles 0-14 (a copy of the first half of wc, in
+     * its own index) with 15-29, and with another copy of 0-14. */
+    snprintf(db[1], sizeof db[1], "%s/wc-a-index", fx.tmp);
+    snprintf(db[2], sizeof db[2], "%s/wc-b-index", fx.tmp);
+    snprintf(db[3], sizeof db[3], "%s/wc-a2-index", fx.tmp);
+    char first[1100];
+    snprintf(first, sizeof first, "%s/wc-a", fx.tmp);
+    write_wildcard_articles(first, 0, 15);
+    const char *roots[] = {first, half, same};
+    for (size_t i = 0; i < 3; i++)
+        assert_int_equal(tu_run("'%s' --quiet -j1 --db '%s' '%s'",
+                                tu_binary("indexer/gazette-index"),
+                                db[i + 1], roots[i]), 0);
+    const char *apart[] = {db[1], db[2]}, *twice[] = {db[1], db[3]};
+    size_t hits = 0;
+    if (search_dbs(apart, 2, "zq0*", &hits) != GAZETTE_STATUS_QUERY_SYNTAX)
+        fail_msg("two indexes of 900 words each: 'zq0*' searched");
+    assert_int_equal(search_dbs(twice, 2, "zq0*", &hits), GAZETTE_STATUS_OK);
+    assert_int_equal(hits, 30);   /* 15 articles, each in both indexes */
 }
 
 /* source:, title:, author:, tag:, url:, id:, entity: on the sample. */
@@ -897,14 +1039,6 @@ static void test_dates(void **state)
     expect_hits(c, "gaza date:2023-11", NULL, set_op(gaza, nov, '&'));
 }
 
-static size_t count_lines(const char *text)
-{
-    size_t n = 0;
-    for (; *text; text++)
-        n += *text == '\n';
-    return n;
-}
-
 /* Malformed queries: lenient, or one line with QUERY_SYNTAX / exit 64. */
 static void test_malformed_queries(void **state)
 {
@@ -914,7 +1048,8 @@ static void test_malformed_queries(void **state)
     const char *lenient[] = {"\"unclosed hezbollah", "(hezbollah",
                              "hezbollah)", "title: hezbollah",
                              "hezbollah title:", "hezbollah title:(",
-                             "title:(hezbollah"};
+                             "title:(hezbollah", "year:\"2023\"",
+                             "hezbollah -year:2021"};
     for (size_t i = 0; i < sizeof lenient / sizeof *lenient; i++) {
         gazette_results_t *r = NULL;
         char err[1024];
@@ -929,7 +1064,10 @@ static void test_malformed_queries(void **state)
                          "date:2023-13", "date:yesterday", "date:..",
                          "title:", "title:(", "title:( )", "tag:()", "title:(\v)",
                          "\"", "", "\v\v\"", "tag:\v\f",
-                         "caf\xff hezbollah"};
+                         "caf\xff hezbollah", "year:abc", "year:24",
+                         "year:2023-11", "year:0000", "year:202*",
+                         "gaza -year:20234", "year:\"abc\"",
+                         "year:(2023 OR 2022)", "hezbollah year:2023,"};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         gazette_results_t *r = NULL;
         char err[1024];
@@ -958,6 +1096,11 @@ static void test_malformed_queries(void **state)
     assert_int_equal(run_query(c, "hezbollah AND", NULL, 10, &r, err,
                                sizeof err), GAZETTE_STATUS_QUERY_SYNTAX);
     assert_non_null(strstr(err, "needs a word on each side"));
+    /* A year that is not four digits is named, as a bad date is. */
+    assert_int_equal(run_query(c, "gaza year:24", NULL, 10, &r, err,
+                               sizeof err), GAZETTE_STATUS_QUERY_SYNTAX);
+    assert_non_null(strstr(err, "'year:24'"));
+    assert_non_null(strstr(err, "YYYY"));
     char many[512] = "";
     for (int i = 0; i < 17; i++)
         snprintf(many + strlen(many), sizeof many - strlen(many), "%sw%d",
@@ -967,6 +1110,44 @@ static void test_malformed_queries(void **state)
     assert_non_null(strstr(err, "XOR joins more than 16 parts"));
     assert_null(strstr(err, "needs a word on each side"));
     assert_null(r);
+}
+
+/* A query with nothing to search for, whether the text alone shows it
+ * (a quote, parentheses, spaces) or only the parse does (signs, a bare
+ * '*' that would stand for every word, punctuation Xapian skips): the
+ * same QUERY_SYNTAX and message from the library, one line and exit 64
+ * from gazette-query. A query of exclusions alone is a query. */
+static void test_nothing_to_search(void **state)
+{
+    (void)state;
+    const corpus *c = &fx.sample;
+    const char *empty[] = {"\"", "(((", " ", "*", "+", "-", "+ -", "**",
+                           "* *", "-(", "!!!", "&"};
+    char out[4096];
+    snprintf(out, sizeof out, "%s/err.txt", fx.tmp);
+    for (size_t i = 0; i < sizeof empty / sizeof *empty; i++) {
+        gazette_results_t *r = NULL;
+        char err[1024];
+        gazette_status_t s = run_query(c, empty[i], NULL, 10, &r, err,
+                                       sizeof err);
+        if (s != GAZETTE_STATUS_QUERY_SYNTAX || !strstr(err, "nothing to "
+                                                        "search for"))
+            fail_msg("'%s': status %d, %zu hits, \"%s\"", empty[i], (int)s,
+                     r ? gazette_results_count(r) : 0, err);
+        assert_null(r);
+        assert_int_equal(tu_run("'%s' --db '%s' -- '%s' >/dev/null 2>'%s'",
+                                tu_binary("query/cli/gazette-query"), c->db,
+                                empty[i], out), 64);
+        size_t len;
+        char *text = read_all(out, &len);
+        assert_int_equal(count_lines(text), 1);
+        assert_non_null(strstr(text, "nothing to search for"));
+        free(text);
+    }
+    docset gaza = with_word(c, "gaza");
+    docset everything;
+    memset(&everything, 1, sizeof everything);
+    expect_hits(c, "NOT gaza", NULL, set_op(everything, gaza, '-'));
 }
 
 /* --sort date / date-asc: same hits, ordered by date. */
@@ -1947,9 +2128,11 @@ int main(void)
         cmocka_unit_test(test_boolean_operators),
         cmocka_unit_test(test_near_adj),
         cmocka_unit_test(test_wildcards),
+        cmocka_unit_test(test_wildcard_limit_over_shards),
         cmocka_unit_test(test_fields),
         cmocka_unit_test(test_dates),
         cmocka_unit_test(test_malformed_queries),
+        cmocka_unit_test(test_nothing_to_search),
         cmocka_unit_test(test_sort),
         cmocka_unit_test(test_snippet_highlights),
         cmocka_unit_test(test_stem_keeps_first_letter),

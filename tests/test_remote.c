@@ -571,6 +571,60 @@ static void test_remote_limits(void **state)
     gazette_index_close(stubbed);
 }
 
+/* Articles first..last-1 of a word list under tmp/name, indexed alone
+ * into tmp/name.idx (in `db`): article i holds the 60 words zq<60i>..
+ * zq<60i+59>, so 15 articles hold 900 words starting "zq0". */
+static void index_word_lists(const char *name, int first, int last,
+                             char *db, size_t dbsize)
+{
+    char root[4200];
+    snprintf(root, sizeof root, "%s/%s", fx.tmp, name);
+    for (int i = first; i < last; i++) {
+        char file[64], text[2048];
+        int n = snprintf(text, sizeof text, "Title: list %d\n\n", i);
+        for (int j = i * 60; j < (i + 1) * 60; j++)
+            n += snprintf(text + n, sizeof text - (size_t)n, "zq%05d ", j);
+        snprintf(file, sizeof file, "l%02d.txt", i);
+        tu_write_file(root, file, text, (size_t)n);
+    }
+    snprintf(db, dbsize, "%s/%s.idx", fx.tmp, name);
+    assert_int_equal(tu_run("'%s' -j1 --quiet --db '%s' '%s'",
+                            tu_binary("gazette-index"), db, root), 0);
+}
+
+/* The wildcard limit over a remote index and a local one searched as one
+ * counts their distinct words together: 900 words in each is 1800,
+ * refused; the same 900 in both is 900, searched. */
+static void test_wildcard_limit_remote(void **state)
+{
+    (void)state;
+    char first[4200], second[4200], again[4200], log[4200], url[64];
+    index_word_lists("wc-first", 0, 15, first, sizeof first);
+    index_word_lists("wc-second", 15, 30, second, sizeof second);
+    index_word_lists("wc-again", 0, 15, again, sizeof again);
+    server srv = {0, 0};
+    snprintf(log, sizeof log, "%s/tcpsrv-wc.log", fx.tmp);
+    assert_int_equal(start_tcpsrv(&srv, first, log), 0);
+    snprintf(url, sizeof url, "tcp://127.0.0.1:%d", srv.port);
+    gazette_search_options_t *opts = NULL;
+    gazette_results_t *r = NULL;
+    assert_int_equal(gazette_search_options_new(&opts), GAZETTE_STATUS_OK);
+    gazette_index_t *apart = open_two(url, second, 0);
+    gazette_status_t s = gazette_search(apart, "zq0*", opts, &r);
+    if (s != GAZETTE_STATUS_QUERY_SYNTAX)
+        fail_msg("900 remote + 900 local words: status %d", (int)s);
+    assert_non_null(strstr(gazette_index_error(apart), "wildcard"));
+    gazette_index_close(apart);
+    gazette_index_t *same = open_two(url, again, 0);
+    assert_int_equal(gazette_search(same, "zq0*", opts, &r),
+                     GAZETTE_STATUS_OK);
+    assert_true(gazette_results_count(r) > 0);
+    gazette_results_free(r);
+    gazette_index_close(same);
+    gazette_search_options_free(opts);
+    stop_server(&srv);
+}
+
 /* A handle shared by two threads (gazette.h allows it): one asks for a
  * facet the index refuses, the other searches plainly at the same time.
  * The refusal must reach its caller as it is, every time, though the
@@ -827,6 +881,7 @@ int main(void)
         cmocka_unit_test(test_facets_local_and_remote),
         cmocka_unit_test(test_list_facets_remote),
         cmocka_unit_test(test_remote_limits),
+        cmocka_unit_test(test_wildcard_limit_remote),
         cmocka_unit_test(test_refusal_with_a_shared_handle),
         cmocka_unit_test(test_down_at_open),
         cmocka_unit_test(test_down_during_session),

@@ -1551,6 +1551,52 @@ static void test_stopper(void **state)
     xap_queryparser_free(qp);
 }
 
+/* xap_query_each_wildcard callback: append "pattern|" to a buffer. */
+static int collect_pattern(const char *pattern, size_t len, void *ctx)
+{
+    char *buf = ctx;
+    assert_int_equal(strlen(pattern), len);
+    size_t used = strlen(buf);
+    snprintf(buf + used, 4096 - used, "%s|", pattern);
+    return 0;
+}
+
+/* Each wildcard of a parsed query, nested or prefixed, gives its pattern
+ * (prefix and letters), in query order; the expansion limit, serialised
+ * in more than one byte from 255 on, does not shift it. */
+static void test_query_wildcards(void **state)
+{
+    (void)state;
+    xap_stem *stem;
+    xap_queryparser *qp = english_qp(&stem);
+    static const unsigned limits[] = {0, 10, 1000, 100000};
+    for (size_t i = 0; i < sizeof limits / sizeof *limits; i++) {
+        OK(xap_queryparser_set_max_expansion(qp, limits[i]));
+        xap_query *q;
+        char buf[4096] = "";
+        OK(xap_queryparser_parse(qp, "wol* AND (title:fore* OR fox*)",
+                                 XAP_QP_FLAG_DEFAULT | XAP_QP_FLAG_WILDCARD,
+                                 NULL, &q));
+        OK(xap_query_each_wildcard(q, collect_pattern, buf));
+        assert_string_equal(buf, "wol|Sfore|fox|");
+        xap_query_free(q);
+        buf[0] = '\0';
+        OK(xap_queryparser_parse(qp, "deer -bea*", XAP_QP_FLAG_DEFAULT |
+                                 XAP_QP_FLAG_WILDCARD, NULL, &q));
+        OK(xap_query_each_wildcard(q, collect_pattern, buf));
+        assert_string_equal(buf, "bea|");
+        xap_query_free(q);
+        buf[0] = '\0';
+        OK(xap_queryparser_parse(qp, "wolves", XAP_QP_FLAG_DEFAULT |
+                                 XAP_QP_FLAG_WILDCARD, NULL, &q));
+        OK(xap_query_each_wildcard(q, collect_pattern, buf));
+        assert_string_equal(buf, "");
+        xap_query_free(q);
+    }
+    xap_queryparser_free(qp);
+    xap_stem_free(stem);
+}
+
 static void test_query_parse_errors(void **state)
 {
     (void)state;
@@ -2311,6 +2357,7 @@ int main(void)
         cmocka_unit_test(test_eset_rset),
         cmocka_unit_test(test_query_build),
         cmocka_unit_test(test_stopper),
+        cmocka_unit_test(test_query_wildcards),
         cmocka_unit_test(test_query_parse_errors),
         cmocka_unit_test(test_open_errors),
         cmocka_unit_test(test_closed_db),
