@@ -224,8 +224,11 @@ static int parse_args(int argc, char **argv, cli_options *o, int *code)
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0}};
     int c;
+    /* one line of our own, not getopt's two (cli_bad_option) */
+    static const char optstring[] = ":d:n:ahV";
+    opterr = 0;
     *code = CLI_EXIT_USAGE;
-    while ((c = getopt_long(argc, argv, "d:n:ahV", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, optstring, longopts, NULL)) != -1) {
         switch (c) {
         case 'd':
             if (o->ndb == MAX_DBS)
@@ -296,13 +299,12 @@ static int parse_args(int argc, char **argv, cli_options *o, int *code)
             printf("gazette-query %s\n", gazette_version());
             return *code = CLI_EXIT_OK, -1;
         default:
-            fputs("Try 'gazette-query --help' for more information.\n", stderr);
+            cli_bad_option(c, argv, optstring, longopts);
             return -1;
         }
     }
     if (optind >= argc) {
-        cli_complain("no query given");
-        fputs("Try 'gazette-query --help' for more information.\n", stderr);
+        cli_complain("no query given; try 'gazette-query --help'");
         return -1;
     }
     return optind;

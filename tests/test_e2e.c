@@ -106,6 +106,19 @@ static void load_sample(const char *root)
     assert_int_equal(corpus_walk(root, read_sample_file, NULL, NULL), 0);
 }
 
+/* Read a whole small file into a new string. */
+static char *slurp_file(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    char *buf = malloc(1 << 16);
+    assert_non_null(buf);
+    size_t n = fread(buf, 1, (1 << 16) - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+    return buf;
+}
+
 static size_t count_occurrences(const char *text, const char *needle)
 {
     size_t n = 0;
@@ -679,6 +692,26 @@ static void test_cli_errors(void **state)
     assert_int_equal(tu_run("'%s' --db '%s/mixed-stub' Gaza 2>/dev/null", q,
                             fx.tmp), 65);
     assert_int_equal(tu_run("'%s' --bogus x 2>/dev/null", q), 64);
+    /* a usage error is one line (getopt's own were two), naming the
+     * option and --help; exit 64 */
+    static const char *const usage[][2] = {
+        {"--bogus x", "unknown option '--bogus'"},
+        {"x --db", "option '--db' needs an argument"},
+        {"-z x", "unknown option '-z'"},
+        {"--json=1 x", "option '--json' takes no argument"},
+        {"", "no query given"},
+    };
+    for (size_t i = 0; i < sizeof usage / sizeof usage[0]; i++) {
+        char err[4096];
+        snprintf(err, sizeof err, "%s/usage.err", fx.tmp);
+        assert_int_equal(tu_run("'%s' %s 2>'%s'", q, usage[i][0], err), 64);
+        char *text = slurp_file(err);
+        if (!strstr(text, usage[i][1]) ||
+            !strstr(text, "; try 'gazette-query --help'\n") ||
+            count_occurrences(text, "\n") != 1)
+            fail_msg("gazette-query %s: %s", usage[i][0], text);
+        free(text);
+    }
     assert_int_equal(tu_run("'%s' --help >/dev/null", q), 0);
     const char *ix = tu_binary("indexer/gazette-index");
     assert_int_equal(tu_run("'%s' --db '%s/x' '%s/missing' 2>/dev/null", ix,
@@ -896,19 +929,6 @@ static void test_emptied_file_and_bad_root(void **state)
     assert_int_equal(tu_run("mkfifo '%s/fifo'", fx.tmp), 0);
     assert_int_equal(tu_run("'%s' -q --db '%s' '%s/fifo' 2>/dev/null", ix, db,
                             fx.tmp), 66);
-}
-
-/* Read a whole small file into a new string. */
-static char *slurp_file(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    char *buf = malloc(1 << 16);
-    assert_non_null(buf);
-    size_t n = fread(buf, 1, (1 << 16) - 1, f);
-    buf[n] = '\0';
-    fclose(f);
-    return buf;
 }
 
 /* Mail and news posts are indexed through gazette-index (extensionless
