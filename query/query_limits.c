@@ -270,3 +270,29 @@ int gz_query_check(const char *text, char *err, size_t errlen)
     }
     return check_operators(text, err, errlen);
 }
+
+/* gz_query_only_excluded - see query_limits.h. */
+int gz_query_only_excluded(const char *text, char **out)
+{
+    *out = NULL;
+    const char *p = text;
+    size_t n = 0, size = 1;
+    for (token t = next_token(&p); t.kind != TOKEN_END; t = next_token(&p)) {
+        if (t.kind != TOKEN_WORD || t.text[0] != '-' || t.len < 2 ||
+            t.text[1] == '-')
+            return 0;
+        n++;
+        size += strlen("NOT ") + t.len;    /* the '-' makes room for ' ' */
+    }
+    if (n == 0)
+        return 0;
+    char *w = malloc(size);
+    if (!w)
+        return -2;
+    *out = w;
+    p = text;
+    for (token t = next_token(&p); t.kind != TOKEN_END; t = next_token(&p))
+        w += sprintf(w, "%sNOT %.*s", w == *out ? "" : " ", (int)t.len - 1,
+                     t.text + 1);
+    return 1;
+}

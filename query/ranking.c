@@ -360,7 +360,9 @@ static int cmp_term(const void *key, const void *item)
 static int is_candidate(const char *term, void *ctx)
 {
     const candidates *c = ctx;
-    return bsearch(term, c->terms, c->n, sizeof *c->terms, cmp_term) != NULL;
+    /* no candidate: terms is NULL, which bsearch may not be given */
+    return c->n > 0 &&
+           bsearch(term, c->terms, c->n, sizeof *c->terms, cmp_term) != NULL;
 }
 
 /*
@@ -401,8 +403,9 @@ static xap_status expansion_query(xap_enquire *enq, gz_feedback *fb)
             s = xap_rset_add(rset, id);
     }
     /* Exact frequencies: several indexes searched as one rank as the
-     * single index holding them all would. */
-    if (s == XAP_OK && rset)
+     * single index holding them all would. No candidate (an unstemmed
+     * index has no plain stemmed words): nothing for Xapian to weigh. */
+    if (s == XAP_OK && rset && cands.n > 0)
         s = xap_enquire_get_eset_filtered(enq, params.prf_terms, rset,
                                           XAP_ESET_EXACT_TERMFREQ,
                                           is_candidate, &cands, &eset);

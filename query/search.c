@@ -64,6 +64,15 @@ static xap_status parse_normalised(gazette_index_t *index, const char *query,
     xap_status s = gz_query_split_filters(text, &rest, &filters, &excluded) == 0
                        ? XAP_OK : XAP_ERR_NOMEM;
     int split = s == XAP_OK && (filters || excluded);
+    char *negated = NULL;
+    int only_excluded = s == XAP_OK ? gz_query_only_excluded(rest, &negated)
+                                    : 0;
+    if (only_excluded == -2)
+        s = XAP_ERR_NOMEM;
+    if (only_excluded == 1) {
+        free(rest);
+        rest = negated;
+    }
     if (s == XAP_OK)
         s = xap_queryparser_set_default_op(
             index->qp, o->match_all ? XAP_OP_AND : XAP_OP_OR);

@@ -1150,6 +1150,28 @@ static void test_nothing_to_search(void **state)
     expect_hits(c, "NOT gaza", NULL, set_op(everything, gaza, '-'));
 }
 
+/* A query that only excludes words is every article but theirs, as with
+ * NOT; Xapian's parser refuses it and then read it leniently as the words
+ * themselves, so "-gaza" found the articles about Gaza. */
+static void test_only_excluded_words(void **state)
+{
+    (void)state;
+    const corpus *c = &fx.sample;
+    docset gaza = with_word(c, "gaza"), lebanon = with_word(c, "lebanon");
+    docset everything;
+    memset(&everything, 1, sizeof everything);
+    docset not_gaza = set_op(everything, gaza, '-');
+    expect_hits(c, "-gaza", NULL, not_gaza);
+    expect_hits(c, "-gaza -lebanon", NULL, set_op(not_gaza, lebanon, '-'));
+    docset world;
+    memset(&world, 0, sizeof world);
+    for (size_t i = 0; i < c->n; i++)
+        world.in[i] = strcasecmp(c->docs[i].source, "world") == 0;
+    expect_hits(c, "-gaza source:world", NULL, set_op(not_gaza, world, '&'));
+    /* beside a word it stays an exclusion from that word's articles */
+    expect_hits(c, "gaza -lebanon", NULL, set_op(gaza, lebanon, '-'));
+}
+
 /* --sort date / date-asc: same hits, ordered by date. */
 static void test_sort(void **state)
 {
@@ -2133,6 +2155,7 @@ int main(void)
         cmocka_unit_test(test_dates),
         cmocka_unit_test(test_malformed_queries),
         cmocka_unit_test(test_nothing_to_search),
+        cmocka_unit_test(test_only_excluded_words),
         cmocka_unit_test(test_sort),
         cmocka_unit_test(test_snippet_highlights),
         cmocka_unit_test(test_stem_keeps_first_letter),
