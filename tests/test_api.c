@@ -332,6 +332,8 @@ static void test_error_message_families(void **state)
     assert_int_equal(hits(index, "harbour"), 1);
     assert_string_equal(gazette_index_error(index), "");
     assert_string_equal(gazette_writer_error(w), writer_said);
+    gazette_article_free(no_id);   /* get_article sets it anew below */
+    no_id = NULL;
 
     assert_int_equal(gazette_index_get_article(index, "desk/none", &no_id),
                      GAZETTE_STATUS_ARTICLE_NOT_FOUND);
