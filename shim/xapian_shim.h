@@ -550,6 +550,15 @@ xap_status xap_enquire_clear_spies(xap_enquire *enq);
 xap_status xap_enquire_get_mset(xap_enquire *enq, uint32_t first,
                                 uint32_t maxitems, uint32_t checkatleast,
                                 const xap_rset *rset, xap_mset **out);
+/* The weight the query set on `enq` gives document `id`, into *weight,
+ * and *matched 1; *matched 0 (and *weight 0) when the query does not
+ * match it. A match kept to the document by a match decider: no lookup
+ * beyond the query's own, but every document the query matches is
+ * weighed on the way, so the query should match few. Local databases
+ * only: with a remote one among them Xapian refuses
+ * (XAP_ERR_UNIMPLEMENTED). */
+xap_status xap_enquire_weight_of_doc(xap_enquire *enq, xap_docid id,
+                                     int *matched, double *weight);
 /* Flags of xap_enquire_get_eset. */
 enum {
     /* Over several databases, weigh terms with their exact frequency in

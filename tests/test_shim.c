@@ -1960,6 +1960,58 @@ static void test_metadata_spelling_synonyms(void **state)
     xap_database_free(db);
 }
 
+/* The weight a query gives one document: the same as in the whole match
+ * set, over one database and over two searched as one (whose document
+ * numbers interleave, and whose match decider sees each database's own
+ * numbers); 0 and unmatched for a document the query does not match. */
+static void test_weight_of_doc(void **state)
+{
+    (void)state;
+    xap_database *one = open_db(), *two;
+    OK(xap_database_new_empty(&two));
+    OK(xap_database_add_database(two, one));
+    OK(xap_database_add_database(two, one));
+    xap_stem *stem;
+    xap_queryparser *qp = english_qp(&stem);
+    xap_database *dbs[2] = {one, two};
+    for (size_t d = 0; d < 2; d++) {
+        xap_enquire *enq;
+        xap_mset *m = search(dbs[d], qp, "forest running", &enq);
+        uint32_t n = xap_mset_size(m);
+        assert_int_equal(n, 4 * (d + 1));   /* a1, b2, c3, e5 */
+        for (uint32_t i = 0; i < n; i++) {
+            xap_docid id;
+            double want, got = -1;
+            int matched = 0;
+            OK(xap_mset_docid(m, i, &id));
+            OK(xap_mset_weight(m, i, &want));
+            OK(xap_enquire_weight_of_doc(enq, id, &matched, &got));
+            assert_int_equal(matched, 1);
+            assert_true(fabs(got - want) < 1e-12);
+        }
+        /* d4 (fourth added: number 4 alone, 7 and 8 of two) */
+        for (xap_docid id = d ? 7 : 4; id <= (d ? 8u : 4u); id++) {
+            int matched = 1;
+            double got = -1;
+            OK(xap_enquire_weight_of_doc(enq, id, &matched, &got));
+            assert_int_equal(matched, 0);
+            assert_true(got == 0);
+        }
+        int matched;
+        double got;
+        ERR(XAP_ERR_INVALID_ARG,
+            xap_enquire_weight_of_doc(enq, 0, &matched, &got));
+        ERR(XAP_ERR_INVALID_ARG,
+            xap_enquire_weight_of_doc(enq, 1, NULL, &got));
+        xap_mset_free(m);
+        xap_enquire_free(enq);
+    }
+    xap_queryparser_free(qp);
+    xap_stem_free(stem);
+    xap_database_free(two);
+    xap_database_free(one);
+}
+
 /* Each shard of a combined database answers for its own metadata; the
  * combined handle, for its first shard only. */
 static void test_shard_metadata(void **state)
@@ -2309,6 +2361,7 @@ int main(void)
         cmocka_unit_test(test_date_range),
         cmocka_unit_test(test_sort_collapse_spy),
         cmocka_unit_test(test_eset_rset),
+        cmocka_unit_test(test_weight_of_doc),
         cmocka_unit_test(test_query_build),
         cmocka_unit_test(test_stopper),
         cmocka_unit_test(test_query_parse_errors),
