@@ -411,6 +411,18 @@ xap_status xap_query_description(const xap_query *q, char **out);
 xap_status xap_query_each_term(const xap_query *q,
                                int (*fn)(const char *term, void *ctx),
                                void *ctx);
+/* The parts of `q` that Xapian's snippets highlight (MSet::snippet reads
+ * its terms, its tight phrases of terms and its wildcards) into a new
+ * query *out, OR'ed together (empty when none is left), each term and
+ * wildcard pattern renamed by `rename`: it returns the new name (read
+ * before its next call), or NULL to leave the part out (a phrase goes
+ * with any of its terms). A wildcard of *out expands to one term at most
+ * (snippets read only its pattern). A match set of *out lets snippets
+ * highlight words that `q` searched under another prefix. */
+xap_status xap_query_snippet_parts(const xap_query *q,
+                                   const char *(*rename)(const char *term,
+                                                         void *ctx),
+                                   void *ctx, xap_query **out);
 
 /* ------------------------------------------------------------ queryparser */
 
