@@ -77,21 +77,78 @@ static xap_status terms_for_people(gazette_hit_t *hit)
     return XAP_OK;
 }
 
-/* The weight `term` alone gives the document with unique term `id_term`,
- * ranked as searches are: its share of the hit's weight (BM25 adds the
- * terms' weights up; feedback terms that re-rank are not among them). */
-static xap_status term_weight(gazette_index_t *index, const char *id_term,
+/*
+ * Weighing one matching term of one hit: the match of the term alone
+ * (ranked as searches are: its share of the hit's weight, as BM25 adds the
+ * terms' weights up; feedback terms that re-rank are not among them), kept
+ * to the hit. It used to be kept to the hit by the hit's id term (Q...),
+ * a B-tree key the search itself never looks up. Xapian 1.4's glass
+ * tables trust the directory of a block: in a damaged one, a lookup reads
+ * tens of kilobytes past the block (tests/test_faults.c), so a search
+ * that answered could crash under --explain, and a damaged id key hid the
+ * document and gave every term a weight of 0. So over local indexes the
+ * match is kept to the documents having all the hit's matching terms
+ * (each looked up by the search already), then to the hit by document
+ * number (xap_enquire_weight_of_doc). Xapian refuses that over a remote
+ * index, whose lookups run in its server, not here: there the id term
+ * still does it.
+ */
+typedef struct hit_filter {
+    xap_query *filter;   /* documents that include the hit */
+    xap_docid docid;     /* the hit; 0: `filter` is the hit alone */
+} hit_filter;
+
+/* 1 when a location of index->db is served by a server. */
+static int searches_remote(const gazette_index_t *index)
+{
+    for (size_t i = 0; i < index->nlocations; i++)
+        if (index->locations[i].db && index->locations[i].remote)
+            return 1;
+    return 0;
+}
+
+/* The filter of `hit` (document `docid`, its matching terms found) into
+ * *f: all its matching terms, or over a remote index its id term. Free
+ * with xap_query_free(f->filter). */
+static xap_status hit_filter_new(const gazette_index_t *index,
+                                 const gazette_hit_t *hit, xap_docid docid,
+                                 hit_filter *f)
+{
+    *f = (hit_filter){NULL, docid};
+    if (searches_remote(index)) {
+        char id_term[GZ_TERM_BUF];
+        gz_make_term(GZ_PREFIX_ID, hit->fields.id, id_term, sizeof id_term);
+        f->docid = 0;
+        return xap_query_new_term(id_term, 1, 0, &f->filter);
+    }
+    xap_query **terms = calloc(hit->nterms ? hit->nterms : 1, sizeof *terms);
+    xap_status s = terms ? XAP_OK : XAP_ERR_NOMEM;
+    size_t n = 0;
+    for (; s == XAP_OK && n < hit->nterms; n++)
+        s = xap_query_new_term(hit->terms[n], 1, 0, &terms[n]);
+    if (s == XAP_OK)
+        s = xap_query_new_combine(XAP_OP_AND,
+                                  (const xap_query *const *)terms, n, 0,
+                                  &f->filter);
+    for (size_t t = 0; terms && t < n; t++)
+        xap_query_free(terms[t]);
+    free(terms);
+    return s;
+}
+
+/* The weight `term` alone gives the hit `only` keeps to, into *out (0
+ * when the match misses it). */
+static xap_status term_weight(gazette_index_t *index, const hit_filter *only,
                               const char *term, double *out)
 {
-    xap_query *t = NULL, *id = NULL, *both = NULL;
+    xap_query *t = NULL, *both = NULL;
     xap_enquire *enq = NULL;
     xap_mset *mset = NULL;
     *out = 0;
+    int matched = 0;
     xap_status s = xap_query_new_term(term, 1, 1, &t);
-    if (s == XAP_OK)
-        s = xap_query_new_term(id_term, 1, 2, &id);
     if (s == XAP_OK) {
-        const xap_query *subs[2] = {t, id};
+        const xap_query *subs[2] = {t, only->filter};
         s = xap_query_new_combine(XAP_OP_FILTER, subs, 2, 0, &both);
     }
     if (s == XAP_OK)
@@ -100,14 +157,15 @@ static xap_status term_weight(gazette_index_t *index, const char *id_term,
         s = gz_ranking_set_weighting(enq);
     if (s == XAP_OK)
         s = xap_enquire_set_query(enq, both, 0);
-    if (s == XAP_OK)
+    if (s == XAP_OK && only->docid)
+        s = xap_enquire_weight_of_doc(enq, only->docid, &matched, out);
+    else if (s == XAP_OK)
         s = xap_enquire_get_mset(enq, 0, 1, 0, NULL, &mset);
     if (s == XAP_OK && xap_mset_size(mset) > 0)
         s = xap_mset_weight(mset, 0, out);
     xap_mset_free(mset);
     xap_enquire_free(enq);
     xap_query_free(both);
-    xap_query_free(id);
     xap_query_free(t);
     return s;
 }
@@ -118,7 +176,7 @@ static xap_status term_weight(gazette_index_t *index, const char *id_term,
  * other term what term_weight says. */
 static xap_status capitals_or_term_weight(gazette_index_t *index,
                                           gazette_hit_t *hit, size_t t,
-                                          const char *id_term)
+                                          const hit_filter *only)
 {
     double w = gz_capitals_weight(index, hit->terms[t]);
     if (w < 0 && gz_capitals_plain_word(index, hit->terms[t])) {
@@ -126,7 +184,7 @@ static xap_status capitals_or_term_weight(gazette_index_t *index,
         return XAP_OK;
     }
     if (w < 0)
-        return term_weight(index, id_term, hit->terms[t],
+        return term_weight(index, only, hit->terms[t],
                            &hit->term_weights[t]);
     const gz_field *f = gz_field_of_term(hit->terms[t]);
     const char *word = hit->terms[t] + strlen(f->prefix);
@@ -146,7 +204,7 @@ xap_status gz_hit_explain(gazette_index_t *index, const xap_enquire *enq,
                           gazette_hit_t *hit)
 {
     xap_docid id = 0;
-    char id_term[GZ_TERM_BUF];
+    hit_filter only = {NULL, 0};
     term_walk walk = {hit, 0};
     xap_status s = xap_mset_docid(mset, i, &id);
     if (s == XAP_OK)
@@ -156,9 +214,11 @@ xap_status gz_hit_explain(gazette_index_t *index, const xap_enquire *enq,
     if (s == XAP_OK && hit->nterms &&
         !(hit->term_weights = calloc(hit->nterms, sizeof(double))))
         s = XAP_ERR_NOMEM;
-    gz_make_term(GZ_PREFIX_ID, hit->fields.id, id_term, sizeof id_term);
+    if (s == XAP_OK && hit->nterms)
+        s = hit_filter_new(index, hit, id, &only);
     for (size_t t = 0; s == XAP_OK && t < hit->nterms; t++)
-        s = capitals_or_term_weight(index, hit, t, id_term);
+        s = capitals_or_term_weight(index, hit, t, &only);
+    xap_query_free(only.filter);
     if (s == XAP_OK)
         s = terms_for_people(hit);
     return s;

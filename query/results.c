@@ -1,6 +1,7 @@
 /* results.c - result sets and hits: what a search hands out. */
 #include "search_private.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,6 +27,8 @@ static void free_hit(gazette_hit_t *h)
 static void free_snippet_source(snippet_source *src)
 {
     xap_mset_free(src->mset);
+    xap_mset_free(src->title_mset);
+    gz_snippet_words_free(&src->title_words);
     free(src->language);
     xap_stem_free(src->stem);
     gz_snippet_words_free(&src->words);
@@ -102,6 +105,68 @@ static char *dup_or_null(const char *s, int *nomem)
     return d;
 }
 
+/*
+ * Title highlights of title: words. Xapian's snippets highlight a word
+ * when the query has it unprefixed ("pauses", or its stem "Zpaus"), so
+ * a title searched as title:pauses ("ZSpaus") had nothing marked. For the
+ * title, the query's title terms are read as the body terms of the same
+ * words (title_as_body), the body terms as they are (a free-text word is
+ * marked in the title too), and that query matched once for the
+ * statistics snippets weigh words by.
+ */
+
+/* The name xap_query_snippet_parts gets: "Sword" -> "word", "ZSstem" ->
+ * "Zstem", a body term unchanged, any other (another field, a filter, a
+ * capitals marker) NULL. `ctx` is a title_names: the name is made in its
+ * buffer; `titles` counts the title terms met. */
+typedef struct title_names {
+    char name[GZ_TERM_BUF];
+    size_t titles;
+} title_names;
+
+static const char *title_as_body(const char *term, void *ctx)
+{
+    title_names *t = ctx;
+    const gz_field *f = gz_field_of_term(term);
+    if (!f)
+        return term;
+    if (strcmp(f->prefix, GZ_PREFIX_TITLE) != 0)
+        return NULL;
+    size_t stem = strlen(GZ_STEM_PREFIX);
+    int stemmed = strncmp(term, GZ_STEM_PREFIX, stem) == 0;
+    const char *word = term + (stemmed ? stem : 0) + strlen(f->prefix);
+    int n = snprintf(t->name, sizeof t->name, "%s%s",
+                     stemmed ? GZ_STEM_PREFIX : "", word);
+    if (n < 0 || (size_t)n >= sizeof t->name)
+        return NULL;
+    t->titles++;
+    return t->name;
+}
+
+/* src->title_mset and src->title_words for the query `q` (whose text had
+ * a wildcard when `wildcard`) when it has title terms; else left NULL
+ * and empty. */
+static xap_status title_match(const gazette_index_t *index,
+                              const xap_query *q, int wildcard,
+                              snippet_source *src)
+{
+    title_names names = {.titles = 0};
+    xap_query *parts = NULL;
+    xap_enquire *enq = NULL;
+    xap_status s = xap_query_snippet_parts(q, title_as_body, &names, &parts);
+    if (s == XAP_OK && names.titles)
+        s = xap_enquire_new(index->db, &enq);
+    if (s == XAP_OK && enq)
+        s = xap_enquire_set_query(enq, parts, 0);
+    if (s == XAP_OK && enq)   /* no hit needed: the statistics */
+        s = xap_enquire_get_mset(enq, 0, 0, 0, NULL, &src->title_mset);
+    if (s == XAP_OK && enq)
+        s = gz_snippet_words_of(parts, wildcard, &src->title_words);
+    xap_enquire_free(enq);
+    xap_query_free(parts);
+    return s;
+}
+
 xap_status gz_results_keep_snippets(gazette_results_t *r,
                                     const gazette_index_t *index,
                                     xap_mset *mset, const xap_query *q,
@@ -122,12 +187,14 @@ xap_status gz_results_keep_snippets(gazette_results_t *r,
     xap_status s = nomem ? XAP_ERR_NOMEM : XAP_OK;
     if (s == XAP_OK)
         s = gz_snippet_words_of(q, wildcard, &src->words);
+    if (s == XAP_OK)
+        s = title_match(index, q, wildcard, src);
     return s;
 }
 
 /* The title's matched words: [start, end) byte offsets into the title
  * (hit->title_highlights, 2 * hit->ntitle_highlights), found as body
- * snippets are, on the whole title. */
+ * snippets are, on the whole title, with title: words too (title_match). */
 static xap_status highlight_title(snippet_source *src, gazette_hit_t *hit)
 {
     const char *title = hit->fields.title;
@@ -135,8 +202,11 @@ static xap_status highlight_title(snippet_source *src, gazette_hit_t *hit)
     char *plain = NULL;
     if (len == 0)
         return XAP_OK;
-    xap_status s = gz_snippet_make(src->mset, src->stem, &src->words, title,
-                                   len, len + 64, &plain,
+    int own = src->title_mset != NULL;
+    xap_status s = gz_snippet_make(own ? src->title_mset : src->mset,
+                                   src->stem,
+                                   own ? &src->title_words : &src->words,
+                                   title, len, len + 64, &plain,
                                    &hit->title_highlights,
                                    &hit->ntitle_highlights);
     if (s != XAP_OK)
@@ -197,9 +267,12 @@ static void make_snippet(gazette_hit_t *hit)
     if (src->length == 0 || !src->mset ||
         (size_t)(hit - hit->results->hits) >= GAZETTE_MAX_SNIPPETS)
         return;
+    /* The title's words include the body's: one stemmer for both. */
     if (!src->stem &&
         gz_snippet_stemmer_new(src->language ? src->language : "english",
-                               &src->words, &src->stem) != XAP_OK)
+                               src->title_mset ? &src->title_words
+                                               : &src->words,
+                               &src->stem) != XAP_OK)
         return;
     if (snippet_and_title(src, hit) != XAP_OK) {
         free(hit->plain);

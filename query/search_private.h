@@ -150,6 +150,11 @@ typedef struct snippet_source {
     char *language;
     xap_stem *stem;           /* made at the first snippet */
     gz_snippet_words words;
+    /* When the query searched the title (title:): a match set of its
+     * title words as body words, and their words (results.c); NULL and
+     * empty otherwise, when titles are highlighted as bodies are. */
+    xap_mset *title_mset;
+    gz_snippet_words title_words;
     size_t length;            /* 0: no snippets */
     char *hi_start, *hi_end;
     gz_capitals_word scales[GZ_CAPITALS_SCALES];

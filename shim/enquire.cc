@@ -84,7 +84,7 @@ xap_status xap_enquire_new(const xap_database *db, xap_enquire **out)
     return guard(__func__, [&] {
         NEED(db);
         NEED(out);
-        *out = new xap_enquire{Xapian::Enquire(db->db)};
+        *out = new xap_enquire{Xapian::Enquire(db->db), db->db.size()};
         return XAP_OK;
     });
 }
@@ -217,6 +217,55 @@ xap_status xap_enquire_get_mset(xap_enquire *enq, uint32_t first,
         NEED(out);
         const Xapian::RSet *rs = rset ? &rset->rset : nullptr;
         *out = new xap_mset{enq->enq.get_mset(first, maxitems, checkatleast, rs)};
+        return XAP_OK;
+    });
+}
+
+namespace {
+
+// A MatchDecider for one document, `id` of the databases searched as one.
+// Xapian 1.4 hands a decider the document with its number in its own
+// database (the matcher's ValueStreamDocument): over n databases, document
+// id is number (id - 1) / n + 1 of database (id - 1) % n, and the same
+// number in the other databases is accepted too. A number as searched
+// (which another version might hand over) is accepted as well, so the
+// caller looks for id among at most 2 * n documents.
+class OneDocDecider : public Xapian::MatchDecider {
+  public:
+    OneDocDecider(Xapian::docid id, size_t shards)
+        : id_(id), local_(Xapian::docid((id - 1) / shards + 1)) {}
+    bool operator()(const Xapian::Document &doc) const override
+    {
+        Xapian::docid d = doc.get_docid();
+        return d == local_ || d == id_;
+    }
+
+  private:
+    Xapian::docid id_, local_;
+};
+
+}  // namespace
+
+xap_status xap_enquire_weight_of_doc(xap_enquire *enq, xap_docid id,
+                                     int *matched, double *weight)
+{
+    return guard(__func__, [&] {
+        NEED(enq);
+        NEED(matched);
+        NEED(weight);
+        if (id == 0)
+            bad_arg("document 0");
+        *matched = 0;
+        *weight = 0;
+        size_t shards = enq->shards ? enq->shards : 1;
+        OneDocDecider only(id, shards);
+        Xapian::MSet m = enq->enq.get_mset(
+            0, Xapian::doccount(2 * shards), 0, nullptr, &only);
+        for (auto it = m.begin(); it != m.end(); ++it)
+            if (*it == id) {
+                *matched = 1;
+                *weight = it.get_weight();
+            }
         return XAP_OK;
     });
 }

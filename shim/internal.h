@@ -70,6 +70,9 @@ struct xap_query {
 
 struct xap_enquire {
     Xapian::Enquire enq;
+    // Databases searched as one (xap_enquire_weight_of_doc maps document
+    // numbers with it).
+    size_t shards;
 };
 
 struct xap_mset {

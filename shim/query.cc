@@ -194,6 +194,152 @@ bool each_wildcard(const Xapian::Query &q,
 
 }  // namespace
 
+// ----------------------------------------------------------- snippet parts
+
+namespace {
+
+using RenameFn = const char *(*)(const char *term, void *ctx);
+
+// xap_query_snippet_parts' walk: the renaming and the parts kept so far.
+struct SnippetParts {
+    RenameFn rename;
+    void *ctx;
+    std::vector<Xapian::Query> parts;
+
+    // `name` renamed into `out`; false when the callback leaves it out.
+    bool renamed(const std::string &name, std::string &out) const
+    {
+        const char *r = rename(name.c_str(), ctx);
+        if (!r)
+            return false;
+        out = r;
+        return true;
+    }
+};
+
+// The term of the term query `q`.
+std::string term_of(const Xapian::Query &q)
+{
+    return *q.get_terms_begin();
+}
+
+// The value of hex digit `c`, or -1.
+int hex_digit(char c)
+{
+    const char *digits = "0123456789abcdef";
+    const char *at = c ? std::strchr(digits, c) : nullptr;
+    return at ? int(at - digits) : -1;
+}
+
+// `d` with the \xHH escapes of a query description made bytes again.
+std::string unescaped(const std::string &d)
+{
+    std::string out;
+    for (size_t i = 0; i < d.size(); i++) {
+        int hi = -1, lo = -1;
+        if (d[i] == '\\' && i + 3 < d.size() && d[i + 1] == 'x') {
+            hi = hex_digit(d[i + 2]);
+            lo = hex_digit(d[i + 3]);
+        }
+        if (hi >= 0 && lo >= 0) {
+            out += char(hi * 16 + lo);
+            i += 3;
+        } else {
+            out += d[i];
+        }
+    }
+    return out;
+}
+
+// The pattern and combiner of the wildcard query `q`. Xapian 1.4 shows
+// them only in its description ("Query(WILDCARD SYNONYM pat)"): read
+// there, and checked by describing a wildcard made of them. False when
+// the description does not read so.
+bool wildcard_of(const Xapian::Query &q, std::string &pattern,
+                 Xapian::Query::op &combiner)
+{
+    static const struct {
+        const char *word;
+        Xapian::Query::op op;
+    } combiners[] = {{"SYNONYM ", Xapian::Query::OP_SYNONYM},
+                     {"MAX ", Xapian::Query::OP_MAX},
+                     {"OR ", Xapian::Query::OP_OR}};
+    const std::string d = q.get_description(), head = "Query(WILDCARD ";
+    if (d.compare(0, head.size(), head) != 0 || d.back() != ')')
+        return false;
+    for (const auto &c : combiners) {
+        size_t at = head.size(), n = std::strlen(c.word);
+        if (d.size() < at + n + 1 || d.compare(at, n, c.word) != 0)
+            continue;
+        pattern = unescaped(d.substr(at + n, d.size() - at - n - 1));
+        combiner = c.op;
+        Xapian::Query check(Xapian::Query::OP_WILDCARD, pattern, 0,
+                            Xapian::Query::WILDCARD_LIMIT_ERROR, combiner);
+        return check.get_description() == d;
+    }
+    return false;
+}
+
+// Keep the tight phrase of terms `q` renamed (the whole phrase left out
+// when one of its terms is). False when `q` is not one: a phrase with a
+// subquery other than a term, or a window wider than its terms (1.4 shows
+// the window only in the description: compared with a tight phrase's),
+// which snippets read as loose terms.
+bool keep_phrase(const Xapian::Query &q, SnippetParts &sp)
+{
+    std::vector<Xapian::Query> terms;
+    for (size_t i = 0; i < q.get_num_subqueries(); i++) {
+        terms.push_back(q.get_subquery(i));
+        if (terms.back().get_type() != Xapian::Query::LEAF_TERM)
+            return false;
+    }
+    Xapian::Query tight(Xapian::Query::OP_PHRASE, terms.begin(), terms.end(),
+                        Xapian::termcount(terms.size()));
+    if (tight.get_description() != q.get_description())
+        return false;
+    std::vector<Xapian::Query> renamed;
+    for (const auto &t : terms) {
+        std::string name;
+        if (!sp.renamed(term_of(t), name))
+            return true;
+        renamed.emplace_back(name);
+    }
+    sp.parts.emplace_back(Xapian::Query::OP_PHRASE, renamed.begin(),
+                          renamed.end(), Xapian::termcount(renamed.size()));
+    return true;
+}
+
+// Walk `q` as Xapian's snippets do (check_query in its
+// termgenerator_internal.cc), keeping its parts renamed.
+void collect_parts(const Xapian::Query &q, SnippetParts &sp)
+{
+    std::string name, pattern;
+    Xapian::Query::op combiner;
+    switch (q.get_type()) {
+    case Xapian::Query::LEAF_TERM:
+        if (sp.renamed(term_of(q), name))
+            sp.parts.emplace_back(name);
+        return;
+    case Xapian::Query::OP_WILDCARD:
+        // One expansion at most: snippets read only the pattern.
+        if (wildcard_of(q, pattern, combiner) && sp.renamed(pattern, name))
+            sp.parts.emplace_back(Xapian::Query::OP_WILDCARD, name, 1,
+                                  Xapian::Query::WILDCARD_LIMIT_FIRST,
+                                  combiner);
+        return;
+    case Xapian::Query::OP_PHRASE:
+        if (keep_phrase(q, sp))
+            return;
+        break;
+    default:
+        break;
+    }
+    for (size_t i = 0; i < q.get_num_subqueries(); i++)
+        collect_parts(q.get_subquery(i), sp);
+}
+
+}  // namespace
+
 xap_status xap_query_each_wildcard(const xap_query *q,
                                    int (*fn)(const char *pattern, size_t len,
                                              void *ctx),
@@ -203,6 +349,23 @@ xap_status xap_query_each_wildcard(const xap_query *q,
         NEED(q);
         NEED(fn);
         each_wildcard(q->q, fn, ctx);
+        return XAP_OK;
+    });
+}
+
+xap_status xap_query_snippet_parts(const xap_query *q,
+                                   const char *(*rename)(const char *term,
+                                                         void *ctx),
+                                   void *ctx, xap_query **out)
+{
+    return guard(__func__, [&] {
+        NEED(q);
+        NEED(rename);
+        NEED(out);
+        SnippetParts sp{rename, ctx, {}};
+        collect_parts(q->q, sp);
+        *out = new xap_query{Xapian::Query(Xapian::Query::OP_OR,
+                                           sp.parts.begin(), sp.parts.end())};
         return XAP_OK;
     });
 }

@@ -423,6 +423,19 @@ xap_status xap_query_each_wildcard(const xap_query *q,
                                              void *ctx),
                                    void *ctx);
 
+/* The parts of `q` that Xapian's snippets highlight (MSet::snippet reads
+ * its terms, its tight phrases of terms and its wildcards) into a new
+ * query *out, OR'ed together (empty when none is left), each term and
+ * wildcard pattern renamed by `rename`: it returns the new name (read
+ * before its next call), or NULL to leave the part out (a phrase goes
+ * with any of its terms). A wildcard of *out expands to one term at most
+ * (snippets read only its pattern). A match set of *out lets snippets
+ * highlight words that `q` searched under another prefix. */
+xap_status xap_query_snippet_parts(const xap_query *q,
+                                   const char *(*rename)(const char *term,
+                                                         void *ctx),
+                                   void *ctx, xap_query **out);
+
 /* ------------------------------------------------------------ queryparser */
 
 enum {
@@ -561,6 +574,15 @@ xap_status xap_enquire_clear_spies(xap_enquire *enq);
 xap_status xap_enquire_get_mset(xap_enquire *enq, uint32_t first,
                                 uint32_t maxitems, uint32_t checkatleast,
                                 const xap_rset *rset, xap_mset **out);
+/* The weight the query set on `enq` gives document `id`, into *weight,
+ * and *matched 1; *matched 0 (and *weight 0) when the query does not
+ * match it. A match kept to the document by a match decider: no lookup
+ * beyond the query's own, but every document the query matches is
+ * weighed on the way, so the query should match few. Local databases
+ * only: with a remote one among them Xapian refuses
+ * (XAP_ERR_UNIMPLEMENTED). */
+xap_status xap_enquire_weight_of_doc(xap_enquire *enq, xap_docid id,
+                                     int *matched, double *weight);
 /* Flags of xap_enquire_get_eset. */
 enum {
     /* Over several databases, weigh terms with their exact frequency in

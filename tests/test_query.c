@@ -1386,6 +1386,69 @@ static void test_snippet_highlights(void **state)
     gazette_results_free(r);
 }
 
+/* The title highlights of `h` as text ("start-end " each). */
+static void title_marks(const gazette_hit_t *h, char *out, size_t len)
+{
+    size_t used = 0;
+    out[0] = '\0';
+    for (size_t k = 0; k < gazette_hit_title_highlight_count(h); k++) {
+        size_t start = 0, end = 0;
+        gazette_hit_title_highlight(h, k, &start, &end);
+        int n = snprintf(out + used, len - used, "%zu-%zu ", start, end);
+        assert_true(n > 0 && (size_t)n < len - used);
+        used += (size_t)n;
+    }
+}
+
+/* Words searched with title: are marked in the title as the same words
+ * searched as free text are (a word, its stem, a phrase, a wildcard); the
+ * free-text words beside them too. docs/search.md: which title words
+ * matched is given apart. */
+static void test_title_field_highlights(void **state)
+{
+    (void)state;
+    static const char *const pairs[][2] = {
+        {"title:Hezbollah", "Hezbollah"},
+        {"title:hezbollah", "hezbollah"},
+        {"title:pauses", "pauses"},
+        {"title:\"humanitarian pauses\"", "\"humanitarian pauses\""},
+        {"title:hezb*", "hezb*"},
+        {"Beirut title:envoy", "Beirut envoy"},
+        {"title:truce gaza", "truce gaza"},
+    };
+    query_opts qo = {.duplicates = 1};
+    for (size_t p = 0; p < sizeof pairs / sizeof *pairs; p++) {
+        gazette_results_t *r = search(&fx.sample, pairs[p][0], &qo);
+        gazette_results_t *free_text = search(&fx.sample, pairs[p][1], &qo);
+        assert_true(gazette_results_count(r) > 0);
+        size_t marked = 0;
+        for (size_t i = 0; i < gazette_results_count(r); i++) {
+            const gazette_hit_t *h = gazette_results_hit(r, i), *twin = NULL;
+            for (size_t j = 0; j < gazette_results_count(free_text); j++)
+                if (strcmp(gazette_hit_id(gazette_results_hit(free_text, j)),
+                           gazette_hit_id(h)) == 0)
+                    twin = gazette_results_hit(free_text, j);
+            if (!twin)
+                fail_msg("'%s' finds %s, '%s' not", pairs[p][0],
+                         gazette_hit_id(h), pairs[p][1]);
+            char got[512], want[512];
+            title_marks(h, got, sizeof got);
+            title_marks(twin, want, sizeof want);
+            if (strcmp(got, want) != 0)
+                fail_msg("'%s', %s \"%s\": title marks [%s], as free text "
+                         "[%s]", pairs[p][0], gazette_hit_id(h),
+                         gazette_hit_title(h), got, want);
+            marked += gazette_hit_title_highlight_count(h) > 0;
+        }
+        /* Every hit of a title: word alone has it in its title. */
+        if (strncmp(pairs[p][0], "title:", 6) == 0 &&
+            !strchr(pairs[p][0], ' '))
+            assert_int_equal(marked, gazette_results_count(r));
+        gazette_results_free(r);
+        gazette_results_free(free_text);
+    }
+}
+
 /* Facet counts over the whole match set equal counts from the scan. */
 static void test_facets(void **state)
 {
@@ -2158,6 +2221,7 @@ int main(void)
         cmocka_unit_test(test_only_excluded_words),
         cmocka_unit_test(test_sort),
         cmocka_unit_test(test_snippet_highlights),
+        cmocka_unit_test(test_title_field_highlights),
         cmocka_unit_test(test_stem_keeps_first_letter),
         cmocka_unit_test(test_stem_cache_is_snowball),
         cmocka_unit_test(test_snippet_stemmer_same_snippets),

@@ -321,6 +321,66 @@ static void test_halves_equal_whole(void **state)
     gazette_index_close(local);
 }
 
+/* `q` with --explain and no feedback re-ranking over `index`. */
+static gazette_results_t *explained(gazette_index_t *index, const char *q)
+{
+    gazette_search_options_t *opts = NULL;
+    gazette_results_t *r = NULL;
+    assert_int_equal(gazette_search_options_new(&opts), GAZETTE_STATUS_OK);
+    gazette_search_options_set_explain(opts, 1);
+    gazette_search_options_set_feedback(opts, 0);
+    if (gazette_search(index, q, opts, &r) != GAZETTE_STATUS_OK)
+        fail_msg("search '%s': %s", q, gazette_index_error(index));
+    gazette_search_options_free(opts);
+    return r;
+}
+
+/* --explain weighs each matching term of a hit alone, kept to the hit by
+ * document number over local indexes and by its id over remote ones
+ * (query/explain.c): the halves remote, local and one of each give the
+ * same terms and weights, which add up to each hit's weight. */
+static void test_explain_local_and_remote(void **state)
+{
+    (void)state;
+    gazette_index_t *handles[3] = {open_two(fx.url_a, fx.url_b, 0),
+                                   open_two(fx.half_a, fx.half_b, 0),
+                                   open_two(fx.half_a, fx.url_b, 0)};
+    for (size_t q = 0; queries[q]; q++) {
+        gazette_results_t *r[3];
+        for (size_t k = 0; k < 3; k++)
+            r[k] = explained(handles[k], queries[q]);
+        assert_same_hits(r[0], r[1], queries[q]);
+        assert_same_hits(r[0], r[2], queries[q]);
+        for (size_t i = 0; i < gazette_results_count(r[0]); i++) {
+            const gazette_hit_t *h = gazette_results_hit(r[0], i);
+            size_t n = gazette_hit_term_count(h);
+            double sum = 0;
+            for (size_t t = 0; t < n; t++) {
+                double w = 0;
+                const char *term = gazette_hit_term(h, t, &w);
+                sum += w;
+                for (size_t k = 1; k < 3; k++) {
+                    const gazette_hit_t *o = gazette_results_hit(r[k], i);
+                    double wo = -1;
+                    assert_int_equal(gazette_hit_term_count(o), n);
+                    assert_string_equal(gazette_hit_term(o, t, &wo), term);
+                    if (wo - w > 1e-9 || w - wo > 1e-9)
+                        fail_msg("'%s' hit %zu, %s: %g here, %g remote",
+                                 queries[q], i + 1, term, wo, w);
+                }
+            }
+            double gap = sum - gazette_hit_weight(h);
+            if (gap > 1e-9 || gap < -1e-9)
+                fail_msg("'%s' hit %zu: terms %g, hit %g", queries[q], i + 1,
+                         sum, gazette_hit_weight(h));
+        }
+        for (size_t k = 0; k < 3; k++)
+            gazette_results_free(r[k]);
+    }
+    for (size_t k = 0; k < 3; k++)
+        gazette_index_close(handles[k]);
+}
+
 /* A Xapian stub file listing the halves ("auto" paths and "remote"
  * servers) is one location with the whole index's results. */
 static void test_stub_of_shards(void **state)
@@ -877,6 +937,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_halves_equal_whole),
+        cmocka_unit_test(test_explain_local_and_remote),
         cmocka_unit_test(test_stub_of_shards),
         cmocka_unit_test(test_facets_local_and_remote),
         cmocka_unit_test(test_list_facets_remote),

@@ -2006,6 +2006,138 @@ static void test_metadata_spelling_synonyms(void **state)
     xap_database_free(db);
 }
 
+/* Title terms as body terms, body terms as they are, tag filters left
+ * out: a renaming for test_snippet_parts. */
+static const char *title_as_body(const char *term, void *ctx)
+{
+    static char name[256];
+    (*(int *)ctx)++;
+    if (term[0] == 'K')
+        return NULL;
+    if (term[0] == 'S' || (term[0] == 'Z' && term[1] == 'S')) {
+        snprintf(name, sizeof name, "%s%s", term[0] == 'Z' ? "Z" : "",
+                 term + (term[0] == 'Z' ? 2 : 1));
+        return name;
+    }
+    return term;
+}
+
+/* The parts snippets highlight, renamed: terms, tight phrases (a wider
+ * window reads as loose terms, as Xapian's snippets read it), wildcard
+ * patterns; what the renaming leaves out is gone. */
+static void test_snippet_parts(void **state)
+{
+    (void)state;
+    static const char *const cases[][2] = {
+        {"title:wolves running", "Query((Zwolv OR Zrun))"},
+        {"title:\"wolves running\" forest",
+         "Query(((wolves PHRASE 2 running) OR Zforest))"},
+        {"title:(wolves ADJ/3 running)", "Query((wolves OR running))"},
+        {"title:Wolves NEAR forest", "Query((wolves OR forest))"},
+        {"wolves -title:forest", "Query((Zwolv OR Zforest))"},
+        {"title:wolv* tag:animals", "Query(WILDCARD SYNONYM wolv)"},
+        {"title:z\xC3\xBCr*", "Query(WILDCARD SYNONYM z\xC3\xBCr)"},
+        {"tag:animals", "Query()"},
+    };
+    xap_stem *stem;
+    xap_queryparser *qp = english_qp(&stem);
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        xap_query *q, *parts;
+        char *desc;
+        int calls = 0;
+        OK(xap_queryparser_parse(qp, cases[i][0],
+                                 XAP_QP_FLAG_DEFAULT | XAP_QP_FLAG_WILDCARD,
+                                 NULL, &q));
+        OK(xap_query_snippet_parts(q, title_as_body, &calls, &parts));
+        assert_true(calls > 0);
+        OK(xap_query_description(parts, &desc));
+        if (strcmp(desc, cases[i][1]) != 0)
+            fail_msg("'%s': %s, not %s", cases[i][0], desc, cases[i][1]);
+        free(desc);
+        xap_query_free(parts);
+        ERR(XAP_ERR_INVALID_ARG, xap_query_snippet_parts(q, NULL, NULL,
+                                                         &parts));
+        xap_query_free(q);
+    }
+    /* A match set of the parts lets snippets mark the renamed words. */
+    xap_database *db = open_db();
+    xap_query *q, *parts;
+    xap_enquire *enq;
+    xap_mset *m;
+    char *snippet;
+    int calls = 0;
+    OK(xap_queryparser_parse(qp, "title:\"forest fires\"",
+                             XAP_QP_FLAG_DEFAULT, NULL, &q));
+    OK(xap_query_snippet_parts(q, title_as_body, &calls, &parts));
+    OK(xap_enquire_new(db, &enq));
+    OK(xap_enquire_set_query(enq, parts, 0));
+    OK(xap_enquire_get_mset(enq, 0, 0, 0, NULL, &m));
+    const char *title = "Forest fires";
+    OK(xap_mset_snippet(m, title, strlen(title), 100, stem, 0, "[", "]",
+                        "...", &snippet));
+    assert_string_equal(snippet, "[Forest fires]");
+    free(snippet);
+    xap_mset_free(m);
+    xap_enquire_free(enq);
+    xap_query_free(parts);
+    xap_query_free(q);
+    xap_database_free(db);
+    xap_queryparser_free(qp);
+    xap_stem_free(stem);
+}
+
+/* The weight a query gives one document: the same as in the whole match
+ * set, over one database and over two searched as one (whose document
+ * numbers interleave, and whose match decider sees each database's own
+ * numbers); 0 and unmatched for a document the query does not match. */
+static void test_weight_of_doc(void **state)
+{
+    (void)state;
+    xap_database *one = open_db(), *two;
+    OK(xap_database_new_empty(&two));
+    OK(xap_database_add_database(two, one));
+    OK(xap_database_add_database(two, one));
+    xap_stem *stem;
+    xap_queryparser *qp = english_qp(&stem);
+    xap_database *dbs[2] = {one, two};
+    for (size_t d = 0; d < 2; d++) {
+        xap_enquire *enq;
+        xap_mset *m = search(dbs[d], qp, "forest running", &enq);
+        uint32_t n = xap_mset_size(m);
+        assert_int_equal(n, 4 * (d + 1));   /* a1, b2, c3, e5 */
+        for (uint32_t i = 0; i < n; i++) {
+            xap_docid id;
+            double want, got = -1;
+            int matched = 0;
+            OK(xap_mset_docid(m, i, &id));
+            OK(xap_mset_weight(m, i, &want));
+            OK(xap_enquire_weight_of_doc(enq, id, &matched, &got));
+            assert_int_equal(matched, 1);
+            assert_true(fabs(got - want) < 1e-12);
+        }
+        /* d4 (fourth added: number 4 alone, 7 and 8 of two) */
+        for (xap_docid id = d ? 7 : 4; id <= (d ? 8u : 4u); id++) {
+            int matched = 1;
+            double got = -1;
+            OK(xap_enquire_weight_of_doc(enq, id, &matched, &got));
+            assert_int_equal(matched, 0);
+            assert_true(got == 0);
+        }
+        int matched;
+        double got;
+        ERR(XAP_ERR_INVALID_ARG,
+            xap_enquire_weight_of_doc(enq, 0, &matched, &got));
+        ERR(XAP_ERR_INVALID_ARG,
+            xap_enquire_weight_of_doc(enq, 1, NULL, &got));
+        xap_mset_free(m);
+        xap_enquire_free(enq);
+    }
+    xap_queryparser_free(qp);
+    xap_stem_free(stem);
+    xap_database_free(two);
+    xap_database_free(one);
+}
+
 /* Each shard of a combined database answers for its own metadata; the
  * combined handle, for its first shard only. */
 static void test_shard_metadata(void **state)
@@ -2355,6 +2487,8 @@ int main(void)
         cmocka_unit_test(test_date_range),
         cmocka_unit_test(test_sort_collapse_spy),
         cmocka_unit_test(test_eset_rset),
+        cmocka_unit_test(test_weight_of_doc),
+        cmocka_unit_test(test_snippet_parts),
         cmocka_unit_test(test_query_build),
         cmocka_unit_test(test_stopper),
         cmocka_unit_test(test_query_wildcards),
