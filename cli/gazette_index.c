@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -228,7 +229,9 @@ static const char usage_text[] =
 "Environment:\n"
 "  GAZETTE_INDEX   index used without --db; otherwise\n"
 "                  $XDG_DATA_HOME/gazette/index, or\n"
-"                  ~/.local/share/gazette/index\n"
+"                  ~/.local/share/gazette/index, whose missing\n"
+"                  directories are made (mode 0700); the directory\n"
+"                  of a --db or GAZETTE_INDEX must exist (exit 74)\n"
 "\n"
 "Exit status:\n"
 "  0   success\n"
@@ -244,8 +247,9 @@ static const char usage_text[] =
 "      or moved while files would be removed, or over --max-remove), or a\n"
 "      --full build was not switched in; the rest of the run was done\n"
 "  70  internal error\n"
-"  74  I/O error writing the index (disk full, permissions, its\n"
-"      directory missing)\n"
+"  74  I/O error writing the index (disk full, permissions, the\n"
+"      directory of a --db or GAZETTE_INDEX index missing, the default\n"
+"      location's directories impossible to make)\n"
 "  75  another process is writing this index; try again later\n"
 "  130 interrupted by SIGINT (work so far committed)\n"
 "  143 terminated by SIGTERM (work so far committed)\n";
@@ -674,6 +678,76 @@ static void explain_outcome(gazette_status_t status, const gazette_update_t *u,
         cli_complain("%s", *why ? why : gazette_status_to_string(status));
 }
 
+/* The directories made for the default index location by
+ * make_default_dir: `dir` (the one the index goes in) and every directory
+ * above it up to and including the `made_len` first bytes of it, which
+ * did not exist before (made_len 0: none was made). */
+typedef struct made_dirs {
+    char dir[4096];
+    size_t made_len;
+} made_dirs;
+
+/* 1 when the index location is the default of the user's data directory
+ * ($XDG_DATA_HOME/gazette/index or ~/.local/share/gazette/index): no --db
+ * (`db_given` 0) and no GAZETTE_INDEX. A location the user named is never
+ * made: a missing directory there is most often a disk not mounted, and
+ * must not get a new empty index. */
+static int default_location(int db_given)
+{
+    const char *env = getenv("GAZETTE_INDEX");
+    return !db_given && !(env && *env);
+}
+
+/* Make the directory the index `db` goes in and its missing parents
+ * (mkdir -p), each new one mode 0700 as the XDG base directory spec asks
+ * of $XDG_DATA_HOME; existing ones are left as they are. Records in
+ * `made` what was made. 0, or -1 with errno and the path that failed
+ * said (cli_complain). */
+static int make_default_dir(const char *db, made_dirs *made)
+{
+    made->made_len = 0;
+    int n = snprintf(made->dir, sizeof made->dir, "%s", db);
+    char *slash = strrchr(made->dir, '/');
+    if (n < 0 || (size_t)n >= sizeof made->dir || !slash)
+        return 0;   /* in the working directory: nothing to make */
+    *slash = '\0';
+    for (char *p = made->dir + 1; ; p++) {
+        if (*p != '/' && *p != '\0')
+            continue;
+        char c = *p;
+        *p = '\0';
+        struct stat sb;
+        if (mkdir(made->dir, 0700) == 0) {
+            if (!made->made_len)
+                made->made_len = strlen(made->dir);
+        } else if (errno != EEXIST || stat(made->dir, &sb) != 0 ||
+                   !S_ISDIR(sb.st_mode)) {
+            int saved = errno == EEXIST ? ENOTDIR : errno;
+            cli_complain("cannot make %s for the default index %s: %s",
+                         made->dir, db, strerror(saved));
+            errno = saved;
+            return -1;
+        }
+        *p = c;
+        if (!c)
+            return 0;
+    }
+}
+
+/* Remove what make_default_dir made that is still empty (after a dry
+ * run, which writes nothing, or a run that failed before writing),
+ * deepest first; a directory holding the index stays. */
+static void remove_default_dir(made_dirs *made)
+{
+    while (made->made_len && strlen(made->dir) >= made->made_len &&
+           rmdir(made->dir) == 0) {
+        char *slash = strrchr(made->dir, '/');
+        if (!slash)
+            break;
+        *slash = '\0';
+    }
+}
+
 int main(int argc, char **argv)
 {
     cli_set_program("gazette-index");
@@ -687,9 +761,17 @@ int main(int argc, char **argv)
         free(o.exclude);
         return code;
     }
+    int make_dir = default_location(o.db != NULL);
     if (!o.db && !(o.db = gazette_default_index_path())) {
         cli_complain("out of memory");
         return CLI_EXIT_SOFTWARE;
+    }
+    made_dirs made = {.made_len = 0};
+    if (make_dir && make_default_dir(o.db, &made) != 0) {
+        free(o.db);
+        free(o.include);
+        free(o.exclude);
+        return CLI_EXIT_IOERR;
     }
     o.progress = !o.quiet && isatty(STDERR_FILENO);
     o.start = o.last_progress = wall_seconds();
@@ -709,6 +791,7 @@ int main(int argc, char **argv)
         print_summary(u, &o, argv + first, argc - first);
     explain_outcome(status, u, &o);
     code = exit_code_for(status, u);
+    remove_default_dir(&made);
     gazette_update_free(u);
     free(o.db);
     free(o.include);

@@ -137,10 +137,28 @@ int gz_remove_tree(const char *path)
     return nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
+/* 1 when `name` is a changeset Xapian writes into a database directory
+ * when XAPIAN_MAX_CHANGESETS is set (for replication): "changes<N>", and
+ * glass's "changestmp" while one is being written (left by a killed run). */
+static int is_changeset_name(const char *name)
+{
+    if (strncmp(name, "changes", 7) != 0 || !name[7])
+        return 0;
+    if (strcmp(name + 7, "tmp") == 0)
+        return 1;
+    for (const char *p = name + 7; *p; p++)
+        if (*p < '0' || *p > '9')
+            return 0;
+    return 1;
+}
+
 /* 1 when `name` is a file name Xapian's glass or chert backends create
- * inside a database directory (marker, lock, tables, their temporaries). */
+ * inside a database directory (marker, lock, tables, changesets, their
+ * temporaries such as glass's v.tmp). */
 static int is_xapian_file_name(const char *name)
 {
+    if (is_changeset_name(name))
+        return 1;
     static const char *const exact[] = {"iamglass", "iamchert", "iamflint",
                                         "flintlock"};
     static const char *const suffix[] = {".glass", ".DB", ".baseA",

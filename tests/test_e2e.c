@@ -756,6 +756,77 @@ static void test_cli_errors(void **state)
                             "! grep -q null '%s/err'", fx.tmp, fx.tmp), 0);
 }
 
+/* Mode bits of `dir` under fx.tmp (fails the test when it is missing). */
+static unsigned mode_of(const char *dir)
+{
+    struct stat sb;
+    if (stat(tu_path_in(fx.tmp, dir), &sb) != 0)
+        fail_msg("%s/%s: missing", fx.tmp, dir);
+    return (unsigned)sb.st_mode & 07777;
+}
+
+/* Without --db and GAZETTE_INDEX, on a fresh account (HOME an empty
+ * directory, XDG_DATA_HOME unset or naming a missing directory), the
+ * first gazette-index makes the default location's directories (0700)
+ * and gazette-query finds the articles there. A dry run or a run that
+ * fails leaves nothing behind; GAZETTE_INDEX in a missing directory is
+ * still refused (74), as --db is (test_cli_errors). */
+static void test_default_index_location(void **state)
+{
+    (void)state;
+    const char *ix = tu_binary("indexer/gazette-index");
+    const char *q = tu_binary("query/cli/gazette-query");
+    const char *sample = tu_source_path("corpus/sample");
+    static const char env[] =
+        "env -u GAZETTE_INDEX -u XDG_DATA_HOME HOME='%s/%s' ";
+    char fmt[512];
+    assert_int_equal(tu_run("mkdir '%s/home1' '%s/home2' '%s/home3' && "
+                            "mkdir -m 755 '%s/home3/.local'", fx.tmp, fx.tmp,
+                            fx.tmp, fx.tmp), 0);
+    snprintf(fmt, sizeof fmt, "%s'%%s' --dry-run --quiet '%%s'", env);
+    assert_int_equal(tu_run(fmt, fx.tmp, "home1", ix, sample), 0);
+    snprintf(fmt, sizeof fmt, "%s'%%s' --quiet '%%s/missing' 2>/dev/null",
+             env);
+    assert_int_equal(tu_run(fmt, fx.tmp, "home1", ix, fx.tmp), 66);
+    assert_int_equal(tu_run("test -z \"$(ls -A '%s/home1')\"", fx.tmp), 0);
+
+    snprintf(fmt, sizeof fmt, "%s'%%s' --quiet '%%s'", env);
+    assert_int_equal(tu_run(fmt, fx.tmp, "home1", ix, sample), 0);
+    assert_int_equal(mode_of("home1/.local"), 0700);
+    assert_int_equal(mode_of("home1/.local/share"), 0700);
+    assert_int_equal(mode_of("home1/.local/share/gazette"), 0700);
+    snprintf(fmt, sizeof fmt, "%s'%%s' --format paths -n 100 gaza "
+             ">'%%s/default.txt' && '%%s' --db '%%s' --format paths -n 100 "
+             "gaza >'%%s/explicit.txt' && test -s '%%s/default.txt' && "
+             "cmp -s '%%s/default.txt' '%%s/explicit.txt'", env);
+    assert_int_equal(tu_run(fmt, fx.tmp, "home1", q, fx.tmp, q, fx.db, fx.tmp,
+                            fx.tmp, fx.tmp, fx.tmp), 0);
+
+    /* XDG_DATA_HOME naming a missing directory: made, with gazette/ */
+    assert_int_equal(tu_run("env -u GAZETTE_INDEX XDG_DATA_HOME='%s/xdg' "
+                            "HOME='%s/home2' '%s' --quiet '%s' && "
+                            "env -u GAZETTE_INDEX XDG_DATA_HOME='%s/xdg' "
+                            "HOME='%s/home2' '%s' --format paths -n 100 gaza "
+                            ">'%s/xdg.txt' && cmp -s '%s/xdg.txt' "
+                            "'%s/explicit.txt'", fx.tmp, fx.tmp, ix, sample,
+                            fx.tmp, fx.tmp, q, fx.tmp, fx.tmp, fx.tmp), 0);
+    assert_int_equal(mode_of("xdg/gazette"), 0700);
+    assert_int_equal(tu_run("test -z \"$(ls -A '%s/home2')\"", fx.tmp), 0);
+
+    /* an existing directory keeps its mode */
+    snprintf(fmt, sizeof fmt, "%s'%%s' --quiet '%%s'", env);
+    assert_int_equal(tu_run(fmt, fx.tmp, "home3", ix, sample), 0);
+    assert_int_equal(mode_of("home3/.local"), 0755);
+    assert_int_equal(mode_of("home3/.local/share"), 0700);
+
+    /* a location the user named is never made */
+    assert_int_equal(tu_run("GAZETTE_INDEX='%s/gone/x' '%s' --quiet '%s' "
+                            "2>'%s/err'", fx.tmp, ix, sample, fx.tmp), 74);
+    assert_int_equal(tu_run("grep -q 'gone/x: the directory it goes in "
+                            "does not exist' '%s/err' && test ! -e '%s/gone'",
+                            fx.tmp, fx.tmp), 0);
+}
+
 /* A query word starting with '-' is taken for options unless it follows
  * "--": --help and the man page say so with the same example, and the
  * example (and the quoted form they give) runs, excluding the word. */
@@ -1267,6 +1338,7 @@ int main(void)
         cmocka_unit_test(test_cli_json),
         cmocka_unit_test(test_cli_count_wording),
         cmocka_unit_test(test_cli_errors),
+        cmocka_unit_test(test_default_index_location),
         cmocka_unit_test(test_cli_dash_words),
         cmocka_unit_test(test_reindex_other_language),
         cmocka_unit_test(test_control_bytes_in_text),

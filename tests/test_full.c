@@ -164,6 +164,52 @@ static void test_refuses_what_is_not_an_index(void **state)
     assert_int_equal(tu_run("rm -rf '%s' '%s.d'", fx.db, fx.db), 0);
 }
 
+/* An index written with changesets (XAPIAN_MAX_CHANGESETS, as
+ * docs/scaling.md says for replicas) holds Xapian's changes<N> files, in
+ * each shard at -j2: --full replaces it (exit 0); a file of another name
+ * beside them is still refused (64) and kept. */
+static void test_index_with_changesets(void **state)
+{
+    (void)state;
+    char db[1100], extra[1100];
+    snprintf(db, sizeof db, "%s/replicated", fx.tmp);
+    snprintf(extra, sizeof extra, "%s/extra", fx.tmp);
+    assert_int_equal(setenv("XAPIAN_MAX_CHANGESETS", "10", 1), 0);
+    assert_int_equal(index_run("--db '%s' '%s'", db, fx.corpus), 0);
+    /* a second run that changes something writes a changeset */
+    assert_int_equal(tu_run("cp -R '%s/world' '%s'", fx.corpus, extra), 0);
+    assert_int_equal(index_run("--db '%s' '%s' '%s'", db, fx.corpus, extra),
+                     0);
+    assert_int_equal(tu_run("find '%s' -name 'changes[0-9]*' | grep -q .", db),
+                     0);
+    uint64_t n = articles(db);
+    assert_int_equal(index_run("--full --db '%s' '%s' '%s'", db, fx.corpus,
+                               extra), 0);
+    assert_int_equal(articles(db), n);
+
+    /* changesets and a foreign file: refused, the file kept */
+    char other[1100];
+    snprintf(other, sizeof other, "%s/replicated2", fx.tmp);
+    assert_int_equal(index_run("--db '%s' '%s'", other, fx.corpus), 0);
+    assert_int_equal(index_run("--db '%s' '%s' '%s'", other, fx.corpus, extra),
+                     0);
+    assert_int_equal(tu_run("d=$(dirname \"$(find '%s' -name 'changes[0-9]*' "
+                            "| head -n 1)\") && echo mine >\"$d/changes.txt\"",
+                            other), 0);
+    assert_int_equal(index_run("--full --db '%s' '%s'", other, fx.corpus), 64);
+    assert_true(stderr_has("not part of a Xapian index"));
+    assert_int_equal(tu_run("find '%s' -name changes.txt | grep -q .", other),
+                     0);
+}
+
+/* After test_index_with_changesets, failed or not: later runs write no
+ * changesets. */
+static int unset_changesets(void **state)
+{
+    (void)state;
+    return unsetenv("XAPIAN_MAX_CHANGESETS");
+}
+
 /* The old generation already gone (deleted by hand) is no reason to fail,
  * nor to delete the new one: the rebuild switches in and later runs work. */
 static void test_missing_old_generation_is_fine(void **state)
@@ -296,6 +342,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_refuses_what_is_not_an_index),
+        cmocka_unit_test_teardown(test_index_with_changesets,
+                                  unset_changesets),
         cmocka_unit_test(test_missing_old_generation_is_fine),
         cmocka_unit_test(test_clears_leftovers_of_killed_runs),
         cmocka_unit_test(test_undeletable_old_generation_is_a_warning),

@@ -9,7 +9,7 @@
  * same percentages. A half that is down fails the search naming it, or,
  * when asked, is left out with a warning. A replica kept by
  * xapian-replicate from an index written with changesets finds what an
- * incremental run added.
+ * incremental run added, and is seeded again after a --full.
  *
  * Every server is started with PR_SET_PDEATHSIG (it dies with the test)
  * and killed in the teardown; every wait is bounded.
@@ -930,6 +930,35 @@ static void test_replica(void **state)
     assert_true(count_hits(replica, "marathon") > 0);
     assert_int_equal(count_hits(replica, "marathon"),
                      count_hits(master, "marathon"));
+
+    /* --full on the master (changesets in its shards are Xapian's, so it
+     * is not refused): the replica is seeded again, into a new
+     * directory, from the generation the stub now names; later
+     * incremental runs reach it through changesets. */
+    char full_cmd[200];
+    snprintf(full_cmd, sizeof full_cmd, "%s --full", index_cmd);
+    assert_int_equal(tu_run(full_cmd, tu_binary("gazette-index"), master,
+                            corpus), 0);
+    char fresh[4300];
+    snprintf(fresh, sizeof fresh, "%s.g", replica);
+    static const char reseed[] =
+        "g=$(sed -n 's/^auto //p' '%s') && timeout %d xapian-replicate "
+        "--host 127.0.0.1 --port %d --master \"$g\" --one-shot "
+        "--reader-time 0 --timeout 10 --quiet '%s'";
+    assert_int_equal(tu_run(reseed, master, WAIT_SECONDS * 2, srv.port,
+                            fresh), 0);
+    assert_int_equal(count_hits(fresh, "marathon"),
+                     count_hits(master, "marathon"));
+    assert_int_equal(count_hits(fresh, "toyota"), 0);
+    assert_int_equal(tu_run("cp -R '%s/b/business' '%s/'", fx.tmp, corpus),
+                     0);
+    assert_int_equal(tu_run(index_cmd, tu_binary("gazette-index"), master,
+                            corpus), 0);
+    assert_int_equal(tu_run(reseed, master, WAIT_SECONDS * 2, srv.port,
+                            fresh), 0);
+    assert_true(count_hits(fresh, "toyota") > 0);
+    assert_int_equal(count_hits(fresh, "toyota"),
+                     count_hits(master, "toyota"));
     stop_server(&srv);
 }
 
