@@ -107,7 +107,7 @@ static const char usage_text[] =
 "                     directory, a Xapian stub file listing shards, or\n"
 "                     tcp://HOST:PORT for an index served by\n"
 "                     xapian-tcpsrv; repeat to search several indexes as\n"
-"                     one (each hit then names its index)\n"
+"                     one (each hit then names its --db)\n"
 "      --partial      with several indexes (or stub file lines): search\n"
 "                     those that answer and warn about the others\n"
 "                     (default: fail naming the index that does not\n"
