@@ -13,7 +13,9 @@
  *
  * With GAZETTE_OPEN_SKIP_UNAVAILABLE, a location that cannot be opened
  * (or, later, stops answering) is left out with a warning, and tried
- * again at a later search, at most every RETRY_SECONDS.
+ * again at a later search, at most every RETRY_SECONDS. A stub file that
+ * does not open whole is then opened line by line (its parts), so that
+ * one server down leaves out that line only.
  */
 #include "search_private.h"
 
@@ -241,6 +243,231 @@ static xap_status open_location(gz_location *loc, char *why, size_t whylen)
     return s;
 }
 
+/* ------------------------------------------ a stub file, line by line */
+
+/*
+ * Xapian opens a stub file as one database: a line that fails (a server
+ * down, a database missing) fails it all. With partial opening, such a
+ * stub is read here line by line, each line a part of its location: the
+ * parts that open are searched as the location, the others are left out
+ * like unavailable locations (named in the warning, tried again later).
+ * The lines are read as Xapian 1.4 reads them: "TYPE REST" split at the
+ * first space, empty lines and lines starting with '#' skipped; "auto",
+ * "glass" and "chert" name a path, relative to the stub file's directory
+ * unless absolute; "remote HOST:PORT" (HOST may be [IPv6]) a server. A
+ * stub with any other line ("remote :PROGRAM", "inmemory", a line Xapian
+ * refuses) is not split: it stays unavailable as a whole, as before.
+ */
+
+/* Free what `loc` holds, but not `loc` itself. A part has no parts. */
+static void clear_location(gz_location *loc)
+{
+    for (size_t k = 0; k < loc->nparts; k++)
+        clear_location(&loc->parts[k]);
+    free(loc->parts);
+    free(loc->name);
+    free(loc->host);
+    free(loc->why);
+    xap_database_free(loc->db);
+    memset(loc, 0, sizeof *loc);
+}
+
+/* Drop the parts of `loc` (it is opened whole again, or not at all). */
+static void free_parts(gz_location *loc)
+{
+    for (size_t k = 0; k < loc->nparts; k++)
+        clear_location(&loc->parts[k]);
+    free(loc->parts);
+    loc->parts = NULL;
+    loc->nparts = 0;
+}
+
+/* A new string of `a` then `b`, or NULL when memory ran out. */
+static char *concat(const char *a, size_t alen, const char *b)
+{
+    size_t blen = strlen(b);
+    char *s = malloc(alen + blen + 1);
+    if (s) {
+        memcpy(s, a, alen);
+        memcpy(s + alen, b, blen + 1);
+    }
+    return s;
+}
+
+/* `part` (zeroed) as the stub line `line` of the stub file `stub` names
+ * it: a path (part->name) or a server (part->name tcp://HOST:PORT, with
+ * part->host and part->port). `line` is cut at its first space. Returns
+ * 0, or 1 when the line is not one Gazette opens alone (or memory ran
+ * out); part->name may then be set, and is the caller's to free. */
+static int parse_stub_line(const char *stub, char *line, gz_location *part)
+{
+    char *rest = strchr(line, ' '), why[128];
+    if (!rest || !rest[1])
+        return 1;
+    *rest++ = '\0';
+    if (strcmp(line, "remote") == 0) {
+        if (rest[0] == ':' ||
+            !(part->name = concat(REMOTE_SCHEME, strlen(REMOTE_SCHEME),
+                                  rest)) ||
+            parse_remote(part, why, sizeof why) != 0)
+            return 1;
+        size_t n = strlen(part->host);
+        if (n >= 2 && part->host[0] == '[' && part->host[n - 1] == ']') {
+            memmove(part->host, part->host + 1, n - 2);
+            part->host[n - 2] = '\0';
+        }
+        part->remote = 1;
+        return 0;
+    }
+    if (strcmp(line, "auto") != 0 && strcmp(line, "glass") != 0 &&
+        strcmp(line, "chert") != 0)
+        return 1;
+    const char *slash = strrchr(stub, '/');
+    size_t dir = rest[0] != '/' && slash ? (size_t)(slash - stub) + 1 : 0;
+    part->name = concat(stub, dir, rest);
+    return part->name ? 0 : 1;
+}
+
+/* loc->parts: the lines of the stub file loc->name, none opened yet.
+ * Returns 0, or 1 (no parts) when the file cannot be read, lists nothing,
+ * has a line Gazette does not open alone, or memory ran out. */
+static int read_stub_parts(gz_location *loc)
+{
+    FILE *f = fopen(loc->name, "r");
+    if (!f)
+        return 1;
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t len;
+    int rc = 0;
+    while (rc == 0 && (len = getline(&line, &cap, f)) >= 0) {
+        if (len > 0 && line[len - 1] == '\n')
+            line[--len] = '\0';
+        if (len == 0 || line[0] == '#')
+            continue;
+        gz_location *more =
+            realloc(loc->parts, (loc->nparts + 1) * sizeof *more);
+        if (!more) {
+            rc = 1;
+            break;
+        }
+        loc->parts = more;
+        memset(&more[loc->nparts], 0, sizeof *more);
+        rc = parse_stub_line(loc->name, line, &more[loc->nparts++]);
+    }
+    free(line);
+    fclose(f);
+    if (rc == 0 && loc->nparts == 0)
+        rc = 1;
+    if (rc != 0)
+        free_parts(loc);
+    return rc;
+}
+
+/* loc->db: the parts of `loc` that are open, as one (loc->shards their
+ * shards). The parts keep their own handles. */
+static xap_status join_parts(gz_location *loc)
+{
+    xap_database *db = NULL;
+    size_t shards = 0;
+    xap_status s = xap_database_new_empty(&db);
+    for (size_t k = 0; s == XAP_OK && k < loc->nparts; k++)
+        if (loc->parts[k].db) {
+            s = xap_database_add_database(db, loc->parts[k].db);
+            shards += loc->parts[k].shards;
+        }
+    if (s != XAP_OK) {
+        xap_database_free(db);
+        return s;
+    }
+    xap_database_free(loc->db);
+    loc->db = db;
+    loc->shards = shards;
+    return XAP_OK;
+}
+
+/* Record why `loc` is unavailable and when to try it again. */
+static void set_down(gz_location *loc, const char *why)
+{
+    free(loc->why);
+    loc->why = strdup(why);
+    loc->retry_at = now_seconds() + RETRY_SECONDS;
+}
+
+/* Open each part of `loc` alone (loc->parts from read_stub_parts), and
+ * loc->db as those that opened. Returns XAP_OK when one part opened at
+ * least, XAP_ERR_DB_VERSION when a part has a format this library cannot
+ * read (`why` names the part: that is no unavailability), otherwise the
+ * first part's failure. */
+static xap_status open_parts(gz_location *loc, char *why, size_t whylen)
+{
+    xap_status first = XAP_OK;
+    size_t live = 0;
+    char reason[512];
+    for (size_t k = 0; k < loc->nparts; k++) {
+        gz_location *part = &loc->parts[k];
+        xap_status s = open_location(part, reason, sizeof reason);
+        if (s == XAP_OK) {
+            live++;
+            continue;
+        }
+        set_down(part, reason);
+        if (s == XAP_ERR_DB_VERSION) {
+            snprintf(why, whylen, "%s: %s", part->name,
+                     part->why ? part->why : "out of memory");
+            return s;
+        }
+        if (first == XAP_OK)
+            first = s;
+    }
+    return live ? join_parts(loc) : first;
+}
+
+/* Open `loc` (open_location); when that fails and the handle opens
+ * partially, a stub file is opened line by line instead (open_parts):
+ * XAP_OK when some of its lines opened. Otherwise the failure of the
+ * whole, with `why`, and `loc` has no parts. */
+static xap_status open_available(const gazette_index_t *index,
+                                 gz_location *loc, char *why, size_t whylen)
+{
+    free_parts(loc);
+    xap_status s = open_location(loc, why, whylen);
+    if (s == XAP_OK || s == XAP_ERR_DB_VERSION ||
+        !(index->flags & GAZETTE_OPEN_SKIP_UNAVAILABLE) || loc->host ||
+        !stub_inode(loc->name) || read_stub_parts(loc) != 0)
+        return s;
+    char reason[512];
+    xap_status p = open_parts(loc, reason, sizeof reason);
+    if (p == XAP_OK)
+        return p;
+    free_parts(loc);
+    if (p != XAP_ERR_DB_VERSION)
+        return s;
+    snprintf(why, whylen, "%s", reason);
+    return p;
+}
+
+/* Try again the parts of `loc` that are down and due at `now`; *changed
+ * is 1 when one came back (loc->db then has it). */
+static xap_status retry_parts(gz_location *loc, double now, int *changed)
+{
+    int back = 0;
+    char reason[512];
+    for (size_t k = 0; k < loc->nparts; k++) {
+        gz_location *part = &loc->parts[k];
+        if (part->db || now < part->retry_at)
+            continue;
+        if (open_location(part, reason, sizeof reason) == XAP_OK)
+            back = 1;
+        else
+            set_down(part, reason);
+    }
+    if (!back)
+        return XAP_OK;
+    *changed = 1;
+    return join_parts(loc);
+}
+
 gazette_status_t gz_location_status(xap_status s, const gz_location *loc)
 {
     struct stat sb;
@@ -283,13 +510,8 @@ int gz_locations_init(gazette_index_t *index, const char *const *names,
 
 void gz_locations_free(gazette_index_t *index)
 {
-    for (size_t i = 0; i < index->nlocations; i++) {
-        gz_location *loc = &index->locations[i];
-        free(loc->name);
-        free(loc->host);
-        free(loc->why);
-        xap_database_free(loc->db);
-    }
+    for (size_t i = 0; i < index->nlocations; i++)
+        clear_location(&index->locations[i]);
     free(index->locations);
     free(index->shard_owner);
     xap_database_free(index->db);
@@ -299,26 +521,57 @@ void gz_locations_free(gazette_index_t *index)
     index->nlocations = 0;
 }
 
-/* index->warning: which locations were left out and why ("" when none). */
+/* The indexes behind `loc` (the lines of a stub file opened line by
+ * line, else 1); *down: how many of them are unavailable. */
+static size_t count_indexes(const gz_location *loc, size_t *down)
+{
+    *down = loc->db == NULL;
+    if (loc->nparts == 0)
+        return 1;
+    for (size_t k = 0; k < loc->nparts; k++)
+        *down += loc->parts[k].db == NULL;
+    return loc->nparts;
+}
+
+/* Append to index->warning (`len` bytes so far) that `what` is
+ * unavailable and why; returns the new length (the size, when full). */
+static size_t warn_down(gazette_index_t *index, size_t len, const char *what,
+                        const char *in, const char *why)
+{
+    size_t size = sizeof index->warning;
+    if (len >= size)
+        return size;
+    len += (size_t)snprintf(index->warning + len, size - len,
+                            " %s%s%s is unavailable (%s);", what,
+                            in ? " in " : "", in ? in : "", why ? why : "");
+    return len < size ? len : size;
+}
+
+/* index->warning: which locations, or lines of a stub file, were left out
+ * and why ("" when none). */
 static void write_warning(gazette_index_t *index)
 {
-    size_t down = 0, len = 0;
+    size_t down = 0, total = 0, len = 0;
     char *w = index->warning;
     w[0] = '\0';
-    for (size_t i = 0; i < index->nlocations; i++)
-        down += index->locations[i].db == NULL;
+    for (size_t i = 0; i < index->nlocations; i++) {
+        size_t d = 0;
+        total += count_indexes(&index->locations[i], &d);
+        down += d;
+    }
     if (down == 0)
         return;
     len = (size_t)snprintf(w, sizeof index->warning,
-                           "searched %zu of %zu indexes;",
-                           index->nlocations - down, index->nlocations);
-    for (size_t i = 0; i < index->nlocations && len < sizeof index->warning;
-         i++) {
+                           "searched %zu of %zu indexes;", total - down,
+                           total);
+    for (size_t i = 0; i < index->nlocations; i++) {
         const gz_location *loc = &index->locations[i];
         if (!loc->db)
-            len += (size_t)snprintf(w + len, sizeof index->warning - len,
-                                    " %s is unavailable (%s);", loc->name,
-                                    loc->why ? loc->why : "");
+            len = warn_down(index, len, loc->name, NULL, loc->why);
+        for (size_t k = 0; k < loc->nparts; k++)
+            if (!loc->parts[k].db)
+                len = warn_down(index, len, loc->parts[k].name, loc->name,
+                                loc->parts[k].why);
     }
     len = strlen(w);
     if (len && w[len - 1] == ';')
@@ -361,14 +614,6 @@ static xap_status combine(gazette_index_t *index)
     return XAP_OK;
 }
 
-/* Record why `loc` is unavailable and when to try it again. */
-static void set_down(gz_location *loc, const char *why)
-{
-    free(loc->why);
-    loc->why = strdup(why);
-    loc->retry_at = now_seconds() + RETRY_SECONDS;
-}
-
 xap_status gz_locations_open(gazette_index_t *index, size_t *failed,
                              char *why, size_t whylen)
 {
@@ -380,7 +625,7 @@ xap_status gz_locations_open(gazette_index_t *index, size_t *failed,
         gz_location *loc = &index->locations[i];
         xap_database_free(loc->db);
         loc->db = NULL;
-        xap_status s = open_location(loc, reason, sizeof reason);
+        xap_status s = open_available(index, loc, reason, sizeof reason);
         if (s == XAP_OK) {
             live++;
             free(loc->why);
@@ -402,23 +647,26 @@ xap_status gz_locations_open(gazette_index_t *index, size_t *failed,
     return combine(index);
 }
 
-/* Try again the unavailable locations whose time has come; *changed is 1
- * when one came back. */
+/* Try again the unavailable locations, and lines of stub files, whose
+ * time has come; *changed is 1 when one came back. */
 static xap_status retry_down(gazette_index_t *index, int *changed)
 {
     double now = now_seconds();
     char reason[512];
+    xap_status s = XAP_OK;
     *changed = 0;
-    for (size_t i = 0; i < index->nlocations; i++) {
+    for (size_t i = 0; s == XAP_OK && i < index->nlocations; i++) {
         gz_location *loc = &index->locations[i];
+        if (loc->nparts)
+            s = retry_parts(loc, now, changed);
         if (loc->db || now < loc->retry_at)
             continue;
-        if (open_location(loc, reason, sizeof reason) == XAP_OK)
+        if (open_available(index, loc, reason, sizeof reason) == XAP_OK)
             *changed = 1;
         else
             set_down(loc, reason);
     }
-    return XAP_OK;
+    return s;
 }
 
 /* 1 when a local location's stub file was replaced since it was opened

@@ -805,6 +805,186 @@ static void test_down_during_session(void **state)
     stop_server(&third);
 }
 
+/* Write the stub file tmp/name (its path in `out`) holding `text`. */
+static void write_stub(const char *name, const char *text, char *out,
+                       size_t size)
+{
+    snprintf(out, size, "%s/%s", fx.tmp, name);
+    tu_write_file(fx.tmp, name, text, strlen(text));
+}
+
+/* Every hit of `r` is from half A and names `index`; there is one. */
+static void assert_half_a_only(const gazette_results_t *r, const char *index)
+{
+    assert_true(gazette_results_count(r) > 0);
+    for (size_t i = 0; i < gazette_results_count(r); i++) {
+        const gazette_hit_t *h = gazette_results_hit(r, i);
+        if (!in_half_a(gazette_hit_id(h)))
+            fail_msg("hit %s is not from half A", gazette_hit_id(h));
+        assert_string_equal(gazette_hit_index(h), index);
+    }
+}
+
+/* A stub file of two remote halves, the second server down: the open
+ * fails naming the stub and the server, as Xapian opens the stub as one;
+ * with GAZETTE_OPEN_SKIP_UNAVAILABLE the stub is opened line by line, the
+ * live half is searched (its hits name the stub, as given) and the
+ * warning names the line left out. When that server is back, the next
+ * try (made due here rather than waited for) searches both halves. */
+static void test_stub_with_a_server_down(void **state)
+{
+    (void)state;
+    char stub[4200], text[256], down[64], log[4200], port[16];
+    int down_port = free_port();
+    snprintf(down, sizeof down, "tcp://127.0.0.1:%d", down_port);
+    snprintf(text, sizeof text, "remote 127.0.0.1:%d\nremote 127.0.0.1:%d\n",
+             fx.srv_a.port, down_port);
+    write_stub("a-and-down.stub", text, stub, sizeof stub);
+    const char *names[1] = {stub};
+    gazette_index_t *index = NULL;
+    assert_int_equal(gazette_index_open_multi(names, 1, 0, &index),
+                     GAZETTE_STATUS_IO_ERROR);
+    assert_null(index);
+    assert_non_null(strstr(gazette_last_open_error(), stub));
+    snprintf(port, sizeof port, "127.0.0.1:%d", down_port);
+    assert_non_null(strstr(gazette_last_open_error(), port));
+
+    assert_int_equal(gazette_index_open_multi(
+                         names, 1, GAZETTE_OPEN_SKIP_UNAVAILABLE, &index),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_index_location_count(index), 1);
+    assert_int_equal(gazette_index_location_available(index, 0), 1);
+    gazette_results_t *r = search_in(index, "the", 40);
+    assert_half_a_only(r, stub);
+    const char *warning = gazette_results_warning(r);
+    assert_non_null(strstr(warning, "searched 1 of 2 indexes"));
+    assert_non_null(strstr(warning, down));
+    assert_non_null(strstr(warning, stub));
+    gazette_results_free(r);
+
+    /* The server comes back on that port. */
+    server back = {0, down_port};
+    snprintf(log, sizeof log, "%s/tcpsrv-back.log", fx.tmp);
+    snprintf(port, sizeof port, "%d", down_port);
+    char *argv[] = {"xapian-tcpsrv", "--interface", "127.0.0.1", "--port",
+                    port, fx.half_b, NULL};
+    back.pid = start_server(argv, down_port, log);
+    assert_true(back.pid > 0);
+    assert_int_equal(index->locations[0].nparts, 2);
+    index->locations[0].parts[1].retry_at = 0;   /* due now */
+    gazette_index_t *whole = NULL;
+    assert_int_equal(gazette_index_open(fx.whole, &whole), GAZETTE_STATUS_OK);
+    gazette_results_t *w = search_in(whole, "gaza aid", 40);
+    r = search_in(index, "gaza aid", 40);
+    assert_same_hits(w, r, "gaza aid");
+    assert_string_equal(gazette_results_warning(r), "");
+    gazette_results_free(w);
+    gazette_results_free(r);
+    gazette_index_close(whole);
+    gazette_index_close(index);
+    stop_server(&back);
+}
+
+/* A stub file opened whole, one of whose servers stops during the
+ * session: when allowed, the next search runs on the other line, with a
+ * warning naming the stopped one. */
+static void test_stub_server_stops(void **state)
+{
+    (void)state;
+    server third = {0, 0};
+    char log[4200], stub[4200], text[256], url[64];
+    snprintf(log, sizeof log, "%s/tcpsrv-d.log", fx.tmp);
+    assert_int_equal(start_tcpsrv(&third, fx.half_b, log), 0);
+    snprintf(url, sizeof url, "tcp://127.0.0.1:%d", third.port);
+    snprintf(text, sizeof text, "remote 127.0.0.1:%d\nremote 127.0.0.1:%d\n",
+             fx.srv_a.port, third.port);
+    write_stub("a-and-third.stub", text, stub, sizeof stub);
+    const char *names[1] = {stub};
+    gazette_index_t *index = NULL;
+    assert_int_equal(gazette_index_open_multi(
+                         names, 1, GAZETTE_OPEN_SKIP_UNAVAILABLE, &index),
+                     GAZETTE_STATUS_OK);
+    gazette_results_t *r = search_in(index, "the", 40);
+    assert_string_equal(gazette_results_warning(r), "");
+    gazette_results_free(r);
+    stop_server(&third);
+    r = search_in(index, "the", 40);
+    assert_half_a_only(r, stub);
+    assert_non_null(strstr(gazette_results_warning(r), url));
+    gazette_results_free(r);
+    gazette_index_close(index);
+}
+
+/* A stub file of local indexes, one missing, with relative paths (read
+ * relative to the stub's directory, not the working one): it fails to
+ * open naming the stub; opened partially, the present one is searched
+ * and the warning names the missing one as resolved. */
+static void test_stub_with_a_missing_index(void **state)
+{
+    (void)state;
+    char stub[4200], missing[8500];
+    const char *slash = strrchr(fx.half_a, '/');
+    char text[4300];
+    snprintf(text, sizeof text, "# half A, then an index not there\n\n"
+             "auto %s\nauto gone.idx\n", slash + 1);
+    write_stub("a-and-gone.stub", text, stub, sizeof stub);
+    snprintf(missing, sizeof missing, "%s/gone.idx in %s", fx.tmp, stub);
+    gazette_index_t *index = NULL;
+    assert_int_not_equal(gazette_index_open(stub, &index), GAZETTE_STATUS_OK);
+    assert_null(index);
+    assert_non_null(strstr(gazette_last_open_error(), stub));
+    const char *names[1] = {stub};
+    assert_int_equal(gazette_index_open_multi(
+                         names, 1, GAZETTE_OPEN_SKIP_UNAVAILABLE, &index),
+                     GAZETTE_STATUS_OK);
+    gazette_results_t *r = search_in(index, "the", 40);
+    assert_half_a_only(r, stub);
+    assert_non_null(strstr(gazette_results_warning(r), missing));
+    gazette_results_free(r);
+    gazette_index_close(index);
+
+    /* A line of a format this library cannot read is no unavailable
+     * line: the open fails naming it, though another line is missing. */
+    assert_int_equal(tu_run("cp -R '%s' '%s/newer-a.idx' && xapian-metadata "
+                            "set '%s/newer-a.idx' gazette.format 99",
+                            fx.half_a, fx.tmp, fx.tmp), 0);
+    write_stub("gone-and-newer.stub", "auto gone.idx\nauto newer-a.idx\n",
+               stub, sizeof stub);
+    assert_int_equal(gazette_index_open_multi(
+                         names, 1, GAZETTE_OPEN_SKIP_UNAVAILABLE, &index),
+                     GAZETTE_STATUS_INDEX_VERSION);
+    assert_non_null(strstr(gazette_last_open_error(), "newer-a.idx: it has "
+                                                      "Gazette index format 99"));
+}
+
+/* The audit's case on the command line: --db STUB with a server of the
+ * stub down fails with exit status 74 naming it, and with --partial
+ * prints the live half's hits and the warning, exit status 0. */
+static void test_cli_stub_partial(void **state)
+{
+    (void)state;
+    char stub[4200], text[256], out[4300], err[4300];
+    int down_port = free_port();
+    snprintf(text, sizeof text, "remote 127.0.0.1:%d\nremote 127.0.0.1:%d\n",
+             fx.srv_a.port, down_port);
+    write_stub("cli-down.stub", text, stub, sizeof stub);
+    snprintf(out, sizeof out, "%s/cli-stub.out", fx.tmp);
+    snprintf(err, sizeof err, "%s/cli-stub.err", fx.tmp);
+    assert_int_equal(tu_run("'%s' --db '%s' --format paths 'cup final' "
+                            ">'%s' 2>'%s'", tu_binary("gazette-query"), stub,
+                            out, err), 74);
+    assert_int_equal(tu_run("grep -q 'cannot open index %s: NetworkError.*"
+                            "127.0.0.1:%d' '%s'", stub, down_port, err), 0);
+    assert_int_equal(tu_run("'%s' --db '%s' --partial --format paths "
+                            "'cup final' >'%s' 2>'%s'",
+                            tu_binary("gazette-query"), stub, out, err), 0);
+    assert_int_equal(tu_run("grep -q '^sport/' '%s' && ! grep -v "
+                            "'^sport/\\|^world/' '%s'", out, out), 0);
+    assert_int_equal(tu_run("grep -q 'warning: searched 1 of 2 indexes; "
+                            "tcp://127.0.0.1:%d in %s is unavailable' '%s'",
+                            down_port, stub, err), 0);
+}
+
 /* --db repeated and --partial on the command line; --json names each
  * hit's index and carries the warning. */
 static void test_cli_several_indexes(void **state)
@@ -975,7 +1155,11 @@ int main(void)
         cmocka_unit_test(test_refusal_with_a_shared_handle),
         cmocka_unit_test(test_down_at_open),
         cmocka_unit_test(test_down_during_session),
+        cmocka_unit_test(test_stub_with_a_server_down),
+        cmocka_unit_test(test_stub_server_stops),
+        cmocka_unit_test(test_stub_with_a_missing_index),
         cmocka_unit_test(test_cli_several_indexes),
+        cmocka_unit_test(test_cli_stub_partial),
         cmocka_unit_test(test_sigpipe_guard),
         cmocka_unit_test(test_replica),
     };
