@@ -151,12 +151,27 @@ size_t corpus_mail_header_len(const char *text, size_t len)
 
 /* Read up to `max` bytes of the open file `fd` (which this closes) into
  * buf, gunzipped when `gz`. Returns the bytes read, or -1 with `why`
- * worded. A gzip stream that breaks off gives what came before the break
- * (a probe only needs the head); one that is no gzip at all gives 0. */
+ * worded when the file cannot be read: then the file is read in full
+ * later and reported (a probe that said "not mail" instead would have
+ * its articles removed). A ".gz" name whose bytes are not gzip data gives
+ * 0: not mail, ignored as before (zlib would read it as it is). A gzip
+ * stream that breaks off gives what came before the break. */
 static long read_head(int fd, int gz, char *buf, size_t max, char *why,
                       size_t whylen)
 {
     if (gz) {
+        unsigned char magic[2];
+        ssize_t m = pread(fd, magic, 2, 0);
+        if (m < 0) {
+            corpus_why(why, whylen, CORPUS_SKIP_UNREADABLE, "read: %s",
+                       strerror(errno));
+            close(fd);
+            return -1;
+        }
+        if (m < 2 || magic[0] != 0x1f || magic[1] != 0x8b) {
+            close(fd);
+            return 0;
+        }
         gzFile z = gzdopen(fd, "rb");
         if (!z) {
             close(fd);
@@ -164,8 +179,13 @@ static long read_head(int fd, int gz, char *buf, size_t max, char *why,
             return -1;
         }
         int got = gzread(z, buf, (unsigned)max);
+        int zerr = Z_OK;
+        const char *msg = got < 0 ? gzerror(z, &zerr) : NULL;
+        if (got < 0)
+            corpus_why(why, whylen, CORPUS_SKIP_BAD_GZIP, "gzip: %s",
+                       msg ? msg : "cannot be read");
         gzclose(z);
-        return got > 0 ? got : 0;
+        return got < 0 ? -1 : got;
     }
     size_t len = 0;
     while (len < max) {

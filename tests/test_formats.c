@@ -1185,6 +1185,20 @@ static void test_mail_not_mail(void **state)
     snprintf(path, sizeof path, "%s/notes/2.gz", tmp);
     f.relpath = "notes/2.gz";
     assert_int_equal(corpus_probe_mail(&f, why, sizeof why), 0);
+    /* a ".gz" that is not gzip data: not mail, ignored as before */
+    tu_write_file(tmp, "notes/3.gz", eml_plain, strlen(eml_plain));
+    snprintf(path, sizeof path, "%s/notes/3.gz", tmp);
+    f.relpath = "notes/3.gz";
+    assert_int_equal(corpus_probe_mail(&f, why, sizeof why), 0);
+    /* gzip data that cannot be inflated: unreadable (-1), not "not mail",
+     * which would have the indexer remove the file's articles */
+    static const char broken[] = "\x1f\x8b\x08\x00\xff\xff\xff\xff\x00\x03"
+                                 "\xff\xff\xff\xff\xff\xff\xff\xff";
+    tu_write_file(tmp, "notes/4.gz", broken, sizeof broken - 1);
+    snprintf(path, sizeof path, "%s/notes/4.gz", tmp);
+    f.relpath = "notes/4.gz";
+    assert_int_equal(corpus_probe_mail(&f, why, sizeof why), -1);
+    assert_non_null(strstr(why, "gzip"));
     f.relpath = "notes/0";
     snprintf(path, sizeof path, "%s/notes/missing", tmp);
     assert_int_equal(corpus_probe_mail(&f, why, sizeof why), -1);
