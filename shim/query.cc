@@ -156,25 +156,40 @@ bool read_serialised_length(const char **p, const char *end, size_t *out)
     return true;
 }
 
-// The pattern of a wildcard query `q` (get_type() OP_WILDCARD): Xapian 1.4
-// offers no getter, so it is read from the query's serialised form, the
-// one the remote protocol sends: 0x0b, the expansion limit, the limit type
-// and the combining operator (a byte each), then the pattern's length and
-// bytes.
-std::string wildcard_pattern(const Xapian::Query &q)
+// The pattern and combiner of the wildcard query `q` (get_type()
+// OP_WILDCARD). Xapian 1.4 offers no getter, so they are read from the
+// query's serialised form, the one the remote protocol sends: 0x0b, the
+// expansion limit, the limit type and the combining operator (a byte
+// each), then the pattern's length and bytes; and checked by serialising
+// a wildcard made of what was read. False when it does not read so.
+bool read_wildcard(const Xapian::Query &q, std::string &pattern,
+                   Xapian::Query::op &combiner)
 {
     const std::string s = q.serialise();
     const char *p = s.data(), *end = p + s.size();
     size_t limit = 0, len = 0;
     if (p == end || *p++ != '\x0b' || !read_serialised_length(&p, end, &limit) ||
         end - p < 2)
-        shim::fail(XAP_ERR_XAPIAN, "InternalError",
-                   "unexpected serialised wildcard query");
-    p += 2;
+        return false;
+    int limit_type = static_cast<unsigned char>(*p++);
+    combiner = Xapian::Query::op(static_cast<unsigned char>(*p++));
     if (!read_serialised_length(&p, end, &len) || size_t(end - p) != len)
+        return false;
+    pattern.assign(p, len);
+    Xapian::Query check(Xapian::Query::OP_WILDCARD, pattern,
+                        Xapian::termcount(limit), limit_type, combiner);
+    return check.serialise() == s;
+}
+
+// The pattern of the wildcard query `q`; throws when it cannot be read.
+std::string wildcard_pattern(const Xapian::Query &q)
+{
+    std::string pattern;
+    Xapian::Query::op combiner;
+    if (!read_wildcard(q, pattern, combiner))
         shim::fail(XAP_ERR_XAPIAN, "InternalError",
                    "unexpected serialised wildcard query");
-    return std::string(p, len);
+    return pattern;
 }
 
 // Calls fn for each wildcard below `q`; true when fn asked to stop.
@@ -223,63 +238,6 @@ std::string term_of(const Xapian::Query &q)
     return *q.get_terms_begin();
 }
 
-// The value of hex digit `c`, or -1.
-int hex_digit(char c)
-{
-    const char *digits = "0123456789abcdef";
-    const char *at = c ? std::strchr(digits, c) : nullptr;
-    return at ? int(at - digits) : -1;
-}
-
-// `d` with the \xHH escapes of a query description made bytes again.
-std::string unescaped(const std::string &d)
-{
-    std::string out;
-    for (size_t i = 0; i < d.size(); i++) {
-        int hi = -1, lo = -1;
-        if (d[i] == '\\' && i + 3 < d.size() && d[i + 1] == 'x') {
-            hi = hex_digit(d[i + 2]);
-            lo = hex_digit(d[i + 3]);
-        }
-        if (hi >= 0 && lo >= 0) {
-            out += char(hi * 16 + lo);
-            i += 3;
-        } else {
-            out += d[i];
-        }
-    }
-    return out;
-}
-
-// The pattern and combiner of the wildcard query `q`. Xapian 1.4 shows
-// them only in its description ("Query(WILDCARD SYNONYM pat)"): read
-// there, and checked by describing a wildcard made of them. False when
-// the description does not read so.
-bool wildcard_of(const Xapian::Query &q, std::string &pattern,
-                 Xapian::Query::op &combiner)
-{
-    static const struct {
-        const char *word;
-        Xapian::Query::op op;
-    } combiners[] = {{"SYNONYM ", Xapian::Query::OP_SYNONYM},
-                     {"MAX ", Xapian::Query::OP_MAX},
-                     {"OR ", Xapian::Query::OP_OR}};
-    const std::string d = q.get_description(), head = "Query(WILDCARD ";
-    if (d.compare(0, head.size(), head) != 0 || d.back() != ')')
-        return false;
-    for (const auto &c : combiners) {
-        size_t at = head.size(), n = std::strlen(c.word);
-        if (d.size() < at + n + 1 || d.compare(at, n, c.word) != 0)
-            continue;
-        pattern = unescaped(d.substr(at + n, d.size() - at - n - 1));
-        combiner = c.op;
-        Xapian::Query check(Xapian::Query::OP_WILDCARD, pattern, 0,
-                            Xapian::Query::WILDCARD_LIMIT_ERROR, combiner);
-        return check.get_description() == d;
-    }
-    return false;
-}
-
 // Keep the tight phrase of terms `q` renamed (the whole phrase left out
 // when one of its terms is). False when `q` is not one: a phrase with a
 // subquery other than a term, or a window wider than its terms (1.4 shows
@@ -322,7 +280,7 @@ void collect_parts(const Xapian::Query &q, SnippetParts &sp)
         return;
     case Xapian::Query::OP_WILDCARD:
         // One expansion at most: snippets read only the pattern.
-        if (wildcard_of(q, pattern, combiner) && sp.renamed(pattern, name))
+        if (read_wildcard(q, pattern, combiner) && sp.renamed(pattern, name))
             sp.parts.emplace_back(Xapian::Query::OP_WILDCARD, name, 1,
                                   Xapian::Query::WILDCARD_LIMIT_FIRST,
                                   combiner);
