@@ -39,6 +39,10 @@ typedef struct corpus_buf {
     size_t len;
 } corpus_buf;
 
+/* 1 when the open file `fd` starts with the gzip magic bytes 1f 8b, 0
+ * when not, -1 when it cannot be read (errno set). */
+int corpus_gzip_magic(int fd);
+
 /* Make b->data valid UTF-8 (corpus_text_to_utf8) when it is not; b->data
  * may be replaced, the old buffer freed. CORPUS_OK, or CORPUS_ERR_NOMEM
  * with `why` worded. For the raw formats, which decode their own text. */

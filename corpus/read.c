@@ -654,17 +654,18 @@ static corpus_status load_plain(const char *path, uint64_t max, size_t limit,
     }
 }
 
-/* 1 when the fd's file starts with the gzip magic bytes 1f 8b. Checked
- * because gzread() passes anything else through unchanged, which would
- * let a mislabelled file through as text. pread() leaves the offset at 0
- * for gzdopen(). */
-static int has_gzip_magic(int fd)
+/* corpus_gzip_magic - see corpus_internal.h. Checked because gzread()
+ * passes anything else through unchanged, which would let a mislabelled
+ * file through as text. pread() leaves the offset at 0 for gzdopen(). */
+int corpus_gzip_magic(int fd)
 {
     unsigned char m[2];
     ssize_t got;
     do
         got = pread(fd, m, 2, 0);
     while (got < 0 && errno == EINTR);
+    if (got < 0)
+        return -1;
     return got == 2 && m[0] == 0x1f && m[1] == 0x8b;
 }
 
@@ -705,7 +706,7 @@ static corpus_status load_gzip(const char *path, uint64_t max, size_t limit,
     int fd = open_regular(path, &st, &failure, why, whylen);
     if (fd < 0)
         return failure;
-    if (!has_gzip_magic(fd)) {
+    if (corpus_gzip_magic(fd) != 1) {
         close(fd);
         return corpus_why(why, whylen, CORPUS_SKIP_BAD_GZIP,
                           "not gzip data (bad magic)");

@@ -160,17 +160,13 @@ static long read_head(int fd, int gz, char *buf, size_t max, char *why,
                       size_t whylen)
 {
     if (gz) {
-        unsigned char magic[2];
-        ssize_t m = pread(fd, magic, 2, 0);
-        if (m < 0) {
+        int magic = corpus_gzip_magic(fd);
+        if (magic < 0)
             corpus_why(why, whylen, CORPUS_SKIP_UNREADABLE, "read: %s",
                        strerror(errno));
+        if (magic != 1) {
             close(fd);
-            return -1;
-        }
-        if (m < 2 || magic[0] != 0x1f || magic[1] != 0x8b) {
-            close(fd);
-            return 0;
+            return magic;
         }
         gzFile z = gzdopen(fd, "rb");
         if (!z) {
