@@ -244,6 +244,25 @@ static char *article_id(const char *relpath, const char *id,
     return out;
 }
 
+/* The line [p, p+len) parsed by jansson, decoded first when it is not
+ * UTF-8 (each line alone: see the top of this file). NULL with `jerr`
+ * filled when it is not JSON, or with *nomem set when memory ran out. */
+static json_t *load_line(const char *p, size_t len, json_error_t *jerr,
+                         int *nomem)
+{
+    *nomem = 0;
+    if (corpus_utf8_valid(p, len))
+        return json_loadb(p, len, 0, jerr);
+    char *decoded = corpus_text_to_utf8(p, len, &len);
+    if (!decoded) {
+        *nomem = 1;
+        return NULL;
+    }
+    json_t *obj = json_loadb(decoded, len, 0, jerr);
+    free(decoded);
+    return obj;
+}
+
 /*
  * one_line - parse and hand on the line [p, p+len) (number `line`).
  * Returns CORPUS_OK (also for a bad line), CORPUS_STOPPED,
@@ -254,15 +273,10 @@ static corpus_status one_line(jsonl_state *st, const char *p, size_t len,
 {
     json_error_t jerr;
     char err[256];
-    char *decoded = NULL;
-    if (!corpus_utf8_valid(p, len)) {
-        decoded = corpus_text_to_utf8(p, len, &len);
-        if (!decoded)
-            return CORPUS_ERR_NOMEM;
-        p = decoded;
-    }
-    json_t *obj = json_loadb(p, len, 0, &jerr);
-    free(decoded);
+    int nomem;
+    json_t *obj = load_line(p, len, &jerr, &nomem);
+    if (nomem)
+        return CORPUS_ERR_NOMEM;
     if (!obj) {
         snprintf(err, sizeof err, "invalid JSON at column %d: %s",
                  jerr.column, jerr.text);
@@ -322,14 +336,13 @@ static int has_good_line_after(const char *p, const char *end,
     while (p < end) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         const char *eol = nl ? nl : end;
-        size_t len = (size_t)(eol - p);
-        char *decoded = NULL;
-        if (!blank(p, eol) && !corpus_utf8_valid(p, len))
-            decoded = corpus_text_to_utf8(p, len, &len);
-        json_t *obj = blank(p, eol) ? NULL
-                                    : json_loadb(decoded ? decoded : p, len,
-                                                 0, NULL);
-        free(decoded);
+        const char *line = p;
+        p = nl ? nl + 1 : end;
+        if (blank(line, eol))
+            continue;
+        json_error_t jerr;
+        int nomem;
+        json_t *obj = load_line(line, (size_t)(eol - line), &jerr, &nomem);
         int good = 0;
         if (obj && json_is_object(obj)) {
             jsonl_fields f = {0};
@@ -341,8 +354,7 @@ static int has_good_line_after(const char *p, const char *end,
         json_decref(obj);
         if (good)
             return 1;
-        *bad += !blank(p, eol);
-        p = nl ? nl + 1 : end;
+        ++*bad;
     }
     return 0;
 }
