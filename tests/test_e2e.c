@@ -1102,7 +1102,7 @@ static void test_gzipped_spool_files(void **state)
     static const char post[] =
         "From: Lee Park <lee@example.edu>\nSubject: Comet sighting\n"
         "Newsgroups: sci.astro\n\nThe comet was bright over the ridge.\n";
-    static const char notes[] = "TODO: clean the lens\n";
+    static const char notes[] = "Clean the lens before the next clear night.\n";
     tu_write_gzip(dir, "sci.astro/51122.gz", post, sizeof post - 1);
     tu_write_gzip(dir, "sci.astro/51123.gz", notes, sizeof notes - 1);
     const char *ix = tu_binary("indexer/gazette-index");
