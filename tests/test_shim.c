@@ -1572,26 +1572,20 @@ static void test_query_wildcards(void **state)
     static const unsigned limits[] = {0, 10, 1000, 100000};
     for (size_t i = 0; i < sizeof limits / sizeof *limits; i++) {
         OK(xap_queryparser_set_max_expansion(qp, limits[i]));
-        xap_query *q;
-        char buf[4096] = "";
-        OK(xap_queryparser_parse(qp, "wol* AND (title:fore* OR fox*)",
-                                 XAP_QP_FLAG_DEFAULT | XAP_QP_FLAG_WILDCARD,
-                                 NULL, &q));
-        OK(xap_query_each_wildcard(q, collect_pattern, buf));
-        assert_string_equal(buf, "wol|Sfore|fox|");
-        xap_query_free(q);
-        buf[0] = '\0';
-        OK(xap_queryparser_parse(qp, "deer -bea*", XAP_QP_FLAG_DEFAULT |
-                                 XAP_QP_FLAG_WILDCARD, NULL, &q));
-        OK(xap_query_each_wildcard(q, collect_pattern, buf));
-        assert_string_equal(buf, "bea|");
-        xap_query_free(q);
-        buf[0] = '\0';
-        OK(xap_queryparser_parse(qp, "wolves", XAP_QP_FLAG_DEFAULT |
-                                 XAP_QP_FLAG_WILDCARD, NULL, &q));
-        OK(xap_query_each_wildcard(q, collect_pattern, buf));
-        assert_string_equal(buf, "");
-        xap_query_free(q);
+        static const char *const cases[][2] = {
+            {"wol* AND (title:fore* OR fox*)", "wol|Sfore|fox|"},
+            {"deer -bea*", "bea|"},
+            {"wolves", ""},
+        };
+        for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+            xap_query *q;
+            char buf[4096] = "";
+            OK(xap_queryparser_parse(qp, cases[k][0], XAP_QP_FLAG_DEFAULT |
+                                     XAP_QP_FLAG_WILDCARD, NULL, &q));
+            OK(xap_query_each_wildcard(q, collect_pattern, buf));
+            assert_string_equal(buf, cases[k][1]);
+            xap_query_free(q);
+        }
     }
     xap_queryparser_free(qp);
     xap_stem_free(stem);
