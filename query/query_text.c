@@ -450,10 +450,13 @@ static int put_token(gz_buf *b, const char *t, size_t n, gz_fold *next_case,
 }
 
 /* 1 when `t` (n bytes) is a known field name followed by ':' and nothing
- * else: "title:" alone, which Xapian would search as the word "title". */
+ * else, or only '*': "title:" or "title:*" alone, which Xapian would
+ * search as the word "title" (a wildcard needs letters before '*'). */
 static int is_empty_field(const char *t, size_t n)
 {
     size_t sign = (n > 0 && (t[0] == '+' || t[0] == '-')) ? 1 : 0;
+    while (n > sign && t[n - 1] == '*')
+        n--;
     return n > sign + 1 && t[n - 1] == ':' &&
            gz_field_by_name(t + sign, n - sign - 1) != NULL;
 }

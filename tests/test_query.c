@@ -1122,7 +1122,8 @@ static void test_nothing_to_search(void **state)
     (void)state;
     const corpus *c = &fx.sample;
     const char *empty[] = {"\"", "(((", " ", "*", "+", "-", "+ -", "**",
-                           "* *", "-(", "!!!", "&"};
+                           "* *", "-(", "!!!", "&", "title:*",
+                           "author:*", "entity:*", "tag:**", "-title:*"};
     char out[4096];
     snprintf(out, sizeof out, "%s/err.txt", fx.tmp);
     for (size_t i = 0; i < sizeof empty / sizeof *empty; i++) {
