@@ -617,8 +617,10 @@ static int exit_code_for(gazette_status_t status, const gazette_update_t *u)
     }
 }
 
-/* Set `u` up from the options; 0, or -1 (out of memory, said). */
-static int configure(gazette_update_t *u, cli_options *o)
+/* Set `u` up from the options: OK, or the status of the first setter
+ * that refused (said). The options were checked when parsed, so a refusal
+ * means the library's limits and this program's disagree. */
+static gazette_status_t configure(gazette_update_t *u, cli_options *o)
 {
     gazette_status_t s = gazette_update_set_language(u, o->language);
     if (s == GAZETTE_STATUS_OK && o->max_file_bytes)
@@ -656,8 +658,10 @@ static int configure(gazette_update_t *u, cli_options *o)
     for (size_t i = 0; s == GAZETTE_STATUS_OK && i < o->nexclude; i++)
         s = gazette_update_add_exclude(u, o->exclude[i]);
     if (s != GAZETTE_STATUS_OK)
-        cli_complain("%s", gazette_status_to_string(s));
-    return s == GAZETTE_STATUS_OK ? 0 : -1;
+        cli_complain("%s", *gazette_update_error(u)
+                               ? gazette_update_error(u)
+                               : gazette_status_to_string(s));
+    return s;
 }
 
 /* The one line that says why the run failed or stopped. */
@@ -777,14 +781,18 @@ int main(int argc, char **argv)
     o.start = o.last_progress = wall_seconds();
     install_signal_handlers();
     gazette_update_t *u = NULL;
-    if (gazette_update_new(&u) != GAZETTE_STATUS_OK || configure(u, &o) != 0) {
+    gazette_status_t status = gazette_update_new(&u);
+    if (status == GAZETTE_STATUS_OK)
+        status = configure(u, &o);
+    if (status != GAZETTE_STATUS_OK) {
+        int code = exit_code_for(status, u);
         gazette_update_free(u);
         free(o.db);
         free(o.include);
         free(o.exclude);
-        return CLI_EXIT_SOFTWARE;
+        return code;
     }
-    gazette_status_t status = gazette_update_run(
+    status = gazette_update_run(
         u, o.db, (const char *const *)argv + first, (size_t)(argc - first));
     if (status == GAZETTE_STATUS_OK || status == GAZETTE_STATUS_INTERRUPTED ||
         status == GAZETTE_STATUS_REMOVAL_REFUSED)

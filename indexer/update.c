@@ -4,6 +4,7 @@
  * does.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <stdint.h>
@@ -95,6 +96,21 @@ void gazette_update_free(gazette_update_t *update)
     free(update);
 }
 
+/* INVALID_ARGUMENT with the reason in update->error (when there is an
+ * update to hold it), for the setters. */
+static gazette_status_t refuse(gazette_update_t *update, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static gazette_status_t refuse(gazette_update_t *update, const char *fmt, ...)
+{
+    if (update) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(update->error, sizeof update->error, fmt, ap);
+        va_end(ap);
+    }
+    return GAZETTE_STATUS_INVALID_ARGUMENT;
+}
+
 /* Replace the string *slot with a copy of `value` (NULL allowed). */
 static gazette_status_t set_string(char **slot, const char *value)
 {
@@ -109,8 +125,13 @@ static gazette_status_t set_string(char **slot, const char *value)
 gazette_status_t gazette_update_set_language(gazette_update_t *update,
                                              const char *language)
 {
-    if (!update || !gazette_language_known(language))
+    if (!update)
         return GAZETTE_STATUS_INVALID_ARGUMENT;
+    if (!language)
+        return refuse(update, "the language is NULL");
+    if (!gazette_language_known(language))
+        return refuse(update, "unknown language '%.64s' (gazette_languages "
+                      "lists them, or \"none\")", language);
     return set_string(&update->language, language);
 }
 
@@ -118,7 +139,8 @@ gazette_status_t gazette_update_set_max_file_size(gazette_update_t *update,
                                                   uint64_t bytes)
 {
     if (!update || bytes == 0)
-        return GAZETTE_STATUS_INVALID_ARGUMENT;
+        return refuse(update, "the largest file size must be at least 1 "
+                      "byte");
     update->max_file_bytes = bytes;
     return GAZETTE_STATUS_OK;
 }
@@ -127,7 +149,7 @@ gazette_status_t gazette_update_set_batch(gazette_update_t *update,
                                           unsigned articles)
 {
     if (!update || articles == 0)
-        return GAZETTE_STATUS_INVALID_ARGUMENT;
+        return refuse(update, "a batch must be at least 1 article");
     update->batch = articles;
     return GAZETTE_STATUS_OK;
 }
@@ -136,7 +158,8 @@ gazette_status_t gazette_update_set_jobs(gazette_update_t *update,
                                          unsigned jobs)
 {
     if (!update || jobs > GAZETTE_MAX_JOBS)
-        return GAZETTE_STATUS_INVALID_ARGUMENT;
+        return refuse(update, "%u jobs is over the limit of %u", jobs,
+                      GAZETTE_MAX_JOBS);
     update->jobs = jobs;
     return GAZETTE_STATUS_OK;
 }
@@ -146,7 +169,10 @@ gazette_status_t gazette_update_set_memory(gazette_update_t *update,
 {
     if (!update || (bytes && bytes < GAZETTE_MIN_MEMORY) ||
         bytes > (uint64_t)SIZE_MAX / 2)
-        return GAZETTE_STATUS_INVALID_ARGUMENT;
+        return refuse(update, "a memory budget of %llu bytes is outside "
+                      "%llu (16 MiB) to %llu", (unsigned long long)bytes,
+                      (unsigned long long)GAZETTE_MIN_MEMORY,
+                      (unsigned long long)(SIZE_MAX / 2));
     update->memory = (size_t)bytes;
     return GAZETTE_STATUS_OK;
 }
@@ -181,7 +207,8 @@ gazette_status_t gazette_update_set_wait_lock(gazette_update_t *update,
                                               double seconds)
 {
     if (!update || !(seconds >= 0) || seconds > 1e7)
-        return GAZETTE_STATUS_INVALID_ARGUMENT;
+        return refuse(update, "a lock wait of %g seconds is not a number "
+                      "from 0 to 1e7", seconds);
     update->wait_lock = seconds;
     return GAZETTE_STATUS_OK;
 }
@@ -190,7 +217,8 @@ gazette_status_t gazette_update_set_max_remove(gazette_update_t *update,
                                                unsigned percent)
 {
     if (!update || percent > 100)
-        return GAZETTE_STATUS_INVALID_ARGUMENT;
+        return refuse(update, "a removal limit of %u%% is over 100%%",
+                      percent);
     update->max_remove = percent;
     return GAZETTE_STATUS_OK;
 }
@@ -237,7 +265,7 @@ gazette_status_t gazette_update_add_include(gazette_update_t *update,
                                             const char *glob)
 {
     if (!update || !glob || !*glob)
-        return GAZETTE_STATUS_INVALID_ARGUMENT;
+        return refuse(update, "an include pattern is NULL or empty");
     return add_pattern(&update->include, glob);
 }
 
@@ -245,7 +273,7 @@ gazette_status_t gazette_update_add_exclude(gazette_update_t *update,
                                             const char *glob)
 {
     if (!update || !glob || !*glob)
-        return GAZETTE_STATUS_INVALID_ARGUMENT;
+        return refuse(update, "an exclude pattern is NULL or empty");
     return add_pattern(&update->exclude, glob);
 }
 

@@ -378,6 +378,46 @@ static void test_error_message_families(void **state)
     gazette_index_close(index);
 }
 
+/* A setter given a bad value says which value and why in
+ * gazette_update_error(), as a failed run does; the next run clears it. */
+static void test_update_setter_messages(void **state)
+{
+    (void)state;
+    gazette_update_t *u = NULL;
+    assert_int_equal(gazette_update_new(&u), GAZETTE_STATUS_OK);
+    const gazette_status_t bad = GAZETTE_STATUS_INVALID_ARGUMENT;
+    assert_int_equal(gazette_update_set_language(u, "klingon"), bad);
+    assert_non_null(strstr(gazette_update_error(u), "klingon"));
+    assert_int_equal(gazette_update_set_language(u, NULL), bad);
+    assert_non_null(strstr(gazette_update_error(u), "language"));
+    assert_int_equal(gazette_update_set_max_file_size(u, 0), bad);
+    assert_non_null(strstr(gazette_update_error(u), "file size"));
+    assert_int_equal(gazette_update_set_batch(u, 0), bad);
+    assert_non_null(strstr(gazette_update_error(u), "batch"));
+    assert_int_equal(gazette_update_set_jobs(u, GAZETTE_MAX_JOBS + 1), bad);
+    assert_non_null(strstr(gazette_update_error(u), "257"));
+    assert_int_equal(gazette_update_set_memory(u, 1024), bad);
+    assert_non_null(strstr(gazette_update_error(u), "memory"));
+    assert_int_equal(gazette_update_set_wait_lock(u, NAN), bad);
+    assert_non_null(strstr(gazette_update_error(u), "wait"));
+    assert_int_equal(gazette_update_set_max_remove(u, 101), bad);
+    assert_non_null(strstr(gazette_update_error(u), "101"));
+    assert_int_equal(gazette_update_add_include(u, ""), bad);
+    assert_non_null(strstr(gazette_update_error(u), "include"));
+    assert_int_equal(gazette_update_add_exclude(u, NULL), bad);
+    assert_non_null(strstr(gazette_update_error(u), "exclude"));
+
+    char corpus[4096], db[4096];
+    snprintf(corpus, sizeof corpus, "%s", path_in("setters/corpus"));
+    snprintf(db, sizeof db, "%s", path_in("setters/db"));
+    tu_write_file(corpus, "a.txt", "One\n\nThe first story.\n", 22);
+    const char *roots[] = {corpus};
+    assert_int_equal(gazette_update_set_jobs(u, 1), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_run(u, db, roots, 1), GAZETTE_STATUS_OK);
+    assert_string_equal(gazette_update_error(u), "");
+    gazette_update_free(u);
+}
+
 /* An empty path, or a NULL corpus directory, is a bad argument wherever
  * it is given, said in words (no "(null)", nothing made). */
 static void test_empty_paths_refused(void **state)
@@ -1149,6 +1189,7 @@ int main(void)
         cmocka_unit_test(test_empty_language_refused),
         cmocka_unit_test(test_index_without_language_is_unstemmed),
         cmocka_unit_test(test_error_message_families),
+        cmocka_unit_test(test_update_setter_messages),
         cmocka_unit_test(test_empty_paths_refused),
         cmocka_unit_test(test_snippet_length_extremes),
         cmocka_unit_test(test_documented_statuses_and_facets),
