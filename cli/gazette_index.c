@@ -274,7 +274,7 @@ static int parse_seconds(const char *s, double *out)
     char *end;
     errno = 0;
     double v = strtod(s, &end);
-    if (errno || end == s || *end || !(v >= 0) || v > 1e7) {
+    if (errno || end == s || *end || !(v >= 0) || v > GAZETTE_MAX_WAIT_LOCK) {
         cli_complain("--wait-lock takes a number of seconds, not '%s'", s);
         return -1;
     }

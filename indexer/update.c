@@ -206,7 +206,7 @@ gazette_status_t gazette_update_set_follow_symlinks(gazette_update_t *update,
 gazette_status_t gazette_update_set_wait_lock(gazette_update_t *update,
                                               double seconds)
 {
-    if (!update || !(seconds >= 0) || seconds > 1e7)
+    if (!update || !(seconds >= 0) || seconds > GAZETTE_MAX_WAIT_LOCK)
         return refuse(update, "a lock wait of %g seconds is not a number "
                       "from 0 to 1e7", seconds);
     update->wait_lock = seconds;

@@ -166,6 +166,8 @@ static const char *bad_open_argument(const char *path, const char *language,
         return "the wait for the lock is not a number";
     if (wait_lock_seconds < 0)
         return "negative wait for the lock";
+    if (wait_lock_seconds > GAZETTE_MAX_WAIT_LOCK)
+        return "the wait for the lock is over 1e7 seconds";
     return NULL;
 }
 

@@ -189,6 +189,14 @@ static void test_writer_bad_input(void **state)
     assert_int_equal(gazette_writer_open(path_in("bad"), NULL, -1, &w),
                      GAZETTE_STATUS_INVALID_ARGUMENT);
     assert_non_null(strstr(gazette_last_open_error(), "negative"));
+    /* the update's limit: an infinite wait would never give up */
+    assert_int_equal(gazette_writer_open(path_in("bad"), NULL, INFINITY, &w),
+                     GAZETTE_STATUS_INVALID_ARGUMENT);
+    assert_non_null(strstr(gazette_last_open_error(), "over"));
+    assert_int_equal(gazette_writer_open(path_in("bad"), NULL,
+                                         GAZETTE_MAX_WAIT_LOCK * 2, &w),
+                     GAZETTE_STATUS_INVALID_ARGUMENT);
+    assert_int_equal(access(path_in("bad"), F_OK), -1);
     assert_int_equal(gazette_writer_open(path_in("bad"), NULL, 0, &w),
                      GAZETTE_STATUS_OK);
     gazette_article_t *a = NULL;
