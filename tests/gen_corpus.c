@@ -1030,6 +1030,7 @@ gen_corpus *gen_corpus_create(const char *root, const gen_options *o)
     c->root = xstrdup(root);
     c->rng = o->seed;
     make_people(c);
+    make_parents(root);
     if (mkdir(root, 0755) != 0 && errno != EEXIST)
         die("mkdir", root);
     /* In a corpus of 50 or more, files 1, 2 and 3 are gzipped, in

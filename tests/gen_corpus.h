@@ -94,7 +94,7 @@ typedef struct gen_corpus {
     gen_people *people;
 } gen_corpus;
 
-/* Write a corpus below `root` (created if needed; it should be empty) and
+/* Write a corpus below `root` (created with its missing parents; it should be empty) and
  * return its manifest, to be freed with gen_corpus_free(). */
 gen_corpus *gen_corpus_create(const char *root, const gen_options *opts);
 

@@ -467,6 +467,11 @@ static void test_cli(void **state)
                             fx.tmp, gen_corpus_count(c) + 1), 0);
     assert_int_equal(tu_run("'%s' '%s' --articles x 2>/dev/null",
                             tu_binary("tests/gen_corpus"), root), 64);
+    /* a directory whose parents are missing is made with them */
+    assert_int_equal(tu_run("'%s' '%s/new/parents/corpus' --articles 3 "
+                            ">/dev/null && test -d '%s/new/parents/corpus'",
+                            tu_binary("tests/gen_corpus"), fx.tmp, fx.tmp),
+                     0);
     gen_corpus_free(c);
     free(root);
     free(lib);
