@@ -94,8 +94,9 @@ typedef struct gen_corpus {
     gen_people *people;
 } gen_corpus;
 
-/* Write a corpus below `root` (created with its missing parents; it should be empty) and
- * return its manifest, to be freed with gen_corpus_free(). */
+/* Write a corpus below `root` (created with its missing parents; it
+ * should be empty) and return its manifest, to be freed with
+ * gen_corpus_free(). */
 gen_corpus *gen_corpus_create(const char *root, const gen_options *opts);
 
 /* Free the manifest (the files stay). NULL is fine. */
