@@ -776,7 +776,8 @@ static gz_index_outcome check_language(const gz_index_config *cfg,
 
 /* An index whose articles were written in another index format
  * (schema.h) cannot be updated: their terms would not meet the new ones.
- * An empty one takes the new format. */
+ * An empty one takes the new format; one with documents but no format
+ * is another program's, and is refused. */
 static gz_index_outcome check_format(const gz_index_config *cfg,
                                      xap_database *const *views, size_t n,
                                      xap_status *s, char *err, size_t errlen)
@@ -793,7 +794,10 @@ static gz_index_outcome check_format(const gz_index_config *cfg,
         *s = xap_database_doc_count(views[i], &here);
         docs += here;
     }
-    if (*s == XAP_OK && docs && !gz_format_supported(stored, len)) {
+    if (*s == XAP_OK && gz_index_is_foreign(docs, len)) {
+        gz_foreign_index_error(cfg->db_path, docs, err, errlen);
+        outcome = GZ_INDEX_REFUSED;
+    } else if (*s == XAP_OK && docs && !gz_format_supported(stored, len)) {
         snprintf(err, errlen,
                  "index %s has Gazette index format %.*s, this gazette-index "
                  "writes format %s: rebuild it with --full",
@@ -1336,13 +1340,21 @@ static xap_status close_shards_committed(run_state *st, char *err,
 }
 
 /* Articles in the live index at `db_path` (0 when it does not open: a
- * --full may always replace a missing or unreadable index). */
-static uint64_t live_articles(const char *db_path)
+ * --full may always replace a missing or unreadable index); with
+ * `foreign`, *foreign is set to whether another program wrote it
+ * (gz_index_is_foreign). */
+static uint64_t live_articles(const char *db_path, int *foreign)
 {
     xap_database *live = NULL;
     uint32_t n = 0;
-    if (xap_database_open(db_path, &live) == XAP_OK)
-        (void)xap_database_doc_count(live, &n);
+    char *format = NULL;
+    size_t len = 0;
+    if (xap_database_open(db_path, &live) == XAP_OK &&
+        xap_database_doc_count(live, &n) == XAP_OK && foreign &&
+        xap_database_get_metadata(live, GZ_META_FORMAT, &format, &len) ==
+            XAP_OK)
+        *foreign = gz_index_is_foreign(n, len);
+    free(format);
     xap_database_free(live);
     return n;
 }
@@ -1365,7 +1377,7 @@ static xap_status check_rebuild(run_state *st, char *err, size_t errlen)
         now = st->article_total;
     if (s == XAP_OK &&
         !gz_rebuild_allowed(st->checks, cfg->nroots,
-                            live_articles(cfg->db_path), now,
+                            live_articles(cfg->db_path, NULL), now,
                             cfg->max_remove_percent, cfg->force, err,
                             errlen))
         st->refused = 1;
@@ -1387,6 +1399,12 @@ gz_index_outcome gz_index_run(const gz_index_config *cfg,
         gz_generation_check(cfg->db_path, cfg->roots, cfg->nroots, err,
                             errlen) != 0)
         return GZ_INDEX_REFUSED;
+    int foreign = 0;
+    uint64_t live = cfg->full ? live_articles(cfg->db_path, &foreign) : 0;
+    if (foreign) {
+        gz_foreign_index_error(cfg->db_path, live, err, errlen);
+        return GZ_INDEX_REFUSED;
+    }
     run_state st = {.cfg = cfg, .stats = stats, .status = XAP_OK};
     run_hold h = {.lock_fd = -1};
     xap_status s = XAP_OK;

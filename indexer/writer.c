@@ -90,7 +90,10 @@ static gazette_status_t check_format(gazette_writer_t *w, int *empty)
         s = xap_database_doc_count(view, &docs);
     gazette_status_t status = gz_status_from_shim(s);
     *empty = s == XAP_OK && docs == 0;
-    if (s == XAP_OK && docs && !gz_format_supported(format, len)) {
+    if (s == XAP_OK && gz_index_is_foreign(docs, len)) {
+        gz_foreign_index_error(w->path, docs, gz_open_error(), GZ_ERROR_SIZE);
+        status = GAZETTE_STATUS_NOT_AN_INDEX;
+    } else if (s == XAP_OK && docs && !gz_format_supported(format, len)) {
         snprintf(gz_open_error(), GZ_ERROR_SIZE,
                  "index %s has Gazette index format %.*s; this library "
                  "writes format %s (rebuild it with gazette-index --full)",

@@ -61,6 +61,20 @@ int gz_format_supported(const char *format, size_t len)
                         memcmp(format, GZ_FORMAT_VERSION, len) == 0);
 }
 
+int gz_index_is_foreign(uint64_t docs, size_t len)
+{
+    return docs > 0 && len == 0;
+}
+
+void gz_foreign_index_error(const char *path, uint64_t docs, char *err,
+                            size_t errlen)
+{
+    snprintf(err, errlen, "%s holds %llu documents not written by Gazette "
+             "(no " GZ_META_FORMAT " metadata): another program's Xapian "
+             "database is neither written into nor replaced; give a new "
+             "index path", path, (unsigned long long)docs);
+}
+
 xap_status gz_index_language(const xap_database *db, char **out)
 {
     char *format = NULL;

@@ -179,6 +179,15 @@ size_t gz_entity_term(const char *name, char *buf, size_t size);
  * searched and updated by this code (len 0: not recorded, a new index). */
 int gz_format_supported(const char *format, size_t len);
 
+/* 1 when a database of `docs` documents whose GZ_META_FORMAT is `len`
+ * bytes long was written by another program (documents, but no format
+ * recorded: omindex's, Recoll's, a --db typed wrong). Gazette searches
+ * it but never writes into it nor replaces it; `gz_foreign_index_error`
+ * says so in one line. */
+int gz_index_is_foreign(uint64_t docs, size_t len);
+void gz_foreign_index_error(const char *path, uint64_t docs, char *err,
+                            size_t errlen);
+
 /* The stemming language the index `db` was written in, in *out (a new
  * string the caller frees; NULL on failure): its GZ_META_LANGUAGE; "none"
  * when it records a format but no language, which is what earlier

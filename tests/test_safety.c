@@ -519,6 +519,39 @@ static void test_db_that_is_not_an_index(void **state)
     assert_int_equal(ix("-q --db '%s/new' '%s'", fx.tmp, fx.corpus), 0);
 }
 
+/* A Xapian database that another program wrote (documents, no Gazette
+ * format recorded: omindex's, say, given as --db by mistake) is neither
+ * filled with Gazette's articles nor replaced by --full: 64, as it was. */
+static void test_db_of_another_program(void **state)
+{
+    (void)state;
+    char other[2048];
+    snprintf(other, sizeof other, "%s/other.idx", fx.tmp);
+    assert_int_equal(ix("-q -j1 --db '%s' '%s'", other, fx.corpus), 0);
+    assert_int_equal(tu_run("xapian-metadata set '%s' gazette.format '' && "
+                            "test -z \"$(xapian-metadata get '%s' "
+                            "gazette.format)\"", other, other), 0);
+    tu_write_file(fx.corpus, "world/new-story.txt", "New\n\nA new story.\n",
+                  19);
+    const char *runs[] = {"", "--full", "--dry-run", "--full --dry-run"};
+    for (size_t i = 0; i < sizeof runs / sizeof *runs; i++) {
+        int rc = ix("-q %s --db '%s' '%s'", runs[i], other, fx.corpus);
+        if (rc != 64)
+            fail_msg("gazette-index %s: exit %d: %s", runs[i], rc,
+                     slurp("err.txt"));
+        expect_in("err.txt", "not written by Gazette");
+        assert_int_equal(count_lines(slurp("err.txt")), 1);
+        assert_int_equal(articles(other), SAMPLE_FILES);
+    }
+    gazette_writer_t *w = NULL;
+    assert_int_equal(gazette_writer_open(other, NULL, 0, &w),
+                     GAZETTE_STATUS_NOT_AN_INDEX);
+    assert_null(w);
+    assert_non_null(strstr(gazette_last_open_error(),
+                           "not written by Gazette"));
+    assert_int_equal(articles(other), SAMPLE_FILES);
+}
+
 /* gazette-index with `args` (after -q), then again with --dry-run: the
  * real run must exit `expected` and the dry run the same. */
 static void expect_dry_like_real(int as_other, int expected,
@@ -1056,6 +1089,7 @@ int main(void)
         T(test_deleted_table_is_65),
         T(test_descriptor_exhaustion_is_74),
         T(test_db_that_is_not_an_index),
+        T(test_db_of_another_program),
         T(test_dry_run_exits_as_the_real_run),
         T(test_missing_inputs_are_66),
         T(test_quiet_hides_skipped_files),
