@@ -90,10 +90,13 @@ static gazette_status_t check_format(gazette_writer_t *w, int *empty)
         s = xap_database_doc_count(view, &docs);
     gazette_status_t status = gz_status_from_shim(s);
     *empty = s == XAP_OK && docs == 0;
-    if (s == XAP_OK && gz_index_is_foreign(docs, len)) {
+    if (s != XAP_OK) {
+        snprintf(gz_open_error(), GZ_ERROR_SIZE, "%s: %s", w->path,
+                 xap_last_error());
+    } else if (gz_index_is_foreign(docs, len)) {
         gz_foreign_index_error(w->path, docs, gz_open_error(), GZ_ERROR_SIZE);
         status = GAZETTE_STATUS_NOT_AN_INDEX;
-    } else if (s == XAP_OK && docs && !gz_format_supported(format, len)) {
+    } else if (docs && !gz_format_supported(format, len)) {
         snprintf(gz_open_error(), GZ_ERROR_SIZE,
                  "index %s has Gazette index format %.*s; this library "
                  "writes format %s (rebuild it with gazette-index --full)",
@@ -116,16 +119,18 @@ static gazette_status_t prepare(gazette_writer_t *w, const char *language)
     if (format != GAZETTE_STATUS_OK)
         return format;
     xap_status s = stored_language(w->db, stored, sizeof stored);
-    if (s != XAP_OK)
-        return gz_status_from_shim(s);
-    if (language && *stored && strcmp(stored, language) != 0) {
+    if (s == XAP_OK && language && *stored && strcmp(stored, language) != 0) {
         snprintf(gz_open_error(), GZ_ERROR_SIZE,
                  "index %s is stemmed in '%s', not '%s'", w->path, stored,
                  language);
         return GAZETTE_STATUS_LANGUAGE_MISMATCH;
     }
-    const char *use = *stored ? stored : language ? language : "english";
-    s = gz_index_ensure_metadata(w->db, GZ_META_FORMAT, GZ_FORMAT_VERSION);
+    const char *use = s == XAP_OK && *stored ? stored
+                      : language                ? language
+                                                : "english";
+    if (s == XAP_OK)
+        s = gz_index_ensure_metadata(w->db, GZ_META_FORMAT,
+                                     GZ_FORMAT_VERSION);
     if (s == XAP_OK)
         s = gz_index_ensure_metadata(w->db, GZ_META_LANGUAGE, use);
     if (s == XAP_OK && empty)
