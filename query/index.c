@@ -152,9 +152,14 @@ gazette_status_t gazette_index_open_multi(const char *const *locations,
     gz_open_error()[0] = '\0';
     if (out)
         *out = NULL;
-    if (!locations || n == 0 || !out ||
-        (flags & ~(unsigned)GAZETTE_OPEN_SKIP_UNAVAILABLE)) {
-        snprintf(gz_open_error(), GZ_ERROR_SIZE, "no index path given");
+    const char *bad = !out ? "NULL out"
+                      : !locations || n == 0 ? "no index path given"
+                      : (flags & ~(unsigned)GAZETTE_OPEN_SKIP_UNAVAILABLE)
+                          ? "unknown flags"
+                          : NULL;
+    if (bad) {
+        snprintf(gz_open_error(), GZ_ERROR_SIZE,
+                 "gazette_index_open_multi: %s", bad);
         return GAZETTE_STATUS_INVALID_ARGUMENT;
     }
     gazette_index_t *index = calloc(1, sizeof *index);
