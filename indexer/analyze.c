@@ -382,7 +382,8 @@ static xap_status add_filters(xap_document *doc, const corpus_file *file,
     return s;
 }
 
-/* Join the tags with commas into a new string (NULL when none or OOM). */
+/* Join the tags with GZ_LIST_SEP into a new string (NULL when none or
+ * OOM). */
 static char *join_tags(const corpus_article *art)
 {
     if (art->ntags == 0 || !art->tags)

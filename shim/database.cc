@@ -55,13 +55,7 @@ xap_status xap_database_shard_count(const xap_database *db, size_t *out)
     return guard(__func__, [&] {
         NEED(db);
         NEED(out);
-#if XAPIAN_AT_LEAST(1, 5, 0)
         *out = db->db.size();
-#else
-        // Xapian 1.4 has no accessor; its public (undocumented) vector of
-        // sub-databases is what add_database() appends to.
-        *out = db->db.internal.size();
-#endif
         return XAP_OK;
     });
 }

@@ -158,10 +158,13 @@ xap_status xap_enquire_set_sort_by_value_default(xap_enquire *enq,
     return guard(__func__, [&] {
         NEED(enq);
         NEED(missing);
-        auto *keys = new Xapian::MultiValueKeyMaker;
+        // Ours until the enquire takes it: add_value() may throw.
+        std::unique_ptr<Xapian::MultiValueKeyMaker> keys(
+            new Xapian::MultiValueKeyMaker);
         keys->add_value(slot, reverse != 0, missing);
-        // release(): the enquire owns the key maker from now on.
+        // Xapian's release(): the enquire owns the key maker from now on.
         enq->enq.set_sort_by_key_then_relevance(keys->release(), false);
+        keys.release();
         return XAP_OK;
     });
 }
@@ -255,12 +258,12 @@ xap_status xap_enquire_weight_of_doc(xap_enquire *enq, xap_docid id,
         NEED(weight);
         if (id == 0)
             bad_arg("document 0");
-        *matched = 0;
-        *weight = 0;
         size_t shards = enq->shards ? enq->shards : 1;
         OneDocDecider only(id, shards);
         Xapian::MSet m = enq->enq.get_mset(
             0, Xapian::doccount(2 * shards), 0, nullptr, &only);
+        *matched = 0;
+        *weight = 0;
         for (auto it = m.begin(); it != m.end(); ++it)
             if (*it == id) {
                 *matched = 1;
