@@ -47,26 +47,6 @@ xap_status xap_query_new_scaled(const xap_query *sub, double factor,
     });
 }
 
-xap_status xap_query_new_value_range(unsigned slot, const char *lo,
-                                     const char *hi, xap_query **out)
-{
-    return guard(__func__, [&] {
-        NEED(out);
-        Xapian::Query q;
-        if (lo && hi)
-            q = Xapian::Query(Xapian::Query::OP_VALUE_RANGE, slot, lo, hi);
-        else if (hi)
-            q = Xapian::Query(Xapian::Query::OP_VALUE_LE, slot, hi);
-        else if (lo)
-            q = Xapian::Query(Xapian::Query::OP_VALUE_GE, slot, lo);
-        else  // VALUE_GE "" would match all documents, valued or not
-            q = Xapian::Query(Xapian::Query::OP_VALUE_GE, slot,
-                              std::string(1, '\0'));
-        *out = new xap_query{q};
-        return XAP_OK;
-    });
-}
-
 xap_status xap_query_new_fixed_weight(double weight, xap_query **out)
 {
     return guard(__func__, [&] {

@@ -398,10 +398,6 @@ xap_status xap_query_new_match_all(xap_query **out);
  * FixedWeightPostingSource): combined with AND, it gives the documents
  * matching the other side that weight. */
 xap_status xap_query_new_fixed_weight(double weight, xap_query **out);
-/* Documents whose value in `slot` is in [lo, hi] (either may be NULL for
- * an open end; both NULL: every document with a value there). */
-xap_status xap_query_new_value_range(unsigned slot, const char *lo,
-                                     const char *hi, xap_query **out);
 void xap_query_free(xap_query *q);
 int xap_query_is_empty(const xap_query *q);
 /* Xapian's description of the query. Caller frees. */

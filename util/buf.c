@@ -31,11 +31,6 @@ void gz_buf_put(gz_buf *b, const char *s, size_t n)
     b->data[b->len] = '\0';
 }
 
-void gz_buf_puts(gz_buf *b, const char *s)
-{
-    gz_buf_put(b, s, strlen(s));
-}
-
 void gz_buf_free(gz_buf *b)
 {
     free(b->data);

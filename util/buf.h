@@ -24,9 +24,6 @@ typedef struct gz_buf {
 /* Append [s, s+n). */
 void gz_buf_put(gz_buf *b, const char *s, size_t n);
 
-/* Append the C string s. */
-void gz_buf_puts(gz_buf *b, const char *s);
-
 /* Free the data and make `b` empty again (failed cleared). */
 void gz_buf_free(gz_buf *b);
 
