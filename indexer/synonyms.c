@@ -179,10 +179,11 @@ static xap_status stem_term(const xap_stem *stem, const char *word, char **out)
         return (*out = strdup(word)) ? XAP_OK : XAP_ERR_NOMEM;
     char *st = NULL;
     xap_status s = xap_stem_word(stem, word, &st);
-    if (s == XAP_OK && !(*out = malloc(strlen(st) + 2)))
+    size_t n = s == XAP_OK ? strlen(GZ_STEM_PREFIX) + strlen(st) + 1 : 0;
+    if (s == XAP_OK && !(*out = malloc(n)))
         s = XAP_ERR_NOMEM;
     if (s == XAP_OK)
-        sprintf(*out, "Z%s", st);
+        snprintf(*out, n, GZ_STEM_PREFIX "%s", st);
     free(st);
     return s;
 }

@@ -18,14 +18,10 @@ gazette_status_t gazette_search_options_new(gazette_search_options_t **out)
 {
     if (!out)
         return GAZETTE_STATUS_INVALID_ARGUMENT;
-    gazette_search_options_t *o = calloc(1, sizeof *o);
+    gazette_search_options_t *o = malloc(sizeof *o);
     if (!o)
         return GAZETTE_STATUS_OUT_OF_MEMORY;
-    o->limit = 10;
-    o->snippet_length = 200;
-    o->collapse = 1;
-    o->spelling = 1;
-    o->feedback = 1;
+    *o = gz_default_search_options;
     *out = o;
     return GAZETTE_STATUS_OK;
 }

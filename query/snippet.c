@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "fold.h"
+#include "schema.h"
 
 /* Xapian escapes HTML in snippets and puts the highlight markers in raw.
  * Asking it for control-character markers lets us undo the escaping
@@ -247,7 +248,8 @@ static int add_word(const char *term, void *ctx)
 {
     words_walk *walk = ctx;
     gz_snippet_words *w = walk->w;
-    int stem = term[0] == 'Z';
+    size_t stem = strncmp(term, GZ_STEM_PREFIX, strlen(GZ_STEM_PREFIX)) == 0
+                      ? strlen(GZ_STEM_PREFIX) : 0;
     const char *text = term + stem;
     unsigned char first = (unsigned char)*text;
     if (!first || (first < 0x80 && !islower(first) && !isdigit(first)))
@@ -265,7 +267,7 @@ static int add_word(const char *term, void *ctx)
         walk->nomem = 1;
         return 1;
     }
-    w->stem[w->n++] = (unsigned char)stem;
+    w->stem[w->n++] = stem != 0;
     return 0;
 }
 
