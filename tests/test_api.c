@@ -447,6 +447,13 @@ static void test_empty_paths_refused(void **state)
                      GAZETTE_STATUS_INVALID_ARGUMENT);
     assert_non_null(strstr(gazette_last_open_error(), "empty"));
     assert_null(strstr(gazette_last_open_error(), "(null)"));
+    /* each bad argument is named, not all called "no index path" */
+    assert_int_equal(gazette_index_open_multi(two, 1, 0x80, &index),
+                     GAZETTE_STATUS_INVALID_ARGUMENT);
+    assert_non_null(strstr(gazette_last_open_error(), "flags"));
+    assert_int_equal(gazette_index_open_multi(two, 1, 0, NULL),
+                     GAZETTE_STATUS_INVALID_ARGUMENT);
+    assert_non_null(strstr(gazette_last_open_error(), "NULL out"));
 
     gazette_writer_t *w = NULL;
     assert_int_equal(gazette_writer_open("", NULL, 0, &w),
