@@ -1379,6 +1379,14 @@ static void test_snippet_highlights(void **state)
         }
         /* The marked snippet is the plain one with [ ] around each. */
         assert_int_equal(strlen(gazette_hit_snippet(h)), strlen(plain) + 2 * n);
+        /* past the last pair: 0, 0 (gazette.h) */
+        size_t start = 7, end = 7;
+        gazette_hit_highlight(h, n, &start, &end);
+        assert_true(start == 0 && end == 0);
+        start = end = 7;
+        gazette_hit_title_highlight(h, gazette_hit_title_highlight_count(h),
+                                    &start, &end);
+        assert_true(start == 0 && end == 0);
         total += n;
     }
     assert_true(total >= 5);
