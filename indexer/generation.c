@@ -493,6 +493,28 @@ static int remove_old(const char *base, const char *old, int was_dir)
     return gz_generation_remove(base, name ? name + 1 : old);
 }
 
+int gz_generation_clear_leftovers(const char *db, char *err, size_t errlen)
+{
+    char base[4096], tmp[4200], live[4200] = "";
+    if (trimmed(db, base, sizeof base) != 0) {
+        snprintf(err, errlen, "%s: %s", db, strerror(errno));
+        return -1;
+    }
+    snprintf(tmp, sizeof tmp, "%s.stub-tmp", base);
+    if (clear_stale_tmp(tmp, err, errlen) != 0)
+        return -1;
+    struct stat sb;
+    if (lstat(base, &sb) == 0 && S_ISREG(sb.st_mode))
+        (void)is_our_stub(base, live, sizeof live);
+    const char *keep = strrchr(live, '/');
+    if (remove_stale_generations(base, keep ? keep + 1 : "") != 0) {
+        snprintf(err, errlen, "removing unused generations in %s.d: %s",
+                 base, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
 int gz_generation_switch(const char *db, const char *rel, char *err,
                          size_t errlen)
 {

@@ -31,6 +31,13 @@ int gz_generation_new(const char *db, char *path, size_t pathlen, char *rel,
 int gz_generation_check(const char *db, const char *const *roots,
                         size_t nroots, char *err, size_t errlen);
 
+/* Before a --full build, with the index lock held: delete what killed
+ * runs left (a DB.stub-tmp, generation directories in DB.d other than the
+ * one DB's stub names), so the build has their disk space. 0, or -1 with
+ * a reason in `err` (something at DB.stub-tmp that is not ours, a
+ * generation that could not be deleted). */
+int gz_generation_clear_leftovers(const char *db, char *err, size_t errlen);
+
 /* Make `db` a stub naming generation `rel` (as made by gz_generation_new),
  * with the index lock held: clear a DB.stub-tmp left by a run killed
  * mid-switch, write and fsync "DB.stub-tmp", rename or exchange it over DB,

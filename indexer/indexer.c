@@ -963,6 +963,9 @@ static xap_status open_shards(void *ctx, char *err, size_t errlen)
             (create_layout(cfg->db_path, n, err, errlen) != 0 ||
              gz_shards_locate(cfg->db_path, &st->where, err, errlen) != 0))
             return XAP_ERR_DB;
+    } else if (gz_generation_clear_leftovers(cfg->db_path, err, errlen) !=
+               0) {
+        return XAP_ERR_DB;
     } else if (n > 1) {
         if (gz_shards_plan(o->new_dir, n, &st->where, err, errlen) != 0)
             return XAP_ERR_DB;

@@ -271,6 +271,31 @@ static void test_clears_leftovers_of_killed_runs(void **state)
     assert_int_equal(articles(fx.db), n);
 }
 
+/* Leftovers of killed runs are cleared when a --full starts, not only
+ * after it switches: on a disk they fill, the build needs their room.
+ * Seen here through a rebuild that is refused (69): it clears them too. */
+static void test_leftovers_cleared_before_building(void **state)
+{
+    (void)state;
+    char db[1100], gens[1200], few[1100];
+    snprintf(db, sizeof db, "%s/lo.idx", fx.tmp);
+    snprintf(gens, sizeof gens, "%s.d", db);
+    snprintf(few, sizeof few, "%s/few", fx.tmp);
+    assert_int_equal(index_run("--full --db '%s' '%s'", db, fx.corpus), 0);
+    uint64_t n = articles(db);
+    /* a killed run's copy of the live generation, and a small corpus */
+    assert_int_equal(tu_run("live=$(ls -d '%s'/g*) && mkdir "
+                            "'%s/g1700000000000000001-4242' && cp -r "
+                            "\"$live\"/. '%s/g1700000000000000001-4242/' "
+                            "&& mkdir -p '%s/world' && cp \"$(find '%s' "
+                            "-name '*.txt' | head -n 1)\" '%s/world/'",
+                            gens, gens, gens, few, fx.corpus, few), 0);
+    assert_int_equal(count_entries(gens, "g"), 2);
+    assert_int_equal(index_run("--full --db '%s' '%s'", db, few), 69);
+    assert_int_equal(count_entries(gens, "g"), 1);   /* the live one */
+    assert_int_equal(articles(db), n);
+}
+
 /* Prefix that runs a command as an unprivileged user, for tests that need
  * a permission to be refused: "" when we are not root; when we are (root
  * may delete anything), fx.tmp is handed to nobody and the command runs
@@ -346,6 +371,7 @@ int main(void)
                                   unset_changesets),
         cmocka_unit_test(test_missing_old_generation_is_fine),
         cmocka_unit_test(test_clears_leftovers_of_killed_runs),
+        cmocka_unit_test(test_leftovers_cleared_before_building),
         cmocka_unit_test(test_undeletable_old_generation_is_a_warning),
         cmocka_unit_test(test_xapian_check_as_documented),
     };
