@@ -280,9 +280,11 @@ char *corpus_text_to_utf8(const char *s, size_t len, size_t *out_len);
 
 /* Parse a date into *year, *month, *day. Returns 1 when understood (the
  * outputs, any of which may be NULL, are written only then). Accepts:
- *   ISO 8601 / RFC 3339  "2023-11-05", optionally followed by 'T' or a
- *                        space and "hh:mm[:ss[.fff]]" and a zone ("Z",
- *                        "+01:00", "-0500")
+ *   ISO 8601 / RFC 3339  "2023-11-05", optionally followed by 'T' or
+ *                        blanks and "hh:mm[:ss[.fff]]" and a zone ("Z",
+ *                        "+01:00", "-0500"), also after blanks as YAML
+ *                        and Jekyll write it ("2023-11-05 10:00:00 +0100",
+ *                        "... -5", "... Z", "... UTC")
  *   RFC 2822             "Sun, 05 Nov 2023 10:00:00 +0000" (weekday, time
  *                        and zone optional; zone also GMT, UT, EST ...)
  *   written forms        "5 November 2023", "5th Nov 2023",

@@ -89,56 +89,6 @@ static int iso_zone(const char **p, const char *end)
     return h <= 23 && m <= 59;
 }
 
-/* Time after the date: "hh:mm", "hh:mm:ss", "hh:mm:ss.fff", each with an
- * optional zone. Seconds may be 60 (leap second). Only checked, not kept:
- * the day is the calendar day as written, the zone is not applied (a paper
- * dated 23:30-05:00 on the 5th was published on the 5th for its readers). */
-static int iso_time(const char **p, const char *end)
-{
-    int h, m, s;
-    if (!iso_hhmm(p, end, &h, &m))
-        return 0;
-    if (take_char(p, end, ':')) {
-        if (!take_digits(p, end, 2, &s) || s > 60)
-            return 0;
-        if (take_char(p, end, '.') || take_char(p, end, ',')) {
-            int digit, any = 0;
-            while (take_digits(p, end, 1, &digit))
-                any = 1;
-            if (!any)
-                return 0;
-        }
-    }
-    if (*p < end)
-        return iso_zone(p, end);
-    return 1;
-}
-
-/* ISO 8601 / RFC 3339 calendar dates: "YYYY-MM-DD", optionally followed by
- * 'T' or one space and a time (see iso_time). */
-static int parse_iso8601(const char *s, size_t len, ymd *out)
-{
-    const char *p = s, *end = s + len;
-    ymd d;
-    if (!take_digits(&p, end, 4, &d.year) || !take_char(&p, end, '-') ||
-        !take_digits(&p, end, 2, &d.month) || !take_char(&p, end, '-') ||
-        !take_digits(&p, end, 2, &d.day))
-        return 0;
-    if (!ymd_valid(d.year, d.month, d.day))
-        return 0;
-    if (p < end) {
-        if (!take_char(&p, end, 'T') && !take_char(&p, end, 't') &&
-            !take_char(&p, end, ' '))
-            return 0;
-        if (!iso_time(&p, end) || p != end)
-            return 0;
-    }
-    *out = d;
-    return 1;
-}
-
-/* ------------------------------------------------- written and RFC 2822 */
-
 static int is_alpha(char c)
 {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
@@ -176,6 +126,102 @@ static int word_is(const char *w, size_t n, const char *name, size_t min)
             return 0;
     return 1;
 }
+
+/* A zone written as a name: "UTC", "GMT", "EST", ... (RFC 2822's and a
+ * few common European ones), any case. */
+static int named_zone(const char **p, const char *end)
+{
+    static const char *const zones[] = {"ut", "utc", "gmt", "est", "edt",
+                                        "cst", "cdt", "mst", "mdt", "pst",
+                                        "pdt", "bst", "cet", "cest"};
+    const char *start = *p, *w;
+    size_t n = take_word(p, end, &w);
+    for (size_t i = 0; i < sizeof zones / sizeof zones[0]; i++)
+        if (n == strlen(zones[i]) && word_is(w, n, zones[i], n))
+            return 1;
+    *p = start;
+    return 0;
+}
+
+/* A zone after a time and blanks, as YAML and Jekyll write it
+ * ("10:00:00 +0100", "10:00:00 +01:00", "10:00:00.5 -5", "10:00:00 Z")
+ * or by name ("10:00:00 UTC"). One digit of hours only here (YAML's
+ * spaced form); glued to the time, a zone is ISO's (iso_zone). */
+static int spaced_zone(const char **p, const char *end)
+{
+    if (named_zone(p, end))
+        return 1;
+    const char *q = *p;
+    int h, m = 0;
+    if ((take_char(&q, end, '+') || take_char(&q, end, '-')) &&
+        take_digits(&q, end, 1, &h) && !(q < end && is_digit(*q))) {
+        if (take_char(&q, end, ':') && !take_digits(&q, end, 2, &m))
+            return 0;
+        if (m > 59)
+            return 0;
+        *p = q;
+        return 1;
+    }
+    return iso_zone(p, end);
+}
+
+/* Time after the date: "hh:mm", "hh:mm:ss", "hh:mm:ss.fff", each with an
+ * optional zone, glued ("10:00Z", "10:00+01:00") or after blanks (see
+ * spaced_zone). Seconds may be 60 (leap second). Only checked, not kept:
+ * the day is the calendar day as written, the zone is not applied (a paper
+ * dated 23:30-05:00 on the 5th was published on the 5th for its readers). */
+static int iso_time(const char **p, const char *end)
+{
+    int h, m, s;
+    if (!iso_hhmm(p, end, &h, &m))
+        return 0;
+    if (take_char(p, end, ':')) {
+        if (!take_digits(p, end, 2, &s) || s > 60)
+            return 0;
+        if (take_char(p, end, '.') || take_char(p, end, ',')) {
+            int digit, any = 0;
+            while (take_digits(p, end, 1, &digit))
+                any = 1;
+            if (!any)
+                return 0;
+        }
+    }
+    if (*p == end)
+        return 1;
+    const char *before = *p;
+    skip_blanks(p, end);
+    if (*p == before)
+        return iso_zone(p, end);
+    return spaced_zone(p, end);
+}
+
+/* ISO 8601 / RFC 3339 calendar dates: "YYYY-MM-DD", optionally followed by
+ * 'T' or blanks (YAML's timestamps, Jekyll's front matter) and a time (see
+ * iso_time). */
+static int parse_iso8601(const char *s, size_t len, ymd *out)
+{
+    const char *p = s, *end = s + len;
+    ymd d;
+    if (!take_digits(&p, end, 4, &d.year) || !take_char(&p, end, '-') ||
+        !take_digits(&p, end, 2, &d.month) || !take_char(&p, end, '-') ||
+        !take_digits(&p, end, 2, &d.day))
+        return 0;
+    if (!ymd_valid(d.year, d.month, d.day))
+        return 0;
+    if (p < end) {
+        const char *before = p;
+        skip_blanks(&p, end);
+        if (p == before && !take_char(&p, end, 'T') &&
+            !take_char(&p, end, 't'))
+            return 0;
+        if (!iso_time(&p, end) || p != end)
+            return 0;
+    }
+    *out = d;
+    return 1;
+}
+
+/* ------------------------------------------------- written and RFC 2822 */
 
 /* Month number of an English month name, full or abbreviated to three
  * letters or more ("Nov", "Sept", "November"), optionally followed by a
@@ -252,15 +298,7 @@ static int rfc_time_zone(const char **p, const char *end)
         return 1;
     if (**p == '+' || **p == '-' || **p == 'Z')
         return iso_zone(p, end) && *p == end;
-    static const char *const zones[] = {"ut", "utc", "gmt", "est", "edt",
-                                        "cst", "cdt", "mst", "mdt", "pst",
-                                        "pdt", "bst", "cet", "cest"};
-    const char *w;
-    size_t n = take_word(p, end, &w);
-    for (size_t i = 0; i < sizeof zones / sizeof zones[0]; i++)
-        if (n == strlen(zones[i]) && word_is(w, n, zones[i], n))
-            return *p == end;
-    return 0;
+    return named_zone(p, end) && *p == end;
 }
 
 /* RFC 2822 and British style: "[Mon, ]27 Nov 2026[ 10:00:00 +0000]",

@@ -1363,6 +1363,16 @@ static void test_unparsed_date_warning(void **state)
     r = read_text("ok.md", "---\ndate: 27 November 2026\n---\n# T\n");
     assert_int_equal(r->nwarn, 0);
     reading_free(r);
+    /* Jekyll's documented form; YAML's spaced timestamp */
+    r = read_text("jekyll.md", "---\ntitle: t\ndate: 2023-11-03 10:00:00 "
+                  "+0100\n---\nbody\n");
+    assert_string_equal(r->a[0].date, "2023-11-03 10:00:00 +0100");
+    assert_int_equal(r->nwarn, 0);
+    reading_free(r);
+    r = read_text("yaml.md", "---\ndate: 2001-12-14 21:59:43.10 -5\n---\n"
+                  "# T\n");
+    assert_int_equal(r->nwarn, 0);
+    reading_free(r);
 }
 
 int main(void)
