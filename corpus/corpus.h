@@ -286,7 +286,12 @@ char *corpus_text_to_utf8(const char *s, size_t len, size_t *out_len);
  *                        and Jekyll write it ("2023-11-05 10:00:00 +0100",
  *                        "... -5", "... Z", "... UTC")
  *   RFC 2822             "Sun, 05 Nov 2023 10:00:00 +0000" (weekday, time
- *                        and zone optional; zone also GMT, UT, EST ...)
+ *                        and zone optional; zone also GMT, UT, EST ...;
+ *                        then an optional comment, "(CET)"); the year
+ *                        may have two digits ("5 Nov 93": 00-49 are
+ *                        20xx, 50-99 19xx) or three (+1900), as RFC 5322
+ *                        reads them; also RFC 850/1036 "Sunday,
+ *                        05-Nov-93 10:00:00 GMT"
  *   written forms        "5 November 2023", "5th Nov 2023",
  *                        "November 5, 2023", "Nov. 5 2023", each with an
  *                        optional weekday ("Sunday, ...")

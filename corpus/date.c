@@ -281,8 +281,45 @@ static int take_year(const char **p, const char *end, int *year)
     return take_digits(p, end, 4, year) && !(*p < end && is_digit(**p));
 }
 
-/* An RFC 2822 time and zone after a date: "10:00[:00] [+0000|GMT|EST..]".
- * Optional as a whole; must reach the end. */
+/* A year as RFC 5322 reads one in a date (section 4.3): four digits, or
+ * the obsolete two ("93": 00-49 are 2000-2049, 50-99 are 1950-1999) and
+ * three ("101", old software's year - 1900: 2001), not followed by
+ * another digit. */
+static int take_rfc_year(const char **p, const char *end, int *year)
+{
+    const char *q = *p;
+    int n = 0, v = 0;
+    while (q < end && is_digit(*q) && n < 5) {
+        v = v * 10 + (*q - '0');
+        q++;
+        n++;
+    }
+    if (n == 4)
+        *year = v;
+    else if (n == 2)
+        *year = v < 50 ? 2000 + v : 1900 + v;
+    else if (n == 3)
+        *year = 1900 + v;
+    else
+        return 0;
+    *p = q;
+    return 1;
+}
+
+/* The end of an RFC 2822 date: nothing, or a comment such as "(CET)"
+ * that mail programs write after the zone. */
+static int rfc_end(const char **p, const char *end)
+{
+    skip_blanks(p, end);
+    if (*p < end && **p == '(' && end[-1] == ')' &&
+        !memchr(*p + 1, '(', (size_t)(end - *p - 2)) &&
+        !memchr(*p + 1, ')', (size_t)(end - *p - 2)))
+        *p = end;
+    return *p == end;
+}
+
+/* An RFC 2822 time and zone after a date: "10:00[:00] [+0000|GMT|EST..]",
+ * then an optional comment. Optional as a whole; must reach the end. */
 static int rfc_time_zone(const char **p, const char *end)
 {
     skip_blanks(p, end);
@@ -297,12 +334,14 @@ static int rfc_time_zone(const char **p, const char *end)
     if (*p == end)
         return 1;
     if (**p == '+' || **p == '-' || **p == 'Z')
-        return iso_zone(p, end) && *p == end;
-    return named_zone(p, end) && *p == end;
+        return iso_zone(p, end) && rfc_end(p, end);
+    return named_zone(p, end) && rfc_end(p, end);
 }
 
 /* RFC 2822 and British style: "[Mon, ]27 Nov 2026[ 10:00:00 +0000]",
- * "27 November 2026", "27th November 2026". */
+ * "27 November 2026", "27th November 2026"; the year may have two or
+ * three digits ("5 Apr 93", see take_rfc_year); RFC 850 and Usenet's
+ * RFC 1036 write "Monday, 05-Apr-93 12:00:00 GMT". */
 static int parse_day_month_year(const char *s, size_t len, ymd *out)
 {
     const char *p = s, *end = s + len;
@@ -310,12 +349,20 @@ static int parse_day_month_year(const char *s, size_t len, ymd *out)
     skip_weekday(&p, end);
     if (!take_day(&p, end, &d.day))
         return 0;
-    skip_blanks(&p, end);
+    int dashed = take_char(&p, end, '-');
+    if (!dashed)
+        skip_blanks(&p, end);
     if (!(d.month = take_month(&p, end)))
         return 0;
-    (void)take_char(&p, end, ',');
-    skip_blanks(&p, end);
-    if (!take_year(&p, end, &d.year) || !ymd_valid(d.year, d.month, d.day))
+    if (dashed) {
+        if (!take_char(&p, end, '-'))
+            return 0;
+    } else {
+        (void)take_char(&p, end, ',');
+        skip_blanks(&p, end);
+    }
+    if (!take_rfc_year(&p, end, &d.year) ||
+        !ymd_valid(d.year, d.month, d.day))
         return 0;
     if (!rfc_time_zone(&p, end))
         return 0;

@@ -1346,6 +1346,79 @@ static void test_dates(void **state)
             fail_msg("\"%s\" should not parse", bad[i]);
 }
 
+/* The day an article of each format gets from the date text `date`
+ * (written in its own way) as "YYYY-MM-DD", or "undated". */
+static void day_in_format(int fmt, const char *date, char *out, size_t n)
+{
+    static const char *const names[] = {"same.txt", "same.md", "same.jsonl",
+                                        "same.eml", "same.html"};
+    char text[1024];
+    switch (fmt) {
+    case 0:
+        snprintf(text, sizeof text, "Date: %s\n\nTitle\n\nBody\n", date);
+        break;
+    case 1:
+        snprintf(text, sizeof text, "---\ndate: %s\n---\n# T\n", date);
+        break;
+    case 2:
+        snprintf(text, sizeof text, "{\"id\": \"1\", \"title\": \"T\", "
+                 "\"body\": \"B\", \"date\": \"%s\"}\n", date);
+        break;
+    case 3:
+        snprintf(text, sizeof text, "From: a@example.org\nSubject: T\n"
+                 "Date: %s\n\nBody\n", date);
+        break;
+    default:
+        snprintf(text, sizeof text, "<html><head><title>T</title><meta "
+                 "name=\"date\" content=\"%s\"></head><body><p>B</p>"
+                 "</body></html>", date);
+        break;
+    }
+    reading *r = read_text(names[fmt], text);
+    assert_int_equal(r->status, CORPUS_OK);
+    assert_int_equal(r->n, 1);
+    int y, m, d;
+    if (r->a[0].date && corpus_parse_date(r->a[0].date, &y, &m, &d))
+        snprintf(out, n, "%04d-%02d-%02d", y, m, d);
+    else
+        snprintf(out, n, "undated");
+    reading_free(r);
+}
+
+/* The same date text means the same day in every format: one parser. */
+static void test_same_date_every_format(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text, *day;
+    } cases[] = {
+        {"5 Apr 93 12:00:00 GMT", "1993-04-05"},       /* RFC 822 year */
+        {"Mon, 5 Apr 93 12:00:00 GMT", "1993-04-05"},
+        {"5 Apr 55 12:00:00 GMT", "1955-04-05"},       /* RFC 5322: 50-99 */
+        {"5 Apr 49 12:00:00 GMT", "2049-04-05"},       /* 00-49 */
+        {"Fri, 02 Oct 101 01:02:03 +0000", "2001-10-02"},
+        {"Monday, 05-Apr-93 12:00:00 GMT", "1993-04-05"}, /* RFC 1036 */
+        {"Fri, 03 Nov 2023 23:30:00 -0500 (EST)", "2023-11-03"},
+        {"2023-11-03 10:00:00 +0100", "2023-11-03"},
+        {"5 Apr 1993", "1993-04-05"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        for (int fmt = 0; fmt < 5; fmt++) {
+            char day[32];
+            day_in_format(fmt, cases[i].text, day, sizeof day);
+            if (strcmp(day, cases[i].day) != 0)
+                fail_msg("\"%s\" in format %d: %s, want %s", cases[i].text,
+                         fmt, day, cases[i].day);
+        }
+    /* impossible days stay impossible, two-digit years or not */
+    static const char *const bad[] = {"29 Feb 01", "30 Feb 93 12:00 GMT",
+                                      "5 Apr 9", "5-Apr 93"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        if (corpus_parse_date(bad[i], NULL, NULL, NULL))
+            fail_msg("\"%s\" should not parse", bad[i]);
+    expect_date("29 Feb 00", 2000, 2, 29);
+}
+
 static void test_unparsed_date_warning(void **state)
 {
     (void)state;
@@ -1398,6 +1471,7 @@ int main(void)
         cmocka_unit_test(test_mail_hostile),
         cmocka_unit_test(test_name_kinds),
         cmocka_unit_test(test_dates),
+        cmocka_unit_test(test_same_date_every_format),
         cmocka_unit_test(test_unparsed_date_warning),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
