@@ -296,6 +296,8 @@ char *corpus_text_to_utf8(const char *s, size_t len, size_t *out_len);
  *                        "November 5, 2023", "Nov. 5 2023", each with an
  *                        optional weekday ("Sunday, ...")
  *   year first slashed   "2023/11/05"
+ *   ISO 8601 basic       "20231105": exactly eight digits, a year from
+ *                        1900 to 2199 (as in corpus_path_date)
  * Month names are English, full or abbreviated (3+ letters), any case.
  * Ranges are checked (Feb 29 only in leap years). The day is the calendar
  * day as written; a zone is checked but not applied. Surrounding

@@ -407,6 +407,27 @@ static int parse_slashed(const char *s, size_t len, ymd *out)
     return 1;
 }
 
+/* Years a date written as bare digits may have (a path's date, or
+ * "YYYYMMDD"): digits are often ids or counters, so only plausible
+ * publication years count. */
+#define DIGITS_YEAR_MIN 1900
+#define DIGITS_YEAR_MAX 2199
+
+/* ISO 8601's basic form "20231103": exactly eight digits naming a real day
+ * of a year DIGITS_YEAR_MIN..MAX, as a path date may be written. */
+static int parse_compact(const char *s, size_t len, ymd *out)
+{
+    const char *p = s, *end = s + len;
+    ymd d;
+    if (len != 8 || !take_digits(&p, end, 4, &d.year) ||
+        !take_digits(&p, end, 2, &d.month) ||
+        !take_digits(&p, end, 2, &d.day) || d.year < DIGITS_YEAR_MIN ||
+        d.year > DIGITS_YEAR_MAX || !ymd_valid(d.year, d.month, d.day))
+        return 0;
+    *out = d;
+    return 1;
+}
+
 /* ------------------------------------------------------------- table */
 
 /* Tried in order; the first that matches wins. Add new forms here. */
@@ -415,6 +436,7 @@ static const date_parser parsers[] = {
     parse_day_month_year,
     parse_month_day_year,
     parse_slashed,
+    parse_compact,
 };
 
 /*
@@ -454,10 +476,6 @@ int corpus_parse_date(const char *text, int *year, int *month, int *day)
 
 /* ---------------------------------------------------------- path dates */
 
-/* Years a date written in a path may have: digits in paths are often ids
- * or counters, so only plausible publication years count. */
-#define PATH_YEAR_MIN 1900
-#define PATH_YEAR_MAX 2199
 
 /* Read 1 or 2 digits at p (not followed by a third): a month or day.
  * Returns the number of digits read (0 when none or more than two). */
@@ -483,8 +501,8 @@ static int path_date_at(const char *path, const char *p, ymd *out)
     const char *end = p + strlen(p);
     const char *q = p;
     ymd d;
-    if (!take_digits(&q, end, 4, &d.year) || d.year < PATH_YEAR_MIN ||
-        d.year > PATH_YEAR_MAX)
+    if (!take_digits(&q, end, 4, &d.year) || d.year < DIGITS_YEAR_MIN ||
+        d.year > DIGITS_YEAR_MAX)
         return 0;
     char sep = *q;
     if (sep == '-' || sep == '_' || sep == '.') {

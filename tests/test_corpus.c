@@ -1382,6 +1382,9 @@ static void test_parse_date(void **state)
         {"2023-11-05  10:00", 2023, 11, 5},          /* YAML: [ \t]+ */
         {"2023-11-03T10:00:00.123Z", 2023, 11, 3},
         {"2023-11-03 10:00:00Z", 2023, 11, 3},
+        /* ISO 8601's basic form, as in paths */
+        {"20231105", 2023, 11, 5},
+        {" 20240229 ", 2024, 2, 29},
     };
     for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
         int y = 0, m = 0, d = 0;
@@ -1422,7 +1425,14 @@ static void test_parse_date(void **state)
         "2023-11-05 10:00:00 UTCX",
         "2023-11-05 10:00:00 XYZ",
         "2023-02-30 10:00:00 +0100",
-        "20231105",
+        "2023110",                    /* eight digits, no more or less */
+        "202311050",
+        "20230229",                   /* a real day */
+        "20231301",
+        "18991231",                   /* years as in paths: 1900-2199 */
+        "22000101",
+        "20231105T1000",
+        "2023 1105",
         "yesterday",
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {

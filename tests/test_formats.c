@@ -1401,6 +1401,7 @@ static void test_same_date_every_format(void **state)
         {"Fri, 03 Nov 2023 23:30:00 -0500 (EST)", "2023-11-03"},
         {"2023-11-03 10:00:00 +0100", "2023-11-03"},
         {"5 Apr 1993", "1993-04-05"},
+        {"20231103", "2023-11-03"},     /* as in a path */
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
         for (int fmt = 0; fmt < 5; fmt++) {
