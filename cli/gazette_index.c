@@ -60,6 +60,7 @@ static const char usage_text[] =
 "                   the body without Markdown syntax\n"
 "  .html .htm       title from <title>, og:title or <h1>; the visible text;\n"
 "                   date, author, keywords, description, url from <meta>\n"
+"                   (a date also from the first <time datetime>)\n"
 "  .jsonl .ndjson   one JSON object per line: id, title, body (or text),\n"
 "                   date, author, source, url, tags; a bad line is skipped\n"
 "                   and reported as FILE:LINE\n"

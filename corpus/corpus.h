@@ -220,7 +220,8 @@ typedef struct corpus_options {
  * matter, else the first level-1 heading, else the first line (read_md.c).
  *
  * .html/.htm: gumbo; title from <title>, og:title or the first <h1>; the
- * visible text; metadata from <meta> and <link rel=canonical>. A page
+ * visible text; metadata from <meta> and <link rel=canonical>, a date
+ * also from <time datetime> (see read_html.c). A page
  * nested deeper than 4096 elements, or that would cost gumbo too much
  * work (many tags deep down, thousands of attributes), is
  * CORPUS_SKIP_MALFORMED before it is parsed (read_html.c, html_scan.c).

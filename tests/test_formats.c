@@ -580,6 +580,61 @@ static void test_html_page(void **state)
     }
 }
 
+/* The date of an HTML page `html`, as the reader gives it (NULL: none). */
+static void expect_html_date(const char *html, const char *want)
+{
+    reading *r = read_text("dated.html", html);
+    assert_int_equal(r->status, CORPUS_OK);
+    if (!want)
+        assert_null(r->a[0].date);
+    else if (!r->a[0].date || strcmp(r->a[0].date, want) != 0)
+        fail_msg("date %s, want %s in %s",
+                 r->a[0].date ? r->a[0].date : "(none)", want, html);
+    reading_free(r);
+}
+
+static void test_html_dates(void **state)
+{
+    (void)state;
+    /* the meta names of Dublin Core terms, news sites and their tools */
+    const char *names[] = {"dcterms.date", "DCTERMS.issued", "publish-date",
+                           "parsely-pub-date", "sailthru.date"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        char html[256];
+        snprintf(html, sizeof html, "<head><meta name=\"%s\" content="
+                 "\"2023-11-03\"><title>T</title></head><p>x</p>", names[i]);
+        expect_html_date(html, "2023-11-03");
+    }
+    /* rank: article:published_time before the others */
+    expect_html_date("<meta name='sailthru.date' content='2023-01-01'>"
+                     "<meta property='article:published_time' "
+                     "content='2023-11-03'><p>x</p>", "2023-11-03");
+
+    /* <time datetime>: the first in an article or main... */
+    expect_html_date("<body><header><p>Site</p></header><p><time "
+                     "datetime='2020-01-01'>then</time></p><article><h1>H"
+                     "</h1><time datetime='2023-11-03T10:00:00+01:00'>Nov 3"
+                     "</time><time datetime='2023-11-04'>x</time></article>",
+                     "2023-11-03T10:00:00+01:00");
+    /* ...else the first in the page that is a date (a time of day or a
+     * duration is not) */
+    expect_html_date("<p><time datetime='10:00'>ten</time> <time "
+                     "datetime='PT2H'>2h</time> <time datetime='2023-11-05'>"
+                     "Sunday</time> <time datetime='2023-11-06'>x</time></p>",
+                     "2023-11-05");
+    /* one marked as the publication date beats the others */
+    expect_html_date("<article><time datetime='2023-11-01'>upd</time><time "
+                     "itemprop='datePublished' datetime='2023-10-30'>pub"
+                     "</time></article>", "2023-10-30");
+    /* a meta tag beats a <time> */
+    expect_html_date("<meta name='date' content='2023-11-07'><article><time "
+                     "datetime='2023-11-03'>x</time></article>", "2023-11-07");
+    /* hidden or page furniture: not the article's date */
+    expect_html_date("<nav><time datetime='2023-11-03'>today</time></nav>"
+                     "<p hidden><time datetime='2023-11-04'>x</time></p>"
+                     "<p>text</p>", NULL);
+}
+
 static void test_html_title_fallbacks(void **state)
 {
     (void)state;
@@ -1460,6 +1515,7 @@ int main(void)
         cmocka_unit_test(test_md_hostile_lines),
         cmocka_unit_test(test_html_page),
         cmocka_unit_test(test_html_title_fallbacks),
+        cmocka_unit_test(test_html_dates),
         cmocka_unit_test(test_html_deep_nesting),
         cmocka_unit_test(test_jsonl_lines),
         cmocka_unit_test(test_jsonl_not_jsonl),
