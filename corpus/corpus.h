@@ -220,7 +220,8 @@ typedef struct corpus_options {
  * matter, else the first level-1 heading, else the first line (read_md.c).
  *
  * .html/.htm: gumbo; title from <title>, og:title or the first <h1>; the
- * visible text; metadata from <meta> and <link rel=canonical>. A page
+ * visible text; metadata from <meta> and <link rel=canonical>, a date
+ * also from <time datetime> (see read_html.c). A page
  * nested deeper than 4096 elements, or that would cost gumbo too much
  * work (many tags deep down, thousands of attributes), is
  * CORPUS_SKIP_MALFORMED before it is parsed (read_html.c, html_scan.c).
@@ -280,15 +281,24 @@ char *corpus_text_to_utf8(const char *s, size_t len, size_t *out_len);
 
 /* Parse a date into *year, *month, *day. Returns 1 when understood (the
  * outputs, any of which may be NULL, are written only then). Accepts:
- *   ISO 8601 / RFC 3339  "2023-11-05", optionally followed by 'T' or a
- *                        space and "hh:mm[:ss[.fff]]" and a zone ("Z",
- *                        "+01:00", "-0500")
+ *   ISO 8601 / RFC 3339  "2023-11-05", optionally followed by 'T' or
+ *                        blanks and "hh:mm[:ss[.fff]]" and a zone ("Z",
+ *                        "+01:00", "-0500"), also after blanks as YAML
+ *                        and Jekyll write it ("2023-11-05 10:00:00 +0100",
+ *                        "... -5", "... Z", "... UTC")
  *   RFC 2822             "Sun, 05 Nov 2023 10:00:00 +0000" (weekday, time
- *                        and zone optional; zone also GMT, UT, EST ...)
+ *                        and zone optional; zone also GMT, UT, EST ...;
+ *                        then an optional comment, "(CET)"); the year
+ *                        may have two digits ("5 Nov 93": 00-49 are
+ *                        20xx, 50-99 19xx) or three (+1900), as RFC 5322
+ *                        reads them; also RFC 850/1036 "Sunday,
+ *                        05-Nov-93 10:00:00 GMT"
  *   written forms        "5 November 2023", "5th Nov 2023",
  *                        "November 5, 2023", "Nov. 5 2023", each with an
  *                        optional weekday ("Sunday, ...")
  *   year first slashed   "2023/11/05"
+ *   ISO 8601 basic       "20231105": exactly eight digits, a year from
+ *                        1900 to 2199 (as in corpus_path_date)
  * Month names are English, full or abbreviated (3+ letters), any case.
  * Ranges are checked (Feb 29 only in leap years). The day is the calendar
  * day as written; a zone is checked but not applied. Surrounding

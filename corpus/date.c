@@ -89,56 +89,6 @@ static int iso_zone(const char **p, const char *end)
     return h <= 23 && m <= 59;
 }
 
-/* Time after the date: "hh:mm", "hh:mm:ss", "hh:mm:ss.fff", each with an
- * optional zone. Seconds may be 60 (leap second). Only checked, not kept:
- * the day is the calendar day as written, the zone is not applied (a paper
- * dated 23:30-05:00 on the 5th was published on the 5th for its readers). */
-static int iso_time(const char **p, const char *end)
-{
-    int h, m, s;
-    if (!iso_hhmm(p, end, &h, &m))
-        return 0;
-    if (take_char(p, end, ':')) {
-        if (!take_digits(p, end, 2, &s) || s > 60)
-            return 0;
-        if (take_char(p, end, '.') || take_char(p, end, ',')) {
-            int digit, any = 0;
-            while (take_digits(p, end, 1, &digit))
-                any = 1;
-            if (!any)
-                return 0;
-        }
-    }
-    if (*p < end)
-        return iso_zone(p, end);
-    return 1;
-}
-
-/* ISO 8601 / RFC 3339 calendar dates: "YYYY-MM-DD", optionally followed by
- * 'T' or one space and a time (see iso_time). */
-static int parse_iso8601(const char *s, size_t len, ymd *out)
-{
-    const char *p = s, *end = s + len;
-    ymd d;
-    if (!take_digits(&p, end, 4, &d.year) || !take_char(&p, end, '-') ||
-        !take_digits(&p, end, 2, &d.month) || !take_char(&p, end, '-') ||
-        !take_digits(&p, end, 2, &d.day))
-        return 0;
-    if (!ymd_valid(d.year, d.month, d.day))
-        return 0;
-    if (p < end) {
-        if (!take_char(&p, end, 'T') && !take_char(&p, end, 't') &&
-            !take_char(&p, end, ' '))
-            return 0;
-        if (!iso_time(&p, end) || p != end)
-            return 0;
-    }
-    *out = d;
-    return 1;
-}
-
-/* ------------------------------------------------- written and RFC 2822 */
-
 static int is_alpha(char c)
 {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
@@ -176,6 +126,102 @@ static int word_is(const char *w, size_t n, const char *name, size_t min)
             return 0;
     return 1;
 }
+
+/* A zone written as a name: "UTC", "GMT", "EST", ... (RFC 2822's and a
+ * few common European ones), any case. */
+static int named_zone(const char **p, const char *end)
+{
+    static const char *const zones[] = {"ut", "utc", "gmt", "est", "edt",
+                                        "cst", "cdt", "mst", "mdt", "pst",
+                                        "pdt", "bst", "cet", "cest"};
+    const char *start = *p, *w;
+    size_t n = take_word(p, end, &w);
+    for (size_t i = 0; i < sizeof zones / sizeof zones[0]; i++)
+        if (n == strlen(zones[i]) && word_is(w, n, zones[i], n))
+            return 1;
+    *p = start;
+    return 0;
+}
+
+/* A zone after a time and blanks, as YAML and Jekyll write it
+ * ("10:00:00 +0100", "10:00:00 +01:00", "10:00:00.5 -5", "10:00:00 Z")
+ * or by name ("10:00:00 UTC"). One digit of hours only here (YAML's
+ * spaced form); glued to the time, a zone is ISO's (iso_zone). */
+static int spaced_zone(const char **p, const char *end)
+{
+    if (named_zone(p, end))
+        return 1;
+    const char *q = *p;
+    int h, m = 0;
+    if ((take_char(&q, end, '+') || take_char(&q, end, '-')) &&
+        take_digits(&q, end, 1, &h) && !(q < end && is_digit(*q))) {
+        if (take_char(&q, end, ':') && !take_digits(&q, end, 2, &m))
+            return 0;
+        if (m > 59)
+            return 0;
+        *p = q;
+        return 1;
+    }
+    return iso_zone(p, end);
+}
+
+/* Time after the date: "hh:mm", "hh:mm:ss", "hh:mm:ss.fff", each with an
+ * optional zone, glued ("10:00Z", "10:00+01:00") or after blanks (see
+ * spaced_zone). Seconds may be 60 (leap second). Only checked, not kept:
+ * the day is the calendar day as written, the zone is not applied (a paper
+ * dated 23:30-05:00 on the 5th was published on the 5th for its readers). */
+static int iso_time(const char **p, const char *end)
+{
+    int h, m, s;
+    if (!iso_hhmm(p, end, &h, &m))
+        return 0;
+    if (take_char(p, end, ':')) {
+        if (!take_digits(p, end, 2, &s) || s > 60)
+            return 0;
+        if (take_char(p, end, '.') || take_char(p, end, ',')) {
+            int digit, any = 0;
+            while (take_digits(p, end, 1, &digit))
+                any = 1;
+            if (!any)
+                return 0;
+        }
+    }
+    if (*p == end)
+        return 1;
+    const char *before = *p;
+    skip_blanks(p, end);
+    if (*p == before)
+        return iso_zone(p, end);
+    return spaced_zone(p, end);
+}
+
+/* ISO 8601 / RFC 3339 calendar dates: "YYYY-MM-DD", optionally followed by
+ * 'T' or blanks (YAML's timestamps, Jekyll's front matter) and a time (see
+ * iso_time). */
+static int parse_iso8601(const char *s, size_t len, ymd *out)
+{
+    const char *p = s, *end = s + len;
+    ymd d;
+    if (!take_digits(&p, end, 4, &d.year) || !take_char(&p, end, '-') ||
+        !take_digits(&p, end, 2, &d.month) || !take_char(&p, end, '-') ||
+        !take_digits(&p, end, 2, &d.day))
+        return 0;
+    if (!ymd_valid(d.year, d.month, d.day))
+        return 0;
+    if (p < end) {
+        const char *before = p;
+        skip_blanks(&p, end);
+        if (p == before && !take_char(&p, end, 'T') &&
+            !take_char(&p, end, 't'))
+            return 0;
+        if (!iso_time(&p, end) || p != end)
+            return 0;
+    }
+    *out = d;
+    return 1;
+}
+
+/* ------------------------------------------------- written and RFC 2822 */
 
 /* Month number of an English month name, full or abbreviated to three
  * letters or more ("Nov", "Sept", "November"), optionally followed by a
@@ -235,8 +281,45 @@ static int take_year(const char **p, const char *end, int *year)
     return take_digits(p, end, 4, year) && !(*p < end && is_digit(**p));
 }
 
-/* An RFC 2822 time and zone after a date: "10:00[:00] [+0000|GMT|EST..]".
- * Optional as a whole; must reach the end. */
+/* A year as RFC 5322 reads one in a date (section 4.3): four digits, or
+ * the obsolete two ("93": 00-49 are 2000-2049, 50-99 are 1950-1999) and
+ * three ("101", old software's year - 1900: 2001), not followed by
+ * another digit. */
+static int take_rfc_year(const char **p, const char *end, int *year)
+{
+    const char *q = *p;
+    int n = 0, v = 0;
+    while (q < end && is_digit(*q) && n < 5) {
+        v = v * 10 + (*q - '0');
+        q++;
+        n++;
+    }
+    if (n == 4)
+        *year = v;
+    else if (n == 2)
+        *year = v < 50 ? 2000 + v : 1900 + v;
+    else if (n == 3)
+        *year = 1900 + v;
+    else
+        return 0;
+    *p = q;
+    return 1;
+}
+
+/* The end of an RFC 2822 date: nothing, or a comment such as "(CET)"
+ * that mail programs write after the zone. */
+static int rfc_end(const char **p, const char *end)
+{
+    skip_blanks(p, end);
+    if (*p < end && **p == '(' && end[-1] == ')' &&
+        !memchr(*p + 1, '(', (size_t)(end - *p - 2)) &&
+        !memchr(*p + 1, ')', (size_t)(end - *p - 2)))
+        *p = end;
+    return *p == end;
+}
+
+/* An RFC 2822 time and zone after a date: "10:00[:00] [+0000|GMT|EST..]",
+ * then an optional comment. Optional as a whole; must reach the end. */
 static int rfc_time_zone(const char **p, const char *end)
 {
     skip_blanks(p, end);
@@ -251,20 +334,14 @@ static int rfc_time_zone(const char **p, const char *end)
     if (*p == end)
         return 1;
     if (**p == '+' || **p == '-' || **p == 'Z')
-        return iso_zone(p, end) && *p == end;
-    static const char *const zones[] = {"ut", "utc", "gmt", "est", "edt",
-                                        "cst", "cdt", "mst", "mdt", "pst",
-                                        "pdt", "bst", "cet", "cest"};
-    const char *w;
-    size_t n = take_word(p, end, &w);
-    for (size_t i = 0; i < sizeof zones / sizeof zones[0]; i++)
-        if (n == strlen(zones[i]) && word_is(w, n, zones[i], n))
-            return *p == end;
-    return 0;
+        return iso_zone(p, end) && rfc_end(p, end);
+    return named_zone(p, end) && rfc_end(p, end);
 }
 
 /* RFC 2822 and British style: "[Mon, ]27 Nov 2026[ 10:00:00 +0000]",
- * "27 November 2026", "27th November 2026". */
+ * "27 November 2026", "27th November 2026"; the year may have two or
+ * three digits ("5 Apr 93", see take_rfc_year); RFC 850 and Usenet's
+ * RFC 1036 write "Monday, 05-Apr-93 12:00:00 GMT". */
 static int parse_day_month_year(const char *s, size_t len, ymd *out)
 {
     const char *p = s, *end = s + len;
@@ -272,12 +349,20 @@ static int parse_day_month_year(const char *s, size_t len, ymd *out)
     skip_weekday(&p, end);
     if (!take_day(&p, end, &d.day))
         return 0;
-    skip_blanks(&p, end);
+    int dashed = take_char(&p, end, '-');
+    if (!dashed)
+        skip_blanks(&p, end);
     if (!(d.month = take_month(&p, end)))
         return 0;
-    (void)take_char(&p, end, ',');
-    skip_blanks(&p, end);
-    if (!take_year(&p, end, &d.year) || !ymd_valid(d.year, d.month, d.day))
+    if (dashed) {
+        if (!take_char(&p, end, '-'))
+            return 0;
+    } else {
+        (void)take_char(&p, end, ',');
+        skip_blanks(&p, end);
+    }
+    if (!take_rfc_year(&p, end, &d.year) ||
+        !ymd_valid(d.year, d.month, d.day))
         return 0;
     if (!rfc_time_zone(&p, end))
         return 0;
@@ -322,6 +407,27 @@ static int parse_slashed(const char *s, size_t len, ymd *out)
     return 1;
 }
 
+/* Years a date written as bare digits may have (a path's date, or
+ * "YYYYMMDD"): digits are often ids or counters, so only plausible
+ * publication years count. */
+#define DIGITS_YEAR_MIN 1900
+#define DIGITS_YEAR_MAX 2199
+
+/* ISO 8601's basic form "20231103": exactly eight digits naming a real day
+ * of a year DIGITS_YEAR_MIN..MAX, as a path date may be written. */
+static int parse_compact(const char *s, size_t len, ymd *out)
+{
+    const char *p = s, *end = s + len;
+    ymd d;
+    if (len != 8 || !take_digits(&p, end, 4, &d.year) ||
+        !take_digits(&p, end, 2, &d.month) ||
+        !take_digits(&p, end, 2, &d.day) || d.year < DIGITS_YEAR_MIN ||
+        d.year > DIGITS_YEAR_MAX || !ymd_valid(d.year, d.month, d.day))
+        return 0;
+    *out = d;
+    return 1;
+}
+
 /* ------------------------------------------------------------- table */
 
 /* Tried in order; the first that matches wins. Add new forms here. */
@@ -330,6 +436,7 @@ static const date_parser parsers[] = {
     parse_day_month_year,
     parse_month_day_year,
     parse_slashed,
+    parse_compact,
 };
 
 /*
@@ -369,10 +476,6 @@ int corpus_parse_date(const char *text, int *year, int *month, int *day)
 
 /* ---------------------------------------------------------- path dates */
 
-/* Years a date written in a path may have: digits in paths are often ids
- * or counters, so only plausible publication years count. */
-#define PATH_YEAR_MIN 1900
-#define PATH_YEAR_MAX 2199
 
 /* Read 1 or 2 digits at p (not followed by a third): a month or day.
  * Returns the number of digits read (0 when none or more than two). */
@@ -398,8 +501,8 @@ static int path_date_at(const char *path, const char *p, ymd *out)
     const char *end = p + strlen(p);
     const char *q = p;
     ymd d;
-    if (!take_digits(&q, end, 4, &d.year) || d.year < PATH_YEAR_MIN ||
-        d.year > PATH_YEAR_MAX)
+    if (!take_digits(&q, end, 4, &d.year) || d.year < DIGITS_YEAR_MIN ||
+        d.year > DIGITS_YEAR_MAX)
         return 0;
     char sep = *q;
     if (sep == '-' || sep == '_' || sep == '.') {

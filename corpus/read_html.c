@@ -15,8 +15,12 @@
  * aria-hidden="true", inline style display:none or visibility:hidden).
  * The meta description, when the text does not already contain it, opens
  * the body.
- * Metadata from <meta>: date (article:published_time, date, dc.date,
- * dc.date.issued, dcterms.created, pubdate, itemprop datePublished),
+ * Metadata from <meta>: date (article:published_time, itemprop
+ * datePublished, date, dc.date.issued, dcterms.issued, dc.date,
+ * dcterms.date, dcterms.created, pubdate, publish-date, parsely-pub-date,
+ * sailthru.date, in that order; else the datetime of the first visible
+ * <time> in an <article> or <main>, else of the first in the page, that is
+ * a date),
  * author (author, article:author unless it is a URL, dc.creator), tags
  * (keywords, news_keywords, article:tag), url (og:url, else
  * <link rel="canonical">).
@@ -359,8 +363,10 @@ static void read_meta(page *pg, const GumboElement *e)
     } known[] = {
         {"article:published_time", M_DATE, 0}, {"datepublished", M_DATE, 1},
         {"date", M_DATE, 2}, {"dc.date.issued", M_DATE, 3},
-        {"dc.date", M_DATE, 4}, {"dcterms.created", M_DATE, 5},
-        {"pubdate", M_DATE, 6},
+        {"dcterms.issued", M_DATE, 4}, {"dc.date", M_DATE, 5},
+        {"dcterms.date", M_DATE, 6}, {"dcterms.created", M_DATE, 7},
+        {"pubdate", M_DATE, 8}, {"publish-date", M_DATE, 9},
+        {"parsely-pub-date", M_DATE, 10}, {"sailthru.date", M_DATE, 11},
         {"author", M_AUTHOR, 0}, {"article:author", M_AUTHOR, 1},
         {"dc.creator", M_AUTHOR, 2},
         {"og:url", M_URL, 0},
@@ -379,6 +385,25 @@ static void read_meta(page *pg, const GumboElement *e)
     if (ieq(key, "keywords") || ieq(key, "news_keywords") ||
         ieq(key, "article:tag"))
         add_keywords(pg, content);
+}
+
+/* Ranks of a <time datetime> as the date: after every <meta> (above),
+ * the first in an <article> or <main> before the first elsewhere; one
+ * marked itemprop="datePublished" as high as that <meta>. */
+enum { R_TIME_PUBLISHED = 1, R_TIME_ARTICLE = 12, R_TIME_PAGE = 13 };
+
+/* A visible <time>: its datetime attribute, when it is a date
+ * corpus_parse_date() understands (datetime may also be a time of day or
+ * a duration, which date nothing). */
+static void read_time(page *pg, const GumboElement *e)
+{
+    const char *when = attr(e, "datetime");
+    if (!when || !corpus_parse_date(when, NULL, NULL, NULL))
+        return;
+    int rank = ieq(attr(e, "itemprop"), "datepublished") ? R_TIME_PUBLISHED
+               : pg->in_article                         ? R_TIME_ARTICLE
+                                                        : R_TIME_PAGE;
+    set_meta(pg, M_DATE, rank, when);
 }
 
 /* 1 when the element is hidden by an attribute or inline style. */
@@ -518,6 +543,8 @@ static int enter(page *pg, frame *f)
         pg->pre++;
     if (e->tag == GUMBO_TAG_ARTICLE || e->tag == GUMBO_TAG_MAIN)
         pg->in_article = 1;
+    if (e->tag == GUMBO_TAG_TIME)
+        read_time(pg, e);
     f->h1_start = pg->body.len;
     return 1;
 }

@@ -574,20 +574,29 @@ static char *message_author(GMimeMessage *msg)
 }
 
 /* The date: "YYYY-MM-DD" of the Date header, the calendar day as written
- * there (GMime keeps the header's own offset); the header as written when
- * GMime cannot read it (corpus_emit then warns); "" without one. A new
+ * there. Read by corpus_parse_date(), the parser of every other format,
+ * so that the same text means the same day in a mail and in a .txt
+ * header (two-digit years above all: "5 Apr 55" is 1955 there, where
+ * GMime would say 2055); by GMime (which keeps the header's own offset)
+ * only when that parser does not understand it; the header as written
+ * when neither does (corpus_emit then warns); "" without one. A new
  * string; NULL when out of memory. */
 static char *message_date(GMimeMessage *msg)
 {
+    const char *raw = gm.g_mime_object_get_header((GMimeObject *)msg, "Date");
+    char iso[16];
+    int y, m, d;
+    if (raw && corpus_parse_date(raw, &y, &m, &d)) {
+        snprintf(iso, sizeof iso, "%04d-%02d-%02d", y, m, d);
+        return dup_str(iso);
+    }
     GDateTime *dt = gm.g_mime_message_get_date(msg);
     if (dt) {
-        char iso[16];
-        int y, m, d;
         gm.g_date_time_get_ymd(dt, &y, &m, &d);
         snprintf(iso, sizeof iso, "%04d-%02d-%02d", y, m, d);
         return dup_str(iso);
     }
-    return dup_str(gm.g_mime_object_get_header((GMimeObject *)msg, "Date"));
+    return dup_str(raw);
 }
 
 /* Trim whitespace around [*s, *s + *len) (moves *s, shrinks *len) and

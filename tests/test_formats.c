@@ -580,6 +580,61 @@ static void test_html_page(void **state)
     }
 }
 
+/* The date of an HTML page `html`, as the reader gives it (NULL: none). */
+static void expect_html_date(const char *html, const char *want)
+{
+    reading *r = read_text("dated.html", html);
+    assert_int_equal(r->status, CORPUS_OK);
+    if (!want)
+        assert_null(r->a[0].date);
+    else if (!r->a[0].date || strcmp(r->a[0].date, want) != 0)
+        fail_msg("date %s, want %s in %s",
+                 r->a[0].date ? r->a[0].date : "(none)", want, html);
+    reading_free(r);
+}
+
+static void test_html_dates(void **state)
+{
+    (void)state;
+    /* the meta names of Dublin Core terms, news sites and their tools */
+    const char *names[] = {"dcterms.date", "DCTERMS.issued", "publish-date",
+                           "parsely-pub-date", "sailthru.date"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        char html[256];
+        snprintf(html, sizeof html, "<head><meta name=\"%s\" content="
+                 "\"2023-11-03\"><title>T</title></head><p>x</p>", names[i]);
+        expect_html_date(html, "2023-11-03");
+    }
+    /* rank: article:published_time before the others */
+    expect_html_date("<meta name='sailthru.date' content='2023-01-01'>"
+                     "<meta property='article:published_time' "
+                     "content='2023-11-03'><p>x</p>", "2023-11-03");
+
+    /* <time datetime>: the first in an article or main... */
+    expect_html_date("<body><header><p>Site</p></header><p><time "
+                     "datetime='2020-01-01'>then</time></p><article><h1>H"
+                     "</h1><time datetime='2023-11-03T10:00:00+01:00'>Nov 3"
+                     "</time><time datetime='2023-11-04'>x</time></article>",
+                     "2023-11-03T10:00:00+01:00");
+    /* ...else the first in the page that is a date (a time of day or a
+     * duration is not) */
+    expect_html_date("<p><time datetime='10:00'>ten</time> <time "
+                     "datetime='PT2H'>2h</time> <time datetime='2023-11-05'>"
+                     "Sunday</time> <time datetime='2023-11-06'>x</time></p>",
+                     "2023-11-05");
+    /* one marked as the publication date beats the others */
+    expect_html_date("<article><time datetime='2023-11-01'>upd</time><time "
+                     "itemprop='datePublished' datetime='2023-10-30'>pub"
+                     "</time></article>", "2023-10-30");
+    /* a meta tag beats a <time> */
+    expect_html_date("<meta name='date' content='2023-11-07'><article><time "
+                     "datetime='2023-11-03'>x</time></article>", "2023-11-07");
+    /* hidden or page furniture: not the article's date */
+    expect_html_date("<nav><time datetime='2023-11-03'>today</time></nav>"
+                     "<p hidden><time datetime='2023-11-04'>x</time></p>"
+                     "<p>text</p>", NULL);
+}
+
 static void test_html_title_fallbacks(void **state)
 {
     (void)state;
@@ -1346,6 +1401,80 @@ static void test_dates(void **state)
             fail_msg("\"%s\" should not parse", bad[i]);
 }
 
+/* The day an article of each format gets from the date text `date`
+ * (written in its own way) as "YYYY-MM-DD", or "undated". */
+static void day_in_format(int fmt, const char *date, char *out, size_t n)
+{
+    static const char *const names[] = {"same.txt", "same.md", "same.jsonl",
+                                        "same.eml", "same.html"};
+    char text[1024];
+    switch (fmt) {
+    case 0:
+        snprintf(text, sizeof text, "Date: %s\n\nTitle\n\nBody\n", date);
+        break;
+    case 1:
+        snprintf(text, sizeof text, "---\ndate: %s\n---\n# T\n", date);
+        break;
+    case 2:
+        snprintf(text, sizeof text, "{\"id\": \"1\", \"title\": \"T\", "
+                 "\"body\": \"B\", \"date\": \"%s\"}\n", date);
+        break;
+    case 3:
+        snprintf(text, sizeof text, "From: a@example.org\nSubject: T\n"
+                 "Date: %s\n\nBody\n", date);
+        break;
+    default:
+        snprintf(text, sizeof text, "<html><head><title>T</title><meta "
+                 "name=\"date\" content=\"%s\"></head><body><p>B</p>"
+                 "</body></html>", date);
+        break;
+    }
+    reading *r = read_text(names[fmt], text);
+    assert_int_equal(r->status, CORPUS_OK);
+    assert_int_equal(r->n, 1);
+    int y, m, d;
+    if (r->a[0].date && corpus_parse_date(r->a[0].date, &y, &m, &d))
+        snprintf(out, n, "%04d-%02d-%02d", y, m, d);
+    else
+        snprintf(out, n, "undated");
+    reading_free(r);
+}
+
+/* The same date text means the same day in every format: one parser. */
+static void test_same_date_every_format(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text, *day;
+    } cases[] = {
+        {"5 Apr 93 12:00:00 GMT", "1993-04-05"},       /* RFC 822 year */
+        {"Mon, 5 Apr 93 12:00:00 GMT", "1993-04-05"},
+        {"5 Apr 55 12:00:00 GMT", "1955-04-05"},       /* RFC 5322: 50-99 */
+        {"5 Apr 49 12:00:00 GMT", "2049-04-05"},       /* 00-49 */
+        {"Fri, 02 Oct 101 01:02:03 +0000", "2001-10-02"},
+        {"Monday, 05-Apr-93 12:00:00 GMT", "1993-04-05"}, /* RFC 1036 */
+        {"Fri, 03 Nov 2023 23:30:00 -0500 (EST)", "2023-11-03"},
+        {"2023-11-03 10:00:00 +0100", "2023-11-03"},
+        {"5 Apr 1993", "1993-04-05"},
+        {"20231103", "2023-11-03"},     /* as in a path */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        for (int fmt = 0; fmt < 5; fmt++) {
+            char day[32];
+            day_in_format(fmt, cases[i].text, day, sizeof day);
+            if (strcmp(day, cases[i].day) != 0)
+                fail_msg("\"%s\" in format %d: %s, want %s", cases[i].text,
+                         fmt, day, cases[i].day);
+        }
+    /* impossible days stay impossible, two-digit years or not */
+    static const char *const bad[] = {"29 Feb 01", "30 Feb 93 12:00 GMT",
+                                      "5 Apr 9", "5-Apr 93"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        if (corpus_parse_date(bad[i], NULL, NULL, NULL))
+            fail_msg("\"%s\" should not parse", bad[i]);
+    expect_date("29 Feb 00", 2000, 2, 29);
+}
+
 static void test_unparsed_date_warning(void **state)
 {
     (void)state;
@@ -1363,6 +1492,16 @@ static void test_unparsed_date_warning(void **state)
     r = read_text("ok.md", "---\ndate: 27 November 2026\n---\n# T\n");
     assert_int_equal(r->nwarn, 0);
     reading_free(r);
+    /* Jekyll's documented form; YAML's spaced timestamp */
+    r = read_text("jekyll.md", "---\ntitle: t\ndate: 2023-11-03 10:00:00 "
+                  "+0100\n---\nbody\n");
+    assert_string_equal(r->a[0].date, "2023-11-03 10:00:00 +0100");
+    assert_int_equal(r->nwarn, 0);
+    reading_free(r);
+    r = read_text("yaml.md", "---\ndate: 2001-12-14 21:59:43.10 -5\n---\n"
+                  "# T\n");
+    assert_int_equal(r->nwarn, 0);
+    reading_free(r);
 }
 
 int main(void)
@@ -1376,6 +1515,7 @@ int main(void)
         cmocka_unit_test(test_md_hostile_lines),
         cmocka_unit_test(test_html_page),
         cmocka_unit_test(test_html_title_fallbacks),
+        cmocka_unit_test(test_html_dates),
         cmocka_unit_test(test_html_deep_nesting),
         cmocka_unit_test(test_jsonl_lines),
         cmocka_unit_test(test_jsonl_not_jsonl),
@@ -1388,6 +1528,7 @@ int main(void)
         cmocka_unit_test(test_mail_hostile),
         cmocka_unit_test(test_name_kinds),
         cmocka_unit_test(test_dates),
+        cmocka_unit_test(test_same_date_every_format),
         cmocka_unit_test(test_unparsed_date_warning),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
