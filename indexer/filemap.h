@@ -26,6 +26,11 @@ typedef struct gz_file_entry {
     uint64_t hash;       /* recorded content hash, when has_hash */
     unsigned char has_hash;
     unsigned char seen;  /* set by the caller when the file was walked */
+    unsigned char gone;  /* set by the caller: walked, but now holds no
+                            article (skipped): its articles are to go */
+    unsigned char kept;  /* set by the caller: walked and indexed (or left
+                            as it was) under this path: overrides `gone`
+                            (two roots holding the same path) */
     unsigned short shard; /* the shard its articles are in */
 } gz_file_entry;
 

@@ -122,6 +122,17 @@ static void on_file_done(const char *relpath, const char *path,
                          size_t articles, void *ctx)
 {
     run_state *st = ctx;
+    /* What the index holds under this path: removed at the end of the
+     * walk (with the vanished files, under the removal guards) when the
+     * file now holds no article, unless another root's file of the same
+     * path was indexed. */
+    char term[GZ_TERM_BUF];
+    gz_make_term(GZ_PREFIX_PATH, relpath, term, sizeof term);
+    gz_file_entry *e = gz_filemap_find(&st->known, term);
+    if (e && outcome == GZ_FILE_SKIPPED_GONE)
+        e->gone = 1;
+    else if (e && outcome != GZ_FILE_SKIPPED)
+        e->kept = 1;
     st->stats->scanned++;
     st->article_total += articles;
     switch (outcome) {
@@ -137,6 +148,7 @@ static void on_file_done(const char *relpath, const char *path,
         st->stats->unchanged++;
         break;
     case GZ_FILE_SKIPPED:
+    case GZ_FILE_SKIPPED_GONE:
         st->stats->skipped++;
         skip(st, path, reason);
         break;
@@ -195,6 +207,7 @@ static void visit_file(run_state *st, const corpus_file *file)
     if (e && !e->seen && e->size == file->size &&
         e->mtime_ns == file->mtime_ns) {
         e->seen = 1;
+        e->kept = 1;
         st->stats->scanned++;
         st->stats->unchanged++;
         progress(st);
@@ -508,12 +521,17 @@ gz_index_outcome gz_index_open_locked(const char *db_path,
                             lock_fd, err, errlen);
 }
 
-/* 1 when recorded file `e` was not seen by the walk and its articles
- * are to go (not below a path the walk could not read). */
+/* 1 when recorded file `e` was not seen by the walk (and is not below a
+ * path the walk could not read), or was seen but holds no article now
+ * (skipped: emptied, binary, too large...): either way its articles are
+ * to go, under the removal guards. */
 static int vanished(const run_state *st, const gz_file_entry *e)
 {
-    return e->term && !e->seen &&
-           !below_unreadable(st, e->term + strlen(GZ_PREFIX_PATH));
+    if (!e->term)
+        return 0;
+    if (e->seen)
+        return e->gone && !e->kept;
+    return !below_unreadable(st, e->term + strlen(GZ_PREFIX_PATH));
 }
 
 /* Delete the articles of every recorded file that the walk did not see
@@ -532,22 +550,27 @@ static void remove_vanished(run_state *st)
     }
 }
 
-/* Remove what vanished, unless that looks like an accident (safety.h):
- * then remove nothing and set st->refused with the reason in err. The
- * file map covers every shard, so the limit is over the whole index. A
- * --full build starts empty: there is nothing to remove. */
+/* Remove what vanished (and what files now skipped held), unless that
+ * looks like an accident (safety.h): then remove nothing and set
+ * st->refused with the reason in err. The file map covers every shard,
+ * so the limit is over the whole index. A --full build starts empty:
+ * there is nothing to remove. */
 static void remove_if_safe(run_state *st, char *err, size_t errlen)
 {
     const gz_index_config *cfg = st->cfg;
     if (cfg->full)
         return;
-    uint64_t gone = 0;
-    for (size_t i = 0; i < st->known.count; i++)
-        gone += vanished(st, &st->known.entries[i]);
+    uint64_t gone = 0, skipped = 0;
+    for (size_t i = 0; i < st->known.count; i++) {
+        const gz_file_entry *e = &st->known.entries[i];
+        int v = vanished(st, e);
+        gone += v;
+        skipped += v && e->seen;
+    }
     if (!gz_removal_allowed(st->checks, cfg->nroots,
-                            cfg->no_delete ? 0 : gone, st->known.count,
-                            cfg->max_remove_percent, cfg->force, err,
-                            errlen))
+                            cfg->no_delete ? 0 : gone, skipped,
+                            st->known.count, cfg->max_remove_percent,
+                            cfg->force, err, errlen))
         st->refused = 1;
     else if (!cfg->no_delete)
         remove_vanished(st);
@@ -603,7 +626,8 @@ static xap_status write_index_extras(run_state *st)
 
 /* Walk every root, then remove what vanished (when safe), and let the
  * pipeline finish and commit every shard. Vanished files are only looked
- * for after a complete walk. A stop requested at any moment up to the
+ * for after a complete walk, and once every file handed over is done (a
+ * file now skipped may have articles to go: gz_pipeline_settle). A stop requested at any moment up to the
  * last commit stops the run (st->stopped): the files still queued when
  * it came were dropped by the pipeline, so a walk that had ended is no
  * complete run (a --full build must not be switched in, nor measured
@@ -616,6 +640,8 @@ static xap_status index_roots(run_state *st, char *err, size_t errlen)
         if (st->stopped)
             break;
     }
+    if (st->status == XAP_OK && !stop_requested(st))
+        st->status = gz_pipeline_settle(st->pipe);
     if (st->status == XAP_OK && !stop_requested(st))
         remove_if_safe(st, err, errlen);
     /* Commit what was done, also when stopped; not after a failure. */

@@ -139,6 +139,8 @@ struct gz_pipeline {
     const gz_spelling **spellings;   /* each writer's table (its peers') */
     int closing_jobs, closing_writers, commit_at_end;
     int dropped;               /* a file was left out for a stop request */
+    size_t files_out;          /* files handed over, not yet reported
+                                  (the caller's thread alone) */
     xap_status status;         /* first failure, sticky */
     char err[512];
 };
@@ -453,16 +455,17 @@ static xap_status prepare_unit(gz_pipeline *p, gz_analyzer *analyzer,
         u->articles = u->ndocs;
     u->kind = dry ? UNIT_REPORT : UNIT_WRITE;
     if (cs != CORPUS_OK) {
-        /* A file that cannot be read keeps its old articles (it may be
-         * back tomorrow). One that reads but holds no article any more
-         * (emptied, binary, too large, malformed) loses them. */
+        /* Nothing is written for a skipped file. One that cannot be read
+         * keeps its old articles (it may be back tomorrow); one that reads
+         * but holds no article any more (emptied, binary, too large,
+         * malformed) is reported as such, and the caller removes its old
+         * articles with the vanished files', under the removal guards. */
         free_docs(u);
         u->articles = 0;
-        u->outcome = GZ_FILE_SKIPPED;
-        u->delete_old = cs != CORPUS_SKIP_UNREADABLE && u->known;
-        u->shard = u->old_shard;
-        if (!u->delete_old)
-            u->kind = UNIT_REPORT;
+        u->outcome = u->known && cs != CORPUS_SKIP_UNREADABLE
+                         ? GZ_FILE_SKIPPED_GONE
+                         : GZ_FILE_SKIPPED;
+        u->kind = UNIT_REPORT;
         return XAP_OK;
     }
     u->outcome = u->known ? GZ_FILE_UPDATED : GZ_FILE_ADDED;
@@ -862,6 +865,8 @@ static void deliver(gz_pipeline *p, unit *u)
             else if (!n->warning && h->bad_article)
                 h->bad_article(n->where, n->text, h->ctx);
         }
+        if (u->is_file)
+            p->files_out--;
         if (u->is_file && h->file_done)
             h->file_done(u->file.relpath, u->file.path, u->outcome,
                          u->reason, u->articles, h->ctx);
@@ -942,6 +947,7 @@ xap_status gz_pipeline_file(gz_pipeline *p, const corpus_file *file,
         pthread_mutex_unlock(&p->mu);
         return p->status;
     }
+    p->files_out++;
     /* Unchanged or changed, a known file mostly stays where it is. */
     u->likely_shard = known ? known->shard
                             : (unsigned)gz_shard_of(file->relpath,
@@ -965,6 +971,27 @@ xap_status gz_pipeline_delete(gz_pipeline *p, unsigned shard,
     u->cost = SMALL_UNIT_COST;
     snprintf(u->path_term, sizeof u->path_term, "%s", term);
     return submit(p, u, 1);
+}
+
+xap_status gz_pipeline_settle(gz_pipeline *p)
+{
+    if (!p->threaded)
+        return p->status;   /* each file was done when handed over */
+    pthread_mutex_lock(&p->mu);
+    while (p->status == XAP_OK && !p->dropped && !stop_requested(p) &&
+           (p->files_out > 0 || p->done.head)) {
+        unit *done = take_done_locked(p);
+        if (done) {
+            pthread_mutex_unlock(&p->mu);
+            deliver(p, done);
+            pthread_mutex_lock(&p->mu);
+        } else {
+            pthread_cond_wait(&p->main_wake, &p->mu);
+        }
+    }
+    xap_status s = p->status;
+    pthread_mutex_unlock(&p->mu);
+    return s;
 }
 
 /* Wait (lock held) until *count is 0, reporting finished files. */

@@ -23,7 +23,8 @@
  * caller's thread, in walk order, exactly as a single-threaded indexer.
  *
  * Every callback (gz_pipeline_hooks) runs on the caller's thread, inside
- * gz_pipeline_file, gz_pipeline_delete or gz_pipeline_finish.
+ * gz_pipeline_file, gz_pipeline_delete, gz_pipeline_settle or
+ * gz_pipeline_finish.
  */
 #ifndef GAZETTE_PIPELINE_H
 #define GAZETTE_PIPELINE_H
@@ -40,7 +41,12 @@ typedef enum gz_file_outcome {
     GZ_FILE_ADDED = 0,      /* new file, indexed */
     GZ_FILE_UPDATED,        /* changed file, reindexed */
     GZ_FILE_UNCHANGED,      /* touched, same bytes: stat refreshed */
-    GZ_FILE_SKIPPED         /* could not be indexed (reason given) */
+    GZ_FILE_SKIPPED,        /* could not be indexed (reason given) */
+    GZ_FILE_SKIPPED_GONE    /* skipped too, but it was indexed and reads
+                               as holding no article now (emptied, binary,
+                               too large...): its old articles are left in
+                               place, for the caller to remove (or keep)
+                               as those of a vanished file */
 } gz_file_outcome;
 
 typedef struct gz_pipeline_hooks {
@@ -89,6 +95,13 @@ xap_status gz_pipeline_file(gz_pipeline *p, const corpus_file *file,
  * `term`. Returns the pipeline's status. */
 xap_status gz_pipeline_delete(gz_pipeline *p, unsigned shard,
                               const char *term);
+
+/* Wait until every file handed over so far has been reported through
+ * hooks.file_done (so its outcome is known: a GZ_FILE_SKIPPED_GONE among
+ * them), or until the run failed or a stop was requested (then some may
+ * not be). The threads keep running: deletions may follow. Returns the
+ * pipeline's status. */
+xap_status gz_pipeline_settle(gz_pipeline *p);
 
 /* Wait for every file and deletion handed over, deliver the last events,
  * stop the threads, and when `commit` is set and nothing failed commit

@@ -114,8 +114,18 @@ static const gz_root_check *first_unreadable(const gz_root_check *checks,
     return NULL;
 }
 
+/* " (N of them still there but skipped)" when some are, else "". */
+static void skipped_note(uint64_t skipped, char *buf, size_t size)
+{
+    if (skipped)
+        snprintf(buf, size, " (%" PRIu64 " of them still there but "
+                 "skipped, holding no article now)", skipped);
+    else
+        buf[0] = '\0';
+}
+
 int gz_removal_allowed(const gz_root_check *checks, size_t n,
-                       uint64_t vanished, uint64_t known,
+                       uint64_t vanished, uint64_t skipped, uint64_t known,
                        unsigned max_percent, int force, char *err,
                        size_t errlen)
 {
@@ -128,6 +138,8 @@ int gz_removal_allowed(const gz_root_check *checks, size_t n,
     }
     if (vanished == 0 || force)
         return 1;
+    char note[96];
+    skipped_note(skipped, note, sizeof note);
     for (size_t i = 0; i < n; i++) {
         const gz_root_check *c = &checks[i];
         int empty = c->files == 0, moved = gz_root_moved(c);
@@ -135,21 +147,21 @@ int gz_removal_allowed(const gz_root_check *checks, size_t n,
             continue;
         snprintf(err, errlen,
                  "corpus %s is %s%s%s (not mounted?) and %" PRIu64 " of %"
-                 PRIu64 " indexed files would be removed: removed nothing; "
-                 "if they are really gone, rerun with --force",
+                 PRIu64 " indexed files would be removed%s: removed "
+                 "nothing; if they are really gone, rerun with --force",
                  c->root, empty ? "empty" : "",
                  empty && moved ? " and " : "",
                  moved ? "on another file system than at the last run" : "",
-                 vanished, known);
+                 vanished, known, note);
         return 0;
     }
     if (over_limit(vanished, known, max_percent)) {
         snprintf(err, errlen,
                  "%" PRIu64 " of %" PRIu64 " indexed files (%u%%) would be "
-                 "removed, over the --max-remove limit of %u%%: removed "
+                 "removed%s, over the --max-remove limit of %u%%: removed "
                  "nothing; if they are really gone, rerun with --max-remove "
                  "0 or --force", vanished, known, percent_of(vanished, known),
-                 max_percent);
+                 note, max_percent);
         return 0;
     }
     return 1;

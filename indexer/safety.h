@@ -8,7 +8,8 @@
  *   makes the run remove nothing (the usual look of an unmounted disk:
  *   an empty mount-point directory on the parent file system).
  * - A removal limit: a run that would remove more than a share of the
- *   index's files removes none of them; a --full rebuild that lost more
+ *   index's files (vanished, or walked but now holding no article: an
+ *   emptied file) removes none of them; a --full rebuild that lost more
  *   than that share of the articles is not switched in.
  * - The lock file "<db>.lock" is never opened through a symlink, is 0600,
  *   and the pid named in a "locked" message is the holder's own, as the
@@ -54,14 +55,15 @@ int gz_root_moved(const gz_root_check *c);
 xap_status gz_roots_record(xap_writable *db, const gz_root_check *checks,
                            size_t n, int accept_moved);
 
-/* May an incremental run remove `vanished` of the `known` files of the
- * index? No when a root was unreadable, when something would be removed
- * while a root is empty or moved, or when vanished is over `max_percent`
- * percent of known (0 = no limit); `force` says yes to all but an
- * unreadable root. Returns 1 (go ahead) or 0 with a one-line reason in
- * `err` naming the root or the count. */
+/* May an incremental run remove the articles of `vanished` of the
+ * `known` files of the index (`skipped` of them walked, but skipped as
+ * holding no article now)? No when a root was unreadable, when something
+ * would be removed while a root is empty or moved, or when vanished is
+ * over `max_percent` percent of known (0 = no limit); `force` says yes to
+ * all but an unreadable root. Returns 1 (go ahead) or 0 with a one-line
+ * reason in `err` naming the root or the count. */
 int gz_removal_allowed(const gz_root_check *checks, size_t n,
-                       uint64_t vanished, uint64_t known,
+                       uint64_t vanished, uint64_t skipped, uint64_t known,
                        unsigned max_percent, int force, char *err,
                        size_t errlen);
 

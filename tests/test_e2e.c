@@ -975,7 +975,9 @@ static void test_odd_files(void **state)
                             "(untitled)$'", q, db), 0);
 }
 
-/* A file emptied since the last run no longer finds its old text; a
+/* A file emptied since the last run no longer finds its old text, its
+ * articles removed as a vanished file's: under the removal limit (one
+ * file of two is over the default 10%: nothing removed, exit 69); a
  * corpus root that cannot be walked is a missing input (66). */
 static void test_emptied_file_and_bad_root(void **state)
 {
@@ -994,6 +996,11 @@ static void test_emptied_file_and_bad_root(void **state)
                             "a.txt", q, db), 0);
     tu_write_file(dir, "n/a.txt", "", 0);
     assert_int_equal(tu_run("'%s' -q --db '%s' '%s' 2>/dev/null", ix, db, dir),
+                     69);   /* 1 of 2 files would be removed */
+    assert_int_equal(tu_run("'%s' --db '%s' --format paths retracted | grep -q "
+                            "a.txt", q, db), 0);
+    assert_int_equal(tu_run("'%s' -q --max-remove 50 --db '%s' '%s' "
+                            "2>/dev/null", ix, db, dir),
                      1);   /* skipped: empty */
     assert_int_equal(tu_run("test -z \"$('%s' --db '%s' --format paths "
                             "retracted)\"", q, db), 0);

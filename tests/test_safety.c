@@ -3,9 +3,10 @@
  * accident, and what it writes to logs and terminals cannot be forged.
  *
  * - removal guards: an empty, unreadable or moved corpus root removes
- *   nothing (exit 69), nor does a run over --max-remove; --no-delete,
- *   --force, --dry-run exiting as the real run, --full not switching to a
- *   rebuild that lost too much; the same through the library API;
+ *   nothing (exit 69), nor does a run over --max-remove (files the index
+ *   holds that the run now skips count as removals); --no-delete, --force,
+ *   --dry-run exiting as the real run, --full not switching to a rebuild
+ *   that lost too much; the same through the library API;
  * - the lock file and DB.d are never used through a symlink, the lock is
  *   0600, and "held by process N" names the real holder;
  * - exit codes: a lock Xapian cannot open (EACCES) is 74, a deleted table
@@ -54,6 +55,15 @@ static struct {
     char db[1024];       /* tmp/idx */
 } fx;
 
+/* (Re)make tmp/c: the .txt and .txt.gz articles of the sample only: the
+ * counts below are of those 36 files, one article each. */
+static int copy_sample(void)
+{
+    return tu_run("rm -rf '%s' && cp -r '%s' '%s' && find '%s' -type f ! "
+                  "-name '*.txt' ! -name '*.txt.gz' -delete", fx.corpus,
+                  tu_source_path("corpus/sample"), fx.corpus, fx.corpus);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -62,11 +72,7 @@ static int setup(void **state)
     chmod(fx.tmp, 0777);
     snprintf(fx.corpus, sizeof fx.corpus, "%s/c", fx.tmp);
     snprintf(fx.db, sizeof fx.db, "%s/idx", fx.tmp);
-    /* The .txt and .txt.gz articles of the sample only: the counts below
-     * are of those 36 files, one article each. */
-    return tu_run("cp -r '%s' '%s' && find '%s' -type f ! -name '*.txt' "
-                  "! -name '*.txt.gz' -delete",
-                  tu_source_path("corpus/sample"), fx.corpus, fx.corpus);
+    return copy_sample();
 }
 
 static int teardown(void **state)
@@ -229,6 +235,73 @@ static void test_removal_limit(void **state)
     assert_int_equal(articles(fx.db), SAMPLE_FILES - 13);
     assert_int_equal(ix("--max-remove 101 --db '%s' '%s'", fx.db,
                         fx.corpus), 64);
+}
+
+/* A file the index holds that the run now skips as holding no article
+ * (emptied, binary, a truncated gzip, over --max-file-size) loses its
+ * articles as a vanished file does: under the removal guards. Every file
+ * cut to nothing (an interrupted copy, a full disk) or a --max-file-size
+ * typed wrong removes nothing (exit 69), with -j1 and -j2, and --dry-run
+ * says so; --no-delete keeps them; one or two such files under the limit
+ * are removed, counted as removed (and as skipped: exit 1) and listed by
+ * --verbose. */
+static void test_skipped_files_are_removals(void **state)
+{
+    (void)state;
+    index_sample();
+    assert_int_equal(tu_run("find '%s' -type f -exec truncate -s 0 {} +",
+                            fx.corpus), 0);
+    assert_int_equal(ix("-n --db '%s' '%s'", fx.db, fx.corpus), 69);
+    assert_int_equal(ix("--db '%s' '%s'", fx.db, fx.corpus), 69);
+    expect_in("err.txt", "36 of 36 indexed files (100%) would be removed "
+                         "(36 of them still there but skipped");
+    expect_in("out.txt", "removed 0,");
+    expect_in("out.txt", "skipped 36,");
+    assert_int_equal(articles(fx.db), SAMPLE_FILES);
+    assert_int_equal(ix("-j2 -n --db '%s' '%s'", fx.db, fx.corpus), 69);
+    assert_int_equal(ix("-j2 --db '%s' '%s'", fx.db, fx.corpus), 69);
+    assert_int_equal(articles(fx.db), SAMPLE_FILES);
+    assert_int_equal(ix("--no-delete --db '%s' '%s'", fx.db, fx.corpus), 1);
+    expect_in("out.txt", "removed 0,");
+    assert_int_equal(articles(fx.db), SAMPLE_FILES);
+
+    /* Whole files again, but a limit that skips them all. */
+    assert_int_equal(copy_sample(), 0);
+    assert_int_equal(ix("-n --max-file-size 10 --db '%s' '%s'", fx.db,
+                        fx.corpus), 69);
+    assert_int_equal(ix("--max-file-size 10 --db '%s' '%s'", fx.db,
+                        fx.corpus), 69);
+    expect_in("err.txt", "--max-remove");
+    assert_int_equal(articles(fx.db), SAMPLE_FILES);
+    assert_int_equal(ix("--db '%s' '%s'", fx.db, fx.corpus), 0);
+    expect_in("out.txt", "removed 0,");
+
+    /* A truncated gzip: 1 of 36, under the limit. */
+    assert_int_equal(tu_run("truncate -s 20 "
+                            "'%s/world/2023-11-12-riyadh-summit.txt.gz'",
+                            fx.corpus), 0);
+    assert_int_equal(ix("-n --db '%s' '%s'", fx.db, fx.corpus), 1);
+    expect_in("out.txt", "removed 1,");
+    assert_int_equal(articles(fx.db), SAMPLE_FILES);
+    assert_int_equal(ix("-v --db '%s' '%s'", fx.db, fx.corpus), 1);
+    expect_in("out.txt", "removed world/2023-11-12-riyadh-summit.txt.gz\n");
+    expect_in("out.txt", "removed 1,");
+    expect_in("out.txt", "skipped 1,");
+    expect_in("err.txt", "truncated gzip");
+    assert_int_equal(articles(fx.db), SAMPLE_FILES - 1);
+    /* A binary file, with -j2. */
+    tu_write_file(fx.corpus, "world/2023-11-09-rafah-aid-convoys.txt",
+                  "MZ\0\0\x90\0binary", 12);
+    assert_int_equal(ix("-j2 -n --db '%s' '%s'", fx.db, fx.corpus), 1);
+    expect_in("out.txt", "removed 1,");
+    assert_int_equal(ix("-j2 -v --db '%s' '%s'", fx.db, fx.corpus), 1);
+    expect_in("out.txt", "removed world/2023-11-09-rafah-aid-convoys.txt\n");
+    expect_in("out.txt", "removed 1,");
+    assert_int_equal(articles(fx.db), SAMPLE_FILES - 2);
+    /* Removed once: the next run has nothing to remove, only skips. */
+    assert_int_equal(ix("--db '%s' '%s'", fx.db, fx.corpus), 1);
+    expect_in("out.txt", "removed 0,");
+    expect_in("out.txt", "skipped 2,");
 }
 
 /* --full does not switch to a rebuild that lost more than the limit: the
@@ -1078,6 +1151,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         T(test_empty_root_removes_nothing),
         T(test_removal_limit),
+        T(test_skipped_files_are_removals),
         T(test_full_refuses_to_shrink),
         T(test_unreadable_root),
         T(test_moved_root),
