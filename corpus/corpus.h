@@ -249,7 +249,8 @@ typedef struct corpus_options {
  * drive a terminal: C0 controls (except tab and, in the body, line feed),
  * DEL and C1 controls (U+0080..U+009F) are replaced by spaces, and in the
  * one-line fields (title, date, author, source, url, tags) tab and line
- * feed too. The id keeps the file's name as it is. */
+ * feed too. The id keeps the file's name, and a JSON Lines id, as it is
+ * (the index stores it whole: schema.h). */
 corpus_status corpus_read_file(const corpus_file *file,
                                const corpus_options *opts,
                                corpus_article_fn on_article, void *ctx,
