@@ -56,9 +56,10 @@ enum {
  * lower-cased, hashed by gz_make_term when over the term limit), so the
  * facet reads one value a match instead of the match's whole term list
  * and shows the same values and counts. An empty tag ("K" alone) has no
- * place in the list. A value holding GZ_LIST_SEP (only the writer API
- * lets one through: the corpus readers make control characters spaces)
- * counts as its pieces, as the hit's own tag list shows it.
+ * place in the list. A value holding GZ_LIST_SEP (none since the writer
+ * API, like the corpus readers, makes control characters spaces; an
+ * index written before may hold one) counts as its pieces, as the hit's
+ * own tag list shows it.
  * Indexes written before these slots existed lack them, and an update by
  * this code adds them to some articles only: the searcher reads the slots
  * only when every shard of every index searched has GZ_META_LIST_SLOTS
