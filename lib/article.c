@@ -62,7 +62,10 @@ static char *clean_copy(gazette_field_t field, const char *value)
 gazette_status_t gazette_article_set(gazette_article_t *article,
                                      gazette_field_t field, const char *value)
 {
-    if (!article || (unsigned)field >= GZ_ARTICLE_FIELDS)
+    /* the path is the file an article was read from: read back only (the
+     * writer stores no path) */
+    if (!article || (unsigned)field >= GZ_ARTICLE_FIELDS ||
+        field == GAZETTE_FIELD_PATH)
         return GAZETTE_STATUS_INVALID_ARGUMENT;
     if (!value)
         value = "";

@@ -208,6 +208,10 @@ static void test_writer_bad_input(void **state)
     assert_int_equal(gazette_article_set(a, (gazette_field_t)99, "x"),
                      GAZETTE_STATUS_INVALID_ARGUMENT);
     assert_string_equal(gazette_article_get(a, (gazette_field_t)99), "");
+    /* the path is read back only: the writer would not store it */
+    assert_int_equal(gazette_article_set(a, GAZETTE_FIELD_PATH, "x.txt"),
+                     GAZETTE_STATUS_INVALID_ARGUMENT);
+    assert_string_equal(gazette_article_get(a, GAZETTE_FIELD_PATH), "");
     gazette_article_free(a);
     assert_int_equal(gazette_writer_put(NULL, NULL),
                      GAZETTE_STATUS_INVALID_ARGUMENT);
