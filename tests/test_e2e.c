@@ -951,6 +951,12 @@ static void test_line_breaks_in_names(void **state)
                             "'j/x.jsonl#a\\rb' 'j/x.jsonl#a\\x1Fb' "
                             "'s/a b.txt' 's/a\\nb.txt' 's/a\\rb.txt' "
                             "| sort | cmp -s - '%s'", out), 0);
+    /* the text output shows each id as --format paths does */
+    assert_int_equal(tu_run("'%s' --db '%s' --limit 20 okapi > '%s'",
+                            q, db, out), 0);
+    assert_int_equal(tu_run("grep -qx '      s/a\\\\nb.txt' '%s'", out), 0);
+    assert_int_equal(tu_run("grep -qx '      s/a\\\\rb.txt' '%s'", out), 0);
+    assert_int_equal(tu_run("grep -qx '      s/a b.txt' '%s'", out), 0);
     assert_int_equal(tu_run("'%s' --db '%s' --limit 20 --json okapi > '%s'",
                             q, db, out), 0);
     assert_int_equal(tu_run("grep -q '\"id\":\"s/a\\\\nb.txt\",.*"
