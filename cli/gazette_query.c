@@ -144,11 +144,11 @@ static const char usage_text[] =
 "matches; none at offset K'), then for each hit its rank, relevance\n"
 "percentage, date (none for an undated article), source and title\n"
 "('(untitled)' when the article has none), its id (the article's path\n"
-"relative to the corpus root) and a snippet, the start of the body when\n"
-"only the title matched; matched words are in\n"
-"bold on a terminal (unless NO_COLOR is set). When a query word is not in\n"
-"the index, or hardly, and a far more common word is a letter or two away,\n"
-"'Did you mean: ...?' follows.\n"
+"relative to the corpus root, escaped as by --format paths) and a\n"
+"snippet, the start of the body when only the title matched; matched\n"
+"words are in bold on a terminal (unless NO_COLOR is set). When a query\n"
+"word is not in the index, or hardly, and a far more common word is a\n"
+"letter or two away, 'Did you mean: ...?' follows.\n"
 "\n"
 "Environment:\n"
 "  GAZETTE_INDEX      index used without --db; otherwise\n"
@@ -454,7 +454,9 @@ static void print_text_hit(const gazette_hit_t *h, const cli_options *o)
     fputs(*source ? "  " : "", stdout);
     print_title(h, o->snippets && o->colour);
     fputs("\n      ", stdout);
-    print_clean(gazette_hit_id(h));
+    /* escaped as --format paths prints it: "s/a\nb.txt" is not shown as
+     * the other file "s/a b.txt" */
+    cli_put_escaped(stdout, gazette_hit_id(h));
     if (o->ndb > 1) {
         fputs("  in ", stdout);
         print_clean(gazette_hit_index(h));

@@ -296,12 +296,8 @@ static size_t unsafe_char(const unsigned char *p, const unsigned char *end,
     return 0;
 }
 
-/* A copy of [s, s+len) with each unsafe character replaced by a space
- * (and, for a one-line field, spaces trimmed from both ends, as the
- * formats trim them), in *out (malloc()ed, NUL-terminated, length in
- * *out_len), or *out = NULL when there is none (nothing to copy). Returns
- * -1 when out of memory. */
-static int safe_copy(const char *s, size_t len, int multiline, char **out,
+/* corpus_safe_copy - see corpus.h. */
+int corpus_safe_copy(const char *s, size_t len, int multiline, char **out,
                      size_t *out_len)
 {
     const unsigned char *p = (const unsigned char *)s, *end = p + len;
@@ -356,7 +352,7 @@ static void make_safe(safe_article *sa, const char **field, size_t *len,
         return;
     size_t n = len ? *len : strlen(*field), out_len;
     char *copy;
-    if (safe_copy(*field, n, multiline, &copy, &out_len) != 0) {
+    if (corpus_safe_copy(*field, n, multiline, &copy, &out_len) != 0) {
         sa->nomem = 1;
         return;
     }
@@ -392,7 +388,7 @@ static void make_safe_tags(safe_article *sa, const corpus_article *orig)
         const char *t = orig->tags[i];
         char *copy;
         size_t n;
-        if (safe_copy(t, strlen(t), 0, &copy, &n) != 0) {
+        if (corpus_safe_copy(t, strlen(t), 0, &copy, &n) != 0) {
             sa->nomem = 1;
             return;
         }

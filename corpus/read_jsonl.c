@@ -8,7 +8,9 @@
  * "body" may be called "text"; "tags" is an array of strings or one string
  * of comma-separated tags; "id" is a string or an integer. The article id
  * is "<relpath>#<id>", or "<relpath>#line-<number>" when the line has no
- * id. Unknown keys are ignored.
+ * id. Unknown keys are ignored. The id is kept as written, control
+ * characters included, as a file name is: the index stores it whole
+ * (schema.h) and printers escape it.
  *
  * A bad line (not JSON, not an object, a field of the wrong type, neither
  * title nor body, an id an earlier line has) is reported with its line
@@ -98,10 +100,6 @@ static int read_id(json_t *obj, jsonl_fields *f, char *err, size_t errlen)
                  json_integer_value(v));
         f->id = f->id_buf;
         return 0;
-    }
-    if (v && json_is_string(v) && strchr(json_string_value(v), '\n')) {
-        snprintf(err, errlen, "\"id\" contains a line break");
-        return -1;
     }
     if (optional_string(obj, "id", &f->id, NULL, err, errlen) != 0) {
         snprintf(err, errlen, "\"id\" is not a string or an integer");

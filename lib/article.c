@@ -42,16 +42,36 @@ void gazette_article_free(gazette_article_t *article)
     free(article);
 }
 
+/* A copy of `value` as the file readers hand a field on (corpus.h):
+ * control characters replaced by spaces, tab and line feed kept in the
+ * body only, a one-line field trimmed when one was replaced. The id is
+ * copied as given, as the readers keep a file's name. NULL when out of
+ * memory. */
+static char *clean_copy(gazette_field_t field, const char *value)
+{
+    if (field == GAZETTE_FIELD_ID)
+        return strdup(value);
+    char *copy = NULL;
+    size_t len = 0;
+    if (corpus_safe_copy(value, strlen(value), field == GAZETTE_FIELD_BODY,
+                         &copy, &len) != 0)
+        return NULL;
+    return copy ? copy : strdup(value);
+}
+
 gazette_status_t gazette_article_set(gazette_article_t *article,
                                      gazette_field_t field, const char *value)
 {
-    if (!article || (unsigned)field >= GZ_ARTICLE_FIELDS)
+    /* the path is the file an article was read from: read back only (the
+     * writer stores no path) */
+    if (!article || (unsigned)field >= GZ_ARTICLE_FIELDS ||
+        field == GAZETTE_FIELD_PATH)
         return GAZETTE_STATUS_INVALID_ARGUMENT;
     if (!value)
         value = "";
     if (!corpus_utf8_valid(value, strlen(value)))
         return GAZETTE_STATUS_INVALID_ARGUMENT;
-    char *copy = strdup(value);
+    char *copy = clean_copy(field, value);
     if (!copy)
         return GAZETTE_STATUS_OUT_OF_MEMORY;
     free(article->fields[field]);
@@ -89,11 +109,17 @@ gazette_status_t gazette_article_add_tag(gazette_article_t *article,
 {
     if (!article || !tag || !corpus_utf8_valid(tag, strlen(tag)))
         return GAZETTE_STATUS_INVALID_ARGUMENT;
-    if (!*tag)   /* as the readers skip an empty tag of a file */
-        return GAZETTE_STATUS_OK;
-    return gz_string_list_add(&article->tags, tag, strlen(tag)) == 0
-               ? GAZETTE_STATUS_OK
-               : GAZETTE_STATUS_OUT_OF_MEMORY;
+    char *clean = NULL;   /* control characters made spaces, as the
+                             readers make them (corpus.h) */
+    size_t len = strlen(tag);
+    if (corpus_safe_copy(tag, len, 0, &clean, &len) != 0)
+        return GAZETTE_STATUS_OUT_OF_MEMORY;
+    const char *t = clean ? clean : tag;
+    int rc = 0;
+    if (*t)   /* as the readers skip an empty tag of a file */
+        rc = gz_string_list_add(&article->tags, t, len);
+    free(clean);
+    return rc == 0 ? GAZETTE_STATUS_OK : GAZETTE_STATUS_OUT_OF_MEMORY;
 }
 
 const char *gazette_article_get(const gazette_article_t *article,

@@ -127,10 +127,32 @@ const gz_field *gz_field_of_term(const char *term)
     X(id) X(path) X(title) X(date) X(source) X(author) X(url) X(tags) \
     X(entities) X(date_text)
 
-/* Bytes needed for "key=value\n" with value's newlines flattened. */
+/* 1 when `value` holds a byte a "key=value" line cannot carry. */
+static int needs_escape(const char *value)
+{
+    return value && strpbrk(value, "\n\r") != NULL;
+}
+
+/* Bytes of `value` escaped for a GZ_DOCDATA_ESCAPED line (schema.h). */
+static size_t escaped_size(const char *value)
+{
+    size_t n = 0;
+    for (const char *v = value; *v; v++)
+        n += (*v == '\n' || *v == '\r' || *v == '\\') ? 2 : 1;
+    return n;
+}
+
+/* Bytes needed for "key=value\n" with value's newlines flattened, and
+ * for the escaped copy of the value when it has any. */
 static size_t field_size(const char *key, const char *value)
 {
-    return value ? strlen(key) + 1 + strlen(value) + 1 : 0;
+    if (!value)
+        return 0;
+    size_t n = strlen(key) + 1 + strlen(value) + 1;
+    if (needs_escape(value))
+        n += strlen(key) + strlen(GZ_DOCDATA_ESCAPED) + 1 +
+             escaped_size(value) + 1;
+    return n;
 }
 
 static char *put_field(char *p, const char *key, const char *value)
@@ -143,6 +165,23 @@ static char *put_field(char *p, const char *key, const char *value)
     *p++ = '=';
     for (const char *v = value; *v; v++)
         *p++ = (*v == '\n' || *v == '\r') ? ' ' : *v;
+    *p++ = '\n';
+    if (!needs_escape(value))
+        return p;
+    /* "key" GZ_DOCDATA_ESCAPED "=" the value itself, escaped */
+    memcpy(p, key, klen);
+    p += klen;
+    memcpy(p, GZ_DOCDATA_ESCAPED, strlen(GZ_DOCDATA_ESCAPED));
+    p += strlen(GZ_DOCDATA_ESCAPED);
+    *p++ = '=';
+    for (const char *v = value; *v; v++) {
+        if (*v == '\n' || *v == '\r' || *v == '\\') {
+            *p++ = '\\';
+            *p++ = *v == '\n' ? 'n' : *v == '\r' ? 'r' : '\\';
+        } else {
+            *p++ = *v;
+        }
+    }
     *p++ = '\n';
     return p;
 }
@@ -170,18 +209,32 @@ int gz_docdata_encode(const gz_docdata *d, char **out, size_t *out_len)
     return 0;
 }
 
-/* Point the field named [key, key+klen) of `d` at `value`. Unknown keys are
- * ignored so that newer indexes stay readable by older code. */
-static void set_field(gz_docdata *d, const char *key, size_t klen,
-                      const char *value)
+/* The field named [key, key+klen) of `d`, or NULL for a key it does not
+ * have: unknown keys are ignored so that newer indexes stay readable by
+ * older code. */
+static const char **field_of(gz_docdata *d, const char *key, size_t klen)
 {
 #define MATCH_FIELD(f)                                                   \
-    if (klen == sizeof(#f) - 1 && memcmp(key, #f, klen) == 0) {          \
-        d->f = value;                                                    \
-        return;                                                          \
-    }
+    if (klen == sizeof(#f) - 1 && memcmp(key, #f, klen) == 0)            \
+        return &d->f;
     DOCDATA_FIELDS(MATCH_FIELD)
 #undef MATCH_FIELD
+    return NULL;
+}
+
+/* Undo put_field's escapes of the NUL-terminated `s`, in place. */
+static void unescape(char *s)
+{
+    char *w = s;
+    for (const char *r = s; *r; r++) {
+        if (*r == '\\' && (r[1] == 'n' || r[1] == 'r' || r[1] == '\\')) {
+            r++;
+            *w++ = *r == 'n' ? '\n' : *r == 'r' ? '\r' : '\\';
+        } else {
+            *w++ = *r;
+        }
+    }
+    *w = '\0';
 }
 
 int gz_docdata_decode(char *data, size_t len, gz_docdata *d)
@@ -191,6 +244,8 @@ int gz_docdata_decode(char *data, size_t len, gz_docdata *d)
 #undef EMPTY_FIELD
     d->body = "";
     d->body_len = 0;
+    gz_docdata escaped = {0};   /* the values of "<key>_escaped" lines */
+    size_t elen = strlen(GZ_DOCDATA_ESCAPED);
     char *end = data + len;
     char *p = data;
     while (p < end && *p != '\n') {
@@ -200,10 +255,22 @@ int gz_docdata_decode(char *data, size_t len, gz_docdata *d)
             nl = end;
         if (eq) {
             *nl = '\0';
-            set_field(d, p, (size_t)(eq - p), eq + 1);
+            size_t klen = (size_t)(eq - p);
+            const char **f = field_of(d, p, klen);
+            if (f) {
+                *f = eq + 1;
+            } else if (klen > elen &&
+                       memcmp(eq - elen, GZ_DOCDATA_ESCAPED, elen) == 0 &&
+                       (f = field_of(&escaped, p, klen - elen))) {
+                unescape(eq + 1);
+                *f = eq + 1;
+            }
         }
         p = nl + 1;
     }
+#define TAKE_ESCAPED(f) if (escaped.f) d->f = escaped.f;
+    DOCDATA_FIELDS(TAKE_ESCAPED)
+#undef TAKE_ESCAPED
     if (p < end) {   /* skip the blank separator line */
         d->body = p + 1;
         d->body_len = (size_t)(end - p - 1);

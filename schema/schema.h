@@ -56,9 +56,10 @@ enum {
  * lower-cased, hashed by gz_make_term when over the term limit), so the
  * facet reads one value a match instead of the match's whole term list
  * and shows the same values and counts. An empty tag ("K" alone) has no
- * place in the list. A value holding GZ_LIST_SEP (only the writer API
- * lets one through: the corpus readers make control characters spaces)
- * counts as its pieces, as the hit's own tag list shows it.
+ * place in the list. A value holding GZ_LIST_SEP (none since the writer
+ * API, like the corpus readers, makes control characters spaces; an
+ * index written before may hold one) counts as its pieces, as the hit's
+ * own tag list shows it.
  * Indexes written before these slots existed lack them, and an update by
  * this code adds them to some articles only: the searcher reads the slots
  * only when every shard of every index searched has GZ_META_LIST_SLOTS
@@ -217,7 +218,19 @@ xap_status gz_index_language(const xap_database *db, char **out);
  *   date_text=Spring 2024     (only when the written date did not parse)
  *
  *   body text...
+ *
+ * A value holding a newline or a CR (only an id or a path can: a file
+ * name or a JSON Lines id may hold any byte; the other fields have their
+ * control characters replaced, gazette.h) is written twice: flattened,
+ * each newline and CR a space, as "id=a b.txt" (what code from before
+ * this line existed reads and shows), then whole, as
+ * "id" GZ_DOCDATA_ESCAPED "=a\nb.txt" with newline, CR and backslash
+ * escaped as \n, \r and \\. The decoder returns the escaped line's value
+ * unescaped: "s/a\nb.txt", "s/a\rb.txt" and "s/a b.txt" stay three ids.
+ * Old indexes lack the line and read as before, old code ignores it (an
+ * unknown key): the index format is unchanged.
  */
+#define GZ_DOCDATA_ESCAPED "_escaped"
 typedef struct gz_docdata {
     const char *id, *path, *title, *date, *source, *author, *url, *tags;
     const char *entities;
@@ -228,13 +241,14 @@ typedef struct gz_docdata {
 } gz_docdata;
 
 /* Encode `d` into a new malloc()ed buffer (*out, *out_len). NULL fields are
- * left out; newlines in fields become spaces. Returns 0, or -1 on out of
- * memory. */
+ * left out; a field with a newline or CR also gets its escaped line
+ * (above). Returns 0, or -1 on out of memory. */
 int gz_docdata_encode(const gz_docdata *d, char **out, size_t *out_len);
 
 /* Decode `data` into `d`. Decoding is destructive and zero-copy: `data`
  * must be a writable, NUL-terminated copy that outlives `d`; every field
- * points into it (missing fields point to ""). Returns 0. */
+ * points into it (missing fields point to ""); a field's escaped line,
+ * when there is one, wins over its flattened one. Returns 0. */
 int gz_docdata_decode(char *data, size_t len, gz_docdata *d);
 
 /* Build the boolean term `prefix` + `value` into `buf` (at least

@@ -208,11 +208,65 @@ static void test_writer_bad_input(void **state)
     assert_int_equal(gazette_article_set(a, (gazette_field_t)99, "x"),
                      GAZETTE_STATUS_INVALID_ARGUMENT);
     assert_string_equal(gazette_article_get(a, (gazette_field_t)99), "");
+    /* the path is read back only: the writer would not store it */
+    assert_int_equal(gazette_article_set(a, GAZETTE_FIELD_PATH, "x.txt"),
+                     GAZETTE_STATUS_INVALID_ARGUMENT);
+    assert_string_equal(gazette_article_get(a, GAZETTE_FIELD_PATH), "");
     gazette_article_free(a);
     assert_int_equal(gazette_writer_put(NULL, NULL),
                      GAZETTE_STATUS_INVALID_ARGUMENT);
     assert_int_equal(gazette_writer_close(w), GAZETTE_STATUS_OK);
     assert_int_equal(gazette_writer_close(NULL), GAZETTE_STATUS_OK);
+}
+
+/* Control characters given to the writer API are replaced by spaces as
+ * the file readers replace them: a title cannot drive a terminal when it
+ * is shown, a tag holding the list separator (\x1f) stays one tag. The
+ * body keeps tab and line feed; the id is kept as given. */
+static void test_writer_control_characters(void **state)
+{
+    (void)state;
+    const char *db = path_in("controls");
+    gazette_writer_t *w = NULL;
+    assert_int_equal(gazette_writer_open(db, "english", 0, &w),
+                     GAZETTE_STATUS_OK);
+    gazette_article_t *a = article("c/1\x01", "\x1b[31mRed\x1b[0m alert\x07",
+                                   "Body\x1b]0;x\x07 line\n\ttab\r\xc2\x9b"
+                                   "end");
+    assert_string_equal(gazette_article_get(a, GAZETTE_FIELD_TITLE),
+                        "[31mRed [0m alert");
+    assert_string_equal(gazette_article_get(a, GAZETTE_FIELD_BODY),
+                        "Body ]0;x  line\n\ttab  end");
+    assert_string_equal(gazette_article_get(a, GAZETTE_FIELD_ID), "c/1\x01");
+    assert_int_equal(gazette_article_set(a, GAZETTE_FIELD_AUTHOR,
+                                         "Ann\tPeeters\n"),
+                     GAZETTE_STATUS_OK);
+    assert_string_equal(gazette_article_get(a, GAZETTE_FIELD_AUTHOR),
+                        "Ann Peeters");
+    assert_int_equal(gazette_article_set(a, GAZETTE_FIELD_SOURCE, "\x7fwire"),
+                     GAZETTE_STATUS_OK);
+    assert_string_equal(gazette_article_get(a, GAZETTE_FIELD_SOURCE), "wire");
+    assert_int_equal(gazette_article_add_tag(a, "x\x1fy"), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_article_add_tag(a, "\x1b"), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_article_tag_count(a), 1);   /* "\x1b" is none */
+    assert_string_equal(gazette_article_tag(a, 0), "x y");
+    put(w, a);
+    assert_int_equal(gazette_writer_close(w), GAZETTE_STATUS_OK);
+
+    gazette_index_t *index = NULL;
+    assert_int_equal(gazette_index_open(db, &index), GAZETTE_STATUS_OK);
+    gazette_article_t *back = NULL;
+    assert_int_equal(gazette_index_get_article(index, "c/1\x01", &back),
+                     GAZETTE_STATUS_OK);
+    assert_string_equal(gazette_article_get(back, GAZETTE_FIELD_TITLE),
+                        "[31mRed [0m alert");
+    assert_string_equal(gazette_article_get(back, GAZETTE_FIELD_BODY),
+                        "Body ]0;x  line\n\ttab  end");
+    assert_int_equal(gazette_article_tag_count(back), 1);
+    assert_string_equal(gazette_article_tag(back, 0), "x y");
+    gazette_article_free(back);
+    assert_int_equal(hits(index, "tag:\"x y\""), 1);
+    gazette_index_close(index);
 }
 
 /* One writer at a time; the second is told who holds the lock. An index
@@ -1200,6 +1254,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_writer_round_trip),
         cmocka_unit_test(test_writer_bad_input),
+        cmocka_unit_test(test_writer_control_characters),
         cmocka_unit_test(test_writer_lock_and_language),
         cmocka_unit_test(test_empty_language_refused),
         cmocka_unit_test(test_index_without_language_is_unstemmed),

@@ -917,6 +917,78 @@ static void test_control_bytes_in_text(void **state)
     gazette_index_close(index);
 }
 
+/* A newline or CR in a file name, or in a JSON Lines id, is kept in the
+ * stored id and path: three files "a\nb.txt", "a\rb.txt" and "a b.txt"
+ * come out as three ids, not three "a b.txt", so a script acting on the
+ * printed paths acts on the right files. */
+static void test_line_breaks_in_names(void **state)
+{
+    (void)state;
+    char dir[4096], db[4096], out[4096];
+    snprintf(dir, sizeof dir, "%s/breaks", fx.tmp);
+    snprintf(db, sizeof db, "%s/breaks-index", fx.tmp);
+    snprintf(out, sizeof out, "%s/breaks.out", fx.tmp);
+    static const char one[] = "Newline okapi\n\nokapi first body\n";
+    static const char two[] = "Space okapi\n\nokapi second body\n";
+    static const char three[] = "CR okapi\n\nokapi third body\n";
+    tu_write_file(dir, "s/a\nb.txt", one, sizeof one - 1);
+    tu_write_file(dir, "s/a b.txt", two, sizeof two - 1);
+    tu_write_file(dir, "s/a\rb.txt", three, sizeof three - 1);
+    static const char jsonl[] =
+        "{\"id\":\"a\\nb\",\"title\":\"J1 okapi\",\"body\":\"one\"}\n"
+        "{\"id\":\"a\\rb\",\"title\":\"J2 okapi\",\"body\":\"two\"}\n"
+        "{\"id\":\"a\\u001fb\",\"title\":\"J3 okapi\",\"body\":\"three\"}\n"
+        "{\"id\":\"a b\",\"title\":\"J4 okapi\",\"body\":\"four\"}\n"
+        "{\"id\":\"a\\\\nb\",\"title\":\"J5 okapi\",\"body\":\"five\"}\n";
+    tu_write_file(dir, "j/x.jsonl", jsonl, sizeof jsonl - 1);
+    assert_int_equal(tu_run("'%s' -q -j1 --db '%s' '%s'",
+                            tu_binary("indexer/gazette-index"), db, dir), 0);
+    const char *q = tu_binary("query/cli/gazette-query");
+    assert_int_equal(tu_run("'%s' --db '%s' --limit 20 --format paths okapi "
+                            "| sort > '%s'", q, db, out), 0);
+    assert_int_equal(tu_run("printf '%%s\\n' 'j/x.jsonl#a b' "
+                            "'j/x.jsonl#a\\\\nb' 'j/x.jsonl#a\\nb' "
+                            "'j/x.jsonl#a\\rb' 'j/x.jsonl#a\\x1Fb' "
+                            "'s/a b.txt' 's/a\\nb.txt' 's/a\\rb.txt' "
+                            "| sort | cmp -s - '%s'", out), 0);
+    /* the text output shows each id as --format paths does */
+    assert_int_equal(tu_run("'%s' --db '%s' --limit 20 okapi > '%s'",
+                            q, db, out), 0);
+    assert_int_equal(tu_run("grep -qx '      s/a\\\\nb.txt' '%s'", out), 0);
+    assert_int_equal(tu_run("grep -qx '      s/a\\\\rb.txt' '%s'", out), 0);
+    assert_int_equal(tu_run("grep -qx '      s/a b.txt' '%s'", out), 0);
+    assert_int_equal(tu_run("'%s' --db '%s' --limit 20 --json okapi > '%s'",
+                            q, db, out), 0);
+    assert_int_equal(tu_run("grep -q '\"id\":\"s/a\\\\nb.txt\",.*"
+                            "\"path\":\"s/a\\\\nb.txt\"' '%s'", out), 0);
+    assert_int_equal(tu_run("grep -q '\"id\":\"s/a\\\\rb.txt\",.*"
+                            "\"path\":\"s/a\\\\rb.txt\"' '%s'", out), 0);
+    assert_int_equal(tu_run("grep -q '\"id\":\"j/x.jsonl#a\\\\rb\"' '%s'",
+                            out), 0);
+    /* the library reads each back under its own id, whole */
+    static const char *const ids[] = {"s/a\nb.txt", "s/a\rb.txt",
+                                      "s/a b.txt", "j/x.jsonl#a\nb",
+                                      "j/x.jsonl#a\rb", "j/x.jsonl#a\\nb"};
+    static const char *const titles[] = {"Newline okapi", "CR okapi",
+                                         "Space okapi", "J1 okapi",
+                                         "J2 okapi", "J5 okapi"};
+    gazette_index_t *index = NULL;
+    assert_int_equal(gazette_index_open(db, &index), GAZETTE_STATUS_OK);
+    for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++) {
+        gazette_article_t *a = NULL;
+        assert_int_equal(gazette_index_get_article(index, ids[i], &a),
+                         GAZETTE_STATUS_OK);
+        assert_string_equal(gazette_article_get(a, GAZETTE_FIELD_ID), ids[i]);
+        assert_string_equal(gazette_article_get(a, GAZETTE_FIELD_TITLE),
+                            titles[i]);
+        if (ids[i][0] == 's')
+            assert_string_equal(gazette_article_get(a, GAZETTE_FIELD_PATH),
+                                ids[i]);
+        gazette_article_free(a);
+    }
+    gazette_index_close(index);
+}
+
 /* Odd but valid files: headline-only articles are not duplicates of each
  * other, a file dated beyond 2262 indexes, a long non-ASCII source is cut
  * on a character boundary (JSON output stays valid). */
@@ -1350,6 +1422,7 @@ int main(void)
         cmocka_unit_test(test_reindex_other_language),
         cmocka_unit_test(test_control_bytes_in_text),
         cmocka_unit_test(test_odd_files),
+        cmocka_unit_test(test_line_breaks_in_names),
         cmocka_unit_test(test_emptied_file_and_bad_root),
         cmocka_unit_test(test_mail_and_ignored_files),
         cmocka_unit_test(test_gzipped_spool_files),
