@@ -239,8 +239,58 @@ static void put_entity(gz_buf *b, const char *s, size_t n)
     free(tmp.data);
 }
 
+/* 1 when [s, s+n) holds two dots in a row. */
+static int has_dot_run(const char *s, size_t n)
+{
+    for (size_t i = 0; i + 1 < n; i++)
+        if (s[i] == '.' && s[i + 1] == '.')
+            return 1;
+    return 0;
+}
+
+/* Length of the run of dots at `s` (at most n bytes) when it is two or
+ * more dots, else 0. */
+static size_t dot_run_length(const char *s, size_t n)
+{
+    size_t k = 0;
+    while (k < n && s[k] == '.')
+        k++;
+    return k >= 2 ? k : 0;
+}
+
+/* [s, s+n) with each run of two or more dots made spaces, into a new
+ * buffer: an ellipsis ("ceasefire... talks") or "1..2" in free text is a
+ * word separator. Xapian's parser, which has a range for date:, reads any
+ * other "A..B" as a range it does not know and refuses the query. */
+static char *dots_to_spaces(const char *s, size_t n)
+{
+    char *out = malloc(n + 1);
+    if (!out)
+        return NULL;
+    memcpy(out, s, n);
+    out[n] = '\0';
+    for (size_t i = 0; i < n;) {
+        size_t k = dot_run_length(out + i, n - i);
+        if (k)
+            memset(out + i, ' ', k);
+        i += k ? k : 1;
+    }
+    return out;
+}
+
 static void put_value(gz_buf *b, const char *s, size_t n, gz_fold how)
 {
+    if ((how == GZ_FOLD_TEXT || how == GZ_FOLD_CAPITALS) &&
+        has_dot_run(s, n)) {
+        char *spaced = dots_to_spaces(s, n);
+        if (!spaced) {
+            b->failed = 1;
+            return;
+        }
+        put_value(b, spaced, n, how);
+        free(spaced);
+        return;
+    }
     if (how == GZ_FOLD_TEXT) {
         put_lower(b, s, n);
         return;
@@ -403,6 +453,55 @@ static int put_capitals(gz_buf *b, const char *t, size_t n, size_t sign,
  * operand of NEAR or ADJ, which take plain words only. */
 static int put_token(gz_buf *b, const char *t, size_t n, gz_fold *next_case,
                      int plain_only, gz_caps_known_fn known, void *ctx,
+                     char *err, size_t errlen);
+
+/* Rewrite a token [t, t+n) of free text (or of a text field, title:
+ * author: caps: upper:) that holds a run of two or more dots: the dots
+ * separate words, so "ceasefire...talks" is two words and "title:a..b"
+ * is title:a title:b, each with the token's sign. A token of dots alone
+ * (or "title:...") writes nothing. */
+static int put_dotted_token(gz_buf *b, const char *t, size_t n,
+                            size_t head, gz_fold *next_case, int plain_only,
+                            gz_caps_known_fn known, void *ctx, char *err,
+                            size_t errlen)
+{
+    size_t fsign = (n > 0 && (t[0] == '+' || t[0] == '-')) ? 1 : 0;
+    int first = 1;
+    for (size_t i = head; i < n;) {
+        size_t k = dot_run_length(t + i, n - i);
+        if (k) {
+            i += k;
+            continue;
+        }
+        size_t end = i;
+        while (end < n && !dot_run_length(t + end, n - end))
+            end++;
+        /* sign, "field:" (t[fsign..head)) and the piece */
+        gz_buf piece = {0};
+        gz_buf_put(&piece, t, fsign);
+        gz_buf_put(&piece, t + fsign, head - fsign);
+        gz_buf_put(&piece, t + i, end - i);
+        if (piece.failed) {
+            free(piece.data);
+            b->failed = 1;
+            return 0;
+        }
+        if (!first)
+            gz_buf_put(b, " ", 1);
+        first = 0;
+        int rc = put_token(b, piece.data, piece.len, next_case, plain_only,
+                           known, ctx, err, errlen);
+        free(piece.data);
+        if (rc != 0)
+            return rc;
+        i = end;
+    }
+    *next_case = GZ_FOLD_TEXT;
+    return 0;
+}
+
+static int put_token(gz_buf *b, const char *t, size_t n, gz_fold *next_case,
+                     int plain_only, gz_caps_known_fn known, void *ctx,
                      char *err, size_t errlen)
 {
     *next_case = GZ_FOLD_TEXT;
@@ -412,6 +511,18 @@ static int put_token(gz_buf *b, const char *t, size_t n, gz_fold *next_case,
     }
     size_t fsign = (n > 0 && (t[0] == '+' || t[0] == '-')) ? 1 : 0;
     const char *colon = memchr(t + fsign, ':', n - fsign);
+    if (has_dot_run(t, n)) {
+        /* Dots stay in the values of date: (a range), year: (refused),
+         * and the exact filters, whose terms Xapian takes whole. */
+        const gz_field *f =
+            colon ? gz_field_by_name(t + fsign, (size_t)(colon - t) - fsign)
+                  : NULL;
+        if (!f || f->kind == GZ_KIND_TEXT || f->kind == GZ_KIND_CAPITALS)
+            return put_dotted_token(b, t, n,
+                                    f ? (size_t)(colon - t) + 1 : fsign,
+                                    next_case, plain_only, known, ctx, err,
+                                    errlen);
+    }
     if (colon) {
         size_t flen = (size_t)(colon - t) - fsign;
         const char *field = t + fsign;

@@ -33,7 +33,11 @@ typedef const char *(*gz_caps_known_fn)(const char *word, size_t len,
  *     hezbollah the same query, stemmed alike.
  *   - date:VALUE becomes date:YYYYMMDD..YYYYMMDD, where VALUE is a date
  *     (YYYY, YYYY-MM, YYYY-MM-DD or YYYYMMDD) or a range A..B of them with
- *     either end left open; a month or year stands for all its days.
+ *     either end left open; a month or year stands for all its days;
+ *   - elsewhere a run of two or more dots separates words, as a space
+ *     would ("ceasefire... talks", "1..2"; "title:a..b" is "title:a
+ *     title:b"), except in the values of the exact filters (id: url:
+ *     source: tag: entity:); Xapian would refuse them as an unknown range.
  * On success returns a new malloc()ed string. On a malformed date returns
  * NULL with a one-line reason in `err`; on out of memory returns NULL with
  * err[0] == '\0'. */
