@@ -356,24 +356,6 @@ static int exit_code_for(gazette_status_t s)
     }
 }
 
-/* "matched: Zgaza 1.234 + Szgaza 0.456 + feedback 0.100 = 1.790": the
- * weight of each matched term and what feedback re-ranking added. */
-static void print_text_explain(const gazette_hit_t *h)
-{
-    double sum = 0;
-    fputs("      matched:", stdout);
-    for (size_t i = 0; i < gazette_hit_term_count(h); i++) {
-        double w = 0;
-        const char *term = gazette_hit_term(h, i, &w);
-        printf("%s %s %.3f", i ? " +" : "", term, w);
-        sum += w;
-    }
-    double rest = gazette_hit_weight(h) - sum;
-    if (rest > 0.0005)
-        printf(" + feedback %.3f", rest);
-    printf(" = %.3f\n", gazette_hit_weight(h));
-}
-
 /* Print `s` for a terminal: control characters (escape sequences from an
  * article could retitle or reprogram it), C1 controls included (U+0080 to
  * U+009F, UTF-8 C2 80 to C2 9F: some terminals obey CSI U+009B like
@@ -399,6 +381,26 @@ static void put_clean(const char *s, size_t n)
 static void print_clean(const char *s)
 {
     put_clean(s, strlen(s));
+}
+
+/* "matched: Zgaza 1.234 + Szgaza 0.456 + feedback 0.100 = 1.790": the
+ * weight of each matched term and what feedback re-ranking added. */
+static void print_text_explain(const gazette_hit_t *h)
+{
+    double sum = 0;
+    fputs("      matched:", stdout);
+    for (size_t i = 0; i < gazette_hit_term_count(h); i++) {
+        double w = 0;
+        const char *term = gazette_hit_term(h, i, &w);
+        printf("%s ", i ? " +" : "");
+        print_clean(term);
+        printf(" %.3f", w);
+        sum += w;
+    }
+    double rest = gazette_hit_weight(h) - sum;
+    if (rest > 0.0005)
+        printf(" + feedback %.3f", rest);
+    printf(" = %.3f\n", gazette_hit_weight(h));
 }
 
 /* The plain snippet, matches in bold when `colour`. */
@@ -628,24 +630,35 @@ static void print_text_summary(const gazette_results_t *r, const char *query,
     uint64_t lower, estimate, upper;
     gazette_results_estimate(r, &lower, &estimate, &upper);
     size_t n = gazette_results_count(r);
-    if (o->explain)
-        printf("Parsed query: %s\n", gazette_results_parsed_query(r));
-    if (estimate == 0 && n == 0)
-        printf("No articles match '%s'.\n", query);
-    else if (n == 0 && lower == upper)
+    if (o->explain) {
+        fputs("Parsed query: ", stdout);
+        print_clean(gazette_results_parsed_query(r));
+        putchar('\n');
+    }
+    /* The query is echoed as every other string is shown: it may hold
+     * control characters, and a newline in it would forge a line. */
+    if (estimate == 0 && n == 0) {
+        fputs("No articles match '", stdout);
+        print_clean(query);
+        fputs("'.\n", stdout);
+    } else if (n == 0 && lower == upper)
         printf("%llu matches; none at offset %u.\n",
                (unsigned long long)estimate, o->offset);
     else if (n == 0)
         printf("About %llu matches (%llu to %llu); none at offset %u.\n",
                (unsigned long long)estimate, (unsigned long long)lower,
                (unsigned long long)upper, o->offset);
-    else if (lower == upper)
-        printf("Hits %u-%zu of %llu matches for '%s'.\n", o->offset + 1,
-               o->offset + n, (unsigned long long)estimate, query);
-    else
-        printf("Hits %u-%zu of about %llu matches (%llu to %llu) for '%s'.\n",
-               o->offset + 1, o->offset + n, (unsigned long long)estimate,
-               (unsigned long long)lower, (unsigned long long)upper, query);
+    else {
+        if (lower == upper)
+            printf("Hits %u-%zu of %llu matches for '", o->offset + 1,
+                   o->offset + n, (unsigned long long)estimate);
+        else
+            printf("Hits %u-%zu of about %llu matches (%llu to %llu) for '",
+                   o->offset + 1, o->offset + n, (unsigned long long)estimate,
+                   (unsigned long long)lower, (unsigned long long)upper);
+        print_clean(query);
+        fputs("'.\n", stdout);
+    }
 }
 
 /* Facet values a person reads; --json has them all. */
@@ -674,8 +687,11 @@ static void print_text_trailer(const gazette_results_t *r,
             printf("  (%zu more)\n", n - TEXT_FACET_VALUES);
     }
     const char *suggestion = gazette_results_suggestion(r);
-    if (*suggestion)
-        printf("\nDid you mean: %s?\n", suggestion);
+    if (*suggestion) {
+        fputs("\nDid you mean: ", stdout);
+        print_clean(suggestion);
+        fputs("?\n", stdout);
+    }
 }
 
 static int print_results(const gazette_results_t *r, const char *query,

@@ -817,6 +817,27 @@ static void test_query_output_escaped(void **state)
     out = slurp("out.txt");
     assert_null(strchr(out, '\033'));
     assert_null(strstr(out, "\302\233"));
+    /* The query echoed in the text output ("Hits ... for '...'", "No
+     * articles match", "Did you mean") is cleaned like the rest: no
+     * escape sequence, no forged line. */
+    const char *echoes[] = {"zanzibar\033[31m", "zanzibr\033]0;owned\007",
+                            "qqqzzzq\302\23331m",
+                            "zanzibar\nHits 9-9 of 9 matches for forged."};
+    for (size_t i = 0; i < sizeof echoes / sizeof *echoes; i++) {
+        assert_int_equal(qy("--db '%s' -n1 --no-snippets '%s'", fx.db,
+                            echoes[i]), 0);
+        out = slurp("out.txt");
+        assert_null(strchr(out, '\033'));
+        assert_null(strchr(out, '\007'));
+        assert_null(strstr(out, "\302\233"));
+        assert_null(strstr(out, "\nHits"));
+        assert_true(strncmp(out, "Hits", 4) == 0 ||
+                    strncmp(out, "No articles", 11) == 0);
+    }
+    assert_non_null(strstr(out, "for 'zanzibar Hits 9-9"));
+    assert_int_equal(qy("--db '%s' -n1 --no-snippets 'zanzibr\033[1m'",
+                        fx.db), 0);
+    assert_non_null(strstr(slurp("out.txt"), "Did you mean: zanzibar?[1m?"));
     assert_int_equal(qy("--db '%s' --json zanzibar", fx.db), 0);
     out = slurp("out.txt");
     assert_int_equal(count_lines(out), 3);
