@@ -84,6 +84,32 @@ void cli_put_escaped(FILE *f, const char *s)
     }
 }
 
+void cli_put_clean(FILE *f, const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    char seq[5];
+    for (size_t i = 0; i < n;) {
+        /* A sequence cut by the end of [s, s+n) is not one: copy what
+         * is left so utf8_sequence cannot read past it. */
+        size_t left = n - i < 4 ? n - i : 4;
+        memcpy(seq, p + i, left);
+        seq[left] = '\0';
+        unsigned long cp;
+        size_t k = utf8_sequence((const unsigned char *)seq, &cp);
+        if (k == 0) {
+            putc('?', f);   /* not UTF-8 (an 8-bit C1 code such as 0x9B) */
+            k = 1;
+        } else if (cp == '\t' || cp == '\n' || cp == '\r') {
+            putc(' ', f);
+        } else if (is_control(cp)) {
+            putc('?', f);
+        } else {
+            fwrite(p + i, 1, k, f);
+        }
+        i += k;
+    }
+}
+
 void cli_put_json_string(FILE *f, const char *s)
 {
     const unsigned char *p = (const unsigned char *)s;

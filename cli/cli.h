@@ -56,6 +56,12 @@ void cli_bad_option(int c, char *const *argv, const char *optstring,
  * backslash as \\. Valid UTF-8 text is written as it is. */
 void cli_put_escaped(FILE *f, const char *s);
 
+/* Write [s, s+n) to `f` for a person reading a terminal: tab, newline and
+ * CR as a space; other C0 controls, DEL, C1 controls (U+0080-U+009F) and
+ * each byte that is not UTF-8 (such as a lone 0x9B, which an 8-bit
+ * terminal obeys as CSI) as '?'. Valid UTF-8 text is written as it is. */
+void cli_put_clean(FILE *f, const char *s, size_t n);
+
 /* Write `s` to `f` as a JSON string (quotes included): control characters
  * as \u00XX, and each byte that is not UTF-8 as \ufffd. */
 void cli_put_json_string(FILE *f, const char *s);

@@ -356,26 +356,14 @@ static int exit_code_for(gazette_status_t s)
     }
 }
 
-/* Print `s` for a terminal: control characters (escape sequences from an
- * article could retitle or reprogram it), C1 controls included (U+0080 to
- * U+009F, UTF-8 C2 80 to C2 9F: some terminals obey CSI U+009B like
- * ESC [), become '?'; tabs and newlines a space. */
+/* Print [s, s+n) for a terminal (cli_put_clean): control characters
+ * (escape sequences from an article could retitle or reprogram it), C1
+ * controls included (some terminals obey CSI U+009B like ESC [), and
+ * bytes that are not UTF-8 (a raw 0x9B is CSI on an 8-bit terminal)
+ * become '?'; tabs and newlines a space. */
 static void put_clean(const char *s, size_t n)
 {
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == '\t' || c == '\n' || c == '\r') {
-            c = ' ';
-        } else if (c < 0x20 || c == 0x7f) {
-            c = '?';
-        } else if (c == 0xc2 && i + 1 < n &&
-                   (unsigned char)s[i + 1] >= 0x80 &&
-                   (unsigned char)s[i + 1] <= 0x9f) {
-            c = '?';
-            i++;
-        }
-        putchar(c);
-    }
+    cli_put_clean(stdout, s, n);
 }
 
 static void print_clean(const char *s)

@@ -838,6 +838,20 @@ static void test_query_output_escaped(void **state)
     assert_int_equal(qy("--db '%s' -n1 --no-snippets 'zanzibr\033[1m'",
                         fx.db), 0);
     assert_non_null(strstr(slurp("out.txt"), "Did you mean: zanzibar?[1m?"));
+    /* Bytes that are not UTF-8 in an id, a source (a file or folder
+     * name may be any bytes) are '?' in text output: a raw 0x9B (CSI),
+     * 0x9D (OSC) or 0x9C (ST) acts on an 8-bit terminal. */
+    tu_write_file(fx.corpus, "raw\235x/csi\2332J\234.txt",
+                  "Quagga news\n\nquagga\n", 20);
+    assert_int_equal(ix("-q --db '%s' '%s'", fx.db, fx.corpus), 0);
+    assert_int_equal(qy("--db '%s' --facet source quagga", fx.db), 0);
+    out = slurp("out.txt");
+    json_t *utf8 = json_string(out);   /* NULL: not valid UTF-8 */
+    if (!utf8)
+        fail_msg("a byte that is not UTF-8 in: %s", out);
+    json_decref(utf8);
+    assert_non_null(strstr(out, "raw?x/csi?2J?.txt"));
+    assert_non_null(strstr(out, "raw?x  Quagga news"));
     assert_int_equal(qy("--db '%s' --json zanzibar", fx.db), 0);
     out = slurp("out.txt");
     assert_int_equal(count_lines(out), 3);
