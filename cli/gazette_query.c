@@ -765,10 +765,10 @@ static int run(const cli_options *o, const char *query)
         cli_complain("%s", *msg ? msg : gazette_status_to_string(s));
         code = exit_code_for(s);
     } else {
-        /* What was left out goes to stderr, so the hits stay parseable. */
+        /* What was left out goes to stderr, so the hits stay parseable:
+         * one log line like every other (time stamp, escaped names). */
         if (*gazette_results_warning(results))
-            fprintf(stderr, "gazette-query: warning: %s\n",
-                    gazette_results_warning(results));
+            cli_complain("warning: %s", gazette_results_warning(results));
         code = print_results(results, query, o);
     }
     gazette_results_free(results);

@@ -852,6 +852,26 @@ static void test_query_output_escaped(void **state)
     json_decref(utf8);
     assert_non_null(strstr(out, "raw?x/csi?2J?.txt"));
     assert_non_null(strstr(out, "raw?x  Quagga news"));
+    /* --partial's warning about a shard that does not answer is a log
+     * line like every other: the time, then the shard's name escaped. */
+    char stub[2048], lines[6000];
+    snprintf(stub, sizeof stub, "%s/partial.stub", fx.tmp);
+    int len = snprintf(lines, sizeof lines,
+                       "auto %s\nauto %s/missing\033]0;STUB\007x\n", fx.db,
+                       fx.tmp);
+    tu_write_file(fx.tmp, "partial.stub", lines, (size_t)len);
+    assert_int_equal(qy("--db '%s' --partial -n1 zanzibar", stub), 0);
+    const char *err = slurp("err.txt");
+    regex_t re;
+    assert_int_equal(regcomp(&re,
+                             "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:"
+                             "[0-9]{2}[+-][0-9]{2}:[0-9]{2} gazette-query: "
+                             "warning: searched 1 of 2 [^\n]*\n$",
+                             REG_EXTENDED | REG_NOSUB), 0);
+    if (regexec(&re, err, 0, NULL, 0) != 0 ||
+        !strstr(err, "missing\\x1B]0;STUB\\x07x"))
+        fail_msg("--partial warning: %s", err);
+    regfree(&re);
     assert_int_equal(qy("--db '%s' --json zanzibar", fx.db), 0);
     out = slurp("out.txt");
     assert_int_equal(count_lines(out), 3);
