@@ -1,6 +1,7 @@
 /* cli.c - shared by the command-line programs (cli.h). */
 #include "cli.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -192,6 +193,21 @@ void cli_complain(const char *fmt, ...)
     cli_put_escaped(stderr, message);
     fputc('\n', stderr);
     fflush(stderr);
+}
+
+int cli_flush_stdout(const char *what)
+{
+    errno = 0;
+    int flushed = fflush(stdout) == 0;
+    int err = errno;
+    if (flushed && !ferror(stdout))
+        return 0;
+    if (!flushed && err)
+        cli_complain("cannot write %s: %s", what, strerror(err));
+    else
+        cli_complain("cannot write %s (a write to the standard output "
+                     "failed)", what);
+    return -1;
 }
 
 /* Long options whose name starts with `prefix` (`len` bytes). */

@@ -39,6 +39,11 @@ void cli_set_program(const char *name);
 __attribute__((format(printf, 1, 2)))
 void cli_complain(const char *fmt, ...);
 
+/* Flush stdout. When that or an earlier write to it failed (a full disk,
+ * a closed pipe with SIGPIPE ignored), say so in one cli_complain line,
+ * "cannot write <what>: <reason>", and return -1; else 0. */
+int cli_flush_stdout(const char *what);
+
 struct option;
 
 /* After getopt_long(argc, argv, optstring, longopts, ...) returned '?' or

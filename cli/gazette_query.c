@@ -165,7 +165,7 @@ static const char usage_text[] =
 "  66  no index at that path (nothing there, or a directory holding no\n"
 "      index, such as an empty one)\n"
 "  70  internal error\n"
-"  74  I/O error\n"
+"  74  I/O error (also: the results could not be written to stdout)\n"
 "  75  the index kept changing during the search; try again\n";
 
 static int parse_u32(const char *s, uint32_t *out)
@@ -706,7 +706,8 @@ static int print_results(const gazette_results_t *r, const char *query,
         print_text_trailer(r, o);
     else if (o->format == FORMAT_JSON && print_json_summary(r, query, o) != 0)
         return CLI_EXIT_SOFTWARE;
-    return fflush(stdout) == 0 ? CLI_EXIT_OK : CLI_EXIT_IOERR;
+    return cli_flush_stdout("the results") == 0 ? CLI_EXIT_OK
+                                                : CLI_EXIT_IOERR;
 }
 
 /* Apply the command line's search options to `sopts`. */
