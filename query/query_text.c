@@ -783,3 +783,91 @@ char *gz_query_capitals_words(const char *normalised)
     }
     return b.data;
 }
+
+/* Append the words of [s, s+n), a text field's value, to `b`, one a line,
+ * folded and lower-cased: split where Xapian's parser splits words (ASCII
+ * punctuation but the apostrophe), operators left out. */
+static void put_field_words(gz_buf *b, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        size_t end = i;
+        while (end < n && ((unsigned char)s[end] >= 0x80 ||
+                           isalnum((unsigned char)s[end]) || s[end] == '\''))
+            end++;
+        if (end > i && !is_operator(s + i, end - i)) {
+            if (b->len)
+                gz_buf_put(b, "\n", 1);
+            put_lower(b, s + i, end - i);
+        }
+        i = end > i ? end : i + 1;
+    }
+}
+
+char *gz_query_kept_words(const char *query)
+{
+    gz_buf b = {0};
+    gz_buf_put(&b, "", 0);
+    int depth = 0, group = 0;   /* group: the depth of a text field's
+                                   "field:(...)", 0 outside one */
+    const char *stray = unclosed_quote(query);
+    for (const char *p = query; *p && !b.failed;) {
+        if (*p == '"' && p != stray) {   /* a phrase keeps its words */
+            const char *close = strchr(p + 1, '"');
+            p = close ? close + 1 : p + strlen(p);
+            continue;
+        }
+        size_t n = token_length(p);
+        if (n == 0) {
+            if (*p == '(')
+                depth++;
+            else if (*p == ')' && depth > 0) {
+                if (depth == group)
+                    group = 0;
+                depth--;
+            }
+            p++;
+            continue;
+        }
+        size_t sign = (n > 1 && (p[0] == '+' || p[0] == '-')) ? 1 : 0;
+        const char *t = p + sign;
+        size_t tn = n - sign;
+        const char *colon = memchr(t, ':', tn);
+        const gz_field *f = colon ? gz_field_by_name(t, (size_t)(colon - t))
+                                  : NULL;
+        if (f && (f->kind == GZ_KIND_TEXT || f->kind == GZ_KIND_CAPITALS)) {
+            size_t vlen = tn - (size_t)(colon - t) - 1;
+            if (vlen)
+                put_field_words(&b, colon + 1, vlen);
+            else if (p[n] == '(' && !group)
+                group = depth + 1;
+        } else if (group && !f) {
+            put_field_words(&b, p, n);
+        } else if (!f) {
+            size_t core = tn;
+            while (core && strchr(",;:!?", t[core - 1]))
+                core--;
+            if (core && t[core - 1] == '.' && !is_dotted_acronym(t, core))
+                core--;
+            if (core && is_capitals_word(t, core)) {
+                gz_buf word = {0};
+                gz_buf_put(&word, "", 0);
+                for (size_t i = 0; i < core; i++)
+                    if (t[i] != '.')
+                        gz_buf_put(&word, t + i, 1);
+                if (b.len)
+                    gz_buf_put(&b, "\n", 1);
+                if (word.failed)
+                    b.failed = 1;
+                else
+                    put_lower(&b, word.data, word.len);
+                free(word.data);
+            }
+        }
+        p += n;
+    }
+    if (b.failed) {
+        free(b.data);
+        return NULL;
+    }
+    return b.data;
+}

@@ -50,6 +50,19 @@ char *gz_query_normalise(const char *query, gz_caps_known_fn known,
  * is not "us"). */
 char *gz_query_capitals_words(const char *normalised);
 
+/* The words of `query` (as gz_query_normalise gets it: a query typed all
+ * in capitals already lower-cased) that must not be dropped as stopwords,
+ * folded and lower-cased, one per line, in a new malloc()ed string (""
+ * when none; NULL when out of memory):
+ *   - a word written in capitals ("WHO" in "WHO outbreak": the acronym,
+ *     even when the index never writes it in capitals and it is searched
+ *     as a plain word);
+ *   - the words of a text field (title:, author:, caps:, upper:):
+ *     "title:who outbreak" or "title:(the who)" restrict those words to a
+ *     field, which must not vanish from the query in silence.
+ * Quoted phrases keep their words anyway and are skipped. */
+char *gz_query_kept_words(const char *query);
+
 /* Xapian's grammar attaches a filter to the expression just before it, so
  * in "aid NOT gaza source:world" the filter would only narrow what NOT
  * removes; and it reads "-source:world" alone as "source:world". People
