@@ -1,6 +1,7 @@
 /* cli.c - shared by the command-line programs (cli.h). */
 #include "cli.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -81,6 +82,32 @@ void cli_put_escaped(FILE *f, const char *s)
             fwrite(p, 1, n, f);
             p += n;
         }
+    }
+}
+
+void cli_put_clean(FILE *f, const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    char seq[5];
+    for (size_t i = 0; i < n;) {
+        /* A sequence cut by the end of [s, s+n) is not one: copy what
+         * is left so utf8_sequence cannot read past it. */
+        size_t left = n - i < 4 ? n - i : 4;
+        memcpy(seq, p + i, left);
+        seq[left] = '\0';
+        unsigned long cp;
+        size_t k = utf8_sequence((const unsigned char *)seq, &cp);
+        if (k == 0) {
+            putc('?', f);   /* not UTF-8 (an 8-bit C1 code such as 0x9B) */
+            k = 1;
+        } else if (cp == '\t' || cp == '\n' || cp == '\r') {
+            putc(' ', f);
+        } else if (is_control(cp)) {
+            putc('?', f);
+        } else {
+            fwrite(p + i, 1, k, f);
+        }
+        i += k;
     }
 }
 
@@ -166,6 +193,21 @@ void cli_complain(const char *fmt, ...)
     cli_put_escaped(stderr, message);
     fputc('\n', stderr);
     fflush(stderr);
+}
+
+int cli_flush_stdout(const char *what)
+{
+    errno = 0;
+    int flushed = fflush(stdout) == 0;
+    int err = errno;
+    if (flushed && !ferror(stdout))
+        return 0;
+    if (!flushed && err)
+        cli_complain("cannot write %s: %s", what, strerror(err));
+    else
+        cli_complain("cannot write %s (a write to the standard output "
+                     "failed)", what);
+    return -1;
 }
 
 /* Long options whose name starts with `prefix` (`len` bytes). */

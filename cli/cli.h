@@ -39,6 +39,11 @@ void cli_set_program(const char *name);
 __attribute__((format(printf, 1, 2)))
 void cli_complain(const char *fmt, ...);
 
+/* Flush stdout. When that or an earlier write to it failed (a full disk,
+ * a closed pipe with SIGPIPE ignored), say so in one cli_complain line,
+ * "cannot write <what>: <reason>", and return -1; else 0. */
+int cli_flush_stdout(const char *what);
+
 struct option;
 
 /* After getopt_long(argc, argv, optstring, longopts, ...) returned '?' or
@@ -55,6 +60,12 @@ void cli_bad_option(int c, char *const *argv, const char *optstring,
  * controls (U+0080-U+009F) and bytes that are not UTF-8 as \xHH, and a
  * backslash as \\. Valid UTF-8 text is written as it is. */
 void cli_put_escaped(FILE *f, const char *s);
+
+/* Write [s, s+n) to `f` for a person reading a terminal: tab, newline and
+ * CR as a space; other C0 controls, DEL, C1 controls (U+0080-U+009F) and
+ * each byte that is not UTF-8 (such as a lone 0x9B, which an 8-bit
+ * terminal obeys as CSI) as '?'. Valid UTF-8 text is written as it is. */
+void cli_put_clean(FILE *f, const char *s, size_t n);
 
 /* Write `s` to `f` as a JSON string (quotes included): control characters
  * as \u00XX, and each byte that is not UTF-8 as \ufffd. */

@@ -257,7 +257,8 @@ static const char usage_text[] =
 "  70  internal error\n"
 "  74  I/O error writing the index (disk full, permissions, the\n"
 "      directory of a --db or GAZETTE_INDEX index missing, the default\n"
-"      location's directories impossible to make)\n"
+"      location's directories impossible to make), or the summary could\n"
+"      not be written to stdout (after a run that was otherwise 0 or 1)\n"
 "  75  another process is writing this index; try again later\n"
 "  130 interrupted by SIGINT (work so far committed)\n"
 "  143 terminated by SIGTERM (work so far committed)\n";
@@ -807,6 +808,11 @@ int main(int argc, char **argv)
         print_summary(u, &o, argv + first, argc - first);
     explain_outcome(status, u, &o);
     code = exit_code_for(status, u);
+    /* The summary (and --verbose's lines) unwritten is an I/O error,
+     * said in one line, unless the run has a more telling status. */
+    if (cli_flush_stdout("the summary") != 0 &&
+        (code == CLI_EXIT_OK || code == CLI_EXIT_SKIPPED))
+        code = CLI_EXIT_IOERR;
     remove_default_dir(&made);
     gazette_update_free(u);
     free(o.db);

@@ -89,7 +89,9 @@ static const char usage_text[] =
 "                     YYYY-MM or YYYY, and either may be left out:\n"
 "                     date:2023-11-01..2023-11-30, date:2023-11..,\n"
 "                     date:..2023-10, date:2023-11 (the whole month); a\n"
-"                     range that ends before it starts is an error\n"
+"                     range that ends before it starts is an error;\n"
+"                     elsewhere two or more dots separate words, like a\n"
+"                     space ('Gaza ceasefire... talks', '1..2')\n"
 "Filters (source: tag: entity: url: id: year: date:, and with '-' in front\n"
 "to exclude) apply to the whole query wherever they stand, unless an\n"
 "operator joins them to a neighbour: 'aid NOT Gaza year:2023'.\n"
@@ -134,7 +136,10 @@ static const char usage_text[] =
 "      --json         one JSON object per hit, one per line, then a\n"
 "                     summary object (see docs/json.md)\n"
 "      --format FMT   text (default), json, or paths: only the article\n"
-"                     ids, one per line\n"
+"                     ids, one per line, escaped so that none breaks a\n"
+"                     line: \\n \\t \\r for newline, tab and CR, \\xHH\n"
+"                     for other control characters and bytes that are\n"
+"                     not UTF-8, \\\\ for a backslash\n"
 "      --no-snippets  do not show snippets\n"
 "  -h, --help         show this help and exit\n"
 "  -V, --version      show the version and exit\n"
@@ -163,7 +168,7 @@ static const char usage_text[] =
 "  66  no index at that path (nothing there, or a directory holding no\n"
 "      index, such as an empty one)\n"
 "  70  internal error\n"
-"  74  I/O error\n"
+"  74  I/O error (also: the results could not be written to stdout)\n"
 "  75  the index kept changing during the search; try again\n";
 
 static int parse_u32(const char *s, uint32_t *out)
@@ -354,6 +359,21 @@ static int exit_code_for(gazette_status_t s)
     }
 }
 
+/* Print [s, s+n) for a terminal (cli_put_clean): control characters
+ * (escape sequences from an article could retitle or reprogram it), C1
+ * controls included (some terminals obey CSI U+009B like ESC [), and
+ * bytes that are not UTF-8 (a raw 0x9B is CSI on an 8-bit terminal)
+ * become '?'; tabs and newlines a space. */
+static void put_clean(const char *s, size_t n)
+{
+    cli_put_clean(stdout, s, n);
+}
+
+static void print_clean(const char *s)
+{
+    put_clean(s, strlen(s));
+}
+
 /* "matched: Zgaza 1.234 + Szgaza 0.456 + feedback 0.100 = 1.790": the
  * weight of each matched term and what feedback re-ranking added. */
 static void print_text_explain(const gazette_hit_t *h)
@@ -363,40 +383,15 @@ static void print_text_explain(const gazette_hit_t *h)
     for (size_t i = 0; i < gazette_hit_term_count(h); i++) {
         double w = 0;
         const char *term = gazette_hit_term(h, i, &w);
-        printf("%s %s %.3f", i ? " +" : "", term, w);
+        printf("%s ", i ? " +" : "");
+        print_clean(term);
+        printf(" %.3f", w);
         sum += w;
     }
     double rest = gazette_hit_weight(h) - sum;
     if (rest > 0.0005)
         printf(" + feedback %.3f", rest);
     printf(" = %.3f\n", gazette_hit_weight(h));
-}
-
-/* Print `s` for a terminal: control characters (escape sequences from an
- * article could retitle or reprogram it), C1 controls included (U+0080 to
- * U+009F, UTF-8 C2 80 to C2 9F: some terminals obey CSI U+009B like
- * ESC [), become '?'; tabs and newlines a space. */
-static void put_clean(const char *s, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == '\t' || c == '\n' || c == '\r') {
-            c = ' ';
-        } else if (c < 0x20 || c == 0x7f) {
-            c = '?';
-        } else if (c == 0xc2 && i + 1 < n &&
-                   (unsigned char)s[i + 1] >= 0x80 &&
-                   (unsigned char)s[i + 1] <= 0x9f) {
-            c = '?';
-            i++;
-        }
-        putchar(c);
-    }
-}
-
-static void print_clean(const char *s)
-{
-    put_clean(s, strlen(s));
 }
 
 /* The plain snippet, matches in bold when `colour`. */
@@ -628,24 +623,35 @@ static void print_text_summary(const gazette_results_t *r, const char *query,
     uint64_t lower, estimate, upper;
     gazette_results_estimate(r, &lower, &estimate, &upper);
     size_t n = gazette_results_count(r);
-    if (o->explain)
-        printf("Parsed query: %s\n", gazette_results_parsed_query(r));
-    if (estimate == 0 && n == 0)
-        printf("No articles match '%s'.\n", query);
-    else if (n == 0 && lower == upper)
+    if (o->explain) {
+        fputs("Parsed query: ", stdout);
+        print_clean(gazette_results_parsed_query(r));
+        putchar('\n');
+    }
+    /* The query is echoed as every other string is shown: it may hold
+     * control characters, and a newline in it would forge a line. */
+    if (estimate == 0 && n == 0) {
+        fputs("No articles match '", stdout);
+        print_clean(query);
+        fputs("'.\n", stdout);
+    } else if (n == 0 && lower == upper)
         printf("%llu matches; none at offset %u.\n",
                (unsigned long long)estimate, o->offset);
     else if (n == 0)
         printf("About %llu matches (%llu to %llu); none at offset %u.\n",
                (unsigned long long)estimate, (unsigned long long)lower,
                (unsigned long long)upper, o->offset);
-    else if (lower == upper)
-        printf("Hits %u-%zu of %llu matches for '%s'.\n", o->offset + 1,
-               o->offset + n, (unsigned long long)estimate, query);
-    else
-        printf("Hits %u-%zu of about %llu matches (%llu to %llu) for '%s'.\n",
-               o->offset + 1, o->offset + n, (unsigned long long)estimate,
-               (unsigned long long)lower, (unsigned long long)upper, query);
+    else {
+        if (lower == upper)
+            printf("Hits %u-%zu of %llu matches for '", o->offset + 1,
+                   o->offset + n, (unsigned long long)estimate);
+        else
+            printf("Hits %u-%zu of about %llu matches (%llu to %llu) for '",
+                   o->offset + 1, o->offset + n, (unsigned long long)estimate,
+                   (unsigned long long)lower, (unsigned long long)upper);
+        print_clean(query);
+        fputs("'.\n", stdout);
+    }
 }
 
 /* Facet values a person reads; --json has them all. */
@@ -674,8 +680,11 @@ static void print_text_trailer(const gazette_results_t *r,
             printf("  (%zu more)\n", n - TEXT_FACET_VALUES);
     }
     const char *suggestion = gazette_results_suggestion(r);
-    if (*suggestion)
-        printf("\nDid you mean: %s?\n", suggestion);
+    if (*suggestion) {
+        fputs("\nDid you mean: ", stdout);
+        print_clean(suggestion);
+        fputs("?\n", stdout);
+    }
 }
 
 static int print_results(const gazette_results_t *r, const char *query,
@@ -702,7 +711,8 @@ static int print_results(const gazette_results_t *r, const char *query,
         print_text_trailer(r, o);
     else if (o->format == FORMAT_JSON && print_json_summary(r, query, o) != 0)
         return CLI_EXIT_SOFTWARE;
-    return fflush(stdout) == 0 ? CLI_EXIT_OK : CLI_EXIT_IOERR;
+    return cli_flush_stdout("the results") == 0 ? CLI_EXIT_OK
+                                                : CLI_EXIT_IOERR;
 }
 
 /* Apply the command line's search options to `sopts`. */
@@ -761,10 +771,10 @@ static int run(const cli_options *o, const char *query)
         cli_complain("%s", *msg ? msg : gazette_status_to_string(s));
         code = exit_code_for(s);
     } else {
-        /* What was left out goes to stderr, so the hits stay parseable. */
+        /* What was left out goes to stderr, so the hits stay parseable:
+         * one log line like every other (time stamp, escaped names). */
         if (*gazette_results_warning(results))
-            fprintf(stderr, "gazette-query: warning: %s\n",
-                    gazette_results_warning(results));
+            cli_complain("warning: %s", gazette_results_warning(results));
         code = print_results(results, query, o);
     }
     gazette_results_free(results);

@@ -239,8 +239,58 @@ static void put_entity(gz_buf *b, const char *s, size_t n)
     free(tmp.data);
 }
 
+/* 1 when [s, s+n) holds two dots in a row. */
+static int has_dot_run(const char *s, size_t n)
+{
+    for (size_t i = 0; i + 1 < n; i++)
+        if (s[i] == '.' && s[i + 1] == '.')
+            return 1;
+    return 0;
+}
+
+/* Length of the run of dots at `s` (at most n bytes) when it is two or
+ * more dots, else 0. */
+static size_t dot_run_length(const char *s, size_t n)
+{
+    size_t k = 0;
+    while (k < n && s[k] == '.')
+        k++;
+    return k >= 2 ? k : 0;
+}
+
+/* [s, s+n) with each run of two or more dots made spaces, into a new
+ * buffer: an ellipsis ("ceasefire... talks") or "1..2" in free text is a
+ * word separator. Xapian's parser, which has a range for date:, reads any
+ * other "A..B" as a range it does not know and refuses the query. */
+static char *dots_to_spaces(const char *s, size_t n)
+{
+    char *out = malloc(n + 1);
+    if (!out)
+        return NULL;
+    memcpy(out, s, n);
+    out[n] = '\0';
+    for (size_t i = 0; i < n;) {
+        size_t k = dot_run_length(out + i, n - i);
+        if (k)
+            memset(out + i, ' ', k);
+        i += k ? k : 1;
+    }
+    return out;
+}
+
 static void put_value(gz_buf *b, const char *s, size_t n, gz_fold how)
 {
+    if ((how == GZ_FOLD_TEXT || how == GZ_FOLD_CAPITALS) &&
+        has_dot_run(s, n)) {
+        char *spaced = dots_to_spaces(s, n);
+        if (!spaced) {
+            b->failed = 1;
+            return;
+        }
+        put_value(b, spaced, n, how);
+        free(spaced);
+        return;
+    }
     if (how == GZ_FOLD_TEXT) {
         put_lower(b, s, n);
         return;
@@ -403,6 +453,55 @@ static int put_capitals(gz_buf *b, const char *t, size_t n, size_t sign,
  * operand of NEAR or ADJ, which take plain words only. */
 static int put_token(gz_buf *b, const char *t, size_t n, gz_fold *next_case,
                      int plain_only, gz_caps_known_fn known, void *ctx,
+                     char *err, size_t errlen);
+
+/* Rewrite a token [t, t+n) of free text (or of a text field, title:
+ * author: caps: upper:) that holds a run of two or more dots: the dots
+ * separate words, so "ceasefire...talks" is two words and "title:a..b"
+ * is title:a title:b, each with the token's sign. A token of dots alone
+ * (or "title:...") writes nothing. */
+static int put_dotted_token(gz_buf *b, const char *t, size_t n,
+                            size_t head, gz_fold *next_case, int plain_only,
+                            gz_caps_known_fn known, void *ctx, char *err,
+                            size_t errlen)
+{
+    size_t fsign = (n > 0 && (t[0] == '+' || t[0] == '-')) ? 1 : 0;
+    int first = 1;
+    for (size_t i = head; i < n;) {
+        size_t k = dot_run_length(t + i, n - i);
+        if (k) {
+            i += k;
+            continue;
+        }
+        size_t end = i;
+        while (end < n && !dot_run_length(t + end, n - end))
+            end++;
+        /* sign, "field:" (t[fsign..head)) and the piece */
+        gz_buf piece = {0};
+        gz_buf_put(&piece, t, fsign);
+        gz_buf_put(&piece, t + fsign, head - fsign);
+        gz_buf_put(&piece, t + i, end - i);
+        if (piece.failed) {
+            free(piece.data);
+            b->failed = 1;
+            return 0;
+        }
+        if (!first)
+            gz_buf_put(b, " ", 1);
+        first = 0;
+        int rc = put_token(b, piece.data, piece.len, next_case, plain_only,
+                           known, ctx, err, errlen);
+        free(piece.data);
+        if (rc != 0)
+            return rc;
+        i = end;
+    }
+    *next_case = GZ_FOLD_TEXT;
+    return 0;
+}
+
+static int put_token(gz_buf *b, const char *t, size_t n, gz_fold *next_case,
+                     int plain_only, gz_caps_known_fn known, void *ctx,
                      char *err, size_t errlen)
 {
     *next_case = GZ_FOLD_TEXT;
@@ -412,6 +511,18 @@ static int put_token(gz_buf *b, const char *t, size_t n, gz_fold *next_case,
     }
     size_t fsign = (n > 0 && (t[0] == '+' || t[0] == '-')) ? 1 : 0;
     const char *colon = memchr(t + fsign, ':', n - fsign);
+    if (has_dot_run(t, n)) {
+        /* Dots stay in the values of date: (a range), year: (refused),
+         * and the exact filters, whose terms Xapian takes whole. */
+        const gz_field *f =
+            colon ? gz_field_by_name(t + fsign, (size_t)(colon - t) - fsign)
+                  : NULL;
+        if (!f || f->kind == GZ_KIND_TEXT || f->kind == GZ_KIND_CAPITALS)
+            return put_dotted_token(b, t, n,
+                                    f ? (size_t)(colon - t) + 1 : fsign,
+                                    next_case, plain_only, known, ctx, err,
+                                    errlen);
+    }
     if (colon) {
         size_t flen = (size_t)(colon - t) - fsign;
         const char *field = t + fsign;
@@ -665,6 +776,94 @@ char *gz_query_capitals_words(const char *normalised)
         else
             b.failed = 1;
         free(word.data);
+    }
+    if (b.failed) {
+        free(b.data);
+        return NULL;
+    }
+    return b.data;
+}
+
+/* Append the words of [s, s+n), a text field's value, to `b`, one a line,
+ * folded and lower-cased: split where Xapian's parser splits words (ASCII
+ * punctuation but the apostrophe), operators left out. */
+static void put_field_words(gz_buf *b, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        size_t end = i;
+        while (end < n && ((unsigned char)s[end] >= 0x80 ||
+                           isalnum((unsigned char)s[end]) || s[end] == '\''))
+            end++;
+        if (end > i && !is_operator(s + i, end - i)) {
+            if (b->len)
+                gz_buf_put(b, "\n", 1);
+            put_lower(b, s + i, end - i);
+        }
+        i = end > i ? end : i + 1;
+    }
+}
+
+char *gz_query_kept_words(const char *query)
+{
+    gz_buf b = {0};
+    gz_buf_put(&b, "", 0);
+    int depth = 0, group = 0;   /* group: the depth of a text field's
+                                   "field:(...)", 0 outside one */
+    const char *stray = unclosed_quote(query);
+    for (const char *p = query; *p && !b.failed;) {
+        if (*p == '"' && p != stray) {   /* a phrase keeps its words */
+            const char *close = strchr(p + 1, '"');
+            p = close ? close + 1 : p + strlen(p);
+            continue;
+        }
+        size_t n = token_length(p);
+        if (n == 0) {
+            if (*p == '(')
+                depth++;
+            else if (*p == ')' && depth > 0) {
+                if (depth == group)
+                    group = 0;
+                depth--;
+            }
+            p++;
+            continue;
+        }
+        size_t sign = (n > 1 && (p[0] == '+' || p[0] == '-')) ? 1 : 0;
+        const char *t = p + sign;
+        size_t tn = n - sign;
+        const char *colon = memchr(t, ':', tn);
+        const gz_field *f = colon ? gz_field_by_name(t, (size_t)(colon - t))
+                                  : NULL;
+        if (f && (f->kind == GZ_KIND_TEXT || f->kind == GZ_KIND_CAPITALS)) {
+            size_t vlen = tn - (size_t)(colon - t) - 1;
+            if (vlen)
+                put_field_words(&b, colon + 1, vlen);
+            else if (p[n] == '(' && !group)
+                group = depth + 1;
+        } else if (group && !f) {
+            put_field_words(&b, p, n);
+        } else if (!f) {
+            size_t core = tn;
+            while (core && strchr(",;:!?", t[core - 1]))
+                core--;
+            if (core && t[core - 1] == '.' && !is_dotted_acronym(t, core))
+                core--;
+            if (core && is_capitals_word(t, core)) {
+                gz_buf word = {0};
+                gz_buf_put(&word, "", 0);
+                for (size_t i = 0; i < core; i++)
+                    if (t[i] != '.')
+                        gz_buf_put(&word, t + i, 1);
+                if (b.len)
+                    gz_buf_put(&b, "\n", 1);
+                if (word.failed)
+                    b.failed = 1;
+                else
+                    put_lower(&b, word.data, word.len);
+                free(word.data);
+            }
+        }
+        p += n;
     }
     if (b.failed) {
         free(b.data);

@@ -33,7 +33,11 @@ typedef const char *(*gz_caps_known_fn)(const char *word, size_t len,
  *     hezbollah the same query, stemmed alike.
  *   - date:VALUE becomes date:YYYYMMDD..YYYYMMDD, where VALUE is a date
  *     (YYYY, YYYY-MM, YYYY-MM-DD or YYYYMMDD) or a range A..B of them with
- *     either end left open; a month or year stands for all its days.
+ *     either end left open; a month or year stands for all its days;
+ *   - elsewhere a run of two or more dots separates words, as a space
+ *     would ("ceasefire... talks", "1..2"; "title:a..b" is "title:a
+ *     title:b"), except in the values of the exact filters (id: url:
+ *     source: tag: entity:); Xapian would refuse them as an unknown range.
  * On success returns a new malloc()ed string. On a malformed date returns
  * NULL with a one-line reason in `err`; on out of memory returns NULL with
  * err[0] == '\0'. */
@@ -45,6 +49,19 @@ char *gz_query_normalise(const char *query, gz_caps_known_fn known,
  * NULL when out of memory): they must not be dropped as stopwords ("US"
  * is not "us"). */
 char *gz_query_capitals_words(const char *normalised);
+
+/* The words of `query` (as gz_query_normalise gets it: a query typed all
+ * in capitals already lower-cased) that must not be dropped as stopwords,
+ * folded and lower-cased, one per line, in a new malloc()ed string (""
+ * when none; NULL when out of memory):
+ *   - a word written in capitals ("WHO" in "WHO outbreak": the acronym,
+ *     even when the index never writes it in capitals and it is searched
+ *     as a plain word);
+ *   - the words of a text field (title:, author:, caps:, upper:):
+ *     "title:who outbreak" or "title:(the who)" restrict those words to a
+ *     field, which must not vanish from the query in silence.
+ * Quoted phrases keep their words anyway and are skipped. */
+char *gz_query_kept_words(const char *query);
 
 /* Xapian's grammar attaches a filter to the expression just before it, so
  * in "aid NOT gaza source:world" the filter would only narrow what NOT

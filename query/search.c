@@ -117,31 +117,57 @@ static xap_status parse_normalised(gazette_index_t *index, const char *query,
  * a word in capitals the index never writes with capitals is searched
  * as a plain word (gz_query_normalise). A new string, or NULL when out of
  * memory. */
-static char *normalise_with_index(gazette_index_t *index, const char *query)
+static char *normalise_with_index(gazette_index_t *index, const char *query,
+                                  char **kept)
 {
     char *folded = NULL, *text = NULL;
     char err[GZ_ERROR_SIZE];
-    if (gz_ranking_query_text(query, &folded) == XAP_OK)
+    *kept = NULL;
+    if (gz_ranking_query_text(query, &folded) == XAP_OK) {
         text = gz_query_normalise(folded, gz_capitals_field, index, err,
                                   sizeof err);
+        *kept = gz_query_kept_words(folded);
+    }
     free(folded);
     return text;
+}
+
+/* `a` and `b`, lists of lines, as one list (a new string; NULL when out
+ * of memory). */
+static char *join_lines(const char *a, const char *b)
+{
+    size_t na = strlen(a), nb = strlen(b);
+    char *out = malloc(na + nb + 2);
+    if (!out)
+        return NULL;
+    memcpy(out, a, na);
+    size_t at = na;
+    if (na && nb)
+        out[at++] = '\n';
+    memcpy(out + at, b, nb + 1);
+    return out;
 }
 
 /* Parse the normalised query `text` (made from `query`) with the options'
  * operator and flags; keep the parsed description and any spelling
  * suggestion in `r`. Filters standing alone at the top level are parsed
  * apart and apply to the whole query (gz_query_split_filters). Words the
- * query writes in capitals are not stopwords ("US" is not "us"). */
+ * query writes in capitals are not stopwords ("US" is not "us"), nor are
+ * the words of a text field ("title:who outbreak" keeps title:who). */
 static xap_status parse_query(gazette_index_t *index, const char *query,
                               const char *text,
                               const gazette_search_options_t *o,
                               gazette_results_t *r, xap_query **q)
 {
-    char *indexed = normalise_with_index(index, query);
-    char *capitals = indexed ? gz_query_capitals_words(indexed) : NULL;
+    char *kept = NULL;
+    char *indexed = normalise_with_index(index, query, &kept);
+    char *caps = indexed ? gz_query_capitals_words(indexed) : NULL;
+    char *capitals = caps && kept ? join_lines(caps, kept) : NULL;
+    free(caps);
+    free(kept);
     if (!indexed || !capitals) {
         free(indexed);
+        free(capitals);
         return XAP_ERR_NOMEM;
     }
     text = indexed;

@@ -713,7 +713,29 @@ static void test_cli_errors(void **state)
         free(text);
     }
     assert_int_equal(tu_run("'%s' --help >/dev/null", q), 0);
+    /* Output that cannot be written (a full disk) is an I/O error said
+     * in one line, not a silent exit 74: the hits in every format, and
+     * gazette-index's summary (text or JSON; the run itself is fine). */
     const char *ix = tu_binary("indexer/gazette-index");
+    static const char *const formats[] = {"", "--json", "--format paths"};
+    for (size_t i = 0; i < 3; i++) {
+        assert_int_equal(tu_run("'%s' --db '%s' %s Gaza >/dev/full "
+                                "2>'%s/err'", q, fx.db, formats[i], fx.tmp),
+                         74);
+        assert_int_equal(tu_run("test $(wc -l < '%s/err') = 1 && grep -q "
+                                "'gazette-query: cannot write the results: "
+                                "No space left on device' '%s/err'", fx.tmp,
+                                fx.tmp), 0);
+    }
+    for (size_t i = 0; i < 2; i++) {
+        assert_int_equal(tu_run("'%s' %s --db '%s' '%s' >/dev/full 2>'%s/err'",
+                                ix, i ? "--json" : "", fx.db,
+                                tu_source_path("corpus/sample"), fx.tmp), 74);
+        assert_int_equal(tu_run("test $(wc -l < '%s/err') = 1 && grep -q "
+                                "'gazette-index: cannot write the summary: "
+                                "No space left on device' '%s/err'", fx.tmp,
+                                fx.tmp), 0);
+    }
     assert_int_equal(tu_run("'%s' --db '%s/x' '%s/missing' 2>/dev/null", ix,
                             fx.tmp, fx.tmp), 66);
     assert_int_equal(tu_run("'%s' 2>/dev/null", ix), 64);

@@ -71,6 +71,10 @@ static const article NEWS[] = {
      "The WHO warned of a flu pandemic on Monday.", NULL},
     {"who-lower", "Doctors speak",
      "Doctors who warned of the flu were ignored for weeks.", NULL},
+    {"who-title", "WHO alert on outbreak",
+     "The agency said an outbreak spread in the region.", NULL},
+    {"who-body", "Local clinic news",
+     "Doctors described the outbreak and who was ill.", NULL},
     {"id-cards", "Identity plan",
      "Plans for ID cards were debated by MPs on Tuesday.", NULL},
     {"ids", "Tory row",
@@ -332,6 +336,27 @@ static void test_acronyms(void **state)
     /* Inside a phrase and beside NEAR the word is the plain word. */
     assert_string_equal(ids("\"US economy\"", NULL), "us-economy");
     assert_string_equal(ids("economy NEAR US", NULL), "told-us us-economy");
+}
+
+/* A word of a text field (title:, author:) or written in capitals is
+ * never dropped as a stopword: "title:WHO outbreak" is "who" in the title
+ * and "outbreak", not "outbreak" alone with the field gone in silence. A
+ * word in capitals that the index never writes so is the plain word,
+ * kept too; a stopword in lower case is still dropped. */
+static void test_field_and_capitals_stopwords(void **state)
+{
+    (void)state;
+    assert_string_equal(ids("title:WHO outbreak", &ALL), "who-title");
+    assert_string_equal(ids("title:who outbreak", &ALL), "who-title");
+    assert_string_equal(ids("outbreak title:who", &ALL), "who-title");
+    assert_string_equal(ids("title:(who outbreak)", &ALL), "who-title");
+    assert_string_equal(ids("title:who OR title:nothing", NULL), "who-title");
+    assert_string_equal(ids("author:the outbreak", &ALL), "");
+    assert_string_equal(ids("AN outbreak", &ALL), "who-title");
+    assert_string_equal(ids("outbreak who", &ALL), "who-body who-title");
+    gazette_results_t *r = search_in(fx.news, "title:WHO outbreak", &ALL);
+    assert_non_null(strstr(gazette_results_parsed_query(r), "Swho"));
+    gazette_results_free(r);
 }
 
 /* The snippet highlights the capitals forms, not the lower-case word;
@@ -706,6 +731,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_acronyms),
+        cmocka_unit_test(test_field_and_capitals_stopwords),
         cmocka_unit_test(test_acronym_highlights),
         cmocka_unit_test(test_accents),
         cmocka_unit_test(test_spelling),

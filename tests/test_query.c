@@ -1039,6 +1039,61 @@ static void test_dates(void **state)
     expect_hits(c, "gaza date:2023-11", NULL, set_op(gaza, nov, '&'));
 }
 
+/* Two or more dots outside date: separate words (a pasted headline's
+ * ellipsis, "1..2"): Xapian, which has a range for date:, would refuse
+ * any other "A..B" as an unknown range. date: ranges still work. */
+static void test_dots_in_text(void **state)
+{
+    (void)state;
+    const corpus *c = &fx.sample;
+    docset gaza = with_word(c, "gaza"), hez = with_word(c, "hezbollah");
+    docset either = set_op(gaza, hez, '|');
+    assert_true(set_size(c, &gaza) >= 2 && set_size(c, &hez) >= 2);
+    expect_hits(c, "gaza... hezbollah", NULL, either);
+    expect_hits(c, "gaza...hezbollah", NULL, either);
+    expect_hits(c, "gaza..hezbollah", NULL, either);
+    expect_hits(c, "hezbollah...", NULL, hez);
+    expect_hits(c, "...hezbollah", NULL, hez);
+    expect_hits(c, "\"gaza... hezbollah\"", NULL,
+                with_phrase(c, "gaza hezbollah"));
+    docset title_hez;
+    memset(&title_hez, 0, sizeof title_hez);
+    char *st = stem_of("hezbollah");
+    for (size_t i = 0; i < c->n; i++) {
+        long p = find_stem(&c->docs[i], st, 0);
+        title_hez.in[i] = p >= 0 && p < find_stem(&c->docs[i], TITLE_GAP, 0);
+    }
+    free(st);
+    assert_true(set_size(c, &title_hez) >= 1);
+    expect_hits(c, "title:hezbollah..", NULL, title_hez);   /* stays title: */
+    expect_hits(c, "title:..hezbollah...qqqzzz", NULL, title_hez);
+    const char *ok[] = {"1..2", "zebra 2023..2024", "wait...",
+                        "Gaza ceasefire... talks", "(gaza..hezbollah)",
+                        "caps:UN..EU"};
+    for (size_t i = 0; i < sizeof ok / sizeof *ok; i++) {
+        gazette_results_t *r = NULL;
+        char err[1024];
+        gazette_status_t s = run_query(c, ok[i], NULL, 10, &r, err, sizeof err);
+        if (s != GAZETTE_STATUS_OK)
+            fail_msg("'%s' refused: %s", ok[i], err);
+        gazette_results_free(r);
+    }
+    /* date: keeps its range; a token of dots alone is nothing to search. */
+    docset nov;
+    memset(&nov, 0, sizeof nov);
+    for (size_t i = 0; i < c->n; i++)
+        nov.in[i] = strncmp(c->docs[i].date, "2023-11", 7) == 0;
+    expect_hits(c, "gaza... date:2023-11-01..2023-11-30", NULL,
+                set_op(gaza, nov, '&'));
+    gazette_results_t *r = NULL;
+    char err[1024];
+    assert_int_equal(run_query(c, "...", NULL, 10, &r, err, sizeof err),
+                     GAZETTE_STATUS_QUERY_SYNTAX);
+    assert_int_equal(tu_run("'%s' --db '%s' 'Gaza ceasefire... talks' "
+                            ">/dev/null", tu_binary("query/cli/gazette-query"),
+                            c->db), 0);
+}
+
 /* Malformed queries: lenient, or one line with QUERY_SYNTAX / exit 64. */
 static void test_malformed_queries(void **state)
 {
@@ -2225,6 +2280,7 @@ int main(void)
         cmocka_unit_test(test_wildcard_limit_over_shards),
         cmocka_unit_test(test_fields),
         cmocka_unit_test(test_dates),
+        cmocka_unit_test(test_dots_in_text),
         cmocka_unit_test(test_malformed_queries),
         cmocka_unit_test(test_nothing_to_search),
         cmocka_unit_test(test_only_excluded_words),

@@ -890,6 +890,61 @@ static void test_query_output_escaped(void **state)
     out = slurp("out.txt");
     assert_null(strchr(out, '\033'));
     assert_null(strstr(out, "\302\233"));
+    /* The query echoed in the text output ("Hits ... for '...'", "No
+     * articles match", "Did you mean") is cleaned like the rest: no
+     * escape sequence, no forged line. */
+    const char *echoes[] = {"zanzibar\033[31m", "zanzibr\033]0;owned\007",
+                            "qqqzzzq\302\23331m",
+                            "zanzibar\nHits 9-9 of 9 matches for forged."};
+    for (size_t i = 0; i < sizeof echoes / sizeof *echoes; i++) {
+        assert_int_equal(qy("--db '%s' -n1 --no-snippets '%s'", fx.db,
+                            echoes[i]), 0);
+        out = slurp("out.txt");
+        assert_null(strchr(out, '\033'));
+        assert_null(strchr(out, '\007'));
+        assert_null(strstr(out, "\302\233"));
+        assert_null(strstr(out, "\nHits"));
+        assert_true(strncmp(out, "Hits", 4) == 0 ||
+                    strncmp(out, "No articles", 11) == 0);
+    }
+    assert_non_null(strstr(out, "for 'zanzibar Hits 9-9"));
+    assert_int_equal(qy("--db '%s' -n1 --no-snippets 'zanzibr\033[1m'",
+                        fx.db), 0);
+    assert_non_null(strstr(slurp("out.txt"), "Did you mean: zanzibar?[1m?"));
+    /* Bytes that are not UTF-8 in an id, a source (a file or folder
+     * name may be any bytes) are '?' in text output: a raw 0x9B (CSI),
+     * 0x9D (OSC) or 0x9C (ST) acts on an 8-bit terminal. */
+    tu_write_file(fx.corpus, "raw\235x/csi\2332J\234.txt",
+                  "Quagga news\n\nquagga\n", 20);
+    assert_int_equal(ix("-q --db '%s' '%s'", fx.db, fx.corpus), 0);
+    assert_int_equal(qy("--db '%s' --facet source quagga", fx.db), 0);
+    out = slurp("out.txt");
+    json_t *utf8 = json_string(out);   /* NULL: not valid UTF-8 */
+    if (!utf8)
+        fail_msg("a byte that is not UTF-8 in: %s", out);
+    json_decref(utf8);
+    assert_non_null(strstr(out, "raw?x/csi?2J?.txt"));
+    assert_non_null(strstr(out, "raw?x  Quagga news"));
+    /* --partial's warning about a shard that does not answer is a log
+     * line like every other: the time, then the shard's name escaped. */
+    char stub[2048], lines[6000];
+    snprintf(stub, sizeof stub, "%s/partial.stub", fx.tmp);
+    int len = snprintf(lines, sizeof lines,
+                       "auto %s\nauto %s/missing\033]0;STUB\007x\n", fx.db,
+                       fx.tmp);
+    tu_write_file(fx.tmp, "partial.stub", lines, (size_t)len);
+    assert_int_equal(qy("--db '%s' --partial -n1 zanzibar", stub), 0);
+    const char *err = slurp("err.txt");
+    regex_t re;
+    assert_int_equal(regcomp(&re,
+                             "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:"
+                             "[0-9]{2}[+-][0-9]{2}:[0-9]{2} gazette-query: "
+                             "warning: searched 1 of 2 [^\n]*\n$",
+                             REG_EXTENDED | REG_NOSUB), 0);
+    if (regexec(&re, err, 0, NULL, 0) != 0 ||
+        !strstr(err, "missing\\x1B]0;STUB\\x07x"))
+        fail_msg("--partial warning: %s", err);
+    regfree(&re);
     assert_int_equal(qy("--db '%s' --json zanzibar", fx.db), 0);
     out = slurp("out.txt");
     assert_int_equal(count_lines(out), 3);
