@@ -101,20 +101,22 @@ void gz_default_source(const char *relpath, char *buf, size_t size)
     snprintf(buf, size, "%.*s", (int)n, relpath);
 }
 
-/* Lower-case ASCII letters of `s` into `buf` (non-ASCII bytes kept). */
-static void lower_ascii(const char *s, char *buf, size_t size)
-{
-    size_t i = 0;
-    for (; s[i] && i + 1 < size; i++)
-        buf[i] = (char)tolower((unsigned char)s[i]);
-    buf[i] = '\0';
-}
-
 static xap_status add_bool(xap_document *doc, const char *prefix,
                            const char *value)
 {
     char term[GZ_TERM_BUF];
     gz_make_term(prefix, value, term, sizeof term);
+    return xap_document_add_boolean_term(doc, term);
+}
+
+/* A whole-value filter term, folded (gz_value_term: tag, source,
+ * author name). */
+static xap_status add_value_term(xap_document *doc, const char *prefix,
+                                 const char *value)
+{
+    char term[GZ_TERM_BUF];
+    if (!gz_value_term(prefix, value, term, sizeof term))
+        return XAP_ERR_NOMEM;
     return xap_document_add_boolean_term(doc, term);
 }
 
@@ -348,19 +350,14 @@ static xap_status add_facet_list(xap_document *doc, unsigned slot,
 static xap_status add_filters(xap_document *doc, const corpus_file *file,
                               const corpus_article *art, const char *source)
 {
-    char lower[GZ_TERM_BUF];
-    lower_ascii(source, lower, sizeof lower);
-    xap_status s = *source ? add_bool(doc, GZ_PREFIX_SOURCE, lower) : XAP_OK;
+    xap_status s = *source ? add_value_term(doc, GZ_PREFIX_SOURCE, source)
+                           : XAP_OK;
     if (s == XAP_OK)
         s = xap_document_add_value(doc, GZ_SLOT_SOURCE, source, strlen(source));
-    for (size_t i = 0; s == XAP_OK && i < art->ntags; i++) {
-        lower_ascii(art->tags[i], lower, sizeof lower);
-        s = add_bool(doc, GZ_PREFIX_TAG, lower);
-    }
-    if (s == XAP_OK && art->author && *art->author) {
-        lower_ascii(art->author, lower, sizeof lower);
-        s = add_bool(doc, GZ_PREFIX_AUTHOR_NAME, lower);
-    }
+    for (size_t i = 0; s == XAP_OK && i < art->ntags; i++)
+        s = add_value_term(doc, GZ_PREFIX_TAG, art->tags[i]);
+    if (s == XAP_OK && art->author && *art->author)
+        s = add_value_term(doc, GZ_PREFIX_AUTHOR_NAME, art->author);
     if (s == XAP_OK && art->ntags)
         s = add_facet_list(doc, GZ_SLOT_TAGS, GZ_PREFIX_TAG);
     if (s == XAP_OK && art->author && *art->author)

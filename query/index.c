@@ -12,6 +12,33 @@
 
 /* ------------------------------------------------------------ open/close */
 
+/* xap_field_fn of a whole-value filter (GZ_FOLD_VALUE: tag:, source:;
+ * ctx: its gz_field): the folded term (gz_value_term), OR the term an
+ * index written before folding holds (gz_old_value_term) when that
+ * differs, so such an index finds what it found before. `value` is as
+ * typed (the normaliser leaves it so). */
+static xap_status value_query(const char *value, void *ctx, xap_query **out)
+{
+    const gz_field *f = ctx;
+    char term[GZ_TERM_BUF], old[GZ_TERM_BUF];
+    *out = NULL;
+    if (!gz_value_term(f->prefix, value, term, sizeof term))
+        return XAP_ERR_NOMEM;
+    gz_old_value_term(f->prefix, value, old, sizeof old);
+    if (strcmp(term, old) == 0)
+        return xap_query_new_term(term, 1, 0, out);
+    xap_query *q[2] = {NULL, NULL};
+    xap_status s = xap_query_new_term(term, 1, 0, &q[0]);
+    if (s == XAP_OK)
+        s = xap_query_new_term(old, 1, 0, &q[1]);
+    if (s == XAP_OK)
+        s = xap_query_new_combine(XAP_OP_OR, (const xap_query *const *)q, 2,
+                                  0, out);
+    xap_query_free(q[0]);
+    xap_query_free(q[1]);
+    return s;
+}
+
 /* Teach the parser one field of the schema. date: values are rewritten to
  * YYYYMMDD..YYYYMMDD by gz_query_normalise before parsing, so one date
  * range covers every form. */
@@ -25,6 +52,9 @@ static xap_status add_field(xap_queryparser *qp, const gz_field *f)
     case GZ_KIND_FILTER:
         if (f->fold == GZ_FOLD_ENTITY)   /* gz_aliases_setup */
             return XAP_OK;
+        if (f->fold == GZ_FOLD_VALUE)
+            return xap_queryparser_add_boolean_prefix_callback(
+                qp, f->name, f->exclusive, value_query, (void *)f);
         return xap_queryparser_add_boolean_prefix(qp, f->name, f->prefix,
                                                   f->exclusive);
     case GZ_KIND_DATE: {

@@ -303,6 +303,9 @@ static void put_value(gz_buf *b, const char *s, size_t n, gz_fold how)
         put_upper(b, s, n);
         return;
     }
+    /* GZ_FOLD_EXACT, and GZ_FOLD_VALUE as typed: the field's query
+     * (value_query, query/index.c) folds it and also searches the term
+     * an index written before folding holds. */
     for (size_t i = 0; i < n; i++) {
         char c = how == GZ_FOLD_ASCII ? (char)tolower((unsigned char)s[i]) : s[i];
         gz_buf_put(b, &c, 1);

@@ -26,8 +26,10 @@ typedef const char *(*gz_caps_known_fn)(const char *word, size_t len,
  *     lower case is the word "us";
  *   - words are lower-cased (all of Unicode), except the operators AND
  *     OR NOT XOR NEAR ADJ (and NEAR/n, ADJ/n) in capitals, the values of
- *     id: and url:, which are exact, and those of source: tag: entity:
- *     year:, lower-cased in ASCII only, as the indexer makes those terms.
+ *     id: and url:, which are exact, those of source: and tag:, left as
+ *     typed for the field's query to fold (gz_value_term, and the term
+ *     of an older index), those of entity:, folded as gz_entity_term
+ *     keys them, and those of year:, lower-cased in ASCII only.
  *     The index is lower-cased, but the QueryParser leaves capitalised
  *     words unstemmed: lower-casing makes HEZBOLLAH, Hezbollah and
  *     hezbollah the same query, stemmed alike.

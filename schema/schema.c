@@ -29,11 +29,11 @@ const gz_field gz_fields[] = {
      GZ_FOLD_CAPITALS, 0, -1},
     {"caps",   GZ_PREFIX_CAPS,   -1,             GZ_KIND_CAPITALS,
      GZ_FOLD_CAPITALS, 0, -1},
-    {"source", GZ_PREFIX_SOURCE, GZ_SLOT_SOURCE, GZ_KIND_FILTER, GZ_FOLD_ASCII,
+    {"source", GZ_PREFIX_SOURCE, GZ_SLOT_SOURCE, GZ_KIND_FILTER, GZ_FOLD_VALUE,
      1, GAZETTE_FACET_SOURCE},
     /* The tag and author facets read the slot (a facet list, schema.h)
      * when the index has GZ_META_LIST_SLOTS, else the terms. */
-    {"tag",    GZ_PREFIX_TAG,    GZ_SLOT_TAGS,   GZ_KIND_FILTER, GZ_FOLD_ASCII,
+    {"tag",    GZ_PREFIX_TAG,    GZ_SLOT_TAGS,   GZ_KIND_FILTER, GZ_FOLD_VALUE,
      0, GAZETTE_FACET_TAG},
     {"entity", GZ_PREFIX_ENTITY, GZ_SLOT_ENTITIES, GZ_KIND_FILTER,
      GZ_FOLD_ENTITY, 0, GAZETTE_FACET_ENTITY},
@@ -48,7 +48,7 @@ const gz_field gz_fields[] = {
     /* Not queryable by name: the author facet's exact names, the month
      * terms Omega's date filters use, the file an article came from. */
     {NULL, GZ_PREFIX_AUTHOR_NAME, GZ_SLOT_AUTHORS, GZ_KIND_INTERNAL,
-     GZ_FOLD_TEXT, 0, GAZETTE_FACET_AUTHOR},
+     GZ_FOLD_VALUE, 0, GAZETTE_FACET_AUTHOR},
     {NULL, GZ_PREFIX_MONTH, -1, GZ_KIND_INTERNAL, GZ_FOLD_ASCII, 1, -1},
     {NULL, GZ_PREFIX_PATH, GZ_SLOT_FILE_PATH, GZ_KIND_INTERNAL, GZ_FOLD_EXACT,
      1, -1},
@@ -329,21 +329,63 @@ static char *entity_spaces(const char *name, size_t *out_len)
     return out;
 }
 
+char *gz_value_fold(const char *value, size_t len, size_t *out_len)
+{
+    char *folded = NULL, *lower = NULL;
+    size_t flen = 0;
+    if (gz_fold_accents(value, len, &folded, &flen, NULL) == 0 &&
+        xap_unicode_tolower_utf8(folded, flen, &lower, out_len) != XAP_OK)
+        lower = NULL;
+    free(folded);
+    return lower;
+}
+
+/* `prefix` + [value, value+len) folded by gz_value_fold, into `buf` as
+ * gz_make_term builds it. Returns the term length, or 0 when memory ran
+ * out (buf is then ""). */
+static size_t folded_term(const char *prefix, const char *value, size_t len,
+                          char *buf, size_t size)
+{
+    size_t n = 0;
+    if (size)
+        buf[0] = '\0';
+    char *lower = gz_value_fold(value, len, NULL);
+    if (lower)
+        n = gz_make_term(prefix, lower, buf, size);
+    free(lower);
+    return n;
+}
+
 size_t gz_entity_term(const char *name, char *buf, size_t size)
 {
     if (size)
         buf[0] = '\0';
-    size_t len = 0, flen = 0;
+    size_t len = 0;
     char *spaced = entity_spaces(name ? name : "", &len);
-    char *folded = NULL, *lower = NULL;
-    size_t n = 0;
-    if (spaced && len && gz_fold_accents(spaced, len, &folded, &flen, NULL) == 0 &&
-        xap_unicode_tolower_utf8(folded, flen, &lower, NULL) == XAP_OK)
-        n = gz_make_term(GZ_PREFIX_ENTITY, lower, buf, size);
-    free(lower);
-    free(folded);
+    size_t n = spaced && len ? folded_term(GZ_PREFIX_ENTITY, spaced, len, buf,
+                                           size)
+                             : 0;
     free(spaced);
     return n;
+}
+
+size_t gz_value_term(const char *prefix, const char *value, char *buf,
+                     size_t size)
+{
+    return folded_term(prefix, value, strlen(value), buf, size);
+}
+
+size_t gz_old_value_term(const char *prefix, const char *value, char *buf,
+                         size_t size)
+{
+    /* As the writer made it: ASCII letters lower-cased into a term-sized
+     * buffer (so cut at GZ_TERM_BUF - 1 bytes), then gz_make_term. */
+    char lower[GZ_TERM_BUF];
+    size_t i = 0;
+    for (; value[i] && i + 1 < sizeof lower; i++)
+        lower[i] = (char)tolower((unsigned char)value[i]);
+    lower[i] = '\0';
+    return gz_make_term(prefix, lower, buf, size);
 }
 
 void gz_dedup_key(const char *text, size_t len, char buf[17])

@@ -22,12 +22,14 @@
 #define GZ_PREFIX_DATE    "D"      /* D20231105 */
 #define GZ_PREFIX_MONTH   "M"      /* M202311 */
 #define GZ_PREFIX_YEAR    "Y"      /* Y2023 */
-#define GZ_PREFIX_TAG     "K"      /* K + lower-cased tag */
+#define GZ_PREFIX_TAG     "K"      /* K + folded tag (gz_value_term) */
 #define GZ_PREFIX_URL     "U"      /* U + url (hashed if long) */
 #define GZ_PREFIX_PATH    "P"      /* P + relative path of the file */
-#define GZ_PREFIX_SOURCE  "XSOURCE"  /* XSOURCE + lower-cased source */
+#define GZ_PREFIX_SOURCE  "XSOURCE"  /* XSOURCE + folded source
+                                        (gz_value_term) */
 #define GZ_PREFIX_ENTITY  "XE"     /* XE + lower-cased entity name */
-#define GZ_PREFIX_AUTHOR_NAME "XAUTHOR" /* XAUTHOR + lower-cased author */
+#define GZ_PREFIX_AUTHOR_NAME "XAUTHOR" /* XAUTHOR + folded author
+                                           (gz_value_term) */
 #define GZ_PREFIX_UPPER   "XU"     /* XU + a word written in capitals */
 #define GZ_PREFIX_CAPS    "XC"     /* XC + a word capitalised elsewhere than
                                       at a sentence start (both:
@@ -52,8 +54,8 @@ enum {
  * and tag facet values, each distinct value once, joined by GZ_LIST_SEP
  * (no leading or trailing separator; no value at all when the article has
  * no author or no tag). A value is exactly its boolean term without the
- * prefix (GZ_PREFIX_AUTHOR_NAME, GZ_PREFIX_TAG: ASCII letters
- * lower-cased, hashed by gz_make_term when over the term limit), so the
+ * prefix (GZ_PREFIX_AUTHOR_NAME, GZ_PREFIX_TAG: folded by gz_value_term,
+ * hashed by gz_make_term when over the term limit), so the
  * facet reads one value a match instead of the match's whole term list
  * and shows the same values and counts. An empty tag ("K" alone) has no
  * place in the list. A value holding GZ_LIST_SEP (none since the writer
@@ -89,6 +91,10 @@ typedef enum gz_fold {
     GZ_FOLD_TEXT = 0,   /* accents folded, Unicode lower case, as Xapian
                            folds words */
     GZ_FOLD_ASCII,      /* ASCII letters lower-cased, the rest as written */
+    GZ_FOLD_VALUE,      /* the whole value one term, accents folded and
+                           Unicode lower case (gz_value_term); indexes
+                           written before that lower-cased ASCII letters
+                           only, so a query searches that term too */
     GZ_FOLD_ENTITY,     /* gz_entity_term's key (spaces, apostrophes, case) */
     GZ_FOLD_EXACT,      /* as written; hashed when over the term limit */
     GZ_FOLD_CAPITALS    /* accents folded, upper case: the parser then
@@ -158,6 +164,32 @@ const gz_field *gz_field_of_term(const char *term);
  * Returns the term length, or 0 when the name is empty after trimming or
  * memory ran out (buf is then ""). */
 size_t gz_entity_term(const char *name, char *buf, size_t size);
+
+/*
+ * Whole-value filter terms (tag:, source:, and the author facet's
+ * names, GZ_FOLD_VALUE): gz_value_term builds `prefix` + value with
+ * accents folded (fold.h) and every character lower-cased by
+ * Xapian::Unicode::tolower, as words and entity names are, so
+ * "Zürich", "ZÜRICH" and "zurich" give "Kzurich". The value is
+ * otherwise as written (spaces too). Over-long values are hashed as
+ * gz_make_term does. Returns the term length, or 0 when memory ran out
+ * (buf is then "").
+ *
+ * Indexes written before this code made these terms with ASCII letters
+ * lower-cased only ("KÉire", "XSOURCEzürich"); the format did not
+ * change, so they are read as they are: gz_old_value_term builds that
+ * older term, and a query searches both when they differ (only values
+ * with non-ASCII letters), so such an index finds what it found before
+ * (`gazette-index --full` folds it whole).
+ */
+size_t gz_value_term(const char *prefix, const char *value, char *buf,
+                     size_t size);
+/* [value, value+len) folded so (accents, then Unicode lower case), in a
+ * new malloc()ed string (length in *out_len when not NULL), or NULL when
+ * out of memory. gz_value_term and gz_entity_term fold with it. */
+char *gz_value_fold(const char *value, size_t len, size_t *out_len);
+size_t gz_old_value_term(const char *prefix, const char *value, char *buf,
+                         size_t size);
 
 /* Metadata keys. */
 #define GZ_META_FORMAT    "gazette.format"   /* GZ_FORMAT_VERSION */

@@ -981,13 +981,16 @@ static void test_fields(void **state)
                 odd);
     memset(&odd, 0, sizeof odd);
     expect_hits(&fx.caps, "id:\"desk two/odd name.v2.txt\"", NULL, odd);
-    /* Filter values fold like the indexer folds them (ASCII only). */
+    /* Filter values fold like words: case and accents do not matter. */
     k = find_doc(&fx.caps, "\xC3\x89" "ditions/a.txt");
     assert_true(k >= 0);
     odd.in[k] = 1;
     expect_hits(&fx.caps, "tag:\xC3\x89" "ducation", NULL, odd);
     expect_hits(&fx.caps, "tag:\"\xC3\x89" "DUCATION\"", NULL, odd);
+    expect_hits(&fx.caps, "tag:education", NULL, odd);
+    expect_hits(&fx.caps, "tag:\xC3\xA9" "ducation", NULL, odd);
     expect_hits(&fx.caps, "source:\xC3\x89" "ditions", NULL, odd);
+    expect_hits(&fx.caps, "source:EDITIONS", NULL, odd);
     expect_hits(&fx.caps, "TAG:\"MIDDLE EAST\"", NULL, odd);
     /* entity: parses to the entity term (gz_entity_term); no article of
      * the sample index records entities, so nothing matches. */
@@ -1944,6 +1947,239 @@ static void test_facet_lists(void **state)
     free(tmp);
 }
 
+/* ------------------------------------------------- whole-value filters */
+
+/* The number of hits of `query` on the index `db`; when `id` is not NULL,
+ * *has gets 1 when that article is one of them. */
+static size_t count_hits(const char *db, const char *query, const char *id,
+                         int *has)
+{
+    gazette_index_t *index = NULL;
+    gazette_search_options_t *opts = NULL;
+    gazette_results_t *r = NULL;
+    assert_int_equal(gazette_index_open(db, &index), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_search_options_new(&opts), GAZETTE_STATUS_OK);
+    gazette_search_options_set_collapse_duplicates(opts, 0);
+    if (gazette_search(index, query, opts, &r) != GAZETTE_STATUS_OK)
+        fail_msg("%s: '%s': %s", db, query, gazette_index_error(index));
+    size_t n = gazette_results_count(r);
+    if (has) {
+        *has = 0;
+        for (size_t i = 0; i < n; i++)
+            *has |= strcmp(gazette_hit_id(gazette_results_hit(r, i)), id) == 0;
+    }
+    gazette_results_free(r);
+    gazette_search_options_free(opts);
+    gazette_index_close(index);
+    return n;
+}
+
+/* `query` on `db` finds exactly `want` articles, `id` among them. */
+static void expect_found(const char *db, const char *query, size_t want,
+                         const char *id)
+{
+    int has = 0;
+    size_t n = count_hits(db, query, id, &has);
+    if (n != want || !has)
+        fail_msg("%s: '%s': %zu hits (want %zu)%s%s", db, query, n, want,
+                 has ? "" : ", not ", has ? "" : id);
+}
+
+/* Each tag facet value of `query` on `db`, searched as `query
+ * tag:"value"`, finds as many articles as the facet counts; returns the
+ * number of values. */
+static size_t tag_values_searchable(const char *db, const char *query)
+{
+    size_t values = 0;
+    char *dump = facet_dump(db, query, 0, &values);
+    size_t checked = 0;
+    for (char *line = strtok(dump, "\n"); line; line = strtok(NULL, "\n")) {
+        if (strncmp(line, "tag ", 4) != 0)
+            continue;
+        char *count = strrchr(line, ' ');
+        *count++ = '\0';
+        char q[512];
+        snprintf(q, sizeof q, "%s tag:\"%s\"", query, line + 4);
+        size_t n = count_hits(db, q, NULL, NULL);
+        if (n != strtoull(count, NULL, 10))
+            fail_msg("%s: '%s': %zu hits, the facet counts %s", db, q, n,
+                     count);
+        checked++;
+    }
+    free(dump);
+    return checked;
+}
+
+/* each_shard: into the first shard (ctx: a flag), an article as the code
+ * before folding wrote it: tag, source and author terms with ASCII
+ * letters lower-cased only, and facet lists of those values. */
+static void add_unfolded(xap_writable *w, void *ctx)
+{
+    int *done = ctx;
+    if ((*done)++)
+        return;
+    gz_docdata d = {.id = "\xC3\x89" "conomie/old", .title = "Old",
+                    .source = "\xC3\x89" "conomie", .author = "Zo\xC3\xAB",
+                    .tags = "\xC3\x89" "ire" GZ_LIST_SEP_STR "z\xC3\xBC" "rich",
+                    .body = "A zebra, old.", .body_len = 13};
+    char *data = NULL;
+    size_t len = 0;
+    assert_int_equal(gz_docdata_encode(&d, &data, &len), 0);
+    xap_document *doc = NULL;
+    assert_int_equal(xap_document_new(&doc), XAP_OK);
+    assert_int_equal(xap_document_set_data(doc, data, len), XAP_OK);
+    assert_int_equal(xap_document_add_term(doc, "zebra", 1), XAP_OK);
+    assert_int_equal(xap_document_add_term(doc, "Zzebra", 1), XAP_OK);
+    assert_int_equal(xap_document_add_term(doc, "old", 1), XAP_OK);
+    static const char *const terms[] = {
+        "Q\xC3\x89" "conomie/old", "K\xC3\x89" "ire", "Kz\xC3\xBC" "rich",
+        "XSOURCE\xC3\x89" "conomie", "XAUTHORzo\xC3\xAB"};
+    for (size_t i = 0; i < sizeof terms / sizeof *terms; i++)
+        assert_int_equal(xap_document_add_boolean_term(doc, terms[i]),
+                         XAP_OK);
+    static const char tags[] = "\xC3\x89" "ire" GZ_LIST_SEP_STR "z\xC3\xBC"
+                               "rich";
+    assert_int_equal(xap_document_add_value(doc, GZ_SLOT_TAGS, tags,
+                                            sizeof tags - 1),
+                     XAP_OK);
+    assert_int_equal(xap_document_add_value(doc, GZ_SLOT_AUTHORS,
+                                            "zo\xC3\xAB", 4),
+                     XAP_OK);
+    assert_int_equal(xap_document_add_value(doc, GZ_SLOT_SOURCE,
+                                            "\xC3\x89" "conomie", 9),
+                     XAP_OK);
+    xap_docid id = 0;
+    assert_int_equal(xap_writable_add_document(w, doc, &id), XAP_OK);
+    xap_document_free(doc);
+    free(data);
+}
+
+/* tag: and source: (by default the top-level folder) match whatever the
+ * case and accents, as words, author: and entity: do; the tag and author
+ * facets show the folded values, which tag: finds. Through gazette-index
+ * (one shard and two) and the writer API. An index written before that
+ * (tag terms "KÉire", "Kzürich") still finds what it found. */
+static void test_value_filters_fold(void **state)
+{
+    (void)state;
+    char *tmp = tu_mkdtemp("fold");
+    char root[4200], db[4200];
+    snprintf(root, sizeof root, "%s/corpus", tmp);
+    static const char one[] =
+        "Source: Z\xC3\xBC" "rich Zeitung\nAuthor: Zo\xC3\xAB \xC3\x85"
+        "ngstr\xC3\xB6m\nTags: Z\xC3\xBC" "rich, \xC3\x89" "ire\n\n"
+        "Head acc\nbody accword\n";
+    static const char two[] = "Head acc2\nbody accword2\n";
+    tu_write_file(root, "\xC3\x89" "conomie/1.txt", one, sizeof one - 1);
+    tu_write_file(root, "\xC3\x89" "conomie/2.txt", two, sizeof two - 1);
+    const char *ix = tu_binary("indexer/gazette-index");
+    static const char *const tagged[] = {
+        "tag:zurich", "tag:Z\xC3\x9C" "RICH", "tag:Z\xC3\xBC" "rich",
+        "tag:eire", "tag:\xC3\xA9" "ire", "tag:\xC3\x89" "IRE",
+        "source:\"zurich zeitung\"", "source:\"Z\xC3\x9C" "RICH ZEITUNG\"",
+        "source:\"Z\xC3\xBC" "rich Zeitung\""};
+    static const char *const folder[] = {
+        "source:economie", "source:\xC3\x89" "CONOMIE",
+        "source:\xC3\x89" "conomie", "source:\xC3\xA9" "conomie"};
+    for (int jobs = 1; jobs <= 2; jobs++) {
+        snprintf(db, sizeof db, "%s/index-j%d", tmp, jobs);
+        assert_int_equal(tu_run("'%s' --quiet -j%d --db '%s' '%s'", ix, jobs,
+                                db, root),
+                         0);
+        for (size_t i = 0; i < sizeof tagged / sizeof *tagged; i++)
+            expect_found(db, tagged[i], 1, "\xC3\x89" "conomie/1.txt");
+        for (size_t i = 0; i < sizeof folder / sizeof *folder; i++)
+            expect_found(db, folder[i], 1, "\xC3\x89" "conomie/2.txt");
+        size_t values = 0;
+        char *dump = facet_dump(db, "acc OR acc2", 0, &values);
+        assert_non_null(strstr(dump, "tag eire 1\n"));
+        assert_non_null(strstr(dump, "tag zurich 1\n"));
+        assert_non_null(strstr(dump, "author zoe angstrom 1\n"));
+        assert_int_equal(values, 3);
+        free(dump);
+        assert_int_equal(tag_values_searchable(db, "acc OR acc2"), 2);
+    }
+
+    /* The writer API; the source defaults to the id's first folder. */
+    snprintf(db, sizeof db, "%s/api-index", tmp);
+    put_zebra(db, "\xC3\x89" "conomie/w1", "Zo\xC3\xAB \xC3\x85" "ngstr"
+              "\xC3\xB6m", "Z\xC3\xBC" "rich", "\xC3\x89" "IRE");
+    expect_found(db, "tag:zurich", 1, "\xC3\x89" "conomie/w1");
+    expect_found(db, "tag:\xC3\xA9" "ire", 1, "\xC3\x89" "conomie/w1");
+    expect_found(db, "source:ECONOMIE", 1, "\xC3\x89" "conomie/w1");
+    size_t values = 0;
+    char *dump = facet_dump(db, "zebra", 0, &values);
+    assert_non_null(strstr(dump, "tag eire 1\n"));
+    assert_non_null(strstr(dump, "author zoe angstrom 1\n"));
+    free(dump);
+
+    /* An article as written before folding, beside it: typed as before,
+     * a value finds both; the parsed query searches both terms. */
+    int done = 0;
+    each_shard(db, add_unfolded, &done);
+    assert_int_equal(done, 1);
+    expect_found(db, "tag:\xC3\x89" "ire", 2, "\xC3\x89" "conomie/old");
+    expect_found(db, "tag:\xC3\x89" "ire", 2, "\xC3\x89" "conomie/w1");
+    expect_found(db, "tag:Z\xC3\xBC" "rich", 2, "\xC3\x89" "conomie/old");
+    expect_found(db, "tag:z\xC3\xBC" "rich", 2, "\xC3\x89" "conomie/old");
+    expect_found(db, "source:\xC3\x89" "conomie", 2, "\xC3\x89" "conomie/old");
+    expect_found(db, "zebra source:\xC3\x89" "conomie", 2,
+                 "\xC3\x89" "conomie/old");
+    gazette_index_t *index = NULL;
+    gazette_search_options_t *opts = NULL;
+    gazette_results_t *r = NULL;
+    assert_int_equal(gazette_index_open(db, &index), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_search_options_new(&opts), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_search(index, "tag:\xC3\x89" "ire", opts, &r),
+                     GAZETTE_STATUS_OK);
+    const char *parsed = gazette_results_parsed_query(r);
+    assert_non_null(strstr(parsed, "Keire"));
+    assert_non_null(strstr(parsed, "K\xC3\x89" "ire"));
+    gazette_results_free(r);
+    /* ASCII values make one term, as before. */
+    assert_int_equal(gazette_search(index, "tag:EIRE", opts, &r),
+                     GAZETTE_STATUS_OK);
+    parsed = gazette_results_parsed_query(r);
+    assert_non_null(strstr(parsed, "Keire"));
+    assert_null(strstr(parsed, " OR "));
+    gazette_results_free(r);
+    gazette_search_options_free(opts);
+    gazette_index_close(index);
+    /* The tag facet counts the older values with the folded ones, shown
+     * as the older article wrote them; each finds its articles. */
+    dump = facet_dump(db, "zebra", 0, &values);
+    assert_non_null(strstr(dump, "tag \xC3\x89" "ire 2\n"));
+    assert_non_null(strstr(dump, "tag z\xC3\xBC" "rich 2\n"));
+    free(dump);
+    assert_int_equal(tag_values_searchable(db, "zebra"), 2);
+
+    /* Sources that fold alike count once, under the most frequent
+     * spelling, which source: finds. */
+    snprintf(db, sizeof db, "%s/source-index", tmp);
+    put_zebra(db, "\xC3\x89" "conomie/a", "A", "x", "y");
+    put_zebra(db, "\xC3\x89" "conomie/b", "A", "x", "y");
+    put_zebra(db, "ECONOMIE/c", "A", "x", "y");
+    assert_int_equal(gazette_index_open(db, &index), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_search_options_new(&opts), GAZETTE_STATUS_OK);
+    gazette_search_options_add_facet(opts, GAZETTE_FACET_SOURCE);
+    assert_int_equal(gazette_search(index, "zebra", opts, &r),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_results_facet_count(r, GAZETTE_FACET_SOURCE), 1);
+    const char *value = NULL;
+    uint64_t count = 0;
+    assert_int_equal(gazette_results_facet_value(r, GAZETTE_FACET_SOURCE, 0,
+                                                 &value, &count),
+                     GAZETTE_STATUS_OK);
+    assert_string_equal(value, "\xC3\x89" "conomie");
+    assert_int_equal(count, 3);
+    gazette_results_free(r);
+    gazette_search_options_free(opts);
+    gazette_index_close(index);
+    expect_found(db, "source:\xC3\x89" "conomie", 3, "ECONOMIE/c");
+    tu_rmtree(tmp);
+    free(tmp);
+}
+
 /* Identical articles are shown once; --duplicates shows every copy. */
 static void test_duplicates(void **state)
 {
@@ -2293,6 +2529,7 @@ int main(void)
         cmocka_unit_test(test_facets),
         cmocka_unit_test(test_facets_leave_page),
         cmocka_unit_test(test_facet_lists),
+        cmocka_unit_test(test_value_filters_fold),
         cmocka_unit_test(test_duplicates),
         cmocka_unit_test(test_spelling),
         cmocka_unit_test(test_explain),
