@@ -315,8 +315,16 @@ int gz_generation_check(const char *db, const char *const *roots,
         return -1;
     }
     struct stat sb;
+    if (lstat(base, &sb) == 0 && S_ISLNK(sb.st_mode)) {
+        /* The switch would replace the link, and orphan its target. */
+        snprintf(err, errlen,
+                 "refusing --full: %s is a symbolic link (a rebuild would "
+                 "replace the link and leave the index it points to); give "
+                 "the index's own path", db);
+        return -1;
+    }
     if (stat(base, &sb) != 0)
-        return 0;   /* no index yet (or a dangling link): nothing deleted */
+        return 0;   /* no index yet: nothing deleted */
     int foreign = 0;
     if (S_ISDIR(sb.st_mode)) {
         if (scan_dir(base, &foreign) != 0) {

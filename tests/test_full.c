@@ -296,6 +296,32 @@ static void test_leftovers_cleared_before_building(void **state)
     assert_int_equal(articles(db), n);
 }
 
+/* A --db that is a symbolic link: --full would replace the link with a
+ * stub and leave the index it pointed to behind, orphaned (and maybe
+ * still written by a run that came through the target's own path):
+ * refused, 64, link and index as they were. An incremental run writes
+ * through the link, as through any path. */
+static void test_db_symlink_refused(void **state)
+{
+    (void)state;
+    char real[1100], link[1100];
+    snprintf(real, sizeof real, "%s/real.idx", fx.tmp);
+    snprintf(link, sizeof link, "%s/link.idx", fx.tmp);
+    assert_int_equal(index_run("--db '%s' '%s'", real, fx.corpus), 0);
+    uint64_t n = articles(real);
+    assert_int_equal(tu_run("ln -s real.idx '%s'", link), 0);
+    assert_int_equal(index_run("--full --db '%s' '%s'", link, fx.corpus), 64);
+    assert_true(stderr_has("symbolic link"));
+    assert_int_equal(index_run("--full --dry-run --db '%s' '%s'", link,
+                               fx.corpus), 64);
+    assert_int_equal(tu_run("test -L '%s'", link), 0);
+    assert_false(exists("%s.d", link));
+    assert_int_equal(articles(real), n);
+    assert_int_equal(index_run("--db '%s' '%s'", link, fx.corpus), 0);
+    assert_int_equal(index_run("--full --db '%s' '%s'", real, fx.corpus), 0);
+    assert_int_equal(articles(link), n);
+}
+
 /* Prefix that runs a command as an unprivileged user, for tests that need
  * a permission to be refused: "" when we are not root; when we are (root
  * may delete anything), fx.tmp is handed to nobody and the command runs
@@ -372,6 +398,7 @@ int main(void)
         cmocka_unit_test(test_missing_old_generation_is_fine),
         cmocka_unit_test(test_clears_leftovers_of_killed_runs),
         cmocka_unit_test(test_leftovers_cleared_before_building),
+        cmocka_unit_test(test_db_symlink_refused),
         cmocka_unit_test(test_undeletable_old_generation_is_a_warning),
         cmocka_unit_test(test_xapian_check_as_documented),
     };
