@@ -171,7 +171,8 @@ static const char usage_text[] =
 "characters, backslashes and bytes that are not UTF-8 escaped (\\n, \\xHH,\n"
 "\\\\). On a terminal a progress line shows the files done, the rate and,\n"
 "when the index already held files, an ETA based on their number. At the\n"
-"end one summary line goes to stdout:\n"
+"end one summary line goes to stdout, also when the run failed (the\n"
+"counts then say what was committed before):\n"
 "  scanned N, added N, updated N, removed N, unchanged N, skipped N,\n"
 "  ignored N, seconds S, index DIR, corpus CORPUS...\n"
 "or with --json: {\"scanned\":N,\"added\":N,\"updated\":N,\"removed\":N,\n"
@@ -803,9 +804,7 @@ int main(int argc, char **argv)
     }
     status = gazette_update_run(
         u, o.db, (const char *const *)argv + first, (size_t)(argc - first));
-    if (status == GAZETTE_STATUS_OK || status == GAZETTE_STATUS_INTERRUPTED ||
-        status == GAZETTE_STATUS_REMOVAL_REFUSED)
-        print_summary(u, &o, argv + first, argc - first);
+    print_summary(u, &o, argv + first, argc - first);   /* failed too */
     explain_outcome(status, u, &o);
     code = exit_code_for(status, u);
     /* The summary (and --verbose's lines) unwritten is an I/O error,

@@ -865,6 +865,23 @@ static void test_json_summary(void **state)
     snprintf(want, sizeof want, "%s/caf\xef\xbf\xbd", fx.tmp);
     assert_string_equal(json_string_value(json_array_get(roots, 1)), want);
     json_decref(obj);
+
+    /* A run that fails still ends with its summary (what it did before
+     * failing; nothing here, the index being locked): a cron log or a
+     * script reading --json always gets one line. */
+    gazette_writer_t *w = NULL;
+    assert_int_equal(gazette_writer_open(fx.db, NULL, 0, &w),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(ix("--json --db '%s' '%s'", fx.db, fx.corpus), 75);
+    assert_int_equal(count_lines(slurp("out.txt")), 1);
+    obj = json_loads(slurp("out.txt"), 0, &jerr);
+    if (!obj)
+        fail_msg("not JSON: %s: %s", jerr.text, slurp("out.txt"));
+    assert_int_equal(json_integer_value(json_object_get(obj, "added")), 0);
+    json_decref(obj);
+    assert_int_equal(ix("--db '%s' '%s'", fx.db, fx.corpus), 75);
+    expect_in("out.txt", "scanned 0, added 0");
+    assert_int_equal(gazette_writer_close(w), GAZETTE_STATUS_OK);
 }
 
 /* gazette-query: ids and facet values reach the terminal with control
