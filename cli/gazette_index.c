@@ -71,6 +71,7 @@ static const char usage_text[] =
 "                   text/html) part is the body, headers are not\n"
 "An article's id is its path relative to its CORPUS directory (plus #id in\n"
 "a JSON Lines file); its default source is the top-level folder it is in.\n"
+"A CORPUS may also be one file: its id is then its name, with no source.\n"
 "Extensions are case-sensitive. Files named README, SOURCE, LICENSE or\n"
 "LICENCE (with any extension) describe a corpus and are not indexed. Other\n"
 "files, hidden files and directories (a leading '.') are not read either;\n"
