@@ -210,6 +210,11 @@ int cli_flush_stdout(const char *what)
     return -1;
 }
 
+int cli_info_written(const char *what)
+{
+    return cli_flush_stdout(what) == 0 ? CLI_EXIT_OK : CLI_EXIT_IOERR;
+}
+
 /* Long options whose name starts with `prefix` (`len` bytes). */
 static int long_options_starting(const char *prefix, size_t len,
                                  const struct option *longopts)

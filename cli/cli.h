@@ -44,6 +44,10 @@ void cli_complain(const char *fmt, ...);
  * "cannot write <what>: <reason>", and return -1; else 0. */
 int cli_flush_stdout(const char *what);
 
+/* The exit status of --help or --version, whose text `what` names:
+ * CLI_EXIT_OK, or CLI_EXIT_IOERR when it could not be written (said). */
+int cli_info_written(const char *what);
+
 struct option;
 
 /* After getopt_long(argc, argv, optstring, longopts, ...) returned '?' or

@@ -450,11 +450,11 @@ static int parse_args(int argc, char **argv, cli_options *o, int *code)
             break;
         case 'h':
             fputs(usage_text, stdout);
-            return *code = CLI_EXIT_OK, -1;
+            return *code = cli_info_written("the help"), -1;
         case 'V':
             printf("gazette-index %s (Xapian %s)\n", gazette_version(),
                    gazette_xapian_version());
-            return *code = CLI_EXIT_OK, -1;
+            return *code = cli_info_written("the version"), -1;
         default:
             cli_bad_option(c, argv, optstring, longopts);
             return -1;

@@ -301,10 +301,10 @@ static int parse_args(int argc, char **argv, cli_options *o, int *code)
             break;
         case 'h':
             fputs(usage_text, stdout);
-            return *code = CLI_EXIT_OK, -1;
+            return *code = cli_info_written("the help"), -1;
         case 'V':
             printf("gazette-query %s\n", gazette_version());
-            return *code = CLI_EXIT_OK, -1;
+            return *code = cli_info_written("the version"), -1;
         default:
             cli_bad_option(c, argv, optstring, longopts);
             return -1;

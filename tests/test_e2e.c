@@ -736,6 +736,16 @@ static void test_cli_errors(void **state)
                                 "No space left on device' '%s/err'", fx.tmp,
                                 fx.tmp), 0);
     }
+    /* --help and --version too: 74 and one line, not a silent 0 */
+    const char *const programs[] = {q, ix};
+    for (size_t i = 0; i < 4; i++) {
+        assert_int_equal(tu_run("'%s' %s >/dev/full 2>'%s/err'",
+                                programs[i / 2], i % 2 ? "--version" : "--help",
+                                fx.tmp), 74);
+        assert_int_equal(tu_run("test $(wc -l < '%s/err') = 1 && grep -q "
+                                "'cannot write the' '%s/err'", fx.tmp,
+                                fx.tmp), 0);
+    }
     assert_int_equal(tu_run("'%s' --db '%s/x' '%s/missing' 2>/dev/null", ix,
                             fx.tmp, fx.tmp), 66);
     assert_int_equal(tu_run("'%s' 2>/dev/null", ix), 64);
