@@ -1,7 +1,7 @@
 /* analyze.c - article to document (analyze.h). */
 #include "analyze.h"
+#include "ascii.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -270,9 +270,11 @@ const char *gz_analyzer_truncation(const gz_analyzer *a)
 /* 1 when [s, s+len) has a letter or digit (any non-ASCII byte counts). */
 static int has_words(const char *s, size_t len)
 {
-    for (size_t i = 0; i < len; i++)
-        if (isalnum((unsigned char)s[i]) || (unsigned char)s[i] >= 0x80)
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (gz_ascii_isalnum(c) || c >= 0x80)
             return 1;
+    }
     return 0;
 }
 

@@ -1,7 +1,7 @@
 /* synonyms.c - read a synonyms file and store it in an index (synonyms.h). */
 #include "synonyms.h"
+#include "ascii.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,13 +51,13 @@ static char *clean_words(const char *s, size_t n)
     int space = 1;
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
-        if (isspace(c)) {
+        if (gz_ascii_isspace(c)) {
             space = 1;
             continue;
         }
         if (space && len)
             out[len++] = ' ';
-        out[len++] = (char)tolower(c);
+        out[len++] = (char)gz_ascii_tolower(c);
         space = 0;
     }
     out[len] = '\0';
@@ -105,7 +105,7 @@ static int parse_line(char *line, const char *where, void *ctx, char *err,
     char *eq = strchr(line, '=');
     if (!eq) {
         for (char *p = line; *p; p++)
-            if (!isspace((unsigned char)*p)) {
+            if (!gz_ascii_isspace((unsigned char)*p)) {
                 snprintf(err, errlen,
                          "%s: expected 'word = synonym, synonym...'", where);
                 return -1;

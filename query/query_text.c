@@ -1,5 +1,6 @@
 /* query_text.c - query string rewriting (query_text.h). */
 #include "buf.h"
+#include "ascii.h"
 #include "calendar.h"
 #include "query_text.h"
 
@@ -7,7 +8,6 @@
 #include "schema.h"
 #include "xapian_shim.h"
 
-#include <ctype.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -191,7 +191,7 @@ static int check_year(const char *field, const char *value, size_t vlen,
 static size_t token_length(const char *s)
 {
     size_t n = 0;
-    while (s[n] && !isspace((unsigned char)s[n]) && s[n] != '(' &&
+    while (s[n] && !gz_ascii_isspace((unsigned char)s[n]) && s[n] != '(' &&
            s[n] != ')' && s[n] != '"')
         n++;
     return n;
@@ -215,7 +215,7 @@ static void put_entity(gz_buf *b, const char *s, size_t n)
     int space = 0;
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
-        if (isspace(c)) {
+        if (gz_ascii_isspace(c)) {
             space = 1;
             continue;
         }
@@ -307,7 +307,9 @@ static void put_value(gz_buf *b, const char *s, size_t n, gz_fold how)
      * (value_query, query/index.c) folds it and also searches the term
      * an index written before folding holds. */
     for (size_t i = 0; i < n; i++) {
-        char c = how == GZ_FOLD_ASCII ? (char)tolower((unsigned char)s[i]) : s[i];
+        char c = how == GZ_FOLD_ASCII
+                     ? (char)gz_ascii_tolower((unsigned char)s[i])
+                     : s[i];
         gz_buf_put(b, &c, 1);
     }
 }
@@ -394,7 +396,7 @@ static int is_proximity(const char *t, size_t n)
 static const char *token_after(const char *t, size_t n, size_t *len)
 {
     const char *p = t + n;
-    while (isspace((unsigned char)*p))
+    while (gz_ascii_isspace((unsigned char)*p))
         p++;
     *len = token_length(p);
     return p;
@@ -582,7 +584,7 @@ static size_t empty_group_length(const char *p)
     if (*p != '(')
         return 0;
     size_t n = 1;
-    while (p[n] && isspace((unsigned char)p[n]))
+    while (p[n] && gz_ascii_isspace((unsigned char)p[n]))
         n++;
     if (p[n] == ')')
         return n + 1;
@@ -664,7 +666,7 @@ static size_t split_token_length(const char *s)
 {
     size_t n = 0;
     int quoted = 0;
-    for (; s[n] && (quoted || !isspace((unsigned char)s[n])); n++)
+    for (; s[n] && (quoted || !gz_ascii_isspace((unsigned char)s[n])); n++)
         if (s[n] == '"')
             quoted = !quoted;
     return n;
@@ -721,13 +723,13 @@ int gz_query_split_filters(const char *text, char **rest, char **filters,
     const char *prev = NULL;   /* the previous token and its length */
     size_t prev_n = 0;
     for (const char *p = text; *p;) {
-        if (isspace((unsigned char)*p)) {
+        if (gz_ascii_isspace((unsigned char)*p)) {
             p++;
             continue;
         }
         size_t n = split_token_length(p);
         const char *next = p + n;
-        while (isspace((unsigned char)*next))
+        while (gz_ascii_isspace((unsigned char)*next))
             next++;
         int hoist = depth == 0 && is_filter_token(p, n) &&
                     !(prev && is_operator(prev, prev_n)) &&
@@ -795,7 +797,8 @@ static void put_field_words(gz_buf *b, const char *s, size_t n)
     for (size_t i = 0; i < n;) {
         size_t end = i;
         while (end < n && ((unsigned char)s[end] >= 0x80 ||
-                           isalnum((unsigned char)s[end]) || s[end] == '\''))
+                           gz_ascii_isalnum((unsigned char)s[end]) ||
+                           s[end] == '\''))
             end++;
         if (end > i && !is_operator(s + i, end - i)) {
             if (b->len)

@@ -5,11 +5,11 @@
  * numbers behind every default are in docs/relevance.md.
  */
 #include "ranking.h"
+#include "ascii.h"
 
 #include "schema.h"
 #include "stoplist.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,10 +94,10 @@ static int all_capitals(const char *text)
 {
     int plain_word = 0;
     for (const char *p = text; *p;) {
-        if (islower((unsigned char)*p))
+        if (gz_ascii_islower((unsigned char)*p))
             return 0;
         size_t n = 0;
-        while (isupper((unsigned char)p[n]))
+        while (gz_ascii_isupper((unsigned char)p[n]))
             n++;
         if (n == 0) {
             p++;
@@ -116,7 +116,7 @@ xap_status gz_ranking_query_text(const char *query, char **out)
         return XAP_ERR_NOMEM;
     if (params.fold_capitals && all_capitals(text))
         for (char *p = text; *p; p++)
-            *p = (char)tolower((unsigned char)*p);
+            *p = (char)gz_ascii_tolower((unsigned char)*p);
     *out = text;
     return XAP_OK;
 }
@@ -127,7 +127,7 @@ xap_status gz_ranking_query_text(const char *query, char **out)
  * Raw (unstemmed) terms are left out so a word is not added twice. */
 static int expansion_term_ok(const char *term)
 {
-    if (term[0] != 'Z' || !islower((unsigned char)term[1]))
+    if (term[0] != 'Z' || !gz_ascii_islower((unsigned char)term[1]))
         return 0;
     return !gz_is_stopword(term + 1);
 }

@@ -1,8 +1,8 @@
 /* snippet.c - plain-text snippets (snippet.h). */
 #include "buf.h"
+#include "ascii.h"
 #include "snippet.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -252,7 +252,8 @@ static int add_word(const char *term, void *ctx)
                       ? strlen(GZ_STEM_PREFIX) : 0;
     const char *text = term + stem;
     unsigned char first = (unsigned char)*text;
-    if (!first || (first < 0x80 && !islower(first) && !isdigit(first)))
+    if (!first || (first < 0x80 && !gz_ascii_islower(first) &&
+                   !gz_ascii_isdigit(first)))
         return 0;
     for (const char *p = text; *p; p++)
         if ((unsigned char)*p >= 0x80)
@@ -375,7 +376,7 @@ xap_status gz_snippet_stemmer_new(const char *language,
 
 static int is_word_byte(unsigned char c)
 {
-    return isalnum(c) || c >= 0x80;
+    return gz_ascii_isalnum(c) || c >= 0x80;
 }
 
 /* 1 when the query word `i` starts at body[at] (a word start). */
@@ -410,10 +411,10 @@ static int find_words(const gz_snippet_words *w, const char *body,
          * Xapian splits "£53.2m" before "53.2m" (a false start inside a
          * word with accents only moves the region a little). */
         if (!is_word_byte((unsigned char)body[at]) ||
-            (at > 0 && isalnum((unsigned char)body[at - 1])))
+            (at > 0 && gz_ascii_isalnum((unsigned char)body[at - 1])))
             continue;
         for (size_t i = 0; i < w->n; i++) {
-            if (tolower((unsigned char)body[at]) != w->text[i][0] ||
+            if (gz_ascii_tolower((unsigned char)body[at]) != w->text[i][0] ||
                 !word_at(w, i, body, len, at))
                 continue;
             if (*n == cap) {
@@ -463,7 +464,7 @@ static size_t snap(const char *body, size_t len, size_t at, int forward,
                    size_t slack)
 {
     for (size_t moved = 0; moved < slack && at > 0 && at < len; moved++) {
-        if (isspace((unsigned char)body[at - 1]))
+        if (gz_ascii_isspace((unsigned char)body[at - 1]))
             return at;
         at += forward ? 1 : (size_t)-1;
     }

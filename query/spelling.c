@@ -17,9 +17,9 @@
  * The search itself always runs the query as typed.
  */
 #include "buf.h"
+#include "ascii.h"
 #include "search_private.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -135,11 +135,11 @@ static int next_typed_word(const char **p, const char *end, typed_word *w)
             const char *close = memchr(q + 1, '"', (size_t)(end - q - 1));
             q = close ? close + 1 : end;
         } else {
-            while (q < end && !isspace((unsigned char)*q) && *q != ')')
+            while (q < end && !gz_ascii_isspace((unsigned char)*q) && *q != ')')
                 q++;
         }
     } else if (!w->plain) {
-        while (q < end && !isspace((unsigned char)*q) && *q != ')' &&
+        while (q < end && !gz_ascii_isspace((unsigned char)*q) && *q != ')' &&
                *q != '"')
             q++;
     }

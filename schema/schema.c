@@ -1,8 +1,8 @@
 /* schema.c - the field table, document data and unique id terms
  * (schema.h). */
 #include "schema.h"
+#include "ascii.h"
 
-#include <ctype.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -383,7 +383,7 @@ size_t gz_old_value_term(const char *prefix, const char *value, char *buf,
     char lower[GZ_TERM_BUF];
     size_t i = 0;
     for (; value[i] && i + 1 < sizeof lower; i++)
-        lower[i] = (char)tolower((unsigned char)value[i]);
+        lower[i] = (char)gz_ascii_tolower((unsigned char)value[i]);
     lower[i] = '\0';
     return gz_make_term(prefix, lower, buf, size);
 }
@@ -393,9 +393,9 @@ void gz_dedup_key(const char *text, size_t len, char buf[17])
     uint64_t h = GZ_FNV_BASIS;
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)text[i];
-        if (c < 0x80 && !isalnum(c))
+        if (c < 0x80 && !gz_ascii_isalnum(c))
             continue;
-        unsigned char folded = (unsigned char)tolower(c);
+        unsigned char folded = (unsigned char)gz_ascii_tolower(c);
         h = gz_fnv1a64(h, &folded, 1);
     }
     snprintf(buf, 17, "%016llx", (unsigned long long)h);

@@ -1,0 +1,50 @@
+/*
+ * ascii.h - character classes of ASCII bytes, the same in every locale.
+ *
+ * <ctype.h> answers by the program's locale: a program that embeds
+ * libgazette and calls setlocale() with a single-byte locale (Latin-1,
+ * say) makes isspace(0xA0) true and tolower() rewrite bytes over 0x7F,
+ * which cuts UTF-8 characters apart. Text here is UTF-8 and every test
+ * below means ASCII only: bytes over 0x7F are never spaces, letters or
+ * digits, and are never changed. Private to libgazette.
+ */
+#ifndef GAZETTE_ASCII_H
+#define GAZETTE_ASCII_H
+
+static inline int gz_ascii_isspace(unsigned char c)
+{
+    return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+static inline int gz_ascii_isdigit(unsigned char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static inline int gz_ascii_isupper(unsigned char c)
+{
+    return c >= 'A' && c <= 'Z';
+}
+
+static inline int gz_ascii_islower(unsigned char c)
+{
+    return c >= 'a' && c <= 'z';
+}
+
+static inline int gz_ascii_isalpha(unsigned char c)
+{
+    return gz_ascii_isupper(c) || gz_ascii_islower(c);
+}
+
+static inline int gz_ascii_isalnum(unsigned char c)
+{
+    return gz_ascii_isalpha(c) || gz_ascii_isdigit(c);
+}
+
+/* `c` in lower case when it is an ASCII capital, else unchanged. */
+static inline unsigned char gz_ascii_tolower(unsigned char c)
+{
+    return gz_ascii_isupper(c) ? (unsigned char)(c - 'A' + 'a') : c;
+}
+
+#endif
