@@ -812,13 +812,20 @@ static gz_index_outcome check_format(const gz_index_config *cfg,
     size_t len = 0;
     uint64_t docs = 0;
     gz_index_outcome outcome = GZ_INDEX_OK;
-    /* The first shard's format is the index's (readers see that one);
+    *s = XAP_OK;
+    /* The index's format is the first one a shard records (a shard
+     * whose first commit was lost, to a full disk say, records none);
      * the articles are counted over all shards. */
-    *s = xap_database_get_metadata(views[0], GZ_META_FORMAT, &stored, &len);
     for (size_t i = 0; *s == XAP_OK && i < n; i++) {
         uint32_t here = 0;
         *s = xap_database_doc_count(views[i], &here);
         docs += here;
+        if (*s == XAP_OK && len == 0) {
+            free(stored);
+            stored = NULL;
+            *s = xap_database_get_metadata(views[i], GZ_META_FORMAT, &stored,
+                                           &len);
+        }
     }
     if (*s == XAP_OK && gz_index_is_foreign(docs, len)) {
         gz_foreign_index_error(cfg->db_path, docs, err, errlen);

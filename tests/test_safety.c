@@ -623,6 +623,19 @@ static void test_db_of_another_program(void **state)
     assert_non_null(strstr(gazette_last_open_error(),
                            "not written by Gazette"));
     assert_int_equal(articles(other), SAMPLE_FILES);
+
+    /* A sharded index whose first shard lost the commit that records the
+     * format (a full disk during the first run: the other shard's went
+     * through) is still Gazette's: one shard with the format is enough. */
+    char sharded[2048];
+    snprintf(sharded, sizeof sharded, "%s/sharded.idx", fx.tmp);
+    assert_int_equal(ix("-q -j2 --db '%s' '%s'", sharded, fx.corpus), 1);
+    assert_int_equal(tu_run("xapian-metadata set '%s/shard0' gazette.format "
+                            "''", sharded), 0);
+    int rc = ix("-q --db '%s' '%s'", sharded, fx.corpus);
+    if (rc != 0 && rc != 1)
+        fail_msg("sharded index, format in one shard: exit %d: %s", rc,
+                 slurp("err.txt"));
 }
 
 /* gazette-index with `args` (after -q), then again with --dry-run: the
