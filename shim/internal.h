@@ -9,6 +9,7 @@
 #include <xapian.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <limits>
@@ -30,6 +31,12 @@ struct xap_database {
 
 struct xap_writable {
     Xapian::WritableDatabase wdb;
+    // The path it was opened with, and a rough count of the bytes changed
+    // since the last commit: the room a commit reserves first
+    // (writable.cc, CommitRoom).
+    std::string path;
+    uint64_t pending = 0;
+    bool flushed_transaction = false;
     // Shares wdb's internals (Xapian handles are reference counted), so
     // reads through it see the writer's uncommitted changes.
     xap_database view;

@@ -1,6 +1,119 @@
 // writable.cc - the shim: writable databases: open, add, replace, delete, commit, transactions, compaction.
 #include "internal.h"
 
+#include <cerrno>
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+namespace {
+
+// Room for a commit, reserved before Xapian starts it.
+//
+// Xapian 1.4 (glass, up to 1.4.29 and 2.x as of this writing) merges the
+// value slots of the changed documents at the start of a commit
+// (GlassValueManager::merge_changes) through Glass::ValueUpdater, whose
+// destructor writes the last value chunk into postlist.glass. A write that
+// fails there (disk full, EFBIG) throws out of that destructor, or throws
+// while the destructor of the failed update runs, and the process ends in
+// std::terminate ("terminate called after throwing an instance of
+// 'Xapian::DatabaseError'", or "without an active exception") before any
+// catch of ours: no guard can turn it into a status. A write that fails
+// in any other phase of a commit is reported and rolled back as usual.
+//
+// So a commit first reserves room past the end of postlist.glass
+// (fallocate, FALLOC_FL_KEEP_SIZE: the file's size is unchanged and Xapian
+// writes its new blocks into the reserved space), sized from the changes
+// made since the last commit with a wide margin: the posting lists flushed
+// just before the values are merged use it first. When the room is not
+// there the commit is refused as disk full (ENOSPC in Xapian's message
+// form, so callers map it to an I/O error) with nothing written. Where
+// fallocate is not supported, free space (statvfs) is checked instead.
+// What the commit did not use is given back afterwards.
+constexpr uint64_t kCommitRoomFloor = 1u << 20;  // bytes
+constexpr uint64_t kCommitRoomFactor = 1;
+
+uint64_t document_cost(const Xapian::Document &doc)
+{
+    return 256 + doc.get_data().size() + 32 * uint64_t(doc.termlist_count()) +
+           64 * uint64_t(doc.values_count());
+}
+
+[[noreturn]] void no_room(const std::string &path, int err)
+{
+    throw Xapian::DatabaseError("Not enough free space to commit " + path,
+                                err);
+}
+
+// Space reserved past the end of a table for one commit; what the commit
+// did not use is given back when it is destroyed (a hole punched past the
+// end, tmpfs and most file systems; a truncation to the same size, ext4),
+// so an index takes no more room than Xapian's own.
+class CommitRoom {
+  public:
+    CommitRoom() = default;
+    CommitRoom(const CommitRoom &) = delete;
+    CommitRoom &operator=(const CommitRoom &) = delete;
+    ~CommitRoom()
+    {
+        if (fd_ < 0)
+            return;
+        struct stat st;
+        if (fstat(fd_, &st) == 0) {
+            const off_t size = st.st_size;
+#ifdef FALLOC_FL_PUNCH_HOLE
+            if (end_ > size)
+                (void)fallocate(fd_, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+                                size, end_ - size);
+#endif
+            (void)ftruncate(fd_, size);
+        }
+        close(fd_);
+    }
+    void reserve(const xap_writable &w);
+
+  private:
+    int fd_ = -1;
+    off_t end_ = 0;
+};
+
+void CommitRoom::reserve(const xap_writable &w)
+{
+    if (w.pending == 0)
+        return;
+    const uint64_t need = kCommitRoomFloor + kCommitRoomFactor * w.pending;
+    const std::string table = w.path + "/postlist.glass";
+    struct stat st;
+    if (stat(table.c_str(), &st) != 0)
+        return;  // not a glass directory (a stub): Xapian reports what fails
+    struct rlimit fsize;
+    if (getrlimit(RLIMIT_FSIZE, &fsize) == 0 && fsize.rlim_cur != RLIM_INFINITY &&
+        uint64_t(st.st_size) + need > uint64_t(fsize.rlim_cur))
+        no_room(w.path, EFBIG);
+#ifdef FALLOC_FL_KEEP_SIZE
+    int fd = open(table.c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd >= 0) {
+        if (fallocate(fd, FALLOC_FL_KEEP_SIZE, st.st_size, off_t(need)) == 0) {
+            fd_ = fd;
+            end_ = st.st_size + off_t(need);
+            return;
+        }
+        int err = errno;
+        close(fd);
+        if (err == ENOSPC || err == EDQUOT || err == EFBIG)
+            no_room(w.path, err);
+    }
+#endif
+    struct statvfs vfs;
+    if (statvfs(w.path.c_str(), &vfs) == 0 &&
+        uint64_t(vfs.f_bavail) * vfs.f_frsize < need)
+        no_room(w.path, ENOSPC);
+}
+
+}  // namespace
+
 
 extern "C" {
 
@@ -35,6 +148,7 @@ xap_status xap_writable_open(const char *path, xap_db_action action,
             xflags |= Xapian::DB_DANGEROUS;
         auto w = std::make_unique<xap_writable>();
         w->wdb = Xapian::WritableDatabase(path, xflags);
+        w->path = path;
         w->view.db = w->wdb;
         *out = w.release();
         return XAP_OK;
@@ -52,6 +166,7 @@ xap_status xap_writable_add_document(xap_writable *w, const xap_document *doc,
     return guard(__func__, [&] {
         NEED(w);
         NEED(doc);
+        w->pending += document_cost(doc->doc);
         xap_docid did = w->wdb.add_document(doc->doc);
         if (id)
             *id = did;
@@ -68,6 +183,7 @@ xap_status xap_writable_replace_document_by_term(xap_writable *w,
         NEED(w);
         NEED(unique_term);
         NEED(doc);
+        w->pending += document_cost(doc->doc);
         xap_docid did = w->wdb.replace_document(unique_term, doc->doc);
         if (id)
             *id = did;
@@ -81,6 +197,7 @@ xap_status xap_writable_replace_document(xap_writable *w, xap_docid id,
     return guard(__func__, [&] {
         NEED(w);
         NEED(doc);
+        w->pending += document_cost(doc->doc);
         w->wdb.replace_document(id, doc->doc);
         return XAP_OK;
     });
@@ -92,6 +209,7 @@ xap_status xap_writable_delete_document_by_term(xap_writable *w,
     return guard(__func__, [&] {
         NEED(w);
         NEED(term);
+        w->pending += 4096;
         w->wdb.delete_document(std::string(term));
         return XAP_OK;
     });
@@ -101,6 +219,9 @@ xap_status xap_writable_commit(xap_writable *w)
 {
     return guard(__func__, [&] {
         NEED(w);
+        CommitRoom room;
+        room.reserve(*w);
+        w->pending = 0;  // committed, or rolled back by Xapian
         w->wdb.commit();
         return XAP_OK;
     });
@@ -110,7 +231,11 @@ xap_status xap_writable_begin_transaction(xap_writable *w, int flushed)
 {
     return guard(__func__, [&] {
         NEED(w);
+        CommitRoom room;
+        if (flushed)
+            room.reserve(*w);  // begin_transaction(true) commits first
         w->wdb.begin_transaction(flushed != 0);
+        w->flushed_transaction = flushed != 0;
         return XAP_OK;
     });
 }
@@ -119,7 +244,12 @@ xap_status xap_writable_commit_transaction(xap_writable *w)
 {
     return guard(__func__, [&] {
         NEED(w);
+        CommitRoom room;
+        if (w->flushed_transaction)
+            room.reserve(*w);  // it commits
         w->wdb.commit_transaction();
+        if (w->flushed_transaction)
+            w->pending = 0;
         return XAP_OK;
     });
 }
@@ -186,6 +316,8 @@ xap_status xap_writable_close(xap_writable *w)
         // Commits (unless a transaction is active, which it cancels) and
         // releases the lock; if the commit throws the lock stays held
         // until xap_writable_free().
+        CommitRoom room;
+        room.reserve(*w);
         w->wdb.close();
         return XAP_OK;
     });

@@ -225,8 +225,9 @@ static void test_file_size_limit_while_indexing(void **state)
     file_size_limit("--batch 2");
 }
 
-/* A real full disk: the index on a tmpfs a little larger than the index
- * of half the corpus, in a private mount namespace. */
+/* A real full disk: the index of half the corpus made on a tmpfs, which
+ * then shrinks to a little more than that index (a commit wants room
+ * beforehand, shim/writable.cc), in a private mount namespace. */
 static void tmpfs_full(const char *batch)
 {
     if (!can_unshare()) {
@@ -253,11 +254,12 @@ static void tmpfs_full(const char *batch)
     int rc = tu_run(
         "unshare -m sh -c \"mount -t tmpfs -o size=%ldk tmpfs '%s' && "
         "'%s' -j1 -q --db '%s/idx' '%s' && "
+        "mount -o remount,size=%ldk '%s' && "
         "'%s' -j1 -q %s --db '%s/idx' '%s' >'%s/out.txt' 2>'%s/err.txt'; "
         "rc=\\$?; cp -r '%s/idx' '%s'; exit \\$rc\"",
-        kb + 64, mnt, tu_binary("gazette-index"), mnt, fx.half,
-        tu_binary("gazette-index"), batch, mnt, fx.corpus, fx.tmp, fx.tmp,
-        mnt, fx.tmp);
+        kb + 8192, mnt, tu_binary("gazette-index"), mnt, fx.half, kb + 64,
+        mnt, tu_binary("gazette-index"), batch, mnt, fx.corpus, fx.tmp,
+        fx.tmp, mnt, fx.tmp);
     assert_int_equal(rc, 74);
     expect_one_line("err.txt", "No space left on device");
     expect_check_passes(fx.db);
@@ -281,6 +283,61 @@ static void test_disk_full_while_indexing(void **state)
 {
     (void)state;
     tmpfs_full("--batch 2");
+}
+
+/* A full disk in every phase of a commit, the value slots' merge included:
+ * Xapian 1.4 merges them in a destructor (Glass::ValueUpdater), so a write
+ * failing there ended the process in std::terminate (134) instead of 74
+ * (shim/writable.cc, ensure_commit_room). One writer (-j1) makes the
+ * moment the disk fills depend on the tmpfs size alone: a sweep of sizes
+ * meets each phase; before the fix about one size in ten aborted. */
+static void test_disk_full_in_every_commit_phase(void **state)
+{
+    (void)state;
+    if (!can_unshare()) {
+        printf("SKIP: no mount namespace here (not root, or unshare "
+               "refused)\n");
+        skip();
+        return;
+    }
+    assert_int_equal(tu_run("cd '%s' && '%s' g --seed 1 --articles 2000 "
+                            ">/dev/null && mkdir h f && cp -r g/tech h/ && "
+                            "cp -r g/tech g/world g/sport f/ && mkdir mnt",
+                            fx.tmp, tu_binary("tests/gen_corpus")), 0);
+    /* Each size: a first run over h, then the whole of f; the exit codes
+     * of the second runs go to codes.txt. */
+    int rc = tu_run(
+        "cd '%s' && unshare -m sh -c 'for kb in $(seq 2500 24 3400); do "
+        "mount -t tmpfs -o size=${kb}k tmpfs mnt || exit 1; "
+        "\"%s\" -j1 -q --db mnt/idx h >/dev/null 2>&1; "
+        "\"%s\" -j1 -q --batch 50 --db mnt/idx f >/dev/null 2>err.txt; "
+        "code=$?; echo $kb $code >>codes.txt; "
+        "if [ $code = 74 ]; then grep -c . err.txt >>lines.txt; fi; "
+        "umount mnt || exit 1; done'",
+        fx.tmp, tu_binary("gazette-index"), tu_binary("gazette-index"));
+    assert_int_equal(rc, 0);
+    const char *codes = slurp("codes.txt");
+    int n74 = 0, other = 0;
+    for (const char *p = codes; *p;) {
+        long kb = 0;
+        int code = 0, used = 0;
+        if (sscanf(p, "%ld %d%n", &kb, &code, &used) != 2)
+            break;
+        p += used;
+        while (*p == '\n')
+            p++;
+        if (code == 74)
+            n74++;
+        else if (code != 0) {
+            printf("size %ldk: exit %d\n", kb, code);
+            other++;
+        }
+    }
+    assert_int_equal(other, 0);
+    assert_true(n74 > 0);
+    /* Every 74 said so in one line. */
+    for (const char *p = slurp("lines.txt"); *p; p++)
+        assert_true(*p == '1' || *p == '\n');
 }
 
 /* ----------------------------------------------------------- read-only */
@@ -1390,6 +1447,7 @@ int main(void)
         T(test_file_size_limit_while_indexing),
         T(test_disk_full_while_committing),
         T(test_disk_full_while_indexing),
+        T(test_disk_full_in_every_commit_phase),
         T(test_read_only_index),
         T(test_truncated_table),
         T(test_byte_flipped_table),
