@@ -692,9 +692,12 @@ static void fail_unit_locked(gz_pipeline *p, xap_status s, const unit *u,
     fail_locked(p, s, where);
 }
 
+/* The stop flag is set by a signal handler (or another thread) and read
+ * here by every thread: an atomic load, as volatile alone does not make
+ * a read from another thread defined in C11. */
 static int stop_requested(const gz_pipeline *p)
 {
-    return p->cfg.stop && *p->cfg.stop;
+    return p->cfg.stop && __atomic_load_n(p->cfg.stop, __ATOMIC_RELAXED);
 }
 
 /* Whether shard writer `sw`'s queue takes a unit of `cost` bytes now:
