@@ -680,6 +680,22 @@ static void fail_locked(gz_pipeline *p, xap_status s, const char *where)
         pthread_cond_broadcast(&p->writers[i].wake);
 }
 
+/* fail_locked for a failure of shard `sw` while `what` ("committing the
+ * index"): the message names the shard's database, so a cron log says
+ * which index (and which of its shards) ran out of room. */
+static void fail_shard_locked(shard_writer *sw, xap_status s,
+                              const char *what)
+{
+    const gz_pipeline *p = sw->p;
+    char where[4200];
+    if (p->cfg.shard_paths && p->cfg.shard_paths[sw->index])
+        snprintf(where, sizeof where, "%s: %s",
+                 p->cfg.shard_paths[sw->index], what);
+    else
+        snprintf(where, sizeof where, "%s", what);
+    fail_locked(sw->p, s, where);
+}
+
 /* fail_locked for the failure of unit `u` (its own message when it has
  * one, else `where` and the shim's). */
 static void fail_unit_locked(gz_pipeline *p, xap_status s, const unit *u,
@@ -809,7 +825,7 @@ static void commit_unlocked(shard_writer *sw,
     xap_status s = commit(sw);
     pthread_mutex_lock(&sw->p->mu);
     if (s != XAP_OK)
-        fail_locked(sw->p, s, "committing the index");
+        fail_shard_locked(sw, s, "committing the index");
 }
 
 static void *writer_main(void *arg)
@@ -832,7 +848,7 @@ static void *writer_main(void *arg)
         xap_status s = apply_unit(sw, u);
         pthread_mutex_lock(&p->mu);
         if (s != XAP_OK) {
-            fail_locked(p, s, "writing the index");
+            fail_shard_locked(sw, s, "writing the index");
             free_unit(u);
         } else {
             push(&p->done, u);
@@ -1047,7 +1063,7 @@ static void commit_inline(gz_pipeline *p)
             shard_writer *sw = &p->writers[i];
             xap_status s = step == 0 ? commit_now(sw) : commit_spelling(sw);
             if (s != XAP_OK)
-                fail_locked(p, s, "committing the index");
+                fail_shard_locked(sw, s, "committing the index");
         }
 }
 
