@@ -501,15 +501,24 @@ static int remove_old(const char *base, const char *old, int was_dir)
     return gz_generation_remove(base, name ? name + 1 : old);
 }
 
-int gz_generation_clear_leftovers(const char *db, char *err, size_t errlen)
+/* `db` without trailing slashes into base, its DB.stub-tmp into tmp,
+ * and what a run killed mid-switch left there cleared (clear_stale_tmp).
+ * 0, or -1 with a reason in `err`. */
+static int base_and_tmp(const char *db, char base[4096], char tmp[4200],
+                        char *err, size_t errlen)
 {
-    char base[4096], tmp[4200], live[4200] = "";
-    if (trimmed(db, base, sizeof base) != 0) {
+    if (trimmed(db, base, 4096) != 0) {
         snprintf(err, errlen, "%s: %s", db, strerror(errno));
         return -1;
     }
-    snprintf(tmp, sizeof tmp, "%s.stub-tmp", base);
-    if (clear_stale_tmp(tmp, err, errlen) != 0)
+    snprintf(tmp, 4200, "%s.stub-tmp", base);
+    return clear_stale_tmp(tmp, err, errlen);
+}
+
+int gz_generation_clear_leftovers(const char *db, char *err, size_t errlen)
+{
+    char base[4096], tmp[4200], live[4200] = "";
+    if (base_and_tmp(db, base, tmp, err, errlen) != 0)
         return -1;
     struct stat sb;
     if (lstat(base, &sb) == 0 && S_ISREG(sb.st_mode))
@@ -527,12 +536,7 @@ int gz_generation_switch(const char *db, const char *rel, char *err,
                          size_t errlen)
 {
     char base[4096], tmp[4200], old[4200] = "";
-    if (trimmed(db, base, sizeof base) != 0) {
-        snprintf(err, errlen, "%s: %s", db, strerror(errno));
-        return -1;
-    }
-    snprintf(tmp, sizeof tmp, "%s.stub-tmp", base);
-    if (clear_stale_tmp(tmp, err, errlen) != 0)
+    if (base_and_tmp(db, base, tmp, err, errlen) != 0)
         return -1;
     struct stat sb;
     int exists = lstat(base, &sb) == 0;

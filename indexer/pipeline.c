@@ -919,6 +919,21 @@ static void run_inline(gz_pipeline *p, unit *u)
     deliver(p, u);
 }
 
+/* One step of the calling thread's wait, p->mu held: report a finished
+ * file when there is one (the lock let go meanwhile), else sleep until a
+ * thread signals. */
+static void deliver_or_wait_locked(gz_pipeline *p)
+{
+    unit *done = take_done_locked(p);
+    if (done) {
+        pthread_mutex_unlock(&p->mu);
+        deliver(p, done);
+        pthread_mutex_lock(&p->mu);
+    } else {
+        pthread_cond_wait(&p->main_wake, &p->mu);
+    }
+}
+
 /* Hand `u` to the workers (to a writer when `direct`), waiting for room
  * and reporting finished files meanwhile. */
 static xap_status submit(gz_pipeline *p, unit *u, int direct)
@@ -931,16 +946,8 @@ static xap_status submit(gz_pipeline *p, unit *u, int direct)
         return p->status;
     }
     pthread_mutex_lock(&p->mu);
-    while (p->status == XAP_OK && !direct && p->jobs.count >= p->max_jobs) {
-        unit *done = take_done_locked(p);
-        if (done) {
-            pthread_mutex_unlock(&p->mu);
-            deliver(p, done);
-            pthread_mutex_lock(&p->mu);
-        } else {
-            pthread_cond_wait(&p->main_wake, &p->mu);
-        }
-    }
+    while (p->status == XAP_OK && !direct && p->jobs.count >= p->max_jobs)
+        deliver_or_wait_locked(p);
     if (p->status != XAP_OK) {
         free_unit(u);
     } else if (direct) {
@@ -998,16 +1005,8 @@ xap_status gz_pipeline_settle(gz_pipeline *p)
         return p->status;   /* each file was done when handed over */
     pthread_mutex_lock(&p->mu);
     while (p->status == XAP_OK && !p->dropped && !stop_requested(p) &&
-           (p->files_out > 0 || p->done.head)) {
-        unit *done = take_done_locked(p);
-        if (done) {
-            pthread_mutex_unlock(&p->mu);
-            deliver(p, done);
-            pthread_mutex_lock(&p->mu);
-        } else {
-            pthread_cond_wait(&p->main_wake, &p->mu);
-        }
-    }
+           (p->files_out > 0 || p->done.head))
+        deliver_or_wait_locked(p);
     xap_status s = p->status;
     pthread_mutex_unlock(&p->mu);
     return s;
@@ -1016,16 +1015,8 @@ xap_status gz_pipeline_settle(gz_pipeline *p)
 /* Wait (lock held) until *count is 0, reporting finished files. */
 static void wait_for_zero(gz_pipeline *p, const unsigned *count)
 {
-    while (*count > 0 || p->done.head) {
-        unit *done = take_done_locked(p);
-        if (done) {
-            pthread_mutex_unlock(&p->mu);
-            deliver(p, done);
-            pthread_mutex_lock(&p->mu);
-        } else {
-            pthread_cond_wait(&p->main_wake, &p->mu);
-        }
-    }
+    while (*count > 0 || p->done.head)
+        deliver_or_wait_locked(p);
 }
 
 /* Stop and join every thread (work still queued is done first, unless
