@@ -36,6 +36,10 @@ struct xap_writable {
     // (writable.cc, CommitRoom).
     std::string path;
     uint64_t pending = 0;
+    // Changes Xapian counts towards its flush threshold, and whether a
+    // transaction is open (then reaching it flushes without a commit).
+    uint64_t changes = 0, flush_threshold = 10000;
+    bool in_transaction = false;
     bool flushed_transaction = false;
     // Shares wdb's internals (Xapian handles are reference counted), so
     // reads through it see the writer's uncommitted changes.

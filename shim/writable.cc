@@ -112,6 +112,45 @@ void CommitRoom::reserve(const xap_writable &w)
         no_room(w.path, ENOSPC);
 }
 
+// Xapian's flush threshold (glass: check_flush_threshold), read as Xapian
+// reads it when a database is opened for writing: the change that brings
+// its count of changes to XAPIAN_FLUSH_THRESHOLD (10 000 by default)
+// flushes them, and commits them outside a transaction.
+uint64_t flush_threshold()
+{
+    const char *p = getenv("XAPIAN_FLUSH_THRESHOLD");
+    Xapian::doccount t = p ? Xapian::doccount(atoi(p)) : 0;
+    return t ? t : Xapian::doccount(10000);
+}
+
+// Before `n` changes costing `cost` bytes (an add, a replace, or the
+// deletion of `n` documents): when Xapian will commit inside the call
+// (its threshold reached outside a transaction), reserve that commit's
+// room in `room` first and count from zero after it, so a final commit
+// reserves for its own changes only.
+void before_changes(xap_writable &w, uint64_t n, uint64_t cost,
+                    CommitRoom &room)
+{
+    w.pending += cost;
+    const uint64_t threshold = w.flush_threshold;
+    if (w.changes + n < threshold) {
+        w.changes += n;
+        return;
+    }
+    if (!w.in_transaction)
+        room.reserve(w);
+    w.changes = (w.changes + n) % threshold;
+    if (!w.in_transaction)
+        w.pending = 0;  // committed, or rolled back by Xapian
+}
+
+// Xapian committed or dropped every change (commit, cancel).
+void no_changes(xap_writable &w)
+{
+    w.pending = 0;
+    w.changes = 0;
+}
+
 }  // namespace
 
 
@@ -149,6 +188,7 @@ xap_status xap_writable_open(const char *path, xap_db_action action,
         auto w = std::make_unique<xap_writable>();
         w->wdb = Xapian::WritableDatabase(path, xflags);
         w->path = path;
+        w->flush_threshold = flush_threshold();
         w->view.db = w->wdb;
         *out = w.release();
         return XAP_OK;
@@ -166,7 +206,8 @@ xap_status xap_writable_add_document(xap_writable *w, const xap_document *doc,
     return guard(__func__, [&] {
         NEED(w);
         NEED(doc);
-        w->pending += document_cost(doc->doc);
+        CommitRoom room;
+        before_changes(*w, 1, document_cost(doc->doc), room);
         xap_docid did = w->wdb.add_document(doc->doc);
         if (id)
             *id = did;
@@ -183,7 +224,8 @@ xap_status xap_writable_replace_document_by_term(xap_writable *w,
         NEED(w);
         NEED(unique_term);
         NEED(doc);
-        w->pending += document_cost(doc->doc);
+        CommitRoom room;
+        before_changes(*w, 1, document_cost(doc->doc), room);
         xap_docid did = w->wdb.replace_document(unique_term, doc->doc);
         if (id)
             *id = did;
@@ -197,7 +239,8 @@ xap_status xap_writable_replace_document(xap_writable *w, xap_docid id,
     return guard(__func__, [&] {
         NEED(w);
         NEED(doc);
-        w->pending += document_cost(doc->doc);
+        CommitRoom room;
+        before_changes(*w, 1, document_cost(doc->doc), room);
         w->wdb.replace_document(id, doc->doc);
         return XAP_OK;
     });
@@ -209,8 +252,13 @@ xap_status xap_writable_delete_document_by_term(xap_writable *w,
     return guard(__func__, [&] {
         NEED(w);
         NEED(term);
-        w->pending += 4096;
-        w->wdb.delete_document(std::string(term));
+        // Xapian deletes (and counts) each document with the term.
+        std::string t(term);
+        Xapian::doccount n = std::max<Xapian::doccount>(
+            w->wdb.get_termfreq(t), 1);
+        CommitRoom room;
+        before_changes(*w, n, 4096 * uint64_t(n), room);
+        w->wdb.delete_document(t);
         return XAP_OK;
     });
 }
@@ -221,7 +269,7 @@ xap_status xap_writable_commit(xap_writable *w)
         NEED(w);
         CommitRoom room;
         room.reserve(*w);
-        w->pending = 0;  // committed, or rolled back by Xapian
+        no_changes(*w);  // committed, or rolled back by Xapian
         w->wdb.commit();
         return XAP_OK;
     });
@@ -232,10 +280,13 @@ xap_status xap_writable_begin_transaction(xap_writable *w, int flushed)
     return guard(__func__, [&] {
         NEED(w);
         CommitRoom room;
-        if (flushed)
+        if (flushed) {
             room.reserve(*w);  // begin_transaction(true) commits first
+            no_changes(*w);
+        }
         w->wdb.begin_transaction(flushed != 0);
         w->flushed_transaction = flushed != 0;
+        w->in_transaction = true;
         return XAP_OK;
     });
 }
@@ -247,9 +298,10 @@ xap_status xap_writable_commit_transaction(xap_writable *w)
         CommitRoom room;
         if (w->flushed_transaction)
             room.reserve(*w);  // it commits
-        w->wdb.commit_transaction();
+        w->in_transaction = false;
         if (w->flushed_transaction)
-            w->pending = 0;
+            no_changes(*w);
+        w->wdb.commit_transaction();
         return XAP_OK;
     });
 }
@@ -258,6 +310,8 @@ xap_status xap_writable_cancel_transaction(xap_writable *w)
 {
     return guard(__func__, [&] {
         NEED(w);
+        w->in_transaction = false;
+        no_changes(*w);  // Xapian drops every change since the last commit
         w->wdb.cancel_transaction();
         return XAP_OK;
     });
@@ -318,6 +372,7 @@ xap_status xap_writable_close(xap_writable *w)
         // until xap_writable_free().
         CommitRoom room;
         room.reserve(*w);
+        no_changes(*w);
         w->wdb.close();
         return XAP_OK;
     });
