@@ -109,7 +109,7 @@ static void progress(run_state *st)
 
 static int stop_requested(run_state *st)
 {
-    if (st->cfg->stop && *st->cfg->stop)
+    if (st->cfg->stop && __atomic_load_n(st->cfg->stop, __ATOMIC_RELAXED))
         st->stopped = 1;
     return st->stopped;
 }
@@ -125,14 +125,14 @@ static void on_file_done(const char *relpath, const char *path,
     /* What the index holds under this path: removed at the end of the
      * walk (with the vanished files, under the removal guards) when the
      * file now holds no article, unless another root's file of the same
-     * path was indexed. */
+     * path was indexed or could not be read. */
     char term[GZ_TERM_BUF];
     gz_make_term(GZ_PREFIX_PATH, relpath, term, sizeof term);
     gz_file_entry *e = gz_filemap_find(&st->known, term);
     if (e && outcome == GZ_FILE_SKIPPED_GONE)
         e->gone = 1;
-    else if (e && outcome != GZ_FILE_SKIPPED)
-        e->kept = 1;
+    else if (e)
+        e->kept = 1;   /* indexed, or unreadable: its articles stay */
     st->stats->scanned++;
     st->article_total += articles;
     switch (outcome) {
@@ -481,7 +481,7 @@ static gz_index_outcome open_locked_with(const char *db_path,
         } else {
             snprintf(err, errlen, "lock %s held", path);
         }
-        if (stop && *stop)
+        if (stop && __atomic_load_n(stop, __ATOMIC_RELAXED))
             return GZ_INDEX_INTERRUPTED;
         if (now_seconds() >= deadline)
             return GZ_INDEX_LOCKED;
@@ -521,16 +521,14 @@ gz_index_outcome gz_index_open_locked(const char *db_path,
                             lock_fd, err, errlen);
 }
 
-/* 1 when recorded file `e` was not seen by the walk (and is not below a
- * path the walk could not read), or was seen but holds no article now
- * (skipped: emptied, binary, too large...): either way its articles are
- * to go, under the removal guards. */
+/* 1 when recorded file `e` was not seen by the walk, or was seen but
+ * holds no article now (skipped: emptied, binary, too large...), and is
+ * not below a path the walk could not read in any corpus directory:
+ * either way its articles are to go, under the removal guards. */
 static int vanished(const run_state *st, const gz_file_entry *e)
 {
-    if (!e->term)
+    if (!e->term || (e->seen && (!e->gone || e->kept)))
         return 0;
-    if (e->seen)
-        return e->gone && !e->kept;
     return !below_unreadable(st, e->term + strlen(GZ_PREFIX_PATH));
 }
 

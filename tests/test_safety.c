@@ -245,6 +245,40 @@ static void test_removal_limit(void **state)
  * says so; --no-delete keeps them; one or two such files under the limit
  * are removed, counted as removed (and as skipped: exit 1) and listed by
  * --verbose. */
+/* Two corpus directories with the same relative path: one copy that
+ * cannot be read (a FIFO now, met by the walk) keeps the articles of that
+ * path, even when the other copy is emptied (found in review). */
+static void test_unreadable_twin_keeps_articles(void **state)
+{
+    (void)state;
+    char a[2048], b[2048], db[2048];
+    snprintf(a, sizeof a, "%s/twinA", fx.tmp);
+    snprintf(b, sizeof b, "%s/twinB", fx.tmp);
+    snprintf(db, sizeof db, "%s/twin.idx", fx.tmp);
+    tu_write_file(a, "news/x.txt", "Shared one\n\nzebu words\n", 23);
+    tu_write_file(b, "news/x.txt", "Shared two\n\nzebu other\n", 23);
+    tu_write_file(a, "news/o.txt", "Other\n\nfiller\n", 14);
+    for (int jobs = 1; jobs <= 2; jobs++) {
+        assert_int_equal(ix("-q -j%d --db '%s' '%s' '%s'", jobs, db, a, b),
+                         0);
+        assert_int_equal(qy("--db '%s' --format paths zebu", db), 0);
+        expect_in("out.txt", "news/x.txt");
+        assert_int_equal(tu_run("rm '%s/news/x.txt' && mkfifo "
+                                "'%s/news/x.txt' && : > '%s/news/x.txt'",
+                                a, a, b), 0);
+        assert_int_equal(ix("-j%d --max-remove 0 --db '%s' '%s' '%s'", jobs,
+                            db, a, b), 1);
+        expect_in("out.txt", "removed 0,");
+        assert_int_equal(qy("--db '%s' --format paths zebu", db), 0);
+        expect_in("out.txt", "news/x.txt");
+        assert_int_equal(tu_run("rm -rf '%s' '%s' '%s' '%s.lock'", db, a, b,
+                                db), 0);
+        tu_write_file(a, "news/x.txt", "Shared one\n\nzebu words\n", 23);
+        tu_write_file(b, "news/x.txt", "Shared two\n\nzebu other\n", 23);
+        tu_write_file(a, "news/o.txt", "Other\n\nfiller\n", 14);
+    }
+}
+
 static void test_skipped_files_are_removals(void **state)
 {
     (void)state;
@@ -1239,6 +1273,7 @@ int main(void)
         T(test_empty_root_removes_nothing),
         T(test_removal_limit),
         T(test_skipped_files_are_removals),
+        T(test_unreadable_twin_keeps_articles),
         T(test_full_refuses_to_shrink),
         T(test_unreadable_root),
         T(test_moved_root),
