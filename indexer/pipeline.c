@@ -687,7 +687,7 @@ static void fail_shard_locked(shard_writer *sw, xap_status s,
                               const char *what)
 {
     const gz_pipeline *p = sw->p;
-    char where[4200];
+    char where[400];   /* fits in p->err with the reason after it */
     if (p->cfg.shard_paths && p->cfg.shard_paths[sw->index])
         snprintf(where, sizeof where, "%s: %s",
                  p->cfg.shard_paths[sw->index], what);
