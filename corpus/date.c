@@ -9,6 +9,7 @@
  * match all of it; they may use ymd_valid() and the scanning helpers here.
  */
 #include "corpus.h"
+#include "ascii.h"
 #include "corpus_internal.h"
 
 #include "calendar.h"
@@ -89,16 +90,6 @@ static int iso_zone(const char **p, const char *end)
     return h <= 23 && m <= 59;
 }
 
-static int is_alpha(char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-static int is_digit(char c)
-{
-    return c >= '0' && c <= '9';
-}
-
 static void skip_blanks(const char **p, const char *end)
 {
     while (*p < end && (**p == ' ' || **p == '\t'))
@@ -109,7 +100,7 @@ static void skip_blanks(const char **p, const char *end)
 static size_t take_word(const char **p, const char *end, const char **word)
 {
     *word = *p;
-    while (*p < end && is_alpha(**p))
+    while (*p < end && gz_ascii_isalpha(**p))
         (*p)++;
     return (size_t)(*p - *word);
 }
@@ -154,7 +145,7 @@ static int spaced_zone(const char **p, const char *end)
     const char *q = *p;
     int h, m = 0;
     if ((take_char(&q, end, '+') || take_char(&q, end, '-')) &&
-        take_digits(&q, end, 1, &h) && !(q < end && is_digit(*q))) {
+        take_digits(&q, end, 1, &h) && !(q < end && gz_ascii_isdigit(*q))) {
         if (take_char(&q, end, ':') && !take_digits(&q, end, 2, &m))
             return 0;
         if (m > 59)
@@ -265,7 +256,7 @@ static int take_day(const char **p, const char *end, int *day)
 {
     if (!take_digits(p, end, 2, day) && !take_digits(p, end, 1, day))
         return 0;
-    if (*p < end && is_digit(**p))
+    if (*p < end && gz_ascii_isdigit(**p))
         return 0;
     const char *w, *save = *p;
     size_t n = take_word(p, end, &w);
@@ -278,7 +269,7 @@ static int take_day(const char **p, const char *end, int *day)
 /* A four-digit year not followed by another digit. */
 static int take_year(const char **p, const char *end, int *year)
 {
-    return take_digits(p, end, 4, year) && !(*p < end && is_digit(**p));
+    return take_digits(p, end, 4, year) && !(*p < end && gz_ascii_isdigit(**p));
 }
 
 /* A year as RFC 5322 reads one in a date (section 4.3): four digits, or
@@ -289,7 +280,7 @@ static int take_rfc_year(const char **p, const char *end, int *year)
 {
     const char *q = *p;
     int n = 0, v = 0;
-    while (q < end && is_digit(*q) && n < 5) {
+    while (q < end && gz_ascii_isdigit(*q) && n < 5) {
         v = v * 10 + (*q - '0');
         q++;
         n++;
@@ -481,10 +472,10 @@ int corpus_parse_date(const char *text, int *year, int *month, int *day)
  * Returns the number of digits read (0 when none or more than two). */
 static int take_small(const char *p, int *value)
 {
-    if (!is_digit(p[0]))
+    if (!gz_ascii_isdigit(p[0]))
         return 0;
-    int n = is_digit(p[1]) ? 2 : 1;
-    if (is_digit(p[n]))
+    int n = gz_ascii_isdigit(p[1]) ? 2 : 1;
+    if (gz_ascii_isdigit(p[n]))
         return 0;
     *value = n == 2 ? (p[0] - '0') * 10 + (p[1] - '0') : p[0] - '0';
     return n;
@@ -510,7 +501,7 @@ static int path_date_at(const char *path, const char *p, ymd *out)
         if (!take_digits(&q, end, 2, &d.month) || *q != sep)
             return 0;
         q++;
-        if (!take_digits(&q, end, 2, &d.day) || (q < end && is_digit(*q)))
+        if (!take_digits(&q, end, 2, &d.day) || (q < end && gz_ascii_isdigit(*q)))
             return 0;
     } else if (sep == '/') {
         /* three whole directories: "/2023/11/03/" */
@@ -525,7 +516,7 @@ static int path_date_at(const char *path, const char *p, ymd *out)
             return 0;
     } else {
         if (!take_digits(&q, end, 2, &d.month) ||
-            !take_digits(&q, end, 2, &d.day) || (q < end && is_digit(*q)))
+            !take_digits(&q, end, 2, &d.day) || (q < end && gz_ascii_isdigit(*q)))
             return 0;
     }
     if (!ymd_valid(d.year, d.month, d.day))
@@ -546,7 +537,7 @@ int corpus_path_date(const char *relpath, int *year, int *month, int *day)
     int found = 0;
     ymd best = {0, 0, 0};
     for (const char *p = relpath; *p; p++) {
-        if (!is_digit(*p) || (p > relpath && is_digit(p[-1])))
+        if (!gz_ascii_isdigit(*p) || (p > relpath && gz_ascii_isdigit(p[-1])))
             continue;
         ymd d;
         if (path_date_at(relpath, p, &d)) {

@@ -54,6 +54,7 @@
  * bounds gumbo's stack use and time whatever the estimate says).
  */
 #include "corpus.h"
+#include "ascii.h"
 #include "corpus_internal.h"
 #include "html_gumbo.h"
 
@@ -241,7 +242,7 @@ static void make_key(const char *name, size_t n, char key[KEY_LEN])
     memset(key, 0, KEY_LEN);
     for (size_t i = 0; i < n && i < KEY_LEN - 1; i++) {
         char c = name[i];
-        key[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+        key[i] = (char)gz_ascii_tolower(c);
     }
 }
 
@@ -1449,11 +1450,6 @@ static int scan_start_tag(scan_state *st, const char key[KEY_LEN],
 
 /* ------------------------------------------------------------ tokens */
 
-static int is_ascii_letter(char c)
-{
-    return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
-}
-
 static int is_tag_space(char c)
 {
     return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r';
@@ -1557,8 +1553,7 @@ static const char *read_attributes(const char *p, const char *end,
             name_len = 0;
             state = NAME;
         }
-        attr = fnv_step(attr, (unsigned char)(c >= 'A' && c <= 'Z' ? c + 32
-                                                                  : c));
+        attr = fnv_step(attr, gz_ascii_tolower((unsigned char)c));
         name_len++;
         p++;
     }
@@ -1645,14 +1640,14 @@ int corpus_html_scan(const char *p, size_t len, size_t depth_limit,
             }
             continue;
         }
-        if (*p == '?' || (*p == '/' && p + 1 < end && !is_ascii_letter(p[1]))) {
+        if (*p == '?' || (*p == '/' && p + 1 < end && !gz_ascii_isalpha(p[1]))) {
             const char *gt = memchr(p, '>', (size_t)(end - p));
             p = gt ? gt + 1 : end;      /* bogus comment, or "</>" */
             continue;
         }
         int closing = *p == '/';
         const char *name = p + closing;
-        if (name >= end || !is_ascii_letter(*name))
+        if (name >= end || !gz_ascii_isalpha(*name))
             continue;                   /* a '<' in text */
         const char *ne = name;
         while (ne < end && !is_tag_space(*ne) && *ne != '/' && *ne != '>')

@@ -33,6 +33,7 @@
  * the Markdown it comes from, so a write pointer trails the read pointer.
  */
 #include "corpus.h"
+#include "ascii.h"
 #include "corpus_internal.h"
 
 #include <stdio.h>
@@ -42,15 +43,10 @@
 
 /* ------------------------------------------------------------ helpers */
 
-static char ascii_lower(char c)
-{
-    return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
-}
-
 static int is_alnum(unsigned char c)
 {
-    return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') ||
-           c >= 0x80;     /* any UTF-8 byte: part of a word */
+    return gz_ascii_isalnum(c) || c >= 0x80;   /* any UTF-8 byte: part
+                                                   of a word */
 }
 
 static int is_punct(unsigned char c)
@@ -111,7 +107,7 @@ static int front_key_index(const char *p, size_t n)
         if (strlen(front_keys[k]) != n)
             continue;
         size_t i = 0;
-        while (i < n && ascii_lower(p[i]) == front_keys[k][i])
+        while (i < n && (char)gz_ascii_tolower(p[i]) == front_keys[k][i])
             i++;
         if (i == n)
             return k;

@@ -19,6 +19,7 @@
  * nothing but the tag list is allocated.
  */
 #include "corpus.h"
+#include "ascii.h"
 #include "corpus_internal.h"
 
 #include <stdlib.h>
@@ -31,11 +32,6 @@ static const char *const header_keys[H_COUNT] = {
 };
 
 /* Lowercase an ASCII letter; other bytes unchanged. */
-static char ascii_lower(char c)
-{
-    return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
-}
-
 /* End of the line starting at p: its '\n' or `end`. */
 static char *line_end(char *p, char *end)
 {
@@ -74,7 +70,7 @@ static int header_line(char *p, char *eol, char **value)
         if (strlen(key) != klen)
             continue;
         size_t i = 0;
-        while (i < klen && ascii_lower(p[i]) == key[i])
+        while (i < klen && (char)gz_ascii_tolower(p[i]) == key[i])
             i++;
         if (i == klen) {
             *value = colon + 1;

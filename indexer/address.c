@@ -1,6 +1,7 @@
 /* address.c - e-mail addresses and host names in running text
  * (address.h). */
 #include "address.h"
+#include "ascii.h"
 
 #include <string.h>
 #include <strings.h>
@@ -10,14 +11,9 @@
 
 enum { CHUNK_PLAIN = 0, CHUNK_MAIL, CHUNK_HOST };
 
-static int is_ascii_alnum(unsigned char c)
-{
-    return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
-}
-
 static int is_address_byte(unsigned char c)
 {
-    return is_ascii_alnum(c) || c == '.' || c == '@' || c == '-' ||
+    return gz_ascii_isalnum(c) || c == '.' || c == '@' || c == '-' ||
            c == '_' || c == '%' || c == '+' || c == '!';
 }
 
@@ -26,8 +22,8 @@ static int is_address_byte(unsigned char c)
 static int is_inner_dot(const unsigned char *a, const unsigned char *b,
                         const unsigned char *q)
 {
-    return *q == '.' && q - a >= 2 && is_ascii_alnum(q[-1]) &&
-           is_ascii_alnum(q[-2]) && q + 1 < b && is_ascii_alnum(q[1]);
+    return *q == '.' && q - a >= 2 && gz_ascii_isalnum(q[-1]) &&
+           gz_ascii_isalnum(q[-2]) && q + 1 < b && gz_ascii_isalnum(q[1]);
 }
 
 /* 1 when [p, b) starts with a generic top-level domain ending the
@@ -38,7 +34,7 @@ static int is_generic_tld(const unsigned char *p, const unsigned char *b)
                                        "org"};
     for (size_t i = 0; i < sizeof tlds / sizeof *tlds; i++)
         if (b - p >= 3 && strncasecmp((const char *)p, tlds[i], 3) == 0 &&
-            (b - p == 3 || !is_ascii_alnum(p[3])))
+            (b - p == 3 || !gz_ascii_isalnum(p[3])))
             return 1;
     return 0;
 }
@@ -49,9 +45,9 @@ static int chunk_kind(const unsigned char *a, const unsigned char *b)
     size_t inner = 0;
     int tld = 0, mailbox = 0;   /* mailbox: an '@' after a letter or digit */
     for (const unsigned char *q = a; q < b; q++) {
-        if (*q == '@' && q > a && is_ascii_alnum(q[-1]))
+        if (*q == '@' && q > a && gz_ascii_isalnum(q[-1]))
             mailbox = 1;
-        else if (*q == '.' && mailbox && q + 1 < b && is_ascii_alnum(q[1]))
+        else if (*q == '.' && mailbox && q + 1 < b && gz_ascii_isalnum(q[1]))
             return CHUNK_MAIL;
         if (is_inner_dot(a, b, q)) {
             inner++;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ascii.h"
 #include "buf.h"
 
 /* The schema field counted as `facet`: single-valued fields with a slot
@@ -328,7 +329,7 @@ static int by_count(const void *a, const void *b)
 static int may_fold(const char *v)
 {
     for (; *v; v++)
-        if ((unsigned char)*v >= 0x80 || (*v >= 'A' && *v <= 'Z'))
+        if ((unsigned char)*v >= 0x80 || gz_ascii_isupper((unsigned char)*v))
             return 1;
     return 0;
 }
