@@ -33,7 +33,6 @@ namespace {
 // fallocate is not supported, free space (statvfs) is checked instead.
 // What the commit did not use is given back afterwards.
 constexpr uint64_t kCommitRoomFloor = 1u << 20;  // bytes
-constexpr uint64_t kCommitRoomFactor = 1;
 
 uint64_t document_cost(const Xapian::Document &doc)
 {
@@ -83,7 +82,7 @@ void CommitRoom::reserve(const xap_writable &w)
 {
     if (w.pending == 0)
         return;
-    const uint64_t need = kCommitRoomFloor + kCommitRoomFactor * w.pending;
+    const uint64_t need = kCommitRoomFloor + w.pending;
     const std::string table = w.path + "/postlist.glass";
     struct stat st;
     if (stat(table.c_str(), &st) != 0)
