@@ -550,10 +550,14 @@ static char *message_body(corpus_reader *rd, GMimeMessage *msg, size_t *len)
 
 /* ------------------------------------------------------------ the fields */
 
-/* A new malloc()ed copy of `s`, or of "" when NULL. */
+/* A header's text (`s`, "" when NULL) as a new malloc()ed UTF-8 string:
+ * GMime decodes encoded words, but passes raw 8-bit bytes of a header on
+ * as they are, and those are read as Windows-1252 like every other text
+ * that is not UTF-8 (corpus_text_to_utf8). NULL when out of memory. */
 static char *dup_str(const char *s)
 {
-    return strdup(s ? s : "");
+    const char *t = s ? s : "";
+    return corpus_text_to_utf8(t, strlen(t), NULL);
 }
 
 /* The author: the first From address's display name, else its address.
