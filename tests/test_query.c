@@ -2180,6 +2180,105 @@ static void test_value_filters_fold(void **state)
     free(tmp);
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The ids `query` finds on `db` (every word required when `all`),
+ * sorted, one space between: a new string. */
+static char *ids_found(const char *db, const char *query, int all)
+{
+    gazette_index_t *index = NULL;
+    gazette_search_options_t *opts = NULL;
+    gazette_results_t *r = NULL;
+    assert_int_equal(gazette_index_open(db, &index), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_search_options_new(&opts), GAZETTE_STATUS_OK);
+    gazette_search_options_set_match_all(opts, all);
+    if (gazette_search(index, query, opts, &r) != GAZETTE_STATUS_OK)
+        fail_msg("%s: '%s': %s", db, query, gazette_index_error(index));
+    size_t n = gazette_results_count(r);
+    const char **ids = calloc(n + 1, sizeof *ids);
+    assert_non_null(ids);
+    size_t len = 1;
+    for (size_t i = 0; i < n; i++) {
+        ids[i] = gazette_hit_id(gazette_results_hit(r, i));
+        len += strlen(ids[i]) + 1;
+    }
+    qsort(ids, n, sizeof *ids, cmp_str);
+    char *out = malloc(len);
+    assert_non_null(out);
+    out[0] = '\0';
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            strcat(out, " ");
+        strcat(out, ids[i]);
+    }
+    free(ids);
+    gazette_results_free(r);
+    gazette_search_options_free(opts);
+    gazette_index_close(index);
+    return out;
+}
+
+/* `query` on `db` finds exactly `want` (ids sorted, a space between). */
+static void expect_ids(const char *db, const char *query, int all,
+                       const char *want)
+{
+    char *got = ids_found(db, query, all);
+    if (strcmp(got, want) != 0)
+        fail_msg("'%s': found \"%s\", want \"%s\"", query, got, want);
+    free(got);
+}
+
+/* The words of a field's group keep the field, those in capitals too:
+ * "title:(WHO outbreak)" is "title:WHO title:outbreak" (the plain word
+ * in the title), not the acronym WHO anywhere and outbreak in the title.
+ * Before, the group's word in capitals was rewritten "upper:WHO" (or
+ * "caps:NASA"), which Xapian searched in the whole article. */
+static void test_field_group_capitals(void **state)
+{
+    (void)state;
+    char *tmp = tu_mkdtemp("group");
+    char root[4200], db[4200];
+    snprintf(root, sizeof root, "%s/corpus", tmp);
+    snprintf(db, sizeof db, "%s/index", tmp);
+    static const struct {
+        const char *name, *text;
+    } files[] = {
+        {"w/who-title.txt", "WHO alert on outbreak\n\n"
+                            "The agency said an outbreak spread.\n"},
+        {"w/who-body.txt", "Outbreak report\n\n"
+                           "Doctors from the WHO met on Monday.\n"},
+        {"w/who-lower.txt", "Who won the outbreak quiz\n\n"
+                            "A quiz about the flu season.\n"},
+        {"w/nasa-title.txt", "NASA launch today\n\n"
+                             "The agency said the rocket would fly.\n"},
+        {"w/nasa-body.txt", "Launch delayed\n\n"
+                            "Engineers at NASA said it slipped.\n"},
+    };
+    for (size_t i = 0; i < sizeof files / sizeof *files; i++)
+        tu_write_file(root, files[i].name, files[i].text,
+                      strlen(files[i].text));
+    assert_int_equal(tu_run("'%s' --quiet --db '%s' '%s'",
+                            tu_binary("indexer/gazette-index"), db, root), 0);
+    static const char who[] = "w/who-lower.txt w/who-title.txt";
+    expect_ids(db, "title:WHO title:outbreak", 1, who);
+    expect_ids(db, "title:(WHO outbreak)", 1, who);
+    expect_ids(db, "title:(outbreak WHO)", 1, who);
+    expect_ids(db, "+title:(WHO outbreak)", 1, who);
+    expect_ids(db, "title:(WHO (outbreak OR flu))", 1, who);
+    expect_ids(db, "title:(NASA launch)", 1, "w/nasa-title.txt");
+    expect_ids(db, "-title:(NASA) launch", 1, "w/nasa-body.txt");
+    /* Outside the group a word in capitals is the acronym still. */
+    expect_ids(db, "WHO title:(outbreak)", 1,
+               "w/who-body.txt w/who-title.txt");
+    expect_ids(db, "title:(outbreak) WHO", 1,
+               "w/who-body.txt w/who-title.txt");
+    tu_rmtree(tmp);
+    free(tmp);
+}
+
 /* Identical articles are shown once; --duplicates shows every copy. */
 static void test_duplicates(void **state)
 {
@@ -2530,6 +2629,7 @@ int main(void)
         cmocka_unit_test(test_facets_leave_page),
         cmocka_unit_test(test_facet_lists),
         cmocka_unit_test(test_value_filters_fold),
+        cmocka_unit_test(test_field_group_capitals),
         cmocka_unit_test(test_duplicates),
         cmocka_unit_test(test_spelling),
         cmocka_unit_test(test_explain),
