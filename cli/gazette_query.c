@@ -98,6 +98,8 @@ static const char usage_text[] =
 "A query Gazette cannot read (\"foo AND\", \"AND AND\", date:2023-13) or\n"
 "with no word to search for ('*', '+', '-', '\"') is reported in one line\n"
 "with exit status 64; an unclosed quote or parenthesis is read leniently.\n"
+"A field with nothing after it (title:, source:\"\") is left out, the\n"
+"query failing so when nothing else is left.\n"
 "A query word that starts with '-' (an exclusion) must come after '--',\n"
 "or inside one quoted query that does not start with '-'; otherwise it\n"
 "is taken for options (\"invalid option\", exit status 64):\n"

@@ -612,6 +612,21 @@ static const char *unclosed_quote(const char *query)
     return open;
 }
 
+/* The length of an empty quoted value at `p`: a double quote, only white
+ * space, and the closing quote, or the end of the query when that quote
+ * is the `stray` one, never closed; 0 when `p` starts no such value. */
+static size_t empty_quotes_length(const char *p, const char *stray)
+{
+    if (*p != '"')
+        return 0;
+    size_t n = 1;
+    while (p[n] && gz_ascii_isspace((unsigned char)p[n]))
+        n++;
+    if (p == stray)
+        return p[n] ? 0 : n;
+    return p[n] == '"' ? n + 1 : 0;
+}
+
 char *gz_query_normalise(const char *query, gz_caps_known_fn known,
                          void *ctx, char *err, size_t errlen)
 {
@@ -659,8 +674,14 @@ char *gz_query_normalise(const char *query, gz_caps_known_fn known,
             continue;
         }
         /* "title:" alone, or before an empty group ("title:(", which
-         * Xapian would search as the word "title"); "title:(a b)" is
+         * Xapian would search as the word "title") or empty quotes
+         * ('source:""', a filter matching nothing; 'title:""', which
+         * Xapian also searched as the word "title"); "title:(a b)" is
          * Xapian's field grouping */
+        if (is_empty_field(p, n) && empty_quotes_length(p + n, stray)) {
+            p += n + empty_quotes_length(p + n, stray);
+            continue;
+        }
         if (is_empty_field(p, n) && p[n] != '"' &&
             (p[n] != '(' || empty_group_length(p + n))) {
             p += n + empty_group_length(p + n);

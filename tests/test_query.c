@@ -1181,7 +1181,13 @@ static void test_nothing_to_search(void **state)
     const corpus *c = &fx.sample;
     const char *empty[] = {"\"", "(((", " ", "*", "+", "-", "+ -", "**",
                            "* *", "-(", "!!!", "&", "title:*",
-                           "author:*", "entity:*", "tag:**", "-title:*"};
+                           "author:*", "entity:*", "tag:**", "-title:*",
+                           /* an empty value is no value ("source:") */
+                           "source:", "source:\"\"", "tag:\"\"",
+                           "author:\"\"", "title:\"\"", "entity:\"\"",
+                           "url:\"\"", "id:\"\"", "year:\"\"", "date:\"\"",
+                           "caps:\"\"", "tag:\" \"", "-source:\"\"",
+                           "TAG:\"\"", "title:\"", "(source:\"\")"};
     char out[4096];
     snprintf(out, sizeof out, "%s/err.txt", fx.tmp);
     for (size_t i = 0; i < sizeof empty / sizeof *empty; i++) {
@@ -1207,6 +1213,11 @@ static void test_nothing_to_search(void **state)
     docset everything;
     memset(&everything, 1, sizeof everything);
     expect_hits(c, "NOT gaza", NULL, set_op(everything, gaza, '-'));
+    /* Beside other words, an empty value is left out as "source:" is. */
+    expect_hits(c, "gaza source:", NULL, gaza);
+    expect_hits(c, "gaza source:\"\"", NULL, gaza);
+    expect_hits(c, "gaza tag:\"\"", NULL, gaza);
+    expect_hits(c, "title:\"\" gaza", NULL, gaza);
 }
 
 /* A query that only excludes words is every article but theirs, as with
