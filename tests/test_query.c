@@ -2191,6 +2191,81 @@ static void test_value_filters_fold(void **state)
     free(tmp);
 }
 
+/* A source or a tag longer than a term (over 240 bytes with its prefix:
+ * the term is a head of it and a hash, gz_make_term) is found by its
+ * filter both as the article writes it and as the facet shows it. The
+ * indexer keeps the first 255 bytes of a source (cut back to a whole
+ * character): source: cuts a longer value so too, as it found nothing
+ * given the source as written. */
+static void test_long_filter_values(void **state)
+{
+    (void)state;
+    char *tmp = tu_mkdtemp("long");
+    char root[4200], db[4200];
+    snprintf(root, sizeof root, "%s/corpus", tmp);
+    snprintf(db, sizeof db, "%s/index", tmp);
+    /* 300 bytes each; the source's 255th byte is inside an "é" */
+    char source[301], tag[301], text[1024];
+    memcpy(source, "Long Source ", 12);
+    for (size_t i = 12; i + 1 < 300; i += 2)
+        memcpy(source + i, "\xC3\xA9", 2);
+    source[300] = '\0';
+    snprintf(tag, sizeof tag, "Long Tag %0291d", 7);
+    snprintf(text, sizeof text, "Source: %s\nTags: %s, short\n\n"
+             "Wombat census\nThe wombat count rose.\n", source, tag);
+    tu_write_file(root, "w/long.txt", text, strlen(text));
+    for (int jobs = 1; jobs <= 2; jobs++) {
+        snprintf(db, sizeof db, "%s/index-j%d", tmp, jobs);
+        assert_int_equal(tu_run("'%s' --quiet -j%d --db '%s' '%s'",
+                                tu_binary("indexer/gazette-index"), jobs, db,
+                                root), 0);
+        char q[1024];
+        snprintf(q, sizeof q, "source:\"%s\"", source);
+        expect_found(db, q, 1, "w/long.txt");
+        snprintf(q, sizeof q, "wombat source:\"%s\"", source);
+        expect_found(db, q, 1, "w/long.txt");
+        snprintf(q, sizeof q, "tag:\"%s\"", tag);
+        expect_found(db, q, 1, "w/long.txt");
+        /* the hit's source, and each facet value, given to its filter */
+        gazette_index_t *index = NULL;
+        gazette_search_options_t *opts = NULL;
+        gazette_results_t *r = NULL;
+        assert_int_equal(gazette_index_open(db, &index), GAZETTE_STATUS_OK);
+        assert_int_equal(gazette_search_options_new(&opts),
+                         GAZETTE_STATUS_OK);
+        gazette_search_options_add_facet(opts, GAZETTE_FACET_SOURCE);
+        gazette_search_options_add_facet(opts, GAZETTE_FACET_TAG);
+        assert_int_equal(gazette_search(index, "wombat", opts, &r),
+                         GAZETTE_STATUS_OK);
+        assert_int_equal(gazette_results_count(r), 1);
+        const char *shown = gazette_hit_source(gazette_results_hit(r, 0));
+        assert_true(strlen(shown) <= 255 && strlen(shown) >= 250);
+        snprintf(q, sizeof q, "source:\"%s\"", shown);
+        expect_found(db, q, 1, "w/long.txt");
+        const gazette_facet_t facets[] = {GAZETTE_FACET_SOURCE,
+                                          GAZETTE_FACET_TAG};
+        for (size_t f = 0; f < 2; f++) {
+            size_t n = gazette_results_facet_count(r, facets[f]);
+            assert_int_equal(n, f ? 2 : 1);
+            for (size_t i = 0; i < n; i++) {
+                const char *value = NULL;
+                uint64_t count = 0;
+                assert_int_equal(gazette_results_facet_value(
+                                     r, facets[f], i, &value, &count),
+                                 GAZETTE_STATUS_OK);
+                snprintf(q, sizeof q, "%s:\"%s\"", f ? "tag" : "source",
+                         value);
+                expect_found(db, q, 1, "w/long.txt");
+            }
+        }
+        gazette_results_free(r);
+        gazette_search_options_free(opts);
+        gazette_index_close(index);
+    }
+    tu_rmtree(tmp);
+    free(tmp);
+}
+
 static int cmp_str(const void *a, const void *b)
 {
     return strcmp(*(const char *const *)a, *(const char *const *)b);
@@ -2641,6 +2716,7 @@ int main(void)
         cmocka_unit_test(test_facet_lists),
         cmocka_unit_test(test_value_filters_fold),
         cmocka_unit_test(test_field_group_capitals),
+        cmocka_unit_test(test_long_filter_values),
         cmocka_unit_test(test_duplicates),
         cmocka_unit_test(test_spelling),
         cmocka_unit_test(test_explain),
