@@ -61,14 +61,21 @@ void cli_bad_option(int c, char *const *argv, const char *optstring,
 
 /* Write `s` to `f` with what must not reach a terminal or a log raw
  * escaped: newline, tab and CR as \n \t \r, other C0 controls, DEL, C1
- * controls (U+0080-U+009F) and bytes that are not UTF-8 as \xHH, and a
- * backslash as \\. Valid UTF-8 text is written as it is. */
+ * controls (U+0080-U+009F), the bidirectional embedding, override and
+ * isolate controls (U+202A-U+202E, U+2066-U+2069, which reorder what a
+ * terminal shows after them) and bytes that are not UTF-8 as \xHH (each
+ * byte: U+202E is \xE2\x80\xAE), and a backslash as \\. Other valid
+ * UTF-8 text (right-to-left letters and the marks U+200E, U+200F too) is
+ * written as it is. */
 void cli_put_escaped(FILE *f, const char *s);
 
 /* Write [s, s+n) to `f` for a person reading a terminal: tab, newline and
- * CR as a space; other C0 controls, DEL, C1 controls (U+0080-U+009F) and
- * each byte that is not UTF-8 (such as a lone 0x9B, which an 8-bit
- * terminal obeys as CSI) as '?'. Valid UTF-8 text is written as it is. */
+ * CR as a space; other C0 controls, DEL, C1 controls (U+0080-U+009F), the
+ * bidirectional embedding, override and isolate controls (U+202A-U+202E,
+ * U+2066-U+2069: "Trojan Source" reordering) and each byte that is not
+ * UTF-8 (such as a lone 0x9B, which an 8-bit terminal obeys as CSI) as
+ * '?'. Other valid UTF-8 text (right-to-left letters and the marks
+ * U+200E, U+200F too) is written as it is. */
 void cli_put_clean(FILE *f, const char *s, size_t n);
 
 /* Write `s` to `f` as a JSON string (quotes included): control characters

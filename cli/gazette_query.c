@@ -98,6 +98,8 @@ static const char usage_text[] =
 "A query Gazette cannot read (\"foo AND\", \"AND AND\", date:2023-13) or\n"
 "with no word to search for ('*', '+', '-', '\"') is reported in one line\n"
 "with exit status 64; an unclosed quote or parenthesis is read leniently.\n"
+"A field with nothing after it (title:, source:\"\") is left out, the\n"
+"query failing so when nothing else is left.\n"
 "A query word that starts with '-' (an exclusion) must come after '--',\n"
 "or inside one quoted query that does not start with '-'; otherwise it\n"
 "is taken for options (\"invalid option\", exit status 64):\n"
@@ -138,8 +140,11 @@ static const char usage_text[] =
 "      --format FMT   text (default), json, or paths: only the article\n"
 "                     ids, one per line, escaped so that none breaks a\n"
 "                     line: \\n \\t \\r for newline, tab and CR, \\xHH\n"
-"                     for other control characters and bytes that are\n"
-"                     not UTF-8, \\\\ for a backslash\n"
+"                     for other control characters, the bidirectional\n"
+"                     controls U+202A-U+202E and U+2066-U+2069 (each\n"
+"                     byte) and bytes that are not UTF-8, \\\\ for a\n"
+"                     backslash; text output shows those controls in\n"
+"                     titles and snippets as '?'\n"
 "      --no-snippets  do not show snippets\n"
 "  -h, --help         show this help and exit\n"
 "  -V, --version      show the version and exit\n"
@@ -361,9 +366,10 @@ static int exit_code_for(gazette_status_t s)
 
 /* Print [s, s+n) for a terminal (cli_put_clean): control characters
  * (escape sequences from an article could retitle or reprogram it), C1
- * controls included (some terminals obey CSI U+009B like ESC [), and
- * bytes that are not UTF-8 (a raw 0x9B is CSI on an 8-bit terminal)
- * become '?'; tabs and newlines a space. */
+ * controls included (some terminals obey CSI U+009B like ESC [), the
+ * bidirectional embedding, override and isolate controls (U+202E would
+ * show what follows reversed), and bytes that are not UTF-8 (a raw 0x9B
+ * is CSI on an 8-bit terminal) become '?'; tabs and newlines a space. */
 static void put_clean(const char *s, size_t n)
 {
     cli_put_clean(stdout, s, n);

@@ -536,21 +536,6 @@ static xap_status add_data(xap_document *doc, const corpus_file *file,
     return s;
 }
 
-/* Cut a string that snprintf may have truncated back to its last whole
- * UTF-8 character, so values stay valid UTF-8 (JSON output needs it). */
-static void trim_partial_utf8(char *s)
-{
-    size_t n = strlen(s), lead = n;
-    while (lead > 0 && ((unsigned char)s[lead - 1] & 0xC0) == 0x80)
-        lead--;
-    if (lead == 0 || (unsigned char)s[lead - 1] < 0xC0)
-        return;
-    unsigned char c = (unsigned char)s[lead - 1];
-    size_t need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
-    if (lead - 1 + need > n)
-        s[lead - 1] = '\0';
-}
-
 /* `art`, or when its title is a whole text with no body after it (over
  * HEADLINE_BYTES), `buf` filled as the same article untitled, that text
  * its body. */
@@ -573,12 +558,13 @@ xap_status gz_analyze_article(gz_analyzer *a, const corpus_file *file,
 {
     corpus_article untitled;
     const corpus_article *art = text_only(given, &untitled);
-    char source[256];
+    /* cut as source: cuts the value it searches (gz_source_length) */
+    char source[GZ_SOURCE_BYTES + 1];
     if (art->source && *art->source)
         snprintf(source, sizeof source, "%s", art->source);
     else
         gz_default_source(file->relpath, source, sizeof source);
-    trim_partial_utf8(source);
+    source[gz_source_length(source, strlen(source))] = '\0';
     char iso[11];
     a->truncation = NULL;
     xap_document *doc = NULL;

@@ -16,12 +16,20 @@
  * ctx: its gz_field): the folded term (gz_value_term), OR the term an
  * index written before folding holds (gz_old_value_term) when that
  * differs, so such an index finds what it found before. `value` is as
- * typed (the normaliser leaves it so). */
+ * typed (the normaliser leaves it so); a source is cut as the writer
+ * cuts an article's (gz_source_length). */
 static xap_status value_query(const char *value, void *ctx, xap_query **out)
 {
     const gz_field *f = ctx;
     char term[GZ_TERM_BUF], old[GZ_TERM_BUF];
+    char source[GZ_SOURCE_BYTES + 1];
     *out = NULL;
+    if (strcmp(f->prefix, GZ_PREFIX_SOURCE) == 0) {
+        size_t n = gz_source_length(value, strlen(value));
+        memcpy(source, value, n);
+        source[n] = '\0';
+        value = source;
+    }
     if (!gz_value_term(f->prefix, value, term, sizeof term))
         return XAP_ERR_NOMEM;
     gz_old_value_term(f->prefix, value, old, sizeof old);

@@ -455,7 +455,8 @@ static int put_capitals(gz_buf *b, const char *t, size_t n, size_t sign,
 
 /* Rewrite one token [t, t+n); *next_case says how to fold a quoted value
  * that follows a bare "field:" token. `plain_only`: the token is an
- * operand of NEAR or ADJ, which take plain words only. */
+ * operand of NEAR or ADJ, or a word of a field's group ("title:(...)"),
+ * which take plain words only. */
 static int put_token(gz_buf *b, const char *t, size_t n, gz_fold *next_case,
                      int plain_only, gz_caps_known_fn known, void *ctx,
                      char *err, size_t errlen);
@@ -577,6 +578,16 @@ static int is_empty_field(const char *t, size_t n)
            gz_field_by_name(t + sign, n - sign - 1) != NULL;
 }
 
+/* 1 when `t` (n bytes) is a known field name followed by ':' and nothing
+ * else, and a group follows it (`p[n]` is '('): "title:(WHO outbreak)",
+ * whose words take the field. */
+static int is_field_group(const char *t, size_t n)
+{
+    size_t sign = (n > 0 && (t[0] == '+' || t[0] == '-')) ? 1 : 0;
+    return t[n] == '(' && n > sign + 1 && t[n - 1] == ':' &&
+           gz_field_by_name(t + sign, n - sign - 1) != NULL;
+}
+
 /* The length of an empty group at `p`: "(" then only white space up to
  * ")" (included) or the end; 0 when `p` starts no empty group. */
 static size_t empty_group_length(const char *p)
@@ -601,6 +612,21 @@ static const char *unclosed_quote(const char *query)
     return open;
 }
 
+/* The length of an empty quoted value at `p`: a double quote, only white
+ * space, and the closing quote, or the end of the query when that quote
+ * is the `stray` one, never closed; 0 when `p` starts no such value. */
+static size_t empty_quotes_length(const char *p, const char *stray)
+{
+    if (*p != '"')
+        return 0;
+    size_t n = 1;
+    while (p[n] && gz_ascii_isspace((unsigned char)p[n]))
+        n++;
+    if (p == stray)
+        return p[n] ? 0 : n;
+    return p[n] == '"' ? n + 1 : 0;
+}
+
 char *gz_query_normalise(const char *query, gz_caps_known_fn known,
                          void *ctx, char *err, size_t errlen)
 {
@@ -609,6 +635,12 @@ char *gz_query_normalise(const char *query, gz_caps_known_fn known,
     gz_buf_put(&b, "", 0);
     gz_fold next_case = GZ_FOLD_TEXT;
     int after_proximity = 0;   /* the last token was NEAR or ADJ */
+    /* The depth of parentheses, and that of a field's group
+     * ("title:(...)", 0 outside one): a word in capitals inside it stays
+     * a plain word of that field ("title:(WHO outbreak)" is "title:WHO
+     * title:outbreak"), as "caps:WHO" there would search the acronym
+     * anywhere, the field lost. */
+    int depth = 0, group = 0;
     /* Xapian would read everything after an unclosed quote as one phrase,
      * which rarely matches: the stray quote is dropped instead. */
     const char *stray = unclosed_quote(query);
@@ -629,14 +661,27 @@ char *gz_query_normalise(const char *query, gz_caps_known_fn known,
         }
         size_t n = token_length(p);
         if (n == 0) {   /* white space or a parenthesis */
+            if (*p == '(')
+                depth++;
+            else if (*p == ')' && depth > 0) {
+                if (depth == group)
+                    group = 0;
+                depth--;
+            }
             gz_buf_put(&b, p, 1);
             next_case = GZ_FOLD_TEXT;
             p++;
             continue;
         }
         /* "title:" alone, or before an empty group ("title:(", which
-         * Xapian would search as the word "title"); "title:(a b)" is
+         * Xapian would search as the word "title") or empty quotes
+         * ('source:""', a filter matching nothing; 'title:""', which
+         * Xapian also searched as the word "title"); "title:(a b)" is
          * Xapian's field grouping */
+        if (is_empty_field(p, n) && empty_quotes_length(p + n, stray)) {
+            p += n + empty_quotes_length(p + n, stray);
+            continue;
+        }
         if (is_empty_field(p, n) && p[n] != '"' &&
             (p[n] != '(' || empty_group_length(p + n))) {
             p += n + empty_group_length(p + n);
@@ -644,12 +689,15 @@ char *gz_query_normalise(const char *query, gz_caps_known_fn known,
         }
         size_t next_n = 0;
         const char *next = token_after(p, n, &next_n);
-        int plain_only = after_proximity || is_proximity(next, next_n);
+        int plain_only = after_proximity || is_proximity(next, next_n) ||
+                         group;
         if (put_token(&b, p, n, &next_case, plain_only, known, ctx, err,
                       errlen) != 0) {
             free(b.data);
             return NULL;
         }
+        if (!group && is_field_group(p, n))
+            group = depth + 1;
         after_proximity = is_proximity(p, n);
         p += n;
     }

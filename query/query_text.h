@@ -19,8 +19,9 @@ typedef const char *(*gz_caps_known_fn)(const char *word, size_t len,
  *     letter: "US", "WHO", "G7", or "U.S.") becomes "caps:US" or
  *     "upper:US", the word where the text writes it with capitals
  *     (query/capitals.c), as `known` says (without it: caps:), unless it
- *     is an
- *     operand of NEAR/ADJ. The ranking folds a query typed all in
+ *     is an operand of NEAR/ADJ or a word of a field's group
+ *     ("title:(WHO outbreak)": the plain word in the title, as
+ *     "title:WHO" is). The ranking folds a query typed all in
  *     capitals to lower case before this, so this only concerns words in
  *     capitals in a query that has lower-case letters too. "u.s." in
  *     lower case is the word "us";

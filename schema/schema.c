@@ -388,6 +388,18 @@ size_t gz_old_value_term(const char *prefix, const char *value, char *buf,
     return gz_make_term(prefix, lower, buf, size);
 }
 
+size_t gz_source_length(const char *value, size_t len)
+{
+    size_t n = len < GZ_SOURCE_BYTES ? len : GZ_SOURCE_BYTES, lead = n;
+    while (lead > 0 && ((unsigned char)value[lead - 1] & 0xC0) == 0x80)
+        lead--;
+    if (lead == 0 || (unsigned char)value[lead - 1] < 0xC0)
+        return n;
+    unsigned char c = (unsigned char)value[lead - 1];
+    size_t need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+    return lead - 1 + need > n ? lead - 1 : n;
+}
+
 void gz_dedup_key(const char *text, size_t len, char buf[17])
 {
     uint64_t h = GZ_FNV_BASIS;

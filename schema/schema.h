@@ -191,6 +191,16 @@ char *gz_value_fold(const char *value, size_t len, size_t *out_len);
 size_t gz_old_value_term(const char *prefix, const char *value, char *buf,
                          size_t size);
 
+/* An article's source as the index records it (its term, GZ_SLOT_SOURCE
+ * and the document data): the first GZ_SOURCE_BYTES bytes at most, then
+ * a last character cut short (or not whole) dropped, so the value stays
+ * UTF-8. Returns how many bytes of [value, value+len) are kept. The
+ * writer cuts an article's source so, and source: the value searched
+ * (value_query, query/index.c), so a longer source is found as written,
+ * in indexes already written too. */
+#define GZ_SOURCE_BYTES 255
+size_t gz_source_length(const char *value, size_t len);
+
 /* Metadata keys. */
 #define GZ_META_FORMAT    "gazette.format"   /* GZ_FORMAT_VERSION */
 #define GZ_META_LANGUAGE  "gazette.language" /* stemmer used at index time */

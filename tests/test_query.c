@@ -1181,7 +1181,13 @@ static void test_nothing_to_search(void **state)
     const corpus *c = &fx.sample;
     const char *empty[] = {"\"", "(((", " ", "*", "+", "-", "+ -", "**",
                            "* *", "-(", "!!!", "&", "title:*",
-                           "author:*", "entity:*", "tag:**", "-title:*"};
+                           "author:*", "entity:*", "tag:**", "-title:*",
+                           /* an empty value is no value ("source:") */
+                           "source:", "source:\"\"", "tag:\"\"",
+                           "author:\"\"", "title:\"\"", "entity:\"\"",
+                           "url:\"\"", "id:\"\"", "year:\"\"", "date:\"\"",
+                           "caps:\"\"", "tag:\" \"", "-source:\"\"",
+                           "TAG:\"\"", "title:\"", "(source:\"\")"};
     char out[4096];
     snprintf(out, sizeof out, "%s/err.txt", fx.tmp);
     for (size_t i = 0; i < sizeof empty / sizeof *empty; i++) {
@@ -1207,6 +1213,11 @@ static void test_nothing_to_search(void **state)
     docset everything;
     memset(&everything, 1, sizeof everything);
     expect_hits(c, "NOT gaza", NULL, set_op(everything, gaza, '-'));
+    /* Beside other words, an empty value is left out as "source:" is. */
+    expect_hits(c, "gaza source:", NULL, gaza);
+    expect_hits(c, "gaza source:\"\"", NULL, gaza);
+    expect_hits(c, "gaza tag:\"\"", NULL, gaza);
+    expect_hits(c, "title:\"\" gaza", NULL, gaza);
 }
 
 /* A query that only excludes words is every article but theirs, as with
@@ -2180,6 +2191,180 @@ static void test_value_filters_fold(void **state)
     free(tmp);
 }
 
+/* A source or a tag longer than a term (over 240 bytes with its prefix:
+ * the term is a head of it and a hash, gz_make_term) is found by its
+ * filter both as the article writes it and as the facet shows it. The
+ * indexer keeps the first 255 bytes of a source (cut back to a whole
+ * character): source: cuts a longer value so too, as it found nothing
+ * given the source as written. */
+static void test_long_filter_values(void **state)
+{
+    (void)state;
+    char *tmp = tu_mkdtemp("long");
+    char root[4200], db[4200];
+    snprintf(root, sizeof root, "%s/corpus", tmp);
+    snprintf(db, sizeof db, "%s/index", tmp);
+    /* 300 bytes each; the source's 255th byte is inside an "é" */
+    char source[301], tag[301], text[1024];
+    memcpy(source, "Long Source ", 12);
+    for (size_t i = 12; i + 1 < 300; i += 2)
+        memcpy(source + i, "\xC3\xA9", 2);
+    source[300] = '\0';
+    snprintf(tag, sizeof tag, "Long Tag %0291d", 7);
+    snprintf(text, sizeof text, "Source: %s\nTags: %s, short\n\n"
+             "Wombat census\nThe wombat count rose.\n", source, tag);
+    tu_write_file(root, "w/long.txt", text, strlen(text));
+    for (int jobs = 1; jobs <= 2; jobs++) {
+        snprintf(db, sizeof db, "%s/index-j%d", tmp, jobs);
+        assert_int_equal(tu_run("'%s' --quiet -j%d --db '%s' '%s'",
+                                tu_binary("indexer/gazette-index"), jobs, db,
+                                root), 0);
+        char q[1024];
+        snprintf(q, sizeof q, "source:\"%s\"", source);
+        expect_found(db, q, 1, "w/long.txt");
+        snprintf(q, sizeof q, "wombat source:\"%s\"", source);
+        expect_found(db, q, 1, "w/long.txt");
+        snprintf(q, sizeof q, "tag:\"%s\"", tag);
+        expect_found(db, q, 1, "w/long.txt");
+        /* the hit's source, and each facet value, given to its filter */
+        gazette_index_t *index = NULL;
+        gazette_search_options_t *opts = NULL;
+        gazette_results_t *r = NULL;
+        assert_int_equal(gazette_index_open(db, &index), GAZETTE_STATUS_OK);
+        assert_int_equal(gazette_search_options_new(&opts),
+                         GAZETTE_STATUS_OK);
+        gazette_search_options_add_facet(opts, GAZETTE_FACET_SOURCE);
+        gazette_search_options_add_facet(opts, GAZETTE_FACET_TAG);
+        assert_int_equal(gazette_search(index, "wombat", opts, &r),
+                         GAZETTE_STATUS_OK);
+        assert_int_equal(gazette_results_count(r), 1);
+        const char *shown = gazette_hit_source(gazette_results_hit(r, 0));
+        assert_true(strlen(shown) <= 255 && strlen(shown) >= 250);
+        snprintf(q, sizeof q, "source:\"%s\"", shown);
+        expect_found(db, q, 1, "w/long.txt");
+        const gazette_facet_t facets[] = {GAZETTE_FACET_SOURCE,
+                                          GAZETTE_FACET_TAG};
+        for (size_t f = 0; f < 2; f++) {
+            size_t n = gazette_results_facet_count(r, facets[f]);
+            assert_int_equal(n, f ? 2 : 1);
+            for (size_t i = 0; i < n; i++) {
+                const char *value = NULL;
+                uint64_t count = 0;
+                assert_int_equal(gazette_results_facet_value(
+                                     r, facets[f], i, &value, &count),
+                                 GAZETTE_STATUS_OK);
+                snprintf(q, sizeof q, "%s:\"%s\"", f ? "tag" : "source",
+                         value);
+                expect_found(db, q, 1, "w/long.txt");
+            }
+        }
+        gazette_results_free(r);
+        gazette_search_options_free(opts);
+        gazette_index_close(index);
+    }
+    tu_rmtree(tmp);
+    free(tmp);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The ids `query` finds on `db` (every word required when `all`),
+ * sorted, one space between: a new string. */
+static char *ids_found(const char *db, const char *query, int all)
+{
+    gazette_index_t *index = NULL;
+    gazette_search_options_t *opts = NULL;
+    gazette_results_t *r = NULL;
+    assert_int_equal(gazette_index_open(db, &index), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_search_options_new(&opts), GAZETTE_STATUS_OK);
+    gazette_search_options_set_match_all(opts, all);
+    if (gazette_search(index, query, opts, &r) != GAZETTE_STATUS_OK)
+        fail_msg("%s: '%s': %s", db, query, gazette_index_error(index));
+    size_t n = gazette_results_count(r);
+    const char **ids = calloc(n + 1, sizeof *ids);
+    assert_non_null(ids);
+    size_t len = 1;
+    for (size_t i = 0; i < n; i++) {
+        ids[i] = gazette_hit_id(gazette_results_hit(r, i));
+        len += strlen(ids[i]) + 1;
+    }
+    qsort(ids, n, sizeof *ids, cmp_str);
+    char *out = malloc(len);
+    assert_non_null(out);
+    out[0] = '\0';
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            strcat(out, " ");
+        strcat(out, ids[i]);
+    }
+    free(ids);
+    gazette_results_free(r);
+    gazette_search_options_free(opts);
+    gazette_index_close(index);
+    return out;
+}
+
+/* `query` on `db` finds exactly `want` (ids sorted, a space between). */
+static void expect_ids(const char *db, const char *query, int all,
+                       const char *want)
+{
+    char *got = ids_found(db, query, all);
+    if (strcmp(got, want) != 0)
+        fail_msg("'%s': found \"%s\", want \"%s\"", query, got, want);
+    free(got);
+}
+
+/* The words of a field's group keep the field, those in capitals too:
+ * "title:(WHO outbreak)" is "title:WHO title:outbreak" (the plain word
+ * in the title), not the acronym WHO anywhere and outbreak in the title.
+ * Before, the group's word in capitals was rewritten "upper:WHO" (or
+ * "caps:NASA"), which Xapian searched in the whole article. */
+static void test_field_group_capitals(void **state)
+{
+    (void)state;
+    char *tmp = tu_mkdtemp("group");
+    char root[4200], db[4200];
+    snprintf(root, sizeof root, "%s/corpus", tmp);
+    snprintf(db, sizeof db, "%s/index", tmp);
+    static const struct {
+        const char *name, *text;
+    } files[] = {
+        {"w/who-title.txt", "WHO alert on outbreak\n\n"
+                            "The agency said an outbreak spread.\n"},
+        {"w/who-body.txt", "Outbreak report\n\n"
+                           "Doctors from the WHO met on Monday.\n"},
+        {"w/who-lower.txt", "Who won the outbreak quiz\n\n"
+                            "A quiz about the flu season.\n"},
+        {"w/nasa-title.txt", "NASA launch today\n\n"
+                             "The agency said the rocket would fly.\n"},
+        {"w/nasa-body.txt", "Launch delayed\n\n"
+                            "Engineers at NASA said it slipped.\n"},
+    };
+    for (size_t i = 0; i < sizeof files / sizeof *files; i++)
+        tu_write_file(root, files[i].name, files[i].text,
+                      strlen(files[i].text));
+    assert_int_equal(tu_run("'%s' --quiet --db '%s' '%s'",
+                            tu_binary("indexer/gazette-index"), db, root), 0);
+    static const char who[] = "w/who-lower.txt w/who-title.txt";
+    expect_ids(db, "title:WHO title:outbreak", 1, who);
+    expect_ids(db, "title:(WHO outbreak)", 1, who);
+    expect_ids(db, "title:(outbreak WHO)", 1, who);
+    expect_ids(db, "+title:(WHO outbreak)", 1, who);
+    expect_ids(db, "title:(WHO (outbreak OR flu))", 1, who);
+    expect_ids(db, "title:(NASA launch)", 1, "w/nasa-title.txt");
+    expect_ids(db, "-title:(NASA) launch", 1, "w/nasa-body.txt");
+    /* Outside the group a word in capitals is the acronym still. */
+    expect_ids(db, "WHO title:(outbreak)", 1,
+               "w/who-body.txt w/who-title.txt");
+    expect_ids(db, "title:(outbreak) WHO", 1,
+               "w/who-body.txt w/who-title.txt");
+    tu_rmtree(tmp);
+    free(tmp);
+}
+
 /* Identical articles are shown once; --duplicates shows every copy. */
 static void test_duplicates(void **state)
 {
@@ -2530,6 +2715,8 @@ int main(void)
         cmocka_unit_test(test_facets_leave_page),
         cmocka_unit_test(test_facet_lists),
         cmocka_unit_test(test_value_filters_fold),
+        cmocka_unit_test(test_field_group_capitals),
+        cmocka_unit_test(test_long_filter_values),
         cmocka_unit_test(test_duplicates),
         cmocka_unit_test(test_spelling),
         cmocka_unit_test(test_explain),

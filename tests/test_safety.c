@@ -15,7 +15,8 @@
  * - log lines carry an ISO 8601 time off a terminal, file names cannot
  *   break them, the summary names the index and roots; gazette-query
  *   escapes control characters in ids and facets and writes valid JSON for
- *   a path that is not UTF-8.
+ *   a path that is not UTF-8; neither program shows text reordered by a
+ *   bidirectional control (U+202E).
  *
  * The real programs run on a copy of corpus/sample's 36 .txt[.gz] files in a
  * scratch directory; the index is checked through libgazette.
@@ -1026,6 +1027,82 @@ static void test_query_output_escaped(void **state)
 }
 
 
+/* 1 when `s` holds a bidirectional embedding, override or isolate
+ * control (U+202A-U+202E, U+2066-U+2069) raw. */
+static int has_bidi_control(const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if (p[0] == 0xE2 && ((p[1] == 0x80 && p[2] >= 0xAA && p[2] <= 0xAE) ||
+                             (p[1] == 0x81 && p[2] >= 0xA6 && p[2] <= 0xA9)))
+            return 1;
+    return 0;
+}
+
+#define RLO "\xE2\x80\xAE"   /* U+202E RIGHT-TO-LEFT OVERRIDE */
+#define ARABIC "\xD9\x85\xD8\xB1\xD8\xAD\xD8\xA8\xD8\xA7"
+#define HEBREW "\xD7\xA9\xD7\x9C\xD7\x95\xD7\x9D"
+#define LRM "\xE2\x80\x8E"
+#define RLM "\xE2\x80\x8F"
+
+/* The bidirectional controls that reorder what a terminal shows after
+ * them ("Trojan Source": a title or path reading as another) reach no
+ * text output raw: '?' in titles, snippets, facet values and the query
+ * echoed, escaped in ids (text and --format paths) and in gazette-index's
+ * lines; right-to-left letters and the marks U+200E, U+200F are kept,
+ * and --json keeps every character as the article has it. */
+static void test_bidi_controls_cleaned(void **state)
+{
+    (void)state;
+    static const char text[] =
+        "Tags: kin\xE2\x81\xA7g\n\n"
+        "Quokka " RLO "cod.exe\xE2\x80\xAC report\n\n"
+        "The quokka \xE2\x80\xABwent\xE2\x81\xA9 home. Arabic " ARABIC
+        ", Hebrew " HEBREW ", marks " LRM " and " RLM ".\n";
+    tu_write_file(fx.corpus, "world/quokka-" RLO "fdp.txt", text,
+                  sizeof text - 1);
+    tu_write_file(fx.corpus, "world/empty-" RLO "txt.txt", "", 0);
+    assert_int_equal(ix("--verbose --db '%s' '%s'", fx.db, fx.corpus), 1);
+    const char *out = slurp("out.txt");
+    if (has_bidi_control(out))
+        fail_msg("gazette-index stdout: %s", out);
+    expect_in("out.txt", "added world/quokka-\\xE2\\x80\\xAEfdp.txt\n");
+    const char *err = slurp("err.txt");
+    if (has_bidi_control(err) || !strstr(err, "empty-\\xE2\\x80\\xAEtxt.txt"))
+        fail_msg("gazette-index stderr: %s", err);
+
+    assert_int_equal(qy("--db '%s' --facet tag quokka", fx.db), 0);
+    out = slurp("out.txt");
+    if (has_bidi_control(out))
+        fail_msg("gazette-query: %s", out);
+    expect_in("out.txt", "Quokka ?cod.exe? report\n");
+    expect_in("out.txt", "world/quokka-\\xE2\\x80\\xAEfdp.txt\n");
+    expect_in("out.txt", "kin?g\n");
+    expect_in("out.txt", "?went?");
+    expect_in("out.txt", "Arabic " ARABIC ", Hebrew " HEBREW ", marks " LRM
+                         " and " RLM);
+    assert_int_equal(qy("--db '%s' -n1 'quokka " RLO "evil' NOTHING", fx.db),
+                     0);
+    out = slurp("out.txt");
+    if (has_bidi_control(out) || !strstr(out, "for 'quokka ?evil NOTHING'"))
+        fail_msg("gazette-query echo: %s", out);
+    assert_int_equal(qy("--db '%s' --format paths quokka", fx.db), 0);
+    assert_string_equal(slurp("out.txt"),
+                        "world/quokka-\\xE2\\x80\\xAEfdp.txt\n");
+
+    /* --json is for scripts: exact. */
+    assert_int_equal(qy("--db '%s' --json quokka", fx.db), 0);
+    out = slurp("out.txt");
+    json_error_t jerr;
+    json_t *hit = json_loadb(out, strcspn(out, "\n"), 0, &jerr);
+    if (!hit)
+        fail_msg("not JSON: %s", jerr.text);
+    assert_string_equal(json_string_value(json_object_get(hit, "title")),
+                        "Quokka " RLO "cod.exe\xE2\x80\xAC report");
+    assert_string_equal(json_string_value(json_object_get(hit, "id")),
+                        "world/quokka-" RLO "fdp.txt");
+    json_decref(hit);
+}
+
 /* -------------------------------------------------------- query limits */
 
 /* A small deterministic generator (the tests must not depend on rand()). */
@@ -1294,6 +1371,7 @@ int main(void)
         T(test_usage_errors_are_log_lines),
         T(test_json_summary),
         T(test_query_output_escaped),
+        T(test_bidi_controls_cleaned),
         T(test_query_limits),
         T(test_bad_queries_do_not_grow_memory),
         T(test_query_check_agrees_with_xapian),
