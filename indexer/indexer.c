@@ -283,24 +283,74 @@ static int below_unreadable(const run_state *st, const char *relpath)
     return 0;
 }
 
-/* Check every root exists (a directory or a file) before touching the
- * index. */
-static int check_roots(const gz_index_config *cfg, char *err, size_t errlen)
+/* 1 when the real path `path` is `dir` or lies below it. */
+static int real_within(const char *path, const char *dir)
+{
+    size_t n = strlen(dir);
+    if (n == 1 && dir[0] == '/')
+        return 1;
+    return strncmp(path, dir, n) == 0 && (path[n] == '\0' || path[n] == '/');
+}
+
+/* Two roots that are the same directory or file (also through a symlink),
+ * or one inside the other, would index the files they share twice, under
+ * two ids: refuse them, naming both. */
+static gz_index_outcome check_nested_roots(const gz_index_config *cfg,
+                                           char *err, size_t errlen)
+{
+    char **real = calloc(cfg->nroots, sizeof *real);
+    gz_index_outcome outcome = real ? GZ_INDEX_OK : GZ_INDEX_NO_MEMORY;
+    for (size_t i = 0; outcome == GZ_INDEX_OK && i < cfg->nroots; i++)
+        if (!(real[i] = realpath(cfg->roots[i], NULL))) {
+            outcome = errno == ENOMEM ? GZ_INDEX_NO_MEMORY : GZ_INDEX_NO_INPUT;
+            snprintf(err, errlen, "corpus %s: %s", cfg->roots[i],
+                     strerror(errno));
+        }
+    for (size_t i = 0; outcome == GZ_INDEX_OK && i < cfg->nroots; i++)
+        for (size_t j = i + 1; outcome == GZ_INDEX_OK && j < cfg->nroots;
+             j++) {
+            const char *a = cfg->roots[i], *b = cfg->roots[j];
+            if (strcmp(real[i], real[j]) == 0)
+                snprintf(err, errlen,
+                         "corpus %s and corpus %s are the same: its files "
+                         "would be indexed twice; give it once", a, b);
+            else if (real_within(real[j], real[i]))
+                snprintf(err, errlen,
+                         "corpus %s is inside corpus %s: its files would be "
+                         "indexed twice; give %s alone", b, a, a);
+            else if (real_within(real[i], real[j]))
+                snprintf(err, errlen,
+                         "corpus %s is inside corpus %s: its files would be "
+                         "indexed twice; give %s alone", a, b, b);
+            else
+                continue;
+            outcome = GZ_INDEX_BAD_ROOTS;
+        }
+    for (size_t i = 0; real && i < cfg->nroots; i++)
+        free(real[i]);
+    free(real);
+    return outcome;
+}
+
+/* Check every root exists (a directory or a file), and that no two
+ * overlap, before touching the index. */
+static gz_index_outcome check_roots(const gz_index_config *cfg, char *err,
+                                    size_t errlen)
 {
     for (size_t i = 0; i < cfg->nroots; i++) {
         struct stat sb;
         if (stat(cfg->roots[i], &sb) != 0) {
             snprintf(err, errlen, "corpus %s: %s", cfg->roots[i],
                      strerror(errno));
-            return -1;
+            return GZ_INDEX_NO_INPUT;
         }
         if (!S_ISDIR(sb.st_mode) && !S_ISREG(sb.st_mode)) {
             snprintf(err, errlen, "corpus %s: not a directory or a file",
                      cfg->roots[i]);
-            return -1;
+            return GZ_INDEX_NO_INPUT;
         }
     }
-    return 0;
+    return check_nested_roots(cfg, err, errlen);
 }
 
 /* Set metadata `key` unless it already has `value` (a no-op run must not
@@ -1424,8 +1474,9 @@ gz_index_outcome gz_index_run(const gz_index_config *cfg,
     double start = now_seconds();
     memset(stats, 0, sizeof *stats);
     err[0] = '\0';
-    if (check_roots(cfg, err, errlen) != 0)
-        return GZ_INDEX_NO_INPUT;
+    gz_index_outcome checked = check_roots(cfg, err, errlen);
+    if (checked != GZ_INDEX_OK)
+        return checked;
     /* --full replaces DB: refuse before building if that would delete
      * something that is not an index (finish_generation checks again);
      * a dry run says so too, as the real run would. */

@@ -16,7 +16,8 @@
 
 typedef enum gz_index_outcome {
     GZ_INDEX_OK = 0,
-    GZ_INDEX_NO_INPUT,     /* a corpus root does not exist */
+    GZ_INDEX_NO_INPUT,     /* a corpus root does not exist (or is neither
+                              a directory nor a file) */
     GZ_INDEX_LOCKED,       /* another writer holds the index */
     GZ_INDEX_CORRUPT,      /* the existing index is damaged or too new */
     GZ_INDEX_IO_ERROR,     /* cannot create/write the index (disk full...) */
@@ -26,9 +27,11 @@ typedef enum gz_index_outcome {
     GZ_INDEX_REFUSED,      /* --full would replace what is not an index */
     GZ_INDEX_INTERNAL,
     GZ_INDEX_OLD_FORMAT,   /* the index has articles in another format */
-    GZ_INDEX_UNSAFE        /* removals withheld (or a --full not switched
+    GZ_INDEX_UNSAFE,       /* removals withheld (or a --full not switched
                               in): a corpus root looked empty, unreadable
                               or moved, or over the removal limit */
+    GZ_INDEX_BAD_ROOTS     /* two corpus roots are the same, or one is
+                              inside the other: nothing touched */
 } gz_index_outcome;
 
 /* Every count is of FILES, not articles: each scanned file is counted in
