@@ -114,6 +114,34 @@ static int stop_requested(run_state *st)
     return st->stopped;
 }
 
+/* A file found unchanged, not read again, had bad lines when it was
+ * indexed (GZ_SLOT_FILE_BAD): they are still left out, so say so again,
+ * naming the first, and count them all in `skipped`, as the run that read
+ * them did. */
+static void report_known_bad_lines(run_state *st, const gz_file_entry *e,
+                                   const char *path)
+{
+    if (!e || !e->bad_lines)
+        return;
+    st->stats->skipped += e->bad_lines;
+    char where[4200], reason[800];
+    if (e->bad_line)
+        snprintf(where, sizeof where, "%s:%llu", path,
+                 (unsigned long long)e->bad_line);
+    else
+        snprintf(where, sizeof where, "%s", path);
+    if (e->bad_lines == 1)
+        snprintf(reason, sizeof reason,
+                 "%s (still there: the file is unchanged since it was read)",
+                 e->bad_reason);
+    else
+        snprintf(reason, sizeof reason,
+                 "%s (the first of %lu bad lines still there: the file is "
+                 "unchanged since it was read)",
+                 e->bad_reason, (unsigned long)e->bad_lines);
+    skip(st, where, reason);
+}
+
 /* The pipeline's reports, on this thread: a file is done. Every count is
  * taken here, once the file's fate is known, so a run stopped with files
  * still queued counts only those it finished. */
@@ -146,6 +174,7 @@ static void on_file_done(const char *relpath, const char *path,
         break;
     case GZ_FILE_UNCHANGED:
         st->stats->unchanged++;
+        report_known_bad_lines(st, e, path);
         break;
     case GZ_FILE_SKIPPED:
     case GZ_FILE_SKIPPED_GONE:
@@ -210,6 +239,7 @@ static void visit_file(run_state *st, const corpus_file *file)
         e->kept = 1;
         st->stats->scanned++;
         st->stats->unchanged++;
+        report_known_bad_lines(st, e, file->path);
         progress(st);
         return;
     }

@@ -49,7 +49,9 @@ typedef struct gz_index_stats {
     uint64_t unchanged;   /* files left as they were (stat or hash equal) */
     uint64_t skipped;     /* files that could not be indexed, plus single
                              articles left out of files that were read
-                             (bad lines of a JSON Lines file) */
+                             (bad lines of a JSON Lines file), or that
+                             were left out when an unchanged file was
+                             read last (GZ_SLOT_FILE_BAD) */
     uint64_t ignored;     /* entries below a root that are not articles:
                              unknown file types, files describing the
                              corpus (README...), files without extension
@@ -114,9 +116,11 @@ typedef struct gz_index_config {
      * is "added", "updated" or "removed", `path` the file's relative path
      * (for removed files the path term without its prefix). */
     void (*on_change)(const char *path, const char *what, void *ctx);
-    /* Called for each skipped file or walk problem, and for each article
-     * left out of a file that was read (then `path` is "file:line")
-     * (may be NULL). */
+    /* Called for each skipped file or walk problem, for each article
+     * left out of a file that was read (then `path` is "file:line"), and
+     * once for a file found unchanged whose articles were left out when
+     * it was read (the first of them, "file:line", and their count in the
+     * reason) (may be NULL). */
     void (*on_skip)(const char *path, const char *reason, void *ctx);
     /* Called for each entry counted in `ignored`, with the reason (may be
      * NULL). `path` is root-based, like the paths of on_skip. */

@@ -46,8 +46,20 @@ enum {
     GZ_SLOT_ENTITIES = 6,  /* entity display names, GZ_ENTITY_SEP between */
     GZ_SLOT_FILE_PATH = 7, /* relative path of the file (incremental) */
     GZ_SLOT_AUTHORS = 8,   /* the author facet's value (below) */
-    GZ_SLOT_TAGS = 9       /* the tag facet's values (below) */
+    GZ_SLOT_TAGS = 9,      /* the tag facet's values (below) */
+    GZ_SLOT_FILE_BAD = 10  /* the file's bad lines (incremental, below) */
 };
+
+/*
+ * GZ_SLOT_FILE_BAD: on every article of a file some of whose articles
+ * were left out when it was read (bad lines of a JSON Lines file),
+ * "<count> <line> <reason>": how many, the line of the first and its
+ * one-line reason (gz_format_bad_lines). A run that finds the file
+ * unchanged reports them again from there, without reading the file, so
+ * nothing stays skipped in silence; a rewrite without bad lines writes
+ * articles without the value. Indexes written before the slot existed
+ * lack it, and code older than it ignores it.
+ */
 
 /*
  * Facet lists: GZ_SLOT_AUTHORS and GZ_SLOT_TAGS hold an article's author
