@@ -579,7 +579,13 @@ typedef struct open_one {
 static xap_status open_one_db(void *ctx, char *err, size_t errlen)
 {
     open_one *o = ctx;
-    xap_status s = xap_writable_open(o->target, o->action, 0, o->db);
+    /* Never write into a database that lost a table (schema.h). */
+    xap_status s = o->action == XAP_DB_CREATE
+                       ? XAP_OK
+                       : gz_check_index_tables(o->target, err, errlen);
+    if (s != XAP_OK)
+        return s;
+    s = xap_writable_open(o->target, o->action, 0, o->db);
     if (s != XAP_OK)
         snprintf(err, errlen, "%s: %s", o->target, xap_last_error());
     return s;
@@ -772,6 +778,10 @@ static xap_status open_dry(const gz_index_config *cfg, run_state *st,
     xap_status failed = XAP_OK;
     if (locate_shards(cfg->db_path, &st->where, err, errlen, &failed) != 0)
         return failed;
+    for (size_t i = 0; i < st->where.n; i++)
+        if ((failed = gz_check_tables(st->where.paths[i], err, errlen)) !=
+            XAP_OK)
+            return failed;   /* the real run would refuse it too */
     xap_status s = open_views(st);
     if (s == XAP_ERR_DB_NOT_FOUND || s == XAP_ERR_DB_OPENING) {
         struct stat sb;
@@ -1088,6 +1098,10 @@ static xap_status open_shards(void *ctx, char *err, size_t errlen)
             return XAP_ERR_NOMEM;
         st->where.n = 1;
     }
+    /* Never write into a database that lost a table (schema.h): every
+     * shard is checked before one is opened. */
+    for (size_t i = 0; s == XAP_OK && !cfg->full && i < st->where.n; i++)
+        s = gz_check_tables(st->where.paths[i], err, errlen);
     for (size_t i = 0; s == XAP_OK && i < st->where.n; i++) {
         s = xap_writable_open(st->where.paths[i], o->action, 0,
                               &st->shards[i]);
