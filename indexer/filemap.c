@@ -21,6 +21,7 @@ typedef struct doc_fact {
     int64_t mtime_ns;
     uint64_t hash;
     int has_hash;
+    char *bad;          /* its GZ_SLOT_FILE_BAD value, or NULL */
 } doc_fact;
 
 typedef struct fact_list {
@@ -48,6 +49,14 @@ int gz_format_stat(char *buf, size_t size, uint64_t file_size,
 void gz_format_hash(char *buf, uint64_t hash)
 {
     snprintf(buf, 17, "%016" PRIx64, hash);
+}
+
+int gz_format_bad_lines(char *buf, size_t size, uint32_t count,
+                        uint64_t line, const char *reason)
+{
+    int n = snprintf(buf, size, "%" PRIu32 " %" PRIu64 " %s", count, line,
+                     reason);
+    return n < 0 ? 0 : (size_t)n < size ? n : (int)size - 1;
 }
 
 /*
@@ -163,6 +172,44 @@ static int on_hash_value(xap_docid id, const char *v, size_t len, void *ctx)
     return 0;
 }
 
+/* The bad lines stream (a few documents, in docid order): merged too. */
+static int on_bad_value(xap_docid id, const char *v, size_t len, void *ctx)
+{
+    fact_list *f = ctx;
+    while (f->cursor < f->n && f->v[f->cursor].docid < id)
+        f->cursor++;
+    if (f->cursor == f->n)
+        return 1;
+    if (f->v[f->cursor].docid != id)
+        return 0;
+    if (!(f->v[f->cursor].bad = strndup(v, len))) {
+        f->nomem = 1;
+        return 1;
+    }
+    return 0;
+}
+
+/* Parse a GZ_SLOT_FILE_BAD value into `e`; a malformed one is dropped (the
+ * file then counts as without bad lines until it changes). */
+static xap_status set_bad_lines(gz_file_entry *e, const char *v)
+{
+    char *end;
+    errno = 0;
+    unsigned long long count = strtoull(v, &end, 10);
+    if (errno || end == v || *end != ' ' || count == 0 ||
+        count > UINT32_MAX)
+        return XAP_OK;
+    const char *at = end + 1;
+    unsigned long long line = strtoull(at, &end, 10);
+    if (errno || end == at || *end != ' ')
+        return XAP_OK;
+    if (!(e->bad_reason = strdup(end + 1)))
+        return XAP_ERR_NOMEM;
+    e->bad_lines = (uint32_t)count;
+    e->bad_line = line;
+    return XAP_OK;
+}
+
 static const doc_fact *find_fact(const fact_list *f, xap_docid id)
 {
     size_t lo = 0, hi = f->n;
@@ -215,7 +262,7 @@ static xap_status insert_entry(gz_filemap *map, const char *term,
     e->hash = d ? d->hash : 0;
     e->has_hash = d ? (unsigned char)d->has_hash : 0;
     e->shard = (unsigned short)shard;
-    return XAP_OK;
+    return d && d->bad ? set_bad_lines(e, d->bad) : XAP_OK;
 }
 
 /* One value of the path stream (docid order, like the fact list): the
@@ -275,6 +322,12 @@ xap_status gz_filemap_load(const xap_database *db, unsigned shard,
                                     &facts);
     facts.cursor = 0;
     if (s == XAP_OK)
+        s = xap_database_each_value(db, GZ_SLOT_FILE_BAD, on_bad_value,
+                                    &facts);
+    if (s == XAP_OK && facts.nomem)
+        s = XAP_ERR_NOMEM;
+    facts.cursor = 0;
+    if (s == XAP_OK)
         s = xap_database_each_value(db, GZ_SLOT_FILE_PATH, on_path_value,
                                     &ls);
     if (s == XAP_OK)
@@ -283,6 +336,8 @@ xap_status gz_filemap_load(const xap_database *db, unsigned shard,
         s = xap_database_each_term(db, GZ_PREFIX_PATH, on_path_term, &ls);
     if (s == XAP_OK)
         s = ls.status;
+    for (size_t i = 0; i < facts.n; i++)
+        free(facts.v[i].bad);
     free(facts.v);
     if (s != XAP_OK)
         gz_filemap_free(map);
@@ -291,8 +346,10 @@ xap_status gz_filemap_load(const xap_database *db, unsigned shard,
 
 void gz_filemap_free(gz_filemap *map)
 {
-    for (size_t i = 0; i < map->count; i++)
+    for (size_t i = 0; i < map->count; i++) {
         free(map->entries[i].term);
+        free(map->entries[i].bad_reason);
+    }
     free(map->entries);
     gz_strmap_free(&map->index);
     memset(map, 0, sizeof *map);

@@ -2,13 +2,15 @@
  * filemap.h - what the index already knows about each corpus file.
  *
  * An incremental run needs, for every file indexed before, the size, mtime
- * and content hash recorded at the time. They are stored per document
- * (GZ_SLOT_FILE_STAT, GZ_SLOT_FILE_HASH, GZ_SLOT_FILE_PATH) and every
- * document carries its file's path term (GZ_PREFIX_PATH). gz_filemap_load
- * reads them in four streaming passes (three value streams, then the list
- * of path terms, which only costs a lookup for a term no path value named)
- * instead of one lookup per file, and keeps one small entry per file in an
- * array, found by path term through a string map (util/strmap.h).
+ * and content hash recorded at the time, and the bad lines it had. They are
+ * stored per document (GZ_SLOT_FILE_STAT, GZ_SLOT_FILE_HASH,
+ * GZ_SLOT_FILE_PATH, GZ_SLOT_FILE_BAD: only files with bad lines have it)
+ * and every document carries its file's path term (GZ_PREFIX_PATH).
+ * gz_filemap_load reads them in five streaming passes (four value streams,
+ * then the list of path terms, which only costs a lookup for a term no path
+ * value named) instead of one lookup per file, and keeps one small entry
+ * per file in an array, found by path term through a string map
+ * (util/strmap.h).
  */
 #ifndef GAZETTE_FILEMAP_H
 #define GAZETTE_FILEMAP_H
@@ -32,6 +34,11 @@ typedef struct gz_file_entry {
                             as it was) under this path: overrides `gone`
                             (two roots holding the same path) */
     unsigned short shard; /* the shard its articles are in */
+    /* Its bad lines when it was read (GZ_SLOT_FILE_BAD): how many (0:
+     * none), the first one's line and reason (malloc()ed, or NULL). */
+    uint32_t bad_lines;
+    uint64_t bad_line;
+    char *bad_reason;
 } gz_file_entry;
 
 /* Zeroed ({0}) it is empty. Entries stay where they are once loaded: a
@@ -61,6 +68,12 @@ int gz_format_stat(char *buf, size_t size, uint64_t file_size,
 /* 16 lower-case hex digits, the GZ_SLOT_FILE_HASH format; buf has >= 17
  * bytes. */
 void gz_format_hash(char *buf, uint64_t hash);
+
+/* "<count> <line> <reason>", the GZ_SLOT_FILE_BAD format: `count` bad
+ * lines, the first at `line` for `reason` (cut to fit); returns the
+ * length. */
+int gz_format_bad_lines(char *buf, size_t size, uint32_t count,
+                        uint64_t line, const char *reason);
 
 /* 64-bit FNV-1a hash of the raw bytes of the file at `path`, into *out
  * (returns 0). Returns 1, reading nothing (or stopping as soon as the file

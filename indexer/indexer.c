@@ -114,6 +114,34 @@ static int stop_requested(run_state *st)
     return st->stopped;
 }
 
+/* A file found unchanged, not read again, had bad lines when it was
+ * indexed (GZ_SLOT_FILE_BAD): they are still left out, so say so again,
+ * naming the first, and count them all in `skipped`, as the run that read
+ * them did. */
+static void report_known_bad_lines(run_state *st, const gz_file_entry *e,
+                                   const char *path)
+{
+    if (!e || !e->bad_lines)
+        return;
+    st->stats->skipped += e->bad_lines;
+    char where[4200], reason[800];
+    if (e->bad_line)
+        snprintf(where, sizeof where, "%s:%llu", path,
+                 (unsigned long long)e->bad_line);
+    else
+        snprintf(where, sizeof where, "%s", path);
+    if (e->bad_lines == 1)
+        snprintf(reason, sizeof reason,
+                 "%s (still there: the file is unchanged since it was read)",
+                 e->bad_reason);
+    else
+        snprintf(reason, sizeof reason,
+                 "%s (the first of %lu bad lines still there: the file is "
+                 "unchanged since it was read)",
+                 e->bad_reason, (unsigned long)e->bad_lines);
+    skip(st, where, reason);
+}
+
 /* The pipeline's reports, on this thread: a file is done. Every count is
  * taken here, once the file's fate is known, so a run stopped with files
  * still queued counts only those it finished. */
@@ -146,6 +174,7 @@ static void on_file_done(const char *relpath, const char *path,
         break;
     case GZ_FILE_UNCHANGED:
         st->stats->unchanged++;
+        report_known_bad_lines(st, e, path);
         break;
     case GZ_FILE_SKIPPED:
     case GZ_FILE_SKIPPED_GONE:
@@ -210,6 +239,7 @@ static void visit_file(run_state *st, const corpus_file *file)
         e->kept = 1;
         st->stats->scanned++;
         st->stats->unchanged++;
+        report_known_bad_lines(st, e, file->path);
         progress(st);
         return;
     }
@@ -283,24 +313,74 @@ static int below_unreadable(const run_state *st, const char *relpath)
     return 0;
 }
 
-/* Check every root exists (a directory or a file) before touching the
- * index. */
-static int check_roots(const gz_index_config *cfg, char *err, size_t errlen)
+/* 1 when the real path `path` is `dir` or lies below it. */
+static int real_within(const char *path, const char *dir)
+{
+    size_t n = strlen(dir);
+    if (n == 1 && dir[0] == '/')
+        return 1;
+    return strncmp(path, dir, n) == 0 && (path[n] == '\0' || path[n] == '/');
+}
+
+/* Two roots that are the same directory or file (also through a symlink),
+ * or one inside the other, would index the files they share twice, under
+ * two ids: refuse them, naming both. */
+static gz_index_outcome check_nested_roots(const gz_index_config *cfg,
+                                           char *err, size_t errlen)
+{
+    char **real = calloc(cfg->nroots, sizeof *real);
+    gz_index_outcome outcome = real ? GZ_INDEX_OK : GZ_INDEX_NO_MEMORY;
+    for (size_t i = 0; outcome == GZ_INDEX_OK && i < cfg->nroots; i++)
+        if (!(real[i] = realpath(cfg->roots[i], NULL))) {
+            outcome = errno == ENOMEM ? GZ_INDEX_NO_MEMORY : GZ_INDEX_NO_INPUT;
+            snprintf(err, errlen, "corpus %s: %s", cfg->roots[i],
+                     strerror(errno));
+        }
+    for (size_t i = 0; outcome == GZ_INDEX_OK && i < cfg->nroots; i++)
+        for (size_t j = i + 1; outcome == GZ_INDEX_OK && j < cfg->nroots;
+             j++) {
+            const char *a = cfg->roots[i], *b = cfg->roots[j];
+            if (strcmp(real[i], real[j]) == 0)
+                snprintf(err, errlen,
+                         "corpus %s and corpus %s are the same: its files "
+                         "would be indexed twice; give it once", a, b);
+            else if (real_within(real[j], real[i]))
+                snprintf(err, errlen,
+                         "corpus %s is inside corpus %s: its files would be "
+                         "indexed twice; give %s alone", b, a, a);
+            else if (real_within(real[i], real[j]))
+                snprintf(err, errlen,
+                         "corpus %s is inside corpus %s: its files would be "
+                         "indexed twice; give %s alone", a, b, b);
+            else
+                continue;
+            outcome = GZ_INDEX_BAD_ROOTS;
+        }
+    for (size_t i = 0; real && i < cfg->nroots; i++)
+        free(real[i]);
+    free(real);
+    return outcome;
+}
+
+/* Check every root exists (a directory or a file), and that no two
+ * overlap, before touching the index. */
+static gz_index_outcome check_roots(const gz_index_config *cfg, char *err,
+                                    size_t errlen)
 {
     for (size_t i = 0; i < cfg->nroots; i++) {
         struct stat sb;
         if (stat(cfg->roots[i], &sb) != 0) {
             snprintf(err, errlen, "corpus %s: %s", cfg->roots[i],
                      strerror(errno));
-            return -1;
+            return GZ_INDEX_NO_INPUT;
         }
         if (!S_ISDIR(sb.st_mode) && !S_ISREG(sb.st_mode)) {
             snprintf(err, errlen, "corpus %s: not a directory or a file",
                      cfg->roots[i]);
-            return -1;
+            return GZ_INDEX_NO_INPUT;
         }
     }
-    return 0;
+    return check_nested_roots(cfg, err, errlen);
 }
 
 /* Set metadata `key` unless it already has `value` (a no-op run must not
@@ -499,7 +579,13 @@ typedef struct open_one {
 static xap_status open_one_db(void *ctx, char *err, size_t errlen)
 {
     open_one *o = ctx;
-    xap_status s = xap_writable_open(o->target, o->action, 0, o->db);
+    /* Never write into a database that lost a table (schema.h). */
+    xap_status s = o->action == XAP_DB_CREATE
+                       ? XAP_OK
+                       : gz_check_index_tables(o->target, err, errlen);
+    if (s != XAP_OK)
+        return s;
+    s = xap_writable_open(o->target, o->action, 0, o->db);
     if (s != XAP_OK)
         snprintf(err, errlen, "%s: %s", o->target, xap_last_error());
     return s;
@@ -692,6 +778,10 @@ static xap_status open_dry(const gz_index_config *cfg, run_state *st,
     xap_status failed = XAP_OK;
     if (locate_shards(cfg->db_path, &st->where, err, errlen, &failed) != 0)
         return failed;
+    for (size_t i = 0; i < st->where.n; i++)
+        if ((failed = gz_check_tables(st->where.paths[i], err, errlen)) !=
+            XAP_OK)
+            return failed;   /* the real run would refuse it too */
     xap_status s = open_views(st);
     if (s == XAP_ERR_DB_NOT_FOUND || s == XAP_ERR_DB_OPENING) {
         struct stat sb;
@@ -1008,6 +1098,10 @@ static xap_status open_shards(void *ctx, char *err, size_t errlen)
             return XAP_ERR_NOMEM;
         st->where.n = 1;
     }
+    /* Never write into a database that lost a table (schema.h): every
+     * shard is checked before one is opened. */
+    for (size_t i = 0; s == XAP_OK && !cfg->full && i < st->where.n; i++)
+        s = gz_check_tables(st->where.paths[i], err, errlen);
     for (size_t i = 0; s == XAP_OK && i < st->where.n; i++) {
         s = xap_writable_open(st->where.paths[i], o->action, 0,
                               &st->shards[i]);
@@ -1424,8 +1518,9 @@ gz_index_outcome gz_index_run(const gz_index_config *cfg,
     double start = now_seconds();
     memset(stats, 0, sizeof *stats);
     err[0] = '\0';
-    if (check_roots(cfg, err, errlen) != 0)
-        return GZ_INDEX_NO_INPUT;
+    gz_index_outcome checked = check_roots(cfg, err, errlen);
+    if (checked != GZ_INDEX_OK)
+        return checked;
     /* --full replaces DB: refuse before building if that would delete
      * something that is not an index (finish_generation checks again);
      * a dry run says so too, as the real run would. */

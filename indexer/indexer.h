@@ -16,7 +16,8 @@
 
 typedef enum gz_index_outcome {
     GZ_INDEX_OK = 0,
-    GZ_INDEX_NO_INPUT,     /* a corpus root does not exist */
+    GZ_INDEX_NO_INPUT,     /* a corpus root does not exist (or is neither
+                              a directory nor a file) */
     GZ_INDEX_LOCKED,       /* another writer holds the index */
     GZ_INDEX_CORRUPT,      /* the existing index is damaged or too new */
     GZ_INDEX_IO_ERROR,     /* cannot create/write the index (disk full...) */
@@ -26,9 +27,11 @@ typedef enum gz_index_outcome {
     GZ_INDEX_REFUSED,      /* --full would replace what is not an index */
     GZ_INDEX_INTERNAL,
     GZ_INDEX_OLD_FORMAT,   /* the index has articles in another format */
-    GZ_INDEX_UNSAFE        /* removals withheld (or a --full not switched
+    GZ_INDEX_UNSAFE,       /* removals withheld (or a --full not switched
                               in): a corpus root looked empty, unreadable
                               or moved, or over the removal limit */
+    GZ_INDEX_BAD_ROOTS     /* two corpus roots are the same, or one is
+                              inside the other: nothing touched */
 } gz_index_outcome;
 
 /* Every count is of FILES, not articles: each scanned file is counted in
@@ -46,7 +49,9 @@ typedef struct gz_index_stats {
     uint64_t unchanged;   /* files left as they were (stat or hash equal) */
     uint64_t skipped;     /* files that could not be indexed, plus single
                              articles left out of files that were read
-                             (bad lines of a JSON Lines file) */
+                             (bad lines of a JSON Lines file), or that
+                             were left out when an unchanged file was
+                             read last (GZ_SLOT_FILE_BAD) */
     uint64_t ignored;     /* entries below a root that are not articles:
                              unknown file types, files describing the
                              corpus (README...), files without extension
@@ -111,9 +116,11 @@ typedef struct gz_index_config {
      * is "added", "updated" or "removed", `path` the file's relative path
      * (for removed files the path term without its prefix). */
     void (*on_change)(const char *path, const char *what, void *ctx);
-    /* Called for each skipped file or walk problem, and for each article
-     * left out of a file that was read (then `path` is "file:line")
-     * (may be NULL). */
+    /* Called for each skipped file or walk problem, for each article
+     * left out of a file that was read (then `path` is "file:line"), and
+     * once for a file found unchanged whose articles were left out when
+     * it was read (the first of them, "file:line", and their count in the
+     * reason) (may be NULL). */
     void (*on_skip)(const char *path, const char *reason, void *ctx);
     /* Called for each entry counted in `ignored`, with the reason (may be
      * NULL). `path` is root-based, like the paths of on_skip. */

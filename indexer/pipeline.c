@@ -603,6 +603,32 @@ static xap_status refresh_stat(shard_writer *sw, const unit *u)
     return s;
 }
 
+/* The GZ_SLOT_FILE_BAD value of file unit `u` into buf: its bad articles
+ * (notes "path:line"), how many and the first; "" when none. */
+static void bad_lines_value(const unit *u, char *buf, size_t size)
+{
+    uint32_t count = 0;
+    const note *first = NULL;
+    for (const note *n = u->notes; n; n = n->next) {
+        if (n->warning)
+            continue;
+        if (!first)
+            first = n;
+        if (count < UINT32_MAX)
+            count++;
+    }
+    buf[0] = '\0';
+    if (!first)
+        return;
+    size_t len = strlen(u->file.path);
+    const char *at = strncmp(first->where, u->file.path, len) == 0 &&
+                             first->where[len] == ':'
+                         ? first->where + len + 1 : "";
+    char *end;
+    unsigned long long line = strtoull(at, &end, 10);
+    gz_format_bad_lines(buf, size, count, *end ? 0 : line, first->text);
+}
+
 /* Write a file's documents in one transaction: Xapian's own automatic
  * commit (every XAPIAN_FLUSH_THRESHOLD changes) must not land inside a
  * file, or a run killed then would leave part of the file under its new
@@ -614,6 +640,11 @@ static xap_status write_file(shard_writer *sw, unit *u)
         return s;
     if (u->delete_old)
         s = xap_writable_delete_document_by_term(sw->db, u->path_term);
+    char bad[600];
+    bad_lines_value(u, bad, sizeof bad);
+    for (size_t i = 0; s == XAP_OK && bad[0] && i < u->ndocs; i++)
+        s = xap_document_add_value(u->docs[i].doc, GZ_SLOT_FILE_BAD, bad,
+                                   strlen(bad));
     for (size_t i = 0; s == XAP_OK && i < u->ndocs; i++) {
         /* By id term, not add: two roots may hold the same path. */
         s = xap_writable_replace_document_by_term(sw->db, u->docs[i].id_term,

@@ -60,6 +60,7 @@ gazette_status_t gz_status_from_outcome(gz_index_outcome outcome)
     case GZ_INDEX_REFUSED: return GAZETTE_STATUS_NOT_AN_INDEX;
     case GZ_INDEX_UNSAFE: return GAZETTE_STATUS_REMOVAL_REFUSED;
     case GZ_INDEX_OLD_FORMAT: return GAZETTE_STATUS_INDEX_VERSION;
+    case GZ_INDEX_BAD_ROOTS: return GAZETTE_STATUS_INVALID_ARGUMENT;
     case GZ_INDEX_INTERNAL: break;
     }
     return GAZETTE_STATUS_INTERNAL_ERROR;

@@ -213,8 +213,10 @@ static int holds_no_index(const char *path, char *why, size_t whylen)
     return 1;
 }
 
-/* Open `loc` alone into loc->db and count its shards; on failure loc->db
- * is NULL and `why` (when the shim's message is not enough) says why. */
+/* Open `loc` alone into loc->db and count its shards, and check that no
+ * local database of it lacks a table (gz_check_index_tables); on failure
+ * loc->db is NULL and `why` (when the shim's message is not enough) says
+ * why. */
 static xap_status open_location(gz_location *loc, char *why, size_t whylen)
 {
     xap_database *db = NULL;
@@ -230,6 +232,9 @@ static xap_status open_location(gz_location *loc, char *why, size_t whylen)
         s = xap_database_shard_count(db, &loc->shards);
     if (s == XAP_OK)
         s = check_format(db, loc->shards, why, whylen);
+    /* a table deleted that Xapian would take for an empty one */
+    if (s == XAP_OK && !loc->host)
+        s = gz_check_index_tables(loc->name, why, whylen);
     if (s != XAP_OK) {
         if (!why[0] && !loc->host &&
             (s == XAP_ERR_DB_NOT_FOUND || s == XAP_ERR_DB_OPENING))

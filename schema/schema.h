@@ -46,8 +46,20 @@ enum {
     GZ_SLOT_ENTITIES = 6,  /* entity display names, GZ_ENTITY_SEP between */
     GZ_SLOT_FILE_PATH = 7, /* relative path of the file (incremental) */
     GZ_SLOT_AUTHORS = 8,   /* the author facet's value (below) */
-    GZ_SLOT_TAGS = 9       /* the tag facet's values (below) */
+    GZ_SLOT_TAGS = 9,      /* the tag facet's values (below) */
+    GZ_SLOT_FILE_BAD = 10  /* the file's bad lines (incremental, below) */
 };
+
+/*
+ * GZ_SLOT_FILE_BAD: on every article of a file some of whose articles
+ * were left out when it was read (bad lines of a JSON Lines file),
+ * "<count> <line> <reason>": how many, the line of the first and its
+ * one-line reason (gz_format_bad_lines). A run that finds the file
+ * unchanged reports them again from there, without reading the file, so
+ * nothing stays skipped in silence; a rewrite without bad lines writes
+ * articles without the value. Indexes written before the slot existed
+ * lack it, and code older than it ignores it.
+ */
 
 /*
  * Facet lists: GZ_SLOT_AUTHORS and GZ_SLOT_TAGS hold an article's author
@@ -239,6 +251,30 @@ void gz_foreign_index_error(const char *path, uint64_t docs, char *err,
  * records neither (a new index, or one Gazette did not write: the
  * caller decides). */
 xap_status gz_index_language(const xap_database *db, char **out);
+
+/*
+ * Tables: Xapian opens the tables of a glass database lazily and takes
+ * one that is missing for an empty one, so an index whose docdata.glass,
+ * termlist.glass or position.glass was deleted would be searched (hits
+ * without titles, phrases matching as plain words) and written into.
+ * gz_check_tables checks the glass database directory `dir`: it must
+ * have postlist.glass, and once it holds articles termlist.glass and
+ * docdata.glass, and once an article has a word of text position.glass.
+ * XAP_OK (also when `dir` is not a glass database: opening it says what
+ * it is), XAP_ERR_DB_CORRUPT with `why` naming the missing file, or the
+ * failure of opening it to count its articles (`why` says it). A few
+ * stat calls when every table is there.
+ *
+ * gz_check_index_tables does the same for each local database of the
+ * index at `location` (a database directory, a directory with a XAPIANDB
+ * stub file, or a stub file: the databases they name, remote ones
+ * skipped). A full rebuild that switches the index meanwhile is not
+ * damage (XAP_OK). The searcher checks every local index it opens; the
+ * indexer and the writer API every database they write.
+ */
+xap_status gz_check_tables(const char *dir, char *why, size_t whylen);
+xap_status gz_check_index_tables(const char *location, char *why,
+                                 size_t whylen);
 
 /* Xapian's glass backend refuses terms over 245 bytes. Longer ids are
  * replaced by a prefix of the id and a hash of the whole. */

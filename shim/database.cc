@@ -86,6 +86,16 @@ xap_status xap_database_doc_count(const xap_database *db, uint32_t *out)
     });
 }
 
+xap_status xap_database_total_length(const xap_database *db, uint64_t *out)
+{
+    return guard(__func__, [&] {
+        NEED(db);
+        NEED(out);
+        *out = db->db.get_total_length();
+        return XAP_OK;
+    });
+}
+
 xap_status xap_database_term_exists(const xap_database *db, const char *term,
                                     int *out)
 {

@@ -120,6 +120,10 @@ xap_status xap_database_reopen(xap_database *db, int *changed);
 void xap_database_free(xap_database *db);
 
 xap_status xap_database_doc_count(const xap_database *db, uint32_t *out);
+/* Sum of the lengths of all documents (Database::get_total_length: the
+ * within-document frequencies of their terms; 0 when no document holds a
+ * term that counts, only boolean ones). */
+xap_status xap_database_total_length(const xap_database *db, uint64_t *out);
 xap_status xap_database_term_exists(const xap_database *db, const char *term,
                                     int *out);
 xap_status xap_database_termfreq(const xap_database *db, const char *term,

@@ -569,6 +569,82 @@ static int collect_id(xap_docid id, const char *v, size_t len, void *ctx)
     return 0;
 }
 
+/* Bad lines of a JSON Lines file are reported by every run, not only by
+ * the one that read them: a run that finds the file unchanged (same stat,
+ * or touched with the same bytes) does not read it again, but names its
+ * first bad line, says how many there are and counts them all in
+ * skipped (exit 1), until the file is fixed. A file with no good line
+ * holds no article and is read, and reported, every time. */
+static void test_bad_lines_reported_every_run(void **state)
+{
+    (void)state;
+    char dir[1100], db[1100];
+    snprintf(dir, sizeof dir, "%s/jsonl", fx.tmp);
+    snprintf(db, sizeof db, "%s/jsonl.idx", fx.tmp);
+    static const char two_bad[] =
+        "{\"id\":\"a\",\"title\":\"Alpha\",\"body\":\"one\"}\n"
+        "{\"id\":\"b\",\"title\":\"Beta\",\n"
+        "{\"id\":\"c\",\"title\":\"Gamma\",\"body\":\"three\"}\n"
+        "not json\n";
+    static const char one_bad[] =
+        "{\"id\":\"a\",\"title\":\"Alpha\",\"body\":\"one\"}\n"
+        "{\"id\":\"b\",\"title\":\"Beta\",\"body\":\"two\"}\n"
+        "{\"id\":\"a\",\"title\":\"Again\",\"body\":\"three\"}\n";
+    static const char fixed[] =
+        "{\"id\":\"a\",\"title\":\"Alpha\",\"body\":\"one\"}\n"
+        "{\"id\":\"b\",\"title\":\"Beta\",\"body\":\"two\"}\n";
+    tu_write_file(dir, "feed.jsonl", two_bad, sizeof two_bad - 1);
+    const char *args[] = {"--json", "--db", db, dir, NULL};
+    const char *dry[] = {"--json", "-n", "--db", db, dir, NULL};
+
+    assert_int_equal(run_index(args), 1);
+    expect_counts(last_summary(), 1, 1, 0, 0, 0, 2);
+    assert_non_null(strstr(slurp("err.txt"), "feed.jsonl:2: invalid JSON"));
+    assert_non_null(strstr(slurp("err.txt"), "feed.jsonl:4: invalid JSON"));
+    /* unchanged: one line, the first bad line and the count */
+    for (int pass = 0; pass < 3; pass++) {
+        if (pass == 1)   /* touched, same bytes: hashed, not read */
+            assert_int_equal(tu_run("touch -d '2001-02-03 04:05:06' "
+                                    "'%s/feed.jsonl'", dir), 0);
+        assert_int_equal(run_index(pass == 2 ? dry : args), 1);
+        expect_counts(last_summary(), 1, 0, 0, 0, 1, 2);
+        const char *err = slurp("err.txt");
+        if (!strstr(err, "feed.jsonl:2: invalid JSON") ||
+            !strstr(err, "the first of 2 bad lines") || strstr(err, ":4:"))
+            fail_msg("pass %d: %s", pass, err);
+    }
+    assert_int_equal(doc_count(db), 2);
+
+    /* one bad line (a repeated id) */
+    tu_write_file(dir, "feed.jsonl", one_bad, sizeof one_bad - 1);
+    assert_int_equal(run_index(args), 1);
+    expect_counts(last_summary(), 1, 0, 1, 0, 0, 1);
+    assert_int_equal(run_index(args), 1);
+    expect_counts(last_summary(), 1, 0, 0, 0, 1, 1);
+    const char *err = slurp("err.txt");
+    if (!strstr(err, "feed.jsonl:3: ") || !strstr(err, "still there") ||
+        strstr(err, "bad lines"))
+        fail_msg("%s", err);
+
+    /* fixed: said no more */
+    tu_write_file(dir, "feed.jsonl", fixed, sizeof fixed - 1);
+    assert_int_equal(run_index(args), 0);
+    expect_counts(last_summary(), 1, 0, 1, 0, 0, 0);
+    assert_int_equal(run_index(args), 0);
+    expect_counts(last_summary(), 1, 0, 0, 0, 1, 0);
+    assert_string_equal(slurp("err.txt"), "");
+
+    /* no good line at all: skipped and named by every run */
+    tu_write_file(dir, "bad.jsonl", "nope\nnot either\n", 16);
+    for (int run = 0; run < 2; run++) {
+        assert_int_equal(run_index(args), 1);
+        expect_counts(last_summary(), 2, 0, 0, 0, 1, 1);
+        assert_non_null(strstr(slurp("err.txt"), "bad.jsonl"));
+    }
+    tu_rmtree(dir);
+    tu_rmtree(db);
+}
+
 /* Indexes written before the path value slot existed (simulated by
  * clearing it) are still read right: through the path terms. */
 static void test_index_without_path_values(void **state)
@@ -854,6 +930,7 @@ int main(void)
         cmocka_unit_test(test_readers_during_reindex),
         cmocka_unit_test(test_full_rebuild_switches_atomically),
         cmocka_unit_test(test_index_without_path_values),
+        cmocka_unit_test(test_bad_lines_reported_every_run),
         cmocka_unit_test(test_unreadable_paths_keep_articles),
         cmocka_unit_test(test_killed_runs_converge),
     };

@@ -772,6 +772,47 @@ static void test_missing_inputs_are_66(void **state)
                          "--synonyms or --entity-aliases file");
 }
 
+/* Corpus roots that overlap (the same directory, also written another
+ * way or through a symlink, one inside another, a file inside a
+ * directory) would index the files they share twice, under two ids:
+ * refused before the index is touched, exit 64, one line naming both;
+ * the library says INVALID_ARGUMENT; --help says so. */
+static void test_overlapping_roots_refused(void **state)
+{
+    (void)state;
+    char alias[1100];
+    snprintf(alias, sizeof alias, "%s/alias", fx.tmp);
+    assert_int_equal(symlink(fx.corpus, alias), 0);
+    static const char *const pairs[][2] = {
+        {"c", "c/world"},  {"c/world", "c"}, {"c", "c"},   {"c", "c/"},
+        {"c", "./c"},      {"c", "alias"},   {"alias/world", "c"},
+        {"c", "c/world/2023-11-03-nasrallah-speech.txt"},
+    };
+    for (size_t i = 0; i < sizeof pairs / sizeof *pairs; i++) {
+        assert_int_equal(ix("--db '%s' '%s/%s' '%s/%s'", fx.db, fx.tmp,
+                            pairs[i][0], fx.tmp, pairs[i][1]),
+                         64);
+        const char *err = slurp("err.txt");
+        if (count_lines(err) != 1 || !strstr(err, pairs[i][0]) ||
+            !strstr(err, pairs[i][1]) || !strstr(err, "twice"))
+            fail_msg("%s %s: %s", pairs[i][0], pairs[i][1], err);
+        assert_int_equal(access(fx.db, F_OK), -1);
+    }
+    /* neighbours are fine */
+    assert_int_equal(ix("-q --db '%s' '%s/world' '%s/sport'", fx.db,
+                        fx.corpus, fx.corpus), 0);
+    gazette_update_t *u = NULL;
+    assert_int_equal(gazette_update_new(&u), GAZETTE_STATUS_OK);
+    const char *roots[] = {fx.corpus, alias};
+    assert_int_equal(gazette_update_run(u, fx.db, roots, 2),
+                     GAZETTE_STATUS_INVALID_ARGUMENT);
+    assert_non_null(strstr(gazette_update_error(u), "the same"));
+    assert_int_equal(gazette_update_count(u, GAZETTE_COUNT_SCANNED), 0);
+    gazette_update_free(u);
+    assert_int_equal(ix("--help"), 0);
+    expect_in("out.txt", "the same CORPUS twice");
+}
+
 /* A skipped file: exit 1 and one line naming it on stderr; with --quiet
  * exit 1 and nothing at all (not the file, not the summary), as --help
  * says of both. */
@@ -1365,6 +1406,7 @@ int main(void)
         T(test_db_of_another_program),
         T(test_dry_run_exits_as_the_real_run),
         T(test_missing_inputs_are_66),
+        T(test_overlapping_roots_refused),
         T(test_quiet_hides_skipped_files),
         T(test_symlink_out_is_skipped_not_scanned),
         T(test_log_lines),

@@ -467,6 +467,11 @@ static void test_read_back(void **state)
     uint32_t n;
     OK(xap_database_doc_count(db, &n));
     assert_int_equal(n, NDOCS);
+    uint64_t total = 0;
+    OK(xap_database_total_length(db, &total));
+    assert_true(total > 0);
+    assert_int_equal(xap_database_total_length(NULL, &total),
+                     XAP_ERR_INVALID_ARG);
 
     xap_docid id;
     OK(xap_database_first_posting(db, "Qc3", &id));
