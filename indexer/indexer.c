@@ -1487,9 +1487,67 @@ static uint64_t live_articles(const char *db_path, int *foreign)
     return n;
 }
 
+/* The devices the live index recorded for the roots, into st->checks: a
+ * --full build's own first shard, which gz_roots_inspect read, has none
+ * yet, and a root now on another file system must be caught as in an
+ * update. (A dry run read the live index already.) */
+static xap_status recorded_devices(run_state *st, const xap_database *live)
+{
+    const gz_index_config *cfg = st->cfg;
+    gz_root_check *seen = calloc(cfg->nroots ? cfg->nroots : 1, sizeof *seen);
+    if (!seen)
+        return XAP_ERR_NOMEM;
+    xap_status s = gz_roots_inspect(live, cfg->roots, cfg->nroots, seen);
+    for (size_t i = 0; s == XAP_OK && i < cfg->nroots; i++) {
+        st->checks[i].dev_known = seen[i].dev_known;
+        st->checks[i].recorded_dev = seen[i].recorded_dev;
+    }
+    free(seen);
+    return s;
+}
+
+/* Context of count_removed: the build's shards. */
+typedef struct removed_ctx {
+    run_state *st;
+    xap_status status;
+} removed_ctx;
+
+/* A path term of the live index: removed when no shard of the build has
+ * it. */
+static int on_live_path(const char *term, size_t len, uint32_t freq,
+                        void *ctx)
+{
+    (void)len;
+    (void)freq;
+    removed_ctx *r = ctx;
+    run_state *st = r->st;
+    uint32_t here = 0;
+    for (size_t i = 0; r->status == XAP_OK && i < st->nshards && !here; i++)
+        r->status = xap_database_termfreq(st->views[i], term, &here);
+    if (r->status == XAP_OK && !here) {
+        st->stats->removed++;
+        changed(st, term + strlen(GZ_PREFIX_PATH), "removed");
+    }
+    return r->status != XAP_OK;
+}
+
+/* The files of the live index that the build does not hold (gone from
+ * the corpus, or now skipped): what switching it in removes, counted in
+ * `removed` as an update counts them. Articles given through the writer
+ * API have no path and are not counted. */
+static xap_status count_removed(run_state *st, const xap_database *live)
+{
+    removed_ctx r = {st, XAP_OK};
+    xap_status s = xap_database_each_term(live, GZ_PREFIX_PATH, on_live_path,
+                                          &r);
+    return s == XAP_OK ? r.status : s;
+}
+
 /* End of a --full walk, every shard committed: keep the build only when
- * it did not lose too many articles (safety.h), counted over all its
- * shards; else set st->refused with the reason in err. */
+ * it did not lose too many articles, nor any while a root is empty or
+ * moved (safety.h), counted over all its shards; else set st->refused
+ * with the reason in err. A build that may be switched in counts the
+ * files it removes. */
 static xap_status check_rebuild(run_state *st, char *err, size_t errlen)
 {
     const gz_index_config *cfg = st->cfg;
@@ -1503,12 +1561,22 @@ static xap_status check_rebuild(run_state *st, char *err, size_t errlen)
     }
     if (cfg->dry_run)
         now = st->article_total;
+    /* No live index (or one that does not open): nothing to lose. */
+    xap_database *live = NULL;
+    uint32_t old = 0;
+    if (s == XAP_OK && xap_database_open(cfg->db_path, &live) == XAP_OK &&
+        xap_database_doc_count(live, &old) != XAP_OK)
+        old = 0;
+    if (s == XAP_OK && live && !cfg->dry_run)
+        s = recorded_devices(st, live);
     if (s == XAP_OK &&
-        !gz_rebuild_allowed(st->checks, cfg->nroots,
-                            live_articles(cfg->db_path, NULL), now,
+        !gz_rebuild_allowed(st->checks, cfg->nroots, old, now,
                             cfg->max_remove_percent, cfg->force, err,
                             errlen))
         st->refused = 1;
+    if (s == XAP_OK && live && !st->refused && !cfg->dry_run)
+        s = count_removed(st, live);
+    xap_database_free(live);
     return s;
 }
 

@@ -182,7 +182,24 @@ int gz_rebuild_allowed(const gz_root_check *checks, size_t n,
     }
     uint64_t lost = old_articles > new_articles ? old_articles - new_articles
                                                 : 0;
-    if (force || !over_limit(lost, old_articles, max_percent))
+    if (force || lost == 0)
+        return 1;
+    for (size_t i = 0; i < n; i++) {
+        const gz_root_check *c = &checks[i];
+        int empty = c->files == 0, moved = gz_root_moved(c);
+        if (!empty && !moved)
+            continue;
+        snprintf(err, errlen,
+                 "corpus %s is %s%s%s (not mounted?) and the rebuild holds %"
+                 PRIu64 " articles, the index %" PRIu64 ": not switched in, "
+                 "the index is as it was; if they are really gone, rerun "
+                 "with --force", c->root, empty ? "empty" : "",
+                 empty && moved ? " and " : "",
+                 moved ? "on another file system than at the last run" : "",
+                 new_articles, old_articles);
+        return 0;
+    }
+    if (!over_limit(lost, old_articles, max_percent))
         return 1;
     snprintf(err, errlen,
              "the rebuild holds %" PRIu64 " articles, the index %" PRIu64

@@ -68,9 +68,10 @@ int gz_removal_allowed(const gz_root_check *checks, size_t n,
                        size_t errlen);
 
 /* May a --full rebuild holding `new_articles` replace an index holding
- * `old_articles`? No when a root was unreadable, or when it lost more than
- * `max_percent` percent of them (0 = no limit), unless `force`. Returns 1
- * or 0 with a one-line reason in `err`. */
+ * `old_articles`? No when a root was unreadable; nor, unless `force`, when
+ * it lost articles while a root is empty or moved (whatever `max_percent`
+ * says), or when it lost more than `max_percent` percent of them (0 = no
+ * limit). Returns 1 or 0 with a one-line reason in `err`. */
 int gz_rebuild_allowed(const gz_root_check *checks, size_t n,
                        uint64_t old_articles, uint64_t new_articles,
                        unsigned max_percent, int force, char *err,

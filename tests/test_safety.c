@@ -361,6 +361,40 @@ static void test_full_refuses_to_shrink(void **state)
     assert_int_equal(articles(fx.db), SAMPLE_FILES - 18);
 }
 
+/* --full with an empty root (a disk not mounted) is not switched in even
+ * when --max-remove 0 lifts the percentage: only --force overrides an
+ * empty root, as in an update. A rebuild that is switched in counts the
+ * files it dropped in `removed`, and names them with --verbose. */
+static void test_full_empty_root_and_removed(void **state)
+{
+    (void)state;
+    assert_int_equal(ix("--quiet --full --db '%s' '%s'", fx.db, fx.corpus),
+                     0);
+    assert_int_equal(tu_run("mv '%s' '%s.away' && mkdir '%s'", fx.corpus,
+                            fx.corpus, fx.corpus), 0);
+    assert_int_equal(ix("--full --max-remove 0 --db '%s' '%s'", fx.db,
+                        fx.corpus), 69);
+    expect_in("err.txt", "is empty (not mounted?)");
+    expect_in("err.txt", "not switched in");
+    assert_int_equal(articles(fx.db), SAMPLE_FILES);
+    assert_int_equal(tu_run("rmdir '%s' && mv '%s.away' '%s'", fx.corpus,
+                            fx.corpus, fx.corpus), 0);
+
+    assert_int_equal(tu_run("rm '%s/world/2023-11-09-rafah-aid-convoys.txt' "
+                            "'%s/world/2023-11-12-riyadh-summit.txt.gz'",
+                            fx.corpus, fx.corpus), 0);
+    assert_int_equal(ix("-j2 -v --full --max-remove 0 --db '%s' '%s'", fx.db,
+                        fx.corpus), 0);
+    expect_in("out.txt", "removed world/2023-11-09-rafah-aid-convoys.txt\n");
+    expect_in("out.txt", "removed world/2023-11-12-riyadh-summit.txt.gz\n");
+    expect_in("out.txt", "removed 2,");
+    expect_in("out.txt", "added 34,");
+    assert_int_equal(articles(fx.db), SAMPLE_FILES - 2);
+    /* Nothing more to drop: none removed. */
+    assert_int_equal(ix("--full --db '%s' '%s'", fx.db, fx.corpus), 0);
+    expect_in("out.txt", "removed 0,");
+}
+
 /* A root whose directory cannot be read removes nothing (exit 69). Needs
  * a user that permissions apply to. */
 static void test_unreadable_root(void **state)
@@ -410,6 +444,13 @@ static void test_moved_root(void **state)
                             link), 0);
     assert_int_equal(ix("--db '%s' '%s'", fx.db, link), 69);
     expect_in("err.txt", "on another file system");
+    assert_int_equal(articles(fx.db), SAMPLE_FILES);
+    /* --full is measured against the live index's record too, whatever
+     * the percentage allows. */
+    assert_int_equal(ix("--full --max-remove 0 --db '%s' '%s'", fx.db, link),
+                     69);
+    expect_in("err.txt", "on another file system");
+    expect_in("err.txt", "not switched in");
     assert_int_equal(articles(fx.db), SAMPLE_FILES);
     assert_int_equal(ix("--force --db '%s' '%s'", fx.db, link), 0);
     assert_int_equal(articles(fx.db), SAMPLE_FILES - 1);
@@ -1393,6 +1434,7 @@ int main(void)
         T(test_skipped_files_are_removals),
         T(test_unreadable_twin_keeps_articles),
         T(test_full_refuses_to_shrink),
+        T(test_full_empty_root_and_removed),
         T(test_unreadable_root),
         T(test_moved_root),
         T(test_update_api),
