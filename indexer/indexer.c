@@ -1534,7 +1534,8 @@ static int on_live_path(const char *term, size_t len, uint32_t freq,
 /* The files of the live index that the build does not hold (gone from
  * the corpus, or now skipped): what switching it in removes, counted in
  * `removed` as an update counts them. Articles given through the writer
- * API have no path and are not counted. */
+ * API have no path and are not counted. On a damaged live index the count
+ * stops where its term list could not be read. */
 static xap_status count_removed(run_state *st, const xap_database *live)
 {
     removed_ctx r = {st, XAP_OK};
@@ -1567,15 +1568,18 @@ static xap_status check_rebuild(run_state *st, char *err, size_t errlen)
     if (s == XAP_OK && xap_database_open(cfg->db_path, &live) == XAP_OK &&
         xap_database_doc_count(live, &old) != XAP_OK)
         old = 0;
-    if (s == XAP_OK && live && !cfg->dry_run)
-        s = recorded_devices(st, live);
+    /* A damaged live index is what a --full is for: what cannot be read
+     * of it (its devices, its paths) is left out, not a failure. */
+    if (s == XAP_OK && live && !cfg->dry_run &&
+        recorded_devices(st, live) == XAP_ERR_NOMEM)
+        s = XAP_ERR_NOMEM;
     if (s == XAP_OK &&
         !gz_rebuild_allowed(st->checks, cfg->nroots, old, now,
                             cfg->max_remove_percent, cfg->force, err,
                             errlen))
         st->refused = 1;
     if (s == XAP_OK && live && !st->refused && !cfg->dry_run)
-        s = count_removed(st, live);
+        (void)count_removed(st, live);
     xap_database_free(live);
     return s;
 }
