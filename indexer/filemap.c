@@ -288,23 +288,30 @@ static int on_path_value(xap_docid id, const char *v, size_t len, void *ctx)
     return ls->status != XAP_OK;
 }
 
-/* One path term. Indexes written before the path slot existed (or a path
- * too long for on_path_value) are found here: look up the term's first
- * document and record its facts. Terms already known cost a lookup. */
+/* One path term, with the number of documents that hold it in this
+ * shard: the file's articles (added to what other shards hold of it).
+ * Indexes written before the path slot existed (or a path too long for
+ * on_path_value) are found here: look up the term's first document and
+ * record its facts. Terms already known cost a lookup. */
 static int on_path_term(const char *term, size_t len, uint32_t freq,
                         void *ctx)
 {
     (void)len;
-    (void)freq;
     load_state *ls = ctx;
-    if (known(ls->map, term))
-        return 0;
-    xap_docid id = 0;
-    ls->status = xap_database_first_posting(ls->db, term, &id);
-    if (ls->status == XAP_OK)
-        ls->status = insert_entry(ls->map, term, find_fact(ls->facts, id),
-                                  ls->shard);
-    return ls->status != XAP_OK;
+    long at = gz_strmap_get(&ls->map->index, term, strlen(term));
+    if (at < 0) {
+        xap_docid id = 0;
+        ls->status = xap_database_first_posting(ls->db, term, &id);
+        if (ls->status == XAP_OK)
+            ls->status = insert_entry(ls->map, term,
+                                      find_fact(ls->facts, id), ls->shard);
+        if (ls->status != XAP_OK)
+            return 1;
+        at = (long)ls->map->count - 1;
+    }
+    ls->map->entries[at].articles += freq;
+    ls->map->articles += freq;
+    return 0;
 }
 
 xap_status gz_filemap_load(const xap_database *db, unsigned shard,

@@ -10,7 +10,9 @@
  * then the list of path terms, which only costs a lookup for a term no path
  * value named) instead of one lookup per file, and keeps one small entry
  * per file in an array, found by path term through a string map
- * (util/strmap.h).
+ * (util/strmap.h). The list of path terms also gives each file's number of
+ * articles (the term's frequency in each shard): the removal guards count
+ * articles a run would remove, not only files (safety.h).
  */
 #ifndef GAZETTE_FILEMAP_H
 #define GAZETTE_FILEMAP_H
@@ -39,6 +41,8 @@ typedef struct gz_file_entry {
     uint32_t bad_lines;
     uint64_t bad_line;
     char *bad_reason;
+    uint64_t articles;   /* articles indexed under its path term, in
+                            every shard */
 } gz_file_entry;
 
 /* Zeroed ({0}) it is empty. Entries stay where they are once loaded: a
@@ -46,6 +50,7 @@ typedef struct gz_file_entry {
 typedef struct gz_filemap {
     gz_file_entry *entries;   /* count entries (capacity allocated) */
     size_t count, capacity;
+    uint64_t articles;        /* sum of the entries' articles */
     gz_strmap index;          /* path term -> position in entries */
 } gz_filemap;
 

@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +29,16 @@
 #define DEFAULT_BATCH 1000
 #define LOCK_POLL_NS 150000000L   /* 150 ms between lock attempts */
 
+/* A changed file that would lose articles (GZ_FILE_SHRUNK), waiting for
+ * the removal guards: no document of it is kept, only what it takes to
+ * read it again. */
+typedef struct held_file {
+    corpus_file file;            /* as walked; strings in `strings` */
+    char *strings;
+    gz_file_entry *entry;        /* what the index holds of it */
+    uint64_t now;                /* articles it held when read */
+} held_file;
+
 /* State of one run, shared by the walk and the pipeline's reports (all
  * on the caller's thread). */
 typedef struct run_state {
@@ -49,6 +60,11 @@ typedef struct run_state {
     const char *root;            /* root being walked */
     char **unreadable;           /* relpaths the walk warned about */
     size_t nunreadable, capunreadable;
+    held_file *held;             /* files that would lose articles */
+    size_t nheld, capheld;
+    xap_status held_status;      /* XAP_ERR_NOMEM when one could not be
+                                    held (the run then fails) */
+    int retrying;                /* the held files are read again */
     xap_status status;           /* first failure, sticky */
 } run_state;
 
@@ -142,14 +158,58 @@ static void report_known_bad_lines(run_state *st, const gz_file_entry *e,
     skip(st, where, reason);
 }
 
+/* Remember file `f`, which would go from e->articles articles to `now`,
+ * until the removal guards decide (remove_if_safe). */
+static void hold(run_state *st, const corpus_file *f, gz_file_entry *e,
+                 size_t now)
+{
+    if (st->nheld == st->capheld) {
+        size_t cap = st->capheld ? st->capheld * 2 : 8;
+        held_file *v = realloc(st->held, cap * sizeof *v);
+        if (!v) {
+            st->held_status = XAP_ERR_NOMEM;
+            return;
+        }
+        st->held = v;
+        st->capheld = cap;
+    }
+    size_t lr = f->root ? strlen(f->root) + 1 : 0;
+    size_t lp = strlen(f->path) + 1, lrel = strlen(f->relpath) + 1;
+    char *strings = malloc(lr + lp + lrel);
+    if (!strings) {
+        st->held_status = XAP_ERR_NOMEM;
+        return;
+    }
+    if (f->root)
+        memcpy(strings, f->root, lr);
+    memcpy(strings + lr, f->path, lp);
+    memcpy(strings + lr + lp, f->relpath, lrel);
+    st->held[st->nheld++] = (held_file){
+        .file = {.root = f->root ? strings : NULL, .path = strings + lr,
+                 .relpath = strings + lr + lp, .size = f->size,
+                 .mtime_ns = f->mtime_ns},
+        .strings = strings, .entry = e, .now = now};
+}
+
+static void free_held(run_state *st)
+{
+    for (size_t i = 0; i < st->nheld; i++)
+        free(st->held[i].strings);
+    free(st->held);
+    st->held = NULL;
+    st->nheld = st->capheld = 0;
+}
+
 /* The pipeline's reports, on this thread: a file is done. Every count is
  * taken here, once the file's fate is known, so a run stopped with files
- * still queued counts only those it finished. */
-static void on_file_done(const char *relpath, const char *path,
-                         gz_file_outcome outcome, const char *reason,
-                         size_t articles, void *ctx)
+ * still queued counts only those it finished. A file that would lose
+ * articles is counted once the removal guards have decided: as updated
+ * when it is read again and written, as skipped when it is kept. */
+static void on_file_done(const corpus_file *file, gz_file_outcome outcome,
+                         const char *reason, size_t articles, void *ctx)
 {
     run_state *st = ctx;
+    const char *relpath = file->relpath, *path = file->path;
     /* What the index holds under this path: removed at the end of the
      * walk (with the vanished files, under the removal guards) when the
      * file now holds no article, unless another root's file of the same
@@ -160,9 +220,15 @@ static void on_file_done(const char *relpath, const char *path,
     if (e && outcome == GZ_FILE_SKIPPED_GONE)
         e->gone = 1;
     else if (e)
-        e->kept = 1;   /* indexed, or unreadable: its articles stay */
+        e->kept = 1;   /* indexed, unreadable or held: its articles stay */
+    if (e && outcome == GZ_FILE_SHRUNK && !st->retrying) {
+        hold(st, file, e, articles);
+        return;
+    }
+    char why[256];
     st->stats->scanned++;
-    st->article_total += articles;
+    if (outcome != GZ_FILE_SHRUNK)
+        st->article_total += articles;
     switch (outcome) {
     case GZ_FILE_ADDED:
         st->stats->added++;
@@ -180,6 +246,15 @@ static void on_file_done(const char *relpath, const char *path,
     case GZ_FILE_SKIPPED_GONE:
         st->stats->skipped++;
         skip(st, path, reason);
+        break;
+    case GZ_FILE_SHRUNK:   /* read again, it had lost more meanwhile */
+        st->stats->skipped++;
+        snprintf(why, sizeof why, "the index holds %" PRIu64 " articles "
+                 "of it, the file %zu now, fewer than when the removal "
+                 "guards were asked (it changed during the run): not "
+                 "rewritten, the index keeps them", e ? e->articles : 0,
+                 articles);
+        skip(st, path, why);
         break;
     }
     progress(st);
@@ -244,8 +319,15 @@ static void visit_file(run_state *st, const corpus_file *file)
         return;
     }
     /* Handed over before marking it seen: a second root holding the same
-     * path is reindexed, never taken for unchanged. */
-    st->status = gz_pipeline_file(st->pipe, file, e);
+     * path is reindexed, never taken for unchanged; nor is it held for
+     * losing articles (what the index holds of the path may be the first
+     * root's file: it would be held at every run). Any other known file
+     * that would lose articles waits for the removal guards, also under
+     * --force or --max-remove 0 (an unreadable root still refuses the
+     * removals, and then it is not rewritten either); a --full build
+     * knows no file (it is measured as a whole: check_rebuild). */
+    uint64_t may_lose = e && !e->seen ? 0 : GZ_LOSE_ANY;
+    st->status = gz_pipeline_file(st->pipe, file, e, may_lose);
     if (e)
         e->seen = 1;   /* also when unreadable: keep its articles */
 }
@@ -634,29 +716,84 @@ static void remove_vanished(run_state *st)
     }
 }
 
-/* Remove what vanished (and what files now skipped held), unless that
- * looks like an accident (safety.h): then remove nothing and set
+/* The removal guards said no: every held file keeps its articles (and
+ * its recorded stat, so the next run reads it again), counted as
+ * skipped. */
+static void keep_held(run_state *st)
+{
+    for (size_t i = 0; i < st->nheld; i++) {
+        const held_file *h = &st->held[i];
+        char why[256];
+        snprintf(why, sizeof why, "the index holds %" PRIu64 " articles "
+                 "of it, the file %" PRIu64 " now: not rewritten (removal "
+                 "guard), the index keeps them", h->entry->articles, h->now);
+        st->stats->scanned++;
+        st->stats->skipped++;
+        skip(st, h->file.path, why);
+        progress(st);
+    }
+}
+
+/* The removal guards said yes: read every held file again, allowed to
+ * lose what it lost when first read (one that lost more by now is kept:
+ * on_file_done), and wait until each is done. */
+static void rewrite_held(run_state *st)
+{
+    st->retrying = 1;
+    for (size_t i = 0; i < st->nheld && st->status == XAP_OK; i++) {
+        const held_file *h = &st->held[i];
+        if (stop_requested(st))
+            return;
+        st->status = gz_pipeline_retry(st->pipe, &h->file, h->entry,
+                                       h->entry->articles - h->now);
+    }
+    if (st->status == XAP_OK && !stop_requested(st))
+        st->status = gz_pipeline_settle(st->pipe);
+}
+
+/* Remove what vanished (and what files now skipped held), and rewrite
+ * the files that would lose articles (held), unless that looks like an
+ * accident (safety.h): then remove nothing, rewrite none of them, and set
  * st->refused with the reason in err. The file map covers every shard,
- * so the limit is over the whole index. A --full build starts empty:
+ * so the limits are over the whole index. A --full build starts empty:
  * there is nothing to remove. */
 static void remove_if_safe(run_state *st, char *err, size_t errlen)
 {
     const gz_index_config *cfg = st->cfg;
     if (cfg->full)
         return;
-    uint64_t gone = 0, skipped = 0;
+    gz_removal r = {.known = st->known.count,
+                    .known_articles = st->known.articles};
     for (size_t i = 0; i < st->known.count; i++) {
         const gz_file_entry *e = &st->known.entries[i];
-        int v = vanished(st, e);
-        gone += v;
-        skipped += v && e->seen;
+        if (!vanished(st, e))
+            continue;
+        r.vanished++;
+        r.skipped += e->seen;
+        r.vanished_articles += e->articles;
     }
-    if (!gz_removal_allowed(st->checks, cfg->nroots,
-                            cfg->no_delete ? 0 : gone, skipped,
-                            st->known.count, cfg->max_remove_percent,
-                            cfg->force, err, errlen))
+    if (cfg->no_delete)
+        r.vanished = r.vanished_articles = 0;
+    for (size_t i = 0; i < st->nheld; i++) {
+        const held_file *h = &st->held[i];
+        uint64_t lost = h->entry->articles - h->now;
+        if (!r.example || lost > r.example_old - r.example_now) {
+            r.example = h->file.path;
+            r.example_old = h->entry->articles;
+            r.example_now = h->now;
+        }
+        r.shrinking++;
+        r.shrink_articles += lost;
+    }
+    if (!gz_removal_allowed(st->checks, cfg->nroots, &r,
+                            cfg->max_remove_percent, cfg->force, err,
+                            errlen)) {
         st->refused = 1;
-    else if (!cfg->no_delete)
+        keep_held(st);
+        return;
+    }
+    rewrite_held(st);
+    if (st->status == XAP_OK && !cfg->no_delete)
         remove_vanished(st);
 }
 
@@ -708,14 +845,16 @@ static xap_status write_index_extras(run_state *st)
     return s;
 }
 
-/* Walk every root, then remove what vanished (when safe), and let the
- * pipeline finish and commit every shard. Vanished files are only looked
- * for after a complete walk, and once every file handed over is done (a
- * file now skipped may have articles to go: gz_pipeline_settle). A stop requested at any moment up to the
- * last commit stops the run (st->stopped): the files still queued when
- * it came were dropped by the pipeline, so a walk that had ended is no
+/* Walk every root, then remove what vanished and rewrite the files that
+ * would lose articles (when safe), and let the pipeline finish and commit
+ * every shard. Vanished files are only looked for after a complete walk,
+ * and once every file handed over is done (a file now skipped may have
+ * articles to go, a changed one may have been held for losing some:
+ * gz_pipeline_settle). A stop requested at any moment up to the last
+ * commit stops the run (st->stopped): the files still queued when it
+ * came were dropped by the pipeline, so a walk that had ended is no
  * complete run (a --full build must not be switched in, nor measured
- * against --max-remove). */
+ * against --max-remove; held files are left as they were). */
 static xap_status index_roots(run_state *st, char *err, size_t errlen)
 {
     const gz_index_config *cfg = st->cfg;
@@ -726,6 +865,10 @@ static xap_status index_roots(run_state *st, char *err, size_t errlen)
     }
     if (st->status == XAP_OK && !stop_requested(st))
         st->status = gz_pipeline_settle(st->pipe);
+    if (st->status == XAP_OK && st->held_status != XAP_OK) {
+        snprintf(err, errlen, "out of memory");
+        st->status = st->held_status;
+    }
     if (st->status == XAP_OK && !stop_requested(st))
         remove_if_safe(st, err, errlen);
     /* Commit what was done, also when stopped; not after a failure. */
@@ -1453,6 +1596,7 @@ static void close_run(run_state *st, run_hold *h)
     for (size_t i = 0; i < st->nunreadable; i++)
         free(st->unreadable[i]);
     free(st->unreadable);
+    free_held(st);
 }
 
 /* Commit and close every shard (releasing Xapian's locks). */

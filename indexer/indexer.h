@@ -47,11 +47,13 @@ typedef struct gz_index_stats {
     uint64_t updated;     /* files whose content changed, reindexed */
     uint64_t removed;     /* files gone since the last run: articles deleted */
     uint64_t unchanged;   /* files left as they were (stat or hash equal) */
-    uint64_t skipped;     /* files that could not be indexed, plus single
-                             articles left out of files that were read
-                             (bad lines of a JSON Lines file), or that
-                             were left out when an unchanged file was
-                             read last (GZ_SLOT_FILE_BAD) */
+    uint64_t skipped;     /* files that could not be indexed (or that
+                             would lose articles and were kept under the
+                             removal guards), plus single articles left
+                             out of files that were read (bad lines of a
+                             JSON Lines file), or that were left out when
+                             an unchanged file was read last
+                             (GZ_SLOT_FILE_BAD) */
     uint64_t ignored;     /* entries below a root that are not articles:
                              unknown file types, files describing the
                              corpus (README...), files without extension
@@ -102,9 +104,12 @@ typedef struct gz_index_config {
     int follow_symlinks;
     double wait_lock_seconds;   /* wait this long for another writer */
     /* Removal guards (safety.h): a run that would remove more than this
-     * percentage of the index's files removes none (0 = no limit; --full:
-     * not switched in when it lost more than this share of the articles).
-     * no_delete: never remove vanished files. force: remove (or switch)
+     * percentage of the index's files or articles (those of files removed
+     * and those changed files would lose) removes none, nor rewrites a
+     * file that would lose articles (0 = no limit; --full: not switched
+     * in when it lost more than this share of the articles). no_delete:
+     * never remove vanished files (files that lose articles are still
+     * rewritten within the limit). force: remove and rewrite (or switch)
      * even when a root looks empty or moved or over the limit. */
     unsigned max_remove_percent;
     int no_delete;

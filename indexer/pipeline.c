@@ -64,8 +64,12 @@ typedef struct unit {
     corpus_file file;          /* strings in `strings` */
     char *strings;
     int known, has_hash, delete_old;
+    int retry;                 /* read again (gz_pipeline_retry): its
+                                  notes are not reported */
     uint64_t old_hash;
     unsigned old_shard;
+    uint64_t old_articles;     /* what the index holds of it */
+    uint64_t may_lose;         /* of those, lost without being held */
     char path_term[GZ_TERM_BUF];
     char stat_value[64];
     char hash_value[17];
@@ -223,7 +227,8 @@ static unit *new_unit(void)
 }
 
 /* A unit for walked file `f` (strings copied) and what the index knows. */
-static unit *file_unit(const corpus_file *f, const gz_file_entry *known)
+static unit *file_unit(const corpus_file *f, const gz_file_entry *known,
+                       uint64_t may_lose)
 {
     unit *u = new_unit();
     if (!u)
@@ -249,6 +254,8 @@ static unit *file_unit(const corpus_file *f, const gz_file_entry *known)
         u->has_hash = known->has_hash && !known->seen;
         u->old_hash = known->hash;
         u->old_shard = known->shard;
+        u->old_articles = known->articles;
+        u->may_lose = may_lose;
     }
     gz_make_term(GZ_PREFIX_PATH, u->file.relpath, u->path_term,
                  sizeof u->path_term);
@@ -465,6 +472,19 @@ static xap_status prepare_unit(gz_pipeline *p, gz_analyzer *analyzer,
         u->outcome = u->known && cs != CORPUS_SKIP_UNREADABLE
                          ? GZ_FILE_SKIPPED_GONE
                          : GZ_FILE_SKIPPED;
+        u->kind = UNIT_REPORT;
+        return XAP_OK;
+    }
+    if (u->known && u->may_lose != GZ_LOSE_ANY &&
+        u->articles < u->old_articles &&
+        u->old_articles - u->articles > u->may_lose) {
+        /* It would lose articles: the removal guards decide once the run
+         * has seen every file; until then the index keeps the old ones
+         * (and their stat, so a later run looks at it again). Its
+         * documents are not kept meanwhile: it is read again if allowed
+         * (gz_pipeline_retry), so memory stays bounded. */
+        free_docs(u);
+        u->outcome = GZ_FILE_SHRUNK;
         u->kind = UNIT_REPORT;
         return XAP_OK;
     }
@@ -909,7 +929,7 @@ static void deliver(gz_pipeline *p, unit *u)
     for (unit *next; u; u = next) {
         next = u->next;
         u->next = NULL;
-        for (note *n = u->notes; n; n = n->next) {
+        for (note *n = u->retry ? NULL : u->notes; n; n = n->next) {
             if (n->warning && h->warning)
                 h->warning(n->where, n->text, h->ctx);
             else if (!n->warning && h->bad_article)
@@ -918,8 +938,8 @@ static void deliver(gz_pipeline *p, unit *u)
         if (u->is_file)
             p->files_out--;
         if (u->is_file && h->file_done)
-            h->file_done(u->file.relpath, u->file.path, u->outcome,
-                         u->reason, u->articles, h->ctx);
+            h->file_done(&u->file, u->outcome, u->reason, u->articles,
+                         h->ctx);
         free_unit(u);
     }
 }
@@ -994,22 +1014,36 @@ static xap_status submit(gz_pipeline *p, unit *u, int direct)
     return s;
 }
 
-xap_status gz_pipeline_file(gz_pipeline *p, const corpus_file *file,
-                            const gz_file_entry *known)
+static xap_status submit_file(gz_pipeline *p, const corpus_file *file,
+                              const gz_file_entry *known, uint64_t may_lose,
+                              int retry)
 {
-    unit *u = file_unit(file, known);
+    unit *u = file_unit(file, known, may_lose);
     if (!u) {
         pthread_mutex_lock(&p->mu);
         fail_locked(p, XAP_ERR_NOMEM, file->path);
         pthread_mutex_unlock(&p->mu);
         return p->status;
     }
+    u->retry = retry;
     p->files_out++;
     /* Unchanged or changed, a known file mostly stays where it is. */
     u->likely_shard = known ? known->shard
                             : (unsigned)gz_shard_of(file->relpath,
                                                     p->cfg.nshards);
     return submit(p, u, 0);
+}
+
+xap_status gz_pipeline_file(gz_pipeline *p, const corpus_file *file,
+                            const gz_file_entry *known, uint64_t may_lose)
+{
+    return submit_file(p, file, known, may_lose, 0);
+}
+
+xap_status gz_pipeline_retry(gz_pipeline *p, const corpus_file *file,
+                             const gz_file_entry *known, uint64_t may_lose)
+{
+    return submit_file(p, file, known, may_lose, 1);
 }
 
 xap_status gz_pipeline_delete(gz_pipeline *p, unsigned shard,

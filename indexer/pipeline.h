@@ -42,20 +42,30 @@ typedef enum gz_file_outcome {
     GZ_FILE_UPDATED,        /* changed file, reindexed */
     GZ_FILE_UNCHANGED,      /* touched, same bytes: stat refreshed */
     GZ_FILE_SKIPPED,        /* could not be indexed (reason given) */
-    GZ_FILE_SKIPPED_GONE    /* skipped too, but it was indexed and reads
+    GZ_FILE_SKIPPED_GONE,   /* skipped too, but it was indexed and reads
                                as holding no article now (emptied, binary,
                                too large...): its old articles are left in
                                place, for the caller to remove (or keep)
                                as those of a vanished file */
+    GZ_FILE_SHRUNK          /* a changed file that holds fewer articles
+                               than the index has of it, by more than it
+                               was allowed to lose (gz_pipeline_file):
+                               nothing written, its old articles and
+                               recorded stat and hash stay; `articles` is
+                               how many it holds now */
 } gz_file_outcome;
 
+/* gz_pipeline_file's `may_lose` when a file may lose any number of its
+ * articles (no removal guard). */
+#define GZ_LOSE_ANY UINT64_MAX
+
 typedef struct gz_pipeline_hooks {
-    /* A file submitted with gz_pipeline_file is done (written, not yet
-     * committed). `relpath` and `path` as walked; `reason` for a skip;
-     * `articles` written for it (a dry run: read). */
-    void (*file_done)(const char *relpath, const char *path,
-                      gz_file_outcome outcome, const char *reason,
-                      size_t articles, void *ctx);
+    /* A file submitted with gz_pipeline_file (or gz_pipeline_retry) is
+     * done (written, not yet committed). `file` as walked (borrowed for
+     * the call); `reason` for a skip; `articles` written for it (a dry
+     * run: read; GZ_FILE_SHRUNK: read, not written). */
+    void (*file_done)(const corpus_file *file, gz_file_outcome outcome,
+                      const char *reason, size_t articles, void *ctx);
     /* An article left out of a file otherwise read ("file:line"). */
     void (*bad_article)(const char *where, const char *reason, void *ctx);
     /* An article read but not wholly understood or indexed. */
@@ -86,10 +96,21 @@ typedef struct gz_pipeline gz_pipeline;
 xap_status gz_pipeline_new(const gz_pipeline_config *cfg, gz_pipeline **out);
 
 /* Hand over one walked file (copied) whose stat differs from `known`
- * (what the index holds for it, NULL when new). May wait for room.
- * Returns the pipeline's status: not XAP_OK once anything failed. */
+ * (what the index holds for it, NULL when new). A known file that now
+ * reads as holding fewer articles than known->articles, by more than
+ * `may_lose` (GZ_LOSE_ANY: no limit), is not written: it is reported as
+ * GZ_FILE_SHRUNK, its documents dropped (the removal guards decide at the
+ * end of the run, safety.h). May wait for room. Returns the pipeline's
+ * status: not XAP_OK once anything failed. */
 xap_status gz_pipeline_file(gz_pipeline *p, const corpus_file *file,
-                            const gz_file_entry *known);
+                            const gz_file_entry *known, uint64_t may_lose);
+
+/* gz_pipeline_file for a file reported as GZ_FILE_SHRUNK earlier in the
+ * run, read again now that it may lose `may_lose` articles: the bad
+ * articles and warnings of this second reading are not reported (the
+ * first reading's were). */
+xap_status gz_pipeline_retry(gz_pipeline *p, const corpus_file *file,
+                             const gz_file_entry *known, uint64_t may_lose);
 
 /* Delete, in shard `shard`, every article of the file whose path term is
  * `term`. Returns the pipeline's status. */
@@ -97,10 +118,10 @@ xap_status gz_pipeline_delete(gz_pipeline *p, unsigned shard,
                               const char *term);
 
 /* Wait until every file handed over so far has been reported through
- * hooks.file_done (so its outcome is known: a GZ_FILE_SKIPPED_GONE among
- * them), or until the run failed or a stop was requested (then some may
- * not be). The threads keep running: deletions may follow. Returns the
- * pipeline's status. */
+ * hooks.file_done (so its outcome is known: a GZ_FILE_SKIPPED_GONE or
+ * GZ_FILE_SHRUNK among them), or until the run failed or a stop was
+ * requested (then some may not be). The threads keep running: deletions
+ * and retries may follow. Returns the pipeline's status. */
 xap_status gz_pipeline_settle(gz_pipeline *p);
 
 /* Wait for every file and deletion handed over, deliver the last events,

@@ -124,10 +124,35 @@ static void skipped_note(uint64_t skipped, char *buf, size_t size)
         buf[0] = '\0';
 }
 
+/* "(K of them in the N files to remove; PATH: A articles now B, and M
+ * more files losing L)": where the articles `r` counts would go. */
+static void lost_articles_note(const gz_removal *r, char *buf, size_t size)
+{
+    int len = 0;
+    if (r->vanished_articles)
+        len = snprintf(buf, size, "%" PRIu64 " of them in the %" PRIu64
+                       " file%s to remove%s", r->vanished_articles,
+                       r->vanished, r->vanished == 1 ? "" : "s",
+                       r->shrinking ? "; " : "");
+    if (len < 0 || (size_t)len >= size)
+        return;
+    if (r->shrinking)
+        len += snprintf(buf + len, size - (size_t)len,
+                        "%.300s: %" PRIu64 " articles now %" PRIu64,
+                        r->example ? r->example : "?", r->example_old,
+                        r->example_now);
+    if (len < 0 || (size_t)len >= size)
+        return;
+    if (r->shrinking > 1)
+        snprintf(buf + len, size - (size_t)len,
+                 ", and %" PRIu64 " more file%s losing %" PRIu64,
+                 r->shrinking - 1, r->shrinking == 2 ? "" : "s",
+                 r->shrink_articles - (r->example_old - r->example_now));
+}
+
 int gz_removal_allowed(const gz_root_check *checks, size_t n,
-                       uint64_t vanished, uint64_t skipped, uint64_t known,
-                       unsigned max_percent, int force, char *err,
-                       size_t errlen)
+                       const gz_removal *r, unsigned max_percent, int force,
+                       char *err, size_t errlen)
 {
     const gz_root_check *bad = first_unreadable(checks, n);
     if (bad) {
@@ -136,11 +161,16 @@ int gz_removal_allowed(const gz_root_check *checks, size_t n,
                  "keeps its articles", bad->root, strerror(bad->walk_errno));
         return 0;
     }
-    if (vanished == 0 || force)
+    if (force || (r->vanished == 0 && r->shrinking == 0))
         return 1;
     char note[96];
-    skipped_note(skipped, note, sizeof note);
-    for (size_t i = 0; i < n; i++) {
+    skipped_note(r->skipped, note, sizeof note);
+    /* Files that would lose articles keep them too when nothing is
+     * removed: all or nothing. */
+    const char *kept = r->shrinking
+                           ? " and rewrote no file that would lose articles"
+                           : "";
+    for (size_t i = 0; i < n && r->vanished; i++) {
         const gz_root_check *c = &checks[i];
         int empty = c->files == 0, moved = gz_root_moved(c);
         if (!empty && !moved)
@@ -148,20 +178,33 @@ int gz_removal_allowed(const gz_root_check *checks, size_t n,
         snprintf(err, errlen,
                  "corpus %s is %s%s%s (not mounted?) and %" PRIu64 " of %"
                  PRIu64 " indexed files would be removed%s: removed "
-                 "nothing; if they are really gone, rerun with --force",
+                 "nothing%s; if they are really gone, rerun with --force",
                  c->root, empty ? "empty" : "",
                  empty && moved ? " and " : "",
                  moved ? "on another file system than at the last run" : "",
-                 vanished, known, note);
+                 r->vanished, r->known, note, kept);
         return 0;
     }
-    if (over_limit(vanished, known, max_percent)) {
+    if (over_limit(r->vanished, r->known, max_percent)) {
         snprintf(err, errlen,
                  "%" PRIu64 " of %" PRIu64 " indexed files (%u%%) would be "
                  "removed%s, over the --max-remove limit of %u%%: removed "
-                 "nothing; if they are really gone, rerun with --max-remove "
-                 "0 or --force", vanished, known, percent_of(vanished, known),
-                 note, max_percent);
+                 "nothing%s; if they are really gone, rerun with "
+                 "--max-remove 0 or --force", r->vanished, r->known,
+                 percent_of(r->vanished, r->known), note, max_percent, kept);
+        return 0;
+    }
+    uint64_t lost = r->vanished_articles + r->shrink_articles;
+    if (over_limit(lost, r->known_articles, max_percent)) {
+        char where[512];
+        lost_articles_note(r, where, sizeof where);
+        snprintf(err, errlen,
+                 "%" PRIu64 " of %" PRIu64 " indexed articles (%u%%) would "
+                 "be removed (%s), over the --max-remove limit of %u%%: "
+                 "removed nothing%s; if they are really gone, rerun with "
+                 "--max-remove 0 or --force", lost, r->known_articles,
+                 percent_of(lost, r->known_articles), where, max_percent,
+                 kept);
         return 0;
     }
     return 1;

@@ -9,8 +9,11 @@
  *   an empty mount-point directory on the parent file system).
  * - A removal limit: a run that would remove more than a share of the
  *   index's files (vanished, or walked but now holding no article: an
- *   emptied file) removes none of them; a --full rebuild that lost more
- *   than that share of the articles is not switched in.
+ *   emptied file), or of its articles (those of such files, plus those a
+ *   changed file would lose: a JSON Lines file cut short), removes none
+ *   of them and rewrites no file that would lose articles; a --full
+ *   rebuild that lost more than that share of the articles is not
+ *   switched in.
  * - The lock file "<db>.lock" is never opened through a symlink, is 0600,
  *   and the pid named in a "locked" message is the holder's own, as the
  *   kernel reports it.
@@ -55,17 +58,33 @@ int gz_root_moved(const gz_root_check *c);
 xap_status gz_roots_record(xap_writable *db, const gz_root_check *checks,
                            size_t n, int accept_moved);
 
-/* May an incremental run remove the articles of `vanished` of the
- * `known` files of the index (`skipped` of them walked, but skipped as
- * holding no article now)? No when a root was unreadable, when something
- * would be removed while a root is empty or moved, or when vanished is
- * over `max_percent` percent of known (0 = no limit); `force` says yes to
- * all but an unreadable root. Returns 1 (go ahead) or 0 with a one-line
- * reason in `err` naming the root or the count. */
+/* What an incremental run would remove. */
+typedef struct gz_removal {
+    uint64_t vanished;          /* files whose articles would go */
+    uint64_t skipped;           /* of them, walked but skipped as holding
+                                   no article now */
+    uint64_t known;             /* files the index holds */
+    uint64_t vanished_articles; /* the articles of the `vanished` files */
+    uint64_t shrinking;         /* changed files that would be rewritten
+                                   with fewer articles */
+    uint64_t shrink_articles;   /* the articles they would lose */
+    uint64_t known_articles;    /* articles of the files the index holds */
+    /* The shrinking file that would lose the most (for the message): its
+     * path (borrowed), its articles in the index and now. */
+    const char *example;
+    uint64_t example_old, example_now;
+} gz_removal;
+
+/* May an incremental run remove what `r` says? No when a root was
+ * unreadable, when files would be removed while a root is empty or moved,
+ * or when r->vanished is over `max_percent` percent of r->known, or the
+ * articles lost (r->vanished_articles + r->shrink_articles) over that
+ * share of r->known_articles (0 = no limit); `force` says yes to all but
+ * an unreadable root. Returns 1 (go ahead) or 0 with a one-line reason
+ * in `err` naming the root or the counts. */
 int gz_removal_allowed(const gz_root_check *checks, size_t n,
-                       uint64_t vanished, uint64_t skipped, uint64_t known,
-                       unsigned max_percent, int force, char *err,
-                       size_t errlen);
+                       const gz_removal *r, unsigned max_percent, int force,
+                       char *err, size_t errlen);
 
 /* May a --full rebuild holding `new_articles` replace an index holding
  * `old_articles`? No when a root was unreadable; nor, unless `force`, when

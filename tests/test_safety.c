@@ -4,7 +4,9 @@
  *
  * - removal guards: an empty, unreadable or moved corpus root removes
  *   nothing (exit 69), nor does a run over --max-remove (files the index
- *   holds that the run now skips count as removals); --no-delete, --force,
+ *   holds that the run now skips count as removals, and the articles a
+ *   changed file would lose count against the index's articles: such a
+ *   file is then not rewritten); --no-delete, --force,
  *   --dry-run exiting as the real run, --full not switching to a rebuild
  *   that lost too much; the same through the library API;
  * - the lock file and DB.d are never used through a symlink, the lock is
@@ -337,6 +339,263 @@ static void test_skipped_files_are_removals(void **state)
     assert_int_equal(ix("--db '%s' '%s'", fx.db, fx.corpus), 1);
     expect_in("out.txt", "removed 0,");
     expect_in("out.txt", "skipped 2,");
+}
+
+/* Write dir/name: a JSON Lines file of the articles a<first>..a<last-1>
+ * (the word "shrinkword" in each body). */
+static void write_jsonl(const char *dir, const char *name, unsigned first,
+                        unsigned last)
+{
+    size_t cap = 64 + (size_t)(last - first) * 96, len = 0;
+    char *text = malloc(cap);
+    assert_non_null(text);
+    for (unsigned i = first; i < last; i++)
+        len += (size_t)snprintf(text + len, cap - len,
+                                "{\"id\":\"a%u\",\"title\":\"Item %u\","
+                                "\"body\":\"shrinkword body %u\"}\n",
+                                i, i, i);
+    tu_write_file(dir, name, text, len);
+    free(text);
+}
+
+/* How many of the articles <relpath>#a0 .. #a<n-1> the index at `db`
+ * holds, read by id. */
+static unsigned jsonl_in_index(const char *db, const char *relpath,
+                               unsigned n)
+{
+    gazette_index_t *index = NULL;
+    if (gazette_index_open(db, &index) != GAZETTE_STATUS_OK)
+        fail_msg("open %s: %s", db, gazette_last_open_error());
+    unsigned found = 0;
+    for (unsigned i = 0; i < n; i++) {
+        char id[1024];
+        snprintf(id, sizeof id, "%s#a%u", relpath, i);
+        gazette_article_t *a = NULL;
+        if (gazette_index_get_article(index, id, &a) == GAZETTE_STATUS_OK)
+            found++;
+        gazette_article_free(a);
+    }
+    gazette_index_close(index);
+    return found;
+}
+
+/* A JSON Lines file rewritten with fewer lines (the nightly run reading
+ * an export while it is rewritten, or one cut short) loses articles
+ * through an ordinary update: they count against --max-remove as those
+ * of a vanished file do. 200 articles beside a text file, cut to 2
+ * lines: nothing is rewritten, one line names the counts, exit 69, every
+ * article is still there (by id and by search), with -j1 and with -j2 (a
+ * sharded index); --dry-run and --no-delete say 69 too; the next run
+ * holds it again (its recorded stat and hash were kept), and once the
+ * file is back it is found unchanged; --force or --max-remove 0 applies
+ * the cut. */
+static void test_shrinking_file_is_a_removal(void **state)
+{
+    (void)state;
+    char dir[2048], db[2048];
+    snprintf(dir, sizeof dir, "%s/cut", fx.tmp);
+    snprintf(db, sizeof db, "%s/cut.idx", fx.tmp);
+    for (int jobs = 1; jobs <= 2; jobs++) {
+        assert_int_equal(tu_run("rm -rf '%s' '%s' '%s.lock'", dir, db, db),
+                         0);
+        write_jsonl(dir, "news/a.jsonl", 0, 200);
+        tu_write_file(dir, "news/x.txt", "Title\n\nbody\n", 12);
+        assert_int_equal(ix("-q -j%d --db '%s' '%s'", jobs, db, dir), 0);
+        assert_int_equal(articles(db), 201);
+        write_jsonl(dir, "news/a.jsonl", 0, 2);
+        assert_int_equal(ix("-j%d -n --db '%s' '%s'", jobs, db, dir), 69);
+        expect_in("err.txt", "198 of 201 indexed articles (99%) would be "
+                             "removed (");
+        expect_in("err.txt", "/news/a.jsonl: 200 articles now 2), over the "
+                             "--max-remove limit of 10%: removed nothing");
+        assert_int_equal(ix("-j%d --db '%s' '%s'", jobs, db, dir), 69);
+        expect_in("err.txt", "198 of 201 indexed articles (99%) would be "
+                             "removed (");
+        expect_in("err.txt", "/news/a.jsonl: 200 articles now 2), over the "
+                             "--max-remove limit of 10%: removed nothing");
+        expect_in("err.txt", "--force");
+        expect_in("out.txt", "updated 0, removed 0, unchanged 1, skipped 1,");
+        assert_int_equal(articles(db), 201);
+        assert_int_equal(jsonl_in_index(db, "news/a.jsonl", 200), 200);
+        assert_int_equal(qy("--db '%s' --format paths --limit 1000 "
+                            "shrinkword", db), 0);
+        assert_int_equal(count_lines(slurp("out.txt")), 200);
+        /* Not rewritten, so still changed: held again, also under
+         * --no-delete (which only keeps vanished files). */
+        assert_int_equal(ix("-q -j%d --db '%s' '%s'", jobs, db, dir), 69);
+        assert_int_equal(ix("-q -j%d --no-delete --db '%s' '%s'", jobs, db,
+                            dir), 69);
+        assert_int_equal(articles(db), 201);
+        /* Back as it was: the same bytes as the index recorded. */
+        write_jsonl(dir, "news/a.jsonl", 0, 200);
+        assert_int_equal(ix("-j%d --db '%s' '%s'", jobs, db, dir), 0);
+        expect_in("out.txt", "updated 0, removed 0, unchanged 2, skipped 0,");
+        /* Cut on purpose: --force, or no limit. */
+        write_jsonl(dir, "news/a.jsonl", 0, 2);
+        assert_int_equal(ix("-j%d %s --db '%s' '%s'", jobs,
+                            jobs == 1 ? "--force" : "--max-remove 0", db,
+                            dir), 0);
+        expect_in("out.txt", "updated 1, removed 0,");
+        assert_int_equal(articles(db), 3);
+        assert_int_equal(jsonl_in_index(db, "news/a.jsonl", 200), 2);
+    }
+}
+
+/* A file written under another shard layout is moved when it changes
+ * (deleted in its old shard, written in its new one): a move that loses
+ * articles is held like any rewrite. The shards of a -j2 index listed
+ * the other way round in its stub put every file in the wrong one. */
+static void test_shard_move_is_guarded(void **state)
+{
+    (void)state;
+    char dir[2048], db[2048];
+    snprintf(dir, sizeof dir, "%s/moved", fx.tmp);
+    snprintf(db, sizeof db, "%s/moved.idx", fx.tmp);
+    write_jsonl(dir, "news/a.jsonl", 0, 200);
+    tu_write_file(dir, "news/x.txt", "Title\n\nbody\n", 12);
+    assert_int_equal(ix("-q -j2 --db '%s' '%s'", db, dir), 0);
+    assert_int_equal(tu_run("printf 'auto shard1\\nauto shard0\\n' > "
+                            "'%s/XAPIANDB'", db), 0);
+    assert_int_equal(articles(db), 201);
+    write_jsonl(dir, "news/a.jsonl", 0, 2);
+    assert_int_equal(ix("-j2 --db '%s' '%s'", db, dir), 69);
+    expect_in("err.txt", "198 of 201 indexed articles (99%)");
+    assert_int_equal(jsonl_in_index(db, "news/a.jsonl", 200), 200);
+    /* Under the limit: moved, once. */
+    write_jsonl(dir, "news/a.jsonl", 0, 195);
+    assert_int_equal(ix("-j2 --db '%s' '%s'", db, dir), 0);
+    expect_in("out.txt", "updated 1, removed 0,");
+    assert_int_equal(articles(db), 196);
+    assert_int_equal(jsonl_in_index(db, "news/a.jsonl", 200), 195);
+}
+
+/* The sample's 36 articles and feeds/a.jsonl's 200 (236 in 37 files). */
+static void index_sample_and_jsonl(void)
+{
+    write_jsonl(fx.corpus, "feeds/a.jsonl", 0, 200);
+    assert_int_equal(ix("-q --db '%s' '%s'", fx.db, fx.corpus), 0);
+    assert_int_equal(articles(fx.db), SAMPLE_FILES + 200);
+}
+
+/* A file that loses a few articles, under the limit, is rewritten in the
+ * same run (-n says so too): 5 of 236. */
+static void test_small_shrink_is_applied(void **state)
+{
+    (void)state;
+    index_sample_and_jsonl();
+    write_jsonl(fx.corpus, "feeds/a.jsonl", 0, 195);
+    assert_int_equal(ix("-n --db '%s' '%s'", fx.db, fx.corpus), 0);
+    expect_in("out.txt", "updated 1, removed 0,");
+    assert_int_equal(articles(fx.db), SAMPLE_FILES + 200);
+    assert_int_equal(ix("-j2 --db '%s' '%s'", fx.db, fx.corpus), 0);
+    expect_in("out.txt", "updated 1, removed 0, unchanged 36, skipped 0,");
+    assert_int_equal(articles(fx.db), SAMPLE_FILES + 195);
+    assert_int_equal(jsonl_in_index(fx.db, "feeds/a.jsonl", 200), 195);
+}
+
+/* Vanished files and a file that loses articles, each under the limit,
+ * over it together: 3 files of 37 (8%) and 3 + 22 articles of 236 (11%).
+ * Nothing is removed and nothing rewritten; a higher limit takes both. */
+static void test_removals_and_shrinks_add_up(void **state)
+{
+    (void)state;
+    index_sample_and_jsonl();
+    assert_int_equal(tu_run("cd '%s/world' && ls | head -3 | xargs rm",
+                            fx.corpus), 0);
+    write_jsonl(fx.corpus, "feeds/a.jsonl", 0, 178);
+    assert_int_equal(ix("-n --db '%s' '%s'", fx.db, fx.corpus), 69);
+    assert_int_equal(ix("--db '%s' '%s'", fx.db, fx.corpus), 69);
+    expect_in("err.txt", "25 of 236 indexed articles (11%) would be removed "
+                         "(3 of them in the 3 files to remove; ");
+    expect_in("err.txt", "/feeds/a.jsonl: 200 articles now 178), over the "
+                         "--max-remove limit of 10%: removed nothing and "
+                         "rewrote no file that would lose articles");
+    expect_in("out.txt", "updated 0, removed 0, unchanged 33, skipped 1,");
+    assert_int_equal(articles(fx.db), SAMPLE_FILES + 200);
+    assert_int_equal(jsonl_in_index(fx.db, "feeds/a.jsonl", 200), 200);
+    assert_int_equal(ix("--max-remove 11 --db '%s' '%s'", fx.db, fx.corpus),
+                     0);
+    expect_in("out.txt", "updated 1, removed 3, unchanged 33, skipped 0,");
+    assert_int_equal(articles(fx.db), SAMPLE_FILES - 3 + 178);
+}
+
+/* A big JSON Lines file that vanishes is most of the index's articles,
+ * though one file of 37: the article count stops it. */
+static void test_vanished_articles_count(void **state)
+{
+    (void)state;
+    index_sample_and_jsonl();
+    assert_int_equal(tu_run("rm '%s/feeds/a.jsonl'", fx.corpus), 0);
+    assert_int_equal(ix("--db '%s' '%s'", fx.db, fx.corpus), 69);
+    expect_in("err.txt", "200 of 236 indexed articles (85%) would be removed "
+                         "(200 of them in the 1 file to remove), over the "
+                         "--max-remove limit of 10%: removed nothing;");
+    assert_int_equal(articles(fx.db), SAMPLE_FILES + 200);
+    assert_int_equal(ix("--max-remove 0 --db '%s' '%s'", fx.db, fx.corpus),
+                     0);
+    expect_in("out.txt", "removed 1,");
+    assert_int_equal(articles(fx.db), SAMPLE_FILES);
+}
+
+/* Through the library, one thread: a file that loses a few articles is
+ * allowed to, but by the time it is read again (after the walk) it has
+ * lost many more: it is kept, counted as skipped with the reason, and the
+ * index keeps its articles. */
+typedef struct cut_again {
+    const char *dir;
+    int done;
+    char skipped[512];
+} cut_again;
+
+static void cut_on_progress(const gazette_update_t *u, gazette_event_t event,
+                            const char *path, const char *message, void *ctx)
+{
+    (void)u;
+    cut_again *c = ctx;
+    if (event == GAZETTE_EVENT_PROGRESS && !c->done) {
+        /* a.jsonl was read (and held) before b.txt: cut it further */
+        write_jsonl(c->dir, "a.jsonl", 0, 1);
+        c->done = 1;
+    }
+    if (event == GAZETTE_EVENT_SKIPPED)
+        snprintf(c->skipped, sizeof c->skipped, "%s: %s", path, message);
+}
+
+static void test_shrink_again_during_run(void **state)
+{
+    (void)state;
+    char dir[2048], db[2048];
+    snprintf(dir, sizeof dir, "%s/again", fx.tmp);
+    snprintf(db, sizeof db, "%s/again.idx", fx.tmp);
+    write_jsonl(dir, "a.jsonl", 0, 200);
+    tu_write_file(dir, "b.txt", "Title\n\nbody\n", 12);
+    gazette_update_t *u = NULL;
+    assert_int_equal(gazette_update_new(&u), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_set_jobs(u, 1), GAZETTE_STATUS_OK);
+    const char *roots[] = {dir};
+    assert_int_equal(gazette_update_run(u, db, roots, 1), GAZETTE_STATUS_OK);
+    write_jsonl(dir, "a.jsonl", 0, 195);
+    cut_again c = {.dir = dir};
+    assert_int_equal(gazette_update_set_callback(u, cut_on_progress, &c),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_run(u, db, roots, 1), GAZETTE_STATUS_OK);
+    assert_int_equal(c.done, 1);
+    assert_int_equal(gazette_update_count(u, GAZETTE_COUNT_SCANNED), 2);
+    assert_int_equal(gazette_update_count(u, GAZETTE_COUNT_UPDATED), 0);
+    assert_int_equal(gazette_update_count(u, GAZETTE_COUNT_SKIPPED), 1);
+    if (!strstr(c.skipped, "a.jsonl: the index holds 200 articles of it, "
+                           "the file 1 now, fewer than when"))
+        fail_msg("skipped: %s", c.skipped);
+    assert_int_equal(articles(db), 201);
+    /* The next run sees the cut as it is now. */
+    assert_int_equal(gazette_update_set_callback(u, NULL, NULL),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_run(u, db, roots, 1),
+                     GAZETTE_STATUS_REMOVAL_REFUSED);
+    assert_non_null(strstr(gazette_update_error(u),
+                           "199 of 201 indexed articles"));
+    assert_int_equal(articles(db), 201);
+    gazette_update_free(u);
 }
 
 /* --full does not switch to a rebuild that lost more than the limit: the
@@ -1433,6 +1692,12 @@ int main(void)
         T(test_removal_limit),
         T(test_skipped_files_are_removals),
         T(test_unreadable_twin_keeps_articles),
+        T(test_shrinking_file_is_a_removal),
+        T(test_shard_move_is_guarded),
+        T(test_small_shrink_is_applied),
+        T(test_removals_and_shrinks_add_up),
+        T(test_vanished_articles_count),
+        T(test_shrink_again_during_run),
         T(test_full_refuses_to_shrink),
         T(test_full_empty_root_and_removed),
         T(test_unreadable_root),
