@@ -815,7 +815,16 @@ static void test_symlink_out_is_skipped_not_scanned(void **state)
     assert_int_equal(ix("--help"), 0);
     expect_in("out.txt", "and a\nsymlink leading out of its CORPUS "
                          "directory (without --follow-symlinks)\nadd one "
-                         "to skipped as well, without being scanned.");
+                         "to skipped as well, without being scanned "
+                         "(unless --include or\n--exclude leave them out: "
+                         "ignored then).");
+
+    /* --exclude names it: ignored, not skipped, exit 0
+     * night after night */
+    assert_int_equal(ix("--db '%s' --exclude secret.txt '%s'", fx.db,
+                        fx.corpus), 0);
+    expect_in("out.txt", "skipped 0, ignored 1,");
+    assert_null(strstr(slurp("err.txt"), "symlink leaves"));
 }
 
 /* ---------------------------------------------------------------- logs */
