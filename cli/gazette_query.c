@@ -170,8 +170,9 @@ static const char usage_text[] =
 "  0   the search ran (also when nothing matched)\n"
 "  64  usage error: bad option or malformed query\n"
 "  65  the index is corrupt or in an unsupported format\n"
-"  66  no index at that path (nothing there, or a directory holding no\n"
-"      index, such as an empty one)\n"
+"  66  no index at that path (nothing there, a directory holding no\n"
+"      index, such as an empty one, or a stub file naming a database\n"
+"      that does not exist)\n"
 "  70  internal error\n"
 "  74  I/O error (also: the results could not be written to stdout)\n"
 "  75  the index kept changing during the search; try again\n";

@@ -213,6 +213,20 @@ static int holds_no_index(const char *path, char *why, size_t whylen)
     return 1;
 }
 
+/* 1 when the local `path` is a stub file naming a database that does not
+ * exist (gz_stub_missing_part): no index at that path, not a damaged
+ * one, and `why` (may be NULL) names the part. */
+static int stub_part_missing(const char *path, char *why, size_t whylen)
+{
+    char part[4096];
+    if (!gz_stub_missing_part(path, part, sizeof part))
+        return 0;
+    if (why)
+        snprintf(why, whylen, "the stub file names %.400s, which does not "
+                 "exist", part);
+    return 1;
+}
+
 /* Open `loc` alone into loc->db and count its shards; on failure loc->db
  * is NULL and `why` (when the shim's message is not enough) says why. */
 static xap_status open_location(gz_location *loc, char *why, size_t whylen)
@@ -232,8 +246,9 @@ static xap_status open_location(gz_location *loc, char *why, size_t whylen)
         s = check_format(db, loc->shards, why, whylen);
     if (s != XAP_OK) {
         if (!why[0] && !loc->host &&
-            (s == XAP_ERR_DB_NOT_FOUND || s == XAP_ERR_DB_OPENING))
-            holds_no_index(loc->name, why, whylen);
+            (s == XAP_ERR_DB_NOT_FOUND || s == XAP_ERR_DB_OPENING) &&
+            !holds_no_index(loc->name, why, whylen))
+            stub_part_missing(loc->name, why, whylen);
         if (!why[0])
             snprintf(why, whylen, "%s", xap_last_error());
         xap_database_free(db);
@@ -475,7 +490,8 @@ gazette_status_t gz_location_status(xap_status s, const gz_location *loc)
         return GAZETTE_STATUS_IO_ERROR;
     int unopened = !loc->host &&
                    (s == XAP_ERR_DB_OPENING || s == XAP_ERR_DB_NOT_FOUND);
-    if (unopened && holds_no_index(loc->name, NULL, 0))
+    if (unopened && (holds_no_index(loc->name, NULL, 0) ||
+                     stub_part_missing(loc->name, NULL, 0)))
         return GAZETTE_STATUS_INDEX_NOT_FOUND;
     if (unopened && stat(loc->name, &sb) == 0)
         return GAZETTE_STATUS_INDEX_CORRUPT;

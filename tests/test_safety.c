@@ -772,6 +772,42 @@ static void test_missing_inputs_are_66(void **state)
                          "--synonyms or --entity-aliases file");
 }
 
+/* A stub file naming a database that does not exist is no index at that
+ * path, as that database given as --db is: gazette-query exits 66 (not
+ * 65, "corrupt"), gazette-index 66 too, dry run included, without
+ * creating the part (a disk not mounted must not get an empty index);
+ * each says so in one line naming the stub and the part. */
+static void test_stub_naming_missing_part_is_66(void **state)
+{
+    (void)state;
+    assert_int_equal(ix("-q --db '%s' '%s'", fx.db, fx.corpus), 0);
+    char stub[2048], missing[2048];
+    snprintf(stub, sizeof stub, "%s/stub4", fx.tmp);
+    snprintf(missing, sizeof missing, "%s/missing.idx", fx.tmp);
+    FILE *f = fopen(stub, "w");
+    assert_non_null(f);
+    fprintf(f, "auto %s\nauto missing.idx\n", fx.db);
+    fclose(f);
+
+    assert_int_equal(qy("--db '%s' aid", missing), 66);
+    assert_int_equal(qy("--db '%s' aid", stub), 66);
+    expect_in("err.txt", "cannot open index ");
+    expect_in("err.txt", "stub4: the stub file names ");
+    expect_in("err.txt", "/missing.idx, which does not exist");
+    assert_int_equal(count_lines(slurp("err.txt")), 1);
+    assert_int_equal(ix("-n --db '%s' '%s'", stub, fx.corpus), 66);
+    assert_int_equal(ix("--db '%s' '%s'", stub, fx.corpus), 66);
+    expect_in("err.txt", "stub4: the stub file names ");
+    expect_in("err.txt", "/missing.idx, which does not exist");
+    assert_int_equal(count_lines(slurp("err.txt")), 1);
+    assert_int_equal(access(missing, F_OK), -1);
+
+    /* the part there: both work */
+    assert_int_equal(ix("-q --db '%s' '%s'", missing, fx.corpus), 0);
+    assert_int_equal(qy("--db '%s' aid", stub), 0);
+    assert_int_equal(ix("-q --db '%s' '%s'", stub, fx.corpus), 0);
+}
+
 /* A skipped file: exit 1 and one line naming it on stderr; with --quiet
  * exit 1 and nothing at all (not the file, not the summary), as --help
  * says of both. */
@@ -1374,6 +1410,7 @@ int main(void)
         T(test_db_of_another_program),
         T(test_dry_run_exits_as_the_real_run),
         T(test_missing_inputs_are_66),
+        T(test_stub_naming_missing_part_is_66),
         T(test_quiet_hides_skipped_files),
         T(test_symlink_out_is_skipped_not_scanned),
         T(test_log_lines),
