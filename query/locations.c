@@ -116,16 +116,22 @@ static xap_status check_searchable(const xap_database *db, char *why,
 }
 
 /* An index of another format among the `shards` shards of `db` (a stub
- * file may list several indexes): XAP_ERR_DB_VERSION, said in `why`. */
+ * file may list several indexes), or a database another program wrote
+ * (documents, but no shard records a Gazette format: gz_index_is_foreign,
+ * as gazette-index decides): XAP_ERR_DB_VERSION, said in `why`. An empty
+ * database with no format is a new index. */
 static xap_status check_format(const xap_database *db, size_t shards,
                                char *why, size_t whylen)
 {
     xap_status s = XAP_OK;
+    size_t recorded = 0;
     for (size_t i = 0; s == XAP_OK && i < shards; i++) {
         char *format = NULL;
         size_t len = 0;
         s = xap_database_get_shard_metadata(db, i, GZ_META_FORMAT, &format,
                                             &len);
+        if (s == XAP_OK && len && !recorded)
+            recorded = len;
         if (s == XAP_OK && !gz_format_supported(format, len)) {
             snprintf(why, whylen, "it has Gazette index format %s; this "
                      "library reads format %s (rebuild it with gazette-index "
@@ -133,6 +139,15 @@ static xap_status check_format(const xap_database *db, size_t shards,
             s = XAP_ERR_DB_VERSION;
         }
         free(format);
+    }
+    uint32_t docs = 0;
+    if (s == XAP_OK && !recorded)
+        s = xap_database_doc_count(db, &docs);
+    if (s == XAP_OK && gz_index_is_foreign(docs, recorded)) {
+        snprintf(why, whylen, "it holds %lu documents not written by "
+                 "Gazette (no " GZ_META_FORMAT " metadata): not a Gazette "
+                 "index", (unsigned long)docs);
+        s = XAP_ERR_DB_VERSION;
     }
     return s;
 }

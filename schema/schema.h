@@ -224,9 +224,10 @@ int gz_format_supported(const char *format, size_t len);
 
 /* 1 when a database of `docs` documents whose GZ_META_FORMAT is `len`
  * bytes long was written by another program (documents, but no format
- * recorded: omindex's, Recoll's, a --db typed wrong). Gazette searches
- * it but never writes into it nor replaces it; `gz_foreign_index_error`
- * says so in one line. */
+ * recorded: omindex's, Recoll's, a --db typed wrong; in a sharded index,
+ * `len` is that of the first shard recording a format). Gazette neither
+ * writes into it nor replaces it (`gz_foreign_index_error` says so in one
+ * line), nor searches it (query/locations.c check_format). */
 int gz_index_is_foreign(uint64_t docs, size_t len);
 void gz_foreign_index_error(const char *path, uint64_t docs, char *err,
                             size_t errlen);

@@ -179,6 +179,19 @@ static uint64_t articles(const char *db)
     return n;
 }
 
+/* Documents in the Xapian database at `db`, through the shim (libgazette
+ * does not open another program's database). */
+static uint64_t documents(const char *db)
+{
+    xap_database *d = NULL;
+    uint32_t n = 0;
+    if (xap_database_open(db, &d) != XAP_OK)
+        fail_msg("open %s: %s", db, xap_last_error());
+    assert_int_equal(xap_database_doc_count(d, &n), XAP_OK);
+    xap_database_free(d);
+    return n;
+}
+
 static void index_sample(void)
 {
     assert_int_equal(ix("--quiet --db '%s' '%s'", fx.db, fx.corpus), 0);
@@ -629,7 +642,8 @@ static void test_db_that_is_not_an_index(void **state)
 
 /* A Xapian database that another program wrote (documents, no Gazette
  * format recorded: omindex's, say, given as --db by mistake) is neither
- * filled with Gazette's articles nor replaced by --full: 64, as it was. */
+ * filled with Gazette's articles nor replaced by --full: 64, as it was;
+ * gazette-query does not search it: 65. */
 static void test_db_of_another_program(void **state)
 {
     (void)state;
@@ -649,7 +663,7 @@ static void test_db_of_another_program(void **state)
                      slurp("err.txt"));
         expect_in("err.txt", "not written by Gazette");
         assert_int_equal(count_lines(slurp("err.txt")), 1);
-        assert_int_equal(articles(other), SAMPLE_FILES);
+        assert_int_equal(documents(other), SAMPLE_FILES);
     }
     gazette_writer_t *w = NULL;
     assert_int_equal(gazette_writer_open(other, NULL, 0, &w),
@@ -657,7 +671,7 @@ static void test_db_of_another_program(void **state)
     assert_null(w);
     assert_non_null(strstr(gazette_last_open_error(),
                            "not written by Gazette"));
-    assert_int_equal(articles(other), SAMPLE_FILES);
+    assert_int_equal(documents(other), SAMPLE_FILES);
 
     /* A sharded index whose first shard lost the commit that records the
      * format (a full disk during the first run: the other shard's went
@@ -671,6 +685,26 @@ static void test_db_of_another_program(void **state)
     if (rc != 0 && rc != 1)
         fail_msg("sharded index, format in one shard: exit %d: %s", rc,
                  slurp("err.txt"));
+
+    /* gazette-query and the library refuse it too, in one line: not a
+     * Gazette index (65, an unsupported format), not hits titled
+     * "(untitled)" with empty ids; the sharded index above searches */
+    assert_int_equal(qy("--db '%s' gaza", other), 65);
+    expect_in("err.txt", "not written by Gazette (no gazette.format "
+                         "metadata): not a Gazette index");
+    assert_int_equal(count_lines(slurp("err.txt")), 1);
+    assert_string_equal(slurp("out.txt"), "");
+    gazette_index_t *ix_other = NULL;
+    assert_int_equal(gazette_index_open(other, &ix_other),
+                     GAZETTE_STATUS_INDEX_VERSION);
+    assert_null(ix_other);
+    assert_non_null(strstr(gazette_last_open_error(), "not a Gazette index"));
+    assert_int_equal(qy("--db '%s' gaza", sharded), 0);
+    /* an empty database with no format is searched, as before */
+    assert_int_equal(tu_run("xapian-metadata set '%s/empty.db' k v", fx.tmp),
+                     0);
+    assert_int_equal(qy("--db '%s/empty.db' gaza", fx.tmp), 0);
+    expect_in("out.txt", "No articles match");
 }
 
 /* gazette-index with `args` (after -q), then again with --dry-run: the
