@@ -77,8 +77,10 @@ typedef struct corpus_walk_options {
  * A symlink whose target lies outside the root is not followed: it is
  * reported, with the reason "symlink leaves the corpus root", and skipped
  * (corpus_walk_with() can allow it). Hidden entries (leading '.') below
- * the root are ignored. The patterns of `opts` (may be NULL) do not apply
- * to a root that is a file. Trailing slashes of `root` are dropped when paths
+ * the root are ignored. The patterns of `opts` (may be NULL) are applied
+ * first: an entry they leave out is only reported as ignored, even a
+ * symlink leaving the root, a broken symlink or a special file. They do
+ * not apply to a root that is a file. Trailing slashes of `root` are dropped when paths
  * are joined.
  * Returns 0 when the walk completed, -1 when `root` cannot be opened (errno
  * set; EINVAL when it is neither a file nor a directory) or the walk ran

@@ -334,31 +334,44 @@ static const char *first_match(const char *const *patterns, size_t n,
     return hit;
 }
 
-/* A regular file found in a directory: article files and files that may
- * be mail go on; the rest is reported as ignored, as are files the
- * include and exclude patterns leave out (directories above were already
- * checked against the excludes when entered). */
-static int visit_file(walker *w, const struct stat *st)
+/* The include and exclude patterns' verdict on the entry at w->path, a
+ * directory when `dir`: 1 when they leave it out (reported as ignored),
+ * 0 when it stays, -1 when out of memory (errno ENOMEM). Directories
+ * above it were checked against the excludes when entered; the includes
+ * choose files only (what lies below a directory may match them). An
+ * entry that cannot be stat()ed (a broken symlink) counts as a file. */
+static int left_out(walker *w, int dir)
 {
     const char *rel = w->path + w->rel;
     const corpus_walk_options *o = w->opts;
     int nomem = 0;
     const char *pat = first_match(o->exclude, o->nexclude, rel, 0, &nomem);
     if (!nomem && pat) {
-        ignore(w, "matches the exclude pattern '%s'", pat);
-        return 0;
+        ignore(w, dir ? "directory matches the exclude pattern '%s', not "
+                        "entered"
+                      : "matches the exclude pattern '%s'",
+               pat);
+        return 1;
     }
-    if (!nomem && o->ninclude &&
+    if (!nomem && !dir && o->ninclude &&
         !first_match(o->include, o->ninclude, rel, 1, &nomem) && !nomem) {
         ignore(w, "matches no include pattern", NULL);
-        return 0;
+        return 1;
     }
     if (nomem) {
         errno = ENOMEM;
         return -1;
     }
+    return 0;
+}
+
+/* A regular file found in a directory (and kept by the patterns): article
+ * files and files that may be mail go on; the rest is reported as
+ * ignored. */
+static int visit_file(walker *w, const struct stat *st)
+{
     const char *why = NULL;
-    if (corpus_name_kind_of(rel, &why) == CORPUS_NAME_IGNORED) {
+    if (corpus_name_kind_of(w->path + w->rel, &why) == CORPUS_NAME_IGNORED) {
         ignore(w, "%s", why);
         return 0;
     }
@@ -369,18 +382,6 @@ static int visit_file(walker *w, const struct stat *st)
  * (reached again through a symlink or bind mount: a loop). */
 static int visit_dir(walker *w, const struct stat *st)
 {
-    int nomem = 0;
-    const char *pat = first_match(w->opts->exclude, w->opts->nexclude,
-                                  w->path + w->rel, 0, &nomem);
-    if (nomem) {
-        errno = ENOMEM;
-        return -1;
-    }
-    if (pat) {
-        ignore(w, "directory matches the exclude pattern '%s', not entered",
-               pat);
-        return 0;
-    }
     if (on_current_path(w, st)) {
         walk_warn(w, "directory loop (symlink back to a directory above it), "
                 "not followed");
@@ -414,14 +415,20 @@ static int leaves_root(const walker *w)
     return !inside;
 }
 
-/* Visit one listed entry, whose name is already on w->path. */
+/* Visit one listed entry, whose name is already on w->path. What the
+ * patterns leave out is left out before anything else is said about it:
+ * a symlink leaving the root, a broken one or a FIFO that no pattern
+ * keeps is ignored, not skipped with a warning. */
 static int visit_entry(walker *w, const entry *e)
 {
+    int dir = e->err == 0 && S_ISDIR(e->st.st_mode);
     if (e->hidden) {
-        ignore(w, e->err == 0 && S_ISDIR(e->st.st_mode)
-                      ? "hidden directory, not entered" : "hidden", NULL);
+        ignore(w, dir ? "hidden directory, not entered" : "hidden", NULL);
         return 0;
     }
+    int out = left_out(w, dir);
+    if (out)
+        return out < 0 ? -1 : 0;
     if (e->is_link && !e->err && w->root_real) {
         int out = leaves_root(w);
         if (out < 0 && errno == ENOMEM)
@@ -446,7 +453,7 @@ static int visit_entry(walker *w, const entry *e)
             warn_errno(w, "stat", e->err);
         return 0;
     }
-    if (S_ISDIR(e->st.st_mode))
+    if (dir)
         return visit_dir(w, &e->st);
     if (S_ISREG(e->st.st_mode))
         return visit_file(w, &e->st);

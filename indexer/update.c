@@ -13,6 +13,7 @@
 #include "gazette_private.h"
 #include "indexer.h"
 #include "entity_aliases.h"
+#include "schema.h"
 #include "synonyms.h"
 
 /* A growing list of copied strings. */
@@ -413,6 +414,25 @@ static int check_run_paths(gazette_update_t *u, const char *db_path,
     return 0;
 }
 
+/* 1 when `db_path` is a stub file naming a database that does not exist
+ * (gz_stub_missing_part), said in u->error: an update would create that
+ * part empty (a disk not mounted, a generation deleted), so it changes
+ * nothing; a full rebuild replaces the stub and runs. Asked twice, so
+ * that a --full run switching the stub (and deleting the generation the
+ * old one named) between our reading it and looking is no failure. */
+static int stub_part_missing(gazette_update_t *u, const char *db_path)
+{
+    char part[4096];
+    for (int attempt = 0; attempt < 2; attempt++)
+        if (!gz_stub_missing_part(db_path, part, sizeof part))
+            return 0;
+    snprintf(u->error, sizeof u->error,
+             "index %.400s: the stub file names %.400s, which does not exist "
+             "(nothing changed; --full builds a new index in its place)",
+             db_path, part);
+    return 1;
+}
+
 gazette_status_t gazette_update_run(gazette_update_t *update,
                                     const char *db_path,
                                     const char *const *roots, size_t nroots)
@@ -423,6 +443,8 @@ gazette_status_t gazette_update_run(gazette_update_t *update,
     update->error[0] = '\0';
     if (check_run_paths(update, db_path, roots, nroots) != 0)
         return GAZETTE_STATUS_INVALID_ARGUMENT;
+    if (!update->full && stub_part_missing(update, db_path))
+        return GAZETTE_STATUS_INPUT_NOT_FOUND;
     gz_synonyms *synonyms = NULL;
     gz_entity_aliases *aliases = NULL;
     gazette_status_t status = read_synonyms(update, &synonyms);

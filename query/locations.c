@@ -116,16 +116,22 @@ static xap_status check_searchable(const xap_database *db, char *why,
 }
 
 /* An index of another format among the `shards` shards of `db` (a stub
- * file may list several indexes): XAP_ERR_DB_VERSION, said in `why`. */
+ * file may list several indexes), or a database another program wrote
+ * (documents, but no shard records a Gazette format: gz_index_is_foreign,
+ * as gazette-index decides): XAP_ERR_DB_VERSION, said in `why`. An empty
+ * database with no format is a new index. */
 static xap_status check_format(const xap_database *db, size_t shards,
                                char *why, size_t whylen)
 {
     xap_status s = XAP_OK;
+    size_t recorded = 0;
     for (size_t i = 0; s == XAP_OK && i < shards; i++) {
         char *format = NULL;
         size_t len = 0;
         s = xap_database_get_shard_metadata(db, i, GZ_META_FORMAT, &format,
                                             &len);
+        if (s == XAP_OK && len && !recorded)
+            recorded = len;
         if (s == XAP_OK && !gz_format_supported(format, len)) {
             snprintf(why, whylen, "it has Gazette index format %s; this "
                      "library reads format %s (rebuild it with gazette-index "
@@ -133,6 +139,15 @@ static xap_status check_format(const xap_database *db, size_t shards,
             s = XAP_ERR_DB_VERSION;
         }
         free(format);
+    }
+    uint32_t docs = 0;
+    if (s == XAP_OK && !recorded)
+        s = xap_database_doc_count(db, &docs);
+    if (s == XAP_OK && gz_index_is_foreign(docs, recorded)) {
+        snprintf(why, whylen, "it holds %lu documents not written by "
+                 "Gazette (no " GZ_META_FORMAT " metadata): not a Gazette "
+                 "index", (unsigned long)docs);
+        s = XAP_ERR_DB_VERSION;
     }
     return s;
 }
@@ -213,6 +228,20 @@ static int holds_no_index(const char *path, char *why, size_t whylen)
     return 1;
 }
 
+/* 1 when the local `path` is a stub file naming a database that does not
+ * exist (gz_stub_missing_part): no index at that path, not a damaged
+ * one, and `why` (may be NULL) names the part. */
+static int stub_part_missing(const char *path, char *why, size_t whylen)
+{
+    char part[4096];
+    if (!gz_stub_missing_part(path, part, sizeof part))
+        return 0;
+    if (why)
+        snprintf(why, whylen, "the stub file names %.400s, which does not "
+                 "exist", part);
+    return 1;
+}
+
 /* Open `loc` alone into loc->db and count its shards, and check that no
  * local database of it lacks a table (gz_check_index_tables); on failure
  * loc->db is NULL and `why` (when the shim's message is not enough) says
@@ -237,8 +266,9 @@ static xap_status open_location(gz_location *loc, char *why, size_t whylen)
         s = gz_check_index_tables(loc->name, why, whylen);
     if (s != XAP_OK) {
         if (!why[0] && !loc->host &&
-            (s == XAP_ERR_DB_NOT_FOUND || s == XAP_ERR_DB_OPENING))
-            holds_no_index(loc->name, why, whylen);
+            (s == XAP_ERR_DB_NOT_FOUND || s == XAP_ERR_DB_OPENING) &&
+            !holds_no_index(loc->name, why, whylen))
+            stub_part_missing(loc->name, why, whylen);
         if (!why[0])
             snprintf(why, whylen, "%s", xap_last_error());
         xap_database_free(db);
@@ -480,7 +510,8 @@ gazette_status_t gz_location_status(xap_status s, const gz_location *loc)
         return GAZETTE_STATUS_IO_ERROR;
     int unopened = !loc->host &&
                    (s == XAP_ERR_DB_OPENING || s == XAP_ERR_DB_NOT_FOUND);
-    if (unopened && holds_no_index(loc->name, NULL, 0))
+    if (unopened && (holds_no_index(loc->name, NULL, 0) ||
+                     stub_part_missing(loc->name, NULL, 0)))
         return GAZETTE_STATUS_INDEX_NOT_FOUND;
     if (unopened && stat(loc->name, &sb) == 0)
         return GAZETTE_STATUS_INDEX_CORRUPT;

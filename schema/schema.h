@@ -236,12 +236,24 @@ int gz_format_supported(const char *format, size_t len);
 
 /* 1 when a database of `docs` documents whose GZ_META_FORMAT is `len`
  * bytes long was written by another program (documents, but no format
- * recorded: omindex's, Recoll's, a --db typed wrong). Gazette searches
- * it but never writes into it nor replaces it; `gz_foreign_index_error`
- * says so in one line. */
+ * recorded: omindex's, Recoll's, a --db typed wrong; in a sharded index,
+ * `len` is that of the first shard recording a format). Gazette neither
+ * writes into it nor replaces it (`gz_foreign_index_error` says so in one
+ * line), nor searches it (query/locations.c check_format). */
 int gz_index_is_foreign(uint64_t docs, size_t len);
 void gz_foreign_index_error(const char *path, uint64_t docs, char *err,
                             size_t errlen);
+
+/* When `path` is a Xapian stub file (a regular file of lines "TYPE
+ * REST"), the first local database it names ("auto", "glass", "chert" or
+ * "honey" PATH, relative to the stub's directory unless absolute) that
+ * does not exist, written into `part` (`partlen` bytes; may be NULL):
+ * returns 1. A part that is a stub file itself is looked into as well (a
+ * few levels deep). 0 when every part named exists, or `path` is no stub
+ * file (a directory, nothing there, unreadable, over 1 MiB). Such an
+ * index is missing, not damaged: gazette-query says "no index at that
+ * path" and gazette-index creates no part (both exit 66). */
+int gz_stub_missing_part(const char *path, char *part, size_t partlen);
 
 /* The stemming language the index `db` was written in, in *out (a new
  * string the caller frees; NULL on failure): its GZ_META_LANGUAGE; "none"

@@ -439,6 +439,70 @@ static void test_walk_include_exclude(void **state)
     ilog_free(&il);
 }
 
+/* The patterns are applied before anything else is said of an entry: a
+ * symlink leaving the root, a broken symlink, a symlinked directory
+ * outside the root or a FIFO that --exclude names, or that no --include
+ * keeps, is ignored (counted, listed with --verbose), not skipped with a
+ * warning that made every nightly run exit 1. */
+static void test_walk_patterns_before_symlinks(void **state)
+{
+    const char *dir = *state;
+    char *root = join(dir, "root");
+    char *outside = join(dir, "outside");
+    tu_write_file(root, "s/a.txt", "T\nbody\n", 7);
+    tu_write_file(outside, "x.txt", "x\n", 2);
+    char *target = join(outside, "x.txt");
+    make_symlink(target, root, "s/out.txt");         /* leaves the root */
+    free(target);
+    make_symlink("nowhere.txt", root, "s/broken.txt");
+    make_symlink(outside, root, "s/outdir");        /* a directory outside */
+    char *fifo = join(root, "s/pipe.txt");
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    free(fifo);
+
+    ignore_log il;
+    const char *exc[] = {"out.txt", "broken.txt", "outdir", "pipe.txt"};
+    walk_with(root, NULL, 0, exc, 4, &il);           /* asserts no warning */
+    assert_int_equal(il.files.nfiles, 1);
+    assert_string_equal(il.files.files[0], "s/a.txt");
+    assert_int_equal(il.n, 4);
+    assert_string_equal(il.ignored[0], "s/broken.txt|matches the exclude "
+                                       "pattern 'broken.txt'");
+    assert_string_equal(il.ignored[1], "s/out.txt|matches the exclude "
+                                       "pattern 'out.txt'");
+    assert_string_equal(il.ignored[2], "s/outdir|directory matches the "
+                                       "exclude pattern 'outdir', not "
+                                       "entered");
+    assert_string_equal(il.ignored[3], "s/pipe.txt|matches the exclude "
+                                       "pattern 'pipe.txt'");
+    ilog_free(&il);
+
+    /* an include leaves out the files it does not match, links too (a
+     * directory is entered: what is below it may match) */
+    const char *inc[] = {"*.md"};
+    const char *exc2[] = {"outdir"};
+    walk_with(root, inc, 1, exc2, 1, &il);
+    assert_int_equal(il.files.nfiles, 0);
+    assert_int_equal(il.n, 5);
+    assert_string_equal(il.ignored[0], "s/a.txt|matches no include pattern");
+    assert_string_equal(il.ignored[1], "s/broken.txt|matches no include "
+                                       "pattern");
+    assert_string_equal(il.ignored[2], "s/out.txt|matches no include "
+                                       "pattern");
+    assert_string_equal(il.ignored[4], "s/pipe.txt|matches no include "
+                                       "pattern");
+    ilog_free(&il);
+
+    /* kept by the patterns, they are said as before */
+    walk_log log = {0};
+    assert_int_equal(corpus_walk(root, log_file, log_warn, &log), 0);
+    assert_int_equal(log.nfiles, 1);
+    assert_int_equal(log.nwarns, 4);
+    log_free(&log);
+    free(outside);
+    free(root);
+}
+
 static void test_is_supported(void **state)
 {
     (void)state;
@@ -1586,6 +1650,7 @@ int main(int argc, char **argv)
         T(test_walk_hidden_skipped),
         T(test_walk_unsupported_skipped),
         T(test_walk_include_exclude),
+        T(test_walk_patterns_before_symlinks),
         cmocka_unit_test(test_is_supported),
         T(test_walk_symlinks),
         T(test_walk_root_is_file),

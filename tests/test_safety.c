@@ -181,6 +181,19 @@ static uint64_t articles(const char *db)
     return n;
 }
 
+/* Documents in the Xapian database at `db`, through the shim (libgazette
+ * does not open another program's database). */
+static uint64_t documents(const char *db)
+{
+    xap_database *d = NULL;
+    uint32_t n = 0;
+    if (xap_database_open(db, &d) != XAP_OK)
+        fail_msg("open %s: %s", db, xap_last_error());
+    assert_int_equal(xap_database_doc_count(d, &n), XAP_OK);
+    xap_database_free(d);
+    return n;
+}
+
 static void index_sample(void)
 {
     assert_int_equal(ix("--quiet --db '%s' '%s'", fx.db, fx.corpus), 0);
@@ -929,7 +942,8 @@ static void test_db_that_is_not_an_index(void **state)
 
 /* A Xapian database that another program wrote (documents, no Gazette
  * format recorded: omindex's, say, given as --db by mistake) is neither
- * filled with Gazette's articles nor replaced by --full: 64, as it was. */
+ * filled with Gazette's articles nor replaced by --full: 64, as it was;
+ * gazette-query does not search it: 65. */
 static void test_db_of_another_program(void **state)
 {
     (void)state;
@@ -949,7 +963,7 @@ static void test_db_of_another_program(void **state)
                      slurp("err.txt"));
         expect_in("err.txt", "not written by Gazette");
         assert_int_equal(count_lines(slurp("err.txt")), 1);
-        assert_int_equal(articles(other), SAMPLE_FILES);
+        assert_int_equal(documents(other), SAMPLE_FILES);
     }
     gazette_writer_t *w = NULL;
     assert_int_equal(gazette_writer_open(other, NULL, 0, &w),
@@ -957,7 +971,7 @@ static void test_db_of_another_program(void **state)
     assert_null(w);
     assert_non_null(strstr(gazette_last_open_error(),
                            "not written by Gazette"));
-    assert_int_equal(articles(other), SAMPLE_FILES);
+    assert_int_equal(documents(other), SAMPLE_FILES);
 
     /* A sharded index whose first shard lost the commit that records the
      * format (a full disk during the first run: the other shard's went
@@ -971,6 +985,26 @@ static void test_db_of_another_program(void **state)
     if (rc != 0 && rc != 1)
         fail_msg("sharded index, format in one shard: exit %d: %s", rc,
                  slurp("err.txt"));
+
+    /* gazette-query and the library refuse it too, in one line: not a
+     * Gazette index (65, an unsupported format), not hits titled
+     * "(untitled)" with empty ids; the sharded index above searches */
+    assert_int_equal(qy("--db '%s' gaza", other), 65);
+    expect_in("err.txt", "not written by Gazette (no gazette.format "
+                         "metadata): not a Gazette index");
+    assert_int_equal(count_lines(slurp("err.txt")), 1);
+    assert_string_equal(slurp("out.txt"), "");
+    gazette_index_t *ix_other = NULL;
+    assert_int_equal(gazette_index_open(other, &ix_other),
+                     GAZETTE_STATUS_INDEX_VERSION);
+    assert_null(ix_other);
+    assert_non_null(strstr(gazette_last_open_error(), "not a Gazette index"));
+    assert_int_equal(qy("--db '%s' gaza", sharded), 0);
+    /* an empty database with no format is searched, as before */
+    assert_int_equal(tu_run("xapian-metadata set '%s/empty.db' k v", fx.tmp),
+                     0);
+    assert_int_equal(qy("--db '%s/empty.db' gaza", fx.tmp), 0);
+    expect_in("out.txt", "No articles match");
 }
 
 /* gazette-index with `args` (after -q), then again with --dry-run: the
@@ -1113,6 +1147,42 @@ static void test_overlapping_roots_refused(void **state)
     expect_in("out.txt", "the same CORPUS twice");
 }
 
+/* A stub file naming a database that does not exist is no index at that
+ * path, as that database given as --db is: gazette-query exits 66 (not
+ * 65, "corrupt"), gazette-index 66 too, dry run included, without
+ * creating the part (a disk not mounted must not get an empty index);
+ * each says so in one line naming the stub and the part. */
+static void test_stub_naming_missing_part_is_66(void **state)
+{
+    (void)state;
+    assert_int_equal(ix("-q --db '%s' '%s'", fx.db, fx.corpus), 0);
+    char stub[2048], missing[2048];
+    snprintf(stub, sizeof stub, "%s/stub4", fx.tmp);
+    snprintf(missing, sizeof missing, "%s/missing.idx", fx.tmp);
+    FILE *f = fopen(stub, "w");
+    assert_non_null(f);
+    fprintf(f, "auto %s\nauto missing.idx\n", fx.db);
+    fclose(f);
+
+    assert_int_equal(qy("--db '%s' aid", missing), 66);
+    assert_int_equal(qy("--db '%s' aid", stub), 66);
+    expect_in("err.txt", "cannot open index ");
+    expect_in("err.txt", "stub4: the stub file names ");
+    expect_in("err.txt", "/missing.idx, which does not exist");
+    assert_int_equal(count_lines(slurp("err.txt")), 1);
+    assert_int_equal(ix("-n --db '%s' '%s'", stub, fx.corpus), 66);
+    assert_int_equal(ix("--db '%s' '%s'", stub, fx.corpus), 66);
+    expect_in("err.txt", "stub4: the stub file names ");
+    expect_in("err.txt", "/missing.idx, which does not exist");
+    assert_int_equal(count_lines(slurp("err.txt")), 1);
+    assert_int_equal(access(missing, F_OK), -1);
+
+    /* the part there: both work */
+    assert_int_equal(ix("-q --db '%s' '%s'", missing, fx.corpus), 0);
+    assert_int_equal(qy("--db '%s' aid", stub), 0);
+    assert_int_equal(ix("-q --db '%s' '%s'", stub, fx.corpus), 0);
+}
+
 /* A skipped file: exit 1 and one line naming it on stderr; with --quiet
  * exit 1 and nothing at all (not the file, not the summary), as --help
  * says of both. */
@@ -1156,7 +1226,16 @@ static void test_symlink_out_is_skipped_not_scanned(void **state)
     assert_int_equal(ix("--help"), 0);
     expect_in("out.txt", "and a\nsymlink leading out of its CORPUS "
                          "directory (without --follow-symlinks)\nadd one "
-                         "to skipped as well, without being scanned.");
+                         "to skipped as well, without being scanned "
+                         "(unless --include or\n--exclude leave them out: "
+                         "ignored then).");
+
+    /* --exclude names it: ignored, not skipped, exit 0
+     * night after night */
+    assert_int_equal(ix("--db '%s' --exclude secret.txt '%s'", fx.db,
+                        fx.corpus), 0);
+    expect_in("out.txt", "skipped 0, ignored 1,");
+    assert_null(strstr(slurp("err.txt"), "symlink leaves"));
 }
 
 /* ---------------------------------------------------------------- logs */
@@ -1714,6 +1793,7 @@ int main(void)
         T(test_dry_run_exits_as_the_real_run),
         T(test_missing_inputs_are_66),
         T(test_overlapping_roots_refused),
+        T(test_stub_naming_missing_part_is_66),
         T(test_quiet_hides_skipped_files),
         T(test_symlink_out_is_skipped_not_scanned),
         T(test_log_lines),
