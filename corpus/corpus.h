@@ -90,6 +90,13 @@ typedef struct corpus_walk_options {
 int corpus_walk_with(const char *root, const corpus_walk_options *opts,
                      corpus_file_fn on_file, corpus_warn_fn warn, void *ctx);
 
+/* 1 when a walk of a root with `opts` (may be NULL) would enter or visit
+ * `relpath`, a path below that root: no component of it is hidden
+ * (leading '.') and no exclude pattern matches it or a directory above
+ * it; include patterns are not looked at (a walk enters every directory
+ * they may hold files of). 0 when it would not; -1 when out of memory. */
+int corpus_walk_reaches(const corpus_walk_options *opts, const char *relpath);
+
 /* corpus_walk_with() with default options. */
 int corpus_walk(const char *root, corpus_file_fn on_file, corpus_warn_fn warn,
                 void *ctx);

@@ -539,6 +539,21 @@ static int walk_root_dir(walker *w, const struct stat *st, size_t rlen)
     return rc;
 }
 
+int corpus_walk_reaches(const corpus_walk_options *opts, const char *relpath)
+{
+    for (const char *c = relpath; *c; c = strchr(c, '/') ? strchr(c, '/') + 1
+                                                          : c + strlen(c))
+        if (c[0] == '.' && c[1] != '/' && c[1] != '\0' &&
+            !(c[1] == '.' && (c[2] == '/' || c[2] == '\0')))
+            return 0;
+    if (!opts)
+        return 1;
+    int nomem = 0;
+    const char *hit = first_match(opts->exclude, opts->nexclude, relpath, 1,
+                                  &nomem);
+    return nomem ? -1 : hit == NULL;
+}
+
 /*
  * corpus_walk_with - see corpus.h. Trailing slashes of `root` are dropped
  * when paths are built ("dir/" gives "dir/a.txt"); "/" stays "/".

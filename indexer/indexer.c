@@ -296,6 +296,28 @@ static int not_mail(run_state *st, const corpus_file *file,
     return 1;
 }
 
+/* 1 when a corpus root other than the one being walked holds a file at
+ * the relative path of `file` too: the index then holds the articles of
+ * whichever was written last under that one path, and measuring one file
+ * against them would hold it at every run. One stat per root, only for
+ * files that changed, and only with several roots. */
+static int in_other_root(const run_state *st, const corpus_file *file)
+{
+    const gz_index_config *cfg = st->cfg;
+    for (size_t i = 0; cfg->nroots > 1 && i < cfg->nroots; i++) {
+        if (cfg->roots[i] == st->root)
+            continue;
+        char path[PATH_MAX];
+        struct stat sb;
+        int n = snprintf(path, sizeof path, "%s/%s", cfg->roots[i],
+                         file->relpath);
+        if (n > 0 && (size_t)n < sizeof path && stat(path, &sb) == 0 &&
+            S_ISREG(sb.st_mode))
+            return 1;
+    }
+    return 0;
+}
+
 /* Decide what one walked file needs: nothing (same stat), or a look by
  * the pipeline (hash: a stat refresh when the same, else a reindex); or
  * nothing at all when it is not an article after all (a file without
@@ -326,7 +348,8 @@ static void visit_file(run_state *st, const corpus_file *file)
      * --force or --max-remove 0 (an unreadable root still refuses the
      * removals, and then it is not rewritten either); a --full build
      * knows no file (it is measured as a whole: check_rebuild). */
-    uint64_t may_lose = e && !e->seen ? 0 : GZ_LOSE_ANY;
+    uint64_t may_lose =
+        e && !e->seen && !in_other_root(st, file) ? 0 : GZ_LOSE_ANY;
     st->status = gz_pipeline_file(st->pipe, file, e, may_lose);
     if (e)
         e->seen = 1;   /* also when unreadable: keep its articles */
@@ -404,9 +427,23 @@ static int real_within(const char *path, const char *dir)
     return strncmp(path, dir, n) == 0 && (path[n] == '\0' || path[n] == '/');
 }
 
+/* 1 when root `outer` (its real path `real_outer`) is walked into
+ * `real_inner`, a path inside it: not when a hidden directory or an
+ * --exclude pattern keeps the walk out of it (corpus_walk_reaches). */
+static int walk_reaches(const gz_index_config *cfg, const char *real_outer,
+                        const char *real_inner)
+{
+    size_t n = strlen(real_outer);
+    const char *rel = real_inner + n + (n > 1 || real_outer[0] != '/');
+    corpus_walk_options wo = {.exclude = cfg->exclude,
+                              .nexclude = cfg->nexclude};
+    return corpus_walk_reaches(&wo, rel) != 0;
+}
+
 /* Two roots that are the same directory or file (also through a symlink),
- * or one inside the other, would index the files they share twice, under
- * two ids: refuse them, naming both. */
+ * or one inside the other where the outer one's walk enters it, would
+ * index the files they share twice, under two ids: refuse them, naming
+ * both. */
 static gz_index_outcome check_nested_roots(const gz_index_config *cfg,
                                            char *err, size_t errlen)
 {
@@ -426,11 +463,13 @@ static gz_index_outcome check_nested_roots(const gz_index_config *cfg,
                 snprintf(err, errlen,
                          "corpus %s and corpus %s are the same: its files "
                          "would be indexed twice; give it once", a, b);
-            else if (real_within(real[j], real[i]))
+            else if (real_within(real[j], real[i]) &&
+                     walk_reaches(cfg, real[i], real[j]))
                 snprintf(err, errlen,
                          "corpus %s is inside corpus %s: its files would be "
                          "indexed twice; give %s alone", b, a, a);
-            else if (real_within(real[i], real[j]))
+            else if (real_within(real[i], real[j]) &&
+                     walk_reaches(cfg, real[j], real[i]))
                 snprintf(err, errlen,
                          "corpus %s is inside corpus %s: its files would be "
                          "indexed twice; give %s alone", a, b, b);
@@ -1633,8 +1672,8 @@ static uint64_t live_articles(const char *db_path, int *foreign)
 
 /* The devices the live index recorded for the roots, into st->checks: a
  * --full build's own first shard, which gz_roots_inspect read, has none
- * yet, and a root now on another file system must be caught as in an
- * update. (A dry run read the live index already.) */
+ * yet (a dry run opened none), and a root now on another file system must
+ * be caught as in an update. */
 static xap_status recorded_devices(run_state *st, const xap_database *live)
 {
     const gz_index_config *cfg = st->cfg;
@@ -1714,8 +1753,7 @@ static xap_status check_rebuild(run_state *st, char *err, size_t errlen)
         old = 0;
     /* A damaged live index is what a --full is for: what cannot be read
      * of it (its devices, its paths) is left out, not a failure. */
-    if (s == XAP_OK && live && !cfg->dry_run &&
-        recorded_devices(st, live) == XAP_ERR_NOMEM)
+    if (s == XAP_OK && live && recorded_devices(st, live) == XAP_ERR_NOMEM)
         s = XAP_ERR_NOMEM;
     if (s == XAP_OK &&
         !gz_rebuild_allowed(st->checks, cfg->nroots, old, now,

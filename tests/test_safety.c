@@ -392,6 +392,30 @@ static unsigned jsonl_in_index(const char *db, const char *relpath,
     return found;
 }
 
+/* Two roots holding a JSON Lines file at the same relative path (which
+ * gazette.h allows: the one written last wins) are never held for losing
+ * articles: what the index holds of that path is the other file's. The
+ * first root's file, shorter than the second's, was measured against the
+ * second's articles and held at every run (exit 69 on an unchanged
+ * corpus). */
+static void test_same_path_in_two_roots_not_held(void **state)
+{
+    (void)state;
+    char a[1100], b[1100];
+    snprintf(a, sizeof a, "%s/ra", fx.tmp);
+    snprintf(b, sizeof b, "%s/rb", fx.tmp);
+    write_jsonl(a, "feed.jsonl", 0, 2);
+    write_jsonl(b, "feed.jsonl", 0, 3);
+    for (int run = 0; run < 4; run++) {
+        if (run == 2)   /* a change to the first root's file */
+            write_jsonl(a, "feed.jsonl", 0, 1);
+        int rc = ix("-j1 --db '%s' '%s' '%s'", fx.db, a, b);
+        if (rc != 0)
+            fail_msg("run %d: exit %d: %s", run, rc, slurp("err.txt"));
+        assert_int_equal(jsonl_in_index(fx.db, "feed.jsonl", 3), 3);
+    }
+}
+
 /* A JSON Lines file rewritten with fewer lines (the nightly run reading
  * an export while it is rewritten, or one cut short) loses articles
  * through an ordinary update: they count against --max-remove as those
@@ -719,6 +743,9 @@ static void test_moved_root(void **state)
     assert_int_equal(articles(fx.db), SAMPLE_FILES);
     /* --full is measured against the live index's record too, whatever
      * the percentage allows. */
+    assert_int_equal(ix("-n --full --max-remove 0 --db '%s' '%s'", fx.db,
+                        link), 69);
+    expect_in("err.txt", "on another file system");
     assert_int_equal(ix("--full --max-remove 0 --db '%s' '%s'", fx.db, link),
                      69);
     expect_in("err.txt", "on another file system");
@@ -1132,6 +1159,19 @@ static void test_overlapping_roots_refused(void **state)
             fail_msg("%s %s: %s", pairs[i][0], pairs[i][1], err);
         assert_int_equal(access(fx.db, F_OK), -1);
     }
+    /* a root the other's walk does not enter (hidden, excluded) is fine */
+    assert_int_equal(tu_run("mkdir -p '%s/.inbox' && cp '%s'/world/*.txt "
+                            "'%s/.inbox/'", fx.corpus, fx.corpus, fx.corpus),
+                     0);
+    assert_int_equal(ix("-q --db '%s' '%s' '%s/.inbox'", fx.db, fx.corpus,
+                        fx.corpus), 0);
+    tu_rmtree(fx.db);
+    assert_int_equal(ix("-q --db '%s' --exclude world '%s' '%s/world'", fx.db,
+                        fx.corpus, fx.corpus), 0);
+    tu_rmtree(fx.db);
+    assert_int_equal(ix("--db '%s' --exclude sport '%s' '%s/world'", fx.db,
+                        fx.corpus, fx.corpus), 64);
+    assert_int_equal(tu_run("rm -rf '%s/.inbox'", fx.corpus), 0);
     /* neighbours are fine */
     assert_int_equal(ix("-q --db '%s' '%s/world' '%s/sport'", fx.db,
                         fx.corpus, fx.corpus), 0);
@@ -1772,6 +1812,7 @@ int main(void)
         T(test_skipped_files_are_removals),
         T(test_unreadable_twin_keeps_articles),
         T(test_shrinking_file_is_a_removal),
+        T(test_same_path_in_two_roots_not_held),
         T(test_shard_move_is_guarded),
         T(test_small_shrink_is_applied),
         T(test_removals_and_shrinks_add_up),
