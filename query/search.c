@@ -346,7 +346,12 @@ static xap_status near_pick_more(const xap_mset *mset, uint32_t want,
                                  near_pick *p)
 {
     uint32_t size = xap_mset_size(mset);
-    xap_status s = XAP_OK;
+    /* The hits needed at least, each document in one go from a remote
+     * index (gz_hit_fill then reads them from there too). */
+    uint32_t need = want - p->nshown;
+    xap_status s = p->seen < NEAR_HORIZON
+                       ? xap_mset_fetch(mset, p->seen, need)
+                       : XAP_OK;
     for (; s == XAP_OK && p->seen < size && p->nshown < want; p->seen++) {
         uint32_t i = p->seen;
         uint64_t print = 0;

@@ -525,16 +525,3 @@ int gz_simhash_parse(const char *value, size_t len, uint64_t *out)
     *out = h;
     return 1;
 }
-
-int gz_simhash_distance(uint64_t a, uint64_t b)
-{
-#if defined(__GNUC__) || defined(__clang__)
-    return __builtin_popcountll(a ^ b);
-#else
-    uint64_t x = a ^ b;
-    int n = 0;
-    for (; x; x &= x - 1)
-        n++;
-    return n;
-#endif
-}
