@@ -38,7 +38,7 @@ typedef struct cli_options {
     int colour;
     int match_all;
     gazette_sort_t sort;
-    int duplicates;          /* show near-identical articles too */
+    int duplicates;          /* show every copy of duplicated articles */
     int spelling;
     int feedback;
     int explain;
@@ -129,8 +129,10 @@ static const char usage_text[] =
 "                     shown after the hits (all of them with --json); the\n"
 "                     year facet counts undated articles as 'undated'.\n"
 "                     With a facet the match count is exact\n"
-"      --duplicates   show every copy of identical articles (by default\n"
-"                     articles with the same text are shown once)\n"
+"      --duplicates   show every copy of duplicated articles (by default\n"
+"                     articles with the same text, or the same text with\n"
+"                     small edits such as a byline or an added line, are\n"
+"                     shown once, with '(and N duplicates)')\n"
 "      --no-spelling  do not suggest a spelling correction\n"
 "      --no-feedback  rank by BM25 alone, without pseudo-relevance\n"
 "                     feedback: faster (much faster over tcp:// indexes),\n"
@@ -470,7 +472,7 @@ static void print_text_hit(const gazette_hit_t *h, const cli_options *o)
     }
     uint32_t dups = gazette_hit_duplicates(h);
     if (dups)
-        printf("  (and %u identical article%s)", dups, dups == 1 ? "" : "s");
+        printf("  (and %u duplicate%s)", dups, dups == 1 ? "" : "s");
     putchar('\n');
     if (o->snippets && *gazette_hit_plain_snippet(h)) {
         fputs("      ", stdout);

@@ -371,6 +371,15 @@ static xap_status add_filters(xap_document *doc, const corpus_file *file,
         gz_dedup_key(art->body, art->body_len, key);
         s = xap_document_add_value(doc, GZ_SLOT_DEDUP, key, 16);
     }
+    /* The near-duplicate fingerprint, for bodies long enough to have one
+     * (schema.h). */
+    uint64_t sim = 0;
+    if (s == XAP_OK && gz_simhash(art->body, art->body_len, &sim) >=
+                           GZ_SIMHASH_MIN_WORDS) {
+        char fp[17];
+        snprintf(fp, sizeof fp, "%016llx", (unsigned long long)sim);
+        s = xap_document_add_value(doc, GZ_SLOT_SIMHASH, fp, 16);
+    }
     if (s == XAP_OK && art->url)
         s = add_bool(doc, GZ_PREFIX_URL, art->url);
     /* Articles given through the writer API come from no file (root

@@ -292,6 +292,163 @@ static xap_status match_page(xap_enquire *enq, const xap_query *q,
 }
 
 /*
+ * Near-duplicates. After Xapian's exact collapse (GZ_SLOT_DEDUP), a hit
+ * whose fingerprint (GZ_SLOT_SIMHASH) is within GZ_SIMHASH_DISTANCE bits
+ * of a better-ranked shown hit's is left out and counted among that
+ * hit's duplicates. The filter runs over the ranks from the first, the
+ * same for every page, so consecutive pages neither repeat nor skip a
+ * hit: a page of `limit` from `offset` needs offset + limit shown hits,
+ * fetched from Xapian until there are that many or the matches end. Only
+ * the first NEAR_HORIZON ranks are compared (hits past it are all
+ * shown, for every page alike), which bounds the work of a deep page.
+ * Hits without a fingerprint (short bodies, indexes written before the
+ * slot) are never left out and hide nothing.
+ */
+#define NEAR_HORIZON 10000
+
+typedef struct near_pick {
+    uint32_t *shown;    /* mset index of each shown hit, rank order */
+    uint32_t *hidden;   /* near-duplicates counted into each shown hit */
+    uint64_t *print;    /* each shown hit's fingerprint (0: none) */
+    uint32_t nshown, cap;
+    uint32_t dropped;   /* hits left out */
+    uint32_t seen;      /* mset entries looked at */
+} near_pick;
+
+static void near_pick_free(near_pick *p)
+{
+    free(p->shown);
+    free(p->hidden);
+    free(p->print);
+    *p = (near_pick){0};
+}
+
+/* The fingerprint of the i-th hit of `mset` in *print (0: none). */
+static xap_status hit_print(const xap_mset *mset, uint32_t i, uint64_t *print)
+{
+    xap_document *doc = NULL;
+    const char *v = NULL;
+    size_t len = 0;
+    *print = 0;
+    xap_status s = xap_mset_document(mset, i, &doc);
+    if (s == XAP_OK)
+        s = xap_document_get_value(doc, GZ_SLOT_SIMHASH, &v, &len);
+    if (s == XAP_OK && !gz_simhash_parse(v, len, print))
+        *print = 0;
+    xap_document_free(doc);
+    return s;
+}
+
+/* Pick the shown hits of `mset` from entry p->seen on, until `want` are
+ * shown or the mset ends; a hit is kept or counted into the first shown
+ * hit it is a near-duplicate of (its own exact duplicates with it). */
+static xap_status near_pick_more(const xap_mset *mset, uint32_t want,
+                                 near_pick *p)
+{
+    uint32_t size = xap_mset_size(mset);
+    /* The hits needed at least, each document in one go from a remote
+     * index (gz_hit_fill then reads them from there too). */
+    uint32_t need = want - p->nshown;
+    xap_status s = p->seen < NEAR_HORIZON
+                       ? xap_mset_fetch(mset, p->seen, need)
+                       : XAP_OK;
+    for (; s == XAP_OK && p->seen < size && p->nshown < want; p->seen++) {
+        uint32_t i = p->seen;
+        uint64_t print = 0;
+        if (i < NEAR_HORIZON)
+            s = hit_print(mset, i, &print);
+        long near = -1;
+        for (uint32_t k = 0; s == XAP_OK && print && k < p->nshown; k++)
+            if (p->print[k] &&
+                gz_simhash_distance(print, p->print[k]) <= GZ_SIMHASH_DISTANCE) {
+                near = k;
+                break;
+            }
+        if (s != XAP_OK)
+            break;
+        if (near >= 0) {
+            uint32_t collapsed = 0;
+            s = xap_mset_collapse_count(mset, i, &collapsed);
+            p->hidden[near] += 1 + collapsed;
+            p->dropped++;
+            continue;
+        }
+        if (p->nshown == p->cap) {
+            uint32_t cap = p->cap ? 2 * p->cap : 64;
+            uint32_t *shown = realloc(p->shown, cap * sizeof *shown);
+            if (shown)
+                p->shown = shown;
+            uint32_t *hidden = realloc(p->hidden, cap * sizeof *hidden);
+            if (hidden)
+                p->hidden = hidden;
+            uint64_t *prints = realloc(p->print, cap * sizeof *prints);
+            if (prints)
+                p->print = prints;
+            if (!shown || !hidden || !prints) {
+                s = XAP_ERR_NOMEM;
+                break;
+            }
+            p->cap = cap;
+        }
+        p->shown[p->nshown] = i;
+        p->hidden[p->nshown] = 0;
+        p->print[p->nshown++] = print;
+    }
+    return s;
+}
+
+/* The query the page's match runs (q AND_MAYBE the feedback terms, as
+ * gz_ranking_apply set it) set on `enq` again: gz_ranking_recheck may
+ * have replaced it for a page of another size. */
+static xap_status reset_query(xap_enquire *enq, const xap_query *q,
+                              const gz_feedback *fb)
+{
+    if (!fb->expansion)
+        return xap_enquire_set_query(enq, q, 0);
+    xap_query *expanded = NULL;
+    const xap_query *both[2] = {q, fb->expansion};
+    xap_status s = xap_query_new_combine(XAP_OP_AND_MAYBE, both, 2, 0,
+                                         &expanded);
+    if (s == XAP_OK)
+        s = xap_enquire_set_query(enq, expanded, 0);
+    xap_query_free(expanded);
+    return s;
+}
+
+/* The match for a page that needs `want` shown hits with near-duplicates
+ * left out (o->collapse): match_page for `want` hits, then for more
+ * while near-duplicates left the page short and more matches may
+ * follow, each time from the first hit again. */
+static xap_status match_near_page(xap_enquire *enq, const xap_query *q,
+                                  const gz_feedback *fb,
+                                  const gazette_search_options_t *o,
+                                  uint32_t want, match_counts *counts,
+                                  xap_mset **mset, near_pick *pick)
+{
+    uint32_t fetch = want;
+    for (;;) {
+        xap_status s = match_page(enq, q, fb, o, fetch, counts, mset);
+        if (s == XAP_OK)
+            s = near_pick_more(*mset, want, pick);
+        if (s != XAP_OK || pick->nshown >= want ||
+            xap_mset_size(*mset) < fetch || fetch == UINT32_MAX)
+            return s;
+        /* Short by the hits left out: ask for as many again as are
+         * missing, and at least twice as many as were left out. */
+        uint32_t missing = want - pick->nshown;
+        uint64_t more = (uint64_t)fetch + missing +
+                        2 * (uint64_t)pick->dropped + 16;
+        fetch = more > UINT32_MAX ? UINT32_MAX : (uint32_t)more;
+        near_pick_free(pick);
+        xap_mset_free(*mset);
+        *mset = NULL;
+        s = reset_query(enq, q, fb);
+        if (s != XAP_OK)
+            return s;
+    }
+}
+
+/*
  * Facets: spies count every match of `q` in a match of their own, with
  * boolean weighting (Xapian then computes no weights: about half of what
  * looking at every match costs with BM25) and no hits asked for. The
@@ -359,7 +516,10 @@ static xap_status run_search(gazette_index_t *index, const char *query,
     uint32_t skip = o->offset;
     uint32_t want = o->limit > UINT32_MAX - skip ? UINT32_MAX
                                                  : skip + o->limit;
-    if (s == XAP_OK)
+    near_pick pick = {0};
+    if (s == XAP_OK && o->collapse)
+        s = match_near_page(enq, q, &fb, o, want, &counts, &mset, &pick);
+    else if (s == XAP_OK)
         s = match_page(enq, q, &fb, o, want, &counts, &mset);
     if (s == XAP_OK)
         s = gz_ranking_finish(enq, q);
@@ -370,10 +530,29 @@ static xap_status run_search(gazette_index_t *index, const char *query,
      * bounds from the page's match. */
     if (counted)
         counts = (match_counts){matches, matches, matches};
+    /* Near-duplicates left out make the count an estimate: at least the
+     * hits shown, at most the count before (exact again when every
+     * match was looked at). */
+    if (s == XAP_OK && pick.dropped) {
+        uint32_t size = xap_mset_size(mset);
+        if (pick.seen == size && counts.lower == counts.upper &&
+            counts.upper == size)
+            counts = (match_counts){pick.nshown, pick.nshown, pick.nshown};
+        else {
+            counts.estimate = counts.estimate > pick.dropped
+                                  ? counts.estimate - pick.dropped : 0;
+            counts.lower = pick.nshown;
+            if (counts.estimate < counts.lower)
+                counts.estimate = counts.lower;
+            if (counts.upper < counts.estimate)
+                counts.upper = counts.estimate;
+        }
+    }
     r->lower = counts.lower;
     r->estimate = counts.estimate;
     r->upper = counts.upper;
-    uint32_t got = s == XAP_OK ? xap_mset_size(mset) : 0;
+    uint32_t got = s != XAP_OK ? 0
+                   : o->collapse ? pick.nshown : xap_mset_size(mset);
     uint32_t n = got > skip ? got - skip : 0;
     if (n && !(r->hits = calloc(n, sizeof *r->hits)))
         s = XAP_ERR_NOMEM;
@@ -382,9 +561,12 @@ static xap_status run_search(gazette_index_t *index, const char *query,
         r->hits[i].results = r;
         r->hits[i].rank = skip + i + 1;
         r->count = i + 1;
-        s = gz_hit_fill(index, enq, mset, skip + i, o, &r->hits[i]);
+        uint32_t at = o->collapse ? pick.shown[skip + i] : skip + i;
+        s = gz_hit_fill(index, enq, mset, at, o, &r->hits[i]);
+        if (s == XAP_OK && o->collapse)
+            r->hits[i].duplicates += pick.hidden[skip + i];
         if (s == XAP_OK)
-            s = xap_mset_docid(mset, skip + i, &docid);
+            s = xap_mset_docid(mset, at, &docid);
         if (s == XAP_OK)
             gz_location_of(index, docid, &r->hits[i].location);
     }
@@ -394,6 +576,7 @@ static xap_status run_search(gazette_index_t *index, const char *query,
                                      strchr(text, '*') != NULL, o);
         mset = NULL;
     }
+    near_pick_free(&pick);
     xap_mset_free(mset);
     xap_enquire_free(enq);
     gz_facets_free(&spies);

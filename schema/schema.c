@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "fold.h"
+#include "utf8.h"
 #include "gazette.h"
 #include "xapian_shim.h"
 
@@ -456,4 +457,116 @@ void gz_dedup_key(const char *text, size_t len, char buf[17])
         h = gz_fnv1a64(h, &folded, 1);
     }
     snprintf(buf, 17, "%016llx", (unsigned long long)h);
+}
+
+/* A 64-bit finaliser (SplitMix64's): FNV-1a's low bits over three word
+ * hashes are too alike for a fingerprint that votes on every bit. */
+static uint64_t mix64(uint64_t x)
+{
+    x ^= x >> 30;
+    x *= 0xbf58476d1ce4e5b9ULL;
+    x ^= x >> 27;
+    x *= 0x94d049bb133111ebULL;
+    return x ^ (x >> 31);
+}
+
+/* The hash of one shingle: three consecutive words' hashes, as
+ * little-endian bytes (the same on every host), hashed and mixed. */
+static uint64_t shingle_hash(const uint64_t w[3])
+{
+    unsigned char bytes[24];
+    for (int i = 0; i < 24; i++)
+        bytes[i] = (unsigned char)(w[i / 8] >> (8 * (i % 8)));
+    return mix64(gz_fnv1a64(GZ_FNV_BASIS, bytes, sizeof bytes));
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* A character of a fingerprint word: Xapian's word characters but the
+ * connector punctuation ('_' and the like), which would make words of
+ * lines of underscores and ASCII art. */
+static int simhash_wordchar(uint32_t cp)
+{
+    if (cp == '_' || cp == 0x203F || cp == 0x2040 || cp == 0x2054 ||
+        cp == 0xFE33 || cp == 0xFE34 || (cp >= 0xFE4D && cp <= 0xFE4F) ||
+        cp == 0xFF3F)
+        return 0;
+    return xap_unicode_is_wordchar(cp);
+}
+
+size_t gz_simhash(const char *text, size_t len, uint64_t *out)
+{
+    *out = 0;
+    size_t flen = 0;
+    char *folded = gz_value_fold(text, len, &flen);
+    /* At most one shingle a word; each distinct shingle votes once, so
+     * a line repeated (a signature, a table) does not outvote the text. */
+    uint64_t *sh = folded ? malloc((flen / 2 + 1) * sizeof *sh) : NULL;
+    if (!sh) {
+        free(folded);
+        return 0;
+    }
+    uint64_t w[3] = {0, 0, 0};
+    size_t words = 0, nsh = 0;
+    const unsigned char *p = (const unsigned char *)folded;
+    const unsigned char *end = p + flen;
+    while (p < end) {
+        uint32_t cp;
+        size_t n = gz_utf8_next(p, end, &cp);
+        if (!simhash_wordchar(cp)) {
+            p += n;
+            continue;
+        }
+        const unsigned char *start = p;
+        while (p < end && (n = gz_utf8_next(p, end, &cp)) &&
+               simhash_wordchar(cp))
+            p += n;
+        w[0] = w[1];
+        w[1] = w[2];
+        w[2] = gz_fnv1a64(GZ_FNV_BASIS, start, (size_t)(p - start));
+        if (++words >= 3)
+            sh[nsh++] = shingle_hash(w);
+    }
+    free(folded);
+    if (words < GZ_SIMHASH_MIN_WORDS) {
+        free(sh);
+        return words;
+    }
+    qsort(sh, nsh, sizeof *sh, cmp_u64);
+    int32_t votes[64] = {0};
+    for (size_t i = 0; i < nsh; i++) {
+        if (i && sh[i] == sh[i - 1])
+            continue;
+        for (int b = 0; b < 64; b++)
+            votes[b] += (sh[i] >> b) & 1 ? 1 : -1;
+    }
+    free(sh);
+    uint64_t h = 0;
+    for (int b = 0; b < 64; b++)
+        if (votes[b] > 0)
+            h |= 1ULL << b;
+    *out = h;
+    return words;
+}
+
+int gz_simhash_parse(const char *value, size_t len, uint64_t *out)
+{
+    *out = 0;
+    if (len != 16)
+        return 0;
+    uint64_t h = 0;
+    for (size_t i = 0; i < 16; i++) {
+        char c = value[i];
+        int d = c >= '0' && c <= '9' ? c - '0'
+                : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+        if (d < 0)
+            return 0;
+        h = h << 4 | (uint64_t)d;
+    }
+    *out = h;
+    return 1;
 }

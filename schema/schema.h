@@ -47,7 +47,9 @@ enum {
     GZ_SLOT_FILE_PATH = 7, /* relative path of the file (incremental) */
     GZ_SLOT_AUTHORS = 8,   /* the author facet's value (below) */
     GZ_SLOT_TAGS = 9,      /* the tag facet's values (below) */
-    GZ_SLOT_FILE_BAD = 10  /* the file's bad lines (incremental, below) */
+    GZ_SLOT_FILE_BAD = 10, /* the file's bad lines (incremental, below) */
+    GZ_SLOT_SIMHASH = 11   /* near-duplicate fingerprint of the body
+                              (gz_simhash, below) */
 };
 
 /*
@@ -356,5 +358,47 @@ size_t gz_make_term(const char *prefix, const char *value, char *buf,
  * nothing, so re-wrapped or re-punctuated copies agree. Written to `buf`
  * as 16 hex digits + NUL (17 bytes). */
 void gz_dedup_key(const char *text, size_t len, char buf[17]);
+
+/*
+ * Near-duplicate fingerprint (GZ_SLOT_SIMHASH): a 64-bit SimHash
+ * (Charikar) of the body, written as 16 lower-case hex digits, over its
+ * 3-word shingles. Words are the runs of word characters
+ * (xap_unicode_is_wordchar) of the body folded as gz_value_fold folds
+ * (accents, Unicode lower case); each word is hashed (FNV-1a), each
+ * shingle is the hash of its three words' hashes, mixed, and each shingle
+ * votes +1 or -1 on each bit. Only a body of at least GZ_SIMHASH_MIN_WORDS
+ * words gets one: on shorter texts a few changed words move too many
+ * bits to tell an edit from another text. It is only a fingerprint: the
+ * terms Xapian ranks by come from its TermGenerator, never from these
+ * words. The searcher (query/search.c) drops a hit whose fingerprint is
+ * within GZ_SIMHASH_DISTANCE bits of a better-ranked shown hit's and
+ * counts it among that hit's duplicates; GZ_SLOT_DEDUP keeps the exact
+ * key Xapian collapses on. Indexes written before the slot existed lack
+ * it (code from then ignores it): their articles are collapsed only when
+ * identical, until re-indexed.
+ */
+#define GZ_SIMHASH_MIN_WORDS 30
+#define GZ_SIMHASH_DISTANCE 6
+
+/* The fingerprint of [text, text+len) in *out; returns the number of
+ * words, and leaves *out 0 when under GZ_SIMHASH_MIN_WORDS (or out of
+ * memory: then 0 words). */
+size_t gz_simhash(const char *text, size_t len, uint64_t *out);
+
+/* The fingerprint stored in a GZ_SLOT_SIMHASH value (16 hex digits) in
+ * *out; 0 when the value is not one (empty: an older index). */
+int gz_simhash_parse(const char *value, size_t len, uint64_t *out);
+
+/* The number of bits that differ between two fingerprints. Inline and
+ * counted in parallel (SWAR): __builtin_popcountll without -mpopcnt is a
+ * libgcc call, and a 1000-hit page compares ~500000 pairs. */
+static inline int gz_simhash_distance(uint64_t a, uint64_t b)
+{
+    uint64_t x = a ^ b;
+    x -= (x >> 1) & 0x5555555555555555ULL;
+    x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
+    x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0fULL;
+    return (int)((x * 0x0101010101010101ULL) >> 56);
+}
 
 #endif /* GAZETTE_SCHEMA_H */

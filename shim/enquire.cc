@@ -494,6 +494,20 @@ xap_status xap_mset_document(const xap_mset *mset, uint32_t i,
     });
 }
 
+xap_status xap_mset_fetch(const xap_mset *mset, uint32_t first,
+                          uint32_t count)
+{
+    return guard(__func__, [&] {
+        NEED(mset);
+        uint32_t size = mset->mset.size();
+        if (first >= size || count == 0)
+            return XAP_OK;
+        uint32_t last = count > size - first ? size - 1 : first + count - 1;
+        mset->mset.fetch(mset->mset[first], mset->mset[last]);
+        return XAP_OK;
+    });
+}
+
 xap_status xap_mset_snippet(const xap_mset *mset, const char *text,
                             size_t len, size_t length, const xap_stem *stem,
                             unsigned flags, const char *hi_start,

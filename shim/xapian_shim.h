@@ -641,6 +641,11 @@ xap_status xap_mset_collapse_count(const xap_mset *mset, uint32_t i,
                                    uint32_t *out);
 xap_status xap_mset_document(const xap_mset *mset, uint32_t i,
                              xap_document **out);
+/* A hint that hits [first, first+count) will be read (MSet::fetch): a
+ * remote index sends their documents in one go instead of one round
+ * trip each. Indexes past the end are ignored. */
+xap_status xap_mset_fetch(const xap_mset *mset, uint32_t first,
+                          uint32_t count);
 
 enum {
     XAP_SNIPPET_BACKGROUND_MODEL = 1,

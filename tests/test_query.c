@@ -2450,6 +2450,294 @@ static void test_duplicates(void **state)
     gazette_results_free(r);
 }
 
+/* ------------------------------------------------------ near-duplicates */
+
+/* Paragraphs of two reports on the same storm: the first is shared. */
+static const char port_shared[] =
+    "Storm Ciara closed the port of Dover for most of Sunday as gusts of "
+    "more than ninety miles an hour swept the Channel, the harbour board "
+    "said, and ferries to Calais were held at their berths until the wind "
+    "eased late in the evening.\n\n";
+static const char port_a[] =
+    "Lorries queued for eleven miles on the motorway into Kent, and police "
+    "opened an emergency lorry park near Ashford where drivers slept in "
+    "their cabs. The board said the backlog would take two days to clear "
+    "once sailings resumed.\n\n"
+    "Engineers inspected the breakwater at first light and found a section "
+    "of the eastern arm damaged by waves, though the main berths were "
+    "sound. Repairs are expected to cost several million pounds.\n\n"
+    "Forecasters warned that a second band of rain would reach the south "
+    "coast on Tuesday, with flood alerts in place along the rivers of "
+    "Sussex and Hampshire.\n";
+static const char port_b[] =
+    "At the airport in Gatwick more than a hundred flights were cancelled, "
+    "and passengers bound for Spain and Portugal were told to rebook. An "
+    "easyJet spokesman apologised for the disruption and blamed the "
+    "crosswinds on the single runway.\n\n"
+    "In Wales a man in his fifties died when a tree fell on his car near "
+    "Llandeilo, and thousands of homes in Cornwall lost power overnight as "
+    "lines came down across the county.\n\n"
+    "The railway between Exeter and Plymouth was shut after the sea wall at "
+    "Dawlish was battered again, and Network Rail said buses would replace "
+    "trains until the track had been checked.\n";
+
+/* Write `name` under `root`: a title line, a blank line, then `body`. */
+static void write_article(const char *root, const char *name,
+                          const char *title, const char *body)
+{
+    size_t n = strlen(title) + strlen(body) + 3;
+    char *text = malloc(n);
+    assert_non_null(text);
+    snprintf(text, n, "%s\n\n%s", title, body);
+    tu_write_file(root, name, text, strlen(text));
+    free(text);
+}
+
+/* The hits of `query` on `db` with duplicates collapsed (`collapse`) or
+ * not, from `offset`, at most `limit`; *dups gets the duplicates count of
+ * each hit, *n their number. A new array of ids (each a new string). */
+static char **page_ids(const char *db, const char *query, int collapse,
+                       uint32_t offset, uint32_t limit, uint32_t **dups,
+                       size_t *n)
+{
+    gazette_index_t *index = NULL;
+    gazette_search_options_t *opts = NULL;
+    gazette_results_t *r = NULL;
+    assert_int_equal(gazette_index_open(db, &index), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_search_options_new(&opts), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_search_options_set_range(opts, offset, limit),
+                     GAZETTE_STATUS_OK);
+    gazette_search_options_set_collapse_duplicates(opts, collapse);
+    if (gazette_search(index, query, opts, &r) != GAZETTE_STATUS_OK)
+        fail_msg("%s: '%s': %s", db, query, gazette_index_error(index));
+    *n = gazette_results_count(r);
+    char **ids = calloc(*n + 1, sizeof *ids);
+    uint32_t *d = calloc(*n + 1, sizeof *d);
+    assert_non_null(ids);
+    assert_non_null(d);
+    for (size_t i = 0; i < *n; i++) {
+        const gazette_hit_t *h = gazette_results_hit(r, i);
+        ids[i] = strdup(gazette_hit_id(h));
+        d[i] = gazette_hit_duplicates(h);
+        assert_int_equal(gazette_hit_rank(h), offset + i + 1);
+    }
+    if (dups)
+        *dups = d;
+    else
+        free(d);
+    gazette_results_free(r);
+    gazette_search_options_free(opts);
+    gazette_index_close(index);
+    return ids;
+}
+
+static void free_ids(char **ids, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(ids[i]);
+    free(ids);
+}
+
+/* A copy of an article with a few words added or changed (an appended
+ * phrase, a changed byline, a corrected word) is shown once, counted in
+ * the hit's duplicates; --duplicates (collapse off) shows both. Two
+ * reports on the same storm sharing a quarter of their text are both
+ * shown; short articles are collapsed only when identical. */
+static void test_near_duplicates(void **state)
+{
+    (void)state;
+    char *tmp = tu_mkdtemp("neardup");
+    char root[4200], db[4200];
+    snprintf(root, sizeof root, "%s/corpus", tmp);
+    snprintf(db, sizeof db, "%s/index", tmp);
+    size_t la = strlen(port_shared) + strlen(port_a) + 1;
+    char *a = malloc(la + 200), *b = malloc(la + 200);
+    assert_non_null(a);
+    assert_non_null(b);
+    snprintf(a, la, "%s%s", port_shared, port_a);
+    write_article(root, "n/a.txt", "Storm closes Dover", a);
+    /* Three words appended, as the audit saw. */
+    snprintf(b, la + 200, "%s%s said on Tuesday.\n", port_shared, port_a);
+    write_article(root, "n/a-appended.txt", "Storm closes Dover port", b);
+    /* A byline added and one word corrected ("eleven" -> "twelve"). */
+    snprintf(b, la + 200, "By Jane Smith, Reuters\n\n%s%s", port_shared,
+             port_a);
+    char *eleven = strstr(b, "eleven");
+    assert_non_null(eleven);
+    memcpy(eleven, "twelve", 6);
+    write_article(root, "n/a-byline.txt", "Dover shut by storm", b);
+    /* The same storm, another report: only the first paragraph shared. */
+    snprintf(b, la + 200, "%s%s", port_shared, port_b);
+    write_article(root, "n/b.txt", "Storm Ciara travel chaos", b);
+    /* Short articles (under the fingerprint's minimum) differing by a
+     * word, and an identical pair of them. */
+    write_article(root, "s/one.txt", "Quay",
+                  "The quay at Dover reopened after the storm on Sunday.\n");
+    write_article(root, "s/two.txt", "Quay",
+                  "The quay at Dover reopened after the storm on Monday.\n");
+    write_article(root, "s/three.txt", "Quay",
+                  "The quay at Dover reopened after the storm on Monday.\n");
+    free(a);
+    free(b);
+    assert_int_equal(tu_run("'%s' --quiet --db '%s' '%s'",
+                            tu_binary("indexer/gazette-index"), db, root), 0);
+    uint32_t *dups = NULL;
+    size_t n = 0;
+    char **ids = page_ids(db, "ferries Calais", 1, 0, 10, &dups, &n);
+    if (n != 2)
+        fail_msg("'ferries Calais': %zu hits (%s, %s...), want 2: the "
+                 "copies of n/a.txt shown once", n, ids[0],
+                 n > 1 ? ids[1] : "");
+    int a_first = strncmp(ids[0], "n/a", 3) == 0;
+    const char *kept = ids[a_first ? 0 : 1], *other = ids[a_first ? 1 : 0];
+    assert_true(strncmp(kept, "n/a", 3) == 0);
+    assert_string_equal(other, "n/b.txt");
+    assert_int_equal(dups[a_first ? 0 : 1], 2);
+    assert_int_equal(dups[a_first ? 1 : 0], 0);
+    free(dups);
+    free_ids(ids, n);
+    /* Every copy without collapsing. */
+    ids = page_ids(db, "ferries Calais", 0, 0, 10, &dups, &n);
+    assert_int_equal(n, 4);
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(dups[i], 0);
+    free(dups);
+    free_ids(ids, n);
+    /* The exact count is an estimate once near-duplicates are left out;
+     * here every match was looked at, so it is exact again. */
+    {
+        gazette_index_t *index = NULL;
+        gazette_results_t *r = NULL;
+        assert_int_equal(gazette_index_open(db, &index), GAZETTE_STATUS_OK);
+        assert_int_equal(gazette_search(index, "ferries Calais", NULL, &r),
+                         GAZETTE_STATUS_OK);
+        uint64_t lower, estimate, upper;
+        gazette_results_estimate(r, &lower, &estimate, &upper);
+        assert_int_equal(estimate, 2);
+        assert_true(lower <= estimate && estimate <= upper);
+        gazette_results_free(r);
+        gazette_index_close(index);
+    }
+    /* Short ones: the identical pair once, the other apart. */
+    ids = page_ids(db, "quay", 1, 0, 10, &dups, &n);
+    assert_int_equal(n, 2);
+    assert_int_equal(dups[0] + dups[1], 1);
+    free(dups);
+    free_ids(ids, n);
+    /* The text output says so. */
+    assert_int_equal(tu_run("'%s' --db '%s' 'ferries Calais' | "
+                            "grep -q 'and 2 duplicates'",
+                            tu_binary("query/cli/gazette-query"), db), 0);
+    assert_int_equal(tu_run("test \"$('%s' --db '%s' --duplicates --format "
+                            "paths 'ferries Calais' | wc -l)\" -eq 4",
+                            tu_binary("query/cli/gazette-query"), db), 0);
+    tu_rmtree(tmp);
+    free(tmp);
+}
+
+/* A seeded corpus of 40 articles, 8 of them with 2 or 3 near copies
+ * (a word added, changed or dropped): pages of 3 by offset, put end to
+ * end, are the one page of 30, no hit twice, and each group shows once. */
+static void test_near_duplicates_paging(void **state)
+{
+    (void)state;
+    static const char *const vocab[] = {
+        "minister", "council", "budget", "river", "bridge", "school",
+        "hospital", "election", "vote", "market", "price", "farmer",
+        "harvest", "rail", "station", "airport", "flight", "police",
+        "court", "judge", "trial", "witness", "museum", "painting",
+        "concert", "festival", "team", "match", "goal", "season",
+        "coach", "player", "factory", "worker", "strike", "union",
+        "wage", "tax", "bank", "loan", "housing", "rent", "tenant",
+        "village", "mayor", "road", "traffic", "storm", "flood",
+        "rescue", "boat", "coast", "island", "ferry", "tourist",
+        "hotel", "beach", "summer", "winter", "snow", "ice", "energy",
+        "solar", "wind", "turbine", "grid", "price", "report", "study",
+        "doctor", "nurse", "patient", "vaccine", "virus", "research",
+        "scientist", "planet", "telescope", "orbit", "launch", "rocket",
+    };
+    const size_t nv = sizeof vocab / sizeof *vocab;
+    char *tmp = tu_mkdtemp("neardup-pages");
+    char root[4200], db[4200];
+    snprintf(root, sizeof root, "%s/corpus", tmp);
+    snprintf(db, sizeof db, "%s/index", tmp);
+    uint64_t seed = 20240607;
+#define NEXT() (seed = seed * 6364136223846793005ULL + 1442695040888963407ULL, \
+                (size_t)(seed >> 33))
+    size_t groups = 0, files = 0;
+    for (int art = 0; art < 40; art++) {
+        size_t words[400];
+        size_t nw = 250 + NEXT() % 100;
+        for (size_t w = 0; w < nw; w++)
+            words[w] = NEXT() % nv;
+        int copies = art % 5 == 0 ? 2 + (int)(NEXT() % 2) : 0;
+        groups++;
+        for (int c = 0; c <= copies; c++) {
+            char body[16384] = "harbour ";
+            size_t len = strlen(body);
+            for (size_t w = 0; w < nw; w++) {
+                /* Copy 2 has a word changed, copy 3 one dropped. */
+                const char *word = vocab[words[w]];
+                if (c == 2 && w == nw / 3)
+                    word = "amended";
+                if (c == 3 && w == nw / 2)
+                    continue;
+                len += (size_t)snprintf(body + len, sizeof body - len, "%s ",
+                                        word);
+            }
+            /* Copy 1 has a word added at the end. */
+            snprintf(body + len, sizeof body - len, "%s.\n",
+                     c == 1 ? "updated" : "end");
+            char name[64], title[64];
+            snprintf(name, sizeof name, "g/a%02d-%d.txt", art, c);
+            snprintf(title, sizeof title, "Article %d", art);
+            write_article(root, name, title, body);
+            files++;
+        }
+    }
+#undef NEXT
+    assert_true(files > groups + 10);
+    assert_int_equal(tu_run("'%s' --quiet --db '%s' '%s'",
+                            tu_binary("indexer/gazette-index"), db, root), 0);
+    size_t nall = 0;
+    uint32_t *dups = NULL;
+    char **all = page_ids(db, "harbour", 1, 0, 30, &dups, &nall);
+    assert_int_equal(nall, 30);
+    for (size_t i = 0; i < nall; i++)
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(all[i], all[j]) == 0)
+                fail_msg("%s shown twice", all[i]);
+    free(dups);
+    /* The whole: most copies hidden (a copy is compared with the shown
+     * hits, not with the other copies, so two copies each a word away
+     * from the original may both show), every file shown or counted
+     * once in a hit's duplicates. */
+    size_t nwhole = 0;
+    char **whole = page_ids(db, "harbour", 1, 0, 100, &dups, &nwhole);
+    if (nwhole > groups + (files - groups) / 4)
+        fail_msg("%zu hits for %zu articles in %zu groups", nwhole, files,
+                 groups);
+    size_t counted = 0;
+    for (size_t i = 0; i < nwhole; i++)
+        counted += 1 + dups[i];
+    assert_int_equal(counted, files);
+    free(dups);
+    free_ids(whole, nwhole);
+    for (uint32_t off = 0; off < 30; off += 3) {
+        size_t n = 0;
+        char **page = page_ids(db, "harbour", 1, off, 3, NULL, &n);
+        assert_int_equal(n, 3);
+        for (size_t i = 0; i < n; i++)
+            if (strcmp(page[i], all[off + i]) != 0)
+                fail_msg("offset %u hit %zu: %s, one page has %s", off, i,
+                         page[i], all[off + i]);
+        free_ids(page, n);
+    }
+    free_ids(all, nall);
+    tu_rmtree(tmp);
+    free(tmp);
+}
+
 /* "Did you mean": a word absent from the index gets the common close
  * word; a correct query gets none; spelling off gets none. */
 static void test_spelling(void **state)
@@ -2718,6 +3006,8 @@ int main(void)
         cmocka_unit_test(test_field_group_capitals),
         cmocka_unit_test(test_long_filter_values),
         cmocka_unit_test(test_duplicates),
+        cmocka_unit_test(test_near_duplicates),
+        cmocka_unit_test(test_near_duplicates_paging),
         cmocka_unit_test(test_spelling),
         cmocka_unit_test(test_explain),
         cmocka_unit_test(test_feedback_off),

@@ -685,6 +685,53 @@ static void test_wildcard_limit_remote(void **state)
     stop_server(&srv);
 }
 
+/* Index one article of 150 distinct words (plus `extra`) as `name`. */
+static void index_story(const char *name, const char *extra, char *db,
+                        size_t dbsize)
+{
+    char root[4200], text[4096];
+    snprintf(root, sizeof root, "%s/%s", fx.tmp, name);
+    int n = snprintf(text, sizeof text, "Title: harbour story\n\nharbour ");
+    for (int j = 0; j < 150; j++)
+        n += snprintf(text + n, sizeof text - (size_t)n, "zn%03d ", j);
+    n += snprintf(text + n, sizeof text - (size_t)n, "%s\n", extra);
+    tu_write_file(root, "story.txt", text, (size_t)n);
+    snprintf(db, dbsize, "%s/%s.idx", fx.tmp, name);
+    assert_int_equal(tu_run("'%s' -j1 --quiet --db '%s' '%s'",
+                            tu_binary("gazette-index"), db, root), 0);
+}
+
+/* A near-duplicate held by a remote index is left out as a local one
+ * is: its fingerprint comes with its document. */
+static void test_near_duplicates_remote(void **state)
+{
+    (void)state;
+    char local[4200], remote[4200], log[4200], url[64];
+    index_story("nd-local", "", local, sizeof local);
+    index_story("nd-remote", "said on Tuesday", remote, sizeof remote);
+    server srv = {0, 0};
+    snprintf(log, sizeof log, "%s/tcpsrv-nd.log", fx.tmp);
+    assert_int_equal(start_tcpsrv(&srv, remote, log), 0);
+    snprintf(url, sizeof url, "tcp://127.0.0.1:%d", srv.port);
+    gazette_index_t *both = open_two(url, local, 0);
+    gazette_search_options_t *opts = NULL;
+    gazette_results_t *r = NULL;
+    assert_int_equal(gazette_search_options_new(&opts), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_search(both, "harbour", opts, &r),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_results_count(r), 1);
+    assert_int_equal(gazette_hit_duplicates(gazette_results_hit(r, 0)), 1);
+    gazette_results_free(r);
+    gazette_search_options_set_collapse_duplicates(opts, 0);
+    assert_int_equal(gazette_search(both, "harbour", opts, &r),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_results_count(r), 2);
+    gazette_results_free(r);
+    gazette_search_options_free(opts);
+    gazette_index_close(both);
+    stop_server(&srv);
+}
+
 /* A handle shared by two threads (gazette.h allows it): one asks for a
  * facet the index refuses, the other searches plainly at the same time.
  * The refusal must reach its caller as it is, every time, though the
@@ -1152,6 +1199,7 @@ int main(void)
         cmocka_unit_test(test_list_facets_remote),
         cmocka_unit_test(test_remote_limits),
         cmocka_unit_test(test_wildcard_limit_remote),
+        cmocka_unit_test(test_near_duplicates_remote),
         cmocka_unit_test(test_refusal_with_a_shared_handle),
         cmocka_unit_test(test_down_at_open),
         cmocka_unit_test(test_down_during_session),
