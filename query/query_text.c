@@ -588,15 +588,26 @@ static int is_field_group(const char *t, size_t n)
            gz_field_by_name(t + sign, n - sign - 1) != NULL;
 }
 
-/* The length of an empty group at `p`: "(" then only white space up to
- * ")" (included) or the end; 0 when `p` starts no empty group. */
+/* The length of an empty group at `p`: "(" then only white space and
+ * empty quotes up to ")" (included) or the end; 0 when `p` starts no
+ * empty group. */
 static size_t empty_group_length(const char *p)
 {
     if (*p != '(')
         return 0;
     size_t n = 1;
-    while (p[n] && gz_ascii_isspace((unsigned char)p[n]))
-        n++;
+    for (;;) {   /* blanks and empty quotes ("title:(\"\")") */
+        while (p[n] && gz_ascii_isspace((unsigned char)p[n]))
+            n++;
+        if (p[n] != '"')
+            break;
+        size_t q = n + 1;
+        while (p[q] && gz_ascii_isspace((unsigned char)p[q]))
+            q++;
+        if (p[q] != '"')
+            break;   /* a phrase, or a quote never closed */
+        n = q + 1;
+    }
     if (p[n] == ')')
         return n + 1;
     return p[n] ? 0 : n;

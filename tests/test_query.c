@@ -1187,7 +1187,9 @@ static void test_nothing_to_search(void **state)
                            "author:\"\"", "title:\"\"", "entity:\"\"",
                            "url:\"\"", "id:\"\"", "year:\"\"", "date:\"\"",
                            "caps:\"\"", "tag:\" \"", "-source:\"\"",
-                           "TAG:\"\"", "title:\"", "(source:\"\")"};
+                           "TAG:\"\"", "title:\"", "(source:\"\")",
+                           "title:(\"\")", "source:( \"\" )",
+                           "title:(\" \" \"\")"};
     char out[4096];
     snprintf(out, sizeof out, "%s/err.txt", fx.tmp);
     for (size_t i = 0; i < sizeof empty / sizeof *empty; i++) {
