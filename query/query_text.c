@@ -613,6 +613,20 @@ static size_t empty_group_length(const char *p)
     return p[n] ? 0 : n;
 }
 
+/* Follow character `c` of a query: a parenthesis opens or closes one
+ * level of *depth; closing the level of a field's group (*group, the
+ * depth of "field:(...)", 0 outside one) leaves the group. */
+static void follow_parenthesis(char c, int *depth, int *group)
+{
+    if (c == '(') {
+        ++*depth;
+    } else if (c == ')' && *depth > 0) {
+        if (*depth == *group)
+            *group = 0;
+        --*depth;
+    }
+}
+
 /* The position of a double quote that is never closed, or NULL. */
 static const char *unclosed_quote(const char *query)
 {
@@ -672,13 +686,7 @@ char *gz_query_normalise(const char *query, gz_caps_known_fn known,
         }
         size_t n = token_length(p);
         if (n == 0) {   /* white space or a parenthesis */
-            if (*p == '(')
-                depth++;
-            else if (*p == ')' && depth > 0) {
-                if (depth == group)
-                    group = 0;
-                depth--;
-            }
+            follow_parenthesis(*p, &depth, &group);
             gz_buf_put(&b, p, 1);
             next_case = GZ_FOLD_TEXT;
             p++;
@@ -883,13 +891,7 @@ char *gz_query_kept_words(const char *query)
         }
         size_t n = token_length(p);
         if (n == 0) {
-            if (*p == '(')
-                depth++;
-            else if (*p == ')' && depth > 0) {
-                if (depth == group)
-                    group = 0;
-                depth--;
-            }
+            follow_parenthesis(*p, &depth, &group);
             p++;
             continue;
         }
