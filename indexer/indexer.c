@@ -309,6 +309,13 @@ static int in_other_root(const run_state *st, const corpus_file *file)
             continue;
         char path[PATH_MAX];
         struct stat sb;
+        if (stat(cfg->roots[i], &sb) == 0 && S_ISREG(sb.st_mode)) {
+            /* a root that is one file: its relpath is its name */
+            const char *slash = strrchr(cfg->roots[i], '/');
+            if (strcmp(slash ? slash + 1 : cfg->roots[i], file->relpath) == 0)
+                return 1;
+            continue;
+        }
         int n = snprintf(path, sizeof path, "%s/%s", cfg->roots[i],
                          file->relpath);
         if (n > 0 && (size_t)n < sizeof path && stat(path, &sb) == 0 &&

@@ -414,6 +414,16 @@ static void test_same_path_in_two_roots_not_held(void **state)
             fail_msg("run %d: exit %d: %s", run, rc, slurp("err.txt"));
         assert_int_equal(jsonl_in_index(fx.db, "feed.jsonl", 3), 3);
     }
+    /* the second root a file: its id is its name, the same path */
+    tu_rmtree(fx.db);
+    write_jsonl(a, "feed.jsonl", 0, 2);
+    for (int run = 0; run < 3; run++) {
+        int rc = ix("-j1 --db '%s' '%s' '%s/feed.jsonl'", fx.db, a, b);
+        if (rc != 0)
+            fail_msg("file root, run %d: exit %d: %s", run, rc,
+                     slurp("err.txt"));
+        assert_int_equal(jsonl_in_index(fx.db, "feed.jsonl", 3), 3);
+    }
 }
 
 /* A JSON Lines file rewritten with fewer lines (the nightly run reading
