@@ -397,6 +397,37 @@ static xap_status near_pick_more(const xap_mset *mset, uint32_t want,
     return s;
 }
 
+/* The match counts with near-duplicates left out. Exact when the filter
+ * looked at every match: the hits it kept. Else the matches it did not
+ * look at may be near-duplicates of hits shown, as long as the index
+ * holds fingerprints at all: then at least the hits kept, at most the
+ * count before less those left out, about the estimate less those left
+ * out. An index without fingerprints (written before them, or of short
+ * articles only) keeps Xapian's counts. */
+static xap_status near_counts(const xap_database *db, const xap_mset *mset,
+                              const near_pick *pick, match_counts *counts)
+{
+    uint32_t size = xap_mset_size(mset);
+    if (pick->seen == size && counts->lower == counts->upper &&
+        counts->upper == size) {
+        *counts = (match_counts){pick->nshown, pick->nshown, pick->nshown};
+        return XAP_OK;
+    }
+    uint32_t prints = 0;
+    xap_status s = xap_database_value_freq(db, GZ_SLOT_SIMHASH, &prints);
+    if (s != XAP_OK || (prints == 0 && pick->dropped == 0))
+        return s;
+    uint32_t d = pick->dropped;
+    counts->estimate = counts->estimate > d ? counts->estimate - d : 0;
+    counts->upper = counts->upper > d ? counts->upper - d : 0;
+    counts->lower = pick->nshown;
+    if (counts->estimate < counts->lower)
+        counts->estimate = counts->lower;
+    if (counts->upper < counts->estimate)
+        counts->upper = counts->estimate;
+    return XAP_OK;
+}
+
 /* The query the page's match runs (q AND_MAYBE the feedback terms, as
  * gz_ranking_apply set it) set on `enq` again: gz_ranking_recheck may
  * have replaced it for a page of another size. */
@@ -530,24 +561,8 @@ static xap_status run_search(gazette_index_t *index, const char *query,
      * bounds from the page's match. */
     if (counted)
         counts = (match_counts){matches, matches, matches};
-    /* Near-duplicates left out make the count an estimate: at least the
-     * hits shown, at most the count before (exact again when every
-     * match was looked at). */
-    if (s == XAP_OK && pick.dropped) {
-        uint32_t size = xap_mset_size(mset);
-        if (pick.seen == size && counts.lower == counts.upper &&
-            counts.upper == size)
-            counts = (match_counts){pick.nshown, pick.nshown, pick.nshown};
-        else {
-            counts.estimate = counts.estimate > pick.dropped
-                                  ? counts.estimate - pick.dropped : 0;
-            counts.lower = pick.nshown;
-            if (counts.estimate < counts.lower)
-                counts.estimate = counts.lower;
-            if (counts.upper < counts.estimate)
-                counts.upper = counts.estimate;
-        }
-    }
+    if (s == XAP_OK && o->collapse)
+        s = near_counts(index->db, mset, &pick, &counts);
     r->lower = counts.lower;
     r->estimate = counts.estimate;
     r->upper = counts.upper;

@@ -86,6 +86,17 @@ xap_status xap_database_doc_count(const xap_database *db, uint32_t *out)
     });
 }
 
+xap_status xap_database_value_freq(const xap_database *db, unsigned slot,
+                                   uint32_t *out)
+{
+    return guard(__func__, [&] {
+        NEED(db);
+        NEED(out);
+        *out = db->db.get_value_freq(slot);
+        return XAP_OK;
+    });
+}
+
 xap_status xap_database_total_length(const xap_database *db, uint64_t *out)
 {
     return guard(__func__, [&] {

@@ -120,6 +120,9 @@ xap_status xap_database_reopen(xap_database *db, int *changed);
 void xap_database_free(xap_database *db);
 
 xap_status xap_database_doc_count(const xap_database *db, uint32_t *out);
+/* How many documents have a value in `slot` (Database::get_value_freq). */
+xap_status xap_database_value_freq(const xap_database *db, unsigned slot,
+                                   uint32_t *out);
 /* Sum of the lengths of all documents (Database::get_total_length: the
  * within-document frequencies of their terms; 0 when no document holds a
  * term that counts, only boolean ones). */
