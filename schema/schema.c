@@ -501,6 +501,11 @@ static int simhash_wordchar(uint32_t cp)
 size_t gz_simhash(const char *text, size_t len, uint64_t *out)
 {
     *out = 0;
+    if (len > GZ_SIMHASH_MAX_BYTES) {
+        len = GZ_SIMHASH_MAX_BYTES;
+        while (len > 0 && ((unsigned char)text[len] & 0xC0) == 0x80)
+            len--;
+    }
     size_t flen = 0;
     char *folded = gz_value_fold(text, len, &flen);
     /* At most one shingle a word; each distinct shingle votes once, so

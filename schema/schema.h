@@ -379,10 +379,15 @@ void gz_dedup_key(const char *text, size_t len, char buf[17]);
  */
 #define GZ_SIMHASH_MIN_WORDS 30
 #define GZ_SIMHASH_DISTANCE 6
+/* Only the first GZ_SIMHASH_MAX_BYTES of a body are read (cut back to a
+ * whole character): its memory (the folded copy and a hash a word, about
+ * four times the text) stays small whatever the article's size, and
+ * tens of thousands of words tell a copy as well as the whole would. */
+#define GZ_SIMHASH_MAX_BYTES (256u * 1024u)
 
-/* The fingerprint of [text, text+len) in *out; returns the number of
- * words, and leaves *out 0 when under GZ_SIMHASH_MIN_WORDS (or out of
- * memory: then 0 words). */
+/* The fingerprint of [text, text+len) (its first GZ_SIMHASH_MAX_BYTES) in
+ * *out; returns the number of words read, and leaves *out 0 when under
+ * GZ_SIMHASH_MIN_WORDS (or out of memory: then 0 words). */
 size_t gz_simhash(const char *text, size_t len, uint64_t *out);
 
 /* The fingerprint stored in a GZ_SLOT_SIMHASH value (16 hex digits) in

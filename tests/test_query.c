@@ -2782,6 +2782,38 @@ static void test_near_duplicates_paging(void **state)
     free(tmp);
 }
 
+/* The fingerprint reads a bounded prefix of the body: two bodies that
+ * share their first GZ_SIMHASH_MAX_BYTES get the same one whatever
+ * follows (a body of tens of megabytes took about four times its size in
+ * memory, per worker, outside --memory). */
+static void test_simhash_reads_a_bounded_prefix(void **state)
+{
+    (void)state;
+    size_t n = GZ_SIMHASH_MAX_BYTES + 200000;
+    char *a = malloc(n), *b = malloc(n);
+    assert_non_null(a);
+    assert_non_null(b);
+    uint64_t seed = 7;
+    size_t len = 0;
+    while (len + 16 < n) {
+        seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+        len += (size_t)snprintf(a + len, n - len, "w%05u ",
+                                (unsigned)(seed >> 45));
+    }
+    memcpy(b, a, len);
+    /* everything past the prefix differs: another text */
+    for (size_t i = GZ_SIMHASH_MAX_BYTES + 8; i < len; i++)
+        if (b[i] != ' ')
+            b[i] = 'z';
+    uint64_t fa = 0, fb = 0;
+    assert_true(gz_simhash(a, len, &fa) >= GZ_SIMHASH_MIN_WORDS);
+    assert_true(gz_simhash(b, len, &fb) >= GZ_SIMHASH_MIN_WORDS);
+    assert_true(fa != 0);
+    assert_true(fa == fb);
+    free(a);
+    free(b);
+}
+
 /* "Did you mean": a word absent from the index gets the common close
  * word; a correct query gets none; spelling off gets none. */
 static void test_spelling(void **state)
@@ -3052,6 +3084,7 @@ int main(void)
         cmocka_unit_test(test_duplicates),
         cmocka_unit_test(test_near_duplicates),
         cmocka_unit_test(test_near_duplicates_paging),
+        cmocka_unit_test(test_simhash_reads_a_bounded_prefix),
         cmocka_unit_test(test_spelling),
         cmocka_unit_test(test_explain),
         cmocka_unit_test(test_feedback_off),
