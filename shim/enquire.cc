@@ -502,8 +502,12 @@ xap_status xap_mset_fetch(const xap_mset *mset, uint32_t first,
         uint32_t size = mset->mset.size();
         if (first >= size || count == 0)
             return XAP_OK;
-        uint32_t last = count > size - first ? size - 1 : first + count - 1;
-        mset->mset.fetch(mset->mset[first], mset->mset[last]);
+        /* Xapian 1.4's MSet::fetch(begin, end) passes the iterators'
+         * distances from the end where fetch_items() takes indexes, so a
+         * range fetches nothing (a single item, the wrong one): ask for
+         * the whole MSet, which a caller reading from `first` on mostly
+         * needs anyway. */
+        mset->mset.fetch();
         return XAP_OK;
     });
 }

@@ -646,7 +646,8 @@ xap_status xap_mset_document(const xap_mset *mset, uint32_t i,
                              xap_document **out);
 /* A hint that hits [first, first+count) will be read (MSet::fetch): a
  * remote index sends their documents in one go instead of one round
- * trip each. Indexes past the end are ignored. */
+ * trip each. Indexes past the end are ignored. With Xapian 1.4, whose
+ * range fetch does nothing, the whole MSet is asked for. */
 xap_status xap_mset_fetch(const xap_mset *mset, uint32_t first,
                           uint32_t count);
 
