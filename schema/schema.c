@@ -78,49 +78,6 @@ void gz_foreign_index_error(const char *path, uint64_t docs, char *err,
              "index path", path, (unsigned long long)docs);
 }
 
-/* gz_stub_missing_part, `depth` stubs down. */
-static int stub_missing_part(const char *path, char *part, size_t partlen,
-                             int depth)
-{
-    struct stat sb;
-    if (depth > 4 || stat(path, &sb) != 0 || !S_ISREG(sb.st_mode) ||
-        sb.st_size > (1 << 20))
-        return 0;
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return 0;
-    const char *slash = strrchr(path, '/');
-    int dirlen = slash ? (int)(slash - path) + 1 : 0;
-    char line[4200], full[8400];
-    int missing = 0;
-    while (!missing && fgets(line, sizeof line, f)) {
-        line[strcspn(line, "\r\n")] = '\0';
-        char *rest = strchr(line, ' ');
-        if (line[0] == '#' || !rest || !rest[1])
-            continue;
-        *rest++ = '\0';
-        if (strcmp(line, "auto") != 0 && strcmp(line, "glass") != 0 &&
-            strcmp(line, "chert") != 0 && strcmp(line, "honey") != 0)
-            continue;
-        snprintf(full, sizeof full, "%.*s%s", rest[0] == '/' ? 0 : dirlen,
-                 path, rest);
-        if (stat(full, &sb) != 0 && (errno == ENOENT || errno == ENOTDIR)) {
-            if (part && partlen)
-                snprintf(part, partlen, "%s", full);
-            missing = 1;
-        } else {
-            missing = stub_missing_part(full, part, partlen, depth + 1);
-        }
-    }
-    fclose(f);
-    return missing;
-}
-
-int gz_stub_missing_part(const char *path, char *part, size_t partlen)
-{
-    return path && stub_missing_part(path, part, partlen, 0);
-}
-
 xap_status gz_index_language(const xap_database *db, char **out)
 {
     char *format = NULL;

@@ -246,15 +246,24 @@ int gz_index_is_foreign(uint64_t docs, size_t len);
 void gz_foreign_index_error(const char *path, uint64_t docs, char *err,
                             size_t errlen);
 
-/* When `path` is a Xapian stub file (a regular file of lines "TYPE
- * REST"), the first local database it names ("auto", "glass", "chert" or
- * "honey" PATH, relative to the stub's directory unless absolute) that
- * does not exist, written into `part` (`partlen` bytes; may be NULL):
- * returns 1. A part that is a stub file itself is looked into as well (a
- * few levels deep). 0 when every part named exists, or `path` is no stub
- * file (a directory, nothing there, unreadable, over 1 MiB). Such an
- * index is missing, not damaged: gazette-query says "no index at that
- * path" and gazette-index creates no part (both exit 66). */
+/* The local databases the Xapian stub file `stub` (a regular file of
+ * lines "TYPE REST", at most 1 MiB) names: its "auto", "glass", "chert"
+ * and "honey" PATH lines, relative to the stub's directory unless
+ * absolute (remote lines are skipped). A part that is a stub file, or a
+ * directory holding a XAPIANDB stub file, is followed (a few levels
+ * deep); every other part, existing or not, is given to `fn` until it
+ * returns non-zero, which is returned. 0 when `stub` is no stub file (a
+ * directory, nothing there, unreadable) or every call returned 0
+ * (schema/stub.c). */
+typedef int (*gz_stub_part_fn)(const char *path, void *ctx);
+int gz_stub_each_part(const char *stub, gz_stub_part_fn fn, void *ctx);
+
+/* When `path` is a stub file, the first local database it names
+ * (gz_stub_each_part) that does not exist, written into `part` (`partlen`
+ * bytes; may be NULL): returns 1. 0 when every part named exists, or
+ * `path` is no stub file. Such an index is missing, not damaged:
+ * gazette-query says "no index at that path" and gazette-index creates no
+ * part (both exit 66). */
 int gz_stub_missing_part(const char *path, char *part, size_t partlen);
 
 /* The stemming language the index `db` was written in, in *out (a new

@@ -4,13 +4,8 @@
 
 #include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-
-/* Stub files naming stub files: followed this deep at most (Xapian's own
- * limit is about as shallow; Gazette writes two levels). */
-#define MAX_STUB_DEPTH 4
 
 /* The glass tables of a database holding articles, and when each is
  * there: postlist always (Xapian makes it with the database), termlist
@@ -83,63 +78,38 @@ xap_status gz_check_tables(const char *dir, char *why, size_t whylen)
     return XAP_OK;
 }
 
-static xap_status check_path(const char *path, int depth, char *why,
-                             size_t whylen);
+typedef struct tables_ctx {
+    char *why;
+    size_t whylen;
+    xap_status status;
+} tables_ctx;
 
-/* Each local database the stub file `stub` names (relative to `dir`):
- * "auto PATH" and "glass PATH" lines; remote ones and other backends are
- * not checked. */
-static xap_status check_stub(const char *stub, const char *dir, int depth,
-                             char *why, size_t whylen)
+/* A database a stub names: checked when it is there (one that is not
+ * gives opening the index its error). */
+static int on_stub_part(const char *path, void *ctx)
 {
-    FILE *f = fopen(stub, "r");
-    if (!f)
-        return XAP_OK;   /* opening the index says what is wrong */
-    char line[4200];
-    xap_status s = XAP_OK;
-    while (s == XAP_OK && fgets(line, sizeof line, f)) {
-        line[strcspn(line, "\r\n")] = '\0';
-        const char *rel = strncmp(line, "auto ", 5) == 0 ? line + 5
-                          : strncmp(line, "glass ", 6) == 0 ? line + 6
-                                                             : NULL;
-        if (!rel || !*rel)
-            continue;
-        char path[8400];
-        if (rel[0] == '/')
-            snprintf(path, sizeof path, "%s", rel);
-        else
-            snprintf(path, sizeof path, "%s/%s", dir, rel);
-        s = check_path(path, depth + 1, why, whylen);
-    }
-    fclose(f);
-    return s;
+    tables_ctx *t = ctx;
+    struct stat sb;
+    if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
+        t->status = gz_check_tables(path, t->why, t->whylen);
+    return t->status != XAP_OK;
 }
 
-static xap_status check_path(const char *path, int depth, char *why,
-                             size_t whylen)
+/* `location` itself a database directory, else the parts it names: as a
+ * directory holding a XAPIANDB stub file, or as a stub file. */
+static xap_status check_location(const char *location, char *why,
+                                 size_t whylen)
 {
     struct stat sb;
-    if (depth > MAX_STUB_DEPTH || stat(path, &sb) != 0)
-        return XAP_OK;
-    if (S_ISDIR(sb.st_mode)) {
-        char stub[4400];
-        snprintf(stub, sizeof stub, "%s/XAPIANDB", path);
-        if (stat(stub, &sb) == 0)
-            return check_stub(stub, path, depth, why, whylen);
-        return gz_check_tables(path, why, whylen);
-    }
-    if (!S_ISREG(sb.st_mode))
-        return XAP_OK;
-    char dir[4200];
-    snprintf(dir, sizeof dir, "%s", path);
-    char *slash = strrchr(dir, '/');
-    if (slash == dir)
-        dir[1] = '\0';
-    else if (slash)
-        *slash = '\0';
-    else
-        snprintf(dir, sizeof dir, ".");
-    return check_stub(path, dir, depth, why, whylen);
+    char stub[4400];
+    snprintf(stub, sizeof stub, "%s/XAPIANDB", location);
+    if (stat(location, &sb) == 0 && S_ISDIR(sb.st_mode) &&
+        stat(stub, &sb) != 0)
+        return gz_check_tables(location, why, whylen);
+    tables_ctx t = {why, whylen, XAP_OK};
+    gz_stub_each_part(stat(stub, &sb) == 0 ? stub : location, on_stub_part,
+                      &t);
+    return t.status;
 }
 
 xap_status gz_check_index_tables(const char *location, char *why,
@@ -148,7 +118,7 @@ xap_status gz_check_index_tables(const char *location, char *why,
     struct stat before, after;
     if (stat(location, &before) != 0)
         return XAP_OK;
-    xap_status s = check_path(location, 0, why, whylen);
+    xap_status s = check_location(location, why, whylen);
     /* A full rebuild switched the index while we looked (the old
      * generation going away table by table): not damage. */
     if (s != XAP_OK &&
