@@ -91,8 +91,8 @@ int corpus_walk_with(const char *root, const corpus_walk_options *opts,
                      corpus_file_fn on_file, corpus_warn_fn warn, void *ctx);
 
 /* 1 when a walk of a root with `opts` (may be NULL) would enter or visit
- * `relpath`, a path below that root: no component of it is hidden
- * (leading '.') and no exclude pattern matches it or a directory above
+ * `relpath`, a path below that root without "." or ".." components (a
+ * real path's tail): no component of it is hidden (leading '.') and no exclude pattern matches it or a directory above
  * it; include patterns are not looked at (a walk enters every directory
  * they may hold files of). 0 when it would not; -1 when out of memory. */
 int corpus_walk_reaches(const corpus_walk_options *opts, const char *relpath);

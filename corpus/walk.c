@@ -541,10 +541,9 @@ static int walk_root_dir(walker *w, const struct stat *st, size_t rlen)
 
 int corpus_walk_reaches(const corpus_walk_options *opts, const char *relpath)
 {
-    for (const char *c = relpath; *c; c = strchr(c, '/') ? strchr(c, '/') + 1
-                                                          : c + strlen(c))
-        if (c[0] == '.' && c[1] != '/' && c[1] != '\0' &&
-            !(c[1] == '.' && (c[2] == '/' || c[2] == '\0')))
+    /* a hidden component, as the walk tells (entry.hidden) */
+    for (const char *c = relpath; c; c = strchr(c, '/'), c = c ? c + 1 : c)
+        if (c[0] == '.')
             return 0;
     if (!opts)
         return 1;
