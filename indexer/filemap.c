@@ -172,7 +172,8 @@ static int on_hash_value(xap_docid id, const char *v, size_t len, void *ctx)
     return 0;
 }
 
-/* The bad lines stream (a few documents, in docid order): merged too. */
+/* The bad lines stream (one document a file with bad lines, in docid
+ * order): merged too. */
 static int on_bad_value(xap_docid id, const char *v, size_t len, void *ctx)
 {
     fact_list *f = ctx;

@@ -660,10 +660,12 @@ static xap_status write_file(shard_writer *sw, unit *u)
         return s;
     if (u->delete_old)
         s = xap_writable_delete_document_by_term(sw->db, u->path_term);
+    /* On the first article only: the one the file map reads (the
+     * file's lowest docid, as its articles are added in order). */
     char bad[600];
     bad_lines_value(u, bad, sizeof bad);
-    for (size_t i = 0; s == XAP_OK && bad[0] && i < u->ndocs; i++)
-        s = xap_document_add_value(u->docs[i].doc, GZ_SLOT_FILE_BAD, bad,
+    if (s == XAP_OK && bad[0] && u->ndocs)
+        s = xap_document_add_value(u->docs[0].doc, GZ_SLOT_FILE_BAD, bad,
                                    strlen(bad));
     for (size_t i = 0; s == XAP_OK && i < u->ndocs; i++) {
         /* By id term, not add: two roots may hold the same path. */

@@ -53,8 +53,9 @@ enum {
 };
 
 /*
- * GZ_SLOT_FILE_BAD: on every article of a file some of whose articles
- * were left out when it was read (bad lines of a JSON Lines file),
+ * GZ_SLOT_FILE_BAD: on the first article (the lowest docid, which the
+ * file map reads) of a file some of whose articles were left out when it
+ * was read (bad lines of a JSON Lines file),
  * "<count> <line> <reason>": how many, the line of the first and its
  * one-line reason (gz_format_bad_lines). A run that finds the file
  * unchanged reports them again from there, without reading the file, so
