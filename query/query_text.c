@@ -566,26 +566,31 @@ static int put_token(gz_buf *b, const char *t, size_t n, gz_fold *next_case,
     return 0;
 }
 
-/* 1 when `t` (n bytes) is a known field name followed by ':' and nothing
- * else, or only '*': "title:" or "title:*" alone, which Xapian would
- * search as the word "title" (a wildcard needs letters before '*'). */
+/* 1 when `t` (n bytes), after an optional sign, is a known field name
+ * followed by ':' and nothing else. */
+static int is_bare_field(const char *t, size_t n)
+{
+    size_t sign = (n > 0 && (t[0] == '+' || t[0] == '-')) ? 1 : 0;
+    return n > sign + 1 && t[n - 1] == ':' &&
+           gz_field_by_name(t + sign, n - sign - 1) != NULL;
+}
+
+/* 1 when `t` (n bytes) is a bare field or one followed by '*' only:
+ * "title:" or "title:*" alone, which Xapian would search as the word
+ * "title" (a wildcard needs letters before '*'). */
 static int is_empty_field(const char *t, size_t n)
 {
     size_t sign = (n > 0 && (t[0] == '+' || t[0] == '-')) ? 1 : 0;
     while (n > sign && t[n - 1] == '*')
         n--;
-    return n > sign + 1 && t[n - 1] == ':' &&
-           gz_field_by_name(t + sign, n - sign - 1) != NULL;
+    return is_bare_field(t, n);
 }
 
-/* 1 when `t` (n bytes) is a known field name followed by ':' and nothing
- * else, and a group follows it (`p[n]` is '('): "title:(WHO outbreak)",
- * whose words take the field. */
+/* 1 when `t` (n bytes) is a bare field and a group follows it (`t[n]` is
+ * '('): "title:(WHO outbreak)", whose words take the field. */
 static int is_field_group(const char *t, size_t n)
 {
-    size_t sign = (n > 0 && (t[0] == '+' || t[0] == '-')) ? 1 : 0;
-    return t[n] == '(' && n > sign + 1 && t[n - 1] == ':' &&
-           gz_field_by_name(t + sign, n - sign - 1) != NULL;
+    return t[n] == '(' && is_bare_field(t, n);
 }
 
 /* The length of an empty group at `p`: "(" then only white space and
