@@ -49,20 +49,16 @@ static size_t utf8_sequence(const unsigned char *s, unsigned long *cp)
 
 /* 1 for the characters a terminal or a log must not get raw: C0
  * controls, DEL and the C1 controls (U+0080 to U+009F, which some
- * terminals obey like ESC sequences). */
+ * terminals obey like ESC sequences); and the bidirectional embedding,
+ * override and isolate controls (U+202A to U+202E, U+2066 to U+2069),
+ * which make a terminal show the text after them reordered, so that a
+ * title or a path reads as another ("Trojan Source"). The marks U+200E,
+ * U+200F and U+061C, and right-to-left letters, reorder nothing that
+ * follows and are kept. */
 static int is_control(unsigned long cp)
 {
-    return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f);
-}
-
-/* 1 for the bidirectional embedding, override and isolate controls
- * (U+202A to U+202E, U+2066 to U+2069): raw, they make a terminal show
- * the text after them reordered, so that a title or a path reads as
- * another ("Trojan Source"). The marks U+200E, U+200F and U+061C, and
- * right-to-left letters, reorder nothing that follows and are kept. */
-static int is_bidi_control(unsigned long cp)
-{
-    return (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
+    return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) ||
+           (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
 }
 
 void cli_put_escaped(FILE *f, const char *s)
@@ -71,7 +67,7 @@ void cli_put_escaped(FILE *f, const char *s)
     while (*p) {
         unsigned long cp;
         size_t n = utf8_sequence(p, &cp);
-        if (n == 0 || is_control(cp) || is_bidi_control(cp)) {
+        if (n == 0 || is_control(cp)) {
             /* Each byte of a control or of a malformed sequence. */
             size_t bytes = n ? n : 1;
             for (size_t i = 0; i < bytes; i++) {
@@ -112,7 +108,7 @@ void cli_put_clean(FILE *f, const char *s, size_t n)
             k = 1;
         } else if (cp == '\t' || cp == '\n' || cp == '\r') {
             putc(' ', f);
-        } else if (is_control(cp) || is_bidi_control(cp)) {
+        } else if (is_control(cp)) {
             putc('?', f);
         } else {
             fwrite(p + i, 1, k, f);
