@@ -306,10 +306,14 @@ static xap_status match_page(xap_enquire *enq, const xap_query *q,
  */
 #define NEAR_HORIZON 10000
 
+typedef struct near_shown {
+    uint32_t at;        /* its mset index */
+    uint32_t hidden;    /* near-duplicates counted into it */
+    uint64_t print;     /* its fingerprint (0: none) */
+} near_shown;
+
 typedef struct near_pick {
-    uint32_t *shown;    /* mset index of each shown hit, rank order */
-    uint32_t *hidden;   /* near-duplicates counted into each shown hit */
-    uint64_t *print;    /* each shown hit's fingerprint (0: none) */
+    near_shown *shown;  /* the shown hits, rank order */
     uint32_t nshown, cap;
     uint32_t dropped;   /* hits left out */
     uint32_t seen;      /* mset entries looked at */
@@ -318,8 +322,6 @@ typedef struct near_pick {
 static void near_pick_free(near_pick *p)
 {
     free(p->shown);
-    free(p->hidden);
-    free(p->print);
     *p = (near_pick){0};
 }
 
@@ -359,8 +361,9 @@ static xap_status near_pick_more(const xap_mset *mset, uint32_t want,
             s = hit_print(mset, i, &print);
         long near = -1;
         for (uint32_t k = 0; s == XAP_OK && print && k < p->nshown; k++)
-            if (p->print[k] &&
-                gz_simhash_distance(print, p->print[k]) <= GZ_SIMHASH_DISTANCE) {
+            if (p->shown[k].print &&
+                gz_simhash_distance(print, p->shown[k].print) <=
+                    GZ_SIMHASH_DISTANCE) {
                 near = k;
                 break;
             }
@@ -369,30 +372,21 @@ static xap_status near_pick_more(const xap_mset *mset, uint32_t want,
         if (near >= 0) {
             uint32_t collapsed = 0;
             s = xap_mset_collapse_count(mset, i, &collapsed);
-            p->hidden[near] += 1 + collapsed;
+            p->shown[near].hidden += 1 + collapsed;
             p->dropped++;
             continue;
         }
         if (p->nshown == p->cap) {
             uint32_t cap = p->cap ? 2 * p->cap : 64;
-            uint32_t *shown = realloc(p->shown, cap * sizeof *shown);
-            if (shown)
-                p->shown = shown;
-            uint32_t *hidden = realloc(p->hidden, cap * sizeof *hidden);
-            if (hidden)
-                p->hidden = hidden;
-            uint64_t *prints = realloc(p->print, cap * sizeof *prints);
-            if (prints)
-                p->print = prints;
-            if (!shown || !hidden || !prints) {
+            near_shown *shown = realloc(p->shown, cap * sizeof *shown);
+            if (!shown) {
                 s = XAP_ERR_NOMEM;
                 break;
             }
+            p->shown = shown;
             p->cap = cap;
         }
-        p->shown[p->nshown] = i;
-        p->hidden[p->nshown] = 0;
-        p->print[p->nshown++] = print;
+        p->shown[p->nshown++] = (near_shown){i, 0, print};
     }
     return s;
 }
@@ -576,10 +570,10 @@ static xap_status run_search(gazette_index_t *index, const char *query,
         r->hits[i].results = r;
         r->hits[i].rank = skip + i + 1;
         r->count = i + 1;
-        uint32_t at = o->collapse ? pick.shown[skip + i] : skip + i;
+        uint32_t at = o->collapse ? pick.shown[skip + i].at : skip + i;
         s = gz_hit_fill(index, enq, mset, at, o, &r->hits[i]);
         if (s == XAP_OK && o->collapse)
-            r->hits[i].duplicates += pick.hidden[skip + i];
+            r->hits[i].duplicates += pick.shown[skip + i].hidden;
         if (s == XAP_OK)
             s = xap_mset_docid(mset, at, &docid);
         if (s == XAP_OK)
