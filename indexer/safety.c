@@ -114,6 +114,24 @@ static const gz_root_check *first_unreadable(const gz_root_check *checks,
     return NULL;
 }
 
+/* The first root that is empty or on another file system than at the
+ * last run (a disk not mounted?), or NULL; what it is, into `what`. */
+static const gz_root_check *first_absent(const gz_root_check *checks,
+                                         size_t n, char *what, size_t size)
+{
+    for (size_t i = 0; i < n; i++) {
+        const gz_root_check *c = &checks[i];
+        int empty = c->files == 0, moved = gz_root_moved(c);
+        if (!empty && !moved)
+            continue;
+        snprintf(what, size, "%s%s%s", empty ? "empty" : "",
+                 empty && moved ? " and " : "",
+                 moved ? "on another file system than at the last run" : "");
+        return c;
+    }
+    return NULL;
+}
+
 /* " (N of them still there but skipped)" when some are, else "". */
 static void skipped_note(uint64_t skipped, char *buf, size_t size)
 {
@@ -170,19 +188,15 @@ int gz_removal_allowed(const gz_root_check *checks, size_t n,
     const char *kept = r->shrinking
                            ? " and rewrote no file that would lose articles"
                            : "";
-    for (size_t i = 0; i < n && r->vanished; i++) {
-        const gz_root_check *c = &checks[i];
-        int empty = c->files == 0, moved = gz_root_moved(c);
-        if (!empty && !moved)
-            continue;
+    char what[80];
+    const gz_root_check *c =
+        r->vanished ? first_absent(checks, n, what, sizeof what) : NULL;
+    if (c) {
         snprintf(err, errlen,
-                 "corpus %s is %s%s%s (not mounted?) and %" PRIu64 " of %"
-                 PRIu64 " indexed files would be removed%s: removed "
-                 "nothing%s; if they are really gone, rerun with --force",
-                 c->root, empty ? "empty" : "",
-                 empty && moved ? " and " : "",
-                 moved ? "on another file system than at the last run" : "",
-                 r->vanished, r->known, note, kept);
+                 "corpus %s is %s (not mounted?) and %" PRIu64 " of %" PRIu64
+                 " indexed files would be removed%s: removed nothing%s; if "
+                 "they are really gone, rerun with --force",
+                 c->root, what, r->vanished, r->known, note, kept);
         return 0;
     }
     if (over_limit(r->vanished, r->known, max_percent)) {
@@ -227,19 +241,14 @@ int gz_rebuild_allowed(const gz_root_check *checks, size_t n,
                                                 : 0;
     if (force || lost == 0)
         return 1;
-    for (size_t i = 0; i < n; i++) {
-        const gz_root_check *c = &checks[i];
-        int empty = c->files == 0, moved = gz_root_moved(c);
-        if (!empty && !moved)
-            continue;
+    char what[80];
+    const gz_root_check *c = first_absent(checks, n, what, sizeof what);
+    if (c) {
         snprintf(err, errlen,
-                 "corpus %s is %s%s%s (not mounted?) and the rebuild holds %"
+                 "corpus %s is %s (not mounted?) and the rebuild holds %"
                  PRIu64 " articles, the index %" PRIu64 ": not switched in, "
                  "the index is as it was; if they are really gone, rerun "
-                 "with --force", c->root, empty ? "empty" : "",
-                 empty && moved ? " and " : "",
-                 moved ? "on another file system than at the last run" : "",
-                 new_articles, old_articles);
+                 "with --force", c->root, what, new_articles, old_articles);
         return 0;
     }
     if (!over_limit(lost, old_articles, max_percent))
