@@ -24,6 +24,10 @@ typedef struct corpus_file {
     int64_t mtime_ns;     /* modification time, nanoseconds since epoch */
 } corpus_file;
 
+/* A copy of `f` into *out whose strings live in one block, returned:
+ * the caller frees it when done with *out. NULL when out of memory. */
+char *corpus_file_copy(const corpus_file *f, corpus_file *out);
+
 /* Called for each regular file that may hold articles: one with an
  * article extension, one whose name says nothing (see corpus_name_kind;
  * whether it is mail is only known by reading it), and a root that is a

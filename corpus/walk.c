@@ -539,6 +539,23 @@ static int walk_root_dir(walker *w, const struct stat *st, size_t rlen)
     return rc;
 }
 
+char *corpus_file_copy(const corpus_file *f, corpus_file *out)
+{
+    size_t lr = f->root ? strlen(f->root) + 1 : 0;
+    size_t lp = strlen(f->path) + 1, lrel = strlen(f->relpath) + 1;
+    char *s = malloc(lr + lp + lrel);
+    if (!s)
+        return NULL;
+    if (f->root)
+        memcpy(s, f->root, lr);
+    memcpy(s + lr, f->path, lp);
+    memcpy(s + lr + lp, f->relpath, lrel);
+    *out = (corpus_file){.root = f->root ? s : NULL, .path = s + lr,
+                         .relpath = s + lr + lp, .size = f->size,
+                         .mtime_ns = f->mtime_ns};
+    return s;
+}
+
 int corpus_walk_reaches(const corpus_walk_options *opts, const char *relpath)
 {
     /* a hidden component, as the walk tells (entry.hidden) */

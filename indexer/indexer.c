@@ -173,22 +173,14 @@ static void hold(run_state *st, const corpus_file *f, gz_file_entry *e,
         st->held = v;
         st->capheld = cap;
     }
-    size_t lr = f->root ? strlen(f->root) + 1 : 0;
-    size_t lp = strlen(f->path) + 1, lrel = strlen(f->relpath) + 1;
-    char *strings = malloc(lr + lp + lrel);
-    if (!strings) {
+    held_file *h = &st->held[st->nheld];
+    if (!(h->strings = corpus_file_copy(f, &h->file))) {
         st->held_status = XAP_ERR_NOMEM;
         return;
     }
-    if (f->root)
-        memcpy(strings, f->root, lr);
-    memcpy(strings + lr, f->path, lp);
-    memcpy(strings + lr + lp, f->relpath, lrel);
-    st->held[st->nheld++] = (held_file){
-        .file = {.root = f->root ? strings : NULL, .path = strings + lr,
-                 .relpath = strings + lr + lp, .size = f->size,
-                 .mtime_ns = f->mtime_ns},
-        .strings = strings, .entry = e, .now = now};
+    h->entry = e;
+    h->now = now;
+    st->nheld++;
 }
 
 static void free_held(run_state *st)

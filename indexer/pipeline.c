@@ -233,20 +233,10 @@ static unit *file_unit(const corpus_file *f, const gz_file_entry *known,
     unit *u = new_unit();
     if (!u)
         return NULL;
-    size_t lr = f->root ? strlen(f->root) + 1 : 0;
-    size_t lp = strlen(f->path) + 1, lrel = strlen(f->relpath) + 1;
-    if (!(u->strings = malloc(lr + lp + lrel))) {
+    if (!(u->strings = corpus_file_copy(f, &u->file))) {
         free(u);
         return NULL;
     }
-    char *s = u->strings;
-    if (f->root)
-        memcpy(s, f->root, lr);
-    memcpy(s + lr, f->path, lp);
-    memcpy(s + lr + lp, f->relpath, lrel);
-    u->file = (corpus_file){.root = f->root ? s : NULL, .path = s + lr,
-                            .relpath = s + lr + lp, .size = f->size,
-                            .mtime_ns = f->mtime_ns};
     u->is_file = 1;
     u->cost = SMALL_UNIT_COST;
     if (known) {
