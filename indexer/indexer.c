@@ -57,6 +57,9 @@ typedef struct run_state {
     uint64_t walked;             /* article files handed over or found
                                     unchanged, for checks[].files */
     uint64_t article_total;      /* articles written (a dry run: read) */
+    uint64_t added_files;        /* files new to the index this run */
+    uint64_t added_articles;     /* and their articles, which the removal
+                                    guards weigh against the vanished */
     const char *root;            /* root being walked */
     char **unreadable;           /* relpaths the walk warned about */
     size_t nunreadable, capunreadable;
@@ -224,6 +227,8 @@ static void on_file_done(const corpus_file *file, gz_file_outcome outcome,
     switch (outcome) {
     case GZ_FILE_ADDED:
         st->stats->added++;
+        st->added_files++;
+        st->added_articles += articles;
         changed(st, relpath, "added");
         break;
     case GZ_FILE_UPDATED:
@@ -801,7 +806,9 @@ static void remove_if_safe(run_state *st, char *err, size_t errlen)
     if (cfg->full)
         return;
     gz_removal r = {.known = st->known.count,
-                    .known_articles = st->known.articles};
+                    .known_articles = st->known.articles,
+                    .added = st->added_files,
+                    .added_articles = st->added_articles};
     for (size_t i = 0; i < st->known.count; i++) {
         const gz_file_entry *e = &st->known.entries[i];
         if (!vanished(st, e))

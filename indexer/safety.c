@@ -97,6 +97,12 @@ static unsigned percent_of(uint64_t part, uint64_t whole)
     return whole ? (unsigned)((part * 100 + whole / 2) / whole) : 0;
 }
 
+/* a - b, or 0 when b is more. */
+static uint64_t less(uint64_t a, uint64_t b)
+{
+    return a > b ? a - b : 0;
+}
+
 /* 1 when `part` is more than `max_percent` percent of `whole`. */
 static int over_limit(uint64_t part, uint64_t whole, unsigned max_percent)
 {
@@ -199,26 +205,42 @@ int gz_removal_allowed(const gz_root_check *checks, size_t n,
                  c->root, what, r->vanished, r->known, note, kept);
         return 0;
     }
-    if (over_limit(r->vanished, r->known, max_percent)) {
-        snprintf(err, errlen,
-                 "%" PRIu64 " of %" PRIu64 " indexed files (%u%%) would be "
-                 "removed%s, over the --max-remove limit of %u%%: removed "
-                 "nothing%s; if they are really gone, rerun with "
-                 "--max-remove 0 or --force", r->vanished, r->known,
-                 percent_of(r->vanished, r->known), note, max_percent, kept);
+    uint64_t files_lost = less(r->vanished, r->added);
+    if (over_limit(files_lost, r->known, max_percent)) {
+        char what[512];
+        if (r->added)
+            snprintf(what, sizeof what, "%" PRIu64 " of %" PRIu64 " indexed "
+                     "files would be removed%s and %" PRIu64 " added, %"
+                     PRIu64 " (%u%%) fewer", r->vanished, r->known, note,
+                     r->added, files_lost, percent_of(files_lost, r->known));
+        else
+            snprintf(what, sizeof what, "%" PRIu64 " of %" PRIu64 " indexed "
+                     "files (%u%%) would be removed%s", r->vanished, r->known,
+                     percent_of(files_lost, r->known), note);
+        snprintf(err, errlen, "%s, over the --max-remove limit of %u%%: "
+                 "removed nothing%s; if they are really gone, rerun with "
+                 "--max-remove 0 or --force", what, max_percent, kept);
         return 0;
     }
-    uint64_t lost = r->vanished_articles + r->shrink_articles;
+    uint64_t removed = r->vanished_articles + r->shrink_articles;
+    uint64_t lost = less(r->vanished_articles, r->added_articles) +
+                    r->shrink_articles;
     if (over_limit(lost, r->known_articles, max_percent)) {
-        char where[512];
+        char where[512], what[1024];
         lost_articles_note(r, where, sizeof where);
-        snprintf(err, errlen,
-                 "%" PRIu64 " of %" PRIu64 " indexed articles (%u%%) would "
-                 "be removed (%s), over the --max-remove limit of %u%%: "
+        unsigned pct = percent_of(lost, r->known_articles);
+        if (r->added_articles)
+            snprintf(what, sizeof what, "%" PRIu64 " of %" PRIu64 " indexed "
+                     "articles would be removed (%s) and %" PRIu64 " added "
+                     "in new files, %" PRIu64 " (%u%%) fewer", removed,
+                     r->known_articles, where, r->added_articles, lost, pct);
+        else
+            snprintf(what, sizeof what, "%" PRIu64 " of %" PRIu64 " indexed "
+                     "articles (%u%%) would be removed (%s)", removed,
+                     r->known_articles, pct, where);
+        snprintf(err, errlen, "%s, over the --max-remove limit of %u%%: "
                  "removed nothing%s; if they are really gone, rerun with "
-                 "--max-remove 0 or --force", lost, r->known_articles,
-                 percent_of(lost, r->known_articles), where, max_percent,
-                 kept);
+                 "--max-remove 0 or --force", what, max_percent, kept);
         return 0;
     }
     return 1;

@@ -584,6 +584,58 @@ static void test_vanished_articles_count(void **state)
     assert_int_equal(articles(fx.db), SAMPLE_FILES);
 }
 
+/* A nightly export replaced by the next day's under a new name, a folder
+ * renamed: the files and articles that appear are weighed against those
+ * that vanish, so neither is a loss. The replacement that is much smaller
+ * is (20 of 236 articles), and new files never make up for a changed file
+ * that would lose articles (-n says so as the real run). */
+static void test_renamed_files_are_no_loss(void **state)
+{
+    (void)state;
+    index_sample_and_jsonl();
+    assert_int_equal(tu_run("mv '%s/feeds/a.jsonl' '%s/feeds/b.jsonl'",
+                            fx.corpus, fx.corpus), 0);
+    assert_int_equal(ix("-n --db '%s' '%s'", fx.db, fx.corpus), 0);
+    assert_int_equal(ix("--db '%s' '%s'", fx.db, fx.corpus), 0);
+    expect_in("out.txt", "added 1, updated 0, removed 1, unchanged 36,");
+    assert_int_equal(articles(fx.db), SAMPLE_FILES + 200);
+    assert_int_equal(jsonl_in_index(fx.db, "feeds/b.jsonl", 200), 200);
+
+    assert_int_equal(tu_run("mv '%s/world' '%s/international'", fx.corpus,
+                            fx.corpus), 0);
+    assert_int_equal(ix("--db '%s' '%s'", fx.db, fx.corpus), 0);
+    assert_int_equal(articles(fx.db), SAMPLE_FILES + 200);
+
+    write_jsonl(fx.corpus, "feeds/c.jsonl", 0, 180);
+    assert_int_equal(tu_run("rm '%s/feeds/b.jsonl'", fx.corpus), 0);
+    assert_int_equal(ix("-n --max-remove 5 --db '%s' '%s'", fx.db,
+                        fx.corpus), 69);
+    assert_int_equal(ix("--max-remove 5 --db '%s' '%s'", fx.db, fx.corpus),
+                     69);
+    expect_in("err.txt", "200 of 236 indexed articles would be removed (200 "
+                         "of them in the 1 file to remove) and 180 added in "
+                         "new files, 20 (8%) fewer, over the --max-remove "
+                         "limit of 5%: removed nothing;");
+    assert_int_equal(articles(fx.db), SAMPLE_FILES + 380);
+    /* c.jsonl is indexed now: the next run has no addition to weigh */
+    assert_int_equal(ix("--db '%s' '%s'", fx.db, fx.corpus), 69);
+    expect_in("err.txt", "200 of 416 indexed articles (48%) would be removed");
+    assert_int_equal(ix("--max-remove 0 --db '%s' '%s'", fx.db, fx.corpus),
+                     0);
+    assert_int_equal(articles(fx.db), SAMPLE_FILES + 180);
+
+    write_jsonl(fx.corpus, "feeds/c.jsonl", 0, 150);
+    write_jsonl(fx.corpus, "feeds/d.jsonl", 0, 50);
+    assert_int_equal(ix("-n --max-remove 0 --db '%s' '%s'", fx.db,
+                        fx.corpus), 0);
+    assert_int_equal(ix("--max-remove 10 --db '%s' '%s'", fx.db, fx.corpus),
+                     69);
+    expect_in("err.txt", "/feeds/c.jsonl: 180 articles now 150) and 50 added "
+                         "in new files, 30 (14%) fewer");
+    assert_int_equal(articles(fx.db), SAMPLE_FILES + 180 + 50);
+    assert_int_equal(jsonl_in_index(fx.db, "feeds/c.jsonl", 180), 180);
+}
+
 /* Through the library, one thread: a file that loses a few articles is
  * allowed to, but by the time it is read again (after the walk) it has
  * lost many more: it is kept, counted as skipped with the reason, and the
@@ -1827,6 +1879,7 @@ int main(void)
         T(test_small_shrink_is_applied),
         T(test_removals_and_shrinks_add_up),
         T(test_vanished_articles_count),
+        T(test_renamed_files_are_no_loss),
         T(test_shrink_again_during_run),
         T(test_full_refuses_to_shrink),
         T(test_full_empty_root_and_removed),
