@@ -691,8 +691,11 @@ char *gz_query_normalise(const char *query, gz_caps_known_fn known,
         }
         size_t n = token_length(p);
         if (n == 0) {   /* white space or a parenthesis */
+            /* A ')' closing nothing, which Xapian's grammar fails on, is
+             * read leniently like an unclosed '(': left out. */
+            int stray_close = *p == ')' && depth == 0;
             follow_parenthesis(*p, &depth, &group);
-            gz_buf_put(&b, p, 1);
+            gz_buf_put(&b, stray_close ? " " : p, 1);
             next_case = GZ_FOLD_TEXT;
             p++;
             continue;

@@ -16,7 +16,8 @@ static xap_status parse_filters(gazette_index_t *index, const char *filters,
                                 xap_query **out)
 {
     return xap_queryparser_parse(index->qp, filters,
-                                 XAP_QP_FLAG_BOOLEAN | XAP_QP_FLAG_PHRASE,
+                                 XAP_QP_FLAG_BOOLEAN | XAP_QP_FLAG_PHRASE |
+                                     XAP_QP_FLAG_STRICT,
                                  NULL, out);
 }
 
@@ -58,7 +59,7 @@ static xap_status parse_normalised(gazette_index_t *index, const char *query,
     unsigned flags = XAP_QP_FLAG_BOOLEAN | XAP_QP_FLAG_PHRASE |
                      XAP_QP_FLAG_LOVEHATE | XAP_QP_FLAG_WILDCARD |
                      XAP_QP_FLAG_PURE_NOT | XAP_QP_FLAG_AUTO_SYNONYMS |
-                     XAP_QP_FLAG_AUTO_MULTIWORD_SYNONYMS;
+                     XAP_QP_FLAG_AUTO_MULTIWORD_SYNONYMS | XAP_QP_FLAG_STRICT;
     char *rest = NULL, *filters = NULL, *excluded = NULL;
     xap_query *main_q = NULL, *filter_q = NULL;
     xap_status s = gz_query_split_filters(text, &rest, &filters, &excluded) == 0
@@ -612,6 +613,14 @@ static gazette_status_t search_failed(gazette_index_t *index, xap_status s)
                        "a wildcard in the query matches more than %u words; "
                        "make the part before '*' longer",
                        MAX_WILDCARD_EXPANSION);
+    if (s == XAP_ERR_QUERY_PARSE && strstr(msg, "parse error"))
+        /* The grammar failed where Xapian would have searched the words
+         * alone, operators and signs ignored (XAP_QP_FLAG_STRICT). */
+        return gz_fail(GAZETTE_STATUS_QUERY_SYNTAX,
+                       "cannot understand the query: its operators do not "
+                       "fit together (NEAR and ADJ join single words; to "
+                       "exclude a group or a phrase, write NOT: 'gaza NOT "
+                       "(hamas OR israel)', 'NOT \"gaza truce\"')");
     if (s == XAP_ERR_QUERY_PARSE) {
         /* Xapian's grammar errors read "Syntax: <expression> AND
          * <expression>": the hint says that in words. Other refusals (the

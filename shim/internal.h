@@ -9,6 +9,7 @@
 #include <xapian.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -67,12 +68,19 @@ struct xap_termgen {
     Xapian::TermGenerator tg;
 };
 
+namespace shim {
+class ReparseProbe;
+}
+
 struct xap_queryparser {
     Xapian::QueryParser qp;
     // Xapian keeps only a raw pointer to a stopper we don't release() to it.
     std::shared_ptr<const Xapian::Stopper> stopper;
     // add_rangeprocessor() keeps raw pointers: we own the processors.
     std::vector<std::unique_ptr<Xapian::RangeProcessor>> ranges;
+    // One of them once a strict parse ran (XAP_QP_FLAG_STRICT, query.cc):
+    // counts the passes over a text that begins with its sentinel range.
+    shim::ReparseProbe *probe = nullptr;
 };
 
 struct xap_query {

@@ -310,6 +310,34 @@ xap_status xap_query_snippet_parts(const xap_query *q,
 
 // ------------------------------------------------------------- queryparser
 
+namespace shim {
+
+// Xapian 1.4's QueryParser::parse_query() reparses a text whose grammar
+// failed ("parse error") without the syntax flags, and returns that plain
+// reading as if nothing had happened. Both passes read the text from its
+// start, and range tokens ("a..b") are handed to the range processors as
+// they are read. So a text that starts with this processor's sentinel
+// range meets it once when it parses, and twice when the first pass failed
+// and the plain one followed. What is probed is the query in brackets
+// after the sentinel, which fails where the query alone fails.
+class ReparseProbe : public Xapian::RangeProcessor {
+  public:
+    static constexpr const char *kBound = "xapshimreparseprobe";
+
+    Xapian::Query operator()(const std::string &begin,
+                             const std::string &end) override
+    {
+        if (begin != kBound || end != kBound)
+            return Xapian::Query(Xapian::Query::OP_INVALID);
+        ++passes;
+        return Xapian::Query::MatchAll;
+    }
+
+    unsigned passes = 0;
+};
+
+}  // namespace shim
+
 xap_status xap_queryparser_new(xap_queryparser **out)
 {
     return guard(__func__, [&] {
@@ -488,6 +516,86 @@ xap_status xap_queryparser_add_date_range(xap_queryparser *qp, unsigned slot,
     });
 }
 
+namespace {
+
+// 1 when `word` (of `len` bytes) is one of the grammar's operator words,
+// in capitals unless any case is allowed.
+bool is_operator_word(const char *word, size_t len, bool any_case)
+{
+    static const char *const ops[] = {"AND", "OR", "NOT", "XOR", "NEAR",
+                                      "ADJ"};
+    for (const char *op : ops) {
+        if (std::strlen(op) != len)
+            continue;
+        size_t i = 0;
+        while (i < len && (word[i] == op[i] ||
+                           (any_case && word[i] == op[i] + ('a' - 'A'))))
+            i++;
+        if (i == len)
+            return true;
+    }
+    return false;
+}
+
+// Whether the grammar may fail on `text`: it fails only on syntax (signs,
+// brackets, quotes, fields, wildcards, ranges, operator words), so a text
+// of ASCII letters, digits and spaces without an operator word cannot.
+// Other bytes (UTF-8 quotation marks among them) count as syntax.
+bool may_fail_to_parse(const char *text, unsigned flags)
+{
+    bool boolean = flags & Xapian::QueryParser::FLAG_BOOLEAN;
+    bool any_case = flags & Xapian::QueryParser::FLAG_BOOLEAN_ANY_CASE;
+    for (const char *p = text; *p;) {
+        unsigned char c = static_cast<unsigned char>(*p);
+        if (c == ' ') {
+            p++;
+            continue;
+        }
+        if (!std::isalnum(c))
+            return true;
+        const char *word = p;
+        while (*p && std::isalnum(static_cast<unsigned char>(*p)))
+            p++;
+        if (boolean && is_operator_word(word, size_t(p - word), any_case))
+            return true;
+    }
+    return false;
+}
+
+// True when Xapian's grammar fails on `text` with `flags`, which
+// parse_query() would hide by reading it as plain words (ReparseProbe).
+bool grammar_fails(xap_queryparser *qp, const std::string &text,
+                   unsigned flags, const std::string &default_prefix)
+{
+    if (!qp->probe) {
+        // Added at the first strict parse, after the parser's own ranges:
+        // a parser with no range reads "a..b" as words until then.
+        auto probe = std::make_unique<shim::ReparseProbe>();
+        shim::ReparseProbe *p = probe.get();
+        if (add_range(qp, std::move(probe)) != XAP_OK)
+            throw std::bad_alloc();
+        qp->probe = p;
+    }
+    std::string probed = shim::ReparseProbe::kBound;
+    probed += "..";
+    probed += shim::ReparseProbe::kBound;
+    // In brackets: a text's start is a query's start ("-(a OR b)" fails
+    // there and would parse after the sentinel).
+    probed += " (";
+    probed += text;
+    probed += ')';
+    qp->probe->passes = 0;
+    try {
+        qp->qp.parse_query(probed, flags, default_prefix);
+    } catch (const Xapian::QueryParserError &) {
+        // Another error: the real parse meets it and says so.
+        return false;
+    }
+    return qp->probe->passes > 1;
+}
+
+}  // namespace
+
 xap_status xap_queryparser_parse(xap_queryparser *qp, const char *text,
                                  unsigned flags, const char *default_prefix,
                                  xap_query **out)
@@ -496,8 +604,18 @@ xap_status xap_queryparser_parse(xap_queryparser *qp, const char *text,
         NEED(qp);
         NEED(text);
         NEED(out);
-        // The XAP_QP_FLAG_* values are Xapian's own.
+        bool strict = flags & XAP_QP_FLAG_STRICT;
+        flags &= ~unsigned(XAP_QP_FLAG_STRICT);
+        // Probe first: the parser keeps the last parse's state (stop
+        // words met, the corrected string), which must be the real one's.
+        bool fails = strict && may_fail_to_parse(text, flags) &&
+                     grammar_fails(qp, text, flags, opt(default_prefix));
+        // The other XAP_QP_FLAG_* values are Xapian's own.
         Xapian::Query q = qp->qp.parse_query(text, flags, opt(default_prefix));
+        // Signs or brackets alone read as no word at all: the empty query
+        // says so without an error.
+        if (fails && !q.empty())
+            throw Xapian::QueryParserError("parse error");
         *out = new xap_query{q};
         return XAP_OK;
     });

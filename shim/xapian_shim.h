@@ -453,6 +453,9 @@ enum {
     XAP_QP_FLAG_SYNONYM = 256,
     XAP_QP_FLAG_AUTO_SYNONYMS = 512,
     XAP_QP_FLAG_AUTO_MULTIWORD_SYNONYMS = 1024,
+    /* The shim's own (never passed to Xapian): a syntax error is an error,
+     * see xap_queryparser_parse. */
+    XAP_QP_FLAG_STRICT = 0x40000000,
     XAP_QP_FLAG_DEFAULT = 7   /* BOOLEAN | PHRASE | LOVEHATE */
 };
 
@@ -515,11 +518,21 @@ xap_status xap_queryparser_add_boolean_prefix(xap_queryparser *qp,
 xap_status xap_queryparser_add_date_range(xap_queryparser *qp, unsigned slot,
                                           const char *field);
 /* Parse `text` with XAP_QP_FLAG_* `flags`; terms without a field get
- * `default_prefix` (NULL = none).  Xapian is lenient: on a syntax error it
- * reparses without the operator flags, so "(foo", "\"unclosed" or
- * "title:(" parse.  XAP_ERR_QUERY_PARSE comes from a dangling boolean
- * operator with XAP_QP_FLAG_BOOLEAN ("foo AND", "NOT", "a OR OR b") and
- * from unknown ranges (see xap_queryparser_add_date_range). */
+ * `default_prefix` (NULL = none).  An unclosed quote or bracket is closed
+ * at the end.  Xapian is lenient: on a syntax error its grammar calls a
+ * "parse error" ("-(a OR b)", "a NEAR (b OR c)", "\"a b\" NEAR c") it
+ * silently reparses the text without the syntax flags, as plain words
+ * (the operators, brackets and signs ignored or searched as words).
+ * With XAP_QP_FLAG_STRICT such a text fails instead, with
+ * XAP_ERR_QUERY_PARSE and the message "parse error", unless that plain
+ * reading is empty ("*", "+"): then it is the empty query.  The check
+ * costs a second parse (skipped for a text of ASCII letters, digits and
+ * spaces without a boolean operator word), and the first strict parse
+ * adds a range processor to `qp`: from then on an `A..B` that no range
+ * accepts fails as described at xap_queryparser_add_date_range.  XAP_ERR_QUERY_PARSE also comes from a
+ * dangling boolean operator with XAP_QP_FLAG_BOOLEAN ("foo AND", "NOT",
+ * "a OR OR b"; "Syntax: ..." messages) and from unknown ranges (see
+ * xap_queryparser_add_date_range). */
 xap_status xap_queryparser_parse(xap_queryparser *qp, const char *text,
                                  unsigned flags, const char *default_prefix,
                                  xap_query **out);

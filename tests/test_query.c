@@ -1244,6 +1244,39 @@ static void test_only_excluded_words(void **state)
     expect_hits(c, "gaza -lebanon", NULL, set_op(gaza, lebanon, '-'));
 }
 
+/* What Xapian's grammar cannot read it would search as plain words, an
+ * exclusion becoming a wanted word ("-(gaza OR lebanon)" found the Gaza
+ * articles first): refused with a hint at NOT, which reads as asked. */
+static void test_unreadable_syntax_refused(void **state)
+{
+    (void)state;
+    const corpus *c = &fx.sample;
+    static const char *const bad[] = {
+        "-(gaza OR lebanon)", "-\"gaza ceasefire\"", "-gaza AND -lebanon",
+        "gaza (-lebanon)", "gaza NEAR (lebanon OR israel)",
+        "\"gaza ceasefire\" NEAR lebanon", "gaza NEAR -lebanon",
+        "gaza ADJ"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        gazette_results_t *r = NULL;
+        char err[1024];
+        if (run_query(c, bad[i], NULL, 10, &r, err, sizeof err) !=
+            GAZETTE_STATUS_QUERY_SYNTAX)
+            fail_msg("'%s' was searched", bad[i]);
+        assert_null(r);
+        assert_non_null(strstr(err, "write NOT"));
+    }
+    docset gaza = with_word(c, "gaza"), lebanon = with_word(c, "lebanon");
+    docset everything;
+    memset(&everything, 1, sizeof everything);
+    docset either = set_op(gaza, lebanon, '|');
+    expect_hits(c, "NOT (gaza OR lebanon)", NULL,
+                set_op(everything, either, '-'));
+    expect_hits(c, "NOT gaza AND NOT lebanon", NULL,
+                set_op(everything, either, '-'));
+    /* a stray ')' is left out, as an unclosed '(' is */
+    expect_hits(c, "gaza) OR lebanon", NULL, either);
+}
+
 /* --sort date / date-asc: same hits, ordered by date. */
 static void test_sort(void **state)
 {
@@ -3068,6 +3101,7 @@ int main(void)
         cmocka_unit_test(test_dots_in_text),
         cmocka_unit_test(test_malformed_queries),
         cmocka_unit_test(test_nothing_to_search),
+        cmocka_unit_test(test_unreadable_syntax_refused),
         cmocka_unit_test(test_only_excluded_words),
         cmocka_unit_test(test_sort),
         cmocka_unit_test(test_snippet_highlights),

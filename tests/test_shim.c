@@ -1634,6 +1634,68 @@ static void test_query_parse_errors(void **state)
     xap_queryparser_free(qp);
 }
 
+/* The description of `text` parsed with `flags` (a new string). */
+static char *parsed(xap_queryparser *qp, const char *text, unsigned flags)
+{
+    xap_query *q = NULL;
+    char *d = NULL;
+    OK(xap_queryparser_parse(qp, text, flags, NULL, &q));
+    OK(xap_query_description(q, &d));
+    xap_query_free(q);
+    return d;
+}
+
+/* XAP_QP_FLAG_STRICT: what Xapian's grammar fails on, and would search as
+ * plain words (the exclusion turned into a wanted word), is an error;
+ * what it reads is the same query as without the flag, stop words and
+ * ranges included; signs alone are the empty query. */
+static void test_query_parse_strict(void **state)
+{
+    (void)state;
+    xap_queryparser *qp;
+    OK(xap_queryparser_new(&qp));
+    OK(xap_queryparser_add_date_range(qp, 1, "date"));
+    unsigned flags = XAP_QP_FLAG_DEFAULT | XAP_QP_FLAG_PURE_NOT |
+                     XAP_QP_FLAG_WILDCARD;
+    static const char *const fails[] = {
+        "-(hamas OR israel)", "-\"gaza truce\"", "gaza (-hamas)",
+        "-gaza AND -hamas", "gaza NEAR (hamas OR israel)",
+        "\"gaza truce\" NEAR hamas", "gaza NEAR -hamas", "gaza)",
+        "gaza ADJ"};
+    for (size_t i = 0; i < sizeof fails / sizeof fails[0]; i++) {
+        char *plain = parsed(qp, fails[i], flags);
+        assert_null(strstr(plain, "AND_NOT"));   /* Xapian's reading */
+        free(plain);
+        xap_query *q = NULL;
+        if (xap_queryparser_parse(qp, fails[i], flags | XAP_QP_FLAG_STRICT,
+                                  NULL, &q) != XAP_ERR_QUERY_PARSE)
+            fail_msg("%s: not refused", fails[i]);
+        assert_null(q);
+        assert_string_equal(xap_last_error(), "QueryParserError: parse error");
+    }
+    static const char *const reads[] = {
+        "gaza -hamas", "NOT (hamas OR israel)", "gaza -\"hamas israel\"",
+        "(gaza", "\"gaza truce", "gaza NEAR/3 hamas", "+gaza", "(gaza)",
+        "gaza AND hamas", "date:20231101..20231130 gaza", "the gaza", "gaz*",
+        "plain words only", "caf\u00e9 \u201cgaza truce\u201d"};
+    for (size_t i = 0; i < sizeof reads / sizeof reads[0]; i++) {
+        char *lenient = parsed(qp, reads[i], flags);
+        char *strict = parsed(qp, reads[i], flags | XAP_QP_FLAG_STRICT);
+        assert_string_equal(strict, lenient);
+        free(lenient);
+        free(strict);
+    }
+    static const char *const nothing[] = {"*", "+", "-", "\"", "( )"};
+    for (size_t i = 0; i < sizeof nothing / sizeof nothing[0]; i++) {
+        xap_query *q = NULL;
+        OK(xap_queryparser_parse(qp, nothing[i], flags | XAP_QP_FLAG_STRICT,
+                                 NULL, &q));
+        assert_true(xap_query_is_empty(q));
+        xap_query_free(q);
+    }
+    xap_queryparser_free(qp);
+}
+
 static void test_open_errors(void **state)
 {
     (void)state;
@@ -2492,6 +2554,7 @@ int main(void)
         cmocka_unit_test(test_stopper),
         cmocka_unit_test(test_query_wildcards),
         cmocka_unit_test(test_query_parse_errors),
+        cmocka_unit_test(test_query_parse_strict),
         cmocka_unit_test(test_open_errors),
         cmocka_unit_test(test_closed_db),
         cmocka_unit_test(test_termcount_spy),
