@@ -657,8 +657,44 @@ static size_t empty_quotes_length(const char *p, const char *stray)
     return p[n] == '"' ? n + 1 : 0;
 }
 
+/* 1 when the unclosed quote `stray` of `query` opens the value of a field
+ * (tag:"world cup, title:"gaza truce). */
+static int opens_field_value(const char *query, const char *stray)
+{
+    const char *t = stray;
+    while (t > query && !gz_ascii_isspace((unsigned char)t[-1]) &&
+           t[-1] != '(')
+        t--;
+    return is_bare_field(t, (size_t)(stray - t));
+}
+
+static char *normalise(const char *query, gz_caps_known_fn known, void *ctx,
+                       char *err, size_t errlen);
+
 char *gz_query_normalise(const char *query, gz_caps_known_fn known,
                          void *ctx, char *err, size_t errlen)
+{
+    /* A field's value left unquoted at the end of the query is read as
+     * quoted to the end: dropping its quote, as for a stray one, would
+     * leave the field with nothing after it, and the words unfiltered. */
+    const char *stray = unclosed_quote(query);
+    if (!stray || !opens_field_value(query, stray))
+        return normalise(query, known, ctx, err, errlen);
+    size_t n = strlen(query);
+    char *closed = malloc(n + 2);
+    if (!closed) {
+        err[0] = '\0';
+        return NULL;
+    }
+    memcpy(closed, query, n);
+    memcpy(closed + n, "\"", 2);
+    char *out = normalise(closed, known, ctx, err, errlen);
+    free(closed);
+    return out;
+}
+
+static char *normalise(const char *query, gz_caps_known_fn known, void *ctx,
+                       char *err, size_t errlen)
 {
     gz_buf b = {0};
     err[0] = '\0';

@@ -40,7 +40,10 @@ typedef const char *(*gz_caps_known_fn)(const char *word, size_t len,
  *   - elsewhere a run of two or more dots separates words, as a space
  *     would ("ceasefire... talks", "1..2"; "title:a..b" is "title:a
  *     title:b"), except in the values of the exact filters (id: url:
- *     source: tag: entity:); Xapian would refuse them as an unknown range.
+ *     source: tag: entity:); Xapian would refuse them as an unknown range;
+ *   - a double quote never closed is dropped, unless it opens a field's
+ *     value (tag:"world cup): then the value runs to the end, quoted;
+ *     a ')' closing no '(' is dropped.
  * On success returns a new malloc()ed string. On a malformed date returns
  * NULL with a one-line reason in `err`; on out of memory returns NULL with
  * err[0] == '\0'. */

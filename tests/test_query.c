@@ -510,6 +510,13 @@ static docset set_op(docset a, docset b, char op)
     return r;
 }
 
+static docset everything_set(void)
+{
+    docset all;
+    memset(&all, 1, sizeof all);
+    return all;
+}
+
 static size_t set_size(const corpus *c, const docset *s)
 {
     size_t n = 0;
@@ -959,6 +966,11 @@ static void test_fields(void **state)
     assert_true(set_size(c, &want) >= 2);
     expect_hits(c, "tag:\"middle east\"", NULL, want);
     expect_hits(c, "tag:\"Middle East\"", NULL, want);
+    /* the closing quote left out: the value runs to the end, the filter
+     * kept (the stray quote was dropped, "tag:" searched as a word) */
+    expect_hits(c, "tag:\"middle east", NULL, want);
+    expect_hits(c, "-tag:\"middle east", NULL,
+                set_op(everything_set(), want, '-'));
     /* id: every article by its id, paths with '/' and '.'. */
     for (size_t i = 0; i < c->n; i++) {
         char q[512];
