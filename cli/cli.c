@@ -52,13 +52,16 @@ static size_t utf8_sequence(const unsigned char *s, unsigned long *cp)
  * terminals obey like ESC sequences); and the bidirectional embedding,
  * override and isolate controls (U+202A to U+202E, U+2066 to U+2069),
  * which make a terminal show the text after them reordered, so that a
- * title or a path reads as another ("Trojan Source"). The marks U+200E,
- * U+200F and U+061C, and right-to-left letters, reorder nothing that
- * follows and are kept. */
+ * title or a path reads as another ("Trojan Source"); and the line and
+ * paragraph separators (U+2028, U+2029), which log viewers and tools
+ * take for line breaks, so a name could forge a log line. The marks
+ * U+200E, U+200F and U+061C, and right-to-left letters, reorder nothing
+ * that follows and are kept. */
 static int is_control(unsigned long cp)
 {
-    return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) ||
-           (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
+    return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || cp == 0x2028 ||
+           cp == 0x2029 || (cp >= 0x202a && cp <= 0x202e) ||
+           (cp >= 0x2066 && cp <= 0x2069);
 }
 
 void cli_put_escaped(FILE *f, const char *s)

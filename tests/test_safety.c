@@ -1623,6 +1623,19 @@ static void test_bidi_controls_cleaned(void **state)
     assert_string_equal(json_string_value(json_object_get(hit, "id")),
                         "world/quokka-" RLO "fdp.txt");
     json_decref(hit);
+
+    /* The line and paragraph separators, which log tools take for line
+     * breaks: escaped in paths, '?' in titles. */
+    static const char sep[] = "Wombat\xE2\x80\xA8" "forged log line\n\n"
+                              "A wombat\xE2\x80\xA9 here.\n";
+    tu_write_file(fx.corpus, "world/wombat-\xE2\x80\xA9.txt", sep,
+                  sizeof sep - 1);
+    assert_int_equal(ix("--verbose --db '%s' '%s'", fx.db, fx.corpus), 1);
+    expect_in("out.txt", "added world/wombat-\\xE2\\x80\\xA9.txt\n");
+    assert_int_equal(qy("--db '%s' wombat", fx.db), 0);
+    expect_in("out.txt", "Wombat?forged log line\n");
+    expect_in("out.txt", "world/wombat-\\xE2\\x80\\xA9.txt\n");
+    expect_in("out.txt", "wombat?");
 }
 
 /* -------------------------------------------------------- query limits */
