@@ -251,13 +251,32 @@ gazette_status_t gazette_update_set_synonyms_file(gazette_update_t *update,
     return set_string(&update->synonyms_path, path);
 }
 
-static gazette_status_t add_pattern(gz_patterns *list, const char *glob)
+/* Add `glob` (`kind` "include" or "exclude", for messages) to `list`, as
+ * the walk matches it: relative to a corpus directory, so a leading "./"
+ * and a trailing '/' (a directory, as in a .gitignore: "world/") are
+ * dropped; a pattern that could match nothing ("/world", "./") is
+ * refused rather than silently matching nothing. */
+static gazette_status_t add_pattern(gazette_update_t *update,
+                                    gz_patterns *list, const char *kind,
+                                    const char *glob)
 {
+    if (!update || !glob || !*glob)
+        return refuse(update, "an %s pattern is NULL or empty", kind);
+    while (glob[0] == '.' && glob[1] == '/')
+        glob += 2 + strspn(glob + 2, "/");
+    size_t n = strlen(glob);
+    while (n > 0 && glob[n - 1] == '/')
+        n--;
+    if (glob[0] == '/' || n == 0)
+        return refuse(update, "the %s pattern '%.200s' matches nothing: "
+                      "patterns match paths relative to each CORPUS "
+                      "directory ('world', 'world/2023-*', '*.eml')",
+                      kind, glob);
     char **grown = realloc(list->items, (list->count + 1) * sizeof *grown);
     if (!grown)
         return GAZETTE_STATUS_OUT_OF_MEMORY;
     list->items = grown;
-    if (!(grown[list->count] = strdup(glob)))
+    if (!(grown[list->count] = strndup(glob, n)))
         return GAZETTE_STATUS_OUT_OF_MEMORY;
     list->count++;
     return GAZETTE_STATUS_OK;
@@ -266,17 +285,15 @@ static gazette_status_t add_pattern(gz_patterns *list, const char *glob)
 gazette_status_t gazette_update_add_include(gazette_update_t *update,
                                             const char *glob)
 {
-    if (!update || !glob || !*glob)
-        return refuse(update, "an include pattern is NULL or empty");
-    return add_pattern(&update->include, glob);
+    return add_pattern(update, update ? &update->include : NULL, "include",
+                       glob);
 }
 
 gazette_status_t gazette_update_add_exclude(gazette_update_t *update,
                                             const char *glob)
 {
-    if (!update || !glob || !*glob)
-        return refuse(update, "an exclude pattern is NULL or empty");
-    return add_pattern(&update->exclude, glob);
+    return add_pattern(update, update ? &update->exclude : NULL, "exclude",
+                       glob);
 }
 
 gazette_status_t gazette_update_set_entity_aliases_file(

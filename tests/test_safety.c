@@ -153,6 +153,17 @@ static const char *slurp(const char *name)
     return buf;
 }
 
+/* The counts of the summary line in out.txt, "scanned ..." up to the
+ * seconds, into buf. */
+static void summary_counts(char *buf, size_t size)
+{
+    const char *summary = strstr(slurp("out.txt"), "scanned");
+    assert_non_null(summary);
+    const char *end = strstr(summary, ", seconds");
+    assert_non_null(end);
+    snprintf(buf, size, "%.*s", (int)(end - summary), summary);
+}
+
 static int count_lines(const char *text)
 {
     int n = 0;
@@ -1638,6 +1649,41 @@ static void test_bidi_controls_cleaned(void **state)
     expect_in("out.txt", "wombat?");
 }
 
+/* --exclude 'world/' and './world' (a directory as .gitignore and the
+ * shell write it) leave out what 'world' does; '/world', which could
+ * match nothing, is refused before the index is touched. */
+static void test_pattern_spellings(void **state)
+{
+    (void)state;
+    char excluded[256], included[256];
+    assert_int_equal(ix("-n --exclude world --db '%s' '%s'", fx.db,
+                        fx.corpus), 0);
+    summary_counts(excluded, sizeof excluded);
+    assert_int_equal(ix("-n --include world --db '%s' '%s'", fx.db,
+                        fx.corpus), 0);
+    summary_counts(included, sizeof included);
+    assert_string_not_equal(excluded, included);
+    static const char *const same[] = {"world/", "./world", "world//",
+                                       ".//world/"};
+    for (size_t i = 0; i < sizeof same / sizeof *same; i++) {
+        char got[256];
+        assert_int_equal(ix("-n --exclude '%s' --db '%s' '%s'", same[i],
+                            fx.db, fx.corpus), 0);
+        summary_counts(got, sizeof got);
+        assert_string_equal(got, excluded);
+        assert_int_equal(ix("-n --include '%s' --db '%s' '%s'", same[i],
+                            fx.db, fx.corpus), 0);
+        summary_counts(got, sizeof got);
+        assert_string_equal(got, included);
+    }
+    assert_int_equal(ix("--exclude /world --db '%s' '%s'", fx.db,
+                        fx.corpus), 64);
+    expect_in("err.txt", "the exclude pattern '/world' matches nothing: "
+                         "patterns match paths relative to each CORPUS");
+    assert_int_equal(ix("--include ./ --db '%s' '%s'", fx.db, fx.corpus), 64);
+    assert_int_equal(tu_run("test -e '%s'", fx.db), 1);
+}
+
 /* -------------------------------------------------------- query limits */
 
 /* A small deterministic generator (the tests must not depend on rand()). */
@@ -1913,6 +1959,7 @@ int main(void)
         T(test_stub_naming_missing_part_is_66),
         T(test_quiet_hides_skipped_files),
         T(test_symlink_out_is_skipped_not_scanned),
+        T(test_pattern_spellings),
         T(test_log_lines),
         T(test_usage_errors_are_log_lines),
         T(test_json_summary),
