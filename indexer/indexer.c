@@ -39,6 +39,15 @@ typedef struct held_file {
     uint64_t now;                /* articles it held when read */
 } held_file;
 
+/* A file new to the index this run: its content hash and articles. A
+ * vanished file with the same content was renamed or moved, which the
+ * removal guards do not count as a loss. */
+typedef struct added_file {
+    char hash[17];
+    uint64_t articles;
+    int matched;                 /* already taken for a vanished file */
+} added_file;
+
 /* State of one run, shared by the walk and the pipeline's reports (all
  * on the caller's thread). */
 typedef struct run_state {
@@ -57,9 +66,9 @@ typedef struct run_state {
     uint64_t walked;             /* article files handed over or found
                                     unchanged, for checks[].files */
     uint64_t article_total;      /* articles written (a dry run: read) */
-    uint64_t added_files;        /* files new to the index this run */
-    uint64_t added_articles;     /* and their articles, which the removal
-                                    guards weigh against the vanished */
+    added_file *added;           /* files new to the index this run, by
+                                    content (renames, for the guards) */
+    size_t nadded, capadded;
     const char *root;            /* root being walked */
     char **unreadable;           /* relpaths the walk warned about */
     size_t nunreadable, capunreadable;
@@ -200,8 +209,65 @@ static void free_held(run_state *st)
  * still queued counts only those it finished. A file that would lose
  * articles is counted once the removal guards have decided: as updated
  * when it is read again and written, as skipped when it is kept. */
+/* Remember a file added with content `hash` ("" when not hashed: then
+ * it matches nothing). Out of memory, it is forgotten: the guards are
+ * then only stricter. */
+static void note_added(run_state *st, const char *hash, size_t articles)
+{
+    if (!*hash)
+        return;
+    if (st->nadded == st->capadded) {
+        size_t cap = st->capadded ? st->capadded * 2 : 64;
+        added_file *v = realloc(st->added, cap * sizeof *v);
+        if (!v)
+            return;
+        st->added = v;
+        st->capadded = cap;
+    }
+    added_file *a = &st->added[st->nadded++];
+    snprintf(a->hash, sizeof a->hash, "%s", hash);
+    a->articles = articles;
+    a->matched = 0;
+}
+
+static int compare_added(const void *a, const void *b)
+{
+    return strcmp(((const added_file *)a)->hash,
+                  ((const added_file *)b)->hash);
+}
+
+/* 1 when a file added this run has the content of vanished file `e`
+ * (its recorded hash) and was not matched to another: `e` was renamed or
+ * moved, and *articles says how many of its articles came back (st->added
+ * sorted by hash); else 0. */
+static int match_renamed(run_state *st, const gz_file_entry *e,
+                         uint64_t *articles)
+{
+    if (!e->has_hash || st->nadded == 0)
+        return 0;
+    added_file key;
+    gz_format_hash(key.hash, e->hash);
+    added_file *hit = bsearch(&key, st->added, st->nadded, sizeof key,
+                              compare_added);
+    if (!hit)
+        return 0;
+    while (hit > st->added && strcmp(hit[-1].hash, key.hash) == 0)
+        hit--;
+    for (; hit < st->added + st->nadded &&
+           strcmp(hit->hash, key.hash) == 0; hit++) {
+        if (!hit->matched) {
+            hit->matched = 1;
+            *articles = hit->articles < e->articles ? hit->articles
+                                                    : e->articles;
+            return 1;
+        }
+    }
+    return 0;
+}
+
 static void on_file_done(const corpus_file *file, gz_file_outcome outcome,
-                         const char *reason, size_t articles, void *ctx)
+                         const char *reason, size_t articles,
+                         const char *hash, void *ctx)
 {
     run_state *st = ctx;
     const char *relpath = file->relpath, *path = file->path;
@@ -227,8 +293,7 @@ static void on_file_done(const corpus_file *file, gz_file_outcome outcome,
     switch (outcome) {
     case GZ_FILE_ADDED:
         st->stats->added++;
-        st->added_files++;
-        st->added_articles += articles;
+        note_added(st, hash, articles);
         changed(st, relpath, "added");
         break;
     case GZ_FILE_UPDATED:
@@ -806,9 +871,9 @@ static void remove_if_safe(run_state *st, char *err, size_t errlen)
     if (cfg->full)
         return;
     gz_removal r = {.known = st->known.count,
-                    .known_articles = st->known.articles,
-                    .added = st->added_files,
-                    .added_articles = st->added_articles};
+                    .known_articles = st->known.articles};
+    if (st->nadded)
+        qsort(st->added, st->nadded, sizeof *st->added, compare_added);
     for (size_t i = 0; i < st->known.count; i++) {
         const gz_file_entry *e = &st->known.entries[i];
         if (!vanished(st, e))
@@ -816,9 +881,15 @@ static void remove_if_safe(run_state *st, char *err, size_t errlen)
         r.vanished++;
         r.skipped += e->seen;
         r.vanished_articles += e->articles;
+        uint64_t back = 0;
+        if (!e->seen && match_renamed(st, e, &back)) {
+            r.renamed++;
+            r.renamed_articles += back;
+        }
     }
     if (cfg->no_delete)
-        r.vanished = r.vanished_articles = 0;
+        r.vanished = r.vanished_articles = r.renamed = r.renamed_articles =
+            0;
     for (size_t i = 0; i < st->nheld; i++) {
         const held_file *h = &st->held[i];
         uint64_t lost = h->entry->articles - h->now;
@@ -1642,6 +1713,7 @@ static void close_run(run_state *st, run_hold *h)
         free(st->unreadable[i]);
     free(st->unreadable);
     free_held(st);
+    free(st->added);
 }
 
 /* Commit and close every shard (releasing Xapian's locks). */

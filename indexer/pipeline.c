@@ -931,7 +931,7 @@ static void deliver(gz_pipeline *p, unit *u)
             p->files_out--;
         if (u->is_file && h->file_done)
             h->file_done(&u->file, u->outcome, u->reason, u->articles,
-                         h->ctx);
+                         u->hash_value, h->ctx);
         free_unit(u);
     }
 }

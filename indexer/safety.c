@@ -97,12 +97,6 @@ static unsigned percent_of(uint64_t part, uint64_t whole)
     return whole ? (unsigned)((part * 100 + whole / 2) / whole) : 0;
 }
 
-/* a - b, or 0 when b is more. */
-static uint64_t less(uint64_t a, uint64_t b)
-{
-    return a > b ? a - b : 0;
-}
-
 /* 1 when `part` is more than `max_percent` percent of `whole`. */
 static int over_limit(uint64_t part, uint64_t whole, unsigned max_percent)
 {
@@ -205,14 +199,19 @@ int gz_removal_allowed(const gz_root_check *checks, size_t n,
                  c->root, what, r->vanished, r->known, note, kept);
         return 0;
     }
-    uint64_t files_lost = less(r->vanished, r->added);
+    /* " (K of them renamed or moved)" when some are, else "". */
+    char moved[96] = "";
+    if (r->renamed)
+        snprintf(moved, sizeof moved, ", %" PRIu64 " of them renamed or "
+                 "moved", r->renamed);
+    uint64_t files_lost = r->vanished - r->renamed;
     if (over_limit(files_lost, r->known, max_percent)) {
         char what[512];
-        if (r->added)
+        if (r->renamed)
             snprintf(what, sizeof what, "%" PRIu64 " of %" PRIu64 " indexed "
-                     "files would be removed%s and %" PRIu64 " added, %"
-                     PRIu64 " (%u%%) fewer", r->vanished, r->known, note,
-                     r->added, files_lost, percent_of(files_lost, r->known));
+                     "files would be removed%s%s: %" PRIu64 " (%u%%) fewer",
+                     r->vanished, r->known, note, moved, files_lost,
+                     percent_of(files_lost, r->known));
         else
             snprintf(what, sizeof what, "%" PRIu64 " of %" PRIu64 " indexed "
                      "files (%u%%) would be removed%s", r->vanished, r->known,
@@ -223,17 +222,16 @@ int gz_removal_allowed(const gz_root_check *checks, size_t n,
         return 0;
     }
     uint64_t removed = r->vanished_articles + r->shrink_articles;
-    uint64_t lost = less(r->vanished_articles, r->added_articles) +
-                    r->shrink_articles;
+    uint64_t lost = removed - r->renamed_articles;
     if (over_limit(lost, r->known_articles, max_percent)) {
         char where[512], what[1024];
         lost_articles_note(r, where, sizeof where);
         unsigned pct = percent_of(lost, r->known_articles);
-        if (r->added_articles)
+        if (r->renamed_articles)
             snprintf(what, sizeof what, "%" PRIu64 " of %" PRIu64 " indexed "
-                     "articles would be removed (%s) and %" PRIu64 " added "
-                     "in new files, %" PRIu64 " (%u%%) fewer", removed,
-                     r->known_articles, where, r->added_articles, lost, pct);
+                     "articles would be removed (%s)%s: %" PRIu64 " (%u%%) "
+                     "fewer", removed, r->known_articles, where, moved, lost,
+                     pct);
         else
             snprintf(what, sizeof what, "%" PRIu64 " of %" PRIu64 " indexed "
                      "articles (%u%%) would be removed (%s)", removed,

@@ -69,8 +69,10 @@ typedef struct gz_removal {
                                    with fewer articles */
     uint64_t shrink_articles;   /* the articles they would lose */
     uint64_t known_articles;    /* articles of the files the index holds */
-    uint64_t added;             /* files new to the index this run */
-    uint64_t added_articles;    /* their articles */
+    uint64_t renamed;           /* of the `vanished`, files whose content
+                                   a file new to the index this run has
+                                   (renamed or moved) */
+    uint64_t renamed_articles;  /* the articles that came back with them */
     /* The shrinking file that would lose the most (for the message): its
      * path (borrowed), its articles in the index and now. */
     const char *example;
@@ -80,14 +82,13 @@ typedef struct gz_removal {
 /* May an incremental run remove what `r` says? No when a root was
  * unreadable, when files would be removed while a root is empty or moved,
  * or when the index would lose more than `max_percent` percent (0 = no
- * limit) of its files or of its articles. The files added this run are
- * weighed against the vanished ones, and their articles against the
- * vanished files' articles (a file renamed or moved, an export replaced
- * by the next day's, is no loss); the articles changed files would lose
- * always count. So the files lost are r->vanished - r->added, against
- * r->known, and the articles lost r->shrink_articles plus
- * r->vanished_articles - r->added_articles, against r->known_articles
- * (a difference below 0 counting as 0). `force` says yes to all but an
+ * limit) of its files or of its articles. A file renamed or moved (its
+ * content found under a new path this run) is no loss: the files lost
+ * are r->vanished - r->renamed, against r->known, and the articles lost
+ * r->vanished_articles - r->renamed_articles + r->shrink_articles,
+ * against r->known_articles. Other new files make up for nothing: a
+ * corpus directory typed wrong, or a missing disk while new articles
+ * arrive, must not pass for renames. `force` says yes to all but an
  * unreadable root. Returns 1 (go ahead) or 0 with a one-line reason in
  * `err` naming the root or the counts. */
 int gz_removal_allowed(const gz_root_check *checks, size_t n,
