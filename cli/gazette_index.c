@@ -289,8 +289,10 @@ static const char usage_text[] =
 "  70  internal error\n"
 "  74  I/O error writing the index (disk full, permissions, the\n"
 "      directory of a --db or GAZETTE_INDEX index missing, the default\n"
-"      location's directories impossible to make), or the summary could\n"
-"      not be written to stdout (after a run that was otherwise 0 or 1)\n"
+"      location's directories impossible to make), or the summary or\n"
+"      --verbose lines could not be written to stdout (after a run that\n"
+"      was otherwise 0 or 1): a full disk, or a closed pipe (| head -1),\n"
+"      which does not stop the run: it indexes and commits to its end\n"
 "  75  another process is writing this index; try again later\n"
 "  130 interrupted by SIGINT (work so far committed)\n"
 "  143 terminated by SIGTERM (work so far committed)\n";
@@ -555,15 +557,15 @@ static void on_event(const gazette_update_t *u, gazette_event_t event,
     case GAZETTE_EVENT_ADDED:
     case GAZETTE_EVENT_UPDATED:
     case GAZETTE_EVENT_REMOVED:
-        if (!o->verbose || o->quiet)
-            return;
+        if (!o->verbose || o->quiet || ferror(stdout))
+            return;   /* stdout failed (a closed pipe): 74 at the end */
         clear_progress(o);
         printf("%s ", change[event]);
         cli_put_escaped(stdout, path);
         putchar('\n');
         return;
     case GAZETTE_EVENT_IGNORED:
-        if (!o->verbose || o->quiet)
+        if (!o->verbose || o->quiet || ferror(stdout))
             return;
         clear_progress(o);
         fputs("ignored ", stdout);
@@ -603,6 +605,11 @@ static void install_signal_handlers(void)
     /* Over a file size limit (ulimit -f) a write then fails with EFBIG,
      * reported as an I/O error (74), instead of killing the run. */
     signal(SIGXFSZ, SIG_IGN);
+    /* Likewise stdout a pipe whose reader is gone ('gazette-index -v |
+     * head -1'): a write fails with EPIPE instead of killing the run with
+     * what it had not committed; the run goes on to its end (the index is
+     * the product, stdout a report) and exits 74 for the lost output. */
+    signal(SIGPIPE, SIG_IGN);
 }
 
 /* The summary: the counts, then which index and corpus roots the run

@@ -1454,6 +1454,58 @@ static void test_json_summary(void **state)
     assert_int_equal(gazette_writer_close(w), GAZETTE_STATUS_OK);
 }
 
+/* gazette-index with `args` (shell words), its stdout a pipe whose reader
+ * has gone (as under '| head -1' once head has its line), SIGPIPE at its
+ * default as cron leaves it, stderr to tmp/err.txt: its exit status, or
+ * 128 + the signal that killed it. */
+static int ix_into_closed_pipe(const char *args)
+{
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd, "exec '%s' %s 2>'%s/err.txt'",
+             tu_binary("gazette-index"), args, fx.tmp);
+    int fds[2];
+    assert_int_equal(pipe(fds), 0);
+    close(fds[0]);
+    fflush(NULL);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        signal(SIGPIPE, SIG_DFL);
+        dup2(fds[1], STDOUT_FILENO);
+        close(fds[1]);
+        execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+        _exit(127);
+    }
+    close(fds[1]);
+    int st = 0;
+    assert_int_equal(waitpid(pid, &st, 0), pid);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+/* 'gazette-index -v ... | head -1' in a cron job: the --verbose lines
+ * meet a closed pipe. The run is not killed by SIGPIPE (141, the batch
+ * in hand lost): it indexes everything, commits, and exits 74 with one
+ * line saying the output was lost. */
+static void test_closed_pipe_is_74(void **state)
+{
+    (void)state;
+    char args[3000];
+    snprintf(args, sizeof args, "-v -j1 --db '%s' '%s'", fx.db, fx.corpus);
+    assert_int_equal(ix_into_closed_pipe(args), 74);
+    assert_int_equal(count_lines(slurp("err.txt")), 1);
+    expect_in("err.txt", "cannot write the summary");
+    assert_int_equal(articles(fx.db), SAMPLE_FILES);
+    /* The same without -v (the summary alone), and a run that changes
+     * nothing. */
+    tu_rmtree(fx.db);
+    snprintf(args, sizeof args, "-j1 --db '%s' '%s'", fx.db, fx.corpus);
+    assert_int_equal(ix_into_closed_pipe(args), 74);
+    assert_int_equal(articles(fx.db), SAMPLE_FILES);
+    assert_int_equal(ix_into_closed_pipe(args), 74);
+    expect_in("err.txt", "cannot write the summary");
+    assert_int_equal(articles(fx.db), SAMPLE_FILES);
+}
+
 /* gazette-query: ids and facet values reach the terminal with control
  * characters escaped (ESC, C1), and --json writes a path that is not
  * UTF-8 as valid JSON. */
@@ -1903,6 +1955,7 @@ int main(void)
         T(test_log_lines),
         T(test_usage_errors_are_log_lines),
         T(test_json_summary),
+        T(test_closed_pipe_is_74),
         T(test_query_output_escaped),
         T(test_bidi_controls_cleaned),
         T(test_query_limits),
