@@ -754,9 +754,16 @@ static void remove_vanished(run_state *st)
         if (stop_requested(st))
             return;
         st->status = gz_pipeline_delete(st->pipe, e->shard, e->term);
-        st->stats->removed++;
-        changed(st, e->term + strlen(GZ_PREFIX_PATH), "removed");
     }
+}
+
+/* The pipeline's report, on this thread: a vanished file's articles are
+ * deleted (remove_vanished); counted once done, as a file is. */
+static void on_removed(const char *term, void *ctx)
+{
+    run_state *st = ctx;
+    st->stats->removed++;
+    changed(st, term + strlen(GZ_PREFIX_PATH), "removed");
 }
 
 /* The removal guards said no: every held file keeps its articles (and
@@ -890,6 +897,21 @@ static xap_status write_index_extras(run_state *st)
     return s;
 }
 
+/* The counts say what was committed: the files of a last batch that a
+ * failure (a full disk) kept from its commit were reported as added,
+ * updated or removed, but are not in the index; they are taken out of
+ * the counts again (the next run does them). */
+static void uncount_uncommitted(run_state *st)
+{
+    gz_pipeline_tally lost;
+    gz_pipeline_uncommitted(st->pipe, &lost);
+    gz_index_stats *s = st->stats;
+    s->added -= lost.added;
+    s->updated -= lost.updated;
+    s->scanned -= lost.added + lost.updated;
+    s->removed -= lost.removed;
+}
+
 /* Walk every root, then remove what vanished and rewrite the files that
  * would lose articles (when safe), and let the pipeline finish and commit
  * every shard. Vanished files are only looked for after a complete walk,
@@ -924,6 +946,7 @@ static xap_status index_roots(run_state *st, char *err, size_t errlen)
         snprintf(err, errlen, "%s", why);
     if (st->status == XAP_OK)
         st->status = s;
+    uncount_uncommitted(st);
     if (gz_pipeline_dropped(st->pipe) || stop_requested(st))
         st->stopped = 1;
     if (st->status == XAP_OK)
@@ -1619,7 +1642,8 @@ static xap_status start_pipeline(run_state *st)
         .queue_bytes = budget / 4 / nshards / GZ_MEMORY_PER_TEXT_BYTE,
         .stop = cfg->stop,
         .hooks = {.file_done = on_file_done, .bad_article = on_bad_article,
-                  .warning = on_article_warning, .ctx = st}};
+                  .warning = on_article_warning, .removed = on_removed,
+                  .ctx = st}};
     return gz_pipeline_new(&pc, &st->pipe);
 }
 
@@ -1841,6 +1865,11 @@ gz_index_outcome gz_index_run(const gz_index_config *cfg,
     if (h.made_gen)
         outcome = finish_generation(cfg, outcome, h.gen_path, h.gen_rel, err,
                                     errlen);
+    /* A --full build not switched in (failed, stopped, refused by a
+     * removal guard; a dry run's too) changed nothing: no count of it is
+     * true of the index, so none is given. */
+    if (cfg->full && outcome != GZ_INDEX_OK)
+        memset(stats, 0, sizeof *stats);
     if (lock_fd >= 0)
         close(lock_fd);
     stats->seconds = now_seconds() - start;

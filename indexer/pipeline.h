@@ -59,9 +59,14 @@ typedef enum gz_file_outcome {
  * articles (no removal guard). */
 #define GZ_LOSE_ANY UINT64_MAX
 
+/* Files reported through the hooks as added, updated or removed. */
+typedef struct gz_pipeline_tally {
+    uint64_t added, updated, removed;
+} gz_pipeline_tally;
+
 typedef struct gz_pipeline_hooks {
     /* A file submitted with gz_pipeline_file (or gz_pipeline_retry) is
-     * done (written, not yet committed). `file` as walked (borrowed for
+     * done (written, not yet committed: gz_pipeline_uncommitted). `file` as walked (borrowed for
      * the call); `reason` for a skip; `articles` written for it (a dry
      * run: read; GZ_FILE_SHRUNK: read, not written). */
     void (*file_done)(const corpus_file *file, gz_file_outcome outcome,
@@ -70,6 +75,9 @@ typedef struct gz_pipeline_hooks {
     void (*bad_article)(const char *where, const char *reason, void *ctx);
     /* An article read but not wholly understood or indexed. */
     void (*warning)(const char *where, const char *message, void *ctx);
+    /* The articles of path term `term` were deleted (gz_pipeline_delete;
+     * not yet committed); in a dry run, would have been. */
+    void (*removed)(const char *term, void *ctx);
     void *ctx;
 } gz_pipeline_hooks;
 
@@ -130,6 +138,11 @@ xap_status gz_pipeline_settle(gz_pipeline *p);
  * on failure `err` says why. The writers stay open (the caller's). */
 xap_status gz_pipeline_finish(gz_pipeline *p, int commit, char *err,
                               size_t errlen);
+
+/* Of the files reported through the hooks as added or updated
+ * (file_done) or removed, those whose shard did not commit them: the
+ * run failed first. Read it after gz_pipeline_finish. */
+void gz_pipeline_uncommitted(gz_pipeline *p, gz_pipeline_tally *out);
 
 /* 1 when a file handed over was left out, unread and unreported,
  * because the stop flag was set: the run did not cover every file it
