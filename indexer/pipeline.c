@@ -422,7 +422,7 @@ static xap_status prepare_unit(gz_pipeline *p, gz_analyzer *analyzer,
     }
     if (hashed < 0) {
         u->kind = UNIT_REPORT;   /* there, but unreadable: keep it */
-        u->outcome = GZ_FILE_SKIPPED;
+        u->outcome = GZ_FILE_UNREADABLE;
         snprintf(u->reason, sizeof u->reason, "%s", strerror(errno));
         return XAP_OK;
     }
@@ -471,9 +471,9 @@ static xap_status prepare_unit(gz_pipeline *p, gz_analyzer *analyzer,
          * articles with the vanished files', under the removal guards. */
         free_docs(u);
         u->articles = 0;
-        u->outcome = u->known && cs != CORPUS_SKIP_UNREADABLE
-                         ? GZ_FILE_SKIPPED_GONE
-                         : GZ_FILE_SKIPPED;
+        u->outcome = cs == CORPUS_SKIP_UNREADABLE ? GZ_FILE_UNREADABLE
+                     : u->known                   ? GZ_FILE_SKIPPED_GONE
+                                                  : GZ_FILE_SKIPPED;
         u->kind = UNIT_REPORT;
         return XAP_OK;
     }

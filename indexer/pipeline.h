@@ -42,6 +42,9 @@ typedef enum gz_file_outcome {
     GZ_FILE_UPDATED,        /* changed file, reindexed */
     GZ_FILE_UNCHANGED,      /* touched, same bytes: stat refreshed */
     GZ_FILE_SKIPPED,        /* could not be indexed (reason given) */
+    GZ_FILE_UNREADABLE,     /* skipped too: it could not be read (reason
+                               given), so what the index holds of it
+                               stays */
     GZ_FILE_SKIPPED_GONE,   /* skipped too, but it was indexed and reads
                                as holding no article now (emptied, binary,
                                too large...): its old articles are left in

@@ -753,6 +753,48 @@ static void test_full_empty_root_and_removed(void **state)
     expect_in("out.txt", "removed 0,");
 }
 
+/* --full keeps the articles of a file it cannot read (permissions), and
+ * of the files below a directory it cannot read, as an update does: the
+ * rebuild copies them from the live index and is switched in (exit 1:
+ * skipped files). It dropped them (35 of 36 articles, under the 10 %
+ * limit) or, for a whole folder, refused the rebuild (69). Needs a user
+ * that permissions apply to. */
+static void test_full_keeps_unreadable_files(void **state)
+{
+    (void)state;
+    if (!as_other_user()) {
+        skip();
+        return;
+    }
+    const char *file = "world/2023-11-09-rafah-aid-convoys.txt";
+    assert_int_equal(ix_as_other("-q --db '%s' '%s'", fx.db, fx.corpus), 0);
+    assert_int_equal(tu_run("chmod 000 '%s/%s'", fx.corpus, file), 0);
+    assert_int_equal(ix_as_other("-n --full --db '%s' '%s'", fx.db,
+                                 fx.corpus), 1);
+    for (int jobs = 1; jobs <= 2; jobs++) {
+        assert_int_equal(ix_as_other("-j%d --full --db '%s' '%s'", jobs,
+                                     fx.db, fx.corpus), 1);
+        expect_in("err.txt", "Permission denied");
+        expect_in("out.txt", "removed 0,");
+        assert_int_equal(articles(fx.db), SAMPLE_FILES);
+    }
+    /* the copy is whole: found by a word of its text, with its stat, so
+     * that the next update finds the file unchanged (not read) */
+    assert_int_equal(qy("--db '%s' --format paths 'rafah convoys'", fx.db),
+                     0);
+    expect_in("out.txt", file);
+    assert_int_equal(ix_as_other("--db '%s' '%s'", fx.db, fx.corpus), 0);
+    expect_in("out.txt", "unchanged 36,");
+    assert_int_equal(tu_run("chmod 644 '%s/%s'", fx.corpus, file), 0);
+    assert_int_equal(articles(fx.db), SAMPLE_FILES);
+    /* A folder that cannot be read: its 12 files are kept too. */
+    assert_int_equal(tu_run("chmod 000 '%s/world'", fx.corpus), 0);
+    assert_int_equal(ix_as_other("--full --db '%s' '%s'", fx.db, fx.corpus),
+                     1);
+    assert_int_equal(articles(fx.db), SAMPLE_FILES);
+    assert_int_equal(tu_run("chmod 755 '%s/world'", fx.corpus), 0);
+}
+
 /* A root whose directory cannot be read removes nothing (exit 69). Needs
  * a user that permissions apply to. */
 static void test_unreadable_root(void **state)
@@ -1935,6 +1977,7 @@ int main(void)
         T(test_shrink_again_during_run),
         T(test_full_refuses_to_shrink),
         T(test_full_empty_root_and_removed),
+        T(test_full_keeps_unreadable_files),
         T(test_unreadable_root),
         T(test_moved_root),
         T(test_update_api),
