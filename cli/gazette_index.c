@@ -191,7 +191,9 @@ static const char usage_text[] =
 "a terminal a progress line shows the files done, the rate and,\n"
 "when the index already held files, an ETA based on their number. At the\n"
 "end one summary line goes to stdout, also when the run failed (the\n"
-"counts then say what was committed before):\n"
+"counts then say what was committed: files of a last batch the failure\n"
+"kept from its commit are not counted, though --verbose listed them;\n"
+"a --full that was not switched in counts nothing: all 0):\n"
 "  scanned N, added N, updated N, removed N, unchanged N, skipped N,\n"
 "  ignored N, seconds S, index DIR, corpus CORPUS...\n"
 "or with --json: {\"scanned\":N,\"added\":N,\"updated\":N,\"removed\":N,\n"
@@ -216,7 +218,9 @@ static const char usage_text[] =
 "when that does not look like an accident; so are the articles a changed\n"
 "file would lose (a JSON Lines export cut short). A CORPUS that cannot be\n"
 "read, or one that is empty or on another file system than at the last\n"
-"run (an unmounted disk) while files would be removed, or an index that\n"
+"run (an unmounted disk; each CORPUS is known by its absolute path\n"
+"however written: c/, ./c/. and /srv//archive are one, symlinks not\n"
+"resolved) while files would be removed, or an index that\n"
 "would lose more than --max-remove percent of its files or of its\n"
 "articles (a file renamed or moved, the same content found under a new\n"
 "path, is no loss; no other new file makes up for a removal):\n"
@@ -244,7 +248,9 @@ static const char usage_text[] =
 "plain database directory at DIR is exchanged with it atomically) and the\n"
 "old generation is deleted. Readers opening DIR see the old or the new\n"
 "complete index, never a partial one. An interrupted --full deletes its\n"
-"unfinished generation and leaves the index as it was. Incremental runs\n"
+"unfinished generation and leaves the index as it was. A file the\n"
+"rebuild cannot read, and what is below a directory it cannot read,\n"
+"keep their articles: copied from the index it replaces. Incremental runs\n"
 "work on a stub DIR as on a directory. --full refuses (exit 64) a DIR\n"
 "that is not a Xapian index, holds other files too or holds a corpus\n"
 "root, or a DIR.d that is a symlink, and deletes generations and a\n"
@@ -289,8 +295,10 @@ static const char usage_text[] =
 "  70  internal error\n"
 "  74  I/O error writing the index (disk full, permissions, the\n"
 "      directory of a --db or GAZETTE_INDEX index missing, the default\n"
-"      location's directories impossible to make), or the summary could\n"
-"      not be written to stdout (after a run that was otherwise 0 or 1)\n"
+"      location's directories impossible to make), or the summary or\n"
+"      --verbose lines could not be written to stdout (after a run that\n"
+"      was otherwise 0 or 1): a full disk, or a closed pipe (| head -1),\n"
+"      which does not stop the run: it indexes and commits to its end\n"
 "  75  another process is writing this index; try again later\n"
 "  130 interrupted by SIGINT (work so far committed)\n"
 "  143 terminated by SIGTERM (work so far committed)\n";
@@ -555,15 +563,15 @@ static void on_event(const gazette_update_t *u, gazette_event_t event,
     case GAZETTE_EVENT_ADDED:
     case GAZETTE_EVENT_UPDATED:
     case GAZETTE_EVENT_REMOVED:
-        if (!o->verbose || o->quiet)
-            return;
+        if (!o->verbose || o->quiet || ferror(stdout))
+            return;   /* stdout failed (a closed pipe): 74 at the end */
         clear_progress(o);
         printf("%s ", change[event]);
         cli_put_escaped(stdout, path);
         putchar('\n');
         return;
     case GAZETTE_EVENT_IGNORED:
-        if (!o->verbose || o->quiet)
+        if (!o->verbose || o->quiet || ferror(stdout))
             return;
         clear_progress(o);
         fputs("ignored ", stdout);
@@ -603,6 +611,11 @@ static void install_signal_handlers(void)
     /* Over a file size limit (ulimit -f) a write then fails with EFBIG,
      * reported as an I/O error (74), instead of killing the run. */
     signal(SIGXFSZ, SIG_IGN);
+    /* Likewise stdout a pipe whose reader is gone ('gazette-index -v |
+     * head -1'): a write fails with EPIPE instead of killing the run with
+     * what it had not committed; the run goes on to its end (the index is
+     * the product, stdout a report) and exits 74 for the lost output. */
+    signal(SIGPIPE, SIG_IGN);
 }
 
 /* The summary: the counts, then which index and corpus roots the run

@@ -204,6 +204,8 @@ static void free_held(run_state *st)
     st->nheld = st->capheld = 0;
 }
 
+static void remember_unreadable(run_state *st, const char *relpath);
+
 /* The pipeline's reports, on this thread: a file is done. Every count is
  * taken here, once the file's fate is known, so a run stopped with files
  * still queued counts only those it finished. A file that would lose
@@ -304,6 +306,12 @@ static void on_file_done(const corpus_file *file, gz_file_outcome outcome,
         st->stats->unchanged++;
         report_known_bad_lines(st, e, path);
         break;
+    case GZ_FILE_UNREADABLE:
+        /* A --full build keeps the live index's articles of it
+         * (carry_unreadable), as an update does. */
+        if (st->cfg->full)
+            remember_unreadable(st, relpath);
+        /* fall through */
     case GZ_FILE_SKIPPED:
     case GZ_FILE_SKIPPED_GONE:
         st->stats->skipped++;
@@ -439,6 +447,22 @@ static void on_walk_ignored(const char *path, const char *reason, void *ctx)
     ignored(ctx, path, reason);
 }
 
+/* Remember `relpath`, a path the run could not read (a directory, a
+ * file): the articles indexed from it and below it stay. */
+static void remember_unreadable(run_state *st, const char *relpath)
+{
+    if (st->nunreadable == st->capunreadable) {
+        size_t cap = st->capunreadable ? st->capunreadable * 2 : 16;
+        char **v = realloc(st->unreadable, cap * sizeof *v);
+        if (!v)
+            return;   /* then it may be removed: the index stays valid */
+        st->unreadable = v;
+        st->capunreadable = cap;
+    }
+    if ((st->unreadable[st->nunreadable] = strdup(relpath)))
+        st->nunreadable++;
+}
+
 /* The walk could not use `path` (an unreadable directory, a broken
  * symlink...): report it, and remember its relative path so that the
  * articles indexed below it are not taken for vanished. */
@@ -452,16 +476,7 @@ static void on_walk_warning(const char *path, const char *reason, void *ctx)
         n--;
     if (strncmp(path, st->root, n) != 0 || path[n] != '/')
         return;
-    if (st->nunreadable == st->capunreadable) {
-        size_t cap = st->capunreadable ? st->capunreadable * 2 : 16;
-        char **v = realloc(st->unreadable, cap * sizeof *v);
-        if (!v)
-            return;   /* then it may be removed: the index stays valid */
-        st->unreadable = v;
-        st->capunreadable = cap;
-    }
-    if ((st->unreadable[st->nunreadable] = strdup(path + n + 1)))
-        st->nunreadable++;
+    remember_unreadable(st, path + n + 1);
 }
 
 /* A symlink the walk left out because its target is outside the corpus
@@ -819,9 +834,16 @@ static void remove_vanished(run_state *st)
         if (stop_requested(st))
             return;
         st->status = gz_pipeline_delete(st->pipe, e->shard, e->term);
-        st->stats->removed++;
-        changed(st, e->term + strlen(GZ_PREFIX_PATH), "removed");
     }
+}
+
+/* The pipeline's report, on this thread: a vanished file's articles are
+ * deleted (remove_vanished); counted once done, as a file is. */
+static void on_removed(const char *term, void *ctx)
+{
+    run_state *st = ctx;
+    st->stats->removed++;
+    changed(st, term + strlen(GZ_PREFIX_PATH), "removed");
 }
 
 /* The removal guards said no: every held file keeps its articles (and
@@ -961,6 +983,98 @@ static xap_status write_index_extras(run_state *st)
     return s;
 }
 
+/* Context of carry_path: the build, the live index. */
+typedef struct carry_ctx {
+    run_state *st;
+    const xap_database *live;
+    xap_writable *to;          /* the build's shard it goes in */
+    xap_status status;
+} carry_ctx;
+
+static int carry_document(xap_docid id, void *ctx)
+{
+    carry_ctx *c = ctx;
+    xap_document *doc = NULL;
+    c->status = xap_database_get_document(c->live, id, &doc);
+    if (c->status == XAP_OK)
+        c->status = xap_writable_add_document(c->to, doc, NULL);
+    xap_document_free(doc);
+    return c->status != XAP_OK;
+}
+
+/* A path term of the live index: when the path is one the build could
+ * not read (a file, or below a directory) and the build holds nothing of
+ * it, its documents are copied into the build as they are (their
+ * recorded stat and hash too, as an update keeps them); a dry run counts
+ * them. */
+static int carry_path(const char *term, size_t len, uint32_t freq, void *ctx)
+{
+    (void)len;
+    carry_ctx *c = ctx;
+    run_state *st = c->st;
+    const char *relpath = term + strlen(GZ_PREFIX_PATH);
+    if (!below_unreadable(st, relpath))
+        return 0;
+    if (st->cfg->dry_run) {
+        st->article_total += freq;
+        return 0;
+    }
+    uint32_t here = 0;
+    for (size_t i = 0; c->status == XAP_OK && i < st->nshards && !here; i++)
+        c->status = xap_database_termfreq(st->views[i], term, &here);
+    if (c->status != XAP_OK || here)
+        return c->status != XAP_OK;
+    c->to = st->shards[gz_shard_of(relpath, st->nshards)];
+    xap_status s = xap_database_each_posting(c->live, term, carry_document,
+                                             c);
+    if (c->status == XAP_OK)
+        c->status = s;
+    return c->status != XAP_OK;
+}
+
+/* A --full build keeps what the live index holds of the files it could
+ * not read (and of the paths below directories it could not read), as
+ * an update keeps them: copied from the live index, then committed. A
+ * live index that does not open has nothing to give. */
+static xap_status carry_unreadable(run_state *st, char *err, size_t errlen)
+{
+    const gz_index_config *cfg = st->cfg;
+    xap_database *live = NULL;
+    if (!cfg->full || !st->nunreadable ||
+        (!cfg->dry_run && !st->nshards) ||
+        xap_database_open(cfg->db_path, &live) != XAP_OK) {
+        xap_database_free(live);
+        return XAP_OK;
+    }
+    carry_ctx c = {.st = st, .live = live, .status = XAP_OK};
+    xap_status s = xap_database_each_term(live, GZ_PREFIX_PATH, carry_path,
+                                          &c);
+    if (c.status != XAP_OK)
+        s = c.status;
+    for (size_t i = 0; s == XAP_OK && !cfg->dry_run && i < st->nshards; i++)
+        s = xap_writable_commit(st->shards[i]);
+    if (s != XAP_OK)
+        snprintf(err, errlen, "%s: keeping the articles of the files it "
+                 "could not read: %s", cfg->db_path, xap_last_error());
+    xap_database_free(live);
+    return s;
+}
+
+/* The counts say what was committed: the files of a last batch that a
+ * failure (a full disk) kept from its commit were reported as added,
+ * updated or removed, but are not in the index; they are taken out of
+ * the counts again (the next run does them). */
+static void uncount_uncommitted(run_state *st)
+{
+    gz_pipeline_tally lost;
+    gz_pipeline_uncommitted(st->pipe, &lost);
+    gz_index_stats *s = st->stats;
+    s->added -= lost.added;
+    s->updated -= lost.updated;
+    s->scanned -= lost.added + lost.updated;
+    s->removed -= lost.removed;
+}
+
 /* Walk every root, then remove what vanished and rewrite the files that
  * would lose articles (when safe), and let the pipeline finish and commit
  * every shard. Vanished files are only looked for after a complete walk,
@@ -995,8 +1109,11 @@ static xap_status index_roots(run_state *st, char *err, size_t errlen)
         snprintf(err, errlen, "%s", why);
     if (st->status == XAP_OK)
         st->status = s;
+    uncount_uncommitted(st);
     if (gz_pipeline_dropped(st->pipe) || stop_requested(st))
         st->stopped = 1;
+    if (st->status == XAP_OK && !st->stopped)
+        st->status = carry_unreadable(st, err, errlen);
     if (st->status == XAP_OK)
         st->status = write_index_extras(st);
     return st->status;
@@ -1690,7 +1807,8 @@ static xap_status start_pipeline(run_state *st)
         .queue_bytes = budget / 4 / nshards / GZ_MEMORY_PER_TEXT_BYTE,
         .stop = cfg->stop,
         .hooks = {.file_done = on_file_done, .bad_article = on_bad_article,
-                  .warning = on_article_warning, .ctx = st}};
+                  .warning = on_article_warning, .removed = on_removed,
+                  .ctx = st}};
     return gz_pipeline_new(&pc, &st->pipe);
 }
 
@@ -1913,6 +2031,11 @@ gz_index_outcome gz_index_run(const gz_index_config *cfg,
     if (h.made_gen)
         outcome = finish_generation(cfg, outcome, h.gen_path, h.gen_rel, err,
                                     errlen);
+    /* A --full build not switched in (failed, stopped, refused by a
+     * removal guard; a dry run's too) changed nothing: no count of it is
+     * true of the index, so none is given. */
+    if (cfg->full && outcome != GZ_INDEX_OK)
+        memset(stats, 0, sizeof *stats);
     if (lock_fd >= 0)
         close(lock_fd);
     stats->seconds = now_seconds() - start;

@@ -57,6 +57,7 @@ typedef struct unit {
     struct unit *next;
     unit_kind kind;
     int is_file;               /* report it through hooks.file_done */
+    int vanished;              /* a vanished file's deletion (hooks.removed) */
     unsigned shard;            /* where it is written */
     unsigned likely_shard;     /* a job's: where it will most likely be
                                   written (see take_job_locked) */
@@ -83,6 +84,9 @@ typedef struct unit {
     size_t cost;               /* bytes of text, for the queue bound */
     note *notes, **notes_tail;
     struct unit *extra;        /* a deletion in another shard, rare */
+    /* Written: the commit of its shard that carries it (the number of
+     * the shard's commits once it is done); 0 for nothing written. */
+    unsigned needs;
 } unit;
 
 typedef struct unit_queue {
@@ -115,6 +119,14 @@ typedef struct shard_writer {
     size_t pending_bytes;
     double last_commit;        /* monotonic seconds */
     gz_spelling spelling;
+    /* The caller's thread alone (deliver): the files added and updated
+     * and the deletions reported last, all waiting for the shard's
+     * commit number last_needs (each shard reports in the order it
+     * writes, so every unit reported before needs an earlier commit):
+     * what a run that failed before that commit counted but did not
+     * do (gz_pipeline_uncommitted). */
+    unsigned last_needs;
+    gz_pipeline_tally last;
 } shard_writer;
 
 typedef struct worker {
@@ -410,7 +422,7 @@ static xap_status prepare_unit(gz_pipeline *p, gz_analyzer *analyzer,
     }
     if (hashed < 0) {
         u->kind = UNIT_REPORT;   /* there, but unreadable: keep it */
-        u->outcome = GZ_FILE_SKIPPED;
+        u->outcome = GZ_FILE_UNREADABLE;
         snprintf(u->reason, sizeof u->reason, "%s", strerror(errno));
         return XAP_OK;
     }
@@ -459,9 +471,9 @@ static xap_status prepare_unit(gz_pipeline *p, gz_analyzer *analyzer,
          * articles with the vanished files', under the removal guards. */
         free_docs(u);
         u->articles = 0;
-        u->outcome = u->known && cs != CORPUS_SKIP_UNREADABLE
-                         ? GZ_FILE_SKIPPED_GONE
-                         : GZ_FILE_SKIPPED;
+        u->outcome = cs == CORPUS_SKIP_UNREADABLE ? GZ_FILE_UNREADABLE
+                     : u->known                   ? GZ_FILE_SKIPPED_GONE
+                                                  : GZ_FILE_SKIPPED;
         u->kind = UNIT_REPORT;
         return XAP_OK;
     }
@@ -689,6 +701,9 @@ static xap_status delete_file(shard_writer *sw, const unit *u)
 static xap_status apply_unit(shard_writer *sw, unit *u)
 {
     xap_status s = XAP_OK;
+    /* The writer thread alone counts this shard's commits: the next one
+     * carries u (commit_batch below, or a later one). */
+    u->needs = u->kind == UNIT_REPORT ? 0 : atomic_load(&sw->commits) + 1;
     switch (u->kind) {
     case UNIT_WRITE: s = write_file(sw, u); break;
     case UNIT_REFRESH: s = refresh_stat(sw, u); break;
@@ -914,6 +929,26 @@ static void *writer_main(void *arg)
 
 /* ------------------------------------------------ the caller's thread */
 
+/* Note reported unit `u` in its shard's tally of what waits for a
+ * commit, when it wrote something that counts: a file added or updated,
+ * a vanished file's deletion. */
+static void tally_reported(gz_pipeline *p, const unit *u)
+{
+    int added = u->is_file && u->outcome == GZ_FILE_ADDED;
+    int updated = u->is_file && u->outcome == GZ_FILE_UPDATED;
+    if (!u->needs || u->shard >= p->nwriters ||
+        !(added || updated || u->vanished))
+        return;
+    shard_writer *sw = &p->writers[u->shard];
+    if (sw->last_needs != u->needs) {
+        sw->last_needs = u->needs;
+        memset(&sw->last, 0, sizeof sw->last);
+    }
+    sw->last.added += added;
+    sw->last.updated += updated;
+    sw->last.removed += u->vanished;
+}
+
 /* Report finished units through the hooks and free them. */
 static void deliver(gz_pipeline *p, unit *u)
 {
@@ -929,9 +964,12 @@ static void deliver(gz_pipeline *p, unit *u)
         }
         if (u->is_file)
             p->files_out--;
+        tally_reported(p, u);
         if (u->is_file && h->file_done)
             h->file_done(&u->file, u->outcome, u->reason, u->articles,
                          u->hash_value, h->ctx);
+        if (u->vanished && h->removed)
+            h->removed(u->path_term, h->ctx);
         free_unit(u);
     }
 }
@@ -1050,6 +1088,7 @@ xap_status gz_pipeline_delete(gz_pipeline *p, unsigned shard,
         return p->status;
     }
     u->kind = p->cfg.shards ? UNIT_DELETE : UNIT_REPORT;
+    u->vanished = 1;
     u->shard = shard;
     u->cost = SMALL_UNIT_COST;
     snprintf(u->path_term, sizeof u->path_term, "%s", term);
@@ -1125,6 +1164,19 @@ xap_status gz_pipeline_finish(gz_pipeline *p, int commit, char *err,
     if (p->status != XAP_OK)
         snprintf(err, errlen, "%s", p->err);
     return p->status;
+}
+
+void gz_pipeline_uncommitted(gz_pipeline *p, gz_pipeline_tally *out)
+{
+    memset(out, 0, sizeof *out);
+    for (size_t i = 0; i < p->nwriters; i++) {
+        const shard_writer *sw = &p->writers[i];
+        if (sw->last_needs && atomic_load(&sw->commits) < sw->last_needs) {
+            out->added += sw->last.added;
+            out->updated += sw->last.updated;
+            out->removed += sw->last.removed;
+        }
+    }
 }
 
 int gz_pipeline_dropped(gz_pipeline *p)

@@ -42,6 +42,9 @@ typedef enum gz_file_outcome {
     GZ_FILE_UPDATED,        /* changed file, reindexed */
     GZ_FILE_UNCHANGED,      /* touched, same bytes: stat refreshed */
     GZ_FILE_SKIPPED,        /* could not be indexed (reason given) */
+    GZ_FILE_UNREADABLE,     /* skipped too: it could not be read (reason
+                               given), so what the index holds of it
+                               stays */
     GZ_FILE_SKIPPED_GONE,   /* skipped too, but it was indexed and reads
                                as holding no article now (emptied, binary,
                                too large...): its old articles are left in
@@ -59,12 +62,18 @@ typedef enum gz_file_outcome {
  * articles (no removal guard). */
 #define GZ_LOSE_ANY UINT64_MAX
 
+/* Files reported through the hooks as added, updated or removed. */
+typedef struct gz_pipeline_tally {
+    uint64_t added, updated, removed;
+} gz_pipeline_tally;
+
 typedef struct gz_pipeline_hooks {
     /* A file submitted with gz_pipeline_file (or gz_pipeline_retry) is
-     * done (written, not yet committed). `file` as walked (borrowed for
-     * the call); `reason` for a skip; `articles` written for it (a dry
-     * run: read; GZ_FILE_SHRUNK: read, not written); `hash` its content
-     * hash as recorded (gz_format_hash), "" when it was not hashed. */
+     * done (written, not yet committed: gz_pipeline_uncommitted). `file`
+     * as walked (borrowed for the call); `reason` for a skip; `articles`
+     * written for it (a dry run: read; GZ_FILE_SHRUNK: read, not
+     * written); `hash` its content hash as recorded (gz_format_hash), ""
+     * when it was not hashed. */
     void (*file_done)(const corpus_file *file, gz_file_outcome outcome,
                       const char *reason, size_t articles, const char *hash,
                       void *ctx);
@@ -72,6 +81,9 @@ typedef struct gz_pipeline_hooks {
     void (*bad_article)(const char *where, const char *reason, void *ctx);
     /* An article read but not wholly understood or indexed. */
     void (*warning)(const char *where, const char *message, void *ctx);
+    /* The articles of path term `term` were deleted (gz_pipeline_delete;
+     * not yet committed); in a dry run, would have been. */
+    void (*removed)(const char *term, void *ctx);
     void *ctx;
 } gz_pipeline_hooks;
 
@@ -132,6 +144,11 @@ xap_status gz_pipeline_settle(gz_pipeline *p);
  * on failure `err` says why. The writers stay open (the caller's). */
 xap_status gz_pipeline_finish(gz_pipeline *p, int commit, char *err,
                               size_t errlen);
+
+/* Of the files reported through the hooks as added or updated
+ * (file_done) or removed, those whose shard did not commit them: the
+ * run failed first. Read it after gz_pipeline_finish. */
+void gz_pipeline_uncommitted(gz_pipeline *p, gz_pipeline_tally *out);
 
 /* 1 when a file handed over was left out, unread and unreported,
  * because the stop flag was set: the run did not cover every file it

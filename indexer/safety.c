@@ -20,26 +20,87 @@
  * whatever the path; the value repeats the path for people). */
 #define ROOT_KEY_PREFIX "gazette.root."
 
-/* The root's absolute path as written, symlinks NOT resolved: a mount
- * point that is missing, or a link that now points elsewhere, is the same
- * root on another device. */
-static void root_key(const char *root, char *key, size_t keylen,
-                     char *abs_path, size_t abslen)
+static void key_of(const char *path, char *key, size_t keylen)
 {
-    char cwd[PATH_MAX];
+    uint64_t h = gz_fnv1a64(GZ_FNV_BASIS, path, strlen(path));
+    snprintf(key, keylen, ROOT_KEY_PREFIX "%016" PRIx64, h);
+}
+
+/* `path` (absolute) spelt one way: no empty or "." component, and no
+ * ".." after a directory that is not a symlink (the directory goes
+ * instead; after a symlink, ".." leads beside its target, so it stays).
+ * Symlinks are not resolved. Into `out` (`size` bytes at least as long
+ * as `path`). */
+static void normal_path(const char *path, char *out, size_t size)
+{
+    size_t len = 0;
+    out[0] = '\0';
+    for (const char *p = path; *p;) {
+        while (*p == '/')
+            p++;
+        size_t n = strcspn(p, "/");
+        if (n == 0 || (n == 1 && p[0] == '.')) {
+            p += n;
+            continue;
+        }
+        if (n == 2 && p[0] == '.' && p[1] == '.') {
+            char *last = strrchr(out, '/');
+            struct stat sb;
+            if (!last) {           /* ".." of "/" is "/" */
+                p += n;
+                continue;
+            }
+            if (strcmp(last, "/..") != 0 &&
+                (lstat(out, &sb) != 0 || !S_ISLNK(sb.st_mode))) {
+                *last = '\0';
+                len = (size_t)(last - out);
+                p += n;
+                continue;
+            }
+        }
+        if (len + 1 + n + 1 > size)
+            break;
+        out[len++] = '/';
+        memcpy(out + len, p, n);
+        len += n;
+        out[len] = '\0';
+        p += n;
+    }
+    if (!len)
+        snprintf(out, size, "/");
+}
+
+/* The root's absolute path, symlinks NOT resolved: a mount point that is
+ * missing, or a link that now points elsewhere, is the same root on
+ * another device. Spelt one way (normal_path), so that "c/", "./c/.",
+ * "/srv//archive" and "x/../archive" are one root; the key of the path
+ * as written (trailing slashes dropped), which runs before recorded,
+ * goes into `legacy` (the same key when the spellings agree). */
+static void root_key(const char *root, char *key, size_t keylen,
+                     char *legacy, char *abs_path, size_t abslen)
+{
+    char cwd[PATH_MAX], written[8192];
     size_t n = strlen(root);
     while (n > 1 && root[n - 1] == '/')
         n--;
     int len;
     if (root[0] == '/' || !getcwd(cwd, sizeof cwd))
-        len = snprintf(abs_path, abslen, "%.*s", (int)n, root);
+        len = snprintf(written, sizeof written, "%.*s", (int)n, root);
     else
-        len = snprintf(abs_path, abslen, "%s/%.*s",
+        len = snprintf(written, sizeof written, "%s/%.*s",
                        strcmp(cwd, "/") ? cwd : "", (int)n, root);
-    if (len < 0 || (size_t)len >= abslen)   /* too long: the hash of the */
-        snprintf(abs_path, abslen, "%s", root);   /* root as given will do */
-    uint64_t h = gz_fnv1a64(GZ_FNV_BASIS, abs_path, strlen(abs_path));
-    snprintf(key, keylen, ROOT_KEY_PREFIX "%016" PRIx64, h);
+    if (len < 0 || (size_t)len >= abslen) {   /* too long: the hash of */
+        snprintf(abs_path, abslen, "%s", root);   /* the root as given */
+        key_of(abs_path, key, keylen);
+        snprintf(legacy, keylen, "%s", key);
+        return;
+    }
+    key_of(written, legacy, keylen);
+    if (written[0] == '/')
+        normal_path(written, abs_path, abslen);
+    else                               /* no working directory */
+        snprintf(abs_path, abslen, "%s", written);
+    key_of(abs_path, key, keylen);
 }
 
 xap_status gz_roots_inspect(const xap_database *view,
@@ -50,8 +111,8 @@ xap_status gz_roots_inspect(const xap_database *view,
         gz_root_check *c = &checks[i];
         memset(c, 0, sizeof *c);
         c->root = roots[i];
-        root_key(roots[i], c->key, sizeof c->key, c->abs_path,
-                 sizeof c->abs_path);
+        root_key(roots[i], c->key, sizeof c->key, c->legacy_key,
+                 c->abs_path, sizeof c->abs_path);
         struct stat sb;
         if (stat(roots[i], &sb) == 0)
             c->dev = (uint64_t)sb.st_dev;
@@ -60,6 +121,12 @@ xap_status gz_roots_inspect(const xap_database *view,
         char *value = NULL;
         size_t len = 0;
         xap_status s = xap_database_get_metadata(view, c->key, &value, &len);
+        if (s == XAP_OK && !len && strcmp(c->legacy_key, c->key) != 0) {
+            /* recorded by a run before the spelling was made one */
+            free(value);
+            value = NULL;
+            s = xap_database_get_metadata(view, c->legacy_key, &value, &len);
+        }
         if (s != XAP_OK)
             return s;
         if (len) {
@@ -87,6 +154,10 @@ xap_status gz_roots_record(xap_writable *db, const gz_root_check *checks,
         char value[sizeof c->abs_path + 32];
         snprintf(value, sizeof value, "%" PRIu64 " %s", c->dev, c->abs_path);
         s = gz_index_ensure_metadata(db, c->key, value);
+        /* The record under the old spelling's key goes (an empty value
+         * deletes it): the new key holds it now. */
+        if (s == XAP_OK && strcmp(c->legacy_key, c->key) != 0)
+            s = gz_index_ensure_metadata(db, c->legacy_key, "");
     }
     return s;
 }

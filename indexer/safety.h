@@ -38,6 +38,9 @@ typedef struct gz_root_check {
     int walk_errno;          /* why, when unreadable */
     uint64_t files;          /* files the walk found below it */
     char key[64];            /* its metadata key */
+    char legacy_key[64];     /* the key of its path as written, which
+                                runs before normal_path recorded (the
+                                same as key for a path spelt so) */
     char abs_path[4096];     /* its absolute path (the key's source) */
 } gz_root_check;
 

@@ -167,6 +167,19 @@ static int can_unshare(void)
     return geteuid() == 0 && tu_run("unshare -m true 2>/dev/null") == 0;
 }
 
+/* The summary in tmp/out.txt counts `added` files added and nothing
+ * updated or removed: what the index got, not what the run wrote before
+ * its commit failed. */
+static void expect_added(uint64_t added)
+{
+    char want[64];
+    snprintf(want, sizeof want, "added %llu, updated 0, removed 0,",
+             (unsigned long long)added);
+    const char *out = slurp("out.txt");
+    if (!strstr(out, want))
+        fail_msg("the summary should say \"%s\":\n%s", want, out);
+}
+
 static long long file_size(const char *path)
 {
     struct stat sb;
@@ -182,11 +195,12 @@ static long long file_size(const char *path)
 static void fill_up(const char *prefix, const char *batch, const char *why)
 {
     assert_int_equal(ix_with("", "-q --db '%s' '%s'", fx.db, fx.half), 0);
-    assert_int_equal(ix_with(prefix, "-q %s --db '%s' '%s'", batch, fx.db,
+    assert_int_equal(ix_with(prefix, "%s --db '%s' '%s'", batch, fx.db,
                              fx.corpus), 74);
     expect_one_line("err.txt", why);
     expect_check_passes(fx.db);
     uint64_t n = articles(fx.db);
+    expect_added(n - HALF_FILES);
     if (strcmp(batch, "--batch 100000") == 0)
         assert_int_equal(n, HALF_FILES);   /* one commit: all or nothing */
     else
@@ -255,7 +269,7 @@ static void tmpfs_full(const char *batch)
         "unshare -m sh -c \"mount -t tmpfs -o size=%ldk tmpfs '%s' && "
         "'%s' -j1 -q --db '%s/idx' '%s' && "
         "mount -o remount,size=%ldk '%s' && "
-        "'%s' -j1 -q %s --db '%s/idx' '%s' >'%s/out.txt' 2>'%s/err.txt'; "
+        "'%s' -j1 %s --db '%s/idx' '%s' >'%s/out.txt' 2>'%s/err.txt'; "
         "rc=\\$?; cp -r '%s/idx' '%s'; exit \\$rc\"",
         kb + 8192, mnt, tu_binary("gazette-index"), mnt, fx.half, kb + 64,
         mnt, tu_binary("gazette-index"), batch, mnt, fx.corpus, fx.tmp,
@@ -264,6 +278,7 @@ static void tmpfs_full(const char *batch)
     expect_one_line("err.txt", "No space left on device");
     expect_check_passes(fx.db);
     uint64_t n = articles(fx.db);
+    expect_added(n - HALF_FILES);
     if (strcmp(batch, "--batch 100000") == 0)
         assert_int_equal(n, HALF_FILES);
     else
@@ -271,6 +286,38 @@ static void tmpfs_full(const char *batch)
                     (n - HALF_FILES) % 2 == 0);
     assert_int_equal(ix_with("", "-q --db '%s' '%s'", fx.db, fx.corpus), 0);
     assert_int_equal(articles(fx.db), SAMPLE_FILES);
+}
+
+/* --full on a full disk: the build fails (74) and is deleted, the index
+ * stays as it was, and the summary counts nothing (it said "added 36"
+ * of the build that was thrown away). */
+static void test_disk_full_during_full(void **state)
+{
+    (void)state;
+    if (!can_unshare()) {
+        printf("SKIP: no mount namespace here (not root, or unshare "
+               "refused)\n");
+        skip();
+        return;
+    }
+    char mnt[2048];
+    snprintf(mnt, sizeof mnt, "%s/mnt", fx.tmp);
+    assert_int_equal(tu_run("mkdir '%s'", mnt), 0);
+    int rc = tu_run(
+        "unshare -m sh -c \"mount -t tmpfs -o size=16m tmpfs '%s' && "
+        "'%s' -j1 -q --db '%s/idx' '%s' && "
+        "kb=\\$(du -sk '%s' | cut -f1) && "
+        "mount -o remount,size=\\$((kb + 64))k '%s' && "
+        "'%s' -j1 --full --db '%s/idx' '%s' >'%s/out.txt' 2>'%s/err.txt'; "
+        "rc=\\$?; cp -r '%s/idx' '%s'; exit \\$rc\"",
+        mnt, tu_binary("gazette-index"), mnt, fx.half, mnt, mnt,
+        tu_binary("gazette-index"), mnt, fx.corpus, fx.tmp, fx.tmp, mnt,
+        fx.tmp);
+    assert_int_equal(rc, 74);
+    expect_one_line("err.txt", "No space left on device");
+    assert_int_equal(articles(fx.db), HALF_FILES);
+    expect_added(0);
+    assert_non_null(strstr(slurp("out.txt"), "scanned 0,"));
 }
 
 static void test_disk_full_while_committing(void **state)
@@ -1519,6 +1566,7 @@ int main(void)
         T(test_file_size_limit_while_indexing),
         T(test_disk_full_while_committing),
         T(test_disk_full_while_indexing),
+        T(test_disk_full_during_full),
         T(test_disk_full_in_every_commit_phase),
         T(test_read_only_index),
         T(test_truncated_table),

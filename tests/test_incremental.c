@@ -860,6 +860,10 @@ static void test_full_rebuild_switches_atomically(void **state)
         assert_int_equal(tu_run("cmp -s '%s' '%s/stub-before'", fx.db,
                                 fx.tmp), 0);
         assert_non_null(strstr(slurp("err.txt"), "the index is as it was"));
+        /* and the summary claims nothing of the deleted build */
+        counts c = last_summary();
+        assert_int_equal(c.scanned, 0);
+        assert_int_equal(c.added, 0);
     }
     expect_one_generation();
     assert_int_equal(doc_count(fx.db), docs);

@@ -767,6 +767,48 @@ static void test_full_empty_root_and_removed(void **state)
     expect_in("out.txt", "removed 0,");
 }
 
+/* --full keeps the articles of a file it cannot read (permissions), and
+ * of the files below a directory it cannot read, as an update does: the
+ * rebuild copies them from the live index and is switched in (exit 1:
+ * skipped files). It dropped them (35 of 36 articles, under the 10 %
+ * limit) or, for a whole folder, refused the rebuild (69). Needs a user
+ * that permissions apply to. */
+static void test_full_keeps_unreadable_files(void **state)
+{
+    (void)state;
+    if (!as_other_user()) {
+        skip();
+        return;
+    }
+    const char *file = "world/2023-11-09-rafah-aid-convoys.txt";
+    assert_int_equal(ix_as_other("-q --db '%s' '%s'", fx.db, fx.corpus), 0);
+    assert_int_equal(tu_run("chmod 000 '%s/%s'", fx.corpus, file), 0);
+    assert_int_equal(ix_as_other("-n --full --db '%s' '%s'", fx.db,
+                                 fx.corpus), 1);
+    for (int jobs = 1; jobs <= 2; jobs++) {
+        assert_int_equal(ix_as_other("-j%d --full --db '%s' '%s'", jobs,
+                                     fx.db, fx.corpus), 1);
+        expect_in("err.txt", "Permission denied");
+        expect_in("out.txt", "removed 0,");
+        assert_int_equal(articles(fx.db), SAMPLE_FILES);
+    }
+    /* the copy is whole: found by a word of its text, with its stat, so
+     * that the next update finds the file unchanged (not read) */
+    assert_int_equal(qy("--db '%s' --format paths 'rafah convoys'", fx.db),
+                     0);
+    expect_in("out.txt", file);
+    assert_int_equal(ix_as_other("--db '%s' '%s'", fx.db, fx.corpus), 0);
+    expect_in("out.txt", "unchanged 36,");
+    assert_int_equal(tu_run("chmod 644 '%s/%s'", fx.corpus, file), 0);
+    assert_int_equal(articles(fx.db), SAMPLE_FILES);
+    /* A folder that cannot be read: its 12 files are kept too. */
+    assert_int_equal(tu_run("chmod 000 '%s/world'", fx.corpus), 0);
+    assert_int_equal(ix_as_other("--full --db '%s' '%s'", fx.db, fx.corpus),
+                     1);
+    assert_int_equal(articles(fx.db), SAMPLE_FILES);
+    assert_int_equal(tu_run("chmod 755 '%s/world'", fx.corpus), 0);
+}
+
 /* A root whose directory cannot be read removes nothing (exit 69). Needs
  * a user that permissions apply to. */
 static void test_unreadable_root(void **state)
@@ -827,12 +869,94 @@ static void test_moved_root(void **state)
     expect_in("err.txt", "on another file system");
     expect_in("err.txt", "not switched in");
     assert_int_equal(articles(fx.db), SAMPLE_FILES);
+    /* The root written another way is the same root: the guard holds
+     * (it used to be skipped, the device being recorded by spelling). */
+    assert_int_equal(ix("--db '%s' '%s/./archive/.'", fx.db, fx.tmp), 69);
+    expect_in("err.txt", "on another file system");
+    assert_int_equal(ix("--db '%s' '%s//c/../archive'", fx.db, fx.tmp), 69);
+    expect_in("err.txt", "on another file system");
     assert_int_equal(ix("--force --db '%s' '%s'", fx.db, link), 0);
     assert_int_equal(articles(fx.db), SAMPLE_FILES - 1);
     assert_int_equal(tu_run("rm '%s/world/2023-11-09-rafah-aid-convoys.txt'",
                             fx.corpus), 0);
     assert_int_equal(ix("--db '%s' '%s'", fx.db, link), 0);
     assert_int_equal(articles(fx.db), SAMPLE_FILES - 2);
+    tu_rmtree(shm);
+}
+
+/* FNV-1a, 64 bits: how the key of a root's recorded device is made. */
+static uint64_t fnv1a64(const char *s)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+    return h;
+}
+
+/* An index whose root device was recorded, by an older run, under the
+ * key of the root as it was written then ("DIR/./archive"): a run that
+ * writes it so still finds the record (the guard holds), and a run that
+ * records it moves it to the key of the one spelling. (A record of one
+ * spelling is not found through another before it has moved.) */
+static void test_moved_root_recorded_by_old_spelling(void **state)
+{
+    (void)state;
+    struct stat a, b;
+    char shm[] = "/dev/shm/gazette-safety-XXXXXX";
+    if (stat(fx.tmp, &a) != 0 || !mkdtemp(shm)) {
+        skip();
+        return;
+    }
+    if (stat(shm, &b) != 0 || a.st_dev == b.st_dev) {
+        printf("SKIP: /dev/shm is on the same file system as %s\n", fx.tmp);
+        tu_rmtree(shm);
+        skip();
+        return;
+    }
+    char link[2048], written[2048], key[64], old_key[64], value[2100];
+    snprintf(link, sizeof link, "%s/archive", fx.tmp);
+    snprintf(written, sizeof written, "%s/./archive", fx.tmp);
+    assert_int_equal(tu_run("cp -r '%s' '%s/c' && ln -s '%s/c' '%s'",
+                            fx.corpus, shm, shm, link), 0);
+    assert_int_equal(ix("-q --db '%s' '%s'", fx.db, link), 0);
+    /* What the older run left: the record under the written key only. */
+    snprintf(key, sizeof key, "gazette.root.%016llx",
+             (unsigned long long)fnv1a64(link));
+    snprintf(old_key, sizeof old_key, "gazette.root.%016llx",
+             (unsigned long long)fnv1a64(written));
+    struct stat dev;
+    assert_int_equal(stat(link, &dev), 0);
+    snprintf(value, sizeof value, "%llu %s", (unsigned long long)dev.st_dev,
+             written);
+    xap_writable *w = NULL;
+    assert_int_equal(xap_writable_open(fx.db, XAP_DB_OPEN, 0, &w), XAP_OK);
+    assert_int_equal(xap_writable_set_metadata(w, key, "", 0), XAP_OK);
+    assert_int_equal(xap_writable_set_metadata(w, old_key, value,
+                                               strlen(value)),
+                     XAP_OK);
+    assert_int_equal(xap_writable_close(w), XAP_OK);
+    xap_writable_free(w);
+    /* The link now leads to the other disk, one file short. */
+    assert_int_equal(tu_run("rm '%s/world/2023-11-12-riyadh-summit.txt.gz' "
+                            "&& ln -sfn '%s' '%s'", fx.corpus, fx.corpus,
+                            link), 0);
+    assert_int_equal(ix("--db '%s' '%s'", fx.db, written), 69);
+    expect_in("err.txt", "on another file system");
+    assert_int_equal(articles(fx.db), SAMPLE_FILES);
+    /* --force records the new place under the one key, the old goes */
+    assert_int_equal(ix("--force --db '%s' '%s'", fx.db, written), 0);
+    xap_database *d = NULL;
+    char *got = NULL;
+    size_t len = 0;
+    assert_int_equal(xap_database_open(fx.db, &d), XAP_OK);
+    assert_int_equal(xap_database_get_metadata(d, old_key, &got, &len),
+                     XAP_OK);
+    assert_int_equal(len, 0);
+    free(got);
+    assert_int_equal(xap_database_get_metadata(d, key, &got, &len), XAP_OK);
+    assert_true(len > 0);
+    free(got);
+    xap_database_free(d);
     tu_rmtree(shm);
 }
 
@@ -1468,6 +1592,58 @@ static void test_json_summary(void **state)
     assert_int_equal(gazette_writer_close(w), GAZETTE_STATUS_OK);
 }
 
+/* gazette-index with `args` (shell words), its stdout a pipe whose reader
+ * has gone (as under '| head -1' once head has its line), SIGPIPE at its
+ * default as cron leaves it, stderr to tmp/err.txt: its exit status, or
+ * 128 + the signal that killed it. */
+static int ix_into_closed_pipe(const char *args)
+{
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd, "exec '%s' %s 2>'%s/err.txt'",
+             tu_binary("gazette-index"), args, fx.tmp);
+    int fds[2];
+    assert_int_equal(pipe(fds), 0);
+    close(fds[0]);
+    fflush(NULL);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        signal(SIGPIPE, SIG_DFL);
+        dup2(fds[1], STDOUT_FILENO);
+        close(fds[1]);
+        execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+        _exit(127);
+    }
+    close(fds[1]);
+    int st = 0;
+    assert_int_equal(waitpid(pid, &st, 0), pid);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+/* 'gazette-index -v ... | head -1' in a cron job: the --verbose lines
+ * meet a closed pipe. The run is not killed by SIGPIPE (141, the batch
+ * in hand lost): it indexes everything, commits, and exits 74 with one
+ * line saying the output was lost. */
+static void test_closed_pipe_is_74(void **state)
+{
+    (void)state;
+    char args[3000];
+    snprintf(args, sizeof args, "-v -j1 --db '%s' '%s'", fx.db, fx.corpus);
+    assert_int_equal(ix_into_closed_pipe(args), 74);
+    assert_int_equal(count_lines(slurp("err.txt")), 1);
+    expect_in("err.txt", "cannot write the summary");
+    assert_int_equal(articles(fx.db), SAMPLE_FILES);
+    /* The same without -v (the summary alone), and a run that changes
+     * nothing. */
+    tu_rmtree(fx.db);
+    snprintf(args, sizeof args, "-j1 --db '%s' '%s'", fx.db, fx.corpus);
+    assert_int_equal(ix_into_closed_pipe(args), 74);
+    assert_int_equal(articles(fx.db), SAMPLE_FILES);
+    assert_int_equal(ix_into_closed_pipe(args), 74);
+    expect_in("err.txt", "cannot write the summary");
+    assert_int_equal(articles(fx.db), SAMPLE_FILES);
+}
+
 /* gazette-query: ids and facet values reach the terminal with control
  * characters escaped (ESC, C1), and --json writes a path that is not
  * UTF-8 as valid JSON. */
@@ -1945,8 +2121,10 @@ int main(void)
         T(test_shrink_again_during_run),
         T(test_full_refuses_to_shrink),
         T(test_full_empty_root_and_removed),
+        T(test_full_keeps_unreadable_files),
         T(test_unreadable_root),
         T(test_moved_root),
+        T(test_moved_root_recorded_by_old_spelling),
         T(test_update_api),
         T(test_lock_file_hardening),
         T(test_lock_holder_is_the_real_one),
@@ -1966,6 +2144,7 @@ int main(void)
         T(test_log_lines),
         T(test_usage_errors_are_log_lines),
         T(test_json_summary),
+        T(test_closed_pipe_is_74),
         T(test_query_output_escaped),
         T(test_bidi_controls_cleaned),
         T(test_query_limits),
