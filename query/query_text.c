@@ -641,8 +641,9 @@ static const char *unclosed_quote(const char *query)
 }
 
 /* The length of an empty quoted value at `p`: a double quote, only white
- * space, and the closing quote, or the end of the query when that quote
- * is the `stray` one, never closed; 0 when `p` starts no such value. */
+ * space, and the closing quote (not doubled), or the end of the query
+ * when that quote is the `stray` one, never closed; 0 when `p` starts no
+ * such value. */
 static size_t empty_quotes_length(const char *p, const char *stray)
 {
     if (*p != '"')
@@ -652,6 +653,8 @@ static size_t empty_quotes_length(const char *p, const char *stray)
         n++;
     if (p == stray)
         return p[n] ? 0 : n;
+    if (p[n] == '"' && p[n + 1] == '"' && p + n + 1 != stray)
+        return 0;   /* a doubled quote, Xapian's escape: id:"""a" is '"a' */
     return p[n] == '"' ? n + 1 : 0;
 }
 
@@ -690,7 +693,11 @@ static int read_filter_group(const char *t, size_t n, const char *stray,
             break;
         size_t vn;
         if (*q == '"') {
-            const char *close = strchr(q + 1, '"');   /* not the stray */
+            /* not the stray quote; "" inside is a quote (Xapian's
+             * escape: id:"s/quo""te.txt") */
+            const char *close = strchr(q + 1, '"');
+            while (close && close[1] == '"')
+                close = strchr(close + 2, '"');
             vn = close ? (size_t)(close - q) + 1 : strlen(q);
         } else if (*q == '(') {
             bad = 1;
