@@ -177,13 +177,16 @@ static const char usage_text[] =
 "\n"
 "Environment:\n"
 "  GAZETTE_INDEX      index used without --db; otherwise\n"
-"                     $XDG_DATA_HOME/gazette/index, or\n"
-"                     ~/.local/share/gazette/index\n"
+"                     $XDG_DATA_HOME/gazette/index (an absolute path\n"
+"                     only: a relative one is ignored), or\n"
+"                     ~/.local/share/gazette/index; with HOME unset too,\n"
+"                     exit 64 (name the index)\n"
 "  NO_COLOR           never use colour\n"
 "\n"
 "Exit status:\n"
 "  0   the search ran (also when nothing matched)\n"
-"  64  usage error: bad option or malformed query\n"
+"  64  usage error: bad option or malformed query (also: no --db nor\n"
+"      GAZETTE_INDEX, and HOME unset)\n"
 "  65  the index is corrupt or in an unsupported format (also: --db is\n"
 "      a file that is not an index, or another program's Xapian\n"
 "      database, one with documents but no Gazette index format)\n"
@@ -829,10 +832,15 @@ int main(int argc, char **argv)
     }
     const char *no_colour = getenv("NO_COLOR");
     o.colour = isatty(STDOUT_FILENO) && !(no_colour && *no_colour);
-    if (o.ndb == 0 && (o.db[0] = gazette_default_index_path()))
+    if (o.ndb == 0 && !(o.db[0] = gazette_default_index_path())) {
+        code = cli_no_default_index(errno);
+        free_dbs(&o);
+        return code;
+    }
+    if (o.ndb == 0)
         o.ndb = 1;
     char *query = join_words(argc, argv, first);
-    if (o.ndb == 0 || !query) {
+    if (!query) {
         cli_complain("out of memory");
         code = CLI_EXIT_SOFTWARE;
     } else if (!is_utf8(query)) {
