@@ -186,6 +186,17 @@ static void iso_time(char *buf, size_t size)
         snprintf(buf + n, size - n, " ");
 }
 
+int cli_no_default_index(int err)
+{
+    if (err == ENOENT) {
+        cli_complain("no index named, and no default one as HOME is not set: "
+                     "name the index with --db INDEX or GAZETTE_INDEX");
+        return CLI_EXIT_USAGE;
+    }
+    cli_complain("out of memory");
+    return CLI_EXIT_SOFTWARE;
+}
+
 void cli_complain(const char *fmt, ...)
 {
     char message[4096];

@@ -27,6 +27,12 @@ enum {
     CLI_EXIT_TEMPFAIL = 75    /* locked or changing: try again later */
 };
 
+/* Say why there is no default index (gazette_default_index_path gave
+ * NULL with errno `err`) and return the exit status: CLI_EXIT_USAGE when
+ * there is none (HOME unset: a cron job must not get an index in its
+ * working directory), CLI_EXIT_SOFTWARE when out of memory. */
+int cli_no_default_index(int err);
+
 /* The program's name for messages ("gazette-index"); set once in main. */
 void cli_set_program(const char *name);
 

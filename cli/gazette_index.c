@@ -270,9 +270,11 @@ static const char usage_text[] =
 "\n"
 "Environment:\n"
 "  GAZETTE_INDEX   index used without --db; otherwise\n"
-"                  $XDG_DATA_HOME/gazette/index, or\n"
+"                  $XDG_DATA_HOME/gazette/index (an absolute path\n"
+"                  only: a relative one is ignored), or\n"
 "                  ~/.local/share/gazette/index, whose missing\n"
-"                  directories are made (mode 0700); the directory\n"
+"                  directories are made (mode 0700); with HOME unset\n"
+"                  too, exit 64 (name the index); the directory\n"
 "                  of a --db or GAZETTE_INDEX must exist (exit 74)\n"
 "\n"
 "Exit status:\n"
@@ -281,8 +283,9 @@ static const char usage_text[] =
 "      with --quiet they are not listed)\n"
 "  64  usage error (also: --language differs from the one the index was\n"
 "      built with, --db exists and is not an index: a file, a directory\n"
-"      of other files, another program's Xapian database; or a CORPUS is\n"
-"      given twice or inside another)\n"
+"      of other files, another program's Xapian database; a CORPUS is\n"
+"      given twice or inside another; or no --db nor GAZETTE_INDEX, and\n"
+"      HOME unset)\n"
 "  65  the index is corrupt or in an unsupported format\n"
 "  66  an input named on the command line does not exist: a CORPUS\n"
 "      directory, the --synonyms or --entity-aliases file, a database\n"
@@ -821,8 +824,10 @@ int main(int argc, char **argv)
     }
     int make_dir = default_location(o.db != NULL);
     if (!o.db && !(o.db = gazette_default_index_path())) {
-        cli_complain("out of memory");
-        return CLI_EXIT_SOFTWARE;
+        int why = errno;
+        free(o.include);
+        free(o.exclude);
+        return cli_no_default_index(why);
     }
     made_dirs made = {.made_len = 0};
     if (make_dir && make_default_dir(o.db, &made) != 0) {

@@ -86,7 +86,10 @@ static const char usage_text[] =
 "  entity:NAME        articles naming that entity (entity:\"antony blinken\"),\n"
 "                     or one of its aliases (gazette-index --entity-aliases)\n"
 "  url:URL, id:ID     the article with that URL / id (its path, e.g.\n"
-"                     id:world/2023-11-03-nasrallah-speech.txt)\n"
+"                     id:world/2023-11-03-nasrallah-speech.txt); a value\n"
+"                     with a space or a parenthesis goes in quotes,\n"
+"                     id:\"s/a b.txt\", a double quote in it doubled:\n"
+"                     id:\"s/quo\"\"te.txt\" for the file s/quo\"te.txt\n"
 "  year:2024          articles dated in 2024 (four digits: year:24 or\n"
 "                     year:2023-11 is an error; use date: for months)\n"
 "  date:A..B          articles dated from A to B; A and B are YYYY-MM-DD,\n"
@@ -96,9 +99,15 @@ static const char usage_text[] =
 "                     range that ends before it starts is an error;\n"
 "                     elsewhere two or more dots separate words, like a\n"
 "                     space ('Gaza ceasefire... talks', '1..2')\n"
+"  source:(a OR b), tag:(a b)\n"
+"                     any of the values, for every filter (tag:a tag:b\n"
+"                     requires both tags); another operator or a group\n"
+"                     inside is an error (exit status 64)\n"
 "Filters (source: tag: entity: url: id: year: date:, and with '-' in front\n"
 "to exclude) apply to the whole query wherever they stand, unless an\n"
-"operator joins them to a neighbour: 'aid NOT Gaza year:2023'.\n"
+"operator joins them to a neighbour: 'aid NOT Gaza year:2023'. A filter's\n"
+"group is one filter; inside parentheses a group of tag: or entity:\n"
+"values needs an operator beside it ('(aid AND tag:(gaza egypt))').\n"
 "A query Gazette cannot read (\"foo AND\", \"AND AND\", date:2023-13,\n"
 "operators that do not fit together: \"a NEAR (b OR c)\", '-(a OR b)') or\n"
 "with no word to search for ('*', '+', '-', '\"') is reported in one line\n"
@@ -172,13 +181,16 @@ static const char usage_text[] =
 "\n"
 "Environment:\n"
 "  GAZETTE_INDEX      index used without --db; otherwise\n"
-"                     $XDG_DATA_HOME/gazette/index, or\n"
-"                     ~/.local/share/gazette/index\n"
+"                     $XDG_DATA_HOME/gazette/index (an absolute path\n"
+"                     only: a relative one is ignored), or\n"
+"                     ~/.local/share/gazette/index; with HOME unset too,\n"
+"                     exit 64 (name the index)\n"
 "  NO_COLOR           never use colour\n"
 "\n"
 "Exit status:\n"
 "  0   the search ran (also when nothing matched)\n"
-"  64  usage error: bad option or malformed query\n"
+"  64  usage error: bad option or malformed query (also: no --db nor\n"
+"      GAZETTE_INDEX, and HOME unset)\n"
 "  65  the index is corrupt or in an unsupported format (also: --db is\n"
 "      a file that is not an index, or another program's Xapian\n"
 "      database, one with documents but no Gazette index format)\n"
@@ -824,10 +836,15 @@ int main(int argc, char **argv)
     }
     const char *no_colour = getenv("NO_COLOR");
     o.colour = isatty(STDOUT_FILENO) && !(no_colour && *no_colour);
-    if (o.ndb == 0 && (o.db[0] = gazette_default_index_path()))
+    if (o.ndb == 0 && !(o.db[0] = gazette_default_index_path())) {
+        code = cli_no_default_index(errno);
+        free_dbs(&o);
+        return code;
+    }
+    if (o.ndb == 0)
         o.ndb = 1;
     char *query = join_words(argc, argv, first);
-    if (o.ndb == 0 || !query) {
+    if (!query) {
         cli_complain("out of memory");
         code = CLI_EXIT_SOFTWARE;
     } else if (!is_utf8(query)) {

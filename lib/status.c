@@ -47,18 +47,27 @@ char *gazette_default_index_path(void)
     const char *env = getenv("GAZETTE_INDEX");
     if (env && *env)
         return strdup(env);
+    /* A relative XDG_DATA_HOME is invalid and ignored, as the XDG base
+     * directory spec says: the index would move with the working
+     * directory. */
     const char *base = getenv("XDG_DATA_HOME");
     const char *tail = "/gazette/index";
-    if (!base || !*base) {
+    if (!base || base[0] != '/') {
         base = getenv("HOME");
         tail = "/.local/share/gazette/index";
     }
-    if (!base || !*base)
-        return strdup(".gazette-index");
+    if (!base || !*base) {
+        /* No user to keep it for (cron, a service): an index made in the
+         * working directory would be a trap. */
+        errno = ENOENT;
+        return NULL;
+    }
     size_t n = strlen(base) + strlen(tail) + 1;
     char *path = malloc(n);
     if (path)
         snprintf(path, n, "%s%s", base, tail);
+    else
+        errno = ENOMEM;
     return path;
 }
 

@@ -158,8 +158,9 @@ static int put_date(gz_buf *b, const char *v, size_t n, char *err,
  * token, or when the token ends at the colon, the quoted value after it
  * (`year:"2024"`). The index has one term a year, Y and four digits
  * (YYYY, from 0001): anything else would match nothing, silently, so it
- * is refused as a bad date is. A group (`year:(`) is refused too; a quote
- * never closed is left to the lenient reading of stray quotes. Returns
+ * is refused as a bad date is. A group (`year:(2023 OR 2024)`) is
+ * written as its filters before (expand_filter_groups); a quote never
+ * closed is left to the lenient reading of stray quotes. Returns
  * 0, or -1 with a one-line message naming the field and value in `err`. */
 static int check_year(const char *field, const char *value, size_t vlen,
                       char *err, size_t errlen)
@@ -173,9 +174,6 @@ static int check_year(const char *field, const char *value, size_t vlen,
         v = value + 1;
         len = (size_t)(close - v);
         shown_end = close + 1;
-    } else if (vlen == 0 && *value == '(') {
-        const char *close = strchr(value, ')');
-        shown_end = close ? close + 1 : value + strlen(value);
     }
     if (len == 4 && strspn(v, "0123456789") >= 4 && memcmp(v, "0000", 4) != 0)
         return 0;
@@ -643,8 +641,9 @@ static const char *unclosed_quote(const char *query)
 }
 
 /* The length of an empty quoted value at `p`: a double quote, only white
- * space, and the closing quote, or the end of the query when that quote
- * is the `stray` one, never closed; 0 when `p` starts no such value. */
+ * space, and the closing quote (not doubled), or the end of the query
+ * when that quote is the `stray` one, never closed; 0 when `p` starts no
+ * such value. */
 static size_t empty_quotes_length(const char *p, const char *stray)
 {
     if (*p != '"')
@@ -654,7 +653,208 @@ static size_t empty_quotes_length(const char *p, const char *stray)
         n++;
     if (p == stray)
         return p[n] ? 0 : n;
+    if (p[n] == '"' && p[n + 1] == '"' && p + n + 1 != stray)
+        return 0;   /* a doubled quote, Xapian's escape: id:"""a" is '"a' */
     return p[n] == '"' ? n + 1 : 0;
+}
+
+/* The filter field (source: tag: entity: url: id: year: date:) of `t`
+ * (n bytes) when it is bare, with or without a sign, and a group follows
+ * it; else NULL. */
+static const gz_field *filter_group_field(const char *t, size_t n)
+{
+    if (!is_field_group(t, n))
+        return NULL;
+    size_t sign = (t[0] == '+' || t[0] == '-') ? 1 : 0;
+    const gz_field *f = gz_field_by_name(t + sign, n - sign - 1);
+    return f->kind == GZ_KIND_FILTER || f->kind == GZ_KIND_DATE ? f : NULL;
+}
+
+/* Read the group of a filter field, `t` (n bytes, "source:" with its
+ * sign) then "(" at t[n]. Its values, joined by spaces or OR, are
+ * written to `any` as "field:v1 OR field:v2" and to `each` as "field:v1
+ * field:v2" with the sign before each; empty quotes are no value.
+ * *values is set to their number, *end past the ")" (or to the end of
+ * the query, a group never closed). Returns 0, or -1 with a one-line
+ * reason in `err` when the group holds anything but values: another
+ * operator, a group, a sign, a field. */
+static int read_filter_group(const char *t, size_t n, const char *stray,
+                             gz_buf *any, gz_buf *each, size_t *values,
+                             const char **end, char *err, size_t errlen)
+{
+    size_t sign = (t[0] == '+' || t[0] == '-') ? 1 : 0;
+    const char *q = t + n + 1;
+    int after_or = 0, bad = 0, seen = 0;   /* seen: a value, empty or not */
+    *values = 0;
+    for (;;) {
+        while (gz_ascii_isspace((unsigned char)*q) || (*q && q == stray))
+            q++;
+        if (!*q || *q == ')')
+            break;
+        size_t vn;
+        if (*q == '"') {
+            /* not the stray quote; "" inside is a quote (Xapian's
+             * escape: id:"s/quo""te.txt") */
+            const char *close = strchr(q + 1, '"');
+            while (close && close[1] == '"')
+                close = strchr(close + 2, '"');
+            vn = close ? (size_t)(close - q) + 1 : strlen(q);
+        } else if (*q == '(') {
+            bad = 1;
+            break;
+        } else {
+            vn = token_length(q);
+            const char *colon = memchr(q, ':', vn);
+            if (is_operator(q, vn)) {
+                bad = vn != 2 || !seen || after_or;   /* only "OR" */
+                after_or = 1;
+                q += vn;
+                if (bad)
+                    break;
+                continue;
+            }
+            if (*q == '+' || *q == '-' ||
+                (colon && gz_field_by_name(q, (size_t)(colon - q)))) {
+                bad = 1;
+                break;
+            }
+        }
+        seen = 1;
+        after_or = 0;
+        size_t blank = 1;
+        while (*q == '"' && blank < vn &&
+               gz_ascii_isspace((unsigned char)q[blank]))
+            blank++;
+        if (*q == '"' && blank == vn - 1) {   /* "" or "  " */
+            q += vn;
+            continue;
+        }
+        if (*values) {
+            gz_buf_put(any, " OR ", 4);
+            gz_buf_put(each, " ", 1);
+        }
+        gz_buf_put(any, t + sign, n - sign);
+        gz_buf_put(any, q, vn);
+        gz_buf_put(each, t, n);
+        gz_buf_put(each, q, vn);
+        ++*values;
+        q += vn;
+    }
+    if (bad || after_or) {
+        const char *close = strchr(q, ')');
+        const char *shown = close ? close + 1 : q + strlen(q);
+        snprintf(err, errlen,
+                 "cannot read the group '%.*s': a filter's group holds "
+                 "values joined by spaces or OR, any of which matches "
+                 "(%.*s(A OR B)); put AND, NOT, NEAR or a group between "
+                 "whole filters (%.*sA AND %.*sB)",
+                 (int)(shown - t), t, (int)(n - sign), t + sign,
+                 (int)(n - sign), t + sign, (int)(n - sign), t + sign);
+        return -1;
+    }
+    *end = *q ? q + 1 : q;
+    return 0;
+}
+
+/* Rewrite the groups of the filter fields, "source:(world OR sport)" or
+ * "tag:(a b)", as filters matching any of the values (Xapian would take
+ * the first value for the filter and search the others as words,
+ * matching nothing in silence):
+ *   - one value is the filter alone: "tag:(a)" is "tag:a";
+ *   - else "(tag:a OR tag:b)", with the field's sign before it
+ *     ("-tag:(a b)" is "-(tag:a OR tag:b)"), which gz_query_split_filters
+ *     takes for one filter (two tag: filters side by side would require
+ *     both tags); an operator beside it takes it for one operand ("aid
+ *     NOT source:(a b)" is "aid NOT (source:a OR source:b)");
+ *   - inside parentheses, with no operator beside it, where Xapian
+ *     would make "(...)" an optional part of the query: the filters side
+ *     by side for a field of one value an article (source: url: id:
+ *     year: date:), which Xapian joins with OR, and for tag: or entity:
+ *     a refusal asking to take the group out of the parentheses.
+ * A group with other operators or nesting is refused: returns NULL with
+ * the reason in `err` (err[0] == '\0' when out of memory), else a new
+ * string. Quoted text is copied as it is. */
+static char *expand_filter_groups(const char *query, char *err,
+                                  size_t errlen)
+{
+    gz_buf b = {0};
+    gz_buf_put(&b, "", 0);
+    const char *stray = unclosed_quote(query);
+    const char *prev = NULL;   /* the previous token, none after ( or ) */
+    size_t prev_n = 0;
+    int depth = 0;
+    for (const char *p = query; *p && !b.failed;) {
+        size_t n = 0;
+        if (*p == '"' && p != stray) {
+            const char *close = strchr(p + 1, '"');
+            n = close ? (size_t)(close - p) + 1 : strlen(p);
+        } else if (p != stray) {
+            n = token_length(p);
+        }
+        if (n == 0) {   /* white space, a parenthesis, the stray quote */
+            if (*p == '(' || *p == ')')
+                prev = NULL;
+            if (*p == '(')
+                depth++;
+            else if (*p == ')' && depth > 0)
+                depth--;
+            gz_buf_put(&b, p, 1);
+            p++;
+            continue;
+        }
+        const gz_field *f = *p == '"' ? NULL : filter_group_field(p, n);
+        if (!f || empty_group_length(p + n)) {
+            gz_buf_put(&b, p, n);
+            prev = p;
+            prev_n = n;
+            p += n;
+            continue;
+        }
+        gz_buf any = {0}, each = {0};
+        gz_buf_put(&any, "", 0);
+        gz_buf_put(&each, "", 0);
+        const char *end = NULL;
+        size_t values = 0;
+        int rc = read_filter_group(p, n, stray, &any, &each, &values, &end,
+                                   err, errlen);
+        size_t next_n = 0;
+        const char *next = rc == 0 ? token_after(end, 0, &next_n) : p;
+        int joined = (prev && is_operator(prev, prev_n)) ||
+                     is_operator(next, next_n);
+        if (rc == 0 && values > 1 && depth > 0 && !joined && !f->exclusive) {
+            snprintf(err, errlen,
+                     "cannot read '%.*s' inside parentheses with no "
+                     "operator beside it: take it out of them, or join it "
+                     "to a word with AND (word AND %.*s)", (int)(end - p),
+                     p, (int)(end - p), p);
+            rc = -1;
+        }
+        size_t sign = (p[0] == '+' || p[0] == '-') ? 1 : 0;
+        if (rc == 0 && (values < 2 || (depth > 0 && !joined))) {
+            gz_buf_put(&b, each.data, each.len);
+        } else if (rc == 0) {
+            gz_buf_put(&b, p, sign);
+            gz_buf_put(&b, "(", 1);
+            gz_buf_put(&b, any.data, any.len);
+            gz_buf_put(&b, ")", 1);
+        }
+        if (any.failed || each.failed)
+            b.failed = 1;
+        free(any.data);
+        free(each.data);
+        if (rc != 0) {
+            free(b.data);
+            return NULL;
+        }
+        prev = NULL;
+        p = end;
+    }
+    if (b.failed) {
+        free(b.data);
+        err[0] = '\0';
+        return NULL;
+    }
+    return b.data;
 }
 
 /* 1 when the unclosed quote `stray` of `query` opens the value of a field
@@ -668,36 +868,43 @@ static int opens_field_value(const char *query, const char *stray)
     return is_bare_field(t, (size_t)(stray - t));
 }
 
-static char *normalise(const char *query, gz_caps_known_fn known, void *ctx,
+static char *normalise(const char *typed, gz_caps_known_fn known, void *ctx,
                        char *err, size_t errlen);
 
 char *gz_query_normalise(const char *query, gz_caps_known_fn known,
                          void *ctx, char *err, size_t errlen)
 {
-    /* A field's value left unquoted at the end of the query is read as
-     * quoted to the end: dropping its quote, as for a stray one, would
-     * leave the field with nothing after it, and the words unfiltered. */
+    /* A field's value left unquoted is read as quoted up to the first ')'
+     * after it (the end of the field's group) or to the end: dropping its
+     * quote, as for a stray one, would leave the field with nothing after
+     * it, and the words unfiltered. */
     const char *stray = unclosed_quote(query);
     if (!stray || !opens_field_value(query, stray))
         return normalise(query, known, ctx, err, errlen);
     size_t n = strlen(query);
+    const char *close = strchr(stray, ')');
+    size_t at = close ? (size_t)(close - query) : n;
     char *closed = malloc(n + 2);
     if (!closed) {
         err[0] = '\0';
         return NULL;
     }
-    memcpy(closed, query, n);
-    memcpy(closed + n, "\"", 2);
+    memcpy(closed, query, at);
+    closed[at] = '"';
+    memcpy(closed + at + 1, query + at, n - at + 1);
     char *out = normalise(closed, known, ctx, err, errlen);
     free(closed);
     return out;
 }
 
-static char *normalise(const char *query, gz_caps_known_fn known, void *ctx,
+static char *normalise(const char *typed, gz_caps_known_fn known, void *ctx,
                        char *err, size_t errlen)
 {
     gz_buf b = {0};
     err[0] = '\0';
+    char *query = expand_filter_groups(typed, err, errlen);
+    if (!query)
+        return NULL;
     gz_buf_put(&b, "", 0);
     gz_fold next_case = GZ_FOLD_TEXT;
     int after_proximity = 0;   /* the last token was NEAR or ADJ */
@@ -757,6 +964,7 @@ static char *normalise(const char *query, gz_caps_known_fn known, void *ctx,
         if (put_token(&b, p, n, &next_case, plain_only, known, ctx, err,
                       errlen) != 0) {
             free(b.data);
+            free(query);
             return NULL;
         }
         if (!group && is_field_group(p, n))
@@ -764,6 +972,7 @@ static char *normalise(const char *query, gz_caps_known_fn known, void *ctx,
         after_proximity = is_proximity(p, n);
         p += n;
     }
+    free(query);
     if (b.failed) {
         free(b.data);
         return NULL;
@@ -812,6 +1021,31 @@ static int depth_after(const char *s, size_t n, int depth)
     return depth;
 }
 
+/* The length of a group of filters joined by OR at `s`, with an optional
+ * sign: "(tag:a OR tag:b)" as gz_query_normalise writes a filter's group
+ * ("tag:(a b)"); 0 when `s` starts none. */
+static size_t filter_or_group_length(const char *s)
+{
+    size_t i = (*s == '+' || *s == '-') ? 1 : 0;
+    if (s[i] != '(')
+        return 0;
+    i++;
+    for (int want_filter = 1;; want_filter = !want_filter) {
+        size_t n = split_token_length(s + i), core = n;
+        while (core > 0 && s[i + core - 1] == ')')   /* "b)" or "b))" */
+            core--;
+        int last = core < n;
+        if (core == 0 || (want_filter && !is_filter_token(s + i, core)) ||
+            (!want_filter && (last || core != 2 || memcmp(s + i, "OR", 2))))
+            return 0;
+        if (last)
+            return i + core + 1;   /* up to the first ")" */
+        i += n;
+        while (gz_ascii_isspace((unsigned char)s[i]))
+            i++;
+    }
+}
+
 /* *out = the text of `b`, or NULL (and `b` freed) when it is empty. */
 static void take_nonempty(gz_buf *b, char **out)
 {
@@ -838,11 +1072,12 @@ int gz_query_split_filters(const char *text, char **rest, char **filters,
             p++;
             continue;
         }
-        size_t n = split_token_length(p);
+        size_t group = depth == 0 ? filter_or_group_length(p) : 0;
+        size_t n = group ? group : split_token_length(p);
         const char *next = p + n;
         while (gz_ascii_isspace((unsigned char)*next))
             next++;
-        int hoist = depth == 0 && is_filter_token(p, n) &&
+        int hoist = depth == 0 && (group || is_filter_token(p, n)) &&
                     !(prev && is_operator(prev, prev_n)) &&
                     !(*next && is_operator(next, split_token_length(next)));
         gz_buf *to = !hoist ? &r : p[0] == '-' ? &x : &f;

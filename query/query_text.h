@@ -34,6 +34,14 @@ typedef const char *(*gz_caps_known_fn)(const char *word, size_t len,
  *     The index is lower-cased, but the QueryParser leaves capitalised
  *     words unstemmed: lower-casing makes HEZBOLLAH, Hezbollah and
  *     hezbollah the same query, stemmed alike.
+ *   - a filter's group ("source:(a OR b)", "tag:(a b)": values joined
+ *     by spaces or OR) becomes the filters matching any of the values,
+ *     "(tag:a OR tag:b)" or, inside parentheses without an operator
+ *     beside it, "source:a source:b" for a field of one value an
+ *     article; a group holding anything else (another operator, a
+ *     group, a sign, a field), or one of tag: or entity: values inside
+ *     parentheses without an operator beside it, is refused (NULL, a
+ *     one-line reason in `err`);
  *   - date:VALUE becomes date:YYYYMMDD..YYYYMMDD, where VALUE is a date
  *     (YYYY, YYYY-MM, YYYY-MM-DD or YYYYMMDD) or a range A..B of them with
  *     either end left open; a month or year stands for all its days;
@@ -42,11 +50,11 @@ typedef const char *(*gz_caps_known_fn)(const char *word, size_t len,
  *     title:b"), except in the values of the exact filters (id: url:
  *     source: tag: entity:); Xapian would refuse them as an unknown range;
  *   - a double quote never closed is dropped, unless it opens a field's
- *     value (tag:"world cup): then the value runs to the end, quoted;
- *     a ')' closing no '(' is dropped.
- * On success returns a new malloc()ed string. On a malformed date returns
- * NULL with a one-line reason in `err`; on out of memory returns NULL with
- * err[0] == '\0'. */
+ *     value (tag:"world cup): then the value runs to the first ')' after
+ *     it or to the end, quoted; a ')' closing no '(' is dropped.
+ * On success returns a new malloc()ed string. On a malformed date, year
+ * or filter group returns NULL with a one-line reason in `err`; on out of
+ * memory returns NULL with err[0] == '\0'. */
 char *gz_query_normalise(const char *query, gz_caps_known_fn known,
                          void *ctx, char *err, size_t errlen);
 
@@ -73,8 +81,10 @@ char *gz_query_kept_words(const char *query);
  * in "aid NOT gaza source:world" the filter would only narrow what NOT
  * removes; and it reads "-source:world" alone as "source:world". People
  * mean filters for the whole query. Split the normalised `text` into the
- * top-level filter tokens (source: tag: entity: url: id: year: date:) that
- * no operator touches, and the rest:
+ * top-level filter tokens (source: tag: entity: url: id: year: date:),
+ * and the groups of filters joined by OR a filter's group became
+ * ("(tag:a OR tag:b)", with its sign), that no operator touches, and the
+ * rest:
  *   *rest      everything else (may be "");
  *   *filters   the filters to keep, space separated, or NULL;
  *   *excluded  the filters written with '-', without it, one per line

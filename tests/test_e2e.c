@@ -802,7 +802,8 @@ static unsigned mode_of(const char *dir)
  * first gazette-index makes the default location's directories (0700)
  * and gazette-query finds the articles there. A dry run or a run that
  * fails leaves nothing behind; GAZETTE_INDEX in a missing directory is
- * still refused (74), as --db is (test_cli_errors). */
+ * still refused (74), as --db is (test_cli_errors). Without HOME there is
+ * no default (exit 64), and a relative XDG_DATA_HOME is ignored. */
 static void test_default_index_location(void **state)
 {
     (void)state;
@@ -857,6 +858,35 @@ static void test_default_index_location(void **state)
     assert_int_equal(tu_run("grep -q 'gone/x: the directory it goes in "
                             "does not exist' '%s/err' && test ! -e '%s/gone'",
                             fx.tmp, fx.tmp), 0);
+
+    /* No HOME (cron, a service) and nothing else: no default, one line
+     * asking for --db, exit 64, and nothing made in the working directory
+     * (it was ./.gazette-index there). */
+    assert_int_equal(tu_run("mkdir '%s/cwd'", fx.tmp), 0);
+    const char *const programs[] = {ix, q};
+    for (size_t i = 0; i < 2; i++) {
+        assert_int_equal(tu_run("cd '%s/cwd' && env -u HOME -u GAZETTE_INDEX "
+                                "-u XDG_DATA_HOME '%s' %s 2>'%s/err'",
+                                fx.tmp, programs[i], i ? "gaza" : sample,
+                                fx.tmp), 64);
+        assert_int_equal(tu_run("test \"$(wc -l <'%s/err')\" = 1 && "
+                                "grep -q 'HOME is not set.*--db' '%s/err' && "
+                                "test -z \"$(ls -A '%s/cwd')\"", fx.tmp,
+                                fx.tmp, fx.tmp), 0);
+    }
+    /* A relative XDG_DATA_HOME is ignored (the XDG base directory spec):
+     * ~/.local/share/gazette/index, not ./rel/gazette/index; without HOME
+     * it is no default either. */
+    assert_int_equal(tu_run("cd '%s/cwd' && env -u GAZETTE_INDEX "
+                            "XDG_DATA_HOME=rel HOME='%s/home1' '%s' "
+                            "--format paths -n 100 gaza >'%s/rel.txt' && "
+                            "cmp -s '%s/rel.txt' '%s/explicit.txt' && "
+                            "test -z \"$(ls -A '%s/cwd')\"", fx.tmp, fx.tmp,
+                            q, fx.tmp, fx.tmp, fx.tmp, fx.tmp), 0);
+    assert_int_equal(tu_run("cd '%s/cwd' && env -u GAZETTE_INDEX -u HOME "
+                            "XDG_DATA_HOME=rel '%s' --quiet '%s' 2>/dev/null",
+                            fx.tmp, ix, sample), 64);
+    assert_int_equal(tu_run("test -z \"$(ls -A '%s/cwd')\"", fx.tmp), 0);
 }
 
 /* A query word starting with '-' is taken for options unless it follows

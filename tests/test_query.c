@@ -969,6 +969,9 @@ static void test_fields(void **state)
     /* the closing quote left out: the value runs to the end, the filter
      * kept (the stray quote was dropped, "tag:" searched as a word) */
     expect_hits(c, "tag:\"middle east", NULL, want);
+    expect_hits(c, "tag:\"middle east)", NULL, want);   /* up to the ')' */
+    expect_hits(c, "(tag:\"middle east) OR hezbollah", NULL,
+                set_op(want, with_word(c, "hezbollah"), '|'));
     expect_hits(c, "-tag:\"middle east", NULL,
                 set_op(everything_set(), want, '-'));
     /* id: every article by its id, paths with '/' and '.'. */
@@ -1137,7 +1140,7 @@ static void test_malformed_queries(void **state)
                          "caf\xff hezbollah", "year:abc", "year:24",
                          "year:2023-11", "year:0000", "year:202*",
                          "gaza -year:20234", "year:\"abc\"",
-                         "year:(2023 OR 2022)", "hezbollah year:2023,"};
+                         "year:(2023 AND 2022)", "hezbollah year:2023,"};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         gazette_results_t *r = NULL;
         char err[1024];
@@ -2416,6 +2419,159 @@ static void test_field_group_capitals(void **state)
     free(tmp);
 }
 
+/* A filter field's group matches any of its values: "source:(a OR b)"
+ * and "tag:(a b)" are source:a or source:b, tag:a or tag:b, wherever
+ * they stand (Xapian's parser took the first value for the filter and
+ * searched the others as words: no hits, exit 0). A group with other
+ * operators or nesting is refused in one line, exit 64. */
+static void test_filter_groups(void **state)
+{
+    (void)state;
+    char *tmp = tu_mkdtemp("fgroup");
+    char root[4200], db[4200], out[4300];
+    snprintf(root, sizeof root, "%s/corpus", tmp);
+    snprintf(db, sizeof db, "%s/index", tmp);
+    snprintf(out, sizeof out, "%s/out.txt", tmp);
+    static const struct {
+        const char *name, *text;
+    } files[] = {
+        {"a/one.md", "---\ntitle: One\ndate: 2023-05-01\n"
+                     "tags: [red, blue]\n---\n\nCeasefire talks resumed.\n"},
+        {"b/two.md", "---\ntitle: Two\ndate: 2024-02-01\n"
+                     "tags: [green]\n---\n\nCeasefire vote delayed.\n"},
+        {"c/three.md", "---\ntitle: Three\ndate: 2022-01-01\n"
+                       "tags: [red]\n---\n\nCeasefire plan drafted.\n"},
+        {"c/four.md", "---\ntitle: Four\ndate: 2024-03-01\n"
+                      "tags: [yellow]\n---\n\nA quiet day in town.\n"},
+    };
+    for (size_t i = 0; i < sizeof files / sizeof *files; i++)
+        tu_write_file(root, files[i].name, files[i].text,
+                      strlen(files[i].text));
+    assert_int_equal(tu_run("'%s' --quiet --db '%s' '%s'",
+                            tu_binary("indexer/gazette-index"), db, root), 0);
+    static const struct {
+        const char *query, *want;
+    } cases[] = {
+        {"source:(a OR b)", "a/one.md b/two.md"},
+        {"source:(a b)", "a/one.md b/two.md"},
+        {"source:(a)", "a/one.md"},
+        {"SOURCE:( a  OR  \"b\" )", "a/one.md b/two.md"},
+        {"ceasefire -source:(a b)", "c/three.md"},
+        {"-source:(a OR b)", "c/four.md c/three.md"},
+        {"ceasefire NOT source:(a b)", "c/three.md"},
+        {"(ceasefire source:(a c))", "a/one.md c/three.md"},
+        {"source:(a b) ceasefire", "a/one.md b/two.md"},
+        {"tag:(blue green)) ceasefire", "a/one.md b/two.md"},
+        /* tag: holds several values an article: tag:a tag:b is both,
+         * the group either */
+        {"tag:(blue OR green)", "a/one.md b/two.md"},
+        {"tag:(blue green) ceasefire", "a/one.md b/two.md"},
+        {"+tag:(blue green) ceasefire", "a/one.md b/two.md"},
+        {"tag:(\"red\" OR green)", "a/one.md b/two.md c/three.md"},
+        {"-tag:(red green)", "c/four.md"},
+        {"ceasefire NOT tag:(red green)", ""},
+        {"ceasefire AND tag:(blue green)", "a/one.md b/two.md"},
+        {"tag:(red blue) source:c", "c/three.md"},
+        {"tag:(red) tag:(blue)", "a/one.md"},
+        {"year:(2023 OR 2024) ceasefire", "a/one.md b/two.md"},
+        {"date:(2022 OR 2024-02)", "b/two.md c/three.md"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+        expect_ids(db, cases[i].query, 0, cases[i].want);
+    static const char *const refused[] = {
+        "tag:(red AND blue)", "source:(a NOT b)", "source:((a))",
+        "tag:(red OR)", "tag:(OR red)", "source:(tag:red)",
+        "source:(a -b)", "tag:(red NEAR blue)", "(ceasefire tag:(red green))",
+        "year:(2023 OR 24)"};
+    for (size_t i = 0; i < sizeof refused / sizeof *refused; i++) {
+        gazette_index_t *index = NULL;
+        gazette_search_options_t *opts = NULL;
+        gazette_results_t *r = NULL;
+        assert_int_equal(gazette_index_open(db, &index), GAZETTE_STATUS_OK);
+        assert_int_equal(gazette_search_options_new(&opts),
+                         GAZETTE_STATUS_OK);
+        if (gazette_search(index, refused[i], opts, &r) !=
+            GAZETTE_STATUS_QUERY_SYNTAX)
+            fail_msg("'%s' not refused", refused[i]);
+        assert_null(r);
+        gazette_search_options_free(opts);
+        gazette_index_close(index);
+        assert_int_equal(tu_run("'%s' --db '%s' '%s' >/dev/null 2>'%s'",
+                                tu_binary("query/cli/gazette-query"), db,
+                                refused[i], out), 64);
+        size_t len;
+        char *text = read_all(out, &len);
+        assert_int_equal(count_lines(text), 1);
+        free(text);
+    }
+    /* The program, as the audit ran it. */
+    assert_int_equal(tu_run("'%s' --db '%s' 'source:(a OR b)' >'%s'",
+                            tu_binary("query/cli/gazette-query"), db, out),
+                     0);
+    size_t len;
+    char *text = read_all(out, &len);
+    assert_non_null(strstr(text, "a/one.md"));
+    assert_non_null(strstr(text, "b/two.md"));
+    free(text);
+    tu_rmtree(tmp);
+    free(tmp);
+}
+
+/* An id with a space or a parenthesis is searched in quotes, and one
+ * with a double quote in quotes with the quote doubled (Xapian's escape),
+ * as the help, the man page, docs/search.md and docs/json.md say: alone,
+ * in a group, from the program. A value that starts with a doubled quote
+ * (id:"""lead.txt") was taken for an empty value and dropped. */
+static void test_id_quoting(void **state)
+{
+    (void)state;
+    char *tmp = tu_mkdtemp("idquote");
+    char root[4200], db[4200], out[4300];
+    snprintf(root, sizeof root, "%s/corpus", tmp);
+    snprintf(db, sizeof db, "%s/index", tmp);
+    snprintf(out, sizeof out, "%s/out.txt", tmp);
+    static const char *const names[] = {"s/quo\"te.txt", "s/a b.txt",
+                                        "s/x)y.txt", "s/x(y.txt",
+                                        "\"lead.txt", "s/plain.txt"};
+    static const char *const bodies[] = {"lions", "tigers", "bears",
+                                         "wolves", "foxes", "owls"};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        char text[128];   /* texts differ: copies would be collapsed */
+        int n = snprintf(text, sizeof text, "A title\n\nA zebra met %s.\n",
+                         bodies[i]);
+        tu_write_file(root, names[i], text, (size_t)n);
+    }
+    assert_int_equal(tu_run("'%s' --quiet --db '%s' '%s'",
+                            tu_binary("indexer/gazette-index"), db, root), 0);
+    static const struct {
+        const char *query, *want;
+    } cases[] = {
+        {"id:\"s/quo\"\"te.txt\"", "s/quo\"te.txt"},
+        {"id:\"s/a b.txt\"", "s/a b.txt"},
+        {"id:\"s/x)y.txt\"", "s/x)y.txt"},
+        {"id:\"s/x(y.txt\"", "s/x(y.txt"},
+        {"id:s/x(y.txt", "s/x(y.txt"},
+        {"id:\"\"\"lead.txt\"", "\"lead.txt"},
+        {"zebra -id:\"s/quo\"\"te.txt\" -id:\"\"\"lead.txt\"",
+         "s/a b.txt s/plain.txt s/x(y.txt s/x)y.txt"},
+        {"id:(\"s/quo\"\"te.txt\" OR \"s/a b.txt\")",
+         "s/a b.txt s/quo\"te.txt"},
+        {"id:(\"\"\"lead.txt\" s/plain.txt)", "\"lead.txt s/plain.txt"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+        expect_ids(db, cases[i].query, 0, cases[i].want);
+    assert_int_equal(tu_run("'%s' --db '%s' --format paths "
+                            "'id:\"s/quo\"\"te.txt\" OR id:\"s/a b.txt\"' "
+                            ">'%s'", tu_binary("query/cli/gazette-query"),
+                            db, out), 0);
+    size_t len;
+    char *got = read_all(out, &len);
+    assert_string_equal(got, "s/a b.txt\ns/quo\"te.txt\n");
+    free(got);
+    tu_rmtree(tmp);
+    free(tmp);
+}
+
 /* Identical articles are shown once; --duplicates shows every copy. */
 static void test_duplicates(void **state)
 {
@@ -3126,6 +3282,8 @@ int main(void)
         cmocka_unit_test(test_facet_lists),
         cmocka_unit_test(test_value_filters_fold),
         cmocka_unit_test(test_field_group_capitals),
+        cmocka_unit_test(test_filter_groups),
+        cmocka_unit_test(test_id_quoting),
         cmocka_unit_test(test_long_filter_values),
         cmocka_unit_test(test_duplicates),
         cmocka_unit_test(test_near_duplicates),
