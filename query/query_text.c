@@ -387,7 +387,7 @@ static int is_capitals_word(const char *t, size_t n)
 static int is_proximity(const char *t, size_t n)
 {
     return is_operator(t, n) && (t[0] == 'N' || t[0] == 'A') &&
-           !(n == 3 && memcmp(t, "AND", 3) == 0);
+           !(n == 3 && (memcmp(t, "AND", 3) == 0 || memcmp(t, "NOT", 3) == 0));
 }
 
 /* The token after [t, t+n), skipping white space (length in *len). */
@@ -871,8 +871,147 @@ static int opens_field_value(const char *query, const char *stray)
 static char *normalise(const char *typed, gz_caps_known_fn known, void *ctx,
                        char *err, size_t errlen);
 
-char *gz_query_normalise(const char *query, gz_caps_known_fn known,
+/* A token of the query for bracket_chains: where it is, and what. */
+typedef struct chain_token {
+    const char *at;
+    size_t len;
+    enum { CT_WORD, CT_PROXIMITY, CT_OTHER } kind;   /* OTHER: a bracket, a
+                                                        quoted text, AND... */
+} chain_token;
+
+/* The tokens of `q` into *out (malloc()ed; *n of them); -1 when out of
+ * memory. */
+static int chain_tokens(const char *q, chain_token **out, size_t *n)
+{
+    size_t cap = 16;
+    chain_token *t = malloc(cap * sizeof *t);
+    *n = 0;
+    for (const char *p = q; t && *p;) {
+        if (gz_ascii_isspace((unsigned char)*p)) {
+            p++;
+            continue;
+        }
+        chain_token k = {p, token_length(p), CT_WORD};
+        if (*p == '"') {
+            const char *close = strchr(p + 1, '"');
+            k.len = close ? (size_t)(close - p) + 1 : strlen(p);
+            k.kind = CT_OTHER;
+        } else if (k.len == 0) {   /* a bracket */
+            k.len = 1;
+            k.kind = CT_OTHER;
+        } else if (is_proximity(p, k.len)) {
+            k.kind = CT_PROXIMITY;
+        } else if (is_operator(p, k.len)) {
+            k.kind = CT_OTHER;
+        }
+        if (*n == cap) {
+            chain_token *grown = realloc(t, 2 * cap * sizeof *t);
+            if (!grown) {
+                free(t);
+                t = NULL;
+                break;
+            }
+            t = grown;
+            cap *= 2;
+        }
+        t[(*n)++] = k;
+        p += k.len;
+    }
+    *out = t;
+    return t ? 0 : -1;
+}
+
+/* 1 when tokens [i, j] of `t` (n tokens) are all a bracketed group holds. */
+static int alone_in_brackets(const chain_token *t, size_t n, size_t i,
+                             size_t j)
+{
+    return i > 0 && j + 1 < n && t[i - 1].at[0] == '(' &&
+           t[i - 1].kind == CT_OTHER && t[j + 1].at[0] == ')' &&
+           t[j + 1].kind == CT_OTHER;
+}
+
+/* `q` with each run of words joined by NEAR or ADJ (NEAR/n, ADJ/n) in
+ * brackets, unless brackets hold it alone already: "gaza NEAR truce
+ * hamas" is "(gaza NEAR truce) hamas". Xapian's grammar fails on such a
+ * run beside another word, and would then search every word, NEAR
+ * included, as a plain word. A new string into *out (NULL when out of
+ * memory). */
+static void bracket_chains(const char *q, char **out)
+{
+    chain_token *t = NULL;
+    size_t n = 0;
+    *out = NULL;
+    if (chain_tokens(q, &t, &n) != 0)
+        return;
+    gz_buf b = {0};
+    gz_buf_put(&b, "", 0);
+    const char *copied = q;   /* q is copied up to here */
+    for (size_t i = 0; i < n; i++) {
+        size_t j = i;
+        while (j + 2 < n && t[j].kind == CT_WORD &&
+               t[j + 1].kind == CT_PROXIMITY && t[j + 2].kind == CT_WORD)
+            j += 2;
+        if (j == i || alone_in_brackets(t, n, i, j)) {
+            i = j;
+            continue;
+        }
+        gz_buf_put(&b, copied, (size_t)(t[i].at - copied));
+        gz_buf_put(&b, "(", 1);
+        copied = t[j].at + t[j].len;
+        gz_buf_put(&b, t[i].at, (size_t)(copied - t[i].at));
+        gz_buf_put(&b, ")", 1);
+        i = j;
+    }
+    gz_buf_put(&b, copied, strlen(copied));
+    free(t);
+    if (b.failed)
+        free(b.data);
+    else
+        *out = b.data;
+}
+
+/* `q` with the typographic double quotes (U+201C, U+201D and the low
+ * U+201E of German) made ASCII, in place: Xapian reads the first two as
+ * '"' anyway, and the rewriting here pairs quotes by the ASCII one. */
+static void plain_quotes(char *q)
+{
+    char *w = q;
+    for (const char *p = q; *p;) {
+        if ((unsigned char)p[0] == 0xE2 && (unsigned char)p[1] == 0x80 &&
+            ((unsigned char)p[2] == 0x9C || (unsigned char)p[2] == 0x9D ||
+             (unsigned char)p[2] == 0x9E)) {
+            *w++ = '"';
+            p += 3;
+        } else {
+            *w++ = *p++;
+        }
+    }
+    *w = '\0';
+}
+
+static char *normalise_field_quote(const char *query, gz_caps_known_fn known,
+                                   void *ctx, char *err, size_t errlen);
+
+char *gz_query_normalise(const char *typed, gz_caps_known_fn known,
                          void *ctx, char *err, size_t errlen)
+{
+    char *quoted = strdup(typed), *chained = NULL;
+    err[0] = '\0';
+    if (quoted) {
+        plain_quotes(quoted);
+        bracket_chains(quoted, &chained);
+    }
+    free(quoted);
+    if (!chained)
+        return NULL;
+    char *out = normalise_field_quote(chained, known, ctx, err, errlen);
+    free(chained);
+    return out;
+}
+
+/* gz_query_normalise, once quotes and chains are done. */
+static char *normalise_field_quote(const char *query, gz_caps_known_fn known,
+                                   void *ctx, char *err, size_t errlen)
 {
     /* A field's value left unquoted is read as quoted up to the first ')'
      * after it (the end of the field's group) or to the end: dropping its

@@ -618,7 +618,8 @@ static gazette_status_t search_failed(gazette_index_t *index, xap_status s)
          * alone, operators and signs ignored (XAP_QP_FLAG_STRICT). */
         return gz_fail(GAZETTE_STATUS_QUERY_SYNTAX,
                        "cannot understand the query: its operators do not "
-                       "fit together (NEAR and ADJ join single words; to "
+                       "fit together (NEAR and ADJ go between single "
+                       "words; to "
                        "exclude a group or a phrase, write NOT: 'gaza NOT "
                        "(hamas OR israel)', 'NOT \"gaza truce\"')");
     if (s == XAP_ERR_QUERY_PARSE) {

@@ -1290,6 +1290,23 @@ static void test_unreadable_syntax_refused(void **state)
                 set_op(everything, either, '-'));
     /* a stray ')' is left out, as an unclosed '(' is */
     expect_hits(c, "gaza) OR lebanon", NULL, either);
+    /* a NEAR chain beside other words is read in brackets (Xapian's
+     * grammar fails on it); typographic quotes are quotes */
+    static const char *const same[][2] = {
+        {"gaza NEAR ceasefire lebanon", "(gaza NEAR ceasefire) OR lebanon"},
+        {"lebanon gaza ADJ ceasefire", "lebanon OR (gaza ADJ ceasefire)"},
+        {"\xE2\x80\x9Ehumanitarian pauses\xE2\x80\x9C",
+         "\"humanitarian pauses\""},
+        {"\xE2\x80\x9Chumanitarian pauses\xE2\x80\x9D",
+         "\"humanitarian pauses\""},
+        {"title:\xE2\x80\x9Cgaza", "title:\"gaza\""},
+        /* NOT is no proximity: the acronym before it stays one */
+        {"US NOT lebanon", "(US) NOT lebanon"}};
+    for (size_t i = 0; i < sizeof same / sizeof *same; i++) {
+        docset want = hits_of(c, same[i][1], NULL);
+        assert_true(set_size(c, &want) > 0);
+        expect_hits(c, same[i][0], NULL, want);
+    }
 }
 
 /* --sort date / date-asc: same hits, ordered by date. */
