@@ -70,6 +70,10 @@ typedef struct corpus_walk_options {
      * the root (a choice, not a problem: a caller may want to drop what
      * it indexed there before). NULL: `warn` is called. */
     corpus_warn_fn on_excluded;
+    /* When not NULL, counts the entries the include and exclude patterns
+     * left out (a directory once), which on_ignored reports too: a root
+     * with files, none of them chosen, is not an empty one. */
+    uint64_t *left_out;
 } corpus_walk_options;
 
 /* Walk `root` (a directory, or a single file whose relpath is then its base

@@ -351,11 +351,15 @@ static int left_out(walker *w, int dir)
                         "entered"
                       : "matches the exclude pattern '%s'",
                pat);
+        if (o->left_out)
+            ++*o->left_out;
         return 1;
     }
     if (!nomem && !dir && o->ninclude &&
         !first_match(o->include, o->ninclude, rel, 1, &nomem) && !nomem) {
         ignore(w, "matches no include pattern", NULL);
+        if (o->left_out)
+            ++*o->left_out;
         return 1;
     }
     if (nomem) {

@@ -949,7 +949,7 @@ static void walk_root(run_state *st, size_t i, char *err, size_t errlen)
         .exclude = cfg->exclude, .nexclude = cfg->nexclude,
         .on_ignored = on_walk_ignored,
         .follow_outside_symlinks = cfg->follow_symlinks,
-        .on_excluded = on_walk_excluded};
+        .on_excluded = on_walk_excluded, .left_out = &c->left_out};
     int rc = corpus_walk_with(st->root, &wo, on_file, on_walk_warning, st);
     c->files = st->walked - before;
     if (rc != -1)

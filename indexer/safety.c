@@ -192,7 +192,8 @@ static const gz_root_check *first_absent(const gz_root_check *checks,
 {
     for (size_t i = 0; i < n; i++) {
         const gz_root_check *c = &checks[i];
-        int empty = c->files == 0, moved = gz_root_moved(c);
+        int empty = c->files == 0 && c->left_out == 0;
+        int moved = gz_root_moved(c);
         if (!empty && !moved)
             continue;
         snprintf(what, size, "%s%s%s", empty ? "empty" : "",

@@ -37,6 +37,8 @@ typedef struct gz_root_check {
     int unreadable;          /* the walk could not open it */
     int walk_errno;          /* why, when unreadable */
     uint64_t files;          /* files the walk found below it */
+    uint64_t left_out;       /* entries --include/--exclude left out: a
+                                root with only those is not empty */
     char key[64];            /* its metadata key */
     char legacy_key[64];     /* the key of its path as written, which
                                 runs before normal_path recorded (the

@@ -1863,6 +1863,28 @@ static void test_pattern_spellings(void **state)
     assert_int_equal(tu_run("test -e '%s'", fx.db), 1);
 }
 
+/* A root whose files --include (or --exclude) leaves all out is no
+ * missing disk: the percentage limit alone applies, which --max-remove 0
+ * lifts (it said "corpus b is empty (not mounted?)", which only --force
+ * overrides). */
+static void test_patterns_emptying_a_root(void **state)
+{
+    (void)state;
+    char other[2048];
+    snprintf(other, sizeof other, "%s/b", fx.tmp);
+    write_jsonl(other, "sport/feed.jsonl", 0, 5);
+    assert_int_equal(ix("-q --db '%s' '%s' '%s'", fx.db, fx.corpus, other),
+                     0);
+    assert_int_equal(ix("-n --include world --db '%s' '%s' '%s'", fx.db,
+                        fx.corpus, other), 69);
+    expect_in("err.txt", "indexed files (");
+    if (strstr(slurp("err.txt"), "not mounted"))
+        fail_msg("%s", slurp("err.txt"));
+    assert_int_equal(ix("--max-remove 0 --include world --db '%s' '%s' '%s'",
+                        fx.db, fx.corpus, other), 0);
+    assert_int_equal(jsonl_in_index(fx.db, "sport/feed.jsonl", 5), 0);
+}
+
 /* -------------------------------------------------------- query limits */
 
 /* A small deterministic generator (the tests must not depend on rand()). */
@@ -2141,6 +2163,7 @@ int main(void)
         T(test_quiet_hides_skipped_files),
         T(test_symlink_out_is_skipped_not_scanned),
         T(test_pattern_spellings),
+        T(test_patterns_emptying_a_root),
         T(test_log_lines),
         T(test_usage_errors_are_log_lines),
         T(test_json_summary),
