@@ -199,11 +199,21 @@ int cli_no_default_index(int err)
 
 void cli_complain(const char *fmt, ...)
 {
-    char message[4096];
+    /* Whole, however long (a path deep below the corpus runs past
+     * PATH_MAX, and the reason comes after it); cut only when out of
+     * memory. */
+    char fixed[4096], *message = fixed;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(message, sizeof message, fmt, ap);
+    int n = vsnprintf(fixed, sizeof fixed, fmt, ap);
     va_end(ap);
+    if (n >= (int)sizeof fixed && (message = malloc((size_t)n + 1)) != NULL) {
+        va_start(ap, fmt);
+        vsnprintf(message, (size_t)n + 1, fmt, ap);
+        va_end(ap);
+    } else if (!message) {
+        message = fixed;
+    }
     /* A log (not a terminal) gets the time; a file name in the message
      * cannot break the line or hold escape sequences. */
     char stamp[48] = "";
@@ -213,6 +223,8 @@ void cli_complain(const char *fmt, ...)
     cli_put_escaped(stderr, message);
     fputc('\n', stderr);
     fflush(stderr);
+    if (message != fixed)
+        free(message);
 }
 
 int cli_flush_stdout(const char *what)

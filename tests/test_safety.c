@@ -1885,6 +1885,37 @@ static void test_patterns_emptying_a_root(void **state)
     assert_int_equal(jsonl_in_index(fx.db, "sport/feed.jsonl", 5), 0);
 }
 
+/* A path deeper than PATH_MAX below the corpus: its skipped line keeps
+ * the reason after the path (the line was cut at 4096 bytes, reason
+ * lost). */
+static void test_deep_path_keeps_reason(void **state)
+{
+    (void)state;
+    char name[201];
+    memset(name, 'd', 200);
+    name[200] = '\0';
+    int dir = open(fx.corpus, O_RDONLY | O_DIRECTORY);
+    for (int i = 0; i < 25 && dir >= 0; i++) {
+        assert_int_equal(mkdirat(dir, name, 0755), 0);
+        int below = openat(dir, name, O_RDONLY | O_DIRECTORY);
+        close(dir);
+        dir = below;
+    }
+    assert_true(dir >= 0);
+    int file = openat(dir, "empty.txt", O_WRONLY | O_CREAT, 0644);
+    assert_true(file >= 0);
+    close(file);
+    close(dir);
+    assert_int_equal(ix("--db '%s' '%s'", fx.db, fx.corpus), 1);
+    const char *err = slurp("err.txt");
+    const char *line = strstr(err, "skipped ");
+    assert_non_null(line);
+    size_t len = strcspn(line, "\n");
+    assert_true(len > 4096);
+    if (!strstr(line, "File name too long"))
+        fail_msg("no reason: ...%s", line + len - 80);
+}
+
 /* -------------------------------------------------------- query limits */
 
 /* A small deterministic generator (the tests must not depend on rand()). */
@@ -2164,6 +2195,7 @@ int main(void)
         T(test_symlink_out_is_skipped_not_scanned),
         T(test_pattern_spellings),
         T(test_patterns_emptying_a_root),
+        T(test_deep_path_keeps_reason),
         T(test_log_lines),
         T(test_usage_errors_are_log_lines),
         T(test_json_summary),
