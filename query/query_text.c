@@ -830,7 +830,13 @@ static char *expand_filter_groups(const char *query, char *err,
             rc = -1;
         }
         size_t sign = (p[0] == '+' || p[0] == '-') ? 1 : 0;
-        if (rc == 0 && (values < 2 || (depth > 0 && !joined))) {
+        /* Values of a field an article has one of (source:, year:...)
+         * side by side are what Xapian ORs as one filter, wherever they
+         * stand: a bracketed OR of them beside an operator would be a
+         * subquery, not a filter ("aid source:(a b) NOT x" matched every
+         * article of a or b). */
+        if (rc == 0 && (values < 2 || f->exclusive ||
+                        (depth > 0 && !joined))) {
             gz_buf_put(&b, each.data, each.len);
         } else if (rc == 0) {
             gz_buf_put(&b, p, sign);
@@ -1196,6 +1202,24 @@ static void take_nonempty(gz_buf *b, char **out)
     }
 }
 
+/* 1 when the run of filter tokens starting at `p` (top level) has no
+ * operator joining it to a neighbour: not `prev` (the token before it,
+ * prev_n bytes, or NULL), nor the token after its last filter. */
+static int filter_run_alone(const char *p, const char *prev, size_t prev_n)
+{
+    if (prev && is_operator(prev, prev_n))
+        return 0;
+    for (;;) {
+        size_t group = filter_or_group_length(p);
+        size_t n = group ? group : split_token_length(p);
+        if (!group && !is_filter_token(p, n))
+            return !*p || !is_operator(p, n);
+        p += n;
+        while (gz_ascii_isspace((unsigned char)*p))
+            p++;
+    }
+}
+
 int gz_query_split_filters(const char *text, char **rest, char **filters,
                            char **excluded)
 {
@@ -1206,6 +1230,10 @@ int gz_query_split_filters(const char *text, char **rest, char **filters,
     int depth = 0;
     const char *prev = NULL;   /* the previous token and its length */
     size_t prev_n = 0;
+    /* A run of filters side by side (source:a source:b, as a group of a
+     * field with one value an article is written) is hoisted or not as
+     * a whole: -1 outside one, else whether it is. */
+    int run = -1;
     for (const char *p = text; *p;) {
         if (gz_ascii_isspace((unsigned char)*p)) {
             p++;
@@ -1213,12 +1241,12 @@ int gz_query_split_filters(const char *text, char **rest, char **filters,
         }
         size_t group = depth == 0 ? filter_or_group_length(p) : 0;
         size_t n = group ? group : split_token_length(p);
-        const char *next = p + n;
-        while (gz_ascii_isspace((unsigned char)*next))
-            next++;
-        int hoist = depth == 0 && (group || is_filter_token(p, n)) &&
-                    !(prev && is_operator(prev, prev_n)) &&
-                    !(*next && is_operator(next, split_token_length(next)));
+        int filter = depth == 0 && (group || is_filter_token(p, n));
+        if (!filter)
+            run = -1;
+        else if (run == -1)
+            run = filter_run_alone(p, prev, prev_n);
+        int hoist = filter && run == 1;
         gz_buf *to = !hoist ? &r : p[0] == '-' ? &x : &f;
         size_t sign = hoist && (p[0] == '-' || p[0] == '+');
         if (to->len)

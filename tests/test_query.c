@@ -2492,6 +2492,11 @@ static void test_filter_groups(void **state)
         {"tag:(red) tag:(blue)", "a/one.md"},
         {"year:(2023 OR 2024) ceasefire", "a/one.md b/two.md"},
         {"date:(2022 OR 2024-02)", "b/two.md c/three.md"},
+        /* beside an operator a group filters as one value does (it was
+         * an alternative to the words: every article of a or c) */
+        {"ceasefire source:(a c) NOT drafted", "a/one.md"},
+        {"ceasefire source:a source:c NOT drafted", "a/one.md"},
+        {"ceasefire AND source:(a c)", "a/one.md c/three.md"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
         expect_ids(db, cases[i].query, 0, cases[i].want);
