@@ -983,6 +983,43 @@ static xap_status write_index_extras(run_state *st)
     return s;
 }
 
+/* 1 when the live index's path term `term` is that of a path the walk
+ * could not read, or of a path below one. The term of a long path is cut
+ * and hashed (gz_make_term): a file is matched by its whole term, a
+ * directory by the start of the paths below it, which the term keeps. */
+static int term_unreadable(const run_state *st, const char *term)
+{
+    if (below_unreadable(st, term + strlen(GZ_PREFIX_PATH)))
+        return 1;
+    char own[GZ_TERM_BUF];
+    for (size_t i = 0; i < st->nunreadable; i++) {
+        gz_make_term(GZ_PREFIX_PATH, st->unreadable[i], own, sizeof own);
+        if (strcmp(own, term) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* 1 when the live index `live` was written as the build is: the same
+ * format and language, every article with its facet lists. Its documents
+ * can then be copied into the build as they are; else they would hold
+ * another language's stems or lack what the format now stores. */
+static int live_written_alike(const xap_database *live, const char *language)
+{
+    static const char *const keys[] = {GZ_META_FORMAT, GZ_META_LANGUAGE,
+                                       GZ_META_LIST_SLOTS};
+    const char *want[] = {GZ_FORMAT_VERSION, language, "1"};
+    int alike = 1;
+    for (size_t i = 0; alike && i < sizeof keys / sizeof *keys; i++) {
+        char *value = NULL;
+        alike = xap_database_get_metadata(live, keys[i], &value, NULL) ==
+                    XAP_OK &&
+                strcmp(value, want[i]) == 0;
+        free(value);
+    }
+    return alike;
+}
+
 /* Context of carry_path: the build, the live index. */
 typedef struct carry_ctx {
     run_state *st;
@@ -1013,7 +1050,7 @@ static int carry_path(const char *term, size_t len, uint32_t freq, void *ctx)
     carry_ctx *c = ctx;
     run_state *st = c->st;
     const char *relpath = term + strlen(GZ_PREFIX_PATH);
-    if (!below_unreadable(st, relpath))
+    if (!term_unreadable(st, term))
         return 0;
     if (st->cfg->dry_run) {
         st->article_total += freq;
@@ -1043,6 +1080,15 @@ static xap_status carry_unreadable(run_state *st, char *err, size_t errlen)
     if (!cfg->full || !st->nunreadable ||
         (!cfg->dry_run && !st->nshards) ||
         xap_database_open(cfg->db_path, &live) != XAP_OK) {
+        xap_database_free(live);
+        return XAP_OK;
+    }
+    if (!live_written_alike(live, cfg->language)) {
+        if (cfg->on_warning)
+            cfg->on_warning(cfg->db_path, "the articles of the files this "
+                            "rebuild could not read are not kept: the "
+                            "index was written with another language or "
+                            "format, which they would keep", cfg->ctx);
         xap_database_free(live);
         return XAP_OK;
     }

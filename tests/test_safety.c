@@ -809,6 +809,47 @@ static void test_full_keeps_unreadable_files(void **state)
     assert_int_equal(tu_run("chmod 755 '%s/world'", fx.corpus), 0);
 }
 
+/* What --full keeps of a file it cannot read: one whose path is long
+ * enough for its path term to be cut and hashed too (it was dropped);
+ * nothing when the rebuild changes the language, whose stems the copy
+ * would keep: a warning says so, and the next update reads the file
+ * again once it can (it was copied with the old stems, then found
+ * "unchanged"). */
+static void test_full_carry_limits(void **state)
+{
+    (void)state;
+    if (!as_other_user()) {
+        skip();
+        return;
+    }
+    char longdir[400], longfile[700];
+    memset(longdir, 'd', 150);
+    longdir[150] = '\0';
+    snprintf(longfile, sizeof longfile, "world/%s/%0150d.txt", longdir, 0);
+    static const char text[] = "Convoy title\n\nA convoy crossed.\n";
+    tu_write_file(fx.corpus, longfile, text, sizeof text - 1);
+    assert_int_equal(tu_run("chmod -R a+rwX '%s'", fx.corpus), 0);
+    assert_int_equal(ix_as_other("-q --language none --db '%s' '%s'", fx.db,
+                                 fx.corpus), 0);
+    assert_int_equal(tu_run("chmod 000 '%s/%s'", fx.corpus, longfile), 0);
+    assert_int_equal(ix_as_other("--full --language none --db '%s' '%s'",
+                                 fx.db, fx.corpus), 1);
+    expect_in("out.txt", "removed 0,");
+    assert_int_equal(articles(fx.db), SAMPLE_FILES + 1);
+
+    assert_int_equal(ix_as_other("--full --language english --db '%s' '%s'",
+                                 fx.db, fx.corpus), 1);
+    expect_in("err.txt", "the articles of the files this rebuild could not "
+                         "read are not kept");
+    expect_in("out.txt", "removed 1,");
+    assert_int_equal(articles(fx.db), SAMPLE_FILES);
+    assert_int_equal(tu_run("chmod 644 '%s/%s'", fx.corpus, longfile), 0);
+    assert_int_equal(ix_as_other("--db '%s' '%s'", fx.db, fx.corpus), 0);
+    expect_in("out.txt", "added 1,");
+    assert_int_equal(qy("--db '%s' --format paths convoys", fx.db), 0);
+    expect_in("out.txt", "000000.txt\n");
+}
+
 /* A root whose directory cannot be read removes nothing (exit 69). Needs
  * a user that permissions apply to. */
 static void test_unreadable_root(void **state)
@@ -2175,6 +2216,7 @@ int main(void)
         T(test_full_refuses_to_shrink),
         T(test_full_empty_root_and_removed),
         T(test_full_keeps_unreadable_files),
+        T(test_full_carry_limits),
         T(test_unreadable_root),
         T(test_moved_root),
         T(test_moved_root_recorded_by_old_spelling),
