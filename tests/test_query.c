@@ -2388,6 +2388,36 @@ static void expect_ids(const char *db, const char *query, int all,
     free(got);
 }
 
+/* A small corpus and its index in a temporary directory, for a test
+ * that writes its own articles: root, db and out (a file for a program's
+ * output) below tmp. */
+typedef struct small_index {
+    char *tmp;
+    char root[4200], db[4200], out[4300];
+} small_index;
+
+static void small_index_start(small_index *x, const char *name)
+{
+    x->tmp = tu_mkdtemp(name);
+    snprintf(x->root, sizeof x->root, "%s/corpus", x->tmp);
+    snprintf(x->db, sizeof x->db, "%s/index", x->tmp);
+    snprintf(x->out, sizeof x->out, "%s/out.txt", x->tmp);
+}
+
+/* Index x->root (written by the test) into x->db. */
+static void small_index_build(const small_index *x)
+{
+    assert_int_equal(tu_run("'%s' --quiet --db '%s' '%s'",
+                            tu_binary("indexer/gazette-index"), x->db,
+                            x->root), 0);
+}
+
+static void small_index_end(small_index *x)
+{
+    tu_rmtree(x->tmp);
+    free(x->tmp);
+}
+
 /* The words of a field's group keep the field, those in capitals too:
  * "title:(WHO outbreak)" is "title:WHO title:outbreak" (the plain word
  * in the title), not the acronym WHO anywhere and outbreak in the title.
@@ -2396,10 +2426,9 @@ static void expect_ids(const char *db, const char *query, int all,
 static void test_field_group_capitals(void **state)
 {
     (void)state;
-    char *tmp = tu_mkdtemp("group");
-    char root[4200], db[4200];
-    snprintf(root, sizeof root, "%s/corpus", tmp);
-    snprintf(db, sizeof db, "%s/index", tmp);
+    small_index x;
+    small_index_start(&x, "group");
+    const char *root = x.root, *db = x.db;
     static const struct {
         const char *name, *text;
     } files[] = {
@@ -2417,8 +2446,7 @@ static void test_field_group_capitals(void **state)
     for (size_t i = 0; i < sizeof files / sizeof *files; i++)
         tu_write_file(root, files[i].name, files[i].text,
                       strlen(files[i].text));
-    assert_int_equal(tu_run("'%s' --quiet --db '%s' '%s'",
-                            tu_binary("indexer/gazette-index"), db, root), 0);
+    small_index_build(&x);
     static const char who[] = "w/who-lower.txt w/who-title.txt";
     expect_ids(db, "title:WHO title:outbreak", 1, who);
     expect_ids(db, "title:(WHO outbreak)", 1, who);
@@ -2432,8 +2460,7 @@ static void test_field_group_capitals(void **state)
                "w/who-body.txt w/who-title.txt");
     expect_ids(db, "title:(outbreak) WHO", 1,
                "w/who-body.txt w/who-title.txt");
-    tu_rmtree(tmp);
-    free(tmp);
+    small_index_end(&x);
 }
 
 /* A filter field's group matches any of its values: "source:(a OR b)"
@@ -2444,11 +2471,9 @@ static void test_field_group_capitals(void **state)
 static void test_filter_groups(void **state)
 {
     (void)state;
-    char *tmp = tu_mkdtemp("fgroup");
-    char root[4200], db[4200], out[4300];
-    snprintf(root, sizeof root, "%s/corpus", tmp);
-    snprintf(db, sizeof db, "%s/index", tmp);
-    snprintf(out, sizeof out, "%s/out.txt", tmp);
+    small_index x;
+    small_index_start(&x, "fgroup");
+    const char *root = x.root, *db = x.db, *out = x.out;
     static const struct {
         const char *name, *text;
     } files[] = {
@@ -2464,8 +2489,7 @@ static void test_filter_groups(void **state)
     for (size_t i = 0; i < sizeof files / sizeof *files; i++)
         tu_write_file(root, files[i].name, files[i].text,
                       strlen(files[i].text));
-    assert_int_equal(tu_run("'%s' --quiet --db '%s' '%s'",
-                            tu_binary("indexer/gazette-index"), db, root), 0);
+    small_index_build(&x);
     static const struct {
         const char *query, *want;
     } cases[] = {
@@ -2535,8 +2559,7 @@ static void test_filter_groups(void **state)
     assert_non_null(strstr(text, "a/one.md"));
     assert_non_null(strstr(text, "b/two.md"));
     free(text);
-    tu_rmtree(tmp);
-    free(tmp);
+    small_index_end(&x);
 }
 
 /* An id with a space or a parenthesis is searched in quotes, and one
@@ -2547,11 +2570,9 @@ static void test_filter_groups(void **state)
 static void test_id_quoting(void **state)
 {
     (void)state;
-    char *tmp = tu_mkdtemp("idquote");
-    char root[4200], db[4200], out[4300];
-    snprintf(root, sizeof root, "%s/corpus", tmp);
-    snprintf(db, sizeof db, "%s/index", tmp);
-    snprintf(out, sizeof out, "%s/out.txt", tmp);
+    small_index x;
+    small_index_start(&x, "idquote");
+    const char *root = x.root, *db = x.db, *out = x.out;
     static const char *const names[] = {"s/quo\"te.txt", "s/a b.txt",
                                         "s/x)y.txt", "s/x(y.txt",
                                         "\"lead.txt", "s/plain.txt"};
@@ -2563,8 +2584,7 @@ static void test_id_quoting(void **state)
                          bodies[i]);
         tu_write_file(root, names[i], text, (size_t)n);
     }
-    assert_int_equal(tu_run("'%s' --quiet --db '%s' '%s'",
-                            tu_binary("indexer/gazette-index"), db, root), 0);
+    small_index_build(&x);
     static const struct {
         const char *query, *want;
     } cases[] = {
@@ -2590,8 +2610,7 @@ static void test_id_quoting(void **state)
     char *got = read_all(out, &len);
     assert_string_equal(got, "s/a b.txt\ns/quo\"te.txt\n");
     free(got);
-    tu_rmtree(tmp);
-    free(tmp);
+    small_index_end(&x);
 }
 
 /* Identical articles are shown once; --duplicates shows every copy. */

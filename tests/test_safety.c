@@ -869,21 +869,30 @@ static void test_unreadable_root(void **state)
     assert_int_equal(articles(fx.db), SAMPLE_FILES);
 }
 
+/* Make the directory `shm` (a mkdtemp template under /dev/shm) on
+ * another file system than the fixture's: 1, or 0 (and said why) when
+ * this machine has none. */
+static int other_file_system(char *shm)
+{
+    struct stat a, b;
+    if (stat(fx.tmp, &a) != 0 || !mkdtemp(shm))
+        return 0;
+    if (stat(shm, &b) != 0 || a.st_dev == b.st_dev) {
+        printf("SKIP: /dev/shm is on the same file system as %s\n", fx.tmp);
+        tu_rmtree(shm);
+        return 0;
+    }
+    return 1;
+}
+
 /* A root that is now on another file system than at the last run (a link
  * pointing elsewhere, a disk not mounted) removes nothing while files
  * would be removed; --force accepts the new place and it is remembered. */
 static void test_moved_root(void **state)
 {
     (void)state;
-    struct stat a, b;
     char shm[] = "/dev/shm/gazette-safety-XXXXXX";
-    if (stat(fx.tmp, &a) != 0 || !mkdtemp(shm)) {
-        skip();
-        return;
-    }
-    if (stat(shm, &b) != 0 || a.st_dev == b.st_dev) {
-        printf("SKIP: /dev/shm is on the same file system as %s\n", fx.tmp);
-        tu_rmtree(shm);
+    if (!other_file_system(shm)) {
         skip();
         return;
     }
@@ -942,15 +951,8 @@ static uint64_t fnv1a64(const char *s)
 static void test_moved_root_recorded_by_old_spelling(void **state)
 {
     (void)state;
-    struct stat a, b;
     char shm[] = "/dev/shm/gazette-safety-XXXXXX";
-    if (stat(fx.tmp, &a) != 0 || !mkdtemp(shm)) {
-        skip();
-        return;
-    }
-    if (stat(shm, &b) != 0 || a.st_dev == b.st_dev) {
-        printf("SKIP: /dev/shm is on the same file system as %s\n", fx.tmp);
-        tu_rmtree(shm);
+    if (!other_file_system(shm)) {
         skip();
         return;
     }
