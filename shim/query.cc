@@ -65,7 +65,10 @@ xap_status xap_query_new_match_all(xap_query **out)
 {
     return guard(__func__, [&] {
         NEED(out);
-        *out = new xap_query{Xapian::Query::MatchAll};
+        // A new leaf, not a copy of Query::MatchAll: copying that shared
+        // object bumps its reference count, which is not atomic, from
+        // every thread that searches.
+        *out = new xap_query{Xapian::Query(std::string())};
         return XAP_OK;
     });
 }
@@ -330,7 +333,7 @@ class ReparseProbe : public Xapian::RangeProcessor {
         if (begin != kBound || end != kBound)
             return Xapian::Query(Xapian::Query::OP_INVALID);
         ++passes;
-        return Xapian::Query::MatchAll;
+        return Xapian::Query(std::string());   // not the shared MatchAll
     }
 
     unsigned passes = 0;
