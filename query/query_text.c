@@ -863,15 +863,32 @@ static char *expand_filter_groups(const char *query, char *err,
     return b.data;
 }
 
-/* 1 when the unclosed quote `stray` of `query` opens the value of a field
- * (tag:"world cup, title:"gaza truce). */
-static int opens_field_value(const char *query, const char *stray)
+/* 1 when the token ending at `end` (from white space or a '(' before it)
+ * is a field and its ':' ("tag:", "-title:"). */
+static int field_before(const char *query, const char *end)
 {
-    const char *t = stray;
+    const char *t = end;
     while (t > query && !gz_ascii_isspace((unsigned char)t[-1]) &&
            t[-1] != '(')
         t--;
-    return is_bare_field(t, (size_t)(stray - t));
+    return is_bare_field(t, (size_t)(end - t));
+}
+
+/* 1 when the unclosed quote `stray` of `query` opens the value of a field
+ * (tag:"world cup, title:"gaza truce), or a value in a field's group
+ * (tag:(gaza "middle east)). */
+static int opens_field_value(const char *query, const char *stray)
+{
+    if (field_before(query, stray))
+        return 1;
+    int depth = 0;
+    for (const char *t = stray; t > query; t--) {
+        if (t[-1] == ')')
+            depth++;
+        else if (t[-1] == '(' && depth-- == 0)
+            return field_before(query, t - 1);
+    }
+    return 0;
 }
 
 static char *normalise(const char *typed, gz_caps_known_fn known, void *ctx,

@@ -50,8 +50,9 @@ typedef const char *(*gz_caps_known_fn)(const char *word, size_t len,
  *     title:b"), except in the values of the exact filters (id: url:
  *     source: tag: entity:); Xapian would refuse them as an unknown range;
  *   - a double quote never closed is dropped, unless it opens a field's
- *     value (tag:"world cup): then the value runs to the first ')' after
- *     it or to the end, quoted; a ')' closing no '(' is dropped.
+ *     value (tag:"world cup, or tag:("world cup in its group): then the
+ *     value runs to the first ')' after it or to the end, quoted; a ')'
+ *     closing no '(' is dropped.
  * On success returns a new malloc()ed string. On a malformed date, year
  * or filter group returns NULL with a one-line reason in `err`; on out of
  * memory returns NULL with err[0] == '\0'. */

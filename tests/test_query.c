@@ -970,6 +970,7 @@ static void test_fields(void **state)
      * kept (the stray quote was dropped, "tag:" searched as a word) */
     expect_hits(c, "tag:\"middle east", NULL, want);
     expect_hits(c, "tag:\"middle east)", NULL, want);   /* up to the ')' */
+    expect_hits(c, "tag:(\"middle east)", NULL, want);  /* in a group too */
     expect_hits(c, "(tag:\"middle east) OR hezbollah", NULL,
                 set_op(want, with_word(c, "hezbollah"), '|'));
     expect_hits(c, "-tag:\"middle east", NULL,
