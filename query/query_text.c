@@ -900,7 +900,38 @@ typedef struct chain_token {
     size_t len;
     enum { CT_WORD, CT_PROXIMITY, CT_OTHER } kind;   /* OTHER: a bracket, a
                                                         quoted text, AND... */
+    int empty_group;   /* a bracket of a group holding nothing: "(())" */
 } chain_token;
+
+/* 1 when [s, s+n) has a letter or digit (or a byte of UTF-8). */
+static int has_word_char(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (gz_ascii_isalnum((unsigned char)s[i]) || (s[i] & 0x80))
+            return 1;
+    return 0;
+}
+
+/* Mark the brackets of groups that hold nothing but such groups ("()",
+ * "(())"), and quoted texts without a word ("(())" in quotes), on which
+ * Xapian's grammar fails beside other words. */
+static void mark_empty_groups(const char *q, chain_token *t, size_t n)
+{
+    for (size_t i = 0; i < n; i++)   /* a field's value stays ('id:"-"') */
+        if (t[i].at[0] == '"' && t[i].len > 2 &&
+            (t[i].at == q || t[i].at[-1] != ':') &&
+            !has_word_char(t[i].at, t[i].len))
+            t[i].empty_group = 1;
+    for (size_t i = 0; i < n; i++) {
+        if (t[i].kind != CT_OTHER || t[i].at[0] != ')')
+            continue;
+        size_t k = i;
+        while (k > 0 && t[k - 1].empty_group)
+            k--;
+        if (k > 0 && t[k - 1].kind == CT_OTHER && t[k - 1].at[0] == '(')
+            t[k - 1].empty_group = t[i].empty_group = 1;
+    }
+}
 
 /* The tokens of `q` into *out (malloc()ed; *n of them); -1 when out of
  * memory. */
@@ -914,7 +945,7 @@ static int chain_tokens(const char *q, chain_token **out, size_t *n)
             p++;
             continue;
         }
-        chain_token k = {p, token_length(p), CT_WORD};
+        chain_token k = {p, token_length(p), CT_WORD, 0};
         if (*p == '"') {
             const char *close = strchr(p + 1, '"');
             k.len = close ? (size_t)(close - p) + 1 : strlen(p);
@@ -955,10 +986,10 @@ static int alone_in_brackets(const chain_token *t, size_t n, size_t i,
 
 /* `q` with each run of words joined by NEAR or ADJ (NEAR/n, ADJ/n) in
  * brackets, unless brackets hold it alone already: "gaza NEAR truce
- * hamas" is "(gaza NEAR truce) hamas". Xapian's grammar fails on such a
- * run beside another word, and would then search every word, NEAR
- * included, as a plain word. A new string into *out (NULL when out of
- * memory). */
+ * hamas" is "(gaza NEAR truce) hamas"; and without empty groups ("gaza
+ * (()) truce"). Xapian's grammar fails on both beside other words, and
+ * would then search every word, NEAR included, as a plain word. A new
+ * string into *out (NULL when out of memory). */
 static void bracket_chains(const char *q, char **out)
 {
     chain_token *t = NULL;
@@ -966,10 +997,17 @@ static void bracket_chains(const char *q, char **out)
     *out = NULL;
     if (chain_tokens(q, &t, &n) != 0)
         return;
+    mark_empty_groups(q, t, n);
     gz_buf b = {0};
     gz_buf_put(&b, "", 0);
     const char *copied = q;   /* q is copied up to here */
     for (size_t i = 0; i < n; i++) {
+        if (t[i].empty_group) {   /* left out */
+            gz_buf_put(&b, copied, (size_t)(t[i].at - copied));
+            gz_buf_put(&b, " ", 1);
+            copied = t[i].at + t[i].len;
+            continue;
+        }
         size_t j = i;
         while (j + 2 < n && t[j].kind == CT_WORD &&
                t[j + 1].kind == CT_PROXIMITY && t[j + 2].kind == CT_WORD)

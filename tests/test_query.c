@@ -1302,7 +1302,10 @@ static void test_unreadable_syntax_refused(void **state)
          "\"humanitarian pauses\""},
         {"title:\xE2\x80\x9Cgaza", "title:\"gaza\""},
         /* NOT is no proximity: the acronym before it stays one */
-        {"US NOT lebanon", "(US) NOT lebanon"}};
+        {"US NOT lebanon", "(US) NOT lebanon"},
+        /* empty groups and quotes without a word are left out */
+        {"gaza (()) lebanon", "gaza lebanon"},
+        {"\"(())\" gaza", "gaza"}};
     for (size_t i = 0; i < sizeof same / sizeof *same; i++) {
         docset want = hits_of(c, same[i][1], NULL);
         assert_true(set_size(c, &want) > 0);
