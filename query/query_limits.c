@@ -7,6 +7,7 @@
 #include <utf8proc.h>
 
 #include "gazette.h"
+#include "stoplist.h"
 
 int gz_query_clean(const char *query, char **out, char *err, size_t errlen)
 {
@@ -271,6 +272,17 @@ int gz_query_check(const char *text, char *err, size_t errlen)
     return check_operators(text, err, errlen);
 }
 
+/* 1 when token `t` is a stopword, which Xapian's parser drops ("the"). */
+static int is_stop_token(token t)
+{
+    char word[32];
+    if (t.kind != TOKEN_WORD || t.len >= sizeof word)
+        return 0;
+    memcpy(word, t.text, t.len);
+    word[t.len] = '\0';
+    return gz_is_stopword(word);
+}
+
 /* gz_query_only_excluded - see query_limits.h. */
 int gz_query_only_excluded(const char *text, char **out)
 {
@@ -278,6 +290,8 @@ int gz_query_only_excluded(const char *text, char **out)
     const char *p = text;
     size_t n = 0, size = 1;
     for (token t = next_token(&p); t.kind != TOKEN_END; t = next_token(&p)) {
+        if (is_stop_token(t))
+            continue;
         if (t.kind != TOKEN_WORD || t.text[0] != '-' || t.len < 2 ||
             t.text[1] == '-')
             return 0;
@@ -292,7 +306,8 @@ int gz_query_only_excluded(const char *text, char **out)
     *out = w;
     p = text;
     for (token t = next_token(&p); t.kind != TOKEN_END; t = next_token(&p))
-        w += sprintf(w, "%sNOT %.*s", w == *out ? "" : " ", (int)t.len - 1,
-                     t.text + 1);
+        if (!is_stop_token(t))
+            w += sprintf(w, "%sNOT %.*s", w == *out ? "" : " ",
+                         (int)t.len - 1, t.text + 1);
     return 1;
 }

@@ -30,10 +30,11 @@ int gz_query_clean(const char *query, char **out, char *err, size_t errlen);
  * Returns 0, or -1 with a one-line reason in `err`. */
 int gz_query_check(const char *text, char *err, size_t errlen);
 
-/* A query that only excludes words ("-gaza", "-gaza -lebanon"), which
- * Xapian's parser refuses and then reads leniently as the words
- * themselves, the opposite of what was asked: 1 with "NOT gaza NOT
- * lebanon" (every article but those) as a new malloc()ed string in *out;
+/* A query that only excludes words ("-gaza", "-gaza -lebanon", stopwords
+ * aside: "the -gaza"), which Xapian's parser refuses and then reads
+ * leniently as the words themselves, the opposite of what was asked: 1
+ * with "NOT gaza NOT lebanon" (every article but those) as a new
+ * malloc()ed string in *out;
  * 0 for any other query (*out NULL); -2 when out of memory. */
 int gz_query_only_excluded(const char *text, char **out);
 
