@@ -834,8 +834,10 @@ static char *expand_filter_groups(const char *query, char *err,
          * side by side are what Xapian ORs as one filter, wherever they
          * stand: a bracketed OR of them beside an operator would be a
          * subquery, not a filter ("aid source:(a b) NOT x" matched every
-         * article of a or b). */
-        if (rc == 0 && (values < 2 || f->exclusive ||
+         * article of a or b). Not with a sign beside an operator: after
+         * AND, "-source:a -source:b" reads "a but not b". */
+        int side_by_side = f->exclusive && !(sign && joined);
+        if (rc == 0 && (values < 2 || side_by_side ||
                         (depth > 0 && !joined))) {
             gz_buf_put(&b, each.data, each.len);
         } else if (rc == 0) {

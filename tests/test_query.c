@@ -2529,6 +2529,8 @@ static void test_filter_groups(void **state)
         {"ceasefire source:(a c) NOT drafted", "a/one.md"},
         {"ceasefire source:a source:c NOT drafted", "a/one.md"},
         {"ceasefire AND source:(a c)", "a/one.md c/three.md"},
+        {"ceasefire AND -source:(a c)", "b/two.md"},
+        {"ceasefire AND +source:(a c)", "a/one.md c/three.md"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
         expect_ids(db, cases[i].query, 0, cases[i].want);
