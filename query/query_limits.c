@@ -288,9 +288,11 @@ int gz_query_only_excluded(const char *text, char **out)
 {
     *out = NULL;
     const char *p = text;
-    size_t n = 0, size = 1;
+    size_t n = 0, size = 1, stops = 0;
     for (token t = next_token(&p); t.kind != TOKEN_END; t = next_token(&p)) {
-        if (is_stop_token(t))
+        /* one stopword: Xapian drops it and fails; two or more ("to be
+         * -hamlet") it keeps, and reads the query */
+        if (is_stop_token(t) && ++stops < 2)
             continue;
         if (t.kind != TOKEN_WORD || t.text[0] != '-' || t.len < 2 ||
             t.text[1] == '-')

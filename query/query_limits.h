@@ -30,8 +30,8 @@ int gz_query_clean(const char *query, char **out, char *err, size_t errlen);
  * Returns 0, or -1 with a one-line reason in `err`. */
 int gz_query_check(const char *text, char *err, size_t errlen);
 
-/* A query that only excludes words ("-gaza", "-gaza -lebanon", stopwords
- * aside: "the -gaza"), which Xapian's parser refuses and then reads
+/* A query that only excludes words ("-gaza", "-gaza -lebanon", one
+ * stopword aside: "the -gaza"), which Xapian's parser refuses and then reads
  * leniently as the words themselves, the opposite of what was asked: 1
  * with "NOT gaza NOT lebanon" (every article but those) as a new
  * malloc()ed string in *out;

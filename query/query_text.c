@@ -876,21 +876,25 @@ static int field_before(const char *query, const char *end)
     return is_bare_field(t, (size_t)(end - t));
 }
 
-/* 1 when the unclosed quote `stray` of `query` opens the value of a field
- * (tag:"world cup, title:"gaza truce), or a value in a field's group
- * (tag:(gaza "middle east)). */
-static int opens_field_value(const char *query, const char *stray)
+/* 1 when `at` in `query` is inside a field's group (tag:(gaza "x"). */
+static int in_field_group(const char *query, const char *at)
 {
-    if (field_before(query, stray))
-        return 1;
     int depth = 0;
-    for (const char *t = stray; t > query; t--) {
+    for (const char *t = at; t > query; t--) {
         if (t[-1] == ')')
             depth++;
         else if (t[-1] == '(' && depth-- == 0)
             return field_before(query, t - 1);
     }
     return 0;
+}
+
+/* 1 when the unclosed quote `stray` of `query` opens the value of a field
+ * (tag:"world cup, title:"gaza truce), or a value in a field's group
+ * (tag:(gaza "middle east)). */
+static int opens_field_value(const char *query, const char *stray)
+{
+    return field_before(query, stray) || in_field_group(query, stray);
 }
 
 static char *normalise(const char *typed, gz_caps_known_fn known, void *ctx,
@@ -905,12 +909,22 @@ typedef struct chain_token {
     int empty_group;   /* a bracket of a group holding nothing: "(())" */
 } chain_token;
 
-/* 1 when [s, s+n) has a letter or digit (or a byte of UTF-8). */
+/* 1 when [s, s+n) has a letter or a digit (of any script). */
 static int has_word_char(const char *s, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
-        if (gz_ascii_isalnum((unsigned char)s[i]) || (s[i] & 0x80))
+    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+    for (size_t i = 0; i < n;) {
+        utf8proc_int32_t c;
+        utf8proc_ssize_t k = utf8proc_iterate(p + i, (utf8proc_ssize_t)(n - i),
+                                              &c);
+        if (k <= 0)
+            return 1;   /* not UTF-8: let Xapian judge */
+        utf8proc_category_t cat = utf8proc_category(c);
+        if ((cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) ||
+            (cat >= UTF8PROC_CATEGORY_ND && cat <= UTF8PROC_CATEGORY_NO))
             return 1;
+        i += (size_t)k;
+    }
     return 0;
 }
 
@@ -920,9 +934,9 @@ static int has_word_char(const char *s, size_t n)
 static void mark_empty_groups(const char *q, chain_token *t, size_t n)
 {
     for (size_t i = 0; i < n; i++)   /* a field's value stays ('id:"-"') */
-        if (t[i].at[0] == '"' && t[i].len > 2 &&
+        if (t[i].at[0] == '"' && t[i].len >= 2 && t[i].kind == CT_OTHER &&
             (t[i].at == q || t[i].at[-1] != ':') &&
-            !has_word_char(t[i].at, t[i].len))
+            !in_field_group(q, t[i].at) && !has_word_char(t[i].at, t[i].len))
             t[i].empty_group = 1;
     for (size_t i = 0; i < n; i++) {
         if (t[i].kind != CT_OTHER || t[i].at[0] != ')')
@@ -941,9 +955,18 @@ static int chain_tokens(const char *q, chain_token **out, size_t *n)
 {
     size_t cap = 16;
     chain_token *t = malloc(cap * sizeof *t);
+    /* A quote never closed is dropped later, unless it opens a field's
+     * value: the words after it are words. */
+    const char *stray = unclosed_quote(q);
+    if (stray && opens_field_value(q, stray))
+        stray = NULL;
     *n = 0;
     for (const char *p = q; t && *p;) {
         if (gz_ascii_isspace((unsigned char)*p)) {
+            p++;
+            continue;
+        }
+        if (p == stray) {   /* as white space: normalise drops it */
             p++;
             continue;
         }
@@ -1010,6 +1033,14 @@ static void bracket_chains(const char *q, char **out)
             copied = t[i].at + t[i].len;
             continue;
         }
+        if (t[i].kind != CT_WORD && is_operator(t[i].at, t[i].len) &&
+            t[i].at[t[i].len] == '(') {   /* "NOT(": Xapian wants a space */
+            const char *end = t[i].at + t[i].len;
+            gz_buf_put(&b, copied, (size_t)(end - copied));
+            gz_buf_put(&b, " ", 1);
+            copied = end;
+            continue;
+        }
         size_t j = i;
         while (j + 2 < n && t[j].kind == CT_WORD &&
                t[j + 1].kind == CT_PROXIMITY && t[j + 2].kind == CT_WORD)
@@ -1018,10 +1049,12 @@ static void bracket_chains(const char *q, char **out)
             i = j;
             continue;
         }
-        gz_buf_put(&b, copied, (size_t)(t[i].at - copied));
+        /* a sign stays before the brackets: "+(gaza NEAR truce)" */
+        size_t sign = t[i].at[0] == '+' || t[i].at[0] == '-';
+        gz_buf_put(&b, copied, (size_t)(t[i].at - copied) + sign);
         gz_buf_put(&b, "(", 1);
         copied = t[j].at + t[j].len;
-        gz_buf_put(&b, t[i].at, (size_t)(copied - t[i].at));
+        gz_buf_put(&b, t[i].at + sign, (size_t)(copied - t[i].at) - sign);
         gz_buf_put(&b, ")", 1);
         i = j;
     }

@@ -619,7 +619,7 @@ static gazette_status_t search_failed(gazette_index_t *index, xap_status s)
         return gz_fail(GAZETTE_STATUS_QUERY_SYNTAX,
                        "cannot understand the query: its operators do not "
                        "fit together (NEAR and ADJ go between single "
-                       "words; to "
+                       "words, not phrases, groups or wildcards; to "
                        "exclude a group or a phrase, write NOT: 'gaza NOT "
                        "(hamas OR israel)', 'NOT \"gaza truce\"')");
     if (s == XAP_ERR_QUERY_PARSE) {
