@@ -9,7 +9,6 @@
 #include <xapian.h>
 
 #include <algorithm>
-#include <cctype>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>

@@ -540,6 +540,13 @@ bool is_operator_word(const char *word, size_t len, bool any_case)
     return false;
 }
 
+// An ASCII letter or digit, whatever the locale.
+bool is_ascii_alnum(char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+           (c >= 'A' && c <= 'Z');
+}
+
 // Whether the grammar may fail on `text`: it fails only on syntax (signs,
 // brackets, quotes, fields, wildcards, ranges, operator words), so a text
 // of ASCII letters, digits and spaces without an operator word cannot.
@@ -549,15 +556,14 @@ bool may_fail_to_parse(const char *text, unsigned flags)
     bool boolean = flags & Xapian::QueryParser::FLAG_BOOLEAN;
     bool any_case = flags & Xapian::QueryParser::FLAG_BOOLEAN_ANY_CASE;
     for (const char *p = text; *p;) {
-        unsigned char c = static_cast<unsigned char>(*p);
-        if (c == ' ') {
+        if (*p == ' ') {
             p++;
             continue;
         }
-        if (!std::isalnum(c))
+        if (!is_ascii_alnum(*p))
             return true;
         const char *word = p;
-        while (*p && std::isalnum(static_cast<unsigned char>(*p)))
+        while (is_ascii_alnum(*p))
             p++;
         if (boolean && is_operator_word(word, size_t(p - word), any_case))
             return true;
