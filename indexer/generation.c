@@ -415,8 +415,9 @@ static void sync_parent(const char *path)
 }
 
 /* Clear `tmp` (DB.stub-tmp) left by a run that died mid-switch: a stub
- * file, or the old database exchanged out of DB and not yet deleted.
- * Anything else there is not ours: refuse. 0, or -1 with a reason. */
+ * file (empty when it died between creating and writing it), or the old
+ * database exchanged out of DB and not yet deleted. Anything else there
+ * is not ours: refuse. 0, or -1 with a reason. */
 static int clear_stale_tmp(const char *tmp, char *err, size_t errlen)
 {
     struct stat sb;
@@ -427,7 +428,7 @@ static int clear_stale_tmp(const char *tmp, char *err, size_t errlen)
     if (S_ISDIR(sb.st_mode))
         ok = scan_dir(tmp, &foreign) == 0 && !foreign &&
              gz_remove_tree(tmp) == 0;
-    else if (S_ISREG(sb.st_mode) && is_stub_file(tmp))
+    else if (S_ISREG(sb.st_mode) && (sb.st_size == 0 || is_stub_file(tmp)))
         ok = unlink(tmp) == 0;
     else
         ok = (errno = EEXIST, 0);
