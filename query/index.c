@@ -201,7 +201,7 @@ gazette_status_t gazette_index_open_multi(const char *const *locations,
         return GAZETTE_STATUS_INVALID_ARGUMENT;
     }
     gazette_index_t *index = calloc(1, sizeof *index);
-    if (index && pthread_mutex_init(&index->lock, NULL) != 0) {
+    if (index && !(index->guard = gz_handle_lock_new())) {
         free(index);
         index = NULL;
     }
@@ -247,9 +247,9 @@ int gazette_index_location_available(gazette_index_t *index, size_t i)
 {
     if (!index || i >= index->nlocations)
         return 0;
-    pthread_mutex_lock(&index->lock);
+    pthread_mutex_lock(&index->guard->mutex);
     int up = index->locations[i].db != NULL;
-    pthread_mutex_unlock(&index->lock);
+    pthread_mutex_unlock(&index->guard->mutex);
     return up;
 }
 
@@ -262,10 +262,38 @@ void gazette_index_close(gazette_index_t *index)
     xap_queryparser_free(index->qp);
     xap_stem_free(index->stem);
     free(index->language);
+    /* under the lock: result sets may be releasing what they share */
+    pthread_mutex_lock(&index->guard->mutex);
     gz_locations_free(index);
+    pthread_mutex_unlock(&index->guard->mutex);
     gz_sigpipe_restore(&sp);
-    pthread_mutex_destroy(&index->lock);
+    gz_handle_lock_release(index->guard);
     free(index);
+}
+
+gz_handle_lock *gz_handle_lock_new(void)
+{
+    gz_handle_lock *lock = calloc(1, sizeof *lock);
+    if (lock && pthread_mutex_init(&lock->mutex, NULL) != 0) {
+        free(lock);
+        return NULL;
+    }
+    if (lock)
+        lock->refs = 1;
+    return lock;
+}
+
+void gz_handle_lock_release(gz_handle_lock *lock)
+{
+    if (!lock)
+        return;
+    pthread_mutex_lock(&lock->mutex);
+    int last = --lock->refs == 0;
+    pthread_mutex_unlock(&lock->mutex);
+    if (last) {
+        pthread_mutex_destroy(&lock->mutex);
+        free(lock);
+    }
 }
 
 const char *gazette_index_error(const gazette_index_t *index)
@@ -282,7 +310,7 @@ gazette_status_t gazette_index_article_count(gazette_index_t *index,
                        "gazette_index_article_count: NULL argument");
     uint32_t n = 0;
     gz_sigpipe sp;
-    pthread_mutex_lock(&index->lock);
+    pthread_mutex_lock(&index->guard->mutex);
     gz_index_sigpipe_block(index, &sp);
     xap_status s = gz_index_refresh(index);
     if (s == XAP_OK)
@@ -292,7 +320,7 @@ gazette_status_t gazette_index_article_count(gazette_index_t *index,
         s != XAP_OK ? gz_index_fail(index, s, "cannot count articles")
                     : GAZETTE_STATUS_OK;
     gz_sigpipe_restore(&sp);
-    pthread_mutex_unlock(&index->lock);
+    pthread_mutex_unlock(&index->guard->mutex);
     if (s != XAP_OK)
         return failed;
     *out = n;
@@ -367,7 +395,7 @@ gazette_status_t gazette_index_get_article(gazette_index_t *index,
     gz_make_term(GZ_PREFIX_ID, id, id_term, sizeof id_term);
     xap_status s = XAP_ERR_DB_MODIFIED;
     gz_sigpipe sp;
-    pthread_mutex_lock(&index->lock);
+    pthread_mutex_lock(&index->guard->mutex);
     gz_index_sigpipe_block(index, &sp);
     for (int attempt = 0; s == XAP_ERR_DB_MODIFIED &&
                           attempt < MODIFIED_RETRIES; attempt++)
@@ -380,7 +408,7 @@ gazette_status_t gazette_index_get_article(gazette_index_t *index,
         : s != XAP_OK ? gz_index_fail(index, s, "cannot read the article")
                       : GAZETTE_STATUS_OK;
     gz_sigpipe_restore(&sp);
-    pthread_mutex_unlock(&index->lock);
+    pthread_mutex_unlock(&index->guard->mutex);
     if (s != XAP_OK) {
         gazette_article_free(a);
         return failed;

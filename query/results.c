@@ -40,7 +40,13 @@ void gazette_results_free(gazette_results_t *results)
 {
     if (!results)
         return;
+    gz_handle_lock *guard = results->guard;
+    if (guard)
+        pthread_mutex_lock(&guard->mutex);
     free_snippet_source(&results->snippets);
+    if (guard)
+        pthread_mutex_unlock(&guard->mutex);
+    gz_handle_lock_release(guard);
     for (size_t i = 0; i < results->nlocations; i++)
         free(results->locations[i]);
     free(results->locations);
@@ -258,11 +264,25 @@ static xap_status snippet_and_title(snippet_source *src, gazette_hit_t *hit)
  * than the match. Only the first GAZETTE_MAX_SNIPPETS hits of a page get
  * one. A failure leaves the snippet empty (the accessors cannot report
  * it). */
+static void make_snippet_locked(gazette_hit_t *hit);
+
+/* make_snippet_locked under the handle's lock, which the match sets the
+ * snippet comes from share with it. */
 static void make_snippet(gazette_hit_t *hit)
 {
     if (hit->snippet_made)
         return;
     hit->snippet_made = 1;
+    gz_handle_lock *guard = hit->results->guard;
+    if (guard)
+        pthread_mutex_lock(&guard->mutex);
+    make_snippet_locked(hit);
+    if (guard)
+        pthread_mutex_unlock(&guard->mutex);
+}
+
+static void make_snippet_locked(gazette_hit_t *hit)
+{
     snippet_source *src = &hit->results->snippets;
     if (src->length == 0 || !src->mset ||
         (size_t)(hit - hit->results->hits) >= GAZETTE_MAX_SNIPPETS)

@@ -771,7 +771,7 @@ gazette_status_t gazette_search(gazette_index_t *index, const char *query,
         return status;
     gazette_results_t *r = NULL;
     gz_sigpipe sp;
-    pthread_mutex_lock(&index->lock);
+    pthread_mutex_lock(&index->guard->mutex);
     gz_index_sigpipe_block(index, &sp);
     xap_status s = search_locked(index, query, text, o, &r);
     /* In words while the lock is held: the failure a location left in
@@ -780,8 +780,12 @@ gazette_status_t gazette_search(gazette_index_t *index, const char *query,
                               : index->parsed_nothing
                                   ? nothing_to_search(query)
                                   : search_failed(index, s);
+    if (s == XAP_OK) {   /* its match sets are the handle's: see guard */
+        r->guard = index->guard;
+        index->guard->refs++;
+    }
     gz_sigpipe_restore(&sp);
-    pthread_mutex_unlock(&index->lock);
+    pthread_mutex_unlock(&index->guard->mutex);
     free(text);
     if (s != XAP_OK)
         return failed;

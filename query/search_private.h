@@ -59,8 +59,24 @@ typedef struct gz_location {
     size_t nparts;
 } gz_location;
 
+/* The lock of a handle, shared with the result sets it made: their
+ * match sets hold Xapian objects of the handle (its database), whose
+ * reference counts are not atomic, so releasing them or making a snippet
+ * from them must not overlap a call on the handle in another thread.
+ * Freed with the last of the handle and its result sets. */
+typedef struct gz_handle_lock {
+    pthread_mutex_t mutex;
+    unsigned refs;         /* the handle and its result sets alive; under
+                              the mutex */
+} gz_handle_lock;
+
+/* A new lock, held by one (the handle); NULL when out of memory. */
+gz_handle_lock *gz_handle_lock_new(void);
+/* Let go of `lock` (NULL: nothing): freed once nobody holds it. */
+void gz_handle_lock_release(gz_handle_lock *lock);
+
 struct gazette_index {
-    pthread_mutex_t lock;  /* serialises every call on the handle */
+    gz_handle_lock *guard; /* serialises every call on the handle */
     xap_database *db;      /* the available locations as one */
     gz_location *locations;
     size_t nlocations;
@@ -169,6 +185,8 @@ struct gazette_results {
     gazette_hit_t *hits;
     size_t count;
     snippet_source snippets;
+    gz_handle_lock *guard; /* the handle's, while snippets holds its
+                              match sets (NULL: none) */
     char **locations;      /* the handle's locations, copied */
     size_t nlocations;
     char *warning;         /* locations left out ("" when none) */
