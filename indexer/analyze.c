@@ -377,7 +377,7 @@ static xap_status add_filters(xap_document *doc, const corpus_file *file,
     if (s == XAP_OK && gz_simhash(art->body, art->body_len, &sim) >=
                            GZ_SIMHASH_MIN_WORDS) {
         char fp[17];
-        snprintf(fp, sizeof fp, "%016llx", (unsigned long long)sim);
+        gz_simhash_format(sim, fp);
         s = xap_document_add_value(doc, GZ_SLOT_SIMHASH, fp, 16);
     }
     if (s == XAP_OK && art->url)

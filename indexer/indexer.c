@@ -983,6 +983,17 @@ static xap_status write_index_extras(run_state *st)
     return s;
 }
 
+/* 1 when a shard of the build holds an article under `term`; *status
+ * (XAP_OK on entry) gets a failure to ask. */
+static int build_holds(const run_state *st, const char *term,
+                       xap_status *status)
+{
+    uint32_t here = 0;
+    for (size_t i = 0; *status == XAP_OK && i < st->nshards && !here; i++)
+        *status = xap_database_termfreq(st->views[i], term, &here);
+    return here != 0;
+}
+
 /* 1 when the live index's path term `term` is that of a path the walk
  * could not read, or of a path below one. The term of a long path is cut
  * and hashed (gz_make_term): a file is matched by its whole term, a
@@ -993,6 +1004,10 @@ static int term_unreadable(const run_state *st, const char *term)
         return 1;
     char own[GZ_TERM_BUF];
     for (size_t i = 0; i < st->nunreadable; i++) {
+        /* a path short enough is its own term: compared just above */
+        if (strlen(GZ_PREFIX_PATH) + strlen(st->unreadable[i]) <=
+            GZ_MAX_TERM_BYTES)
+            continue;
         gz_make_term(GZ_PREFIX_PATH, st->unreadable[i], own, sizeof own);
         if (strcmp(own, term) == 0)
             return 1;
@@ -1056,10 +1071,7 @@ static int carry_path(const char *term, size_t len, uint32_t freq, void *ctx)
         st->article_total += freq;
         return 0;
     }
-    uint32_t here = 0;
-    for (size_t i = 0; c->status == XAP_OK && i < st->nshards && !here; i++)
-        c->status = xap_database_termfreq(st->views[i], term, &here);
-    if (c->status != XAP_OK || here)
+    if (build_holds(st, term, &c->status) || c->status != XAP_OK)
         return c->status != XAP_OK;
     c->to = st->shards[gz_shard_of(relpath, st->nshards)];
     xap_status s = xap_database_each_posting(c->live, term, carry_document,
@@ -1946,10 +1958,7 @@ static int on_live_path(const char *term, size_t len, uint32_t freq,
     (void)freq;
     removed_ctx *r = ctx;
     run_state *st = r->st;
-    uint32_t here = 0;
-    for (size_t i = 0; r->status == XAP_OK && i < st->nshards && !here; i++)
-        r->status = xap_database_termfreq(st->views[i], term, &here);
-    if (r->status == XAP_OK && !here) {
+    if (!build_holds(st, term, &r->status) && r->status == XAP_OK) {
         st->stats->removed++;
         changed(st, term + strlen(GZ_PREFIX_PATH), "removed");
     }

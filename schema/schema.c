@@ -515,6 +515,11 @@ size_t gz_simhash(const char *text, size_t len, uint64_t *out)
     return words;
 }
 
+void gz_simhash_format(uint64_t h, char buf[17])
+{
+    snprintf(buf, 17, "%016llx", (unsigned long long)h);
+}
+
 int gz_simhash_parse(const char *value, size_t len, uint64_t *out)
 {
     *out = 0;

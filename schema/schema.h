@@ -403,6 +403,9 @@ size_t gz_simhash(const char *text, size_t len, uint64_t *out);
 /* The fingerprint stored in a GZ_SLOT_SIMHASH value (16 hex digits) in
  * *out; 0 when the value is not one (empty: an older index). */
 int gz_simhash_parse(const char *value, size_t len, uint64_t *out);
+/* The GZ_SLOT_SIMHASH value of fingerprint `h`: 16 lower-case hex digits
+ * and a NUL into buf. */
+void gz_simhash_format(uint64_t h, char buf[17]);
 
 /* The number of bits that differ between two fingerprints. Inline and
  * counted in parallel (SWAR): __builtin_popcountll without -mpopcnt is a
