@@ -61,8 +61,8 @@ static int is_space(char c)
     return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
-/* "NEAR", "NEAR/3", "ADJ", "ADJ/12". */
-static int is_proximity(const char *t, size_t n)
+/* gz_query_is_proximity - see query_limits.h. */
+int gz_query_is_proximity(const char *t, size_t n)
 {
     size_t k = n >= 4 && strncmp(t, "NEAR", 4) == 0  ? 4
                : n >= 3 && strncmp(t, "ADJ", 3) == 0 ? 3
@@ -89,7 +89,7 @@ static token_kind word_kind(const char *t, size_t n)
         return TOKEN_BOOL;
     if (n == 3 && strncmp(t, "NOT", 3) == 0)
         return TOKEN_NOT;
-    return is_proximity(t, n) ? TOKEN_NEAR : TOKEN_WORD;
+    return gz_query_is_proximity(t, n) ? TOKEN_NEAR : TOKEN_WORD;
 }
 
 /* Words of the phrase starting after a quote at *p; moves *p past the

@@ -28,6 +28,10 @@ int gz_query_clean(const char *query, char **out, char *err, size_t errlen);
  * from 1 to GAZETTE_MAX_QUERY_WINDOW, and no boolean operator
  * (AND, OR, XOR, NOT) without the words it needs on each side.
  * Returns 0, or -1 with a one-line reason in `err`. */
+/* 1 when [t, t+n) is a proximity operator: "NEAR", "NEAR/3", "ADJ",
+ * "ADJ/12". */
+int gz_query_is_proximity(const char *t, size_t n);
+
 int gz_query_check(const char *text, char *err, size_t errlen);
 
 /* A query that only excludes words ("-gaza", "-gaza -lebanon", one

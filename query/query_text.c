@@ -3,6 +3,7 @@
 #include "ascii.h"
 #include "calendar.h"
 #include "query_text.h"
+#include "query_limits.h"
 
 #include "fold.h"
 #include "schema.h"
@@ -380,14 +381,6 @@ static int is_capitals_word(const char *t, size_t n)
         i += (size_t)k;
     }
     return chars >= 2 && uppers >= 1;
-}
-
-/* 1 when the token at `t` (n bytes) is NEAR or ADJ (with or without /n):
- * their operands must be plain words. */
-static int is_proximity(const char *t, size_t n)
-{
-    return is_operator(t, n) && (t[0] == 'N' || t[0] == 'A') &&
-           !(n == 3 && (memcmp(t, "AND", 3) == 0 || memcmp(t, "NOT", 3) == 0));
 }
 
 /* The token after [t, t+n), skipping white space (length in *len). */
@@ -794,10 +787,8 @@ static char *expand_filter_groups(const char *query, char *err,
         if (n == 0) {   /* white space, a parenthesis, the stray quote */
             if (*p == '(' || *p == ')')
                 prev = NULL;
-            if (*p == '(')
-                depth++;
-            else if (*p == ')' && depth > 0)
-                depth--;
+            int no_group = 0;
+            follow_parenthesis(*p, &depth, &no_group);
             gz_buf_put(&b, p, 1);
             p++;
             continue;
@@ -978,7 +969,7 @@ static int chain_tokens(const char *q, chain_token **out, size_t *n)
         } else if (k.len == 0) {   /* a bracket */
             k.len = 1;
             k.kind = CT_OTHER;
-        } else if (is_proximity(p, k.len)) {
+        } else if (gz_query_is_proximity(p, k.len)) {
             k.kind = CT_PROXIMITY;
         } else if (is_operator(p, k.len)) {
             k.kind = CT_OTHER;
@@ -1194,8 +1185,8 @@ static char *normalise(const char *typed, gz_caps_known_fn known, void *ctx,
         }
         size_t next_n = 0;
         const char *next = token_after(p, n, &next_n);
-        int plain_only = after_proximity || is_proximity(next, next_n) ||
-                         group;
+        int plain_only = after_proximity ||
+                         gz_query_is_proximity(next, next_n) || group;
         if (put_token(&b, p, n, &next_case, plain_only, known, ctx, err,
                       errlen) != 0) {
             free(b.data);
@@ -1204,7 +1195,7 @@ static char *normalise(const char *typed, gz_caps_known_fn known, void *ctx,
         }
         if (!group && is_field_group(p, n))
             group = depth + 1;
-        after_proximity = is_proximity(p, n);
+        after_proximity = gz_query_is_proximity(p, n);
         p += n;
     }
     free(query);
