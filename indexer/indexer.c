@@ -43,7 +43,7 @@ typedef struct held_file {
  * vanished file with the same content was renamed or moved, which the
  * removal guards do not count as a loss. */
 typedef struct added_file {
-    char hash[17];
+    uint64_t hash;
     uint64_t articles;
     int matched;                 /* already taken for a vanished file */
 } added_file;
@@ -206,17 +206,12 @@ static void free_held(run_state *st)
 
 static void remember_unreadable(run_state *st, const char *relpath);
 
-/* The pipeline's reports, on this thread: a file is done. Every count is
- * taken here, once the file's fate is known, so a run stopped with files
- * still queued counts only those it finished. A file that would lose
- * articles is counted once the removal guards have decided: as updated
- * when it is read again and written, as skipped when it is kept. */
-/* Remember a file added with content `hash` ("" when not hashed: then
+/* Remember a file added with content `hash` (NULL when not hashed: then
  * it matches nothing). Out of memory, it is forgotten: the guards are
  * then only stricter. */
-static void note_added(run_state *st, const char *hash, size_t articles)
+static void note_added(run_state *st, const uint64_t *hash, size_t articles)
 {
-    if (!*hash)
+    if (!hash)
         return;
     if (st->nadded == st->capadded) {
         size_t cap = st->capadded ? st->capadded * 2 : 64;
@@ -226,16 +221,15 @@ static void note_added(run_state *st, const char *hash, size_t articles)
         st->added = v;
         st->capadded = cap;
     }
-    added_file *a = &st->added[st->nadded++];
-    snprintf(a->hash, sizeof a->hash, "%s", hash);
-    a->articles = articles;
-    a->matched = 0;
+    st->added[st->nadded++] =
+        (added_file){.hash = *hash, .articles = articles, .matched = 0};
 }
 
 static int compare_added(const void *a, const void *b)
 {
-    return strcmp(((const added_file *)a)->hash,
-                  ((const added_file *)b)->hash);
+    uint64_t x = ((const added_file *)a)->hash;
+    uint64_t y = ((const added_file *)b)->hash;
+    return (x > y) - (x < y);
 }
 
 /* 1 when a file added this run has the content of vanished file `e`
@@ -247,16 +241,14 @@ static int match_renamed(run_state *st, const gz_file_entry *e,
 {
     if (!e->has_hash || st->nadded == 0)
         return 0;
-    added_file key;
-    gz_format_hash(key.hash, e->hash);
+    added_file key = {.hash = e->hash};
     added_file *hit = bsearch(&key, st->added, st->nadded, sizeof key,
                               compare_added);
     if (!hit)
         return 0;
-    while (hit > st->added && strcmp(hit[-1].hash, key.hash) == 0)
+    while (hit > st->added && hit[-1].hash == e->hash)
         hit--;
-    for (; hit < st->added + st->nadded &&
-           strcmp(hit->hash, key.hash) == 0; hit++) {
+    for (; hit < st->added + st->nadded && hit->hash == e->hash; hit++) {
         if (!hit->matched) {
             hit->matched = 1;
             *articles = hit->articles < e->articles ? hit->articles
@@ -267,9 +259,14 @@ static int match_renamed(run_state *st, const gz_file_entry *e,
     return 0;
 }
 
+/* The pipeline's reports, on this thread: a file is done. Every count is
+ * taken here, once the file's fate is known, so a run stopped with files
+ * still queued counts only those it finished. A file that would lose
+ * articles is counted once the removal guards have decided: as updated
+ * when it is read again and written, as skipped when it is kept. */
 static void on_file_done(const corpus_file *file, gz_file_outcome outcome,
                          const char *reason, size_t articles,
-                         const char *hash, void *ctx)
+                         const uint64_t *hash, void *ctx)
 {
     run_state *st = ctx;
     const char *relpath = file->relpath, *path = file->path;

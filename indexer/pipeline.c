@@ -74,6 +74,8 @@ typedef struct unit {
     char path_term[GZ_TERM_BUF];
     char stat_value[64];
     char hash_value[17];
+    uint64_t hash;             /* the same as a number, when hashed */
+    int hashed;
     /* what the worker made of it */
     gz_file_outcome outcome;
     char reason[512];
@@ -409,7 +411,7 @@ static xap_status prepare_unit(gz_pipeline *p, gz_analyzer *analyzer,
                                unit *u)
 {
     int dry = p->cfg.shards == NULL;
-    uint64_t hash;
+    uint64_t hash = 0;
     /* Not hashed (1): over the size limit or no longer a regular file;
      * the reader says which, and no hash is recorded. */
     int hashed = gz_hash_file(u->file.path, p->cfg.max_file_bytes, &hash);
@@ -428,7 +430,9 @@ static xap_status prepare_unit(gz_pipeline *p, gz_analyzer *analyzer,
     }
     gz_format_stat(u->stat_value, sizeof u->stat_value, u->file.size,
                    u->file.mtime_ns);
-    if (hashed == 0)
+    u->hashed = hashed == 0;
+    u->hash = hash;
+    if (u->hashed)
         gz_format_hash(u->hash_value, hash);
     else
         u->hash_value[0] = '\0';
@@ -967,7 +971,7 @@ static void deliver(gz_pipeline *p, unit *u)
         tally_reported(p, u);
         if (u->is_file && h->file_done)
             h->file_done(&u->file, u->outcome, u->reason, u->articles,
-                         u->hash_value, h->ctx);
+                         u->hashed ? &u->hash : NULL, h->ctx);
         if (u->vanished && h->removed)
             h->removed(u->path_term, h->ctx);
         free_unit(u);
