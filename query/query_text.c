@@ -623,6 +623,14 @@ static void follow_parenthesis(char c, int *depth, int *group)
     }
 }
 
+/* The length of the quoted text at `p` (a double quote): up to and with
+ * its closing quote, or to the end when it is never closed. */
+static size_t quoted_length(const char *p)
+{
+    const char *close = strchr(p + 1, '"');
+    return close ? (size_t)(close - p) + 1 : strlen(p);
+}
+
 /* The position of a double quote that is never closed, or NULL. */
 static const char *unclosed_quote(const char *query)
 {
@@ -779,8 +787,7 @@ static char *expand_filter_groups(const char *query, char *err,
     for (const char *p = query; *p && !b.failed;) {
         size_t n = 0;
         if (*p == '"' && p != stray) {
-            const char *close = strchr(p + 1, '"');
-            n = close ? (size_t)(close - p) + 1 : strlen(p);
+            n = quoted_length(p);
         } else if (p != stray) {
             n = token_length(p);
         }
@@ -963,8 +970,7 @@ static int chain_tokens(const char *q, chain_token **out, size_t *n)
         }
         chain_token k = {p, token_length(p), CT_WORD, 0};
         if (*p == '"') {
-            const char *close = strchr(p + 1, '"');
-            k.len = close ? (size_t)(close - p) + 1 : strlen(p);
+            k.len = quoted_length(p);
             k.kind = CT_OTHER;
         } else if (k.len == 0) {   /* a bracket */
             k.len = 1;
@@ -1151,8 +1157,7 @@ static char *normalise(const char *typed, gz_caps_known_fn known, void *ctx,
         }
         if (*p == '"') {
             /* A quoted phrase, or the quoted value of a field. */
-            const char *close = strchr(p + 1, '"');
-            size_t n = close ? (size_t)(close - p) + 1 : strlen(p);
+            size_t n = quoted_length(p);
             put_value(&b, p, n, next_case);
             next_case = GZ_FOLD_TEXT;
             p += n;
@@ -1412,8 +1417,7 @@ char *gz_query_kept_words(const char *query)
     const char *stray = unclosed_quote(query);
     for (const char *p = query; *p && !b.failed;) {
         if (*p == '"' && p != stray) {   /* a phrase keeps its words */
-            const char *close = strchr(p + 1, '"');
-            p = close ? close + 1 : p + strlen(p);
+            p += quoted_length(p);
             continue;
         }
         size_t n = token_length(p);
