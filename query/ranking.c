@@ -471,13 +471,22 @@ xap_status gz_ranking_apply(xap_enquire *enq, const xap_query *q,
     if (s != XAP_OK || !feedback || params.prf_docs == 0 ||
         params.prf_terms == 0)
         return s;
-    xap_query *expanded = NULL;
     s = expansion_query(enq, fb);
-    if (s == XAP_OK && fb->expansion) {
-        const xap_query *both[2] = {q, fb->expansion};
-        s = xap_query_new_combine(XAP_OP_AND_MAYBE, both, 2, 0, &expanded);
-    }
-    if (s == XAP_OK && expanded)
+    if (s == XAP_OK && fb->expansion)
+        s = gz_ranking_set_query(enq, q, fb);
+    return s;
+}
+
+xap_status gz_ranking_set_query(xap_enquire *enq, const xap_query *q,
+                                const gz_feedback *fb)
+{
+    if (!fb->expansion)
+        return xap_enquire_set_query(enq, q, 0);
+    xap_query *expanded = NULL;
+    const xap_query *both[2] = {q, fb->expansion};
+    xap_status s = xap_query_new_combine(XAP_OP_AND_MAYBE, both, 2, 0,
+                                         &expanded);
+    if (s == XAP_OK)
         s = xap_enquire_set_query(enq, expanded, 0);
     xap_query_free(expanded);
     return s;

@@ -81,6 +81,12 @@ typedef struct gz_feedback {
 xap_status gz_ranking_apply(xap_enquire *enq, const xap_query *q,
                             int feedback, gz_feedback *fb);
 
+/* Set on `enq` the query a search with feedback `fb` runs: q AND_MAYBE
+ * the feedback terms, or q alone when feedback added none (what
+ * gz_ranking_apply sets, again after gz_ranking_recheck replaced it). */
+xap_status gz_ranking_set_query(xap_enquire *enq, const xap_query *q,
+                                const gz_feedback *fb);
+
 /* After a match by relevance that skipped what could not reach the page
  * (check_at_least below the match count), whose `want`-th hit weighs
  * `last`: when Xapian may have lost a hit of that page (see ranking.c),

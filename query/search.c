@@ -423,24 +423,6 @@ static xap_status near_counts(const xap_database *db, const xap_mset *mset,
     return XAP_OK;
 }
 
-/* The query the page's match runs (q AND_MAYBE the feedback terms, as
- * gz_ranking_apply set it) set on `enq` again: gz_ranking_recheck may
- * have replaced it for a page of another size. */
-static xap_status reset_query(xap_enquire *enq, const xap_query *q,
-                              const gz_feedback *fb)
-{
-    if (!fb->expansion)
-        return xap_enquire_set_query(enq, q, 0);
-    xap_query *expanded = NULL;
-    const xap_query *both[2] = {q, fb->expansion};
-    xap_status s = xap_query_new_combine(XAP_OP_AND_MAYBE, both, 2, 0,
-                                         &expanded);
-    if (s == XAP_OK)
-        s = xap_enquire_set_query(enq, expanded, 0);
-    xap_query_free(expanded);
-    return s;
-}
-
 /* The match for a page that needs `want` shown hits with near-duplicates
  * left out (o->collapse): match_page for `want` hits, then for more
  * while near-duplicates left the page short and more matches may
@@ -468,7 +450,7 @@ static xap_status match_near_page(xap_enquire *enq, const xap_query *q,
         near_pick_free(pick);
         xap_mset_free(*mset);
         *mset = NULL;
-        s = reset_query(enq, q, fb);
+        s = gz_ranking_set_query(enq, q, fb);
         if (s != XAP_OK)
             return s;
     }
