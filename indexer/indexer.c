@@ -376,7 +376,7 @@ static int in_other_root(const run_state *st, const corpus_file *file)
             continue;
         char path[PATH_MAX];
         struct stat sb;
-        if (stat(cfg->roots[i], &sb) == 0 && S_ISREG(sb.st_mode)) {
+        if (st->checks[i].is_file) {
             /* a root that is one file: its relpath is its name */
             const char *slash = strrchr(cfg->roots[i], '/');
             if (strcmp(slash ? slash + 1 : cfg->roots[i], file->relpath) == 0)

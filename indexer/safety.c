@@ -114,8 +114,10 @@ xap_status gz_roots_inspect(const xap_database *view,
         root_key(roots[i], c->key, sizeof c->key, c->legacy_key,
                  c->abs_path, sizeof c->abs_path);
         struct stat sb;
-        if (stat(roots[i], &sb) == 0)
+        if (stat(roots[i], &sb) == 0) {
             c->dev = (uint64_t)sb.st_dev;
+            c->is_file = S_ISREG(sb.st_mode);
+        }
         if (!view)
             continue;
         char *value = NULL;

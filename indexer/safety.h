@@ -32,6 +32,7 @@
 typedef struct gz_root_check {
     const char *root;        /* as given (borrowed) */
     uint64_t dev;            /* st_dev now */
+    int is_file;             /* the root is one file, not a directory */
     uint64_t recorded_dev;   /* st_dev at the last run, when dev_known */
     int dev_known;           /* the index remembers a device for it */
     int unreadable;          /* the walk could not open it */
