@@ -147,7 +147,8 @@ int gz_shim_error_is_damage(void)
 gazette_status_t gz_status_from_shim(xap_status s)
 {
     if (s != XAP_OK && s != XAP_ERR_QUERY_PARSE && s != XAP_ERR_WILDCARD &&
-        s != XAP_ERR_INVALID_ARG && gz_shim_error_is_io())
+        s != XAP_ERR_QUERY_GRAMMAR && s != XAP_ERR_INVALID_ARG &&
+        gz_shim_error_is_io())
         return GAZETTE_STATUS_IO_ERROR;
     if ((s == XAP_ERR_XAPIAN || s == XAP_ERR_DB_OPENING || s == XAP_ERR_DB) &&
         gz_shim_error_is_damage())
@@ -162,7 +163,8 @@ gazette_status_t gz_status_from_shim(xap_status s)
     case XAP_ERR_DB_VERSION: return GAZETTE_STATUS_INDEX_VERSION;
     case XAP_ERR_DB_LOCKED: return GAZETTE_STATUS_INDEX_LOCKED;
     case XAP_ERR_DB_MODIFIED: return GAZETTE_STATUS_INDEX_MODIFIED;
-    case XAP_ERR_QUERY_PARSE: return GAZETTE_STATUS_QUERY_SYNTAX;
+    case XAP_ERR_QUERY_PARSE:
+    case XAP_ERR_QUERY_GRAMMAR: return GAZETTE_STATUS_QUERY_SYNTAX;
     case XAP_ERR_DB:
     case XAP_ERR_DB_CLOSED:
     case XAP_ERR_NETWORK: return GAZETTE_STATUS_IO_ERROR;

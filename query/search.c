@@ -595,7 +595,7 @@ static gazette_status_t search_failed(gazette_index_t *index, xap_status s)
                        "a wildcard in the query matches more than %u words; "
                        "make the part before '*' longer",
                        MAX_WILDCARD_EXPANSION);
-    if (s == XAP_ERR_QUERY_PARSE && strstr(msg, "parse error"))
+    if (s == XAP_ERR_QUERY_GRAMMAR)
         /* The grammar failed where Xapian would have searched the words
          * alone, operators and signs ignored (XAP_QP_FLAG_STRICT). */
         return gz_fail(GAZETTE_STATUS_QUERY_SYNTAX,

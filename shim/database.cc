@@ -1,9 +1,6 @@
 // database.cc - the shim: read-only databases: open, reopen, shards, metadata, terms, postings, synonyms.
 #include "internal.h"
 
-
-extern "C" {
-
 // ------------------------------------------------------------ read-only db
 
 xap_status xap_database_open(const char *path, xap_database **out)
@@ -321,4 +318,3 @@ xap_status xap_database_each_synonym(const xap_database *db, const char *term,
     });
 }
 
-}  // extern "C"

@@ -1,9 +1,6 @@
 // document.cc - the shim: documents: terms, values, data.
 #include "internal.h"
 
-
-extern "C" {
-
 // ---------------------------------------------------------------- document
 
 xap_status xap_document_new(xap_document **out)
@@ -120,4 +117,3 @@ xap_status xap_document_each_term(const xap_document *doc, const char *prefix,
     });
 }
 
-}  // extern "C"

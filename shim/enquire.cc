@@ -75,8 +75,6 @@ bool without_xor(const Xapian::Query &q, Xapian::Query &out)
 }  // namespace
 
 
-extern "C" {
-
 // ----------------------------------------------------------------- enquire
 
 xap_status xap_enquire_new(const xap_database *db, xap_enquire **out)
@@ -690,4 +688,3 @@ xap_status xap_termcount_spy_each_top(const xap_termcount_spy *spy,
     });
 }
 
-}  // extern "C"

@@ -3,8 +3,6 @@
 
 // -------------------------------------------------------------------- misc
 
-extern "C" {
-
 const char *xap_status_name(xap_status status)
 {
     switch (raw(status)) {
@@ -25,6 +23,7 @@ const char *xap_status_name(xap_status status)
     case XAP_ERR_UNIMPLEMENTED: return "ERR_UNIMPLEMENTED";
     case XAP_ERR_RANGE: return "ERR_RANGE";
     case XAP_ERR_WILDCARD: return "ERR_WILDCARD";
+    case XAP_ERR_QUERY_GRAMMAR: return "ERR_QUERY_GRAMMAR";
     case XAP_ERR_XAPIAN: return "ERR_XAPIAN";
     case XAP_ERR_UNKNOWN: return "ERR_UNKNOWN";
     }
@@ -41,4 +40,3 @@ const char *xap_version_string(void)
     return Xapian::version_string();
 }
 
-}  // extern "C"

@@ -1,6 +1,10 @@
 // internal.h - what the shim's source files share: the C handles' C++
 // insides, and the error plumbing that keeps every exception on the C++
 // side (guard()). Private to shim/.
+//
+// The xap_* definitions take C linkage from their declarations in
+// xapian_shim.h; the .cc files have no extern "C" block of their own, so
+// their helpers (in unnamed namespaces) stay C++ and local to the file.
 #ifndef GAZETTE_SHIM_INTERNAL_H
 #define GAZETTE_SHIM_INTERNAL_H
 

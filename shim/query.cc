@@ -1,9 +1,6 @@
 // query.cc - the shim: queries and the query parser.
 #include "internal.h"
 
-
-extern "C" {
-
 // ------------------------------------------------------------------- query
 
 xap_status xap_query_new_term(const char *term, unsigned wqf, unsigned pos,
@@ -624,7 +621,7 @@ xap_status xap_queryparser_parse(xap_queryparser *qp, const char *text,
         // Signs or brackets alone read as no word at all: the empty query
         // says so without an error.
         if (fails && !q.empty())
-            throw Xapian::QueryParserError("parse error");
+            fail(XAP_ERR_QUERY_GRAMMAR, "QueryParserError", "parse error");
         *out = new xap_query{q};
         return XAP_OK;
     });
@@ -641,4 +638,3 @@ xap_status xap_queryparser_corrected_query(const xap_queryparser *qp,
     });
 }
 
-}  // extern "C"

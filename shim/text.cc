@@ -1,9 +1,6 @@
 // text.cc - the shim: text: Unicode case, stemmers, stoppers, the term generator.
 #include "internal.h"
 
-
-extern "C" {
-
 // ----------------------------------------------------------------- unicode
 
 // Code points past U+10FFFF are not characters; Xapian's tables assume
@@ -277,4 +274,3 @@ xap_status xap_termgen_set_termpos(xap_termgen *tg, unsigned pos)
     });
 }
 
-}  // extern "C"

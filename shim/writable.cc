@@ -153,8 +153,6 @@ void no_changes(xap_writable &w)
 }  // namespace
 
 
-extern "C" {
-
 // ------------------------------------------------------------- writable db
 
 xap_status xap_writable_open(const char *path, xap_db_action action,
@@ -416,4 +414,3 @@ xap_status xap_compact(const char *const *sources, size_t nsources,
     });
 }
 
-}  // extern "C"

@@ -51,6 +51,8 @@ typedef enum xap_status {
     XAP_ERR_RANGE,           /* RangeError, index out of range */
     XAP_ERR_WILDCARD,        /* WildcardError: a wildcard expands past the
                                 limit (xap_queryparser_set_max_expansion) */
+    XAP_ERR_QUERY_GRAMMAR,   /* XAP_QP_FLAG_STRICT: the grammar failed where
+                                Xapian would have read the words alone */
     XAP_ERR_XAPIAN,          /* any other Xapian::Error */
     XAP_ERR_UNKNOWN          /* a non-Xapian exception */
 } xap_status;
@@ -524,15 +526,15 @@ xap_status xap_queryparser_add_date_range(xap_queryparser *qp, unsigned slot,
  * silently reparses the text without the syntax flags, as plain words
  * (the operators, brackets and signs ignored or searched as words).
  * With XAP_QP_FLAG_STRICT such a text fails instead, with
- * XAP_ERR_QUERY_PARSE and the message "parse error", unless that plain
+ * XAP_ERR_QUERY_GRAMMAR (message "...: parse error"), unless that plain
  * reading is empty ("*", "+"): then it is the empty query.  The check
  * costs a second parse (skipped for a text of ASCII letters, digits and
  * spaces without a boolean operator word), and the first strict parse
  * adds a range processor to `qp`: from then on an `A..B` that no range
- * accepts fails as described at xap_queryparser_add_date_range.  XAP_ERR_QUERY_PARSE also comes from a
- * dangling boolean operator with XAP_QP_FLAG_BOOLEAN ("foo AND", "NOT",
- * "a OR OR b"; "Syntax: ..." messages) and from unknown ranges (see
- * xap_queryparser_add_date_range). */
+ * accepts fails as described at xap_queryparser_add_date_range.
+ * XAP_ERR_QUERY_PARSE comes from a dangling boolean operator with
+ * XAP_QP_FLAG_BOOLEAN ("foo AND", "NOT", "a OR OR b"; "Syntax: ..."
+ * messages) and from unknown ranges (see xap_queryparser_add_date_range). */
 xap_status xap_queryparser_parse(xap_queryparser *qp, const char *text,
                                  unsigned flags, const char *default_prefix,
                                  xap_query **out);

@@ -264,6 +264,8 @@ static void test_misc(void **state)
     assert_string_equal(xap_status_name(XAP_OK), "OK");
     assert_string_equal(xap_status_name(XAP_ERR_DB_LOCKED), "ERR_DB_LOCKED");
     assert_string_equal(xap_status_name(XAP_ERR_UNKNOWN), "ERR_UNKNOWN");
+    assert_string_equal(xap_status_name(XAP_ERR_QUERY_GRAMMAR),
+                        "ERR_QUERY_GRAMMAR");
     assert_string_equal(xap_status_name((xap_status)999), "INVALID_STATUS");
     assert_non_null(xap_last_error());
     assert_non_null(strstr(xap_stem_languages(), "english"));
@@ -1668,10 +1670,12 @@ static void test_query_parse_strict(void **state)
         free(plain);
         xap_query *q = NULL;
         if (xap_queryparser_parse(qp, fails[i], flags | XAP_QP_FLAG_STRICT,
-                                  NULL, &q) != XAP_ERR_QUERY_PARSE)
+                                  NULL, &q) != XAP_ERR_QUERY_GRAMMAR)
             fail_msg("%s: not refused", fails[i]);
         assert_null(q);
-        assert_string_equal(xap_last_error(), "QueryParserError: parse error");
+        assert_string_equal(xap_last_error(),
+                            "QueryParserError: xap_queryparser_parse: "
+                            "parse error");
     }
     static const char *const reads[] = {
         "gaza -hamas", "NOT (hamas OR israel)", "gaza -\"hamas israel\"",
