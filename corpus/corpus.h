@@ -61,10 +61,12 @@ typedef struct corpus_walk_options {
      * not part of the corpus, with the reason: an unknown file type, a
      * file describing the corpus (README...), a hidden file or directory
      * (name starting with '.'; a directory is reported once and not
-     * entered), or the include and exclude patterns. May be NULL. */
+     * entered), the include and exclude patterns, or a symlink whose
+     * target lies inside the root (not followed). May be NULL. */
     corpus_warn_fn on_ignored;
     /* Follow symlinks whose target is outside the root as well (the
-     * gazette-index option --follow-symlinks). */
+     * gazette-index option --follow-symlinks). Links to a target inside
+     * the root are never followed. */
     int follow_outside_symlinks;
     /* Called instead of `warn` for a symlink left out because it leaves
      * the root (a choice, not a problem: a caller may want to drop what
@@ -78,13 +80,18 @@ typedef struct corpus_walk_options {
 
 /* Walk `root` (a directory, or a single file whose relpath is then its base
  * name). Entries of each directory are visited in strcmp order of their
- * names, depth first (so "sub/a.txt" comes before "sub.txt"). Symlinks
- * whose target (resolved with realpath(), like the root) lies inside the
- * root are followed: to files, and to directories once (a directory
- * already on the current path is a loop and is reported through `warn`).
- * A symlink whose target lies outside the root is not followed: it is
- * reported, with the reason "symlink leaves the corpus root", and skipped
- * (corpus_walk_with() can allow it). Hidden entries (leading '.') below
+ * names, depth first (so "sub/a.txt" comes before "sub.txt"). A file in
+ * the root is visited once, at its real path below it: a symlink whose
+ * target (resolved with realpath(), like the root) lies inside the root
+ * is not followed, as the walk reaches that target at its own path (or
+ * leaves it out: hidden, or by the patterns); it is reported through
+ * opts->on_ignored. A symlink to a directory already on the current path
+ * is a loop, reported through `warn`. A symlink whose target lies
+ * outside the root is not followed either: it is reported, with the
+ * reason "symlink leaves the corpus root", and skipped (corpus_walk_with()
+ * can allow it: followed then, to files, and to directories once). A root
+ * that is itself a symlink is walked as the place it leads to, with paths
+ * built from the root as given. Hidden entries (leading '.') below
  * the root are ignored. The patterns of `opts` (may be NULL) are applied
  * first: an entry they leave out is only reported as ignored, even a
  * symlink leaving the root, a broken symlink or a special file. They do

@@ -7,10 +7,15 @@
  * The current path lives in one growing buffer; the relpath is a suffix of
  * it, so visiting a file allocates nothing.
  *
- * Symlinks: an entry that is a symlink is resolved (realpath) and, unless
- * the options say otherwise, skipped when its target lies outside the
- * root (also resolved): a link to /etc must not put /etc in the index.
- * Links within the root are followed.
+ * Symlinks: an entry that is a symlink is resolved (realpath) and
+ * compared with the root (also resolved). A target outside the root is
+ * skipped unless the options say otherwise: a link to /etc must not put
+ * /etc in the index. A target inside the root is not followed: the walk
+ * reaches it at its own path (or leaves it out, hidden or excluded), and
+ * following the link would give the same files a second path, so a
+ * second article id (root/current -> root/2024-11). Each link is judged
+ * by its target alone, never by what the walk met before, so the result
+ * does not depend on the order of names.
  */
 #include "corpus.h"
 #include "corpus_internal.h"
@@ -56,8 +61,10 @@ typedef struct walker {
     size_t rel;             /* path + rel is the relpath */
     dir_id *ids;            /* directories on the current path, root first */
     size_t depth, idcap;
-    char *root_real;        /* realpath of the root; NULL: links not checked */
+    char *root_real;        /* realpath of the root; NULL (a root that is
+                               a file): links not checked */
     size_t root_real_len;
+    int follow_outside;     /* follow links leaving the root */
     corpus_warn_fn on_excluded;  /* links leaving the root (or warn) */
 } walker;
 
@@ -401,28 +408,111 @@ static int visit_dir(walker *w, const struct stat *st)
 }
 
 /*
- * leaves_root - 1 when the symlink at w->path resolves to a place outside
- * the root (w->root_real), 0 when inside, -1 when it cannot be resolved
- * (errno set; the link changed since it was listed) or memory ran out
- * (errno ENOMEM).
+ * resolve_link - the real path (realpath) of the symlink at w->path,
+ * malloc()ed, with *tail pointing into it at its path relative to the
+ * root (w->root_real; "" for the root itself), or NULL when it lies
+ * outside the root. NULL with errno set when the link cannot be resolved
+ * (it changed since it was listed) or memory ran out (ENOMEM).
  */
-static int leaves_root(const walker *w)
+static char *resolve_link(const walker *w, const char **tail)
 {
     char *target = realpath(w->path, NULL);
     if (!target)
-        return -1;
+        return NULL;
     size_t n = w->root_real_len;
-    int inside = strncmp(target, w->root_real, n) == 0 &&
-                 (target[n] == '\0' || target[n] == '/' ||
-                  (n == 1 && w->root_real[0] == '/'));
+    *tail = NULL;
+    if (n == 1 && w->root_real[0] == '/')
+        *tail = target + 1;
+    else if (strncmp(target, w->root_real, n) == 0 &&
+             (target[n] == '\0' || target[n] == '/'))
+        *tail = target + n + (target[n] == '/');
+    return target;
+}
+
+/* 1 when the walk, crossing no symlink, reaches `tail` (a real path
+ * relative to the root, "" the root itself; a directory when `dir`): no
+ * component of it is hidden, no exclude pattern matches it or a directory
+ * above it, and a file matches an include pattern when there are some.
+ * 0 when it does not; -1 when out of memory. */
+static int walk_reaches_tail(const walker *w, const char *tail, int dir)
+{
+    if (*tail == '\0')
+        return 1;
+    const corpus_walk_options *o = w->opts;
+    int reached = corpus_walk_reaches(o, tail);
+    if (reached != 1 || dir || o->ninclude == 0)
+        return reached;
+    int nomem = 0;
+    const char *pat = first_match(o->include, o->ninclude, tail, 1, &nomem);
+    return nomem ? -1 : pat != NULL;
+}
+
+/* Report the symlink at w->path, whose target `tail` lies inside the
+ * root, as ignored: the walk visits that target at its own path, or
+ * leaves it out. 0, or -1 when out of memory (errno ENOMEM). */
+static int ignore_link_inside(walker *w, const char *tail, int dir)
+{
+    int reached = walk_reaches_tail(w, tail, dir);
+    if (reached < 0) {
+        errno = ENOMEM;
+        return -1;
+    }
+    ignore(w, reached ? "symlink within the corpus root, not followed: its "
+                        "target is walked under its own path"
+                      : "symlink within the corpus root to a hidden or "
+                        "left-out path, not followed",
+           NULL);
+    return 0;
+}
+
+/* Results of screen_link(). */
+enum { LINK_DONE = 0, LINK_FOLLOW = 1 };
+
+/*
+ * screen_link - decide about the symlink at w->path, listed as `e` (its
+ * target exists; a directory when `dir`), before it is followed. A target
+ * outside the root is followed only with w->follow_outside, else reported
+ * through on_excluded (or warn) as "symlink leaves the corpus root". A
+ * target inside the root is reported as ignored (ignore_link_inside),
+ * except a directory on the current path: that is followed, for
+ * visit_dir() to report the loop. A link that cannot be resolved any more
+ * is warned about.
+ * Returns LINK_FOLLOW, LINK_DONE, or -1 when out of memory (errno ENOMEM).
+ */
+static int screen_link(walker *w, const entry *e, int dir)
+{
+    const char *tail;
+    char *target = resolve_link(w, &tail);
+    if (!target && errno == ENOMEM)
+        return -1;
+    if (!target) {
+        warn_errno(w, "realpath", errno);
+        return LINK_DONE;
+    }
+    int rc = LINK_DONE;
+    if (!tail && w->follow_outside) {
+        rc = LINK_FOLLOW;
+    } else if (!tail) {
+        corpus_warn_fn fn = w->on_excluded ? w->on_excluded : w->warn;
+        if (fn)
+            fn(w->path, "symlink leaves the corpus root", w->ctx);
+    } else if (dir && on_current_path(w, &e->st)) {
+        rc = LINK_FOLLOW;
+    } else if (ignore_link_inside(w, tail, dir) != 0) {
+        rc = -1;
+    }
     free(target);
-    return !inside;
+    if (rc < 0)
+        errno = ENOMEM;
+    return rc;
 }
 
 /* Visit one listed entry, whose name is already on w->path. What the
  * patterns leave out is left out before anything else is said about it:
  * a symlink leaving the root, a broken one or a FIFO that no pattern
- * keeps is ignored, not skipped with a warning. */
+ * keeps is ignored, not skipped with a warning. A symlink is then
+ * screened (screen_link): only one leaving the root with
+ * follow_outside_symlinks, or a loop, goes further. */
 static int visit_entry(walker *w, const entry *e)
 {
     int dir = e->err == 0 && S_ISDIR(e->st.st_mode);
@@ -434,19 +524,9 @@ static int visit_entry(walker *w, const entry *e)
     if (out)
         return out < 0 ? -1 : 0;
     if (e->is_link && !e->err && w->root_real) {
-        int out = leaves_root(w);
-        if (out < 0 && errno == ENOMEM)
-            return -1;
-        if (out < 0) {
-            warn_errno(w, "realpath", errno);
-            return 0;
-        }
-        if (out) {
-            corpus_warn_fn fn = w->on_excluded ? w->on_excluded : w->warn;
-            if (fn)
-                fn(w->path, "symlink leaves the corpus root", w->ctx);
-            return 0;
-        }
+        int follow = screen_link(w, e, dir);
+        if (follow != LINK_FOLLOW)
+            return follow;
     }
     if (e->err) {
         if (e->dangling && e->err == ENOENT)
@@ -600,8 +680,9 @@ int corpus_walk_with(const char *root, const corpus_walk_options *opts,
 
     walker w = {.on_file = on_file, .warn = warn, .ctx = ctx, .root = root,
                 .opts = opts ? opts : &defaults,
+                .follow_outside = opts && opts->follow_outside_symlinks,
                 .on_excluded = opts ? opts->on_excluded : NULL};
-    if (S_ISDIR(st.st_mode) && !(opts && opts->follow_outside_symlinks)) {
+    if (S_ISDIR(st.st_mode)) {
         w.root_real = realpath(root, NULL);
         if (!w.root_real)
             return -1;                  /* errno from realpath */

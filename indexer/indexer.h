@@ -58,9 +58,9 @@ typedef struct gz_index_stats {
                              unknown file types, files describing the
                              corpus (README...), files without extension
                              that are not mail, hidden files and
-                             directories, and what --include/--exclude
+                             directories, what --include/--exclude
                              leave out (an excluded or hidden directory
-                             counts once) */
+                             counts once), and symlinks within a root */
     double seconds;       /* wall time of the run */
     uint64_t known;       /* files the index held at the start (not in the
                            * summary: a hint of the total, for an ETA) */
@@ -100,7 +100,9 @@ typedef struct gz_index_config {
     /* Follow symlinks whose target lies outside their corpus root too. By
      * default such a link is skipped and reported ("symlink leaves the
      * corpus root", counted in skipped), and what was indexed through it
-     * before is removed. */
+     * before is removed. Links whose target lies inside the root are
+     * never followed (counted in ignored): each file is indexed once,
+     * under its real path. */
     int follow_symlinks;
     double wait_lock_seconds;   /* wait this long for another writer */
     /* Removal guards (safety.h): a run that would remove more than this

@@ -528,15 +528,16 @@ static void test_walk_symlinks(void **state)
     tu_write_file(dir, "elsewhere/e.txt", "x\n", 2);
     make_symlink("..", root, "sub/loop");          /* back to root */
     make_symlink(".", root, "self");                /* to itself */
-    make_symlink("a.txt", root, "link.txt");        /* to a file */
+    make_symlink("a.txt", root, "link.txt");        /* to a file inside */
     make_symlink("../elsewhere", root, "other");    /* to a dir outside */
     make_symlink("nowhere.txt", root, "broken.txt");
 
+    /* link.txt is not followed: a.txt is walked at its own path */
     walk_log log = {0};
     assert_int_equal(corpus_walk(root, log_file, log_warn, &log), 0);
-    const char *want[] = {"a.txt", "link.txt", "sub/b.txt"};
-    assert_int_equal(log.nfiles, 3);
-    for (size_t i = 0; i < 3; i++)
+    const char *want[] = {"a.txt", "sub/b.txt"};
+    assert_int_equal(log.nfiles, 2);
+    for (size_t i = 0; i < 2; i++)
         assert_string_equal(log.files[i], want[i]);
 
     /* broken.txt, other (outside the root), self, sub/loop: in walk
@@ -562,19 +563,155 @@ static void test_walk_symlinks(void **state)
 
     /* A NULL warn callback is allowed. */
     assert_int_equal(corpus_walk(root, log_file, NULL, &log), 0);
-    assert_int_equal(log.nfiles, 3);
+    assert_int_equal(log.nfiles, 2);
     log_free(&log);
 
-    /* Asked to, the walk follows the link out of the root too. */
+    /* Asked to, the walk follows the link out of the root too (still
+     * not the one within it). */
     corpus_walk_options follow = {.follow_outside_symlinks = 1};
     assert_int_equal(corpus_walk_with(root, &follow, log_file, log_warn,
                                       &log), 0);
-    const char *all[] = {"a.txt", "link.txt", "other/e.txt", "sub/b.txt"};
-    assert_int_equal(log.nfiles, 4);
-    for (size_t i = 0; i < 4; i++)
+    const char *all[] = {"a.txt", "other/e.txt", "sub/b.txt"};
+    assert_int_equal(log.nfiles, 3);
+    for (size_t i = 0; i < 3; i++)
         assert_string_equal(log.files[i], all[i]);
     assert_int_equal(log.nwarns, 3);
     log_free(&log);
+    free(root);
+}
+
+/* How the walk reports a symlink whose target lies inside the root. */
+#define LINK_WALKED "symlink within the corpus root, not followed: its " \
+                    "target is walked under its own path"
+#define LINK_LEFT_OUT "symlink within the corpus root to a hidden or " \
+                      "left-out path, not followed"
+
+/* Expect the ignore log to be exactly `want` ("relpath|reason"). */
+static void expect_ignored(const ignore_log *il, const char *const *want,
+                           size_t n)
+{
+    assert_int_equal(il->n, n);
+    for (size_t i = 0; i < n; i++)
+        assert_string_equal(il->ignored[i], want[i]);
+}
+
+/* A symlink whose target lies inside the root is not followed: each file
+ * is visited once, at its real path (the one the walk reaches crossing no
+ * symlink), whether the link's name sorts before or after its target's,
+ * for a link to a sibling directory, to a file, to a file of another
+ * directory, absolute or relative, and also when the root itself is
+ * given through a symlink. The link is ignored (listed with the reason),
+ * not warned about. */
+static void test_walk_links_inside_root(void **state)
+{
+    const char *dir = *state;
+    char *root = join(dir, "root");
+    tu_write_file(root, "2024-10/a.txt", "x\n", 2);
+    tu_write_file(root, "2024-11/b.txt", "x\n", 2);
+    tu_write_file(root, "2024/a.txt", "x\n", 2);
+    make_symlink("2024-11", root, "0current");      /* sorts before it */
+    make_symlink("2024-11", root, "current");       /* sorts after it */
+    make_symlink("2024/a.txt", root, "latest.txt"); /* to a file */
+    make_symlink("../2024-10/a.txt", root, "2024-11/also.txt");
+    char *abs = join(root, "2024");
+    make_symlink(abs, root, "year");                /* absolute */
+    free(abs);
+    make_symlink("root", dir, "via");               /* the root, linked */
+    char *via = join(dir, "via");
+
+    const char *want[] = {"2024/a.txt", "2024-10/a.txt", "2024-11/b.txt"};
+    const char *ignored[] = {"0current|" LINK_WALKED,
+                             "2024-11/also.txt|" LINK_WALKED,
+                             "current|" LINK_WALKED,
+                             "latest.txt|" LINK_WALKED,
+                             "year|" LINK_WALKED};
+    const char *roots[] = {root, via};
+    for (size_t k = 0; k < 2; k++) {
+        ignore_log il;
+        walk_with(roots[k], NULL, 0, NULL, 0, &il);  /* asserts no warning */
+        assert_int_equal(il.files.nfiles, 3);
+        for (size_t i = 0; i < 3; i++)
+            assert_string_equal(il.files.files[i], want[i]);
+        expect_ignored(&il, ignored, 5);
+        ilog_free(&il);
+    }
+    free(via);
+    free(root);
+}
+
+/* A symlink within the root whose target the walk leaves out (a hidden
+ * directory, --exclude, or a file no --include keeps) is not followed
+ * either: what the user left out stays out, under any name. */
+static void test_walk_links_inside_root_left_out(void **state)
+{
+    const char *dir = *state;
+    char *root = join(dir, "root");
+    tu_write_file(root, "2024-10/a.txt", "x\n", 2);
+    tu_write_file(root, "2024-11/b.txt", "x\n", 2);
+    tu_write_file(root, ".releases/r1/c.txt", "x\n", 2);
+    make_symlink("2024-10", root, "old");
+    make_symlink("../2024-10/a.txt", root, "2024-11/also.txt");
+    make_symlink(".releases/r1", root, "release");
+
+    ignore_log il;
+    walk_with(root, NULL, 0, NULL, 0, &il);
+    assert_int_equal(il.files.nfiles, 2);
+    const char *hidden[] = {".releases|hidden directory, not entered",
+                            "2024-11/also.txt|" LINK_WALKED,
+                            "old|" LINK_WALKED,
+                            "release|" LINK_LEFT_OUT};
+    expect_ignored(&il, hidden, 4);
+    ilog_free(&il);
+
+    const char *exc[] = {"2024-10"};
+    walk_with(root, NULL, 0, exc, 1, &il);
+    assert_int_equal(il.files.nfiles, 1);
+    assert_string_equal(il.files.files[0], "2024-11/b.txt");
+    const char *excluded[] = {
+        ".releases|hidden directory, not entered",
+        "2024-10|directory matches the exclude pattern '2024-10', not "
+        "entered",
+        "2024-11/also.txt|" LINK_LEFT_OUT,
+        "old|" LINK_LEFT_OUT,
+        "release|" LINK_LEFT_OUT};
+    expect_ignored(&il, excluded, 5);
+    ilog_free(&il);
+
+    /* the link is kept by the include, its target is not */
+    const char *inc[] = {"2024-11"};
+    walk_with(root, inc, 1, NULL, 0, &il);
+    assert_int_equal(il.files.nfiles, 1);
+    assert_string_equal(il.files.files[0], "2024-11/b.txt");
+    assert_string_equal(il.ignored[1], "2024-10/a.txt|matches no include "
+                                       "pattern");
+    assert_string_equal(il.ignored[2], "2024-11/also.txt|" LINK_LEFT_OUT);
+    ilog_free(&il);
+    free(root);
+}
+
+/* With follow_outside_symlinks a link leaving the root is followed, but a
+ * link found out there that leads back into the root is not: the walk
+ * reaches its target at its own path. */
+static void test_walk_follow_outside_not_back_in(void **state)
+{
+    const char *dir = *state;
+    char *root = join(dir, "root");
+    tu_write_file(root, "in/a.txt", "x\n", 2);
+    tu_write_file(dir, "outside/x.txt", "x\n", 2);
+    make_symlink("../outside", root, "out");
+    make_symlink("../root/in", dir, "outside/back");
+
+    ignore_log il = {.root = root};
+    corpus_walk_options o = {.follow_outside_symlinks = 1,
+                             .on_ignored = ilog_ignored};
+    assert_int_equal(corpus_walk_with(root, &o, ilog_file, log_warn, &il), 0);
+    assert_int_equal(il.files.nwarns, 0);
+    assert_int_equal(il.files.nfiles, 2);
+    assert_string_equal(il.files.files[0], "in/a.txt");
+    assert_string_equal(il.files.files[1], "out/x.txt");
+    const char *back[] = {"out/back|" LINK_WALKED};
+    expect_ignored(&il, back, 1);
+    ilog_free(&il);
     free(root);
 }
 
@@ -1653,6 +1790,9 @@ int main(int argc, char **argv)
         T(test_walk_patterns_before_symlinks),
         cmocka_unit_test(test_is_supported),
         T(test_walk_symlinks),
+        T(test_walk_links_inside_root),
+        T(test_walk_links_inside_root_left_out),
+        T(test_walk_follow_outside_not_back_in),
         T(test_walk_root_is_file),
         T(test_walk_bad_root),
         T(test_walk_stop),

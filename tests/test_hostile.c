@@ -867,9 +867,10 @@ static void link_at(const char *target, const char *dir, const char *name)
 }
 
 /* A link to /etc (or any place outside the root) is not followed: the
- * walk says so, once per link, and goes on. Links inside the root work,
- * also when the root itself is reached through a symlink, and with the
- * option the outside ones are followed. */
+ * walk says so, once per link, and goes on. Links inside the root are not
+ * followed either (their targets are walked at their own paths), without
+ * a warning; so also when the root itself is reached through a symlink.
+ * With the option the outside ones are followed. */
 static void test_symlinks_out_of_root(void **state)
 {
     (void)state;
@@ -882,21 +883,20 @@ static void test_symlinks_out_of_root(void **state)
     link_at("/etc", root, "etc");
     link_at("../outside", root, "out");
     link_at("../outside/secret.txt", root, "secret.txt");
-    link_at("sub", root, "in");                     /* inside: followed */
+    link_at("sub", root, "in");                     /* inside */
     char *abs_b = path_in(root, "sub/b.txt");
     link_at(abs_b, root, "abs.txt");                /* inside, absolute */
     free(abs_b);
     char *via = path_in(base, "via");               /* root via a link */
     link_at("root", base, "via");
 
-    static const char *const want[] = {"a.txt", "abs.txt", "in/b.txt",
-                                       "sub/b.txt"};
+    static const char *const want[] = {"a.txt", "sub/b.txt"};
     const char *roots[] = {root, via};
     for (size_t k = 0; k < 2; k++) {
         walk_log l = {0};
         assert_int_equal(corpus_walk(roots[k], on_file, on_warn, &l), 0);
-        assert_int_equal(l.nfiles, 4);
-        for (size_t i = 0; i < 4; i++)
+        assert_int_equal(l.nfiles, 2);
+        for (size_t i = 0; i < 2; i++)
             assert_string_equal(l.files[i], want[i]);
         assert_int_equal(l.nwarns, 3);           /* etc, out, secret.txt */
         for (size_t i = 0; i < 3; i++)
@@ -968,6 +968,165 @@ static void test_index_drops_link_out_of_root(void **state)
                                          "root"));
     free(db);
     free(outside);
+    free(root);
+    free(base);
+}
+
+/* gz_index_run reporting its changes and ignored entries: "what relpath"
+ * and "ignored path: reason". */
+typedef struct change_log {
+    char lines[32][700];
+    size_t n;
+} change_log;
+
+static void log_change(const char *path, const char *what, void *ctx)
+{
+    change_log *l = ctx;
+    if (l->n < 32)
+        snprintf(l->lines[l->n++], 700, "%s %s", what, path);
+}
+
+static void log_ignored(const char *path, const char *reason, void *ctx)
+{
+    change_log *l = ctx;
+    if (l->n < 32)
+        snprintf(l->lines[l->n++], 700, "ignored %s: %s", path, reason);
+}
+
+/* Run the indexer on `root` into `db` with removal limit `max_remove`
+ * (percent, 0: none), its changes and ignored entries into *log
+ * (emptied first). */
+static gz_index_outcome index_logged(const char *root, const char *db,
+                                     unsigned max_remove, change_log *log,
+                                     gz_index_stats *stats)
+{
+    const char *roots[] = {root};
+    gz_index_config cfg = {.db_path = db, .roots = roots, .nroots = 1,
+                           .language = "english",
+                           .max_remove_percent = max_remove,
+                           .on_change = log_change,
+                           .on_ignored = log_ignored, .ctx = log};
+    char err[512];
+    memset(log, 0, sizeof *log);
+    return gz_index_run(&cfg, stats, err, sizeof err);
+}
+
+/* Write an article at root/rel whose body is `word`. */
+static void write_story(const char *root, const char *rel, const char *word)
+{
+    char text[128];
+    int n = snprintf(text, sizeof text, "Story of %s\n\n%s\n", word, word);
+    tu_write_file(root, rel, text, (size_t)n);
+}
+
+/* Replace root/name (a file or a directory of files) by a symlink to
+ * `target`. */
+static void replace_by_link(const char *root, const char *name,
+                            const char *target)
+{
+    char *p = path_in(root, name);
+    tu_rmtree(p);
+    assert_int_equal(symlink(target, p), 0);
+    free(p);
+}
+
+/* The indexer: a symlink within the corpus root (a `current` link to a
+ * month, a `latest.txt` link to a file) adds no article, each file is
+ * indexed once under its real path, and moving the link changes nothing
+ * at the next run. The links count as ignored, not as skipped. */
+static void test_index_links_inside_root(void **state)
+{
+    (void)state;
+    alarm(TEST_ALARM);
+    char *base = path_in(tmp, "inlinks");
+    char *root = path_in(base, "root");
+    char *db = path_in(base, "db");
+    write_story(root, "2024-10/a.txt", "apples");
+    write_story(root, "2024-11/b.txt", "pears");
+    write_story(root, "2024/c.txt", "plums");
+    replace_by_link(root, "current", "2024-11");
+    replace_by_link(root, "latest.txt", "2024/c.txt");
+
+    change_log log;
+    gz_index_stats stats;
+    assert_int_equal(index_logged(root, db, 10, &log, &stats), GZ_INDEX_OK);
+    assert_int_equal(stats.added, 3);
+    assert_int_equal(stats.skipped, 0);
+    assert_int_equal(stats.ignored, 2);
+    for (size_t i = 0; i < log.n; i++) {
+        assert_null(strstr(log.lines[i], "current/"));
+        assert_null(strstr(log.lines[i], "added latest.txt"));
+    }
+
+    replace_by_link(root, "current", "2024-10");     /* a new month */
+    assert_int_equal(index_logged(root, db, 10, &log, &stats), GZ_INDEX_OK);
+    assert_int_equal(stats.known, 3);
+    assert_int_equal(stats.unchanged, 3);
+    assert_int_equal(stats.added + stats.updated + stats.removed, 0);
+    assert_int_equal(stats.ignored, 2);
+    free(db);
+    free(root);
+    free(base);
+}
+
+/* An index that holds files twice, under a link's path and their real
+ * one (as Gazette indexed a symlink within the root before): the next
+ * run removes the link's paths as vanished. The removal guards count
+ * them: a `current` link among a dozen months is within the default 10%
+ * and goes at once; where the duplicates are over the limit, the run
+ * removes nothing (GZ_INDEX_UNSAFE) until it is rerun without the limit,
+ * as gazette-index(1) says. */
+static void test_index_drops_duplicates_of_links(void **state)
+{
+    (void)state;
+    alarm(TEST_ALARM);
+    char *base = path_in(tmp, "duplinks");
+    char *root = path_in(base, "root");
+    char *db = path_in(base, "db");
+    char rel[64], word[32];
+    for (int m = 1; m <= 11; m++) {
+        snprintf(rel, sizeof rel, "2024-%02d/story.txt", m);
+        snprintf(word, sizeof word, "month%02d", m);
+        write_story(root, rel, word);
+    }
+    write_story(root, "current/story.txt", "month11");  /* same content */
+
+    change_log log;
+    gz_index_stats stats;
+    assert_int_equal(index_logged(root, db, 10, &log, &stats), GZ_INDEX_OK);
+    assert_int_equal(stats.added, 12);
+
+    replace_by_link(root, "current", "2024-11");
+    assert_int_equal(index_logged(root, db, 10, &log, &stats), GZ_INDEX_OK);
+    assert_int_equal(stats.unchanged, 11);
+    assert_int_equal(stats.removed, 1);
+    assert_int_equal(stats.skipped, 0);
+    assert_int_equal(stats.ignored, 1);
+    int removed = 0;
+    for (size_t i = 0; i < log.n; i++)
+        removed += strcmp(log.lines[i], "removed current/story.txt") == 0;
+    assert_int_equal(removed, 1);
+
+    /* a small corpus: 1 of 2 files would go, over 10% */
+    char *small = path_in(base, "small");
+    char *sdb = path_in(base, "sdb");
+    write_story(small, "2024/a.txt", "plums");
+    write_story(small, "latest.txt", "plums");
+    assert_int_equal(index_logged(small, sdb, 10, &log, &stats),
+                     GZ_INDEX_OK);
+    replace_by_link(small, "latest.txt", "2024/a.txt");
+    assert_int_equal(index_logged(small, sdb, 10, &log, &stats),
+                     GZ_INDEX_UNSAFE);
+    assert_int_equal(stats.removed, 0);
+    assert_int_equal(index_logged(small, sdb, 0, &log, &stats),
+                     GZ_INDEX_OK);
+    assert_int_equal(stats.removed, 1);
+    assert_int_equal(index_logged(small, sdb, 10, &log, &stats),
+                     GZ_INDEX_OK);
+    assert_int_equal(stats.known, 1);
+    free(sdb);
+    free(small);
+    free(db);
     free(root);
     free(base);
 }
@@ -1092,6 +1251,8 @@ int main(void)
         cmocka_unit_test(test_gzip_bomb),
         cmocka_unit_test(test_symlinks_out_of_root),
         cmocka_unit_test(test_index_drops_link_out_of_root),
+        cmocka_unit_test(test_index_links_inside_root),
+        cmocka_unit_test(test_index_drops_duplicates_of_links),
         cmocka_unit_test(test_control_characters_filtered),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

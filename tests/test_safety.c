@@ -1521,6 +1521,37 @@ static void test_symlink_out_is_skipped_not_scanned(void **state)
     assert_null(strstr(slurp("err.txt"), "symlink leaves"));
 }
 
+/* A symlink within the corpus root (a `current` link to a section, a
+ * link to a file of another section) is not followed: each file is
+ * scanned once, under its own path; nothing is said on stderr and the
+ * run exits 0; the links count as ignored, listed by --verbose with the
+ * reason. */
+static void test_symlink_within_root_is_ignored(void **state)
+{
+    (void)state;
+    char link[2048];
+    snprintf(link, sizeof link, "%s/current", fx.corpus);
+    assert_int_equal(symlink("world", link), 0);
+    snprintf(link, sizeof link, "%s/sport/latest.txt", fx.corpus);
+    assert_int_equal(symlink("../business/2023-10-26-ecb-holds-athens.txt",
+                             link), 0);
+    assert_int_equal(ix("--db '%s' -v '%s'", fx.db, fx.corpus), 0);
+    char counts[256];
+    snprintf(counts, sizeof counts, "scanned %d, added %d, updated 0, "
+             "removed 0, unchanged 0, skipped 0, ignored 2,", SAMPLE_FILES,
+             SAMPLE_FILES);
+    expect_in("out.txt", counts);
+    expect_in("out.txt", "/current (symlink within the corpus root, not "
+                         "followed: its target is walked under its own "
+                         "path)\n");
+    expect_in("out.txt", "/sport/latest.txt (symlink within the corpus "
+                         "root, not followed: its target is walked under "
+                         "its own path)\n");
+    assert_null(strstr(slurp("out.txt"), "added current/"));
+    assert_string_equal(slurp("err.txt"), "");
+    assert_int_equal(articles(fx.db), SAMPLE_FILES);
+}
+
 /* ---------------------------------------------------------------- logs */
 
 /* Off a terminal every stderr line starts with an ISO 8601 time; a file
@@ -2237,6 +2268,7 @@ int main(void)
         T(test_stub_naming_missing_part_is_66),
         T(test_quiet_hides_skipped_files),
         T(test_symlink_out_is_skipped_not_scanned),
+        T(test_symlink_within_root_is_ignored),
         T(test_pattern_spellings),
         T(test_patterns_emptying_a_root),
         T(test_deep_path_keeps_reason),
