@@ -40,6 +40,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <gmime/gmime.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -301,10 +302,18 @@ static const corpus_lib_symbol gmime_symbols[] = {
 };
 #undef GMIME_SYMBOL
 
-/* Run once GMime is bound. */
+/* Run once GMime is bound. GMime's init asks gpgme for its version, and
+ * gpgme then ignores SIGPIPE for the whole process (it writes to gpg
+ * through pipes): the library must not change how the program that
+ * embeds it handles signals, and Gazette never calls gpg, so the
+ * disposition is put back. */
 static void gmime_init(void)
 {
+    struct sigaction pipe_action;
+    int saved = sigaction(SIGPIPE, NULL, &pipe_action) == 0;
     gm.g_mime_init();
+    if (saved)
+        sigaction(SIGPIPE, &pipe_action, NULL);
 }
 
 /* GMime, loaded (loadlib.c) when the first message is parsed. Its soname

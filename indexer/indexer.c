@@ -757,6 +757,12 @@ static gz_index_outcome open_locked_with(const char *db_path,
             }
             close_lock(lock_fd);
             snprintf(err, errlen, "Xapian lock held");
+        } else if (holder == (long)getpid()) {
+            /* A flock belongs to the open file, which fork() shares: a
+             * child that neither exited nor exec'd keeps it held. */
+            snprintf(err, errlen, "lock %s held by this process (a writer "
+                     "it has open, or a child it forked that still has "
+                     "the lock file open)", path);
         } else if (holder > 0) {
             snprintf(err, errlen, "lock %s held by process %ld%s", path,
                      holder, is_writer ? "" : ", not a gazette writer");

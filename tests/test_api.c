@@ -294,6 +294,39 @@ static void test_writer_lock_and_language(void **state)
     assert_int_equal(gazette_writer_close(second), GAZETTE_STATUS_OK);
 }
 
+/* A child forked while a writer is open shares its lock file, so the
+ * index stays locked until the child exits (or execs), even after the
+ * parent closes the writer; the message says the lock is the process's
+ * own rather than naming its pid as a stranger's. */
+static void test_writer_lock_shared_with_forked_child(void **state)
+{
+    (void)state;
+    const char *db = path_in("forked");
+    gazette_writer_t *w = NULL;
+    assert_int_equal(gazette_writer_open(db, NULL, 0, &w), GAZETTE_STATUS_OK);
+    int hold[2];
+    assert_int_equal(pipe(hold), 0);
+    pid_t child = fork();
+    assert_true(child >= 0);
+    if (child == 0) {
+        char c;
+        close(hold[1]);
+        _exit(read(hold[0], &c, 1) < 0);    /* until the parent closes */
+    }
+    close(hold[0]);
+    assert_int_equal(gazette_writer_close(w), GAZETTE_STATUS_OK);
+    w = NULL;
+    assert_int_equal(gazette_writer_open(db, NULL, 0, &w),
+                     GAZETTE_STATUS_INDEX_LOCKED);
+    assert_non_null(strstr(gazette_last_open_error(),
+                           "held by this process"));
+    close(hold[1]);
+    int status;
+    assert_int_equal(waitpid(child, &status, 0), child);
+    assert_int_equal(gazette_writer_open(db, NULL, 0, &w), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_writer_close(w), GAZETTE_STATUS_OK);
+}
+
 /* An empty language is no language: refused wherever one is given (it
  * was taken, and built an unstemmed index that recorded no language, so
  * that readers stemmed queries in English and found nothing). */
@@ -1325,6 +1358,7 @@ int main(void)
         cmocka_unit_test(test_bulk_load_commits),
         cmocka_unit_test(test_writer_control_characters),
         cmocka_unit_test(test_writer_lock_and_language),
+        cmocka_unit_test(test_writer_lock_shared_with_forked_child),
         cmocka_unit_test(test_empty_language_refused),
         cmocka_unit_test(test_index_without_language_is_unstemmed),
         cmocka_unit_test(test_error_message_families),

@@ -13,6 +13,7 @@
  */
 #include <dlfcn.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -213,7 +214,35 @@ static void test_missing_gumbo_stops_the_run(void **state)
     expect_run_stops_without(&gumbo);
 }
 
-/* Reading mail loads GMime, and the message is indexed as before. */
+/* The handler of every signal, SIG_DFL/SIG_IGN or a function. */
+typedef struct signal_handlers {
+    void (*handler[NSIG])(int);
+} signal_handlers;
+
+static signal_handlers current_handlers(void)
+{
+    signal_handlers h = {{0}};
+    for (int sig = 1; sig < NSIG; sig++) {
+        struct sigaction sa;
+        if (sigaction(sig, NULL, &sa) == 0)
+            h.handler[sig] = sa.sa_handler;
+    }
+    return h;
+}
+
+/* The library leaves the program's signal handling as it found it. */
+static void assert_same_handlers(const signal_handlers *before)
+{
+    signal_handlers after = current_handlers();
+    for (int sig = 1; sig < NSIG; sig++)
+        if (after.handler[sig] != before->handler[sig])
+            fail_msg("loading a library changed the handler of signal %d "
+                     "(%s)", sig, strsignal(sig));
+}
+
+/* Reading mail loads GMime, and the message is indexed as before. GMime
+ * brings gpgme, whose start made the process ignore SIGPIPE: an embedding
+ * program killed by a closed pipe got EPIPE instead. */
 static void test_mail_loads_it(void **state)
 {
     (void)state;
@@ -221,9 +250,13 @@ static void test_mail_loads_it(void **state)
                   sizeof MAIL - 1);
     char why[512], title[256];
     assert_false(corpus_mail_library_loaded());
+    void (*old_pipe)(int) = signal(SIGPIPE, SIG_DFL);
+    signal_handlers before = current_handlers();
     assert_int_equal(update(path_in("mail.idx"), path_in("mail"), why,
                             sizeof why),
                      GAZETTE_STATUS_OK);
+    assert_same_handlers(&before);
+    signal(SIGPIPE, old_pipe);
     assert_true(corpus_mail_library_loaded());
     first_title(path_in("mail.idx"), "cranes idle", title, sizeof title);
     assert_string_equal(title, "Harbour cranes idle");
@@ -237,9 +270,11 @@ static void test_html_loads_it(void **state)
                   sizeof PAGE - 1);
     char why[512], title[256];
     assert_false(corpus_html_library_loaded());
+    signal_handlers before = current_handlers();
     assert_int_equal(update(path_in("html.idx"), path_in("html"), why,
                             sizeof why),
                      GAZETTE_STATUS_OK);
+    assert_same_handlers(&before);
     assert_true(corpus_html_library_loaded());
     first_title(path_in("html.idx"), "lighthouse keepers", title,
                 sizeof title);
