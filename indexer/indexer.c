@@ -39,14 +39,15 @@ typedef struct held_file {
     uint64_t now;                /* articles it held when read */
 } held_file;
 
-/* A file new to the index this run: its content hash and articles. A
- * vanished file with the same content was renamed or moved, which the
- * removal guards do not count as a loss. */
-typedef struct added_file {
+/* Content the index holds under a walked path once the run is done (a
+ * file added, updated, or found unchanged): its hash and articles. A
+ * vanished file with the same content was renamed, moved, or was a copy
+ * (a symlink an earlier version followed, say): nothing of it is lost,
+ * and the removal guards do not count it. */
+typedef struct present_file {
     uint64_t hash;
     uint64_t articles;
-    int matched;                 /* already taken for a vanished file */
-} added_file;
+} present_file;
 
 /* State of one run, shared by the walk and the pipeline's reports (all
  * on the caller's thread). */
@@ -66,9 +67,9 @@ typedef struct run_state {
     uint64_t walked;             /* article files handed over or found
                                     unchanged, for checks[].files */
     uint64_t article_total;      /* articles written (a dry run: read) */
-    added_file *added;           /* files new to the index this run, by
-                                    content (renames, for the guards) */
-    size_t nadded, capadded;
+    present_file *present;       /* content indexed under walked paths,
+                                    for the guards (sorted at the end) */
+    size_t npresent, cappresent;
     const char *root;            /* root being walked */
     char **unreadable;           /* relpaths the walk warned about */
     size_t nunreadable, capunreadable;
@@ -206,57 +207,49 @@ static void free_held(run_state *st)
 
 static void remember_unreadable(run_state *st, const char *relpath);
 
-/* Remember a file added with content `hash` (NULL when not hashed: then
- * it matches nothing). Out of memory, it is forgotten: the guards are
- * then only stricter. */
-static void note_added(run_state *st, const uint64_t *hash, size_t articles)
+/* Remember that content `hash` (NULL when not hashed: then it matches
+ * nothing) is indexed under a walked path, in `articles` articles. Out of
+ * memory, it is forgotten: the guards are then only stricter. */
+static void note_present(run_state *st, const uint64_t *hash,
+                         uint64_t articles)
 {
     if (!hash)
         return;
-    if (st->nadded == st->capadded) {
-        size_t cap = st->capadded ? st->capadded * 2 : 64;
-        added_file *v = realloc(st->added, cap * sizeof *v);
+    if (st->npresent == st->cappresent) {
+        size_t cap = st->cappresent ? st->cappresent * 2 : 64;
+        present_file *v = realloc(st->present, cap * sizeof *v);
         if (!v)
             return;
-        st->added = v;
-        st->capadded = cap;
+        st->present = v;
+        st->cappresent = cap;
     }
-    st->added[st->nadded++] =
-        (added_file){.hash = *hash, .articles = articles, .matched = 0};
+    st->present[st->npresent++] =
+        (present_file){.hash = *hash, .articles = articles};
 }
 
-static int compare_added(const void *a, const void *b)
+static int compare_present(const void *a, const void *b)
 {
-    uint64_t x = ((const added_file *)a)->hash;
-    uint64_t y = ((const added_file *)b)->hash;
+    uint64_t x = ((const present_file *)a)->hash;
+    uint64_t y = ((const present_file *)b)->hash;
     return (x > y) - (x < y);
 }
 
-/* 1 when a file added this run has the content of vanished file `e`
- * (its recorded hash) and was not matched to another: `e` was renamed or
- * moved, and *articles says how many of its articles came back (st->added
- * sorted by hash); else 0. */
-static int match_renamed(run_state *st, const gz_file_entry *e,
+/* 1 when the content of vanished file `e` (its recorded hash) is still
+ * indexed under a walked path (st->present, sorted by hash): `e` was
+ * renamed, moved or a copy, and *articles says how many of its articles
+ * the index keeps in that form; else 0. */
+static int still_indexed(const run_state *st, const gz_file_entry *e,
                          uint64_t *articles)
 {
-    if (!e->has_hash || st->nadded == 0)
+    if (!e->has_hash || st->npresent == 0)
         return 0;
-    added_file key = {.hash = e->hash};
-    added_file *hit = bsearch(&key, st->added, st->nadded, sizeof key,
-                              compare_added);
+    present_file key = {.hash = e->hash};
+    const present_file *hit = bsearch(&key, st->present, st->npresent,
+                                      sizeof key, compare_present);
     if (!hit)
         return 0;
-    while (hit > st->added && hit[-1].hash == e->hash)
-        hit--;
-    for (; hit < st->added + st->nadded && hit->hash == e->hash; hit++) {
-        if (!hit->matched) {
-            hit->matched = 1;
-            *articles = hit->articles < e->articles ? hit->articles
-                                                    : e->articles;
-            return 1;
-        }
-    }
-    return 0;
+    *articles = hit->articles < e->articles ? hit->articles : e->articles;
+    return 1;
 }
 
 /* The pipeline's reports, on this thread: a file is done. Every count is
@@ -292,15 +285,18 @@ static void on_file_done(const corpus_file *file, gz_file_outcome outcome,
     switch (outcome) {
     case GZ_FILE_ADDED:
         st->stats->added++;
-        note_added(st, hash, articles);
+        note_present(st, hash, articles);
         changed(st, relpath, "added");
         break;
     case GZ_FILE_UPDATED:
         st->stats->updated++;
+        note_present(st, hash, articles);
         changed(st, relpath, "updated");
         break;
     case GZ_FILE_UNCHANGED:
         st->stats->unchanged++;
+        /* not read again: the index keeps what it had of it */
+        note_present(st, hash, e ? e->articles : articles);
         report_known_bad_lines(st, e, path);
         break;
     case GZ_FILE_UNREADABLE:
@@ -408,6 +404,8 @@ static void visit_file(run_state *st, const corpus_file *file)
         e->mtime_ns == file->mtime_ns) {
         e->seen = 1;
         e->kept = 1;
+        if (e->has_hash)
+            note_present(st, &e->hash, e->articles);
         st->stats->scanned++;
         st->stats->unchanged++;
         report_known_bad_lines(st, e, file->path);
@@ -897,8 +895,9 @@ static void remove_if_safe(run_state *st, char *err, size_t errlen)
         return;
     gz_removal r = {.known = st->known.count,
                     .known_articles = st->known.articles};
-    if (st->nadded)
-        qsort(st->added, st->nadded, sizeof *st->added, compare_added);
+    if (st->npresent)
+        qsort(st->present, st->npresent, sizeof *st->present,
+              compare_present);
     for (size_t i = 0; i < st->known.count; i++) {
         const gz_file_entry *e = &st->known.entries[i];
         if (!vanished(st, e))
@@ -907,7 +906,7 @@ static void remove_if_safe(run_state *st, char *err, size_t errlen)
         r.skipped += e->seen;
         r.vanished_articles += e->articles;
         uint64_t back = 0;
-        if (!e->seen && match_renamed(st, e, &back)) {
+        if (!e->seen && still_indexed(st, e, &back)) {
             r.renamed++;
             r.renamed_articles += back;
         }
@@ -1892,7 +1891,7 @@ static void close_run(run_state *st, run_hold *h)
         free(st->unreadable[i]);
     free(st->unreadable);
     free_held(st);
-    free(st->added);
+    free(st->present);
 }
 
 /* Commit and close every shard (releasing Xapian's locks). */

@@ -273,11 +273,12 @@ int gz_removal_allowed(const gz_root_check *checks, size_t n,
                  c->root, what, r->vanished, r->known, note, kept);
         return 0;
     }
-    /* " (K of them renamed or moved)" when some are, else "". */
-    char moved[96] = "";
+    /* ", K of them still indexed..." when some are, else "". */
+    char moved[128] = "";
     if (r->renamed)
-        snprintf(moved, sizeof moved, ", %" PRIu64 " of them renamed or "
-                 "moved", r->renamed);
+        snprintf(moved, sizeof moved, ", %" PRIu64 " of them still indexed "
+                 "under another path (renamed, moved or copied)",
+                 r->renamed);
     uint64_t files_lost = r->vanished - r->renamed;
     if (over_limit(files_lost, r->known, max_percent)) {
         char what[512];

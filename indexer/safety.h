@@ -76,9 +76,10 @@ typedef struct gz_removal {
     uint64_t shrink_articles;   /* the articles they would lose */
     uint64_t known_articles;    /* articles of the files the index holds */
     uint64_t renamed;           /* of the `vanished`, files whose content
-                                   a file new to the index this run has
-                                   (renamed or moved) */
-    uint64_t renamed_articles;  /* the articles that came back with them */
+                                   the index still holds under a walked
+                                   path after this run (renamed, moved,
+                                   or a copy) */
+    uint64_t renamed_articles;  /* the articles it holds of them there */
     /* The shrinking file that would lose the most (for the message): its
      * path (borrowed), its articles in the index and now. */
     const char *example;
@@ -88,8 +89,9 @@ typedef struct gz_removal {
 /* May an incremental run remove what `r` says? No when a root was
  * unreadable, when files would be removed while a root is empty or moved,
  * or when the index would lose more than `max_percent` percent (0 = no
- * limit) of its files or of its articles. A file renamed or moved (its
- * content found under a new path this run) is no loss: the files lost
+ * limit) of its files or of its articles. A file renamed, moved or
+ * copied (its content indexed under a path walked this run: added,
+ * updated or unchanged) is no loss: the files lost
  * are r->vanished - r->renamed, against r->known, and the articles lost
  * r->vanished_articles - r->renamed_articles + r->shrink_articles,
  * against r->known_articles. Other new files make up for nothing: a

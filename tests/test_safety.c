@@ -639,7 +639,8 @@ static void test_renamed_files_are_no_loss(void **state)
     assert_int_equal(ix("-n --db '%s' '%s'", fx.db, fx.corpus), 69);
     assert_int_equal(ix("--db '%s' '%s'", fx.db, fx.corpus), 69);
     expect_in("err.txt", "19 of 37 indexed files would be removed, 13 of "
-                         "them renamed or moved: 6 (16%) fewer, over the "
+                         "them still indexed under another path (renamed, "
+                         "moved or copied): 6 (16%) fewer, over the "
                          "--max-remove limit of 10%");
 
     /* the wrong corpus directory: nothing there is in the index */
