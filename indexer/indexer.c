@@ -1232,30 +1232,96 @@ static void remove_generation(const gz_index_config *cfg, const char *gen_path)
     gz_generation_remove(cfg->db_path, name ? name + 1 : gen_path);
 }
 
-/* End of a --full build (the new generation is closed, the lock still
- * held): switch the stub to it when the build completed and DB is still
- * safe to replace (checked again: it may have changed during the build),
- * else delete it and leave the live index as it was. Once switched, the
- * new generation is in use and is never deleted: failing to delete old
- * ones is only a warning (cfg->on_warning). */
+/* What a run holds besides run_state: the lock file, and for --full the
+ * generation being built and Xapian's lock on each database of the live
+ * index (lock_live), all kept until the switch is done. */
+typedef struct run_hold {
+    int lock_fd;             /* -1 when no lock is held */
+    int made_gen;            /* gen_path was created by this run */
+    char gen_path[4096];     /* --full: new generation directory */
+    char gen_rel[4096];      /* the same, relative to the stub */
+    size_t nlive;            /* --full: live databases held */
+    xap_writable *live[GZ_MAX_SHARDS];   /* open for their lock only */
+} run_hold;
+
+/* Release Xapian's locks on the live index (lock_live): nothing was
+ * written through them, nothing is committed. */
+static void release_live(run_hold *h)
+{
+    for (size_t i = 0; i < h->nlive; i++) {
+        xap_writable_free(h->live[i]);
+        h->live[i] = NULL;
+    }
+    h->nlive = 0;
+}
+
+/* --full, under the lock file: open each database of the live index at
+ * `db_path` for writing, writing nothing, and keep it in h->live until
+ * the switch is done. Another program's writer on one (a program
+ * embedding Xapian, xapian-compact...) would commit into the generation
+ * the switch retires, and lose it: XAP_ERR_DB_LOCKED (Xapian's message
+ * last, nothing left open) when one holds Xapian's lock, as an update
+ * meets it (open_locked_with waits or refuses). No writer can start once
+ * they are held. A live index that is not there or does not open to
+ * write (damaged: what a --full replaces) has no lock to take: passed
+ * over. */
+static xap_status lock_live(run_hold *h, const char *db_path)
+{
+    gz_shard_list live;
+    char why[512];
+    if (gz_shards_locate(db_path, &live, why, sizeof why) != 0)
+        return XAP_OK;   /* a stub naming remote databases: replaced */
+    xap_status s = XAP_OK;
+    for (size_t i = 0; s == XAP_OK && i < live.n; i++) {
+        xap_writable *w = NULL;
+        s = xap_writable_open(live.paths[i], XAP_DB_OPEN, 0, &w);
+        if (s == XAP_OK)
+            h->live[h->nlive++] = w;
+        else if (s != XAP_ERR_DB_LOCKED || !xapian_lock_busy())
+            s = XAP_OK;
+    }
+    gz_shards_free(&live);
+    if (s != XAP_OK)
+        release_live(h);
+    return s;
+}
+
+/* gz_generation_switch's `release`: the live index's locks (`ctx`, a
+ * run_hold) go once DB names the new generation, before the old one is
+ * deleted; for a database directory at DB, just before DB becomes a file
+ * (a Xapian 1.4 writer whose directory path is a file by then throws from
+ * its destructor when XAPIAN_MAX_CHANGESETS is set, aborting the
+ * program). */
+static void on_switching(void *ctx)
+{
+    release_live(ctx);
+}
+
+/* End of a --full build (the new generation h->gen_path is closed, the
+ * lock file and the live index's locks still held): switch the stub to
+ * it when the build completed and DB is still safe to replace (checked
+ * again: it may have changed during the build), else delete it and leave
+ * the live index as it was. Once switched, the new generation is in use
+ * and is never deleted: failing to delete old ones is only a warning
+ * (cfg->on_warning). */
 static gz_index_outcome finish_generation(const gz_index_config *cfg,
                                           gz_index_outcome outcome,
-                                          const char *gen_path,
-                                          const char *gen_rel, char *err,
+                                          run_hold *h, char *err,
                                           size_t errlen)
 {
     int switched = -1;
     if (outcome == GZ_INDEX_OK &&
         gz_generation_check(cfg->db_path, cfg->roots, cfg->nroots, err,
                             errlen) == 0)
-        switched = gz_generation_switch(cfg->db_path, gen_rel, err, errlen);
+        switched = gz_generation_switch(cfg->db_path, h->gen_rel,
+                                        on_switching, h, err, errlen);
     if (switched == 1 && cfg->on_warning)
         cfg->on_warning(cfg->db_path, err, cfg->ctx);
     if (switched >= 0) {
         err[0] = '\0';
         return GZ_INDEX_OK;
     }
-    remove_generation(cfg, gen_path);
+    remove_generation(cfg, h->gen_path);
     return outcome == GZ_INDEX_OK ? GZ_INDEX_IO_ERROR : outcome;
 }
 
@@ -1400,15 +1466,6 @@ static xap_status carry_synonyms(const char *live_path, xap_writable *to)
     return s == XAP_OK ? c.status : s;
 }
 
-/* What a run holds besides run_state: the lock file, and for --full the
- * generation being built. */
-typedef struct run_hold {
-    int lock_fd;             /* -1 when no lock is held */
-    int made_gen;            /* gen_path was created by this run */
-    char gen_path[4096];     /* --full: new generation directory */
-    char gen_rel[4096];      /* the same, relative to the stub */
-} run_hold;
-
 /* Worker threads of the run: cfg->jobs, or one per online core. */
 static unsigned run_jobs(const gz_index_config *cfg)
 {
@@ -1428,6 +1485,7 @@ static size_t new_shard_count(const gz_index_config *cfg)
 /* How the writable databases are found, under the lock (open_shards). */
 typedef struct shard_opening {
     run_state *st;
+    run_hold *hold;           /* --full: takes the live index's locks */
     const char *new_dir;      /* where a new index goes (db or generation) */
     xap_db_action action;
     int planned;              /* st->where is a new layout to publish */
@@ -1500,9 +1558,8 @@ static int create_layout(const char *db, size_t n, char *err, size_t errlen)
 /* Find the shards to write (an existing index's, whatever -j says, or a
  * new layout of new_shard_count() shards) and open each for writing.
  * XAP_ERR_DB_LOCKED (nothing left open) when another writer holds one. */
-static xap_status open_shards(void *ctx, char *err, size_t errlen)
+static xap_status open_written(shard_opening *o, char *err, size_t errlen)
 {
-    shard_opening *o = ctx;
     run_state *st = o->st;
     const gz_index_config *cfg = st->cfg;
     size_t n = new_shard_count(cfg);
@@ -1544,6 +1601,19 @@ static xap_status open_shards(void *ctx, char *err, size_t errlen)
     }
     if (s != XAP_OK)
         close_shards(st);
+    return s;
+}
+
+/* open_locked_with's `open`: for --full, first Xapian's locks on the
+ * live index (lock_live), then the databases to write (open_written).
+ * XAP_ERR_DB_LOCKED (nothing left open) when another writer holds one. */
+static xap_status open_shards(void *ctx, char *err, size_t errlen)
+{
+    shard_opening *o = ctx;
+    const gz_index_config *cfg = o->st->cfg;
+    xap_status s = cfg->full ? lock_live(o->hold, cfg->db_path) : XAP_OK;
+    if (s == XAP_OK && (s = open_written(o, err, errlen)) != XAP_OK)
+        release_live(o->hold);
     return s;
 }
 
@@ -1788,7 +1858,7 @@ static gz_index_outcome open_run(run_state *st, run_hold *h, xap_status *s,
         }
         return GZ_INDEX_OK;
     }
-    shard_opening o = {.st = st, .new_dir = cfg->db_path,
+    shard_opening o = {.st = st, .hold = h, .new_dir = cfg->db_path,
                        .action = XAP_DB_CREATE_OR_OPEN};
     if (cfg->full) {
         if (gz_generation_new(cfg->db_path, h->gen_path, sizeof h->gen_path,
@@ -2081,13 +2151,13 @@ gz_index_outcome gz_index_run(const gz_index_config *cfg,
         cfg->on_warning(cfg->db_path, err, cfg->ctx);
     gz_shards_free(&parts);
     if (h.made_gen)
-        outcome = finish_generation(cfg, outcome, h.gen_path, h.gen_rel, err,
-                                    errlen);
+        outcome = finish_generation(cfg, outcome, &h, err, errlen);
     /* A --full build not switched in (failed, stopped, refused by a
      * removal guard; a dry run's too) changed nothing: no count of it is
      * true of the index, so none is given. */
     if (cfg->full && outcome != GZ_INDEX_OK)
         memset(stats, 0, sizeof *stats);
+    release_live(&h);
     if (lock_fd >= 0)
         close(lock_fd);
     stats->seconds = now_seconds() - start;

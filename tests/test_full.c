@@ -10,6 +10,7 @@
 #define _GNU_SOURCE 1
 #include <dirent.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -17,11 +18,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
 
 #include "gazette.h"
 #include "test_util.h"
+#include "xapian_shim.h"
 
 static struct {
     char *tmp;
@@ -373,6 +377,174 @@ static void test_undeletable_old_generation_is_a_warning(void **state)
     assert_int_equal(tu_run("chmod -R u+w '%s.d'", fx.db), 0);
 }
 
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* A child process that opens the database `path` for writing through the
+ * shim (Xapian's write lock, as any program embedding Xapian takes it),
+ * says so, and holds it for `seconds` (forever when negative). */
+static pid_t hold_xapian_lock(const char *path, double seconds)
+{
+    int ready[2];
+    assert_int_equal(pipe(ready), 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        close(ready[0]);
+        xap_writable *w = NULL;
+        if (xap_writable_open(path, XAP_DB_OPEN, 0, &w) != XAP_OK ||
+            write(ready[1], "x", 1) != 1)
+            _exit(1);
+        if (seconds < 0)
+            pause();
+        struct timespec ts = {(time_t)seconds,
+                              (long)((seconds - (time_t)seconds) * 1e9)};
+        nanosleep(&ts, NULL);
+        xap_writable_free(w);
+        _exit(0);
+    }
+    close(ready[1]);
+    char c;
+    assert_int_equal(read(ready[0], &c, 1), 1);
+    close(ready[0]);
+    return pid;
+}
+
+/* The exit status of child `pid`. */
+static int wait_exit(pid_t pid)
+{
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* The last database of the index at `db`: its last shard when it is a
+ * directory of shards (-j2), else `db` itself (one database, or the stub
+ * file a --full leaves, which Xapian opens for writing too). */
+static const char *last_database(const char *db)
+{
+    static char path[1200];
+    if (exists("%s/XAPIANDB", db))
+        snprintf(path, sizeof path, "%s/shard1", db);
+    else
+        snprintf(path, sizeof path, "%s", db);
+    return path;
+}
+
+/* Another program writing the live index (Xapian's lock on one of its
+ * databases, here the last shard: not only the first is looked at): a
+ * --full refuses as an update does (75, one line), before building
+ * anything, leaving the index as it was; with --wait-lock it waits for
+ * the writer to go. It rebuilt and switched under the writer, whose later
+ * commits went into the retired generation and were lost. */
+static void test_refuses_a_xapian_writer(void **state)
+{
+    (void)state;
+    char db[1100], gens[1200];
+    snprintf(db, sizeof db, "%s/written", fx.tmp);
+    snprintf(gens, sizeof gens, "%s.d", db);
+    assert_int_equal(index_run("--db '%s' '%s'", db, fx.corpus), 0);
+    uint64_t n = articles(db);
+    for (int round = 0; round < 2; round++) {
+        /* a directory built incrementally, then the stub of a --full */
+        pid_t writer = hold_xapian_lock(last_database(db), -1);
+        assert_int_equal(tu_run("ls -lR '%s' >'%s/before.txt'", db, fx.tmp),
+                         0);
+        assert_int_equal(index_run("--full --db '%s' '%s'", db, fx.corpus),
+                         75);
+        assert_true(stderr_has("is being written by another process "
+                               "(Xapian lock held)"));
+        assert_int_equal(tu_run("test $(wc -l <'%s/err.txt') -eq 1", fx.tmp),
+                         0);
+        assert_int_equal(tu_run("ls -lR '%s' | cmp -s - '%s/before.txt'", db,
+                                fx.tmp), 0);
+        assert_int_equal(exists("%s", gens) ? count_entries(gens, "g") : 0,
+                         round);
+        kill(writer, SIGKILL);
+        wait_exit(writer);
+        assert_int_equal(articles(db), n);
+
+        writer = hold_xapian_lock(last_database(db), 1.0);
+        double t0 = now();
+        assert_int_equal(index_run("--full --wait-lock 30 --db '%s' '%s'", db,
+                                   fx.corpus), 0);
+        assert_true(now() - t0 >= 0.5);
+        assert_int_equal(wait_exit(writer), 0);
+        assert_int_equal(articles(db), n);
+        assert_int_equal(count_entries(gens, "g"), 1);
+    }
+}
+
+/* Another program that opens the live index to write while a --full
+ * runs: xapian-metadata (Xapian's own tool, a second process) setting a
+ * key, at the first file built and at the first file found removed (the
+ * last check before the switch). */
+typedef struct writer_probe {
+    char live[1200];     /* a database of the live index */
+    int during_build;    /* its exit status; -1 until tried */
+    int before_switch;
+} writer_probe;
+
+static int foreign_write(const char *live)
+{
+    return tu_run("xapian-metadata set '%s' foreign-writer was-here "
+                  ">/dev/null 2>&1", live);
+}
+
+static void probe_writer(const gazette_update_t *u, gazette_event_t event,
+                         const char *path, const char *message, void *ctx)
+{
+    (void)u;
+    (void)path;
+    (void)message;
+    writer_probe *p = ctx;
+    if (event == GAZETTE_EVENT_ADDED && p->during_build < 0)
+        p->during_build = foreign_write(p->live);
+    if (event == GAZETTE_EVENT_REMOVED && p->before_switch < 0)
+        p->before_switch = foreign_write(p->live);
+}
+
+/* A --full holds Xapian's lock on every database of the live index from
+ * before it builds until the switch: another program cannot start writing
+ * meanwhile (it could, and what it wrote went with the old generation);
+ * once switched, it writes the new index. */
+static void test_holds_xapian_locks_to_the_switch(void **state)
+{
+    (void)state;
+    char db[1100];
+    snprintf(db, sizeof db, "%s/probed", fx.tmp);
+    assert_int_equal(index_run("--db '%s' '%s'", db, fx.corpus), 0);
+    const char *moved = "world/2023-11-09-rafah-aid-convoys.txt";
+    assert_int_equal(tu_run("mv '%s/%s' '%s/moved.txt'", fx.corpus, moved,
+                            fx.tmp), 0);
+    writer_probe p = {.during_build = -1, .before_switch = -1};
+    snprintf(p.live, sizeof p.live, "%s", last_database(db));
+    const char *jobs = tu_test_jobs();
+    gazette_update_t *u = NULL;
+    assert_int_equal(gazette_update_new(&u), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_set_full(u, 1), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_set_jobs(u, jobs ? (unsigned)atoi(jobs)
+                                                     : 0),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_set_callback(u, probe_writer, &p),
+                     GAZETTE_STATUS_OK);
+    const char *roots[] = {fx.corpus};
+    assert_int_equal(gazette_update_run(u, db, roots, 1), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_count(u, GAZETTE_COUNT_REMOVED), 1);
+    gazette_update_free(u);
+    assert_int_equal(tu_run("mv '%s/moved.txt' '%s/%s'", fx.tmp, fx.corpus,
+                            moved), 0);
+    assert_int_not_equal(p.during_build, -1);
+    assert_int_not_equal(p.before_switch, -1);
+    assert_int_not_equal(p.during_build, 0);    /* refused: locked */
+    assert_int_not_equal(p.before_switch, 0);
+    assert_int_equal(foreign_write(db), 0);      /* the new generation */
+}
+
 /* xapian-check passes on the index when run as docs/reliability.md
  * says: DB/XAPIANDB for a directory of shards (-j2), DB for one database
  * (-j1) and for the stub file a --full leaves. */
@@ -409,6 +581,8 @@ int main(void)
         cmocka_unit_test(test_db_symlink_refused),
         cmocka_unit_test(test_undeletable_old_generation_is_a_warning),
         cmocka_unit_test(test_xapian_check_as_documented),
+        cmocka_unit_test(test_refuses_a_xapian_writer),
+        cmocka_unit_test(test_holds_xapian_locks_to_the_switch),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
