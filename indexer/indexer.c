@@ -1055,13 +1055,15 @@ static int carry_document(xap_docid id, void *ctx)
  * not read (a file, or below a directory) and the build holds nothing of
  * it, its documents are copied into the build as they are (their
  * recorded stat and hash too, as an update keeps them); a dry run counts
- * them. */
+ * them. A stop request ends the copying before the next path (1). */
 static int carry_path(const char *term, size_t len, uint32_t freq, void *ctx)
 {
     (void)len;
     carry_ctx *c = ctx;
     run_state *st = c->st;
     const char *relpath = term + strlen(GZ_PREFIX_PATH);
+    if (stop_requested(st))
+        return 1;
     if (!term_unreadable(st, term))
         return 0;
     if (st->cfg->dry_run) {
@@ -1078,10 +1080,21 @@ static int carry_path(const char *term, size_t len, uint32_t freq, void *ctx)
     return c->status != XAP_OK;
 }
 
+/* Commit every shard of the build, which now holds the copied articles. */
+static xap_status commit_carried(run_state *st)
+{
+    xap_status s = XAP_OK;
+    for (size_t i = 0; s == XAP_OK && i < st->nshards; i++)
+        s = xap_writable_commit(st->shards[i]);
+    return s;
+}
+
 /* A --full build keeps what the live index holds of the files it could
  * not read (and of the paths below directories it could not read), as
  * an update keeps them: copied from the live index, then committed. A
- * live index that does not open has nothing to give. */
+ * live index that does not open has nothing to give. A stop requested
+ * before the commit stops the run (st->stopped): nothing is committed,
+ * the build is not switched in. */
 static xap_status carry_unreadable(run_state *st, char *err, size_t errlen)
 {
     const gz_index_config *cfg = st->cfg;
@@ -1106,8 +1119,9 @@ static xap_status carry_unreadable(run_state *st, char *err, size_t errlen)
                                           &c);
     if (c.status != XAP_OK)
         s = c.status;
-    for (size_t i = 0; s == XAP_OK && !cfg->dry_run && i < st->nshards; i++)
-        s = xap_writable_commit(st->shards[i]);
+    /* Stopped: the build is not switched in, so nothing more is written. */
+    if (s == XAP_OK && !cfg->dry_run && !stop_requested(st))
+        s = commit_carried(st);
     if (s != XAP_OK)
         snprintf(err, errlen, "%s: keeping the articles of the files it "
                  "could not read: %s", cfg->db_path, xap_last_error());

@@ -9,6 +9,7 @@
  */
 #define _GNU_SOURCE 1
 #include <dirent.h>
+#include <fcntl.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -545,6 +546,84 @@ static void test_holds_xapian_locks_to_the_switch(void **state)
     assert_int_equal(foreign_write(db), 0);      /* the new generation */
 }
 
+/* Start gazette-index --full --db `db` `corpus` (at the test's -j) in the
+ * background, stderr to tmp/err.txt; its pid. */
+static pid_t start_full(const char *db, const char *corpus)
+{
+    char err[1200], jobs[32] = "-j0";
+    snprintf(err, sizeof err, "%s/err.txt", fx.tmp);
+    if (tu_test_jobs())
+        snprintf(jobs, sizeof jobs, "-j%s", tu_test_jobs());
+    const char *program = tu_binary("indexer/gazette-index");
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int fd = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        int null = open("/dev/null", O_WRONLY);
+        if (fd < 0 || null < 0 || dup2(fd, 2) < 0 || dup2(null, 1) < 0)
+            _exit(127);
+        execl(program, "gazette-index", jobs, "--full", "--db", db, corpus,
+              (char *)NULL);
+        _exit(127);
+    }
+    return pid;
+}
+
+/* Wait (up to a minute) until tmp/err.txt has `text`. */
+static void wait_for_stderr(const char *text)
+{
+    double t0 = now();
+    while (!stderr_has(text)) {
+        if (now() - t0 > 60)
+            fail_msg("no '%s' on stderr after a minute", text);
+        struct timespec ts = {0, 5000000L};
+        nanosleep(&ts, NULL);
+    }
+}
+
+/* SIGINT while --full copies the articles of a file it cannot read from
+ * the index it replaces: the run stops (130), the index is as it was and
+ * no generation is left. The copying never looked: the stop was lost and
+ * the rebuild switched in (exit 1). The copy is made long (20 000
+ * articles of a JSON Lines file, then replaced by a broken symlink) and
+ * the signal is sent just after the walk reported that file. */
+static void test_stop_while_copying(void **state)
+{
+    (void)state;
+    char corpus[1100], db[1100], gens[1200];
+    snprintf(corpus, sizeof corpus, "%s/copied", fx.tmp);
+    snprintf(db, sizeof db, "%s/copied-idx", fx.tmp);
+    snprintf(gens, sizeof gens, "%s.d", db);
+    static const char small[] = "Small\n\nA small article.\n";
+    tu_write_file(corpus, "a.txt", small, sizeof small - 1);
+    char big[1200];
+    snprintf(big, sizeof big, "%s/big.jsonl", corpus);
+    FILE *f = fopen(big, "w");
+    assert_non_null(f);
+    for (int i = 0; i < 20000; i++)
+        fprintf(f, "{\"id\":\"%d\",\"title\":\"Item %d\",\"body\":"
+                   "\"word%d alpha beta\"}\n", i, i, i);
+    assert_int_equal(fclose(f), 0);
+    assert_int_equal(index_run("--db '%s' '%s'", db, corpus), 0);
+    uint64_t n = articles(db);
+    assert_int_equal(n, 20001);
+    assert_int_equal(tu_run("mv '%s/big.jsonl' '%s/big.jsonl' && ln -s "
+                            "nowhere '%s/big.jsonl'", corpus, fx.tmp, corpus),
+                     0);
+    assert_int_equal(tu_run("ls -lR '%s' >'%s/before.txt'", db, fx.tmp), 0);
+    pid_t pid = start_full(db, corpus);
+    wait_for_stderr("broken symlink");
+    struct timespec ts = {0, 100000000L};   /* the copying has begun */
+    nanosleep(&ts, NULL);
+    kill(pid, SIGINT);
+    assert_int_equal(wait_exit(pid), 130);
+    assert_true(stderr_has("the index is as it was"));
+    assert_int_equal(tu_run("ls -lR '%s' | cmp -s - '%s/before.txt'", db,
+                            fx.tmp), 0);
+    assert_int_equal(exists("%s", gens) ? count_entries(gens, "g") : 0, 0);
+    assert_int_equal(articles(db), n);
+}
+
 /* xapian-check passes on the index when run as docs/reliability.md
  * says: DB/XAPIANDB for a directory of shards (-j2), DB for one database
  * (-j1) and for the stub file a --full leaves. */
@@ -583,6 +662,7 @@ int main(void)
         cmocka_unit_test(test_xapian_check_as_documented),
         cmocka_unit_test(test_refuses_a_xapian_writer),
         cmocka_unit_test(test_holds_xapian_locks_to_the_switch),
+        cmocka_unit_test(test_stop_while_copying),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
