@@ -23,6 +23,7 @@
 #include "safety.h"
 #include "schema.h"
 #include "shards.h"
+#include "spelling.h"
 #include "synonyms.h"
 #include "xapian_shim.h"
 
@@ -1037,9 +1038,13 @@ typedef struct carry_ctx {
     run_state *st;
     const xap_database *live;
     xap_writable *to;          /* the build's shard it goes in */
+    gz_spelling words;         /* the spelling words of what was copied */
     xap_status status;
 } carry_ctx;
 
+/* Copy document `id` of the live index into c->to, counting its spelling
+ * words (its unprefixed terms, as the shard writers count an article's:
+ * spelling.h). */
 static int carry_document(xap_docid id, void *ctx)
 {
     carry_ctx *c = ctx;
@@ -1047,6 +1052,8 @@ static int carry_document(xap_docid id, void *ctx)
     c->status = xap_database_get_document(c->live, id, &doc);
     if (c->status == XAP_OK)
         c->status = xap_writable_add_document(c->to, doc, NULL);
+    if (c->status == XAP_OK)
+        c->status = gz_spelling_add_document(&c->words, doc);
     xap_document_free(doc);
     return c->status != XAP_OK;
 }
@@ -1080,12 +1087,20 @@ static int carry_path(const char *term, size_t len, uint32_t freq, void *ctx)
     return c->status != XAP_OK;
 }
 
-/* Commit every shard of the build, which now holds the copied articles. */
-static xap_status commit_carried(run_state *st)
+/* Commit every shard of the build, which now holds the copied articles,
+ * then add their spelling words (`words`) to the first shard's spelling
+ * table, committed with it by write_index_extras: a word counted once goes
+ * in when another article of the build has it too, as the shard writers
+ * decide (gz_spelling_flush_last, asking the other shards as committed). */
+static xap_status commit_carried(run_state *st, const gz_spelling *words)
 {
     xap_status s = XAP_OK;
     for (size_t i = 0; s == XAP_OK && i < st->nshards; i++)
         s = xap_writable_commit(st->shards[i]);
+    if (s == XAP_OK && st->nshards)
+        s = gz_spelling_flush_last(words, st->shards[0], NULL, 0,
+                                   (const char *const *)st->where.paths + 1,
+                                   st->nshards - 1);
     return s;
 }
 
@@ -1121,7 +1136,8 @@ static xap_status carry_unreadable(run_state *st, char *err, size_t errlen)
         s = c.status;
     /* Stopped: the build is not switched in, so nothing more is written. */
     if (s == XAP_OK && !cfg->dry_run && !stop_requested(st))
-        s = commit_carried(st);
+        s = commit_carried(st, &c.words);
+    gz_spelling_free(&c.words);
     if (s != XAP_OK)
         snprintf(err, errlen, "%s: keeping the articles of the files it "
                  "could not read: %s", cfg->db_path, xap_last_error());
