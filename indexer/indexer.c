@@ -58,6 +58,8 @@ typedef struct run_state {
     xap_writable *shards[GZ_MAX_SHARDS];   /* none in a dry run */
     xap_database *views[GZ_MAX_SHARDS];    /* what the file map came from */
     size_t nshards;
+    xap_database *live;          /* --full: the index it replaces, read
+                                    only (NULL: none, or it does not open) */
     gz_pipeline *pipe;
     gz_filemap known;            /* files recorded in the index */
     int stopped;                 /* the stop flag was seen */
@@ -1104,6 +1106,17 @@ static xap_status commit_carried(run_state *st, const gz_spelling *words)
     return s;
 }
 
+/* The live index of a --full run (st->live, NULL when it did not open)
+ * at its latest revision: a dry run holds no lock, so another writer may
+ * have committed since the run opened it (under a real run's locks
+ * nothing has: a no-op). */
+static const xap_database *live_index(run_state *st)
+{
+    if (st->live)
+        (void)xap_database_reopen(st->live, NULL);
+    return st->live;
+}
+
 /* A --full build keeps what the live index holds of the files it could
  * not read (and of the paths below directories it could not read), as
  * an update keeps them: copied from the live index, then committed. A
@@ -1113,20 +1126,16 @@ static xap_status commit_carried(run_state *st, const gz_spelling *words)
 static xap_status carry_unreadable(run_state *st, char *err, size_t errlen)
 {
     const gz_index_config *cfg = st->cfg;
-    xap_database *live = NULL;
+    const xap_database *live = NULL;
     if (!cfg->full || !st->nunreadable ||
-        (!cfg->dry_run && !st->nshards) ||
-        xap_database_open(cfg->db_path, &live) != XAP_OK) {
-        xap_database_free(live);
+        (!cfg->dry_run && !st->nshards) || !(live = live_index(st)))
         return XAP_OK;
-    }
     if (!live_written_alike(live, cfg->language)) {
         if (cfg->on_warning)
             cfg->on_warning(cfg->db_path, "the articles of the files this "
                             "rebuild could not read are not kept: the "
                             "index was written with another language or "
                             "format, which they would keep", cfg->ctx);
-        xap_database_free(live);
         return XAP_OK;
     }
     carry_ctx c = {.st = st, .live = live, .status = XAP_OK};
@@ -1141,7 +1150,6 @@ static xap_status carry_unreadable(run_state *st, char *err, size_t errlen)
     if (s != XAP_OK)
         snprintf(err, errlen, "%s: keeping the articles of the files it "
                  "could not read: %s", cfg->db_path, xap_last_error());
-    xap_database_free(live);
     return s;
 }
 
@@ -1481,18 +1489,17 @@ static int copy_synonym_key(const char *key, void *ctx)
     return c->status != XAP_OK;
 }
 
-/* A --full rebuild starts a new database: carry the live index's synonyms
- * (set by an earlier --synonyms) over to it, so that only a new
- * --synonyms FILE changes them. No live index: nothing to carry. */
-static xap_status carry_synonyms(const char *live_path, xap_writable *to)
+/* A --full rebuild starts a new database: carry the synonyms of the live
+ * index `from` (set by an earlier --synonyms) over to it, so that only a
+ * new --synonyms FILE changes them. No live index (NULL): nothing to
+ * carry. */
+static xap_status carry_synonyms(const xap_database *from, xap_writable *to)
 {
-    xap_database *from = NULL;
-    if (xap_database_open(live_path, &from) != XAP_OK)
+    if (!from)
         return XAP_OK;
     synonym_copy c = {.from = from, .to = to, .status = XAP_OK};
     xap_status s = xap_database_each_synonym_key(from, "", copy_synonym_key,
                                                  &c);
-    xap_database_free(from);
     return s == XAP_OK ? c.status : s;
 }
 
@@ -1863,6 +1870,20 @@ static gz_index_outcome dry_check_databases(const run_state *st, char *err,
     return GZ_INDEX_OK;
 }
 
+/* --full: open the index it replaces (cfg->db_path) read only into
+ * st->live, once for all the run reads of it (its synonyms, its records of
+ * the roots, the articles carried over, its count for the guards); in a
+ * real run under the locks of the lock file and of its databases, so it
+ * does not change meanwhile. One that does not open is none: a --full
+ * replaces it. */
+static void open_live(run_state *st)
+{
+    if (xap_database_open(st->cfg->db_path, &st->live) != XAP_OK) {
+        xap_database_free(st->live);
+        st->live = NULL;
+    }
+}
+
 /* Open what the run reads and writes: nothing but the index read-only for
  * a dry run, a new generation for --full, else the index itself; record
  * the index format. Sets *s on a shim failure; returns the outcome of
@@ -1875,6 +1896,8 @@ static gz_index_outcome open_run(run_state *st, run_hold *h, xap_status *s,
         gz_index_outcome outcome = dry_check_paths(cfg, err, errlen);
         if (outcome != GZ_INDEX_OK)
             return outcome;
+        if (cfg->full)
+            open_live(st);
         *s = cfg->full ? XAP_OK : open_dry(cfg, st, err, errlen);
         if (*s == XAP_OK && !cfg->full &&
             (outcome = dry_check_databases(st, err, errlen)) != GZ_INDEX_OK)
@@ -1903,6 +1926,8 @@ static gz_index_outcome open_run(run_state *st, run_hold *h, xap_status *s,
     h->made_gen = cfg->full && (outcome == GZ_INDEX_OK || o.planned);
     if (outcome != GZ_INDEX_OK)
         return outcome;
+    if (cfg->full)
+        open_live(st);
     for (size_t i = 0; i < st->nshards; i++)
         st->views[i] = xap_writable_database(st->shards[i]);
     if (!cfg->full &&
@@ -1917,7 +1942,7 @@ static gz_index_outcome open_run(run_state *st, run_hold *h, xap_status *s,
     if (*s != XAP_OK)
         return GZ_INDEX_OK;
     if (cfg->full)
-        *s = carry_synonyms(cfg->db_path, st->shards[0]);
+        *s = carry_synonyms(st->live, st->shards[0]);
     if (*s == XAP_OK)
         *s = write_metadata(st);
     if (*s == XAP_OK && o.planned)
@@ -1975,6 +2000,8 @@ static void close_run(run_state *st, run_hold *h)
     if (st->cfg->dry_run)
         for (size_t i = 0; i < st->nshards; i++)
             xap_database_free(st->views[i]);
+    xap_database_free(st->live);
+    st->live = NULL;
     close_shards(st);
     if (h->lock_fd >= 0)
         close(h->lock_fd);
@@ -2004,7 +2031,9 @@ static xap_status close_shards_committed(run_state *st, char *err,
 /* Articles in the live index at `db_path` (0 when it does not open: a
  * --full may always replace a missing or unreadable index); with
  * `foreign`, *foreign is set to whether another program wrote it
- * (gz_index_is_foreign). */
+ * (gz_index_is_foreign). Asked before anything is locked or made, so
+ * that refusing it touches nothing; the run reads the index again under
+ * its locks (open_live). */
 static uint64_t live_articles(const char *db_path, int *foreign)
 {
     xap_database *live = NULL;
@@ -2021,22 +2050,22 @@ static uint64_t live_articles(const char *db_path, int *foreign)
     return n;
 }
 
-/* The devices the live index recorded for the roots, into st->checks: a
- * --full build's own first shard, which gz_roots_inspect read, has none
- * yet (a dry run opened none), and a root now on another file system must
- * be caught as in an update. */
-static xap_status recorded_devices(run_state *st, const xap_database *live)
+/* The roots as they are and as the index recorded them (devices), into
+ * st->checks (gz_roots_inspect): an update's records are in its first
+ * shard, a --full build's in the index it replaces (its own shards have
+ * none yet), so that a root now on another file system is caught as in
+ * an update. A damaged live index is what a --full is for: records that
+ * cannot be read of it are left out, not a failure. */
+static xap_status inspect_roots(run_state *st)
 {
     const gz_index_config *cfg = st->cfg;
-    gz_root_check *seen = calloc(cfg->nroots ? cfg->nroots : 1, sizeof *seen);
-    if (!seen)
-        return XAP_ERR_NOMEM;
-    xap_status s = gz_roots_inspect(live, cfg->roots, cfg->nroots, seen);
-    for (size_t i = 0; s == XAP_OK && i < cfg->nroots; i++) {
-        st->checks[i].dev_known = seen[i].dev_known;
-        st->checks[i].recorded_dev = seen[i].recorded_dev;
-    }
-    free(seen);
+    if (!cfg->full)
+        return gz_roots_inspect(st->nshards ? st->views[0] : NULL,
+                                cfg->roots, cfg->nroots, st->checks);
+    xap_status s = gz_roots_inspect(st->live, cfg->roots, cfg->nroots,
+                                    st->checks);
+    if (s != XAP_OK && s != XAP_ERR_NOMEM)
+        s = gz_roots_inspect(NULL, cfg->roots, cfg->nroots, st->checks);
     return s;
 }
 
@@ -2093,16 +2122,13 @@ static xap_status check_rebuild(run_state *st, char *err, size_t errlen)
     }
     if (cfg->dry_run)
         now = st->article_total;
-    /* No live index (or one that does not open): nothing to lose. */
-    xap_database *live = NULL;
+    /* No live index (or one that does not open): nothing to lose. A
+     * damaged one is what a --full is for: what cannot be read of it (its
+     * count, its paths) is left out, not a failure. */
+    const xap_database *live = live_index(st);
     uint32_t old = 0;
-    if (s == XAP_OK && xap_database_open(cfg->db_path, &live) == XAP_OK &&
-        xap_database_doc_count(live, &old) != XAP_OK)
+    if (s == XAP_OK && live && xap_database_doc_count(live, &old) != XAP_OK)
         old = 0;
-    /* A damaged live index is what a --full is for: what cannot be read
-     * of it (its devices, its paths) is left out, not a failure. */
-    if (s == XAP_OK && live && recorded_devices(st, live) == XAP_ERR_NOMEM)
-        s = XAP_ERR_NOMEM;
     if (s == XAP_OK &&
         !gz_rebuild_allowed(st->checks, cfg->nroots, old, now,
                             cfg->max_remove_percent, cfg->force, err,
@@ -2110,7 +2136,6 @@ static xap_status check_rebuild(run_state *st, char *err, size_t errlen)
         st->refused = 1;
     if (s == XAP_OK && live && !st->refused && !cfg->dry_run)
         (void)count_removed(st, live);
-    xap_database_free(live);
     return s;
 }
 
@@ -2147,8 +2172,7 @@ gz_index_outcome gz_index_run(const gz_index_config *cfg,
         outcome = open_run(&st, &h, &s, err, errlen);
     /* Root devices are remembered in the first shard (write_index_extras) */
     if (outcome == GZ_INDEX_OK && s == XAP_OK)
-        s = gz_roots_inspect(st.nshards ? st.views[0] : NULL, cfg->roots,
-                             cfg->nroots, st.checks);
+        s = inspect_roots(&st);
     if (outcome == GZ_INDEX_OK && s == XAP_OK && !cfg->full)
         s = load_filemap(&st);
     stats->known = st.known.count;
