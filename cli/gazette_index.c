@@ -257,7 +257,12 @@ static const char usage_text[] =
 "plain database directory at DIR is exchanged with it atomically) and the\n"
 "old generation is deleted. Readers opening DIR see the old or the new\n"
 "complete index, never a partial one. An interrupted --full deletes its\n"
-"unfinished generation and leaves the index as it was. A file the\n"
+"unfinished generation and leaves the index as it was. Before it builds,\n"
+"--full takes Xapian's lock on each database of the index it replaces and\n"
+"holds it until the switch: another program writing it (one embedding\n"
+"Xapian, xapian-compact) makes --full exit 75, as an update does, or wait\n"
+"with --wait-lock; none can start writing the old generation meanwhile,\n"
+"which the switch would lose. A file the\n"
 "rebuild cannot read, and what is below a directory it cannot read,\n"
 "keep their articles: copied from the index it replaces (not when the\n"
 "language or the index format changes: a warning says so). Incremental runs\n"
@@ -312,7 +317,8 @@ static const char usage_text[] =
 "      --verbose lines could not be written to stdout (after a run that\n"
 "      was otherwise 0 or 1): a full disk, or a closed pipe (| head -1),\n"
 "      which does not stop the run: it indexes and commits to its end\n"
-"  75  another process is writing this index; try again later\n"
+"  75  another process is writing this index (or, for --full, the index it\n"
+"      replaces: a lock file held, or Xapian's lock); try again later\n"
 "  130 interrupted by SIGINT (work so far committed)\n"
 "  143 terminated by SIGTERM (work so far committed)\n";
 

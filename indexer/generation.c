@@ -533,7 +533,8 @@ int gz_generation_clear_leftovers(const char *db, char *err, size_t errlen)
     return 0;
 }
 
-int gz_generation_switch(const char *db, const char *rel, char *err,
+int gz_generation_switch(const char *db, const char *rel,
+                         void (*release)(void *ctx), void *ctx, char *err,
                          size_t errlen)
 {
     char base[4096], tmp[4200], old[4200] = "";
@@ -549,7 +550,10 @@ int gz_generation_switch(const char *db, const char *rel, char *err,
         unlink(tmp);
         return -1;
     }
-    /* A directory cannot be renamed over; exchange it with the stub. */
+    /* A directory cannot be renamed over; exchange it with the stub
+     * (once nothing has it open to write by the path DB: a file then). */
+    if (is_dir && release)
+        release(ctx);
     int rc = is_dir ? renameat2(AT_FDCWD, tmp, AT_FDCWD, base,
                                 RENAME_EXCHANGE)
                     : rename(tmp, base);
@@ -559,6 +563,8 @@ int gz_generation_switch(const char *db, const char *rel, char *err,
         return -1;
     }
     sync_parent(base);
+    if (!is_dir && release)
+        release(ctx);
     if (is_dir)
         snprintf(old, sizeof old, "%s", tmp);   /* the old db, swapped out */
     /* Switched: from here on failures are warnings, the new index is in

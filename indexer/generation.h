@@ -44,10 +44,16 @@ int gz_generation_clear_leftovers(const char *db, char *err, size_t errlen);
  * fsync the directory, then delete what DB was before (the old generation
  * directory or plain database directory; already gone is fine) and any
  * other generation directory in DB.d (left by killed runs).
+ * `release(ctx)` (when not NULL) is called once, for the caller to close
+ * what it holds open of the old index: when DB is a stub, right after
+ * the rename (DB names the new generation, the old one is not deleted
+ * yet); when DB is a database directory, right before the exchange (its
+ * path DB is about to become a file).
  * 0 = switched and cleaned; 1 = switched, but something old could not be
  * deleted (a warning in `err`); -1 = not switched (a reason in `err`),
  * the old index still in place. */
-int gz_generation_switch(const char *db, const char *rel, char *err,
+int gz_generation_switch(const char *db, const char *rel,
+                         void (*release)(void *ctx), void *ctx, char *err,
                          size_t errlen);
 
 /* Delete generation `name` of index `db` ("DB.d/<name>" and all below it)

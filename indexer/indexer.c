@@ -23,6 +23,7 @@
 #include "safety.h"
 #include "schema.h"
 #include "shards.h"
+#include "spelling.h"
 #include "synonyms.h"
 #include "xapian_shim.h"
 
@@ -58,6 +59,8 @@ typedef struct run_state {
     xap_writable *shards[GZ_MAX_SHARDS];   /* none in a dry run */
     xap_database *views[GZ_MAX_SHARDS];    /* what the file map came from */
     size_t nshards;
+    xap_database *live;          /* --full: the index it replaces, read
+                                    only (NULL: none, or it does not open) */
     gz_pipeline *pipe;
     gz_filemap known;            /* files recorded in the index */
     int stopped;                 /* the stop flag was seen */
@@ -1042,9 +1045,13 @@ typedef struct carry_ctx {
     run_state *st;
     const xap_database *live;
     xap_writable *to;          /* the build's shard it goes in */
+    gz_spelling words;         /* the spelling words of what was copied */
     xap_status status;
 } carry_ctx;
 
+/* Copy document `id` of the live index into c->to, counting its spelling
+ * words (its unprefixed terms, as the shard writers count an article's:
+ * spelling.h). */
 static int carry_document(xap_docid id, void *ctx)
 {
     carry_ctx *c = ctx;
@@ -1052,6 +1059,8 @@ static int carry_document(xap_docid id, void *ctx)
     c->status = xap_database_get_document(c->live, id, &doc);
     if (c->status == XAP_OK)
         c->status = xap_writable_add_document(c->to, doc, NULL);
+    if (c->status == XAP_OK)
+        c->status = gz_spelling_add_document(&c->words, doc);
     xap_document_free(doc);
     return c->status != XAP_OK;
 }
@@ -1060,13 +1069,15 @@ static int carry_document(xap_docid id, void *ctx)
  * not read (a file, or below a directory) and the build holds nothing of
  * it, its documents are copied into the build as they are (their
  * recorded stat and hash too, as an update keeps them); a dry run counts
- * them. */
+ * them. A stop request ends the copying before the next path (1). */
 static int carry_path(const char *term, size_t len, uint32_t freq, void *ctx)
 {
     (void)len;
     carry_ctx *c = ctx;
     run_state *st = c->st;
     const char *relpath = term + strlen(GZ_PREFIX_PATH);
+    if (stop_requested(st))
+        return 1;
     if (!term_unreadable(st, term))
         return 0;
     if (st->cfg->dry_run) {
@@ -1083,27 +1094,53 @@ static int carry_path(const char *term, size_t len, uint32_t freq, void *ctx)
     return c->status != XAP_OK;
 }
 
+/* Commit every shard of the build, which now holds the copied articles,
+ * then add their spelling words (`words`) to the first shard's spelling
+ * table, committed with it by write_index_extras: a word counted once goes
+ * in when another article of the build has it too, as the shard writers
+ * decide (gz_spelling_flush_last, asking the other shards as committed). */
+static xap_status commit_carried(run_state *st, const gz_spelling *words)
+{
+    xap_status s = XAP_OK;
+    for (size_t i = 0; s == XAP_OK && i < st->nshards; i++)
+        s = xap_writable_commit(st->shards[i]);
+    if (s == XAP_OK && st->nshards)
+        s = gz_spelling_flush_last(words, st->shards[0], NULL, 0,
+                                   (const char *const *)st->where.paths + 1,
+                                   st->nshards - 1);
+    return s;
+}
+
+/* The live index of a --full run (st->live, NULL when it did not open)
+ * at its latest revision: a dry run holds no lock, so another writer may
+ * have committed since the run opened it (under a real run's locks
+ * nothing has: a no-op). */
+static const xap_database *live_index(run_state *st)
+{
+    if (st->live)
+        (void)xap_database_reopen(st->live, NULL);
+    return st->live;
+}
+
 /* A --full build keeps what the live index holds of the files it could
  * not read (and of the paths below directories it could not read), as
  * an update keeps them: copied from the live index, then committed. A
- * live index that does not open has nothing to give. */
+ * live index that does not open has nothing to give. A stop requested
+ * before the commit stops the run (st->stopped): nothing is committed,
+ * the build is not switched in. */
 static xap_status carry_unreadable(run_state *st, char *err, size_t errlen)
 {
     const gz_index_config *cfg = st->cfg;
-    xap_database *live = NULL;
+    const xap_database *live = NULL;
     if (!cfg->full || !st->nunreadable ||
-        (!cfg->dry_run && !st->nshards) ||
-        xap_database_open(cfg->db_path, &live) != XAP_OK) {
-        xap_database_free(live);
+        (!cfg->dry_run && !st->nshards) || !(live = live_index(st)))
         return XAP_OK;
-    }
     if (!live_written_alike(live, cfg->language)) {
         if (cfg->on_warning)
             cfg->on_warning(cfg->db_path, "the articles of the files this "
                             "rebuild could not read are not kept: the "
                             "index was written with another language or "
                             "format, which they would keep", cfg->ctx);
-        xap_database_free(live);
         return XAP_OK;
     }
     carry_ctx c = {.st = st, .live = live, .status = XAP_OK};
@@ -1111,12 +1148,13 @@ static xap_status carry_unreadable(run_state *st, char *err, size_t errlen)
                                           &c);
     if (c.status != XAP_OK)
         s = c.status;
-    for (size_t i = 0; s == XAP_OK && !cfg->dry_run && i < st->nshards; i++)
-        s = xap_writable_commit(st->shards[i]);
+    /* Stopped: the build is not switched in, so nothing more is written. */
+    if (s == XAP_OK && !cfg->dry_run && !stop_requested(st))
+        s = commit_carried(st, &c.words);
+    gz_spelling_free(&c.words);
     if (s != XAP_OK)
         snprintf(err, errlen, "%s: keeping the articles of the files it "
                  "could not read: %s", cfg->db_path, xap_last_error());
-    xap_database_free(live);
     return s;
 }
 
@@ -1237,30 +1275,96 @@ static void remove_generation(const gz_index_config *cfg, const char *gen_path)
     gz_generation_remove(cfg->db_path, name ? name + 1 : gen_path);
 }
 
-/* End of a --full build (the new generation is closed, the lock still
- * held): switch the stub to it when the build completed and DB is still
- * safe to replace (checked again: it may have changed during the build),
- * else delete it and leave the live index as it was. Once switched, the
- * new generation is in use and is never deleted: failing to delete old
- * ones is only a warning (cfg->on_warning). */
+/* What a run holds besides run_state: the lock file, and for --full the
+ * generation being built and Xapian's lock on each database of the live
+ * index (lock_live), all kept until the switch is done. */
+typedef struct run_hold {
+    int lock_fd;             /* -1 when no lock is held */
+    int made_gen;            /* gen_path was created by this run */
+    char gen_path[4096];     /* --full: new generation directory */
+    char gen_rel[4096];      /* the same, relative to the stub */
+    size_t nlive;            /* --full: live databases held */
+    xap_writable *live[GZ_MAX_SHARDS];   /* open for their lock only */
+} run_hold;
+
+/* Release Xapian's locks on the live index (lock_live): nothing was
+ * written through them, nothing is committed. */
+static void release_live(run_hold *h)
+{
+    for (size_t i = 0; i < h->nlive; i++) {
+        xap_writable_free(h->live[i]);
+        h->live[i] = NULL;
+    }
+    h->nlive = 0;
+}
+
+/* --full, under the lock file: open each database of the live index at
+ * `db_path` for writing, writing nothing, and keep it in h->live until
+ * the switch is done. Another program's writer on one (a program
+ * embedding Xapian, xapian-compact...) would commit into the generation
+ * the switch retires, and lose it: XAP_ERR_DB_LOCKED (Xapian's message
+ * last, nothing left open) when one holds Xapian's lock, as an update
+ * meets it (open_locked_with waits or refuses). No writer can start once
+ * they are held. A live index that is not there or does not open to
+ * write (damaged: what a --full replaces) has no lock to take: passed
+ * over. */
+static xap_status lock_live(run_hold *h, const char *db_path)
+{
+    gz_shard_list live;
+    char why[512];
+    if (gz_shards_locate(db_path, &live, why, sizeof why) != 0)
+        return XAP_OK;   /* a stub naming remote databases: replaced */
+    xap_status s = XAP_OK;
+    for (size_t i = 0; s == XAP_OK && i < live.n; i++) {
+        xap_writable *w = NULL;
+        s = xap_writable_open(live.paths[i], XAP_DB_OPEN, 0, &w);
+        if (s == XAP_OK)
+            h->live[h->nlive++] = w;
+        else if (s != XAP_ERR_DB_LOCKED || !xapian_lock_busy())
+            s = XAP_OK;
+    }
+    gz_shards_free(&live);
+    if (s != XAP_OK)
+        release_live(h);
+    return s;
+}
+
+/* gz_generation_switch's `release`: the live index's locks (`ctx`, a
+ * run_hold) go once DB names the new generation, before the old one is
+ * deleted; for a database directory at DB, just before DB becomes a file
+ * (a Xapian 1.4 writer whose directory path is a file by then throws from
+ * its destructor when XAPIAN_MAX_CHANGESETS is set, aborting the
+ * program). */
+static void on_switching(void *ctx)
+{
+    release_live(ctx);
+}
+
+/* End of a --full build (the new generation h->gen_path is closed, the
+ * lock file and the live index's locks still held): switch the stub to
+ * it when the build completed and DB is still safe to replace (checked
+ * again: it may have changed during the build), else delete it and leave
+ * the live index as it was. Once switched, the new generation is in use
+ * and is never deleted: failing to delete old ones is only a warning
+ * (cfg->on_warning). */
 static gz_index_outcome finish_generation(const gz_index_config *cfg,
                                           gz_index_outcome outcome,
-                                          const char *gen_path,
-                                          const char *gen_rel, char *err,
+                                          run_hold *h, char *err,
                                           size_t errlen)
 {
     int switched = -1;
     if (outcome == GZ_INDEX_OK &&
         gz_generation_check(cfg->db_path, cfg->roots, cfg->nroots, err,
                             errlen) == 0)
-        switched = gz_generation_switch(cfg->db_path, gen_rel, err, errlen);
+        switched = gz_generation_switch(cfg->db_path, h->gen_rel,
+                                        on_switching, h, err, errlen);
     if (switched == 1 && cfg->on_warning)
         cfg->on_warning(cfg->db_path, err, cfg->ctx);
     if (switched >= 0) {
         err[0] = '\0';
         return GZ_INDEX_OK;
     }
-    remove_generation(cfg, gen_path);
+    remove_generation(cfg, h->gen_path);
     return outcome == GZ_INDEX_OK ? GZ_INDEX_IO_ERROR : outcome;
 }
 
@@ -1390,29 +1494,19 @@ static int copy_synonym_key(const char *key, void *ctx)
     return c->status != XAP_OK;
 }
 
-/* A --full rebuild starts a new database: carry the live index's synonyms
- * (set by an earlier --synonyms) over to it, so that only a new
- * --synonyms FILE changes them. No live index: nothing to carry. */
-static xap_status carry_synonyms(const char *live_path, xap_writable *to)
+/* A --full rebuild starts a new database: carry the synonyms of the live
+ * index `from` (set by an earlier --synonyms) over to it, so that only a
+ * new --synonyms FILE changes them. No live index (NULL): nothing to
+ * carry. */
+static xap_status carry_synonyms(const xap_database *from, xap_writable *to)
 {
-    xap_database *from = NULL;
-    if (xap_database_open(live_path, &from) != XAP_OK)
+    if (!from)
         return XAP_OK;
     synonym_copy c = {.from = from, .to = to, .status = XAP_OK};
     xap_status s = xap_database_each_synonym_key(from, "", copy_synonym_key,
                                                  &c);
-    xap_database_free(from);
     return s == XAP_OK ? c.status : s;
 }
-
-/* What a run holds besides run_state: the lock file, and for --full the
- * generation being built. */
-typedef struct run_hold {
-    int lock_fd;             /* -1 when no lock is held */
-    int made_gen;            /* gen_path was created by this run */
-    char gen_path[4096];     /* --full: new generation directory */
-    char gen_rel[4096];      /* the same, relative to the stub */
-} run_hold;
 
 /* Worker threads of the run: cfg->jobs, or one per online core. */
 static unsigned run_jobs(const gz_index_config *cfg)
@@ -1433,6 +1527,7 @@ static size_t new_shard_count(const gz_index_config *cfg)
 /* How the writable databases are found, under the lock (open_shards). */
 typedef struct shard_opening {
     run_state *st;
+    run_hold *hold;           /* --full: takes the live index's locks */
     const char *new_dir;      /* where a new index goes (db or generation) */
     xap_db_action action;
     int planned;              /* st->where is a new layout to publish */
@@ -1505,9 +1600,8 @@ static int create_layout(const char *db, size_t n, char *err, size_t errlen)
 /* Find the shards to write (an existing index's, whatever -j says, or a
  * new layout of new_shard_count() shards) and open each for writing.
  * XAP_ERR_DB_LOCKED (nothing left open) when another writer holds one. */
-static xap_status open_shards(void *ctx, char *err, size_t errlen)
+static xap_status open_written(shard_opening *o, char *err, size_t errlen)
 {
-    shard_opening *o = ctx;
     run_state *st = o->st;
     const gz_index_config *cfg = st->cfg;
     size_t n = new_shard_count(cfg);
@@ -1549,6 +1643,19 @@ static xap_status open_shards(void *ctx, char *err, size_t errlen)
     }
     if (s != XAP_OK)
         close_shards(st);
+    return s;
+}
+
+/* open_locked_with's `open`: for --full, first Xapian's locks on the
+ * live index (lock_live), then the databases to write (open_written).
+ * XAP_ERR_DB_LOCKED (nothing left open) when another writer holds one. */
+static xap_status open_shards(void *ctx, char *err, size_t errlen)
+{
+    shard_opening *o = ctx;
+    const gz_index_config *cfg = o->st->cfg;
+    xap_status s = cfg->full ? lock_live(o->hold, cfg->db_path) : XAP_OK;
+    if (s == XAP_OK && (s = open_written(o, err, errlen)) != XAP_OK)
+        release_live(o->hold);
     return s;
 }
 
@@ -1768,6 +1875,20 @@ static gz_index_outcome dry_check_databases(const run_state *st, char *err,
     return GZ_INDEX_OK;
 }
 
+/* --full: open the index it replaces (cfg->db_path) read only into
+ * st->live, once for all the run reads of it (its synonyms, its records of
+ * the roots, the articles carried over, its count for the guards); in a
+ * real run under the locks of the lock file and of its databases, so it
+ * does not change meanwhile. One that does not open is none: a --full
+ * replaces it. */
+static void open_live(run_state *st)
+{
+    if (xap_database_open(st->cfg->db_path, &st->live) != XAP_OK) {
+        xap_database_free(st->live);
+        st->live = NULL;
+    }
+}
+
 /* Open what the run reads and writes: nothing but the index read-only for
  * a dry run, a new generation for --full, else the index itself; record
  * the index format. Sets *s on a shim failure; returns the outcome of
@@ -1780,6 +1901,8 @@ static gz_index_outcome open_run(run_state *st, run_hold *h, xap_status *s,
         gz_index_outcome outcome = dry_check_paths(cfg, err, errlen);
         if (outcome != GZ_INDEX_OK)
             return outcome;
+        if (cfg->full)
+            open_live(st);
         *s = cfg->full ? XAP_OK : open_dry(cfg, st, err, errlen);
         if (*s == XAP_OK && !cfg->full &&
             (outcome = dry_check_databases(st, err, errlen)) != GZ_INDEX_OK)
@@ -1793,7 +1916,7 @@ static gz_index_outcome open_run(run_state *st, run_hold *h, xap_status *s,
         }
         return GZ_INDEX_OK;
     }
-    shard_opening o = {.st = st, .new_dir = cfg->db_path,
+    shard_opening o = {.st = st, .hold = h, .new_dir = cfg->db_path,
                        .action = XAP_DB_CREATE_OR_OPEN};
     if (cfg->full) {
         if (gz_generation_new(cfg->db_path, h->gen_path, sizeof h->gen_path,
@@ -1808,6 +1931,8 @@ static gz_index_outcome open_run(run_state *st, run_hold *h, xap_status *s,
     h->made_gen = cfg->full && (outcome == GZ_INDEX_OK || o.planned);
     if (outcome != GZ_INDEX_OK)
         return outcome;
+    if (cfg->full)
+        open_live(st);
     for (size_t i = 0; i < st->nshards; i++)
         st->views[i] = xap_writable_database(st->shards[i]);
     if (!cfg->full &&
@@ -1822,7 +1947,7 @@ static gz_index_outcome open_run(run_state *st, run_hold *h, xap_status *s,
     if (*s != XAP_OK)
         return GZ_INDEX_OK;
     if (cfg->full)
-        *s = carry_synonyms(cfg->db_path, st->shards[0]);
+        *s = carry_synonyms(st->live, st->shards[0]);
     if (*s == XAP_OK)
         *s = write_metadata(st);
     if (*s == XAP_OK && o.planned)
@@ -1880,6 +2005,8 @@ static void close_run(run_state *st, run_hold *h)
     if (st->cfg->dry_run)
         for (size_t i = 0; i < st->nshards; i++)
             xap_database_free(st->views[i]);
+    xap_database_free(st->live);
+    st->live = NULL;
     close_shards(st);
     if (h->lock_fd >= 0)
         close(h->lock_fd);
@@ -1909,7 +2036,9 @@ static xap_status close_shards_committed(run_state *st, char *err,
 /* Articles in the live index at `db_path` (0 when it does not open: a
  * --full may always replace a missing or unreadable index); with
  * `foreign`, *foreign is set to whether another program wrote it
- * (gz_index_is_foreign). */
+ * (gz_index_is_foreign). Asked before anything is locked or made, so
+ * that refusing it touches nothing; the run reads the index again under
+ * its locks (open_live). */
 static uint64_t live_articles(const char *db_path, int *foreign)
 {
     xap_database *live = NULL;
@@ -1926,22 +2055,22 @@ static uint64_t live_articles(const char *db_path, int *foreign)
     return n;
 }
 
-/* The devices the live index recorded for the roots, into st->checks: a
- * --full build's own first shard, which gz_roots_inspect read, has none
- * yet (a dry run opened none), and a root now on another file system must
- * be caught as in an update. */
-static xap_status recorded_devices(run_state *st, const xap_database *live)
+/* The roots as they are and as the index recorded them (devices), into
+ * st->checks (gz_roots_inspect): an update's records are in its first
+ * shard, a --full build's in the index it replaces (its own shards have
+ * none yet), so that a root now on another file system is caught as in
+ * an update. A damaged live index is what a --full is for: records that
+ * cannot be read of it are left out, not a failure. */
+static xap_status inspect_roots(run_state *st)
 {
     const gz_index_config *cfg = st->cfg;
-    gz_root_check *seen = calloc(cfg->nroots ? cfg->nroots : 1, sizeof *seen);
-    if (!seen)
-        return XAP_ERR_NOMEM;
-    xap_status s = gz_roots_inspect(live, cfg->roots, cfg->nroots, seen);
-    for (size_t i = 0; s == XAP_OK && i < cfg->nroots; i++) {
-        st->checks[i].dev_known = seen[i].dev_known;
-        st->checks[i].recorded_dev = seen[i].recorded_dev;
-    }
-    free(seen);
+    if (!cfg->full)
+        return gz_roots_inspect(st->nshards ? st->views[0] : NULL,
+                                cfg->roots, cfg->nroots, st->checks);
+    xap_status s = gz_roots_inspect(st->live, cfg->roots, cfg->nroots,
+                                    st->checks);
+    if (s != XAP_OK && s != XAP_ERR_NOMEM)
+        s = gz_roots_inspect(NULL, cfg->roots, cfg->nroots, st->checks);
     return s;
 }
 
@@ -1998,16 +2127,13 @@ static xap_status check_rebuild(run_state *st, char *err, size_t errlen)
     }
     if (cfg->dry_run)
         now = st->article_total;
-    /* No live index (or one that does not open): nothing to lose. */
-    xap_database *live = NULL;
+    /* No live index (or one that does not open): nothing to lose. A
+     * damaged one is what a --full is for: what cannot be read of it (its
+     * count, its paths) is left out, not a failure. */
+    const xap_database *live = live_index(st);
     uint32_t old = 0;
-    if (s == XAP_OK && xap_database_open(cfg->db_path, &live) == XAP_OK &&
-        xap_database_doc_count(live, &old) != XAP_OK)
+    if (s == XAP_OK && live && xap_database_doc_count(live, &old) != XAP_OK)
         old = 0;
-    /* A damaged live index is what a --full is for: what cannot be read
-     * of it (its devices, its paths) is left out, not a failure. */
-    if (s == XAP_OK && live && recorded_devices(st, live) == XAP_ERR_NOMEM)
-        s = XAP_ERR_NOMEM;
     if (s == XAP_OK &&
         !gz_rebuild_allowed(st->checks, cfg->nroots, old, now,
                             cfg->max_remove_percent, cfg->force, err,
@@ -2015,7 +2141,6 @@ static xap_status check_rebuild(run_state *st, char *err, size_t errlen)
         st->refused = 1;
     if (s == XAP_OK && live && !st->refused && !cfg->dry_run)
         (void)count_removed(st, live);
-    xap_database_free(live);
     return s;
 }
 
@@ -2052,8 +2177,7 @@ gz_index_outcome gz_index_run(const gz_index_config *cfg,
         outcome = open_run(&st, &h, &s, err, errlen);
     /* Root devices are remembered in the first shard (write_index_extras) */
     if (outcome == GZ_INDEX_OK && s == XAP_OK)
-        s = gz_roots_inspect(st.nshards ? st.views[0] : NULL, cfg->roots,
-                             cfg->nroots, st.checks);
+        s = inspect_roots(&st);
     if (outcome == GZ_INDEX_OK && s == XAP_OK && !cfg->full)
         s = load_filemap(&st);
     stats->known = st.known.count;
@@ -2086,13 +2210,13 @@ gz_index_outcome gz_index_run(const gz_index_config *cfg,
         cfg->on_warning(cfg->db_path, err, cfg->ctx);
     gz_shards_free(&parts);
     if (h.made_gen)
-        outcome = finish_generation(cfg, outcome, h.gen_path, h.gen_rel, err,
-                                    errlen);
+        outcome = finish_generation(cfg, outcome, &h, err, errlen);
     /* A --full build not switched in (failed, stopped, refused by a
      * removal guard; a dry run's too) changed nothing: no count of it is
      * true of the index, so none is given. */
     if (cfg->full && outcome != GZ_INDEX_OK)
         memset(stats, 0, sizeof *stats);
+    release_live(&h);
     if (lock_fd >= 0)
         close(lock_fd);
     stats->seconds = now_seconds() - start;

@@ -9,7 +9,9 @@
  */
 #define _GNU_SOURCE 1
 #include <dirent.h>
+#include <fcntl.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -17,11 +19,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
 
 #include "gazette.h"
 #include "test_util.h"
+#include "xapian_shim.h"
 
 static struct {
     char *tmp;
@@ -373,6 +378,308 @@ static void test_undeletable_old_generation_is_a_warning(void **state)
     assert_int_equal(tu_run("chmod -R u+w '%s.d'", fx.db), 0);
 }
 
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* A child process that opens the database `path` for writing through the
+ * shim (Xapian's write lock, as any program embedding Xapian takes it),
+ * says so, and holds it for `seconds` (forever when negative). */
+static pid_t hold_xapian_lock(const char *path, double seconds)
+{
+    int ready[2];
+    assert_int_equal(pipe(ready), 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        close(ready[0]);
+        xap_writable *w = NULL;
+        if (xap_writable_open(path, XAP_DB_OPEN, 0, &w) != XAP_OK ||
+            write(ready[1], "x", 1) != 1)
+            _exit(1);
+        if (seconds < 0)
+            pause();
+        struct timespec ts = {(time_t)seconds,
+                              (long)((seconds - (time_t)seconds) * 1e9)};
+        nanosleep(&ts, NULL);
+        xap_writable_free(w);
+        _exit(0);
+    }
+    close(ready[1]);
+    char c;
+    assert_int_equal(read(ready[0], &c, 1), 1);
+    close(ready[0]);
+    return pid;
+}
+
+/* What the index at `db` holds (its files' names and contents, but for
+ * Xapian's lock file, which every writer opening it truncates), into
+ * tmp/`name`. */
+static void snapshot(const char *db, const char *name)
+{
+    assert_int_equal(tu_run("find '%s' -type f ! -name flintlock -exec "
+                            "md5sum {} + | LC_ALL=C sort >'%s/%s'", db,
+                            fx.tmp, name), 0);
+}
+
+/* 1 when the index at `db` holds what snapshot() saw in tmp/`name`. */
+static int same_as_snapshot(const char *db, const char *name)
+{
+    return tu_run("find '%s' -type f ! -name flintlock -exec md5sum {} + | "
+                  "LC_ALL=C sort | cmp -s - '%s/%s'", db, fx.tmp, name) == 0;
+}
+
+/* The exit status of child `pid`. */
+static int wait_exit(pid_t pid)
+{
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* The last database of the index at `db`: its last shard when it is a
+ * directory of shards (-j2), else `db` itself (one database, or the stub
+ * file a --full leaves, which Xapian opens for writing too). */
+static const char *last_database(const char *db)
+{
+    static char path[1200];
+    if (exists("%s/XAPIANDB", db))
+        snprintf(path, sizeof path, "%s/shard1", db);
+    else
+        snprintf(path, sizeof path, "%s", db);
+    return path;
+}
+
+/* Another program writing the live index (Xapian's lock on one of its
+ * databases, here the last shard: not only the first is looked at): a
+ * --full refuses as an update does (75, one line), before building
+ * anything, leaving the index as it was; with --wait-lock it waits for
+ * the writer to go. It rebuilt and switched under the writer, whose later
+ * commits went into the retired generation and were lost. */
+static void test_refuses_a_xapian_writer(void **state)
+{
+    (void)state;
+    char db[1100], gens[1200];
+    snprintf(db, sizeof db, "%s/written", fx.tmp);
+    snprintf(gens, sizeof gens, "%s.d", db);
+    assert_int_equal(index_run("--db '%s' '%s'", db, fx.corpus), 0);
+    uint64_t n = articles(db);
+    for (int round = 0; round < 2; round++) {
+        /* a directory built incrementally, then the stub of a --full */
+        pid_t writer = hold_xapian_lock(last_database(db), -1);
+        snapshot(db, "before.txt");
+        assert_int_equal(index_run("--full --db '%s' '%s'", db, fx.corpus),
+                         75);
+        assert_true(stderr_has("is being written by another process "
+                               "(Xapian lock held)"));
+        assert_int_equal(tu_run("test $(wc -l <'%s/err.txt') -eq 1", fx.tmp),
+                         0);
+        assert_true(same_as_snapshot(db, "before.txt"));
+        assert_int_equal(exists("%s", gens) ? count_entries(gens, "g") : 0,
+                         round);
+        kill(writer, SIGKILL);
+        wait_exit(writer);
+        assert_int_equal(articles(db), n);
+
+        writer = hold_xapian_lock(last_database(db), 1.0);
+        double t0 = now();
+        assert_int_equal(index_run("--full --wait-lock 30 --db '%s' '%s'", db,
+                                   fx.corpus), 0);
+        assert_true(now() - t0 >= 0.5);
+        assert_int_equal(wait_exit(writer), 0);
+        assert_int_equal(articles(db), n);
+        assert_int_equal(count_entries(gens, "g"), 1);
+    }
+}
+
+/* Another program that opens the live index to write while a --full
+ * runs: xapian-metadata (Xapian's own tool, a second process) setting a
+ * key, at the first file built and at the first file found removed (the
+ * last check before the switch). */
+typedef struct writer_probe {
+    char live[1200];     /* a database of the live index */
+    int during_build;    /* its exit status; -1 until tried */
+    int before_switch;
+} writer_probe;
+
+static int foreign_write(const char *live)
+{
+    return tu_run("xapian-metadata set '%s' foreign-writer was-here "
+                  ">/dev/null 2>&1", live);
+}
+
+static void probe_writer(const gazette_update_t *u, gazette_event_t event,
+                         const char *path, const char *message, void *ctx)
+{
+    (void)u;
+    (void)path;
+    (void)message;
+    writer_probe *p = ctx;
+    if (event == GAZETTE_EVENT_ADDED && p->during_build < 0)
+        p->during_build = foreign_write(p->live);
+    if (event == GAZETTE_EVENT_REMOVED && p->before_switch < 0)
+        p->before_switch = foreign_write(p->live);
+}
+
+/* A --full holds Xapian's lock on every database of the live index from
+ * before it builds until the switch: another program cannot start writing
+ * meanwhile (it could, and what it wrote went with the old generation);
+ * once switched, it writes the new index. */
+static void test_holds_xapian_locks_to_the_switch(void **state)
+{
+    (void)state;
+    char db[1100];
+    snprintf(db, sizeof db, "%s/probed", fx.tmp);
+    assert_int_equal(index_run("--db '%s' '%s'", db, fx.corpus), 0);
+    const char *moved = "world/2023-11-09-rafah-aid-convoys.txt";
+    assert_int_equal(tu_run("mv '%s/%s' '%s/moved.txt'", fx.corpus, moved,
+                            fx.tmp), 0);
+    writer_probe p = {.during_build = -1, .before_switch = -1};
+    snprintf(p.live, sizeof p.live, "%s", last_database(db));
+    const char *jobs = tu_test_jobs();
+    gazette_update_t *u = NULL;
+    assert_int_equal(gazette_update_new(&u), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_set_full(u, 1), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_set_jobs(u, jobs ? (unsigned)atoi(jobs)
+                                                     : 0),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_set_callback(u, probe_writer, &p),
+                     GAZETTE_STATUS_OK);
+    const char *roots[] = {fx.corpus};
+    assert_int_equal(gazette_update_run(u, db, roots, 1), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_count(u, GAZETTE_COUNT_REMOVED), 1);
+    gazette_update_free(u);
+    assert_int_equal(tu_run("mv '%s/moved.txt' '%s/%s'", fx.tmp, fx.corpus,
+                            moved), 0);
+    assert_int_not_equal(p.during_build, -1);
+    assert_int_not_equal(p.before_switch, -1);
+    assert_int_not_equal(p.during_build, 0);    /* refused: locked */
+    assert_int_not_equal(p.before_switch, 0);
+    assert_int_equal(foreign_write(db), 0);      /* the new generation */
+}
+
+/* Start gazette-index --full --db `db` `corpus` (at the test's -j) in the
+ * background, stderr to tmp/err.txt; its pid. */
+static pid_t start_full(const char *db, const char *corpus)
+{
+    char err[1200], jobs[32] = "-j0";
+    snprintf(err, sizeof err, "%s/err.txt", fx.tmp);
+    if (tu_test_jobs())
+        snprintf(jobs, sizeof jobs, "-j%s", tu_test_jobs());
+    const char *program = tu_binary("indexer/gazette-index");
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int fd = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        int null = open("/dev/null", O_WRONLY);
+        if (fd < 0 || null < 0 || dup2(fd, 2) < 0 || dup2(null, 1) < 0)
+            _exit(127);
+        execl(program, "gazette-index", jobs, "--full", "--db", db, corpus,
+              (char *)NULL);
+        _exit(127);
+    }
+    return pid;
+}
+
+/* Wait (up to a minute) until tmp/err.txt has `text`. */
+static void wait_for_stderr(const char *text)
+{
+    double t0 = now();
+    while (!stderr_has(text)) {
+        if (now() - t0 > 60)
+            fail_msg("no '%s' on stderr after a minute", text);
+        struct timespec ts = {0, 5000000L};
+        nanosleep(&ts, NULL);
+    }
+}
+
+/* SIGINT while --full copies the articles of a file it cannot read from
+ * the index it replaces: the run stops (130), the index is as it was and
+ * no generation is left. The copying never looked: the stop was lost and
+ * the rebuild switched in (exit 1). The copy is made long (20 000
+ * articles of a JSON Lines file, then replaced by a broken symlink) and
+ * the signal is sent just after the walk reported that file. */
+static void test_stop_while_copying(void **state)
+{
+    (void)state;
+    char corpus[1100], db[1100], gens[1200];
+    snprintf(corpus, sizeof corpus, "%s/copied", fx.tmp);
+    snprintf(db, sizeof db, "%s/copied-idx", fx.tmp);
+    snprintf(gens, sizeof gens, "%s.d", db);
+    static const char small[] = "Small\n\nA small article.\n";
+    tu_write_file(corpus, "a.txt", small, sizeof small - 1);
+    char big[1200];
+    snprintf(big, sizeof big, "%s/big.jsonl", corpus);
+    FILE *f = fopen(big, "w");
+    assert_non_null(f);
+    for (int i = 0; i < 20000; i++)
+        fprintf(f, "{\"id\":\"%d\",\"title\":\"Item %d\",\"body\":"
+                   "\"word%d alpha beta\"}\n", i, i, i);
+    assert_int_equal(fclose(f), 0);
+    assert_int_equal(index_run("--db '%s' '%s'", db, corpus), 0);
+    uint64_t n = articles(db);
+    assert_int_equal(n, 20001);
+    assert_int_equal(tu_run("mv '%s/big.jsonl' '%s/big.jsonl' && ln -s "
+                            "nowhere '%s/big.jsonl'", corpus, fx.tmp, corpus),
+                     0);
+    snapshot(db, "before.txt");
+    pid_t pid = start_full(db, corpus);
+    wait_for_stderr("broken symlink");
+    struct timespec ts = {0, 100000000L};   /* the copying has begun */
+    nanosleep(&ts, NULL);
+    kill(pid, SIGINT);
+    assert_int_equal(wait_exit(pid), 130);
+    assert_true(stderr_has("the index is as it was"));
+    assert_true(same_as_snapshot(db, "before.txt"));
+    assert_int_equal(exists("%s", gens) ? count_entries(gens, "g") : 0, 0);
+    assert_int_equal(articles(db), n);
+}
+
+/* 1 when gazette-query on `db` for `query` offers "Did you mean:
+ * `word`?". */
+static int suggests(const char *db, const char *query, const char *word)
+{
+    return tu_run("'%s' --db '%s' '%s' | grep -qxF 'Did you mean: %s?'",
+                  tu_binary("query/cli/gazette-query"), db, query, word) == 0;
+}
+
+/* The articles --full copies from the index it replaces (of a file it
+ * cannot read: a broken symlink in its place) give the spelling data
+ * their words as the articles it reads do: a word twice in them, and one
+ * word once in them and once in another file; not a word seen once in all
+ * (as an index built from the files gets none). They gave none. */
+static void test_copied_articles_keep_their_spelling(void **state)
+{
+    (void)state;
+    char corpus[1100], db[1100];
+    snprintf(corpus, sizeof corpus, "%s/fossils", fx.tmp);
+    snprintf(db, sizeof db, "%s/fossils-idx", fx.tmp);
+    assert_int_equal(tu_run("cp -r '%s' '%s'", fx.corpus, corpus), 0);
+    static const char fossil[] =
+        "Fossil find\n\nA quetzalcoatlus wing was found near an "
+        "archaeopteryx and a pterodactylus; the quetzalcoatlus flew far.\n";
+    static const char museum[] = "Museum\n\nThe archaeopteryx is back.\n";
+    tu_write_file(corpus, "fossil.txt", fossil, sizeof fossil - 1);
+    tu_write_file(corpus, "museum.txt", museum, sizeof museum - 1);
+    assert_int_equal(index_run("--db '%s' '%s'", db, corpus), 0);
+    assert_true(suggests(db, "quetzalcoatlas", "quetzalcoatlus"));
+    assert_true(suggests(db, "archaeopteryz", "archaeopteryx"));
+    assert_false(suggests(db, "pterodactylos", "pterodactylus"));
+    assert_int_equal(tu_run("mv '%s/fossil.txt' '%s/fossil.txt' && ln -s "
+                            "nowhere '%s/fossil.txt'", corpus, fx.tmp, corpus),
+                     0);
+    assert_int_equal(index_run("--full --db '%s' '%s'", db, corpus), 1);
+    assert_int_equal(tu_run("'%s' --db '%s' --format paths pterodactylus | "
+                            "grep -qx fossil.txt",
+                            tu_binary("query/cli/gazette-query"), db), 0);
+    assert_true(suggests(db, "quetzalcoatlas", "quetzalcoatlus"));
+    assert_true(suggests(db, "archaeopteryz", "archaeopteryx"));
+    assert_false(suggests(db, "pterodactylos", "pterodactylus"));
+}
+
 /* xapian-check passes on the index when run as docs/reliability.md
  * says: DB/XAPIANDB for a directory of shards (-j2), DB for one database
  * (-j1) and for the stub file a --full leaves. */
@@ -409,6 +716,10 @@ int main(void)
         cmocka_unit_test(test_db_symlink_refused),
         cmocka_unit_test(test_undeletable_old_generation_is_a_warning),
         cmocka_unit_test(test_xapian_check_as_documented),
+        cmocka_unit_test(test_refuses_a_xapian_writer),
+        cmocka_unit_test(test_holds_xapian_locks_to_the_switch),
+        cmocka_unit_test(test_stop_while_copying),
+        cmocka_unit_test(test_copied_articles_keep_their_spelling),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
