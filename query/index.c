@@ -183,6 +183,17 @@ static gazette_status_t open_locked(gazette_index_t *index,
     return GAZETTE_STATUS_OK;
 }
 
+/* A handle with nothing opened yet; NULL when out of memory. */
+static gazette_index_t *index_new(void)
+{
+    gazette_index_t *index = calloc(1, sizeof *index);
+    if (index && !(index->guard = gz_handle_lock_new())) {
+        free(index);
+        index = NULL;
+    }
+    return index;
+}
+
 gazette_status_t gazette_index_open_multi(const char *const *locations,
                                           size_t n, unsigned flags,
                                           gazette_index_t **out)
@@ -200,18 +211,27 @@ gazette_status_t gazette_index_open_multi(const char *const *locations,
                  "gazette_index_open_multi: %s", bad);
         return GAZETTE_STATUS_INVALID_ARGUMENT;
     }
-    gazette_index_t *index = calloc(1, sizeof *index);
-    if (index && !(index->guard = gz_handle_lock_new())) {
-        free(index);
-        index = NULL;
-    }
-    if (!index) {
-        snprintf(gz_open_error(), GZ_ERROR_SIZE, "out of memory");
-        return GAZETTE_STATUS_OUT_OF_MEMORY;
-    }
+    gazette_index_t *index = NULL;
+    gazette_status_t status = GAZETTE_STATUS_INDEX_MODIFIED;   /* to try */
     gz_sigpipe sp;
     gz_sigpipe_block(locations, n, &sp);
-    gazette_status_t status = open_locked(index, locations, n, flags);
+    /* Two commits by a writer while the index is opened and its settings
+     * read (language, capitals, aliases) discard the revision being read:
+     * Xapian says DatabaseModifiedError, or, when it meets a block already
+     * reused, DatabaseCorruptError ("Expected block 0 to be level 1");
+     * the index is opened afresh. A really damaged index fails each time:
+     * the open costs a few more tries. */
+    for (int attempt = 0; (status == GAZETTE_STATUS_INDEX_MODIFIED ||
+                           status == GAZETTE_STATUS_INDEX_CORRUPT) &&
+                          attempt < MODIFIED_RETRIES; attempt++) {
+        gazette_index_close(index);
+        if (!(index = index_new())) {
+            snprintf(gz_open_error(), GZ_ERROR_SIZE, "out of memory");
+            status = GAZETTE_STATUS_OUT_OF_MEMORY;
+            break;
+        }
+        status = open_locked(index, locations, n, flags);
+    }
     gz_sigpipe_restore(&sp);
     if (status != GAZETTE_STATUS_OK) {
         gazette_index_close(index);
