@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# tests/install/check.sh - build Gazette as a packager would (plain
-# Release, then -Werror), install it into a scratch prefix, and check what
-# an outside project sees: the layout, the exported symbols, pkg-config
-# (shared and static), find_package(Gazette), C and C++ consumers, man
-# pages, and programs that run from the prefix on the installed library.
+# tests/install/check.sh - build Gazette as a packager would (Debian's
+# build flags, a plain Release configure with prefix /usr, then -Werror),
+# install it into a scratch prefix, and check what an outside project
+# sees: the layout, the exported symbols, pkg-config (shared and static),
+# find_package(Gazette), C and C++ consumers, man pages, and programs that
+# run from the prefix on the installed library.
 #   tests/install/check.sh [BUILD-DIR]     (default: build-release)
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -15,12 +16,36 @@ PREFIX=$WORK/prefix
 fails=0
 ok() { printf 'ok   %s\n' "$*"; }
 bad() { printf 'FAIL %s\n' "$*"; fails=$((fails + 1)); }
-check() { local what=$1; shift; if "$@" >"$WORK/out" 2>&1; then ok "$what"; else bad "$what"; sed 's/^/     /' "$WORK/out" | head -20; fi; }
+# check WHAT COMMAND...: ok, or FAIL with the compiler's complaints (else
+# the first lines of the output).
+check() {
+    local what=$1; shift
+    if "$@" >"$WORK/out" 2>&1; then ok "$what"; return; fi
+    bad "$what"
+    { grep -E '(error|warning):' "$WORK/out" || head -20 "$WORK/out"; } | head -20 | sed 's/^/     /'
+}
 
-# 1. A packager's build: plain Release, no -Werror; then the same warning-
-#    free with -Werror (our own bar).
-check "plain Release build" cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release \
-    -DGAZETTE_TESTS=OFF -DGAZETTE_BENCH=OFF -DGAZETTE_EXAMPLES=OFF
+# 1. A packager's build, as dh_auto_configure makes it: Debian's build
+#    flags (dpkg-buildflags with all hardening, run from the source tree as
+#    in a package build; CPPFLAGS, which CMake does not read, added to
+#    CFLAGS and CXXFLAGS: -D_FORTIFY_SOURCE=2 makes glibc's
+#    warn_unused_result functions warn), a plain Release configure from a
+#    fresh cache with prefix /usr; then the same, everything the plain
+#    build builds (the tests too), warning-free with -Werror (our own bar).
+if ! command -v dpkg-buildflags >/dev/null; then
+    echo "install check: dpkg-buildflags missing (Debian: dpkg-dev; scripts/dev deps installs it)" >&2
+    exit 1
+fi
+DEB_ENV=()
+for v in CFLAGS CXXFLAGS CPPFLAGS LDFLAGS; do
+    DEB_ENV+=("$v=$(cd "$ROOT" && DEB_BUILD_MAINT_OPTIONS=hardening=+all dpkg-buildflags --get "$v")")
+done
+DEB_ENV[0]+=" ${DEB_ENV[2]#CPPFLAGS=}"
+DEB_ENV[1]+=" ${DEB_ENV[2]#CPPFLAGS=}"
+rm -f "$BUILD/CMakeCache.txt"
+check "plain Release configure, Debian's build flags" env "${DEB_ENV[@]}" \
+    cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX=/usr
+check "Debian's build flags in use" grep -q '^CMAKE_CXX_FLAGS:.*-D_FORTIFY_SOURCE=2' "$BUILD/CMakeCache.txt"
 check "Release build with -Werror" bash -c "cmake -S '$ROOT' -B '$BUILD' -DGAZETTE_WERROR=ON >/dev/null && cmake --build '$BUILD' -j $JOBS"
 check "cmake --install" cmake --install "$BUILD" --prefix "$PREFIX"
 
