@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # tests/install/check.sh - build Gazette as a packager would (Debian's
 # build flags, a plain Release configure with prefix /usr, then -Werror),
-# install it into a scratch prefix, and check what an outside project
-# sees: the layout, the exported symbols, pkg-config (shared and static),
-# find_package(Gazette), C and C++ consumers, man pages, and programs that
-# run from the prefix on the installed library.
+# check that a plain configure without cmocka leaves the tests out (and
+# that CI or an explicit request fails instead), install it into a scratch
+# prefix, and check what an outside project sees: the layout, the exported
+# symbols, pkg-config (shared and static), find_package(Gazette), C and
+# C++ consumers, man pages, and programs that run from the prefix on the
+# installed library.
 #   tests/install/check.sh [BUILD-DIR]     (default: build-release)
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -47,6 +49,30 @@ check "plain Release configure, Debian's build flags" env "${DEB_ENV[@]}" \
     cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX=/usr
 check "Debian's build flags in use" grep -q '^CMAKE_CXX_FLAGS:.*-D_FORTIFY_SOURCE=2' "$BUILD/CMakeCache.txt"
 check "Release build with -Werror" bash -c "cmake -S '$ROOT' -B '$BUILD' -DGAZETTE_WERROR=ON >/dev/null && cmake --build '$BUILD' -j $JOBS"
+
+# 1b. Without cmocka (pkg-config made blind to it) a plain configure leaves
+#     the tests out and says so; CI=true, GAZETTE_TESTS=ON (scripts/dev)
+#     fail instead. BUILD_TESTING=OFF leaves them out though cmocka is
+#     there. Configure only: the build above built everything else.
+mkdir "$WORK/pc-no-cmocka"
+IFS=: read -ra pcdirs <<<"$(pkg-config --variable pc_path pkg-config)"
+for d in "${pcdirs[@]}"; do
+    [ -d "$d" ] && cp -n "$d"/*.pc "$WORK/pc-no-cmocka/" 2>/dev/null || true
+done
+rm -f "$WORK/pc-no-cmocka/cmocka.pc"
+CFG=$WORK/configure
+NO_CMOCKA="PKG_CONFIG_LIBDIR='$WORK/pc-no-cmocka' cmake -S '$ROOT' -B '$CFG'"
+check "plain Release configure without cmocka: no tests, a warning" bash -c \
+    "env -u CI $NO_CMOCKA -DCMAKE_BUILD_TYPE=Release >'$WORK/cfg.log' 2>&1 \
+     && grep -q 'cmocka not found: the tests are not built' '$WORK/cfg.log' && [ ! -d '$CFG/tests' ]"
+check "CI=true without cmocka fails" bash -c \
+    "! env CI=true $NO_CMOCKA >'$WORK/cfg.log' 2>&1 \
+     && grep -q 'the tests need cmocka' '$WORK/cfg.log'"
+check "GAZETTE_TESTS=ON without cmocka fails" bash -c \
+    "! env -u CI $NO_CMOCKA -DGAZETTE_TESTS=ON >'$WORK/cfg.log' 2>&1 \
+     && grep -q 'the tests need cmocka' '$WORK/cfg.log'"
+check "BUILD_TESTING=OFF leaves the tests out" bash -c \
+    "CI=true cmake -S '$ROOT' -B '$CFG' -DGAZETTE_TESTS=AUTO -DBUILD_TESTING=OFF >/dev/null && [ ! -d '$CFG/tests' ]"
 check "cmake --install" cmake --install "$BUILD" --prefix "$PREFIX"
 
 # 2. The layout.
