@@ -3,10 +3,11 @@
 # build flags, a plain Release configure with prefix /usr, then -Werror),
 # check that a plain configure without cmocka leaves the tests out (and
 # that CI or an explicit request fails instead), install it into a scratch
-# prefix, and check what an outside project sees: the layout, the exported
-# symbols, pkg-config (shared and static), find_package(Gazette), C and
-# C++ consumers, man pages, and programs that run from the prefix on the
-# installed library.
+# prefix and into a DESTDIR, and check what an outside project sees: the
+# layout, the exported symbols, pkg-config (shared and static, and for a
+# /usr install no -I or -L), find_package(Gazette), C and C++ consumers,
+# man pages, and programs that run from the prefix on the installed
+# library.
 #   tests/install/check.sh [BUILD-DIR]     (default: build-release)
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -74,6 +75,7 @@ check "GAZETTE_TESTS=ON without cmocka fails" bash -c \
 check "BUILD_TESTING=OFF leaves the tests out" bash -c \
     "CI=true cmake -S '$ROOT' -B '$CFG' -DGAZETTE_TESTS=AUTO -DBUILD_TESTING=OFF >/dev/null && [ ! -d '$CFG/tests' ]"
 check "cmake --install" cmake --install "$BUILD" --prefix "$PREFIX"
+check "cmake --install to /usr in a DESTDIR" env DESTDIR="$WORK/root" cmake --install "$BUILD"
 
 # 2. The layout.
 LIBDIR=lib   # GNUInstallDirs: lib, or lib/<multiarch> under /usr
@@ -128,6 +130,28 @@ check "C11 consumer via pkg-config --static" bash -c \
     "cc -std=c11 $STRICT '$ROOT/tests/install/consumer.c' -o '$WORK/c-static' \$(pkg-config --cflags gazette) \
         \$(pkg-config --static --libs gazette | sed 's/-lgazette /-l:libgazette.a /') \
      && ! ldd '$WORK/c-static' | grep -q libgazette && '$WORK/c-static' '$WORK/c-static.idx'"
+check "gazette.pc is valid, requires nothing, names no placeholder URL" bash -c \
+    "pkg-config --validate gazette && [ -z \"\$(pkg-config --print-requires --print-requires-private gazette)\" ] \
+     && ! grep -q example.invalid '$PREFIX/$LIBDIR/pkgconfig/gazette.pc'"
+check "the example in docs/api.md links the static library" bash -c \
+    "cc -std=c11 $STRICT '$ROOT/tests/install/consumer.c' -o '$WORK/c-static-doc' \$(pkg-config --cflags gazette) \
+        -l:libgazette.a \$(pkg-config --static --libs gazette | sed 's/-lgazette//') \
+     && ! ldd '$WORK/c-static-doc' | grep -q libgazette && '$WORK/c-static-doc' '$WORK/c-static-doc.idx'"
+# A /usr install (DESTDIR): pkg-config sees a system prefix and gives no -I
+# or -L (a -L/usr/lib/... would come before a program's own -L), and no
+# flags of the libraries libgazette links; PKG_CONFIG_SYSROOT_DIR builds
+# against the DESTDIR as against /usr.
+USR_PC="PKG_CONFIG_PATH='$WORK/root/usr/$LIBDIR/pkgconfig'"
+check "/usr install: pkg-config --cflags --libs gives -lgazette alone" bash -c \
+    "out=\$(env $USR_PC pkg-config --cflags --libs gazette) && echo \"\$out\" && [ \"\$(echo \$out)\" = -lgazette ]"
+check "/usr install: pkg-config --static gives -l flags alone" bash -c \
+    "out=\$(env $USR_PC pkg-config --static --cflags --libs gazette) && echo \"\$out\" \
+     && case \" \$out \" in *' -lgazette '*) ;; *) exit 1;; esac \
+     && [ -z \"\$(printf '%s\n' \$out | grep -v '^-l')\" ]"
+check "/usr install: a C11 consumer through PKG_CONFIG_SYSROOT_DIR" bash -c \
+    "cc -std=c11 $STRICT '$ROOT/tests/install/consumer.c' -o '$WORK/c-usr' \
+        \$(env $USR_PC PKG_CONFIG_SYSROOT_DIR='$WORK/root' pkg-config --cflags --libs gazette) \
+     && LD_LIBRARY_PATH='$WORK/root/usr/$LIBDIR' '$WORK/c-usr' '$WORK/c-usr.idx'"
 
 # 6. find_package(Gazette): the examples, shared and static.
 check "find_package(Gazette) builds the examples" bash -c \
