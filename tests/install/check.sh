@@ -8,7 +8,8 @@
 # /usr install no -I or -L), find_package(Gazette), C and C++ consumers,
 # man pages, and programs that run from the prefix on the installed
 # library.
-#   tests/install/check.sh [BUILD-DIR]     (default: build-release)
+#   tests/install/check.sh [BUILD-DIR]     (default: build-release; its
+#                                          CMake cache is made anew)
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 BUILD=${1:-$ROOT/build-release}
