@@ -98,8 +98,8 @@ static void root_key(const char *root, char *key, size_t keylen,
     key_of(written, legacy, keylen);
     if (written[0] == '/')
         normal_path(written, abs_path, abslen);
-    else                               /* no working directory */
-        snprintf(abs_path, abslen, "%s", written);
+    else        /* no working directory; len < abslen, checked above */
+        memcpy(abs_path, written, (size_t)len + 1);
     key_of(abs_path, key, keylen);
 }
 

@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
-# tests/install/check.sh - build Gazette as a packager would (plain
-# Release, then -Werror), install it into a scratch prefix, and check what
-# an outside project sees: the layout, the exported symbols, pkg-config
-# (shared and static), find_package(Gazette), C and C++ consumers, man
-# pages, and programs that run from the prefix on the installed library.
-#   tests/install/check.sh [BUILD-DIR]     (default: build-release)
+# tests/install/check.sh - build Gazette as a packager would (Debian's
+# build flags, a plain Release configure with prefix /usr, then -Werror),
+# check that a plain configure without cmocka leaves the tests out (and
+# that CI or an explicit request fails instead), install it into a scratch
+# prefix and into a DESTDIR, and check what an outside project sees: the
+# layout, the exported symbols, pkg-config (shared and static, and for a
+# /usr install no -I or -L), find_package(Gazette), C and C++ consumers,
+# man pages, and programs that run from the prefix on the installed
+# library.
+#   tests/install/check.sh [BUILD-DIR]     (default: build-release; its
+#                                          CMake cache is made anew)
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 BUILD=${1:-$ROOT/build-release}
@@ -15,14 +20,63 @@ PREFIX=$WORK/prefix
 fails=0
 ok() { printf 'ok   %s\n' "$*"; }
 bad() { printf 'FAIL %s\n' "$*"; fails=$((fails + 1)); }
-check() { local what=$1; shift; if "$@" >"$WORK/out" 2>&1; then ok "$what"; else bad "$what"; sed 's/^/     /' "$WORK/out" | head -20; fi; }
+# check WHAT COMMAND...: ok, or FAIL with the compiler's complaints (else
+# the first lines of the output).
+check() {
+    local what=$1; shift
+    if "$@" >"$WORK/out" 2>&1; then ok "$what"; return; fi
+    bad "$what"
+    { grep -E '(error|warning):' "$WORK/out" || head -20 "$WORK/out"; } | head -20 | sed 's/^/     /'
+}
 
-# 1. A packager's build: plain Release, no -Werror; then the same warning-
-#    free with -Werror (our own bar).
-check "plain Release build" cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release \
-    -DGAZETTE_TESTS=OFF -DGAZETTE_BENCH=OFF -DGAZETTE_EXAMPLES=OFF
+# 1. A packager's build, as dh_auto_configure makes it: Debian's build
+#    flags (dpkg-buildflags with all hardening, run from the source tree as
+#    in a package build; CPPFLAGS, which CMake does not read, added to
+#    CFLAGS and CXXFLAGS: -D_FORTIFY_SOURCE=2 makes glibc's
+#    warn_unused_result functions warn), a plain Release configure from a
+#    fresh cache with prefix /usr; then the same, everything the plain
+#    build builds (the tests too), warning-free with -Werror (our own bar).
+if ! command -v dpkg-buildflags >/dev/null; then
+    echo "install check: dpkg-buildflags missing (Debian: dpkg-dev; scripts/dev deps installs it)" >&2
+    exit 1
+fi
+DEB_ENV=()
+for v in CFLAGS CXXFLAGS CPPFLAGS LDFLAGS; do
+    DEB_ENV+=("$v=$(cd "$ROOT" && DEB_BUILD_MAINT_OPTIONS=hardening=+all dpkg-buildflags --get "$v")")
+done
+DEB_ENV[0]+=" ${DEB_ENV[2]#CPPFLAGS=}"
+DEB_ENV[1]+=" ${DEB_ENV[2]#CPPFLAGS=}"
+rm -f "$BUILD/CMakeCache.txt"
+check "plain Release configure, Debian's build flags" env "${DEB_ENV[@]}" \
+    cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX=/usr
+check "Debian's build flags in use" grep -q '^CMAKE_CXX_FLAGS:.*-D_FORTIFY_SOURCE=2' "$BUILD/CMakeCache.txt"
 check "Release build with -Werror" bash -c "cmake -S '$ROOT' -B '$BUILD' -DGAZETTE_WERROR=ON >/dev/null && cmake --build '$BUILD' -j $JOBS"
+
+# 1b. Without cmocka (pkg-config made blind to it) a plain configure leaves
+#     the tests out and says so; CI=true, GAZETTE_TESTS=ON (scripts/dev)
+#     fail instead. BUILD_TESTING=OFF leaves them out though cmocka is
+#     there. Configure only: the build above built everything else.
+mkdir "$WORK/pc-no-cmocka"
+IFS=: read -ra pcdirs <<<"$(pkg-config --variable pc_path pkg-config)"
+for d in "${pcdirs[@]}"; do
+    [ -d "$d" ] && cp -n "$d"/*.pc "$WORK/pc-no-cmocka/" 2>/dev/null || true
+done
+rm -f "$WORK/pc-no-cmocka/cmocka.pc"
+CFG=$WORK/configure
+NO_CMOCKA="PKG_CONFIG_LIBDIR='$WORK/pc-no-cmocka' cmake -S '$ROOT' -B '$CFG'"
+check "plain Release configure without cmocka: no tests, a warning" bash -c \
+    "env -u CI $NO_CMOCKA -DCMAKE_BUILD_TYPE=Release >'$WORK/cfg.log' 2>&1 \
+     && grep -q 'cmocka not found: the tests are not built' '$WORK/cfg.log' && [ ! -d '$CFG/tests' ]"
+check "CI=true without cmocka fails" bash -c \
+    "! env CI=true $NO_CMOCKA >'$WORK/cfg.log' 2>&1 \
+     && grep -q 'the tests need cmocka' '$WORK/cfg.log'"
+check "GAZETTE_TESTS=ON without cmocka fails" bash -c \
+    "! env -u CI $NO_CMOCKA -DGAZETTE_TESTS=ON >'$WORK/cfg.log' 2>&1 \
+     && grep -q 'the tests need cmocka' '$WORK/cfg.log'"
+check "BUILD_TESTING=OFF leaves the tests out" bash -c \
+    "CI=true cmake -S '$ROOT' -B '$CFG' -DGAZETTE_TESTS=AUTO -DBUILD_TESTING=OFF >/dev/null && [ ! -d '$CFG/tests' ]"
 check "cmake --install" cmake --install "$BUILD" --prefix "$PREFIX"
+check "cmake --install to /usr in a DESTDIR" env DESTDIR="$WORK/root" cmake --install "$BUILD"
 
 # 2. The layout.
 LIBDIR=lib   # GNUInstallDirs: lib, or lib/<multiarch> under /usr
@@ -77,6 +131,28 @@ check "C11 consumer via pkg-config --static" bash -c \
     "cc -std=c11 $STRICT '$ROOT/tests/install/consumer.c' -o '$WORK/c-static' \$(pkg-config --cflags gazette) \
         \$(pkg-config --static --libs gazette | sed 's/-lgazette /-l:libgazette.a /') \
      && ! ldd '$WORK/c-static' | grep -q libgazette && '$WORK/c-static' '$WORK/c-static.idx'"
+check "gazette.pc is valid, requires nothing, names no placeholder URL" bash -c \
+    "pkg-config --validate gazette && [ -z \"\$(pkg-config --print-requires --print-requires-private gazette)\" ] \
+     && ! grep -q example.invalid '$PREFIX/$LIBDIR/pkgconfig/gazette.pc'"
+check "the example in docs/api.md links the static library" bash -c \
+    "cc -std=c11 $STRICT '$ROOT/tests/install/consumer.c' -o '$WORK/c-static-doc' \$(pkg-config --cflags gazette) \
+        -l:libgazette.a \$(pkg-config --static --libs gazette | sed 's/-lgazette//') \
+     && ! ldd '$WORK/c-static-doc' | grep -q libgazette && '$WORK/c-static-doc' '$WORK/c-static-doc.idx'"
+# A /usr install (DESTDIR): pkg-config sees a system prefix and gives no -I
+# or -L (a -L/usr/lib/... would come before a program's own -L), and no
+# flags of the libraries libgazette links; PKG_CONFIG_SYSROOT_DIR builds
+# against the DESTDIR as against /usr.
+USR_PC="PKG_CONFIG_PATH='$WORK/root/usr/$LIBDIR/pkgconfig'"
+check "/usr install: pkg-config --cflags --libs gives -lgazette alone" bash -c \
+    "out=\$(env $USR_PC pkg-config --cflags --libs gazette) && echo \"\$out\" && [ \"\$(echo \$out)\" = -lgazette ]"
+check "/usr install: pkg-config --static gives -l flags alone" bash -c \
+    "out=\$(env $USR_PC pkg-config --static --cflags --libs gazette) && echo \"\$out\" \
+     && case \" \$out \" in *' -lgazette '*) ;; *) exit 1;; esac \
+     && [ -z \"\$(printf '%s\n' \$out | grep -v '^-l')\" ]"
+check "/usr install: a C11 consumer through PKG_CONFIG_SYSROOT_DIR" bash -c \
+    "cc -std=c11 $STRICT '$ROOT/tests/install/consumer.c' -o '$WORK/c-usr' \
+        \$(env $USR_PC PKG_CONFIG_SYSROOT_DIR='$WORK/root' pkg-config --cflags --libs gazette) \
+     && LD_LIBRARY_PATH='$WORK/root/usr/$LIBDIR' '$WORK/c-usr' '$WORK/c-usr.idx'"
 
 # 6. find_package(Gazette): the examples, shared and static.
 check "find_package(Gazette) builds the examples" bash -c \
