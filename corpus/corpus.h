@@ -83,9 +83,11 @@ typedef struct corpus_walk_options {
  * names, depth first (so "sub/a.txt" comes before "sub.txt"). A file in
  * the root is visited once, at its real path below it: a symlink whose
  * target (resolved with realpath(), like the root) lies inside the root
- * is not followed, as the walk reaches that target at its own path (or
- * leaves it out: hidden, or by the patterns); it is reported through
- * opts->on_ignored. A symlink to a directory already on the current path
+ * is not followed when the walk reads that target at its own path (and a
+ * file's name is of the link name's kind): it is reported through
+ * opts->on_ignored. One whose target the walk would not read there
+ * (hidden, left out by the patterns, a name of another kind) is
+ * followed, its files visited under the link's path. A symlink to a directory already on the current path
  * is a loop, reported through `warn`. A symlink whose target lies
  * outside the root is not followed either: it is reported, with the
  * reason "symlink leaves the corpus root", and skipped (corpus_walk_with()

@@ -10,12 +10,13 @@
  * Symlinks: an entry that is a symlink is resolved (realpath) and
  * compared with the root (also resolved). A target outside the root is
  * skipped unless the options say otherwise: a link to /etc must not put
- * /etc in the index. A target inside the root is not followed: the walk
- * reaches it at its own path (or leaves it out, hidden or excluded), and
- * following the link would give the same files a second path, so a
- * second article id (root/current -> root/2024-11). Each link is judged
- * by its target alone, never by what the walk met before, so the result
- * does not depend on the order of names.
+ * /etc in the index. A target inside the root that the walk reads at its
+ * own path is not followed: following would give the same files a second
+ * path, so a second article id (root/current -> root/2024-11). One the
+ * walk would not read (hidden, left out by the patterns, a name of
+ * another kind) is followed, or its files would be lost. Each link is
+ * judged by its target alone, never by what the walk met before, so the
+ * result does not depend on the order of names.
  */
 #include "corpus.h"
 #include "corpus_internal.h"
@@ -447,22 +448,22 @@ static int walk_reaches_tail(const walker *w, const char *tail, int dir)
     return nomem ? -1 : pat != NULL;
 }
 
-/* Report the symlink at w->path, whose target `tail` lies inside the
- * root, as ignored: the walk visits that target at its own path, or
- * leaves it out. 0, or -1 when out of memory (errno ENOMEM). */
-static int ignore_link_inside(walker *w, const char *tail, int dir)
+/* 1 when the symlink at w->path, whose target `tail` lies inside the
+ * root (a directory when `dir`), need not be followed: the walk visits
+ * the target at its own path and reads it as it would the link's name
+ * (a file's name of the same kind: corpus_name_kind_of), so following
+ * would index the same files twice. 0 when the target would be lost
+ * without the link (hidden, left out by the patterns, or a name read
+ * otherwise: a git-annex tree, `published/x.txt -> ../drafts/x.txt` with
+ * --exclude drafts, `index.html -> ../store/page-1`); -1 when out of
+ * memory. */
+static int target_walked_alike(const walker *w, const char *tail, int dir)
 {
     int reached = walk_reaches_tail(w, tail, dir);
-    if (reached < 0) {
-        errno = ENOMEM;
-        return -1;
-    }
-    ignore(w, reached ? "symlink within the corpus root, not followed: its "
-                        "target is walked under its own path"
-                      : "symlink within the corpus root to a hidden or "
-                        "left-out path, not followed",
-           NULL);
-    return 0;
+    if (reached != 1 || dir)
+        return reached;
+    return corpus_name_kind_of(w->path + w->rel, NULL) ==
+           corpus_name_kind_of(tail, NULL);
 }
 
 /* Results of screen_link(). */
@@ -473,10 +474,10 @@ enum { LINK_DONE = 0, LINK_FOLLOW = 1 };
  * target exists; a directory when `dir`), before it is followed. A target
  * outside the root is followed only with w->follow_outside, else reported
  * through on_excluded (or warn) as "symlink leaves the corpus root". A
- * target inside the root is reported as ignored (ignore_link_inside),
- * except a directory on the current path: that is followed, for
- * visit_dir() to report the loop. A link that cannot be resolved any more
- * is warned about.
+ * target inside the root that the walk reads at its own path is reported
+ * as ignored (target_walked_alike); one it would not read is followed, as
+ * is a directory on the current path, for visit_dir() to report the loop.
+ * A link that cannot be resolved any more is warned about.
  * Returns LINK_FOLLOW, LINK_DONE, or -1 when out of memory (errno ENOMEM).
  */
 static int screen_link(walker *w, const entry *e, int dir)
@@ -498,8 +499,12 @@ static int screen_link(walker *w, const entry *e, int dir)
             fn(w->path, "symlink leaves the corpus root", w->ctx);
     } else if (dir && on_current_path(w, &e->st)) {
         rc = LINK_FOLLOW;
-    } else if (ignore_link_inside(w, tail, dir) != 0) {
-        rc = -1;
+    } else {
+        int twin = target_walked_alike(w, tail, dir);
+        if (twin > 0)
+            ignore(w, "symlink within the corpus root, not followed: its "
+                      "target is walked under its own path", NULL);
+        rc = twin < 0 ? -1 : twin ? LINK_DONE : LINK_FOLLOW;
     }
     free(target);
     if (rc < 0)

@@ -1049,12 +1049,15 @@ typedef struct carry_ctx {
     xap_status status;
 } carry_ctx;
 
-/* Copy document `id` of the live index into c->to, counting its spelling
+/* Copy document `id` of the live index into c->to (1, stopping the
+ * copy, when a stop was requested), counting its spelling
  * words (its unprefixed terms, as the shard writers count an article's:
  * spelling.h). */
 static int carry_document(xap_docid id, void *ctx)
 {
     carry_ctx *c = ctx;
+    if (stop_requested(c->st))   /* a file of a million articles */
+        return 1;
     xap_document *doc = NULL;
     c->status = xap_database_get_document(c->live, id, &doc);
     if (c->status == XAP_OK)

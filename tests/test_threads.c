@@ -286,7 +286,7 @@ static void test_update_threads(void **state)
 /* A writer committing one article at a time, until *stop. */
 typedef struct committer {
     const char *path;
-    volatile int stop;
+    int stop;                 /* read and written with __atomic */
     long commits, failures;
 } committer;
 
@@ -298,7 +298,7 @@ static void *commit_loop(void *arg)
         c->failures++;
         return NULL;
     }
-    while (!c->stop) {
+    while (!__atomic_load_n(&c->stop, __ATOMIC_RELAXED)) {
         gazette_article_t *a = NULL;
         char id[32], body[128];
         snprintf(id, sizeof id, "c%ld", c->commits % 50);
@@ -348,7 +348,7 @@ static void test_open_while_committing(void **state)
         gazette_index_close(index);
         opens++;
     }
-    c.stop = 1;
+    __atomic_store_n(&c.stop, 1, __ATOMIC_RELAXED);
     pthread_join(writer, NULL);
     printf("%ld opens during %ld commits, %ld failed%s%s\n", opens,
            c.commits, failures, failures ? ": " : "", last);
