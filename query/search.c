@@ -60,6 +60,9 @@ static xap_status parse_normalised(gazette_index_t *index, const char *query,
                      XAP_QP_FLAG_LOVEHATE | XAP_QP_FLAG_WILDCARD |
                      XAP_QP_FLAG_PURE_NOT | XAP_QP_FLAG_AUTO_SYNONYMS |
                      XAP_QP_FLAG_AUTO_MULTIWORD_SYNONYMS | XAP_QP_FLAG_STRICT;
+    /* CJK text as the indexes hold it: n-grams, or whole runs */
+    if (index->cjk_ngrams)
+        flags |= XAP_QP_FLAG_CJK_NGRAM;
     char *rest = NULL, *filters = NULL, *excluded = NULL;
     xap_query *main_q = NULL, *filter_q = NULL;
     xap_status s = gz_query_split_filters(text, &rest, &filters, &excluded) == 0
@@ -507,7 +510,9 @@ static xap_status run_search(gazette_index_t *index, const char *query,
     gz_feedback fb = {NULL, 0};
     uint32_t matches = 0;
     match_counts counts = {0, 0, 0};
-    xap_status s = parse_query(index, query, text, o, r, &q);
+    xap_status s = gz_index_cjk_ngrams(index);
+    if (s == XAP_OK)
+        s = parse_query(index, query, text, o, r, &q);
     if (s == XAP_OK)
         s = check_wildcards(index, q);
     if (s == XAP_OK)

@@ -64,6 +64,12 @@ int gz_format_supported(const char *format, size_t len)
                         memcmp(format, GZ_FORMAT_VERSION, len) == 0);
 }
 
+int gz_cjk_ngrams_recorded(const char *value, size_t len)
+{
+    return len == strlen(GZ_CJK_NGRAMS_ON) &&
+           memcmp(value, GZ_CJK_NGRAMS_ON, len) == 0;
+}
+
 int gz_index_is_foreign(uint64_t docs, size_t len)
 {
     return docs > 0 && len == 0;

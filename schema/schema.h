@@ -227,11 +227,46 @@ size_t gz_source_length(const char *value, size_t len);
                                                 about when merging them */
 #define GZ_META_LIST_SLOTS "gazette.list_slots" /* "1": every article has
                                                 its facet lists (above) */
+#define GZ_META_CJK_NGRAMS "gazette.cjk_ngrams" /* "1": CJK text as
+                                                n-grams (below) */
 /* 2: undated articles have no date; tags are separated by GZ_LIST_SEP;
  * accents folded (fold.h), capitals terms (indexer/capitals.h), folded
  * entity keys. An index of another format is read by no library and
  * updated by no writer: it is rebuilt with gazette-index --full. */
 #define GZ_FORMAT_VERSION "2"
+
+/*
+ * CJK n-grams (GZ_META_CJK_NGRAMS). An index that records "1" has the
+ * Chinese, Japanese and Korean text of its articles (the characters of
+ * xap_unicode_is_cjk) indexed as n-grams (XAP_TG_FLAG_CJK_NGRAM): each
+ * character of a run is a term with its position, each pair of
+ * neighbours a term too, and a word of other letters ends where such a
+ * character starts. Without it (an index written before
+ * this line existed) each run of such text between spaces or
+ * punctuation is one term, so that a query finds only a whole run.
+ *
+ * A writer records it, in every shard, when it starts on an index that
+ * has no article yet: a new index, and the new generation of every
+ * gazette-index --full. It writes n-grams into an index that records it
+ * and whole runs into one that does not (it has articles written so):
+ * an index never holds both forms, and an older one keeps its own until
+ * --full rebuilds it (gazette-index warns once a run that it indexed
+ * such text as whole runs). The format is unchanged: code older than
+ * this line searches such an index as one of whole runs (it finds a
+ * word of one or two characters, a term of the n-grams, but no longer
+ * one) and would write whole runs into it.
+ *
+ * The searcher parses queries with XAP_QP_FLAG_CJK_NGRAM and makes
+ * snippets with XAP_SNIPPET_CJK_NGRAM only when every shard of every
+ * index searched records it (a remote shard whose metadata cannot be
+ * read counts as without); else as before, so that indexes of both forms
+ * searched together find whole runs (query/index.c).
+ */
+#define GZ_CJK_NGRAMS_ON "1"
+
+/* 1 when [value, value+len), an index's GZ_META_CJK_NGRAMS, says that
+ * it holds CJK n-grams. */
+int gz_cjk_ngrams_recorded(const char *value, size_t len);
 
 /* 1 when an index whose GZ_META_FORMAT is [format, format+len) can be
  * searched and updated by this code (len 0: not recorded, a new index). */
