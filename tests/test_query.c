@@ -3707,6 +3707,38 @@ static void test_cjk_writer(void **state)
     small_index_end(&x);
 }
 
+/* The spelling data holds no CJK n-gram (nor any CJK text): "北京" in
+ * three articles would otherwise be Xapian's suggestion for "北亰", and
+ * each article's hundreds of n-grams would fill the table. English words
+ * are suggested as before. */
+static void test_cjk_spelling(void **state)
+{
+    (void)state;
+    small_index x;
+    small_index_start(&x, "cjkspell");
+    write_cjk_articles(x.root, NULL);
+    small_index_build(&x);
+    xap_database *db = NULL;
+    assert_int_equal(xap_database_open(x.db, &db), XAP_OK);
+    static const struct {
+        const char *word, *want;
+    } cases[] = {
+        {"北亰", ""}, {"北亰市", ""}, {"防災計劃", ""}, {"서울사", ""},
+        {"rotterdan", "rotterdam"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char *got = NULL;
+        assert_int_equal(xap_database_spelling_suggestion(db, cases[i].word,
+                                                          2, &got),
+                         XAP_OK);
+        if (strcmp(got, cases[i].want) != 0)
+            fail_msg("'%s': suggested '%s'", cases[i].word, got);
+        free(got);
+    }
+    xap_database_free(db);
+    small_index_end(&x);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -3750,6 +3782,7 @@ int main(void)
         cmocka_unit_test(test_cjk_query_limit),
         cmocka_unit_test(test_cjk_old_index),
         cmocka_unit_test(test_cjk_writer),
+        cmocka_unit_test(test_cjk_spelling),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
