@@ -380,7 +380,8 @@ static xap_status add_facet_list(xap_document *doc, unsigned slot,
 
 /* Boolean filter terms: source, tags, url, path; the source value; the
  * tag and author facet lists. */
-static xap_status add_filters(xap_document *doc, const corpus_file *file,
+static xap_status add_filters(gz_analyzer *a, xap_document *doc,
+                              const corpus_file *file,
                               const corpus_article *art, const char *source)
 {
     xap_status s = *source ? add_value_term(doc, GZ_PREFIX_SOURCE, source)
@@ -405,8 +406,8 @@ static xap_status add_filters(xap_document *doc, const corpus_file *file,
     /* The near-duplicate fingerprint, for bodies long enough to have one
      * (schema.h). */
     uint64_t sim = 0;
-    if (s == XAP_OK && gz_simhash(art->body, art->body_len, &sim) >=
-                           GZ_SIMHASH_MIN_WORDS) {
+    if (s == XAP_OK && gz_simhash(art->body, art->body_len, a->cjk_ngrams,
+                                  &sim) >= GZ_SIMHASH_MIN_WORDS) {
         char fp[17];
         gz_simhash_format(sim, fp);
         s = xap_document_add_value(doc, GZ_SLOT_SIMHASH, fp, 16);
@@ -628,7 +629,7 @@ xap_status gz_analyze_article(gz_analyzer *a, const corpus_file *file,
     if (s == XAP_OK)
         s = add_date(doc, file, art, iso);
     if (s == XAP_OK)
-        s = add_filters(doc, file, art, source);
+        s = add_filters(a, doc, file, art, source);
     char *entities = NULL;
     if (s == XAP_OK)
         s = add_entities(a, doc, art, &entities);

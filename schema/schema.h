@@ -241,7 +241,8 @@ size_t gz_source_length(const char *value, size_t len);
  * xap_unicode_is_cjk) indexed as n-grams (XAP_TG_FLAG_CJK_NGRAM): each
  * character of a run is a term with its position, each pair of
  * neighbours a term too, and a word of other letters ends where such a
- * character starts. Without it (an index written before
+ * character starts; its near-duplicate fingerprints read each such
+ * character as a word (gz_simhash). Without it (an index written before
  * this line existed) each run of such text between spaces or
  * punctuation is one term, so that a query finds only a whole run.
  *
@@ -409,7 +410,11 @@ void gz_dedup_key(const char *text, size_t len, char buf[17]);
  * (Charikar) of the body, written as 16 lower-case hex digits, over its
  * 3-word shingles. Words are the runs of word characters
  * (xap_unicode_is_wordchar) of the body folded as gz_value_fold folds
- * (accents, Unicode lower case); each word is hashed (FNV-1a), each
+ * (accents, Unicode lower case), and with `cjk_chars` (an index of CJK
+ * n-grams, above) each CJK character (xap_unicode_is_cjk) is a word of
+ * its own, as a run of Chinese or Japanese text without spaces is no
+ * word (it would make a whole clause one word, and too few words for a
+ * fingerprint); each word is hashed (FNV-1a), each
  * shingle is the hash of its three words' hashes, mixed, and each shingle
  * votes +1 or -1 on each bit. Only a body of at least GZ_SIMHASH_MIN_WORDS
  * words gets one: on shorter texts a few changed words move too many
@@ -431,9 +436,11 @@ void gz_dedup_key(const char *text, size_t len, char buf[17]);
 #define GZ_SIMHASH_MAX_BYTES (256u * 1024u)
 
 /* The fingerprint of [text, text+len) (its first GZ_SIMHASH_MAX_BYTES) in
- * *out; returns the number of words read, and leaves *out 0 when under
+ * *out, CJK characters words of their own when `cjk_chars`; returns the
+ * number of words read, and leaves *out 0 when under
  * GZ_SIMHASH_MIN_WORDS (or out of memory: then 0 words). */
-size_t gz_simhash(const char *text, size_t len, uint64_t *out);
+size_t gz_simhash(const char *text, size_t len, int cjk_chars,
+                  uint64_t *out);
 
 /* The fingerprint stored in a GZ_SLOT_SIMHASH value (16 hex digits) in
  * *out; 0 when the value is not one (empty: an older index). */

@@ -3067,8 +3067,8 @@ static void test_simhash_reads_a_bounded_prefix(void **state)
         if (b[i] != ' ')
             b[i] = 'z';
     uint64_t fa = 0, fb = 0;
-    assert_true(gz_simhash(a, len, &fa) >= GZ_SIMHASH_MIN_WORDS);
-    assert_true(gz_simhash(b, len, &fb) >= GZ_SIMHASH_MIN_WORDS);
+    assert_true(gz_simhash(a, len, 1, &fa) >= GZ_SIMHASH_MIN_WORDS);
+    assert_true(gz_simhash(b, len, 1, &fb) >= GZ_SIMHASH_MIN_WORDS);
     assert_true(fa != 0);
     assert_true(fa == fb);
     free(a);
@@ -3739,6 +3739,51 @@ static void test_cjk_spelling(void **state)
     small_index_end(&x);
 }
 
+/* Near-duplicates in Chinese: a copy with one character changed is shown
+ * once, another article is not; a run of text without spaces is no word
+ * for the fingerprint (it would make each clause a word, and an article
+ * of fewer than 30 clauses would have no fingerprint at all). */
+static void test_cjk_near_duplicates(void **state)
+{
+    (void)state;
+    small_index x;
+    small_index_start(&x, "cjkdup");
+    static const char body[] =
+        "北京市政府周一宣布，明年春天将开通三条新的地铁线路，"
+        "其中一条连接首都机场和城市东部的商业区。市长在新闻发布会上表示，"
+        "新线路将缓解城市中心的交通拥堵，每天可以运送大约一百万名乘客。"
+        "市民对这一计划普遍表示欢迎，但也有人担心施工期间的噪音问题。\n";
+    write_article(x.root, "zh/metro.txt", "北京地铁扩建", body);
+    char copy[sizeof body];
+    memcpy(copy, body, sizeof body);
+    char *n = strstr(copy, "一百万");   /* one million -> two million */
+    assert_non_null(n);
+    memcpy(n, "两", strlen("两"));
+    write_article(x.root, "zh/metro-copy.txt", "北京地铁扩建", copy);
+    write_cjk_articles(x.root, "zh/beijing-weather");
+    small_index_build(&x);
+    uint32_t *dups = NULL;
+    size_t count = 0;
+    char **ids = page_ids(x.db, "北京", 1, 0, 10, &dups, &count);
+    if (count != 2)
+        fail_msg("'北京': %zu hits, want 2 (%s, %s, ...)", count, ids[0],
+                 count > 1 ? ids[1] : "");
+    for (size_t i = 0; i < count; i++)
+        assert_int_equal(dups[i], strncmp(ids[i], "zh/metro", 8) == 0);
+    free(dups);
+    free_ids(ids, count);
+    ids = page_ids(x.db, "北京", 0, 0, 10, NULL, &count);
+    assert_int_equal(count, 3);
+    free_ids(ids, count);
+    /* the fingerprints: 30 words or more with CJK characters as words */
+    uint64_t a = 0, b = 0;
+    assert_true(gz_simhash(body, strlen(body), 1, &a) >= GZ_SIMHASH_MIN_WORDS);
+    assert_true(gz_simhash(copy, strlen(copy), 1, &b) >= GZ_SIMHASH_MIN_WORDS);
+    assert_true(gz_simhash_distance(a, b) <= GZ_SIMHASH_DISTANCE);
+    assert_true(gz_simhash(body, strlen(body), 0, &a) < GZ_SIMHASH_MIN_WORDS);
+    small_index_end(&x);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -3783,6 +3828,7 @@ int main(void)
         cmocka_unit_test(test_cjk_old_index),
         cmocka_unit_test(test_cjk_writer),
         cmocka_unit_test(test_cjk_spelling),
+        cmocka_unit_test(test_cjk_near_duplicates),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
