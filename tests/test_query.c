@@ -3496,7 +3496,8 @@ static void test_cjk_words(void **state)
                "zh/beijing-metro.txt zh/beijing-weather.txt");
     expect_ids(db, "Beijing 北京", 1, "");
     expect_ids(db, "metro 北京", 1, "");
-    char id[512], snippet[1024], title[512];
+    expect_ids(db, "WHO 事務局長", 1, tokyo);
+    char id[512], snippet[1024], title[512], parsed[1024];
     /* the article with both words first */
     assert_true(first_hit(db, "北京 地铁", id, NULL, NULL, NULL,
                           sizeof id) == 2);
@@ -3514,6 +3515,12 @@ static void test_cjk_words(void **state)
                           sizeof snippet) == 1);
     if (!strstr(snippet, "新しい[防災計画]を発表"))
         fail_msg("snippet: %s", snippet);
+    /* an English word beside Japanese text is a word of its own (both
+     * matched: one highlight) */
+    assert_true(first_hit(db, "WHO 事務局長", NULL, snippet, NULL, parsed,
+                          sizeof snippet) == 1);
+    if (!strstr(snippet, "[WHO事務局長]") || !strstr(parsed, "who"))
+        fail_msg("snippet: %s; parsed: %s", snippet, parsed);
     /* NEAR and ADJ cannot take CJK text */
     gazette_index_t *index = NULL;
     gazette_results_t *r = NULL;
