@@ -10,6 +10,7 @@
 #include "query_limits.h"
 #include "query_text.h"
 #include "ranking.h"
+#include "utf8.h"
 
 /* Parse `filters` (filter tokens only) as one boolean query. */
 static xap_status parse_filters(gazette_index_t *index, const char *filters,
@@ -589,12 +590,43 @@ static double now_ms(void)
     return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
-/* A failed search in words a person can act on (the thread's message). */
-static gazette_status_t search_failed(gazette_index_t *index, xap_status s)
+/* 1 when `query` has a proximity operator and a CJK character, which
+ * Xapian's parser of CJK n-grams reads as no single word. */
+static int cjk_proximity(const char *query)
+{
+    int near = 0, cjk = 0;
+    for (const char *p = query; *p; p++) {
+        const unsigned char *u = (const unsigned char *)p;
+        if ((p == query || p[-1] == ' ') && (strncmp(p, "NEAR", 4) == 0 ||
+                                             strncmp(p, "ADJ", 3) == 0)) {
+            size_t n = strcspn(p, " ");
+            near |= gz_query_is_proximity(p, n);
+        }
+        if (*u >= 0xE2) {
+            uint32_t cp = 0;
+            gz_utf8_next(u, u + strnlen(p, 4), &cp);
+            cjk |= xap_unicode_is_cjk(cp);
+        }
+    }
+    return near && cjk;
+}
+
+/* A failed search of `query` in words a person can act on (the thread's
+ * message). */
+static gazette_status_t search_failed(gazette_index_t *index,
+                                      const char *query, xap_status s)
 {
     const char *msg = xap_last_error();
     if (index->failure[0])
         return gz_index_fail(index, s, "search failed");
+    if (s == XAP_ERR_QUERY_GRAMMAR && index->cjk_ngrams &&
+        cjk_proximity(query))
+        return gz_fail(GAZETTE_STATUS_QUERY_SYNTAX,
+                       "cannot understand the query: NEAR and ADJ go "
+                       "between single words, and Chinese, Japanese or "
+                       "Korean text is none to them (it is searched as "
+                       "its characters): search those words without NEAR "
+                       "or ADJ, or as a phrase");
     if (s == XAP_ERR_WILDCARD)
         return gz_fail(GAZETTE_STATUS_QUERY_SYNTAX,
                        "a wildcard in the query matches more than %u words; "
@@ -766,7 +798,7 @@ gazette_status_t gazette_search(gazette_index_t *index, const char *query,
     gazette_status_t failed = s == XAP_OK ? GAZETTE_STATUS_OK
                               : index->parsed_nothing
                                   ? nothing_to_search(query)
-                                  : search_failed(index, s);
+                                  : search_failed(index, query, s);
     if (s == XAP_OK) {   /* its match sets are the handle's: see guard */
         r->guard = index->guard;
         index->guard->refs++;
