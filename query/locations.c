@@ -656,20 +656,25 @@ xap_status gz_index_cjk_ngrams(gazette_index_t *index)
     if (!index->cjk_stale)
         return XAP_OK;
     xap_status s = XAP_OK;
-    int all = index->nshards > 0;
-    for (size_t k = 0; s == XAP_OK && all && k < index->nshards; k++) {
+    size_t with = 0;
+    long without = -1;
+    for (size_t k = 0; s == XAP_OK && k < index->nshards; k++) {
         char *value = NULL;
         size_t len = 0;
         s = xap_database_get_shard_metadata(index->db, k, GZ_META_CJK_NGRAMS,
                                             &value, &len);
-        all = s == XAP_OK && gz_cjk_ngrams_recorded(value, len);
+        if (s == XAP_OK && gz_cjk_ngrams_recorded(value, len))
+            with++;
+        else if (without < 0)
+            without = (long)index->shard_owner[k];
         if (index->locations[index->shard_owner[k]].remote &&
             s != XAP_ERR_NETWORK)
             s = XAP_OK;
         free(value);
     }
     if (s == XAP_OK) {
-        index->cjk_ngrams = all;
+        index->cjk_ngrams = with > 0 && with == index->nshards;
+        index->cjk_whole_at = with > 0 ? without : -1;
         index->cjk_stale = 0;
     }
     return s;

@@ -497,6 +497,44 @@ static xap_status count_facets(gazette_index_t *index, const xap_query *q,
     return s;
 }
 
+/* 1 when `text` has a CJK character (xap_unicode_is_cjk). */
+static int has_cjk(const char *text)
+{
+    for (const unsigned char *u = (const unsigned char *)text; *u; u++) {
+        uint32_t cp = 0;
+        if (*u >= 0xE2 &&
+            (gz_utf8_next(u, u + strnlen((const char *)u, 4), &cp),
+             xap_unicode_is_cjk(cp)))
+            return 1;
+    }
+    return 0;
+}
+
+/* When indexes of both forms of CJK text are searched together and
+ * `query` has such text, r->warning says that it was searched as whole
+ * runs, which the indexes of n-grams do not hold (schema.h). */
+static xap_status warn_whole_runs(const gazette_index_t *index,
+                                  const char *query, gazette_results_t *r)
+{
+    if (index->cjk_ngrams || index->cjk_whole_at < 0 || !has_cjk(query))
+        return XAP_OK;
+    const char *name = index->locations[index->cjk_whole_at].name;
+    char note[1024];
+    snprintf(note, sizeof note, "%.400s holds Chinese, Japanese and "
+             "Korean text as whole runs (written before n-grams), so such "
+             "words were searched as whole runs everywhere, and only "
+             "indexes like it can match them (rebuild it with "
+             "gazette-index --full)", name);
+    size_t had = strlen(r->warning);
+    char *both = realloc(r->warning, had + 2 + strlen(note) + 1);
+    if (!both)
+        return XAP_ERR_NOMEM;
+    snprintf(both + had, 2 + strlen(note) + 1, "%s%s", had ? "; " : "",
+             note);
+    r->warning = both;
+    return XAP_OK;
+}
+
 /* One attempt at running `query`, normalised as `text`;
  * XAP_ERR_DB_MODIFIED means retry. */
 static xap_status run_search(gazette_index_t *index, const char *query,
@@ -512,6 +550,8 @@ static xap_status run_search(gazette_index_t *index, const char *query,
     uint32_t matches = 0;
     match_counts counts = {0, 0, 0};
     xap_status s = gz_index_cjk_ngrams(index);
+    if (s == XAP_OK)
+        s = warn_whole_runs(index, query, r);
     if (s == XAP_OK)
         s = parse_query(index, query, text, o, r, &q);
     if (s == XAP_OK)
@@ -594,21 +634,12 @@ static double now_ms(void)
  * Xapian's parser of CJK n-grams reads as no single word. */
 static int cjk_proximity(const char *query)
 {
-    int near = 0, cjk = 0;
-    for (const char *p = query; *p; p++) {
-        const unsigned char *u = (const unsigned char *)p;
-        if ((p == query || p[-1] == ' ') && (strncmp(p, "NEAR", 4) == 0 ||
-                                             strncmp(p, "ADJ", 3) == 0)) {
-            size_t n = strcspn(p, " ");
-            near |= gz_query_is_proximity(p, n);
-        }
-        if (*u >= 0xE2) {
-            uint32_t cp = 0;
-            gz_utf8_next(u, u + strnlen(p, 4), &cp);
-            cjk |= xap_unicode_is_cjk(cp);
-        }
-    }
-    return near && cjk;
+    int near = 0;
+    for (const char *p = query; *p && !near; p++)
+        if ((p == query || p[-1] == ' ') &&
+            (strncmp(p, "NEAR", 4) == 0 || strncmp(p, "ADJ", 3) == 0))
+            near = gz_query_is_proximity(p, strcspn(p, " "));
+    return near && has_cjk(query);
 }
 
 /* A failed search of `query` in words a person can act on (the thread's

@@ -253,15 +253,17 @@ size_t gz_source_length(const char *value, size_t len);
  * an index never holds both forms, and an older one keeps its own until
  * --full rebuilds it (gazette-index warns once a run that it indexed
  * such text as whole runs). The format is unchanged: code older than
- * this line searches such an index as one of whole runs (it finds a
- * word of one or two characters, a term of the n-grams, but no longer
- * one) and would write whole runs into it.
+ * this line searches such an index as one of whole runs, which finds
+ * none of its CJK text (a query's run is searched as its stemmed Z term,
+ * and n-grams have none), and would write whole runs into it.
  *
  * The searcher parses queries with XAP_QP_FLAG_CJK_NGRAM and makes
  * snippets with XAP_SNIPPET_CJK_NGRAM only when every shard of every
  * index searched records it (a remote shard whose metadata cannot be
- * read counts as without); else as before, so that indexes of both forms
- * searched together find whole runs (query/index.c).
+ * read counts as without); else as before. So indexes of both forms
+ * searched together read such text as whole runs, which only the older
+ * ones can match: the results' warning names one of them
+ * (query/locations.c, query/search.c).
  */
 #define GZ_CJK_NGRAMS_ON "1"
 

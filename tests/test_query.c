@@ -3655,6 +3655,15 @@ static void test_cjk_old_index(void **state)
     assert_int_equal(gazette_search(index, "北京今天天气晴朗", NULL, &r),
                      GAZETTE_STATUS_OK);
     assert_int_equal(gazette_results_count(r), 1);
+    /* which the results say, naming the older index */
+    const char *warning = gazette_results_warning(r);
+    if (!strstr(warning, db) || !strstr(warning, "whole runs") ||
+        !strstr(warning, "--full"))
+        fail_msg("warning: %s", warning);
+    gazette_results_free(r);
+    assert_int_equal(gazette_search(index, "Beijing", NULL, &r),
+                     GAZETTE_STATUS_OK);
+    assert_string_equal(gazette_results_warning(r), "");
     gazette_results_free(r);
     gazette_index_close(index);
     small_index_end(&y);
