@@ -12,6 +12,7 @@
 #include "fold.h"
 #include "schema.h"
 #include "stem_cache.h"
+#include "utf8.h"
 
 /* Gap in term positions between fields, so a phrase cannot match across
  * the end of the title and the start of the body. */
@@ -44,22 +45,28 @@ struct gz_analyzer {
     /* the entity lexicon when set (gz_analyzer_set_names), else db's */
     int (*is_name)(const char *word, size_t len, void *ctx);
     void *is_name_ctx;
+    int cjk_ngrams;           /* CJK text as n-grams (gz_analyzer_new) */
+    int whole_cjk;            /* the last article: CJK text, no n-grams */
     const char *truncation;   /* why the last article was cut, or NULL */
     char truncation_buf[160];
 };
 
-xap_status gz_analyzer_new(const char *language, gz_analyzer **out)
+xap_status gz_analyzer_new(const char *language, int cjk_ngrams,
+                           gz_analyzer **out)
 {
     gz_analyzer *a = calloc(1, sizeof *a);
     if (!a)
         return XAP_ERR_NOMEM;
-    xap_status s = gz_stem_cache_new(language, &a->stem);
+    a->cjk_ngrams = cjk_ngrams != 0;
+    xap_status s = gz_stem_cache_new(language, a->cjk_ngrams, &a->stem);
     if (s == XAP_OK)
         s = xap_termgen_new(&a->tg);
     if (s == XAP_OK)
         s = xap_termgen_set_stemmer(a->tg, a->stem);
     if (s == XAP_OK)
         s = xap_termgen_set_stemming_strategy(a->tg, XAP_STEM_SOME);
+    if (s == XAP_OK && a->cjk_ngrams)
+        s = xap_termgen_set_flags(a->tg, XAP_TG_FLAG_CJK_NGRAM);
     if (s == XAP_OK)
         s = xap_document_new(&a->blank);
     if (s != XAP_OK) {
@@ -68,6 +75,30 @@ xap_status gz_analyzer_new(const char *language, gz_analyzer **out)
     }
     *out = a;
     return XAP_OK;
+}
+
+int gz_analyzer_whole_cjk_runs(const gz_analyzer *a)
+{
+    return a->whole_cjk;
+}
+
+/* 1 when [s, s+len) has a CJK character (xap_unicode_is_cjk: U+2E80 and
+ * above, whose UTF-8 starts with a byte from 0xE2 on). */
+static int has_cjk(const char *s, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)s, *end = p + len;
+    while (p < end) {
+        if (*p < 0xE2) {
+            p++;
+            continue;
+        }
+        uint32_t cp;
+        size_t n = gz_utf8_next(p, end, &cp);
+        if (xap_unicode_is_cjk(cp))
+            return 1;
+        p += n;
+    }
+    return 0;
 }
 
 void gz_analyzer_use_lexicon_of(gz_analyzer *a, xap_writable *db)
@@ -349,7 +380,8 @@ static xap_status add_facet_list(xap_document *doc, unsigned slot,
 
 /* Boolean filter terms: source, tags, url, path; the source value; the
  * tag and author facet lists. */
-static xap_status add_filters(xap_document *doc, const corpus_file *file,
+static xap_status add_filters(gz_analyzer *a, xap_document *doc,
+                              const corpus_file *file,
                               const corpus_article *art, const char *source)
 {
     xap_status s = *source ? add_value_term(doc, GZ_PREFIX_SOURCE, source)
@@ -374,8 +406,8 @@ static xap_status add_filters(xap_document *doc, const corpus_file *file,
     /* The near-duplicate fingerprint, for bodies long enough to have one
      * (schema.h). */
     uint64_t sim = 0;
-    if (s == XAP_OK && gz_simhash(art->body, art->body_len, &sim) >=
-                           GZ_SIMHASH_MIN_WORDS) {
+    if (s == XAP_OK && gz_simhash(art->body, art->body_len, a->cjk_ngrams,
+                                  &sim) >= GZ_SIMHASH_MIN_WORDS) {
         char fp[17];
         gz_simhash_format(sim, fp);
         s = xap_document_add_value(doc, GZ_SLOT_SIMHASH, fp, 16);
@@ -576,6 +608,12 @@ xap_status gz_analyze_article(gz_analyzer *a, const corpus_file *file,
     source[gz_source_length(source, strlen(source))] = '\0';
     char iso[11];
     a->truncation = NULL;
+    /* whole runs of CJK text into an index of them (the run says so) */
+    a->whole_cjk = !a->cjk_ngrams &&
+                   (has_cjk(art->title, strlen(art->title)) ||
+                    has_cjk(art->body, art->body_len) ||
+                    (art->author && has_cjk(art->author,
+                                            strlen(art->author))));
     xap_document *doc = NULL;
     xap_status s = xap_document_new(&doc);
     if (s == XAP_OK) {
@@ -591,7 +629,7 @@ xap_status gz_analyze_article(gz_analyzer *a, const corpus_file *file,
     if (s == XAP_OK)
         s = add_date(doc, file, art, iso);
     if (s == XAP_OK)
-        s = add_filters(doc, file, art, source);
+        s = add_filters(a, doc, file, art, source);
     char *entities = NULL;
     if (s == XAP_OK)
         s = add_entities(a, doc, art, &entities);

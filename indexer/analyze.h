@@ -10,10 +10,18 @@
 
 typedef struct gz_analyzer gz_analyzer;
 
-/* New analyzer stemming with `language` (a Snowball name). On failure
- * returns the shim status (message in xap_last_error()). */
-xap_status gz_analyzer_new(const char *language, gz_analyzer **out);
+/* New analyzer stemming with `language` (a Snowball name), writing
+ * Chinese, Japanese and Korean text as n-grams (`cjk_ngrams` non-zero: an
+ * index recording GZ_META_CJK_NGRAMS, schema.h; the n-grams get no Z
+ * terms, stem_cache.h) or as whole runs (0: an index written before). On
+ * failure returns the shim status (message in xap_last_error()). */
+xap_status gz_analyzer_new(const char *language, int cjk_ngrams,
+                           gz_analyzer **out);
 void gz_analyzer_free(gz_analyzer *a);
+
+/* 1 when the article last analysed by `a` had CJK text that was indexed
+ * as whole runs (n-grams off), for the run's warning; else 0. */
+int gz_analyzer_whole_cjk_runs(const gz_analyzer *a);
 
 /* Ask `db` whether a word that starts a sentence is a name
  * (indexer/entities.h, gz_entity_lexicon) unless gz_analyzer_set_names

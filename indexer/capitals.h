@@ -16,7 +16,9 @@
  *     a sentence ("Nasa" in "... at Nasa said", "Aids", "iPod"), so that a
  *     query in capitals ("NASA", "AIDS") also finds the text that writes
  *     the name that way, but not "hearing aids".
- * A possessive "'s" is cut ("BBC's" gives "bbc"). The words of e-mail
+ * A possessive "'s" is cut ("BBC's" gives "bbc"). A word ends where
+ * Chinese, Japanese or Korean text starts or ends ("NATO加盟国" gives
+ * "nato"), and such text, having no case, gets no term. The words of e-mail
  * addresses and the later parts of host names (address.h) get none
  * ("EDU" of "CS.BERKELEY.EDU"; "IBM.COM" gives "ibm" only). A text mostly in
  * capitals (a teletype archive) gets none: its capitals say nothing, and

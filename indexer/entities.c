@@ -251,15 +251,17 @@ static int scan(scanner *s, token *t)
     if (s->p >= s->end)
         return 0;
     const unsigned char *start = s->p;
+    int cjk = is_cjk(peek(s, 0, &n));   /* a word is CJK text or none */
     while (s->p < s->end) {
         c = peek(s, 0, &n);
-        if (is_wordchar(c)) {
+        if (is_wordchar(c) && is_cjk(c) == cjk) {
             s->p += n;
             continue;
         }
         size_t m;
         uint32_t d = peek(s, n, &m);
-        if ((is_hyphen(c) || is_apostrophe(c)) && m && is_wordchar(d)) {
+        if ((is_hyphen(c) || is_apostrophe(c)) && m && is_wordchar(d) &&
+            is_cjk(d) == cjk) {
             s->p += n;
             continue;
         }

@@ -81,6 +81,9 @@ typedef struct run_state {
     xap_status held_status;      /* XAP_ERR_NOMEM when one could not be
                                     held (the run then fails) */
     int retrying;                /* the held files are read again */
+    int cjk_ngrams;              /* CJK text as n-grams (schema.h,
+                                    GZ_META_CJK_NGRAMS; write_metadata
+                                    decides: a dry run analyses none) */
     xap_status status;           /* first failure, sticky */
 } run_state;
 
@@ -1021,14 +1024,17 @@ static int term_unreadable(const run_state *st, const char *term)
 }
 
 /* 1 when the live index `live` was written as the build is: the same
- * format and language, every article with its facet lists. Its documents
- * can then be copied into the build as they are; else they would hold
- * another language's stems or lack what the format now stores. */
+ * format and language, every article with its facet lists, CJK text as
+ * n-grams. Its documents can then be copied into the build as they are;
+ * else they would hold another language's stems, lack what the format
+ * now stores or hold CJK text as whole runs. */
 static int live_written_alike(const xap_database *live, const char *language)
 {
     static const char *const keys[] = {GZ_META_FORMAT, GZ_META_LANGUAGE,
-                                       GZ_META_LIST_SLOTS};
-    const char *want[] = {GZ_FORMAT_VERSION, language, "1"};
+                                       GZ_META_LIST_SLOTS,
+                                       GZ_META_CJK_NGRAMS};
+    const char *want[] = {GZ_FORMAT_VERSION, language, "1",
+                          GZ_CJK_NGRAMS_ON};
     int alike = 1;
     for (size_t i = 0; alike && i < sizeof keys / sizeof *keys; i++) {
         char *value = NULL;
@@ -1143,7 +1149,8 @@ static xap_status carry_unreadable(run_state *st, char *err, size_t errlen)
             cfg->on_warning(cfg->db_path, "the articles of the files this "
                             "rebuild could not read are not kept: the "
                             "index was written with another language or "
-                            "format, which they would keep", cfg->ctx);
+                            "format (or with CJK text as whole runs), "
+                            "which they would keep", cfg->ctx);
         return XAP_OK;
     }
     carry_ctx c = {.st = st, .live = live, .status = XAP_OK};
@@ -1675,16 +1682,33 @@ static xap_status shards_empty(const run_state *st, int *empty)
     return s;
 }
 
+/* 1 when the first shard of the run records CJK n-grams (every shard
+ * records the same); 0 when it does not or cannot be read (a read error
+ * in *s). */
+static int records_cjk_ngrams(const run_state *st, xap_status *s)
+{
+    char *value = NULL;
+    size_t len = 0;
+    *s = xap_database_get_metadata(st->views[0], GZ_META_CJK_NGRAMS, &value,
+                                   &len);
+    int on = *s == XAP_OK && gz_cjk_ngrams_recorded(value, len);
+    free(value);
+    return on;
+}
+
 /* Record the format and language in every shard, and clear the shard
  * place an earlier version wrote (schema.h): every shard then holds the
  * same metadata, as xapian-compact wants; and, when the index has no
- * article yet, that every article will have its facet lists (schema.h:
- * an index that already has articles keeps whatever it says, in every
- * shard alike). */
+ * article yet, that every article will have its facet lists and CJK
+ * text as n-grams (schema.h: an index that already has articles keeps
+ * whatever it says, in every shard alike). st->cjk_ngrams says which
+ * form of CJK text the run writes. */
 static xap_status write_metadata(run_state *st)
 {
     int empty = 0;
     xap_status s = shards_empty(st, &empty);
+    if (s == XAP_OK)
+        st->cjk_ngrams = empty || records_cjk_ngrams(st, &s);
     for (size_t i = 0; s == XAP_OK && i < st->nshards; i++) {
         s = gz_index_ensure_metadata(st->shards[i], GZ_META_FORMAT,
                                      GZ_FORMAT_VERSION);
@@ -1696,6 +1720,9 @@ static xap_status write_metadata(run_state *st)
         if (s == XAP_OK && empty)
             s = gz_index_ensure_metadata(st->shards[i], GZ_META_LIST_SLOTS,
                                          "1");
+        if (s == XAP_OK && empty)
+            s = gz_index_ensure_metadata(st->shards[i], GZ_META_CJK_NGRAMS,
+                                         GZ_CJK_NGRAMS_ON);
     }
     return s;
 }
@@ -1981,6 +2008,7 @@ static xap_status start_pipeline(run_state *st)
         .shard_paths = dry ? NULL : (const char *const *)st->where.paths,
         .nshards = nshards,
         .language = cfg->language,
+        .cjk_ngrams = st->cjk_ngrams,
         .max_file_bytes = cfg->max_file_bytes,
         /* Each shard commits every `batch` articles: a writer's batch of
          * about a thousand is where Xapian works fastest, and splitting

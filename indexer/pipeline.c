@@ -157,6 +157,8 @@ struct gz_pipeline {
     const gz_spelling **spellings;   /* each writer's table (its peers') */
     int closing_jobs, closing_writers, commit_at_end;
     int dropped;               /* a file was left out for a stop request */
+    atomic_int whole_cjk_noted;  /* the run's warning of CJK text indexed
+                                    as whole runs is given */
     size_t files_out;          /* files handed over, not yet reported
                                   (the caller's thread alone) */
     xap_status status;         /* first failure, sticky */
@@ -265,6 +267,14 @@ static unit *file_unit(const corpus_file *f, const gz_file_entry *known,
                  sizeof u->path_term);
     return u;
 }
+
+/* The run's warning about an article with Chinese, Japanese or Korean
+ * text in an index of whole runs (schema.h, GZ_META_CJK_NGRAMS). */
+#define WHOLE_CJK_RUNS                                                       \
+    "Chinese, Japanese or Korean text indexed as whole runs of characters, " \
+    "as this index (written before Gazette indexed such text as n-grams) "   \
+    "holds it: a search finds only a whole run until gazette-index --full "  \
+    "rebuilds the index (said once a run)"
 
 /* Remember something said about one article; dropped when out of memory
  * (a lost warning is not worth failing the run). */
@@ -396,6 +406,9 @@ static int collect_article(const corpus_article *art, void *ctx)
     const char *cut = gz_analyzer_truncation(rc->analyzer);
     if (cut)
         add_note(u, 1, art->id, cut);
+    if (gz_analyzer_whole_cjk_runs(rc->analyzer) &&
+        !atomic_exchange(&rc->p->whole_cjk_noted, 1))
+        add_note(u, 1, art->id, WHOLE_CJK_RUNS);
     item->doc = doc;
     u->ndocs++;
     u->cost += strlen(art->title) + art->body_len + 256;
@@ -1259,6 +1272,7 @@ xap_status gz_pipeline_new(const gz_pipeline_config *cfg, gz_pipeline **out)
     pthread_cond_init(&p->main_wake, NULL);
     pthread_cond_init(&p->job_wake, NULL);
     pthread_cond_init(&p->room_wake, NULL);
+    atomic_init(&p->whole_cjk_noted, 0);
     p->workers = calloc(p->nworkers, sizeof *p->workers);
     p->writers = calloc(p->nwriters, sizeof *p->writers);
     p->spellings = calloc(p->nwriters, sizeof *p->spellings);
@@ -1277,7 +1291,8 @@ xap_status gz_pipeline_new(const gz_pipeline_config *cfg, gz_pipeline **out)
     }
     for (unsigned i = 0; s == XAP_OK && i < p->nworkers; i++) {
         p->workers[i].p = p;
-        s = gz_analyzer_new(cfg->language, &p->workers[i].analyzer);
+        s = gz_analyzer_new(cfg->language, cfg->cjk_ngrams,
+                            &p->workers[i].analyzer);
         /* names: from the index being written (not in a dry run) */
         if (s == XAP_OK && cfg->shards && cfg->shard_paths)
             gz_analyzer_set_names(p->workers[i].analyzer, lexicon_knows,

@@ -95,6 +95,11 @@ typedef struct gz_pipeline_config {
                                         flush read them); NULL: dry run */
     size_t nshards;                /* >= 1 (also in a dry run) */
     const char *language;          /* stemmer */
+    int cjk_ngrams;                /* CJK text as n-grams (the index
+                                      records GZ_META_CJK_NGRAMS); else as
+                                      whole runs, with one warning a run
+                                      (through hooks.warning) when an
+                                      article has such text */
     uint64_t max_file_bytes;       /* 0: corpus default */
     unsigned batch;                /* commit a shard every `batch` articles */
     size_t batch_bytes;            /* ... or every `batch_bytes` of text */

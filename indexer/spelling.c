@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "schema.h"
+#include "utf8.h"
 
 /* Words longer than this are not worth suggesting (and would bloat the
  * spelling table's trigram lists). */
@@ -75,15 +76,36 @@ static long store_word(gz_spelling *sp, const char *w, size_t len)
     return off;
 }
 
-/* 1 when [w, w+len) has a digit: a number, a code or an id ("1993apr26",
- * "sun4c", "x11"), which the searcher never corrects (query/spelling.c
- * looks at no word touching a digit) and should never offer: "sunc" is
- * not a misspelt "sun4c". A fifth of 20 Newsgroups' spelling words. */
-static int has_digit(const char *w, size_t len)
+/* 1 when [w, w+len) is no word to suggest:
+ *   - it has a digit: a number, a code or an id ("1993apr26", "sun4c",
+ *     "x11"), which the searcher never corrects (query/spelling.c looks
+ *     at no word touching a digit) and should never offer: "sunc" is not
+ *     a misspelt "sun4c". A fifth of 20 Newsgroups' spelling words;
+ *   - it has a Chinese, Japanese or Korean character (xap_unicode_is_cjk:
+ *     U+2E80 and up, led by a byte from 0xE2 on). An index of CJK n-grams
+ *     has each character and each pair of neighbours as a term, and an
+ *     older one each run between punctuation: neither is a word a
+ *     misspelling is one or two edits away from (a one-character typo in
+ *     a pair is half the word), and the searcher corrects no such word
+ *     (query/spelling.c reads cased letters only); hundreds of n-grams an
+ *     article would fill the table (and its trigram lists) for nothing.
+ * One pass over the bytes. */
+static int not_a_word(const char *w, size_t len)
 {
-    for (size_t i = 0; i < len; i++)
-        if (w[i] >= '0' && w[i] <= '9')
+    const unsigned char *p = (const unsigned char *)w, *end = p + len;
+    while (p < end) {
+        if (*p >= '0' && *p <= '9')
             return 1;
+        if (*p < 0xE2) {
+            p++;
+            continue;
+        }
+        uint32_t cp;
+        size_t n = gz_utf8_next(p, end, &cp);
+        if (xap_unicode_is_cjk(cp))
+            return 1;
+        p += n;
+    }
     return 0;
 }
 
@@ -92,7 +114,7 @@ static int count_term(const char *term, size_t len, unsigned wdf, void *ctx)
     gz_spelling *sp = ctx;
     /* Xapian's convention: a term starting with a capital has a prefix. */
     if ((term[0] >= 'A' && term[0] <= 'Z') || len > MAX_SPELLING_WORD ||
-        wdf == 0 || has_digit(term, len))
+        wdf == 0 || not_a_word(term, len))
         return 0;
     if (grow_table(sp) != 0)
         return sp->nomem = 1;

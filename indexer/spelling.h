@@ -21,7 +21,9 @@
  * remove (the words are a hint, not a count).
  * The words are the document's unprefixed terms without a digit (what
  * the TermGenerator fed the spelling table: title and body words,
- * unstemmed, lower-cased; numbers, codes and ids left out),
+ * unstemmed, lower-cased; numbers, codes and ids left out) and without
+ * a Chinese, Japanese or Korean character (their n-grams, or whole runs
+ * in an older index, are no words to suggest: spelling.c),
  * the frequency their within-document frequency (a title word counts
  * TITLE_WDF times, as it does for ranking).
  */

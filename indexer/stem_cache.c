@@ -6,9 +6,11 @@
 
 #include "buf.h"
 #include "strmap.h"
+#include "utf8.h"
 
 typedef struct stem_cache {
     xap_stem *real;     /* Xapian's stemmer for the language */
+    int cjk_unstemmed;  /* CJK n-grams get no stem (stem_cache.h) */
     gz_strmap stems;    /* word -> offset of its stem in `arena` */
     gz_buf arena;       /* the stems, each NUL-terminated, back to back */
 } stem_cache;
@@ -29,6 +31,14 @@ static const char *cached_stem(const char *word, size_t len,
                                size_t *stem_len, void *ctx)
 {
     stem_cache *c = ctx;
+    uint32_t first;
+    if (c->cjk_unstemmed && len && (unsigned char)word[0] >= 0xE2 &&
+        (gz_utf8_next((const unsigned char *)word,
+                      (const unsigned char *)word + len, &first),
+         xap_unicode_is_cjk(first))) {
+        *stem_len = 0;
+        return "";
+    }
     long at = gz_strmap_get(&c->stems, word, len);
     if (at >= 0) {
         *stem_len = strlen(c->arena.data + at);
@@ -63,7 +73,8 @@ static void release_cache(void *ctx)
     free(c);
 }
 
-xap_status gz_stem_cache_new(const char *language, xap_stem **out)
+xap_status gz_stem_cache_new(const char *language, int cjk_unstemmed,
+                             xap_stem **out)
 {
     if (strcmp(language, "none") == 0)
         return xap_stem_new(language, out);   /* nothing to remember */
@@ -75,5 +86,6 @@ xap_status gz_stem_cache_new(const char *language, xap_stem **out)
         free(c);
         return s;
     }
+    c->cjk_unstemmed = cjk_unstemmed != 0;
     return xap_stem_new_custom(cached_stem, c, release_cache, out);
 }

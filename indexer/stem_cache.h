@@ -20,7 +20,13 @@
 
 /* A new stemmer for `language` (a Snowball name, or "none") that caches
  * its stems; for one thread at a time, as any Xapian object. Free it with
- * xap_stem_free (the cache goes when Xapian's last user lets go of it). */
-xap_status gz_stem_cache_new(const char *language, xap_stem **out);
+ * xap_stem_free (the cache goes when Xapian's last user lets go of it).
+ * With `cjk_unstemmed`, a word that starts with a CJK character
+ * (xap_unicode_is_cjk: an n-gram of XAP_TG_FLAG_CJK_NGRAM) gets the empty
+ * stem, for which the TermGenerator adds no Z term: the query parser
+ * searches CJK n-grams unstemmed (XAP_QP_FLAG_CJK_NGRAM), so their Z
+ * terms, one more for each, would never be searched. */
+xap_status gz_stem_cache_new(const char *language, int cjk_unstemmed,
+                             xap_stem **out);
 
 #endif /* GAZETTE_STEM_CACHE_H */

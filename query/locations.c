@@ -646,8 +646,38 @@ static xap_status combine(gazette_index_t *index)
     index->db = all;
     index->shard_owner = owner;
     index->nshards = nshards;
+    index->cjk_stale = 1;
     write_warning(index);
     return XAP_OK;
+}
+
+xap_status gz_index_cjk_ngrams(gazette_index_t *index)
+{
+    if (!index->cjk_stale)
+        return XAP_OK;
+    xap_status s = XAP_OK;
+    size_t with = 0;
+    long without = -1;
+    for (size_t k = 0; s == XAP_OK && k < index->nshards; k++) {
+        char *value = NULL;
+        size_t len = 0;
+        s = xap_database_get_shard_metadata(index->db, k, GZ_META_CJK_NGRAMS,
+                                            &value, &len);
+        if (s == XAP_OK && gz_cjk_ngrams_recorded(value, len))
+            with++;
+        else if (without < 0)
+            without = (long)index->shard_owner[k];
+        if (index->locations[index->shard_owner[k]].remote &&
+            s != XAP_ERR_NETWORK)
+            s = XAP_OK;
+        free(value);
+    }
+    if (s == XAP_OK) {
+        index->cjk_ngrams = with > 0 && with == index->nshards;
+        index->cjk_whole_at = with > 0 ? without : -1;
+        index->cjk_stale = 0;
+    }
+    return s;
 }
 
 xap_status gz_locations_open(gazette_index_t *index, size_t *failed,
@@ -747,7 +777,10 @@ xap_status gz_index_refresh(gazette_index_t *index)
     if (index->flags & GAZETTE_OPEN_SKIP_UNAVAILABLE)
         s = retry_down(index, &back);
     if (s == XAP_OK && !back && !stub_replaced(index)) {
-        s = xap_database_reopen(index->db, NULL);
+        int changed = 0;
+        s = xap_database_reopen(index->db, &changed);
+        if (changed)   /* what the index records may have changed */
+            index->cjk_stale = 1;
         if (s != XAP_ERR_DB_NOT_FOUND && s != XAP_ERR_DB_OPENING &&
             s != XAP_ERR_NETWORK)
             return s;

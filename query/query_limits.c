@@ -8,6 +8,7 @@
 
 #include "gazette.h"
 #include "stoplist.h"
+#include "xapian_shim.h"
 
 int gz_query_clean(const char *query, char **out, char *err, size_t errlen)
 {
@@ -53,7 +54,9 @@ typedef struct token {
     token_kind kind;
     const char *text;
     size_t len;
-    unsigned words;   /* words it holds (a phrase: each of its words) */
+    unsigned words;   /* words it holds (a phrase: each of its words; a
+                         word with CJK characters: each of them) */
+    unsigned cjk;     /* CJK characters among them */
 } token;
 
 static int is_space(char c)
@@ -92,18 +95,57 @@ static token_kind word_kind(const char *t, size_t n)
     return gz_query_is_proximity(t, n) ? TOKEN_NEAR : TOKEN_WORD;
 }
 
-/* Words of the phrase starting after a quote at *p; moves *p past the
- * closing quote (or to the end: an unclosed quote runs to it). */
-static unsigned skip_phrase(const char **p)
+/* The CJK characters (xap_unicode_is_cjk) in [s, s+n): each is a word
+ * of its own to the parser of an index of CJK n-grams, and a query term
+ * with the pair it starts (XAP_QP_FLAG_CJK_NGRAM), so each counts as a
+ * word towards GAZETTE_MAX_QUERY_TERMS, whatever the index. */
+static unsigned cjk_chars(const char *s, size_t n)
+{
+    unsigned count = 0;
+    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+    for (size_t at = 0; at < n;) {
+        if (p[at] < 0xE2) {   /* U+2E80 and up only */
+            at++;
+            continue;
+        }
+        utf8proc_int32_t cp = 0;
+        utf8proc_ssize_t k = utf8proc_iterate(p + at,
+                                              (utf8proc_ssize_t)(n - at), &cp);
+        if (k <= 0) {
+            at++;
+            continue;
+        }
+        count += xap_unicode_is_cjk((uint32_t)cp) != 0;
+        at += (size_t)k;
+    }
+    return count;
+}
+
+/* The words of the word [s, s+n) (cjk_chars): one, or one a CJK
+ * character; *cjk gets those. */
+static unsigned word_count(const char *s, size_t n, unsigned *cjk)
+{
+    unsigned c = cjk_chars(s, n);
+    *cjk += c;
+    return c ? c : 1;
+}
+
+/* Words of the phrase starting after a quote at *p (word_count); moves
+ * *p past the closing quote (or to the end: an unclosed quote runs to
+ * it). */
+static unsigned skip_phrase(const char **p, unsigned *cjk)
 {
     unsigned words = 0;
-    int in_word = 0;
     const char *s = *p;
-    for (; *s && *s != '"'; s++) {
-        if (is_space(*s))
-            in_word = 0;
-        else if (!in_word++)
-            words++;
+    while (*s && *s != '"') {
+        if (is_space(*s)) {
+            s++;
+            continue;
+        }
+        const char *w = s;
+        while (*s && *s != '"' && !is_space(*s))
+            s++;
+        words += word_count(w, (size_t)(s - w), cjk);
     }
     *p = *s ? s + 1 : s;
     return words;
@@ -129,7 +171,7 @@ static token next_token(const char **p)
     if (*s == '"') {
         *p = s + 1;
         t.kind = TOKEN_PHRASE;
-        t.words = skip_phrase(p);
+        t.words = skip_phrase(p, &t.cjk);
         t.len = (size_t)(*p - s);
         return t;
     }
@@ -140,12 +182,13 @@ static token next_token(const char **p)
     int delimited = !s[n] || is_space(s[n]);
     t.kind = delimited ? word_kind(s, n) : TOKEN_WORD;
     t.len = n;
-    t.words = t.kind == TOKEN_WORD;
+    t.words = t.kind == TOKEN_WORD ? word_count(s, n, &t.cjk) : 0;
     *p = s + n;
     if (**p == '"') {   /* title:"a phrase" */
         ++*p;
         t.kind = TOKEN_PHRASE;
-        t.words = skip_phrase(p);
+        t.cjk = 0;
+        t.words = skip_phrase(p, &t.cjk);
         t.len = (size_t)(*p - s);
     }
     return t;
@@ -239,10 +282,11 @@ static int check_window(const char *t, size_t n, char *err, size_t errlen)
 
 int gz_query_check(const char *text, char *err, size_t errlen)
 {
-    unsigned words = 0, wildcards = 0, depth = 0, max_depth = 0;
+    unsigned words = 0, cjk = 0, wildcards = 0, depth = 0, max_depth = 0;
     const char *p = text;
     for (token t = next_token(&p); t.kind != TOKEN_END; t = next_token(&p)) {
         words += t.words;
+        cjk += t.cjk;
         if (t.kind == TOKEN_WORD && t.text[t.len - 1] == '*')
             wildcards++;
         if (t.kind == TOKEN_OPEN && ++depth > max_depth)
@@ -254,8 +298,11 @@ int gz_query_check(const char *text, char *err, size_t errlen)
             return -1;
     }
     if (words > GAZETTE_MAX_QUERY_TERMS) {
-        snprintf(err, errlen, "the query has %u words; at most %u are "
-                 "searched at once", words, GAZETTE_MAX_QUERY_TERMS);
+        snprintf(err, errlen, "the query has %u words%s; at most %u are "
+                 "searched at once", words,
+                 cjk ? " (each Chinese, Japanese or Korean character counts "
+                       "as one)" : "",
+                 GAZETTE_MAX_QUERY_TERMS);
         return -1;
     }
     if (wildcards > GAZETTE_MAX_QUERY_WILDCARDS) {

@@ -186,6 +186,7 @@ xap_status gz_results_keep_snippets(gazette_results_t *r,
         return XAP_OK;
     int nomem = 0;
     src->language = dup_or_null(index->language, &nomem);
+    src->flags = index->cjk_ngrams ? XAP_SNIPPET_CJK_NGRAM : 0;
     src->hi_start = dup_or_null(o->hi_start, &nomem);
     src->hi_end = dup_or_null(o->hi_end, &nomem);
     src->nscales = index->nscales;
@@ -212,7 +213,7 @@ static xap_status highlight_title(snippet_source *src, gazette_hit_t *hit)
     xap_status s = gz_snippet_make(own ? src->title_mset : src->mset,
                                    src->stem,
                                    own ? &src->title_words : &src->words,
-                                   title, len, len + 64, &plain,
+                                   src->flags, title, len, len + 64, &plain,
                                    &hit->title_highlights,
                                    &hit->ntitle_highlights);
     if (s != XAP_OK)
@@ -233,7 +234,8 @@ static xap_status highlight_title(snippet_source *src, gazette_hit_t *hit)
 static xap_status snippet_and_title(snippet_source *src, gazette_hit_t *hit)
 {
     xap_status s = gz_snippet_make(src->mset, src->stem, &src->words,
-                                   hit->fields.body, hit->fields.body_len,
+                                   src->flags, hit->fields.body,
+                                   hit->fields.body_len,
                                    src->length, &hit->plain,
                                    &hit->highlights, &hit->nhighlights);
     if (s == XAP_OK)   /* "IT" searched: not the "it"s */

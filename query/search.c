@@ -10,6 +10,7 @@
 #include "query_limits.h"
 #include "query_text.h"
 #include "ranking.h"
+#include "utf8.h"
 
 /* Parse `filters` (filter tokens only) as one boolean query. */
 static xap_status parse_filters(gazette_index_t *index, const char *filters,
@@ -60,6 +61,9 @@ static xap_status parse_normalised(gazette_index_t *index, const char *query,
                      XAP_QP_FLAG_LOVEHATE | XAP_QP_FLAG_WILDCARD |
                      XAP_QP_FLAG_PURE_NOT | XAP_QP_FLAG_AUTO_SYNONYMS |
                      XAP_QP_FLAG_AUTO_MULTIWORD_SYNONYMS | XAP_QP_FLAG_STRICT;
+    /* CJK text as the indexes hold it: n-grams, or whole runs */
+    if (index->cjk_ngrams)
+        flags |= XAP_QP_FLAG_CJK_NGRAM;
     char *rest = NULL, *filters = NULL, *excluded = NULL;
     xap_query *main_q = NULL, *filter_q = NULL;
     xap_status s = gz_query_split_filters(text, &rest, &filters, &excluded) == 0
@@ -493,6 +497,44 @@ static xap_status count_facets(gazette_index_t *index, const xap_query *q,
     return s;
 }
 
+/* 1 when `text` has a CJK character (xap_unicode_is_cjk). */
+static int has_cjk(const char *text)
+{
+    for (const unsigned char *u = (const unsigned char *)text; *u; u++) {
+        uint32_t cp = 0;
+        if (*u >= 0xE2 &&
+            (gz_utf8_next(u, u + strnlen((const char *)u, 4), &cp),
+             xap_unicode_is_cjk(cp)))
+            return 1;
+    }
+    return 0;
+}
+
+/* When indexes of both forms of CJK text are searched together and
+ * `query` has such text, r->warning says that it was searched as whole
+ * runs, which the indexes of n-grams do not hold (schema.h). */
+static xap_status warn_whole_runs(const gazette_index_t *index,
+                                  const char *query, gazette_results_t *r)
+{
+    if (index->cjk_ngrams || index->cjk_whole_at < 0 || !has_cjk(query))
+        return XAP_OK;
+    const char *name = index->locations[index->cjk_whole_at].name;
+    char note[1024];
+    snprintf(note, sizeof note, "%.400s holds Chinese, Japanese and "
+             "Korean text as whole runs (written before n-grams), so such "
+             "words were searched as whole runs everywhere, and only "
+             "indexes like it can match them (rebuild it with "
+             "gazette-index --full)", name);
+    size_t had = strlen(r->warning);
+    char *both = realloc(r->warning, had + 2 + strlen(note) + 1);
+    if (!both)
+        return XAP_ERR_NOMEM;
+    snprintf(both + had, 2 + strlen(note) + 1, "%s%s", had ? "; " : "",
+             note);
+    r->warning = both;
+    return XAP_OK;
+}
+
 /* One attempt at running `query`, normalised as `text`;
  * XAP_ERR_DB_MODIFIED means retry. */
 static xap_status run_search(gazette_index_t *index, const char *query,
@@ -507,7 +549,11 @@ static xap_status run_search(gazette_index_t *index, const char *query,
     gz_feedback fb = {NULL, 0};
     uint32_t matches = 0;
     match_counts counts = {0, 0, 0};
-    xap_status s = parse_query(index, query, text, o, r, &q);
+    xap_status s = gz_index_cjk_ngrams(index);
+    if (s == XAP_OK)
+        s = warn_whole_runs(index, query, r);
+    if (s == XAP_OK)
+        s = parse_query(index, query, text, o, r, &q);
     if (s == XAP_OK)
         s = check_wildcards(index, q);
     if (s == XAP_OK)
@@ -584,12 +630,34 @@ static double now_ms(void)
     return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
-/* A failed search in words a person can act on (the thread's message). */
-static gazette_status_t search_failed(gazette_index_t *index, xap_status s)
+/* 1 when `query` has a proximity operator and a CJK character, which
+ * Xapian's parser of CJK n-grams reads as no single word. */
+static int cjk_proximity(const char *query)
+{
+    int near = 0;
+    for (const char *p = query; *p && !near; p++)
+        if ((p == query || p[-1] == ' ') &&
+            (strncmp(p, "NEAR", 4) == 0 || strncmp(p, "ADJ", 3) == 0))
+            near = gz_query_is_proximity(p, strcspn(p, " "));
+    return near && has_cjk(query);
+}
+
+/* A failed search of `query` in words a person can act on (the thread's
+ * message). */
+static gazette_status_t search_failed(gazette_index_t *index,
+                                      const char *query, xap_status s)
 {
     const char *msg = xap_last_error();
     if (index->failure[0])
         return gz_index_fail(index, s, "search failed");
+    if (s == XAP_ERR_QUERY_GRAMMAR && index->cjk_ngrams &&
+        cjk_proximity(query))
+        return gz_fail(GAZETTE_STATUS_QUERY_SYNTAX,
+                       "cannot understand the query: NEAR and ADJ go "
+                       "between single words, and Chinese, Japanese or "
+                       "Korean text is none to them (it is searched as "
+                       "its characters): search those words without NEAR "
+                       "or ADJ, or as a phrase");
     if (s == XAP_ERR_WILDCARD)
         return gz_fail(GAZETTE_STATUS_QUERY_SYNTAX,
                        "a wildcard in the query matches more than %u words; "
@@ -761,7 +829,7 @@ gazette_status_t gazette_search(gazette_index_t *index, const char *query,
     gazette_status_t failed = s == XAP_OK ? GAZETTE_STATUS_OK
                               : index->parsed_nothing
                                   ? nothing_to_search(query)
-                                  : search_failed(index, s);
+                                  : search_failed(index, query, s);
     if (s == XAP_OK) {   /* its match sets are the handle's: see guard */
         r->guard = index->guard;
         index->guard->refs++;

@@ -88,6 +88,17 @@ struct gazette_index {
                               location ("" when none) */
     gazette_status_t failure_status;
     char *language;        /* the indexes' stemming language */
+    /* Every shard of index->db records CJK n-grams (schema.h,
+     * GZ_META_CJK_NGRAMS): queries and snippets read CJK text as
+     * n-grams. Read by gz_index_cjk_ngrams when stale: after the
+     * locations are (re)opened and when a refresh finds a new revision
+     * (the first commit of a new index records it). */
+    int cjk_ngrams;
+    int cjk_stale;
+    /* When some shards record CJK n-grams and others do not (indexes of
+     * both forms searched together): the location of the first without,
+     * named in the warning of a search with CJK text; else -1. */
+    long cjk_whole_at;
     xap_stem *stem;
     xap_queryparser *qp;
     gz_capitals_ctx capitals[GZ_CAPITALS_FIELDS];
@@ -168,6 +179,8 @@ typedef struct facet_counts {
 typedef struct snippet_source {
     xap_mset *mset;
     char *language;
+    unsigned flags;           /* XAP_SNIPPET_CJK_NGRAM for an index of
+                                 CJK n-grams, else 0 */
     xap_stem *stem;           /* made at the first snippet */
     gz_snippet_words words;
     /* When the query searched the title (title:): a match set of its
@@ -213,6 +226,12 @@ gazette_status_t gz_location_status(xap_status s, const gz_location *loc);
 /* Move index->db to the latest committed revision of every location. On
  * failure index->failure names the location that failed. */
 xap_status gz_index_refresh(gazette_index_t *index);
+/* index->cjk_ngrams and index->cjk_whole_at, read again from every
+ * shard when stale: 1 when each records GZ_META_CJK_NGRAMS (a remote
+ * shard whose metadata cannot be read counts as without).
+ * XAP_ERR_NETWORK when a remote shard does not answer, as its search
+ * would; another failure of a local one. */
+xap_status gz_index_cjk_ngrams(gazette_index_t *index);
 /* A search failed with a network error: open the locations again, leaving
  * out (when allowed) the one that stopped answering. XAP_OK means search
  * again; otherwise index->failure says which location failed. */

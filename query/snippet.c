@@ -65,8 +65,8 @@ static void unescape_html(char *raw)
 /* Turn `marked` (text with the marker bytes) into plain text in `out` (at
  * most strlen(marked) + 3 * omits + 1 bytes): runs of white space made one
  * space, no space at either end, each omit marker made "...". Records each
- * marked span's offsets in `hl` (room for 2 * number of MARK_START) and
- * returns the number of spans. */
+ * marked span's offsets in `hl` (room for 2 * number of MARK_START), spans
+ * that touch as one, and returns the number of spans. */
 static size_t flatten(const char *marked, char *out, size_t *hl)
 {
     char *o = out;
@@ -75,10 +75,15 @@ static size_t flatten(const char *marked, char *out, size_t *hl)
     for (const char *p = marked; *p; p++) {
         char ch = *p;
         if (ch == MARK_START || ch == MARK_END) {
-            if (ch == MARK_START)
-                hl[2 * n_hl] = (size_t)(o - out);
+            size_t at = (size_t)(o - out);
+            /* a match right after the last ("[北][京]": Xapian marks the
+             * CJK characters of a word one by one) extends it */
+            if (ch == MARK_START && n_hl && hl[2 * n_hl - 1] == at)
+                n_hl--;
+            else if (ch == MARK_START)
+                hl[2 * n_hl] = at;
             else
-                hl[2 * n_hl++ + 1] = (size_t)(o - out);
+                hl[2 * n_hl++ + 1] = at;
             in_space = 0;
         } else if (ch == MARK_OMIT) {
             memcpy(o, OMIT, strlen(OMIT));
@@ -535,9 +540,10 @@ static char *mark_cuts(const char *raw, int cut_before, int cut_after)
 }
 
 xap_status gz_snippet_make(const xap_mset *mset, const xap_stem *stem,
-                           const gz_snippet_words *words, const char *body,
-                           size_t body_len, size_t length, char **out,
-                           size_t **highlights, size_t *nhighlights)
+                           const gz_snippet_words *words, unsigned flags,
+                           const char *body, size_t body_len, size_t length,
+                           char **out, size_t **highlights,
+                           size_t *nhighlights)
 {
     char *raw = NULL, *copy = NULL, *folded = NULL;
     size_t *map = NULL, flen = 0;
@@ -552,8 +558,8 @@ xap_status gz_snippet_make(const xap_mset *mset, const xap_stem *stem,
         s = XAP_ERR_NOMEM;
     if (s == XAP_OK)
         s = xap_mset_snippet(mset, text + start, end - start, length, stem,
-                             XAP_SNIPPET_EXHAUSTIVE, "\x01", "\x02", "\x03",
-                             &raw);
+                             XAP_SNIPPET_EXHAUSTIVE | flags, "\x01", "\x02",
+                             "\x03", &raw);
     if (s == XAP_OK) {
         unescape_html(raw);
         if (folded) {

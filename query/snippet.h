@@ -38,7 +38,10 @@ xap_status gz_snippet_stemmer_new(const char *language,
                                   xap_stem **out);
 
 /* Build a one-line plain-text snippet of about `length` bytes of `body`
- * around the matches of `mset`'s query, whose words are `words`. Xapian's
+ * around the matches of `mset`'s query, whose words are `words`, with
+ * Xapian's snippet `flags` (XAP_SNIPPET_CJK_NGRAM for an index of CJK
+ * n-grams, else 0); matches that touch ("[北][京]", CJK characters
+ * each matched alone) are one highlight ("北京"). Xapian's
  * HTML escaping is undone and runs of white space become one space. Text
  * with accents is given to Xapian folded as the index is (fold.h), so
  * that "Zurich" highlights "Zürich", and the snippet is then copied from
@@ -48,9 +51,10 @@ xap_status gz_snippet_stemmer_new(const char *language,
  * byte-offset pairs (2 * n entries) of the matched words in *out (NULL
  * when none); the caller frees both. */
 xap_status gz_snippet_make(const xap_mset *mset, const xap_stem *stem,
-                           const gz_snippet_words *words, const char *body,
-                           size_t body_len, size_t length, char **out,
-                           size_t **highlights, size_t *nhighlights);
+                           const gz_snippet_words *words, unsigned flags,
+                           const char *body, size_t body_len, size_t length,
+                           char **out, size_t **highlights,
+                           size_t *nhighlights);
 
 /* The start of `body` as a plain-text snippet of at most about `length`
  * bytes (white space folded, cut after a whole word, "..." when cut): for

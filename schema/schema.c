@@ -64,6 +64,12 @@ int gz_format_supported(const char *format, size_t len)
                         memcmp(format, GZ_FORMAT_VERSION, len) == 0);
 }
 
+int gz_cjk_ngrams_recorded(const char *value, size_t len)
+{
+    return len == strlen(GZ_CJK_NGRAMS_ON) &&
+           memcmp(value, GZ_CJK_NGRAMS_ON, len) == 0;
+}
+
 int gz_index_is_foreign(uint64_t docs, size_t len)
 {
     return docs > 0 && len == 0;
@@ -455,7 +461,8 @@ static int simhash_wordchar(uint32_t cp)
     return xap_unicode_is_wordchar(cp);
 }
 
-size_t gz_simhash(const char *text, size_t len, uint64_t *out)
+size_t gz_simhash(const char *text, size_t len, int cjk_chars,
+                  uint64_t *out)
 {
     *out = 0;
     if (len > GZ_SIMHASH_MAX_BYTES) {
@@ -484,9 +491,13 @@ size_t gz_simhash(const char *text, size_t len, uint64_t *out)
             continue;
         }
         const unsigned char *start = p;
-        while (p < end && (n = gz_utf8_next(p, end, &cp)) &&
-               simhash_wordchar(cp))
-            p += n;
+        if (cjk_chars && cp >= 0x2E80 && xap_unicode_is_cjk(cp))
+            p += n;   /* a word of one character */
+        else
+            while (p < end && (n = gz_utf8_next(p, end, &cp)) &&
+                   simhash_wordchar(cp) &&
+                   !(cjk_chars && cp >= 0x2E80 && xap_unicode_is_cjk(cp)))
+                p += n;
         w[0] = w[1];
         w[1] = w[2];
         w[2] = gz_fnv1a64(GZ_FNV_BASIS, start, (size_t)(p - start));

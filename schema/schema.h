@@ -227,11 +227,49 @@ size_t gz_source_length(const char *value, size_t len);
                                                 about when merging them */
 #define GZ_META_LIST_SLOTS "gazette.list_slots" /* "1": every article has
                                                 its facet lists (above) */
+#define GZ_META_CJK_NGRAMS "gazette.cjk_ngrams" /* "1": CJK text as
+                                                n-grams (below) */
 /* 2: undated articles have no date; tags are separated by GZ_LIST_SEP;
  * accents folded (fold.h), capitals terms (indexer/capitals.h), folded
  * entity keys. An index of another format is read by no library and
  * updated by no writer: it is rebuilt with gazette-index --full. */
 #define GZ_FORMAT_VERSION "2"
+
+/*
+ * CJK n-grams (GZ_META_CJK_NGRAMS). An index that records "1" has the
+ * Chinese, Japanese and Korean text of its articles (the characters of
+ * xap_unicode_is_cjk) indexed as n-grams (XAP_TG_FLAG_CJK_NGRAM): each
+ * character of a run is a term with its position, each pair of
+ * neighbours a term too, and a word of other letters ends where such a
+ * character starts; its near-duplicate fingerprints read each such
+ * character as a word (gz_simhash). Without it (an index written before
+ * this line existed) each run of such text between spaces or
+ * punctuation is one term, so that a query finds only a whole run.
+ *
+ * A writer records it, in every shard, when it starts on an index that
+ * has no article yet: a new index, and the new generation of every
+ * gazette-index --full. It writes n-grams into an index that records it
+ * and whole runs into one that does not (it has articles written so):
+ * an index never holds both forms, and an older one keeps its own until
+ * --full rebuilds it (gazette-index warns once a run that it indexed
+ * such text as whole runs). The format is unchanged: code older than
+ * this line searches such an index as one of whole runs, which finds
+ * none of its CJK text (a query's run is searched as its stemmed Z term,
+ * and n-grams have none), and would write whole runs into it.
+ *
+ * The searcher parses queries with XAP_QP_FLAG_CJK_NGRAM and makes
+ * snippets with XAP_SNIPPET_CJK_NGRAM only when every shard of every
+ * index searched records it (a remote shard whose metadata cannot be
+ * read counts as without); else as before. So indexes of both forms
+ * searched together read such text as whole runs, which only the older
+ * ones can match: the results' warning names one of them
+ * (query/locations.c, query/search.c).
+ */
+#define GZ_CJK_NGRAMS_ON "1"
+
+/* 1 when [value, value+len), an index's GZ_META_CJK_NGRAMS, says that
+ * it holds CJK n-grams. */
+int gz_cjk_ngrams_recorded(const char *value, size_t len);
 
 /* 1 when an index whose GZ_META_FORMAT is [format, format+len) can be
  * searched and updated by this code (len 0: not recorded, a new index). */
@@ -374,7 +412,11 @@ void gz_dedup_key(const char *text, size_t len, char buf[17]);
  * (Charikar) of the body, written as 16 lower-case hex digits, over its
  * 3-word shingles. Words are the runs of word characters
  * (xap_unicode_is_wordchar) of the body folded as gz_value_fold folds
- * (accents, Unicode lower case); each word is hashed (FNV-1a), each
+ * (accents, Unicode lower case), and with `cjk_chars` (an index of CJK
+ * n-grams, above) each CJK character (xap_unicode_is_cjk) is a word of
+ * its own, as a run of Chinese or Japanese text without spaces is no
+ * word (it would make a whole clause one word, and too few words for a
+ * fingerprint); each word is hashed (FNV-1a), each
  * shingle is the hash of its three words' hashes, mixed, and each shingle
  * votes +1 or -1 on each bit. Only a body of at least GZ_SIMHASH_MIN_WORDS
  * words gets one: on shorter texts a few changed words move too many
@@ -396,9 +438,11 @@ void gz_dedup_key(const char *text, size_t len, char buf[17]);
 #define GZ_SIMHASH_MAX_BYTES (256u * 1024u)
 
 /* The fingerprint of [text, text+len) (its first GZ_SIMHASH_MAX_BYTES) in
- * *out; returns the number of words read, and leaves *out 0 when under
+ * *out, CJK characters words of their own when `cjk_chars`; returns the
+ * number of words read, and leaves *out 0 when under
  * GZ_SIMHASH_MIN_WORDS (or out of memory: then 0 words). */
-size_t gz_simhash(const char *text, size_t len, uint64_t *out);
+size_t gz_simhash(const char *text, size_t len, int cjk_chars,
+                  uint64_t *out);
 
 /* The fingerprint stored in a GZ_SLOT_SIMHASH value (16 hex digits) in
  * *out; 0 when the value is not one (empty: an older index). */

@@ -510,6 +510,13 @@ xap_status xap_mset_fetch(const xap_mset *mset, uint32_t first,
     });
 }
 
+// The XAP_SNIPPET_* flags are Xapian's own values, passed as they are.
+static_assert(unsigned(XAP_SNIPPET_CJK_NGRAM) ==
+                      unsigned(Xapian::MSet::SNIPPET_CJK_NGRAM) &&
+                  unsigned(XAP_SNIPPET_EXHAUSTIVE) ==
+                      unsigned(Xapian::MSet::SNIPPET_EXHAUSTIVE),
+              "snippet flags");
+
 xap_status xap_mset_snippet(const xap_mset *mset, const char *text,
                             size_t len, size_t length, const xap_stem *stem,
                             unsigned flags, const char *hi_start,

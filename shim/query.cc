@@ -602,6 +602,14 @@ bool grammar_fails(xap_queryparser *qp, const std::string &text,
 
 }  // namespace
 
+// The XAP_QP_FLAG_* values but STRICT are Xapian's own.
+static_assert(unsigned(XAP_QP_FLAG_CJK_NGRAM) ==
+                      unsigned(Xapian::QueryParser::FLAG_CJK_NGRAM) &&
+                  unsigned(XAP_QP_FLAG_AUTO_MULTIWORD_SYNONYMS) ==
+                      unsigned(
+                          Xapian::QueryParser::FLAG_AUTO_MULTIWORD_SYNONYMS),
+              "query parser flags");
+
 xap_status xap_queryparser_parse(xap_queryparser *qp, const char *text,
                                  unsigned flags, const char *default_prefix,
                                  xap_query **out)

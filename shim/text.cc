@@ -30,6 +30,22 @@ int xap_unicode_is_wordchar(uint32_t ch)
     return is_code_point(ch) && Xapian::Unicode::is_wordchar(ch);
 }
 
+int xap_unicode_is_cjk(uint32_t ch)
+{
+    // Xapian 1.4's CJK::codepoint_is_cjk (cjk-tokenizer.cc; not exported),
+    // and a word character, as its n-gram tokenizer reads a run.
+    bool cjk = (ch >= 0x2E80 && ch <= 0x2EFF) ||
+               (ch >= 0x3000 && ch <= 0x9FFF) ||
+               (ch >= 0xA700 && ch <= 0xA71F) ||
+               (ch >= 0xAC00 && ch <= 0xD7AF) ||
+               (ch >= 0xF900 && ch <= 0xFAFF) ||
+               (ch >= 0xFE30 && ch <= 0xFE4F) ||
+               (ch >= 0xFF00 && ch <= 0xFFEF) ||
+               (ch >= 0x20000 && ch <= 0x2A6DF) ||
+               (ch >= 0x2F800 && ch <= 0x2FA1F);
+    return cjk && Xapian::Unicode::is_wordchar(ch);
+}
+
 uint32_t xap_unicode_tolower(uint32_t ch)
 {
     return is_code_point(ch) ? Xapian::Unicode::tolower(ch) : ch;
@@ -209,11 +225,14 @@ xap_status xap_termgen_set_flags(xap_termgen *tg, unsigned flags)
 {
     return guard(__func__, [&] {
         NEED(tg);
-        if (flags & ~static_cast<unsigned>(XAP_TG_FLAG_SPELLING))
+        if (flags & ~static_cast<unsigned>(XAP_TG_FLAG_SPELLING |
+                                           XAP_TG_FLAG_CJK_NGRAM))
             bad_arg("unknown flags " + std::to_string(flags));
         int x = 0;
         if (flags & XAP_TG_FLAG_SPELLING)
             x |= Xapian::TermGenerator::FLAG_SPELLING;
+        if (flags & XAP_TG_FLAG_CJK_NGRAM)
+            x |= Xapian::TermGenerator::FLAG_CJK_NGRAM;
         // A zero mask replaces all flags by `x`.
         tg->tg.set_flags(static_cast<Xapian::TermGenerator::flags>(x));
         return XAP_OK;

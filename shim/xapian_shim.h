@@ -301,6 +301,15 @@ int xap_unicode_is_lower(uint32_t ch);
 /* 1 for a character Xapian treats as part of a word (letters, marks,
  * digits, connector punctuation such as '_'), else 0. */
 int xap_unicode_is_wordchar(uint32_t ch);
+/* 1 for a character that the CJK n-gram flags (XAP_TG_FLAG_CJK_NGRAM,
+ * XAP_QP_FLAG_CJK_NGRAM, XAP_SNIPPET_CJK_NGRAM) split into n-grams: a word
+ * character of Xapian 1.4's CJK blocks (CJK ideographs, radicals and
+ * symbols, Hiragana, Katakana, Bopomofo, Hangul syllables and jamo,
+ * fullwidth forms; Xapian's CJK::codepoint_is_cjk, which it does not
+ * export), else 0. Where such a character meets another word character,
+ * a word ends, and a run of them is read as its single characters and
+ * their pairs. */
+int xap_unicode_is_cjk(uint32_t ch);
 /* The simple lower-case / upper-case mapping of `ch` (`ch` itself when it
  * has none). */
 uint32_t xap_unicode_tolower(uint32_t ch);
@@ -352,7 +361,19 @@ typedef enum xap_stem_strategy {
 } xap_stem_strategy;
 
 enum {
-    XAP_TG_FLAG_SPELLING = 1 << 0   /* feed words to the spelling table */
+    XAP_TG_FLAG_SPELLING = 1 << 0,  /* feed words to the spelling table */
+    /* Chinese, Japanese and Korean text (xap_unicode_is_cjk) as n-grams:
+     * each character of a run is a term with a position (a unigram) and
+     * each pair of neighbours one without (a bigram), so that a word
+     * inside a run without spaces ("北京" in "北京市政府") is found by a
+     * query parsed with XAP_QP_FLAG_CJK_NGRAM. Other text is split into
+     * words as before, but a word ends where a CJK character starts
+     * ("WHO事務局長" gives "who" and the n-grams of the rest). Without it
+     * a run of CJK characters is one term. (Xapian's FLAG_CJK_NGRAM; the
+     * environment variable XAPIAN_CJK_NGRAM, if set and not empty, turns
+     * it on in Xapian for every term generator, query parser and snippet
+     * of the process.) */
+    XAP_TG_FLAG_CJK_NGRAM = 1 << 1
 };
 
 xap_status xap_termgen_new(xap_termgen **out);
@@ -361,6 +382,8 @@ void xap_termgen_free(xap_termgen *tg);
 xap_status xap_termgen_set_stemmer(xap_termgen *tg, const xap_stem *stem);
 xap_status xap_termgen_set_stemming_strategy(xap_termgen *tg,
                                              xap_stem_strategy strategy);
+/* Replace the flags (XAP_TG_FLAG_*; 0: none) by `flags`;
+ * XAP_ERR_INVALID_ARG for another bit. */
 xap_status xap_termgen_set_flags(xap_termgen *tg, unsigned flags);
 /* Database used for spelling data; borrowed, must outlive its use. */
 xap_status xap_termgen_set_database(xap_termgen *tg, xap_writable *w);
@@ -455,6 +478,14 @@ enum {
     XAP_QP_FLAG_SYNONYM = 256,
     XAP_QP_FLAG_AUTO_SYNONYMS = 512,
     XAP_QP_FLAG_AUTO_MULTIWORD_SYNONYMS = 1024,
+    /* A run of CJK characters (xap_unicode_is_cjk) as the terms
+     * XAP_TG_FLAG_CJK_NGRAM indexes: unquoted, every character and every
+     * pair of neighbours of the run, joined by AND ("北京": 北 AND 北京
+     * AND 京, in any order); in a phrase, its characters one after the
+     * other. A CJK run is no single word for NEAR, ADJ or a trailing
+     * wildcard (the '*' is dropped). Other words are parsed as before,
+     * a word ending where a CJK character starts. */
+    XAP_QP_FLAG_CJK_NGRAM = 2048,
     /* The shim's own (never passed to Xapian): a syntax error is an error,
      * see xap_queryparser_parse. */
     XAP_QP_FLAG_STRICT = 0x40000000,
@@ -669,7 +700,13 @@ xap_status xap_mset_fetch(const xap_mset *mset, uint32_t first,
 enum {
     XAP_SNIPPET_BACKGROUND_MODEL = 1,
     XAP_SNIPPET_EXHAUSTIVE = 2,
-    XAP_SNIPPET_EMPTY_WITHOUT_MATCH = 4
+    XAP_SNIPPET_EMPTY_WITHOUT_MATCH = 4,
+    /* Read CJK text as XAP_TG_FLAG_CJK_NGRAM indexes it, so that the
+     * matches of a query parsed with XAP_QP_FLAG_CJK_NGRAM are
+     * highlighted inside a run without spaces (each matched character
+     * marked alone, "[北][京]市", a phrase's as one: "[地铁线路]"), and a
+     * word touching such a run is a word of its own. */
+    XAP_SNIPPET_CJK_NGRAM = 2048
 };
 
 /* Xapian's MSet::snippet: about `length` bytes of `text` around the query

@@ -1125,6 +1125,30 @@ static void capitals_terms(const char *text, int is_title,
     xap_document_free(doc);
 }
 
+/* A name or a word in capitals ends where Chinese, Japanese or Korean
+ * text starts (it has no spaces between words): "NATO加盟国" names NATO,
+ * not "NATO加盟国の代表も参加し", the clause after it, which was an
+ * entity (and a capitals term) of its own. CJK text, having no case,
+ * gives neither. */
+static void test_cjk_text(void **state)
+{
+    (void)state;
+    EXPECT("ブリンケン国務長官は、Antony Blinken国務長官として東京を訪問した。"
+           "NATO加盟国の代表も参加し、Tokyo大学で講演した。",
+           "Antony Blinken|NATO|Tokyo");
+    EXPECT("北京市政府周一宣布，将开通三条新的地铁线路。", "");
+    EXPECT("东京的Sony Group总部和首尔的Samsung工厂。", "Sony Group|Samsung");
+    char got[8192];
+    capitals_terms("NATO加盟国の代表とWHO事務局長、Sony製品について話した。"
+                   "the report from the EU was read by the staff and others "
+                   "on Monday.",
+                   0, "X", got);
+    assert_string_equal(got, "XCmonday|XCsony|XUeu|XUnato|XUwho");
+    capitals_terms("서울시는 새로운 버스 노선을 운영한다고 밝혔다.", 0, "X",
+                   got);
+    assert_string_equal(got, "");
+}
+
 /* `prefix` + `word` lower-cased by Xapian, as gz_make_term makes a term
  * (hashing one too long), in `term`. */
 static void xapian_term(const char *prefix, const char *word, char *term)
@@ -1279,6 +1303,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_shouting_and_title_case),
         cmocka_unit_test(test_newsroom_rules),
         cmocka_unit_test(test_counts_and_limit),
+        cmocka_unit_test(test_cjk_text),
         cmocka_unit_test(test_entity_term),
         cmocka_unit_test(test_docdata_entities),
         cmocka_unit_test(test_docdata_line_breaks),

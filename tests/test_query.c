@@ -1399,7 +1399,7 @@ static void test_stem_cache_is_snowball(void **state)
 {
     (void)state;
     xap_stem *stem = NULL;
-    assert_int_equal(gz_stem_cache_new("english", &stem), XAP_OK);
+    assert_int_equal(gz_stem_cache_new("english", 0, &stem), XAP_OK);
     const corpus *cs[] = {&fx.sample, &fx.gen};
     for (size_t c = 0; c < 2; c++)
         for (size_t i = 0; i < cs[c]->n; i++) {
@@ -1460,9 +1460,10 @@ static size_t same_snippets_both_stemmers(const corpus *c, const char *query)
         size_t *hl[2] = {NULL, NULL}, nhl[2] = {0, 0};
         const xap_stem *stems[2] = {fx.stem, fast};
         for (int k = 0; k < 2; k++)
-            assert_int_equal(gz_snippet_make(mset, stems[k], &words, dd.body,
-                                             dd.body_len, 200, &out[k],
-                                             &hl[k], &nhl[k]), XAP_OK);
+            assert_int_equal(gz_snippet_make(mset, stems[k], &words, 0,
+                                             dd.body, dd.body_len, 200,
+                                             &out[k], &hl[k], &nhl[k]),
+                             XAP_OK);
         assert_string_equal(out[0], out[1]);
         assert_int_equal(nhl[0], nhl[1]);
         if (nhl[0])
@@ -3066,8 +3067,8 @@ static void test_simhash_reads_a_bounded_prefix(void **state)
         if (b[i] != ' ')
             b[i] = 'z';
     uint64_t fa = 0, fb = 0;
-    assert_true(gz_simhash(a, len, &fa) >= GZ_SIMHASH_MIN_WORDS);
-    assert_true(gz_simhash(b, len, &fb) >= GZ_SIMHASH_MIN_WORDS);
+    assert_true(gz_simhash(a, len, 1, &fa) >= GZ_SIMHASH_MIN_WORDS);
+    assert_true(gz_simhash(b, len, 1, &fb) >= GZ_SIMHASH_MIN_WORDS);
     assert_true(fa != 0);
     assert_true(fa == fb);
     free(a);
@@ -3314,6 +3315,493 @@ static void test_synonyms(void **state)
     snprintf(c->db, sizeof c->db, "%s", saved);
 }
 
+/* ---------------------------------------------------------- CJK text */
+
+/* News lines in Chinese, Japanese and Korean, written for these tests,
+ * and two English articles: no word of the CJK text is set off by spaces,
+ * as such text is written. */
+static const struct {
+    const char *name, *title, *body;
+} cjk_articles[] = {
+    {"zh/beijing-metro.txt", "北京市政府宣布新的地铁计划",
+     "北京市政府周一宣布，明年春天将开通三条新的地铁线路。市长表示，"
+     "新线路将缓解北京市中心的交通拥堵。\n"},
+    {"zh/beijing-weather.txt", "北京今天天气晴朗",
+     "气象台说，北京今天晴，最高气温二十度，最低气温五度。\n"},
+    {"zh/shanghai-port.txt", "上海港口货运量创新高",
+     "上海港务局今天表示，今年前十个月的集装箱吞吐量增长百分之八。"
+     "官员说，北方的出口需求依然强劲。上海大剧院本周上演京剧。\n"},
+    {"ja/tokyo-quake.txt", "東京都が新しい防災計画を発表",
+     "東京都は月曜日、大地震に備えた新しい防災計画を発表した。"
+     "WHO事務局長も会見で協力を表明した。\n"},
+    {"ja/osaka-tourism.txt", "大阪市が観光計画を発表",
+     "大阪市は火曜日、外国人観光客を増やすための計画を発表した。"
+     "関西空港の新しい路線も紹介された。\n"},
+    {"ko/seoul-bus.txt", "서울시가 새 버스 노선을 발표했다",
+     "서울시는 내년부터 새로운 버스 노선을 운영한다고 밝혔다.\n"},
+    {"en/rotterdam-port.txt", "Port traffic rises in Rotterdam",
+     "The port of Rotterdam said container traffic rose eight percent, as "
+     "exports to Beijing grew.\n"},
+    {"en/beijing-metro.txt", "Beijing opens new metro lines",
+     "The city government of Beijing said three new metro lines will open "
+     "next spring.\n"},
+};
+
+static void write_cjk_articles(const char *root, const char *prefix)
+{
+    for (size_t i = 0; i < sizeof cjk_articles / sizeof *cjk_articles; i++)
+        if (!prefix || strncmp(cjk_articles[i].name, prefix,
+                               strlen(prefix)) == 0)
+            write_article(root, cjk_articles[i].name, cjk_articles[i].title,
+                          cjk_articles[i].body);
+}
+
+/* each_shard: count in *(int *)ctx the shards that record CJK n-grams,
+ * and in the int after it the shards. */
+static void count_cjk_key(xap_writable *w, void *ctx)
+{
+    int *n = ctx;
+    char *value = NULL;
+    size_t len = 0;
+    assert_int_equal(xap_database_get_metadata(xap_writable_database(w),
+                                               GZ_META_CJK_NGRAMS, &value,
+                                               &len),
+                     XAP_OK);
+    n[0] += gz_cjk_ngrams_recorded(value, len);
+    n[1]++;
+    free(value);
+}
+
+/* 1 when every shard of `db` records CJK n-grams, 0 when none, -1
+ * otherwise. */
+static int cjk_key_state(const char *db)
+{
+    int n[2] = {0, 0};
+    each_shard(db, count_cjk_key, n);
+    return n[0] == n[1] ? 1 : n[0] == 0 ? 0 : -1;
+}
+
+/* each_shard: forget the key, as an index written before it existed. */
+static void drop_cjk_key(xap_writable *w, void *ctx)
+{
+    (void)ctx;
+    assert_int_equal(xap_writable_set_metadata(w, GZ_META_CJK_NGRAMS, "", 0),
+                     XAP_OK);
+}
+
+/* The first hit of `query` on `db` with markers "[" "]": its id, its
+ * marked snippet and its title with the title highlights marked, into
+ * the buffers; the parsed query into `parsed` (all may be NULL). */
+static size_t first_hit(const char *db, const char *query, char *id,
+                        char *snippet, char *title, char *parsed,
+                        size_t size)
+{
+    gazette_index_t *index = NULL;
+    gazette_search_options_t *opts = NULL;
+    gazette_results_t *r = NULL;
+    assert_int_equal(gazette_index_open(db, &index), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_search_options_new(&opts), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_search_options_set_snippet(opts, 300, "[", "]"),
+                     GAZETTE_STATUS_OK);
+    if (gazette_search(index, query, opts, &r) != GAZETTE_STATUS_OK)
+        fail_msg("%s: '%s': %s", db, query, gazette_index_error(index));
+    size_t n = gazette_results_count(r);
+    if (parsed)
+        snprintf(parsed, size, "%s", gazette_results_parsed_query(r));
+    if (n) {
+        const gazette_hit_t *h = gazette_results_hit(r, 0);
+        if (id)
+            snprintf(id, size, "%s", gazette_hit_id(h));
+        if (snippet)
+            snprintf(snippet, size, "%s", gazette_hit_snippet(h));
+        if (title) {
+            const char *t = gazette_hit_title(h);
+            size_t at = 0, used = 0;
+            for (size_t i = 0; i < gazette_hit_title_highlight_count(h); i++) {
+                size_t start = 0, end = 0;
+                gazette_hit_title_highlight(h, i, &start, &end);
+                used += (size_t)snprintf(title + used, size - used,
+                                         "%.*s[%.*s]", (int)(start - at),
+                                         t + at, (int)(end - start), t + start);
+                at = end;
+            }
+            snprintf(title + used, size - used, "%s", t + at);
+        }
+    }
+    gazette_results_free(r);
+    gazette_search_options_free(opts);
+    gazette_index_close(index);
+    return n;
+}
+
+/* A word inside a run of Chinese, Japanese or Korean text without spaces
+ * is found (Xapian's CJK n-grams), ranked, phrased, mixed with English
+ * words and fields, and highlighted; words that are not there find
+ * nothing. An index written before found only a whole run ("北京" in
+ * "北京市政府宣布..." found nothing). */
+static void test_cjk_words(void **state)
+{
+    (void)state;
+    small_index x;
+    small_index_start(&x, "cjk");
+    const char *db = x.db;
+    write_cjk_articles(x.root, NULL);
+    assert_int_equal(tu_run("'%s' --quiet -j 3 --db '%s' '%s'",
+                            tu_binary("indexer/gazette-index"), db, x.root),
+                     0);
+    assert_int_equal(cjk_key_state(db), 1);   /* every shard */
+    /* n-grams, without the Z terms the query parser never searches */
+    xap_database *xdb = NULL;
+    assert_int_equal(xap_database_open(db, &xdb), XAP_OK);
+    static const char *const terms[] = {"北京", "北", "S北京", "防災",
+                                        "서울", "who", "Zwho"};
+    static const char *const absent[] = {"Z北京", "Z北", "ZS北京",
+                                         "北京市政府周一宣布",
+                                         "who事務局長も会見で協力を表明した"};
+    for (size_t i = 0; i < sizeof terms / sizeof *terms; i++) {
+        int there = 0;
+        assert_int_equal(xap_database_term_exists(xdb, terms[i], &there),
+                         XAP_OK);
+        if (!there)
+            fail_msg("no term %s", terms[i]);
+    }
+    for (size_t i = 0; i < sizeof absent / sizeof *absent; i++) {
+        int there = 1;
+        assert_int_equal(xap_database_term_exists(xdb, absent[i], &there),
+                         XAP_OK);
+        if (there)
+            fail_msg("term %s", absent[i]);
+    }
+    xap_database_free(xdb);
+    static const char metro[] = "zh/beijing-metro.txt";
+    static const char weather[] = "zh/beijing-weather.txt";
+    static const char tokyo[] = "ja/tokyo-quake.txt";
+    /* 北 and 京 are in the Shanghai article too, but not side by side */
+    expect_ids(db, "北京", 0,
+               "zh/beijing-metro.txt zh/beijing-weather.txt");
+    expect_ids(db, "南京", 0, "");
+    expect_ids(db, "防災計画", 0, tokyo);
+    expect_ids(db, "計画", 0, "ja/osaka-tourism.txt ja/tokyo-quake.txt");
+    expect_ids(db, "관광", 0, "");
+    expect_ids(db, "버스", 0, "ko/seoul-bus.txt");
+    expect_ids(db, "\"地铁线路\"", 0, "zh/beijing-metro.txt");
+    expect_ids(db, "\"线路地铁\"", 0, "");
+    expect_ids(db, "北京 -地铁", 0, "zh/beijing-weather.txt");
+    expect_ids(db, "title:北京", 0,
+               "zh/beijing-metro.txt zh/beijing-weather.txt");
+    expect_ids(db, "title:天气 OR title:地铁", 0,
+               "zh/beijing-metro.txt zh/beijing-weather.txt");
+    expect_ids(db, "Beijing 北京", 0,
+               "en/beijing-metro.txt en/rotterdam-port.txt "
+               "zh/beijing-metro.txt zh/beijing-weather.txt");
+    expect_ids(db, "Beijing 北京", 1, "");
+    expect_ids(db, "metro 北京", 1, "");
+    expect_ids(db, "WHO 事務局長", 1, tokyo);
+    char id[512], snippet[1024], title[512], parsed[1024];
+    /* the article with both words first */
+    assert_true(first_hit(db, "北京 地铁", id, NULL, NULL, NULL,
+                          sizeof id) == 2);
+    assert_string_equal(id, metro);
+    assert_true(first_hit(db, "天气", id, NULL, NULL, NULL, sizeof id) == 1);
+    assert_string_equal(id, weather);
+    /* the matches marked as words, not character by character */
+    assert_true(first_hit(db, "北京 地铁", id, snippet, title, NULL,
+                          sizeof snippet) == 2);
+    if (!strstr(snippet, "[北京]市政府周一宣布") ||
+        !strstr(snippet, "新的[地铁]线路"))
+        fail_msg("snippet: %s", snippet);
+    assert_string_equal(title, "[北京]市政府宣布新的[地铁]计划");
+    assert_true(first_hit(db, "\"防災計画\"", NULL, snippet, title, NULL,
+                          sizeof snippet) == 1);
+    if (!strstr(snippet, "新しい[防災計画]を発表"))
+        fail_msg("snippet: %s", snippet);
+    /* an English word beside Japanese text is a word of its own (both
+     * matched: one highlight) */
+    assert_true(first_hit(db, "WHO 事務局長", NULL, snippet, NULL, parsed,
+                          sizeof snippet) == 1);
+    if (!strstr(snippet, "[WHO事務局長]") || !strstr(parsed, "who"))
+        fail_msg("snippet: %s; parsed: %s", snippet, parsed);
+    /* NEAR and ADJ cannot take CJK text, said in so many words */
+    gazette_index_t *index = NULL;
+    gazette_results_t *r = NULL;
+    assert_int_equal(gazette_index_open(db, &index), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_search(index, "北京 NEAR 地铁", NULL, &r),
+                     GAZETTE_STATUS_QUERY_SYNTAX);
+    if (!strstr(gazette_index_error(index), "Chinese"))
+        fail_msg("%s", gazette_index_error(index));
+    gazette_index_close(index);
+    /* JSON: the CJK text as it is, the highlights on it */
+    assert_int_equal(tu_run("'%s' --db '%s' --json 北京 > '%s'",
+                            tu_binary("query/cli/gazette-query"), db, x.out),
+                     0);
+    FILE *f = fopen(x.out, "r");
+    assert_non_null(f);
+    char line[1 << 14];
+    size_t hits = 0;
+    while (fgets(line, sizeof line, f)) {
+        json_error_t jerr;
+        json_t *o = json_loads(line, 0, &jerr);
+        assert_non_null(o);
+        if (strcmp(json_string_value(json_object_get(o, "type")), "hit") ==
+            0) {
+            hits++;
+            const char *snip =
+                json_string_value(json_object_get(o, "snippet"));
+            json_t *hl = json_object_get(o, "highlights");
+            assert_true(json_array_size(hl) > 0);
+            for (size_t k = 0; k < json_array_size(hl); k++) {
+                json_t *pair = json_array_get(hl, k);
+                size_t b = (size_t)json_integer_value(json_array_get(pair, 0));
+                size_t e = (size_t)json_integer_value(json_array_get(pair, 1));
+                assert_true(b < e && e <= strlen(snip));
+                if (e - b != strlen("北京") ||
+                    memcmp(snip + b, "北京", e - b) != 0)
+                    fail_msg("highlight %zu..%zu of %s", b, e, snip);
+            }
+        }
+        json_decref(o);
+    }
+    fclose(f);
+    assert_int_equal(hits, 2);
+    small_index_end(&x);
+}
+
+/* A query's CJK characters count as words towards
+ * GAZETTE_MAX_QUERY_TERMS (each is a term, and its pair with the next
+ * another): a long run is refused with a reason, not searched for long. */
+static void test_cjk_query_limit(void **state)
+{
+    (void)state;
+    static const char chars[] = "北京市政府宣布新的地铁计划";
+    size_t nchars = strlen(chars) / 3;
+    char query[GAZETTE_MAX_QUERY_BYTES];
+    size_t len = 0;
+    for (size_t i = 0; i < GAZETTE_MAX_QUERY_TERMS; i++, len += 3)
+        memcpy(query + len, chars + 3 * (i % nchars), 3);
+    query[len] = '\0';
+    gazette_index_t *index = NULL;
+    gazette_results_t *r = NULL;
+    assert_int_equal(gazette_index_open(fx.sample.db, &index),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_search(index, query, NULL, &r),
+                     GAZETTE_STATUS_OK);
+    gazette_results_free(r);
+    memcpy(query + len, "北", 4);   /* one more */
+    assert_int_equal(gazette_search(index, query, NULL, &r),
+                     GAZETTE_STATUS_QUERY_SYNTAX);
+    const char *why = gazette_index_error(index);
+    if (!strstr(why, "257 words") || !strstr(why, "Chinese"))
+        fail_msg("%s", why);
+    /* as words of a phrase too */
+    query[0] = '"';
+    memcpy(query + len + 3, "\"", 2);
+    assert_int_equal(gazette_search(index, query, NULL, &r),
+                     GAZETTE_STATUS_QUERY_SYNTAX);
+    gazette_index_close(index);
+}
+
+/* An index written before CJK n-grams (articles, and no key saying it
+ * has them) is searched and updated as before until --full: its CJK text
+ * stays whole runs, an update says so once, and a query finds a whole
+ * run; --full rebuilds it with n-grams. */
+static void test_cjk_old_index(void **state)
+{
+    (void)state;
+    small_index x;
+    small_index_start(&x, "cjkold");
+    const char *db = x.db;
+    write_cjk_articles(x.root, "en/");
+    assert_int_equal(tu_run("'%s' --quiet -j 2 --db '%s' '%s'",
+                            tu_binary("indexer/gazette-index"), db, x.root),
+                     0);
+    each_shard(db, drop_cjk_key, NULL);
+    assert_int_equal(cjk_key_state(db), 0);
+    write_cjk_articles(x.root, "zh/");
+    write_cjk_articles(x.root, "ja/");
+    assert_int_equal(tu_run("'%s' -j 2 --db '%s' '%s' > /dev/null 2> '%s'",
+                            tu_binary("indexer/gazette-index"), db, x.root,
+                            x.out),
+                     0);
+    size_t len = 0;
+    char *err = read_all(x.out, &len);
+    assert_non_null(err);
+    const char *w = strstr(err, "indexed as whole runs");
+    if (!w || strstr(w + 1, "indexed as whole runs") ||
+        !strstr(err, "gazette-index --full"))
+        fail_msg("stderr: %s", err);
+    free(err);
+    assert_int_equal(cjk_key_state(db), 0);
+    /* whole runs, as before: the run is found, a word inside it is not */
+    expect_ids(db, "北京今天天气晴朗", 0, "zh/beijing-weather.txt");
+    expect_ids(db, "北京", 0, "");
+    expect_ids(db, "防災計画", 0, "");
+    expect_ids(db, "Beijing", 0,
+               "en/beijing-metro.txt en/rotterdam-port.txt");
+    char parsed[1024];
+    first_hit(db, "北京今天天气晴朗", NULL, NULL, NULL, parsed, sizeof parsed);
+    if (strstr(parsed, "北京@"))
+        fail_msg("parsed as n-grams: %s", parsed);
+    /* searched with an index of n-grams, both are read as whole runs */
+    small_index y;
+    small_index_start(&y, "cjknew");
+    write_cjk_articles(y.root, "ja/");
+    small_index_build(&y);
+    assert_int_equal(cjk_key_state(y.db), 1);
+    const char *both[2] = {db, y.db};
+    gazette_index_t *index = NULL;
+    gazette_results_t *r = NULL;
+    assert_int_equal(gazette_index_open_multi(both, 2, 0, &index),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_search(index, "北京今天天气晴朗", NULL, &r),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_results_count(r), 1);
+    /* which the results say, naming the older index */
+    const char *warning = gazette_results_warning(r);
+    if (!strstr(warning, db) || !strstr(warning, "whole runs") ||
+        !strstr(warning, "--full"))
+        fail_msg("warning: %s", warning);
+    gazette_results_free(r);
+    assert_int_equal(gazette_search(index, "Beijing", NULL, &r),
+                     GAZETTE_STATUS_OK);
+    assert_string_equal(gazette_results_warning(r), "");
+    gazette_results_free(r);
+    gazette_index_close(index);
+    small_index_end(&y);
+    /* --full: n-grams, also for a handle opened before it */
+    assert_int_equal(gazette_index_open(db, &index), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_search(index, "北京", NULL, &r),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_results_count(r), 0);
+    gazette_results_free(r);
+    assert_int_equal(tu_run("'%s' --quiet --full --db '%s' '%s'",
+                            tu_binary("indexer/gazette-index"), db, x.root),
+                     0);
+    assert_int_equal(cjk_key_state(db), 1);
+    assert_int_equal(gazette_search(index, "北京", NULL, &r),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_results_count(r), 2);
+    gazette_results_free(r);
+    gazette_index_close(index);
+    expect_ids(db, "北京", 0,
+               "zh/beijing-metro.txt zh/beijing-weather.txt");
+    expect_ids(db, "防災計画", 0, "ja/tokyo-quake.txt");
+    small_index_end(&x);
+}
+
+/* Put the article `a` of cjk_articles into the index at `db` through the
+ * writer API. */
+static void put_cjk_article(const char *db, size_t a)
+{
+    gazette_writer_t *w = NULL;
+    gazette_article_t *art = NULL;
+    assert_int_equal(gazette_writer_open(db, NULL, 0, &w), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_article_new(&art), GAZETTE_STATUS_OK);
+    gazette_article_set(art, GAZETTE_FIELD_ID, cjk_articles[a].name);
+    gazette_article_set(art, GAZETTE_FIELD_TITLE, cjk_articles[a].title);
+    gazette_article_set(art, GAZETTE_FIELD_BODY, cjk_articles[a].body);
+    assert_int_equal(gazette_writer_put(w, art), GAZETTE_STATUS_OK);
+    gazette_article_free(art);
+    assert_int_equal(gazette_writer_close(w), GAZETTE_STATUS_OK);
+}
+
+/* The writer API writes CJK text as the index holds it: n-grams into a
+ * new index, whole runs into one written before. */
+static void test_cjk_writer(void **state)
+{
+    (void)state;
+    small_index x;
+    small_index_start(&x, "cjkwriter");
+    char old[4300];
+    snprintf(old, sizeof old, "%s/old", x.tmp);
+    put_cjk_article(x.db, 0);          /* zh/beijing-metro.txt */
+    assert_int_equal(cjk_key_state(x.db), 1);
+    expect_ids(x.db, "北京", 0, "zh/beijing-metro.txt");
+    put_cjk_article(old, 6);           /* en/rotterdam-port.txt */
+    each_shard(old, drop_cjk_key, NULL);
+    put_cjk_article(old, 1);           /* zh/beijing-weather.txt */
+    assert_int_equal(cjk_key_state(old), 0);
+    expect_ids(old, "北京", 0, "");
+    expect_ids(old, "北京今天天气晴朗", 0, "zh/beijing-weather.txt");
+    small_index_end(&x);
+}
+
+/* The spelling data holds no CJK n-gram (nor any CJK text): "北京" in
+ * three articles would otherwise be Xapian's suggestion for "北亰", and
+ * each article's hundreds of n-grams would fill the table. English words
+ * are suggested as before. */
+static void test_cjk_spelling(void **state)
+{
+    (void)state;
+    small_index x;
+    small_index_start(&x, "cjkspell");
+    write_cjk_articles(x.root, NULL);
+    small_index_build(&x);
+    xap_database *db = NULL;
+    assert_int_equal(xap_database_open(x.db, &db), XAP_OK);
+    static const struct {
+        const char *word, *want;
+    } cases[] = {
+        {"北亰", ""}, {"北亰市", ""}, {"防災計劃", ""}, {"서울사", ""},
+        {"rotterdan", "rotterdam"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char *got = NULL;
+        assert_int_equal(xap_database_spelling_suggestion(db, cases[i].word,
+                                                          2, &got),
+                         XAP_OK);
+        if (strcmp(got, cases[i].want) != 0)
+            fail_msg("'%s': suggested '%s'", cases[i].word, got);
+        free(got);
+    }
+    xap_database_free(db);
+    small_index_end(&x);
+}
+
+/* Near-duplicates in Chinese: a copy with one character changed is shown
+ * once, another article is not; a run of text without spaces is no word
+ * for the fingerprint (it would make each clause a word, and an article
+ * of fewer than 30 clauses would have no fingerprint at all). */
+static void test_cjk_near_duplicates(void **state)
+{
+    (void)state;
+    small_index x;
+    small_index_start(&x, "cjkdup");
+    static const char body[] =
+        "北京市政府周一宣布，明年春天将开通三条新的地铁线路，"
+        "其中一条连接首都机场和城市东部的商业区。市长在新闻发布会上表示，"
+        "新线路将缓解城市中心的交通拥堵，每天可以运送大约一百万名乘客。"
+        "市民对这一计划普遍表示欢迎，但也有人担心施工期间的噪音问题。\n";
+    write_article(x.root, "zh/metro.txt", "北京地铁扩建", body);
+    char copy[sizeof body];
+    memcpy(copy, body, sizeof body);
+    char *n = strstr(copy, "一百万");   /* one million -> two million */
+    assert_non_null(n);
+    memcpy(n, "两", strlen("两"));
+    write_article(x.root, "zh/metro-copy.txt", "北京地铁扩建", copy);
+    write_cjk_articles(x.root, "zh/beijing-weather");
+    small_index_build(&x);
+    uint32_t *dups = NULL;
+    size_t count = 0;
+    char **ids = page_ids(x.db, "北京", 1, 0, 10, &dups, &count);
+    if (count != 2)
+        fail_msg("'北京': %zu hits, want 2 (%s, %s, ...)", count, ids[0],
+                 count > 1 ? ids[1] : "");
+    for (size_t i = 0; i < count; i++)
+        assert_int_equal(dups[i], strncmp(ids[i], "zh/metro", 8) == 0);
+    free(dups);
+    free_ids(ids, count);
+    ids = page_ids(x.db, "北京", 0, 0, 10, NULL, &count);
+    assert_int_equal(count, 3);
+    free_ids(ids, count);
+    /* the fingerprints: 30 words or more with CJK characters as words */
+    uint64_t a = 0, b = 0;
+    assert_true(gz_simhash(body, strlen(body), 1, &a) >= GZ_SIMHASH_MIN_WORDS);
+    assert_true(gz_simhash(copy, strlen(copy), 1, &b) >= GZ_SIMHASH_MIN_WORDS);
+    assert_true(gz_simhash_distance(a, b) <= GZ_SIMHASH_DISTANCE);
+    assert_true(gz_simhash(body, strlen(body), 0, &a) < GZ_SIMHASH_MIN_WORDS);
+    small_index_end(&x);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -3353,6 +3841,12 @@ int main(void)
         cmocka_unit_test(test_feedback_off),
         cmocka_unit_test(test_cli_json_schema),
         cmocka_unit_test(test_synonyms),
+        cmocka_unit_test(test_cjk_words),
+        cmocka_unit_test(test_cjk_query_limit),
+        cmocka_unit_test(test_cjk_old_index),
+        cmocka_unit_test(test_cjk_writer),
+        cmocka_unit_test(test_cjk_spelling),
+        cmocka_unit_test(test_cjk_near_duplicates),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -732,6 +732,109 @@ static void test_near_duplicates_remote(void **state)
     stop_server(&srv);
 }
 
+/* A small index of Chinese articles (-j1: one database) in tmp/name.idx;
+ * `whole_runs`: made as an index written before CJK n-grams (its first
+ * article indexed, the key dropped, then the rest: whole runs). */
+static void index_chinese(const char *name, int whole_runs, char *db,
+                          size_t dbsize)
+{
+    static const char metro[] =
+        "北京市政府宣布新的地铁计划\n\n北京市政府周一宣布，明年春天将开通"
+        "三条新的地铁线路。\n";
+    static const char port[] =
+        "上海港口货运量创新高\n\n上海港务局今天表示，北方的出口需求依然"
+        "强劲。\n";
+    char root[4200];
+    snprintf(root, sizeof root, "%s/%s", fx.tmp, name);
+    snprintf(db, dbsize, "%s/%s.idx", fx.tmp, name);
+    tu_write_file(root, "zh/port.txt", port, sizeof port - 1);
+    if (whole_runs) {
+        assert_int_equal(tu_run("'%s' -j1 --quiet --db '%s' '%s'",
+                                tu_binary("gazette-index"), db, root), 0);
+        xap_writable *w = NULL;
+        assert_int_equal(xap_writable_open(db, XAP_DB_OPEN, 0, &w), XAP_OK);
+        assert_int_equal(xap_writable_set_metadata(w, GZ_META_CJK_NGRAMS, "",
+                                                   0),
+                         XAP_OK);
+        assert_int_equal(xap_writable_close(w), XAP_OK);
+        xap_writable_free(w);
+    }
+    tu_write_file(root, "zh/metro.txt", metro, sizeof metro - 1);
+    assert_int_equal(tu_run("'%s' -j1 --quiet --db '%s' '%s' 2> /dev/null",
+                            tu_binary("gazette-index"), db, root), 0);
+}
+
+/* The hits of `query` on `index`, with the first one's snippet (markers
+ * "[" "]") in `snippet` and the warning in `warning`. */
+static size_t cjk_hits(gazette_index_t *index, const char *query,
+                       char *snippet, char *warning, size_t size)
+{
+    gazette_search_options_t *opts = NULL;
+    gazette_results_t *r = NULL;
+    assert_int_equal(gazette_search_options_new(&opts), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_search_options_set_snippet(opts, 200, "[", "]"),
+                     GAZETTE_STATUS_OK);
+    if (gazette_search(index, query, opts, &r) != GAZETTE_STATUS_OK)
+        fail_msg("'%s': %s", query, gazette_index_error(index));
+    size_t n = gazette_results_count(r);
+    snprintf(snippet, size, "%s",
+             n ? gazette_hit_snippet(gazette_results_hit(r, 0)) : "");
+    snprintf(warning, size, "%s", gazette_results_warning(r));
+    gazette_results_free(r);
+    gazette_search_options_free(opts);
+    return n;
+}
+
+/* CJK n-grams over xapian-tcpsrv: the server's index says it holds them
+ * (its metadata), so a word inside a run of Chinese is found and marked
+ * there as in a local index; an index served that was written before
+ * them is searched by whole runs; the two together read whole runs, and
+ * the warning names the older one. */
+static void test_cjk_remote(void **state)
+{
+    (void)state;
+    char grams[4200], runs[4200], log[4200], url[64], url_old[64];
+    char snippet[1024], warning[1024];
+    index_chinese("cjk-grams", 0, grams, sizeof grams);
+    index_chinese("cjk-runs", 1, runs, sizeof runs);
+    server srv = {0, 0}, old = {0, 0};
+    snprintf(log, sizeof log, "%s/tcpsrv-cjk.log", fx.tmp);
+    assert_int_equal(start_tcpsrv(&srv, grams, log), 0);
+    snprintf(log, sizeof log, "%s/tcpsrv-cjk-old.log", fx.tmp);
+    assert_int_equal(start_tcpsrv(&old, runs, log), 0);
+    snprintf(url, sizeof url, "tcp://127.0.0.1:%d", srv.port);
+    snprintf(url_old, sizeof url_old, "tcp://127.0.0.1:%d", old.port);
+
+    gazette_index_t *index = NULL;
+    assert_int_equal(gazette_index_open(url, &index), GAZETTE_STATUS_OK);
+    assert_int_equal(cjk_hits(index, "北京", snippet, warning,
+                              sizeof snippet), 1);
+    if (!strstr(snippet, "[北京]市政府"))
+        fail_msg("snippet: %s", snippet);
+    assert_string_equal(warning, "");
+    assert_int_equal(cjk_hits(index, "\"地铁线路\"", snippet, warning,
+                              sizeof snippet), 1);
+    assert_int_equal(cjk_hits(index, "南京", snippet, warning,
+                              sizeof snippet), 0);
+    gazette_index_close(index);
+
+    assert_int_equal(gazette_index_open(url_old, &index), GAZETTE_STATUS_OK);
+    assert_int_equal(cjk_hits(index, "北京", snippet, warning,
+                              sizeof snippet), 0);
+    assert_int_equal(cjk_hits(index, "北京市政府周一宣布", snippet, warning,
+                              sizeof snippet), 1);
+    gazette_index_close(index);
+
+    index = open_two(url, url_old, 0);
+    assert_int_equal(cjk_hits(index, "北京市政府周一宣布", snippet, warning,
+                              sizeof snippet), 1);
+    if (!strstr(warning, url_old) || !strstr(warning, "whole runs"))
+        fail_msg("warning: %s", warning);
+    gazette_index_close(index);
+    stop_server(&srv);
+    stop_server(&old);
+}
+
 /* A handle shared by two threads (gazette.h allows it): one asks for a
  * facet the index refuses, the other searches plainly at the same time.
  * The refusal must reach its caller as it is, every time, though the
@@ -1200,6 +1303,7 @@ int main(void)
         cmocka_unit_test(test_remote_limits),
         cmocka_unit_test(test_wildcard_limit_remote),
         cmocka_unit_test(test_near_duplicates_remote),
+        cmocka_unit_test(test_cjk_remote),
         cmocka_unit_test(test_refusal_with_a_shared_handle),
         cmocka_unit_test(test_down_at_open),
         cmocka_unit_test(test_down_during_session),

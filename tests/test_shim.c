@@ -2151,6 +2151,158 @@ static void test_snippet_parts(void **state)
     xap_stem_free(stem);
 }
 
+/* CJK n-grams (XAP_TG_FLAG_CJK_NGRAM, XAP_QP_FLAG_CJK_NGRAM,
+ * XAP_SNIPPET_CJK_NGRAM): a word inside a run of Chinese or Japanese
+ * text without spaces is indexed, found and highlighted; without the
+ * flags the run is one term, as before. */
+static void test_cjk_ngrams(void **state)
+{
+    (void)state;
+    assert_true(xap_unicode_is_cjk(0x5317));    /* 北 */
+    assert_true(xap_unicode_is_cjk(0x3072));    /* Hiragana ひ */
+    assert_true(xap_unicode_is_cjk(0x30AB));    /* Katakana カ */
+    assert_true(xap_unicode_is_cjk(0xD55C));    /* Hangul 한 */
+    assert_true(xap_unicode_is_cjk(0x20000));   /* Extension B */
+    assert_false(xap_unicode_is_cjk(0x3001));   /* 、 punctuation */
+    assert_false(xap_unicode_is_cjk(0x3000));   /* ideographic space */
+    assert_false(xap_unicode_is_cjk('A'));
+    assert_false(xap_unicode_is_cjk(0xE9));
+    assert_false(xap_unicode_is_cjk(0x0416));   /* Cyrillic */
+    assert_false(xap_unicode_is_cjk(0x110000));
+
+    const char *zh = "北京市政府宣布，WHO事務局長";
+    xap_stem *stem;
+    xap_termgen *tg = english_termgen(&stem);
+    ERR(XAP_ERR_INVALID_ARG, xap_termgen_set_flags(tg, 1u << 2));
+    xap_document *whole, *grams;
+    OK(xap_document_new(&whole));
+    OK(xap_termgen_set_document(tg, whole));
+    OK(xap_termgen_index_text(tg, zh, strlen(zh), 1, ""));
+    list w = {0};
+    OK(xap_document_each_term(whole, "", on_doc_term, &w));
+    assert_true(has(&w, "北京市政府宣布"));
+    assert_true(has(&w, "who事務局長"));
+    assert_false(has(&w, "北京"));
+    OK(xap_termgen_set_flags(tg, XAP_TG_FLAG_CJK_NGRAM | XAP_TG_FLAG_SPELLING));
+    OK(xap_termgen_set_flags(tg, XAP_TG_FLAG_CJK_NGRAM));
+    OK(xap_document_new(&grams));
+    OK(xap_termgen_set_document(tg, grams));
+    OK(xap_termgen_index_text(tg, zh, strlen(zh), 1, "S"));
+    list g = {0};
+    OK(xap_document_each_term(grams, "S", on_doc_term, &g));
+    for (const char *const *t = (const char *const[]){
+             "S北", "S北京", "S京", "S京市", "S布", "Swho", "S事務", "S長",
+             NULL};
+         *t; t++)
+        if (!has(&g, *t))
+            fail_msg("%s not indexed", *t);
+    assert_false(has(&g, "S北京市政府宣布"));
+    assert_false(has(&g, "S布w"));   /* no n-gram across scripts */
+    assert_false(has(&g, "Swho事務局長"));
+    xap_document_free(whole);
+
+    /* Two articles in an index of n-grams: the query's n-grams find
+     * the one that has the word, and its snippet marks it. */
+    char path[4300];
+    snprintf(path, sizeof path, "%s", sub_path("cjk.db"));
+    xap_writable *wdb;
+    OK(xap_writable_open(path, XAP_DB_CREATE_OR_OVERWRITE, XAP_DB_NO_SYNC,
+                         &wdb));
+    static const char *const bodies[] = {
+        "北京市政府宣布将开通新的地铁线路。",
+        "上海的京剧演出吸引了北方观众。",
+    };
+    for (size_t i = 0; i < 2; i++) {
+        xap_document *d;
+        OK(xap_document_new(&d));
+        OK(xap_termgen_set_document(tg, d));
+        OK(xap_termgen_index_text(tg, bodies[i], strlen(bodies[i]), 1, ""));
+        OK(xap_writable_add_document(wdb, d, NULL));
+        xap_document_free(d);
+    }
+    OK(xap_writable_commit(wdb));
+    xap_queryparser *qp;
+    OK(xap_queryparser_new(&qp));
+    static const struct {
+        const char *text;
+        unsigned flags;
+        uint32_t hits;
+        const char *desc, *snippet;
+    } cases[] = {
+        {"北京", XAP_QP_FLAG_CJK_NGRAM, 1, "Query((北@1 AND 北京@1 AND 京@1))",
+         "[北][京]市政府宣布"},
+        {"\"地铁线路\"", XAP_QP_FLAG_CJK_NGRAM, 1,
+         "Query((地@1 PHRASE 4 铁@1 PHRASE 4 线@1 PHRASE 4 路@1))",
+         "新的[地铁线路]"},
+        {"京剧", XAP_QP_FLAG_CJK_NGRAM, 1, NULL,
+         "上海的[京][剧]演出"},
+        {"南京", XAP_QP_FLAG_CJK_NGRAM, 0, NULL, NULL},
+        /* without the flag: one term, which no n-gram is */
+        {"北京市", 0, 0, "Query(北京市@1)", NULL},
+    };
+    xap_database *db = xap_writable_database(wdb);
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        xap_query *q;
+        xap_enquire *enq;
+        xap_mset *m;
+        char *desc;
+        OK(xap_queryparser_parse(qp, cases[i].text,
+                                 XAP_QP_FLAG_DEFAULT | cases[i].flags, NULL,
+                                 &q));
+        OK(xap_query_description(q, &desc));
+        if (cases[i].desc && strcmp(desc, cases[i].desc) != 0)
+            fail_msg("'%s': %s, not %s", cases[i].text, desc, cases[i].desc);
+        free(desc);
+        OK(xap_enquire_new(db, &enq));
+        OK(xap_enquire_set_query(enq, q, 0));
+        OK(xap_enquire_get_mset(enq, 0, 10, 0, NULL, &m));
+        if (xap_mset_size(m) != cases[i].hits)
+            fail_msg("'%s': %u hits", cases[i].text, xap_mset_size(m));
+        if (cases[i].snippet) {
+            char *snip;
+            xap_docid id;
+            OK(xap_mset_docid(m, 0, &id));
+            const char *body = bodies[id - 1];
+            OK(xap_mset_snippet(m, body, strlen(body), 200, NULL,
+                                XAP_SNIPPET_CJK_NGRAM, "[", "]", "~", &snip));
+            if (!strstr(snip, cases[i].snippet))
+                fail_msg("'%s': snippet %s", cases[i].text, snip);
+            free(snip);
+            /* without the flag the run is one word, which no term of
+             * the query is */
+            OK(xap_mset_snippet(m, body, strlen(body), 200, NULL, 0, "[",
+                                "]", "~", &snip));
+            assert_null(strchr(snip, '['));
+            free(snip);
+        }
+        xap_mset_free(m);
+        xap_enquire_free(enq);
+        xap_query_free(q);
+    }
+    /* A title query's n-grams, renamed for snippets, stay a phrase or
+     * loose terms as parsed. */
+    OK(xap_queryparser_add_prefix(qp, "title", "S"));
+    xap_query *q, *parts;
+    char *desc;
+    int calls = 0;
+    OK(xap_queryparser_parse(qp, "title:北京 title:\"地铁\"",
+                             XAP_QP_FLAG_DEFAULT | XAP_QP_FLAG_CJK_NGRAM,
+                             NULL, &q));
+    OK(xap_query_snippet_parts(q, title_as_body, &calls, &parts));
+    OK(xap_query_description(parts, &desc));
+    assert_string_equal(desc,
+                        "Query((北 OR 北京 OR 京 OR (地 PHRASE 2 铁)))");
+    free(desc);
+    xap_query_free(parts);
+    xap_query_free(q);
+    xap_queryparser_free(qp);
+    OK(xap_writable_close(wdb));
+    xap_writable_free(wdb);
+    xap_document_free(grams);
+    xap_termgen_free(tg);
+    xap_stem_free(stem);
+}
+
 /* The weight a query gives one document: the same as in the whole match
  * set, over one database and over two searched as one (whose document
  * numbers interleave, and whose match decider sees each database's own
@@ -2554,6 +2706,7 @@ int main(void)
         cmocka_unit_test(test_eset_rset),
         cmocka_unit_test(test_weight_of_doc),
         cmocka_unit_test(test_snippet_parts),
+        cmocka_unit_test(test_cjk_ngrams),
         cmocka_unit_test(test_query_build),
         cmocka_unit_test(test_stopper),
         cmocka_unit_test(test_query_wildcards),
