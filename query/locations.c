@@ -667,8 +667,11 @@ xap_status gz_index_cjk_ngrams(gazette_index_t *index)
             with++;
         else if (without < 0)
             without = (long)index->shard_owner[k];
+        /* A remote shard that cannot say (an old server) has none; a
+         * revision discarded meanwhile is retried by the search, not
+         * remembered as "none" until the next commit. */
         if (index->locations[index->shard_owner[k]].remote &&
-            s != XAP_ERR_NETWORK)
+            s != XAP_ERR_NETWORK && s != XAP_ERR_DB_MODIFIED)
             s = XAP_OK;
         free(value);
     }
