@@ -1024,17 +1024,18 @@ static int term_unreadable(const run_state *st, const char *term)
 }
 
 /* 1 when the live index `live` was written as the build is: the same
- * format and language, every article with its facet lists, CJK text as
- * n-grams. Its documents can then be copied into the build as they are;
- * else they would hold another language's stems, lack what the format
- * now stores or hold CJK text as whole runs. */
+ * format and language, every article with its facet lists. Its documents
+ * can then be copied into the build as they are; else they would hold
+ * another language's stems or lack what the format now stores. One
+ * written before CJK n-grams is alike: its copied articles keep any CJK
+ * text as whole runs until their file is read again, which is better
+ * than losing every article of a file the rebuild could not read (an
+ * English index would have lost them at its first --full). */
 static int live_written_alike(const xap_database *live, const char *language)
 {
     static const char *const keys[] = {GZ_META_FORMAT, GZ_META_LANGUAGE,
-                                       GZ_META_LIST_SLOTS,
-                                       GZ_META_CJK_NGRAMS};
-    const char *want[] = {GZ_FORMAT_VERSION, language, "1",
-                          GZ_CJK_NGRAMS_ON};
+                                       GZ_META_LIST_SLOTS};
+    const char *want[] = {GZ_FORMAT_VERSION, language, "1"};
     int alike = 1;
     for (size_t i = 0; alike && i < sizeof keys / sizeof *keys; i++) {
         char *value = NULL;
@@ -1149,8 +1150,7 @@ static xap_status carry_unreadable(run_state *st, char *err, size_t errlen)
             cfg->on_warning(cfg->db_path, "the articles of the files this "
                             "rebuild could not read are not kept: the "
                             "index was written with another language or "
-                            "format (or with CJK text as whole runs), "
-                            "which they would keep", cfg->ctx);
+                            "format, which they would keep", cfg->ctx);
         return XAP_OK;
     }
     carry_ctx c = {.st = st, .live = live, .status = XAP_OK};

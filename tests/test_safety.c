@@ -810,6 +810,33 @@ static void test_full_keeps_unreadable_files(void **state)
     assert_int_equal(tu_run("chmod 755 '%s/world'", fx.corpus), 0);
 }
 
+/* An index written before CJK n-grams (no gazette.cjk_ngrams key), all
+ * in English: the first --full after the upgrade keeps the articles of a
+ * file it cannot read, as any other --full does (they were dropped, with
+ * a warning, as if the index's language had changed). */
+static void test_full_carry_from_whole_runs_index(void **state)
+{
+    (void)state;
+    if (!as_other_user()) {
+        skip();
+        return;
+    }
+    static const char text[] = "Convoy title\n\nA convoy crossed.\n";
+    tu_write_file(fx.corpus, "world/convoy.txt", text, sizeof text - 1);
+    assert_int_equal(tu_run("chmod -R a+rwX '%s'", fx.corpus), 0);
+    assert_int_equal(ix_as_other("-q -j 1 --db '%s' '%s'", fx.db, fx.corpus),
+                     0);
+    assert_int_equal(tu_run("xapian-metadata set '%s' gazette.cjk_ngrams ''",
+                            fx.db), 0);
+    assert_int_equal(tu_run("chmod 000 '%s/world/convoy.txt'", fx.corpus), 0);
+    assert_int_equal(ix_as_other("--full --db '%s' '%s'", fx.db, fx.corpus),
+                     1);
+    assert_null(strstr(slurp("err.txt"), "not kept"));
+    expect_in("out.txt", "removed 0,");
+    assert_int_equal(articles(fx.db), SAMPLE_FILES + 1);
+    assert_int_equal(tu_run("chmod 644 '%s/world/convoy.txt'", fx.corpus), 0);
+}
+
 /* What --full keeps of a file it cannot read: one whose path is long
  * enough for its path term to be cut and hashed too (it was dropped);
  * nothing when the rebuild changes the language, whose stems the copy
@@ -2251,6 +2278,7 @@ int main(void)
         T(test_full_empty_root_and_removed),
         T(test_full_keeps_unreadable_files),
         T(test_full_carry_limits),
+        T(test_full_carry_from_whole_runs_index),
         T(test_unreadable_root),
         T(test_moved_root),
         T(test_moved_root_recorded_by_old_spelling),
