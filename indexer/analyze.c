@@ -82,25 +82,6 @@ int gz_analyzer_whole_cjk_runs(const gz_analyzer *a)
     return a->whole_cjk;
 }
 
-/* 1 when [s, s+len) has a CJK character (xap_unicode_is_cjk: U+2E80 and
- * above, whose UTF-8 starts with a byte from 0xE2 on). */
-static int has_cjk(const char *s, size_t len)
-{
-    const unsigned char *p = (const unsigned char *)s, *end = p + len;
-    while (p < end) {
-        if (*p < 0xE2) {
-            p++;
-            continue;
-        }
-        uint32_t cp;
-        size_t n = gz_utf8_next(p, end, &cp);
-        if (xap_unicode_is_cjk(cp))
-            return 1;
-        p += n;
-    }
-    return 0;
-}
-
 void gz_analyzer_use_lexicon_of(gz_analyzer *a, xap_writable *db)
 {
     a->db = db;
@@ -610,10 +591,10 @@ xap_status gz_analyze_article(gz_analyzer *a, const corpus_file *file,
     a->truncation = NULL;
     /* whole runs of CJK text into an index of them (the run says so) */
     a->whole_cjk = !a->cjk_ngrams &&
-                   (has_cjk(art->title, strlen(art->title)) ||
-                    has_cjk(art->body, art->body_len) ||
-                    (art->author && has_cjk(art->author,
-                                            strlen(art->author))));
+                   (gz_cjk_count(art->title, strlen(art->title), 1) ||
+                    gz_cjk_count(art->body, art->body_len, 1) ||
+                    (art->author &&
+                     gz_cjk_count(art->author, strlen(art->author), 1)));
     xap_document *doc = NULL;
     xap_status s = xap_document_new(&doc);
     if (s == XAP_OK) {

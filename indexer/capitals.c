@@ -84,17 +84,6 @@ int gz_capitals_char_class(int32_t cp)
     return char_class(cp);
 }
 
-/* 1 for a Chinese, Japanese or Korean character (xap_unicode_is_cjk,
- * from U+2E80). Where one meets another word character a word ends, as
- * the TermGenerator of an index of CJK n-grams splits words: "NATO加盟国"
- * is "NATO" and the n-grams of the rest, and its capitals term is
- * "nato", not the whole run (nor the clause of text after "NATO" that
- * an index of whole runs has as one term, which no query would name). */
-static int is_cjk(int32_t cp)
-{
-    return cp >= 0x2E80 && xap_unicode_is_cjk((uint32_t)cp);
-}
-
 static int is_apostrophe(int32_t cp)
 {
     return cp == '\'' || cp == 0x2019;
@@ -167,13 +156,14 @@ static int next_word(const char **p, const char *end, int *boundary,
         return 1;
     }
     const char *q = *p;
-    /* a word is CJK text, or none of it (U+2E80 on: led by 0xE2 on) */
-    int cjk = (unsigned char)*q >= 0xE2 && (next_char(q, end, &cp),
-                                            is_cjk(cp));
+    /* A word is CJK text, or none of it: it ends where the other starts,
+     * as the TermGenerator of an index of CJK n-grams splits words
+     * ("NATO加盟国" has the capitals term "nato", not the whole run). */
+    int cjk = gz_cjk_at(q, (size_t)(end - q));
     while (q < end) {
         size_t n = next_char(q, end, &cp);
         int cls = char_class(cp);
-        if ((cls & GZ_CHAR_WORD) && is_cjk(cp) != cjk)
+        if ((cls & GZ_CHAR_WORD) && gz_is_cjk(cp) != cjk)
             break;
         if (cls & GZ_CHAR_WORD) {
             int up = (cls & GZ_CHAR_UPPER) != 0;
@@ -192,7 +182,7 @@ static int next_word(const char **p, const char *end, int *boundary,
         int32_t next = 0;
         if (is_apostrophe(cp) && q + n < end &&
             (next_char(q + n, end, &next), is_word(next)) &&
-            is_cjk(next) == cjk) {
+            gz_is_cjk(next) == cjk) {
             const char *after = q + n + 1;
             int32_t after_cp = 0;
             if ((next == 's' || next == 'S') &&

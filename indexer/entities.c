@@ -251,17 +251,19 @@ static int scan(scanner *s, token *t)
     if (s->p >= s->end)
         return 0;
     const unsigned char *start = s->p;
-    int cjk = is_cjk(peek(s, 0, &n));   /* a word is CJK text or none */
+    /* A word is CJK text or none ("NATO加盟国" is the word NATO), where
+     * an index of CJK n-grams ends its words. */
+    int cjk = gz_is_cjk(peek(s, 0, &n));
     while (s->p < s->end) {
         c = peek(s, 0, &n);
-        if (is_wordchar(c) && is_cjk(c) == cjk) {
+        if (is_wordchar(c) && gz_is_cjk(c) == cjk) {
             s->p += n;
             continue;
         }
         size_t m;
         uint32_t d = peek(s, n, &m);
         if ((is_hyphen(c) || is_apostrophe(c)) && m && is_wordchar(d) &&
-            is_cjk(d) == cjk) {
+            gz_is_cjk(d) == cjk) {
             s->p += n;
             continue;
         }

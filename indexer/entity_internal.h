@@ -60,15 +60,6 @@ static inline int is_wordchar(uint32_t c)
     return xap_unicode_is_wordchar(c);
 }
 
-/* A Chinese, Japanese or Korean character (xap_unicode_is_cjk): where one
- * meets another word character a word ends ("NATO加盟国" is "NATO" and
- * CJK text, which has no capitals and is no name word), as in an index
- * of CJK n-grams. */
-static inline int is_cjk(uint32_t c)
-{
-    return c >= 0x2E80 && xap_unicode_is_cjk(c);
-}
-
 static inline int is_upper(uint32_t c)
 {
     if (c < 0x80)

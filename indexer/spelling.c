@@ -81,7 +81,7 @@ static long store_word(gz_spelling *sp, const char *w, size_t len)
  *     "x11"), which the searcher never corrects (query/spelling.c looks
  *     at no word touching a digit) and should never offer: "sunc" is not
  *     a misspelt "sun4c". A fifth of 20 Newsgroups' spelling words;
- *   - it has a Chinese, Japanese or Korean character (xap_unicode_is_cjk:
+ *   - it has a Chinese, Japanese or Korean character (gz_is_cjk:
  *     U+2E80 and up, led by a byte from 0xE2 on). An index of CJK n-grams
  *     has each character and each pair of neighbours as a term, and an
  *     older one each run between punctuation: neither is a word a
@@ -89,24 +89,13 @@ static long store_word(gz_spelling *sp, const char *w, size_t len)
  *     a pair is half the word), and the searcher corrects no such word
  *     (query/spelling.c reads cased letters only); hundreds of n-grams an
  *     article would fill the table (and its trigram lists) for nothing.
- * One pass over the bytes. */
+ */
 static int not_a_word(const char *w, size_t len)
 {
-    const unsigned char *p = (const unsigned char *)w, *end = p + len;
-    while (p < end) {
-        if (*p >= '0' && *p <= '9')
+    for (size_t i = 0; i < len; i++)
+        if (w[i] >= '0' && w[i] <= '9')
             return 1;
-        if (*p < 0xE2) {
-            p++;
-            continue;
-        }
-        uint32_t cp;
-        size_t n = gz_utf8_next(p, end, &cp);
-        if (xap_unicode_is_cjk(cp))
-            return 1;
-        p += n;
-    }
-    return 0;
+    return gz_cjk_count(w, len, 1) != 0;
 }
 
 static int count_term(const char *term, size_t len, unsigned wdf, void *ctx)

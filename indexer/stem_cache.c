@@ -5,8 +5,8 @@
 #include <string.h>
 
 #include "buf.h"
+#include "schema.h"
 #include "strmap.h"
-#include "utf8.h"
 
 typedef struct stem_cache {
     xap_stem *real;     /* Xapian's stemmer for the language */
@@ -31,11 +31,7 @@ static const char *cached_stem(const char *word, size_t len,
                                size_t *stem_len, void *ctx)
 {
     stem_cache *c = ctx;
-    uint32_t first;
-    if (c->cjk_unstemmed && len && (unsigned char)word[0] >= 0xE2 &&
-        (gz_utf8_next((const unsigned char *)word,
-                      (const unsigned char *)word + len, &first),
-         xap_unicode_is_cjk(first))) {
+    if (c->cjk_unstemmed && gz_cjk_at(word, len)) {
         *stem_len = 0;
         return "";
     }

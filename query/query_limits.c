@@ -7,6 +7,7 @@
 #include <utf8proc.h>
 
 #include "gazette.h"
+#include "schema.h"
 #include "stoplist.h"
 #include "xapian_shim.h"
 
@@ -95,37 +96,14 @@ static token_kind word_kind(const char *t, size_t n)
     return gz_query_is_proximity(t, n) ? TOKEN_NEAR : TOKEN_WORD;
 }
 
-/* The CJK characters (xap_unicode_is_cjk) in [s, s+n): each is a word
- * of its own to the parser of an index of CJK n-grams, and a query term
- * with the pair it starts (XAP_QP_FLAG_CJK_NGRAM), so each counts as a
- * word towards GAZETTE_MAX_QUERY_TERMS, whatever the index. */
-static unsigned cjk_chars(const char *s, size_t n)
-{
-    unsigned count = 0;
-    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
-    for (size_t at = 0; at < n;) {
-        if (p[at] < 0xE2) {   /* U+2E80 and up only */
-            at++;
-            continue;
-        }
-        utf8proc_int32_t cp = 0;
-        utf8proc_ssize_t k = utf8proc_iterate(p + at,
-                                              (utf8proc_ssize_t)(n - at), &cp);
-        if (k <= 0) {
-            at++;
-            continue;
-        }
-        count += xap_unicode_is_cjk((uint32_t)cp) != 0;
-        at += (size_t)k;
-    }
-    return count;
-}
-
-/* The words of the word [s, s+n) (cjk_chars): one, or one a CJK
- * character; *cjk gets those. */
+/* The words of the word [s, s+n): one, or one a CJK character (each is
+ * a word of its own to the parser of an index of CJK n-grams, and a
+ * query term with the pair it starts, XAP_QP_FLAG_CJK_NGRAM, so each
+ * counts towards GAZETTE_MAX_QUERY_TERMS, whatever the index); *cjk gets
+ * those. */
 static unsigned word_count(const char *s, size_t n, unsigned *cjk)
 {
-    unsigned c = cjk_chars(s, n);
+    unsigned c = (unsigned)gz_cjk_count(s, n, SIZE_MAX);
     *cjk += c;
     return c ? c : 1;
 }

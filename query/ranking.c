@@ -87,30 +87,18 @@ static int is_operator_word(const char *w, size_t n)
     return 0;
 }
 
-/* 1 when a CJK character starts at `p` (U+2E80 and up: its UTF-8 starts
- * with a byte from 0xE2 on). */
-static int is_cjk_at(const char *p)
-{
-    const unsigned char *u = (const unsigned char *)p;
-    if (u[0] < 0xE2)
-        return 0;
-    uint32_t cp = 0;
-    gz_utf8_next(u, u + strnlen(p, 4), &cp);
-    return xap_unicode_is_cjk(cp);
-}
-
 /* 1 when `text` has ASCII letters, none of them lower case, and a word
  * that is not an operator: a query typed with caps lock, or copied from an
  * all-capitals source. A query of operators alone ("AND AND") is left as
  * typed so the parser can say what is wrong with it. A query with Chinese,
- * Japanese or Korean text (xap_unicode_is_cjk), which has no case, is not
+ * Japanese or Korean text (gz_is_cjk), which has no case, is not
  * one either: its words in capitals ("WHO 事務局長") are written so, as
  * beside lower-case words. */
 static int all_capitals(const char *text)
 {
     int plain_word = 0;
     for (const char *p = text; *p;) {
-        if (gz_ascii_islower((unsigned char)*p) || is_cjk_at(p))
+        if (gz_ascii_islower((unsigned char)*p) || gz_cjk_at(p, strnlen(p, 4)))
             return 0;
         size_t n = 0;
         while (gz_ascii_isupper((unsigned char)p[n]))

@@ -497,26 +497,13 @@ static xap_status count_facets(gazette_index_t *index, const xap_query *q,
     return s;
 }
 
-/* 1 when `text` has a CJK character (xap_unicode_is_cjk). */
-static int has_cjk(const char *text)
-{
-    for (const unsigned char *u = (const unsigned char *)text; *u; u++) {
-        uint32_t cp = 0;
-        if (*u >= 0xE2 &&
-            (gz_utf8_next(u, u + strnlen((const char *)u, 4), &cp),
-             xap_unicode_is_cjk(cp)))
-            return 1;
-    }
-    return 0;
-}
-
 /* When indexes of both forms of CJK text are searched together and
  * `query` has such text, r->warning says that it was searched as whole
  * runs, which the indexes of n-grams do not hold (schema.h). */
 static xap_status warn_whole_runs(const gazette_index_t *index,
                                   const char *query, gazette_results_t *r)
 {
-    if (index->cjk_ngrams || index->cjk_whole_at < 0 || !has_cjk(query))
+    if (index->cjk_ngrams || index->cjk_whole_at < 0 || !gz_cjk_count(query, strlen(query), 1))
         return XAP_OK;
     const char *name = index->locations[index->cjk_whole_at].name;
     char note[1024];
@@ -639,7 +626,7 @@ static int cjk_proximity(const char *query)
         if ((p == query || p[-1] == ' ') &&
             (strncmp(p, "NEAR", 4) == 0 || strncmp(p, "ADJ", 3) == 0))
             near = gz_query_is_proximity(p, strcspn(p, " "));
-    return near && has_cjk(query);
+    return near && gz_cjk_count(query, strlen(query), 1);
 }
 
 /* A failed search of `query` in words a person can act on (the thread's

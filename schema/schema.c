@@ -64,6 +64,33 @@ int gz_format_supported(const char *format, size_t len)
                         memcmp(format, GZ_FORMAT_VERSION, len) == 0);
 }
 
+int gz_cjk_at(const char *p, size_t len)
+{
+    const unsigned char *u = (const unsigned char *)p;
+    uint32_t cp = 0;
+    if (len == 0 || u[0] < 0xE2)
+        return 0;
+    gz_utf8_next(u, u + len, &cp);
+    return gz_is_cjk(cp);
+}
+
+size_t gz_cjk_count(const char *s, size_t len, size_t max)
+{
+    const unsigned char *p = (const unsigned char *)s, *end = p + len;
+    size_t count = 0;
+    while (p < end && count < max) {
+        if (*p < 0xE2) {
+            p++;
+            continue;
+        }
+        uint32_t cp;
+        size_t n = gz_utf8_next(p, end, &cp);
+        count += gz_is_cjk(cp) != 0;
+        p += n;
+    }
+    return count;
+}
+
 int gz_cjk_ngrams_recorded(const char *value, size_t len)
 {
     return len == strlen(GZ_CJK_NGRAMS_ON) &&
@@ -491,12 +518,12 @@ size_t gz_simhash(const char *text, size_t len, int cjk_chars,
             continue;
         }
         const unsigned char *start = p;
-        if (cjk_chars && cp >= 0x2E80 && xap_unicode_is_cjk(cp))
+        if (cjk_chars && gz_is_cjk(cp))
             p += n;   /* a word of one character */
         else
             while (p < end && (n = gz_utf8_next(p, end, &cp)) &&
                    simhash_wordchar(cp) &&
-                   !(cjk_chars && cp >= 0x2E80 && xap_unicode_is_cjk(cp)))
+                   !(cjk_chars && gz_is_cjk(cp)))
                 p += n;
         w[0] = w[1];
         w[1] = w[2];

@@ -271,6 +271,21 @@ size_t gz_source_length(const char *value, size_t len);
  * it holds CJK n-grams. */
 int gz_cjk_ngrams_recorded(const char *value, size_t len);
 
+/* 1 for a character that an index of CJK n-grams splits into n-grams
+ * (xap_unicode_is_cjk), all from U+2E80: its UTF-8 leads with a byte from
+ * 0xE2 on, so scans skip every byte below. */
+static inline int gz_is_cjk(uint32_t cp)
+{
+    return cp >= 0x2E80 && xap_unicode_is_cjk(cp);
+}
+
+/* 1 when a CJK character (gz_is_cjk) starts [p, p+len). */
+int gz_cjk_at(const char *p, size_t len);
+
+/* The CJK characters (gz_is_cjk) of [s, s+len), counted up to `max`
+ * (1: whether it has one). Bytes that are not UTF-8 are no character. */
+size_t gz_cjk_count(const char *s, size_t len, size_t max);
+
 /* 1 when an index whose GZ_META_FORMAT is [format, format+len) can be
  * searched and updated by this code (len 0: not recorded, a new index). */
 int gz_format_supported(const char *format, size_t len);
