@@ -12,7 +12,6 @@
 #include "fold.h"
 #include "schema.h"
 #include "stem_cache.h"
-#include "utf8.h"
 
 /* Gap in term positions between fields, so a phrase cannot match across
  * the end of the title and the start of the body. */

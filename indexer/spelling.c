@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "schema.h"
-#include "utf8.h"
 
 /* Words longer than this are not worth suggesting (and would bloat the
  * spelling table's trigram lists). */

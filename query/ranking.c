@@ -9,7 +9,6 @@
 
 #include "schema.h"
 #include "stoplist.h"
-#include "utf8.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -10,7 +10,6 @@
 #include "query_limits.h"
 #include "query_text.h"
 #include "ranking.h"
-#include "utf8.h"
 
 /* Parse `filters` (filter tokens only) as one boolean query. */
 static xap_status parse_filters(gazette_index_t *index, const char *filters,
@@ -503,7 +502,8 @@ static xap_status count_facets(gazette_index_t *index, const xap_query *q,
 static xap_status warn_whole_runs(const gazette_index_t *index,
                                   const char *query, gazette_results_t *r)
 {
-    if (index->cjk_ngrams || index->cjk_whole_at < 0 || !gz_cjk_count(query, strlen(query), 1))
+    if (index->cjk_ngrams || index->cjk_whole_at < 0 ||
+        !gz_cjk_count(query, strlen(query), 1))
         return XAP_OK;
     const char *name = index->locations[index->cjk_whole_at].name;
     char note[1024];
