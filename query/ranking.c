@@ -375,8 +375,8 @@ static int is_candidate(const char *term, void *ctx)
  * value) among the candidates (find_candidates) and builds
  * OR(term_i scaled by prf_weight * w_i / w_best) over the best
  * params.prf_terms of them, in fb->expansion (NULL when the first pass
- * found nothing to expand with). fb also gets the most weight the query
- * alone can give a document (qmax).
+ * found nothing to expand with, or the query weighs nothing). fb also
+ * gets the most weight the query alone can give a document (qmax).
  */
 static xap_status expansion_query(xap_enquire *enq, gz_feedback *fb)
 {
@@ -390,7 +390,9 @@ static xap_status expansion_query(xap_enquire *enq, gz_feedback *fb)
                                         &mset);
     if (s == XAP_OK)
         s = xap_mset_max_possible(mset, &fb->qmax);
-    if (s == XAP_OK)
+    /* A query that weighs nothing (filters alone) has no top documents,
+     * only the first ones written: nothing to learn from them. */
+    if (s == XAP_OK && fb->qmax > 0)
         ndocs = xap_mset_size(mset);
     /* The candidates first: their walk checks the term lists before
      * Xapian's expansion reads them. */

@@ -459,6 +459,50 @@ static xap_status match_near_page(xap_enquire *enq, const xap_query *q,
     }
 }
 
+/* The page's hits in *mset (and with duplicates collapsed, those shown
+ * in *pick), their match counts in *counts. */
+static xap_status match_hits(xap_enquire *enq, const xap_query *q,
+                             const gz_feedback *fb,
+                             const gazette_search_options_t *o,
+                             uint32_t want, match_counts *counts,
+                             xap_mset **mset, near_pick *pick)
+{
+    if (o->collapse)
+        return match_near_page(enq, q, fb, o, want, counts, mset, pick);
+    return match_page(enq, q, fb, o, want, counts, mset);
+}
+
+/* 1 when a search by relevance found hits that all weigh nothing: a query
+ * of filters alone (`source:world`, `year:2023 -gaza`). */
+static int weighs_nothing(const gazette_search_options_t *o,
+                          const xap_mset *mset)
+{
+    double most = 0;
+    return o->sort == GAZETTE_SORT_RELEVANCE && xap_mset_size(mset) > 0 &&
+           xap_mset_max_possible(mset, &most) == XAP_OK && most <= 0;
+}
+
+/* Xapian lists hits of equal weight in document order, the order the
+ * articles happened to be written in (which a -j run leaves to chance).
+ * Hits that all weigh nothing have no ranking, so they come newest first,
+ * as under --sort date: match the page again in that order. */
+static xap_status match_newest_first(xap_enquire *enq, const xap_query *q,
+                                     const gz_feedback *fb,
+                                     const gazette_search_options_t *o,
+                                     uint32_t want, match_counts *counts,
+                                     xap_mset **mset, near_pick *pick)
+{
+    gazette_search_options_t by_date = *o;
+    by_date.sort = GAZETTE_SORT_DATE;
+    near_pick_free(pick);
+    xap_mset_free(*mset);
+    *mset = NULL;
+    xap_status s = configure_enquire(enq, &by_date);
+    if (s == XAP_OK)
+        s = match_hits(enq, q, fb, &by_date, want, counts, mset, pick);
+    return s;
+}
+
 /*
  * Facets: spies count every match of `q` in a match of their own, with
  * boolean weighting (Xapian then computes no weights: about half of what
@@ -548,8 +592,12 @@ static xap_status run_search(gazette_index_t *index, const char *query,
     int counted = s == XAP_OK && wants_facets(o);
     if (s == XAP_OK)
         s = xap_enquire_new(index->db, &enq);
+    /* Feedback only re-ranks: sorted by date it would be a second match
+     * for nothing. */
     if (s == XAP_OK)
-        s = gz_ranking_apply(enq, q, o->feedback, &fb);
+        s = gz_ranking_apply(enq, q,
+                             o->feedback && o->sort == GAZETTE_SORT_RELEVANCE,
+                             &fb);
     if (s == XAP_OK)
         s = configure_enquire(enq, o);
     /* Every page is cut from a match that starts at the first hit, so
@@ -558,10 +606,10 @@ static xap_status run_search(gazette_index_t *index, const char *query,
     uint32_t want = o->limit > UINT32_MAX - skip ? UINT32_MAX
                                                  : skip + o->limit;
     near_pick pick = {0};
-    if (s == XAP_OK && o->collapse)
-        s = match_near_page(enq, q, &fb, o, want, &counts, &mset, &pick);
-    else if (s == XAP_OK)
-        s = match_page(enq, q, &fb, o, want, &counts, &mset);
+    if (s == XAP_OK)
+        s = match_hits(enq, q, &fb, o, want, &counts, &mset, &pick);
+    if (s == XAP_OK && weighs_nothing(o, mset))
+        s = match_newest_first(enq, q, &fb, o, want, &counts, &mset, &pick);
     if (s == XAP_OK)
         s = gz_ranking_finish(enq, q);
     if (s == XAP_OK)

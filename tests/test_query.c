@@ -1350,6 +1350,72 @@ static void test_sort(void **state)
     gazette_results_free(r2);
 }
 
+/* A query of filters alone gives no article a weight: by relevance, its
+ * hits come newest first (as under --sort date), not in the order the
+ * articles happened to be written, and feedback does not invent a ranking
+ * from whichever articles came first. */
+static void test_filters_alone_newest_first(void **state)
+{
+    (void)state;
+    const corpus *c = &fx.sample;
+    static const char *const filters[] = {
+        "source:world", "year:2023 -gaza", "year:2023",
+        "date:2023-11-01..2023-11-30"};
+    for (size_t f = 0; f < sizeof filters / sizeof *filters; f++)
+        for (int fb = 0; fb < 2; fb++) {
+            query_opts by_rel = {.duplicates = 1, .no_feedback = fb};
+            query_opts by_date = {.duplicates = 1, .no_feedback = fb,
+                                  .sort = GAZETTE_SORT_DATE};
+            gazette_results_t *r = search(c, filters[f], &by_rel);
+            gazette_results_t *d = search(c, filters[f], &by_date);
+            size_t n = gazette_results_count(r);
+            assert_true(n >= 5);
+            assert_int_equal(gazette_results_count(d), n);
+            for (size_t i = 0; i < n; i++) {
+                const gazette_hit_t *h = gazette_results_hit(r, i);
+                if (gazette_hit_weight(h) != 0)
+                    fail_msg("'%s' (feedback %s): hit %zu weighs %g",
+                             filters[f], fb ? "off" : "on", i + 1,
+                             gazette_hit_weight(h));
+                if (strcmp(gazette_hit_id(h),
+                           gazette_hit_id(gazette_results_hit(d, i))) != 0)
+                    fail_msg("'%s' (feedback %s): hit %zu is %s, by date %s",
+                             filters[f], fb ? "off" : "on", i + 1,
+                             gazette_hit_id(h),
+                             gazette_hit_id(gazette_results_hit(d, i)));
+            }
+            gazette_results_free(r);
+            gazette_results_free(d);
+        }
+}
+
+/* Feedback only re-ranks: sorted by date, a hit weighs what the query
+ * alone gives it (feedback would cost a second match for nothing). */
+static void test_date_order_without_feedback(void **state)
+{
+    (void)state;
+    const corpus *c = &fx.sample;
+    query_opts with = {.duplicates = 1, .sort = GAZETTE_SORT_DATE};
+    query_opts without = with;
+    without.no_feedback = 1;
+    gazette_results_t *r1 = search(c, "gaza ceasefire", &with);
+    gazette_results_t *r2 = search(c, "gaza ceasefire", &without);
+    size_t n = gazette_results_count(r1);
+    assert_true(n >= 5);
+    assert_int_equal(gazette_results_count(r2), n);
+    for (size_t i = 0; i < n; i++) {
+        const gazette_hit_t *a = gazette_results_hit(r1, i);
+        const gazette_hit_t *b = gazette_results_hit(r2, i);
+        assert_string_equal(gazette_hit_id(a), gazette_hit_id(b));
+        if (gazette_hit_weight(a) != gazette_hit_weight(b))
+            fail_msg("%s weighs %g with feedback, %g without",
+                     gazette_hit_id(a), gazette_hit_weight(a),
+                     gazette_hit_weight(b));
+    }
+    gazette_results_free(r1);
+    gazette_results_free(r2);
+}
+
 /* What the snippet stemmer relies on (query/snippet.c): an English stem
  * starts with its word's first letter, for every word of the two corpora
  * and for the Porter2 exceptions that rewrite a word. */
@@ -3819,6 +3885,8 @@ int main(void)
         cmocka_unit_test(test_unreadable_syntax_refused),
         cmocka_unit_test(test_only_excluded_words),
         cmocka_unit_test(test_sort),
+        cmocka_unit_test(test_filters_alone_newest_first),
+        cmocka_unit_test(test_date_order_without_feedback),
         cmocka_unit_test(test_snippet_highlights),
         cmocka_unit_test(test_title_field_highlights),
         cmocka_unit_test(test_stem_keeps_first_letter),
