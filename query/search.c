@@ -236,16 +236,21 @@ static xap_status check_wildcards(gazette_index_t *index, const xap_query *q)
 }
 
 /* Order and duplicate collapsing for one enquire (facet spies:
- * count_facets). */
+ * count_facets); `weightless`: the query gives no article a weight
+ * (match_weightless). */
 static xap_status configure_enquire(xap_enquire *enq,
-                                    const gazette_search_options_t *o)
+                                    const gazette_search_options_t *o,
+                                    int weightless)
 {
     xap_status s = XAP_OK;
-    /* Undated articles (no date value) come last in either order. */
-    if (o->sort != GAZETTE_SORT_RELEVANCE)
-        s = xap_enquire_set_sort_by_value_default(
-            enq, GZ_SLOT_DATE, o->sort == GAZETTE_SORT_DATE,
-            o->sort == GAZETTE_SORT_DATE ? "" : "\xff");
+    int newest = o->sort != GAZETTE_SORT_DATE_ASC;
+    /* Undated articles (no date value) come last in either order. Ties
+     * of one date go by relevance or, when nothing weighs, by path (then
+     * by position in the file, the order its articles were written). */
+    xap_sort_value keys[2] = {{GZ_SLOT_DATE, newest, newest ? "" : "\xff"},
+                              {GZ_SLOT_FILE_PATH, 0, ""}};
+    if (o->sort != GAZETTE_SORT_RELEVANCE || weightless)
+        s = xap_enquire_set_sort_by_values(enq, keys, weightless ? 2 : 1);
     if (s == XAP_OK && o->collapse)
         s = xap_enquire_set_collapse_key(enq, GZ_SLOT_DEDUP, 1);
     return s;
@@ -472,32 +477,33 @@ static xap_status match_hits(xap_enquire *enq, const xap_query *q,
     return match_page(enq, q, fb, o, want, counts, mset);
 }
 
-/* 1 when a search by relevance found hits that all weigh nothing: a query
- * of filters alone (`source:world`, `year:2023 -gaza`). */
-static int weighs_nothing(const gazette_search_options_t *o,
-                          const xap_mset *mset)
+/* 1 when the hits in `mset` all weigh nothing: a query of filters alone
+ * (`source:world`, `year:2023 -gaza`). */
+static int weighs_nothing(const xap_mset *mset)
 {
     double most = 0;
-    return o->sort == GAZETTE_SORT_RELEVANCE && xap_mset_size(mset) > 0 &&
+    return xap_mset_size(mset) > 0 &&
            xap_mset_max_possible(mset, &most) == XAP_OK && most <= 0;
 }
 
 /* Xapian lists hits of equal weight in document order, the order the
- * articles happened to be written in (which a -j run leaves to chance).
- * Hits that all weigh nothing have no ranking, so they come newest first,
- * as under --sort date: match the page again in that order. */
-static xap_status match_newest_first(xap_enquire *enq, const xap_query *q,
-                                     const gz_feedback *fb,
-                                     const gazette_search_options_t *o,
-                                     uint32_t want, match_counts *counts,
-                                     xap_mset **mset, near_pick *pick)
+ * articles happened to be written in, which a -j run leaves to chance.
+ * Hits that all weigh nothing have no ranking: match the page again in an
+ * order that does not depend on it, newest first when sorted by relevance
+ * (as under --sort date), ties of one date by path. */
+static xap_status match_weightless(xap_enquire *enq, const xap_query *q,
+                                   const gz_feedback *fb,
+                                   const gazette_search_options_t *o,
+                                   uint32_t want, match_counts *counts,
+                                   xap_mset **mset, near_pick *pick)
 {
     gazette_search_options_t by_date = *o;
-    by_date.sort = GAZETTE_SORT_DATE;
+    if (by_date.sort == GAZETTE_SORT_RELEVANCE)
+        by_date.sort = GAZETTE_SORT_DATE;
     near_pick_free(pick);
     xap_mset_free(*mset);
     *mset = NULL;
-    xap_status s = configure_enquire(enq, &by_date);
+    xap_status s = configure_enquire(enq, &by_date, 1);
     if (s == XAP_OK)
         s = match_hits(enq, q, fb, &by_date, want, counts, mset, pick);
     return s;
@@ -599,7 +605,7 @@ static xap_status run_search(gazette_index_t *index, const char *query,
                              o->feedback && o->sort == GAZETTE_SORT_RELEVANCE,
                              &fb);
     if (s == XAP_OK)
-        s = configure_enquire(enq, o);
+        s = configure_enquire(enq, o, 0);
     /* Every page is cut from a match that starts at the first hit, so
      * consecutive pages come from the same ranking. */
     uint32_t skip = o->offset;
@@ -608,8 +614,8 @@ static xap_status run_search(gazette_index_t *index, const char *query,
     near_pick pick = {0};
     if (s == XAP_OK)
         s = match_hits(enq, q, &fb, o, want, &counts, &mset, &pick);
-    if (s == XAP_OK && weighs_nothing(o, mset))
-        s = match_newest_first(enq, q, &fb, o, want, &counts, &mset, &pick);
+    if (s == XAP_OK && weighs_nothing(mset))
+        s = match_weightless(enq, q, &fb, o, want, &counts, &mset, &pick);
     if (s == XAP_OK)
         s = gz_ranking_finish(enq, q);
     if (s == XAP_OK)

@@ -149,17 +149,23 @@ xap_status xap_enquire_set_sort_by_value(xap_enquire *enq, unsigned slot,
     });
 }
 
-xap_status xap_enquire_set_sort_by_value_default(xap_enquire *enq,
-                                                 unsigned slot, int reverse,
-                                                 const char *missing)
+xap_status xap_enquire_set_sort_by_values(xap_enquire *enq,
+                                          const xap_sort_value *values,
+                                          size_t n)
 {
     return guard(__func__, [&] {
         NEED(enq);
-        NEED(missing);
+        NEED(values);
+        if (n == 0)
+            bad_arg("no sort key");
+        for (size_t i = 0; i < n; i++)
+            NEED(values[i].missing);
         // Ours until the enquire takes it: add_value() may throw.
         std::unique_ptr<Xapian::MultiValueKeyMaker> keys(
             new Xapian::MultiValueKeyMaker);
-        keys->add_value(slot, reverse != 0, missing);
+        for (size_t i = 0; i < n; i++)
+            keys->add_value(values[i].slot, values[i].reverse != 0,
+                            values[i].missing);
         // Xapian's release(): the enquire owns the key maker from now on.
         enq->enq.set_sort_by_key_then_relevance(keys->release(), false);
         keys.release();

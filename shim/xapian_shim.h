@@ -596,13 +596,22 @@ xap_status xap_enquire_set_weighting_bool(xap_enquire *enq);
 /* Sort by the value in `slot` (string order), ties by relevance. */
 xap_status xap_enquire_set_sort_by_value(xap_enquire *enq, unsigned slot,
                                          int reverse);
-/* Sort by the value in `slot` (string order; `reverse`: descending), ties
- * by relevance, a document without a value sorting as if its value were
- * `missing` (so "" sorts them first ascending and last descending, and a
- * string above every value, such as "\xff", last ascending). */
-xap_status xap_enquire_set_sort_by_value_default(xap_enquire *enq,
-                                                 unsigned slot, int reverse,
-                                                 const char *missing);
+/* One key of xap_enquire_set_sort_by_values: the value in `slot` (string
+ * order; `reverse`: descending), a document without a value sorting as if
+ * its value were `missing` (so "" sorts them first ascending and last
+ * descending, and a string above every value, such as "\xff", last
+ * ascending). */
+typedef struct xap_sort_value {
+    unsigned slot;
+    int reverse;
+    const char *missing;   /* copied */
+} xap_sort_value;
+/* Sort by values[0], its ties by values[1], and so on for the `n` (at
+ * least 1) keys, the remaining ties by relevance. `values` stays the
+ * caller's. */
+xap_status xap_enquire_set_sort_by_values(xap_enquire *enq,
+                                          const xap_sort_value *values,
+                                          size_t n);
 /* Keep only the best `max` (normally 1) documents per value of `slot`. */
 xap_status xap_enquire_set_collapse_key(xap_enquire *enq, unsigned slot,
                                         unsigned max);

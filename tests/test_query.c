@@ -1389,6 +1389,57 @@ static void test_filters_alone_newest_first(void **state)
         }
 }
 
+/* Hits that weigh nothing and share a date come by path, not in the
+ * order their files were indexed (document ids, which a -j run leaves to
+ * chance): here the files are indexed one run each, in reverse order. */
+static void test_filters_alone_ties_by_path(void **state)
+{
+    (void)state;
+    static corpus c;   /* large: not on the stack */
+    snprintf(c.root, sizeof c.root, "%s/ties", fx.tmp);
+    snprintf(c.db, sizeof c.db, "%s/ties-index", fx.tmp);
+    static const char *const names[] = {"undated", "e", "d", "c", "b", "a",
+                                        "later"};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        char name[64], text[256];
+        snprintf(name, sizeof name, "desk/%s.txt", names[i]);
+        int len = snprintf(text, sizeof text,
+                           "Title: Tie %s\n%s\nThe article %s.\n", names[i],
+                           i == 0   ? ""
+                           : i == 6 ? "Date: 2024-03-02\n"
+                                    : "Date: 2024-03-01\n",
+                           names[i]);
+        tu_write_file(c.root, name, text, (size_t)len);
+        assert_int_equal(tu_run("'%s' --quiet --db '%s' '%s'",
+                                tu_binary("indexer/gazette-index"), c.db,
+                                c.root),
+                         0);
+    }
+    static const struct {
+        gazette_sort_t sort;
+        const char *order[7];
+    } cases[] = {
+        {GAZETTE_SORT_RELEVANCE,
+         {"later", "a", "b", "c", "d", "e", "undated"}},
+        {GAZETTE_SORT_DATE, {"later", "a", "b", "c", "d", "e", "undated"}},
+        {GAZETTE_SORT_DATE_ASC,
+         {"a", "b", "c", "d", "e", "later", "undated"}}};
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+        query_opts qo = {.duplicates = 1, .sort = cases[k].sort};
+        gazette_results_t *r = search(&c, "source:desk", &qo);
+        assert_int_equal(gazette_results_count(r), 7);
+        for (size_t i = 0; i < 7; i++) {
+            char want[64];
+            snprintf(want, sizeof want, "desk/%s.txt", cases[k].order[i]);
+            const char *got = gazette_hit_id(gazette_results_hit(r, i));
+            if (strcmp(got, want) != 0)
+                fail_msg("sort %d: hit %zu is %s, not %s", (int)cases[k].sort,
+                         i + 1, got, want);
+        }
+        gazette_results_free(r);
+    }
+}
+
 /* Feedback only re-ranks: sorted by date, a hit weighs what the query
  * alone gives it (feedback would cost a second match for nothing). */
 static void test_date_order_without_feedback(void **state)
@@ -3887,6 +3938,7 @@ int main(void)
         cmocka_unit_test(test_sort),
         cmocka_unit_test(test_filters_alone_newest_first),
         cmocka_unit_test(test_date_order_without_feedback),
+        cmocka_unit_test(test_filters_alone_ties_by_path),
         cmocka_unit_test(test_snippet_highlights),
         cmocka_unit_test(test_title_field_highlights),
         cmocka_unit_test(test_stem_keeps_first_letter),

@@ -2588,6 +2588,57 @@ static xap_status record_field(const char *text, void *ctx, xap_query **out)
     return xap_query_new_term("Kfield", 1, 0, out);
 }
 
+/* Several sort keys: the second orders the ties of the first, in its own
+ * direction; no key, or a key without its `missing`, is refused. */
+static void test_sort_by_two_values(void **state)
+{
+    (void)state;
+    char path[4300];
+    snprintf(path, sizeof path, "%s/two-keys", g_dir);
+    xap_writable *w;
+    OK(xap_writable_open(path, XAP_DB_CREATE_OR_OVERWRITE, XAP_DB_NO_SYNC, &w));
+    const char *first[] = {"b", "a", "b", "a"}, *second[] = {"2", "2", "1",
+                                                            "1"};
+    for (int i = 0; i < 4; i++) {
+        xap_document *d;
+        OK(xap_document_new(&d));
+        OK(xap_document_add_term(d, "x", 1));
+        OK(xap_document_add_value(d, 0, first[i], 1));
+        OK(xap_document_add_value(d, 1, second[i], 1));
+        OK(xap_writable_add_document(w, d, NULL));
+        xap_document_free(d);
+    }
+    OK(xap_writable_commit(w));
+    xap_enquire *enq;
+    xap_query *x;
+    OK(xap_query_new_term("x", 1, 1, &x));
+    OK(xap_enquire_new(xap_writable_database(w), &enq));
+    OK(xap_enquire_set_query(enq, x, 0));
+    static const xap_docid up[] = {4, 2, 3, 1}, down[] = {2, 4, 1, 3};
+    for (int reverse = 0; reverse < 2; reverse++) {
+        xap_sort_value keys[2] = {{0, 0, ""}, {1, reverse, ""}};
+        OK(xap_enquire_set_sort_by_values(enq, keys, 2));
+        xap_mset *m;
+        OK(xap_enquire_get_mset(enq, 0, 10, 0, NULL, &m));
+        assert_int_equal(xap_mset_size(m), 4);
+        for (uint32_t i = 0; i < 4; i++) {
+            xap_docid id;
+            OK(xap_mset_docid(m, i, &id));
+            assert_int_equal(id, reverse ? down[i] : up[i]);
+        }
+        xap_mset_free(m);
+    }
+    xap_sort_value bad = {0, 0, NULL};
+    assert_int_equal(xap_enquire_set_sort_by_values(enq, &bad, 1),
+                     XAP_ERR_INVALID_ARG);
+    bad.missing = "";
+    assert_int_equal(xap_enquire_set_sort_by_values(enq, &bad, 0),
+                     XAP_ERR_INVALID_ARG);
+    xap_enquire_free(enq);
+    xap_query_free(x);
+    xap_writable_free(w);
+}
+
 /* Field callbacks (free text gets the word lower-cased, a boolean field
  * the value as written; a failure ends the parse with its status), a
  * fixed-weight query, sorting with a value for documents without one,
@@ -2646,8 +2697,8 @@ static void test_callbacks_weights_missing_values(void **state)
     /* The undated document last, ascending and descending. */
     static const xap_docid asc[] = {1, 3, 2}, desc[] = {3, 1, 2};
     for (int reverse = 0; reverse < 2; reverse++) {
-        OK(xap_enquire_set_sort_by_value_default(enq, 0, reverse,
-                                                 reverse ? "" : "\xff"));
+        xap_sort_value key = {0, reverse, reverse ? "" : "\xff"};
+        OK(xap_enquire_set_sort_by_values(enq, &key, 1));
         OK(xap_enquire_get_mset(enq, 0, 10, 0, NULL, &m));
         for (uint32_t i = 0; i < 3; i++) {
             xap_docid id;
@@ -2725,6 +2776,7 @@ int main(void)
         cmocka_unit_test(test_shards_and_compact),
         cmocka_unit_test(test_xor_over_shards),
         cmocka_unit_test(test_callbacks_weights_missing_values),
+        cmocka_unit_test(test_sort_by_two_values),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
