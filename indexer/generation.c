@@ -533,6 +533,26 @@ int gz_generation_clear_leftovers(const char *db, char *err, size_t errlen)
     return 0;
 }
 
+int gz_generation_clear_unused(const char *db, char *err, size_t errlen)
+{
+    char base[4096], live[4200] = "";
+    if (trimmed(db, base, sizeof base) != 0) {
+        snprintf(err, errlen, "%s: %s", db, strerror(errno));
+        return -1;
+    }
+    struct stat sb;
+    if (lstat(base, &sb) == 0 && !S_ISDIR(sb.st_mode) &&
+        !(S_ISREG(sb.st_mode) && is_our_stub(base, live, sizeof live)))
+        return 0;
+    const char *keep = strrchr(live, '/');
+    if (remove_stale_generations(base, keep ? keep + 1 : "") != 0) {
+        snprintf(err, errlen, "could not delete the generations an "
+                 "interrupted --full left in %s.d: %s", base, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
 int gz_generation_switch(const char *db, const char *rel,
                          void (*release)(void *ctx), void *ctx, char *err,
                          size_t errlen)

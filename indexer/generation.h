@@ -38,6 +38,16 @@ int gz_generation_check(const char *db, const char *const *roots,
  * generation that could not be deleted). */
 int gz_generation_clear_leftovers(const char *db, char *err, size_t errlen);
 
+/* Before an update run writes, with the index lock held: delete the
+ * generation directories in DB.d that DB does not name (a --full killed
+ * mid-build, or between its switch and deleting the old generation, left
+ * them, each as big as the index). Only when which one is live is known:
+ * DB is Gazette's stub naming one (that one is kept), or a database
+ * directory or nothing (none is live); with anything else at DB nothing
+ * is deleted. Touches no DB.stub-tmp. 0, or -1 with a reason in `err`
+ * (a generation that could not be deleted). */
+int gz_generation_clear_unused(const char *db, char *err, size_t errlen);
+
 /* Make `db` a stub naming generation `rel` (as made by gz_generation_new),
  * with the index lock held: clear a DB.stub-tmp left by a run killed
  * mid-switch, write and fsync "DB.stub-tmp", rename or exchange it over DB,

@@ -1607,6 +1607,18 @@ static int create_layout(const char *db, size_t n, char *err, size_t errlen)
     return 0;
 }
 
+/* A --full killed mid-build left its generation, as big as the index, in
+ * DB.d: an update frees it rather than leaving it to the next --full,
+ * which a nightly job may never run. Failing to is a warning: the update
+ * itself is sound. */
+static void clear_unused_generations(const gz_index_config *cfg)
+{
+    char why[4600];
+    if (gz_generation_clear_unused(cfg->db_path, why, sizeof why) != 0 &&
+        cfg->on_warning)
+        cfg->on_warning(cfg->db_path, why, cfg->ctx);
+}
+
 /* Find the shards to write (an existing index's, whatever -j says, or a
  * new layout of new_shard_count() shards) and open each for writing.
  * XAP_ERR_DB_LOCKED (nothing left open) when another writer holds one. */
@@ -1620,6 +1632,7 @@ static xap_status open_written(shard_opening *o, char *err, size_t errlen)
     if (!cfg->full) {
         if (locate_shards(cfg->db_path, &st->where, err, errlen, &s) != 0)
             return s;
+        clear_unused_generations(cfg);
         if (st->where.n == 0 && n > 1 &&
             (create_layout(cfg->db_path, n, err, errlen) != 0 ||
              gz_shards_locate(cfg->db_path, &st->where, err, errlen) != 0))

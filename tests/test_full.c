@@ -309,6 +309,48 @@ static void test_leftovers_cleared_before_building(void **state)
     assert_int_equal(articles(db), n);
 }
 
+/* A --full killed mid-build leaves its generation (as big as the index)
+ * in DB.d: the next nightly update frees it, not only the next --full,
+ * which may never come. The live generation stays, and a dry run
+ * deletes nothing. */
+static void test_update_clears_killed_full(void **state)
+{
+    (void)state;
+    char db[1100], gens[1200], plain[1100], plain_gens[1200];
+    snprintf(db, sizeof db, "%s/killed.idx", fx.tmp);
+    snprintf(gens, sizeof gens, "%s.d", db);
+    snprintf(plain, sizeof plain, "%s/plain.idx", fx.tmp);
+    snprintf(plain_gens, sizeof plain_gens, "%s.d", plain);
+    assert_int_equal(index_run("--full --db '%s' '%s'", db, fx.corpus), 0);
+    assert_int_equal(index_run("--db '%s' '%s'", plain, fx.corpus), 0);
+    uint64_t n = articles(db);
+    const char *dirs[] = {gens, plain_gens};
+    for (int i = 0; i < 2; i++)
+        assert_int_equal(tu_run("mkdir -p '%s/g1700000000000000001-4242' && "
+                                "echo partial > "
+                                "'%s/g1700000000000000001-4242/iamglass'",
+                                dirs[i], dirs[i]), 0);
+    assert_int_equal(count_entries(gens, "g"), 2);
+    assert_int_equal(index_run("--dry-run --db '%s' '%s'", db, fx.corpus), 0);
+    assert_int_equal(count_entries(gens, "g"), 2);
+    assert_int_equal(index_run("--db '%s' '%s'", db, fx.corpus), 0);
+    assert_int_equal(count_entries(gens, "g"), 1);   /* the live one */
+    assert_false(exists("%s/g1700000000000000001-4242", gens));
+    assert_int_equal(articles(db), n);
+    /* an index that is a directory, not a stub: no generation is live */
+    assert_int_equal(index_run("--db '%s' '%s'", plain, fx.corpus), 0);
+    assert_int_equal(count_entries(plain_gens, "g"), 0);
+    assert_int_equal(articles(plain), n);
+    /* a stub Gazette did not write: which generation is live is not
+     * known, so none is deleted */
+    tu_write_file(fx.tmp, "hand.stub", "auto plain.idx\n", 15);
+    assert_int_equal(tu_run("mkdir -p '%s/hand.stub.d/g1700000000000000001-1'",
+                            fx.tmp), 0);
+    assert_int_equal(index_run("--db '%s/hand.stub' '%s'", fx.tmp,
+                               fx.corpus), 0);
+    assert_true(exists("%s/hand.stub.d/g1700000000000000001-1", fx.tmp));
+}
+
 /* A --db that is a symbolic link: --full would replace the link with a
  * stub and leave the index it pointed to behind, orphaned (and maybe
  * still written by a run that came through the target's own path):
@@ -720,6 +762,7 @@ int main(void)
         cmocka_unit_test(test_missing_old_generation_is_fine),
         cmocka_unit_test(test_clears_leftovers_of_killed_runs),
         cmocka_unit_test(test_leftovers_cleared_before_building),
+        cmocka_unit_test(test_update_clears_killed_full),
         cmocka_unit_test(test_db_symlink_refused),
         cmocka_unit_test(test_undeletable_old_generation_is_a_warning),
         cmocka_unit_test(test_xapian_check_as_documented),
