@@ -66,7 +66,7 @@ typedef struct corpus_walk_options {
     corpus_warn_fn on_ignored;
     /* Follow symlinks whose target is outside the root as well (the
      * gazette-index option --follow-symlinks). Links to a target inside
-     * the root are never followed. */
+     * the root are judged as below, also those found out there. */
     int follow_outside_symlinks;
     /* Called instead of `warn` for a symlink left out because it leaves
      * the root (a choice, not a problem: a caller may want to drop what
