@@ -153,7 +153,7 @@ static const char usage_text[] =
 "      --follow-symlinks   also follow symlinks that lead out of the CORPUS\n"
 "                          directory (by default they are skipped with a\n"
 "                          warning, and what was indexed through them goes);\n"
-"                          links within it are never followed\n"
+"                          links within it are judged as above\n"
 "      --wait-lock SECONDS if another process is writing the index, wait up\n"
 "                          to SECONDS for it (default 0: exit 75 at once)\n"
 "      --synonyms FILE     replace the index's synonyms with those of FILE:\n"

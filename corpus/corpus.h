@@ -66,7 +66,7 @@ typedef struct corpus_walk_options {
     corpus_warn_fn on_ignored;
     /* Follow symlinks whose target is outside the root as well (the
      * gazette-index option --follow-symlinks). Links to a target inside
-     * the root are never followed. */
+     * the root are judged as below, also those found out there. */
     int follow_outside_symlinks;
     /* Called instead of `warn` for a symlink left out because it leaves
      * the root (a choice, not a problem: a caller may want to drop what
@@ -87,8 +87,14 @@ typedef struct corpus_walk_options {
  * file's name is of the link name's kind): it is reported through
  * opts->on_ignored. One whose target the walk would not read there
  * (hidden, left out by the patterns, a name of another kind) is
- * followed, its files visited under the link's path. A symlink to a directory already on the current path
- * is a loop, reported through `warn`. A symlink whose target lies
+ * followed, its files visited under the link's path. A symlink within
+ * the root to a directory the walk is in (`self -> .`, `a/b/up -> ..`) is
+ * not followed and reported through opts->on_ignored: that directory is
+ * being walked. A directory met again below itself all the same (a bind
+ * mount; with follow_outside_symlinks, a link out of the root to a
+ * directory that holds it; a link followed to a hidden directory that
+ * holds it) is a loop, reported through `warn` and not
+ * entered. A symlink whose target lies
  * outside the root is not followed either: it is reported, with the
  * reason "symlink leaves the corpus root", and skipped (corpus_walk_with()
  * can allow it: followed then, to files, and to directories once). A root

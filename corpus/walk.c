@@ -14,9 +14,14 @@
  * own path is not followed: following would give the same files a second
  * path, so a second article id (root/current -> root/2024-11). One the
  * walk would not read (hidden, left out by the patterns, a name of
- * another kind) is followed, or its files would be lost. Each link is
+ * another kind) is followed, or its files would be lost. A link within
+ * the root to a directory the walk is in (`self -> .`, `a/b/up -> ..`) is
+ * not followed either: that directory is being walked. Each link is
  * judged by its target alone, never by what the walk met before, so the
- * result does not depend on the order of names.
+ * result does not depend on the order of names. A directory met again
+ * below itself all the same (a bind mount, a link leaving the root that
+ * --follow-symlinks follows to a directory holding the root) is a loop,
+ * warned about and not entered.
  */
 #include "corpus.h"
 #include "corpus_internal.h"
@@ -390,12 +395,16 @@ static int visit_file(walker *w, const struct stat *st)
     return call_on_file(w, st);
 }
 
-/* Descend into a subdirectory unless it is already on the current path
- * (reached again through a symlink or bind mount: a loop). */
+/* Descend into a subdirectory unless it is already on the current path:
+ * a loop, reached again through a bind mount, or through a symlink
+ * screen_link() let through (one leaving the root with follow_outside to
+ * a directory that holds the root or the link, or one to a hidden or
+ * left-out directory holding the link). A symlink within the root to a
+ * directory on the current path is not followed (screen_link). */
 static int visit_dir(walker *w, const struct stat *st)
 {
     if (on_current_path(w, st)) {
-        walk_warn(w, "directory loop (symlink back to a directory above it), "
+        walk_warn(w, "directory loop (a directory above it met again), "
                 "not followed");
         return 0;
     }
@@ -475,9 +484,11 @@ enum { LINK_DONE = 0, LINK_FOLLOW = 1 };
  * outside the root is followed only with w->follow_outside, else reported
  * through on_excluded (or warn) as "symlink leaves the corpus root". A
  * target inside the root that the walk reads at its own path is reported
- * as ignored (target_walked_alike); one it would not read is followed, as
- * is a directory on the current path, for visit_dir() to report the loop.
- * A link that cannot be resolved any more is warned about.
+ * as ignored (target_walked_alike), and so is one to a directory on the
+ * current path (`self -> .`, `a/b/up -> ..`): that directory is being
+ * walked, following would only walk it again below itself. One the walk
+ * would not read is followed. A link that cannot be resolved any more is
+ * warned about.
  * Returns LINK_FOLLOW, LINK_DONE, or -1 when out of memory (errno ENOMEM).
  */
 static int screen_link(walker *w, const entry *e, int dir)
@@ -498,7 +509,8 @@ static int screen_link(walker *w, const entry *e, int dir)
         if (fn)
             fn(w->path, "symlink leaves the corpus root", w->ctx);
     } else if (dir && on_current_path(w, &e->st)) {
-        rc = LINK_FOLLOW;
+        ignore(w, "symlink within the corpus root, not followed: it leads "
+                  "to a directory it is in, which is being walked", NULL);
     } else {
         int twin = target_walked_alike(w, tail, dir);
         if (twin > 0)

@@ -101,8 +101,9 @@ typedef struct gz_index_config {
      * default such a link is skipped and reported ("symlink leaves the
      * corpus root", counted in skipped), and what was indexed through it
      * before is removed. Links whose target lies inside the root are
-     * never followed (counted in ignored): each file is indexed once,
-     * under its real path. */
+     * not followed (counted in ignored) when the walk reads that target
+     * at its own path or is in it: each file is indexed once, under its
+     * real path (corpus_walk_with). */
     int follow_symlinks;
     double wait_lock_seconds;   /* wait this long for another writer */
     /* Removal guards (safety.h): a run that would remove more than this

@@ -1,9 +1,10 @@
 /*
  * test_ingest.c - gazette-index end to end over the article formats:
  *   - a corpus of bad input built here (truncated gzip, binary, NUL bytes,
- *     a 50 MB one-line file, deep HTML, a broken JSON line, symlink loops,
- *     ...) next to good files of every format: each bad one is named once
- *     on stderr with its reason, every good one is indexed, exit code 1;
+ *     a 50 MB one-line file, deep HTML, a broken JSON line, a symlink
+ *     loop, ...) next to good files of every format: each bad one is named
+ *     once on stderr with its reason, every good one is indexed, exit
+ *     code 1;
  *   - the metadata of every format, checked through libgazette's field
  *     queries and through the shim's terms, values and document data;
  *   - a generated corpus (gen_corpus.h) with README files beside it:
@@ -254,7 +255,8 @@ static void write_bad_corpus(const char *root, const char *huge_path)
     for (size_t done = 0; done < (size_t)50 << 20; done += sizeof chunk)
         assert_int_equal(fwrite(chunk, 1, sizeof chunk, f), sizeof chunk);
     assert_int_equal(fclose(f), 0);
-    /* a symlink loop (a file link to itself) and a directory loop */
+    /* a symlink loop (a file link to itself); a link to the directory
+     * holding it, which is walked at its own path: ignored, not said */
     join(path, sizeof path, root, "bad/self.txt");
     assert_int_equal(symlink("self.txt", path), 0);
     join(path, sizeof path, root, "bad/up");
@@ -296,7 +298,7 @@ static void test_bad_input_corpus(void **state)
     expect_one_line(err, "bad/deep.html", "nested more than");
     expect_one_line(err, "bad/huge.txt", "over the 10000000-byte limit");
     expect_one_line(err, "bad/self.txt", "symlink loop");
-    expect_one_line(err, "bad/up", "directory loop");
+    assert_int_equal(lines_with(err, "bad/up"), 0);
     expect_one_line(err, "feeds/good.jsonl:2", "invalid JSON");
     expect_one_line(err, "feeds/good.ndjson.gz:2", "invalid JSON");
     /* the unparsable date: a warning, not a skip */
@@ -309,10 +311,10 @@ static void test_bad_input_corpus(void **state)
         printf("NOTE: running as root, which reads a mode-000 file; the "
                "unreadable-file assertion is not checked\n");
         assert_int_equal(lines_with(err, "/bad/secret.txt"), 0);
-        assert_int_equal(skipped_lines, 11);
+        assert_int_equal(skipped_lines, 10);
     } else {
         expect_one_line(err, "bad/secret.txt", "Permission denied");
-        assert_int_equal(skipped_lines, 12);
+        assert_int_equal(skipped_lines, 11);
     }
     /* every line of stderr is one of the above */
     assert_int_equal(lines_with(err, "gazette-index: "),
@@ -339,8 +341,8 @@ static void test_bad_input_corpus(void **state)
     free(data);
     xap_database_free(xdb);
 
-    /* the summary counts the bad files, the bad JSON lines and the two
-     * walk problems (symlink and directory loop) */
+    /* the summary counts the bad files, the bad JSON lines and the walk
+     * problem (the symlink loop) */
     /* added counts files: a JSON Lines file with several good lines is
      * one file */
     size_t files = geteuid() == 0 ? 1 : 0;

@@ -1580,6 +1580,79 @@ static void test_symlink_within_root_is_ignored(void **state)
     assert_int_equal(articles(fx.db), SAMPLE_FILES);
 }
 
+/* A symlink within the corpus root to the root or to a directory holding
+ * it (`self -> .`, `world/up -> ..`, `sport/x/back -> ../..`) leads to a
+ * directory the walk is in: not followed, each file indexed once, nothing
+ * on stderr, exit 0 night after night; the links count as ignored, listed
+ * by --verbose (they were a "directory loop", skipped, and every run
+ * exited 1). A link out of the root to the directory holding it is a real
+ * loop: skipped as leaving the root; followed (--follow-symlinks), the
+ * root met again below it is skipped as a loop. Both exit 1. */
+static void test_symlink_to_enclosing_dir_is_ignored(void **state)
+{
+    (void)state;
+    char link[2048];
+    snprintf(link, sizeof link, "%s/self", fx.corpus);
+    assert_int_equal(symlink(".", link), 0);
+    snprintf(link, sizeof link, "%s/world/up", fx.corpus);
+    assert_int_equal(symlink("..", link), 0);
+    snprintf(link, sizeof link, "%s/sport/x", fx.corpus);
+    assert_int_equal(mkdir(link, 0755), 0);
+    snprintf(link, sizeof link, "%s/sport/x/back", fx.corpus);
+    assert_int_equal(symlink("../..", link), 0);
+    for (int run = 0; run < 2; run++) {
+        assert_int_equal(ix("--db '%s' -v '%s'", fx.db, fx.corpus), 0);
+        assert_string_equal(slurp("err.txt"), "");
+        char counts[256];
+        snprintf(counts, sizeof counts, "scanned %d, added %d, updated 0, "
+                 "removed 0, unchanged %d, skipped 0, ignored 3,",
+                 SAMPLE_FILES, run ? 0 : SAMPLE_FILES, run ? SAMPLE_FILES : 0);
+        expect_in("out.txt", counts);
+        if (run)
+            break;
+        /* each sample file added once, under its own path */
+        const char *out = slurp("out.txt");
+        int added = 0;
+        for (const char *l = out; l; l = strchr(l, '\n'), l = l ? l + 1 : l)
+            added += strncmp(l, "added ", 6) == 0;
+        assert_int_equal(added, SAMPLE_FILES);
+        assert_null(strstr(out, "added self/"));
+        assert_null(strstr(out, "/up/"));
+        assert_null(strstr(out, "/back/"));
+    }
+    const char *why = " (symlink within the corpus root, not followed: it "
+                      "leads to a directory it is in, which is being "
+                      "walked)\n";
+    const char *links[] = {"/self", "/world/up", "/sport/x/back"};
+    for (size_t i = 0; i < 3; i++) {
+        char line[2048];
+        snprintf(line, sizeof line, "ignored %s%s%s", fx.corpus, links[i],
+                 why);
+        expect_in("out.txt", line);
+    }
+    /* every article once, under its own path */
+    assert_int_equal(articles(fx.db), SAMPLE_FILES);
+    assert_int_equal(documents(fx.db), SAMPLE_FILES);
+
+    /* a link out of the root to the directory holding it */
+    char c2[1024], db2[1024];
+    snprintf(c2, sizeof c2, "%s/outer/c2", fx.tmp);
+    snprintf(db2, sizeof db2, "%s/idx2", fx.tmp);
+    tu_write_file(fx.tmp, "outer/note.txt", "Note\n\nA note.\n", 14);
+    tu_write_file(c2, "s/in.txt", "In\n\nInside.\n", 12);
+    snprintf(link, sizeof link, "%s/up", c2);
+    assert_int_equal(symlink("..", link), 0);
+    assert_int_equal(ix("--db '%s' '%s'", db2, c2), 1);
+    expect_in("err.txt", "outer/c2/up: symlink leaves the corpus root\n");
+    assert_int_equal(count_lines(slurp("err.txt")), 1);
+    assert_int_equal(ix("--db '%s' --follow-symlinks '%s'", db2, c2), 1);
+    expect_in("err.txt", "outer/c2/up/c2: directory loop (a directory above "
+                         "it met again), not followed\n");
+    assert_int_equal(count_lines(slurp("err.txt")), 1);
+    expect_in("out.txt", "added 1,");
+    assert_int_equal(articles(db2), 2);             /* s/in.txt, up/note.txt */
+}
+
 /* ---------------------------------------------------------------- logs */
 
 /* Off a terminal every stderr line starts with an ISO 8601 time; a file
@@ -2298,6 +2371,7 @@ int main(void)
         T(test_quiet_hides_skipped_files),
         T(test_symlink_out_is_skipped_not_scanned),
         T(test_symlink_within_root_is_ignored),
+        T(test_symlink_to_enclosing_dir_is_ignored),
         T(test_pattern_spellings),
         T(test_patterns_emptying_a_root),
         T(test_deep_path_keeps_reason),
