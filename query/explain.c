@@ -98,15 +98,6 @@ typedef struct hit_filter {
     xap_docid docid;     /* the hit; 0: `filter` is the hit alone */
 } hit_filter;
 
-/* 1 when a location of index->db is served by a server. */
-static int searches_remote(const gazette_index_t *index)
-{
-    for (size_t i = 0; i < index->nlocations; i++)
-        if (index->locations[i].db && index->locations[i].remote)
-            return 1;
-    return 0;
-}
-
 /* The filter of `hit` (document `docid`, its matching terms found) into
  * *f: all its matching terms, or over a remote index its id term. Free
  * with xap_query_free(f->filter). */
@@ -115,7 +106,7 @@ static xap_status hit_filter_new(const gazette_index_t *index,
                                  hit_filter *f)
 {
     *f = (hit_filter){NULL, docid};
-    if (searches_remote(index)) {
+    if (gz_index_searches_remote(index)) {
         char id_term[GZ_TERM_BUF];
         gz_make_term(GZ_PREFIX_ID, hit->fields.id, id_term, sizeof id_term);
         f->docid = 0;

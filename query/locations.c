@@ -870,6 +870,14 @@ void gz_sigpipe_restore(gz_sigpipe *state)
     pthread_sigmask(SIG_SETMASK, &state->old_mask, NULL);
 }
 
+int gz_index_searches_remote(const gazette_index_t *index)
+{
+    for (size_t i = 0; i < index->nlocations; i++)
+        if (index->locations[i].db && index->locations[i].remote)
+            return 1;
+    return 0;
+}
+
 void gz_index_sigpipe_block(const gazette_index_t *index, gz_sigpipe *state)
 {
     state->blocked = 0;

@@ -375,8 +375,7 @@ static int is_candidate(const char *term, void *ctx)
  * value) among the candidates (find_candidates) and builds
  * OR(term_i scaled by prf_weight * w_i / w_best) over the best
  * params.prf_terms of them, in fb->expansion (NULL when the first pass
- * found nothing to expand with, or the query weighs nothing). fb also
- * gets the most weight the query alone can give a document (qmax).
+ * found nothing to expand with).
  */
 static xap_status expansion_query(xap_enquire *enq, gz_feedback *fb)
 {
@@ -389,10 +388,6 @@ static xap_status expansion_query(xap_enquire *enq, gz_feedback *fb)
     xap_status s = xap_enquire_get_mset(enq, 0, params.prf_docs, 0, NULL,
                                         &mset);
     if (s == XAP_OK)
-        s = xap_mset_max_possible(mset, &fb->qmax);
-    /* A query that weighs nothing (filters alone) has no top documents,
-     * only the first ones written: nothing to learn from them. */
-    if (s == XAP_OK && fb->qmax > 0)
         ndocs = xap_mset_size(mset);
     /* The candidates first: their walk checks the term lists before
      * Xapian's expansion reads them. */
@@ -460,6 +455,18 @@ xap_status gz_ranking_set_weighting(xap_enquire *enq)
                                                 params.b, params.min_normlen);
 }
 
+/* A match that asks for no hit: Xapian sets up the query's posting lists
+ * and stops. */
+xap_status gz_ranking_max_weight(xap_enquire *enq, double *qmax)
+{
+    xap_mset *mset = NULL;
+    xap_status s = xap_enquire_get_mset(enq, 0, 0, 0, NULL, &mset);
+    if (s == XAP_OK)
+        s = xap_mset_max_possible(mset, qmax);
+    xap_mset_free(mset);
+    return s;
+}
+
 /* The feedback terms only reorder the matches of the user's query
  * (q AND_MAYBE feedback): every hit still matches what was typed, phrases
  * and filters keep their meaning, and the match count is the query's own.
@@ -469,12 +476,17 @@ xap_status gz_ranking_apply(xap_enquire *enq, const xap_query *q,
                             int feedback, gz_feedback *fb)
 {
     damage[0] = '\0';
-    *fb = (gz_feedback){NULL, 0};
+    *fb = (gz_feedback){NULL, -1};
     xap_status s = gz_ranking_set_weighting(enq);
     if (s == XAP_OK)
         s = xap_enquire_set_query(enq, q, 0);
     if (s != XAP_OK || !feedback || params.prf_docs == 0 ||
         params.prf_terms == 0)
+        return s;
+    /* A query that weighs nothing (filters alone) has no top documents,
+     * only the first ones written: nothing to learn from them. */
+    s = gz_ranking_max_weight(enq, &fb->qmax);
+    if (s != XAP_OK || fb->qmax <= 0)
         return s;
     s = expansion_query(enq, fb);
     if (s == XAP_OK && fb->expansion)

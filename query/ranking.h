@@ -66,13 +66,17 @@ xap_status gz_ranking_set_weighting(xap_enquire *enq);
 /* What feedback added to a search (gz_ranking_apply). */
 typedef struct gz_feedback {
     xap_query *expansion;   /* the feedback terms; NULL: no feedback */
-    double qmax;            /* the most weight the query alone can give */
+    double qmax;            /* the most weight the query alone can give
+                               (0: it weighs nothing, filters alone; -1:
+                               not known, no feedback was asked for) */
 } gz_feedback;
 
 /* Set the weighting scheme and the query to run on `enq`: the parsed query
  * `q`, AND_MAYBE its feedback terms when `feedback` is non-zero and the
- * ranking has feedback. Feedback runs a first match of `q` for the top
- * params.prf_docs hits, skipping what cannot reach them. `q`
+ * ranking has feedback. Feedback first asks Xapian what weight `q` can
+ * give (fb->qmax; a query that weighs nothing gets no feedback), then
+ * runs a first match of `q` for the top params.prf_docs hits, skipping
+ * what cannot reach them. `q`
  * stays owned by the caller and must outlive the search; free *fb with
  * gz_feedback_free. Returns XAP_OK or the shim's status;
  * XAP_ERR_DB_CORRUPT with gz_ranking_damage() set when a feedback
@@ -81,6 +85,10 @@ typedef struct gz_feedback {
 xap_status gz_ranking_apply(xap_enquire *enq, const xap_query *q,
                             int feedback, gz_feedback *fb);
 
+/* The most weight the query set on `enq` can give a document into *qmax
+ * (0: it weighs nothing, a query of filters alone). Costs the setting up
+ * of a match. Returns XAP_OK or the shim's status. */
+xap_status gz_ranking_max_weight(xap_enquire *enq, double *qmax);
 /* Set on `enq` the query a search with feedback `fb` runs: q AND_MAYBE
  * the feedback terms, or q alone when feedback added none (what
  * gz_ranking_apply sets, again after gz_ranking_recheck replaced it). */

@@ -235,21 +235,31 @@ static xap_status check_wildcards(gazette_index_t *index, const xap_query *q)
     return s == XAP_OK && c.over ? XAP_ERR_WILDCARD : s;
 }
 
-/* Order and duplicate collapsing for one enquire (facet spies:
- * count_facets); `weightless`: the query gives no article a weight
- * (match_weightless). */
-static xap_status configure_enquire(xap_enquire *enq,
+/*
+ * Order and duplicate collapsing for one enquire (facet spies:
+ * count_facets); `weightless`: the query gives no article a weight.
+ * Xapian lists hits of equal weight in document order, the order the
+ * articles happened to be written in, which a -j run leaves to chance:
+ * hits that all weigh nothing and share a date go by path (then by place
+ * in the file, the order its articles were written). Undated articles
+ * (no date value) come last in either order. Xapian's remote protocol
+ * cannot take a sort key maker: over a tcp:// index the date alone, ties
+ * by relevance, and the undated sort first oldest first.
+ */
+static xap_status configure_enquire(const gazette_index_t *index,
+                                    xap_enquire *enq,
                                     const gazette_search_options_t *o,
                                     int weightless)
 {
     xap_status s = XAP_OK;
     int newest = o->sort != GAZETTE_SORT_DATE_ASC;
-    /* Undated articles (no date value) come last in either order. Ties
-     * of one date go by relevance or, when nothing weighs, by path (then
-     * by position in the file, the order its articles were written). */
     xap_sort_value keys[2] = {{GZ_SLOT_DATE, newest, newest ? "" : "\xff"},
                               {GZ_SLOT_FILE_PATH, 0, ""}};
-    if (o->sort != GAZETTE_SORT_RELEVANCE || weightless)
+    if (o->sort == GAZETTE_SORT_RELEVANCE)
+        s = XAP_OK;
+    else if (gz_index_searches_remote(index))
+        s = xap_enquire_set_sort_by_value(enq, GZ_SLOT_DATE, newest);
+    else
         s = xap_enquire_set_sort_by_values(enq, keys, weightless ? 2 : 1);
     if (s == XAP_OK && o->collapse)
         s = xap_enquire_set_collapse_key(enq, GZ_SLOT_DEDUP, 1);
@@ -486,27 +496,16 @@ static int weighs_nothing(const xap_mset *mset)
            xap_mset_max_possible(mset, &most) == XAP_OK && most <= 0;
 }
 
-/* Xapian lists hits of equal weight in document order, the order the
- * articles happened to be written in, which a -j run leaves to chance.
- * Hits that all weigh nothing have no ranking: match the page again in an
- * order that does not depend on it, newest first when sorted by relevance
- * (as under --sort date), ties of one date by path. */
-static xap_status match_weightless(xap_enquire *enq, const xap_query *q,
-                                   const gz_feedback *fb,
-                                   const gazette_search_options_t *o,
-                                   uint32_t want, match_counts *counts,
-                                   xap_mset **mset, near_pick *pick)
+/* Set `enq` up for a query that weighs nothing, sorted as `order` says
+ * (by relevance: hits that all weigh nothing have no ranking, and come
+ * newest first, as with GAZETTE_SORT_DATE, which *order then says). */
+static xap_status order_weightless(const gazette_index_t *index,
+                                   xap_enquire *enq,
+                                   gazette_search_options_t *order)
 {
-    gazette_search_options_t by_date = *o;
-    if (by_date.sort == GAZETTE_SORT_RELEVANCE)
-        by_date.sort = GAZETTE_SORT_DATE;
-    near_pick_free(pick);
-    xap_mset_free(*mset);
-    *mset = NULL;
-    xap_status s = configure_enquire(enq, &by_date, 1);
-    if (s == XAP_OK)
-        s = match_hits(enq, q, fb, &by_date, want, counts, mset, pick);
-    return s;
+    if (order->sort == GAZETTE_SORT_RELEVANCE)
+        order->sort = GAZETTE_SORT_DATE;
+    return configure_enquire(index, enq, order, 1);
 }
 
 /*
@@ -604,8 +603,15 @@ static xap_status run_search(gazette_index_t *index, const char *query,
         s = gz_ranking_apply(enq, q,
                              o->feedback && o->sort == GAZETTE_SORT_RELEVANCE,
                              &fb);
+    /* Sorted by date, whether the query weighs anything decides the
+     * order of ties: asked before the match. */
+    double qmax = fb.qmax;
+    gazette_search_options_t order = *o;
+    if (s == XAP_OK && qmax < 0 && o->sort != GAZETTE_SORT_RELEVANCE)
+        s = gz_ranking_max_weight(enq, &qmax);
     if (s == XAP_OK)
-        s = configure_enquire(enq, o, 0);
+        s = qmax == 0 ? order_weightless(index, enq, &order)
+                      : configure_enquire(index, enq, &order, 0);
     /* Every page is cut from a match that starts at the first hit, so
      * consecutive pages come from the same ranking. */
     uint32_t skip = o->offset;
@@ -613,9 +619,19 @@ static xap_status run_search(gazette_index_t *index, const char *query,
                                                  : skip + o->limit;
     near_pick pick = {0};
     if (s == XAP_OK)
-        s = match_hits(enq, q, &fb, o, want, &counts, &mset, &pick);
-    if (s == XAP_OK && weighs_nothing(mset))
-        s = match_weightless(enq, q, &fb, o, want, &counts, &mset, &pick);
+        s = match_hits(enq, q, &fb, &order, want, &counts, &mset, &pick);
+    /* By relevance without feedback the page's match tells, at no cost to
+     * a query that weighs something (asking first would cost every search
+     * the setting up of a match); one that weighs nothing is matched
+     * again in its order. */
+    if (s == XAP_OK && qmax < 0 && weighs_nothing(mset)) {
+        near_pick_free(&pick);
+        xap_mset_free(mset);
+        mset = NULL;
+        s = order_weightless(index, enq, &order);
+        if (s == XAP_OK)
+            s = match_hits(enq, q, &fb, &order, want, &counts, &mset, &pick);
+    }
     if (s == XAP_OK)
         s = gz_ranking_finish(enq, q);
     if (s == XAP_OK)

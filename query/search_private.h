@@ -249,6 +249,9 @@ typedef struct gz_sigpipe {
 /* Block when one of `locations` is remote. */
 void gz_sigpipe_block(const char *const *locations, size_t n,
                       gz_sigpipe *state);
+/* 1 when a location of index->db (one available) is served by a
+ * server. */
+int gz_index_searches_remote(const gazette_index_t *index);
 /* Block when one of the handle's locations is remote. */
 void gz_index_sigpipe_block(const gazette_index_t *index, gz_sigpipe *state);
 void gz_sigpipe_restore(gz_sigpipe *state);
