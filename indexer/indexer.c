@@ -97,7 +97,9 @@ static double now_seconds(void)
 /* The outcome of a failed shim call (call right after it: the shim's
  * message refines it). An index that exists but does not open (a table
  * deleted) is damaged; a system error (permissions, out of descriptors,
- * disk full) is an I/O error whatever Xapian's class for it. */
+ * disk full) is an I/O error whatever Xapian's class for it. A status
+ * from another thread (a shard writer's commit) comes without its
+ * message: out of descriptors, memory or room, it is XAP_ERR_RESOURCE. */
 static gz_index_outcome outcome_for(xap_status s)
 {
     if (s != XAP_OK && s != XAP_ERR_NOMEM && gz_shim_error_is_io())
@@ -111,6 +113,7 @@ static gz_index_outcome outcome_for(xap_status s)
     case XAP_ERR_DB_CORRUPT:
     case XAP_ERR_DB_VERSION: return GZ_INDEX_CORRUPT;
     case XAP_ERR_DB:
+    case XAP_ERR_RESOURCE:
     case XAP_ERR_DB_NOT_FOUND: return GZ_INDEX_IO_ERROR;
     case XAP_ERR_NOMEM: return GZ_INDEX_NO_MEMORY;
     default: return GZ_INDEX_INTERNAL;

@@ -166,6 +166,7 @@ gazette_status_t gz_status_from_shim(xap_status s)
     case XAP_ERR_QUERY_PARSE:
     case XAP_ERR_QUERY_GRAMMAR: return GAZETTE_STATUS_QUERY_SYNTAX;
     case XAP_ERR_DB:
+    case XAP_ERR_RESOURCE:
     case XAP_ERR_DB_CLOSED:
     case XAP_ERR_NETWORK: return GAZETTE_STATUS_IO_ERROR;
     default: return GAZETTE_STATUS_INTERNAL_ERROR;

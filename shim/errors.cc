@@ -17,6 +17,7 @@ const char *xap_status_name(xap_status status)
     case XAP_ERR_DB_MODIFIED: return "ERR_DB_MODIFIED";
     case XAP_ERR_DB_CLOSED: return "ERR_DB_CLOSED";
     case XAP_ERR_DB: return "ERR_DB";
+    case XAP_ERR_RESOURCE: return "ERR_RESOURCE";
     case XAP_ERR_DOC_NOT_FOUND: return "ERR_DOC_NOT_FOUND";
     case XAP_ERR_QUERY_PARSE: return "ERR_QUERY_PARSE";
     case XAP_ERR_NETWORK: return "ERR_NETWORK";

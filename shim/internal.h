@@ -13,6 +13,7 @@
 #include <xapian.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -399,8 +400,64 @@ inline xap_status record(xap_status st, const char *type, const char *fn,
     return st;
 }
 
+// The text Xapian gives errno `e` (get_error_string()): glibc's
+// untranslated description, as Xapian 1.4 takes it (strerrordesc_np),
+// else strerror.
+inline const char *errno_text(int e) noexcept
+{
+#if defined(__GLIBC__) && \
+    (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 32))
+    const char *text = strerrordesc_np(e);
+    return text ? text : "";
+#else
+    return std::strerror(e);
+#endif
+}
+
+// Whether `e` says a system call failed for want of a resource: file
+// descriptors (EMFILE, ENFILE), memory (ENOMEM), room (ENOSPC, EDQUOT,
+// EFBIG). Such an error says nothing about the database, whatever
+// Xapian's class for it: a table that cannot be opened or created while
+// descriptors run out, or a commit's new revision file, is a
+// DatabaseOpeningError ("Couldn't write new rev file: X/v.tmp (Too many
+// open files)"). Xapian 1.4 keeps the errno private; its text is
+// get_error_string(), and a DatabaseError wrapping a failed commit quotes
+// the first error's ("Modifications failed (... (Too many open files)),
+// and couldn't open at the old revision: ..."). A write lock not taken
+// for want of descriptors says so in words alone.
+inline bool out_of_resources(const Xapian::Error &e) noexcept
+{
+    static const int kinds[] = {EMFILE, ENFILE, ENOMEM, ENOSPC, EDQUOT, EFBIG};
+    static const char fdlimit[] = ": too many open files";
+    const std::string &msg = e.get_msg();
+    const char *own = nullptr;
+    try {
+        own = e.get_error_string();   // made on first use: may allocate
+    } catch (...) {
+    }
+    for (int kind : kinds) {
+        const char *text = errno_text(kind);
+        size_t n = std::strlen(text);
+        if (own && std::strcmp(own, text) == 0)
+            return true;
+        for (size_t at = msg.find(text); n && at != std::string::npos;
+             at = msg.find(text, at + 1))
+            if (at > 0 && msg[at - 1] == '(' && msg.size() > at + n &&
+                msg[at + n] == ')')
+                return true;
+    }
+    return std::strcmp(e.get_type(), "DatabaseLockError") == 0 &&
+           msg.size() >= sizeof fdlimit - 1 &&
+           msg.compare(msg.size() - (sizeof fdlimit - 1), sizeof fdlimit - 1,
+                       fdlimit) == 0;
+}
+
+// Records `e` and returns `st`, the status of its class, or
+// XAP_ERR_RESOURCE when the system ran short of a resource.
 inline xap_status record(xap_status st, const Xapian::Error &e) noexcept
 {
+    if (out_of_resources(e))
+        st = XAP_ERR_RESOURCE;
     try {
         reserve_message_room();
         // "<Type>: <msg>[ (errno)]", copied into the room (a move would

@@ -44,6 +44,10 @@ typedef enum xap_status {
     XAP_ERR_DB_MODIFIED,     /* DatabaseModifiedError: reopen and retry */
     XAP_ERR_DB_CLOSED,       /* DatabaseClosedError: used after close */
     XAP_ERR_DB,              /* any other DatabaseError (I/O, disk full) */
+    XAP_ERR_RESOURCE,        /* any Xapian::Error of a system call that
+                                failed for want of a resource: descriptors
+                                (EMFILE, ENFILE), memory (ENOMEM), room
+                                (ENOSPC, EDQUOT, EFBIG) */
     XAP_ERR_DOC_NOT_FOUND,   /* DocNotFoundError */
     XAP_ERR_QUERY_PARSE,     /* QueryParserError: malformed query string */
     XAP_ERR_NETWORK,         /* NetworkError, NetworkTimeoutError */

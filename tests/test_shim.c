@@ -266,6 +266,7 @@ static void test_misc(void **state)
     assert_string_equal(xap_status_name(XAP_ERR_UNKNOWN), "ERR_UNKNOWN");
     assert_string_equal(xap_status_name(XAP_ERR_QUERY_GRAMMAR),
                         "ERR_QUERY_GRAMMAR");
+    assert_string_equal(xap_status_name(XAP_ERR_RESOURCE), "ERR_RESOURCE");
     assert_string_equal(xap_status_name((xap_status)999), "INVALID_STATUS");
     assert_non_null(xap_last_error());
     assert_non_null(strstr(xap_stem_languages(), "english"));
@@ -1756,6 +1757,59 @@ static void test_open_errors(void **state)
     assert_ptr_equal(db, (xap_database *)0x1);
 }
 
+/* Out of file descriptors, each call fails with XAP_ERR_RESOURCE whatever
+ * Xapian's class: opening (DatabaseOpeningError "... (Too many open
+ * files)"), locking for writing (DatabaseLockError "... too many open
+ * files") and committing (the new revision file, a DatabaseOpeningError,
+ * quoted in the DatabaseError of the failed roll back). Nothing is
+ * committed: the database still holds what it held. */
+static void test_out_of_descriptors_is_resource(void **state)
+{
+    (void)state;
+    const char *path = sub_path("fds.db");
+    build_db(path);
+    xap_database *db = NULL;
+    xap_writable *w = NULL;
+    char why[3][512];
+    assert_true(tu_exhaust_fds() > 0);
+    xap_status opened = xap_database_open(path, &db);
+    snprintf(why[0], sizeof why[0], "%s", xap_last_error());
+    xap_status locked = xap_writable_open(path, XAP_DB_OPEN, 0, &w);
+    snprintf(why[1], sizeof why[1], "%s", xap_last_error());
+    tu_release_fds();
+    assert_null(db);
+    assert_null(w);
+    if (opened != XAP_ERR_RESOURCE || locked != XAP_ERR_RESOURCE)
+        fail_msg("open: %s (%s); open for writing: %s (%s)",
+                 xap_status_name(opened), why[0], xap_status_name(locked),
+                 why[1]);
+    assert_non_null(strstr(why[0], "(Too many open files)"));
+    assert_non_null(strstr(why[1], "too many open files"));
+
+    OK(xap_writable_open(path, XAP_DB_OPEN, XAP_DB_NO_SYNC, &w));
+    xap_stem *stem;
+    xap_termgen *tg = english_termgen(&stem);
+    xap_document *doc = make_doc(tg, &DOCS[0]);
+    xap_docid id = 0;
+    OK(xap_writable_add_document(w, doc, &id));
+    assert_true(tu_exhaust_fds() > 0);
+    xap_status committed = xap_writable_commit(w);
+    snprintf(why[2], sizeof why[2], "%s", xap_last_error());
+    tu_release_fds();
+    if (committed != XAP_ERR_RESOURCE)
+        fail_msg("commit: %s (%s)", xap_status_name(committed), why[2]);
+    assert_non_null(strstr(why[2], "(Too many open files)"));
+    xap_writable_free(w);
+    xap_document_free(doc);
+    xap_termgen_free(tg);
+    xap_stem_free(stem);
+    uint32_t n = 0;
+    OK(xap_database_open(path, &db));
+    OK(xap_database_doc_count(db, &n));
+    assert_int_equal(n, NDOCS);
+    xap_database_free(db);
+}
+
 /* Reads through a closed writer's view fail with XAP_ERR_DB_CLOSED. */
 static void test_closed_db(void **state)
 {
@@ -2764,6 +2818,7 @@ int main(void)
         cmocka_unit_test(test_query_parse_errors),
         cmocka_unit_test(test_query_parse_strict),
         cmocka_unit_test(test_open_errors),
+        cmocka_unit_test(test_out_of_descriptors_is_resource),
         cmocka_unit_test(test_closed_db),
         cmocka_unit_test(test_termcount_spy),
         cmocka_unit_test(test_split_value_spy),

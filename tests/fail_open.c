@@ -1,0 +1,75 @@
+/*
+ * fail_open.c - an LD_PRELOAD module for the fault tests: the N-th open()
+ * of one path fails with a chosen errno, every other open runs as usual.
+ * A failure a resource limit would cause at one exact moment (a commit of
+ * one shard, in its writer thread), which `ulimit -n` reaches only by
+ * chance when several threads open and close files.
+ *
+ *   FAIL_OPEN_PATH   the path, exactly as the program passes it
+ *   FAIL_OPEN_ERRNO  the errno to fail with (default EMFILE)
+ *   FAIL_OPEN_NTH    which open of that path fails (default 1, the first)
+ */
+#define _GNU_SOURCE 1
+#undef _FILE_OFFSET_BITS   /* open and open64 are two functions here */
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+
+static int opens;   /* of FAIL_OPEN_PATH so far (atomic) */
+
+/* 1 when this open of `path` is the one to fail (errno set). */
+static int fails(const char *path)
+{
+    const char *target = getenv("FAIL_OPEN_PATH");
+    if (!target || !path || strcmp(path, target) != 0)
+        return 0;
+    const char *nth = getenv("FAIL_OPEN_NTH");
+    if (__atomic_add_fetch(&opens, 1, __ATOMIC_SEQ_CST) !=
+        (nth ? atoi(nth) : 1))
+        return 0;
+    const char *e = getenv("FAIL_OPEN_ERRNO");
+    errno = e ? atoi(e) : EMFILE;
+    return 1;
+}
+
+static mode_t mode_of(int flags, va_list ap)
+{
+    return (flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE
+               ? va_arg(ap, mode_t) : 0;
+}
+
+#define OPEN(name)                                                           \
+    int name(const char *path, int flags, ...)                               \
+    {                                                                        \
+        va_list ap;                                                          \
+        va_start(ap, flags);                                                 \
+        mode_t mode = mode_of(flags, ap);                                    \
+        va_end(ap);                                                          \
+        if (fails(path))                                                     \
+            return -1;                                                       \
+        int (*next)(const char *, int, ...) =                                \
+            (int (*)(const char *, int, ...))dlsym(RTLD_NEXT, #name);         \
+        return next(path, flags, mode);                                      \
+    }
+#define OPENAT(name)                                                         \
+    int name(int dir, const char *path, int flags, ...)                      \
+    {                                                                        \
+        va_list ap;                                                          \
+        va_start(ap, flags);                                                 \
+        mode_t mode = mode_of(flags, ap);                                    \
+        va_end(ap);                                                          \
+        if (fails(path))                                                     \
+            return -1;                                                       \
+        int (*next)(int, const char *, int, ...) =                           \
+            (int (*)(int, const char *, int, ...))dlsym(RTLD_NEXT, #name);    \
+        return next(dir, path, flags, mode);                                 \
+    }
+
+OPEN(open)
+OPEN(open64)
+OPENAT(openat)
+OPENAT(openat64)
