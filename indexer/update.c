@@ -12,6 +12,7 @@
 
 #include "gazette_private.h"
 #include "indexer.h"
+#include "path.h"
 #include "entity_aliases.h"
 #include "schema.h"
 #include "synonyms.h"
@@ -450,16 +451,11 @@ static int stub_part_missing(gazette_update_t *u, const char *db_path)
     return 1;
 }
 
-gazette_status_t gazette_update_run(gazette_update_t *update,
+/* gazette_update_run into `db_path`, given without trailing slashes. */
+static gazette_status_t run_trimmed(gazette_update_t *update,
                                     const char *db_path,
                                     const char *const *roots, size_t nroots)
 {
-    if (!update)
-        return GAZETTE_STATUS_INVALID_ARGUMENT;
-    memset(&update->stats, 0, sizeof update->stats);
-    update->error[0] = '\0';
-    if (check_run_paths(update, db_path, roots, nroots) != 0)
-        return GAZETTE_STATUS_INVALID_ARGUMENT;
     if (!update->full && stub_part_missing(update, db_path))
         return GAZETTE_STATUS_INPUT_NOT_FOUND;
     gz_synonyms *synonyms = NULL;
@@ -493,6 +489,26 @@ gazette_status_t gazette_update_run(gazette_update_t *update,
     gz_synonyms_free(synonyms);
     gz_entity_aliases_free(aliases);
     return gz_status_from_outcome(outcome);
+}
+
+gazette_status_t gazette_update_run(gazette_update_t *update,
+                                    const char *db_path,
+                                    const char *const *roots, size_t nroots)
+{
+    if (!update)
+        return GAZETTE_STATUS_INVALID_ARGUMENT;
+    memset(&update->stats, 0, sizeof update->stats);
+    update->error[0] = '\0';
+    if (check_run_paths(update, db_path, roots, nroots) != 0)
+        return GAZETTE_STATUS_INVALID_ARGUMENT;
+    char *db = strndup(db_path, gz_path_trimmed_length(db_path));
+    if (!db) {
+        snprintf(update->error, sizeof update->error, "out of memory");
+        return GAZETTE_STATUS_OUT_OF_MEMORY;
+    }
+    gazette_status_t status = run_trimmed(update, db, roots, nroots);
+    free(db);
+    return status;
 }
 
 uint64_t gazette_update_count(const gazette_update_t *update,

@@ -15,6 +15,7 @@
 #include "article.h"
 #include "gazette_private.h"
 #include "indexer.h"
+#include "path.h"
 #include "schema.h"
 #include "spelling.h"
 
@@ -215,7 +216,7 @@ gazette_status_t gazette_writer_open(const char *path, const char *language,
         free(w);
         w = NULL;
     }
-    if (!w || !(w->path = strdup(path))) {
+    if (!w || !(w->path = strndup(path, gz_path_trimmed_length(path)))) {
         if (w)
             free_writer(w);
         snprintf(err, GZ_ERROR_SIZE, "out of memory");
@@ -223,8 +224,8 @@ gazette_status_t gazette_writer_open(const char *path, const char *language,
     }
     w->lock_fd = -1;
     gz_index_outcome outcome = gz_index_open_locked(
-        path, path, XAP_DB_CREATE_OR_OPEN, wait_lock_seconds, NULL, &w->db,
-        &w->lock_fd, err, GZ_ERROR_SIZE);
+        w->path, w->path, XAP_DB_CREATE_OR_OPEN, wait_lock_seconds, NULL,
+        &w->db, &w->lock_fd, err, GZ_ERROR_SIZE);
     gazette_status_t status = gz_status_from_outcome(outcome);
     if (status == GAZETTE_STATUS_OK)
         status = prepare(w, language);

@@ -18,6 +18,7 @@
  * one server down leaves out that line only.
  */
 #include "search_private.h"
+#include "path.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -533,7 +534,9 @@ int gz_locations_init(gazette_index_t *index, const char *const *names,
             snprintf(why, whylen, "an empty index path");
             return -1;
         }
-        if (!(loc->name = strdup(names[i]))) {
+        /* "news.idx/" names the index "news.idx" */
+        loc->name = strndup(names[i], gz_path_trimmed_length(names[i]));
+        if (!loc->name) {
             snprintf(why, whylen, "out of memory");
             return -1;
         }

@@ -924,6 +924,37 @@ static void update_once(const char *corpus, const char *db)
     update_with_jobs(corpus, db, 1);
 }
 
+/* An index path with a trailing slash ("news.idx/", as a shell completes
+ * a directory) names the same index: a new index of two shards, one after
+ * --full (a stub file, which Xapian will not read as "stub/"), through the
+ * writer and for searching. Each failed before (74, 66). */
+static void test_index_path_with_trailing_slash(void **state)
+{
+    (void)state;
+    char corpus[4096], db[4200];
+    snprintf(corpus, sizeof corpus, "%s", path_in("slash-corpus"));
+    snprintf(db, sizeof db, "%s//", path_in("slash.idx"));
+    tu_write_file(corpus, "world/a.txt", "Title: Gaza\n\nAid reached Gaza.\n",
+                  31);
+    update_with_jobs(corpus, db, 2);
+    update_with_jobs(corpus, db, 2);
+    gazette_update_t *u = NULL;
+    assert_int_equal(gazette_update_new(&u), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_set_full(u, 1), GAZETTE_STATUS_OK);
+    const char *roots[] = {corpus};
+    assert_int_equal(gazette_update_run(u, db, roots, 1), GAZETTE_STATUS_OK);
+    gazette_update_free(u);
+    update_with_jobs(corpus, db, 2);
+    gazette_writer_t *w = NULL;
+    assert_int_equal(gazette_writer_open(db, NULL, 0, &w), GAZETTE_STATUS_OK);
+    put(w, article("extra", "Gaza extra", "More aid for Gaza."));
+    assert_int_equal(gazette_writer_close(w), GAZETTE_STATUS_OK);
+    gazette_index_t *index = NULL;
+    assert_int_equal(gazette_index_open(db, &index), GAZETTE_STATUS_OK);
+    assert_int_equal(hits(index, "gaza"), 2);
+    gazette_index_close(index);
+}
+
 /* Write a.txt and b.txt (texts `a`, `b`) into NAME/corpus and index them
  * once into NAME/db; both paths are returned (4096 bytes each). */
 static void index_two(const char *name, const char *a, const char *b,
@@ -1375,6 +1406,7 @@ int main(void)
         cmocka_unit_test(test_spelling_early_flush_asks_other_shards),
         cmocka_unit_test(test_spelling_leaves_out_codes),
         cmocka_unit_test(test_update_symlinks),
+        cmocka_unit_test(test_index_path_with_trailing_slash),
         cmocka_unit_test(test_update_out_of_descriptors),
         cmocka_unit_test(test_update_stop_after_walk),
         cmocka_unit_test(test_status_strings),
