@@ -455,6 +455,18 @@ xap_status gz_ranking_set_weighting(xap_enquire *enq)
                                                 params.b, params.min_normlen);
 }
 
+/* Feedback learns from the top documents, so which of several of equal
+ * weight make the top decides the whole ranking: in document order, two
+ * builds of one corpus (-j), or one index and the same articles split
+ * over several, ranked differently. Xapian reads the path value of every
+ * document that could reach the page: 2% more instructions for a default
+ * search, 9% for one without feedback, which keeps document order. */
+xap_status gz_ranking_set_ties(xap_enquire *enq)
+{
+    return xap_enquire_set_sort_by_relevance_then_value(enq,
+                                                        GZ_SLOT_FILE_PATH, 0);
+}
+
 /* A match that asks for no hit: Xapian sets up the query's posting lists
  * and stops. */
 xap_status gz_ranking_max_weight(xap_enquire *enq, double *qmax)
@@ -486,6 +498,8 @@ xap_status gz_ranking_apply(xap_enquire *enq, const xap_query *q,
     /* A query that weighs nothing (filters alone) has no top documents,
      * only the first ones written: nothing to learn from them. */
     s = gz_ranking_max_weight(enq, &fb->qmax);
+    if (s == XAP_OK && fb->qmax > 0)
+        s = gz_ranking_set_ties(enq);
     if (s != XAP_OK || fb->qmax <= 0)
         return s;
     s = expansion_query(enq, fb);

@@ -85,6 +85,10 @@ typedef struct gz_feedback {
 xap_status gz_ranking_apply(xap_enquire *enq, const xap_query *q,
                             int feedback, gz_feedback *fb);
 
+/* Sort by relevance on `enq`, hits of equal weight by file path (then in
+ * document order, which is a file's order of articles). Returns XAP_OK or
+ * the shim's status. */
+xap_status gz_ranking_set_ties(xap_enquire *enq);
 /* The most weight the query set on `enq` can give a document into *qmax
  * (0: it weighs nothing, a query of filters alone). Costs the setting up
  * of a match. Returns XAP_OK or the shim's status. */

@@ -241,8 +241,9 @@ static xap_status check_wildcards(gazette_index_t *index, const xap_query *q)
  * Xapian lists hits of equal weight in document order, the order the
  * articles happened to be written in, which a -j run leaves to chance:
  * hits that all weigh nothing and share a date go by path (then by place
- * in the file, the order its articles were written). Undated articles
- * (no date value) come last in either order. Xapian's remote protocol
+ * in the file, the order its articles were written); with feedback, so do
+ * hits of equal weight by relevance (gz_ranking_set_ties). Undated
+ * articles (no date value) come last in either order. Xapian's remote protocol
  * cannot take a sort key maker: over a tcp:// index the date alone, ties
  * by relevance, and the undated sort first oldest first.
  */

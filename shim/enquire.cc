@@ -149,6 +149,17 @@ xap_status xap_enquire_set_sort_by_value(xap_enquire *enq, unsigned slot,
     });
 }
 
+xap_status xap_enquire_set_sort_by_relevance_then_value(xap_enquire *enq,
+                                                      unsigned slot,
+                                                      int reverse)
+{
+    return guard(__func__, [&] {
+        NEED(enq);
+        enq->enq.set_sort_by_relevance_then_value(slot, reverse != 0);
+        return XAP_OK;
+    });
+}
+
 xap_status xap_enquire_set_sort_by_values(xap_enquire *enq,
                                           const xap_sort_value *values,
                                           size_t n)

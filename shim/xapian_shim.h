@@ -600,6 +600,12 @@ xap_status xap_enquire_set_weighting_bool(xap_enquire *enq);
 /* Sort by the value in `slot` (string order), ties by relevance. */
 xap_status xap_enquire_set_sort_by_value(xap_enquire *enq, unsigned slot,
                                          int reverse);
+/* Sort by relevance, ties by the value in `slot` (string order;
+ * `reverse`: descending). Xapian reads the value of every document that
+ * could reach the page. */
+xap_status xap_enquire_set_sort_by_relevance_then_value(xap_enquire *enq,
+                                                      unsigned slot,
+                                                      int reverse);
 /* One key of xap_enquire_set_sort_by_values: the value in `slot` (string
  * order; `reverse`: descending), a document without a value sorting as if
  * its value were `missing` (so "" sorts them first ascending and last
