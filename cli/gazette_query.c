@@ -161,7 +161,8 @@ static const char usage_text[] =
 "                     same hits, often a worse order\n"
 "      --explain      show the query as parsed, the terms each hit\n"
 "                     matched with the weight each one gave it, and what\n"
-"                     feedback re-ranking added\n"
+"                     feedback re-ranking and the words a wildcard stands\n"
+"                     for (not listed) added\n"
 "      --json         one JSON object per hit, one per line, then a\n"
 "                     summary object (see docs/json.md)\n"
 "      --format FMT   text (default), json, or paths: only the article\n"
@@ -413,9 +414,20 @@ static void print_clean(const char *s)
     put_clean(s, strlen(s));
 }
 
+/* What a hit's weight holds besides the terms --explain lists: what
+ * feedback re-ranking added, and the words a wildcard stood for (they are
+ * not listed). */
+static const char *unlisted_label(const cli_options *o, const char *query)
+{
+    int wildcard = strchr(query, '*') != NULL;
+    if (o->feedback && o->sort == GAZETTE_SORT_RELEVANCE)
+        return wildcard ? "feedback and wildcard words" : "feedback";
+    return wildcard ? "wildcard words" : "other";
+}
+
 /* "matched: Zgaza 1.234 + Szgaza 0.456 + feedback 0.100 = 1.790": the
- * weight of each matched term and what feedback re-ranking added. */
-static void print_text_explain(const gazette_hit_t *h)
+ * weight of each matched term and the rest (`unlisted`). */
+static void print_text_explain(const gazette_hit_t *h, const char *unlisted)
 {
     double sum = 0;
     fputs("      matched:", stdout);
@@ -429,7 +441,7 @@ static void print_text_explain(const gazette_hit_t *h)
     }
     double rest = gazette_hit_weight(h) - sum;
     if (rest > 0.0005)
-        printf(" + feedback %.3f", rest);
+        printf(" + %s %.3f", unlisted, rest);
     printf(" = %.3f\n", gazette_hit_weight(h));
 }
 
@@ -477,7 +489,8 @@ static void print_title(const gazette_hit_t *h, int colour)
     put_clean(title + at, len - at);
 }
 
-static void print_text_hit(const gazette_hit_t *h, const cli_options *o)
+static void print_text_hit(const gazette_hit_t *h, const cli_options *o,
+                           const char *unlisted)
 {
     const char *date = gazette_hit_date(h);
     const char *source = gazette_hit_source(h);
@@ -505,7 +518,7 @@ static void print_text_hit(const gazette_hit_t *h, const cli_options *o)
         putchar('\n');
     }
     if (o->explain)
-        print_text_explain(h);
+        print_text_explain(h, unlisted);
 }
 
 /* A JSON string of `s`; a string that is not valid UTF-8 (a file name
@@ -744,7 +757,7 @@ static int print_results(const gazette_results_t *r, const char *query,
             if (print_json_hit(h, o) != 0)
                 return CLI_EXIT_SOFTWARE;
         } else
-            print_text_hit(h, o);
+            print_text_hit(h, o, unlisted_label(o, query));
     }
     if (o->format == FORMAT_TEXT)
         print_text_trailer(r, o);

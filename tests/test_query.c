@@ -3366,6 +3366,14 @@ static void test_feedback_off(void **state)
     assert_int_not_equal(tu_run("'%s' --db '%s' --no-feedback --explain "
                                 "'gaza aid' | grep -q '+ feedback'", cli,
                                 fx.sample.db), 0);
+    /* the words a wildcard stands for are not listed: their weight is
+     * not called feedback's */
+    assert_int_not_equal(tu_run("'%s' --db '%s' --no-feedback --explain "
+                                "'ceasefi*' | grep -q '+ feedback'", cli,
+                                fx.sample.db), 0);
+    assert_int_equal(tu_run("'%s' --db '%s' --no-feedback --explain "
+                            "'ceasefi*' | grep -q '+ wildcard words'", cli,
+                            fx.sample.db), 0);
 }
 
 /* --json: hits with the documented fields, then one summary object. */
