@@ -15,6 +15,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "stub_refs.h"
+
 /* `db` without trailing slashes, into buf. */
 static int trimmed(const char *db, char *buf, size_t size)
 {
@@ -114,6 +116,100 @@ static int open_gens(const char *base)
     return open(gens, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 }
 
+/* 1 when `name` has the form gz_generation_new gives generations,
+ * "g<digits>-<digits>". */
+static int is_generation_name(const char *name)
+{
+    const char *p = name;
+    if (*p++ != 'g' || !(*p >= '0' && *p <= '9'))
+        return 0;
+    while (*p >= '0' && *p <= '9')
+        p++;
+    if (*p++ != '-' || !(*p >= '0' && *p <= '9'))
+        return 0;
+    while (*p >= '0' && *p <= '9')
+        p++;
+    return *p == '\0';
+}
+
+/* Markers beside a generation in DB.d saying that it is Gazette's to
+ * delete once DB no longer uses it: "<gen>.building" from before the
+ * generation is made until the stub names it, "<gen>.retired" from before
+ * a switch replaces it until it is deleted. A cleanup deletes only a
+ * marked generation: one without a marker may be another index's (a stub
+ * moved away still names DB.d/<gen>) or an older version's. */
+static const char *const marker_suffix[] = {".building", ".retired"};
+enum { MARK_BUILDING, MARK_RETIRED, MARK_KINDS };
+
+/* The name of marker `kind` of generation `name`, into buf[300]. */
+static const char *marker_name(const char *name, int kind, char buf[300])
+{
+    snprintf(buf, 300, "%.250s%s", name, marker_suffix[kind]);
+    return buf;
+}
+
+/* Create marker `kind` of generation `name` in DB.d (open as `dirfd`),
+ * on disk (the file and its directory entry fsync'd) before the caller
+ * goes on: a crash must not leave the generation without it. */
+static int mark_at(int dirfd, const char *name, int kind)
+{
+    char buf[300];
+    int fd = openat(dirfd, marker_name(name, kind, buf),
+                    O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return -1;
+    int ok = fsync(fd) == 0;
+    int e = errno;
+    close(fd);
+    errno = e;
+    return ok && fsync(dirfd) == 0 ? 0 : -1;
+}
+
+/* Remove marker `kind` of generation `name` (gone already is fine). */
+static void unmark_at(int dirfd, const char *name, int kind)
+{
+    char buf[300];
+    unlinkat(dirfd, marker_name(name, kind, buf), 0);
+}
+
+/* 1 when generation `name` has a marker of either kind. */
+static int is_marked_at(int dirfd, const char *name)
+{
+    char buf[300];
+    struct stat sb;
+    for (int kind = 0; kind < MARK_KINDS; kind++)
+        if (fstatat(dirfd, marker_name(name, kind, buf), &sb,
+                    AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(sb.st_mode))
+            return 1;
+    return 0;
+}
+
+/* 1 when entry `name` is a marker; its generation's name into gen[256]. */
+static int marker_of(const char *name, char gen[256])
+{
+    size_t n = strlen(name);
+    for (int kind = 0; kind < MARK_KINDS; kind++) {
+        size_t k = strlen(marker_suffix[kind]);
+        if (n > k && n - k < 256 &&
+            strcmp(name + n - k, marker_suffix[kind]) == 0) {
+            snprintf(gen, 256, "%.*s", (int)(n - k), name);
+            return is_generation_name(gen);
+        }
+    }
+    return 0;
+}
+
+/* Delete generation `name` of DB.d (open as `dirfd`), then its markers:
+ * in that order, so a run killed half-way leaves it marked. */
+static int remove_marked_at(int dirfd, const char *name)
+{
+    if (remove_at(dirfd, name) != 0)
+        return -1;
+    for (int kind = 0; kind < MARK_KINDS; kind++)
+        unmark_at(dirfd, name, kind);
+    return 0;
+}
+
 int gz_generation_remove(const char *db, const char *name)
 {
     char base[4096];
@@ -122,11 +218,39 @@ int gz_generation_remove(const char *db, const char *name)
     int fd = open_gens(base);
     if (fd < 0)
         return errno == ENOENT ? 0 : -1;
-    int rc = remove_at(fd, name);
+    int rc = remove_marked_at(fd, name);
     int saved = errno;
     close(fd);
     errno = saved;
     return rc;
+}
+
+/* Mark (mark_at) or unmark generation `path` (DB.d/<name>, or <name>)
+ * of `db`. 0, or -1 with errno. */
+static int set_marker(const char *db, const char *path, int kind, int on)
+{
+    char base[4096];
+    if (trimmed(db, base, sizeof base) != 0)
+        return -1;
+    int fd = open_gens(base);
+    if (fd < 0)
+        return -1;
+    const char *name = strrchr(path, '/');
+    name = name ? name + 1 : path;
+    int rc = 0;
+    if (on)
+        rc = mark_at(fd, name, kind);
+    else
+        unmark_at(fd, name, kind);
+    int saved = errno;
+    close(fd);
+    errno = saved;
+    return rc;
+}
+
+int gz_generation_mark_building(const char *db, const char *path)
+{
+    return set_marker(db, path, MARK_BUILDING, 1);
 }
 
 int gz_remove_tree(const char *path)
@@ -349,43 +473,6 @@ int gz_generation_check(const char *db, const char *const *roots,
     return -1;
 }
 
-/* The directory a stub file names ("auto REL" resolved against the stub's
- * directory), into out; -1 when `stub` is not a one-database stub. */
-static int stub_target(const char *stub, char *out, size_t size)
-{
-    FILE *f = fopen(stub, "r");
-    if (!f)
-        return -1;
-    char line[4096];
-    int ok = fgets(line, sizeof line, f) != NULL &&
-             strncmp(line, "auto ", 5) == 0;
-    fclose(f);
-    if (!ok)
-        return -1;
-    line[strcspn(line, "\n")] = '\0';
-    const char *rel = line + 5;
-    char copy[4096];
-    snprintf(copy, sizeof copy, "%s", stub);
-    int n = rel[0] == '/' ? snprintf(out, size, "%s", rel)
-                          : snprintf(out, size, "%s/%s", dirname(copy), rel);
-    return n > 0 && (size_t)n < size ? 0 : -1;
-}
-
-/* 1 when `stub` names a generation below "<stub>.d/" (so a stub written
- * by hand elsewhere is never deleted); its target then goes to out. */
-static int is_our_stub(const char *stub, char *out, size_t size)
-{
-    if (stub_target(stub, out, size) != 0)
-        return 0;
-    char copy1[4096], copy2[4096], prefix[8300];
-    snprintf(copy1, sizeof copy1, "%s", stub);
-    snprintf(copy2, sizeof copy2, "%s", stub);
-    int n = snprintf(prefix, sizeof prefix, "%s/%s.d/", dirname(copy1),
-                     basename(copy2));
-    return n > 0 && strncmp(out, prefix, (size_t)n) == 0 &&
-           !strstr(out + n, "/") && !strstr(out + n, "..");
-}
-
 /* Write the stub to `tmp` and flush it to disk. */
 static int write_stub(const char *tmp, const char *rel)
 {
@@ -439,27 +526,38 @@ static int clear_stale_tmp(const char *tmp, char *err, size_t errlen)
     return ok ? 0 : -1;
 }
 
-/* 1 when `name` has the form gz_generation_new gives generations,
- * "g<digits>-<digits>". */
-static int is_generation_name(const char *name)
+/* 1 when entry `name` of DB.d (open as `dirfd`) is a generation: a
+ * directory with the name gz_generation_new gives; its stat into sb. */
+static int is_generation_at(int dirfd, const char *name, struct stat *sb)
 {
-    const char *p = name;
-    if (*p++ != 'g' || !(*p >= '0' && *p <= '9'))
-        return 0;
-    while (*p >= '0' && *p <= '9')
-        p++;
-    if (*p++ != '-' || !(*p >= '0' && *p <= '9'))
-        return 0;
-    while (*p >= '0' && *p <= '9')
-        p++;
-    return *p == '\0';
+    return is_generation_name(name) &&
+           fstatat(dirfd, name, sb, AT_SYMLINK_NOFOLLOW) == 0 &&
+           S_ISDIR(sb->st_mode);
 }
 
-/* Delete every generation directory in "<base>.d" except `keep` (a name in
- * it): the ones earlier runs left when killed mid-build or mid-switch.
- * Called with the index lock held, so no other run is building one.
- * 0, or -1 with errno of the first failure (the others are still tried). */
-static int remove_stale_generations(const char *base, const char *keep)
+/* Remove entry `name` when it is a marker whose generation is gone or in
+ * use (`refs`): a run was killed before it removed it, and it must not
+ * outlive its meaning (a generation in use now, moved to another index
+ * later, would be taken for a leftover). */
+static void clear_stale_marker(int dirfd, const char *name,
+                               const gz_stub_refs *refs)
+{
+    char gen[256];
+    struct stat sb;
+    if (!marker_of(name, gen))
+        return;
+    if (fstatat(dirfd, gen, &sb, AT_SYMLINK_NOFOLLOW) != 0
+            ? errno == ENOENT
+            : gz_stub_refs_has(refs, &sb))
+        unlinkat(dirfd, name, 0);
+}
+
+/* Delete what killed --full runs left in "<base>.d": each generation DB
+ * does not use (`refs`) that carries a marker (one building, or one
+ * retired by a switch), and markers gone stale. Called with the index
+ * lock held, so no other run is building one. 0, or -1 with errno of the
+ * first failure (the others are still tried). */
+static int sweep_generations(const char *base, const gz_stub_refs *refs)
 {
     /* Through a descriptor opened without following a symlink: a DB.d
      * that is a link to elsewhere is never emptied. */
@@ -475,13 +573,12 @@ static int remove_stale_generations(const char *base, const char *keep)
     int rc = 0, first_errno = 0;
     struct dirent *e;
     while ((e = readdir(d)) != NULL) {
-        if (!is_generation_name(e->d_name) || strcmp(e->d_name, keep) == 0)
-            continue;
         struct stat sb;
-        if (fstatat(fd, e->d_name, &sb, AT_SYMLINK_NOFOLLOW) != 0 ||
-            !S_ISDIR(sb.st_mode))
+        clear_stale_marker(fd, e->d_name, refs);
+        if (!is_generation_at(fd, e->d_name, &sb) ||
+            gz_stub_refs_has(refs, &sb) || !is_marked_at(fd, e->d_name))
             continue;
-        if (remove_at(fd, e->d_name) != 0 && rc == 0) {
+        if (remove_marked_at(fd, e->d_name) != 0 && rc == 0) {
             rc = -1;
             first_errno = errno;
         }
@@ -491,15 +588,102 @@ static int remove_stale_generations(const char *base, const char *keep)
     return rc;
 }
 
-/* Delete what DB was before the switch: the database swapped out to
- * DB.stub-tmp (`was_dir`), or the generation "DB.d/<name>" the old stub
- * named, removed through DB.d opened without following a symlink. */
-static int remove_old(const char *base, const char *old, int was_dir)
+/* sweep_generations for the index at `base`, once what it uses is known:
+ * a stub that cannot be read or that Xapian would refuse (or anything in
+ * the way of knowing) deletes nothing. */
+static int clear_generations(const char *base)
 {
-    if (was_dir)
-        return gz_remove_tree(old);
-    const char *name = strrchr(old, '/');
-    return gz_generation_remove(base, name ? name + 1 : old);
+    gz_stub_refs refs;
+    int rc = 0;
+    if (gz_stub_refs_collect(base, &refs) == 0)
+        rc = sweep_generations(base, &refs);
+    int e = errno;
+    gz_stub_refs_free(&refs);
+    errno = e;
+    return rc;
+}
+
+/* The generations in DB.d a switch takes out of use. */
+typedef struct retired {
+    size_t n;
+    char **names;
+} retired;
+
+static void retired_free(retired *r)
+{
+    for (size_t i = 0; i < r->n; i++)
+        free(r->names[i]);
+    free(r->names);
+    r->n = 0;
+    r->names = NULL;
+}
+
+/* Append `name` to `r`; -1 when out of memory. */
+static int retired_add(retired *r, const char *name)
+{
+    char **names = realloc(r->names, (r->n + 1) * sizeof *names);
+    if (!names)
+        return -1;
+    r->names = names;
+    if (!(names[r->n] = strdup(name)))
+        return -1;
+    r->n++;
+    return 0;
+}
+
+/* Before a switch: mark retired (on disk) each generation in "<base>.d"
+ * the index at `base` uses, and list it in `out`, so that a run killed
+ * once the stub names the new one leaves it for a cleanup to delete. One
+ * that cannot be marked is still listed: this run deletes it itself.
+ * What DB uses not being known (or no memory to list it), none is. */
+static void retire_used(const char *base, retired *out)
+{
+    gz_stub_refs refs;
+    int fd = -1;
+    DIR *d = NULL;
+    if (gz_stub_refs_collect(base, &refs) == 0 &&
+        (fd = open_gens(base)) >= 0 && (d = fdopendir(fd)) != NULL) {
+        struct dirent *e;
+        while ((e = readdir(d)) != NULL) {
+            struct stat sb;
+            if (is_generation_at(fd, e->d_name, &sb) &&
+                gz_stub_refs_has(&refs, &sb) &&
+                retired_add(out, e->d_name) == 0)
+                (void)mark_at(fd, e->d_name, MARK_RETIRED);
+        }
+    }
+    if (d)
+        closedir(d);
+    else if (fd >= 0)
+        close(fd);
+    gz_stub_refs_free(&refs);
+}
+
+/* The switch did not happen: what retire_used marked is still in use. */
+static void unretire(const char *base, const retired *old)
+{
+    for (size_t i = 0; i < old->n; i++)
+        set_marker(base, old->names[i], MARK_RETIRED, 0);
+}
+
+/* After the switch: delete what DB was, the database exchanged out to
+ * `tmp` (`was_dir`) or the generations retired (`old`). 0, or -1 with
+ * the first failure in `err` (the others are still tried). */
+static int remove_old(const char *base, const char *tmp, int was_dir,
+                      const retired *old, char *err, size_t errlen)
+{
+    int rc = was_dir ? gz_remove_tree(tmp) : 0;
+    if (rc != 0)
+        snprintf(err, errlen, "switched to the new index, but removing the "
+                 "old one %s: %s", tmp, strerror(errno));
+    for (size_t i = 0; i < old->n; i++)
+        if (gz_generation_remove(base, old->names[i]) != 0 && rc == 0) {
+            rc = -1;
+            snprintf(err, errlen, "switched to the new index, but removing "
+                     "the old one %s.d/%s: %s", base, old->names[i],
+                     strerror(errno));
+        }
+    return rc;
 }
 
 /* `db` without trailing slashes into base, its DB.stub-tmp into tmp,
@@ -518,14 +702,10 @@ static int base_and_tmp(const char *db, char base[4096], char tmp[4200],
 
 int gz_generation_clear_leftovers(const char *db, char *err, size_t errlen)
 {
-    char base[4096], tmp[4200], live[4200] = "";
+    char base[4096], tmp[4200];
     if (base_and_tmp(db, base, tmp, err, errlen) != 0)
         return -1;
-    struct stat sb;
-    if (lstat(base, &sb) == 0 && S_ISREG(sb.st_mode))
-        (void)is_our_stub(base, live, sizeof live);
-    const char *keep = strrchr(live, '/');
-    if (remove_stale_generations(base, keep ? keep + 1 : "") != 0) {
+    if (clear_generations(base) != 0) {
         snprintf(err, errlen, "removing unused generations in %s.d: %s",
                  base, strerror(errno));
         return -1;
@@ -535,17 +715,12 @@ int gz_generation_clear_leftovers(const char *db, char *err, size_t errlen)
 
 int gz_generation_clear_unused(const char *db, char *err, size_t errlen)
 {
-    char base[4096], live[4200] = "";
+    char base[4096];
     if (trimmed(db, base, sizeof base) != 0) {
         snprintf(err, errlen, "%s: %s", db, strerror(errno));
         return -1;
     }
-    struct stat sb;
-    if (lstat(base, &sb) == 0 && !S_ISDIR(sb.st_mode) &&
-        !(S_ISREG(sb.st_mode) && is_our_stub(base, live, sizeof live)))
-        return 0;
-    const char *keep = strrchr(live, '/');
-    if (remove_stale_generations(base, keep ? keep + 1 : "") != 0) {
+    if (clear_generations(base) != 0) {
         snprintf(err, errlen, "could not delete the generations an "
                  "interrupted --full left in %s.d: %s", base, strerror(errno));
         return -1;
@@ -557,19 +732,18 @@ int gz_generation_switch(const char *db, const char *rel,
                          void (*release)(void *ctx), void *ctx, char *err,
                          size_t errlen)
 {
-    char base[4096], tmp[4200], old[4200] = "";
+    char base[4096], tmp[4200];
     if (base_and_tmp(db, base, tmp, err, errlen) != 0)
         return -1;
     struct stat sb;
-    int exists = lstat(base, &sb) == 0;
-    int is_dir = exists && S_ISDIR(sb.st_mode);
-    if (exists && !is_dir && !is_our_stub(base, old, sizeof old))
-        old[0] = '\0';   /* not a stub we made: replace, delete nothing */
+    int is_dir = lstat(base, &sb) == 0 && S_ISDIR(sb.st_mode);
     if (write_stub(tmp, rel) != 0) {
         snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
         unlink(tmp);
         return -1;
     }
+    retired old = {0};
+    retire_used(base, &old);
     /* A directory cannot be renamed over; exchange it with the stub
      * (once nothing has it open to write by the path DB: a file then). */
     if (is_dir && release)
@@ -580,23 +754,22 @@ int gz_generation_switch(const char *db, const char *rel,
     if (rc != 0) {
         snprintf(err, errlen, "%s: %s", base, strerror(errno));
         unlink(tmp);
+        unretire(base, &old);
+        retired_free(&old);
         return -1;
     }
     sync_parent(base);
     if (!is_dir && release)
         release(ctx);
-    if (is_dir)
-        snprintf(old, sizeof old, "%s", tmp);   /* the old db, swapped out */
+    /* Named by DB now: no longer a build a cleanup may delete. */
+    set_marker(base, rel, MARK_BUILDING, 0);
     /* Switched: from here on failures are warnings, the new index is in
-     * use. A missing old generation is fine (gz_remove_tree). */
-    if (old[0] && remove_old(base, old, is_dir) != 0) {
-        snprintf(err, errlen, "switched to the new index, but removing the "
-                 "old one %s: %s", old, strerror(errno));
+     * use. A missing old generation is fine (remove_at). */
+    int failed = remove_old(base, tmp, is_dir, &old, err, errlen);
+    retired_free(&old);
+    if (failed)
         return 1;
-    }
-    char copy[4200];
-    snprintf(copy, sizeof copy, "%s", rel);
-    if (remove_stale_generations(base, basename(copy)) != 0) {
+    if (clear_generations(base) != 0) {
         snprintf(err, errlen, "switched to the new index, but removing "
                  "unused generations in %s.d: %s", base, strerror(errno));
         return 1;

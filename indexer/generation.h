@@ -31,29 +31,44 @@ int gz_generation_new(const char *db, char *path, size_t pathlen, char *rel,
 int gz_generation_check(const char *db, const char *const *roots,
                         size_t nroots, char *err, size_t errlen);
 
-/* Before a --full build, with the index lock held: delete what killed
- * runs left (a DB.stub-tmp, generation directories in DB.d other than the
- * one DB's stub names), so the build has their disk space. 0, or -1 with
+/* What a cleanup deletes in DB.d: a generation DB does not use (no line
+ * of its stub, nested stubs and XAPIANDB included, names it or a path
+ * below it, however written) that carries Gazette's marker
+ * "DB.d/<gen>.building" (made before the generation, removed once the
+ * stub names it) or "DB.d/<gen>.retired" (made before a switch replaces
+ * it, removed with it): what a --full killed mid-build, or between its
+ * switch and deleting the old generation, left behind, each as big as the
+ * index. A generation without a marker (one a stub moved elsewhere still
+ * names, one an older version left) is never deleted, and when what DB
+ * uses cannot be known (a stub that cannot be read or that Xapian would
+ * refuse) nothing is. Markers whose generation is gone or in use are
+ * removed. Both cleanups run with the index lock held. */
+
+/* Before a --full build: clear what killed runs left (a DB.stub-tmp, the
+ * generations above), so the build has their disk space. 0, or -1 with
  * a reason in `err` (something at DB.stub-tmp that is not ours, a
  * generation that could not be deleted). */
 int gz_generation_clear_leftovers(const char *db, char *err, size_t errlen);
 
-/* Before an update run writes, with the index lock held: delete the
- * generation directories in DB.d that DB does not name (a --full killed
- * mid-build, or between its switch and deleting the old generation, left
- * them, each as big as the index). Only when which one is live is known:
- * DB is Gazette's stub naming one (that one is kept), or a database
- * directory or nothing (none is live); with anything else at DB nothing
- * is deleted. Touches no DB.stub-tmp. 0, or -1 with a reason in `err`
- * (a generation that could not be deleted). */
+/* Before an update run writes: delete the generations above. Touches no
+ * DB.stub-tmp. 0, or -1 with a reason in `err` (a generation that could
+ * not be deleted). */
 int gz_generation_clear_unused(const char *db, char *err, size_t errlen);
+
+/* Mark generation `path` (as gz_generation_new gave it, not made yet) as
+ * being built ("DB.d/<gen>.building", fsync'd), with the index lock held
+ * and after the cleanup: a run killed before its switch leaves it for a
+ * cleanup to delete. 0, or -1 with errno. */
+int gz_generation_mark_building(const char *db, const char *path);
 
 /* Make `db` a stub naming generation `rel` (as made by gz_generation_new),
  * with the index lock held: clear a DB.stub-tmp left by a run killed
- * mid-switch, write and fsync "DB.stub-tmp", rename or exchange it over DB,
- * fsync the directory, then delete what DB was before (the old generation
- * directory or plain database directory; already gone is fine) and any
- * other generation directory in DB.d (left by killed runs).
+ * mid-switch, write and fsync "DB.stub-tmp", mark retired the generations
+ * in DB.d that DB uses, rename or exchange the stub over DB, fsync the
+ * directory, remove the new generation's building marker, then delete
+ * what DB was before (the retired generations, or the plain database
+ * directory; already gone is fine) and what killed runs left (the
+ * cleanup above).
  * `release(ctx)` (when not NULL) is called once, for the caller to close
  * what it holds open of the old index: when DB is a stub, right after
  * the rename (DB names the new generation, the old one is not deleted
@@ -66,9 +81,9 @@ int gz_generation_switch(const char *db, const char *rel,
                          void (*release)(void *ctx), void *ctx, char *err,
                          size_t errlen);
 
-/* Delete generation `name` of index `db` ("DB.d/<name>" and all below it)
- * through DB.d opened without following symlinks: a DB.d that is a
- * symlink is left alone (-1, ELOOP). Gone already: 0. */
+/* Delete generation `name` of index `db` ("DB.d/<name>" and all below it,
+ * then its markers) through DB.d opened without following symlinks: a
+ * DB.d that is a symlink is left alone (-1, ELOOP). Gone already: 0. */
 int gz_generation_remove(const char *db, const char *name);
 
 /* 1 when `path` is a directory holding nothing but what Xapian puts in a

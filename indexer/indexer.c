@@ -1393,8 +1393,10 @@ static int compact_generation(const gz_index_config *cfg,
 {
     char path[4096], rel[4096];
     if (gz_generation_new(cfg->db_path, path, sizeof path, rel,
-                          sizeof rel) != 0) {
-        snprintf(err, errlen, "%s: %s", cfg->db_path, strerror(errno));
+                          sizeof rel) != 0 ||
+        gz_generation_mark_building(cfg->db_path, path) != 0) {
+        snprintf(err, errlen, "%s: %s (kept the new index as built)",
+                 cfg->db_path, strerror(errno));
         return -1;
     }
     /* The shards of the build hold the same metadata (write_metadata), so
@@ -1611,7 +1613,8 @@ static int create_layout(const char *db, size_t n, char *err, size_t errlen)
 }
 
 /* A --full killed mid-build left its generation, as big as the index, in
- * DB.d: an update frees it rather than leaving it to the next --full,
+ * DB.d (marked as Gazette's: gz_generation_clear_unused deletes nothing
+ * else): an update frees it rather than leaving it to the next --full,
  * which a nightly job may never run. Failing to is a warning: the update
  * itself is sound. */
 static void clear_unused_generations(const gz_index_config *cfg)
@@ -1642,6 +1645,9 @@ static xap_status open_written(shard_opening *o, char *err, size_t errlen)
             return XAP_ERR_DB;
     } else if (gz_generation_clear_leftovers(cfg->db_path, err, errlen) !=
                0) {
+        return XAP_ERR_DB;
+    } else if (gz_generation_mark_building(cfg->db_path, o->new_dir) != 0) {
+        snprintf(err, errlen, "%s: %s", o->new_dir, strerror(errno));
         return XAP_ERR_DB;
     } else if (n > 1) {
         if (gz_shards_plan(o->new_dir, n, &st->where, err, errlen) != 0)

@@ -25,6 +25,7 @@
 #include <cmocka.h>
 
 #include "gazette.h"
+#include "gen_corpus.h"
 #include "test_util.h"
 #include "xapian_shim.h"
 
@@ -112,6 +113,48 @@ static int count_entries(const char *dir, const char *prefix)
         n += strncmp(e->d_name, prefix, strlen(prefix)) == 0;
     closedir(d);
     return n;
+}
+
+/* Entries of directory `dir` with a name ending in `suffix` ("" for
+ * none: then the names without a '.'), and starting with 'g'. */
+static int count_g(const char *dir, const char *suffix)
+{
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        size_t len = strlen(e->d_name), k = strlen(suffix);
+        if (e->d_name[0] == 'g' &&
+            (k ? len > k && strcmp(e->d_name + len - k, suffix) == 0
+               : !strchr(e->d_name, '.')))
+            n++;
+    }
+    closedir(d);
+    return n;
+}
+
+/* Generation directories in DB.d `gens`. */
+static int count_generations(const char *gens)
+{
+    return count_g(gens, "");
+}
+
+/* Gazette's markers in DB.d `gens`: "<gen>.building", "<gen>.retired". */
+static int count_markers(const char *gens)
+{
+    return count_g(gens, ".building") + count_g(gens, ".retired");
+}
+
+/* What a --full killed mid-build leaves in DB.d `gens`: generation `name`
+ * (empty: its databases not created yet) and its marker "<name>.building"
+ * made before it; `kind` "retired" instead: a generation a --full killed
+ * after its switch had not deleted yet. */
+static void fake_killed_run(const char *gens, const char *name,
+                            const char *kind)
+{
+    assert_int_equal(tu_run("mkdir -p '%s/%s' && : >'%s/%s.%s'", gens, name,
+                            gens, name, kind), 0);
 }
 
 /* A --db that is a directory of documents, a document, or the corpus
@@ -235,8 +278,11 @@ static void test_missing_old_generation_is_fine(void **state)
 
 /* What killed runs leave: the old database exchanged out to DB.stub-tmp
  * (killed before deleting it), a stub file there (killed before the
- * rename), and unfinished generations in DB.d. The next --full clears
- * them; a directory of ours-looking name that is not is kept. */
+ * rename), unfinished generations in DB.d marked as being built, an old
+ * one marked retired (killed after the switch), and the live one's marker
+ * (killed between the switch and removing it). The next --full clears
+ * them; a directory of ours-looking name without a marker (an older
+ * version's, an archived index's) or of another name is kept. */
 static void test_clears_leftovers_of_killed_runs(void **state)
 {
     (void)state;
@@ -249,17 +295,27 @@ static void test_clears_leftovers_of_killed_runs(void **state)
     /* killed after the exchange: a whole database at DB.stub-tmp */
     assert_int_equal(index_run("--db '%s' '%s'", other, fx.corpus), 0);
     assert_int_equal(tu_run("mv '%s' '%s.stub-tmp'", other, fx.db), 0);
-    /* killed mid-build: generations in DB.d, one with a partial database */
-    assert_int_equal(tu_run("mkdir '%s/g1700000000000000001-4242' "
-                            "'%s/g1700000000000000002-4243' '%s/keepme' && "
+    /* killed mid-build (a generation with a partial database) and after
+     * a switch (the old generation, retired) */
+    fake_killed_run(gens, "g1700000000000000001-4242", "building");
+    fake_killed_run(gens, "g1700000000000000002-4243", "retired");
+    /* an older version's generation (no marker), not a generation, and
+     * the live one still marked as being built */
+    assert_int_equal(tu_run("mkdir '%s/g1700000000000000003-4244' "
+                            "'%s/keepme' && : >'%s'/\"$(sed -n "
+                            "'s|^auto idx.d/||p' '%s')\".building && "
                             "cp \"$(find '%s.stub-tmp' -name iamglass | "
                             "head -n 1)\" '%s/g1700000000000000001-4242/'",
-                            gens, gens, gens, fx.db, gens), 0);
+                            gens, gens, gens, fx.db, fx.db, gens), 0);
+    assert_int_equal(count_markers(gens), 3);
     assert_int_equal(index_run("--full --db '%s' '%s'", fx.db, fx.corpus), 0);
     assert_false(exists("%s.stub-tmp", fx.db));
-    assert_int_equal(count_entries(gens, "g"), 1);
+    assert_int_equal(count_generations(gens), 2);   /* the live one, and */
+    assert_true(exists("%s/g1700000000000000003-4244", gens));   /* unmarked */
+    assert_int_equal(count_markers(gens), 0);
     assert_true(exists("%s/keepme", gens));   /* not a generation name */
     assert_int_equal(articles(fx.db), n);
+    assert_int_equal(tu_run("rmdir '%s/g1700000000000000003-4244'", gens), 0);
 
     /* killed before the rename: a stub file at DB.stub-tmp */
     tu_write_file(fx.tmp, "idx.stub-tmp", "auto idx.d/g1-1\n", 16);
@@ -300,12 +356,14 @@ static void test_leftovers_cleared_before_building(void **state)
     assert_int_equal(tu_run("live=$(ls -d '%s'/g*) && mkdir "
                             "'%s/g1700000000000000001-4242' && cp -r "
                             "\"$live\"/. '%s/g1700000000000000001-4242/' "
+                            "&& : >'%s/g1700000000000000001-4242.building' "
                             "&& mkdir -p '%s/world' && cp \"$(find '%s' "
                             "-name '*.txt' | head -n 1)\" '%s/world/'",
-                            gens, gens, gens, few, fx.corpus, few), 0);
-    assert_int_equal(count_entries(gens, "g"), 2);
+                            gens, gens, gens, gens, few, fx.corpus, few), 0);
+    assert_int_equal(count_generations(gens), 2);
     assert_int_equal(index_run("--full --db '%s' '%s'", db, few), 69);
-    assert_int_equal(count_entries(gens, "g"), 1);   /* the live one */
+    assert_int_equal(count_generations(gens), 1);   /* the live one */
+    assert_int_equal(count_markers(gens), 0);
     assert_int_equal(articles(db), n);
 }
 
@@ -325,30 +383,157 @@ static void test_update_clears_killed_full(void **state)
     assert_int_equal(index_run("--db '%s' '%s'", plain, fx.corpus), 0);
     uint64_t n = articles(db);
     const char *dirs[] = {gens, plain_gens};
-    for (int i = 0; i < 2; i++)
-        assert_int_equal(tu_run("mkdir -p '%s/g1700000000000000001-4242' && "
-                                "echo partial > "
+    for (int i = 0; i < 2; i++) {
+        fake_killed_run(dirs[i], "g1700000000000000001-4242", "building");
+        assert_int_equal(tu_run("echo partial > "
                                 "'%s/g1700000000000000001-4242/iamglass'",
-                                dirs[i], dirs[i]), 0);
-    assert_int_equal(count_entries(gens, "g"), 2);
+                                dirs[i]), 0);
+    }
+    /* and the live one's marker, as a --full killed between its switch and
+     * removing it leaves it: stale, it goes, the generation stays */
+    assert_int_equal(tu_run(": >'%s'/\"$(sed -n 's|^auto killed.idx.d/||p' "
+                            "'%s')\".building", gens, db), 0);
+    assert_int_equal(count_generations(gens), 2);
     assert_int_equal(index_run("--dry-run --db '%s' '%s'", db, fx.corpus), 0);
-    assert_int_equal(count_entries(gens, "g"), 2);
+    assert_int_equal(count_generations(gens), 2);
+    assert_int_equal(count_markers(gens), 2);
     assert_int_equal(index_run("--db '%s' '%s'", db, fx.corpus), 0);
-    assert_int_equal(count_entries(gens, "g"), 1);   /* the live one */
+    assert_int_equal(count_generations(gens), 1);   /* the live one */
+    assert_int_equal(count_markers(gens), 0);
     assert_false(exists("%s/g1700000000000000001-4242", gens));
     assert_int_equal(articles(db), n);
     /* an index that is a directory, not a stub: no generation is live */
     assert_int_equal(index_run("--db '%s' '%s'", plain, fx.corpus), 0);
-    assert_int_equal(count_entries(plain_gens, "g"), 0);
+    assert_int_equal(count_generations(plain_gens), 0);
+    assert_int_equal(count_markers(plain_gens), 0);
     assert_int_equal(articles(plain), n);
-    /* a stub Gazette did not write: which generation is live is not
-     * known, so none is deleted */
+    /* beside a stub Gazette did not write: a generation without a marker
+     * is not known to be a leftover, and is kept */
     tu_write_file(fx.tmp, "hand.stub", "auto plain.idx\n", 15);
     assert_int_equal(tu_run("mkdir -p '%s/hand.stub.d/g1700000000000000001-1'",
                             fx.tmp), 0);
     assert_int_equal(index_run("--db '%s/hand.stub' '%s'", fx.tmp,
                                fx.corpus), 0);
     assert_true(exists("%s/hand.stub.d/g1700000000000000001-1", fx.tmp));
+}
+
+/* `dir`/`name`: a corpus of one file of corpus/sample. */
+static void small_corpus(char *dir, size_t size, const char *name)
+{
+    snprintf(dir, size, "%s/%s", fx.tmp, name);
+    assert_int_equal(tu_run("mkdir -p '%s/world' && cp \"$(find '%s' -name "
+                            "'*.txt' | head -n 1)\" '%s/world/'", dir,
+                            fx.corpus, dir), 0);
+}
+
+/* An index archived by renaming its stub (news.idx to news-2023.idx: its
+ * relative line still names news.idx.d/<gen>), then a new index under the
+ * old name: neither the new one's updates nor its rebuilds delete the
+ * archived generation, which has no marker (it is no leftover). An
+ * update deleted it, as a generation news.idx does not name (the archive
+ * then failed to open, 66), and so did a --full, before building. */
+static void test_archived_index_survives(void **state)
+{
+    (void)state;
+    char news[1100], archive[1100], gens[1200], few[1100];
+    snprintf(news, sizeof news, "%s/news.idx", fx.tmp);
+    snprintf(archive, sizeof archive, "%s/news-2023.idx", fx.tmp);
+    snprintf(gens, sizeof gens, "%s.d", news);
+    small_corpus(few, sizeof few, "news-few");
+    assert_int_equal(index_run("--full --db '%s' '%s'", news, fx.corpus), 0);
+    uint64_t n = articles(news);
+    assert_int_equal(tu_run("mv '%s' '%s'", news, archive), 0);
+    assert_int_equal(articles(archive), n);
+    /* an update makes a new index (a directory), --full a stub, a second
+     * --full replaces that stub, and it is updated again */
+    const char *runs[] = {"", "--full", "--full", ""};
+    for (size_t i = 0; i < sizeof runs / sizeof *runs; i++) {
+        assert_int_equal(index_run("%s --db '%s' '%s'", runs[i], news, few),
+                         0);
+        assert_int_equal(articles(news), 1);
+        assert_int_equal(articles(archive), n);
+    }
+    assert_int_equal(count_generations(gens), 2);   /* each index's */
+    assert_int_equal(count_markers(gens), 0);
+}
+
+/* Make a two-shard index of the corpus and move its two shard databases
+ * to `dir`/`shard0` and `dir`/`shard1` (their parents created). */
+static void two_shards(const char *dir, const char *shard0,
+                       const char *shard1)
+{
+    char built[1200];
+    snprintf(built, sizeof built, "%s/two-shards", fx.tmp);
+    assert_int_equal(index_run("-j2 --db '%s' '%s'", built, fx.corpus), 0);
+    assert_int_equal(tu_run("cd '%s' && mkdir -p \"$(dirname '%s/%s')\" "
+                            "\"$(dirname '%s/%s')\" && mv shard0 '%s/%s' && "
+                            "mv shard1 '%s/%s' && cd .. && rm -rf '%s'",
+                            built, dir, shard0, dir, shard1, dir, shard0,
+                            dir, shard1, built), 0);
+}
+
+/* A stub of two lines, each naming a generation (Xapian opens them as one
+ * index, and an update writes both), one by a relative path, one by an
+ * absolute one: an update keeps both. It deleted the second, as not the
+ * one the first line names, then made it again, empty, and added its
+ * articles again. A --full replaces both, and deletes them. */
+static void test_two_generation_stub(void **state)
+{
+    (void)state;
+    char db[1100], gens[1200];
+    snprintf(db, sizeof db, "%s/two.idx", fx.tmp);
+    snprintf(gens, sizeof gens, "%s.d", db);
+    two_shards(gens, "g1-1", "g2-2");
+    char stub[1400];   /* one relative line, one absolute */
+    int len = snprintf(stub, sizeof stub, "auto two.idx.d/g1-1\nauto "
+                       "%s/g2-2\n", gens);
+    tu_write_file(fx.tmp, "two.idx", stub, (size_t)len);
+    uint64_t n = articles(db);
+    /* through the library, for its counts: nothing to add again */
+    gazette_update_t *u = NULL;
+    assert_int_equal(gazette_update_new(&u), GAZETTE_STATUS_OK);
+    const char *roots[] = {fx.corpus};
+    assert_int_equal(gazette_update_run(u, db, roots, 1), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_count(u, GAZETTE_COUNT_ADDED), 0);
+    gazette_update_free(u);
+    assert_true(exists("%s/g2-2/iamglass", gens));
+    assert_int_equal(articles(db), n);
+    assert_int_equal(index_run("--full --db '%s' '%s'", db, fx.corpus), 0);
+    assert_false(exists("%s/g1-1", gens));
+    assert_false(exists("%s/g2-2", gens));
+    assert_int_equal(count_generations(gens), 1);
+    assert_int_equal(count_markers(gens), 0);
+    assert_int_equal(articles(db), n);
+}
+
+/* A stub naming the shards of a generation ("auto sh.idx.d/g1-1/shard0",
+ * "auto sh.idx.d/g1-1/shard1"): g1-1 is the index in use. --full deleted
+ * it before building, as a generation the stub did not name, and the
+ * removal guard then compared the rebuild with an empty index: one from
+ * a corpus of a single file was switched in. It must be refused (69),
+ * g1-1 kept; an update keeps it too. */
+static void test_stub_naming_shards_of_a_generation(void **state)
+{
+    (void)state;
+    char db[1100], gens[1200], few[1100];
+    snprintf(db, sizeof db, "%s/sh.idx", fx.tmp);
+    snprintf(gens, sizeof gens, "%s.d", db);
+    small_corpus(few, sizeof few, "sh-few");
+    two_shards(gens, "g1-1/shard0", "g1-1/shard1");
+    assert_int_equal(tu_run("printf 'auto sh.idx.d/g1-1/shard0\\nauto "
+                            "sh.idx.d/g1-1/shard1\\n' >'%s' && cp '%s' "
+                            "'%s/sh-stub.txt'", db, db, fx.tmp), 0);
+    uint64_t n = articles(db);
+    assert_int_equal(index_run("--full --db '%s' '%s'", db, few), 69);
+    assert_int_equal(tu_run("cmp -s '%s' '%s/sh-stub.txt'", db, fx.tmp), 0);
+    assert_true(exists("%s/g1-1/shard0/iamglass", gens));
+    assert_true(exists("%s/g1-1/shard1/iamglass", gens));
+    assert_int_equal(count_generations(gens), 1);
+    assert_int_equal(count_markers(gens), 0);
+    assert_int_equal(articles(db), n);
+    assert_int_equal(index_run("--db '%s' '%s'", db, fx.corpus), 0);
+    assert_true(exists("%s/g1-1/shard1/iamglass", gens));
+    assert_int_equal(articles(db), n);
 }
 
 /* A --db that is a symbolic link: --full would replace the link with a
@@ -645,6 +830,44 @@ static void wait_for_stderr(const char *text)
     }
 }
 
+/* SIGKILL a --full mid-build, once its generation exists: the run
+ * leaves it, with its building marker, beside the live one; the next
+ * update deletes both and keeps the live generation. */
+static void test_update_clears_a_killed_full(void **state)
+{
+    (void)state;
+    char corpus[1100], db[1100], gens[1200], live[1400];
+    snprintf(corpus, sizeof corpus, "%s/generated", fx.tmp);
+    snprintf(db, sizeof db, "%s/gen.idx", fx.tmp);
+    snprintf(gens, sizeof gens, "%s.d", db);
+    gen_options o = gen_default_options(17, 1500);   /* a few seconds */
+    gen_corpus_free(gen_corpus_create(corpus, &o));
+    assert_int_equal(index_run("--full --db '%s' '%s'", db, fx.corpus), 0);
+    uint64_t n = articles(db);
+    FILE *f = fopen(db, "r");
+    assert_non_null(f);
+    assert_non_null(fgets(live, sizeof live, f));   /* auto gen.idx.d/g... */
+    fclose(f);
+    live[strcspn(live, "\n")] = '\0';
+    pid_t pid = start_full(db, corpus);
+    double t0 = now();
+    while (count_generations(gens) < 2) {
+        if (now() - t0 > 60)
+            fail_msg("no new generation in %s after a minute", gens);
+        struct timespec ts = {0, 1000000L};
+        nanosleep(&ts, NULL);
+    }
+    kill(pid, SIGKILL);
+    assert_int_equal(wait_exit(pid), 128 + SIGKILL);
+    assert_int_equal(count_generations(gens), 2);
+    assert_int_equal(count_g(gens, ".building"), 1);
+    assert_int_equal(index_run("--db '%s' '%s'", db, fx.corpus), 0);
+    assert_int_equal(count_generations(gens), 1);
+    assert_int_equal(count_markers(gens), 0);
+    assert_true(exists("%s/%s", fx.tmp, live + 5));
+    assert_int_equal(articles(db), n);
+}
+
 /* SIGINT while --full copies the articles of a file it cannot read from
  * the index it replaces: the run stops (130), the index is as it was and
  * no generation is left. The copying never looked: the stop was lost and
@@ -763,11 +986,15 @@ int main(void)
         cmocka_unit_test(test_clears_leftovers_of_killed_runs),
         cmocka_unit_test(test_leftovers_cleared_before_building),
         cmocka_unit_test(test_update_clears_killed_full),
+        cmocka_unit_test(test_archived_index_survives),
+        cmocka_unit_test(test_two_generation_stub),
+        cmocka_unit_test(test_stub_naming_shards_of_a_generation),
         cmocka_unit_test(test_db_symlink_refused),
         cmocka_unit_test(test_undeletable_old_generation_is_a_warning),
         cmocka_unit_test(test_xapian_check_as_documented),
         cmocka_unit_test(test_refuses_a_xapian_writer),
         cmocka_unit_test(test_holds_xapian_locks_to_the_switch),
+        cmocka_unit_test(test_update_clears_a_killed_full),
         cmocka_unit_test(test_stop_while_copying),
         cmocka_unit_test(test_copied_articles_keep_their_spelling),
     };
