@@ -85,6 +85,8 @@ typedef struct run_state {
                                     GZ_META_CJK_NGRAMS; write_metadata
                                     decides: a dry run analyses none) */
     xap_status status;           /* first failure, sticky */
+    int status_of_pipeline;      /* status is the pipeline's failure (its
+                                    cause: gz_pipeline_cause) */
 } run_state;
 
 static double now_seconds(void)
@@ -94,17 +96,17 @@ static double now_seconds(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* The outcome of a failed shim call (call right after it: the shim's
- * message refines it). An index that exists but does not open (a table
- * deleted) is damaged; a system error (permissions, out of descriptors,
- * disk full) is an I/O error whatever Xapian's class for it. A status
- * from another thread (a shard writer's commit) comes without its
- * message: out of descriptors, memory or room, it is XAP_ERR_RESOURCE. */
-static gz_index_outcome outcome_for(xap_status s)
+/* The outcome of a failed shim call, refined by `cause`, the Xapian
+ * message of the failure (xap_last_error() right after a call on this
+ * thread; a shard writer's own, kept by the pipeline: gz_pipeline_cause).
+ * An index that exists but does not open (a table deleted) is damaged; a
+ * system error (permissions, out of descriptors, disk full, read-only or
+ * failing) is an I/O error whatever Xapian's class for it. */
+static gz_index_outcome outcome_for(xap_status s, const char *cause)
 {
-    if (s != XAP_OK && s != XAP_ERR_NOMEM && gz_shim_error_is_io())
+    if (s != XAP_OK && s != XAP_ERR_NOMEM && gz_error_is_io(cause))
         return GZ_INDEX_IO_ERROR;
-    if (s != XAP_OK && gz_shim_error_is_damage())
+    if (s != XAP_OK && gz_error_is_damage(cause))
         return GZ_INDEX_CORRUPT;
     switch (s) {
     case XAP_OK: return GZ_INDEX_OK;
@@ -118,6 +120,15 @@ static gz_index_outcome outcome_for(xap_status s)
     case XAP_ERR_NOMEM: return GZ_INDEX_NO_MEMORY;
     default: return GZ_INDEX_INTERNAL;
     }
+}
+
+/* st->status = `s`, the status of a pipeline call: a failure is the
+ * pipeline's, whose Xapian message was the failing thread's (a shard
+ * writer's), not this one's. Called while st->status is XAP_OK. */
+static void pipeline_status(run_state *st, xap_status s)
+{
+    st->status = s;
+    st->status_of_pipeline = s != XAP_OK;
 }
 
 static void skip(run_state *st, const char *path, const char *reason)
@@ -431,7 +442,7 @@ static void visit_file(run_state *st, const corpus_file *file)
      * knows no file (it is measured as a whole: check_rebuild). */
     uint64_t may_lose =
         e && !e->seen && !in_other_root(st, file) ? 0 : GZ_LOSE_ANY;
-    st->status = gz_pipeline_file(st->pipe, file, e, may_lose);
+    pipeline_status(st, gz_pipeline_file(st->pipe, file, e, may_lose));
     if (e)
         e->seen = 1;   /* also when unreadable: keep its articles */
 }
@@ -759,8 +770,9 @@ static gz_index_outcome open_locked_with(const char *db_path,
             if (s != XAP_ERR_DB_LOCKED || !xapian_lock_busy()) {
                 if (s != XAP_OK)
                     close_lock(lock_fd);
-                return s == XAP_ERR_DB_LOCKED ? GZ_INDEX_IO_ERROR
-                                              : outcome_for(s);
+                return s == XAP_ERR_DB_LOCKED
+                           ? GZ_INDEX_IO_ERROR
+                           : outcome_for(s, xap_last_error());
             }
             close_lock(lock_fd);
             snprintf(err, errlen, "Xapian lock held");
@@ -843,7 +855,7 @@ static void remove_vanished(run_state *st)
             continue;
         if (stop_requested(st))
             return;
-        st->status = gz_pipeline_delete(st->pipe, e->shard, e->term);
+        pipeline_status(st, gz_pipeline_delete(st->pipe, e->shard, e->term));
     }
 }
 
@@ -884,11 +896,11 @@ static void rewrite_held(run_state *st)
         const held_file *h = &st->held[i];
         if (stop_requested(st))
             return;
-        st->status = gz_pipeline_retry(st->pipe, &h->file, h->entry,
-                                       h->entry->articles - h->now);
+        pipeline_status(st, gz_pipeline_retry(st->pipe, &h->file, h->entry,
+                                              h->entry->articles - h->now));
     }
     if (st->status == XAP_OK && !stop_requested(st))
-        st->status = gz_pipeline_settle(st->pipe);
+        pipeline_status(st, gz_pipeline_settle(st->pipe));
 }
 
 /* Remove what vanished (and what files now skipped held), and rewrite
@@ -1205,7 +1217,7 @@ static xap_status index_roots(run_state *st, char *err, size_t errlen)
             break;
     }
     if (st->status == XAP_OK && !stop_requested(st))
-        st->status = gz_pipeline_settle(st->pipe);
+        pipeline_status(st, gz_pipeline_settle(st->pipe));
     if (st->status == XAP_OK && st->held_status != XAP_OK) {
         snprintf(err, errlen, "out of memory");
         st->status = st->held_status;
@@ -1219,7 +1231,7 @@ static xap_status index_roots(run_state *st, char *err, size_t errlen)
     if (s != XAP_OK && (st->status == XAP_OK || !err[0]))
         snprintf(err, errlen, "%s", why);
     if (st->status == XAP_OK)
-        st->status = s;
+        pipeline_status(st, s);
     uncount_uncommitted(st);
     if (gz_pipeline_dropped(st->pipe) || stop_requested(st))
         st->stopped = 1;
@@ -2240,7 +2252,12 @@ gz_index_outcome gz_index_run(const gz_index_config *cfg,
     if (outcome == GZ_INDEX_OK) {
         if (s != XAP_OK && !err[0])
             snprintf(err, errlen, "%s: %s", cfg->db_path, xap_last_error());
-        outcome = s != XAP_OK ? outcome_for(s)
+        /* The pipeline's failure (st.status, what index_roots returned)
+         * by the message of the thread that failed. */
+        const char *cause = st.status_of_pipeline
+                                ? gz_pipeline_cause(st.pipe)
+                                : xap_last_error();
+        outcome = s != XAP_OK ? outcome_for(s, cause ? cause : "")
                   : st.stopped ? GZ_INDEX_INTERRUPTED
                   : st.refused ? GZ_INDEX_UNSAFE : GZ_INDEX_OK;
     }
