@@ -679,25 +679,31 @@ static void close_lock(int *lock_fd)
 
 /* An existing --db that is not an index must not get Xapian's files
  * written into it: a file that is not a stub, or a directory holding
- * files but no Xapian database. 0 when the path may be opened. */
-static int refuse_non_index(const char *db_path, char *err, size_t errlen)
+ * files but no Xapian database. GZ_INDEX_OK when the path may be opened,
+ * GZ_INDEX_REFUSED, or GZ_INDEX_IO_ERROR when it could not be looked at
+ * (out of descriptors, permissions). */
+static gz_index_outcome refuse_non_index(const char *db_path, char *err,
+                                         size_t errlen)
 {
-    if (gz_generation_check(db_path, NULL, 0, err, errlen) == 0)
-        return 0;
+    int checked = gz_generation_check(db_path, NULL, 0, err, errlen);
+    if (checked == 0)
+        return GZ_INDEX_OK;
     /* gz_generation_check refuses any foreign file; an index beside other
      * files (made by an earlier version) is still an index. */
     char marker[4200];
     struct stat sb;
     snprintf(marker, sizeof marker, "%s/iamglass", db_path);
     if (stat(marker, &sb) == 0)
-        return 0;
+        return GZ_INDEX_OK;
     snprintf(marker, sizeof marker, "%s/" GZ_SHARD_STUB, db_path);
     if (stat(marker, &sb) == 0)
-        return 0;   /* a sharded index (shards.h) */
+        return GZ_INDEX_OK;   /* a sharded index (shards.h) */
+    if (checked < 0)
+        return GZ_INDEX_IO_ERROR;   /* err says why */
     snprintf(err, errlen, "refusing to write an index into %s: it exists "
              "and is not a Xapian index; give the path of an index or a "
              "new one", db_path);
-    return -1;
+    return GZ_INDEX_REFUSED;
 }
 
 static void sleep_poll(void)
@@ -753,8 +759,11 @@ static gz_index_outcome open_locked_with(const char *db_path,
         snprintf(err, errlen, "%s: path too long", db_path);
         return GZ_INDEX_IO_ERROR;
     }
-    if (existing_only && refuse_non_index(db_path, err, errlen) != 0)
-        return GZ_INDEX_REFUSED;
+    if (existing_only) {
+        gz_index_outcome refused = refuse_non_index(db_path, err, errlen);
+        if (refused != GZ_INDEX_OK)
+            return refused;
+    }
     double deadline = now_seconds() + wait_lock_seconds;
     for (;;) {
         long holder = 0;
@@ -1870,8 +1879,10 @@ static gz_index_outcome dry_check_paths(const gz_index_config *cfg,
         snprintf(err, errlen, "%s: path too long", cfg->db_path);
         return GZ_INDEX_IO_ERROR;
     }
-    if (!cfg->full && refuse_non_index(cfg->db_path, err, errlen) != 0)
-        return GZ_INDEX_REFUSED;
+    if (!cfg->full)
+        outcome = refuse_non_index(cfg->db_path, err, errlen);
+    if (outcome != GZ_INDEX_OK)
+        return outcome;
     if (dry_open_lock(path) != 0) {
         lock_error(cfg->db_path, path, errno, err, errlen);
         return GZ_INDEX_IO_ERROR;
@@ -2215,10 +2226,12 @@ gz_index_outcome gz_index_run(const gz_index_config *cfg,
     /* --full replaces DB: refuse before building if that would delete
      * something that is not an index (finish_generation checks again);
      * a dry run says so too, as the real run would. */
-    if (cfg->full &&
-        gz_generation_check(cfg->db_path, cfg->roots, cfg->nroots, err,
-                            errlen) != 0)
-        return GZ_INDEX_REFUSED;
+    if (cfg->full) {
+        int checked = gz_generation_check(cfg->db_path, cfg->roots,
+                                          cfg->nroots, err, errlen);
+        if (checked != 0)   /* a system call failed: not a refusal */
+            return checked > 0 ? GZ_INDEX_REFUSED : GZ_INDEX_IO_ERROR;
+    }
     int foreign = 0;
     uint64_t live = cfg->full ? live_articles(cfg->db_path, &foreign) : 0;
     if (foreign) {
