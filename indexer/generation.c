@@ -322,7 +322,7 @@ static int scan_dir(const char *path, int *foreign)
     *foreign = 0;
     int rc = 0;
     struct dirent *e;
-    while (rc == 0 && !*foreign && (e = readdir(d)) != NULL) {
+    while (rc == 0 && !*foreign && (errno = 0, e = readdir(d)) != NULL) {
         if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0 ||
             is_xapian_file_name(e->d_name) ||
             strcmp(e->d_name, "XAPIANDB") == 0)
@@ -339,6 +339,8 @@ static int scan_dir(const char *path, int *foreign)
             *foreign = 1;
         }
     }
+    if (rc == 0 && !*foreign && errno != 0)
+        rc = -1;   /* readdir failed (EIO) */
     int e2 = errno;
     closedir(d);
     errno = e2;
@@ -353,14 +355,16 @@ int gz_is_xapian_dir(const char *path)
 
 /* 1 when the regular file `path` reads as a Xapian stub database: at least
  * one line, every line blank, a comment or "<backend> ..." (what Xapian
- * accepts); so a document given as --db is never taken for one. */
+ * accepts); so a document given as --db is never taken for one. 0 when it
+ * does not, -1 with errno when it could not be read (out of descriptors,
+ * permissions, a failing disk). */
 static int is_stub_file(const char *path)
 {
     static const char *const kinds[] = {"auto ", "glass ", "chert ",
                                         "flint ", "remote ", "inmemory"};
     FILE *f = fopen(path, "r");
     if (!f)
-        return 0;
+        return -1;
     char line[4200];
     int entries = 0, ok = 1;
     while (ok && fgets(line, sizeof line, f)) {
@@ -373,9 +377,13 @@ static int is_stub_file(const char *path)
                 ok = 1;
         entries++;
     }
-    ok = ok && !ferror(f) && entries > 0;
+    int e = ferror(f) ? (errno ? errno : EIO) : 0;
     fclose(f);
-    return ok;
+    if (e) {
+        errno = e;
+        return -1;
+    }
+    return ok && entries > 0;
 }
 
 /* Absolute form of `path` with symbolic links resolved as far as it
@@ -422,21 +430,28 @@ static long root_in_the_way(const char *base, const char *const *roots,
     return -1;
 }
 
+/* gz_generation_check's failure of a system call (errno): -1. */
+static int check_failed(const char *db, char *err, size_t errlen)
+{
+    int e = errno;
+    snprintf(err, errlen, "%s: %s", db, strerror(e));
+    errno = e;
+    return -1;
+}
+
 int gz_generation_check(const char *db, const char *const *roots,
                         size_t nroots, char *err, size_t errlen)
 {
     char base[4096];
-    if (trimmed(db, base, sizeof base) != 0) {
-        snprintf(err, errlen, "%s: %s", db, strerror(errno));
-        return -1;
-    }
+    if (trimmed(db, base, sizeof base) != 0)
+        return check_failed(db, err, errlen);
     long root = root_in_the_way(base, roots, nroots);
     if (root >= 0) {
         snprintf(err, errlen,
                  "refusing --full: corpus %s is the index %s or inside it, "
                  "and a rebuild deletes the old index; give another --db",
                  roots[root], db);
-        return -1;
+        return 1;
     }
     struct stat sb;
     if (lstat(base, &sb) == 0 && S_ISLNK(sb.st_mode)) {
@@ -445,16 +460,17 @@ int gz_generation_check(const char *db, const char *const *roots,
                  "refusing --full: %s is a symbolic link (a rebuild would "
                  "replace the link and leave the index it points to); give "
                  "the index's own path", db);
-        return -1;
+        return 1;
     }
-    if (stat(base, &sb) != 0)
-        return 0;   /* no index yet: nothing deleted */
+    if (stat(base, &sb) != 0) {
+        if (errno == ENOENT || errno == ENOTDIR)
+            return 0;   /* no index yet: nothing deleted */
+        return check_failed(db, err, errlen);
+    }
     int foreign = 0;
     if (S_ISDIR(sb.st_mode)) {
-        if (scan_dir(base, &foreign) != 0) {
-            snprintf(err, errlen, "%s: %s", db, strerror(errno));
-            return -1;
-        }
+        if (scan_dir(base, &foreign) != 0)
+            return check_failed(db, err, errlen);
         /* Only Xapian's own files: a directory of documents that an
          * incremental run once put a database in is still refused. */
         if (!foreign)
@@ -463,14 +479,18 @@ int gz_generation_check(const char *db, const char *const *roots,
                  "refusing --full: %s holds files that are not part of a "
                  "Xapian index (a rebuild would delete them); give the path "
                  "of an index or a new one", db);
-        return -1;
-    } else if (S_ISREG(sb.st_mode) && is_stub_file(base)) {
-        return 0;
+        return 1;
+    } else if (S_ISREG(sb.st_mode)) {
+        int stub = is_stub_file(base);
+        if (stub < 0)
+            return check_failed(db, err, errlen);
+        if (stub)
+            return 0;
     }
     snprintf(err, errlen,
              "refusing --full: %s is not a Xapian index (a rebuild would "
              "replace it); give the path of an index or a new one", db);
-    return -1;
+    return 1;
 }
 
 /* Write the stub to `tmp` and flush it to disk. */
@@ -515,7 +535,8 @@ static int clear_stale_tmp(const char *tmp, char *err, size_t errlen)
     if (S_ISDIR(sb.st_mode))
         ok = scan_dir(tmp, &foreign) == 0 && !foreign &&
              gz_remove_tree(tmp) == 0;
-    else if (S_ISREG(sb.st_mode) && (sb.st_size == 0 || is_stub_file(tmp)))
+    else if (S_ISREG(sb.st_mode) &&
+             (sb.st_size == 0 || is_stub_file(tmp) == 1))
         ok = unlink(tmp) == 0;
     else
         ok = (errno = EEXIST, 0);

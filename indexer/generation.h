@@ -26,7 +26,9 @@ int gz_generation_new(const char *db, char *path, size_t pathlen, char *rel,
  * DB and deletes what DB was, so DB must be missing, an empty directory, a
  * directory of nothing but Xapian database files, or a Xapian stub file
  * (what Xapian accepts as one), not a symbolic link, and no corpus root
- * may be DB, DB.d or lie below them. 0, or -1 with a one-line reason in `err`.
+ * may be DB, DB.d or lie below them. 0; 1 refused, with a one-line reason
+ * in `err`; -1 when a system call failed (out of descriptors, permissions,
+ * a failing disk: not a refusal), with errno and `err` ("DB: <error>").
  * Touches nothing. */
 int gz_generation_check(const char *db, const char *const *roots,
                         size_t nroots, char *err, size_t errlen);

@@ -85,6 +85,8 @@ typedef struct run_state {
                                     GZ_META_CJK_NGRAMS; write_metadata
                                     decides: a dry run analyses none) */
     xap_status status;           /* first failure, sticky */
+    int status_of_pipeline;      /* status is the pipeline's failure (its
+                                    cause: gz_pipeline_cause) */
 } run_state;
 
 static double now_seconds(void)
@@ -94,17 +96,17 @@ static double now_seconds(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* The outcome of a failed shim call (call right after it: the shim's
- * message refines it). An index that exists but does not open (a table
- * deleted) is damaged; a system error (permissions, out of descriptors,
- * disk full) is an I/O error whatever Xapian's class for it. A status
- * from another thread (a shard writer's commit) comes without its
- * message: out of descriptors, memory or room, it is XAP_ERR_RESOURCE. */
-static gz_index_outcome outcome_for(xap_status s)
+/* The outcome of a failed shim call, refined by `cause`, the Xapian
+ * message of the failure (xap_last_error() right after a call on this
+ * thread; a shard writer's own, kept by the pipeline: gz_pipeline_cause).
+ * An index that exists but does not open (a table deleted) is damaged; a
+ * system error (permissions, out of descriptors, disk full, read-only or
+ * failing) is an I/O error whatever Xapian's class for it. */
+static gz_index_outcome outcome_for(xap_status s, const char *cause)
 {
-    if (s != XAP_OK && s != XAP_ERR_NOMEM && gz_shim_error_is_io())
+    if (s != XAP_OK && s != XAP_ERR_NOMEM && gz_error_is_io(cause))
         return GZ_INDEX_IO_ERROR;
-    if (s != XAP_OK && gz_shim_error_is_damage())
+    if (s != XAP_OK && gz_error_is_damage(cause))
         return GZ_INDEX_CORRUPT;
     switch (s) {
     case XAP_OK: return GZ_INDEX_OK;
@@ -118,6 +120,15 @@ static gz_index_outcome outcome_for(xap_status s)
     case XAP_ERR_NOMEM: return GZ_INDEX_NO_MEMORY;
     default: return GZ_INDEX_INTERNAL;
     }
+}
+
+/* st->status = `s`, the status of a pipeline call: a failure is the
+ * pipeline's, whose Xapian message was the failing thread's (a shard
+ * writer's), not this one's. Called while st->status is XAP_OK. */
+static void pipeline_status(run_state *st, xap_status s)
+{
+    st->status = s;
+    st->status_of_pipeline = s != XAP_OK;
 }
 
 static void skip(run_state *st, const char *path, const char *reason)
@@ -431,7 +442,7 @@ static void visit_file(run_state *st, const corpus_file *file)
      * knows no file (it is measured as a whole: check_rebuild). */
     uint64_t may_lose =
         e && !e->seen && !in_other_root(st, file) ? 0 : GZ_LOSE_ANY;
-    st->status = gz_pipeline_file(st->pipe, file, e, may_lose);
+    pipeline_status(st, gz_pipeline_file(st->pipe, file, e, may_lose));
     if (e)
         e->seen = 1;   /* also when unreadable: keep its articles */
 }
@@ -668,25 +679,31 @@ static void close_lock(int *lock_fd)
 
 /* An existing --db that is not an index must not get Xapian's files
  * written into it: a file that is not a stub, or a directory holding
- * files but no Xapian database. 0 when the path may be opened. */
-static int refuse_non_index(const char *db_path, char *err, size_t errlen)
+ * files but no Xapian database. GZ_INDEX_OK when the path may be opened,
+ * GZ_INDEX_REFUSED, or GZ_INDEX_IO_ERROR when it could not be looked at
+ * (out of descriptors, permissions). */
+static gz_index_outcome refuse_non_index(const char *db_path, char *err,
+                                         size_t errlen)
 {
-    if (gz_generation_check(db_path, NULL, 0, err, errlen) == 0)
-        return 0;
+    int checked = gz_generation_check(db_path, NULL, 0, err, errlen);
+    if (checked == 0)
+        return GZ_INDEX_OK;
     /* gz_generation_check refuses any foreign file; an index beside other
      * files (made by an earlier version) is still an index. */
     char marker[4200];
     struct stat sb;
     snprintf(marker, sizeof marker, "%s/iamglass", db_path);
     if (stat(marker, &sb) == 0)
-        return 0;
+        return GZ_INDEX_OK;
     snprintf(marker, sizeof marker, "%s/" GZ_SHARD_STUB, db_path);
     if (stat(marker, &sb) == 0)
-        return 0;   /* a sharded index (shards.h) */
+        return GZ_INDEX_OK;   /* a sharded index (shards.h) */
+    if (checked < 0)
+        return GZ_INDEX_IO_ERROR;   /* err says why */
     snprintf(err, errlen, "refusing to write an index into %s: it exists "
              "and is not a Xapian index; give the path of an index or a "
              "new one", db_path);
-    return -1;
+    return GZ_INDEX_REFUSED;
 }
 
 static void sleep_poll(void)
@@ -742,8 +759,11 @@ static gz_index_outcome open_locked_with(const char *db_path,
         snprintf(err, errlen, "%s: path too long", db_path);
         return GZ_INDEX_IO_ERROR;
     }
-    if (existing_only && refuse_non_index(db_path, err, errlen) != 0)
-        return GZ_INDEX_REFUSED;
+    if (existing_only) {
+        gz_index_outcome refused = refuse_non_index(db_path, err, errlen);
+        if (refused != GZ_INDEX_OK)
+            return refused;
+    }
     double deadline = now_seconds() + wait_lock_seconds;
     for (;;) {
         long holder = 0;
@@ -759,8 +779,9 @@ static gz_index_outcome open_locked_with(const char *db_path,
             if (s != XAP_ERR_DB_LOCKED || !xapian_lock_busy()) {
                 if (s != XAP_OK)
                     close_lock(lock_fd);
-                return s == XAP_ERR_DB_LOCKED ? GZ_INDEX_IO_ERROR
-                                              : outcome_for(s);
+                return s == XAP_ERR_DB_LOCKED
+                           ? GZ_INDEX_IO_ERROR
+                           : outcome_for(s, xap_last_error());
             }
             close_lock(lock_fd);
             snprintf(err, errlen, "Xapian lock held");
@@ -843,7 +864,7 @@ static void remove_vanished(run_state *st)
             continue;
         if (stop_requested(st))
             return;
-        st->status = gz_pipeline_delete(st->pipe, e->shard, e->term);
+        pipeline_status(st, gz_pipeline_delete(st->pipe, e->shard, e->term));
     }
 }
 
@@ -884,11 +905,11 @@ static void rewrite_held(run_state *st)
         const held_file *h = &st->held[i];
         if (stop_requested(st))
             return;
-        st->status = gz_pipeline_retry(st->pipe, &h->file, h->entry,
-                                       h->entry->articles - h->now);
+        pipeline_status(st, gz_pipeline_retry(st->pipe, &h->file, h->entry,
+                                              h->entry->articles - h->now));
     }
     if (st->status == XAP_OK && !stop_requested(st))
-        st->status = gz_pipeline_settle(st->pipe);
+        pipeline_status(st, gz_pipeline_settle(st->pipe));
 }
 
 /* Remove what vanished (and what files now skipped held), and rewrite
@@ -1205,7 +1226,7 @@ static xap_status index_roots(run_state *st, char *err, size_t errlen)
             break;
     }
     if (st->status == XAP_OK && !stop_requested(st))
-        st->status = gz_pipeline_settle(st->pipe);
+        pipeline_status(st, gz_pipeline_settle(st->pipe));
     if (st->status == XAP_OK && st->held_status != XAP_OK) {
         snprintf(err, errlen, "out of memory");
         st->status = st->held_status;
@@ -1219,7 +1240,7 @@ static xap_status index_roots(run_state *st, char *err, size_t errlen)
     if (s != XAP_OK && (st->status == XAP_OK || !err[0]))
         snprintf(err, errlen, "%s", why);
     if (st->status == XAP_OK)
-        st->status = s;
+        pipeline_status(st, s);
     uncount_uncommitted(st);
     if (gz_pipeline_dropped(st->pipe) || stop_requested(st))
         st->stopped = 1;
@@ -1864,8 +1885,10 @@ static gz_index_outcome dry_check_paths(const gz_index_config *cfg,
         snprintf(err, errlen, "%s: path too long", cfg->db_path);
         return GZ_INDEX_IO_ERROR;
     }
-    if (!cfg->full && refuse_non_index(cfg->db_path, err, errlen) != 0)
-        return GZ_INDEX_REFUSED;
+    if (!cfg->full)
+        outcome = refuse_non_index(cfg->db_path, err, errlen);
+    if (outcome != GZ_INDEX_OK)
+        return outcome;
     if (dry_open_lock(path) != 0) {
         lock_error(cfg->db_path, path, errno, err, errlen);
         return GZ_INDEX_IO_ERROR;
@@ -2209,10 +2232,12 @@ gz_index_outcome gz_index_run(const gz_index_config *cfg,
     /* --full replaces DB: refuse before building if that would delete
      * something that is not an index (finish_generation checks again);
      * a dry run says so too, as the real run would. */
-    if (cfg->full &&
-        gz_generation_check(cfg->db_path, cfg->roots, cfg->nroots, err,
-                            errlen) != 0)
-        return GZ_INDEX_REFUSED;
+    if (cfg->full) {
+        int checked = gz_generation_check(cfg->db_path, cfg->roots,
+                                          cfg->nroots, err, errlen);
+        if (checked != 0)   /* a system call failed: not a refusal */
+            return checked > 0 ? GZ_INDEX_REFUSED : GZ_INDEX_IO_ERROR;
+    }
     int foreign = 0;
     uint64_t live = cfg->full ? live_articles(cfg->db_path, &foreign) : 0;
     if (foreign) {
@@ -2246,7 +2271,12 @@ gz_index_outcome gz_index_run(const gz_index_config *cfg,
     if (outcome == GZ_INDEX_OK) {
         if (s != XAP_OK && !err[0])
             snprintf(err, errlen, "%s: %s", cfg->db_path, xap_last_error());
-        outcome = s != XAP_OK ? outcome_for(s)
+        /* The pipeline's failure (st.status, what index_roots returned)
+         * by the message of the thread that failed. */
+        const char *cause = st.status_of_pipeline
+                                ? gz_pipeline_cause(st.pipe)
+                                : xap_last_error();
+        outcome = s != XAP_OK ? outcome_for(s, cause ? cause : "")
                   : st.stopped ? GZ_INDEX_INTERRUPTED
                   : st.refused ? GZ_INDEX_UNSAFE : GZ_INDEX_OK;
     }

@@ -163,6 +163,8 @@ struct gz_pipeline {
                                   (the caller's thread alone) */
     xap_status status;         /* first failure, sticky */
     char err[512];
+    char cause[1024];          /* its Xapian message, on the failing
+                                  thread: gz_pipeline_cause */
 };
 
 /* ------------------------------------------------------------- queues */
@@ -739,12 +741,15 @@ static xap_status apply_unit(shard_writer *sw, unit *u)
 
 /* ------------------------------------------------------ shared state */
 
-/* Record the first failure (with the calling thread's Xapian message) and
- * wake everyone so they stop. Called with the lock held. */
+/* Record the first failure (with the calling thread's Xapian message,
+ * also kept whole as its cause) and wake everyone so they stop. Called
+ * with the lock held. */
 static void fail_locked(gz_pipeline *p, xap_status s, const char *where)
 {
     if (p->status == XAP_OK) {
         p->status = s;
+        snprintf(p->cause, sizeof p->cause, "%s",
+                 s == XAP_ERR_NOMEM ? "" : xap_last_error());
         snprintf(p->err, sizeof p->err, "%s: %s", where,
                  s == XAP_ERR_NOMEM ? "out of memory" : xap_last_error());
     }
@@ -778,6 +783,7 @@ static void fail_unit_locked(gz_pipeline *p, xap_status s, const unit *u,
 {
     if (u->run_error && p->status == XAP_OK) {
         p->status = s;
+        p->cause[0] = '\0';   /* a system call's, not Xapian's */
         snprintf(p->err, sizeof p->err, "%s", u->reason);
     }
     fail_locked(p, s, where);
@@ -1181,6 +1187,11 @@ xap_status gz_pipeline_finish(gz_pipeline *p, int commit, char *err,
     if (p->status != XAP_OK)
         snprintf(err, errlen, "%s", p->err);
     return p->status;
+}
+
+const char *gz_pipeline_cause(const gz_pipeline *p)
+{
+    return p->status != XAP_OK ? p->cause : NULL;
 }
 
 void gz_pipeline_uncommitted(gz_pipeline *p, gz_pipeline_tally *out)

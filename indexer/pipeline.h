@@ -150,6 +150,15 @@ xap_status gz_pipeline_settle(gz_pipeline *p);
 xap_status gz_pipeline_finish(gz_pipeline *p, int commit, char *err,
                               size_t errlen);
 
+/* The Xapian message of the pipeline's failure, as the thread that failed
+ * had it (the shim's last error is per thread: a shard writer's commit
+ * fails on its own thread), to classify the failure by (permissions, a
+ * read-only or failing disk: an I/O error, not a damaged index); "" when
+ * the failure has none (out of memory, a file that could not be opened
+ * for want of descriptors), NULL when the pipeline did not fail. Read it
+ * after gz_pipeline_finish. */
+const char *gz_pipeline_cause(const gz_pipeline *p);
+
 /* Of the files reported through the hooks as added or updated
  * (file_done) or removed, those whose shard did not commit them: the
  * run failed first. Read it after gz_pipeline_finish. */

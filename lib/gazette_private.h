@@ -23,6 +23,11 @@ gazette_status_t gz_status_from_shim(xap_status s);
  * EACCES, EPERM, EIO, ENOSPC, EDQUOT, EROFS, EFBIG, ENOMEM). */
 int gz_shim_error_is_io(void);
 
+/* gz_shim_error_is_io of `msg`, a Xapian message as xap_last_error()
+ * gives it ("<Type>: <msg>"), kept from another thread (a shard writer's:
+ * the shim's last error is per thread). */
+int gz_error_is_io(const char *msg);
+
 /* 1 when the shim's last error says a table of an existing index is
  * missing, cut short or holds data that does not decode ("Database has
  * no termlist", "Couldn't open X/termlist.glass (No such file or
@@ -30,6 +35,9 @@ int gz_shim_error_is_io(void);
  * a damaged index, although Xapian's class is not DatabaseCorruptError.
  * Check gz_shim_error_is_io() first: a failed read (EIO) is not damage. */
 int gz_shim_error_is_damage(void);
+
+/* gz_shim_error_is_damage of `msg` (as gz_error_is_io). */
+int gz_error_is_damage(const char *msg);
 
 /* The calling thread's error message buffer for calls on indexes
  * (GZ_ERROR_SIZE bytes): what gazette_index_error() returns. Writers keep

@@ -98,13 +98,12 @@ const char *gazette_status_to_string(gazette_status_t status)
     return "unknown status";
 }
 
-int gz_shim_error_is_io(void)
+int gz_error_is_io(const char *msg)
 {
     /* Xapian puts the errno text of a failed system call at the end of
      * its message: "Couldn't open X (Too many open files)". */
     static const int io_errors[] = {EMFILE, ENFILE, EACCES, EPERM, EIO,
                                     ENOSPC, EDQUOT, EROFS, EFBIG, ENOMEM};
-    const char *msg = xap_last_error();
     for (size_t i = 0; i < sizeof io_errors / sizeof *io_errors; i++) {
         char text[128];
         snprintf(text, sizeof text, "(%s)", strerror(io_errors[i]));
@@ -112,6 +111,11 @@ int gz_shim_error_is_io(void)
             return 1;
     }
     return 0;
+}
+
+int gz_shim_error_is_io(void)
+{
+    return gz_error_is_io(xap_last_error());
 }
 
 /* Xapian's messages of the DatabaseError class (the class of a failed
@@ -126,10 +130,9 @@ static const char *const damage_messages[] = {
     "inflate failed",
 };
 
-int gz_shim_error_is_damage(void)
+int gz_error_is_damage(const char *msg)
 {
     static const char database_error[] = "DatabaseError: ";
-    const char *msg = xap_last_error();
     char enoent[128];
     snprintf(enoent, sizeof enoent, "(%s)", strerror(ENOENT));
     if (strstr(msg, "FeatureUnavailableError: Database has no ") ||
@@ -142,6 +145,11 @@ int gz_shim_error_is_damage(void)
         if (strstr(msg, damage_messages[i]))
             return 1;
     return 0;
+}
+
+int gz_shim_error_is_damage(void)
+{
+    return gz_error_is_damage(xap_last_error());
 }
 
 gazette_status_t gz_status_from_shim(xap_status s)

@@ -1480,13 +1480,15 @@ static void test_descriptor_exhaustion_api(void **state)
     assert_true(io_errors > 0);
 }
 
-/* Out of descriptors (or memory, or room) when one shard's writer thread
- * commits, in a -j2 run: 74 and one line naming the cause, not 65. The
- * cause is in the Xapian message of the writer thread alone; the main
- * thread took Xapian's class, DatabaseOpeningError ("Couldn't write new
- * rev file"), for a damaged index. What was committed stands: each shard
- * passes xapian-check, the summary counts what the index gained, and a
- * rerun completes the index. fail_open.so fails the n-th open of shard0's
+/* Out of descriptors (or memory, or room), or denied, or on a disk
+ * remounted read-only or failing, when one shard's writer thread commits,
+ * in a -j2 run: 74 and one line naming the cause, not 65. The cause is in
+ * the Xapian message of the writer thread alone (the pipeline keeps it
+ * with the status: gz_pipeline_cause); the main thread took Xapian's
+ * class, DatabaseOpeningError ("Couldn't write new rev file"), for a
+ * damaged index. What was committed stands: each shard passes
+ * xapian-check, the summary counts what the index gained, and a rerun
+ * completes the index. fail_open.so fails the n-th open of shard0's
  * new revision file (v.tmp): the first is the commit of its articles, the
  * second that of its spelling words. A limit (ulimit -n) meets this only
  * when another thread frees a descriptor between the failed commit and
@@ -1504,6 +1506,9 @@ static void test_shard_commit_out_of_descriptors(void **state)
         {ENFILE, "(Too many open files in system)"},
         {ENOMEM, "(Cannot allocate memory)"},
         {ENOSPC, "(No space left on device)"},
+        {EACCES, "(Permission denied)"},
+        {EROFS, "(Read-only file system)"},
+        {EIO, "(Input/output error)"},
     };
     for (size_t i = 0; i < sizeof causes / sizeof *causes; i++)
         for (int nth = 1; nth <= 2; nth++) {

@@ -1183,10 +1183,13 @@ static void test_deleted_table_is_65(void **state)
 #define CLOSE_FDS "exec 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&-; "
 
 /* Out of file descriptors at any point: 74 (or success), never "missing
- * corpus" (66), "corrupt index" (65) or "done, files skipped" (1): a file
- * that cannot be opened for want of descriptors is not the file's fault.
- * Every file is touched first so that each run opens them all (to hash
- * them) wherever the limit happens to bite. */
+ * corpus" (66), "corrupt index" (65), "done, files skipped" (1) or a
+ * refusal (64): a file that cannot be opened for want of descriptors is
+ * not the file's fault. Every file is touched first so that each run
+ * opens them all (to hash them) wherever the limit happens to bite. Then
+ * --full: with 4 descriptors its check that DB may be replaced
+ * (gz_generation_check) cannot open the index directory, and said "DB:
+ * Too many open files" as a refusal, exit 64. */
 static void test_descriptor_exhaustion_is_74(void **state)
 {
     (void)state;
@@ -1216,6 +1219,56 @@ static void test_descriptor_exhaustion_is_74(void **state)
     }
     assert_true(failures > 0);
     assert_int_equal(articles(fx.db), SAMPLE_FILES);
+    assert_int_equal(tu_run("test -d '%s'", fx.db), 0);   /* no stub yet */
+    for (int n = 4; n <= 14; n++) {
+        int rc = tu_run(CLOSE_FDS "exec >'%s/out.txt' 2>'%s/err.txt'; "
+                        "ulimit -n %d; exec '%s' -q --full --db '%s' '%s'",
+                        fx.tmp, fx.tmp, n, tu_binary("gazette-index"), fx.db,
+                        fx.corpus);
+        if (n == 4 ? rc != 74 : rc != 0 && rc != 74)
+            fail_msg("gazette-index --full with %d descriptors: exit %d: %s",
+                     n, rc, slurp("err.txt"));
+        if (rc == 74)
+            expect_in("err.txt", "Too many open files");
+        assert_int_equal(articles(fx.db), SAMPLE_FILES);
+    }
+}
+
+/* A --db that cannot be read (root's, mode 0700 or 0600, run as nobody)
+ * is an I/O error (74, permissions), not a refusal (64): the check that
+ * the index may be written into or replaced (gz_generation_check) took
+ * its failure to open the directory, or the stub file --full leaves, for
+ * a refusal ("DB: Permission denied", or a stub it could not read for
+ * "not a Xapian index"). Nothing changes. */
+static void test_unreadable_db_is_74(void **state)
+{
+    (void)state;
+    if (!as_other_user()) {
+        printf("SKIP: cannot run as another user here\n");
+        skip();
+        return;
+    }
+    index_sample();   /* DB: a database directory */
+    for (int form = 0; form < 2; form++) {
+        if (form == 1)   /* DB: the stub file a --full writes */
+            assert_int_equal(ix("-q --full --db '%s' '%s'", fx.db,
+                                fx.corpus), 0);
+        assert_int_equal(tu_run("chmod %s '%s'", form ? "0600" : "0700",
+                                fx.db), 0);
+        for (int full = 0; full < 2; full++) {
+            int rc = ix_as_other("-q %s--db '%s' '%s'", full ? "--full " : "",
+                                 fx.db, fx.corpus);
+            if (rc != 74)
+                fail_msg("%s, %s: exit %d: %s",
+                         form ? "stub" : "directory",
+                         full ? "--full" : "incremental", rc,
+                         slurp("err.txt"));
+            expect_in("err.txt", "Permission denied");
+        }
+        assert_int_equal(tu_run("chmod %s '%s'", form ? "0644" : "0755",
+                                fx.db), 0);
+        assert_int_equal(articles(fx.db), SAMPLE_FILES);
+    }
 }
 
 /* A --db that is a file or a directory of other files is not written
@@ -2362,6 +2415,7 @@ int main(void)
         T(test_xapian_lock_permission_is_74),
         T(test_deleted_table_is_65),
         T(test_descriptor_exhaustion_is_74),
+        T(test_unreadable_db_is_74),
         T(test_db_that_is_not_an_index),
         T(test_db_of_another_program),
         T(test_dry_run_exits_as_the_real_run),
