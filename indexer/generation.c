@@ -779,11 +779,14 @@ int gz_generation_switch(const char *db, const char *rel,
         retired_free(&old);
         return -1;
     }
+    /* Named by DB now: no longer a build a cleanup may delete. At once,
+     * before anything slow: a kill between the rename and this leaves the
+     * live generation marked, which the next run on DB clears, but which
+     * a stub moved away first would lose (docs/reliability.md). */
+    set_marker(base, rel, MARK_BUILDING, 0);
     sync_parent(base);
     if (!is_dir && release)
         release(ctx);
-    /* Named by DB now: no longer a build a cleanup may delete. */
-    set_marker(base, rel, MARK_BUILDING, 0);
     /* Switched: from here on failures are warnings, the new index is in
      * use. A missing old generation is fine (remove_at). */
     int failed = remove_old(base, tmp, is_dir, &old, err, errlen);
