@@ -534,8 +534,12 @@ int gz_locations_init(gazette_index_t *index, const char *const *names,
             snprintf(why, whylen, "an empty index path");
             return -1;
         }
-        /* "news.idx/" names the index "news.idx" */
-        loc->name = strndup(names[i], gz_path_trimmed_length(names[i]));
+        /* "news.idx/" names the index "news.idx"; a server's address is
+         * not a path ("tcp://" is refused as it is) */
+        int remote = strncmp(names[i], REMOTE_SCHEME,
+                             sizeof REMOTE_SCHEME - 1) == 0;
+        loc->name = strndup(names[i], remote ? strlen(names[i])
+                                             : gz_path_trimmed_length(names[i]));
         if (!loc->name) {
             snprintf(why, whylen, "out of memory");
             return -1;

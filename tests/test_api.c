@@ -953,6 +953,11 @@ static void test_index_path_with_trailing_slash(void **state)
     assert_int_equal(gazette_index_open(db, &index), GAZETTE_STATUS_OK);
     assert_int_equal(hits(index, "gaza"), 2);
     gazette_index_close(index);
+    /* a server's address is no path: "tcp://" keeps its slashes, and
+     * is refused for what it is */
+    assert_int_not_equal(gazette_index_open("tcp://", &index),
+                         GAZETTE_STATUS_OK);
+    assert_non_null(strstr(gazette_last_open_error(), "tcp://HOST:PORT"));
 }
 
 /* Write a.txt and b.txt (texts `a`, `b`) into NAME/corpus and index them
