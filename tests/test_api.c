@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -938,6 +939,15 @@ static void test_index_path_with_trailing_slash(void **state)
                   31);
     update_with_jobs(corpus, db, 2);
     update_with_jobs(corpus, db, 2);
+    /* "idx/." too: its lock was "idx/..lock", inside the index (then
+     * --full refused a directory holding a file not Xapian's) */
+    char dot[4300];
+    snprintf(dot, sizeof dot, "%s/.", path_in("slash.idx"));
+    update_with_jobs(corpus, dot, 2);
+    char inside[4300];
+    struct stat sb;
+    snprintf(inside, sizeof inside, "%s/..lock", path_in("slash.idx"));
+    assert_int_not_equal(stat(inside, &sb), 0);
     gazette_update_t *u = NULL;
     assert_int_equal(gazette_update_new(&u), GAZETTE_STATUS_OK);
     assert_int_equal(gazette_update_set_full(u, 1), GAZETTE_STATUS_OK);

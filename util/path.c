@@ -6,7 +6,13 @@
 size_t gz_path_trimmed_length(const char *path)
 {
     size_t n = strlen(path);
-    while (n > 1 && path[n - 1] == '/')
-        n--;
-    return n;
+    for (;;) {
+        while (n > 1 && path[n - 1] == '/')
+            n--;
+        /* "idx/." is "idx" too, and "idx/.lock" no lock beside it */
+        if (n > 2 && path[n - 1] == '.' && path[n - 2] == '/')
+            n -= 2;
+        else
+            return n;
+    }
 }
