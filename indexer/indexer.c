@@ -1290,6 +1290,9 @@ static xap_status open_dry(const gz_index_config *cfg, run_state *st,
         if ((failed = gz_check_tables(st->where.paths[i], err, errlen)) !=
             XAP_OK)
             return failed;   /* the real run would refuse it too */
+    if (st->where.n == 0 &&
+        (failed = gz_check_tables(cfg->db_path, err, errlen)) != XAP_OK)
+        return failed;       /* tables without their revision file */
     xap_status s = open_views(st);
     if (s == XAP_ERR_DB_NOT_FOUND || s == XAP_ERR_DB_OPENING) {
         struct stat sb;
@@ -1660,6 +1663,11 @@ static xap_status open_written(shard_opening *o, char *err, size_t errlen)
         if (locate_shards(cfg->db_path, &st->where, err, errlen, &s) != 0)
             return s;
         clear_unused_generations(cfg);
+        /* No database found, but tables there: a damaged one (its
+         * revision file gone), not room for a new index beside them. */
+        if (st->where.n == 0 &&
+            (s = gz_check_tables(cfg->db_path, err, errlen)) != XAP_OK)
+            return s;
         if (st->where.n == 0 && n > 1 &&
             (create_layout(cfg->db_path, n, err, errlen) != 0 ||
              gz_shards_locate(cfg->db_path, &st->where, err, errlen) != 0))

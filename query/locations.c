@@ -229,6 +229,24 @@ static int holds_no_index(const char *path, char *why, size_t whylen)
     return 1;
 }
 
+/* 1 when the local `path` is a directory this process cannot read (no
+ * permission, out of descriptors): not "no index here", an I/O error,
+ * which `why` (may be NULL) names. */
+static int unreadable_dir(const char *path, char *why, size_t whylen)
+{
+    struct stat sb;
+    if (stat(path, &sb) != 0 || !S_ISDIR(sb.st_mode))
+        return 0;
+    DIR *dir = opendir(path);
+    if (dir) {
+        closedir(dir);
+        return 0;
+    }
+    if (why)
+        snprintf(why, whylen, "%s: %s", path, strerror(errno));
+    return 1;
+}
+
 /* 1 when the local `path` is a stub file naming a database that does not
  * exist (gz_stub_missing_part): no index at that path, not a damaged
  * one, and `why` (may be NULL) names the part. */
@@ -265,9 +283,22 @@ static xap_status open_location(gz_location *loc, char *why, size_t whylen)
     /* a table deleted that Xapian would take for an empty one */
     if (s == XAP_OK && !loc->host)
         s = gz_check_index_tables(loc->name, why, whylen);
+    /* tables without their revision file, which Xapian takes for no
+     * database at all */
+    char damage[1024];
+    if ((s == XAP_ERR_DB_NOT_FOUND || s == XAP_ERR_DB_OPENING) &&
+        !loc->host && !why[0] &&
+        gz_check_index_tables(loc->name, damage, sizeof damage) ==
+            XAP_ERR_DB_CORRUPT) {
+        size_t n = strlen(damage) < whylen ? strlen(damage) : whylen - 1;
+        memcpy(why, damage, n);
+        why[n] = '\0';
+        s = XAP_ERR_DB_CORRUPT;
+    }
     if (s != XAP_OK) {
         if (!why[0] && !loc->host &&
             (s == XAP_ERR_DB_NOT_FOUND || s == XAP_ERR_DB_OPENING) &&
+            !unreadable_dir(loc->name, why, whylen) &&
             !holds_no_index(loc->name, why, whylen))
             stub_part_missing(loc->name, why, whylen);
         if (!why[0])
@@ -511,6 +542,8 @@ gazette_status_t gz_location_status(xap_status s, const gz_location *loc)
         return GAZETTE_STATUS_IO_ERROR;
     int unopened = !loc->host &&
                    (s == XAP_ERR_DB_OPENING || s == XAP_ERR_DB_NOT_FOUND);
+    if (unopened && unreadable_dir(loc->name, NULL, 0))
+        return GAZETTE_STATUS_IO_ERROR;
     if (unopened && (holds_no_index(loc->name, NULL, 0) ||
                      stub_part_missing(loc->name, NULL, 0)))
         return GAZETTE_STATUS_INDEX_NOT_FOUND;

@@ -41,6 +41,14 @@ xap_status gz_check_tables(const char *dir, char *why, size_t whylen)
             first = i;
             break;
         }
+    /* Tables without the revision file that says which of their versions
+     * is current: Xapian takes that for no database at all ("Couldn't
+     * detect type", or a new index made beside the tables). */
+    if (first > 0 && missing(dir, "iamglass")) {
+        snprintf(why, whylen, "%s/iamglass is missing: the index is damaged",
+                 dir);
+        return XAP_ERR_DB_CORRUPT;
+    }
     /* All there (the common case: a few stat calls), or not a glass
      * database at all (nor one any more): Xapian says what it is. */
     if (first == sizeof tables / sizeof *tables || missing(dir, "iamglass"))

@@ -139,6 +139,16 @@ static int ix_as_other(const char *fmt, ...)
     return rc;
 }
 
+__attribute__((format(printf, 1, 2)))
+static int qy_as_other(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = vrun(as_other_user(), "gazette-query", fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
 /* The whole of tmp/<name> (static buffer). */
 static const char *slurp(const char *name)
 {
@@ -1265,6 +1275,12 @@ static void test_unreadable_db_is_74(void **state)
                          slurp("err.txt"));
             expect_in("err.txt", "Permission denied");
         }
+        /* a search too: not "no index here, the directory is empty" */
+        int rc = qy_as_other("--db '%s' gaza", fx.db);
+        if (rc != 74)
+            fail_msg("%s, gazette-query: exit %d: %s",
+                     form ? "stub" : "directory", rc, slurp("err.txt"));
+        expect_in("err.txt", "Permission denied");
         assert_int_equal(tu_run("chmod %s '%s'", form ? "0644" : "0755",
                                 fx.db), 0);
         assert_int_equal(articles(fx.db), SAMPLE_FILES);
