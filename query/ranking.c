@@ -459,8 +459,9 @@ xap_status gz_ranking_set_weighting(xap_enquire *enq)
  * weight make the top decides the whole ranking: in document order, two
  * builds of one corpus (-j), or one index and the same articles split
  * over several, ranked differently. Xapian reads the path value of every
- * document that could reach the page: 2% more instructions for a default
- * search, 9% for one without feedback, which keeps document order. */
+ * document that could reach the page: 3% more instructions for a default
+ * search, 9% for one without feedback, which so keeps document order
+ * (docs/performance.md). */
 xap_status gz_ranking_set_ties(xap_enquire *enq)
 {
     return xap_enquire_set_sort_by_relevance_then_value(enq,

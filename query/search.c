@@ -243,8 +243,8 @@ static xap_status check_wildcards(gazette_index_t *index, const xap_query *q)
  * hits that all weigh nothing and share a date go by path (then by place
  * in the file, the order its articles were written); with feedback, so do
  * hits of equal weight by relevance (gz_ranking_set_ties). Undated
- * articles (no date value) come last in either order. Xapian's remote protocol
- * cannot take a sort key maker: over a tcp:// index the date alone, ties
+ * articles (no date value) come last in either order. Xapian's remote
+ * protocol cannot take a sort key maker: over a tcp:// index the date alone, ties
  * by relevance, and the undated sort first oldest first.
  */
 static xap_status configure_enquire(const gazette_index_t *index,
@@ -256,12 +256,11 @@ static xap_status configure_enquire(const gazette_index_t *index,
     int newest = o->sort != GAZETTE_SORT_DATE_ASC;
     xap_sort_value keys[2] = {{GZ_SLOT_DATE, newest, newest ? "" : "\xff"},
                               {GZ_SLOT_FILE_PATH, 0, ""}};
-    if (o->sort == GAZETTE_SORT_RELEVANCE)
-        s = XAP_OK;
-    else if (gz_index_searches_remote(index))
-        s = xap_enquire_set_sort_by_value(enq, GZ_SLOT_DATE, newest);
-    else
-        s = xap_enquire_set_sort_by_values(enq, keys, weightless ? 2 : 1);
+    if (o->sort != GAZETTE_SORT_RELEVANCE)
+        s = gz_index_searches_remote(index)
+                ? xap_enquire_set_sort_by_value(enq, GZ_SLOT_DATE, newest)
+                : xap_enquire_set_sort_by_values(enq, keys,
+                                                 weightless ? 2 : 1);
     if (s == XAP_OK && o->collapse)
         s = xap_enquire_set_collapse_key(enq, GZ_SLOT_DEDUP, 1);
     return s;
