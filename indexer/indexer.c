@@ -1733,20 +1733,6 @@ static xap_status shards_empty(const run_state *st, int *empty)
     return s;
 }
 
-/* 1 when the first shard of the run records CJK n-grams (every shard
- * records the same); 0 when it does not or cannot be read (a read error
- * in *s). */
-static int records_cjk_ngrams(const run_state *st, xap_status *s)
-{
-    char *value = NULL;
-    size_t len = 0;
-    *s = xap_database_get_metadata(st->views[0], GZ_META_CJK_NGRAMS, &value,
-                                   &len);
-    int on = *s == XAP_OK && gz_cjk_ngrams_recorded(value, len);
-    free(value);
-    return on;
-}
-
 /* Record the format and language in every shard, and clear the shard
  * place an earlier version wrote (schema.h): every shard then holds the
  * same metadata, as xapian-compact wants; and, when the index has no
@@ -1758,8 +1744,10 @@ static xap_status write_metadata(run_state *st)
 {
     int empty = 0;
     xap_status s = shards_empty(st, &empty);
+    /* every shard records the same: the first says */
     if (s == XAP_OK)
-        st->cjk_ngrams = empty || records_cjk_ngrams(st, &s);
+        st->cjk_ngrams =
+            empty || gz_database_records_cjk_ngrams(st->views[0], &s);
     for (size_t i = 0; s == XAP_OK && i < st->nshards; i++) {
         s = gz_index_ensure_metadata(st->shards[i], GZ_META_FORMAT,
                                      GZ_FORMAT_VERSION);

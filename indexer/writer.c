@@ -108,18 +108,6 @@ static gazette_status_t check_format(gazette_writer_t *w, int *empty)
     return status;
 }
 
-/* 1 when the index records CJK n-grams (schema.h); an error in *s. */
-static int records_cjk_ngrams(xap_writable *db, xap_status *s)
-{
-    char *value = NULL;
-    size_t len = 0;
-    *s = xap_database_get_metadata(xap_writable_database(db),
-                                   GZ_META_CJK_NGRAMS, &value, &len);
-    int on = *s == XAP_OK && gz_cjk_ngrams_recorded(value, len);
-    free(value);
-    return on;
-}
-
 /* After the locks are taken: agree on the language and the format,
  * record the format (and, in an index with no article yet, that every
  * article has its facet lists and CJK text as n-grams: schema.h), make
@@ -152,7 +140,9 @@ static gazette_status_t prepare(gazette_writer_t *w, const char *language)
     if (s == XAP_OK && empty)
         s = gz_index_ensure_metadata(w->db, GZ_META_CJK_NGRAMS,
                                      GZ_CJK_NGRAMS_ON);
-    int cjk_ngrams = s == XAP_OK && (empty || records_cjk_ngrams(w->db, &s));
+    const xap_database *view = xap_writable_database(w->db);
+    int cjk_ngrams = s == XAP_OK &&
+                     (empty || gz_database_records_cjk_ngrams(view, &s));
     if (s == XAP_OK)
         s = gz_analyzer_new(use, cjk_ngrams, &w->analyzer);
     if (s == XAP_OK)

@@ -97,6 +97,16 @@ int gz_cjk_ngrams_recorded(const char *value, size_t len)
            memcmp(value, GZ_CJK_NGRAMS_ON, len) == 0;
 }
 
+int gz_database_records_cjk_ngrams(const xap_database *db, xap_status *s)
+{
+    char *value = NULL;
+    size_t len = 0;
+    *s = xap_database_get_metadata(db, GZ_META_CJK_NGRAMS, &value, &len);
+    int on = *s == XAP_OK && gz_cjk_ngrams_recorded(value, len);
+    free(value);
+    return on;
+}
+
 int gz_index_is_foreign(uint64_t docs, size_t len)
 {
     return docs > 0 && len == 0;

@@ -271,6 +271,10 @@ size_t gz_source_length(const char *value, size_t len);
  * it holds CJK n-grams. */
 int gz_cjk_ngrams_recorded(const char *value, size_t len);
 
+/* 1 when database `db` records CJK n-grams (its GZ_META_CJK_NGRAMS); 0
+ * when it does not, or cannot be read: the shim's status in *s. */
+int gz_database_records_cjk_ngrams(const xap_database *db, xap_status *s);
+
 /* 1 for a character that an index of CJK n-grams splits into n-grams
  * (xap_unicode_is_cjk), all from U+2E80: its UTF-8 leads with a byte from
  * 0xE2 on, so scans skip every byte below. */
