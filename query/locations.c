@@ -15,7 +15,9 @@
  * (or, later, stops answering) is left out with a warning, and tried
  * again at a later search, at most every RETRY_SECONDS. A stub file that
  * does not open whole is then opened line by line (its parts), so that
- * one server down leaves out that line only.
+ * one server down leaves out that line only; one that names a server is
+ * opened line by line at once, so that a server that hangs is waited for
+ * once.
  */
 #include "search_private.h"
 #include "path.h"
@@ -490,18 +492,43 @@ static xap_status open_parts(gz_location *loc, char *why, size_t whylen)
     return live ? join_parts(loc) : first;
 }
 
+/* Open the lines of the stub file `loc` (loc->parts, read) alone, and
+ * not the stub as a whole first. XAP_OK when some opened; otherwise the
+ * first line's failure, with `why` naming it, and `loc` has no parts. */
+static xap_status open_lines_only(gz_location *loc, char *why, size_t whylen)
+{
+    char reason[512];
+    xap_status s = open_parts(loc, reason, sizeof reason);
+    if (s == XAP_ERR_DB_VERSION)
+        snprintf(why, whylen, "%s", reason);
+    else if (s != XAP_OK)
+        snprintf(why, whylen, "%s: %s", loc->parts[0].name,
+                 loc->parts[0].why ? loc->parts[0].why : "out of memory");
+    if (s != XAP_OK)
+        free_parts(loc);
+    return s;
+}
+
 /* Open `loc` (open_location); when that fails and the handle opens
  * partially, a stub file is opened line by line instead (open_parts):
  * XAP_OK when some of its lines opened. Otherwise the failure of the
- * whole, with `why`, and `loc` has no parts. */
+ * whole, with `why`, and `loc` has no parts. A stub with a server line is
+ * opened line by line at once: a server that accepts and never answers
+ * costs its timeout each time it is tried, and would be tried twice. */
 static xap_status open_available(const gazette_index_t *index,
                                  gz_location *loc, char *why, size_t whylen)
 {
     free_parts(loc);
+    int partial = (index->flags & GAZETTE_OPEN_SKIP_UNAVAILABLE) &&
+                  !loc->host && stub_inode(loc->name);
+    if (partial && loc->remote) {
+        loc->stub_inode = stub_inode(loc->name);
+        if (read_stub_parts(loc) == 0)
+            return open_lines_only(loc, why, whylen);
+    }
     xap_status s = open_location(loc, why, whylen);
-    if (s == XAP_OK || s == XAP_ERR_DB_VERSION ||
-        !(index->flags & GAZETTE_OPEN_SKIP_UNAVAILABLE) || loc->host ||
-        !stub_inode(loc->name) || read_stub_parts(loc) != 0)
+    if (s == XAP_OK || s == XAP_ERR_DB_VERSION || !partial ||
+        read_stub_parts(loc) != 0)
         return s;
     char reason[512];
     xap_status p = open_parts(loc, reason, sizeof reason);

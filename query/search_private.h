@@ -53,9 +53,10 @@ typedef struct gz_location {
     size_t shards;         /* Xapian databases it holds */
     double retry_at;       /* unavailable: when to try it again */
     char *why;             /* unavailable: why */
-    struct gz_location *parts;  /* a stub file that did not open whole,
-                                   opened line by line (partial opening):
-                                   its lines; db is those available */
+    struct gz_location *parts;  /* a stub file opened line by line
+                                   (partial opening; one that did not
+                                   open whole, or names a server): its
+                                   lines; db is those available */
     size_t nparts;
 } gz_location;
 

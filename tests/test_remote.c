@@ -1121,6 +1121,66 @@ static void test_stub_server_stops(void **state)
     gazette_index_close(index);
 }
 
+/* A socket on a free loopback port that takes connections (the kernel
+ * completes them) and never answers: a server that hangs. Returns the
+ * listening descriptor, its port in *port, or -1. */
+static int silent_server(int *port)
+{
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET,
+                            .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t len = sizeof a;
+    if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof a) != 0 ||
+        listen(fd, 16) != 0 ||
+        getsockname(fd, (struct sockaddr *)&a, &len) != 0) {
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    *port = ntohs(a.sin_port);
+    return fd;
+}
+
+/* How many connections the silent server `fd` was asked for so far. */
+static int connections_taken(int fd)
+{
+    int n = 0, c;
+    while ((c = accept(fd, NULL, NULL)) >= 0) {
+        close(c);
+        n++;
+    }
+    return n;
+}
+
+/* A stub file of a live server and one that hangs (connects, never
+ * answers), opened partially: the hanging one is waited for once, not
+ * once for the stub as a whole and again for its line, and is left out
+ * with the warning. */
+static void test_stub_with_a_silent_server(void **state)
+{
+    (void)state;
+    int port = 0, fd = silent_server(&port);
+    assert_true(fd >= 0);
+    char stub[4200], text[256], silent[64];
+    snprintf(silent, sizeof silent, "tcp://127.0.0.1:%d", port);
+    snprintf(text, sizeof text, "remote 127.0.0.1:%d\nremote 127.0.0.1:%d\n",
+             fx.srv_a.port, port);
+    write_stub("a-and-silent.stub", text, stub, sizeof stub);
+    const char *names[1] = {stub};
+    gazette_index_t *index = NULL;
+    assert_int_equal(gazette_index_open_multi(
+                         names, 1, GAZETTE_OPEN_SKIP_UNAVAILABLE, &index),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(connections_taken(fd), 1);
+    gazette_results_t *r = search_in(index, "the", 40);
+    assert_half_a_only(r, stub);
+    assert_non_null(strstr(gazette_results_warning(r), silent));
+    assert_non_null(strstr(gazette_results_warning(r), "1 of 2"));
+    gazette_results_free(r);
+    gazette_index_close(index);
+    close(fd);
+}
+
 /* A stub file of local indexes, one missing, with relative paths (read
  * relative to the stub's directory, not the working one): it fails to
  * open naming the stub; opened partially, the present one is searched
@@ -1366,6 +1426,7 @@ int main(void)
         cmocka_unit_test(test_down_during_session),
         cmocka_unit_test(test_stub_with_a_server_down),
         cmocka_unit_test(test_stub_server_stops),
+        cmocka_unit_test(test_stub_with_a_silent_server),
         cmocka_unit_test(test_stub_with_a_missing_index),
         cmocka_unit_test(test_cli_several_indexes),
         cmocka_unit_test(test_cli_stub_partial),
