@@ -432,18 +432,16 @@ static int check_run_paths(gazette_update_t *u, const char *db_path,
     return 0;
 }
 
-/* 1 when `db_path` is a stub file naming a database that does not exist
- * (gz_stub_missing_part), said in u->error: an update would create that
- * part empty (a disk not mounted, a generation deleted), so it changes
- * nothing; a full rebuild replaces the stub and runs. Asked twice, so
- * that a --full run switching the stub (and deleting the generation the
- * old one named) between our reading it and looking is no failure. */
+/* 1 when `db_path` is a stub file, or a sharded index, naming a database
+ * that does not exist (gz_stub_missing_part), said in u->error: an update
+ * would create that part empty (a disk not mounted, a generation
+ * deleted), so it changes nothing; a full rebuild replaces the stub and
+ * runs. */
 static int stub_part_missing(gazette_update_t *u, const char *db_path)
 {
     char part[4096];
-    for (int attempt = 0; attempt < 2; attempt++)
-        if (!gz_stub_missing_part(db_path, part, sizeof part))
-            return 0;
+    if (!gz_stub_missing_part(db_path, part, sizeof part))
+        return 0;
     snprintf(u->error, sizeof u->error,
              "index %.400s: the stub file names %.400s, which does not exist "
              "(nothing changed; --full builds a new index in its place)",

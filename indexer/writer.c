@@ -213,6 +213,15 @@ gazette_status_t gazette_writer_open(const char *path, const char *language,
         return GAZETTE_STATUS_OUT_OF_MEMORY;
     }
     w->lock_fd = -1;
+    char part[4096];
+    if (gz_stub_missing_part(w->path, part, sizeof part)) {
+        /* Xapian would create it empty: a shard's disk not mounted */
+        snprintf(err, GZ_ERROR_SIZE, "index %.400s: the stub file names "
+                 "%.400s, which does not exist (nothing written)", w->path,
+                 part);
+        free_writer(w);
+        return GAZETTE_STATUS_INPUT_NOT_FOUND;
+    }
     gz_index_outcome outcome = gz_index_open_locked(
         w->path, w->path, XAP_DB_CREATE_OR_OPEN, wait_lock_seconds, NULL,
         &w->db, &w->lock_fd, err, GZ_ERROR_SIZE);

@@ -316,12 +316,14 @@ void gz_foreign_index_error(const char *path, uint64_t docs, char *err,
 typedef int (*gz_stub_part_fn)(const char *path, void *ctx);
 int gz_stub_each_part(const char *stub, gz_stub_part_fn fn, void *ctx);
 
-/* When `path` is a stub file, the first local database it names
- * (gz_stub_each_part) that does not exist, written into `part` (`partlen`
- * bytes; may be NULL): returns 1. 0 when every part named exists, or
- * `path` is no stub file. Such an index is missing, not damaged:
- * gazette-query says "no index at that path" and gazette-index creates no
- * part (both exit 66). */
+/* When `path` is a stub file, or a directory holding one as XAPIANDB (a
+ * sharded index), the first local database it names (gz_stub_each_part)
+ * that does not exist, written into `part` (`partlen` bytes; may be
+ * NULL): returns 1. 0 when every part named exists, or `path` is no stub
+ * file, or when a second look finds every part (a full rebuild switched
+ * the stub meanwhile). Such an index is missing, not damaged:
+ * gazette-query says "no index at that path", and gazette-index and
+ * gazette_writer_open create no part (exit 66, INPUT_NOT_FOUND). */
 int gz_stub_missing_part(const char *path, char *part, size_t partlen);
 
 /* The stemming language the index `db` was written in, in *out (a new

@@ -88,5 +88,16 @@ static int on_part_missing(const char *path, void *ctx)
 int gz_stub_missing_part(const char *path, char *part, size_t partlen)
 {
     missing_ctx m = {part, partlen};
-    return gz_stub_each_part(path, on_part_missing, &m);
+    struct stat sb;
+    char inner[8420];
+    /* a sharded index as Gazette creates it: DB/XAPIANDB naming DB/shard0.. */
+    if (path && stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+        snprintf(inner, sizeof inner, "%s/XAPIANDB", path);
+        path = inner;
+    }
+    /* Asked twice: a --full run switching the stub (and deleting the
+     * generation the old one named) between our reading it and looking
+     * is no missing part. */
+    return gz_stub_each_part(path, on_part_missing, &m) &&
+           gz_stub_each_part(path, on_part_missing, &m);
 }

@@ -1563,6 +1563,46 @@ static void test_stub_naming_missing_part_is_66(void **state)
     assert_int_equal(ix("-q --db '%s' '%s'", stub, fx.corpus), 0);
 }
 
+/* A sharded index (-j2: DB/XAPIANDB naming DB/shard0 and DB/shard1) one
+ * of whose shards is gone (its disk not mounted, moved away) is missing
+ * that part, as a stub file naming it is: gazette-index exits 66, dry run
+ * included, and gazette_writer_open returns INPUT_NOT_FOUND, neither
+ * creating the shard empty; gazette-query says 66 naming it. Before, an
+ * update made an empty shard0 and filled it with that shard's files
+ * again, and the writer made it too (then refused the index as foreign),
+ * losing for good what only the shard held. */
+static void test_sharded_index_missing_a_shard_is_66(void **state)
+{
+    (void)state;
+    assert_int_equal(ix("-q -j2 --db '%s' '%s'", fx.db, fx.corpus), 0);
+    char shard[2048], away[2048];
+    snprintf(shard, sizeof shard, "%s/shard0", fx.db);
+    snprintf(away, sizeof away, "%s/shard0.away", fx.tmp);
+    assert_int_equal(rename(shard, away), 0);
+
+    assert_int_equal(ix("-n --db '%s' '%s'", fx.db, fx.corpus), 66);
+    assert_int_equal(ix("--db '%s' '%s'", fx.db, fx.corpus), 66);
+    expect_in("err.txt", "/shard0, which does not exist");
+    assert_int_equal(count_lines(slurp("err.txt")), 1);
+    assert_int_equal(access(shard, F_OK), -1);
+    gazette_writer_t *w = NULL;
+    assert_int_equal(gazette_writer_open(fx.db, NULL, 0, &w),
+                     GAZETTE_STATUS_INPUT_NOT_FOUND);
+    assert_null(w);
+    assert_non_null(strstr(gazette_last_open_error(), "/shard0, which"));
+    assert_int_equal(access(shard, F_OK), -1);
+    assert_int_equal(qy("--db '%s' aid", fx.db), 66);
+    expect_in("err.txt", "/shard0, which does not exist");
+
+    /* the shard back: all three work */
+    assert_int_equal(rename(away, shard), 0);
+    assert_int_equal(ix("-q --db '%s' '%s'", fx.db, fx.corpus), 0);
+    assert_int_equal(gazette_writer_open(fx.db, NULL, 0, &w),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_writer_close(w), GAZETTE_STATUS_OK);
+    assert_int_equal(qy("--db '%s' aid", fx.db), 0);
+}
+
 /* A skipped file: exit 1 and one line naming it on stderr; with --quiet
  * exit 1 and nothing at all (not the file, not the summary), as --help
  * says of both. */
@@ -2438,6 +2478,7 @@ int main(void)
         T(test_missing_inputs_are_66),
         T(test_overlapping_roots_refused),
         T(test_stub_naming_missing_part_is_66),
+        T(test_sharded_index_missing_a_shard_is_66),
         T(test_quiet_hides_skipped_files),
         T(test_symlink_out_is_skipped_not_scanned),
         T(test_symlink_within_root_is_ignored),
