@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "analyze.h"
 #include "corpus.h"
 #include "entity_aliases.h"
 #include "filemap.h"
@@ -1071,12 +1072,17 @@ static int live_written_alike(const xap_database *live, const char *language)
     return alike;
 }
 
-/* Context of carry_path: the build, the live index. */
+/* Context of carry_path and carry_api_document: the build, the live
+ * index. */
 typedef struct carry_ctx {
     run_state *st;
     const xap_database *live;
     xap_writable *to;          /* the build's shard it goes in */
     gz_spelling words;         /* the spelling words of what was copied */
+    unsigned char *on_file;    /* bit per live docid: a file's article */
+    xap_docid last;            /* the live index's last docid */
+    gz_analyzer *analyzer;     /* analyses articles of no file again */
+    size_t api_articles;       /* articles of no file kept */
     xap_status status;
 } carry_ctx;
 
@@ -1145,6 +1151,135 @@ static xap_status commit_carried(run_state *st, const gz_spelling *words)
     return s;
 }
 
+/* Mark live document `id` as a file's (c->on_file). */
+static int mark_file_document(xap_docid id, void *ctx)
+{
+    carry_ctx *c = ctx;
+    if (id <= c->last)
+        c->on_file[id / 8] |= (unsigned char)(1u << (id % 8));
+    return 0;
+}
+
+/* Mark the live documents of the path term `term` as a file's. */
+static int mark_file_documents(const char *term, size_t len, uint32_t freq,
+                               void *ctx)
+{
+    (void)len;
+    (void)freq;
+    carry_ctx *c = ctx;
+    c->status = xap_database_each_posting(c->live, term, mark_file_document,
+                                          c);
+    return c->status != XAP_OK;
+}
+
+/* The article of no file stored in `doc` (`data`, a writable copy of its
+ * data, holds the strings) analysed into *out as gazette_writer_put
+ * analysed it, with the build's language and format; `id_term` gets its
+ * id term. */
+static xap_status analyse_api_article(carry_ctx *c, char *data, size_t len,
+                                      xap_document **out, char *id_term)
+{
+    gz_docdata d;
+    gz_docdata_decode(data, len, &d);
+    size_t ntags = 0, most = 1;
+    for (const char *t = d.tags; *t; t++)
+        most += *t == GZ_LIST_SEP;
+    const char **tags = malloc(most * sizeof *tags);
+    if (!tags)
+        return XAP_ERR_NOMEM;
+    /* tags=a<US>b: cut in place, as the data is our copy */
+    for (char *t = (char *)d.tags; *t;) {
+        char *sep = strchr(t, GZ_LIST_SEP);
+        if (sep)
+            *sep = '\0';
+        tags[ntags++] = t;
+        t = sep ? sep + 1 : t + strlen(t);
+    }
+    corpus_article art = {
+        .id = d.id, .title = d.title, .body = d.body,
+        .body_len = d.body_len,
+        .date = *d.date ? d.date : *d.date_text ? d.date_text : NULL,
+        .author = *d.author ? d.author : NULL,
+        .source = *d.source ? d.source : NULL,
+        .url = *d.url ? d.url : NULL, .tags = tags, .ntags = ntags};
+    corpus_file file = {.root = NULL, .path = d.id, .relpath = d.id};
+    xap_status s = gz_analyze_article(c->analyzer, &file, &art, out, id_term);
+    free(tags);
+    return s;
+}
+
+/* A document of the live index: an article of no file (written through
+ * gazette_writer_put: no path term, so no rebuild from the corpus can
+ * make it again) is analysed again from its stored fields into the
+ * build's shard of its id, as the writer would write it there, unless
+ * the build holds an article with its id (a file's, which wins, as a
+ * later update would write it over). A dry run counts it. A stop request
+ * ends the copying (1). */
+static int carry_api_document(xap_docid id, void *ctx)
+{
+    carry_ctx *c = ctx;
+    run_state *st = c->st;
+    if (id <= c->last && (c->on_file[id / 8] >> (id % 8) & 1))
+        return 0;
+    if (stop_requested(st))
+        return 1;
+    if (st->cfg->dry_run) {
+        st->article_total++;
+        return 0;
+    }
+    xap_document *old = NULL, *doc = NULL;
+    const char *data = NULL;
+    size_t len = 0;
+    char *copy = NULL, id_term[GZ_TERM_BUF];
+    c->status = xap_database_get_document(c->live, id, &old);
+    if (c->status == XAP_OK)
+        c->status = xap_document_get_data(old, &data, &len);
+    if (c->status == XAP_OK && !(copy = malloc(len + 1)))
+        c->status = XAP_ERR_NOMEM;
+    if (c->status == XAP_OK) {
+        memcpy(copy, data, len);
+        copy[len] = '\0';
+        c->status = analyse_api_article(c, copy, len, &doc, id_term);
+    }
+    if (c->status == XAP_OK && !build_holds(st, id_term, &c->status) &&
+        c->status == XAP_OK) {
+        const char *art_id = id_term + strlen(GZ_PREFIX_ID);
+        c->to = st->shards[gz_shard_of(art_id, st->nshards)];
+        c->status = xap_writable_add_document(c->to, doc, NULL);
+        if (c->status == XAP_OK)
+            c->status = gz_spelling_add_document(&c->words, doc);
+        c->api_articles++;
+    }
+    xap_document_free(doc);
+    xap_document_free(old);
+    free(copy);
+    return c->status != XAP_OK;
+}
+
+/* A --full build keeps the articles of the live index that no file holds
+ * (carry_api_document). */
+static xap_status carry_api_articles(carry_ctx *c)
+{
+    run_state *st = c->st;
+    xap_status s = xap_database_last_docid(c->live, &c->last);
+    if (s == XAP_OK && !(c->on_file = calloc(c->last / 8 + 1, 1)))
+        s = XAP_ERR_NOMEM;
+    if (s == XAP_OK)
+        s = xap_database_each_term(c->live, GZ_PREFIX_PATH,
+                                   mark_file_documents, c);
+    if (s == XAP_OK && c->status == XAP_OK && !st->cfg->dry_run)
+        s = gz_analyzer_new(st->cfg->language, st->cjk_ngrams, &c->analyzer);
+    if (s == XAP_OK && c->analyzer)
+        gz_analyzer_use_lexicon_of(c->analyzer, st->shards[0]);
+    if (s == XAP_OK && c->status == XAP_OK)
+        s = xap_database_each_posting(c->live, "", carry_api_document, c);
+    gz_analyzer_free(c->analyzer);
+    c->analyzer = NULL;
+    free(c->on_file);
+    c->on_file = NULL;
+    return s == XAP_OK ? c->status : s;
+}
+
 /* The live index of a --full run (st->live, NULL when it did not open)
  * at its latest revision: a dry run holds no lock, so another writer may
  * have committed since the run opened it (under a real run's locks
@@ -1156,20 +1291,16 @@ static const xap_database *live_index(run_state *st)
     return st->live;
 }
 
-/* A --full build keeps what the live index holds of the files it could
- * not read (and of the paths below directories it could not read), as
- * an update keeps them: copied from the live index, then committed. A
- * live index that does not open has nothing to give. A stop requested
- * before the commit stops the run (st->stopped): nothing is committed,
- * the build is not switched in. */
-static xap_status carry_unreadable(run_state *st, char *err, size_t errlen)
+/* What the live index holds of the files a --full build could not read
+ * (and of the paths below directories it could not read), copied as they
+ * are, as an update keeps them; not when the live index was written
+ * otherwise (a warning says so). */
+static xap_status carry_unreadable(carry_ctx *c)
 {
-    const gz_index_config *cfg = st->cfg;
-    const xap_database *live = NULL;
-    if (!cfg->full || !st->nunreadable ||
-        (!cfg->dry_run && !st->nshards) || !(live = live_index(st)))
+    const gz_index_config *cfg = c->st->cfg;
+    if (!c->st->nunreadable)
         return XAP_OK;
-    if (!live_written_alike(live, cfg->language)) {
+    if (!live_written_alike(c->live, cfg->language)) {
         if (cfg->on_warning)
             cfg->on_warning(cfg->db_path, "the articles of the files this "
                             "rebuild could not read are not kept: the "
@@ -1177,18 +1308,38 @@ static xap_status carry_unreadable(run_state *st, char *err, size_t errlen)
                             "format, which they would keep", cfg->ctx);
         return XAP_OK;
     }
+    xap_status s = xap_database_each_term(c->live, GZ_PREFIX_PATH,
+                                          carry_path, c);
+    return c->status != XAP_OK ? c->status : s;
+}
+
+/* A --full build keeps what the live index holds that no reading of the
+ * corpus can give again: the articles of files it could not read
+ * (carry_unreadable) and the articles of no file (carry_api_articles),
+ * then commits. A live index that does not open has nothing to give. A
+ * stop requested before the commit stops the run (st->stopped): nothing
+ * is committed, the build is not switched in. */
+static xap_status carry_from_live(run_state *st, char *err, size_t errlen)
+{
+    const gz_index_config *cfg = st->cfg;
+    const xap_database *live = NULL;
+    if (!cfg->full || (!cfg->dry_run && !st->nshards) ||
+        !(live = live_index(st)))
+        return XAP_OK;
     carry_ctx c = {.st = st, .live = live, .status = XAP_OK};
-    xap_status s = xap_database_each_term(live, GZ_PREFIX_PATH, carry_path,
-                                          &c);
-    if (c.status != XAP_OK)
-        s = c.status;
+    const char *what = "the articles of the files it could not read";
+    xap_status s = carry_unreadable(&c);
+    if (s == XAP_OK && !stop_requested(st)) {
+        what = "the articles written through the writer API";
+        s = carry_api_articles(&c);
+    }
     /* Stopped: the build is not switched in, so nothing more is written. */
     if (s == XAP_OK && !cfg->dry_run && !stop_requested(st))
         s = commit_carried(st, &c.words);
     gz_spelling_free(&c.words);
     if (s != XAP_OK)
-        snprintf(err, errlen, "%s: keeping the articles of the files it "
-                 "could not read: %s", cfg->db_path, xap_last_error());
+        snprintf(err, errlen, "%s: keeping %s: %s", cfg->db_path, what,
+                 xap_last_error());
     return s;
 }
 
@@ -1245,7 +1396,7 @@ static xap_status index_roots(run_state *st, char *err, size_t errlen)
     if (gz_pipeline_dropped(st->pipe) || stop_requested(st))
         st->stopped = 1;
     if (st->status == XAP_OK && !st->stopped)
-        st->status = carry_unreadable(st, err, errlen);
+        st->status = carry_from_live(st, err, errlen);
     if (st->status == XAP_OK)
         st->status = write_index_extras(st);
     return st->status;

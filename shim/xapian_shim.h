@@ -143,8 +143,8 @@ xap_status xap_database_termfreq(const xap_database *db, const char *term,
 xap_status xap_database_first_posting(const xap_database *db,
                                       const char *term, xap_docid *out);
 
-/* Call `fn` for each document indexed by `term`, in docid order, until it
- * returns non-zero. */
+/* Call `fn` for each document indexed by `term` (every document when
+ * `term` is ""), in docid order, until it returns non-zero. */
 xap_status xap_database_each_posting(const xap_database *db, const char *term,
                                      int (*fn)(xap_docid id, void *ctx),
                                      void *ctx);

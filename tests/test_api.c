@@ -985,6 +985,77 @@ static void index_two(const char *name, const char *a, const char *b,
     update_once(corpus, db);
 }
 
+/* A full rebuild keeps the articles written through the writer API: no
+ * file holds them, so no reading of the corpus gives them again. They are
+ * analysed again from their stored fields (searchable by every field,
+ * read back the same), except one whose id a corpus file has: the file's
+ * article wins, as an update writes it over. Before, --full dropped them
+ * silently (REMOVED 0, status OK). */
+static void test_full_keeps_writer_articles(void **state)
+{
+    (void)state;
+    char corpus[4096], db[4096];
+    index_two("keep", "Monday\n\nThe quarry closed.\n",
+              "Tuesday\n\nThe mill reopened.\n", corpus, db);
+    gazette_writer_t *w = NULL;
+    assert_int_equal(gazette_writer_open(db, NULL, 0, &w), GAZETTE_STATUS_OK);
+    gazette_article_t *a = article("desk/ostend", "Harbour reopens at Ostend",
+                                   "The harbour reopened after repairs.");
+    assert_int_equal(gazette_article_set(a, GAZETTE_FIELD_DATE, "2 March 2024"),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_article_set(a, GAZETTE_FIELD_AUTHOR, "Ann Peeters"),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_article_set(a, GAZETTE_FIELD_URL,
+                                         "https://example.org/ostend"),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_article_add_tag(a, "shipping"), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_article_add_tag(a, "ports, harbours"),
+                     GAZETTE_STATUS_OK);
+    put(w, a);
+    put(w, article("a.txt", "Overwritten", "Zeppelins over the quarry."));
+    assert_int_equal(gazette_writer_close(w), GAZETTE_STATUS_OK);
+
+    for (unsigned jobs = 1; jobs <= 2; jobs++) {
+        gazette_update_t *u = NULL;
+        assert_int_equal(gazette_update_new(&u), GAZETTE_STATUS_OK);
+        assert_int_equal(gazette_update_set_full(u, 1), GAZETTE_STATUS_OK);
+        assert_int_equal(gazette_update_set_jobs(u, jobs), GAZETTE_STATUS_OK);
+        const char *roots[] = {corpus};
+        assert_int_equal(gazette_update_run(u, db, roots, 1),
+                         GAZETTE_STATUS_OK);
+        assert_int_equal(gazette_update_count(u, GAZETTE_COUNT_REMOVED), 0);
+        gazette_update_free(u);
+
+        gazette_index_t *index = NULL;
+        assert_int_equal(gazette_index_open(db, &index), GAZETTE_STATUS_OK);
+        uint64_t count = 0;
+        assert_int_equal(gazette_index_article_count(index, &count),
+                         GAZETTE_STATUS_OK);
+        assert_int_equal(count, 3);
+        assert_int_equal(hits(index, "harbour"), 1);
+        assert_int_equal(hits(index, "title:ostend"), 1);
+        assert_int_equal(hits(index, "author:peeters"), 1);
+        assert_int_equal(hits(index, "tag:shipping"), 1);
+        assert_int_equal(hits(index, "tag:\"ports, harbours\""), 1);
+        assert_int_equal(hits(index, "date:2024-03-02"), 1);
+        assert_int_equal(hits(index, "zeppelins"), 0);
+        gazette_article_t *back = NULL;
+        assert_int_equal(gazette_index_get_article(index, "desk/ostend", &back),
+                         GAZETTE_STATUS_OK);
+        assert_string_equal(gazette_article_get(back, GAZETTE_FIELD_BODY),
+                            "The harbour reopened after repairs.");
+        assert_string_equal(gazette_article_get(back, GAZETTE_FIELD_URL),
+                            "https://example.org/ostend");
+        gazette_article_free(back);
+        assert_int_equal(gazette_index_get_article(index, "a.txt", &back),
+                         GAZETTE_STATUS_OK);
+        assert_string_equal(gazette_article_get(back, GAZETTE_FIELD_TITLE),
+                            "Monday");
+        gazette_article_free(back);
+        gazette_index_close(index);
+    }
+}
+
 /* A word seen once in all the text indexed (mostly a typo or a stray
  * token) is no spelling suggestion; once a second article has it, it is.
  * The same through an update run and through the writer. */
@@ -1414,6 +1485,7 @@ int main(void)
         cmocka_unit_test(test_documented_statuses_and_facets),
         cmocka_unit_test(test_update_run),
         cmocka_unit_test(test_one_line_article),
+        cmocka_unit_test(test_full_keeps_writer_articles),
         cmocka_unit_test(test_spelling_needs_a_word_twice),
         cmocka_unit_test(test_spelling_word_twice_across_shards),
         cmocka_unit_test(test_spelling_update_asks_other_shards),
