@@ -1082,6 +1082,8 @@ typedef struct carry_ctx {
     unsigned char *on_file;    /* bit per live docid: a file's article */
     xap_docid last;            /* the live index's last docid */
     gz_analyzer *analyzer;     /* analyses articles of no file again */
+    char tag_sep;              /* between stored tags (format 1: ',') */
+    uint64_t on_files;         /* live documents with a path term */
     size_t api_articles;       /* articles of no file kept */
     xap_status status;
 } carry_ctx;
@@ -1183,13 +1185,13 @@ static xap_status analyse_api_article(carry_ctx *c, char *data, size_t len,
     gz_docdata_decode(data, len, &d);
     size_t ntags = 0, most = 1;
     for (const char *t = d.tags; *t; t++)
-        most += *t == GZ_LIST_SEP;
+        most += *t == c->tag_sep;
     const char **tags = malloc(most * sizeof *tags);
     if (!tags)
         return XAP_ERR_NOMEM;
     /* tags=a<US>b: cut in place, as the data is our copy */
     for (char *t = (char *)d.tags; *t;) {
-        char *sep = strchr(t, GZ_LIST_SEP);
+        char *sep = strchr(t, c->tag_sep);
         if (sep)
             *sep = '\0';
         tags[ntags++] = t;
@@ -1198,7 +1200,9 @@ static xap_status analyse_api_article(carry_ctx *c, char *data, size_t len,
     corpus_article art = {
         .id = d.id, .title = d.title, .body = d.body,
         .body_len = d.body_len,
-        .date = *d.date ? d.date : *d.date_text ? d.date_text : NULL,
+        /* as given: a date that did not parse is kept as written, and
+         * the path's date taken again */
+        .date = *d.date_text ? d.date_text : *d.date ? d.date : NULL,
         .author = *d.author ? d.author : NULL,
         .source = *d.source ? d.source : NULL,
         .url = *d.url ? d.url : NULL, .tags = tags, .ntags = ntags};
@@ -1256,12 +1260,43 @@ static int carry_api_document(xap_docid id, void *ctx)
     return c->status != XAP_OK;
 }
 
+/* Count the live documents of the path term (each has one). */
+static int count_file_documents(const char *term, size_t len, uint32_t freq,
+                                void *ctx)
+{
+    (void)term;
+    (void)len;
+    ((carry_ctx *)ctx)->on_files += freq;
+    return 0;
+}
+
+/* 1 when every document of the live index is a file's (nothing to keep
+ * here, and no need to look at each), else 0; *s on failure. */
+static int only_files(carry_ctx *c, xap_status *s)
+{
+    uint32_t docs = 0;
+    c->on_files = 0;
+    *s = xap_database_doc_count(c->live, &docs);
+    if (*s == XAP_OK)
+        *s = xap_database_each_term(c->live, GZ_PREFIX_PATH,
+                                    count_file_documents, c);
+    return *s == XAP_OK && c->on_files >= docs;
+}
+
 /* A --full build keeps the articles of the live index that no file holds
- * (carry_api_document). */
+ * (carry_api_document). Tags were joined by commas in format 1. */
 static xap_status carry_api_articles(carry_ctx *c)
 {
     run_state *st = c->st;
-    xap_status s = xap_database_last_docid(c->live, &c->last);
+    xap_status s = XAP_OK;
+    if (only_files(c, &s) || s != XAP_OK)
+        return s;
+    char *format = NULL;
+    s = xap_database_get_metadata(c->live, GZ_META_FORMAT, &format, NULL);
+    c->tag_sep = s == XAP_OK && strcmp(format, "1") == 0 ? ',' : GZ_LIST_SEP;
+    free(format);
+    if (s == XAP_OK)
+        s = xap_database_last_docid(c->live, &c->last);
     if (s == XAP_OK && !(c->on_file = calloc(c->last / 8 + 1, 1)))
         s = XAP_ERR_NOMEM;
     if (s == XAP_OK)
@@ -2097,6 +2132,42 @@ static gz_index_outcome dry_check_databases(const run_state *st, char *err,
     return GZ_INDEX_OK;
 }
 
+/* Add the local database `path` named by the live index's stub to the
+ * database `ctx` when it opens; one that does not is left out. */
+static int add_live_part(const char *path, void *ctx)
+{
+    xap_database *part = NULL;
+    if (xap_database_open(path, &part) == XAP_OK)
+        (void)xap_database_add_database(ctx, part);
+    xap_database_free(part);
+    return 0;
+}
+
+/* st->live as the parts of the index that open, when the index does not
+ * open whole (a shard missing, its disk not mounted, is why a --full is
+ * run): what they hold that no reading of the corpus gives again is kept
+ * (carry_from_live), and the guards count what they hold. NULL when no
+ * part opens. */
+static void open_live_parts(run_state *st)
+{
+    char stub[4200];
+    struct stat sb;
+    const char *db = st->cfg->db_path;
+    snprintf(stub, sizeof stub, "%s/XAPIANDB", db);
+    xap_database *all = NULL;
+    uint32_t docs = 0;
+    if (xap_database_new_empty(&all) == XAP_OK)
+        gz_stub_each_part(stat(stub, &sb) == 0 ? stub : db, add_live_part,
+                          all);
+    size_t shards = 0;
+    if (all && xap_database_shard_count(all, &shards) == XAP_OK &&
+        shards > 0 && xap_database_doc_count(all, &docs) == XAP_OK) {
+        st->live = all;
+        return;
+    }
+    xap_database_free(all);
+}
+
 /* --full: open the index it replaces (cfg->db_path) read only into
  * st->live, once for all the run reads of it (its synonyms, its records of
  * the roots, the articles carried over, its count for the guards); in a
@@ -2108,6 +2179,7 @@ static void open_live(run_state *st)
     if (xap_database_open(st->cfg->db_path, &st->live) != XAP_OK) {
         xap_database_free(st->live);
         st->live = NULL;
+        open_live_parts(st);
     }
 }
 

@@ -440,12 +440,13 @@ static int check_run_paths(gazette_update_t *u, const char *db_path,
 static int stub_part_missing(gazette_update_t *u, const char *db_path)
 {
     char part[4096];
-    if (!gz_stub_missing_part(db_path, part, sizeof part))
+    int missing = gz_stub_missing_part(db_path, part, sizeof part);
+    if (!missing)
         return 0;
     snprintf(u->error, sizeof u->error,
-             "index %.400s: the stub file names %.400s, which does not exist "
-             "(nothing changed; --full builds a new index in its place)",
-             db_path, part);
+             "index %.400s: the stub file names %.400s, %s (nothing "
+             "changed: mount or restore it; --full builds a new index in "
+             "its place)", db_path, part, gz_stub_part_problem(missing));
     return 1;
 }
 

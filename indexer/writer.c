@@ -214,11 +214,12 @@ gazette_status_t gazette_writer_open(const char *path, const char *language,
     }
     w->lock_fd = -1;
     char part[4096];
-    if (gz_stub_missing_part(w->path, part, sizeof part)) {
+    int missing = gz_stub_missing_part(w->path, part, sizeof part);
+    if (missing) {
         /* Xapian would create it empty: a shard's disk not mounted */
         snprintf(err, GZ_ERROR_SIZE, "index %.400s: the stub file names "
-                 "%.400s, which does not exist (nothing written)", w->path,
-                 part);
+                 "%.400s, %s (nothing written)", w->path, part,
+                 gz_stub_part_problem(missing));
         free_writer(w);
         return GAZETTE_STATUS_INPUT_NOT_FOUND;
     }

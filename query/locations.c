@@ -255,11 +255,12 @@ static int unreadable_dir(const char *path, char *why, size_t whylen)
 static int stub_part_missing(const char *path, char *why, size_t whylen)
 {
     char part[4096];
-    if (!gz_stub_missing_part(path, part, sizeof part))
+    int missing = gz_stub_missing_part(path, part, sizeof part);
+    if (!missing)
         return 0;
     if (why)
-        snprintf(why, whylen, "the stub file names %.400s, which does not "
-                 "exist", part);
+        snprintf(why, whylen, "the stub file names %.400s, %s", part,
+                 gz_stub_part_problem(missing));
     return 1;
 }
 

@@ -318,13 +318,19 @@ int gz_stub_each_part(const char *stub, gz_stub_part_fn fn, void *ctx);
 
 /* When `path` is a stub file, or a directory holding one as XAPIANDB (a
  * sharded index), the first local database it names (gz_stub_each_part)
- * that does not exist, written into `part` (`partlen` bytes; may be
- * NULL): returns 1. 0 when every part named exists, or `path` is no stub
- * file, or when a second look finds every part (a full rebuild switched
- * the stub meanwhile). Such an index is missing, not damaged:
- * gazette-query says "no index at that path", and gazette-index and
- * gazette_writer_open create no part (exit 66, INPUT_NOT_FOUND). */
+ * that does not exist (GZ_PART_ABSENT) or is an empty directory, as the
+ * mount point of a disk not mounted is (GZ_PART_EMPTY), written into
+ * `part` (`partlen` bytes; may be NULL). 0 when every part named is
+ * there, or `path` is no stub file, or when a second look finds every
+ * part (a full rebuild switched the stub meanwhile). Such an index is
+ * missing, not damaged: gazette-query says "no index at that path", and
+ * gazette-index and gazette_writer_open create no part (exit 66,
+ * INPUT_NOT_FOUND). gz_stub_part_problem(r) says which in words ("which
+ * does not exist"). */
+#define GZ_PART_ABSENT 1
+#define GZ_PART_EMPTY 2
 int gz_stub_missing_part(const char *path, char *part, size_t partlen);
+const char *gz_stub_part_problem(int missing);
 
 /* The stemming language the index `db` was written in, in *out (a new
  * string the caller frees; NULL on failure): its GZ_META_LANGUAGE; "none"

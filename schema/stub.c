@@ -2,6 +2,7 @@
  * gz_stub_each_part), and the check that each of them exists. */
 #include "schema.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -74,15 +75,42 @@ typedef struct missing_ctx {
     size_t partlen;
 } missing_ctx;
 
+/* 1 when `path` is a directory with nothing in it. */
+static int empty_directory(const char *path)
+{
+    DIR *dir = opendir(path);
+    if (!dir)
+        return 0;
+    const struct dirent *e;
+    int empty = 1;
+    while (empty && (e = readdir(dir)))
+        empty = strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0;
+    closedir(dir);
+    return empty;
+}
+
+/* A part is missing when it is not there, or is an empty directory: the
+ * mount point of a disk that is not mounted (Xapian would make a new
+ * database in either). */
 static int on_part_missing(const char *path, void *ctx)
 {
     struct stat sb;
-    if (stat(path, &sb) == 0 || (errno != ENOENT && errno != ENOTDIR))
-        return 0;
+    int r = 0;
+    if (stat(path, &sb) != 0)
+        r = errno == ENOENT || errno == ENOTDIR ? GZ_PART_ABSENT : 0;
+    else if (S_ISDIR(sb.st_mode) && empty_directory(path))
+        r = GZ_PART_EMPTY;
     const missing_ctx *m = ctx;
-    if (m->part && m->partlen)
+    if (r && m->part && m->partlen)
         snprintf(m->part, m->partlen, "%s", path);
-    return 1;
+    return r;
+}
+
+const char *gz_stub_part_problem(int missing)
+{
+    return missing == GZ_PART_EMPTY
+               ? "which is an empty directory (a disk not mounted?)"
+               : "which does not exist";
 }
 
 int gz_stub_missing_part(const char *path, char *part, size_t partlen)
@@ -98,6 +126,7 @@ int gz_stub_missing_part(const char *path, char *part, size_t partlen)
     /* Asked twice: a --full run switching the stub (and deleting the
      * generation the old one named) between our reading it and looking
      * is no missing part. */
-    return gz_stub_each_part(path, on_part_missing, &m) &&
-           gz_stub_each_part(path, on_part_missing, &m);
+    return gz_stub_each_part(path, on_part_missing, &m)
+               ? gz_stub_each_part(path, on_part_missing, &m)
+               : 0;
 }

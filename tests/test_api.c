@@ -23,6 +23,7 @@
 #include "gazette.h"
 #include "shards.h"
 #include "test_util.h"
+#include "xapian_shim.h"
 
 static char *tmp;
 
@@ -1056,6 +1057,84 @@ static void test_full_keeps_writer_articles(void **state)
     }
 }
 
+/* Run `--full` over `corpus` into `db` by `jobs` workers: OK expected. */
+static void full_with_jobs(const char *corpus, const char *db, unsigned jobs)
+{
+    gazette_update_t *u = NULL;
+    assert_int_equal(gazette_update_new(&u), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_set_full(u, 1), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_set_jobs(u, jobs), GAZETTE_STATUS_OK);
+    const char *roots[] = {corpus};
+    assert_int_equal(gazette_update_run(u, db, roots, 1), GAZETTE_STATUS_OK);
+    gazette_update_free(u);
+}
+
+/* A --full run over a sharded index one of whose shards is gone (the run
+ * meant to repair it) keeps the writer's articles the other shard holds:
+ * the live index is read from the parts that open. Before, it did not
+ * open at all and every writer article was dropped. A writer article with
+ * a date that did not parse keeps it as written, and its path's date. */
+static void test_full_keeps_writer_articles_of_live_shards(void **state)
+{
+    (void)state;
+    char corpus[4096], db[4096];
+    snprintf(corpus, sizeof corpus, "%s", path_in("keep2/corpus"));
+    snprintf(db, sizeof db, "%s", path_in("keep2/db"));
+    const char *quarry = "Monday\n\nThe quarry closed.\n";
+    tu_write_file(corpus, "a.txt", quarry, strlen(quarry));
+    update_with_jobs(corpus, db, 2);
+    gazette_writer_t *w = NULL;
+    assert_int_equal(gazette_writer_open(db, NULL, 0, &w), GAZETTE_STATUS_OK);
+    for (int i = 0; i < 6; i++) {
+        char id[32];
+        char body[64];
+        snprintf(id, sizeof id, "desk/2023/11/0%d/note", i + 1);
+        snprintf(body, sizeof body, "Zeppelins were seen %d times.", i + 2);
+        gazette_article_t *a = article(id, "Note", body);
+        assert_int_equal(gazette_article_set(a, GAZETTE_FIELD_DATE,
+                                             "Spring"), GAZETTE_STATUS_OK);
+        put(w, a);
+    }
+    assert_int_equal(gazette_writer_close(w), GAZETTE_STATUS_OK);
+    char shard[4200], away[4200];
+    snprintf(shard, sizeof shard, "%s/shard1", db);
+    snprintf(away, sizeof away, "%s/shard1.away", path_in("keep2"));
+    gazette_index_t *index = NULL;
+    assert_int_equal(gazette_index_open(shard, &index), GAZETTE_STATUS_OK);
+    size_t in_shard1 = hits(index, "zeppelins");
+    gazette_index_close(index);
+    assert_true(in_shard1 > 0 && in_shard1 < 6);
+    assert_int_equal(rename(shard, away), 0);
+
+    full_with_jobs(corpus, db, 1);
+    assert_int_equal(gazette_index_open(db, &index), GAZETTE_STATUS_OK);
+    assert_int_equal(hits(index, "zeppelins"), 6 - in_shard1);
+    assert_int_equal(hits(index, "quarry"), 1);
+    gazette_results_t *r = NULL;
+    assert_int_equal(gazette_search(index, "zeppelins", NULL, &r),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(strncmp(gazette_hit_date(gazette_results_hit(r, 0)),
+                             "2023-11-0", 9), 0);
+    gazette_results_free(r);
+    gazette_index_close(index);
+    /* the date as written is still stored beside the path's */
+    xap_database *xdb = NULL;
+    xap_document *doc = NULL;
+    xap_docid first = 0;
+    const char *data = NULL;
+    size_t len = 0;
+    assert_int_equal(xap_database_open(db, &xdb), XAP_OK);
+    assert_int_equal(xap_database_first_posting(xdb, "Zzeppelin", &first),
+                     XAP_OK);
+    assert_int_equal(xap_database_get_document(xdb, first, &doc), XAP_OK);
+    assert_int_equal(xap_document_get_data(doc, &data, &len), XAP_OK);
+    char *text = strndup(data, len);
+    assert_non_null(strstr(text, "=Spring\n"));
+    free(text);
+    xap_document_free(doc);
+    xap_database_free(xdb);
+}
+
 /* A word seen once in all the text indexed (mostly a typo or a stray
  * token) is no spelling suggestion; once a second article has it, it is.
  * The same through an update run and through the writer. */
@@ -1486,6 +1565,7 @@ int main(void)
         cmocka_unit_test(test_update_run),
         cmocka_unit_test(test_one_line_article),
         cmocka_unit_test(test_full_keeps_writer_articles),
+        cmocka_unit_test(test_full_keeps_writer_articles_of_live_shards),
         cmocka_unit_test(test_spelling_needs_a_word_twice),
         cmocka_unit_test(test_spelling_word_twice_across_shards),
         cmocka_unit_test(test_spelling_update_asks_other_shards),

@@ -1567,7 +1567,8 @@ static void test_stub_naming_missing_part_is_66(void **state)
  * of whose shards is gone (its disk not mounted, moved away) is missing
  * that part, as a stub file naming it is: gazette-index exits 66, dry run
  * included, and gazette_writer_open returns INPUT_NOT_FOUND, neither
- * creating the shard empty; gazette-query says 66 naming it. Before, an
+ * creating the shard empty; gazette-query says 66 naming it. So is a
+ * shard that is an empty directory (a mount point). Before, an
  * update made an empty shard0 and filled it with that shard's files
  * again, and the writer made it too (then refused the index as foreign),
  * losing for good what only the shard held. */
@@ -1593,6 +1594,14 @@ static void test_sharded_index_missing_a_shard_is_66(void **state)
     assert_int_equal(access(shard, F_OK), -1);
     assert_int_equal(qy("--db '%s' aid", fx.db), 66);
     expect_in("err.txt", "/shard0, which does not exist");
+    /* the mount point left empty: the same (Xapian made a database in it) */
+    assert_int_equal(mkdir(shard, 0755), 0);
+    assert_int_equal(ix("--db '%s' '%s'", fx.db, fx.corpus), 66);
+    expect_in("err.txt", "/shard0, which is an empty directory");
+    assert_int_equal(gazette_writer_open(fx.db, NULL, 0, &w),
+                     GAZETTE_STATUS_INPUT_NOT_FOUND);
+    assert_int_equal(qy("--db '%s' aid", fx.db), 66);
+    assert_int_equal(rmdir(shard), 0);   /* still empty */
 
     /* the shard back: all three work */
     assert_int_equal(rename(away, shard), 0);
