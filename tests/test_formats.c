@@ -846,6 +846,71 @@ static void test_jsonl_lines(void **state)
     }
 }
 
+/* Metadata as exports write it: a number date is Unix time (seconds, or
+ * milliseconds from 10^11 on), names come as objects and arrays; what
+ * cannot be read is left out with a warning, never the article. */
+static void test_jsonl_metadata_types(void **state)
+{
+    (void)state;
+    const char text[] =
+        "{\"id\": \"s\", \"title\": \"T\", \"date\": 1709654400}\n"
+        "{\"id\": \"ms\", \"title\": \"T\", \"date\": 1709654400000}\n"
+        "{\"id\": \"f\", \"title\": \"T\", \"date\": 1709654399.5}\n"
+        "{\"id\": \"neg\", \"title\": \"T\", \"date\": -1}\n"
+        "{\"id\": \"big\", \"title\": \"T\", \"date\": 99999999999}\n"
+        "{\"id\": \"ms73\", \"title\": \"T\", \"date\": 100000000000}\n"
+        "{\"id\": \"o\", \"title\": \"T\", \"author\": {\"name\": \"Nes Ted\","
+        " \"email\": \"n@e.org\"}, \"source\": {\"name\": \"Wire Co\"}}\n"
+        "{\"id\": \"arr\", \"title\": \"T\", \"author\": [\"A One\", "
+        "{\"name\": \"B Two\"}, \"\", 3], \"tags\": [\"x\", {\"name\": \"y\"},"
+        " true]}\n"
+        "{\"id\": \"bad\", \"title\": \"T\", \"body\": \"kept\", \"date\": "
+        "true, \"author\": 12, \"source\": {\"id\": 4}, \"url\": [\"u\"], "
+        "\"tags\": 5}\n"
+        "{\"id\": \"far\", \"title\": \"T\", \"date\": 1e300}\n";
+    reading *r = read_text("meta.jsonl", text);
+    assert_int_equal(r->status, CORPUS_OK);
+    assert_int_equal(r->nbad, 0);
+    assert_int_equal(r->n, 10);
+    assert_string_equal(r->a[0].date, "2024-03-05T16:00:00Z");
+    assert_string_equal(r->a[1].date, "2024-03-05T16:00:00Z");
+    assert_string_equal(r->a[2].date, "2024-03-05T15:59:59Z");
+    assert_string_equal(r->a[3].date, "1969-12-31T23:59:59Z");
+    assert_string_equal(r->a[4].date, "5138-11-16T09:46:39Z");
+    assert_string_equal(r->a[5].date, "1973-03-03T09:46:40Z");
+    for (int i = 0; i < 6; i++) {
+        int y, m, d;
+        assert_true(corpus_parse_date(r->a[i].date, &y, &m, &d));
+    }
+    assert_string_equal(r->a[6].author, "Nes Ted");
+    assert_string_equal(r->a[6].source, "Wire Co");
+    assert_string_equal(r->a[7].author, "A One, B Two");
+    assert_string_equal(r->a[7].tags, "x|y");
+    assert_string_equal(r->a[8].body, "kept");
+    assert_null(r->a[8].date);
+    assert_null(r->a[8].author);
+    assert_null(r->a[8].source);
+    assert_null(r->a[8].url);
+    assert_string_equal(r->a[8].tags, "");
+    assert_null(r->a[9].date);
+    /* one warning per article that lost something, naming what */
+    assert_int_equal(r->nwarn, 3);
+    char want[4200];
+    snprintf(want, sizeof want, "%s/meta.jsonl:8|\"author\"[3] is a number; "
+             "\"tags\"[2] is a boolean: the article is indexed without "
+             "them", tmp);
+    assert_string_equal(r->warn[0], want);
+    snprintf(want, sizeof want, "%s/meta.jsonl:9|\"date\" is a boolean; "
+             "\"url\" is an array; \"author\" is a number; \"source\" is an "
+             "object without a \"name\"; \"tags\" is a number: the article "
+             "is indexed without them", tmp);
+    assert_string_equal(r->warn[1], want);
+    snprintf(want, sizeof want, "%s/meta.jsonl:10|\"date\" ", tmp);
+    assert_true(strncmp(r->warn[2], want, strlen(want)) == 0);
+    assert_non_null(strstr(r->warn[2], "out of the years 1-9999"));
+    reading_free(r);
+}
+
 static void test_jsonl_not_jsonl(void **state)
 {
     (void)state;
@@ -1518,6 +1583,7 @@ int main(void)
         cmocka_unit_test(test_html_dates),
         cmocka_unit_test(test_html_deep_nesting),
         cmocka_unit_test(test_jsonl_lines),
+        cmocka_unit_test(test_jsonl_metadata_types),
         cmocka_unit_test(test_jsonl_not_jsonl),
         cmocka_unit_test(test_jsonl_repeated_ids),
         cmocka_unit_test(test_jsonl_line_encodings),
