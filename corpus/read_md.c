@@ -14,7 +14,10 @@
  * removed so they never reach the index (heading '#', emphasis '*' '_' '~~',
  * list and quote markers, link and image syntax - "[text](url)" keeps
  * "text", an image keeps its alt text -, backslash escapes, HTML tags and
- * comments, table rules). Code, fenced or inline, is kept as written.
+ * comments, table rules, link reference definitions "[id]: url 'title'"
+ * as CommonMark defines them, footnote marks "[^1]"; a footnote's text,
+ * "[^1]: According to ...", is kept). Code, fenced or inline, is kept as
+ * written.
  * Common character references (&amp; &#8364; ...) are decoded.
  *
  * Front matter is read as YAML, so folded and literal blocks ("title: >"),
@@ -587,6 +590,21 @@ static const char *close_paren(const char *p, const char *eol, long *budget)
     return NULL;
 }
 
+/* Length of a footnote reference "[^label]" at p (a label without
+ * blanks or brackets, not a link's text: no "(" or "[" after it), or 0. */
+static size_t footnote_ref(const char *p, const char *eol)
+{
+    if (eol - p < 4 || p[1] != '^')
+        return 0;
+    const char *q = p + 2;
+    while (q < eol && *q != ']' && *q != '[' && *q != ' ' && *q != '\t')
+        q++;
+    if (q >= eol || *q != ']' || q == p + 2 ||
+        (q + 1 < eol && (q[1] == '(' || q[1] == '[')))
+        return 0;
+    return (size_t)(q + 1 - p);
+}
+
 typedef struct md_state {
     int in_comment;       /* inside an HTML comment spanning lines */
     long paren_budget;    /* bytes close_paren() may still scan, per line */
@@ -601,6 +619,7 @@ static char *inline_text(md_state *st, const char *r, const char *eol,
                          char *w)
 {
     const char *wmin = w;     /* output of this line starts here */
+    size_t n;
     /* link targets are short: a few times the line is plenty for real
      * text and keeps hostile lines linear */
     st->paren_budget = 4 * (long)(eol - r) + 4096;
@@ -650,6 +669,8 @@ static char *inline_text(md_state *st, const char *r, const char *eol,
             r = e;
         } else if (c == '!' && r + 1 < eol && r[1] == '[') {
             r++;                 /* image: keep the alt text */
+        } else if (c == '[' && (n = footnote_ref(r, eol))) {
+            r += n;              /* "[^1]": a footnote's mark, not text */
         } else if (c == '[') {
             r++;
         } else if (c == ']') {
@@ -742,8 +763,8 @@ static const char *skip_block_markers(const char *p, const char *eol)
 }
 
 /* A line that is only syntax: a thematic break or setext underline
- * ("---", "***", "___", "==="), a table rule ("|---|:--:|"), or a link
- * reference definition ("[id]: https://..."). */
+ * ("---", "***", "___", "==="), or a table rule ("|---|:--:|"). (A link
+ * reference definition is one too: link_definition.) */
 static int syntax_only(const char *p, const char *eol)
 {
     if (only_char(p, eol, '-', 1) || only_char(p, eol, '*', 3) ||
@@ -759,13 +780,157 @@ static int syntax_only(const char *p, const char *eol)
         else if (*q != ':' && *q != ' ' && *q != '\t')
             break;
     }
-    if (q == eol && pipes && dashes)
-        return 1;
-    while (p < eol && *p == ' ')
+    return q == eol && pipes && dashes;
+}
+
+/* Past up to three spaces of indentation at p (CommonMark's limit for a
+ * line to open a block); NULL when there are four or more. */
+static const char *block_indent(const char *p, const char *eol)
+{
+    int n = 0;
+    while (p < eol && *p == ' ' && n < 4) {
         p++;
-    const char *close = p < eol && *p == '[' ? memchr(p, ']', (size_t)(eol - p))
-                                             : NULL;
-    return close && close + 1 < eol && close[1] == ':' && close > p + 1;
+        n++;
+    }
+    return n < 4 ? p : NULL;
+}
+
+/* The byte after a "[label]:" at p (CommonMark's link label: up to 999
+ * characters, not all blanks, no unescaped bracket, on one line), or
+ * NULL. */
+static const char *label_colon(const char *p, const char *eol)
+{
+    if (p >= eol || *p != '[')
+        return NULL;
+    int text = 0;
+    const char *q = p + 1;
+    for (; q < eol && *q != ']' && q - p <= 1000; q++) {
+        if (*q == '[')
+            return NULL;
+        if (*q == '\\' && q + 1 < eol)
+            q++;
+        text |= *q != ' ' && *q != '\t';
+    }
+    if (q + 1 >= eol || *q != ']' || q[1] != ':' || !text)
+        return NULL;
+    return q + 2;
+}
+
+/* End of the line at p (p <= end): its '\n' or `end`. */
+static const char *end_of_line(const char *p, const char *end)
+{
+    const char *nl = p < end ? memchr(p, '\n', (size_t)(end - p)) : NULL;
+    return nl ? nl : end;
+}
+
+static const char *skip_blanks(const char *p, const char *eol)
+{
+    while (p < eol && (*p == ' ' || *p == '\t'))
+        p++;
+    return p;
+}
+
+/* The end of a link destination at p ("<...>" without '<' or '>'
+ * inside, or a run of characters without blanks or controls whose
+ * parentheses balance), or NULL. */
+static const char *link_destination(const char *p, const char *eol)
+{
+    if (p < eol && *p == '<') {
+        for (const char *q = p + 1; q < eol; q++) {
+            if (*q == '\\' && q + 1 < eol)
+                q++;
+            else if (*q == '>')
+                return q + 1;
+            else if (*q == '<')
+                return NULL;
+        }
+        return NULL;
+    }
+    const char *q = p;
+    int depth = 0;
+    for (; q < eol && (unsigned char)*q > ' ' && *q != 0x7F; q++) {
+        if (*q == '\\' && q + 1 < eol && is_punct((unsigned char)q[1]))
+            q++;
+        else if (*q == '(')
+            depth++;
+        else if (*q == ')' && --depth < 0)
+            return NULL;
+    }
+    return q > p && depth == 0 ? q : NULL;
+}
+
+/* The end of a link title at p ("...", '...' or (...), escapes
+ * allowed, on one line), or NULL. */
+static const char *link_title(const char *p, const char *eol)
+{
+    if (p >= eol || (*p != '"' && *p != '\'' && *p != '('))
+        return NULL;
+    char close = *p == '(' ? ')' : *p;
+    for (const char *q = p + 1; q < eol; q++) {
+        if (*q == '\\' && q + 1 < eol)
+            q++;
+        else if (*q == close)
+            return q + 1;
+        else if (close == ')' && *q == '(')
+            return NULL;
+    }
+    return NULL;
+}
+
+/*
+ * link_definition - is the line [p, eol) (of the text that ends at `end`)
+ * the start of a link reference definition, CommonMark's
+ *
+ *   [label]: destination "optional title"
+ *
+ * with nothing else after it? The destination may be on the next line
+ * (after "[label]:" alone) and the title on the line after the
+ * destination. Returns the end of its last line (a '\n' or `end`), or
+ * NULL when the line is not one: "[Update]: The prime minister named"
+ * is text. A footnote's "[^1]: text" is never one (footnote_text).
+ */
+static const char *link_definition(const char *p, const char *eol,
+                                   const char *end)
+{
+    if (!(p = block_indent(p, eol)) || eol - p < 2 || p[1] == '^' ||
+        !(p = label_colon(p, eol)))
+        return NULL;
+    p = skip_blanks(p, eol);
+    if (p == eol) {               /* the destination on the next line */
+        if (eol == end)
+            return NULL;
+        p = skip_blanks(eol + 1, end);
+        eol = end_of_line(p, end);
+    }
+    const char *q = link_destination(p, eol);
+    if (!q)
+        return NULL;
+    q = skip_blanks(q, eol);
+    if (q == eol) {               /* perhaps a title on the next line */
+        if (eol < end) {
+            const char *np = skip_blanks(eol + 1, end);
+            const char *ne = end_of_line(np, end);
+            const char *t = link_title(np, ne);
+            if (t && skip_blanks(t, ne) == ne)
+                return ne;
+        }
+        return eol;
+    }
+    if (q == p || !(q[-1] == ' ' || q[-1] == '\t'))
+        return NULL;              /* the title must follow a blank */
+    q = link_title(q, eol);
+    return q && skip_blanks(q, eol) == eol ? eol : NULL;
+}
+
+/* The text of a footnote definition ("[^1]: According to ..."): the
+ * byte after the "[^label]:" marker, or NULL when [p, eol) does not open
+ * one. */
+static const char *footnote_text(const char *p, const char *eol)
+{
+    if (!(p = block_indent(p, eol)) || eol - p < 3 || p[1] != '^' ||
+        !(p = label_colon(p, eol)))
+        return NULL;
+    return skip_blanks(p, eol);
 }
 
 /* Level of an ATX heading at p ("# ", "## " ...; 0 when none) and the
@@ -824,6 +989,7 @@ static char *convert_body(char *p, char *end, title_span *h1,
         char *eol = line_end(p, end);
         char *next = eol < end ? eol + 1 : end;
         char *line_start = w;
+        const char *def;
         char ch;
         size_t n;
         if (fence) {
@@ -844,14 +1010,19 @@ static char *convert_body(char *p, char *end, title_span *h1,
                 h1->end = prev_end;
                 h1->first_line = first->start == prev_start;
             }
+        } else if (!st.in_comment && (def = link_definition(p, eol, end))) {
+            /* a link's target (and title), not text: dropped whole */
+            eol = (char *)def;
+            next = eol < end ? eol + 1 : end;
         } else if (st.in_comment || !syntax_only(p, eol)) {
             const char *text;
             int level = st.in_comment ? 0 : atx_heading(p, eol, &text);
             if (level) {
                 w = inline_text(&st, text, heading_end(text, eol), w);
             } else {
-                const char *body = st.in_comment ? p
-                                                 : skip_block_markers(p, eol);
+                const char *body = st.in_comment ? p : footnote_text(p, eol);
+                if (!body)
+                    body = skip_block_markers(p, eol);
                 w = inline_text(&st, body, eol, w);
             }
             char *ts = line_start, *te = w;

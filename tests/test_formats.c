@@ -256,6 +256,61 @@ static void test_md_front_matter_and_body(void **state)
     }
 }
 
+/* Only a real link reference definition ("[label]: destination" and an
+ * optional title, nothing else) is dropped as syntax: a line that merely
+ * starts "[Update]:" is text, and so is a footnote's, without its mark. */
+static void test_md_link_definitions(void **state)
+{
+    (void)state;
+    reading *r = read_text("defs.md",
+        "# Minister resigns\n"
+        "\n"
+        "The minister resigned on Friday.[^1] Again.[^note]\n"
+        "\n"
+        "[Update]: The prime minister has named a successor.\n"
+        "\n"
+        "[^1]: According to two officials briefed on the decision.\n"
+        "   [^note]: Second footnote text.\n"
+        "[ref]: https://example.org/r \"Ref title\"\n"
+        "[ref2]: <https://example.org/x y> 'single'\n"
+        "  [ref3]: /relative (paren title)\n"
+        "[ref4]:\n"
+        "  https://example.org/next-line\n"
+        "  \"title on its own line\"\n"
+        "[ref5]: https://example.org/five\n"
+        "[a]: https://example.org \"unclosed title\n"
+        "[b]: two words here\n"
+        "    [c]: https://example.org/indented-code\n"
+        "[]: https://example.org/empty-label\n"
+        "Closing line.\n");
+    assert_int_equal(r->status, CORPUS_OK);
+    const char *body = r->a[0].body;
+    assert_string_equal(r->a[0].title, "Minister resigns");
+    assert_non_null(strstr(body, "Friday. Again."));
+    assert_null(strstr(body, "^"));
+    assert_non_null(strstr(body, "Update: The prime minister has named a "
+                                 "successor."));
+    assert_non_null(strstr(body, "\nAccording to two officials briefed on "
+                               "the decision.\nSecond footnote text.\n"));
+    /* real definitions: gone, titles and next-line parts too */
+    assert_null(strstr(body, "example.org/r"));
+    assert_null(strstr(body, "Ref title"));
+    assert_null(strstr(body, "x y"));
+    assert_null(strstr(body, "single"));
+    assert_null(strstr(body, "relative"));
+    assert_null(strstr(body, "paren title"));
+    assert_null(strstr(body, "next-line"));
+    assert_null(strstr(body, "own line"));
+    assert_null(strstr(body, "five"));
+    /* not definitions: text */
+    assert_non_null(strstr(body, "unclosed title"));
+    assert_non_null(strstr(body, "b: two words here"));
+    assert_non_null(strstr(body, "indented-code"));
+    assert_non_null(strstr(body, "empty-label"));
+    assert_non_null(strstr(body, "Closing line."));
+    reading_free(r);
+}
+
 static void test_md_title_fallbacks(void **state)
 {
     (void)state;
@@ -1574,6 +1629,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_supported_extensions),
         cmocka_unit_test(test_md_front_matter_and_body),
+        cmocka_unit_test(test_md_link_definitions),
         cmocka_unit_test(test_md_title_fallbacks),
         cmocka_unit_test(test_md_yaml_front_matter),
         cmocka_unit_test(test_md_yaml_malformed),
