@@ -838,6 +838,45 @@ static void test_html_deep_nesting(void **state)
     reading_free(r);
 }
 
+/* U+00AD SOFT HYPHEN is a hint where a word may break, not a break:
+ * every format hands the word on whole (Xapian would split it there),
+ * in the title, the body and the other fields. */
+static void test_soft_hyphen_removed(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *name, *text;
+    } cases[] = {
+        {"shy.txt", "Author: Ann Bundes\xC2\xADmann\n\nDie Bundes\xC2\xAD"
+                    "regierung\n\nDie Bundes\xC2\xADregierung tagt.\n"},
+        {"shy.md", "---\nauthor: Ann Bundes\xC2\xADmann\n---\n# Die Bundes\xC2\xAD"
+                   "regierung\n\nDie Bundes\xC2\xADregierung tagt.\n"},
+        {"shy.html", "<html><head><title>Die Bundes&shy;regierung</title>"
+                     "<meta name=\"author\" content=\"Ann Bundes&#173;mann\">"
+                     "</head><body><p>Die Bundes&shy;regierung tagt.</p>"
+                     "</body></html>"},
+        {"shy.jsonl", "{\"id\": \"1\", \"title\": \"Die Bundes\\u00ADregierung"
+                      "\", \"body\": \"Die Bundes\\u00adregierung tagt.\", "
+                      "\"author\": \"Ann Bundes\xC2\xADmann\"}\n"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        reading *r = read_text(cases[i].name, cases[i].text);
+        assert_int_equal(r->status, CORPUS_OK);
+        if (strcmp(r->a[0].title, "Die Bundesregierung") != 0 ||
+            strcmp(r->a[0].body, "Die Bundesregierung tagt.") != 0 ||
+            strcmp(r->a[0].author, "Ann Bundesmann") != 0)
+            fail_msg("%s: title \"%s\", body \"%s\", author \"%s\"",
+                     cases[i].name, r->a[0].title, r->a[0].body,
+                     r->a[0].author);
+        reading_free(r);
+    }
+    /* the joiners Xapian does not split at are kept as written */
+    reading *r = read_text("joiners.txt", "T\n\na\xE2\x81\xA0" "b c\xEF\xBB"
+                           "\xBF" "d\n");
+    assert_string_equal(r->a[0].body, "a\xE2\x81\xA0" "b c\xEF\xBB\xBF" "d");
+    reading_free(r);
+}
+
 /* --------------------------------------------------------- JSON Lines */
 
 static void test_jsonl_lines(void **state)
@@ -1638,6 +1677,7 @@ int main(void)
         cmocka_unit_test(test_html_title_fallbacks),
         cmocka_unit_test(test_html_dates),
         cmocka_unit_test(test_html_deep_nesting),
+        cmocka_unit_test(test_soft_hyphen_removed),
         cmocka_unit_test(test_jsonl_lines),
         cmocka_unit_test(test_jsonl_metadata_types),
         cmocka_unit_test(test_jsonl_not_jsonl),
