@@ -18,7 +18,8 @@
  * as CommonMark defines them, footnote marks "[^1]"; a footnote's text,
  * "[^1]: According to ...", is kept). Code, fenced or inline, is kept as
  * written.
- * Common character references (&amp; &#8364; ...) are decoded.
+ * Character references are decoded: the named ones of HTML 4 (&amp;
+ * &eacute; &rsquo; ..., md_entities.h) and numeric ones (&#8364; &#x20AC;).
  *
  * Front matter is read as YAML, so folded and literal blocks ("title: >"),
  * quoting ('It''s', "a \"b\"") and lists (block "- a" or flow "[a, 'b, c']",
@@ -38,6 +39,7 @@
 #include "corpus.h"
 #include "ascii.h"
 #include "corpus_internal.h"
+#include "md_entities.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -494,23 +496,26 @@ static char *put_utf8(char *w, unsigned long cp)
     return w;
 }
 
+/* bsearch() comparison of a name (key: a NUL-terminated string) with a
+ * table entry. */
+static int entity_cmp(const void *key, const void *entry)
+{
+    return strcmp(key, ((const md_entity *)entry)->name);
+}
+
 /*
- * entity - decode a character reference at p ("&amp;", "&#233;",
- * "&#xE9;") into w. Returns the number of input bytes used (0 when p is
- * not a reference we know; then nothing is written). The output is never
- * longer than the input: a code point needing n UTF-8 bytes takes at least
- * n + 2 characters to write as a reference (U+FFFD, used for NUL,
- * surrogates and out of range, takes 3 bytes and "&#0;" is 4).
+ * entity - decode a character reference at p ("&amp;", "&eacute;",
+ * "&#233;", "&#xE9;") into w. Returns the number of input bytes used (0
+ * when p is not a reference we know; then nothing is written). Named
+ * references are those of md_entities.h; a numeric one is decoded as
+ * HTML decodes it: 0x80-0x9F as the Windows-1252 characters those bytes
+ * are ("&#150;" is an en dash), NUL, surrogates and what is out of range
+ * as U+FFFD. The output is never longer than the input: a code point
+ * needing n UTF-8 bytes takes at least n + 2 characters to write as a
+ * reference (U+FFFD takes 3 bytes and "&#0;" is 4; "&#150;" is 6 for 3).
  */
 static size_t entity(const char *p, const char *eol, char **w)
 {
-    static const struct {
-        const char *name;
-        unsigned long cp;
-    } named[] = {{"amp;", '&'}, {"lt;", '<'}, {"gt;", '>'}, {"quot;", '"'},
-                 {"apos;", '\''}, {"nbsp;", 0xA0}, {"mdash;", 0x2014},
-                 {"ndash;", 0x2013}, {"hellip;", 0x2026}, {"copy;", 0xA9},
-                 {"pound;", 0xA3}, {"euro;", 0x20AC}};
     const char *q = p + 1;
     if (q < eol && *q == '#') {
         q++;
@@ -531,19 +536,31 @@ static size_t entity(const char *p, const char *eol, char **w)
             return 0;
         if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
             cp = 0xFFFD;
-        else if ((cp < 0x20 && cp != '\t') || cp == 0x7F)
+        else if (cp >= 0x80 && cp <= 0x9F)
+            cp = corpus_cp1252_code_point((unsigned char)cp);
+        if ((cp < 0x20 && cp != '\t') || cp == 0x7F)
             cp = ' ';
         *w = put_utf8(*w, cp);
         return (size_t)(q + 1 - p);
     }
-    for (size_t i = 0; i < sizeof named / sizeof named[0]; i++) {
-        size_t n = strlen(named[i].name);
-        if ((size_t)(eol - q) >= n && memcmp(q, named[i].name, n) == 0) {
-            *w = put_utf8(*w, named[i].cp);
-            return n + 1;
-        }
+    /* the longest name is 8 characters ("thetasym") */
+    char name[10];
+    size_t n = 0;
+    while (q + n < eol && n < sizeof name - 1 &&
+           gz_ascii_isalnum((unsigned char)q[n])) {
+        name[n] = q[n];
+        n++;
     }
-    return 0;
+    if (n < 2 || q + n >= eol || q[n] != ';')
+        return 0;
+    name[n] = '\0';
+    const md_entity *e = bsearch(name, md_entities,
+                                 sizeof md_entities / sizeof md_entities[0],
+                                 sizeof md_entities[0], entity_cmp);
+    if (!e)
+        return 0;
+    *w = put_utf8(*w, e->cp);
+    return n + 2;
 }
 
 /* End of an HTML tag or autolink starting at p ('<'), i.e. the byte after

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "corpus.h"
+#include "md_entities.h"
 #include "test_util.h"
 
 /* ------------------------------------------------------------ fixture */
@@ -308,6 +309,69 @@ static void test_md_link_definitions(void **state)
     assert_non_null(strstr(body, "indented-code"));
     assert_non_null(strstr(body, "empty-label"));
     assert_non_null(strstr(body, "Closing line."));
+    reading_free(r);
+}
+
+/* Every named character reference of HTML 4 is decoded (case matters),
+ * numeric ones as HTML reads them. */
+static void test_md_entities(void **state)
+{
+    (void)state;
+    reading *r = read_text("ent.md",
+        "# Caf&eacute; in Z&uuml;rich\n"
+        "\n"
+        "It&rsquo;s &Eacute;lys&eacute;e &AElig; &thetasym; &loz; &yen; "
+        "&le; &spades; Bundes&shy;regierung.\n"
+        "&#150; &#x97; &#x2013; &#233; &#0; &#1;|\n"
+        "&AMP; &eacute &Eacutex; &notanentity; &amp;amp;\n");
+    assert_int_equal(r->status, CORPUS_OK);
+    assert_string_equal(r->a[0].title, "Caf\xC3\xA9 in Z\xC3\xBCrich");
+    assert_string_equal(r->a[0].body,
+        "It\xE2\x80\x99s \xC3\x89lys\xC3\xA9" "e \xC3\x86 \xCF\x91 "
+        "\xE2\x97\x8A \xC2\xA5 \xE2\x89\xA4 \xE2\x99\xA0 Bundesregierung.\n"
+        "\xE2\x80\x93 \xE2\x80\x94 \xE2\x80\x93 \xC3\xA9 \xEF\xBF\xBD   \n"
+        "&AMP; &eacute &Eacutex; &notanentity; &amp;");
+    reading_free(r);
+
+    /* the whole table: sorted for bsearch, and each name decoded */
+    size_t n = sizeof md_entities / sizeof md_entities[0];
+    assert_int_equal(n, 253);
+    char *text = malloc(n * 24 + 16), *w = text;
+    assert_non_null(text);
+    w += sprintf(w, "# T\n");
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            assert_true(strcmp(md_entities[i - 1].name,
+                               md_entities[i].name) < 0);
+        w += sprintf(w, "x&%s;x\n", md_entities[i].name);
+    }
+    r = read_text("all.md", text);
+    free(text);
+    const char *line = r->a[0].body;
+    for (size_t i = 0; i < n; i++) {
+        unsigned cp = md_entities[i].cp;
+        char want[8] = "x", *q = want + 1;
+        if (cp == 0xAD) {
+            /* removed, as everywhere */
+        } else if (cp < 0x80) {
+            *q++ = (char)cp;
+        } else if (cp < 0x800) {
+            *q++ = (char)(0xC0 | (cp >> 6));
+            *q++ = (char)(0x80 | (cp & 0x3F));
+        } else {
+            *q++ = (char)(0xE0 | (cp >> 12));
+            *q++ = (char)(0x80 | ((cp >> 6) & 0x3F));
+            *q++ = (char)(0x80 | (cp & 0x3F));
+        }
+        *q++ = 'x';
+        *q = '\0';
+        const char *nl = strchr(line, '\n');
+        size_t len = nl ? (size_t)(nl - line) : strlen(line);
+        if (len != strlen(want) || memcmp(line, want, len) != 0)
+            fail_msg("&%s; read as \"%.*s\"", md_entities[i].name,
+                     (int)len, line);
+        line = nl ? nl + 1 : line + len;
+    }
     reading_free(r);
 }
 
@@ -849,8 +913,8 @@ static void test_soft_hyphen_removed(void **state)
     } cases[] = {
         {"shy.txt", "Author: Ann Bundes\xC2\xADmann\n\nDie Bundes\xC2\xAD"
                     "regierung\n\nDie Bundes\xC2\xADregierung tagt.\n"},
-        {"shy.md", "---\nauthor: Ann Bundes\xC2\xADmann\n---\n# Die Bundes\xC2\xAD"
-                   "regierung\n\nDie Bundes\xC2\xADregierung tagt.\n"},
+        {"shy.md", "---\nauthor: Ann Bundes\xC2\xADmann\n---\n# Die Bundes"
+                   "&shy;regierung\n\nDie Bundes\xC2\xADregierung tagt.\n"},
         {"shy.html", "<html><head><title>Die Bundes&shy;regierung</title>"
                      "<meta name=\"author\" content=\"Ann Bundes&#173;mann\">"
                      "</head><body><p>Die Bundes&shy;regierung tagt.</p>"
@@ -1669,6 +1733,7 @@ int main(void)
         cmocka_unit_test(test_supported_extensions),
         cmocka_unit_test(test_md_front_matter_and_body),
         cmocka_unit_test(test_md_link_definitions),
+        cmocka_unit_test(test_md_entities),
         cmocka_unit_test(test_md_title_fallbacks),
         cmocka_unit_test(test_md_yaml_front_matter),
         cmocka_unit_test(test_md_yaml_malformed),
