@@ -482,7 +482,12 @@ static void test_md_yaml_front_matter(void **state)
     assert_string_equal(g->tags, "Middle East, North Africa|plain tag");
     assert_string_equal(g->url, "https://example.org/a#b");
     assert_null(g->author);        /* an alias is not followed */
-    assert_int_equal(r->nwarn, 0);
+    /* what is left out is said, in one warning */
+    assert_int_equal(r->nwarn, 1);
+    assert_non_null(strstr(r->warn[0], "y/block.md|front matter: \"tags\" "
+                           "has an item that is not a name; \"author\" is "
+                           "an alias (not followed): the article is indexed "
+                           "without them"));
     reading_free(r);
 
     /* a scalar list of tags is split on commas; a list where a title
@@ -498,6 +503,158 @@ static void test_md_yaml_front_matter(void **state)
     assert_int_equal(r->status, CORPUS_OK);
     assert_string_equal(r->a[0].title, "T");
     assert_int_equal(r->nwarn, 0);
+    reading_free(r);
+}
+
+/* Front matter as blogs write it: author lists and mappings, categories
+ * and keywords as tags, a description that opens the body. */
+static void test_md_front_matter_fields(void **state)
+{
+    (void)state;
+    reading *r = read_text("fm/list.md",
+        "---\n"
+        "title: T\n"
+        "author: [Alice Ames, 'Bob Brown']\n"
+        "source:\n"
+        "  name: Wire Co\n"
+        "  url: https://wire.example\n"
+        "tags: [news]\n"
+        "categories:\n"
+        "  - Politics\n"
+        "  - news\n"
+        "keywords: kw1, kw2\n"
+        "description: A description descword.\n"
+        "summary: T\n"
+        "---\n"
+        "Body text.\n");
+    assert_int_equal(r->status, CORPUS_OK);
+    got *g = &r->a[0];
+    assert_string_equal(g->author, "Alice Ames, Bob Brown");
+    assert_string_equal(g->source, "Wire Co");
+    assert_string_equal(g->tags, "news|Politics|kw1|kw2");
+    /* the description opens the body; the summary is the title: not
+     * repeated */
+    assert_string_equal(g->body, "A description descword.\n\nBody text.");
+    assert_int_equal(r->nwarn, 0);
+    reading_free(r);
+
+    r = read_text("fm/map.md",
+        "---\n"
+        "title: T\n"
+        "authors:\n"
+        "  - name: Carl Cole\n"
+        "    twitter: \"@carl\"\n"
+        "  - Dana Dee\n"
+        "description: Body text.\n"
+        "---\n"
+        "Body text.\n");
+    g = &r->a[0];
+    assert_string_equal(g->author, "Carl Cole, Dana Dee");
+    assert_string_equal(g->body, "Body text.");   /* held already */
+    assert_int_equal(r->nwarn, 0);
+    reading_free(r);
+
+    /* what cannot be a name is left out, and said */
+    r = read_text("fm/bad.md",
+        "---\n"
+        "title: T\n"
+        "author: {twitter: x}\n"
+        "date: [2024-01-01]\n"
+        "---\n"
+        "Body.\n");
+    g = &r->a[0];
+    assert_null(g->author);
+    assert_null(g->date);
+    assert_int_equal(r->nwarn, 1);
+    assert_non_null(strstr(r->warn[0], "front matter: \"author\" is a "
+                           "mapping without a \"name\"; \"date\" is a list: "
+                           "the article is indexed without them"));
+    reading_free(r);
+
+    /* the line-by-line reading of invalid YAML knows them too */
+    r = read_text("fm/lines.md",
+        "---\n"
+        "title: Gaza: talks\n"
+        "author: [Alice Ames, 'Bob Brown']\n"
+        "categories:\n"
+        "  - Politics\n"
+        "keywords: 'a, b'\n"
+        "---\n"
+        "Body.\n");
+    g = &r->a[0];
+    assert_string_equal(g->title, "Gaza: talks");
+    assert_string_equal(g->author, "Alice Ames, Bob Brown");
+    assert_string_equal(g->tags, "Politics|a|b");
+    assert_int_equal(r->nwarn, 1);
+    reading_free(r);
+}
+
+/* Hugo's TOML front matter between "+++" lines. */
+static void test_md_toml_front_matter(void **state)
+{
+    (void)state;
+    reading *r = read_text("fm/hugo.md",
+        "+++\n"
+        "title = \"Hugo \\\"quoted\\\" post\"  # a comment\n"
+        "date = 2024-02-10T08:00:00-05:00\n"
+        "draft = false\n"
+        "authors = [\"Alice Ames\", 'Bob Brown']\n"
+        "tags = [\n"
+        "  \"one\",  # first\n"
+        "  'two, three',\n"
+        "]\n"
+        "categories = [\"Politics\"]\n"
+        "description = '''\n"
+        "A long\n"
+        "description.'''\n"
+        "url = 'https://example.org/p'\n"
+        "source = { name = \"Wire Co\", url = \"https://w\" }\n"
+        "weight = 1.5\n"
+        "'keywords' = \"kw\"\n"
+        "[params]\n"
+        "title = \"not the title\"\n"
+        "author = \"not the author\"\n"
+        "+++\n"
+        "Body text hugoword.\n");
+    assert_int_equal(r->status, CORPUS_OK);
+    got *g = &r->a[0];
+    assert_string_equal(g->title, "Hugo \"quoted\" post");
+    assert_string_equal(g->date, "2024-02-10T08:00:00-05:00");
+    assert_string_equal(g->author, "Alice Ames, Bob Brown");
+    assert_string_equal(g->tags, "one|two, three|Politics|kw");
+    assert_string_equal(g->url, "https://example.org/p");
+    assert_string_equal(g->source, "Wire Co");
+    assert_string_equal(g->body, "A long description.\n\nBody text "
+                                 "hugoword.");
+    assert_int_equal(r->nwarn, 0);
+    int y, m, d;
+    assert_true(corpus_parse_date(g->date, &y, &m, &d));
+    reading_free(r);
+
+    /* lines that are not TOML are left out, never body text, and said */
+    r = read_text("fm/badtoml.md",
+        "+++\n"
+        "title = \"Still read\"\n"
+        "this is not toml\n"
+        "tags = [\"a\" \"b\"]\n"
+        "author = \"Ann\" extra\n"
+        "date = \"2024-02-11\"\n"
+        "+++\n"
+        "# Heading\n\nBody.\n");
+    assert_int_equal(r->status, CORPUS_OK);
+    g = &r->a[0];
+    assert_string_equal(g->title, "Still read");
+    assert_string_equal(g->date, "2024-02-11");
+    assert_null(strstr(g->body, "toml"));
+    assert_null(strstr(g->body, "+++"));
+    assert_int_equal(r->nwarn, 1);
+    assert_non_null(strstr(r->warn[0], "front matter is not valid TOML "
+                                       "(line 3: "));
+    reading_free(r);
+
+    /* "+++" that nothing closes is text */
+    r = read_text("fm/open.md", "+++\ntitle = \"x\"\n\nBody.\n");
+    assert_string_equal(r->a[0].title, "+++");
     reading_free(r);
 }
 
@@ -1736,6 +1893,8 @@ int main(void)
         cmocka_unit_test(test_md_entities),
         cmocka_unit_test(test_md_title_fallbacks),
         cmocka_unit_test(test_md_yaml_front_matter),
+        cmocka_unit_test(test_md_front_matter_fields),
+        cmocka_unit_test(test_md_toml_front_matter),
         cmocka_unit_test(test_md_yaml_malformed),
         cmocka_unit_test(test_md_hostile_lines),
         cmocka_unit_test(test_html_page),
