@@ -1435,6 +1435,15 @@ static void test_mail_usenet(void **state)
     assert_string_equal(r->a[0].author, "John Doe");
     assert_string_equal(r->a[0].body, "Prices fell.");
     reading_free(r);
+    /* its Date is one of our keys, its From and Subject are not: mail */
+    r = read_text("saved/dated.txt", "From: Ann <ann@example.org>\n"
+                  "Date: Fri, 24 Nov 2023 09:30:00 +0000\n"
+                  "Subject: Dated post\n\nHi.\n");
+    assert_int_equal(r->status, CORPUS_OK);
+    assert_string_equal(r->a[0].title, "Dated post");
+    assert_string_equal(r->a[0].author, "Ann");
+    assert_string_equal(r->a[0].body, "Hi.");
+    reading_free(r);
     r = read_text("saved/ours.txt", "Title: Ours\nAuthor: Ann\n\nFrom: x\n"
                   "Subject: y\n\nText.\n");
     assert_int_equal(r->status, CORPUS_OK);
