@@ -1721,6 +1721,10 @@ static void test_parse_date(void **state)
         /* ISO 8601's basic form, as in paths */
         {"20231105", 2023, 11, 5},
         {" 20240229 ", 2024, 2, 29},
+        /* and with a time after 'T' (hhmm, hhmmss), as calendars and
+         * logs write it */
+        {"20231105T1000", 2023, 11, 5},
+        {"20231105T100000Z", 2023, 11, 5},
     };
     for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
         int y = 0, m = 0, d = 0;
@@ -1767,7 +1771,8 @@ static void test_parse_date(void **state)
         "20231301",
         "18991231",                   /* years as in paths: 1900-2199 */
         "22000101",
-        "20231105T1000",
+        "20231105T10",                /* a time needs its minutes */
+        "18991231T100000Z",           /* the years of eight digits */
         "2023 1105",
         "yesterday",
     };

@@ -1778,13 +1778,40 @@ static void test_dates(void **state)
     expect_date("Sept 3, 2026", 2026, 9, 3);
     expect_date("Thursday, February 29, 2024", 2024, 2, 29);
     expect_date("2026/11/27", 2026, 11, 27);
+    /* times as Americans, C, JavaScript and Java write them */
+    expect_date("March 5, 2024 10:30 AM EST", 2024, 3, 5);
+    expect_date("March 5, 2024, 10:30 a.m.", 2024, 3, 5);
+    expect_date("March 5, 2024 at 9:05 pm", 2024, 3, 5);
+    expect_date("5 March 2024, 10:00", 2024, 3, 5);
+    expect_date("Tue Mar  5 10:00:00 2024", 2024, 3, 5);
+    expect_date("Tue Mar  5 10:00:00 UTC 2024", 2024, 3, 5);
+    expect_date("Tue Mar 05 2024 10:00:00 GMT+0100 (Central European "
+                "Standard Time)", 2024, 3, 5);
+    expect_date("2024-03-05T10:00:00+01:00[Europe/Paris]", 2024, 3, 5);
+    expect_date("2024-03-05T10:00:00Z[!UTC][u-ca=gregory]", 2024, 3, 5);
+    expect_date("20240305T100000Z", 2024, 3, 5);
+    expect_date("20240305T1000", 2024, 3, 5);
+    expect_date("20240305T100000.25+0100", 2024, 3, 5);
+    /* dots: day first, always; or year first */
+    expect_date("05.03.2024", 2024, 3, 5);
+    expect_date("5.3.2024 10:30", 2024, 3, 5);
+    expect_date("2024.03.05", 2024, 3, 5);
 
     const char *bad[] = {"", "someday", "27 Nov", "Nov 2026", "32 Nov 2026",
                          "29 Feb 2023", "February 30, 2024", "27 Novx 2026",
                          "27 Nov 20266", "11/27/2026", "27/11/2026",
                          "2026/11/27 junk", "Fri, 27 Nov 2026 10:00 XYZ",
                          "27 Nov 2026 25:00", "Mo 27 Nov 2026",
-                         "Nov 27, 2026, 10:00 +9900"};
+                         "Nov 27, 2026, 10:00 +9900",
+                         "March 5, 2024 13:30 PM", "March 5, 2024 0:30 am",
+                         "March 5, 2024 10:30 AMX", "Tue Mar  5 10:00:00",
+                         "Tue Mar 05 2024 10:00:00 EST+0100",
+                         "2024-03-05T10:00:00+01:00[]",
+                         "2024-03-05T10:00:00+01:00[Europe/Paris",
+                         "2024-03-05[Europe/Paris]", "20240305T2500Z",
+                         "20240305T10", "20240305X100000", "05.13.2024",
+                         "31.04.2024", "1.2.24", "5.3.2024x", "2024.3.5",
+                         "2024.03/05"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         if (corpus_parse_date(bad[i], NULL, NULL, NULL))
             fail_msg("\"%s\" should not parse", bad[i]);
@@ -1846,6 +1873,9 @@ static void test_same_date_every_format(void **state)
         {"2023-11-03 10:00:00 +0100", "2023-11-03"},
         {"5 Apr 1993", "1993-04-05"},
         {"20231103", "2023-11-03"},     /* as in a path */
+        {"Fri Nov  3 23:30:00 2023", "2023-11-03"},
+        {"Fri Nov 03 2023 23:30:00 GMT-0500 (EST)", "2023-11-03"},
+        {"03.11.2023", "2023-11-03"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
         for (int fmt = 0; fmt < 5; fmt++) {
