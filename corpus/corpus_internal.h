@@ -39,6 +39,11 @@ typedef struct corpus_buf {
     size_t len;
 } corpus_buf;
 
+/* The code point of the Windows-1252 byte `c` (textenc.c: 0x80..0x9F as
+ * the WHATWG Encoding Standard maps them, the five undefined ones to
+ * the C1 control of the same value; the others to themselves). */
+unsigned corpus_cp1252_code_point(unsigned char c);
+
 /* 1 when the open file `fd` starts with the gzip magic bytes 1f 8b, 0
  * when not, -1 when it cannot be read (errno set). */
 int corpus_gzip_magic(int fd);

@@ -186,9 +186,26 @@ static int iso_time(const char **p, const char *end)
     return spaced_zone(p, end);
 }
 
+/* RFC 9557's suffixes after a zone, as Java's ZonedDateTime writes them:
+ * "[Europe/Paris]", "[!Europe/Paris]", "[u-ca=gregory]" (the day is the
+ * one written before them, as for any zone). Nothing is a suffix too.
+ * 0 when a '[' opens one that is empty, holds a blank or is not closed. */
+static int rfc9557_suffix(const char **p, const char *end)
+{
+    while (*p < end && **p == '[') {
+        const char *q = *p + 1;
+        while (q < end && *q != ']' && *q != '[' && *q != ' ' && *q != '\t')
+            q++;
+        if (q >= end || *q != ']' || q == *p + 1)
+            return 0;
+        *p = q + 1;
+    }
+    return 1;
+}
+
 /* ISO 8601 / RFC 3339 calendar dates: "YYYY-MM-DD", optionally followed by
  * 'T' or blanks (YAML's timestamps, Jekyll's front matter) and a time (see
- * iso_time). */
+ * iso_time), and after a zone RFC 9557's "[Europe/Paris]". */
 static int parse_iso8601(const char *s, size_t len, ymd *out)
 {
     const char *p = s, *end = s + len;
@@ -205,7 +222,7 @@ static int parse_iso8601(const char *s, size_t len, ymd *out)
         if (p == before && !take_char(&p, end, 'T') &&
             !take_char(&p, end, 't'))
             return 0;
-        if (!iso_time(&p, end) || p != end)
+        if (!iso_time(&p, end) || !rfc9557_suffix(&p, end) || p != end)
             return 0;
     }
     *out = d;
@@ -309,24 +326,85 @@ static int rfc_end(const char **p, const char *end)
     return *p == end;
 }
 
-/* An RFC 2822 time and zone after a date: "10:00[:00] [+0000|GMT|EST..]",
- * then an optional comment. Optional as a whole; must reach the end. */
+/* "am", "pm", "a.m.", "p.m." (any case) at *p, not followed by a letter:
+ * 1 for am, 2 for pm, 0 when none (*p unchanged). */
+static int take_am_pm(const char **p, const char *end)
+{
+    const char *q = *p;
+    if (q >= end || ((*q | 0x20) != 'a' && (*q | 0x20) != 'p'))
+        return 0;
+    int pm = (*q | 0x20) == 'p';
+    q++;
+    int dots = take_char(&q, end, '.');
+    if (q >= end || (*q | 0x20) != 'm')
+        return 0;
+    q++;
+    if (dots && !take_char(&q, end, '.'))
+        return 0;
+    if (q < end && gz_ascii_isalpha(*q))
+        return 0;
+    *p = q;
+    return 1 + pm;
+}
+
+/* A named zone, and for GMT and UTC an offset glued to it, as
+ * JavaScript's Date writes "GMT+0100". */
+static int named_zone_offset(const char **p, const char *end)
+{
+    const char *start = *p;
+    if (!named_zone(p, end))
+        return 0;
+    if (*p < end && (**p == '+' || **p == '-') && *p - start >= 2 &&
+        ((start[0] | 0x20) == 'g' || (start[0] | 0x20) == 'u') &&
+        !iso_zone(p, end))
+        return 0;
+    return 1;
+}
+
+/* A time and zone after a date, optional as a whole, which must reach the
+ * end: ", " or " at " first ("March 5, 2024, 10:30 a.m.", "March 5, 2024
+ * at 10:30 AM"), "h:mm" or "hh:mm[:ss[.fff]]", "AM"/"PM" ("a.m."...; the
+ * hour then 1-12), then a zone ("+0000", "GMT", "EST", "GMT+0100") and a
+ * comment ("(CET)"). */
 static int rfc_time_zone(const char **p, const char *end)
 {
+    (void)take_char(p, end, ',');
     skip_blanks(p, end);
     if (*p == end)
         return 1;
-    int h, m, s;
-    if (!iso_hhmm(p, end, &h, &m))
-        return 0;
-    if (take_char(p, end, ':') && (!take_digits(p, end, 2, &s) || s > 60))
-        return 0;
+    const char *w, *save = *p;
+    size_t n = take_word(p, end, &w);
+    if (!(n == 2 && word_is(w, n, "at", 2) && *p < end && **p == ' '))
+        *p = save;
     skip_blanks(p, end);
+    int h, m, s;
+    if (!take_digits(p, end, 2, &h) && !take_digits(p, end, 1, &h))
+        return 0;
+    if (!take_char(p, end, ':') || !take_digits(p, end, 2, &m) || h > 23 ||
+        m > 59)
+        return 0;
+    if (take_char(p, end, ':')) {
+        if (!take_digits(p, end, 2, &s) || s > 60)
+            return 0;
+        if (take_char(p, end, '.')) {
+            int digit, any = 0;
+            while (take_digits(p, end, 1, &digit))
+                any = 1;
+            if (!any)
+                return 0;
+        }
+    }
+    skip_blanks(p, end);
+    if (take_am_pm(p, end)) {
+        if (h < 1 || h > 12)
+            return 0;
+        skip_blanks(p, end);
+    }
     if (*p == end)
         return 1;
     if (**p == '+' || **p == '-' || **p == 'Z')
         return iso_zone(p, end) && rfc_end(p, end);
-    return named_zone(p, end) && rfc_end(p, end);
+    return named_zone_offset(p, end) && rfc_end(p, end);
 }
 
 /* RFC 2822 and British style: "[Mon, ]27 Nov 2026[ 10:00:00 +0000]",
@@ -377,20 +455,23 @@ static int parse_month_day_year(const char *s, size_t len, ymd *out)
     skip_blanks(&p, end);
     if (!take_year(&p, end, &d.year) || !ymd_valid(d.year, d.month, d.day))
         return 0;
-    (void)take_char(&p, end, ',');
     if (!rfc_time_zone(&p, end))
         return 0;
     *out = d;
     return 1;
 }
 
-/* "2026/11/27" (year first, so never ambiguous between day and month). */
+/* "2026/11/27", "2026.11.27" (year first, so never ambiguous between day
+ * and month). */
 static int parse_slashed(const char *s, size_t len, ymd *out)
 {
     const char *p = s, *end = s + len;
     ymd d;
-    if (!take_digits(&p, end, 4, &d.year) || !take_char(&p, end, '/') ||
-        !take_digits(&p, end, 2, &d.month) || !take_char(&p, end, '/') ||
+    if (len < 5 || (s[4] != '/' && s[4] != '.'))
+        return 0;
+    char sep = s[4];
+    if (!take_digits(&p, end, 4, &d.year) || !take_char(&p, end, sep) ||
+        !take_digits(&p, end, 2, &d.month) || !take_char(&p, end, sep) ||
         !take_digits(&p, end, 2, &d.day) || p != end ||
         !ymd_valid(d.year, d.month, d.day))
         return 0;
@@ -419,6 +500,88 @@ static int parse_compact(const char *s, size_t len, ymd *out)
     return 1;
 }
 
+/* C's asctime() and ctime(), and date(1): "Tue Mar  5 10:00:00 2024",
+ * "Tue Mar  5 10:00:00 UTC 2024" (the year last). */
+static int parse_ctime(const char *s, size_t len, ymd *out)
+{
+    const char *p = s, *end = s + len;
+    ymd d;
+    int h, m, sec;
+    skip_weekday(&p, end);
+    if (!(d.month = take_month(&p, end)))
+        return 0;
+    skip_blanks(&p, end);
+    if (!take_day(&p, end, &d.day))
+        return 0;
+    skip_blanks(&p, end);
+    if (!take_digits(&p, end, 2, &h) || !take_char(&p, end, ':') ||
+        !take_digits(&p, end, 2, &m) || h > 23 || m > 59)
+        return 0;
+    if (take_char(&p, end, ':') && (!take_digits(&p, end, 2, &sec) ||
+                                    sec > 60))
+        return 0;
+    skip_blanks(&p, end);
+    if (named_zone(&p, end) ||
+        ((*p == '+' || *p == '-') && iso_zone(&p, end)))
+        skip_blanks(&p, end);
+    if (!take_year(&p, end, &d.year) || p != end ||
+        !ymd_valid(d.year, d.month, d.day))
+        return 0;
+    *out = d;
+    return 1;
+}
+
+/* Day first, with dots, as German, Russian, Polish... write a date:
+ * "05.03.2024", "5.3.2024" (the 5th of March; the year has four digits),
+ * optionally with a time ("05.03.2024 10:30"). A date with dots is never
+ * read month first. */
+static int parse_dotted(const char *s, size_t len, ymd *out)
+{
+    const char *p = s, *end = s + len;
+    ymd d;
+    if (!take_day(&p, end, &d.day) || !take_char(&p, end, '.') ||
+        (!take_digits(&p, end, 2, &d.month) &&
+         !take_digits(&p, end, 1, &d.month)) ||
+        !take_char(&p, end, '.') || !take_year(&p, end, &d.year) ||
+        !ymd_valid(d.year, d.month, d.day))
+        return 0;
+    if (p < end && (*p != ' ' && *p != '\t' && *p != ','))
+        return 0;
+    if (!rfc_time_zone(&p, end))
+        return 0;
+    *out = d;
+    return 1;
+}
+
+/* ISO 8601's basic form of a date and time: "20240305T100000Z",
+ * "20240305T1000", "20240305T100000.5+0100" (the date as parse_compact
+ * reads eight digits). */
+static int parse_compact_time(const char *s, size_t len, ymd *out)
+{
+    const char *p = s + 8, *end = s + len;
+    int h, m, sec;
+    if (len < 13 || (*p != 'T' && *p != 't') || !parse_compact(s, 8, out))
+        return 0;
+    p++;
+    if (!take_digits(&p, end, 2, &h) || !take_digits(&p, end, 2, &m) ||
+        h > 23 || m > 59)
+        return 0;
+    if (take_digits(&p, end, 2, &sec)) {
+        if (sec > 60)
+            return 0;
+        if (take_char(&p, end, '.') || take_char(&p, end, ',')) {
+            int digit, any = 0;
+            while (take_digits(&p, end, 1, &digit))
+                any = 1;
+            if (!any)
+                return 0;
+        }
+    }
+    if (p < end && !iso_zone(&p, end))
+        return 0;
+    return p == end;
+}
+
 /* ------------------------------------------------------------- table */
 
 /* Tried in order; the first that matches wins. Add new forms here. */
@@ -426,8 +589,11 @@ static const date_parser parsers[] = {
     parse_iso8601,
     parse_day_month_year,
     parse_month_day_year,
+    parse_ctime,
     parse_slashed,
+    parse_dotted,
     parse_compact,
+    parse_compact_time,
 };
 
 /*

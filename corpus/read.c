@@ -285,14 +285,30 @@ void corpus_bad_article(corpus_reader *rd, unsigned long line,
  * line of output.
  */
 
-/* Length of the unsafe character at p (1 or 2 bytes), or 0. */
+/*
+ * The same pass takes out U+00AD SOFT HYPHEN (C2 AD), a hyphenation hint
+ * that is never shown unless a line breaks there: "Bundes&shy;regierung"
+ * is the word Bundesregierung, but Xapian's TermGenerator ends a word at
+ * U+00AD (as it does not at U+200B..U+200D, U+2060 or U+FEFF, which it
+ * skips inside a word: those are kept as written). Removed before
+ * anything is indexed or stored, the word is found whole and its snippet
+ * highlighted whole.
+ */
+
+/* Length of the unsafe character at p (1 or 2 bytes), or 0; *drop is set
+ * when it is removed rather than replaced by a space. */
 static size_t unsafe_char(const unsigned char *p, const unsigned char *end,
-                          int multiline)
+                          int multiline, int *drop)
 {
+    *drop = 0;
     if (*p < 0x20 || *p == 0x7F)
         return multiline && (*p == '\n' || *p == '\t') ? 0 : 1;
     if (*p == 0xC2 && p + 1 < end && p[1] >= 0x80 && p[1] <= 0x9F)
         return 2;
+    if (*p == 0xC2 && p + 1 < end && p[1] == 0xAD) {
+        *drop = 1;
+        return 2;
+    }
     return 0;
 }
 
@@ -301,8 +317,9 @@ int corpus_safe_copy(const char *s, size_t len, int multiline, char **out,
                      size_t *out_len)
 {
     const unsigned char *p = (const unsigned char *)s, *end = p + len;
+    int drop;
     *out = NULL;
-    while (p < end && !unsafe_char(p, end, multiline))
+    while (p < end && !unsafe_char(p, end, multiline, &drop))
         p++;
     if (p == end)
         return 0;
@@ -312,9 +329,10 @@ int corpus_safe_copy(const char *s, size_t len, int multiline, char **out,
     memcpy(w, s, (size_t)((const char *)p - s));
     w += (const char *)p - s;
     while (p < end) {
-        size_t n = unsafe_char(p, end, multiline);
+        size_t n = unsafe_char(p, end, multiline, &drop);
         if (n) {
-            *w++ = ' ';
+            if (!drop)
+                *w++ = ' ';
             p += n;
         } else {
             *w++ = (char)*p++;
@@ -410,8 +428,8 @@ static void make_safe_tags(safe_article *sa, const corpus_article *orig)
 
 /*
  * corpus_emit - see corpus_internal.h. Every article of every format
- * passes here, so this is where unsafe characters are taken out of its
- * fields (see above; the id is left alone: it names the file, and printing
+ * passes here, so this is where unsafe characters (and soft hyphens) are
+ * taken out of its fields (see above; the id is left alone: it names the file, and printing
  * file names safely is the printer's job). The date check lives here too,
  * once for every format, so that a date no parser understands is never
  * dropped silently: the indexer then dates the article by its path, or

@@ -5,17 +5,34 @@
  *    "author": "...", "source": "...", "url": "...", "tags": ["x", "y"]}
  *
  * Each non-blank line is parsed with jansson and must be a JSON object.
- * "body" may be called "text"; "tags" is an array of strings or one string
- * of comma-separated tags; "id" is a string or an integer. The article id
- * is "<relpath>#<id>", or "<relpath>#line-<number>" when the line has no
- * id. Unknown keys are ignored. The id is kept as written, control
+ * "body" may be called "text"; "id" is a string or an integer. The article
+ * id is "<relpath>#<id>", or "<relpath>#line-<number>" when the line has
+ * no id. Unknown keys are ignored. The id is kept as written, control
  * characters included, as a file name is: the index stores it whole
  * (schema.h) and printers escape it.
  *
- * A bad line (not JSON, not an object, a field of the wrong type, neither
- * title nor body, an id an earlier line has) is reported with its line
- * number through corpus_bad_article() and left out; the other lines are
- * read. A file in which no line is good is not JSON Lines at all and is
+ * The metadata fields are read as exports write them (read_metadata):
+ *   "date"    a string, or a number: Unix time in seconds, UTC
+ *             (1709654400, 1709654400.5), or in milliseconds when its
+ *             magnitude is 10^11 or more (1709654400000): as seconds that
+ *             would be past the year 5000, as milliseconds it is any day
+ *             after 3 March 1973 (or before 1966 when negative);
+ *   "author", "source"
+ *             a string, an object's "name" ({"name": "Ann", "email": ..}),
+ *             or an array of these, joined with ", ";
+ *   "tags"    one string of comma-separated tags, or an array of strings
+ *             and objects with a "name";
+ *   "url"     a string.
+ * A metadata field of any other type (a boolean, an object without a
+ * "name", a date out of the years 1-9999) is left out with a warning
+ * (corpus_warning, with the line number), and so is an item of an array
+ * that is not a string or a named object: the article is indexed without
+ * it, never lost for it.
+ *
+ * A bad line (not JSON, not an object, an id, title or body that is not a
+ * string, neither title nor body, an id an earlier line has) is reported
+ * with its line number through corpus_bad_article() and left out; the
+ * other lines are read. A file in which no line is good is not JSON Lines at all and is
  * skipped whole with one reason, instead of one report per line: reports
  * of the first bad lines are held back until the first good line shows
  * the file is worth reading. Past MAX_BAD_BEFORE_GOOD of them the rest of
@@ -27,11 +44,13 @@
  * Windows-1252 must not garble the accents of the others.
  */
 #include "corpus.h"
+#include "calendar.h"
 #include "corpus_internal.h"
 #include "strmap.h"
 
 #include <inttypes.h>
 #include <jansson.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,16 +76,28 @@ typedef struct jsonl_state {
     gz_strmap ids;                   /* article id -> its line */
 } jsonl_state;
 
-/* The fields of one line. Strings point into the json_t (or into
- * `tag_copy`) and live as long as it. */
+/* The fields of one line. Strings point into the json_t (or into the
+ * buffers and copies below) and live as long as it. */
 typedef struct jsonl_fields {
     const char *id, *title, *body, *date, *author, *source, *url;
     size_t body_len;
     char id_buf[32];                 /* an integer id, printed */
+    char date_buf[32];               /* a number date, as ISO 8601 */
     const char **tags;               /* malloc()ed */
     size_t ntags;
     char *tag_copy;                  /* writable copy of a "tags" string */
+    char *author_copy, *source_copy; /* joined names, malloc()ed */
+    char dropped[240];               /* what was left out, for a warning */
+    int ndropped;
 } jsonl_fields;
+
+static void fields_free(jsonl_fields *f)
+{
+    free(f->tags);
+    free(f->tag_copy);
+    free(f->author_copy);
+    free(f->source_copy);
+}
 
 /*
  * optional_string - the string member `key` of `obj` into *out (NULL when
@@ -108,9 +139,162 @@ static int read_id(json_t *obj, jsonl_fields *f, char *err, size_t errlen)
     return 0;
 }
 
-/* "tags": an array of strings or one comma-separated string. Returns 0,
- * -1 with `err` worded on a wrong type, -2 when out of memory. */
-static int read_tags(json_t *obj, jsonl_fields *f, char *err, size_t errlen)
+/* The JSON type of `v` in words, for messages. */
+static const char *kind_of(const json_t *v)
+{
+    switch (json_typeof(v)) {
+    case JSON_OBJECT:  return "an object";
+    case JSON_ARRAY:   return "an array";
+    case JSON_STRING:  return "a string";
+    case JSON_INTEGER:
+    case JSON_REAL:    return "a number";
+    case JSON_TRUE:
+    case JSON_FALSE:   return "a boolean";
+    case JSON_NULL:    return "null";
+    }
+    return "something else";
+}
+
+/* Note a metadata value left out (printf-style), for the one warning
+ * the article gets when it is handed on. */
+static void dropped(jsonl_fields *f, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+static void dropped(jsonl_fields *f, const char *fmt, ...)
+{
+    size_t used = strlen(f->dropped);
+    if (used + 3 >= sizeof f->dropped)
+        return;
+    if (f->ndropped++)
+        used += (size_t)snprintf(f->dropped + used,
+                                 sizeof f->dropped - used, "; ");
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(f->dropped + used, sizeof f->dropped - used, fmt, ap);
+    va_end(ap);
+}
+
+/* Smallest magnitude of a number date read as milliseconds (see the top
+ * of this file): 10^11 seconds is past the year 5000, 10^11 milliseconds
+ * is 3 March 1973. */
+#define EPOCH_MS_FROM 1e11
+
+/* A number date (Unix time, see the top of this file) written into
+ * f->date_buf as "YYYY-MM-DDThh:mm:ssZ" (UTC). 0 when it names no day of
+ * the years 1-9999. */
+static int epoch_date(double v, jsonl_fields *f)
+{
+    if (v >= EPOCH_MS_FROM || v <= -EPOCH_MS_FROM)
+        v /= 1000;
+    /* 1 Jan 0001 is -62135596800, 31 Dec 9999 ends at 253402300800 */
+    if (!(v >= -62135596800.0 && v < 253402300800.0))
+        return 0;
+    long long secs = (long long)v;       /* toward zero, then down */
+    if ((double)secs > v)
+        secs--;
+    long long days = secs / 86400, rest = secs % 86400;
+    if (rest < 0) {
+        rest += 86400;
+        days--;
+    }
+    long long year;
+    int month, day;
+    gz_civil_from_days(days, &year, &month, &day);
+    snprintf(f->date_buf, sizeof f->date_buf,
+             "%04lld-%02d-%02dT%02d:%02d:%02dZ", year, month, day,
+             (int)(rest / 3600), (int)(rest / 60 % 60), (int)(rest % 60));
+    return 1;
+}
+
+/* "date": a string, or a number of seconds or milliseconds since 1970
+ * (UTC). */
+static void read_date(json_t *obj, jsonl_fields *f)
+{
+    json_t *v = json_object_get(obj, "date");
+    if (!v || json_is_null(v))
+        return;
+    if (json_is_string(v)) {
+        f->date = json_string_value(v);
+    } else if (json_is_number(v)) {
+        if (epoch_date(json_number_value(v), f))
+            f->date = f->date_buf;
+        else
+            dropped(f, "\"date\" %.15g is out of the years 1-9999 as Unix "
+                    "time", json_number_value(v));
+    } else {
+        dropped(f, "\"date\" is %s", kind_of(v));
+    }
+}
+
+/* The name an array item or a whole value stands for: a string, or the
+ * string "name" of an object; NULL for anything else. */
+static const char *name_of(const json_t *v)
+{
+    if (json_is_object(v))
+        v = json_object_get(v, "name");
+    return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+/* "author" or "source" (`key`): a name (see name_of), or an array of
+ * names joined with ", " into *copy. Returns 0, or -1 when out of
+ * memory. */
+static int read_names(json_t *obj, const char *key, jsonl_fields *f,
+                      const char **out, char **copy)
+{
+    json_t *v = json_object_get(obj, key);
+    if (!v || json_is_null(v))
+        return 0;
+    if (!json_is_array(v)) {
+        *out = name_of(v);
+        if (!*out)
+            dropped(f, "\"%s\" is %s%s", key, kind_of(v),
+                    json_is_object(v) ? " without a \"name\"" : "");
+        return 0;
+    }
+    size_t len = 1, n = json_array_size(v);
+    for (size_t i = 0; i < n; i++) {
+        const char *name = name_of(json_array_get(v, i));
+        len += name ? strlen(name) + 2 : 0;
+    }
+    char *joined = malloc(len), *w = joined;
+    if (!joined)
+        return -1;
+    *w = '\0';
+    for (size_t i = 0; i < n; i++) {
+        json_t *item = json_array_get(v, i);
+        const char *name = name_of(item);
+        if (!name) {
+            dropped(f, "\"%s\"[%zu] is %s%s", key, i, kind_of(item),
+                    json_is_object(item) ? " without a \"name\"" : "");
+        } else if (*name) {
+            if (w > joined)
+                w += sprintf(w, ", ");
+            w += sprintf(w, "%s", name);
+        }
+    }
+    *copy = joined;
+    *out = joined;
+    return 0;
+}
+
+/* "url": a string. */
+static void read_url(json_t *obj, jsonl_fields *f)
+{
+    json_t *v = json_object_get(obj, "url");
+    if (!v || json_is_null(v))
+        return;
+    if (json_is_string(v))
+        f->url = json_string_value(v);
+    else
+        dropped(f, "\"url\" is %s", kind_of(v));
+}
+
+/* "tags": one comma-separated string, or an array of names (see
+ * name_of). Returns 0, or -1 when out of memory. */
+static int read_tags(json_t *obj, jsonl_fields *f)
 {
     json_t *v = json_object_get(obj, "tags");
     if (!v || json_is_null(v))
@@ -119,35 +303,48 @@ static int read_tags(json_t *obj, jsonl_fields *f, char *err, size_t errlen)
         f->tag_copy = strdup(json_string_value(v));
         if (!f->tag_copy ||
             corpus_split_list(f->tag_copy, &f->tags, &f->ntags) != 0)
-            return -2;
+            return -1;
         return 0;
     }
     if (!json_is_array(v)) {
-        snprintf(err, errlen, "\"tags\" is not a string or an array");
-        return -1;
+        dropped(f, "\"tags\" is %s", kind_of(v));
+        return 0;
     }
     size_t n = json_array_size(v);
     if (n == 0)
         return 0;
     f->tags = malloc(n * sizeof *f->tags);
     if (!f->tags)
-        return -2;
+        return -1;
     for (size_t i = 0; i < n; i++) {
         json_t *t = json_array_get(v, i);
-        if (!json_is_string(t)) {
-            snprintf(err, errlen, "\"tags\"[%zu] is not a string", i);
-            return -1;
-        }
-        if (json_string_value(t)[0])
-            f->tags[f->ntags++] = json_string_value(t);
+        const char *name = name_of(t);
+        if (!name)
+            dropped(f, "\"tags\"[%zu] is %s%s", i, kind_of(t),
+                    json_is_object(t) ? " without a \"name\"" : "");
+        else if (*name)
+            f->tags[f->ntags++] = name;
     }
     return 0;
+}
+
+/* The metadata of one line (see the top of this file): what cannot be
+ * read is left out and noted in f->dropped. Returns 0, or -1 when out
+ * of memory. */
+static int read_metadata(json_t *obj, jsonl_fields *f)
+{
+    read_date(obj, f);
+    read_url(obj, f);
+    if (read_names(obj, "author", f, &f->author, &f->author_copy) != 0 ||
+        read_names(obj, "source", f, &f->source, &f->source_copy) != 0)
+        return -1;
+    return read_tags(obj, f);
 }
 
 /*
  * read_fields - pull the article fields out of one parsed line. Returns 0,
  * -1 with `err` worded when the line is bad, -2 when out of memory.
- * f->tags / f->tag_copy may be allocated whatever the result.
+ * f's copies may be allocated whatever the result (fields_free).
  */
 static int read_fields(json_t *obj, jsonl_fields *f, char *err,
                        size_t errlen)
@@ -161,20 +358,12 @@ static int read_fields(json_t *obj, jsonl_fields *f, char *err,
     if (rc == 0 && !f->body)
         rc = optional_string(obj, "text", &f->body, &f->body_len, err,
                              errlen);
-    if (rc == 0)
-        rc = optional_string(obj, "date", &f->date, NULL, err, errlen);
-    if (rc == 0)
-        rc = optional_string(obj, "author", &f->author, NULL, err, errlen);
-    if (rc == 0)
-        rc = optional_string(obj, "source", &f->source, NULL, err, errlen);
-    if (rc == 0)
-        rc = optional_string(obj, "url", &f->url, NULL, err, errlen);
-    if (rc == 0)
-        rc = read_tags(obj, f, err, errlen);
     if (rc == 0 && (!f->title || !*f->title) && (!f->body || !*f->body)) {
         snprintf(err, errlen, "no \"title\", \"body\" or \"text\"");
         rc = -1;
     }
+    if (rc == 0 && read_metadata(obj, f) != 0)
+        rc = -2;
     return rc;
 }
 
@@ -302,6 +491,10 @@ static corpus_status one_line(jsonl_state *st, const char *p, size_t len,
     } else {
         release_held(st);
         st->good++;
+        if (f.ndropped)
+            corpus_warning(st->rd, line, "%s: the article is indexed "
+                           "without %s", f.dropped,
+                           f.ndropped == 1 ? "it" : "them");
         corpus_article a = {
             .id = id, .title = f.title ? f.title : "",
             .body = f.body ? f.body : "", .body_len = f.body ? f.body_len : 0,
@@ -310,8 +503,7 @@ static corpus_status one_line(jsonl_state *st, const char *p, size_t len,
         s = corpus_emit(st->rd, &a, line);
     }
     free(id);
-    free(f.tags);
-    free(f.tag_copy);
+    fields_free(&f);
     json_decref(obj);
     return s;
 }
@@ -346,8 +538,7 @@ static int has_good_line_after(const char *p, const char *end,
             jsonl_fields f = {0};
             char err[256];
             good = read_fields(obj, &f, err, sizeof err) == 0;
-            free(f.tags);
-            free(f.tag_copy);
+            fields_free(&f);
         }
         json_decref(obj);
         if (good)

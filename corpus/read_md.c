@@ -3,9 +3,9 @@
  *
  *   ---                                  <- optional front matter: YAML
  *   title: "Blinken visits Ankara"          (libyaml) between two "---"
- *   date: 2023-11-06                        lines; keys title, date,
- *   tags: [diplomacy, turkey]               author, source, url, tags
- *   ---                                     (others are ignored)
+ *   date: 2023-11-06                        lines, or TOML between two
+ *   tags: [diplomacy, turkey]               "+++" lines (Hugo); keys
+ *   ---                                     below, others ignored
  *   # Blinken visits Ankara              <- title when front matter has none
  *
  *   The *body*, with [links](https://example.org) ...
@@ -14,16 +14,34 @@
  * removed so they never reach the index (heading '#', emphasis '*' '_' '~~',
  * list and quote markers, link and image syntax - "[text](url)" keeps
  * "text", an image keeps its alt text -, backslash escapes, HTML tags and
- * comments, table rules). Code, fenced or inline, is kept as written.
- * Common character references (&amp; &#8364; ...) are decoded.
+ * comments, table rules, link reference definitions "[id]: url 'title'"
+ * as CommonMark defines them, footnote marks "[^1]"; a footnote's text,
+ * "[^1]: According to ...", is kept). Code, fenced or inline, is kept as
+ * written.
+ * Character references are decoded: the named ones of HTML 4 (&amp;
+ * &eacute; &rsquo; ..., md_entities.h) and numeric ones (&#8364; &#x20AC;).
  *
- * Front matter is read as YAML, so folded and literal blocks ("title: >"),
- * quoting ('It''s', "a \"b\"") and lists (block "- a" or flow "[a, 'b, c']",
- * one tag per item, commas inside quotes kept) mean what YAML says; values
- * are put on one line. A scalar "tags: a, b" is split on commas. Front
- * matter that is not valid YAML is reported through on_warning and read
- * line by line instead ("key: value", the rest of the line the value), so
- * the article is still indexed with its metadata.
+ * The front matter's keys (case-insensitive): title, date, url, author
+ * (or authors) and source, tags (and categories, category, keywords: all
+ * are tags), and the lead text subtitle, description, summary, excerpt,
+ * which opens the body (compose_body) unless the title or the body holds
+ * it already. An author or source may be a list of names, joined with
+ * ", ", or a mapping whose "name" is taken (also as list items; tags
+ * too); a value that does not fit its field (a list as a title, an
+ * alias) is left out, named in one warning.
+ *
+ * "---" front matter is read as YAML, so folded and literal blocks
+ * ("title: >"), quoting ('It''s', "a \"b\"") and lists (block "- a" or
+ * flow "[a, 'b, c']", one tag per item, commas inside quotes kept) mean
+ * what YAML says; values are put on one line. A scalar "tags: a, b" is
+ * split on commas. Front matter that is not valid YAML is reported
+ * through on_warning and read line by line instead ("key: value", the
+ * rest of the line the value), so the article is still indexed with its
+ * metadata. "+++" front matter is read as TOML: top-level "key = value"
+ * lines (strings of the four kinds, arrays over several lines, inline
+ * tables, bare dates and numbers as written; keys under a "[table]" are
+ * not the article's); a line that is not valid TOML is left out, with a
+ * warning, never read as body text.
  *
  * The title is the front matter's, else the first level-1 heading ("# T"
  * or "T" underlined with "==="), else the first non-blank line. When that
@@ -35,6 +53,7 @@
 #include "corpus.h"
 #include "ascii.h"
 #include "corpus_internal.h"
+#include "md_entities.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,12 +94,65 @@ static int only_char(const char *p, const char *eol, char c, int min)
     return n >= min;
 }
 
+/* Write code point `cp` as UTF-8 at w; returns the byte after. */
+static char *put_utf8(char *w, unsigned long cp)
+{
+    if (cp < 0x80) {
+        *w++ = (char)cp;
+    } else if (cp < 0x800) {
+        *w++ = (char)(0xC0 | (cp >> 6));
+        *w++ = (char)(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+        *w++ = (char)(0xE0 | (cp >> 12));
+        *w++ = (char)(0x80 | ((cp >> 6) & 0x3F));
+        *w++ = (char)(0x80 | (cp & 0x3F));
+    } else {
+        *w++ = (char)(0xF0 | (cp >> 18));
+        *w++ = (char)(0x80 | ((cp >> 12) & 0x3F));
+        *w++ = (char)(0x80 | ((cp >> 6) & 0x3F));
+        *w++ = (char)(0x80 | (cp & 0x3F));
+    }
+    return w;
+}
+
 /* ------------------------------------------------------- front matter */
 
-enum { F_TITLE, F_DATE, F_AUTHOR, F_SOURCE, F_URL, F_TAGS, F_COUNT };
-static const char *const front_keys[F_COUNT] = {
-    "title", "date", "author", "source", "url", "tags",
+/* The fields front matter may give. The lead fields are text for readers
+ * that opens the body (compose_body). */
+enum {
+    F_TITLE, F_DATE, F_AUTHOR, F_SOURCE, F_URL, F_TAGS,
+    F_SUBTITLE, F_DESCRIPTION, F_SUMMARY, F_EXCERPT, F_COUNT
 };
+#define F_LEAD_FIRST F_SUBTITLE
+
+/* How a field's value is read. */
+enum {
+    K_TEXT,      /* one line of text: a list or mapping is not one */
+    K_NAMES,     /* a name, a mapping's "name", or a list of these,
+                  * joined with ", " */
+    K_TAGS,      /* a list of tags (names too), or one comma-separated */
+};
+
+/* The keys, matched case-insensitively, and their fields. */
+static const struct front_key {
+    const char *name;
+    int field;
+} front_keys[] = {
+    {"title", F_TITLE},          {"date", F_DATE},
+    {"author", F_AUTHOR},        {"authors", F_AUTHOR},
+    {"source", F_SOURCE},        {"url", F_URL},
+    {"tags", F_TAGS},            {"categories", F_TAGS},
+    {"category", F_TAGS},        {"keywords", F_TAGS},
+    {"subtitle", F_SUBTITLE},    {"description", F_DESCRIPTION},
+    {"summary", F_SUMMARY},      {"excerpt", F_EXCERPT},
+};
+
+static int field_kind(int k)
+{
+    return k == F_AUTHOR || k == F_SOURCE ? K_NAMES
+           : k == F_TAGS                  ? K_TAGS
+                                          : K_TEXT;
+}
 
 /* What the front matter gave. Every string is malloc()ed and owned here
  * (front_matter_free). */
@@ -89,6 +161,8 @@ typedef struct front_matter {
     char **tags;
     size_t ntags;
     int nomem;                   /* an allocation failed */
+    char problems[240];          /* values left out, for one warning */
+    int nproblems;
 } front_matter;
 
 static void front_matter_free(front_matter *fm)
@@ -100,17 +174,30 @@ static void front_matter_free(front_matter *fm)
     free(fm->tags);
 }
 
-/* Key index of the name [p, p+n), case-insensitive; -1 when unknown. */
+/* Note a value left out: "\"author\" is an alias". */
+static void problem(front_matter *fm, const char *key, size_t keylen,
+                    const char *what)
+{
+    size_t used = strlen(fm->problems);
+    if (used + 8 >= sizeof fm->problems)
+        return;
+    snprintf(fm->problems + used, sizeof fm->problems - used, "%s\"%.*s\" %s",
+             fm->nproblems++ ? "; " : "", (int)(keylen > 40 ? 40 : keylen),
+             key, what);
+}
+
+/* Field of the key [p, p+n), case-insensitive; -1 when unknown. */
 static int front_key_index(const char *p, size_t n)
 {
-    for (int k = 0; k < F_COUNT; k++) {
-        if (strlen(front_keys[k]) != n)
+    for (size_t k = 0; k < sizeof front_keys / sizeof front_keys[0]; k++) {
+        const char *name = front_keys[k].name;
+        if (strlen(name) != n)
             continue;
         size_t i = 0;
-        while (i < n && (char)gz_ascii_tolower(p[i]) == front_keys[k][i])
+        while (i < n && (char)gz_ascii_tolower(p[i]) == name[i])
             i++;
         if (i == n)
-            return k;
+            return front_keys[k].field;
     }
     return -1;
 }
@@ -152,12 +239,42 @@ static void set_value(front_matter *fm, int k, const char *s, const char *e)
     fm->values[k] = one_line_copy(fm, s, e);
 }
 
-/* Add one tag [s, e) (trimmed, white space folded; empty ones dropped). */
+/* Add the name [s, e) to field k (K_NAMES), after ", " when it has one. */
+static void add_name(front_matter *fm, int k, const char *s, const char *e)
+{
+    char *name = one_line_copy(fm, s, e);
+    if (!name)
+        return;
+    if (!fm->values[k]) {
+        fm->values[k] = name;
+        return;
+    }
+    size_t a = strlen(fm->values[k]), b = strlen(name);
+    char *joined = realloc(fm->values[k], a + 2 + b + 1);
+    if (!joined) {
+        fm->nomem = 1;
+    } else {
+        memcpy(joined + a, ", ", 2);
+        memcpy(joined + a + 2, name, b + 1);
+        fm->values[k] = joined;
+    }
+    free(name);
+}
+
+/* Add one tag [s, e) (trimmed, white space folded; empty ones dropped,
+ * and one equal to one of the first MAX_TAGS_DEDUP: tags, categories and
+ * keywords may repeat each other). */
+#define MAX_TAGS_DEDUP 64
 static void add_tag(front_matter *fm, const char *s, const char *e)
 {
     char *tag = one_line_copy(fm, s, e);
     if (!tag)
         return;
+    for (size_t i = 0; i < fm->ntags && i < MAX_TAGS_DEDUP; i++)
+        if (strcmp(fm->tags[i], tag) == 0) {
+            free(tag);
+            return;
+        }
     char **n = realloc(fm->tags, (fm->ntags + 1) * sizeof *n);
     if (!n) {
         free(tag);
@@ -176,6 +293,37 @@ static void add_tag_list(front_matter *fm, const char *s, const char *e)
         const char *stop = comma ? comma : e;
         add_tag(fm, s, stop);
         s = comma ? comma + 1 : e;
+    }
+}
+
+/* One scalar value [s, e) of field k, alone (`item` 0) or as an item of
+ * a list (1). A K_TEXT field given a list is refused by the callers. */
+static void take_scalar(front_matter *fm, int k, const char *s,
+                        const char *e, int item)
+{
+    switch (field_kind(k)) {
+    case K_TAGS:
+        if (item)
+            add_tag(fm, s, e);
+        else
+            add_tag_list(fm, s, e);
+        break;
+    case K_NAMES:
+        add_name(fm, k, s, e);
+        break;
+    default:
+        set_value(fm, k, s, e);
+        break;
+    }
+}
+
+/* A key is met: a K_TEXT or K_NAMES field is given again from scratch
+ * (the last key wins: "author" then "authors"), tags add up. */
+static void begin_field(front_matter *fm, int k)
+{
+    if (field_kind(k) != K_TAGS) {
+        free(fm->values[k]);
+        fm->values[k] = NULL;
     }
 }
 
@@ -230,42 +378,98 @@ static const char *scalar_text(const yaml_event_t *ev, const char **end)
     return s;
 }
 
-/* The value of "tags:": a sequence (block "- a" or flow "[a, 'b, c']")
- * gives one tag per scalar item, however it is quoted; a scalar is a
- * comma-separated list. Nested collections and aliases are skipped. */
-static int read_tags(yaml_reader *yr, front_matter *fm)
+/* The mapping whose start is in yr->event: the scalar value of its key
+ * "name" is taken for field k (as a list item when `item`), its other
+ * keys skipped; *named is set when it has one. 0 on a YAML error. */
+static int read_named_mapping(yaml_reader *yr, front_matter *fm, int k,
+                              int item, int *named)
 {
     const char *s, *e;
-    if (yr->event.type == YAML_SCALAR_EVENT) {
-        s = scalar_text(&yr->event, &e);
-        add_tag_list(fm, s, e);
-        return 1;
-    }
-    if (yr->event.type != YAML_SEQUENCE_START_EVENT)
-        return skip_value(yr);
     for (;;) {
         if (!next_event(yr))
             return 0;
-        if (yr->event.type == YAML_SEQUENCE_END_EVENT)
+        if (yr->event.type == YAML_MAPPING_END_EVENT)
             return 1;
+        int is_name = 0;
         if (yr->event.type == YAML_SCALAR_EVENT) {
             s = scalar_text(&yr->event, &e);
-            add_tag(fm, s, e);
+            is_name = e - s == 4 && memcmp(s, "name", 4) == 0;
+        } else if (!skip_value(yr)) {
+            return 0;
+        }
+        if (!next_event(yr))
+            return 0;
+        if (is_name && yr->event.type == YAML_SCALAR_EVENT) {
+            s = scalar_text(&yr->event, &e);
+            take_scalar(fm, k, s, e, item);
+            *named = 1;
         } else if (!skip_value(yr)) {
             return 0;
         }
     }
 }
 
-/* The value of a known key other than tags: a scalar, on one line. A
- * list or mapping is not a title or a date: skipped. */
-static int read_value(yaml_reader *yr, front_matter *fm, int k)
+/*
+ * read_field - the value of a known key (field k, named `key` for
+ * messages), whose first event is in yr->event. A scalar is the value; for
+ * names and tags (field_kind) a mapping gives its "name" and a list
+ * (block "- a" or flow "[a, 'b, c']", however quoted) one name or tag per
+ * item. What does not fit the field (a list or mapping where a title
+ * belongs, an alias, a list in a list) is skipped and noted (problem()).
+ * 0 on a YAML error.
+ */
+static int read_field(yaml_reader *yr, front_matter *fm, int k,
+                      const char *key)
 {
-    if (yr->event.type != YAML_SCALAR_EVENT)
+    const char *s, *e;
+    int kind = field_kind(k), named = 0;
+    size_t kl = strlen(key);
+    begin_field(fm, k);
+    switch (yr->event.type) {
+    case YAML_SCALAR_EVENT:
+        s = scalar_text(&yr->event, &e);
+        take_scalar(fm, k, s, e, 0);
+        return 1;
+    case YAML_MAPPING_START_EVENT:
+        if (kind == K_TEXT) {
+            problem(fm, key, kl, "is a mapping");
+            return skip_value(yr);
+        }
+        if (!read_named_mapping(yr, fm, k, 0, &named))
+            return 0;
+        if (!named)
+            problem(fm, key, kl, "is a mapping without a \"name\"");
+        return 1;
+    case YAML_SEQUENCE_START_EVENT:
+        if (kind == K_TEXT) {
+            problem(fm, key, kl, "is a list");
+            return skip_value(yr);
+        }
+        break;
+    default:
+        problem(fm, key, kl, "is an alias (not followed)");
         return skip_value(yr);
-    const char *e, *s = scalar_text(&yr->event, &e);
-    set_value(fm, k, s, e);
-    return 1;
+    }
+    int noted = 0;
+    for (;;) {
+        if (!next_event(yr))
+            return 0;
+        if (yr->event.type == YAML_SEQUENCE_END_EVENT)
+            return 1;
+        named = 0;
+        if (yr->event.type == YAML_SCALAR_EVENT) {
+            s = scalar_text(&yr->event, &e);
+            take_scalar(fm, k, s, e, 1);
+            named = 1;
+        } else if (yr->event.type == YAML_MAPPING_START_EVENT) {
+            if (!read_named_mapping(yr, fm, k, 1, &named))
+                return 0;
+        } else if (!skip_value(yr)) {
+            return 0;
+        }
+        if (!named && !noted++)
+            problem(fm, key, kl, "has an item that is not a name");
+    }
 }
 
 /*
@@ -304,10 +508,11 @@ static int read_yaml(const char *s, const char *e, front_matter *fm,
         else {
             const char *ke, *ks = scalar_text(&yr.event, &ke);
             int k = front_key_index(ks, (size_t)(ke - ks));
+            char key[24] = "";          /* the event goes with next_event */
+            if (k >= 0)
+                snprintf(key, sizeof key, "%.*s", (int)(ke - ks), ks);
             ok = next_event(&yr) &&
-                 (k == F_TAGS ? read_tags(&yr, fm)
-                  : k >= 0    ? read_value(&yr, fm, k)
-                              : skip_value(&yr));
+                 (k >= 0 ? read_field(&yr, fm, k, key) : skip_value(&yr));
         }
         if (!ok && yr.parser.error == YAML_NO_ERROR)
             snprintf(err, errlen, "%s", docs > 1 ? "more than one document"
@@ -340,13 +545,23 @@ static void unquote(const char **s, const char **e)
     }
 }
 
+/* [*s, *e) trimmed of white space. */
+static void trim_const(const char **s, const char **e)
+{
+    while (*s < *e && corpus_is_space((unsigned char)**s))
+        (*s)++;
+    while (*e > *s && corpus_is_space((unsigned char)(*e)[-1]))
+        (*e)--;
+}
+
 /*
  * read_lines - the reading of a front matter that is not valid YAML:
  * "key: value" lines with a known key at the start of the line take the
- * rest of the line as the value (one pair of quotes removed; tags split
- * on commas, inside [] too, or given as "- item" lines below). Most
- * invalid front matter is valid but for a colon in a plain title
- * ("title: Gaza: the talks"), which this reads as meant.
+ * rest of the line as the value (one pair of quotes removed); names and
+ * tags may be given as "[a, 'b']" (each item unquoted) or as "- item"
+ * lines below, tags also as "a, b". Most invalid front matter is valid
+ * but for a colon in a plain title ("title: Gaza: the talks"), which
+ * this reads as meant.
  */
 static void read_lines(const char *p, const char *end, front_matter *fm)
 {
@@ -358,37 +573,405 @@ static void read_lines(const char *p, const char *end, front_matter *fm)
         int k = colon && *p != ' ' && *p != '\t' && *p != '-'
                     ? front_key_index(p, (size_t)(colon - p)) : -1;
         const char *vs = colon ? colon + 1 : p, *ve = le;
-        while (vs < ve && corpus_is_space((unsigned char)*vs))
-            vs++;
-        while (ve > vs && corpus_is_space((unsigned char)ve[-1]))
-            ve--;
-        if (k == F_TAGS) {
-            if (ve - vs >= 2 && *vs == '[' && ve[-1] == ']') {
-                vs++;
-                ve--;
+        trim_const(&vs, &ve);
+        if (k >= 0) {
+            begin_field(fm, k);
+            if (field_kind(k) != K_TEXT && ve - vs >= 2 && *vs == '[' &&
+                ve[-1] == ']') {
+                for (const char *is = vs + 1; is < ve - 1;) {
+                    const char *comma = memchr(is, ',',
+                                               (size_t)(ve - 1 - is));
+                    const char *ie = comma ? comma : ve - 1;
+                    const char *a = is, *b = ie;
+                    trim_const(&a, &b);
+                    unquote(&a, &b);
+                    take_scalar(fm, k, a, b, 1);
+                    is = comma ? comma + 1 : ve - 1;
+                }
+            } else {
+                unquote(&vs, &ve);
+                take_scalar(fm, k, vs, ve, 0);
             }
-            add_tag_list(fm, vs, ve);
-        } else if (k >= 0) {
-            unquote(&vs, &ve);
-            set_value(fm, k, vs, ve);
-        } else if (last == F_TAGS) {
+        } else if (last >= 0 && field_kind(last) != K_TEXT) {
             const char *ls = p, *lt = le;
-            while (ls < lt && corpus_is_space((unsigned char)*ls))
-                ls++;
+            trim_const(&ls, &lt);
             if (ls < lt && *ls == '-') {
                 ls++;
-                while (lt > ls && corpus_is_space((unsigned char)lt[-1]))
-                    lt--;
-                while (ls < lt && corpus_is_space((unsigned char)*ls))
-                    ls++;
+                trim_const(&ls, &lt);
                 unquote(&ls, &lt);
-                add_tag(fm, ls, lt);
+                take_scalar(fm, last, ls, lt, 1);
             }
         }
         if (k >= 0 || (*p != ' ' && *p != '\t' && *p != '-'))
             last = k;
         p = le < end ? le + 1 : end;
     }
+}
+
+/* ------------------------------------------- TOML (Hugo's "+++" block) */
+
+/* Nesting of arrays and inline tables read (deeper: an error). */
+#define MAX_TOML_DEPTH 64
+
+/* Where a TOML block is being read. */
+typedef struct toml_reader {
+    const char *p, *end;
+    front_matter *fm;
+    const char *error;           /* the first problem, or NULL */
+    const char *error_at;
+} toml_reader;
+
+static int toml_fail(toml_reader *tr, const char *what)
+{
+    if (!tr->error) {
+        tr->error = what;
+        tr->error_at = tr->p;
+    }
+    return 0;
+}
+
+static void toml_blanks(toml_reader *tr)
+{
+    while (tr->p < tr->end && (*tr->p == ' ' || *tr->p == '\t'))
+        tr->p++;
+}
+
+/* Blanks, line ends and comments (inside an array). */
+static void toml_space(toml_reader *tr)
+{
+    for (;;) {
+        toml_blanks(tr);
+        if (tr->p < tr->end && *tr->p == '#')
+            while (tr->p < tr->end && *tr->p != '\n')
+                tr->p++;
+        if (tr->p < tr->end && *tr->p == '\n')
+            tr->p++;
+        else
+            return;
+    }
+}
+
+static int toml_bare_char(char c)
+{
+    return gz_ascii_isalnum((unsigned char)c) || c == '_' || c == '-';
+}
+
+/* Room for 4 more bytes at *w in the growing buffer *buf of *cap bytes
+ * (*w moved with it). 0 when out of memory. */
+static int toml_room(char **buf, size_t *cap, char **w)
+{
+    size_t used = (size_t)(*w - *buf);
+    if (used + 4 < *cap)
+        return 1;
+    size_t ncap = *cap * 2;
+    char *n = realloc(*buf, ncap);
+    if (!n)
+        return 0;
+    *buf = n;
+    *cap = ncap;
+    *w = n + used;
+    return 1;
+}
+
+/* Read a string at tr->p (basic "...", literal '...', and the multi-line
+ * forms with three quotes) into a new buffer *out (malloc()ed, its length
+ * in *len): escapes decoded, a line-ending backslash of a multi-line
+ * basic string joining the lines. 0 on a syntax error or out of memory
+ * (fm->nomem). */
+static int toml_string(toml_reader *tr, char **out, size_t *len)
+{
+    char q = *tr->p;
+    int multi = tr->end - tr->p >= 3 && tr->p[1] == q && tr->p[2] == q;
+    tr->p += multi ? 3 : 1;
+    if (multi && tr->p < tr->end && *tr->p == '\n')
+        tr->p++;                      /* a newline right after the quotes */
+    size_t cap = 64;
+    char *buf = malloc(cap), *w = buf;
+    const char *what = NULL;
+    while (buf && !what) {
+        if (!toml_room(&buf, &cap, &w)) {
+            free(buf);
+            buf = NULL;
+            break;
+        }
+        if (tr->p >= tr->end || (!multi && *tr->p == '\n')) {
+            what = "a string is not closed";
+            break;
+        }
+        char c = *tr->p;
+        if (c == q && (!multi || (tr->end - tr->p >= 3 && tr->p[1] == q &&
+                                  tr->p[2] == q))) {
+            tr->p += multi ? 3 : 1;
+            break;
+        }
+        tr->p++;
+        if (c != '\\' || q == '\'') {
+            *w++ = c;
+            continue;
+        }
+        if (tr->p >= tr->end)
+            continue;                 /* not closed: said at the top */
+        c = *tr->p++;
+        unsigned long cp = 0;
+        int hex = c == 'u' ? 4 : 8;
+        switch (c) {
+        case 'b': *w++ = '\b'; break;
+        case 't': *w++ = '\t'; break;
+        case 'n': *w++ = '\n'; break;
+        case 'f': *w++ = '\f'; break;
+        case 'r': *w++ = '\r'; break;
+        case 'e': *w++ = 0x1B; break;
+        case '"': *w++ = '"'; break;
+        case '\\': *w++ = '\\'; break;
+        case 'u':
+        case 'U':
+            for (int i = 0; i < hex && !what; i++, tr->p++) {
+                unsigned char h = tr->p < tr->end ? (unsigned char)*tr->p : 0;
+                int v = gz_ascii_isdigit(h) ? h - '0'
+                        : (h | 0x20) >= 'a' && (h | 0x20) <= 'f'
+                            ? (h | 0x20) - 'a' + 10 : -1;
+                if (v < 0)
+                    what = "a bad \\u escape in a string";
+                cp = cp * 16 + (unsigned long)v;
+            }
+            if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+                cp = 0xFFFD;
+            if (!what)
+                w = put_utf8(w, cp);
+            break;
+        default:
+            if (multi && (c == ' ' || c == '\t' || c == '\n')) {
+                /* a line-ending backslash: the white space after goes */
+                while (tr->p < tr->end &&
+                       corpus_is_space((unsigned char)*tr->p))
+                    tr->p++;
+                break;
+            }
+            tr->p--;
+            what = "an unknown escape in a string";
+        }
+    }
+    if (!buf) {
+        tr->fm->nomem = 1;
+        return 0;
+    }
+    if (what) {
+        free(buf);
+        return toml_fail(tr, what);
+    }
+    *w = '\0';
+    *out = buf;
+    *len = (size_t)(w - buf);
+    return 1;
+}
+
+/* A key at tr->p: bare, or quoted. Its text in [*ks, *ke) (quoted: the
+ * raw text between the quotes). A dotted key ("author.name") sets
+ * *dotted. 0 on a syntax error. */
+static int toml_key(toml_reader *tr, const char **ks, const char **ke,
+                    int *dotted)
+{
+    *dotted = 0;
+    for (int part = 0;; part++) {
+        const char *s = tr->p, *e;
+        if (tr->p < tr->end && (*tr->p == '"' || *tr->p == '\'')) {
+            char q = *tr->p++;
+            s = tr->p;
+            while (tr->p < tr->end && *tr->p != q && *tr->p != '\n')
+                tr->p += *tr->p == '\\' && q == '"' && tr->p + 1 < tr->end
+                             ? 2 : 1;
+            if (tr->p >= tr->end || *tr->p != q)
+                return toml_fail(tr, "a key's quotes are not closed");
+            e = tr->p++;
+        } else {
+            while (tr->p < tr->end && toml_bare_char(*tr->p))
+                tr->p++;
+            e = tr->p;
+            if (e == s)
+                return toml_fail(tr, "no key before '='");
+        }
+        if (!part) {
+            *ks = s;
+            *ke = e;
+        }
+        toml_blanks(tr);
+        if (tr->p >= tr->end || *tr->p != '.')
+            return 1;
+        tr->p++;
+        *dotted = 1;
+        toml_blanks(tr);
+    }
+}
+
+static int toml_value(toml_reader *tr, int k, const char *key, int item,
+                      int depth);
+
+/* An array at tr->p ('['): each value an item of field k (-1: read
+ * only; an array in it is read only, and noted). */
+static int toml_array(toml_reader *tr, int k, const char *key, int depth)
+{
+    tr->p++;
+    int noted = 0;
+    for (;;) {
+        toml_space(tr);
+        if (tr->p < tr->end && *tr->p == ']') {
+            tr->p++;
+            return 1;
+        }
+        int nested = tr->p < tr->end && *tr->p == '[';
+        if (nested && k >= 0 && !noted++)
+            problem(tr->fm, key, strlen(key), "has an item that is not a "
+                    "name");
+        if (!toml_value(tr, nested ? -1 : k, key, 1, depth + 1))
+            return 0;
+        toml_space(tr);
+        if (tr->p < tr->end && *tr->p == ',')
+            tr->p++;
+        else if (!(tr->p < tr->end && *tr->p == ']'))
+            return toml_fail(tr, "an array is not closed, or its items "
+                                 "not separated by commas");
+    }
+}
+
+/* An inline table at tr->p ('{'): its "name" string taken for field k
+ * (as an item when `item`), the rest read only. */
+static int toml_table(toml_reader *tr, int k, const char *key, int item,
+                      int depth)
+{
+    tr->p++;
+    int named = 0;
+    for (;;) {
+        toml_blanks(tr);
+        if (tr->p < tr->end && *tr->p == '}') {
+            tr->p++;
+            break;
+        }
+        const char *ks, *ke;
+        int dotted;
+        if (!toml_key(tr, &ks, &ke, &dotted))
+            return 0;
+        if (tr->p >= tr->end || *tr->p != '=')
+            return toml_fail(tr, "no '=' after a key");
+        tr->p++;
+        toml_blanks(tr);
+        int is_name = !dotted && ke - ks == 4 && memcmp(ks, "name", 4) == 0 &&
+                      tr->p < tr->end && (*tr->p == '"' || *tr->p == '\'');
+        if (!toml_value(tr, is_name ? k : -1, key, item, depth + 1))
+            return 0;
+        named |= is_name;
+        toml_blanks(tr);
+        if (tr->p < tr->end && *tr->p == ',')
+            tr->p++;
+        else if (!(tr->p < tr->end && *tr->p == '}'))
+            return toml_fail(tr, "an inline table is not closed");
+    }
+    if (k >= 0 && !named)
+        problem(tr->fm, key, strlen(key), item ? "has an item that is not "
+                "a name" : "is a table without a \"name\"");
+    return 1;
+}
+
+/*
+ * toml_value - read the value at tr->p and hand it to field k (-1: read
+ * only; `key` names it in messages) as take_scalar() takes it, an item
+ * of a list when `item`: a string, an array, an inline table (its
+ * "name"), or a bare value (a date, number or boolean, as written). A
+ * value that does not fit the field is read only and noted (problem()).
+ * 0 on a syntax error.
+ */
+static int toml_value(toml_reader *tr, int k, const char *key, int item,
+                      int depth)
+{
+    if (depth > MAX_TOML_DEPTH)
+        return toml_fail(tr, "arrays nested too deep");
+    if (tr->p >= tr->end || *tr->p == '\n')
+        return toml_fail(tr, "no value after '='");
+    char c = *tr->p;
+    if (c == '"' || c == '\'') {
+        char *v;
+        size_t n;
+        if (!toml_string(tr, &v, &n))
+            return 0;
+        if (k >= 0)
+            take_scalar(tr->fm, k, v, v + n, item);
+        free(v);
+        return 1;
+    }
+    if (c == '[' || c == '{') {
+        if (k >= 0 && field_kind(k) == K_TEXT) {
+            problem(tr->fm, key, strlen(key), c == '[' ? "is an array"
+                                                       : "is a table");
+            k = -1;
+        }
+        return c == '[' ? toml_array(tr, k, key, depth)
+                        : toml_table(tr, k, key, item, depth);
+    }
+    const char *s = tr->p;
+    while (tr->p < tr->end && !strchr(",]}#\n", *tr->p))
+        tr->p++;
+    const char *e = tr->p;
+    trim_const(&s, &e);
+    if (s == e)
+        return toml_fail(tr, "no value after '='");
+    if (k >= 0)
+        take_scalar(tr->fm, k, s, e, item);
+    return 1;
+}
+
+/*
+ * read_toml - read the TOML block [s, e) (Hugo's front matter between
+ * "+++" lines) into *fm: "key = value" lines at the top level (keys under
+ * a [table] header belong to that table and are not the article's),
+ * values as toml_value() reads them. A line that is not valid TOML is
+ * left out and the rest read on; returns 1 when all was valid, else 0
+ * with the first problem in `err` ("line 3: no '=' after a key"; lines
+ * count from the first line of the file).
+ */
+static int read_toml(const char *s, const char *e, front_matter *fm,
+                     char *err, size_t errlen)
+{
+    toml_reader tr = {.p = s, .end = e, .fm = fm};
+    int in_table = 0;
+    while (tr.p < tr.end && !fm->nomem) {
+        toml_blanks(&tr);
+        if (tr.p < tr.end && *tr.p == '[') {
+            in_table = 1;               /* [table] or [[array of tables]] */
+        } else if (tr.p < tr.end && *tr.p != '#' && *tr.p != '\n') {
+            const char *ks, *ke;
+            int dotted, k = -1, ok = toml_key(&tr, &ks, &ke, &dotted);
+            char key[24] = "";
+            if (ok && !dotted && !in_table &&
+                (k = front_key_index(ks, (size_t)(ke - ks))) >= 0) {
+                snprintf(key, sizeof key, "%.*s", (int)(ke - ks), ks);
+                begin_field(fm, k);
+            }
+            if (ok && (tr.p >= tr.end || *tr.p != '='))
+                ok = toml_fail(&tr, "no '=' after a key");
+            if (ok) {
+                tr.p++;
+                toml_blanks(&tr);
+                ok = toml_value(&tr, k, key, 0, 0);
+            }
+            if (ok) {
+                toml_blanks(&tr);
+                if (tr.p < tr.end && *tr.p != '#' && *tr.p != '\n')
+                    toml_fail(&tr, "more after a value");
+            }
+        }
+        /* on to the next line (the rest of this one: a comment, or what
+         * a problem left) */
+        while (tr.p < tr.end && *tr.p != '\n')
+            tr.p++;
+        if (tr.p < tr.end)
+            tr.p++;
+    }
+    if (!tr.error)
+        return 1;
+    unsigned long line = 2;             /* the block starts on line 2 */
+    for (const char *q = s; q < tr.error_at; q++)
+        line += *q == '\n';
+    snprintf(err, errlen, "line %lu: %s", line, tr.error);
+    return 0;
 }
 
 /* Front matter handed to libyaml at most: its parser spends time in
@@ -415,12 +998,34 @@ static long flow_depth(const char *s, const char *e)
     return max;
 }
 
+/* The line that closes a front matter block opened by `delim` ("---" or
+ * "+++") on the line ending at eol: a line that is `delim` (or for YAML
+ * "...") from its first byte, blanks after it allowed. NULL when none. */
+static char *closing_line(char *eol, char *end, const char *delim)
+{
+    for (char *p = eol + 1; p < end;) {
+        char *le = line_end(p, end);
+        char *ls = p, *lt = le;
+        corpus_trim(&ls, &lt);
+        if (ls == p && lt - ls == 3 &&
+            (memcmp(ls, delim, 3) == 0 ||
+             (delim[0] == '-' && memcmp(ls, "...", 3) == 0)))
+            return p;
+        p = le < end ? le + 1 : end;
+    }
+    return NULL;
+}
+
 /*
  * parse_front_matter - when the text opens with a "---" line and a later
- * "---" (or "...") line closes the block, read it into *fm and return the
- * start of the body; otherwise return `text` (no front matter). The block
+ * "---" (or "...") line closes the block, or with a "+++" line and a
+ * later "+++" line (Hugo's TOML), read it into *fm and return the start
+ * of the body; otherwise return `text` (no front matter). A "---" block
  * is read as YAML (libyaml); when it is not valid YAML, a warning says
- * why and its "key: value" lines are read one by one instead.
+ * why and its "key: value" lines are read one by one instead. A "+++"
+ * block is read as TOML (read_toml); its lines that are not valid TOML
+ * are left out, with a warning. Values left out of a field they do not
+ * fit are named in one more warning.
  */
 static char *parse_front_matter(corpus_reader *rd, char *text, char *end,
                                 front_matter *fm)
@@ -428,86 +1033,70 @@ static char *parse_front_matter(corpus_reader *rd, char *text, char *end,
     char *eol = line_end(text, end);
     char *s = text, *e = eol;
     corpus_trim(&s, &e);
-    if (s != text || e - s != 3 || memcmp(s, "---", 3) != 0 || eol == end)
+    if (s != text || e - s != 3 || eol == end ||
+        (memcmp(s, "---", 3) != 0 && memcmp(s, "+++", 3) != 0))
         return text;
-
-    char *close = NULL, *p = eol + 1;
-    while (p < end && !close) {
-        char *le = line_end(p, end);
-        char *ls = p, *lt = le;
-        corpus_trim(&ls, &lt);
-        if (ls == p && lt - ls == 3 &&
-            (memcmp(ls, "---", 3) == 0 || memcmp(ls, "...", 3) == 0))
-            close = p;
-        p = le < end ? le + 1 : end;
-    }
+    int toml = *s == '+';
+    char *close = closing_line(eol, end, toml ? "+++" : "---");
     if (!close)
         return text;
 
     char err[256] = "";
     const char *block = eol + 1;
-    int yaml_ok;
-    if (close - block > MAX_YAML_BYTES) {
-        snprintf(err, sizeof err, "over %d bytes", MAX_YAML_BYTES);
-        yaml_ok = 0;
-    } else if (flow_depth(block, close) > MAX_FLOW_DEPTH) {
-        snprintf(err, sizeof err, "lists nested over %d deep",
-                 MAX_FLOW_DEPTH);
-        yaml_ok = 0;
+    if (toml) {
+        if (!read_toml(block, close, fm, err, sizeof err) && !fm->nomem)
+            corpus_warning(rd, 0, "front matter is not valid TOML (%s); "
+                           "read without what is not", err);
     } else {
-        yaml_ok = read_yaml(block, close, fm, err, sizeof err);
+        int yaml_ok;
+        if (close - block > MAX_YAML_BYTES) {
+            snprintf(err, sizeof err, "over %d bytes", MAX_YAML_BYTES);
+            yaml_ok = 0;
+        } else if (flow_depth(block, close) > MAX_FLOW_DEPTH) {
+            snprintf(err, sizeof err, "lists nested over %d deep",
+                     MAX_FLOW_DEPTH);
+            yaml_ok = 0;
+        } else {
+            yaml_ok = read_yaml(block, close, fm, err, sizeof err);
+        }
+        if (!yaml_ok && !fm->nomem) {
+            front_matter_free(fm);
+            memset(fm, 0, sizeof *fm);
+            corpus_warning(rd, 0, "front matter is not valid YAML (%s); "
+                           "read line by line", err);
+            read_lines(block, close, fm);
+        }
     }
-    if (!yaml_ok && !fm->nomem) {
-        front_matter_free(fm);
-        memset(fm, 0, sizeof *fm);
-        corpus_warning(rd, 0, "front matter is not valid YAML (%s); read "
-                       "line by line", err);
-        read_lines(block, close, fm);
-    }
+    if (fm->nproblems)
+        corpus_warning(rd, 0, "front matter: %s: the article is indexed "
+                       "without %s", fm->problems,
+                       fm->nproblems == 1 ? "it" : "them");
     char *body = line_end(close, end);
     return body < end ? body + 1 : end;
 }
 
 /* ------------------------------------------------------------- inline */
 
-/* Write code point `cp` as UTF-8 at w; returns the byte after. */
-static char *put_utf8(char *w, unsigned long cp)
+/* bsearch() comparison of a name (key: a NUL-terminated string) with a
+ * table entry. */
+static int entity_cmp(const void *key, const void *entry)
 {
-    if (cp < 0x80) {
-        *w++ = (char)cp;
-    } else if (cp < 0x800) {
-        *w++ = (char)(0xC0 | (cp >> 6));
-        *w++ = (char)(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-        *w++ = (char)(0xE0 | (cp >> 12));
-        *w++ = (char)(0x80 | ((cp >> 6) & 0x3F));
-        *w++ = (char)(0x80 | (cp & 0x3F));
-    } else {
-        *w++ = (char)(0xF0 | (cp >> 18));
-        *w++ = (char)(0x80 | ((cp >> 12) & 0x3F));
-        *w++ = (char)(0x80 | ((cp >> 6) & 0x3F));
-        *w++ = (char)(0x80 | (cp & 0x3F));
-    }
-    return w;
+    return strcmp(key, ((const md_entity *)entry)->name);
 }
 
 /*
- * entity - decode a character reference at p ("&amp;", "&#233;",
- * "&#xE9;") into w. Returns the number of input bytes used (0 when p is
- * not a reference we know; then nothing is written). The output is never
- * longer than the input: a code point needing n UTF-8 bytes takes at least
- * n + 2 characters to write as a reference (U+FFFD, used for NUL,
- * surrogates and out of range, takes 3 bytes and "&#0;" is 4).
+ * entity - decode a character reference at p ("&amp;", "&eacute;",
+ * "&#233;", "&#xE9;") into w. Returns the number of input bytes used (0
+ * when p is not a reference we know; then nothing is written). Named
+ * references are those of md_entities.h; a numeric one is decoded as
+ * HTML decodes it: 0x80-0x9F as the Windows-1252 characters those bytes
+ * are ("&#150;" is an en dash), NUL, surrogates and what is out of range
+ * as U+FFFD. The output is never longer than the input: a code point
+ * needing n UTF-8 bytes takes at least n + 2 characters to write as a
+ * reference (U+FFFD takes 3 bytes and "&#0;" is 4; "&#150;" is 6 for 3).
  */
 static size_t entity(const char *p, const char *eol, char **w)
 {
-    static const struct {
-        const char *name;
-        unsigned long cp;
-    } named[] = {{"amp;", '&'}, {"lt;", '<'}, {"gt;", '>'}, {"quot;", '"'},
-                 {"apos;", '\''}, {"nbsp;", 0xA0}, {"mdash;", 0x2014},
-                 {"ndash;", 0x2013}, {"hellip;", 0x2026}, {"copy;", 0xA9},
-                 {"pound;", 0xA3}, {"euro;", 0x20AC}};
     const char *q = p + 1;
     if (q < eol && *q == '#') {
         q++;
@@ -528,19 +1117,31 @@ static size_t entity(const char *p, const char *eol, char **w)
             return 0;
         if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
             cp = 0xFFFD;
-        else if ((cp < 0x20 && cp != '\t') || cp == 0x7F)
+        else if (cp >= 0x80 && cp <= 0x9F)
+            cp = corpus_cp1252_code_point((unsigned char)cp);
+        if ((cp < 0x20 && cp != '\t') || cp == 0x7F)
             cp = ' ';
         *w = put_utf8(*w, cp);
         return (size_t)(q + 1 - p);
     }
-    for (size_t i = 0; i < sizeof named / sizeof named[0]; i++) {
-        size_t n = strlen(named[i].name);
-        if ((size_t)(eol - q) >= n && memcmp(q, named[i].name, n) == 0) {
-            *w = put_utf8(*w, named[i].cp);
-            return n + 1;
-        }
+    /* the longest name is 8 characters ("thetasym") */
+    char name[10];
+    size_t n = 0;
+    while (q + n < eol && n < sizeof name - 1 &&
+           gz_ascii_isalnum((unsigned char)q[n])) {
+        name[n] = q[n];
+        n++;
     }
-    return 0;
+    if (n < 2 || q + n >= eol || q[n] != ';')
+        return 0;
+    name[n] = '\0';
+    const md_entity *e = bsearch(name, md_entities,
+                                 sizeof md_entities / sizeof md_entities[0],
+                                 sizeof md_entities[0], entity_cmp);
+    if (!e)
+        return 0;
+    *w = put_utf8(*w, e->cp);
+    return n + 2;
 }
 
 /* End of an HTML tag or autolink starting at p ('<'), i.e. the byte after
@@ -587,6 +1188,21 @@ static const char *close_paren(const char *p, const char *eol, long *budget)
     return NULL;
 }
 
+/* Length of a footnote reference "[^label]" at p (a label without
+ * blanks or brackets, not a link's text: no "(" or "[" after it), or 0. */
+static size_t footnote_ref(const char *p, const char *eol)
+{
+    if (eol - p < 4 || p[1] != '^')
+        return 0;
+    const char *q = p + 2;
+    while (q < eol && *q != ']' && *q != '[' && *q != ' ' && *q != '\t')
+        q++;
+    if (q >= eol || *q != ']' || q == p + 2 ||
+        (q + 1 < eol && (q[1] == '(' || q[1] == '[')))
+        return 0;
+    return (size_t)(q + 1 - p);
+}
+
 typedef struct md_state {
     int in_comment;       /* inside an HTML comment spanning lines */
     long paren_budget;    /* bytes close_paren() may still scan, per line */
@@ -601,6 +1217,7 @@ static char *inline_text(md_state *st, const char *r, const char *eol,
                          char *w)
 {
     const char *wmin = w;     /* output of this line starts here */
+    size_t n;
     /* link targets are short: a few times the line is plenty for real
      * text and keeps hostile lines linear */
     st->paren_budget = 4 * (long)(eol - r) + 4096;
@@ -650,6 +1267,8 @@ static char *inline_text(md_state *st, const char *r, const char *eol,
             r = e;
         } else if (c == '!' && r + 1 < eol && r[1] == '[') {
             r++;                 /* image: keep the alt text */
+        } else if (c == '[' && (n = footnote_ref(r, eol))) {
+            r += n;              /* "[^1]": a footnote's mark, not text */
         } else if (c == '[') {
             r++;
         } else if (c == ']') {
@@ -742,8 +1361,8 @@ static const char *skip_block_markers(const char *p, const char *eol)
 }
 
 /* A line that is only syntax: a thematic break or setext underline
- * ("---", "***", "___", "==="), a table rule ("|---|:--:|"), or a link
- * reference definition ("[id]: https://..."). */
+ * ("---", "***", "___", "==="), or a table rule ("|---|:--:|"). (A link
+ * reference definition is one too: link_definition.) */
 static int syntax_only(const char *p, const char *eol)
 {
     if (only_char(p, eol, '-', 1) || only_char(p, eol, '*', 3) ||
@@ -759,13 +1378,157 @@ static int syntax_only(const char *p, const char *eol)
         else if (*q != ':' && *q != ' ' && *q != '\t')
             break;
     }
-    if (q == eol && pipes && dashes)
-        return 1;
-    while (p < eol && *p == ' ')
+    return q == eol && pipes && dashes;
+}
+
+/* Past up to three spaces of indentation at p (CommonMark's limit for a
+ * line to open a block); NULL when there are four or more. */
+static const char *block_indent(const char *p, const char *eol)
+{
+    int n = 0;
+    while (p < eol && *p == ' ' && n < 4) {
         p++;
-    const char *close = p < eol && *p == '[' ? memchr(p, ']', (size_t)(eol - p))
-                                             : NULL;
-    return close && close + 1 < eol && close[1] == ':' && close > p + 1;
+        n++;
+    }
+    return n < 4 ? p : NULL;
+}
+
+/* The byte after a "[label]:" at p (CommonMark's link label: up to 999
+ * characters, not all blanks, no unescaped bracket, on one line), or
+ * NULL. */
+static const char *label_colon(const char *p, const char *eol)
+{
+    if (p >= eol || *p != '[')
+        return NULL;
+    int text = 0;
+    const char *q = p + 1;
+    for (; q < eol && *q != ']' && q - p <= 1000; q++) {
+        if (*q == '[')
+            return NULL;
+        if (*q == '\\' && q + 1 < eol)
+            q++;
+        text |= *q != ' ' && *q != '\t';
+    }
+    if (q + 1 >= eol || *q != ']' || q[1] != ':' || !text)
+        return NULL;
+    return q + 2;
+}
+
+/* End of the line at p (p <= end): its '\n' or `end`. */
+static const char *end_of_line(const char *p, const char *end)
+{
+    const char *nl = p < end ? memchr(p, '\n', (size_t)(end - p)) : NULL;
+    return nl ? nl : end;
+}
+
+static const char *skip_blanks(const char *p, const char *eol)
+{
+    while (p < eol && (*p == ' ' || *p == '\t'))
+        p++;
+    return p;
+}
+
+/* The end of a link destination at p ("<...>" without '<' or '>'
+ * inside, or a run of characters without blanks or controls whose
+ * parentheses balance), or NULL. */
+static const char *link_destination(const char *p, const char *eol)
+{
+    if (p < eol && *p == '<') {
+        for (const char *q = p + 1; q < eol; q++) {
+            if (*q == '\\' && q + 1 < eol)
+                q++;
+            else if (*q == '>')
+                return q + 1;
+            else if (*q == '<')
+                return NULL;
+        }
+        return NULL;
+    }
+    const char *q = p;
+    int depth = 0;
+    for (; q < eol && (unsigned char)*q > ' ' && *q != 0x7F; q++) {
+        if (*q == '\\' && q + 1 < eol && is_punct((unsigned char)q[1]))
+            q++;
+        else if (*q == '(')
+            depth++;
+        else if (*q == ')' && --depth < 0)
+            return NULL;
+    }
+    return q > p && depth == 0 ? q : NULL;
+}
+
+/* The end of a link title at p ("...", '...' or (...), escapes
+ * allowed, on one line), or NULL. */
+static const char *link_title(const char *p, const char *eol)
+{
+    if (p >= eol || (*p != '"' && *p != '\'' && *p != '('))
+        return NULL;
+    char close = *p == '(' ? ')' : *p;
+    for (const char *q = p + 1; q < eol; q++) {
+        if (*q == '\\' && q + 1 < eol)
+            q++;
+        else if (*q == close)
+            return q + 1;
+        else if (close == ')' && *q == '(')
+            return NULL;
+    }
+    return NULL;
+}
+
+/*
+ * link_definition - is the line [p, eol) (of the text that ends at `end`)
+ * the start of a link reference definition, CommonMark's
+ *
+ *   [label]: destination "optional title"
+ *
+ * with nothing else after it? The destination may be on the next line
+ * (after "[label]:" alone) and the title on the line after the
+ * destination. Returns the end of its last line (a '\n' or `end`), or
+ * NULL when the line is not one: "[Update]: The prime minister named"
+ * is text. A footnote's "[^1]: text" is never one (footnote_text).
+ */
+static const char *link_definition(const char *p, const char *eol,
+                                   const char *end)
+{
+    if (!(p = block_indent(p, eol)) || eol - p < 2 || p[1] == '^' ||
+        !(p = label_colon(p, eol)))
+        return NULL;
+    p = skip_blanks(p, eol);
+    if (p == eol) {               /* the destination on the next line */
+        if (eol == end)
+            return NULL;
+        p = skip_blanks(eol + 1, end);
+        eol = end_of_line(p, end);
+    }
+    const char *q = link_destination(p, eol);
+    if (!q)
+        return NULL;
+    q = skip_blanks(q, eol);
+    if (q == eol) {               /* perhaps a title on the next line */
+        if (eol < end) {
+            const char *np = skip_blanks(eol + 1, end);
+            const char *ne = end_of_line(np, end);
+            const char *t = link_title(np, ne);
+            if (t && skip_blanks(t, ne) == ne)
+                return ne;
+        }
+        return eol;
+    }
+    if (q == p || !(q[-1] == ' ' || q[-1] == '\t'))
+        return NULL;              /* the title must follow a blank */
+    q = link_title(q, eol);
+    return q && skip_blanks(q, eol) == eol ? eol : NULL;
+}
+
+/* The text of a footnote definition ("[^1]: According to ..."): the
+ * byte after the "[^label]:" marker, or NULL when [p, eol) does not open
+ * one. */
+static const char *footnote_text(const char *p, const char *eol)
+{
+    if (!(p = block_indent(p, eol)) || eol - p < 3 || p[1] != '^' ||
+        !(p = label_colon(p, eol)))
+        return NULL;
+    return skip_blanks(p, eol);
 }
 
 /* Level of an ATX heading at p ("# ", "## " ...; 0 when none) and the
@@ -824,6 +1587,7 @@ static char *convert_body(char *p, char *end, title_span *h1,
         char *eol = line_end(p, end);
         char *next = eol < end ? eol + 1 : end;
         char *line_start = w;
+        const char *def;
         char ch;
         size_t n;
         if (fence) {
@@ -844,14 +1608,19 @@ static char *convert_body(char *p, char *end, title_span *h1,
                 h1->end = prev_end;
                 h1->first_line = first->start == prev_start;
             }
+        } else if (!st.in_comment && (def = link_definition(p, eol, end))) {
+            /* a link's target (and title), not text: dropped whole */
+            eol = (char *)def;
+            next = eol < end ? eol + 1 : end;
         } else if (st.in_comment || !syntax_only(p, eol)) {
             const char *text;
             int level = st.in_comment ? 0 : atx_heading(p, eol, &text);
             if (level) {
                 w = inline_text(&st, text, heading_end(text, eol), w);
             } else {
-                const char *body = st.in_comment ? p
-                                                 : skip_block_markers(p, eol);
+                const char *body = st.in_comment ? p : footnote_text(p, eol);
+                if (!body)
+                    body = skip_block_markers(p, eol);
                 w = inline_text(&st, body, eol, w);
             }
             char *ts = line_start, *te = w;
@@ -894,6 +1663,58 @@ static char *span_dup(const char *s, const char *e)
 }
 
 /*
+ * compose_body - the body with the front matter's lead text first
+ * (subtitle, description, summary, excerpt: the text for readers it
+ * gives, as HTML's meta description opens an HTML page's body), each on
+ * its own paragraph unless the title or the body (or a lead before it)
+ * holds it already. Returns the new body (malloc()ed, *body_end moved to
+ * its end), or NULL when there is nothing to add or no memory
+ * (fm->nomem set).
+ */
+static char *compose_body(front_matter *fm, const char *title,
+                          const char *body, char **body_end)
+{
+    size_t len = (size_t)(*body_end - body), add = 0;
+    for (int k = F_LEAD_FIRST; k < F_COUNT; k++)
+        if (fm->values[k])
+            add += strlen(fm->values[k]) + 2;
+    if (!add)
+        return NULL;
+    char *out = malloc(add + len + 1), *w = out;
+    if (!out) {
+        fm->nomem = 1;
+        return NULL;
+    }
+    *out = '\0';
+    for (int k = F_LEAD_FIRST; k < F_COUNT; k++) {
+        const char *v = fm->values[k];
+        if (!v || (title && strstr(title, v)) || strstr(body, v) ||
+            strstr(out, v))
+            continue;
+        if (w > out) {
+            memcpy(w, "\n\n", 2);
+            w += 2;
+        }
+        size_t n = strlen(v);
+        memcpy(w, v, n + 1);
+        w += n;
+    }
+    if (w == out) {
+        free(out);
+        return NULL;
+    }
+    if (len) {
+        memcpy(w, "\n\n", 2);
+        w += 2;
+        memcpy(w, body, len);
+        w += len;
+    }
+    *w = '\0';
+    *body_end = w;
+    return out;
+}
+
+/*
  * corpus_parse_md - see corpus_internal.h and the comment at the top.
  * The title is copied (it may sit in the middle of the body); the body and
  * the front matter values point into `text`.
@@ -901,7 +1722,8 @@ static char *span_dup(const char *s, const char *e)
 corpus_status corpus_parse_md(corpus_reader *rd, corpus_buf *text)
 {
     char *end = text->data + text->len;
-    front_matter fm = {{NULL}, NULL, 0, 0};
+    front_matter fm;
+    memset(&fm, 0, sizeof fm);
     char *body = parse_front_matter(rd, text->data, end, &fm);
 
     title_span h1 = {NULL, NULL, 0}, first = {NULL, NULL, 0};
@@ -927,6 +1749,9 @@ corpus_status corpus_parse_md(corpus_reader *rd, corpus_buf *text)
     while (body_end > body && corpus_is_space((unsigned char)body_end[-1]))
         body_end--;
     *body_end = '\0';
+    char *composed = compose_body(&fm, title, body, &body_end);
+    if (composed)
+        body = composed;
 
     corpus_status s;
     if (!title || fm.nomem)
@@ -945,6 +1770,7 @@ corpus_status corpus_parse_md(corpus_reader *rd, corpus_buf *text)
         s = corpus_emit(rd, &a, 0);
     }
     free(title);
+    free(composed);
     front_matter_free(&fm);
     return s;
 }

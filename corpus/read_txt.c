@@ -2,19 +2,27 @@
  * read_txt.c - the plain text format: one article per file.
  *
  *   Title: Optional headline            <- optional header block: only
- *   Date: 2023-11-05                       "Key: value" lines with known
- *   Tags: politics, elections              keys, ended by a blank line
+ *   Date: 2023-11-05                       "Key: value" lines, one key a
+ *   Tags: politics, elections              known one, ended by a blank
+ *                                          line
  *
  *   Headline when there was no Title:   <- first non-empty line
  *
  *   Body paragraphs ...                 <- the rest
  *
  * The header block counts only when every line before the first blank line
- * is a header with a known key; otherwise the file has no header and its
- * first line is ordinary text (many real articles start "Word: ..."). A
- * file that opens with a mail header block instead (From, Subject,
- * Newsgroups, Message-ID: a message saved as .txt) is read as mail
- * (read_mail.c).
+ * is a "Key: value" line, the key one word (an ASCII letter, then letters,
+ * digits, '-' or '_': "Slug", "X-Category"; the value not "//...", as in
+ * "https://..."), and at least one key is a known one; the lines with
+ * other keys (Slug:, Category:, By:, Link:) are then left out, neither
+ * metadata nor body. Otherwise the file has no header and its first line
+ * is ordinary text: many real articles start "Word: ...", but such a line
+ * alone is no header ("Note: the minister said", "Update: ..." have no
+ * known key), nor is a paragraph with a line that is not "Key: value"
+ * ("Editor's note: ..."). A file that opens with a mail header block
+ * instead (From, Subject, Newsgroups, Message-ID: a message saved as
+ * .txt) is read as mail (read_mail.c), unless every key of its first
+ * block is a known one of ours.
  * Fields are cut out of the text buffer in place (NULs written into it), so
  * nothing but the tag list is allocated.
  */
@@ -54,17 +62,29 @@ static int is_blank(const char *p, const char *eol)
     return 1;
 }
 
+/* Longest key of a header line. */
+#define MAX_KEY 40
+
 /*
- * header_line - is [p, eol) a "Key: value" line with a known key?
- * Returns the key's H_* index and sets *value to the first byte after the
- * colon, or returns -1.
+ * header_line - is [p, eol) a "Key: value" line (see the top of this
+ * file)? Returns the key's H_* index when it is a known one, -2 when it
+ * is another, -1 when the line is not a header line; sets *value to the
+ * first byte after the colon.
  */
 static int header_line(char *p, char *eol, char **value)
 {
-    char *colon = memchr(p, ':', (size_t)(eol - p));
-    if (!colon || colon == p)
+    char *q = p;
+    if (q >= eol || !gz_ascii_isalpha((unsigned char)*q))
         return -1;
-    size_t klen = (size_t)(colon - p);
+    while (q < eol && q - p <= MAX_KEY &&
+           (gz_ascii_isalnum((unsigned char)*q) || *q == '-' || *q == '_'))
+        q++;
+    if (q >= eol || *q != ':' || q - p > MAX_KEY)
+        return -1;
+    if (eol - q >= 3 && q[1] == '/' && q[2] == '/')
+        return -1;                     /* "https://...": a URL, not a key */
+    size_t klen = (size_t)(q - p);
+    *value = q + 1;
     for (int k = 0; k < H_COUNT; k++) {
         const char *key = header_keys[k];
         if (strlen(key) != klen)
@@ -72,32 +92,32 @@ static int header_line(char *p, char *eol, char **value)
         size_t i = 0;
         while (i < klen && (char)gz_ascii_tolower(p[i]) == key[i])
             i++;
-        if (i == klen) {
-            *value = colon + 1;
+        if (i == klen)
             return k;
-        }
     }
-    return -1;
+    return -2;
 }
 
 /*
  * header_block_end - where the header block of [text, end) stops, i.e. the
  * start of the line after its terminating blank line; or NULL when the text
- * does not open with a header block (no lines, a line that is not a known
- * header, or no blank line after them).
+ * does not open with a header block (a line that is not a header line, no
+ * known key, or no blank line after them). `strict`: every key
+ * must be a known one.
  */
-static char *header_block_end(char *text, char *end)
+static char *header_block_end(char *text, char *end, int strict)
 {
     char *p = text;
-    int lines = 0;
+    int known = 0;
     while (p < end) {
         char *eol = line_end(p, end);
         char *value;
         if (is_blank(p, eol))
-            return lines > 0 ? next_line(eol, end) : NULL;
-        if (header_line(p, eol, &value) < 0)
+            return known > 0 ? next_line(eol, end) : NULL;
+        int k = header_line(p, eol, &value);
+        if (k == -1 || (k == -2 && strict))
             return NULL;
-        lines++;
+        known += k >= 0;
         p = next_line(eol, end);
     }
     return NULL;
@@ -166,7 +186,7 @@ corpus_status corpus_parse_txt(corpus_reader *rd, corpus_buf *text)
      * Subject... which ours never has): read as the message it is, so
      * that "From:" is not its title nor its headers body text, and its
      * bytes are decoded once, by the charset it declares. */
-    if (!header_block_end(text->data, text->data + text->len) &&
+    if (!header_block_end(text->data, text->data + text->len, 1) &&
         corpus_mail_header_len(text->data, text->len) > 0)
         return corpus_parse_mail(rd, text);
     corpus_status s = corpus_fix_encoding(text, rd->why, rd->whylen);
@@ -175,7 +195,7 @@ corpus_status corpus_parse_txt(corpus_reader *rd, corpus_buf *text)
 
     char *p = text->data, *end = text->data + text->len;
     char *values[H_COUNT] = {NULL};
-    char *after = header_block_end(p, end);
+    char *after = header_block_end(p, end, 0);
     if (after) {
         parse_header(p, after, values);
         p = after;

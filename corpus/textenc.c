@@ -2,6 +2,7 @@
  * textenc.c - UTF-8 validation and Windows-1252 decoding.
  */
 #include "corpus.h"
+#include "corpus_internal.h"
 #include "utf8.h"
 
 #include <stdint.h>
@@ -25,8 +26,8 @@ static const uint16_t cp1252_high[32] = {
     0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178,
 };
 
-/* Code point of one Windows-1252 byte. */
-static unsigned cp1252_code_point(unsigned char c)
+/* corpus_cp1252_code_point - see corpus_internal.h. */
+unsigned corpus_cp1252_code_point(unsigned char c)
 {
     if (c >= 0x80 && c <= 0x9F)
         return cp1252_high[c - 0x80];
@@ -67,7 +68,7 @@ char *corpus_cp1252_to_utf8(const char *s, size_t len, size_t *out_len)
     const unsigned char *in = (const unsigned char *)s;
     size_t n = 0;
     for (size_t i = 0; i < len; i++)
-        n += utf8_len(cp1252_code_point(in[i]));
+        n += utf8_len(corpus_cp1252_code_point(in[i]));
     /* n <= 3 * len and len is the size of an object, so n + 1 cannot wrap
      * unless len > SIZE_MAX / 3; guard anyway. */
     if (len > (SIZE_MAX - 1) / 3)
@@ -78,7 +79,7 @@ char *corpus_cp1252_to_utf8(const char *s, size_t len, size_t *out_len)
         return NULL;
     char *p = out;
     for (size_t i = 0; i < len; i++)
-        p = utf8_put(p, cp1252_code_point(in[i]));
+        p = utf8_put(p, corpus_cp1252_code_point(in[i]));
     *p = '\0';
     if (out_len)
         *out_len = n;
@@ -127,7 +128,7 @@ char *corpus_text_to_utf8(const char *s, size_t len, size_t *out_len)
     size_t size = 0;
     for (size_t i = 0; i < len;) {
         size_t n = multibyte_len(in + i, end);
-        size += n ? n : utf8_len(cp1252_code_point(in[i]));
+        size += n ? n : utf8_len(corpus_cp1252_code_point(in[i]));
         i += n ? n : 1;
     }
     char *out = malloc(size + 1);
@@ -139,7 +140,7 @@ char *corpus_text_to_utf8(const char *s, size_t len, size_t *out_len)
         if (n)
             memcpy(p, in + i, n), p += n;
         else
-            p = utf8_put(p, cp1252_code_point(in[i]));
+            p = utf8_put(p, corpus_cp1252_code_point(in[i]));
         i += n ? n : 1;
     }
     *p = '\0';

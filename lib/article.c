@@ -44,7 +44,8 @@ void gazette_article_free(gazette_article_t *article)
 
 /* A copy of `value` as the file readers hand a field on (corpus.h):
  * control characters replaced by spaces, tab and line feed kept in the
- * body only, a one-line field trimmed when one was replaced. The id is
+ * body only, soft hyphens removed, a one-line field trimmed when one was
+ * replaced. The id is
  * copied as given, as the readers keep a file's name. NULL when out of
  * memory. */
 static char *clean_copy(gazette_field_t field, const char *value)

@@ -274,6 +274,44 @@ static void test_writer_control_characters(void **state)
     gazette_index_close(index);
 }
 
+/* A soft hyphen (U+00AD) given in a field is taken out as the readers
+ * take it out: the word it sat in is found, and highlighted, whole. */
+static void test_writer_soft_hyphen(void **state)
+{
+    (void)state;
+    const char *db = path_in("shy");
+    gazette_writer_t *w = NULL;
+    assert_int_equal(gazette_writer_open(db, "english", 0, &w),
+                     GAZETTE_STATUS_OK);
+    gazette_article_t *a = article("s/1", "Die Bundes\xC2\xADregierung",
+                                   "Heute tagt die Bundes\xC2\xADregierung.");
+    assert_string_equal(gazette_article_get(a, GAZETTE_FIELD_TITLE),
+                        "Die Bundesregierung");
+    assert_int_equal(gazette_article_add_tag(a, "Bundes\xC2\xADtag"),
+                     GAZETTE_STATUS_OK);
+    assert_string_equal(gazette_article_tag(a, 0), "Bundestag");
+    put(w, a);
+    assert_int_equal(gazette_writer_close(w), GAZETTE_STATUS_OK);
+
+    gazette_index_t *index = NULL;
+    assert_int_equal(gazette_index_open(db, &index), GAZETTE_STATUS_OK);
+    assert_int_equal(hits(index, "regierung"), 0);
+    gazette_results_t *r = NULL;
+    assert_int_equal(gazette_search(index, "bundesregierung", NULL, &r),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_results_count(r), 1);
+    const gazette_hit_t *hit = gazette_results_hit(r, 0);
+    const char *plain = gazette_hit_plain_snippet(hit);
+    assert_string_equal(plain, "Heute tagt die Bundesregierung.");
+    assert_int_equal(gazette_hit_highlight_count(hit), 1);
+    size_t start, end;
+    gazette_hit_highlight(hit, 0, &start, &end);
+    assert_int_equal(start, strlen("Heute tagt die "));
+    assert_int_equal(end, strlen("Heute tagt die Bundesregierung"));
+    gazette_results_free(r);
+    gazette_index_close(index);
+}
+
 /* One writer at a time; the second is told who holds the lock. An index
  * keeps its language. */
 static void test_writer_lock_and_language(void **state)
@@ -1553,6 +1591,7 @@ int main(void)
         cmocka_unit_test(test_writer_bad_input),
         cmocka_unit_test(test_bulk_load_commits),
         cmocka_unit_test(test_writer_control_characters),
+        cmocka_unit_test(test_writer_soft_hyphen),
         cmocka_unit_test(test_writer_lock_and_language),
         cmocka_unit_test(test_writer_lock_shared_with_forked_child),
         cmocka_unit_test(test_empty_language_refused),

@@ -1064,6 +1064,60 @@ static void test_txt_not_a_header(void **state)
     got_free(&g);
 }
 
+/* A header block may hold keys Gazette does not know (Slug:, Category:,
+ * Link:): with one known key among "Key: value" lines, those lines are
+ * left out, neither metadata nor body. A first line that only looks like
+ * one ("Note: ...", a transcript's "Q:"/"A:") stays text. */
+static void test_txt_header_unknown_keys(void **state)
+{
+    got_article g = {0};
+    char why[256];
+    corpus_status s = write_read(*state, "slug.txt",
+        "Title: Known plus slug\n"
+        "Slug: port-strike\n"
+        "Date: 2024-04-02\n"
+        "X-Category_2: Business\n"
+        "By: Maria Gomez\n"
+        "Link: https://x.example/b\n"
+        "\n"
+        "Body slugword.\n", &g, why);
+    assert_int_equal(s, CORPUS_OK);
+    assert_string_equal(g.title, "Known plus slug");
+    assert_string_equal(g.date, "2024-04-02");
+    assert_string_equal(g.body, "Body slugword.");
+    assert_null(g.author);
+    assert_null(g.url);
+    got_free(&g);
+
+    /* no known key: text */
+    s = write_read(*state, "note.txt",
+        "Note: the minister said\n\nShe will resign.\n", &g, why);
+    assert_int_equal(s, CORPUS_OK);
+    assert_string_equal(g.title, "Note: the minister said");
+    assert_string_equal(g.body, "She will resign.");
+    got_free(&g);
+    s = write_read(*state, "qa.txt",
+        "Q: Where were you?\nA: At home.\n\nThe interview went on.\n", &g,
+        why);
+    assert_string_equal(g.title, "Q: Where were you?");
+    assert_string_equal(g.body, "A: At home.\n\nThe interview went on.");
+    got_free(&g);
+
+    /* a line whose "key" is not one word, or a URL: not a header block */
+    s = write_read(*state, "note2.txt",
+        "Title: Budget\nEditor's note: corrected on Tuesday.\n\nBody.\n", &g,
+        why);
+    assert_string_equal(g.title, "Title: Budget");
+    assert_string_equal(g.body, "Editor's note: corrected on Tuesday.\n\n"
+                                "Body.");
+    got_free(&g);
+    s = write_read(*state, "url.txt",
+        "Date: 2024-04-02\nhttps://example.org/a\n\nBody.\n", &g, why);
+    assert_string_equal(g.title, "Date: 2024-04-02");
+    assert_null(g.date);
+    got_free(&g);
+}
+
 static void test_txt_title_only(void **state)
 {
     got_article g = {0};
@@ -1667,6 +1721,10 @@ static void test_parse_date(void **state)
         /* ISO 8601's basic form, as in paths */
         {"20231105", 2023, 11, 5},
         {" 20240229 ", 2024, 2, 29},
+        /* and with a time after 'T' (hhmm, hhmmss), as calendars and
+         * logs write it */
+        {"20231105T1000", 2023, 11, 5},
+        {"20231105T100000Z", 2023, 11, 5},
     };
     for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
         int y = 0, m = 0, d = 0;
@@ -1713,7 +1771,8 @@ static void test_parse_date(void **state)
         "20231301",
         "18991231",                   /* years as in paths: 1900-2199 */
         "22000101",
-        "20231105T1000",
+        "20231105T10",                /* a time needs its minutes */
+        "18991231T100000Z",           /* the years of eight digits */
         "2023 1105",
         "yesterday",
     };
@@ -1885,6 +1944,7 @@ int main(int argc, char **argv)
         T(test_txt_header_block),
         T(test_txt_header_without_title),
         T(test_txt_not_a_header),
+        T(test_txt_header_unknown_keys),
         T(test_txt_title_only),
         T(test_txt_tags),
         T(test_txt_crlf_and_bom),

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "corpus.h"
+#include "md_entities.h"
 #include "test_util.h"
 
 /* ------------------------------------------------------------ fixture */
@@ -256,6 +257,124 @@ static void test_md_front_matter_and_body(void **state)
     }
 }
 
+/* Only a real link reference definition ("[label]: destination" and an
+ * optional title, nothing else) is dropped as syntax: a line that merely
+ * starts "[Update]:" is text, and so is a footnote's, without its mark. */
+static void test_md_link_definitions(void **state)
+{
+    (void)state;
+    reading *r = read_text("defs.md",
+        "# Minister resigns\n"
+        "\n"
+        "The minister resigned on Friday.[^1] Again.[^note]\n"
+        "\n"
+        "[Update]: The prime minister has named a successor.\n"
+        "\n"
+        "[^1]: According to two officials briefed on the decision.\n"
+        "   [^note]: Second footnote text.\n"
+        "[ref]: https://example.org/r \"Ref title\"\n"
+        "[ref2]: <https://example.org/x y> 'single'\n"
+        "  [ref3]: /relative (paren title)\n"
+        "[ref4]:\n"
+        "  https://example.org/next-line\n"
+        "  \"title on its own line\"\n"
+        "[ref5]: https://example.org/five\n"
+        "[a]: https://example.org \"unclosed title\n"
+        "[b]: two words here\n"
+        "    [c]: https://example.org/indented-code\n"
+        "[]: https://example.org/empty-label\n"
+        "Closing line.\n");
+    assert_int_equal(r->status, CORPUS_OK);
+    const char *body = r->a[0].body;
+    assert_string_equal(r->a[0].title, "Minister resigns");
+    assert_non_null(strstr(body, "Friday. Again."));
+    assert_null(strstr(body, "^"));
+    assert_non_null(strstr(body, "Update: The prime minister has named a "
+                                 "successor."));
+    assert_non_null(strstr(body, "\nAccording to two officials briefed on "
+                               "the decision.\nSecond footnote text.\n"));
+    /* real definitions: gone, titles and next-line parts too */
+    assert_null(strstr(body, "example.org/r"));
+    assert_null(strstr(body, "Ref title"));
+    assert_null(strstr(body, "x y"));
+    assert_null(strstr(body, "single"));
+    assert_null(strstr(body, "relative"));
+    assert_null(strstr(body, "paren title"));
+    assert_null(strstr(body, "next-line"));
+    assert_null(strstr(body, "own line"));
+    assert_null(strstr(body, "five"));
+    /* not definitions: text */
+    assert_non_null(strstr(body, "unclosed title"));
+    assert_non_null(strstr(body, "b: two words here"));
+    assert_non_null(strstr(body, "indented-code"));
+    assert_non_null(strstr(body, "empty-label"));
+    assert_non_null(strstr(body, "Closing line."));
+    reading_free(r);
+}
+
+/* Every named character reference of HTML 4 is decoded (case matters),
+ * numeric ones as HTML reads them. */
+static void test_md_entities(void **state)
+{
+    (void)state;
+    reading *r = read_text("ent.md",
+        "# Caf&eacute; in Z&uuml;rich\n"
+        "\n"
+        "It&rsquo;s &Eacute;lys&eacute;e &AElig; &thetasym; &loz; &yen; "
+        "&le; &spades; Bundes&shy;regierung.\n"
+        "&#150; &#x97; &#x2013; &#233; &#0; &#1;|\n"
+        "&AMP; &eacute &Eacutex; &notanentity; &amp;amp;\n");
+    assert_int_equal(r->status, CORPUS_OK);
+    assert_string_equal(r->a[0].title, "Caf\xC3\xA9 in Z\xC3\xBCrich");
+    assert_string_equal(r->a[0].body,
+        "It\xE2\x80\x99s \xC3\x89lys\xC3\xA9" "e \xC3\x86 \xCF\x91 "
+        "\xE2\x97\x8A \xC2\xA5 \xE2\x89\xA4 \xE2\x99\xA0 Bundesregierung.\n"
+        "\xE2\x80\x93 \xE2\x80\x94 \xE2\x80\x93 \xC3\xA9 \xEF\xBF\xBD   \n"
+        "&AMP; &eacute &Eacutex; &notanentity; &amp;");
+    reading_free(r);
+
+    /* the whole table: sorted for bsearch, and each name decoded */
+    size_t n = sizeof md_entities / sizeof md_entities[0];
+    assert_int_equal(n, 253);
+    char *text = malloc(n * 24 + 16), *w = text;
+    assert_non_null(text);
+    w += sprintf(w, "# T\n");
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            assert_true(strcmp(md_entities[i - 1].name,
+                               md_entities[i].name) < 0);
+        w += sprintf(w, "x&%s;x\n", md_entities[i].name);
+    }
+    r = read_text("all.md", text);
+    free(text);
+    const char *line = r->a[0].body;
+    for (size_t i = 0; i < n; i++) {
+        unsigned cp = md_entities[i].cp;
+        char want[8] = "x", *q = want + 1;
+        if (cp == 0xAD) {
+            /* removed, as everywhere */
+        } else if (cp < 0x80) {
+            *q++ = (char)cp;
+        } else if (cp < 0x800) {
+            *q++ = (char)(0xC0 | (cp >> 6));
+            *q++ = (char)(0x80 | (cp & 0x3F));
+        } else {
+            *q++ = (char)(0xE0 | (cp >> 12));
+            *q++ = (char)(0x80 | ((cp >> 6) & 0x3F));
+            *q++ = (char)(0x80 | (cp & 0x3F));
+        }
+        *q++ = 'x';
+        *q = '\0';
+        const char *nl = strchr(line, '\n');
+        size_t len = nl ? (size_t)(nl - line) : strlen(line);
+        if (len != strlen(want) || memcmp(line, want, len) != 0)
+            fail_msg("&%s; read as \"%.*s\"", md_entities[i].name,
+                     (int)len, line);
+        line = nl ? nl + 1 : line + len;
+    }
+    reading_free(r);
+}
+
 static void test_md_title_fallbacks(void **state)
 {
     (void)state;
@@ -363,7 +482,12 @@ static void test_md_yaml_front_matter(void **state)
     assert_string_equal(g->tags, "Middle East, North Africa|plain tag");
     assert_string_equal(g->url, "https://example.org/a#b");
     assert_null(g->author);        /* an alias is not followed */
-    assert_int_equal(r->nwarn, 0);
+    /* what is left out is said, in one warning */
+    assert_int_equal(r->nwarn, 1);
+    assert_non_null(strstr(r->warn[0], "y/block.md|front matter: \"tags\" "
+                           "has an item that is not a name; \"author\" is "
+                           "an alias (not followed): the article is indexed "
+                           "without them"));
     reading_free(r);
 
     /* a scalar list of tags is split on commas; a list where a title
@@ -379,6 +503,158 @@ static void test_md_yaml_front_matter(void **state)
     assert_int_equal(r->status, CORPUS_OK);
     assert_string_equal(r->a[0].title, "T");
     assert_int_equal(r->nwarn, 0);
+    reading_free(r);
+}
+
+/* Front matter as blogs write it: author lists and mappings, categories
+ * and keywords as tags, a description that opens the body. */
+static void test_md_front_matter_fields(void **state)
+{
+    (void)state;
+    reading *r = read_text("fm/list.md",
+        "---\n"
+        "title: T\n"
+        "author: [Alice Ames, 'Bob Brown']\n"
+        "source:\n"
+        "  name: Wire Co\n"
+        "  url: https://wire.example\n"
+        "tags: [news]\n"
+        "categories:\n"
+        "  - Politics\n"
+        "  - news\n"
+        "keywords: kw1, kw2\n"
+        "description: A description descword.\n"
+        "summary: T\n"
+        "---\n"
+        "Body text.\n");
+    assert_int_equal(r->status, CORPUS_OK);
+    got *g = &r->a[0];
+    assert_string_equal(g->author, "Alice Ames, Bob Brown");
+    assert_string_equal(g->source, "Wire Co");
+    assert_string_equal(g->tags, "news|Politics|kw1|kw2");
+    /* the description opens the body; the summary is the title: not
+     * repeated */
+    assert_string_equal(g->body, "A description descword.\n\nBody text.");
+    assert_int_equal(r->nwarn, 0);
+    reading_free(r);
+
+    r = read_text("fm/map.md",
+        "---\n"
+        "title: T\n"
+        "authors:\n"
+        "  - name: Carl Cole\n"
+        "    twitter: \"@carl\"\n"
+        "  - Dana Dee\n"
+        "description: Body text.\n"
+        "---\n"
+        "Body text.\n");
+    g = &r->a[0];
+    assert_string_equal(g->author, "Carl Cole, Dana Dee");
+    assert_string_equal(g->body, "Body text.");   /* held already */
+    assert_int_equal(r->nwarn, 0);
+    reading_free(r);
+
+    /* what cannot be a name is left out, and said */
+    r = read_text("fm/bad.md",
+        "---\n"
+        "title: T\n"
+        "author: {twitter: x}\n"
+        "date: [2024-01-01]\n"
+        "---\n"
+        "Body.\n");
+    g = &r->a[0];
+    assert_null(g->author);
+    assert_null(g->date);
+    assert_int_equal(r->nwarn, 1);
+    assert_non_null(strstr(r->warn[0], "front matter: \"author\" is a "
+                           "mapping without a \"name\"; \"date\" is a list: "
+                           "the article is indexed without them"));
+    reading_free(r);
+
+    /* the line-by-line reading of invalid YAML knows them too */
+    r = read_text("fm/lines.md",
+        "---\n"
+        "title: Gaza: talks\n"
+        "author: [Alice Ames, 'Bob Brown']\n"
+        "categories:\n"
+        "  - Politics\n"
+        "keywords: 'a, b'\n"
+        "---\n"
+        "Body.\n");
+    g = &r->a[0];
+    assert_string_equal(g->title, "Gaza: talks");
+    assert_string_equal(g->author, "Alice Ames, Bob Brown");
+    assert_string_equal(g->tags, "Politics|a|b");
+    assert_int_equal(r->nwarn, 1);
+    reading_free(r);
+}
+
+/* Hugo's TOML front matter between "+++" lines. */
+static void test_md_toml_front_matter(void **state)
+{
+    (void)state;
+    reading *r = read_text("fm/hugo.md",
+        "+++\n"
+        "title = \"Hugo \\\"quoted\\\" post\"  # a comment\n"
+        "date = 2024-02-10T08:00:00-05:00\n"
+        "draft = false\n"
+        "authors = [\"Alice Ames\", 'Bob Brown']\n"
+        "tags = [\n"
+        "  \"one\",  # first\n"
+        "  'two, three',\n"
+        "]\n"
+        "categories = [\"Politics\"]\n"
+        "description = '''\n"
+        "A long\n"
+        "description.'''\n"
+        "url = 'https://example.org/p'\n"
+        "source = { name = \"Wire Co\", url = \"https://w\" }\n"
+        "weight = 1.5\n"
+        "'keywords' = \"kw\"\n"
+        "[params]\n"
+        "title = \"not the title\"\n"
+        "author = \"not the author\"\n"
+        "+++\n"
+        "Body text hugoword.\n");
+    assert_int_equal(r->status, CORPUS_OK);
+    got *g = &r->a[0];
+    assert_string_equal(g->title, "Hugo \"quoted\" post");
+    assert_string_equal(g->date, "2024-02-10T08:00:00-05:00");
+    assert_string_equal(g->author, "Alice Ames, Bob Brown");
+    assert_string_equal(g->tags, "one|two, three|Politics|kw");
+    assert_string_equal(g->url, "https://example.org/p");
+    assert_string_equal(g->source, "Wire Co");
+    assert_string_equal(g->body, "A long description.\n\nBody text "
+                                 "hugoword.");
+    assert_int_equal(r->nwarn, 0);
+    int y, m, d;
+    assert_true(corpus_parse_date(g->date, &y, &m, &d));
+    reading_free(r);
+
+    /* lines that are not TOML are left out, never body text, and said */
+    r = read_text("fm/badtoml.md",
+        "+++\n"
+        "title = \"Still read\"\n"
+        "this is not toml\n"
+        "tags = [\"a\" \"b\"]\n"
+        "author = \"Ann\" extra\n"
+        "date = \"2024-02-11\"\n"
+        "+++\n"
+        "# Heading\n\nBody.\n");
+    assert_int_equal(r->status, CORPUS_OK);
+    g = &r->a[0];
+    assert_string_equal(g->title, "Still read");
+    assert_string_equal(g->date, "2024-02-11");
+    assert_null(strstr(g->body, "toml"));
+    assert_null(strstr(g->body, "+++"));
+    assert_int_equal(r->nwarn, 1);
+    assert_non_null(strstr(r->warn[0], "front matter is not valid TOML "
+                                       "(line 3: "));
+    reading_free(r);
+
+    /* "+++" that nothing closes is text */
+    r = read_text("fm/open.md", "+++\ntitle = \"x\"\n\nBody.\n");
+    assert_string_equal(r->a[0].title, "+++");
     reading_free(r);
 }
 
@@ -783,6 +1059,45 @@ static void test_html_deep_nesting(void **state)
     reading_free(r);
 }
 
+/* U+00AD SOFT HYPHEN is a hint where a word may break, not a break:
+ * every format hands the word on whole (Xapian would split it there),
+ * in the title, the body and the other fields. */
+static void test_soft_hyphen_removed(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *name, *text;
+    } cases[] = {
+        {"shy.txt", "Author: Ann Bundes\xC2\xADmann\n\nDie Bundes\xC2\xAD"
+                    "regierung\n\nDie Bundes\xC2\xADregierung tagt.\n"},
+        {"shy.md", "---\nauthor: Ann Bundes\xC2\xADmann\n---\n# Die Bundes"
+                   "&shy;regierung\n\nDie Bundes\xC2\xADregierung tagt.\n"},
+        {"shy.html", "<html><head><title>Die Bundes&shy;regierung</title>"
+                     "<meta name=\"author\" content=\"Ann Bundes&#173;mann\">"
+                     "</head><body><p>Die Bundes&shy;regierung tagt.</p>"
+                     "</body></html>"},
+        {"shy.jsonl", "{\"id\": \"1\", \"title\": \"Die Bundes\\u00ADregierung"
+                      "\", \"body\": \"Die Bundes\\u00adregierung tagt.\", "
+                      "\"author\": \"Ann Bundes\xC2\xADmann\"}\n"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        reading *r = read_text(cases[i].name, cases[i].text);
+        assert_int_equal(r->status, CORPUS_OK);
+        if (strcmp(r->a[0].title, "Die Bundesregierung") != 0 ||
+            strcmp(r->a[0].body, "Die Bundesregierung tagt.") != 0 ||
+            strcmp(r->a[0].author, "Ann Bundesmann") != 0)
+            fail_msg("%s: title \"%s\", body \"%s\", author \"%s\"",
+                     cases[i].name, r->a[0].title, r->a[0].body,
+                     r->a[0].author);
+        reading_free(r);
+    }
+    /* the joiners Xapian does not split at are kept as written */
+    reading *r = read_text("joiners.txt", "T\n\na\xE2\x81\xA0" "b c\xEF\xBB"
+                           "\xBF" "d\n");
+    assert_string_equal(r->a[0].body, "a\xE2\x81\xA0" "b c\xEF\xBB\xBF" "d");
+    reading_free(r);
+}
+
 /* --------------------------------------------------------- JSON Lines */
 
 static void test_jsonl_lines(void **state)
@@ -844,6 +1159,71 @@ static void test_jsonl_lines(void **state)
         assert_true(strncmp(r->warn[0], where, strlen(where)) == 0);
         reading_free(r);
     }
+}
+
+/* Metadata as exports write it: a number date is Unix time (seconds, or
+ * milliseconds from 10^11 on), names come as objects and arrays; what
+ * cannot be read is left out with a warning, never the article. */
+static void test_jsonl_metadata_types(void **state)
+{
+    (void)state;
+    const char text[] =
+        "{\"id\": \"s\", \"title\": \"T\", \"date\": 1709654400}\n"
+        "{\"id\": \"ms\", \"title\": \"T\", \"date\": 1709654400000}\n"
+        "{\"id\": \"f\", \"title\": \"T\", \"date\": 1709654399.5}\n"
+        "{\"id\": \"neg\", \"title\": \"T\", \"date\": -1}\n"
+        "{\"id\": \"big\", \"title\": \"T\", \"date\": 99999999999}\n"
+        "{\"id\": \"ms73\", \"title\": \"T\", \"date\": 100000000000}\n"
+        "{\"id\": \"o\", \"title\": \"T\", \"author\": {\"name\": \"Nes Ted\","
+        " \"email\": \"n@e.org\"}, \"source\": {\"name\": \"Wire Co\"}}\n"
+        "{\"id\": \"arr\", \"title\": \"T\", \"author\": [\"A One\", "
+        "{\"name\": \"B Two\"}, \"\", 3], \"tags\": [\"x\", {\"name\": \"y\"},"
+        " true]}\n"
+        "{\"id\": \"bad\", \"title\": \"T\", \"body\": \"kept\", \"date\": "
+        "true, \"author\": 12, \"source\": {\"id\": 4}, \"url\": [\"u\"], "
+        "\"tags\": 5}\n"
+        "{\"id\": \"far\", \"title\": \"T\", \"date\": 1e300}\n";
+    reading *r = read_text("meta.jsonl", text);
+    assert_int_equal(r->status, CORPUS_OK);
+    assert_int_equal(r->nbad, 0);
+    assert_int_equal(r->n, 10);
+    assert_string_equal(r->a[0].date, "2024-03-05T16:00:00Z");
+    assert_string_equal(r->a[1].date, "2024-03-05T16:00:00Z");
+    assert_string_equal(r->a[2].date, "2024-03-05T15:59:59Z");
+    assert_string_equal(r->a[3].date, "1969-12-31T23:59:59Z");
+    assert_string_equal(r->a[4].date, "5138-11-16T09:46:39Z");
+    assert_string_equal(r->a[5].date, "1973-03-03T09:46:40Z");
+    for (int i = 0; i < 6; i++) {
+        int y, m, d;
+        assert_true(corpus_parse_date(r->a[i].date, &y, &m, &d));
+    }
+    assert_string_equal(r->a[6].author, "Nes Ted");
+    assert_string_equal(r->a[6].source, "Wire Co");
+    assert_string_equal(r->a[7].author, "A One, B Two");
+    assert_string_equal(r->a[7].tags, "x|y");
+    assert_string_equal(r->a[8].body, "kept");
+    assert_null(r->a[8].date);
+    assert_null(r->a[8].author);
+    assert_null(r->a[8].source);
+    assert_null(r->a[8].url);
+    assert_string_equal(r->a[8].tags, "");
+    assert_null(r->a[9].date);
+    /* one warning per article that lost something, naming what */
+    assert_int_equal(r->nwarn, 3);
+    char want[4200];
+    snprintf(want, sizeof want, "%s/meta.jsonl:8|\"author\"[3] is a number; "
+             "\"tags\"[2] is a boolean: the article is indexed without "
+             "them", tmp);
+    assert_string_equal(r->warn[0], want);
+    snprintf(want, sizeof want, "%s/meta.jsonl:9|\"date\" is a boolean; "
+             "\"url\" is an array; \"author\" is a number; \"source\" is an "
+             "object without a \"name\"; \"tags\" is a number: the article "
+             "is indexed without them", tmp);
+    assert_string_equal(r->warn[1], want);
+    snprintf(want, sizeof want, "%s/meta.jsonl:10|\"date\" ", tmp);
+    assert_true(strncmp(r->warn[2], want, strlen(want)) == 0);
+    assert_non_null(strstr(r->warn[2], "out of the years 1-9999"));
+    reading_free(r);
 }
 
 static void test_jsonl_not_jsonl(void **state)
@@ -1054,6 +1434,15 @@ static void test_mail_usenet(void **state)
     assert_string_equal(r->a[0].title, "Apple prices");
     assert_string_equal(r->a[0].author, "John Doe");
     assert_string_equal(r->a[0].body, "Prices fell.");
+    reading_free(r);
+    /* its Date is one of our keys, its From and Subject are not: mail */
+    r = read_text("saved/dated.txt", "From: Ann <ann@example.org>\n"
+                  "Date: Fri, 24 Nov 2023 09:30:00 +0000\n"
+                  "Subject: Dated post\n\nHi.\n");
+    assert_int_equal(r->status, CORPUS_OK);
+    assert_string_equal(r->a[0].title, "Dated post");
+    assert_string_equal(r->a[0].author, "Ann");
+    assert_string_equal(r->a[0].body, "Hi.");
     reading_free(r);
     r = read_text("saved/ours.txt", "Title: Ours\nAuthor: Ann\n\nFrom: x\n"
                   "Subject: y\n\nText.\n");
@@ -1389,13 +1778,40 @@ static void test_dates(void **state)
     expect_date("Sept 3, 2026", 2026, 9, 3);
     expect_date("Thursday, February 29, 2024", 2024, 2, 29);
     expect_date("2026/11/27", 2026, 11, 27);
+    /* times as Americans, C, JavaScript and Java write them */
+    expect_date("March 5, 2024 10:30 AM EST", 2024, 3, 5);
+    expect_date("March 5, 2024, 10:30 a.m.", 2024, 3, 5);
+    expect_date("March 5, 2024 at 9:05 pm", 2024, 3, 5);
+    expect_date("5 March 2024, 10:00", 2024, 3, 5);
+    expect_date("Tue Mar  5 10:00:00 2024", 2024, 3, 5);
+    expect_date("Tue Mar  5 10:00:00 UTC 2024", 2024, 3, 5);
+    expect_date("Tue Mar 05 2024 10:00:00 GMT+0100 (Central European "
+                "Standard Time)", 2024, 3, 5);
+    expect_date("2024-03-05T10:00:00+01:00[Europe/Paris]", 2024, 3, 5);
+    expect_date("2024-03-05T10:00:00Z[!UTC][u-ca=gregory]", 2024, 3, 5);
+    expect_date("20240305T100000Z", 2024, 3, 5);
+    expect_date("20240305T1000", 2024, 3, 5);
+    expect_date("20240305T100000.25+0100", 2024, 3, 5);
+    /* dots: day first, always; or year first */
+    expect_date("05.03.2024", 2024, 3, 5);
+    expect_date("5.3.2024 10:30", 2024, 3, 5);
+    expect_date("2024.03.05", 2024, 3, 5);
 
     const char *bad[] = {"", "someday", "27 Nov", "Nov 2026", "32 Nov 2026",
                          "29 Feb 2023", "February 30, 2024", "27 Novx 2026",
                          "27 Nov 20266", "11/27/2026", "27/11/2026",
                          "2026/11/27 junk", "Fri, 27 Nov 2026 10:00 XYZ",
                          "27 Nov 2026 25:00", "Mo 27 Nov 2026",
-                         "Nov 27, 2026, 10:00 +9900"};
+                         "Nov 27, 2026, 10:00 +9900",
+                         "March 5, 2024 13:30 PM", "March 5, 2024 0:30 am",
+                         "March 5, 2024 10:30 AMX", "Tue Mar  5 10:00:00",
+                         "Tue Mar 05 2024 10:00:00 EST+0100",
+                         "2024-03-05T10:00:00+01:00[]",
+                         "2024-03-05T10:00:00+01:00[Europe/Paris",
+                         "2024-03-05[Europe/Paris]", "20240305T2500Z",
+                         "20240305T10", "20240305X100000", "05.13.2024",
+                         "31.04.2024", "1.2.24", "5.3.2024x", "2024.3.5",
+                         "2024.03/05"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         if (corpus_parse_date(bad[i], NULL, NULL, NULL))
             fail_msg("\"%s\" should not parse", bad[i]);
@@ -1457,6 +1873,9 @@ static void test_same_date_every_format(void **state)
         {"2023-11-03 10:00:00 +0100", "2023-11-03"},
         {"5 Apr 1993", "1993-04-05"},
         {"20231103", "2023-11-03"},     /* as in a path */
+        {"Fri Nov  3 23:30:00 2023", "2023-11-03"},
+        {"Fri Nov 03 2023 23:30:00 GMT-0500 (EST)", "2023-11-03"},
+        {"03.11.2023", "2023-11-03"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
         for (int fmt = 0; fmt < 5; fmt++) {
@@ -1509,15 +1928,21 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_supported_extensions),
         cmocka_unit_test(test_md_front_matter_and_body),
+        cmocka_unit_test(test_md_link_definitions),
+        cmocka_unit_test(test_md_entities),
         cmocka_unit_test(test_md_title_fallbacks),
         cmocka_unit_test(test_md_yaml_front_matter),
+        cmocka_unit_test(test_md_front_matter_fields),
+        cmocka_unit_test(test_md_toml_front_matter),
         cmocka_unit_test(test_md_yaml_malformed),
         cmocka_unit_test(test_md_hostile_lines),
         cmocka_unit_test(test_html_page),
         cmocka_unit_test(test_html_title_fallbacks),
         cmocka_unit_test(test_html_dates),
         cmocka_unit_test(test_html_deep_nesting),
+        cmocka_unit_test(test_soft_hyphen_removed),
         cmocka_unit_test(test_jsonl_lines),
+        cmocka_unit_test(test_jsonl_metadata_types),
         cmocka_unit_test(test_jsonl_not_jsonl),
         cmocka_unit_test(test_jsonl_repeated_ids),
         cmocka_unit_test(test_jsonl_line_encodings),

@@ -20,4 +20,22 @@ static inline int gz_days_in_month(int year, int month)
     return month == 2 && gz_is_leap_year(year) ? 29 : days[month - 1];
 }
 
+/* The day `days` after 1970-01-01 (negative: before it) in *year,
+ * *month (1..12) and *day of the proleptic Gregorian calendar, whatever
+ * range the platform's gmtime() has; |days| must be below 10^15. */
+static inline void gz_civil_from_days(long long days, long long *year,
+                                      int *month, int *day)
+{
+    /* counted in 400-year eras from 0000-03-01, so a leap day ends a year */
+    long long z = days + 719468;
+    long long era = (z >= 0 ? z : z - 146096) / 146097;
+    long long doe = z - era * 146097;                    /* 0..146096 */
+    long long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    long long doy = doe - (365 * yoe + yoe / 4 - yoe / 100); /* 0..365 */
+    long long mp = (5 * doy + 2) / 153;                  /* 0 = March */
+    *day = (int)(doy - (153 * mp + 2) / 5 + 1);
+    *month = (int)(mp < 10 ? mp + 3 : mp - 9);
+    *year = yoe + era * 400 + (*month <= 2);
+}
+
 #endif /* GAZETTE_CALENDAR_H */
