@@ -58,6 +58,10 @@ typedef struct corpus_reader {
     void *ctx;
     char *why;
     size_t whylen;
+    /* HTML read for another format (the HTML part of a mail, whose title
+     * is its Subject): all the visible text is the body, and a page
+     * without <title>, og:title or <h1> gives none of it to the title. */
+    int html_text_only;
 } corpus_reader;
 
 /* Signature of a format parser.

@@ -14,7 +14,7 @@
  * Subject is the title. Headers are never body text. The body is the first
  * text/plain part that is not an attachment (for multipart/alternative,
  * the plain version), else the first text/html part, read through the HTML
- * reader for its visible text; attached messages (message/rfc822) and
+ * reader for all its visible text (none of it is a title); attached messages (message/rfc822) and
  * other attachments are not read. GMime decodes the transfer encodings
  * (base64, quoted-printable), RFC 2047 encoded words in headers and the
  * declared charsets, but for UTF-8 and ASCII, whose bytes we decode
@@ -510,7 +510,9 @@ static int keep_html_body(const corpus_article *a, void *ctx)
 
 /*
  * html_body - the visible text of an HTML part, through the HTML reader
- * (corpus_parse_html) with a callback that keeps only the body. The
+ * (corpus_parse_html) with a callback that keeps only the body, all of
+ * the text (html_text_only: a page without a <title> or <h1>, as Gmail
+ * and Outlook write them, does not lose its first line to a title). The
  * part's decoded text is handed over in `html` (freed here). Returns a
  * new string, "" when the page has no text, NULL when out of memory.
  */
@@ -520,7 +522,8 @@ static char *html_body(corpus_reader *rd, char *html, size_t len,
     html_text h = {NULL, 0, 0};
     corpus_options quiet = {.max_bytes = rd->opts->max_bytes};
     corpus_reader sub = {.file = rd->file, .opts = &quiet,
-                         .on_article = keep_html_body, .ctx = &h};
+                         .on_article = keep_html_body, .ctx = &h,
+                         .html_text_only = 1};
     corpus_buf buf = {html, len};
     corpus_status s = corpus_parse_html(&sub, &buf);
     free(html);

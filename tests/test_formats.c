@@ -1196,6 +1196,68 @@ static void test_mail_mime(void **state)
     reading_free(r);
 }
 
+/* An HTML-only message: the Subject is the title and all the visible
+ * text of the HTML is the body, also when the HTML has no <title>,
+ * og:title or <h1> (Gmail, Outlook) or an empty <title>: the HTML reader
+ * would take the first line of such a page for its title. */
+static void test_mail_html_body(void **state)
+{
+    (void)state;
+    reading *r = read_text("m/gmail.eml",
+        "From: Editor <ed@example.com>\nSubject: Gmail style html mail\n"
+        "MIME-Version: 1.0\n"
+        "Content-Type: text/html; charset=\"UTF-8\"\n"
+        "Content-Transfer-Encoding: quoted-printable\n\n"
+        "<div dir=3D\"ltr\">The board approved the merger with Northwind on "
+        "Friday.<di=\nv><br></div><div>Shares rose 4 percent.</div></div>\n");
+    assert_int_equal(r->status, CORPUS_OK);
+    assert_string_equal(r->a[0].title, "Gmail style html mail");
+    assert_string_equal(r->a[0].body,
+                        "The board approved the merger with Northwind on "
+                        "Friday.\nShares rose 4 percent.");
+    reading_free(r);
+
+    /* one paragraph, an empty <title>: that paragraph is the body */
+    static const char *const pages[] = {
+        "<p>Only paragraph of the message.</p>",
+        "<html><head><title></title></head><body><div>Only paragraph of "
+        "the message.</div></body></html>",
+    };
+    for (size_t i = 0; i < sizeof pages / sizeof pages[0]; i++) {
+        char mail[512];
+        snprintf(mail, sizeof mail, "From: a@example.org\nSubject: One\n"
+                 "Content-Type: text/html; charset=utf-8\n\n%s\n", pages[i]);
+        r = read_text("m/one.eml", mail);
+        assert_int_equal(r->status, CORPUS_OK);
+        assert_string_equal(r->a[0].title, "One");
+        assert_string_equal(r->a[0].body, "Only paragraph of the message.");
+        reading_free(r);
+    }
+
+    /* an HTML body and an attached text file: the HTML's text is the body */
+    r = read_text("m/attached.eml",
+        "From: a@example.org\nSubject: Figures\nMIME-Version: 1.0\n"
+        "Content-Type: multipart/mixed; boundary=\"b1\"\n\n"
+        "--b1\nContent-Type: text/html; charset=utf-8\n\n"
+        "<html><body><p>See the figures attached.</p></body></html>\n"
+        "--b1\nContent-Type: text/plain; charset=utf-8; name=\"f.txt\"\n"
+        "Content-Disposition: attachment; filename=\"f.txt\"\n\n"
+        "1,2,3\n--b1--\n");
+    assert_int_equal(r->status, CORPUS_OK);
+    assert_string_equal(r->a[0].title, "Figures");
+    assert_string_equal(r->a[0].body, "See the figures attached.");
+    reading_free(r);
+
+    /* a page with a <title> and an <h1>: the <h1> stays in the body */
+    r = read_text("m/h1.eml", "From: a@example.org\nSubject: Headline\n"
+                  "Content-Type: text/html\n\n<title>Page</title>"
+                  "<h1>Big news</h1><p>Details.</p>\n");
+    assert_int_equal(r->status, CORPUS_OK);
+    assert_string_equal(r->a[0].title, "Headline");
+    assert_string_equal(r->a[0].body, "Big news\nDetails.");
+    reading_free(r);
+}
+
 /* What is not a message: a name without extension whose file does not
  * open with a mail header block is not an article (and the probe says so
  * without reading it all); an .eml without headers is malformed; a
@@ -1524,6 +1586,7 @@ int main(void)
         cmocka_unit_test(test_mail_plain),
         cmocka_unit_test(test_mail_usenet),
         cmocka_unit_test(test_mail_mime),
+        cmocka_unit_test(test_mail_html_body),
         cmocka_unit_test(test_mail_not_mail),
         cmocka_unit_test(test_mail_hostile),
         cmocka_unit_test(test_name_kinds),
