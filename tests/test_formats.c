@@ -1258,6 +1258,90 @@ static void test_mail_html_body(void **state)
     reading_free(r);
 }
 
+/* Every text part of the message that is not an attachment, in order:
+ * Apple Mail splits a message around an inline image (text, image,
+ * text); a mailing list appends its footer as a part of its own. Of a
+ * multipart/alternative, one version (the plain one). A text part with a
+ * file name is a file sent along, unless the message has no other text. */
+static void test_mail_text_parts(void **state)
+{
+    (void)state;
+    reading *r = read_text("m/apple.eml",
+        "From: Pat <pat@example.com>\nSubject: Photos\n"
+        "Mime-Version: 1.0 (Mac OS X Mail 16.0)\n"
+        "Content-Type: multipart/mixed; boundary=\"Apple-Mail=_1\"\n\n"
+        "--Apple-Mail=_1\nContent-Type: text/plain; charset=us-ascii\n\n"
+        "Here is the first photo from the harbour.\n\n"
+        "--Apple-Mail=_1\nContent-Disposition: inline; filename=IMG_1.jpg\n"
+        "Content-Type: image/jpeg; name=\"IMG_1.jpg\"\n"
+        "Content-Transfer-Encoding: base64\n\n/9j/4AAQSkZJRg==\n"
+        "--Apple-Mail=_1\nContent-Type: text/plain; charset=us-ascii\n\n"
+        "The fire started near the fish market.\n\n"
+        "--Apple-Mail=_1--\n");
+    assert_int_equal(r->status, CORPUS_OK);
+    assert_string_equal(r->a[0].body,
+                        "Here is the first photo from the harbour.\n\n"
+                        "The fire started near the fish market.");
+    reading_free(r);
+
+    /* the same inside multipart/alternative, beside its HTML version
+     * (itself split); an alternative with HTML first, plain second; a
+     * mailing list's footer; an inline text file and an attachment */
+    r = read_text("m/apple-alt.eml",
+        "From: Pat <pat@example.com>\nSubject: Photos\nMIME-Version: 1.0\n"
+        "Content-Type: multipart/mixed; boundary=\"list\"\n\n"
+        "--list\nContent-Type: multipart/alternative; boundary=\"alt\"\n\n"
+        "--alt\nContent-Type: multipart/mixed; boundary=\"m\"\n\n"
+        "--m\nContent-Type: text/plain\n\nFirst plain.\n"
+        "--m\nContent-Type: image/png\nContent-Disposition: inline\n\nxx\n"
+        "--m\nContent-Type: text/plain\n\nSecond plain.\n--m--\n"
+        "--alt\nContent-Type: multipart/related; boundary=\"rel\"\n\n"
+        "--rel\nContent-Type: text/html\n\n<p>First html.</p>\n"
+        "--rel\nContent-Type: image/png\n\nxx\n"
+        "--rel\nContent-Type: text/html\n\n<p>Second html.</p>\n--rel--\n"
+        "--alt--\n"
+        "--list\nContent-Type: multipart/alternative; boundary=\"alt2\"\n\n"
+        "--alt2\nContent-Type: text/html\n\n<p>Rich version.</p>\n"
+        "--alt2\nContent-Type: text/plain\n\nPlain version.\n--alt2--\n"
+        "--list\nContent-Type: text/plain; charset=utf-8\n"
+        "Content-Disposition: inline; filename=\"notes.txt\"\n\n"
+        "Inline file.\n"
+        "--list\nContent-Type: text/plain; name=\"data.txt\"\n\nNamed file.\n"
+        "--list\nContent-Type: text/plain\n"
+        "Content-Disposition: attachment\n\nAttached.\n"
+        "--list\nContent-Type: text/plain; charset=\"us-ascii\"\n"
+        "Content-Disposition: inline\n\n"
+        "_______________________________________________\n"
+        "News mailing list\n--list--\n");
+    assert_int_equal(r->status, CORPUS_OK);
+    assert_string_equal(r->a[0].body,
+                        "First plain.\n\nSecond plain.\n\nPlain version.\n\n"
+                        "_______________________________________________\n"
+                        "News mailing list");
+    reading_free(r);
+
+    /* an HTML body, then a text part: both, in order */
+    r = read_text("m/html-text.eml",
+        "From: a@example.org\nSubject: Two\nMIME-Version: 1.0\n"
+        "Content-Type: multipart/mixed; boundary=\"b\"\n\n"
+        "--b\nContent-Type: text/html\n\n<p>Rich part.</p>\n"
+        "--b\nContent-Type: text/plain\n\nPlain part.\n--b--\n");
+    assert_int_equal(r->status, CORPUS_OK);
+    assert_string_equal(r->a[0].body, "Rich part.\n\nPlain part.");
+    reading_free(r);
+
+    /* only named text parts: those are read */
+    r = read_text("m/named.eml",
+        "From: a@example.org\nSubject: Named\nMIME-Version: 1.0\n"
+        "Content-Type: multipart/mixed; boundary=\"b\"\n\n"
+        "--b\nContent-Type: text/plain; name=\"body.txt\"\n\nThe body.\n"
+        "--b\nContent-Type: text/plain\nContent-Disposition: attachment\n\n"
+        "Attached.\n--b--\n");
+    assert_int_equal(r->status, CORPUS_OK);
+    assert_string_equal(r->a[0].body, "The body.");
+    reading_free(r);
+}
+
 /* What is not a message: a name without extension whose file does not
  * open with a mail header block is not an article (and the probe says so
  * without reading it all); an .eml without headers is malformed; a
@@ -1330,8 +1414,9 @@ static void test_mail_not_mail(void **state)
 }
 
 /* Hostile messages: multiparts nested far deeper than GMime parses,
- * thousands of headers, a boundary that never closes, a broken base64
- * part. Each is read (or refused) quickly, without a crash. */
+ * thousands of headers, more text parts than are read, a boundary that
+ * never closes, a broken base64 part. Each is read (or refused) quickly,
+ * without a crash. */
 static void test_mail_hostile(void **state)
 {
     (void)state;
@@ -1360,6 +1445,20 @@ static void test_mail_hostile(void **state)
     assert_int_equal(r->status, CORPUS_OK);
     assert_string_equal(r->a[0].body, "body after many headers");
     assert_true(now() - t0 < 20);
+    reading_free(r);
+
+    /* many text parts: the first 1000 make the body */
+    len = (size_t)sprintf(buf, "From: a@b.c\nSubject: parts\n"
+                          "Content-Type: multipart/mixed; boundary=b\n\n");
+    for (size_t i = 0; i < 1500; i++)
+        len += (size_t)sprintf(buf + len, "--b\nContent-Type: text/%s\n\n"
+                               "part%zu\n", i % 2 ? "html" : "plain", i);
+    tu_write_file(tmp, "h/parts.eml", buf, len);
+    r = read_name("h/parts.eml", 0);
+    assert_int_equal(r->status, CORPUS_OK);
+    assert_true(has_word(r->a[0].body, "part0"));
+    assert_true(has_word(r->a[0].body, "part999"));
+    assert_false(has_word(r->a[0].body, "part1000"));
     reading_free(r);
     free(buf);
 
@@ -1587,6 +1686,7 @@ int main(void)
         cmocka_unit_test(test_mail_usenet),
         cmocka_unit_test(test_mail_mime),
         cmocka_unit_test(test_mail_html_body),
+        cmocka_unit_test(test_mail_text_parts),
         cmocka_unit_test(test_mail_not_mail),
         cmocka_unit_test(test_mail_hostile),
         cmocka_unit_test(test_name_kinds),
