@@ -272,7 +272,8 @@ typedef struct corpus_options {
  * the body; headers are not body text. Its
  * bytes are not decoded as a whole first: GMime applies the declared
  * charsets but UTF-8 and ASCII, and what is not UTF-8 then is read as
- * Windows-1252. A name
+ * Windows-1252; text labelled ISO-8859-1 is read as Windows-1252, as
+ * browsers read it. A name
  * without extension whose file does not open with a mail header block is
  * CORPUS_NOT_ARTICLE; an .eml without one is CORPUS_SKIP_MALFORMED
  * (read_mail.c).

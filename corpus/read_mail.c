@@ -19,11 +19,17 @@
  * messages (message/rfc822) and other attachments are not read.
  * GMime decodes the transfer encodings (base64, quoted-printable),
  * RFC 2047 encoded words in headers and the declared charsets, but for
- * UTF-8 and ASCII, whose bytes we decode
- * ourselves: GMime drops the bytes that do not fit them, and old posts
- * that declare us-ascii often carry 8-bit text. Text that is not UTF-8
- * is read as Windows-1252 (corpus_text_to_utf8), like every other
- * format. Quoted lines ("> ...") are kept.
+ * UTF-8 and ASCII, whose bytes we decode ourselves: GMime drops the bytes
+ * that do not fit them, and old posts that declare us-ascii often carry
+ * 8-bit text. Text that is not UTF-8 is read as Windows-1252
+ * (corpus_text_to_utf8), like every other format. Text labelled
+ * ISO-8859-1 (latin1) is read as Windows-1252, as browsers read it (the
+ * WHATWG Encoding Standard): Outlook labels its curly quotes and dashes
+ * (bytes 80..9F) so. GMime decodes such a label as ISO-8859-1, which
+ * makes those bytes C1 controls; no text means one, so in the body and
+ * the headers every C1 control is read as the Windows-1252 character of
+ * its byte (corpus_c1_as_cp1252), whatever the label that gave it.
+ * Quoted lines ("> ...") are kept.
  *
  * Hostile input: the file is already bounded by corpus_options.max_bytes
  * and holds no NUL byte (read.c); GMime's parser nests multiparts at most
@@ -564,6 +570,10 @@ static char *part_text(GMimeTextPart *part, size_t *len)
         }
     }
     out[w] = '\0';
+    if (corpus_c1_as_cp1252(&out, &w) != 0) {   /* latin1 that is cp1252 */
+        free(out);
+        return NULL;
+    }
     *len = w;
     return out;
 }
@@ -681,11 +691,19 @@ static char *message_body(corpus_reader *rd, GMimeMessage *msg, size_t *len)
 /* A header's text (`s`, "" when NULL) as a new malloc()ed UTF-8 string:
  * GMime decodes encoded words, but passes raw 8-bit bytes of a header on
  * as they are, and those are read as Windows-1252 like every other text
- * that is not UTF-8 (corpus_text_to_utf8). NULL when out of memory. */
+ * that is not UTF-8 (corpus_text_to_utf8); an encoded word labelled
+ * ISO-8859-1 that is Windows-1252 ("=?iso-8859-1?Q?Mayor=92s?=") is read
+ * as Windows-1252 (corpus_c1_as_cp1252). NULL when out of memory. */
 static char *dup_str(const char *s)
 {
     const char *t = s ? s : "";
-    return corpus_text_to_utf8(t, strlen(t), NULL);
+    size_t n = 0;
+    char *out = corpus_text_to_utf8(t, strlen(t), &n);
+    if (out && corpus_c1_as_cp1252(&out, &n) != 0) {
+        free(out);
+        return NULL;
+    }
+    return out;
 }
 
 /* The author: the first From address's display name, else its address.

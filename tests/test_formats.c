@@ -1342,6 +1342,45 @@ static void test_mail_text_parts(void **state)
     reading_free(r);
 }
 
+/* Text labelled ISO-8859-1 (latin1) that is Windows-1252, as Outlook
+ * writes its curly quotes and dashes (bytes 80..9F), is read as
+ * Windows-1252, as browsers read it: in the body (8-bit or
+ * quoted-printable, whatever the label's spelling) and in an encoded
+ * word of a header. */
+static void test_mail_latin1_is_cp1252(void **state)
+{
+    (void)state;
+    reading *r = read_text("m/o.eml",
+        "From: =?iso-8859-1?Q?O=92Brien?= <a@example.com>\n"
+        "Subject: =?iso-8859-1?Q?Mayor=92s_plan?=\n"
+        "MIME-Version: 1.0\n"
+        "Content-Type: text/plain; charset=\"iso-8859-1\"\n"
+        "Content-Transfer-Encoding: quoted-printable\n\n"
+        "It=92s the mayor=92s plan =96 caf=E9 =80.\n");
+    assert_int_equal(r->status, CORPUS_OK);
+    assert_string_equal(r->a[0].title, "Mayor\xE2\x80\x99s plan");
+    assert_string_equal(r->a[0].author, "O\xE2\x80\x99" "Brien");
+    assert_string_equal(r->a[0].body, "It\xE2\x80\x99s the mayor\xE2\x80\x99s "
+                        "plan \xE2\x80\x93 caf\xC3\xA9 \xE2\x82\xAC.");
+    reading_free(r);
+
+    static const char *const labels[] = {"iso-8859-1", "ISO_8859-1",
+                                         "latin1", "l1", "iso-8859-15"};
+    for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++) {
+        char mail[512];
+        snprintf(mail, sizeof mail, "From: a@example.com\nSubject: 8bit\n"
+                 "MIME-Version: 1.0\nContent-Type: text/plain; charset=%s\n"
+                 "Content-Transfer-Encoding: 8bit\n\n"
+                 "The council\x92s \x93" "budget\x94.\n", labels[i]);
+        r = read_text("m/o2.eml", mail);
+        assert_int_equal(r->status, CORPUS_OK);
+        if (strcmp(r->a[0].body, "The council\xE2\x80\x99s \xE2\x80\x9C"
+                                 "budget\xE2\x80\x9D.") != 0)
+            fail_msg("%s: %s", labels[i], r->a[0].body);
+        reading_free(r);
+    }
+}
+
 /* What is not a message: a name without extension whose file does not
  * open with a mail header block is not an article (and the probe says so
  * without reading it all); an .eml without headers is malformed; a
@@ -1687,6 +1726,7 @@ int main(void)
         cmocka_unit_test(test_mail_mime),
         cmocka_unit_test(test_mail_html_body),
         cmocka_unit_test(test_mail_text_parts),
+        cmocka_unit_test(test_mail_latin1_is_cp1252),
         cmocka_unit_test(test_mail_not_mail),
         cmocka_unit_test(test_mail_hostile),
         cmocka_unit_test(test_name_kinds),
