@@ -269,7 +269,7 @@ typedef struct corpus_options {
  * there), Newsgroups the tags, the text of every text/plain and
  * text/html part (all its visible text) that is not an attachment and
  * has no file name, in order, one version of a multipart/alternative,
- * the body; headers are not body text. Its
+ * format=flowed text joined (RFC 3676), the body; headers are not body text. Its
  * bytes are not decoded as a whole first: GMime applies the declared
  * charsets but UTF-8 and ASCII, and what is not UTF-8 then is read as
  * Windows-1252; text labelled ISO-8859-1 is read as Windows-1252, as

@@ -29,7 +29,8 @@
  * makes those bytes C1 controls; no text means one, so in the body and
  * the headers every C1 control is read as the Windows-1252 character of
  * its byte (corpus_c1_as_cp1252), whatever the label that gave it.
- * Quoted lines ("> ...") are kept.
+ * Quoted lines ("> ...") are kept. Text sent format=flowed (RFC 3676)
+ * has its soft line breaks joined (flowed_text).
  *
  * Hostile input: the file is already bounded by corpus_options.max_bytes
  * and holds no NUL byte (read.c); GMime's parser nests multiparts at most
@@ -284,6 +285,7 @@ int corpus_probe_mail(const corpus_file *file, char *why, size_t whylen)
     F(g_mime_object_get_header)                                              \
     F(g_mime_object_get_content_type)                                        \
     F(g_mime_content_type_is_type)                                           \
+    F(g_mime_content_type_get_parameter)                                     \
     F(g_mime_multipart_get_type)                                             \
     F(g_mime_multipart_get_count)                                            \
     F(g_mime_multipart_get_part)                                             \
@@ -578,6 +580,83 @@ static char *part_text(GMimeTextPart *part, size_t *len)
     return out;
 }
 
+/*
+ * flowed_text - text/plain; format=flowed (RFC 3676) as the lines the
+ * writer meant: a line that ends in a space (a soft break) goes on in
+ * the next line of the same quote depth, without that space when `delsp`
+ * (DelSp=yes: the space was added to break a word: "acr " + "oss" is
+ * "across"); the space a line starts with after its quote marks ("space
+ * stuffing") is removed; a quoted paragraph is written after its quote
+ * marks and one space ("> text"); "-- ", the signature separator, is no
+ * soft break. A soft break before a line of another depth is a hard one.
+ * Takes the malloc()ed `text` (freed here); returns a new string (*len
+ * its length), NULL when out of memory.
+ */
+static char *flowed_text(char *text, size_t *len, int delsp)
+{
+    gz_buf out = {0};
+    int open = 0, open_depth = 0;  /* a soft break waits for its next line */
+    const char *p = text, *end = text + *len;
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *e = nl ? nl : end;
+        const char *c = p;
+        int depth = 0;
+        while (c < e && *c == '>')
+            c++, depth++;
+        if (c < e && *c == ' ')
+            c++;                                    /* space-stuffing */
+        size_t n = (size_t)(e - c);
+        int sig = n == 3 && memcmp(c, "-- ", 3) == 0;
+        int soft = !sig && n > 0 && c[n - 1] == ' ';
+        if (open && depth != open_depth) {
+            gz_buf_put(&out, "\n", 1);
+            open = 0;
+        }
+        if (!open && depth) {
+            for (int d = 0; d < depth; d++)
+                gz_buf_put(&out, ">", 1);
+            if (n)
+                gz_buf_put(&out, " ", 1);
+        }
+        if (soft && delsp)
+            n--;
+        gz_buf_put(&out, c, n);
+        open = soft;
+        open_depth = depth;
+        if (!soft && nl)
+            gz_buf_put(&out, "\n", 1);
+        p = nl ? nl + 1 : end;
+    }
+    free(text);
+    if (out.failed) {
+        free(out.data);
+        return NULL;
+    }
+    if (!out.data) {
+        out.data = malloc(1);
+        if (!out.data)
+            return NULL;
+        out.data[0] = '\0';
+    }
+    *len = out.len;
+    return out.data;
+}
+
+/* The text of the text/plain `part` (part_text), its flowed lines joined
+ * when it is format=flowed. */
+static char *plain_text(GMimeTextPart *part, size_t *len)
+{
+    char *text = part_text(part, len);
+    GMimeContentType *ct =
+        gm.g_mime_object_get_content_type((GMimeObject *)part);
+    const char *format = gm.g_mime_content_type_get_parameter(ct, "format");
+    if (!text || !format || strcasecmp(format, "flowed") != 0)
+        return text;
+    const char *delsp = gm.g_mime_content_type_get_parameter(ct, "delsp");
+    return flowed_text(text, len, delsp && strcasecmp(delsp, "yes") == 0);
+}
+
 /* What the HTML reader made of an HTML part. */
 typedef struct html_text {
     char *body;
@@ -657,7 +736,8 @@ static char *message_body(corpus_reader *rd, GMimeMessage *msg, size_t *len)
     int nomem = parts.nomem;
     for (size_t i = 0; i < parts.n && !nomem; i++) {
         size_t n = 0;
-        char *t = part_text(parts.v[i].part, &n);
+        char *t = parts.v[i].html ? part_text(parts.v[i].part, &n)
+                                  : plain_text(parts.v[i].part, &n);
         if (t && parts.v[i].html)
             t = html_body(rd, t, n, &n);
         if (!t) {

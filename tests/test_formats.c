@@ -1381,6 +1381,63 @@ static void test_mail_latin1_is_cp1252(void **state)
     }
 }
 
+/* format=flowed (RFC 3676): soft line breaks (a line ending in a space)
+ * joined, the space before them deleted with DelSp=yes, space-stuffing
+ * removed, quoted paragraphs joined at their own depth; a message not
+ * sent flowed keeps its lines. */
+static void test_mail_flowed(void **state)
+{
+    (void)state;
+    reading *r = read_text("m/delsp.eml",
+        "From: Flow <f@example.com>\nSubject: Flowed text\nMIME-Version: 1.0\n"
+        "Content-Type: text/plain; charset=utf-8; format=flowed; delsp=yes\n\n"
+        "This paragraph is flowed and a word is split acr \n"
+        "oss two lines here.\n");
+    assert_int_equal(r->status, CORPUS_OK);
+    assert_string_equal(r->a[0].body, "This paragraph is flowed and a word is "
+                                      "split across two lines here.");
+    reading_free(r);
+
+    r = read_text("m/flowed.eml",
+        "From: Flow <f@example.com>\nSubject: Flowed text\nMIME-Version: 1.0\n"
+        "Content-Type: text/plain; charset=utf-8; Format=\"Flowed\"\n"
+        "Content-Transfer-Encoding: quoted-printable\n\n"
+        "The council met =\n"
+        "on Friday and \n"
+        "voted.\n"
+        "\n"
+        " From the minutes:\n"
+        "> The budget was \n"
+        "> approved.\n"
+        ">> Older \n"
+        ">>quote.\n"
+        "> Depth \n"
+        "changes here.\n"
+        "Fixed line\n"
+        "-- \n"
+        "Ann\n");
+    assert_int_equal(r->status, CORPUS_OK);
+    assert_string_equal(r->a[0].body,
+                        "The council met on Friday and voted.\n\n"
+                        "From the minutes:\n"
+                        "> The budget was approved.\n"
+                        ">> Older quote.\n"
+                        "> Depth \n"
+                        "changes here.\n"
+                        "Fixed line\n"
+                        "-- \n"
+                        "Ann");
+    reading_free(r);
+
+    /* not flowed: the lines stay as they are */
+    r = read_text("m/fixed.eml", "From: a@example.com\nSubject: Fixed\n"
+                  "Content-Type: text/plain; delsp=yes\n\n"
+                  "Line one \nline two\n");
+    assert_int_equal(r->status, CORPUS_OK);
+    assert_string_equal(r->a[0].body, "Line one \nline two");
+    reading_free(r);
+}
+
 /* What is not a message: a name without extension whose file does not
  * open with a mail header block is not an article (and the probe says so
  * without reading it all); an .eml without headers is malformed; a
@@ -1727,6 +1784,7 @@ int main(void)
         cmocka_unit_test(test_mail_html_body),
         cmocka_unit_test(test_mail_text_parts),
         cmocka_unit_test(test_mail_latin1_is_cp1252),
+        cmocka_unit_test(test_mail_flowed),
         cmocka_unit_test(test_mail_not_mail),
         cmocka_unit_test(test_mail_hostile),
         cmocka_unit_test(test_name_kinds),
