@@ -266,11 +266,14 @@ typedef struct corpus_options {
  * .eml, and a name without extension (corpus_name_kind_of): one mail or
  * news message parsed with GMime: Subject the title, From display name
  * (else address) the author, Date as "YYYY-MM-DD" (the day written
- * there), Newsgroups the tags, the first text/plain part (else the
- * visible text of text/html) the body; headers are not body text. Its
+ * there), Newsgroups the tags, the text of every text/plain and
+ * text/html part (all its visible text) that is not an attachment and
+ * has no file name, in order, one version of a multipart/alternative,
+ * format=flowed text joined (RFC 3676), the body; headers are not body text. Its
  * bytes are not decoded as a whole first: GMime applies the declared
  * charsets but UTF-8 and ASCII, and what is not UTF-8 then is read as
- * Windows-1252. A name
+ * Windows-1252; text labelled ISO-8859-1 is read as Windows-1252, as
+ * browsers read it. A name
  * without extension whose file does not open with a mail header block is
  * CORPUS_NOT_ARTICLE; an .eml without one is CORPUS_SKIP_MALFORMED
  * (read_mail.c).

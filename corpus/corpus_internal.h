@@ -48,6 +48,15 @@ unsigned corpus_cp1252_code_point(unsigned char c);
  * when not, -1 when it cannot be read (errno set). */
 int corpus_gzip_magic(int fd);
 
+/* Read the C1 controls (U+0080..U+009F) of the malloc()ed UTF-8 string
+ * *s (length *len) as the Windows-1252 characters of the bytes 80..9F
+ * (U+0092 as U+2019 ’): what they are where they come from text labelled
+ * ISO-8859-1 that is Windows-1252, as Outlook writes it (no text means a
+ * C1 control). The five bytes Windows-1252 leaves undefined stay. *s is
+ * replaced by a new string (the old one freed) when it holds one, else
+ * left alone. Returns 0, or -1 when out of memory (*s unchanged). */
+int corpus_c1_as_cp1252(char **s, size_t *len);
+
 /* Make b->data valid UTF-8 (corpus_text_to_utf8) when it is not; b->data
  * may be replaced, the old buffer freed. CORPUS_OK, or CORPUS_ERR_NOMEM
  * with `why` worded. For the raw formats, which decode their own text. */
@@ -63,6 +72,10 @@ typedef struct corpus_reader {
     void *ctx;
     char *why;
     size_t whylen;
+    /* HTML read for another format (the HTML part of a mail, whose title
+     * is its Subject): all the visible text is the body, and a page
+     * without <title>, og:title or <h1> gives none of it to the title. */
+    int html_text_only;
 } corpus_reader;
 
 /* Signature of a format parser.

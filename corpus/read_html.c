@@ -4,7 +4,9 @@
  * character references are decoded).
  *
  * Title: <title>, else <meta property="og:title">, else the first <h1>,
- * else the first line of the text.
+ * else the first line of the text (which then is not in the body; but
+ * for an HTML part of a mail, rd->html_text_only, all of the text stays
+ * the body).
  * Body: the visible text, block elements (p, div, h1-h6, li, tr, br, ...)
  * on lines of their own, white space collapsed except inside <pre>. Left
  * out: <head>, script, style, noscript, template, iframe, object, svg,
@@ -676,8 +678,8 @@ static corpus_status emit_page(corpus_reader *rd, page *pg)
                             : pg->h1.len ? pg->h1.data : NULL;
     char *title;
     const char *body_start = body.data ? body.data : "";
-    if (title_src) {
-        title = dup_trimmed(title_src);
+    if (title_src || rd->html_text_only) {
+        title = dup_trimmed(title_src ? title_src : "");
     } else {                              /* first line of the text */
         const char *nl = strchr(body_start, '\n');
         size_t n = nl ? (size_t)(nl - body_start) : strlen(body_start);

@@ -11,22 +11,32 @@
  *
  *   Body ...                                <- the text
  *
- * Subject is the title. Headers are never body text. The body is the first
- * text/plain part that is not an attachment (for multipart/alternative,
- * the plain version), else the first text/html part, read through the HTML
- * reader for its visible text; attached messages (message/rfc822) and
- * other attachments are not read. GMime decodes the transfer encodings
- * (base64, quoted-printable), RFC 2047 encoded words in headers and the
- * declared charsets, but for UTF-8 and ASCII, whose bytes we decode
- * ourselves: GMime drops the bytes that do not fit them, and old posts
- * that declare us-ascii often carry 8-bit text. Text that is not UTF-8
- * is read as Windows-1252 (corpus_text_to_utf8), like every other
- * format. Quoted lines ("> ...") are kept.
+ * Subject is the title. Headers are never body text. The body is the text
+ * of every text/plain and text/html part that is not an attachment and
+ * has no file name, in order (collect_text): of a multipart/alternative
+ * one version, the plain one if there is one; HTML is read through the
+ * HTML reader for all its visible text (none of it is a title). Attached
+ * messages (message/rfc822) and other attachments are not read.
+ * GMime decodes the transfer encodings (base64, quoted-printable),
+ * RFC 2047 encoded words in headers and the declared charsets, but for
+ * UTF-8 and ASCII, whose bytes we decode ourselves: GMime drops the bytes
+ * that do not fit them, and old posts that declare us-ascii often carry
+ * 8-bit text. Text that is not UTF-8 is read as Windows-1252
+ * (corpus_text_to_utf8), like every other format. Text labelled
+ * ISO-8859-1 (latin1) is read as Windows-1252, as browsers read it (the
+ * WHATWG Encoding Standard): Outlook labels its curly quotes and dashes
+ * (bytes 80..9F) so. GMime decodes such a label as ISO-8859-1, which
+ * makes those bytes C1 controls; no text means one, so in the body and
+ * the headers every C1 control is read as the Windows-1252 character of
+ * its byte (corpus_c1_as_cp1252), whatever the label that gave it.
+ * Quoted lines ("> ...") are kept. Text sent format=flowed (RFC 3676)
+ * has its soft line breaks joined (flowed_text).
  *
  * Hostile input: the file is already bounded by corpus_options.max_bytes
  * and holds no NUL byte (read.c); GMime's parser nests multiparts at most
  * 1024 deep and our own walk of the parts stops at MAX_PART_DEPTH, so
- * neither can exhaust the stack. GMime is initialised once, thread-safely.
+ * neither can exhaust the stack; the body is read from MAX_TEXT_PARTS
+ * text parts at most. GMime is initialised once, thread-safely.
  *
  * GMime is not linked: it is loaded (loadlib.c) when the first message
  * is parsed (see "GMime, loaded on demand" below). With GLib, GObject,
@@ -34,6 +44,7 @@
  * and constructors took 5.5M of the 8.6M instructions that gazette-query
  * spent starting (docs/performance.md, "One-shot gazette-query").
  */
+#include "buf.h"
 #include "corpus.h"
 #include "corpus_internal.h"
 
@@ -50,6 +61,11 @@
 
 /* Deepest nesting of multiparts searched for the text. */
 #define MAX_PART_DEPTH 64
+
+/* Most text parts read for the body. A message has a few; a hostile one
+ * a million, each HTML part costing a parse (some 60 us): the rest are
+ * left out. */
+#define MAX_TEXT_PARTS 1000
 
 /* How much of a file corpus_probe_mail() reads. */
 #define PROBE_BYTES (64 * 1024)
@@ -269,10 +285,12 @@ int corpus_probe_mail(const corpus_file *file, char *why, size_t whylen)
     F(g_mime_object_get_header)                                              \
     F(g_mime_object_get_content_type)                                        \
     F(g_mime_content_type_is_type)                                           \
+    F(g_mime_content_type_get_parameter)                                     \
     F(g_mime_multipart_get_type)                                             \
     F(g_mime_multipart_get_count)                                            \
     F(g_mime_multipart_get_part)                                             \
     F(g_mime_part_is_attachment)                                             \
+    F(g_mime_part_get_filename)                                              \
     F(g_mime_text_part_get_type)                                             \
     F(g_mime_text_part_get_text)                                             \
     F(g_mime_text_part_get_charset)                                          \
@@ -380,32 +398,103 @@ static GMimeMessage *parse_message(const char *data, size_t len)
 
 /* ------------------------------------------------------------- the text */
 
-/* Where the text comes from: the best part found so far. */
-typedef struct text_pick {
-    GMimeTextPart *plain;    /* first text/plain, not an attachment */
-    GMimeTextPart *html;     /* first text/html, not an attachment */
-} text_pick;
+/* The text parts that make the body, in the message's order. */
+typedef struct text_part {
+    GMimeTextPart *part;
+    int html;                /* text/html, else text/plain */
+} text_part;
 
-/* Look for text parts in `obj` and below (depth-first, in order). */
-static void find_text(GMimeObject *obj, int depth, text_pick *pick)
+typedef struct part_list {
+    text_part *v;
+    size_t n, cap;
+    int nomem;
+} part_list;
+
+static void list_add(part_list *l, GMimeTextPart *part, int html)
 {
-    if (!obj || depth > MAX_PART_DEPTH || pick->plain)
+    if (l->nomem || l->n >= MAX_TEXT_PARTS)
+        return;
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? 2 * l->cap : 4;
+        text_part *v = realloc(l->v, cap * sizeof *v);
+        if (!v) {
+            l->nomem = 1;
+            return;
+        }
+        l->v = v;
+        l->cap = cap;
+    }
+    l->v[l->n++] = (text_part){part, html};
+}
+
+/* 1 when `l` holds a text/plain part. */
+static int list_has_plain(const part_list *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (!l->v[i].html)
+            return 1;
+    return 0;
+}
+
+/*
+ * collect_text - add the parts of `obj` and below that are the message's
+ * text to `out`, depth-first, in order: every text/plain and text/html
+ * part that is not an attachment (Content-Disposition: attachment) and,
+ * unless `named`, has no file name (a text file sent along, even shown
+ * inline). Of a multipart/alternative only one alternative is read: the
+ * first that holds plain text (the plain version of a message), else the
+ * first that holds HTML. So a message that Apple Mail splits around an
+ * inline image (text, image, text) gives both texts, and a footer that a
+ * mailing list appends as a part of its own is read too. Attached
+ * messages (message/rfc822), images and other types are not text.
+ */
+static void collect_text(GMimeObject *obj, int depth, int named,
+                         part_list *out)
+{
+    if (!obj || depth > MAX_PART_DEPTH || out->nomem)
         return;
     if (is_a(obj, gm.g_mime_multipart_get_type())) {
         GMimeMultipart *mp = (GMimeMultipart *)obj;
         int n = gm.g_mime_multipart_get_count(mp);
-        for (int i = 0; i < n && !pick->plain; i++)
-            find_text(gm.g_mime_multipart_get_part(mp, i), depth + 1, pick);
+        if (!gm.g_mime_content_type_is_type(
+                gm.g_mime_object_get_content_type(obj), "multipart",
+                "alternative")) {
+            for (int i = 0; i < n && out->n < MAX_TEXT_PARTS; i++)
+                collect_text(gm.g_mime_multipart_get_part(mp, i), depth + 1,
+                             named, out);
+            return;
+        }
+        part_list best = {0};
+        int best_rank = 0;         /* 2: has plain text, 1: HTML only */
+        for (int i = 0; i < n && best_rank < 2; i++) {
+            part_list alt = {0};
+            collect_text(gm.g_mime_multipart_get_part(mp, i), depth + 1,
+                         named, &alt);
+            out->nomem |= alt.nomem;
+            int rank = list_has_plain(&alt) ? 2 : alt.n ? 1 : 0;
+            if (rank > best_rank) {
+                free(best.v);
+                best = alt;
+                best_rank = rank;
+            } else {
+                free(alt.v);
+            }
+        }
+        for (size_t i = 0; i < best.n; i++)
+            list_add(out, best.v[i].part, best.v[i].html);
+        free(best.v);
         return;
     }
     if (!is_a(obj, gm.g_mime_text_part_get_type()) ||
         gm.g_mime_part_is_attachment((GMimePart *)obj))
         return;                  /* message/rfc822, images, attachments */
+    if (!named && gm.g_mime_part_get_filename((GMimePart *)obj))
+        return;
     GMimeContentType *ct = gm.g_mime_object_get_content_type(obj);
     if (gm.g_mime_content_type_is_type(ct, "text", "plain"))
-        pick->plain = (GMimeTextPart *)obj;
-    else if (gm.g_mime_content_type_is_type(ct, "text", "html") && !pick->html)
-        pick->html = (GMimeTextPart *)obj;
+        list_add(out, (GMimeTextPart *)obj, 0);
+    else if (gm.g_mime_content_type_is_type(ct, "text", "html"))
+        list_add(out, (GMimeTextPart *)obj, 1);
 }
 
 /* 1 when `charset` (NULL: none declared) is UTF-8 or ASCII: the text
@@ -483,8 +572,89 @@ static char *part_text(GMimeTextPart *part, size_t *len)
         }
     }
     out[w] = '\0';
+    if (corpus_c1_as_cp1252(&out, &w) != 0) {   /* latin1 that is cp1252 */
+        free(out);
+        return NULL;
+    }
     *len = w;
     return out;
+}
+
+/*
+ * flowed_text - text/plain; format=flowed (RFC 3676) as the lines the
+ * writer meant: a line that ends in a space (a soft break) goes on in
+ * the next line of the same quote depth, without that space when `delsp`
+ * (DelSp=yes: the space was added to break a word: "acr " + "oss" is
+ * "across"); the space a line starts with after its quote marks ("space
+ * stuffing") is removed; a quoted paragraph is written after its quote
+ * marks and one space ("> text"); "-- ", the signature separator, is no
+ * soft break. A soft break before a line of another depth is a hard one.
+ * Takes the malloc()ed `text` (freed here); returns a new string (*len
+ * its length), NULL when out of memory.
+ */
+static char *flowed_text(char *text, size_t *len, int delsp)
+{
+    gz_buf out = {0};
+    int open = 0, open_depth = 0;  /* a soft break waits for its next line */
+    const char *p = text, *end = text + *len;
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *e = nl ? nl : end;
+        const char *c = p;
+        int depth = 0;
+        while (c < e && *c == '>')
+            c++, depth++;
+        if (c < e && *c == ' ')
+            c++;                                    /* space-stuffing */
+        size_t n = (size_t)(e - c);
+        int sig = n == 3 && memcmp(c, "-- ", 3) == 0;
+        int soft = !sig && n > 0 && c[n - 1] == ' ';
+        if (open && depth != open_depth) {
+            gz_buf_put(&out, "\n", 1);
+            open = 0;
+        }
+        if (!open && depth) {
+            for (int d = 0; d < depth; d++)
+                gz_buf_put(&out, ">", 1);
+            if (n)
+                gz_buf_put(&out, " ", 1);
+        }
+        if (soft && delsp)
+            n--;
+        gz_buf_put(&out, c, n);
+        open = soft;
+        open_depth = depth;
+        if (!soft && nl)
+            gz_buf_put(&out, "\n", 1);
+        p = nl ? nl + 1 : end;
+    }
+    free(text);
+    if (out.failed) {
+        free(out.data);
+        return NULL;
+    }
+    if (!out.data) {
+        out.data = malloc(1);
+        if (!out.data)
+            return NULL;
+        out.data[0] = '\0';
+    }
+    *len = out.len;
+    return out.data;
+}
+
+/* The text of the text/plain `part` (part_text), its flowed lines joined
+ * when it is format=flowed. */
+static char *plain_text(GMimeTextPart *part, size_t *len)
+{
+    char *text = part_text(part, len);
+    GMimeContentType *ct =
+        gm.g_mime_object_get_content_type((GMimeObject *)part);
+    const char *format = gm.g_mime_content_type_get_parameter(ct, "format");
+    if (!text || !format || strcasecmp(format, "flowed") != 0)
+        return text;
+    const char *delsp = gm.g_mime_content_type_get_parameter(ct, "delsp");
+    return flowed_text(text, len, delsp && strcasecmp(delsp, "yes") == 0);
 }
 
 /* What the HTML reader made of an HTML part. */
@@ -510,7 +680,9 @@ static int keep_html_body(const corpus_article *a, void *ctx)
 
 /*
  * html_body - the visible text of an HTML part, through the HTML reader
- * (corpus_parse_html) with a callback that keeps only the body. The
+ * (corpus_parse_html) with a callback that keeps only the body, all of
+ * the text (html_text_only: a page without a <title> or <h1>, as Gmail
+ * and Outlook write them, does not lose its first line to a title). The
  * part's decoded text is handed over in `html` (freed here). Returns a
  * new string, "" when the page has no text, NULL when out of memory.
  */
@@ -520,7 +692,8 @@ static char *html_body(corpus_reader *rd, char *html, size_t len,
     html_text h = {NULL, 0, 0};
     corpus_options quiet = {.max_bytes = rd->opts->max_bytes};
     corpus_reader sub = {.file = rd->file, .opts = &quiet,
-                         .on_article = keep_html_body, .ctx = &h};
+                         .on_article = keep_html_body, .ctx = &h,
+                         .html_text_only = 1};
     corpus_buf buf = {html, len};
     corpus_status s = corpus_parse_html(&sub, &buf);
     free(html);
@@ -537,24 +710,60 @@ static char *html_body(corpus_reader *rd, char *html, size_t len,
     return h.body;
 }
 
-/* The body of `msg` (see the top of the file) as a new string; "" when it
- * has no text part; NULL when out of memory. */
+/* Trim whitespace around [*s, *s + *len) (moves *s, shrinks *len) and
+ * NUL-terminate. */
+static void trim_span(char **s, size_t *len)
+{
+    char *e = *s + *len;
+    corpus_trim(s, &e);
+    *len = (size_t)(e - *s);
+    (*s)[*len] = '\0';
+}
+
+/* The body of `msg` (see the top of the file) as a new string: the text
+ * of its text parts (collect_text), HTML through the HTML reader, each
+ * trimmed, one blank line between them; "" when it has none; NULL when
+ * out of memory. A message whose only inline text parts have a file name
+ * reads those (the body of a few mailers carries a name). */
 static char *message_body(corpus_reader *rd, GMimeMessage *msg, size_t *len)
 {
-    text_pick pick = {NULL, NULL};
-    find_text(gm.g_mime_message_get_mime_part(msg), 0, &pick);
-    *len = 0;
-    if (pick.plain)
-        return part_text(pick.plain, len);
-    if (pick.html) {
-        size_t n;
-        char *html = part_text(pick.html, &n);
-        return html ? html_body(rd, html, n, len) : NULL;
+    GMimeObject *top = gm.g_mime_message_get_mime_part(msg);
+    part_list parts = {0};
+    collect_text(top, 0, 0, &parts);
+    if (parts.n == 0 && !parts.nomem)
+        collect_text(top, 0, 1, &parts);
+    gz_buf body = {0};
+    int nomem = parts.nomem;
+    for (size_t i = 0; i < parts.n && !nomem; i++) {
+        size_t n = 0;
+        char *t = parts.v[i].html ? part_text(parts.v[i].part, &n)
+                                  : plain_text(parts.v[i].part, &n);
+        if (t && parts.v[i].html)
+            t = html_body(rd, t, n, &n);
+        if (!t) {
+            nomem = 1;
+            break;
+        }
+        char *span = t;
+        trim_span(&span, &n);
+        if (n && body.len)
+            gz_buf_put(&body, "\n\n", 2);
+        gz_buf_put(&body, span, n);
+        free(t);
     }
-    char *empty = malloc(1);
-    if (empty)
-        empty[0] = '\0';
-    return empty;
+    free(parts.v);
+    if (nomem || body.failed) {
+        free(body.data);
+        return NULL;
+    }
+    if (!body.data) {
+        body.data = malloc(1);
+        if (!body.data)
+            return NULL;
+        body.data[0] = '\0';
+    }
+    *len = body.len;
+    return body.data;
 }
 
 /* ------------------------------------------------------------ the fields */
@@ -562,11 +771,19 @@ static char *message_body(corpus_reader *rd, GMimeMessage *msg, size_t *len)
 /* A header's text (`s`, "" when NULL) as a new malloc()ed UTF-8 string:
  * GMime decodes encoded words, but passes raw 8-bit bytes of a header on
  * as they are, and those are read as Windows-1252 like every other text
- * that is not UTF-8 (corpus_text_to_utf8). NULL when out of memory. */
+ * that is not UTF-8 (corpus_text_to_utf8); an encoded word labelled
+ * ISO-8859-1 that is Windows-1252 ("=?iso-8859-1?Q?Mayor=92s?=") is read
+ * as Windows-1252 (corpus_c1_as_cp1252). NULL when out of memory. */
 static char *dup_str(const char *s)
 {
     const char *t = s ? s : "";
-    return corpus_text_to_utf8(t, strlen(t), NULL);
+    size_t n = 0;
+    char *out = corpus_text_to_utf8(t, strlen(t), &n);
+    if (out && corpus_c1_as_cp1252(&out, &n) != 0) {
+        free(out);
+        return NULL;
+    }
+    return out;
 }
 
 /* The author: the first From address's display name, else its address.
@@ -610,16 +827,6 @@ static char *message_date(GMimeMessage *msg)
         return dup_str(iso);
     }
     return dup_str(raw);
-}
-
-/* Trim whitespace around [*s, *s + *len) (moves *s, shrinks *len) and
- * NUL-terminate. */
-static void trim_span(char **s, size_t *len)
-{
-    char *e = *s + *len;
-    corpus_trim(s, &e);
-    *len = (size_t)(e - *s);
-    (*s)[*len] = '\0';
 }
 
 /* Replace every control character of `s` (tabs and newlines included) by

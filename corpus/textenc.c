@@ -148,3 +148,38 @@ char *corpus_text_to_utf8(const char *s, size_t len, size_t *out_len)
         *out_len = size;
     return out;
 }
+
+/* corpus_c1_as_cp1252 - see corpus_internal.h. A C1 control is the two
+ * bytes C2 80..C2 9F in UTF-8, and its Windows-1252 character takes at
+ * most three. */
+int corpus_c1_as_cp1252(char **s, size_t *len)
+{
+    const unsigned char *in = (const unsigned char *)*s;
+    size_t n = *len, grow = 0, c1 = 0;
+    for (size_t i = 0; i + 1 < n; i++)
+        if (in[i] == 0xC2 && in[i + 1] >= 0x80 && in[i + 1] <= 0x9F) {
+            c1++;
+            grow += utf8_len(cp1252_code_point(in[i + 1])) - 2;
+            i++;
+        }
+    if (!c1)
+        return 0;
+    char *out = malloc(n + grow + 1);
+    if (!out)
+        return -1;
+    char *p = out;
+    for (size_t i = 0; i < n; i++) {
+        if (i + 1 < n && in[i] == 0xC2 && in[i + 1] >= 0x80 &&
+            in[i + 1] <= 0x9F) {
+            p = utf8_put(p, cp1252_code_point(in[i + 1]));
+            i++;
+        } else {
+            *p++ = (char)in[i];
+        }
+    }
+    *p = '\0';
+    free(*s);
+    *s = out;
+    *len = (size_t)(p - out);
+    return 0;
+}

@@ -1585,6 +1585,248 @@ static void test_mail_mime(void **state)
     reading_free(r);
 }
 
+/* An HTML-only message: the Subject is the title and all the visible
+ * text of the HTML is the body, also when the HTML has no <title>,
+ * og:title or <h1> (Gmail, Outlook) or an empty <title>: the HTML reader
+ * would take the first line of such a page for its title. */
+static void test_mail_html_body(void **state)
+{
+    (void)state;
+    reading *r = read_text("m/gmail.eml",
+        "From: Editor <ed@example.com>\nSubject: Gmail style html mail\n"
+        "MIME-Version: 1.0\n"
+        "Content-Type: text/html; charset=\"UTF-8\"\n"
+        "Content-Transfer-Encoding: quoted-printable\n\n"
+        "<div dir=3D\"ltr\">The board approved the merger with Northwind on "
+        "Friday.<di=\nv><br></div><div>Shares rose 4 percent.</div></div>\n");
+    assert_int_equal(r->status, CORPUS_OK);
+    assert_string_equal(r->a[0].title, "Gmail style html mail");
+    assert_string_equal(r->a[0].body,
+                        "The board approved the merger with Northwind on "
+                        "Friday.\nShares rose 4 percent.");
+    reading_free(r);
+
+    /* one paragraph, an empty <title>: that paragraph is the body */
+    static const char *const pages[] = {
+        "<p>Only paragraph of the message.</p>",
+        "<html><head><title></title></head><body><div>Only paragraph of "
+        "the message.</div></body></html>",
+    };
+    for (size_t i = 0; i < sizeof pages / sizeof pages[0]; i++) {
+        char mail[512];
+        snprintf(mail, sizeof mail, "From: a@example.org\nSubject: One\n"
+                 "Content-Type: text/html; charset=utf-8\n\n%s\n", pages[i]);
+        r = read_text("m/one.eml", mail);
+        assert_int_equal(r->status, CORPUS_OK);
+        assert_string_equal(r->a[0].title, "One");
+        assert_string_equal(r->a[0].body, "Only paragraph of the message.");
+        reading_free(r);
+    }
+
+    /* an HTML body and an attached text file: the HTML's text is the body */
+    r = read_text("m/attached.eml",
+        "From: a@example.org\nSubject: Figures\nMIME-Version: 1.0\n"
+        "Content-Type: multipart/mixed; boundary=\"b1\"\n\n"
+        "--b1\nContent-Type: text/html; charset=utf-8\n\n"
+        "<html><body><p>See the figures attached.</p></body></html>\n"
+        "--b1\nContent-Type: text/plain; charset=utf-8; name=\"f.txt\"\n"
+        "Content-Disposition: attachment; filename=\"f.txt\"\n\n"
+        "1,2,3\n--b1--\n");
+    assert_int_equal(r->status, CORPUS_OK);
+    assert_string_equal(r->a[0].title, "Figures");
+    assert_string_equal(r->a[0].body, "See the figures attached.");
+    reading_free(r);
+
+    /* a page with a <title> and an <h1>: the <h1> stays in the body */
+    r = read_text("m/h1.eml", "From: a@example.org\nSubject: Headline\n"
+                  "Content-Type: text/html\n\n<title>Page</title>"
+                  "<h1>Big news</h1><p>Details.</p>\n");
+    assert_int_equal(r->status, CORPUS_OK);
+    assert_string_equal(r->a[0].title, "Headline");
+    assert_string_equal(r->a[0].body, "Big news\nDetails.");
+    reading_free(r);
+}
+
+/* Every text part of the message that is not an attachment, in order:
+ * Apple Mail splits a message around an inline image (text, image,
+ * text); a mailing list appends its footer as a part of its own. Of a
+ * multipart/alternative, one version (the plain one). A text part with a
+ * file name is a file sent along, unless the message has no other text. */
+static void test_mail_text_parts(void **state)
+{
+    (void)state;
+    reading *r = read_text("m/apple.eml",
+        "From: Pat <pat@example.com>\nSubject: Photos\n"
+        "Mime-Version: 1.0 (Mac OS X Mail 16.0)\n"
+        "Content-Type: multipart/mixed; boundary=\"Apple-Mail=_1\"\n\n"
+        "--Apple-Mail=_1\nContent-Type: text/plain; charset=us-ascii\n\n"
+        "Here is the first photo from the harbour.\n\n"
+        "--Apple-Mail=_1\nContent-Disposition: inline; filename=IMG_1.jpg\n"
+        "Content-Type: image/jpeg; name=\"IMG_1.jpg\"\n"
+        "Content-Transfer-Encoding: base64\n\n/9j/4AAQSkZJRg==\n"
+        "--Apple-Mail=_1\nContent-Type: text/plain; charset=us-ascii\n\n"
+        "The fire started near the fish market.\n\n"
+        "--Apple-Mail=_1--\n");
+    assert_int_equal(r->status, CORPUS_OK);
+    assert_string_equal(r->a[0].body,
+                        "Here is the first photo from the harbour.\n\n"
+                        "The fire started near the fish market.");
+    reading_free(r);
+
+    /* the same inside multipart/alternative, beside its HTML version
+     * (itself split); an alternative with HTML first, plain second; a
+     * mailing list's footer; an inline text file and an attachment */
+    r = read_text("m/apple-alt.eml",
+        "From: Pat <pat@example.com>\nSubject: Photos\nMIME-Version: 1.0\n"
+        "Content-Type: multipart/mixed; boundary=\"list\"\n\n"
+        "--list\nContent-Type: multipart/alternative; boundary=\"alt\"\n\n"
+        "--alt\nContent-Type: multipart/mixed; boundary=\"m\"\n\n"
+        "--m\nContent-Type: text/plain\n\nFirst plain.\n"
+        "--m\nContent-Type: image/png\nContent-Disposition: inline\n\nxx\n"
+        "--m\nContent-Type: text/plain\n\nSecond plain.\n--m--\n"
+        "--alt\nContent-Type: multipart/related; boundary=\"rel\"\n\n"
+        "--rel\nContent-Type: text/html\n\n<p>First html.</p>\n"
+        "--rel\nContent-Type: image/png\n\nxx\n"
+        "--rel\nContent-Type: text/html\n\n<p>Second html.</p>\n--rel--\n"
+        "--alt--\n"
+        "--list\nContent-Type: multipart/alternative; boundary=\"alt2\"\n\n"
+        "--alt2\nContent-Type: text/html\n\n<p>Rich version.</p>\n"
+        "--alt2\nContent-Type: text/plain\n\nPlain version.\n--alt2--\n"
+        "--list\nContent-Type: text/plain; charset=utf-8\n"
+        "Content-Disposition: inline; filename=\"notes.txt\"\n\n"
+        "Inline file.\n"
+        "--list\nContent-Type: text/plain; name=\"data.txt\"\n\nNamed file.\n"
+        "--list\nContent-Type: text/plain\n"
+        "Content-Disposition: attachment\n\nAttached.\n"
+        "--list\nContent-Type: text/plain; charset=\"us-ascii\"\n"
+        "Content-Disposition: inline\n\n"
+        "_______________________________________________\n"
+        "News mailing list\n--list--\n");
+    assert_int_equal(r->status, CORPUS_OK);
+    assert_string_equal(r->a[0].body,
+                        "First plain.\n\nSecond plain.\n\nPlain version.\n\n"
+                        "_______________________________________________\n"
+                        "News mailing list");
+    reading_free(r);
+
+    /* an HTML body, then a text part: both, in order */
+    r = read_text("m/html-text.eml",
+        "From: a@example.org\nSubject: Two\nMIME-Version: 1.0\n"
+        "Content-Type: multipart/mixed; boundary=\"b\"\n\n"
+        "--b\nContent-Type: text/html\n\n<p>Rich part.</p>\n"
+        "--b\nContent-Type: text/plain\n\nPlain part.\n--b--\n");
+    assert_int_equal(r->status, CORPUS_OK);
+    assert_string_equal(r->a[0].body, "Rich part.\n\nPlain part.");
+    reading_free(r);
+
+    /* only named text parts: those are read */
+    r = read_text("m/named.eml",
+        "From: a@example.org\nSubject: Named\nMIME-Version: 1.0\n"
+        "Content-Type: multipart/mixed; boundary=\"b\"\n\n"
+        "--b\nContent-Type: text/plain; name=\"body.txt\"\n\nThe body.\n"
+        "--b\nContent-Type: text/plain\nContent-Disposition: attachment\n\n"
+        "Attached.\n--b--\n");
+    assert_int_equal(r->status, CORPUS_OK);
+    assert_string_equal(r->a[0].body, "The body.");
+    reading_free(r);
+}
+
+/* Text labelled ISO-8859-1 (latin1) that is Windows-1252, as Outlook
+ * writes its curly quotes and dashes (bytes 80..9F), is read as
+ * Windows-1252, as browsers read it: in the body (8-bit or
+ * quoted-printable, whatever the label's spelling) and in an encoded
+ * word of a header. */
+static void test_mail_latin1_is_cp1252(void **state)
+{
+    (void)state;
+    reading *r = read_text("m/o.eml",
+        "From: =?iso-8859-1?Q?O=92Brien?= <a@example.com>\n"
+        "Subject: =?iso-8859-1?Q?Mayor=92s_plan?=\n"
+        "MIME-Version: 1.0\n"
+        "Content-Type: text/plain; charset=\"iso-8859-1\"\n"
+        "Content-Transfer-Encoding: quoted-printable\n\n"
+        "It=92s the mayor=92s plan =96 caf=E9 =80.\n");
+    assert_int_equal(r->status, CORPUS_OK);
+    assert_string_equal(r->a[0].title, "Mayor\xE2\x80\x99s plan");
+    assert_string_equal(r->a[0].author, "O\xE2\x80\x99" "Brien");
+    assert_string_equal(r->a[0].body, "It\xE2\x80\x99s the mayor\xE2\x80\x99s "
+                        "plan \xE2\x80\x93 caf\xC3\xA9 \xE2\x82\xAC.");
+    reading_free(r);
+
+    static const char *const labels[] = {"iso-8859-1", "ISO_8859-1",
+                                         "latin1", "l1", "iso-8859-15"};
+    for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++) {
+        char mail[512];
+        snprintf(mail, sizeof mail, "From: a@example.com\nSubject: 8bit\n"
+                 "MIME-Version: 1.0\nContent-Type: text/plain; charset=%s\n"
+                 "Content-Transfer-Encoding: 8bit\n\n"
+                 "The council\x92s \x93" "budget\x94.\n", labels[i]);
+        r = read_text("m/o2.eml", mail);
+        assert_int_equal(r->status, CORPUS_OK);
+        if (strcmp(r->a[0].body, "The council\xE2\x80\x99s \xE2\x80\x9C"
+                                 "budget\xE2\x80\x9D.") != 0)
+            fail_msg("%s: %s", labels[i], r->a[0].body);
+        reading_free(r);
+    }
+}
+
+/* format=flowed (RFC 3676): soft line breaks (a line ending in a space)
+ * joined, the space before them deleted with DelSp=yes, space-stuffing
+ * removed, quoted paragraphs joined at their own depth; a message not
+ * sent flowed keeps its lines. */
+static void test_mail_flowed(void **state)
+{
+    (void)state;
+    reading *r = read_text("m/delsp.eml",
+        "From: Flow <f@example.com>\nSubject: Flowed text\nMIME-Version: 1.0\n"
+        "Content-Type: text/plain; charset=utf-8; format=flowed; delsp=yes\n\n"
+        "This paragraph is flowed and a word is split acr \n"
+        "oss two lines here.\n");
+    assert_int_equal(r->status, CORPUS_OK);
+    assert_string_equal(r->a[0].body, "This paragraph is flowed and a word is "
+                                      "split across two lines here.");
+    reading_free(r);
+
+    r = read_text("m/flowed.eml",
+        "From: Flow <f@example.com>\nSubject: Flowed text\nMIME-Version: 1.0\n"
+        "Content-Type: text/plain; charset=utf-8; Format=\"Flowed\"\n"
+        "Content-Transfer-Encoding: quoted-printable\n\n"
+        "The council met =\n"
+        "on Friday and \n"
+        "voted.\n"
+        "\n"
+        " From the minutes:\n"
+        "> The budget was \n"
+        "> approved.\n"
+        ">> Older \n"
+        ">>quote.\n"
+        "> Depth \n"
+        "changes here.\n"
+        "Fixed line\n"
+        "-- \n"
+        "Ann\n");
+    assert_int_equal(r->status, CORPUS_OK);
+    assert_string_equal(r->a[0].body,
+                        "The council met on Friday and voted.\n\n"
+                        "From the minutes:\n"
+                        "> The budget was approved.\n"
+                        ">> Older quote.\n"
+                        "> Depth \n"
+                        "changes here.\n"
+                        "Fixed line\n"
+                        "-- \n"
+                        "Ann");
+    reading_free(r);
+
+    /* not flowed: the lines stay as they are */
+    r = read_text("m/fixed.eml", "From: a@example.com\nSubject: Fixed\n"
+                  "Content-Type: text/plain; delsp=yes\n\n"
+                  "Line one \nline two\n");
+    assert_int_equal(r->status, CORPUS_OK);
+    assert_string_equal(r->a[0].body, "Line one \nline two");
+    reading_free(r);
+}
+
 /* What is not a message: a name without extension whose file does not
  * open with a mail header block is not an article (and the probe says so
  * without reading it all); an .eml without headers is malformed; a
@@ -1657,8 +1899,9 @@ static void test_mail_not_mail(void **state)
 }
 
 /* Hostile messages: multiparts nested far deeper than GMime parses,
- * thousands of headers, a boundary that never closes, a broken base64
- * part. Each is read (or refused) quickly, without a crash. */
+ * thousands of headers, more text parts than are read, a boundary that
+ * never closes, a broken base64 part. Each is read (or refused) quickly,
+ * without a crash. */
 static void test_mail_hostile(void **state)
 {
     (void)state;
@@ -1687,6 +1930,20 @@ static void test_mail_hostile(void **state)
     assert_int_equal(r->status, CORPUS_OK);
     assert_string_equal(r->a[0].body, "body after many headers");
     assert_true(now() - t0 < 20);
+    reading_free(r);
+
+    /* many text parts: the first 1000 make the body */
+    len = (size_t)sprintf(buf, "From: a@b.c\nSubject: parts\n"
+                          "Content-Type: multipart/mixed; boundary=b\n\n");
+    for (size_t i = 0; i < 1500; i++)
+        len += (size_t)sprintf(buf + len, "--b\nContent-Type: text/%s\n\n"
+                               "part%zu\n", i % 2 ? "html" : "plain", i);
+    tu_write_file(tmp, "h/parts.eml", buf, len);
+    r = read_name("h/parts.eml", 0);
+    assert_int_equal(r->status, CORPUS_OK);
+    assert_true(has_word(r->a[0].body, "part0"));
+    assert_true(has_word(r->a[0].body, "part999"));
+    assert_false(has_word(r->a[0].body, "part1000"));
     reading_free(r);
     free(buf);
 
@@ -1949,6 +2206,10 @@ int main(void)
         cmocka_unit_test(test_mail_plain),
         cmocka_unit_test(test_mail_usenet),
         cmocka_unit_test(test_mail_mime),
+        cmocka_unit_test(test_mail_html_body),
+        cmocka_unit_test(test_mail_text_parts),
+        cmocka_unit_test(test_mail_latin1_is_cp1252),
+        cmocka_unit_test(test_mail_flowed),
         cmocka_unit_test(test_mail_not_mail),
         cmocka_unit_test(test_mail_hostile),
         cmocka_unit_test(test_name_kinds),
