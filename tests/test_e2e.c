@@ -979,6 +979,89 @@ static void test_control_bytes_in_text(void **state)
     gazette_index_close(index);
 }
 
+/* The highlighted text of highlight `i` of `h` (its title's with
+ * `title`), in `out`. */
+static void highlighted(const gazette_hit_t *h, int title, size_t i,
+                        char *out, size_t len)
+{
+    size_t start = 0, end = 0;
+    const char *text = title ? gazette_hit_title(h)
+                             : gazette_hit_plain_snippet(h);
+    if (title)
+        gazette_hit_title_highlight(h, i, &start, &end);
+    else
+        gazette_hit_highlight(h, i, &start, &end);
+    assert_true(start < end && end <= strlen(text) && end - start < len);
+    memcpy(out, text + start, end - start);
+    out[end - start] = '\0';
+}
+
+/* A word longer than the 64 bytes Xapian reads as a word, just before a
+ * matched word, is not highlighted with it (Xapian's snippet took it for
+ * the space before the match), in the body as in the title; a 64-byte
+ * word is a word, a phrase across a long word is one highlight. */
+static void test_long_words_not_highlighted(void **state)
+{
+    (void)state;
+    char dir[4096], db[4096], text[6000], got[6000];
+    snprintf(dir, sizeof dir, "%s/long", fx.tmp);
+    snprintf(db, sizeof db, "%s/long-index", fx.tmp);
+    char y65[66], y64[65], x5000[5001];
+    memset(y65, 'y', 65);
+    y65[65] = '\0';
+    memset(y64, 'y', 64);
+    y64[64] = '\0';
+    memset(x5000, 'x', 5000);
+    x5000[5000] = '\0';
+    snprintf(text, sizeof text, "alpha %s zebra\n\nalpha %s %s zebra "
+             "omega\n", y65, y65, y65);
+    tu_write_file(dir, "s/a.txt", text, strlen(text));
+    snprintf(text, sizeof text, "%s zebra\n\nbody\n", x5000);
+    tu_write_file(dir, "s/b.txt", text, strlen(text));
+    snprintf(text, sizeof text, "Title\n\nalpha %s zebra\n", y64);
+    tu_write_file(dir, "s/c.txt", text, strlen(text));
+    assert_int_equal(tu_run("'%s' -q --db '%s' '%s'",
+                            tu_binary("indexer/gazette-index"), db, dir), 0);
+    gazette_index_t *index = NULL;
+    gazette_results_t *r = NULL;
+    assert_int_equal(gazette_index_open(db, &index), GAZETTE_STATUS_OK);
+    static const char *const queries[] = {"zebra", "\"alpha zebra\""};
+    for (size_t q = 0; q < 2; q++) {
+        assert_int_equal(gazette_search(index, queries[q], NULL, &r),
+                         GAZETTE_STATUS_OK);
+        assert_int_equal(gazette_results_count(r), q ? 1 : 3);
+        for (size_t i = 0; i < gazette_results_count(r); i++) {
+            const gazette_hit_t *h = gazette_results_hit(r, i);
+            const char *id = gazette_hit_id(h);
+            int is_a = strcmp(id, "s/a.txt") == 0;
+            int is_c = strcmp(id, "s/c.txt") == 0;
+            if (q) {
+                /* the phrase: "alpha" then "zebra", the long words
+                 * between not words */
+                assert_true(is_a);
+                assert_int_equal(gazette_hit_highlight_count(h), 1);
+                highlighted(h, 0, 0, got, sizeof got);
+                snprintf(text, sizeof text, "alpha %s %s zebra", y65, y65);
+                assert_string_equal(got, text);
+                continue;
+            }
+            assert_int_equal(gazette_hit_highlight_count(h),
+                             is_a || is_c ? 1 : 0);
+            if (is_a || is_c) {
+                highlighted(h, 0, 0, got, sizeof got);
+                assert_string_equal(got, "zebra");
+            }
+            if (!is_c) {
+                assert_int_equal(gazette_hit_title_highlight_count(h), 1);
+                highlighted(h, 1, 0, got, sizeof got);
+                assert_string_equal(got, "zebra");
+            }
+        }
+        gazette_results_free(r);
+    }
+    gazette_index_close(index);
+}
+
 /* A newline or CR in a file name, or in a JSON Lines id, is kept in the
  * stored id and path: three files "a\nb.txt", "a\rb.txt" and "a b.txt"
  * come out as three ids, not three "a b.txt", so a script acting on the
@@ -1483,6 +1566,7 @@ int main(void)
         cmocka_unit_test(test_cli_dash_words),
         cmocka_unit_test(test_reindex_other_language),
         cmocka_unit_test(test_control_bytes_in_text),
+        cmocka_unit_test(test_long_words_not_highlighted),
         cmocka_unit_test(test_odd_files),
         cmocka_unit_test(test_line_breaks_in_names),
         cmocka_unit_test(test_emptied_file_and_bad_root),
