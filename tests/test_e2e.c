@@ -631,6 +631,56 @@ static void test_cli_count_wording(void **state)
     assert_true(inexact > 0);
 }
 
+/* A page of no hits (--limit 0, "only count") counts as a page of all
+ * the hits would: Xapian's estimate from a match keeping no hit said 0
+ * of 2 matches ("No articles match") and 3 of none. */
+static void test_count_of_empty_page(void **state)
+{
+    (void)state;
+    static const char *const queries[] = {
+        "bank date:2023-12", "gaza source:business", "Gaza", "aid NOT Gaza",
+        "year:2023 -gaza", "hezbollah", "zyzzogeton"};
+    gazette_index_t *index = NULL;
+    gazette_search_options_t *opts = NULL;
+    assert_int_equal(gazette_index_open(fx.db, &index), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_search_options_new(&opts), GAZETTE_STATUS_OK);
+    for (size_t i = 0; i < sizeof queries / sizeof *queries; i++)
+        for (int dups = 0; dups < 2; dups++) {
+            gazette_results_t *all = NULL, *none = NULL;
+            assert_int_equal(
+                gazette_search_options_set_collapse_duplicates(opts, !dups),
+                GAZETTE_STATUS_OK);
+            assert_int_equal(gazette_search_options_set_range(opts, 0, 1000),
+                             GAZETTE_STATUS_OK);
+            assert_int_equal(gazette_search(index, queries[i], opts, &all),
+                             GAZETTE_STATUS_OK);
+            assert_int_equal(gazette_search_options_set_range(opts, 0, 0),
+                             GAZETTE_STATUS_OK);
+            assert_int_equal(gazette_search(index, queries[i], opts, &none),
+                             GAZETTE_STATUS_OK);
+            uint64_t lower = 0, est = 0, upper = 0;
+            size_t n = gazette_results_count(all);
+            gazette_results_estimate(none, &lower, &est, &upper);
+            if (gazette_results_count(none) != 0 || lower != n || est != n ||
+                upper != n)
+                fail_msg("'%s'%s: %zu hits, with --limit 0 %zu hits and "
+                         "%llu (%llu to %llu)", queries[i],
+                         dups ? " --duplicates" : "", n,
+                         gazette_results_count(none),
+                         (unsigned long long)est, (unsigned long long)lower,
+                         (unsigned long long)upper);
+            gazette_results_free(all);
+            gazette_results_free(none);
+        }
+    gazette_search_options_free(opts);
+    gazette_index_close(index);
+    char line[4096];
+    json_int_t lower, upper;
+    count_line("--limit 0 source:business", line, sizeof line, &lower,
+               &upper);
+    assert_string_equal(line, "No articles match 'source:business Gaza'.");
+}
+
 /* Errors are one line with a distinct exit code. */
 static void test_cli_errors(void **state)
 {
@@ -1561,6 +1611,7 @@ int main(void)
         cmocka_unit_test(test_explain_term_weights),
         cmocka_unit_test(test_cli_json),
         cmocka_unit_test(test_cli_count_wording),
+        cmocka_unit_test(test_count_of_empty_page),
         cmocka_unit_test(test_cli_errors),
         cmocka_unit_test(test_default_index_location),
         cmocka_unit_test(test_cli_dash_words),
