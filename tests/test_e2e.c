@@ -1112,6 +1112,109 @@ static void test_long_words_not_highlighted(void **state)
     gazette_index_close(index);
 }
 
+/* `field` and `value` quoted as json.md says a script writes them
+ * (field:"value", each '"' doubled), into `out`. */
+static void quoted_filter(const char *field, const char *value, char *out,
+                          size_t len)
+{
+    size_t o = (size_t)snprintf(out, len, "%s:\"", field);
+    for (const char *v = value; *v; v++) {
+        assert_true(o + 4 < len);
+        out[o++] = *v;
+        if (*v == '"')
+            out[o++] = '"';
+    }
+    out[o++] = '"';
+    out[o] = '\0';
+}
+
+/* Every hit's id given to id: in quotes finds that article alone (json.md),
+ * and each tag and source facet value given to its filter finds the
+ * articles it counts: ids past the term limit (hashed in the index), with
+ * a space, ids and values ending in '"' or holding "". */
+static void test_id_and_facet_round_trip(void **state)
+{
+    (void)state;
+    char dir[4096], db[4096], name[512];
+    snprintf(dir, sizeof dir, "%s/ids", fx.tmp);
+    snprintf(db, sizeof db, "%s/ids-index", fx.tmp);
+    static const char txt[] = "Title\n\nokapi body\n";
+    char l240[241];
+    memset(l240, 'l', 240);
+    l240[240] = '\0';
+    snprintf(name, sizeof name, "s/%s.txt", l240);
+    tu_write_file(dir, name, txt, sizeof txt - 1);
+    snprintf(name, sizeof name, "s/a b%s.txt", l240);
+    tu_write_file(dir, name, txt, sizeof txt - 1);
+    snprintf(name, sizeof name, "s/%.100s\"%.100s/%.40s.txt", l240, l240,
+             l240);
+    tu_write_file(dir, name, txt, sizeof txt - 1);
+    tu_write_file(dir, "s/q\"x.txt", txt, sizeof txt - 1);
+    static const char jsonl[] =
+        "{\"id\":\"x\\\"\",\"body\":\"okapi\",\"tags\":[\"West \\\"Bank\\\"\"],"
+        "\"source\":\"src\\\"\"}\n"
+        "{\"id\":\"y\\\"\\\"\",\"body\":\"okapi\",\"tags\":[\"a\\\"\\\"\"]}\n"
+        "{\"id\":\"\\\"z\",\"body\":\"okapi\"}\n"
+        "{\"id\":\"w\\\" x\\\"\",\"body\":\"okapi\",\"source\":\"s w\\\"\"}\n";
+    tu_write_file(dir, "j/a.jsonl", jsonl, sizeof jsonl - 1);
+    assert_int_equal(tu_run("'%s' -q --db '%s' '%s'",
+                            tu_binary("indexer/gazette-index"), db, dir), 0);
+    gazette_index_t *index = NULL;
+    gazette_search_options_t *opts = NULL;
+    gazette_results_t *all = NULL;
+    assert_int_equal(gazette_index_open(db, &index), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_search_options_new(&opts), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_search_options_set_collapse_duplicates(opts, 0),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_search_options_add_facet(opts,
+                                                      GAZETTE_FACET_TAG),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_search_options_add_facet(opts,
+                                                      GAZETTE_FACET_SOURCE),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_search(index, "okapi", opts, &all),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_results_count(all), 8);
+    char query[2048];
+    for (size_t i = 0; i < gazette_results_count(all); i++) {
+        const char *id = gazette_hit_id(gazette_results_hit(all, i));
+        gazette_results_t *r = NULL;
+        quoted_filter("id", id, query, sizeof query);
+        assert_int_equal(gazette_search(index, query, opts, &r),
+                         GAZETTE_STATUS_OK);
+        if (gazette_results_count(r) != 1 ||
+            strcmp(gazette_hit_id(gazette_results_hit(r, 0)), id) != 0)
+            fail_msg("%s finds %zu articles, not '%s'", query,
+                     gazette_results_count(r), id);
+        gazette_results_free(r);
+    }
+    static const gazette_facet_t facets[] = {GAZETTE_FACET_TAG,
+                                             GAZETTE_FACET_SOURCE};
+    static const char *const fields[] = {"tag", "source"};
+    for (size_t f = 0; f < 2; f++)
+        for (size_t i = 0; i < gazette_results_facet_count(all, facets[f]);
+             i++) {
+            const char *value = NULL;
+            uint64_t count = 0, found = 0;
+            gazette_results_t *r = NULL;
+            assert_int_equal(gazette_results_facet_value(all, facets[f], i,
+                                                         &value, &count),
+                             GAZETTE_STATUS_OK);
+            quoted_filter(fields[f], value, query, sizeof query);
+            assert_int_equal(gazette_search(index, query, opts, &r),
+                             GAZETTE_STATUS_OK);
+            gazette_results_estimate(r, NULL, &found, NULL);
+            if (found != count)
+                fail_msg("%s finds %llu articles, its facet counts %llu",
+                         query, (unsigned long long)found,
+                         (unsigned long long)count);
+            gazette_results_free(r);
+        }
+    gazette_results_free(all);
+    gazette_search_options_free(opts);
+    gazette_index_close(index);
+}
+
 /* A newline or CR in a file name, or in a JSON Lines id, is kept in the
  * stored id and path: three files "a\nb.txt", "a\rb.txt" and "a b.txt"
  * come out as three ids, not three "a b.txt", so a script acting on the
@@ -1620,6 +1723,7 @@ int main(void)
         cmocka_unit_test(test_long_words_not_highlighted),
         cmocka_unit_test(test_odd_files),
         cmocka_unit_test(test_line_breaks_in_names),
+        cmocka_unit_test(test_id_and_facet_round_trip),
         cmocka_unit_test(test_emptied_file_and_bad_root),
         cmocka_unit_test(test_mail_and_ignored_files),
         cmocka_unit_test(test_gzipped_spool_files),
