@@ -606,7 +606,10 @@ static int print_json_hit(const gazette_hit_t *h, const cli_options *o)
                                  gazette_hit_entity),
         "weight", gazette_hit_weight(h), "percent", gazette_hit_percent(h),
         "duplicates", (json_int_t)gazette_hit_duplicates(h));
-    if (obj && o->snippets) {
+    /* The library makes snippets for the first GAZETTE_MAX_SNIPPETS hits
+     * of a page only: later hits have none rather than an empty one. */
+    if (obj && o->snippets &&
+        gazette_hit_rank(h) - 1 - o->offset < GAZETTE_MAX_SNIPPETS) {
         json_object_set_new(obj, "snippet",
                             jstr(gazette_hit_plain_snippet(h)));
         json_object_set_new(obj, "highlights",

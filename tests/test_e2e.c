@@ -1215,6 +1215,60 @@ static void test_id_and_facet_round_trip(void **state)
     gazette_index_close(index);
 }
 
+/* With --json, hits of a page past its GAZETTE_MAX_SNIPPETS-th have no
+ * snippet fields (no snippet was made) rather than empty ones, which say
+ * that nothing matched; the first 200 of a page have them, whatever the
+ * offset. */
+static void test_json_hits_past_snippet_cap(void **state)
+{
+    (void)state;
+    char dir[4096], db[4096], out[4096], name[64], text[64];
+    snprintf(dir, sizeof dir, "%s/many", fx.tmp);
+    snprintf(db, sizeof db, "%s/many-index", fx.tmp);
+    snprintf(out, sizeof out, "%s/many.json", fx.tmp);
+    for (int i = 0; i < 210; i++) {
+        snprintf(name, sizeof name, "s/f%03d.txt", i);
+        int n = snprintf(text, sizeof text, "Okapi %d\n\nokapi body %d\n", i,
+                         i);
+        tu_write_file(dir, name, text, (size_t)n);
+    }
+    assert_int_equal(tu_run("'%s' -q --db '%s' '%s'",
+                            tu_binary("indexer/gazette-index"), db, dir), 0);
+    static const char *const pages[] = {"-n 210", "--offset 5 -n 203"};
+    static const size_t counts[] = {210, 203};
+    for (size_t p = 0; p < 2; p++) {
+        assert_int_equal(tu_run("'%s' --db '%s' --json %s okapi > '%s'",
+                                tu_binary("query/cli/gazette-query"), db,
+                                pages[p], out), 0);
+        FILE *f = fopen(out, "r");
+        assert_non_null(f);
+        char line[8192];
+        size_t hits = 0;
+        while (fgets(line, sizeof line, f)) {
+            json_error_t err;
+            json_t *o = json_loads(line, 0, &err);
+            assert_non_null(o);
+            if (strcmp(json_string_value(json_object_get(o, "type")),
+                       "hit") == 0) {
+                int has = json_object_get(o, "snippet") != NULL;
+                int want = hits < GAZETTE_MAX_SNIPPETS;
+                if (has != want ||
+                    (json_object_get(o, "highlights") != NULL) != want ||
+                    (json_object_get(o, "title_highlights") != NULL) != want)
+                    fail_msg("%s: hit %zu of the page: %s", pages[p],
+                             hits + 1, line);
+                if (want)
+                    assert_int_equal(
+                        json_array_size(json_object_get(o, "highlights")), 1);
+                hits++;
+            }
+            json_decref(o);
+        }
+        fclose(f);
+        assert_int_equal(hits, counts[p]);
+    }
+}
+
 /* A newline or CR in a file name, or in a JSON Lines id, is kept in the
  * stored id and path: three files "a\nb.txt", "a\rb.txt" and "a b.txt"
  * come out as three ids, not three "a b.txt", so a script acting on the
@@ -1723,6 +1777,7 @@ int main(void)
         cmocka_unit_test(test_long_words_not_highlighted),
         cmocka_unit_test(test_odd_files),
         cmocka_unit_test(test_line_breaks_in_names),
+        cmocka_unit_test(test_json_hits_past_snippet_cap),
         cmocka_unit_test(test_id_and_facet_round_trip),
         cmocka_unit_test(test_emptied_file_and_bad_root),
         cmocka_unit_test(test_mail_and_ignored_files),
