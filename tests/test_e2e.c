@@ -1269,6 +1269,57 @@ static void test_json_hits_past_snippet_cap(void **state)
     }
 }
 
+/* A hit's duplicates count is a lower bound that a longer page may
+ * raise, exact once the page reaches past the last match (json.md): six
+ * copies of one body with other titles, among other articles. */
+static void test_duplicates_lower_bound(void **state)
+{
+    (void)state;
+    char dir[4096], db[4096], name[64], text[256], title[128] = "Zebra";
+    snprintf(dir, sizeof dir, "%s/copies", fx.tmp);
+    snprintf(db, sizeof db, "%s/copies-index", fx.tmp);
+    for (int i = 1; i <= 6; i++) {
+        snprintf(name, sizeof name, "s/c%d.txt", i);
+        int n = snprintf(text, sizeof text, "%s\n\nBody zebra.\n", title);
+        tu_write_file(dir, name, text, (size_t)n);
+        snprintf(name, sizeof name, "s/o%d.txt", i);
+        n = snprintf(text, sizeof text, "Other %d %s\n\nUnique text number "
+                     "%d about zebra herds.\n", i, title, i);
+        tu_write_file(dir, name, text, (size_t)n);
+        strcat(title, " words");
+    }
+    assert_int_equal(tu_run("'%s' -q --db '%s' '%s'",
+                            tu_binary("indexer/gazette-index"), db, dir), 0);
+    gazette_index_t *index = NULL;
+    gazette_search_options_t *opts = NULL;
+    assert_int_equal(gazette_index_open(db, &index), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_search_options_new(&opts), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_search_options_set_feedback(opts, 0),
+                     GAZETTE_STATUS_OK);
+    uint32_t prev = 0;
+    for (uint32_t limit = 1; limit <= 10; limit++) {
+        gazette_results_t *r = NULL;
+        assert_int_equal(gazette_search_options_set_range(opts, 0, limit),
+                         GAZETTE_STATUS_OK);
+        assert_int_equal(gazette_search(index, "zebra", opts, &r),
+                         GAZETTE_STATUS_OK);
+        uint32_t copies = 0;
+        for (size_t i = 0; i < gazette_results_count(r); i++) {
+            const gazette_hit_t *h = gazette_results_hit(r, i);
+            if (strncmp(gazette_hit_id(h), "s/c", 3) == 0)
+                copies = gazette_hit_duplicates(h);
+        }
+        assert_true(copies <= 5);
+        if (gazette_results_count(r) < limit)
+            assert_int_equal(copies, 5);
+        prev = copies;
+        gazette_results_free(r);
+    }
+    assert_int_equal(prev, 5);
+    gazette_search_options_free(opts);
+    gazette_index_close(index);
+}
+
 /* A newline or CR in a file name, or in a JSON Lines id, is kept in the
  * stored id and path: three files "a\nb.txt", "a\rb.txt" and "a b.txt"
  * come out as three ids, not three "a b.txt", so a script acting on the
@@ -1777,6 +1828,7 @@ int main(void)
         cmocka_unit_test(test_long_words_not_highlighted),
         cmocka_unit_test(test_odd_files),
         cmocka_unit_test(test_line_breaks_in_names),
+        cmocka_unit_test(test_duplicates_lower_bound),
         cmocka_unit_test(test_json_hits_past_snippet_cap),
         cmocka_unit_test(test_id_and_facet_round_trip),
         cmocka_unit_test(test_emptied_file_and_bad_root),
