@@ -1320,6 +1320,59 @@ static void test_duplicates_lower_bound(void **state)
     gazette_index_close(index);
 }
 
+/* gazette-index --json names the index as gazette-query --json does
+ * (less a trailing "/" or "/."), and writes its JSON in ASCII as that
+ * does (a root holding U+2028); with -v the summary is the last line of
+ * stdout, after the "added PATH" lines. */
+static void test_index_json_agrees_with_query(void **state)
+{
+    (void)state;
+    char dir[4096], db[4096], given[4200], out[4096];
+    snprintf(dir, sizeof dir, "%s/lsep\xe2\x80\xa8root", fx.tmp);
+    snprintf(db, sizeof db, "%s/lsep-index", fx.tmp);
+    snprintf(given, sizeof given, "%s//.", db);
+    snprintf(out, sizeof out, "%s/lsep.out", fx.tmp);
+    static const char txt[] = "Title\n\nokapi body\n";
+    tu_write_file(dir, "s/a.txt", txt, sizeof txt - 1);
+    tu_write_file(dir, "s/b.txt", "Other\n\nokapi two\n", 17);
+    assert_int_equal(tu_run("'%s' --json -v --db '%s' '%s' > '%s'",
+                            tu_binary("indexer/gazette-index"), given, dir,
+                            out), 0);
+    char *text = slurp_file(out);
+    assert_non_null(text);
+    /* "added s/a.txt", "added s/b.txt", then the summary */
+    char *last = strrchr(text, '\n');
+    assert_true(last && last[1] == '\0');
+    *last = '\0';
+    last = strrchr(text, '\n');
+    assert_non_null(last);
+    *last++ = '\0';
+    assert_true(strncmp(text, "added ", 6) == 0);
+    for (const char *p = last; *p; p++)
+        if ((unsigned char)*p >= 0x80)
+            fail_msg("not ASCII: %s", last);
+    json_error_t err;
+    json_t *summary = json_loads(last, 0, &err);
+    if (!summary)
+        fail_msg("not JSON: %s", last);
+    assert_string_equal(json_string_value(json_object_get(summary, "index")),
+                        db);
+    assert_string_equal(
+        json_string_value(json_array_get(json_object_get(summary, "roots"),
+                                         0)), dir);
+    json_decref(summary);
+    free(text);
+    assert_int_equal(tu_run("'%s' --db '%s' --json -n 1 okapi > '%s'",
+                            tu_binary("query/cli/gazette-query"), given, out),
+                     0);
+    text = slurp_file(out);
+    json_t *hit = json_loads(text, JSON_DISABLE_EOF_CHECK, &err);
+    assert_non_null(hit);
+    assert_string_equal(json_string_value(json_object_get(hit, "index")), db);
+    json_decref(hit);
+    free(text);
+}
+
 /* A newline or CR in a file name, or in a JSON Lines id, is kept in the
  * stored id and path: three files "a\nb.txt", "a\rb.txt" and "a b.txt"
  * come out as three ids, not three "a b.txt", so a script acting on the
@@ -1828,6 +1881,7 @@ int main(void)
         cmocka_unit_test(test_long_words_not_highlighted),
         cmocka_unit_test(test_odd_files),
         cmocka_unit_test(test_line_breaks_in_names),
+        cmocka_unit_test(test_index_json_agrees_with_query),
         cmocka_unit_test(test_duplicates_lower_bound),
         cmocka_unit_test(test_json_hits_past_snippet_cap),
         cmocka_unit_test(test_id_and_facet_round_trip),
