@@ -68,10 +68,36 @@ typedef struct jsonl_fields {
     char *tag_copy;                  /* writable copy of a "tags" string */
 } jsonl_fields;
 
+/* 1 when string `v` holds a NUL character (\u0000, which the parser
+ * lets through: JSON_ALLOW_NUL). */
+static int has_nul(const json_t *v)
+{
+    return strlen(json_string_value(v)) != json_string_length(v);
+}
+
+/* Make each NUL character of string `v` a space, as every field but the
+ * id has its control characters made spaces (a C string would end at
+ * it: "a\u0000b" would be "a"). Returns 0, or -2 when out of memory. */
+static int nul_to_space(json_t *v)
+{
+    if (!has_nul(v))
+        return 0;
+    size_t n = json_string_length(v);
+    const char *s = json_string_value(v);
+    char *copy = malloc(n);
+    if (!copy)
+        return -2;
+    for (size_t i = 0; i < n; i++)
+        copy[i] = s[i] ? s[i] : ' ';
+    int rc = json_string_setn(v, copy, n);
+    free(copy);
+    return rc == 0 ? 0 : -2;
+}
+
 /*
  * optional_string - the string member `key` of `obj` into *out (NULL when
- * absent or null). Returns 0, or -1 with `err` worded when the member is
- * of another type.
+ * absent or null), NUL characters made spaces. Returns 0, -1 with `err`
+ * worded when the member is of another type, -2 when out of memory.
  */
 static int optional_string(json_t *obj, const char *key, const char **out,
                            size_t *len, char *err, size_t errlen)
@@ -84,6 +110,8 @@ static int optional_string(json_t *obj, const char *key, const char **out,
         snprintf(err, errlen, "\"%s\" is not a string", key);
         return -1;
     }
+    if (nul_to_space(v) != 0)
+        return -2;
     *out = json_string_value(v);
     if (len)
         *len = json_string_length(v);
@@ -101,11 +129,15 @@ static int read_id(json_t *obj, jsonl_fields *f, char *err, size_t errlen)
         f->id = f->id_buf;
         return 0;
     }
-    if (optional_string(obj, "id", &f->id, NULL, err, errlen) != 0) {
-        snprintf(err, errlen, "\"id\" is not a string or an integer");
+    if (v && json_is_string(v) && has_nul(v)) {
+        /* an id is kept exact, control characters included */
+        snprintf(err, errlen, "\"id\" holds a NUL character (\\u0000)");
         return -1;
     }
-    return 0;
+    int rc = optional_string(obj, "id", &f->id, NULL, err, errlen);
+    if (rc == -1)
+        snprintf(err, errlen, "\"id\" is not a string or an integer");
+    return rc;
 }
 
 /* "tags": an array of strings or one comma-separated string. Returns 0,
@@ -116,6 +148,8 @@ static int read_tags(json_t *obj, jsonl_fields *f, char *err, size_t errlen)
     if (!v || json_is_null(v))
         return 0;
     if (json_is_string(v)) {
+        if (nul_to_space(v) != 0)
+            return -2;
         f->tag_copy = strdup(json_string_value(v));
         if (!f->tag_copy ||
             corpus_split_list(f->tag_copy, &f->tags, &f->ntags) != 0)
@@ -138,6 +172,8 @@ static int read_tags(json_t *obj, jsonl_fields *f, char *err, size_t errlen)
             snprintf(err, errlen, "\"tags\"[%zu] is not a string", i);
             return -1;
         }
+        if (nul_to_space(t) != 0)
+            return -2;
         if (json_string_value(t)[0])
             f->tags[f->ntags++] = json_string_value(t);
     }
@@ -250,13 +286,13 @@ static json_t *load_line(const char *p, size_t len, json_error_t *jerr,
 {
     *nomem = 0;
     if (corpus_utf8_valid(p, len))
-        return json_loadb(p, len, 0, jerr);
+        return json_loadb(p, len, JSON_ALLOW_NUL, jerr);
     char *decoded = corpus_text_to_utf8(p, len, &len);
     if (!decoded) {
         *nomem = 1;
         return NULL;
     }
-    json_t *obj = json_loadb(decoded, len, 0, jerr);
+    json_t *obj = json_loadb(decoded, len, JSON_ALLOW_NUL, jerr);
     free(decoded);
     return obj;
 }
