@@ -128,14 +128,17 @@ void cli_put_json_string(FILE *f, const char *s)
         unsigned long cp;
         size_t n = utf8_sequence(p, &cp);
         if (n == 0) {
-            fputs("\\ufffd", f);   /* a byte that is not UTF-8 */
+            fputs("\\uFFFD", f);   /* a byte that is not UTF-8 */
             p++;
             continue;
         }
         if (*p == '"' || *p == '\\')
             fprintf(f, "\\%c", *p);
-        else if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp <= 0x9f))
-            fprintf(f, "\\u%04lx", cp);
+        else if (cp >= 0x10000)   /* a surrogate pair */
+            fprintf(f, "\\u%04lX\\u%04lX", 0xD800 + ((cp - 0x10000) >> 10),
+                    0xDC00 + ((cp - 0x10000) & 0x3FF));
+        else if (cp < 0x20 || cp >= 0x7f)
+            fprintf(f, "\\u%04lX", cp);
         else
             fwrite(p, 1, n, f);
         p += n;
@@ -284,4 +287,19 @@ void cli_bad_option(int c, char *const *argv, const char *optstring,
         cli_complain("option '%s' %s; try '%s --help'", name, what, program);
     else
         cli_complain("unknown option '%s'; try '%s --help'", name, program);
+}
+
+size_t cli_index_name_length(const char *path)
+{
+    /* as util/path.c's gz_path_trimmed_length, which the library does not
+     * export */
+    size_t n = strlen(path);
+    for (;;) {
+        while (n > 1 && path[n - 1] == '/')
+            n--;
+        if (n > 2 && path[n - 1] == '.' && path[n - 2] == '/')
+            n -= 2;
+        else
+            return n;
+    }
 }

@@ -84,12 +84,19 @@ void cli_put_escaped(FILE *f, const char *s);
  * U+200E, U+200F too) is written as it is. */
 void cli_put_clean(FILE *f, const char *s, size_t n);
 
-/* Write `s` to `f` as a JSON string (quotes included): control characters
- * as \u00XX, and each byte that is not UTF-8 as \ufffd. */
+/* Write `s` to `f` as a JSON string (quotes included) in ASCII, as
+ * gazette-query --json writes its strings (jansson's JSON_ENSURE_ASCII):
+ * control and non-ASCII characters as \uXXXX (a surrogate pair past
+ * U+FFFF), each byte that is not UTF-8 as \uFFFD. */
 void cli_put_json_string(FILE *f, const char *s);
 
 /* A copy of `s` with each byte that is not UTF-8 replaced by U+FFFD (what
  * a JSON library accepts); malloc()ed, NULL when out of memory. */
 char *cli_to_utf8(const char *s);
+
+/* The length of index path `path` as the library names the index: less
+ * trailing slashes and "/." ("news.idx/" and "news.idx/." are
+ * "news.idx"), as gazette-query's --json "index" shows it. */
+size_t cli_index_name_length(const char *path);
 
 #endif

@@ -181,7 +181,9 @@ static const char usage_text[] =
 "                          'Manchester United = Man Utd'); entity: finds\n"
 "                          the articles naming any name of the line. Kept\n"
 "                          like the synonyms without it.\n"
-"      --json              print the summary as one JSON object\n"
+"      --json              print the summary as one JSON object (ASCII, on\n"
+"                          the last line of stdout, after any --verbose\n"
+"                          lines)\n"
 "  -v, --verbose           list each added, updated and removed file on\n"
 "                          stdout ('added PATH', ...), and each ignored one\n"
 "                          with the reason ('ignored PATH (reason)')\n"
@@ -205,6 +207,7 @@ static const char usage_text[] =
 "a --full that was not switched in counts nothing: all 0):\n"
 "  scanned N, added N, updated N, removed N, unchanged N, skipped N,\n"
 "  ignored N, seconds S, index DIR, corpus CORPUS...\n"
+"(DIR as given less a trailing '/' or '/.', as gazette-query names it)\n"
 "or with --json: {\"scanned\":N,\"added\":N,\"updated\":N,\"removed\":N,\n"
 "\"unchanged\":N,\"skipped\":N,\"ignored\":N,\"seconds\":S,\"index\":\"DIR\",\n"
 "\"roots\":[\"CORPUS\",...]}. All counts are FILES: each\n"
@@ -666,7 +669,10 @@ static void print_summary(const gazette_update_t *u, const cli_options *o,
 #undef COUNT
     void (*put)(FILE *, const char *) =
         o->json ? cli_put_json_string : cli_put_escaped;
-    put(stdout, o->db);
+    /* the index named as the library and gazette-query name it */
+    char *db = strndup(o->db, cli_index_name_length(o->db));
+    put(stdout, db ? db : o->db);
+    free(db);
     fputs(o->json ? ",\"roots\":[" : ", corpus", stdout);
     for (int i = 0; i < nroots; i++) {
         fputs(o->json ? (i ? "," : "") : " ", stdout);

@@ -138,7 +138,9 @@ static const char usage_text[] =
 "                     those that answer and warn about the others\n"
 "                     (default: fail naming the index that does not\n"
 "                     answer)\n"
-"  -n, --limit N      show at most N hits (default 10, at most 100000)\n"
+"  -n, --limit N      show at most N hits (default 10, at most 100000);\n"
+"                     0: only the count, made as for a page of 100 hits\n"
+"                     (exact below 100)\n"
 "      --offset N     skip the first N hits (default 0)\n"
 "  -a, --all          every word must match (default: best match)\n"
 "      --sort ORDER   relevance (default), date (newest first) or\n"
@@ -604,7 +606,10 @@ static int print_json_hit(const gazette_hit_t *h, const cli_options *o)
                                  gazette_hit_entity),
         "weight", gazette_hit_weight(h), "percent", gazette_hit_percent(h),
         "duplicates", (json_int_t)gazette_hit_duplicates(h));
-    if (obj && o->snippets) {
+    /* The library makes snippets for the first GAZETTE_MAX_SNIPPETS hits
+     * of a page only: later hits have none rather than an empty one. */
+    if (obj && o->snippets &&
+        gazette_hit_rank(h) - 1 - o->offset < GAZETTE_MAX_SNIPPETS) {
         json_object_set_new(obj, "snippet",
                             jstr(gazette_hit_plain_snippet(h)));
         json_object_set_new(obj, "highlights",
@@ -682,7 +687,7 @@ static void print_text_summary(const gazette_results_t *r, const char *query,
     }
     /* The query is echoed as every other string is shown: it may hold
      * control characters, and a newline in it would forge a line. */
-    if (estimate == 0 && n == 0) {
+    if (upper == 0 && n == 0) {
         fputs("No articles match '", stdout);
         print_clean(query);
         fputs("'.\n", stdout);

@@ -99,6 +99,55 @@ static void fields_free(jsonl_fields *f)
     free(f->source_copy);
 }
 
+/* 1 when string `v` holds a NUL character (\u0000, which the parser
+ * lets through: JSON_ALLOW_NUL). */
+static int has_nul(const json_t *v)
+{
+    return strlen(json_string_value(v)) != json_string_length(v);
+}
+
+/* Make each NUL character of string `v` a space, as every field but the
+ * id has its control characters made spaces (a C string would end at
+ * it: "a\u0000b" would be "a"). Returns 0, or -2 when out of memory. */
+static int nul_to_space(json_t *v)
+{
+    if (!has_nul(v))
+        return 0;
+    size_t n = json_string_length(v);
+    const char *s = json_string_value(v);
+    char *copy = malloc(n);
+    if (!copy)
+        return -2;
+    for (size_t i = 0; i < n; i++)
+        copy[i] = s[i] ? s[i] : ' ';
+    int rc = json_string_setn(v, copy, n);
+    free(copy);
+    return rc == 0 ? 0 : -2;
+}
+
+/* Make the NUL characters of every string in `v` spaces (nul_to_space),
+ * but those of the line's "id" (`top`: v is the line's object), kept
+ * exact and refused by read_id. Returns 0, or -2 when out of memory. */
+static int nuls_to_spaces(json_t *v, int top)
+{
+    int rc = 0;
+    if (json_is_string(v))
+        return nul_to_space(v);
+    if (json_is_array(v)) {
+        for (size_t i = 0; rc == 0 && i < json_array_size(v); i++)
+            rc = nuls_to_spaces(json_array_get(v, i), 0);
+        return rc;
+    }
+    const char *key;
+    json_t *member;
+    if (json_is_object(v))
+        json_object_foreach(v, key, member) {
+            if (rc == 0 && !(top && strcmp(key, "id") == 0))
+                rc = nuls_to_spaces(member, 0);
+        }
+    return rc;
+}
+
 /*
  * optional_string - the string member `key` of `obj` into *out (NULL when
  * absent or null). Returns 0, or -1 with `err` worded when the member is
@@ -132,11 +181,15 @@ static int read_id(json_t *obj, jsonl_fields *f, char *err, size_t errlen)
         f->id = f->id_buf;
         return 0;
     }
-    if (optional_string(obj, "id", &f->id, NULL, err, errlen) != 0) {
-        snprintf(err, errlen, "\"id\" is not a string or an integer");
+    if (v && json_is_string(v) && has_nul(v)) {
+        /* an id is kept exact, control characters included */
+        snprintf(err, errlen, "\"id\" holds a NUL character (\\u0000)");
         return -1;
     }
-    return 0;
+    int rc = optional_string(obj, "id", &f->id, NULL, err, errlen);
+    if (rc == -1)
+        snprintf(err, errlen, "\"id\" is not a string or an integer");
+    return rc;
 }
 
 /* The JSON type of `v` in words, for messages. */
@@ -432,21 +485,31 @@ static char *article_id(const char *relpath, const char *id,
 }
 
 /* The line [p, p+len) parsed by jansson, decoded first when it is not
- * UTF-8 (each line alone: see the top of this file). NULL with `jerr`
- * filled when it is not JSON, or with *nomem set when memory ran out. */
+ * UTF-8 (each line alone: see the top of this file), its strings'
+ * NUL characters made spaces but the id's (nuls_to_spaces). NULL with
+ * `jerr` filled when it is not JSON, or with *nomem set when memory ran
+ * out. */
 static json_t *load_line(const char *p, size_t len, json_error_t *jerr,
                          int *nomem)
 {
     *nomem = 0;
-    if (corpus_utf8_valid(p, len))
-        return json_loadb(p, len, 0, jerr);
-    char *decoded = corpus_text_to_utf8(p, len, &len);
-    if (!decoded) {
+    json_t *obj = NULL;
+    if (corpus_utf8_valid(p, len)) {
+        obj = json_loadb(p, len, JSON_ALLOW_NUL, jerr);
+    } else {
+        char *decoded = corpus_text_to_utf8(p, len, &len);
+        if (!decoded) {
+            *nomem = 1;
+            return NULL;
+        }
+        obj = json_loadb(decoded, len, JSON_ALLOW_NUL, jerr);
+        free(decoded);
+    }
+    if (obj && nuls_to_spaces(obj, 1) != 0) {
+        json_decref(obj);
         *nomem = 1;
         return NULL;
     }
-    json_t *obj = json_loadb(decoded, len, 0, jerr);
-    free(decoded);
     return obj;
 }
 

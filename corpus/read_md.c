@@ -203,8 +203,10 @@ static int front_key_index(const char *p, size_t n)
 }
 
 /* A new string of [s, e) on one line: trimmed, every run of white space
- * (a folded or literal block's newlines too) made one space. NULL when
- * out of memory (fm->nomem set) or when nothing is left. */
+ * (a folded or literal block's newlines too) made one space, and a NUL
+ * (YAML's "\0") taken for white space, as control characters are made
+ * spaces: a C string would end at it. NULL when out of memory (fm->nomem
+ * set) or when nothing is left. */
 static char *one_line_copy(front_matter *fm, const char *s, const char *e)
 {
     char *out = malloc((size_t)(e - s) + 1);
@@ -215,7 +217,7 @@ static char *one_line_copy(front_matter *fm, const char *s, const char *e)
     size_t n = 0;
     int space = 0;
     for (; s < e; s++) {
-        if (corpus_is_space((unsigned char)*s)) {
+        if (corpus_is_space((unsigned char)*s) || *s == '\0') {
             space = n > 0;
         } else {
             if (space)

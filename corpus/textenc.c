@@ -159,7 +159,7 @@ int corpus_c1_as_cp1252(char **s, size_t *len)
     for (size_t i = 0; i + 1 < n; i++)
         if (in[i] == 0xC2 && in[i + 1] >= 0x80 && in[i + 1] <= 0x9F) {
             c1++;
-            grow += utf8_len(cp1252_code_point(in[i + 1])) - 2;
+            grow += utf8_len(corpus_cp1252_code_point(in[i + 1])) - 2;
             i++;
         }
     if (!c1)
@@ -171,7 +171,7 @@ int corpus_c1_as_cp1252(char **s, size_t *len)
     for (size_t i = 0; i < n; i++) {
         if (i + 1 < n && in[i] == 0xC2 && in[i + 1] >= 0x80 &&
             in[i + 1] <= 0x9F) {
-            p = utf8_put(p, cp1252_code_point(in[i + 1]));
+            p = utf8_put(p, corpus_cp1252_code_point(in[i + 1]));
             i++;
         } else {
             *p++ = (char)in[i];

@@ -337,6 +337,44 @@ static int put_long_exact(gz_buf *b, const gz_field *field, const char *value,
     return 1;
 }
 
+/* A quoted value of an exact filter, [q, q+n) with its quotes
+ * (id:"s/a b.txt"), too long for a term: as put_long_exact, the term
+ * the indexer stored, quoted, each '"' in it doubled. Returns 1 when it
+ * wrote the value, 0 when it is short enough to go as it is. */
+static int put_long_quoted_exact(gz_buf *b, const gz_field *field,
+                                 const char *q, size_t n)
+{
+    const char *prefix = field->prefix;
+    size_t end = n >= 2 && q[n - 1] == '"' ? n - 1 : n;
+    if (strlen(prefix) + end <= GZ_MAX_TERM_BYTES + 1 || end >= 65536)
+        return 0;   /* the value, unquoted, is at most end - 1 bytes */
+    char *whole = malloc(end);
+    if (!whole) {
+        b->failed = 1;
+        return 1;
+    }
+    size_t vlen = 0;
+    for (size_t i = 1; i < end; i++) {
+        whole[vlen++] = q[i];
+        if (q[i] == '"' && i + 1 < end && q[i + 1] == '"')
+            i++;
+    }
+    whole[vlen] = '\0';
+    if (strlen(prefix) + vlen <= GZ_MAX_TERM_BYTES) {
+        free(whole);
+        return 0;
+    }
+    char term[GZ_TERM_BUF];
+    size_t tn = gz_make_term(prefix, whole, term, sizeof term);
+    free(whole);
+    gz_buf_put(b, "\"", 1);
+    for (size_t i = strlen(prefix); i < tn; i++)
+        gz_buf_put(b, term[i] == '"' ? "\"\"" : term + i,
+                   term[i] == '"' ? 2 : 1);
+    gz_buf_put(b, "\"", 1);
+    return 1;
+}
+
 /* 1 when [t, t+n) is "U.S."-style: two or more single ASCII letters
  * joined by dots, the last dot optional; capitals only unless
  * `any_case`. */
@@ -631,6 +669,18 @@ static size_t quoted_length(const char *p)
     return close ? (size_t)(close - p) + 1 : strlen(p);
 }
 
+/* The length of the quoted value of a filter field at `p` (a double
+ * quote): up to and with its closing quote, a doubled quote being a quote
+ * in the value (Xapian's escape: id:"s/quo""te.txt", also at its end:
+ * id:"s/m""" is 's/m"'), or to the end when it is never closed. */
+static size_t filter_value_length(const char *p)
+{
+    const char *close = strchr(p + 1, '"');
+    while (close && close[1] == '"')
+        close = strchr(close + 2, '"');
+    return close ? (size_t)(close - p) + 1 : strlen(p);
+}
+
 /* The position of a double quote that is never closed, or NULL. */
 static const char *unclosed_quote(const char *query)
 {
@@ -696,10 +746,7 @@ static int read_filter_group(const char *t, size_t n, const char *stray,
         if (*q == '"') {
             /* not the stray quote; "" inside is a quote (Xapian's
              * escape: id:"s/quo""te.txt") */
-            const char *close = strchr(q + 1, '"');
-            while (close && close[1] == '"')
-                close = strchr(close + 2, '"');
-            vn = close ? (size_t)(close - q) + 1 : strlen(q);
+            vn = filter_value_length(q);
         } else if (*q == '(') {
             bad = 1;
             break;
@@ -874,6 +921,23 @@ static int field_before(const char *query, const char *end)
     return is_bare_field(t, (size_t)(end - t));
 }
 
+/* The filter field (source: tag: entity: url: id: year:) whose ':'
+ * ends right before `at` in `query` ("id:", "-tag:"), or NULL: a quote at
+ * `at` opens its value. */
+static const gz_field *filter_field_before(const char *query, const char *at)
+{
+    if (at == query || at[-1] != ':' || !field_before(query, at))
+        return NULL;
+    const char *t = at - 1;
+    while (t > query && !gz_ascii_isspace((unsigned char)t[-1]) &&
+           t[-1] != '(')
+        t--;
+    if (*t == '+' || *t == '-')
+        t++;
+    const gz_field *f = gz_field_by_name(t, (size_t)(at - 1 - t));
+    return f && f->kind == GZ_KIND_FILTER ? f : NULL;
+}
+
 /* 1 when `at` in `query` is inside a field's group (tag:(gaza "x"). */
 static int in_field_group(const char *query, const char *at)
 {
@@ -970,7 +1034,8 @@ static int chain_tokens(const char *q, chain_token **out, size_t *n)
         }
         chain_token k = {p, token_length(p), CT_WORD, 0};
         if (*p == '"') {
-            k.len = quoted_length(p);
+            k.len = filter_field_before(q, p) ? filter_value_length(p)
+                                              : quoted_length(p);
             k.kind = CT_OTHER;
         } else if (k.len == 0) {   /* a bracket */
             k.len = 1;
@@ -1157,8 +1222,11 @@ static char *normalise(const char *typed, gz_caps_known_fn known, void *ctx,
         }
         if (*p == '"') {
             /* A quoted phrase, or the quoted value of a field. */
-            size_t n = quoted_length(p);
-            put_value(&b, p, n, next_case);
+            const gz_field *filter = filter_field_before(query, p);
+            size_t n = filter ? filter_value_length(p) : quoted_length(p);
+            if (!filter || filter->fold != GZ_FOLD_EXACT ||
+                !put_long_quoted_exact(&b, filter, p, n))
+                put_value(&b, p, n, next_case);
             next_case = GZ_FOLD_TEXT;
             p += n;
             continue;

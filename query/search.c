@@ -571,6 +571,10 @@ static xap_status warn_whole_runs(const gazette_index_t *index,
     return XAP_OK;
 }
 
+/* The matches a search for a page of no hits (a count) looks at: a
+ * count below it is exact, as a page of that many hits makes it. */
+#define COUNT_PAGE 100
+
 /* One attempt at running `query`, normalised as `text`;
  * XAP_ERR_DB_MODIFIED means retry. */
 static xap_status run_search(gazette_index_t *index, const char *query,
@@ -617,9 +621,13 @@ static xap_status run_search(gazette_index_t *index, const char *query,
     uint32_t skip = o->offset;
     uint32_t want = o->limit > UINT32_MAX - skip ? UINT32_MAX
                                                  : skip + o->limit;
+    /* A page of no hits asks for the count: matched as a page of
+     * COUNT_PAGE would be (Xapian's estimate from a match that kept no
+     * hit said 0 of matches and 3 of none), none of them returned. */
+    uint32_t fetch = o->limit == 0 && want < COUNT_PAGE ? COUNT_PAGE : want;
     near_pick pick = {0};
     if (s == XAP_OK)
-        s = match_hits(enq, q, &fb, &order, want, &counts, &mset, &pick);
+        s = match_hits(enq, q, &fb, &order, fetch, &counts, &mset, &pick);
     /* By relevance without feedback the page's match tells, at no cost to
      * a query that weighs something (asking first would cost every search
      * the setting up of a match); one that weighs nothing is matched
@@ -630,7 +638,8 @@ static xap_status run_search(gazette_index_t *index, const char *query,
         mset = NULL;
         s = order_weightless(index, enq, &order);
         if (s == XAP_OK)
-            s = match_hits(enq, q, &fb, &order, want, &counts, &mset, &pick);
+            s = match_hits(enq, q, &fb, &order, fetch, &counts, &mset,
+                           &pick);
     }
     if (s == XAP_OK)
         s = gz_ranking_finish(enq, q);
@@ -648,6 +657,7 @@ static xap_status run_search(gazette_index_t *index, const char *query,
     r->upper = counts.upper;
     uint32_t got = s != XAP_OK ? 0
                    : o->collapse ? pick.nshown : xap_mset_size(mset);
+    got = got < want ? got : want;
     uint32_t n = got > skip ? got - skip : 0;
     if (n && !(r->hits = calloc(n, sizeof *r->hits)))
         s = XAP_ERR_NOMEM;

@@ -7,9 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <utf8proc.h>
 
 #include "fold.h"
 #include "schema.h"
+#include "utf8.h"
 
 /* Xapian escapes HTML in snippets and puts the highlight markers in raw.
  * Asking it for control-character markers lets us undo the escaping
@@ -60,6 +62,160 @@ static void unescape_html(char *raw)
         }
     }
     *o = '\0';
+}
+
+/* ------------------------------------------------------------ long words */
+
+/*
+ * Xapian's snippet skips a word longer than 64 bytes (its TermGenerator's
+ * default word limit, under which the index does not have such words
+ * either) yet copies its text into the snippet as the white space before
+ * the next word, so a highlight of that word began at the long one:
+ * "alpha [yyy...y zebra]". unmark_long_words moves such a highlight's
+ * start past the long words, which needs the words cut as Xapian cuts
+ * them (its parse_terms, which it does not export): the functions below.
+ */
+#define XAPIAN_MAX_WORD 64
+#define NOT_INFIX 0
+#define IGNORED_INFIX 0xFFFFFFFFu
+
+static size_t utf8_len(uint32_t ch)
+{
+    return ch < 0x80 ? 1 : ch < 0x800 ? 2 : ch < 0x10000 ? 3 : 4;
+}
+
+static int is_decimal_digit(uint32_t ch)
+{
+    return utf8proc_category((utf8proc_int32_t)ch) == UTF8PROC_CATEGORY_ND;
+}
+
+static int is_zero_width(uint32_t ch)
+{
+    return ch >= 0x200B && (ch <= 0x200D || ch == 0x2060 || ch == 0xFEFF);
+}
+
+/* What Xapian keeps of `ch` between two word characters (its check_infix
+ * and check_infix_digit): the character, IGNORED_INFIX, or NOT_INFIX. */
+static uint32_t infix_of(uint32_t ch, int digits)
+{
+    if (is_zero_width(ch))
+        return IGNORED_INFIX;
+    if (digits)
+        return ch == ',' || ch == '.' || ch == ';' || ch == 0x037E ||
+                       ch == 0x0589 || ch == 0x060D || ch == 0x07F8 ||
+                       ch == 0x2044 || ch == 0xFE10 || ch == 0xFE13 ||
+                       ch == 0xFE14 ? ch : NOT_INFIX;
+    if (ch == '\'' || ch == '&' || ch == 0xB7 || ch == 0x5F4 || ch == 0x2027)
+        return ch;
+    return ch == 0x2019 || ch == 0x201B ? '\'' : NOT_INFIX;
+}
+
+/* The character at p (p < end) in *ch; its length. */
+static size_t char_at(const unsigned char *p, const unsigned char *end,
+                      uint32_t *ch)
+{
+    return gz_utf8_next(p, end, ch);
+}
+
+/* The length in bytes of the word Xapian reads from `p`, a word
+ * character, to `end` (its term: lower case, infixes such as the
+ * apostrophe of "don't", up to three '+' or '#' after it); *after is
+ * where that word ends. A run of CJK characters read as n-grams (`cjk`)
+ * counts as one short word. */
+static size_t xapian_word(const unsigned char *p, const unsigned char *end,
+                          int cjk, const unsigned char **after)
+{
+    uint32_t ch, c;
+    size_t n = char_at(p, end, &ch), len = 0;
+    *after = p + n;
+    if (ch < 0x80 && gz_ascii_isupper((unsigned char)ch)) {
+        /* initials: "U.N.C.L.E" is the word "uncle" */
+        const unsigned char *q = p;
+        size_t letters = 0;
+        do {
+            letters++;
+            q++;
+        } while (q != end && *q == '.' && ++q != end &&
+                 gz_ascii_isupper(*q));
+        if (letters > 1 &&
+            (q == end || (char_at(q, end, &c), !xap_unicode_is_wordchar(c)))) {
+            *after = q;
+            return letters;
+        }
+    }
+    if (cjk && xap_unicode_is_cjk(ch))
+        return 1;
+    for (;;) {
+        uint32_t prev;
+        do {
+            len += utf8_len(xap_unicode_tolower(ch));
+            prev = ch;
+            p += n;
+            *after = p;
+            if (p == end)
+                return len;
+            n = char_at(p, end, &ch);
+            if (cjk && xap_unicode_is_cjk(ch))
+                return len;
+        } while (xap_unicode_is_wordchar(ch));
+        const unsigned char *next = p + n;
+        uint32_t nextch;
+        if (next == end)
+            break;
+        size_t nn = char_at(next, end, &nextch);
+        if (!xap_unicode_is_wordchar(nextch))
+            break;
+        uint32_t infix = infix_of(ch, is_decimal_digit(prev) &&
+                                          is_decimal_digit(nextch));
+        if (infix == NOT_INFIX)
+            break;
+        if (infix != IGNORED_INFIX)
+            len += utf8_len(infix);
+        p = next;
+        n = nn;
+        ch = nextch;
+    }
+    /* p is at the character after the word, `ch` */
+    size_t suffixes = 0;
+    const unsigned char *q = p;
+    while (q != end && (*q == '+' || *q == '#') && suffixes < 3) {
+        suffixes++;
+        q++;
+    }
+    if (q == end || (char_at(q, end, &c), !xap_unicode_is_wordchar(c)))
+        len += suffixes;
+    *after = q;
+    return len;
+}
+
+/* Move the start of each highlight of `raw` (Xapian's snippet, marker
+ * bytes kept) past the words longer than Xapian reads that open it, up
+ * to the next word (see above); a highlight of only such a word stays. */
+static void unmark_long_words(char *raw, int cjk)
+{
+    for (char *m = raw; (m = strchr(m, MARK_START)); m++) {
+        for (;;) {
+            size_t span = strcspn(m + 1, "\x02");
+            const unsigned char *p = (const unsigned char *)m + 1,
+                                *end = p + span, *w;
+            uint32_t ch;
+            if (p == end || (char_at(p, end, &ch),
+                             !xap_unicode_is_wordchar(ch)) ||
+                xapian_word(p, end, cjk, &w) <= XAPIAN_MAX_WORD)
+                break;
+            size_t n = 0;
+            for (; w < end; w += n) {
+                n = char_at(w, end, &ch);
+                if (xap_unicode_is_wordchar(ch))
+                    break;
+            }
+            if (w >= end)
+                break;
+            memmove(m, m + 1, (size_t)((const char *)w - (m + 1)));
+            m = (char *)w - 1;
+            *m = MARK_START;
+        }
+    }
 }
 
 /* Turn `marked` (text with the marker bytes) into plain text in `out` (at
@@ -562,6 +718,7 @@ xap_status gz_snippet_make(const xap_mset *mset, const xap_stem *stem,
                              "\x03", &raw);
     if (s == XAP_OK) {
         unescape_html(raw);
+        unmark_long_words(raw, (flags & XAP_SNIPPET_CJK_NGRAM) != 0);
         if (folded) {
             char *orig = unfold_snippet(raw, copy ? copy : body,
                                         folded + start, end - start,

@@ -631,6 +631,56 @@ static void test_cli_count_wording(void **state)
     assert_true(inexact > 0);
 }
 
+/* A page of no hits (--limit 0, "only count") counts as a page of all
+ * the hits would: Xapian's estimate from a match keeping no hit said 0
+ * of 2 matches ("No articles match") and 3 of none. */
+static void test_count_of_empty_page(void **state)
+{
+    (void)state;
+    static const char *const queries[] = {
+        "bank date:2023-12", "gaza source:business", "Gaza", "aid NOT Gaza",
+        "year:2023 -gaza", "hezbollah", "zyzzogeton"};
+    gazette_index_t *index = NULL;
+    gazette_search_options_t *opts = NULL;
+    assert_int_equal(gazette_index_open(fx.db, &index), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_search_options_new(&opts), GAZETTE_STATUS_OK);
+    for (size_t i = 0; i < sizeof queries / sizeof *queries; i++)
+        for (int dups = 0; dups < 2; dups++) {
+            gazette_results_t *all = NULL, *none = NULL;
+            assert_int_equal(
+                gazette_search_options_set_collapse_duplicates(opts, !dups),
+                GAZETTE_STATUS_OK);
+            assert_int_equal(gazette_search_options_set_range(opts, 0, 1000),
+                             GAZETTE_STATUS_OK);
+            assert_int_equal(gazette_search(index, queries[i], opts, &all),
+                             GAZETTE_STATUS_OK);
+            assert_int_equal(gazette_search_options_set_range(opts, 0, 0),
+                             GAZETTE_STATUS_OK);
+            assert_int_equal(gazette_search(index, queries[i], opts, &none),
+                             GAZETTE_STATUS_OK);
+            uint64_t lower = 0, est = 0, upper = 0;
+            size_t n = gazette_results_count(all);
+            gazette_results_estimate(none, &lower, &est, &upper);
+            if (gazette_results_count(none) != 0 || lower != n || est != n ||
+                upper != n)
+                fail_msg("'%s'%s: %zu hits, with --limit 0 %zu hits and "
+                         "%llu (%llu to %llu)", queries[i],
+                         dups ? " --duplicates" : "", n,
+                         gazette_results_count(none),
+                         (unsigned long long)est, (unsigned long long)lower,
+                         (unsigned long long)upper);
+            gazette_results_free(all);
+            gazette_results_free(none);
+        }
+    gazette_search_options_free(opts);
+    gazette_index_close(index);
+    char line[4096];
+    json_int_t lower, upper;
+    count_line("--limit 0 source:business", line, sizeof line, &lower,
+               &upper);
+    assert_string_equal(line, "No articles match 'source:business Gaza'.");
+}
+
 /* Errors are one line with a distinct exit code. */
 static void test_cli_errors(void **state)
 {
@@ -977,6 +1027,350 @@ static void test_control_bytes_in_text(void **state)
         gazette_results_free(r);
     }
     gazette_index_close(index);
+}
+
+/* The highlighted text of highlight `i` of `h` (its title's with
+ * `title`), in `out`. */
+static void highlighted(const gazette_hit_t *h, int title, size_t i,
+                        char *out, size_t len)
+{
+    size_t start = 0, end = 0;
+    const char *text = title ? gazette_hit_title(h)
+                             : gazette_hit_plain_snippet(h);
+    if (title)
+        gazette_hit_title_highlight(h, i, &start, &end);
+    else
+        gazette_hit_highlight(h, i, &start, &end);
+    assert_true(start < end && end <= strlen(text) && end - start < len);
+    memcpy(out, text + start, end - start);
+    out[end - start] = '\0';
+}
+
+/* A word longer than the 64 bytes Xapian reads as a word, just before a
+ * matched word, is not highlighted with it (Xapian's snippet took it for
+ * the space before the match), in the body as in the title; a 64-byte
+ * word is a word, a phrase across a long word is one highlight. */
+static void test_long_words_not_highlighted(void **state)
+{
+    (void)state;
+    char dir[4096], db[4096], text[6000], got[6000];
+    snprintf(dir, sizeof dir, "%s/long", fx.tmp);
+    snprintf(db, sizeof db, "%s/long-index", fx.tmp);
+    char y65[66], y64[65], x5000[5001];
+    memset(y65, 'y', 65);
+    y65[65] = '\0';
+    memset(y64, 'y', 64);
+    y64[64] = '\0';
+    memset(x5000, 'x', 5000);
+    x5000[5000] = '\0';
+    snprintf(text, sizeof text, "alpha %s zebra\n\nalpha %s %s zebra "
+             "omega\n", y65, y65, y65);
+    tu_write_file(dir, "s/a.txt", text, strlen(text));
+    snprintf(text, sizeof text, "%s zebra\n\nbody\n", x5000);
+    tu_write_file(dir, "s/b.txt", text, strlen(text));
+    snprintf(text, sizeof text, "Title\n\nalpha %s zebra\n", y64);
+    tu_write_file(dir, "s/c.txt", text, strlen(text));
+    assert_int_equal(tu_run("'%s' -q --db '%s' '%s'",
+                            tu_binary("indexer/gazette-index"), db, dir), 0);
+    gazette_index_t *index = NULL;
+    gazette_results_t *r = NULL;
+    assert_int_equal(gazette_index_open(db, &index), GAZETTE_STATUS_OK);
+    static const char *const queries[] = {"zebra", "\"alpha zebra\""};
+    for (size_t q = 0; q < 2; q++) {
+        assert_int_equal(gazette_search(index, queries[q], NULL, &r),
+                         GAZETTE_STATUS_OK);
+        assert_int_equal(gazette_results_count(r), q ? 1 : 3);
+        for (size_t i = 0; i < gazette_results_count(r); i++) {
+            const gazette_hit_t *h = gazette_results_hit(r, i);
+            const char *id = gazette_hit_id(h);
+            int is_a = strcmp(id, "s/a.txt") == 0;
+            int is_c = strcmp(id, "s/c.txt") == 0;
+            if (q) {
+                /* the phrase: "alpha" then "zebra", the long words
+                 * between not words */
+                assert_true(is_a);
+                assert_int_equal(gazette_hit_highlight_count(h), 1);
+                highlighted(h, 0, 0, got, sizeof got);
+                snprintf(text, sizeof text, "alpha %s %s zebra", y65, y65);
+                assert_string_equal(got, text);
+                continue;
+            }
+            assert_int_equal(gazette_hit_highlight_count(h),
+                             is_a || is_c ? 1 : 0);
+            if (is_a || is_c) {
+                highlighted(h, 0, 0, got, sizeof got);
+                assert_string_equal(got, "zebra");
+            }
+            if (!is_c) {
+                assert_int_equal(gazette_hit_title_highlight_count(h), 1);
+                highlighted(h, 1, 0, got, sizeof got);
+                assert_string_equal(got, "zebra");
+            }
+        }
+        gazette_results_free(r);
+    }
+    gazette_index_close(index);
+}
+
+/* `field` and `value` quoted as json.md says a script writes them
+ * (field:"value", each '"' doubled), into `out`. */
+static void quoted_filter(const char *field, const char *value, char *out,
+                          size_t len)
+{
+    size_t o = (size_t)snprintf(out, len, "%s:\"", field);
+    for (const char *v = value; *v; v++) {
+        assert_true(o + 4 < len);
+        out[o++] = *v;
+        if (*v == '"')
+            out[o++] = '"';
+    }
+    out[o++] = '"';
+    out[o] = '\0';
+}
+
+/* Every hit's id given to id: in quotes finds that article alone (json.md),
+ * and each tag and source facet value given to its filter finds the
+ * articles it counts: ids past the term limit (hashed in the index), with
+ * a space, ids and values ending in '"' or holding "". */
+static void test_id_and_facet_round_trip(void **state)
+{
+    (void)state;
+    char dir[4096], db[4096], name[512];
+    snprintf(dir, sizeof dir, "%s/ids", fx.tmp);
+    snprintf(db, sizeof db, "%s/ids-index", fx.tmp);
+    static const char txt[] = "Title\n\nokapi body\n";
+    char l240[241];
+    memset(l240, 'l', 240);
+    l240[240] = '\0';
+    snprintf(name, sizeof name, "s/%s.txt", l240);
+    tu_write_file(dir, name, txt, sizeof txt - 1);
+    snprintf(name, sizeof name, "s/a b%s.txt", l240);
+    tu_write_file(dir, name, txt, sizeof txt - 1);
+    snprintf(name, sizeof name, "s/%.100s\"%.100s/%.40s.txt", l240, l240,
+             l240);
+    tu_write_file(dir, name, txt, sizeof txt - 1);
+    tu_write_file(dir, "s/q\"x.txt", txt, sizeof txt - 1);
+    static const char jsonl[] =
+        "{\"id\":\"x\\\"\",\"body\":\"okapi\",\"tags\":[\"West \\\"Bank\\\"\"],"
+        "\"source\":\"src\\\"\"}\n"
+        "{\"id\":\"y\\\"\\\"\",\"body\":\"okapi\",\"tags\":[\"a\\\"\\\"\"]}\n"
+        "{\"id\":\"\\\"z\",\"body\":\"okapi\"}\n"
+        "{\"id\":\"w\\\" x\\\"\",\"body\":\"okapi\",\"source\":\"s w\\\"\"}\n";
+    tu_write_file(dir, "j/a.jsonl", jsonl, sizeof jsonl - 1);
+    assert_int_equal(tu_run("'%s' -q --db '%s' '%s'",
+                            tu_binary("indexer/gazette-index"), db, dir), 0);
+    gazette_index_t *index = NULL;
+    gazette_search_options_t *opts = NULL;
+    gazette_results_t *all = NULL;
+    assert_int_equal(gazette_index_open(db, &index), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_search_options_new(&opts), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_search_options_set_collapse_duplicates(opts, 0),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_search_options_add_facet(opts,
+                                                      GAZETTE_FACET_TAG),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_search_options_add_facet(opts,
+                                                      GAZETTE_FACET_SOURCE),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_search(index, "okapi", opts, &all),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_results_count(all), 8);
+    char query[2048];
+    for (size_t i = 0; i < gazette_results_count(all); i++) {
+        const char *id = gazette_hit_id(gazette_results_hit(all, i));
+        gazette_results_t *r = NULL;
+        quoted_filter("id", id, query, sizeof query);
+        assert_int_equal(gazette_search(index, query, opts, &r),
+                         GAZETTE_STATUS_OK);
+        if (gazette_results_count(r) != 1 ||
+            strcmp(gazette_hit_id(gazette_results_hit(r, 0)), id) != 0)
+            fail_msg("%s finds %zu articles, not '%s'", query,
+                     gazette_results_count(r), id);
+        gazette_results_free(r);
+    }
+    static const gazette_facet_t facets[] = {GAZETTE_FACET_TAG,
+                                             GAZETTE_FACET_SOURCE};
+    static const char *const fields[] = {"tag", "source"};
+    for (size_t f = 0; f < 2; f++)
+        for (size_t i = 0; i < gazette_results_facet_count(all, facets[f]);
+             i++) {
+            const char *value = NULL;
+            uint64_t count = 0, found = 0;
+            gazette_results_t *r = NULL;
+            assert_int_equal(gazette_results_facet_value(all, facets[f], i,
+                                                         &value, &count),
+                             GAZETTE_STATUS_OK);
+            quoted_filter(fields[f], value, query, sizeof query);
+            assert_int_equal(gazette_search(index, query, opts, &r),
+                             GAZETTE_STATUS_OK);
+            gazette_results_estimate(r, NULL, &found, NULL);
+            if (found != count)
+                fail_msg("%s finds %llu articles, its facet counts %llu",
+                         query, (unsigned long long)found,
+                         (unsigned long long)count);
+            gazette_results_free(r);
+        }
+    gazette_results_free(all);
+    gazette_search_options_free(opts);
+    gazette_index_close(index);
+}
+
+/* With --json, hits of a page past its GAZETTE_MAX_SNIPPETS-th have no
+ * snippet fields (no snippet was made) rather than empty ones, which say
+ * that nothing matched; the first 200 of a page have them, whatever the
+ * offset. */
+static void test_json_hits_past_snippet_cap(void **state)
+{
+    (void)state;
+    char dir[4096], db[4096], out[4096], name[64], text[64];
+    snprintf(dir, sizeof dir, "%s/many", fx.tmp);
+    snprintf(db, sizeof db, "%s/many-index", fx.tmp);
+    snprintf(out, sizeof out, "%s/many.json", fx.tmp);
+    for (int i = 0; i < 210; i++) {
+        snprintf(name, sizeof name, "s/f%03d.txt", i);
+        int n = snprintf(text, sizeof text, "Okapi %d\n\nokapi body %d\n", i,
+                         i);
+        tu_write_file(dir, name, text, (size_t)n);
+    }
+    assert_int_equal(tu_run("'%s' -q --db '%s' '%s'",
+                            tu_binary("indexer/gazette-index"), db, dir), 0);
+    static const char *const pages[] = {"-n 210", "--offset 5 -n 203"};
+    static const size_t counts[] = {210, 203};
+    for (size_t p = 0; p < 2; p++) {
+        assert_int_equal(tu_run("'%s' --db '%s' --json %s okapi > '%s'",
+                                tu_binary("query/cli/gazette-query"), db,
+                                pages[p], out), 0);
+        FILE *f = fopen(out, "r");
+        assert_non_null(f);
+        char line[8192];
+        size_t hits = 0;
+        while (fgets(line, sizeof line, f)) {
+            json_error_t err;
+            json_t *o = json_loads(line, 0, &err);
+            assert_non_null(o);
+            if (strcmp(json_string_value(json_object_get(o, "type")),
+                       "hit") == 0) {
+                int has = json_object_get(o, "snippet") != NULL;
+                int want = hits < GAZETTE_MAX_SNIPPETS;
+                if (has != want ||
+                    (json_object_get(o, "highlights") != NULL) != want ||
+                    (json_object_get(o, "title_highlights") != NULL) != want)
+                    fail_msg("%s: hit %zu of the page: %s", pages[p],
+                             hits + 1, line);
+                if (want)
+                    assert_int_equal(
+                        json_array_size(json_object_get(o, "highlights")), 1);
+                hits++;
+            }
+            json_decref(o);
+        }
+        fclose(f);
+        assert_int_equal(hits, counts[p]);
+    }
+}
+
+/* A hit's duplicates count is a lower bound that a longer page may
+ * raise, exact once the page reaches past the last match (json.md): six
+ * copies of one body with other titles, among other articles. */
+static void test_duplicates_lower_bound(void **state)
+{
+    (void)state;
+    char dir[4096], db[4096], name[64], text[256], title[128] = "Zebra";
+    snprintf(dir, sizeof dir, "%s/copies", fx.tmp);
+    snprintf(db, sizeof db, "%s/copies-index", fx.tmp);
+    for (int i = 1; i <= 6; i++) {
+        snprintf(name, sizeof name, "s/c%d.txt", i);
+        int n = snprintf(text, sizeof text, "%s\n\nBody zebra.\n", title);
+        tu_write_file(dir, name, text, (size_t)n);
+        snprintf(name, sizeof name, "s/o%d.txt", i);
+        n = snprintf(text, sizeof text, "Other %d %s\n\nUnique text number "
+                     "%d about zebra herds.\n", i, title, i);
+        tu_write_file(dir, name, text, (size_t)n);
+        strcat(title, " words");
+    }
+    assert_int_equal(tu_run("'%s' -q --db '%s' '%s'",
+                            tu_binary("indexer/gazette-index"), db, dir), 0);
+    gazette_index_t *index = NULL;
+    gazette_search_options_t *opts = NULL;
+    assert_int_equal(gazette_index_open(db, &index), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_search_options_new(&opts), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_search_options_set_feedback(opts, 0),
+                     GAZETTE_STATUS_OK);
+    uint32_t prev = 0;
+    for (uint32_t limit = 1; limit <= 10; limit++) {
+        gazette_results_t *r = NULL;
+        assert_int_equal(gazette_search_options_set_range(opts, 0, limit),
+                         GAZETTE_STATUS_OK);
+        assert_int_equal(gazette_search(index, "zebra", opts, &r),
+                         GAZETTE_STATUS_OK);
+        uint32_t copies = 0;
+        for (size_t i = 0; i < gazette_results_count(r); i++) {
+            const gazette_hit_t *h = gazette_results_hit(r, i);
+            if (strncmp(gazette_hit_id(h), "s/c", 3) == 0)
+                copies = gazette_hit_duplicates(h);
+        }
+        assert_true(copies <= 5);
+        if (gazette_results_count(r) < limit)
+            assert_int_equal(copies, 5);
+        prev = copies;
+        gazette_results_free(r);
+    }
+    assert_int_equal(prev, 5);
+    gazette_search_options_free(opts);
+    gazette_index_close(index);
+}
+
+/* gazette-index --json names the index as gazette-query --json does
+ * (less a trailing "/" or "/."), and writes its JSON in ASCII as that
+ * does (a root holding U+2028); with -v the summary is the last line of
+ * stdout, after the "added PATH" lines. */
+static void test_index_json_agrees_with_query(void **state)
+{
+    (void)state;
+    char dir[4096], db[4096], given[4200], out[4096];
+    snprintf(dir, sizeof dir, "%s/lsep\xe2\x80\xa8root", fx.tmp);
+    snprintf(db, sizeof db, "%s/lsep-index", fx.tmp);
+    snprintf(given, sizeof given, "%s//.", db);
+    snprintf(out, sizeof out, "%s/lsep.out", fx.tmp);
+    static const char txt[] = "Title\n\nokapi body\n";
+    tu_write_file(dir, "s/a.txt", txt, sizeof txt - 1);
+    tu_write_file(dir, "s/b.txt", "Other\n\nokapi two\n", 17);
+    assert_int_equal(tu_run("'%s' --json -v --db '%s' '%s' > '%s'",
+                            tu_binary("indexer/gazette-index"), given, dir,
+                            out), 0);
+    char *text = slurp_file(out);
+    assert_non_null(text);
+    /* "added s/a.txt", "added s/b.txt", then the summary */
+    char *last = strrchr(text, '\n');
+    assert_true(last && last[1] == '\0');
+    *last = '\0';
+    last = strrchr(text, '\n');
+    assert_non_null(last);
+    *last++ = '\0';
+    assert_true(strncmp(text, "added ", 6) == 0);
+    for (const char *p = last; *p; p++)
+        if ((unsigned char)*p >= 0x80)
+            fail_msg("not ASCII: %s", last);
+    json_error_t err;
+    json_t *summary = json_loads(last, 0, &err);
+    if (!summary)
+        fail_msg("not JSON: %s", last);
+    assert_string_equal(json_string_value(json_object_get(summary, "index")),
+                        db);
+    assert_string_equal(
+        json_string_value(json_array_get(json_object_get(summary, "roots"),
+                                         0)), dir);
+    json_decref(summary);
+    free(text);
+    assert_int_equal(tu_run("'%s' --db '%s' --json -n 1 okapi > '%s'",
+                            tu_binary("query/cli/gazette-query"), given, out),
+                     0);
+    text = slurp_file(out);
+    json_t *hit = json_loads(text, JSON_DISABLE_EOF_CHECK, &err);
+    assert_non_null(hit);
+    assert_string_equal(json_string_value(json_object_get(hit, "index")), db);
+    json_decref(hit);
+    free(text);
 }
 
 /* A newline or CR in a file name, or in a JSON Lines id, is kept in the
@@ -1478,13 +1872,19 @@ int main(void)
         cmocka_unit_test(test_explain_term_weights),
         cmocka_unit_test(test_cli_json),
         cmocka_unit_test(test_cli_count_wording),
+        cmocka_unit_test(test_count_of_empty_page),
         cmocka_unit_test(test_cli_errors),
         cmocka_unit_test(test_default_index_location),
         cmocka_unit_test(test_cli_dash_words),
         cmocka_unit_test(test_reindex_other_language),
         cmocka_unit_test(test_control_bytes_in_text),
+        cmocka_unit_test(test_long_words_not_highlighted),
         cmocka_unit_test(test_odd_files),
         cmocka_unit_test(test_line_breaks_in_names),
+        cmocka_unit_test(test_index_json_agrees_with_query),
+        cmocka_unit_test(test_duplicates_lower_bound),
+        cmocka_unit_test(test_json_hits_past_snippet_cap),
+        cmocka_unit_test(test_id_and_facet_round_trip),
         cmocka_unit_test(test_emptied_file_and_bad_root),
         cmocka_unit_test(test_mail_and_ignored_files),
         cmocka_unit_test(test_gzipped_spool_files),

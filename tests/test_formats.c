@@ -1272,11 +1272,48 @@ static void test_jsonl_not_jsonl(void **state)
     assert_non_null(strstr(r->bad[0], "late.jsonl:1|invalid JSON"));
     reading_free(r);
 
-    /* a NUL escaped inside a string is refused by jansson: a bad line */
+    /* a NUL escaped inside a string is a space, as in front matter
+     * (test_nul_in_fields) */
     r = read_text("nul.jsonl", "{\"title\": \"a\\u0000b\"}\n"
                   "{\"title\": \"ok\"}\n");
+    assert_int_equal(r->n, 2);
+    assert_int_equal(r->nbad, 0);
+    assert_string_equal(r->a[0].title, "a b");
+    reading_free(r);
+}
+
+/* A NUL character in a field, YAML's "\0" in front matter or JSON's
+ * \u0000, is a space as other control characters are, in both formats
+ * (front matter cut the field at it: "nul"; JSON Lines refused the
+ * line); in a JSON Lines id, which is kept exact, it makes the line
+ * bad. */
+static void test_nul_in_fields(void **state)
+{
+    (void)state;
+    reading *r = read_text("nul/a.md", "---\ntitle: \"nul\\0title yamlz\"\n"
+                           "author: \"\\0An\\0\\0Author\\0\"\n"
+                           "tags: [\"a\\0b\", c]\n---\n\nBody.\n");
+    assert_int_equal(r->status, CORPUS_OK);
     assert_int_equal(r->n, 1);
+    assert_string_equal(r->a[0].title, "nul title yamlz");
+    assert_string_equal(r->a[0].author, "An Author");
+    assert_string_equal(r->a[0].tags, "a b|c");
+    assert_int_equal(r->nwarn, 0);
+    reading_free(r);
+    r = read_text("nul/b.jsonl",
+                  "{\"id\":\"1\",\"title\":\"nul\\u0000title yamlz\","
+                  "\"body\":\"b\\u0000ody\",\"author\":\"A\\u0000B\","
+                  "\"tags\":[\"x\\u0000y\"]}\n"
+                  "{\"id\":\"2\",\"title\":\"T\",\"tags\":\"p\\u0000q, r\"}\n"
+                  "{\"id\":\"a\\u0000b\",\"title\":\"bad\"}\n");
+    assert_int_equal(r->n, 2);
+    assert_string_equal(r->a[0].title, "nul title yamlz");
+    assert_string_equal(r->a[0].body, "b ody");
+    assert_string_equal(r->a[0].author, "A B");
+    assert_string_equal(r->a[0].tags, "x y");
+    assert_string_equal(r->a[1].tags, "p q|r");
     assert_int_equal(r->nbad, 1);
+    assert_non_null(strstr(r->bad[0], "b.jsonl:3|\"id\" holds a NUL"));
     reading_free(r);
 }
 
@@ -2192,6 +2229,7 @@ int main(void)
         cmocka_unit_test(test_md_front_matter_fields),
         cmocka_unit_test(test_md_toml_front_matter),
         cmocka_unit_test(test_md_yaml_malformed),
+        cmocka_unit_test(test_nul_in_fields),
         cmocka_unit_test(test_md_hostile_lines),
         cmocka_unit_test(test_html_page),
         cmocka_unit_test(test_html_title_fallbacks),
