@@ -1057,9 +1057,8 @@ static int term_unreadable(const run_state *st, const char *term)
  * English index would have lost them at its first --full). */
 static int live_written_alike(const xap_database *live, const char *language)
 {
-    static const char *const keys[] = {GZ_META_FORMAT, GZ_META_LANGUAGE,
-                                       GZ_META_LIST_SLOTS};
-    const char *want[] = {GZ_FORMAT_VERSION, language, "1"};
+    static const char *const keys[] = {GZ_META_FORMAT, GZ_META_LIST_SLOTS};
+    const char *want[] = {GZ_FORMAT_VERSION, "1"};
     int alike = 1;
     for (size_t i = 0; alike && i < sizeof keys / sizeof *keys; i++) {
         char *value = NULL;
@@ -1068,6 +1067,11 @@ static int live_written_alike(const xap_database *live, const char *language)
                 strcmp(value, want[i]) == 0;
         free(value);
     }
+    /* The language by its name ("en" recorded is "english"). */
+    char *stored = NULL;
+    alike = alike && gz_index_language(live, &stored) == XAP_OK &&
+            strcmp(stored, language) == 0;
+    free(stored);
     return alike;
 }
 

@@ -135,7 +135,14 @@ gazette_status_t gazette_update_set_language(gazette_update_t *update,
     if (!gazette_language_known(language))
         return refuse(update, "unknown language '%.64s' (gazette_languages "
                       "lists them, or \"none\")", language);
-    return set_string(&update->language, language);
+    /* Under the name gazette_languages() lists ("en" is "english"), as
+     * the index records and compares it. */
+    char *name = NULL;
+    if (xap_stem_canonical(language, &name) != XAP_OK)
+        return GAZETTE_STATUS_OUT_OF_MEMORY;
+    free(update->language);
+    update->language = name;
+    return GAZETTE_STATUS_OK;
 }
 
 gazette_status_t gazette_update_set_max_file_size(gazette_update_t *update,

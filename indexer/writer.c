@@ -201,6 +201,13 @@ gazette_status_t gazette_writer_open(const char *path, const char *language,
         snprintf(err, GZ_ERROR_SIZE, "gazette_writer_open: %s", bad);
         return GAZETTE_STATUS_INVALID_ARGUMENT;
     }
+    /* The language under the name gazette_languages() lists ("en" is
+     * "english"): an index records and compares that name. */
+    char *name = NULL;
+    if (language && xap_stem_canonical(language, &name) != XAP_OK) {
+        snprintf(err, GZ_ERROR_SIZE, "out of memory");
+        return GAZETTE_STATUS_OUT_OF_MEMORY;
+    }
     gazette_writer_t *w = calloc(1, sizeof *w);
     if (w && pthread_mutex_init(&w->lock, NULL) != 0) {
         free(w);
@@ -209,6 +216,7 @@ gazette_status_t gazette_writer_open(const char *path, const char *language,
     if (!w || !(w->path = strndup(path, gz_path_trimmed_length(path)))) {
         if (w)
             free_writer(w);
+        free(name);
         snprintf(err, GZ_ERROR_SIZE, "out of memory");
         return GAZETTE_STATUS_OUT_OF_MEMORY;
     }
@@ -218,7 +226,8 @@ gazette_status_t gazette_writer_open(const char *path, const char *language,
         &w->db, &w->lock_fd, err, GZ_ERROR_SIZE);
     gazette_status_t status = gz_status_from_outcome(outcome);
     if (status == GAZETTE_STATUS_OK)
-        status = prepare(w, language);
+        status = prepare(w, name);
+    free(name);
     if (status != GAZETTE_STATUS_OK) {
         free_writer(w);
         return status;

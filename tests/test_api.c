@@ -401,6 +401,73 @@ static void test_index_without_language_is_unstemmed(void **state)
     gazette_index_close(index);
 }
 
+/* Xapian takes ISO 639 codes as other names of its stemmers ("en" is
+ * "english"): an index records the full name gazette_languages() lists,
+ * and one an earlier version recorded with a code compares equal to the
+ * full name, so that a default (english) nightly update or a writer in
+ * "english" is no LANGUAGE_MISMATCH, nor searching it beside an
+ * "english" index. */
+static void test_language_codes_are_full_names(void **state)
+{
+    (void)state;
+    assert_true(gazette_language_known("en"));
+    assert_null(strstr(gazette_languages(), "en "));
+    char db[4096], old[4096], corpus[4096];
+    snprintf(db, sizeof db, "%s", path_in("langcode/db"));
+    snprintf(old, sizeof old, "%s", path_in("langcode/old"));
+    snprintf(corpus, sizeof corpus, "%s", path_in("langcode/corpus"));
+    static const char text[] = "Talks\n\nThe ceasefire talks went on.\n";
+    tu_write_file(corpus, "a.txt", text, strlen(text));
+
+    gazette_writer_t *w = NULL;
+    assert_int_equal(gazette_writer_open(db, "en", 0, &w), GAZETTE_STATUS_OK);
+    put(w, article("desk/a", "Talks", "Envoys talked."));
+    assert_int_equal(gazette_writer_close(w), GAZETTE_STATUS_OK);
+    assert_int_equal(tu_run("test \"$(xapian-metadata get '%s' "
+                            "gazette.language)\" = english", db), 0);
+    assert_int_equal(gazette_writer_open(db, "english", 0, &w),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_writer_close(w), GAZETTE_STATUS_OK);
+
+    /* an update given a code records the full name too */
+    gazette_update_t *u = NULL;
+    const char *roots[] = {corpus};
+    assert_int_equal(gazette_update_new(&u), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_set_language(u, "de"), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_set_jobs(u, 1), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_run(u, old, roots, 1), GAZETTE_STATUS_OK);
+    gazette_update_free(u);
+    assert_int_equal(tu_run("test \"$(xapian-metadata get '%s' "
+                            "gazette.language)\" = german", old), 0);
+
+    /* what an earlier version left: the code recorded */
+    assert_int_equal(tu_run("xapian-metadata set '%s' gazette.language en",
+                            old), 0);
+    assert_int_equal(gazette_update_new(&u), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_set_jobs(u, 1), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_run(u, old, roots, 1), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_set_full(u, 1), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_run(u, old, roots, 1), GAZETTE_STATUS_OK);
+    gazette_update_free(u);
+    assert_int_equal(tu_run("xapian-metadata set '%s' gazette.language en",
+                            db), 0);
+    assert_int_equal(gazette_writer_open(db, "english", 0, &w),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_writer_close(w), GAZETTE_STATUS_OK);
+    assert_int_equal(tu_run("xapian-metadata set '%s' gazette.language en",
+                            db), 0);
+    assert_int_equal(gazette_writer_open(db, "de", 0, &w),
+                     GAZETTE_STATUS_LANGUAGE_MISMATCH);
+    assert_non_null(strstr(gazette_last_open_error(),
+                           "stemmed in 'english', not 'german'"));
+    const char *both[] = {db, old};
+    gazette_index_t *index = NULL;
+    assert_int_equal(gazette_index_open_multi(both, 2, 0, &index),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(hits(index, "talk"), 2);
+    gazette_index_close(index);
+}
+
 /* Writers and indexes keep their own message per thread: a failed or
  * successful call on an index leaves the writer's message alone and the
  * other way round; the next call of the same family that succeeds empties
@@ -1407,6 +1474,7 @@ int main(void)
         cmocka_unit_test(test_writer_lock_shared_with_forked_child),
         cmocka_unit_test(test_empty_language_refused),
         cmocka_unit_test(test_index_without_language_is_unstemmed),
+        cmocka_unit_test(test_language_codes_are_full_names),
         cmocka_unit_test(test_error_message_families),
         cmocka_unit_test(test_update_setter_messages),
         cmocka_unit_test(test_empty_paths_refused),
