@@ -374,6 +374,21 @@ static void on_progress(const gz_index_stats *so_far, void *ctx)
 
 /* Read the synonyms file, if any, before anything is written: a bad file
  * changes nothing. */
+/* The status of a synonyms or entity aliases file that could not be
+ * read, from the errno its reader left (rules_file.h): missing, not
+ * readable (permissions, a directory, a failing disk), out of memory, or
+ * read and malformed (errno 0). */
+static gazette_status_t rules_file_status(int error)
+{
+    switch (error) {
+    case 0: return GAZETTE_STATUS_BAD_INPUT;
+    case ENOENT:
+    case ENOTDIR: return GAZETTE_STATUS_INPUT_NOT_FOUND;
+    case ENOMEM: return GAZETTE_STATUS_OUT_OF_MEMORY;
+    default: return GAZETTE_STATUS_IO_ERROR;
+    }
+}
+
 static gazette_status_t read_synonyms(gazette_update_t *u, gz_synonyms **out)
 {
     *out = NULL;
@@ -382,8 +397,7 @@ static gazette_status_t read_synonyms(gazette_update_t *u, gz_synonyms **out)
         return GAZETTE_STATUS_OK;
     if (gz_synonyms_read(u->synonyms_path, out, u->error,
                          sizeof u->error) != 0)
-        return errno == ENOENT ? GAZETTE_STATUS_INPUT_NOT_FOUND
-                               : GAZETTE_STATUS_BAD_INPUT;
+        return rules_file_status(errno);
     u->synonym_rules = gz_synonyms_count(*out);
     return GAZETTE_STATUS_OK;
 }
@@ -398,8 +412,7 @@ static gazette_status_t read_aliases(gazette_update_t *u,
         return GAZETTE_STATUS_OK;
     if (gz_entity_aliases_read(u->aliases_path, out, u->error,
                                sizeof u->error) != 0)
-        return errno == ENOENT ? GAZETTE_STATUS_INPUT_NOT_FOUND
-                               : GAZETTE_STATUS_BAD_INPUT;
+        return rules_file_status(errno);
     u->alias_groups = gz_entity_aliases_count(*out);
     return GAZETTE_STATUS_OK;
 }

@@ -905,6 +905,70 @@ static void test_update_run(void **state)
     gazette_update_free(u);
 }
 
+/* A dry run with an unreadable synonyms file, as user nobody: its
+ * status (0xff when the update could not be made). */
+typedef struct rules_run {
+    const char *db, *corpus, *synonyms;
+} rules_run;
+
+static int run_with_unreadable_synonyms(void *ctx)
+{
+    const rules_run *r = ctx;
+    gazette_update_t *u = NULL;
+    if (gazette_update_new(&u) != GAZETTE_STATUS_OK)
+        return 0xff;
+    gazette_update_set_dry_run(u, 1);
+    gazette_update_set_synonyms_file(u, r->synonyms);
+    const char *roots[] = {r->corpus};
+    gazette_status_t s = gazette_update_run(u, r->db, roots, 1);
+    if (!strstr(gazette_update_error(u), "Permission denied"))
+        s = 0xfe;
+    gazette_update_free(u);
+    return (int)s;
+}
+
+/* A synonyms or entity aliases file that exists but cannot be read (a
+ * directory, no permission) is an I/O error naming it, not a malformed
+ * file (BAD_INPUT, which gazette-index calls a usage error); nothing is
+ * written. */
+static void test_unreadable_rules_files_are_io_errors(void **state)
+{
+    (void)state;
+    char corpus[4096], db[4096], dir[4096], locked[4096];
+    snprintf(corpus, sizeof corpus, "%s", path_in("unreadable/corpus"));
+    snprintf(db, sizeof db, "%s", path_in("unreadable/db"));
+    snprintf(dir, sizeof dir, "%s", path_in("unreadable/rules.d"));
+    snprintf(locked, sizeof locked, "%s", path_in("unreadable/rules.txt"));
+    tu_write_file(corpus, "one.txt", "One\n\nThe first story.\n", 22);
+    assert_int_equal(mkdir(dir, 0755), 0);
+    tu_write_file(path_in("unreadable"), "rules.txt", "truce = ceasefire\n",
+                  18);
+    const char *roots[] = {corpus};
+    gazette_update_t *u = NULL;
+    assert_int_equal(gazette_update_new(&u), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_set_synonyms_file(u, dir),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_run(u, db, roots, 1),
+                     GAZETTE_STATUS_IO_ERROR);
+    assert_non_null(strstr(gazette_update_error(u), "rules.d"));
+    assert_non_null(strstr(gazette_update_error(u), "Is a directory"));
+    assert_int_equal(gazette_update_set_synonyms_file(u, NULL),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_set_entity_aliases_file(u, dir),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_run(u, db, roots, 1),
+                     GAZETTE_STATUS_IO_ERROR);
+    assert_non_null(strstr(gazette_update_error(u), "entity aliases file"));
+    gazette_update_free(u);
+    assert_int_equal(access(db, F_OK), -1);   /* nothing was written */
+
+    assert_int_equal(chmod(locked, 0), 0);
+    rules_run r = {db, corpus, locked};
+    assert_int_equal(tu_as_unprivileged(tmp, run_with_unreadable_synonyms,
+                                        &r),
+                     GAZETTE_STATUS_IO_ERROR);
+}
+
 /* The first file added uses up every descriptor of the process. */
 static void exhaust_after_first(const gazette_update_t *u,
                                 gazette_event_t event, const char *path,
@@ -1481,6 +1545,7 @@ int main(void)
         cmocka_unit_test(test_snippet_length_extremes),
         cmocka_unit_test(test_documented_statuses_and_facets),
         cmocka_unit_test(test_update_run),
+        cmocka_unit_test(test_unreadable_rules_files_are_io_errors),
         cmocka_unit_test(test_one_line_article),
         cmocka_unit_test(test_spelling_needs_a_word_twice),
         cmocka_unit_test(test_spelling_word_twice_across_shards),

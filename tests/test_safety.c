@@ -1473,6 +1473,37 @@ static void test_missing_inputs_are_66(void **state)
                          "--synonyms or --entity-aliases file");
 }
 
+/* Exit 74 is also a --synonyms or --entity-aliases file that exists but
+ * cannot be read (a directory, no permission): an I/O error naming it,
+ * not a usage error (64, a malformed file); nothing written; --help says
+ * so. */
+static void test_unreadable_inputs_are_74(void **state)
+{
+    (void)state;
+    char dir[2048];
+    snprintf(dir, sizeof dir, "%s/rules.d", fx.tmp);
+    assert_int_equal(mkdir(dir, 0755), 0);
+    assert_int_equal(ix("-q --synonyms '%s' --db '%s' '%s'", dir, fx.db,
+                        fx.corpus), 74);
+    expect_in("err.txt", "rules.d: Is a directory");
+    assert_int_equal(ix("-q --entity-aliases '%s' --db '%s' '%s'", dir,
+                        fx.db, fx.corpus), 74);
+    expect_in("err.txt", "rules.d: Is a directory");
+    assert_int_equal(access(fx.db, F_OK), -1);
+    if (as_other_user()) {
+        tu_write_file(fx.tmp, "locked.txt", "truce = ceasefire\n", 18);
+        char locked[2048];
+        snprintf(locked, sizeof locked, "%s/locked.txt", fx.tmp);
+        assert_int_equal(chmod(locked, 0), 0);
+        assert_int_equal(ix_as_other("-q -n --synonyms '%s' --db '%s' '%s'",
+                                     locked, fx.db, fx.corpus), 74);
+        expect_in("err.txt", "locked.txt: Permission denied");
+    }
+    assert_int_equal(ix("--help"), 0);
+    expect_in("out.txt", "a --synonyms or\n      --entity-aliases file "
+                         "unreadable (permissions, a directory;");
+}
+
 /* Corpus roots that overlap (the same directory, also written another
  * way or through a symlink, one inside another, a file inside a
  * directory) would index the files they share twice, under two ids:
@@ -2436,6 +2467,7 @@ int main(void)
         T(test_db_of_another_program),
         T(test_dry_run_exits_as_the_real_run),
         T(test_missing_inputs_are_66),
+        T(test_unreadable_inputs_are_74),
         T(test_overlapping_roots_refused),
         T(test_stub_naming_missing_part_is_66),
         T(test_quiet_hides_skipped_files),
