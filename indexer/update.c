@@ -251,11 +251,15 @@ gazette_status_t gazette_update_set_force(gazette_update_t *update,
     return GAZETTE_STATUS_OK;
 }
 
+/* An empty path would be "not found" at the run: refused here, as every
+ * empty path is (gazette.3). */
 gazette_status_t gazette_update_set_synonyms_file(gazette_update_t *update,
                                                   const char *path)
 {
     if (!update)
         return GAZETTE_STATUS_INVALID_ARGUMENT;
+    if (path && !*path)
+        return refuse(update, "the synonyms file path is empty");
     return set_string(&update->synonyms_path, path);
 }
 
@@ -309,6 +313,8 @@ gazette_status_t gazette_update_set_entity_aliases_file(
 {
     if (!update)
         return GAZETTE_STATUS_INVALID_ARGUMENT;
+    if (path && !*path)
+        return refuse(update, "the entity aliases file path is empty");
     return set_string(&update->aliases_path, path);
 }
 
@@ -419,8 +425,8 @@ static gazette_status_t read_aliases(gazette_update_t *u,
 
 /* 0 when the paths of a run can be used; else -1 with the reason in
  * u->error. A NULL or empty corpus path would reach stat() (and the
- * message's %s) as it is; an empty index path, Xapian; an empty synonyms
- * or aliases path would be "not found". */
+ * message's %s) as it is; an empty index path, Xapian. (The setters
+ * refuse an empty synonyms or aliases path.) */
 static int check_run_paths(gazette_update_t *u, const char *db_path,
                            const char *const *roots, size_t nroots)
 {
@@ -440,15 +446,6 @@ static int check_run_paths(gazette_update_t *u, const char *db_path,
                      roots[i] ? "an empty path" : "NULL");
             return -1;
         }
-    const char *file = u->synonyms_path && !*u->synonyms_path ? "synonyms"
-                       : u->aliases_path && !*u->aliases_path
-                           ? "entity aliases"
-                           : NULL;
-    if (file) {
-        snprintf(u->error, sizeof u->error, "the %s file path is empty",
-                 file);
-        return -1;
-    }
     return 0;
 }
 
