@@ -1462,7 +1462,8 @@ static gz_index_outcome check_language(const gz_index_config *cfg,
          memcmp(stored, cfg->language, len) != 0)) {
         snprintf(err, errlen,
                  "index %s is stemmed in '%.*s', not '%s': rerun with "
-                 "--language %.*s, or rebuild it with --full",
+                 "gazette_update_set_language %.*s, or rebuild it with "
+                 "gazette_update_set_full",
                  cfg->db_path, (int)len, stored, cfg->language, (int)len,
                  stored);
         outcome = GZ_INDEX_WRONG_LANGUAGE;
@@ -1503,8 +1504,8 @@ static gz_index_outcome check_format(const gz_index_config *cfg,
         outcome = GZ_INDEX_REFUSED;
     } else if (*s == XAP_OK && docs && !gz_format_supported(stored, len)) {
         snprintf(err, errlen,
-                 "index %s has Gazette index format %.*s, this gazette-index "
-                 "writes format %s: rebuild it with --full",
+                 "index %s has Gazette index format %.*s, this library "
+                 "writes format %s: rebuild it with gazette_update_set_full",
                  cfg->db_path, (int)len, stored, GZ_FORMAT_VERSION);
         outcome = GZ_INDEX_OLD_FORMAT;
     }

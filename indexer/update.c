@@ -463,7 +463,8 @@ static int stub_part_missing(gazette_update_t *u, const char *db_path)
             return 0;
     snprintf(u->error, sizeof u->error,
              "index %.400s: the stub file names %.400s, which does not exist "
-             "(nothing changed; --full builds a new index in its place)",
+             "(nothing changed; a run with gazette_update_set_full builds a "
+             "new index in its place)",
              db_path, part);
     return 1;
 }

@@ -384,6 +384,11 @@ static void test_index_without_language_is_unstemmed(void **state)
     assert_int_equal(gazette_update_run(u, db, roots, 1),
                      GAZETTE_STATUS_LANGUAGE_MISMATCH);
     assert_non_null(strstr(gazette_update_error(u), "'none'"));
+    /* the remedy in the API's words, not gazette-index's options */
+    assert_non_null(strstr(gazette_update_error(u),
+                           "rerun with gazette_update_set_language none, or "
+                           "rebuild it with gazette_update_set_full"));
+    assert_null(strstr(gazette_update_error(u), "--"));
     gazette_update_free(u);
     gazette_writer_t *w = NULL;
     assert_int_equal(gazette_writer_open(db, "english", 0, &w),

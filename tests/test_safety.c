@@ -481,7 +481,8 @@ static void test_shrinking_file_is_a_removal(void **state)
                              "removed (");
         expect_in("err.txt", "/news/a.jsonl: 200 articles now 2), over the "
                              "--max-remove limit of 10%: removed nothing");
-        expect_in("err.txt", "--force");
+        expect_in("err.txt", "if they are really gone, rerun with "
+                             "--max-remove 0 or --force");
         expect_in("out.txt", "updated 0, removed 0, unchanged 1, skipped 1,");
         assert_int_equal(articles(db), 201);
         assert_int_equal(jsonl_in_index(db, "news/a.jsonl", 200), 200);
@@ -1063,6 +1064,13 @@ static void test_update_api(void **state)
     assert_int_equal(gazette_update_run(u, fx.db, roots, 1),
                      GAZETTE_STATUS_REMOVAL_REFUSED);
     assert_non_null(strstr(gazette_update_error(u), "18 of 36"));
+    /* the remedy in the API's words, not gazette-index's options */
+    assert_non_null(strstr(gazette_update_error(u),
+                           "over the gazette_update_set_max_remove limit of "
+                           "10%: removed nothing; if they are really gone, "
+                           "rerun with gazette_update_set_max_remove 0 or "
+                           "gazette_update_set_force"));
+    assert_null(strstr(gazette_update_error(u), "--"));
     assert_int_equal(gazette_update_count(u, GAZETTE_COUNT_REMOVED), 0);
     assert_string_equal(
         gazette_status_to_string(GAZETTE_STATUS_REMOVAL_REFUSED),
