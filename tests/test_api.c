@@ -295,6 +295,53 @@ static void test_writer_lock_and_language(void **state)
     assert_int_equal(gazette_writer_close(second), GAZETTE_STATUS_OK);
 }
 
+/* As user nobody: make an index in `ctx` (a directory), make the
+ * index's directory read-only (its files stay writable) and open a
+ * writer on it: its status, or 0xff/0xfe when the setup failed or the
+ * message does not name the directory. */
+static int open_read_only_index(void *ctx)
+{
+    char db[4200];
+    snprintf(db, sizeof db, "%s/ix", (const char *)ctx);
+    gazette_writer_t *w = NULL;
+    gazette_article_t *a = NULL;
+    if (gazette_writer_open(db, NULL, 0, &w) != GAZETTE_STATUS_OK ||
+        gazette_article_new(&a) != GAZETTE_STATUS_OK ||
+        gazette_article_set(a, GAZETTE_FIELD_ID, "a") != GAZETTE_STATUS_OK ||
+        gazette_article_set(a, GAZETTE_FIELD_BODY, "one") !=
+            GAZETTE_STATUS_OK ||
+        gazette_writer_put(w, a) != GAZETTE_STATUS_OK ||
+        gazette_writer_close(w) != GAZETTE_STATUS_OK || chmod(db, 0555) != 0)
+        return 0xff;
+    gazette_status_t s = gazette_writer_open(db, NULL, 0, &w);
+    if (s == GAZETTE_STATUS_OK) {
+        /* what the writer would lose at its commit */
+        gazette_writer_put(w, a);
+        gazette_writer_close(w);
+    } else if (!strstr(gazette_last_open_error(), "cannot write in") ||
+               !strstr(gazette_last_open_error(), "Permission denied") || w) {
+        s = 0xfe;
+    }
+    gazette_article_free(a);
+    chmod(db, 0755);
+    return (int)s;
+}
+
+/* An index whose directory this process cannot write (its files
+ * writable) is refused at gazette_writer_open (IO_ERROR, naming the
+ * directory), as the header lists permissions there: it opened, and
+ * every put was lost at the commit. */
+static void test_writer_open_read_only_directory(void **state)
+{
+    (void)state;
+    const char *dir = path_in("rodir");
+    assert_int_equal(mkdir(dir, 0777), 0);
+    assert_int_equal(chmod(dir, 0777), 0);
+    assert_int_equal(tu_as_unprivileged(tmp, open_read_only_index,
+                                        (void *)dir),
+                     GAZETTE_STATUS_IO_ERROR);
+}
+
 /* A child forked while a writer is open shares its lock file, so the
  * index stays locked until the child exits (or execs), even after the
  * parent closes the writer; the message says the lock is the process's
@@ -1535,6 +1582,7 @@ int main(void)
         cmocka_unit_test(test_bulk_load_commits),
         cmocka_unit_test(test_writer_control_characters),
         cmocka_unit_test(test_writer_lock_and_language),
+        cmocka_unit_test(test_writer_open_read_only_directory),
         cmocka_unit_test(test_writer_lock_shared_with_forked_child),
         cmocka_unit_test(test_empty_language_refused),
         cmocka_unit_test(test_index_without_language_is_unstemmed),
