@@ -282,8 +282,9 @@ typedef struct corpus_options {
  * drive a terminal: C0 controls (except tab and, in the body, line feed),
  * DEL and C1 controls (U+0080..U+009F) are replaced by spaces, and in the
  * one-line fields (title, date, author, source, url, tags) tab and line
- * feed too. The id keeps the file's name, and a JSON Lines id, as it is
- * (the index stores it whole: schema.h). */
+ * feed too, and the spaces at both ends of those are trimmed; a tag left
+ * empty is dropped. The id keeps the file's name, and a JSON Lines id, as
+ * it is (the index stores it whole: schema.h). */
 corpus_status corpus_read_file(const corpus_file *file,
                                const corpus_options *opts,
                                corpus_article_fn on_article, void *ctx,
@@ -298,10 +299,10 @@ const char *corpus_status_name(corpus_status status);
  * corpus_read_file), for any text: a copy of [s, s+len) with each C0
  * control (but tab and line feed when `multiline`), DEL and C1 control
  * (U+0080..U+009F) replaced by a space and, for a one-line field
- * (`multiline` 0), the spaces at both ends then trimmed, in *out
- * (malloc()ed, NUL-terminated, its length in *out_len). *out is NULL when
- * the text has no such character (it is safe as it is). Returns 0, or -1
- * when out of memory. */
+ * (`multiline` 0), the spaces at both ends then trimmed (also when no
+ * character was replaced), in *out (malloc()ed, NUL-terminated, its
+ * length in *out_len). *out is NULL when the text needs none of this (it
+ * is as it should be). Returns 0, or -1 when out of memory. */
 int corpus_safe_copy(const char *s, size_t len, int multiline, char **out,
                      size_t *out_len);
 

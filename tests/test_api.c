@@ -273,6 +273,59 @@ static void test_writer_control_characters(void **state)
     gazette_index_close(index);
 }
 
+/* The one-line fields lose the spaces at both ends, as the header says,
+ * also when no control character was replaced; the body keeps them and
+ * the id is kept as given. A tag left empty (" ") is no tag: OK, not
+ * added, so it shows as no blank tag facet. */
+static void test_article_fields_trimmed(void **state)
+{
+    (void)state;
+    gazette_article_t *a = article("t/ id ", "  padded  ", "  body\n ");
+    assert_string_equal(gazette_article_get(a, GAZETTE_FIELD_TITLE),
+                        "padded");
+    assert_string_equal(gazette_article_get(a, GAZETTE_FIELD_BODY),
+                        "  body\n ");
+    assert_string_equal(gazette_article_get(a, GAZETTE_FIELD_ID), "t/ id ");
+    assert_int_equal(gazette_article_set(a, GAZETTE_FIELD_AUTHOR, " Ann "),
+                     GAZETTE_STATUS_OK);
+    assert_string_equal(gazette_article_get(a, GAZETTE_FIELD_AUTHOR), "Ann");
+    assert_int_equal(gazette_article_set(a, GAZETTE_FIELD_SOURCE, "   "),
+                     GAZETTE_STATUS_OK);
+    assert_string_equal(gazette_article_get(a, GAZETTE_FIELD_SOURCE), "");
+    assert_int_equal(gazette_article_add_tag(a, " "), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_article_add_tag(a, "\t \n"), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_article_tag_count(a), 0);
+    assert_int_equal(gazette_article_add_tag(a, "  t1  "), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_article_tag_count(a), 1);
+    assert_string_equal(gazette_article_tag(a, 0), "t1");
+
+    const char *db = path_in("trimmed");
+    gazette_writer_t *w = NULL;
+    assert_int_equal(gazette_writer_open(db, NULL, 0, &w), GAZETTE_STATUS_OK);
+    put(w, a);
+    assert_int_equal(gazette_writer_close(w), GAZETTE_STATUS_OK);
+    gazette_index_t *index = NULL;
+    assert_int_equal(gazette_index_open(db, &index), GAZETTE_STATUS_OK);
+    gazette_search_options_t *o = NULL;
+    assert_int_equal(gazette_search_options_new(&o), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_search_options_add_facet(o, GAZETTE_FACET_TAG),
+                     GAZETTE_STATUS_OK);
+    gazette_results_t *r = NULL;
+    assert_int_equal(gazette_search(index, "body", o, &r), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_results_count(r), 1);
+    assert_string_equal(gazette_hit_title(gazette_results_hit(r, 0)),
+                        "padded");
+    assert_int_equal(gazette_results_facet_count(r, GAZETTE_FACET_TAG), 1);
+    const char *tag = NULL;
+    assert_int_equal(gazette_results_facet_value(r, GAZETTE_FACET_TAG, 0,
+                                                 &tag, NULL),
+                     GAZETTE_STATUS_OK);
+    assert_string_equal(tag, "t1");
+    gazette_results_free(r);
+    gazette_search_options_free(o);
+    gazette_index_close(index);
+}
+
 /* One writer at a time; the second is told who holds the lock. An index
  * keeps its language. */
 static void test_writer_lock_and_language(void **state)
@@ -1581,6 +1634,7 @@ int main(void)
         cmocka_unit_test(test_writer_bad_input),
         cmocka_unit_test(test_bulk_load_commits),
         cmocka_unit_test(test_writer_control_characters),
+        cmocka_unit_test(test_article_fields_trimmed),
         cmocka_unit_test(test_writer_lock_and_language),
         cmocka_unit_test(test_writer_open_read_only_directory),
         cmocka_unit_test(test_writer_lock_shared_with_forked_child),
