@@ -116,7 +116,8 @@ static const char usage_text[] =
 "Options:\n"
 "  -d, --db DIR            index to write (default: see ENVIRONMENT)\n"
 "  -l, --language LANG     stemming language (default english); one of\n"
-"                          the Snowball stemmers, or 'none'\n"
+"                          the Snowball stemmers (or its ISO code: en\n"
+"                          is english), or 'none'\n"
 "      --max-file-size N   skip files over N bytes, after decompression\n"
 "                          (default 67108864, i.e. 64 MiB)\n"
 "      --batch N           commit each shard every N articles (default\n"
@@ -323,7 +324,9 @@ static const char usage_text[] =
 "  70  internal error\n"
 "  74  I/O error writing the index (disk full, permissions, the\n"
 "      directory of a --db or GAZETTE_INDEX index missing, the default\n"
-"      location's directories impossible to make), or the summary or\n"
+"      location's directories impossible to make), a --synonyms or\n"
+"      --entity-aliases file unreadable (permissions, a directory;\n"
+"      nothing was changed), or the summary or\n"
 "      --verbose lines could not be written to stdout (after a run that\n"
 "      was otherwise 0 or 1): a full disk, or a closed pipe (| head -1),\n"
 "      which does not stop the run: it indexes and commits to its end\n"
@@ -703,6 +706,35 @@ static int exit_code_for(gazette_status_t status, const gazette_update_t *u)
     }
 }
 
+/* gazette_update_error() in this program's words: the library names a
+ * setting a rerun may need by its setter ("rerun with
+ * gazette_update_set_force", "over the gazette_update_set_max_remove limit
+ * of 10%"), and each of those setters is the option of the same name
+ * here ("--force", "--max-remove"). Into buf[size] (cut short when it
+ * does not fit: never, the words being shorter here); returns buf. */
+static const char *update_error_here(const gazette_update_t *u, char *buf,
+                                     size_t size)
+{
+    static const char setter[] = "gazette_update_set_";
+    const char *in = gazette_update_error(u);
+    size_t n = 0;
+    while (*in && n + 1 < size) {
+        if (strncmp(in, setter, sizeof setter - 1) == 0) {
+            in += sizeof setter - 1;
+            for (const char *dash = "--"; *dash && n + 1 < size; dash++)
+                buf[n++] = *dash;
+            for (; ((*in >= 'a' && *in <= 'z') || *in == '_') &&
+                   n + 1 < size;
+                 in++)
+                buf[n++] = *in == '_' ? '-' : *in;
+        } else {
+            buf[n++] = *in++;
+        }
+    }
+    buf[n] = '\0';
+    return buf;
+}
+
 /* Set `u` up from the options: OK, or the status of the first setter
  * that refused (said). The options were checked when parsed, so a refusal
  * means the library's limits and this program's disagree. */
@@ -743,9 +775,10 @@ static gazette_status_t configure(gazette_update_t *u, cli_options *o)
         s = gazette_update_add_include(u, o->include[i]);
     for (size_t i = 0; s == GAZETTE_STATUS_OK && i < o->nexclude; i++)
         s = gazette_update_add_exclude(u, o->exclude[i]);
+    char why[1024];
     if (s != GAZETTE_STATUS_OK)
         cli_complain("%s", *gazette_update_error(u)
-                               ? gazette_update_error(u)
+                               ? update_error_here(u, why, sizeof why)
                                : gazette_status_to_string(s));
     return s;
 }
@@ -754,7 +787,8 @@ static gazette_status_t configure(gazette_update_t *u, cli_options *o)
 static void explain_outcome(gazette_status_t status, const gazette_update_t *u,
                             const cli_options *o)
 {
-    const char *why = gazette_update_error(u);
+    char buf[1024];
+    const char *why = update_error_here(u, buf, sizeof buf);
     if (status == GAZETTE_STATUS_INTERRUPTED && o->full)
         cli_complain("stopped by signal %d; the unfinished --full build was "
                      "deleted, the index is as it was", (int)stop_signal);

@@ -285,9 +285,11 @@ typedef struct corpus_options {
  * drive a terminal: C0 controls (except tab and, in the body, line feed),
  * DEL and C1 controls (U+0080..U+009F) are replaced by spaces, and in the
  * one-line fields (title, date, author, source, url, tags) tab and line
- * feed too. U+00AD SOFT HYPHEN is removed from them ("Bundes\u00ADregierung"
- * is one word, Bundesregierung). The id keeps the file's name, and a JSON
- * Lines id, as it is (the index stores it whole: schema.h). */
+ * feed too, and the spaces at both ends of those are trimmed; a tag left
+ * empty is dropped. U+00AD SOFT HYPHEN is removed from them
+ * ("Bundes\u00ADregierung" is one word, Bundesregierung). The id keeps the
+ * file's name, and a JSON Lines id, as it is (the index stores it whole:
+ * schema.h). */
 corpus_status corpus_read_file(const corpus_file *file,
                                const corpus_options *opts,
                                corpus_article_fn on_article, void *ctx,
@@ -303,10 +305,10 @@ const char *corpus_status_name(corpus_status status);
  * control (but tab and line feed when `multiline`), DEL and C1 control
  * (U+0080..U+009F) replaced by a space, each U+00AD SOFT HYPHEN removed
  * (a hint, not a break: read.c) and, for a one-line field (`multiline`
- * 0), the spaces at both ends then trimmed, in *out (malloc()ed,
- * NUL-terminated, its length in *out_len). *out is NULL when the text has
- * no such character (it is as it should be). Returns 0, or -1 when out of
- * memory. */
+ * 0), the spaces at both ends then trimmed (also when no character was
+ * replaced), in *out (malloc()ed, NUL-terminated, its length in
+ * *out_len). *out is NULL when the text needs none of this (it is as it
+ * should be). Returns 0, or -1 when out of memory. */
 int corpus_safe_copy(const char *s, size_t len, int multiline, char **out,
                      size_t *out_len);
 

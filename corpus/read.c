@@ -321,7 +321,10 @@ int corpus_safe_copy(const char *s, size_t len, int multiline, char **out,
     *out = NULL;
     while (p < end && !unsafe_char(p, end, multiline, &drop))
         p++;
-    if (p == end)
+    /* safe, and a one-line field without a space to trim at either end:
+     * as it is */
+    if (p == end && (multiline || len == 0 || (s[0] != ' ' &&
+                                               s[len - 1] != ' ')))
         return 0;
     char *copy = malloc(len + 1), *w = copy;
     if (!copy)
@@ -446,20 +449,33 @@ corpus_status corpus_emit(corpus_reader *rd, const corpus_article *article,
     make_safe(&sa, &sa.a.source, NULL, 0);
     make_safe(&sa, &sa.a.url, NULL, 0);
     make_safe_tags(&sa, article);
+    /* a tag left empty by the cleaning (" ") is no tag */
+    const char *const *tags = sa.tags ? sa.tags : article->tags;
+    const char **kept = NULL;
+    size_t nkept = 0;
+    for (size_t i = 0; i < article->ntags; i++)
+        nkept += tags[i][0] != '\0';
+    if (!sa.nomem && nkept < article->ntags && nkept &&
+        !(kept = malloc(nkept * sizeof *kept)))
+        sa.nomem = 1;
+    for (size_t i = 0, k = 0; kept && i < article->ntags; i++)
+        if (tags[i][0])
+            kept[k++] = tags[i];
     corpus_status s = CORPUS_OK;
     if (sa.nomem) {
         s = corpus_why(rd->why, rd->whylen, CORPUS_ERR_NOMEM,
                        "out of memory cleaning an article's text");
     } else {
         corpus_article a = sa.a;
-        if (sa.tags)
-            a.tags = sa.tags;
+        a.tags = nkept < article->ntags ? kept : tags;
+        a.ntags = nkept;
         if (a.date && *a.date && !corpus_parse_date(a.date, NULL, NULL, NULL))
             warn(rd, line, "date \"%.100s\" not understood; the article is "
                  "dated by its path, or left undated", a.date);
         if (rd->on_article && rd->on_article(&a, rd->ctx) != 0)
             s = CORPUS_STOPPED;
     }
+    free((void *)kept);
     free_safe(&sa);
     return s;
 }

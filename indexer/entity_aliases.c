@@ -121,7 +121,9 @@ int gz_entity_aliases_read(const char *path, gz_entity_aliases **out,
     }
     if (gz_rules_file_read(path, "entity aliases file", parse_line, aliases,
                            err, errlen) != 0) {
+        int e = errno;   /* the reader's: what went wrong */
         gz_entity_aliases_free(aliases);
+        errno = e;
         return -1;
     }
     *out = aliases;

@@ -1058,9 +1058,8 @@ static int term_unreadable(const run_state *st, const char *term)
  * English index would have lost them at its first --full). */
 static int live_written_alike(const xap_database *live, const char *language)
 {
-    static const char *const keys[] = {GZ_META_FORMAT, GZ_META_LANGUAGE,
-                                       GZ_META_LIST_SLOTS};
-    const char *want[] = {GZ_FORMAT_VERSION, language, "1"};
+    static const char *const keys[] = {GZ_META_FORMAT, GZ_META_LIST_SLOTS};
+    const char *want[] = {GZ_FORMAT_VERSION, "1"};
     int alike = 1;
     for (size_t i = 0; alike && i < sizeof keys / sizeof *keys; i++) {
         char *value = NULL;
@@ -1069,6 +1068,11 @@ static int live_written_alike(const xap_database *live, const char *language)
                 strcmp(value, want[i]) == 0;
         free(value);
     }
+    /* The language by its name ("en" recorded is "english"). */
+    char *stored = NULL;
+    alike = alike && gz_index_language(live, &stored) == XAP_OK &&
+            strcmp(stored, language) == 0;
+    free(stored);
     return alike;
 }
 
@@ -1644,7 +1648,8 @@ static gz_index_outcome check_language(const gz_index_config *cfg,
          memcmp(stored, cfg->language, len) != 0)) {
         snprintf(err, errlen,
                  "index %s is stemmed in '%.*s', not '%s': rerun with "
-                 "--language %.*s, or rebuild it with --full",
+                 "gazette_update_set_language %.*s, or rebuild it with "
+                 "gazette_update_set_full",
                  cfg->db_path, (int)len, stored, cfg->language, (int)len,
                  stored);
         outcome = GZ_INDEX_WRONG_LANGUAGE;
@@ -1685,8 +1690,8 @@ static gz_index_outcome check_format(const gz_index_config *cfg,
         outcome = GZ_INDEX_REFUSED;
     } else if (*s == XAP_OK && docs && !gz_format_supported(stored, len)) {
         snprintf(err, errlen,
-                 "index %s has Gazette index format %.*s, this gazette-index "
-                 "writes format %s: rebuild it with --full",
+                 "index %s has Gazette index format %.*s, this library "
+                 "writes format %s: rebuild it with gazette_update_set_full",
                  cfg->db_path, (int)len, stored, GZ_FORMAT_VERSION);
         outcome = GZ_INDEX_OLD_FORMAT;
     }

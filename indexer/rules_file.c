@@ -28,12 +28,13 @@ int gz_rules_file_read(const char *path, const char *what,
         snprintf(where, sizeof where, "%.400s:%lu", path, n);
         rc = fn(line, where, ctx, err, errlen);
     }
-    int read_error = ferror(f);
+    int read_error = ferror(f) ? (errno ? errno : EIO) : 0;
     free(line);
     fclose(f);
     if (rc == 0 && read_error) {
-        snprintf(err, errlen, "%s %s: read error", what, path);
-        errno = EIO;
+        /* EISDIR: a directory opens, and fails at its first read */
+        snprintf(err, errlen, "%s %s: %s", what, path, strerror(read_error));
+        errno = read_error;
         return -1;
     }
     if (rc == -2) {

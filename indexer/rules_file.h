@@ -21,8 +21,8 @@ typedef int (*gz_rules_line_fn)(char *line, const char *where, void *ctx,
 /* Read the file at `path` line by line through `fn`, stopping at the
  * first error. `what` names the file in messages ("synonyms file").
  * Returns 0, or -1 with a one-line message in err and errno set: the
- * open's errno, EIO for a read error, ENOMEM when out of memory, 0 for a
- * syntax error. */
+ * open's errno, the read's (EISDIR for a directory; EIO when it set
+ * none), ENOMEM when out of memory, 0 for a syntax error. */
 int gz_rules_file_read(const char *path, const char *what,
                        gz_rules_line_fn fn, void *ctx, char *err,
                        size_t errlen);

@@ -269,7 +269,7 @@ int gz_removal_allowed(const gz_root_check *checks, size_t n,
         snprintf(err, errlen,
                  "corpus %s is %s (not mounted?) and %" PRIu64 " of %" PRIu64
                  " indexed files would be removed%s: removed nothing%s; if "
-                 "they are really gone, rerun with --force",
+                 "they are really gone, rerun with gazette_update_set_force",
                  c->root, what, r->vanished, r->known, note, kept);
         return 0;
     }
@@ -291,9 +291,10 @@ int gz_removal_allowed(const gz_root_check *checks, size_t n,
             snprintf(what, sizeof what, "%" PRIu64 " of %" PRIu64 " indexed "
                      "files (%u%%) would be removed%s", r->vanished, r->known,
                      percent_of(files_lost, r->known), note);
-        snprintf(err, errlen, "%s, over the --max-remove limit of %u%%: "
-                 "removed nothing%s; if they are really gone, rerun with "
-                 "--max-remove 0 or --force", what, max_percent, kept);
+        snprintf(err, errlen, "%s, over the gazette_update_set_max_remove "
+                 "limit of %u%%: removed nothing%s; if they are really gone, "
+                 "rerun with gazette_update_set_max_remove 0 or "
+                 "gazette_update_set_force", what, max_percent, kept);
         return 0;
     }
     uint64_t removed = r->vanished_articles + r->shrink_articles;
@@ -311,9 +312,10 @@ int gz_removal_allowed(const gz_root_check *checks, size_t n,
             snprintf(what, sizeof what, "%" PRIu64 " of %" PRIu64 " indexed "
                      "articles (%u%%) would be removed (%s)", removed,
                      r->known_articles, pct, where);
-        snprintf(err, errlen, "%s, over the --max-remove limit of %u%%: "
-                 "removed nothing%s; if they are really gone, rerun with "
-                 "--max-remove 0 or --force", what, max_percent, kept);
+        snprintf(err, errlen, "%s, over the gazette_update_set_max_remove "
+                 "limit of %u%%: removed nothing%s; if they are really gone, "
+                 "rerun with gazette_update_set_max_remove 0 or "
+                 "gazette_update_set_force", what, max_percent, kept);
         return 0;
     }
     return 1;
@@ -343,16 +345,18 @@ int gz_rebuild_allowed(const gz_root_check *checks, size_t n,
                  "corpus %s is %s (not mounted?) and the rebuild holds %"
                  PRIu64 " articles, the index %" PRIu64 ": not switched in, "
                  "the index is as it was; if they are really gone, rerun "
-                 "with --force", c->root, what, new_articles, old_articles);
+                 "with gazette_update_set_force", c->root, what, new_articles,
+                 old_articles);
         return 0;
     }
     if (!over_limit(lost, old_articles, max_percent))
         return 1;
     snprintf(err, errlen,
              "the rebuild holds %" PRIu64 " articles, the index %" PRIu64
-             " (%u%% fewer), over the --max-remove limit of %u%%: not "
-             "switched in, the index is as it was; if that is intended, "
-             "rerun with --max-remove 0 or --force", new_articles,
+             " (%u%% fewer), over the gazette_update_set_max_remove limit "
+             "of %u%%: not switched in, the index is as it was; if that is "
+             "intended, rerun with gazette_update_set_max_remove 0 or "
+             "gazette_update_set_force", new_articles,
              old_articles, percent_of(lost, old_articles), max_percent);
     return 0;
 }

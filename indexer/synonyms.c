@@ -149,7 +149,9 @@ int gz_synonyms_read(const char *path, gz_synonyms **out, char *err,
     }
     if (gz_rules_file_read(path, "synonyms file", parse_line, syn, err,
                            errlen) != 0) {
+        int e = errno;   /* the reader's: what went wrong */
         gz_synonyms_free(syn);
+        errno = e;
         return -1;
     }
     *out = syn;

@@ -135,7 +135,14 @@ gazette_status_t gazette_update_set_language(gazette_update_t *update,
     if (!gazette_language_known(language))
         return refuse(update, "unknown language '%.64s' (gazette_languages "
                       "lists them, or \"none\")", language);
-    return set_string(&update->language, language);
+    /* Under the name gazette_languages() lists ("en" is "english"), as
+     * the index records and compares it. */
+    char *name = NULL;
+    if (xap_stem_canonical(language, &name) != XAP_OK)
+        return GAZETTE_STATUS_OUT_OF_MEMORY;
+    free(update->language);
+    update->language = name;
+    return GAZETTE_STATUS_OK;
 }
 
 gazette_status_t gazette_update_set_max_file_size(gazette_update_t *update,
@@ -244,11 +251,15 @@ gazette_status_t gazette_update_set_force(gazette_update_t *update,
     return GAZETTE_STATUS_OK;
 }
 
+/* An empty path would be "not found" at the run: refused here, as every
+ * empty path is (gazette.3). */
 gazette_status_t gazette_update_set_synonyms_file(gazette_update_t *update,
                                                   const char *path)
 {
     if (!update)
         return GAZETTE_STATUS_INVALID_ARGUMENT;
+    if (path && !*path)
+        return refuse(update, "the synonyms file path is empty");
     return set_string(&update->synonyms_path, path);
 }
 
@@ -302,6 +313,8 @@ gazette_status_t gazette_update_set_entity_aliases_file(
 {
     if (!update)
         return GAZETTE_STATUS_INVALID_ARGUMENT;
+    if (path && !*path)
+        return refuse(update, "the entity aliases file path is empty");
     return set_string(&update->aliases_path, path);
 }
 
@@ -367,6 +380,21 @@ static void on_progress(const gz_index_stats *so_far, void *ctx)
 
 /* Read the synonyms file, if any, before anything is written: a bad file
  * changes nothing. */
+/* The status of a synonyms or entity aliases file that could not be
+ * read, from the errno its reader left (rules_file.h): missing, not
+ * readable (permissions, a directory, a failing disk), out of memory, or
+ * read and malformed (errno 0). */
+static gazette_status_t rules_file_status(int error)
+{
+    switch (error) {
+    case 0: return GAZETTE_STATUS_BAD_INPUT;
+    case ENOENT:
+    case ENOTDIR: return GAZETTE_STATUS_INPUT_NOT_FOUND;
+    case ENOMEM: return GAZETTE_STATUS_OUT_OF_MEMORY;
+    default: return GAZETTE_STATUS_IO_ERROR;
+    }
+}
+
 static gazette_status_t read_synonyms(gazette_update_t *u, gz_synonyms **out)
 {
     *out = NULL;
@@ -375,8 +403,7 @@ static gazette_status_t read_synonyms(gazette_update_t *u, gz_synonyms **out)
         return GAZETTE_STATUS_OK;
     if (gz_synonyms_read(u->synonyms_path, out, u->error,
                          sizeof u->error) != 0)
-        return errno == ENOENT ? GAZETTE_STATUS_INPUT_NOT_FOUND
-                               : GAZETTE_STATUS_BAD_INPUT;
+        return rules_file_status(errno);
     u->synonym_rules = gz_synonyms_count(*out);
     return GAZETTE_STATUS_OK;
 }
@@ -391,16 +418,15 @@ static gazette_status_t read_aliases(gazette_update_t *u,
         return GAZETTE_STATUS_OK;
     if (gz_entity_aliases_read(u->aliases_path, out, u->error,
                                sizeof u->error) != 0)
-        return errno == ENOENT ? GAZETTE_STATUS_INPUT_NOT_FOUND
-                               : GAZETTE_STATUS_BAD_INPUT;
+        return rules_file_status(errno);
     u->alias_groups = gz_entity_aliases_count(*out);
     return GAZETTE_STATUS_OK;
 }
 
 /* 0 when the paths of a run can be used; else -1 with the reason in
  * u->error. A NULL or empty corpus path would reach stat() (and the
- * message's %s) as it is; an empty index path, Xapian; an empty synonyms
- * or aliases path would be "not found". */
+ * message's %s) as it is; an empty index path, Xapian. (The setters
+ * refuse an empty synonyms or aliases path.) */
 static int check_run_paths(gazette_update_t *u, const char *db_path,
                            const char *const *roots, size_t nroots)
 {
@@ -420,15 +446,6 @@ static int check_run_paths(gazette_update_t *u, const char *db_path,
                      roots[i] ? "an empty path" : "NULL");
             return -1;
         }
-    const char *file = u->synonyms_path && !*u->synonyms_path ? "synonyms"
-                       : u->aliases_path && !*u->aliases_path
-                           ? "entity aliases"
-                           : NULL;
-    if (file) {
-        snprintf(u->error, sizeof u->error, "the %s file path is empty",
-                 file);
-        return -1;
-    }
     return 0;
 }
 
@@ -445,8 +462,9 @@ static int stub_part_missing(gazette_update_t *u, const char *db_path)
         return 0;
     snprintf(u->error, sizeof u->error,
              "index %.400s: the stub file names %.400s, %s (nothing "
-             "changed: mount or restore it; --full builds a new index in "
-             "its place)", db_path, part, gz_stub_part_problem(missing));
+             "changed: mount or restore it; a run with "
+             "gazette_update_set_full builds a new index in its place)",
+             db_path, part, gz_stub_part_problem(missing));
     return 1;
 }
 

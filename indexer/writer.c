@@ -3,6 +3,8 @@
  * given as fields, commit, close. Articles are analysed exactly as
  * gazette-index analyses files (analyze.c).
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -17,6 +19,7 @@
 #include "indexer.h"
 #include "path.h"
 #include "schema.h"
+#include "shards.h"
 #include "spelling.h"
 
 /* Spelling words counted since the last commit are handed to Xapian
@@ -153,6 +156,35 @@ static gazette_status_t prepare(gazette_writer_t *w, const char *language)
     return gz_status_from_shim(s);
 }
 
+/* GAZETTE_STATUS_OK when this process (its effective ids) may write in
+ * the directory of every database of the index: a commit creates files
+ * there (glass writes its new revision file and renames it over
+ * iamglass), so a directory it cannot write (permissions, a read-only
+ * file system) would lose every put at the first commit. Else IO_ERROR
+ * with the open error set. Nothing is written. */
+static gazette_status_t check_writable(const gazette_writer_t *w)
+{
+    gz_shard_list shards = {0};
+    char why[GZ_ERROR_SIZE];
+    if (gz_shards_locate(w->path, &shards, why, sizeof why) != 0) {
+        snprintf(gz_open_error(), GZ_ERROR_SIZE, "%s", why);
+        return GAZETTE_STATUS_IO_ERROR;
+    }
+    gazette_status_t status = GAZETTE_STATUS_OK;
+    for (size_t i = 0; status == GAZETTE_STATUS_OK && i < shards.n; i++)
+        if (faccessat(AT_FDCWD, shards.paths[i], W_OK | X_OK, AT_EACCESS) !=
+            0) {
+            snprintf(gz_open_error(), GZ_ERROR_SIZE,
+                     "index %s: cannot write in %s (%s), where a commit "
+                     "makes its files", w->path, shards.paths[i],
+                     strerror(errno));
+            status = errno == ENOMEM ? GAZETTE_STATUS_OUT_OF_MEMORY
+                                     : GAZETTE_STATUS_IO_ERROR;
+        }
+    gz_shards_free(&shards);
+    return status;
+}
+
 static void free_writer(gazette_writer_t *w)
 {
     gz_analyzer_free(w->analyzer);
@@ -201,6 +233,13 @@ gazette_status_t gazette_writer_open(const char *path, const char *language,
         snprintf(err, GZ_ERROR_SIZE, "gazette_writer_open: %s", bad);
         return GAZETTE_STATUS_INVALID_ARGUMENT;
     }
+    /* The language under the name gazette_languages() lists ("en" is
+     * "english"): an index records and compares that name. */
+    char *name = NULL;
+    if (language && xap_stem_canonical(language, &name) != XAP_OK) {
+        snprintf(err, GZ_ERROR_SIZE, "out of memory");
+        return GAZETTE_STATUS_OUT_OF_MEMORY;
+    }
     gazette_writer_t *w = calloc(1, sizeof *w);
     if (w && pthread_mutex_init(&w->lock, NULL) != 0) {
         free(w);
@@ -209,6 +248,7 @@ gazette_status_t gazette_writer_open(const char *path, const char *language,
     if (!w || !(w->path = strndup(path, gz_path_trimmed_length(path)))) {
         if (w)
             free_writer(w);
+        free(name);
         snprintf(err, GZ_ERROR_SIZE, "out of memory");
         return GAZETTE_STATUS_OUT_OF_MEMORY;
     }
@@ -228,7 +268,10 @@ gazette_status_t gazette_writer_open(const char *path, const char *language,
         &w->db, &w->lock_fd, err, GZ_ERROR_SIZE);
     gazette_status_t status = gz_status_from_outcome(outcome);
     if (status == GAZETTE_STATUS_OK)
-        status = prepare(w, language);
+        status = check_writable(w);
+    if (status == GAZETTE_STATUS_OK)
+        status = prepare(w, name);
+    free(name);
     if (status != GAZETTE_STATUS_OK) {
         free_writer(w);
         return status;

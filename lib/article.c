@@ -44,8 +44,8 @@ void gazette_article_free(gazette_article_t *article)
 
 /* A copy of `value` as the file readers hand a field on (corpus.h):
  * control characters replaced by spaces, tab and line feed kept in the
- * body only, soft hyphens removed, a one-line field trimmed when one was
- * replaced. The id is
+ * body only, soft hyphens removed, a one-line field's spaces at both ends
+ * trimmed. The id is
  * copied as given, as the readers keep a file's name. NULL when out of
  * memory. */
 static char *clean_copy(gazette_field_t field, const char *value)
@@ -110,8 +110,8 @@ gazette_status_t gazette_article_add_tag(gazette_article_t *article,
 {
     if (!article || !tag || !corpus_utf8_valid(tag, strlen(tag)))
         return GAZETTE_STATUS_INVALID_ARGUMENT;
-    char *clean = NULL;   /* control characters made spaces, as the
-                             readers make them (corpus.h) */
+    char *clean = NULL;   /* control characters made spaces and the ends
+                             trimmed, as the readers do (corpus.h) */
     size_t len = strlen(tag);
     if (corpus_safe_copy(tag, len, 0, &clean, &len) != 0)
         return GAZETTE_STATUS_OUT_OF_MEMORY;

@@ -83,6 +83,21 @@ int gz_query_is_proximity(const char *t, size_t n)
     return 1;
 }
 
+/* gz_query_malformed_window - see query_limits.h. */
+int gz_query_malformed_window(const char *t, size_t n, char *err,
+                              size_t errlen)
+{
+    size_t k = n >= 5 && strncmp(t, "NEAR/", 5) == 0  ? 4
+               : n >= 4 && strncmp(t, "ADJ/", 4) == 0 ? 3
+                                                     : 0;
+    if (k == 0 || gz_query_is_proximity(t, n))
+        return 0;
+    snprintf(err, errlen, "cannot understand the query: '%.*s' is no "
+             "window of words (write %.*s/n with n from 1 to %u)", (int)n, t,
+             (int)k, t, GAZETTE_MAX_QUERY_WINDOW);
+    return 1;
+}
+
 /* The kind of the white-space-delimited word [t, t+n): Xapian takes a
  * capitalised operator for one only between spaces. */
 static token_kind word_kind(const char *t, size_t n)

@@ -32,6 +32,14 @@ int gz_query_clean(const char *query, char **out, char *err, size_t errlen);
  * "ADJ/12". */
 int gz_query_is_proximity(const char *t, size_t n);
 
+/* 1 when the word [t, t+n), written between white space where a
+ * proximity operator would be one, starts as NEAR/n or ADJ/n does but is
+ * not one ("NEAR/-1", "NEAR/x", "ADJ/+3", "NEAR/"), with a one-line
+ * reason in `err`: Xapian's parser would search it as words (NEAR/-1 as
+ * the phrase "near 1"), not what was asked. 0 otherwise. */
+int gz_query_malformed_window(const char *t, size_t n, char *err,
+                              size_t errlen);
+
 int gz_query_check(const char *text, char *err, size_t errlen);
 
 /* A query that only excludes words ("-gaza", "-gaza -lebanon", one

@@ -1256,6 +1256,13 @@ static char *normalise(const char *typed, gz_caps_known_fn known, void *ctx,
             p += n + empty_group_length(p + n);
             continue;
         }
+        /* "NEAR/x", "ADJ/+3": a window asked for, but none given */
+        if ((!p[n] || gz_ascii_isspace((unsigned char)p[n])) &&
+            gz_query_malformed_window(p, n, err, errlen)) {
+            free(b.data);
+            free(query);
+            return NULL;
+        }
         size_t next_n = 0;
         const char *next = token_after(p, n, &next_n);
         int plain_only = after_proximity ||

@@ -136,6 +136,17 @@ xap_status gz_index_language(const xap_database *db, char **out)
         if (!(*out = strdup("none")))
             s = XAP_ERR_NOMEM;
     }
+    /* Earlier versions recorded a language as given, ISO code included
+     * ("en"): it is the full name's stemmer, and compares as that. */
+    char *name = NULL;
+    xap_status named = s == XAP_OK && len ? xap_stem_canonical(*out, &name)
+                                          : XAP_ERR_INVALID_ARG;
+    if (named == XAP_OK) {
+        free(*out);
+        *out = name;
+    } else if (named == XAP_ERR_NOMEM) {
+        s = named;
+    }
     if (s != XAP_OK) {
         free(*out);
         *out = NULL;

@@ -333,7 +333,10 @@ int gz_stub_missing_part(const char *path, char *part, size_t partlen);
 const char *gz_stub_part_problem(int missing);
 
 /* The stemming language the index `db` was written in, in *out (a new
- * string the caller frees; NULL on failure): its GZ_META_LANGUAGE; "none"
+ * string the caller frees; NULL on failure): its GZ_META_LANGUAGE, under
+ * the name gazette_languages() lists (an ISO code earlier versions
+ * recorded, "en", reads as "english"; a language this Xapian lacks as
+ * recorded); "none"
  * when it records a format but no language, which is what earlier
  * versions left when given the empty language (Xapian keeps no empty
  * metadata) while writing unstemmed terms, as "none" does; "" when it

@@ -163,6 +163,24 @@ const char *xap_stem_languages(void)
     }
 }
 
+xap_status xap_stem_canonical(const char *language, char **out)
+{
+    return guard(__func__, [&] {
+        NEED(language);
+        NEED(out);
+        // "Xapian::Stem(english)": the description names the algorithm
+        // whatever alias chose it; "Xapian::Stem(none)" for no stemmer.
+        std::string desc = Xapian::Stem(language).get_description();
+        static const std::string head = "Xapian::Stem(";
+        std::string name = language;
+        if (desc.size() > head.size() + 1 &&
+            desc.compare(0, head.size(), head) == 0 && desc.back() == ')')
+            name = desc.substr(head.size(), desc.size() - head.size() - 1);
+        *out = dup_bytes(name);
+        return XAP_OK;
+    });
+}
+
 xap_status xap_stopper_new(const char *const *words, size_t nwords,
                            xap_stopper **out)
 {

@@ -347,6 +347,12 @@ xap_status xap_stem_new_custom(xap_stem_fn fn, void *ctx,
 xap_status xap_stem_word(const xap_stem *stem, const char *word, char **out);
 /* Space-separated list of the available languages. Static storage. */
 const char *xap_stem_languages(void);
+/* The name of the stemmer `language` selects, as xap_stem_languages()
+ * lists it, in *out (a new string the caller frees): Xapian takes ISO 639
+ * codes as other names of its stemmers ("en" is "english", "nb" and "no"
+ * "norwegian"); "none" is "none". XAP_ERR_INVALID_ARG for a language
+ * Xapian lacks. */
+xap_status xap_stem_canonical(const char *language, char **out);
 xap_status xap_stopper_new(const char *const *words, size_t nwords,
                            xap_stopper **out);
 void xap_stopper_free(xap_stopper *stopper);

@@ -312,6 +312,59 @@ static void test_writer_soft_hyphen(void **state)
     gazette_index_close(index);
 }
 
+/* The one-line fields lose the spaces at both ends, as the header says,
+ * also when no control character was replaced; the body keeps them and
+ * the id is kept as given. A tag left empty (" ") is no tag: OK, not
+ * added, so it shows as no blank tag facet. */
+static void test_article_fields_trimmed(void **state)
+{
+    (void)state;
+    gazette_article_t *a = article("t/ id ", "  padded  ", "  body\n ");
+    assert_string_equal(gazette_article_get(a, GAZETTE_FIELD_TITLE),
+                        "padded");
+    assert_string_equal(gazette_article_get(a, GAZETTE_FIELD_BODY),
+                        "  body\n ");
+    assert_string_equal(gazette_article_get(a, GAZETTE_FIELD_ID), "t/ id ");
+    assert_int_equal(gazette_article_set(a, GAZETTE_FIELD_AUTHOR, " Ann "),
+                     GAZETTE_STATUS_OK);
+    assert_string_equal(gazette_article_get(a, GAZETTE_FIELD_AUTHOR), "Ann");
+    assert_int_equal(gazette_article_set(a, GAZETTE_FIELD_SOURCE, "   "),
+                     GAZETTE_STATUS_OK);
+    assert_string_equal(gazette_article_get(a, GAZETTE_FIELD_SOURCE), "");
+    assert_int_equal(gazette_article_add_tag(a, " "), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_article_add_tag(a, "\t \n"), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_article_tag_count(a), 0);
+    assert_int_equal(gazette_article_add_tag(a, "  t1  "), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_article_tag_count(a), 1);
+    assert_string_equal(gazette_article_tag(a, 0), "t1");
+
+    const char *db = path_in("trimmed");
+    gazette_writer_t *w = NULL;
+    assert_int_equal(gazette_writer_open(db, NULL, 0, &w), GAZETTE_STATUS_OK);
+    put(w, a);
+    assert_int_equal(gazette_writer_close(w), GAZETTE_STATUS_OK);
+    gazette_index_t *index = NULL;
+    assert_int_equal(gazette_index_open(db, &index), GAZETTE_STATUS_OK);
+    gazette_search_options_t *o = NULL;
+    assert_int_equal(gazette_search_options_new(&o), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_search_options_add_facet(o, GAZETTE_FACET_TAG),
+                     GAZETTE_STATUS_OK);
+    gazette_results_t *r = NULL;
+    assert_int_equal(gazette_search(index, "body", o, &r), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_results_count(r), 1);
+    assert_string_equal(gazette_hit_title(gazette_results_hit(r, 0)),
+                        "padded");
+    assert_int_equal(gazette_results_facet_count(r, GAZETTE_FACET_TAG), 1);
+    const char *tag = NULL;
+    assert_int_equal(gazette_results_facet_value(r, GAZETTE_FACET_TAG, 0,
+                                                 &tag, NULL),
+                     GAZETTE_STATUS_OK);
+    assert_string_equal(tag, "t1");
+    gazette_results_free(r);
+    gazette_search_options_free(o);
+    gazette_index_close(index);
+}
+
 /* One writer at a time; the second is told who holds the lock. An index
  * keeps its language. */
 static void test_writer_lock_and_language(void **state)
@@ -332,6 +385,53 @@ static void test_writer_lock_and_language(void **state)
     assert_int_equal(gazette_writer_open(db, NULL, 0, &second),
                      GAZETTE_STATUS_OK);
     assert_int_equal(gazette_writer_close(second), GAZETTE_STATUS_OK);
+}
+
+/* As user nobody: make an index in `ctx` (a directory), make the
+ * index's directory read-only (its files stay writable) and open a
+ * writer on it: its status, or 0xff/0xfe when the setup failed or the
+ * message does not name the directory. */
+static int open_read_only_index(void *ctx)
+{
+    char db[4200];
+    snprintf(db, sizeof db, "%s/ix", (const char *)ctx);
+    gazette_writer_t *w = NULL;
+    gazette_article_t *a = NULL;
+    if (gazette_writer_open(db, NULL, 0, &w) != GAZETTE_STATUS_OK ||
+        gazette_article_new(&a) != GAZETTE_STATUS_OK ||
+        gazette_article_set(a, GAZETTE_FIELD_ID, "a") != GAZETTE_STATUS_OK ||
+        gazette_article_set(a, GAZETTE_FIELD_BODY, "one") !=
+            GAZETTE_STATUS_OK ||
+        gazette_writer_put(w, a) != GAZETTE_STATUS_OK ||
+        gazette_writer_close(w) != GAZETTE_STATUS_OK || chmod(db, 0555) != 0)
+        return 0xff;
+    gazette_status_t s = gazette_writer_open(db, NULL, 0, &w);
+    if (s == GAZETTE_STATUS_OK) {
+        /* what the writer would lose at its commit */
+        gazette_writer_put(w, a);
+        gazette_writer_close(w);
+    } else if (!strstr(gazette_last_open_error(), "cannot write in") ||
+               !strstr(gazette_last_open_error(), "Permission denied") || w) {
+        s = 0xfe;
+    }
+    gazette_article_free(a);
+    chmod(db, 0755);
+    return (int)s;
+}
+
+/* An index whose directory this process cannot write (its files
+ * writable) is refused at gazette_writer_open (IO_ERROR, naming the
+ * directory), as the header lists permissions there: it opened, and
+ * every put was lost at the commit. */
+static void test_writer_open_read_only_directory(void **state)
+{
+    (void)state;
+    const char *dir = path_in("rodir");
+    assert_int_equal(mkdir(dir, 0777), 0);
+    assert_int_equal(chmod(dir, 0777), 0);
+    assert_int_equal(tu_as_unprivileged(tmp, open_read_only_index,
+                                        (void *)dir),
+                     GAZETTE_STATUS_IO_ERROR);
 }
 
 /* A child forked while a writer is open shares its lock file, so the
@@ -423,6 +523,11 @@ static void test_index_without_language_is_unstemmed(void **state)
     assert_int_equal(gazette_update_run(u, db, roots, 1),
                      GAZETTE_STATUS_LANGUAGE_MISMATCH);
     assert_non_null(strstr(gazette_update_error(u), "'none'"));
+    /* the remedy in the API's words, not gazette-index's options */
+    assert_non_null(strstr(gazette_update_error(u),
+                           "rerun with gazette_update_set_language none, or "
+                           "rebuild it with gazette_update_set_full"));
+    assert_null(strstr(gazette_update_error(u), "--"));
     gazette_update_free(u);
     gazette_writer_t *w = NULL;
     assert_int_equal(gazette_writer_open(db, "english", 0, &w),
@@ -437,6 +542,73 @@ static void test_index_without_language_is_unstemmed(void **state)
     assert_int_equal(gazette_index_open(db, &index), GAZETTE_STATUS_OK);
     assert_int_equal(hits(index, "talks"), 2);
     assert_int_equal(hits(index, "talked"), 1);   /* unstemmed */
+    gazette_index_close(index);
+}
+
+/* Xapian takes ISO 639 codes as other names of its stemmers ("en" is
+ * "english"): an index records the full name gazette_languages() lists,
+ * and one an earlier version recorded with a code compares equal to the
+ * full name, so that a default (english) nightly update or a writer in
+ * "english" is no LANGUAGE_MISMATCH, nor searching it beside an
+ * "english" index. */
+static void test_language_codes_are_full_names(void **state)
+{
+    (void)state;
+    assert_true(gazette_language_known("en"));
+    assert_null(strstr(gazette_languages(), "en "));
+    char db[4096], old[4096], corpus[4096];
+    snprintf(db, sizeof db, "%s", path_in("langcode/db"));
+    snprintf(old, sizeof old, "%s", path_in("langcode/old"));
+    snprintf(corpus, sizeof corpus, "%s", path_in("langcode/corpus"));
+    static const char text[] = "Talks\n\nThe ceasefire talks went on.\n";
+    tu_write_file(corpus, "a.txt", text, strlen(text));
+
+    gazette_writer_t *w = NULL;
+    assert_int_equal(gazette_writer_open(db, "en", 0, &w), GAZETTE_STATUS_OK);
+    put(w, article("desk/a", "Talks", "Envoys talked."));
+    assert_int_equal(gazette_writer_close(w), GAZETTE_STATUS_OK);
+    assert_int_equal(tu_run("test \"$(xapian-metadata get '%s' "
+                            "gazette.language)\" = english", db), 0);
+    assert_int_equal(gazette_writer_open(db, "english", 0, &w),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_writer_close(w), GAZETTE_STATUS_OK);
+
+    /* an update given a code records the full name too */
+    gazette_update_t *u = NULL;
+    const char *roots[] = {corpus};
+    assert_int_equal(gazette_update_new(&u), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_set_language(u, "de"), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_set_jobs(u, 1), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_run(u, old, roots, 1), GAZETTE_STATUS_OK);
+    gazette_update_free(u);
+    assert_int_equal(tu_run("test \"$(xapian-metadata get '%s' "
+                            "gazette.language)\" = german", old), 0);
+
+    /* what an earlier version left: the code recorded */
+    assert_int_equal(tu_run("xapian-metadata set '%s' gazette.language en",
+                            old), 0);
+    assert_int_equal(gazette_update_new(&u), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_set_jobs(u, 1), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_run(u, old, roots, 1), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_set_full(u, 1), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_run(u, old, roots, 1), GAZETTE_STATUS_OK);
+    gazette_update_free(u);
+    assert_int_equal(tu_run("xapian-metadata set '%s' gazette.language en",
+                            db), 0);
+    assert_int_equal(gazette_writer_open(db, "english", 0, &w),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_writer_close(w), GAZETTE_STATUS_OK);
+    assert_int_equal(tu_run("xapian-metadata set '%s' gazette.language en",
+                            db), 0);
+    assert_int_equal(gazette_writer_open(db, "de", 0, &w),
+                     GAZETTE_STATUS_LANGUAGE_MISMATCH);
+    assert_non_null(strstr(gazette_last_open_error(),
+                           "stemmed in 'english', not 'german'"));
+    const char *both[] = {db, old};
+    gazette_index_t *index = NULL;
+    assert_int_equal(gazette_index_open_multi(both, 2, 0, &index),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(hits(index, "talk"), 2);
     gazette_index_close(index);
 }
 
@@ -671,20 +843,15 @@ static void test_empty_paths_refused(void **state)
     assert_int_equal(gazette_update_run(u, db, with_empty, 2),
                      GAZETTE_STATUS_INVALID_ARGUMENT);
     assert_non_null(strstr(gazette_update_error(u), "empty"));
+    /* refused by the setters, as gazette.3 says of every empty path */
     assert_int_equal(gazette_update_set_synonyms_file(u, ""),
-                     GAZETTE_STATUS_OK);   /* checked when the run starts */
-    assert_int_equal(gazette_update_run(u, db, roots, 1),
                      GAZETTE_STATUS_INVALID_ARGUMENT);
-    assert_non_null(strstr(gazette_update_error(u), "synonyms"));
-    assert_int_equal(gazette_update_set_synonyms_file(u, NULL),
-                     GAZETTE_STATUS_OK);
+    assert_non_null(strstr(gazette_update_error(u),
+                           "synonyms file path is empty"));
     assert_int_equal(gazette_update_set_entity_aliases_file(u, ""),
-                     GAZETTE_STATUS_OK);
-    assert_int_equal(gazette_update_run(u, db, roots, 1),
                      GAZETTE_STATUS_INVALID_ARGUMENT);
-    assert_non_null(strstr(gazette_update_error(u), "aliases"));
-    assert_int_equal(gazette_update_set_entity_aliases_file(u, NULL),
-                     GAZETTE_STATUS_OK);
+    assert_non_null(strstr(gazette_update_error(u),
+                           "entity aliases file path is empty"));
     assert_int_equal(access(db, F_OK), -1);   /* nothing was written */
     assert_int_equal(gazette_update_run(u, db, roots, 1), GAZETTE_STATUS_OK);
     gazette_update_free(u);
@@ -875,6 +1042,70 @@ static void test_update_run(void **state)
     assert_int_equal(gazette_update_run(u, db, roots, 1),
                      GAZETTE_STATUS_INPUT_NOT_FOUND);
     gazette_update_free(u);
+}
+
+/* A dry run with an unreadable synonyms file, as user nobody: its
+ * status (0xff when the update could not be made). */
+typedef struct rules_run {
+    const char *db, *corpus, *synonyms;
+} rules_run;
+
+static int run_with_unreadable_synonyms(void *ctx)
+{
+    const rules_run *r = ctx;
+    gazette_update_t *u = NULL;
+    if (gazette_update_new(&u) != GAZETTE_STATUS_OK)
+        return 0xff;
+    gazette_update_set_dry_run(u, 1);
+    gazette_update_set_synonyms_file(u, r->synonyms);
+    const char *roots[] = {r->corpus};
+    gazette_status_t s = gazette_update_run(u, r->db, roots, 1);
+    if (!strstr(gazette_update_error(u), "Permission denied"))
+        s = 0xfe;
+    gazette_update_free(u);
+    return (int)s;
+}
+
+/* A synonyms or entity aliases file that exists but cannot be read (a
+ * directory, no permission) is an I/O error naming it, not a malformed
+ * file (BAD_INPUT, which gazette-index calls a usage error); nothing is
+ * written. */
+static void test_unreadable_rules_files_are_io_errors(void **state)
+{
+    (void)state;
+    char corpus[4096], db[4096], dir[4096], locked[4096];
+    snprintf(corpus, sizeof corpus, "%s", path_in("unreadable/corpus"));
+    snprintf(db, sizeof db, "%s", path_in("unreadable/db"));
+    snprintf(dir, sizeof dir, "%s", path_in("unreadable/rules.d"));
+    snprintf(locked, sizeof locked, "%s", path_in("unreadable/rules.txt"));
+    tu_write_file(corpus, "one.txt", "One\n\nThe first story.\n", 22);
+    assert_int_equal(mkdir(dir, 0755), 0);
+    tu_write_file(path_in("unreadable"), "rules.txt", "truce = ceasefire\n",
+                  18);
+    const char *roots[] = {corpus};
+    gazette_update_t *u = NULL;
+    assert_int_equal(gazette_update_new(&u), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_set_synonyms_file(u, dir),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_run(u, db, roots, 1),
+                     GAZETTE_STATUS_IO_ERROR);
+    assert_non_null(strstr(gazette_update_error(u), "rules.d"));
+    assert_non_null(strstr(gazette_update_error(u), "Is a directory"));
+    assert_int_equal(gazette_update_set_synonyms_file(u, NULL),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_set_entity_aliases_file(u, dir),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_run(u, db, roots, 1),
+                     GAZETTE_STATUS_IO_ERROR);
+    assert_non_null(strstr(gazette_update_error(u), "entity aliases file"));
+    gazette_update_free(u);
+    assert_int_equal(access(db, F_OK), -1);   /* nothing was written */
+
+    assert_int_equal(chmod(locked, 0), 0);
+    rules_run r = {db, corpus, locked};
+    assert_int_equal(tu_as_unprivileged(tmp, run_with_unreadable_synonyms,
+                                        &r),
+                     GAZETTE_STATUS_IO_ERROR);
 }
 
 /* The first file added uses up every descriptor of the process. */
@@ -1592,16 +1823,20 @@ int main(void)
         cmocka_unit_test(test_bulk_load_commits),
         cmocka_unit_test(test_writer_control_characters),
         cmocka_unit_test(test_writer_soft_hyphen),
+        cmocka_unit_test(test_article_fields_trimmed),
         cmocka_unit_test(test_writer_lock_and_language),
+        cmocka_unit_test(test_writer_open_read_only_directory),
         cmocka_unit_test(test_writer_lock_shared_with_forked_child),
         cmocka_unit_test(test_empty_language_refused),
         cmocka_unit_test(test_index_without_language_is_unstemmed),
+        cmocka_unit_test(test_language_codes_are_full_names),
         cmocka_unit_test(test_error_message_families),
         cmocka_unit_test(test_update_setter_messages),
         cmocka_unit_test(test_empty_paths_refused),
         cmocka_unit_test(test_snippet_length_extremes),
         cmocka_unit_test(test_documented_statuses_and_facets),
         cmocka_unit_test(test_update_run),
+        cmocka_unit_test(test_unreadable_rules_files_are_io_errors),
         cmocka_unit_test(test_one_line_article),
         cmocka_unit_test(test_full_keeps_writer_articles),
         cmocka_unit_test(test_full_keeps_writer_articles_of_live_shards),

@@ -820,6 +820,14 @@ static void test_cli_errors(void **state)
                             "grep -q -- '--language' '%s/err'", fx.tmp,
                             fx.tmp), 0);
     assert_int_equal(tu_run("test ! -e '%s/x'", fx.tmp), 0);
+    /* An index in another language: 64, the remedy said in this
+     * program's options (the library says it in its setters'). */
+    assert_int_equal(tu_run("'%s' -n --language french --db '%s' '%s' "
+                            "2>'%s/err'", ix, fx.db,
+                            tu_source_path("corpus/sample"), fx.tmp), 64);
+    assert_int_equal(tu_run("grep -q \"stemmed in 'english', not 'french': "
+                            "rerun with --language english, or rebuild it "
+                            "with --full\" '%s/err'", fx.tmp), 0);
     /* So is an empty path: index, corpus, synonyms file (exit 64, said in
      * words, nothing made). */
     assert_int_equal(tu_run("'%s' --db '' '%s' 2>'%s/err'", ix, fx.tmp,

@@ -1226,6 +1226,34 @@ static void test_jsonl_metadata_types(void **state)
     reading_free(r);
 }
 
+/* The one-line fields of a line lose the spaces at both ends, also when
+ * no control character was replaced; a tag that is only spaces is no tag
+ * (it showed as a blank tag facet). */
+static void test_jsonl_fields_trimmed(void **state)
+{
+    (void)state;
+    const char text[] =
+        "{\"id\": \"a\", \"title\": \"  padded  \", \"body\": \" b \", "
+        "\"author\": \" Ann \", \"source\": \"Wire \", \"url\": "
+        "\" https://e.org/1\", \"date\": \" 2023-11-05 \", "
+        "\"tags\": [\" \", \"  t1  \", \"\\t\"]}\n"
+        "{\"id\": \"b\", \"title\": \"B\", \"body\": \"x\", "
+        "\"tags\": [\"  \"]}\n";
+    reading *r = read_text("trim.jsonl", text);
+    assert_int_equal(r->status, CORPUS_OK);
+    assert_int_equal(r->n, 2);
+    assert_string_equal(r->a[0].title, "padded");
+    assert_string_equal(r->a[0].body, " b ");
+    assert_string_equal(r->a[0].author, "Ann");
+    assert_string_equal(r->a[0].source, "Wire");
+    assert_string_equal(r->a[0].url, "https://e.org/1");
+    assert_string_equal(r->a[0].date, "2023-11-05");
+    assert_string_equal(r->a[0].tags, "t1");
+    assert_string_equal(r->a[1].tags, "");
+    assert_int_equal(r->nwarn, 0);
+    reading_free(r);
+}
+
 static void test_jsonl_not_jsonl(void **state)
 {
     (void)state;
@@ -2238,6 +2266,7 @@ int main(void)
         cmocka_unit_test(test_soft_hyphen_removed),
         cmocka_unit_test(test_jsonl_lines),
         cmocka_unit_test(test_jsonl_metadata_types),
+        cmocka_unit_test(test_jsonl_fields_trimmed),
         cmocka_unit_test(test_jsonl_not_jsonl),
         cmocka_unit_test(test_jsonl_repeated_ids),
         cmocka_unit_test(test_jsonl_line_encodings),

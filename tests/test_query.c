@@ -762,8 +762,11 @@ static void test_near_adj(void **state)
     docset rev = hits_of(c, "rates ADJ/1 interest", NULL);
     assert_true(set_size(c, &fwd) > set_size(c, &rev));
     /* The widest window is searched as written; a wider one (or one
-     * that does not fit Xapian's 32 bits, which would wrap), or 0, is
-     * refused in one line naming it, exit status 64. */
+     * that does not fit Xapian's 32 bits, which would wrap), 0, or a
+     * window that is no number ("NEAR/-1", which Xapian searched as the
+     * phrase "near 1", "NEAR/x", "ADJ/+3", "NEAR/") is refused in one
+     * line naming it, exit status 64. "NEAR/3" before a bracket is no
+     * operator (Xapian's words) and stays words, so does "NEAR/x)". */
     char widest[64];
     snprintf(widest, sizeof widest, "interest NEAR/%u rates",
              GAZETTE_MAX_QUERY_WINDOW);
@@ -782,7 +785,10 @@ static void test_near_adj(void **state)
     const char *refused[] = {over, "interest NEAR/99999999999 rates",
                              "interest NEAR/4294967297 rates",
                              "(interest ADJ/18446744073709551617 rates)",
-                             "interest NEAR/0 rates"};
+                             "interest NEAR/0 rates",
+                             "interest NEAR/-1 rates", "interest NEAR/x rates",
+                             "interest ADJ/+3 rates", "interest NEAR/ rates",
+                             "interest NEAR/3x", "(interest ADJ/-2 rates)"};
     char out[4096];
     snprintf(out, sizeof out, "%s/err.txt", fx.tmp);
     for (size_t i = 0; i < sizeof refused / sizeof *refused; i++) {

@@ -481,7 +481,8 @@ static void test_shrinking_file_is_a_removal(void **state)
                              "removed (");
         expect_in("err.txt", "/news/a.jsonl: 200 articles now 2), over the "
                              "--max-remove limit of 10%: removed nothing");
-        expect_in("err.txt", "--force");
+        expect_in("err.txt", "if they are really gone, rerun with "
+                             "--max-remove 0 or --force");
         expect_in("out.txt", "updated 0, removed 0, unchanged 1, skipped 1,");
         assert_int_equal(articles(db), 201);
         assert_int_equal(jsonl_in_index(db, "news/a.jsonl", 200), 200);
@@ -1063,6 +1064,13 @@ static void test_update_api(void **state)
     assert_int_equal(gazette_update_run(u, fx.db, roots, 1),
                      GAZETTE_STATUS_REMOVAL_REFUSED);
     assert_non_null(strstr(gazette_update_error(u), "18 of 36"));
+    /* the remedy in the API's words, not gazette-index's options */
+    assert_non_null(strstr(gazette_update_error(u),
+                           "over the gazette_update_set_max_remove limit of "
+                           "10%: removed nothing; if they are really gone, "
+                           "rerun with gazette_update_set_max_remove 0 or "
+                           "gazette_update_set_force"));
+    assert_null(strstr(gazette_update_error(u), "--"));
     assert_int_equal(gazette_update_count(u, GAZETTE_COUNT_REMOVED), 0);
     assert_string_equal(
         gazette_status_to_string(GAZETTE_STATUS_REMOVAL_REFUSED),
@@ -1471,6 +1479,37 @@ static void test_missing_inputs_are_66(void **state)
     expect_in("out.txt", "  66  an input named on the command line does "
                          "not exist: a CORPUS\n      directory, the "
                          "--synonyms or --entity-aliases file");
+}
+
+/* Exit 74 is also a --synonyms or --entity-aliases file that exists but
+ * cannot be read (a directory, no permission): an I/O error naming it,
+ * not a usage error (64, a malformed file); nothing written; --help says
+ * so. */
+static void test_unreadable_inputs_are_74(void **state)
+{
+    (void)state;
+    char dir[2048];
+    snprintf(dir, sizeof dir, "%s/rules.d", fx.tmp);
+    assert_int_equal(mkdir(dir, 0755), 0);
+    assert_int_equal(ix("-q --synonyms '%s' --db '%s' '%s'", dir, fx.db,
+                        fx.corpus), 74);
+    expect_in("err.txt", "rules.d: Is a directory");
+    assert_int_equal(ix("-q --entity-aliases '%s' --db '%s' '%s'", dir,
+                        fx.db, fx.corpus), 74);
+    expect_in("err.txt", "rules.d: Is a directory");
+    assert_int_equal(access(fx.db, F_OK), -1);
+    if (as_other_user()) {
+        tu_write_file(fx.tmp, "locked.txt", "truce = ceasefire\n", 18);
+        char locked[2048];
+        snprintf(locked, sizeof locked, "%s/locked.txt", fx.tmp);
+        assert_int_equal(chmod(locked, 0), 0);
+        assert_int_equal(ix_as_other("-q -n --synonyms '%s' --db '%s' '%s'",
+                                     locked, fx.db, fx.corpus), 74);
+        expect_in("err.txt", "locked.txt: Permission denied");
+    }
+    assert_int_equal(ix("--help"), 0);
+    expect_in("out.txt", "a --synonyms or\n      --entity-aliases file "
+                         "unreadable (permissions, a directory;");
 }
 
 /* Corpus roots that overlap (the same directory, also written another
@@ -2485,6 +2524,7 @@ int main(void)
         T(test_db_of_another_program),
         T(test_dry_run_exits_as_the_real_run),
         T(test_missing_inputs_are_66),
+        T(test_unreadable_inputs_are_74),
         T(test_overlapping_roots_refused),
         T(test_stub_naming_missing_part_is_66),
         T(test_sharded_index_missing_a_shard_is_66),
