@@ -35,6 +35,10 @@ static struct {
     char db[1024];       /* tmp/idx */
 } fx;
 
+/* The run start_full() started and nothing has waited for yet (0: none),
+ * killed by stop_running() when a test fails before waiting. */
+static pid_t running;
+
 static int setup(void **state)
 {
     (void)state;
@@ -664,6 +668,8 @@ static int wait_exit(pid_t pid)
 {
     int status = 0;
     assert_int_equal(waitpid(pid, &status, 0), pid);
+    if (pid == running)
+        running = 0;
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
@@ -795,15 +801,66 @@ static void test_holds_xapian_locks_to_the_switch(void **state)
     assert_int_equal(foreign_write(db), 0);      /* the new generation */
 }
 
+extern char **environ;
+
+/* Our environment with pause_writing.so preloaded to stop a run before
+ * its `pause_at`-th document: the strings are static, the array too. */
+static char **pausing_environment(unsigned pause_at)
+{
+    static char preload[4096], at[64], asan[4096], report[1200];
+    static char *env[1024];
+    const char *old = getenv("LD_PRELOAD");
+    const char *asan_old = getenv("ASAN_OPTIONS");
+    int n1 = snprintf(preload, sizeof preload, "LD_PRELOAD=%s%s%s",
+                      PAUSE_WRITING_MODULE, old && *old ? " " : "",
+                      old ? old : "");
+    snprintf(at, sizeof at, "PAUSE_AT_DOCUMENT=%u", pause_at);
+    snprintf(report, sizeof report, "PAUSE_WRITTEN_FILE=%s/written.txt",
+             fx.tmp);
+    /* ASan's runtime is then not the first library loaded: allowed, as
+     * test_faults.c allows it for fail_open.so */
+    int n2 = snprintf(asan, sizeof asan,
+                      "ASAN_OPTIONS=%s%sverify_asan_link_order=0",
+                      asan_old ? asan_old : "",
+                      asan_old && *asan_old ? ":" : "");
+    assert_true(n1 > 0 && (size_t)n1 < sizeof preload);
+    assert_true(n2 > 0 && (size_t)n2 < sizeof asan);
+    size_t n = 0;
+    for (char **e = environ; *e; e++) {
+        if (strncmp(*e, "LD_PRELOAD=", 11) == 0 ||
+            strncmp(*e, "PAUSE_AT_DOCUMENT=", 18) == 0 ||
+            strncmp(*e, "PAUSE_WRITTEN_FILE=", 19) == 0 ||
+            strncmp(*e, "ASAN_OPTIONS=", 13) == 0)
+            continue;
+        assert_true(n < sizeof env / sizeof *env - 5);
+        env[n++] = *e;
+    }
+    env[n++] = preload;
+    env[n++] = at;
+    env[n++] = report;
+    env[n++] = asan;
+    env[n] = NULL;
+    return env;
+}
+
 /* Start gazette-index --full --db `db` `corpus` (at the test's -j) in the
- * background, stderr to tmp/err.txt; its pid. */
-static pid_t start_full(const char *db, const char *corpus)
+ * background, stderr to tmp/err.txt; its pid. The run stops itself
+ * (SIGSTOP) just before it writes its `pause_at`-th document to the
+ * build (pause_writing.c): wait_paused() waits for that moment, at which
+ * the test acts, however slow the machine. When it exits, it leaves the
+ * number of documents it wrote in tmp/written.txt (documents_written). */
+static pid_t start_full(const char *db, const char *corpus,
+                        unsigned pause_at)
 {
     char err[1200], jobs[32] = "-j0";
     snprintf(err, sizeof err, "%s/err.txt", fx.tmp);
     if (tu_test_jobs())
         snprintf(jobs, sizeof jobs, "-j%s", tu_test_jobs());
     const char *program = tu_binary("indexer/gazette-index");
+    char *const argv[] = {"gazette-index", jobs, "--full", "--db", (char *)db,
+                          (char *)corpus, NULL};
+    char **env = pausing_environment(pause_at);
+    unlink(tu_path_in(fx.tmp, "written.txt"));
     pid_t pid = fork();
     assert_true(pid >= 0);
     if (pid == 0) {
@@ -811,28 +868,67 @@ static pid_t start_full(const char *db, const char *corpus)
         int null = open("/dev/null", O_WRONLY);
         if (fd < 0 || null < 0 || dup2(fd, 2) < 0 || dup2(null, 1) < 0)
             _exit(127);
-        execl(program, "gazette-index", jobs, "--full", "--db", db, corpus,
-              (char *)NULL);
+        execve(program, argv, env);
         _exit(127);
     }
+    running = pid;
     return pid;
 }
 
-/* Wait (up to a minute) until tmp/err.txt has `text`. */
-static void wait_for_stderr(const char *text)
+/* Wait until run `pid` of start_full() has stopped itself before its
+ * `pause_at`-th document. A run that ends first (it failed, was killed,
+ * or wrote fewer documents) fails the test, with its stderr; no deadline
+ * otherwise (a run that hangs meets ctest's timeout). */
+static void wait_paused(pid_t pid, unsigned pause_at)
 {
-    double t0 = now();
-    while (!stderr_has(text)) {
-        if (now() - t0 > 60)
-            fail_msg("no '%s' on stderr after a minute", text);
-        struct timespec ts = {0, 5000000L};
-        nanosleep(&ts, NULL);
-    }
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, WUNTRACED), pid);
+    if (WIFSTOPPED(status) && WSTOPSIG(status) == SIGSTOP)
+        return;
+    if (!WIFSTOPPED(status))
+        running = 0;
+    tu_run("cat '%s/err.txt' >&2", fx.tmp);
+    fail_msg("gazette-index %s %d before its document %u (its stderr above)",
+             WIFEXITED(status)     ? "exited"
+             : WIFSIGNALED(status) ? "was killed by signal"
+                                   : "was stopped by signal",
+             WIFEXITED(status)     ? WEXITSTATUS(status)
+             : WIFSIGNALED(status) ? WTERMSIG(status)
+                                   : WSTOPSIG(status),
+             pause_at);
 }
 
-/* SIGKILL a --full mid-build, once its generation exists: the run
- * leaves it, with its building marker, beside the live one; the next
- * update deletes both and keeps the live generation. */
+/* The documents the last run of start_full() wrote, as it said when it
+ * exited; -1 when it did not say. */
+static long documents_written(void)
+{
+    long n = -1;
+    FILE *f = fopen(tu_path_in(fx.tmp, "written.txt"), "r");
+    if (f && fscanf(f, "%ld", &n) != 1)
+        n = -1;
+    if (f)
+        fclose(f);
+    return n;
+}
+
+/* Teardown: kill (and reap) the run start_full() started when the test
+ * failed before waiting for it, rather than leave it stopped or writing
+ * in the scratch directory. */
+static int stop_running(void **state)
+{
+    (void)state;
+    if (running > 0) {
+        kill(running, SIGKILL);
+        waitpid(running, NULL, 0);
+        running = 0;
+    }
+    return 0;
+}
+
+/* SIGKILL a --full mid-build (stopped before its 100th article, in its
+ * generation): the run leaves the generation, with its building marker,
+ * beside the live one; the next update deletes both and keeps the live
+ * generation. */
 static void test_update_clears_a_killed_full(void **state)
 {
     (void)state;
@@ -840,7 +936,7 @@ static void test_update_clears_a_killed_full(void **state)
     snprintf(corpus, sizeof corpus, "%s/generated", fx.tmp);
     snprintf(db, sizeof db, "%s/gen.idx", fx.tmp);
     snprintf(gens, sizeof gens, "%s.d", db);
-    gen_options o = gen_default_options(17, 1500);   /* a few seconds */
+    gen_options o = gen_default_options(17, 1500);
     gen_corpus_free(gen_corpus_create(corpus, &o));
     assert_int_equal(index_run("--full --db '%s' '%s'", db, fx.corpus), 0);
     uint64_t n = articles(db);
@@ -849,14 +945,8 @@ static void test_update_clears_a_killed_full(void **state)
     assert_non_null(fgets(live, sizeof live, f));   /* auto gen.idx.d/g... */
     fclose(f);
     live[strcspn(live, "\n")] = '\0';
-    pid_t pid = start_full(db, corpus);
-    double t0 = now();
-    while (count_generations(gens) < 2) {
-        if (now() - t0 > 60)
-            fail_msg("no new generation in %s after a minute", gens);
-        struct timespec ts = {0, 1000000L};
-        nanosleep(&ts, NULL);
-    }
+    pid_t pid = start_full(db, corpus, 100);
+    wait_paused(pid, 100);
     kill(pid, SIGKILL);
     assert_int_equal(wait_exit(pid), 128 + SIGKILL);
     assert_int_equal(count_generations(gens), 2);
@@ -871,9 +961,12 @@ static void test_update_clears_a_killed_full(void **state)
 /* SIGINT while --full copies the articles of a file it cannot read from
  * the index it replaces: the run stops (130), the index is as it was and
  * no generation is left. The copying never looked: the stop was lost and
- * the rebuild switched in (exit 1). The copy is made long (20 000
- * articles of a JSON Lines file, then replaced by a broken symlink) and
- * the signal is sent just after the walk reported that file. */
+ * the rebuild switched in (exit 1). The file (2 000 articles of a JSON
+ * Lines file, then replaced by a broken symlink) is copied after the
+ * walk has written a.txt (one article); the run is stopped before its
+ * 1 000th document, the 999th it copies, and the signal sent then: the
+ * copy stops there, not at the end of the file (a file of a million
+ * articles). */
 static void test_stop_while_copying(void **state)
 {
     (void)state;
@@ -887,23 +980,26 @@ static void test_stop_while_copying(void **state)
     snprintf(big, sizeof big, "%s/big.jsonl", corpus);
     FILE *f = fopen(big, "w");
     assert_non_null(f);
-    for (int i = 0; i < 20000; i++)
+    for (int i = 0; i < 2000; i++)
         fprintf(f, "{\"id\":\"%d\",\"title\":\"Item %d\",\"body\":"
                    "\"word%d alpha beta\"}\n", i, i, i);
     assert_int_equal(fclose(f), 0);
     assert_int_equal(index_run("--db '%s' '%s'", db, corpus), 0);
     uint64_t n = articles(db);
-    assert_int_equal(n, 20001);
+    assert_int_equal(n, 2001);
     assert_int_equal(tu_run("mv '%s/big.jsonl' '%s/big.jsonl' && ln -s "
                             "nowhere '%s/big.jsonl'", corpus, fx.tmp, corpus),
                      0);
     snapshot(db, "before.txt");
-    pid_t pid = start_full(db, corpus);
-    wait_for_stderr("broken symlink");
-    struct timespec ts = {0, 100000000L};   /* the copying has begun */
-    nanosleep(&ts, NULL);
-    kill(pid, SIGINT);
+    pid_t pid = start_full(db, corpus, 1000);
+    wait_paused(pid, 1000);
+    assert_true(stderr_has("broken symlink"));   /* the walk is over */
+    kill(pid, SIGINT);    /* handled once continued */
+    kill(pid, SIGCONT);
     assert_int_equal(wait_exit(pid), 130);
+    /* at once: not the other 1 000 articles copied, then thrown away */
+    long written = documents_written();
+    assert_true(written >= 1000 && written < 2001);
     assert_true(stderr_has("the index is as it was"));
     assert_true(same_as_snapshot(db, "before.txt"));
     assert_int_equal(exists("%s", gens) ? count_entries(gens, "g") : 0, 0);
@@ -994,8 +1090,9 @@ int main(void)
         cmocka_unit_test(test_xapian_check_as_documented),
         cmocka_unit_test(test_refuses_a_xapian_writer),
         cmocka_unit_test(test_holds_xapian_locks_to_the_switch),
-        cmocka_unit_test(test_update_clears_a_killed_full),
-        cmocka_unit_test(test_stop_while_copying),
+        cmocka_unit_test_teardown(test_update_clears_a_killed_full,
+                                  stop_running),
+        cmocka_unit_test_teardown(test_stop_while_copying, stop_running),
         cmocka_unit_test(test_copied_articles_keep_their_spelling),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

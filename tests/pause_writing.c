@@ -1,0 +1,92 @@
+/*
+ * pause_writing.c - an LD_PRELOAD module for tests that must act at one
+ * exact point of a run: the process stops itself (SIGSTOP) just before
+ * the N-th document it writes to a Xapian database, and writes it when
+ * continued (SIGCONT). The test waits for the stop (waitpid with
+ * WUNTRACED), so what it does then (a SIGINT, handled on SIGCONT; a
+ * SIGKILL) lands at that point however loaded the machine is, where a
+ * sleep, or polling for a sign of progress, lands there by chance.
+ *
+ *   PAUSE_AT_DOCUMENT   N: the document to stop before (1 the first;
+ *                       unset or 0: never)
+ *   PAUSE_WRITTEN_FILE  a file that gets, when the process exits (not
+ *                       when it is killed), how many documents it wrote
+ *
+ * A document is written by Xapian::WritableDatabase::add_document (as a
+ * --full copies the articles of a file it cannot read from the index it
+ * replaces) or replace_document by unique term (as the shard writers add
+ * a file's articles). Both are replaced here under their mangled names
+ * (this module is C, like the rest of the tests): a member function's
+ * `this` is its first argument, references are pointers, and the
+ * Xapian::docid returned goes back as unsigned long, which carries the
+ * 32-bit docid of Debian's Xapian as it would a 64-bit one.
+ */
+#define _GNU_SOURCE 1
+#include <dlfcn.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#define ADD "_ZN6Xapian16WritableDatabase12add_documentERKNS_8DocumentE"
+#define REPLACE                                                              \
+    "_ZN6Xapian16WritableDatabase16replace_documentERKNSt7__cxx1112basic_"  \
+    "stringIcSt11char_traitsIcESaIcEEERKNS_8DocumentE"
+
+typedef unsigned long (*add_fn)(void *self, const void *doc);
+typedef unsigned long (*replace_fn)(void *self, const void *term,
+                                    const void *doc);
+
+static unsigned long written;   /* documents so far (atomic) */
+
+/* Count one document; stop the process (every thread) before the one
+ * PAUSE_AT_DOCUMENT names. */
+static void count_document(void)
+{
+    const char *at = getenv("PAUSE_AT_DOCUMENT");
+    unsigned long n = at ? strtoul(at, NULL, 10) : 0;
+    if (__atomic_add_fetch(&written, 1, __ATOMIC_SEQ_CST) == n)
+        kill(getpid(), SIGSTOP);
+}
+
+/* At exit: the number of documents written, into PAUSE_WRITTEN_FILE. */
+__attribute__((destructor)) static void report_written(void)
+{
+    const char *path = getenv("PAUSE_WRITTEN_FILE");
+    FILE *f = path && *path ? fopen(path, "w") : NULL;
+    if (f) {
+        fprintf(f, "%lu\n", __atomic_load_n(&written, __ATOMIC_SEQ_CST));
+        fclose(f);
+    }
+}
+
+/* The real function `name`, from the libraries after this module. */
+static void *next_function(const char *name)
+{
+    void *f = dlsym(RTLD_NEXT, name);
+    if (!f) {
+        fprintf(stderr, "pause_writing: no %s after this module\n", name);
+        abort();
+    }
+    return f;
+}
+
+unsigned long _ZN6Xapian16WritableDatabase12add_documentERKNS_8DocumentE(
+    void *self, const void *doc);
+unsigned long _ZN6Xapian16WritableDatabase12add_documentERKNS_8DocumentE(
+    void *self, const void *doc)
+{
+    count_document();
+    return ((add_fn)next_function(ADD))(self, doc);
+}
+
+unsigned long
+_ZN6Xapian16WritableDatabase16replace_documentERKNSt7__cxx1112basic_stringIcSt11char_traitsIcESaIcEEERKNS_8DocumentE(
+    void *self, const void *term, const void *doc);
+unsigned long
+_ZN6Xapian16WritableDatabase16replace_documentERKNSt7__cxx1112basic_stringIcSt11char_traitsIcESaIcEEERKNS_8DocumentE(
+    void *self, const void *term, const void *doc)
+{
+    count_document();
+    return ((replace_fn)next_function(REPLACE))(self, term, doc);
+}
