@@ -161,26 +161,27 @@ static gazette_status_t prepare(gazette_writer_t *w, const char *language)
  * there (glass writes its new revision file and renames it over
  * iamglass), so a directory it cannot write (permissions, a read-only
  * file system) would lose every put at the first commit. Else IO_ERROR
- * with the open error set. Nothing is written. */
+ * (OUT_OF_MEMORY) with the open error set. Nothing is written. */
 static gazette_status_t check_writable(const gazette_writer_t *w)
 {
     gz_shard_list shards = {0};
     char why[GZ_ERROR_SIZE];
-    if (gz_shards_locate(w->path, &shards, why, sizeof why) != 0) {
-        snprintf(gz_open_error(), GZ_ERROR_SIZE, "%s", why);
-        return GAZETTE_STATUS_IO_ERROR;
-    }
+    /* Databases it cannot list (a stub naming a remote one, written
+     * through a writable xapian-tcpsrv) are left to their commit. */
+    if (gz_shards_locate(w->path, &shards, why, sizeof why) != 0)
+        return GAZETTE_STATUS_OK;
     gazette_status_t status = GAZETTE_STATUS_OK;
-    for (size_t i = 0; status == GAZETTE_STATUS_OK && i < shards.n; i++)
-        if (faccessat(AT_FDCWD, shards.paths[i], W_OK | X_OK, AT_EACCESS) !=
-            0) {
-            snprintf(gz_open_error(), GZ_ERROR_SIZE,
-                     "index %s: cannot write in %s (%s), where a commit "
-                     "makes its files", w->path, shards.paths[i],
-                     strerror(errno));
-            status = errno == ENOMEM ? GAZETTE_STATUS_OUT_OF_MEMORY
-                                     : GAZETTE_STATUS_IO_ERROR;
-        }
+    for (size_t i = 0; status == GAZETTE_STATUS_OK && i < shards.n; i++) {
+        if (faccessat(AT_FDCWD, shards.paths[i], W_OK | X_OK, AT_EACCESS) ==
+            0)
+            continue;
+        int e = errno;
+        snprintf(gz_open_error(), GZ_ERROR_SIZE,
+                 "index %s: cannot write in %s (%s), where a commit makes "
+                 "its files", w->path, shards.paths[i], strerror(e));
+        status = e == ENOMEM ? GAZETTE_STATUS_OUT_OF_MEMORY
+                             : GAZETTE_STATUS_IO_ERROR;
+    }
     gz_shards_free(&shards);
     return status;
 }
