@@ -736,7 +736,9 @@ static int toml_string(toml_reader *tr, char **out, size_t *len)
                     what = "a bad \\u escape in a string";
                 cp = cp * 16 + (unsigned long)v;
             }
-            if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+            if (cp == 0)
+                cp = ' ';   /* a NUL is a space, as in YAML and JSON Lines */
+            else if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
                 cp = 0xFFFD;
             if (!what)
                 w = put_utf8(w, cp);

@@ -1343,6 +1343,13 @@ static void test_nul_in_fields(void **state)
     assert_int_equal(r->nbad, 1);
     assert_non_null(strstr(r->bad[0], "b.jsonl:3|\"id\" holds a NUL"));
     reading_free(r);
+    /* TOML front matter: \u0000 a space too (it was U+FFFD) */
+    r = read_text("nul/c.md", "+++\ntitle = \"nul\\u0000title tomlz\"\n"
+                  "tags = [\"x\\u0000y\"]\n+++\n\nBody.\n");
+    assert_int_equal(r->n, 1);
+    assert_string_equal(r->a[0].title, "nul title tomlz");
+    assert_string_equal(r->a[0].tags, "x y");
+    reading_free(r);
 }
 
 static void test_jsonl_repeated_ids(void **state)
