@@ -14,9 +14,10 @@
  * is a "Key: value" line, the key one word (an ASCII letter, then letters,
  * digits, '-' or '_': "Slug", "X-Category"; the value not "//...", as in
  * "https://..."), and at least one key is a known one; the lines with
- * other keys (Slug:, Category:, By:, Link:) are then left out, neither
- * metadata nor body. Otherwise the file has no header and its first line
- * is ordinary text: many real articles start "Word: ...", but such a line
+ * other keys (Slug:, Category:, By:, Link:, a dateline "ISLAMABAD:",
+ * "Q:") are then text, read first in the body (or as the title when no
+ * Title: was given): known_lines_first. Otherwise the file has no header
+ * and its first line is ordinary text: many real articles start "Word: ...", but such a line
  * alone is no header ("Note: the minister said", "Update: ..." have no
  * known key), nor is a paragraph with a line that is not "Key: value"
  * ("Editor's note: ..."). A file that opens with a mail header block
@@ -24,7 +25,8 @@
  * .txt) is read as mail (read_mail.c), unless every key of its first
  * block is a known one of ours.
  * Fields are cut out of the text buffer in place (NULs written into it), so
- * nothing but the tag list is allocated.
+ * nothing but the tag list is allocated (and, while its lines are moved, a
+ * copy of a header block that has lines of other keys).
  */
 #include "corpus.h"
 #include "ascii.h"
@@ -141,6 +143,48 @@ static void parse_header(char *text, char *stop, char *values[H_COUNT])
     }
 }
 
+/* Reorder the lines of the header block that ends before `after` (the
+ * start of the line after its blank line) so that its lines with a known
+ * key come first, each group in its order, and return where the others
+ * start: they are text ("Slug: ...", a dateline "ISLAMABAD: ...", "Q:"),
+ * read with the body. `after` when there are none; NULL when out of
+ * memory. */
+static char *known_lines_first(char *text, char *after)
+{
+    char *p = text, *blank = after, *value;
+    size_t others = 0;
+    while (p < after) {
+        char *eol = line_end(p, after);
+        if (is_blank(p, eol)) {
+            blank = p;
+            break;
+        }
+        others += header_line(p, eol, &value) < 0;
+        p = next_line(eol, after);
+    }
+    if (!others)
+        return after;
+    size_t len = (size_t)(blank - text);
+    char *copy = malloc(len), *known = text, *other = text;
+    if (!copy)
+        return NULL;
+    memcpy(copy, text, len);
+    for (int pass = 0; pass < 2; pass++) {
+        if (pass == 1)
+            other = known;
+        for (char *q = copy, *qend = copy + len; q < qend;) {
+            char *eol = line_end(q, qend), *next = next_line(eol, qend);
+            if ((header_line(q, eol, &value) >= 0) == (pass == 0)) {
+                memcpy(known, q, (size_t)(next - q));
+                known += next - q;
+            }
+            q = next;
+        }
+    }
+    free(copy);
+    return other;
+}
+
 /* First non-blank line of [p, end) as a trimmed, NUL-terminated title;
  * *rest gets the start of the following line. "" when all is blank. */
 static char *take_title(char *p, char *end, char **rest)
@@ -196,9 +240,13 @@ corpus_status corpus_parse_txt(corpus_reader *rd, corpus_buf *text)
     char *p = text->data, *end = text->data + text->len;
     char *values[H_COUNT] = {NULL};
     char *after = header_block_end(p, end, 0);
+    char *others = after ? known_lines_first(p, after) : NULL;
+    if (after && !others)
+        return corpus_why(rd->why, rd->whylen, CORPUS_ERR_NOMEM,
+                          "out of memory reading the header block");
     if (after) {
-        parse_header(p, after, values);
-        p = after;
+        parse_header(p, others, values);
+        p = others;
     }
 
     /* Without a Title: header the title line is cut first: the body

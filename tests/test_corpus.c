@@ -1084,9 +1084,28 @@ static void test_txt_header_unknown_keys(void **state)
     assert_int_equal(s, CORPUS_OK);
     assert_string_equal(g.title, "Known plus slug");
     assert_string_equal(g.date, "2024-04-02");
-    assert_string_equal(g.body, "Body slugword.");
+    /* the lines of other keys are text, not lost: first in the body */
+    assert_string_equal(g.body, "Slug: port-strike\n"
+                                "X-Category_2: Business\n"
+                                "By: Maria Gomez\n"
+                                "Link: https://x.example/b\n\n"
+                                "Body slugword.");
     assert_null(g.author);
     assert_null(g.url);
+    got_free(&g);
+    /* a dateline under the header, and no Title: the first such line is
+     * the title */
+    s = write_read(*state, "dateline.txt",
+        "Date: 2024-03-05\n"
+        "ISLAMABAD: The prime minister left for Beijing.\n"
+        "Q: Why?\n"
+        "\n"
+        "Second paragraph.\n", &g, why);
+    assert_int_equal(s, CORPUS_OK);
+    assert_string_equal(g.title,
+                        "ISLAMABAD: The prime minister left for Beijing.");
+    assert_string_equal(g.date, "2024-03-05");
+    assert_string_equal(g.body, "Q: Why?\n\nSecond paragraph.");
     got_free(&g);
 
     /* no known key: text */
