@@ -304,6 +304,59 @@ int gz_index_is_foreign(uint64_t docs, size_t len);
 void gz_foreign_index_error(const char *path, uint64_t docs, char *err,
                             size_t errlen);
 
+/*
+ * Stub files. Xapian (1.4, read_stub_file in backends/databasehelpers.h)
+ * reads a stub file line by line, each line ending at '\n' only (a '\r'
+ * before it stays in the line), and splits a line at its first space
+ * into TYPE and REST (no space: REST is empty). gz_stub_lex reads one
+ * line so, whatever Gazette then does with it:
+ *
+ * - an empty line, or one starting with '#': GZ_STUB_SKIP;
+ * - "auto", "glass" or "chert" REST: GZ_STUB_LOCAL, the database (or
+ *   another stub) at REST, relative to the stub file's directory unless
+ *   it starts with '/' (an empty REST names that directory itself);
+ * - "inmemory" with an empty REST: GZ_STUB_INMEMORY, nothing on disk;
+ * - "remote :PROGRAM ARGS" (any REST starting with ':', "::1:7000"
+ *   too): GZ_STUB_REMOTE_PROGRAM;
+ * - "remote HOST:PORT" (split at the last ':'; "[IPv6]:PORT" too; PORT is
+ *   not checked, Xapian takes atoi of it): GZ_STUB_REMOTE_TCP;
+ * - anything else (another TYPE such as "honey" or "flint", a leading
+ *   space, "remote" without a ':' or with "[IPv6]" alone): GZ_STUB_UNKNOWN,
+ *   a line that makes Xapian refuse the whole stub.
+ */
+typedef enum gz_stub_kind {
+    GZ_STUB_SKIP,
+    GZ_STUB_LOCAL,
+    GZ_STUB_INMEMORY,
+    GZ_STUB_REMOTE_PROGRAM,
+    GZ_STUB_REMOTE_TCP,
+    GZ_STUB_UNKNOWN
+} gz_stub_kind;
+
+typedef struct gz_stub_line {
+    gz_stub_kind kind;
+    /* GZ_STUB_LOCAL: the path Xapian opens (REST resolved), else NULL */
+    char *path;
+    /* GZ_STUB_REMOTE_*: REST as written ("HOST:PORT", ":PROGRAM ARGS"),
+     * else NULL */
+    char *remote;
+    /* GZ_STUB_REMOTE_TCP: HOST, without the brackets of "[IPv6]", else
+     * NULL */
+    char *host;
+} gz_stub_line;
+
+/* The line [line, line+len) of the stub file `stub` (its path as it is
+ * opened: relative paths are resolved against its directory), with or
+ * without its '\n' (as getline leaves it), read as Xapian reads it into
+ * `out` (above). The strings of `out` are new and the caller's, freed by
+ * gz_stub_line_free; they end at a NUL byte of the line, as Xapian's
+ * file names do. `line` is only read. 0, or -1 (ENOMEM, `out` then
+ * holds no string). */
+int gz_stub_lex(const char *stub, const char *line, size_t len,
+                gz_stub_line *out);
+/* Free the strings of `line` (not `line`), which are then NULL. */
+void gz_stub_line_free(gz_stub_line *line);
+
 /* The local databases the Xapian stub file `stub` (a regular file of
  * lines "TYPE REST", at most 1 MiB) names: its "auto", "glass", "chert"
  * and "honey" PATH lines, relative to the stub's directory unless
