@@ -335,6 +335,8 @@ typedef enum gz_stub_kind {
 
 typedef struct gz_stub_line {
     gz_stub_kind kind;
+    /* GZ_STUB_LOCAL: TYPE, "auto", "glass" or "chert" (static), else NULL */
+    const char *type;
     /* GZ_STUB_LOCAL: the path Xapian opens (REST resolved), else NULL */
     char *path;
     /* GZ_STUB_REMOTE_*: REST as written ("HOST:PORT", ":PROGRAM ARGS"),
@@ -357,15 +359,32 @@ int gz_stub_lex(const char *stub, const char *line, size_t len,
 /* Free the strings of `line` (not `line`), which are then NULL. */
 void gz_stub_line_free(gz_stub_line *line);
 
-/* The local databases the Xapian stub file `stub` (a regular file of
- * lines "TYPE REST", at most 1 MiB) names: its "auto", "glass", "chert"
- * and "honey" PATH lines, relative to the stub's directory unless
- * absolute (remote lines are skipped). A part that is a stub file, or a
- * directory holding a XAPIANDB stub file, is followed (a few levels
- * deep); every other part, existing or not, is given to `fn` until it
- * returns non-zero, which is returned. 0 when `stub` is no stub file (a
- * directory, nothing there, unreadable) or every call returned 0
- * (schema/stub.c). */
+/* Each line of the stub file `stub` (a regular file of at most 1 MiB,
+ * read whole first) that is not GZ_STUB_SKIP, lexed (gz_stub_lex) and
+ * given to fn(line, text, len, ctx), `text` being the line as written
+ * ([text, text+len), its '\n' included when it has one: for messages),
+ * until fn returns non-zero. fn returns 0 to go on, or a positive value,
+ * which is returned; it may take the strings of `line` (setting them to
+ * NULL), the others are freed after it. 0 when every call returned 0;
+ * -1 with errno when `stub` cannot be opened or read, is no regular file
+ * (EINVAL) or is bigger than 1 MiB (EFBIG), or memory ran out. One
+ * reading of a stub's lines for every reader: the walks below, the
+ * writer's shards (indexer/shards.c), a stub opened line by line
+ * (query/locations.c). */
+typedef int (*gz_stub_line_fn)(gz_stub_line *line, const char *text,
+                               size_t len, void *ctx);
+int gz_stub_each_line(const char *stub, gz_stub_line_fn fn, void *ctx);
+
+/* The local databases the Xapian stub file `stub` (gz_stub_each_line:
+ * a regular file of at most 1 MiB) names: the paths of its
+ * GZ_STUB_LOCAL lines (other lines are skipped). A part that is a stub
+ * file, or a directory holding a regular file XAPIANDB (whatever else
+ * it holds: gazette-index's writer follows that stub, indexer/shards.c),
+ * is followed, 8 stubs deep at most; every other part, existing or not,
+ * is given to `fn` until it returns non-zero, which is returned. 0 when
+ * `stub` is no stub file (a directory, nothing there, unreadable, too
+ * big) or every call returned 0. For checks that must not fail where
+ * opening the index will say what is wrong (schema/stub.c). */
 typedef int (*gz_stub_part_fn)(const char *path, void *ctx);
 int gz_stub_each_part(const char *stub, gz_stub_part_fn fn, void *ctx);
 

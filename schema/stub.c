@@ -1,17 +1,23 @@
 /* stub.c - Xapian stub files: one line read as Xapian reads it
- * (gz_stub_lex), the databases a stub names (gz_stub_each_part), and the
- * check that each of them exists (schema.h). */
+ * (gz_stub_lex), the lines of a stub file (gz_stub_each_line), the
+ * databases a stub names (gz_stub_each_part), and the check that each of
+ * them exists (schema.h). */
+#define _GNU_SOURCE 1   /* asprintf */
 #include "schema.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 /* Stub files naming stub files are followed this deep at most (Gazette
- * writes two levels: DB naming a generation that holds XAPIANDB). */
-#define MAX_STUB_DEPTH 4
+ * writes two levels: DB naming a generation that holds XAPIANDB). Xapian
+ * follows them without a limit (a loop never ends): a chain this long is
+ * taken for one. */
+#define MAX_STUB_DEPTH 8
 /* A bigger file is no stub file: it is not read. */
 #define MAX_STUB_BYTES (1 << 20)
 
@@ -109,6 +115,8 @@ int gz_stub_lex(const char *stub, const char *line, size_t len,
     if (is_word(line, typelen, "auto") || is_word(line, typelen, "glass") ||
         is_word(line, typelen, "chert")) {
         out->kind = GZ_STUB_LOCAL;
+        out->type = line[0] == 'a' ? "auto" : line[0] == 'g' ? "glass"
+                                                            : "chert";
         out->path = resolve(stub, rest, restlen);
         return out->path ? 0 : out_of_memory(out);
     }
@@ -127,60 +135,172 @@ void gz_stub_line_free(gz_stub_line *line)
     line->path = line->host = line->remote = NULL;
 }
 
-static int each_part(const char *stub, int depth, gz_stub_part_fn fn,
-                     void *ctx);
+/* The regular file `stub` whole, in a new buffer *text (NUL-terminated,
+ * the caller frees it) of *len bytes. Anything else is not opened (a
+ * device), nor waited for (a FIFO put in its place meanwhile). 0, or -1
+ * with errno: it cannot be opened or read, is no regular file (EINVAL)
+ * or is bigger than MAX_STUB_BYTES (EFBIG), or memory ran out. */
+static int read_text(const char *stub, char **text, size_t *len)
+{
+    struct stat sb;
+    if (stat(stub, &sb) != 0)
+        return -1;
+    if (!S_ISREG(sb.st_mode)) {
+        errno = EINVAL;
+        return -1;
+    }
+    int fd = open(stub, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0)
+        return -1;
+    char *buf = NULL;
+    size_t n = 0, cap = 0;
+    int rc = -1;
+    if (fstat(fd, &sb) != 0)
+        goto done;
+    if (!S_ISREG(sb.st_mode) || sb.st_size > MAX_STUB_BYTES) {
+        errno = S_ISREG(sb.st_mode) ? EFBIG : EINVAL;
+        goto done;
+    }
+    /* one byte more than its size, to see it grow past MAX_STUB_BYTES */
+    cap = (size_t)sb.st_size + 1;
+    if (!(buf = malloc(cap + 1)))
+        goto done;
+    for (;;) {
+        ssize_t got = read(fd, buf + n, cap - n);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0)
+            goto done;
+        if (got == 0)
+            break;
+        n += (size_t)got;
+        if (n < cap)
+            continue;
+        char *more = NULL;
+        if (cap > MAX_STUB_BYTES) {
+            errno = EFBIG;
+            goto done;
+        }
+        cap = cap * 2 < MAX_STUB_BYTES + 1 ? cap * 2 : MAX_STUB_BYTES + 1;
+        if (!(more = realloc(buf, cap + 1)))
+            goto done;
+        buf = more;
+    }
+    buf[n] = '\0';
+    *text = buf;
+    *len = n;
+    buf = NULL;
+    rc = 0;
+done:;
+    int e = errno;
+    free(buf);
+    close(fd);
+    errno = e;
+    return rc;
+}
 
-/* One part named by a stub: a stub file or a directory holding one is
- * followed, anything else (a database directory, nothing) given to fn. */
-static int visit_part(const char *path, int depth, gz_stub_part_fn fn,
-                      void *ctx)
+/* Each line of `text` ([text, text+len), the content of the stub file
+ * `stub`) that is not GZ_STUB_SKIP, lexed (gz_stub_lex) and given to
+ * fn(line, text of the line, its length, ctx) until fn returns non-zero,
+ * which is returned; fn may take the strings of `line` (setting them to
+ * NULL). 0 when every call returned 0, -1 (ENOMEM) when memory ran out. */
+static int each_line(const char *stub, const char *text, size_t len,
+                     gz_stub_line_fn fn, void *ctx)
+{
+    int rc = 0;
+    for (size_t at = 0; rc == 0 && at < len;) {
+        const char *nl = memchr(text + at, '\n', len - at);
+        size_t end = nl ? (size_t)(nl - text) + 1 : len;
+        gz_stub_line line;
+        rc = gz_stub_lex(stub, text + at, end - at, &line);
+        if (rc == 0 && line.kind != GZ_STUB_SKIP)
+            rc = fn(&line, text + at, end - at, ctx);
+        gz_stub_line_free(&line);
+        at = end;
+    }
+    return rc;
+}
+
+int gz_stub_each_line(const char *stub, gz_stub_line_fn fn, void *ctx)
+{
+    char *text = NULL;
+    size_t len = 0;
+    if (read_text(stub, &text, &len) != 0)
+        return -1;
+    int rc = each_line(stub, text, len, fn, ctx);
+    int e = errno;
+    free(text);
+    errno = e;
+    return rc;
+}
+
+/* A walk through the parts of a stub (gz_stub_each_part): fn(path, ctx)
+ * for each. */
+typedef struct walk {
+    gz_stub_part_fn fn;
+    void *ctx;
+    int depth;   /* of the stub being read: stubs above it */
+} walk;
+
+static int read_stub(walk *w, const char *stub);
+
+/* `path`, a part named by a stub `depth` stubs deep: a stub file, or a
+ * directory holding a regular file XAPIANDB (whatever else it holds:
+ * gazette-index's writer follows that stub, shards.c), is followed;
+ * anything else (a database directory, nothing), or a part too deep, is
+ * given to fn. fn's value, or 0. */
+static int visit(walk *w, const char *path, int depth)
 {
     struct stat sb;
     if (stat(path, &sb) != 0 || depth > MAX_STUB_DEPTH)
-        return fn(path, ctx);
+        return w->fn(path, w->ctx);
+    char *inner = NULL;
+    if (S_ISDIR(sb.st_mode) && asprintf(&inner, "%s/XAPIANDB", path) < 0)
+        inner = NULL;
+    int rc, saved = w->depth;
+    w->depth = depth;
     if (S_ISREG(sb.st_mode))
-        return each_part(path, depth, fn, ctx);
-    char inner[8420];
-    snprintf(inner, sizeof inner, "%s/XAPIANDB", path);
-    if (S_ISDIR(sb.st_mode) && stat(inner, &sb) == 0 && S_ISREG(sb.st_mode))
-        return each_part(inner, depth, fn, ctx);
-    return fn(path, ctx);
+        rc = read_stub(w, path);
+    else if (inner && stat(inner, &sb) == 0 && S_ISREG(sb.st_mode))
+        rc = read_stub(w, inner);
+    else
+        rc = w->fn(path, w->ctx);
+    w->depth = saved;
+    free(inner);
+    return rc;
 }
 
-static int each_part(const char *stub, int depth, gz_stub_part_fn fn,
-                     void *ctx)
+/* A line of the stub being read: the part a local line names, visited
+ * one stub deeper; other lines name nothing on disk (remote, inmemory)
+ * or make Xapian refuse the stub, which opening it says. */
+static int on_line(gz_stub_line *line, const char *text, size_t len,
+                   void *ctx)
 {
-    struct stat sb;
-    if (stat(stub, &sb) != 0 || !S_ISREG(sb.st_mode) ||
-        sb.st_size > MAX_STUB_BYTES)
+    (void)text;
+    (void)len;
+    walk *w = ctx;
+    return line->kind == GZ_STUB_LOCAL ? visit(w, line->path, w->depth + 1)
+                                       : 0;
+}
+
+/* Each part the stub file `stub` names (visit). One that cannot be read
+ * (gone, not a regular file, too big, no memory) names none: opening
+ * the index says what is wrong. */
+static int read_stub(walk *w, const char *stub)
+{
+    char *text = NULL;
+    size_t len = 0;
+    if (read_text(stub, &text, &len) != 0)
         return 0;
-    FILE *f = fopen(stub, "r");
-    if (!f)
-        return 0;   /* opening the index says what is wrong */
-    const char *slash = strrchr(stub, '/');
-    int dirlen = slash ? (int)(slash - stub) + 1 : 0;
-    char line[4200], part[8400];
-    int rc = 0;
-    while (rc == 0 && fgets(line, sizeof line, f)) {
-        line[strcspn(line, "\r\n")] = '\0';
-        char *rest = strchr(line, ' ');
-        if (line[0] == '#' || !rest || !rest[1])
-            continue;
-        *rest++ = '\0';
-        if (strcmp(line, "auto") != 0 && strcmp(line, "glass") != 0 &&
-            strcmp(line, "chert") != 0 && strcmp(line, "honey") != 0)
-            continue;   /* remote ("remote", "tcp"...) or unknown */
-        snprintf(part, sizeof part, "%.*s%s", rest[0] == '/' ? 0 : dirlen,
-                 stub, rest);
-        rc = visit_part(part, depth + 1, fn, ctx);
-    }
-    fclose(f);
-    return rc;
+    int rc = each_line(stub, text, len, on_line, w);
+    free(text);
+    return rc < 0 ? 0 : rc;
 }
 
 int gz_stub_each_part(const char *stub, gz_stub_part_fn fn, void *ctx)
 {
-    return stub ? each_part(stub, 0, fn, ctx) : 0;
+    walk w = {fn, ctx, 0};
+    return stub ? read_stub(&w, stub) : 0;
 }
 
 typedef struct missing_ctx {
@@ -188,10 +308,15 @@ typedef struct missing_ctx {
     size_t partlen;
 } missing_ctx;
 
+/* gz_stub_missing_part's fn: 1 (and `path` in the context's buffer) when
+ * nothing is at `path`. The empty path (an "auto" line without a path in
+ * a stub named without a directory) names no file: Xapian's own error
+ * ("Couldn't stat ''") says more than "names , which does not exist". */
 static int on_part_missing(const char *path, void *ctx)
 {
     struct stat sb;
-    if (stat(path, &sb) == 0 || (errno != ENOENT && errno != ENOTDIR))
+    if (!path[0] || stat(path, &sb) == 0 ||
+        (errno != ENOENT && errno != ENOTDIR))
         return 0;
     const missing_ctx *m = ctx;
     if (m->part && m->partlen)

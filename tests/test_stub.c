@@ -1,7 +1,9 @@
 /*
  * test_stub.c - Xapian stub files as Gazette reads them (schema/stub.c):
  * one line as Xapian 1.4 reads it (gz_stub_lex, against
- * read_stub_file in xapian-core/backends/databasehelpers.h).
+ * read_stub_file in xapian-core/backends/databasehelpers.h), and the
+ * readers built on it: the parts a stub names (gz_stub_missing_part) and
+ * the shards gazette-index writes (gz_shards_locate).
  *
  * Scratch files only; no index is built.
  */
@@ -13,10 +15,36 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "schema.h"
+#include "shards.h"
 #include "test_util.h"
+
+static char *tmp;   /* scratch directory of the group */
+
+static int setup(void **state)
+{
+    (void)state;
+    tmp = tu_mkdtemp("stub");
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    tu_rmtree(tmp);
+    free(tmp);
+    return 0;
+}
+
+/* Write `text` to tmp/name; its path in a static buffer (tu_path_in). */
+static const char *put(const char *name, const char *text)
+{
+    tu_write_file(tmp, name, text, strlen(text));
+    return tu_path_in(tmp, name);
+}
 
 /* gz_stub_lex of the C string `line` in the stub file `stub`, into *out
  * (the caller frees it); the call must succeed. */
@@ -210,6 +238,150 @@ static void test_lex_remote(void **state)
     gz_stub_line_free(&l);
 }
 
+
+/* gz_stub_missing_part of the stub tmp/name: the part missing, or NULL
+ * (the returned string is static). */
+static const char *missing_part(const char *name)
+{
+    static char part[8192];
+    return gz_stub_missing_part(tu_path_in(tmp, name), part, sizeof part)
+               ? part : NULL;
+}
+
+/* The part missing from the stub tmp/name is `want`. */
+static void expect_missing(const char *name, const char *want)
+{
+    const char *got = missing_part(name);
+    if (!got)
+        fail_msg("%s: no part missing, %s expected", name, want);
+    assert_string_equal(got, want);
+}
+
+/* "honey" is no backend of Xapian 1.4, which refuses the stub ("Bad
+ * line"): its path is no missing part (it was read as one, and
+ * gazette-query said the index was missing instead of damaged). */
+static void test_honey_names_no_part(void **state)
+{
+    (void)state;
+    put("present/iamglass", "");
+    put("honey.stub", "auto present\nhoney gone.idx\n");
+    assert_null(missing_part("honey.stub"));
+    put("auto.stub", "auto present\nauto gone.idx\n");
+    expect_missing("auto.stub", tu_path_in(tmp, "gone.idx"));
+}
+
+/* A line ends at '\n' only: in "auto present\r\n" Xapian opens
+ * "present\r", which is missing (the '\r' was cut: the part was taken
+ * for there). The shards gazette-index writes are read so too (it wrote
+ * "present" while Xapian could not open the index). */
+static void test_carriage_return_is_in_the_path(void **state)
+{
+    (void)state;
+    put("present/iamglass", "");
+    const char *stub = put("crlf.stub", "auto present\r\n");
+    char want[8192];
+    snprintf(want, sizeof want, "%s/present\r", tmp);
+    expect_missing("crlf.stub", want);
+    gz_shard_list l;
+    char err[512];
+    assert_int_equal(gz_shards_locate(stub, &l, err, sizeof err), 0);
+    assert_int_equal(l.n, 1);
+    assert_string_equal(l.paths[0], want);
+    gz_shards_free(&l);
+}
+
+/* A line longer than any buffer is one line: the end of a long comment
+ * is no line of its own (it was read as one, by both readers: "names
+ * gone.idx, which does not exist", and gazette-index would write it). */
+static void test_long_comment_is_one_line(void **state)
+{
+    (void)state;
+    put("present/iamglass", "");
+    size_t n = 4199;   /* what fgets into 4200 bytes read of the line */
+    char *text = malloc(n + 100);
+    assert_non_null(text);
+    memset(text, '#', n);
+    strcpy(text + n, "auto gone.idx\nauto present\n");
+    const char *stub = put("long.stub", text);
+    assert_null(missing_part("long.stub"));
+    gz_shard_list l;
+    char err[512];
+    assert_int_equal(gz_shards_locate(stub, &l, err, sizeof err), 0);
+    assert_int_equal(l.n, 1);
+    assert_string_equal(l.paths[0], tu_path_in(tmp, "present"));
+    gz_shards_free(&l);
+    free(text);
+}
+
+/* A stub file over 1 MiB is no stub file to Gazette (a single-file
+ * database, a document): gazette-index writes nothing through it (it read
+ * it whole, while the check of its parts had skipped it), and its parts
+ * are not checked. */
+static void test_stub_over_1_mib_is_not_read(void **state)
+{
+    (void)state;
+    size_t n = (1 << 20) + 1 - strlen("auto gone.idx\n");
+    char *text = malloc(n + 100);
+    assert_non_null(text);
+    memset(text, '#', n - 1);
+    strcpy(text + n - 1, "\nauto gone.idx\n");
+    const char *stub = put("big.stub", text);
+    assert_null(missing_part("big.stub"));
+    gz_shard_list l;
+    char err[512];
+    assert_int_equal(gz_shards_locate(stub, &l, err, sizeof err), -1);
+    assert_non_null(strstr(err, "big.stub: File too large"));
+    /* at 1 MiB it is read */
+    text[0] = '\n';
+    strcpy(text + n - 2, "\nauto gone.idx\n");
+    stub = put("big.stub", text);
+    expect_missing("big.stub", tu_path_in(tmp, "gone.idx"));
+    assert_int_equal(gz_shards_locate(stub, &l, err, sizeof err), 0);
+    assert_int_equal(l.n, 1);
+    gz_shards_free(&l);
+    free(text);
+}
+
+/* Stubs naming stubs are followed 8 deep, as stub_refs.c follows them
+ * (it was 4: a part missing behind 6 stubs was not seen, and an update
+ * made it, empty); what a 9th names is checked, a 10th is not read. */
+static void test_nested_stubs_followed_8_deep(void **state)
+{
+    (void)state;
+    for (int i = 1; i <= 8; i++) {
+        char name[32], line[64];
+        snprintf(name, sizeof name, "s%d", i);
+        if (i < 8)
+            snprintf(line, sizeof line, "auto s%d\n", i + 1);
+        else
+            snprintf(line, sizeof line, "auto gone.idx\n");
+        put(name, line);
+    }
+    expect_missing("s1", tu_path_in(tmp, "gone.idx"));
+    put("s8", "auto s9\n");
+    put("s9", "auto gone.idx\n");
+    expect_missing("s1", tu_path_in(tmp, "gone.idx"));
+    put("s9", "auto s10\n");
+    put("s10", "auto gone.idx\n");
+    assert_null(missing_part("s1"));
+}
+
+/* "auto" without a path names the stub's directory (there: nothing
+ * missing), or "" for a stub named without one, which is no part
+ * missing either: Xapian's error ("Couldn't stat ''") says it. */
+static void test_line_without_path(void **state)
+{
+    (void)state;
+    put("bare.stub", "auto\n");
+    assert_null(missing_part("bare.stub"));
+    char cwd[4096];
+    assert_non_null(getcwd(cwd, sizeof cwd));
+    assert_int_equal(chdir(tmp), 0);
+    int missing = gz_stub_missing_part("bare.stub", NULL, 0);
+    assert_int_equal(chdir(cwd), 0);
+    assert_int_equal(missing, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -220,6 +392,12 @@ int main(void)
         cmocka_unit_test(test_lex_unknown),
         cmocka_unit_test(test_lex_inmemory),
         cmocka_unit_test(test_lex_remote),
+        cmocka_unit_test(test_honey_names_no_part),
+        cmocka_unit_test(test_carriage_return_is_in_the_path),
+        cmocka_unit_test(test_long_comment_is_one_line),
+        cmocka_unit_test(test_stub_over_1_mib_is_not_read),
+        cmocka_unit_test(test_nested_stubs_followed_8_deep),
+        cmocka_unit_test(test_line_without_path),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, setup, teardown);
 }
