@@ -388,6 +388,20 @@ int gz_stub_each_line(const char *stub, gz_stub_line_fn fn, void *ctx);
 typedef int (*gz_stub_part_fn)(const char *path, void *ctx);
 int gz_stub_each_part(const char *stub, gz_stub_part_fn fn, void *ctx);
 
+/* The same walk, strict, for what must not guess (which generations an
+ * index uses: indexer/stub_refs.c): `path` itself (a database, a stub
+ * file, a directory holding XAPIANDB, or nothing) and every path a
+ * GZ_STUB_LOCAL line of a stub on the way names are each given to `fn`
+ * before they are followed, until it returns non-zero, which is
+ * returned. A directory's XAPIANDB is read whenever it is there, even
+ * beside a database, which Xapian opens instead (gazette-index's writer
+ * reads that stub first); remote and inmemory lines name nothing. 0, or
+ * -1 with errno when what `path` goes through cannot be known: a stub
+ * that cannot be read, is no regular file or is over 1 MiB (EFBIG), a
+ * line Xapian refuses (EINVAL), stubs nested more than 8 deep (ELOOP), a
+ * path that cannot be looked at (missing is fine), no memory. */
+int gz_stub_each_path(const char *path, gz_stub_part_fn fn, void *ctx);
+
 /* When `path` is a stub file, the first local database it names
  * (gz_stub_each_part) that does not exist, written into `part` (`partlen`
  * bytes; may be NULL): returns 1. 0 when every part named exists, or

@@ -1,7 +1,8 @@
 /* stub.c - Xapian stub files: one line read as Xapian reads it
  * (gz_stub_lex), the lines of a stub file (gz_stub_each_line), the
- * databases a stub names (gz_stub_each_part), and the check that each of
- * them exists (schema.h). */
+ * databases a stub names (gz_stub_each_part, and strictly
+ * gz_stub_each_path), and the check that each of them exists
+ * (schema.h). */
 #define _GNU_SOURCE 1   /* asprintf */
 #include "schema.h"
 
@@ -234,73 +235,128 @@ int gz_stub_each_line(const char *stub, gz_stub_line_fn fn, void *ctx)
     return rc;
 }
 
-/* A walk through the parts of a stub (gz_stub_each_part): fn(path, ctx)
- * for each. */
+/* A walk through the parts of a stub: fn(path, ctx) for each. Lenient
+ * (gz_stub_each_part): what cannot be read or is not understood names
+ * nothing. Strict (gz_stub_each_path): it fails the walk. */
 typedef struct walk {
     gz_stub_part_fn fn;
     void *ctx;
+    int strict;
     int depth;   /* of the stub being read: stubs above it */
 } walk;
 
 static int read_stub(walk *w, const char *stub);
 
-/* `path`, a part named by a stub `depth` stubs deep: a stub file, or a
- * directory holding a regular file XAPIANDB (whatever else it holds:
- * gazette-index's writer follows that stub, shards.c), is followed;
- * anything else (a database directory, nothing), or a part too deep, is
- * given to fn. fn's value, or 0. */
-static int visit(walk *w, const char *path, int depth)
+/* The stub the directory `dir` (`sb` its stat) holds, "dir/XAPIANDB", as
+ * a new string into *inner; NULL when it is no directory, or the walk
+ * does not read that stub: lenient, when it is no regular file; strict,
+ * when nothing is there (any other file is read, and fails). Whatever
+ * else `dir` holds (even a database, which Xapian would open instead):
+ * gazette-index's writer reads that stub first (indexer/shards.c). 0, or
+ * -1 (ENOMEM). */
+static int stub_of_dir(const walk *w, const char *dir, const struct stat *sb,
+                       char **inner)
 {
-    struct stat sb;
-    if (stat(path, &sb) != 0 || depth > MAX_STUB_DEPTH)
-        return w->fn(path, w->ctx);
-    char *inner = NULL;
-    if (S_ISDIR(sb.st_mode) && asprintf(&inner, "%s/XAPIANDB", path) < 0)
-        inner = NULL;
-    int rc, saved = w->depth;
-    w->depth = depth;
-    if (S_ISREG(sb.st_mode))
-        rc = read_stub(w, path);
-    else if (inner && stat(inner, &sb) == 0 && S_ISREG(sb.st_mode))
-        rc = read_stub(w, inner);
-    else
-        rc = w->fn(path, w->ctx);
-    w->depth = saved;
-    free(inner);
-    return rc;
+    *inner = NULL;
+    if (!S_ISDIR(sb->st_mode))
+        return 0;
+    if (asprintf(inner, "%s/XAPIANDB", dir) < 0) {
+        *inner = NULL;
+        errno = ENOMEM;
+        return -1;
+    }
+    struct stat st;
+    if (stat(*inner, &st) != 0 || (!w->strict && !S_ISREG(st.st_mode))) {
+        free(*inner);
+        *inner = NULL;
+    }
+    return 0;
 }
 
-/* A line of the stub being read: the part a local line names, visited
- * one stub deeper; other lines name nothing on disk (remote, inmemory)
- * or make Xapian refuse the stub, which opening it says. */
+/* `path`, a part named by a stub `depth` stubs deep: a stub file, or a
+ * directory holding XAPIANDB (stub_of_dir), is followed. Lenient, any
+ * other part (a database directory, nothing) or one too deep is given to
+ * fn. Strict, every part is given to fn before it is followed; stubs
+ * more than MAX_STUB_DEPTH deep (ELOOP) or a part that cannot be looked
+ * at (not missing: whether it is a stub is not known) fail. fn's value,
+ * 0, or -1 with errno. */
+static int visit(walk *w, const char *path, int depth)
+{
+    if (depth > MAX_STUB_DEPTH && w->strict) {
+        errno = ELOOP;
+        return -1;
+    }
+    int rc = w->strict ? w->fn(path, w->ctx) : 0;
+    if (rc != 0)
+        return rc;
+    struct stat sb;
+    if (stat(path, &sb) != 0) {
+        if (!w->strict)
+            return w->fn(path, w->ctx);
+        return errno == ENOENT || errno == ENOTDIR ? 0 : -1;
+    }
+    if (depth > MAX_STUB_DEPTH)
+        return w->fn(path, w->ctx);
+    char *inner = NULL;
+    if (stub_of_dir(w, path, &sb, &inner) != 0)
+        return w->strict ? -1 : w->fn(path, w->ctx);
+    int saved = w->depth;
+    w->depth = depth;
+    if (inner || S_ISREG(sb.st_mode))
+        rc = read_stub(w, inner ? inner : path);
+    else
+        rc = w->strict ? 0 : w->fn(path, w->ctx);
+    w->depth = saved;
+    int e = errno;
+    free(inner);
+    errno = e;
+    return rc;
+}
+/* A line of the stub being read: the part a local line names is
+ * visited one stub deeper; remote and inmemory lines name nothing on
+ * disk. A line Xapian refuses is skipped by a lenient walk (opening the
+ * index says what is wrong) and fails a strict one (EINVAL). */
 static int on_line(gz_stub_line *line, const char *text, size_t len,
                    void *ctx)
 {
     (void)text;
     (void)len;
     walk *w = ctx;
-    return line->kind == GZ_STUB_LOCAL ? visit(w, line->path, w->depth + 1)
-                                       : 0;
+    if (line->kind == GZ_STUB_LOCAL)
+        return visit(w, line->path, w->depth + 1);
+    if (line->kind == GZ_STUB_UNKNOWN && w->strict) {
+        errno = EINVAL;
+        return -1;
+    }
+    return 0;
 }
 
 /* Each part the stub file `stub` names (visit). One that cannot be read
- * (gone, not a regular file, too big, no memory) names none: opening
- * the index says what is wrong. */
+ * (gone, not a regular file, over MAX_STUB_BYTES, no memory) names none
+ * to a lenient walk, and fails a strict one (-1 with errno). */
 static int read_stub(walk *w, const char *stub)
 {
     char *text = NULL;
     size_t len = 0;
     if (read_text(stub, &text, &len) != 0)
-        return 0;
+        return w->strict ? -1 : 0;
     int rc = each_line(stub, text, len, on_line, w);
+    int e = errno;
     free(text);
-    return rc < 0 ? 0 : rc;
+    errno = e;
+    return rc < 0 && !w->strict ? 0 : rc;
 }
 
 int gz_stub_each_part(const char *stub, gz_stub_part_fn fn, void *ctx)
 {
-    walk w = {fn, ctx, 0};
+    walk w = {fn, ctx, 0, 0};
     return stub ? read_stub(&w, stub) : 0;
+}
+
+int gz_stub_each_path(const char *path, gz_stub_part_fn fn, void *ctx)
+{
+    walk w = {fn, ctx, 1, 0};
+    return visit(&w, path, 0);
 }
 
 typedef struct missing_ctx {

@@ -2,8 +2,10 @@
  * test_stub.c - Xapian stub files as Gazette reads them (schema/stub.c):
  * one line as Xapian 1.4 reads it (gz_stub_lex, against
  * read_stub_file in xapian-core/backends/databasehelpers.h), and the
- * readers built on it: the parts a stub names (gz_stub_missing_part) and
- * the shards gazette-index writes (gz_shards_locate).
+ * readers built on it: the parts a stub names (gz_stub_missing_part),
+ * the shards gazette-index writes (gz_shards_locate), and what an index
+ * goes through, which decides which generations may be deleted
+ * (gz_stub_refs_collect, the strict walk).
  *
  * Scratch files only; no index is built.
  */
@@ -15,11 +17,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
 
 #include "schema.h"
 #include "shards.h"
+#include "stub_refs.h"
 #include "test_util.h"
 
 static char *tmp;   /* scratch directory of the group */
@@ -382,6 +386,152 @@ static void test_line_without_path(void **state)
     assert_int_equal(missing, 0);
 }
 
+/* gz_stub_refs_collect of tmp/name into *refs (the caller frees it): its
+ * result; errno into *err. */
+static int collect(const char *name, gz_stub_refs *refs, int *err)
+{
+    errno = 0;
+    int rc = gz_stub_refs_collect(tu_path_in(tmp, name), refs);
+    *err = errno;
+    return rc;
+}
+
+/* 1 when `refs` holds tmp/name (which must exist). */
+static int holds(const gz_stub_refs *refs, const char *name)
+{
+    struct stat sb;
+    assert_int_equal(stat(tu_path_in(tmp, name), &sb), 0);
+    return gz_stub_refs_has(refs, &sb);
+}
+
+/* The stub tmp/name, "auto g1" then `line`, makes the walk fail with
+ * `err` (0: not fail, and hold g1). */
+static void expect_refs(const char *name, const char *line, int err)
+{
+    char text[256];
+    snprintf(text, sizeof text, "auto g1\n%s", line);
+    put(name, text);
+    gz_stub_refs refs;
+    int got;
+    int rc = collect(name, &refs, &got);
+    if (err && (rc != -1 || got != err))
+        fail_msg("'%s': %d, errno %d (%d expected)", line, rc, got, err);
+    if (!err && (rc != 0 || !holds(&refs, "g1")))
+        fail_msg("'%s': %d, errno %d (0 expected)", line, rc, got);
+    gz_stub_refs_free(&refs);
+}
+
+/* A line Xapian refuses means not knowing what the index uses (EINVAL):
+ * "remote" without HOST:PORT among them (taken for a server before), as
+ * honey, flint, a leading space. What Xapian accepts is known: remote
+ * servers and programs, "inmemory" with or without a space (with it,
+ * refused before), and a local line without a path (it names the stub's
+ * directory; refused before). */
+static void test_refs_lines_as_xapian_reads_them(void **state)
+{
+    (void)state;
+    put("g1/iamglass", "");
+    expect_refs("r1", "remote h\n", EINVAL);
+    expect_refs("r2", "remote \n", EINVAL);
+    expect_refs("r3", "remote [::1]\n", EINVAL);
+    expect_refs("r4", "honey g2\n", EINVAL);
+    expect_refs("r5", "flint g2\n", EINVAL);
+    expect_refs("r6", " auto g2\n", EINVAL);
+    expect_refs("r7", "inmemory x\n", EINVAL);
+    expect_refs("r8", "remote h:7000\n", 0);
+    expect_refs("r9", "remote [::1]:7000\n", 0);
+    expect_refs("r10", "remote :xapian-progsrv g2\n", 0);
+    expect_refs("r11", "inmemory\n", 0);
+    expect_refs("r12", "inmemory \n", 0);
+    expect_refs("r13", "# comment\n\n", 0);
+    expect_refs("r14", "auto\n", 0);
+    gz_stub_refs refs;
+    int err;
+    put("sub/bare.stub", "auto\n");   /* its directory, with its parents */
+    assert_int_equal(collect("sub/bare.stub", &refs, &err), 0);
+    assert_true(holds(&refs, "sub"));
+    gz_stub_refs_free(&refs);
+}
+
+/* "auto g1\r\n" names "g1\r", as Xapian and gazette-index's writer open
+ * it: g1 is not used (it was: the '\r' was cut). */
+static void test_refs_carriage_return_is_in_the_path(void **state)
+{
+    (void)state;
+    put("g1/iamglass", "");
+    put("crlf.stub", "auto g1\r\n");
+    gz_stub_refs refs;
+    int err;
+    assert_int_equal(collect("crlf.stub", &refs, &err), 0);
+    assert_true(holds(&refs, "crlf.stub"));
+    assert_false(holds(&refs, "g1"));
+    gz_stub_refs_free(&refs);
+}
+
+/* A stub over 1 MiB is not read: not knowing (EFBIG). It was read
+ * whole, whatever its size. */
+static void test_refs_stub_over_1_mib(void **state)
+{
+    (void)state;
+    put("g1/iamglass", "");
+    size_t n = 1 << 20;
+    char *text = malloc(n + 16);
+    assert_non_null(text);
+    memset(text, '#', n);
+    strcpy(text + n, "\nauto g1\n");
+    put("big.stub", text);
+    free(text);
+    gz_stub_refs refs;
+    int err;
+    assert_int_equal(collect("big.stub", &refs, &err), -1);
+    assert_int_equal(err, EFBIG);
+    gz_stub_refs_free(&refs);
+}
+
+/* A directory holding a database and a XAPIANDB: Xapian opens the
+ * database, gazette-index's writer the databases XAPIANDB names
+ * (shards.c reads it first): both are in use. Only the first was known,
+ * and an update deleted a generation it then wrote into. */
+static void test_refs_xapiandb_beside_a_database(void **state)
+{
+    (void)state;
+    put("d/iamglass", "");
+    put("d/XAPIANDB", "auto ../g2\n");
+    put("g2/iamglass", "");
+    put("db.stub", "auto d\n");
+    gz_stub_refs refs;
+    int err;
+    assert_int_equal(collect("db.stub", &refs, &err), 0);
+    assert_true(holds(&refs, "d"));
+    assert_true(holds(&refs, "g2"));
+    gz_stub_refs_free(&refs);
+    assert_int_equal(collect("d", &refs, &err), 0);   /* d as the index */
+    assert_true(holds(&refs, "g2"));
+    gz_stub_refs_free(&refs);
+}
+
+/* What was not known stays so: a stub that cannot be read (a XAPIANDB
+ * that is a directory), stubs nested 9 deep (ELOOP, as Xapian loops on
+ * a stub naming itself), and a missing index uses nothing. */
+static void test_refs_not_known(void **state)
+{
+    (void)state;
+    gz_stub_refs refs;
+    int err;
+    assert_int_equal(tu_run("mkdir -p '%s/x/XAPIANDB'", tmp), 0);
+    assert_int_equal(collect("x", &refs, &err), -1);
+    gz_stub_refs_free(&refs);
+    put("self.stub", "auto self.stub\n");
+    assert_int_equal(collect("self.stub", &refs, &err), -1);
+    assert_int_equal(err, ELOOP);
+    gz_stub_refs_free(&refs);
+    assert_int_equal(collect("none.idx", &refs, &err), 0);
+    struct stat sb;   /* only the directories above it */
+    assert_int_equal(stat(tmp, &sb), 0);
+    assert_true(gz_stub_refs_has(&refs, &sb));
+    gz_stub_refs_free(&refs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -398,6 +548,11 @@ int main(void)
         cmocka_unit_test(test_stub_over_1_mib_is_not_read),
         cmocka_unit_test(test_nested_stubs_followed_8_deep),
         cmocka_unit_test(test_line_without_path),
+        cmocka_unit_test(test_refs_lines_as_xapian_reads_them),
+        cmocka_unit_test(test_refs_carriage_return_is_in_the_path),
+        cmocka_unit_test(test_refs_stub_over_1_mib),
+        cmocka_unit_test(test_refs_xapiandb_beside_a_database),
+        cmocka_unit_test(test_refs_not_known),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
