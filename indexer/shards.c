@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,38 +50,54 @@ static int add_path(gz_shard_list *out, const char *dir, const char *rel,
     return 0;
 }
 
-/* The "auto PATH" entries of stub file `stub` (relative paths are taken
- * from `dir`, the stub's directory) appended to `out`. Blank lines and
- * '#' comments are skipped; any other backend cannot be written. */
-static int read_stub(const char *stub, const char *dir, gz_shard_list *out,
-                     char *err, size_t errlen)
+/* Where read_stub appends the paths of a stub file's lines. */
+typedef struct stub_ctx {
+    const char *stub;
+    gz_shard_list *out;
+    char *err;
+    size_t errlen;
+} stub_ctx;
+
+/* A line of the stub file ctx->stub (gz_stub_each_line): "auto" or
+ * "glass" PATH appends the path Xapian opens (gz_stub_lex); any other
+ * line (another backend, a remote one, no PATH) names nothing
+ * gazette-index can write: 1, with the reason. */
+static int on_stub_line(gz_stub_line *line, const char *text, size_t len,
+                        void *ctx)
 {
-    FILE *f = fopen(stub, "r");
-    if (!f) {
+    stub_ctx *c = ctx;
+    size_t shown = 0;   /* the line up to a line end, for the reason */
+    while (shown < len && text[shown] != '\r' && text[shown] != '\n')
+        shown++;
+    int writable = line->kind == GZ_STUB_LOCAL &&
+                   strcmp(line->type, "chert") != 0 &&
+                   shown > strlen(line->type) + 1;   /* a PATH */
+    if (!writable) {
+        snprintf(c->err, c->errlen, "%s: '%.*s' is not a local database "
+                 "gazette-index can write", c->stub, (int)shown, text);
+        return 1;
+    }
+    if (c->out->n == GZ_MAX_SHARDS) {   /* named by the stub listing them */
+        snprintf(c->err, c->errlen, "%s: more than %d shards", c->stub,
+                 GZ_MAX_SHARDS);
+        return 1;
+    }
+    return add_path(c->out, line->path, NULL, c->err, c->errlen) ? 1 : 0;
+}
+
+/* The "auto PATH" and "glass PATH" lines of the stub file `stub`, read as
+ * Xapian reads them (gz_stub_each_line: relative paths are taken from
+ * the stub's directory), appended to `out`. Blank lines and '#'
+ * comments are skipped; any other line cannot be written. 0, or -1 with
+ * `err`. */
+static int read_stub(const char *stub, gz_shard_list *out, char *err,
+                     size_t errlen)
+{
+    stub_ctx c = {stub, out, err, errlen};
+    int rc = gz_stub_each_line(stub, on_stub_line, &c);
+    if (rc < 0)
         snprintf(err, errlen, "%s: %s", stub, strerror(errno));
-        return -1;
-    }
-    char line[4200];
-    int rc = 0;
-    while (rc == 0 && fgets(line, sizeof line, f)) {
-        line[strcspn(line, "\r\n")] = '\0';
-        if (line[0] == '\0' || line[0] == '#')
-            continue;
-        const char *rel = NULL;
-        if (strncmp(line, "auto ", 5) == 0)
-            rel = line + 5;
-        else if (strncmp(line, "glass ", 6) == 0)
-            rel = line + 6;
-        if (!rel || !*rel) {
-            snprintf(err, errlen, "%s: '%s' is not a local database "
-                     "gazette-index can write", stub, line);
-            rc = -1;
-        } else {
-            rc = add_path(out, dir, rel, err, errlen);
-        }
-    }
-    fclose(f);
-    return rc;
+    return rc == 0 ? 0 : -1;
 }
 
 /* `dir` as a database directory: itself when it holds a Xapian database,
@@ -94,7 +109,7 @@ static int locate_dir(const char *dir, gz_shard_list *out, char *err,
     struct stat sb;
     snprintf(probe, sizeof probe, "%s/%s", dir, GZ_SHARD_STUB);
     if (stat(probe, &sb) == 0)
-        return read_stub(probe, dir, out, err, errlen);
+        return read_stub(probe, out, err, errlen);
     snprintf(probe, sizeof probe, "%s/iamglass", dir);
     if (stat(probe, &sb) == 0)
         return add_path(out, dir, NULL, err, errlen);
@@ -114,10 +129,8 @@ int gz_shards_locate(const char *db, gz_shard_list *out, char *err,
     } else {
         /* A stub file (after --full): each entry is a database, or a
          * sharded directory. */
-        char copy[4096];
-        snprintf(copy, sizeof copy, "%s", db);
         gz_shard_list named = {0};
-        rc = read_stub(db, dirname(copy), &named, err, errlen);
+        rc = read_stub(db, &named, err, errlen);
         for (size_t i = 0; rc == 0 && i < named.n; i++) {
             size_t before = out->n;
             if (stat(named.paths[i], &sb) == 0 && S_ISDIR(sb.st_mode))

@@ -321,12 +321,14 @@ static xap_status open_location(gz_location *loc, char *why, size_t whylen)
  * stub is read here line by line, each line a part of its location: the
  * parts that open are searched as the location, the others are left out
  * like unavailable locations (named in the warning, tried again later).
- * The lines are read as Xapian 1.4 reads them: "TYPE REST" split at the
- * first space, empty lines and lines starting with '#' skipped; "auto",
- * "glass" and "chert" name a path, relative to the stub file's directory
- * unless absolute; "remote HOST:PORT" (HOST may be [IPv6]) a server. A
- * stub with any other line ("remote :PROGRAM", "inmemory", a line Xapian
- * refuses) is not split: it stays unavailable as a whole, as before.
+ * The lines are read as Xapian 1.4 reads them (gz_stub_lex, schema.h):
+ * "TYPE REST" split at the first space, empty lines and lines starting
+ * with '#' skipped; "auto", "glass" and "chert" name a path, relative to
+ * the stub file's directory unless absolute (without one, that
+ * directory); "remote HOST:PORT" (HOST may be [IPv6]) a server. A stub
+ * with any other line ("remote :PROGRAM", "inmemory", a line Xapian
+ * refuses), or over 1 MiB, is not split: it stays unavailable as a
+ * whole, as before.
  */
 
 /* Free what `loc` holds, but not `loc` itself. A part has no parts. */
@@ -364,69 +366,53 @@ static char *concat(const char *a, size_t alen, const char *b)
     return s;
 }
 
-/* `part` (zeroed) as the stub line `line` of the stub file `stub` names
- * it: a path (part->name) or a server (part->name tcp://HOST:PORT, with
- * part->host and part->port). `line` is cut at its first space. Returns
- * 0, or 1 when the line is not one Gazette opens alone (or memory ran
- * out); part->name may then be set, and is the caller's to free. */
-static int parse_stub_line(const char *stub, char *line, gz_location *part)
+/* gz_stub_each_line's fn for read_stub_parts: the stub line `line`
+ * (gz_stub_lex) as a new part of the location `ctx` (text and len, the
+ * line as written, are not needed): a path (part->name, taken from
+ * line->path) or a server (part->name tcp://HOST:PORT as written, with
+ * part->host, as Xapian reads it, and part->port). Returns 0, or 1 when
+ * the line is not one Gazette opens alone (a remote program, inmemory, a
+ * line Xapian refuses, a port that is not 1 to 65535) or memory ran out;
+ * the part's strings are then the location's to free. */
+static int parse_stub_line(gz_stub_line *line, const char *text, size_t len,
+                           void *ctx)
 {
-    char *rest = strchr(line, ' '), why[128];
-    if (!rest || !rest[1])
+    (void)text;
+    (void)len;
+    gz_location *loc = ctx;
+    gz_location *more = realloc(loc->parts, (loc->nparts + 1) * sizeof *more);
+    if (!more)
         return 1;
-    *rest++ = '\0';
-    if (strcmp(line, "remote") == 0) {
-        if (rest[0] == ':' ||
-            !(part->name = concat(REMOTE_SCHEME, strlen(REMOTE_SCHEME),
-                                  rest)) ||
-            parse_remote(part, why, sizeof why) != 0)
-            return 1;
-        size_t n = strlen(part->host);
-        if (n >= 2 && part->host[0] == '[' && part->host[n - 1] == ']') {
-            memmove(part->host, part->host + 1, n - 2);
-            part->host[n - 2] = '\0';
-        }
-        part->remote = 1;
+    loc->parts = more;
+    gz_location *part = &more[loc->nparts++];
+    memset(part, 0, sizeof *part);
+    char why[128];
+    if (line->kind == GZ_STUB_LOCAL) {
+        part->name = line->path;
+        line->path = NULL;
         return 0;
     }
-    if (strcmp(line, "auto") != 0 && strcmp(line, "glass") != 0 &&
-        strcmp(line, "chert") != 0)
+    /* the port checked as a tcp:// location's; the host, "[::1]" as ::1,
+     * taken from the lexer */
+    if (line->kind != GZ_STUB_REMOTE_TCP ||
+        !(part->name = concat(REMOTE_SCHEME, strlen(REMOTE_SCHEME),
+                              line->remote)) ||
+        parse_remote(part, why, sizeof why) != 0)
         return 1;
-    const char *slash = strrchr(stub, '/');
-    size_t dir = rest[0] != '/' && slash ? (size_t)(slash - stub) + 1 : 0;
-    part->name = concat(stub, dir, rest);
-    return part->name ? 0 : 1;
+    free(part->host);
+    part->host = line->host;
+    line->host = NULL;
+    part->remote = 1;
+    return 0;
 }
 
-/* loc->parts: the lines of the stub file loc->name, none opened yet.
- * Returns 0, or 1 (no parts) when the file cannot be read, lists nothing,
- * has a line Gazette does not open alone, or memory ran out. */
+/* loc->parts: the lines of the stub file loc->name (gz_stub_each_line:
+ * as Xapian reads them), none opened yet. Returns 0, or 1 (no parts)
+ * when the file cannot be read (or is over 1 MiB), lists nothing, has a
+ * line Gazette does not open alone, or memory ran out. */
 static int read_stub_parts(gz_location *loc)
 {
-    FILE *f = fopen(loc->name, "r");
-    if (!f)
-        return 1;
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t len;
-    int rc = 0;
-    while (rc == 0 && (len = getline(&line, &cap, f)) >= 0) {
-        if (len > 0 && line[len - 1] == '\n')
-            line[--len] = '\0';
-        if (len == 0 || line[0] == '#')
-            continue;
-        gz_location *more =
-            realloc(loc->parts, (loc->nparts + 1) * sizeof *more);
-        if (!more) {
-            rc = 1;
-            break;
-        }
-        loc->parts = more;
-        memset(&more[loc->nparts], 0, sizeof *more);
-        rc = parse_stub_line(loc->name, line, &more[loc->nparts++]);
-    }
-    free(line);
-    fclose(f);
+    int rc = gz_stub_each_line(loc->name, parse_stub_line, loc) != 0;
     if (rc == 0 && loc->nparts == 0)
         rc = 1;
     if (rc != 0)

@@ -304,17 +304,103 @@ int gz_index_is_foreign(uint64_t docs, size_t len);
 void gz_foreign_index_error(const char *path, uint64_t docs, char *err,
                             size_t errlen);
 
-/* The local databases the Xapian stub file `stub` (a regular file of
- * lines "TYPE REST", at most 1 MiB) names: its "auto", "glass", "chert"
- * and "honey" PATH lines, relative to the stub's directory unless
- * absolute (remote lines are skipped). A part that is a stub file, or a
- * directory holding a XAPIANDB stub file, is followed (a few levels
- * deep); every other part, existing or not, is given to `fn` until it
- * returns non-zero, which is returned. 0 when `stub` is no stub file (a
- * directory, nothing there, unreadable) or every call returned 0
- * (schema/stub.c). */
+/*
+ * Stub files. Xapian (1.4, read_stub_file in backends/databasehelpers.h)
+ * reads a stub file line by line, each line ending at '\n' only (a '\r'
+ * before it stays in the line), and splits a line at its first space
+ * into TYPE and REST (no space: REST is empty). gz_stub_lex reads one
+ * line so, whatever Gazette then does with it:
+ *
+ * - an empty line, or one starting with '#': GZ_STUB_SKIP;
+ * - "auto", "glass" or "chert" REST: GZ_STUB_LOCAL, the database (or
+ *   another stub) at REST, relative to the stub file's directory unless
+ *   it starts with '/' (an empty REST names that directory itself);
+ * - "inmemory" with an empty REST: GZ_STUB_INMEMORY, nothing on disk;
+ * - "remote :PROGRAM ARGS" (any REST starting with ':', "::1:7000"
+ *   too): GZ_STUB_REMOTE_PROGRAM;
+ * - "remote HOST:PORT" (split at the last ':'; "[IPv6]:PORT" too; PORT is
+ *   not checked, Xapian takes atoi of it): GZ_STUB_REMOTE_TCP;
+ * - anything else (another TYPE such as "honey" or "flint", a leading
+ *   space, "remote" without a ':' or with "[IPv6]" alone): GZ_STUB_UNKNOWN,
+ *   a line that makes Xapian refuse the whole stub.
+ */
+typedef enum gz_stub_kind {
+    GZ_STUB_SKIP,
+    GZ_STUB_LOCAL,
+    GZ_STUB_INMEMORY,
+    GZ_STUB_REMOTE_PROGRAM,
+    GZ_STUB_REMOTE_TCP,
+    GZ_STUB_UNKNOWN
+} gz_stub_kind;
+
+typedef struct gz_stub_line {
+    gz_stub_kind kind;
+    /* GZ_STUB_LOCAL: TYPE, "auto", "glass" or "chert" (static), else NULL */
+    const char *type;
+    /* GZ_STUB_LOCAL: the path Xapian opens (REST resolved), else NULL */
+    char *path;
+    /* GZ_STUB_REMOTE_*: REST as written ("HOST:PORT", ":PROGRAM ARGS"),
+     * else NULL */
+    char *remote;
+    /* GZ_STUB_REMOTE_TCP: HOST, without the brackets of "[IPv6]", else
+     * NULL */
+    char *host;
+} gz_stub_line;
+
+/* The line [line, line+len) of the stub file `stub` (its path as it is
+ * opened: relative paths are resolved against its directory), with or
+ * without its '\n' (as getline leaves it), read as Xapian reads it into
+ * `out` (above). The strings of `out` are new and the caller's, freed by
+ * gz_stub_line_free; they end at a NUL byte of the line, as Xapian's
+ * file names do. `line` is only read. 0, or -1 (ENOMEM, `out` then
+ * holds no string). */
+int gz_stub_lex(const char *stub, const char *line, size_t len,
+                gz_stub_line *out);
+/* Free the strings of `line` (not `line`), which are then NULL. */
+void gz_stub_line_free(gz_stub_line *line);
+
+/* Each line of the stub file `stub` (a regular file of at most 1 MiB,
+ * read whole first) that is not GZ_STUB_SKIP, lexed (gz_stub_lex) and
+ * given to fn(line, text, len, ctx), `text` being the line as written
+ * ([text, text+len), its '\n' included when it has one: for messages),
+ * until fn returns non-zero. fn returns 0 to go on, or a positive value,
+ * which is returned; it may take the strings of `line` (setting them to
+ * NULL), the others are freed after it. 0 when every call returned 0;
+ * -1 with errno when `stub` cannot be opened or read, is no regular file
+ * (EINVAL) or is bigger than 1 MiB (EFBIG), or memory ran out. One
+ * reading of a stub's lines for every reader: the walks below, the
+ * writer's shards (indexer/shards.c), a stub opened line by line
+ * (query/locations.c). */
+typedef int (*gz_stub_line_fn)(gz_stub_line *line, const char *text,
+                               size_t len, void *ctx);
+int gz_stub_each_line(const char *stub, gz_stub_line_fn fn, void *ctx);
+
+/* The local databases the Xapian stub file `stub` (gz_stub_each_line:
+ * a regular file of at most 1 MiB) names: the paths of its
+ * GZ_STUB_LOCAL lines (other lines are skipped). A part that is a stub
+ * file, or a directory holding a regular file XAPIANDB (whatever else
+ * it holds: gazette-index's writer follows that stub, indexer/shards.c),
+ * is followed, 8 stubs deep at most; every other part, existing or not,
+ * is given to `fn` until it returns non-zero, which is returned. 0 when
+ * `stub` is no stub file (a directory, nothing there, unreadable, too
+ * big) or every call returned 0. For checks that must not fail where
+ * opening the index will say what is wrong (schema/stub.c). */
 typedef int (*gz_stub_part_fn)(const char *path, void *ctx);
 int gz_stub_each_part(const char *stub, gz_stub_part_fn fn, void *ctx);
+
+/* The same walk, strict, for what must not guess (which generations an
+ * index uses: indexer/stub_refs.c): `path` itself (a database, a stub
+ * file, a directory holding XAPIANDB, or nothing) and every path a
+ * GZ_STUB_LOCAL line of a stub on the way names are each given to `fn`
+ * before they are followed, until it returns non-zero, which is
+ * returned. A directory's XAPIANDB is read whenever it is there, even
+ * beside a database, which Xapian opens instead (gazette-index's writer
+ * reads that stub first); remote and inmemory lines name nothing. 0, or
+ * -1 with errno when what `path` goes through cannot be known: a stub
+ * that cannot be read, is no regular file or is over 1 MiB (EFBIG), a
+ * line Xapian refuses (EINVAL), stubs nested more than 8 deep (ELOOP), a
+ * path that cannot be looked at (missing is fine), no memory. */
+int gz_stub_each_path(const char *path, gz_stub_part_fn fn, void *ctx);
 
 /* When `path` is a stub file, or a directory holding one as XAPIANDB (a
  * sharded index), the first local database it names (gz_stub_each_part)

@@ -1,73 +1,363 @@
-/* stub.c - the databases a Xapian stub file names (schema.h,
- * gz_stub_each_part), and the check that each of them exists. */
+/* stub.c - Xapian stub files: one line read as Xapian reads it
+ * (gz_stub_lex), the lines of a stub file (gz_stub_each_line), the
+ * databases a stub names (gz_stub_each_part, and strictly
+ * gz_stub_each_path), and the check that each of them exists
+ * (schema.h). */
+#define _GNU_SOURCE 1   /* asprintf */
 #include "schema.h"
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 /* Stub files naming stub files are followed this deep at most (Gazette
- * writes two levels: DB naming a generation that holds XAPIANDB). */
-#define MAX_STUB_DEPTH 4
+ * writes two levels: DB naming a generation that holds XAPIANDB). Xapian
+ * follows them without a limit (a loop never ends): a chain this long is
+ * taken for one. */
+#define MAX_STUB_DEPTH 8
 /* A bigger file is no stub file: it is not read. */
 #define MAX_STUB_BYTES (1 << 20)
 
-static int each_part(const char *stub, int depth, gz_stub_part_fn fn,
-                     void *ctx);
-
-/* One part named by a stub: a stub file or a directory holding one is
- * followed, anything else (a database directory, nothing) given to fn. */
-static int visit_part(const char *path, int depth, gz_stub_part_fn fn,
-                      void *ctx)
+/* 1 when the `len` bytes at `s` are the word `word`. */
+static int is_word(const char *s, size_t len, const char *word)
 {
-    struct stat sb;
-    if (stat(path, &sb) != 0 || depth > MAX_STUB_DEPTH)
-        return fn(path, ctx);
-    if (S_ISREG(sb.st_mode))
-        return each_part(path, depth, fn, ctx);
-    char inner[8420];
-    snprintf(inner, sizeof inner, "%s/XAPIANDB", path);
-    if (S_ISDIR(sb.st_mode) && stat(inner, &sb) == 0 && S_ISREG(sb.st_mode))
-        return each_part(inner, depth, fn, ctx);
-    return fn(path, ctx);
+    return len == strlen(word) && memcmp(s, word, len) == 0;
 }
 
-static int each_part(const char *stub, int depth, gz_stub_part_fn fn,
-                     void *ctx)
+/* A new string of the `len` bytes at `s`, cut at a NUL byte as Xapian's
+ * std::string is when it becomes a file name or a host. NULL when memory
+ * ran out. */
+static char *copy_text(const char *s, size_t len)
+{
+    size_t n = 0;
+    while (n < len && s[n] != '\0')
+        n++;
+    char *out = malloc(n + 1);
+    if (out) {
+        memcpy(out, s, n);
+        out[n] = '\0';
+    }
+    return out;
+}
+
+/* `rel` ([rel, rel+len)) as Xapian's resolve_relative_path makes it: as
+ * it is when it starts with '/', else after `stub` up to and including
+ * its last '/' (nothing when `stub` has none). A new string, or NULL. */
+static char *resolve(const char *stub, const char *rel, size_t len)
+{
+    char *tail = copy_text(rel, len);
+    const char *slash = strrchr(stub, '/');
+    size_t dir = tail && tail[0] != '/' && slash ? (size_t)(slash - stub) + 1
+                                                 : 0;
+    if (!tail || dir == 0)
+        return tail;
+    size_t n = strlen(tail);
+    char *path = malloc(dir + n + 1);
+    if (path) {
+        memcpy(path, stub, dir);
+        memcpy(path + dir, tail, n + 1);
+    }
+    free(tail);
+    return path;
+}
+
+/* gz_stub_lex's failure: `out` holds no string, errno is ENOMEM. */
+static int out_of_memory(gz_stub_line *out)
+{
+    gz_stub_line_free(out);
+    errno = ENOMEM;
+    return -1;
+}
+
+/* What follows "remote " ([rest, rest+len), not empty) as Xapian reads it
+ * into `out`: ":PROGRAM ARGS", or HOST:PORT split at the last ':' ("[::1]"
+ * alone is an address without a port: refused). 0, or -1 (ENOMEM). */
+static int lex_remote(const char *rest, size_t len, gz_stub_line *out)
+{
+    if (rest[0] != ':') {
+        size_t colon = len;   /* just after the last ':' */
+        while (colon > 0 && rest[colon - 1] != ':')
+            colon--;
+        if (colon == 0 || (rest[0] == '[' && rest[len - 1] == ']'))
+            return 0;   /* GZ_STUB_UNKNOWN */
+        size_t hostlen = colon - 1;
+        int bracketed = hostlen >= 2 && rest[0] == '[' &&
+                        rest[hostlen - 1] == ']';
+        out->host = bracketed ? copy_text(rest + 1, hostlen - 2)
+                              : copy_text(rest, hostlen);
+        if (!out->host)
+            return out_of_memory(out);
+    }
+    if (!(out->remote = copy_text(rest, len)))
+        return out_of_memory(out);
+    out->kind = out->host ? GZ_STUB_REMOTE_TCP : GZ_STUB_REMOTE_PROGRAM;
+    return 0;
+}
+
+int gz_stub_lex(const char *stub, const char *line, size_t len,
+                gz_stub_line *out)
+{
+    memset(out, 0, sizeof *out);
+    out->kind = GZ_STUB_SKIP;
+    if (len > 0 && line[len - 1] == '\n')
+        len--;
+    if (len == 0 || line[0] == '#')
+        return 0;
+    /* "TYPE REST", split at the first space; without one REST is empty */
+    const char *space = memchr(line, ' ', len);
+    size_t typelen = space ? (size_t)(space - line) : len;
+    const char *rest = space ? space + 1 : line + len;
+    size_t restlen = len - (size_t)(rest - line);
+    out->kind = GZ_STUB_UNKNOWN;
+    if (is_word(line, typelen, "auto") || is_word(line, typelen, "glass") ||
+        is_word(line, typelen, "chert")) {
+        out->kind = GZ_STUB_LOCAL;
+        out->type = line[0] == 'a' ? "auto" : line[0] == 'g' ? "glass"
+                                                            : "chert";
+        out->path = resolve(stub, rest, restlen);
+        return out->path ? 0 : out_of_memory(out);
+    }
+    if (is_word(line, typelen, "inmemory") && restlen == 0)
+        out->kind = GZ_STUB_INMEMORY;
+    else if (is_word(line, typelen, "remote") && restlen > 0)
+        return lex_remote(rest, restlen, out);
+    return 0;
+}
+
+void gz_stub_line_free(gz_stub_line *line)
+{
+    free(line->path);
+    free(line->host);
+    free(line->remote);
+    line->path = line->host = line->remote = NULL;
+}
+
+/* The regular file `stub` whole, in a new buffer *text (NUL-terminated,
+ * the caller frees it) of *len bytes. Anything else is not opened (a
+ * device), nor waited for (a FIFO put in its place meanwhile). 0, or -1
+ * with errno: it cannot be opened or read, is no regular file (EINVAL)
+ * or is bigger than MAX_STUB_BYTES (EFBIG), or memory ran out. */
+static int read_text(const char *stub, char **text, size_t *len)
 {
     struct stat sb;
-    if (stat(stub, &sb) != 0 || !S_ISREG(sb.st_mode) ||
-        sb.st_size > MAX_STUB_BYTES)
-        return 0;
-    FILE *f = fopen(stub, "r");
-    if (!f)
-        return 0;   /* opening the index says what is wrong */
-    const char *slash = strrchr(stub, '/');
-    int dirlen = slash ? (int)(slash - stub) + 1 : 0;
-    char line[4200], part[8400];
-    int rc = 0;
-    while (rc == 0 && fgets(line, sizeof line, f)) {
-        line[strcspn(line, "\r\n")] = '\0';
-        char *rest = strchr(line, ' ');
-        if (line[0] == '#' || !rest || !rest[1])
-            continue;
-        *rest++ = '\0';
-        if (strcmp(line, "auto") != 0 && strcmp(line, "glass") != 0 &&
-            strcmp(line, "chert") != 0 && strcmp(line, "honey") != 0)
-            continue;   /* remote ("remote", "tcp"...) or unknown */
-        snprintf(part, sizeof part, "%.*s%s", rest[0] == '/' ? 0 : dirlen,
-                 stub, rest);
-        rc = visit_part(part, depth + 1, fn, ctx);
+    if (stat(stub, &sb) != 0)
+        return -1;
+    if (!S_ISREG(sb.st_mode)) {
+        errno = EINVAL;
+        return -1;
     }
-    fclose(f);
+    int fd = open(stub, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0)
+        return -1;
+    char *buf = NULL;
+    size_t n = 0, cap = 0;
+    int rc = -1;
+    if (fstat(fd, &sb) != 0)
+        goto done;
+    if (!S_ISREG(sb.st_mode) || sb.st_size > MAX_STUB_BYTES) {
+        errno = S_ISREG(sb.st_mode) ? EFBIG : EINVAL;
+        goto done;
+    }
+    /* one byte more than its size, to see it grow past MAX_STUB_BYTES */
+    cap = (size_t)sb.st_size + 1;
+    if (!(buf = malloc(cap + 1)))
+        goto done;
+    for (;;) {
+        ssize_t got = read(fd, buf + n, cap - n);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0)
+            goto done;
+        if (got == 0)
+            break;
+        n += (size_t)got;
+        if (n < cap)
+            continue;
+        char *more = NULL;
+        if (cap > MAX_STUB_BYTES) {
+            errno = EFBIG;
+            goto done;
+        }
+        cap = cap * 2 < MAX_STUB_BYTES + 1 ? cap * 2 : MAX_STUB_BYTES + 1;
+        if (!(more = realloc(buf, cap + 1)))
+            goto done;
+        buf = more;
+    }
+    buf[n] = '\0';
+    *text = buf;
+    *len = n;
+    buf = NULL;
+    rc = 0;
+done:;
+    int e = errno;
+    free(buf);
+    close(fd);
+    errno = e;
     return rc;
+}
+
+/* Each line of `text` ([text, text+len), the content of the stub file
+ * `stub`) that is not GZ_STUB_SKIP, lexed (gz_stub_lex) and given to
+ * fn(line, text of the line, its length, ctx) until fn returns non-zero,
+ * which is returned; fn may take the strings of `line` (setting them to
+ * NULL). 0 when every call returned 0, -1 (ENOMEM) when memory ran out. */
+static int each_line(const char *stub, const char *text, size_t len,
+                     gz_stub_line_fn fn, void *ctx)
+{
+    int rc = 0;
+    for (size_t at = 0; rc == 0 && at < len;) {
+        const char *nl = memchr(text + at, '\n', len - at);
+        size_t end = nl ? (size_t)(nl - text) + 1 : len;
+        gz_stub_line line;
+        rc = gz_stub_lex(stub, text + at, end - at, &line);
+        if (rc == 0 && line.kind != GZ_STUB_SKIP)
+            rc = fn(&line, text + at, end - at, ctx);
+        gz_stub_line_free(&line);
+        at = end;
+    }
+    return rc;
+}
+
+int gz_stub_each_line(const char *stub, gz_stub_line_fn fn, void *ctx)
+{
+    char *text = NULL;
+    size_t len = 0;
+    if (read_text(stub, &text, &len) != 0)
+        return -1;
+    int rc = each_line(stub, text, len, fn, ctx);
+    int e = errno;
+    free(text);
+    errno = e;
+    return rc;
+}
+
+/* A walk through the parts of a stub: fn(path, ctx) for each. Lenient
+ * (gz_stub_each_part): what cannot be read or is not understood names
+ * nothing. Strict (gz_stub_each_path): it fails the walk. */
+typedef struct walk {
+    gz_stub_part_fn fn;
+    void *ctx;
+    int strict;
+    int depth;   /* of the stub being read: stubs above it */
+} walk;
+
+static int read_stub(walk *w, const char *stub);
+
+/* The stub the directory `dir` (`sb` its stat) holds, "dir/XAPIANDB", as
+ * a new string into *inner; NULL when it is no directory, or the walk
+ * does not read that stub: lenient, when it is no regular file; strict,
+ * when nothing is there (any other file is read, and fails). Whatever
+ * else `dir` holds (even a database, which Xapian would open instead):
+ * gazette-index's writer reads that stub first (indexer/shards.c). 0, or
+ * -1 (ENOMEM). */
+static int stub_of_dir(const walk *w, const char *dir, const struct stat *sb,
+                       char **inner)
+{
+    *inner = NULL;
+    if (!S_ISDIR(sb->st_mode))
+        return 0;
+    if (asprintf(inner, "%s/XAPIANDB", dir) < 0) {
+        *inner = NULL;
+        errno = ENOMEM;
+        return -1;
+    }
+    struct stat st;
+    if (stat(*inner, &st) != 0 || (!w->strict && !S_ISREG(st.st_mode))) {
+        free(*inner);
+        *inner = NULL;
+    }
+    return 0;
+}
+
+/* `path`, a part named by a stub `depth` stubs deep: a stub file, or a
+ * directory holding XAPIANDB (stub_of_dir), is followed. Lenient, any
+ * other part (a database directory, nothing) or one too deep is given to
+ * fn. Strict, every part is given to fn before it is followed; stubs
+ * more than MAX_STUB_DEPTH deep (ELOOP) or a part that cannot be looked
+ * at (not missing: whether it is a stub is not known) fail. fn's value,
+ * 0, or -1 with errno. */
+static int visit(walk *w, const char *path, int depth)
+{
+    if (depth > MAX_STUB_DEPTH && w->strict) {
+        errno = ELOOP;
+        return -1;
+    }
+    int rc = w->strict ? w->fn(path, w->ctx) : 0;
+    if (rc != 0)
+        return rc;
+    struct stat sb;
+    if (stat(path, &sb) != 0) {
+        if (!w->strict)
+            return w->fn(path, w->ctx);
+        return errno == ENOENT || errno == ENOTDIR ? 0 : -1;
+    }
+    if (depth > MAX_STUB_DEPTH)
+        return w->fn(path, w->ctx);
+    char *inner = NULL;
+    if (stub_of_dir(w, path, &sb, &inner) != 0)
+        return w->strict ? -1 : w->fn(path, w->ctx);
+    int saved = w->depth;
+    w->depth = depth;
+    if (inner || S_ISREG(sb.st_mode))
+        rc = read_stub(w, inner ? inner : path);
+    else
+        rc = w->strict ? 0 : w->fn(path, w->ctx);
+    w->depth = saved;
+    int e = errno;
+    free(inner);
+    errno = e;
+    return rc;
+}
+/* A line of the stub being read: the part a local line names is
+ * visited one stub deeper; remote and inmemory lines name nothing on
+ * disk. A line Xapian refuses is skipped by a lenient walk (opening the
+ * index says what is wrong) and fails a strict one (EINVAL). */
+static int on_line(gz_stub_line *line, const char *text, size_t len,
+                   void *ctx)
+{
+    (void)text;
+    (void)len;
+    walk *w = ctx;
+    if (line->kind == GZ_STUB_LOCAL)
+        return visit(w, line->path, w->depth + 1);
+    if (line->kind == GZ_STUB_UNKNOWN && w->strict) {
+        errno = EINVAL;
+        return -1;
+    }
+    return 0;
+}
+
+/* Each part the stub file `stub` names (visit). One that cannot be read
+ * (gone, not a regular file, over MAX_STUB_BYTES, no memory) names none
+ * to a lenient walk, and fails a strict one (-1 with errno). */
+static int read_stub(walk *w, const char *stub)
+{
+    char *text = NULL;
+    size_t len = 0;
+    if (read_text(stub, &text, &len) != 0)
+        return w->strict ? -1 : 0;
+    int rc = each_line(stub, text, len, on_line, w);
+    int e = errno;
+    free(text);
+    errno = e;
+    return rc < 0 && !w->strict ? 0 : rc;
 }
 
 int gz_stub_each_part(const char *stub, gz_stub_part_fn fn, void *ctx)
 {
-    return stub ? each_part(stub, 0, fn, ctx) : 0;
+    walk w = {fn, ctx, 0, 0};
+    return stub ? read_stub(&w, stub) : 0;
+}
+
+int gz_stub_each_path(const char *path, gz_stub_part_fn fn, void *ctx)
+{
+    walk w = {fn, ctx, 1, 0};
+    return visit(&w, path, 0);
 }
 
 typedef struct missing_ctx {
@@ -89,13 +379,18 @@ static int empty_directory(const char *path)
     return empty;
 }
 
-/* A part is missing when it is not there, or is an empty directory: the
- * mount point of a disk that is not mounted (Xapian would make a new
- * database in either). */
+/* gz_stub_missing_part's fn: a part is missing when it is not there, or
+ * is an empty directory: the mount point of a disk that is not mounted
+ * (Xapian would make a new database in either). The empty path (an
+ * "auto" line without a path in a stub named without a directory) names
+ * no file: Xapian's own error ("Couldn't stat ''") says more than
+ * "names , which does not exist". */
 static int on_part_missing(const char *path, void *ctx)
 {
     struct stat sb;
     int r = 0;
+    if (!path[0])
+        return 0;
     if (stat(path, &sb) != 0)
         r = errno == ENOENT || errno == ENOTDIR ? GZ_PART_ABSENT : 0;
     else if (S_ISDIR(sb.st_mode) && empty_directory(path))

@@ -421,6 +421,38 @@ static void test_update_clears_killed_full(void **state)
     assert_true(exists("%s/hand.stub.d/g1700000000000000001-1", fx.tmp));
 }
 
+/* A generation named by the XAPIANDB of a directory that is also a
+ * database (`auto xb.idx.d/gA`, gA a database holding a XAPIANDB that
+ * names ../gB): Xapian opens gA, gazette-index writes through XAPIANDB
+ * (its shard reader reads that first), so gB is in use and an update
+ * keeps it, even marked as a killed build (the marker, stale, goes).
+ * The cleanup knew only what
+ * Xapian opens: it deleted gB, which the update then made again, empty,
+ * and filled from the corpus. */
+static void test_generation_behind_xapiandb_kept(void **state)
+{
+    (void)state;
+    char db[1100], gens[1200];
+    snprintf(db, sizeof db, "%s/xb.idx", fx.tmp);
+    snprintf(gens, sizeof gens, "%s.d", db);
+    const char *gb = "g1700000000000000001-4242";
+    /* -j1: gA one database (with -j2 it holds a XAPIANDB of its own) */
+    assert_int_equal(index_run("-j1 --full --db '%s' '%s'", db, fx.corpus),
+                     0);
+    assert_int_equal(index_run("-j1 --full --db '%s/xb2.idx' '%s'", fx.tmp,
+                               fx.corpus), 0);
+    assert_int_equal(tu_run("cd '%s' && mv \"$(sed -n 's|^auto ||p' "
+                            "xb2.idx)\" xb.idx.d/%s && : >xb.idx.d/%s.building "
+                            "&& echo 'auto ../%s' >\"$(sed -n 's|^auto ||p' "
+                            "xb.idx)/XAPIANDB\" && cp xb.idx.d/%s/iamglass "
+                            "gb-iamglass", fx.tmp, gb, gb, gb, gb), 0);
+    assert_int_equal(index_run("--db '%s' '%s'", db, fx.corpus), 0);
+    /* the same database (its revision file holds its UUID), unchanged */
+    assert_int_equal(tu_run("cd '%s' && cmp -s xb.idx.d/%s/iamglass "
+                            "gb-iamglass", fx.tmp, gb), 0);
+    assert_false(exists("%s/%s.building", gens, gb));   /* in use: stale */
+}
+
 /* `dir`/`name`: a corpus of one file of corpus/sample. */
 static void small_corpus(char *dir, size_t size, const char *name)
 {
@@ -1085,6 +1117,7 @@ int main(void)
         cmocka_unit_test(test_archived_index_survives),
         cmocka_unit_test(test_two_generation_stub),
         cmocka_unit_test(test_stub_naming_shards_of_a_generation),
+        cmocka_unit_test(test_generation_behind_xapiandb_kept),
         cmocka_unit_test(test_db_symlink_refused),
         cmocka_unit_test(test_undeletable_old_generation_is_a_warning),
         cmocka_unit_test(test_xapian_check_as_documented),

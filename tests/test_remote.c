@@ -1223,6 +1223,32 @@ static void test_stub_with_a_missing_index(void **state)
                                                       "Gazette index format 99"));
 }
 
+/* A local stub line without a path ("auto") names the stub's directory,
+ * as Xapian reads it: opened partially, the stub is opened line by line,
+ * that line is left out (the directory holds no index) with a warning
+ * naming it, and the other line is searched. It was not split: the whole
+ * stub was unavailable. */
+static void test_stub_line_without_path(void **state)
+{
+    (void)state;
+    char stub[4200], text[4300], dir[8500];
+    const char *slash = strrchr(fx.half_a, '/');
+    snprintf(text, sizeof text, "auto %s\nauto\n", slash + 1);
+    write_stub("a-and-dir.stub", text, stub, sizeof stub);
+    snprintf(dir, sizeof dir, "%s/ in %s", fx.tmp, stub);
+    gazette_index_t *index = NULL;
+    assert_int_not_equal(gazette_index_open(stub, &index), GAZETTE_STATUS_OK);
+    const char *names[1] = {stub};
+    assert_int_equal(gazette_index_open_multi(
+                         names, 1, GAZETTE_OPEN_SKIP_UNAVAILABLE, &index),
+                     GAZETTE_STATUS_OK);
+    gazette_results_t *r = search_in(index, "the", 40);
+    assert_half_a_only(r, stub);
+    assert_non_null(strstr(gazette_results_warning(r), dir));
+    gazette_results_free(r);
+    gazette_index_close(index);
+}
+
 /* The audit's case on the command line: --db STUB with a server of the
  * stub down fails with exit status 74 naming it, and with --partial
  * prints the live half's hits and the warning, exit status 0. */
@@ -1428,6 +1454,7 @@ int main(void)
         cmocka_unit_test(test_stub_server_stops),
         cmocka_unit_test(test_stub_with_a_silent_server),
         cmocka_unit_test(test_stub_with_a_missing_index),
+        cmocka_unit_test(test_stub_line_without_path),
         cmocka_unit_test(test_cli_several_indexes),
         cmocka_unit_test(test_cli_stub_partial),
         cmocka_unit_test(test_sigpipe_guard),

@@ -1651,6 +1651,100 @@ static void test_sharded_index_missing_a_shard_is_66(void **state)
     assert_int_equal(qy("--db '%s' aid", fx.db), 0);
 }
 
+/* tmp/<name>: a stub file holding `head`, the path of the index fx.db,
+ * then `tail` (printf formats); its path into `stub`. */
+static void write_stub_around_db(const char *name, const char *head,
+                                 const char *tail, char *stub, size_t size)
+{
+    snprintf(stub, size, "%s/%s", fx.tmp, name);
+    FILE *f = fopen(stub, "w");
+    assert_non_null(f);
+    fprintf(f, "%s%s%s", head, fx.db, tail);
+    assert_int_equal(fclose(f), 0);
+}
+
+/* A stub line of a backend Xapian 1.4 does not have ("honey", which came
+ * later) makes it refuse the stub ("Bad line"): the index is damaged
+ * (65; gazette-index refuses to write into it, 64), and its path is no
+ * missing database. It was read as one: both programs said "the stub
+ * file names gone.idx, which does not exist" (66). */
+static void test_stub_honey_line_is_damage(void **state)
+{
+    (void)state;
+    assert_int_equal(ix("-q --db '%s' '%s'", fx.db, fx.corpus), 0);
+    char stub[2048];
+    write_stub_around_db("honey.stub", "auto ", "\nhoney gone.idx\n", stub,
+                         sizeof stub);
+    assert_int_equal(qy("--db '%s' aid", stub), 65);
+    expect_in("err.txt", "honey.stub:2: Bad line");
+    assert_int_equal(count_lines(slurp("err.txt")), 1);
+    assert_int_equal(ix("--db '%s' '%s'", stub, fx.corpus), 64);
+    expect_in("err.txt", "honey.stub: it exists and is not a Xapian index");
+    assert_int_equal(access(tu_path_in(fx.tmp, "gone.idx"), F_OK), -1);
+}
+
+/* A stub whose line ends "\r\n" (written on Windows): Xapian opens
+ * "DB\r", which does not exist, so both programs say so and exit 66,
+ * and the update changes nothing. The '\r' was cut by Gazette's readers
+ * alone: the update wrote into DB, which gazette-query could not open
+ * (65, "Couldn't stat 'DB\r'"). */
+static void test_stub_crlf_names_a_missing_database(void **state)
+{
+    (void)state;
+    assert_int_equal(ix("-q --db '%s' '%s'", fx.db, fx.corpus), 0);
+    uint64_t n = articles(fx.db);
+    char stub[2048];
+    write_stub_around_db("crlf.stub", "auto ", "\r\n", stub, sizeof stub);
+    tu_write_file(fx.corpus, "world/new.txt", "New\n\nNew article.\n", 18);
+    assert_int_equal(qy("--db '%s' aid", stub), 66);
+    expect_in("err.txt", "crlf.stub: the stub file names ");
+    assert_int_equal(ix("--db '%s' '%s'", stub, fx.corpus), 66);
+    expect_in("err.txt", "which does not exist (nothing changed");
+    assert_int_equal(articles(fx.db), n);
+}
+
+/* A comment line longer than a reader's buffer is one line: its end is no
+ * "auto gone.idx" line. It was one for Gazette's readers (fgets into 4200
+ * bytes; not for Xapian): the update refused, naming gone.idx (66), and
+ * without that check would have made gone.idx, empty. */
+static void test_stub_long_comment_is_one_line(void **state)
+{
+    (void)state;
+    assert_int_equal(ix("-q --db '%s' '%s'", fx.db, fx.corpus), 0);
+    static char head[4199 + 32];
+    memset(head, '#', 4199);   /* what fgets read of it: the rest a line */
+    strcpy(head + 4199, "auto gone.idx\nauto ");
+    char stub[2048];
+    write_stub_around_db("long.stub", head, "\n", stub, sizeof stub);
+    assert_int_equal(qy("--db '%s' aid", stub), 0);
+    assert_int_equal(ix("-q --db '%s' '%s'", stub, fx.corpus), 0);
+    assert_int_equal(access(tu_path_in(fx.tmp, "gone.idx"), F_OK), -1);
+}
+
+/* Stubs naming stubs: a database missing behind 6 of them (Xapian follows
+ * any number) is missing as behind one: 66 from both programs, and the
+ * update creates nothing. Gazette looked 4 deep: gazette-query called the
+ * index damaged (65), and the update made the database, empty, and added
+ * every article to it. */
+static void test_stub_chain_naming_missing_database(void **state)
+{
+    (void)state;
+    assert_int_equal(ix("-q --db '%s' '%s'", fx.db, fx.corpus), 0);
+    for (int i = 1; i <= 6; i++) {
+        char name[32], line[64];
+        snprintf(name, sizeof name, "s%d", i);
+        snprintf(line, sizeof line, i < 6 ? "auto s%d\n" : "auto gone.idx\n",
+                 i + 1);
+        tu_write_file(fx.tmp, name, line, strlen(line));
+    }
+    const char *s1 = tu_path_in(fx.tmp, "s1");
+    assert_int_equal(qy("--db '%s' aid", s1), 66);
+    expect_in("err.txt", "/gone.idx, which does not exist");
+    assert_int_equal(ix("--db '%s' '%s'", s1, fx.corpus), 66);
+    expect_in("err.txt", "/gone.idx, which does not exist");
+    assert_int_equal(access(tu_path_in(fx.tmp, "gone.idx"), F_OK), -1);
+}
+
 /* A skipped file: exit 1 and one line naming it on stderr; with --quiet
  * exit 1 and nothing at all (not the file, not the summary), as --help
  * says of both. */
@@ -2528,6 +2622,10 @@ int main(void)
         T(test_overlapping_roots_refused),
         T(test_stub_naming_missing_part_is_66),
         T(test_sharded_index_missing_a_shard_is_66),
+        T(test_stub_honey_line_is_damage),
+        T(test_stub_crlf_names_a_missing_database),
+        T(test_stub_long_comment_is_one_line),
+        T(test_stub_chain_naming_missing_database),
         T(test_quiet_hides_skipped_files),
         T(test_symlink_out_is_skipped_not_scanned),
         T(test_symlink_within_root_is_ignored),

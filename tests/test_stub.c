@@ -1,0 +1,558 @@
+/*
+ * test_stub.c - Xapian stub files as Gazette reads them (schema/stub.c):
+ * one line as Xapian 1.4 reads it (gz_stub_lex, against
+ * read_stub_file in xapian-core/backends/databasehelpers.h), and the
+ * readers built on it: the parts a stub names (gz_stub_missing_part),
+ * the shards gazette-index writes (gz_shards_locate), and what an index
+ * goes through, which decides which generations may be deleted
+ * (gz_stub_refs_collect, the strict walk).
+ *
+ * Scratch files only; no index is built.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "schema.h"
+#include "shards.h"
+#include "stub_refs.h"
+#include "test_util.h"
+
+static char *tmp;   /* scratch directory of the group */
+
+static int setup(void **state)
+{
+    (void)state;
+    tmp = tu_mkdtemp("stub");
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    tu_rmtree(tmp);
+    free(tmp);
+    return 0;
+}
+
+/* Write `text` to tmp/name; its path in a static buffer (tu_path_in). */
+static const char *put(const char *name, const char *text)
+{
+    tu_write_file(tmp, name, text, strlen(text));
+    return tu_path_in(tmp, name);
+}
+
+/* gz_stub_lex of the C string `line` in the stub file `stub`, into *out
+ * (the caller frees it); the call must succeed. */
+static void lex(const char *stub, const char *line, gz_stub_line *out)
+{
+    assert_int_equal(gz_stub_lex(stub, line, strlen(line), out), 0);
+}
+
+/* `line` of stub `stub` is of `kind` and names no path, host or server. */
+static void expect_kind(const char *stub, const char *line, gz_stub_kind kind)
+{
+    gz_stub_line l;
+    lex(stub, line, &l);
+    assert_int_equal(l.kind, kind);
+    if (kind != GZ_STUB_REMOTE_PROGRAM)
+        assert_null(l.remote);
+    assert_null(l.path);
+    assert_null(l.host);
+    gz_stub_line_free(&l);
+}
+
+/* `line` of stub `stub` names the local database `path`. */
+static void expect_path(const char *stub, const char *line, const char *path)
+{
+    gz_stub_line l;
+    lex(stub, line, &l);
+    assert_int_equal(l.kind, GZ_STUB_LOCAL);
+    assert_string_equal(l.path, path);
+    assert_null(l.remote);
+    assert_null(l.host);
+    gz_stub_line_free(&l);
+    assert_null(l.path);
+}
+
+/* `line` names the server `host`, written `remote` after "remote ". */
+static void expect_server(const char *line, const char *remote,
+                          const char *host)
+{
+    gz_stub_line l;
+    lex("d/s", line, &l);
+    assert_int_equal(l.kind, GZ_STUB_REMOTE_TCP);
+    assert_string_equal(l.remote, remote);
+    assert_string_equal(l.host, host);
+    assert_null(l.path);
+    gz_stub_line_free(&l);
+}
+
+/* Empty lines and comments name nothing; a line ends at '\n' only. */
+static void test_lex_skips(void **state)
+{
+    (void)state;
+    expect_kind("d/s", "", GZ_STUB_SKIP);
+    expect_kind("d/s", "\n", GZ_STUB_SKIP);
+    expect_kind("d/s", "#", GZ_STUB_SKIP);
+    expect_kind("d/s", "# auto gone\n", GZ_STUB_SKIP);
+    expect_kind("d/s", "#auto gone", GZ_STUB_SKIP);
+    /* not empty: a '\r' is a character of the line, as are spaces */
+    expect_kind("d/s", "\r\n", GZ_STUB_UNKNOWN);
+    expect_kind("d/s", " \n", GZ_STUB_UNKNOWN);
+    expect_kind("d/s", " # comment", GZ_STUB_UNKNOWN);
+}
+
+/* "auto", "glass" and "chert" PATH: relative to the stub's directory
+ * unless absolute, taken as written after the first space. */
+static void test_lex_local_paths(void **state)
+{
+    (void)state;
+    expect_path("d/s", "auto a.idx\n", "d/a.idx");
+    expect_path("d/s", "auto a.idx", "d/a.idx");
+    expect_path("d/s", "glass a.idx\n", "d/a.idx");
+    expect_path("d/s", "chert a.idx\n", "d/a.idx");
+    expect_path("/x/y/XAPIANDB", "auto shard0\n", "/x/y/shard0");
+    expect_path("d/s", "auto /abs/a.idx\n", "/abs/a.idx");
+    expect_path("s", "auto a.idx\n", "a.idx");   /* no directory */
+    expect_path("d//s", "auto a\n", "d//a");
+    expect_path("d/s", "auto ../up/a\n", "d/../up/a");
+    /* every byte after the first space is the path's */
+    expect_path("d/s", "auto  two spaces\n", "d/ two spaces");
+    expect_path("d/s", "auto a.idx \n", "d/a.idx ");
+    expect_path("d/s", "auto a.idx\r\n", "d/a.idx\r");
+    expect_path("d/s", "auto a\rb\n", "d/a\rb");
+    /* no PATH: the stub's directory itself ("" without one) */
+    expect_path("d/s", "auto\n", "d/");
+    expect_path("d/s", "auto \n", "d/");
+    expect_path("d/s", "glass", "d/");
+    expect_path("s", "auto\n", "");
+}
+
+/* A long line is one line (no buffer splits it). */
+static void test_lex_long_line(void **state)
+{
+    (void)state;
+    size_t n = 100000;
+    char *line = malloc(n + 8), *want = malloc(n + 8);
+    assert_non_null(line);
+    assert_non_null(want);
+    memcpy(line, "auto ", 5);
+    memset(line + 5, 'x', n);
+    memcpy(line + 5 + n, "\n", 2);
+    memcpy(want, "d/", 2);
+    memset(want + 2, 'x', n);
+    want[2 + n] = '\0';
+    expect_path("d/s", line, want);
+    line[0] = '#';
+    expect_kind("d/s", line, GZ_STUB_SKIP);
+    free(line);
+    free(want);
+}
+
+/* A NUL byte: the TYPE must still be the whole word before the space, a
+ * path ends there (as Xapian's file names do). */
+static void test_lex_nul_bytes(void **state)
+{
+    (void)state;
+    gz_stub_line l;
+    assert_int_equal(gz_stub_lex("d/s", "auto\0 a\n", 8, &l), 0);
+    assert_int_equal(l.kind, GZ_STUB_UNKNOWN);
+    gz_stub_line_free(&l);
+    assert_int_equal(gz_stub_lex("d/s", "auto a\0b\n", 9, &l), 0);
+    assert_int_equal(l.kind, GZ_STUB_LOCAL);
+    assert_string_equal(l.path, "d/a");
+    gz_stub_line_free(&l);
+    assert_int_equal(gz_stub_lex("d/s", "#\0auto a\n", 9, &l), 0);
+    assert_int_equal(l.kind, GZ_STUB_SKIP);
+    gz_stub_line_free(&l);
+}
+
+/* What Xapian 1.4 does not open: other backends (honey came after
+ * 1.4, flint went before), case, a space before the type. */
+static void test_lex_unknown(void **state)
+{
+    (void)state;
+    const char *const lines[] = {
+        "honey a.idx\n", "flint a.idx\n", "Auto a.idx\n", "AUTO a.idx\n",
+        " auto a.idx\n", "\tauto a.idx\n", "auto\ta.idx\n", "autoa.idx\n",
+        "auto\r\n", "glass\r\n", "inmemory x\n", "inmemory\r\n",
+        "tcp://h:1\n", "remote\n", "remote \n", "remote h\n",
+        "remote [::1]\n", "remote [h:1]\n", "remote\th:1\n", "remoteh:1\n",
+        "x\n",
+    };
+    for (size_t i = 0; i < sizeof lines / sizeof *lines; i++) {
+        gz_stub_line l;
+        lex("d/s", lines[i], &l);
+        if (l.kind != GZ_STUB_UNKNOWN)
+            fail_msg("'%s' read as kind %d", lines[i], (int)l.kind);
+        assert_null(l.path);
+        assert_null(l.remote);
+        assert_null(l.host);
+        gz_stub_line_free(&l);
+    }
+}
+
+/* "inmemory" (nothing after it, or one space) names nothing on disk. */
+static void test_lex_inmemory(void **state)
+{
+    (void)state;
+    expect_kind("d/s", "inmemory\n", GZ_STUB_INMEMORY);
+    expect_kind("d/s", "inmemory \n", GZ_STUB_INMEMORY);
+    expect_kind("d/s", "inmemory", GZ_STUB_INMEMORY);
+}
+
+/* "remote HOST:PORT" split at the last ':', brackets off an IPv6
+ * address; "remote :PROGRAM ARGS" runs a program. The PORT is not
+ * checked here (Xapian takes atoi of it): the caller does. */
+static void test_lex_remote(void **state)
+{
+    (void)state;
+    expect_server("remote h:7000\n", "h:7000", "h");
+    expect_server("remote 127.0.0.1:7000", "127.0.0.1:7000", "127.0.0.1");
+    expect_server("remote [::1]:7000\n", "[::1]:7000", "::1");
+    expect_server("remote h:\n", "h:", "h");
+    expect_server("remote h:x\n", "h:x", "h");
+    expect_server("remote h:7000\r\n", "h:7000\r", "h");
+    expect_server("remote [h]:1\n", "[h]:1", "h");
+    expect_server("remote []:1\n", "[]:1", "");
+    expect_server("remote [:1\n", "[:1", "[");
+
+    gz_stub_line l;
+    lex("d/s", "remote :xapian-progsrv /srv/a.idx\n", &l);
+    assert_int_equal(l.kind, GZ_STUB_REMOTE_PROGRAM);
+    assert_string_equal(l.remote, ":xapian-progsrv /srv/a.idx");
+    assert_null(l.host);
+    assert_null(l.path);
+    gz_stub_line_free(&l);
+    lex("d/s", "remote :7000", &l);   /* a program, not a port */
+    assert_int_equal(l.kind, GZ_STUB_REMOTE_PROGRAM);
+    assert_string_equal(l.remote, ":7000");
+    gz_stub_line_free(&l);
+    lex("d/s", "remote ::1:7000", &l);   /* so is an IPv6 address bare */
+    assert_int_equal(l.kind, GZ_STUB_REMOTE_PROGRAM);
+    gz_stub_line_free(&l);
+}
+
+
+/* gz_stub_missing_part of the stub tmp/name: the part missing, or NULL
+ * (the returned string is static). */
+static const char *missing_part(const char *name)
+{
+    static char part[8192];
+    return gz_stub_missing_part(tu_path_in(tmp, name), part, sizeof part)
+               ? part : NULL;
+}
+
+/* The part missing from the stub tmp/name is `want`. */
+static void expect_missing(const char *name, const char *want)
+{
+    const char *got = missing_part(name);
+    if (!got)
+        fail_msg("%s: no part missing, %s expected", name, want);
+    assert_string_equal(got, want);
+}
+
+/* "honey" is no backend of Xapian 1.4, which refuses the stub ("Bad
+ * line"): its path is no missing part (it was read as one, and
+ * gazette-query said the index was missing instead of damaged). */
+static void test_honey_names_no_part(void **state)
+{
+    (void)state;
+    put("present/iamglass", "");
+    put("honey.stub", "auto present\nhoney gone.idx\n");
+    assert_null(missing_part("honey.stub"));
+    put("auto.stub", "auto present\nauto gone.idx\n");
+    expect_missing("auto.stub", tu_path_in(tmp, "gone.idx"));
+}
+
+/* A line ends at '\n' only: in "auto present\r\n" Xapian opens
+ * "present\r", which is missing (the '\r' was cut: the part was taken
+ * for there). The shards gazette-index writes are read so too (it wrote
+ * "present" while Xapian could not open the index). */
+static void test_carriage_return_is_in_the_path(void **state)
+{
+    (void)state;
+    put("present/iamglass", "");
+    const char *stub = put("crlf.stub", "auto present\r\n");
+    char want[8192];
+    snprintf(want, sizeof want, "%s/present\r", tmp);
+    expect_missing("crlf.stub", want);
+    gz_shard_list l;
+    char err[512];
+    assert_int_equal(gz_shards_locate(stub, &l, err, sizeof err), 0);
+    assert_int_equal(l.n, 1);
+    assert_string_equal(l.paths[0], want);
+    gz_shards_free(&l);
+}
+
+/* A line longer than any buffer is one line: the end of a long comment
+ * is no line of its own (it was read as one, by both readers: "names
+ * gone.idx, which does not exist", and gazette-index would write it). */
+static void test_long_comment_is_one_line(void **state)
+{
+    (void)state;
+    put("present/iamglass", "");
+    size_t n = 4199;   /* what fgets into 4200 bytes read of the line */
+    char *text = malloc(n + 100);
+    assert_non_null(text);
+    memset(text, '#', n);
+    strcpy(text + n, "auto gone.idx\nauto present\n");
+    const char *stub = put("long.stub", text);
+    assert_null(missing_part("long.stub"));
+    gz_shard_list l;
+    char err[512];
+    assert_int_equal(gz_shards_locate(stub, &l, err, sizeof err), 0);
+    assert_int_equal(l.n, 1);
+    assert_string_equal(l.paths[0], tu_path_in(tmp, "present"));
+    gz_shards_free(&l);
+    free(text);
+}
+
+/* A stub file over 1 MiB is no stub file to Gazette (a single-file
+ * database, a document): gazette-index writes nothing through it (it read
+ * it whole, while the check of its parts had skipped it), and its parts
+ * are not checked. */
+static void test_stub_over_1_mib_is_not_read(void **state)
+{
+    (void)state;
+    size_t n = (1 << 20) + 1 - strlen("auto gone.idx\n");
+    char *text = malloc(n + 100);
+    assert_non_null(text);
+    memset(text, '#', n - 1);
+    strcpy(text + n - 1, "\nauto gone.idx\n");
+    const char *stub = put("big.stub", text);
+    assert_null(missing_part("big.stub"));
+    gz_shard_list l;
+    char err[512];
+    assert_int_equal(gz_shards_locate(stub, &l, err, sizeof err), -1);
+    assert_non_null(strstr(err, "big.stub: File too large"));
+    /* at 1 MiB it is read */
+    text[0] = '\n';
+    strcpy(text + n - 2, "\nauto gone.idx\n");
+    stub = put("big.stub", text);
+    expect_missing("big.stub", tu_path_in(tmp, "gone.idx"));
+    assert_int_equal(gz_shards_locate(stub, &l, err, sizeof err), 0);
+    assert_int_equal(l.n, 1);
+    gz_shards_free(&l);
+    free(text);
+}
+
+/* Stubs naming stubs are followed 8 deep, as stub_refs.c follows them
+ * (it was 4: a part missing behind 6 stubs was not seen, and an update
+ * made it, empty); what a 9th names is checked, a 10th is not read. */
+static void test_nested_stubs_followed_8_deep(void **state)
+{
+    (void)state;
+    for (int i = 1; i <= 8; i++) {
+        char name[32], line[64];
+        snprintf(name, sizeof name, "s%d", i);
+        if (i < 8)
+            snprintf(line, sizeof line, "auto s%d\n", i + 1);
+        else
+            snprintf(line, sizeof line, "auto gone.idx\n");
+        put(name, line);
+    }
+    expect_missing("s1", tu_path_in(tmp, "gone.idx"));
+    put("s8", "auto s9\n");
+    put("s9", "auto gone.idx\n");
+    expect_missing("s1", tu_path_in(tmp, "gone.idx"));
+    put("s9", "auto s10\n");
+    put("s10", "auto gone.idx\n");
+    assert_null(missing_part("s1"));
+}
+
+/* "auto" without a path names the stub's directory (there: nothing
+ * missing), or "" for a stub named without one, which is no part
+ * missing either: Xapian's error ("Couldn't stat ''") says it. */
+static void test_line_without_path(void **state)
+{
+    (void)state;
+    put("bare.stub", "auto\n");
+    assert_null(missing_part("bare.stub"));
+    char cwd[4096];
+    assert_non_null(getcwd(cwd, sizeof cwd));
+    assert_int_equal(chdir(tmp), 0);
+    int missing = gz_stub_missing_part("bare.stub", NULL, 0);
+    assert_int_equal(chdir(cwd), 0);
+    assert_int_equal(missing, 0);
+}
+
+/* gz_stub_refs_collect of tmp/name into *refs (the caller frees it): its
+ * result; errno into *err. */
+static int collect(const char *name, gz_stub_refs *refs, int *err)
+{
+    errno = 0;
+    int rc = gz_stub_refs_collect(tu_path_in(tmp, name), refs);
+    *err = errno;
+    return rc;
+}
+
+/* 1 when `refs` holds tmp/name (which must exist). */
+static int holds(const gz_stub_refs *refs, const char *name)
+{
+    struct stat sb;
+    assert_int_equal(stat(tu_path_in(tmp, name), &sb), 0);
+    return gz_stub_refs_has(refs, &sb);
+}
+
+/* The stub tmp/name, "auto g1" then `line`, makes the walk fail with
+ * `err` (0: not fail, and hold g1). */
+static void expect_refs(const char *name, const char *line, int err)
+{
+    char text[256];
+    snprintf(text, sizeof text, "auto g1\n%s", line);
+    put(name, text);
+    gz_stub_refs refs;
+    int got;
+    int rc = collect(name, &refs, &got);
+    if (err && (rc != -1 || got != err))
+        fail_msg("'%s': %d, errno %d (%d expected)", line, rc, got, err);
+    if (!err && (rc != 0 || !holds(&refs, "g1")))
+        fail_msg("'%s': %d, errno %d (0 expected)", line, rc, got);
+    gz_stub_refs_free(&refs);
+}
+
+/* A line Xapian refuses means not knowing what the index uses (EINVAL):
+ * "remote" without HOST:PORT among them (taken for a server before), as
+ * honey, flint, a leading space. What Xapian accepts is known: remote
+ * servers and programs, "inmemory" with or without a space (with it,
+ * refused before), and a local line without a path (it names the stub's
+ * directory; refused before). */
+static void test_refs_lines_as_xapian_reads_them(void **state)
+{
+    (void)state;
+    put("g1/iamglass", "");
+    expect_refs("r1", "remote h\n", EINVAL);
+    expect_refs("r2", "remote \n", EINVAL);
+    expect_refs("r3", "remote [::1]\n", EINVAL);
+    expect_refs("r4", "honey g2\n", EINVAL);
+    expect_refs("r5", "flint g2\n", EINVAL);
+    expect_refs("r6", " auto g2\n", EINVAL);
+    expect_refs("r7", "inmemory x\n", EINVAL);
+    expect_refs("r8", "remote h:7000\n", 0);
+    expect_refs("r9", "remote [::1]:7000\n", 0);
+    expect_refs("r10", "remote :xapian-progsrv g2\n", 0);
+    expect_refs("r11", "inmemory\n", 0);
+    expect_refs("r12", "inmemory \n", 0);
+    expect_refs("r13", "# comment\n\n", 0);
+    expect_refs("r14", "auto\n", 0);
+    gz_stub_refs refs;
+    int err;
+    put("sub/bare.stub", "auto\n");   /* its directory, with its parents */
+    assert_int_equal(collect("sub/bare.stub", &refs, &err), 0);
+    assert_true(holds(&refs, "sub"));
+    gz_stub_refs_free(&refs);
+}
+
+/* "auto g1\r\n" names "g1\r", as Xapian and gazette-index's writer open
+ * it: g1 is not used (it was: the '\r' was cut). */
+static void test_refs_carriage_return_is_in_the_path(void **state)
+{
+    (void)state;
+    put("g1/iamglass", "");
+    put("crlf.stub", "auto g1\r\n");
+    gz_stub_refs refs;
+    int err;
+    assert_int_equal(collect("crlf.stub", &refs, &err), 0);
+    assert_true(holds(&refs, "crlf.stub"));
+    assert_false(holds(&refs, "g1"));
+    gz_stub_refs_free(&refs);
+}
+
+/* A stub over 1 MiB is not read: not knowing (EFBIG). It was read
+ * whole, whatever its size. */
+static void test_refs_stub_over_1_mib(void **state)
+{
+    (void)state;
+    put("g1/iamglass", "");
+    size_t n = 1 << 20;
+    char *text = malloc(n + 16);
+    assert_non_null(text);
+    memset(text, '#', n);
+    strcpy(text + n, "\nauto g1\n");
+    put("big.stub", text);
+    free(text);
+    gz_stub_refs refs;
+    int err;
+    assert_int_equal(collect("big.stub", &refs, &err), -1);
+    assert_int_equal(err, EFBIG);
+    gz_stub_refs_free(&refs);
+}
+
+/* A directory holding a database and a XAPIANDB: Xapian opens the
+ * database, gazette-index's writer the databases XAPIANDB names
+ * (shards.c reads it first): both are in use. Only the first was known,
+ * and an update deleted a generation it then wrote into. */
+static void test_refs_xapiandb_beside_a_database(void **state)
+{
+    (void)state;
+    put("d/iamglass", "");
+    put("d/XAPIANDB", "auto ../g2\n");
+    put("g2/iamglass", "");
+    put("db.stub", "auto d\n");
+    gz_stub_refs refs;
+    int err;
+    assert_int_equal(collect("db.stub", &refs, &err), 0);
+    assert_true(holds(&refs, "d"));
+    assert_true(holds(&refs, "g2"));
+    gz_stub_refs_free(&refs);
+    assert_int_equal(collect("d", &refs, &err), 0);   /* d as the index */
+    assert_true(holds(&refs, "g2"));
+    gz_stub_refs_free(&refs);
+}
+
+/* What was not known stays so: a stub that cannot be read (a XAPIANDB
+ * that is a directory), stubs nested 9 deep (ELOOP, as Xapian loops on
+ * a stub naming itself), and a missing index uses nothing. */
+static void test_refs_not_known(void **state)
+{
+    (void)state;
+    gz_stub_refs refs;
+    int err;
+    assert_int_equal(tu_run("mkdir -p '%s/x/XAPIANDB'", tmp), 0);
+    assert_int_equal(collect("x", &refs, &err), -1);
+    gz_stub_refs_free(&refs);
+    put("self.stub", "auto self.stub\n");
+    assert_int_equal(collect("self.stub", &refs, &err), -1);
+    assert_int_equal(err, ELOOP);
+    gz_stub_refs_free(&refs);
+    assert_int_equal(collect("none.idx", &refs, &err), 0);
+    struct stat sb;   /* only the directories above it */
+    assert_int_equal(stat(tmp, &sb), 0);
+    assert_true(gz_stub_refs_has(&refs, &sb));
+    gz_stub_refs_free(&refs);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_lex_skips),
+        cmocka_unit_test(test_lex_local_paths),
+        cmocka_unit_test(test_lex_long_line),
+        cmocka_unit_test(test_lex_nul_bytes),
+        cmocka_unit_test(test_lex_unknown),
+        cmocka_unit_test(test_lex_inmemory),
+        cmocka_unit_test(test_lex_remote),
+        cmocka_unit_test(test_honey_names_no_part),
+        cmocka_unit_test(test_carriage_return_is_in_the_path),
+        cmocka_unit_test(test_long_comment_is_one_line),
+        cmocka_unit_test(test_stub_over_1_mib_is_not_read),
+        cmocka_unit_test(test_nested_stubs_followed_8_deep),
+        cmocka_unit_test(test_line_without_path),
+        cmocka_unit_test(test_refs_lines_as_xapian_reads_them),
+        cmocka_unit_test(test_refs_carriage_return_is_in_the_path),
+        cmocka_unit_test(test_refs_stub_over_1_mib),
+        cmocka_unit_test(test_refs_xapiandb_beside_a_database),
+        cmocka_unit_test(test_refs_not_known),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
