@@ -1683,6 +1683,26 @@ static void test_stub_honey_line_is_damage(void **state)
     assert_int_equal(access(tu_path_in(fx.tmp, "gone.idx"), F_OK), -1);
 }
 
+/* A stub line "auto " and a NUL byte before its path names no database
+ * gazette-index can write: refused (65), nothing created in the stub's
+ * directory (the lexer counted the bytes after the NUL as a path). */
+static void test_stub_line_with_nul_path_is_refused(void **state)
+{
+    (void)state;
+    char dir[2048], stub[2100], glass[2100];
+    snprintf(dir, sizeof dir, "%s/nulstub", fx.tmp);
+    assert_int_equal(mkdir(dir, 0755), 0);
+    snprintf(stub, sizeof stub, "%s/db.stub", dir);
+    FILE *f = fopen(stub, "w");
+    assert_non_null(f);
+    fwrite("auto \0x\n", 1, 8, f);
+    fclose(f);
+    assert_int_equal(ix("--db '%s' '%s'", stub, fx.corpus), 65);
+    expect_in("err.txt", "is not a local database gazette-index can write");
+    snprintf(glass, sizeof glass, "%s/iamglass", dir);
+    assert_int_equal(access(glass, F_OK), -1);
+}
+
 /* A stub whose line ends "\r\n" (written on Windows): Xapian opens
  * "DB\r", which does not exist, so both programs say so and exit 66,
  * and the update changes nothing. The '\r' was cut by Gazette's readers
@@ -2623,6 +2643,7 @@ int main(void)
         T(test_stub_naming_missing_part_is_66),
         T(test_sharded_index_missing_a_shard_is_66),
         T(test_stub_honey_line_is_damage),
+        T(test_stub_line_with_nul_path_is_refused),
         T(test_stub_crlf_names_a_missing_database),
         T(test_stub_long_comment_is_one_line),
         T(test_stub_chain_naming_missing_database),
