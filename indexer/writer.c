@@ -262,6 +262,7 @@ gazette_status_t gazette_writer_open(const char *path, const char *language,
                  "%.400s, %s (nothing written)", w->path, part,
                  gz_stub_part_problem(missing));
         free_writer(w);
+        free(name);
         return GAZETTE_STATUS_INPUT_NOT_FOUND;
     }
     gz_index_outcome outcome = gz_index_open_locked(
