@@ -378,8 +378,6 @@ static void on_progress(const gz_index_stats *so_far, void *ctx)
     emit(u, GAZETTE_EVENT_PROGRESS, NULL, NULL);
 }
 
-/* Read the synonyms file, if any, before anything is written: a bad file
- * changes nothing. */
 /* The status of a synonyms or entity aliases file that could not be
  * read, from the errno its reader left (rules_file.h): missing, not
  * readable (permissions, a directory, a failing disk), out of memory, or
@@ -395,6 +393,8 @@ static gazette_status_t rules_file_status(int error)
     }
 }
 
+/* Read the synonyms file, if any, before anything is written: a bad file
+ * changes nothing. */
 static gazette_status_t read_synonyms(gazette_update_t *u, gz_synonyms **out)
 {
     *out = NULL;
