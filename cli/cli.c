@@ -1,6 +1,5 @@
 /* cli.c - shared by the command-line programs (cli.h). */
 #include "cli.h"
-#include "path.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -292,5 +291,15 @@ void cli_bad_option(int c, char *const *argv, const char *optstring,
 
 size_t cli_index_name_length(const char *path)
 {
-    return gz_path_trimmed_length(path);
+    /* as util/path.c's gz_path_trimmed_length, which the library does not
+     * export */
+    size_t n = strlen(path);
+    for (;;) {
+        while (n > 1 && path[n - 1] == '/')
+            n--;
+        if (n > 2 && path[n - 1] == '.' && path[n - 2] == '/')
+            n -= 2;
+        else
+            return n;
+    }
 }
