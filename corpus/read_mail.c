@@ -629,18 +629,7 @@ static char *flowed_text(char *text, size_t *len, int delsp)
         p = nl ? nl + 1 : end;
     }
     free(text);
-    if (out.failed) {
-        free(out.data);
-        return NULL;
-    }
-    if (!out.data) {
-        out.data = malloc(1);
-        if (!out.data)
-            return NULL;
-        out.data[0] = '\0';
-    }
-    *len = out.len;
-    return out.data;
+    return gz_buf_take(&out, len);
 }
 
 /* The text of the text/plain `part` (part_text), its flowed lines joined
@@ -752,18 +741,11 @@ static char *message_body(corpus_reader *rd, GMimeMessage *msg, size_t *len)
         free(t);
     }
     free(parts.v);
-    if (nomem || body.failed) {
-        free(body.data);
+    if (nomem) {
+        gz_buf_free(&body);
         return NULL;
     }
-    if (!body.data) {
-        body.data = malloc(1);
-        if (!body.data)
-            return NULL;
-        body.data[0] = '\0';
-    }
-    *len = body.len;
-    return body.data;
+    return gz_buf_take(&body, len);
 }
 
 /* ------------------------------------------------------------ the fields */

@@ -36,3 +36,17 @@ void gz_buf_free(gz_buf *b)
     free(b->data);
     *b = (gz_buf){0};
 }
+
+char *gz_buf_take(gz_buf *b, size_t *len)
+{
+    if (!b->data)
+        gz_buf_put(b, "", 0);   /* "" rather than NULL */
+    if (b->failed) {
+        gz_buf_free(b);
+        return NULL;
+    }
+    char *s = b->data;
+    *len = b->len;
+    *b = (gz_buf){0};
+    return s;
+}

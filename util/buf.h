@@ -27,4 +27,9 @@ void gz_buf_put(gz_buf *b, const char *s, size_t n);
 /* Free the data and make `b` empty again (failed cleared). */
 void gz_buf_free(gz_buf *b);
 
+/* The string built, handed to the caller (free() it), its length in
+ * *len: an allocated "" when nothing was appended. NULL, the data freed,
+ * when an allocation failed. `b` is empty afterwards. */
+char *gz_buf_take(gz_buf *b, size_t *len);
+
 #endif /* GAZETTE_BUF_H */
