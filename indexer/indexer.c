@@ -1088,7 +1088,6 @@ typedef struct carry_ctx {
     gz_analyzer *analyzer;     /* analyses articles of no file again */
     char tag_sep;              /* between stored tags (format 1: ',') */
     uint64_t on_files;         /* live documents with a path term */
-    size_t api_articles;       /* articles of no file kept */
     xap_status status;
 } carry_ctx;
 
@@ -1256,7 +1255,6 @@ static int carry_api_document(xap_docid id, void *ctx)
         c->status = xap_writable_add_document(c->to, doc, NULL);
         if (c->status == XAP_OK)
             c->status = gz_spelling_add_document(&c->words, doc);
-        c->api_articles++;
     }
     xap_document_free(doc);
     xap_document_free(old);
