@@ -350,6 +350,14 @@ char *corpus_text_to_utf8(const char *s, size_t len, size_t *out_len);
  *   year first slashed   "2023/11/05"
  *   ISO 8601 basic       "20231105": exactly eight digits, a year from
  *                        1900 to 2199 (as in corpus_path_date)
+ *   ISO 8601 week dates  "2023-W44-7", "2023W447" (weeks 1-52, 53 in a
+ *                        long year; days 1-7 from Monday; the day may
+ *                        fall in the year before or after)
+ *   ISO 8601 ordinal     "2023-309" (days 1-365, 366 in a leap year; not
+ *                        the seven digits "2023309")
+ * (and the others of date.c's table: ctime's, JavaScript's, "5.11.2023").
+ * A date names a day: a year, a month ("2023-11", "Nov 2023") or a week
+ * ("2023-W44") is refused, not read as its first day (date.c).
  * Month names are English, full or abbreviated (3+ letters), any case.
  * Ranges are checked (Feb 29 only in leap years). The day is the calendar
  * day as written; a zone is checked but not applied. Surrounding

@@ -7,6 +7,18 @@
  * write a parser with the date_parser signature and add it to the table.
  * Parsers get the text with surrounding whitespace already trimmed and must
  * match all of it; they may use ymd_valid() and the scanning helpers here.
+ *
+ * Every form names one day: the index keeps a day (D, M and Y terms and a
+ * YYYYMMDD value, with no notion of precision), so a partial date, a year
+ * ("2024"), a month ("2024-03", "March 2024", "Mar 2024") or an ISO week
+ * without its day ("2024-W10"), is not understood rather than read as a
+ * first day the article does not claim. Such a text is kept as written
+ * (the reader's warning, date_text in the index) and the article is dated
+ * by its path when that holds a date. ISO 8601's week dates ("2024-W10-2",
+ * "2024W102") and ordinal dates ("2024-065") name a day and are read; the
+ * ordinal date's basic form ("2024065") is not: seven bare digits are as
+ * often an eight-digit date with a digit lost, or a number, and would be
+ * read as a wrong day without a warning.
  */
 #include "corpus.h"
 #include "ascii.h"
@@ -203,9 +215,23 @@ static int rfc9557_suffix(const char **p, const char *end)
     return 1;
 }
 
+/* What may follow a date in ISO 8601's extended form (calendar, week or
+ * ordinal): nothing, or 'T' or blanks (YAML's timestamps, Jekyll's front
+ * matter) and a time (see iso_time), and after a zone RFC 9557's
+ * "[Europe/Paris]". 1 when that reaches the end. */
+static int iso_tail(const char **p, const char *end)
+{
+    if (*p == end)
+        return 1;
+    const char *before = *p;
+    skip_blanks(p, end);
+    if (*p == before && !take_char(p, end, 'T') && !take_char(p, end, 't'))
+        return 0;
+    return iso_time(p, end) && rfc9557_suffix(p, end) && *p == end;
+}
+
 /* ISO 8601 / RFC 3339 calendar dates: "YYYY-MM-DD", optionally followed by
- * 'T' or blanks (YAML's timestamps, Jekyll's front matter) and a time (see
- * iso_time), and after a zone RFC 9557's "[Europe/Paris]". */
+ * a time (iso_tail). */
 static int parse_iso8601(const char *s, size_t len, ymd *out)
 {
     const char *p = s, *end = s + len;
@@ -214,17 +240,120 @@ static int parse_iso8601(const char *s, size_t len, ymd *out)
         !take_digits(&p, end, 2, &d.month) || !take_char(&p, end, '-') ||
         !take_digits(&p, end, 2, &d.day))
         return 0;
-    if (!ymd_valid(d.year, d.month, d.day))
+    if (!ymd_valid(d.year, d.month, d.day) || !iso_tail(&p, end))
         return 0;
-    if (p < end) {
-        const char *before = p;
-        skip_blanks(&p, end);
-        if (p == before && !take_char(&p, end, 'T') &&
-            !take_char(&p, end, 't'))
+    *out = d;
+    return 1;
+}
+
+/* The day `days` after 1970-01-01 into *out; 0 when it is outside the
+ * years 1-9999. */
+static int ymd_from_days(long long days, ymd *out)
+{
+    long long year;
+    int month, day;
+    gz_civil_from_days(days, &year, &month, &day);
+    if (year < 1 || year > 9999)
+        return 0;
+    out->year = (int)year;
+    out->month = month;
+    out->day = day;
+    return 1;
+}
+
+/* ISO weekday (1 Monday .. 7 Sunday) of the day `days` after 1970-01-01,
+ * a Thursday. */
+static int iso_weekday(long long days)
+{
+    long long r = (days + 3) % 7;
+    return (int)(r < 0 ? r + 7 : r) + 1;
+}
+
+/* Day `wday` (1 Monday .. 7 Sunday) of week `week` of ISO 8601's
+ * week-numbering year `year` into *out. Week 1 holds the year's first
+ * Thursday (and January 4th); a year has 52 weeks, 53 when it begins on
+ * a Thursday, or on a Wednesday in a leap year (then December 28th, in
+ * the last week always, is in week 53). 0 when there is no such week or
+ * day, or it falls outside the years 1-9999 (9999-W52-6 is in 10000). */
+static int week_date(int year, int week, int wday, ymd *out)
+{
+    if (year < 1 || year > 9999 || week < 1 || wday < 1 || wday > 7)
+        return 0;
+    long long jan4 = gz_days_from_civil(year, 1, 4);
+    long long monday = jan4 - (iso_weekday(jan4) - 1);   /* of week 1 */
+    long long weeks = (gz_days_from_civil(year, 12, 28) - monday) / 7 + 1;
+    if (week > weeks)
+        return 0;
+    return ymd_from_days(monday + (week - 1) * 7LL + (wday - 1), out);
+}
+
+/* ISO 8601's basic form of a time after a date in basic form: 'T', then
+ * "hhmm" or "hhmmss", a fraction of a second, a zone ("Z", "+0100"), each
+ * optional. 1 when that reaches the end. */
+static int basic_time(const char **p, const char *end)
+{
+    int h, m, sec;
+    if (!take_char(p, end, 'T') && !take_char(p, end, 't'))
+        return 0;
+    if (!take_digits(p, end, 2, &h) || !take_digits(p, end, 2, &m) ||
+        h > 23 || m > 59)
+        return 0;
+    if (take_digits(p, end, 2, &sec)) {
+        if (sec > 60)
             return 0;
-        if (!iso_time(&p, end) || !rfc9557_suffix(&p, end) || p != end)
-            return 0;
+        if (take_char(p, end, '.') || take_char(p, end, ',')) {
+            int digit, any = 0;
+            while (take_digits(p, end, 1, &digit))
+                any = 1;
+            if (!any)
+                return 0;
+        }
     }
+    if (*p < end && !iso_zone(p, end))
+        return 0;
+    return *p == end;
+}
+
+/* ISO 8601 week dates: "2024-W10-2" (Tuesday of week 10 of 2024, that is
+ * 2024-03-05) with what may follow an extended date (iso_tail), and the
+ * basic form "2024W102", alone or with a time in basic form
+ * ("2024W102T1000Z", basic_time). 'w' is read as 'W'. The week-numbering
+ * year may differ from the calendar year of the day: "2020-W01-1" is
+ * 2019-12-30. A week without its day ("2024-W10") is not a date. */
+static int parse_week_date(const char *s, size_t len, ymd *out)
+{
+    const char *p = s, *end = s + len;
+    int year, week, wday;
+    ymd d;
+    if (!take_digits(&p, end, 4, &year))
+        return 0;
+    int extended = take_char(&p, end, '-');
+    if ((!take_char(&p, end, 'W') && !take_char(&p, end, 'w')) ||
+        !take_digits(&p, end, 2, &week) ||
+        (extended && !take_char(&p, end, '-')) ||
+        !take_digits(&p, end, 1, &wday) || !week_date(year, week, wday, &d))
+        return 0;
+    if (extended ? !iso_tail(&p, end) : (p != end && !basic_time(&p, end)))
+        return 0;
+    *out = d;
+    return 1;
+}
+
+/* ISO 8601 ordinal dates in extended form: "2024-065" (day 65 of 2024,
+ * 2024-03-05; days 1-365, 366 in a leap year), with what may follow an
+ * extended date (iso_tail). Not the basic form "2024065" (see the top of
+ * this file). */
+static int parse_ordinal(const char *s, size_t len, ymd *out)
+{
+    const char *p = s, *end = s + len;
+    int year, yday;
+    ymd d;
+    if (!take_digits(&p, end, 4, &year) || !take_char(&p, end, '-') ||
+        !take_digits(&p, end, 3, &yday) || year < 1 || yday < 1 ||
+        yday > (gz_is_leap_year(year) ? 366 : 365) ||
+        !ymd_from_days(gz_days_from_civil(year, 1, 1) + yday - 1, &d) ||
+        !iso_tail(&p, end))
+        return 0;
     *out = d;
     return 1;
 }
@@ -555,31 +684,15 @@ static int parse_dotted(const char *s, size_t len, ymd *out)
 
 /* ISO 8601's basic form of a date and time: "20240305T100000Z",
  * "20240305T1000", "20240305T100000.5+0100" (the date as parse_compact
- * reads eight digits). */
+ * reads eight digits, the time as basic_time). */
 static int parse_compact_time(const char *s, size_t len, ymd *out)
 {
     const char *p = s + 8, *end = s + len;
-    int h, m, sec;
-    if (len < 13 || (*p != 'T' && *p != 't') || !parse_compact(s, 8, out))
+    ymd d;
+    if (len < 9 || !parse_compact(s, 8, &d) || !basic_time(&p, end))
         return 0;
-    p++;
-    if (!take_digits(&p, end, 2, &h) || !take_digits(&p, end, 2, &m) ||
-        h > 23 || m > 59)
-        return 0;
-    if (take_digits(&p, end, 2, &sec)) {
-        if (sec > 60)
-            return 0;
-        if (take_char(&p, end, '.') || take_char(&p, end, ',')) {
-            int digit, any = 0;
-            while (take_digits(&p, end, 1, &digit))
-                any = 1;
-            if (!any)
-                return 0;
-        }
-    }
-    if (p < end && !iso_zone(&p, end))
-        return 0;
-    return p == end;
+    *out = d;
+    return 1;
 }
 
 /* ------------------------------------------------------------- table */
@@ -587,6 +700,8 @@ static int parse_compact_time(const char *s, size_t len, ymd *out)
 /* Tried in order; the first that matches wins. Add new forms here. */
 static const date_parser parsers[] = {
     parse_iso8601,
+    parse_week_date,
+    parse_ordinal,
     parse_day_month_year,
     parse_month_day_year,
     parse_ctime,

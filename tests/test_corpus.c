@@ -1744,6 +1744,29 @@ static void test_parse_date(void **state)
          * logs write it */
         {"20231105T1000", 2023, 11, 5},
         {"20231105T100000Z", 2023, 11, 5},
+        /* ISO 8601 week dates: the day of the week-numbering year */
+        {"2024-W10-2", 2024, 3, 5},
+        {"2024W102", 2024, 3, 5},
+        {"2024w102", 2024, 3, 5},
+        {"2020-W01-1", 2019, 12, 30},                /* year before */
+        {"2025-W01-1", 2024, 12, 30},
+        {"2020-W53-7", 2021, 1, 3},                  /* 53 weeks, after */
+        {"2026-W53-1", 2026, 12, 28},                /* begins Thursday */
+        {"2004-W53-5", 2004, 12, 31},                /* leap, Wednesday */
+        {"0001-W01-1", 1, 1, 1},
+        {"9999-W52-5", 9999, 12, 31},
+        {"2024-W10-2T10:00:00Z", 2024, 3, 5},        /* times as ISO's */
+        {"2024-W10-2 10:00 +0100", 2024, 3, 5},
+        {"2024W102T1000Z", 2024, 3, 5},
+        /* ISO 8601 ordinal dates, extended form */
+        {"2024-065", 2024, 3, 5},
+        {"2023-065", 2023, 3, 6},
+        {"2024-060", 2024, 2, 29},
+        {"2024-366", 2024, 12, 31},                  /* leap year */
+        {"2023-365", 2023, 12, 31},
+        {"2023-001", 2023, 1, 1},
+        {"2024-065T10:00:00+01:00", 2024, 3, 5},
+        {"0001-001", 1, 1, 1},
     };
     for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
         int y = 0, m = 0, d = 0;
@@ -1794,6 +1817,42 @@ static void test_parse_date(void **state)
         "18991231T100000Z",           /* the years of eight digits */
         "2023 1105",
         "yesterday",
+        /* week dates: weeks 1-52, 53 only in a long year, days 1-7 */
+        "2024-W54-1",
+        "2024-W53-1",                 /* 2024 has 52 weeks */
+        "2021-W53-1",
+        "2024-W00-1",
+        "2024-W10-0",
+        "2024-W10-8",
+        "9999-W52-6",                 /* in the year 10000 */
+        "0000-W52-1",
+        "2024W54",
+        "2024-W10",                   /* a week, not a day */
+        "2024W10",
+        "2024-W1-2",
+        "2024-W102",                  /* basic and extended mixed */
+        "2024W10-2",
+        "2024-W10-2x",
+        "2024-W10-2T",
+        "2024W102T10",
+        "2024W1023",
+        /* ordinal dates: days 1-365, 366 in a leap year */
+        "2023-366",                   /* not a leap year */
+        "1900-366",
+        "2024-367",
+        "2024-000",
+        "0000-001",
+        "2024-65",
+        "2024-0650",
+        "2024-065x",
+        "2024065",                    /* basic form: seven digits */
+        /* a year or a month is not a day */
+        "2024",
+        "2024-03",
+        "202403",
+        "March 2024",
+        "Mar 2024",
+        "2024 March",
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         int y = -1, m = -1, d = -1;

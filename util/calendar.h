@@ -38,4 +38,19 @@ static inline void gz_civil_from_days(long long days, long long *year,
     *year = yoe + era * 400 + (*month <= 2);
 }
 
+/* The number of days from 1970-01-01 to year-month-day of the proleptic
+ * Gregorian calendar (negative before it): gz_civil_from_days' inverse.
+ * `month` 1..12, `day` 1..31, |year| below 10^12. */
+static inline long long gz_days_from_civil(long long year, int month,
+                                           int day)
+{
+    year -= month <= 2;                    /* years begin in March */
+    long long era = (year >= 0 ? year : year - 399) / 400;
+    long long yoe = year - era * 400;                     /* 0..399 */
+    long long mp = month > 2 ? month - 3 : month + 9;     /* 0 = March */
+    long long doy = (153 * mp + 2) / 5 + day - 1;         /* 0..365 */
+    long long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
 #endif /* GAZETTE_CALENDAR_H */
