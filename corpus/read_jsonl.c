@@ -5,11 +5,26 @@
  *    "author": "...", "source": "...", "url": "...", "tags": ["x", "y"]}
  *
  * Each non-blank line is parsed with jansson and must be a JSON object.
- * "body" may be called "text"; "id" is a string or an integer. The article
- * id is "<relpath>#<id>", or "<relpath>#line-<number>" when the line has
- * no id. Unknown keys are ignored. The id is kept as written, control
- * characters included, as a file name is: the index stores it whole
- * (schema.h) and printers escape it.
+ * "body" may be called "text"; as common exports name them, "headline" is
+ * read for the title when the line has no "title", and "content" for the
+ * body when it has no "body" or "text" (a key that is null counts as
+ * absent; the canonical key wins when both are there, even "" or of the
+ * wrong type). "title", "body" and "text" that are not strings make the
+ * line a bad line, but "headline" and "content", once keys nobody read,
+ * are only left out with a warning (an export's {"headline": {"main":
+ * ..}} must not cost the article its body).
+ *
+ * "id" is a string or an integer, printed in full (jansson reads integers
+ * below 2^63 exactly; a larger one is invalid JSON to it, and the line a
+ * bad line). A real that is whole and below 2^53 in magnitude, where every
+ * integer has its own double, is that integer ("id": 1.0 is "1", 1e3 is
+ * "1000", the same article id as 1 and 1000); any other real makes the line
+ * a bad line: 1.5 has no integer, and printing it would make "1.10" and
+ * "1.1" one id. The article id is "<relpath>#<id>", or
+ * "<relpath>#line-<number>" when the line has no id. Unknown keys are
+ * ignored. The id is kept as written, control characters included, as a
+ * file name is: the index stores it whole (schema.h) and printers escape
+ * it.
  *
  * The metadata fields are read as exports write them (read_metadata):
  *   "date"    a string, or a number: Unix time in seconds, UTC
@@ -30,7 +45,8 @@
  * it, never lost for it.
  *
  * A bad line (not JSON, not an object, an id, title or body that is not a
- * string, neither title nor body, an id an earlier line has) is reported
+ * string, an id that is a real but not a whole number, neither title nor
+ * body, an id an earlier line has) is reported
  * with its line number through corpus_bad_article() and left out; the
  * other lines are read. A file in which no line is good is not JSON Lines at all and is
  * skipped whole with one reason, instead of one report per line: reports
@@ -170,11 +186,47 @@ static int optional_string(json_t *obj, const char *key, const char **out,
     return 0;
 }
 
-/* "id": a string, or an integer printed into f->id_buf. */
+/* Largest magnitude of a real id read as an integer: 2^53, from where on
+ * a double no longer holds every integer (9007199254740993.0 would be
+ * ...992). */
+#define ID_REAL_LIMIT 9007199254740992.0
+
+/* `x` in as few significant digits as read back to the same double, for
+ * messages ("1.5", not "1.5000000000000000"). */
+static void shortest_real(double x, char *buf, size_t n)
+{
+    for (int digits = 1; digits <= 17; digits++) {
+        snprintf(buf, n, "%.*g", digits, x);
+        if (strtod(buf, NULL) == x)
+            return;
+    }
+}
+
+/* "id": a string, or an integer printed into f->id_buf (also when written
+ * as a whole real, see the top of this file). */
 static int read_id(json_t *obj, jsonl_fields *f, char *err, size_t errlen)
 {
     json_t *v = json_object_get(obj, "id");
     f->id = NULL;
+    if (v && json_is_real(v)) {
+        double x = json_real_value(v);
+        char num[32];
+        shortest_real(x, num, sizeof num);
+        if (!(x > -ID_REAL_LIMIT && x < ID_REAL_LIMIT)) {
+            snprintf(err, errlen, "\"id\" %s is a real number too large to "
+                     "be exact: write it as an integer or a string", num);
+            return -1;
+        }
+        if (x != (double)(json_int_t)x) {        /* in range: see above */
+            snprintf(err, errlen, "\"id\" %s is not a whole number: write it "
+                     "as a string", num);
+            return -1;
+        }
+        snprintf(f->id_buf, sizeof f->id_buf, "%" JSON_INTEGER_FORMAT,
+                 (json_int_t)x);
+        f->id = f->id_buf;
+        return 0;
+    }
     if (v && json_is_integer(v)) {
         snprintf(f->id_buf, sizeof f->id_buf, "%" JSON_INTEGER_FORMAT,
                  json_integer_value(v));
@@ -188,7 +240,7 @@ static int read_id(json_t *obj, jsonl_fields *f, char *err, size_t errlen)
     }
     int rc = optional_string(obj, "id", &f->id, NULL, err, errlen);
     if (rc == -1)
-        snprintf(err, errlen, "\"id\" is not a string or an integer");
+        snprintf(err, errlen, "\"id\" is not a string or a number");
     return rc;
 }
 
@@ -394,6 +446,25 @@ static int read_metadata(json_t *obj, jsonl_fields *f)
     return read_tags(obj, f);
 }
 
+/* A synonym of a missing title or body ("headline", "content", see the
+ * top of this file): the string member `key` into *out (and its length
+ * into *len when not NULL); one of another type is noted in f->dropped
+ * and left out. */
+static void read_synonym(json_t *obj, const char *key, jsonl_fields *f,
+                         const char **out, size_t *len)
+{
+    json_t *v = json_object_get(obj, key);
+    if (!v || json_is_null(v))
+        return;
+    if (!json_is_string(v)) {
+        dropped(f, "\"%s\" is %s", key, kind_of(v));
+        return;
+    }
+    *out = json_string_value(v);
+    if (len)
+        *len = json_string_length(v);
+}
+
 /*
  * read_fields - pull the article fields out of one parsed line. Returns 0,
  * -1 with `err` worded when the line is bad, -2 when out of memory.
@@ -405,14 +476,21 @@ static int read_fields(json_t *obj, jsonl_fields *f, char *err,
     int rc = read_id(obj, f, err, errlen);
     if (rc == 0)
         rc = optional_string(obj, "title", &f->title, NULL, err, errlen);
+    if (rc == 0 && !f->title)
+        read_synonym(obj, "headline", f, &f->title, NULL);
     if (rc == 0)
         rc = optional_string(obj, "body", &f->body, &f->body_len, err,
                              errlen);
     if (rc == 0 && !f->body)
         rc = optional_string(obj, "text", &f->body, &f->body_len, err,
                              errlen);
+    if (rc == 0 && !f->body)
+        read_synonym(obj, "content", f, &f->body, &f->body_len);
     if (rc == 0 && (!f->title || !*f->title) && (!f->body || !*f->body)) {
-        snprintf(err, errlen, "no \"title\", \"body\" or \"text\"");
+        /* with what a synonym of the wrong type was, if any */
+        snprintf(err, errlen, "no \"title\", \"headline\", \"body\", "
+                 "\"text\" or \"content\"%s%.150s%s", f->ndropped ? " (" : "",
+                 f->ndropped ? f->dropped : "", f->ndropped ? ")" : "");
         rc = -1;
     }
     if (rc == 0 && read_metadata(obj, f) != 0)

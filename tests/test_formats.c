@@ -1145,7 +1145,8 @@ static void test_jsonl_lines(void **state)
         const int lines[] = {5, 6, 7, 8};
         const char *why[] = {"invalid JSON", "not a JSON object",
                              "\"title\" is not a string",
-                             "no \"title\", \"body\" or \"text\""};
+                             "no \"title\", \"headline\", \"body\", "
+                             "\"text\" or \"content\""};
         for (int i = 0; i < 4; i++) {
             snprintf(where, sizeof where, "%s/%s:%d|", tmp, names[k],
                      lines[i]);
@@ -1376,6 +1377,116 @@ static void test_jsonl_repeated_ids(void **state)
                           "dup.jsonl:6|id \"line-6\" is line 5's too"};
     for (int i = 0; i < 3; i++)
         assert_non_null(strstr(r->bad[i], want[i]));
+    reading_free(r);
+}
+
+/* "headline" and "content", as common exports call the title and the
+ * body, when the line has no "title" (or "body" and "text"); the
+ * canonical key wins when both are there. Of the wrong type they are left
+ * out with a warning: keys nobody read before make no line bad. */
+static void test_jsonl_synonyms(void **state)
+{
+    (void)state;
+    const char text[] =
+        "{\"id\": \"h\", \"headline\": \"Head\", \"content\": \"Cont\"}\n"
+        "{\"id\": \"both\", \"title\": \"T\", \"headline\": \"H\", "
+        "\"body\": \"B\", \"text\": \"X\", \"content\": \"C\"}\n"
+        "{\"id\": \"text\", \"headline\": \"H\", \"text\": \"X\", "
+        "\"content\": \"C\"}\n"
+        "{\"id\": \"null\", \"title\": null, \"headline\": \"H\", "
+        "\"body\": null, \"content\": \"C\"}\n"
+        "{\"id\": \"empty\", \"title\": \"\", \"headline\": \"H\", "
+        "\"body\": \"B\"}\n"
+        "{\"id\": \"obj\", \"headline\": {\"main\": \"M\"}, "
+        "\"body\": \"kept\"}\n"
+        "{\"id\": \"wp\", \"title\": \"WP\", \"content\": "
+        "{\"rendered\": \"<p>x</p>\"}}\n"
+        "{\"id\": \"none\", \"headline\": 3, \"content\": [\"a\"]}\n"
+        "{\"id\": \"badt\", \"title\": 1, \"headline\": \"H\"}\n";
+    reading *r = read_text("syn.jsonl", text);
+    assert_int_equal(r->status, CORPUS_OK);
+    assert_int_equal(r->n, 7);
+    assert_string_equal(r->a[0].title, "Head");
+    assert_string_equal(r->a[0].body, "Cont");
+    assert_string_equal(r->a[1].title, "T");
+    assert_string_equal(r->a[1].body, "B");
+    assert_string_equal(r->a[2].title, "H");
+    assert_string_equal(r->a[2].body, "X");             /* text first */
+    assert_string_equal(r->a[3].title, "H");            /* null: absent */
+    assert_string_equal(r->a[3].body, "C");
+    assert_string_equal(r->a[4].title, "");             /* "" is a title */
+    assert_string_equal(r->a[5].title, "");
+    assert_string_equal(r->a[5].body, "kept");
+    assert_string_equal(r->a[6].title, "WP");
+    assert_string_equal(r->a[6].body, "");
+    assert_int_equal(r->nwarn, 2);
+    char want[600];
+    snprintf(want, sizeof want, "%s/syn.jsonl:6|\"headline\" is an object: "
+             "the article is indexed without it", tmp);
+    assert_string_equal(r->warn[0], want);
+    snprintf(want, sizeof want, "%s/syn.jsonl:7|\"content\" is an object: "
+             "the article is indexed without it", tmp);
+    assert_string_equal(r->warn[1], want);
+    assert_int_equal(r->nbad, 2);
+    snprintf(want, sizeof want, "%s/syn.jsonl:8|no \"title\", \"headline\", "
+             "\"body\", \"text\" or \"content\" (\"headline\" is a number; "
+             "\"content\" is an array)", tmp);
+    assert_string_equal(r->bad[0], want);
+    snprintf(want, sizeof want, "%s/syn.jsonl:9|\"title\" is not a string",
+             tmp);
+    assert_string_equal(r->bad[1], want);
+    reading_free(r);
+}
+
+/* A JSON number id: an integer in full (past 2^53 too, as jansson reads
+ * up to 2^63), a whole real as that integer (the same article id, so a
+ * repeat), any other real a bad line with its reason. */
+static void test_jsonl_number_ids(void **state)
+{
+    (void)state;
+    const char text[] =
+        "{\"id\": 1.0, \"title\": \"one\"}\n"
+        "{\"id\": 1e3, \"title\": \"thousand\"}\n"
+        "{\"id\": -2.50e1, \"title\": \"minus\"}\n"
+        "{\"id\": 9007199254740993, \"title\": \"big\"}\n"
+        "{\"id\": 9223372036854775807, \"title\": \"max\"}\n"
+        "{\"id\": 9007199254740991.0, \"title\": \"last exact\"}\n"
+        "{\"id\": 1, \"title\": \"one again\"}\n"
+        "{\"id\": \"1000\", \"title\": \"thousand again\"}\n"
+        "{\"id\": 1.5, \"title\": \"half\"}\n"
+        "{\"id\": 0.1, \"title\": \"tenth\"}\n"
+        "{\"id\": 9007199254740992.0, \"title\": \"2^53\"}\n"
+        "{\"id\": 1e300, \"title\": \"far\"}\n"
+        "{\"id\": 9223372036854775808, \"title\": \"past int64\"}\n"
+        "{\"id\": true, \"title\": \"bool\"}\n";
+    reading *r = read_text("num.jsonl", text);
+    assert_int_equal(r->status, CORPUS_OK);
+    assert_int_equal(r->n, 6);
+    const char *ids[] = {"1", "1000", "-25", "9007199254740993",
+                         "9223372036854775807", "9007199254740991"};
+    char want[600];
+    for (int i = 0; i < 6; i++) {
+        snprintf(want, sizeof want, "num.jsonl#%s", ids[i]);
+        assert_string_equal(r->a[i].id, want);
+    }
+    assert_int_equal(r->nbad, 8);
+    const char *why[] = {
+        "7|id \"1\" is line 1's too",
+        "8|id \"1000\" is line 2's too",
+        "9|\"id\" 1.5 is not a whole number: write it as a string",
+        "10|\"id\" 0.1 is not a whole number: write it as a string",
+        "11|\"id\" 9007199254740992 is a real number too large to be "
+        "exact: write it as an integer or a string",
+        "12|\"id\" 1e+300 is a real number too large to be exact: write "
+        "it as an integer or a string",
+        "13|invalid JSON",
+        "14|\"id\" is not a string or a number"};
+    for (int i = 0; i < 8; i++) {
+        snprintf(want, sizeof want, "%s/num.jsonl:%s", tmp, why[i]);
+        if (strncmp(r->bad[i], want, strlen(want)) != 0)
+            fail_msg("bad line %d: \"%s\", want \"%s\"", i, r->bad[i],
+                     want);
+    }
     reading_free(r);
 }
 
@@ -2276,6 +2387,8 @@ int main(void)
         cmocka_unit_test(test_jsonl_fields_trimmed),
         cmocka_unit_test(test_jsonl_not_jsonl),
         cmocka_unit_test(test_jsonl_repeated_ids),
+        cmocka_unit_test(test_jsonl_synonyms),
+        cmocka_unit_test(test_jsonl_number_ids),
         cmocka_unit_test(test_jsonl_line_encodings),
         cmocka_unit_test(test_mail_plain),
         cmocka_unit_test(test_mail_usenet),
