@@ -75,6 +75,9 @@ typedef struct run_state {
                                     for the guards (sorted at the end) */
     size_t npresent, cappresent;
     const char *root;            /* root being walked */
+    size_t root_no;              /* its place in cfg->roots */
+    gz_strmap ids;               /* several roots: path term -> the root
+                                    that gave it first this run */
     char **unreadable;           /* relpaths the walk warned about */
     size_t nunreadable, capunreadable;
     held_file *held;             /* files that would lose articles */
@@ -385,6 +388,38 @@ static int not_mail(run_state *st, const corpus_file *file,
  * whichever was written last under that one path, and measuring one file
  * against them would hold it at every run. One stat per root, only for
  * files that changed, and only with several roots. */
+/* Several roots may hold one relative path, which is one id: the first
+ * root given keeps it and the later one's file is skipped, with a reason
+ * naming both, rather than each run rewriting the articles of one with
+ * the other's (an article lost, the run saying nothing). 1 when `file`
+ * is such a later file (skipped and counted here); on running out of
+ * memory the run fails. */
+static int id_taken(run_state *st, const corpus_file *file, const char *term)
+{
+    const gz_index_config *cfg = st->cfg;
+    if (cfg->nroots < 2)
+        return 0;
+    size_t len = strlen(term);
+    long first = gz_strmap_get(&st->ids, term, len);
+    if (first < 0) {
+        if (gz_strmap_put(&st->ids, term, len, (long)st->root_no) != 0)
+            st->status = XAP_ERR_NOMEM;
+        return 0;
+    }
+    char why[PATH_MAX + 200];
+    const char *other = cfg->roots[first];
+    snprintf(why, sizeof why, "the same id as %s%s%s, which is indexed (an "
+             "article's id is its path relative to its corpus directory: "
+             "name their common parent instead)", other,
+             st->checks[first].is_file ? "" : "/",
+             st->checks[first].is_file ? "" : file->relpath);
+    st->stats->scanned++;
+    st->stats->skipped++;
+    skip(st, file->path, why);
+    progress(st);
+    return 1;
+}
+
 static int in_other_root(const run_state *st, const corpus_file *file)
 {
     const gz_index_config *cfg = st->cfg;
@@ -421,6 +456,8 @@ static void visit_file(run_state *st, const corpus_file *file)
     if (not_mail(st, file, e))
         return;
     st->walked++;
+    if (id_taken(st, file, term))
+        return;
     if (e && !e->seen && e->size == file->size &&
         e->mtime_ns == file->mtime_ns) {
         e->seen = 1;
@@ -433,10 +470,9 @@ static void visit_file(run_state *st, const corpus_file *file)
         progress(st);
         return;
     }
-    /* Handed over before marking it seen: a second root holding the same
-     * path is reindexed, never taken for unchanged; nor is it held for
-     * losing articles (what the index holds of the path may be the first
-     * root's file: it would be held at every run). Any other known file
+    /* Not held for losing articles when another root holds the same
+     * path: what the index holds of the path may be that root's file,
+     * written by a version that let the last root win. Any other known file
      * that would lose articles waits for the removal guards, also under
      * --force or --max-remove 0 (an unreadable root still refuses the
      * removals, and then it is not rewritten either); a --full build
@@ -977,6 +1013,7 @@ static void walk_root(run_state *st, size_t i, char *err, size_t errlen)
     uint64_t before = st->walked;
     const gz_index_config *cfg = st->cfg;
     st->root = cfg->roots[i];
+    st->root_no = i;
     corpus_walk_options wo = {
         .include = cfg->include, .ninclude = cfg->ninclude,
         .exclude = cfg->exclude, .nexclude = cfg->nexclude,
@@ -2310,6 +2347,7 @@ static void close_run(run_state *st, run_hold *h)
         close(h->lock_fd);
     h->lock_fd = -1;
     gz_filemap_free(&st->known);
+    gz_strmap_free(&st->ids);
     free(st->checks);
     st->checks = NULL;
     for (size_t i = 0; i < st->nunreadable; i++)

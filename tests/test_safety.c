@@ -296,8 +296,9 @@ static void test_unreadable_twin_keeps_articles(void **state)
     tu_write_file(b, "news/x.txt", "Shared two\n\nzebu other\n", 23);
     tu_write_file(a, "news/o.txt", "Other\n\nfiller\n", 14);
     for (int jobs = 1; jobs <= 2; jobs++) {
+        /* 1: the second root's copy is skipped (its id is taken) */
         assert_int_equal(ix("-q -j%d --db '%s' '%s' '%s'", jobs, db, a, b),
-                         0);
+                         1);
         assert_int_equal(qy("--db '%s' --format paths zebu", db), 0);
         expect_in("out.txt", "news/x.txt");
         assert_int_equal(tu_run("rm '%s/news/x.txt' && mkfifo "
@@ -413,9 +414,10 @@ static unsigned jsonl_in_index(const char *db, const char *relpath,
     return found;
 }
 
-/* Two roots holding a JSON Lines file at the same relative path (which
- * gazette.h allows: the one written last wins) are never held for losing
- * articles: what the index holds of that path is the other file's. The
+/* Two roots holding a JSON Lines file at the same relative path (one
+ * id: the first root's file is indexed, the second's skipped) are never
+ * held for losing articles: what the index holds of that path may be the
+ * other file's, written by a version that let the last root win. The
  * first root's file, shorter than the second's, was measured against the
  * second's articles and held at every run (exit 69 on an unchanged
  * corpus). */
@@ -431,19 +433,64 @@ static void test_same_path_in_two_roots_not_held(void **state)
         if (run == 2)   /* a change to the first root's file */
             write_jsonl(a, "feed.jsonl", 0, 1);
         int rc = ix("-j1 --db '%s' '%s' '%s'", fx.db, a, b);
-        if (rc != 0)
+        if (rc != 1)
             fail_msg("run %d: exit %d: %s", run, rc, slurp("err.txt"));
-        assert_int_equal(jsonl_in_index(fx.db, "feed.jsonl", 3), 3);
+        expect_in("err.txt", "rb/feed.jsonl: the same id as ");
+        assert_int_equal(jsonl_in_index(fx.db, "feed.jsonl", 3),
+                         run < 2 ? 2 : 1);
     }
     /* the second root a file: its id is its name, the same path */
     tu_rmtree(fx.db);
     write_jsonl(a, "feed.jsonl", 0, 2);
     for (int run = 0; run < 3; run++) {
         int rc = ix("-j1 --db '%s' '%s' '%s/feed.jsonl'", fx.db, a, b);
-        if (rc != 0)
+        if (rc != 1)
             fail_msg("file root, run %d: exit %d: %s", run, rc,
                      slurp("err.txt"));
-        assert_int_equal(jsonl_in_index(fx.db, "feed.jsonl", 3), 3);
+        assert_int_equal(jsonl_in_index(fx.db, "feed.jsonl", 3), 2);
+    }
+}
+
+/* Two roots holding a file at the same relative path give one id. The
+ * index kept whichever file was written last, losing the other's article
+ * without a word, and every rerun rewrote it from the other file
+ * ("updated 1" every night). The first root given keeps the id; the
+ * other file is skipped, naming both (exit 1, so a cron job's owner
+ * hears of it), and reruns settle: with -j1 and -j2. */
+static void test_same_path_in_two_roots_first_wins(void **state)
+{
+    (void)state;
+    char a[1100], b[1100], db[1100];
+    snprintf(a, sizeof a, "%s/wa", fx.tmp);
+    snprintf(b, sizeof b, "%s/wb", fx.tmp);
+    snprintf(db, sizeof db, "%s/w.idx", fx.tmp);
+    for (int jobs = 1; jobs <= 2; jobs++) {
+        assert_int_equal(tu_run("rm -rf '%s' '%s' '%s' '%s.lock'", a, b, db,
+                                db), 0);
+        tu_write_file(a, "news/x.txt", "Apples\n\nquagga apples\n", 22);
+        tu_write_file(b, "news/x.txt", "Bananas\n\nquagga bananas\n", 24);
+        tu_write_file(b, "news/y.txt", "Other\n\nfiller\n", 14);
+        assert_int_equal(tu_run("touch -d '2024-01-01' '%s/news/x.txt'", b),
+                         0);
+        for (int run = 0; run < 3; run++) {
+            int rc = ix("-j%d --db '%s' '%s' '%s'", jobs, db, a, b);
+            if (rc != 1)
+                fail_msg("-j%d run %d: exit %d: %s", jobs, run, rc,
+                         slurp("err.txt"));
+            expect_in("err.txt", "wb/news/x.txt: the same id as ");
+            expect_in("err.txt", "wa/news/x.txt, which is indexed");
+            expect_in("out.txt", run == 0 ? "added 2, updated 0,"
+                                          : "added 0, updated 0,");
+            expect_in("out.txt", "skipped 1,");
+            assert_int_equal(qy("--db '%s' --format paths quagga", db), 0);
+            assert_int_equal(count_lines(slurp("out.txt")), 1);
+            assert_int_equal(qy("--db '%s' --format paths apples", db), 0);
+            expect_in("out.txt", "news/x.txt");
+        }
+        /* the skipped copy gone: nothing to remove, nothing to say */
+        assert_int_equal(tu_run("rm '%s/news/x.txt'", b), 0);
+        assert_int_equal(ix("-j%d --db '%s' '%s' '%s'", jobs, db, a, b), 0);
+        expect_in("out.txt", "added 0, updated 0, removed 0, unchanged 2,");
     }
 }
 
@@ -2003,7 +2050,7 @@ static void test_json_summary(void **state)
     (void)state;
     char odd[2048];
     snprintf(odd, sizeof odd, "%s/caf\xe9", fx.tmp);
-    assert_int_equal(tu_run("cp -r '%s' '%s'", fx.corpus, odd), 0);
+    tu_write_file(odd, "odd/one.txt", "Odd\n\nOne.\n", 10);
     assert_int_equal(ix("--json --db '%s' '%s' '%s'", fx.db, fx.corpus,
                         odd), 0);
     json_error_t jerr;
@@ -2615,6 +2662,7 @@ int main(void)
         T(test_unreadable_twin_keeps_articles),
         T(test_shrinking_file_is_a_removal),
         T(test_same_path_in_two_roots_not_held),
+        T(test_same_path_in_two_roots_first_wins),
         T(test_shard_move_is_guarded),
         T(test_small_shrink_is_applied),
         T(test_removals_and_shrinks_add_up),
