@@ -251,9 +251,10 @@ typedef struct corpus_options {
  * url, tags); the body without Markdown syntax; title from the front
  * matter, else the first level-1 heading, else the first line (read_md.c).
  *
- * .html/.htm: gumbo; title from <title>, og:title or the first <h1>; the
- * visible text; metadata from <meta> and <link rel=canonical>, a date
- * also from <time datetime> (see read_html.c). A page
+ * .html/.htm: gumbo; title from <title>, og:title, the JSON-LD headline or
+ * the first <h1>; the visible text; metadata from <meta>, schema.org
+ * JSON-LD and <link rel=canonical>, a date also from <time datetime>,
+ * authors also from <a rel=author> (see read_html.c). A page
  * nested deeper than 4096 elements, or that would cost gumbo too much
  * work (many tags deep down, thousands of attributes), is
  * CORPUS_SKIP_MALFORMED before it is parsed (read_html.c, html_scan.c).

@@ -3,10 +3,10 @@
  * gumbo, an HTML5 parser (so tag soup is read the way browsers read it and
  * character references are decoded).
  *
- * Title: <title>, else <meta property="og:title">, else the first <h1>,
- * else the first line of the text (which then is not in the body; but
- * for an HTML part of a mail, rd->html_text_only, all of the text stays
- * the body).
+ * Title: <title>, else <meta property="og:title">, else the JSON-LD
+ * headline (below), else the first <h1>, else the first line of the text
+ * (which then is not in the body; but for an HTML part of a mail,
+ * rd->html_text_only, all of the text stays the body).
  * Body: the visible text, block elements (p, div, h1-h6, li, tr, br, ...)
  * on lines of their own, white space collapsed except inside <pre>. Left
  * out: <head>, script, style, noscript, template, iframe, object, svg,
@@ -15,17 +15,55 @@
  * the site's banner and small print); elements with role navigation,
  * banner, contentinfo, complementary or search; hidden elements ("hidden",
  * aria-hidden="true", inline style display:none or visibility:hidden).
- * The meta description, when the text does not already contain it, opens
- * the body.
- * Metadata from <meta>: date (article:published_time, itemprop
- * datePublished, date, dc.date.issued, dcterms.issued, dc.date,
- * dcterms.date, dcterms.created, pubdate, publish-date, parsely-pub-date,
- * sailthru.date, in that order; else the datetime of the first visible
- * <time> in an <article> or <main>, else of the first in the page, that is
- * a date),
- * author (author, article:author unless it is a URL, dc.creator), tags
- * (keywords, news_keywords, article:tag), url (og:url, else
- * <link rel="canonical">).
+ * The description (below), when the text does not already contain it,
+ * opens the body.
+ *
+ * Metadata, each field from the first of its sources that gives it:
+ *   date         <meta> article:published_time, itemprop datePublished
+ *                (also a <time itemprop="datePublished" datetime>), the
+ *                JSON-LD datePublished, <meta> date, dc.date.issued,
+ *                dcterms.issued, dc.date, dcterms.date, dcterms.created,
+ *                the JSON-LD dateCreated, <meta> pubdate, publish-date,
+ *                parsely-pub-date, sailthru.date; else the datetime of
+ *                the first visible <time> in an <article> or <main>, else
+ *                of the first in the page. A JSON-LD date or <time> that
+ *                is not a date corpus_parse_date() reads is passed over; a
+ *                modification date (dateModified, article:modified_time)
+ *                is never the article's date.
+ *   author       <meta> author, article:author, the JSON-LD author's
+ *                people (a name, or an object without a "@type" or of
+ *                type Person), <meta> dc.creator, the text of a visible
+ *                <a rel="author"> (or the title of a <link rel="author">),
+ *                the JSON-LD author's organisations (any other "@type").
+ *                Every name of the first source that gives one is kept
+ *                (several <meta name="author">, a JSON-LD array, several
+ *                rel="author" links), joined with ", " as the other
+ *                formats join author lists, repeats dropped, at most
+ *                MAX_AUTHORS; a name that looks like a URL or, from a
+ *                link, is longer than MAX_LINK_AUTHOR bytes, is none.
+ *   description  <meta> description, og:description, the JSON-LD
+ *                description.
+ *   tags         all of <meta> keywords, news_keywords, article:tag and
+ *                the JSON-LD keywords (a comma-separated string or an
+ *                array), repeats dropped.
+ *   url          og:url, else <link rel="canonical">.
+ * So JSON-LD comes after the page's own <meta name=...> and Open Graph
+ * tags (with microdata's datePublished for the date) and before Dublin
+ * Core and the tags of publishing tools.
+ *
+ * JSON-LD: <script type="application/ld+json"> blocks, wherever they are
+ * in the page (hidden parts too), parsed with jansson. The article is
+ * the first object, in page order, whose "@type" (a string or an array;
+ * "schema:" or "https://schema.org/" in front is fine) is Report or ends
+ * in Article or Posting (NewsArticle, ReportageNewsArticle, BlogPosting,
+ * LiveBlogPosting, ...): a block itself, an item of a top-level array or
+ * of "@graph", or a "mainEntity" of these; blocks after it are not read.
+ * An author given as {"@id": ...} is the node of that "@id" in the same
+ * array (as Yoast writes its @graph). A block that is not valid JSON (a
+ * common sight) is passed over in silence; so is one that would take the
+ * page past MAX_JSONLD_BYTES of JSON-LD (parsing costs jansson a few
+ * times the text in memory); jansson refuses nesting deeper than 2048
+ * (JSON_PARSER_MAX_DEPTH of jansson 2.14), which bounds its recursion.
  *
  * Hostile input: gumbo 0.10 has no limits. It frees its tree recursively
  * (a page nested 300 000 deep overflows the stack), its scope checks walk
@@ -53,6 +91,7 @@
 #include "corpus_internal.h"
 #include "html_gumbo.h"
 
+#include <jansson.h>
 #include <setjmp.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -67,6 +106,15 @@
  * does about 2^28 in one to two seconds. */
 #define MAX_HTML_DEPTH 4096
 #define MAX_HTML_WORK ((uint64_t)1 << 28)
+
+/* JSON-LD a page may have parsed, in bytes of text: a real block is a
+ * few kilobytes (a live blog's, with its updates, a few hundred). */
+#define MAX_JSONLD_BYTES ((size_t)1 << 20)
+
+/* Author names kept (joined), and the longest a link's text may be to
+ * be taken for a name. */
+#define MAX_AUTHORS 32
+#define MAX_LINK_AUTHOR 100
 
 /* Stack gumbo may use below our frame before the parse is abandoned
  * (only its recursive free of a subtree, when a <frameset> replaces the
@@ -297,15 +345,32 @@ static void sb_put_collapsed(gz_buf *b, const char *s)
 /* --------------------------------------------------------- the page */
 
 /* Metadata candidates: lower rank wins. */
-enum { M_DATE, M_AUTHOR, M_URL, M_DESC, M_OGTITLE, M_COUNT };
+enum { M_DATE, M_URL, M_DESC, M_OGTITLE, M_HEADLINE, M_COUNT };
+
+/* Ranks of the sources (see the comment at the top), lower first. The
+ * <meta> ones are in read_meta(). */
+enum {
+    R_LD_PUBLISHED = 2,      /* JSON-LD datePublished */
+    R_LD_CREATED = 9,        /* JSON-LD dateCreated */
+    R_LD_DESC = 2,           /* JSON-LD description */
+    R_LD_PERSON = 2,         /* JSON-LD author, people */
+    R_LINK_AUTHOR = 4,       /* <a rel="author">, <link rel="author"> */
+    R_LD_ORG = 5             /* JSON-LD author, organisations */
+};
 
 typedef struct page {
     gz_buf body;
     gz_buf title;              /* <title> text */
     gz_buf h1;                 /* first <h1> text */
-    const char *meta[M_COUNT]; /* attribute values, owned by gumbo */
+    const char *meta[M_COUNT]; /* values, owned by gumbo or by `ld` */
     int rank[M_COUNT];
+    gz_buf authors;            /* names of the best source so far, each
+                                * ending in '\n' */
+    size_t nauthors;
+    int author_rank;
     gz_buf keywords;           /* comma-separated */
+    json_t *ld;                /* the JSON-LD block holding the article */
+    size_t ld_bytes;           /* JSON-LD text parsed so far */
     int pre;                   /* inside <pre> */
     int in_article;            /* inside <article> or <main> */
     int h1_done;
@@ -339,6 +404,53 @@ static void set_meta(page *pg, int field, int rank, const char *value)
     }
 }
 
+/* 1 when `s` looks like a URL (a profile link, not a name). */
+static int looks_like_url(const char *s)
+{
+    return strstr(s, "://") || strncmp(s, "www.", 4) == 0 || *s == '/' ||
+           (strlen(s) >= 7 && ncase_eq(s, "mailto:", 7));
+}
+
+/*
+ * add_author - one author name from a source of rank `rank`: white space
+ * folded, trimmed; nothing when empty or a URL. A better rank than the
+ * names kept so far replaces them, the same rank adds to them (unless
+ * the name is there already), a worse one is ignored.
+ */
+static void add_author(page *pg, int rank, const char *value)
+{
+    if (!value)
+        return;
+    gz_buf name = {0};
+    sb_put_collapsed(&name, value);
+    sb_trim_spaces(&name);
+    const char *n = name.data ? name.data : "";
+    while (*n == ' ')
+        n++;
+    size_t len = strlen(n);
+    if (name.failed) {
+        pg->authors.failed = 1;
+    } else if (len && !looks_like_url(n) &&
+               (!pg->nauthors || rank <= pg->author_rank)) {
+        if (pg->nauthors && rank < pg->author_rank && pg->authors.data) {
+            pg->authors.len = 0;
+            pg->authors.data[0] = '\0';
+            pg->nauthors = 0;
+        }
+        pg->author_rank = rank;
+        int seen = 0;
+        for (const char *p = pg->authors.data; p && *p && !seen;
+             p = strchr(p, '\n') + 1)
+            seen = strncmp(p, n, len) == 0 && p[len] == '\n';
+        if (!seen && pg->nauthors < MAX_AUTHORS) {
+            gz_buf_put(&pg->authors, n, len);
+            gz_buf_put(&pg->authors, "\n", 1);
+            pg->nauthors++;
+        }
+    }
+    free(name.data);
+}
+
 static void add_keywords(page *pg, const char *value)
 {
     if (!value || !*value)
@@ -359,18 +471,20 @@ static void read_meta(page *pg, const GumboElement *e)
     const char *content = attr(e, "content");
     if (!key || !content)
         return;
+    /* ranks between these are JSON-LD's (R_LD_*) and links' */
+    enum { AUTHOR = -1 };
     static const struct {
         const char *key;
         int field, rank;
     } known[] = {
         {"article:published_time", M_DATE, 0}, {"datepublished", M_DATE, 1},
-        {"date", M_DATE, 2}, {"dc.date.issued", M_DATE, 3},
-        {"dcterms.issued", M_DATE, 4}, {"dc.date", M_DATE, 5},
-        {"dcterms.date", M_DATE, 6}, {"dcterms.created", M_DATE, 7},
-        {"pubdate", M_DATE, 8}, {"publish-date", M_DATE, 9},
-        {"parsely-pub-date", M_DATE, 10}, {"sailthru.date", M_DATE, 11},
-        {"author", M_AUTHOR, 0}, {"article:author", M_AUTHOR, 1},
-        {"dc.creator", M_AUTHOR, 2},
+        {"date", M_DATE, 3}, {"dc.date.issued", M_DATE, 4},
+        {"dcterms.issued", M_DATE, 5}, {"dc.date", M_DATE, 6},
+        {"dcterms.date", M_DATE, 7}, {"dcterms.created", M_DATE, 8},
+        {"pubdate", M_DATE, 10}, {"publish-date", M_DATE, 11},
+        {"parsely-pub-date", M_DATE, 12}, {"sailthru.date", M_DATE, 13},
+        {"author", AUTHOR, 0}, {"article:author", AUTHOR, 1},
+        {"dc.creator", AUTHOR, 3},
         {"og:url", M_URL, 0},
         {"description", M_DESC, 0}, {"og:description", M_DESC, 1},
         {"og:title", M_OGTITLE, 0},
@@ -378,10 +492,12 @@ static void read_meta(page *pg, const GumboElement *e)
     for (size_t i = 0; i < sizeof known / sizeof known[0]; i++) {
         if (!ieq(key, known[i].key))
             continue;
-        /* article:author is often a profile URL, not a name */
-        if (known[i].field == M_AUTHOR && strstr(content, "://"))
-            return;
-        set_meta(pg, known[i].field, known[i].rank, content);
+        /* article:author is often a profile URL, not a name: add_author
+         * passes URLs over */
+        if (known[i].field == AUTHOR)
+            add_author(pg, known[i].rank, content);
+        else
+            set_meta(pg, known[i].field, known[i].rank, content);
         return;
     }
     if (ieq(key, "keywords") || ieq(key, "news_keywords") ||
@@ -392,7 +508,7 @@ static void read_meta(page *pg, const GumboElement *e)
 /* Ranks of a <time datetime> as the date: after every <meta> (above),
  * the first in an <article> or <main> before the first elsewhere; one
  * marked itemprop="datePublished" as high as that <meta>. */
-enum { R_TIME_PUBLISHED = 1, R_TIME_ARTICLE = 12, R_TIME_PAGE = 13 };
+enum { R_TIME_PUBLISHED = 1, R_TIME_ARTICLE = 14, R_TIME_PAGE = 15 };
 
 /* A visible <time>: its datetime attribute, when it is a date
  * corpus_parse_date() understands (datetime may also be a time of day or
@@ -406,6 +522,307 @@ static void read_time(page *pg, const GumboElement *e)
                : pg->in_article                         ? R_TIME_ARTICLE
                                                         : R_TIME_PAGE;
     set_meta(pg, M_DATE, rank, when);
+}
+
+/* 1 when the element's rel attribute lists `token` (rel="author
+ * nofollow"). */
+static int rel_has(const GumboElement *e, const char *token)
+{
+    const char *rel = attr(e, "rel");
+    size_t n = strlen(token);
+    while (rel && *rel) {
+        while (corpus_is_space((unsigned char)*rel))
+            rel++;
+        const char *end = rel;
+        while (*end && !corpus_is_space((unsigned char)*end))
+            end++;
+        if ((size_t)(end - rel) == n && ncase_eq(rel, token, n))
+            return 1;
+        rel = end;
+    }
+    return 0;
+}
+
+/* The text an <a rel="author"> held, from body offset `start`: its name,
+ * unless it is empty, a URL or longer than a name (add_author()). */
+static void read_author_link(page *pg, size_t start)
+{
+    if (!pg->body.data || pg->body.len <= start ||
+        pg->body.len - start > MAX_LINK_AUTHOR)
+        return;
+    add_author(pg, R_LINK_AUTHOR, pg->body.data + start);
+}
+
+/* ------------------------------------------------------------ JSON-LD */
+
+/* How deep find_article() looks: a top-level array, "@graph", and a
+ * "mainEntity" in either. */
+#define LD_SEARCH_DEPTH 4
+
+/* A schema.org type name without what may come before it
+ * ("schema:NewsArticle", "https://schema.org/NewsArticle"). */
+static const char *ld_type_name(const char *t)
+{
+    const char *name = t;
+    for (const char *c = t; *c; c++)
+        if (*c == '/' || *c == ':' || *c == '#')
+            name = c + 1;
+    return name;
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), k = strlen(suffix);
+    return n >= k && strcmp(s + n - k, suffix) == 0;
+}
+
+/* The types of schema.org's Article (NewsArticle, ScholarlyArticle,
+ * ReportageNewsArticle, ...), SocialMediaPosting (BlogPosting,
+ * LiveBlogPosting, DiscussionForumPosting) and Report. */
+static int is_article_type(const char *t)
+{
+    t = ld_type_name(t);
+    return ends_with(t, "Article") || ends_with(t, "Posting") ||
+           strcmp(t, "Report") == 0;
+}
+
+static int is_person_type(const char *t)
+{
+    return strcmp(ld_type_name(t), "Person") == 0;
+}
+
+/* 1 when the "@type" of object `o` (a string or an array of them) is
+ * one `pred` accepts. */
+static int ld_has_type(const json_t *o, int (*pred)(const char *))
+{
+    const json_t *t = json_object_get(o, "@type");
+    if (json_is_string(t))
+        return pred(json_string_value(t));
+    for (size_t i = 0; json_is_array(t) && i < json_array_size(t); i++) {
+        const json_t *item = json_array_get(t, i);
+        if (json_is_string(item) && pred(json_string_value(item)))
+            return 1;
+    }
+    return 0;
+}
+
+/* The article in `v` (see the comment at the top), or NULL; *graph is
+ * set to the array holding it, when one does. */
+static json_t *find_article(json_t *v, int depth, json_t **graph)
+{
+    if (depth > LD_SEARCH_DEPTH)
+        return NULL;
+    if (json_is_array(v)) {
+        for (size_t i = 0; i < json_array_size(v); i++) {
+            json_t *a = find_article(json_array_get(v, i), depth + 1, graph);
+            if (a) {
+                if (!*graph)
+                    *graph = v;
+                return a;
+            }
+        }
+        return NULL;
+    }
+    if (!json_is_object(v))
+        return NULL;
+    if (ld_has_type(v, is_article_type))
+        return v;
+    json_t *a = find_article(json_object_get(v, "@graph"), depth + 1, graph);
+    return a ? a : find_article(json_object_get(v, "mainEntity"), depth + 1,
+                                graph);
+}
+
+/* One JSON-LD author: a name, an object's "name", or a reference
+ * {"@id": ...} to the node of `graph` with that "@id". */
+static void ld_author(page *pg, const json_t *item, const json_t *graph)
+{
+    if (json_is_string(item)) {
+        add_author(pg, R_LD_PERSON, json_string_value(item));
+        return;
+    }
+    if (!json_is_object(item))
+        return;
+    const json_t *name = json_object_get(item, "name");
+    const json_t *id = json_object_get(item, "@id");
+    if (!name && json_is_string(id)) {
+        item = NULL;
+        for (size_t i = 0; !item && i < json_array_size(graph); i++) {
+            const json_t *node = json_array_get(graph, i);
+            const json_t *nid = json_object_get(node, "@id");
+            if (json_is_string(nid) &&
+                strcmp(json_string_value(nid), json_string_value(id)) == 0)
+                item = node;
+        }
+        name = json_object_get(item, "name");
+    }
+    if (!json_is_string(name))
+        return;
+    int person = !json_object_get(item, "@type") ||
+                 ld_has_type(item, is_person_type);
+    add_author(pg, person ? R_LD_PERSON : R_LD_ORG, json_string_value(name));
+}
+
+/* A JSON-LD date, when it is one corpus_parse_date() reads. */
+static void ld_date(page *pg, const json_t *article, const char *key,
+                    int rank)
+{
+    const char *when = json_string_value(json_object_get(article, key));
+    if (when && corpus_parse_date(when, NULL, NULL, NULL))
+        set_meta(pg, M_DATE, rank, when);
+}
+
+/* The metadata of the JSON-LD article `a` (`graph`: the array holding
+ * it, or NULL). The strings live as long as pg->ld. */
+static void read_ld_article(page *pg, const json_t *a, const json_t *graph)
+{
+    ld_date(pg, a, "datePublished", R_LD_PUBLISHED);
+    ld_date(pg, a, "dateCreated", R_LD_CREATED);
+    set_meta(pg, M_HEADLINE, 0,
+             json_string_value(json_object_get(a, "headline")));
+    set_meta(pg, M_DESC, R_LD_DESC,
+             json_string_value(json_object_get(a, "description")));
+    const json_t *author = json_object_get(a, "author");
+    if (json_is_array(author)) {
+        for (size_t i = 0; i < json_array_size(author) && i < MAX_AUTHORS;
+             i++)
+            ld_author(pg, json_array_get(author, i), graph);
+    } else {
+        ld_author(pg, author, graph);
+    }
+    const json_t *kw = json_object_get(a, "keywords");
+    if (json_is_string(kw))
+        add_keywords(pg, json_string_value(kw));
+    for (size_t i = 0; json_is_array(kw) && i < json_array_size(kw); i++) {
+        const json_t *item = json_array_get(kw, i);
+        if (json_is_object(item))               /* a DefinedTerm */
+            item = json_object_get(item, "name");
+        add_keywords(pg, json_string_value(item));
+    }
+}
+
+/* Drop `prefix` from the front of [*p, *p + *n) if it is there. */
+static void drop_prefix(const char **p, size_t *n, const char *prefix)
+{
+    size_t k = strlen(prefix);
+    if (*n >= k && memcmp(*p, prefix, k) == 0) {
+        *p += k;
+        *n -= k;
+    }
+}
+
+static void drop_suffix(const char *p, size_t *n, const char *suffix)
+{
+    size_t k = strlen(suffix);
+    if (*n >= k && memcmp(p + *n - k, suffix, k) == 0)
+        *n -= k;
+}
+
+/* Trim white space off both ends of [*p, *p + *n). */
+static void trim_span(const char **p, size_t *n)
+{
+    while (*n && corpus_is_space((unsigned char)**p)) {
+        (*p)++;
+        (*n)--;
+    }
+    while (*n && corpus_is_space((unsigned char)(*p)[*n - 1]))
+        (*n)--;
+}
+
+/*
+ * read_jsonld - a <script> element: when it is JSON-LD, parse it and,
+ * when it holds the article, take its metadata and keep it (pg->ld).
+ * Returns 0, or -1 when out of memory. Invalid JSON is no error.
+ */
+static int read_jsonld(page *pg, const GumboElement *e)
+{
+    const char *type = attr(e, "type");
+    if (!type)
+        return 0;
+    size_t tn = strcspn(type, ";");
+    const char *want = "application/ld+json";
+    trim_span(&type, &tn);
+    if (tn != strlen(want) || !ncase_eq(type, want, tn))
+        return 0;
+    /* its text: one node, as gumbo reads a script */
+    const char *text = NULL;
+    for (unsigned i = 0; i < e->children.length && !text; i++) {
+        const GumboNode *c = e->children.data[i];
+        if (c->type == GUMBO_NODE_TEXT)
+            text = c->v.text.text;
+    }
+    if (!text)
+        return 0;
+    size_t n = strlen(text);
+    if (n > MAX_JSONLD_BYTES - pg->ld_bytes)
+        return 0;
+    pg->ld_bytes += n;
+    /* some pages wrap it as old pages wrapped scripts */
+    trim_span(&text, &n);
+    drop_prefix(&text, &n, "//<![CDATA[");
+    drop_prefix(&text, &n, "<![CDATA[");
+    drop_prefix(&text, &n, "<!--");
+    drop_suffix(text, &n, "-->");
+    drop_suffix(text, &n, "//]]>");
+    drop_suffix(text, &n, "]]>");
+    json_error_t err;
+    json_t *root = json_loadb(text, n, 0, &err);
+    if (!root)
+        return json_error_code(&err) == json_error_out_of_memory ? -1 : 0;
+    json_t *graph = NULL;
+    const json_t *article = find_article(root, 0, &graph);
+    if (!article) {
+        json_decref(root);
+        return 0;
+    }
+    pg->ld = root;
+    read_ld_article(pg, article, graph);
+    return 0;
+}
+
+/*
+ * walk_jsonld - read the JSON-LD scripts under `root`, all of them (a
+ * script is never text, and JSON-LD is wherever a site's tools put it),
+ * up to the one holding the article. Iterative, as walk() below.
+ * Returns 0, or -1 when out of memory.
+ */
+static int walk_jsonld(page *pg, const GumboNode *root)
+{
+    typedef struct at {
+        const GumboVector *kids;
+        unsigned next;
+    } at;
+    size_t cap = 64, depth = 0;
+    at *stack = malloc(cap * sizeof *stack);
+    if (!stack)
+        return -1;
+    stack[depth++] = (at){&root->v.document.children, 0};
+    int rc = 0;
+    while (depth > 0 && !pg->ld && rc == 0) {
+        at *f = &stack[depth - 1];
+        if (f->next >= f->kids->length) {
+            depth--;
+            continue;
+        }
+        const GumboNode *c = f->kids->data[f->next++];
+        if (c->type != GUMBO_NODE_ELEMENT && c->type != GUMBO_NODE_TEMPLATE)
+            continue;
+        if (c->v.element.tag == GUMBO_TAG_SCRIPT) {
+            rc = read_jsonld(pg, &c->v.element);
+            continue;
+        }
+        if (depth == cap) {
+            at *ns = realloc(stack, cap * 2 * sizeof *ns);
+            if (!ns) {
+                rc = -1;
+                break;
+            }
+            stack = ns;
+            cap *= 2;
+        }
+        stack[depth++] = (at){&c->v.element.children, 0};
+    }
+    free(stack);
+    return rc;
 }
 
 /* 1 when the element is hidden by an attribute or inline style. */
@@ -496,7 +913,7 @@ static void read_title(page *pg, const GumboElement *e)
 typedef struct frame {
     const GumboNode *node;
     unsigned next;           /* next child to visit */
-    size_t h1_start;         /* body offset where this <h1> began */
+    size_t text_start;       /* body offset where its text begins */
     int was_article;         /* pg->in_article before entering */
 } frame;
 
@@ -513,6 +930,8 @@ static int enter(page *pg, frame *f)
     if (e->tag == GUMBO_TAG_LINK) {
         if (ieq(attr(e, "rel"), "canonical"))
             set_meta(pg, M_URL, 1, attr(e, "href"));
+        else if (rel_has(e, "author"))
+            add_author(pg, R_LINK_AUTHOR, attr(e, "title"));
         return 0;
     }
     if (e->tag == GUMBO_TAG_TITLE) {
@@ -547,7 +966,7 @@ static int enter(page *pg, frame *f)
         pg->in_article = 1;
     if (e->tag == GUMBO_TAG_TIME)
         read_time(pg, e);
-    f->h1_start = pg->body.len;
+    f->text_start = pg->body.len;
     return 1;
 }
 
@@ -560,9 +979,11 @@ static void leave(page *pg, const frame *f)
     if (e->tag == GUMBO_TAG_PRE)
         pg->pre--;
     pg->in_article = f->was_article;
+    if (e->tag == GUMBO_TAG_A && rel_has(e, "author"))
+        read_author_link(pg, f->text_start);
     if (e->tag == GUMBO_TAG_H1 && !pg->h1_done && pg->body.data &&
-        pg->body.len > f->h1_start) {
-        sb_put_collapsed(&pg->h1, pg->body.data + f->h1_start);
+        pg->body.len > f->text_start) {
+        sb_put_collapsed(&pg->h1, pg->body.data + f->text_start);
         sb_trim_spaces(&pg->h1);
         while (pg->h1.len && pg->h1.data[pg->h1.len - 1] == '\n')
             pg->h1.data[--pg->h1.len] = '\0';
@@ -665,6 +1086,41 @@ static void compose_body(page *pg, gz_buf *out)
         out->data[--out->len] = '\0';
 }
 
+/* The author names kept, joined with ", " (NULL when none or out of
+ * memory). */
+static char *join_authors(const page *pg)
+{
+    if (!pg->nauthors || !pg->authors.data)
+        return NULL;
+    gz_buf out = {0};
+    for (const char *p = pg->authors.data; *p;) {
+        const char *nl = strchr(p, '\n');
+        if (out.len)
+            gz_buf_put(&out, ", ", 2);
+        gz_buf_put(&out, p, (size_t)(nl - p));
+        p = nl + 1;
+    }
+    size_t len;
+    return gz_buf_take(&out, &len);
+}
+
+/* Tags equal to one of the first MAX_TAGS_DEDUP before them are
+ * dropped, as in Markdown front matter (keywords, news_keywords and
+ * JSON-LD often repeat each other). Returns the count left. */
+#define MAX_TAGS_DEDUP 64
+static size_t drop_repeated_tags(const char **tags, size_t n)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < n; i++) {
+        int seen = 0;
+        for (size_t k = 0; k < kept && k < MAX_TAGS_DEDUP && !seen; k++)
+            seen = strcmp(tags[k], tags[i]) == 0;
+        if (!seen)
+            tags[kept++] = tags[i];
+    }
+    return kept;
+}
+
 /*
  * emit_page - build the article from what the walk gathered and hand it
  * on. Strings are copied where they need trimming; all freed here.
@@ -675,6 +1131,7 @@ static corpus_status emit_page(corpus_reader *rd, page *pg)
     compose_body(pg, &body);
     const char *title_src = pg->title.len ? pg->title.data
                             : pg->meta[M_OGTITLE] ? pg->meta[M_OGTITLE]
+                            : pg->meta[M_HEADLINE] ? pg->meta[M_HEADLINE]
                             : pg->h1.len ? pg->h1.data : NULL;
     char *title;
     const char *body_start = body.data ? body.data : "";
@@ -693,16 +1150,18 @@ static corpus_status emit_page(corpus_reader *rd, page *pg)
             body_start++;
     }
     char *date = dup_trimmed(pg->meta[M_DATE]);
-    char *author = dup_trimmed(pg->meta[M_AUTHOR]);
+    char *author = join_authors(pg);
     char *url = dup_trimmed(pg->meta[M_URL]);
     const char **tags = NULL;
     size_t ntags = 0;
     int nomem = body.failed || pg->body.failed || pg->title.failed ||
-                pg->h1.failed || pg->keywords.failed || !title ||
-                (pg->meta[M_DATE] && !date) ||
-                (pg->meta[M_AUTHOR] && !author) || (pg->meta[M_URL] && !url) ||
+                pg->h1.failed || pg->keywords.failed || pg->authors.failed ||
+                !title || (pg->meta[M_DATE] && !date) ||
+                (pg->nauthors && !author) || (pg->meta[M_URL] && !url) ||
                 (pg->keywords.data &&
                  corpus_split_list(pg->keywords.data, &tags, &ntags) != 0);
+    if (!nomem)
+        ntags = drop_repeated_tags(tags, ntags);
 
     corpus_status s;
     size_t body_len = strlen(body_start);
@@ -778,14 +1237,16 @@ corpus_status corpus_parse_html(corpus_reader *rd, corpus_buf *text)
                           "out of memory parsing HTML");
     }
     page pg = {0};
-    s = walk(&pg, out->document) == 0
+    s = walk(&pg, out->document) == 0 && walk_jsonld(&pg, out->document) == 0
             ? emit_page(rd, &pg)
             : corpus_why(rd->why, rd->whylen, CORPUS_ERR_NOMEM,
                          "out of memory reading HTML");
     arena_free_all(&a);      /* the whole tree, without recursion */
+    json_decref(pg.ld);
     free(pg.body.data);
     free(pg.title.data);
     free(pg.h1.data);
+    free(pg.authors.data);
     free(pg.keywords.data);
     return s;
 }

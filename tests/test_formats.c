@@ -949,6 +949,275 @@ static void test_html_title_fallbacks(void **state)
     reading_free(r);
 }
 
+/* The first article of page `html` (read as tmp/name), checked. */
+static reading *read_page(const char *name, const char *html)
+{
+    reading *r = read_text(name, html);
+    if (r->status != CORPUS_OK || r->n != 1)
+        fail_msg("%s: %s %s", name, corpus_status_name(r->status), r->why);
+    return r;
+}
+
+/* Field `got` is `want` (NULL: none), else fail naming the page. */
+static void expect_field(const char *what, const char *got,
+                         const char *want, const char *html)
+{
+    if (want ? !got || strcmp(got, want) != 0 : got != NULL)
+        fail_msg("%s \"%s\", want \"%s\" in\n%s", what, got ? got : "(none)",
+                 want ? want : "(none)", html);
+}
+
+/* JSON-LD (schema.org) metadata: a @graph as Yoast writes it (the author
+ * a reference to a Person node), a top-level array, @type arrays and
+ * prefixed types, people before organisations. */
+static void test_html_jsonld(void **state)
+{
+    (void)state;
+    static const char graph[] =
+        "<!DOCTYPE html><html><head>\n"
+        "<script type=\"application/ld+json\" class=\"yoast-schema-graph\">"
+        "{\"@context\":\"https://schema.org\",\"@graph\":["
+        "{\"@type\":\"WebPage\",\"@id\":\"https://ex.org/a/#webpage\","
+        "\"datePublished\":\"2020-01-01T00:00:00+00:00\"},"
+        "{\"@type\":\"NewsArticle\",\"@id\":\"https://ex.org/a/#article\","
+        "\"headline\":\"Ceasefire talks resume in Doha\","
+        "\"datePublished\":\"2023-11-06T09:30:00+00:00\","
+        "\"dateModified\":\"2023-11-07T10:00:00+00:00\","
+        "\"author\":{\"@id\":\"https://ex.org/#/schema/person/42\"},"
+        "\"keywords\":[\"Qatar\",\"diplomacy\"],"
+        "\"description\":\"Negotiators met again on Monday.\"},"
+        "{\"@type\":\"Person\",\"@id\":\"https://ex.org/#/schema/person/42\","
+        "\"name\":\"Lina  Haddad\"}]}</script>\n"
+        "</head><body><main><p>The talks went on late.</p></main></body>"
+        "</html>\n";
+    reading *r = read_page("graph.html", graph);
+    got *g = &r->a[0];
+    expect_field("title", g->title, "Ceasefire talks resume in Doha", graph);
+    expect_field("date", g->date, "2023-11-06T09:30:00+00:00", graph);
+    expect_field("author", g->author, "Lina Haddad", graph);
+    expect_field("tags", g->tags, "Qatar|diplomacy", graph);
+    expect_field("body", g->body,
+                 "Negotiators met again on Monday.\n\nThe talks went on late.",
+                 graph);
+    reading_free(r);
+
+    /* a top-level array; @type an array, prefixed; the article's people
+     * (a Person, a bare name), not its organisation; keywords a string */
+    static const char array[] =
+        "<title>Floods | Daily</title><script type='application/ld+json'>\n"
+        "[{\"@type\":\"BreadcrumbList\",\"itemListElement\":[]},\n"
+        " {\"@context\":\"http://schema.org\",\"@type\":[\"schema:"
+        "ReportageNewsArticle\",\"NewsArticle\"],\"author\":["
+        "{\"@type\":\"Person\",\"name\":\"Ann Writer\"},"
+        "{\"@type\":\"Organization\",\"name\":\"Daily Wire Desk\"},"
+        "\"Bob Smith\",{\"@type\":\"Person\",\"url\":\"https://d.org/c\"}],"
+        "\"dateCreated\":\"2023-10-01\",\"keywords\":\"floods, Pakistan\"}]"
+        "</script><p>Rivers rose.</p>";
+    r = read_page("array.html", array);
+    g = &r->a[0];
+    expect_field("title", g->title, "Floods | Daily", array);
+    expect_field("author", g->author, "Ann Writer, Bob Smith", array);
+    expect_field("date", g->date, "2023-10-01", array);
+    expect_field("tags", g->tags, "floods|Pakistan", array);
+    reading_free(r);
+
+    /* an organisation is the author when no person is; a BlogPosting in a
+     * WebPage's mainEntity; dateModified alone is no date */
+    static const char org[] =
+        "<script type=\"application/ld+json\">{\"@type\":\"WebPage\","
+        "\"mainEntity\":{\"@type\":\"BlogPosting\",\"headline\":\"Notes\","
+        "\"author\":{\"@type\":\"NewsMediaOrganization\",\"name\":\"Wire "
+        "Service\"},\"dateModified\":\"2023-11-07\"}}</script><p>Text.</p>";
+    r = read_page("org.html", org);
+    g = &r->a[0];
+    expect_field("title", g->title, "Notes", org);
+    expect_field("author", g->author, "Wire Service", org);
+    expect_field("date", g->date, NULL, org);
+    reading_free(r);
+}
+
+/* Broken JSON-LD is passed over in silence: the next block is read, and
+ * a page with nothing but broken blocks is read as if it had none. */
+static void test_html_jsonld_broken(void **state)
+{
+    (void)state;
+    static const char html[] =
+        "<head><script type=\"application/ld+json\">{\"@type\":"
+        "\"NewsArticle\",\"headline\":\"Broken\",}</script>"
+        "<script type=\"application/ld+json\">{\"@type\":\"NewsArticle\","
+        "\"headline\":\"Broken too\",\"author\":\"Nobody\"</script>"
+        "<script type=\"application/ld+json\">\n<!--\n{\"@context\":"
+        "\"https://schema.org\",\"@type\":\"Article\",\"headline\":"
+        "\"Second block\",\"author\":{\"name\":\"Carla Diaz\"}}\n-->\n"
+        "</script><script type='text/javascript'>{\"@type\":\"Article\","
+        "\"headline\":\"Not JSON-LD\"}</script></head>"
+        "<body><p>Body text.</p></body>";
+    reading *r = read_page("broken.html", html);
+    expect_field("title", r->a[0].title, "Second block", html);
+    expect_field("author", r->a[0].author, "Carla Diaz", html);
+    assert_int_equal(r->nwarn, 0);
+    assert_int_equal(r->nbad, 0);
+    reading_free(r);
+
+    static const char only[] =
+        "<script type=\"application/ld+json\">{\"@type\": \"NewsArticle\","
+        " \"headline\": \"Cut off</script><script type=\"application/ld+json"
+        "\">[[[[[[[</script><script type=\"application/ld+json\"></script>"
+        "<h1>Real heading</h1><p>Text.</p>";
+    r = read_page("broken-only.html", only);
+    expect_field("title", r->a[0].title, "Real heading", only);
+    assert_null(r->a[0].author);
+    assert_int_equal(r->nwarn, 0);
+    reading_free(r);
+}
+
+/* JSON-LD against the <meta> tags, <title> and <h1> (the ranking of
+ * read_html.c's comment). */
+static void test_html_jsonld_precedence(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *head;     /* before the JSON-LD block */
+        const char *ld;       /* the article object's members */
+        const char *tail;     /* after it */
+        const char *title, *date, *author, *tags, *body;
+    } cases[] = {
+        /* <title> and og:title before the headline, the headline before
+         * the <h1> */
+        {"<title>Page title</title>", "\"headline\":\"LD\"", "<h1>H1</h1>",
+         "Page title", NULL, NULL, "", "H1"},
+        {"<meta property='og:title' content='OG'>", "\"headline\":\"LD\"",
+         "<h1>H1</h1>", "OG", NULL, NULL, "", "H1"},
+        {"", "\"headline\":\"LD\"", "<h1>H1</h1>", "LD", NULL, NULL, "",
+         "H1"},
+        /* article:published_time and itemprop datePublished before
+         * JSON-LD's datePublished, which comes before <meta name=date>
+         * and <time>; dateCreated after dcterms.created, before pubdate */
+        {"<meta property='article:published_time' content='2023-11-01'>",
+         "\"datePublished\":\"2023-11-02\"", "", "x", "2023-11-01", NULL,
+         "", ""},
+        {"<meta itemprop='datePublished' content='2023-11-01'>",
+         "\"datePublished\":\"2023-11-02\"", "", "x", "2023-11-01", NULL,
+         "", ""},
+        {"<meta name='date' content='2023-11-01'>",
+         "\"datePublished\":\"2023-11-02\"",
+         "<article><time datetime='2023-11-03'>3</time></article>", "3",
+         "2023-11-02", NULL, "", "x"},
+        {"<meta name='date' content='2023-11-01'>",
+         "\"datePublished\":\"not yet\"", "", "x", "2023-11-01", NULL, "",
+         ""},
+        {"<meta name='dcterms.created' content='2023-11-01'>",
+         "\"dateCreated\":\"2023-11-02\"", "", "x", "2023-11-01", NULL, "",
+         ""},
+        {"<meta name='pubdate' content='2023-11-01'>",
+         "\"dateCreated\":\"2023-11-02\"", "", "x", "2023-11-02", NULL, "",
+         ""},
+        /* <meta name=author> and article:author before JSON-LD's people,
+         * which come before dc.creator, <a rel=author> and JSON-LD's
+         * organisations */
+        {"<meta name='author' content='Meta Name'>",
+         "\"author\":{\"@type\":\"Person\",\"name\":\"LD Person\"}", "", "x",
+         NULL, "Meta Name", "", ""},
+        {"<meta property='article:author' content='OG Name'>",
+         "\"author\":[\"LD One\",\"LD Two\"]", "", "x", NULL, "OG Name", "",
+         ""},
+        {"<meta name='dc.creator' content='DC Name'>",
+         "\"author\":[\"LD One\",\"LD Two\"]",
+         "<p>By <a rel=author href='/a'>Link Name</a></p>", "By Link Name",
+         NULL, "LD One, LD Two", "", "x"},
+        {"",
+         "\"author\":{\"@type\":\"Organization\",\"name\":\"LD Org\"}",
+         "<p>By <a rel=author href='/a'>Link Name</a></p>", "By Link Name",
+         NULL, "Link Name", "", "x"},
+        {"<meta name='dc.creator' content='DC Name'>",
+         "\"author\":{\"@type\":\"Organization\",\"name\":\"LD Org\"}", "",
+         "x", NULL, "DC Name", "", ""},
+        /* descriptions: <meta> first; tags: all, each once */
+        {"<title>T</title><meta name='description' content='Meta desc.'>",
+         "\"description\":\"LD desc.\"", "<p>Text.</p>", "T", NULL, NULL,
+         "", "Meta desc.\n\nText."},
+        {"<title>T</title><meta property='og:description' content='OG "
+         "desc.'>", "\"description\":\"LD desc.\"", "<p>Text.</p>", "T",
+         NULL, NULL, "", "OG desc.\n\nText."},
+        {"<title>T</title>", "\"description\":\"LD desc.\"",
+         "<p>Text.</p>", "T", NULL, NULL, "", "LD desc.\n\nText."},
+        {"<meta name='keywords' content='Gaza, aid'><meta name="
+         "'news_keywords' content='Gaza, aid, UN'>",
+         "\"keywords\":[\"UN\",\"Egypt\",\"Gaza\"]", "", "x", NULL, NULL,
+         "Gaza|aid|UN|Egypt", ""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char html[1024];
+        snprintf(html, sizeof html, "<html><head>%s<script type="
+                 "\"application/ld+json\">{\"@context\":\"https://schema.org"
+                 "\",\"@type\":\"NewsArticle\",%s}</script></head><body>%s"
+                 "<p>x</p></body></html>", cases[i].head, cases[i].ld,
+                 cases[i].tail);
+        reading *r = read_page("prec.html", html);
+        got *g = &r->a[0];
+        expect_field("title", g->title, cases[i].title, html);
+        expect_field("date", g->date, cases[i].date, html);
+        expect_field("author", g->author, cases[i].author, html);
+        expect_field("tags", g->tags, cases[i].tags, html);
+        if (strncmp(g->body, cases[i].body, strlen(cases[i].body)) != 0)
+            fail_msg("body \"%s\" does not start with \"%s\" in\n%s", g->body,
+                     cases[i].body, html);
+        reading_free(r);
+    }
+}
+
+/* Several <meta name="author">: all, joined as the other formats join
+ * author lists; rel="author" links when nothing better is there. */
+static void test_html_authors(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *html, *author;
+    } cases[] = {
+        {"<meta name='author' content='Ann Writer'>"
+         "<meta name='author' content=' Bob\n Smith '>"
+         "<meta itemprop='author' content='Ann Writer'>"
+         "<meta name='dc.creator' content='Desk'><title>t</title><p>x",
+         "Ann Writer, Bob Smith"},
+        /* article:author: the names, not the profile URLs */
+        {"<meta property='article:author' content='https://fb.com/ann'>"
+         "<meta property='article:author' content='Ann Writer'>"
+         "<meta property='article:author' content='Bob Smith'>"
+         "<title>t</title><p>x", "Ann Writer, Bob Smith"},
+        /* a byline of links, the same link again at the bottom */
+        {"<title>t</title><article><header><p>By <a rel='author' "
+         "href='/staff/ann'>Ann <b>Writer</b></a> and <a href='/staff/bob' "
+         "rel='nofollow Author'>Bob Smith</a></p></header><p>Text.</p>"
+         "<p><a rel=author href='/staff/ann'>Ann Writer</a></p></article>",
+         "Ann Writer, Bob Smith"},
+        /* not names: an image, a URL, a paragraph; an <a> without the
+         * rel */
+        {"<title>t</title><p><a rel=author href='/a'><img src=a.png></a> "
+         "<a rel=author href='/b'>https://ex.org/b</a> <a rel=author "
+         "href='/c'>www.ex.org</a> <a href='/d'>Dee</a> <a rel=author "
+         "href='/e'>This whole paragraph was wrapped in a link by a "
+         "careless template, far too long to be anybody's name.</a></p>",
+         NULL},
+        /* hidden or page furniture: not the article's byline */
+        {"<title>t</title><footer><a rel=author href=/x>Site Owner</a>"
+         "</footer><p hidden><a rel=author href=/y>Hidden</a></p><p>x",
+         NULL},
+        /* <link rel=author>: its title, not its URL */
+        {"<link rel=author href='humans.txt'><link rel='author' "
+         "title='Ann Writer' href='/ann'><title>t</title><p>x",
+         "Ann Writer"},
+        /* a <meta name=author> before a link */
+        {"<meta name=author content='Meta Name'><title>t</title><p>By "
+         "<a rel=author href=/a>Link Name</a>", "Meta Name"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        reading *r = read_page("authors.html", cases[i].html);
+        expect_field("author", r->a[0].author, cases[i].author,
+                     cases[i].html);
+        reading_free(r);
+    }
+}
+
 /* Write an HTML file of `depth` nested <tag>s around a word. */
 static void write_nested(const char *name, const char *tag, size_t depth)
 {
@@ -2379,6 +2648,10 @@ int main(void)
         cmocka_unit_test(test_md_hostile_lines),
         cmocka_unit_test(test_html_page),
         cmocka_unit_test(test_html_title_fallbacks),
+        cmocka_unit_test(test_html_jsonld),
+        cmocka_unit_test(test_html_jsonld_broken),
+        cmocka_unit_test(test_html_jsonld_precedence),
+        cmocka_unit_test(test_html_authors),
         cmocka_unit_test(test_html_dates),
         cmocka_unit_test(test_html_deep_nesting),
         cmocka_unit_test(test_soft_hyphen_removed),

@@ -560,6 +560,81 @@ static void test_html_real_shapes_read(void **state)
     }
 }
 
+/* JSON-LD blocks made to cost: one over the page's JSON-LD budget (1 MiB)
+ * is not parsed, nor are blocks past it; nesting deeper than jansson's
+ * limit is refused by jansson; a big valid block under the budget is
+ * read quickly. Each page is read, its article found in the next block
+ * when one is parsed. */
+static void test_html_jsonld_bounds(void **state)
+{
+    (void)state;
+    alarm(TEST_ALARM);
+    static const char article[] =
+        "<script type='application/ld+json'>{\"@type\":\"NewsArticle\","
+        "\"headline\":\"Small\",\"author\":\"Ann Writer\"}</script>";
+    /* 2 MiB in one block: passed over, the next one read */
+    text t = {0};
+    puts_n(&t, "<script type='application/ld+json'>{\"@type\":"
+               "\"NewsArticle\",\"headline\":\"Huge\",\"description\":\"",
+           1);
+    puts_n(&t, "words ", ((size_t)2 << 20) / 6);
+    puts_n(&t, "\"}</script>", 1);
+    put(&t, article, strlen(article));
+    puts_n(&t, "<p>text", 1);
+    result r;
+    write_and_read("ld-huge.html", &t, &r);
+    assert_int_equal(r.status, CORPUS_OK);
+    assert_string_equal(r.title, "Small");
+    assert_string_equal(r.author, "Ann Writer");
+    assert_null(strstr(r.body, "words"));
+    assert_true(r.secs < FAST);
+    result_free(&r);
+
+    /* 300 000 levels of arrays: refused by jansson, in silence */
+    puts_n(&t, "<script type='application/ld+json'>", 1);
+    puts_n(&t, "[", 300000);
+    puts_n(&t, "]", 300000);
+    puts_n(&t, "</script>", 1);
+    put(&t, article, strlen(article));
+    puts_n(&t, "<p>text", 1);
+    write_and_read("ld-deep.html", &t, &r);
+    assert_int_equal(r.status, CORPUS_OK);
+    assert_string_equal(r.title, "Small");
+    assert_true(r.secs < FAST);
+    result_free(&r);
+
+    /* a valid block of 900 kB (50 000 objects): read, quickly */
+    puts_n(&t, "<script type='application/ld+json'>[", 1);
+    puts_n(&t, "{\"@type\":\"Thing\"},", 50000);
+    puts_n(&t, "{\"@type\":\"Article\",\"headline\":\"Last\"}]</script>"
+               "<p>x", 1);
+    write_and_read("ld-big.html", &t, &r);
+    assert_int_equal(r.status, CORPUS_OK);
+    assert_string_equal(r.title, "Last");
+    assert_true(r.secs < FAST);
+    result_free(&r);
+
+    /* 3 000 blocks of 567 bytes: those past the budget are not parsed,
+     * nor the article after them (longer than what is left) */
+    for (size_t i = 0; i < 3000; i++) {
+        puts_n(&t, "<script type='application/ld+json'>{\"@type\":\"Thing\","
+                   "\"name\":\"", 1);
+        puts_n(&t, "x", 540);
+        puts_n(&t, "\"}</script>", 1);
+    }
+    puts_n(&t, "<script type='application/ld+json'>{\"@type\":\"NewsArticle\","
+               "\"author\":\"Ann Writer\",\"description\":\"", 1);
+    puts_n(&t, "x", 600);
+    puts_n(&t, "\"}</script>", 1);
+    puts_n(&t, "<title>Page</title><p>text", 1);
+    write_and_read("ld-many.html", &t, &r);
+    assert_int_equal(r.status, CORPUS_OK);
+    assert_string_equal(r.title, "Page");
+    assert_null(r.author);
+    assert_true(r.secs < FAST);
+    result_free(&r);
+}
+
 /* The CPU budget: a parse over it is abandoned, and the arena frees what
  * gumbo had built (the sanitizer build checks for leaks). */
 static void test_html_time_budget(void **state)
@@ -1254,6 +1329,7 @@ int main(void)
         cmocka_unit_test(test_html_gumbo_abort_refused),
         cmocka_unit_test(test_html_quadratic),
         cmocka_unit_test(test_html_real_shapes_read),
+        cmocka_unit_test(test_html_jsonld_bounds),
         cmocka_unit_test(test_html_time_budget),
         cmocka_unit_test(test_html_stack_budget),
         cmocka_unit_test(test_fifo_refused),
