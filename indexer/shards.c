@@ -61,7 +61,7 @@ typedef struct stub_ctx {
 /* A line of the stub file ctx->stub (gz_stub_each_line): "auto" or
  * "glass" PATH appends the path Xapian opens (gz_stub_lex); any other
  * line (another backend, a remote one, no PATH) names nothing
- * gazette-index can write: 1, with the reason. */
+ * the library can write: 1, with the reason. */
 static int on_stub_line(gz_stub_line *line, const char *text, size_t len,
                         void *ctx)
 {
@@ -78,7 +78,7 @@ static int on_stub_line(gz_stub_line *line, const char *text, size_t len,
     int writable = local && strcmp(line->type, "chert") != 0 && has_path;
     if (!writable) {
         snprintf(c->err, c->errlen, "%s: '%.*s' is not a local database "
-                 "gazette-index can write", c->stub, (int)shown, text);
+                 "this library can write", c->stub, (int)shown, text);
         return 1;
     }
     if (c->out->n == GZ_MAX_SHARDS) {   /* named by the stub listing them */

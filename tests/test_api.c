@@ -1044,6 +1044,156 @@ static void test_update_run(void **state)
     gazette_update_free(u);
 }
 
+/* A message of the library in its API's words: `has` in it, and no
+ * program's option ("--full", "--db") nor program (gazette-index). */
+static void expect_api_words(const char *msg, const char *has)
+{
+    if (!strstr(msg, has) || strstr(msg, "--") ||
+        strstr(msg, "gazette-index") || strstr(msg, "gazette-query"))
+        fail_msg("wanted '%s' in the API's words: %s", has, msg);
+}
+
+/* The warnings of an update run, joined by "; ". */
+static void keep_warnings(const gazette_update_t *u, gazette_event_t event,
+                          const char *path, const char *message, void *ctx)
+{
+    (void)u;
+    (void)path;
+    char *all = ctx;
+    if (event == GAZETTE_EVENT_WARNING)
+        snprintf(all + strlen(all), 4096 - strlen(all), "%s; ", message);
+}
+
+/* A new update of one job, gazette_update_set_full `full`. */
+static gazette_update_t *update_of(int full)
+{
+    gazette_update_t *u = NULL;
+    assert_int_equal(gazette_update_new(&u), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_set_jobs(u, 1), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_set_full(u, full), GAZETTE_STATUS_OK);
+    return u;
+}
+
+/* An index of another format, opened to write or to read: the remedy
+ * named by its setter, not gazette-index's --full (gazette-query says
+ * that: test_newsroom). */
+static void test_old_format_in_api_words(void **state)
+{
+    (void)state;
+    const char *db = path_in("oldformat");
+    gazette_writer_t *w = NULL;
+    assert_int_equal(gazette_writer_open(db, NULL, 0, &w), GAZETTE_STATUS_OK);
+    put(w, article("desk/a", "Talks", "The talks went on."));
+    assert_int_equal(gazette_writer_close(w), GAZETTE_STATUS_OK);
+    assert_int_equal(tu_run("xapian-metadata set '%s' gazette.format 1", db),
+                     0);
+    w = NULL;
+    assert_int_equal(gazette_writer_open(db, NULL, 0, &w),
+                     GAZETTE_STATUS_INDEX_VERSION);
+    expect_api_words(gazette_last_open_error(),
+                     "(rebuild it with gazette_update_set_full)");
+    gazette_index_t *index = NULL;
+    assert_int_equal(gazette_index_open(db, &index),
+                     GAZETTE_STATUS_INDEX_VERSION);
+    expect_api_words(gazette_last_open_error(),
+                     "(rebuild it with gazette_update_set_full)");
+}
+
+/* What an update run refuses or warns of, in the API's words: a rebuild
+ * of what is no index (gazette-index says "refusing --full": test_full),
+ * a leftover in the way, a stub line it cannot write, a warning about an
+ * index of whole CJK runs (gazette-index says "until gazette-index
+ * --full rebuilds the index": test_query test_cjk_old_index). */
+static void test_update_messages_in_api_words(void **state)
+{
+    (void)state;
+    char corpus[4096], db[4096], path[4200];
+    snprintf(corpus, sizeof corpus, "%s", path_in("words/corpus"));
+    snprintf(db, sizeof db, "%s", path_in("words/db"));
+    tu_write_file(corpus, "a.txt", "Talks\n\nThe talks went on.\n", 26);
+    const char *roots[] = {corpus};
+
+    /* a rebuild that would delete the corpus */
+    gazette_update_t *u = update_of(1);
+    assert_int_not_equal(gazette_update_run(u, corpus, roots, 1),
+                         GAZETTE_STATUS_OK);
+    expect_api_words(gazette_update_error(u),
+                     "refusing gazette_update_set_full: corpus ");
+    expect_api_words(gazette_update_error(u), "give another index path");
+    /* or a directory of other files, a file, a link */
+    tu_write_file(path_in("words"), "docs/thesis.txt", "mine\n", 5);
+    assert_int_not_equal(gazette_update_run(u, path_in("words/docs"), roots,
+                                            1),
+                         GAZETTE_STATUS_OK);
+    expect_api_words(gazette_update_error(u),
+                     "refusing gazette_update_set_full: ");
+    expect_api_words(gazette_update_error(u), "holds files that are not");
+    assert_int_not_equal(gazette_update_run(u, path_in("words/docs/thesis.txt"),
+                                            roots, 1),
+                         GAZETTE_STATUS_OK);
+    expect_api_words(gazette_update_error(u), "is not a Xapian index");
+    expect_api_words(gazette_update_error(u),
+                     "refusing gazette_update_set_full: ");
+    assert_int_equal(gazette_update_run(u, db, roots, 1), GAZETTE_STATUS_OK);
+    snprintf(path, sizeof path, "%s", path_in("words/link"));
+    assert_int_equal(symlink(db, path), 0);
+    assert_int_not_equal(gazette_update_run(u, path, roots, 1),
+                         GAZETTE_STATUS_OK);
+    expect_api_words(gazette_update_error(u), "is a symbolic link");
+    expect_api_words(gazette_update_error(u),
+                     "refusing gazette_update_set_full: ");
+    /* what no killed run of the library left, where a rebuild switches */
+    snprintf(path, sizeof path, "%s.stub-tmp", db);
+    tu_write_file(path, "mine.txt", "mine\n", 5);
+    assert_int_not_equal(gazette_update_run(u, db, roots, 1),
+                         GAZETTE_STATUS_OK);
+    expect_api_words(gazette_update_error(u),
+                     "is not a leftover of this library: move it away");
+    tu_rmtree(path);
+    gazette_update_free(u);
+
+    /* or where a new index of shards is made */
+    u = update_of(0);
+    assert_int_equal(gazette_update_set_jobs(u, 2), GAZETTE_STATUS_OK);
+    tu_write_file(path_in("words"), "new.gazette-new/mine.txt", "mine\n", 5);
+    assert_int_not_equal(gazette_update_run(u, path_in("words/new"), roots,
+                                            1),
+                         GAZETTE_STATUS_OK);
+    expect_api_words(gazette_update_error(u),
+                     "is not a leftover of this library: move it away");
+    gazette_update_free(u);
+
+    /* a stub naming no database the library can write */
+    tu_write_file(path_in("words"), "remote.stub", "remote 127.0.0.1:1\n",
+                  19);
+    u = update_of(0);
+    assert_int_not_equal(gazette_update_run(u, path_in("words/remote.stub"),
+                                            roots, 1),
+                         GAZETTE_STATUS_OK);
+    expect_api_words(gazette_update_error(u),
+                     "is not a local database this library can write");
+    gazette_update_free(u);
+
+    /* CJK text into an index of whole runs (written before n-grams) */
+    char warnings[4096] = "";
+    snprintf(path, sizeof path, "%s", path_in("words/whole"));
+    u = update_of(0);
+    assert_int_equal(gazette_update_run(u, path, roots, 1), GAZETTE_STATUS_OK);
+    gazette_update_free(u);
+    assert_int_equal(tu_run("xapian-metadata set '%s' gazette.cjk_ngrams ''",
+                            path), 0);
+    static const char zh[] = "北京\n\n北京今天天气晴朗。\n";
+    tu_write_file(corpus, "b.txt", zh, sizeof zh - 1);
+    u = update_of(0);
+    assert_int_equal(gazette_update_set_callback(u, keep_warnings, warnings),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_run(u, path, roots, 1),
+                     GAZETTE_STATUS_OK);
+    expect_api_words(warnings, "until a run with gazette_update_set_full "
+                               "rebuilds the index");
+    gazette_update_free(u);
+}
+
 /* A dry run with an unreadable synonyms file, as user nobody: its
  * status (0xff when the update could not be made). */
 typedef struct rules_run {
@@ -1836,6 +1986,8 @@ int main(void)
         cmocka_unit_test(test_snippet_length_extremes),
         cmocka_unit_test(test_documented_statuses_and_facets),
         cmocka_unit_test(test_update_run),
+        cmocka_unit_test(test_old_format_in_api_words),
+        cmocka_unit_test(test_update_messages_in_api_words),
         cmocka_unit_test(test_unreadable_rules_files_are_io_errors),
         cmocka_unit_test(test_one_line_article),
         cmocka_unit_test(test_full_keeps_writer_articles),
