@@ -434,6 +434,54 @@ static void test_writer_open_read_only_directory(void **state)
                      GAZETTE_STATUS_IO_ERROR);
 }
 
+/* `test_api --open-writer DB`: gazette_writer_open(DB) in a process of
+ * its own, which a test can start under fail_open.so: prints the status's
+ * name and the open error, a line each. */
+static int open_writer_main(const char *db)
+{
+    gazette_writer_t *w = NULL;
+    gazette_status_t s = gazette_writer_open(db, NULL, 0, &w);
+    printf("%s\n%s\n", gazette_status_to_string(s),
+           gazette_last_open_error());
+    return gazette_writer_close(w) == GAZETTE_STATUS_OK ? 0 : 1;
+}
+
+/* An index on a read-only file system is refused at gazette_writer_open
+ * (IO_ERROR, naming the directory and EROFS), as the header lists it:
+ * fail_open.so makes asking whether the index's directory is writable
+ * fail with EROFS, as a read-only mount does, which needs no root. */
+static void test_writer_open_read_only_file_system(void **state)
+{
+    (void)state;
+    char db[1024], out[1100], want[3300];
+    snprintf(db, sizeof db, "%s", path_in("rofs"));
+    snprintf(out, sizeof out, "%s", path_in("rofs.txt"));
+    gazette_writer_t *w = NULL;
+    assert_int_equal(gazette_writer_open(db, NULL, 0, &w), GAZETTE_STATUS_OK);
+    put(w, article("desk/a", "Talks", "The talks went on."));
+    assert_int_equal(gazette_writer_close(w), GAZETTE_STATUS_OK);
+    assert_int_equal(
+        tu_run("FAIL_ACCESS_PATH='%s' LD_PRELOAD='%s' "
+               "ASAN_OPTIONS=\"$ASAN_OPTIONS:verify_asan_link_order=0\" "
+               "'%s' --open-writer '%s' >'%s'",
+               db, FAIL_OPEN_MODULE, tu_binary("test_api"), db, out),
+        0);
+    snprintf(want, sizeof want, "%s\nindex %s: cannot write in %s "
+             "(Read-only file system), where a commit makes its files\n",
+             gazette_status_to_string(GAZETTE_STATUS_IO_ERROR), db, db);
+    FILE *f = fopen(out, "r");
+    assert_non_null(f);
+    char got[sizeof want];
+    size_t n = fread(got, 1, sizeof got - 1, f);
+    fclose(f);
+    got[n] = '\0';
+    assert_string_equal(got, want);
+    /* without the module, the same index opens */
+    assert_int_equal(tu_run("'%s' --open-writer '%s' >'%s'",
+                            tu_binary("test_api"), db, out), 0);
+    assert_int_equal(tu_run("grep -qx success '%s'", out), 0);
+}
+
 /* A child forked while a writer is open shares its lock file, so the
  * index stays locked until the child exits (or execs), even after the
  * parent closes the writer; the message says the lock is the process's
@@ -1965,8 +2013,10 @@ static void test_versions(void **state)
     assert_null(gazette_field_name((gazette_field_t)99));
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+    if (argc == 3 && strcmp(argv[1], "--open-writer") == 0)
+        return open_writer_main(argv[2]);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_writer_round_trip),
         cmocka_unit_test(test_writer_bad_input),
@@ -1976,6 +2026,7 @@ int main(void)
         cmocka_unit_test(test_article_fields_trimmed),
         cmocka_unit_test(test_writer_lock_and_language),
         cmocka_unit_test(test_writer_open_read_only_directory),
+        cmocka_unit_test(test_writer_open_read_only_file_system),
         cmocka_unit_test(test_writer_lock_shared_with_forked_child),
         cmocka_unit_test(test_empty_language_refused),
         cmocka_unit_test(test_index_without_language_is_unstemmed),
