@@ -303,3 +303,52 @@ size_t cli_index_name_length(const char *path)
             return n;
     }
 }
+
+/* 1 for a byte that continues a word: a letter, a digit, '_'. */
+static int word_byte(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c >= '0' && c <= '9') || c == '_';
+}
+
+/* `msg` in the words of `words` into out (NULL: only counted); returns
+ * the length. */
+static size_t put_our_words(const cli_word *words, const char *msg,
+                            char *out)
+{
+    size_t n = 0;
+    const char *in = msg;
+    while (*in) {
+        const cli_word *w = NULL;
+        for (const cli_word *t = words;
+             !w && t->library && (in == msg || !word_byte(in[-1])); t++)
+            if (strncmp(in, t->library, strlen(t->library)) == 0)
+                w = t;
+        if (!w) {
+            if (out)
+                out[n] = *in;
+            n++, in++;
+            continue;
+        }
+        size_t len = strlen(w->here);
+        if (out)
+            memcpy(out + n, w->here, len);
+        n += len;
+        in += strlen(w->library);
+        for (; w->name_follows && ((*in >= 'a' && *in <= 'z') || *in == '_');
+             in++, n++)
+            if (out)
+                out[n] = *in == '_' ? '-' : *in;
+    }
+    if (out)
+        out[n] = '\0';
+    return n;
+}
+
+char *cli_in_our_words(const cli_word *words, const char *msg)
+{
+    char *out = malloc(put_our_words(words, msg, NULL) + 1);
+    if (out)
+        put_our_words(words, msg, out);
+    return out;
+}

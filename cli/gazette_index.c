@@ -591,6 +591,26 @@ static void show_progress(const gazette_update_t *u, cli_options *o)
                                                      GAZETTE_COUNT_SKIPPED));
 }
 
+/* The library's words in this program's (cli_in_our_words): it names a
+ * setting by its setter ("rerun with gazette_update_set_force", "over the
+ * gazette_update_set_max_remove limit of 10%"), which is the option of
+ * the same name here ("--force", "--max-remove"), and a run with one is
+ * this program with it ("until a run with gazette_update_set_full
+ * rebuilds the index": "until gazette-index --full rebuilds the index");
+ * "this library" is this program. */
+static const cli_word our_words[] = {
+    {"a run with gazette_update_set_", "gazette-index --", 1},
+    {"gazette_update_set_", "--", 1},
+    {"this library", "gazette-index", 0},
+    {NULL, NULL, 0}};
+
+/* Library message `msg` in this program's words: malloc()ed, or NULL
+ * (out of memory: then say `msg` as it is). */
+static char *here(const char *msg)
+{
+    return cli_in_our_words(our_words, msg);
+}
+
 /* Everything the run reports: changes on stdout with --verbose, skips and
  * warnings on stderr, progress on a terminal. */
 static void on_event(const gazette_update_t *u, gazette_event_t event,
@@ -622,11 +642,14 @@ static void on_event(const gazette_update_t *u, gazette_event_t event,
     case GAZETTE_EVENT_SKIPPED:
     case GAZETTE_EVENT_WARNING:
         clear_progress(o);
-        if (!o->quiet)
+        if (!o->quiet) {
+            char *ours = here(message);
             cli_complain("%s %s: %s",
                          event == GAZETTE_EVENT_SKIPPED ? "skipped"
                                                         : "warning:",
-                         path, message);
+                         path, ours ? ours : message);
+            free(ours);
+        }
         return;
     case GAZETTE_EVENT_PROGRESS:
         show_progress(u, o);
@@ -715,35 +738,6 @@ static int exit_code_for(gazette_status_t status, const gazette_update_t *u)
     }
 }
 
-/* gazette_update_error() in this program's words: the library names a
- * setting a rerun may need by its setter ("rerun with
- * gazette_update_set_force", "over the gazette_update_set_max_remove limit
- * of 10%"), and each of those setters is the option of the same name
- * here ("--force", "--max-remove"). Into buf[size] (cut short when it
- * does not fit: never, the words being shorter here); returns buf. */
-static const char *update_error_here(const gazette_update_t *u, char *buf,
-                                     size_t size)
-{
-    static const char setter[] = "gazette_update_set_";
-    const char *in = gazette_update_error(u);
-    size_t n = 0;
-    while (*in && n + 1 < size) {
-        if (strncmp(in, setter, sizeof setter - 1) == 0) {
-            in += sizeof setter - 1;
-            for (const char *dash = "--"; *dash && n + 1 < size; dash++)
-                buf[n++] = *dash;
-            for (; ((*in >= 'a' && *in <= 'z') || *in == '_') &&
-                   n + 1 < size;
-                 in++)
-                buf[n++] = *in == '_' ? '-' : *in;
-        } else {
-            buf[n++] = *in++;
-        }
-    }
-    buf[n] = '\0';
-    return buf;
-}
-
 /* Set `u` up from the options: OK, or the status of the first setter
  * that refused (said). The options were checked when parsed, so a refusal
  * means the library's limits and this program's disagree. */
@@ -784,11 +778,13 @@ static gazette_status_t configure(gazette_update_t *u, cli_options *o)
         s = gazette_update_add_include(u, o->include[i]);
     for (size_t i = 0; s == GAZETTE_STATUS_OK && i < o->nexclude; i++)
         s = gazette_update_add_exclude(u, o->exclude[i]);
-    char why[1024];
-    if (s != GAZETTE_STATUS_OK)
-        cli_complain("%s", *gazette_update_error(u)
-                               ? update_error_here(u, why, sizeof why)
-                               : gazette_status_to_string(s));
+    if (s != GAZETTE_STATUS_OK) {
+        const char *error = gazette_update_error(u);
+        char *why = here(error);
+        cli_complain("%s", *error ? why ? why : error
+                                  : gazette_status_to_string(s));
+        free(why);
+    }
     return s;
 }
 
@@ -796,8 +792,8 @@ static gazette_status_t configure(gazette_update_t *u, cli_options *o)
 static void explain_outcome(gazette_status_t status, const gazette_update_t *u,
                             const cli_options *o)
 {
-    char buf[1024];
-    const char *why = update_error_here(u, buf, sizeof buf);
+    char *ours = here(gazette_update_error(u));
+    const char *why = ours ? ours : gazette_update_error(u);
     if (status == GAZETTE_STATUS_INTERRUPTED && o->full)
         cli_complain("stopped by signal %d; the unfinished --full build was "
                      "deleted, the index is as it was", (int)stop_signal);
@@ -809,6 +805,7 @@ static void explain_outcome(gazette_status_t status, const gazette_update_t *u,
                      o->db, why);
     else if (status != GAZETTE_STATUS_OK)
         cli_complain("%s", *why ? why : gazette_status_to_string(status));
+    free(ours);
 }
 
 /* The directories made for the default index location by

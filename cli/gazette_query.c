@@ -524,6 +524,23 @@ static void print_text_hit(const gazette_hit_t *h, const cli_options *o,
         print_text_explain(h, unlisted);
 }
 
+/* The library's words in this program's (cli_in_our_words): it names a
+ * setting of an update by its setter ("rebuild it with
+ * gazette_update_set_full"), which is gazette-index's option of the same
+ * name ("rebuild it with gazette-index --full"), and so is a run with it
+ * ("a run with gazette_update_set_full adds them"). */
+static const cli_word our_words[] = {
+    {"a run with gazette_update_set_", "gazette-index --", 1},
+    {"gazette_update_set_", "gazette-index --", 1},
+    {NULL, NULL, 0}};
+
+/* Library message `msg` in this program's words: malloc()ed, or NULL
+ * (out of memory: then say `msg` as it is). */
+static char *here(const char *msg)
+{
+    return cli_in_our_words(our_words, msg);
+}
+
 /* A JSON string of `s`; a string that is not valid UTF-8 (a file name
  * on Linux may be any bytes) has its bad bytes replaced by U+FFFD, since
  * JSON cannot carry them. NULL only when out of memory. */
@@ -659,7 +676,8 @@ static int print_json_summary(const gazette_results_t *r, const char *query,
     uint64_t lower, estimate, upper;
     gazette_results_estimate(r, &lower, &estimate, &upper);
     const char *suggestion = gazette_results_suggestion(r);
-    const char *warning = gazette_results_warning(r);
+    char *ours = here(gazette_results_warning(r));
+    const char *warning = ours ? ours : gazette_results_warning(r);
     json_t *summary = json_pack(
         "{s:s, s:s, s:o, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:o, s:f}",
         "type", "summary", "query", query,
@@ -672,6 +690,7 @@ static int print_json_summary(const gazette_results_t *r, const char *query,
         "warning", *warning ? jstr(warning) : json_null(),
         "facets", facets_json(r, o),
         "milliseconds", gazette_results_milliseconds(r));
+    free(ours);
     return put_json_line(summary);
 }
 
@@ -813,9 +832,11 @@ static int run(const cli_options *o, const char *query)
         (const char *const *)o->db, o->ndb,
         o->partial ? GAZETTE_OPEN_SKIP_UNAVAILABLE : 0, &index);
     if (s != GAZETTE_STATUS_OK) {
-        cli_complain("%s%s", gazette_last_open_error(),
+        char *why = here(gazette_last_open_error());
+        cli_complain("%s%s", why ? why : gazette_last_open_error(),
                  s == GAZETTE_STATUS_INDEX_NOT_FOUND
                      ? " (build one with gazette-index)" : "");
+        free(why);
         return exit_code_for(s);
     }
     s = gazette_search_options_new(&sopts);
@@ -826,13 +847,19 @@ static int run(const cli_options *o, const char *query)
     int code;
     if (s != GAZETTE_STATUS_OK) {
         const char *msg = gazette_index_error(index);
-        cli_complain("%s", *msg ? msg : gazette_status_to_string(s));
+        char *why = here(msg);
+        cli_complain("%s", !*msg ? gazette_status_to_string(s)
+                           : why ? why : msg);
+        free(why);
         code = exit_code_for(s);
     } else {
         /* What was left out goes to stderr, so the hits stay parseable:
          * one log line like every other (time stamp, escaped names). */
-        if (*gazette_results_warning(results))
-            cli_complain("warning: %s", gazette_results_warning(results));
+        const char *warning = gazette_results_warning(results);
+        char *ours = *warning ? here(warning) : NULL;
+        if (*warning)
+            cli_complain("warning: %s", ours ? ours : warning);
+        free(ours);
         code = print_results(results, query, o);
     }
     gazette_results_free(results);

@@ -448,18 +448,18 @@ int gz_generation_check(const char *db, const char *const *roots,
     long root = root_in_the_way(base, roots, nroots);
     if (root >= 0) {
         snprintf(err, errlen,
-                 "refusing --full: corpus %s is the index %s or inside it, "
-                 "and a rebuild deletes the old index; give another --db",
-                 roots[root], db);
+                 "refusing gazette_update_set_full: corpus %s is the index "
+                 "%s or inside it, and a rebuild deletes the old index; give "
+                 "another index path", roots[root], db);
         return 1;
     }
     struct stat sb;
     if (lstat(base, &sb) == 0 && S_ISLNK(sb.st_mode)) {
         /* The switch would replace the link, and orphan its target. */
         snprintf(err, errlen,
-                 "refusing --full: %s is a symbolic link (a rebuild would "
-                 "replace the link and leave the index it points to); give "
-                 "the index's own path", db);
+                 "refusing gazette_update_set_full: %s is a symbolic link "
+                 "(a rebuild would replace the link and leave the index it "
+                 "points to); give the index's own path", db);
         return 1;
     }
     if (stat(base, &sb) != 0) {
@@ -476,9 +476,9 @@ int gz_generation_check(const char *db, const char *const *roots,
         if (!foreign)
             return 0;   /* a Xapian database, or an empty directory */
         snprintf(err, errlen,
-                 "refusing --full: %s holds files that are not part of a "
-                 "Xapian index (a rebuild would delete them); give the path "
-                 "of an index or a new one", db);
+                 "refusing gazette_update_set_full: %s holds files that are "
+                 "not part of a Xapian index (a rebuild would delete them); "
+                 "give the path of an index or a new one", db);
         return 1;
     } else if (S_ISREG(sb.st_mode)) {
         int stub = is_stub_file(base);
@@ -488,8 +488,9 @@ int gz_generation_check(const char *db, const char *const *roots,
             return 0;
     }
     snprintf(err, errlen,
-             "refusing --full: %s is not a Xapian index (a rebuild would "
-             "replace it); give the path of an index or a new one", db);
+             "refusing gazette_update_set_full: %s is not a Xapian index "
+             "(a rebuild would replace it); give the path of an index or a "
+             "new one", db);
     return 1;
 }
 
@@ -542,7 +543,7 @@ static int clear_stale_tmp(const char *tmp, char *err, size_t errlen)
         ok = (errno = EEXIST, 0);
     if (!ok)
         snprintf(err, errlen, "%s is in the way (%s) and is not a leftover "
-                 "of gazette-index: move it away", tmp,
+                 "of this library: move it away", tmp,
                  foreign ? "not a Xapian database" : strerror(errno));
     return ok ? 0 : -1;
 }
@@ -743,7 +744,8 @@ int gz_generation_clear_unused(const char *db, char *err, size_t errlen)
     }
     if (clear_generations(base) != 0) {
         snprintf(err, errlen, "could not delete the generations an "
-                 "interrupted --full left in %s.d: %s", base, strerror(errno));
+                 "interrupted run with gazette_update_set_full left in %s.d: "
+                 "%s", base, strerror(errno));
         return -1;
     }
     return 0;

@@ -1835,7 +1835,7 @@ static int create_layout(const char *db, size_t n, char *err, size_t errlen)
     if (!in_place && access(tmp, F_OK) == 0) {   /* left by a killed run */
         if (!gz_is_xapian_dir(tmp) || gz_remove_tree(tmp) != 0) {
             snprintf(err, errlen, "%s is in the way and is not a leftover of "
-                     "gazette-index: move it away", tmp);
+                     "this library: move it away", tmp);
             return -1;
         }
     }

@@ -275,8 +275,8 @@ static unit *file_unit(const corpus_file *f, const gz_file_entry *known,
 #define WHOLE_CJK_RUNS                                                       \
     "Chinese, Japanese or Korean text indexed as whole runs of characters, " \
     "as this index (written before Gazette indexed such text as n-grams) "   \
-    "holds it: a search finds only a whole run until gazette-index --full "  \
-    "rebuilds the index (said once a run)"
+    "holds it: a search finds only a whole run until a run with "           \
+    "gazette_update_set_full rebuilds the index (said once a run)"
 
 /* Remember something said about one article; dropped when out of memory
  * (a lost warning is not worth failing the run). */

@@ -61,7 +61,7 @@ typedef struct stub_ctx {
 /* A line of the stub file ctx->stub (gz_stub_each_line): "auto" or
  * "glass" PATH appends the path Xapian opens (gz_stub_lex); any other
  * line (another backend, a remote one, no PATH) names nothing
- * gazette-index can write: 1, with the reason. */
+ * the library can write: 1, with the reason. */
 static int on_stub_line(gz_stub_line *line, const char *text, size_t len,
                         void *ctx)
 {
@@ -69,14 +69,16 @@ static int on_stub_line(gz_stub_line *line, const char *text, size_t len,
     size_t shown = 0;   /* the line up to a line end, for the reason */
     while (shown < len && text[shown] != '\r' && text[shown] != '\n')
         shown++;
-    size_t type_len = strlen(line->type);
+    /* only a local line has a TYPE (a remote or inmemory one has none) */
+    int local = line->kind == GZ_STUB_LOCAL;
+    size_t type_len = local ? strlen(line->type) : 0;
     /* a PATH after "TYPE ", not cut short at once by a NUL byte */
-    int has_path = shown > type_len + 1 && text[type_len + 1] != '\0';
-    int writable = line->kind == GZ_STUB_LOCAL &&
-                   strcmp(line->type, "chert") != 0 && has_path;
+    int has_path = local && shown > type_len + 1 &&
+                   text[type_len + 1] != '\0';
+    int writable = local && strcmp(line->type, "chert") != 0 && has_path;
     if (!writable) {
         snprintf(c->err, c->errlen, "%s: '%.*s' is not a local database "
-                 "gazette-index can write", c->stub, (int)shown, text);
+                 "this library can write", c->stub, (int)shown, text);
         return 1;
     }
     if (c->out->n == GZ_MAX_SHARDS) {   /* named by the stub listing them */

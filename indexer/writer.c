@@ -103,7 +103,7 @@ static gazette_status_t check_format(gazette_writer_t *w, int *empty)
     } else if (docs && !gz_format_supported(format, len)) {
         snprintf(gz_open_error(), GZ_ERROR_SIZE,
                  "index %s has Gazette index format %.*s; this library "
-                 "writes format %s (rebuild it with gazette-index --full)",
+                 "writes format %s (rebuild it with gazette_update_set_full)",
                  w->path, (int)len, format, GZ_FORMAT_VERSION);
         status = GAZETTE_STATUS_INDEX_VERSION;
     }

@@ -164,8 +164,9 @@ static xap_status refuse_over_remote(gazette_index_t *index,
     index->failure_status = GAZETTE_STATUS_INVALID_ARGUMENT;
     snprintf(index->failure, sizeof index->failure,
              "the %s facet cannot be counted over the remote index %s: %s "
-             "has no facet lists (written before them; gazette-index --full "
-             "adds them)", gazette_facet_name((gazette_facet_t)field->facet),
+             "has no facet lists (written before them; a run with "
+             "gazette_update_set_full adds them)",
+             gazette_facet_name((gazette_facet_t)field->facet),
              remote->name, lacking ? lacking->name : "an index searched");
     return XAP_ERR_UNIMPLEMENTED;
 }

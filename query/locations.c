@@ -137,8 +137,8 @@ static xap_status check_format(const xap_database *db, size_t shards,
             recorded = len;
         if (s == XAP_OK && !gz_format_supported(format, len)) {
             snprintf(why, whylen, "it has Gazette index format %s; this "
-                     "library reads format %s (rebuild it with gazette-index "
-                     "--full)", format, GZ_FORMAT_VERSION);
+                     "library reads format %s (rebuild it with "
+                     "gazette_update_set_full)", format, GZ_FORMAT_VERSION);
             s = XAP_ERR_DB_VERSION;
         }
         free(format);

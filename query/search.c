@@ -560,7 +560,7 @@ static xap_status warn_whole_runs(const gazette_index_t *index,
              "Korean text as whole runs (written before n-grams), so such "
              "words were searched as whole runs everywhere, and only "
              "indexes like it can match them (rebuild it with "
-             "gazette-index --full)", name);
+             "gazette_update_set_full)", name);
     size_t had = strlen(r->warning);
     char *both = realloc(r->warning, had + 2 + strlen(note) + 1);
     if (!both)
@@ -754,7 +754,7 @@ static gazette_status_t search_failed(gazette_index_t *index,
     if (s == XAP_ERR_DB_CORRUPT && *gz_ranking_damage())
         return gz_fail(GAZETTE_STATUS_INDEX_CORRUPT,
                        "index damaged: %s; check it with xapian-check and "
-                       "rebuild it with gazette-index --full",
+                       "rebuild it with gazette_update_set_full",
                        gz_ranking_damage());
     return gz_fail_shim(s, "search failed");
 }

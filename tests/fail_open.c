@@ -8,6 +8,12 @@
  *   FAIL_OPEN_PATH   the path, exactly as the program passes it
  *   FAIL_OPEN_ERRNO  the errno to fail with (default EMFILE)
  *   FAIL_OPEN_NTH    which open of that path fails (default 1, the first)
+ *
+ * And access() and faccessat() asking whether one path is writable
+ * (W_OK) fail, every time, as on a read-only file system:
+ *
+ *   FAIL_ACCESS_PATH   the path, exactly as the program passes it
+ *   FAIL_ACCESS_ERRNO  the errno to fail with (default EROFS)
  */
 #define _GNU_SOURCE 1
 #undef _FILE_OFFSET_BITS   /* open and open64 are two functions here */
@@ -18,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 static int opens;   /* of FAIL_OPEN_PATH so far (atomic) */
 
@@ -73,3 +80,32 @@ OPEN(open)
 OPEN(open64)
 OPENAT(openat)
 OPENAT(openat64)
+
+/* 1 when asking `mode` of `path` is to fail (errno set). */
+static int access_fails(const char *path, int mode)
+{
+    const char *target = getenv("FAIL_ACCESS_PATH");
+    if (!target || !path || !(mode & W_OK) || strcmp(path, target) != 0)
+        return 0;
+    const char *e = getenv("FAIL_ACCESS_ERRNO");
+    errno = e ? atoi(e) : EROFS;
+    return 1;
+}
+
+int access(const char *path, int mode)
+{
+    if (access_fails(path, mode))
+        return -1;
+    int (*next)(const char *, int) =
+        (int (*)(const char *, int))dlsym(RTLD_NEXT, "access");
+    return next(path, mode);
+}
+
+int faccessat(int dir, const char *path, int mode, int flags)
+{
+    if (access_fails(path, mode))
+        return -1;
+    int (*next)(int, const char *, int, int) =
+        (int (*)(int, const char *, int, int))dlsym(RTLD_NEXT, "faccessat");
+    return next(dir, path, mode, flags);
+}

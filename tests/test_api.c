@@ -434,6 +434,54 @@ static void test_writer_open_read_only_directory(void **state)
                      GAZETTE_STATUS_IO_ERROR);
 }
 
+/* `test_api --open-writer DB`: gazette_writer_open(DB) in a process of
+ * its own, which a test can start under fail_open.so: prints the status's
+ * name and the open error, a line each. */
+static int open_writer_main(const char *db)
+{
+    gazette_writer_t *w = NULL;
+    gazette_status_t s = gazette_writer_open(db, NULL, 0, &w);
+    printf("%s\n%s\n", gazette_status_to_string(s),
+           gazette_last_open_error());
+    return gazette_writer_close(w) == GAZETTE_STATUS_OK ? 0 : 1;
+}
+
+/* An index on a read-only file system is refused at gazette_writer_open
+ * (IO_ERROR, naming the directory and EROFS), as the header lists it:
+ * fail_open.so makes asking whether the index's directory is writable
+ * fail with EROFS, as a read-only mount does, which needs no root. */
+static void test_writer_open_read_only_file_system(void **state)
+{
+    (void)state;
+    char db[1024], out[1100], want[3300];
+    snprintf(db, sizeof db, "%s", path_in("rofs"));
+    snprintf(out, sizeof out, "%s", path_in("rofs.txt"));
+    gazette_writer_t *w = NULL;
+    assert_int_equal(gazette_writer_open(db, NULL, 0, &w), GAZETTE_STATUS_OK);
+    put(w, article("desk/a", "Talks", "The talks went on."));
+    assert_int_equal(gazette_writer_close(w), GAZETTE_STATUS_OK);
+    assert_int_equal(
+        tu_run("FAIL_ACCESS_PATH='%s' LD_PRELOAD='%s' "
+               "ASAN_OPTIONS=\"$ASAN_OPTIONS:verify_asan_link_order=0\" "
+               "'%s' --open-writer '%s' >'%s'",
+               db, FAIL_OPEN_MODULE, tu_binary("test_api"), db, out),
+        0);
+    snprintf(want, sizeof want, "%s\nindex %s: cannot write in %s "
+             "(Read-only file system), where a commit makes its files\n",
+             gazette_status_to_string(GAZETTE_STATUS_IO_ERROR), db, db);
+    FILE *f = fopen(out, "r");
+    assert_non_null(f);
+    char got[sizeof want];
+    size_t n = fread(got, 1, sizeof got - 1, f);
+    fclose(f);
+    got[n] = '\0';
+    assert_string_equal(got, want);
+    /* without the module, the same index opens */
+    assert_int_equal(tu_run("'%s' --open-writer '%s' >'%s'",
+                            tu_binary("test_api"), db, out), 0);
+    assert_int_equal(tu_run("grep -qx success '%s'", out), 0);
+}
+
 /* A child forked while a writer is open shares its lock file, so the
  * index stays locked until the child exits (or execs), even after the
  * parent closes the writer; the message says the lock is the process's
@@ -1041,6 +1089,156 @@ static void test_update_run(void **state)
                      GAZETTE_STATUS_OK);
     assert_int_equal(gazette_update_run(u, db, roots, 1),
                      GAZETTE_STATUS_INPUT_NOT_FOUND);
+    gazette_update_free(u);
+}
+
+/* A message of the library in its API's words: `has` in it, and no
+ * program's option ("--full", "--db") nor program (gazette-index). */
+static void expect_api_words(const char *msg, const char *has)
+{
+    if (!strstr(msg, has) || strstr(msg, "--") ||
+        strstr(msg, "gazette-index") || strstr(msg, "gazette-query"))
+        fail_msg("wanted '%s' in the API's words: %s", has, msg);
+}
+
+/* The warnings of an update run, joined by "; ". */
+static void keep_warnings(const gazette_update_t *u, gazette_event_t event,
+                          const char *path, const char *message, void *ctx)
+{
+    (void)u;
+    (void)path;
+    char *all = ctx;
+    if (event == GAZETTE_EVENT_WARNING)
+        snprintf(all + strlen(all), 4096 - strlen(all), "%s; ", message);
+}
+
+/* A new update of one job, gazette_update_set_full `full`. */
+static gazette_update_t *update_of(int full)
+{
+    gazette_update_t *u = NULL;
+    assert_int_equal(gazette_update_new(&u), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_set_jobs(u, 1), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_set_full(u, full), GAZETTE_STATUS_OK);
+    return u;
+}
+
+/* An index of another format, opened to write or to read: the remedy
+ * named by its setter, not gazette-index's --full (gazette-query says
+ * that: test_newsroom). */
+static void test_old_format_in_api_words(void **state)
+{
+    (void)state;
+    const char *db = path_in("oldformat");
+    gazette_writer_t *w = NULL;
+    assert_int_equal(gazette_writer_open(db, NULL, 0, &w), GAZETTE_STATUS_OK);
+    put(w, article("desk/a", "Talks", "The talks went on."));
+    assert_int_equal(gazette_writer_close(w), GAZETTE_STATUS_OK);
+    assert_int_equal(tu_run("xapian-metadata set '%s' gazette.format 1", db),
+                     0);
+    w = NULL;
+    assert_int_equal(gazette_writer_open(db, NULL, 0, &w),
+                     GAZETTE_STATUS_INDEX_VERSION);
+    expect_api_words(gazette_last_open_error(),
+                     "(rebuild it with gazette_update_set_full)");
+    gazette_index_t *index = NULL;
+    assert_int_equal(gazette_index_open(db, &index),
+                     GAZETTE_STATUS_INDEX_VERSION);
+    expect_api_words(gazette_last_open_error(),
+                     "(rebuild it with gazette_update_set_full)");
+}
+
+/* What an update run refuses or warns of, in the API's words: a rebuild
+ * of what is no index (gazette-index says "refusing --full": test_full),
+ * a leftover in the way, a stub line it cannot write, a warning about an
+ * index of whole CJK runs (gazette-index says "until gazette-index
+ * --full rebuilds the index": test_query test_cjk_old_index). */
+static void test_update_messages_in_api_words(void **state)
+{
+    (void)state;
+    char corpus[4096], db[4096], path[4200];
+    snprintf(corpus, sizeof corpus, "%s", path_in("words/corpus"));
+    snprintf(db, sizeof db, "%s", path_in("words/db"));
+    tu_write_file(corpus, "a.txt", "Talks\n\nThe talks went on.\n", 26);
+    const char *roots[] = {corpus};
+
+    /* a rebuild that would delete the corpus */
+    gazette_update_t *u = update_of(1);
+    assert_int_not_equal(gazette_update_run(u, corpus, roots, 1),
+                         GAZETTE_STATUS_OK);
+    expect_api_words(gazette_update_error(u),
+                     "refusing gazette_update_set_full: corpus ");
+    expect_api_words(gazette_update_error(u), "give another index path");
+    /* or a directory of other files, a file, a link */
+    tu_write_file(path_in("words"), "docs/thesis.txt", "mine\n", 5);
+    assert_int_not_equal(gazette_update_run(u, path_in("words/docs"), roots,
+                                            1),
+                         GAZETTE_STATUS_OK);
+    expect_api_words(gazette_update_error(u),
+                     "refusing gazette_update_set_full: ");
+    expect_api_words(gazette_update_error(u), "holds files that are not");
+    assert_int_not_equal(gazette_update_run(u, path_in("words/docs/thesis.txt"),
+                                            roots, 1),
+                         GAZETTE_STATUS_OK);
+    expect_api_words(gazette_update_error(u), "is not a Xapian index");
+    expect_api_words(gazette_update_error(u),
+                     "refusing gazette_update_set_full: ");
+    assert_int_equal(gazette_update_run(u, db, roots, 1), GAZETTE_STATUS_OK);
+    snprintf(path, sizeof path, "%s", path_in("words/link"));
+    assert_int_equal(symlink(db, path), 0);
+    assert_int_not_equal(gazette_update_run(u, path, roots, 1),
+                         GAZETTE_STATUS_OK);
+    expect_api_words(gazette_update_error(u), "is a symbolic link");
+    expect_api_words(gazette_update_error(u),
+                     "refusing gazette_update_set_full: ");
+    /* what no killed run of the library left, where a rebuild switches */
+    snprintf(path, sizeof path, "%s.stub-tmp", db);
+    tu_write_file(path, "mine.txt", "mine\n", 5);
+    assert_int_not_equal(gazette_update_run(u, db, roots, 1),
+                         GAZETTE_STATUS_OK);
+    expect_api_words(gazette_update_error(u),
+                     "is not a leftover of this library: move it away");
+    tu_rmtree(path);
+    gazette_update_free(u);
+
+    /* or where a new index of shards is made */
+    u = update_of(0);
+    assert_int_equal(gazette_update_set_jobs(u, 2), GAZETTE_STATUS_OK);
+    tu_write_file(path_in("words"), "new.gazette-new/mine.txt", "mine\n", 5);
+    assert_int_not_equal(gazette_update_run(u, path_in("words/new"), roots,
+                                            1),
+                         GAZETTE_STATUS_OK);
+    expect_api_words(gazette_update_error(u),
+                     "is not a leftover of this library: move it away");
+    gazette_update_free(u);
+
+    /* a stub naming no database the library can write */
+    tu_write_file(path_in("words"), "remote.stub", "remote 127.0.0.1:1\n",
+                  19);
+    u = update_of(0);
+    assert_int_not_equal(gazette_update_run(u, path_in("words/remote.stub"),
+                                            roots, 1),
+                         GAZETTE_STATUS_OK);
+    expect_api_words(gazette_update_error(u),
+                     "is not a local database this library can write");
+    gazette_update_free(u);
+
+    /* CJK text into an index of whole runs (written before n-grams) */
+    char warnings[4096] = "";
+    snprintf(path, sizeof path, "%s", path_in("words/whole"));
+    u = update_of(0);
+    assert_int_equal(gazette_update_run(u, path, roots, 1), GAZETTE_STATUS_OK);
+    gazette_update_free(u);
+    assert_int_equal(tu_run("xapian-metadata set '%s' gazette.cjk_ngrams ''",
+                            path), 0);
+    static const char zh[] = "北京\n\n北京今天天气晴朗。\n";
+    tu_write_file(corpus, "b.txt", zh, sizeof zh - 1);
+    u = update_of(0);
+    assert_int_equal(gazette_update_set_callback(u, keep_warnings, warnings),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_run(u, path, roots, 1),
+                     GAZETTE_STATUS_OK);
+    expect_api_words(warnings, "until a run with gazette_update_set_full "
+                               "rebuilds the index");
     gazette_update_free(u);
 }
 
@@ -1815,8 +2013,10 @@ static void test_versions(void **state)
     assert_null(gazette_field_name((gazette_field_t)99));
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+    if (argc == 3 && strcmp(argv[1], "--open-writer") == 0)
+        return open_writer_main(argv[2]);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_writer_round_trip),
         cmocka_unit_test(test_writer_bad_input),
@@ -1826,6 +2026,7 @@ int main(void)
         cmocka_unit_test(test_article_fields_trimmed),
         cmocka_unit_test(test_writer_lock_and_language),
         cmocka_unit_test(test_writer_open_read_only_directory),
+        cmocka_unit_test(test_writer_open_read_only_file_system),
         cmocka_unit_test(test_writer_lock_shared_with_forked_child),
         cmocka_unit_test(test_empty_language_refused),
         cmocka_unit_test(test_index_without_language_is_unstemmed),
@@ -1836,6 +2037,8 @@ int main(void)
         cmocka_unit_test(test_snippet_length_extremes),
         cmocka_unit_test(test_documented_statuses_and_facets),
         cmocka_unit_test(test_update_run),
+        cmocka_unit_test(test_old_format_in_api_words),
+        cmocka_unit_test(test_update_messages_in_api_words),
         cmocka_unit_test(test_unreadable_rules_files_are_io_errors),
         cmocka_unit_test(test_one_line_article),
         cmocka_unit_test(test_full_keeps_writer_articles),

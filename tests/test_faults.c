@@ -729,6 +729,18 @@ static void test_flipped_termlist(void **state)
         /* Its own title puts the document among the feedback hits. */
         assert_int_equal(query_rc(copy, title), 65);
         expect_one_line("qerr.txt", "index damaged");
+        expect_one_line("qerr.txt", "rebuild it with gazette-index --full");
+        /* the library names the remedy by its setter */
+        gazette_index_t *index = NULL;
+        gazette_results_t *r = NULL;
+        assert_int_equal(gazette_index_open(copy, &index), GAZETTE_STATUS_OK);
+        assert_int_equal(gazette_search(index, title, NULL, &r),
+                         GAZETTE_STATUS_INDEX_CORRUPT);
+        const char *why = gazette_index_error(index);
+        if (!strstr(why, "rebuild it with gazette_update_set_full") ||
+            strstr(why, "--"))
+            fail_msg("%s", why);
+        gazette_index_close(index);
     }
     printf("%d flipped copies accepted by xapian-check, %d with a term list "
            "out of order\n", accepted, damaged);

@@ -200,7 +200,9 @@ static void test_refuses_what_is_not_an_index(void **state)
     /* --db news --full news: the corpus is never deleted. */
     assert_int_equal(index_run("--full --db '%s' '%s'", fx.corpus, fx.corpus),
                      64);
-    assert_true(stderr_has("refusing --full"));
+    assert_true(stderr_has("refusing --full: corpus "));
+    assert_true(stderr_has("and a rebuild deletes the old index; give "
+                           "another index path"));
     assert_int_equal(tu_run("cmp -s '%s/world/2023-11-03-blinken-tel-aviv.txt' "
                             "'%s/world/2023-11-03-blinken-tel-aviv.txt'",
                             fx.corpus, tu_source_path("corpus/sample")), 0);
@@ -339,6 +341,9 @@ static void test_clears_leftovers_of_killed_runs(void **state)
     tu_write_file(fx.tmp, "idx.stub-tmp/mine.txt", "mine\n", 5);
     assert_int_equal(index_run("--full --db '%s' '%s'", fx.db, fx.corpus), 74);
     assert_true(stderr_has("is in the way"));
+    /* in this program's words (the library says "of this library") */
+    assert_true(stderr_has("is not a leftover of gazette-index: move it "
+                           "away"));
     assert_true(exists("%s.stub-tmp/mine.txt", fx.db));
     assert_int_equal(count_entries(gens, "g"), 1);   /* new one deleted */
     assert_int_equal(articles(fx.db), n);

@@ -723,7 +723,8 @@ static void test_old_format(void **state)
     assert_int_equal(tu_run("'%s' --db '%s' Zurich 2> '%s'", gq, db, err),
                      65);
     assert_int_equal(tu_run("test $(wc -l < '%s') -eq 1 && grep -q -- "
-                            "--full '%s'", err, err), 0);
+                            "'(rebuild it with gazette-index --full)' '%s'",
+                            err, err), 0);
     assert_int_equal(tu_run("'%s' -q --db '%s' '%s' 2> '%s'", gi, db, root,
                             err), 65);
     assert_int_equal(tu_run("grep -q 'rebuild it with --full' '%s'", err), 0);

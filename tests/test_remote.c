@@ -657,7 +657,19 @@ static void test_remote_limits(void **state)
     assert_non_null(strstr(gazette_index_error(mixed), fx.url_b));
     assert_non_null(strstr(gazette_index_error(mixed), "facet lists"));
     assert_non_null(strstr(gazette_index_error(mixed), old));  /* which */
+    /* the remedy by its setter; gazette-query says gazette-index --full */
+    assert_non_null(strstr(gazette_index_error(mixed),
+                           "(written before them; a run with "
+                           "gazette_update_set_full adds them)"));
+    assert_null(strstr(gazette_index_error(mixed), "--"));
     gazette_index_close(mixed);
+    assert_int_equal(tu_run("'%s' --facet tag --db '%s' --db '%s' the "
+                            ">/dev/null 2>'%s/facet-err.txt'",
+                            tu_binary("gazette-query"), old, fx.url_b,
+                            fx.tmp), 64);
+    assert_int_equal(tu_run("grep -q '(written before them; gazette-index "
+                            "--full adds them)' '%s/facet-err.txt'", fx.tmp),
+                     0);
 
     /* The same through one stub file naming both. */
     char stub[4200], text[4400];

@@ -1753,6 +1753,25 @@ static void test_stub_line_with_nul_path_is_refused(void **state)
     assert_int_equal(access(glass, F_OK), -1);
 }
 
+/* A stub whose line names a remote or an in-memory database names none
+ * gazette-index can write: refused (65) in words; the line's missing
+ * TYPE was read as a string (a crash, 139). */
+static void test_stub_remote_line_is_refused(void **state)
+{
+    (void)state;
+    static const char *const lines[] = {"remote 127.0.0.1:1\n",
+                                        "remote :xapian-progsrv db\n",
+                                        "inmemory\n"};
+    for (size_t i = 0; i < sizeof lines / sizeof *lines; i++) {
+        tu_write_file(fx.tmp, "other.stub", lines[i], strlen(lines[i]));
+        int rc = ix("--db '%s/other.stub' '%s'", fx.tmp, fx.corpus);
+        if (rc != 65)
+            fail_msg("'%s': exit %d", lines[i], rc);
+        expect_in("err.txt", "is not a local database gazette-index can "
+                             "write");
+    }
+}
+
 /* A stub whose line ends "\r\n" (written on Windows): Xapian opens
  * "DB\r", which does not exist, so both programs say so and exit 66,
  * and the update changes nothing. The '\r' was cut by Gazette's readers
@@ -2695,6 +2714,7 @@ int main(void)
         T(test_sharded_index_missing_a_shard_is_66),
         T(test_stub_honey_line_is_damage),
         T(test_stub_line_with_nul_path_is_refused),
+        T(test_stub_remote_line_is_refused),
         T(test_stub_crlf_names_a_missing_database),
         T(test_stub_long_comment_is_one_line),
         T(test_stub_chain_naming_missing_database),
