@@ -34,7 +34,9 @@
  *                people (a name, or an object without a "@type" or of
  *                type Person), <meta> dc.creator, the text of a visible
  *                <a rel="author"> (or the title of a <link rel="author">),
- *                the JSON-LD author's organisations (any other "@type").
+ *                the JSON-LD author's organisations (any other "@type"),
+ *                the first <meta itemprop="author"> (microdata marks
+ *                related stories' and comments' authors so too).
  *                Every name of the first source that gives one is kept
  *                (several <meta name="author">, a JSON-LD array, several
  *                rel="author" links), joined with ", " as the other
@@ -47,16 +49,19 @@
  *                the JSON-LD keywords (a comma-separated string or an
  *                array), repeats dropped.
  *   url          og:url, else <link rel="canonical">.
- * So JSON-LD comes after the page's own <meta name=...> and Open Graph
- * tags (with microdata's datePublished for the date) and before Dublin
- * Core and the tags of publishing tools.
+ * So for the author and the description JSON-LD comes after the page's
+ * own <meta name=...> and Open Graph tags; for the date after the tags
+ * that name a publication date (article:published_time, microdata's
+ * datePublished) and before the generic <meta name="date">; either way
+ * before Dublin Core and the tags of publishing tools.
  *
  * JSON-LD: <script type="application/ld+json"> blocks, wherever they are
  * in the page (hidden parts too), parsed with jansson. The article is
  * the first object, in page order, whose "@type" (a string or an array;
- * "schema:" or "https://schema.org/" in front is fine) is Report or ends
- * in Article or Posting (NewsArticle, ReportageNewsArticle, BlogPosting,
- * LiveBlogPosting, ...): a block itself, an item of a top-level array or
+ * "schema:" or "https://schema.org/" in front is fine) is Report, ends
+ * in Article (NewsArticle, ReportageNewsArticle, ...) or is
+ * SocialMediaPosting, BlogPosting, LiveBlogPosting or
+ * DiscussionForumPosting (not JobPosting): a block itself, an item of a top-level array or
  * of "@graph", or a "mainEntity" of these; blocks after it are not read.
  * An author given as {"@id": ...} is the node of that "@id" in the same
  * array (as Yoast writes its @graph). A block that is not valid JSON (a
@@ -355,7 +360,8 @@ enum {
     R_LD_DESC = 2,           /* JSON-LD description */
     R_LD_PERSON = 2,         /* JSON-LD author, people */
     R_LINK_AUTHOR = 4,       /* <a rel="author">, <link rel="author"> */
-    R_LD_ORG = 5             /* JSON-LD author, organisations */
+    R_LD_ORG = 5,            /* JSON-LD author, organisations */
+    R_ITEMPROP_AUTHOR = 6    /* <meta itemprop="author">, the first */
 };
 
 typedef struct page {
@@ -428,8 +434,8 @@ static void add_author(page *pg, int rank, const char *value)
     while (*n == ' ')
         n++;
     size_t len = strlen(n);
-    if (name.failed) {
-        pg->authors.failed = 1;
+    if (name.failed || pg->authors.failed) {
+        pg->authors.failed = 1;   /* the list may end without its '\n' */
     } else if (len && !looks_like_url(n) &&
                (!pg->nauthors || rank <= pg->author_rank)) {
         if (pg->nauthors && rank < pg->author_rank && pg->authors.data) {
@@ -445,7 +451,7 @@ static void add_author(page *pg, int rank, const char *value)
         if (!seen && pg->nauthors < MAX_AUTHORS) {
             gz_buf_put(&pg->authors, n, len);
             gz_buf_put(&pg->authors, "\n", 1);
-            pg->nauthors++;
+            pg->nauthors += !pg->authors.failed;
         }
     }
     free(name.data);
@@ -466,11 +472,20 @@ static void read_meta(page *pg, const GumboElement *e)
     const char *key = attr(e, "property");
     if (!key)
         key = attr(e, "name");
+    int microdata = !key;
     if (!key)
         key = attr(e, "itemprop");
     const char *content = attr(e, "content");
     if (!key || !content)
         return;
+    /* Microdata's author marks any item (a related story's card, a
+     * comment), not only the page's article: the first such name, after
+     * every other source. */
+    if (microdata && ieq(key, "author")) {
+        if (!pg->nauthors)
+            add_author(pg, R_ITEMPROP_AUTHOR, content);
+        return;
+    }
     /* ranks between these are JSON-LD's (R_LD_*) and links' */
     enum { AUTHOR = -1 };
     static const struct {
@@ -577,13 +592,18 @@ static int ends_with(const char *s, const char *suffix)
 }
 
 /* The types of schema.org's Article (NewsArticle, ScholarlyArticle,
- * ReportageNewsArticle, ...), SocialMediaPosting (BlogPosting,
- * LiveBlogPosting, DiscussionForumPosting) and Report. */
+ * ReportageNewsArticle, ...), SocialMediaPosting and its kinds, and
+ * Report; not JobPosting, a job advertisement. */
 static int is_article_type(const char *t)
 {
+    static const char *const postings[] = {
+        "SocialMediaPosting", "BlogPosting", "LiveBlogPosting",
+        "DiscussionForumPosting"};
     t = ld_type_name(t);
-    return ends_with(t, "Article") || ends_with(t, "Posting") ||
-           strcmp(t, "Report") == 0;
+    for (size_t i = 0; i < sizeof postings / sizeof *postings; i++)
+        if (strcmp(t, postings[i]) == 0)
+            return 1;
+    return ends_with(t, "Article") || strcmp(t, "Report") == 0;
 }
 
 static int is_person_type(const char *t)
@@ -1090,7 +1110,7 @@ static void compose_body(page *pg, gz_buf *out)
  * memory). */
 static char *join_authors(const page *pg)
 {
-    if (!pg->nauthors || !pg->authors.data)
+    if (!pg->nauthors || !pg->authors.data || pg->authors.failed)
         return NULL;
     gz_buf out = {0};
     for (const char *p = pg->authors.data; *p;) {

@@ -1069,6 +1069,22 @@ static void test_html_jsonld_broken(void **state)
     assert_null(r->a[0].author);
     assert_int_equal(r->nwarn, 0);
     reading_free(r);
+
+    /* A job advertisement (JobPosting) before the article is not the
+     * article (found in review: it hid the NewsArticle's date and
+     * author) */
+    static const char job[] =
+        "<script type=\"application/ld+json\">{\"@type\":\"JobPosting\","
+        "\"title\":\"Reporter wanted\",\"datePosted\":\"2024-01-01\","
+        "\"hiringOrganization\":{\"name\":\"Daily\"}}</script>"
+        "<script type=\"application/ld+json\">{\"@type\":\"NewsArticle\","
+        "\"datePublished\":\"2024-03-05\",\"author\":{\"@type\":"
+        "\"Person\",\"name\":\"Real Author\"}}</script>"
+        "<title>Story</title><p>Text.</p>";
+    r = read_page("job.html", job);
+    expect_field("date", r->a[0].date, "2024-03-05", job);
+    expect_field("author", r->a[0].author, "Real Author", job);
+    reading_free(r);
 }
 
 /* JSON-LD against the <meta> tags, <title> and <h1> (the ranking of
@@ -1209,6 +1225,20 @@ static void test_html_authors(void **state)
         /* a <meta name=author> before a link */
         {"<meta name=author content='Meta Name'><title>t</title><p>By "
          "<a rel=author href=/a>Link Name</a>", "Meta Name"},
+        /* microdata marks the authors of related stories' cards too: not
+         * the page's (found in review: they were all joined) */
+        {"<meta name=author content='Jane Doe'><title>t</title><p>x</p>"
+         "<div itemscope><meta itemprop=author content='Ann Other'></div>"
+         "<div itemscope><meta itemprop=author content='Bob Third'></div>",
+         "Jane Doe"},
+        /* microdata alone: its first name, as before */
+        {"<title>t</title><div itemscope><meta itemprop=author "
+         "content='Ann Other'><p>x</p></div><div itemscope><meta "
+         "itemprop=author content='Bob Third'></div>", "Ann Other"},
+        /* and after a byline link */
+        {"<title>t</title><p>By <a rel=author href=/a>Link Name</a></p>"
+         "<div itemscope><meta itemprop=author content='Ann Other'></div>",
+         "Link Name"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         reading *r = read_page("authors.html", cases[i].html);
