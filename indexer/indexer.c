@@ -80,6 +80,7 @@ typedef struct run_state {
                                     that gave it first this run */
     char **unreadable;           /* relpaths the walk warned about */
     size_t nunreadable, capunreadable;
+    size_t unreadable_of_earlier_roots;   /* the first ones of them */
     held_file *held;             /* files that would lose articles */
     size_t nheld, capheld;
     xap_status held_status;      /* XAP_ERR_NOMEM when one could not be
@@ -383,17 +384,37 @@ static int not_mail(run_state *st, const corpus_file *file,
     return 1;
 }
 
-/* 1 when a corpus root other than the one being walked holds a file at
- * the relative path of `file` too: the index then holds the articles of
- * whichever was written last under that one path, and measuring one file
- * against them would hold it at every run. One stat per root, only for
- * files that changed, and only with several roots. */
+/* `root` as given less its trailing slashes (not the "/" of the file
+ * system's root), for messages: its length. */
+static int root_len(const char *root)
+{
+    size_t n = strlen(root);
+    while (n > 1 && root[n - 1] == '/')
+        n--;
+    return (int)n;
+}
+
+/* The path the walk could not read below an earlier root that `relpath`
+ * is, or lies below (remember_unreadable), or NULL. */
+static const char *unreadable_before(const run_state *st,
+                                     const char *relpath)
+{
+    for (size_t i = 0; i < st->unreadable_of_earlier_roots; i++) {
+        size_t n = strlen(st->unreadable[i]);
+        if (strncmp(relpath, st->unreadable[i], n) == 0 &&
+            (relpath[n] == '\0' || relpath[n] == '/'))
+            return st->unreadable[i];
+    }
+    return NULL;
+}
+
 /* Several roots may hold one relative path, which is one id: the first
- * root given keeps it and the later one's file is skipped, with a reason
+ * root given keeps it and a later one's file is skipped, its reason
  * naming both, rather than each run rewriting the articles of one with
- * the other's (an article lost, the run saying nothing). 1 when `file`
- * is such a later file (skipped and counted here); on running out of
- * memory the run fails. */
+ * the other's (an article lost, the run saying nothing); also when the
+ * first one's path could not be read, as that keeps the articles
+ * indexed from it. 1 when `file` is such a later file (skipped and
+ * counted here); on running out of memory the run fails. */
 static int id_taken(run_state *st, const corpus_file *file, const char *term)
 {
     const gz_index_config *cfg = st->cfg;
@@ -401,47 +422,33 @@ static int id_taken(run_state *st, const corpus_file *file, const char *term)
         return 0;
     size_t len = strlen(term);
     long first = gz_strmap_get(&st->ids, term, len);
-    if (first < 0) {
+    const char *unreadable = first < 0 ? unreadable_before(st, file->relpath)
+                                       : NULL;
+    if (first < 0 && !unreadable) {
         if (gz_strmap_put(&st->ids, term, len, (long)st->root_no) != 0)
             st->status = XAP_ERR_NOMEM;
         return 0;
     }
-    char why[PATH_MAX + 200];
-    const char *other = cfg->roots[first];
-    snprintf(why, sizeof why, "the same id as %s%s%s, which is indexed (an "
-             "article's id is its path relative to its corpus directory: "
-             "name their common parent instead)", other,
-             st->checks[first].is_file ? "" : "/",
-             st->checks[first].is_file ? "" : file->relpath);
+    static const char why_parent[] = "(an article's id is its path relative "
+                                     "to its corpus directory: name their "
+                                     "common parent instead)";
+    char why[PATH_MAX + 300];
+    if (unreadable) {
+        snprintf(why, sizeof why, "the same id as a file of a corpus "
+                 "directory given before, below %s, which could not be read "
+                 "and keeps its articles %s", unreadable, why_parent);
+    } else {
+        const char *other = cfg->roots[first];
+        int is_file = st->checks[first].is_file;
+        snprintf(why, sizeof why, "the same id as %.*s%s%s, given first %s",
+                 root_len(other), other, is_file ? "" : "/",
+                 is_file ? "" : file->relpath, why_parent);
+    }
     st->stats->scanned++;
     st->stats->skipped++;
     skip(st, file->path, why);
     progress(st);
     return 1;
-}
-
-static int in_other_root(const run_state *st, const corpus_file *file)
-{
-    const gz_index_config *cfg = st->cfg;
-    for (size_t i = 0; cfg->nroots > 1 && i < cfg->nroots; i++) {
-        if (cfg->roots[i] == st->root)
-            continue;
-        char path[PATH_MAX];
-        struct stat sb;
-        if (st->checks[i].is_file) {
-            /* a root that is one file: its relpath is its name */
-            const char *slash = strrchr(cfg->roots[i], '/');
-            if (strcmp(slash ? slash + 1 : cfg->roots[i], file->relpath) == 0)
-                return 1;
-            continue;
-        }
-        int n = snprintf(path, sizeof path, "%s/%s", cfg->roots[i],
-                         file->relpath);
-        if (n > 0 && (size_t)n < sizeof path && stat(path, &sb) == 0 &&
-            S_ISREG(sb.st_mode))
-            return 1;
-    }
-    return 0;
 }
 
 /* Decide what one walked file needs: nothing (same stat), or a look by
@@ -470,15 +477,12 @@ static void visit_file(run_state *st, const corpus_file *file)
         progress(st);
         return;
     }
-    /* Not held for losing articles when another root holds the same
-     * path: what the index holds of the path may be that root's file,
-     * written by a version that let the last root win. Any other known file
-     * that would lose articles waits for the removal guards, also under
-     * --force or --max-remove 0 (an unreadable root still refuses the
-     * removals, and then it is not rewritten either); a --full build
-     * knows no file (it is measured as a whole: check_rebuild). */
-    uint64_t may_lose =
-        e && !e->seen && !in_other_root(st, file) ? 0 : GZ_LOSE_ANY;
+    /* A known file that would lose articles waits for the removal
+     * guards, also under --force or --max-remove 0 (an unreadable root
+     * still refuses the removals, and then it is not rewritten either); a
+     * --full build knows no file (it is measured as a whole:
+     * check_rebuild). */
+    uint64_t may_lose = e && !e->seen ? 0 : GZ_LOSE_ANY;
     pipeline_status(st, gz_pipeline_file(st->pipe, file, e, may_lose));
     if (e)
         e->seen = 1;   /* also when unreadable: keep its articles */
@@ -523,9 +527,7 @@ static void on_walk_warning(const char *path, const char *reason, void *ctx)
     run_state *st = ctx;
     st->stats->skipped++;   /* so the run exits 1: something needs a look */
     skip(st, path, reason);
-    size_t n = strlen(st->root);
-    while (n > 1 && st->root[n - 1] == '/')
-        n--;
+    size_t n = (size_t)root_len(st->root);
     if (strncmp(path, st->root, n) != 0 || path[n] != '/')
         return;
     remember_unreadable(st, path + n + 1);
@@ -1014,6 +1016,7 @@ static void walk_root(run_state *st, size_t i, char *err, size_t errlen)
     const gz_index_config *cfg = st->cfg;
     st->root = cfg->roots[i];
     st->root_no = i;
+    st->unreadable_of_earlier_roots = st->nunreadable;
     corpus_walk_options wo = {
         .include = cfg->include, .ninclude = cfg->ninclude,
         .exclude = cfg->exclude, .nexclude = cfg->nexclude,

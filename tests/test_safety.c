@@ -415,29 +415,31 @@ static unsigned jsonl_in_index(const char *db, const char *relpath,
 }
 
 /* Two roots holding a JSON Lines file at the same relative path (one
- * id: the first root's file is indexed, the second's skipped) are never
- * held for losing articles: what the index holds of that path may be the
- * other file's, written by a version that let the last root win. The
- * first root's file, shorter than the second's, was measured against the
- * second's articles and held at every run (exit 69 on an unchanged
- * corpus). */
-static void test_same_path_in_two_roots_not_held(void **state)
+ * id: the first root's file is indexed, the second's skipped). An
+ * unchanged corpus is never held (the first root's file was once
+ * measured against the second's articles and held at every run: exit 69
+ * on an unchanged corpus); the first root's file cut short is held as
+ * any file that would lose articles is (it was let through, found in
+ * review: a JSON Lines export cut short lost its articles). */
+static void test_same_path_in_two_roots_guarded(void **state)
 {
     (void)state;
     char a[1100], b[1100];
     snprintf(a, sizeof a, "%s/ra", fx.tmp);
     snprintf(b, sizeof b, "%s/rb", fx.tmp);
-    write_jsonl(a, "feed.jsonl", 0, 2);
-    write_jsonl(b, "feed.jsonl", 0, 3);
-    for (int run = 0; run < 4; run++) {
-        if (run == 2)   /* a change to the first root's file */
-            write_jsonl(a, "feed.jsonl", 0, 1);
-        int rc = ix("-j1 --db '%s' '%s' '%s'", fx.db, a, b);
-        if (rc != 1)
+    write_jsonl(a, "feed.jsonl", 0, 20);
+    write_jsonl(b, "feed.jsonl", 0, 30);
+    for (int run = 0; run < 5; run++) {
+        if (run == 2)   /* the first root's file cut short */
+            write_jsonl(a, "feed.jsonl", 0, 2);
+        int want = run == 2 || run == 3 ? 69 : 1;
+        int rc = ix("-j1 %s--db '%s' '%s' '%s'", run == 4 ? "--force " : "",
+                    fx.db, a, b);
+        if (rc != want)
             fail_msg("run %d: exit %d: %s", run, rc, slurp("err.txt"));
         expect_in("err.txt", "rb/feed.jsonl: the same id as ");
-        assert_int_equal(jsonl_in_index(fx.db, "feed.jsonl", 3),
-                         run < 2 ? 2 : 1);
+        assert_int_equal(jsonl_in_index(fx.db, "feed.jsonl", 30),
+                         run < 4 ? 20 : 2);
     }
     /* the second root a file: its id is its name, the same path */
     tu_rmtree(fx.db);
@@ -447,7 +449,7 @@ static void test_same_path_in_two_roots_not_held(void **state)
         if (rc != 1)
             fail_msg("file root, run %d: exit %d: %s", run, rc,
                      slurp("err.txt"));
-        assert_int_equal(jsonl_in_index(fx.db, "feed.jsonl", 3), 2);
+        assert_int_equal(jsonl_in_index(fx.db, "feed.jsonl", 30), 2);
     }
 }
 
@@ -478,7 +480,7 @@ static void test_same_path_in_two_roots_first_wins(void **state)
                 fail_msg("-j%d run %d: exit %d: %s", jobs, run, rc,
                          slurp("err.txt"));
             expect_in("err.txt", "wb/news/x.txt: the same id as ");
-            expect_in("err.txt", "wa/news/x.txt, which is indexed");
+            expect_in("err.txt", "wa/news/x.txt, given first");
             expect_in("out.txt", run == 0 ? "added 2, updated 0,"
                                           : "added 0, updated 0,");
             expect_in("out.txt", "skipped 1,");
@@ -487,6 +489,17 @@ static void test_same_path_in_two_roots_first_wins(void **state)
             assert_int_equal(qy("--db '%s' --format paths apples", db), 0);
             expect_in("out.txt", "news/x.txt");
         }
+        /* the first copy a broken symlink: it keeps its articles, and
+         * the second copy does not replace them (found in review) */
+        assert_int_equal(tu_run("mv '%s/news/x.txt' '%s/x.keep' && ln -s "
+                                "none '%s/news/x.txt'", a, fx.tmp, a), 0);
+        assert_int_equal(ix("-j%d --db '%s' '%s' '%s'", jobs, db, a, b), 1);
+        expect_in("err.txt", "which could not be read and keeps its articles");
+        expect_in("out.txt", "added 0, updated 0, removed 0,");
+        assert_int_equal(qy("--db '%s' --format paths apples", db), 0);
+        expect_in("out.txt", "news/x.txt");
+        assert_int_equal(tu_run("rm '%s/news/x.txt' && mv '%s/x.keep' "
+                                "'%s/news/x.txt'", a, fx.tmp, a), 0);
         /* the skipped copy gone: nothing to remove, nothing to say */
         assert_int_equal(tu_run("rm '%s/news/x.txt'", b), 0);
         assert_int_equal(ix("-j%d --db '%s' '%s' '%s'", jobs, db, a, b), 0);
@@ -2680,7 +2693,7 @@ int main(void)
         T(test_skipped_files_are_removals),
         T(test_unreadable_twin_keeps_articles),
         T(test_shrinking_file_is_a_removal),
-        T(test_same_path_in_two_roots_not_held),
+        T(test_same_path_in_two_roots_guarded),
         T(test_same_path_in_two_roots_first_wins),
         T(test_shard_move_is_guarded),
         T(test_small_shrink_is_applied),
