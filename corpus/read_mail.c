@@ -28,7 +28,9 @@
  * (bytes 80..9F) so. GMime decodes such a label as ISO-8859-1, which
  * makes those bytes C1 controls; no text means one, so in the body and
  * the headers every C1 control is read as the Windows-1252 character of
- * its byte (corpus_c1_as_cp1252), whatever the label that gave it.
+ * its byte (corpus_c1_as_cp1252), whatever the label that gave it. A
+ * part labelled latin1, latin9 or Windows-1252 whose bytes are valid
+ * UTF-8 beyond ASCII is read as UTF-8 (part_text).
  * Quoted lines ("> ...") are kept. Text sent format=flowed (RFC 3676)
  * has its soft line breaks joined (flowed_text).
  *
@@ -512,9 +514,37 @@ static int utf8_or_ascii(const char *charset)
     return 0;
 }
 
+/* 1 when `charset` is one of the 8-bit Western charsets (ISO-8859-1,
+ * ISO-8859-15, Windows-1252, under their usual names) that mailers put
+ * on text they send as UTF-8: see part_text. */
+static int western_8bit(const char *charset)
+{
+    static const char *const names[] = {
+        "iso-8859-1", "iso_8859-1", "iso8859-1", "latin1", "l1",
+        "iso-8859-15", "iso_8859-15", "iso8859-15", "latin9", "latin-9",
+        "windows-1252", "cp1252", "x-cp1252"};
+    if (!charset)
+        return 0;
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strcasecmp(charset, names[i]) == 0)
+            return 1;
+    return 0;
+}
+
+/* 1 when the NUL-terminated `s` is valid UTF-8 with at least one
+ * character beyond ASCII. */
+static int utf8_beyond_ascii(const char *s)
+{
+    size_t n = strlen(s);
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)s[i] >= 0x80)
+            return corpus_utf8_valid(s, n);
+    return 0;
+}
+
 /* The bytes of `part` with its transfer encoding (base64,
  * quoted-printable) undone and its charset left alone, as a new
- * NUL-terminated string for gm.g_free() (up to a NUL byte, if one was
+ * NUL-terminated string for free() (up to a NUL byte, if one was
  * encoded). NULL when GMime ran out of memory. */
 static char *part_bytes(GMimeTextPart *part)
 {
@@ -535,15 +565,40 @@ static char *part_bytes(GMimeTextPart *part)
     return out;
 }
 
-/* The decoded text of `part` as a new malloc()ed, NUL-terminated UTF-8
- * string with LF line ends (*len its length); NULL when out of memory. A
- * part without content gives "". */
+/*
+ * part_text - the decoded text of `part` as a new malloc()ed,
+ * NUL-terminated UTF-8 string with LF line ends (*len its length); NULL
+ * when out of memory. A part without content gives "".
+ *
+ * A part labelled with an 8-bit Western charset (western_8bit: latin1,
+ * latin9, Windows-1252) whose bytes are valid UTF-8 with at least one
+ * character beyond ASCII is read as UTF-8: mailers often label UTF-8 so,
+ * and reading it as labelled garbles every accent ("Café" as "CafÃ©"),
+ * while text really in one of those charsets is almost never valid UTF-8
+ * (each accented letter, curly quote or dash would have to be a UTF-8
+ * lead byte followed by the right number of bytes of 80..BF, which are
+ * C1 codes, symbols or other punctuation there).
+ */
 static char *part_text(GMimeTextPart *part, size_t *len)
 {
-    int own = utf8_or_ascii(gm.g_mime_text_part_get_charset(part));
-    char *g = own ? part_bytes(part) : gm.g_mime_text_part_get_text(part);
+    const char *charset = gm.g_mime_text_part_get_charset(part);
+    int own = utf8_or_ascii(charset);
+    char *g = own ? part_bytes(part) : NULL;
     if (own && !g)
         return NULL;
+    if (!own && western_8bit(charset)) {
+        char *b = part_bytes(part);
+        if (!b)
+            return NULL;
+        if (utf8_beyond_ascii(b)) {
+            g = b;                      /* UTF-8 labelled latin1 */
+            own = 1;
+        } else {
+            free(b);
+        }
+    }
+    if (!own)
+        g = gm.g_mime_text_part_get_text(part);
     const char *src = g ? g : "";
     size_t n = strlen(src);
     char *out;

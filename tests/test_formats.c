@@ -1842,6 +1842,63 @@ static void test_mail_latin1_is_cp1252(void **state)
     }
 }
 
+/* A part labelled latin1, latin9 or Windows-1252 whose bytes are UTF-8
+ * (mailers often label UTF-8 so) is read as UTF-8, not garbled ("CafÃ©");
+ * text really in one of those charsets is still read as it says. */
+static void test_mail_utf8_labelled_latin1(void **state)
+{
+    (void)state;
+    static const char *const labels[] = {"iso-8859-1", "ISO_8859-1",
+                                         "latin1", "windows-1252",
+                                         "iso-8859-15", "us-ascii"};
+    static const char *const encodings[] = {"8bit", "quoted-printable"};
+    for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++)
+        for (size_t j = 0; j < 2; j++) {
+            char mail[512];
+            snprintf(mail, sizeof mail, "From: a@example.com\nSubject: u\n"
+                     "MIME-Version: 1.0\nContent-Type: text/plain; "
+                     "charset=%s\nContent-Transfer-Encoding: %s\n\n%s",
+                     labels[i], encodings[j],
+                     j ? "Caf=C3=A9 in Z=C3=BCrich =E2=80=93 the mayor"
+                         "=E2=80=99s plan.\n"
+                       : "Caf\xC3\xA9 in Z\xC3\xBCrich \xE2\x80\x93 the "
+                         "mayor\xE2\x80\x99s plan.\n");
+            reading *r = read_text("m/u8.eml", mail);
+            assert_int_equal(r->status, CORPUS_OK);
+            if (strcmp(r->a[0].body, "Caf\xC3\xA9 in Z\xC3\xBCrich \xE2\x80"
+                       "\x93 the mayor\xE2\x80\x99s plan.") != 0)
+                fail_msg("%s, %s: %s", labels[i], encodings[j],
+                         r->a[0].body);
+            reading_free(r);
+        }
+
+    /* really Windows-1252 (Mayor\x92s, caf\xE9), really latin9 (\xA4
+     * the euro sign, \xBD oe): as labelled */
+    static const char *const cp1252[] = {"iso-8859-1", "latin1",
+                                         "windows-1252"};
+    for (size_t i = 0; i < sizeof cp1252 / sizeof cp1252[0]; i++) {
+        char mail[512];
+        snprintf(mail, sizeof mail, "From: a@example.com\nSubject: c\n"
+                 "MIME-Version: 1.0\nContent-Type: text/plain; charset=%s\n"
+                 "Content-Transfer-Encoding: 8bit\n\n"
+                 "The Mayor\x92s caf\xE9 \x80" "5.\n", cp1252[i]);
+        reading *r = read_text("m/c.eml", mail);
+        assert_int_equal(r->status, CORPUS_OK);
+        if (strcmp(r->a[0].body, "The Mayor\xE2\x80\x99s caf\xC3\xA9 "
+                   "\xE2\x82\xAC" "5.") != 0)
+            fail_msg("%s: %s", cp1252[i], r->a[0].body);
+        reading_free(r);
+    }
+    reading *r = read_text("m/l9.eml", "From: a@example.com\nSubject: l9\n"
+        "MIME-Version: 1.0\nContent-Type: text/plain; charset=iso-8859-15\n"
+        "Content-Transfer-Encoding: 8bit\n\n5 \xA4 la man\x9Cuvre, "
+        "c\xBDur.\n");
+    assert_int_equal(r->status, CORPUS_OK);
+    assert_string_equal(r->a[0].body, "5 \xE2\x82\xAC la man\xC5\x93uvre, "
+                                      "c\xC5\x93ur.");
+    reading_free(r);
+}
+
 /* format=flowed (RFC 3676): soft line breaks (a line ending in a space)
  * joined, the space before them deleted with DelSp=yes, space-stuffing
  * removed, quoted paragraphs joined at their own depth; a message not
@@ -2283,6 +2340,7 @@ int main(void)
         cmocka_unit_test(test_mail_html_body),
         cmocka_unit_test(test_mail_text_parts),
         cmocka_unit_test(test_mail_latin1_is_cp1252),
+        cmocka_unit_test(test_mail_utf8_labelled_latin1),
         cmocka_unit_test(test_mail_flowed),
         cmocka_unit_test(test_mail_not_mail),
         cmocka_unit_test(test_mail_hostile),
