@@ -15,7 +15,8 @@
  * list and quote markers, link and image syntax - "[text](url)" keeps
  * "text", an image keeps its alt text -, backslash escapes, HTML tags and
  * comments, table rules, link reference definitions "[id]: url 'title'"
- * as CommonMark defines them, footnote marks "[^1]"; a footnote's text,
+ * as CommonMark defines them (not right under a paragraph line, which
+ * they cannot interrupt: convert_body), footnote marks "[^1]"; a footnote's text,
  * "[^1]: According to ...", is kept). Code, fenced or inline, is kept as
  * written.
  * Character references are decoded: the named ones of HTML 4 (&amp;
@@ -747,14 +748,10 @@ static const char *skip_block_markers(const char *p, const char *eol)
     return p;
 }
 
-/* A line that is only syntax: a thematic break or setext underline
- * ("---", "***", "___", "==="), or a table rule ("|---|:--:|"). (A link
- * reference definition is one too: link_definition.) */
-static int syntax_only(const char *p, const char *eol)
+/* A table rule ("|---|:--:|"): pipes, dashes, colons and blanks only,
+ * with a pipe and a dash. */
+static int table_rule(const char *p, const char *eol)
 {
-    if (only_char(p, eol, '-', 1) || only_char(p, eol, '*', 3) ||
-        only_char(p, eol, '_', 3) || only_char(p, eol, '=', 1))
-        return 1;
     int pipes = 0, dashes = 0;
     const char *q = p;
     for (; q < eol; q++) {
@@ -766,6 +763,16 @@ static int syntax_only(const char *p, const char *eol)
             break;
     }
     return q == eol && pipes && dashes;
+}
+
+/* A line that is only syntax: a thematic break or setext underline
+ * ("---", "***", "___", "==="), or a table rule. (A link reference
+ * definition is one too: link_definition.) */
+static int syntax_only(const char *p, const char *eol)
+{
+    return only_char(p, eol, '-', 1) || only_char(p, eol, '*', 3) ||
+           only_char(p, eol, '_', 3) || only_char(p, eol, '=', 1) ||
+           table_rule(p, eol);
 }
 
 /* Past up to three spaces of indentation at p (CommonMark's limit for a
@@ -959,6 +966,13 @@ typedef struct title_span {
  * convert_body - rewrite [p, end) in place as plain text; returns the new
  * end. Records the first level-1 heading in *h1 and the first non-blank
  * output line in *first.
+ *
+ * A link reference definition cannot interrupt a paragraph (CommonMark):
+ * "[label]: url" right under a line of paragraph text (a quote's or a
+ * list item's too) goes on with that paragraph, and is text. The rows of
+ * a table (after its rule, up to a blank line) and a footnote's text
+ * ("[^1]: ...", often right above the definitions at the end) are taken
+ * for no paragraph here.
  */
 static char *convert_body(char *p, char *end, title_span *h1,
                           title_span *first)
@@ -969,6 +983,8 @@ static char *convert_body(char *p, char *end, title_span *h1,
     size_t fence = 0;
     char *prev_start = NULL, *prev_end = NULL;  /* previous output line */
     int seen_text = 0;
+    int para = 0;          /* the previous line was paragraph text */
+    int table = 0;         /* in a table: after its rule, before a blank */
 
     while (p < end) {
         char *eol = line_end(p, end);
@@ -977,6 +993,8 @@ static char *convert_body(char *p, char *end, title_span *h1,
         const char *def;
         char ch;
         size_t n;
+        int was_para = para;
+        para = 0;
         if (fence) {
             if ((n = fence_at(p, eol, &ch)) >= fence && ch == fence_ch) {
                 fence = 0;
@@ -995,17 +1013,20 @@ static char *convert_body(char *p, char *end, title_span *h1,
                 h1->end = prev_end;
                 h1->first_line = first->start == prev_start;
             }
-        } else if (!st.in_comment && (def = link_definition(p, eol, end))) {
+        } else if (!st.in_comment && !was_para &&
+                   (def = link_definition(p, eol, end))) {
             /* a link's target (and title), not text: dropped whole */
             eol = (char *)def;
             next = eol < end ? eol + 1 : end;
         } else if (st.in_comment || !syntax_only(p, eol)) {
             const char *text;
             int level = st.in_comment ? 0 : atx_heading(p, eol, &text);
+            const char *note = NULL;
             if (level) {
                 w = inline_text(&st, text, heading_end(text, eol), w);
             } else {
-                const char *body = st.in_comment ? p : footnote_text(p, eol);
+                const char *body = st.in_comment ? p
+                                   : (note = footnote_text(p, eol));
                 if (!body)
                     body = skip_block_markers(p, eol);
                 w = inline_text(&st, body, eol, w);
@@ -1017,6 +1038,9 @@ static char *convert_body(char *p, char *end, title_span *h1,
                 h1->end = te;
                 h1->first_line = !seen_text;
             }
+            para = !level && !note && te > ts && !table;
+        } else if (table_rule(p, eol)) {
+            table = 1;
         }
         char *ts = line_start, *te = w;
         corpus_trim(&ts, &te);
@@ -1028,6 +1052,8 @@ static char *convert_body(char *p, char *end, title_span *h1,
         }
         prev_start = te > ts ? ts : NULL;
         prev_end = te;
+        if (skip_blanks(p, eol) == eol)
+            table = 0;                  /* a blank line ends a table */
         if (next > eol)
             *w++ = '\n';
         p = next;

@@ -312,6 +312,50 @@ static void test_md_link_definitions(void **state)
     reading_free(r);
 }
 
+/* A link reference definition cannot interrupt a paragraph (CommonMark):
+ * "[label]: url" right under a paragraph line, a quote's or a list
+ * item's, goes on with it and is text; after a blank line, a heading, a
+ * table or another definition it is a definition and dropped. */
+static void test_md_definition_in_paragraph(void **state)
+{
+    (void)state;
+    reading *r = read_text("para.md",
+        "# Budget talks\n"
+        "[h]: https://example.org/after-heading\n"
+        "The minister said the deal was close.\n"
+        "[1]: https://example.org/in-paragraph\n"
+        "[2]: https://example.org/still-paragraph \"Still text\"\n"
+        "\n"
+        "> A quoted line\n"
+        "[q]: /quote-lazy\n"
+        "\n"
+        "- a list item\n"
+        "[l]: /list-lazy\n"
+        "\n"
+        "[d]: https://example.org/after-blank\n"
+        "[e]: https://example.org/after-definition\n"
+        "| a | b |\n"
+        "|---|---|\n"
+        "| c | d |\n"
+        "[t]: https://example.org/after-table\n"
+        "Last line.\n");
+    assert_int_equal(r->status, CORPUS_OK);
+    const char *body = r->a[0].body;
+    assert_string_equal(r->a[0].title, "Budget talks");
+    assert_non_null(strstr(body, "The minister said the deal was close.\n"));
+    assert_non_null(strstr(body, "close.\n1: https://example.org/in-paragraph"
+                                 "\n2: https://example.org/still-paragraph "
+                                 "\"Still text\"\n"));
+    assert_non_null(strstr(body, "quote-lazy"));
+    assert_non_null(strstr(body, "list-lazy"));
+    assert_null(strstr(body, "after-heading"));
+    assert_null(strstr(body, "after-blank"));
+    assert_null(strstr(body, "after-definition"));
+    assert_null(strstr(body, "after-table"));
+    assert_non_null(strstr(body, "Last line."));
+    reading_free(r);
+}
+
 /* Every named character reference of HTML 4 is decoded (case matters),
  * numeric ones as HTML reads them. */
 static void test_md_entities(void **state)
@@ -2315,6 +2359,7 @@ int main(void)
         cmocka_unit_test(test_supported_extensions),
         cmocka_unit_test(test_md_front_matter_and_body),
         cmocka_unit_test(test_md_link_definitions),
+        cmocka_unit_test(test_md_definition_in_paragraph),
         cmocka_unit_test(test_md_entities),
         cmocka_unit_test(test_md_title_fallbacks),
         cmocka_unit_test(test_md_yaml_front_matter),
