@@ -499,13 +499,17 @@ static void collect_text(GMimeObject *obj, int depth, int named,
         list_add(out, (GMimeTextPart *)obj, 1);
 }
 
-/* 1 when `charset` (NULL: none declared) is UTF-8 or ASCII: the text
- * part's bytes are then read as they are, not through GMime's
- * conversion, which would drop those that do not fit. */
+/* 1 when `charset` (NULL: none declared) is UTF-8 or ASCII, or a label
+ * that says the charset is not known (unknown-8bit, RFC 1428; x-unknown,
+ * which GMime 3.2 converts dropping every byte that is not UTF-8): the
+ * text part's bytes are then read as they are (UTF-8, else
+ * Windows-1252), not through GMime's conversion, which would drop those
+ * that do not fit. */
 static int utf8_or_ascii(const char *charset)
 {
     static const char *const names[] = {"utf-8", "utf8", "us-ascii",
-                                        "ascii", "ansi_x3.4-1968"};
+                                        "ascii", "ansi_x3.4-1968",
+                                        "unknown-8bit", "x-unknown"};
     if (!charset)
         return 1;
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)

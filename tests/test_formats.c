@@ -1941,6 +1941,28 @@ static void test_mail_utf8_labelled_latin1(void **state)
     assert_string_equal(r->a[0].body, "5 \xE2\x82\xAC la man\xC5\x93uvre, "
                                       "c\xC5\x93ur.");
     reading_free(r);
+
+    /* a label that says the charset is not known: UTF-8, else
+     * Windows-1252, nothing dropped */
+    static const char *const unknown[] = {"unknown-8bit", "x-unknown",
+                                          "X-UNKNOWN"};
+    for (size_t i = 0; i < sizeof unknown / sizeof unknown[0]; i++)
+        for (size_t j = 0; j < 2; j++) {
+            char mail[512];
+            snprintf(mail, sizeof mail, "From: a@example.com\nSubject: u\n"
+                     "MIME-Version: 1.0\nContent-Type: text/plain; "
+                     "charset=%s\n\n%s", unknown[i],
+                     j ? "The caf\xE9 na\xEFve \x93plan\x94.\n"
+                       : "The caf\xC3\xA9 na\xC3\xAFve \xE2\x80\x9Cplan"
+                         "\xE2\x80\x9D.\n");
+            r = read_text("m/unknown.eml", mail);
+            assert_int_equal(r->status, CORPUS_OK);
+            if (strcmp(r->a[0].body, "The caf\xC3\xA9 na\xC3\xAFve \xE2\x80"
+                       "\x9Cplan\xE2\x80\x9D.") != 0)
+                fail_msg("%s, %s: %s", unknown[i], j ? "cp1252" : "utf-8",
+                         r->a[0].body);
+            reading_free(r);
+        }
 }
 
 /* format=flowed (RFC 3676): soft line breaks (a line ending in a space)
