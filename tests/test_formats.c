@@ -1942,6 +1942,22 @@ static void test_mail_utf8_labelled_latin1(void **state)
                                       "c\xC5\x93ur.");
     reading_free(r);
 
+    /* encoded words of the headers likewise: a word labelled latin1 with
+     * UTF-8 bytes (B or Q; a character split between two words), and a
+     * word really in Windows-1252 */
+    r = read_text("m/h.eml",
+        "From: =?iso-8859-1?Q?Ren=C3=A9e_M=C3=BCller?= <rm@example.ch>\n"
+        "Subject: =?windows-1252?B?Q2Fmw6k=?= =?ISO-8859-1?q?_in_Z=C3?=\n"
+        " =?iso-8859-1?Q?=BCrich?= and =?iso-8859-1?Q?Mayor=92s_caf=E9?=\n"
+        "MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n\n"
+        "Body.\n");
+    assert_int_equal(r->status, CORPUS_OK);
+    assert_string_equal(r->a[0].author, "Ren\xC3\xA9" "e M\xC3\xBCller");
+    assert_string_equal(r->a[0].title, "Caf\xC3\xA9 in Z\xC3\xBCrich and "
+                        "Mayor\xE2\x80\x99s caf\xC3\xA9");
+    assert_string_equal(r->a[0].body, "Body.");
+    reading_free(r);
+
     /* a label that says the charset is not known: UTF-8, else
      * Windows-1252, nothing dropped */
     static const char *const unknown[] = {"unknown-8bit", "x-unknown",
