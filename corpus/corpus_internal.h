@@ -57,6 +57,10 @@ int corpus_gzip_magic(int fd);
  * left alone. Returns 0, or -1 when out of memory (*s unchanged). */
 int corpus_c1_as_cp1252(char **s, size_t *len);
 
+/* Write the code point `cp` (at most U+10FFFF, no surrogate) as UTF-8 at
+ * w (room for 4 bytes); returns the byte after it (textenc.c). */
+char *corpus_put_utf8(char *w, unsigned long cp);
+
 /* Make b->data valid UTF-8 (corpus_text_to_utf8) when it is not; b->data
  * may be replaced, the old buffer freed. CORPUS_OK, or CORPUS_ERR_NOMEM
  * with `why` worded. For the raw formats, which decode their own text. */
@@ -103,6 +107,62 @@ corpus_status corpus_parse_html(CORPUS_PARSE_ARGS);
 corpus_status corpus_parse_jsonl(CORPUS_PARSE_ARGS);
 corpus_status corpus_parse_mail(CORPUS_PARSE_ARGS);
 
+/* -------------------------------------- Markdown front matter (read_md.c) */
+
+/* What the front matter of a Markdown file gives: its title, date,
+ * author, source, url, tags and lead text (read_md.c lists the keys and
+ * owns the type). The reader of the block fills it in through the
+ * functions below: corpus_md_read_yaml() for a "---" block,
+ * corpus_md_read_toml() for a "+++" one. */
+typedef struct corpus_front_matter corpus_front_matter;
+
+/* The field of the key [key, key+n) (case-insensitive: "title",
+ * "Authors", "categories" ...), or -1 when the article takes none. */
+int corpus_front_field(const char *key, size_t n);
+
+/* 1 when field k holds one line of text (a title, a date: a list or a
+ * mapping given for it is left out, with corpus_front_problem), 0 when
+ * it holds names or tags (a list of them, or a mapping's "name"). */
+int corpus_front_is_text(int k);
+
+/* A key of field k is met: a text or names field is given again from
+ * scratch (the last key wins: "author" then "authors"), tags add up. */
+void corpus_front_begin(corpus_front_matter *fm, int k);
+
+/* One scalar value [s, e) of field k, alone (`item` 0) or as an item of
+ * a list (1): a text field takes it (white space folded onto one line),
+ * a names field adds it after ", ", tags are split on commas when not an
+ * item. */
+void corpus_front_take(corpus_front_matter *fm, int k, const char *s,
+                       const char *e, int item);
+
+/* Note a value left out, for the one warning that names them all: the
+ * key [key, key+keylen) and what is wrong ("is a list"). */
+void corpus_front_problem(corpus_front_matter *fm, const char *key,
+                          size_t keylen, const char *what);
+
+/* Record that an allocation failed (the file is then not indexed), and
+ * whether one has. */
+void corpus_front_set_nomem(corpus_front_matter *fm);
+int corpus_front_nomem(const corpus_front_matter *fm);
+
+/* Read the YAML block [s, e) (between the "---" lines) into *fm with
+ * libyaml (md_yaml.c). Returns 1 when it is a valid YAML mapping (or
+ * empty), 0 otherwise with a one-line reason in `err` ("line 2: mapping
+ * values are not allowed in this context", lines counted from the first
+ * line of the file; "over 262144 bytes" when it is too big or nested too
+ * deep to give libyaml); *fm may then hold part of the block. */
+int corpus_md_read_yaml(const char *s, const char *e, corpus_front_matter *fm,
+                        char *err, size_t errlen);
+
+/* Read the TOML block [s, e) (between the "+++" lines) into *fm
+ * (md_toml.c): its top-level "key = value" lines. A line that is not
+ * valid TOML is left out and the rest read on; returns 1 when all was
+ * valid, else 0 with the first problem in `err` ("line 3: no '=' after
+ * a key"). */
+int corpus_md_read_toml(const char *s, const char *e, corpus_front_matter *fm,
+                        char *err, size_t errlen);
+
 /* Length of the mail header block that opens [text, text+len): the bytes
  * up to and including the blank line that ends it (or all of `len` when
  * the header runs to the end). 0 when the text does not open with one:
@@ -143,6 +203,9 @@ void corpus_warning(corpus_reader *rd, unsigned long line, const char *fmt,
 
 /* Move the bounds of [*s, *e) inward past white space (corpus_is_space). */
 void corpus_trim(char **s, char **e);
+
+/* corpus_trim for read-only text. */
+void corpus_trim_const(const char **s, const char **e);
 
 /* corpus_trim of [s, e), then NUL-terminate at the new end (e must be
  * writable: a line's '\n' or the buffer's NUL); returns the new start. */

@@ -489,6 +489,15 @@ void corpus_trim(char **s, char **e)
         (*e)--;
 }
 
+/* corpus_trim_const - see corpus_internal.h. */
+void corpus_trim_const(const char **s, const char **e)
+{
+    while (*s < *e && corpus_is_space((unsigned char)**s))
+        (*s)++;
+    while (*e > *s && corpus_is_space((unsigned char)(*e)[-1]))
+        (*e)--;
+}
+
 /* corpus_trim_in_place - see corpus_internal.h. */
 char *corpus_trim_in_place(char *s, char *e)
 {

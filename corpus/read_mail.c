@@ -28,7 +28,10 @@
  * (bytes 80..9F) so. GMime decodes such a label as ISO-8859-1, which
  * makes those bytes C1 controls; no text means one, so in the body and
  * the headers every C1 control is read as the Windows-1252 character of
- * its byte (corpus_c1_as_cp1252), whatever the label that gave it.
+ * its byte (corpus_c1_as_cp1252), whatever the label that gave it. A
+ * part labelled latin1, latin9 or Windows-1252 whose bytes are valid
+ * UTF-8 beyond ASCII is read as UTF-8 (part_text), and so is such an
+ * encoded word of a header (relabel_utf8_words).
  * Quoted lines ("> ...") are kept. Text sent format=flowed (RFC 3676)
  * has its soft line breaks joined (flowed_text).
  *
@@ -497,13 +500,17 @@ static void collect_text(GMimeObject *obj, int depth, int named,
         list_add(out, (GMimeTextPart *)obj, 1);
 }
 
-/* 1 when `charset` (NULL: none declared) is UTF-8 or ASCII: the text
- * part's bytes are then read as they are, not through GMime's
- * conversion, which would drop those that do not fit. */
+/* 1 when `charset` (NULL: none declared) is UTF-8 or ASCII, or a label
+ * that says the charset is not known (unknown-8bit, RFC 1428; x-unknown,
+ * which GMime 3.2 converts dropping every byte that is not UTF-8): the
+ * text part's bytes are then read as they are (UTF-8, else
+ * Windows-1252), not through GMime's conversion, which would drop those
+ * that do not fit. */
 static int utf8_or_ascii(const char *charset)
 {
     static const char *const names[] = {"utf-8", "utf8", "us-ascii",
-                                        "ascii", "ansi_x3.4-1968"};
+                                        "ascii", "ansi_x3.4-1968",
+                                        "unknown-8bit", "x-unknown"};
     if (!charset)
         return 1;
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
@@ -512,9 +519,37 @@ static int utf8_or_ascii(const char *charset)
     return 0;
 }
 
+/* 1 when `charset` is one of the 8-bit Western charsets (ISO-8859-1,
+ * ISO-8859-15, Windows-1252, under their usual names) that mailers put
+ * on text they send as UTF-8: see part_text. */
+static int western_8bit(const char *charset)
+{
+    static const char *const names[] = {
+        "iso-8859-1", "iso_8859-1", "iso8859-1", "latin1", "l1",
+        "iso-8859-15", "iso_8859-15", "iso8859-15", "latin9", "latin-9",
+        "windows-1252", "cp1252", "x-cp1252"};
+    if (!charset)
+        return 0;
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strcasecmp(charset, names[i]) == 0)
+            return 1;
+    return 0;
+}
+
+/* 1 when the NUL-terminated `s` is valid UTF-8 with at least one
+ * character beyond ASCII. */
+static int utf8_beyond_ascii(const char *s)
+{
+    size_t n = strlen(s);
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)s[i] >= 0x80)
+            return corpus_utf8_valid(s, n);
+    return 0;
+}
+
 /* The bytes of `part` with its transfer encoding (base64,
  * quoted-printable) undone and its charset left alone, as a new
- * NUL-terminated string for gm.g_free() (up to a NUL byte, if one was
+ * NUL-terminated string for free() (up to a NUL byte, if one was
  * encoded). NULL when GMime ran out of memory. */
 static char *part_bytes(GMimeTextPart *part)
 {
@@ -535,15 +570,40 @@ static char *part_bytes(GMimeTextPart *part)
     return out;
 }
 
-/* The decoded text of `part` as a new malloc()ed, NUL-terminated UTF-8
- * string with LF line ends (*len its length); NULL when out of memory. A
- * part without content gives "". */
+/*
+ * part_text - the decoded text of `part` as a new malloc()ed,
+ * NUL-terminated UTF-8 string with LF line ends (*len its length); NULL
+ * when out of memory. A part without content gives "".
+ *
+ * A part labelled with an 8-bit Western charset (western_8bit: latin1,
+ * latin9, Windows-1252) whose bytes are valid UTF-8 with at least one
+ * character beyond ASCII is read as UTF-8: mailers often label UTF-8 so,
+ * and reading it as labelled garbles every accent ("Café" as "CafÃ©"),
+ * while text really in one of those charsets is almost never valid UTF-8
+ * (each accented letter, curly quote or dash would have to be a UTF-8
+ * lead byte followed by the right number of bytes of 80..BF, which are
+ * C1 codes, symbols or other punctuation there).
+ */
 static char *part_text(GMimeTextPart *part, size_t *len)
 {
-    int own = utf8_or_ascii(gm.g_mime_text_part_get_charset(part));
-    char *g = own ? part_bytes(part) : gm.g_mime_text_part_get_text(part);
+    const char *charset = gm.g_mime_text_part_get_charset(part);
+    int own = utf8_or_ascii(charset);
+    char *g = own ? part_bytes(part) : NULL;
     if (own && !g)
         return NULL;
+    if (!own && western_8bit(charset)) {
+        char *b = part_bytes(part);
+        if (!b)
+            return NULL;
+        if (utf8_beyond_ascii(b)) {
+            g = b;                      /* UTF-8 labelled latin1 */
+            own = 1;
+        } else {
+            free(b);
+        }
+    }
+    if (!own)
+        g = gm.g_mime_text_part_get_text(part);
     const char *src = g ? g : "";
     size_t n = strlen(src);
     char *out;
@@ -768,6 +828,186 @@ static char *dup_str(const char *s)
     return out;
 }
 
+/* An RFC 2047 encoded word, "=?charset?Q?text?=" (or ?B?): where its
+ * charset name and its text are. */
+typedef struct encoded_word {
+    const char *charset, *charset_end;   /* without a "*language" */
+    const char *text, *text_end;
+    const char *end;                     /* the byte after its "?=" */
+    char encoding;                       /* 'q' or 'b' */
+} encoded_word;
+
+/* 1 when an encoded word starts at p (before `end`), filled into *w.
+ * Else 0 with w->end where the next one may start: past the white space
+ * or end that cut short a word's text, which no word starting before
+ * that can end in either (so a header without white space costs one
+ * pass, not one per "=?"). */
+static int encoded_word_at(const char *p, const char *end, encoded_word *w)
+{
+    w->end = p + 1;
+    if (end - p < 8 || p[0] != '=' || p[1] != '?')
+        return 0;
+    const char *q = p + 2;
+    while (q < end && *q != '?' && !corpus_is_space((unsigned char)*q))
+        q++;
+    if (q == p + 2 || end - q < 5 || *q != '?' || q[2] != '?')
+        return 0;
+    const char *star = memchr(p + 2, '*', (size_t)(q - (p + 2)));
+    w->charset = p + 2;
+    w->charset_end = star ? star : q;
+    w->encoding = (char)(q[1] | 0x20);
+    if (w->encoding != 'q' && w->encoding != 'b')
+        return 0;
+    w->text = q + 3;
+    for (q = w->text; end - q >= 2; q++) {
+        if (q[0] == '?' && q[1] == '=') {
+            w->text_end = q;
+            w->end = q + 2;
+            return 1;
+        }
+        if (corpus_is_space((unsigned char)*q))
+            break;
+    }
+    w->end = q;
+    return 0;
+}
+
+static int hex_digit(unsigned char c)
+{
+    return c >= '0' && c <= '9'   ? c - '0'
+           : (c | 0x20) >= 'a' && (c | 0x20) <= 'f' ? (c | 0x20) - 'a' + 10
+                                                    : -1;
+}
+
+/* Append the bytes the text of `w` encodes to *out. 0 when it is not
+ * valid Q or B encoding. */
+static int encoded_word_bytes(const encoded_word *w, gz_buf *out)
+{
+    const unsigned char *p = (const unsigned char *)w->text;
+    const unsigned char *e = (const unsigned char *)w->text_end;
+    if (w->encoding == 'q') {
+        for (; p < e; p++) {
+            char c = (char)*p;
+            if (*p == '_') {
+                c = ' ';
+            } else if (*p == '=') {
+                int hi = e - p >= 3 ? hex_digit(p[1]) : -1;
+                int lo = hi >= 0 ? hex_digit(p[2]) : -1;
+                if (lo < 0)
+                    return 0;
+                c = (char)(hi * 16 + lo);
+                p += 2;
+            }
+            gz_buf_put(out, &c, 1);
+        }
+        return 1;
+    }
+    unsigned bits = 0;
+    int nbits = 0;
+    for (; p < e && *p != '='; p++) {
+        int v = *p >= 'A' && *p <= 'Z'   ? *p - 'A'
+                : *p >= 'a' && *p <= 'z' ? *p - 'a' + 26
+                : *p >= '0' && *p <= '9' ? *p - '0' + 52
+                : *p == '+'              ? 62
+                : *p == '/'              ? 63
+                                         : -1;
+        if (v < 0)
+            return 0;
+        bits = (bits << 6) | (unsigned)v;
+        nbits += 6;
+        if (nbits >= 8) {
+            nbits -= 8;
+            char c = (char)((bits >> nbits) & 0xFF);
+            gz_buf_put(out, &c, 1);
+        }
+    }
+    return 1;
+}
+
+/* 1 when the encoded word `w` is labelled with an 8-bit Western charset
+ * (western_8bit). */
+static int western_word(const encoded_word *w)
+{
+    char name[32];
+    size_t n = (size_t)(w->charset_end - w->charset);
+    if (n >= sizeof name)
+        return 0;
+    memcpy(name, w->charset, n);
+    name[n] = '\0';
+    return western_8bit(name);
+}
+
+/*
+ * relabel_utf8_words - the header block [data, data+hlen) of a message
+ * with every encoded word labelled with an 8-bit Western charset whose
+ * bytes are valid UTF-8 beyond ASCII ("=?iso-8859-1?Q?Caf=C3=A9?=")
+ * relabelled UTF-8, as part_text reads such a part: GMime would decode
+ * it as labelled ("CafÃ©"). Adjacent words (white space between) are
+ * judged together, as a mailer may split a character's bytes between
+ * two. The block is rewritten shorter, ending where it ended: returns
+ * how far its start moved (0 when nothing changed, when out of memory,
+ * or when the block would grow: the label "l1" is shorter than "utf-8").
+ */
+static size_t relabel_utf8_words(char *data, size_t hlen)
+{
+    const char *end = data + hlen;
+    gz_buf out = {0};
+    const char *copied = data;   /* [copied, p) not yet written to out */
+    int changed = 0;
+    for (const char *p = data; p < end && !out.failed;) {
+        encoded_word w;
+        if (!encoded_word_at(p, end, &w) || !western_word(&w)) {
+            p = w.end;
+            continue;
+        }
+        /* the run of adjacent Western words starting at p */
+        const char *run_end = w.end;
+        gz_buf bytes = {0};
+        int ok = encoded_word_bytes(&w, &bytes);
+        for (;;) {
+            const char *q = run_end;
+            while (q < end && corpus_is_space((unsigned char)*q))
+                q++;
+            encoded_word next;
+            if (!ok || !encoded_word_at(q, end, &next) ||
+                !western_word(&next))
+                break;
+            ok = encoded_word_bytes(&next, &bytes);
+            run_end = next.end;
+        }
+        int relabel = ok && !bytes.failed && bytes.data &&
+                      !memchr(bytes.data, '\0', bytes.len) &&
+                      utf8_beyond_ascii(bytes.data);
+        gz_buf_free(&bytes);
+        if (!relabel) {
+            p = run_end;
+            continue;
+        }
+        /* write the run with each word's charset name made "utf-8" */
+        for (const char *q = p; q < run_end;) {
+            encoded_word x;
+            if (encoded_word_at(q, run_end, &x)) {
+                gz_buf_put(&out, copied, (size_t)(x.charset - copied));
+                gz_buf_put(&out, "utf-8", 5);
+                copied = x.charset_end;
+            }
+            q = x.end;
+        }
+        changed = 1;
+        p = run_end;
+    }
+    size_t moved = 0;
+    if (changed) {
+        gz_buf_put(&out, copied, (size_t)(end - copied));
+        if (!out.failed && out.len <= hlen) {
+            moved = hlen - out.len;
+            memcpy(data + moved, out.data, out.len);
+        }
+    }
+    gz_buf_free(&out);
+    return moved;
+}
+
 /* The author: the first From address's display name, else its address.
  * A new string ("" when there is none); NULL when out of memory. */
 static char *message_author(GMimeMessage *msg)
@@ -881,7 +1121,7 @@ static corpus_status emit_message(corpus_reader *rd, GMimeMessage *msg,
  */
 corpus_status corpus_parse_mail(corpus_reader *rd, corpus_buf *text)
 {
-    const char *data = text->data;
+    char *data = text->data;
     size_t len = text->len;
     if (corpus_mail_header_len(data, len) == 0) {
         if (corpus_name_kind_of(rd->file->relpath, NULL) ==
@@ -893,6 +1133,9 @@ corpus_status corpus_parse_mail(corpus_reader *rd, corpus_buf *text)
                           "no mail header block at the start");
     }
     size_t skip = preamble_len(data, len);   /* GMime wants fields first */
+    data += skip;
+    len -= skip;
+    skip = relabel_utf8_words(data, corpus_mail_header_len(data, len));
     data += skip;
     len -= skip;
     if (corpus_lib_use(&gmime) != 0)  /* not the file's fault: stop the run */

@@ -15,7 +15,8 @@
  * list and quote markers, link and image syntax - "[text](url)" keeps
  * "text", an image keeps its alt text -, backslash escapes, HTML tags and
  * comments, table rules, link reference definitions "[id]: url 'title'"
- * as CommonMark defines them, footnote marks "[^1]"; a footnote's text,
+ * as CommonMark defines them (not right under a paragraph line, which
+ * they cannot interrupt: convert_body), footnote marks "[^1]"; a footnote's text,
  * "[^1]: According to ...", is kept). Code, fenced or inline, is kept as
  * written.
  * Character references are decoded: the named ones of HTML 4 (&amp;
@@ -41,7 +42,8 @@
  * lines (strings of the four kinds, arrays over several lines, inline
  * tables, bare dates and numbers as written; keys under a "[table]" are
  * not the article's); a line that is not valid TOML is left out, with a
- * warning, never read as body text.
+ * warning, never read as body text. (md_yaml.c reads YAML blocks and
+ * md_toml.c TOML blocks into the front_matter kept here.)
  *
  * The title is the front matter's, else the first level-1 heading ("# T"
  * or "T" underlined with "==="), else the first non-blank line. When that
@@ -58,7 +60,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <yaml.h>
 
 /* ------------------------------------------------------------ helpers */
 
@@ -92,27 +93,6 @@ static int only_char(const char *p, const char *eol, char c, int min)
             return 0;
     }
     return n >= min;
-}
-
-/* Write code point `cp` as UTF-8 at w; returns the byte after. */
-static char *put_utf8(char *w, unsigned long cp)
-{
-    if (cp < 0x80) {
-        *w++ = (char)cp;
-    } else if (cp < 0x800) {
-        *w++ = (char)(0xC0 | (cp >> 6));
-        *w++ = (char)(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-        *w++ = (char)(0xE0 | (cp >> 12));
-        *w++ = (char)(0x80 | ((cp >> 6) & 0x3F));
-        *w++ = (char)(0x80 | (cp & 0x3F));
-    } else {
-        *w++ = (char)(0xF0 | (cp >> 18));
-        *w++ = (char)(0x80 | ((cp >> 12) & 0x3F));
-        *w++ = (char)(0x80 | ((cp >> 6) & 0x3F));
-        *w++ = (char)(0x80 | (cp & 0x3F));
-    }
-    return w;
 }
 
 /* ------------------------------------------------------- front matter */
@@ -154,9 +134,11 @@ static int field_kind(int k)
                                           : K_TEXT;
 }
 
-/* What the front matter gave. Every string is malloc()ed and owned here
+/* What the front matter gave (corpus_front_matter of corpus_internal.h:
+ * md_yaml.c and md_toml.c fill it in through the corpus_front_*()
+ * functions below). Every string is malloc()ed and owned here
  * (front_matter_free). */
-typedef struct front_matter {
+typedef struct corpus_front_matter {
     char *values[F_COUNT];       /* one-line values, or NULL */
     char **tags;
     size_t ntags;
@@ -174,9 +156,10 @@ static void front_matter_free(front_matter *fm)
     free(fm->tags);
 }
 
-/* Note a value left out: "\"author\" is an alias". */
-static void problem(front_matter *fm, const char *key, size_t keylen,
-                    const char *what)
+/* corpus_front_problem - see corpus_internal.h. Noted as
+ * "\"author\" is an alias". */
+void corpus_front_problem(front_matter *fm, const char *key, size_t keylen,
+                          const char *what)
 {
     size_t used = strlen(fm->problems);
     if (used + 8 >= sizeof fm->problems)
@@ -186,8 +169,8 @@ static void problem(front_matter *fm, const char *key, size_t keylen,
              key, what);
 }
 
-/* Field of the key [p, p+n), case-insensitive; -1 when unknown. */
-static int front_key_index(const char *p, size_t n)
+/* corpus_front_field - see corpus_internal.h. */
+int corpus_front_field(const char *p, size_t n)
 {
     for (size_t k = 0; k < sizeof front_keys / sizeof front_keys[0]; k++) {
         const char *name = front_keys[k].name;
@@ -298,10 +281,10 @@ static void add_tag_list(front_matter *fm, const char *s, const char *e)
     }
 }
 
-/* One scalar value [s, e) of field k, alone (`item` 0) or as an item of
- * a list (1). A K_TEXT field given a list is refused by the callers. */
-static void take_scalar(front_matter *fm, int k, const char *s,
-                        const char *e, int item)
+/* corpus_front_take - see corpus_internal.h. A K_TEXT field given a
+ * list is refused by the callers. */
+void corpus_front_take(front_matter *fm, int k, const char *s,
+                       const char *e, int item)
 {
     switch (field_kind(k)) {
     case K_TAGS:
@@ -319,9 +302,8 @@ static void take_scalar(front_matter *fm, int k, const char *s,
     }
 }
 
-/* A key is met: a K_TEXT or K_NAMES field is given again from scratch
- * (the last key wins: "author" then "authors"), tags add up. */
-static void begin_field(front_matter *fm, int k)
+/* corpus_front_begin - see corpus_internal.h. */
+void corpus_front_begin(front_matter *fm, int k)
 {
     if (field_kind(k) != K_TAGS) {
         free(fm->values[k]);
@@ -329,211 +311,22 @@ static void begin_field(front_matter *fm, int k)
     }
 }
 
-/* ---------------------------------------------------- YAML (libyaml) */
-
-/* Where the event stream of one front matter block is. */
-typedef struct yaml_reader {
-    yaml_parser_t parser;
-    yaml_event_t event;
-    int have_event;              /* `event` holds one to delete */
-} yaml_reader;
-
-/* Next event into yr->event; 0 on a YAML error. */
-static int next_event(yaml_reader *yr)
+/* corpus_front_is_text - see corpus_internal.h. */
+int corpus_front_is_text(int k)
 {
-    if (yr->have_event)
-        yaml_event_delete(&yr->event);
-    yr->have_event = yaml_parser_parse(&yr->parser, &yr->event) != 0;
-    return yr->have_event;
+    return field_kind(k) == K_TEXT;
 }
 
-/* Skip the value whose first event is in yr->event (a scalar, an alias,
- * or a whole sequence or mapping, however nested). 0 on a YAML error. */
-static int skip_value(yaml_reader *yr)
+/* corpus_front_set_nomem - see corpus_internal.h. */
+void corpus_front_set_nomem(front_matter *fm)
 {
-    long depth = 0;
-    do {
-        switch (yr->event.type) {
-        case YAML_SEQUENCE_START_EVENT:
-        case YAML_MAPPING_START_EVENT:
-            depth++;
-            break;
-        case YAML_SEQUENCE_END_EVENT:
-        case YAML_MAPPING_END_EVENT:
-            depth--;
-            break;
-        case YAML_STREAM_END_EVENT:
-            return 0;
-        default:
-            break;
-        }
-        if (depth > 0 && !next_event(yr))
-            return 0;
-    } while (depth > 0);
-    return 1;
+    fm->nomem = 1;
 }
 
-static const char *scalar_text(const yaml_event_t *ev, const char **end)
+/* corpus_front_nomem - see corpus_internal.h. */
+int corpus_front_nomem(const front_matter *fm)
 {
-    const char *s = (const char *)ev->data.scalar.value;
-    *end = s + ev->data.scalar.length;
-    return s;
-}
-
-/* The mapping whose start is in yr->event: the scalar value of its key
- * "name" is taken for field k (as a list item when `item`), its other
- * keys skipped; *named is set when it has one. 0 on a YAML error. */
-static int read_named_mapping(yaml_reader *yr, front_matter *fm, int k,
-                              int item, int *named)
-{
-    const char *s, *e;
-    for (;;) {
-        if (!next_event(yr))
-            return 0;
-        if (yr->event.type == YAML_MAPPING_END_EVENT)
-            return 1;
-        int is_name = 0;
-        if (yr->event.type == YAML_SCALAR_EVENT) {
-            s = scalar_text(&yr->event, &e);
-            is_name = e - s == 4 && memcmp(s, "name", 4) == 0;
-        } else if (!skip_value(yr)) {
-            return 0;
-        }
-        if (!next_event(yr))
-            return 0;
-        if (is_name && yr->event.type == YAML_SCALAR_EVENT) {
-            s = scalar_text(&yr->event, &e);
-            take_scalar(fm, k, s, e, item);
-            *named = 1;
-        } else if (!skip_value(yr)) {
-            return 0;
-        }
-    }
-}
-
-/*
- * read_field - the value of a known key (field k, named `key` for
- * messages), whose first event is in yr->event. A scalar is the value; for
- * names and tags (field_kind) a mapping gives its "name" and a list
- * (block "- a" or flow "[a, 'b, c']", however quoted) one name or tag per
- * item. What does not fit the field (a list or mapping where a title
- * belongs, an alias, a list in a list) is skipped and noted (problem()).
- * 0 on a YAML error.
- */
-static int read_field(yaml_reader *yr, front_matter *fm, int k,
-                      const char *key)
-{
-    const char *s, *e;
-    int kind = field_kind(k), named = 0;
-    size_t kl = strlen(key);
-    begin_field(fm, k);
-    switch (yr->event.type) {
-    case YAML_SCALAR_EVENT:
-        s = scalar_text(&yr->event, &e);
-        take_scalar(fm, k, s, e, 0);
-        return 1;
-    case YAML_MAPPING_START_EVENT:
-        if (kind == K_TEXT) {
-            problem(fm, key, kl, "is a mapping");
-            return skip_value(yr);
-        }
-        if (!read_named_mapping(yr, fm, k, 0, &named))
-            return 0;
-        if (!named)
-            problem(fm, key, kl, "is a mapping without a \"name\"");
-        return 1;
-    case YAML_SEQUENCE_START_EVENT:
-        if (kind == K_TEXT) {
-            problem(fm, key, kl, "is a list");
-            return skip_value(yr);
-        }
-        break;
-    default:
-        problem(fm, key, kl, "is an alias (not followed)");
-        return skip_value(yr);
-    }
-    int noted = 0;
-    for (;;) {
-        if (!next_event(yr))
-            return 0;
-        if (yr->event.type == YAML_SEQUENCE_END_EVENT)
-            return 1;
-        named = 0;
-        if (yr->event.type == YAML_SCALAR_EVENT) {
-            s = scalar_text(&yr->event, &e);
-            take_scalar(fm, k, s, e, 1);
-            named = 1;
-        } else if (yr->event.type == YAML_MAPPING_START_EVENT) {
-            if (!read_named_mapping(yr, fm, k, 1, &named))
-                return 0;
-        } else if (!skip_value(yr)) {
-            return 0;
-        }
-        if (!named && !noted++)
-            problem(fm, key, kl, "has an item that is not a name");
-    }
-}
-
-/*
- * read_yaml - read the YAML block [s, e) into *fm with libyaml. Returns 1
- * when it is a valid YAML mapping (or empty), 0 otherwise with a
- * one-line description in `err` (e.g. "line 2: mapping values are not
- * allowed in this context"; the line counts from the first line of the
- * file). *fm may hold part of the block after a failure.
- */
-static int read_yaml(const char *s, const char *e, front_matter *fm,
-                     char *err, size_t errlen)
-{
-    yaml_reader yr = {.have_event = 0};
-    if (!yaml_parser_initialize(&yr.parser)) {
-        fm->nomem = 1;
-        snprintf(err, errlen, "out of memory");
-        return 0;
-    }
-    yaml_parser_set_input_string(&yr.parser, (const unsigned char *)s,
-                                 (size_t)(e - s));
-    int ok = 1, top = 1, docs = 0;
-    while (ok && next_event(&yr) && yr.event.type != YAML_STREAM_END_EVENT) {
-        if (yr.event.type == YAML_DOCUMENT_START_EVENT)
-            ok = ++docs == 1;
-        else if (yr.event.type == YAML_DOCUMENT_END_EVENT ||
-                 yr.event.type == YAML_STREAM_START_EVENT)
-            continue;
-        else if (top && yr.event.type == YAML_MAPPING_START_EVENT)
-            top = 0;
-        else if (top)
-            ok = 0;                    /* a scalar or list, not a mapping */
-        else if (yr.event.type == YAML_MAPPING_END_EVENT)
-            continue;
-        else if (yr.event.type != YAML_SCALAR_EVENT)
-            ok = skip_value(&yr) && next_event(&yr) && skip_value(&yr);
-        else {
-            const char *ke, *ks = scalar_text(&yr.event, &ke);
-            int k = front_key_index(ks, (size_t)(ke - ks));
-            char key[24] = "";          /* the event goes with next_event */
-            if (k >= 0)
-                snprintf(key, sizeof key, "%.*s", (int)(ke - ks), ks);
-            ok = next_event(&yr) &&
-                 (k >= 0 ? read_field(&yr, fm, k, key) : skip_value(&yr));
-        }
-        if (!ok && yr.parser.error == YAML_NO_ERROR)
-            snprintf(err, errlen, "%s", docs > 1 ? "more than one document"
-                                                 : "not a mapping of keys "
-                                                   "to values");
-    }
-    if (ok && yr.parser.error != YAML_NO_ERROR)
-        ok = 0;
-    if (!ok && yr.parser.error != YAML_NO_ERROR) {
-        if (yr.parser.error == YAML_MEMORY_ERROR)
-            fm->nomem = 1;
-        snprintf(err, errlen, "line %lu: %.200s",
-                 (unsigned long)yr.parser.problem_mark.line + 2,
-                 yr.parser.problem ? yr.parser.problem : "syntax error");
-    }
-    if (yr.have_event)
-        yaml_event_delete(&yr.event);
-    yaml_parser_delete(&yr.parser);
-    return ok;
+    return fm->nomem;
 }
 
 /* ------------------------------------------- fallback: line by line */
@@ -545,15 +338,6 @@ static void unquote(const char **s, const char **e)
         (*s)++;
         (*e)--;
     }
-}
-
-/* [*s, *e) trimmed of white space. */
-static void trim_const(const char **s, const char **e)
-{
-    while (*s < *e && corpus_is_space((unsigned char)**s))
-        (*s)++;
-    while (*e > *s && corpus_is_space((unsigned char)(*e)[-1]))
-        (*e)--;
 }
 
 /*
@@ -573,11 +357,11 @@ static void read_lines(const char *p, const char *end, front_matter *fm)
         le = le ? le : end;
         const char *colon = memchr(p, ':', (size_t)(le - p));
         int k = colon && *p != ' ' && *p != '\t' && *p != '-'
-                    ? front_key_index(p, (size_t)(colon - p)) : -1;
+                    ? corpus_front_field(p, (size_t)(colon - p)) : -1;
         const char *vs = colon ? colon + 1 : p, *ve = le;
-        trim_const(&vs, &ve);
+        corpus_trim_const(&vs, &ve);
         if (k >= 0) {
-            begin_field(fm, k);
+            corpus_front_begin(fm, k);
             if (field_kind(k) != K_TEXT && ve - vs >= 2 && *vs == '[' &&
                 ve[-1] == ']') {
                 for (const char *is = vs + 1; is < ve - 1;) {
@@ -585,421 +369,29 @@ static void read_lines(const char *p, const char *end, front_matter *fm)
                                                (size_t)(ve - 1 - is));
                     const char *ie = comma ? comma : ve - 1;
                     const char *a = is, *b = ie;
-                    trim_const(&a, &b);
+                    corpus_trim_const(&a, &b);
                     unquote(&a, &b);
-                    take_scalar(fm, k, a, b, 1);
+                    corpus_front_take(fm, k, a, b, 1);
                     is = comma ? comma + 1 : ve - 1;
                 }
             } else {
                 unquote(&vs, &ve);
-                take_scalar(fm, k, vs, ve, 0);
+                corpus_front_take(fm, k, vs, ve, 0);
             }
         } else if (last >= 0 && field_kind(last) != K_TEXT) {
             const char *ls = p, *lt = le;
-            trim_const(&ls, &lt);
+            corpus_trim_const(&ls, &lt);
             if (ls < lt && *ls == '-') {
                 ls++;
-                trim_const(&ls, &lt);
+                corpus_trim_const(&ls, &lt);
                 unquote(&ls, &lt);
-                take_scalar(fm, last, ls, lt, 1);
+                corpus_front_take(fm, last, ls, lt, 1);
             }
         }
         if (k >= 0 || (*p != ' ' && *p != '\t' && *p != '-'))
             last = k;
         p = le < end ? le + 1 : end;
     }
-}
-
-/* ------------------------------------------- TOML (Hugo's "+++" block) */
-
-/* Nesting of arrays and inline tables read (deeper: an error). */
-#define MAX_TOML_DEPTH 64
-
-/* Where a TOML block is being read. */
-typedef struct toml_reader {
-    const char *p, *end;
-    front_matter *fm;
-    const char *error;           /* the first problem, or NULL */
-    const char *error_at;
-} toml_reader;
-
-static int toml_fail(toml_reader *tr, const char *what)
-{
-    if (!tr->error) {
-        tr->error = what;
-        tr->error_at = tr->p;
-    }
-    return 0;
-}
-
-static void toml_blanks(toml_reader *tr)
-{
-    while (tr->p < tr->end && (*tr->p == ' ' || *tr->p == '\t'))
-        tr->p++;
-}
-
-/* Blanks, line ends and comments (inside an array). */
-static void toml_space(toml_reader *tr)
-{
-    for (;;) {
-        toml_blanks(tr);
-        if (tr->p < tr->end && *tr->p == '#')
-            while (tr->p < tr->end && *tr->p != '\n')
-                tr->p++;
-        if (tr->p < tr->end && *tr->p == '\n')
-            tr->p++;
-        else
-            return;
-    }
-}
-
-static int toml_bare_char(char c)
-{
-    return gz_ascii_isalnum((unsigned char)c) || c == '_' || c == '-';
-}
-
-/* Room for 4 more bytes at *w in the growing buffer *buf of *cap bytes
- * (*w moved with it). 0 when out of memory. */
-static int toml_room(char **buf, size_t *cap, char **w)
-{
-    size_t used = (size_t)(*w - *buf);
-    if (used + 4 < *cap)
-        return 1;
-    size_t ncap = *cap * 2;
-    char *n = realloc(*buf, ncap);
-    if (!n)
-        return 0;
-    *buf = n;
-    *cap = ncap;
-    *w = n + used;
-    return 1;
-}
-
-/* Read a string at tr->p (basic "...", literal '...', and the multi-line
- * forms with three quotes) into a new buffer *out (malloc()ed, its length
- * in *len): escapes decoded, a line-ending backslash of a multi-line
- * basic string joining the lines. 0 on a syntax error or out of memory
- * (fm->nomem). */
-static int toml_string(toml_reader *tr, char **out, size_t *len)
-{
-    char q = *tr->p;
-    int multi = tr->end - tr->p >= 3 && tr->p[1] == q && tr->p[2] == q;
-    tr->p += multi ? 3 : 1;
-    if (multi && tr->p < tr->end && *tr->p == '\n')
-        tr->p++;                      /* a newline right after the quotes */
-    size_t cap = 64;
-    char *buf = malloc(cap), *w = buf;
-    const char *what = NULL;
-    while (buf && !what) {
-        if (!toml_room(&buf, &cap, &w)) {
-            free(buf);
-            buf = NULL;
-            break;
-        }
-        if (tr->p >= tr->end || (!multi && *tr->p == '\n')) {
-            what = "a string is not closed";
-            break;
-        }
-        char c = *tr->p;
-        if (c == q && (!multi || (tr->end - tr->p >= 3 && tr->p[1] == q &&
-                                  tr->p[2] == q))) {
-            tr->p += multi ? 3 : 1;
-            break;
-        }
-        tr->p++;
-        if (c != '\\' || q == '\'') {
-            *w++ = c;
-            continue;
-        }
-        if (tr->p >= tr->end)
-            continue;                 /* not closed: said at the top */
-        c = *tr->p++;
-        unsigned long cp = 0;
-        int hex = c == 'u' ? 4 : 8;
-        switch (c) {
-        case 'b': *w++ = '\b'; break;
-        case 't': *w++ = '\t'; break;
-        case 'n': *w++ = '\n'; break;
-        case 'f': *w++ = '\f'; break;
-        case 'r': *w++ = '\r'; break;
-        case 'e': *w++ = 0x1B; break;
-        case '"': *w++ = '"'; break;
-        case '\\': *w++ = '\\'; break;
-        case 'u':
-        case 'U':
-            for (int i = 0; i < hex && !what; i++, tr->p++) {
-                unsigned char h = tr->p < tr->end ? (unsigned char)*tr->p : 0;
-                int v = gz_ascii_isdigit(h) ? h - '0'
-                        : (h | 0x20) >= 'a' && (h | 0x20) <= 'f'
-                            ? (h | 0x20) - 'a' + 10 : -1;
-                if (v < 0)
-                    what = "a bad \\u escape in a string";
-                cp = cp * 16 + (unsigned long)v;
-            }
-            if (cp == 0)
-                cp = ' ';   /* a NUL is a space, as in YAML and JSON Lines */
-            else if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-                cp = 0xFFFD;
-            if (!what)
-                w = put_utf8(w, cp);
-            break;
-        default:
-            if (multi && (c == ' ' || c == '\t' || c == '\n')) {
-                /* a line-ending backslash: the white space after goes */
-                while (tr->p < tr->end &&
-                       corpus_is_space((unsigned char)*tr->p))
-                    tr->p++;
-                break;
-            }
-            tr->p--;
-            what = "an unknown escape in a string";
-        }
-    }
-    if (!buf) {
-        tr->fm->nomem = 1;
-        return 0;
-    }
-    if (what) {
-        free(buf);
-        return toml_fail(tr, what);
-    }
-    *w = '\0';
-    *out = buf;
-    *len = (size_t)(w - buf);
-    return 1;
-}
-
-/* A key at tr->p: bare, or quoted. Its text in [*ks, *ke) (quoted: the
- * raw text between the quotes). A dotted key ("author.name") sets
- * *dotted. 0 on a syntax error. */
-static int toml_key(toml_reader *tr, const char **ks, const char **ke,
-                    int *dotted)
-{
-    *dotted = 0;
-    for (int part = 0;; part++) {
-        const char *s = tr->p, *e;
-        if (tr->p < tr->end && (*tr->p == '"' || *tr->p == '\'')) {
-            char q = *tr->p++;
-            s = tr->p;
-            while (tr->p < tr->end && *tr->p != q && *tr->p != '\n')
-                tr->p += *tr->p == '\\' && q == '"' && tr->p + 1 < tr->end
-                             ? 2 : 1;
-            if (tr->p >= tr->end || *tr->p != q)
-                return toml_fail(tr, "a key's quotes are not closed");
-            e = tr->p++;
-        } else {
-            while (tr->p < tr->end && toml_bare_char(*tr->p))
-                tr->p++;
-            e = tr->p;
-            if (e == s)
-                return toml_fail(tr, "no key before '='");
-        }
-        if (!part) {
-            *ks = s;
-            *ke = e;
-        }
-        toml_blanks(tr);
-        if (tr->p >= tr->end || *tr->p != '.')
-            return 1;
-        tr->p++;
-        *dotted = 1;
-        toml_blanks(tr);
-    }
-}
-
-static int toml_value(toml_reader *tr, int k, const char *key, int item,
-                      int depth);
-
-/* An array at tr->p ('['): each value an item of field k (-1: read
- * only; an array in it is read only, and noted). */
-static int toml_array(toml_reader *tr, int k, const char *key, int depth)
-{
-    tr->p++;
-    int noted = 0;
-    for (;;) {
-        toml_space(tr);
-        if (tr->p < tr->end && *tr->p == ']') {
-            tr->p++;
-            return 1;
-        }
-        int nested = tr->p < tr->end && *tr->p == '[';
-        if (nested && k >= 0 && !noted++)
-            problem(tr->fm, key, strlen(key), "has an item that is not a "
-                    "name");
-        if (!toml_value(tr, nested ? -1 : k, key, 1, depth + 1))
-            return 0;
-        toml_space(tr);
-        if (tr->p < tr->end && *tr->p == ',')
-            tr->p++;
-        else if (!(tr->p < tr->end && *tr->p == ']'))
-            return toml_fail(tr, "an array is not closed, or its items "
-                                 "not separated by commas");
-    }
-}
-
-/* An inline table at tr->p ('{'): its "name" string taken for field k
- * (as an item when `item`), the rest read only. */
-static int toml_table(toml_reader *tr, int k, const char *key, int item,
-                      int depth)
-{
-    tr->p++;
-    int named = 0;
-    for (;;) {
-        toml_blanks(tr);
-        if (tr->p < tr->end && *tr->p == '}') {
-            tr->p++;
-            break;
-        }
-        const char *ks, *ke;
-        int dotted;
-        if (!toml_key(tr, &ks, &ke, &dotted))
-            return 0;
-        if (tr->p >= tr->end || *tr->p != '=')
-            return toml_fail(tr, "no '=' after a key");
-        tr->p++;
-        toml_blanks(tr);
-        int is_name = !dotted && ke - ks == 4 && memcmp(ks, "name", 4) == 0 &&
-                      tr->p < tr->end && (*tr->p == '"' || *tr->p == '\'');
-        if (!toml_value(tr, is_name ? k : -1, key, item, depth + 1))
-            return 0;
-        named |= is_name;
-        toml_blanks(tr);
-        if (tr->p < tr->end && *tr->p == ',')
-            tr->p++;
-        else if (!(tr->p < tr->end && *tr->p == '}'))
-            return toml_fail(tr, "an inline table is not closed");
-    }
-    if (k >= 0 && !named)
-        problem(tr->fm, key, strlen(key), item ? "has an item that is not "
-                "a name" : "is a table without a \"name\"");
-    return 1;
-}
-
-/*
- * toml_value - read the value at tr->p and hand it to field k (-1: read
- * only; `key` names it in messages) as take_scalar() takes it, an item
- * of a list when `item`: a string, an array, an inline table (its
- * "name"), or a bare value (a date, number or boolean, as written). A
- * value that does not fit the field is read only and noted (problem()).
- * 0 on a syntax error.
- */
-static int toml_value(toml_reader *tr, int k, const char *key, int item,
-                      int depth)
-{
-    if (depth > MAX_TOML_DEPTH)
-        return toml_fail(tr, "arrays nested too deep");
-    if (tr->p >= tr->end || *tr->p == '\n')
-        return toml_fail(tr, "no value after '='");
-    char c = *tr->p;
-    if (c == '"' || c == '\'') {
-        char *v;
-        size_t n;
-        if (!toml_string(tr, &v, &n))
-            return 0;
-        if (k >= 0)
-            take_scalar(tr->fm, k, v, v + n, item);
-        free(v);
-        return 1;
-    }
-    if (c == '[' || c == '{') {
-        if (k >= 0 && field_kind(k) == K_TEXT) {
-            problem(tr->fm, key, strlen(key), c == '[' ? "is an array"
-                                                       : "is a table");
-            k = -1;
-        }
-        return c == '[' ? toml_array(tr, k, key, depth)
-                        : toml_table(tr, k, key, item, depth);
-    }
-    const char *s = tr->p;
-    while (tr->p < tr->end && !strchr(",]}#\n", *tr->p))
-        tr->p++;
-    const char *e = tr->p;
-    trim_const(&s, &e);
-    if (s == e)
-        return toml_fail(tr, "no value after '='");
-    if (k >= 0)
-        take_scalar(tr->fm, k, s, e, item);
-    return 1;
-}
-
-/*
- * read_toml - read the TOML block [s, e) (Hugo's front matter between
- * "+++" lines) into *fm: "key = value" lines at the top level (keys under
- * a [table] header belong to that table and are not the article's),
- * values as toml_value() reads them. A line that is not valid TOML is
- * left out and the rest read on; returns 1 when all was valid, else 0
- * with the first problem in `err` ("line 3: no '=' after a key"; lines
- * count from the first line of the file).
- */
-static int read_toml(const char *s, const char *e, front_matter *fm,
-                     char *err, size_t errlen)
-{
-    toml_reader tr = {.p = s, .end = e, .fm = fm};
-    int in_table = 0;
-    while (tr.p < tr.end && !fm->nomem) {
-        toml_blanks(&tr);
-        if (tr.p < tr.end && *tr.p == '[') {
-            in_table = 1;               /* [table] or [[array of tables]] */
-        } else if (tr.p < tr.end && *tr.p != '#' && *tr.p != '\n') {
-            const char *ks, *ke;
-            int dotted, k = -1, ok = toml_key(&tr, &ks, &ke, &dotted);
-            char key[24] = "";
-            if (ok && !dotted && !in_table &&
-                (k = front_key_index(ks, (size_t)(ke - ks))) >= 0) {
-                snprintf(key, sizeof key, "%.*s", (int)(ke - ks), ks);
-                begin_field(fm, k);
-            }
-            if (ok && (tr.p >= tr.end || *tr.p != '='))
-                ok = toml_fail(&tr, "no '=' after a key");
-            if (ok) {
-                tr.p++;
-                toml_blanks(&tr);
-                ok = toml_value(&tr, k, key, 0, 0);
-            }
-            if (ok) {
-                toml_blanks(&tr);
-                if (tr.p < tr.end && *tr.p != '#' && *tr.p != '\n')
-                    toml_fail(&tr, "more after a value");
-            }
-        }
-        /* on to the next line (the rest of this one: a comment, or what
-         * a problem left) */
-        while (tr.p < tr.end && *tr.p != '\n')
-            tr.p++;
-        if (tr.p < tr.end)
-            tr.p++;
-    }
-    if (!tr.error)
-        return 1;
-    unsigned long line = 2;             /* the block starts on line 2 */
-    for (const char *q = s; q < tr.error_at; q++)
-        line += *q == '\n';
-    snprintf(err, errlen, "line %lu: %s", line, tr.error);
-    return 0;
-}
-
-/* Front matter handed to libyaml at most: its parser spends time in
- * proportion to the bytes times the nesting of flow collections ("[[[",
- * "{{{"), so both are bounded (real front matter is a few hundred bytes,
- * nested two or three deep). Beyond either, the block is read line by
- * line. */
-#define MAX_YAML_BYTES (256 * 1024)
-#define MAX_FLOW_DEPTH 256
-
-/* The deepest nesting of '[' and '{' in [s, e), counting every bracket
- * (quoted ones too: an overestimate only sends a block to read_lines). */
-static long flow_depth(const char *s, const char *e)
-{
-    long depth = 0, max = 0;
-    for (; s < e; s++) {
-        if (*s == '[' || *s == '{') {
-            if (++depth > max)
-                max = depth;
-        } else if ((*s == ']' || *s == '}') && depth > 0) {
-            depth--;
-        }
-    }
-    return max;
 }
 
 /* The line that closes a front matter block opened by `delim` ("---" or
@@ -1025,10 +417,11 @@ static char *closing_line(char *eol, char *end, const char *delim)
  * "---" (or "...") line closes the block, or with a "+++" line and a
  * later "+++" line (Hugo's TOML), read it into *fm and return the start
  * of the body; otherwise return `text` (no front matter). A "---" block
- * is read as YAML (libyaml); when it is not valid YAML, a warning says
- * why and its "key: value" lines are read one by one instead. A "+++"
- * block is read as TOML (read_toml); its lines that are not valid TOML
- * are left out, with a warning. Values left out of a field they do not
+ * is read as YAML (corpus_md_read_yaml); when it is not valid YAML, a
+ * warning says why and its "key: value" lines are read one by one
+ * instead (read_lines). A "+++" block is read as TOML
+ * (corpus_md_read_toml); its lines that are not valid TOML are left out,
+ * with a warning. Values left out of a field they do not
  * fit are named in one more warning.
  */
 static char *parse_front_matter(corpus_reader *rd, char *text, char *end,
@@ -1048,22 +441,13 @@ static char *parse_front_matter(corpus_reader *rd, char *text, char *end,
     char err[256] = "";
     const char *block = eol + 1;
     if (toml) {
-        if (!read_toml(block, close, fm, err, sizeof err) && !fm->nomem)
+        if (!corpus_md_read_toml(block, close, fm, err, sizeof err) &&
+            !fm->nomem)
             corpus_warning(rd, 0, "front matter is not valid TOML (%s); "
                            "read without what is not", err);
     } else {
-        int yaml_ok;
-        if (close - block > MAX_YAML_BYTES) {
-            snprintf(err, sizeof err, "over %d bytes", MAX_YAML_BYTES);
-            yaml_ok = 0;
-        } else if (flow_depth(block, close) > MAX_FLOW_DEPTH) {
-            snprintf(err, sizeof err, "lists nested over %d deep",
-                     MAX_FLOW_DEPTH);
-            yaml_ok = 0;
-        } else {
-            yaml_ok = read_yaml(block, close, fm, err, sizeof err);
-        }
-        if (!yaml_ok && !fm->nomem) {
+        if (!corpus_md_read_yaml(block, close, fm, err, sizeof err) &&
+            !fm->nomem) {
             front_matter_free(fm);
             memset(fm, 0, sizeof *fm);
             corpus_warning(rd, 0, "front matter is not valid YAML (%s); "
@@ -1125,7 +509,7 @@ static size_t entity(const char *p, const char *eol, char **w)
             cp = corpus_cp1252_code_point((unsigned char)cp);
         if ((cp < 0x20 && cp != '\t') || cp == 0x7F)
             cp = ' ';
-        *w = put_utf8(*w, cp);
+        *w = corpus_put_utf8(*w, cp);
         return (size_t)(q + 1 - p);
     }
     /* the longest name is 8 characters ("thetasym") */
@@ -1144,7 +528,7 @@ static size_t entity(const char *p, const char *eol, char **w)
                                  sizeof md_entities[0], entity_cmp);
     if (!e)
         return 0;
-    *w = put_utf8(*w, e->cp);
+    *w = corpus_put_utf8(*w, e->cp);
     return n + 2;
 }
 
@@ -1364,14 +748,10 @@ static const char *skip_block_markers(const char *p, const char *eol)
     return p;
 }
 
-/* A line that is only syntax: a thematic break or setext underline
- * ("---", "***", "___", "==="), or a table rule ("|---|:--:|"). (A link
- * reference definition is one too: link_definition.) */
-static int syntax_only(const char *p, const char *eol)
+/* A table rule ("|---|:--:|"): pipes, dashes, colons and blanks only,
+ * with a pipe and a dash. */
+static int table_rule(const char *p, const char *eol)
 {
-    if (only_char(p, eol, '-', 1) || only_char(p, eol, '*', 3) ||
-        only_char(p, eol, '_', 3) || only_char(p, eol, '=', 1))
-        return 1;
     int pipes = 0, dashes = 0;
     const char *q = p;
     for (; q < eol; q++) {
@@ -1383,6 +763,16 @@ static int syntax_only(const char *p, const char *eol)
             break;
     }
     return q == eol && pipes && dashes;
+}
+
+/* A line that is only syntax: a thematic break or setext underline
+ * ("---", "***", "___", "==="), or a table rule. (A link reference
+ * definition is one too: link_definition.) */
+static int syntax_only(const char *p, const char *eol)
+{
+    return only_char(p, eol, '-', 1) || only_char(p, eol, '*', 3) ||
+           only_char(p, eol, '_', 3) || only_char(p, eol, '=', 1) ||
+           table_rule(p, eol);
 }
 
 /* Past up to three spaces of indentation at p (CommonMark's limit for a
@@ -1576,6 +966,13 @@ typedef struct title_span {
  * convert_body - rewrite [p, end) in place as plain text; returns the new
  * end. Records the first level-1 heading in *h1 and the first non-blank
  * output line in *first.
+ *
+ * A link reference definition cannot interrupt a paragraph (CommonMark):
+ * "[label]: url" right under a line of paragraph text (a quote's or a
+ * list item's too) goes on with that paragraph, and is text. The rows of
+ * a table (after its rule, up to a blank line) and a footnote's text
+ * ("[^1]: ...", often right above the definitions at the end) are taken
+ * for no paragraph here.
  */
 static char *convert_body(char *p, char *end, title_span *h1,
                           title_span *first)
@@ -1586,6 +983,8 @@ static char *convert_body(char *p, char *end, title_span *h1,
     size_t fence = 0;
     char *prev_start = NULL, *prev_end = NULL;  /* previous output line */
     int seen_text = 0;
+    int para = 0;          /* the previous line was paragraph text */
+    int table = 0;         /* in a table: after its rule, before a blank */
 
     while (p < end) {
         char *eol = line_end(p, end);
@@ -1594,6 +993,8 @@ static char *convert_body(char *p, char *end, title_span *h1,
         const char *def;
         char ch;
         size_t n;
+        int was_para = para;
+        para = 0;
         if (fence) {
             if ((n = fence_at(p, eol, &ch)) >= fence && ch == fence_ch) {
                 fence = 0;
@@ -1612,17 +1013,20 @@ static char *convert_body(char *p, char *end, title_span *h1,
                 h1->end = prev_end;
                 h1->first_line = first->start == prev_start;
             }
-        } else if (!st.in_comment && (def = link_definition(p, eol, end))) {
+        } else if (!st.in_comment && !was_para &&
+                   (def = link_definition(p, eol, end))) {
             /* a link's target (and title), not text: dropped whole */
             eol = (char *)def;
             next = eol < end ? eol + 1 : end;
         } else if (st.in_comment || !syntax_only(p, eol)) {
             const char *text;
             int level = st.in_comment ? 0 : atx_heading(p, eol, &text);
+            const char *note = NULL;
             if (level) {
                 w = inline_text(&st, text, heading_end(text, eol), w);
             } else {
-                const char *body = st.in_comment ? p : footnote_text(p, eol);
+                const char *body = st.in_comment ? p
+                                   : (note = footnote_text(p, eol));
                 if (!body)
                     body = skip_block_markers(p, eol);
                 w = inline_text(&st, body, eol, w);
@@ -1634,6 +1038,9 @@ static char *convert_body(char *p, char *end, title_span *h1,
                 h1->end = te;
                 h1->first_line = !seen_text;
             }
+            para = !level && !note && te > ts && !table;
+        } else if (table_rule(p, eol)) {
+            table = 1;
         }
         char *ts = line_start, *te = w;
         corpus_trim(&ts, &te);
@@ -1645,6 +1052,8 @@ static char *convert_body(char *p, char *end, title_span *h1,
         }
         prev_start = te > ts ? ts : NULL;
         prev_end = te;
+        if (skip_blanks(p, eol) == eol)
+            table = 0;                  /* a blank line ends a table */
         if (next > eol)
             *w++ = '\n';
         p = next;

@@ -1,5 +1,5 @@
 /*
- * textenc.c - UTF-8 validation and Windows-1252 decoding.
+ * textenc.c - UTF-8 validation and encoding, Windows-1252 decoding.
  */
 #include "corpus.h"
 #include "corpus_internal.h"
@@ -41,20 +41,25 @@ static size_t utf8_len(unsigned cp)
     return cp < 0x80 ? 1 : cp < 0x800 ? 2 : 3;
 }
 
-/* Write `cp` as UTF-8 at `out`; returns the byte after it. */
-static char *utf8_put(char *out, unsigned cp)
+/* corpus_put_utf8 - see corpus_internal.h. */
+char *corpus_put_utf8(char *w, unsigned long cp)
 {
     if (cp < 0x80) {
-        *out++ = (char)cp;
+        *w++ = (char)cp;
     } else if (cp < 0x800) {
-        *out++ = (char)(0xC0 | (cp >> 6));
-        *out++ = (char)(0x80 | (cp & 0x3F));
+        *w++ = (char)(0xC0 | (cp >> 6));
+        *w++ = (char)(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+        *w++ = (char)(0xE0 | (cp >> 12));
+        *w++ = (char)(0x80 | ((cp >> 6) & 0x3F));
+        *w++ = (char)(0x80 | (cp & 0x3F));
     } else {
-        *out++ = (char)(0xE0 | (cp >> 12));
-        *out++ = (char)(0x80 | ((cp >> 6) & 0x3F));
-        *out++ = (char)(0x80 | (cp & 0x3F));
+        *w++ = (char)(0xF0 | (cp >> 18));
+        *w++ = (char)(0x80 | ((cp >> 12) & 0x3F));
+        *w++ = (char)(0x80 | ((cp >> 6) & 0x3F));
+        *w++ = (char)(0x80 | (cp & 0x3F));
     }
-    return out;
+    return w;
 }
 
 /*
@@ -79,7 +84,7 @@ char *corpus_cp1252_to_utf8(const char *s, size_t len, size_t *out_len)
         return NULL;
     char *p = out;
     for (size_t i = 0; i < len; i++)
-        p = utf8_put(p, corpus_cp1252_code_point(in[i]));
+        p = corpus_put_utf8(p, corpus_cp1252_code_point(in[i]));
     *p = '\0';
     if (out_len)
         *out_len = n;
@@ -140,7 +145,7 @@ char *corpus_text_to_utf8(const char *s, size_t len, size_t *out_len)
         if (n)
             memcpy(p, in + i, n), p += n;
         else
-            p = utf8_put(p, corpus_cp1252_code_point(in[i]));
+            p = corpus_put_utf8(p, corpus_cp1252_code_point(in[i]));
         i += n ? n : 1;
     }
     *p = '\0';
@@ -171,7 +176,7 @@ int corpus_c1_as_cp1252(char **s, size_t *len)
     for (size_t i = 0; i < n; i++) {
         if (i + 1 < n && in[i] == 0xC2 && in[i + 1] >= 0x80 &&
             in[i + 1] <= 0x9F) {
-            p = utf8_put(p, corpus_cp1252_code_point(in[i + 1]));
+            p = corpus_put_utf8(p, corpus_cp1252_code_point(in[i + 1]));
             i++;
         } else {
             *p++ = (char)in[i];

@@ -312,6 +312,50 @@ static void test_md_link_definitions(void **state)
     reading_free(r);
 }
 
+/* A link reference definition cannot interrupt a paragraph (CommonMark):
+ * "[label]: url" right under a paragraph line, a quote's or a list
+ * item's, goes on with it and is text; after a blank line, a heading, a
+ * table or another definition it is a definition and dropped. */
+static void test_md_definition_in_paragraph(void **state)
+{
+    (void)state;
+    reading *r = read_text("para.md",
+        "# Budget talks\n"
+        "[h]: https://example.org/after-heading\n"
+        "The minister said the deal was close.\n"
+        "[1]: https://example.org/in-paragraph\n"
+        "[2]: https://example.org/still-paragraph \"Still text\"\n"
+        "\n"
+        "> A quoted line\n"
+        "[q]: /quote-lazy\n"
+        "\n"
+        "- a list item\n"
+        "[l]: /list-lazy\n"
+        "\n"
+        "[d]: https://example.org/after-blank\n"
+        "[e]: https://example.org/after-definition\n"
+        "| a | b |\n"
+        "|---|---|\n"
+        "| c | d |\n"
+        "[t]: https://example.org/after-table\n"
+        "Last line.\n");
+    assert_int_equal(r->status, CORPUS_OK);
+    const char *body = r->a[0].body;
+    assert_string_equal(r->a[0].title, "Budget talks");
+    assert_non_null(strstr(body, "The minister said the deal was close.\n"));
+    assert_non_null(strstr(body, "close.\n1: https://example.org/in-paragraph"
+                                 "\n2: https://example.org/still-paragraph "
+                                 "\"Still text\"\n"));
+    assert_non_null(strstr(body, "quote-lazy"));
+    assert_non_null(strstr(body, "list-lazy"));
+    assert_null(strstr(body, "after-heading"));
+    assert_null(strstr(body, "after-blank"));
+    assert_null(strstr(body, "after-definition"));
+    assert_null(strstr(body, "after-table"));
+    assert_non_null(strstr(body, "Last line."));
+    reading_free(r);
+}
+
 /* Every named character reference of HTML 4 is decoded (case matters),
  * numeric ones as HTML reads them. */
 static void test_md_entities(void **state)
@@ -2252,6 +2296,101 @@ static void test_mail_latin1_is_cp1252(void **state)
     }
 }
 
+/* A part labelled latin1, latin9 or Windows-1252 whose bytes are UTF-8
+ * (mailers often label UTF-8 so) is read as UTF-8, not garbled ("CafÃ©");
+ * text really in one of those charsets is still read as it says. */
+static void test_mail_utf8_labelled_latin1(void **state)
+{
+    (void)state;
+    static const char *const labels[] = {"iso-8859-1", "ISO_8859-1",
+                                         "latin1", "windows-1252",
+                                         "iso-8859-15", "us-ascii"};
+    static const char *const encodings[] = {"8bit", "quoted-printable"};
+    for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++)
+        for (size_t j = 0; j < 2; j++) {
+            char mail[512];
+            snprintf(mail, sizeof mail, "From: a@example.com\nSubject: u\n"
+                     "MIME-Version: 1.0\nContent-Type: text/plain; "
+                     "charset=%s\nContent-Transfer-Encoding: %s\n\n%s",
+                     labels[i], encodings[j],
+                     j ? "Caf=C3=A9 in Z=C3=BCrich =E2=80=93 the mayor"
+                         "=E2=80=99s plan.\n"
+                       : "Caf\xC3\xA9 in Z\xC3\xBCrich \xE2\x80\x93 the "
+                         "mayor\xE2\x80\x99s plan.\n");
+            reading *r = read_text("m/u8.eml", mail);
+            assert_int_equal(r->status, CORPUS_OK);
+            if (strcmp(r->a[0].body, "Caf\xC3\xA9 in Z\xC3\xBCrich \xE2\x80"
+                       "\x93 the mayor\xE2\x80\x99s plan.") != 0)
+                fail_msg("%s, %s: %s", labels[i], encodings[j],
+                         r->a[0].body);
+            reading_free(r);
+        }
+
+    /* really Windows-1252 (Mayor\x92s, caf\xE9), really latin9 (\xA4
+     * the euro sign, \xBD oe): as labelled */
+    static const char *const cp1252[] = {"iso-8859-1", "latin1",
+                                         "windows-1252"};
+    for (size_t i = 0; i < sizeof cp1252 / sizeof cp1252[0]; i++) {
+        char mail[512];
+        snprintf(mail, sizeof mail, "From: a@example.com\nSubject: c\n"
+                 "MIME-Version: 1.0\nContent-Type: text/plain; charset=%s\n"
+                 "Content-Transfer-Encoding: 8bit\n\n"
+                 "The Mayor\x92s caf\xE9 \x80" "5.\n", cp1252[i]);
+        reading *r = read_text("m/c.eml", mail);
+        assert_int_equal(r->status, CORPUS_OK);
+        if (strcmp(r->a[0].body, "The Mayor\xE2\x80\x99s caf\xC3\xA9 "
+                   "\xE2\x82\xAC" "5.") != 0)
+            fail_msg("%s: %s", cp1252[i], r->a[0].body);
+        reading_free(r);
+    }
+    reading *r = read_text("m/l9.eml", "From: a@example.com\nSubject: l9\n"
+        "MIME-Version: 1.0\nContent-Type: text/plain; charset=iso-8859-15\n"
+        "Content-Transfer-Encoding: 8bit\n\n5 \xA4 la man\x9Cuvre, "
+        "c\xBDur.\n");
+    assert_int_equal(r->status, CORPUS_OK);
+    assert_string_equal(r->a[0].body, "5 \xE2\x82\xAC la man\xC5\x93uvre, "
+                                      "c\xC5\x93ur.");
+    reading_free(r);
+
+    /* encoded words of the headers likewise: a word labelled latin1 with
+     * UTF-8 bytes (B or Q; a character split between two words), and a
+     * word really in Windows-1252 */
+    r = read_text("m/h.eml",
+        "From: =?iso-8859-1?Q?Ren=C3=A9e_M=C3=BCller?= <rm@example.ch>\n"
+        "Subject: =?windows-1252?B?Q2Fmw6k=?= =?ISO-8859-1?q?_in_Z=C3?=\n"
+        " =?iso-8859-1?Q?=BCrich?= and =?iso-8859-1?Q?Mayor=92s_caf=E9?=\n"
+        "MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n\n"
+        "Body.\n");
+    assert_int_equal(r->status, CORPUS_OK);
+    assert_string_equal(r->a[0].author, "Ren\xC3\xA9" "e M\xC3\xBCller");
+    assert_string_equal(r->a[0].title, "Caf\xC3\xA9 in Z\xC3\xBCrich and "
+                        "Mayor\xE2\x80\x99s caf\xC3\xA9");
+    assert_string_equal(r->a[0].body, "Body.");
+    reading_free(r);
+
+    /* a label that says the charset is not known: UTF-8, else
+     * Windows-1252, nothing dropped */
+    static const char *const unknown[] = {"unknown-8bit", "x-unknown",
+                                          "X-UNKNOWN"};
+    for (size_t i = 0; i < sizeof unknown / sizeof unknown[0]; i++)
+        for (size_t j = 0; j < 2; j++) {
+            char mail[512];
+            snprintf(mail, sizeof mail, "From: a@example.com\nSubject: u\n"
+                     "MIME-Version: 1.0\nContent-Type: text/plain; "
+                     "charset=%s\n\n%s", unknown[i],
+                     j ? "The caf\xE9 na\xEFve \x93plan\x94.\n"
+                       : "The caf\xC3\xA9 na\xC3\xAFve \xE2\x80\x9Cplan"
+                         "\xE2\x80\x9D.\n");
+            r = read_text("m/unknown.eml", mail);
+            assert_int_equal(r->status, CORPUS_OK);
+            if (strcmp(r->a[0].body, "The caf\xC3\xA9 na\xC3\xAFve \xE2\x80"
+                       "\x9Cplan\xE2\x80\x9D.") != 0)
+                fail_msg("%s, %s: %s", unknown[i], j ? "cp1252" : "utf-8",
+                         r->a[0].body);
+            reading_free(r);
+        }
+}
+
 /* format=flowed (RFC 3676): soft line breaks (a line ending in a space)
  * joined, the space before them deleted with DelSp=yes, space-stuffing
  * removed, quoted paragraphs joined at their own depth; a message not
@@ -2668,6 +2807,7 @@ int main(void)
         cmocka_unit_test(test_supported_extensions),
         cmocka_unit_test(test_md_front_matter_and_body),
         cmocka_unit_test(test_md_link_definitions),
+        cmocka_unit_test(test_md_definition_in_paragraph),
         cmocka_unit_test(test_md_entities),
         cmocka_unit_test(test_md_title_fallbacks),
         cmocka_unit_test(test_md_yaml_front_matter),
@@ -2699,6 +2839,7 @@ int main(void)
         cmocka_unit_test(test_mail_html_body),
         cmocka_unit_test(test_mail_text_parts),
         cmocka_unit_test(test_mail_latin1_is_cp1252),
+        cmocka_unit_test(test_mail_utf8_labelled_latin1),
         cmocka_unit_test(test_mail_flowed),
         cmocka_unit_test(test_mail_not_mail),
         cmocka_unit_test(test_mail_hostile),
