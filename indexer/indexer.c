@@ -29,6 +29,11 @@
 #include "xapian_shim.h"
 
 #define DEFAULT_BATCH 1000
+/* A dry run's walk of the live index, which holds no lock, is made again
+ * from its latest revision when a writer's commits overtook it
+ * (XAP_ERR_DB_MODIFIED), up to this many walks in all, as a search is run
+ * again (query/search_private.h, MODIFIED_RETRIES). */
+#define LIVE_WALKS 10
 /* gz_id_watch.mark of an id a dry run counted as carried */
 #define ID_COUNTED 2
 #define LOCK_POLL_NS 150000000L   /* 150 ms between lock attempts */
@@ -1449,13 +1454,22 @@ static xap_status watch_once(run_state *st)
 /* A --full dry run, before it reads the corpus: the ids of the live
  * index's articles of no file, for the pipeline to mark those a file
  * gives (st->watch), so that the dry run counts carried (and the removal
- * guards weigh) only the articles the real run carries. */
+ * guards weigh) only the articles the real run carries. Walked again
+ * from the latest revision when a writer's commits overtook the walk (no
+ * lock is held). */
 static xap_status watch_api_articles(run_state *st, char *err, size_t errlen)
 {
     xap_status s = XAP_OK;
     if (!st->cfg->dry_run || !st->cfg->full || !st->live)
         return s;
-    if ((s = watch_once(st)) != XAP_OK) {
+    for (int walk = 0; walk < LIVE_WALKS; walk++) {
+        free_watch(&st->watch);
+        if (walk)
+            (void)xap_database_reopen(st->live, NULL);
+        if ((s = watch_once(st)) != XAP_ERR_DB_MODIFIED)
+            break;
+    }
+    if (s != XAP_OK) {
         free_watch(&st->watch);
         snprintf(err, errlen, "%s: reading the articles written through "
                  "the writer API: %s", st->cfg->db_path, xap_last_error());
@@ -1509,12 +1523,28 @@ static xap_status carry_from_live(run_state *st, char *err, size_t errlen)
     if (!cfg->full || (!cfg->dry_run && !st->nshards) ||
         !(live = live_index(st)))
         return XAP_OK;
-    carry_ctx c = {.st = st, .live = live, .status = XAP_OK};
-    const char *what = "the articles of the files it could not read";
-    xap_status s = carry_unreadable(&c);
-    if (s == XAP_OK && !stop_requested(st)) {
-        what = "the articles written through the writer API";
-        s = carry_api_articles(&c);
+    uint64_t read = st->article_total;
+    carry_ctx c;
+    const char *what;
+    xap_status s;
+    for (int walk = 1;; walk++) {
+        c = (carry_ctx){.st = st, .live = live, .status = XAP_OK};
+        what = "the articles of the files it could not read";
+        s = carry_unreadable(&c);
+        if (s == XAP_OK && !stop_requested(st)) {
+            what = "the articles written through the writer API";
+            s = carry_api_articles(&c);
+        }
+        /* A dry run holds no lock: a writer's commits may overtake its
+         * walk, counted again from the latest revision (a real run's
+         * locks keep its live index as it is). */
+        if (s != XAP_ERR_DB_MODIFIED || !cfg->dry_run || walk == LIVE_WALKS)
+            break;
+        st->article_total = read;
+        for (size_t i = 0; i < st->watch.n; i++)
+            if (st->watch.mark[i] == ID_COUNTED)
+                st->watch.mark[i] = 0;
+        live = live_index(st);
     }
     /* Stopped: the build is not switched in, so nothing more is written. */
     if (s == XAP_OK && !cfg->dry_run && !stop_requested(st))
