@@ -401,7 +401,8 @@ int gz_stub_each_part(const char *stub, gz_stub_part_fn fn, void *ctx);
  * -1 with errno when what `path` goes through cannot be known: a stub
  * that cannot be read, is no regular file or is over 1 MiB (EFBIG), a
  * line Xapian refuses (EINVAL), stubs nested more than 8 deep (ELOOP), a
- * path that cannot be looked at (missing is fine), no memory. */
+ * path, or the XAPIANDB of a directory on the way, that cannot be looked
+ * at (EACCES, EIO...; missing is fine), no memory. */
 int gz_stub_each_path(const char *path, gz_stub_part_fn fn, void *ctx);
 
 /* When `path` is a stub file, or a directory holding one as XAPIANDB (a

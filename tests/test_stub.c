@@ -532,6 +532,45 @@ static void test_refs_not_known(void **state)
     gz_stub_refs_free(&refs);
 }
 
+/* A directory whose XAPIANDB cannot be looked at (stat fails, not with
+ * ENOENT or ENOTDIR) may hold a stub naming what the index uses: not
+ * knowing. It was taken for a directory without one, so an index behind
+ * an unreadable directory used nothing else. As root, permissions do not
+ * stop stat: a directory whose path with "/XAPIANDB" is over PATH_MAX
+ * (ENAMETOOLONG) stands for it. */
+static void test_refs_xapiandb_not_looked_at(void **state)
+{
+    (void)state;
+    gz_stub_refs refs;
+    int err;
+    if (geteuid() != 0) {
+        put("closed/XAPIANDB", "auto ../g1\n");
+        put("g1/iamglass", "");
+        assert_int_equal(chmod(tu_path_in(tmp, "closed"), 0), 0);
+        int rc = collect("closed", &refs, &err);
+        assert_int_equal(chmod(tu_path_in(tmp, "closed"), 0755), 0);
+        gz_stub_refs_free(&refs);
+        assert_int_equal(rc, -1);
+        assert_int_equal(err, EACCES);
+    } else {
+        print_message("test_refs_xapiandb_not_looked_at: running as root, "
+                      "which permissions do not stop: no EACCES case\n");
+    }
+    /* tmp/long/aaa.../aaa... of 4090 bytes: stat works, not on XAPIANDB */
+    char deep[4096];
+    int n = snprintf(deep, sizeof deep, "%s/long", tmp);
+    while (n < 4090 - 201)
+        n += snprintf(deep + n, sizeof deep - (size_t)n, "/%0200d", 0);
+    n += snprintf(deep + n, sizeof deep - (size_t)n, "/%0*d",
+                  4090 - n - 1, 0);
+    assert_int_equal(n, 4090);
+    assert_int_equal(tu_run("mkdir -p '%s'", deep), 0);
+    errno = 0;
+    assert_int_equal(gz_stub_refs_collect(deep, &refs), -1);
+    assert_int_equal(errno, ENAMETOOLONG);
+    gz_stub_refs_free(&refs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -553,6 +592,7 @@ int main(void)
         cmocka_unit_test(test_refs_stub_over_1_mib),
         cmocka_unit_test(test_refs_xapiandb_beside_a_database),
         cmocka_unit_test(test_refs_not_known),
+        cmocka_unit_test(test_refs_xapiandb_not_looked_at),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
