@@ -368,11 +368,10 @@ void gz_stub_line_free(gz_stub_line *line);
  * NULL), the others are freed after it. 0 when every call returned 0;
  * -1 with errno when `stub` cannot be opened or read, is no regular file
  * (EINVAL) or is bigger than 1 MiB (EFBIG), or memory ran out. One
- * reading of a stub's lines for the readers of its paths: the walks
- * below, the writer's shards (indexer/shards.c), a stub opened line by
- * line (query/locations.c). Two quick looks remain outside it, reading
- * no path: is_stub_file (indexer/generation.c) and talks_to_servers
- * (query/locations.c). */
+ * reading of a stub's lines for every reader: the walks below, the
+ * writer's shards (indexer/shards.c), a stub opened line by line and
+ * whether a stub names a server (query/locations.c), whether --full may
+ * replace a file (is_stub_file, indexer/generation.c). */
 typedef int (*gz_stub_line_fn)(gz_stub_line *line, const char *text,
                                size_t len, void *ctx);
 int gz_stub_each_line(const char *stub, gz_stub_line_fn fn, void *ctx);
