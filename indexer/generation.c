@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "schema.h"
 #include "stub_refs.h"
 
 /* `db` without trailing slashes, into buf. */
@@ -353,37 +354,34 @@ int gz_is_xapian_dir(const char *path)
     return scan_dir(path, &foreign) == 0 && !foreign;
 }
 
-/* 1 when the regular file `path` reads as a Xapian stub database: at least
- * one line, every line blank, a comment or "<backend> ..." (what Xapian
- * accepts); so a document given as --db is never taken for one. 0 when it
- * does not, -1 with errno when it could not be read (out of descriptors,
- * permissions, a failing disk). */
+/* gz_stub_each_line's fn for is_stub_file: a line Xapian refuses ends
+ * the reading (1); the others are counted. */
+static int stub_entry(gz_stub_line *line, const char *text, size_t len,
+                      void *ctx)
+{
+    (void)text;
+    (void)len;
+    if (line->kind == GZ_STUB_UNKNOWN)
+        return 1;
+    ++*(size_t *)ctx;
+    return 0;
+}
+
+/* 1 when the regular file `path` reads as a Xapian stub database, its
+ * lines read as Xapian reads them (gz_stub_lex: a line ends at '\n'
+ * only): at least one naming a database, every other blank or a comment
+ * (a line Xapian refuses makes it no stub, as does a file over 1 MiB,
+ * which no reader of Gazette reads as one); so a document given as --db
+ * is never taken for one. 0 when it does not, -1 with errno when it could
+ * not be read (out of descriptors, permissions, a failing disk). */
 static int is_stub_file(const char *path)
 {
-    static const char *const kinds[] = {"auto ", "glass ", "chert ",
-                                        "flint ", "remote ", "inmemory"};
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return -1;
-    char line[4200];
-    int entries = 0, ok = 1;
-    while (ok && fgets(line, sizeof line, f)) {
-        line[strcspn(line, "\r\n")] = '\0';
-        if (line[0] == '\0' || line[0] == '#')
-            continue;
-        ok = 0;
-        for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++)
-            if (strncmp(line, kinds[i], strlen(kinds[i])) == 0)
-                ok = 1;
-        entries++;
-    }
-    int e = ferror(f) ? (errno ? errno : EIO) : 0;
-    fclose(f);
-    if (e) {
-        errno = e;
-        return -1;
-    }
-    return ok && entries > 0;
+    size_t entries = 0;
+    errno = 0;
+    int rc = gz_stub_each_line(path, stub_entry, &entries);
+    if (rc < 0)
+        return errno == EFBIG || errno == EINVAL ? 0 : -1;
+    return rc == 0 && entries > 0;
 }
 
 /* Absolute form of `path` with symbolic links resolved as far as it

@@ -29,6 +29,13 @@
 #include "xapian_shim.h"
 
 #define DEFAULT_BATCH 1000
+/* A dry run's walk of the live index, which holds no lock, is made again
+ * from its latest revision when a writer's commits overtook it
+ * (XAP_ERR_DB_MODIFIED), up to this many walks in all, as a search is run
+ * again (query/search_private.h, MODIFIED_RETRIES). */
+#define LIVE_WALKS 10
+/* gz_id_watch.mark of an id a dry run counted as carried */
+#define ID_COUNTED 2
 #define LOCK_POLL_NS 150000000L   /* 150 ms between lock attempts */
 
 /* A changed file that would lose articles (GZ_FILE_SHRUNK), waiting for
@@ -71,6 +78,9 @@ typedef struct run_state {
     uint64_t walked;             /* article files handed over or found
                                     unchanged, for checks[].files */
     uint64_t article_total;      /* articles written (a dry run: read) */
+    gz_id_watch watch;           /* a --full dry run: the ids of the live
+                                    index's articles of no file, marked
+                                    when a file gives them (pipeline.h) */
     present_file *present;       /* content indexed under walked paths,
                                     for the guards (sorted at the end) */
     size_t npresent, cappresent;
@@ -1128,6 +1138,9 @@ typedef struct carry_ctx {
     gz_analyzer *analyzer;     /* analyses articles of no file again */
     char tag_sep;              /* between stored tags (format 1: ',') */
     uint64_t on_files;         /* live documents with a path term */
+    /* what is done with each live article of no file */
+    int (*on_api)(struct carry_ctx *c, xap_docid id);
+    size_t watch_cap;          /* room in st->watch.terms */
     xap_status status;
 } carry_ctx;
 
@@ -1255,25 +1268,98 @@ static xap_status analyse_api_article(carry_ctx *c, char *data, size_t len,
     return s;
 }
 
-/* A document of the live index: an article of no file (written through
+/* The id term of the live index's article of no file `id`, into
+ * `id_term` (GZ_TERM_BUF bytes), as analyse_api_article makes it. */
+static xap_status api_id_term(carry_ctx *c, xap_docid id, char *id_term)
+{
+    xap_document *doc = NULL;
+    const char *data = NULL;
+    size_t len = 0;
+    char *copy = NULL;
+    xap_status s = xap_database_get_document(c->live, id, &doc);
+    if (s == XAP_OK)
+        s = xap_document_get_data(doc, &data, &len);
+    if (s == XAP_OK && !(copy = malloc(len + 1)))
+        s = XAP_ERR_NOMEM;
+    if (s == XAP_OK) {
+        memcpy(copy, data, len);
+        copy[len] = '\0';
+        gz_docdata d;
+        gz_docdata_decode(copy, len, &d);
+        gz_make_term(GZ_PREFIX_ID, d.id, id_term, GZ_TERM_BUF);
+    }
+    free(copy);
+    xap_document_free(doc);
+    return s;
+}
+
+/* A --full dry run's live article of no file `id`: counted as the real
+ * run carries it (carry_api_document), unless a file the run read gives
+ * its id (the file's article replaces it: st->watch, marked by the
+ * pipeline) or an article of its id was counted already. One written
+ * since the run started (not watched) is counted. */
+static int count_api_document(carry_ctx *c, xap_docid id)
+{
+    run_state *st = c->st;
+    char id_term[GZ_TERM_BUF];
+    c->status = api_id_term(c, id, id_term);
+    if (c->status != XAP_OK)
+        return 1;
+    long at = gz_id_watch_find(&st->watch, id_term);
+    if (at >= 0 && st->watch.mark[at])
+        return 0;
+    if (at >= 0)
+        st->watch.mark[at] = ID_COUNTED;
+    st->article_total++;
+    return 0;
+}
+
+/* A --full dry run, before its walk: the id term of the live article of
+ * no file `id` goes into st->watch (sorted later: watch_api_articles). */
+static int watch_api_document(carry_ctx *c, xap_docid id)
+{
+    gz_id_watch *w = &c->st->watch;
+    char id_term[GZ_TERM_BUF];
+    c->status = api_id_term(c, id, id_term);
+    if (c->status == XAP_OK && w->n == c->watch_cap) {
+        size_t cap = c->watch_cap ? c->watch_cap * 2 : 16;
+        char **terms = realloc(w->terms, cap * sizeof *terms);
+        if (terms) {
+            w->terms = terms;
+            c->watch_cap = cap;
+        } else {
+            c->status = XAP_ERR_NOMEM;
+        }
+    }
+    if (c->status == XAP_OK && !(w->terms[w->n] = strdup(id_term)))
+        c->status = XAP_ERR_NOMEM;
+    if (c->status == XAP_OK)
+        w->n++;
+    return c->status != XAP_OK;
+}
+
+/* A document of the live index: an article of no file goes to
+ * c->on_api, not one of a file. A stop request ends the walk (1). */
+static int api_document(xap_docid id, void *ctx)
+{
+    carry_ctx *c = ctx;
+    if (id <= c->last && (c->on_file[id / 8] >> (id % 8) & 1))
+        return 0;
+    if (stop_requested(c->st))
+        return 1;
+    return c->on_api(c, id);
+}
+
+/* An article of no file of the live index (written through
  * gazette_writer_put: no path term, so no rebuild from the corpus can
  * make it again) is analysed again from its stored fields into the
  * build's shard of its id, as the writer would write it there, unless
  * the build holds an article with its id (a file's, which wins, as a
- * later update would write it over). A dry run counts it. A stop request
- * ends the copying (1). */
-static int carry_api_document(xap_docid id, void *ctx)
+ * later update would write it over). A dry run counts it the same way
+ * (count_api_document). */
+static int carry_api_document(carry_ctx *c, xap_docid id)
 {
-    carry_ctx *c = ctx;
     run_state *st = c->st;
-    if (id <= c->last && (c->on_file[id / 8] >> (id % 8) & 1))
-        return 0;
-    if (stop_requested(st))
-        return 1;
-    if (st->cfg->dry_run) {
-        st->article_total++;
-        return 0;
-    }
     xap_document *old = NULL, *doc = NULL;
     const char *data = NULL;
     size_t len = 0;
@@ -1325,36 +1411,110 @@ static int only_files(carry_ctx *c, xap_status *s)
     return *s == XAP_OK && c->on_files >= docs;
 }
 
+/* c->on_api for every article of no file of the live index (every
+ * document without a path term). */
+static xap_status each_api_document(carry_ctx *c)
+{
+    xap_status s = xap_database_last_docid(c->live, &c->last);
+    if (s == XAP_OK && !(c->on_file = calloc(c->last / 8 + 1, 1)))
+        s = XAP_ERR_NOMEM;
+    if (s == XAP_OK)
+        s = xap_database_each_term(c->live, GZ_PREFIX_PATH,
+                                   mark_file_documents, c);
+    if (s == XAP_OK && c->status == XAP_OK)
+        s = xap_database_each_posting(c->live, "", api_document, c);
+    free(c->on_file);
+    c->on_file = NULL;
+    return s == XAP_OK ? c->status : s;
+}
+
 /* A --full build keeps the articles of the live index that no file holds
- * (carry_api_document). Tags were joined by commas in format 1. */
+ * (carry_api_document); a dry run counts them (count_api_document). Tags
+ * were joined by commas in format 1. */
 static xap_status carry_api_articles(carry_ctx *c)
 {
     run_state *st = c->st;
     xap_status s = XAP_OK;
     if (only_files(c, &s) || s != XAP_OK)
         return s;
+    c->on_api = st->cfg->dry_run ? count_api_document : carry_api_document;
     char *format = NULL;
     s = xap_database_get_metadata(c->live, GZ_META_FORMAT, &format, NULL);
     c->tag_sep = s == XAP_OK && strcmp(format, "1") == 0 ? ',' : GZ_LIST_SEP;
     free(format);
-    if (s == XAP_OK)
-        s = xap_database_last_docid(c->live, &c->last);
-    if (s == XAP_OK && !(c->on_file = calloc(c->last / 8 + 1, 1)))
-        s = XAP_ERR_NOMEM;
-    if (s == XAP_OK)
-        s = xap_database_each_term(c->live, GZ_PREFIX_PATH,
-                                   mark_file_documents, c);
-    if (s == XAP_OK && c->status == XAP_OK && !st->cfg->dry_run)
+    if (s == XAP_OK && !st->cfg->dry_run)
         s = gz_analyzer_new(st->cfg->language, st->cjk_ngrams, &c->analyzer);
     if (s == XAP_OK && c->analyzer)
         gz_analyzer_use_lexicon_of(c->analyzer, st->shards[0]);
-    if (s == XAP_OK && c->status == XAP_OK)
-        s = xap_database_each_posting(c->live, "", carry_api_document, c);
+    if (s == XAP_OK)
+        s = each_api_document(c);
     gz_analyzer_free(c->analyzer);
     c->analyzer = NULL;
-    free(c->on_file);
-    c->on_file = NULL;
-    return s == XAP_OK ? c->status : s;
+    return s;
+}
+
+static int compare_terms(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void free_watch(gz_id_watch *w)
+{
+    for (size_t i = 0; i < w->n; i++)
+        free(w->terms[i]);
+    free(w->terms);
+    free(w->mark);
+    memset(w, 0, sizeof *w);
+}
+
+/* One walk of watch_api_articles: the ids into st->watch, sorted, each
+ * once. */
+static xap_status watch_once(run_state *st)
+{
+    gz_id_watch *w = &st->watch;
+    carry_ctx c = {.st = st, .live = st->live, .status = XAP_OK,
+                   .on_api = watch_api_document};
+    xap_status s = XAP_OK;
+    if (!only_files(&c, &s) && s == XAP_OK)
+        s = each_api_document(&c);
+    if (s != XAP_OK || !w->n)
+        return s;
+    qsort(w->terms, w->n, sizeof *w->terms, compare_terms);
+    size_t kept = 1;
+    for (size_t i = 1; i < w->n; i++) {
+        if (strcmp(w->terms[i], w->terms[kept - 1]) == 0)
+            free(w->terms[i]);
+        else
+            w->terms[kept++] = w->terms[i];
+    }
+    w->n = kept;
+    return (w->mark = calloc(w->n, 1)) ? XAP_OK : XAP_ERR_NOMEM;
+}
+
+/* A --full dry run, before it reads the corpus: the ids of the live
+ * index's articles of no file, for the pipeline to mark those a file
+ * gives (st->watch), so that the dry run counts carried (and the removal
+ * guards weigh) only the articles the real run carries. Walked again
+ * from the latest revision when a writer's commits overtook the walk (no
+ * lock is held). */
+static xap_status watch_api_articles(run_state *st, char *err, size_t errlen)
+{
+    xap_status s = XAP_OK;
+    if (!st->cfg->dry_run || !st->cfg->full || !st->live)
+        return s;
+    for (int walk = 0; walk < LIVE_WALKS; walk++) {
+        free_watch(&st->watch);
+        if (walk)
+            (void)xap_database_reopen(st->live, NULL);
+        if ((s = watch_once(st)) != XAP_ERR_DB_MODIFIED)
+            break;
+    }
+    if (s != XAP_OK) {
+        free_watch(&st->watch);
+        snprintf(err, errlen, "%s: reading the articles written through "
+                 "the writer API: %s", st->cfg->db_path, xap_last_error());
+    }
+    return s;
 }
 
 /* The live index of a --full run (st->live, NULL when it did not open)
@@ -1403,12 +1563,28 @@ static xap_status carry_from_live(run_state *st, char *err, size_t errlen)
     if (!cfg->full || (!cfg->dry_run && !st->nshards) ||
         !(live = live_index(st)))
         return XAP_OK;
-    carry_ctx c = {.st = st, .live = live, .status = XAP_OK};
-    const char *what = "the articles of the files it could not read";
-    xap_status s = carry_unreadable(&c);
-    if (s == XAP_OK && !stop_requested(st)) {
-        what = "the articles written through the writer API";
-        s = carry_api_articles(&c);
+    uint64_t read = st->article_total;
+    carry_ctx c;
+    const char *what;
+    xap_status s;
+    for (int walk = 1;; walk++) {
+        c = (carry_ctx){.st = st, .live = live, .status = XAP_OK};
+        what = "the articles of the files it could not read";
+        s = carry_unreadable(&c);
+        if (s == XAP_OK && !stop_requested(st)) {
+            what = "the articles written through the writer API";
+            s = carry_api_articles(&c);
+        }
+        /* A dry run holds no lock: a writer's commits may overtake its
+         * walk, counted again from the latest revision (a real run's
+         * locks keep its live index as it is). */
+        if (s != XAP_ERR_DB_MODIFIED || !cfg->dry_run || walk == LIVE_WALKS)
+            break;
+        st->article_total = read;
+        for (size_t i = 0; i < st->watch.n; i++)
+            if (st->watch.mark[i] == ID_COUNTED)
+                st->watch.mark[i] = 0;
+        live = live_index(st);
     }
     /* Stopped: the build is not switched in, so nothing more is written. */
     if (s == XAP_OK && !cfg->dry_run && !stop_requested(st))
@@ -2329,6 +2505,7 @@ static xap_status start_pipeline(run_state *st)
         .batch_bytes = budget / 2 / nshards / GZ_MEMORY_PER_TEXT_BYTE,
         .queue_bytes = budget / 4 / nshards / GZ_MEMORY_PER_TEXT_BYTE,
         .stop = cfg->stop,
+        .watch = dry && cfg->full ? &st->watch : NULL,
         .hooks = {.file_done = on_file_done, .bad_article = on_bad_article,
                   .warning = on_article_warning, .removed = on_removed,
                   .ctx = st}};
@@ -2345,6 +2522,7 @@ static void close_run(run_state *st, run_hold *h)
             xap_database_free(st->views[i]);
     xap_database_free(st->live);
     st->live = NULL;
+    free_watch(&st->watch);
     close_shards(st);
     if (h->lock_fd >= 0)
         close(h->lock_fd);
@@ -2521,6 +2699,8 @@ gz_index_outcome gz_index_run(const gz_index_config *cfg,
         s = inspect_roots(&st);
     if (outcome == GZ_INDEX_OK && s == XAP_OK && !cfg->full)
         s = load_filemap(&st);
+    if (outcome == GZ_INDEX_OK && s == XAP_OK)
+        s = watch_api_articles(&st, err, errlen);
     stats->known = st.known.count;
     if (outcome == GZ_INDEX_OK && s == XAP_OK)
         s = start_pipeline(&st);

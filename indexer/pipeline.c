@@ -350,6 +350,8 @@ typedef struct read_ctx {
     gz_analyzer *analyzer;
     unit *u;
     xap_status status;
+    size_t *given;             /* a dry run: watched ids the file gives */
+    size_t ngiven, capgiven;
 } read_ctx;
 
 static void on_bad_article(const char *where, const char *reason, void *ctx)
@@ -363,12 +365,58 @@ static void on_article_warning(const char *where, const char *reason,
     add_note(((read_ctx *)ctx)->u, 1, where, reason);
 }
 
-/* A dry run only counts what corpus_read_file finds. */
+long gz_id_watch_find(const gz_id_watch *w, const char *term)
+{
+    size_t lo = 0, hi = w ? w->n : 0;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(term, w->terms[mid]);
+        if (c == 0)
+            return (long)mid;
+        if (c < 0)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return -1;
+}
+
+/* A dry run only counts what corpus_read_file finds, and notes the
+ * watched ids it gives (gz_id_watch), marked once the file was read
+ * whole (mark_given). */
 static int count_article(const corpus_article *art, void *ctx)
 {
-    (void)art;
-    ((read_ctx *)ctx)->u->articles++;
+    read_ctx *rc = ctx;
+    rc->u->articles++;
+    if (!rc->p->cfg.watch || !rc->p->cfg.watch->n)
+        return 0;
+    char term[GZ_TERM_BUF];
+    gz_make_term(GZ_PREFIX_ID, art->id, term, sizeof term);
+    long at = gz_id_watch_find(rc->p->cfg.watch, term);
+    if (at < 0)
+        return 0;
+    if (rc->ngiven == rc->capgiven) {
+        size_t cap = rc->capgiven ? rc->capgiven * 2 : 4;
+        size_t *given = realloc(rc->given, cap * sizeof *given);
+        if (!given) {
+            rc->status = XAP_ERR_NOMEM;
+            return 1;
+        }
+        rc->given = given;
+        rc->capgiven = cap;
+    }
+    rc->given[rc->ngiven++] = (size_t)at;
     return 0;
+}
+
+/* The watched ids of a file read whole: the real run writes its
+ * articles, which replace the live index's articles of no file of the
+ * same ids. */
+static void mark_given(read_ctx *rc)
+{
+    for (size_t i = 0; i < rc->ngiven; i++)
+        __atomic_store_n(&rc->p->cfg.watch->mark[rc->given[i]], GZ_ID_GIVEN,
+                         __ATOMIC_RELAXED);
 }
 
 /* Turn one article of the file into a document with the file's values. */
@@ -465,6 +513,9 @@ static xap_status prepare_unit(gz_pipeline *p, gz_analyzer *analyzer,
     corpus_status cs = corpus_read_file(&u->file, &opts,
                                         dry ? count_article : collect_article,
                                         &rc, u->reason, sizeof u->reason);
+    if (cs == CORPUS_OK)
+        mark_given(&rc);
+    free(rc.given);
     if (cs == CORPUS_ERR_RESOURCES) {
         free_docs(u);
         /* "path: why" (the reader's reason, cut to fit) */

@@ -87,6 +87,24 @@ typedef struct gz_pipeline_hooks {
     void *ctx;
 } gz_pipeline_hooks;
 
+/* The article id terms a --full dry run looks for in the files it reads:
+ * those of the live index's articles of no file, which the real run
+ * carries into the rebuild unless a file gives an article of the same id
+ * (then the file's replaces it). Sorted, without repeats; `mark` has one
+ * byte per term, set to GZ_ID_GIVEN by the pipeline (on any of its
+ * threads) when a file read whole, and so written by the real run, gives
+ * that id. */
+typedef struct gz_id_watch {
+    char **terms;
+    unsigned char *mark;
+    size_t n;
+} gz_id_watch;
+
+#define GZ_ID_GIVEN 1
+
+/* The index of `term` in w->terms, or -1. */
+long gz_id_watch_find(const gz_id_watch *w, const char *term);
+
 typedef struct gz_pipeline_config {
     unsigned jobs;                 /* worker threads; 1: no threads */
     xap_writable *const *shards;   /* the shard writers; NULL: dry run */
@@ -105,6 +123,7 @@ typedef struct gz_pipeline_config {
     size_t batch_bytes;            /* ... or every `batch_bytes` of text */
     size_t queue_bytes;            /* text waiting for each shard writer */
     const volatile sig_atomic_t *stop;   /* files not started are dropped */
+    gz_id_watch *watch;            /* a dry run: ids to mark; NULL: none */
     gz_pipeline_hooks hooks;
 } gz_pipeline_config;
 

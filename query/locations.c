@@ -53,8 +53,20 @@ static ino_t stub_inode(const char *path)
     return stat(path, &sb) == 0 && S_ISREG(sb.st_mode) ? sb.st_ino : 0;
 }
 
-/* 1 when `name` is a remote location, or a stub file with a "remote"
- * line (a stub is a small text file: read its first 64 KB). */
+/* gz_stub_each_line's fn for talks_to_servers: 1 at a server line. */
+static int server_line(gz_stub_line *line, const char *text, size_t len,
+                       void *ctx)
+{
+    (void)text;
+    (void)len;
+    (void)ctx;
+    return line->kind == GZ_STUB_REMOTE_TCP ||
+           line->kind == GZ_STUB_REMOTE_PROGRAM;
+}
+
+/* 1 when `name` is a remote location, or a stub file with a line naming
+ * a server (read as Xapian reads it: gz_stub_each_line, every line of a
+ * stub of at most 1 MiB). */
 static int talks_to_servers(const char *name)
 {
     if (!name)
@@ -64,16 +76,7 @@ static int talks_to_servers(const char *name)
     struct stat sb;
     if (stat(name, &sb) != 0 || !S_ISREG(sb.st_mode))
         return 0;
-    FILE *f = fopen(name, "r");
-    char line[1024];
-    int remote = 0;
-    for (int lines = 0; f && !remote && lines < 1000 &&
-                        fgets(line, sizeof line, f);
-         lines++)
-        remote = strncmp(line + strspn(line, " \t"), "remote", 6) == 0;
-    if (f)
-        fclose(f);
-    return remote;
+    return gz_stub_each_line(name, server_line, NULL) == 1;
 }
 
 /* Split "tcp://HOST:PORT" into loc->host and loc->port. Returns 0, 1 when

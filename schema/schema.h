@@ -368,11 +368,10 @@ void gz_stub_line_free(gz_stub_line *line);
  * NULL), the others are freed after it. 0 when every call returned 0;
  * -1 with errno when `stub` cannot be opened or read, is no regular file
  * (EINVAL) or is bigger than 1 MiB (EFBIG), or memory ran out. One
- * reading of a stub's lines for the readers of its paths: the walks
- * below, the writer's shards (indexer/shards.c), a stub opened line by
- * line (query/locations.c). Two quick looks remain outside it, reading
- * no path: is_stub_file (indexer/generation.c) and talks_to_servers
- * (query/locations.c). */
+ * reading of a stub's lines for every reader: the walks below, the
+ * writer's shards (indexer/shards.c), a stub opened line by line and
+ * whether a stub names a server (query/locations.c), whether --full may
+ * replace a file (is_stub_file, indexer/generation.c). */
 typedef int (*gz_stub_line_fn)(gz_stub_line *line, const char *text,
                                size_t len, void *ctx);
 int gz_stub_each_line(const char *stub, gz_stub_line_fn fn, void *ctx);
@@ -401,7 +400,8 @@ int gz_stub_each_part(const char *stub, gz_stub_part_fn fn, void *ctx);
  * -1 with errno when what `path` goes through cannot be known: a stub
  * that cannot be read, is no regular file or is over 1 MiB (EFBIG), a
  * line Xapian refuses (EINVAL), stubs nested more than 8 deep (ELOOP), a
- * path that cannot be looked at (missing is fine), no memory. */
+ * path, or the XAPIANDB of a directory on the way, that cannot be looked
+ * at (EACCES, EIO...; missing is fine), no memory. */
 int gz_stub_each_path(const char *path, gz_stub_part_fn fn, void *ctx);
 
 /* When `path` is a stub file, or a directory holding one as XAPIANDB (a

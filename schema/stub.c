@@ -254,7 +254,8 @@ static int read_stub(walk *w, const char *stub);
  * when nothing is there (any other file is read, and fails). Whatever
  * else `dir` holds (even a database, which Xapian would open instead):
  * gazette-index's writer reads that stub first (indexer/shards.c). 0, or
- * -1 (ENOMEM). */
+ * -1 with errno: ENOMEM, or XAPIANDB could not be looked at (EACCES, EIO:
+ * only ENOENT and ENOTDIR say that there is none). */
 static int stub_of_dir(const walk *w, const char *dir, const struct stat *sb,
                        char **inner)
 {
@@ -267,9 +268,15 @@ static int stub_of_dir(const walk *w, const char *dir, const struct stat *sb,
         return -1;
     }
     struct stat st;
-    if (stat(*inner, &st) != 0 || (!w->strict && !S_ISREG(st.st_mode))) {
+    int none = stat(*inner, &st) != 0;
+    int e = errno;
+    if (none || (!w->strict && !S_ISREG(st.st_mode))) {
         free(*inner);
         *inner = NULL;
+    }
+    if (none && e != ENOENT && e != ENOTDIR) {
+        errno = e;
+        return -1;
     }
     return 0;
 }

@@ -11,6 +11,11 @@
  *                       unset or 0: never)
  *   PAUSE_WRITTEN_FILE  a file that gets, when the process exits (not
  *                       when it is killed), how many documents it wrote
+ *   PAUSE_AT_READ       N: stop just before the N-th document the process
+ *                       reads by Xapian::Database::get_document(docid)
+ *                       instead (a dry run writes none: it walks the
+ *                       index without a lock, and a writer may commit
+ *                       while it is stopped)
  *
  * A document is written by Xapian::WritableDatabase::add_document (as a
  * --full copies the articles of a file it cannot read from the index it
@@ -33,11 +38,17 @@
     "_ZN6Xapian16WritableDatabase16replace_documentERKNSt7__cxx1112basic_"  \
     "stringIcSt11char_traitsIcESaIcEEERKNS_8DocumentE"
 
+#define GET "_ZNK6Xapian8Database12get_documentEj"
+
 typedef unsigned long (*add_fn)(void *self, const void *doc);
+/* Xapian::Document, returned in memory the caller gives (its one member:
+ * an intrusive pointer), as the first argument */
+typedef void *(*get_fn)(void *ret, const void *self, unsigned did);
 typedef unsigned long (*replace_fn)(void *self, const void *term,
                                     const void *doc);
 
 static unsigned long written;   /* documents so far (atomic) */
+static unsigned long read_so_far;   /* documents read (atomic) */
 
 /* Count one document; stop the process (every thread) before the one
  * PAUSE_AT_DOCUMENT names. */
@@ -89,4 +100,16 @@ _ZN6Xapian16WritableDatabase16replace_documentERKNSt7__cxx1112basic_stringIcSt11
 {
     count_document();
     return ((replace_fn)next_function(REPLACE))(self, term, doc);
+}
+
+void *_ZNK6Xapian8Database12get_documentEj(void *ret, const void *self,
+                                           unsigned did);
+void *_ZNK6Xapian8Database12get_documentEj(void *ret, const void *self,
+                                           unsigned did)
+{
+    const char *at = getenv("PAUSE_AT_READ");
+    unsigned long n = at ? strtoul(at, NULL, 10) : 0;
+    if (__atomic_add_fetch(&read_so_far, 1, __ATOMIC_SEQ_CST) == n)
+        kill(getpid(), SIGSTOP);
+    return ((get_fn)next_function(GET))(ret, self, did);
 }

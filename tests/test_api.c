@@ -1524,6 +1524,98 @@ static void test_full_keeps_writer_articles(void **state)
     }
 }
 
+/* What a --full run says: its status, message and counts. */
+typedef struct full_report {
+    gazette_status_t status;
+    char error[1024];
+    uint64_t counts[GAZETTE_COUNT_IGNORED + 1];
+} full_report;
+
+/* A --full run (`dry`: a dry run) over `corpus` into `db` by `jobs`
+ * workers, with the default removal limit; its report. */
+static full_report full_run(const char *corpus, const char *db, int dry,
+                            unsigned jobs)
+{
+    full_report r;
+    memset(&r, 0, sizeof r);
+    gazette_update_t *u = NULL;
+    assert_int_equal(gazette_update_new(&u), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_set_full(u, 1), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_set_dry_run(u, dry), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_set_jobs(u, jobs), GAZETTE_STATUS_OK);
+    const char *roots[] = {corpus};
+    r.status = gazette_update_run(u, db, roots, 1);
+    snprintf(r.error, sizeof r.error, "%s", gazette_update_error(u));
+    for (int c = 0; c <= GAZETTE_COUNT_IGNORED; c++)
+        r.counts[c] = gazette_update_count(u, (gazette_count_t)c);
+    gazette_update_free(u);
+    return r;
+}
+
+/* A --full dry run, then the real run: both say the same. */
+static void expect_full_dry_like_real(const char *corpus, const char *db,
+                                      unsigned jobs, gazette_status_t want)
+{
+    full_report dry = full_run(corpus, db, 1, jobs);
+    full_report real = full_run(corpus, db, 0, jobs);
+    assert_int_equal(real.status, want);
+    assert_int_equal(dry.status, real.status);
+    assert_string_equal(dry.error, real.error);
+    for (int c = 0; c <= GAZETTE_COUNT_IGNORED; c++)
+        assert_int_equal(dry.counts[c], real.counts[c]);
+}
+
+/* A --full dry run counts the writer's articles as the real run carries
+ * them: not those whose id a corpus file now gives (the file's article
+ * replaces them), so the removal guards decide as in the real run, by
+ * the same counts. Here the writer wrote over the articles of a.txt and
+ * b.txt and added one of its own, then c.txt and d.txt went: the rebuild
+ * holds 3 articles, the index 5, refused. Before, the dry run counted 5
+ * (the two written over as well as the files' own) and said OK. */
+static void test_full_dry_run_counts_as_the_real_run(void **state)
+{
+    (void)state;
+    char corpus[4096], db[4096];
+    index_two("dryfull", "Monday\n\nThe quarry closed.\n",
+              "Tuesday\n\nThe mill reopened.\n", corpus, db);
+    const char *c = "Wednesday\n\nThe dam held.\n";
+    const char *d = "Thursday\n\nThe ferry sailed.\n";
+    tu_write_file(corpus, "c.txt", c, strlen(c));
+    tu_write_file(corpus, "d.txt", d, strlen(d));
+    update_once(corpus, db);
+    gazette_writer_t *w = NULL;
+    assert_int_equal(gazette_writer_open(db, NULL, 0, &w), GAZETTE_STATUS_OK);
+    put(w, article("a.txt", "Overwritten", "Zeppelins over the quarry."));
+    put(w, article("b.txt", "Overwritten", "Zeppelins over the mill."));
+    put(w, article("desk/ostend", "Harbour reopens at Ostend",
+                   "The harbour reopened after repairs."));
+    assert_int_equal(gazette_writer_close(w), GAZETTE_STATUS_OK);
+    char path[4200];
+    snprintf(path, sizeof path, "%s/c.txt", corpus);
+    assert_int_equal(unlink(path), 0);
+    snprintf(path, sizeof path, "%s/d.txt", corpus);
+    assert_int_equal(unlink(path), 0);
+
+    for (unsigned jobs = 1; jobs <= 2; jobs++)
+        expect_full_dry_like_real(corpus, db, jobs,
+                                  GAZETTE_STATUS_REMOVAL_REFUSED);
+    full_report real = full_run(corpus, db, 0, 1);
+    assert_non_null(strstr(real.error, "the rebuild holds 3 articles, the "
+                                       "index 5 (40% fewer)"));
+    /* c.txt and d.txt back: nothing lost, the same counts */
+    tu_write_file(corpus, "c.txt", c, strlen(c));
+    tu_write_file(corpus, "d.txt", d, strlen(d));
+    expect_full_dry_like_real(corpus, db, 2, GAZETTE_STATUS_OK);
+    gazette_index_t *index = NULL;
+    assert_int_equal(gazette_index_open(db, &index), GAZETTE_STATUS_OK);
+    uint64_t count = 0;
+    assert_int_equal(gazette_index_article_count(index, &count),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(count, 5);
+    assert_int_equal(hits(index, "zeppelins"), 0);
+    gazette_index_close(index);
+}
+
 /* Run `--full` over `corpus` into `db` by `jobs` workers: OK expected. */
 static void full_with_jobs(const char *corpus, const char *db, unsigned jobs)
 {
@@ -2042,6 +2134,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_unreadable_rules_files_are_io_errors),
         cmocka_unit_test(test_one_line_article),
         cmocka_unit_test(test_full_keeps_writer_articles),
+        cmocka_unit_test(test_full_dry_run_counts_as_the_real_run),
         cmocka_unit_test(test_full_keeps_writer_articles_of_live_shards),
         cmocka_unit_test(test_spelling_needs_a_word_twice),
         cmocka_unit_test(test_spelling_word_twice_across_shards),

@@ -841,8 +841,9 @@ static void test_holds_xapian_locks_to_the_switch(void **state)
 extern char **environ;
 
 /* Our environment with pause_writing.so preloaded to stop a run before
- * its `pause_at`-th document: the strings are static, the array too. */
-static char **pausing_environment(unsigned pause_at)
+ * its `pause_at`-th document written, or with `reading` read
+ * (PAUSE_AT_READ): the strings are static, the array too. */
+static char **pausing_environment(unsigned pause_at, int reading)
 {
     static char preload[4096], at[64], asan[4096], report[1200];
     static char *env[1024];
@@ -851,7 +852,8 @@ static char **pausing_environment(unsigned pause_at)
     int n1 = snprintf(preload, sizeof preload, "LD_PRELOAD=%s%s%s",
                       PAUSE_WRITING_MODULE, old && *old ? " " : "",
                       old ? old : "");
-    snprintf(at, sizeof at, "PAUSE_AT_DOCUMENT=%u", pause_at);
+    snprintf(at, sizeof at, "%s=%u",
+             reading ? "PAUSE_AT_READ" : "PAUSE_AT_DOCUMENT", pause_at);
     snprintf(report, sizeof report, "PAUSE_WRITTEN_FILE=%s/written.txt",
              fx.tmp);
     /* ASan's runtime is then not the first library loaded: allowed, as
@@ -866,6 +868,7 @@ static char **pausing_environment(unsigned pause_at)
     for (char **e = environ; *e; e++) {
         if (strncmp(*e, "LD_PRELOAD=", 11) == 0 ||
             strncmp(*e, "PAUSE_AT_DOCUMENT=", 18) == 0 ||
+            strncmp(*e, "PAUSE_AT_READ=", 14) == 0 ||
             strncmp(*e, "PAUSE_WRITTEN_FILE=", 19) == 0 ||
             strncmp(*e, "ASAN_OPTIONS=", 13) == 0)
             continue;
@@ -885,24 +888,28 @@ static char **pausing_environment(unsigned pause_at)
  * (SIGSTOP) just before it writes its `pause_at`-th document to the
  * build (pause_writing.c): wait_paused() waits for that moment, at which
  * the test acts, however slow the machine. When it exits, it leaves the
- * number of documents it wrote in tmp/written.txt (documents_written). */
-static pid_t start_full(const char *db, const char *corpus,
-                        unsigned pause_at)
+ * number of documents it wrote in tmp/written.txt (documents_written).
+ * With `dry`, a --dry-run that stops before its `pause_at`-th document
+ * read (it writes none), its standard output in tmp/out.txt. */
+static pid_t start_run(const char *db, const char *corpus, unsigned pause_at,
+                       int dry)
 {
-    char err[1200], jobs[32] = "-j0";
+    char err[1200], out[1200], jobs[32] = "-j0";
     snprintf(err, sizeof err, "%s/err.txt", fx.tmp);
+    snprintf(out, sizeof out, "%s", dry ? tu_path_in(fx.tmp, "out.txt")
+                                        : "/dev/null");
     if (tu_test_jobs())
         snprintf(jobs, sizeof jobs, "-j%s", tu_test_jobs());
     const char *program = tu_binary("indexer/gazette-index");
     char *const argv[] = {"gazette-index", jobs, "--full", "--db", (char *)db,
-                          (char *)corpus, NULL};
-    char **env = pausing_environment(pause_at);
+                          (char *)corpus, dry ? "--dry-run" : NULL, NULL};
+    char **env = pausing_environment(pause_at, dry);
     unlink(tu_path_in(fx.tmp, "written.txt"));
     pid_t pid = fork();
     assert_true(pid >= 0);
     if (pid == 0) {
         int fd = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        int null = open("/dev/null", O_WRONLY);
+        int null = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
         if (fd < 0 || null < 0 || dup2(fd, 2) < 0 || dup2(null, 1) < 0)
             _exit(127);
         execve(program, argv, env);
@@ -910,6 +917,12 @@ static pid_t start_full(const char *db, const char *corpus,
     }
     running = pid;
     return pid;
+}
+
+static pid_t start_full(const char *db, const char *corpus,
+                        unsigned pause_at)
+{
+    return start_run(db, corpus, pause_at, 0);
 }
 
 /* Wait until run `pid` of start_full() has stopped itself before its
@@ -1043,6 +1056,73 @@ static void test_stop_while_copying(void **state)
     assert_int_equal(articles(db), n);
 }
 
+/* Write `n` articles of no file (desk/0 ...) into `db` through the
+ * writer API, version `round` of each, committing every `per_commit`. */
+static void write_desk_articles(const char *db, int n, int round,
+                                int per_commit)
+{
+    gazette_writer_t *w = NULL;
+    assert_int_equal(gazette_writer_open(db, NULL, 0, &w), GAZETTE_STATUS_OK);
+    for (int i = 0; i < n; i++) {
+        char id[32], body[160];
+        snprintf(id, sizeof id, "desk/%d", i);
+        snprintf(body, sizeof body, "Round%d note%d: the harbour%d was "
+                 "dredged%d and the quay%d rebuilt.", round, i, i % 97,
+                 i % 89, i % 83);
+        gazette_article_t *a = NULL;
+        assert_int_equal(gazette_article_new(&a), GAZETTE_STATUS_OK);
+        assert_int_equal(gazette_article_set(a, GAZETTE_FIELD_ID, id),
+                         GAZETTE_STATUS_OK);
+        assert_int_equal(gazette_article_set(a, GAZETTE_FIELD_TITLE, body),
+                         GAZETTE_STATUS_OK);
+        assert_int_equal(gazette_article_set(a, GAZETTE_FIELD_BODY, body),
+                         GAZETTE_STATUS_OK);
+        assert_int_equal(gazette_writer_put(w, a), GAZETTE_STATUS_OK);
+        gazette_article_free(a);
+        if ((i + 1) % per_commit == 0)
+            assert_int_equal(gazette_writer_commit(w), GAZETTE_STATUS_OK);
+    }
+    assert_int_equal(gazette_writer_close(w), GAZETTE_STATUS_OK);
+}
+
+/* A --full dry run takes no lock, and reads every article of no file of
+ * the live index (the ids a corpus file may give, then what it counts as
+ * carried): a writer may commit meanwhile, and once it has committed
+ * twice Xapian may reuse the blocks of the revision the dry run reads
+ * (DatabaseModifiedError). The dry run then walks again from the latest
+ * revision (as a search runs again). Here it stops before its second
+ * document read in either walk (pause_writing.c, PAUSE_AT_READ), a writer
+ * rewrites every article in several commits, and it goes on: exit 0,
+ * nothing changed, as the real run after it. Before, it exited 70
+ * ("reading the articles written through the writer API" or "keeping
+ * the articles written through the writer API": DatabaseModifiedError). */
+static void test_dry_full_outlives_a_writer(void **state)
+{
+    (void)state;
+    enum { DESK = 1500 };
+    char db[1100];
+    snprintf(db, sizeof db, "%s/desk-idx", fx.tmp);
+    assert_int_equal(index_run("--full --db '%s' '%s'", db, fx.corpus), 0);
+    write_desk_articles(db, DESK, 0, DESK);
+    uint64_t n = articles(db);
+    /* the first walk (the ids), then the second (the count) */
+    const unsigned pause_at[] = {2, DESK + 2};
+    for (int i = 0; i < 2; i++) {
+        pid_t pid = start_run(db, fx.corpus, pause_at[i], 1);
+        wait_paused(pid, pause_at[i]);
+        write_desk_articles(db, DESK, 2 * i + 1, DESK / 4);
+        write_desk_articles(db, DESK, 2 * i + 2, DESK / 4);
+        kill(pid, SIGCONT);
+        int rc = wait_exit(pid);
+        if (rc != 0)
+            tu_run("cat '%s/err.txt' >&2", fx.tmp);
+        assert_int_equal(rc, 0);
+        assert_int_equal(articles(db), n);
+    }
+    assert_int_equal(index_run("--full --db '%s' '%s'", db, fx.corpus), 0);
+    assert_int_equal(articles(db), n);
+}
+
 /* 1 when gazette-query on `db` for `query` offers "Did you mean:
  * `word`?". */
 static int suggests(const char *db, const char *query, const char *word)
@@ -1131,6 +1211,8 @@ int main(void)
         cmocka_unit_test_teardown(test_update_clears_a_killed_full,
                                   stop_running),
         cmocka_unit_test_teardown(test_stop_while_copying, stop_running),
+        cmocka_unit_test_teardown(test_dry_full_outlives_a_writer,
+                                  stop_running),
         cmocka_unit_test(test_copied_articles_keep_their_spelling),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

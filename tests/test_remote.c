@@ -1031,6 +1031,46 @@ static void write_stub(const char *name, const char *text, char *out,
     tu_write_file(fx.tmp, name, text, strlen(text));
 }
 
+/* Whether a stub talks to servers (its locations' `remote`, which picks
+ * the date sort a server can take, among others) is read from its lines
+ * as Xapian reads them (gz_stub_each_line): a server line after 1 000
+ * comments is one (searches sorted by date failed over it: the local
+ * sort key maker went to the server), and a comment over 1 KB is one
+ * line, whatever it holds (its second KB, "remote ...", was taken for a
+ * server line). */
+static void test_stub_servers_read_as_xapian_does(void **state)
+{
+    (void)state;
+    size_t size = 1000 * 12 + 8400;
+    char stub[4200], *text = malloc(size);
+    assert_non_null(text);
+    size_t n = 0;
+    for (int i = 0; i < 1000; i++)
+        n += (size_t)snprintf(text + n, size - n, "# comment %d\n", i % 10);
+    snprintf(text + n, size - n, "auto %s\nremote 127.0.0.1:%d\n",
+             fx.half_a, fx.srv_b.port);
+    write_stub("late-server.stub", text, stub, sizeof stub);
+    gazette_index_t *index = NULL;
+    assert_int_equal(gazette_index_open(stub, &index), GAZETTE_STATUS_OK);
+    assert_int_equal(index->locations[0].remote, 1);
+    gazette_results_t *r = search_sorted(index, "gaza aid",
+                                         GAZETTE_SORT_DATE);
+    assert_true(gazette_results_count(r) > 0);
+    gazette_results_free(r);
+    gazette_index_close(index);
+
+    n = (size_t)snprintf(text, size, "#");
+    while (n < 1023)
+        text[n++] = 'x';
+    snprintf(text + n, size - n, "remote 127.0.0.1:%d\nauto %s\n",
+             fx.srv_b.port, fx.half_a);
+    write_stub("long-comment.stub", text, stub, sizeof stub);
+    free(text);
+    assert_int_equal(gazette_index_open(stub, &index), GAZETTE_STATUS_OK);
+    assert_int_equal(index->locations[0].remote, 0);
+    gazette_index_close(index);
+}
+
 /* Every hit of `r` is from half A and names `index`; there is one. */
 static void assert_half_a_only(const gazette_results_t *r, const char *index)
 {
@@ -1453,6 +1493,7 @@ int main(void)
         cmocka_unit_test(test_sorted_remote),
         cmocka_unit_test(test_explain_local_and_remote),
         cmocka_unit_test(test_stub_of_shards),
+        cmocka_unit_test(test_stub_servers_read_as_xapian_does),
         cmocka_unit_test(test_facets_local_and_remote),
         cmocka_unit_test(test_list_facets_remote),
         cmocka_unit_test(test_remote_limits),

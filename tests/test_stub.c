@@ -21,6 +21,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "generation.h"
 #include "schema.h"
 #include "shards.h"
 #include "stub_refs.h"
@@ -532,6 +533,93 @@ static void test_refs_not_known(void **state)
     gz_stub_refs_free(&refs);
 }
 
+/* A directory whose XAPIANDB cannot be looked at (stat fails, not with
+ * ENOENT or ENOTDIR) may hold a stub naming what the index uses: not
+ * knowing. It was taken for a directory without one, so an index behind
+ * an unreadable directory used nothing else. As root, permissions do not
+ * stop stat: a directory whose path with "/XAPIANDB" is over PATH_MAX
+ * (ENAMETOOLONG) stands for it. */
+static void test_refs_xapiandb_not_looked_at(void **state)
+{
+    (void)state;
+    gz_stub_refs refs;
+    int err;
+    if (geteuid() != 0) {
+        put("closed/XAPIANDB", "auto ../g1\n");
+        put("g1/iamglass", "");
+        assert_int_equal(chmod(tu_path_in(tmp, "closed"), 0), 0);
+        int rc = collect("closed", &refs, &err);
+        assert_int_equal(chmod(tu_path_in(tmp, "closed"), 0755), 0);
+        gz_stub_refs_free(&refs);
+        assert_int_equal(rc, -1);
+        assert_int_equal(err, EACCES);
+    } else {
+        print_message("test_refs_xapiandb_not_looked_at: running as root, "
+                      "which permissions do not stop: no EACCES case\n");
+    }
+    /* tmp/long/aaa.../aaa... of 4090 bytes: stat works, not on XAPIANDB */
+    char deep[4096];
+    int n = snprintf(deep, sizeof deep, "%s/long", tmp);
+    while (n < 4090 - 201)
+        n += snprintf(deep + n, sizeof deep - (size_t)n, "/%0200d", 0);
+    n += snprintf(deep + n, sizeof deep - (size_t)n, "/%0*d",
+                  4090 - n - 1, 0);
+    assert_int_equal(n, 4090);
+    assert_int_equal(tu_run("mkdir -p '%s'", deep), 0);
+    errno = 0;
+    assert_int_equal(gz_stub_refs_collect(deep, &refs), -1);
+    assert_int_equal(errno, ENAMETOOLONG);
+    gz_stub_refs_free(&refs);
+}
+
+/* --full replaces the file at DB only when Xapian reads it as a stub
+ * (is_stub_file in indexer/generation.c reads its lines with
+ * gz_stub_lex): a line Xapian refuses ("inmemoryX", "remote h" without a
+ * port, the "\r" alone of a blank CRLF line) makes it a file that is no
+ * index, refused, as is a file over 1 MiB (no stub to Gazette's other
+ * readers); "auto" without a path and a comment over 4200 bytes do
+ * not. Each was taken the other way: '\r' was cut, "inmemory" and
+ * "remote " were prefixes, "auto " needed its space, and a line was read
+ * 4200 bytes at a time. */
+static void test_full_replaces_only_stubs(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text;
+        int refused;
+    } cases[] = {{"inmemoryX\n", 1},      {"remote h\n", 1},
+                 {"auto g1\n\r\n", 1},   {"auto\n", 0},
+                 {"inmemory\n", 0},       {"remote h:7000\r\n", 0},
+                 {"# note\nauto g1\r\n", 0}, {"# only a comment\n", 1}};
+    char name[64], err[1024];
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        snprintf(name, sizeof name, "full/%zu.stub", i);
+        const char *db = put(name, cases[i].text);
+        int got = gz_generation_check(db, NULL, 0, err, sizeof err);
+        if (got != cases[i].refused)
+            fail_msg("'%s': %d (%d expected) %s", cases[i].text, got,
+                     cases[i].refused, got ? err : "");
+    }
+    char *text = malloc(5000 + 16);
+    assert_non_null(text);
+    memset(text, 'x', 5000);
+    text[0] = '#';
+    strcpy(text + 5000, "\nauto g1\n");
+    const char *db = put("full/long-comment.stub", text);
+    free(text);
+    assert_int_equal(gz_generation_check(db, NULL, 0, err, sizeof err), 0);
+    /* over 1 MiB: no stub to any reader of Gazette (an update writes
+     * nothing through it), so not replaced either */
+    size_t n = 1 << 20;
+    text = malloc(n + 16);
+    assert_non_null(text);
+    memset(text, '#', n);
+    strcpy(text + n, "\nauto g1\n");
+    db = put("full/big.stub", text);
+    free(text);
+    assert_int_equal(gz_generation_check(db, NULL, 0, err, sizeof err), 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -553,6 +641,8 @@ int main(void)
         cmocka_unit_test(test_refs_stub_over_1_mib),
         cmocka_unit_test(test_refs_xapiandb_beside_a_database),
         cmocka_unit_test(test_refs_not_known),
+        cmocka_unit_test(test_refs_xapiandb_not_looked_at),
+        cmocka_unit_test(test_full_replaces_only_stubs),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
