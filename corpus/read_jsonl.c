@@ -27,11 +27,14 @@
  * it.
  *
  * The metadata fields are read as exports write them (read_metadata):
- *   "date"    a string, or a number: Unix time in seconds, UTC
- *             (1709654400, 1709654400.5), or in milliseconds when its
- *             magnitude is 10^11 or more (1709654400000): as seconds that
- *             would be past the year 5000, as milliseconds it is any day
- *             after 3 March 1973 (or before 1966 when negative);
+ *   "date"    a string, or a number: an integer that is a day written
+ *             YYYYMMDD (20240305, as GDELT and many exports write dates;
+ *             years 1900-2199: as seconds these would be five weeks of
+ *             1970), else Unix time in seconds, UTC (1709654400,
+ *             1709654400.5), or in milliseconds when its magnitude is
+ *             10^11 or more (1709654400000): as seconds that would be
+ *             past the year 5000, as milliseconds it is any day after 3
+ *             March 1973 (or before 1966 when negative);
  *   "author", "source"
  *             a string, an object's "name" ({"name": "Ann", "email": ..}),
  *             or an array of these, joined with ", ";
@@ -314,8 +317,21 @@ static int epoch_date(double v, jsonl_fields *f)
     return 1;
 }
 
-/* "date": a string, or a number of seconds or milliseconds since 1970
- * (UTC). */
+/* 1 when `v` is an integer that writes a day as YYYYMMDD (see the top
+ * of this file), then put in f->date_buf as such. */
+static int compact_date(const json_t *v, jsonl_fields *f)
+{
+    int y, m, d;
+    if (!json_is_integer(v) || json_integer_value(v) < 19000101 ||
+        json_integer_value(v) > 21991231)
+        return 0;
+    snprintf(f->date_buf, sizeof f->date_buf, "%" JSON_INTEGER_FORMAT,
+             json_integer_value(v));
+    return corpus_parse_date(f->date_buf, &y, &m, &d);
+}
+
+/* "date": a string, or a number: a day as YYYYMMDD, else seconds or
+ * milliseconds since 1970 (UTC). */
 static void read_date(json_t *obj, jsonl_fields *f)
 {
     json_t *v = json_object_get(obj, "date");
@@ -323,6 +339,8 @@ static void read_date(json_t *obj, jsonl_fields *f)
         return;
     if (json_is_string(v)) {
         f->date = json_string_value(v);
+    } else if (compact_date(v, f)) {
+        f->date = f->date_buf;
     } else if (json_is_number(v)) {
         if (epoch_date(json_number_value(v), f))
             f->date = f->date_buf;

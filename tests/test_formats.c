@@ -1526,11 +1526,19 @@ static void test_jsonl_metadata_types(void **state)
         "{\"id\": \"bad\", \"title\": \"T\", \"body\": \"kept\", \"date\": "
         "true, \"author\": 12, \"source\": {\"id\": 4}, \"url\": [\"u\"], "
         "\"tags\": 5}\n"
-        "{\"id\": \"far\", \"title\": \"T\", \"date\": 1e300}\n";
+        "{\"id\": \"far\", \"title\": \"T\", \"date\": 1e300}\n"
+        /* a day written YYYYMMDD (GDELT), not 23 August 1970; one that
+         * is no day, and a real, are seconds */
+        "{\"id\": \"ymd\", \"title\": \"T\", \"date\": 20240305}\n"
+        "{\"id\": \"ymd2\", \"title\": \"T\", \"date\": 20241305}\n"
+        "{\"id\": \"ymd3\", \"title\": \"T\", \"date\": 20240305.0}\n";
     reading *r = read_text("meta.jsonl", text);
     assert_int_equal(r->status, CORPUS_OK);
     assert_int_equal(r->nbad, 0);
-    assert_int_equal(r->n, 10);
+    assert_int_equal(r->n, 13);
+    assert_string_equal(r->a[10].date, "20240305");
+    assert_string_equal(r->a[11].date, "1970-08-23T06:35:05Z");
+    assert_string_equal(r->a[12].date, "1970-08-23T06:18:25Z");
     assert_string_equal(r->a[0].date, "2024-03-05T16:00:00Z");
     assert_string_equal(r->a[1].date, "2024-03-05T16:00:00Z");
     assert_string_equal(r->a[2].date, "2024-03-05T15:59:59Z");
