@@ -168,6 +168,20 @@ static int spaced_zone(const char **p, const char *end)
     return iso_zone(p, end);
 }
 
+/* The seconds of a time, "ss" (60: a leap second), and a fraction of
+ * them if any (".5", ",25"). 1 when they are well formed. */
+static int take_seconds(const char **p, const char *end)
+{
+    int s, digit, any = 0;
+    if (!take_digits(p, end, 2, &s) || s > 60)
+        return 0;
+    if (!take_char(p, end, '.') && !take_char(p, end, ','))
+        return 1;
+    while (take_digits(p, end, 1, &digit))
+        any = 1;
+    return any;
+}
+
 /* Time after the date: "hh:mm", "hh:mm:ss", "hh:mm:ss.fff", each with an
  * optional zone, glued ("10:00Z", "10:00+01:00") or after blanks (see
  * spaced_zone). Seconds may be 60 (leap second). Only checked, not kept:
@@ -175,20 +189,11 @@ static int spaced_zone(const char **p, const char *end)
  * dated 23:30-05:00 on the 5th was published on the 5th for its readers). */
 static int iso_time(const char **p, const char *end)
 {
-    int h, m, s;
+    int h, m;
     if (!iso_hhmm(p, end, &h, &m))
         return 0;
-    if (take_char(p, end, ':')) {
-        if (!take_digits(p, end, 2, &s) || s > 60)
-            return 0;
-        if (take_char(p, end, '.') || take_char(p, end, ',')) {
-            int digit, any = 0;
-            while (take_digits(p, end, 1, &digit))
-                any = 1;
-            if (!any)
-                return 0;
-        }
-    }
+    if (take_char(p, end, ':') && !take_seconds(p, end))
+        return 0;
     if (*p == end)
         return 1;
     const char *before = *p;
@@ -292,23 +297,14 @@ static int week_date(int year, int week, int wday, ymd *out)
  * optional. 1 when that reaches the end. */
 static int basic_time(const char **p, const char *end)
 {
-    int h, m, sec;
+    int h, m;
     if (!take_char(p, end, 'T') && !take_char(p, end, 't'))
         return 0;
     if (!take_digits(p, end, 2, &h) || !take_digits(p, end, 2, &m) ||
         h > 23 || m > 59)
         return 0;
-    if (take_digits(p, end, 2, &sec)) {
-        if (sec > 60)
-            return 0;
-        if (take_char(p, end, '.') || take_char(p, end, ',')) {
-            int digit, any = 0;
-            while (take_digits(p, end, 1, &digit))
-                any = 1;
-            if (!any)
-                return 0;
-        }
-    }
+    if (*p < end && **p >= '0' && **p <= '9' && !take_seconds(p, end))
+        return 0;
     if (*p < end && !iso_zone(p, end))
         return 0;
     return *p == end;
