@@ -61,6 +61,13 @@ int corpus_c1_as_cp1252(char **s, size_t *len);
  * w (room for 4 bytes); returns the byte after it (textenc.c). */
 char *corpus_put_utf8(char *w, unsigned long cp);
 
+/* Decode the character reference at p ("&amp;", "&eacute;", "&#233;",
+ * "&#xE9;"; p points at the '&', eol ends the text) into *w, advanced
+ * past what was written. Returns the bytes of input used, 0 when p is
+ * not a reference (nothing written). Never writes more than it uses, so
+ * text may be decoded in place (textenc.c). */
+size_t corpus_char_ref(const char *p, const char *eol, char **w);
+
 /* Make b->data valid UTF-8 (corpus_text_to_utf8) when it is not; b->data
  * may be replaced, the old buffer freed. CORPUS_OK, or CORPUS_ERR_NOMEM
  * with `why` worded. For the raw formats, which decode their own text. */

@@ -20,7 +20,7 @@
  * "[^1]: According to ...", is kept). Code, fenced or inline, is kept as
  * written.
  * Character references are decoded: the named ones of HTML 4 (&amp;
- * &eacute; &rsquo; ..., md_entities.h) and numeric ones (&#8364; &#x20AC;).
+ * &eacute; &rsquo; ..., named_refs.h) and numeric ones (&#8364; &#x20AC;).
  *
  * The front matter's keys (case-insensitive): title, date, url, author
  * (or authors) and source, tags (and categories, category, keywords: all
@@ -55,7 +55,6 @@
 #include "corpus.h"
 #include "ascii.h"
 #include "corpus_internal.h"
-#include "md_entities.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -467,70 +466,6 @@ static char *parse_front_matter(corpus_reader *rd, char *text, char *end,
 
 /* bsearch() comparison of a name (key: a NUL-terminated string) with a
  * table entry. */
-static int entity_cmp(const void *key, const void *entry)
-{
-    return strcmp(key, ((const md_entity *)entry)->name);
-}
-
-/*
- * entity - decode a character reference at p ("&amp;", "&eacute;",
- * "&#233;", "&#xE9;") into w. Returns the number of input bytes used (0
- * when p is not a reference we know; then nothing is written). Named
- * references are those of md_entities.h; a numeric one is decoded as
- * HTML decodes it: 0x80-0x9F as the Windows-1252 characters those bytes
- * are ("&#150;" is an en dash), NUL, surrogates and what is out of range
- * as U+FFFD. The output is never longer than the input: a code point
- * needing n UTF-8 bytes takes at least n + 2 characters to write as a
- * reference (U+FFFD takes 3 bytes and "&#0;" is 4; "&#150;" is 6 for 3).
- */
-static size_t entity(const char *p, const char *eol, char **w)
-{
-    const char *q = p + 1;
-    if (q < eol && *q == '#') {
-        q++;
-        int hex = q < eol && (*q == 'x' || *q == 'X');
-        q += hex;
-        unsigned long cp = 0;
-        int digits = 0;
-        for (; q < eol && digits < 8; q++, digits++) {
-            unsigned char c = (unsigned char)*q;
-            int v = (c >= '0' && c <= '9') ? c - '0'
-                    : hex && (c | 0x20) >= 'a' && (c | 0x20) <= 'f'
-                        ? (c | 0x20) - 'a' + 10 : -1;
-            if (v < 0)
-                break;
-            cp = cp * (hex ? 16 : 10) + (unsigned long)v;
-        }
-        if (!digits || q >= eol || *q != ';')
-            return 0;
-        if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-            cp = 0xFFFD;
-        else if (cp >= 0x80 && cp <= 0x9F)
-            cp = corpus_cp1252_code_point((unsigned char)cp);
-        if ((cp < 0x20 && cp != '\t') || cp == 0x7F)
-            cp = ' ';
-        *w = corpus_put_utf8(*w, cp);
-        return (size_t)(q + 1 - p);
-    }
-    /* the longest name is 8 characters ("thetasym") */
-    char name[10];
-    size_t n = 0;
-    while (q + n < eol && n < sizeof name - 1 &&
-           gz_ascii_isalnum((unsigned char)q[n])) {
-        name[n] = q[n];
-        n++;
-    }
-    if (n < 2 || q + n >= eol || q[n] != ';')
-        return 0;
-    name[n] = '\0';
-    const md_entity *e = bsearch(name, md_entities,
-                                 sizeof md_entities / sizeof md_entities[0],
-                                 sizeof md_entities[0], entity_cmp);
-    if (!e)
-        return 0;
-    *w = corpus_put_utf8(*w, e->cp);
-    return n + 2;
-}
 
 /* End of an HTML tag or autolink starting at p ('<'), i.e. the byte after
  * its '>', or NULL when p does not open one on this line. */
@@ -683,7 +618,7 @@ static char *inline_text(md_state *st, const char *r, const char *eol,
                 w += r - s;
             }
         } else if (c == '&') {
-            size_t used = entity(r, eol, &w);
+            size_t used = corpus_char_ref(r, eol, &w);
             if (used) {
                 r += used;
             } else {

@@ -14,7 +14,7 @@
 #include <cmocka.h>
 
 #include "corpus.h"
-#include "md_entities.h"
+#include "named_refs.h"
 #include "test_util.h"
 
 /* ------------------------------------------------------------ fixture */
@@ -378,22 +378,22 @@ static void test_md_entities(void **state)
     reading_free(r);
 
     /* the whole table: sorted for bsearch, and each name decoded */
-    size_t n = sizeof md_entities / sizeof md_entities[0];
+    size_t n = sizeof named_refs / sizeof named_refs[0];
     assert_int_equal(n, 253);
     char *text = malloc(n * 24 + 16), *w = text;
     assert_non_null(text);
     w += sprintf(w, "# T\n");
     for (size_t i = 0; i < n; i++) {
         if (i)
-            assert_true(strcmp(md_entities[i - 1].name,
-                               md_entities[i].name) < 0);
-        w += sprintf(w, "x&%s;x\n", md_entities[i].name);
+            assert_true(strcmp(named_refs[i - 1].name,
+                               named_refs[i].name) < 0);
+        w += sprintf(w, "x&%s;x\n", named_refs[i].name);
     }
     r = read_text("all.md", text);
     free(text);
     const char *line = r->a[0].body;
     for (size_t i = 0; i < n; i++) {
-        unsigned cp = md_entities[i].cp;
+        unsigned cp = named_refs[i].cp;
         char want[8] = "x", *q = want + 1;
         if (cp == 0xAD) {
             /* removed, as everywhere */
@@ -412,7 +412,7 @@ static void test_md_entities(void **state)
         const char *nl = strchr(line, '\n');
         size_t len = nl ? (size_t)(nl - line) : strlen(line);
         if (len != strlen(want) || memcmp(line, want, len) != 0)
-            fail_msg("&%s; read as \"%.*s\"", md_entities[i].name,
+            fail_msg("&%s; read as \"%.*s\"", named_refs[i].name,
                      (int)len, line);
         line = nl ? nl + 1 : line + len;
     }

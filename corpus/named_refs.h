@@ -1,22 +1,22 @@
 /*
- * md_entities.h - the named character references Markdown text may use:
- * the 252 of HTML 4.01 (its Latin-1, symbol and special sets: the
- * entity sets HTMLlat1, HTMLsymbol and HTMLspecial of the W3C
- * recommendation) and XHTML's &apos;. Names are case-sensitive (&Eacute;
- * is not &eacute;), sorted by strcmp() for bsearch(). Every code point
- * is in the BMP, and every name has two characters at least, so a
- * reference ("&" name ";") is never shorter than its UTF-8 (read_md.c
- * rewrites in place). Private to read_md.c.
+ * named_refs.h - the named character references text may use: the 252
+ * of HTML 4.01 (its Latin-1, symbol and special sets: the entity sets
+ * HTMLlat1, HTMLsymbol and HTMLspecial of the W3C recommendation) and
+ * XHTML's &apos;. Names are case-sensitive (&Eacute; is not &eacute;),
+ * sorted by strcmp() for bsearch(). Every code point is in the BMP, and
+ * every name has two characters at least, so a reference ("&" name ";")
+ * is never shorter than its UTF-8 (readers rewrite in place). Private to
+ * textenc.c (corpus_char_ref).
  */
-#ifndef GAZETTE_MD_ENTITIES_H
-#define GAZETTE_MD_ENTITIES_H
+#ifndef GAZETTE_NAMED_REFS_H
+#define GAZETTE_NAMED_REFS_H
 
-typedef struct md_entity {
+typedef struct named_ref {
     const char *name;              /* without '&' and ';' */
     unsigned short cp;
-} md_entity;
+} named_ref;
 
-static const md_entity md_entities[] = {
+static const named_ref named_refs[] = {
     {"AElig", 0x00C6}, {"Aacute", 0x00C1}, {"Acirc", 0x00C2},
     {"Agrave", 0x00C0}, {"Alpha", 0x0391}, {"Aring", 0x00C5},
     {"Atilde", 0x00C3}, {"Auml", 0x00C4}, {"Beta", 0x0392},
@@ -97,4 +97,4 @@ static const md_entity md_entities[] = {
     {"zeta", 0x03B6}, {"zwj", 0x200D}, {"zwnj", 0x200C},
 };
 
-#endif /* GAZETTE_MD_ENTITIES_H */
+#endif /* GAZETTE_NAMED_REFS_H */
