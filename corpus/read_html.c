@@ -63,6 +63,8 @@
  * SocialMediaPosting, BlogPosting, LiveBlogPosting or
  * DiscussionForumPosting (not JobPosting): a block itself, an item of a top-level array or
  * of "@graph", or a "mainEntity" of these; blocks after it are not read.
+ * Character references in its strings are decoded ("Don&#8217;t": some
+ * publishing tools escape JSON-LD text as HTML; decode_refs).
  * An author given as {"@id": ...} is the node of that "@id" in the same
  * array (as Yoast writes its @graph). A block that is not valid JSON (a
  * common sight) is passed over in silence; so is one that would take the
@@ -748,6 +750,47 @@ static void trim_span(const char **p, size_t *n)
         (*n)--;
 }
 
+/* Decode the character references in the strings of `v`, to the depth
+ * read_ld_article reads ("Don&#8217;t", "O&#039;Brien": some publishing
+ * tools escape JSON-LD text as HTML). Returns 0, or -1 when out of
+ * memory. */
+static int decode_refs(json_t *v, int depth)
+{
+    if (depth > LD_SEARCH_DEPTH + 3)
+        return 0;
+    if (json_is_string(v)) {
+        const char *s = json_string_value(v);
+        size_t n = json_string_length(v);
+        if (!memchr(s, '&', n))
+            return 0;
+        char *out = malloc(n + 1), *w = out;
+        if (!out)
+            return -1;
+        for (const char *r = s, *end = s + n; r < end;) {
+            size_t used = *r == '&' ? corpus_char_ref(r, end, &w) : 0;
+            if (used)
+                r += used;
+            else
+                *w++ = *r++;
+        }
+        int rc = json_string_setn_nocheck(v, out, (size_t)(w - out));
+        free(out);
+        return rc == 0 ? 0 : -1;
+    }
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && json_is_array(v) && i < json_array_size(v);
+         i++)
+        rc = decode_refs(json_array_get(v, i), depth + 1);
+    const char *key;
+    json_t *member;
+    if (json_is_object(v))
+        json_object_foreach(v, key, member) {
+            if (rc == 0)
+                rc = decode_refs(member, depth + 1);
+        }
+    return rc;
+}
+
 /*
  * read_jsonld - a <script> element: when it is JSON-LD, parse it and,
  * when it holds the article, take its metadata and keep it (pg->ld).
@@ -795,6 +838,8 @@ static int read_jsonld(page *pg, const GumboElement *e)
         return 0;
     }
     pg->ld = root;
+    if (decode_refs(root, 0) != 0)
+        return -1;
     read_ld_article(pg, article, graph);
     return 0;
 }

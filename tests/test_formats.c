@@ -1129,6 +1129,21 @@ static void test_html_jsonld_broken(void **state)
     expect_field("date", r->a[0].date, "2024-03-05", job);
     expect_field("author", r->a[0].author, "Real Author", job);
     reading_free(r);
+
+    /* Text escaped as HTML by the publishing tool is decoded (found in
+     * review: the title read "Don&#8217;t panic"); what is not a
+     * reference stays */
+    static const char refs[] =
+        "<script type=\"application/ld+json\">{\"@type\":\"NewsArticle\","
+        "\"headline\":\"Don&#8217;t panic &foo; A&B\",\"author\":"
+        "[{\"@type\":\"Person\",\"name\":\"Pat O&#039;Brien\"}],"
+        "\"keywords\":[\"Arts &amp; Culture\"]}</script><p>Text.</p>";
+    r = read_page("refs.html", refs);
+    expect_field("title", r->a[0].title,
+                 "Don\xe2\x80\x99t panic &foo; A&B", refs);
+    expect_field("author", r->a[0].author, "Pat O'Brien", refs);
+    expect_field("tags", r->a[0].tags, "Arts & Culture", refs);
+    reading_free(r);
 }
 
 /* JSON-LD against the <meta> tags, <title> and <h1> (the ranking of
