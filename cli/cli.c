@@ -321,9 +321,11 @@ static size_t put_our_words(const cli_word *words, const char *msg,
     while (*in) {
         const cli_word *w = NULL;
         for (const cli_word *t = words;
-             !w && t->library && (in == msg || !word_byte(in[-1])); t++)
-            if (strncmp(in, t->library, strlen(t->library)) == 0)
+             !w && t->library && (in == msg || !word_byte(in[-1])); t++) {
+            size_t len = strlen(t->library);
+            if (strncmp(in, t->library, len) == 0 && !word_byte(in[len]))
                 w = t;
+        }
         if (!w) {
             if (out)
                 out[n] = *in;
@@ -335,10 +337,6 @@ static size_t put_our_words(const cli_word *words, const char *msg,
             memcpy(out + n, w->here, len);
         n += len;
         in += strlen(w->library);
-        for (; w->name_follows && ((*in >= 'a' && *in <= 'z') || *in == '_');
-             in++, n++)
-            if (out)
-                out[n] = *in == '_' ? '-' : *in;
     }
     if (out)
         out[n] = '\0';

@@ -94,22 +94,22 @@ void cli_put_json_string(FILE *f, const char *s);
  * a JSON library accepts); malloc()ed, NULL when out of memory. */
 char *cli_to_utf8(const char *s);
 
-/* A library word and what a program says for it: the library speaks in
+/* A library phrase and what a program says for it: the library speaks in
  * its API's words (a setting by its setter, "gazette_update_set_full"),
- * the programs in their options ("--full"). With `name_follows` the word
- * is the start of a name ("gazette_update_set_"), whose rest (lower-case
- * letters and '_') follows with each '_' as '-' ("max_remove" is
- * "max-remove"). A table ends with a NULL `library`. */
+ * the programs in their options ("--full"). Whole phrases, each listed:
+ * a message may quote a file, a path or a query, whose text is not to be
+ * rewritten, and a phrase made of an API name is not found there by
+ * chance. A table ends with a NULL `library`. */
 typedef struct cli_word {
     const char *library;
     const char *here;
-    int name_follows;
 } cli_word;
 
 /* Library message `msg` (an error, a warning) in the program's words:
- * each occurrence of a `words` entry that does not start inside a word
- * (the longest first, as the table lists them) replaced. malloc()ed; NULL
- * when out of memory. */
+ * each occurrence of a `words` phrase that neither starts nor ends inside
+ * a word replaced (the first of the table that fits, so a longer phrase
+ * is listed before a shorter one it starts with). malloc()ed; NULL when
+ * out of memory. */
 char *cli_in_our_words(const cli_word *words, const char *msg);
 
 /* The length of index path `path` as the library names the index: less

@@ -593,16 +593,34 @@ static void show_progress(const gazette_update_t *u, cli_options *o)
 
 /* The library's words in this program's (cli_in_our_words): it names a
  * setting by its setter ("rerun with gazette_update_set_force", "over the
- * gazette_update_set_max_remove limit of 10%"), which is the option of
- * the same name here ("--force", "--max-remove"), and a run with one is
- * this program with it ("until a run with gazette_update_set_full
- * rebuilds the index": "until gazette-index --full rebuilds the index");
- * "this library" is this program. */
+ * gazette_update_set_max_remove limit of 10%"), which is an option here
+ * ("--force", "--max-remove"), and a run with one is this program with it
+ * ("until a run with gazette_update_set_full rebuilds the index": "until
+ * gazette-index --full rebuilds the index"); "this library" is this
+ * program. */
+#define SETTER(name, option)                                               \
+    {"a run with gazette_update_set_" name, "gazette-index --" option},   \
+    {"gazette_update_set_" name, "--" option}
 static const cli_word our_words[] = {
-    {"a run with gazette_update_set_", "gazette-index --", 1},
-    {"gazette_update_set_", "--", 1},
-    {"this library", "gazette-index", 0},
-    {NULL, NULL, 0}};
+    SETTER("batch", "batch"),
+    SETTER("dry_run", "dry-run"),
+    SETTER("entity_aliases_file", "entity-aliases"),
+    SETTER("follow_symlinks", "follow-symlinks"),
+    SETTER("force", "force"),
+    SETTER("full", "full"),
+    SETTER("jobs", "jobs"),
+    SETTER("language", "language"),
+    SETTER("max_file_size", "max-file-size"),
+    SETTER("max_remove", "max-remove"),
+    SETTER("memory", "memory"),
+    SETTER("no_delete", "no-delete"),
+    SETTER("synonyms_file", "synonyms"),
+    SETTER("wait_lock", "wait-lock"),
+    {"this library writes format", "gazette-index writes format"},
+    {"this library can write", "gazette-index can write"},
+    {"of this library: move it away", "of gazette-index: move it away"},
+    {NULL, NULL}};
+#undef SETTER
 
 /* Library message `msg` in this program's words: malloc()ed, or NULL
  * (out of memory: then say `msg` as it is). */

@@ -528,11 +528,13 @@ static void print_text_hit(const gazette_hit_t *h, const cli_options *o,
  * setting of an update by its setter ("rebuild it with
  * gazette_update_set_full"), which is gazette-index's option of the same
  * name ("rebuild it with gazette-index --full"), and so is a run with it
- * ("a run with gazette_update_set_full adds them"). */
+ * ("a run with gazette_update_set_full adds them"); "this library" is
+ * this program where it reads an index. */
 static const cli_word our_words[] = {
-    {"a run with gazette_update_set_", "gazette-index --", 1},
-    {"gazette_update_set_", "gazette-index --", 1},
-    {NULL, NULL, 0}};
+    {"a run with gazette_update_set_full", "gazette-index --full"},
+    {"gazette_update_set_full", "gazette-index --full"},
+    {"this library reads format", "gazette-query reads format"},
+    {NULL, NULL}};
 
 /* Library message `msg` in this program's words: malloc()ed, or NULL
  * (out of memory: then say `msg` as it is). */

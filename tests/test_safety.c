@@ -2075,6 +2075,27 @@ static void test_usage_errors_are_log_lines(void **state)
     regfree(&re);
 }
 
+/* The programs put the library's API words into their own (a setter's
+ * name into its option), but not words of a file, a path or a query that
+ * a message quotes: a date written "gazette_update_set_foo this library
+ * day" was reported as "--foo gazette-index day", a query's text
+ * rewritten likewise (found in review). */
+static void test_messages_quote_as_written(void **state)
+{
+    (void)state;
+    char dir[1100], db[1100];
+    snprintf(dir, sizeof dir, "%s/this library2", fx.tmp);
+    snprintf(db, sizeof db, "%s/words.idx", fx.tmp);
+    static const char text[] = "Title: T\nDate: gazette_update_set_foo this "
+                               "library day\n\nbody\n";
+    tu_write_file(dir, "x.txt", text, sizeof text - 1);
+    assert_int_equal(ix("--db '%s' '%s'", db, dir), 0);
+    expect_in("err.txt", "this library2/x.txt: date \"gazette_update_set_foo "
+                         "this library day\" not understood");
+    assert_int_equal(qy("--db '%s' 'date:gazette_update_set_x'", db), 64);
+    expect_in("err.txt", "'date:gazette_update_set_x'");
+}
+
 /* --json: "index" and "roots" members, valid JSON even for a root whose
  * name is not UTF-8. */
 static void test_json_summary(void **state)
@@ -2740,6 +2761,7 @@ int main(void)
         T(test_deep_path_keeps_reason),
         T(test_log_lines),
         T(test_usage_errors_are_log_lines),
+        T(test_messages_quote_as_written),
         T(test_json_summary),
         T(test_closed_pipe_is_74),
         T(test_query_output_escaped),
