@@ -104,20 +104,63 @@ static int read_stub(const char *stub, gz_shard_list *out, char *err,
     return rc == 0 ? 0 : -1;
 }
 
+/* Stub files nested deeper than this are refused, as Xapian refuses
+ * them (schema/stub.c follows as deep). */
+#define MAX_NESTED_STUBS 8
+
+static int locate_stub_file(const char *stub, gz_shard_list *out, int depth,
+                            char *err, size_t errlen);
+
 /* `dir` as a database directory: itself when it holds a Xapian database,
  * its XAPIANDB entries when it holds that, nothing otherwise. */
-static int locate_dir(const char *dir, gz_shard_list *out, char *err,
-                      size_t errlen)
+static int locate_dir(const char *dir, gz_shard_list *out, int depth,
+                      char *err, size_t errlen)
 {
     char probe[4200];
     struct stat sb;
     snprintf(probe, sizeof probe, "%s/%s", dir, GZ_SHARD_STUB);
     if (stat(probe, &sb) == 0)
-        return read_stub(probe, out, err, errlen);
+        return locate_stub_file(probe, out, depth + 1, err, errlen);
     snprintf(probe, sizeof probe, "%s/iamglass", dir);
     if (stat(probe, &sb) == 0)
         return add_path(out, dir, NULL, err, errlen);
     return 0;
+}
+
+/* What the path `path` of a stub's line holds: a database directory's
+ * databases (locate_dir), a stub file's (read like the first one, so a
+ * remote line anywhere is refused, not written through), or the path
+ * itself when it holds neither (missing: Xapian says why). */
+static int locate_entry(const char *path, gz_shard_list *out, int depth,
+                        char *err, size_t errlen)
+{
+    struct stat sb;
+    size_t before = out->n;
+    int rc = 0;
+    if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
+        rc = locate_dir(path, out, depth, err, errlen);
+    else if (stat(path, &sb) == 0 && S_ISREG(sb.st_mode))
+        rc = locate_stub_file(path, out, depth + 1, err, errlen);
+    if (rc == 0 && out->n == before)
+        rc = add_path(out, path, NULL, err, errlen);
+    return rc;
+}
+
+/* The databases of stub file `stub`, `depth` stubs deep. */
+static int locate_stub_file(const char *stub, gz_shard_list *out, int depth,
+                            char *err, size_t errlen)
+{
+    if (depth > MAX_NESTED_STUBS) {
+        snprintf(err, errlen, "%s: stub files nested more than %d deep",
+                 stub, MAX_NESTED_STUBS);
+        return -1;
+    }
+    gz_shard_list named = {0};
+    int rc = read_stub(stub, &named, err, errlen);
+    for (size_t i = 0; rc == 0 && i < named.n; i++)
+        rc = locate_entry(named.paths[i], out, depth, err, errlen);
+    gz_shards_free(&named);
+    return rc;
 }
 
 int gz_shards_locate(const char *db, gz_shard_list *out, char *err,
@@ -127,23 +170,10 @@ int gz_shards_locate(const char *db, gz_shard_list *out, char *err,
     struct stat sb;
     if (stat(db, &sb) != 0)
         return 0;
-    int rc;
-    if (S_ISDIR(sb.st_mode)) {
-        rc = locate_dir(db, out, err, errlen);
-    } else {
-        /* A stub file (after --full): each entry is a database, or a
-         * sharded directory. */
-        gz_shard_list named = {0};
-        rc = read_stub(db, &named, err, errlen);
-        for (size_t i = 0; rc == 0 && i < named.n; i++) {
-            size_t before = out->n;
-            if (stat(named.paths[i], &sb) == 0 && S_ISDIR(sb.st_mode))
-                rc = locate_dir(named.paths[i], out, err, errlen);
-            if (rc == 0 && out->n == before)   /* missing: Xapian says why */
-                rc = add_path(out, named.paths[i], NULL, err, errlen);
-        }
-        gz_shards_free(&named);
-    }
+    /* a directory (a new index: none), or a stub file (after --full):
+     * each entry a database, a sharded directory or a stub */
+    int rc = S_ISDIR(sb.st_mode) ? locate_dir(db, out, 0, err, errlen)
+                                 : locate_stub_file(db, out, 1, err, errlen);
     if (rc != 0)
         gz_shards_free(out);
     return rc;
