@@ -523,8 +523,10 @@ static void sync_parent(const char *path)
 /* Clear `tmp` (DB.stub-tmp) left by a run that died mid-switch: a stub
  * file (empty when it died between creating and writing it), or the old
  * database exchanged out of DB and not yet deleted. Anything else there
- * is not ours: refuse. 0, or -1 with a reason. */
-static int clear_stale_tmp(const char *tmp, char *err, size_t errlen)
+ * is not ours: refuse. With `dry`, only say whether it would be refused.
+ * 0, or -1 with a reason. */
+static int clear_stale_tmp(const char *tmp, int dry, char *err,
+                           size_t errlen)
 {
     struct stat sb;
     if (lstat(tmp, &sb) != 0)
@@ -533,10 +535,10 @@ static int clear_stale_tmp(const char *tmp, char *err, size_t errlen)
     int foreign = 0, ok;
     if (S_ISDIR(sb.st_mode))
         ok = scan_dir(tmp, &foreign) == 0 && !foreign &&
-             gz_remove_tree(tmp) == 0;
+             (dry || gz_remove_tree(tmp) == 0);
     else if (S_ISREG(sb.st_mode) &&
              (sb.st_size == 0 || is_stub_file(tmp) == 1))
-        ok = unlink(tmp) == 0;
+        ok = dry || unlink(tmp) == 0;
     else
         ok = (errno = EEXIST, 0);
     if (!ok)
@@ -707,23 +709,29 @@ static int remove_old(const char *base, const char *tmp, int was_dir,
 }
 
 /* `db` without trailing slashes into base, its DB.stub-tmp into tmp,
- * and what a run killed mid-switch left there cleared (clear_stale_tmp).
- * 0, or -1 with a reason in `err`. */
-static int base_and_tmp(const char *db, char base[4096], char tmp[4200],
-                        char *err, size_t errlen)
+ * and what a run killed mid-switch left there cleared (clear_stale_tmp;
+ * with `dry` only checked). 0, or -1 with a reason in `err`. */
+static int base_and_tmp(const char *db, int dry, char base[4096],
+                        char tmp[4200], char *err, size_t errlen)
 {
     if (trimmed(db, base, 4096) != 0) {
         snprintf(err, errlen, "%s: %s", db, strerror(errno));
         return -1;
     }
     snprintf(tmp, 4200, "%s.stub-tmp", base);
-    return clear_stale_tmp(tmp, err, errlen);
+    return clear_stale_tmp(tmp, dry, err, errlen);
+}
+
+int gz_generation_check_leftovers(const char *db, char *err, size_t errlen)
+{
+    char base[4096], tmp[4200];
+    return base_and_tmp(db, 1, base, tmp, err, errlen);
 }
 
 int gz_generation_clear_leftovers(const char *db, char *err, size_t errlen)
 {
     char base[4096], tmp[4200];
-    if (base_and_tmp(db, base, tmp, err, errlen) != 0)
+    if (base_and_tmp(db, 0, base, tmp, err, errlen) != 0)
         return -1;
     if (clear_generations(base) != 0) {
         snprintf(err, errlen, "removing unused generations in %s.d: %s",
@@ -754,7 +762,7 @@ int gz_generation_switch(const char *db, const char *rel,
                          size_t errlen)
 {
     char base[4096], tmp[4200];
-    if (base_and_tmp(db, base, tmp, err, errlen) != 0)
+    if (base_and_tmp(db, 0, base, tmp, err, errlen) != 0)
         return -1;
     struct stat sb;
     int is_dir = lstat(base, &sb) == 0 && S_ISDIR(sb.st_mode);

@@ -52,6 +52,11 @@ int gz_generation_check(const char *db, const char *const *roots,
  * generation that could not be deleted). */
 int gz_generation_clear_leftovers(const char *db, char *err, size_t errlen);
 
+/* What a dry run of --full checks instead: 0 when the DB.stub-tmp that
+ * gz_generation_clear_leftovers would clear is none or ours, else -1 with
+ * the same reason (nothing is deleted). */
+int gz_generation_check_leftovers(const char *db, char *err, size_t errlen);
+
 /* Before an update run writes: delete the generations above. Touches no
  * DB.stub-tmp. 0, or -1 with a reason in `err` (a generation that could
  * not be deleted). */

@@ -2414,6 +2414,11 @@ static gz_index_outcome open_run(run_state *st, run_hold *h, xap_status *s,
         gz_index_outcome outcome = dry_check_paths(cfg, err, errlen);
         if (outcome != GZ_INDEX_OK)
             return outcome;
+        if (cfg->full &&
+            gz_generation_check_leftovers(cfg->db_path, err, errlen) != 0) {
+            *s = XAP_ERR_DB;   /* the real run's refusal (open_written) */
+            return GZ_INDEX_OK;
+        }
         if (cfg->full)
             open_live(st);
         *s = cfg->full ? XAP_OK : open_dry(cfg, st, err, errlen);

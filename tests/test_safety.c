@@ -1464,7 +1464,8 @@ static void expect_dry_like_real(int as_other, int expected,
  * written, and writes nothing: a --db that is a directory of other files
  * or a plain file (64), in a directory that does not exist (74), an index
  * the user may not write, with or without its lock file (74); each also
- * with --full. The one documented exception: the dry run takes no lock,
+ * with --full; a DB.stub-tmp not left by Gazette in the way of --full
+ * (74). The one documented exception: the dry run takes no lock,
  * so an index locked by a writer is 75 for the real run only. */
 static void test_dry_run_exits_as_the_real_run(void **state)
 {
@@ -1508,6 +1509,15 @@ static void test_dry_run_exits_as_the_real_run(void **state)
     }
     tu_run("rm -rf '%s.lock' '%s.d'", fx.db, fx.db);
     assert_int_equal(articles(fx.db), SAMPLE_FILES);
+
+    /* Something not ours at DB.stub-tmp: --full refuses it (74), and so
+     * does its dry run (found in review: 0) */
+    assert_int_equal(tu_run("echo junk > '%s.stub-tmp'", fx.db), 0);
+    snprintf(args, sizeof args, "--full --db '%s' '%s'", fx.db, fx.corpus);
+    expect_dry_like_real(0, 74, args);
+    expect_in("err.txt", ".stub-tmp is in the way");
+    assert_int_equal(tu_run("grep -qx junk '%s.stub-tmp' && rm '%s.stub-tmp'",
+                            fx.db, fx.db), 0);
 
     char lock[2048];
     snprintf(lock, sizeof lock, "%s.lock", fx.db);
