@@ -897,6 +897,16 @@ typedef struct title_span {
     int first_line;        /* it is the first non-blank line of the body */
 } title_span;
 
+/* The columns of white space [p, eol) starts with, a tab to the next
+ * multiple of 4 (CommonMark's tab stops). */
+static size_t indent_width(const char *p, const char *eol)
+{
+    size_t cols = 0;
+    for (; p < eol && (*p == ' ' || *p == '\t'); p++)
+        cols = *p == '\t' ? cols + 4 - cols % 4 : cols + 1;
+    return cols;
+}
+
 /*
  * convert_body - rewrite [p, end) in place as plain text; returns the new
  * end. Records the first level-1 heading in *h1 and the first non-blank
@@ -929,6 +939,7 @@ static char *convert_body(char *p, char *end, title_span *h1,
         char ch;
         size_t n;
         int was_para = para;
+        size_t indent = indent_width(p, eol);   /* before p is rewritten */
         para = 0;
         if (fence) {
             if ((n = fence_at(p, eol, &ch)) >= fence && ch == fence_ch) {
@@ -973,7 +984,10 @@ static char *convert_body(char *p, char *end, title_span *h1,
                 h1->end = te;
                 h1->first_line = !seen_text;
             }
-            para = !level && !note && te > ts && !table;
+            /* an indented code line is no paragraph either (it cannot
+             * interrupt one: under a paragraph line it is its text) */
+            para = !level && !note && te > ts && !table &&
+                   (was_para || indent < 4);
         } else if (table_rule(p, eol)) {
             table = 1;
         }

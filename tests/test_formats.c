@@ -354,6 +354,29 @@ static void test_md_definition_in_paragraph(void **state)
     assert_null(strstr(body, "after-table"));
     assert_non_null(strstr(body, "Last line."));
     reading_free(r);
+
+    /* an indented code block is no paragraph: a definition under it is
+     * one (found in review), and a paragraph's indented continuation is
+     * still its text */
+    r = read_text("code.md",
+        "Run this:\n"
+        "\n"
+        "    make install\n"
+        "[docs]: https://example.org/after-code\n"
+        "\n"
+        "\tmake test\n"
+        "[t]: https://example.org/after-tab-code\n"
+        "\n"
+        "A paragraph\n"
+        "    indented on\n"
+        "[c]: https://example.org/after-continuation\n");
+    assert_int_equal(r->status, CORPUS_OK);
+    body = r->a[0].body;
+    assert_non_null(strstr(body, "make install"));
+    assert_null(strstr(body, "after-code"));
+    assert_null(strstr(body, "after-tab-code"));
+    assert_non_null(strstr(body, "after-continuation"));
+    reading_free(r);
 }
 
 /* Every named character reference of HTML 4 is decoded (case matters),
