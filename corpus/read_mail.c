@@ -500,6 +500,16 @@ static void collect_text(GMimeObject *obj, int depth, int named,
         list_add(out, (GMimeTextPart *)obj, 1);
 }
 
+/* 1 when `charset` is one of the `n` names, in any case. */
+static int charset_in(const char *charset, const char *const *names,
+                      size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcasecmp(charset, names[i]) == 0)
+            return 1;
+    return 0;
+}
+
 /* 1 when `charset` (NULL: none declared) is UTF-8 or ASCII, or a label
  * that says the charset is not known (unknown-8bit, RFC 1428; x-unknown,
  * which GMime 3.2 converts dropping every byte that is not UTF-8): the
@@ -511,12 +521,8 @@ static int utf8_or_ascii(const char *charset)
     static const char *const names[] = {"utf-8", "utf8", "us-ascii",
                                         "ascii", "ansi_x3.4-1968",
                                         "unknown-8bit", "x-unknown"};
-    if (!charset)
-        return 1;
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        if (strcasecmp(charset, names[i]) == 0)
-            return 1;
-    return 0;
+    return !charset || charset_in(charset, names,
+                                  sizeof names / sizeof names[0]);
 }
 
 /* 1 when `charset` is one of the 8-bit Western charsets (ISO-8859-1,
@@ -528,12 +534,8 @@ static int western_8bit(const char *charset)
         "iso-8859-1", "iso_8859-1", "iso8859-1", "latin1", "l1",
         "iso-8859-15", "iso_8859-15", "iso8859-15", "latin9", "latin-9",
         "windows-1252", "cp1252", "x-cp1252"};
-    if (!charset)
-        return 0;
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        if (strcasecmp(charset, names[i]) == 0)
-            return 1;
-    return 0;
+    return charset && charset_in(charset, names,
+                                 sizeof names / sizeof names[0]);
 }
 
 /* 1 when the NUL-terminated `s` is valid UTF-8 with at least one
