@@ -897,6 +897,23 @@ typedef struct title_span {
     int first_line;        /* it is the first non-blank line of the body */
 } title_span;
 
+/* 1 when [p, eol) opens a list item ("- ", "1. ", up to three spaces
+ * in). */
+static int list_item_at(const char *p, const char *eol)
+{
+    const char *q = block_indent(p, eol);
+    return q && q < eol && *q != '>' && *q != ' ' && *q != '\t' &&
+           skip_block_markers(q, eol) != q;
+}
+
+/* 1 when [p, eol) holds white space only. */
+static int blank_line(const char *p, const char *eol)
+{
+    while (p < eol && (*p == ' ' || *p == '\t'))
+        p++;
+    return p == eol;
+}
+
 /* The columns of white space [p, eol) starts with, a tab to the next
  * multiple of 4 (CommonMark's tab stops). */
 static size_t indent_width(const char *p, const char *eol)
@@ -930,6 +947,8 @@ static char *convert_body(char *p, char *end, title_span *h1,
     int seen_text = 0;
     int para = 0;          /* the previous line was paragraph text */
     int table = 0;         /* in a table: after its rule, before a blank */
+    int in_list = 0;       /* in a list item: its indented lines after a
+                              blank one are its paragraphs, not code */
 
     while (p < end) {
         char *eol = line_end(p, end);
@@ -940,6 +959,11 @@ static char *convert_body(char *p, char *end, title_span *h1,
         size_t n;
         int was_para = para;
         size_t indent = indent_width(p, eol);   /* before p is rewritten */
+        if (list_item_at(p, eol))
+            in_list = 1;
+        else if (!blank_line(p, eol) && indent < 2)
+            in_list = 0;
+        int code = !was_para && !in_list && indent >= 4;
         para = 0;
         if (fence) {
             if ((n = fence_at(p, eol, &ch)) >= fence && ch == fence_ch) {
@@ -987,7 +1011,7 @@ static char *convert_body(char *p, char *end, title_span *h1,
             /* an indented code line is no paragraph either (it cannot
              * interrupt one: under a paragraph line it is its text) */
             para = !level && !note && te > ts && !table &&
-                   (was_para || indent < 4);
+                   !code;
         } else if (table_rule(p, eol)) {
             table = 1;
         }

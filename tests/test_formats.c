@@ -369,13 +369,32 @@ static void test_md_definition_in_paragraph(void **state)
         "\n"
         "A paragraph\n"
         "    indented on\n"
-        "[c]: https://example.org/after-continuation\n");
+        "[c]: https://example.org/after-continuation\n"
+        "\n"
+        "- a list item\n"
+        "\n"
+        "    its second paragraph\n"
+        "[li]: https://example.org/after-item-paragraph\n"
+        "\n"
+        "1.  first\n"
+        "\n"
+        "\tsecond\n"
+        "[ol]: https://example.org/after-ordered-paragraph\n"
+        "\n"
+        "Out of the list.\n"
+        "\n"
+        "    code again\n"
+        "[c2]: https://example.org/after-code-again\n");
     assert_int_equal(r->status, CORPUS_OK);
     body = r->a[0].body;
     assert_non_null(strstr(body, "make install"));
     assert_null(strstr(body, "after-code"));
     assert_null(strstr(body, "after-tab-code"));
     assert_non_null(strstr(body, "after-continuation"));
+    /* a list item's indented paragraph is no code (found in review) */
+    assert_non_null(strstr(body, "after-item-paragraph"));
+    assert_non_null(strstr(body, "after-ordered-paragraph"));
+    assert_null(strstr(body, "after-code-again"));
     reading_free(r);
 }
 
