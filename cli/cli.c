@@ -304,11 +304,20 @@ size_t cli_index_name_length(const char *path)
     }
 }
 
-/* 1 for a byte that continues a word: a letter, a digit, '_'. */
-static int word_byte(char c)
+/* 1 when a library phrase may start after `before` ('\0': at the start
+ * of the message) or end at `at` (followed by `next`): between words of
+ * prose, not inside a word or a path ("p/gazette_update_set_full/db" is
+ * a directory's name). */
+static int phrase_starts_after(char before)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-           (c >= '0' && c <= '9') || c == '_';
+    return before == '\0' || strchr(" (\"'", before) != NULL;
+}
+
+static int phrase_ends_at(char at, char next)
+{
+    if (at == '.')
+        return next == '\0' || next == ' ';
+    return at == '\0' || strchr(" ),:;\"'", at) != NULL;
 }
 
 /* `msg` in the words of `words` into out (NULL: only counted); returns
@@ -321,9 +330,11 @@ static size_t put_our_words(const cli_word *words, const char *msg,
     while (*in) {
         const cli_word *w = NULL;
         for (const cli_word *t = words;
-             !w && t->library && (in == msg || !word_byte(in[-1])); t++) {
+             !w && t->library && phrase_starts_after(in == msg ? 0 : in[-1]);
+             t++) {
             size_t len = strlen(t->library);
-            if (strncmp(in, t->library, len) == 0 && !word_byte(in[len]))
+            if (strncmp(in, t->library, len) == 0 &&
+                phrase_ends_at(in[len], in[len] ? in[len + 1] : 0))
                 w = t;
         }
         if (!w) {

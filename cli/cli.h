@@ -106,9 +106,11 @@ typedef struct cli_word {
 } cli_word;
 
 /* Library message `msg` (an error, a warning) in the program's words:
- * each occurrence of a `words` phrase that neither starts nor ends inside
- * a word replaced (the first of the table that fits, so a longer phrase
- * is listed before a shorter one it starts with). malloc()ed; NULL when
+ * each occurrence of a `words` phrase standing between words of prose
+ * (after a blank, '(' or a quote, before a blank, punctuation or the end;
+ * not inside a word or a path) replaced (the first of the table that
+ * fits, so a longer phrase is listed before a shorter one it starts
+ * with). malloc()ed; NULL when
  * out of memory. */
 char *cli_in_our_words(const cli_word *words, const char *msg);
 

@@ -104,8 +104,9 @@ static int read_stub(const char *stub, gz_shard_list *out, char *err,
     return rc == 0 ? 0 : -1;
 }
 
-/* Stub files nested deeper than this are refused, as Xapian refuses
- * them (schema/stub.c follows as deep). */
+/* Stub files nested deeper than this are refused: Gazette's own limit,
+ * as deep as its other stub walks go (schema/stub.c; Xapian has none, so
+ * a loop would never end). Gazette writes two levels. */
 #define MAX_NESTED_STUBS 8
 
 static int locate_stub_file(const char *stub, gz_shard_list *out, int depth,

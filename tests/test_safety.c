@@ -2116,6 +2116,13 @@ static void test_messages_quote_as_written(void **state)
                          "this library day\" not understood");
     assert_int_equal(qy("--db '%s' 'date:gazette_update_set_x'", db), 64);
     expect_in("err.txt", "'date:gazette_update_set_x'");
+    /* a directory named as a setter (found in review: "p/--full/...") */
+    char odd[1100];
+    snprintf(odd, sizeof odd, "%s/gazette_update_set_full", fx.tmp);
+    tu_write_file(odd, "db.gazette-new", "x\n", 2);
+    assert_int_equal(ix("-j2 --db '%s/db' '%s'", odd, dir), 74);
+    expect_in("err.txt", "gazette_update_set_full/db.gazette-new is in the "
+                         "way");
 }
 
 /* --json: "index" and "roots" members, valid JSON even for a root whose
