@@ -1140,7 +1140,7 @@ typedef struct carry_ctx {
     uint64_t on_files;         /* live documents with a path term */
     /* what is done with each live article of no file */
     int (*on_api)(struct carry_ctx *c, xap_docid id);
-    size_t watch_cap;          /* room in st->watch.terms */
+    size_t watch_cap;          /* room in st->watch.hashes */
     xap_status status;
 } carry_ctx;
 
@@ -1314,8 +1314,9 @@ static int count_api_document(carry_ctx *c, xap_docid id)
     return 0;
 }
 
-/* A --full dry run, before its walk: the id term of the live article of
- * no file `id` goes into st->watch (sorted later: watch_api_articles). */
+/* A --full dry run, before its walk: the hash of the id term of the live
+ * article of no file `id` goes into st->watch (sorted later:
+ * watch_api_articles). */
 static int watch_api_document(carry_ctx *c, xap_docid id)
 {
     gz_id_watch *w = &c->st->watch;
@@ -1323,18 +1324,16 @@ static int watch_api_document(carry_ctx *c, xap_docid id)
     c->status = api_id_term(c, id, id_term);
     if (c->status == XAP_OK && w->n == c->watch_cap) {
         size_t cap = c->watch_cap ? c->watch_cap * 2 : 16;
-        char **terms = realloc(w->terms, cap * sizeof *terms);
-        if (terms) {
-            w->terms = terms;
+        uint64_t *hashes = realloc(w->hashes, cap * sizeof *hashes);
+        if (hashes) {
+            w->hashes = hashes;
             c->watch_cap = cap;
         } else {
             c->status = XAP_ERR_NOMEM;
         }
     }
-    if (c->status == XAP_OK && !(w->terms[w->n] = strdup(id_term)))
-        c->status = XAP_ERR_NOMEM;
     if (c->status == XAP_OK)
-        w->n++;
+        w->hashes[w->n++] = gz_id_watch_hash(id_term);
     return c->status != XAP_OK;
 }
 
@@ -1453,16 +1452,15 @@ static xap_status carry_api_articles(carry_ctx *c)
     return s;
 }
 
-static int compare_terms(const void *a, const void *b)
+static int compare_hashes(const void *a, const void *b)
 {
-    return strcmp(*(char *const *)a, *(char *const *)b);
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
 }
 
 static void free_watch(gz_id_watch *w)
 {
-    for (size_t i = 0; i < w->n; i++)
-        free(w->terms[i]);
-    free(w->terms);
+    free(w->hashes);
     free(w->mark);
     memset(w, 0, sizeof *w);
 }
@@ -1479,14 +1477,11 @@ static xap_status watch_once(run_state *st)
         s = each_api_document(&c);
     if (s != XAP_OK || !w->n)
         return s;
-    qsort(w->terms, w->n, sizeof *w->terms, compare_terms);
+    qsort(w->hashes, w->n, sizeof *w->hashes, compare_hashes);
     size_t kept = 1;
-    for (size_t i = 1; i < w->n; i++) {
-        if (strcmp(w->terms[i], w->terms[kept - 1]) == 0)
-            free(w->terms[i]);
-        else
-            w->terms[kept++] = w->terms[i];
-    }
+    for (size_t i = 1; i < w->n; i++)
+        if (w->hashes[i] != w->hashes[kept - 1])
+            w->hashes[kept++] = w->hashes[i];
     w->n = kept;
     return (w->mark = calloc(w->n, 1)) ? XAP_OK : XAP_ERR_NOMEM;
 }

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "analyze.h"
+#include "hash.h"
 #include "schema.h"
 #include "shards.h"
 #include "spelling.h"
@@ -365,15 +366,20 @@ static void on_article_warning(const char *where, const char *reason,
     add_note(((read_ctx *)ctx)->u, 1, where, reason);
 }
 
+uint64_t gz_id_watch_hash(const char *term)
+{
+    return gz_fnv1a64(GZ_FNV_BASIS, term, strlen(term));
+}
+
 long gz_id_watch_find(const gz_id_watch *w, const char *term)
 {
+    uint64_t h = gz_id_watch_hash(term);
     size_t lo = 0, hi = w ? w->n : 0;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        int c = strcmp(term, w->terms[mid]);
-        if (c == 0)
+        if (h == w->hashes[mid])
             return (long)mid;
-        if (c < 0)
+        if (h < w->hashes[mid])
             hi = mid;
         else
             lo = mid + 1;
