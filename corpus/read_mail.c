@@ -939,6 +939,58 @@ static int western_word(const encoded_word *w)
     return western_8bit(name);
 }
 
+/* The end of the run of adjacent Western words (white space between)
+ * that starts with `w`. */
+static const char *western_run_end(const encoded_word *w, const char *end)
+{
+    const char *run_end = w->end;
+    for (;;) {
+        const char *q = run_end;
+        while (q < end && corpus_is_space((unsigned char)*q))
+            q++;
+        encoded_word next;
+        if (!encoded_word_at(q, end, &next) || !western_word(&next))
+            return run_end;
+        run_end = next.end;
+    }
+}
+
+/* 1 when the words of [p, run_end), decoded one after the other, are
+ * valid UTF-8 beyond ASCII without a NUL. */
+static int words_are_utf8(const char *p, const char *run_end)
+{
+    gz_buf bytes = {0};
+    int ok = 1;
+    for (const char *q = p; ok && q < run_end;) {
+        encoded_word x;
+        if (encoded_word_at(q, run_end, &x))
+            ok = encoded_word_bytes(&x, &bytes);
+        q = x.end;
+    }
+    ok = ok && !bytes.failed && bytes.data &&
+         !memchr(bytes.data, '\0', bytes.len) &&
+         utf8_beyond_ascii(bytes.data);
+    gz_buf_free(&bytes);
+    return ok;
+}
+
+/* Write the header block up to the words of [p, run_end) to `out`, each
+ * word's charset name made "utf-8"; *copied: where the block's bytes not
+ * yet written begin. */
+static void relabel_words(gz_buf *out, const char **copied, const char *p,
+                          const char *run_end)
+{
+    for (const char *q = p; q < run_end;) {
+        encoded_word x;
+        if (encoded_word_at(q, run_end, &x)) {
+            gz_buf_put(out, *copied, (size_t)(x.charset - *copied));
+            gz_buf_put(out, "utf-8", 5);
+            *copied = x.charset_end;
+        }
+        q = x.end;
+    }
+}
+
 /*
  * relabel_utf8_words - the header block [data, data+hlen) of a message
  * with every encoded word labelled with an 8-bit Western charset whose
@@ -946,9 +998,10 @@ static int western_word(const encoded_word *w)
  * relabelled UTF-8, as part_text reads such a part: GMime would decode
  * it as labelled ("CafÃ©"). Adjacent words (white space between) are
  * judged together, as a mailer may split a character's bytes between
- * two. The block is rewritten shorter, ending where it ended: returns
- * how far its start moved (0 when nothing changed, when out of memory,
- * or when the block would grow: the label "l1" is shorter than "utf-8").
+ * two; when together they are not UTF-8, each alone. The block is
+ * rewritten shorter, ending where it ended: returns how far its start
+ * moved (0 when nothing changed, when out of memory, or when the block
+ * would grow: the label "l1" is shorter than "utf-8").
  */
 static size_t relabel_utf8_words(char *data, size_t hlen)
 {
@@ -962,40 +1015,24 @@ static size_t relabel_utf8_words(char *data, size_t hlen)
             p = w.end;
             continue;
         }
-        /* the run of adjacent Western words starting at p */
-        const char *run_end = w.end;
-        gz_buf bytes = {0};
-        int ok = encoded_word_bytes(&w, &bytes);
-        for (;;) {
-            const char *q = run_end;
-            while (q < end && corpus_is_space((unsigned char)*q))
-                q++;
-            encoded_word next;
-            if (!ok || !encoded_word_at(q, end, &next) ||
-                !western_word(&next))
-                break;
-            ok = encoded_word_bytes(&next, &bytes);
-            run_end = next.end;
-        }
-        int relabel = ok && !bytes.failed && bytes.data &&
-                      !memchr(bytes.data, '\0', bytes.len) &&
-                      utf8_beyond_ascii(bytes.data);
-        gz_buf_free(&bytes);
-        if (!relabel) {
-            p = run_end;
-            continue;
-        }
-        /* write the run with each word's charset name made "utf-8" */
-        for (const char *q = p; q < run_end;) {
-            encoded_word x;
-            if (encoded_word_at(q, run_end, &x)) {
-                gz_buf_put(&out, copied, (size_t)(x.charset - copied));
-                gz_buf_put(&out, "utf-8", 5);
-                copied = x.charset_end;
+        /* the run of adjacent Western words starting at p, judged
+         * together (a character split between two), else each alone (a
+         * broken or really Western word keeps its own label only) */
+        const char *run_end = western_run_end(&w, end);
+        if (words_are_utf8(p, run_end)) {
+            relabel_words(&out, &copied, p, run_end);
+            changed = 1;
+        } else if (run_end != w.end) {
+            for (const char *q = p; q < run_end;) {
+                encoded_word x;
+                if (encoded_word_at(q, run_end, &x) &&
+                    words_are_utf8(q, x.end)) {
+                    relabel_words(&out, &copied, q, x.end);
+                    changed = 1;
+                }
+                q = x.end;
             }
-            q = x.end;
         }
-        changed = 1;
         p = run_end;
     }
     size_t moved = 0;

@@ -2433,6 +2433,17 @@ static void test_mail_utf8_labelled_latin1(void **state)
     assert_string_equal(r->a[0].body, "Body.");
     reading_free(r);
 
+    /* a UTF-8 word beside one really in Latin-1: each judged alone when
+     * the two together are not UTF-8 (found in review: "CafÃ©") */
+    r = read_text("m/h2.eml",
+        "From: a@example.com\n"
+        "Subject: =?iso-8859-1?Q?Caf=C3=A9?= =?iso-8859-1?Q?_na=EFve?=\n"
+        "MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n\n"
+        "Body.\n");
+    assert_int_equal(r->status, CORPUS_OK);
+    assert_string_equal(r->a[0].title, "Caf\xC3\xA9 na\xC3\xAFve");
+    reading_free(r);
+
     /* a label that says the charset is not known: UTF-8, else
      * Windows-1252, nothing dropped */
     static const char *const unknown[] = {"unknown-8bit", "x-unknown",
