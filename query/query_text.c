@@ -1544,3 +1544,32 @@ char *gz_query_kept_words(const char *query)
     }
     return b.data;
 }
+
+/* gz_query_unknown_field - see query_text.h. */
+size_t gz_query_unknown_field(const char *query, const char **name)
+{
+    int quoted = 0, at_start = 1;
+    for (const char *p = query; *p; p++) {
+        if (*p == '"') {
+            quoted = !quoted;
+            at_start = 0;
+            continue;
+        }
+        int starts = at_start && !quoted;
+        at_start = gz_ascii_isspace((unsigned char)*p) || *p == '(' ||
+                   ((*p == '+' || *p == '-') && at_start);
+        if (!starts || !gz_ascii_isalpha((unsigned char)*p))
+            continue;
+        const char *w = p;
+        while (gz_ascii_isalnum((unsigned char)*p) || *p == '_')
+            p++;
+        size_t len = (size_t)(p - w);
+        if (*p == ':' && p[1] && !gz_ascii_isspace((unsigned char)p[1]) &&
+            p[1] != '/' && p[1] != ':' && !gz_field_by_name(w, len)) {
+            *name = w;
+            return len;
+        }
+        p--;   /* the loop's p++ looks at what ended the word */
+    }
+    return 0;
+}

@@ -96,4 +96,12 @@ char *gz_query_kept_words(const char *query);
 int gz_query_split_filters(const char *text, char **rest, char **filters,
                            char **excluded);
 
+/* The first word of `query` written as a field ("titel:ceasefire",
+ * "-Ttile:(a b)") that names no field: Xapian then searches "titel" and
+ * what follows as words, with no word of warning. Not inside double
+ * quotes, and not before a blank, '/' or ':' (a URL's "https://", a
+ * time's "10:30" starts with a digit anyway). Its length, with *name
+ * pointing into `query`; 0 when there is none. */
+size_t gz_query_unknown_field(const char *query, const char **name);
+
 #endif

@@ -545,6 +545,19 @@ static xap_status count_facets(gazette_index_t *index, const xap_query *q,
     return s;
 }
 
+/* Add `note` to r->warning ("; " between notes). */
+static xap_status add_warning(gazette_results_t *r, const char *note)
+{
+    size_t had = strlen(r->warning);
+    char *both = realloc(r->warning, had + 2 + strlen(note) + 1);
+    if (!both)
+        return XAP_ERR_NOMEM;
+    snprintf(both + had, 2 + strlen(note) + 1, "%s%s", had ? "; " : "",
+             note);
+    r->warning = both;
+    return XAP_OK;
+}
+
 /* When indexes of both forms of CJK text are searched together and
  * `query` has such text, r->warning says that it was searched as whole
  * runs, which the indexes of n-grams do not hold (schema.h). */
@@ -561,14 +574,31 @@ static xap_status warn_whole_runs(const gazette_index_t *index,
              "words were searched as whole runs everywhere, and only "
              "indexes like it can match them (rebuild it with "
              "gazette_update_set_full)", name);
-    size_t had = strlen(r->warning);
-    char *both = realloc(r->warning, had + 2 + strlen(note) + 1);
-    if (!both)
-        return XAP_ERR_NOMEM;
-    snprintf(both + had, 2 + strlen(note) + 1, "%s%s", had ? "; " : "",
-             note);
-    r->warning = both;
-    return XAP_OK;
+    return add_warning(r, note);
+}
+
+/* A word of `query` written as a field that names none ("titel:x"):
+ * r->warning says so and names the fields, as Xapian searches it as
+ * words without a word (gz_query_unknown_field). */
+static xap_status warn_unknown_field(const char *query, gazette_results_t *r)
+{
+    const char *name;
+    size_t len = gz_query_unknown_field(query, &name);
+    if (!len)
+        return XAP_OK;
+    char note[512];
+    int n = snprintf(note, sizeof note, "'%.*s:' is not a field, so it was "
+                     "searched as words (fields:", (int)(len > 64 ? 64 : len),
+                     name);
+    for (size_t i = 0; i < gz_nfields && n > 0 && (size_t)n < sizeof note;
+         i++) {
+        const gz_field *f = &gz_fields[i];
+        if (f->name && gz_field_by_name(f->name, strlen(f->name)) == f)
+            n += snprintf(note + n, sizeof note - (size_t)n, " %s:", f->name);
+    }
+    if (n > 0 && (size_t)n < sizeof note)
+        snprintf(note + n, sizeof note - (size_t)n, ")");
+    return add_warning(r, note);
 }
 
 /* The matches a search for a page of no hits (a count) looks at: a
@@ -592,6 +622,8 @@ static xap_status run_search(gazette_index_t *index, const char *query,
     xap_status s = gz_index_cjk_ngrams(index);
     if (s == XAP_OK)
         s = warn_whole_runs(index, query, r);
+    if (s == XAP_OK)
+        s = warn_unknown_field(query, r);
     if (s == XAP_OK)
         s = parse_query(index, query, text, o, r, &q);
     if (s == XAP_OK)

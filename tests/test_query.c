@@ -715,6 +715,40 @@ static void test_boolean_operators(void **state)
                 set_op(a, set_op(b, l, '|'), '-'));
 }
 
+/* A word written as a field that names none ("titel:ceasefire") is
+ * searched as words by Xapian, as before, but the results now say so and
+ * name the fields; the fields, quoted text, URLs and times do not. */
+static void test_unknown_field_warns(void **state)
+{
+    (void)state;
+    const corpus *c = &fx.gen;
+    static const struct {
+        const char *query, *name;   /* name: the unknown field, or NULL */
+    } cases[] = {
+        {"titel:chelsea", "titel"},
+        {"arsenal -Ttile:chelsea", "Ttile"},
+        {"(chelsea OR +sorce:world)", "sorce"},
+        {"title:chelsea", NULL},
+        {"TITLE:chelsea source:world", NULL},
+        {"\"titel:chelsea\" arsenal", NULL},
+        {"https://example.org/chelsea", NULL},
+        {"chelsea 10:30", NULL},
+        {"chelsea: arsenal", NULL},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        gazette_results_t *r = search(c, cases[i].query, NULL);
+        const char *w = gazette_results_warning(r);
+        char want[128] = "";
+        if (cases[i].name)
+            snprintf(want, sizeof want, "'%s:' is not a field, so it was "
+                     "searched as words (fields: title: author: ",
+                     cases[i].name);
+        if (cases[i].name ? strncmp(w, want, strlen(want)) != 0 : *w != 0)
+            fail_msg("'%s': warning \"%s\"", cases[i].query, w);
+        gazette_results_free(r);
+    }
+}
+
 static size_t count_lines(const char *text)
 {
     size_t n = 0;
@@ -4057,6 +4091,7 @@ int main(void)
         cmocka_unit_test(test_cjk_writer),
         cmocka_unit_test(test_cjk_spelling),
         cmocka_unit_test(test_cjk_near_duplicates),
+        cmocka_unit_test(test_unknown_field_warns),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
