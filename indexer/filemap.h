@@ -34,7 +34,7 @@ typedef struct gz_file_entry {
                             article (skipped): its articles are to go */
     unsigned char kept;  /* set by the caller: walked and indexed (or left
                             as it was) under this path: overrides `gone`
-                            (two roots holding the same path) */
+                            (a held file read again) */
     unsigned short shard; /* the shard its articles are in */
     /* Its bad lines when it was read (GZ_SLOT_FILE_BAD): how many (0:
      * none), the first one's line and reason (malloc()ed, or NULL). */

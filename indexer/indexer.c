@@ -300,8 +300,8 @@ static void on_file_done(const corpus_file *file, gz_file_outcome outcome,
     const char *relpath = file->relpath, *path = file->path;
     /* What the index holds under this path: removed at the end of the
      * walk (with the vanished files, under the removal guards) when the
-     * file now holds no article, unless another root's file of the same
-     * path was indexed or could not be read. */
+     * file now holds no article, unless an earlier reading in this run
+     * kept it (a held file read again). */
     char term[GZ_TERM_BUF];
     gz_make_term(GZ_PREFIX_PATH, relpath, term, sizeof term);
     gz_file_entry *e = gz_filemap_find(&st->known, term);
@@ -404,15 +404,16 @@ static int root_len(const char *root)
     return (int)n;
 }
 
-/* The path the walk could not read below an earlier root that `relpath`
- * is, or lies below (remember_unreadable), or NULL. */
-static const char *unreadable_before(const run_state *st,
-                                     const char *relpath)
+/* The path among the first `n` the run could not read
+ * (remember_unreadable) that `relpath` is, or lies below; NULL when
+ * none. */
+static const char *unreadable_above(const run_state *st, const char *relpath,
+                                    size_t n)
 {
-    for (size_t i = 0; i < st->unreadable_of_earlier_roots; i++) {
-        size_t n = strlen(st->unreadable[i]);
-        if (strncmp(relpath, st->unreadable[i], n) == 0 &&
-            (relpath[n] == '\0' || relpath[n] == '/'))
+    for (size_t i = 0; i < n; i++) {
+        size_t len = strlen(st->unreadable[i]);
+        if (strncmp(relpath, st->unreadable[i], len) == 0 &&
+            (relpath[len] == '\0' || relpath[len] == '/'))
             return st->unreadable[i];
     }
     return NULL;
@@ -432,8 +433,10 @@ static int id_taken(run_state *st, const corpus_file *file, const char *term)
         return 0;
     size_t len = strlen(term);
     long first = gz_strmap_get(&st->ids, term, len);
-    const char *unreadable = first < 0 ? unreadable_before(st, file->relpath)
-                                       : NULL;
+    const char *unreadable =
+        first < 0 ? unreadable_above(st, file->relpath,
+                                     st->unreadable_of_earlier_roots)
+                  : NULL;
     if (first < 0 && !unreadable) {
         if (gz_strmap_put(&st->ids, term, len, (long)st->root_no) != 0)
             st->status = XAP_ERR_NOMEM;
@@ -557,13 +560,7 @@ static void on_walk_excluded(const char *path, const char *reason, void *ctx)
 /* 1 when `relpath` is, or is below, a path the walk could not read. */
 static int below_unreadable(const run_state *st, const char *relpath)
 {
-    for (size_t i = 0; i < st->nunreadable; i++) {
-        size_t n = strlen(st->unreadable[i]);
-        if (strncmp(relpath, st->unreadable[i], n) == 0 &&
-            (relpath[n] == '\0' || relpath[n] == '/'))
-            return 1;
-    }
-    return 0;
+    return unreadable_above(st, relpath, st->nunreadable) != NULL;
 }
 
 /* 1 when the real path `path` is `dir` or lies below it. */

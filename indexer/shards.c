@@ -137,10 +137,10 @@ static int locate_entry(const char *path, gz_shard_list *out, int depth,
 {
     struct stat sb;
     size_t before = out->n;
-    int rc = 0;
-    if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
+    int rc = 0, found = stat(path, &sb) == 0;
+    if (found && S_ISDIR(sb.st_mode))
         rc = locate_dir(path, out, depth, err, errlen);
-    else if (stat(path, &sb) == 0 && S_ISREG(sb.st_mode))
+    else if (found && S_ISREG(sb.st_mode))
         rc = locate_stub_file(path, out, depth + 1, err, errlen);
     if (rc == 0 && out->n == before)
         rc = add_path(out, path, NULL, err, errlen);
