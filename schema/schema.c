@@ -386,10 +386,31 @@ static char *entity_spaces(const char *name, size_t *out_len)
     return out;
 }
 
+/* ASCII upper case to lower in place: what Xapian's Unicode::tolower
+ * does to ASCII, at a fraction of its cost (it looks every character up
+ * in its Unicode tables). */
+static void ascii_lower(char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        s[i] = (char)gz_ascii_tolower((unsigned char)s[i]);
+}
+
 char *gz_value_fold(const char *value, size_t len, size_t *out_len)
 {
     char *folded = NULL, *lower = NULL;
     size_t flen = 0;
+    if (!gz_fold_accents_needed(value, len)) {
+        /* ASCII, most text: accents fold to nothing, case as ASCII */
+        lower = malloc(len + 1);
+        if (lower) {
+            memcpy(lower, value, len);
+            lower[len] = '\0';
+            ascii_lower(lower, len);
+            if (out_len)
+                *out_len = len;
+        }
+        return lower;
+    }
     if (gz_fold_accents(value, len, &folded, &flen, NULL) == 0 &&
         xap_unicode_tolower_utf8(folded, flen, &lower, out_len) != XAP_OK)
         lower = NULL;
@@ -491,10 +512,42 @@ static uint64_t shingle_hash(const uint64_t w[3])
     return mix64(gz_fnv1a64(GZ_FNV_BASIS, bytes, sizeof bytes));
 }
 
-static int cmp_u64(const void *a, const void *b)
+/* Adds each distinct value of sh[0..n) bit by bit to ones[] and returns
+ * how many distinct values there were, through a hash set (the values
+ * are mixed hashes: their low bits index it) rather than a sort:
+ * qsort's calls of a comparison were a tenth of an indexing run. Returns
+ * (size_t)-1 when memory ran out. */
+static size_t count_distinct_bits(const uint64_t *sh, size_t n,
+                                  uint32_t ones[64])
 {
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return x < y ? -1 : x > y;
+    size_t cap = 16;
+    while (cap < 2 * n)
+        cap *= 2;
+    uint64_t *set = calloc(cap, sizeof *set);
+    if (!set)
+        return (size_t)-1;
+    size_t distinct = 0;
+    int zero_seen = 0;   /* 0 marks an empty slot, so it is kept aside */
+    for (size_t i = 0; i < n; i++) {
+        uint64_t v = sh[i];
+        if (v == 0) {
+            if (zero_seen)
+                continue;
+            zero_seen = 1;
+        } else {
+            size_t slot = (size_t)v & (cap - 1);
+            while (set[slot] && set[slot] != v)
+                slot = (slot + 1) & (cap - 1);
+            if (set[slot])
+                continue;
+            set[slot] = v;
+        }
+        distinct++;
+        for (int b = 0; b < 64; b++)
+            ones[b] += (uint32_t)(v >> b) & 1;
+    }
+    free(set);
+    return distinct;
 }
 
 /* A character of a fingerprint word: Xapian's word characters but the
@@ -502,7 +555,9 @@ static int cmp_u64(const void *a, const void *b)
  * lines of underscores and ASCII art. */
 static int simhash_wordchar(uint32_t cp)
 {
-    if (cp == '_' || cp == 0x203F || cp == 0x2040 || cp == 0x2054 ||
+    if (cp < 0x80)   /* Xapian's ASCII word characters: these and '_' */
+        return gz_ascii_isalnum((unsigned char)cp);
+    if (cp == 0x203F || cp == 0x203F || cp == 0x2040 || cp == 0x2054 ||
         cp == 0xFE33 || cp == 0xFE34 || (cp >= 0xFE4D && cp <= 0xFE4F) ||
         cp == 0xFF3F)
         return 0;
@@ -557,18 +612,15 @@ size_t gz_simhash(const char *text, size_t len, int cjk_chars,
         free(sh);
         return words;
     }
-    qsort(sh, nsh, sizeof *sh, cmp_u64);
-    int32_t votes[64] = {0};
-    for (size_t i = 0; i < nsh; i++) {
-        if (i && sh[i] == sh[i - 1])
-            continue;
-        for (int b = 0; b < 64; b++)
-            votes[b] += (sh[i] >> b) & 1 ? 1 : -1;
-    }
+    /* Each bit is set when more distinct shingles have it than not. */
+    uint32_t ones[64] = {0};
+    size_t distinct = count_distinct_bits(sh, nsh, ones);
     free(sh);
+    if (distinct == (size_t)-1)
+        return 0;
     uint64_t h = 0;
     for (int b = 0; b < 64; b++)
-        if (votes[b] > 0)
+        if (2 * (uint64_t)ones[b] > distinct)
             h |= 1ULL << b;
     *out = h;
     return words;

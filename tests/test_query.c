@@ -3296,6 +3296,66 @@ static void test_simhash_reads_a_bounded_prefix(void **state)
     free(b);
 }
 
+/* Fingerprints are stored in indexes (GZ_SLOT_SIMHASH) and compared with
+ * those of articles indexed by later versions, so the function must give
+ * the same value for the same text forever: these were computed by the
+ * first version (commit d6fbd3f). The texts are drawn (seeded) from words
+ * in several scripts and cases, with accents precomposed and combining,
+ * stroke letters, connector punctuation, digits, CJK runs, bytes that are
+ * not UTF-8 and repeated lines. */
+static size_t simhash_golden_text(uint64_t *seed, int ascii, char *buf,
+                                  size_t size)
+{
+    static const char *const words[] = {
+        /* ASCII first: the texts of `ascii` take only these */
+        "Ceasefire", "TALKS", "humanitarian", "pauses", "snake_case",
+        "__init__", "2024", "B52", "x_y", "Hezbollah", "U.S.", "e-mail",
+        "Zürich", "Ze\xcc\x81ro", "Søren", "ŁÓDŹ", "naïve", "CAFÉ",
+        "ΑΘΗΝΑ", "Μόσχα", "МОСКВА", "киев", "北京市", "東京",
+        "\xff\xfe" "bad", "caf\xe9", "İstanbul", "ǅemal", "ﬁnance",
+        "‿tie",
+    };
+    size_t nwords = ascii ? 12 : sizeof words / sizeof *words, len = 0;
+    size_t count = 20 + (size_t)(*seed % 150);
+    for (size_t i = 0; i < count && len + 64 < size; i++) {
+        *seed = *seed * 6364136223846793005ULL + 1442695040888963407ULL;
+        const char *w = words[(*seed >> 33) % nwords];
+        const char *sep = (*seed >> 20) % 9 == 0 ? ".\n" : " ";
+        len += (size_t)snprintf(buf + len, size - len, "%s%s", w, sep);
+        if ((*seed >> 12) % 41 == 0 && len * 2 + 4 < size) {
+            memcpy(buf + len, buf, len);   /* a repeated block */
+            len *= 2;
+        }
+    }
+    return len;
+}
+
+static void test_simhash_values_are_stable(void **state)
+{
+    (void)state;
+    static const uint64_t golden[] = {
+        0xf958e73c4cf39601ULL, 0xa4a42d3583d0b255ULL, 0x0000000000000000ULL,
+        0x0bc659941e614f65ULL, 0xe976217dd1146a25ULL, 0xb1ba88345a4de611ULL,
+        0x36688ad67adecea2ULL, 0x7fbb5d10f70f34d4ULL, 0x729c3015d209ef15ULL,
+        0xb983c12853b4ec12ULL, 0xf1f745539e1526d6ULL, 0x4321aa440e891873ULL,
+        0x1d92a1c6c93528a9ULL, 0x330586238c7dfee5ULL, 0x824e5d5098c83a4eULL,
+        0xc96ae9ae0c4c7106ULL, 0x892fe5f2fda715beULL, 0x3f7f129acf4fbf77ULL,
+        0xb59bd2b06d03d662ULL, 0x2f02fd611f553cfbULL, 0x93a810d343870776ULL,
+        0xa93080d0d91c5529ULL, 0xeada85b34d05f7d4ULL, 0xe7a15bb31fa32543ULL,
+    };
+    uint64_t seed = 2026;
+    char buf[16384];
+    for (size_t i = 0; i < sizeof golden / sizeof *golden; i++) {
+        size_t len = simhash_golden_text(&seed, i >= 16, buf, sizeof buf);
+        uint64_t h = 0;
+        size_t words = gz_simhash(buf, len, (int)(i % 2), &h);
+        if (h != golden[i])
+            fail_msg("text %zu (%zu bytes, %zu words): %016llx, want "
+                     "%016llx", i, len, words, (unsigned long long)h,
+                     (unsigned long long)golden[i]);
+    }
+}
+
 /* "Did you mean": a word absent from the index gets the common close
  * word; a correct query gets none; spelling off gets none. */
 static void test_spelling(void **state)
@@ -4080,6 +4140,7 @@ int main(void)
         cmocka_unit_test(test_near_duplicates),
         cmocka_unit_test(test_near_duplicates_paging),
         cmocka_unit_test(test_simhash_reads_a_bounded_prefix),
+        cmocka_unit_test(test_simhash_values_are_stable),
         cmocka_unit_test(test_spelling),
         cmocka_unit_test(test_explain),
         cmocka_unit_test(test_feedback_off),
