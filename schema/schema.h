@@ -385,7 +385,12 @@ int gz_stub_each_line(const char *stub, gz_stub_line_fn fn, void *ctx);
  * is given to `fn` until it returns non-zero, which is returned. 0 when
  * `stub` is no stub file (a directory, nothing there, unreadable, too
  * big) or every call returned 0. For checks that must not fail where
- * opening the index will say what is wrong (schema/stub.c). */
+ * opening the index will say what is wrong (schema/stub.c).
+ * A stub the walk meets again at the same depth, named from the same
+ * directory, is not read again: fn was given its parts the first time
+ * (stubs naming the same stubs are read once each, not once for each
+ * way down to them); met at another depth, it is read again, so that
+ * the limit of 8 stops each way down where it did. */
 typedef int (*gz_stub_part_fn)(const char *path, void *ctx);
 int gz_stub_each_part(const char *stub, gz_stub_part_fn fn, void *ctx);
 
@@ -401,7 +406,9 @@ int gz_stub_each_part(const char *stub, gz_stub_part_fn fn, void *ctx);
  * that cannot be read, is no regular file or is over 1 MiB (EFBIG), a
  * line Xapian refuses (EINVAL), stubs nested more than 8 deep (ELOOP), a
  * path, or the XAPIANDB of a directory on the way, that cannot be looked
- * at (EACCES, EIO...; missing is fine), no memory. */
+ * at (EACCES, EIO...; missing is fine), no memory. A stub met again
+ * is read again only as gz_stub_each_part reads it: the paths it names
+ * were given to fn the first time, and the depth limit is the same. */
 int gz_stub_each_path(const char *path, gz_stub_part_fn fn, void *ctx);
 
 /* When `path` is a stub file, or a directory holding one as XAPIANDB (a

@@ -9,6 +9,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -236,6 +237,15 @@ int gz_stub_each_line(const char *stub, gz_stub_line_fn fn, void *ctx)
     return rc;
 }
 
+/* A stub the walk has read: the file, the directory its relative lines
+ * are taken from (that of its path as named: the same file reached
+ * through a link elsewhere names other parts), and its depth. */
+typedef struct read_key {
+    dev_t dev, dir_dev;
+    ino_t ino, dir_ino;
+    int depth;
+} read_key;
+
 /* A walk through the parts of a stub: fn(path, ctx) for each. Lenient
  * (gz_stub_each_part): what cannot be read or is not understood names
  * nothing. Strict (gz_stub_each_path): it fails the walk. */
@@ -243,8 +253,81 @@ typedef struct walk {
     gz_stub_part_fn fn;
     void *ctx;
     int strict;
-    int depth;   /* of the stub being read: stubs above it */
+    int depth;      /* of the stub being read: stubs above it */
+    read_key *read; /* the stubs read so far: a hash set of `cap` slots */
+    size_t nread, cap;
 } walk;
+
+static size_t key_hash(const read_key *k)
+{
+    uint64_t h = GZ_FNV_BASIS;
+    uint64_t v[5] = {(uint64_t)k->dev, (uint64_t)k->ino, (uint64_t)k->dir_dev,
+                     (uint64_t)k->dir_ino, (uint64_t)k->depth};
+    for (size_t i = 0; i < 5; i++)
+        h = gz_fnv1a64(h, &v[i], sizeof v[i]);
+    return (size_t)h;
+}
+
+static int key_equal(const read_key *a, const read_key *b)
+{
+    return a->dev == b->dev && a->ino == b->ino && a->dir_dev == b->dir_dev &&
+           a->dir_ino == b->dir_ino && a->depth == b->depth;
+}
+
+/* Put `k` into the set w->read (a free slot has depth 0: a key's is the
+ * stub's plus one). 1 when it was there, 0 when added, -1 when memory
+ * ran out. */
+static int remember(walk *w, const read_key *k)
+{
+    if (2 * (w->nread + 1) > w->cap) {
+        size_t cap = w->cap ? 2 * w->cap : 64;
+        read_key *set = calloc(cap, sizeof *set);
+        if (!set)
+            return -1;
+        for (size_t i = 0; i < w->cap; i++) {
+            if (w->read[i].depth == 0)
+                continue;
+            size_t j = key_hash(&w->read[i]) & (cap - 1);
+            while (set[j].depth != 0)
+                j = (j + 1) & (cap - 1);
+            set[j] = w->read[i];
+        }
+        free(w->read);
+        w->read = set;
+        w->cap = cap;
+    }
+    size_t j = key_hash(k) & (w->cap - 1);
+    for (; w->read[j].depth != 0; j = (j + 1) & (w->cap - 1))
+        if (key_equal(&w->read[j], k))
+            return 1;
+    w->read[j] = *k;
+    w->nread++;
+    return 0;
+}
+
+/* 1 when the walk has read the stub file `stub` at the depth it is at
+ * now (w->depth), from the same directory: what it names was given to
+ * fn then, and following it again would give fn the same parts again.
+ * Without this, stubs that name the same stubs (ten naming ten, six
+ * deep) were read once for each way down to them: a million reads for
+ * sixty files. The depth is in the key, so that a stub met again at
+ * another depth is read again from there: ELOOP and where a lenient walk
+ * stops are what they would be without the set. 0 when it is new (or
+ * cannot be looked at, or memory ran out: then it is read, as before). */
+static int read_before(walk *w, const char *stub)
+{
+    struct stat file, dir;
+    const char *slash = strrchr(stub, '/');
+    char *parent = slash ? strndup(stub, (size_t)(slash - stub) + 1)
+                         : strdup(".");
+    int known = parent && stat(stub, &file) == 0 && stat(parent, &dir) == 0;
+    free(parent);
+    if (!known)
+        return 0;
+    read_key k = {file.st_dev, dir.st_dev, file.st_ino, dir.st_ino,
+                  w->depth + 1};
+    return remember(w, &k) == 1;
+}
 
 static int read_stub(walk *w, const char *stub);
 
@@ -346,6 +429,8 @@ static int read_stub(walk *w, const char *stub)
 {
     char *text = NULL;
     size_t len = 0;
+    if (read_before(w, stub))
+        return 0;
     if (read_text(stub, &text, &len) != 0)
         return w->strict ? -1 : 0;
     int rc = each_line(stub, text, len, on_line, w);
@@ -357,14 +442,20 @@ static int read_stub(walk *w, const char *stub)
 
 int gz_stub_each_part(const char *stub, gz_stub_part_fn fn, void *ctx)
 {
-    walk w = {fn, ctx, 0, 0};
-    return stub ? read_stub(&w, stub) : 0;
+    walk w = {fn, ctx, 0, 0, NULL, 0, 0};
+    int rc = stub ? read_stub(&w, stub) : 0;
+    free(w.read);
+    return rc;
 }
 
 int gz_stub_each_path(const char *path, gz_stub_part_fn fn, void *ctx)
 {
-    walk w = {fn, ctx, 1, 0};
-    return visit(&w, path, 0);
+    walk w = {fn, ctx, 1, 0, NULL, 0, 0};
+    int rc = visit(&w, path, 0);
+    int e = errno;
+    free(w.read);
+    errno = e;
+    return rc;
 }
 
 typedef struct missing_ctx {

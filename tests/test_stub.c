@@ -572,6 +572,104 @@ static void test_refs_xapiandb_not_looked_at(void **state)
     gz_stub_refs_free(&refs);
 }
 
+/* The parts and paths a walk gives its fn, counted (gz_stub_part_fn). */
+static int count_call(const char *path, void *ctx)
+{
+    (void)path;
+    (*(size_t *)ctx)++;
+    return 0;
+}
+
+/* tmp/dag/top names `fan` stubs s1-0.., each stub of level k names the
+ * `fan` stubs of level k+1, and those of level `levels` name `leaf`:
+ * fan^levels ways down to `fan` leaf stubs. */
+static void put_dag(int fan, int levels, const char *leaf)
+{
+    char name[64], text[256];
+    for (int k = 0; k <= levels; k++)
+        for (int i = 0; i < (k ? fan : 1); i++) {
+            size_t n = 0;
+            if (k == levels)
+                n += (size_t)snprintf(text, sizeof text, "auto %s\n", leaf);
+            for (int j = 0; k < levels && j < fan; j++)
+                n += (size_t)snprintf(text + n, sizeof text - n,
+                                      "auto s%d-%d\n", k + 1, j);
+            if (k)
+                snprintf(name, sizeof name, "dag/s%d-%d", k, i);
+            else
+                snprintf(name, sizeof name, "dag/top");
+            put(name, text);
+        }
+}
+
+/* Stubs naming the same stubs are read once a walk: 4 naming 4, 6
+ * levels deep, are 25 files and 4096 ways down. Each way was walked
+ * (10 naming 10, 6 deep: a million stub reads, about a minute before an
+ * update), so the leaf database was given 4096 times to the lenient
+ * walk's fn and the strict walk's fn saw 9557 paths; now it is once for
+ * each line of each stub: 4, and 1 + 4 + 5 * 16 + 4 = 89. What is
+ * missing behind them is still found. */
+static void test_shared_stubs_read_once(void **state)
+{
+    (void)state;
+    put("dag/db/iamglass", "");
+    put_dag(4, 6, "db");
+    const char *top = tu_path_in(tmp, "dag/top");
+    size_t calls = 0;
+    assert_int_equal(gz_stub_each_part(top, count_call, &calls), 0);
+    assert_int_equal(calls, 4);
+    calls = 0;
+    assert_int_equal(gz_stub_each_path(top, count_call, &calls), 0);
+    assert_int_equal(calls, 89);
+    gz_stub_refs refs;
+    int err;
+    assert_int_equal(collect("dag/top", &refs, &err), 0);
+    assert_true(holds(&refs, "dag/db"));
+    assert_true(holds(&refs, "dag/s6-3"));
+    gz_stub_refs_free(&refs);
+    assert_null(missing_part("dag/top"));
+    put("dag/s6-3", "auto db\nauto gone.idx\n");
+    expect_missing("dag/top", tu_path_in(tmp, "dag/gone.idx"));
+}
+
+/* A stub met again nearer the top is read again from there, so the
+ * limit of 8 is where it was for each way down: tmp/lim/x (naming y,
+ * naming gone.idx) is named by top at depth 1 and behind 7 stubs c1..c7
+ * at depth 8, where what it names is too deep to follow. Read first
+ * there, it must be read again at depth 1 (a part is missing); read
+ * first at depth 1, the strict walk must still refuse the way through
+ * c1..c7 (ELOOP). */
+static void test_shared_stubs_keep_the_depth_limit(void **state)
+{
+    (void)state;
+    for (int i = 1; i <= 7; i++) {
+        char name[32], line[32];
+        snprintf(name, sizeof name, "lim/c%d", i);
+        if (i < 7)
+            snprintf(line, sizeof line, "auto c%d\n", i + 1);
+        else
+            snprintf(line, sizeof line, "auto x\n");
+        put(name, line);
+    }
+    put("lim/x", "auto y\n");
+    put("lim/y", "auto gone.idx\n");
+    put("lim/deep-first", "auto c1\nauto x\n");
+    expect_missing("lim/deep-first", tu_path_in(tmp, "lim/gone.idx"));
+    put("lim/y", "auto db\n");
+    put("lim/db/iamglass", "");
+    put("lim/shallow-first", "auto x\nauto c1\n");
+    gz_stub_refs refs;
+    int err;
+    assert_int_equal(collect("lim/shallow-first", &refs, &err), -1);
+    assert_int_equal(err, ELOOP);
+    gz_stub_refs_free(&refs);
+    /* without the way through c1..c7, nothing is too deep */
+    put("lim/shallow-first", "auto x\nauto x\n");
+    assert_int_equal(collect("lim/shallow-first", &refs, &err), 0);
+    assert_true(holds(&refs, "lim/db"));
+    gz_stub_refs_free(&refs);
+}
+
 /* --full replaces the file at DB only when Xapian reads it as a stub
  * (is_stub_file in indexer/generation.c reads its lines with
  * gz_stub_lex): a line Xapian refuses ("inmemoryX", "remote h" without a
@@ -642,6 +740,8 @@ int main(void)
         cmocka_unit_test(test_refs_xapiandb_beside_a_database),
         cmocka_unit_test(test_refs_not_known),
         cmocka_unit_test(test_refs_xapiandb_not_looked_at),
+        cmocka_unit_test(test_shared_stubs_read_once),
+        cmocka_unit_test(test_shared_stubs_keep_the_depth_limit),
         cmocka_unit_test(test_full_replaces_only_stubs),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
