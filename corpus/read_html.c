@@ -4,9 +4,11 @@
  * character references are decoded).
  *
  * Title: <title>, else <meta property="og:title">, else the JSON-LD
- * headline (below), else the first <h1>, else the first line of the text
- * (which then is not in the body; but for an HTML part of a mail,
- * rd->html_text_only, all of the text stays the body).
+ * headline (below), else the first <h1>, else the first line of the
+ * visible text (which then is not in the body; but for an HTML part of a
+ * mail, rd->html_text_only, all of the text stays the body). Never the
+ * description: a page with a description and no visible text is
+ * untitled, the description its body.
  * Body: the visible text, block elements (p, div, h1-h6, li, tr, br, ...)
  * on lines of their own, white space collapsed except inside <pre>. Left
  * out: <head>, script, style, noscript, template, iframe, object, svg,
@@ -1126,10 +1128,11 @@ static char *dup_trimmed(const char *s)
     return copy;
 }
 
-/* The final body: the description first unless the text holds it. */
-static void compose_body(page *pg, gz_buf *out)
+/* The final body: the description first unless the visible text
+ * (title line included) holds it, then `text`, the visible text or what
+ * the title left of it. */
+static void compose_body(page *pg, const char *text, gz_buf *out)
 {
-    sb_trim_spaces(&pg->body);
     const char *desc = pg->meta[M_DESC];
     if (desc) {
         gz_buf d = {0};
@@ -1143,10 +1146,7 @@ static void compose_body(page *pg, gz_buf *out)
         }
         free(d.data);
     }
-    const char *b = pg->body.data ? pg->body.data : "";
-    while (*b == '\n')
-        b++;
-    gz_buf_put(out, b, strlen(b));
+    gz_buf_put(out, text, strlen(text));
     while (out->len && out->data[out->len - 1] == '\n')
         out->data[--out->len] = '\0';
 }
@@ -1192,28 +1192,33 @@ static size_t drop_repeated_tags(const char **tags, size_t n)
  */
 static corpus_status emit_page(corpus_reader *rd, page *pg)
 {
-    gz_buf body = {0};
-    compose_body(pg, &body);
     const char *title_src = pg->title.len ? pg->title.data
                             : pg->meta[M_OGTITLE] ? pg->meta[M_OGTITLE]
                             : pg->meta[M_HEADLINE] ? pg->meta[M_HEADLINE]
                             : pg->h1.len ? pg->h1.data : NULL;
     char *title;
-    const char *body_start = body.data ? body.data : "";
+    sb_trim_spaces(&pg->body);
+    const char *text = pg->body.data ? pg->body.data : "";
+    while (*text == '\n')
+        text++;
     if (title_src || rd->html_text_only) {
         title = dup_trimmed(title_src ? title_src : "");
-    } else {                              /* first line of the text */
-        const char *nl = strchr(body_start, '\n');
-        size_t n = nl ? (size_t)(nl - body_start) : strlen(body_start);
+    } else {       /* the first line of the visible text, never the
+                    * description (that opens the body) */
+        const char *nl = strchr(text, '\n');
+        size_t n = nl ? (size_t)(nl - text) : strlen(text);
         title = malloc(n + 1);
         if (title) {
-            memcpy(title, body_start, n);
+            memcpy(title, text, n);
             title[n] = '\0';
         }
-        body_start += n;
-        while (*body_start == '\n')
-            body_start++;
+        text += n;
+        while (*text == '\n')
+            text++;
     }
+    gz_buf body = {0};
+    compose_body(pg, text, &body);
+    const char *body_start = body.data ? body.data : "";
     char *date = dup_trimmed(pg->meta[M_DATE]);
     char *author = join_authors(pg);
     char *url = dup_trimmed(pg->meta[M_URL]);

@@ -1016,6 +1016,34 @@ static void test_html_title_fallbacks(void **state)
     assert_string_equal(r->a[0].body, "and more");
     reading_free(r);
 
+    /* a description is not a title: the first line of the visible text
+     * is, and the description opens the rest of the body (the
+     * description was the title, taken out of the body); with no visible
+     * text the page is untitled, the description its body */
+    r = read_text("d.html", "<meta name=description content=' The  desc. '>"
+                  "<p>First line</p><p>and more</p>");
+    assert_string_equal(r->a[0].title, "First line");
+    assert_string_equal(r->a[0].body, "The desc.\n\nand more");
+    reading_free(r);
+    r = read_text("d1.html", "<meta name=description content='The desc.'>"
+                  "<p>Only line</p>");
+    assert_string_equal(r->a[0].title, "Only line");
+    assert_string_equal(r->a[0].body, "The desc.");
+    reading_free(r);
+    r = read_text("d2.html", "<script type='application/ld+json'>{\"@type\":"
+                  "\"NewsArticle\",\"description\":\"LD desc.\"}</script>"
+                  "<nav>menu</nav>");
+    assert_int_equal(r->status, CORPUS_OK);
+    assert_string_equal(r->a[0].title, "");
+    assert_string_equal(r->a[0].body, "LD desc.");
+    reading_free(r);
+    /* the first line holds the description: not repeated in the body */
+    r = read_text("d3.html", "<meta name=description content='Lead.'>"
+                  "<p>Lead. More.</p><p>Rest</p>");
+    assert_string_equal(r->a[0].title, "Lead. More.");
+    assert_string_equal(r->a[0].body, "Rest");
+    reading_free(r);
+
     r = read_text("canon.html", "<link rel=canonical href='https://c.org/x'>"
                   "<title>T</title><p>b");
     assert_string_equal(r->a[0].url, "https://c.org/x");
