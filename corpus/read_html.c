@@ -50,7 +50,9 @@
  *   tags         all of <meta> keywords, news_keywords, article:tag and
  *                the JSON-LD keywords (a comma-separated string or an
  *                array), repeats dropped.
- *   url          og:url, else <link rel="canonical">.
+ *   url          og:url, else <link rel="canonical"> (rel, here and for
+ *                rel="author", is a list of tokens in any case:
+ *                rel="Canonical", rel="canonical nofollow").
  * So for the author and the description JSON-LD comes after the page's
  * own <meta name=...> and Open Graph tags; for the date after the tags
  * that name a publication date (article:published_time, microdata's
@@ -544,7 +546,8 @@ static void read_time(page *pg, const GumboElement *e)
 }
 
 /* 1 when the element's rel attribute lists `token` (rel="author
- * nofollow"). */
+ * nofollow", "Canonical"): HTML's rel is a set of space-separated
+ * tokens, compared in ASCII case-insensitively. */
 static int rel_has(const GumboElement *e, const char *token)
 {
     const char *rel = attr(e, "rel");
@@ -995,9 +998,10 @@ static int enter(page *pg, frame *f)
         return 0;
     }
     if (e->tag == GUMBO_TAG_LINK) {
-        if (ieq(attr(e, "rel"), "canonical"))
+        /* rel is a list of tokens: "canonical nofollow" */
+        if (rel_has(e, "canonical"))
             set_meta(pg, M_URL, 1, attr(e, "href"));
-        else if (rel_has(e, "author"))
+        if (rel_has(e, "author"))
             add_author(pg, R_LINK_AUTHOR, attr(e, "title"));
         return 0;
     }

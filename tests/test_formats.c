@@ -997,6 +997,24 @@ static void test_html_dates(void **state)
                      "<p>text</p>", NULL);
 }
 
+/* The first article of page `html` (read as tmp/name), checked. */
+static reading *read_page(const char *name, const char *html)
+{
+    reading *r = read_text(name, html);
+    if (r->status != CORPUS_OK || r->n != 1)
+        fail_msg("%s: %s %s", name, corpus_status_name(r->status), r->why);
+    return r;
+}
+
+/* Field `got` is `want` (NULL: none), else fail naming the page. */
+static void expect_field(const char *what, const char *got,
+                         const char *want, const char *html)
+{
+    if (want ? !got || strcmp(got, want) != 0 : got != NULL)
+        fail_msg("%s \"%s\", want \"%s\" in\n%s", what, got ? got : "(none)",
+                 want ? want : "(none)", html);
+}
+
 static void test_html_title_fallbacks(void **state)
 {
     (void)state;
@@ -1048,6 +1066,24 @@ static void test_html_title_fallbacks(void **state)
                   "<title>T</title><p>b");
     assert_string_equal(r->a[0].url, "https://c.org/x");
     reading_free(r);
+    /* rel is a list of tokens in any case (rel="canonical" alone was
+     * read) */
+    const char *rels[] = {"Canonical", "canonical nofollow",
+                          " alternate\tCANONICAL "};
+    for (size_t i = 0; i < sizeof rels / sizeof rels[0]; i++) {
+        char html[128];
+        snprintf(html, sizeof html, "<link rel='%s' href='https://c.org/%zu'>"
+                 "<title>T</title><p>b", rels[i], i);
+        r = read_page("canon.html", html);
+        char want[32];
+        snprintf(want, sizeof want, "https://c.org/%zu", i);
+        expect_field("url", r->a[0].url, want, html);
+        reading_free(r);
+    }
+    r = read_text("canon.html", "<link rel='canonicalx alternate' "
+                  "href='https://c.org/x'><title>T</title><p>b");
+    assert_null(r->a[0].url);
+    reading_free(r);
 
     r = read_text("empty.html", "<html><head><script>x()</script></head>"
                   "<body> <nav>menu</nav> </body></html>");
@@ -1061,24 +1097,6 @@ static void test_html_title_fallbacks(void **state)
     assert_non_null(strstr(r->a[0].body, "one\ntwo"));
     assert_non_null(strstr(r->a[0].body, "boldbothitalic"));
     reading_free(r);
-}
-
-/* The first article of page `html` (read as tmp/name), checked. */
-static reading *read_page(const char *name, const char *html)
-{
-    reading *r = read_text(name, html);
-    if (r->status != CORPUS_OK || r->n != 1)
-        fail_msg("%s: %s %s", name, corpus_status_name(r->status), r->why);
-    return r;
-}
-
-/* Field `got` is `want` (NULL: none), else fail naming the page. */
-static void expect_field(const char *what, const char *got,
-                         const char *want, const char *html)
-{
-    if (want ? !got || strcmp(got, want) != 0 : got != NULL)
-        fail_msg("%s \"%s\", want \"%s\" in\n%s", what, got ? got : "(none)",
-                 want ? want : "(none)", html);
 }
 
 /* JSON-LD (schema.org) metadata: a @graph as Yoast writes it (the author
@@ -1351,6 +1369,9 @@ static void test_html_authors(void **state)
         {"<link rel=author href='humans.txt'><link rel='author' "
          "title='Ann Writer' href='/ann'><title>t</title><p>x",
          "Ann Writer"},
+        /* rel is a list of tokens in any case, for links as for <a> */
+        {"<link rel='me AUTHOR' title='Ann Writer' href='/ann'>"
+         "<title>t</title><p>x", "Ann Writer"},
         /* a <meta name=author> before a link */
         {"<meta name=author content='Meta Name'><title>t</title><p>By "
          "<a rel=author href=/a>Link Name</a>", "Meta Name"},
