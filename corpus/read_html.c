@@ -19,6 +19,14 @@
  * aria-hidden="true", inline style display:none or visibility:hidden).
  * The description (below), when the text does not already contain it,
  * opens the body.
+ * What is left out is left out as text only: metadata that is not text
+ * (<meta name|property>, <link rel>, JSON-LD) is the page's wherever it
+ * stands, in <head>, in the body or in a part left out (a <noscript> or
+ * <template>, a hidden element, page furniture). What is read from text
+ * or marks one item of the page rather than the page (the <title> outside
+ * <head>, <h1>, a <time>, a byline link, microdata's <meta itemprop>)
+ * counts only in the visible text (a <meta itemprop> also in <head>):
+ * related stories' cards in an <aside> carry their own dates and authors.
  *
  * Metadata, each field from the first of its sources that gives it:
  *   date         <meta> article:published_time, itemprop datePublished
@@ -60,7 +68,7 @@
  * before Dublin Core and the tags of publishing tools.
  *
  * JSON-LD: <script type="application/ld+json"> blocks, wherever they are
- * in the page (hidden parts too), parsed with jansson. The article is
+ * in the page (parts left out too, as <meta>), parsed with jansson. The article is
  * the first object, in page order, whose "@type" (a string or an array;
  * "schema:" or "https://schema.org/" in front is fine) is Report, ends
  * in Article (NewsArticle, ReportageNewsArticle, ...) or is
@@ -384,6 +392,8 @@ typedef struct page {
     json_t *ld;                /* the JSON-LD block holding the article */
     size_t ld_bytes;           /* JSON-LD text parsed so far */
     int pre;                   /* inside <pre> */
+    int quiet;                 /* inside <head> or a skipped part: its
+                                * text is not read, its metadata is */
     int in_article;            /* inside <article> or <main> */
     int h1_done;
 } page;
@@ -472,8 +482,9 @@ static void add_keywords(page *pg, const char *value)
     gz_buf_put(&pg->keywords, value, strlen(value));
 }
 
-/* Read one <meta> element's name/property and content. */
-static void read_meta(page *pg, const GumboElement *e)
+/* Read one <meta> element's name/property and content; its microdata
+ * (itemprop) only when `microdata` is set. */
+static void read_meta(page *pg, const GumboElement *e, int microdata_ok)
 {
     const char *key = attr(e, "property");
     if (!key)
@@ -482,7 +493,7 @@ static void read_meta(page *pg, const GumboElement *e)
     if (!key)
         key = attr(e, "itemprop");
     const char *content = attr(e, "content");
-    if (!key || !content)
+    if (!key || !content || (microdata && !microdata_ok))
         return;
     /* Microdata's author marks any item (a related story's card, a
      * comment), not only the page's article: the first such name, after
@@ -985,19 +996,33 @@ typedef struct frame {
     unsigned next;           /* next child to visit */
     size_t text_start;       /* body offset where its text begins */
     int was_article;         /* pg->in_article before entering */
+    int quiet;               /* it made the walk quiet (pg->quiet) */
 } frame;
 
+/* 1 when node `n` is a child of <head>. */
+static int in_head(const GumboNode *n)
+{
+    return n->parent && n->parent->type == GUMBO_NODE_ELEMENT &&
+           n->parent->v.element.tag == GUMBO_TAG_HEAD;
+}
+
 /* Work an element does when entered; returns 0 when its children are not
- * to be visited. */
+ * to be visited. The children of <head> and of skipped elements are
+ * visited quietly (pg->quiet): for the metadata of <meta name|property>
+ * and <link> alone, which is read wherever it stands, as JSON-LD is; not
+ * for their text, nor for what is read from text or marks an item of
+ * the page (microdata, <time>, byline links), unless in <head>. */
 static int enter(page *pg, frame *f)
 {
     const GumboElement *e = &f->node->v.element;
     f->was_article = pg->in_article;
-    if (e->tag == GUMBO_TAG_META) {
-        read_meta(pg, e);
+    f->quiet = 0;
+    int html = e->tag_namespace == GUMBO_NAMESPACE_HTML;
+    if (e->tag == GUMBO_TAG_META && html) {
+        read_meta(pg, e, !pg->quiet || in_head(f->node));
         return 0;
     }
-    if (e->tag == GUMBO_TAG_LINK) {
+    if (e->tag == GUMBO_TAG_LINK && html) {
         /* rel is a list of tokens: "canonical nofollow" */
         if (rel_has(e, "canonical"))
             set_meta(pg, M_URL, 1, attr(e, "href"));
@@ -1006,25 +1031,18 @@ static int enter(page *pg, frame *f)
         return 0;
     }
     if (e->tag == GUMBO_TAG_TITLE) {
-        read_title(pg, e);
+        if (!pg->quiet || in_head(f->node))
+            read_title(pg, e);
         return 0;
     }
-    if (e->tag == GUMBO_TAG_HEAD) {
-        /* not text, but title and meta live here */
-        for (unsigned i = 0; i < e->children.length; i++) {
-            const GumboNode *c = e->children.data[i];
-            if (c->type != GUMBO_NODE_ELEMENT)
-                continue;
-            frame cf = {c, 0, 0, 0};
-            if (c->v.element.tag == GUMBO_TAG_META ||
-                c->v.element.tag == GUMBO_TAG_LINK ||
-                c->v.element.tag == GUMBO_TAG_TITLE)
-                (void)enter(pg, &cf);
-        }
-        return 0;
+    if (pg->quiet)
+        return 1;
+    if (e->tag == GUMBO_TAG_HEAD || skipped(pg, e)) {
+        /* not text, but metadata may be there */
+        pg->quiet++;
+        f->quiet = 1;
+        return 1;
     }
-    if (skipped(pg, e))
-        return 0;
     if (is_block(e->tag))
         sb_newline(&pg->body);
     else if ((e->tag == GUMBO_TAG_TD || e->tag == GUMBO_TAG_TH) &&
@@ -1045,6 +1063,10 @@ static int enter(page *pg, frame *f)
 static void leave(page *pg, const frame *f)
 {
     const GumboElement *e = &f->node->v.element;
+    if (f->quiet)
+        pg->quiet--;
+    if (pg->quiet || f->quiet)
+        return;
     if (is_block(e->tag))
         sb_newline(&pg->body);
     if (e->tag == GUMBO_TAG_PRE)
@@ -1082,14 +1104,14 @@ static int walk(page *pg, const GumboNode *root)
     frame *stack = malloc(cap * sizeof *stack);
     if (!stack)
         return -1;
-    stack[depth++] = (frame){root, 0, 0, pg->in_article};
+    stack[depth++] = (frame){root, 0, 0, pg->in_article, 0};
     while (depth > 0) {
         frame *f = &stack[depth - 1];
         const GumboVector *kids = f->node->type == GUMBO_NODE_DOCUMENT
                                       ? &f->node->v.document.children
                                       : &f->node->v.element.children;
         if (f->next >= kids->length) {
-            if (f->node->type == GUMBO_NODE_ELEMENT)
+            if (f->node->type != GUMBO_NODE_DOCUMENT)
                 leave(pg, f);
             depth--;
             continue;
@@ -1097,7 +1119,8 @@ static int walk(page *pg, const GumboNode *root)
         const GumboNode *c = kids->data[f->next++];
         if (c->type == GUMBO_NODE_TEXT || c->type == GUMBO_NODE_CDATA ||
             c->type == GUMBO_NODE_WHITESPACE) {
-            put_text(pg, c);
+            if (!pg->quiet)
+                put_text(pg, c);
             continue;
         }
         if (c->type != GUMBO_NODE_ELEMENT && c->type != GUMBO_NODE_TEMPLATE)
@@ -1111,8 +1134,8 @@ static int walk(page *pg, const GumboNode *root)
             stack = ns;
             cap *= 2;
         }
-        frame cf = {c, 0, 0, 0};
-        if (c->type == GUMBO_NODE_ELEMENT && enter(pg, &cf))
+        frame cf = {c, 0, 0, 0, 0};
+        if (enter(pg, &cf))                /* a <template> too */
             stack[depth++] = cf;
     }
     free(stack);

@@ -1398,6 +1398,57 @@ static void test_html_authors(void **state)
     }
 }
 
+/* Metadata is read wherever it stands, as JSON-LD always was: <meta
+ * name|property> and <link> in hidden parts and page furniture count
+ * (they were passed over there); text does not, nor microdata
+ * (itemprop), which marks the items around it (related stories' cards),
+ * nor a <time> or a byline link there. */
+static void test_html_hidden_metadata(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *html, *date, *author, *url, *tags, *body;
+    } cases[] = {
+        {"<head><noscript><meta name=author content='Ann Writer'>"
+         "<link rel=canonical href='https://c.org/n'></noscript>"
+         "<title>t</title></head><p>x", NULL, "Ann Writer",
+         "https://c.org/n", NULL, "x"},
+        {"<title>t</title><template><meta property="
+         "'article:published_time' content='2023-11-03'><meta name="
+         "keywords content='Gaza'><p>Templatetext</p></template><p>x",
+         "2023-11-03", NULL, NULL, "Gaza", "x"},
+        {"<title>t</title><div hidden><meta name=description content="
+         "'Hidden desc.'><p>Hiddentext</p></div><noscript><meta name="
+         "author content='Bob Smith'></noscript><aside><link rel="
+         "canonical href='https://c.org/a'></aside><p>x",
+         NULL, "Bob Smith", "https://c.org/a", NULL, "Hidden desc.\n\nx"},
+        /* the same order as in sight: the first author's rank wins */
+        {"<title>t</title><div style='display:none'><meta name=author "
+         "content='First One'></div><meta name=author content='Second "
+         "One'><p>x", NULL, "First One, Second One", NULL, NULL, "x"},
+        /* not microdata, <time> or byline links out of sight */
+        {"<title>t</title><aside><div itemscope><meta itemprop="
+         "datePublished content='2019-01-01'><meta itemprop=author "
+         "content='Card Author'><time datetime='2019-01-02'>x</time>"
+         "<a rel=author href=/c>Card Byline</a></div></aside><p hidden>"
+         "<meta itemprop=author content='Hidden Author'></p><p>x", NULL,
+         NULL, NULL, NULL, "x"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const char *html = cases[i].html;
+        reading *r = read_page("hidden.html", html);
+        got *g = &r->a[0];
+        expect_field("title", g->title, "t", html);
+        expect_field("date", g->date, cases[i].date, html);
+        expect_field("author", g->author, cases[i].author, html);
+        expect_field("url", g->url, cases[i].url, html);
+        expect_field("tags", g->tags, cases[i].tags ? cases[i].tags : "",
+                     html);
+        expect_field("body", g->body, cases[i].body, html);
+        reading_free(r);
+    }
+}
+
 /* Write an HTML file of `depth` nested <tag>s around a word. */
 static void write_nested(const char *name, const char *tag, size_t depth)
 {
@@ -2947,6 +2998,7 @@ int main(void)
         cmocka_unit_test(test_html_jsonld_broken),
         cmocka_unit_test(test_html_jsonld_precedence),
         cmocka_unit_test(test_html_authors),
+        cmocka_unit_test(test_html_hidden_metadata),
         cmocka_unit_test(test_html_dates),
         cmocka_unit_test(test_html_deep_nesting),
         cmocka_unit_test(test_soft_hyphen_removed),
