@@ -60,9 +60,12 @@
  *                array), repeats dropped.
  *   url          og:url, else <link rel="canonical"> (rel, here and for
  *                rel="author", is a list of tokens in any case:
- *                rel="Canonical", rel="canonical nofollow").
- * So for the author and the description JSON-LD comes after the page's
- * own <meta name=...> and Open Graph tags; for the date after the tags
+ *                rel="Canonical", rel="canonical nofollow"), else the
+ *                JSON-LD article's url (a string; not the url of its
+ *                WebPage or WebSite nodes).
+ * So for the author, the description and the url JSON-LD comes after the
+ * page's own <meta name=...> and Open Graph tags (and for the url after
+ * the canonical link); for the date after the tags
  * that name a publication date (article:published_time, microdata's
  * datePublished) and before the generic <meta name="date">; either way
  * before Dublin Core and the tags of publishing tools.
@@ -372,6 +375,7 @@ enum {
     R_LD_PUBLISHED = 2,      /* JSON-LD datePublished */
     R_LD_CREATED = 9,        /* JSON-LD dateCreated */
     R_LD_DESC = 2,           /* JSON-LD description */
+    R_LD_URL = 2,            /* JSON-LD url */
     R_LD_PERSON = 2,         /* JSON-LD author, people */
     R_LINK_AUTHOR = 4,       /* <a rel="author">, <link rel="author"> */
     R_LD_ORG = 5,            /* JSON-LD author, organisations */
@@ -719,6 +723,8 @@ static void read_ld_article(page *pg, const json_t *a, const json_t *graph)
              json_string_value(json_object_get(a, "headline")));
     set_meta(pg, M_DESC, R_LD_DESC,
              json_string_value(json_object_get(a, "description")));
+    set_meta(pg, M_URL, R_LD_URL,
+             json_string_value(json_object_get(a, "url")));
     const json_t *author = json_object_get(a, "author");
     if (json_is_array(author)) {
         for (size_t i = 0; i < json_array_size(author) && i < MAX_AUTHORS;

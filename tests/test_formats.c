@@ -1329,6 +1329,44 @@ static void test_html_jsonld_precedence(void **state)
     }
 }
 
+/* The JSON-LD article's url is its url when the page has neither
+ * og:url nor a canonical link (it was not read). */
+static void test_html_jsonld_url(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *head, *ld, *url;
+    } cases[] = {
+        {"", "{\"@type\":\"NewsArticle\",\"url\":\" https://ld.org/a \"}",
+         "https://ld.org/a"},
+        {"<link rel=canonical href='https://c.org/a'>",
+         "{\"@type\":\"NewsArticle\",\"url\":\"https://ld.org/a\"}",
+         "https://c.org/a"},
+        {"<meta property='og:url' content='https://og.org/a'>",
+         "{\"@type\":\"NewsArticle\",\"url\":\"https://ld.org/a\"}",
+         "https://og.org/a"},
+        /* the article's, not its page's or site's */
+        {"", "{\"@graph\":[{\"@type\":\"WebSite\",\"url\":"
+         "\"https://ld.org/\"},{\"@type\":\"WebPage\",\"url\":"
+         "\"https://ld.org/page\"},{\"@type\":\"Article\",\"url\":"
+         "\"https://ld.org/b\"}]}", "https://ld.org/b"},
+        {"", "{\"@type\":\"WebPage\",\"url\":\"https://ld.org/page\"}",
+         NULL},
+        /* not a string: none */
+        {"", "{\"@type\":\"NewsArticle\",\"url\":[\"https://ld.org/c\"]}",
+         NULL},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char html[512];
+        snprintf(html, sizeof html, "<head>%s<script type=\"application/ld+"
+                 "json\">%s</script><title>t</title></head><p>x",
+                 cases[i].head, cases[i].ld);
+        reading *r = read_page("ldurl.html", html);
+        expect_field("url", r->a[0].url, cases[i].url, html);
+        reading_free(r);
+    }
+}
+
 /* Several <meta name="author">: all, joined as the other formats join
  * author lists; rel="author" links when nothing better is there. */
 static void test_html_authors(void **state)
@@ -2997,6 +3035,7 @@ int main(void)
         cmocka_unit_test(test_html_jsonld),
         cmocka_unit_test(test_html_jsonld_broken),
         cmocka_unit_test(test_html_jsonld_precedence),
+        cmocka_unit_test(test_html_jsonld_url),
         cmocka_unit_test(test_html_authors),
         cmocka_unit_test(test_html_hidden_metadata),
         cmocka_unit_test(test_html_dates),
