@@ -4,9 +4,11 @@
  * character references are decoded).
  *
  * Title: <title>, else <meta property="og:title">, else the JSON-LD
- * headline (below), else the first <h1>, else the first line of the text
- * (which then is not in the body; but for an HTML part of a mail,
- * rd->html_text_only, all of the text stays the body).
+ * headline (below), else the first <h1>, else the first line of the
+ * visible text (which then is not in the body; but for an HTML part of a
+ * mail, rd->html_text_only, all of the text stays the body). Never the
+ * description: a page with a description and no visible text is
+ * untitled, the description its body.
  * Body: the visible text, block elements (p, div, h1-h6, li, tr, br, ...)
  * on lines of their own, white space collapsed except inside <pre>. Left
  * out: <head>, script, style, noscript, template, iframe, object, svg,
@@ -17,6 +19,14 @@
  * aria-hidden="true", inline style display:none or visibility:hidden).
  * The description (below), when the text does not already contain it,
  * opens the body.
+ * What is left out is left out as text only: metadata that is not text
+ * (<meta name|property>, <link rel>, JSON-LD) is the page's wherever it
+ * stands, in <head>, in the body or in a part left out (a <noscript> or
+ * <template>, a hidden element, page furniture). What is read from text
+ * or marks one item of the page rather than the page (the <title> outside
+ * <head>, <h1>, a <time>, a byline link, microdata's <meta itemprop>)
+ * counts only in the visible text (a <meta itemprop> also in <head>):
+ * related stories' cards in an <aside> carry their own dates and authors.
  *
  * Metadata, each field from the first of its sources that gives it:
  *   date         <meta> article:published_time, itemprop datePublished
@@ -48,15 +58,20 @@
  *   tags         all of <meta> keywords, news_keywords, article:tag and
  *                the JSON-LD keywords (a comma-separated string or an
  *                array), repeats dropped.
- *   url          og:url, else <link rel="canonical">.
- * So for the author and the description JSON-LD comes after the page's
- * own <meta name=...> and Open Graph tags; for the date after the tags
+ *   url          og:url, else <link rel="canonical"> (rel, here and for
+ *                rel="author", is a list of tokens in any case:
+ *                rel="Canonical", rel="canonical nofollow"), else the
+ *                JSON-LD article's url (a string; not the url of its
+ *                WebPage or WebSite nodes).
+ * So for the author, the description and the url JSON-LD comes after the
+ * page's own <meta name=...> and Open Graph tags (and for the url after
+ * the canonical link); for the date after the tags
  * that name a publication date (article:published_time, microdata's
  * datePublished) and before the generic <meta name="date">; either way
  * before Dublin Core and the tags of publishing tools.
  *
  * JSON-LD: <script type="application/ld+json"> blocks, wherever they are
- * in the page (hidden parts too), parsed with jansson. The article is
+ * in the page (parts left out too, as <meta>), parsed with jansson. The article is
  * the first object, in page order, whose "@type" (a string or an array;
  * "schema:" or "https://schema.org/" in front is fine) is Report, ends
  * in Article (NewsArticle, ReportageNewsArticle, ...) or is
@@ -360,6 +375,7 @@ enum {
     R_LD_PUBLISHED = 2,      /* JSON-LD datePublished */
     R_LD_CREATED = 9,        /* JSON-LD dateCreated */
     R_LD_DESC = 2,           /* JSON-LD description */
+    R_LD_URL = 2,            /* JSON-LD url */
     R_LD_PERSON = 2,         /* JSON-LD author, people */
     R_LINK_AUTHOR = 4,       /* <a rel="author">, <link rel="author"> */
     R_LD_ORG = 5,            /* JSON-LD author, organisations */
@@ -380,6 +396,8 @@ typedef struct page {
     json_t *ld;                /* the JSON-LD block holding the article */
     size_t ld_bytes;           /* JSON-LD text parsed so far */
     int pre;                   /* inside <pre> */
+    int quiet;                 /* inside <head> or a skipped part: its
+                                * text is not read, its metadata is */
     int in_article;            /* inside <article> or <main> */
     int h1_done;
 } page;
@@ -468,8 +486,9 @@ static void add_keywords(page *pg, const char *value)
     gz_buf_put(&pg->keywords, value, strlen(value));
 }
 
-/* Read one <meta> element's name/property and content. */
-static void read_meta(page *pg, const GumboElement *e)
+/* Read one <meta> element's name/property and content; its microdata
+ * (itemprop) only when `microdata` is set. */
+static void read_meta(page *pg, const GumboElement *e, int microdata_ok)
 {
     const char *key = attr(e, "property");
     if (!key)
@@ -478,7 +497,7 @@ static void read_meta(page *pg, const GumboElement *e)
     if (!key)
         key = attr(e, "itemprop");
     const char *content = attr(e, "content");
-    if (!key || !content)
+    if (!key || !content || (microdata && !microdata_ok))
         return;
     /* Microdata's author marks any item (a related story's card, a
      * comment), not only the page's article: the first such name, after
@@ -542,7 +561,8 @@ static void read_time(page *pg, const GumboElement *e)
 }
 
 /* 1 when the element's rel attribute lists `token` (rel="author
- * nofollow"). */
+ * nofollow", "Canonical"): HTML's rel is a set of space-separated
+ * tokens, compared in ASCII case-insensitively. */
 static int rel_has(const GumboElement *e, const char *token)
 {
     const char *rel = attr(e, "rel");
@@ -703,6 +723,8 @@ static void read_ld_article(page *pg, const json_t *a, const json_t *graph)
              json_string_value(json_object_get(a, "headline")));
     set_meta(pg, M_DESC, R_LD_DESC,
              json_string_value(json_object_get(a, "description")));
+    set_meta(pg, M_URL, R_LD_URL,
+             json_string_value(json_object_get(a, "url")));
     const json_t *author = json_object_get(a, "author");
     if (json_is_array(author)) {
         for (size_t i = 0; i < json_array_size(author) && i < MAX_AUTHORS;
@@ -980,45 +1002,53 @@ typedef struct frame {
     unsigned next;           /* next child to visit */
     size_t text_start;       /* body offset where its text begins */
     int was_article;         /* pg->in_article before entering */
+    int quiet;               /* it made the walk quiet (pg->quiet) */
 } frame;
 
+/* 1 when node `n` is a child of <head>. */
+static int in_head(const GumboNode *n)
+{
+    return n->parent && n->parent->type == GUMBO_NODE_ELEMENT &&
+           n->parent->v.element.tag == GUMBO_TAG_HEAD;
+}
+
 /* Work an element does when entered; returns 0 when its children are not
- * to be visited. */
+ * to be visited. The children of <head> and of skipped elements are
+ * visited quietly (pg->quiet): for the metadata of <meta name|property>
+ * and <link> alone, which is read wherever it stands, as JSON-LD is; not
+ * for their text, nor for what is read from text or marks an item of
+ * the page (microdata, <time>, byline links), unless in <head>. */
 static int enter(page *pg, frame *f)
 {
     const GumboElement *e = &f->node->v.element;
     f->was_article = pg->in_article;
-    if (e->tag == GUMBO_TAG_META) {
-        read_meta(pg, e);
+    f->quiet = 0;
+    int html = e->tag_namespace == GUMBO_NAMESPACE_HTML;
+    if (e->tag == GUMBO_TAG_META && html) {
+        read_meta(pg, e, !pg->quiet || in_head(f->node));
         return 0;
     }
-    if (e->tag == GUMBO_TAG_LINK) {
-        if (ieq(attr(e, "rel"), "canonical"))
+    if (e->tag == GUMBO_TAG_LINK && html) {
+        /* rel is a list of tokens: "canonical nofollow" */
+        if (rel_has(e, "canonical"))
             set_meta(pg, M_URL, 1, attr(e, "href"));
-        else if (rel_has(e, "author"))
+        if (rel_has(e, "author"))
             add_author(pg, R_LINK_AUTHOR, attr(e, "title"));
         return 0;
     }
     if (e->tag == GUMBO_TAG_TITLE) {
-        read_title(pg, e);
+        if (!pg->quiet || in_head(f->node))
+            read_title(pg, e);
         return 0;
     }
-    if (e->tag == GUMBO_TAG_HEAD) {
-        /* not text, but title and meta live here */
-        for (unsigned i = 0; i < e->children.length; i++) {
-            const GumboNode *c = e->children.data[i];
-            if (c->type != GUMBO_NODE_ELEMENT)
-                continue;
-            frame cf = {c, 0, 0, 0};
-            if (c->v.element.tag == GUMBO_TAG_META ||
-                c->v.element.tag == GUMBO_TAG_LINK ||
-                c->v.element.tag == GUMBO_TAG_TITLE)
-                (void)enter(pg, &cf);
-        }
-        return 0;
+    if (pg->quiet)
+        return 1;
+    if (e->tag == GUMBO_TAG_HEAD || skipped(pg, e)) {
+        /* not text, but metadata may be there */
+        pg->quiet++;
+        f->quiet = 1;
+        return 1;
     }
-    if (skipped(pg, e))
-        return 0;
     if (is_block(e->tag))
         sb_newline(&pg->body);
     else if ((e->tag == GUMBO_TAG_TD || e->tag == GUMBO_TAG_TH) &&
@@ -1039,6 +1069,10 @@ static int enter(page *pg, frame *f)
 static void leave(page *pg, const frame *f)
 {
     const GumboElement *e = &f->node->v.element;
+    if (f->quiet)
+        pg->quiet--;
+    if (pg->quiet || f->quiet)
+        return;
     if (is_block(e->tag))
         sb_newline(&pg->body);
     if (e->tag == GUMBO_TAG_PRE)
@@ -1076,14 +1110,14 @@ static int walk(page *pg, const GumboNode *root)
     frame *stack = malloc(cap * sizeof *stack);
     if (!stack)
         return -1;
-    stack[depth++] = (frame){root, 0, 0, pg->in_article};
+    stack[depth++] = (frame){root, 0, 0, pg->in_article, 0};
     while (depth > 0) {
         frame *f = &stack[depth - 1];
         const GumboVector *kids = f->node->type == GUMBO_NODE_DOCUMENT
                                       ? &f->node->v.document.children
                                       : &f->node->v.element.children;
         if (f->next >= kids->length) {
-            if (f->node->type == GUMBO_NODE_ELEMENT)
+            if (f->node->type != GUMBO_NODE_DOCUMENT)
                 leave(pg, f);
             depth--;
             continue;
@@ -1091,7 +1125,8 @@ static int walk(page *pg, const GumboNode *root)
         const GumboNode *c = kids->data[f->next++];
         if (c->type == GUMBO_NODE_TEXT || c->type == GUMBO_NODE_CDATA ||
             c->type == GUMBO_NODE_WHITESPACE) {
-            put_text(pg, c);
+            if (!pg->quiet)
+                put_text(pg, c);
             continue;
         }
         if (c->type != GUMBO_NODE_ELEMENT && c->type != GUMBO_NODE_TEMPLATE)
@@ -1105,8 +1140,8 @@ static int walk(page *pg, const GumboNode *root)
             stack = ns;
             cap *= 2;
         }
-        frame cf = {c, 0, 0, 0};
-        if (c->type == GUMBO_NODE_ELEMENT && enter(pg, &cf))
+        frame cf = {c, 0, 0, 0, 0};
+        if (enter(pg, &cf))                /* a <template> too */
             stack[depth++] = cf;
     }
     free(stack);
@@ -1126,10 +1161,11 @@ static char *dup_trimmed(const char *s)
     return copy;
 }
 
-/* The final body: the description first unless the text holds it. */
-static void compose_body(page *pg, gz_buf *out)
+/* The final body: the description first unless the visible text
+ * (title line included) holds it, then `text`, the visible text or what
+ * the title left of it. */
+static void compose_body(page *pg, const char *text, gz_buf *out)
 {
-    sb_trim_spaces(&pg->body);
     const char *desc = pg->meta[M_DESC];
     if (desc) {
         gz_buf d = {0};
@@ -1143,10 +1179,7 @@ static void compose_body(page *pg, gz_buf *out)
         }
         free(d.data);
     }
-    const char *b = pg->body.data ? pg->body.data : "";
-    while (*b == '\n')
-        b++;
-    gz_buf_put(out, b, strlen(b));
+    gz_buf_put(out, text, strlen(text));
     while (out->len && out->data[out->len - 1] == '\n')
         out->data[--out->len] = '\0';
 }
@@ -1192,28 +1225,33 @@ static size_t drop_repeated_tags(const char **tags, size_t n)
  */
 static corpus_status emit_page(corpus_reader *rd, page *pg)
 {
-    gz_buf body = {0};
-    compose_body(pg, &body);
     const char *title_src = pg->title.len ? pg->title.data
                             : pg->meta[M_OGTITLE] ? pg->meta[M_OGTITLE]
                             : pg->meta[M_HEADLINE] ? pg->meta[M_HEADLINE]
                             : pg->h1.len ? pg->h1.data : NULL;
     char *title;
-    const char *body_start = body.data ? body.data : "";
+    sb_trim_spaces(&pg->body);
+    const char *text = pg->body.data ? pg->body.data : "";
+    while (*text == '\n')
+        text++;
     if (title_src || rd->html_text_only) {
         title = dup_trimmed(title_src ? title_src : "");
-    } else {                              /* first line of the text */
-        const char *nl = strchr(body_start, '\n');
-        size_t n = nl ? (size_t)(nl - body_start) : strlen(body_start);
+    } else {       /* the first line of the visible text, never the
+                    * description (that opens the body) */
+        const char *nl = strchr(text, '\n');
+        size_t n = nl ? (size_t)(nl - text) : strlen(text);
         title = malloc(n + 1);
         if (title) {
-            memcpy(title, body_start, n);
+            memcpy(title, text, n);
             title[n] = '\0';
         }
-        body_start += n;
-        while (*body_start == '\n')
-            body_start++;
+        text += n;
+        while (*text == '\n')
+            text++;
     }
+    gz_buf body = {0};
+    compose_body(pg, text, &body);
+    const char *body_start = body.data ? body.data : "";
     char *date = dup_trimmed(pg->meta[M_DATE]);
     char *author = join_authors(pg);
     char *url = dup_trimmed(pg->meta[M_URL]);

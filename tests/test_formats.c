@@ -997,6 +997,24 @@ static void test_html_dates(void **state)
                      "<p>text</p>", NULL);
 }
 
+/* The first article of page `html` (read as tmp/name), checked. */
+static reading *read_page(const char *name, const char *html)
+{
+    reading *r = read_text(name, html);
+    if (r->status != CORPUS_OK || r->n != 1)
+        fail_msg("%s: %s %s", name, corpus_status_name(r->status), r->why);
+    return r;
+}
+
+/* Field `got` is `want` (NULL: none), else fail naming the page. */
+static void expect_field(const char *what, const char *got,
+                         const char *want, const char *html)
+{
+    if (want ? !got || strcmp(got, want) != 0 : got != NULL)
+        fail_msg("%s \"%s\", want \"%s\" in\n%s", what, got ? got : "(none)",
+                 want ? want : "(none)", html);
+}
+
 static void test_html_title_fallbacks(void **state)
 {
     (void)state;
@@ -1016,9 +1034,55 @@ static void test_html_title_fallbacks(void **state)
     assert_string_equal(r->a[0].body, "and more");
     reading_free(r);
 
+    /* a description is not a title: the first line of the visible text
+     * is, and the description opens the rest of the body (the
+     * description was the title, taken out of the body); with no visible
+     * text the page is untitled, the description its body */
+    r = read_text("d.html", "<meta name=description content=' The  desc. '>"
+                  "<p>First line</p><p>and more</p>");
+    assert_string_equal(r->a[0].title, "First line");
+    assert_string_equal(r->a[0].body, "The desc.\n\nand more");
+    reading_free(r);
+    r = read_text("d1.html", "<meta name=description content='The desc.'>"
+                  "<p>Only line</p>");
+    assert_string_equal(r->a[0].title, "Only line");
+    assert_string_equal(r->a[0].body, "The desc.");
+    reading_free(r);
+    r = read_text("d2.html", "<script type='application/ld+json'>{\"@type\":"
+                  "\"NewsArticle\",\"description\":\"LD desc.\"}</script>"
+                  "<nav>menu</nav>");
+    assert_int_equal(r->status, CORPUS_OK);
+    assert_string_equal(r->a[0].title, "");
+    assert_string_equal(r->a[0].body, "LD desc.");
+    reading_free(r);
+    /* the first line holds the description: not repeated in the body */
+    r = read_text("d3.html", "<meta name=description content='Lead.'>"
+                  "<p>Lead. More.</p><p>Rest</p>");
+    assert_string_equal(r->a[0].title, "Lead. More.");
+    assert_string_equal(r->a[0].body, "Rest");
+    reading_free(r);
+
     r = read_text("canon.html", "<link rel=canonical href='https://c.org/x'>"
                   "<title>T</title><p>b");
     assert_string_equal(r->a[0].url, "https://c.org/x");
+    reading_free(r);
+    /* rel is a list of tokens in any case (rel="canonical" alone was
+     * read) */
+    const char *rels[] = {"Canonical", "canonical nofollow",
+                          " alternate\tCANONICAL "};
+    for (size_t i = 0; i < sizeof rels / sizeof rels[0]; i++) {
+        char html[128];
+        snprintf(html, sizeof html, "<link rel='%s' href='https://c.org/%zu'>"
+                 "<title>T</title><p>b", rels[i], i);
+        r = read_page("canon.html", html);
+        char want[32];
+        snprintf(want, sizeof want, "https://c.org/%zu", i);
+        expect_field("url", r->a[0].url, want, html);
+        reading_free(r);
+    }
+    r = read_text("canon.html", "<link rel='canonicalx alternate' "
+                  "href='https://c.org/x'><title>T</title><p>b");
+    assert_null(r->a[0].url);
     reading_free(r);
 
     r = read_text("empty.html", "<html><head><script>x()</script></head>"
@@ -1033,24 +1097,6 @@ static void test_html_title_fallbacks(void **state)
     assert_non_null(strstr(r->a[0].body, "one\ntwo"));
     assert_non_null(strstr(r->a[0].body, "boldbothitalic"));
     reading_free(r);
-}
-
-/* The first article of page `html` (read as tmp/name), checked. */
-static reading *read_page(const char *name, const char *html)
-{
-    reading *r = read_text(name, html);
-    if (r->status != CORPUS_OK || r->n != 1)
-        fail_msg("%s: %s %s", name, corpus_status_name(r->status), r->why);
-    return r;
-}
-
-/* Field `got` is `want` (NULL: none), else fail naming the page. */
-static void expect_field(const char *what, const char *got,
-                         const char *want, const char *html)
-{
-    if (want ? !got || strcmp(got, want) != 0 : got != NULL)
-        fail_msg("%s \"%s\", want \"%s\" in\n%s", what, got ? got : "(none)",
-                 want ? want : "(none)", html);
 }
 
 /* JSON-LD (schema.org) metadata: a @graph as Yoast writes it (the author
@@ -1283,6 +1329,44 @@ static void test_html_jsonld_precedence(void **state)
     }
 }
 
+/* The JSON-LD article's url is its url when the page has neither
+ * og:url nor a canonical link (it was not read). */
+static void test_html_jsonld_url(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *head, *ld, *url;
+    } cases[] = {
+        {"", "{\"@type\":\"NewsArticle\",\"url\":\" https://ld.org/a \"}",
+         "https://ld.org/a"},
+        {"<link rel=canonical href='https://c.org/a'>",
+         "{\"@type\":\"NewsArticle\",\"url\":\"https://ld.org/a\"}",
+         "https://c.org/a"},
+        {"<meta property='og:url' content='https://og.org/a'>",
+         "{\"@type\":\"NewsArticle\",\"url\":\"https://ld.org/a\"}",
+         "https://og.org/a"},
+        /* the article's, not its page's or site's */
+        {"", "{\"@graph\":[{\"@type\":\"WebSite\",\"url\":"
+         "\"https://ld.org/\"},{\"@type\":\"WebPage\",\"url\":"
+         "\"https://ld.org/page\"},{\"@type\":\"Article\",\"url\":"
+         "\"https://ld.org/b\"}]}", "https://ld.org/b"},
+        {"", "{\"@type\":\"WebPage\",\"url\":\"https://ld.org/page\"}",
+         NULL},
+        /* not a string: none */
+        {"", "{\"@type\":\"NewsArticle\",\"url\":[\"https://ld.org/c\"]}",
+         NULL},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char html[512];
+        snprintf(html, sizeof html, "<head>%s<script type=\"application/ld+"
+                 "json\">%s</script><title>t</title></head><p>x",
+                 cases[i].head, cases[i].ld);
+        reading *r = read_page("ldurl.html", html);
+        expect_field("url", r->a[0].url, cases[i].url, html);
+        reading_free(r);
+    }
+}
+
 /* Several <meta name="author">: all, joined as the other formats join
  * author lists; rel="author" links when nothing better is there. */
 static void test_html_authors(void **state)
@@ -1323,6 +1407,9 @@ static void test_html_authors(void **state)
         {"<link rel=author href='humans.txt'><link rel='author' "
          "title='Ann Writer' href='/ann'><title>t</title><p>x",
          "Ann Writer"},
+        /* rel is a list of tokens in any case, for links as for <a> */
+        {"<link rel='me AUTHOR' title='Ann Writer' href='/ann'>"
+         "<title>t</title><p>x", "Ann Writer"},
         /* a <meta name=author> before a link */
         {"<meta name=author content='Meta Name'><title>t</title><p>By "
          "<a rel=author href=/a>Link Name</a>", "Meta Name"},
@@ -1345,6 +1432,57 @@ static void test_html_authors(void **state)
         reading *r = read_page("authors.html", cases[i].html);
         expect_field("author", r->a[0].author, cases[i].author,
                      cases[i].html);
+        reading_free(r);
+    }
+}
+
+/* Metadata is read wherever it stands, as JSON-LD always was: <meta
+ * name|property> and <link> in hidden parts and page furniture count
+ * (they were passed over there); text does not, nor microdata
+ * (itemprop), which marks the items around it (related stories' cards),
+ * nor a <time> or a byline link there. */
+static void test_html_hidden_metadata(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *html, *date, *author, *url, *tags, *body;
+    } cases[] = {
+        {"<head><noscript><meta name=author content='Ann Writer'>"
+         "<link rel=canonical href='https://c.org/n'></noscript>"
+         "<title>t</title></head><p>x", NULL, "Ann Writer",
+         "https://c.org/n", NULL, "x"},
+        {"<title>t</title><template><meta property="
+         "'article:published_time' content='2023-11-03'><meta name="
+         "keywords content='Gaza'><p>Templatetext</p></template><p>x",
+         "2023-11-03", NULL, NULL, "Gaza", "x"},
+        {"<title>t</title><div hidden><meta name=description content="
+         "'Hidden desc.'><p>Hiddentext</p></div><noscript><meta name="
+         "author content='Bob Smith'></noscript><aside><link rel="
+         "canonical href='https://c.org/a'></aside><p>x",
+         NULL, "Bob Smith", "https://c.org/a", NULL, "Hidden desc.\n\nx"},
+        /* the same order as in sight: the first author's rank wins */
+        {"<title>t</title><div style='display:none'><meta name=author "
+         "content='First One'></div><meta name=author content='Second "
+         "One'><p>x", NULL, "First One, Second One", NULL, NULL, "x"},
+        /* not microdata, <time> or byline links out of sight */
+        {"<title>t</title><aside><div itemscope><meta itemprop="
+         "datePublished content='2019-01-01'><meta itemprop=author "
+         "content='Card Author'><time datetime='2019-01-02'>x</time>"
+         "<a rel=author href=/c>Card Byline</a></div></aside><p hidden>"
+         "<meta itemprop=author content='Hidden Author'></p><p>x", NULL,
+         NULL, NULL, NULL, "x"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const char *html = cases[i].html;
+        reading *r = read_page("hidden.html", html);
+        got *g = &r->a[0];
+        expect_field("title", g->title, "t", html);
+        expect_field("date", g->date, cases[i].date, html);
+        expect_field("author", g->author, cases[i].author, html);
+        expect_field("url", g->url, cases[i].url, html);
+        expect_field("tags", g->tags, cases[i].tags ? cases[i].tags : "",
+                     html);
+        expect_field("body", g->body, cases[i].body, html);
         reading_free(r);
     }
 }
@@ -2897,7 +3035,9 @@ int main(void)
         cmocka_unit_test(test_html_jsonld),
         cmocka_unit_test(test_html_jsonld_broken),
         cmocka_unit_test(test_html_jsonld_precedence),
+        cmocka_unit_test(test_html_jsonld_url),
         cmocka_unit_test(test_html_authors),
+        cmocka_unit_test(test_html_hidden_metadata),
         cmocka_unit_test(test_html_dates),
         cmocka_unit_test(test_html_deep_nesting),
         cmocka_unit_test(test_soft_hyphen_removed),
