@@ -506,10 +506,42 @@ static uint64_t mix64(uint64_t x)
  * little-endian bytes (the same on every host), hashed and mixed. */
 static uint64_t shingle_hash(const uint64_t w[3])
 {
-    unsigned char bytes[24];
-    for (int i = 0; i < 24; i++)
-        bytes[i] = (unsigned char)(w[i / 8] >> (8 * (i % 8)));
-    return mix64(gz_fnv1a64(GZ_FNV_BASIS, bytes, sizeof bytes));
+    uint64_t h = GZ_FNV_BASIS;   /* gz_fnv1a64 of the 24 bytes, inline */
+    for (int i = 0; i < 3; i++)
+        for (int shift = 0; shift < 64; shift += 8) {
+            h ^= (w[i] >> shift) & 0xff;
+            h *= GZ_FNV_PRIME;
+        }
+    return mix64(h);
+}
+
+/* How many of a set of 64-bit values have each bit: bits_add adds a
+ * value eight bits at a time, acc[k] holding in its byte j the count of
+ * bit 8j+k since the last bits_flush, which moves the counts to ones[]
+ * before a byte can overflow. A loop over the 64 bits was a fifth of the
+ * fingerprint's cost. */
+typedef struct bit_counts {
+    uint64_t acc[8];
+    unsigned pending;   /* values in acc[] */
+    uint32_t ones[64];
+} bit_counts;
+
+static void bits_flush(bit_counts *c)
+{
+    for (int k = 0; k < 8; k++) {
+        for (int j = 0; j < 8; j++)
+            c->ones[8 * j + k] += (uint32_t)(c->acc[k] >> (8 * j)) & 0xff;
+        c->acc[k] = 0;
+    }
+    c->pending = 0;
+}
+
+static void bits_add(bit_counts *c, uint64_t v)
+{
+    for (int k = 0; k < 8; k++)
+        c->acc[k] += (v >> k) & 0x0101010101010101ULL;
+    if (++c->pending == 255)
+        bits_flush(c);
 }
 
 /* Adds each distinct value of sh[0..n) bit by bit to ones[] and returns
@@ -520,6 +552,7 @@ static uint64_t shingle_hash(const uint64_t w[3])
 static size_t count_distinct_bits(const uint64_t *sh, size_t n,
                                   uint32_t ones[64])
 {
+    bit_counts c = {{0}, 0, {0}};
     size_t cap = 16;
     while (cap < 2 * n)
         cap *= 2;
@@ -543,25 +576,31 @@ static size_t count_distinct_bits(const uint64_t *sh, size_t n,
             set[slot] = v;
         }
         distinct++;
-        for (int b = 0; b < 64; b++)
-            ones[b] += (uint32_t)(v >> b) & 1;
+        bits_add(&c, v);
     }
     free(set);
+    bits_flush(&c);
+    memcpy(ones, c.ones, sizeof c.ones);
     return distinct;
 }
 
 /* A character of a fingerprint word: Xapian's word characters but the
  * connector punctuation ('_' and the like), which would make words of
  * lines of underscores and ASCII art. */
-static int simhash_wordchar(uint32_t cp)
+static int simhash_wordchar_multibyte(uint32_t cp)
 {
-    if (cp < 0x80)   /* Xapian's ASCII word characters: these and '_' */
-        return gz_ascii_isalnum((unsigned char)cp);
-    if (cp == 0x203F || cp == 0x203F || cp == 0x2040 || cp == 0x2054 ||
+    if (cp == 0x203F || cp == 0x2040 || cp == 0x2054 ||
         cp == 0xFE33 || cp == 0xFE34 || (cp >= 0xFE4D && cp <= 0xFE4F) ||
         cp == 0xFF3F)
         return 0;
     return xap_unicode_is_wordchar(cp);
+}
+
+static inline int simhash_wordchar(uint32_t cp)
+{
+    if (cp < 0x80)   /* Xapian's ASCII word characters: these and '_' */
+        return gz_ascii_isalnum((unsigned char)cp);
+    return simhash_wordchar_multibyte(cp);
 }
 
 size_t gz_simhash(const char *text, size_t len, int cjk_chars,
@@ -613,7 +652,7 @@ size_t gz_simhash(const char *text, size_t len, int cjk_chars,
         return words;
     }
     /* Each bit is set when more distinct shingles have it than not. */
-    uint32_t ones[64] = {0};
+    uint32_t ones[64];
     size_t distinct = count_distinct_bits(sh, nsh, ones);
     free(sh);
     if (distinct == (size_t)-1)
