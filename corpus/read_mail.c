@@ -993,18 +993,23 @@ static void relabel_words(gz_buf *out, const char **copied, const char *p,
 
 /*
  * relabel_utf8_words - the header block [data, data+hlen) of a message
- * with every encoded word labelled with an 8-bit Western charset whose
- * bytes are valid UTF-8 beyond ASCII ("=?iso-8859-1?Q?Caf=C3=A9?=")
- * relabelled UTF-8, as part_text reads such a part: GMime would decode
- * it as labelled ("CafÃ©"). Adjacent words (white space between) are
- * judged together, as a mailer may split a character's bytes between
- * two; when together they are not UTF-8, each alone. The block is
- * rewritten shorter, ending where it ended: returns how far its start
- * moved (0 when nothing changed, when out of memory, or when the block
- * would grow: the label "l1" is shorter than "utf-8").
+ * of `len` bytes with every encoded word labelled with an 8-bit Western
+ * charset whose bytes are valid UTF-8 beyond ASCII
+ * ("=?iso-8859-1?Q?Caf=C3=A9?=") relabelled UTF-8, as part_text reads
+ * such a part: GMime would decode it as labelled ("CafÃ©"). Adjacent
+ * words (white space between) are judged together, as a mailer may split
+ * a character's bytes between two; when together they are not UTF-8,
+ * each alone. A block rewritten shorter is written in place, ending
+ * where it ended, and *start moves past the bytes it no longer needs; one
+ * rewritten longer (the label "l1" is shorter than "utf-8") is written
+ * with the rest of the message to a new buffer, which *start and *owned
+ * then point to (the caller frees *owned) and *len gives the length of.
+ * When nothing changed, or out of memory, the message stays as it is.
  */
-static size_t relabel_utf8_words(char *data, size_t hlen)
+static void relabel_utf8_words(char **start, size_t *len, size_t hlen,
+                               char **owned)
 {
+    char *data = *start;
     const char *end = data + hlen;
     gz_buf out = {0};
     const char *copied = data;   /* [copied, p) not yet written to out */
@@ -1035,16 +1040,24 @@ static size_t relabel_utf8_words(char *data, size_t hlen)
         }
         p = run_end;
     }
-    size_t moved = 0;
-    if (changed) {
+    if (changed)
         gz_buf_put(&out, copied, (size_t)(end - copied));
-        if (!out.failed && out.len <= hlen) {
-            moved = hlen - out.len;
-            memcpy(data + moved, out.data, out.len);
+    if (changed && !out.failed && out.len <= hlen) {
+        size_t moved = hlen - out.len;
+        memcpy(data + moved, out.data, out.len);
+        *start = data + moved;
+        *len -= moved;
+    } else if (changed && !out.failed) {
+        size_t rest = *len - hlen;
+        char *grown = malloc(out.len + rest);
+        if (grown) {
+            memcpy(grown, out.data, out.len);
+            memcpy(grown + out.len, data + hlen, rest);
+            *start = *owned = grown;
+            *len = out.len + rest;
         }
     }
     gz_buf_free(&out);
-    return moved;
 }
 
 /* The author: the first From address's display name, else its address.
@@ -1174,19 +1187,24 @@ corpus_status corpus_parse_mail(corpus_reader *rd, corpus_buf *text)
     size_t skip = preamble_len(data, len);   /* GMime wants fields first */
     data += skip;
     len -= skip;
-    skip = relabel_utf8_words(data, corpus_mail_header_len(data, len));
-    data += skip;
-    len -= skip;
-    if (corpus_lib_use(&gmime) != 0)  /* not the file's fault: stop the run */
+    char *grown = NULL;
+    relabel_utf8_words(&data, &len, corpus_mail_header_len(data, len),
+                       &grown);
+    if (corpus_lib_use(&gmime) != 0) { /* not the file's fault: stop */
+        free(grown);
         return corpus_why(rd->why, rd->whylen, CORPUS_ERR_RESOURCES, "%s",
                           gmime.failure);
+    }
     GMimeMessage *msg = parse_message(data, len);
-    if (!msg)
+    if (!msg) {
+        free(grown);
         return corpus_why(rd->why, rd->whylen, CORPUS_SKIP_MALFORMED,
                           "not a mail message GMime can read");
+    }
     mail_fields f = {0};
     corpus_status s = emit_message(rd, msg, &f);
     fields_free(&f);
     gm.g_object_unref(msg);
+    free(grown);
     return s;
 }

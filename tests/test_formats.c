@@ -2444,6 +2444,31 @@ static void test_mail_utf8_labelled_latin1(void **state)
     assert_string_equal(r->a[0].title, "Caf\xC3\xA9 na\xC3\xAFve");
     reading_free(r);
 
+    /* every name of those charsets, in a header word alone (the label
+     * "l1" is shorter than "utf-8": the header block grows) and in the
+     * body */
+    static const char *const aliases[] = {
+        "iso-8859-1", "iso_8859-1", "iso8859-1", "latin1", "l1", "L1",
+        "iso-8859-15", "iso_8859-15", "iso8859-15", "latin9", "latin-9",
+        "windows-1252", "cp1252", "x-cp1252"};
+    for (size_t i = 0; i < sizeof aliases / sizeof aliases[0]; i++) {
+        char mail[512];
+        snprintf(mail, sizeof mail,
+                 "From: =?%s?Q?Ren=C3=A9e?= <r@example.org>\n"
+                 "Subject: =?%s?Q?Caf=C3=A9_in_Z=C3=BCrich?=\n"
+                 "MIME-Version: 1.0\nContent-Type: text/plain; "
+                 "charset=%s\nContent-Transfer-Encoding: 8bit\n\n"
+                 "Caf\xC3\xA9 body.\n", aliases[i], aliases[i], aliases[i]);
+        r = read_text("m/alias.eml", mail);
+        assert_int_equal(r->status, CORPUS_OK);
+        if (strcmp(r->a[0].title, "Caf\xC3\xA9 in Z\xC3\xBCrich") != 0 ||
+            strcmp(r->a[0].author, "Ren\xC3\xA9" "e") != 0 ||
+            strcmp(r->a[0].body, "Caf\xC3\xA9 body.") != 0)
+            fail_msg("%s: %s | %s | %s", aliases[i], r->a[0].title,
+                     r->a[0].author, r->a[0].body);
+        reading_free(r);
+    }
+
     /* a label that says the charset is not known: UTF-8, else
      * Windows-1252, nothing dropped */
     static const char *const unknown[] = {"unknown-8bit", "x-unknown",
