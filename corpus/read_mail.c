@@ -29,9 +29,11 @@
  * makes those bytes C1 controls; no text means one, so in the body and
  * the headers every C1 control is read as the Windows-1252 character of
  * its byte (corpus_c1_as_cp1252), whatever the label that gave it. A
- * part labelled latin1, latin9 or Windows-1252 whose bytes are valid
- * UTF-8 beyond ASCII is read as UTF-8 (part_text), and so is such an
- * encoded word of a header (relabel_utf8_words).
+ * part labelled with an 8-bit single-byte charset (latin1, Windows-1252,
+ * latin2, KOI8-R, Windows-1251, ...) whose bytes are valid UTF-8 beyond
+ * ASCII is read as UTF-8 (part_text, which says why real text in them
+ * is almost never taken for UTF-8), and so is such an encoded word of a
+ * header (relabel_utf8_words).
  * Quoted lines ("> ...") are kept. Text sent format=flowed (RFC 3676)
  * has its soft line breaks joined (flowed_text).
  *
@@ -525,17 +527,81 @@ static int utf8_or_ascii(const char *charset)
                                   sizeof names / sizeof names[0]);
 }
 
-/* 1 when `charset` is one of the 8-bit Western charsets (ISO-8859-1,
- * ISO-8859-15, Windows-1252, under their usual names) that mailers put
- * on text they send as UTF-8: see part_text. */
-static int western_8bit(const char *charset)
+/* 1 when [s, e) is a decimal number from lo to hi (no leading 0). */
+static int number_in(const char *s, const char *e, int lo, int hi)
 {
+    if (e == s || e - s > 4 || *s == '0')
+        return 0;
+    int v = 0;
+    for (; s < e; s++) {
+        if (*s < '0' || *s > '9')
+            return 0;
+        v = v * 10 + (*s - '0');
+    }
+    return v >= lo && v <= hi;
+}
+
+/* 1 when `key` starts with `prefix` and a number from lo to hi follows. */
+static int prefix_number(const char *key, const char *prefix, int lo,
+                         int hi)
+{
+    size_t n = strlen(prefix);
+    return strncmp(key, prefix, n) == 0 &&
+           number_in(key + n, key + strlen(key), lo, hi);
+}
+
+/*
+ * single_byte_8bit - 1 when `charset` names an 8-bit single-byte
+ * charset: ISO-8859-1 to -16 (latin1 to latin10, l1 to l10, cyrillic,
+ * greek, hebrew, arabic), Windows-1250 to -1258 and -874 (cpNNNN,
+ * x-cpNNNN), TIS-620, KOI8-R, -U, -RU, -T, the DOS code pages (cp437,
+ * cp850, cp866, ...) and the Mac ones (macintosh, x-mac-cyrillic, ...):
+ * the charsets whose text part_text reads as UTF-8 when its bytes are.
+ * Names are compared in any case without '-', '_', ' ' and '.', and
+ * without a ":year" ("ISO_8859-1:1987"). Multi-byte and 7-bit charsets
+ * (Shift_JIS, GB2312, EUC-KR, ISO-2022-JP, UTF-16, ...) are not among
+ * them: their text is read as labelled.
+ */
+static int single_byte_8bit(const char *charset)
+{
+    char key[32];
+    size_t n = 0;
+    for (const char *c = charset; c && *c && *c != ':'; c++) {
+        if (*c == '-' || *c == '_' || *c == ' ' || *c == '.')
+            continue;
+        if (n + 1 >= sizeof key)
+            return 0;
+        key[n++] = (char)(*c >= 'A' && *c <= 'Z' ? *c + 32 : *c);
+    }
+    key[n] = '\0';
+    if (!charset || n == 0)
+        return 0;
     static const char *const names[] = {
-        "iso-8859-1", "iso_8859-1", "iso8859-1", "latin1", "l1",
-        "iso-8859-15", "iso_8859-15", "iso8859-15", "latin9", "latin-9",
-        "windows-1252", "cp1252", "x-cp1252"};
-    return charset && charset_in(charset, names,
-                                 sizeof names / sizeof names[0]);
+        "cyrillic", "greek", "greek8", "hebrew", "arabic", "tis620",
+        "koi8r", "koi8u", "koi8ru", "koi8t", "cp819", "ibm819",
+        "macintosh", "mac", "macroman", "xmacroman", "maccyrillic",
+        "xmaccyrillic", "macukrainian", "xmacukrainian", "maccentraleurope",
+        "xmaccentraleurope", "macce", "xmacce"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strcmp(key, names[i]) == 0)
+            return 1;
+    static const char *const dos[] = {
+        "437", "737", "775", "850", "852", "855", "857", "858", "860",
+        "861", "862", "863", "864", "865", "866", "869", "874", "1125"};
+    for (size_t i = 0; i < sizeof dos / sizeof dos[0]; i++) {
+        const char *d = dos[i];
+        if ((strncmp(key, "cp", 2) == 0 && strcmp(key + 2, d) == 0) ||
+            (strncmp(key, "ibm", 3) == 0 && strcmp(key + 3, d) == 0) ||
+            (strncmp(key, "windows", 7) == 0 && strcmp(key + 7, d) == 0))
+            return 1;
+    }
+    return (prefix_number(key, "iso8859", 1, 16) &&
+            strcmp(key, "iso885912") != 0) ||
+           prefix_number(key, "latin", 1, 10) ||
+           prefix_number(key, "l", 1, 10) ||
+           prefix_number(key, "windows", 1250, 1258) ||
+           prefix_number(key, "cp", 1250, 1258) ||
+           prefix_number(key, "xcp", 1250, 1258);
 }
 
 /* 1 when the NUL-terminated `s` is valid UTF-8 with at least one
@@ -577,14 +643,25 @@ static char *part_bytes(GMimeTextPart *part)
  * NUL-terminated UTF-8 string with LF line ends (*len its length); NULL
  * when out of memory. A part without content gives "".
  *
- * A part labelled with an 8-bit Western charset (western_8bit: latin1,
- * latin9, Windows-1252) whose bytes are valid UTF-8 with at least one
- * character beyond ASCII is read as UTF-8: mailers often label UTF-8 so,
- * and reading it as labelled garbles every accent ("Café" as "CafÃ©"),
- * while text really in one of those charsets is almost never valid UTF-8
- * (each accented letter, curly quote or dash would have to be a UTF-8
- * lead byte followed by the right number of bytes of 80..BF, which are
- * C1 codes, symbols or other punctuation there).
+ * A part labelled with an 8-bit single-byte charset (single_byte_8bit:
+ * latin1, Windows-1252, latin2, KOI8-R, Windows-1251, ...) whose bytes
+ * are valid UTF-8 with at least one character beyond ASCII is read as
+ * UTF-8: mailers often label UTF-8 so, whatever the language, and
+ * reading it as labelled garbles every character beyond ASCII ("Café"
+ * as "CafÃ©", "привет" as "п©я─п╦п╡п╣я┌" in KOI8-R). Text really in one of
+ * those charsets is almost never valid UTF-8: every byte of 80..FF would
+ * have to be a lead byte (C2..F4) followed by exactly the right number
+ * of bytes of 80..BF, never by ASCII or by another lead. An accented
+ * letter between ASCII letters ("caf\xE9 ") is invalid, and so are two
+ * letters of C0..FF in a row, as the Cyrillic, Greek, Hebrew, Arabic and
+ * Thai letters of all these charsets are in nearly every word; 80..BF
+ * hold symbols, punctuation, box drawing and C1 codes, and in the
+ * Central European and Cyrillic sets a few letters (ś ž ł, ё і). The
+ * texts taken for UTF-8 by mistake are therefore a word or two with
+ * nothing else beyond ASCII, such as KOI8-R "её" (C5 A3, read "ţ") or
+ * Windows-1251 "Её" (C5 B8, read "Ÿ") standing alone in a part or an
+ * encoded word of a header; a longer text in those languages has a
+ * letter pair that is not UTF-8.
  */
 static char *part_text(GMimeTextPart *part, size_t *len)
 {
@@ -593,7 +670,7 @@ static char *part_text(GMimeTextPart *part, size_t *len)
     char *g = own ? part_bytes(part) : NULL;
     if (own && !g)
         return NULL;
-    if (!own && western_8bit(charset)) {
+    if (!own && single_byte_8bit(charset)) {
         char *b = part_bytes(part);
         if (!b)
             return NULL;
@@ -926,9 +1003,9 @@ static int encoded_word_bytes(const encoded_word *w, gz_buf *out)
     return 1;
 }
 
-/* 1 when the encoded word `w` is labelled with an 8-bit Western charset
- * (western_8bit). */
-static int western_word(const encoded_word *w)
+/* 1 when the encoded word `w` is labelled with an 8-bit single-byte
+ * charset (single_byte_8bit). */
+static int single_byte_word(const encoded_word *w)
 {
     char name[32];
     size_t n = (size_t)(w->charset_end - w->charset);
@@ -936,12 +1013,12 @@ static int western_word(const encoded_word *w)
         return 0;
     memcpy(name, w->charset, n);
     name[n] = '\0';
-    return western_8bit(name);
+    return single_byte_8bit(name);
 }
 
-/* The end of the run of adjacent Western words (white space between)
- * that starts with `w`. */
-static const char *western_run_end(const encoded_word *w, const char *end)
+/* The end of the run of adjacent words labelled with single-byte
+ * charsets (white space between) that starts with `w`. */
+static const char *single_byte_run_end(const encoded_word *w, const char *end)
 {
     const char *run_end = w->end;
     for (;;) {
@@ -949,7 +1026,7 @@ static const char *western_run_end(const encoded_word *w, const char *end)
         while (q < end && corpus_is_space((unsigned char)*q))
             q++;
         encoded_word next;
-        if (!encoded_word_at(q, end, &next) || !western_word(&next))
+        if (!encoded_word_at(q, end, &next) || !single_byte_word(&next))
             return run_end;
         run_end = next.end;
     }
@@ -993,8 +1070,8 @@ static void relabel_words(gz_buf *out, const char **copied, const char *p,
 
 /*
  * relabel_utf8_words - the header block [data, data+hlen) of a message
- * of `len` bytes with every encoded word labelled with an 8-bit Western
- * charset whose bytes are valid UTF-8 beyond ASCII
+ * of `len` bytes with every encoded word labelled with an 8-bit
+ * single-byte charset whose bytes are valid UTF-8 beyond ASCII
  * ("=?iso-8859-1?Q?Caf=C3=A9?=") relabelled UTF-8, as part_text reads
  * such a part: GMime would decode it as labelled ("CafÃ©"). Adjacent
  * words (white space between) are judged together, as a mailer may split
@@ -1016,14 +1093,15 @@ static void relabel_utf8_words(char **start, size_t *len, size_t hlen,
     int changed = 0;
     for (const char *p = data; p < end && !out.failed;) {
         encoded_word w;
-        if (!encoded_word_at(p, end, &w) || !western_word(&w)) {
+        if (!encoded_word_at(p, end, &w) || !single_byte_word(&w)) {
             p = w.end;
             continue;
         }
-        /* the run of adjacent Western words starting at p, judged
+        /* the run of adjacent such words starting at p, judged
          * together (a character split between two), else each alone (a
-         * broken or really Western word keeps its own label only) */
-        const char *run_end = western_run_end(&w, end);
+         * broken word, or one really in its charset, keeps its own label
+         * only) */
+        const char *run_end = single_byte_run_end(&w, end);
         if (words_are_utf8(p, run_end)) {
             relabel_words(&out, &copied, p, run_end);
             changed = 1;
