@@ -33,7 +33,11 @@
  * latin2, KOI8-R, Windows-1251, ...) whose bytes are valid UTF-8 beyond
  * ASCII is read as UTF-8 (part_text, which says why real text in them
  * is almost never taken for UTF-8), and so is such an encoded word of a
- * header (relabel_utf8_words).
+ * header (relabel_utf8_words). An encoded word labelled UTF-8 or ASCII,
+ * with a label that says the charset is not known (x-unknown,
+ * unknown-8bit) or with one GMime cannot convert (x-user-defined, a
+ * made-up name) is read as such a text part is: UTF-8, else
+ * Windows-1252, nothing dropped.
  * Quoted lines ("> ...") are kept. Text sent format=flowed (RFC 3676)
  * has its soft line breaks joined (flowed_text).
  *
@@ -56,6 +60,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <gmime/gmime.h>
+#include <iconv.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -299,6 +304,7 @@ int corpus_probe_mail(const corpus_file *file, char *why, size_t whylen)
     F(g_mime_text_part_get_type)                                             \
     F(g_mime_text_part_get_text)                                             \
     F(g_mime_text_part_get_charset)                                          \
+    F(g_mime_charset_iconv_name)                                             \
     F(g_mime_part_get_content)                                               \
     F(g_mime_data_wrapper_write_to_stream)                                   \
     F(g_mime_stream_mem_new)                                                 \
@@ -1003,22 +1009,67 @@ static int encoded_word_bytes(const encoded_word *w, gz_buf *out)
     return 1;
 }
 
-/* 1 when the encoded word `w` is labelled with an 8-bit single-byte
- * charset (single_byte_8bit). */
-static int single_byte_word(const encoded_word *w)
+/* What is done with an encoded word of a header, by its charset. */
+enum word_kind {
+    WORD_OTHER,   /* read by GMime as labelled */
+    WORD_8BIT,    /* single_byte_8bit: relabelled UTF-8 when its bytes are */
+    WORD_OWN      /* utf8_or_ascii, or a charset GMime cannot convert:
+                   * read as UTF-8, else Windows-1252 (as part_text) */
+};
+
+/* 1 when the bytes of `w` hold one of 80..FF. */
+static int word_has_8bit(const encoded_word *w)
 {
-    char name[32];
-    size_t n = (size_t)(w->charset_end - w->charset);
-    if (n >= sizeof name)
-        return 0;
-    memcpy(name, w->charset, n);
-    name[n] = '\0';
-    return single_byte_8bit(name);
+    gz_buf bytes = {0};
+    int high = 0;
+    if (encoded_word_bytes(w, &bytes) && !bytes.failed)
+        for (size_t i = 0; i < bytes.len && !high; i++)
+            high = (unsigned char)bytes.data[i] >= 0x80;
+    gz_buf_free(&bytes);
+    return high;
 }
 
-/* The end of the run of adjacent words labelled with single-byte
- * charsets (white space between) that starts with `w`. */
-static const char *single_byte_run_end(const encoded_word *w, const char *end)
+/* 1 when GMime cannot convert text in the charset `name` to UTF-8: it
+ * decodes a header word so labelled byte by byte as Latin-1 (a UTF-8
+ * word "ZÃ¼rich"), where a text part so labelled reaches part_text as
+ * it is. Asked as GMime does (its name for the charset, then iconv);
+ * the last answer is kept, per thread. */
+static int gmime_cannot_convert(const char *name)
+{
+    static _Thread_local char last[64];
+    static _Thread_local int last_answer;
+    if (strcmp(name, last) == 0)
+        return last_answer;
+    const char *iname = gm.g_mime_charset_iconv_name(name);
+    iconv_t cd = iconv_open("UTF-8", iname ? iname : name);
+    int cannot = cd == (iconv_t)-1;
+    if (!cannot)
+        iconv_close(cd);
+    snprintf(last, sizeof last, "%s", name);
+    last_answer = cannot;
+    return cannot;
+}
+
+/* How the encoded word `w` is read (enum word_kind), by its charset. */
+static enum word_kind word_kind(const encoded_word *w)
+{
+    char name[64];
+    size_t n = (size_t)(w->charset_end - w->charset);
+    if (n >= sizeof name)
+        return WORD_OTHER;
+    memcpy(name, w->charset, n);
+    name[n] = '\0';
+    if (utf8_or_ascii(name))
+        return WORD_OWN;
+    if (single_byte_8bit(name))
+        return WORD_8BIT;
+    return word_has_8bit(w) && gmime_cannot_convert(name) ? WORD_OWN
+                                                          : WORD_OTHER;
+}
+
+/* The end of the run of adjacent words that are not WORD_OTHER (white
+ * space between) that starts with `w`. */
+static const char *word_run_end(const encoded_word *w, const char *end)
 {
     const char *run_end = w->end;
     for (;;) {
@@ -1026,7 +1077,7 @@ static const char *single_byte_run_end(const encoded_word *w, const char *end)
         while (q < end && corpus_is_space((unsigned char)*q))
             q++;
         encoded_word next;
-        if (!encoded_word_at(q, end, &next) || !single_byte_word(&next))
+        if (!encoded_word_at(q, end, &next) || word_kind(&next) == WORD_OTHER)
             return run_end;
         run_end = next.end;
     }
@@ -1052,36 +1103,99 @@ static int words_are_utf8(const char *p, const char *run_end)
 }
 
 /* Write the header block up to the words of [p, run_end) to `out`, each
- * word's charset name made "utf-8"; *copied: where the block's bytes not
- * yet written begin. */
-static void relabel_words(gz_buf *out, const char **copied, const char *p,
-                          const char *run_end)
+ * word's charset name made "utf-8" (those named so already are left);
+ * *copied: where the block's bytes not yet written begin. 1 when a name
+ * changed. */
+static int relabel_words(gz_buf *out, const char **copied, const char *p,
+                         const char *run_end)
 {
+    int changed = 0;
     for (const char *q = p; q < run_end;) {
         encoded_word x;
-        if (encoded_word_at(q, run_end, &x)) {
+        if (encoded_word_at(q, run_end, &x) &&
+            !(x.charset_end - x.charset == 5 &&
+              strncasecmp(x.charset, "utf-8", 5) == 0)) {
             gz_buf_put(out, *copied, (size_t)(x.charset - *copied));
             gz_buf_put(out, "utf-8", 5);
             *copied = x.charset_end;
+            changed = 1;
         }
         q = x.end;
     }
+    return changed;
+}
+
+/* Append [s, s+n) to `out` in the Q encoding of RFC 2047: letters and
+ * digits as they are, a space as '_', every other byte as "=XX". (Not B:
+ * GMime 3.2 decodes adjacent B words of one charset as one base64 text
+ * and loses what follows a word ending in '=' padding.) */
+static void put_q(gz_buf *out, const unsigned char *s, size_t n)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = s[i];
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+            (c >= '0' && c <= '9')) {
+            gz_buf_put(out, (const char *)&s[i], 1);
+        } else if (c == ' ') {
+            gz_buf_put(out, "_", 1);
+        } else {
+            char q[3] = {'=', hex[c >> 4], hex[c & 15]};
+            gz_buf_put(out, q, 3);
+        }
+    }
+}
+
+/* Write the header block up to the word `x` to `out`, the word made a
+ * UTF-8 one of its bytes read as corpus_text_to_utf8 reads them (UTF-8
+ * with stray bytes, else Windows-1252): "=?utf-8?Q?...?=". A word whose
+ * bytes hold a NUL is left as it is. *copied as in relabel_words. */
+static void reencode_word(gz_buf *out, const char **copied,
+                          const encoded_word *x)
+{
+    gz_buf bytes = {0};
+    if (!encoded_word_bytes(x, &bytes) || bytes.failed || !bytes.len ||
+        memchr(bytes.data, '\0', bytes.len)) {
+        out->failed |= bytes.failed;
+        gz_buf_free(&bytes);
+        return;
+    }
+    size_t n = 0;
+    char *text = corpus_text_to_utf8(bytes.data, bytes.len, &n);
+    gz_buf_free(&bytes);
+    if (!text) {
+        out->failed = 1;
+        return;
+    }
+    const char *start = x->charset - 2;              /* its "=?" */
+    gz_buf_put(out, *copied, (size_t)(start - *copied));
+    gz_buf_put(out, "=?utf-8?Q?", 10);
+    put_q(out, (const unsigned char *)text, n);
+    gz_buf_put(out, "?=", 2);
+    *copied = x->end;
+    free(text);
 }
 
 /*
  * relabel_utf8_words - the header block [data, data+hlen) of a message
- * of `len` bytes with every encoded word labelled with an 8-bit
- * single-byte charset whose bytes are valid UTF-8 beyond ASCII
- * ("=?iso-8859-1?Q?Caf=C3=A9?=") relabelled UTF-8, as part_text reads
- * such a part: GMime would decode it as labelled ("CafÃ©"). Adjacent
- * words (white space between) are judged together, as a mailer may split
- * a character's bytes between two; when together they are not UTF-8,
- * each alone. A block rewritten shorter is written in place, ending
- * where it ended, and *start moves past the bytes it no longer needs; one
+ * of `len` bytes with its encoded words made readable as part_text reads
+ * a text part of their charset (word_kind): a word labelled with an
+ * 8-bit single-byte charset whose bytes are valid UTF-8 beyond ASCII
+ * ("=?iso-8859-1?Q?Caf=C3=A9?=") is relabelled UTF-8, where GMime would
+ * decode it as labelled ("CafÃ©"); so is a word of WORD_OWN (UTF-8,
+ * ASCII, x-unknown, a charset GMime cannot convert) whose bytes are
+ * UTF-8, and one whose bytes are not is rewritten as a UTF-8 word of
+ * them read as Windows-1252 (reencode_word), where GMime dropped them
+ * ("Caf?") or read UTF-8 as Latin-1 ("ZÃ¼rich"). Adjacent words (white
+ * space between) are judged together, as a mailer may split a
+ * character's bytes between two; when together they are not UTF-8, each
+ * alone. A block rewritten shorter is written in place, ending where it
+ * ended, and *start moves past the bytes it no longer needs; one
  * rewritten longer (the label "l1" is shorter than "utf-8") is written
  * with the rest of the message to a new buffer, which *start and *owned
  * then point to (the caller frees *owned) and *len gives the length of.
  * When nothing changed, or out of memory, the message stays as it is.
+ * GMime must be loaded (gmime_cannot_convert).
  */
 static void relabel_utf8_words(char **start, size_t *len, size_t hlen,
                                char **owned)
@@ -1093,24 +1207,29 @@ static void relabel_utf8_words(char **start, size_t *len, size_t hlen,
     int changed = 0;
     for (const char *p = data; p < end && !out.failed;) {
         encoded_word w;
-        if (!encoded_word_at(p, end, &w) || !single_byte_word(&w)) {
+        if (!encoded_word_at(p, end, &w) || word_kind(&w) == WORD_OTHER) {
             p = w.end;
             continue;
         }
         /* the run of adjacent such words starting at p, judged
          * together (a character split between two), else each alone (a
          * broken word, or one really in its charset, keeps its own label
-         * only) */
-        const char *run_end = single_byte_run_end(&w, end);
+         * only; one of WORD_OWN is read as UTF-8 with stray bytes, else
+         * Windows-1252) */
+        const char *run_end = word_run_end(&w, end);
         if (words_are_utf8(p, run_end)) {
-            relabel_words(&out, &copied, p, run_end);
-            changed = 1;
-        } else if (run_end != w.end) {
+            changed |= relabel_words(&out, &copied, p, run_end);
+        } else {
             for (const char *q = p; q < run_end;) {
                 encoded_word x;
-                if (encoded_word_at(q, run_end, &x) &&
-                    words_are_utf8(q, x.end)) {
-                    relabel_words(&out, &copied, q, x.end);
+                if (!encoded_word_at(q, run_end, &x)) {
+                    q = x.end;
+                    continue;
+                }
+                if (run_end != w.end && words_are_utf8(q, x.end)) {
+                    changed |= relabel_words(&out, &copied, q, x.end);
+                } else if (word_kind(&x) == WORD_OWN && word_has_8bit(&x)) {
+                    reencode_word(&out, &copied, &x);
                     changed = 1;
                 }
                 q = x.end;
@@ -1265,14 +1384,12 @@ corpus_status corpus_parse_mail(corpus_reader *rd, corpus_buf *text)
     size_t skip = preamble_len(data, len);   /* GMime wants fields first */
     data += skip;
     len -= skip;
+    if (corpus_lib_use(&gmime) != 0)  /* not the file's fault: stop the run */
+        return corpus_why(rd->why, rd->whylen, CORPUS_ERR_RESOURCES, "%s",
+                          gmime.failure);
     char *grown = NULL;
     relabel_utf8_words(&data, &len, corpus_mail_header_len(data, len),
                        &grown);
-    if (corpus_lib_use(&gmime) != 0) { /* not the file's fault: stop */
-        free(grown);
-        return corpus_why(rd->why, rd->whylen, CORPUS_ERR_RESOURCES, "%s",
-                          gmime.failure);
-    }
     GMimeMessage *msg = parse_message(data, len);
     if (!msg) {
         free(grown);

@@ -2490,6 +2490,34 @@ static void test_mail_utf8_labelled_latin1(void **state)
                          r->a[0].body);
             reading_free(r);
         }
+
+    /* so are encoded words of a header under those labels, under ASCII
+     * and UTF-8 labels and under labels GMime cannot convert: GMime
+     * dropped the bytes that were not UTF-8 ("Caf?") or read UTF-8 as
+     * Latin-1 ("ZÃ¼rich"); a word in a multi-byte charset stays as
+     * labelled (GB2312) */
+    static const char *const header_labels[] = {
+        "x-unknown", "X-UNKNOWN", "unknown-8bit", "us-ascii", "utf-8",
+        "utf8", "unknown", "x-user-defined", "foo-bar"};
+    for (size_t i = 0; i < sizeof header_labels / sizeof header_labels[0];
+         i++) {
+        const char *l = header_labels[i];
+        char mail[640];
+        snprintf(mail, sizeof mail,
+                 "From: =?%s?Q?Ren=E9e?= <r@example.org>\n"
+                 "Subject: =?%s?Q?Caf=E9_na=EFve?= =?%s?B?IFrDvHJpY2g=?=\n"
+                 " =?%s?Q?=93plan=94?= =?gb2312?B?1tDOxA==?=\n"
+                 "MIME-Version: 1.0\nContent-Type: text/plain\n\nBody.\n",
+                 l, l, l, l);
+        r = read_text("m/unknown-h.eml", mail);
+        assert_int_equal(r->status, CORPUS_OK);
+        if (strcmp(r->a[0].title, "Caf\xC3\xA9 na\xC3\xAFve Z\xC3\xBCrich"
+                   "\xE2\x80\x9Cplan\xE2\x80\x9D\xE4\xB8\xAD\xE6\x96"
+                   "\x87") != 0 ||
+            strcmp(r->a[0].author, "Ren\xC3\xA9" "e") != 0)
+            fail_msg("%s: %s | %s", l, r->a[0].title, r->a[0].author);
+        reading_free(r);
+    }
 }
 
 /* Every 8-bit single-byte charset gets the rule of Latin-1: a part or an
