@@ -29,9 +29,15 @@
  * makes those bytes C1 controls; no text means one, so in the body and
  * the headers every C1 control is read as the Windows-1252 character of
  * its byte (corpus_c1_as_cp1252), whatever the label that gave it. A
- * part labelled latin1, latin9 or Windows-1252 whose bytes are valid
- * UTF-8 beyond ASCII is read as UTF-8 (part_text), and so is such an
- * encoded word of a header (relabel_utf8_words).
+ * part labelled with an 8-bit single-byte charset (latin1, Windows-1252,
+ * latin2, KOI8-R, Windows-1251, ...) whose bytes are valid UTF-8 beyond
+ * ASCII is read as UTF-8 (part_text, which says why real text in them
+ * is almost never taken for UTF-8), and so is such an encoded word of a
+ * header (relabel_utf8_words). An encoded word labelled UTF-8 or ASCII,
+ * with a label that says the charset is not known (x-unknown,
+ * unknown-8bit) or with one GMime cannot convert (x-user-defined, a
+ * made-up name) is read as such a text part is: UTF-8, else
+ * Windows-1252, nothing dropped.
  * Quoted lines ("> ...") are kept. Text sent format=flowed (RFC 3676)
  * has its soft line breaks joined (flowed_text).
  *
@@ -54,6 +60,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <gmime/gmime.h>
+#include <iconv.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -297,6 +304,7 @@ int corpus_probe_mail(const corpus_file *file, char *why, size_t whylen)
     F(g_mime_text_part_get_type)                                             \
     F(g_mime_text_part_get_text)                                             \
     F(g_mime_text_part_get_charset)                                          \
+    F(g_mime_charset_iconv_name)                                             \
     F(g_mime_part_get_content)                                               \
     F(g_mime_data_wrapper_write_to_stream)                                   \
     F(g_mime_stream_mem_new)                                                 \
@@ -525,17 +533,81 @@ static int utf8_or_ascii(const char *charset)
                                   sizeof names / sizeof names[0]);
 }
 
-/* 1 when `charset` is one of the 8-bit Western charsets (ISO-8859-1,
- * ISO-8859-15, Windows-1252, under their usual names) that mailers put
- * on text they send as UTF-8: see part_text. */
-static int western_8bit(const char *charset)
+/* 1 when [s, e) is a decimal number from lo to hi (no leading 0). */
+static int number_in(const char *s, const char *e, int lo, int hi)
 {
+    if (e == s || e - s > 4 || *s == '0')
+        return 0;
+    int v = 0;
+    for (; s < e; s++) {
+        if (*s < '0' || *s > '9')
+            return 0;
+        v = v * 10 + (*s - '0');
+    }
+    return v >= lo && v <= hi;
+}
+
+/* 1 when `key` starts with `prefix` and a number from lo to hi follows. */
+static int prefix_number(const char *key, const char *prefix, int lo,
+                         int hi)
+{
+    size_t n = strlen(prefix);
+    return strncmp(key, prefix, n) == 0 &&
+           number_in(key + n, key + strlen(key), lo, hi);
+}
+
+/*
+ * single_byte_8bit - 1 when `charset` names an 8-bit single-byte
+ * charset: ISO-8859-1 to -16 (latin1 to latin10, l1 to l10, cyrillic,
+ * greek, hebrew, arabic), Windows-1250 to -1258 and -874 (cpNNNN,
+ * x-cpNNNN), TIS-620, KOI8-R, -U, -RU, -T, the DOS code pages (cp437,
+ * cp850, cp866, ...) and the Mac ones (macintosh, x-mac-cyrillic, ...):
+ * the charsets whose text part_text reads as UTF-8 when its bytes are.
+ * Names are compared in any case without '-', '_', ' ' and '.', and
+ * without a ":year" ("ISO_8859-1:1987"). Multi-byte and 7-bit charsets
+ * (Shift_JIS, GB2312, EUC-KR, ISO-2022-JP, UTF-16, ...) are not among
+ * them: their text is read as labelled.
+ */
+static int single_byte_8bit(const char *charset)
+{
+    char key[32];
+    size_t n = 0;
+    for (const char *c = charset; c && *c && *c != ':'; c++) {
+        if (*c == '-' || *c == '_' || *c == ' ' || *c == '.')
+            continue;
+        if (n + 1 >= sizeof key)
+            return 0;
+        key[n++] = (char)(*c >= 'A' && *c <= 'Z' ? *c + 32 : *c);
+    }
+    key[n] = '\0';
+    if (!charset || n == 0)
+        return 0;
     static const char *const names[] = {
-        "iso-8859-1", "iso_8859-1", "iso8859-1", "latin1", "l1",
-        "iso-8859-15", "iso_8859-15", "iso8859-15", "latin9", "latin-9",
-        "windows-1252", "cp1252", "x-cp1252"};
-    return charset && charset_in(charset, names,
-                                 sizeof names / sizeof names[0]);
+        "cyrillic", "greek", "greek8", "hebrew", "arabic", "tis620",
+        "koi8r", "koi8u", "koi8ru", "koi8t", "cp819", "ibm819",
+        "macintosh", "mac", "macroman", "xmacroman", "maccyrillic",
+        "xmaccyrillic", "macukrainian", "xmacukrainian", "maccentraleurope",
+        "xmaccentraleurope", "macce", "xmacce"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strcmp(key, names[i]) == 0)
+            return 1;
+    static const char *const dos[] = {
+        "437", "737", "775", "850", "852", "855", "857", "858", "860",
+        "861", "862", "863", "864", "865", "866", "869", "874", "1125"};
+    for (size_t i = 0; i < sizeof dos / sizeof dos[0]; i++) {
+        const char *d = dos[i];
+        if ((strncmp(key, "cp", 2) == 0 && strcmp(key + 2, d) == 0) ||
+            (strncmp(key, "ibm", 3) == 0 && strcmp(key + 3, d) == 0) ||
+            (strncmp(key, "windows", 7) == 0 && strcmp(key + 7, d) == 0))
+            return 1;
+    }
+    return (prefix_number(key, "iso8859", 1, 16) &&
+            strcmp(key, "iso885912") != 0) ||
+           prefix_number(key, "latin", 1, 10) ||
+           prefix_number(key, "l", 1, 10) ||
+           prefix_number(key, "windows", 1250, 1258) ||
+           prefix_number(key, "cp", 1250, 1258) ||
+           prefix_number(key, "xcp", 1250, 1258);
 }
 
 /* 1 when the NUL-terminated `s` is valid UTF-8 with at least one
@@ -577,14 +649,25 @@ static char *part_bytes(GMimeTextPart *part)
  * NUL-terminated UTF-8 string with LF line ends (*len its length); NULL
  * when out of memory. A part without content gives "".
  *
- * A part labelled with an 8-bit Western charset (western_8bit: latin1,
- * latin9, Windows-1252) whose bytes are valid UTF-8 with at least one
- * character beyond ASCII is read as UTF-8: mailers often label UTF-8 so,
- * and reading it as labelled garbles every accent ("Café" as "CafÃ©"),
- * while text really in one of those charsets is almost never valid UTF-8
- * (each accented letter, curly quote or dash would have to be a UTF-8
- * lead byte followed by the right number of bytes of 80..BF, which are
- * C1 codes, symbols or other punctuation there).
+ * A part labelled with an 8-bit single-byte charset (single_byte_8bit:
+ * latin1, Windows-1252, latin2, KOI8-R, Windows-1251, ...) whose bytes
+ * are valid UTF-8 with at least one character beyond ASCII is read as
+ * UTF-8: mailers often label UTF-8 so, whatever the language, and
+ * reading it as labelled garbles every character beyond ASCII ("Café"
+ * as "CafÃ©", "привет" as "п©я─п╦п╡п╣я┌" in KOI8-R). Text really in one of
+ * those charsets is almost never valid UTF-8: every byte of 80..FF would
+ * have to be a lead byte (C2..F4) followed by exactly the right number
+ * of bytes of 80..BF, never by ASCII or by another lead. An accented
+ * letter between ASCII letters ("caf\xE9 ") is invalid, and so are two
+ * letters of C0..FF in a row, as the Cyrillic, Greek, Hebrew, Arabic and
+ * Thai letters of all these charsets are in nearly every word; 80..BF
+ * hold symbols, punctuation, box drawing and C1 codes, and in the
+ * Central European and Cyrillic sets a few letters (ś ž ł, ё і). The
+ * texts taken for UTF-8 by mistake are therefore a word or two with
+ * nothing else beyond ASCII, such as KOI8-R "её" (C5 A3, read "ţ") or
+ * Windows-1251 "Её" (C5 B8, read "Ÿ") standing alone in a part or an
+ * encoded word of a header; a longer text in those languages has a
+ * letter pair that is not UTF-8.
  */
 static char *part_text(GMimeTextPart *part, size_t *len)
 {
@@ -593,7 +676,7 @@ static char *part_text(GMimeTextPart *part, size_t *len)
     char *g = own ? part_bytes(part) : NULL;
     if (own && !g)
         return NULL;
-    if (!own && western_8bit(charset)) {
+    if (!own && single_byte_8bit(charset)) {
         char *b = part_bytes(part);
         if (!b)
             return NULL;
@@ -926,22 +1009,67 @@ static int encoded_word_bytes(const encoded_word *w, gz_buf *out)
     return 1;
 }
 
-/* 1 when the encoded word `w` is labelled with an 8-bit Western charset
- * (western_8bit). */
-static int western_word(const encoded_word *w)
+/* What is done with an encoded word of a header, by its charset. */
+enum word_kind {
+    WORD_OTHER,   /* read by GMime as labelled */
+    WORD_8BIT,    /* single_byte_8bit: relabelled UTF-8 when its bytes are */
+    WORD_OWN      /* utf8_or_ascii, or a charset GMime cannot convert:
+                   * read as UTF-8, else Windows-1252 (as part_text) */
+};
+
+/* 1 when the bytes of `w` hold one of 80..FF. */
+static int word_has_8bit(const encoded_word *w)
 {
-    char name[32];
-    size_t n = (size_t)(w->charset_end - w->charset);
-    if (n >= sizeof name)
-        return 0;
-    memcpy(name, w->charset, n);
-    name[n] = '\0';
-    return western_8bit(name);
+    gz_buf bytes = {0};
+    int high = 0;
+    if (encoded_word_bytes(w, &bytes) && !bytes.failed)
+        for (size_t i = 0; i < bytes.len && !high; i++)
+            high = (unsigned char)bytes.data[i] >= 0x80;
+    gz_buf_free(&bytes);
+    return high;
 }
 
-/* The end of the run of adjacent Western words (white space between)
- * that starts with `w`. */
-static const char *western_run_end(const encoded_word *w, const char *end)
+/* 1 when GMime cannot convert text in the charset `name` to UTF-8: it
+ * decodes a header word so labelled byte by byte as Latin-1 (a UTF-8
+ * word "ZÃ¼rich"), where a text part so labelled reaches part_text as
+ * it is. Asked as GMime does (its name for the charset, then iconv);
+ * the last answer is kept, per thread. */
+static int gmime_cannot_convert(const char *name)
+{
+    static _Thread_local char last[64];
+    static _Thread_local int last_answer;
+    if (strcmp(name, last) == 0)
+        return last_answer;
+    const char *iname = gm.g_mime_charset_iconv_name(name);
+    iconv_t cd = iconv_open("UTF-8", iname ? iname : name);
+    int cannot = cd == (iconv_t)-1;
+    if (!cannot)
+        iconv_close(cd);
+    snprintf(last, sizeof last, "%s", name);
+    last_answer = cannot;
+    return cannot;
+}
+
+/* How the encoded word `w` is read (enum word_kind), by its charset. */
+static enum word_kind word_kind(const encoded_word *w)
+{
+    char name[64];
+    size_t n = (size_t)(w->charset_end - w->charset);
+    if (n >= sizeof name)
+        return WORD_OTHER;
+    memcpy(name, w->charset, n);
+    name[n] = '\0';
+    if (utf8_or_ascii(name))
+        return WORD_OWN;
+    if (single_byte_8bit(name))
+        return WORD_8BIT;
+    return word_has_8bit(w) && gmime_cannot_convert(name) ? WORD_OWN
+                                                          : WORD_OTHER;
+}
+
+/* The end of the run of adjacent words that are not WORD_OTHER (white
+ * space between) that starts with `w`. */
+static const char *word_run_end(const encoded_word *w, const char *end)
 {
     const char *run_end = w->end;
     for (;;) {
@@ -949,7 +1077,7 @@ static const char *western_run_end(const encoded_word *w, const char *end)
         while (q < end && corpus_is_space((unsigned char)*q))
             q++;
         encoded_word next;
-        if (!encoded_word_at(q, end, &next) || !western_word(&next))
+        if (!encoded_word_at(q, end, &next) || word_kind(&next) == WORD_OTHER)
             return run_end;
         run_end = next.end;
     }
@@ -975,59 +1103,133 @@ static int words_are_utf8(const char *p, const char *run_end)
 }
 
 /* Write the header block up to the words of [p, run_end) to `out`, each
- * word's charset name made "utf-8"; *copied: where the block's bytes not
- * yet written begin. */
-static void relabel_words(gz_buf *out, const char **copied, const char *p,
-                          const char *run_end)
+ * word's charset name made "utf-8" (those named so already are left);
+ * *copied: where the block's bytes not yet written begin. 1 when a name
+ * changed. */
+static int relabel_words(gz_buf *out, const char **copied, const char *p,
+                         const char *run_end)
 {
+    int changed = 0;
     for (const char *q = p; q < run_end;) {
         encoded_word x;
-        if (encoded_word_at(q, run_end, &x)) {
+        if (encoded_word_at(q, run_end, &x) &&
+            !(x.charset_end - x.charset == 5 &&
+              strncasecmp(x.charset, "utf-8", 5) == 0)) {
             gz_buf_put(out, *copied, (size_t)(x.charset - *copied));
             gz_buf_put(out, "utf-8", 5);
             *copied = x.charset_end;
+            changed = 1;
         }
         q = x.end;
     }
+    return changed;
+}
+
+/* Append [s, s+n) to `out` in the Q encoding of RFC 2047: letters and
+ * digits as they are, a space as '_', every other byte as "=XX". (Not B:
+ * GMime 3.2 decodes adjacent B words of one charset as one base64 text
+ * and loses what follows a word ending in '=' padding.) */
+static void put_q(gz_buf *out, const unsigned char *s, size_t n)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = s[i];
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+            (c >= '0' && c <= '9')) {
+            gz_buf_put(out, (const char *)&s[i], 1);
+        } else if (c == ' ') {
+            gz_buf_put(out, "_", 1);
+        } else {
+            char q[3] = {'=', hex[c >> 4], hex[c & 15]};
+            gz_buf_put(out, q, 3);
+        }
+    }
+}
+
+/* Write the header block up to the word `x` to `out`, the word made a
+ * UTF-8 one of its bytes read as corpus_text_to_utf8 reads them (UTF-8
+ * with stray bytes, else Windows-1252): "=?utf-8?Q?...?=". A word whose
+ * bytes hold a NUL is left as it is. *copied as in relabel_words. */
+static void reencode_word(gz_buf *out, const char **copied,
+                          const encoded_word *x)
+{
+    gz_buf bytes = {0};
+    if (!encoded_word_bytes(x, &bytes) || bytes.failed || !bytes.len ||
+        memchr(bytes.data, '\0', bytes.len)) {
+        out->failed |= bytes.failed;
+        gz_buf_free(&bytes);
+        return;
+    }
+    size_t n = 0;
+    char *text = corpus_text_to_utf8(bytes.data, bytes.len, &n);
+    gz_buf_free(&bytes);
+    if (!text) {
+        out->failed = 1;
+        return;
+    }
+    const char *start = x->charset - 2;              /* its "=?" */
+    gz_buf_put(out, *copied, (size_t)(start - *copied));
+    gz_buf_put(out, "=?utf-8?Q?", 10);
+    put_q(out, (const unsigned char *)text, n);
+    gz_buf_put(out, "?=", 2);
+    *copied = x->end;
+    free(text);
 }
 
 /*
  * relabel_utf8_words - the header block [data, data+hlen) of a message
- * with every encoded word labelled with an 8-bit Western charset whose
- * bytes are valid UTF-8 beyond ASCII ("=?iso-8859-1?Q?Caf=C3=A9?=")
- * relabelled UTF-8, as part_text reads such a part: GMime would decode
- * it as labelled ("CafÃ©"). Adjacent words (white space between) are
- * judged together, as a mailer may split a character's bytes between
- * two; when together they are not UTF-8, each alone. The block is
- * rewritten shorter, ending where it ended: returns how far its start
- * moved (0 when nothing changed, when out of memory, or when the block
- * would grow: the label "l1" is shorter than "utf-8").
+ * of `len` bytes with its encoded words made readable as part_text reads
+ * a text part of their charset (word_kind): a word labelled with an
+ * 8-bit single-byte charset whose bytes are valid UTF-8 beyond ASCII
+ * ("=?iso-8859-1?Q?Caf=C3=A9?=") is relabelled UTF-8, where GMime would
+ * decode it as labelled ("CafÃ©"); so is a word of WORD_OWN (UTF-8,
+ * ASCII, x-unknown, a charset GMime cannot convert) whose bytes are
+ * UTF-8, and one whose bytes are not is rewritten as a UTF-8 word of
+ * them read as Windows-1252 (reencode_word), where GMime dropped them
+ * ("Caf?") or read UTF-8 as Latin-1 ("ZÃ¼rich"). Adjacent words (white
+ * space between) are judged together, as a mailer may split a
+ * character's bytes between two; when together they are not UTF-8, each
+ * alone. A block rewritten shorter is written in place, ending where it
+ * ended, and *start moves past the bytes it no longer needs; one
+ * rewritten longer (the label "l1" is shorter than "utf-8") is written
+ * with the rest of the message to a new buffer, which *start and *owned
+ * then point to (the caller frees *owned) and *len gives the length of.
+ * When nothing changed, or out of memory, the message stays as it is.
+ * GMime must be loaded (gmime_cannot_convert).
  */
-static size_t relabel_utf8_words(char *data, size_t hlen)
+static void relabel_utf8_words(char **start, size_t *len, size_t hlen,
+                               char **owned)
 {
+    char *data = *start;
     const char *end = data + hlen;
     gz_buf out = {0};
     const char *copied = data;   /* [copied, p) not yet written to out */
     int changed = 0;
     for (const char *p = data; p < end && !out.failed;) {
         encoded_word w;
-        if (!encoded_word_at(p, end, &w) || !western_word(&w)) {
+        if (!encoded_word_at(p, end, &w) || word_kind(&w) == WORD_OTHER) {
             p = w.end;
             continue;
         }
-        /* the run of adjacent Western words starting at p, judged
+        /* the run of adjacent such words starting at p, judged
          * together (a character split between two), else each alone (a
-         * broken or really Western word keeps its own label only) */
-        const char *run_end = western_run_end(&w, end);
+         * broken word, or one really in its charset, keeps its own label
+         * only; one of WORD_OWN is read as UTF-8 with stray bytes, else
+         * Windows-1252) */
+        const char *run_end = word_run_end(&w, end);
         if (words_are_utf8(p, run_end)) {
-            relabel_words(&out, &copied, p, run_end);
-            changed = 1;
-        } else if (run_end != w.end) {
+            changed |= relabel_words(&out, &copied, p, run_end);
+        } else {
             for (const char *q = p; q < run_end;) {
                 encoded_word x;
-                if (encoded_word_at(q, run_end, &x) &&
-                    words_are_utf8(q, x.end)) {
-                    relabel_words(&out, &copied, q, x.end);
+                if (!encoded_word_at(q, run_end, &x)) {
+                    q = x.end;
+                    continue;
+                }
+                if (run_end != w.end && words_are_utf8(q, x.end)) {
+                    changed |= relabel_words(&out, &copied, q, x.end);
+                } else if (word_kind(&x) == WORD_OWN && word_has_8bit(&x)) {
+                    reencode_word(&out, &copied, &x);
                     changed = 1;
                 }
                 q = x.end;
@@ -1035,16 +1237,24 @@ static size_t relabel_utf8_words(char *data, size_t hlen)
         }
         p = run_end;
     }
-    size_t moved = 0;
-    if (changed) {
+    if (changed)
         gz_buf_put(&out, copied, (size_t)(end - copied));
-        if (!out.failed && out.len <= hlen) {
-            moved = hlen - out.len;
-            memcpy(data + moved, out.data, out.len);
+    if (changed && !out.failed && out.len <= hlen) {
+        size_t moved = hlen - out.len;
+        memcpy(data + moved, out.data, out.len);
+        *start = data + moved;
+        *len -= moved;
+    } else if (changed && !out.failed) {
+        size_t rest = *len - hlen;
+        char *grown = malloc(out.len + rest);
+        if (grown) {
+            memcpy(grown, out.data, out.len);
+            memcpy(grown + out.len, data + hlen, rest);
+            *start = *owned = grown;
+            *len = out.len + rest;
         }
     }
     gz_buf_free(&out);
-    return moved;
 }
 
 /* The author: the first From address's display name, else its address.
@@ -1174,19 +1384,22 @@ corpus_status corpus_parse_mail(corpus_reader *rd, corpus_buf *text)
     size_t skip = preamble_len(data, len);   /* GMime wants fields first */
     data += skip;
     len -= skip;
-    skip = relabel_utf8_words(data, corpus_mail_header_len(data, len));
-    data += skip;
-    len -= skip;
     if (corpus_lib_use(&gmime) != 0)  /* not the file's fault: stop the run */
         return corpus_why(rd->why, rd->whylen, CORPUS_ERR_RESOURCES, "%s",
                           gmime.failure);
+    char *grown = NULL;
+    relabel_utf8_words(&data, &len, corpus_mail_header_len(data, len),
+                       &grown);
     GMimeMessage *msg = parse_message(data, len);
-    if (!msg)
+    if (!msg) {
+        free(grown);
         return corpus_why(rd->why, rd->whylen, CORPUS_SKIP_MALFORMED,
                           "not a mail message GMime can read");
+    }
     mail_fields f = {0};
     corpus_status s = emit_message(rd, msg, &f);
     fields_free(&f);
     gm.g_object_unref(msg);
+    free(grown);
     return s;
 }

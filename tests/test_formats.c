@@ -2582,6 +2582,31 @@ static void test_mail_utf8_labelled_latin1(void **state)
     assert_string_equal(r->a[0].title, "Caf\xC3\xA9 na\xC3\xAFve");
     reading_free(r);
 
+    /* every name of those charsets, in a header word alone (the label
+     * "l1" is shorter than "utf-8": the header block grows) and in the
+     * body */
+    static const char *const aliases[] = {
+        "iso-8859-1", "iso_8859-1", "iso8859-1", "latin1", "l1", "L1",
+        "iso-8859-15", "iso_8859-15", "iso8859-15", "latin9", "latin-9",
+        "windows-1252", "cp1252", "x-cp1252"};
+    for (size_t i = 0; i < sizeof aliases / sizeof aliases[0]; i++) {
+        char mail[512];
+        snprintf(mail, sizeof mail,
+                 "From: =?%s?Q?Ren=C3=A9e?= <r@example.org>\n"
+                 "Subject: =?%s?Q?Caf=C3=A9_in_Z=C3=BCrich?=\n"
+                 "MIME-Version: 1.0\nContent-Type: text/plain; "
+                 "charset=%s\nContent-Transfer-Encoding: 8bit\n\n"
+                 "Caf\xC3\xA9 body.\n", aliases[i], aliases[i], aliases[i]);
+        r = read_text("m/alias.eml", mail);
+        assert_int_equal(r->status, CORPUS_OK);
+        if (strcmp(r->a[0].title, "Caf\xC3\xA9 in Z\xC3\xBCrich") != 0 ||
+            strcmp(r->a[0].author, "Ren\xC3\xA9" "e") != 0 ||
+            strcmp(r->a[0].body, "Caf\xC3\xA9 body.") != 0)
+            fail_msg("%s: %s | %s | %s", aliases[i], r->a[0].title,
+                     r->a[0].author, r->a[0].body);
+        reading_free(r);
+    }
+
     /* a label that says the charset is not known: UTF-8, else
      * Windows-1252, nothing dropped */
     static const char *const unknown[] = {"unknown-8bit", "x-unknown",
@@ -2603,6 +2628,94 @@ static void test_mail_utf8_labelled_latin1(void **state)
                          r->a[0].body);
             reading_free(r);
         }
+
+    /* so are encoded words of a header under those labels, under ASCII
+     * and UTF-8 labels and under labels GMime cannot convert: GMime
+     * dropped the bytes that were not UTF-8 ("Caf?") or read UTF-8 as
+     * Latin-1 ("ZÃ¼rich"); a word in a multi-byte charset stays as
+     * labelled (GB2312) */
+    static const char *const header_labels[] = {
+        "x-unknown", "X-UNKNOWN", "unknown-8bit", "us-ascii", "utf-8",
+        "utf8", "unknown", "x-user-defined", "foo-bar"};
+    for (size_t i = 0; i < sizeof header_labels / sizeof header_labels[0];
+         i++) {
+        const char *l = header_labels[i];
+        char mail[640];
+        snprintf(mail, sizeof mail,
+                 "From: =?%s?Q?Ren=E9e?= <r@example.org>\n"
+                 "Subject: =?%s?Q?Caf=E9_na=EFve?= =?%s?B?IFrDvHJpY2g=?=\n"
+                 " =?%s?Q?=93plan=94?= =?gb2312?B?1tDOxA==?=\n"
+                 "MIME-Version: 1.0\nContent-Type: text/plain\n\nBody.\n",
+                 l, l, l, l);
+        r = read_text("m/unknown-h.eml", mail);
+        assert_int_equal(r->status, CORPUS_OK);
+        if (strcmp(r->a[0].title, "Caf\xC3\xA9 na\xC3\xAFve Z\xC3\xBCrich"
+                   "\xE2\x80\x9Cplan\xE2\x80\x9D\xE4\xB8\xAD\xE6\x96"
+                   "\x87") != 0 ||
+            strcmp(r->a[0].author, "Ren\xC3\xA9" "e") != 0)
+            fail_msg("%s: %s | %s", l, r->a[0].title, r->a[0].author);
+        reading_free(r);
+    }
+}
+
+/* Every 8-bit single-byte charset gets the rule of Latin-1: a part or an
+ * encoded word labelled ISO-8859-2, KOI8-R, Windows-1251, ... whose bytes
+ * are UTF-8 is read as UTF-8; text really in them is read as labelled. */
+static void test_mail_utf8_labelled_single_byte(void **state)
+{
+    (void)state;
+    static const char *const labels[] = {
+        "iso-8859-2", "latin2", "l2", "ISO_8859-2:1987", "windows-1250",
+        "iso-8859-5", "cyrillic", "koi8-r", "KOI8-U", "windows-1251",
+        "cp1251", "cp866", "iso-8859-7", "greek", "latin5", "iso-8859-16",
+        "windows-1256", "tis-620", "windows-874", "macintosh",
+        "x-mac-cyrillic"};
+    for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++) {
+        char mail[640];
+        snprintf(mail, sizeof mail,
+                 "From: =?%s?Q?Ren=C3=A9e?= <r@example.org>\n"
+                 "Subject: =?%s?B?WsO8cmljaCDQv9GA0LjQstC10YI=?=\n"
+                 "MIME-Version: 1.0\nContent-Type: text/plain; "
+                 "charset=\"%s\"\nContent-Transfer-Encoding: 8bit\n\n"
+                 "Z\xC3\xBCrich \xD0\xBF\xD1\x80\xD0\xB8\xD0\xB2\xD0"
+                 "\xB5\xD1\x82.\n", labels[i], labels[i], labels[i]);
+        reading *r = read_text("m/sb.eml", mail);
+        assert_int_equal(r->status, CORPUS_OK);
+        if (strcmp(r->a[0].title, "Z\xC3\xBCrich \xD0\xBF\xD1\x80\xD0"
+                   "\xB8\xD0\xB2\xD0\xB5\xD1\x82") != 0 ||
+            strcmp(r->a[0].author, "Ren\xC3\xA9" "e") != 0 ||
+            strcmp(r->a[0].body, "Z\xC3\xBCrich \xD0\xBF\xD1\x80\xD0"
+                   "\xB8\xD0\xB2\xD0\xB5\xD1\x82.") != 0)
+            fail_msg("%s: %s | %s | %s", labels[i], r->a[0].title,
+                     r->a[0].author, r->a[0].body);
+        reading_free(r);
+    }
+
+    /* really KOI8-R, Windows-1251, ISO-8859-2: as labelled ("Привет, мир"
+     * in the first two, "Zażółć gęślą jaźń" in the third) */
+    reading *r = read_text("m/koi.eml",
+        "From: =?koi8-r?Q?=E9=D7=C1=CE?= <i@example.ru>\n"
+        "Subject: =?windows-1251?Q?=CF=F0=E8=E2=E5=F2,_=EC=E8=F0?=\n"
+        "MIME-Version: 1.0\nContent-Type: text/plain; charset=koi8-r\n"
+        "Content-Transfer-Encoding: 8bit\n\n\xF0\xD2\xC9\xD7\xC5\xD4, "
+        "\xCD\xC9\xD2.\n");
+    assert_int_equal(r->status, CORPUS_OK);
+    assert_string_equal(r->a[0].author, "\xD0\x98\xD0\xB2\xD0\xB0\xD0\xBD");
+    assert_string_equal(r->a[0].title, "\xD0\x9F\xD1\x80\xD0\xB8\xD0\xB2"
+                        "\xD0\xB5\xD1\x82, \xD0\xBC\xD0\xB8\xD1\x80");
+    assert_string_equal(r->a[0].body, "\xD0\x9F\xD1\x80\xD0\xB8\xD0\xB2"
+                        "\xD0\xB5\xD1\x82, \xD0\xBC\xD0\xB8\xD1\x80.");
+    reading_free(r);
+    r = read_text("m/pl.eml",
+        "From: a@example.pl\nSubject: =?iso-8859-2?Q?Za=BF=F3=B3=E6?=\n"
+        "MIME-Version: 1.0\nContent-Type: text/plain; charset=iso-8859-2\n"
+        "Content-Transfer-Encoding: 8bit\n\n"
+        "Za\xBF\xF3\xB3\xE6 g\xEA\xB6l\xB1 ja\xBC\xF1.\n");
+    assert_int_equal(r->status, CORPUS_OK);
+    assert_string_equal(r->a[0].title, "Za\xC5\xBC\xC3\xB3\xC5\x82\xC4\x87");
+    assert_string_equal(r->a[0].body, "Za\xC5\xBC\xC3\xB3\xC5\x82\xC4\x87 "
+                        "g\xC4\x99\xC5\x9Bl\xC4\x85 ja\xC5\xBA\xC5\x84.");
+    reading_free(r);
 }
 
 /* format=flowed (RFC 3676): soft line breaks (a line ending in a space)
@@ -3056,6 +3169,7 @@ int main(void)
         cmocka_unit_test(test_mail_text_parts),
         cmocka_unit_test(test_mail_latin1_is_cp1252),
         cmocka_unit_test(test_mail_utf8_labelled_latin1),
+        cmocka_unit_test(test_mail_utf8_labelled_single_byte),
         cmocka_unit_test(test_mail_flowed),
         cmocka_unit_test(test_mail_not_mail),
         cmocka_unit_test(test_mail_hostile),
