@@ -419,13 +419,33 @@ static const char *unreadable_above(const run_state *st, const char *relpath,
     return NULL;
 }
 
+/* The root given before the one being walked that could not be opened
+ * at all (walk_root) and would hold `relpath`: a directory holds any
+ * path, a file only its name. Its place in cfg->roots, or -1. */
+static long unreadable_root_before(const run_state *st, const char *relpath)
+{
+    for (size_t i = 0; i < st->root_no; i++) {
+        if (!st->checks[i].unreadable)
+            continue;
+        if (st->checks[i].is_file) {
+            const char *name = strrchr(st->cfg->roots[i], '/');
+            if (strcmp(name ? name + 1 : st->cfg->roots[i], relpath) != 0)
+                continue;
+        }
+        return (long)i;
+    }
+    return -1;
+}
+
 /* Several roots may hold one relative path, which is one id: the first
  * root given keeps it and a later one's file is skipped, its reason
  * naming both, rather than each run rewriting the articles of one with
  * the other's (an article lost, the run saying nothing); also when the
  * first one's path could not be read, as that keeps the articles
- * indexed from it. 1 when `file` is such a later file (skipped and
- * counted here); on running out of memory the run fails. */
+ * indexed from it: a path the walk reported, one below it, or any path
+ * of a root that could not be opened. 1 when `file` is such a later
+ * file (skipped and counted here); on running out of memory the run
+ * fails. */
 static int id_taken(run_state *st, const corpus_file *file, const char *term)
 {
     const gz_index_config *cfg = st->cfg;
@@ -437,7 +457,10 @@ static int id_taken(run_state *st, const corpus_file *file, const char *term)
         first < 0 ? unreadable_above(st, file->relpath,
                                      st->unreadable_of_earlier_roots)
                   : NULL;
-    if (first < 0 && !unreadable) {
+    long closed = first < 0 && !unreadable
+                      ? unreadable_root_before(st, file->relpath)
+                      : -1;
+    if (first < 0 && !unreadable && closed < 0) {
         if (gz_strmap_put(&st->ids, term, len, (long)st->root_no) != 0)
             st->status = XAP_ERR_NOMEM;
         return 0;
@@ -450,6 +473,12 @@ static int id_taken(run_state *st, const corpus_file *file, const char *term)
         snprintf(why, sizeof why, "the same id as a file of a corpus "
                  "directory given before, below %s, which could not be read "
                  "and keeps its articles %s", unreadable, why_parent);
+    } else if (closed >= 0) {
+        const char *other = cfg->roots[closed];
+        snprintf(why, sizeof why, "the same id as %s%.*s, given first, "
+                 "which could not be read and keeps its articles %s",
+                 st->checks[closed].is_file ? "" : "a path of ",
+                 root_len(other), other, why_parent);
     } else {
         const char *other = cfg->roots[first];
         int is_file = st->checks[first].is_file;
