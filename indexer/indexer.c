@@ -87,14 +87,17 @@ typedef struct run_state {
     const char *root;            /* root being walked */
     size_t root_no;              /* its place in cfg->roots */
     gz_strmap ids;               /* several roots: path term -> the root
-                                    that gave it first this run */
+                                    that gave it first this run, plus
+                                    cfg->nroots once a --full dry run
+                                    read articles from it (given) */
     char **unreadable;           /* relpaths the walk warned about */
     size_t nunreadable, capunreadable;
     size_t unreadable_of_earlier_roots;   /* the first ones of them */
     held_file *held;             /* files that would lose articles */
     size_t nheld, capheld;
     xap_status held_status;      /* XAP_ERR_NOMEM when one could not be
-                                    held (the run then fails) */
+                                    held, or marked given (the run then
+                                    fails) */
     int retrying;                /* the held files are read again */
     int cjk_ngrams;              /* CJK text as n-grams (schema.h,
                                     GZ_META_CJK_NGRAMS; write_metadata
@@ -287,6 +290,31 @@ static int still_indexed(const run_state *st, const gz_file_entry *e,
     return 1;
 }
 
+/* A --full dry run with several roots: the file of path term `term`
+ * gave articles, which the real run's build then holds under that path,
+ * so it carries nothing of the path from the live index, also when a
+ * later root could not read it (carry_path). Marked in st->ids. */
+static void mark_given(run_state *st, const char *term)
+{
+    const gz_index_config *cfg = st->cfg;
+    if (!cfg->full || !cfg->dry_run || cfg->nroots < 2)
+        return;
+    size_t len = strlen(term);
+    long root = gz_strmap_get(&st->ids, term, len);
+    if (root >= 0 && root < (long)cfg->nroots &&
+        gz_strmap_put(&st->ids, term, len, root + (long)cfg->nroots) != 0)
+        st->held_status = XAP_ERR_NOMEM;
+}
+
+/* 1 when a --full dry run read articles from a file of path term `term`
+ * (mark_given). */
+static int given(const run_state *st, const char *term)
+{
+    const gz_index_config *cfg = st->cfg;
+    return cfg->nroots > 1 &&
+           gz_strmap_get(&st->ids, term, strlen(term)) >= (long)cfg->nroots;
+}
+
 /* The pipeline's reports, on this thread: a file is done. Every count is
  * taken here, once the file's fate is known, so a run stopped with files
  * still queued counts only those it finished. A file that would lose
@@ -317,6 +345,8 @@ static void on_file_done(const corpus_file *file, gz_file_outcome outcome,
     st->stats->scanned++;
     if (outcome != GZ_FILE_SHRUNK)
         st->article_total += articles;
+    if ((outcome == GZ_FILE_ADDED || outcome == GZ_FILE_UPDATED) && articles)
+        mark_given(st, term);
     switch (outcome) {
     case GZ_FILE_ADDED:
         st->stats->added++;
@@ -419,13 +449,33 @@ static const char *unreadable_above(const run_state *st, const char *relpath,
     return NULL;
 }
 
+/* The root given before the one being walked that could not be opened
+ * at all (walk_root) and would hold `relpath`: a directory holds any
+ * path, a file only its name. Its place in cfg->roots, or -1. */
+static long unreadable_root_before(const run_state *st, const char *relpath)
+{
+    for (size_t i = 0; i < st->root_no; i++) {
+        if (!st->checks[i].unreadable)
+            continue;
+        if (st->checks[i].is_file) {
+            const char *name = strrchr(st->cfg->roots[i], '/');
+            if (strcmp(name ? name + 1 : st->cfg->roots[i], relpath) != 0)
+                continue;
+        }
+        return (long)i;
+    }
+    return -1;
+}
+
 /* Several roots may hold one relative path, which is one id: the first
  * root given keeps it and a later one's file is skipped, its reason
  * naming both, rather than each run rewriting the articles of one with
  * the other's (an article lost, the run saying nothing); also when the
  * first one's path could not be read, as that keeps the articles
- * indexed from it. 1 when `file` is such a later file (skipped and
- * counted here); on running out of memory the run fails. */
+ * indexed from it: a path the walk reported, one below it, or any path
+ * of a root that could not be opened. 1 when `file` is such a later
+ * file (skipped and counted here); on running out of memory the run
+ * fails. */
 static int id_taken(run_state *st, const corpus_file *file, const char *term)
 {
     const gz_index_config *cfg = st->cfg;
@@ -433,11 +483,16 @@ static int id_taken(run_state *st, const corpus_file *file, const char *term)
         return 0;
     size_t len = strlen(term);
     long first = gz_strmap_get(&st->ids, term, len);
+    if (first >= (long)cfg->nroots)
+        first -= (long)cfg->nroots;   /* given (mark_given) */
     const char *unreadable =
         first < 0 ? unreadable_above(st, file->relpath,
                                      st->unreadable_of_earlier_roots)
                   : NULL;
-    if (first < 0 && !unreadable) {
+    long closed = first < 0 && !unreadable
+                      ? unreadable_root_before(st, file->relpath)
+                      : -1;
+    if (first < 0 && !unreadable && closed < 0) {
         if (gz_strmap_put(&st->ids, term, len, (long)st->root_no) != 0)
             st->status = XAP_ERR_NOMEM;
         return 0;
@@ -450,6 +505,12 @@ static int id_taken(run_state *st, const corpus_file *file, const char *term)
         snprintf(why, sizeof why, "the same id as a file of a corpus "
                  "directory given before, below %s, which could not be read "
                  "and keeps its articles %s", unreadable, why_parent);
+    } else if (closed >= 0) {
+        const char *other = cfg->roots[closed];
+        snprintf(why, sizeof why, "the same id as %s%.*s, given first, "
+                 "which could not be read and keeps its articles %s",
+                 st->checks[closed].is_file ? "" : "a path of ",
+                 root_len(other), other, why_parent);
     } else {
         const char *other = cfg->roots[first];
         int is_file = st->checks[first].is_file;
@@ -1164,7 +1225,10 @@ static int carry_document(xap_docid id, void *ctx)
  * not read (a file, or below a directory) and the build holds nothing of
  * it, its documents are copied into the build as they are (their
  * recorded stat and hash too, as an update keeps them); a dry run counts
- * them. A stop request ends the copying before the next path (1). */
+ * them, unless it read articles of the path from another root (one
+ * root's directory unreadable, another's file of a path below it read:
+ * the build holds it). A stop request ends the copying before the next
+ * path (1). */
 static int carry_path(const char *term, size_t len, uint32_t freq, void *ctx)
 {
     (void)len;
@@ -1176,7 +1240,8 @@ static int carry_path(const char *term, size_t len, uint32_t freq, void *ctx)
     if (!term_unreadable(st, term))
         return 0;
     if (st->cfg->dry_run) {
-        st->article_total += freq;
+        if (!given(st, term))
+            st->article_total += freq;
         return 0;
     }
     if (build_holds(st, term, &c->status) || c->status != XAP_OK)
