@@ -398,6 +398,47 @@ static void test_md_definition_in_paragraph(void **state)
     reading_free(r);
 }
 
+/* Code inside a block quote is code as it is elsewhere: a fence opened
+ * after "> " (or "> > ") keeps its lines as written, the quote markers
+ * that opened it left out, and ends at its closing fence or with its
+ * quote. */
+static void test_md_code_in_quotes(void **state)
+{
+    (void)state;
+    reading *r = read_text("quote-code.md",
+        "# Quoted code\n"
+        "\n"
+        "> Quoted intro.\n"
+        ">\n"
+        "> ```c\n"
+        "> int *p = a_b; /* *kept* */\n"
+        "> [x]: https://example.org/in-quoted-fence\n"
+        "> ```\n"
+        ">\n"
+        "> after *the* fence\n"
+        "\n"
+        "> > ~~~\n"
+        "> > nested *as written*\n"
+        "> > ~~~\n"
+        "\n"
+        "> ```\n"
+        "> open *fence*\n"
+        "Outside *the* quote.\n");
+    assert_int_equal(r->status, CORPUS_OK);
+    const char *body = r->a[0].body;
+    assert_non_null(strstr(body, "\nint *p = a_b; /* *kept* */\n"
+                                 "[x]: https://example.org/in-quoted-fence\n"));
+    assert_non_null(strstr(body, "after the fence"));
+    assert_non_null(strstr(body, "\nnested *as written*\n"));
+    assert_null(strstr(body, "```"));
+    assert_null(strstr(body, "~~~"));
+    assert_null(strchr(body, '>'));
+    /* a fence ends with its quote: the next line is text again */
+    assert_non_null(strstr(body, "\nopen *fence*\n"));
+    assert_non_null(strstr(body, "\nOutside the quote."));
+    reading_free(r);
+}
+
 /* Every named character reference of HTML 4 is decoded (case matters),
  * numeric ones as HTML reads them. */
 static void test_md_entities(void **state)
@@ -2884,6 +2925,7 @@ int main(void)
         cmocka_unit_test(test_md_front_matter_and_body),
         cmocka_unit_test(test_md_link_definitions),
         cmocka_unit_test(test_md_definition_in_paragraph),
+        cmocka_unit_test(test_md_code_in_quotes),
         cmocka_unit_test(test_md_entities),
         cmocka_unit_test(test_md_title_fallbacks),
         cmocka_unit_test(test_md_yaml_front_matter),
