@@ -973,9 +973,11 @@ static quote_prefix quote_markers(const char *p, const char *eol, int max)
  * A link reference definition cannot interrupt a paragraph (CommonMark):
  * "[label]: url" right under a line of paragraph text (a quote's or a
  * list item's too) goes on with that paragraph, and is text. The rows of
- * a table (after its rule, up to a blank line) and a footnote's text
- * ("[^1]: ...", often right above the definitions at the end) are taken
- * for no paragraph here.
+ * a table (after its rule, up to a blank line), a footnote's text
+ * ("[^1]: ...", often right above the definitions at the end) and
+ * indented code are taken for no paragraph here. In a block quote a
+ * line is read after its quote markers (quote_markers): its indented
+ * code four columns in after "> ", its definitions (on one line there).
  */
 static char *convert_body(char *p, char *end, title_span *h1,
                           title_span *first)
@@ -988,9 +990,11 @@ static char *convert_body(char *p, char *end, title_span *h1,
     char *prev_start = NULL, *prev_end = NULL;  /* previous output line */
     int seen_text = 0;
     int para = 0;          /* the previous line was paragraph text */
+    int para_depth = 0;    /* the quote depth of that paragraph */
     int table = 0;         /* in a table: after its rule, before a blank */
     int in_list = 0;       /* in a list item: its indented lines after a
                               blank one are its paragraphs, not code */
+    int list_depth = 0;    /* the quote depth of that list item */
 
     while (p < end) {
         char *eol = line_end(p, end);
@@ -999,19 +1003,29 @@ static char *convert_body(char *p, char *end, title_span *h1,
         const char *def;
         char ch;
         size_t n;
-        int was_para = para;
         /* before p is rewritten; in a fence, the quote markers that
          * opened it, the rest being its text */
         quote_prefix qp = quote_markers(p, eol, fence ? fence_depth
                                                       : INT_MAX);
         if (fence && qp.depth < fence_depth)
             fence = 0;        /* its quote has ended, and the fence too */
-        size_t indent = indent_width(p, eol, 0);
-        if (list_item_at(p, eol))
+        /* a paragraph goes on in a line with fewer quote markers (a lazy
+         * line), not in a quote that opens under it */
+        int was_para = para && qp.depth <= para_depth;
+        if (list_item_at(qp.text, eol)) {
             in_list = 1;
-        else if (!blank_line(p, eol) && indent < 2)
-            in_list = 0;
-        int code = !was_para && !in_list && indent >= 4;
+            list_depth = qp.depth;
+        } else if (in_list) {
+            /* ended by its quote's end, or by a line of text indented
+             * less than two columns inside that quote */
+            quote_prefix lp = quote_markers(p, eol, list_depth);
+            if (lp.depth < list_depth ||
+                (!blank_line(lp.text, eol) && lp.indent < 2))
+                in_list = 0;
+        }
+        /* indented code: four columns in after the quote markers */
+        int code = !was_para && !(in_list && list_depth == qp.depth) &&
+                   qp.indent >= 4;
         para = 0;
         if (fence) {
             if ((n = fence_at(qp.text, eol, &ch)) >= fence && ch == fence_ch) {
@@ -1033,8 +1047,10 @@ static char *convert_body(char *p, char *end, title_span *h1,
                 h1->first_line = first->start == prev_start;
             }
         } else if (!st.in_comment && !was_para &&
-                   (def = link_definition(p, eol, end))) {
-            /* a link's target (and title), not text: dropped whole */
+                   (def = link_definition(qp.text, eol,
+                                          qp.depth ? eol : end))) {
+            /* a link's target (and title), not text: dropped whole (in a
+             * quote one line: the next starts with '>') */
             eol = (char *)def;
             next = eol < end ? eol + 1 : end;
         } else if (st.in_comment || !syntax_only(p, eol)) {
@@ -1061,6 +1077,8 @@ static char *convert_body(char *p, char *end, title_span *h1,
              * interrupt one: under a paragraph line it is its text) */
             para = !level && !note && te > ts && !table &&
                    !code;
+            if (para && !was_para)
+                para_depth = qp.depth;
         } else if (table_rule(p, eol)) {
             table = 1;
         }
