@@ -721,7 +721,8 @@ static size_t count_lines(const char *text);
  * searched as words by Xapian, as before, but the results now say so and
  * name the fields; the fields, quoted text, URLs and times do not. Each
  * distinct one is named (in any case one), the first three, in one note
- * (found in review: only the first was). */
+ * (found in review: only the first was); a Windows path ("C:\x") is
+ * no field. */
 static void test_unknown_field_warns(void **state)
 {
     (void)state;
@@ -747,6 +748,10 @@ static void test_unknown_field_warns(void **state)
         {"https://example.org/chelsea", NULL},
         {"chelsea 10:30", NULL},
         {"chelsea: arsenal", NULL},
+        /* a Windows path: a drive letter before a backslash or '/' */
+        {"chelsea C:\\Users\\ann", NULL},
+        {"chelsea d:/data/x", NULL},
+        {"C:\\x titel:chelsea", "'titel:' is not a field, so it was"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         gazette_results_t *r = search(c, cases[i].query, NULL);
