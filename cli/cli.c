@@ -320,14 +320,38 @@ static int phrase_ends_at(char at, char next)
     return at == '\0' || strchr(" ),:;\"'", at) != NULL;
 }
 
+/* When the quote at `in` (after `before`, '\0' at the start) opens
+ * text the library quotes ("date \"...\" not understood", "cannot read
+ * '...'"): the quote closing it, the same character before a blank,
+ * punctuation or the end; else NULL (an apostrophe: "line 3's"). */
+static const char *quoted_text_end(const char *in, char before)
+{
+    if ((*in != '\'' && *in != '"') ||
+        !(before == '\0' || before == ' ' || before == '('))
+        return NULL;
+    for (const char *q = strchr(in + 1, *in); q; q = strchr(q + 1, *in))
+        if (q[1] == '\0' || strchr(" ),:;.", q[1]))
+            return q;
+    return NULL;
+}
+
 /* `msg` in the words of `words` into out (NULL: only counted); returns
- * the length. */
+ * the length. Text the library quotes is as written. */
 static size_t put_our_words(const cli_word *words, const char *msg,
                             char *out)
 {
     size_t n = 0;
     const char *in = msg;
     while (*in) {
+        const char *close = quoted_text_end(in, in == msg ? 0 : in[-1]);
+        if (close) {
+            size_t len = (size_t)(close + 1 - in);
+            if (out)
+                memcpy(out + n, in, len);
+            n += len;
+            in += len;
+            continue;
+        }
         const cli_word *w = NULL;
         for (const cli_word *t = words;
              !w && t->library && phrase_starts_after(in == msg ? 0 : in[-1]);

@@ -110,8 +110,11 @@ typedef struct cli_word {
  * (after a blank, '(' or a quote, before a blank, punctuation or the end;
  * not inside a word or a path) replaced (the first of the table that
  * fits, so a longer phrase is listed before a shorter one it starts
- * with). malloc()ed; NULL when
- * out of memory. */
+ * with). Text the library quotes is not prose and stays as written: it
+ * quotes what it was given in '...' or "..." (a query, a date, an id, a
+ * pattern), a quote after a blank or '(' or at the start, closed by the
+ * same character before a blank, punctuation or the end. malloc()ed;
+ * NULL when out of memory. */
 char *cli_in_our_words(const cli_word *words, const char *msg);
 
 /* The length of index path `path` as the library names the index: less

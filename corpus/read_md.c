@@ -18,7 +18,8 @@
  * as CommonMark defines them (not right under a paragraph line, which
  * they cannot interrupt: convert_body), footnote marks "[^1]"; a footnote's text,
  * "[^1]: According to ...", is kept). Code, fenced or inline, is kept as
- * written.
+ * written; a fence in a block quote ("> ```") too, without the quote
+ * markers, up to its closing fence or the end of its quote.
  * Character references are decoded: the named ones of HTML 4 (&amp;
  * &eacute; &rsquo; ..., named_refs.h) and numeric ones (&#8364; &#x20AC;).
  *
@@ -56,6 +57,7 @@
 #include "ascii.h"
 #include "corpus_internal.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -914,14 +916,53 @@ static int blank_line(const char *p, const char *eol)
     return p == eol;
 }
 
-/* The columns of white space [p, eol) starts with, a tab to the next
- * multiple of 4 (CommonMark's tab stops). */
-static size_t indent_width(const char *p, const char *eol)
+/* The columns of white space [p, eol) starts with, p being at column
+ * `col` of its line, a tab to the next multiple of 4 (CommonMark's tab
+ * stops). */
+static size_t indent_width(const char *p, const char *eol, size_t col)
 {
-    size_t cols = 0;
+    size_t cols = col;
     for (; p < eol && (*p == ' ' || *p == '\t'); p++)
         cols = *p == '\t' ? cols + 4 - cols % 4 : cols + 1;
-    return cols;
+    return cols - col;
+}
+
+/* A line's block quote markers: up to `max` of them ("> ", "> > ", each
+ * '>' up to three spaces in and the one blank after it taken with it, as
+ * CommonMark says). */
+typedef struct quote_prefix {
+    const char *text;      /* the line's text after them */
+    int depth;             /* how many */
+    size_t indent;         /* the columns of white space the text has
+                              (those a tab after a '>' leaves too) */
+} quote_prefix;
+
+static quote_prefix quote_markers(const char *p, const char *eol, int max)
+{
+    quote_prefix q = {p, 0, 0};
+    size_t col = 0, spare = 0;     /* spare: a tab's columns left over */
+    for (;;) {
+        const char *m = q.depth < max ? block_indent(q.text, eol) : NULL;
+        if (!m || m >= eol || *m != '>')
+            break;
+        col += (size_t)(m - q.text) + 1;
+        spare = 0;
+        m++;
+        if (m < eol && *m == ' ') {
+            m++;
+            col++;
+        } else if (m < eol && *m == '\t') {
+            size_t w = 4 - col % 4;  /* the tab's width; one column of it
+                                        is the blank after '>' */
+            m++;
+            col += w;
+            spare = w - 1;
+        }
+        q.text = m;
+        q.depth++;
+    }
+    q.indent = spare + indent_width(q.text, eol, col);
+    return q;
 }
 
 /*
@@ -932,9 +973,11 @@ static size_t indent_width(const char *p, const char *eol)
  * A link reference definition cannot interrupt a paragraph (CommonMark):
  * "[label]: url" right under a line of paragraph text (a quote's or a
  * list item's too) goes on with that paragraph, and is text. The rows of
- * a table (after its rule, up to a blank line) and a footnote's text
- * ("[^1]: ...", often right above the definitions at the end) are taken
- * for no paragraph here.
+ * a table (after its rule, up to a blank line), a footnote's text
+ * ("[^1]: ...", often right above the definitions at the end) and
+ * indented code are taken for no paragraph here. In a block quote a
+ * line is read after its quote markers (quote_markers): its indented
+ * code four columns in after "> ", its definitions (on one line there).
  */
 static char *convert_body(char *p, char *end, title_span *h1,
                           title_span *first)
@@ -943,12 +986,15 @@ static char *convert_body(char *p, char *end, title_span *h1,
     char *w = p;
     char fence_ch = 0;
     size_t fence = 0;
+    int fence_depth = 0;   /* the quote depth of the fence ("> ```": 1) */
     char *prev_start = NULL, *prev_end = NULL;  /* previous output line */
     int seen_text = 0;
     int para = 0;          /* the previous line was paragraph text */
+    int para_depth = 0;    /* the quote depth of that paragraph */
     int table = 0;         /* in a table: after its rule, before a blank */
     int in_list = 0;       /* in a list item: its indented lines after a
                               blank one are its paragraphs, not code */
+    int list_depth = 0;    /* the quote depth of that list item */
 
     while (p < end) {
         char *eol = line_end(p, end);
@@ -957,24 +1003,41 @@ static char *convert_body(char *p, char *end, title_span *h1,
         const char *def;
         char ch;
         size_t n;
-        int was_para = para;
-        size_t indent = indent_width(p, eol);   /* before p is rewritten */
-        if (list_item_at(p, eol))
+        /* before p is rewritten; in a fence, the quote markers that
+         * opened it, the rest being its text */
+        quote_prefix qp = quote_markers(p, eol, fence ? fence_depth
+                                                      : INT_MAX);
+        if (fence && qp.depth < fence_depth)
+            fence = 0;        /* its quote has ended, and the fence too */
+        /* a paragraph goes on in a line with fewer quote markers (a lazy
+         * line), not in a quote that opens under it */
+        int was_para = para && qp.depth <= para_depth;
+        if (list_item_at(qp.text, eol)) {
             in_list = 1;
-        else if (!blank_line(p, eol) && indent < 2)
-            in_list = 0;
-        int code = !was_para && !in_list && indent >= 4;
+            list_depth = qp.depth;
+        } else if (in_list) {
+            /* ended by its quote's end, or by a line of text indented
+             * less than two columns inside that quote */
+            quote_prefix lp = quote_markers(p, eol, list_depth);
+            if (lp.depth < list_depth ||
+                (!blank_line(lp.text, eol) && lp.indent < 2))
+                in_list = 0;
+        }
+        /* indented code: four columns in after the quote markers */
+        int code = !was_para && !(in_list && list_depth == qp.depth) &&
+                   qp.indent >= 4;
         para = 0;
         if (fence) {
-            if ((n = fence_at(p, eol, &ch)) >= fence && ch == fence_ch) {
+            if ((n = fence_at(qp.text, eol, &ch)) >= fence && ch == fence_ch) {
                 fence = 0;
             } else {
-                memmove(w, p, (size_t)(eol - p));
-                w += eol - p;
+                memmove(w, qp.text, (size_t)(eol - qp.text));
+                w += eol - qp.text;
             }
-        } else if ((n = fence_at(p, eol, &ch)) > 0) {
+        } else if ((n = fence_at(qp.text, eol, &ch)) > 0) {
             fence = n;
             fence_ch = ch;
+            fence_depth = qp.depth;
         } else if (!st.in_comment && only_char(p, eol, '=', 1) && prev_start &&
                    prev_end > prev_start) {
             /* setext underline: the previous line was a level-1 heading */
@@ -984,8 +1047,10 @@ static char *convert_body(char *p, char *end, title_span *h1,
                 h1->first_line = first->start == prev_start;
             }
         } else if (!st.in_comment && !was_para &&
-                   (def = link_definition(p, eol, end))) {
-            /* a link's target (and title), not text: dropped whole */
+                   (def = link_definition(qp.text, eol,
+                                          qp.depth ? eol : end))) {
+            /* a link's target (and title), not text: dropped whole (in a
+             * quote one line: the next starts with '>') */
             eol = (char *)def;
             next = eol < end ? eol + 1 : end;
         } else if (st.in_comment || !syntax_only(p, eol)) {
@@ -1012,6 +1077,8 @@ static char *convert_body(char *p, char *end, title_span *h1,
              * interrupt one: under a paragraph line it is its text) */
             para = !level && !note && te > ts && !table &&
                    !code;
+            if (para && !was_para)
+                para_depth = qp.depth;
         } else if (table_rule(p, eol)) {
             table = 1;
         }

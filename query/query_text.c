@@ -1564,8 +1564,11 @@ size_t gz_query_unknown_field(const char *query, const char **name)
         while (gz_ascii_isalnum((unsigned char)*p) || *p == '_')
             p++;
         size_t len = (size_t)(p - w);
+        /* "C:\x", a drive's path, is no field either ("C:/x" is not
+         * taken, as a URL) */
         if (*p == ':' && p[1] && !gz_ascii_isspace((unsigned char)p[1]) &&
-            p[1] != '/' && p[1] != ':' && !gz_field_by_name(w, len)) {
+            p[1] != '/' && p[1] != ':' && !(len == 1 && p[1] == '\\') &&
+            !gz_field_by_name(w, len)) {
             *name = w;
             return len;
         }

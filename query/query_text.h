@@ -100,8 +100,11 @@ int gz_query_split_filters(const char *text, char **rest, char **filters,
  * "-Ttile:(a b)") that names no field: Xapian then searches "titel" and
  * what follows as words, with no word of warning. Not inside double
  * quotes, and not before a blank, '/' or ':' (a URL's "https://", a
- * time's "10:30" starts with a digit anyway). Its length, with *name
- * pointing into `query`; 0 when there is none. */
+ * time's "10:30" starts with a digit anyway), nor a single letter before
+ * a backslash (a Windows path's drive, "C:\Users"; "C:/Users" is
+ * before '/'). Its length, with *name pointing into `query`; 0 when
+ * there is none. Called again from *name + its length, it finds the
+ * next one. */
 size_t gz_query_unknown_field(const char *query, const char **name);
 
 #endif

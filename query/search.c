@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "ascii.h"
 #include "query_limits.h"
 #include "query_text.h"
 #include "ranking.h"
@@ -577,26 +578,75 @@ static xap_status warn_whole_runs(const gazette_index_t *index,
     return add_warning(r, note);
 }
 
-/* A word of `query` written as a field that names none ("titel:x"):
- * r->warning says so and names the fields, as Xapian searches it as
- * words without a word (gz_query_unknown_field). */
-static xap_status warn_unknown_field(const char *query, gazette_results_t *r)
+/* 1 when the field name [w, w + len) is one of query's before `before`
+ * (in any case: one mistyped name, however written). */
+static int named_before(const char *query, const char *before, const char *w,
+                        size_t len)
 {
     const char *name;
-    size_t len = gz_query_unknown_field(query, &name);
-    if (!len)
+    size_t n;
+    for (const char *q = query;
+         (n = gz_query_unknown_field(q, &name)) && name < before;
+         q = name + n)
+        if (n == len) {
+            size_t i = 0;
+            while (i < len && gz_ascii_tolower((unsigned char)name[i]) ==
+                                  gz_ascii_tolower((unsigned char)w[i]))
+                i++;
+            if (i == len)
+                return 1;
+        }
+    return 0;
+}
+
+/* The unknown fields a warning names; the others are counted. */
+#define UNKNOWN_FIELDS_NAMED 3
+
+/* The words of `query` written as fields that name none ("titel:x"):
+ * r->warning says so, in one note naming each (the first
+ * UNKNOWN_FIELDS_NAMED, then "and N more") and the fields, as Xapian
+ * searches them as words without a word (gz_query_unknown_field). */
+static xap_status warn_unknown_field(const char *query, gazette_results_t *r)
+{
+    const char *names[UNKNOWN_FIELDS_NAMED], *name;
+    size_t lens[UNKNOWN_FIELDS_NAMED], len, distinct = 0;
+    for (const char *q = query; (len = gz_query_unknown_field(q, &name));
+         q = name + len) {
+        if (named_before(query, name, name, len))
+            continue;
+        if (distinct < UNKNOWN_FIELDS_NAMED) {
+            names[distinct] = name;
+            lens[distinct] = len;
+        }
+        distinct++;
+    }
+    if (!distinct)
         return XAP_OK;
-    char note[512];
-    int n = snprintf(note, sizeof note, "'%.*s:' is not a field, so it was "
-                     "searched as words (fields:", (int)(len > 64 ? 64 : len),
-                     name);
-    for (size_t i = 0; i < gz_nfields && n > 0 && (size_t)n < sizeof note;
+    size_t named = distinct < UNKNOWN_FIELDS_NAMED ? distinct
+                                                   : UNKNOWN_FIELDS_NAMED;
+    char note[768];
+    int n = 0;
+    for (size_t i = 0; i < named && n >= 0 && (size_t)n < sizeof note; i++)
+        n += snprintf(note + n, sizeof note - (size_t)n, "%s'%.*s:'",
+                      i == 0                                 ? ""
+                      : i + 1 == named && named == distinct ? " and "
+                                                             : ", ",
+                      (int)(lens[i] > 64 ? 64 : lens[i]), names[i]);
+    if (n >= 0 && (size_t)n < sizeof note && distinct > named)
+        n += snprintf(note + n, sizeof note - (size_t)n, " and %zu more",
+                      distinct - named);
+    if (n >= 0 && (size_t)n < sizeof note)
+        n += snprintf(note + n, sizeof note - (size_t)n, "%s searched as "
+                      "words (fields:", distinct == 1
+                          ? " is not a field, so it was"
+                          : " are not fields, so they were");
+    for (size_t i = 0; i < gz_nfields && n >= 0 && (size_t)n < sizeof note;
          i++) {
         const gz_field *f = &gz_fields[i];
         if (f->name && gz_field_by_name(f->name, strlen(f->name)) == f)
             n += snprintf(note + n, sizeof note - (size_t)n, " %s:", f->name);
     }
-    if (n > 0 && (size_t)n < sizeof note)
+    if (n >= 0 && (size_t)n < sizeof note)
         snprintf(note + n, sizeof note - (size_t)n, ")");
     return add_warning(r, note);
 }

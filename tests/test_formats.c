@@ -398,6 +398,106 @@ static void test_md_definition_in_paragraph(void **state)
     reading_free(r);
 }
 
+/* Code inside a block quote is code as it is elsewhere: a fence opened
+ * after "> " (or "> > ") keeps its lines as written, the quote markers
+ * that opened it left out, and ends at its closing fence or with its
+ * quote; indented code is indented after the quote markers. */
+static void test_md_code_in_quotes(void **state)
+{
+    (void)state;
+    reading *r = read_text("quote-code.md",
+        "# Quoted code\n"
+        "\n"
+        "> Quoted intro.\n"
+        ">\n"
+        "> ```c\n"
+        "> int *p = a_b; /* *kept* */\n"
+        "> [x]: https://example.org/in-quoted-fence\n"
+        "> ```\n"
+        ">\n"
+        "> after *the* fence\n"
+        "\n"
+        "> > ~~~\n"
+        "> > nested *as written*\n"
+        "> > ~~~\n"
+        "\n"
+        "> ```\n"
+        "> open *fence*\n"
+        "Outside *the* quote.\n");
+    assert_int_equal(r->status, CORPUS_OK);
+    const char *body = r->a[0].body;
+    assert_non_null(strstr(body, "\nint *p = a_b; /* *kept* */\n"
+                                 "[x]: https://example.org/in-quoted-fence\n"));
+    assert_non_null(strstr(body, "after the fence"));
+    assert_non_null(strstr(body, "\nnested *as written*\n"));
+    assert_null(strstr(body, "```"));
+    assert_null(strstr(body, "~~~"));
+    assert_null(strchr(body, '>'));
+    /* a fence ends with its quote: the next line is text again */
+    assert_non_null(strstr(body, "\nopen *fence*\n"));
+    assert_non_null(strstr(body, "\nOutside the quote."));
+    reading_free(r);
+
+    /* indented code is measured after the quote markers (and the blank
+     * after each): four columns in, it is code, no paragraph, so a link
+     * reference definition under it is one and dropped, as outside
+     * quotes; a quoted paragraph's indented continuation and a quoted
+     * list item's indented paragraph are still text */
+    r = read_text("quote-indented.md",
+        "> Run this:\n"
+        ">\n"
+        ">     make install\n"
+        "> [docs]: https://example.org/after-quoted-code\n"
+        ">\n"
+        ">\t\tmake tabbed\n"
+        "> [t]: https://example.org/after-tab-code\n"
+        ">\n"
+        "> > Nested:\n"
+        "> >\n"
+        "> >     make nested\n"
+        "> > [n]: https://example.org/after-nested-code\n"
+        ">\n"
+        "> A quoted paragraph\n"
+        ">     indented on\n"
+        "> [c]: https://example.org/after-continuation\n"
+        ">\tand a tab on\n"
+        "> [c2]: https://example.org/after-tab-continuation\n"
+        "> > >     opens a quote under it\n"
+        "> [o]: https://example.org/after-opened-code\n"
+        ">\n"
+        "> - a quoted list item\n"
+        ">\n"
+        ">     its second paragraph\n"
+        "> [li]: https://example.org/after-item-paragraph\n"
+        ">\n"
+        "> Out of the list.\n"
+        ">\n"
+        ">     code again\n"
+        "> [c3]: https://example.org/after-code-again\n"
+        ">\n"
+        "> [q]: https://example.org/quoted-definition\n"
+        "\n"
+        "Last line.\n");
+    assert_int_equal(r->status, CORPUS_OK);
+    body = r->a[0].body;
+    assert_non_null(strstr(body, "make install"));
+    assert_non_null(strstr(body, "make tabbed"));
+    assert_non_null(strstr(body, "make nested"));
+    assert_null(strstr(body, "after-quoted-code"));
+    assert_null(strstr(body, "after-tab-code"));
+    assert_null(strstr(body, "after-nested-code"));
+    assert_non_null(strstr(body, "after-continuation"));
+    assert_non_null(strstr(body, "after-tab-continuation"));
+    assert_non_null(strstr(body, "opens a quote under it"));
+    assert_null(strstr(body, "after-opened-code"));
+    assert_non_null(strstr(body, "its second paragraph"));
+    assert_non_null(strstr(body, "after-item-paragraph"));
+    assert_null(strstr(body, "after-code-again"));
+    assert_null(strstr(body, "quoted-definition"));
+    assert_non_null(strstr(body, "Last line."));
+    reading_free(r);
+}
+
 /* Every named character reference of HTML 4 is decoded (case matters),
  * numeric ones as HTML reads them. */
 static void test_md_entities(void **state)
@@ -3135,6 +3235,7 @@ int main(void)
         cmocka_unit_test(test_md_front_matter_and_body),
         cmocka_unit_test(test_md_link_definitions),
         cmocka_unit_test(test_md_definition_in_paragraph),
+        cmocka_unit_test(test_md_code_in_quotes),
         cmocka_unit_test(test_md_entities),
         cmocka_unit_test(test_md_title_fallbacks),
         cmocka_unit_test(test_md_yaml_front_matter),

@@ -2214,7 +2214,8 @@ static void test_usage_errors_are_log_lines(void **state)
  * name into its option), but not words of a file, a path or a query that
  * a message quotes: a date written "gazette_update_set_foo this library
  * day" was reported as "--foo gazette-index day", a query's text
- * rewritten likewise (found in review). */
+ * rewritten likewise (found in review), and a setter's name standing
+ * whole in quoted text (review of 36c11a6). */
 static void test_messages_quote_as_written(void **state)
 {
     (void)state;
@@ -2236,6 +2237,26 @@ static void test_messages_quote_as_written(void **state)
     assert_int_equal(ix("-j2 --db '%s/db' '%s'", odd, dir), 74);
     expect_in("err.txt", "gazette_update_set_full/db.gazette-new is in the "
                          "way");
+
+    /* a setter's whole name as the text a message quotes, in "..." or
+     * '...', stays as written (found in review: 'date "--full"'); prose
+     * beside quoted text is still in the program's words */
+    char dir2[1100], db2[1100];
+    snprintf(dir2, sizeof dir2, "%s/setter-date", fx.tmp);
+    snprintf(db2, sizeof db2, "%s/setter-date.idx", fx.tmp);
+    static const char text2[] = "Title: T\nDate: gazette_update_set_full\n"
+                                "\nbody\n";
+    tu_write_file(dir2, "x.txt", text2, sizeof text2 - 1);
+    assert_int_equal(ix("--db '%s' '%s'", db2, dir2), 0);
+    expect_in("err.txt", "x.txt: date \"gazette_update_set_full\" not "
+                         "understood");
+    assert_int_equal(qy("--db '%s' 'tag:(a gazette_update_set_full OR)'",
+                        db2), 64);
+    expect_in("err.txt", "cannot read the group 'tag:(a "
+                         "gazette_update_set_full OR)'");
+    assert_int_equal(ix("--db '%s' --language french '%s'", db2, dir2), 64);
+    expect_in("err.txt", "is stemmed in 'english', not 'french': rerun with "
+                         "--language english, or rebuild it with --full");
 }
 
 /* --json: "index" and "roots" members, valid JSON even for a root whose
