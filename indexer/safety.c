@@ -151,7 +151,8 @@ xap_status gz_roots_record(xap_writable *db, const gz_root_check *checks,
     xap_status s = XAP_OK;
     for (size_t i = 0; i < n && s == XAP_OK; i++) {
         const gz_root_check *c = &checks[i];
-        if (c->unreadable || (gz_root_moved(c) && !accept_moved))
+        if (c->unreadable ||
+            (gz_root_moved(c) && (!accept_moved || c->kept_paths)))
             continue;
         char value[sizeof c->abs_path + 32];
         snprintf(value, sizeof value, "%" PRIu64 " %s", c->dev, c->abs_path);
@@ -187,22 +188,26 @@ static const gz_root_check *first_unreadable(const gz_root_check *checks,
     return NULL;
 }
 
+int gz_root_absent(const gz_root_check *c, char *what, size_t size)
+{
+    int empty = c->files == 0 && c->left_out == 0;
+    int moved = gz_root_moved(c);
+    if (!empty && !moved)
+        return 0;
+    snprintf(what, size, "%s%s%s", empty ? "empty" : "",
+             empty && moved ? " and " : "",
+             moved ? "on another file system than at the last run" : "");
+    return 1;
+}
+
 /* The first root that is empty or on another file system than at the
  * last run (a disk not mounted?), or NULL; what it is, into `what`. */
 static const gz_root_check *first_absent(const gz_root_check *checks,
                                          size_t n, char *what, size_t size)
 {
-    for (size_t i = 0; i < n; i++) {
-        const gz_root_check *c = &checks[i];
-        int empty = c->files == 0 && c->left_out == 0;
-        int moved = gz_root_moved(c);
-        if (!empty && !moved)
-            continue;
-        snprintf(what, size, "%s%s%s", empty ? "empty" : "",
-                 empty && moved ? " and " : "",
-                 moved ? "on another file system than at the last run" : "");
-        return c;
-    }
+    for (size_t i = 0; i < n; i++)
+        if (gz_root_absent(&checks[i], what, size))
+            return &checks[i];
     return NULL;
 }
 

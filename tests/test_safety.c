@@ -565,6 +565,72 @@ static void test_same_path_below_unreadable_first_root(void **state)
         }
 }
 
+/* Two roots holding one path, the first one now an empty directory (its
+ * disk not mounted: the mount point is left): the later root's file is
+ * skipped, naming the empty root, and the index keeps the article of the
+ * first one in an update, --full, --dry-run and --full --dry-run, -j1
+ * and -j2. An update said 'updated 1' (news/x.txt then held the later
+ * root's article); when every path of the first root was in the later
+ * one too, it said 'updated' for them and exited 0, and --full switched
+ * their content in. With the first root's other file (`other`) the
+ * removal guard refuses (69), without it nothing is removed (1). Under
+ * --force the empty root's files are really gone: the later file is
+ * indexed. */
+static void test_same_path_below_empty_first_root(void **state)
+{
+    (void)state;
+    char a[1100], b[1100], db[1100];
+    snprintf(a, sizeof a, "%s/ea", fx.tmp);
+    snprintf(b, sizeof b, "%s/eb", fx.tmp);
+    snprintf(db, sizeof db, "%s/e.idx", fx.tmp);
+    for (int jobs = 1; jobs <= 2; jobs++)
+        for (int other = 0; other < 2; other++) {
+            assert_int_equal(tu_run("rm -rf '%s' '%s.real' '%s' '%s' "
+                                    "'%s.lock'", a, a, b, db, db), 0);
+            tu_write_file(a, "news/x.txt", "Apples\n\nquagga apples\n", 22);
+            if (other)
+                tu_write_file(a, "news/o.txt", "Other\n\nquagga other\n",
+                              20);
+            tu_write_file(b, "news/x.txt", "Bananas\n\nquagga bananas\n",
+                          24);
+            assert_int_equal(ix("-q -j%d --db '%s' '%s' '%s'", jobs, db, a,
+                                b), 1);
+            assert_int_equal(articles(db), 1 + other);
+            assert_int_equal(tu_run("mv '%s' '%s.real' && mkdir '%s'", a, a,
+                                    a), 0);
+            static const char *const modes[] = {
+                "--dry-run ", "--full --dry-run ", "", "--full "};
+            for (size_t m = 0; m < 4; m++) {
+                int rc = ix("-j%d %s--db '%s' '%s' '%s'", jobs, modes[m], db,
+                            a, b);
+                if (rc != (other ? 69 : 1))
+                    fail_msg("-j%d %s%s empty: exit %d: %s", jobs,
+                             modes[m], other ? "(other file) " : "", rc,
+                             slurp("err.txt"));
+                expect_in("err.txt", "eb/news/x.txt: the same id as a path "
+                                     "of ");
+                expect_in("err.txt", "ea, given first, which is empty (not "
+                                     "mounted?) and keeps its articles");
+                if (!other && strstr(modes[m], "--full"))
+                    expect_in("out.txt", "added 0, updated 0, removed 0,");
+                if (!other && !strstr(modes[m], "--full"))
+                    expect_in("out.txt", "added 0, updated 0, removed 0, "
+                                         "unchanged 0, skipped 1");
+            }
+            assert_int_equal(articles(db), 1 + other);
+            assert_int_equal(qy("--db '%s' --format paths apples", db), 0);
+            expect_in("out.txt", "news/x.txt");
+            assert_int_equal(qy("--db '%s' --format paths bananas", db), 0);
+            assert_int_equal(count_lines(slurp("out.txt")), 0);
+            /* --force: they are really gone */
+            assert_int_equal(ix("-q -j%d --force --db '%s' '%s' '%s'", jobs,
+                                db, a, b), 0);
+            assert_int_equal(articles(db), 1);
+            assert_int_equal(qy("--db '%s' --format paths bananas", db), 0);
+            expect_in("out.txt", "news/x.txt");
+        }
+}
+
 /* Two roots holding one path, a directory of the second one unreadable
  * above it: --full keeps what the live index holds below that directory
  * (the second root's files), but not the path the first root's file
@@ -2859,6 +2925,7 @@ int main(void)
         T(test_same_path_in_two_roots_guarded),
         T(test_same_path_in_two_roots_first_wins),
         T(test_same_path_below_unreadable_first_root),
+        T(test_same_path_below_empty_first_root),
         T(test_full_dry_run_counts_path_of_two_roots_once),
         T(test_shard_move_is_guarded),
         T(test_small_shrink_is_applied),
