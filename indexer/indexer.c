@@ -486,6 +486,24 @@ static long closed_root_before(const run_state *st, const char *relpath)
     return -1;
 }
 
+/* 1 when the index holds articles under path term `term` that `file`
+ * would replace: an update's file map entry `e`, unless the file has the
+ * stat recorded there (it is left as it is: nothing replaced, counted as
+ * unchanged); the live index of a --full run (none: nothing). A failure
+ * to ask is a yes. */
+static int holds_other_articles(const run_state *st, const char *term,
+                                const gz_file_entry *e,
+                                const corpus_file *file)
+{
+    if (!st->cfg->full)
+        return e && (e->seen || e->size != file->size ||
+                     e->mtime_ns != file->mtime_ns);
+    uint32_t freq = 0;
+    return st->live &&
+           (xap_database_termfreq(st->live, term, &freq) != XAP_OK ||
+            freq > 0);
+}
+
 /* Several roots may hold one relative path, which is one id: the first
  * root given keeps it and a later one's file is skipped, its reason
  * naming both, rather than each run rewriting the articles of one with
@@ -493,7 +511,8 @@ static long closed_root_before(const run_state *st, const char *relpath)
  * first one's path could not be read, as that keeps the articles
  * indexed from it: a path the walk reported, one below it, or any path
  * of a root that could not be opened or looks absent (empty: its disk
- * not mounted?). The articles of a path an absent root keeps stay: an
+ * not mounted?); not when the index holds no article of the path that
+ * the file would replace (holds_other_articles). The articles of a path an absent root keeps stay: an
  * update does not take them for vanished, a --full build carries them
  * (kept_by_absent_root). 1 when `file` is such a later file (skipped
  * and counted here); on running out of memory the run fails. */
@@ -518,8 +537,17 @@ static int id_taken(run_state *st, const corpus_file *file, const char *term,
             ? unreadable_above(st, file->relpath,
                                st->unreadable_of_earlier_roots)
             : NULL;
+    int kept_before = closed >= 0;
     if (first < 0 && !unreadable && closed < 0)
         closed = closed_root_before(st, file->relpath);
+    /* A path of which the index holds no article that the file would
+     * replace has nothing to keep: the file takes the id (the first
+     * root's file of it, when it can be read again, takes it back). */
+    if (first < 0 && !kept_before && (unreadable || closed >= 0) &&
+        !holds_other_articles(st, term, e, file)) {
+        unreadable = NULL;
+        closed = -1;
+    }
     if (first < 0 && !unreadable && closed < 0) {
         if (gz_strmap_put(&st->ids, term, len, (long)st->root_no) != 0)
             st->status = XAP_ERR_NOMEM;

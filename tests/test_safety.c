@@ -631,6 +631,87 @@ static void test_same_path_below_empty_first_root(void **state)
         }
 }
 
+/* While the first of two roots cannot be read (a directory of it, or the
+ * whole root) or is empty (not mounted), only the later root's files
+ * whose path the index holds articles of are skipped: a file of a new
+ * path is added (it was skipped: "the same id as a path of a, given
+ * first, which could not be read"), and one indexed from the later root
+ * whose stat is the one recorded is unchanged (it was skipped at every
+ * run, a line each). Once the first root is back with a file of the new
+ * path, that file takes the id, as the first root's file always does.
+ * -j1 and -j2, --dry-run and the update. */
+static void test_later_root_new_paths_while_first_is_away(void **state)
+{
+    (void)state;
+    const char *other = as_other_user();
+    char a[1100], b[1100], db[1100];
+    snprintf(a, sizeof a, "%s/na", fx.tmp);
+    snprintf(b, sizeof b, "%s/nb", fx.tmp);
+    snprintf(db, sizeof db, "%s/n.idx", fx.tmp);
+    /* how: 0 a/news unreadable, 1 a unreadable, 2 a empty */
+    for (int jobs = 1; jobs <= 2; jobs++)
+        for (int how = other ? 0 : 2; how < 3; how++) {
+            assert_int_equal(tu_run("rm -rf '%s' '%s.real' '%s' '%s' "
+                                    "'%s.lock'", a, a, b, db, db), 0);
+            tu_write_file(a, "news/x.txt", "Apples\n\nquagga apples\n", 22);
+            tu_write_file(b, "news/x.txt", "Bananas\n\nquagga bananas\n",
+                          24);
+            tu_write_file(b, "news/y.txt", "Yams\n\nquagga yams\n", 18);
+            assert_int_equal(tu_run("chmod -R a+rwX '%s' '%s'", a, b), 0);
+            assert_int_equal(ix_as_other("-q -j%d --db '%s' '%s' '%s'", jobs,
+                                         db, a, b), 1);
+            assert_int_equal(articles(db), 2);
+            tu_write_file(b, "news/z.txt", "Zucchini\n\nquagga zucchini\n",
+                          26);
+            assert_int_equal(tu_run("chmod -R a+rwX '%s'", b), 0);
+            if (how < 2)
+                assert_int_equal(tu_run("chmod 000 '%s%s'", a,
+                                        how ? "" : "/news"), 0);
+            else
+                assert_int_equal(tu_run("mv '%s' '%s.real' && mkdir -m 777 "
+                                        "'%s'", a, a, a), 0);
+            for (int dry = 1; dry >= 0; dry--) {
+                int rc = ix_as_other("-j%d %s--db '%s' '%s' '%s'", jobs,
+                                     dry ? "--dry-run " : "", db, a, b);
+                if (rc != (how == 1 ? 69 : 1))
+                    fail_msg("-j%d how %d dry %d: exit %d: %s", jobs, how,
+                             dry, rc, slurp("err.txt"));
+                expect_in("err.txt", "nb/news/x.txt: the same id as ");
+                if (strstr(slurp("err.txt"), "news/y.txt") ||
+                    strstr(slurp("err.txt"), "news/z.txt"))
+                    fail_msg("-j%d how %d dry %d: %s", jobs, how, dry,
+                             slurp("err.txt"));
+                /* a/news itself is counted in skipped too */
+                expect_in("out.txt", how ? "added 1, updated 0, removed 0, "
+                                           "unchanged 1, skipped 1,"
+                                         : "added 1, updated 0, removed 0, "
+                                           "unchanged 1, skipped 2,");
+            }
+            assert_int_equal(articles(db), 3);
+            assert_int_equal(qy("--db '%s' --format paths zucchini", db), 0);
+            expect_in("out.txt", "news/z.txt");
+            /* The first root back, with a file of the new path */
+            if (how < 2)
+                assert_int_equal(tu_run("chmod 755 '%s%s'", a,
+                                        how ? "" : "/news"), 0);
+            else
+                assert_int_equal(tu_run("rmdir '%s' && mv '%s.real' '%s'", a,
+                                        a, a), 0);
+            tu_write_file(a, "news/z.txt", "Cherries\n\nquagga cherries\n",
+                          26);
+            assert_int_equal(tu_run("chmod -R a+rwX '%s'", a), 0);
+            assert_int_equal(ix_as_other("-j%d --db '%s' '%s' '%s'", jobs, db,
+                                         a, b), 1);
+            expect_in("err.txt", "nb/news/z.txt: the same id as ");
+            expect_in("out.txt", "added 0, updated 1, removed 0, "
+                                 "unchanged 2, skipped 2");
+            assert_int_equal(qy("--db '%s' --format paths cherries", db), 0);
+            expect_in("out.txt", "news/z.txt");
+            assert_int_equal(qy("--db '%s' --format paths zucchini", db), 0);
+            assert_int_equal(count_lines(slurp("out.txt")), 0);
+        }
+}
+
 /* Two roots holding one path, a directory of the second one unreadable
  * above it: --full keeps what the live index holds below that directory
  * (the second root's files), but not the path the first root's file
@@ -2926,6 +3007,7 @@ int main(void)
         T(test_same_path_in_two_roots_first_wins),
         T(test_same_path_below_unreadable_first_root),
         T(test_same_path_below_empty_first_root),
+        T(test_later_root_new_paths_while_first_is_away),
         T(test_full_dry_run_counts_path_of_two_roots_once),
         T(test_shard_move_is_guarded),
         T(test_small_shrink_is_applied),
