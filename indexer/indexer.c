@@ -472,7 +472,7 @@ static long closed_root_before(const run_state *st, const char *relpath)
 {
     for (size_t i = 0; i < st->root_no; i++) {
         const gz_root_check *c = &st->checks[i];
-        char what[80];
+        char what[200];
         if (!c->unreadable &&
             (st->cfg->force || !gz_root_absent(c, what, sizeof what)))
             continue;
@@ -564,10 +564,10 @@ static int id_taken(run_state *st, const corpus_file *file, const char *term,
     } else if (closed >= 0) {
         gz_root_check *c = &st->checks[closed];
         const char *other = cfg->roots[closed];
-        char what[80];
+        char what[200];
         if (!c->unreadable && gz_root_absent(c, what, sizeof what)) {
             snprintf(why, sizeof why, "the same id as %s%.*s, given first, "
-                     "which is %s (not mounted?) and keeps its articles "
+                     "which %s and keeps its articles "
                      "(if its files are really gone, rerun with "
                      "gazette_update_set_force) %s",
                      c->is_file ? "" : "a path of ", root_len(other), other,
@@ -675,6 +675,7 @@ static void on_walk_warning(const char *path, const char *reason, void *ctx)
 {
     run_state *st = ctx;
     st->stats->skipped++;   /* so the run exits 1: something needs a look */
+    st->checks[st->root_no].unusable++;   /* the root is not empty */
     skip(st, path, reason);
     size_t n = (size_t)root_len(st->root);
     if (strncmp(path, st->root, n) != 0 || path[n] != '/')

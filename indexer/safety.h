@@ -40,6 +40,9 @@ typedef struct gz_root_check {
     uint64_t files;          /* files the walk found below it */
     uint64_t left_out;       /* entries --include/--exclude left out: a
                                 root with only those is not empty */
+    uint64_t unusable;       /* paths below it the walk could not use (an
+                                unreadable directory, a broken symlink):
+                                a root with only those is not empty */
     uint64_t kept_paths;     /* later roots' files skipped because it
                                 looks absent (gz_root_absent): the index
                                 keeps its articles of their paths, and a
@@ -64,9 +67,12 @@ xap_status gz_roots_inspect(const xap_database *view,
 int gz_root_moved(const gz_root_check *c);
 
 /* 1 when root `c`, walked, looks absent (a disk not mounted?): it is
- * empty (no file, none left out by --include/--exclude), or on another
- * file system than at the last run; what it is goes into `what`
- * ("empty", "on another file system than at the last run", or both). */
+ * empty (no file, none left out by --include/--exclude), or has no file
+ * but paths the walk could not use, or is on another file system than at
+ * the last run; what it is goes into `what`, to follow its name ("is
+ * empty (not mounted?)", "has no file that could be read (a path of it
+ * could not be read)", "is on another file system than at the last run
+ * (not mounted?)", or two of them). */
 int gz_root_absent(const gz_root_check *c, char *what, size_t size);
 
 /* Remember the device of each root that was read, in `db` (same commit as

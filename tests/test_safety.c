@@ -1267,6 +1267,40 @@ static void test_root_below_unsearchable_dir(void **state)
     assert_int_equal(tu_run("chmod 755 '%s'", a), 0);
 }
 
+/* A root whose only directory cannot be read, a file of it gone: the
+ * removal guards refuse as for an empty root, but say what it is ('has
+ * no file that could be read'), not 'is empty (not mounted?)', which
+ * the update and --full said although the walk reported the directory.
+ * Needs a user that permissions apply to. */
+static void test_root_with_only_unreadable_dir_is_not_empty(void **state)
+{
+    (void)state;
+    if (!as_other_user()) {
+        skip();
+        return;
+    }
+    char b[1100], db[1100];
+    snprintf(b, sizeof b, "%s/ob", fx.tmp);
+    snprintf(db, sizeof db, "%s/o.idx", fx.tmp);
+    tu_write_file(b, "news/x.txt", "Apples\n\nquagga apples\n", 22);
+    tu_write_file(b, "y.txt", "Yams\n\nquagga yams\n", 18);
+    assert_int_equal(tu_run("chmod -R a+rwX '%s'", b), 0);
+    assert_int_equal(ix_as_other("-q --db '%s' '%s'", db, b), 0);
+    assert_int_equal(tu_run("rm '%s/y.txt' && chmod 000 '%s/news'", b, b),
+                     0);
+    static const char *const modes[] = {"--dry-run ", "--full --dry-run ",
+                                        "", "--full "};
+    for (size_t m = 0; m < 4; m++) {
+        int rc = ix_as_other("%s--db '%s' '%s'", modes[m], db, b);
+        if (rc != 69 || strstr(slurp("err.txt"), "empty"))
+            fail_msg("%s: exit %d: %s", modes[m], rc, slurp("err.txt"));
+        expect_in("err.txt", "ob has no file that could be read (a path of "
+                             "it could not be read) and ");
+    }
+    assert_int_equal(articles(db), 2);
+    assert_int_equal(tu_run("chmod 755 '%s/news'", b), 0);
+}
+
 /* Make the directory `shm` (a mkdtemp template under /dev/shm) on
  * another file system than the fixture's: 1, or 0 (and said why) when
  * this machine has none. */
@@ -3061,6 +3095,7 @@ int main(void)
         T(test_full_carry_from_whole_runs_index),
         T(test_unreadable_root),
         T(test_root_below_unsearchable_dir),
+        T(test_root_with_only_unreadable_dir_is_not_empty),
         T(test_moved_root),
         T(test_moved_root_recorded_by_old_spelling),
         T(test_update_api),
