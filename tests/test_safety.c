@@ -1317,6 +1317,49 @@ static int other_file_system(char *shm)
     return 1;
 }
 
+/* Two roots holding one path, the first one now on another file system
+ * than at the last run (its link leads to a directory on the other disk
+ * holding another file: a mount point with a stray file): the later
+ * root's file is skipped and the index keeps the first one's article,
+ * also at the next run (the new place is not recorded while it keeps a
+ * path, though nothing was removed); --force takes the later file. */
+static void test_same_path_below_moved_first_root(void **state)
+{
+    (void)state;
+    char shm[] = "/dev/shm/gazette-safety-XXXXXX";
+    if (!other_file_system(shm)) {
+        skip();
+        return;
+    }
+    char link[1100], b[1100], db[1100], stray[1100];
+    snprintf(link, sizeof link, "%s/ma", fx.tmp);
+    snprintf(stray, sizeof stray, "%s/mstray", fx.tmp);
+    snprintf(b, sizeof b, "%s/mb", fx.tmp);
+    snprintf(db, sizeof db, "%s/m.idx", fx.tmp);
+    tu_write_file(shm, "news/x.txt", "Apples\n\nquagga apples\n", 22);
+    tu_write_file(stray, "notice.txt", "Notice\n\nquagga notice\n", 22);
+    tu_write_file(b, "news/x.txt", "Bananas\n\nquagga bananas\n", 24);
+    assert_int_equal(tu_run("ln -s '%s' '%s'", shm, link), 0);
+    assert_int_equal(ix("-q --db '%s' '%s' '%s'", db, link, b), 1);
+    assert_int_equal(tu_run("ln -sfn '%s' '%s'", stray, link), 0);
+    for (int run = 0; run < 2; run++) {
+        int rc = ix("--db '%s' '%s' '%s'", db, link, b);
+        if (rc != 1)
+            fail_msg("run %d: exit %d: %s", run, rc, slurp("err.txt"));
+        expect_in("err.txt", "mb/news/x.txt: the same id as a path of ");
+        expect_in("err.txt", "ma, given first, which is on another file "
+                             "system than at the last run (not mounted?) "
+                             "and keeps its articles");
+        assert_int_equal(qy("--db '%s' --format paths bananas", db), 0);
+        assert_int_equal(count_lines(slurp("out.txt")), 0);
+    }
+    assert_int_equal(articles(db), 2);
+    assert_int_equal(ix("-q --force --db '%s' '%s' '%s'", db, link, b), 0);
+    assert_int_equal(qy("--db '%s' --format paths bananas", db), 0);
+    expect_in("out.txt", "news/x.txt");
+    tu_rmtree(shm);
+}
+
 /* A root that is now on another file system than at the last run (a link
  * pointing elsewhere, a disk not mounted) removes nothing while files
  * would be removed; --force accepts the new place and it is remembered. */
@@ -3097,6 +3140,7 @@ int main(void)
         T(test_root_below_unsearchable_dir),
         T(test_root_with_only_unreadable_dir_is_not_empty),
         T(test_moved_root),
+        T(test_same_path_below_moved_first_root),
         T(test_moved_root_recorded_by_old_spelling),
         T(test_update_api),
         T(test_lock_file_hardening),
