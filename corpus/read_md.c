@@ -1034,7 +1034,9 @@ static char *convert_body(char *p, char *end, title_span *h1,
                 memmove(w, qp.text, (size_t)(eol - qp.text));
                 w += eol - qp.text;
             }
-        } else if ((n = fence_at(qp.text, eol, &ch)) > 0) {
+        } else if (!st.in_comment &&
+                   (n = fence_at(qp.text, eol, &ch)) > 0) {
+            /* (in an open HTML comment a fence line is the comment's) */
             fence = n;
             fence_ch = ch;
             fence_depth = qp.depth;

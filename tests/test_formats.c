@@ -438,6 +438,23 @@ static void test_md_code_in_quotes(void **state)
     assert_non_null(strstr(body, "\nOutside the quote."));
     reading_free(r);
 
+    /* a fence line inside an open HTML comment is the comment's, as the
+     * rest of it: the comment ends at its "-->", not with the quote
+     * (the fence was opened there, the quote's end closed the fence but
+     * not the comment, and every later line was comment) */
+    r = read_text("quote-comment.md",
+                  "# Report\n"
+                  "\n"
+                  "> Editor: <!-- draft\n"
+                  "> ```\n"
+                  "> -->\n"
+                  "\n"
+                  "The ceasefire held overnight.\n");
+    assert_int_equal(r->status, CORPUS_OK);
+    assert_non_null(strstr(r->a[0].body, "The ceasefire held overnight."));
+    assert_null(strstr(r->a[0].body, "draft"));
+    reading_free(r);
+
     /* indented code is measured after the quote markers (and the blank
      * after each): four columns in, it is code, no paragraph, so a link
      * reference definition under it is one and dropped, as outside
