@@ -1545,6 +1545,24 @@ char *gz_query_kept_words(const char *query)
     return b.data;
 }
 
+/* The ')' that closes the group opened at `open` (its '('), counting
+ * the parentheses of groups inside it and skipping quoted text; the end
+ * of the string when none does. */
+static const char *group_end(const char *open)
+{
+    int depth = 0, quoted = 0;
+    const char *p = open;
+    for (; *p; p++) {
+        if (*p == '"')
+            quoted = !quoted;
+        else if (!quoted && *p == '(')
+            depth++;
+        else if (!quoted && *p == ')' && --depth == 0)
+            return p;
+    }
+    return p;
+}
+
 /* gz_query_unknown_field - see query_text.h. */
 size_t gz_query_unknown_field(const char *query, const char **name)
 {
@@ -1564,6 +1582,13 @@ size_t gz_query_unknown_field(const char *query, const char **name)
         while (gz_ascii_isalnum((unsigned char)*p) || *p == '_')
             p++;
         size_t len = (size_t)(p - w);
+        if (*p == ':' && p[1] == '(' && gz_field_by_name(w, len)) {
+            p = group_end(p + 1);   /* its words are values, not fields */
+            at_start = 0;
+            if (!*p)
+                break;
+            continue;
+        }
         /* "C:\x", a drive's path, is no field either ("C:/x" is not
          * taken, as a URL) */
         if (*p == ':' && p[1] && !gz_ascii_isspace((unsigned char)p[1]) &&

@@ -102,7 +102,8 @@ int gz_query_split_filters(const char *text, char **rest, char **filters,
  * quotes, and not before a blank, '/' or ':' (a URL's "https://", a
  * time's "10:30" starts with a digit anyway), nor a single letter before
  * a backslash (a Windows path's drive, "C:\Users"; "C:/Users" is
- * before '/'). Its length, with *name pointing into `query`; 0 when
+ * before '/'), nor in a known field's group ("tag:(nyt:world OR b)":
+ * values). Its length, with *name pointing into `query`; 0 when
  * there is none. Called again from *name + its length, it finds the
  * next one. */
 size_t gz_query_unknown_field(const char *query, const char **name);

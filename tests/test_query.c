@@ -751,6 +751,9 @@ static void test_unknown_field_warns(void **state)
         /* a Windows path: a drive letter before a backslash or '/' */
         {"chelsea C:\\Users\\ann", NULL},
         {"chelsea d:/data/x", NULL},
+        /* words in a field's group are its values, not fields */
+        {"tag:(nyt:world OR b)", NULL},
+        {"source:(\"a:b\" OR x:y) titel:c", "'titel:' is not a field, so it was"},
         {"C:\\x titel:chelsea", "'titel:' is not a field, so it was"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
