@@ -37,7 +37,10 @@
  * with a label that says the charset is not known (x-unknown,
  * unknown-8bit) or with one GMime cannot convert (x-user-defined, a
  * made-up name) is read as such a text part is: UTF-8, else
- * Windows-1252, nothing dropped.
+ * Windows-1252, nothing dropped. GMime decodes adjacent B words of one
+ * charset as one base64 text and stops at '=' padding inside it ("Café"
+ * of "=?utf-8?B?Q2Fmw6k=?= =?utf-8?B?IG5hw692ZQ==?="): such words are
+ * first rewritten as one (join_b_runs).
  * Quoted lines ("> ...") are kept. Text sent format=flowed (RFC 3676)
  * has its soft line breaks joined (flowed_text).
  *
@@ -305,6 +308,7 @@ int corpus_probe_mail(const corpus_file *file, char *why, size_t whylen)
     F(g_mime_text_part_get_text)                                             \
     F(g_mime_text_part_get_charset)                                          \
     F(g_mime_charset_iconv_name)                                             \
+    F(g_mime_charset_canon_name)                                             \
     F(g_mime_part_get_content)                                               \
     F(g_mime_data_wrapper_write_to_stream)                                   \
     F(g_mime_stream_mem_new)                                                 \
@@ -964,6 +968,40 @@ static int hex_digit(unsigned char c)
                                                     : -1;
 }
 
+/* Append the bytes the base64 text [p, e) encodes to *out, the bits of
+ * an unfinished quartet carried in *bits and *nbits (zero to start):
+ * base64 split between two words goes on in the second. A '=' (padding)
+ * ends a quartet, and what follows starts a new one. 0 when the text
+ * holds a byte that is not base64. */
+static int put_base64_decoded(const unsigned char *p, const unsigned char *e,
+                              unsigned *bits, int *nbits, gz_buf *out)
+{
+    for (; p < e; p++) {
+        int v = *p >= 'A' && *p <= 'Z'   ? *p - 'A'
+                : *p >= 'a' && *p <= 'z' ? *p - 'a' + 26
+                : *p >= '0' && *p <= '9' ? *p - '0' + 52
+                : *p == '+'              ? 62
+                : *p == '/'              ? 63
+                : *p == '='              ? 64
+                                         : -1;
+        if (v < 0)
+            return 0;
+        if (v == 64) {
+            *bits = 0;
+            *nbits = 0;
+            continue;
+        }
+        *bits = ((*bits << 6) | (unsigned)v) & 0xFFFFFF;
+        *nbits += 6;
+        if (*nbits >= 8) {
+            *nbits -= 8;
+            char c = (char)((*bits >> *nbits) & 0xFF);
+            gz_buf_put(out, &c, 1);
+        }
+    }
+    return 1;
+}
+
 /* Append the bytes the text of `w` encodes to *out. 0 when it is not
  * valid Q or B encoding. */
 static int encoded_word_bytes(const encoded_word *w, gz_buf *out)
@@ -989,24 +1027,7 @@ static int encoded_word_bytes(const encoded_word *w, gz_buf *out)
     }
     unsigned bits = 0;
     int nbits = 0;
-    for (; p < e && *p != '='; p++) {
-        int v = *p >= 'A' && *p <= 'Z'   ? *p - 'A'
-                : *p >= 'a' && *p <= 'z' ? *p - 'a' + 26
-                : *p >= '0' && *p <= '9' ? *p - '0' + 52
-                : *p == '+'              ? 62
-                : *p == '/'              ? 63
-                                         : -1;
-        if (v < 0)
-            return 0;
-        bits = (bits << 6) | (unsigned)v;
-        nbits += 6;
-        if (nbits >= 8) {
-            nbits -= 8;
-            char c = (char)((bits >> nbits) & 0xFF);
-            gz_buf_put(out, &c, 1);
-        }
-    }
-    return 1;
+    return put_base64_decoded(p, e, &bits, &nbits, out);
 }
 
 /* What is done with an encoded word of a header, by its charset. */
@@ -1176,12 +1197,185 @@ static void reencode_word(gz_buf *out, const char **copied,
     free(text);
 }
 
+/* The name of the charset of `w` ("*language" left out) as GMime's
+ * decoder tells charsets apart, into name[64]: its canonical name
+ * ("utf8" is "UTF-8", "ISO8859-1" and "iso_8859-1:1987" are
+ * "iso-8859-1"; "latin1" and "cp1252" stay themselves); "" when the
+ * name is too long. */
+static void gmime_charset_name(const encoded_word *w, char name[64])
+{
+    size_t n = (size_t)(w->charset_end - w->charset);
+    name[0] = '\0';
+    if (n >= 64)
+        return;
+    char raw[64];
+    memcpy(raw, w->charset, n);
+    raw[n] = '\0';
+    const char *canon = gm.g_mime_charset_canon_name(raw);
+    snprintf(name, 64, "%s", canon ? canon : raw);
+}
+
+/* 1 when the B word `w` holds a '=' before a base64 character. */
+static int padded_inside(const encoded_word *w)
+{
+    const char *pad = memchr(w->text, '=', (size_t)(w->text_end - w->text));
+    if (!pad)
+        return 0;
+    while (pad < w->text_end && *pad == '=')
+        pad++;
+    return pad < w->text_end;
+}
+
+/* 1 when the B word `w` ends inside a base64 quartet: base64 split
+ * between it and the next word, which GMime 3.2 reads on (padding ends
+ * a quartet). */
+static int ends_inside_quartet(const encoded_word *w)
+{
+    const char *t = w->text_end;
+    while (t > w->text && t[-1] != '=')
+        t--;
+    return (w->text_end - t) % 4 != 0;
+}
+
+/* The end of the run of adjacent B words (white space between) of the
+ * charset of `w` that starts with the B word `w`: the words GMime 3.2
+ * decodes as one base64 text, so that base64 split between two words
+ * (ends_inside_quartet) is read (names of one charset as GMime tells
+ * them apart, gmime_charset_name, case aside). *tangled is set when that
+ * text has '=' padding before its end, which ends GMime's decoding there
+ * ('=?utf-8?B?Q2Fmw6k=?= =?utf-8?B?IG5hw692ZQ==?=' is "Café"), or base64
+ * split between words. Once the run is not tangled, a word that would
+ * not tangle it ends it without its charset being looked up: so written,
+ * words before a tangled run are whole quartets, which GMime decodes
+ * right before it. */
+static const char *b_run_end(const encoded_word *w, const char *end,
+                             int *tangled)
+{
+    encoded_word cur = *w, next;
+    char cur_name[64], next_name[64];
+    int named = 0;   /* cur_name holds the name of cur */
+    *tangled = padded_inside(w);
+    for (;;) {
+        const char *q = cur.end;
+        while (q < end && corpus_is_space((unsigned char)*q))
+            q++;
+        if (!encoded_word_at(q, end, &next) || next.encoding != 'b')
+            return cur.end;
+        int tangles = ends_inside_quartet(&cur) ||
+                      (cur.text_end > cur.text && cur.text_end[-1] == '=') ||
+                      padded_inside(&next);
+        if (!tangles && !*tangled)
+            return cur.end;
+        size_t na = (size_t)(cur.charset_end - cur.charset);
+        size_t nb = (size_t)(next.charset_end - next.charset);
+        if (na == nb && strncasecmp(cur.charset, next.charset, na) == 0) {
+            named = 0;
+        } else {
+            if (!named)
+                gmime_charset_name(&cur, cur_name);
+            gmime_charset_name(&next, next_name);
+            if (!*cur_name || strcasecmp(cur_name, next_name) != 0)
+                return cur.end;
+            memcpy(cur_name, next_name, sizeof cur_name);
+            named = 1;
+        }
+        *tangled |= tangles;
+        cur = next;
+    }
+}
+
+/* Append [s, s+n) to `out` in base64, padded. */
+static void put_b(gz_buf *out, const unsigned char *s, size_t n)
+{
+    static const char b64[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    for (size_t i = 0; i < n; i += 3) {
+        unsigned v = (unsigned)s[i] << 16;
+        if (i + 1 < n)
+            v |= (unsigned)s[i + 1] << 8;
+        if (i + 2 < n)
+            v |= s[i + 2];
+        char q[4] = {b64[v >> 18], b64[(v >> 12) & 63],
+                     i + 1 < n ? b64[(v >> 6) & 63] : '=',
+                     i + 2 < n ? b64[v & 63] : '='};
+        gz_buf_put(out, q, 4);
+    }
+}
+
 /*
- * relabel_utf8_words - the header block [data, data+hlen) of a message
- * of `len` bytes with its encoded words made readable as part_text reads
- * a text part of their charset (word_kind): a word labelled with an
- * 8-bit single-byte charset whose bytes are valid UTF-8 beyond ASCII
- * ("=?iso-8859-1?Q?Caf=C3=A9?=") is relabelled UTF-8, where GMime would
+ * join_b_runs - the header block [*start, *start + *hlen) of a message
+ * of *len bytes with each tangled run of B words (b_run_end) rewritten
+ * as one B word of its charset ("*language" kept) holding the bytes of
+ * the run, base64 split between words joined and every '=' padding
+ * ending a quartet: so GMime 3.2, which decodes such a run as one base64
+ * text and stops at padding inside it, reads all of it, and a character
+ * split between two words stays whole. The block is rewritten in place,
+ * ending where it ended (a run does not grow: one "=?charset?B?" and
+ * "?=" instead of several, base64 padded once; a block that would is
+ * left as it is); *start moves past the bytes no longer needed and
+ * *len, *hlen shrink by as many. A run whose text is not base64, or
+ * holds no byte, is left as it is; so is the block when out of memory.
+ */
+static void join_b_runs(char **start, size_t *len, size_t *hlen)
+{
+    char *data = *start;
+    const char *end = data + *hlen;
+    gz_buf out = {0};
+    const char *copied = data;   /* [copied, p) not yet written to out */
+    int changed = 0;
+    for (const char *p = data; p < end && !out.failed;) {
+        encoded_word w;
+        int tangled = 0;
+        if (!encoded_word_at(p, end, &w) || w.encoding != 'b') {
+            p = w.end;
+            continue;
+        }
+        const char *run_end = b_run_end(&w, end, &tangled);
+        if (tangled) {
+            gz_buf bytes = {0};
+            unsigned bits = 0;
+            int nbits = 0, ok = 1;
+            for (const char *q = p; ok && q < run_end;) {
+                encoded_word x;
+                if (encoded_word_at(q, run_end, &x))
+                    ok = put_base64_decoded((const unsigned char *)x.text,
+                                            (const unsigned char *)x.text_end,
+                                            &bits, &nbits, &bytes);
+                q = x.end;
+            }
+            if (ok && !bytes.failed && bytes.len) {
+                gz_buf_put(&out, copied, (size_t)(p - copied));
+                gz_buf_put(&out, p, (size_t)(w.text - 1 - p)); /* =?cs?B */
+                gz_buf_put(&out, "?", 1);
+                put_b(&out, (const unsigned char *)bytes.data, bytes.len);
+                gz_buf_put(&out, "?=", 2);
+                copied = run_end;
+                changed = 1;
+            }
+            out.failed |= bytes.failed;
+            gz_buf_free(&bytes);
+        }
+        p = run_end;
+    }
+    if (changed)
+        gz_buf_put(&out, copied, (size_t)(end - copied));
+    if (changed && !out.failed && out.len <= *hlen) {
+        size_t moved = *hlen - out.len;
+        memcpy(data + moved, out.data, out.len);
+        *start = data + moved;
+        *len -= moved;
+        *hlen -= moved;
+    }
+    gz_buf_free(&out);
+}
+
+/*
+ * relabel_utf8_words - the header block [*start, *start + *hlen) of a
+ * message of *len bytes with its encoded words made readable as
+ * part_text reads a text part of their charset (word_kind): a word
+ * labelled with an 8-bit single-byte charset whose bytes are valid
+ * UTF-8 beyond ASCII ("=?iso-8859-1?Q?Caf=C3=A9?=") is relabelled UTF-8,
+ * where GMime would
  * decode it as labelled ("CafÃ©"); so is a word of WORD_OWN (UTF-8,
  * ASCII, x-unknown, a charset GMime cannot convert) whose bytes are
  * UTF-8, and one whose bytes are not is rewritten as a UTF-8 word of
@@ -1193,15 +1387,16 @@ static void reencode_word(gz_buf *out, const char **copied,
  * ended, and *start moves past the bytes it no longer needs; one
  * rewritten longer (the label "l1" is shorter than "utf-8") is written
  * with the rest of the message to a new buffer, which *start and *owned
- * then point to (the caller frees *owned) and *len gives the length of.
- * When nothing changed, or out of memory, the message stays as it is.
+ * then point to (the caller frees *owned) and *len gives the length of;
+ * *hlen is the new block's length. When nothing changed, or out of
+ * memory, the message stays as it is.
  * GMime must be loaded (gmime_cannot_convert).
  */
-static void relabel_utf8_words(char **start, size_t *len, size_t hlen,
+static void relabel_utf8_words(char **start, size_t *len, size_t *hlen,
                                char **owned)
 {
     char *data = *start;
-    const char *end = data + hlen;
+    const char *end = data + *hlen;
     gz_buf out = {0};
     const char *copied = data;   /* [copied, p) not yet written to out */
     int changed = 0;
@@ -1239,19 +1434,21 @@ static void relabel_utf8_words(char **start, size_t *len, size_t hlen,
     }
     if (changed)
         gz_buf_put(&out, copied, (size_t)(end - copied));
-    if (changed && !out.failed && out.len <= hlen) {
-        size_t moved = hlen - out.len;
+    if (changed && !out.failed && out.len <= *hlen) {
+        size_t moved = *hlen - out.len;
         memcpy(data + moved, out.data, out.len);
         *start = data + moved;
         *len -= moved;
+        *hlen = out.len;
     } else if (changed && !out.failed) {
-        size_t rest = *len - hlen;
+        size_t rest = *len - *hlen;
         char *grown = malloc(out.len + rest);
         if (grown) {
             memcpy(grown, out.data, out.len);
-            memcpy(grown + out.len, data + hlen, rest);
+            memcpy(grown + out.len, data + *hlen, rest);
             *start = *owned = grown;
             *len = out.len + rest;
+            *hlen = out.len;
         }
     }
     gz_buf_free(&out);
@@ -1387,9 +1584,13 @@ corpus_status corpus_parse_mail(corpus_reader *rd, corpus_buf *text)
     if (corpus_lib_use(&gmime) != 0)  /* not the file's fault: stop the run */
         return corpus_why(rd->why, rd->whylen, CORPUS_ERR_RESOURCES, "%s",
                           gmime.failure);
+    /* B words joined after relabelling: it judges them one by one (a
+     * word of bytes not UTF-8 beside a UTF-8 one), and it can make two
+     * neighbours of one charset */
     char *grown = NULL;
-    relabel_utf8_words(&data, &len, corpus_mail_header_len(data, len),
-                       &grown);
+    size_t hlen = corpus_mail_header_len(data, len);
+    relabel_utf8_words(&data, &len, &hlen, &grown);
+    join_b_runs(&data, &len, &hlen);
     GMimeMessage *msg = parse_message(data, len);
     if (!msg) {
         free(grown);
