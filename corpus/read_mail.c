@@ -1146,26 +1146,49 @@ static void put_q(gz_buf *out, const unsigned char *s, size_t n)
     }
 }
 
+/* Most bytes of one word that reencode_word rewrites (the rest are cut:
+ * a title is cut at 64 KiB anyway), and of all the words it rewrites in
+ * one header block (those past it are left to GMime). Each byte may
+ * become 9 of Q text (80 is U+20AC, "=E2=82=AC"): a word of 60 MB would
+ * otherwise grow the message to 400 MB before GMime even parsed it. */
+#define REENCODE_WORD_MAX (64 * 1024)
+#define REENCODE_BLOCK_MAX (1024 * 1024)
+
 /* Write the header block up to the word `x` to `out`, the word made a
  * UTF-8 one of its bytes read as corpus_text_to_utf8 reads them (UTF-8
- * with stray bytes, else Windows-1252): "=?utf-8?Q?...?=". A word whose
- * bytes hold a NUL is left as it is. *copied as in relabel_words. */
-static void reencode_word(gz_buf *out, const char **copied,
-                          const encoded_word *x)
+ * with stray bytes, else Windows-1252): "=?utf-8?Q?...?=", of its first
+ * REENCODE_WORD_MAX bytes (less the end of a character cut there) only.
+ * *budget: how many bytes the block's words may still have rewritten; a
+ * word it no longer allows is left as it is, and so is one whose bytes
+ * hold a NUL. *copied as in relabel_words. 1 when the word changed. */
+static int reencode_word(gz_buf *out, const char **copied,
+                         const encoded_word *x, size_t *budget)
 {
     gz_buf bytes = {0};
     if (!encoded_word_bytes(x, &bytes) || bytes.failed || !bytes.len ||
         memchr(bytes.data, '\0', bytes.len)) {
         out->failed |= bytes.failed;
         gz_buf_free(&bytes);
-        return;
+        return 0;
     }
+    if (bytes.len > REENCODE_WORD_MAX) {
+        size_t cut = REENCODE_WORD_MAX;
+        for (int k = 0; k < 3 && ((unsigned char)bytes.data[cut] & 0xC0) ==
+                                     0x80; k++)
+            cut--;
+        bytes.len = cut;
+    }
+    if (bytes.len > *budget) {
+        gz_buf_free(&bytes);
+        return 0;
+    }
+    *budget -= bytes.len;
     size_t n = 0;
     char *text = corpus_text_to_utf8(bytes.data, bytes.len, &n);
     gz_buf_free(&bytes);
     if (!text) {
         out->failed = 1;
-        return;
+        return 0;
     }
     const char *start = x->charset - 2;              /* its "=?" */
     gz_buf_put(out, *copied, (size_t)(start - *copied));
@@ -1174,6 +1197,7 @@ static void reencode_word(gz_buf *out, const char **copied,
     gz_buf_put(out, "?=", 2);
     *copied = x->end;
     free(text);
+    return 1;
 }
 
 /*
@@ -1185,7 +1209,8 @@ static void reencode_word(gz_buf *out, const char **copied,
  * decode it as labelled ("CafÃ©"); so is a word of WORD_OWN (UTF-8,
  * ASCII, x-unknown, a charset GMime cannot convert) whose bytes are
  * UTF-8, and one whose bytes are not is rewritten as a UTF-8 word of
- * them read as Windows-1252 (reencode_word), where GMime dropped them
+ * them read as Windows-1252 (reencode_word, which cuts a huge one and
+ * stops past REENCODE_BLOCK_MAX bytes), where GMime dropped them
  * ("Caf?") or read UTF-8 as Latin-1 ("ZÃ¼rich"). Adjacent words (white
  * space between) are judged together, as a mailer may split a
  * character's bytes between two; when together they are not UTF-8, each
@@ -1205,6 +1230,7 @@ static void relabel_utf8_words(char **start, size_t *len, size_t hlen,
     gz_buf out = {0};
     const char *copied = data;   /* [copied, p) not yet written to out */
     int changed = 0;
+    size_t budget = REENCODE_BLOCK_MAX;   /* bytes reencode_word may take */
     for (const char *p = data; p < end && !out.failed;) {
         encoded_word w;
         if (!encoded_word_at(p, end, &w) || word_kind(&w) == WORD_OTHER) {
@@ -1229,8 +1255,7 @@ static void relabel_utf8_words(char **start, size_t *len, size_t hlen,
                 if (run_end != w.end && words_are_utf8(q, x.end)) {
                     changed |= relabel_words(&out, &copied, q, x.end);
                 } else if (word_kind(&x) == WORD_OWN && word_has_8bit(&x)) {
-                    reencode_word(&out, &copied, &x);
-                    changed = 1;
+                    changed |= reencode_word(&out, &copied, &x, &budget);
                 }
                 q = x.end;
             }

@@ -2818,6 +2818,57 @@ static void test_mail_utf8_labelled_single_byte(void **state)
     reading_free(r);
 }
 
+/* A huge encoded word of a header that is not UTF-8 (x-unknown, or
+ * UTF-8 with a stray byte) is rewritten from its first 64 KiB of bytes
+ * only, less a character cut there, and the words of a header block past
+ * 1 MiB of such bytes are left to GMime: each byte may become 9 of Q
+ * text, and a 60 MB Subject took 2.7 GB. */
+static void test_mail_huge_encoded_word(void **state)
+{
+    (void)state;
+    size_t big = 100000;
+    char *mail = malloc(17 * (3 * big + 64) + 256);
+    assert_non_null(mail);
+    size_t n = (size_t)sprintf(mail, "From: a@example.org\n"
+                                     "Subject: =?x-unknown?Q?");
+    for (size_t i = 0; i < big; i++)
+        n += (size_t)sprintf(mail + n, "=E9");
+    sprintf(mail + n, "?=\n\nBody.\n");
+    reading *r = read_text("m/huge.eml", mail);
+    assert_int_equal(r->status, CORPUS_OK);
+    assert_int_equal(strlen(r->a[0].title), 2 * 65536);
+    assert_memory_equal(r->a[0].title, "\xC3\xA9\xC3\xA9", 4);
+    reading_free(r);
+
+    /* UTF-8 with a stray byte: cut before the character at 64 KiB */
+    n = (size_t)sprintf(mail, "From: a@example.org\n"
+                              "Subject: =?utf-8?Q?=FF");
+    for (size_t i = 0; i < big / 2; i++)
+        n += (size_t)sprintf(mail + n, "=C3=A9");
+    sprintf(mail + n, "?=\n\nBody.\n");
+    r = read_text("m/huge8.eml", mail);
+    assert_int_equal(r->status, CORPUS_OK);
+    assert_int_equal(strlen(r->a[0].title), 2 + 2 * 32767);
+    assert_memory_equal(r->a[0].title, "\xC3\xBF\xC3\xA9", 4);
+    reading_free(r);
+
+    /* 16 words of 64 KiB take the block's 1 MiB: the Subject after them
+     * is left to GMime */
+    n = (size_t)sprintf(mail, "From: a@example.org\n");
+    for (int h = 0; h < 16; h++) {
+        n += (size_t)sprintf(mail + n, "X-Junk: =?x-unknown?Q?");
+        for (size_t i = 0; i < 65536; i++)
+            n += (size_t)sprintf(mail + n, "=E9");
+        n += (size_t)sprintf(mail + n, "?=\n");
+    }
+    sprintf(mail + n, "Subject: =?utf-8?Q?caf=E9?=\n\nBody.\n");
+    r = read_text("m/many.eml", mail);
+    assert_int_equal(r->status, CORPUS_OK);
+    assert_string_equal(r->a[0].title, "caf?");   /* as GMime reads it */
+    reading_free(r);
+    free(mail);
+}
+
 /* format=flowed (RFC 3676): soft line breaks (a line ending in a space)
  * joined, the space before them deleted with DelSp=yes, space-stuffing
  * removed, quoted paragraphs joined at their own depth; a message not
@@ -3271,6 +3322,7 @@ int main(void)
         cmocka_unit_test(test_mail_latin1_is_cp1252),
         cmocka_unit_test(test_mail_utf8_labelled_latin1),
         cmocka_unit_test(test_mail_utf8_labelled_single_byte),
+        cmocka_unit_test(test_mail_huge_encoded_word),
         cmocka_unit_test(test_mail_flowed),
         cmocka_unit_test(test_mail_not_mail),
         cmocka_unit_test(test_mail_hostile),
