@@ -561,8 +561,12 @@ static int prefix_number(const char *key, const char *prefix, int lo,
  * charset: ISO-8859-1 to -16 (latin1 to latin10, l1 to l10, cyrillic,
  * greek, hebrew, arabic), Windows-1250 to -1258 and -874 (cpNNNN,
  * x-cpNNNN), TIS-620, KOI8-R, -U, -RU, -T, the DOS code pages (cp437,
- * cp850, cp866, ...) and the Mac ones (macintosh, x-mac-cyrillic, ...):
- * the charsets whose text part_text reads as UTF-8 when its bytes are.
+ * cp850, cp852, cp862, ...) and the Mac ones (macintosh, x-mac-cyrillic,
+ * ...): the charsets whose text part_text reads as UTF-8 when its bytes
+ * are. Not the DOS Cyrillic and Greek ones (cp866, cp1125, cp855,
+ * cp737): there a letter of E0..EF or C0..DF is often followed by
+ * lowercase letters of A0..AF, so that common words are valid UTF-8
+ * (cp866 "так там сад" is "⠪ ⠬ ᠤ").
  * Names are compared in any case without '-', '_', ' ' and '.', and
  * without a ":year" ("ISO_8859-1:1987"). Multi-byte and 7-bit charsets
  * (Shift_JIS, GB2312, EUC-KR, ISO-2022-JP, UTF-16, ...) are not among
@@ -592,8 +596,8 @@ static int single_byte_8bit(const char *charset)
         if (strcmp(key, names[i]) == 0)
             return 1;
     static const char *const dos[] = {
-        "437", "737", "775", "850", "852", "855", "857", "858", "860",
-        "861", "862", "863", "864", "865", "866", "869", "874", "1125"};
+        "437", "775", "850", "852", "857", "858", "860", "861", "862",
+        "863", "864", "865", "869", "874"};
     for (size_t i = 0; i < sizeof dos / sizeof dos[0]; i++) {
         const char *d = dos[i];
         if ((strncmp(key, "cp", 2) == 0 && strcmp(key + 2, d) == 0) ||
@@ -660,9 +664,12 @@ static char *part_bytes(GMimeTextPart *part)
  * of bytes of 80..BF, never by ASCII or by another lead. An accented
  * letter between ASCII letters ("caf\xE9 ") is invalid, and so are two
  * letters of C0..FF in a row, as the Cyrillic, Greek, Hebrew, Arabic and
- * Thai letters of all these charsets are in nearly every word; 80..BF
- * hold symbols, punctuation, box drawing and C1 codes, and in the
- * Central European and Cyrillic sets a few letters (ś ž ł, ё і). The
+ * Thai letters of the ISO, Windows, KOI8 and Mac charsets are in nearly
+ * every word; 80..BF hold symbols, punctuation, box drawing and C1
+ * codes, and in the Central European and Cyrillic sets a few letters
+ * (ś ž ł, ё і); in the DOS code pages kept (single_byte_8bit) they hold
+ * the accented Latin letters and the Hebrew ones, which seldom follow
+ * a lead byte in a word. The
  * texts taken for UTF-8 by mistake are therefore a word or two with
  * nothing else beyond ASCII, such as KOI8-R "её" (C5 A3, read "ţ") or
  * Windows-1251 "Её" (C5 B8, read "Ÿ") standing alone in a part or an

@@ -2767,7 +2767,7 @@ static void test_mail_utf8_labelled_single_byte(void **state)
     static const char *const labels[] = {
         "iso-8859-2", "latin2", "l2", "ISO_8859-2:1987", "windows-1250",
         "iso-8859-5", "cyrillic", "koi8-r", "KOI8-U", "windows-1251",
-        "cp1251", "cp866", "iso-8859-7", "greek", "latin5", "iso-8859-16",
+        "cp1251", "cp850", "IBM852", "iso-8859-7", "greek", "latin5", "iso-8859-16",
         "windows-1256", "tis-620", "windows-874", "macintosh",
         "x-mac-cyrillic"};
     for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++) {
@@ -2806,6 +2806,36 @@ static void test_mail_utf8_labelled_single_byte(void **state)
     assert_string_equal(r->a[0].body, "\xD0\x9F\xD1\x80\xD0\xB8\xD0\xB2"
                         "\xD0\xB5\xD1\x82, \xD0\xBC\xD0\xB8\xD1\x80.");
     reading_free(r);
+    /* the DOS Cyrillic and Greek code pages, whose common words are
+     * often valid UTF-8, are read as labelled: cp866 and cp1125 "так там
+     * сад", cp855 "Мама Нина", cp737 "ότι ένα όλα" */
+    static const char *const dos[][2] = {
+        {"cp866", "=E2=A0=AA_=E2=A0=AC_=E1=A0=A4"},
+        {"IBM866", "=E2=A0=AA_=E2=A0=AC_=E1=A0=A4"},
+        {"cp1125", "=E2=A0=AA_=E2=A0=AC_=E1=A0=A4"},
+        {"cp855", "=D3=A0=D2=A0_=D5=B7=D4=A0"},
+        {"cp737", "=E6=AB=A0_=E2=A4=98_=E6=A2=98"}};
+    static const char *const dos_text[] = {
+        "\xD1\x82\xD0\xB0\xD0\xBA \xD1\x82\xD0\xB0\xD0\xBC "
+        "\xD1\x81\xD0\xB0\xD0\xB4",
+        "\xD1\x82\xD0\xB0\xD0\xBA \xD1\x82\xD0\xB0\xD0\xBC "
+        "\xD1\x81\xD0\xB0\xD0\xB4",
+        "\xD1\x82\xD0\xB0\xD0\xBA \xD1\x82\xD0\xB0\xD0\xBC "
+        "\xD1\x81\xD0\xB0\xD0\xB4",
+        "\xD0\x9C\xD0\xB0\xD0\xBC\xD0\xB0 \xD0\x9D\xD0\xB8\xD0\xBD"
+        "\xD0\xB0",
+        "\xCF\x8C\xCF\x84\xCE\xB9 \xCE\xAD\xCE\xBD\xCE\xB1 "
+        "\xCF\x8C\xCE\xBB\xCE\xB1"};
+    for (size_t i = 0; i < sizeof dos / sizeof dos[0]; i++) {
+        char mail[320];
+        snprintf(mail, sizeof mail, "From: a@example.org\n"
+                 "Subject: =?%s?Q?%s?=\n\nBody.\n", dos[i][0], dos[i][1]);
+        r = read_text("m/dos.eml", mail);
+        assert_int_equal(r->status, CORPUS_OK);
+        if (strcmp(r->a[0].title, dos_text[i]) != 0)
+            fail_msg("%s: %s", dos[i][0], r->a[0].title);
+        reading_free(r);
+    }
     r = read_text("m/pl.eml",
         "From: a@example.pl\nSubject: =?iso-8859-2?Q?Za=BF=F3=B3=E6?=\n"
         "MIME-Version: 1.0\nContent-Type: text/plain; charset=iso-8859-2\n"
