@@ -568,7 +568,10 @@ static int prefix_number(const char *key, const char *prefix, int lo,
  * lowercase letters of A0..AF, so that common words are valid UTF-8
  * (cp866 "так там сад" is "⠪ ⠬ ᠤ").
  * Names are compared in any case without '-', '_', ' ' and '.', and
- * without a ":year" ("ISO_8859-1:1987"). Multi-byte and 7-bit charsets
+ * without a ":year" ("ISO_8859-1:1987"); the IANA and glibc aliases count
+ * too: a "cs" before the name (csISOLatin1, csKOI8R), an "-i" or "-e"
+ * after ISO-8859-N (ISO-8859-8-I, the usual label of Hebrew mail),
+ * iso-ir-NNN, 8859_N, ms-ansi, ms-cyrl, ... Multi-byte and 7-bit charsets
  * (Shift_JIS, GB2312, EUC-KR, ISO-2022-JP, UTF-16, ...) are not among
  * them: their text is read as labelled.
  */
@@ -586,9 +589,26 @@ static int single_byte_8bit(const char *charset)
     key[n] = '\0';
     if (!charset || n == 0)
         return 0;
+    if (strncmp(key, "csisolatin", 10) == 0)   /* csISOLatin1, ...Greek */
+        memmove(key, key + 5, strlen(key + 5) + 1);
+    else if (strncmp(key, "cs", 2) == 0)       /* csKOI8R, csWindows1252 */
+        memmove(key, key + 2, strlen(key + 2) + 1);
+    n = strlen(key);
+    if (strncmp(key, "iso8859", 7) == 0 && n > 8 &&
+        (key[n - 1] == 'i' || key[n - 1] == 'e'))   /* ISO-8859-8-I */
+        key[--n] = '\0';
+    static const int iso_ir[] = {100, 101, 109, 110, 126, 127, 138, 144,
+                                 148, 157, 166, 179, 199, 203, 226};
+    for (size_t i = 0; i < sizeof iso_ir / sizeof iso_ir[0]; i++)
+        if (prefix_number(key, "isoir", iso_ir[i], iso_ir[i]))
+            return 1;
     static const char *const names[] = {
         "cyrillic", "greek", "greek8", "hebrew", "arabic", "tis620",
         "koi8r", "koi8u", "koi8ru", "koi8t", "cp819", "ibm819",
+        "latincyrillic", "latingreek", "latinhebrew", "latinarabic",
+        "msansi", "msee", "mscyrl", "msgreek", "msturk", "mshebr", "msarab",
+        "winbaltrim", "pc8codepage437", "pc850multilingual", "pcp852",
+        "pc862latinhebrew",
         "macintosh", "mac", "macroman", "xmacroman", "maccyrillic",
         "xmaccyrillic", "macukrainian", "xmacukrainian", "maccentraleurope",
         "xmaccentraleurope", "macce", "xmacce"};
@@ -605,8 +625,9 @@ static int single_byte_8bit(const char *charset)
             (strncmp(key, "windows", 7) == 0 && strcmp(key + 7, d) == 0))
             return 1;
     }
-    return (prefix_number(key, "iso8859", 1, 16) &&
-            strcmp(key, "iso885912") != 0) ||
+    return ((prefix_number(key, "iso8859", 1, 16) ||
+             prefix_number(key, "8859", 1, 16)) &&
+            strcmp(key + n - 2, "12") != 0) ||
            prefix_number(key, "latin", 1, 10) ||
            prefix_number(key, "l", 1, 10) ||
            prefix_number(key, "windows", 1250, 1258) ||

@@ -2769,7 +2769,9 @@ static void test_mail_utf8_labelled_single_byte(void **state)
         "iso-8859-5", "cyrillic", "koi8-r", "KOI8-U", "windows-1251",
         "cp1251", "cp850", "IBM852", "iso-8859-7", "greek", "latin5", "iso-8859-16",
         "windows-1256", "tis-620", "windows-874", "macintosh",
-        "x-mac-cyrillic"};
+        "x-mac-cyrillic", "iso-8859-8-i", "ISO-8859-6-E", "iso-ir-100",
+        "ISO-IR-144", "csISOLatin1", "csISOLatinCyrillic", "csKOI8R",
+        "ms-ansi", "MS-CYRL", "8859_1", "cswindows1251"};
     for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++) {
         char mail[640];
         snprintf(mail, sizeof mail,
