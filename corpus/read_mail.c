@@ -1130,6 +1130,67 @@ static int words_are_utf8(const char *p, const char *run_end)
     return ok;
 }
 
+/* 1 when the bytes of `a` end with the first bytes of a UTF-8 character
+ * whose other bytes open those of `b`. */
+static int char_split_between(const encoded_word *a, const encoded_word *b)
+{
+    gz_buf ab = {0}, bb = {0};
+    int split = 0;
+    if (encoded_word_bytes(a, &ab) && encoded_word_bytes(b, &bb) &&
+        !ab.failed && !bb.failed && ab.len && bb.len) {
+        const unsigned char *s = (const unsigned char *)ab.data;
+        size_t i = ab.len, k = 0;
+        while (i > 0 && k < 3 && (s[i - 1] & 0xC0) == 0x80) {
+            i--;
+            k++;
+        }
+        unsigned char c = i > 0 ? s[i - 1] : 0;
+        size_t need = c >= 0xC2 && c <= 0xDF   ? 2
+                      : c >= 0xE0 && c <= 0xEF ? 3
+                      : c >= 0xF0 && c <= 0xF4 ? 4
+                                               : 0;
+        size_t have = ab.len - (i - 1);
+        if (need > have && bb.len >= need - have) {
+            split = 1;
+            for (size_t j = 0; j < need - have; j++)
+                split &= ((unsigned char)bb.data[j] & 0xC0) == 0x80;
+        }
+    }
+    gz_buf_free(&ab);
+    gz_buf_free(&bb);
+    return split;
+}
+
+/* The end of the words from `x` on (in a run ending at run_end) that
+ * characters are split between (char_split_between): x->end when the
+ * next word does not finish a character of x. */
+static const char *split_group_end(const encoded_word *x,
+                                   const char *run_end)
+{
+    encoded_word a = *x;
+    for (;;) {
+        const char *q = a.end;
+        while (q < run_end && corpus_is_space((unsigned char)*q))
+            q++;
+        encoded_word b;
+        if (!encoded_word_at(q, run_end, &b) || !char_split_between(&a, &b))
+            return a.end;
+        a = b;
+    }
+}
+
+/* 1 when the words of [p, run_end) are all WORD_OWN. */
+static int words_all_own(const char *p, const char *run_end)
+{
+    for (const char *q = p; q < run_end;) {
+        encoded_word x;
+        if (encoded_word_at(q, run_end, &x) && word_kind(&x) != WORD_OWN)
+            return 0;
+        q = x.end;
+    }
+    return 1;
+}
+
 /* Write the header block up to the words of [p, run_end) to `out`, each
  * word's charset name made "utf-8" (those named so already are left);
  * *copied: where the block's bytes not yet written begin. 1 when a name
@@ -1174,26 +1235,35 @@ static void put_q(gz_buf *out, const unsigned char *s, size_t n)
     }
 }
 
-/* Most bytes of one word that reencode_word rewrites (the rest are cut:
- * a title is cut at 64 KiB anyway), and of all the words it rewrites in
- * one header block (those past it are left to GMime). Each byte may
+/* Most bytes of one run of words that reencode_words rewrites (the rest
+ * are cut: a title is cut at 64 KiB anyway), and of all the words it
+ * rewrites in one header block (those past it are left to GMime). Each byte may
  * become 9 of Q text (80 is U+20AC, "=E2=82=AC"): a word of 60 MB would
  * otherwise grow the message to 400 MB before GMime even parsed it. */
 #define REENCODE_WORD_MAX (64 * 1024)
 #define REENCODE_BLOCK_MAX (1024 * 1024)
 
-/* Write the header block up to the word `x` to `out`, the word made a
- * UTF-8 one of its bytes read as corpus_text_to_utf8 reads them (UTF-8
- * with stray bytes, else Windows-1252): "=?utf-8?Q?...?=", of its first
- * REENCODE_WORD_MAX bytes (less the end of a character cut there) only.
- * *budget: how many bytes the block's words may still have rewritten; a
- * word it no longer allows is left as it is, and so is one whose bytes
- * hold a NUL. *copied as in relabel_words. 1 when the word changed. */
-static int reencode_word(gz_buf *out, const char **copied,
-                         const encoded_word *x, size_t *budget)
+/* Write the header block up to the words of [p, run_end) to `out`, the
+ * words made one UTF-8 word of their bytes, joined, read as
+ * corpus_text_to_utf8 reads them (UTF-8 with stray bytes, else
+ * Windows-1252): "=?utf-8?Q?...?=", of their first REENCODE_WORD_MAX
+ * bytes (less the end of a character cut there) only; so a character
+ * split between two words is read whole. *budget: how many bytes the
+ * block's words may still have rewritten; words it no longer allows are
+ * left as they are, and so are words whose bytes hold a NUL. *copied as
+ * in relabel_words. 1 when the words changed. */
+static int reencode_words(gz_buf *out, const char **copied, const char *p,
+                          const char *run_end, size_t *budget)
 {
     gz_buf bytes = {0};
-    if (!encoded_word_bytes(x, &bytes) || bytes.failed || !bytes.len ||
+    int ok = 1;
+    for (const char *q = p; ok && q < run_end;) {
+        encoded_word x;
+        if (encoded_word_at(q, run_end, &x))
+            ok = encoded_word_bytes(&x, &bytes);
+        q = x.end;
+    }
+    if (!ok || bytes.failed || !bytes.len ||
         memchr(bytes.data, '\0', bytes.len)) {
         out->failed |= bytes.failed;
         gz_buf_free(&bytes);
@@ -1218,12 +1288,11 @@ static int reencode_word(gz_buf *out, const char **copied,
         out->failed = 1;
         return 0;
     }
-    const char *start = x->charset - 2;              /* its "=?" */
-    gz_buf_put(out, *copied, (size_t)(start - *copied));
+    gz_buf_put(out, *copied, (size_t)(p - *copied));
     gz_buf_put(out, "=?utf-8?Q?", 10);
     put_q(out, (const unsigned char *)text, n);
     gz_buf_put(out, "?=", 2);
-    *copied = x->end;
+    *copied = run_end;
     free(text);
     return 1;
 }
@@ -1237,12 +1306,13 @@ static int reencode_word(gz_buf *out, const char **copied,
  * decode it as labelled ("CafÃ©"); so is a word of WORD_OWN (UTF-8,
  * ASCII, x-unknown, a charset GMime cannot convert) whose bytes are
  * UTF-8, and one whose bytes are not is rewritten as a UTF-8 word of
- * them read as Windows-1252 (reencode_word, which cuts a huge one and
+ * them read as Windows-1252 (reencode_words, which cuts a huge one and
  * stops past REENCODE_BLOCK_MAX bytes), where GMime dropped them
  * ("Caf?") or read UTF-8 as Latin-1 ("ZÃ¼rich"). Adjacent words (white
  * space between) are judged together, as a mailer may split a
  * character's bytes between two; when together they are not UTF-8, each
- * alone. A block rewritten shorter is written in place, ending where it
+ * alone, but for words a character is split between, judged together
+ * (and rewritten as one word when they are WORD_OWN). A block rewritten shorter is written in place, ending where it
  * ended, and *start moves past the bytes it no longer needs; one
  * rewritten longer (the label "l1" is shorter than "utf-8") is written
  * with the rest of the message to a new buffer, which *start and *owned
@@ -1258,7 +1328,7 @@ static void relabel_utf8_words(char **start, size_t *len, size_t hlen,
     gz_buf out = {0};
     const char *copied = data;   /* [copied, p) not yet written to out */
     int changed = 0;
-    size_t budget = REENCODE_BLOCK_MAX;   /* bytes reencode_word may take */
+    size_t budget = REENCODE_BLOCK_MAX;   /* bytes reencode_words may take */
     for (const char *p = data; p < end && !out.failed;) {
         encoded_word w;
         if (!encoded_word_at(p, end, &w) || word_kind(&w) == WORD_OTHER) {
@@ -1266,10 +1336,11 @@ static void relabel_utf8_words(char **start, size_t *len, size_t hlen,
             continue;
         }
         /* the run of adjacent such words starting at p, judged
-         * together (a character split between two), else each alone (a
-         * broken word, or one really in its charset, keeps its own label
-         * only; one of WORD_OWN is read as UTF-8 with stray bytes, else
-         * Windows-1252) */
+         * together (a character split between two), else each alone, but
+         * for words a character is split between (split_group_end),
+         * judged together (a broken word, or one really in its charset,
+         * keeps its own label only; words of WORD_OWN are read as UTF-8
+         * with stray bytes, else Windows-1252) */
         const char *run_end = word_run_end(&w, end);
         if (words_are_utf8(p, run_end)) {
             changed |= relabel_words(&out, &copied, p, run_end);
@@ -1280,12 +1351,18 @@ static void relabel_utf8_words(char **start, size_t *len, size_t hlen,
                     q = x.end;
                     continue;
                 }
-                if (run_end != w.end && words_are_utf8(q, x.end)) {
-                    changed |= relabel_words(&out, &copied, q, x.end);
-                } else if (word_kind(&x) == WORD_OWN && word_has_8bit(&x)) {
-                    changed |= reencode_word(&out, &copied, &x, &budget);
+                const char *g_end = split_group_end(&x, run_end);
+                if (g_end != x.end && !words_are_utf8(q, g_end) &&
+                    !words_all_own(q, g_end))
+                    g_end = x.end;
+                if (run_end != w.end && words_are_utf8(q, g_end)) {
+                    changed |= relabel_words(&out, &copied, q, g_end);
+                } else if (words_all_own(q, g_end) &&
+                           (g_end != x.end || word_has_8bit(&x))) {
+                    changed |= reencode_words(&out, &copied, q, g_end,
+                                              &budget);
                 }
-                q = x.end;
+                q = g_end;
             }
         }
         p = run_end;

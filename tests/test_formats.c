@@ -2901,6 +2901,25 @@ static void test_mail_huge_encoded_word(void **state)
     free(mail);
 }
 
+/* A character split between two words of UTF-8 (or x-unknown) in a run
+ * that also holds a stray byte: the run's bytes are read together, so
+ * the halves make the character and the stray byte is Windows-1252. */
+static void test_mail_split_character_with_stray_byte(void **state)
+{
+    (void)state;
+    reading *r = read_text("m/split.eml",
+        "From: =?x-unknown?Q?Ren=C3?= =?utf-8?Q?=A9e_M=C3=BCller_=FF?=\n"
+        " <r@example.org>\n"
+        "Subject: =?utf-8?Q?Z=C3?= =?utf-8?Q?=BCrich_M=C3=BCnchen?= "
+        "=?utf-8?Q?_caf=E9?=\n\nBody.\n");
+    assert_int_equal(r->status, CORPUS_OK);
+    assert_string_equal(r->a[0].title,
+                        "Z\xC3\xBCrich M\xC3\xBCnchen caf\xC3\xA9");
+    assert_string_equal(r->a[0].author,
+                        "Ren\xC3\xA9" "e M\xC3\xBCller \xC3\xBF");
+    reading_free(r);
+}
+
 /* format=flowed (RFC 3676): soft line breaks (a line ending in a space)
  * joined, the space before them deleted with DelSp=yes, space-stuffing
  * removed, quoted paragraphs joined at their own depth; a message not
@@ -3355,6 +3374,7 @@ int main(void)
         cmocka_unit_test(test_mail_utf8_labelled_latin1),
         cmocka_unit_test(test_mail_utf8_labelled_single_byte),
         cmocka_unit_test(test_mail_huge_encoded_word),
+        cmocka_unit_test(test_mail_split_character_with_stray_byte),
         cmocka_unit_test(test_mail_flowed),
         cmocka_unit_test(test_mail_not_mail),
         cmocka_unit_test(test_mail_hostile),
