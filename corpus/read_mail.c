@@ -565,10 +565,17 @@ static int prefix_number(const char *key, const char *prefix, int lo,
  * charset: ISO-8859-1 to -16 (latin1 to latin10, l1 to l10, cyrillic,
  * greek, hebrew, arabic), Windows-1250 to -1258 and -874 (cpNNNN,
  * x-cpNNNN), TIS-620, KOI8-R, -U, -RU, -T, the DOS code pages (cp437,
- * cp850, cp866, ...) and the Mac ones (macintosh, x-mac-cyrillic, ...):
- * the charsets whose text part_text reads as UTF-8 when its bytes are.
+ * cp850, cp852, cp862, ...) and the Mac ones (macintosh, x-mac-cyrillic,
+ * ...): the charsets whose text part_text reads as UTF-8 when its bytes
+ * are. Not the DOS Cyrillic and Greek ones (cp866, cp1125, cp855,
+ * cp737): there a letter of E0..EF or C0..DF is often followed by
+ * lowercase letters of A0..AF, so that common words are valid UTF-8
+ * (cp866 "так там сад" is "⠪ ⠬ ᠤ").
  * Names are compared in any case without '-', '_', ' ' and '.', and
- * without a ":year" ("ISO_8859-1:1987"). Multi-byte and 7-bit charsets
+ * without a ":year" ("ISO_8859-1:1987"); the IANA and glibc aliases count
+ * too: a "cs" before the name (csISOLatin1, csKOI8R), an "-i" or "-e"
+ * after ISO-8859-N (ISO-8859-8-I, the usual label of Hebrew mail),
+ * iso-ir-NNN, 8859_N, ms-ansi, ms-cyrl, ... Multi-byte and 7-bit charsets
  * (Shift_JIS, GB2312, EUC-KR, ISO-2022-JP, UTF-16, ...) are not among
  * them: their text is read as labelled.
  */
@@ -586,9 +593,26 @@ static int single_byte_8bit(const char *charset)
     key[n] = '\0';
     if (!charset || n == 0)
         return 0;
+    if (strncmp(key, "csisolatin", 10) == 0)   /* csISOLatin1, ...Greek */
+        memmove(key, key + 5, strlen(key + 5) + 1);
+    else if (strncmp(key, "cs", 2) == 0)       /* csKOI8R, csWindows1252 */
+        memmove(key, key + 2, strlen(key + 2) + 1);
+    n = strlen(key);
+    if (strncmp(key, "iso8859", 7) == 0 && n > 8 &&
+        (key[n - 1] == 'i' || key[n - 1] == 'e'))   /* ISO-8859-8-I */
+        key[--n] = '\0';
+    static const int iso_ir[] = {100, 101, 109, 110, 126, 127, 138, 144,
+                                 148, 157, 166, 179, 199, 203, 226};
+    for (size_t i = 0; i < sizeof iso_ir / sizeof iso_ir[0]; i++)
+        if (prefix_number(key, "isoir", iso_ir[i], iso_ir[i]))
+            return 1;
     static const char *const names[] = {
         "cyrillic", "greek", "greek8", "hebrew", "arabic", "tis620",
         "koi8r", "koi8u", "koi8ru", "koi8t", "cp819", "ibm819",
+        "latincyrillic", "latingreek", "latinhebrew", "latinarabic",
+        "msansi", "msee", "mscyrl", "msgreek", "msturk", "mshebr", "msarab",
+        "winbaltrim", "pc8codepage437", "pc850multilingual", "pcp852",
+        "pc862latinhebrew",
         "macintosh", "mac", "macroman", "xmacroman", "maccyrillic",
         "xmaccyrillic", "macukrainian", "xmacukrainian", "maccentraleurope",
         "xmaccentraleurope", "macce", "xmacce"};
@@ -596,8 +620,8 @@ static int single_byte_8bit(const char *charset)
         if (strcmp(key, names[i]) == 0)
             return 1;
     static const char *const dos[] = {
-        "437", "737", "775", "850", "852", "855", "857", "858", "860",
-        "861", "862", "863", "864", "865", "866", "869", "874", "1125"};
+        "437", "775", "850", "852", "857", "858", "860", "861", "862",
+        "863", "864", "865", "869", "874"};
     for (size_t i = 0; i < sizeof dos / sizeof dos[0]; i++) {
         const char *d = dos[i];
         if ((strncmp(key, "cp", 2) == 0 && strcmp(key + 2, d) == 0) ||
@@ -605,8 +629,9 @@ static int single_byte_8bit(const char *charset)
             (strncmp(key, "windows", 7) == 0 && strcmp(key + 7, d) == 0))
             return 1;
     }
-    return (prefix_number(key, "iso8859", 1, 16) &&
-            strcmp(key, "iso885912") != 0) ||
+    return ((prefix_number(key, "iso8859", 1, 16) ||
+             prefix_number(key, "8859", 1, 16)) &&
+            strcmp(key + n - 2, "12") != 0) ||
            prefix_number(key, "latin", 1, 10) ||
            prefix_number(key, "l", 1, 10) ||
            prefix_number(key, "windows", 1250, 1258) ||
@@ -664,9 +689,12 @@ static char *part_bytes(GMimeTextPart *part)
  * of bytes of 80..BF, never by ASCII or by another lead. An accented
  * letter between ASCII letters ("caf\xE9 ") is invalid, and so are two
  * letters of C0..FF in a row, as the Cyrillic, Greek, Hebrew, Arabic and
- * Thai letters of all these charsets are in nearly every word; 80..BF
- * hold symbols, punctuation, box drawing and C1 codes, and in the
- * Central European and Cyrillic sets a few letters (ś ž ł, ё і). The
+ * Thai letters of the ISO, Windows, KOI8 and Mac charsets are in nearly
+ * every word; 80..BF hold symbols, punctuation, box drawing and C1
+ * codes, and in the Central European and Cyrillic sets a few letters
+ * (ś ž ł, ё і); in the DOS code pages kept (single_byte_8bit) they hold
+ * the accented Latin letters and the Hebrew ones, which seldom follow
+ * a lead byte in a word. The
  * texts taken for UTF-8 by mistake are therefore a word or two with
  * nothing else beyond ASCII, such as KOI8-R "её" (C5 A3, read "ţ") or
  * Windows-1251 "Её" (C5 B8, read "Ÿ") standing alone in a part or an
@@ -1123,6 +1151,67 @@ static int words_are_utf8(const char *p, const char *run_end)
     return ok;
 }
 
+/* 1 when the bytes of `a` end with the first bytes of a UTF-8 character
+ * whose other bytes open those of `b`. */
+static int char_split_between(const encoded_word *a, const encoded_word *b)
+{
+    gz_buf ab = {0}, bb = {0};
+    int split = 0;
+    if (encoded_word_bytes(a, &ab) && encoded_word_bytes(b, &bb) &&
+        !ab.failed && !bb.failed && ab.len && bb.len) {
+        const unsigned char *s = (const unsigned char *)ab.data;
+        size_t i = ab.len, k = 0;
+        while (i > 0 && k < 3 && (s[i - 1] & 0xC0) == 0x80) {
+            i--;
+            k++;
+        }
+        unsigned char c = i > 0 ? s[i - 1] : 0;
+        size_t need = c >= 0xC2 && c <= 0xDF   ? 2
+                      : c >= 0xE0 && c <= 0xEF ? 3
+                      : c >= 0xF0 && c <= 0xF4 ? 4
+                                               : 0;
+        size_t have = ab.len - (i - 1);
+        if (need > have && bb.len >= need - have) {
+            split = 1;
+            for (size_t j = 0; j < need - have; j++)
+                split &= ((unsigned char)bb.data[j] & 0xC0) == 0x80;
+        }
+    }
+    gz_buf_free(&ab);
+    gz_buf_free(&bb);
+    return split;
+}
+
+/* The end of the words from `x` on (in a run ending at run_end) that
+ * characters are split between (char_split_between): x->end when the
+ * next word does not finish a character of x. */
+static const char *split_group_end(const encoded_word *x,
+                                   const char *run_end)
+{
+    encoded_word a = *x;
+    for (;;) {
+        const char *q = a.end;
+        while (q < run_end && corpus_is_space((unsigned char)*q))
+            q++;
+        encoded_word b;
+        if (!encoded_word_at(q, run_end, &b) || !char_split_between(&a, &b))
+            return a.end;
+        a = b;
+    }
+}
+
+/* 1 when the words of [p, run_end) are all WORD_OWN. */
+static int words_all_own(const char *p, const char *run_end)
+{
+    for (const char *q = p; q < run_end;) {
+        encoded_word x;
+        if (encoded_word_at(q, run_end, &x) && word_kind(&x) != WORD_OWN)
+            return 0;
+        q = x.end;
+    }
+    return 1;
+}
+
 /* Write the header block up to the words of [p, run_end) to `out`, each
  * word's charset name made "utf-8" (those named so already are left);
  * *copied: where the block's bytes not yet written begin. 1 when a name
@@ -1167,34 +1256,66 @@ static void put_q(gz_buf *out, const unsigned char *s, size_t n)
     }
 }
 
-/* Write the header block up to the word `x` to `out`, the word made a
- * UTF-8 one of its bytes read as corpus_text_to_utf8 reads them (UTF-8
- * with stray bytes, else Windows-1252): "=?utf-8?Q?...?=". A word whose
- * bytes hold a NUL is left as it is. *copied as in relabel_words. */
-static void reencode_word(gz_buf *out, const char **copied,
-                          const encoded_word *x)
+/* Most bytes of one run of words that reencode_words rewrites (the rest
+ * are cut: a title is cut at 64 KiB anyway), and of all the words it
+ * rewrites in one header block (those past it are left to GMime). Each byte may
+ * become 9 of Q text (80 is U+20AC, "=E2=82=AC"): a word of 60 MB would
+ * otherwise grow the message to 400 MB before GMime even parsed it. */
+#define REENCODE_WORD_MAX (64 * 1024)
+#define REENCODE_BLOCK_MAX (1024 * 1024)
+
+/* Write the header block up to the words of [p, run_end) to `out`, the
+ * words made one UTF-8 word of their bytes, joined, read as
+ * corpus_text_to_utf8 reads them (UTF-8 with stray bytes, else
+ * Windows-1252): "=?utf-8?Q?...?=", of their first REENCODE_WORD_MAX
+ * bytes (less the end of a character cut there) only; so a character
+ * split between two words is read whole. *budget: how many bytes the
+ * block's words may still have rewritten; words it no longer allows are
+ * left as they are, and so are words whose bytes hold a NUL. *copied as
+ * in relabel_words. 1 when the words changed. */
+static int reencode_words(gz_buf *out, const char **copied, const char *p,
+                          const char *run_end, size_t *budget)
 {
     gz_buf bytes = {0};
-    if (!encoded_word_bytes(x, &bytes) || bytes.failed || !bytes.len ||
+    int ok = 1;
+    for (const char *q = p; ok && q < run_end;) {
+        encoded_word x;
+        if (encoded_word_at(q, run_end, &x))
+            ok = encoded_word_bytes(&x, &bytes);
+        q = x.end;
+    }
+    if (!ok || bytes.failed || !bytes.len ||
         memchr(bytes.data, '\0', bytes.len)) {
         out->failed |= bytes.failed;
         gz_buf_free(&bytes);
-        return;
+        return 0;
     }
+    if (bytes.len > REENCODE_WORD_MAX) {
+        size_t cut = REENCODE_WORD_MAX;
+        for (int k = 0; k < 3 && ((unsigned char)bytes.data[cut] & 0xC0) ==
+                                     0x80; k++)
+            cut--;
+        bytes.len = cut;
+    }
+    if (bytes.len > *budget) {
+        gz_buf_free(&bytes);
+        return 0;
+    }
+    *budget -= bytes.len;
     size_t n = 0;
     char *text = corpus_text_to_utf8(bytes.data, bytes.len, &n);
     gz_buf_free(&bytes);
     if (!text) {
         out->failed = 1;
-        return;
+        return 0;
     }
-    const char *start = x->charset - 2;              /* its "=?" */
-    gz_buf_put(out, *copied, (size_t)(start - *copied));
+    gz_buf_put(out, *copied, (size_t)(p - *copied));
     gz_buf_put(out, "=?utf-8?Q?", 10);
     put_q(out, (const unsigned char *)text, n);
     gz_buf_put(out, "?=", 2);
-    *copied = x->end;
+    *copied = run_end;
     free(text);
+    return 1;
 }
 
 /* The name of the charset of `w` ("*language" left out) as GMime's
@@ -1379,11 +1500,13 @@ static void join_b_runs(char **start, size_t *len, size_t *hlen)
  * decode it as labelled ("CafÃ©"); so is a word of WORD_OWN (UTF-8,
  * ASCII, x-unknown, a charset GMime cannot convert) whose bytes are
  * UTF-8, and one whose bytes are not is rewritten as a UTF-8 word of
- * them read as Windows-1252 (reencode_word), where GMime dropped them
+ * them read as Windows-1252 (reencode_words, which cuts a huge one and
+ * stops past REENCODE_BLOCK_MAX bytes), where GMime dropped them
  * ("Caf?") or read UTF-8 as Latin-1 ("ZÃ¼rich"). Adjacent words (white
  * space between) are judged together, as a mailer may split a
  * character's bytes between two; when together they are not UTF-8, each
- * alone. A block rewritten shorter is written in place, ending where it
+ * alone, but for words a character is split between, judged together
+ * (and rewritten as one word when they are WORD_OWN). A block rewritten shorter is written in place, ending where it
  * ended, and *start moves past the bytes it no longer needs; one
  * rewritten longer (the label "l1" is shorter than "utf-8") is written
  * with the rest of the message to a new buffer, which *start and *owned
@@ -1400,6 +1523,7 @@ static void relabel_utf8_words(char **start, size_t *len, size_t *hlen,
     gz_buf out = {0};
     const char *copied = data;   /* [copied, p) not yet written to out */
     int changed = 0;
+    size_t budget = REENCODE_BLOCK_MAX;   /* bytes reencode_words may take */
     for (const char *p = data; p < end && !out.failed;) {
         encoded_word w;
         if (!encoded_word_at(p, end, &w) || word_kind(&w) == WORD_OTHER) {
@@ -1407,10 +1531,11 @@ static void relabel_utf8_words(char **start, size_t *len, size_t *hlen,
             continue;
         }
         /* the run of adjacent such words starting at p, judged
-         * together (a character split between two), else each alone (a
-         * broken word, or one really in its charset, keeps its own label
-         * only; one of WORD_OWN is read as UTF-8 with stray bytes, else
-         * Windows-1252) */
+         * together (a character split between two), else each alone, but
+         * for words a character is split between (split_group_end),
+         * judged together (a broken word, or one really in its charset,
+         * keeps its own label only; words of WORD_OWN are read as UTF-8
+         * with stray bytes, else Windows-1252) */
         const char *run_end = word_run_end(&w, end);
         if (words_are_utf8(p, run_end)) {
             changed |= relabel_words(&out, &copied, p, run_end);
@@ -1421,13 +1546,18 @@ static void relabel_utf8_words(char **start, size_t *len, size_t *hlen,
                     q = x.end;
                     continue;
                 }
-                if (run_end != w.end && words_are_utf8(q, x.end)) {
-                    changed |= relabel_words(&out, &copied, q, x.end);
-                } else if (word_kind(&x) == WORD_OWN && word_has_8bit(&x)) {
-                    reencode_word(&out, &copied, &x);
-                    changed = 1;
+                const char *g_end = split_group_end(&x, run_end);
+                if (g_end != x.end && !words_are_utf8(q, g_end) &&
+                    !words_all_own(q, g_end))
+                    g_end = x.end;
+                if (run_end != w.end && words_are_utf8(q, g_end)) {
+                    changed |= relabel_words(&out, &copied, q, g_end);
+                } else if (words_all_own(q, g_end) &&
+                           (g_end != x.end || word_has_8bit(&x))) {
+                    changed |= reencode_words(&out, &copied, q, g_end,
+                                              &budget);
                 }
-                q = x.end;
+                q = g_end;
             }
         }
         p = run_end;

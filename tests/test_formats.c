@@ -2849,9 +2849,11 @@ static void test_mail_utf8_labelled_single_byte(void **state)
     static const char *const labels[] = {
         "iso-8859-2", "latin2", "l2", "ISO_8859-2:1987", "windows-1250",
         "iso-8859-5", "cyrillic", "koi8-r", "KOI8-U", "windows-1251",
-        "cp1251", "cp866", "iso-8859-7", "greek", "latin5", "iso-8859-16",
+        "cp1251", "cp850", "IBM852", "iso-8859-7", "greek", "latin5", "iso-8859-16",
         "windows-1256", "tis-620", "windows-874", "macintosh",
-        "x-mac-cyrillic"};
+        "x-mac-cyrillic", "iso-8859-8-i", "ISO-8859-6-E", "iso-ir-100",
+        "ISO-IR-144", "csISOLatin1", "csISOLatinCyrillic", "csKOI8R",
+        "ms-ansi", "MS-CYRL", "8859_1", "cswindows1251"};
     for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++) {
         char mail[640];
         snprintf(mail, sizeof mail,
@@ -2888,6 +2890,36 @@ static void test_mail_utf8_labelled_single_byte(void **state)
     assert_string_equal(r->a[0].body, "\xD0\x9F\xD1\x80\xD0\xB8\xD0\xB2"
                         "\xD0\xB5\xD1\x82, \xD0\xBC\xD0\xB8\xD1\x80.");
     reading_free(r);
+    /* the DOS Cyrillic and Greek code pages, whose common words are
+     * often valid UTF-8, are read as labelled: cp866 and cp1125 "так там
+     * сад", cp855 "Мама Нина", cp737 "ότι ένα όλα" */
+    static const char *const dos[][2] = {
+        {"cp866", "=E2=A0=AA_=E2=A0=AC_=E1=A0=A4"},
+        {"IBM866", "=E2=A0=AA_=E2=A0=AC_=E1=A0=A4"},
+        {"cp1125", "=E2=A0=AA_=E2=A0=AC_=E1=A0=A4"},
+        {"cp855", "=D3=A0=D2=A0_=D5=B7=D4=A0"},
+        {"cp737", "=E6=AB=A0_=E2=A4=98_=E6=A2=98"}};
+    static const char *const dos_text[] = {
+        "\xD1\x82\xD0\xB0\xD0\xBA \xD1\x82\xD0\xB0\xD0\xBC "
+        "\xD1\x81\xD0\xB0\xD0\xB4",
+        "\xD1\x82\xD0\xB0\xD0\xBA \xD1\x82\xD0\xB0\xD0\xBC "
+        "\xD1\x81\xD0\xB0\xD0\xB4",
+        "\xD1\x82\xD0\xB0\xD0\xBA \xD1\x82\xD0\xB0\xD0\xBC "
+        "\xD1\x81\xD0\xB0\xD0\xB4",
+        "\xD0\x9C\xD0\xB0\xD0\xBC\xD0\xB0 \xD0\x9D\xD0\xB8\xD0\xBD"
+        "\xD0\xB0",
+        "\xCF\x8C\xCF\x84\xCE\xB9 \xCE\xAD\xCE\xBD\xCE\xB1 "
+        "\xCF\x8C\xCE\xBB\xCE\xB1"};
+    for (size_t i = 0; i < sizeof dos / sizeof dos[0]; i++) {
+        char mail[320];
+        snprintf(mail, sizeof mail, "From: a@example.org\n"
+                 "Subject: =?%s?Q?%s?=\n\nBody.\n", dos[i][0], dos[i][1]);
+        r = read_text("m/dos.eml", mail);
+        assert_int_equal(r->status, CORPUS_OK);
+        if (strcmp(r->a[0].title, dos_text[i]) != 0)
+            fail_msg("%s: %s", dos[i][0], r->a[0].title);
+        reading_free(r);
+    }
     r = read_text("m/pl.eml",
         "From: a@example.pl\nSubject: =?iso-8859-2?Q?Za=BF=F3=B3=E6?=\n"
         "MIME-Version: 1.0\nContent-Type: text/plain; charset=iso-8859-2\n"
@@ -2897,6 +2929,76 @@ static void test_mail_utf8_labelled_single_byte(void **state)
     assert_string_equal(r->a[0].title, "Za\xC5\xBC\xC3\xB3\xC5\x82\xC4\x87");
     assert_string_equal(r->a[0].body, "Za\xC5\xBC\xC3\xB3\xC5\x82\xC4\x87 "
                         "g\xC4\x99\xC5\x9Bl\xC4\x85 ja\xC5\xBA\xC5\x84.");
+    reading_free(r);
+}
+
+/* A huge encoded word of a header that is not UTF-8 (x-unknown, or
+ * UTF-8 with a stray byte) is rewritten from its first 64 KiB of bytes
+ * only, less a character cut there, and the words of a header block past
+ * 1 MiB of such bytes are left to GMime: each byte may become 9 of Q
+ * text, and a 60 MB Subject took 2.7 GB. */
+static void test_mail_huge_encoded_word(void **state)
+{
+    (void)state;
+    size_t big = 100000;
+    char *mail = malloc(17 * (3 * big + 64) + 256);
+    assert_non_null(mail);
+    size_t n = (size_t)sprintf(mail, "From: a@example.org\n"
+                                     "Subject: =?x-unknown?Q?");
+    for (size_t i = 0; i < big; i++)
+        n += (size_t)sprintf(mail + n, "=E9");
+    sprintf(mail + n, "?=\n\nBody.\n");
+    reading *r = read_text("m/huge.eml", mail);
+    assert_int_equal(r->status, CORPUS_OK);
+    assert_int_equal(strlen(r->a[0].title), 2 * 65536);
+    assert_memory_equal(r->a[0].title, "\xC3\xA9\xC3\xA9", 4);
+    reading_free(r);
+
+    /* UTF-8 with a stray byte: cut before the character at 64 KiB */
+    n = (size_t)sprintf(mail, "From: a@example.org\n"
+                              "Subject: =?utf-8?Q?=FF");
+    for (size_t i = 0; i < big / 2; i++)
+        n += (size_t)sprintf(mail + n, "=C3=A9");
+    sprintf(mail + n, "?=\n\nBody.\n");
+    r = read_text("m/huge8.eml", mail);
+    assert_int_equal(r->status, CORPUS_OK);
+    assert_int_equal(strlen(r->a[0].title), 2 + 2 * 32767);
+    assert_memory_equal(r->a[0].title, "\xC3\xBF\xC3\xA9", 4);
+    reading_free(r);
+
+    /* 16 words of 64 KiB take the block's 1 MiB: the Subject after them
+     * is left to GMime */
+    n = (size_t)sprintf(mail, "From: a@example.org\n");
+    for (int h = 0; h < 16; h++) {
+        n += (size_t)sprintf(mail + n, "X-Junk: =?x-unknown?Q?");
+        for (size_t i = 0; i < 65536; i++)
+            n += (size_t)sprintf(mail + n, "=E9");
+        n += (size_t)sprintf(mail + n, "?=\n");
+    }
+    sprintf(mail + n, "Subject: =?utf-8?Q?caf=E9?=\n\nBody.\n");
+    r = read_text("m/many.eml", mail);
+    assert_int_equal(r->status, CORPUS_OK);
+    assert_string_equal(r->a[0].title, "caf?");   /* as GMime reads it */
+    reading_free(r);
+    free(mail);
+}
+
+/* A character split between two words of UTF-8 (or x-unknown) in a run
+ * that also holds a stray byte: the run's bytes are read together, so
+ * the halves make the character and the stray byte is Windows-1252. */
+static void test_mail_split_character_with_stray_byte(void **state)
+{
+    (void)state;
+    reading *r = read_text("m/split.eml",
+        "From: =?x-unknown?Q?Ren=C3?= =?utf-8?Q?=A9e_M=C3=BCller_=FF?=\n"
+        " <r@example.org>\n"
+        "Subject: =?utf-8?Q?Z=C3?= =?utf-8?Q?=BCrich_M=C3=BCnchen?= "
+        "=?utf-8?Q?_caf=E9?=\n\nBody.\n");
+    assert_int_equal(r->status, CORPUS_OK);
+    assert_string_equal(r->a[0].title,
+                        "Z\xC3\xBCrich M\xC3\xBCnchen caf\xC3\xA9");
+    assert_string_equal(r->a[0].author,
+                        "Ren\xC3\xA9" "e M\xC3\xBCller \xC3\xBF");
     reading_free(r);
 }
 
@@ -3354,6 +3456,8 @@ int main(void)
         cmocka_unit_test(test_mail_utf8_labelled_latin1),
         cmocka_unit_test(test_mail_padded_b_words),
         cmocka_unit_test(test_mail_utf8_labelled_single_byte),
+        cmocka_unit_test(test_mail_huge_encoded_word),
+        cmocka_unit_test(test_mail_split_character_with_stray_byte),
         cmocka_unit_test(test_mail_flowed),
         cmocka_unit_test(test_mail_not_mail),
         cmocka_unit_test(test_mail_hostile),
