@@ -24,9 +24,11 @@
  * stands, in <head>, in the body or in a part left out (a <noscript> or
  * <template>, a hidden element, page furniture). What is read from text
  * or marks one item of the page rather than the page (the <title> outside
- * <head>, <h1>, a <time>, a byline link, microdata's <meta itemprop>)
- * counts only in the visible text (a <meta itemprop> also in <head>):
- * related stories' cards in an <aside> carry their own dates and authors.
+ * <head>, <h1>, a <time>, a byline link, microdata's <meta itemprop>, and
+ * outside <head> RDFa's <meta property> without a prefix, "datePublished",
+ * "author": schema.org terms) counts only in the visible text (a <meta
+ * itemprop> also in <head>): related stories' cards in an <aside> carry
+ * their own dates and authors.
  *
  * Metadata, each field from the first of its sources that gives it:
  *   date         <meta> article:published_time, itemprop datePublished
@@ -487,15 +489,22 @@ static void add_keywords(page *pg, const char *value)
 }
 
 /* Read one <meta> element's name/property and content; its microdata
- * (itemprop) only when `microdata` is set. */
-static void read_meta(page *pg, const GumboElement *e, int microdata_ok)
+ * only when `microdata_ok` is set. `head`: it stands in <head>. Microdata
+ * is <meta itemprop>, and outside <head> also RDFa's <meta property>
+ * without a prefix (property="datePublished", "author", "description": a
+ * schema.org term of the item its vocab/typeof opened, as a related
+ * story's card); a prefixed property (og:, article:) is the page's. */
+static void read_meta(page *pg, const GumboElement *e, int microdata_ok,
+                      int head)
 {
     const char *key = attr(e, "property");
+    int microdata = key && !head && !strchr(key, ':');
     if (!key)
         key = attr(e, "name");
-    int microdata = !key;
-    if (!key)
+    if (!key) {
         key = attr(e, "itemprop");
+        microdata = 1;
+    }
     const char *content = attr(e, "content");
     if (!key || !content || (microdata && !microdata_ok))
         return;
@@ -1025,7 +1034,7 @@ static int enter(page *pg, frame *f)
     f->quiet = 0;
     int html = e->tag_namespace == GUMBO_NAMESPACE_HTML;
     if (e->tag == GUMBO_TAG_META && html) {
-        read_meta(pg, e, !pg->quiet || in_head(f->node));
+        read_meta(pg, e, !pg->quiet || in_head(f->node), in_head(f->node));
         return 0;
     }
     if (e->tag == GUMBO_TAG_LINK && html) {

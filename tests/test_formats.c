@@ -1571,6 +1571,22 @@ static void test_html_hidden_metadata(void **state)
          "<a rel=author href=/c>Card Byline</a></div></aside><p hidden>"
          "<meta itemprop=author content='Hidden Author'></p><p>x", NULL,
          NULL, NULL, NULL, "x"},
+        /* nor RDFa's unprefixed properties (schema.org terms of a card),
+         * which only og:/article: prefixed ones are not */
+        {"<title>t</title><aside><div vocab='https://schema.org/' typeof="
+         "NewsArticle><meta property=description content='Card desc.'>"
+         "<meta property=datePublished content='2019-01-01'><meta "
+         "property=author content='Card Author'><a href=/o>Other</a>"
+         "</div></aside><div hidden><meta property=date content="
+         "'2019-01-02'></div><aside><meta property='article:tag' content="
+         "Gaza></aside><p>x", NULL, NULL, NULL, "Gaza", "x"},
+        /* in <head> they are the page's; in sight, an item's: its author
+         * comes after the page's own */
+        {"<head><title>t</title><meta property=author content='Head "
+         "Author'><meta property=datePublished content='2024-03-05'>"
+         "</head><div typeof=NewsArticle><meta property=author content="
+         "'Card Author'></div><p>x", "2024-03-05", "Head Author", NULL,
+         NULL, "x"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         const char *html = cases[i].html;
