@@ -5,10 +5,14 @@
  *
  * Title: <title>, else <meta property="og:title">, else the JSON-LD
  * headline (below), else the first <h1>, else the first line of the
- * visible text (which then is not in the body; but for an HTML part of a
- * mail, rd->html_text_only, all of the text stays the body). Never the
- * description: a page with a description and no visible text is
- * untitled, the description its body.
+ * visible text when more text follows it (the line then is not in the
+ * body; but for an HTML part of a mail, rd->html_text_only, all of the
+ * text stays the body). A page with one line of text (one paragraph) and
+ * no title of its own is untitled, that text its body, as a .txt file's
+ * one long line is (else two pages of a site with the same description
+ * and one paragraph each had that description as their whole body).
+ * Never the description: a page with a description and no visible text
+ * is untitled, the description its body.
  * Body: the visible text, block elements (p, div, h1-h6, li, tr, br, ...)
  * on lines of their own, white space collapsed except inside <pre>. Left
  * out: <head>, script, style, noscript, template, iframe, object, svg,
@@ -1246,9 +1250,15 @@ static corpus_status emit_page(corpus_reader *rd, page *pg)
     if (title_src || rd->html_text_only) {
         title = dup_trimmed(title_src ? title_src : "");
     } else {       /* the first line of the visible text, never the
-                    * description (that opens the body) */
+                    * description (that opens the body), when text is
+                    * left after it; else the page is untitled text */
         const char *nl = strchr(text, '\n');
         size_t n = nl ? (size_t)(nl - text) : strlen(text);
+        const char *rest = text + n;
+        while (corpus_is_space((unsigned char)*rest))
+            rest++;
+        if (!*rest)
+            n = 0;
         title = malloc(n + 1);
         if (title) {
             memcpy(title, text, n);
