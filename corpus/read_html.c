@@ -20,7 +20,9 @@
  * <article> or <main> (there they hold the headline and byline, elsewhere
  * the site's banner and small print); elements with role navigation,
  * banner, contentinfo, complementary or search; hidden elements ("hidden",
- * aria-hidden="true", inline style display:none or visibility:hidden).
+ * aria-hidden="true", inline style display:none or visibility:hidden);
+ * the text of a <noscript> in <head> that gumbo moves into the body
+ * (note_spill()).
  * The description (below), when the text does not already contain it,
  * opens the body.
  * What is left out is left out as text only: metadata that is not text
@@ -406,6 +408,11 @@ typedef struct page {
                                 * text is not read, its metadata is */
     int in_article;            /* inside <article> or <main> */
     int h1_done;
+    const char *src;           /* the page's text, as gumbo was given it */
+    size_t src_len;
+    size_t spill_start, spill_end; /* what a <noscript> of <head> left in
+                                * the body: [start, end) of src */
+    int spill_seen;
 } page;
 
 static const char *attr(const GumboElement *e, const char *name)
@@ -996,6 +1003,58 @@ static int is_block(GumboTag t)
     }
 }
 
+/*
+ * note_spill - a <noscript> of <head> that ended before its end tag:
+ * gumbo (scripting off, as browsers without JavaScript) ends it, and
+ * <head>, at the first thing <head> may not hold (<img>, <p>, text) and
+ * puts that, up to the stray </noscript>, at the start of the body
+ * ("Please enable JavaScript", a tracking pixel). A browser running
+ * scripts shows none of it. Its place in the page is noted, from where
+ * the <noscript> ended to the first "</noscript" after that: text read
+ * from there is not the article's (unspilled()). Only the first such
+ * <noscript> (it ends <head>).
+ */
+static void note_spill(page *pg, const GumboNode *n)
+{
+    if (pg->spill_seen || !(n->parse_flags & GUMBO_INSERTION_IMPLICIT_END_TAG))
+        return;
+    pg->spill_seen = 1;          /* one search of the page, at most */
+    size_t from = n->v.element.end_pos.offset;
+    static const char tag[] = "</noscript";
+    size_t k = sizeof tag - 1;
+    for (size_t i = from; pg->src && i + k <= pg->src_len; i++) {
+        const char *lt = memchr(pg->src + i, '<', pg->src_len - i);
+        if (!lt)
+            break;
+        i = (size_t)(lt - pg->src);
+        if (i + k <= pg->src_len && ncase_eq(lt, tag, k)) {
+            pg->spill_start = from;
+            pg->spill_end = i;
+            return;
+        }
+    }
+}
+
+/* The text of text node `n` to read: all of it, or what follows the part
+ * a <noscript> of <head> left in the body (note_spill()). Gumbo joins
+ * that text with what comes after the stray </noscript> ("...site.
+ * </noscript>Welcome"): the part is cut off when the node's first bytes
+ * are its source's, character for character; else (a character
+ * reference, a CR in it) the node is kept whole. */
+static const char *unspilled(const page *pg, const GumboNode *n)
+{
+    const char *t = n->v.text.text;
+    size_t at = n->v.text.start_pos.offset;
+    if (at < pg->spill_start || at >= pg->spill_end)
+        return t;
+    size_t k = pg->spill_end - at;
+    if (n->v.text.original_text.length <= k)
+        return "";
+    if (strlen(t) >= k && memcmp(t, n->v.text.original_text.data, k) == 0)
+        return t + k;
+    return t;
+}
+
 /* Text of the <title> element (its text children only). */
 static void read_title(page *pg, const GumboElement *e)
 {
@@ -1004,7 +1063,7 @@ static void read_title(page *pg, const GumboElement *e)
     for (unsigned i = 0; i < e->children.length; i++) {
         const GumboNode *c = e->children.data[i];
         if (c->type == GUMBO_NODE_TEXT || c->type == GUMBO_NODE_WHITESPACE)
-            sb_put_collapsed(&pg->title, c->v.text.text);
+            sb_put_collapsed(&pg->title, unspilled(pg, c));
     }
     sb_trim_spaces(&pg->title);
 }
@@ -1054,6 +1113,8 @@ static int enter(page *pg, frame *f)
             read_title(pg, e);
         return 0;
     }
+    if (e->tag == GUMBO_TAG_NOSCRIPT && in_head(f->node))
+        note_spill(pg, f->node);
     if (pg->quiet)
         return 1;
     if (e->tag == GUMBO_TAG_HEAD || skipped(pg, e)) {
@@ -1106,10 +1167,11 @@ static void leave(page *pg, const frame *f)
 /* A text node: collapsed, or verbatim inside <pre>. */
 static void put_text(page *pg, const GumboNode *n)
 {
+    const char *t = unspilled(pg, n);
     if (pg->pre)
-        gz_buf_put(&pg->body, n->v.text.text, strlen(n->v.text.text));
+        gz_buf_put(&pg->body, t, strlen(t));
     else
-        sb_put_collapsed(&pg->body, n->v.text.text);
+        sb_put_collapsed(&pg->body, t);
 }
 
 /*
@@ -1358,7 +1420,7 @@ corpus_status corpus_parse_html(corpus_reader *rd, corpus_buf *text)
         return corpus_why(rd->why, rd->whylen, CORPUS_ERR_NOMEM,
                           "out of memory parsing HTML");
     }
-    page pg = {0};
+    page pg = {.src = text->data, .src_len = text->len};
     s = walk(&pg, out->document) == 0 && walk_jsonld(&pg, out->document) == 0
             ? emit_page(rd, &pg)
             : corpus_why(rd->why, rd->whylen, CORPUS_ERR_NOMEM,

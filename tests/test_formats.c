@@ -1161,6 +1161,27 @@ static void test_html_title_fallbacks(void **state)
     assert_string_equal(r->a[0].title, "");
     assert_string_equal(r->a[0].body, "Just one paragraph.");
     reading_free(r);
+    /* what a <noscript> of <head> holds that <head> may not (gumbo,
+     * scripting off, puts it at the start of the body, up to the stray
+     * </noscript>) is neither title nor text; what follows it is */
+    r = read_text("ns.html", "<html><head><noscript><img src=p.gif><p>"
+                  "Please enable JavaScript.</p></noscript><meta name="
+                  "author content='Ann Writer'></head><body><p>Story</p>"
+                  "<p>More</p></body></html>");
+    assert_string_equal(r->a[0].title, "Story");
+    assert_string_equal(r->a[0].body, "More");
+    assert_string_equal(r->a[0].author, "Ann Writer");
+    reading_free(r);
+    r = read_text("ns1.html", "<head><title>T</title><NoScript>Enable "
+                  "JavaScript.</noScript>\nWelcome <b>text</b></head><p>"
+                  "Story");
+    assert_string_equal(r->a[0].body, "Welcome text\nStory");
+    reading_free(r);
+    /* one that never ends hides nothing */
+    r = read_text("ns2.html", "<head><noscript><p>Only text<p>more");
+    assert_string_equal(r->a[0].title, "Only text");
+    assert_string_equal(r->a[0].body, "more");
+    reading_free(r);
     r = read_text("d2.html", "<script type='application/ld+json'>{\"@type\":"
                   "\"NewsArticle\",\"description\":\"LD desc.\"}</script>"
                   "<nav>menu</nav>");
