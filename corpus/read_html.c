@@ -5,10 +5,14 @@
  *
  * Title: <title>, else <meta property="og:title">, else the JSON-LD
  * headline (below), else the first <h1>, else the first line of the
- * visible text (which then is not in the body; but for an HTML part of a
- * mail, rd->html_text_only, all of the text stays the body). Never the
- * description: a page with a description and no visible text is
- * untitled, the description its body.
+ * visible text when more text follows it (the line then is not in the
+ * body; but for an HTML part of a mail, rd->html_text_only, all of the
+ * text stays the body). A page with one line of text (one paragraph) and
+ * no title of its own is untitled, that text its body, as a .txt file's
+ * one long line is (else two pages of a site with the same description
+ * and one paragraph each had that description as their whole body).
+ * Never the description: a page with a description and no visible text
+ * is untitled, the description its body.
  * Body: the visible text, block elements (p, div, h1-h6, li, tr, br, ...)
  * on lines of their own, white space collapsed except inside <pre>. Left
  * out: <head>, script, style, noscript, template, iframe, object, svg,
@@ -16,7 +20,9 @@
  * <article> or <main> (there they hold the headline and byline, elsewhere
  * the site's banner and small print); elements with role navigation,
  * banner, contentinfo, complementary or search; hidden elements ("hidden",
- * aria-hidden="true", inline style display:none or visibility:hidden).
+ * aria-hidden="true", inline style display:none or visibility:hidden);
+ * the text of a <noscript> in <head> that gumbo moves into the body
+ * (note_spill()).
  * The description (below), when the text does not already contain it,
  * opens the body.
  * What is left out is left out as text only: metadata that is not text
@@ -24,9 +30,11 @@
  * stands, in <head>, in the body or in a part left out (a <noscript> or
  * <template>, a hidden element, page furniture). What is read from text
  * or marks one item of the page rather than the page (the <title> outside
- * <head>, <h1>, a <time>, a byline link, microdata's <meta itemprop>)
- * counts only in the visible text (a <meta itemprop> also in <head>):
- * related stories' cards in an <aside> carry their own dates and authors.
+ * <head>, <h1>, a <time>, a byline link, microdata's <meta itemprop>, and
+ * outside <head> RDFa's <meta property> without a prefix, "datePublished",
+ * "author": schema.org terms) counts only in the visible text (a <meta
+ * itemprop> also in <head>): related stories' cards in an <aside> carry
+ * their own dates and authors.
  *
  * Metadata, each field from the first of its sources that gives it:
  *   date         <meta> article:published_time, itemprop datePublished
@@ -400,6 +408,11 @@ typedef struct page {
                                 * text is not read, its metadata is */
     int in_article;            /* inside <article> or <main> */
     int h1_done;
+    const char *src;           /* the page's text, as gumbo was given it */
+    size_t src_len;
+    size_t spill_start, spill_end; /* what a <noscript> of <head> left in
+                                * the body: [start, end) of src */
+    int spill_seen;
 } page;
 
 static const char *attr(const GumboElement *e, const char *name)
@@ -487,15 +500,22 @@ static void add_keywords(page *pg, const char *value)
 }
 
 /* Read one <meta> element's name/property and content; its microdata
- * (itemprop) only when `microdata` is set. */
-static void read_meta(page *pg, const GumboElement *e, int microdata_ok)
+ * only when `microdata_ok` is set. `head`: it stands in <head>. Microdata
+ * is <meta itemprop>, and outside <head> also RDFa's <meta property>
+ * without a prefix (property="datePublished", "author", "description": a
+ * schema.org term of the item its vocab/typeof opened, as a related
+ * story's card); a prefixed property (og:, article:) is the page's. */
+static void read_meta(page *pg, const GumboElement *e, int microdata_ok,
+                      int head)
 {
     const char *key = attr(e, "property");
+    int microdata = key && !head && !strchr(key, ':');
     if (!key)
         key = attr(e, "name");
-    int microdata = !key;
-    if (!key)
+    if (!key) {
         key = attr(e, "itemprop");
+        microdata = 1;
+    }
     const char *content = attr(e, "content");
     if (!key || !content || (microdata && !microdata_ok))
         return;
@@ -983,6 +1003,58 @@ static int is_block(GumboTag t)
     }
 }
 
+/*
+ * note_spill - a <noscript> of <head> that ended before its end tag:
+ * gumbo (scripting off, as browsers without JavaScript) ends it, and
+ * <head>, at the first thing <head> may not hold (<img>, <p>, text) and
+ * puts that, up to the stray </noscript>, at the start of the body
+ * ("Please enable JavaScript", a tracking pixel). A browser running
+ * scripts shows none of it. Its place in the page is noted, from where
+ * the <noscript> ended to the first "</noscript" after that: text read
+ * from there is not the article's (unspilled()). Only the first such
+ * <noscript> (it ends <head>).
+ */
+static void note_spill(page *pg, const GumboNode *n)
+{
+    if (pg->spill_seen || !(n->parse_flags & GUMBO_INSERTION_IMPLICIT_END_TAG))
+        return;
+    pg->spill_seen = 1;          /* one search of the page, at most */
+    size_t from = n->v.element.end_pos.offset;
+    static const char tag[] = "</noscript";
+    size_t k = sizeof tag - 1;
+    for (size_t i = from; pg->src && i + k <= pg->src_len; i++) {
+        const char *lt = memchr(pg->src + i, '<', pg->src_len - i);
+        if (!lt)
+            break;
+        i = (size_t)(lt - pg->src);
+        if (i + k <= pg->src_len && ncase_eq(lt, tag, k)) {
+            pg->spill_start = from;
+            pg->spill_end = i;
+            return;
+        }
+    }
+}
+
+/* The text of text node `n` to read: all of it, or what follows the part
+ * a <noscript> of <head> left in the body (note_spill()). Gumbo joins
+ * that text with what comes after the stray </noscript> ("...site.
+ * </noscript>Welcome"): the part is cut off when the node's first bytes
+ * are its source's, character for character; else (a character
+ * reference, a CR in it) the node is kept whole. */
+static const char *unspilled(const page *pg, const GumboNode *n)
+{
+    const char *t = n->v.text.text;
+    size_t at = n->v.text.start_pos.offset;
+    if (at < pg->spill_start || at >= pg->spill_end)
+        return t;
+    size_t k = pg->spill_end - at;
+    if (n->v.text.original_text.length <= k)
+        return "";
+    if (strlen(t) >= k && memcmp(t, n->v.text.original_text.data, k) == 0)
+        return t + k;
+    return t;
+}
+
 /* Text of the <title> element (its text children only). */
 static void read_title(page *pg, const GumboElement *e)
 {
@@ -991,7 +1063,7 @@ static void read_title(page *pg, const GumboElement *e)
     for (unsigned i = 0; i < e->children.length; i++) {
         const GumboNode *c = e->children.data[i];
         if (c->type == GUMBO_NODE_TEXT || c->type == GUMBO_NODE_WHITESPACE)
-            sb_put_collapsed(&pg->title, c->v.text.text);
+            sb_put_collapsed(&pg->title, unspilled(pg, c));
     }
     sb_trim_spaces(&pg->title);
 }
@@ -1025,7 +1097,7 @@ static int enter(page *pg, frame *f)
     f->quiet = 0;
     int html = e->tag_namespace == GUMBO_NAMESPACE_HTML;
     if (e->tag == GUMBO_TAG_META && html) {
-        read_meta(pg, e, !pg->quiet || in_head(f->node));
+        read_meta(pg, e, !pg->quiet || in_head(f->node), in_head(f->node));
         return 0;
     }
     if (e->tag == GUMBO_TAG_LINK && html) {
@@ -1041,6 +1113,8 @@ static int enter(page *pg, frame *f)
             read_title(pg, e);
         return 0;
     }
+    if (e->tag == GUMBO_TAG_NOSCRIPT && in_head(f->node))
+        note_spill(pg, f->node);
     if (pg->quiet)
         return 1;
     if (e->tag == GUMBO_TAG_HEAD || skipped(pg, e)) {
@@ -1093,10 +1167,11 @@ static void leave(page *pg, const frame *f)
 /* A text node: collapsed, or verbatim inside <pre>. */
 static void put_text(page *pg, const GumboNode *n)
 {
+    const char *t = unspilled(pg, n);
     if (pg->pre)
-        gz_buf_put(&pg->body, n->v.text.text, strlen(n->v.text.text));
+        gz_buf_put(&pg->body, t, strlen(t));
     else
-        sb_put_collapsed(&pg->body, n->v.text.text);
+        sb_put_collapsed(&pg->body, t);
 }
 
 /*
@@ -1237,9 +1312,15 @@ static corpus_status emit_page(corpus_reader *rd, page *pg)
     if (title_src || rd->html_text_only) {
         title = dup_trimmed(title_src ? title_src : "");
     } else {       /* the first line of the visible text, never the
-                    * description (that opens the body) */
+                    * description (that opens the body), when text is
+                    * left after it; else the page is untitled text */
         const char *nl = strchr(text, '\n');
         size_t n = nl ? (size_t)(nl - text) : strlen(text);
+        const char *rest = text + n;
+        while (corpus_is_space((unsigned char)*rest))
+            rest++;
+        if (!*rest)
+            n = 0;
         title = malloc(n + 1);
         if (title) {
             memcpy(title, text, n);
@@ -1339,7 +1420,7 @@ corpus_status corpus_parse_html(corpus_reader *rd, corpus_buf *text)
         return corpus_why(rd->why, rd->whylen, CORPUS_ERR_NOMEM,
                           "out of memory parsing HTML");
     }
-    page pg = {0};
+    page pg = {.src = text->data, .src_len = text->len};
     s = walk(&pg, out->document) == 0 && walk_jsonld(&pg, out->document) == 0
             ? emit_page(rd, &pg)
             : corpus_why(rd->why, rd->whylen, CORPUS_ERR_NOMEM,

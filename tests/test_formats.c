@@ -1160,10 +1160,44 @@ static void test_html_title_fallbacks(void **state)
     assert_string_equal(r->a[0].title, "First line");
     assert_string_equal(r->a[0].body, "The desc.\n\nand more");
     reading_free(r);
+    /* one line of text and nothing after it is no title but the text,
+     * as in a .txt file: two pages of a site with its description and
+     * one paragraph each had the description as their whole body (and
+     * were taken for duplicates), a long paragraph was the title */
     r = read_text("d1.html", "<meta name=description content='The desc.'>"
                   "<p>Only line</p>");
-    assert_string_equal(r->a[0].title, "Only line");
-    assert_string_equal(r->a[0].body, "The desc.");
+    assert_string_equal(r->a[0].title, "");
+    assert_string_equal(r->a[0].body, "The desc.\n\nOnly line");
+    reading_free(r);
+    r = read_text("d1b.html", "<meta name=description content='The desc.'>"
+                  "<p>Storms closed schools. The desc.</p>\n<br>\n");
+    assert_string_equal(r->a[0].title, "");
+    assert_string_equal(r->a[0].body, "Storms closed schools. The desc.");
+    reading_free(r);
+    r = read_text("d1c.html", "<nav>Menu</nav><p>Just one paragraph.</p>");
+    assert_string_equal(r->a[0].title, "");
+    assert_string_equal(r->a[0].body, "Just one paragraph.");
+    reading_free(r);
+    /* what a <noscript> of <head> holds that <head> may not (gumbo,
+     * scripting off, puts it at the start of the body, up to the stray
+     * </noscript>) is neither title nor text; what follows it is */
+    r = read_text("ns.html", "<html><head><noscript><img src=p.gif><p>"
+                  "Please enable JavaScript.</p></noscript><meta name="
+                  "author content='Ann Writer'></head><body><p>Story</p>"
+                  "<p>More</p></body></html>");
+    assert_string_equal(r->a[0].title, "Story");
+    assert_string_equal(r->a[0].body, "More");
+    assert_string_equal(r->a[0].author, "Ann Writer");
+    reading_free(r);
+    r = read_text("ns1.html", "<head><title>T</title><NoScript>Enable "
+                  "JavaScript.</noScript>\nWelcome <b>text</b></head><p>"
+                  "Story");
+    assert_string_equal(r->a[0].body, "Welcome text\nStory");
+    reading_free(r);
+    /* one that never ends hides nothing */
+    r = read_text("ns2.html", "<head><noscript><p>Only text<p>more");
+    assert_string_equal(r->a[0].title, "Only text");
+    assert_string_equal(r->a[0].body, "more");
     reading_free(r);
     r = read_text("d2.html", "<script type='application/ld+json'>{\"@type\":"
                   "\"NewsArticle\",\"description\":\"LD desc.\"}</script>"
@@ -1370,36 +1404,38 @@ static void test_html_jsonld_precedence(void **state)
          "<h1>H1</h1>", "OG", NULL, NULL, "", "H1"},
         {"", "\"headline\":\"LD\"", "<h1>H1</h1>", "LD", NULL, NULL, "",
          "H1"},
+        /* (a title "" below: the page's one line "x" is no title but its
+         * body) */
         /* article:published_time and itemprop datePublished before
          * JSON-LD's datePublished, which comes before <meta name=date>
          * and <time>; dateCreated after dcterms.created, before pubdate */
         {"<meta property='article:published_time' content='2023-11-01'>",
-         "\"datePublished\":\"2023-11-02\"", "", "x", "2023-11-01", NULL,
+         "\"datePublished\":\"2023-11-02\"", "", "", "2023-11-01", NULL,
          "", ""},
         {"<meta itemprop='datePublished' content='2023-11-01'>",
-         "\"datePublished\":\"2023-11-02\"", "", "x", "2023-11-01", NULL,
+         "\"datePublished\":\"2023-11-02\"", "", "", "2023-11-01", NULL,
          "", ""},
         {"<meta name='date' content='2023-11-01'>",
          "\"datePublished\":\"2023-11-02\"",
          "<article><time datetime='2023-11-03'>3</time></article>", "3",
          "2023-11-02", NULL, "", "x"},
         {"<meta name='date' content='2023-11-01'>",
-         "\"datePublished\":\"not yet\"", "", "x", "2023-11-01", NULL, "",
+         "\"datePublished\":\"not yet\"", "", "", "2023-11-01", NULL, "",
          ""},
         {"<meta name='dcterms.created' content='2023-11-01'>",
-         "\"dateCreated\":\"2023-11-02\"", "", "x", "2023-11-01", NULL, "",
+         "\"dateCreated\":\"2023-11-02\"", "", "", "2023-11-01", NULL, "",
          ""},
         {"<meta name='pubdate' content='2023-11-01'>",
-         "\"dateCreated\":\"2023-11-02\"", "", "x", "2023-11-02", NULL, "",
+         "\"dateCreated\":\"2023-11-02\"", "", "", "2023-11-02", NULL, "",
          ""},
         /* <meta name=author> and article:author before JSON-LD's people,
          * which come before dc.creator, <a rel=author> and JSON-LD's
          * organisations */
         {"<meta name='author' content='Meta Name'>",
-         "\"author\":{\"@type\":\"Person\",\"name\":\"LD Person\"}", "", "x",
+         "\"author\":{\"@type\":\"Person\",\"name\":\"LD Person\"}", "", "",
          NULL, "Meta Name", "", ""},
         {"<meta property='article:author' content='OG Name'>",
-         "\"author\":[\"LD One\",\"LD Two\"]", "", "x", NULL, "OG Name", "",
+         "\"author\":[\"LD One\",\"LD Two\"]", "", "", NULL, "OG Name", "",
          ""},
         {"<meta name='dc.creator' content='DC Name'>",
          "\"author\":[\"LD One\",\"LD Two\"]",
@@ -1411,7 +1447,7 @@ static void test_html_jsonld_precedence(void **state)
          NULL, "Link Name", "", "x"},
         {"<meta name='dc.creator' content='DC Name'>",
          "\"author\":{\"@type\":\"Organization\",\"name\":\"LD Org\"}", "",
-         "x", NULL, "DC Name", "", ""},
+         "", NULL, "DC Name", "", ""},
         /* descriptions: <meta> first; tags: all, each once */
         {"<title>T</title><meta name='description' content='Meta desc.'>",
          "\"description\":\"LD desc.\"", "<p>Text.</p>", "T", NULL, NULL,
@@ -1423,7 +1459,7 @@ static void test_html_jsonld_precedence(void **state)
          "<p>Text.</p>", "T", NULL, NULL, "", "LD desc.\n\nText."},
         {"<meta name='keywords' content='Gaza, aid'><meta name="
          "'news_keywords' content='Gaza, aid, UN'>",
-         "\"keywords\":[\"UN\",\"Egypt\",\"Gaza\"]", "", "x", NULL, NULL,
+         "\"keywords\":[\"UN\",\"Egypt\",\"Gaza\"]", "", "", NULL, NULL,
          "Gaza|aid|UN|Egypt", ""},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -1588,6 +1624,22 @@ static void test_html_hidden_metadata(void **state)
          "<a rel=author href=/c>Card Byline</a></div></aside><p hidden>"
          "<meta itemprop=author content='Hidden Author'></p><p>x", NULL,
          NULL, NULL, NULL, "x"},
+        /* nor RDFa's unprefixed properties (schema.org terms of a card),
+         * which only og:/article: prefixed ones are not */
+        {"<title>t</title><aside><div vocab='https://schema.org/' typeof="
+         "NewsArticle><meta property=description content='Card desc.'>"
+         "<meta property=datePublished content='2019-01-01'><meta "
+         "property=author content='Card Author'><a href=/o>Other</a>"
+         "</div></aside><div hidden><meta property=date content="
+         "'2019-01-02'></div><aside><meta property='article:tag' content="
+         "Gaza></aside><p>x", NULL, NULL, NULL, "Gaza", "x"},
+        /* in <head> they are the page's; in sight, an item's: its author
+         * comes after the page's own */
+        {"<head><title>t</title><meta property=author content='Head "
+         "Author'><meta property=datePublished content='2024-03-05'>"
+         "</head><div typeof=NewsArticle><meta property=author content="
+         "'Card Author'></div><p>x", "2024-03-05", "Head Author", NULL,
+         NULL, "x"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         const char *html = cases[i].html;
