@@ -675,6 +675,71 @@ static void test_shared_stubs_keep_the_depth_limit(void **state)
     gz_stub_refs_free(&refs);
 }
 
+/* gz_shards_listed_twice of the stub tmp/dup/name: 1 with the reason in
+ * *why (static), or 0. gz_shards_locate says the same (-1). */
+static int listed_twice(const char *name, const char **why)
+{
+    static char err[4096];
+    const char *stub = tu_path_in(tmp, name);
+    int twice = gz_shards_listed_twice(stub, err, sizeof err);
+    gz_shard_list l;
+    char err2[4096];
+    int rc = gz_shards_locate(stub, &l, err2, sizeof err2);
+    if (rc == 0)
+        gz_shards_free(&l);
+    if (twice) {
+        assert_int_equal(rc, -1);
+        assert_string_equal(err, err2);
+    }
+    *why = err;
+    return twice;
+}
+
+/* A database the shards of an index list twice (two stubs naming it,
+ * one naming it twice, another spelling of its path, a link to it) is
+ * refused, naming it and each way down to it: gazette-index wrote it
+ * with two shard writers, the second finding the first's lock ("being
+ * written by another process", 75, for ever). A database that is not
+ * there is not compared (the missing-part check says so first). */
+static void test_shards_database_listed_twice(void **state)
+{
+    (void)state;
+    put("dup/db/iamglass", "");
+    put("dup/db2/iamglass", "");
+    put("dup/a", "auto db\n");
+    put("dup/b", "auto db\n");
+    put("dup/two-stubs", "auto a\nauto b\n");
+    put("dup/twice", "auto db\nauto db\n");
+    put("dup/stub-twice", "auto db2\nauto a\nauto a\n");
+    put("dup/spelt", "auto db\nauto ../dup/./db/\n");
+    put("dup/idx/shard0/iamglass", "");
+    put("dup/idx/XAPIANDB", "auto shard0\nauto shard1\n");
+    assert_int_equal(symlink("shard0", tu_path_in(tmp, "dup/idx/shard1")),
+                     0);
+    put("dup/good", "auto db\nauto db2\nauto gone\nauto gone\n");
+    char d[1024], want[8192];
+    snprintf(d, sizeof d, "%s", tu_path_in(tmp, "dup"));
+    const char *why;
+    assert_int_equal(listed_twice("dup/two-stubs", &why), 1);
+    snprintf(want, sizeof want, "the database %s/db is listed twice, as "
+             "%s/two-stubs -> %s/a -> %s/db and as %s/two-stubs -> %s/b -> "
+             "%s/db (one database cannot be two shards: list it once)",
+             d, d, d, d, d, d, d);
+    assert_string_equal(why, want);
+    assert_int_equal(listed_twice("dup/twice", &why), 1);
+    snprintf(want, sizeof want, "the database %s/db is listed twice, both "
+             "times as %s/twice -> %s/db (one database cannot be two "
+             "shards: list it once)", d, d, d);
+    assert_string_equal(why, want);
+    assert_int_equal(listed_twice("dup/stub-twice", &why), 1);
+    assert_non_null(strstr(why, "both times as"));
+    assert_int_equal(listed_twice("dup/spelt", &why), 1);
+    assert_non_null(strstr(why, "/dup/./db/ is listed twice"));
+    assert_int_equal(listed_twice("dup/idx", &why), 1);
+    assert_non_null(strstr(why, "/idx/shard1 is listed twice"));
+    assert_int_equal(listed_twice("dup/good", &why), 0);
+}
+
 /* `text` written to the file `path`: 0, or -1. */
 static int write_text(const char *path, const char *text)
 {
@@ -826,6 +891,7 @@ int main(void)
         cmocka_unit_test(test_shared_stubs_read_once),
         cmocka_unit_test(test_shared_stubs_keep_the_depth_limit),
         cmocka_unit_test(test_stub_behind_bind_mount_read_again),
+        cmocka_unit_test(test_shards_database_listed_twice),
         cmocka_unit_test(test_full_replaces_only_stubs),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
