@@ -109,22 +109,90 @@ static int read_stub(const char *stub, gz_shard_list *out, char *err,
  * a loop would never end). Gazette writes two levels. */
 #define MAX_NESTED_STUBS 8
 
-static int locate_stub_file(const char *stub, gz_shard_list *out, int depth,
-                            char *err, size_t errlen);
+/* The databases of an index being found: the list, and for each the
+ * database's device and inode (when it is there) and the way down to it
+ * ("top -> a -> db"), to see one listed twice and say where. */
+typedef struct locating {
+    gz_shard_list *out;
+    int there[GZ_MAX_SHARDS];
+    dev_t dev[GZ_MAX_SHARDS];
+    ino_t ino[GZ_MAX_SHARDS];
+    char *way[GZ_MAX_SHARDS];     /* owned */
+    const char *stubs[MAX_NESTED_STUBS + 1];   /* the stubs being read */
+    int nstubs;
+    int twice;                    /* the failure is a database twice */
+    char *err;
+    size_t errlen;
+} locating;
+
+/* The stubs being read and `path`, joined by " -> ": a new string, or
+ * NULL. */
+static char *way_to(const locating *L, const char *path)
+{
+    size_t size = strlen(path) + 1;
+    for (int i = 0; i < L->nstubs; i++)
+        size += strlen(L->stubs[i]) + 4;
+    char *way = malloc(size), *at = way;
+    for (int i = 0; way && i < L->nstubs; i++)
+        at += sprintf(at, "%s -> ", L->stubs[i]);
+    if (way)
+        strcpy(at, path);
+    return way;
+}
+
+/* The database `path` appended to L->out, after those before it: one
+ * already there (the same device and inode: the same path, another
+ * spelling of it, a bind mount) would be written by two shard writers of
+ * the run, the second finding the first's lock ("being written by
+ * another process", forever), and read twice by a search. 0, or -1 with
+ * the reason. */
+static int add_database(locating *L, const char *path)
+{
+    struct stat sb;
+    size_t n = L->out->n;
+    int there = stat(path, &sb) == 0;
+    char *way = way_to(L, path);
+    if (!way) {
+        snprintf(L->err, L->errlen, "out of memory");
+        return -1;
+    }
+    for (size_t i = 0; there && i < n; i++) {
+        if (!L->there[i] || L->dev[i] != sb.st_dev || L->ino[i] != sb.st_ino)
+            continue;
+        L->twice = 1;
+        int same = strcmp(way, L->way[i]) == 0;
+        snprintf(L->err, L->errlen, "the database %s is listed twice, "
+                 "%s %s%s%s (one database cannot be two shards: list it "
+                 "once)", path, same ? "both times as" : "as", L->way[i],
+                 same ? "" : " and as ", same ? "" : way);
+        free(way);
+        return -1;
+    }
+    if (add_path(L->out, path, NULL, L->err, L->errlen) != 0) {
+        free(way);
+        return -1;
+    }
+    L->there[n] = there;
+    L->dev[n] = there ? sb.st_dev : 0;
+    L->ino[n] = there ? sb.st_ino : 0;
+    L->way[n] = way;
+    return 0;
+}
+
+static int locate_stub_file(locating *L, const char *stub, int depth);
 
 /* `dir` as a database directory: itself when it holds a Xapian database,
  * its XAPIANDB entries when it holds that, nothing otherwise. */
-static int locate_dir(const char *dir, gz_shard_list *out, int depth,
-                      char *err, size_t errlen)
+static int locate_dir(locating *L, const char *dir, int depth)
 {
     char probe[4200];
     struct stat sb;
     snprintf(probe, sizeof probe, "%s/%s", dir, GZ_SHARD_STUB);
     if (stat(probe, &sb) == 0)
-        return locate_stub_file(probe, out, depth + 1, err, errlen);
+        return locate_stub_file(L, probe, depth + 1);
     snprintf(probe, sizeof probe, "%s/iamglass", dir);
     if (stat(probe, &sb) == 0)
-        return add_path(out, dir, NULL, err, errlen);
+        return add_database(L, dir);
     return 0;
 }
 
@@ -132,52 +200,86 @@ static int locate_dir(const char *dir, gz_shard_list *out, int depth,
  * databases (locate_dir), a stub file's (read like the first one, so a
  * remote line anywhere is refused, not written through), or the path
  * itself when it holds neither (missing: Xapian says why). */
-static int locate_entry(const char *path, gz_shard_list *out, int depth,
-                        char *err, size_t errlen)
+static int locate_entry(locating *L, const char *path, int depth)
 {
     struct stat sb;
-    size_t before = out->n;
+    size_t before = L->out->n;
     int rc = 0, found = stat(path, &sb) == 0;
     if (found && S_ISDIR(sb.st_mode))
-        rc = locate_dir(path, out, depth, err, errlen);
+        rc = locate_dir(L, path, depth);
     else if (found && S_ISREG(sb.st_mode))
-        rc = locate_stub_file(path, out, depth + 1, err, errlen);
-    if (rc == 0 && out->n == before)
-        rc = add_path(out, path, NULL, err, errlen);
+        rc = locate_stub_file(L, path, depth + 1);
+    if (rc == 0 && L->out->n == before)
+        rc = add_database(L, path);
     return rc;
 }
 
 /* The databases of stub file `stub`, `depth` stubs deep. */
-static int locate_stub_file(const char *stub, gz_shard_list *out, int depth,
-                            char *err, size_t errlen)
+static int locate_stub_file(locating *L, const char *stub, int depth)
 {
     if (depth > MAX_NESTED_STUBS) {
-        snprintf(err, errlen, "%s: stub files nested more than %d deep",
-                 stub, MAX_NESTED_STUBS);
+        snprintf(L->err, L->errlen, "%s: stub files nested more than %d "
+                 "deep", stub, MAX_NESTED_STUBS);
         return -1;
     }
     gz_shard_list named = {0};
-    int rc = read_stub(stub, &named, err, errlen);
+    int rc = read_stub(stub, &named, L->err, L->errlen);
+    L->stubs[L->nstubs++] = stub;
     for (size_t i = 0; rc == 0 && i < named.n; i++)
-        rc = locate_entry(named.paths[i], out, depth, err, errlen);
+        rc = locate_entry(L, named.paths[i], depth);
+    L->nstubs--;
     gz_shards_free(&named);
+    return rc;
+}
+
+/* gz_shards_locate; *twice set when it failed because a database is
+ * listed twice. */
+static int locate(const char *db, gz_shard_list *out, char *err,
+                  size_t errlen, int *twice)
+{
+    memset(out, 0, sizeof *out);
+    *twice = 0;
+    struct stat sb;
+    if (stat(db, &sb) != 0)
+        return 0;
+    locating *L = calloc(1, sizeof *L);
+    if (!L) {
+        snprintf(err, errlen, "out of memory");
+        errno = ENOMEM;
+        return -1;
+    }
+    L->out = out;
+    L->err = err;
+    L->errlen = errlen;
+    /* a directory (a new index: none), or a stub file (after --full):
+     * each entry a database, a sharded directory or a stub */
+    int rc = S_ISDIR(sb.st_mode) ? locate_dir(L, db, 0)
+                                 : locate_stub_file(L, db, 1);
+    int e = L->twice ? EINVAL : errno;
+    if (rc != 0)
+        gz_shards_free(out);
+    *twice = L->twice;
+    for (size_t i = 0; i < GZ_MAX_SHARDS; i++)
+        free(L->way[i]);
+    free(L);
+    errno = e;
     return rc;
 }
 
 int gz_shards_locate(const char *db, gz_shard_list *out, char *err,
                      size_t errlen)
 {
-    memset(out, 0, sizeof *out);
-    struct stat sb;
-    if (stat(db, &sb) != 0)
-        return 0;
-    /* a directory (a new index: none), or a stub file (after --full):
-     * each entry a database, a sharded directory or a stub */
-    int rc = S_ISDIR(sb.st_mode) ? locate_dir(db, out, 0, err, errlen)
-                                 : locate_stub_file(db, out, 1, err, errlen);
-    if (rc != 0)
-        gz_shards_free(out);
-    return rc;
+    int twice;
+    return locate(db, out, err, errlen, &twice);
+}
+
+int gz_shards_listed_twice(const char *db, char *err, size_t errlen)
+{
+    gz_shard_list l;
+    int twice;
+    if (locate(db, &l, err, errlen, &twice) == 0)
+        gz_shards_free(&l);
+    return twice;
 }
 
 int gz_shards_plan(const char *dir, size_t n, gz_shard_list *out, char *err,

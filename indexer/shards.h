@@ -31,10 +31,20 @@ typedef struct gz_shard_list {
  * empty directory, or one holding neither a database nor XAPIANDB), one
  * (`db` itself, or what a one-line stub file names) for a single
  * database, the entries of XAPIANDB for a sharded index. Returns 0, or -1
- * with a one-line reason in `err` (a stub naming a remote database or too
- * many shards, out of memory). Free with gz_shards_free. */
+ * with a one-line reason in `err` (a stub naming a remote database, too
+ * many shards or one database twice, out of memory). Free with
+ * gz_shards_free. */
 int gz_shards_locate(const char *db, gz_shard_list *out, char *err,
                      size_t errlen);
+
+/* 1 when gz_shards_locate(db) fails because the index lists one
+ * database twice (the same device and inode; a database that is not
+ * there is not compared), with `err` naming it and the stubs listing it;
+ * else 0 (`err` may hold another reason gz_shards_locate fails). Such an
+ * index is refused by every run: two shard writers of one run would open
+ * the database (the second finds the first's lock: "being written by
+ * another process", a run retried forever), and a search reads it twice. */
+int gz_shards_listed_twice(const char *db, char *err, size_t errlen);
 
 void gz_shards_free(gz_shard_list *list);
 

@@ -15,6 +15,7 @@
 #include "path.h"
 #include "entity_aliases.h"
 #include "schema.h"
+#include "shards.h"
 #include "synonyms.h"
 
 /* A growing list of copied strings. */
@@ -468,6 +469,21 @@ static int stub_part_missing(gazette_update_t *u, const char *db_path)
     return 1;
 }
 
+/* 1 when the index at `db_path` lists one database twice
+ * (gz_shards_listed_twice), said in u->error: refused by every run, a
+ * full rebuild and a dry run as well (each would have its own answer:
+ * the update's second shard writer found the first's lock, 75 forever;
+ * the dry run counted the articles twice). */
+static int stub_lists_twice(gazette_update_t *u, const char *db_path)
+{
+    char why[8192];
+    if (!gz_shards_listed_twice(db_path, why, sizeof why))
+        return 0;
+    snprintf(u->error, sizeof u->error, "index %.150s: %.800s; nothing "
+             "changed", db_path, why);
+    return 1;
+}
+
 /* gazette_update_run into `db_path`, given without trailing slashes. */
 static gazette_status_t run_trimmed(gazette_update_t *update,
                                     const char *db_path,
@@ -475,6 +491,8 @@ static gazette_status_t run_trimmed(gazette_update_t *update,
 {
     if (!update->full && stub_part_missing(update, db_path))
         return GAZETTE_STATUS_INPUT_NOT_FOUND;
+    if (stub_lists_twice(update, db_path))
+        return GAZETTE_STATUS_INDEX_CORRUPT;
     gz_synonyms *synonyms = NULL;
     gz_entity_aliases *aliases = NULL;
     gazette_status_t status = read_synonyms(update, &synonyms);

@@ -265,6 +265,15 @@ gazette_status_t gazette_writer_open(const char *path, const char *language,
         free(name);
         return GAZETTE_STATUS_INPUT_NOT_FOUND;
     }
+    char twice[8192];
+    if (gz_shards_listed_twice(w->path, twice, sizeof twice)) {
+        /* Xapian would open it twice: its lock, held by the first */
+        snprintf(err, GZ_ERROR_SIZE, "index %.150s: %.800s (nothing "
+                 "written)", w->path, twice);
+        free_writer(w);
+        free(name);
+        return GAZETTE_STATUS_INDEX_CORRUPT;
+    }
     gz_index_outcome outcome = gz_index_open_locked(
         w->path, w->path, XAP_DB_CREATE_OR_OPEN, wait_lock_seconds, NULL,
         &w->db, &w->lock_fd, err, GZ_ERROR_SIZE);

@@ -238,12 +238,18 @@ int gz_stub_each_line(const char *stub, gz_stub_line_fn fn, void *ctx)
 }
 
 /* A stub the walk has read: the file, the directory its relative lines
- * are taken from (that of its path as named: the same file reached
- * through a link elsewhere names other parts), and its depth. */
+ * are taken from, and its depth. The directory is that of its path as
+ * named (the same file reached through a link elsewhere names other
+ * parts), known by its realpath(): the kernel takes ".." from the real
+ * directory, which realpath() names. Its device and inode would not do:
+ * a bind mount (or a file system mounted twice) is the same directory
+ * at two places, whose ".." are two different directories. */
 typedef struct read_key {
-    dev_t dev, dir_dev;
-    ino_t ino, dir_ino;
+    dev_t dev;
+    ino_t ino;
     int depth;
+    size_t dir_hash;
+    char *dir;      /* realpath() of the directory, owned by the set */
 } read_key;
 
 /* A walk through the parts of a stub: fn(path, ctx) for each. Lenient
@@ -261,22 +267,22 @@ typedef struct walk {
 static size_t key_hash(const read_key *k)
 {
     uint64_t h = GZ_FNV_BASIS;
-    uint64_t v[5] = {(uint64_t)k->dev, (uint64_t)k->ino, (uint64_t)k->dir_dev,
-                     (uint64_t)k->dir_ino, (uint64_t)k->depth};
-    for (size_t i = 0; i < 5; i++)
+    uint64_t v[4] = {(uint64_t)k->dev, (uint64_t)k->ino, (uint64_t)k->depth,
+                     (uint64_t)k->dir_hash};
+    for (size_t i = 0; i < 4; i++)
         h = gz_fnv1a64(h, &v[i], sizeof v[i]);
     return (size_t)h;
 }
 
 static int key_equal(const read_key *a, const read_key *b)
 {
-    return a->dev == b->dev && a->ino == b->ino && a->dir_dev == b->dir_dev &&
-           a->dir_ino == b->dir_ino && a->depth == b->depth;
+    return a->dev == b->dev && a->ino == b->ino && a->depth == b->depth &&
+           a->dir_hash == b->dir_hash && strcmp(a->dir, b->dir) == 0;
 }
 
 /* Put `k` into the set w->read (a free slot has depth 0: a key's is the
- * stub's plus one). 1 when it was there, 0 when added, -1 when memory
- * ran out. */
+ * stub's plus one), which then owns k->dir. 1 when it was there (k->dir
+ * is the caller's still), 0 when added, -1 when memory ran out. */
 static int remember(walk *w, const read_key *k)
 {
     if (2 * (w->nread + 1) > w->cap) {
@@ -305,6 +311,17 @@ static int remember(walk *w, const read_key *k)
     return 0;
 }
 
+/* The set w->read freed. */
+static void forget_all(walk *w)
+{
+    for (size_t i = 0; i < w->cap; i++)
+        if (w->read[i].depth != 0)
+            free(w->read[i].dir);
+    free(w->read);
+    w->read = NULL;
+    w->nread = w->cap = 0;
+}
+
 /* 1 when the walk has read the stub file `stub` at the depth it is at
  * now (w->depth), from the same directory: what it names was given to
  * fn then, and following it again would give fn the same parts again.
@@ -316,17 +333,21 @@ static int remember(walk *w, const read_key *k)
  * cannot be looked at, or memory ran out: then it is read, as before). */
 static int read_before(walk *w, const char *stub)
 {
-    struct stat file, dir;
+    struct stat file;
     const char *slash = strrchr(stub, '/');
     char *parent = slash ? strndup(stub, (size_t)(slash - stub) + 1)
                          : strdup(".");
-    int known = parent && stat(stub, &file) == 0 && stat(parent, &dir) == 0;
+    char *dir = parent && stat(stub, &file) == 0 ? realpath(parent, NULL)
+                                                 : NULL;
     free(parent);
-    if (!known)
+    if (!dir)
         return 0;
-    read_key k = {file.st_dev, dir.st_dev, file.st_ino, dir.st_ino,
-                  w->depth + 1};
-    return remember(w, &k) == 1;
+    read_key k = {file.st_dev, file.st_ino, w->depth + 1,
+                  (size_t)gz_fnv1a64(GZ_FNV_BASIS, dir, strlen(dir)), dir};
+    int known = remember(w, &k);
+    if (known != 0)
+        free(dir);
+    return known == 1;
 }
 
 static int read_stub(walk *w, const char *stub);
@@ -444,7 +465,9 @@ int gz_stub_each_part(const char *stub, gz_stub_part_fn fn, void *ctx)
 {
     walk w = {fn, ctx, 0, 0, NULL, 0, 0};
     int rc = stub ? read_stub(&w, stub) : 0;
-    free(w.read);
+    int e = errno;
+    forget_all(&w);
+    errno = e;
     return rc;
 }
 
@@ -453,7 +476,7 @@ int gz_stub_each_path(const char *path, gz_stub_part_fn fn, void *ctx)
     walk w = {fn, ctx, 1, 0, NULL, 0, 0};
     int rc = visit(&w, path, 0);
     int e = errno;
-    free(w.read);
+    forget_all(&w);
     errno = e;
     return rc;
 }

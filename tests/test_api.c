@@ -2105,12 +2105,33 @@ static void test_versions(void **state)
     assert_null(gazette_field_name((gazette_field_t)99));
 }
 
+/* A stub listing one database twice is refused by the writer (index
+ * damaged, naming it): Xapian opened it twice, and the second open
+ * failed on the first's lock (INDEX_LOCKED, "Xapian lock held", however
+ * long the wait). */
+static void test_writer_database_listed_twice(void **state)
+{
+    (void)state;
+    tu_write_file(tmp, "twice/top", "auto db\nauto db\n", 16);
+    gazette_writer_t *w = NULL;
+    assert_int_equal(gazette_writer_open(path_in("twice/db"), "english", 0,
+                                         &w), GAZETTE_STATUS_OK);
+    put(w, article("t/1", "One", "A word."));
+    assert_int_equal(gazette_writer_close(w), GAZETTE_STATUS_OK);
+    w = NULL;
+    assert_int_equal(gazette_writer_open(path_in("twice/top"), "english", 0,
+                                         &w), GAZETTE_STATUS_INDEX_CORRUPT);
+    assert_null(w);
+    assert_non_null(strstr(gazette_last_open_error(), "/db is listed twice"));
+}
+
 int main(int argc, char **argv)
 {
     if (argc == 3 && strcmp(argv[1], "--open-writer") == 0)
         return open_writer_main(argv[2]);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_writer_round_trip),
+        cmocka_unit_test(test_writer_database_listed_twice),
         cmocka_unit_test(test_writer_bad_input),
         cmocka_unit_test(test_bulk_load_commits),
         cmocka_unit_test(test_writer_control_characters),

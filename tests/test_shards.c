@@ -563,6 +563,75 @@ static void test_huge_line_memory_is_bounded(void **state)
     free(r);
 }
 
+/* 1 when the file tmp/name holds `text`. */
+static int file_holds(const char *name, const char *text)
+{
+    char path[1100], buf[4096];
+    snprintf(path, sizeof path, "%s/%s", fx.tmp, name);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return 0;
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    return strstr(buf, text) != NULL;
+}
+
+/* A stub whose ways down reach one database twice ("auto a" and "auto
+ * b", both "auto db"; "auto db" twice) is refused at once by every kind
+ * of run, 65 naming it and the stubs, nothing written. The update's
+ * second shard writer found the first's lock: 75 ("being written by
+ * another process"), which a cron job retries for ever; --full said 75
+ * too, its dry run 69 (the live index's articles counted twice) and the
+ * update's dry run 0. */
+static void test_database_listed_twice_is_refused(void **state)
+{
+    (void)state;
+    char dir[1100], db[1200], corpus[1200], stub[1200];
+    snprintf(dir, sizeof dir, "%s/twice", fx.tmp);
+    snprintf(db, sizeof db, "%s/db", dir);
+    snprintf(corpus, sizeof corpus, "%s/corpus", dir);
+    assert_int_equal(tu_run("mkdir -p '%s' && cp -r '%s' '%s'", dir,
+                            fx.sample, corpus), 0);
+    assert_int_equal(run_index((const char *[]){"-j1", "--db", db, corpus,
+                                                NULL}), 0);
+    tu_write_file(dir, "a", "auto db\n", 8);
+    tu_write_file(dir, "b", "auto db\n", 8);
+    tu_write_file(dir, "top", "auto a\nauto b\n", 14);
+    tu_write_file(dir, "top2", "auto db\nauto db\n", 16);
+    assert_int_equal(tu_run("echo new words > '%s/new.txt'", corpus), 0);
+    static const char *const modes[][2] = {
+        {NULL, NULL}, {"--dry-run", NULL}, {"--full", NULL},
+        {"--full", "--dry-run"}};
+    for (int t = 0; t < 2; t++)
+        for (size_t m = 0; m < sizeof modes / sizeof *modes; m++) {
+            snprintf(stub, sizeof stub, "%s/%s", dir, t ? "top2" : "top");
+            const char *args[8] = {"-j1", "--db", stub};
+            size_t n = 3;
+            for (size_t k = 0; k < 2 && modes[m][k]; k++)
+                args[n++] = modes[m][k];
+            args[n++] = corpus;
+            args[n] = NULL;
+            int rc = run_index(args);
+            if (rc != 65 || !file_holds("err.txt", "/db is listed twice"))
+                fail_msg("%s %s %s: exit %d", t ? "top2" : "top",
+                         modes[m][0] ? modes[m][0] : "",
+                         modes[m][1] ? modes[m][1] : "", rc);
+            assert_true(file_holds("err.txt",
+                                   t ? "both times as" : "/a -> "));
+        }
+    assert_true(file_holds("twice/top", "auto a\nauto b\n"));
+    struct stat sb;
+    assert_int_equal(stat(tu_path_in(dir, "top.d"), &sb), -1);
+    assert_int_equal(stat(tu_path_in(dir, "top2.d"), &sb), -1);
+    xap_database *x = NULL;   /* the new file was not indexed */
+    uint32_t count = 0;
+    assert_int_equal(xap_database_open(db, &x), XAP_OK);
+    assert_int_equal(xap_database_doc_count(x, &count), XAP_OK);
+    assert_int_equal(count, SAMPLE_ARTICLES);
+    xap_database_free(x);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -592,6 +661,7 @@ int main(void)
         cmocka_unit_test(test_incremental_rerun_at_j2),
         cmocka_unit_test(test_sigkill_during_j2_run),
         cmocka_unit_test(test_huge_line_memory_is_bounded),
+        cmocka_unit_test(test_database_listed_twice_is_refused),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -9,7 +9,10 @@
  *
  * Scratch files only; no index is built.
  */
+#define _GNU_SOURCE 1   /* unshare */
 #include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,7 +20,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -670,6 +675,149 @@ static void test_shared_stubs_keep_the_depth_limit(void **state)
     gz_stub_refs_free(&refs);
 }
 
+/* gz_shards_listed_twice of the stub tmp/dup/name: 1 with the reason in
+ * *why (static), or 0. gz_shards_locate says the same (-1). */
+static int listed_twice(const char *name, const char **why)
+{
+    static char err[4096];
+    const char *stub = tu_path_in(tmp, name);
+    int twice = gz_shards_listed_twice(stub, err, sizeof err);
+    gz_shard_list l;
+    char err2[4096];
+    int rc = gz_shards_locate(stub, &l, err2, sizeof err2);
+    if (rc == 0)
+        gz_shards_free(&l);
+    if (twice) {
+        assert_int_equal(rc, -1);
+        assert_string_equal(err, err2);
+    }
+    *why = err;
+    return twice;
+}
+
+/* A database the shards of an index list twice (two stubs naming it,
+ * one naming it twice, another spelling of its path, a link to it) is
+ * refused, naming it and each way down to it: gazette-index wrote it
+ * with two shard writers, the second finding the first's lock ("being
+ * written by another process", 75, for ever). A database that is not
+ * there is not compared (the missing-part check says so first). */
+static void test_shards_database_listed_twice(void **state)
+{
+    (void)state;
+    put("dup/db/iamglass", "");
+    put("dup/db2/iamglass", "");
+    put("dup/a", "auto db\n");
+    put("dup/b", "auto db\n");
+    put("dup/two-stubs", "auto a\nauto b\n");
+    put("dup/twice", "auto db\nauto db\n");
+    put("dup/stub-twice", "auto db2\nauto a\nauto a\n");
+    put("dup/spelt", "auto db\nauto ../dup/./db/\n");
+    put("dup/idx/shard0/iamglass", "");
+    put("dup/idx/XAPIANDB", "auto shard0\nauto shard1\n");
+    assert_int_equal(symlink("shard0", tu_path_in(tmp, "dup/idx/shard1")),
+                     0);
+    put("dup/good", "auto db\nauto db2\nauto gone\nauto gone\n");
+    char d[1024], want[8192];
+    snprintf(d, sizeof d, "%s", tu_path_in(tmp, "dup"));
+    const char *why;
+    assert_int_equal(listed_twice("dup/two-stubs", &why), 1);
+    snprintf(want, sizeof want, "the database %s/db is listed twice, as "
+             "%s/two-stubs -> %s/a -> %s/db and as %s/two-stubs -> %s/b -> "
+             "%s/db (one database cannot be two shards: list it once)",
+             d, d, d, d, d, d, d);
+    assert_string_equal(why, want);
+    assert_int_equal(listed_twice("dup/twice", &why), 1);
+    snprintf(want, sizeof want, "the database %s/db is listed twice, both "
+             "times as %s/twice -> %s/db (one database cannot be two "
+             "shards: list it once)", d, d, d);
+    assert_string_equal(why, want);
+    assert_int_equal(listed_twice("dup/stub-twice", &why), 1);
+    assert_non_null(strstr(why, "both times as"));
+    assert_int_equal(listed_twice("dup/spelt", &why), 1);
+    assert_non_null(strstr(why, "/dup/./db/ is listed twice"));
+    assert_int_equal(listed_twice("dup/idx", &why), 1);
+    assert_non_null(strstr(why, "/idx/shard1 is listed twice"));
+    assert_int_equal(listed_twice("dup/good", &why), 0);
+}
+
+/* `text` written to the file `path`: 0, or -1. */
+static int write_text(const char *path, const char *text)
+{
+    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    int ok = write(fd, text, strlen(text)) == (ssize_t)strlen(text);
+    close(fd);
+    return ok ? 0 : -1;
+}
+
+/* This process in a mount namespace of its own whose mounts nobody else
+ * sees (as root; else in a user namespace of its own, where unprivileged
+ * ones are allowed): 0, or -1 when it cannot be made. */
+static int private_mounts(void)
+{
+    if (unshare(CLONE_NEWNS) != 0) {
+        char map[64];
+        uid_t uid = geteuid();
+        gid_t gid = getegid();
+        if (unshare(CLONE_NEWUSER | CLONE_NEWNS) != 0)
+            return -1;
+        snprintf(map, sizeof map, "0 %u 1\n", (unsigned)uid);
+        if (write_text("/proc/self/uid_map", map) != 0)
+            return -1;
+        write_text("/proc/self/setgroups", "deny");
+        snprintf(map, sizeof map, "0 %u 1\n", (unsigned)gid);
+        if (write_text("/proc/self/gid_map", map) != 0)
+            return -1;
+    }
+    return mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL);
+}
+
+/* A bind mount is the same directory at two places (one device and
+ * inode) whose ".." are two different directories: tmp/bind/x/m, a bind
+ * mount of tmp/bind/m, holds the stub S ("auto ../db"), which names
+ * bind/db from m and bind/x/db, missing, from x/m. The stubs a walk has
+ * read were known by the device and inode of their directory, so x/m/S
+ * was taken for m/S, read already, and its part was not looked at: an
+ * update created bind/x/db, empty, exit 0 (it said 66 before the walk
+ * read each stub once). The mount is made in a child process, in a
+ * mount namespace of its own; skipped where none can be made. */
+static void test_stub_behind_bind_mount_read_again(void **state)
+{
+    (void)state;
+    put("bind/db/iamglass", "");
+    put("bind/m/S", "auto ../db\n");
+    put("bind/top", "auto m/S\nauto x/m/S\n");
+    assert_int_equal(tu_run("mkdir -p '%s'", tu_path_in(tmp, "bind/x/m")),
+                     0);
+    char m[4096], xm[4096], want[4096];
+    snprintf(m, sizeof m, "%s", tu_path_in(tmp, "bind/m"));
+    snprintf(xm, sizeof xm, "%s", tu_path_in(tmp, "bind/x/m"));
+    snprintf(want, sizeof want, "%s", tu_path_in(tmp, "bind/x/m/../db"));
+    fflush(NULL);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        if (private_mounts() != 0 || mount(m, xm, NULL, MS_BIND, NULL) != 0)
+            _exit(77);
+        const char *got = missing_part("bind/top");
+        if (got && strcmp(got, want) == 0)
+            _exit(0);
+        printf("missing part: %s (%s expected)\n", got ? got : "none",
+               want);
+        fflush(stdout);
+        _exit(1);
+    }
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    if (WEXITSTATUS(status) == 77) {
+        printf("SKIP: no mount namespace here (a bind mount is needed)\n");
+        skip();
+    }
+    assert_int_equal(WEXITSTATUS(status), 0);
+}
+
 /* --full replaces the file at DB only when Xapian reads it as a stub
  * (is_stub_file in indexer/generation.c reads its lines with
  * gz_stub_lex): a line Xapian refuses ("inmemoryX", "remote h" without a
@@ -742,6 +890,8 @@ int main(void)
         cmocka_unit_test(test_refs_xapiandb_not_looked_at),
         cmocka_unit_test(test_shared_stubs_read_once),
         cmocka_unit_test(test_shared_stubs_keep_the_depth_limit),
+        cmocka_unit_test(test_stub_behind_bind_mount_read_again),
+        cmocka_unit_test(test_shards_database_listed_twice),
         cmocka_unit_test(test_full_replaces_only_stubs),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
