@@ -89,9 +89,7 @@ typedef struct run_state {
     gz_strmap ids;               /* several roots: path term -> the root
                                     that gave it first this run, plus
                                     cfg->nroots once a --full dry run
-                                    read articles from it (given); or
-                                    2 * cfg->nroots plus the absent root
-                                    that keeps it (id_taken) */
+                                    read articles from it (given) */
     char **unreadable;           /* relpaths the walk warned about */
     size_t nunreadable, capunreadable;
     size_t unreadable_of_earlier_roots;   /* the first ones of them */
@@ -313,19 +311,8 @@ static void mark_given(run_state *st, const char *term)
 static int given(const run_state *st, const char *term)
 {
     const gz_index_config *cfg = st->cfg;
-    long v = cfg->nroots > 1 ? gz_strmap_get(&st->ids, term, strlen(term))
-                             : -1;
-    return v >= (long)cfg->nroots && v < 2 * (long)cfg->nroots;
-}
-
-/* 1 when a later root's file of path term `term` was skipped because a
- * root given before it looks absent (id_taken): the index keeps its
- * articles of the path. */
-static int kept_by_absent_root(const run_state *st, const char *term)
-{
-    const gz_index_config *cfg = st->cfg;
-    return cfg->nroots > 1 && gz_strmap_get(&st->ids, term, strlen(term)) >=
-                                  2 * (long)cfg->nroots;
+    return cfg->nroots > 1 &&
+           gz_strmap_get(&st->ids, term, strlen(term)) >= (long)cfg->nroots;
 }
 
 /* The pipeline's reports, on this thread: a file is done. Every count is
@@ -462,21 +449,15 @@ static const char *unreadable_above(const run_state *st, const char *relpath,
     return NULL;
 }
 
-/* The root given before the one being walked that stands for `relpath`
- * while it cannot give it: one that could not be opened at all
- * (walk_root), or one that looks absent (gz_root_absent: empty, or on
- * another file system than at the last run, a disk not mounted?) unless
- * --force says its files are really gone. A directory holds any path, a
- * file only its name. Its place in cfg->roots, or -1. */
-static long closed_root_before(const run_state *st, const char *relpath)
+/* The root given before the one being walked that could not be opened
+ * at all (walk_root) and would hold `relpath`: a directory holds any
+ * path, a file only its name. Its place in cfg->roots, or -1. */
+static long unreadable_root_before(const run_state *st, const char *relpath)
 {
     for (size_t i = 0; i < st->root_no; i++) {
-        const gz_root_check *c = &st->checks[i];
-        char what[200];
-        if (!c->unreadable &&
-            (st->cfg->force || !gz_root_absent(c, what, sizeof what)))
+        if (!st->checks[i].unreadable)
             continue;
-        if (c->is_file) {
+        if (st->checks[i].is_file) {
             const char *name = strrchr(st->cfg->roots[i], '/');
             if (strcmp(name ? name + 1 : st->cfg->roots[i], relpath) != 0)
                 continue;
@@ -486,68 +467,31 @@ static long closed_root_before(const run_state *st, const char *relpath)
     return -1;
 }
 
-/* 1 when the index holds articles under path term `term` that `file`
- * would replace: an update's file map entry `e`, unless the file has the
- * stat recorded there (it is left as it is: nothing replaced, counted as
- * unchanged); the live index of a --full run (none: nothing). A failure
- * to ask is a yes. */
-static int holds_other_articles(const run_state *st, const char *term,
-                                const gz_file_entry *e,
-                                const corpus_file *file)
-{
-    if (!st->cfg->full)
-        return e && (e->seen || e->size != file->size ||
-                     e->mtime_ns != file->mtime_ns);
-    uint32_t freq = 0;
-    return st->live &&
-           (xap_database_termfreq(st->live, term, &freq) != XAP_OK ||
-            freq > 0);
-}
-
 /* Several roots may hold one relative path, which is one id: the first
  * root given keeps it and a later one's file is skipped, its reason
  * naming both, rather than each run rewriting the articles of one with
  * the other's (an article lost, the run saying nothing); also when the
  * first one's path could not be read, as that keeps the articles
  * indexed from it: a path the walk reported, one below it, or any path
- * of a root that could not be opened or looks absent (empty: its disk
- * not mounted?); not when the index holds no article of the path that
- * the file would replace (holds_other_articles). The articles of a path an absent root keeps stay: an
- * update does not take them for vanished, a --full build carries them
- * (kept_by_absent_root). 1 when `file` is such a later file (skipped
- * and counted here); on running out of memory the run fails. */
-static int id_taken(run_state *st, const corpus_file *file, const char *term,
-                    gz_file_entry *e)
+ * of a root that could not be opened. 1 when `file` is such a later
+ * file (skipped and counted here); on running out of memory the run
+ * fails. */
+static int id_taken(run_state *st, const corpus_file *file, const char *term)
 {
     const gz_index_config *cfg = st->cfg;
     if (cfg->nroots < 2)
         return 0;
     size_t len = strlen(term);
-    long n = (long)cfg->nroots;
     long first = gz_strmap_get(&st->ids, term, len);
-    long closed = -1;
-    if (first >= 2 * n) {      /* kept by an absent root before */
-        closed = first - 2 * n;
-        first = -1;
-    } else if (first >= n) {
-        first -= n;            /* given (mark_given) */
-    }
+    if (first >= (long)cfg->nroots)
+        first -= (long)cfg->nroots;   /* given (mark_given) */
     const char *unreadable =
-        first < 0 && closed < 0
-            ? unreadable_above(st, file->relpath,
-                               st->unreadable_of_earlier_roots)
-            : NULL;
-    int kept_before = closed >= 0;
-    if (first < 0 && !unreadable && closed < 0)
-        closed = closed_root_before(st, file->relpath);
-    /* A path of which the index holds no article that the file would
-     * replace has nothing to keep: the file takes the id (the first
-     * root's file of it, when it can be read again, takes it back). */
-    if (first < 0 && !kept_before && (unreadable || closed >= 0) &&
-        !holds_other_articles(st, term, e, file)) {
-        unreadable = NULL;
-        closed = -1;
-    }
+        first < 0 ? unreadable_above(st, file->relpath,
+                                     st->unreadable_of_earlier_roots)
+                  : NULL;
+    long closed = first < 0 && !unreadable
+                      ? unreadable_root_before(st, file->relpath)
+                      : -1;
     if (first < 0 && !unreadable && closed < 0) {
         if (gz_strmap_put(&st->ids, term, len, (long)st->root_no) != 0)
             st->status = XAP_ERR_NOMEM;
@@ -556,36 +500,17 @@ static int id_taken(run_state *st, const corpus_file *file, const char *term,
     static const char why_parent[] = "(an article's id is its path relative "
                                      "to its corpus directory: name their "
                                      "common parent instead)";
-    char why[PATH_MAX + 400];
+    char why[PATH_MAX + 300];
     if (unreadable) {
         snprintf(why, sizeof why, "the same id as a file of a corpus "
                  "directory given before, below %s, which could not be read "
                  "and keeps its articles %s", unreadable, why_parent);
     } else if (closed >= 0) {
-        gz_root_check *c = &st->checks[closed];
         const char *other = cfg->roots[closed];
-        char what[200];
-        if (!c->unreadable && gz_root_absent(c, what, sizeof what)) {
-            snprintf(why, sizeof why, "the same id as %s%.*s, given first, "
-                     "which %s and keeps its articles "
-                     "(if its files are really gone, rerun with "
-                     "gazette_update_set_force) %s",
-                     c->is_file ? "" : "a path of ", root_len(other), other,
-                     what, why_parent);
-            /* kept: not vanished, carried by --full (carry_path) */
-            if (e) {
-                e->seen = 1;
-                e->kept = 1;
-            }
-            c->kept_paths++;
-            if (gz_strmap_put(&st->ids, term, len, 2 * n + closed) != 0)
-                st->status = XAP_ERR_NOMEM;
-        } else {
-            snprintf(why, sizeof why, "the same id as %s%.*s, given first, "
-                     "which could not be read and keeps its articles %s",
-                     c->is_file ? "" : "a path of ", root_len(other), other,
-                     why_parent);
-        }
+        snprintf(why, sizeof why, "the same id as %s%.*s, given first, "
+                 "which could not be read and keeps its articles %s",
+                 st->checks[closed].is_file ? "" : "a path of ",
+                 root_len(other), other, why_parent);
     } else {
         const char *other = cfg->roots[first];
         int is_file = st->checks[first].is_file;
@@ -612,7 +537,7 @@ static void visit_file(run_state *st, const corpus_file *file)
     if (not_mail(st, file, e))
         return;
     st->walked++;
-    if (id_taken(st, file, term, e))
+    if (id_taken(st, file, term))
         return;
     if (e && !e->seen && e->size == file->size &&
         e->mtime_ns == file->mtime_ns) {
@@ -675,7 +600,6 @@ static void on_walk_warning(const char *path, const char *reason, void *ctx)
 {
     run_state *st = ctx;
     st->stats->skipped++;   /* so the run exits 1: something needs a look */
-    st->checks[st->root_no].unusable++;   /* the root is not empty */
     skip(st, path, reason);
     size_t n = (size_t)root_len(st->root);
     if (strncmp(path, st->root, n) != 0 || path[n] != '/')
@@ -698,14 +622,6 @@ static void on_walk_excluded(const char *path, const char *reason, void *ctx)
 static int below_unreadable(const run_state *st, const char *relpath)
 {
     return unreadable_above(st, relpath, st->nunreadable) != NULL;
-}
-
-/* 1 when a stat(2) or realpath(3) of a root failed with `e` for another
- * reason than its absence (no such file, a file where a directory is
- * needed, no memory): a directory above it cannot be searched, say. */
-static int exists_unreadable(int e)
-{
-    return e != ENOENT && e != ENOTDIR && e != ENOMEM;
 }
 
 /* 1 when the real path `path` is `dir` or lies below it. */
@@ -733,17 +649,14 @@ static int walk_reaches(const gz_index_config *cfg, const char *real_outer,
 /* Two roots that are the same directory or file (also through a symlink),
  * or one inside the other where the outer one's walk enters it, would
  * index the files they share twice, under two ids: refuse them, naming
- * both. A root whose real path cannot be known but that exists (a
- * directory above it cannot be searched: exists_unreadable) is left out
- * of the comparison: its walk gives no file. */
+ * both. */
 static gz_index_outcome check_nested_roots(const gz_index_config *cfg,
                                            char *err, size_t errlen)
 {
     char **real = calloc(cfg->nroots, sizeof *real);
     gz_index_outcome outcome = real ? GZ_INDEX_OK : GZ_INDEX_NO_MEMORY;
     for (size_t i = 0; outcome == GZ_INDEX_OK && i < cfg->nroots; i++)
-        if (!(real[i] = realpath(cfg->roots[i], NULL)) &&
-            !exists_unreadable(errno)) {
+        if (!(real[i] = realpath(cfg->roots[i], NULL))) {
             outcome = errno == ENOMEM ? GZ_INDEX_NO_MEMORY : GZ_INDEX_NO_INPUT;
             snprintf(err, errlen, "corpus %s: %s", cfg->roots[i],
                      strerror(errno));
@@ -752,8 +665,6 @@ static gz_index_outcome check_nested_roots(const gz_index_config *cfg,
         for (size_t j = i + 1; outcome == GZ_INDEX_OK && j < cfg->nroots;
              j++) {
             const char *a = cfg->roots[i], *b = cfg->roots[j];
-            if (!real[i] || !real[j])
-                continue;
             if (strcmp(real[i], real[j]) == 0)
                 snprintf(err, errlen,
                          "corpus %s and corpus %s are the same: its files "
@@ -779,19 +690,13 @@ static gz_index_outcome check_nested_roots(const gz_index_config *cfg,
 }
 
 /* Check every root exists (a directory or a file), and that no two
- * overlap, before touching the index. A root that stat(2) cannot look at
- * for another reason than its absence (a directory above it that cannot
- * be searched: EACCES) exists as far as anyone can tell: its walk fails
- * as that of a root that cannot be opened (walk_root), and the run says
- * it cannot be read. */
+ * overlap, before touching the index. */
 static gz_index_outcome check_roots(const gz_index_config *cfg, char *err,
                                     size_t errlen)
 {
     for (size_t i = 0; i < cfg->nroots; i++) {
         struct stat sb;
         if (stat(cfg->roots[i], &sb) != 0) {
-            if (exists_unreadable(errno))
-                continue;
             snprintf(err, errlen, "corpus %s: %s", cfg->roots[i],
                      strerror(errno));
             return GZ_INDEX_NO_INPUT;
@@ -1317,8 +1222,8 @@ static int carry_document(xap_docid id, void *ctx)
 }
 
 /* A path term of the live index: when the path is one the build could
- * not read (a file, or below a directory), or one an absent root keeps
- * (kept_by_absent_root), and the build holds nothing of it, its documents are copied into the build as they are (their
+ * not read (a file, or below a directory) and the build holds nothing of
+ * it, its documents are copied into the build as they are (their
  * recorded stat and hash too, as an update keeps them); a dry run counts
  * them, unless it read articles of the path from another root (one
  * root's directory unreadable, another's file of a path below it read:
@@ -1332,7 +1237,7 @@ static int carry_path(const char *term, size_t len, uint32_t freq, void *ctx)
     const char *relpath = term + strlen(GZ_PREFIX_PATH);
     if (stop_requested(st))
         return 1;
-    if (!term_unreadable(st, term) && !kept_by_absent_root(st, term))
+    if (!term_unreadable(st, term))
         return 0;
     if (st->cfg->dry_run) {
         if (!given(st, term))
@@ -1681,17 +1586,13 @@ static const xap_database *live_index(run_state *st)
 }
 
 /* What the live index holds of the files a --full build could not read
- * (and of the paths below directories it could not read, and of those an
- * absent root keeps: id_taken), copied as they are, as an update keeps
- * them; not when the live index was written
+ * (and of the paths below directories it could not read), copied as they
+ * are, as an update keeps them; not when the live index was written
  * otherwise (a warning says so). */
 static xap_status carry_unreadable(carry_ctx *c)
 {
     const gz_index_config *cfg = c->st->cfg;
-    uint64_t kept = 0;
-    for (size_t i = 0; i < cfg->nroots; i++)
-        kept += c->st->checks[i].kept_paths;
-    if (!c->st->nunreadable && !kept)
+    if (!c->st->nunreadable)
         return XAP_OK;
     if (!live_written_alike(c->live, cfg->language)) {
         if (cfg->on_warning)

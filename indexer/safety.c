@@ -151,8 +151,7 @@ xap_status gz_roots_record(xap_writable *db, const gz_root_check *checks,
     xap_status s = XAP_OK;
     for (size_t i = 0; i < n && s == XAP_OK; i++) {
         const gz_root_check *c = &checks[i];
-        if (c->unreadable ||
-            (gz_root_moved(c) && (!accept_moved || c->kept_paths)))
+        if (c->unreadable || (gz_root_moved(c) && !accept_moved))
             continue;
         char value[sizeof c->abs_path + 32];
         snprintf(value, sizeof value, "%" PRIu64 " %s", c->dev, c->abs_path);
@@ -188,32 +187,22 @@ static const gz_root_check *first_unreadable(const gz_root_check *checks,
     return NULL;
 }
 
-int gz_root_absent(const gz_root_check *c, char *what, size_t size)
-{
-    int none = c->files == 0 && c->left_out == 0;
-    int empty = none && c->unusable == 0;
-    int moved = gz_root_moved(c);
-    if (!none && !moved)
-        return 0;
-    snprintf(what, size, "%s%s%s%s",
-             empty  ? "is empty"
-             : none ? "has no file that could be read (a path of it could "
-                      "not be read)"
-                    : "",
-             none && moved ? " and " : "",
-             moved ? "is on another file system than at the last run" : "",
-             empty || moved ? " (not mounted?)" : "");
-    return 1;
-}
-
 /* The first root that is empty or on another file system than at the
  * last run (a disk not mounted?), or NULL; what it is, into `what`. */
 static const gz_root_check *first_absent(const gz_root_check *checks,
                                          size_t n, char *what, size_t size)
 {
-    for (size_t i = 0; i < n; i++)
-        if (gz_root_absent(&checks[i], what, size))
-            return &checks[i];
+    for (size_t i = 0; i < n; i++) {
+        const gz_root_check *c = &checks[i];
+        int empty = c->files == 0 && c->left_out == 0;
+        int moved = gz_root_moved(c);
+        if (!empty && !moved)
+            continue;
+        snprintf(what, size, "%s%s%s", empty ? "empty" : "",
+                 empty && moved ? " and " : "",
+                 moved ? "on another file system than at the last run" : "");
+        return c;
+    }
     return NULL;
 }
 
@@ -273,12 +262,12 @@ int gz_removal_allowed(const gz_root_check *checks, size_t n,
     const char *kept = r->shrinking
                            ? " and rewrote no file that would lose articles"
                            : "";
-    char what[200];
+    char what[80];
     const gz_root_check *c =
         r->vanished ? first_absent(checks, n, what, sizeof what) : NULL;
     if (c) {
         snprintf(err, errlen,
-                 "corpus %s %s and %" PRIu64 " of %" PRIu64
+                 "corpus %s is %s (not mounted?) and %" PRIu64 " of %" PRIu64
                  " indexed files would be removed%s: removed nothing%s; if "
                  "they are really gone, rerun with gazette_update_set_force",
                  c->root, what, r->vanished, r->known, note, kept);
@@ -349,11 +338,11 @@ int gz_rebuild_allowed(const gz_root_check *checks, size_t n,
                                                 : 0;
     if (force || lost == 0)
         return 1;
-    char what[200];
+    char what[80];
     const gz_root_check *c = first_absent(checks, n, what, sizeof what);
     if (c) {
         snprintf(err, errlen,
-                 "corpus %s %s and the rebuild holds %"
+                 "corpus %s is %s (not mounted?) and the rebuild holds %"
                  PRIu64 " articles, the index %" PRIu64 ": not switched in, "
                  "the index is as it was; if they are really gone, rerun "
                  "with gazette_update_set_force", c->root, what, new_articles,

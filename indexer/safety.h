@@ -40,14 +40,6 @@ typedef struct gz_root_check {
     uint64_t files;          /* files the walk found below it */
     uint64_t left_out;       /* entries --include/--exclude left out: a
                                 root with only those is not empty */
-    uint64_t unusable;       /* paths below it the walk could not use (an
-                                unreadable directory, a broken symlink):
-                                a root with only those is not empty */
-    uint64_t kept_paths;     /* later roots' files skipped because it
-                                looks absent (gz_root_absent): the index
-                                keeps its articles of their paths, and a
-                                moved root is not recorded in its new
-                                place */
     char key[64];            /* its metadata key */
     char legacy_key[64];     /* the key of its path as written, which
                                 runs before normal_path recorded (the
@@ -66,19 +58,9 @@ xap_status gz_roots_inspect(const xap_database *view,
 /* 1 when root `c` was on another file system at the last run. */
 int gz_root_moved(const gz_root_check *c);
 
-/* 1 when root `c`, walked, looks absent (a disk not mounted?): it is
- * empty (no file, none left out by --include/--exclude), or has no file
- * but paths the walk could not use, or is on another file system than at
- * the last run; what it is goes into `what`, to follow its name ("is
- * empty (not mounted?)", "has no file that could be read (a path of it
- * could not be read)", "is on another file system than at the last run
- * (not mounted?)", or two of them). */
-int gz_root_absent(const gz_root_check *c, char *what, size_t size);
-
 /* Remember the device of each root that was read, in `db` (same commit as
  * the run). A root that moved is only recorded when `accept_moved`
- * (nothing was withheld because of it) and it kept no path of a later
- * root (kept_paths: it still stands for them). */
+ * (nothing was withheld because of it). */
 xap_status gz_roots_record(xap_writable *db, const gz_root_check *checks,
                            size_t n, int accept_moved);
 

@@ -565,153 +565,6 @@ static void test_same_path_below_unreadable_first_root(void **state)
         }
 }
 
-/* Two roots holding one path, the first one now an empty directory (its
- * disk not mounted: the mount point is left): the later root's file is
- * skipped, naming the empty root, and the index keeps the article of the
- * first one in an update, --full, --dry-run and --full --dry-run, -j1
- * and -j2. An update said 'updated 1' (news/x.txt then held the later
- * root's article); when every path of the first root was in the later
- * one too, it said 'updated' for them and exited 0, and --full switched
- * their content in. With the first root's other file (`other`) the
- * removal guard refuses (69), without it nothing is removed (1). Under
- * --force the empty root's files are really gone: the later file is
- * indexed. */
-static void test_same_path_below_empty_first_root(void **state)
-{
-    (void)state;
-    char a[1100], b[1100], db[1100];
-    snprintf(a, sizeof a, "%s/ea", fx.tmp);
-    snprintf(b, sizeof b, "%s/eb", fx.tmp);
-    snprintf(db, sizeof db, "%s/e.idx", fx.tmp);
-    for (int jobs = 1; jobs <= 2; jobs++)
-        for (int other = 0; other < 2; other++) {
-            assert_int_equal(tu_run("rm -rf '%s' '%s.real' '%s' '%s' "
-                                    "'%s.lock'", a, a, b, db, db), 0);
-            tu_write_file(a, "news/x.txt", "Apples\n\nquagga apples\n", 22);
-            if (other)
-                tu_write_file(a, "news/o.txt", "Other\n\nquagga other\n",
-                              20);
-            tu_write_file(b, "news/x.txt", "Bananas\n\nquagga bananas\n",
-                          24);
-            assert_int_equal(ix("-q -j%d --db '%s' '%s' '%s'", jobs, db, a,
-                                b), 1);
-            assert_int_equal(articles(db), 1 + other);
-            assert_int_equal(tu_run("mv '%s' '%s.real' && mkdir '%s'", a, a,
-                                    a), 0);
-            static const char *const modes[] = {
-                "--dry-run ", "--full --dry-run ", "", "--full "};
-            for (size_t m = 0; m < 4; m++) {
-                int rc = ix("-j%d %s--db '%s' '%s' '%s'", jobs, modes[m], db,
-                            a, b);
-                if (rc != (other ? 69 : 1))
-                    fail_msg("-j%d %s%s empty: exit %d: %s", jobs,
-                             modes[m], other ? "(other file) " : "", rc,
-                             slurp("err.txt"));
-                expect_in("err.txt", "eb/news/x.txt: the same id as a path "
-                                     "of ");
-                expect_in("err.txt", "ea, given first, which is empty (not "
-                                     "mounted?) and keeps its articles");
-                if (!other && strstr(modes[m], "--full"))
-                    expect_in("out.txt", "added 0, updated 0, removed 0,");
-                if (!other && !strstr(modes[m], "--full"))
-                    expect_in("out.txt", "added 0, updated 0, removed 0, "
-                                         "unchanged 0, skipped 1");
-            }
-            assert_int_equal(articles(db), 1 + other);
-            assert_int_equal(qy("--db '%s' --format paths apples", db), 0);
-            expect_in("out.txt", "news/x.txt");
-            assert_int_equal(qy("--db '%s' --format paths bananas", db), 0);
-            assert_int_equal(count_lines(slurp("out.txt")), 0);
-            /* --force: they are really gone */
-            assert_int_equal(ix("-q -j%d --force --db '%s' '%s' '%s'", jobs,
-                                db, a, b), 0);
-            assert_int_equal(articles(db), 1);
-            assert_int_equal(qy("--db '%s' --format paths bananas", db), 0);
-            expect_in("out.txt", "news/x.txt");
-        }
-}
-
-/* While the first of two roots cannot be read (a directory of it, or the
- * whole root) or is empty (not mounted), only the later root's files
- * whose path the index holds articles of are skipped: a file of a new
- * path is added (it was skipped: "the same id as a path of a, given
- * first, which could not be read"), and one indexed from the later root
- * whose stat is the one recorded is unchanged (it was skipped at every
- * run, a line each). Once the first root is back with a file of the new
- * path, that file takes the id, as the first root's file always does.
- * -j1 and -j2, --dry-run and the update. */
-static void test_later_root_new_paths_while_first_is_away(void **state)
-{
-    (void)state;
-    const char *other = as_other_user();
-    char a[1100], b[1100], db[1100];
-    snprintf(a, sizeof a, "%s/na", fx.tmp);
-    snprintf(b, sizeof b, "%s/nb", fx.tmp);
-    snprintf(db, sizeof db, "%s/n.idx", fx.tmp);
-    /* how: 0 a/news unreadable, 1 a unreadable, 2 a empty */
-    for (int jobs = 1; jobs <= 2; jobs++)
-        for (int how = other ? 0 : 2; how < 3; how++) {
-            assert_int_equal(tu_run("rm -rf '%s' '%s.real' '%s' '%s' "
-                                    "'%s.lock'", a, a, b, db, db), 0);
-            tu_write_file(a, "news/x.txt", "Apples\n\nquagga apples\n", 22);
-            tu_write_file(b, "news/x.txt", "Bananas\n\nquagga bananas\n",
-                          24);
-            tu_write_file(b, "news/y.txt", "Yams\n\nquagga yams\n", 18);
-            assert_int_equal(tu_run("chmod -R a+rwX '%s' '%s'", a, b), 0);
-            assert_int_equal(ix_as_other("-q -j%d --db '%s' '%s' '%s'", jobs,
-                                         db, a, b), 1);
-            assert_int_equal(articles(db), 2);
-            tu_write_file(b, "news/z.txt", "Zucchini\n\nquagga zucchini\n",
-                          26);
-            assert_int_equal(tu_run("chmod -R a+rwX '%s'", b), 0);
-            if (how < 2)
-                assert_int_equal(tu_run("chmod 000 '%s%s'", a,
-                                        how ? "" : "/news"), 0);
-            else
-                assert_int_equal(tu_run("mv '%s' '%s.real' && mkdir -m 777 "
-                                        "'%s'", a, a, a), 0);
-            for (int dry = 1; dry >= 0; dry--) {
-                int rc = ix_as_other("-j%d %s--db '%s' '%s' '%s'", jobs,
-                                     dry ? "--dry-run " : "", db, a, b);
-                if (rc != (how == 1 ? 69 : 1))
-                    fail_msg("-j%d how %d dry %d: exit %d: %s", jobs, how,
-                             dry, rc, slurp("err.txt"));
-                expect_in("err.txt", "nb/news/x.txt: the same id as ");
-                if (strstr(slurp("err.txt"), "news/y.txt") ||
-                    strstr(slurp("err.txt"), "news/z.txt"))
-                    fail_msg("-j%d how %d dry %d: %s", jobs, how, dry,
-                             slurp("err.txt"));
-                /* a/news itself is counted in skipped too */
-                expect_in("out.txt", how ? "added 1, updated 0, removed 0, "
-                                           "unchanged 1, skipped 1,"
-                                         : "added 1, updated 0, removed 0, "
-                                           "unchanged 1, skipped 2,");
-            }
-            assert_int_equal(articles(db), 3);
-            assert_int_equal(qy("--db '%s' --format paths zucchini", db), 0);
-            expect_in("out.txt", "news/z.txt");
-            /* The first root back, with a file of the new path */
-            if (how < 2)
-                assert_int_equal(tu_run("chmod 755 '%s%s'", a,
-                                        how ? "" : "/news"), 0);
-            else
-                assert_int_equal(tu_run("rmdir '%s' && mv '%s.real' '%s'", a,
-                                        a, a), 0);
-            tu_write_file(a, "news/z.txt", "Cherries\n\nquagga cherries\n",
-                          26);
-            assert_int_equal(tu_run("chmod -R a+rwX '%s'", a), 0);
-            assert_int_equal(ix_as_other("-j%d --db '%s' '%s' '%s'", jobs, db,
-                                         a, b), 1);
-            expect_in("err.txt", "nb/news/z.txt: the same id as ");
-            expect_in("out.txt", "added 0, updated 1, removed 0, "
-                                 "unchanged 2, skipped 2");
-            assert_int_equal(qy("--db '%s' --format paths cherries", db), 0);
-            expect_in("out.txt", "news/z.txt");
-            assert_int_equal(qy("--db '%s' --format paths zucchini", db), 0);
-            assert_int_equal(count_lines(slurp("out.txt")), 0);
-        }
-}
-
 /* Two roots holding one path, a directory of the second one unreadable
  * above it: --full keeps what the live index holds below that directory
  * (the second root's files), but not the path the first root's file
@@ -1228,79 +1081,6 @@ static void test_unreadable_root(void **state)
     assert_int_equal(articles(fx.db), SAMPLE_FILES);
 }
 
-/* A root below a directory that cannot be searched (chmod 000 on its
- * parent) exists as far as anyone can tell: it cannot be read (69, the
- * index keeps its articles; another root's new file is indexed), as a
- * root that cannot be opened; it was 66, "does not exist". Needs a user
- * that permissions apply to. */
-static void test_root_below_unsearchable_dir(void **state)
-{
-    (void)state;
-    if (!as_other_user()) {
-        skip();
-        return;
-    }
-    char a[1100], b[1100], db[1100];
-    snprintf(a, sizeof a, "%s/sa", fx.tmp);
-    snprintf(b, sizeof b, "%s/sb", fx.tmp);
-    snprintf(db, sizeof db, "%s/s.idx", fx.tmp);
-    tu_write_file(a, "news/x.txt", "Apples\n\nquagga apples\n", 22);
-    tu_write_file(b, "y.txt", "Yams\n\nquagga yams\n", 18);
-    assert_int_equal(tu_run("chmod -R a+rwX '%s' '%s'", a, b), 0);
-    assert_int_equal(ix_as_other("-q --db '%s' '%s/news' '%s'", db, a, b),
-                     0);
-    assert_int_equal(articles(db), 2);
-    tu_write_file(b, "z.txt", "Zucchini\n\nquagga zucchini\n", 26);
-    assert_int_equal(tu_run("chmod a+r '%s/z.txt' && chmod 000 '%s'", b, a),
-                     0);
-    static const char *const modes[] = {"--dry-run ", "", "--full "};
-    for (size_t m = 0; m < 3; m++) {
-        int rc = ix_as_other("%s--db '%s' '%s/news' '%s'", modes[m], db, a,
-                             b);
-        if (rc != 69)
-            fail_msg("%s: exit %d: %s", modes[m], rc, slurp("err.txt"));
-        expect_in("err.txt", "sa/news cannot be read (Permission denied)");
-    }
-    assert_int_equal(articles(db), 3);
-    assert_int_equal(qy("--db '%s' --format paths apples", db), 0);
-    expect_in("out.txt", "x.txt");
-    assert_int_equal(tu_run("chmod 755 '%s'", a), 0);
-}
-
-/* A root whose only directory cannot be read, a file of it gone: the
- * removal guards refuse as for an empty root, but say what it is ('has
- * no file that could be read'), not 'is empty (not mounted?)', which
- * the update and --full said although the walk reported the directory.
- * Needs a user that permissions apply to. */
-static void test_root_with_only_unreadable_dir_is_not_empty(void **state)
-{
-    (void)state;
-    if (!as_other_user()) {
-        skip();
-        return;
-    }
-    char b[1100], db[1100];
-    snprintf(b, sizeof b, "%s/ob", fx.tmp);
-    snprintf(db, sizeof db, "%s/o.idx", fx.tmp);
-    tu_write_file(b, "news/x.txt", "Apples\n\nquagga apples\n", 22);
-    tu_write_file(b, "y.txt", "Yams\n\nquagga yams\n", 18);
-    assert_int_equal(tu_run("chmod -R a+rwX '%s'", b), 0);
-    assert_int_equal(ix_as_other("-q --db '%s' '%s'", db, b), 0);
-    assert_int_equal(tu_run("rm '%s/y.txt' && chmod 000 '%s/news'", b, b),
-                     0);
-    static const char *const modes[] = {"--dry-run ", "--full --dry-run ",
-                                        "", "--full "};
-    for (size_t m = 0; m < 4; m++) {
-        int rc = ix_as_other("%s--db '%s' '%s'", modes[m], db, b);
-        if (rc != 69 || strstr(slurp("err.txt"), "empty"))
-            fail_msg("%s: exit %d: %s", modes[m], rc, slurp("err.txt"));
-        expect_in("err.txt", "ob has no file that could be read (a path of "
-                             "it could not be read) and ");
-    }
-    assert_int_equal(articles(db), 2);
-    assert_int_equal(tu_run("chmod 755 '%s/news'", b), 0);
-}
-
 /* Make the directory `shm` (a mkdtemp template under /dev/shm) on
  * another file system than the fixture's: 1, or 0 (and said why) when
  * this machine has none. */
@@ -1315,49 +1095,6 @@ static int other_file_system(char *shm)
         return 0;
     }
     return 1;
-}
-
-/* Two roots holding one path, the first one now on another file system
- * than at the last run (its link leads to a directory on the other disk
- * holding another file: a mount point with a stray file): the later
- * root's file is skipped and the index keeps the first one's article,
- * also at the next run (the new place is not recorded while it keeps a
- * path, though nothing was removed); --force takes the later file. */
-static void test_same_path_below_moved_first_root(void **state)
-{
-    (void)state;
-    char shm[] = "/dev/shm/gazette-safety-XXXXXX";
-    if (!other_file_system(shm)) {
-        skip();
-        return;
-    }
-    char link[1100], b[1100], db[1100], stray[1100];
-    snprintf(link, sizeof link, "%s/ma", fx.tmp);
-    snprintf(stray, sizeof stray, "%s/mstray", fx.tmp);
-    snprintf(b, sizeof b, "%s/mb", fx.tmp);
-    snprintf(db, sizeof db, "%s/m.idx", fx.tmp);
-    tu_write_file(shm, "news/x.txt", "Apples\n\nquagga apples\n", 22);
-    tu_write_file(stray, "notice.txt", "Notice\n\nquagga notice\n", 22);
-    tu_write_file(b, "news/x.txt", "Bananas\n\nquagga bananas\n", 24);
-    assert_int_equal(tu_run("ln -s '%s' '%s'", shm, link), 0);
-    assert_int_equal(ix("-q --db '%s' '%s' '%s'", db, link, b), 1);
-    assert_int_equal(tu_run("ln -sfn '%s' '%s'", stray, link), 0);
-    for (int run = 0; run < 2; run++) {
-        int rc = ix("--db '%s' '%s' '%s'", db, link, b);
-        if (rc != 1)
-            fail_msg("run %d: exit %d: %s", run, rc, slurp("err.txt"));
-        expect_in("err.txt", "mb/news/x.txt: the same id as a path of ");
-        expect_in("err.txt", "ma, given first, which is on another file "
-                             "system than at the last run (not mounted?) "
-                             "and keeps its articles");
-        assert_int_equal(qy("--db '%s' --format paths bananas", db), 0);
-        assert_int_equal(count_lines(slurp("out.txt")), 0);
-    }
-    assert_int_equal(articles(db), 2);
-    assert_int_equal(ix("-q --force --db '%s' '%s' '%s'", db, link, b), 0);
-    assert_int_equal(qy("--db '%s' --format paths bananas", db), 0);
-    expect_in("out.txt", "news/x.txt");
-    tu_rmtree(shm);
 }
 
 /* A root that is now on another file system than at the last run (a link
@@ -3143,8 +2880,6 @@ int main(void)
         T(test_same_path_in_two_roots_guarded),
         T(test_same_path_in_two_roots_first_wins),
         T(test_same_path_below_unreadable_first_root),
-        T(test_same_path_below_empty_first_root),
-        T(test_later_root_new_paths_while_first_is_away),
         T(test_full_dry_run_counts_path_of_two_roots_once),
         T(test_shard_move_is_guarded),
         T(test_small_shrink_is_applied),
@@ -3158,10 +2893,7 @@ int main(void)
         T(test_full_carry_limits),
         T(test_full_carry_from_whole_runs_index),
         T(test_unreadable_root),
-        T(test_root_below_unsearchable_dir),
-        T(test_root_with_only_unreadable_dir_is_not_empty),
         T(test_moved_root),
-        T(test_same_path_below_moved_first_root),
         T(test_moved_root_recorded_by_old_spelling),
         T(test_update_api),
         T(test_lock_file_hardening),
