@@ -624,6 +624,14 @@ static int below_unreadable(const run_state *st, const char *relpath)
     return unreadable_above(st, relpath, st->nunreadable) != NULL;
 }
 
+/* 1 when a stat(2) or realpath(3) of a root failed with `e` for another
+ * reason than its absence (no such file, a file where a directory is
+ * needed, no memory): a directory above it cannot be searched, say. */
+static int exists_unreadable(int e)
+{
+    return e != ENOENT && e != ENOTDIR && e != ENOMEM;
+}
+
 /* 1 when the real path `path` is `dir` or lies below it. */
 static int real_within(const char *path, const char *dir)
 {
@@ -649,14 +657,17 @@ static int walk_reaches(const gz_index_config *cfg, const char *real_outer,
 /* Two roots that are the same directory or file (also through a symlink),
  * or one inside the other where the outer one's walk enters it, would
  * index the files they share twice, under two ids: refuse them, naming
- * both. */
+ * both. A root whose real path cannot be known but that exists (a
+ * directory above it cannot be searched: exists_unreadable) is left out
+ * of the comparison: its walk gives no file. */
 static gz_index_outcome check_nested_roots(const gz_index_config *cfg,
                                            char *err, size_t errlen)
 {
     char **real = calloc(cfg->nroots, sizeof *real);
     gz_index_outcome outcome = real ? GZ_INDEX_OK : GZ_INDEX_NO_MEMORY;
     for (size_t i = 0; outcome == GZ_INDEX_OK && i < cfg->nroots; i++)
-        if (!(real[i] = realpath(cfg->roots[i], NULL))) {
+        if (!(real[i] = realpath(cfg->roots[i], NULL)) &&
+            !exists_unreadable(errno)) {
             outcome = errno == ENOMEM ? GZ_INDEX_NO_MEMORY : GZ_INDEX_NO_INPUT;
             snprintf(err, errlen, "corpus %s: %s", cfg->roots[i],
                      strerror(errno));
@@ -665,6 +676,8 @@ static gz_index_outcome check_nested_roots(const gz_index_config *cfg,
         for (size_t j = i + 1; outcome == GZ_INDEX_OK && j < cfg->nroots;
              j++) {
             const char *a = cfg->roots[i], *b = cfg->roots[j];
+            if (!real[i] || !real[j])
+                continue;
             if (strcmp(real[i], real[j]) == 0)
                 snprintf(err, errlen,
                          "corpus %s and corpus %s are the same: its files "
@@ -690,13 +703,19 @@ static gz_index_outcome check_nested_roots(const gz_index_config *cfg,
 }
 
 /* Check every root exists (a directory or a file), and that no two
- * overlap, before touching the index. */
+ * overlap, before touching the index. A root that stat(2) cannot look at
+ * for another reason than its absence (a directory above it that cannot
+ * be searched: EACCES) exists as far as anyone can tell: its walk fails
+ * as that of a root that cannot be opened (walk_root), and the run says
+ * it cannot be read. */
 static gz_index_outcome check_roots(const gz_index_config *cfg, char *err,
                                     size_t errlen)
 {
     for (size_t i = 0; i < cfg->nroots; i++) {
         struct stat sb;
         if (stat(cfg->roots[i], &sb) != 0) {
+            if (exists_unreadable(errno))
+                continue;
             snprintf(err, errlen, "corpus %s: %s", cfg->roots[i],
                      strerror(errno));
             return GZ_INDEX_NO_INPUT;

@@ -1081,6 +1081,45 @@ static void test_unreadable_root(void **state)
     assert_int_equal(articles(fx.db), SAMPLE_FILES);
 }
 
+/* A root below a directory that cannot be searched (chmod 000 on its
+ * parent) exists as far as anyone can tell: it cannot be read (69, the
+ * index keeps its articles; another root's new file is indexed), as a
+ * root that cannot be opened; it was 66, "does not exist". Needs a user
+ * that permissions apply to. */
+static void test_root_below_unsearchable_dir(void **state)
+{
+    (void)state;
+    if (!as_other_user()) {
+        skip();
+        return;
+    }
+    char a[1100], b[1100], db[1100];
+    snprintf(a, sizeof a, "%s/sa", fx.tmp);
+    snprintf(b, sizeof b, "%s/sb", fx.tmp);
+    snprintf(db, sizeof db, "%s/s.idx", fx.tmp);
+    tu_write_file(a, "news/x.txt", "Apples\n\nquagga apples\n", 22);
+    tu_write_file(b, "y.txt", "Yams\n\nquagga yams\n", 18);
+    assert_int_equal(tu_run("chmod -R a+rwX '%s' '%s'", a, b), 0);
+    assert_int_equal(ix_as_other("-q --db '%s' '%s/news' '%s'", db, a, b),
+                     0);
+    assert_int_equal(articles(db), 2);
+    tu_write_file(b, "z.txt", "Zucchini\n\nquagga zucchini\n", 26);
+    assert_int_equal(tu_run("chmod a+r '%s/z.txt' && chmod 000 '%s'", b, a),
+                     0);
+    static const char *const modes[] = {"--dry-run ", "", "--full "};
+    for (size_t m = 0; m < 3; m++) {
+        int rc = ix_as_other("%s--db '%s' '%s/news' '%s'", modes[m], db, a,
+                             b);
+        if (rc != 69)
+            fail_msg("%s: exit %d: %s", modes[m], rc, slurp("err.txt"));
+        expect_in("err.txt", "sa/news cannot be read (Permission denied)");
+    }
+    assert_int_equal(articles(db), 3);
+    assert_int_equal(qy("--db '%s' --format paths apples", db), 0);
+    expect_in("out.txt", "x.txt");
+    assert_int_equal(tu_run("chmod 755 '%s'", a), 0);
+}
+
 /* Make the directory `shm` (a mkdtemp template under /dev/shm) on
  * another file system than the fixture's: 1, or 0 (and said why) when
  * this machine has none. */
@@ -2893,6 +2932,7 @@ int main(void)
         T(test_full_carry_limits),
         T(test_full_carry_from_whole_runs_index),
         T(test_unreadable_root),
+        T(test_root_below_unsearchable_dir),
         T(test_moved_root),
         T(test_moved_root_recorded_by_old_spelling),
         T(test_update_api),
