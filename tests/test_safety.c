@@ -1114,7 +1114,9 @@ static void test_root_below_unsearchable_dir(void **state)
             fail_msg("%s: exit %d: %s", modes[m], rc, slurp("err.txt"));
         expect_in("err.txt", "sa/news cannot be read (Permission denied)");
     }
-    assert_int_equal(articles(db), 3);
+    /* z.txt of the later root waits while the first one cannot be read
+     * (it could hold z.txt: test_same_path_below_unreadable_first_root) */
+    assert_int_equal(articles(db), 2);
     assert_int_equal(qy("--db '%s' --format paths apples", db), 0);
     expect_in("out.txt", "x.txt");
     assert_int_equal(tu_run("chmod 755 '%s'", a), 0);
