@@ -1116,17 +1116,27 @@ static enum word_kind word_kind(const encoded_word *w)
                                                           : WORD_OTHER;
 }
 
+/* Past the white space at q between two words of one header field, or
+ * NULL when it holds a line break not followed by a blank: the next line
+ * is another field (whose name may look like an encoded word). */
+static const char *field_space_end(const char *q, const char *end)
+{
+    for (; q < end && corpus_is_space((unsigned char)*q); q++)
+        if (*q == '\n' && !(q + 1 < end && (q[1] == ' ' || q[1] == '\t')))
+            return NULL;
+    return q;
+}
+
 /* The end of the run of adjacent words that are not WORD_OTHER (white
- * space between) that starts with `w`. */
+ * space between, in one field) that starts with `w`. */
 static const char *word_run_end(const encoded_word *w, const char *end)
 {
     const char *run_end = w->end;
     for (;;) {
-        const char *q = run_end;
-        while (q < end && corpus_is_space((unsigned char)*q))
-            q++;
+        const char *q = field_space_end(run_end, end);
         encoded_word next;
-        if (!encoded_word_at(q, end, &next) || word_kind(&next) == WORD_OTHER)
+        if (!q || !encoded_word_at(q, end, &next) ||
+            word_kind(&next) == WORD_OTHER)
             return run_end;
         run_end = next.end;
     }
@@ -1377,10 +1387,8 @@ static const char *b_run_end(const encoded_word *w, const char *end,
     int named = 0;   /* cur_name holds the name of cur */
     *tangled = padded_inside(w);
     for (;;) {
-        const char *q = cur.end;
-        while (q < end && corpus_is_space((unsigned char)*q))
-            q++;
-        if (!encoded_word_at(q, end, &next) || next.encoding != 'b')
+        const char *q = field_space_end(cur.end, end);
+        if (!q || !encoded_word_at(q, end, &next) || next.encoding != 'b')
             return cur.end;
         int tangles = ends_inside_quartet(&cur) ||
                       (cur.text_end > cur.text && cur.text_end[-1] == '=') ||

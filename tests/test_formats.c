@@ -2878,6 +2878,12 @@ static void test_mail_padded_b_words(void **state)
          * then a padded word */
         {"=?gb2312?B?1tD?= =?gb2312?B?OxA==?= =?gb2312?B?1tDOxA==?=",
          "\xE4\xB8\xAD\xE6\x96\x87\xE4\xB8\xAD\xE6\x96\x87"},
+        /* a line that is not folded is another field, whatever its
+         * name: no run goes on into it */
+        {"=?utf-8?B?Q2Fmw6k=?=\n=?utf-8?B?IG5hw692ZQ==?=: y",
+         "Caf\xC3\xA9"},
+        {"=?utf-8?B?Q2Fmw6k=?=\r\n=?utf-8?B?IG5hw692ZQ==?=: y",
+         "Caf\xC3\xA9"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char mail[512];
