@@ -89,7 +89,8 @@ typedef struct run_state {
     gz_strmap ids;               /* several roots: path term -> the root
                                     that gave it first this run, plus
                                     cfg->nroots once a --full dry run
-                                    read articles from it (given) */
+                                    read articles from it (given; with
+                                    one root, cfg->nroots: mark_given) */
     char **unreadable;           /* relpaths the walk warned about */
     size_t nunreadable, capunreadable;
     size_t unreadable_of_earlier_roots;   /* the first ones of them */
@@ -290,17 +291,19 @@ static int still_indexed(const run_state *st, const gz_file_entry *e,
     return 1;
 }
 
-/* A --full dry run with several roots: the file of path term `term`
- * gave articles, which the real run's build then holds under that path,
- * so it carries nothing of the path from the live index, also when a
- * later root could not read it (carry_path). Marked in st->ids. */
+/* A --full dry run: the file of path term `term` gave articles, which
+ * the real run's build then holds under that path, so it carries nothing
+ * of the path from the live index, also when a later root could not read
+ * it (carry_path), and does not lose the path (on_lost_path). Marked in
+ * st->ids: the root plus cfg->nroots, or cfg->nroots with one root (whose
+ * walk puts nothing there: id_taken). */
 static void mark_given(run_state *st, const char *term)
 {
     const gz_index_config *cfg = st->cfg;
-    if (!cfg->full || !cfg->dry_run || cfg->nroots < 2)
+    if (!cfg->full || !cfg->dry_run)
         return;
     size_t len = strlen(term);
-    long root = gz_strmap_get(&st->ids, term, len);
+    long root = cfg->nroots < 2 ? 0 : gz_strmap_get(&st->ids, term, len);
     if (root >= 0 && root < (long)cfg->nroots &&
         gz_strmap_put(&st->ids, term, len, root + (long)cfg->nroots) != 0)
         st->held_status = XAP_ERR_NOMEM;
@@ -2707,11 +2710,58 @@ static xap_status count_removed(run_state *st, const xap_database *live)
     return s == XAP_OK ? r.status : s;
 }
 
+/* Context of count_lost: the build's shards, or what a dry run's walk
+ * read (`alike`: the real run would carry the files it could not read). */
+typedef struct lost_ctx {
+    run_state *st;
+    int alike;
+    uint64_t n;
+    xap_status status;
+} lost_ctx;
+
+/* A path term of the live index: lost when the build holds no article
+ * under it; in a dry run, when no file of the walk gave articles under it
+ * (mark_given) and it is not a path the real run would carry, as one it
+ * could not read (carry_path). */
+static int on_lost_path(const char *term, size_t len, uint32_t freq,
+                        void *ctx)
+{
+    (void)freq;
+    lost_ctx *l = ctx;
+    run_state *st = l->st;
+    const gz_index_config *cfg = st->cfg;
+    int held = cfg->dry_run
+                   ? gz_strmap_get(&st->ids, term, len) >= (long)cfg->nroots ||
+                         (l->alike && term_unreadable(st, term))
+                   : build_holds(st, term, &l->status);
+    if (!held && l->status == XAP_OK)
+        l->n++;
+    return l->status != XAP_OK;
+}
+
+/* How many files of the live index a --full build lacks (what switching
+ * it in removes), for the guard of an absent root: counted only while a
+ * root is empty or moved and the run is not forced. A dry run counts them
+ * from what its walk read, as the real run would hold. What cannot be
+ * read of a damaged live index is left out; a build that cannot be asked
+ * counts as lacking a file. */
+static uint64_t count_lost(run_state *st, const xap_database *live)
+{
+    const gz_index_config *cfg = st->cfg;
+    if (!live || cfg->force || !gz_roots_any_absent(st->checks, cfg->nroots))
+        return 0;
+    lost_ctx l = {.st = st, .status = XAP_OK,
+                  .alike = st->nunreadable &&
+                           live_written_alike(live, cfg->language)};
+    (void)xap_database_each_term(live, GZ_PREFIX_PATH, on_lost_path, &l);
+    return l.status != XAP_OK && l.n == 0 ? 1 : l.n;
+}
+
 /* End of a --full walk, every shard committed: keep the build only when
- * it did not lose too many articles, nor any while a root is empty or
- * moved (safety.h), counted over all its shards; else set st->refused
- * with the reason in err. A build that may be switched in counts the
- * files it removes. */
+ * it did not lose too many articles, nor any article or indexed file
+ * while a root is empty or moved (safety.h), counted over all its
+ * shards; else set st->refused with the reason in err. A build that may
+ * be switched in counts the files it removes. */
 static xap_status check_rebuild(run_state *st, char *err, size_t errlen)
 {
     const gz_index_config *cfg = st->cfg;
@@ -2734,8 +2784,8 @@ static xap_status check_rebuild(run_state *st, char *err, size_t errlen)
         old = 0;
     if (s == XAP_OK &&
         !gz_rebuild_allowed(st->checks, cfg->nroots, old, now,
-                            cfg->max_remove_percent, cfg->force, err,
-                            errlen))
+                            count_lost(st, live), cfg->max_remove_percent,
+                            cfg->force, err, errlen))
         st->refused = 1;
     if (s == XAP_OK && live && !st->refused && !cfg->dry_run)
         (void)count_removed(st, live);

@@ -321,10 +321,16 @@ int gz_removal_allowed(const gz_root_check *checks, size_t n,
     return 1;
 }
 
+int gz_roots_any_absent(const gz_root_check *checks, size_t n)
+{
+    char what[80];
+    return first_absent(checks, n, what, sizeof what) != NULL;
+}
+
 int gz_rebuild_allowed(const gz_root_check *checks, size_t n,
                        uint64_t old_articles, uint64_t new_articles,
-                       unsigned max_percent, int force, char *err,
-                       size_t errlen)
+                       uint64_t files_lost, unsigned max_percent, int force,
+                       char *err, size_t errlen)
 {
     const gz_root_check *bad = first_unreadable(checks, n);
     if (bad) {
@@ -336,19 +342,28 @@ int gz_rebuild_allowed(const gz_root_check *checks, size_t n,
     }
     uint64_t lost = old_articles > new_articles ? old_articles - new_articles
                                                 : 0;
-    if (force || lost == 0)
+    if (force || (lost == 0 && files_lost == 0))
         return 1;
+    /* While a root is absent, any indexed file the rebuild lacks is lost,
+     * whatever other new articles make up the count (an update removes
+     * nothing then either). */
     char what[80];
     const gz_root_check *c = first_absent(checks, n, what, sizeof what);
     if (c) {
+        char files[80] = "";
+        if (files_lost)
+            snprintf(files, sizeof files, "lacks %" PRIu64 " indexed "
+                     "file%s and ", files_lost, files_lost == 1 ? "" : "s");
         snprintf(err, errlen,
-                 "corpus %s is %s (not mounted?) and the rebuild holds %"
+                 "corpus %s is %s (not mounted?) and the rebuild %sholds %"
                  PRIu64 " articles, the index %" PRIu64 ": not switched in, "
                  "the index is as it was; if they are really gone, rerun "
-                 "with gazette_update_set_force", c->root, what, new_articles,
-                 old_articles);
+                 "with gazette_update_set_force", c->root, what, files,
+                 new_articles, old_articles);
         return 0;
     }
+    if (lost == 0)
+        return 1;
     if (!over_limit(lost, old_articles, max_percent))
         return 1;
     snprintf(err, errlen,

@@ -1187,6 +1187,89 @@ static void test_moved_root(void **state)
     tu_rmtree(shm);
 }
 
+/* Run `--full` (and its dry run) at -j1 and -j2 on DB over ROOTS, all
+ * expected refused (69) with `why` in the message, the index keeping its
+ * articles. */
+static void expect_full_refused(const char *db, const char *roots,
+                                const char *why)
+{
+    uint64_t kept = articles(db);
+    for (int jobs = 1; jobs <= 2; jobs++)
+        for (int dry = 1; dry >= 0; dry--) {
+            int rc = ix("-j%d %s--full --db '%s' %s", jobs, dry ? "-n " : "",
+                        db, roots);
+            if (rc != 69)
+                fail_msg("-j%d%s --full: exit %d: %s", jobs,
+                         dry ? " -n" : "", rc, slurp("err.txt"));
+            expect_in("err.txt", why);
+            expect_in("err.txt", "not switched in");
+            assert_int_equal(articles(db), kept);
+        }
+}
+
+/* While a root is absent (empty, or on another file system than at the
+ * last run), --full is not switched in when it would remove any indexed
+ * file, whatever other new files make up the count, as an update removes
+ * nothing then; its dry run says the same. It compared the net count of
+ * articles only: two stray files in place of the two real ones were
+ * "added 2, removed 2", exit 0. */
+static void test_full_absent_root_made_up_count(void **state)
+{
+    (void)state;
+    char shm[] = "/dev/shm/gazette-safety-XXXXXX";
+    if (!other_file_system(shm)) {
+        skip();
+        return;
+    }
+    char link[1100], stray[1100], db[1100], roots[2300];
+    snprintf(link, sizeof link, "%s/a", fx.tmp);
+    snprintf(stray, sizeof stray, "%s/stray", fx.tmp);
+    snprintf(db, sizeof db, "%s/m.idx", fx.tmp);
+    tu_write_file(shm, "news/x.txt", "Apples\n\nquagga apples\n", 22);
+    tu_write_file(shm, "news/o.txt", "Other\n\nquagga other\n", 20);
+    assert_int_equal(tu_run("ln -s '%s' '%s'", shm, link), 0);
+    assert_int_equal(ix("-q --db '%s' '%s'", db, link), 0);
+    assert_int_equal(articles(db), 2);
+    tu_write_file(stray, "n1.txt", "Stray\n\nquagga one\n", 18);
+    tu_write_file(stray, "n2.txt", "Stray\n\nquagga two\n", 18);
+    assert_int_equal(tu_run("ln -sfn '%s' '%s'", stray, link), 0);
+    snprintf(roots, sizeof roots, "'%s'", link);
+    expect_full_refused(db, roots, "on another file system");
+    expect_in("err.txt", "lacks 2 indexed files and holds 2 articles, the "
+                         "index 2");
+    /* as the update: it adds n1.txt and n2.txt, and removes nothing */
+    assert_int_equal(ix("--db '%s' '%s'", db, link), 69);
+    expect_in("err.txt", "on another file system");
+    assert_int_equal(articles(db), 4);
+    assert_int_equal(ix("-q --full --force --db '%s' '%s'", db, link), 0);
+    assert_int_equal(articles(db), 2);
+    assert_int_equal(qy("--db '%s' --format paths quagga", db), 0);
+    expect_in("out.txt", "n1.txt");
+    tu_rmtree(shm);
+
+    /* An empty first root: b's x.txt takes the id, z.txt is new. */
+    char a[1100], b[1100];
+    snprintf(a, sizeof a, "%s/ea", fx.tmp);
+    snprintf(b, sizeof b, "%s/eb", fx.tmp);
+    snprintf(db, sizeof db, "%s/e.idx", fx.tmp);
+    tu_write_file(a, "news/x.txt", "Apples\n\nquagga apples\n", 22);
+    tu_write_file(a, "news/o.txt", "Other\n\nquagga other\n", 20);
+    tu_write_file(b, "news/x.txt", "Bananas\n\nquagga bananas\n", 24);
+    tu_write_file(b, "news/y.txt", "Yams\n\nquagga yams\n", 18);
+    assert_int_equal(ix("-q --db '%s' '%s' '%s'", db, a, b), 1);
+    assert_int_equal(articles(db), 3);
+    assert_int_equal(tu_run("rm -r '%s/news'", a), 0);
+    tu_write_file(b, "news/z.txt", "Zucchini\n\nquagga zucchini\n", 26);
+    snprintf(roots, sizeof roots, "'%s' '%s'", a, b);
+    expect_full_refused(db, roots, "is empty (not mounted?)");
+    expect_in("err.txt", "lacks 1 indexed file and holds 3 articles, the "
+                         "index 3");
+    assert_int_equal(ix("--db '%s' '%s' '%s'", db, a, b), 69);
+    expect_in("err.txt", "is empty");
+    assert_int_equal(qy("--db '%s' --format paths other", db), 0);
+    expect_in("out.txt", "o.txt");
+}
+
 /* FNV-1a, 64 bits: how the key of a root's recorded device is made. */
 static uint64_t fnv1a64(const char *s)
 {
@@ -2930,6 +3013,7 @@ int main(void)
         T(test_shrink_again_during_run),
         T(test_full_refuses_to_shrink),
         T(test_full_empty_root_and_removed),
+        T(test_full_absent_root_made_up_count),
         T(test_full_keeps_unreadable_files),
         T(test_full_carry_limits),
         T(test_full_carry_from_whole_runs_index),
