@@ -1142,18 +1142,26 @@ static const char *word_run_end(const encoded_word *w, const char *end)
     }
 }
 
+/* The words of [p, run_end) decoded one after the other, appended to
+ * *bytes; 0 when one of them could not be decoded. */
+static int run_bytes(const char *p, const char *run_end, gz_buf *bytes)
+{
+    int ok = 1;
+    for (const char *q = p; ok && q < run_end;) {
+        encoded_word x;
+        if (encoded_word_at(q, run_end, &x))
+            ok = encoded_word_bytes(&x, bytes);
+        q = x.end;
+    }
+    return ok;
+}
+
 /* 1 when the words of [p, run_end), decoded one after the other, are
  * valid UTF-8 beyond ASCII without a NUL. */
 static int words_are_utf8(const char *p, const char *run_end)
 {
     gz_buf bytes = {0};
-    int ok = 1;
-    for (const char *q = p; ok && q < run_end;) {
-        encoded_word x;
-        if (encoded_word_at(q, run_end, &x))
-            ok = encoded_word_bytes(&x, &bytes);
-        q = x.end;
-    }
+    int ok = run_bytes(p, run_end, &bytes);
     ok = ok && !bytes.failed && bytes.data &&
          !memchr(bytes.data, '\0', bytes.len) &&
          utf8_beyond_ascii(bytes.data);
@@ -1287,13 +1295,7 @@ static int reencode_words(gz_buf *out, const char **copied, const char *p,
                           const char *run_end, size_t *budget)
 {
     gz_buf bytes = {0};
-    int ok = 1;
-    for (const char *q = p; ok && q < run_end;) {
-        encoded_word x;
-        if (encoded_word_at(q, run_end, &x))
-            ok = encoded_word_bytes(&x, &bytes);
-        q = x.end;
-    }
+    int ok = run_bytes(p, run_end, &bytes);
     if (!ok || bytes.failed || !bytes.len ||
         memchr(bytes.data, '\0', bytes.len)) {
         out->failed |= bytes.failed;
