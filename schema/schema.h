@@ -557,9 +557,11 @@ void gz_dedup_key(const char *text, size_t len, char buf[17]);
 #define GZ_SIMHASH_MIN_WORDS 30
 #define GZ_SIMHASH_DISTANCE 6
 /* Only the first GZ_SIMHASH_MAX_BYTES of a body are read (cut back to a
- * whole character): its memory (the folded copy and a hash a word, about
- * four times the text) stays small whatever the article's size, and
- * tens of thousands of words tell a copy as well as the whole would. */
+ * whole character): its memory (the folded copy, a hash a word and a
+ * set of the distinct ones: a few times the text, at most about twenty
+ * times for words of one letter, some 5 MB) stays small whatever the
+ * article's size, and tens of thousands of words tell a copy as well as
+ * the whole would. */
 #define GZ_SIMHASH_MAX_BYTES (256u * 1024u)
 
 /* The fingerprint of [text, text+len) (its first GZ_SIMHASH_MAX_BYTES) in

@@ -6,7 +6,7 @@ uint64_t gz_fnv1a64(uint64_t h, const void *data, size_t len)
     const unsigned char *p = data;
     for (size_t i = 0; i < len; i++) {
         h ^= p[i];
-        h *= 0x100000001b3ULL;
+        h *= GZ_FNV_PRIME;
     }
     return h;
 }
