@@ -165,6 +165,14 @@ static gazette_status_t open_locked(gazette_index_t *index,
                  name ? " " : "", name ? name : "", why);
         return GAZETTE_STATUS_INVALID_ARGUMENT;
     }
+    int twice = gz_locations_reach_twice(index, &failed, why, sizeof why);
+    if (twice) {
+        const char *name = index->locations[failed].name;
+        snprintf(gz_open_error(), GZ_ERROR_SIZE, "cannot open index%s%s: %s",
+                 twice == 1 ? " " : "es", twice == 1 ? name : "", why);
+        return twice == 1 ? GAZETTE_STATUS_INDEX_CORRUPT
+                          : GAZETTE_STATUS_INVALID_ARGUMENT;
+    }
     xap_status s = gz_locations_open(index, &failed, why, sizeof why);
     const char *named = index->locations[failed].name;
     if (s == XAP_OK) {

@@ -601,6 +601,85 @@ int gz_locations_init(gazette_index_t *index, const char *const *names,
     return 0;
 }
 
+/* -------------------------------------- a database reached twice */
+
+/* What the locations reach on disk: each path a location is, and each
+ * its stubs name (gz_stub_each_path), known by device and inode, with the
+ * location it was first reached from. */
+typedef struct reached_path {
+    dev_t dev;
+    ino_t ino;
+    size_t loc;
+} reached_path;
+
+typedef struct reach_walk {
+    reached_path *seen;
+    size_t n, cap;
+    size_t loc;            /* the location being walked */
+    size_t first;          /* a path met again: where it was met first */
+    char *again;           /* that path (owned), NULL while none */
+} reach_walk;
+
+/* gz_stub_each_path's fn: 1 (with r->again) when `path` was reached
+ * before, through this location or another; 0 otherwise, or when it is
+ * not there (opening the index says so) or memory ran out (the check is
+ * then not made). */
+static int reach(const char *path, void *ctx)
+{
+    reach_walk *r = ctx;
+    struct stat sb;
+    if (stat(path, &sb) != 0)
+        return 0;
+    for (size_t i = 0; i < r->n; i++)
+        if (r->seen[i].dev == sb.st_dev && r->seen[i].ino == sb.st_ino) {
+            r->first = r->seen[i].loc;
+            r->again = strdup(path);
+            return r->again != NULL;
+        }
+    if (r->n == r->cap) {
+        size_t cap = r->cap ? 2 * r->cap : 16;
+        reached_path *more = realloc(r->seen, cap * sizeof *more);
+        if (!more)
+            return 0;
+        r->seen = more;
+        r->cap = cap;
+    }
+    r->seen[r->n++] = (reached_path){sb.st_dev, sb.st_ino, r->loc};
+    return 0;
+}
+
+/* Xapian opens a database once for each time a stub lists it, and adds
+ * a location given twice twice: every article would then be found twice
+ * (its matches counted twice, its copies shown as duplicates of it). */
+int gz_locations_reach_twice(const gazette_index_t *index, size_t *failed,
+                             char *why, size_t whylen)
+{
+    reach_walk r = {0};
+    for (size_t i = 0; !r.again && i < index->nlocations; i++) {
+        r.loc = i;
+        if (!index->locations[i].host)
+            (void)gz_stub_each_path(index->locations[i].name, reach, &r);
+    }
+    int twice = !r.again ? 0 : r.first == r.loc ? 1 : 2;
+    const char *name = twice ? index->locations[r.loc].name : NULL;
+    const char *other = twice ? index->locations[r.first].name : NULL;
+    if (twice == 1)
+        snprintf(why, whylen, "its stubs list the database %s twice (each "
+                 "of its articles would be found twice: list it once)",
+                 r.again);
+    else if (twice == 2 && strcmp(name, other) == 0)
+        snprintf(why, whylen, "%s is given twice (each of its articles "
+                 "would be found twice: give it once)", name);
+    else if (twice == 2)
+        snprintf(why, whylen, "%s and %s both reach the database %s (each "
+                 "of its articles would be found twice: give it once)",
+                 other, name, r.again);
+    *failed = r.loc;
+    free(r.again);
+    free(r.seen);
+    return twice;
+}
+
 void gz_locations_free(gazette_index_t *index)
 {
     for (size_t i = 0; i < index->nlocations; i++)

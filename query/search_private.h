@@ -222,6 +222,12 @@ int gz_locations_init(gazette_index_t *index, const char *const *names,
 xap_status gz_locations_open(gazette_index_t *index, size_t *failed,
                              char *why, size_t whylen);
 void gz_locations_free(gazette_index_t *index);
+/* 0 when no local database is reached twice through the locations (by
+ * their paths and the stubs on the way, whatever the spelling); else
+ * `why` names it: 1 when one location's stubs reach it twice (*failed is
+ * that location), 2 when two locations reach it. */
+int gz_locations_reach_twice(const gazette_index_t *index, size_t *failed,
+                             char *why, size_t whylen);
 /* The public status for a failure to open `loc`. */
 gazette_status_t gz_location_status(xap_status s, const gz_location *loc);
 /* Move index->db to the latest committed revision of every location. On

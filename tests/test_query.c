@@ -964,6 +964,96 @@ static gazette_status_t search_dbs(const char *const *dbs, size_t n,
     return s;
 }
 
+/* gazette_index_open(path) with `status`, its error holding `text`, and
+ * gazette-query --db path exiting `exit_code`. */
+static void expect_open_fails(const char *const *dbs, size_t n,
+                              gazette_status_t status, const char *text,
+                              int exit_code)
+{
+    gazette_index_t *index = NULL;
+    gazette_status_t got = gazette_index_open_multi(dbs, n, 0, &index);
+    if (got != status)
+        fail_msg("%s: %s, not %s (%s)", dbs[0], gazette_status_to_string(got),
+                 gazette_status_to_string(status), gazette_last_open_error());
+    assert_null(index);
+    if (!strstr(gazette_last_open_error(), text))
+        fail_msg("error: %s", gazette_last_open_error());
+    char args[8192] = "";
+    for (size_t i = 0, at = 0; i < n; i++)
+        at += (size_t)snprintf(args + at, sizeof args - at, " --db '%s'",
+                               dbs[i]);
+    assert_int_equal(tu_run("'%s' %s hezbollah >/dev/null 2>&1",
+                            tu_binary("gazette-query"), args), exit_code);
+}
+
+/* One database reached twice, by one index's stubs (two lines, two stubs
+ * naming it, another spelling of its path, a link) or by two indexes
+ * given: Xapian would open it twice, so that every article was found
+ * twice ("about 10 matches" for 5, each hit "and 1 duplicate"). Refused,
+ * naming it: INDEX_CORRUPT (65) for the stubs, INVALID_ARGUMENT (64) for
+ * the indexes given. Distinct databases still open as one. */
+static void test_database_reached_twice_is_refused(void **state)
+{
+    (void)state;
+    const char *db = fx.sample.db;
+    char dir[1100], stub[1200], a[1200], b[1200], link[1200], text[4200];
+    snprintf(dir, sizeof dir, "%s/twice", fx.tmp);
+    assert_int_equal(tu_run("mkdir -p '%s' && ln -sfn '%s' '%s/link'", dir,
+                            db, dir), 0);
+    snprintf(stub, sizeof stub, "%s/top", dir);
+    snprintf(a, sizeof a, "%s/a", dir);
+    snprintf(b, sizeof b, "%s/b", dir);
+    snprintf(link, sizeof link, "%s/link", dir);
+    const char *one[] = {stub};
+    const char *const lists[][2] = {
+        {"auto %s\nauto %s\n", "twice"},       /* one line twice */
+        {"auto %s\nauto %s/.\n", "spelled"},   /* another spelling */
+        {"auto %s\n# a comment\nauto link\n", "link"},
+    };
+    for (size_t i = 0; i < 3; i++) {
+        int n = snprintf(text, sizeof text, lists[i][0], db, db);
+        tu_write_file(dir, "top", text, (size_t)n);
+        expect_open_fails(one, 1, GAZETTE_STATUS_INDEX_CORRUPT,
+                          "list the database", 65);
+    }
+    /* two stubs naming it, one stub naming another twice */
+    int n = snprintf(text, sizeof text, "auto %s\n", db);
+    tu_write_file(dir, "a", text, (size_t)n);
+    tu_write_file(dir, "b", text, (size_t)n);
+    tu_write_file(dir, "top", "auto a\nauto b\n", 14);
+    expect_open_fails(one, 1, GAZETTE_STATUS_INDEX_CORRUPT, db, 65);
+    tu_write_file(dir, "top", "auto a\nauto a\n", 14);
+    expect_open_fails(one, 1, GAZETTE_STATUS_INDEX_CORRUPT,
+                      "list the database", 65);
+    /* given twice: as such, through a stub, through a link */
+    const char *same[] = {db, db};
+    expect_open_fails(same, 2, GAZETTE_STATUS_INVALID_ARGUMENT,
+                      "is given twice", 64);
+    const char *via_stub[] = {db, a};
+    expect_open_fails(via_stub, 2, GAZETTE_STATUS_INVALID_ARGUMENT,
+                      "both reach the database", 64);
+    const char *via_link[] = {link, db};
+    expect_open_fails(via_link, 2, GAZETTE_STATUS_INVALID_ARGUMENT,
+                      "both reach the database", 64);
+    /* once each: the stub a, and a stub of two distinct indexes */
+    size_t hits = 0, alone = 0;
+    const char *just_a[] = {a};
+    assert_int_equal(search_dbs(just_a, 1, "hezbollah", &hits),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(search_dbs(&db, 1, "hezbollah", &alone),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(hits, alone);
+    const char *caps = fx.caps.db;
+    size_t in_caps = 0;
+    assert_int_equal(search_dbs(&caps, 1, "hezbollah", &in_caps),
+                     GAZETTE_STATUS_OK);
+    n = snprintf(text, sizeof text, "auto %s\nauto %s\n", db, caps);
+    tu_write_file(dir, "top", text, (size_t)n);
+    assert_int_equal(search_dbs(one, 1, "hezbollah", &hits),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(hits, alone + in_caps);
+}
+
 /* The wildcard limit counts distinct words over everything searched, not
  * each shard or index apart: 1800 words split over two shards (900
  * each), or over two indexes, are refused as over one; exactly 1000 are
@@ -4165,6 +4255,7 @@ int main(void)
         cmocka_unit_test(test_near_adj),
         cmocka_unit_test(test_wildcards),
         cmocka_unit_test(test_wildcard_limit_over_shards),
+        cmocka_unit_test(test_database_reached_twice_is_refused),
         cmocka_unit_test(test_fields),
         cmocka_unit_test(test_dates),
         cmocka_unit_test(test_dots_in_text),
