@@ -603,79 +603,116 @@ int gz_locations_init(gazette_index_t *index, const char *const *names,
 
 /* -------------------------------------- a database reached twice */
 
-/* What the locations reach on disk: each path a location is, and each
- * its stubs name (gz_stub_each_path), known by device and inode, with the
- * location it was first reached from. */
-typedef struct reached_path {
+/* The directories and stub files the locations reach, known by device
+ * and inode, with the location each was first reached from. A stub file
+ * names its parts relative to the directory it is reached from, so it
+ * is also known by that directory's realpath(): one file linked into two
+ * directories names two sets of databases. */
+typedef struct reached_db {
     dev_t dev;
     ino_t ino;
+    char *dir;             /* a stub's directory (owned); NULL: a database */
     size_t loc;
-} reached_path;
+} reached_db;
 
 typedef struct reach_walk {
-    reached_path *seen;
+    reached_db *seen;
     size_t n, cap;
     size_t loc;            /* the location being walked */
-    size_t first;          /* a path met again: where it was met first */
-    char *again;           /* that path (owned), NULL while none */
+    size_t first;          /* a database met again: where it was met first */
+    char *again;           /* its path (owned), NULL while none */
+    int again_stub;        /* that path is a stub file */
 } reach_walk;
 
-/* gz_stub_each_path's fn: 1 (with r->again) when `path` was reached
- * before, through this location or another; 0 otherwise, or when it is
- * not there (opening the index says so) or memory ran out (the check is
- * then not made). */
+/* realpath() of the directory of `path`, or NULL. */
+static char *real_dir(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    char *parent = slash ? strndup(path, (size_t)(slash - path) + 1)
+                         : strdup(".");
+    char *dir = parent ? realpath(parent, NULL) : NULL;
+    free(parent);
+    return dir;
+}
+
+/* gz_stub_each_path's fn: 1 (with r->again) when `path` is a directory
+ * (a database, or the shards of one), or a stub file from the same
+ * directory, reached before, through this location or another; 0
+ * otherwise: nothing there (opening the index says so), or memory ran
+ * out (the check is then not made). */
 static int reach(const char *path, void *ctx)
 {
     reach_walk *r = ctx;
     struct stat sb;
     if (stat(path, &sb) != 0)
         return 0;
+    int stub = S_ISREG(sb.st_mode);
+    if (!stub && !S_ISDIR(sb.st_mode))
+        return 0;
+    char *dir = stub ? real_dir(path) : NULL;
+    if (stub && !dir)
+        return 0;
     for (size_t i = 0; i < r->n; i++)
-        if (r->seen[i].dev == sb.st_dev && r->seen[i].ino == sb.st_ino) {
+        if (r->seen[i].dev == sb.st_dev && r->seen[i].ino == sb.st_ino &&
+            (!stub || strcmp(r->seen[i].dir, dir) == 0)) {
+            free(dir);
             r->first = r->seen[i].loc;
+            r->again_stub = stub;
             r->again = strdup(path);
             return r->again != NULL;
         }
     if (r->n == r->cap) {
         size_t cap = r->cap ? 2 * r->cap : 16;
-        reached_path *more = realloc(r->seen, cap * sizeof *more);
-        if (!more)
+        reached_db *more = realloc(r->seen, cap * sizeof *more);
+        if (!more) {
+            free(dir);
             return 0;
+        }
         r->seen = more;
         r->cap = cap;
     }
-    r->seen[r->n++] = (reached_path){sb.st_dev, sb.st_ino, r->loc};
+    r->seen[r->n++] = (reached_db){sb.st_dev, sb.st_ino, dir, r->loc};
     return 0;
 }
 
 /* Xapian opens a database once for each time a stub lists it, and adds
  * a location given twice twice: every article would then be found twice
- * (its matches counted twice, its copies shown as duplicates of it). */
+ * (its matches counted twice, its copies shown as duplicates of it).
+ * Stubs that name each other in a loop it follows until its stack runs
+ * out (a crash): they are refused as nested too deep. */
 int gz_locations_reach_twice(const gazette_index_t *index, size_t *failed,
                              char *why, size_t whylen)
 {
     reach_walk r = {0};
-    for (size_t i = 0; !r.again && i < index->nlocations; i++) {
+    int loop = 0;
+    for (size_t i = 0; !r.again && !loop && i < index->nlocations; i++) {
         r.loc = i;
-        if (!index->locations[i].host)
-            (void)gz_stub_each_path(index->locations[i].name, reach, &r);
+        if (!index->locations[i].host &&
+            gz_stub_each_path(index->locations[i].name, reach, &r) < 0)
+            loop = errno == ELOOP;
     }
-    int twice = !r.again ? 0 : r.first == r.loc ? 1 : 2;
+    int twice = loop || (r.again && r.first == r.loc) ? 1 : r.again ? 2 : 0;
     const char *name = twice ? index->locations[r.loc].name : NULL;
     const char *other = twice ? index->locations[r.first].name : NULL;
-    if (twice == 1)
-        snprintf(why, whylen, "its stubs list the database %s twice (each "
-                 "of its articles would be found twice: list it once)",
-                 r.again);
+    const char *what = r.again_stub ? "the stub file" : "the database";
+    if (loop)
+        snprintf(why, whylen, "its stubs are nested more than 8 deep (do "
+                 "they name each other?)");
+    else if (twice == 1)
+        snprintf(why, whylen, "its stubs list %s %s twice (each of its "
+                 "articles would be found twice%s: list it once)", what,
+                 r.again, r.again_stub ? ", or it names itself" : "");
     else if (twice == 2 && strcmp(name, other) == 0)
         snprintf(why, whylen, "%s is given twice (each of its articles "
                  "would be found twice: give it once)", name);
     else if (twice == 2)
-        snprintf(why, whylen, "%s and %s both reach the database %s (each "
-                 "of its articles would be found twice: give it once)",
-                 other, name, r.again);
+        snprintf(why, whylen, "%s and %s both reach %s %s (each of its "
+                 "articles would be found twice: give it once)", other,
+                 name, what, r.again);
     *failed = r.loc;
     free(r.again);
+    for (size_t i = 0; i < r.n; i++)
+        free(r.seen[i].dir);
     free(r.seen);
     return twice;
 }

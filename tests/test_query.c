@@ -1024,17 +1024,35 @@ static void test_database_reached_twice_is_refused(void **state)
     expect_open_fails(one, 1, GAZETTE_STATUS_INDEX_CORRUPT, db, 65);
     tu_write_file(dir, "top", "auto a\nauto a\n", 14);
     expect_open_fails(one, 1, GAZETTE_STATUS_INDEX_CORRUPT,
-                      "list the database", 65);
+                      "list the stub file", 65);
+    /* stubs naming each other: refused, where Xapian recursed until its
+     * stack ran out (a crash) */
+    tu_write_file(dir, "top", "auto top\n", 9);
+    expect_open_fails(one, 1, GAZETTE_STATUS_INDEX_CORRUPT,
+                      "or it names itself", 65);
+    /* one stub file linked into two directories names two databases,
+     * each relative to where it is reached: not one twice */
+    char x[1200], y[1200];
+    snprintf(x, sizeof x, "%s/x/idx", dir);
+    snprintf(y, sizeof y, "%s/y/idx", dir);
+    assert_int_equal(tu_run("mkdir -p '%s/x' '%s/y' && ln -sfn '%s' "
+                            "'%s/x/db' && ln -sfn '%s' '%s/y/db' && "
+                            "printf 'auto db\\n' >'%s' && ln -f '%s' '%s'",
+                            dir, dir, db, dir, fx.caps.db, dir, x, x, y), 0);
+    const char *linked[] = {x, y};
+    size_t both = 0;
+    assert_int_equal(search_dbs(linked, 2, "hezbollah", &both),
+                     GAZETTE_STATUS_OK);
     /* given twice: as such, through a stub, through a link */
     const char *same[] = {db, db};
     expect_open_fails(same, 2, GAZETTE_STATUS_INVALID_ARGUMENT,
                       "is given twice", 64);
     const char *via_stub[] = {db, a};
     expect_open_fails(via_stub, 2, GAZETTE_STATUS_INVALID_ARGUMENT,
-                      "both reach the database", 64);
+                      "both reach the", 64);
     const char *via_link[] = {link, db};
     expect_open_fails(via_link, 2, GAZETTE_STATUS_INVALID_ARGUMENT,
-                      "both reach the database", 64);
+                      "both reach the", 64);
     /* once each: the stub a, and a stub of two distinct indexes */
     size_t hits = 0, alone = 0;
     const char *just_a[] = {a};
@@ -1052,6 +1070,7 @@ static void test_database_reached_twice_is_refused(void **state)
     assert_int_equal(search_dbs(one, 1, "hezbollah", &hits),
                      GAZETTE_STATUS_OK);
     assert_int_equal(hits, alone + in_caps);
+    assert_int_equal(both, alone + in_caps);
 }
 
 /* The wildcard limit counts distinct words over everything searched, not
