@@ -203,7 +203,7 @@ static const char usage_text[] =
 "  0   the search ran (also when nothing matched)\n"
 "  64  usage error: bad option or malformed query (also: no --db nor\n"
 "      GAZETTE_INDEX, and HOME unset; two --db reaching one local\n"
-"      database)\n"
+"      database, or one server)\n"
 "  65  the index is corrupt or in an unsupported format (also: --db is\n"
 "      a file that is not an index, or another program's Xapian\n"
 "      database, one with documents but no Gazette index format; its\n"

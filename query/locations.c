@@ -680,9 +680,30 @@ static int reach(const char *path, void *ctx)
  * (its matches counted twice, its copies shown as duplicates of it).
  * Stubs that name each other in a loop it follows until its stack runs
  * out (a crash): they are refused as nested too deep. */
+/* 1 when two locations name one server (the same host as written, and
+ * port): *failed is the second, `why` says so. */
+static int server_given_twice(const gazette_index_t *index, size_t *failed,
+                              char *why, size_t whylen)
+{
+    for (size_t i = 1; i < index->nlocations; i++)
+        for (size_t j = 0; index->locations[i].host && j < i; j++) {
+            const gz_location *a = &index->locations[j];
+            const gz_location *b = &index->locations[i];
+            if (!a->host || a->port != b->port || strcmp(a->host, b->host))
+                continue;
+            snprintf(why, whylen, "%s is given twice (each of its articles "
+                     "would be found twice: give it once)", b->name);
+            *failed = i;
+            return 1;
+        }
+    return 0;
+}
+
 int gz_locations_reach_twice(const gazette_index_t *index, size_t *failed,
                              char *why, size_t whylen)
 {
+    if (server_given_twice(index, failed, why, whylen))
+        return 2;
     reach_walk r = {0};
     int loop = 0;
     for (size_t i = 0; !r.again && !loop && i < index->nlocations; i++) {

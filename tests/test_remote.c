@@ -991,6 +991,26 @@ static void test_down_at_open(void **state)
                      GAZETTE_STATUS_INVALID_ARGUMENT);
 }
 
+/* One server given twice (tcp://HOST:PORT, HOST as written) would be
+ * searched twice, every article found twice: a usage error. */
+static void test_server_given_twice(void **state)
+{
+    (void)state;
+    char again[64];
+    snprintf(again, sizeof again, "tcp://127.0.0.1:%d", fx.srv_a.port);
+    const char *twice[2] = {fx.url_a, again};
+    gazette_index_t *index = NULL;
+    assert_int_equal(gazette_index_open_multi(twice, 2, 0, &index),
+                     GAZETTE_STATUS_INVALID_ARGUMENT);
+    assert_null(index);
+    if (!strstr(gazette_last_open_error(), "is given twice"))
+        fail_msg("error: %s", gazette_last_open_error());
+    const char *both[2] = {fx.url_a, fx.url_b};
+    assert_int_equal(gazette_index_open_multi(both, 2, 0, &index),
+                     GAZETTE_STATUS_OK);
+    gazette_index_close(index);
+}
+
 /* A server that stops during a session: the next search fails naming
  * it, or (when allowed) runs on the other half with a warning; when it
  * is back, a later search finds it again. */
@@ -1502,6 +1522,7 @@ int main(void)
         cmocka_unit_test(test_cjk_remote),
         cmocka_unit_test(test_refusal_with_a_shared_handle),
         cmocka_unit_test(test_down_at_open),
+        cmocka_unit_test(test_server_given_twice),
         cmocka_unit_test(test_down_during_session),
         cmocka_unit_test(test_stub_with_a_server_down),
         cmocka_unit_test(test_stub_server_stops),
