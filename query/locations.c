@@ -624,17 +624,6 @@ typedef struct reach_walk {
     int again_stub;        /* that path is a stub file */
 } reach_walk;
 
-/* realpath() of the directory of `path`, or NULL. */
-static char *real_dir(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    char *parent = slash ? strndup(path, (size_t)(slash - path) + 1)
-                         : strdup(".");
-    char *dir = parent ? realpath(parent, NULL) : NULL;
-    free(parent);
-    return dir;
-}
-
 /* gz_stub_each_path's fn: 1 (with r->again) when `path` is a directory
  * (a database, or the shards of one), or a stub file from the same
  * directory, reached before, through this location or another; 0
@@ -649,7 +638,7 @@ static int reach(const char *path, void *ctx)
     int stub = S_ISREG(sb.st_mode);
     if (!stub && !S_ISDIR(sb.st_mode))
         return 0;
-    char *dir = stub ? real_dir(path) : NULL;
+    char *dir = stub ? gz_path_real_dir(path) : NULL;
     if (stub && !dir)
         return 0;
     for (size_t i = 0; i < r->n; i++)

@@ -5,6 +5,7 @@
  * (schema.h). */
 #define _GNU_SOURCE 1   /* asprintf */
 #include "schema.h"
+#include "path.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -334,12 +335,7 @@ static void forget_all(walk *w)
 static int read_before(walk *w, const char *stub)
 {
     struct stat file;
-    const char *slash = strrchr(stub, '/');
-    char *parent = slash ? strndup(stub, (size_t)(slash - stub) + 1)
-                         : strdup(".");
-    char *dir = parent && stat(stub, &file) == 0 ? realpath(parent, NULL)
-                                                 : NULL;
-    free(parent);
+    char *dir = stat(stub, &file) == 0 ? gz_path_real_dir(stub) : NULL;
     if (!dir)
         return 0;
     read_key k = {file.st_dev, file.st_ino, w->depth + 1,

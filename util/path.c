@@ -1,6 +1,7 @@
 /* path.c - file paths as the user gives them. */
 #include "path.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 size_t gz_path_trimmed_length(const char *path)
@@ -15,4 +16,14 @@ size_t gz_path_trimmed_length(const char *path)
         else
             return n;
     }
+}
+
+char *gz_path_real_dir(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    char *parent = slash ? strndup(path, (size_t)(slash - path) + 1)
+                         : strdup(".");
+    char *dir = parent ? realpath(parent, NULL) : NULL;
+    free(parent);
+    return dir;
 }

@@ -9,4 +9,10 @@
  * a stub file as a directory, and "idx/.tmp" is not beside "idx". */
 size_t gz_path_trimmed_length(const char *path);
 
+/* realpath() of the directory `path` is named in (what is before its
+ * last '/', else "."): where the kernel takes a relative path's ".."
+ * from, so also where a stub file reached by `path` has its relative
+ * lines. A new string, or NULL with errno. */
+char *gz_path_real_dir(const char *path);
+
 #endif
