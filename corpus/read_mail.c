@@ -1433,6 +1433,38 @@ static void put_b(gz_buf *out, const unsigned char *s, size_t n)
     }
 }
 
+/* The header block [*start, *start + *hlen) of a message of *len bytes
+ * replaced by `out` (whole: not failed): written in place, ending where
+ * the block ended, when it is no longer, *start moving past the bytes no
+ * longer needed; else, when `owned` is not NULL, with the rest of the
+ * message into a new buffer that *start and *owned then point to (the
+ * caller frees it). *len and *hlen follow. Out of memory, or longer with
+ * no `owned`: the message stays as it is. */
+static void put_header_back(const gz_buf *out, char **start, size_t *len,
+                            size_t *hlen, char **owned)
+{
+    char *data = *start;
+    if (out->failed)
+        return;
+    if (out->len <= *hlen) {
+        size_t moved = *hlen - out->len;
+        memcpy(data + moved, out->data, out->len);
+        *start = data + moved;
+        *len -= moved;
+        *hlen = out->len;
+        return;
+    }
+    size_t rest = *len - *hlen;
+    char *grown = owned ? malloc(out->len + rest) : NULL;
+    if (!grown)
+        return;
+    memcpy(grown, out->data, out->len);
+    memcpy(grown + out->len, data + *hlen, rest);
+    *start = *owned = grown;
+    *len = out->len + rest;
+    *hlen = out->len;
+}
+
 /*
  * join_b_runs - the header block [*start, *start + *hlen) of a message
  * of *len bytes with each tangled run of B words (b_run_end) rewritten
@@ -1488,14 +1520,9 @@ static void join_b_runs(char **start, size_t *len, size_t *hlen)
         }
         p = run_end;
     }
-    if (changed)
+    if (changed) {
         gz_buf_put(&out, copied, (size_t)(end - copied));
-    if (changed && !out.failed && out.len <= *hlen) {
-        size_t moved = *hlen - out.len;
-        memcpy(data + moved, out.data, out.len);
-        *start = data + moved;
-        *len -= moved;
-        *hlen -= moved;
+        put_header_back(&out, start, len, hlen, NULL);
     }
     gz_buf_free(&out);
 }
@@ -1506,23 +1533,20 @@ static void join_b_runs(char **start, size_t *len, size_t *hlen)
  * part_text reads a text part of their charset (word_kind): a word
  * labelled with an 8-bit single-byte charset whose bytes are valid
  * UTF-8 beyond ASCII ("=?iso-8859-1?Q?Caf=C3=A9?=") is relabelled UTF-8,
- * where GMime would
- * decode it as labelled ("CafÃ©"); so is a word of WORD_OWN (UTF-8,
- * ASCII, x-unknown, a charset GMime cannot convert) whose bytes are
- * UTF-8, and one whose bytes are not is rewritten as a UTF-8 word of
+ * where GMime would decode it as labelled ("CafÃ©"); so is a word of
+ * WORD_OWN (UTF-8, ASCII, x-unknown, a charset GMime cannot convert)
+ * whose bytes are UTF-8, and one whose bytes are not is rewritten as a UTF-8 word of
  * them read as Windows-1252 (reencode_words, which cuts a huge one and
  * stops past REENCODE_BLOCK_MAX bytes), where GMime dropped them
  * ("Caf?") or read UTF-8 as Latin-1 ("ZÃ¼rich"). Adjacent words (white
  * space between) are judged together, as a mailer may split a
  * character's bytes between two; when together they are not UTF-8, each
  * alone, but for words a character is split between, judged together
- * (and rewritten as one word when they are WORD_OWN). A block rewritten shorter is written in place, ending where it
- * ended, and *start moves past the bytes it no longer needs; one
- * rewritten longer (the label "l1" is shorter than "utf-8") is written
- * with the rest of the message to a new buffer, which *start and *owned
- * then point to (the caller frees *owned) and *len gives the length of;
- * *hlen is the new block's length. When nothing changed, or out of
- * memory, the message stays as it is.
+ * (and rewritten as one word when they are WORD_OWN). The block is put
+ * back by put_header_back: rewritten longer (the label "l1" is shorter
+ * than "utf-8"), it goes with the rest of the message to a new buffer,
+ * *owned (the caller frees it). When nothing changed, or out of memory,
+ * the message stays as it is.
  * GMime must be loaded (gmime_cannot_convert).
  */
 static void relabel_utf8_words(char **start, size_t *len, size_t *hlen,
@@ -1572,24 +1596,9 @@ static void relabel_utf8_words(char **start, size_t *len, size_t *hlen,
         }
         p = run_end;
     }
-    if (changed)
+    if (changed) {
         gz_buf_put(&out, copied, (size_t)(end - copied));
-    if (changed && !out.failed && out.len <= *hlen) {
-        size_t moved = *hlen - out.len;
-        memcpy(data + moved, out.data, out.len);
-        *start = data + moved;
-        *len -= moved;
-        *hlen = out.len;
-    } else if (changed && !out.failed) {
-        size_t rest = *len - *hlen;
-        char *grown = malloc(out.len + rest);
-        if (grown) {
-            memcpy(grown, out.data, out.len);
-            memcpy(grown + out.len, data + *hlen, rest);
-            *start = *owned = grown;
-            *len = out.len + rest;
-            *hlen = out.len;
-        }
+        put_header_back(&out, start, len, hlen, owned);
     }
     gz_buf_free(&out);
 }
