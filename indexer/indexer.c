@@ -2675,68 +2675,54 @@ static xap_status inspect_roots(run_state *st)
     return s;
 }
 
-/* Context of count_removed: the build's shards. */
-typedef struct removed_ctx {
-    run_state *st;
-    xap_status status;
-} removed_ctx;
-
-/* A path term of the live index: removed when no shard of the build has
- * it. */
-static int on_live_path(const char *term, size_t len, uint32_t freq,
-                        void *ctx)
-{
-    (void)len;
-    (void)freq;
-    removed_ctx *r = ctx;
-    run_state *st = r->st;
-    if (!build_holds(st, term, &r->status) && r->status == XAP_OK) {
-        st->stats->removed++;
-        changed(st, term + strlen(GZ_PREFIX_PATH), "removed");
-    }
-    return r->status != XAP_OK;
-}
-
-/* The files of the live index that the build does not hold (gone from
- * the corpus, or now skipped): what switching it in removes, counted in
- * `removed` as an update counts them. Articles given through the writer
- * API have no path and are not counted. On a damaged live index the count
- * stops where its term list could not be read. */
-static xap_status count_removed(run_state *st, const xap_database *live)
-{
-    removed_ctx r = {st, XAP_OK};
-    xap_status s = xap_database_each_term(live, GZ_PREFIX_PATH, on_live_path,
-                                          &r);
-    return s == XAP_OK ? r.status : s;
-}
-
-/* Context of count_lost: the build's shards, or what a dry run's walk
- * read (`alike`: the real run would carry the files it could not read). */
-typedef struct lost_ctx {
+/* Context of a walk of the live index's path terms against the build:
+ * its shards, or what a dry run's walk read (`alike`: the real run would
+ * carry the files it could not read); `report`: each path lacked is a
+ * file the switch removes, counted and said as an update does. */
+typedef struct lacked_ctx {
     run_state *st;
     int alike;
+    int report;
     uint64_t n;
     xap_status status;
-} lost_ctx;
+} lacked_ctx;
 
-/* A path term of the live index: lost when the build holds no article
+/* A path term of the live index: lacked when the build holds no article
  * under it; in a dry run, when no file of the walk gave articles under it
  * (mark_given) and it is not a path the real run would carry, as one it
  * could not read (carry_path). */
-static int on_lost_path(const char *term, size_t len, uint32_t freq,
+static int on_live_path(const char *term, size_t len, uint32_t freq,
                         void *ctx)
 {
     (void)freq;
-    lost_ctx *l = ctx;
+    lacked_ctx *l = ctx;
     run_state *st = l->st;
     const gz_index_config *cfg = st->cfg;
     int held = cfg->dry_run
                    ? gz_strmap_get(&st->ids, term, len) >= (long)cfg->nroots ||
                          (l->alike && term_unreadable(st, term))
                    : build_holds(st, term, &l->status);
-    if (!held && l->status == XAP_OK)
-        l->n++;
-    return l->status != XAP_OK;
+    if (held || l->status != XAP_OK)
+        return l->status != XAP_OK;
+    l->n++;
+    if (l->report) {
+        st->stats->removed++;
+        changed(st, term + strlen(GZ_PREFIX_PATH), "removed");
+    }
+    return 0;
+}
+
+/* The files of the live index that the build does not hold (gone from
+ * the corpus, or now skipped): what switching it in removes, counted in
+ * `removed` as an update counts them. Articles given through the writer
+ * API have no path and are not counted. On a damaged live index the count
+ * stops where its term list could not be read. Not for a dry run. */
+static xap_status count_removed(run_state *st, const xap_database *live)
+{
+    lacked_ctx l = {.st = st, .report = 1, .status = XAP_OK};
+    xap_status s = xap_database_each_term(live, GZ_PREFIX_PATH, on_live_path,
+                                          &l);
+    return s == XAP_OK ? l.status : s;
 }
 
 /* How many files of the live index a --full build lacks (what switching
@@ -2750,10 +2736,10 @@ static uint64_t count_lost(run_state *st, const xap_database *live)
     const gz_index_config *cfg = st->cfg;
     if (!live || cfg->force || !gz_roots_any_absent(st->checks, cfg->nroots))
         return 0;
-    lost_ctx l = {.st = st, .status = XAP_OK,
-                  .alike = st->nunreadable &&
-                           live_written_alike(live, cfg->language)};
-    (void)xap_database_each_term(live, GZ_PREFIX_PATH, on_lost_path, &l);
+    lacked_ctx l = {.st = st, .status = XAP_OK,
+                    .alike = st->nunreadable &&
+                             live_written_alike(live, cfg->language)};
+    (void)xap_database_each_term(live, GZ_PREFIX_PATH, on_live_path, &l);
     return l.status != XAP_OK && l.n == 0 ? 1 : l.n;
 }
 
