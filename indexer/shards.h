@@ -43,7 +43,8 @@ int gz_shards_locate(const char *db, gz_shard_list *out, char *err,
  * else 0 (`err` may hold another reason gz_shards_locate fails). Such an
  * index is refused by every run: two shard writers of one run would open
  * the database (the second finds the first's lock: "being written by
- * another process", a run retried forever), and a search reads it twice. */
+ * another process", a run retried forever), and a search would find each
+ * article twice (the reader refuses it too: gz_locations_reach_twice). */
 int gz_shards_listed_twice(const char *db, char *err, size_t errlen);
 
 void gz_shards_free(gz_shard_list *list);
