@@ -132,7 +132,8 @@ static gz_index_outcome outcome_for(xap_status s, const char *cause)
     case XAP_ERR_DB_LOCKED: return GZ_INDEX_LOCKED;
     case XAP_ERR_DB_OPENING:
     case XAP_ERR_DB_CORRUPT:
-    case XAP_ERR_DB_VERSION: return GZ_INDEX_CORRUPT;
+    case XAP_ERR_DB_VERSION:
+    case XAP_ERR_DOC_NOT_FOUND: return GZ_INDEX_CORRUPT;  /* as status.c */
     case XAP_ERR_DB:
     case XAP_ERR_RESOURCE:
     case XAP_ERR_DB_NOT_FOUND: return GZ_INDEX_IO_ERROR;

@@ -167,7 +167,12 @@ gazette_status_t gz_status_from_shim(xap_status s)
     case XAP_ERR_INVALID_ARG: return GAZETTE_STATUS_INVALID_ARGUMENT;
     case XAP_ERR_DB_NOT_FOUND:
     case XAP_ERR_DB_OPENING: return GAZETTE_STATUS_INDEX_NOT_FOUND;
-    case XAP_ERR_DB_CORRUPT: return GAZETTE_STATUS_INDEX_CORRUPT;
+    case XAP_ERR_DB_CORRUPT:
+    /* A caller that names a document (gazette_index_get_article) says
+     * "not found" itself; any other DocNotFoundError is the index
+     * contradicting itself: a posting or a match result naming a document
+     * whose length or term list is not there (damage). */
+    case XAP_ERR_DOC_NOT_FOUND: return GAZETTE_STATUS_INDEX_CORRUPT;
     case XAP_ERR_DB_VERSION: return GAZETTE_STATUS_INDEX_VERSION;
     case XAP_ERR_DB_LOCKED: return GAZETTE_STATUS_INDEX_LOCKED;
     case XAP_ERR_DB_MODIFIED: return GAZETTE_STATUS_INDEX_MODIFIED;
