@@ -3558,6 +3558,31 @@ static void test_spelling(void **state)
                             tu_binary("query/cli/gazette-query"), fx.gen.db), 1);
 }
 
+/* A typographic apostrophe (U+2019, U+201B) is the typed one, as Xapian's
+ * term generator reads it: "Israel’s" is the word "israel's" the
+ * index has, no misspelling (it was offered "israel's cabinet", the
+ * same stem). A misspelt word with one is still corrected. */
+static void test_spelling_typographic_apostrophe(void **state)
+{
+    (void)state;
+    query_opts on = {.spelling = 1};
+    const char *spelt_right[] = {
+        "Israel\xE2\x80\x99s cabinet", "Ballon d\xE2\x80\x99Or",
+        "Qatar\xE2\x80\x99s", "Israel\xE2\x80\x9Bs cabinet"};
+    for (size_t i = 0; i < sizeof spelt_right / sizeof *spelt_right; i++) {
+        gazette_results_t *r = search(&fx.sample, spelt_right[i], &on);
+        assert_true(gazette_results_count(r) > 0);
+        if (*gazette_results_suggestion(r))
+            fail_msg("'%s': suggested '%s'", spelt_right[i],
+                     gazette_results_suggestion(r));
+        gazette_results_free(r);
+    }
+    gazette_results_t *r = search(&fx.sample, "Isreal\xE2\x80\x99s cabinet",
+                                  &on);
+    assert_string_equal(gazette_results_suggestion(r), "israel's cabinet");
+    gazette_results_free(r);
+}
+
 /* --explain: the parsed query and each hit's matching terms. */
 static void test_explain(void **state)
 {
@@ -4306,6 +4331,7 @@ int main(void)
         cmocka_unit_test(test_simhash_reads_a_bounded_prefix),
         cmocka_unit_test(test_simhash_values_are_stable),
         cmocka_unit_test(test_spelling),
+        cmocka_unit_test(test_spelling_typographic_apostrophe),
         cmocka_unit_test(test_explain),
         cmocka_unit_test(test_feedback_off),
         cmocka_unit_test(test_cli_json_schema),
