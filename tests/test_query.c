@@ -1261,6 +1261,47 @@ static void test_dates(void **state)
     expect_hits(c, "gaza date:2023-11", NULL, set_op(gaza, nov, '&'));
 }
 
+/* A quoted date: value is the value unquoted, as for year: and the other
+ * filters (date:"2023-11" was refused: "cannot read the date in
+ * 'date:'"), typographic quotes too; a bad one is named as typed. */
+static void test_quoted_dates(void **state)
+{
+    (void)state;
+    const corpus *c = &fx.sample;
+    static const struct {
+        const char *quoted, *plain;
+    } same[] = {
+        {"date:\"2023-11\"", "date:2023-11"},
+        {"gaza date:\"2023-11\"", "gaza date:2023-11"},
+        {"date:\"2023-11-01..2023-11-05\"", "date:2023-11-01..2023-11-05"},
+        {"gaza -date:\"2023-11\"", "gaza -date:2023-11"},
+        {"date:(\"2023-11\")", "date:2023-11"},
+        {"date:\xE2\x80\x9C" "2023-11\xE2\x80\x9D", "date:2023-11"},
+    };
+    for (size_t i = 0; i < sizeof same / sizeof *same; i++) {
+        docset want = hits_of(c, same[i].plain, NULL);
+        assert_true(set_size(c, &want) >= 2);
+        expect_hits(c, same[i].quoted, NULL, want);
+    }
+    static const struct {
+        const char *query, *shown;
+    } bad[] = {
+        {"gaza date:\"2023-13\"", "'date:\"2023-13\"'"},
+        {"date:\"2023-11-05..2023-11-01\"",
+         "'date:\"2023-11-05..2023-11-01\"'"},
+        {"date:\"2023-11\"gaza", "'date:\"2023-11\"gaza'"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        gazette_results_t *r = NULL;
+        char err[1024];
+        assert_int_equal(run_query(c, bad[i].query, NULL, 10, &r, err,
+                                   sizeof err), GAZETTE_STATUS_QUERY_SYNTAX);
+        assert_null(r);
+        if (!strstr(err, bad[i].shown))
+            fail_msg("'%s': %s", bad[i].query, err);
+    }
+}
+
 /* Two or more dots outside date: separate words (a pasted headline's
  * ellipsis, "1..2"): Xapian, which has a range for date:, would refuse
  * any other "A..B" as an unknown range. date: ranges still work. */
@@ -4302,6 +4343,7 @@ int main(void)
         cmocka_unit_test(test_database_reached_twice_is_refused),
         cmocka_unit_test(test_fields),
         cmocka_unit_test(test_dates),
+        cmocka_unit_test(test_quoted_dates),
         cmocka_unit_test(test_dots_in_text),
         cmocka_unit_test(test_malformed_queries),
         cmocka_unit_test(test_nothing_to_search),
