@@ -117,10 +117,19 @@ static int date_bound(const char *s, size_t n, int is_end, char out[9])
     return 0;
 }
 
-/* Rewrite the value of a date: field, [v, v+n), as "date:A..B". */
-static int put_date(gz_buf *b, const char *v, size_t n, char *err,
+/* Rewrite the value of a date: field, [typed, typed+typed_n), as
+ * "date:A..B". A quoted value ('date:"2023-11"', normalise reads it with
+ * the field) is the date inside the quotes, as year:"2024" is the year;
+ * a message shows the value as typed. */
+static int put_date(gz_buf *b, const char *typed, size_t typed_n, char *err,
                     size_t errlen)
 {
+    const char *v = typed;
+    size_t n = typed_n;
+    if (n >= 2 && v[0] == '"' && v[n - 1] == '"') {
+        v++;
+        n -= 2;
+    }
     const char *dots = NULL;
     for (size_t i = 0; i + 1 < n; i++)
         if (v[i] == '.' && v[i + 1] == '.') {
@@ -139,13 +148,13 @@ static int put_date(gz_buf *b, const char *v, size_t n, char *err,
                  "cannot read the date in 'date:%.*s' (write date:YYYY-MM-DD, "
                  "date:YYYY-MM, date:YYYY, or a range such as "
                  "date:2023-11-01..2023-11-30 with either end optional)",
-                 (int)n, v);
+                 (int)typed_n, typed);
         return -1;
     }
     if (*a && *z && strcmp(a, z) > 0) {
         snprintf(err, errlen,
                  "the date range 'date:%.*s' ends before it starts (write "
-                 "the earlier date first)", (int)n, v);
+                 "the earlier date first)", (int)typed_n, typed);
         return -1;
     }
     gz_buf_put(b, "date:", 5);
@@ -602,6 +611,16 @@ static int is_bare_field(const char *t, size_t n)
     size_t sign = (n > 0 && (t[0] == '+' || t[0] == '-')) ? 1 : 0;
     return n > sign + 1 && t[n - 1] == ':' &&
            gz_field_by_name(t + sign, n - sign - 1) != NULL;
+}
+
+/* 1 when `t` (n bytes) is a bare date field ("date:", "-date:"). */
+static int is_bare_date_field(const char *t, size_t n)
+{
+    size_t sign = (n > 0 && (t[0] == '+' || t[0] == '-')) ? 1 : 0;
+    const gz_field *f = is_bare_field(t, n)
+                            ? gz_field_by_name(t + sign, n - sign - 1)
+                            : NULL;
+    return f && f->kind == GZ_KIND_DATE;
 }
 
 /* 1 when `t` (n bytes) is a bare field or one followed by '*' only:
@@ -1262,6 +1281,14 @@ static char *normalise(const char *typed, gz_caps_known_fn known, void *ctx,
             free(b.data);
             free(query);
             return NULL;
+        }
+        /* 'date:"2023-11"': the quotes hold the field's value, which
+         * put_date reads whole ("date:" alone is no date); with anything
+         * stuck after them ('date:"2023-11"gaza'), so that it refuses
+         * them together as typed */
+        if (p[n] == '"' && p + n != stray && is_bare_date_field(p, n)) {
+            n += quoted_length(p + n);
+            n += token_length(p + n);
         }
         size_t next_n = 0;
         const char *next = token_after(p, n, &next_n);

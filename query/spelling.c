@@ -60,6 +60,14 @@ static int is_letter(int32_t cp)
                        xap_unicode_is_lower((uint32_t)cp));
 }
 
+/* 1 for an apostrophe as Xapian's term generator reads one between
+ * letters (its check_infix): '\'' and U+2019, U+201B, which it indexes as
+ * '\'' ("Israel’s" is the term "israel's"). */
+static int is_apostrophe(int32_t cp)
+{
+    return cp == '\'' || cp == 0x2019 || cp == 0x201B;
+}
+
 /* A word of the query as typed: [start, start+len), its letters and
  * capitals; `plain` when it is a word that may be corrected. */
 typedef struct typed_word {
@@ -113,7 +121,7 @@ static int next_typed_word(const char **p, const char *end, typed_word *w)
             continue;
         }
         size_t m;
-        if ((cp == '\'' || cp == 0x2019) && q + n < end &&
+        if (is_apostrophe(cp) && q + n < end &&
             is_letter(char_at(q + n, end, &m))) {
             q += n;
             continue;
@@ -170,8 +178,28 @@ static void stem_term(gazette_index_t *index, const char *word, char *buf)
     free(stem);
 }
 
-/* The word `w` folded and lower-cased as the index has it, in a new
- * string (NULL when out of memory). */
+/* `word` with each typographic apostrophe made '\'', in place: the
+ * index and the spelling table have "israel's" only, so "israel’s"
+ * would be a word the index lacks, stemmed apart from "israel's", and
+ * offered "israel's" as its correction. */
+static void plain_apostrophes(char *word)
+{
+    char *out = word;
+    const char *end = word + strlen(word);
+    for (const char *p = word; p < end;) {
+        size_t n;
+        if (is_apostrophe(char_at(p, end, &n))) {
+            *out++ = '\'';
+            p += n;
+        } else {
+            *out++ = *p++;
+        }
+    }
+    *out = '\0';
+}
+
+/* The word `w` folded, lower-cased and with its apostrophes as the index
+ * has it, in a new string (NULL when out of memory). */
 static char *index_form(const typed_word *w)
 {
     char *folded = NULL, *lower = NULL;
@@ -181,6 +209,8 @@ static char *index_form(const typed_word *w)
     if (xap_unicode_tolower_utf8(folded, flen, &lower, NULL) != XAP_OK)
         lower = NULL;
     free(folded);
+    if (lower)
+        plain_apostrophes(lower);
     return lower;
 }
 

@@ -1261,6 +1261,47 @@ static void test_dates(void **state)
     expect_hits(c, "gaza date:2023-11", NULL, set_op(gaza, nov, '&'));
 }
 
+/* A quoted date: value is the value unquoted, as for year: and the other
+ * filters (date:"2023-11" was refused: "cannot read the date in
+ * 'date:'"), typographic quotes too; a bad one is named as typed. */
+static void test_quoted_dates(void **state)
+{
+    (void)state;
+    const corpus *c = &fx.sample;
+    static const struct {
+        const char *quoted, *plain;
+    } same[] = {
+        {"date:\"2023-11\"", "date:2023-11"},
+        {"gaza date:\"2023-11\"", "gaza date:2023-11"},
+        {"date:\"2023-11-01..2023-11-05\"", "date:2023-11-01..2023-11-05"},
+        {"gaza -date:\"2023-11\"", "gaza -date:2023-11"},
+        {"date:(\"2023-11\")", "date:2023-11"},
+        {"date:\xE2\x80\x9C" "2023-11\xE2\x80\x9D", "date:2023-11"},
+    };
+    for (size_t i = 0; i < sizeof same / sizeof *same; i++) {
+        docset want = hits_of(c, same[i].plain, NULL);
+        assert_true(set_size(c, &want) >= 2);
+        expect_hits(c, same[i].quoted, NULL, want);
+    }
+    static const struct {
+        const char *query, *shown;
+    } bad[] = {
+        {"gaza date:\"2023-13\"", "'date:\"2023-13\"'"},
+        {"date:\"2023-11-05..2023-11-01\"",
+         "'date:\"2023-11-05..2023-11-01\"'"},
+        {"date:\"2023-11\"gaza", "'date:\"2023-11\"gaza'"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        gazette_results_t *r = NULL;
+        char err[1024];
+        assert_int_equal(run_query(c, bad[i].query, NULL, 10, &r, err,
+                                   sizeof err), GAZETTE_STATUS_QUERY_SYNTAX);
+        assert_null(r);
+        if (!strstr(err, bad[i].shown))
+            fail_msg("'%s': %s", bad[i].query, err);
+    }
+}
+
 /* Two or more dots outside date: separate words (a pasted headline's
  * ellipsis, "1..2"): Xapian, which has a range for date:, would refuse
  * any other "A..B" as an unknown range. date: ranges still work. */
@@ -3558,6 +3599,31 @@ static void test_spelling(void **state)
                             tu_binary("query/cli/gazette-query"), fx.gen.db), 1);
 }
 
+/* A typographic apostrophe (U+2019, U+201B) is the typed one, as Xapian's
+ * term generator reads it: "Israel’s" is the word "israel's" the
+ * index has, no misspelling (it was offered "israel's cabinet", the
+ * same stem). A misspelt word with one is still corrected. */
+static void test_spelling_typographic_apostrophe(void **state)
+{
+    (void)state;
+    query_opts on = {.spelling = 1};
+    const char *spelt_right[] = {
+        "Israel\xE2\x80\x99s cabinet", "Ballon d\xE2\x80\x99Or",
+        "Qatar\xE2\x80\x99s", "Israel\xE2\x80\x9Bs cabinet"};
+    for (size_t i = 0; i < sizeof spelt_right / sizeof *spelt_right; i++) {
+        gazette_results_t *r = search(&fx.sample, spelt_right[i], &on);
+        assert_true(gazette_results_count(r) > 0);
+        if (*gazette_results_suggestion(r))
+            fail_msg("'%s': suggested '%s'", spelt_right[i],
+                     gazette_results_suggestion(r));
+        gazette_results_free(r);
+    }
+    gazette_results_t *r = search(&fx.sample, "Isreal\xE2\x80\x99s cabinet",
+                                  &on);
+    assert_string_equal(gazette_results_suggestion(r), "israel's cabinet");
+    gazette_results_free(r);
+}
+
 /* --explain: the parsed query and each hit's matching terms. */
 static void test_explain(void **state)
 {
@@ -4277,6 +4343,7 @@ int main(void)
         cmocka_unit_test(test_database_reached_twice_is_refused),
         cmocka_unit_test(test_fields),
         cmocka_unit_test(test_dates),
+        cmocka_unit_test(test_quoted_dates),
         cmocka_unit_test(test_dots_in_text),
         cmocka_unit_test(test_malformed_queries),
         cmocka_unit_test(test_nothing_to_search),
@@ -4306,6 +4373,7 @@ int main(void)
         cmocka_unit_test(test_simhash_reads_a_bounded_prefix),
         cmocka_unit_test(test_simhash_values_are_stable),
         cmocka_unit_test(test_spelling),
+        cmocka_unit_test(test_spelling_typographic_apostrophe),
         cmocka_unit_test(test_explain),
         cmocka_unit_test(test_feedback_off),
         cmocka_unit_test(test_cli_json_schema),
