@@ -750,9 +750,30 @@ xap_status gz_index_ensure_metadata(xap_writable *db, const char *key,
     return s;
 }
 
-/* "<db>.lock", with trailing slashes of the db path dropped. */
-static int lock_path(const char *db, char *buf, size_t size)
+/* The index file `db` names, into buf[PATH_MAX]: `db` itself, or, when it
+ * is a symbolic link, where its links lead (realpath(3): the stub file or
+ * database directory). Its lock file, the check that it is an index and
+ * the cleanup of its DB.d go by this path, so that writers through a link
+ * and through the index's own path take one lock file and clean one DB.d,
+ * as a run on that path does. Xapian is still given `db` as it is, as
+ * readers give it: it reads a stub's relative lines against the directory
+ * of the path it is given (the link's), and what a reader opens through
+ * the link is what is written. A link that leads nowhere is `db` (not an
+ * index: refused). */
+static const char *index_file(const char *db, char *buf)
 {
+    struct stat sb;
+    if (lstat(db, &sb) != 0 || !S_ISLNK(sb.st_mode) || !realpath(db, buf))
+        return db;
+    return buf;
+}
+
+/* "<db>.lock", with trailing slashes of the db path dropped, beside the
+ * index file a symbolic link `db` leads to (index_file). */
+static int lock_path(const char *db_path, char *buf, size_t size)
+{
+    char real[PATH_MAX];
+    const char *db = index_file(db_path, real);
     size_t n = strlen(db);
     while (n > 1 && db[n - 1] == '/')
         n--;
@@ -812,9 +833,13 @@ static void close_lock(int *lock_fd)
  * files but no Xapian database. GZ_INDEX_OK when the path may be opened,
  * GZ_INDEX_REFUSED, or GZ_INDEX_IO_ERROR when it could not be looked at
  * (out of descriptors, permissions). */
-static gz_index_outcome refuse_non_index(const char *db_path, char *err,
+static gz_index_outcome refuse_non_index(const char *given, char *err,
                                          size_t errlen)
 {
+    /* A link is looked at where it leads: only a rebuild, which would
+     * replace the link, refuses one (gz_generation_check). */
+    char real[PATH_MAX];
+    const char *db_path = index_file(given, real);
     int checked = gz_generation_check(db_path, NULL, 0, err, errlen);
     if (checked == 0)
         return GZ_INDEX_OK;
@@ -832,7 +857,7 @@ static gz_index_outcome refuse_non_index(const char *db_path, char *err,
         return GZ_INDEX_IO_ERROR;   /* err says why */
     snprintf(err, errlen, "refusing to write an index into %s: it exists "
              "and is not a Xapian index; give the path of an index or a "
-             "new one", db_path);
+             "new one", given);
     return GZ_INDEX_REFUSED;
 }
 
@@ -2128,8 +2153,9 @@ static int create_layout(const char *db, size_t n, char *err, size_t errlen)
  * itself is sound. */
 static void clear_unused_generations(const gz_index_config *cfg)
 {
-    char why[4600];
-    if (gz_generation_clear_unused(cfg->db_path, why, sizeof why) != 0 &&
+    char why[4600], real[PATH_MAX];
+    if (gz_generation_clear_unused(index_file(cfg->db_path, real), why,
+                                   sizeof why) != 0 &&
         cfg->on_warning)
         cfg->on_warning(cfg->db_path, why, cfg->ctx);
 }

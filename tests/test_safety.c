@@ -10,7 +10,9 @@
  *   --dry-run exiting as the real run, --full not switching to a rebuild
  *   that lost too much; the same through the library API;
  * - the lock file and DB.d are never used through a symlink, the lock is
- *   0600, and "held by process N" names the real holder;
+ *   0600, and "held by process N" names the real holder; an update
+ *   through a symlink to a stub file writes the stub's index under the
+ *   stub's lock;
  * - exit codes: a lock Xapian cannot open (EACCES) is 74, a deleted table
  *   65, running out of descriptors 74, a --db that is not an index 64,
  *   and --dry-run the same (and 74 for what it could not write);
@@ -1460,6 +1462,87 @@ static void test_generations_dir_symlink(void **state)
                             fx.tmp), 0);
     /* Incremental runs work through the stub as before. */
     assert_int_equal(ix("-q --db '%s' '%s'", fx.db, fx.corpus), 0);
+}
+
+/* An update through a symbolic link to the stub file --full leaves
+ * ("ln -s idx alias") writes the index the stub names, as through the
+ * stub itself: its dry run and the real run add the new file, which a
+ * search of the stub then finds; it takes the stub's lock file idx.lock
+ * (a writer holding it makes the run through the link exit 75), not one
+ * of its own. Only --full refuses the link (it would replace it). A link
+ * from another directory reads the stub's relative line there, as Xapian
+ * does: the reader and the writer both say the database is missing (66),
+ * and nothing is made there. Before, the update and its dry run refused
+ * the link as "not a Xapian index" (64), while a link to a directory
+ * index was written through. */
+static void test_update_through_link_to_stub(void **state)
+{
+    (void)state;
+    assert_int_equal(ix("-q --full --db '%s' '%s'", fx.db, fx.corpus), 0);
+    char alias[2048], lock[2048];
+    snprintf(alias, sizeof alias, "%s/alias", fx.tmp);
+    snprintf(lock, sizeof lock, "%s.lock", fx.db);
+    assert_int_equal(symlink("idx", alias), 0);
+    static const char text[] = "Quokka census\n\nThe quokkas were counted.\n";
+    tu_write_file(fx.corpus, "world/quokka.txt", text, sizeof text - 1);
+
+    char counts[256];
+    int rc = ix("-n --db '%s' '%s'", alias, fx.corpus);
+    if (rc != 0)
+        fail_msg("--dry-run through the link: exit %d: %s", rc,
+                 slurp("err.txt"));
+    summary_counts(counts, sizeof counts);
+    assert_non_null(strstr(counts, "added 1,"));
+    assert_int_equal(articles(fx.db), SAMPLE_FILES);
+    rc = ix("--db '%s' '%s'", alias, fx.corpus);
+    if (rc != 0)
+        fail_msg("update through the link: exit %d: %s", rc,
+                 slurp("err.txt"));
+    summary_counts(counts, sizeof counts);
+    assert_non_null(strstr(counts, "added 1,"));
+    assert_int_equal(qy("--db '%s' quokkas", fx.db), 0);
+    expect_in("out.txt", "world/quokka.txt");
+    assert_int_equal(articles(fx.db), SAMPLE_FILES + 1);
+    struct stat sb;
+    assert_int_equal(lstat(alias, &sb), 0);
+    assert_true(S_ISLNK(sb.st_mode));
+    assert_int_equal(lstat(fx.db, &sb), 0);
+    assert_true(S_ISREG(sb.st_mode));
+    assert_int_equal(access(tu_path_in(fx.tmp, "alias.lock"), F_OK), -1);
+
+    /* the stub's lock, held: the run through the link waits for it */
+    int fd = open(lock, O_RDWR | O_CLOEXEC);
+    assert_true(fd >= 0);
+    assert_int_equal(flock(fd, LOCK_EX), 0);
+    rc = ix("-q --db '%s' '%s'", alias, fx.corpus);
+    close(fd);
+    if (rc != 75)
+        fail_msg("through the link, the stub's lock held: exit %d, not 75: "
+                 "%s", rc, slurp("err.txt"));
+    expect_in("err.txt", "idx.lock held by process");
+    assert_int_equal(ix("-q --db '%s' '%s'", alias, fx.corpus), 0);
+    /* the writer API opens it as well */
+    gazette_writer_t *w = NULL;
+    gazette_status_t s = gazette_writer_open(alias, NULL, 0, &w);
+    if (s != GAZETTE_STATUS_OK)
+        fail_msg("gazette_writer_open through the link: %d: %s", s,
+                 gazette_last_open_error());
+    assert_int_equal(gazette_writer_close(w), GAZETTE_STATUS_OK);
+    assert_int_equal(access(tu_path_in(fx.tmp, "alias.lock"), F_OK), -1);
+
+    assert_int_equal(ix("-q --full --db '%s' '%s'", alias, fx.corpus), 64);
+    expect_in("err.txt", "is a symbolic link");
+
+    /* from another directory, "auto idx.d/<gen>" is read there */
+    assert_int_equal(tu_run("mkdir '%s/elsewhere' && ln -s ../idx "
+                            "'%s/elsewhere/alias'", fx.tmp, fx.tmp), 0);
+    snprintf(alias, sizeof alias, "%s/elsewhere/alias", fx.tmp);
+    assert_int_equal(qy("--db '%s' quokkas", alias), 66);
+    assert_int_equal(ix("-q --db '%s' '%s'", alias, fx.corpus), 66);
+    expect_in("err.txt", "elsewhere/idx.d/");
+    assert_int_equal(tu_run("test \"$(ls '%s/elsewhere')\" = alias", fx.tmp),
+                     0);
+    assert_int_equal(articles(fx.db), SAMPLE_FILES + 1);
 }
 
 /* ---------------------------------------------------------- exit codes */
@@ -3025,6 +3108,7 @@ int main(void)
         T(test_lock_file_hardening),
         T(test_lock_holder_is_the_real_one),
         T(test_generations_dir_symlink),
+        T(test_update_through_link_to_stub),
         T(test_xapian_lock_permission_is_74),
         T(test_deleted_table_is_65),
         T(test_descriptor_exhaustion_is_74),
