@@ -409,6 +409,22 @@ static void on_article_warning(const char *where, const char *reason,
         st->cfg->on_warning(where, reason, st->cfg->ctx);
 }
 
+/* 1 when the index's entry `e` (may be NULL) says `file` is as it was
+ * (size and mtime), and the run's --max-file-size does not exclude it
+ * now: a limit lowered since the file was indexed must skip it too (and
+ * remove its articles, under the removal guards), not only once it
+ * changes. For a compressed file the size is the compressed one, a
+ * lower bound in practice: one over the limit is read again, and the
+ * reader decides on the bytes it gives. */
+static int stat_unchanged(const run_state *st, const gz_file_entry *e,
+                          const corpus_file *file)
+{
+    uint64_t limit = st->cfg->max_file_bytes ? st->cfg->max_file_bytes
+                                             : CORPUS_DEFAULT_MAX_BYTES;
+    return e && !e->seen && e->size == file->size &&
+           e->mtime_ns == file->mtime_ns && file->size <= limit;
+}
+
 /* 1 when `file` has no extension to go by and does not open with a mail
  * header block: it is then ignored, not scanned, and (not being marked
  * seen) its old articles, if any, are removed. A file whose stat matches
@@ -418,8 +434,7 @@ static int not_mail(run_state *st, const corpus_file *file,
 {
     if (corpus_name_kind_of(file->relpath, NULL) != CORPUS_NAME_MAYBE_MAIL)
         return 0;
-    if (e && !e->seen && e->size == file->size &&
-        e->mtime_ns == file->mtime_ns)
+    if (stat_unchanged(st, e, file))
         return 0;
     char why[256];
     if (corpus_probe_mail(file, why, sizeof why) != 0)
@@ -543,8 +558,7 @@ static void visit_file(run_state *st, const corpus_file *file)
     st->walked++;
     if (id_taken(st, file, term))
         return;
-    if (e && !e->seen && e->size == file->size &&
-        e->mtime_ns == file->mtime_ns) {
+    if (stat_unchanged(st, e, file)) {
         e->seen = 1;
         e->kept = 1;
         if (e->has_hash)

@@ -319,6 +319,37 @@ static void test_unreadable_twin_keeps_articles(void **state)
     }
 }
 
+/* A --max-file-size lowered under files the index holds, unchanged since:
+ * they are skipped as over it, as a changed file is, under the removal
+ * guards (every file over a limit typed wrong: 69, nothing removed; one
+ * file over: removed). They were counted unchanged, exit 0, until a
+ * touch made one of them skipped and removed. */
+static void test_lowered_size_limit_applies_to_unchanged_files(void **state)
+{
+    (void)state;
+    index_sample();
+    assert_int_equal(ix("-n --max-file-size 10 --db '%s' '%s'", fx.db,
+                        fx.corpus), 69);
+    assert_int_equal(ix("--max-file-size 10 --db '%s' '%s'", fx.db,
+                        fx.corpus), 69);
+    expect_in("err.txt", "36 of 36 indexed files (100%) would be removed");
+    expect_in("out.txt", "removed 0,");
+    assert_int_equal(articles(fx.db), SAMPLE_FILES);
+    /* One file made the largest by far: a limit under it alone. */
+    static const char big_name[] = "world/2023-11-09-rafah-aid-convoys.txt";
+    char big[8192];
+    memset(big, 'x', sizeof big);
+    memcpy(big, "Long\n\n", 6);
+    tu_write_file(fx.corpus, big_name, big, sizeof big);
+    assert_int_equal(ix("--db '%s' '%s'", fx.db, fx.corpus), 0);
+    assert_int_equal(ix("--max-file-size 8000 --db '%s' '%s'", fx.db,
+                        fx.corpus), 1);
+    expect_in("out.txt", "removed 1,");
+    expect_in("out.txt", "unchanged 35,");
+    expect_in("err.txt", "rafah-aid-convoys.txt");
+    assert_int_equal(articles(fx.db), SAMPLE_FILES - 1);
+}
+
 static void test_skipped_files_are_removals(void **state)
 {
     (void)state;
@@ -3081,6 +3112,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         T(test_empty_root_removes_nothing),
         T(test_removal_limit),
+        T(test_lowered_size_limit_applies_to_unchanged_files),
         T(test_skipped_files_are_removals),
         T(test_unreadable_twin_keeps_articles),
         T(test_shrinking_file_is_a_removal),
