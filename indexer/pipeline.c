@@ -61,8 +61,11 @@ typedef enum unit_kind {
 /*
  * A file whose articles outgrow a shard queue's share of memory (a JSON
  * Lines export of a million articles) is written in pieces as it is
- * read, each piece in a transaction of its own, so that memory stays
- * within --memory whatever the file. Pieces replace articles by id and
+ * read, each piece in a transaction of its own, so that its documents
+ * stay within --memory whatever their number (the reader still holds the
+ * file's text, within --max-file-size, and a JSON Lines file's ids). A
+ * file the removal guards watch is read once to count its articles
+ * before the reading that writes (read_articles). Pieces replace articles by id and
  * delete nothing: the file's unit, once the whole file is read, deletes
  * the documents of the file from before this run that no article
  * replaced (`old`, `kept`), and only if the file was read whole and loses
@@ -511,6 +514,12 @@ static int hand_piece(read_ctx *rc)
     piece->shard = u->shard;
     piece->delete_old = u->delete_old;
     memcpy(piece->path_term, u->path_term, sizeof piece->path_term);
+    if (!(piece->strings = strdup(u->file.relpath))) {
+        free(piece);
+        rc->status = XAP_ERR_NOMEM;
+        return 1;
+    }
+    piece->file.relpath = piece->strings;
     piece->chain = u->chain;
     atomic_fetch_add(&u->chain->refs, 1);
     piece->docs = u->docs;
@@ -571,6 +580,17 @@ static int collect_article(const corpus_article *art, void *ctx)
     return u->cost >= piece_bytes(rc->p) ? hand_piece(rc) : 0;
 }
 
+/* Drop what was said about `u` so far, for a reading again that says it
+ * again; the run's warning about whole CJK runs (said once a run) is
+ * then due again. */
+static void forget_notes(gz_pipeline *p, unit *u)
+{
+    for (const note *n = u->notes; n; n = n->next)
+        if (strcmp(n->text, WHOLE_CJK_RUNS) == 0)
+            atomic_store(&p->whole_cjk_noted, 0);
+    drop_notes(u);
+}
+
 static int count_only(const corpus_article *art, void *ctx)
 {
     (void)art;
@@ -595,14 +615,15 @@ static corpus_status read_articles(read_ctx *rc, int dry)
                                         rc, u->reason, sizeof u->reason);
     if (!rc->recount)
         return cs;
-    /* Stopped at its first piece: what it read so far is read again. */
+    /* Stopped at its first piece: what it read so far is read again,
+     * and said again (the count's notes are those reported when the file
+     * is withheld; a retry reports none: gz_pipeline_retry). */
     free_docs(u);
-    drop_notes(u);
+    forget_notes(rc->p, u);
     u->cost = SMALL_UNIT_COST;
     rc->recount = 0;
     size_t n = 0;
-    corpus_options quiet = {.max_bytes = rc->p->cfg.max_file_bytes};
-    cs = corpus_read_file(&u->file, &quiet, count_only, &n, u->reason,
+    cs = corpus_read_file(&u->file, &opts, count_only, &n, u->reason,
                           sizeof u->reason);
     u->counted = 1;
     if (cs == CORPUS_OK && n < u->old_articles &&
@@ -613,6 +634,7 @@ static corpus_status read_articles(read_ctx *rc, int dry)
     }
     if (cs != CORPUS_OK)
         return cs;
+    forget_notes(rc->p, u);
     return corpus_read_file(&u->file, &opts, collect_article, rc, u->reason,
                             sizeof u->reason);
 }
@@ -926,13 +948,17 @@ static xap_status delete_unkept(shard_writer *sw, const piece_chain *c)
 {
     xap_status s = XAP_OK;
     for (size_t i = 0; s == XAP_OK && i < c->nold; i++)
-        if (!c->kept[i])
+        if (!c->kept[i]) {
             s = xap_writable_delete_document(sw->db, c->old[i]);
+            sw->pending++;
+        }
     return s;
 }
 
-/* Set the stat, hash and (when not "") bad lines values of the lowest
- * document of `u`'s path, the one the file map reads. */
+/* Set the stat, hash, path and (when not "") bad lines values of the
+ * lowest document of `u`'s path, the one the file map reads: the lowest
+ * with a path value, which a document written before the path slot
+ * existed lacks, so it gets one. */
 static xap_status mark_lowest(shard_writer *sw, const unit *u,
                               const char *stat, const char *hash,
                               const char *bad)
@@ -949,6 +975,9 @@ static xap_status mark_lowest(shard_writer *sw, const unit *u,
     if (s == XAP_OK)
         s = xap_document_add_value(doc, GZ_SLOT_FILE_HASH, hash,
                                    strlen(hash));
+    if (s == XAP_OK)
+        s = xap_document_add_value(doc, GZ_SLOT_FILE_PATH, u->file.relpath,
+                                   strlen(u->file.relpath));
     if (s == XAP_OK && bad[0])
         s = xap_document_add_value(doc, GZ_SLOT_FILE_BAD, bad, strlen(bad));
     if (s == XAP_OK)
