@@ -66,6 +66,10 @@ gz_file_entry *gz_filemap_find(const gz_filemap *map, const char *term);
 
 void gz_filemap_free(gz_filemap *map);
 
+/* The GZ_SLOT_FILE_STAT of a file written in part (the pipeline's
+ * pieces): no stat, so the file map takes the file for changed. */
+#define GZ_STAT_PARTIAL "partial"
+
 /* "<size>:<mtime_ns>", the GZ_SLOT_FILE_STAT format; returns the length. */
 int gz_format_stat(char *buf, size_t size, uint64_t file_size,
                    int64_t mtime_ns);

@@ -152,9 +152,11 @@ typedef struct gz_index_config {
  * matches is not reindexed; articles of files not found below any root
  * are deleted (so every run must name all the roots of the index).
  * Writers exclude each other through a lock file "<db>.lock" (flock) and
- * Xapian's own lock. Commits happen between files only, every
+ * Xapian's own lock. Commits happen between files, every
  * cfg->batch_size articles, so an interrupted or killed run leaves each
- * file wholly old or wholly new. `stats` is filled in whatever the
+ * file wholly old or wholly new; but a file too large for its shard's
+ * share of memory, written in pieces, may be left part new, and is read
+ * again by the next run. `stats` is filled in whatever the
  * outcome; on failure `err` (errlen bytes) holds a one-line reason. */
 gz_index_outcome gz_index_run(const gz_index_config *cfg,
                               gz_index_stats *stats, char *err, size_t errlen);

@@ -27,6 +27,10 @@
 #define MAX_QUEUED_UNITS 16
 /* What a deletion or a stat refresh counts for in a shard queue. */
 #define SMALL_UNIT_COST 512
+/* The smallest piece of a file written as it is read (hand_piece), in
+ * bytes of text: a budget small enough for pieces smaller than this is
+ * not worth a transaction every few articles. */
+#define MIN_PIECE_BYTES (64 * 1024)
 /* A shard commits at most this often for a full batch (not for the memory
  * bound): a reader must reopen when a database moves two revisions on
  * during one search, and searches take milliseconds. */
@@ -50,8 +54,34 @@ typedef enum unit_kind {
     UNIT_REPORT,    /* nothing to write: only report the outcome */
     UNIT_WRITE,     /* (re)index a file: delete its old articles, add docs */
     UNIT_REFRESH,   /* same bytes, new stat: rewrite the stat values */
-    UNIT_DELETE     /* a vanished file: delete its articles */
+    UNIT_DELETE,    /* a vanished file: delete its articles */
+    UNIT_PIECE      /* the articles of a file read so far (hand_piece) */
 } unit_kind;
+
+/*
+ * A file whose articles outgrow a shard queue's share of memory (a JSON
+ * Lines export of a million articles) is written in pieces as it is
+ * read, each piece in a transaction of its own, so that its documents
+ * stay within --memory whatever their number (the reader still holds the
+ * file's text, within --max-file-size, and a JSON Lines file's ids). A
+ * file the removal guards watch is read once to count its articles
+ * before the reading that writes (read_articles). Pieces replace articles by id and
+ * delete nothing: the file's unit, once the whole file is read, deletes
+ * the documents of the file from before this run that no article
+ * replaced (`old`, `kept`), and only if the file was read whole and loses
+ * no more than the guards allow; a file skipped after its first pieces
+ * keeps its old articles beside the new ones. Until then the file's
+ * lowest document (whose stat the file map reads) carries
+ * GZ_STAT_PARTIAL and no hash, so a run killed between pieces leaves the
+ * file to be read again, never taken for unchanged.
+ */
+typedef struct piece_chain {
+    atomic_uint refs;          /* the file's unit and its pieces */
+    int looked;                /* `old` was looked up (first piece) */
+    xap_docid *old;            /* the file's documents before, ascending */
+    unsigned char *kept;       /* old[i] was replaced by an article */
+    size_t nold;
+} piece_chain;
 
 /* One file (or one deletion) on its way through the pipeline. */
 typedef struct unit {
@@ -84,6 +114,10 @@ typedef struct unit {
     doc_item *docs;
     size_t ndocs, capdocs;
     size_t articles;           /* written (a dry run: read), for reports */
+    size_t pieced;             /* of those, handed over in pieces */
+    int counted;               /* articles counted before the read that
+                                  writes pieces (read_articles) */
+    piece_chain *chain;        /* its pieces' shared state, or NULL */
     size_t cost;               /* bytes of text, for the queue bound */
     note *notes, **notes_tail;
     struct unit *extra;        /* a deletion in another shard, rare */
@@ -220,17 +254,34 @@ static void free_docs(unit *u)
     u->ndocs = u->capdocs = 0;
 }
 
+static void release_chain(piece_chain *c)
+{
+    if (c && atomic_fetch_sub(&c->refs, 1) == 1) {
+        free(c->old);
+        free(c->kept);
+        free(c);
+    }
+}
+
+static void drop_notes(unit *u)
+{
+    for (note *n = u->notes, *next; n; n = next) {
+        next = n->next;
+        free(n->where);
+        free(n->text);
+        free(n);
+    }
+    u->notes = NULL;
+    u->notes_tail = &u->notes;
+}
+
 static void free_unit(unit *u)
 {
     while (u) {
         unit *extra = u->extra;
         free_docs(u);
-        for (note *n = u->notes, *next; n; n = next) {
-            next = n->next;
-            free(n->where);
-            free(n->text);
-            free(n);
-        }
+        release_chain(u->chain);
+        drop_notes(u);
         free(u->strings);
         free(u);
         u = extra;
@@ -353,6 +404,10 @@ typedef struct read_ctx {
     xap_status status;
     size_t *given;             /* a dry run: watched ids the file gives */
     size_t ngiven, capgiven;
+    int recount;               /* hand_piece stopped the read: the file's
+                                  articles are to be counted first */
+    int withheld;              /* counted, and not read to write: it
+                                  would lose too many (read_articles) */
 } read_ctx;
 
 static void on_bad_article(const char *where, const char *reason, void *ctx)
@@ -425,6 +480,60 @@ static void mark_given(read_ctx *rc)
                          __ATOMIC_RELAXED);
 }
 
+static xap_status send_piece(gz_pipeline *p, unit *piece);
+
+/* The bytes of text of a piece (the chain's note above): a shard queue's
+ * share, so a piece waits in a queue as a file of that size would. */
+static size_t piece_bytes(const gz_pipeline *p)
+{
+    return p->cfg.queue_bytes > MIN_PIECE_BYTES ? p->cfg.queue_bytes
+                                                : MIN_PIECE_BYTES;
+}
+
+/* Hand the documents of `rc`'s file made so far to its shard writer as a
+ * piece (piece_chain), and go on with none. 1 (rc->status set) when the
+ * run failed meanwhile. */
+static int hand_piece(read_ctx *rc)
+{
+    unit *u = rc->u;
+    if (!u->chain && u->known && u->may_lose != GZ_LOSE_ANY &&
+        !u->counted) {
+        /* The removal guards decide before a piece is written. */
+        rc->recount = 1;
+        return 1;
+    }
+    unit *piece = new_unit();
+    if (piece && !u->chain && (u->chain = calloc(1, sizeof *u->chain)))
+        atomic_init(&u->chain->refs, 1);
+    if (!piece || !u->chain) {
+        free(piece);
+        rc->status = XAP_ERR_NOMEM;
+        return 1;
+    }
+    piece->kind = UNIT_PIECE;
+    piece->shard = u->shard;
+    piece->delete_old = u->delete_old;
+    memcpy(piece->path_term, u->path_term, sizeof piece->path_term);
+    if (!(piece->strings = strdup(u->file.relpath))) {
+        free(piece);
+        rc->status = XAP_ERR_NOMEM;
+        return 1;
+    }
+    piece->file.relpath = piece->strings;
+    piece->chain = u->chain;
+    atomic_fetch_add(&u->chain->refs, 1);
+    piece->docs = u->docs;
+    piece->ndocs = u->ndocs;
+    piece->capdocs = u->capdocs;
+    piece->cost = u->cost;
+    u->pieced += u->ndocs;
+    u->docs = NULL;
+    u->ndocs = u->capdocs = 0;
+    u->cost = SMALL_UNIT_COST;
+    rc->status = send_piece(rc->p, piece);
+    return rc->status != XAP_OK;
+}
+
 /* Turn one article of the file into a document with the file's values. */
 static int collect_article(const corpus_article *art, void *ctx)
 {
@@ -468,7 +577,66 @@ static int collect_article(const corpus_article *art, void *ctx)
     item->doc = doc;
     u->ndocs++;
     u->cost += strlen(art->title) + art->body_len + 256;
+    return u->cost >= piece_bytes(rc->p) ? hand_piece(rc) : 0;
+}
+
+/* Drop what was said about `u` so far, for a reading again that says it
+ * again; the run's warning about whole CJK runs (said once a run) is
+ * then due again. */
+static void forget_notes(gz_pipeline *p, unit *u)
+{
+    for (const note *n = u->notes; n; n = n->next)
+        if (strcmp(n->text, WHOLE_CJK_RUNS) == 0)
+            atomic_store(&p->whole_cjk_noted, 0);
+    drop_notes(u);
+}
+
+static int count_only(const corpus_article *art, void *ctx)
+{
+    (void)art;
+    (*(size_t *)ctx)++;
     return 0;
+}
+
+/* Read the articles of rc->u: counted (a dry run) or made into documents.
+ * A guarded file large enough to be written in pieces is read once more
+ * first, counting its articles (u->counted), and not read to write when
+ * that count would lose more than the guards allow (rc->withheld, the
+ * count in u->articles, for the caller's guard check). */
+static corpus_status read_articles(read_ctx *rc, int dry)
+{
+    unit *u = rc->u;
+    corpus_options opts = {.max_bytes = rc->p->cfg.max_file_bytes,
+                           .on_bad_article = on_bad_article,
+                           .on_warning = on_article_warning,
+                           .warn_ctx = rc};
+    corpus_status cs = corpus_read_file(&u->file, &opts,
+                                        dry ? count_article : collect_article,
+                                        rc, u->reason, sizeof u->reason);
+    if (!rc->recount)
+        return cs;
+    /* Stopped at its first piece: what it read so far is read again,
+     * and said again (the count's notes are those reported when the file
+     * is withheld; a retry reports none: gz_pipeline_retry). */
+    free_docs(u);
+    forget_notes(rc->p, u);
+    u->cost = SMALL_UNIT_COST;
+    rc->recount = 0;
+    size_t n = 0;
+    cs = corpus_read_file(&u->file, &opts, count_only, &n, u->reason,
+                          sizeof u->reason);
+    u->counted = 1;
+    if (cs == CORPUS_OK && n < u->old_articles &&
+        u->old_articles - n > u->may_lose) {
+        u->articles = n;
+        rc->withheld = 1;
+        return cs;
+    }
+    if (cs != CORPUS_OK)
+        return cs;
+    forget_notes(rc->p, u);
+    return corpus_read_file(&u->file, &opts, collect_article, rc, u->reason,
+                            sizeof u->reason);
 }
 
 /* The worker's part for one file: hash it, then either nothing to write
@@ -511,14 +679,11 @@ static xap_status prepare_unit(gz_pipeline *p, gz_analyzer *analyzer,
         u->shard = u->old_shard;
         return XAP_OK;
     }
+    /* Known before reading: pieces of a large file go there. */
+    u->shard = (unsigned)gz_shard_of(u->file.relpath, p->cfg.nshards);
+    u->delete_old = u->known && u->old_shard == u->shard;
     read_ctx rc = {.p = p, .analyzer = analyzer, .u = u, .status = XAP_OK};
-    corpus_options opts = {.max_bytes = p->cfg.max_file_bytes,
-                           .on_bad_article = on_bad_article,
-                           .on_warning = on_article_warning,
-                           .warn_ctx = &rc};
-    corpus_status cs = corpus_read_file(&u->file, &opts,
-                                        dry ? count_article : collect_article,
-                                        &rc, u->reason, sizeof u->reason);
+    corpus_status cs = read_articles(&rc, dry);
     if (cs == CORPUS_OK)
         mark_given(&rc);
     free(rc.given);
@@ -536,8 +701,8 @@ static xap_status prepare_unit(gz_pipeline *p, gz_analyzer *analyzer,
         free_docs(u);
         return rc.status != XAP_OK ? rc.status : XAP_ERR_NOMEM;
     }
-    if (!dry)
-        u->articles = u->ndocs;
+    if (!dry && !rc.withheld)
+        u->articles = u->ndocs + u->pieced;
     u->kind = dry ? UNIT_REPORT : UNIT_WRITE;
     if (cs != CORPUS_OK) {
         /* Nothing is written for a skipped file. One that cannot be read
@@ -567,8 +732,6 @@ static xap_status prepare_unit(gz_pipeline *p, gz_analyzer *analyzer,
         return XAP_OK;
     }
     u->outcome = u->known ? GZ_FILE_UPDATED : GZ_FILE_ADDED;
-    u->shard = (unsigned)gz_shard_of(u->file.relpath, p->cfg.nshards);
-    u->delete_old = u->known && u->old_shard == u->shard;
     if (!dry && u->known && u->old_shard != u->shard) {
         /* Written under another shard count: move it. */
         unit *del = new_unit();
@@ -727,31 +890,107 @@ static void bad_lines_value(const unit *u, char *buf, size_t size)
     gz_format_bad_lines(buf, size, count, *end ? 0 : line, first->text);
 }
 
-/* Write a file's documents in one transaction: Xapian's own automatic
- * commit (every XAPIAN_FLUSH_THRESHOLD changes) must not land inside a
- * file, or a run killed then would leave part of the file under its new
- * stat, which later runs take for unchanged. */
-static xap_status write_file(shard_writer *sw, unit *u)
+/* Write the documents of `u` by their id terms (two roots may hold the
+ * same path), noting for its chain which of the file's old documents
+ * each replaced, and count their words for spelling. */
+static xap_status write_docs(shard_writer *sw, unit *u)
 {
-    xap_status s = xap_writable_begin_transaction(sw->db, 0);
-    if (s != XAP_OK)
-        return s;
-    if (u->delete_old)
-        s = xap_writable_delete_document_by_term(sw->db, u->path_term);
-    /* On the first article only: the one the file map reads (the
-     * file's lowest docid, as its articles are added in order). */
-    char bad[600];
-    bad_lines_value(u, bad, sizeof bad);
-    if (s == XAP_OK && bad[0] && u->ndocs)
-        s = xap_document_add_value(u->docs[0].doc, GZ_SLOT_FILE_BAD, bad,
-                                   strlen(bad));
+    piece_chain *c = u->chain;
+    xap_status s = XAP_OK;
     for (size_t i = 0; s == XAP_OK && i < u->ndocs; i++) {
-        /* By id term, not add: two roots may hold the same path. */
+        xap_docid id = 0;
         s = xap_writable_replace_document_by_term(sw->db, u->docs[i].id_term,
-                                                  u->docs[i].doc, NULL);
+                                                  u->docs[i].doc, &id);
+        size_t lo = 0, hi = c ? c->nold : 0;
+        while (lo < hi) {   /* a replaced document keeps its docid */
+            size_t mid = lo + (hi - lo) / 2;
+            if (c->old[mid] < id)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (s == XAP_OK && c && lo < c->nold && c->old[lo] == id)
+            c->kept[lo] = 1;
         if (s == XAP_OK)
             s = gz_spelling_add_document(&sw->spelling, u->docs[i].doc);
     }
+    return s;
+}
+
+/* First piece of a file: the docids of its documents from before, which
+ * its last step deletes unless an article replaced them (none when it
+ * was in another shard: the file's extra unit deletes those). */
+static xap_status look_up_old(shard_writer *sw, const unit *u)
+{
+    piece_chain *c = u->chain;
+    if (c->looked || !u->delete_old) {
+        c->looked = 1;
+        return XAP_OK;
+    }
+    c->looked = 1;
+    xap_database *view = xap_writable_database(sw->db);
+    uint32_t n = 0;
+    xap_status s = xap_database_termfreq(view, u->path_term, &n);
+    if (s != XAP_OK || n == 0)
+        return s;
+    c->old = calloc(n, sizeof *c->old);
+    c->kept = calloc(n, 1);
+    if (!c->old || !c->kept)
+        return XAP_ERR_NOMEM;
+    docid_buf buf = {c->old, c->old + n};
+    s = xap_database_each_posting(view, u->path_term, collect_docid, &buf);
+    c->nold = (size_t)(buf.next - c->old);
+    return s;
+}
+
+/* The last piece: delete the file's old documents no article replaced. */
+static xap_status delete_unkept(shard_writer *sw, const piece_chain *c)
+{
+    xap_status s = XAP_OK;
+    for (size_t i = 0; s == XAP_OK && i < c->nold; i++)
+        if (!c->kept[i]) {
+            s = xap_writable_delete_document(sw->db, c->old[i]);
+            sw->pending++;
+        }
+    return s;
+}
+
+/* Set the stat, hash, path and (when not "") bad lines values of the
+ * lowest document of `u`'s path, the one the file map reads: the lowest
+ * with a path value, which a document written before the path slot
+ * existed lacks, so it gets one. */
+static xap_status mark_lowest(shard_writer *sw, const unit *u,
+                              const char *stat, const char *hash,
+                              const char *bad)
+{
+    xap_database *view = xap_writable_database(sw->db);
+    xap_docid id = 0;
+    xap_document *doc = NULL;
+    xap_status s = xap_database_first_posting(view, u->path_term, &id);
+    if (s == XAP_OK)
+        s = xap_database_get_document(view, id, &doc);
+    if (s == XAP_OK)
+        s = xap_document_add_value(doc, GZ_SLOT_FILE_STAT, stat,
+                                   strlen(stat));
+    if (s == XAP_OK)
+        s = xap_document_add_value(doc, GZ_SLOT_FILE_HASH, hash,
+                                   strlen(hash));
+    if (s == XAP_OK)
+        s = xap_document_add_value(doc, GZ_SLOT_FILE_PATH, u->file.relpath,
+                                   strlen(u->file.relpath));
+    if (s == XAP_OK && bad[0])
+        s = xap_document_add_value(doc, GZ_SLOT_FILE_BAD, bad, strlen(bad));
+    if (s == XAP_OK)
+        s = xap_writable_replace_document(sw->db, id, doc);
+    xap_document_free(doc);
+    return s;
+}
+
+/* Commit or cancel a file's transaction as `s` says; count what it
+ * wrote towards the shard's batch. */
+static xap_status end_transaction(shard_writer *sw, const unit *u,
+                                  xap_status s)
+{
     if (s == XAP_OK)
         s = xap_writable_commit_transaction(sw->db);
     else
@@ -759,6 +998,54 @@ static xap_status write_file(shard_writer *sw, unit *u)
     sw->pending += (unsigned)u->ndocs;
     sw->pending_bytes += u->cost;
     return s;
+}
+
+/* A piece of a large file (piece_chain), in a transaction of its own
+ * that leaves the file marked as partly written. */
+static xap_status write_piece(shard_writer *sw, unit *u)
+{
+    xap_status s = xap_writable_begin_transaction(sw->db, 0);
+    if (s != XAP_OK)
+        return s;
+    s = look_up_old(sw, u);
+    if (s == XAP_OK)
+        s = write_docs(sw, u);
+    if (s == XAP_OK)
+        s = mark_lowest(sw, u, GZ_STAT_PARTIAL, "", "");
+    return end_transaction(sw, u, s);
+}
+
+/* Write a file's documents in one transaction: Xapian's own automatic
+ * commit (every XAPIAN_FLUSH_THRESHOLD changes) must not land inside a
+ * file, or a run killed then would leave part of the file under its new
+ * stat, which later runs take for unchanged. A file written in pieces
+ * ends here: its old documents no article replaced go, and its lowest
+ * document gets the file's stat. */
+static xap_status write_file(shard_writer *sw, unit *u)
+{
+    xap_status s = xap_writable_begin_transaction(sw->db, 0);
+    if (s != XAP_OK)
+        return s;
+    char bad[600];
+    bad_lines_value(u, bad, sizeof bad);
+    if (u->chain) {
+        s = write_docs(sw, u);
+        if (s == XAP_OK)
+            s = delete_unkept(sw, u->chain);
+        if (s == XAP_OK)
+            s = mark_lowest(sw, u, u->stat_value, u->hash_value, bad);
+        return end_transaction(sw, u, s);
+    }
+    if (u->delete_old)
+        s = xap_writable_delete_document_by_term(sw->db, u->path_term);
+    /* On the first article only: the one the file map reads (the
+     * file's lowest docid, as its articles are added in order). */
+    if (s == XAP_OK && bad[0] && u->ndocs)
+        s = xap_document_add_value(u->docs[0].doc, GZ_SLOT_FILE_BAD, bad,
+                                   strlen(bad));
+    if (s == XAP_OK)
+        s = write_docs(sw, u);
+    return end_transaction(sw, u, s);
 }
 
 static xap_status delete_file(shard_writer *sw, const unit *u)
@@ -773,7 +1060,8 @@ static xap_status delete_file(shard_writer *sw, const unit *u)
 }
 
 /* Apply one unit to its shard, then commit when the batch is full.
- * Commits fall between units, so always between files. */
+ * Commits fall between units: between files, or between the pieces of
+ * a file too large for memory (piece_chain). */
 static xap_status apply_unit(shard_writer *sw, unit *u)
 {
     xap_status s = XAP_OK;
@@ -784,6 +1072,7 @@ static xap_status apply_unit(shard_writer *sw, unit *u)
     case UNIT_WRITE: s = write_file(sw, u); break;
     case UNIT_REFRESH: s = refresh_stat(sw, u); break;
     case UNIT_DELETE: s = delete_file(sw, u); break;
+    case UNIT_PIECE: s = write_piece(sw, u); break;
     case UNIT_REPORT: break;
     }
     free_docs(u);
@@ -889,6 +1178,24 @@ static void route_locked(gz_pipeline *p, unit *u)
         }
         u = extra;
     }
+}
+
+/* A worker's piece of a large file (hand_piece) to its shard writer:
+ * queued behind the shard's other units, waiting for room as any file
+ * does, or without threads written at once. Takes `piece`; returns the
+ * run's status. */
+static xap_status send_piece(gz_pipeline *p, unit *piece)
+{
+    if (!p->threaded) {
+        xap_status s = apply_unit(&p->writers[piece->shard], piece);
+        free_unit(piece);
+        return s;
+    }
+    pthread_mutex_lock(&p->mu);
+    route_locked(p, piece);
+    xap_status s = p->status;
+    pthread_mutex_unlock(&p->mu);
+    return s;
 }
 
 /* The next job for a worker: the first whose shard's queue has room, else

@@ -253,6 +253,17 @@ xap_status xap_writable_replace_document(xap_writable *w, xap_docid id,
     });
 }
 
+xap_status xap_writable_delete_document(xap_writable *w, xap_docid id)
+{
+    return guard(__func__, [&] {
+        NEED(w);
+        CommitRoom room;
+        before_changes(*w, 1, 4096, room);
+        w->wdb.delete_document(id);
+        return XAP_OK;
+    });
+}
+
 xap_status xap_writable_delete_document_by_term(xap_writable *w,
                                                 const char *term)
 {

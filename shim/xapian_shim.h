@@ -233,6 +233,8 @@ xap_status xap_writable_replace_document_by_term(xap_writable *w,
 /* Replace document `id` with `doc` (added under that docid when absent). */
 xap_status xap_writable_replace_document(xap_writable *w, xap_docid id,
                                          const xap_document *doc);
+/* Delete document `id`; XAP_ERR_DOC_NOT_FOUND when there is none. */
+xap_status xap_writable_delete_document(xap_writable *w, xap_docid id);
 /* Delete every document indexed by `term` (none: nothing happens). */
 xap_status xap_writable_delete_document_by_term(xap_writable *w,
                                                 const char *term);

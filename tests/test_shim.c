@@ -606,6 +606,12 @@ static void test_replace_delete(void **state)
     assert_int_equal(n, NDOCS - 1);
     ERR(XAP_ERR_INVALID_ARG, xap_writable_delete_document_by_term(w, ""));
     ERR(XAP_ERR_INVALID_ARG, xap_writable_delete_document_by_term(w, NULL));
+    /* By docid: gone once; a second time, or one never used, is not found. */
+    OK(xap_database_first_posting(view, "Qd4", &id));
+    OK(xap_writable_delete_document(w, id));
+    ERR(XAP_ERR_DOC_NOT_FOUND, xap_writable_delete_document(w, id));
+    ERR(XAP_ERR_DOC_NOT_FOUND, xap_writable_delete_document(w, 9999));
+    ERR(XAP_ERR_DOC_NOT_FOUND, xap_database_first_posting(view, "Qd4", &id));
     OK(xap_writable_commit(w));
     OK(xap_writable_close(w));
     xap_writable_free(w);
@@ -613,7 +619,7 @@ static void test_replace_delete(void **state)
     xap_database *db;
     OK(xap_database_open(path, &db));
     OK(xap_database_doc_count(db, &n));
-    assert_int_equal(n, NDOCS - 1);
+    assert_int_equal(n, NDOCS - 2);
     ERR(XAP_ERR_DOC_NOT_FOUND, xap_database_first_posting(db, "Qb2", &id));
     ERR(XAP_ERR_DOC_NOT_FOUND, xap_database_first_posting(db, "Qc3", &id));
     ERR(XAP_ERR_DOC_NOT_FOUND, xap_database_get_document(db, 200, &doc));
