@@ -779,16 +779,88 @@ static double now_ms(void)
     return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
-/* 1 when `query` has a proximity operator and a CJK character, which
- * Xapian's parser of CJK n-grams reads as no single word. */
-static int cjk_proximity(const char *query)
+/* 1 when `query` has a proximity operator (NEAR, ADJ, NEAR/n...). */
+static int has_proximity(const char *query)
 {
     int near = 0;
     for (const char *p = query; *p && !near; p++)
-        if ((p == query || p[-1] == ' ') &&
+        if ((p == query || p[-1] == ' ' || p[-1] == '(') &&
             (strncmp(p, "NEAR", 4) == 0 || strncmp(p, "ADJ", 3) == 0))
-            near = gz_query_is_proximity(p, strcspn(p, " "));
-    return near && gz_cjk_count(query, strlen(query), 1);
+            near = gz_query_is_proximity(p, strcspn(p, " ()"));
+    return near;
+}
+
+/* 1 when `query` has a CJK character and a proximity operator, which
+ * Xapian's parser of CJK n-grams reads as no single word. */
+static int cjk_proximity(const char *query)
+{
+    return has_proximity(query) && gz_cjk_count(query, strlen(query), 1);
+}
+
+/* 1 when a word of `query` starts with '-' (an exclusion). */
+static int has_exclusion(const char *query)
+{
+    for (const char *p = query; *p; p++)
+        if (*p == '-' && (p == query || p[-1] == ' ' || p[-1] == '('))
+            return 1;
+    return 0;
+}
+
+/* The first field of `query` whose value, not quoted, has a bracket in
+ * it ('url:https://en.wikipedia.org/wiki/Gaza_(city)'): [*at, *at+*n),
+ * the field's name up to its ':' in *name_n; 0 when none. Xapian reads
+ * the bracket as the start of a group. */
+static int bracket_in_value(const char *query, const char **at, size_t *n,
+                            size_t *name_n)
+{
+    for (const char *p = query; *p; p += *p ? 1 : 0) {
+        if (p != query && p[-1] != ' ' && p[-1] != '(') {
+            p += strcspn(p, " ");
+            continue;
+        }
+        size_t len = strcspn(p, " "), name = strcspn(p, ": ");
+        if (name < len && name > 0 && p[name + 1] != '"' &&
+            p[name + 1] != '(' && memchr(p + name + 1, '(', len - name - 1) &&
+            gz_field_by_name(p, name)) {
+            *at = p;
+            *n = len;
+            *name_n = name;
+            return 1;
+        }
+        p += len;
+    }
+    return 0;
+}
+
+/* QUERY_SYNTAX for `query`, which Xapian's grammar cannot read where it
+ * would have searched the words alone, operators and signs ignored
+ * (XAP_QP_FLAG_STRICT), with a hint at what in it is the likely cause. */
+static gazette_status_t grammar_failed(const char *query)
+{
+    const char *at;
+    size_t n, name;
+    if (bracket_in_value(query, &at, &n, &name))
+        return gz_fail(GAZETTE_STATUS_QUERY_SYNTAX,
+                       "cannot understand the query: a field's value with "
+                       "a bracket in it goes in quotes (%.*s\"%.*s\")",
+                       (int)name + 1, at, (int)(n - name - 1),
+                       at + name + 1);
+    int near = has_proximity(query), minus = has_exclusion(query);
+    if (near != minus)
+        return gz_fail(GAZETTE_STATUS_QUERY_SYNTAX,
+                       "cannot understand the query: its operators do not "
+                       "fit together (%s)",
+                       near ? "NEAR and ADJ go between single words, not "
+                              "phrases, groups or wildcards"
+                            : "to exclude a group or a phrase, write NOT: "
+                              "'gaza NOT (hamas OR israel)', 'NOT \"gaza "
+                              "truce\"'");
+    return gz_fail(GAZETTE_STATUS_QUERY_SYNTAX,
+                   "cannot understand the query: its operators do not "
+                   "fit together (NEAR and ADJ go between single "
+                   "words, not phrases, groups or wildcards; to "
+                   "exclude a group or a phrase, write NOT: 'gaza NOT "
+                   "(hamas OR israel)', 'NOT \"gaza truce\"')");
 }
 
 /* A failed search of `query` in words a person can act on (the thread's
@@ -813,14 +885,7 @@ static gazette_status_t search_failed(gazette_index_t *index,
                        "make the part before '*' longer",
                        MAX_WILDCARD_EXPANSION);
     if (s == XAP_ERR_QUERY_GRAMMAR)
-        /* The grammar failed where Xapian would have searched the words
-         * alone, operators and signs ignored (XAP_QP_FLAG_STRICT). */
-        return gz_fail(GAZETTE_STATUS_QUERY_SYNTAX,
-                       "cannot understand the query: its operators do not "
-                       "fit together (NEAR and ADJ go between single "
-                       "words, not phrases, groups or wildcards; to "
-                       "exclude a group or a phrase, write NOT: 'gaza NOT "
-                       "(hamas OR israel)', 'NOT \"gaza truce\"')");
+        return grammar_failed(query);
     if (s == XAP_ERR_QUERY_PARSE) {
         /* Xapian's grammar errors read "Syntax: <expression> AND
          * <expression>": the hint says that in words. Other refusals (the
