@@ -534,6 +534,18 @@ static int hand_piece(read_ctx *rc)
     return rc->status != XAP_OK;
 }
 
+/* Where article `art` of file unit `u` is, for a warning: the file as
+ * the walk names it (its corpus directory first, as other warnings name
+ * files), then "#id" for an article of a JSON Lines file. */
+static void article_where(const unit *u, const corpus_article *art,
+                          char *buf, size_t size)
+{
+    size_t n = strlen(u->file.relpath);
+    const char *tail = strncmp(art->id, u->file.relpath, n) == 0
+                           ? art->id + n : "";
+    snprintf(buf, size, "%s%s", u->file.path, tail);
+}
+
 /* Turn one article of the file into a document with the file's values. */
 static int collect_article(const corpus_article *art, void *ctx)
 {
@@ -568,12 +580,14 @@ static int collect_article(const corpus_article *art, void *ctx)
         rc->status = s;
         return 1;
     }
+    char where[4096 + 512];
+    article_where(u, art, where, sizeof where);
     const char *cut = gz_analyzer_truncation(rc->analyzer);
     if (cut)
-        add_note(u, 1, art->id, cut);
+        add_note(u, 1, where, cut);
     if (gz_analyzer_whole_cjk_runs(rc->analyzer) &&
         !atomic_exchange(&rc->p->whole_cjk_noted, 1))
-        add_note(u, 1, art->id, WHOLE_CJK_RUNS);
+        add_note(u, 1, where, WHOLE_CJK_RUNS);
     item->doc = doc;
     u->ndocs++;
     u->cost += strlen(art->title) + art->body_len + 256;
