@@ -643,7 +643,10 @@ static xap_status warn_unknown_field(const char *query, gazette_results_t *r)
     for (size_t i = 0; i < gz_nfields && n >= 0 && (size_t)n < sizeof note;
          i++) {
         const gz_field *f = &gz_fields[i];
-        if (f->name && gz_field_by_name(f->name, strlen(f->name)) == f)
+        /* upper: and caps: are what a word in capitals is searched as
+         * (--explain shows them), not fields offered to type */
+        if (f->name && f->kind != GZ_KIND_CAPITALS &&
+            gz_field_by_name(f->name, strlen(f->name)) == f)
             n += snprintf(note + n, sizeof note - (size_t)n, " %s:", f->name);
     }
     if (n >= 0 && (size_t)n < sizeof note)
