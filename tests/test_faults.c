@@ -537,20 +537,34 @@ static void flip_blocks(const char *table, long offset)
     fclose(f);
 }
 
+/* Index the sample into fx.db and keep a copy of it, tmp/good, whose
+ * path goes into good[2048]: the tests that damage an index start from
+ * a copy of it (copy_good). */
+static void index_with_good_copy(char *good)
+{
+    assert_int_equal(ix_with("", "-q --db '%s' '%s'", fx.db, fx.corpus), 0);
+    snprintf(good, 2048, "%s/good", fx.tmp);
+    assert_int_equal(tu_run("cp -r '%s' '%s'", fx.db, good), 0);
+}
+
+/* `dest` replaced by a fresh copy of the index at `good`. */
+static void copy_good(const char *good, const char *dest)
+{
+    tu_rmtree(dest);
+    assert_int_equal(tu_run("cp -r '%s' '%s'", good, dest), 0);
+}
+
 /* Byte-flipped block headers and items: either program answers or says
  * 65 in one line, never a crash; --full recovers. */
 static void test_byte_flipped_table(void **state)
 {
     (void)state;
-    assert_int_equal(ix_with("", "-q --db '%s' '%s'", fx.db, fx.corpus), 0);
     char good[2048], table[2048];
-    snprintf(good, sizeof good, "%s/good", fx.tmp);
-    assert_int_equal(tu_run("cp -r '%s' '%s'", fx.db, good), 0);
+    index_with_good_copy(good);
     static const long offsets[] = {4, 12, 20, 40, 200, 1000, 4000};
     int refused = 0;
     for (size_t i = 0; i < sizeof offsets / sizeof *offsets; i++) {
-        tu_rmtree(fx.db);
-        assert_int_equal(tu_run("cp -r '%s' '%s'", good, fx.db), 0);
+        copy_good(good, fx.db);
         snprintf(table, sizeof table, "%s/postlist.glass", fx.db);
         flip_blocks(table, offsets[i]);
         int q = query_rc(fx.db, "gaza");
@@ -596,19 +610,16 @@ static void scramble_bytes(const char *db, const char *table, uint64_t *seed)
 static void test_scrambled_compressed_tags(void **state)
 {
     (void)state;
-    assert_int_equal(ix_with("", "-q --db '%s' '%s'", fx.db, fx.corpus), 0);
     char good[2048], copy[2048];
-    snprintf(good, sizeof good, "%s/good", fx.tmp);
+    index_with_good_copy(good);
     snprintf(copy, sizeof copy, "%s/scrambled", fx.tmp);
-    assert_int_equal(tu_run("cp -r '%s' '%s'", fx.db, good), 0);
     static const char *const tables[] = {"docdata.glass", "termlist.glass"};
     static const char *const queries[] = {"gaza", "the", "prize"};
     uint64_t seed = 29;
     for (size_t t = 0; t < sizeof tables / sizeof *tables; t++) {
         int inflate_failures = 0;
         for (int round = 0; round < 40 && !inflate_failures; round++) {
-            tu_rmtree(copy);
-            assert_int_equal(tu_run("cp -r '%s' '%s'", good, copy), 0);
+            copy_good(good, copy);
             scramble_bytes(copy, tables[t], &seed);
             for (size_t i = 0; i < sizeof queries / sizeof *queries; i++) {
                 int rc = query_rc(copy, queries[i]);
@@ -692,19 +703,16 @@ static xap_docid unsorted_document(const char *db, char *title, size_t len)
 static void test_flipped_termlist(void **state)
 {
     (void)state;
-    assert_int_equal(ix_with("", "-q --db '%s' '%s'", fx.db, fx.corpus), 0);
     char good[2048], copy[2048], table[2100];
-    snprintf(good, sizeof good, "%s/good", fx.tmp);
+    index_with_good_copy(good);
     snprintf(copy, sizeof copy, "%s/flipped", fx.tmp);
-    assert_int_equal(tu_run("cp -r '%s' '%s'", fx.db, good), 0);
     snprintf(table, sizeof table, "%s/termlist.glass", copy);
     uint64_t seed = 11;
     int damaged = 0, accepted = 0;
     static const char *const queries[] = {"gaza", "prize", "market",
                                           "blinken", "world cup"};
     for (int round = 0; round < 150 && damaged < 2; round++) {
-        tu_rmtree(copy);
-        assert_int_equal(tu_run("cp -r '%s' '%s'", good, copy), 0);
+        copy_good(good, copy);
         long long size = file_size(table);
         FILE *f = fopen(table, "r+b");
         assert_non_null(f);
@@ -877,17 +885,14 @@ static void expect_explained(const char *db, const char *query)
 static void test_damaged_id_block_explained(void **state)
 {
     (void)state;
-    assert_int_equal(ix_with("", "-q --db '%s' '%s'", fx.db, fx.corpus), 0);
     char good[2048], table[2100];
-    snprintf(good, sizeof good, "%s/good", fx.tmp);
+    index_with_good_copy(good);
     snprintf(table, sizeof table, "%s/postlist.glass", fx.db);
-    assert_int_equal(tu_run("cp -r '%s' '%s'", fx.db, good), 0);
     static const char *const queries[] = {"gaza", "hostages truce",
                                           "\"four-day truce\""};
     const char *cli = tu_binary("gazette-query");
     for (uint64_t seed = 1; seed <= 3; seed++) {
-        tu_rmtree(fx.db);
-        assert_int_equal(tu_run("cp -r '%s' '%s'", good, fx.db), 0);
+        copy_good(good, fx.db);
         assert_true(garble_directory_of(table, DAMAGED_KEY, seed) > 0);
         for (size_t q = 0; q < sizeof queries / sizeof *queries; q++) {
             int plain = query_rc(fx.db, queries[q]);
@@ -901,8 +906,7 @@ static void test_damaged_id_block_explained(void **state)
         }
     }
     /* The id key changed, its order kept: the lookup by id misses. */
-    tu_rmtree(fx.db);
-    assert_int_equal(tu_run("cp -r '%s' '%s'", good, fx.db), 0);
+    copy_good(good, fx.db);
     assert_true(overwrite_bytes(table, DAMAGED_KEY,
                                 "Qworld/2023-11-24-truce-hostages-freed.txs")
                 > 0);
@@ -938,19 +942,16 @@ static size_t doclen_keys(const char *table, long *at, size_t max)
 static void test_damaged_document_lengths(void **state)
 {
     (void)state;
-    assert_int_equal(ix_with("", "-q --db '%s' '%s'", fx.db, fx.corpus), 0);
     char good[2048], table[2100];
-    snprintf(good, sizeof good, "%s/good", fx.tmp);
+    index_with_good_copy(good);
     snprintf(table, sizeof table, "%s/postlist.glass", fx.db);
-    assert_int_equal(tu_run("cp -r '%s' '%s'", fx.db, good), 0);
     long keys[8];
     size_t nkeys = doclen_keys(table, keys, 8);
     assert_true(nkeys > 0);
     int not_found = 0;
     for (size_t k = 0; k < nkeys && not_found < 3; k++) {
         for (long past = 2; past <= 30 && not_found < 3; past++) {
-            tu_rmtree(fx.db);
-            assert_int_equal(tu_run("cp -r '%s' '%s'", good, fx.db), 0);
+            copy_good(good, fx.db);
             FILE *f = fopen(table, "r+b");
             assert_non_null(f);
             fseek(f, keys[k] + past, SEEK_SET);
