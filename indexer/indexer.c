@@ -782,12 +782,20 @@ static const char *index_file(const char *db, char *buf)
     return buf;
 }
 
-/* "<db>.lock", with trailing slashes of the db path dropped, beside the
- * index file a symbolic link `db` leads to (index_file). */
+/* "<db>.lock", with trailing slashes of the db path dropped; for a
+ * symbolic link to a stub file, beside that file (index_file), where a
+ * run on the stub's own path and a --full, which replaces it, lock. A
+ * link to a database directory keeps its own lock file, as before: the
+ * directory it leads to may be where its user cannot write (a mount
+ * point), and Xapian's lock inside the database excludes other writers
+ * anyway. */
 static int lock_path(const char *db_path, char *buf, size_t size)
 {
     char real[PATH_MAX];
+    struct stat sb;
     const char *db = index_file(db_path, real);
+    if (db != db_path && (stat(db, &sb) != 0 || !S_ISREG(sb.st_mode)))
+        db = db_path;
     size_t n = strlen(db);
     while (n > 1 && db[n - 1] == '/')
         n--;
@@ -2167,9 +2175,14 @@ static int create_layout(const char *db, size_t n, char *err, size_t errlen)
  * itself is sound. */
 static void clear_unused_generations(const gz_index_config *cfg)
 {
-    char why[4600], real[PATH_MAX];
-    if (gz_generation_clear_unused(index_file(cfg->db_path, real), why,
-                                   sizeof why) != 0 &&
+    /* Not through a symbolic link: it may be pointed elsewhere during the
+     * run (ln -sfn), and the DB.d it then leads to is not under this
+     * run's lock; a run on the index's own path frees them. */
+    struct stat sb;
+    char why[4600];
+    if (lstat(cfg->db_path, &sb) == 0 && S_ISLNK(sb.st_mode))
+        return;
+    if (gz_generation_clear_unused(cfg->db_path, why, sizeof why) != 0 &&
         cfg->on_warning)
         cfg->on_warning(cfg->db_path, why, cfg->ctx);
 }

@@ -591,7 +591,10 @@ static int collect_article(const corpus_article *art, void *ctx)
     item->doc = doc;
     u->ndocs++;
     u->cost += strlen(art->title) + art->body_len + 256;
-    return u->cost >= piece_bytes(rc->p) ? hand_piece(rc) : 0;
+    /* One article alone is no piece: a file of one huge article would
+     * only be written twice (its stat set apart). */
+    return u->ndocs > 1 && u->cost >= piece_bytes(rc->p) ? hand_piece(rc)
+                                                         : 0;
 }
 
 /* Drop what was said about `u` so far, for a reading again that says it

@@ -816,17 +816,22 @@ static int has_exclusion(const char *query)
 static int bracket_in_value(const char *query, const char **at, size_t *n,
                             size_t *name_n)
 {
-    for (const char *p = query; *p; p += *p ? 1 : 0) {
-        if (p != query && p[-1] != ' ' && p[-1] != '(') {
-            p += strcspn(p, " ");
-            continue;
+    static const char blank[] = " \t";
+    for (const char *p = query + strspn(query, blank); *p;
+         p += strspn(p, blank)) {
+        size_t len = strcspn(p, blank);
+        const char *w = p;   /* the word less its signs and brackets */
+        size_t wl = len;
+        while (wl && (*w == '(' || *w == '+' || *w == '-')) {
+            w++;
+            wl--;
         }
-        size_t len = strcspn(p, " "), name = strcspn(p, ": ");
-        if (name < len && name > 0 && p[name + 1] != '"' &&
-            p[name + 1] != '(' && memchr(p + name + 1, '(', len - name - 1) &&
-            gz_field_by_name(p, name)) {
-            *at = p;
-            *n = len;
+        size_t name = strcspn(w, ": \t");
+        if (name > 0 && name + 1 < wl && w[name + 1] != '"' &&
+            w[name + 1] != '(' && memchr(w + name + 1, '(', wl - name - 1) &&
+            gz_field_by_name(w, name)) {
+            *at = w;
+            *n = wl;
             *name_n = name;
             return 1;
         }

@@ -1540,14 +1540,20 @@ static void test_unreadable_syntax_refused(void **state)
     }
     /* A field's value with a bracket, not quoted: the hint says to quote
      * it (it spoke of NEAR and NOT, which the query does not have). */
-    static const char url[] = "url:https://en.wikipedia.org/wiki/Gaza_(city)";
-    gazette_results_t *r = NULL;
-    char err[1024];
-    assert_int_equal(run_query(c, url, NULL, 10, &r, err, sizeof err),
-                     GAZETTE_STATUS_QUERY_SYNTAX);
-    if (!strstr(err, "goes in quotes (url:\"https://en.wikipedia.org/wiki/"
-                     "Gaza_(city)\")") || strstr(err, "NEAR"))
-        fail_msg("'%s': %s", url, err);
+    static const char *const urls[] = {
+        "url:https://en.wikipedia.org/wiki/Gaza_(city)",
+        "gaza -url:https://en.wikipedia.org/wiki/Gaza_(city)",
+        "(url:https://en.wikipedia.org/wiki/Gaza_(city) OR gaza)"};
+    for (size_t i = 0; i < sizeof urls / sizeof *urls; i++) {
+        gazette_results_t *r = NULL;
+        char err[1024];
+        assert_int_equal(run_query(c, urls[i], NULL, 10, &r, err,
+                                   sizeof err),
+                         GAZETTE_STATUS_QUERY_SYNTAX);
+        if (!strstr(err, "goes in quotes (url:\"https://en.wikipedia.org/"
+                         "wiki/Gaza_(city)\")") || strstr(err, "NEAR"))
+            fail_msg("'%s': %s", urls[i], err);
+    }
     docset gaza = with_word(c, "gaza"), lebanon = with_word(c, "lebanon");
     docset everything;
     memset(&everything, 1, sizeof everything);

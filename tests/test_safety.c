@@ -1576,6 +1576,43 @@ static void test_update_through_link_to_stub(void **state)
     assert_int_equal(articles(fx.db), SAMPLE_FILES + 1);
 }
 
+/* A link to a database directory in a directory its user cannot write
+ * (a mount point, a shared volume): an update through the link takes the
+ * link's own lock file, as it always did, and works; taking the lock
+ * beside the directory it leads to, as for a link to a stub file, it
+ * failed (74, "idx.lock: Permission denied"). The user owns the index
+ * and the link's directory, not the directory the index is in. */
+static void test_update_through_link_to_directory_in_readonly_parent(
+    void **state)
+{
+    (void)state;
+    if (!as_other_user() || geteuid() != 0) {
+        skip();   /* needs another user, made by root */
+        return;
+    }
+    char dir[2048], db[2048], home[2048], alias[2048];
+    snprintf(dir, sizeof dir, "%s/ro", fx.tmp);
+    snprintf(db, sizeof db, "%s/ro/idx", fx.tmp);
+    snprintf(home, sizeof home, "%s/home", fx.tmp);
+    snprintf(alias, sizeof alias, "%s/home/news", fx.tmp);
+    assert_int_equal(tu_run("mkdir -p '%s' '%s' && chmod 755 '%s' '%s'",
+                            dir, home, fx.tmp, dir), 0);
+    assert_int_equal(ix("-q -j1 --db '%s' '%s'", db, fx.corpus), 0);
+    assert_int_equal(tu_run("rm -f '%s.lock' && chown -R 65534:65534 '%s' "
+                            "'%s' '%s' && ln -s '%s' '%s'", db, db, home,
+                            fx.corpus, db, alias), 0);
+    static const char text[] = "Quokka census\n\nThe quokkas were counted.\n";
+    tu_write_file(fx.corpus, "world/quokka.txt", text, sizeof text - 1);
+    assert_int_equal(tu_run("chown 65534:65534 '%s/world/quokka.txt'",
+                            fx.corpus), 0);
+    int rc = ix_as_other("--db '%s' '%s'", alias, fx.corpus);
+    if (rc != 0)
+        fail_msg("update through the link: exit %d: %s", rc,
+                 slurp("err.txt"));
+    expect_in("out.txt", "added 1,");
+    assert_int_equal(access(tu_path_in(home, "news.lock"), F_OK), 0);
+}
+
 /* ---------------------------------------------------------- exit codes */
 
 /* Xapian's lock file that cannot be opened (permissions) is an I/O error,
@@ -3141,6 +3178,7 @@ int main(void)
         T(test_lock_holder_is_the_real_one),
         T(test_generations_dir_symlink),
         T(test_update_through_link_to_stub),
+        T(test_update_through_link_to_directory_in_readonly_parent),
         T(test_xapian_lock_permission_is_74),
         T(test_deleted_table_is_65),
         T(test_descriptor_exhaustion_is_74),
