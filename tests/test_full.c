@@ -379,7 +379,7 @@ static void test_leftovers_cleared_before_building(void **state)
 /* A --full killed mid-build leaves its generation (as big as the index)
  * in DB.d: the next nightly update frees it, not only the next --full,
  * which may never come. The live generation stays, and a dry run
- * deletes nothing. */
+ * deletes nothing, nor does a run through a symbolic link. */
 static void test_update_clears_killed_full(void **state)
 {
     (void)state;
@@ -411,6 +411,19 @@ static void test_update_clears_killed_full(void **state)
     assert_int_equal(count_markers(gens), 0);
     assert_false(exists("%s/g1700000000000000001-4242", gens));
     assert_int_equal(articles(db), n);
+    /* through a symbolic link to the stub, nothing is cleared (the link
+     * may be pointed at another index during the run, whose DB.d is not
+     * under this run's lock); a run on the stub's own path clears it */
+    fake_killed_run(gens, "g1700000000000000002-4242", "building");
+    assert_int_equal(tu_run("echo partial > "
+                            "'%s/g1700000000000000002-4242/iamglass' && "
+                            "ln -s killed.idx '%s/killed.link'", gens,
+                            fx.tmp), 0);
+    assert_int_equal(index_run("--db '%s/killed.link' '%s'", fx.tmp,
+                               fx.corpus), 0);
+    assert_int_equal(count_generations(gens), 2);
+    assert_int_equal(index_run("--db '%s' '%s'", db, fx.corpus), 0);
+    assert_int_equal(count_generations(gens), 1);
     /* an index that is a directory, not a stub: no generation is live */
     assert_int_equal(index_run("--db '%s' '%s'", plain, fx.corpus), 0);
     assert_int_equal(count_generations(plain_gens), 0);
