@@ -570,7 +570,7 @@ static void test_huge_line_memory_is_bounded(void **state)
 static void write_export_from(const char *dir, size_t from, size_t n,
                               size_t skip, const char *word)
 {
-    char path[1100];
+    char path[1200];
     snprintf(path, sizeof path, "%s/feed", dir);
     assert_int_equal(tu_run("mkdir -p '%s'", path), 0);
     snprintf(path, sizeof path, "%s/feed/export.jsonl", dir);
