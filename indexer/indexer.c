@@ -766,14 +766,12 @@ xap_status gz_index_ensure_metadata(xap_writable *db, const char *key,
 
 /* The index file `db` names, into buf[PATH_MAX]: `db` itself, or, when it
  * is a symbolic link, where its links lead (realpath(3): the stub file or
- * database directory). Its lock file, the check that it is an index and
- * the cleanup of its DB.d go by this path, so that writers through a link
- * and through the index's own path take one lock file and clean one DB.d,
- * as a run on that path does. Xapian is still given `db` as it is, as
- * readers give it: it reads a stub's relative lines against the directory
- * of the path it is given (the link's), and what a reader opens through
- * the link is what is written. A link that leads nowhere is `db` (not an
- * index: refused). */
+ * database directory). The check that it is an index goes by this path,
+ * and so does the lock file of a link to a stub file (lock_path). Xapian
+ * is still given `db` as it is, as readers give it: it reads a stub's
+ * relative lines against the directory of the path it is given (the
+ * link's), and what a reader opens through the link is what is written.
+ * A link that leads nowhere is `db` (not an index: refused). */
 static const char *index_file(const char *db, char *buf)
 {
     struct stat sb;

@@ -847,23 +847,37 @@ static int collect_docid(xap_docid id, void *ctx)
     return 0;
 }
 
+/* The docids of the documents under `term` in shard `sw`, ascending, into
+ * a new array *ids (NULL when none) of *n. */
+static xap_status term_docids(shard_writer *sw, const char *term,
+                              xap_docid **ids, size_t *n)
+{
+    xap_database *view = xap_writable_database(sw->db);
+    uint32_t freq = 0;
+    *ids = NULL;
+    *n = 0;
+    xap_status s = xap_database_termfreq(view, term, &freq);
+    if (s != XAP_OK || freq == 0)
+        return s;
+    if (!(*ids = calloc(freq, sizeof **ids)))
+        return XAP_ERR_NOMEM;
+    docid_buf buf = {*ids, *ids + freq};
+    s = xap_database_each_posting(view, term, collect_docid, &buf);
+    *n = (size_t)(buf.next - *ids);
+    return s;
+}
+
 /* The file was touched but its bytes are the same: record the new stat on
  * its documents so the next run needs a stat only. Docids are kept. */
 static xap_status refresh_stat(shard_writer *sw, const unit *u)
 {
     xap_database *view = xap_writable_database(sw->db);
-    uint32_t n = 0;
-    xap_status s = xap_database_termfreq(view, u->path_term, &n);
-    xap_docid *ids = s == XAP_OK ? calloc(n ? n : 1, sizeof *ids) : NULL;
-    if (s == XAP_OK && !ids)
-        s = XAP_ERR_NOMEM;
-    docid_buf buf = {ids, ids ? ids + n : NULL};
-    if (s == XAP_OK)
-        s = xap_database_each_posting(view, u->path_term, collect_docid,
-                                      &buf);
-    for (xap_docid *p = ids; s == XAP_OK && p < buf.next; p++) {
+    xap_docid *ids = NULL;
+    size_t n = 0;
+    xap_status s = term_docids(sw, u->path_term, &ids, &n);
+    for (size_t i = 0; s == XAP_OK && i < n; i++) {
         xap_document *doc = NULL;
-        s = xap_database_get_document(view, *p, &doc);
+        s = xap_database_get_document(view, ids[i], &doc);
         if (s == XAP_OK)
             s = xap_document_add_value(doc, GZ_SLOT_FILE_STAT, u->stat_value,
                                        strlen(u->stat_value));
@@ -873,7 +887,7 @@ static xap_status refresh_stat(shard_writer *sw, const unit *u)
                                        u->file.relpath,
                                        strlen(u->file.relpath));
         if (s == XAP_OK)
-            s = xap_writable_replace_document(sw->db, *p, doc);
+            s = xap_writable_replace_document(sw->db, ids[i], doc);
         xap_document_free(doc);
         sw->pending++;
     }
@@ -907,27 +921,34 @@ static void bad_lines_value(const unit *u, char *buf, size_t size)
     gz_format_bad_lines(buf, size, count, *end ? 0 : line, first->text);
 }
 
+/* Docid `id` was written: one of the file's old documents when in
+ * c->old (a replaced document keeps its docid), which is then kept. */
+static void mark_kept(piece_chain *c, xap_docid id)
+{
+    size_t lo = 0, hi = c->nold;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (c->old[mid] < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo < c->nold && c->old[lo] == id)
+        c->kept[lo] = 1;
+}
+
 /* Write the documents of `u` by their id terms (two roots may hold the
  * same path), noting for its chain which of the file's old documents
  * each replaced, and count their words for spelling. */
 static xap_status write_docs(shard_writer *sw, unit *u)
 {
-    piece_chain *c = u->chain;
     xap_status s = XAP_OK;
     for (size_t i = 0; s == XAP_OK && i < u->ndocs; i++) {
         xap_docid id = 0;
         s = xap_writable_replace_document_by_term(sw->db, u->docs[i].id_term,
                                                   u->docs[i].doc, &id);
-        size_t lo = 0, hi = c ? c->nold : 0;
-        while (lo < hi) {   /* a replaced document keeps its docid */
-            size_t mid = lo + (hi - lo) / 2;
-            if (c->old[mid] < id)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        if (s == XAP_OK && c && lo < c->nold && c->old[lo] == id)
-            c->kept[lo] = 1;
+        if (s == XAP_OK && u->chain)
+            mark_kept(u->chain, id);
         if (s == XAP_OK)
             s = gz_spelling_add_document(&sw->spelling, u->docs[i].doc);
     }
@@ -940,23 +961,14 @@ static xap_status write_docs(shard_writer *sw, unit *u)
 static xap_status look_up_old(shard_writer *sw, const unit *u)
 {
     piece_chain *c = u->chain;
-    if (c->looked || !u->delete_old) {
-        c->looked = 1;
+    if (c->looked)
         return XAP_OK;
-    }
     c->looked = 1;
-    xap_database *view = xap_writable_database(sw->db);
-    uint32_t n = 0;
-    xap_status s = xap_database_termfreq(view, u->path_term, &n);
-    if (s != XAP_OK || n == 0)
-        return s;
-    c->old = calloc(n, sizeof *c->old);
-    c->kept = calloc(n, 1);
-    if (!c->old || !c->kept)
-        return XAP_ERR_NOMEM;
-    docid_buf buf = {c->old, c->old + n};
-    s = xap_database_each_posting(view, u->path_term, collect_docid, &buf);
-    c->nold = (size_t)(buf.next - c->old);
+    if (!u->delete_old)
+        return XAP_OK;
+    xap_status s = term_docids(sw, u->path_term, &c->old, &c->nold);
+    if (s == XAP_OK && c->nold && !(c->kept = calloc(c->nold, 1)))
+        s = XAP_ERR_NOMEM;
     return s;
 }
 

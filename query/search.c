@@ -840,6 +840,13 @@ static int bracket_in_value(const char *query, const char **at, size_t *n,
     return 0;
 }
 
+/* The hints of grammar_failed. */
+static const char near_hint[] = "NEAR and ADJ go between single words, not "
+                                "phrases, groups or wildcards";
+static const char not_hint[] = "to exclude a group or a phrase, write NOT: "
+                               "'gaza NOT (hamas OR israel)', 'NOT \"gaza "
+                               "truce\"'";
+
 /* QUERY_SYNTAX for `query`, which Xapian's grammar cannot read where it
  * would have searched the words alone, operators and signs ignored
  * (XAP_QP_FLAG_STRICT), with a hint at what in it is the likely cause. */
@@ -853,22 +860,13 @@ static gazette_status_t grammar_failed(const char *query)
                        "a bracket in it goes in quotes (%.*s\"%.*s\")",
                        (int)name + 1, at, (int)(n - name - 1),
                        at + name + 1);
+    /* both hints when the query has both, or neither */
     int near = has_proximity(query), minus = has_exclusion(query);
-    if (near != minus)
-        return gz_fail(GAZETTE_STATUS_QUERY_SYNTAX,
-                       "cannot understand the query: its operators do not "
-                       "fit together (%s)",
-                       near ? "NEAR and ADJ go between single words, not "
-                              "phrases, groups or wildcards"
-                            : "to exclude a group or a phrase, write NOT: "
-                              "'gaza NOT (hamas OR israel)', 'NOT \"gaza "
-                              "truce\"'");
+    int both = near == minus;
     return gz_fail(GAZETTE_STATUS_QUERY_SYNTAX,
-                   "cannot understand the query: its operators do not "
-                   "fit together (NEAR and ADJ go between single "
-                   "words, not phrases, groups or wildcards; to "
-                   "exclude a group or a phrase, write NOT: 'gaza NOT "
-                   "(hamas OR israel)', 'NOT \"gaza truce\"')");
+                   "cannot understand the query: its operators do not fit "
+                   "together (%s%s%s)", near || both ? near_hint : "",
+                   both ? "; " : "", minus || both ? not_hint : "");
 }
 
 /* A failed search of `query` in words a person can act on (the thread's
