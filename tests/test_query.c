@@ -3624,6 +3624,51 @@ static void test_spelling(void **state)
                             tu_binary("query/cli/gazette-query"), fx.gen.db), 1);
 }
 
+/* A word the index has in one article may be a typo that reached it,
+ * and is offered a far more common word one slip away ("goverment":
+ * "government"); but not a word two edits away or with another first
+ * letter: in the sample, "snow" was offered "now", "soar" "far", "Canal"
+ * "final", "Stones" "states", "rays" "days". */
+static void test_spelling_word_the_index_has(void **state)
+{
+    (void)state;
+    static corpus slip;
+    snprintf(slip.root, sizeof slip.root, "%s/slip", fx.tmp);
+    char name[64], text[256];
+    for (int i = 0; i < 12; i++) {
+        snprintf(name, sizeof name, "news/budget%02d.txt", i);
+        int n = snprintf(text, sizeof text, "Budget day %d\n\nThe government "
+                         "said the government would spend more.\n", i);
+        tu_write_file(slip.root, name, text, (size_t)n);
+    }
+    /* a letter left out, two swapped, one added, one changed */
+    static const char typo[] = "Letters\n\nThe goverment, the govermnent, "
+                               "the governmment and the govarnment.\n";
+    tu_write_file(slip.root, "news/letters.txt", typo, sizeof typo - 1);
+    assert_int_equal(build_index(&slip, "slip"), 0);
+    query_opts on = {.spelling = 1};
+    const char *slips[] = {"goverment", "govermnent", "governmment",
+                           "govarnment"};
+    gazette_results_t *r = NULL;
+    for (size_t i = 0; i < sizeof slips / sizeof *slips; i++) {
+        r = search(&slip, slips[i], &on);
+        assert_int_equal(gazette_results_count(r), 1);
+        if (strcmp(gazette_results_suggestion(r), "government") != 0)
+            fail_msg("'%s': suggested '%s'", slips[i],
+                     gazette_results_suggestion(r));
+        gazette_results_free(r);
+    }
+    const char *spelt_right[] = {"snow", "soar", "Canal", "Stones", "rays"};
+    for (size_t i = 0; i < sizeof spelt_right / sizeof *spelt_right; i++) {
+        r = search(&fx.sample, spelt_right[i], &on);
+        assert_true(gazette_results_count(r) > 0);
+        if (*gazette_results_suggestion(r))
+            fail_msg("'%s': suggested '%s'", spelt_right[i],
+                     gazette_results_suggestion(r));
+        gazette_results_free(r);
+    }
+}
+
 /* A typographic apostrophe (U+2019, U+201B) is the typed one, as Xapian's
  * term generator reads it: "Israel’s" is the word "israel's" the
  * index has, no misspelling (it was offered "israel's cabinet", the
@@ -4398,6 +4443,7 @@ int main(void)
         cmocka_unit_test(test_simhash_reads_a_bounded_prefix),
         cmocka_unit_test(test_simhash_values_are_stable),
         cmocka_unit_test(test_spelling),
+        cmocka_unit_test(test_spelling_word_the_index_has),
         cmocka_unit_test(test_spelling_typographic_apostrophe),
         cmocka_unit_test(test_explain),
         cmocka_unit_test(test_feedback_off),
