@@ -3658,10 +3658,14 @@ static void test_spelling_word_the_index_has(void **state)
                      gazette_results_suggestion(r));
         gazette_results_free(r);
     }
-    const char *spelt_right[] = {"snow", "soar", "Canal", "Stones", "rays"};
+    /* the last two of no article's text: an author's name ("Author:
+     * Fiona MacLeod"), a tag ("Tags: ..., rock"); they were offered
+     * "final" and "back" */
+    const char *spelt_right[] = {"snow", "soar", "Canal", "Stones", "rays",
+                                 "Fiona", "rock"};
     for (size_t i = 0; i < sizeof spelt_right / sizeof *spelt_right; i++) {
         r = search(&fx.sample, spelt_right[i], &on);
-        assert_true(gazette_results_count(r) > 0);
+        assert_true(gazette_results_count(r) > 0 || i >= 5);
         if (*gazette_results_suggestion(r))
             fail_msg("'%s': suggested '%s'", spelt_right[i],
                      gazette_results_suggestion(r));
