@@ -1266,7 +1266,9 @@ static void test_dates(void **state)
 
 /* A quoted date: value is the value unquoted, as for year: and the other
  * filters (date:"2023-11" was refused: "cannot read the date in
- * 'date:'"), typographic quotes too; a bad one is named as typed. */
+ * 'date:'"), typographic quotes too; a bad one is named as typed, its
+ * typographic quotes as such (they were shown as ASCII quotes), and so
+ * is a bad year: in them. */
 static void test_quoted_dates(void **state)
 {
     (void)state;
@@ -1293,6 +1295,19 @@ static void test_quoted_dates(void **state)
         {"date:\"2023-11-05..2023-11-01\"",
          "'date:\"2023-11-05..2023-11-01\"'"},
         {"date:\"2023-11\"gaza", "'date:\"2023-11\"gaza'"},
+        /* named as typed: typographic quotes as such (the message
+         * showed ASCII ones), a quote never closed unclosed */
+        {"date:\xE2\x80\x9C" "2023-13\xE2\x80\x9D",
+         "'date:\xE2\x80\x9C" "2023-13\xE2\x80\x9D'"},
+        {"gaza date:\xE2\x80\x9E" "2023-11-05..2023-11-01\xE2\x80\x9C",
+         "'date:\xE2\x80\x9E" "2023-11-05..2023-11-01\xE2\x80\x9C'"},
+        {"\"2023-13\" date:\xE2\x80\x9C" "2023-13\xE2\x80\x9D",
+         "'date:\xE2\x80\x9C" "2023-13\xE2\x80\x9D'"},
+        {"date:(\xE2\x80\x9C" "2023-13\xE2\x80\x9D OR 2024)",
+         "'date:\xE2\x80\x9C" "2023-13\xE2\x80\x9D'"},
+        {"gaza date:\"2023-13", "'date:\"2023-13' ("},
+        {"year:\xE2\x80\x9C" "20x4\xE2\x80\x9D",
+         "'year:\xE2\x80\x9C" "20x4\xE2\x80\x9D'"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         gazette_results_t *r = NULL;
