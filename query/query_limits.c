@@ -187,6 +187,25 @@ static token next_token(const char **p)
     return t;
 }
 
+/* [text, text+len) as a one-line message shows it, into `out` (at least
+ * 128 bytes): each control character a space, and cut (at a character's
+ * start) after 100 bytes, "..." then saying so. */
+static void echo_query(const char *text, size_t len, char *out,
+                       size_t outlen)
+{
+    enum { SHOWN = 100 };
+    size_t n = len;
+    if (n > SHOWN) {
+        n = SHOWN;
+        while (n > 0 && ((unsigned char)text[n] & 0xC0) == 0x80)
+            n--;
+    }
+    snprintf(out, outlen, "%.*s%s", (int)n, text, n < len ? "..." : "");
+    for (char *c = out; *c; c++)
+        if ((unsigned char)*c < 0x20 || *c == 0x7F)
+            *c = ' ';
+}
+
 /* gz_query_operators_alone - see query_limits.h. */
 int gz_query_operators_alone(const char *text, char *err, size_t errlen)
 {
@@ -214,10 +233,12 @@ int gz_query_operators_alone(const char *text, char *err, size_t errlen)
     size_t shown = strlen(start);
     while (shown && is_space(start[shown - 1]))
         shown--;
+    char echo[128];
+    echo_query(start, shown, echo, sizeof echo);
     snprintf(err, errlen,
-             "cannot understand the query: '%.*s' is %s, with no word "
+             "cannot understand the query: '%s' is %s, with no word "
              "for %s to join (to search for the word %.*s, write it in lower "
-             "case or in quotes: '%s', '\"%.*s\"')", (int)shown, start,
+             "case or in quotes: '%s', '\"%.*s\"')", echo,
              operators == 1 ? "an operator" : "only operators",
              operators == 1 ? "it" : "them", (int)name, first.text, lower,
              (int)name, first.text);

@@ -1496,6 +1496,25 @@ static void test_operators_alone(void **state)
             fail_msg("gazette-query '%s': %s", alone[i].query, text);
         free(text);
     }
+    /* One line from the library too, whatever the query holds, and the
+     * hint kept after a long one (review: "(\nOR\n)" gave three lines,
+     * 1 500 ANDs no hint) */
+    char *ands = malloc(6001);
+    assert_non_null(ands);
+    for (int i = 0; i < 1500; i++)
+        memcpy(ands + 4 * i, "AND ", 4);
+    ands[6000] = '\0';
+    const char *odd[] = {"(\nOR\n)", "(\rOR)", "AND\tAND", ands};
+    for (size_t i = 0; i < sizeof odd / sizeof *odd; i++) {
+        gazette_results_t *r = NULL;
+        char err[1024];
+        assert_int_equal(run_query(c, odd[i], NULL, 10, &r, err, sizeof err),
+                         GAZETTE_STATUS_QUERY_SYNTAX);
+        if (strpbrk(err, "\r\n\t") ||
+            !strstr(err, "write it in lower case or in quotes"))
+            fail_msg("query %zu: %s", i, err);
+    }
+    free(ands);
     /* The hint's forms search the word. */
     docset or_word = hits_of(c, "or", NULL);
     assert_true(set_size(c, &or_word) > 0);
