@@ -187,6 +187,64 @@ static token next_token(const char **p)
     return t;
 }
 
+/* [text, text+len) as a one-line message shows it, into `out` (at least
+ * 128 bytes): each control character a space, and cut (at a character's
+ * start) after 100 bytes, "..." then saying so. */
+static void echo_query(const char *text, size_t len, char *out,
+                       size_t outlen)
+{
+    enum { SHOWN = 100 };
+    size_t n = len;
+    if (n > SHOWN) {
+        n = SHOWN;
+        while (n > 0 && ((unsigned char)text[n] & 0xC0) == 0x80)
+            n--;
+    }
+    snprintf(out, outlen, "%.*s%s", (int)n, text, n < len ? "..." : "");
+    for (char *c = out; *c; c++)
+        if ((unsigned char)*c < 0x20 || *c == 0x7F)
+            *c = ' ';
+}
+
+/* gz_query_operators_alone - see query_limits.h. */
+int gz_query_operators_alone(const char *text, char *err, size_t errlen)
+{
+    const char *p = text;
+    token first = {.kind = TOKEN_END};
+    unsigned operators = 0;
+    for (token t = next_token(&p); t.kind != TOKEN_END; t = next_token(&p)) {
+        if (t.kind == TOKEN_OPEN || t.kind == TOKEN_CLOSE)
+            continue;
+        /* "(OR)": an operator beside a bracket is one to Xapian too */
+        if (t.kind == TOKEN_PHRASE || word_kind(t.text, t.len) == TOKEN_WORD)
+            return 0;
+        if (operators++ == 0)
+            first = t;
+    }
+    if (operators == 0)
+        return 0;
+    /* The hint names the first operator as a word: "NEAR" of "NEAR/3". */
+    size_t name = strcspn(first.text, "/ \t()");
+    name = name < first.len ? name : first.len;
+    char lower[8] = "";
+    for (size_t i = 0; i < name && i + 1 < sizeof lower; i++)
+        lower[i] = (char)(first.text[i] - 'A' + 'a');
+    const char *start = text + strspn(text, " \t\r\n");
+    size_t shown = strlen(start);
+    while (shown && is_space(start[shown - 1]))
+        shown--;
+    char echo[128];
+    echo_query(start, shown, echo, sizeof echo);
+    snprintf(err, errlen,
+             "cannot understand the query: '%s' is %s, with no word "
+             "for %s to join (to search for the word %.*s, write it in lower "
+             "case or in quotes: '%s', '\"%.*s\"')", echo,
+             operators == 1 ? "an operator" : "only operators",
+             operators == 1 ? "it" : "them", (int)name, first.text, lower,
+             (int)name, first.text);
+    return 1;
+}
+
 /* Operator mistakes Xapian's parser certainly reports, found before it
  * runs (some of its error paths leak memory). Xapian reads a malformed
  * query leniently (reparsing it without operators) unless the mistake is
@@ -234,6 +292,9 @@ static int check_operators(const char *text, char *err, size_t errlen)
             t = prev;   /* "NOT NEAR/3 x": NOT lacks its word */
             needs_after = 1;
         }
+        if ((needs_before || needs_after) &&
+            gz_query_operators_alone(text, err, errlen))
+            return -1;
         if (needs_before || needs_after) {
             snprintf(err, errlen,
                      "cannot understand the query: '%.*s' needs a word %s "

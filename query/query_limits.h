@@ -42,6 +42,16 @@ int gz_query_malformed_window(const char *t, size_t n, char *err,
 
 int gz_query_check(const char *text, char *err, size_t errlen);
 
+/* 1 when the query `text` is operators alone ("OR", "AND AND", "NOT",
+ * "(OR)": AND, OR, NOT, XOR, NEAR, ADJ, NEAR/n, ADJ/n in capitals, and
+ * brackets), with a one-line message in `err` saying so, and how to
+ * search for the word itself; 0 otherwise (err left alone). Only asked
+ * of a query refused anyway, by gz_query_check or by Xapian's parser: it
+ * words the refusal, and refuses nothing itself ("NEAR/3" alone is
+ * Xapian's phrase "near 3"). A query all in capitals with a word besides
+ * its operators is none: it is plain words (gz_ranking_query_text). */
+int gz_query_operators_alone(const char *text, char *err, size_t errlen);
+
 /* A query that only excludes words ("-gaza", "-gaza -lebanon", one
  * stopword aside: "the -gaza"), which Xapian's parser refuses and then reads
  * leniently as the words themselves, the opposite of what was asked: 1

@@ -117,11 +117,89 @@ static int date_bound(const char *s, size_t n, int is_end, char out[9])
     return 0;
 }
 
-/* Rewrite the value of a date: field, [typed, typed+typed_n), as
- * "date:A..B". A quoted value ('date:"2023-11"', normalise reads it with
- * the field) is the date inside the quotes, as year:"2024" is the year;
- * a message shows the value as typed. */
-static int put_date(gz_buf *b, const char *typed, size_t typed_n, char *err,
+/* The length of the typographic double quote at `p` (U+201C, U+201D or
+ * U+201E, which plain_quotes makes '"'): 3, or 0 when there is none. */
+static size_t typographic_quote_length(const char *p)
+{
+    return (unsigned char)p[0] == 0xE2 && (unsigned char)p[1] == 0x80 &&
+                   ((unsigned char)p[2] == 0x9C ||
+                    (unsigned char)p[2] == 0x9D || (unsigned char)p[2] == 0x9E)
+               ? 3
+               : 0;
+}
+
+/* Where [s, s+n), a piece of the query as normalise reads it, stands in
+ * `user`, the query gz_query_normalise was given (as typed, but for a
+ * query all in capitals, lower-cased before): its first span that
+ * reads as [s, s+n) once its typographic quotes are made '"' (a '"' of
+ * the piece matching either), the piece's last '"' possibly missing (a
+ * field's quote never closed is closed by normalise_field_quote). NULL
+ * when there is none, as when the piece was rewritten
+ * ('date:(2023-13 OR 2024)' is read as '(date:2023-13 OR date:2024)');
+ * else the span's length in *shown_n. */
+static const char *find_as_typed(const char *user, const char *s, size_t n,
+                                 size_t *shown_n)
+{
+    if (!user || n == 0)
+        return NULL;
+    for (const char *start = user; *start; start++) {
+        const char *u = start;
+        size_t i = 0;
+        for (; i < n; i++) {
+            size_t q = typographic_quote_length(u);
+            if (s[i] == '"' && q)
+                u += q;
+            else if (*u && *u == s[i])
+                u++;
+            else if (!(s[i] == '"' && i + 1 == n))
+                break;
+        }
+        if (i == n) {
+            *shown_n = (size_t)(u - start);
+            return start;
+        }
+    }
+    return NULL;
+}
+
+/* The piece [field, value+vlen) of the query as normalise reads it, a
+ * field and its value, as the user typed it (find_as_typed), for a
+ * message: the piece, or when only its value is found, the field as read
+ * and the value as typed, or else the piece as read. A new malloc()ed
+ * string, or NULL when out of memory. */
+static char *field_as_typed(const char *user, const char *field,
+                            const char *value, size_t vlen)
+{
+    gz_buf b = {0};
+    size_t n = 0;
+    const char *whole = find_as_typed(user, field,
+                                      (size_t)(value - field) + vlen, &n);
+    if (whole) {
+        gz_buf_put(&b, whole, n);
+    } else {
+        const char *v = find_as_typed(user, value, vlen, &n);
+        gz_buf_put(&b, field, (size_t)(value - field));
+        if (v)
+            gz_buf_put(&b, v, n);
+        else
+            gz_buf_put(&b, value, vlen);
+    }
+    gz_buf_put(&b, "", 0);
+    if (b.failed) {
+        free(b.data);
+        return NULL;
+    }
+    return b.data;
+}
+
+/* Rewrite the value of a date: field, [typed, typed+typed_n) after the
+ * field's name at `field` (its sign left out), as "date:A..B". A quoted
+ * value ('date:"2023-11"', normalise reads it with the field) is the date
+ * inside the quotes, as year:"2024" is the year; a message shows the
+ * field and value as the user typed them (`user`, field_as_typed):
+ * 'date:“2023-13”' with its typographic quotes. */
+static int put_date(gz_buf *b, const char *field, const char *typed,
+                    size_t typed_n, const char *user, char *err,
                     size_t errlen)
 {
     const char *v = typed;
@@ -142,19 +220,25 @@ static int put_date(gz_buf *b, const char *typed, size_t typed_n, char *err,
     if (dots)
         hi = dots + 2;
     char a[9] = "", z[9] = "";
-    if ((lo_n && date_bound(lo, lo_n, 0, a) != 0) ||
-        (hi_n && date_bound(hi, hi_n, 1, z) != 0) || (!lo_n && !hi_n)) {
-        snprintf(err, errlen,
-                 "cannot read the date in 'date:%.*s' (write date:YYYY-MM-DD, "
-                 "date:YYYY-MM, date:YYYY, or a range such as "
-                 "date:2023-11-01..2023-11-30 with either end optional)",
-                 (int)typed_n, typed);
-        return -1;
-    }
-    if (*a && *z && strcmp(a, z) > 0) {
-        snprintf(err, errlen,
-                 "the date range 'date:%.*s' ends before it starts (write "
-                 "the earlier date first)", (int)typed_n, typed);
+    int unread = (lo_n && date_bound(lo, lo_n, 0, a) != 0) ||
+                 (hi_n && date_bound(hi, hi_n, 1, z) != 0) ||
+                 (!lo_n && !hi_n);
+    if (unread || (*a && *z && strcmp(a, z) > 0)) {
+        /* as read when out of memory */
+        char *shown = field_as_typed(user, field, typed, typed_n);
+        int shown_n = shown ? (int)strlen(shown)
+                            : (int)(typed + typed_n - field);
+        if (unread)
+            snprintf(err, errlen,
+                     "cannot read the date in '%.*s' (write date:YYYY-MM-DD, "
+                     "date:YYYY-MM, date:YYYY, or a range such as "
+                     "date:2023-11-01..2023-11-30 with either end optional)",
+                     shown_n, shown ? shown : field);
+        else
+            snprintf(err, errlen,
+                     "the date range '%.*s' ends before it starts (write the "
+                     "earlier date first)", shown_n, shown ? shown : field);
+        free(shown);
         return -1;
     }
     gz_buf_put(b, "date:", 5);
@@ -173,7 +257,7 @@ static int put_date(gz_buf *b, const char *typed, size_t typed_n, char *err,
  * closed is left to the lenient reading of stray quotes. Returns
  * 0, or -1 with a one-line message naming the field and value in `err`. */
 static int check_year(const char *field, const char *value, size_t vlen,
-                      char *err, size_t errlen)
+                      const char *user, char *err, size_t errlen)
 {
     const char *v = value, *shown_end = value + vlen;
     size_t len = vlen;
@@ -187,10 +271,14 @@ static int check_year(const char *field, const char *value, size_t vlen,
     }
     if (len == 4 && strspn(v, "0123456789") >= 4 && memcmp(v, "0000", 4) != 0)
         return 0;
+    char *shown = field_as_typed(user, field, value,
+                                 (size_t)(shown_end - value));
     snprintf(err, errlen,
              "cannot read the year in '%.*s' (write year:YYYY, such as "
              "year:2024, or date:A..B for a range of dates)",
-             (int)(shown_end - field), field);
+             shown ? (int)strlen(shown) : (int)(shown_end - field),
+             shown ? shown : field);
+    free(shown);
     return -1;
 }
 
@@ -497,7 +585,7 @@ static int put_capitals(gz_buf *b, const char *t, size_t n, size_t sign,
  * which take plain words only. */
 static int put_token(gz_buf *b, const char *t, size_t n, gz_fold *next_case,
                      int plain_only, gz_caps_known_fn known, void *ctx,
-                     char *err, size_t errlen);
+                     const char *user, char *err, size_t errlen);
 
 /* Rewrite a token [t, t+n) of free text (or of a text field, title:
  * author: caps: upper:) that holds a run of two or more dots: the dots
@@ -506,8 +594,8 @@ static int put_token(gz_buf *b, const char *t, size_t n, gz_fold *next_case,
  * (or "title:...") writes nothing. */
 static int put_dotted_token(gz_buf *b, const char *t, size_t n,
                             size_t head, gz_fold *next_case, int plain_only,
-                            gz_caps_known_fn known, void *ctx, char *err,
-                            size_t errlen)
+                            gz_caps_known_fn known, void *ctx,
+                            const char *user, char *err, size_t errlen)
 {
     size_t fsign = (n > 0 && (t[0] == '+' || t[0] == '-')) ? 1 : 0;
     int first = 1;
@@ -534,7 +622,7 @@ static int put_dotted_token(gz_buf *b, const char *t, size_t n,
             gz_buf_put(b, " ", 1);
         first = 0;
         int rc = put_token(b, piece.data, piece.len, next_case, plain_only,
-                           known, ctx, err, errlen);
+                           known, ctx, user, err, errlen);
         free(piece.data);
         if (rc != 0)
             return rc;
@@ -546,7 +634,7 @@ static int put_dotted_token(gz_buf *b, const char *t, size_t n,
 
 static int put_token(gz_buf *b, const char *t, size_t n, gz_fold *next_case,
                      int plain_only, gz_caps_known_fn known, void *ctx,
-                     char *err, size_t errlen)
+                     const char *user, char *err, size_t errlen)
 {
     *next_case = GZ_FOLD_TEXT;
     if (is_operator(t, n)) {
@@ -564,8 +652,8 @@ static int put_token(gz_buf *b, const char *t, size_t n, gz_fold *next_case,
         if (!f || f->kind == GZ_KIND_TEXT || f->kind == GZ_KIND_CAPITALS)
             return put_dotted_token(b, t, n,
                                     f ? (size_t)(colon - t) + 1 : fsign,
-                                    next_case, plain_only, known, ctx, err,
-                                    errlen);
+                                    next_case, plain_only, known, ctx, user,
+                                    err, errlen);
     }
     if (colon) {
         size_t flen = (size_t)(colon - t) - fsign;
@@ -575,10 +663,10 @@ static int put_token(gz_buf *b, const char *t, size_t n, gz_fold *next_case,
         const gz_field *f = gz_field_by_name(field, flen);
         if (f && f->kind == GZ_KIND_DATE) {
             gz_buf_put(b, t, fsign);
-            return put_date(b, value, vlen, err, errlen);
+            return put_date(b, field, value, vlen, user, err, errlen);
         }
         if (f && strcmp(f->prefix, GZ_PREFIX_YEAR) == 0 &&
-            check_year(field, value, vlen, err, errlen) != 0)
+            check_year(field, value, vlen, user, err, errlen) != 0)
             return -1;
         gz_fold how = field_fold(field, flen);
         put_value(b, t, (size_t)(value - t), GZ_FOLD_ASCII);   /* "Tag:" */
@@ -979,7 +1067,7 @@ static int opens_field_value(const char *query, const char *stray)
 }
 
 static char *normalise(const char *typed, gz_caps_known_fn known, void *ctx,
-                       char *err, size_t errlen);
+                       const char *user, char *err, size_t errlen);
 
 /* A token of the query for bracket_chains: where it is, and what. */
 typedef struct chain_token {
@@ -1167,7 +1255,8 @@ static void plain_quotes(char *q)
 }
 
 static char *normalise_field_quote(const char *query, gz_caps_known_fn known,
-                                   void *ctx, char *err, size_t errlen);
+                                   void *ctx, const char *user, char *err,
+                                   size_t errlen);
 
 char *gz_query_normalise(const char *typed, gz_caps_known_fn known,
                          void *ctx, char *err, size_t errlen)
@@ -1181,14 +1270,15 @@ char *gz_query_normalise(const char *typed, gz_caps_known_fn known,
     free(quoted);
     if (!chained)
         return NULL;
-    char *out = normalise_field_quote(chained, known, ctx, err, errlen);
+    char *out = normalise_field_quote(chained, known, ctx, typed, err, errlen);
     free(chained);
     return out;
 }
 
 /* gz_query_normalise, once quotes and chains are done. */
 static char *normalise_field_quote(const char *query, gz_caps_known_fn known,
-                                   void *ctx, char *err, size_t errlen)
+                                   void *ctx, const char *user, char *err,
+                                   size_t errlen)
 {
     /* A field's value left unquoted is read as quoted up to the first ')'
      * after it (the end of the field's group) or to the end: dropping its
@@ -1196,7 +1286,7 @@ static char *normalise_field_quote(const char *query, gz_caps_known_fn known,
      * it, and the words unfiltered. */
     const char *stray = unclosed_quote(query);
     if (!stray || !opens_field_value(query, stray))
-        return normalise(query, known, ctx, err, errlen);
+        return normalise(query, known, ctx, user, err, errlen);
     size_t n = strlen(query);
     const char *close = strchr(stray, ')');
     size_t at = close ? (size_t)(close - query) : n;
@@ -1208,13 +1298,13 @@ static char *normalise_field_quote(const char *query, gz_caps_known_fn known,
     memcpy(closed, query, at);
     closed[at] = '"';
     memcpy(closed + at + 1, query + at, n - at + 1);
-    char *out = normalise(closed, known, ctx, err, errlen);
+    char *out = normalise(closed, known, ctx, user, err, errlen);
     free(closed);
     return out;
 }
 
 static char *normalise(const char *typed, gz_caps_known_fn known, void *ctx,
-                       char *err, size_t errlen)
+                       const char *user, char *err, size_t errlen)
 {
     gz_buf b = {0};
     err[0] = '\0';
@@ -1294,7 +1384,7 @@ static char *normalise(const char *typed, gz_caps_known_fn known, void *ctx,
         const char *next = token_after(p, n, &next_n);
         int plain_only = after_proximity ||
                          gz_query_is_proximity(next, next_n) || group;
-        if (put_token(&b, p, n, &next_case, plain_only, known, ctx, err,
+        if (put_token(&b, p, n, &next_case, plain_only, known, ctx, user, err,
                       errlen) != 0) {
             free(b.data);
             free(query);

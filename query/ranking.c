@@ -89,10 +89,11 @@ static int is_operator_word(const char *w, size_t n)
 /* 1 when `text` has ASCII letters, none of them lower case, and a word
  * that is not an operator: a query typed with caps lock, or copied from an
  * all-capitals source. A query of operators alone ("AND AND") is left as
- * typed so the parser can say what is wrong with it. A query with Chinese,
- * Japanese or Korean text (gz_is_cjk), which has no case, is not
- * one either: its words in capitals ("WHO 事務局長") are written so, as
- * beside lower-case words. */
+ * typed so that it is refused, with gz_query_operators_alone's message
+ * (query_limits.h); with digits besides ("2024 OR 2023") its operators
+ * stay operators. A query with Chinese, Japanese or Korean text
+ * (gz_is_cjk), which has no case, is not one either: its words in
+ * capitals ("WHO 事務局長") are written so, as beside lower-case words. */
 static int all_capitals(const char *text)
 {
     int plain_word = 0;

@@ -877,6 +877,10 @@ static gazette_status_t search_failed(gazette_index_t *index,
     const char *msg = xap_last_error();
     if (index->failure[0])
         return gz_index_fail(index, s, "search failed");
+    char alone[GZ_ERROR_SIZE];
+    if ((s == XAP_ERR_QUERY_GRAMMAR || s == XAP_ERR_QUERY_PARSE) &&
+        gz_query_operators_alone(query, alone, sizeof alone))
+        return gz_fail(GAZETTE_STATUS_QUERY_SYNTAX, "%s", alone);
     if (s == XAP_ERR_QUERY_GRAMMAR && index->cjk_ngrams &&
         cjk_proximity(query))
         return gz_fail(GAZETTE_STATUS_QUERY_SYNTAX,

@@ -1266,7 +1266,9 @@ static void test_dates(void **state)
 
 /* A quoted date: value is the value unquoted, as for year: and the other
  * filters (date:"2023-11" was refused: "cannot read the date in
- * 'date:'"), typographic quotes too; a bad one is named as typed. */
+ * 'date:'"), typographic quotes too; a bad one is named as typed, its
+ * typographic quotes as such (they were shown as ASCII quotes), and so
+ * is a bad year: in them. */
 static void test_quoted_dates(void **state)
 {
     (void)state;
@@ -1293,6 +1295,19 @@ static void test_quoted_dates(void **state)
         {"date:\"2023-11-05..2023-11-01\"",
          "'date:\"2023-11-05..2023-11-01\"'"},
         {"date:\"2023-11\"gaza", "'date:\"2023-11\"gaza'"},
+        /* named as typed: typographic quotes as such (the message
+         * showed ASCII ones), a quote never closed unclosed */
+        {"date:\xE2\x80\x9C" "2023-13\xE2\x80\x9D",
+         "'date:\xE2\x80\x9C" "2023-13\xE2\x80\x9D'"},
+        {"gaza date:\xE2\x80\x9E" "2023-11-05..2023-11-01\xE2\x80\x9C",
+         "'date:\xE2\x80\x9E" "2023-11-05..2023-11-01\xE2\x80\x9C'"},
+        {"\"2023-13\" date:\xE2\x80\x9C" "2023-13\xE2\x80\x9D",
+         "'date:\xE2\x80\x9C" "2023-13\xE2\x80\x9D'"},
+        {"date:(\xE2\x80\x9C" "2023-13\xE2\x80\x9D OR 2024)",
+         "'date:\xE2\x80\x9C" "2023-13\xE2\x80\x9D'"},
+        {"gaza date:\"2023-13", "'date:\"2023-13' ("},
+        {"year:\xE2\x80\x9C" "20x4\xE2\x80\x9D",
+         "'year:\xE2\x80\x9C" "20x4\xE2\x80\x9D'"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         gazette_results_t *r = NULL;
@@ -1431,6 +1446,84 @@ static void test_malformed_queries(void **state)
     assert_non_null(strstr(err, "XOR joins more than 16 parts"));
     assert_null(strstr(err, "needs a word on each side"));
     assert_null(r);
+}
+
+/* A query of operators alone ("OR", "AND AND", "NOT") is refused, as
+ * "foo AND" is (docs/search.md: a query all in capitals is plain words
+ * only with a word besides its operators), in one line that says so and
+ * how to search for the word (it said "'OR' needs a word before it", and
+ * "its operators do not fit together (NEAR and ADJ go between single
+ * words...)" for NEAR alone). The hint's forms find the word; a query in
+ * capitals with another word is plain words, its operators too, and one
+ * with digits besides keeps them as operators. */
+static void test_operators_alone(void **state)
+{
+    (void)state;
+    const corpus *c = &fx.sample;
+    static const struct {
+        const char *query, *said, *hint;
+    } alone[] = {
+        {"OR", "'OR' is an operator, with no word for it to join",
+         "'or', '\"OR\"'"},
+        {"AND", "'AND' is an operator,", "'and', '\"AND\"'"},
+        {"NOT", "'NOT' is an operator,", "'not', '\"NOT\"'"},
+        {"XOR", "'XOR' is an operator,", "'xor', '\"XOR\"'"},
+        {"NEAR", "'NEAR' is an operator,", "'near', '\"NEAR\"'"},
+        {" AND AND ", "'AND AND' is only operators, with no word for them",
+         "'and', '\"AND\"'"},
+        {"NEAR/3 NEAR/3", "'NEAR/3 NEAR/3' is only operators",
+         "'near', '\"NEAR\"'"},
+        {"(OR)", "'(OR)' is an operator,", "'or', '\"OR\"'"},
+    };
+    char out[4096];
+    snprintf(out, sizeof out, "%s/err.txt", fx.tmp);
+    for (size_t i = 0; i < sizeof alone / sizeof *alone; i++) {
+        gazette_results_t *r = NULL;
+        char err[1024];
+        assert_int_equal(run_query(c, alone[i].query, NULL, 10, &r, err,
+                                   sizeof err), GAZETTE_STATUS_QUERY_SYNTAX);
+        assert_null(r);
+        if (!strstr(err, alone[i].said) || !strstr(err, alone[i].hint) ||
+            !strstr(err, "write it in lower case or in quotes"))
+            fail_msg("'%s': %s", alone[i].query, err);
+        assert_int_equal(tu_run("'%s' --db '%s' '%s' >/dev/null 2>'%s'",
+                                tu_binary("query/cli/gazette-query"), c->db,
+                                alone[i].query, out), 64);
+        size_t len;
+        char *text = read_all(out, &len);
+        assert_int_equal(count_lines(text), 1);
+        if (!strstr(text, alone[i].said))
+            fail_msg("gazette-query '%s': %s", alone[i].query, text);
+        free(text);
+    }
+    /* One line from the library too, whatever the query holds, and the
+     * hint kept after a long one (review: "(\nOR\n)" gave three lines,
+     * 1 500 ANDs no hint) */
+    char *ands = malloc(6001);
+    assert_non_null(ands);
+    for (int i = 0; i < 1500; i++)
+        memcpy(ands + 4 * i, "AND ", 4);
+    ands[6000] = '\0';
+    const char *odd[] = {"(\nOR\n)", "(\rOR)", "AND\tAND", ands};
+    for (size_t i = 0; i < sizeof odd / sizeof *odd; i++) {
+        gazette_results_t *r = NULL;
+        char err[1024];
+        assert_int_equal(run_query(c, odd[i], NULL, 10, &r, err, sizeof err),
+                         GAZETTE_STATUS_QUERY_SYNTAX);
+        if (strpbrk(err, "\r\n\t") ||
+            !strstr(err, "write it in lower case or in quotes"))
+            fail_msg("query %zu: %s", i, err);
+    }
+    free(ands);
+    /* The hint's forms search the word. */
+    docset or_word = hits_of(c, "or", NULL);
+    assert_true(set_size(c, &or_word) > 0);
+    expect_hits(c, "\"OR\"", NULL, or_word);
+    /* Beside a word in capitals, operators are words; beside digits,
+     * operators. */
+    expect_hits(c, "GAZA AND TRUCE", NULL, hits_of(c, "gaza truce", NULL));
+    expect_hits(c, "GAZA NOT TRUCE", NULL, hits_of(c, "gaza truce", NULL));
+    expect_hits(c, "2023 OR 2024", NULL, hits_of(c, "2023 2024", NULL));
 }
 
 /* A query with nothing to search for, whether the text alone shows it
@@ -4422,6 +4515,7 @@ int main(void)
         cmocka_unit_test(test_malformed_queries),
         cmocka_unit_test(test_nothing_to_search),
         cmocka_unit_test(test_unreadable_syntax_refused),
+        cmocka_unit_test(test_operators_alone),
         cmocka_unit_test(test_only_excluded_words),
         cmocka_unit_test(test_sort),
         cmocka_unit_test(test_filters_alone_newest_first),
