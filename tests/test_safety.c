@@ -1613,6 +1613,60 @@ static void test_update_through_link_to_directory_in_readonly_parent(
     assert_int_equal(access(tu_path_in(home, "news.lock"), F_OK), 0);
 }
 
+/* A --db link that leads nowhere, as /srv/news -> /mnt/disk/index does
+ * while the disk is not mounted: one line naming the link and its target
+ * (66, as gazette-query says, and as for a stub naming a missing
+ * database), from the run and its dry run, and nothing made anywhere:
+ * neither at the target (below a mount point that exists, empty, it would
+ * land on the wrong disk) nor a lock file beside the link. The library
+ * says INPUT_NOT_FOUND, from gazette_update_run and gazette_writer_open.
+ * --full still refuses the link (64). Before, the link was refused as "it
+ * exists and is not a Xapian index" (64). */
+static void test_update_through_dangling_link(void **state)
+{
+    (void)state;
+    char mnt[2048], target[2048], alias[2048], lock[2100];
+    snprintf(mnt, sizeof mnt, "%s/mnt", fx.tmp);
+    assert_int_equal(mkdir(mnt, 0755), 0);
+    const char *targets[] = {"mnt/disk/index", "mnt/index"};
+    for (size_t i = 0; i < 2; i++) {
+        snprintf(target, sizeof target, "%s/%s", fx.tmp, targets[i]);
+        snprintf(alias, sizeof alias, "%s/news%zu", fx.tmp, i);
+        snprintf(lock, sizeof lock, "%s.lock", alias);
+        assert_int_equal(symlink(target, alias), 0);
+        for (int dry = 0; dry < 2; dry++) {
+            int rc = ix("%s--db '%s' '%s'", dry ? "-n " : "", alias,
+                        fx.corpus);
+            if (rc != 66)
+                fail_msg("%s through a link to %s: exit %d, not 66: %s",
+                         dry ? "dry run" : "update", targets[i], rc,
+                         slurp("err.txt"));
+            const char *err = slurp("err.txt");
+            if (count_lines(err) != 1 || !strstr(err, alias) ||
+                !strstr(err, target) || !strstr(err, "does not exist") ||
+                strstr(err, "not a Xapian index"))
+                fail_msg("link to %s: %s", targets[i], err);
+        }
+        gazette_update_t *u = NULL;
+        assert_int_equal(gazette_update_new(&u), GAZETTE_STATUS_OK);
+        const char *roots[] = {fx.corpus};
+        assert_int_equal(gazette_update_run(u, alias, roots, 1),
+                         GAZETTE_STATUS_INPUT_NOT_FOUND);
+        assert_non_null(strstr(gazette_update_error(u), target));
+        gazette_update_free(u);
+        gazette_writer_t *w = NULL;
+        assert_int_equal(gazette_writer_open(alias, NULL, 0, &w),
+                         GAZETTE_STATUS_INPUT_NOT_FOUND);
+        assert_null(w);
+        assert_int_equal(ix("-q --full --db '%s' '%s'", alias, fx.corpus),
+                         64);
+        expect_in("err.txt", "is a symbolic link");
+        assert_int_equal(access(lock, F_OK), -1);
+    }
+    /* the mount point is as it was: empty */
+    assert_int_equal(tu_run("test -z \"$(ls -A '%s')\"", mnt), 0);
+}
+
 /* ---------------------------------------------------------- exit codes */
 
 /* Xapian's lock file that cannot be opened (permissions) is an I/O error,
@@ -3179,6 +3233,7 @@ int main(void)
         T(test_generations_dir_symlink),
         T(test_update_through_link_to_stub),
         T(test_update_through_link_to_directory_in_readonly_parent),
+        T(test_update_through_dangling_link),
         T(test_xapian_lock_permission_is_74),
         T(test_deleted_table_is_65),
         T(test_descriptor_exhaustion_is_74),
