@@ -29,6 +29,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
+#include <limits.h>
 #include <malloc.h>
 #include <regex.h>
 #include <setjmp.h>
@@ -1667,6 +1668,50 @@ static void test_update_through_dangling_link(void **state)
     assert_int_equal(tu_run("test -z \"$(ls -A '%s')\"", mnt), 0);
 }
 
+/* The 66 of an update through a symbolic link to a stub file whose
+ * database is missing says what would help, and what it says works.
+ * From another directory (the stub's relative line read there, as Xapian
+ * reads it): make the link beside the stub or give the stub's own path,
+ * which then updates. Beside the stub, its generation gone (a disk not
+ * mounted, a generation deleted): --full on the stub's own path, which
+ * then rebuilds, as --full through the link is refused (64). Before,
+ * both said "gazette-index --full builds a new index in its place",
+ * which through the link only refuses it. */
+static void test_link_missing_database_says_what_helps(void **state)
+{
+    (void)state;
+    assert_int_equal(ix("-q --full --db '%s' '%s'", fx.db, fx.corpus), 0);
+    char alias[2048];
+    snprintf(alias, sizeof alias, "%s/elsewhere/alias", fx.tmp);
+    assert_int_equal(tu_run("mkdir '%s/elsewhere' && ln -s ../idx '%s'",
+                            fx.tmp, alias), 0);
+    char real[PATH_MAX];   /* the stub's own path, as the message has it */
+    assert_non_null(realpath(fx.db, real));
+    assert_int_equal(ix("--db '%s' '%s'", alias, fx.corpus), 66);
+    const char *err = slurp("err.txt");
+    if (count_lines(err) != 1 || strstr(err, "--full") ||
+        !strstr(err, "make the link beside the stub") || !strstr(err, real))
+        fail_msg("link from another directory: %s", err);
+    assert_int_equal(ix("-q --db '%s' '%s'", fx.db, fx.corpus), 0);
+
+    /* beside the stub, the generation it names gone */
+    snprintf(alias, sizeof alias, "%s/alias", fx.tmp);
+    assert_int_equal(tu_run("cd '%s' && ln -s idx alias && mv idx.d away",
+                            fx.tmp), 0);
+    assert_int_equal(ix("--db '%s' '%s'", alias, fx.corpus), 66);
+    err = slurp("err.txt");
+    char own[PATH_MAX + 128];
+    snprintf(own, sizeof own, "--full on the index's own path, %s, builds "
+             "a new index in its place; --full refuses the link)", real);
+    if (count_lines(err) != 1 || !strstr(err, own) ||
+        strstr(err, "make the link beside"))
+        fail_msg("link beside the stub, its database gone: %s", err);
+    assert_int_equal(ix("-q --full --db '%s' '%s'", alias, fx.corpus), 64);
+    assert_int_equal(ix("-q --full --db '%s' '%s'", fx.db, fx.corpus), 0);
+    assert_int_equal(ix("-q --db '%s' '%s'", alias, fx.corpus), 0);
+    assert_int_equal(articles(alias), SAMPLE_FILES);
+}
+
 /* ---------------------------------------------------------- exit codes */
 
 /* Xapian's lock file that cannot be opened (permissions) is an I/O error,
@@ -3234,6 +3279,7 @@ int main(void)
         T(test_update_through_link_to_stub),
         T(test_update_through_link_to_directory_in_readonly_parent),
         T(test_update_through_dangling_link),
+        T(test_link_missing_database_says_what_helps),
         T(test_xapian_lock_permission_is_74),
         T(test_deleted_table_is_65),
         T(test_descriptor_exhaustion_is_74),
