@@ -1692,6 +1692,19 @@ static void test_link_missing_database_says_what_helps(void **state)
     if (count_lines(err) != 1 || strstr(err, "--full") ||
         !strstr(err, "make the link beside the stub") || !strstr(err, real))
         fail_msg("link from another directory: %s", err);
+    /* its generation gone too: the part missing beside the stub named,
+     * and the link's place (review: it named only the part read from the
+     * link's directory, which never was) */
+    assert_int_equal(tu_run("mv '%s.d' '%s/away1'", fx.db, fx.tmp), 0);
+    assert_int_equal(ix("--db '%s' '%s'", alias, fx.corpus), 66);
+    err = slurp("err.txt");
+    char own_part[PATH_MAX + 8];
+    snprintf(own_part, sizeof own_part, "%s.d/", real);
+    if (count_lines(err) != 1 || !strstr(err, "from its own") ||
+        !strstr(err, own_part) || !strstr(err, "make the link beside") ||
+        !strstr(err, "--full on the index's own path"))
+        fail_msg("link from another directory, generation gone: %s", err);
+    assert_int_equal(tu_run("mv '%s/away1' '%s.d'", fx.tmp, fx.db), 0);
     assert_int_equal(ix("-q --db '%s' '%s'", fx.db, fx.corpus), 0);
 
     /* beside the stub, the generation it names gone */
