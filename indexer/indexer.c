@@ -771,7 +771,8 @@ xap_status gz_index_ensure_metadata(xap_writable *db, const char *key,
  * is still given `db` as it is, as readers give it: it reads a stub's
  * relative lines against the directory of the path it is given (the
  * link's), and what a reader opens through the link is what is written.
- * A link that leads nowhere is `db` (not an index: refused). */
+ * A link that leads nowhere is `db` (refuse_non_index refuses it first:
+ * dangling_link). */
 static const char *index_file(const char *db, char *buf)
 {
     struct stat sb;
@@ -848,14 +849,46 @@ static void close_lock(int *lock_fd)
     *lock_fd = -1;
 }
 
+/* GZ_INDEX_NO_INPUT, said in `err`, when `db` is a symbolic link whose
+ * target does not exist (nor a directory on the way to it): most often a
+ * disk that is not mounted, as gazette-query takes it (66), and as a
+ * stub naming a missing database is. No index is made at the target:
+ * below the mount point, which exists, it would go to the wrong disk;
+ * a new index is made at the target's own path. Else GZ_INDEX_OK (a loop
+ * of links, a target that cannot be looked at: refuse_non_index says
+ * why). */
+static gz_index_outcome dangling_link(const char *db, char *err,
+                                      size_t errlen)
+{
+    struct stat sb;
+    char real[PATH_MAX], target[PATH_MAX];
+    if (lstat(db, &sb) != 0 || !S_ISLNK(sb.st_mode) || realpath(db, real))
+        return GZ_INDEX_OK;
+    if (errno != ENOENT && errno != ENOTDIR)
+        return GZ_INDEX_OK;
+    ssize_t n = readlink(db, target, sizeof target - 1);
+    if (n < 0)
+        return GZ_INDEX_OK;   /* replaced meanwhile: looked at again */
+    target[n] = '\0';
+    snprintf(err, errlen, "index %s: a symbolic link to %s, which does not "
+             "exist (a disk not mounted?); nothing changed: no index is "
+             "made through a link (for a new one, give the target's own "
+             "path)", db, target);
+    return GZ_INDEX_NO_INPUT;
+}
+
 /* An existing --db that is not an index must not get Xapian's files
  * written into it: a file that is not a stub, or a directory holding
  * files but no Xapian database. GZ_INDEX_OK when the path may be opened,
+ * GZ_INDEX_NO_INPUT for a link that leads nowhere (dangling_link),
  * GZ_INDEX_REFUSED, or GZ_INDEX_IO_ERROR when it could not be looked at
  * (out of descriptors, permissions). */
 static gz_index_outcome refuse_non_index(const char *given, char *err,
                                          size_t errlen)
 {
+    gz_index_outcome dangling = dangling_link(given, err, errlen);
+    if (dangling != GZ_INDEX_OK)
+        return dangling;
     /* A link is looked at where it leads: only a rebuild, which would
      * replace the link, refuses one (gz_generation_check). */
     char real[PATH_MAX];

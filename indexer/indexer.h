@@ -17,7 +17,8 @@
 typedef enum gz_index_outcome {
     GZ_INDEX_OK = 0,
     GZ_INDEX_NO_INPUT,     /* a corpus root does not exist (or is neither
-                              a directory nor a file) */
+                              a directory nor a file), or the db path is
+                              a symbolic link that leads nowhere */
     GZ_INDEX_LOCKED,       /* another writer holds the index */
     GZ_INDEX_CORRUPT,      /* the existing index is damaged or too new */
     GZ_INDEX_IO_ERROR,     /* cannot create/write the index (disk full...) */

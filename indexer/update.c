@@ -4,11 +4,13 @@
  * does.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "gazette_private.h"
 #include "indexer.h"
@@ -450,22 +452,93 @@ static int check_run_paths(gazette_update_t *u, const char *db_path,
     return 0;
 }
 
+/* 1 when the symbolic link `link` lies in the directory of `target`, its
+ * real path (or when that cannot be known). */
+static int link_beside(const char *link, const char *target)
+{
+    char dir[PATH_MAX], real_dir[PATH_MAX];
+    snprintf(dir, sizeof dir, "%s", link);
+    size_t n = strlen(dir);
+    while (n > 1 && dir[n - 1] == '/')
+        dir[--n] = '\0';
+    char *slash = strrchr(dir, '/');
+    if (!slash)
+        snprintf(dir, sizeof dir, ".");
+    else
+        slash[slash == dir] = '\0';
+    if (!realpath(dir, real_dir))
+        return 1;
+    const char *t = strrchr(target, '/');
+    size_t len = t ? (size_t)(t - target) : 0;
+    if (len == 0)
+        len = 1;   /* "/" */
+    return strlen(real_dir) == len && strncmp(real_dir, target, len) == 0;
+}
+
 /* 1 when `db_path` is a stub file, or a sharded index, naming a database
  * that does not exist (gz_stub_missing_part), said in u->error: an update
  * would create that part empty (a disk not mounted, a generation
  * deleted), so it changes nothing; a full rebuild replaces the stub and
- * runs. */
+ * runs. Through a symbolic link, which a full run refuses, the message
+ * names the index's own path instead: for the full run, or, when the
+ * database is there from the stub's directory, for the update (the
+ * link reads the stub's relative lines from its own directory). */
 static int stub_part_missing(gazette_update_t *u, const char *db_path)
 {
     char part[4096];
     int missing = gz_stub_missing_part(db_path, part, sizeof part);
     if (!missing)
         return 0;
-    snprintf(u->error, sizeof u->error,
-             "index %.400s: the stub file names %.400s, %s (nothing "
-             "changed: mount or restore it; a run with "
-             "gazette_update_set_full builds a new index in its place)",
-             db_path, part, gz_stub_part_problem(missing));
+    struct stat sb;
+    char real[PATH_MAX];
+    if (lstat(db_path, &sb) != 0 || !S_ISLNK(sb.st_mode)) {
+        snprintf(u->error, sizeof u->error,
+                 "index %.400s: the stub file names %.400s, %s (nothing "
+                 "changed: mount or restore it; a run with "
+                 "gazette_update_set_full builds a new index in its place)",
+                 db_path, part, gz_stub_part_problem(missing));
+    } else if (!realpath(db_path, real)) {
+        /* gone meanwhile */
+        snprintf(u->error, sizeof u->error,
+                 "index %.400s: the stub file names %.400s, %s (nothing "
+                 "changed: give the index's own path)",
+                 db_path, part, gz_stub_part_problem(missing));
+    } else if (!gz_stub_missing_part(real, NULL, 0)) {
+        /* A stub's relative lines are read from the link's directory (as
+         * Xapian reads them): the database is there from the stub's. */
+        snprintf(u->error, sizeof u->error,
+                 "index %.200s: the stub file names %.200s, %s (nothing "
+                 "changed: the index is a symbolic link to the stub file "
+                 "%.200s, whose relative lines are read from the link's "
+                 "directory, as Xapian reads them: make the link beside "
+                 "the stub, or give the stub's own path)",
+                 db_path, part, gz_stub_part_problem(missing), real);
+    } else if (link_beside(db_path, real)) {
+        /* A full run refuses the link: it would replace it. */
+        snprintf(u->error, sizeof u->error,
+                 "index %.200s: the stub file names %.200s, %s (nothing "
+                 "changed: mount or restore it; a run with "
+                 "gazette_update_set_full on the index's own path, %.200s, "
+                 "builds a new index in its place; gazette_update_set_full "
+                 "refuses the link)",
+                 db_path, part, gz_stub_part_problem(missing), real);
+    } else {
+        /* Read from the link's directory its part was never there: name
+         * the one missing beside the stub, and the link's place. */
+        char own[1024];
+        int own_missing = gz_stub_missing_part(real, own, sizeof own);
+        snprintf(u->error, sizeof u->error,
+                 "index %.150s: the stub file names %.150s from the link's "
+                 "directory and %.150s from its own, %s (nothing changed: "
+                 "mount or restore it, or a run with gazette_update_set_full "
+                 "on the index's own path, %.150s, builds a new index in its "
+                 "place; then make the link beside the stub, whose relative "
+                 "lines are read from the link's directory as Xapian reads "
+                 "them, or give the stub's own path)",
+                 db_path, part, own_missing ? own : part,
+                 gz_stub_part_problem(own_missing ? own_missing : missing),
+                 real);
+    }
     return 1;
 }
 

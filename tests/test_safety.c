@@ -29,6 +29,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
+#include <limits.h>
 #include <malloc.h>
 #include <regex.h>
 #include <setjmp.h>
@@ -1613,6 +1614,117 @@ static void test_update_through_link_to_directory_in_readonly_parent(
     assert_int_equal(access(tu_path_in(home, "news.lock"), F_OK), 0);
 }
 
+/* A --db link that leads nowhere, as /srv/news -> /mnt/disk/index does
+ * while the disk is not mounted: one line naming the link and its target
+ * (66, as gazette-query says, and as for a stub naming a missing
+ * database), from the run and its dry run, and nothing made anywhere:
+ * neither at the target (below a mount point that exists, empty, it would
+ * land on the wrong disk) nor a lock file beside the link. The library
+ * says INPUT_NOT_FOUND, from gazette_update_run and gazette_writer_open.
+ * --full still refuses the link (64). Before, the link was refused as "it
+ * exists and is not a Xapian index" (64). */
+static void test_update_through_dangling_link(void **state)
+{
+    (void)state;
+    char mnt[2048], target[2048], alias[2048], lock[2100];
+    snprintf(mnt, sizeof mnt, "%s/mnt", fx.tmp);
+    assert_int_equal(mkdir(mnt, 0755), 0);
+    const char *targets[] = {"mnt/disk/index", "mnt/index"};
+    for (size_t i = 0; i < 2; i++) {
+        snprintf(target, sizeof target, "%s/%s", fx.tmp, targets[i]);
+        snprintf(alias, sizeof alias, "%s/news%zu", fx.tmp, i);
+        snprintf(lock, sizeof lock, "%s.lock", alias);
+        assert_int_equal(symlink(target, alias), 0);
+        for (int dry = 0; dry < 2; dry++) {
+            int rc = ix("%s--db '%s' '%s'", dry ? "-n " : "", alias,
+                        fx.corpus);
+            if (rc != 66)
+                fail_msg("%s through a link to %s: exit %d, not 66: %s",
+                         dry ? "dry run" : "update", targets[i], rc,
+                         slurp("err.txt"));
+            const char *err = slurp("err.txt");
+            if (count_lines(err) != 1 || !strstr(err, alias) ||
+                !strstr(err, target) || !strstr(err, "does not exist") ||
+                strstr(err, "not a Xapian index"))
+                fail_msg("link to %s: %s", targets[i], err);
+        }
+        gazette_update_t *u = NULL;
+        assert_int_equal(gazette_update_new(&u), GAZETTE_STATUS_OK);
+        const char *roots[] = {fx.corpus};
+        assert_int_equal(gazette_update_run(u, alias, roots, 1),
+                         GAZETTE_STATUS_INPUT_NOT_FOUND);
+        assert_non_null(strstr(gazette_update_error(u), target));
+        gazette_update_free(u);
+        gazette_writer_t *w = NULL;
+        assert_int_equal(gazette_writer_open(alias, NULL, 0, &w),
+                         GAZETTE_STATUS_INPUT_NOT_FOUND);
+        assert_null(w);
+        assert_int_equal(ix("-q --full --db '%s' '%s'", alias, fx.corpus),
+                         64);
+        expect_in("err.txt", "is a symbolic link");
+        assert_int_equal(access(lock, F_OK), -1);
+    }
+    /* the mount point is as it was: empty */
+    assert_int_equal(tu_run("test -z \"$(ls -A '%s')\"", mnt), 0);
+}
+
+/* The 66 of an update through a symbolic link to a stub file whose
+ * database is missing says what would help, and what it says works.
+ * From another directory (the stub's relative line read there, as Xapian
+ * reads it): make the link beside the stub or give the stub's own path,
+ * which then updates. Beside the stub, its generation gone (a disk not
+ * mounted, a generation deleted): --full on the stub's own path, which
+ * then rebuilds, as --full through the link is refused (64). Before,
+ * both said "gazette-index --full builds a new index in its place",
+ * which through the link only refuses it. */
+static void test_link_missing_database_says_what_helps(void **state)
+{
+    (void)state;
+    assert_int_equal(ix("-q --full --db '%s' '%s'", fx.db, fx.corpus), 0);
+    char alias[2048];
+    snprintf(alias, sizeof alias, "%s/elsewhere/alias", fx.tmp);
+    assert_int_equal(tu_run("mkdir '%s/elsewhere' && ln -s ../idx '%s'",
+                            fx.tmp, alias), 0);
+    char real[PATH_MAX];   /* the stub's own path, as the message has it */
+    assert_non_null(realpath(fx.db, real));
+    assert_int_equal(ix("--db '%s' '%s'", alias, fx.corpus), 66);
+    const char *err = slurp("err.txt");
+    if (count_lines(err) != 1 || strstr(err, "--full") ||
+        !strstr(err, "make the link beside the stub") || !strstr(err, real))
+        fail_msg("link from another directory: %s", err);
+    /* its generation gone too: the part missing beside the stub named,
+     * and the link's place (review: it named only the part read from the
+     * link's directory, which never was) */
+    assert_int_equal(tu_run("mv '%s.d' '%s/away1'", fx.db, fx.tmp), 0);
+    assert_int_equal(ix("--db '%s' '%s'", alias, fx.corpus), 66);
+    err = slurp("err.txt");
+    char own_part[PATH_MAX + 8];
+    snprintf(own_part, sizeof own_part, "%s.d/", real);
+    if (count_lines(err) != 1 || !strstr(err, "from its own") ||
+        !strstr(err, own_part) || !strstr(err, "make the link beside") ||
+        !strstr(err, "--full on the index's own path"))
+        fail_msg("link from another directory, generation gone: %s", err);
+    assert_int_equal(tu_run("mv '%s/away1' '%s.d'", fx.tmp, fx.db), 0);
+    assert_int_equal(ix("-q --db '%s' '%s'", fx.db, fx.corpus), 0);
+
+    /* beside the stub, the generation it names gone */
+    snprintf(alias, sizeof alias, "%s/alias", fx.tmp);
+    assert_int_equal(tu_run("cd '%s' && ln -s idx alias && mv idx.d away",
+                            fx.tmp), 0);
+    assert_int_equal(ix("--db '%s' '%s'", alias, fx.corpus), 66);
+    err = slurp("err.txt");
+    char own[PATH_MAX + 128];
+    snprintf(own, sizeof own, "--full on the index's own path, %s, builds "
+             "a new index in its place; --full refuses the link)", real);
+    if (count_lines(err) != 1 || !strstr(err, own) ||
+        strstr(err, "make the link beside"))
+        fail_msg("link beside the stub, its database gone: %s", err);
+    assert_int_equal(ix("-q --full --db '%s' '%s'", alias, fx.corpus), 64);
+    assert_int_equal(ix("-q --full --db '%s' '%s'", fx.db, fx.corpus), 0);
+    assert_int_equal(ix("-q --db '%s' '%s'", alias, fx.corpus), 0);
+    assert_int_equal(articles(alias), SAMPLE_FILES);
+}
+
 /* ---------------------------------------------------------- exit codes */
 
 /* Xapian's lock file that cannot be opened (permissions) is an I/O error,
@@ -3179,6 +3291,8 @@ int main(void)
         T(test_generations_dir_symlink),
         T(test_update_through_link_to_stub),
         T(test_update_through_link_to_directory_in_readonly_parent),
+        T(test_update_through_dangling_link),
+        T(test_link_missing_database_says_what_helps),
         T(test_xapian_lock_permission_is_74),
         T(test_deleted_table_is_65),
         T(test_descriptor_exhaustion_is_74),
