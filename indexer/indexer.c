@@ -544,6 +544,64 @@ static int id_taken(run_state *st, const corpus_file *file, const char *term)
     return 1;
 }
 
+/* 1 when corpus root `i` holds a regular file at `relpath` (through
+ * symbolic links, as the walk goes); a root that is one file holds only
+ * its own name. The path of that file, for messages, into `out`. */
+static int root_holds_file(const run_state *st, size_t i, const char *relpath,
+                           char *out, size_t outlen)
+{
+    const char *root = st->cfg->roots[i];
+    if (st->checks[i].is_file) {
+        const char *name = strrchr(root, '/');
+        snprintf(out, outlen, "%s", root);
+        return strcmp(name ? name + 1 : root, relpath) == 0;
+    }
+    struct stat sb;
+    int n = snprintf(out, outlen, "%.*s/%s", root_len(root), root, relpath);
+    return n > 0 && (size_t)n < outlen && stat(out, &sb) == 0 &&
+           S_ISREG(sb.st_mode);
+}
+
+/* The article ids of a JSON Lines file are "<its path>#<id>", so a file
+ * whose own path, cut at a '#', names a JSON Lines file of a corpus
+ * directory ("w/feed.jsonl#2/x.txt" beside "w/feed.jsonl") can have the
+ * id of one of its articles: each run then wrote one of the two over the
+ * other, the index flipping between them without a word. The JSON Lines
+ * file keeps the id and such a file is skipped, every run, naming it
+ * (exit 1), whether or not that JSON Lines file holds the id today: what
+ * the run does must not hang on what a line says. Its articles indexed
+ * before go like a vanished file's (reread_shadowed_files brings back any
+ * article of the JSON Lines file they had replaced). 1 when `file` is
+ * such a file (skipped and counted here). */
+static int id_shadowed(run_state *st, const corpus_file *file)
+{
+    const char *rel = file->relpath;
+    char prefix[PATH_MAX], where[PATH_MAX + 8];
+    for (const char *h = strchr(rel, '#'); h; h = strchr(h + 1, '#')) {
+        size_t k = (size_t)(h - rel);
+        if (k >= sizeof prefix)
+            break;
+        memcpy(prefix, rel, k);
+        prefix[k] = '\0';
+        if (!corpus_holds_many(prefix))
+            continue;
+        for (size_t i = 0; i < st->cfg->nroots; i++) {
+            if (!root_holds_file(st, i, prefix, where, sizeof where))
+                continue;
+            char why[PATH_MAX + 200];
+            snprintf(why, sizeof why, "its id can be that of an article of "
+                     "the JSON Lines file %s (such an article's id is that "
+                     "file's path, '#' and its own id): rename it", where);
+            st->stats->scanned++;
+            st->stats->skipped++;
+            skip(st, file->path, why);
+            progress(st);
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /* Decide what one walked file needs: nothing (same stat), or a look by
  * the pipeline (hash: a stat refresh when the same, else a reindex); or
  * nothing at all when it is not an article after all (a file without
@@ -556,7 +614,7 @@ static void visit_file(run_state *st, const corpus_file *file)
     if (not_mail(st, file, e))
         return;
     st->walked++;
-    if (id_taken(st, file, term))
+    if (id_taken(st, file, term) || id_shadowed(st, file))
         return;
     if (stat_unchanged(st, e, file)) {
         e->seen = 1;
@@ -2613,6 +2671,36 @@ static xap_status load_filemap(run_state *st)
     return s;
 }
 
+/* Before the walk: a JSON Lines file whose path, followed by '#', begins
+ * the path of another indexed file is read again, whatever its stat says.
+ * That file may have taken the id of one of its articles (id_shadowed) and
+ * now goes, or is skipped; the article is written back from the JSON Lines
+ * file, by id, before the vanished files' articles are removed by path. */
+static void reread_shadowed_files(run_state *st)
+{
+    gz_filemap *map = &st->known;
+    char prefix[GZ_TERM_BUF], term[GZ_TERM_BUF];
+    size_t skip_prefix = strlen(GZ_PREFIX_PATH);
+    for (size_t i = 0; i < map->count; i++) {
+        const char *rel = map->entries[i].term + skip_prefix;
+        for (const char *h = strchr(rel, '#'); h; h = strchr(h + 1, '#')) {
+            size_t k = (size_t)(h - rel);
+            if (k >= sizeof prefix)
+                break;
+            memcpy(prefix, rel, k);
+            prefix[k] = '\0';
+            if (!corpus_holds_many(prefix))
+                continue;
+            gz_make_term(GZ_PREFIX_PATH, prefix, term, sizeof term);
+            gz_file_entry *e = gz_filemap_find(map, term);
+            if (e) {
+                e->size = UINT64_MAX;   /* stat_unchanged: no */
+                e->has_hash = 0;        /* the pipeline: read it */
+            }
+        }
+    }
+}
+
 /* Start the workers and shard writers over the opened shards. */
 static xap_status start_pipeline(run_state *st)
 {
@@ -2868,6 +2956,8 @@ gz_index_outcome gz_index_run(const gz_index_config *cfg,
         s = inspect_roots(&st);
     if (outcome == GZ_INDEX_OK && s == XAP_OK && !cfg->full)
         s = load_filemap(&st);
+    if (outcome == GZ_INDEX_OK && s == XAP_OK)
+        reread_shadowed_files(&st);
     if (outcome == GZ_INDEX_OK && s == XAP_OK)
         s = watch_api_articles(&st, err, errlen);
     stats->known = st.known.count;
