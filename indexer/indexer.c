@@ -48,6 +48,13 @@ typedef struct held_file {
     uint64_t now;                /* articles it held when read */
 } held_file;
 
+/* A walked file whose path begins with a JSON Lines file's path and '#',
+ * decided once every root is walked (visit_deferred). */
+typedef struct deferred_file {
+    corpus_file file;            /* as walked; strings in `strings` */
+    char *strings;
+} deferred_file;
+
 /* Content the index holds under a walked path once the run is done (a
  * file added, updated, or found unchanged): its hash and articles. A
  * vanished file with the same content was renamed, moved, or was a copy
@@ -100,6 +107,10 @@ typedef struct run_state {
                                     held, or marked given (the run then
                                     fails) */
     int retrying;                /* the held files are read again */
+    deferred_file *deferred;     /* files a JSON Lines file may shadow */
+    size_t ndeferred, capdeferred;
+    gz_strmap many_walked;       /* JSON Lines files walked: relpath ->
+                                    the root that gave it first */
     int cjk_ngrams;              /* CJK text as n-grams (schema.h,
                                     GZ_META_CJK_NGRAMS; write_metadata
                                     decides: a dry run analyses none) */
@@ -421,7 +432,7 @@ static int stat_unchanged(const run_state *st, const gz_file_entry *e,
 {
     uint64_t limit = st->cfg->max_file_bytes ? st->cfg->max_file_bytes
                                              : CORPUS_DEFAULT_MAX_BYTES;
-    return e && !e->seen && e->size == file->size &&
+    return e && !e->seen && !e->reread && e->size == file->size &&
            e->mtime_ns == file->mtime_ns && file->size <= limit;
 }
 
@@ -544,63 +555,117 @@ static int id_taken(run_state *st, const corpus_file *file, const char *term)
     return 1;
 }
 
-/* 1 when corpus root `i` holds a regular file at `relpath` (through
- * symbolic links, as the walk goes); a root that is one file holds only
- * its own name. The path of that file, for messages, into `out`. */
-static int root_holds_file(const run_state *st, size_t i, const char *relpath,
-                           char *out, size_t outlen)
-{
-    const char *root = st->cfg->roots[i];
-    if (st->checks[i].is_file) {
-        const char *name = strrchr(root, '/');
-        snprintf(out, outlen, "%s", root);
-        return strcmp(name ? name + 1 : root, relpath) == 0;
-    }
-    struct stat sb;
-    int n = snprintf(out, outlen, "%.*s/%s", root_len(root), root, relpath);
-    return n > 0 && (size_t)n < outlen && stat(out, &sb) == 0 &&
-           S_ISREG(sb.st_mode);
-}
+static int below_unreadable(const run_state *st, const char *relpath);
 
-/* The article ids of a JSON Lines file are "<its path>#<id>", so a file
- * whose own path, cut at a '#', names a JSON Lines file of a corpus
- * directory ("w/feed.jsonl#2/x.txt" beside "w/feed.jsonl") can have the
- * id of one of its articles: each run then wrote one of the two over the
- * other, the index flipping between them without a word. The JSON Lines
- * file keeps the id and such a file is skipped, every run, naming it
- * (exit 1), whether or not that JSON Lines file holds the id today: what
- * the run does must not hang on what a line says. Its articles indexed
- * before go like a vanished file's (reread_shadowed_files brings back any
- * article of the JSON Lines file they had replaced). 1 when `file` is
- * such a file (skipped and counted here). */
-static int id_shadowed(run_state *st, const corpus_file *file)
+/* The length of the first part of `relpath` that ends before a '#' at or
+ * after `from` and names a file of several articles (corpus_holds_many),
+ * copied into `prefix` (PATH_MAX bytes); 0 when there is none. A JSON
+ * Lines article's id is "<its file's path>#<id>", so such a file's path
+ * can be the id of one of its articles. */
+static size_t many_prefix(const char *relpath, size_t from, char *prefix)
 {
-    const char *rel = file->relpath;
-    char prefix[PATH_MAX], where[PATH_MAX + 8];
-    for (const char *h = strchr(rel, '#'); h; h = strchr(h + 1, '#')) {
-        size_t k = (size_t)(h - rel);
-        if (k >= sizeof prefix)
+    size_t n = strlen(relpath);
+    for (const char *h = from < n ? strchr(relpath + from, '#') : NULL; h;
+         h = strchr(h + 1, '#')) {
+        size_t k = (size_t)(h - relpath);
+        if (k >= PATH_MAX)
             break;
-        memcpy(prefix, rel, k);
+        memcpy(prefix, relpath, k);
         prefix[k] = '\0';
-        if (!corpus_holds_many(prefix))
-            continue;
-        for (size_t i = 0; i < st->cfg->nroots; i++) {
-            if (!root_holds_file(st, i, prefix, where, sizeof where))
-                continue;
-            char why[PATH_MAX + 200];
-            snprintf(why, sizeof why, "its id can be that of an article of "
-                     "the JSON Lines file %s (such an article's id is that "
-                     "file's path, '#' and its own id): rename it", where);
-            st->stats->scanned++;
-            st->stats->skipped++;
-            skip(st, file->path, why);
-            progress(st);
-            return 1;
-        }
+        if (corpus_holds_many(prefix))
+            return k;
     }
     return 0;
 }
+
+/* Keep `file`, whose path begins with a JSON Lines file's path and '#'
+ * (many_prefix), until the walk of every root is over: shadowed_by()
+ * decides then, knowing every JSON Lines file walked. On running out of
+ * memory the run fails. */
+static void defer_file(run_state *st, const corpus_file *file)
+{
+    if (st->ndeferred == st->capdeferred) {
+        size_t cap = st->capdeferred ? st->capdeferred * 2 : 8;
+        deferred_file *v = realloc(st->deferred, cap * sizeof *v);
+        if (!v) {
+            st->status = XAP_ERR_NOMEM;
+            return;
+        }
+        st->deferred = v;
+        st->capdeferred = cap;
+    }
+    deferred_file *d = &st->deferred[st->ndeferred];
+    if (!(d->strings = corpus_file_copy(file, &d->file))) {
+        st->status = XAP_ERR_NOMEM;
+        return;
+    }
+    st->ndeferred++;
+}
+
+static void free_deferred(run_state *st)
+{
+    for (size_t i = 0; i < st->ndeferred; i++)
+        free(st->deferred[i].strings);
+    free(st->deferred);
+    gz_strmap_free(&st->many_walked);
+}
+
+/* 1 when the index knows the file `relpath` and keeps its articles
+ * though the walk did not find it: below a path it could not read, or
+ * in a root it could not open (that may hold it). */
+static int kept_unseen(const run_state *st, const char *relpath)
+{
+    char term[GZ_TERM_BUF];
+    gz_make_term(GZ_PREFIX_PATH, relpath, term, sizeof term);
+    if (!gz_filemap_find(&st->known, term))
+        return 0;
+    if (below_unreadable(st, relpath))
+        return 1;
+    for (size_t i = 0; i < st->cfg->nroots; i++) {
+        if (!st->checks[i].unreadable)
+            continue;
+        const char *root = st->cfg->roots[i], *name = strrchr(root, '/');
+        if (!st->checks[i].is_file ||
+            strcmp(name ? name + 1 : root, relpath) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* The JSON Lines file whose article's id the deferred `file` could
+ * have, as a message names it (in `where`), when there is one: a file
+ * the walk read at this path under any root, or one the index keeps
+ * unseen (kept_unseen). Each run wrote one of the two over the other,
+ * the index flipping between them without a word; the JSON Lines file
+ * keeps the id, whether or not a line holds it today, as what a run does
+ * must not hang on what a line says. NULL when `file` has no such
+ * neighbour: it is then indexed as any file. */
+static const char *shadowed_by(const run_state *st, const corpus_file *file,
+                               char *where, size_t wherelen)
+{
+    char prefix[PATH_MAX];
+    for (size_t k = many_prefix(file->relpath, 0, prefix); k;
+         k = many_prefix(file->relpath, k + 1, prefix)) {
+        long root = gz_strmap_get(&st->many_walked, prefix, k);
+        if (root >= 0) {
+            const char *r = st->cfg->roots[root];
+            if (st->checks[root].is_file)
+                snprintf(where, wherelen, "%s", r);
+            else
+                snprintf(where, wherelen, "%.*s/%s", root_len(r), r, prefix);
+            return where;
+        }
+        if (kept_unseen(st, prefix)) {
+            snprintf(where, wherelen, "%s, indexed from a path that could "
+                     "not be read", prefix);
+            return where;
+        }
+    }
+    return NULL;
+}
+
+static void visit_article_file(run_state *st, const corpus_file *file,
+                               gz_file_entry *e);
 
 /* Decide what one walked file needs: nothing (same stat), or a look by
  * the pipeline (hash: a stat refresh when the same, else a reindex); or
@@ -614,8 +679,27 @@ static void visit_file(run_state *st, const corpus_file *file)
     if (not_mail(st, file, e))
         return;
     st->walked++;
-    if (id_taken(st, file, term) || id_shadowed(st, file))
+    if (id_taken(st, file, term))
         return;
+    char prefix[PATH_MAX];
+    if (corpus_holds_many(file->relpath) &&
+        gz_strmap_get(&st->many_walked, file->relpath,
+                      strlen(file->relpath)) < 0 &&
+        gz_strmap_put(&st->many_walked, file->relpath, strlen(file->relpath),
+                      (long)st->root_no) != 0)
+        st->status = XAP_ERR_NOMEM;
+    if (many_prefix(file->relpath, 0, prefix)) {
+        defer_file(st, file);
+        return;
+    }
+    visit_article_file(st, file, e);
+}
+
+/* What a file the walk found, and nothing stopped, needs: nothing (same
+ * stat), or a look by the pipeline. `e`: what the index knows of it. */
+static void visit_article_file(run_state *st, const corpus_file *file,
+                               gz_file_entry *e)
+{
     if (stat_unchanged(st, e, file)) {
         e->seen = 1;
         e->kept = 1;
@@ -636,6 +720,32 @@ static void visit_file(run_state *st, const corpus_file *file)
     pipeline_status(st, gz_pipeline_file(st->pipe, file, e, may_lose));
     if (e)
         e->seen = 1;   /* also when unreadable: keep its articles */
+}
+
+/* Once every root is walked: each deferred file (defer_file) is skipped
+ * when a JSON Lines file shadows it (shadowed_by), counted and reported,
+ * its articles indexed before then going as a vanished file's;
+ * otherwise it is indexed as any file. */
+static void visit_deferred(run_state *st)
+{
+    char where[PATH_MAX + 80], why[PATH_MAX + 300], term[GZ_TERM_BUF];
+    for (size_t i = 0; i < st->ndeferred && st->status == XAP_OK; i++) {
+        if (stop_requested(st))
+            return;
+        const corpus_file *f = &st->deferred[i].file;
+        if (!shadowed_by(st, f, where, sizeof where)) {
+            gz_make_term(GZ_PREFIX_PATH, f->relpath, term, sizeof term);
+            visit_article_file(st, f, gz_filemap_find(&st->known, term));
+            continue;
+        }
+        snprintf(why, sizeof why, "its id can be that of an article of the "
+                 "JSON Lines file %s (such an article's id is that file's "
+                 "path, '#' and its own id): rename it", where);
+        st->stats->scanned++;
+        st->stats->skipped++;
+        skip(st, f->path, why);
+        progress(st);
+    }
 }
 
 static int on_file(const corpus_file *file, void *ctx)
@@ -1812,6 +1922,8 @@ static xap_status index_roots(run_state *st, char *err, size_t errlen)
         if (st->stopped)
             break;
     }
+    if (st->status == XAP_OK && !st->stopped)
+        visit_deferred(st);
     if (st->status == XAP_OK && !stop_requested(st))
         pipeline_status(st, gz_pipeline_settle(st->pipe));
     if (st->status == XAP_OK && st->held_status != XAP_OK) {
@@ -2671,32 +2783,29 @@ static xap_status load_filemap(run_state *st)
     return s;
 }
 
-/* Before the walk: a JSON Lines file whose path, followed by '#', begins
- * the path of another indexed file is read again, whatever its stat says.
- * That file may have taken the id of one of its articles (id_shadowed) and
- * now goes, or is skipped; the article is written back from the JSON Lines
- * file, by id, before the vanished files' articles are removed by path. */
+/* Before the walk: a JSON Lines file whose path and '#' begin the path of
+ * another indexed file is read again, whatever its stat says. That file
+ * may hold the id of one of its articles (written so before such files
+ * were deferred: visit_deferred), and goes now or is skipped; the
+ * article is written back from the JSON Lines file, by id, before the
+ * vanished files' articles are removed by path. */
 static void reread_shadowed_files(run_state *st)
 {
     gz_filemap *map = &st->known;
-    char prefix[GZ_TERM_BUF], term[GZ_TERM_BUF];
+    char prefix[PATH_MAX], term[GZ_TERM_BUF];
     size_t skip_prefix = strlen(GZ_PREFIX_PATH);
     for (size_t i = 0; i < map->count; i++) {
-        const char *rel = map->entries[i].term + skip_prefix;
-        for (const char *h = strchr(rel, '#'); h; h = strchr(h + 1, '#')) {
-            size_t k = (size_t)(h - rel);
-            if (k >= sizeof prefix)
-                break;
-            memcpy(prefix, rel, k);
-            prefix[k] = '\0';
-            if (!corpus_holds_many(prefix))
-                continue;
+        /* a long path's term: its start, then '#' and a hash */
+        char rel[GZ_TERM_BUF];
+        snprintf(rel, sizeof rel, "%s", map->entries[i].term + skip_prefix);
+        if (gz_term_is_hashed(map->entries[i].term))
+            rel[strlen(rel) - 17] = '\0';
+        for (size_t k = many_prefix(rel, 0, prefix); k;
+             k = many_prefix(rel, k + 1, prefix)) {
             gz_make_term(GZ_PREFIX_PATH, prefix, term, sizeof term);
             gz_file_entry *e = gz_filemap_find(map, term);
-            if (e) {
-                e->size = UINT64_MAX;   /* stat_unchanged: no */
-                e->has_hash = 0;        /* the pipeline: read it */
-            }
+            if (e)
+                e->reread = 1;
         }
     }
 }
@@ -2759,6 +2868,7 @@ static void close_run(run_state *st, run_hold *h)
         free(st->unreadable[i]);
     free(st->unreadable);
     free_held(st);
+    free_deferred(st);
     free(st->present);
 }
 

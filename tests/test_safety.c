@@ -632,6 +632,59 @@ static void test_id_of_a_jsonl_article_is_kept(void **state)
     assert_int_equal(tu_run("rm -rf '%s'", w), 0);
 }
 
+/* Which JSON Lines file keeps such an id (found in review): one the walk
+ * leaves out (--exclude) keeps none, so the other file is indexed; one
+ * the walk cannot read now (a broken link) keeps its articles and so its
+ * ids; and the '#' of a long path's hashed term in the index makes no
+ * JSON Lines file be read again at every run. */
+static void test_id_of_a_jsonl_article_edges(void **state)
+{
+    (void)state;
+    char db[1100], w[1100], outside[1100];
+    snprintf(db, sizeof db, "%s/edge.idx", fx.tmp);
+    snprintf(w, sizeof w, "%s/w", fx.corpus);
+    snprintf(outside, sizeof outside, "%s/outside.jsonl", fx.tmp);
+    static const char feed[] =
+        "{\"id\":\"2/x.txt\",\"title\":\"Giraffes\",\"body\":\"giraffeword\"}\n";
+    static const char plain[] = "Zebras\n\nzebraword\n";
+    tu_write_file(w, "feed.jsonl", feed, sizeof feed - 1);
+    tu_write_file(w, "feed.jsonl#2/x.txt", plain, sizeof plain - 1);
+    assert_int_equal(ix("-j1 --db '%s' --exclude '*.jsonl' '%s'", db,
+                        fx.corpus), 0);
+    assert_int_equal(hits(db, "zebraword"), 1);
+    assert_int_equal(hits(db, "giraffeword"), 0);
+
+    assert_int_equal(tu_run("rm -rf '%s' && rm '%s/feed.jsonl'", db, w), 0);
+    tu_write_file(fx.tmp, "outside.jsonl", feed, sizeof feed - 1);
+    assert_int_equal(tu_run("ln -s '%s' '%s/feed.jsonl'", outside, w), 0);
+    assert_int_equal(ix("-j1 --db '%s' --follow-symlinks '%s'", db,
+                        fx.corpus), 1);
+    assert_int_equal(hits(db, "giraffeword"), 1);
+    assert_int_equal(hits(db, "zebraword"), 0);
+    assert_int_equal(tu_run("rm '%s'", outside), 0);
+    assert_int_equal(ix("-j1 --db '%s' --follow-symlinks '%s'", db,
+                        fx.corpus), 1);
+    expect_in("err.txt", "w/feed.jsonl#2/x.txt: its id can be that of an "
+              "article of the JSON Lines file w/feed.jsonl, indexed from a "
+              "path that could not be read");
+    assert_int_equal(hits(db, "giraffeword"), 1);
+    assert_int_equal(hits(db, "zebraword"), 0);
+
+    /* "w/<222 - 8 bytes>.jsonl", and a file below "<that>-old/" whose
+     * path term is hashed: "P", its first 222 bytes, '#', a hash */
+    assert_int_equal(tu_run("rm -rf '%s' '%s'", db, w), 0);
+    char name[300], longer[400];
+    memset(name, 'a', 214);
+    snprintf(name + 214, sizeof name - 214, ".jsonl");
+    snprintf(longer, sizeof longer, "%s-old/%0*d.txt", name, 40, 7);
+    tu_write_file(w, name, feed, sizeof feed - 1);
+    tu_write_file(w, longer, plain, sizeof plain - 1);
+    assert_int_equal(ix("-j1 --db '%s' '%s'", db, fx.corpus), 0);
+    assert_int_equal(ix("-j1 --db '%s' '%s'", db, fx.corpus), 0);
+    expect_in("out.txt", "added 0, updated 0, removed 0, unchanged 38,");
+    assert_int_equal(tu_run("rm -rf '%s'", w), 0);
+}
+
 /* Two roots holding one path, the first one's directory unreadable: a
  * folder below it (reported by the walk) or the whole root (the walk
  * cannot open it, so it reports no path). The second root's file of
@@ -3248,6 +3301,7 @@ int main(void)
         T(test_same_path_in_two_roots_guarded),
         T(test_same_path_in_two_roots_first_wins),
         T(test_id_of_a_jsonl_article_is_kept),
+        T(test_id_of_a_jsonl_article_edges),
         T(test_same_path_below_unreadable_first_root),
         T(test_full_dry_run_counts_path_of_two_roots_once),
         T(test_shard_move_is_guarded),
