@@ -617,7 +617,13 @@ static int kept_unseen(const run_state *st, const char *relpath)
 {
     char term[GZ_TERM_BUF];
     gz_make_term(GZ_PREFIX_PATH, relpath, term, sizeof term);
-    if (!gz_filemap_find(&st->known, term))
+    int known = gz_filemap_find(&st->known, term) != NULL;
+    /* --full loads no file map: it carries such a file's articles from
+     * the live index (carry_from_live) */
+    if (!known && st->cfg->full && st->live &&
+        xap_database_term_exists(st->live, term, &known) != XAP_OK)
+        known = 1;   /* cannot tell: keep the id to the JSON Lines file */
+    if (!known)
         return 0;
     if (below_unreadable(st, relpath))
         return 1;
@@ -2783,8 +2789,25 @@ static xap_status load_filemap(run_state *st)
     return s;
 }
 
+/* 1 when an article of id `relpath` is indexed (a file of one article
+ * has its path as its id; a JSON Lines file's are longer), or when that
+ * cannot be told. */
+static int holds_own_id(const run_state *st, const char *relpath)
+{
+    char term[GZ_TERM_BUF];
+    gz_make_term(GZ_PREFIX_ID, relpath, term, sizeof term);
+    for (size_t i = 0; i < st->nshards; i++) {
+        int exists = 0;
+        if (xap_database_term_exists(st->views[i], term, &exists) != XAP_OK ||
+            exists)
+            return 1;
+    }
+    return 0;
+}
+
 /* Before the walk: a JSON Lines file whose path and '#' begin the path of
- * another indexed file is read again, whatever its stat says. That file
+ * another indexed file, which has an article of its own path as id
+ * (holds_own_id), is read again, whatever its stat says. That file
  * may hold the id of one of its articles (written so before such files
  * were deferred: visit_deferred), and goes now or is skipped; the
  * article is written back from the JSON Lines file, by id, before the
@@ -2800,6 +2823,8 @@ static void reread_shadowed_files(run_state *st)
         snprintf(rel, sizeof rel, "%s", map->entries[i].term + skip_prefix);
         if (gz_term_is_hashed(map->entries[i].term))
             rel[strlen(rel) - 17] = '\0';
+        if (!holds_own_id(st, map->entries[i].term + skip_prefix))
+            continue;
         for (size_t k = many_prefix(rel, 0, prefix); k;
              k = many_prefix(rel, k + 1, prefix)) {
             gz_make_term(GZ_PREFIX_PATH, prefix, term, sizeof term);

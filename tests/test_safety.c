@@ -669,6 +669,30 @@ static void test_id_of_a_jsonl_article_edges(void **state)
               "path that could not be read");
     assert_int_equal(hits(db, "giraffeword"), 1);
     assert_int_equal(hits(db, "zebraword"), 0);
+    /* --full too carries the article and leaves the other file out
+     * (review: the rebuild held both under one id) */
+    assert_int_equal(ix("-j1 --db '%s' --follow-symlinks --full '%s'", db,
+                        fx.corpus), 1);
+    assert_int_equal(hits(db, "giraffeword OR zebraword"), 1);
+    assert_int_equal(hits(db, "giraffeword"), 1);
+
+    /* the other file in a root given before the JSON Lines file's: the
+     * decision waits for every root */
+    char r1[1100], r2[1100];
+    snprintf(r1, sizeof r1, "%s/r1", fx.tmp);
+    snprintf(r2, sizeof r2, "%s/r2", fx.tmp);
+    assert_int_equal(tu_run("rm -rf '%s' '%s'", db, w), 0);
+    tu_write_file(r1, "w/feed.jsonl", feed, sizeof feed - 1);
+    tu_write_file(r2, "w/feed.jsonl#2/x.txt", plain, sizeof plain - 1);
+    for (int jobs = 1; jobs <= 2; jobs++) {
+        assert_int_equal(ix("-j%d --db '%s' '%s' '%s'", jobs, db, r2, r1), 1);
+        expect_in("err.txt", "r2/w/feed.jsonl#2/x.txt: its id can be that of "
+                  "an article of the JSON Lines file ");
+        expect_in("err.txt", "r1/w/feed.jsonl (");
+        assert_int_equal(hits(db, "giraffeword"), 1);
+        assert_int_equal(hits(db, "zebraword"), 0);
+    }
+    assert_int_equal(tu_run("rm -rf '%s' '%s'", r1, r2), 0);
 
     /* "w/<222 - 8 bytes>.jsonl", and a file below "<that>-old/" whose
      * path term is hashed: "P", its first 222 bytes, '#', a hash */
