@@ -158,6 +158,10 @@ int corpus_is_supported(const char *relpath);
  * unreadable) when the honest outcome is an I/O failure of the run. */
 int corpus_errno_is_exhaustion(int e);
 
+/* 1 when `relpath` names a file of several articles, whose ids are
+ * "<relpath>#<id>" (JSON Lines: .jsonl, .ndjson, also followed by .gz). */
+int corpus_holds_many(const char *relpath);
+
 /* For a CORPUS_NAME_MAYBE_MAIL file: 1 when its first bytes (up to 64 KiB,
  * uncompressed for a name ending in ".gz") are a mail header block (see corpus_read_file), 0 when not (a one-line
  * reason in `why`), -1 when it cannot be read (reason in `why`, errno kept). Cheaper

@@ -39,23 +39,24 @@ static const struct format {
     const char *ext;
     corpus_parse_fn parse;
     int raw;    /* the parser gets the bytes undecoded (see corpus_buf) */
+    int many;   /* several articles a file, each id "<relpath>#<id>" */
 } formats[] = {
     /* raw: a message saved as .txt decodes its declared charset */
-    {".txt", corpus_parse_txt, 1},
-    {".md", corpus_parse_md, 0},
-    {".markdown", corpus_parse_md, 0},
-    {".html", corpus_parse_html, 0},
-    {".htm", corpus_parse_html, 0},
+    {".txt", corpus_parse_txt, 1, 0},
+    {".md", corpus_parse_md, 0, 0},
+    {".markdown", corpus_parse_md, 0, 0},
+    {".html", corpus_parse_html, 0, 0},
+    {".htm", corpus_parse_html, 0, 0},
     /* raw: each line is decoded alone, one bad line garbles no other */
-    {".jsonl", corpus_parse_jsonl, 1},
-    {".ndjson", corpus_parse_jsonl, 1},
+    {".jsonl", corpus_parse_jsonl, 1, 1},
+    {".ndjson", corpus_parse_jsonl, 1, 1},
     /* MIME declares its own charsets, part by part: GMime decodes them */
-    {".eml", corpus_parse_mail, 1},
+    {".eml", corpus_parse_mail, 1, 0},
 };
 
 /* Files without an extension are read as mail when they start with a
  * header block (corpus_parse_mail checks; CORPUS_NOT_ARTICLE if not). */
-static const struct format maybe_mail = {"", corpus_parse_mail, 1};
+static const struct format maybe_mail = {"", corpus_parse_mail, 1, 0};
 
 #define GZ_EXT ".gz"
 
@@ -109,6 +110,14 @@ int corpus_is_supported(const char *relpath)
 {
     int gz;
     return relpath && !is_corpus_note(relpath) && find_format(relpath, &gz) != NULL;
+}
+
+int corpus_holds_many(const char *relpath)
+{
+    int gz;
+    const struct format *f = relpath && !is_corpus_note(relpath)
+                                 ? find_format(relpath, &gz) : NULL;
+    return f && f->many;
 }
 
 /* 1 for a base name with no extension to go by: no '.' at all (news

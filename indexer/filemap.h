@@ -35,6 +35,8 @@ typedef struct gz_file_entry {
     unsigned char kept;  /* set by the caller: walked and indexed (or left
                             as it was) under this path: overrides `gone`
                             (a held file read again) */
+    unsigned char reread; /* set by the caller: read it again, whatever
+                             its stat and hash say */
     unsigned short shard; /* the shard its articles are in */
     /* Its bad lines when it was read (GZ_SLOT_FILE_BAD): how many (0:
      * none), the first one's line and reason (malloc()ed, or NULL). */

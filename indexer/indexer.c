@@ -48,6 +48,13 @@ typedef struct held_file {
     uint64_t now;                /* articles it held when read */
 } held_file;
 
+/* A walked file whose path begins with a JSON Lines file's path and '#',
+ * decided once every root is walked (visit_deferred). */
+typedef struct deferred_file {
+    corpus_file file;            /* as walked; strings in `strings` */
+    char *strings;
+} deferred_file;
+
 /* Content the index holds under a walked path once the run is done (a
  * file added, updated, or found unchanged): its hash and articles. A
  * vanished file with the same content was renamed, moved, or was a copy
@@ -100,6 +107,10 @@ typedef struct run_state {
                                     held, or marked given (the run then
                                     fails) */
     int retrying;                /* the held files are read again */
+    deferred_file *deferred;     /* files a JSON Lines file may shadow */
+    size_t ndeferred, capdeferred;
+    gz_strmap many_walked;       /* JSON Lines files walked: relpath ->
+                                    the root that gave it first */
     int cjk_ngrams;              /* CJK text as n-grams (schema.h,
                                     GZ_META_CJK_NGRAMS; write_metadata
                                     decides: a dry run analyses none) */
@@ -421,7 +432,7 @@ static int stat_unchanged(const run_state *st, const gz_file_entry *e,
 {
     uint64_t limit = st->cfg->max_file_bytes ? st->cfg->max_file_bytes
                                              : CORPUS_DEFAULT_MAX_BYTES;
-    return e && !e->seen && e->size == file->size &&
+    return e && !e->seen && !e->reread && e->size == file->size &&
            e->mtime_ns == file->mtime_ns && file->size <= limit;
 }
 
@@ -544,6 +555,124 @@ static int id_taken(run_state *st, const corpus_file *file, const char *term)
     return 1;
 }
 
+static int below_unreadable(const run_state *st, const char *relpath);
+
+/* The length of the first part of `relpath` that ends before a '#' at or
+ * after `from` and names a file of several articles (corpus_holds_many),
+ * copied into `prefix` (PATH_MAX bytes); 0 when there is none. A JSON
+ * Lines article's id is "<its file's path>#<id>", so such a file's path
+ * can be the id of one of its articles. */
+static size_t many_prefix(const char *relpath, size_t from, char *prefix)
+{
+    size_t n = strlen(relpath);
+    for (const char *h = from < n ? strchr(relpath + from, '#') : NULL; h;
+         h = strchr(h + 1, '#')) {
+        size_t k = (size_t)(h - relpath);
+        if (k >= PATH_MAX)
+            break;
+        memcpy(prefix, relpath, k);
+        prefix[k] = '\0';
+        if (corpus_holds_many(prefix))
+            return k;
+    }
+    return 0;
+}
+
+/* Keep `file`, whose path begins with a JSON Lines file's path and '#'
+ * (many_prefix), until the walk of every root is over: shadowed_by()
+ * decides then, knowing every JSON Lines file walked. On running out of
+ * memory the run fails. */
+static void defer_file(run_state *st, const corpus_file *file)
+{
+    if (st->ndeferred == st->capdeferred) {
+        size_t cap = st->capdeferred ? st->capdeferred * 2 : 8;
+        deferred_file *v = realloc(st->deferred, cap * sizeof *v);
+        if (!v) {
+            st->status = XAP_ERR_NOMEM;
+            return;
+        }
+        st->deferred = v;
+        st->capdeferred = cap;
+    }
+    deferred_file *d = &st->deferred[st->ndeferred];
+    if (!(d->strings = corpus_file_copy(file, &d->file))) {
+        st->status = XAP_ERR_NOMEM;
+        return;
+    }
+    st->ndeferred++;
+}
+
+static void free_deferred(run_state *st)
+{
+    for (size_t i = 0; i < st->ndeferred; i++)
+        free(st->deferred[i].strings);
+    free(st->deferred);
+    gz_strmap_free(&st->many_walked);
+}
+
+/* 1 when the index knows the file `relpath` and keeps its articles
+ * though the walk did not find it: below a path it could not read, or
+ * in a root it could not open (that may hold it). */
+static int kept_unseen(const run_state *st, const char *relpath)
+{
+    char term[GZ_TERM_BUF];
+    gz_make_term(GZ_PREFIX_PATH, relpath, term, sizeof term);
+    int known = gz_filemap_find(&st->known, term) != NULL;
+    /* --full loads no file map: it carries such a file's articles from
+     * the live index (carry_from_live) */
+    if (!known && st->cfg->full && st->live &&
+        xap_database_term_exists(st->live, term, &known) != XAP_OK)
+        known = 1;   /* cannot tell: keep the id to the JSON Lines file */
+    if (!known)
+        return 0;
+    if (below_unreadable(st, relpath))
+        return 1;
+    for (size_t i = 0; i < st->cfg->nroots; i++) {
+        if (!st->checks[i].unreadable)
+            continue;
+        const char *root = st->cfg->roots[i], *name = strrchr(root, '/');
+        if (!st->checks[i].is_file ||
+            strcmp(name ? name + 1 : root, relpath) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* The JSON Lines file whose article's id the deferred `file` could
+ * have, as a message names it (in `where`), when there is one: a file
+ * the walk read at this path under any root, or one the index keeps
+ * unseen (kept_unseen). Each run wrote one of the two over the other,
+ * the index flipping between them without a word; the JSON Lines file
+ * keeps the id, whether or not a line holds it today, as what a run does
+ * must not hang on what a line says. NULL when `file` has no such
+ * neighbour: it is then indexed as any file. */
+static const char *shadowed_by(const run_state *st, const corpus_file *file,
+                               char *where, size_t wherelen)
+{
+    char prefix[PATH_MAX];
+    for (size_t k = many_prefix(file->relpath, 0, prefix); k;
+         k = many_prefix(file->relpath, k + 1, prefix)) {
+        long root = gz_strmap_get(&st->many_walked, prefix, k);
+        if (root >= 0) {
+            const char *r = st->cfg->roots[root];
+            if (st->checks[root].is_file)
+                snprintf(where, wherelen, "%s", r);
+            else
+                snprintf(where, wherelen, "%.*s/%s", root_len(r), r, prefix);
+            return where;
+        }
+        if (kept_unseen(st, prefix)) {
+            snprintf(where, wherelen, "%s, indexed from a path that could "
+                     "not be read", prefix);
+            return where;
+        }
+    }
+    return NULL;
+}
+
+static void visit_article_file(run_state *st, const corpus_file *file,
+                               gz_file_entry *e);
+
 /* Decide what one walked file needs: nothing (same stat), or a look by
  * the pipeline (hash: a stat refresh when the same, else a reindex); or
  * nothing at all when it is not an article after all (a file without
@@ -558,6 +687,25 @@ static void visit_file(run_state *st, const corpus_file *file)
     st->walked++;
     if (id_taken(st, file, term))
         return;
+    char prefix[PATH_MAX];
+    if (corpus_holds_many(file->relpath) &&
+        gz_strmap_get(&st->many_walked, file->relpath,
+                      strlen(file->relpath)) < 0 &&
+        gz_strmap_put(&st->many_walked, file->relpath, strlen(file->relpath),
+                      (long)st->root_no) != 0)
+        st->status = XAP_ERR_NOMEM;
+    if (many_prefix(file->relpath, 0, prefix)) {
+        defer_file(st, file);
+        return;
+    }
+    visit_article_file(st, file, e);
+}
+
+/* What a file the walk found, and nothing stopped, needs: nothing (same
+ * stat), or a look by the pipeline. `e`: what the index knows of it. */
+static void visit_article_file(run_state *st, const corpus_file *file,
+                               gz_file_entry *e)
+{
     if (stat_unchanged(st, e, file)) {
         e->seen = 1;
         e->kept = 1;
@@ -578,6 +726,32 @@ static void visit_file(run_state *st, const corpus_file *file)
     pipeline_status(st, gz_pipeline_file(st->pipe, file, e, may_lose));
     if (e)
         e->seen = 1;   /* also when unreadable: keep its articles */
+}
+
+/* Once every root is walked: each deferred file (defer_file) is skipped
+ * when a JSON Lines file shadows it (shadowed_by), counted and reported,
+ * its articles indexed before then going as a vanished file's;
+ * otherwise it is indexed as any file. */
+static void visit_deferred(run_state *st)
+{
+    char where[PATH_MAX + 80], why[PATH_MAX + 300], term[GZ_TERM_BUF];
+    for (size_t i = 0; i < st->ndeferred && st->status == XAP_OK; i++) {
+        if (stop_requested(st))
+            return;
+        const corpus_file *f = &st->deferred[i].file;
+        if (!shadowed_by(st, f, where, sizeof where)) {
+            gz_make_term(GZ_PREFIX_PATH, f->relpath, term, sizeof term);
+            visit_article_file(st, f, gz_filemap_find(&st->known, term));
+            continue;
+        }
+        snprintf(why, sizeof why, "its id can be that of an article of the "
+                 "JSON Lines file %s (such an article's id is that file's "
+                 "path, '#' and its own id): rename it", where);
+        st->stats->scanned++;
+        st->stats->skipped++;
+        skip(st, f->path, why);
+        progress(st);
+    }
 }
 
 static int on_file(const corpus_file *file, void *ctx)
@@ -1787,6 +1961,8 @@ static xap_status index_roots(run_state *st, char *err, size_t errlen)
         if (st->stopped)
             break;
     }
+    if (st->status == XAP_OK && !st->stopped)
+        visit_deferred(st);
     if (st->status == XAP_OK && !stop_requested(st))
         pipeline_status(st, gz_pipeline_settle(st->pipe));
     if (st->status == XAP_OK && st->held_status != XAP_OK) {
@@ -2646,6 +2822,52 @@ static xap_status load_filemap(run_state *st)
     return s;
 }
 
+/* 1 when an article of id `relpath` is indexed (a file of one article
+ * has its path as its id; a JSON Lines file's are longer), or when that
+ * cannot be told. */
+static int holds_own_id(const run_state *st, const char *relpath)
+{
+    char term[GZ_TERM_BUF];
+    gz_make_term(GZ_PREFIX_ID, relpath, term, sizeof term);
+    for (size_t i = 0; i < st->nshards; i++) {
+        int exists = 0;
+        if (xap_database_term_exists(st->views[i], term, &exists) != XAP_OK ||
+            exists)
+            return 1;
+    }
+    return 0;
+}
+
+/* Before the walk: a JSON Lines file whose path and '#' begin the path of
+ * another indexed file, which has an article of its own path as id
+ * (holds_own_id), is read again, whatever its stat says. That file
+ * may hold the id of one of its articles (written so before such files
+ * were deferred: visit_deferred), and goes now or is skipped; the
+ * article is written back from the JSON Lines file, by id, before the
+ * vanished files' articles are removed by path. */
+static void reread_shadowed_files(run_state *st)
+{
+    gz_filemap *map = &st->known;
+    char prefix[PATH_MAX], term[GZ_TERM_BUF];
+    size_t skip_prefix = strlen(GZ_PREFIX_PATH);
+    for (size_t i = 0; i < map->count; i++) {
+        /* a long path's term: its start, then '#' and a hash */
+        char rel[GZ_TERM_BUF];
+        snprintf(rel, sizeof rel, "%s", map->entries[i].term + skip_prefix);
+        if (gz_term_is_hashed(map->entries[i].term))
+            rel[strlen(rel) - 17] = '\0';
+        if (!holds_own_id(st, map->entries[i].term + skip_prefix))
+            continue;
+        for (size_t k = many_prefix(rel, 0, prefix); k;
+             k = many_prefix(rel, k + 1, prefix)) {
+            gz_make_term(GZ_PREFIX_PATH, prefix, term, sizeof term);
+            gz_file_entry *e = gz_filemap_find(map, term);
+            if (e)
+                e->reread = 1;
+        }
+    }
+}
+
 /* Start the workers and shard writers over the opened shards. */
 static xap_status start_pipeline(run_state *st)
 {
@@ -2704,6 +2926,7 @@ static void close_run(run_state *st, run_hold *h)
         free(st->unreadable[i]);
     free(st->unreadable);
     free_held(st);
+    free_deferred(st);
     free(st->present);
 }
 
@@ -2901,6 +3124,8 @@ gz_index_outcome gz_index_run(const gz_index_config *cfg,
         s = inspect_roots(&st);
     if (outcome == GZ_INDEX_OK && s == XAP_OK && !cfg->full)
         s = load_filemap(&st);
+    if (outcome == GZ_INDEX_OK && s == XAP_OK)
+        reread_shadowed_files(&st);
     if (outcome == GZ_INDEX_OK && s == XAP_OK)
         s = watch_api_articles(&st, err, errlen);
     stats->known = st.known.count;

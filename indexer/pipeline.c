@@ -311,7 +311,7 @@ static unit *file_unit(const corpus_file *f, const gz_file_entry *known,
     u->cost = SMALL_UNIT_COST;
     if (known) {
         u->known = 1;
-        u->has_hash = known->has_hash && !known->seen;
+        u->has_hash = known->has_hash && !known->seen && !known->reread;
         u->old_hash = known->hash;
         u->old_shard = known->shard;
         u->old_articles = known->articles;

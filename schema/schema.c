@@ -353,6 +353,17 @@ size_t gz_make_term(const char *prefix, const char *value, char *buf,
     return n < 0 ? 0 : (size_t)n;
 }
 
+int gz_term_is_hashed(const char *term)
+{
+    size_t n = strlen(term);
+    if (n + 3 < GZ_MAX_TERM_BYTES || n < 17 || term[n - 17] != '#')
+        return 0;
+    for (size_t i = n - 16; i < n; i++)
+        if (!strchr("0123456789abcdef", term[i]))
+            return 0;
+    return 1;
+}
+
 /* Copy `name` into a new string with white space trimmed and each run of
  * it made one space, and U+2019 made an ASCII apostrophe (typeset and
  * typed names then meet). Returns NULL on out of memory. */

@@ -524,6 +524,12 @@ int gz_docdata_decode(char *data, size_t len, gz_docdata *d);
 size_t gz_make_term(const char *prefix, const char *value, char *buf,
                     size_t bufsize);
 
+/* 1 when `term` has the shape of one gz_make_term hashed: within three
+ * bytes of GZ_MAX_TERM_BYTES (a cut never splits a character), ending
+ * in '#' and 16 lower-case hex digits. Its '#' is then no part of the
+ * value (a real value of that length and ending is not told apart). */
+int gz_term_is_hashed(const char *term);
+
 /* gz_fnv1a64 and GZ_FNV_BASIS: util/hash.h (included above). */
 
 /* Hash of `text` normalised for duplicate detection: ASCII letters

@@ -541,6 +541,175 @@ static void test_same_path_in_two_roots_first_wins(void **state)
     }
 }
 
+/* Hits of `query` on `db`: lines of gazette-query --format paths, whose
+ * output (their ids) stays in tmp/out.txt. */
+static int hits(const char *db, const char *query)
+{
+    qy("--db '%s' --format paths '%s'", db, query);
+    return count_lines(slurp("out.txt"));
+}
+
+/* Give the index at `db` (one database) the document of id `id` that the
+ * index at `from` holds, as if written there: its file's path, stat and
+ * hash with it. */
+static void transplant(const char *from, const char *db, const char *id)
+{
+    char term[1024];
+    snprintf(term, sizeof term, "Q%s", id);
+    xap_database *src = NULL;
+    xap_docid docid = 0;
+    xap_document *doc = NULL;
+    xap_writable *w = NULL;
+    assert_int_equal(xap_database_open(from, &src), XAP_OK);
+    assert_int_equal(xap_database_first_posting(src, term, &docid), XAP_OK);
+    assert_int_equal(xap_database_get_document(src, docid, &doc), XAP_OK);
+    assert_int_equal(xap_writable_open(db, XAP_DB_OPEN, 0, &w), XAP_OK);
+    assert_int_equal(xap_writable_replace_document_by_term(w, term, doc,
+                                                           NULL), XAP_OK);
+    assert_int_equal(xap_writable_close(w), XAP_OK);
+    xap_writable_free(w);
+    xap_document_free(doc);
+    xap_database_free(src);
+}
+
+/* A JSON Lines article's id is "<file>#<id>": "w/feed.jsonl#2/x.txt" is
+ * article "2/x.txt" of w/feed.jsonl and also the id of a file of that
+ * path. Each run wrote one of the two over the other, the index flipping
+ * between them without a word. The JSON Lines file keeps the id, the
+ * other file is skipped at every run (exit 1), with -j1 and -j2; an
+ * index where that file holds the article, as earlier versions left it,
+ * gets the article back and loses nothing else. */
+static void test_id_of_a_jsonl_article_is_kept(void **state)
+{
+    (void)state;
+    char db[1100], other[1100], w[1100], ow[1100];
+    snprintf(db, sizeof db, "%s/hash.idx", fx.tmp);
+    snprintf(other, sizeof other, "%s/other.idx", fx.tmp);
+    snprintf(w, sizeof w, "%s/w", fx.corpus);
+    snprintf(ow, sizeof ow, "%s/o/w", fx.tmp);
+    static const char feed[] =
+        "{\"id\":\"2/x.txt\",\"title\":\"Giraffes\",\"body\":\"giraffeword\"}\n"
+        "{\"id\":\"1\",\"title\":\"One\",\"body\":\"oneword\"}\n";
+    static const char plain[] = "Zebras\n\nzebraword\n";
+    tu_write_file(w, "feed.jsonl", feed, sizeof feed - 1);
+    tu_write_file(w, "feed.jsonl#2/x.txt", plain, sizeof plain - 1);
+    for (int jobs = 1; jobs <= 2; jobs++) {
+        assert_int_equal(tu_run("rm -rf '%s' '%s.lock'", db, db), 0);
+        for (int run = 0; run < 3; run++) {
+            int rc = ix("-j%d --db '%s' '%s'", jobs, db, fx.corpus);
+            if (rc != 1)
+                fail_msg("-j%d run %d: exit %d: %s", jobs, run, rc,
+                         slurp("err.txt"));
+            expect_in("err.txt", "w/feed.jsonl#2/x.txt: its id can be that "
+                      "of an article of the JSON Lines file ");
+            expect_in("out.txt", run == 0 ? "added 37, updated 0,"
+                                          : "added 0, updated 0,");
+            expect_in("out.txt", "skipped 1,");
+            assert_int_equal(hits(db, "giraffeword"), 1);
+            expect_in("out.txt", "w/feed.jsonl#2/x.txt\n");
+            assert_int_equal(hits(db, "zebraword"), 0);
+            assert_int_equal(hits(db, "oneword"), 1);
+        }
+    }
+    /* The file's document in place of the article, as an earlier version
+     * wrote it: indexed alone elsewhere, then moved into this index. */
+    assert_int_equal(tu_run("rm -rf '%s' '%s.lock' && mkdir -p '%s' && mv "
+                            "'%s/feed.jsonl#2' '%s/'", db, db, ow, w, ow), 0);
+    assert_int_equal(ix("-j1 --db '%s' '%s/o'", other, fx.tmp), 0);
+    assert_int_equal(ix("-j1 --db '%s' '%s'", db, fx.corpus), 0);
+    transplant(other, db, "w/feed.jsonl#2/x.txt");
+    assert_int_equal(tu_run("mv '%s/feed.jsonl#2' '%s/'", ow, w), 0);
+    assert_int_equal(hits(db, "zebraword"), 1);
+    assert_int_equal(hits(db, "giraffeword"), 0);
+    assert_int_equal(ix("-j1 --db '%s' '%s'", db, fx.corpus), 1);
+    /* the JSON Lines file read again, the other file's article gone */
+    expect_in("out.txt", "added 0, updated 1, removed 1, unchanged 36,");
+    assert_int_equal(hits(db, "giraffeword"), 1);
+    expect_in("out.txt", "w/feed.jsonl#2/x.txt\n");
+    assert_int_equal(hits(db, "zebraword"), 0);
+    assert_int_equal(hits(db, "oneword"), 1);
+    assert_int_equal(ix("-j1 --db '%s' '%s'", db, fx.corpus), 1);
+    expect_in("out.txt", "added 0, updated 0, removed 0, unchanged 37,");
+    assert_int_equal(tu_run("rm -rf '%s'", w), 0);
+}
+
+/* Which JSON Lines file keeps such an id (found in review): one the walk
+ * leaves out (--exclude) keeps none, so the other file is indexed; one
+ * the walk cannot read now (a broken link) keeps its articles and so its
+ * ids; and the '#' of a long path's hashed term in the index makes no
+ * JSON Lines file be read again at every run. */
+static void test_id_of_a_jsonl_article_edges(void **state)
+{
+    (void)state;
+    char db[1100], w[1100], outside[1100];
+    snprintf(db, sizeof db, "%s/edge.idx", fx.tmp);
+    snprintf(w, sizeof w, "%s/w", fx.corpus);
+    snprintf(outside, sizeof outside, "%s/outside.jsonl", fx.tmp);
+    static const char feed[] =
+        "{\"id\":\"2/x.txt\",\"title\":\"Giraffes\",\"body\":\"giraffeword\"}\n";
+    static const char plain[] = "Zebras\n\nzebraword\n";
+    tu_write_file(w, "feed.jsonl", feed, sizeof feed - 1);
+    tu_write_file(w, "feed.jsonl#2/x.txt", plain, sizeof plain - 1);
+    assert_int_equal(ix("-j1 --db '%s' --exclude '*.jsonl' '%s'", db,
+                        fx.corpus), 0);
+    assert_int_equal(hits(db, "zebraword"), 1);
+    assert_int_equal(hits(db, "giraffeword"), 0);
+
+    assert_int_equal(tu_run("rm -rf '%s' && rm '%s/feed.jsonl'", db, w), 0);
+    tu_write_file(fx.tmp, "outside.jsonl", feed, sizeof feed - 1);
+    assert_int_equal(tu_run("ln -s '%s' '%s/feed.jsonl'", outside, w), 0);
+    assert_int_equal(ix("-j1 --db '%s' --follow-symlinks '%s'", db,
+                        fx.corpus), 1);
+    assert_int_equal(hits(db, "giraffeword"), 1);
+    assert_int_equal(hits(db, "zebraword"), 0);
+    assert_int_equal(tu_run("rm '%s'", outside), 0);
+    assert_int_equal(ix("-j1 --db '%s' --follow-symlinks '%s'", db,
+                        fx.corpus), 1);
+    expect_in("err.txt", "w/feed.jsonl#2/x.txt: its id can be that of an "
+              "article of the JSON Lines file w/feed.jsonl, indexed from a "
+              "path that could not be read");
+    assert_int_equal(hits(db, "giraffeword"), 1);
+    assert_int_equal(hits(db, "zebraword"), 0);
+    /* --full too carries the article and leaves the other file out
+     * (review: the rebuild held both under one id) */
+    assert_int_equal(ix("-j1 --db '%s' --follow-symlinks --full '%s'", db,
+                        fx.corpus), 1);
+    assert_int_equal(hits(db, "giraffeword OR zebraword"), 1);
+    assert_int_equal(hits(db, "giraffeword"), 1);
+
+    /* the other file in a root given before the JSON Lines file's: the
+     * decision waits for every root */
+    char r1[1100], r2[1100];
+    snprintf(r1, sizeof r1, "%s/r1", fx.tmp);
+    snprintf(r2, sizeof r2, "%s/r2", fx.tmp);
+    assert_int_equal(tu_run("rm -rf '%s' '%s'", db, w), 0);
+    tu_write_file(r1, "w/feed.jsonl", feed, sizeof feed - 1);
+    tu_write_file(r2, "w/feed.jsonl#2/x.txt", plain, sizeof plain - 1);
+    for (int jobs = 1; jobs <= 2; jobs++) {
+        assert_int_equal(ix("-j%d --db '%s' '%s' '%s'", jobs, db, r2, r1), 1);
+        expect_in("err.txt", "r2/w/feed.jsonl#2/x.txt: its id can be that of "
+                  "an article of the JSON Lines file ");
+        expect_in("err.txt", "r1/w/feed.jsonl (");
+        assert_int_equal(hits(db, "giraffeword"), 1);
+        assert_int_equal(hits(db, "zebraword"), 0);
+    }
+    assert_int_equal(tu_run("rm -rf '%s' '%s'", r1, r2), 0);
+
+    /* "w/<222 - 8 bytes>.jsonl", and a file below "<that>-old/" whose
+     * path term is hashed: "P", its first 222 bytes, '#', a hash */
+    assert_int_equal(tu_run("rm -rf '%s' '%s'", db, w), 0);
+    char name[300], longer[400];
+    memset(name, 'a', 214);
+    snprintf(name + 214, sizeof name - 214, ".jsonl");
+    snprintf(longer, sizeof longer, "%s-old/%0*d.txt", name, 40, 7);
+    tu_write_file(w, name, feed, sizeof feed - 1);
+    tu_write_file(w, longer, plain, sizeof plain - 1);
+    assert_int_equal(ix("-j1 --db '%s' '%s'", db, fx.corpus), 0);
+    assert_int_equal(ix("-j1 --db '%s' '%s'", db, fx.corpus), 0);
+    expect_in("out.txt", "added 0, updated 0, removed 0, unchanged 38,");
+    assert_int_equal(tu_run("rm -rf '%s'", w), 0);
+}
+
 /* Two roots holding one path, the first one's directory unreadable: a
  * folder below it (reported by the walk) or the whole root (the walk
  * cannot open it, so it reports no path). The second root's file of
@@ -3267,6 +3436,8 @@ int main(void)
         T(test_shrinking_file_is_a_removal),
         T(test_same_path_in_two_roots_guarded),
         T(test_same_path_in_two_roots_first_wins),
+        T(test_id_of_a_jsonl_article_is_kept),
+        T(test_id_of_a_jsonl_article_edges),
         T(test_same_path_below_unreadable_first_root),
         T(test_full_dry_run_counts_path_of_two_roots_once),
         T(test_shard_move_is_guarded),
