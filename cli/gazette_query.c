@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -216,8 +217,8 @@ static const char usage_text[] =
 "      database, one with documents but no Gazette index format; its\n"
 "      stubs list one local database twice, or name each other)\n"
 "  66  no index at that path (nothing there, a directory holding no\n"
-"      index, such as an empty one, or a stub file naming a database\n"
-"      that does not exist)\n"
+"      index, such as an empty one, a stub file naming a database\n"
+"      that does not exist, or a symbolic link to nothing)\n"
 "  70  internal error\n"
 "  74  I/O error (also: the results could not be written to stdout)\n"
 "  75  the index kept changing during the search; try again\n";
@@ -833,6 +834,17 @@ static gazette_status_t set_options(const cli_options *o,
     return s;
 }
 
+/* 1 when a --db is a symbolic link: gazette-index builds no index through
+ * one, so "build one" is no advice for it. */
+static int any_link(const cli_options *o)
+{
+    struct stat sb;
+    for (size_t i = 0; i < o->ndb; i++)
+        if (lstat(o->db[i], &sb) == 0 && S_ISLNK(sb.st_mode))
+            return 1;
+    return 0;
+}
+
 /* Open the index, run the query, print. Returns the exit code. */
 static int run(const cli_options *o, const char *query)
 {
@@ -845,7 +857,7 @@ static int run(const cli_options *o, const char *query)
     if (s != GAZETTE_STATUS_OK) {
         char *why = here(gazette_last_open_error());
         cli_complain("%s%s", why ? why : gazette_last_open_error(),
-                 s == GAZETTE_STATUS_INDEX_NOT_FOUND
+                 s == GAZETTE_STATUS_INDEX_NOT_FOUND && !any_link(o)
                      ? " (build one with gazette-index)" : "");
         free(why);
         return exit_code_for(s);

@@ -24,12 +24,14 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 /* Remote indexes: how long to wait for a connection, and for an answer. */
 #define REMOTE_CONNECT_MS 5000u
@@ -252,6 +254,25 @@ static int unreadable_dir(const char *path, char *why, size_t whylen)
     return 1;
 }
 
+/* 1 when the local `path` is a symbolic link whose target does not exist
+ * (a disk not mounted, say), which `why` then names: Xapian's "Couldn't
+ * stat" names only the link. */
+static int dangling_link(const char *path, char *why, size_t whylen)
+{
+    struct stat sb;
+    char target[PATH_MAX];
+    if (lstat(path, &sb) != 0 || !S_ISLNK(sb.st_mode) || stat(path, &sb) == 0 ||
+        (errno != ENOENT && errno != ENOTDIR))
+        return 0;
+    ssize_t n = readlink(path, target, sizeof target - 1);
+    if (n < 0)
+        return 0;
+    target[n] = '\0';
+    snprintf(why, whylen, "%.200s is a symbolic link to %.200s, which does "
+             "not exist (a disk not mounted?)", path, target);
+    return 1;
+}
+
 /* 1 when the local `path` is a stub file naming a database that does not
  * exist (gz_stub_missing_part): no index at that path, not a damaged
  * one, and `why` (may be NULL) names the part. */
@@ -304,6 +325,7 @@ static xap_status open_location(gz_location *loc, char *why, size_t whylen)
     if (s != XAP_OK) {
         if (!why[0] && !loc->host &&
             (s == XAP_ERR_DB_NOT_FOUND || s == XAP_ERR_DB_OPENING) &&
+            !dangling_link(loc->name, why, whylen) &&
             !unreadable_dir(loc->name, why, whylen) &&
             !holds_no_index(loc->name, why, whylen))
             stub_part_missing(loc->name, why, whylen);

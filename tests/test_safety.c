@@ -1832,6 +1832,16 @@ static void test_update_through_dangling_link(void **state)
                          64);
         expect_in("err.txt", "is a symbolic link");
         assert_int_equal(access(lock, F_OK), -1);
+        /* gazette-query names the target too, and does not advise
+         * building an index through the link (it said Xapian's "Couldn't
+         * stat" of the link, "build one with gazette-index") */
+        assert_int_equal(qy("--db '%s' gaza", alias), 66);
+        const char *err = slurp("err.txt");
+        if (count_lines(err) != 1 || !strstr(err, target) ||
+            !strstr(err, "is a symbolic link to") ||
+            strstr(err, "build one"))
+            fail_msg("gazette-query through a link to %s: %s", targets[i],
+                     err);
     }
     /* the mount point is as it was: empty */
     assert_int_equal(tu_run("test -z \"$(ls -A '%s')\"", mnt), 0);
