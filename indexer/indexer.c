@@ -41,19 +41,20 @@
 /* A changed file that would lose articles (GZ_FILE_SHRUNK), waiting for
  * the removal guards: no document of it is kept, only what it takes to
  * read it again. */
-typedef struct held_file {
+/* A walked file kept for later, with its own copy of the strings: held
+ * until the removal guards decide (hold), or deferred until every root is
+ * walked (defer_file). */
+typedef struct kept_file {
     corpus_file file;            /* as walked; strings in `strings` */
     char *strings;
-    gz_file_entry *entry;        /* what the index holds of it */
-    uint64_t now;                /* articles it held when read */
-} held_file;
+    gz_file_entry *entry;        /* held: what the index holds of it */
+    uint64_t now;                /* held: articles it held when read */
+} kept_file;
 
-/* A walked file whose path begins with a JSON Lines file's path and '#',
- * decided once every root is walked (visit_deferred). */
-typedef struct deferred_file {
-    corpus_file file;            /* as walked; strings in `strings` */
-    char *strings;
-} deferred_file;
+typedef struct kept_files {
+    kept_file *v;
+    size_t n, cap;
+} kept_files;
 
 /* Content the index holds under a walked path once the run is done (a
  * file added, updated, or found unchanged): its hash and articles. A
@@ -101,14 +102,12 @@ typedef struct run_state {
     char **unreadable;           /* relpaths the walk warned about */
     size_t nunreadable, capunreadable;
     size_t unreadable_of_earlier_roots;   /* the first ones of them */
-    held_file *held;             /* files that would lose articles */
-    size_t nheld, capheld;
+    kept_files held;             /* files that would lose articles */
     xap_status held_status;      /* XAP_ERR_NOMEM when one could not be
                                     held, or marked given (the run then
                                     fails) */
     int retrying;                /* the held files are read again */
-    deferred_file *deferred;     /* files a JSON Lines file may shadow */
-    size_t ndeferred, capdeferred;
+    kept_files deferred;         /* files a JSON Lines file may shadow */
     gz_strmap many_walked;       /* JSON Lines files walked: relpath ->
                                     the root that gave it first */
     int cjk_ngrams;              /* CJK text as n-grams (schema.h,
@@ -222,38 +221,46 @@ static void report_known_bad_lines(run_state *st, const gz_file_entry *e,
     skip(st, where, reason);
 }
 
+/* A copy of `f` appended to `list` (its other fields zero), or NULL when
+ * memory ran out. */
+static kept_file *keep_file(kept_files *list, const corpus_file *f)
+{
+    if (list->n == list->cap) {
+        size_t cap = list->cap ? list->cap * 2 : 8;
+        kept_file *v = realloc(list->v, cap * sizeof *v);
+        if (!v)
+            return NULL;
+        list->v = v;
+        list->cap = cap;
+    }
+    kept_file *k = &list->v[list->n];
+    memset(k, 0, sizeof *k);
+    if (!(k->strings = corpus_file_copy(f, &k->file)))
+        return NULL;
+    list->n++;
+    return k;
+}
+
+static void free_kept(kept_files *list)
+{
+    for (size_t i = 0; i < list->n; i++)
+        free(list->v[i].strings);
+    free(list->v);
+    memset(list, 0, sizeof *list);
+}
+
 /* Remember file `f`, which would go from e->articles articles to `now`,
  * until the removal guards decide (remove_if_safe). */
 static void hold(run_state *st, const corpus_file *f, gz_file_entry *e,
                  size_t now)
 {
-    if (st->nheld == st->capheld) {
-        size_t cap = st->capheld ? st->capheld * 2 : 8;
-        held_file *v = realloc(st->held, cap * sizeof *v);
-        if (!v) {
-            st->held_status = XAP_ERR_NOMEM;
-            return;
-        }
-        st->held = v;
-        st->capheld = cap;
-    }
-    held_file *h = &st->held[st->nheld];
-    if (!(h->strings = corpus_file_copy(f, &h->file))) {
+    kept_file *h = keep_file(&st->held, f);
+    if (!h) {
         st->held_status = XAP_ERR_NOMEM;
         return;
     }
     h->entry = e;
     h->now = now;
-    st->nheld++;
-}
-
-static void free_held(run_state *st)
-{
-    for (size_t i = 0; i < st->nheld; i++)
-        free(st->held[i].strings);
-    free(st->held);
-    st->held = NULL;
-    st->nheld = st->capheld = 0;
 }
 
 static void remember_unreadable(run_state *st, const char *relpath);
@@ -584,30 +591,8 @@ static size_t many_prefix(const char *relpath, size_t from, char *prefix)
  * memory the run fails. */
 static void defer_file(run_state *st, const corpus_file *file)
 {
-    if (st->ndeferred == st->capdeferred) {
-        size_t cap = st->capdeferred ? st->capdeferred * 2 : 8;
-        deferred_file *v = realloc(st->deferred, cap * sizeof *v);
-        if (!v) {
-            st->status = XAP_ERR_NOMEM;
-            return;
-        }
-        st->deferred = v;
-        st->capdeferred = cap;
-    }
-    deferred_file *d = &st->deferred[st->ndeferred];
-    if (!(d->strings = corpus_file_copy(file, &d->file))) {
+    if (!keep_file(&st->deferred, file))
         st->status = XAP_ERR_NOMEM;
-        return;
-    }
-    st->ndeferred++;
-}
-
-static void free_deferred(run_state *st)
-{
-    for (size_t i = 0; i < st->ndeferred; i++)
-        free(st->deferred[i].strings);
-    free(st->deferred);
-    gz_strmap_free(&st->many_walked);
 }
 
 /* 1 when the index knows the file `relpath` and keeps its articles
@@ -735,10 +720,10 @@ static void visit_article_file(run_state *st, const corpus_file *file,
 static void visit_deferred(run_state *st)
 {
     char where[PATH_MAX + 80], why[PATH_MAX + 300], term[GZ_TERM_BUF];
-    for (size_t i = 0; i < st->ndeferred && st->status == XAP_OK; i++) {
+    for (size_t i = 0; i < st->deferred.n && st->status == XAP_OK; i++) {
         if (stop_requested(st))
             return;
-        const corpus_file *f = &st->deferred[i].file;
+        const corpus_file *f = &st->deferred.v[i].file;
         if (!shadowed_by(st, f, where, sizeof where)) {
             gz_make_term(GZ_PREFIX_PATH, f->relpath, term, sizeof term);
             visit_article_file(st, f, gz_filemap_find(&st->known, term));
@@ -1264,8 +1249,8 @@ static void on_removed(const char *term, void *ctx)
  * skipped. */
 static void keep_held(run_state *st)
 {
-    for (size_t i = 0; i < st->nheld; i++) {
-        const held_file *h = &st->held[i];
+    for (size_t i = 0; i < st->held.n; i++) {
+        const kept_file *h = &st->held.v[i];
         char why[256];
         snprintf(why, sizeof why, "the index holds %" PRIu64 " articles "
                  "of it, the file %" PRIu64 " now: not rewritten (removal "
@@ -1283,8 +1268,8 @@ static void keep_held(run_state *st)
 static void rewrite_held(run_state *st)
 {
     st->retrying = 1;
-    for (size_t i = 0; i < st->nheld && st->status == XAP_OK; i++) {
-        const held_file *h = &st->held[i];
+    for (size_t i = 0; i < st->held.n && st->status == XAP_OK; i++) {
+        const kept_file *h = &st->held.v[i];
         if (stop_requested(st))
             return;
         pipeline_status(st, gz_pipeline_retry(st->pipe, &h->file, h->entry,
@@ -1326,8 +1311,8 @@ static void remove_if_safe(run_state *st, char *err, size_t errlen)
     if (cfg->no_delete)
         r.vanished = r.vanished_articles = r.renamed = r.renamed_articles =
             0;
-    for (size_t i = 0; i < st->nheld; i++) {
-        const held_file *h = &st->held[i];
+    for (size_t i = 0; i < st->held.n; i++) {
+        const kept_file *h = &st->held.v[i];
         uint64_t lost = h->entry->articles - h->now;
         if (!r.example || lost > r.example_old - r.example_now) {
             r.example = h->file.path;
@@ -2925,8 +2910,9 @@ static void close_run(run_state *st, run_hold *h)
     for (size_t i = 0; i < st->nunreadable; i++)
         free(st->unreadable[i]);
     free(st->unreadable);
-    free_held(st);
-    free_deferred(st);
+    free_kept(&st->held);
+    free_kept(&st->deferred);
+    gz_strmap_free(&st->many_walked);
     free(st->present);
 }
 
