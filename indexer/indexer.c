@@ -38,12 +38,11 @@
 #define ID_COUNTED 2
 #define LOCK_POLL_NS 150000000L   /* 150 ms between lock attempts */
 
-/* A changed file that would lose articles (GZ_FILE_SHRUNK), waiting for
- * the removal guards: no document of it is kept, only what it takes to
- * read it again. */
-/* A walked file kept for later, with its own copy of the strings: held
- * until the removal guards decide (hold), or deferred until every root is
- * walked (defer_file). */
+/* A walked file kept for later, with its own copy of the strings: a
+ * changed file that would lose articles (GZ_FILE_SHRUNK), held until the
+ * removal guards decide (hold; no document of it is kept, only what it
+ * takes to read it again), or one deferred until every root is walked
+ * (defer_file). */
 typedef struct kept_file {
     corpus_file file;            /* as walked; strings in `strings` */
     char *strings;
