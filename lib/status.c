@@ -202,6 +202,10 @@ gazette_status_t gz_fail(gazette_status_t status, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(thread_error, sizeof thread_error, fmt, ap);
     va_end(ap);
+    /* one line, whatever the message quotes (a query, Xapian's text) */
+    for (char *c = thread_error; *c; c++)
+        if ((unsigned char)*c < 0x20 || *c == 0x7F)
+            *c = ' ';
     return status;
 }
 

@@ -816,7 +816,11 @@ static int has_exclusion(const char *query)
 static int bracket_in_value(const char *query, const char **at, size_t *n,
                             size_t *name_n)
 {
-    static const char blank[] = " \t";
+    /* white space and every control character end a word, as they do
+     * for Xapian's parser, and are never echoed in the hint */
+    static const char blank[] = " \t\n\v\f\r\x01\x02\x03\x04\x05\x06\x07"
+                                "\x08\x0e\x0f\x10\x11\x12\x13\x14\x15\x16"
+                                "\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f\x7f";
     for (const char *p = query + strspn(query, blank); *p;
          p += strspn(p, blank)) {
         size_t len = strcspn(p, blank);
@@ -896,6 +900,12 @@ static gazette_status_t search_failed(gazette_index_t *index,
                        MAX_WILDCARD_EXPANSION);
     if (s == XAP_ERR_QUERY_GRAMMAR)
         return grammar_failed(query);
+    /* Xapian parses "caps:x16- NEAR/7 t" (a field's word made a group)
+     * and refuses it only when matching: the query's fault, not ours */
+    if (s == XAP_ERR_UNIMPLEMENTED && has_proximity(query))
+        return gz_fail(GAZETTE_STATUS_QUERY_SYNTAX,
+                       "cannot understand the query: its operators do not "
+                       "fit together (%s)", near_hint);
     if (s == XAP_ERR_QUERY_PARSE) {
         /* Xapian's grammar errors read "Syntax: <expression> AND
          * <expression>": the hint says that in words. Other refusals (the
