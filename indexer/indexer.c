@@ -20,6 +20,7 @@
 #include "filemap.h"
 #include "gazette_private.h"
 #include "generation.h"
+#include "path.h"
 #include "pipeline.h"
 #include "safety.h"
 #include "schema.h"
@@ -1018,16 +1019,9 @@ static void close_lock(int *lock_fd)
 static gz_index_outcome dangling_link(const char *db, char *err,
                                       size_t errlen)
 {
-    struct stat sb;
-    char real[PATH_MAX], target[PATH_MAX];
-    if (lstat(db, &sb) != 0 || !S_ISLNK(sb.st_mode) || realpath(db, real))
+    char target[PATH_MAX];
+    if (!gz_path_dangling_link(db, target, sizeof target))
         return GZ_INDEX_OK;
-    if (errno != ENOENT && errno != ENOTDIR)
-        return GZ_INDEX_OK;
-    ssize_t n = readlink(db, target, sizeof target - 1);
-    if (n < 0)
-        return GZ_INDEX_OK;   /* replaced meanwhile: looked at again */
-    target[n] = '\0';
     snprintf(err, errlen, "index %s: a symbolic link to %s, which does not "
              "exist (a disk not mounted?); nothing changed: no index is "
              "made through a link (for a new one, give the target's own "

@@ -456,23 +456,16 @@ static int check_run_paths(gazette_update_t *u, const char *db_path,
  * real path (or when that cannot be known). */
 static int link_beside(const char *link, const char *target)
 {
-    char dir[PATH_MAX], real_dir[PATH_MAX];
-    snprintf(dir, sizeof dir, "%s", link);
-    size_t n = strlen(dir);
-    while (n > 1 && dir[n - 1] == '/')
-        dir[--n] = '\0';
-    char *slash = strrchr(dir, '/');
-    if (!slash)
-        snprintf(dir, sizeof dir, ".");
-    else
-        slash[slash == dir] = '\0';
-    if (!realpath(dir, real_dir))
+    char *trimmed = strndup(link, gz_path_trimmed_length(link));
+    char *dir = trimmed ? gz_path_real_dir(trimmed) : NULL;
+    free(trimmed);
+    if (!dir)
         return 1;
     const char *t = strrchr(target, '/');
-    size_t len = t ? (size_t)(t - target) : 0;
-    if (len == 0)
-        len = 1;   /* "/" */
-    return strlen(real_dir) == len && strncmp(real_dir, target, len) == 0;
+    size_t len = t && t > target ? (size_t)(t - target) : 1;   /* "/" */
+    int beside = strlen(dir) == len && strncmp(dir, target, len) == 0;
+    free(dir);
+    return beside;
 }
 
 /* 1 when `db_path` is a stub file, or a sharded index, naming a database

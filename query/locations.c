@@ -31,7 +31,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
 /* Remote indexes: how long to wait for a connection, and for an answer. */
 #define REMOTE_CONNECT_MS 5000u
@@ -259,15 +258,9 @@ static int unreadable_dir(const char *path, char *why, size_t whylen)
  * stat" names only the link. */
 static int dangling_link(const char *path, char *why, size_t whylen)
 {
-    struct stat sb;
     char target[PATH_MAX];
-    if (lstat(path, &sb) != 0 || !S_ISLNK(sb.st_mode) || stat(path, &sb) == 0 ||
-        (errno != ENOENT && errno != ENOTDIR))
+    if (!gz_path_dangling_link(path, target, sizeof target))
         return 0;
-    ssize_t n = readlink(path, target, sizeof target - 1);
-    if (n < 0)
-        return 0;
-    target[n] = '\0';
     snprintf(why, whylen, "%.200s is a symbolic link to %.200s, which does "
              "not exist (a disk not mounted?)", path, target);
     return 1;

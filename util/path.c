@@ -1,8 +1,11 @@
 /* path.c - file paths as the user gives them. */
 #include "path.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 size_t gz_path_trimmed_length(const char *path)
 {
@@ -26,4 +29,17 @@ char *gz_path_real_dir(const char *path)
     char *dir = parent ? realpath(parent, NULL) : NULL;
     free(parent);
     return dir;
+}
+
+int gz_path_dangling_link(const char *path, char *target, size_t len)
+{
+    struct stat sb;
+    if (len == 0 || lstat(path, &sb) != 0 || !S_ISLNK(sb.st_mode) ||
+        stat(path, &sb) == 0 || (errno != ENOENT && errno != ENOTDIR))
+        return 0;
+    ssize_t n = readlink(path, target, len - 1);
+    if (n < 0)
+        return 0;   /* replaced meanwhile */
+    target[n] = '\0';
+    return 1;
 }

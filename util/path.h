@@ -15,4 +15,9 @@ size_t gz_path_trimmed_length(const char *path);
  * lines. A new string, or NULL with errno. */
 char *gz_path_real_dir(const char *path);
 
+/* 1 when `path` is a symbolic link whose target does not exist (nor a
+ * directory on the way to it: a disk not mounted, say), its target as
+ * the link reads copied into `target` (`len` bytes); else 0. */
+int gz_path_dangling_link(const char *path, char *target, size_t len);
+
 #endif
