@@ -2829,15 +2829,18 @@ static void reread_shadowed_files(run_state *st)
     char prefix[PATH_MAX], term[GZ_TERM_BUF];
     size_t skip_prefix = strlen(GZ_PREFIX_PATH);
     for (size_t i = 0; i < map->count; i++) {
+        const char *path = map->entries[i].term + skip_prefix;
+        if (!strchr(path, '#'))
+            continue;   /* nearly every file: no copy, no lookup */
         /* a long path's term: its start, then '#' and a hash */
         char rel[GZ_TERM_BUF];
-        snprintf(rel, sizeof rel, "%s", map->entries[i].term + skip_prefix);
+        snprintf(rel, sizeof rel, "%s", path);
         if (gz_term_is_hashed(map->entries[i].term))
             rel[strlen(rel) - 17] = '\0';
-        if (!holds_own_id(st, map->entries[i].term + skip_prefix))
+        size_t k = many_prefix(rel, 0, prefix);
+        if (!k || !holds_own_id(st, path))
             continue;
-        for (size_t k = many_prefix(rel, 0, prefix); k;
-             k = many_prefix(rel, k + 1, prefix)) {
+        for (; k; k = many_prefix(rel, k + 1, prefix)) {
             gz_make_term(GZ_PREFIX_PATH, prefix, term, sizeof term);
             gz_file_entry *e = gz_filemap_find(map, term);
             if (e)
