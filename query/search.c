@@ -902,7 +902,8 @@ static gazette_status_t search_failed(gazette_index_t *index,
         return grammar_failed(query);
     /* Xapian parses "caps:x16- NEAR/7 t" (a field's word made a group)
      * and refuses it only when matching: the query's fault, not ours */
-    if (s == XAP_ERR_UNIMPLEMENTED && has_proximity(query))
+    if (s == XAP_ERR_UNIMPLEMENTED &&
+        (has_proximity(query) || strstr(msg, "OP_NEAR and OP_PHRASE")))
         return gz_fail(GAZETTE_STATUS_QUERY_SYNTAX,
                        "cannot understand the query: its operators do not "
                        "fit together (%s)", near_hint);
