@@ -14,11 +14,15 @@
  *   - the correction is Xapian's spelling suggestion for the word, kept
  *     only when it does not have the same stem ("lebanon's") and, for a
  *     word the index has at all, is one slip away from it (one_slip) and
- *     in at least CLEARLY_MORE times as many articles.
+ *     in at least CLEARLY_MORE times as many articles;
+ *   - a word in no article's text but in an author's name or as a tag is
+ *     offered as that field ("Fiona" gives "author:fiona"), outside a
+ *     phrase, a field's group and NEAR or ADJ.
  * The search itself always runs the query as typed.
  */
 #include "buf.h"
 #include "ascii.h"
+#include "query_limits.h"
 #include "search_private.h"
 
 #include <stdio.h>
@@ -215,18 +219,19 @@ static char *index_form(const typed_word *w)
     return lower;
 }
 
-/* 1 when `word` is a word of an author's name, or a tag, of some
- * article: no typo, though no article's text may have it ("Fiona", of
+/* The field ("author" or "tag") in which `word` is a word of an
+ * author's name, or a tag, of some article; NULL when neither. Such a
+ * word is no typo, though no article's text may have it ("Fiona", of
  * "Author: Fiona MacLeod" in corpus/sample, was offered "final", and the
  * tag "rock" "back"). */
-static int names_or_tags(gazette_index_t *index, const char *word)
+static const char *field_holding(gazette_index_t *index, const char *word)
 {
     char term[GZ_TERM_BUF];
     snprintf(term, sizeof term, "%s%s", GZ_PREFIX_AUTHOR, word);
     if (term_freq(index, term) > 0)
-        return 1;
+        return "author";
     snprintf(term, sizeof term, "%s%s", GZ_PREFIX_TAG, word);
-    return term_freq(index, term) > 0;
+    return term_freq(index, term) > 0 ? "tag" : NULL;
 }
 
 /* The code points of the UTF-8 `word` into cp[0..max); their number,
@@ -279,10 +284,24 @@ static int one_slip(const char *word, const char *alt)
     return memcmp(lng + i + 1, shrt + i, rest * sizeof *a) == 0;
 }
 
+/* `word` searched in `field` ("author:fiona"), in a new string in *out;
+ * XAP_ERR_NOMEM when out of memory. */
+static xap_status in_field(const char *field, const char *word, char **out)
+{
+    size_t n = strlen(field) + 1 + strlen(word) + 1;
+    if (!(*out = malloc(n)))
+        return XAP_ERR_NOMEM;
+    snprintf(*out, n, "%s:%s", field, word);
+    return XAP_OK;
+}
+
 /* The correction of one plain word, by the rules at the top of this
- * file: a new string in *out, or NULL when the word stays. */
+ * file: a new string in *out, or NULL when the word stays. A word in no
+ * article's text but in an author's name or a tag becomes that field
+ * ("author:fiona") when `may_name_field`: the word as typed finds
+ * nothing. */
 static xap_status correct_word(gazette_index_t *index, const typed_word *w,
-                               char **out)
+                               int may_name_field, char **out)
 {
     *out = NULL;
     char *word = index_form(w);
@@ -294,8 +313,15 @@ static xap_status correct_word(gazette_index_t *index, const typed_word *w,
     uint32_t had_stem = *stem ? term_freq(index, stem) : 0;
     char *alt = NULL;
     xap_status s = XAP_OK;
+    const char *field = had <= RARE_WORD && had_stem <= RARE_WORD
+                            ? field_holding(index, word) : NULL;
+    if (field && !had && !had_stem && may_name_field) {
+        s = in_field(field, word, out);
+        free(word);
+        return s;
+    }
     if (had <= RARE_WORD && had_stem <= RARE_WORD && strlen(word) < 64 &&
-        !names_or_tags(index, word))
+        !field)
         s = xap_database_spelling_suggestion(index->db, word, MAX_EDITS,
                                              &alt);
     if (s == XAP_OK && alt && *alt && strcmp(alt, word) != 0) {
@@ -315,6 +341,63 @@ static xap_status correct_word(gazette_index_t *index, const typed_word *w,
     return s;
 }
 
+/* 1 for a quotation mark that opens or closes a phrase, as Xapian's
+ * query parser reads one: '"', U+201C, U+201D. Its length in *n. */
+static int is_quote(const char *p, const char *end, size_t *n)
+{
+    int32_t cp = char_at(p, end, n);
+    return cp == '"' || cp == 0x201C || cp == 0x201D;
+}
+
+/* 1 for a byte that ends an operator written as a word of its own. */
+static int ends_token(char c)
+{
+    return c == '(' || c == ')' || gz_ascii_isspace((unsigned char)c);
+}
+
+/* 1 when [at, at + len) in `query` stands beside NEAR or ADJ, which
+ * take words of the text: a field's word is far from them (a field is
+ * indexed apart), and a filter is refused there. */
+static int beside_proximity(const char *query, const char *at, size_t len)
+{
+    const char *end = query + strlen(query), *p = at + len, *q;
+    while (p < end && gz_ascii_isspace((unsigned char)*p))
+        p++;
+    for (q = p; q < end && !ends_token(*q); q++)
+        ;
+    if (gz_query_is_proximity(p, (size_t)(q - p)))
+        return 1;
+    for (q = at; q > query && gz_ascii_isspace((unsigned char)q[-1]); q--)
+        ;
+    for (p = q; p > query && !ends_token(p[-1]); p--)
+        ;
+    return gz_query_is_proximity(p, (size_t)(q - p));
+}
+
+/* 1 when `at` in `query` is inside a phrase or a field's group
+ * ("title:(a b)"), where a word cannot be written as a field. */
+static int in_phrase_or_field_group(const char *query, const char *at)
+{
+    int in_phrase = 0;
+    size_t depth = 0, field_depth = 0;   /* depth of the outer field group */
+    for (const char *p = query; p < at;) {
+        size_t n = 1;
+        if (is_quote(p, at, &n))
+            in_phrase = !in_phrase;
+        else if (!in_phrase && *p == '(') {
+            depth++;
+            if (!field_depth && p > query && p[-1] == ':')
+                field_depth = depth;
+        } else if (!in_phrase && *p == ')' && depth) {
+            if (depth == field_depth)
+                field_depth = 0;
+            depth--;
+        }
+        p += n;
+    }
+    return in_phrase || field_depth;
+}
+
 xap_status gz_suggest(gazette_index_t *index, const char *query,
                       gazette_results_t *r)
 {
@@ -327,7 +410,10 @@ xap_status gz_suggest(gazette_index_t *index, const char *query,
         if (!w.plain)
             continue;
         char *alt = NULL;
-        s = correct_word(index, &w, &alt);
+        s = correct_word(index, &w,
+                         !in_phrase_or_field_group(query, w.start) &&
+                             !beside_proximity(query, w.start, w.len),
+                         &alt);
         if (!alt)
             continue;
         gz_buf_put(&out, copied, (size_t)(w.start - copied));
