@@ -10,14 +10,14 @@
  *     letters;
  *   - a word the index already has (the word itself or its stem, in more
  *     than RARE_WORD articles, or in an author's name or as a tag) is
- *     spelt right: "aid", "Lebanon", "Fiona";
+ *     spelt right: "aid", "Lebanon", "Fiona" (but see the last rule);
  *   - the correction is Xapian's spelling suggestion for the word, kept
  *     only when it does not have the same stem ("lebanon's") and, for a
  *     word the index has at all, is one slip away from it (one_slip) and
  *     in at least CLEARLY_MORE times as many articles;
  *   - a word in no article's text but in an author's name or as a tag is
- *     offered as that field ("Fiona" gives "author:fiona"), outside a
- *     phrase, a field's group and NEAR or ADJ.
+ *     offered as that field ("Fiona" gives "author:fiona") where it can
+ *     be written so (fields_for); a tag only as the whole query.
  * The search itself always runs the query as typed.
  */
 #include "buf.h"
@@ -219,19 +219,25 @@ static char *index_form(const typed_word *w)
     return lower;
 }
 
-/* The field ("author" or "tag") in which `word` is a word of an
- * author's name, or a tag, of some article; NULL when neither. Such a
- * word is no typo, though no article's text may have it ("Fiona", of
- * "Author: Fiona MacLeod" in corpus/sample, was offered "final", and the
- * tag "rock" "back"). */
-static const char *field_holding(gazette_index_t *index, const char *word)
+/* The fields a word of the query may be written in (gz_suggest). */
+enum {
+    MAY_AUTHOR = 1,   /* author: (free text, as the word was) */
+    MAY_TAG = 2       /* tag:, a filter: only for a query of the word alone */
+};
+
+/* The field (MAY_AUTHOR or MAY_TAG) in which `word` is a word of an
+ * author's name, or a tag, of some article; 0 when neither. Such a word
+ * is no typo, though no article's text may have it ("Fiona", of "Author:
+ * Fiona MacLeod" in corpus/sample, was offered "final", and the tag
+ * "rock" "back"). */
+static int field_holding(gazette_index_t *index, const char *word)
 {
     char term[GZ_TERM_BUF];
     snprintf(term, sizeof term, "%s%s", GZ_PREFIX_AUTHOR, word);
     if (term_freq(index, term) > 0)
-        return "author";
+        return MAY_AUTHOR;
     snprintf(term, sizeof term, "%s%s", GZ_PREFIX_TAG, word);
-    return term_freq(index, term) > 0 ? "tag" : NULL;
+    return term_freq(index, term) > 0 ? MAY_TAG : 0;
 }
 
 /* The code points of the UTF-8 `word` into cp[0..max); their number,
@@ -284,24 +290,25 @@ static int one_slip(const char *word, const char *alt)
     return memcmp(lng + i + 1, shrt + i, rest * sizeof *a) == 0;
 }
 
-/* `word` searched in `field` ("author:fiona"), in a new string in *out;
- * XAP_ERR_NOMEM when out of memory. */
-static xap_status in_field(const char *field, const char *word, char **out)
+/* `word` searched in `field` (MAY_AUTHOR: "author:fiona"), in a new
+ * string in *out; XAP_ERR_NOMEM when out of memory. */
+static xap_status in_field(int field, const char *word, char **out)
 {
-    size_t n = strlen(field) + 1 + strlen(word) + 1;
+    const char *name = field == MAY_AUTHOR ? "author" : "tag";
+    size_t n = strlen(name) + 1 + strlen(word) + 1;
     if (!(*out = malloc(n)))
         return XAP_ERR_NOMEM;
-    snprintf(*out, n, "%s:%s", field, word);
+    snprintf(*out, n, "%s:%s", name, word);
     return XAP_OK;
 }
 
 /* The correction of one plain word, by the rules at the top of this
  * file: a new string in *out, or NULL when the word stays. A word in no
  * article's text but in an author's name or a tag becomes that field
- * ("author:fiona") when `may_name_field`: the word as typed finds
- * nothing. */
+ * ("author:fiona") when `may_fields` (MAY_AUTHOR, MAY_TAG) allows it: the
+ * word as typed finds nothing. */
 static xap_status correct_word(gazette_index_t *index, const typed_word *w,
-                               int may_name_field, char **out)
+                               int may_fields, char **out)
 {
     *out = NULL;
     char *word = index_form(w);
@@ -313,9 +320,9 @@ static xap_status correct_word(gazette_index_t *index, const typed_word *w,
     uint32_t had_stem = *stem ? term_freq(index, stem) : 0;
     char *alt = NULL;
     xap_status s = XAP_OK;
-    const char *field = had <= RARE_WORD && had_stem <= RARE_WORD
-                            ? field_holding(index, word) : NULL;
-    if (field && !had && !had_stem && may_name_field) {
+    int field = had <= RARE_WORD && had_stem <= RARE_WORD
+                    ? field_holding(index, word) : 0;
+    if ((field & may_fields) && !had && !had_stem) {
         s = in_field(field, word, out);
         free(word);
         return s;
@@ -341,12 +348,13 @@ static xap_status correct_word(gazette_index_t *index, const typed_word *w,
     return s;
 }
 
-/* 1 for a quotation mark that opens or closes a phrase, as Xapian's
- * query parser reads one: '"', U+201C, U+201D. Its length in *n. */
+/* 1 for a quotation mark that opens or closes a phrase, as the query's
+ * normalisation reads one (query_text.c): '"', U+201C, U+201D, U+201E.
+ * Its length in *n. */
 static int is_quote(const char *p, const char *end, size_t *n)
 {
     int32_t cp = char_at(p, end, n);
-    return cp == '"' || cp == 0x201C || cp == 0x201D;
+    return cp == '"' || cp == 0x201C || cp == 0x201D || cp == 0x201E;
 }
 
 /* 1 for a byte that ends an operator written as a word of its own. */
@@ -398,6 +406,33 @@ static int in_phrase_or_field_group(const char *query, const char *at)
     return in_phrase || field_depth;
 }
 
+/* The fields (MAY_AUTHOR, MAY_TAG) the word `w` of `query` may be
+ * written in: none inside a phrase or a field's group, beside NEAR or
+ * ADJ, or touching anything but white space, brackets and a sign before
+ * it ("rock?" would search the tag "rock?"); a tag, which is a filter of
+ * the whole query ("rock snow" would find only articles tagged rock),
+ * only for a query of the word alone. */
+static int fields_for(const char *query, const typed_word *w)
+{
+    const char *end = query + strlen(query), *after = w->start + w->len;
+    char before = w->start > query ? w->start[-1] : ' ';
+    if (!gz_ascii_isspace((unsigned char)before) && !strchr("(+-", before))
+        return 0;
+    if (after < end && !gz_ascii_isspace((unsigned char)*after) &&
+        *after != ')')
+        return 0;
+    if (in_phrase_or_field_group(query, w->start) ||
+        beside_proximity(query, w->start, w->len))
+        return 0;
+    const char *first = query, *last = end;
+    while (first < end && gz_ascii_isspace((unsigned char)*first))
+        first++;
+    while (last > first && gz_ascii_isspace((unsigned char)last[-1]))
+        last--;
+    return first == w->start && last == after ? MAY_AUTHOR | MAY_TAG
+                                              : MAY_AUTHOR;
+}
+
 xap_status gz_suggest(gazette_index_t *index, const char *query,
                       gazette_results_t *r)
 {
@@ -410,10 +445,7 @@ xap_status gz_suggest(gazette_index_t *index, const char *query,
         if (!w.plain)
             continue;
         char *alt = NULL;
-        s = correct_word(index, &w,
-                         !in_phrase_or_field_group(query, w.start) &&
-                             !beside_proximity(query, w.start, w.len),
-                         &alt);
+        s = correct_word(index, &w, fields_for(query, &w), &alt);
         if (!alt)
             continue;
         gz_buf_put(&out, copied, (size_t)(w.start - copied));
@@ -426,7 +458,7 @@ xap_status gz_suggest(gazette_index_t *index, const char *query,
         gz_buf_put(&out, copied, (size_t)(end - copied));
         if (out.failed)
             s = XAP_ERR_NOMEM;
-        else {
+        else if (out.len <= GAZETTE_MAX_QUERY_BYTES) {   /* else unsearchable */
             r->suggestion = out.data;
             out.data = NULL;
         }

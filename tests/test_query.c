@@ -3766,8 +3766,8 @@ static void test_spelling_word_the_index_has(void **state)
  * MacLeod") or a tag ("Tags: ..., rock") finds nothing as typed; the
  * suggestion names the field that has it, and that query finds the
  * article. They were offered "final" and "back", then nothing. Inside a
- * phrase or a field's group, or beside NEAR or ADJ, a word cannot name a
- * field: no suggestion. */
+ * phrase or a field's group, beside NEAR or ADJ, or touching punctuation,
+ * a word cannot name a field: no suggestion. */
 static void test_spelling_names_a_field(void **state)
 {
     (void)state;
@@ -3778,7 +3778,21 @@ static void test_spelling_names_a_field(void **state)
         {"Fiona", "author:fiona"},
         {"rock", "tag:rock"},
         {"MacLeod storm", "author:macleod storm"},
-        {"(Fiona OR snow) -rock", "(author:fiona OR snow) -tag:rock"},
+        {"(Fiona OR snow) -Fiona", "(author:fiona OR snow) -author:fiona"},
+        /* a tag is a filter of the whole query: only a query of the word
+         * alone is offered one ("tag:rock snow" finds nothing) */
+        {" rock ", " tag:rock "},
+        {"rock snow", ""},
+        {"(Fiona OR snow) -rock", "(author:fiona OR snow) -rock"},
+        /* touching punctuation would be part of a tag's value, or hide a
+         * NEAR from the check below */
+        {"rock?", ""},
+        {"Fiona#", ""},
+        {"Fiona, NEAR snow", ""},
+        {"snow NEAR 'Fiona'", ""},
+        {"\xE2\x80\x9E" "Fiona MacLeod\xE2\x80\x9C", ""},
+        {"\xE2\x80\x9E" "storm\xE2\x80\x9C Fiona",
+         "\xE2\x80\x9E" "storm\xE2\x80\x9C author:fiona"},
         {"\"Fiona MacLeod\"", ""},
         {"title:(Fiona storm)", ""},
         {"title:(storm) Fiona", "title:(storm) author:fiona"},
