@@ -272,7 +272,8 @@ gazette_status_t gz_index_fail(gazette_index_t *index, xap_status s,
 extern const gazette_search_options_t gz_default_search_options;
 
 /* spelling.c: the "did you mean" suggestion for `query` as typed
- * (r->suggestion; left NULL when no word needs correcting). */
+ * (r->suggestion; left NULL when no word needs correcting or writing as
+ * a field). */
 xap_status gz_suggest(gazette_index_t *index, const char *query,
                       gazette_results_t *r);
 

@@ -10,15 +10,19 @@
  *     letters;
  *   - a word the index already has (the word itself or its stem, in more
  *     than RARE_WORD articles, or in an author's name or as a tag) is
- *     spelt right: "aid", "Lebanon", "Fiona";
+ *     spelt right: "aid", "Lebanon", "Fiona" (but see the last rule);
  *   - the correction is Xapian's spelling suggestion for the word, kept
  *     only when it does not have the same stem ("lebanon's") and, for a
  *     word the index has at all, is one slip away from it (one_slip) and
- *     in at least CLEARLY_MORE times as many articles.
+ *     in at least CLEARLY_MORE times as many articles;
+ *   - a word in no article's text but in an author's name or as a tag is
+ *     offered as that field ("Fiona" gives "author:fiona") where it can
+ *     be written so (fields_for); a tag only as the whole query.
  * The search itself always runs the query as typed.
  */
 #include "buf.h"
 #include "ascii.h"
+#include "query_limits.h"
 #include "search_private.h"
 
 #include <stdio.h>
@@ -215,18 +219,25 @@ static char *index_form(const typed_word *w)
     return lower;
 }
 
-/* 1 when `word` is a word of an author's name, or a tag, of some
- * article: no typo, though no article's text may have it ("Fiona", of
- * "Author: Fiona MacLeod" in corpus/sample, was offered "final", and the
- * tag "rock" "back"). */
-static int names_or_tags(gazette_index_t *index, const char *word)
+/* The fields a word of the query may be written in (gz_suggest). */
+enum {
+    MAY_AUTHOR = 1,   /* author: (free text, as the word was) */
+    MAY_TAG = 2       /* tag:, a filter: only for a query of the word alone */
+};
+
+/* The field (MAY_AUTHOR or MAY_TAG) in which `word` is a word of an
+ * author's name, or a tag, of some article; 0 when neither. Such a word
+ * is no typo, though no article's text may have it ("Fiona", of "Author:
+ * Fiona MacLeod" in corpus/sample, was offered "final", and the tag
+ * "rock" "back"). */
+static int field_holding(gazette_index_t *index, const char *word)
 {
     char term[GZ_TERM_BUF];
     snprintf(term, sizeof term, "%s%s", GZ_PREFIX_AUTHOR, word);
     if (term_freq(index, term) > 0)
-        return 1;
+        return MAY_AUTHOR;
     snprintf(term, sizeof term, "%s%s", GZ_PREFIX_TAG, word);
-    return term_freq(index, term) > 0;
+    return term_freq(index, term) > 0 ? MAY_TAG : 0;
 }
 
 /* The code points of the UTF-8 `word` into cp[0..max); their number,
@@ -279,10 +290,25 @@ static int one_slip(const char *word, const char *alt)
     return memcmp(lng + i + 1, shrt + i, rest * sizeof *a) == 0;
 }
 
+/* `word` searched in `field` (MAY_AUTHOR: "author:fiona"), in a new
+ * string in *out; XAP_ERR_NOMEM when out of memory. */
+static xap_status in_field(int field, const char *word, char **out)
+{
+    const char *name = field == MAY_AUTHOR ? "author" : "tag";
+    size_t n = strlen(name) + 1 + strlen(word) + 1;
+    if (!(*out = malloc(n)))
+        return XAP_ERR_NOMEM;
+    snprintf(*out, n, "%s:%s", name, word);
+    return XAP_OK;
+}
+
 /* The correction of one plain word, by the rules at the top of this
- * file: a new string in *out, or NULL when the word stays. */
+ * file: a new string in *out, or NULL when the word stays. A word in no
+ * article's text but in an author's name or a tag becomes that field
+ * ("author:fiona") when `may_fields` (MAY_AUTHOR, MAY_TAG) allows it: the
+ * word as typed finds nothing. */
 static xap_status correct_word(gazette_index_t *index, const typed_word *w,
-                               char **out)
+                               int may_fields, char **out)
 {
     *out = NULL;
     char *word = index_form(w);
@@ -294,8 +320,15 @@ static xap_status correct_word(gazette_index_t *index, const typed_word *w,
     uint32_t had_stem = *stem ? term_freq(index, stem) : 0;
     char *alt = NULL;
     xap_status s = XAP_OK;
+    int field = had <= RARE_WORD && had_stem <= RARE_WORD
+                    ? field_holding(index, word) : 0;
+    if ((field & may_fields) && !had && !had_stem) {
+        s = in_field(field, word, out);
+        free(word);
+        return s;
+    }
     if (had <= RARE_WORD && had_stem <= RARE_WORD && strlen(word) < 64 &&
-        !names_or_tags(index, word))
+        !field)
         s = xap_database_spelling_suggestion(index->db, word, MAX_EDITS,
                                              &alt);
     if (s == XAP_OK && alt && *alt && strcmp(alt, word) != 0) {
@@ -315,6 +348,91 @@ static xap_status correct_word(gazette_index_t *index, const typed_word *w,
     return s;
 }
 
+/* 1 for a quotation mark that opens or closes a phrase, as the query's
+ * normalisation reads one (query_text.c): '"', U+201C, U+201D, U+201E.
+ * Its length in *n. */
+static int is_quote(const char *p, const char *end, size_t *n)
+{
+    int32_t cp = char_at(p, end, n);
+    return cp == '"' || cp == 0x201C || cp == 0x201D || cp == 0x201E;
+}
+
+/* 1 for a byte that ends an operator written as a word of its own. */
+static int ends_token(char c)
+{
+    return c == '(' || c == ')' || gz_ascii_isspace((unsigned char)c);
+}
+
+/* 1 when [at, at + len) in `query` stands beside NEAR or ADJ, which
+ * take words of the text: a field's word is far from them (a field is
+ * indexed apart), and a filter is refused there. */
+static int beside_proximity(const char *query, const char *at, size_t len)
+{
+    const char *end = query + strlen(query), *p = at + len, *q;
+    while (p < end && gz_ascii_isspace((unsigned char)*p))
+        p++;
+    for (q = p; q < end && !ends_token(*q); q++)
+        ;
+    if (gz_query_is_proximity(p, (size_t)(q - p)))
+        return 1;
+    for (q = at; q > query && gz_ascii_isspace((unsigned char)q[-1]); q--)
+        ;
+    for (p = q; p > query && !ends_token(p[-1]); p--)
+        ;
+    return gz_query_is_proximity(p, (size_t)(q - p));
+}
+
+/* 1 when `at` in `query` is inside a phrase or a field's group
+ * ("title:(a b)"), where a word cannot be written as a field. */
+static int in_phrase_or_field_group(const char *query, const char *at)
+{
+    int in_phrase = 0;
+    size_t depth = 0, field_depth = 0;   /* depth of the outer field group */
+    for (const char *p = query; p < at;) {
+        size_t n = 1;
+        if (is_quote(p, at, &n))
+            in_phrase = !in_phrase;
+        else if (!in_phrase && *p == '(') {
+            depth++;
+            if (!field_depth && p > query && p[-1] == ':')
+                field_depth = depth;
+        } else if (!in_phrase && *p == ')' && depth) {
+            if (depth == field_depth)
+                field_depth = 0;
+            depth--;
+        }
+        p += n;
+    }
+    return in_phrase || field_depth;
+}
+
+/* The fields (MAY_AUTHOR, MAY_TAG) the word `w` of `query` may be
+ * written in: none inside a phrase or a field's group, beside NEAR or
+ * ADJ, or touching anything but white space, brackets and a sign before
+ * it ("rock?" would search the tag "rock?"); a tag, which is a filter of
+ * the whole query ("rock snow" would find only articles tagged rock),
+ * only for a query of the word alone. */
+static int fields_for(const char *query, const typed_word *w)
+{
+    const char *end = query + strlen(query), *after = w->start + w->len;
+    char before = w->start > query ? w->start[-1] : ' ';
+    if (!gz_ascii_isspace((unsigned char)before) && !strchr("(+-", before))
+        return 0;
+    if (after < end && !gz_ascii_isspace((unsigned char)*after) &&
+        *after != ')')
+        return 0;
+    if (in_phrase_or_field_group(query, w->start) ||
+        beside_proximity(query, w->start, w->len))
+        return 0;
+    const char *first = query, *last = end;
+    while (first < end && gz_ascii_isspace((unsigned char)*first))
+        first++;
+    while (last > first && gz_ascii_isspace((unsigned char)last[-1]))
+        last--;
+    return first == w->start && last == after ? MAY_AUTHOR | MAY_TAG
+                                              : MAY_AUTHOR;
+}
+
 xap_status gz_suggest(gazette_index_t *index, const char *query,
                       gazette_results_t *r)
 {
@@ -327,7 +445,7 @@ xap_status gz_suggest(gazette_index_t *index, const char *query,
         if (!w.plain)
             continue;
         char *alt = NULL;
-        s = correct_word(index, &w, &alt);
+        s = correct_word(index, &w, fields_for(query, &w), &alt);
         if (!alt)
             continue;
         gz_buf_put(&out, copied, (size_t)(w.start - copied));
@@ -340,7 +458,7 @@ xap_status gz_suggest(gazette_index_t *index, const char *query,
         gz_buf_put(&out, copied, (size_t)(end - copied));
         if (out.failed)
             s = XAP_ERR_NOMEM;
-        else {
+        else if (out.len <= GAZETTE_MAX_QUERY_BYTES) {   /* else unsearchable */
             r->suggestion = out.data;
             out.data = NULL;
         }
