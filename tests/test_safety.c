@@ -710,6 +710,67 @@ static void test_id_of_a_jsonl_article_edges(void **state)
     assert_int_equal(tu_run("rm -rf '%s'", w), 0);
 }
 
+/* The JSON Lines file keeps its article's id while the whole root it is
+ * in cannot be opened (kept_unseen): the walk reports no path of that
+ * root, so only the index knows the file. A directory root, and a root
+ * that is the JSON Lines file itself, given after the other file's root
+ * (given before, the file is skipped as having "the same id as a path
+ * of" it); the other file is skipped naming it, and the article stays.
+ * -j1 and -j2. Needs a user that permissions apply to. */
+static void test_id_of_a_jsonl_article_in_unreadable_root(void **state)
+{
+    (void)state;
+    if (!as_other_user()) {
+        skip();
+        return;
+    }
+    char a[1100], b[1100], db[1100], root_a[1200];
+    snprintf(a, sizeof a, "%s/ja", fx.tmp);
+    snprintf(b, sizeof b, "%s/jb", fx.tmp);
+    snprintf(db, sizeof db, "%s/j.idx", fx.tmp);
+    static const char feed[] =
+        "{\"id\":\"2/x.txt\",\"title\":\"Giraffes\",\"body\":\"giraffeword\"}\n";
+    static const char plain[] = "Zebras\n\nzebraword\n";
+    /* the JSON Lines file at "w/feed.jsonl" below the root, or the root */
+    static const char *const jsonl[] = {"w/feed.jsonl", "feed.jsonl"};
+    static const char *const other[] = {"w/feed.jsonl#2/x.txt",
+                                        "feed.jsonl#2/x.txt"};
+    for (int jobs = 1; jobs <= 2; jobs++)
+        for (size_t l = 0; l < 2; l++) {
+            assert_int_equal(tu_run("rm -rf '%s' '%s' '%s' '%s.lock'", a, b,
+                                    db, db), 0);
+            tu_write_file(a, jsonl[l], feed, sizeof feed - 1);
+            tu_write_file(b, other[l], plain, sizeof plain - 1);
+            tu_write_file(b, "z.txt", "Other\n\nfiller\n", 14);
+            assert_int_equal(tu_run("chmod -R a+rwX '%s' '%s'", a, b), 0);
+            snprintf(root_a, sizeof root_a, "%s%s", a,
+                     l ? "/feed.jsonl" : "");
+            assert_int_equal(ix_as_other("-q -j%d --db '%s' '%s' '%s'", jobs,
+                                         db, b, root_a), 1);
+            assert_int_equal(hits(db, "giraffeword"), 1);
+            assert_int_equal(hits(db, "zebraword"), 0);
+            /* for the file, its directory: the walk stats it */
+            assert_int_equal(tu_run("chmod 000 '%s'", a), 0);
+            for (int dry = 1; dry >= 0; dry--) {
+                int rc = ix_as_other("-j%d %s--db '%s' '%s' '%s'", jobs,
+                                     dry ? "--dry-run " : "", db, b, root_a);
+                if (rc != 69)
+                    fail_msg("-j%d, root %s unreadable%s: exit %d: %s", jobs,
+                             root_a, dry ? ", dry run" : "", rc,
+                             slurp("err.txt"));
+                char said[300];
+                snprintf(said, sizeof said, "%s: its id can be that of an "
+                         "article of the JSON Lines file %s, indexed from a "
+                         "path that could not be read", other[l], jsonl[l]);
+                expect_in("err.txt", said);
+                expect_in("out.txt", "added 0, updated 0, removed 0,");
+            }
+            assert_int_equal(hits(db, "giraffeword"), 1);
+            assert_int_equal(hits(db, "zebraword"), 0);
+            assert_int_equal(tu_run("chmod 755 '%s'", a), 0);
+        }
+}
+
 /* Two roots holding one path, the first one's directory unreadable: a
  * folder below it (reported by the walk) or the whole root (the walk
  * cannot open it, so it reports no path). The second root's file of
@@ -3448,6 +3509,7 @@ int main(void)
         T(test_same_path_in_two_roots_first_wins),
         T(test_id_of_a_jsonl_article_is_kept),
         T(test_id_of_a_jsonl_article_edges),
+        T(test_id_of_a_jsonl_article_in_unreadable_root),
         T(test_same_path_below_unreadable_first_root),
         T(test_full_dry_run_counts_path_of_two_roots_once),
         T(test_shard_move_is_guarded),
