@@ -218,7 +218,8 @@ static const char usage_text[] =
 "      stubs list one local database twice, or name each other)\n"
 "  66  no index at that path (nothing there, a directory holding no\n"
 "      index, such as an empty one, a stub file naming a database\n"
-"      that does not exist, or a symbolic link to nothing)\n"
+"      that does not exist, a symbolic link to nothing or a loop of\n"
+"      links)\n"
 "  70  internal error\n"
 "  74  I/O error (also: the results could not be written to stdout)\n"
 "  75  the index kept changing during the search; try again\n";

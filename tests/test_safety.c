@@ -1847,6 +1847,53 @@ static void test_update_through_dangling_link(void **state)
     assert_int_equal(tu_run("test -z \"$(ls -A '%s')\"", mnt), 0);
 }
 
+/* A --db link to a link that leads nowhere (chain -> rel -> mnt/index)
+ * names the whole chain, the missing end last; both programs said "a
+ * link to rel, which does not exist", though rel exists. A loop of links
+ * (loopa -> loopb -> loopa) leads to no index either: 66 from both
+ * programs and INDEX_NOT_FOUND from gazette_index_open, saying "loop",
+ * and no
+ * lock file beside it. gazette-index called it "not a Xapian index"
+ * (64), gazette-query "stubs nested more than 8 deep" (65). */
+static void test_db_link_chain_and_loop(void **state)
+{
+    (void)state;
+    char chain[2048], loopa[2048], lock[2100];
+    snprintf(chain, sizeof chain, "%s/chain", fx.tmp);
+    snprintf(loopa, sizeof loopa, "%s/loopa", fx.tmp);
+    assert_int_equal(tu_run("cd '%s' && ln -s rel chain && "
+                            "ln -s mnt/index rel && ln -s loopb loopa && "
+                            "ln -s loopa loopb", fx.tmp), 0);
+    assert_int_equal(ix("--db '%s' '%s'", chain, fx.corpus), 66);
+    const char *err = slurp("err.txt");
+    if (count_lines(err) != 1 || !strstr(err, "rel -> mnt/index, which does "
+                                               "not exist"))
+        fail_msg("update through a chain of links: %s", err);
+    assert_int_equal(qy("--db '%s' gaza", chain), 66);
+    err = slurp("err.txt");
+    if (count_lines(err) != 1 || !strstr(err, "rel -> mnt/index, which does "
+                                               "not exist"))
+        fail_msg("search through a chain of links: %s", err);
+    snprintf(lock, sizeof lock, "%s.lock", loopa);
+    for (int dry = 0; dry < 2; dry++) {
+        int rc = ix("%s--db '%s' '%s'", dry ? "-n " : "", loopa, fx.corpus);
+        err = slurp("err.txt");
+        if (rc != 66 || count_lines(err) != 1 ||
+            !strstr(err, "loopb -> ") || !strstr(err, "loop of links"))
+            fail_msg("update through a loop of links: exit %d: %s", rc, err);
+    }
+    assert_int_equal(access(lock, F_OK), -1);
+    assert_int_equal(qy("--db '%s' gaza", loopa), 66);
+    err = slurp("err.txt");
+    if (count_lines(err) != 1 || !strstr(err, "loop of links") ||
+        strstr(err, "nested"))
+        fail_msg("search through a loop of links: %s", err);
+    gazette_index_t *index = NULL;
+    assert_int_equal(gazette_index_open(loopa, &index),
+                     GAZETTE_STATUS_INDEX_NOT_FOUND);
+    assert_null(index);
+}
+
 /* The 66 of an update through a symbolic link to a stub file whose
  * database is missing says what would help, and what it says works.
  * From another directory (the stub's relative line read there, as Xapian
@@ -3473,6 +3520,7 @@ int main(void)
         T(test_update_through_link_to_stub),
         T(test_update_through_link_to_directory_in_readonly_parent),
         T(test_update_through_dangling_link),
+        T(test_db_link_chain_and_loop),
         T(test_link_missing_database_says_what_helps),
         T(test_xapian_lock_permission_is_74),
         T(test_deleted_table_is_65),

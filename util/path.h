@@ -15,9 +15,21 @@ size_t gz_path_trimmed_length(const char *path);
  * lines. A new string, or NULL with errno. */
 char *gz_path_real_dir(const char *path);
 
-/* 1 when `path` is a symbolic link whose target does not exist (nor a
- * directory on the way to it: a disk not mounted, say), its target as
- * the link reads copied into `target` (`len` bytes); else 0. */
-int gz_path_dangling_link(const char *path, char *target, size_t len);
+/* What gz_path_broken_link finds. */
+typedef enum gz_link_problem {
+    GZ_LINK_FINE = 0,     /* not a link, or one that leads somewhere */
+    GZ_LINK_DANGLING,     /* its target does not exist (nor a directory on
+                           * the way to it: a disk not mounted, say) */
+    GZ_LINK_LOOP          /* links that lead back to each other */
+} gz_link_problem;
+
+/* Whether `path` is a symbolic link that leads nowhere; when it is, the
+ * links followed from it as they read into `chain` (`len` bytes, cut to
+ * fit): "mnt/index", or "rel -> mnt/index" when the link names another
+ * link, the last target being the one missing; for a loop back to `path`
+ * the last target is `path` again ("b -> a" of a). `chain` may be NULL
+ * when `len` is 0. */
+gz_link_problem gz_path_broken_link(const char *path, char *chain,
+                                    size_t len);
 
 #endif
