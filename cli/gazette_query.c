@@ -836,13 +836,22 @@ static gazette_status_t set_options(const cli_options *o,
 }
 
 /* 1 when a --db is a symbolic link: gazette-index builds no index through
- * one, so "build one" is no advice for it. */
+ * one, so "build one" is no advice for it. Trailing slashes, which make
+ * lstat() follow the link, are left out ("idx/" as a shell completes it
+ * names the link too). */
 static int any_link(const cli_options *o)
 {
     struct stat sb;
-    for (size_t i = 0; i < o->ndb; i++)
-        if (lstat(o->db[i], &sb) == 0 && S_ISLNK(sb.st_mode))
+    for (size_t i = 0; i < o->ndb; i++) {
+        char *name = strdup(o->db[i]);
+        size_t n = name ? strlen(name) : 0;
+        while (n > 1 && name[n - 1] == '/')
+            name[--n] = '\0';
+        int link = name && lstat(name, &sb) == 0 && S_ISLNK(sb.st_mode);
+        free(name);
+        if (link)
             return 1;
+    }
     return 0;
 }
 

@@ -1020,15 +1020,23 @@ static gz_index_outcome broken_link(const char *db, char *err, size_t errlen)
 {
     char chain[PATH_MAX];
     gz_link_problem problem = gz_path_broken_link(db, chain, sizeof chain);
+    if (problem == GZ_LINK_FINE)
+        return GZ_INDEX_OK;
+    /* the end of a long chain names what is missing */
+    const char *shown = gz_path_tail(chain, 400);
+    const char *cut = shown == chain ? "" : "...";
     if (problem == GZ_LINK_DANGLING)
-        snprintf(err, errlen, "index %s: a symbolic link to %s, which does "
-                 "not exist (a disk not mounted?); nothing changed: no index "
-                 "is made through a link (for a new one, give the target's "
-                 "own path)", db, chain);
-    else if (problem == GZ_LINK_LOOP)
-        snprintf(err, errlen, "index %s: a symbolic link to %s, a loop of "
-                 "links that leads to no index; nothing changed", db, chain);
-    return problem == GZ_LINK_FINE ? GZ_INDEX_OK : GZ_INDEX_NO_INPUT;
+        snprintf(err, errlen, "index %.300s: a symbolic link to %s%s, which "
+                 "does not exist (a disk not mounted?); nothing changed: no "
+                 "index is made through a link (for a new one, give the "
+                 "target's own path)", db, cut, shown);
+    else
+        snprintf(err, errlen, "index %.300s: a symbolic link to %s%s, %s; "
+                 "nothing changed", db, cut, shown,
+                 problem == GZ_LINK_LOOP
+                     ? "a loop of links that leads to no index"
+                     : "more links in a row than the system follows (40)");
+    return GZ_INDEX_NO_INPUT;
 }
 
 /* An existing --db that is not an index must not get Xapian's files

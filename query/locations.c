@@ -260,12 +260,18 @@ static int broken_link(const char *path, char *why, size_t whylen)
 {
     char chain[PATH_MAX];
     gz_link_problem problem = gz_path_broken_link(path, chain, sizeof chain);
+    /* the end of a long chain names what is missing */
+    const char *shown = gz_path_tail(chain, 200);
+    const char *cut = shown == chain ? "" : "...";
     if (problem == GZ_LINK_DANGLING)
-        snprintf(why, whylen, "%.200s is a symbolic link to %.200s, which "
-                 "does not exist (a disk not mounted?)", path, chain);
-    else if (problem == GZ_LINK_LOOP)
-        snprintf(why, whylen, "%.200s is a symbolic link to %.200s, a loop "
-                 "of links that leads to no index", path, chain);
+        snprintf(why, whylen, "%.150s is a symbolic link to %s%.200s, which "
+                 "does not exist (a disk not mounted?)", path, cut, shown);
+    else if (problem != GZ_LINK_FINE)
+        snprintf(why, whylen, "%.150s is a symbolic link to %s%.200s, %s",
+                 path, cut, shown,
+                 problem == GZ_LINK_LOOP
+                     ? "a loop of links that leads to no index"
+                     : "more links in a row than the system follows (40)");
     return problem != GZ_LINK_FINE;
 }
 
@@ -722,8 +728,8 @@ int gz_locations_reach_twice(const gazette_index_t *index, size_t *failed,
         if (!index->locations[i].host &&
             gz_stub_each_path(index->locations[i].name, reach, &r) < 0)
             loop = errno == ELOOP &&
-                   gz_path_broken_link(index->locations[i].name, NULL, 0) !=
-                       GZ_LINK_LOOP;
+                   gz_path_broken_link(index->locations[i].name, NULL, 0) ==
+                       GZ_LINK_FINE;
     }
     int twice = loop || (r.again && r.first == r.loc) ? 1 : r.again ? 2 : 0;
     const char *name = twice ? index->locations[r.loc].name : NULL;
