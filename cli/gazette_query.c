@@ -220,7 +220,8 @@ static const char usage_text[] =
 "      stubs list one local database twice, or name each other)\n"
 "  66  no index at that path (nothing there, a directory holding no\n"
 "      index, such as an empty one, a stub file naming a database\n"
-"      that does not exist, or a symbolic link to nothing)\n"
+"      that does not exist, a symbolic link to nothing or a loop of\n"
+"      links)\n"
 "  70  internal error\n"
 "  74  I/O error (also: the results could not be written to stdout)\n"
 "  75  the index kept changing during the search; try again\n";
@@ -837,13 +838,22 @@ static gazette_status_t set_options(const cli_options *o,
 }
 
 /* 1 when a --db is a symbolic link: gazette-index builds no index through
- * one, so "build one" is no advice for it. */
+ * one, so "build one" is no advice for it. Trailing slashes, which make
+ * lstat() follow the link, are left out ("idx/" as a shell completes it
+ * names the link too). */
 static int any_link(const cli_options *o)
 {
     struct stat sb;
-    for (size_t i = 0; i < o->ndb; i++)
-        if (lstat(o->db[i], &sb) == 0 && S_ISLNK(sb.st_mode))
+    for (size_t i = 0; i < o->ndb; i++) {
+        char *name = strdup(o->db[i]);
+        size_t n = name ? strlen(name) : 0;
+        while (n > 1 && name[n - 1] == '/')
+            name[--n] = '\0';
+        int link = name && lstat(name, &sb) == 0 && S_ISLNK(sb.st_mode);
+        free(name);
+        if (link)
             return 1;
+    }
     return 0;
 }
 

@@ -931,7 +931,7 @@ xap_status gz_index_ensure_metadata(xap_writable *db, const char *key,
  * relative lines against the directory of the path it is given (the
  * link's), and what a reader opens through the link is what is written.
  * A link that leads nowhere is `db` (refuse_non_index refuses it first:
- * dangling_link). */
+ * broken_link). */
 static const char *index_file(const char *db, char *buf)
 {
     struct stat sb;
@@ -1011,36 +1011,46 @@ static void close_lock(int *lock_fd)
 /* GZ_INDEX_NO_INPUT, said in `err`, when `db` is a symbolic link whose
  * target does not exist (nor a directory on the way to it): most often a
  * disk that is not mounted, as gazette-query takes it (66), and as a
- * stub naming a missing database is. No index is made at the target:
- * below the mount point, which exists, it would go to the wrong disk;
- * a new index is made at the target's own path. Else GZ_INDEX_OK (a loop
- * of links, a target that cannot be looked at: refuse_non_index says
- * why). */
-static gz_index_outcome dangling_link(const char *db, char *err,
-                                      size_t errlen)
+ * stub naming a missing database is; or a loop of links, which leads to
+ * no index either. No index is made at the target: below the mount
+ * point, which exists, it would go to the wrong disk; a new index is
+ * made at the target's own path. Else GZ_INDEX_OK (a target that cannot
+ * be looked at: refuse_non_index says why). */
+static gz_index_outcome broken_link(const char *db, char *err, size_t errlen)
 {
-    char target[PATH_MAX];
-    if (!gz_path_dangling_link(db, target, sizeof target))
+    char chain[PATH_MAX];
+    gz_link_problem problem = gz_path_broken_link(db, chain, sizeof chain);
+    if (problem == GZ_LINK_FINE)
         return GZ_INDEX_OK;
-    snprintf(err, errlen, "index %s: a symbolic link to %s, which does not "
-             "exist (a disk not mounted?); nothing changed: no index is "
-             "made through a link (for a new one, give the target's own "
-             "path)", db, target);
+    /* the end of a long chain names what is missing */
+    const char *shown = gz_path_tail(chain, 400);
+    const char *cut = shown == chain ? "" : "...";
+    if (problem == GZ_LINK_DANGLING)
+        snprintf(err, errlen, "index %.300s: a symbolic link to %s%s, which "
+                 "does not exist (a disk not mounted?); nothing changed: no "
+                 "index is made through a link (for a new one, give the "
+                 "target's own path)", db, cut, shown);
+    else
+        snprintf(err, errlen, "index %.300s: a symbolic link to %s%s, %s; "
+                 "nothing changed", db, cut, shown,
+                 problem == GZ_LINK_LOOP
+                     ? "a loop of links that leads to no index"
+                     : "more links in a row than the system follows (40)");
     return GZ_INDEX_NO_INPUT;
 }
 
 /* An existing --db that is not an index must not get Xapian's files
  * written into it: a file that is not a stub, or a directory holding
  * files but no Xapian database. GZ_INDEX_OK when the path may be opened,
- * GZ_INDEX_NO_INPUT for a link that leads nowhere (dangling_link),
+ * GZ_INDEX_NO_INPUT for a link that leads nowhere (broken_link),
  * GZ_INDEX_REFUSED, or GZ_INDEX_IO_ERROR when it could not be looked at
  * (out of descriptors, permissions). */
 static gz_index_outcome refuse_non_index(const char *given, char *err,
                                          size_t errlen)
 {
-    gz_index_outcome dangling = dangling_link(given, err, errlen);
-    if (dangling != GZ_INDEX_OK)
-        return dangling;
+    gz_index_outcome broken = broken_link(given, err, errlen);
+    if (broken != GZ_INDEX_OK)
+        return broken;
     /* A link is looked at where it leads: only a rebuild, which would
      * replace the link, refuses one (gz_generation_check). */
     char real[PATH_MAX];

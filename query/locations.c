@@ -254,16 +254,25 @@ static int unreadable_dir(const char *path, char *why, size_t whylen)
 }
 
 /* 1 when the local `path` is a symbolic link whose target does not exist
- * (a disk not mounted, say), which `why` then names: Xapian's "Couldn't
- * stat" names only the link. */
-static int dangling_link(const char *path, char *why, size_t whylen)
+ * (a disk not mounted, say), or a loop of links, which `why` then names:
+ * Xapian's "Couldn't stat" names only the link. */
+static int broken_link(const char *path, char *why, size_t whylen)
 {
-    char target[PATH_MAX];
-    if (!gz_path_dangling_link(path, target, sizeof target))
-        return 0;
-    snprintf(why, whylen, "%.200s is a symbolic link to %.200s, which does "
-             "not exist (a disk not mounted?)", path, target);
-    return 1;
+    char chain[PATH_MAX];
+    gz_link_problem problem = gz_path_broken_link(path, chain, sizeof chain);
+    /* the end of a long chain names what is missing */
+    const char *shown = gz_path_tail(chain, 200);
+    const char *cut = shown == chain ? "" : "...";
+    if (problem == GZ_LINK_DANGLING)
+        snprintf(why, whylen, "%.150s is a symbolic link to %s%.200s, which "
+                 "does not exist (a disk not mounted?)", path, cut, shown);
+    else if (problem != GZ_LINK_FINE)
+        snprintf(why, whylen, "%.150s is a symbolic link to %s%.200s, %s",
+                 path, cut, shown,
+                 problem == GZ_LINK_LOOP
+                     ? "a loop of links that leads to no index"
+                     : "more links in a row than the system follows (40)");
+    return problem != GZ_LINK_FINE;
 }
 
 /* 1 when the local `path` is a stub file naming a database that does not
@@ -316,11 +325,14 @@ static xap_status open_location(gz_location *loc, char *why, size_t whylen)
         s = XAP_ERR_DB_CORRUPT;
     }
     if (s != XAP_OK) {
-        if (!why[0] && !loc->host &&
-            (s == XAP_ERR_DB_NOT_FOUND || s == XAP_ERR_DB_OPENING) &&
-            !dangling_link(loc->name, why, whylen) &&
-            !unreadable_dir(loc->name, why, whylen) &&
-            !holds_no_index(loc->name, why, whylen))
+        int looked = !why[0] && !loc->host &&
+                     (s == XAP_ERR_DB_NOT_FOUND || s == XAP_ERR_DB_OPENING);
+        /* no index there, as for a missing path: a loop is Xapian's
+         * "opening" error */
+        if (looked && broken_link(loc->name, why, whylen))
+            s = XAP_ERR_DB_NOT_FOUND;
+        else if (looked && !unreadable_dir(loc->name, why, whylen) &&
+                 !holds_no_index(loc->name, why, whylen))
             stub_part_missing(loc->name, why, whylen);
         if (!why[0])
             snprintf(why, whylen, "%s", xap_last_error());
@@ -712,9 +724,12 @@ int gz_locations_reach_twice(const gazette_index_t *index, size_t *failed,
     int loop = 0;
     for (size_t i = 0; !r.again && !loop && i < index->nlocations; i++) {
         r.loc = i;
+        /* a loop of --db links is no stub: opening it says so */
         if (!index->locations[i].host &&
             gz_stub_each_path(index->locations[i].name, reach, &r) < 0)
-            loop = errno == ELOOP;
+            loop = errno == ELOOP &&
+                   gz_path_broken_link(index->locations[i].name, NULL, 0) ==
+                       GZ_LINK_FINE;
     }
     int twice = loop || (r.again && r.first == r.loc) ? 1 : r.again ? 2 : 0;
     const char *name = twice ? index->locations[r.loc].name : NULL;

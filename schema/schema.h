@@ -413,7 +413,8 @@ int gz_stub_each_path(const char *path, gz_stub_part_fn fn, void *ctx);
 
 /* When `path` is a stub file, or a directory holding one as XAPIANDB (a
  * sharded index), the first local database it names (gz_stub_each_part)
- * that does not exist (GZ_PART_ABSENT) or is an empty directory, as the
+ * that does not exist (GZ_PART_ABSENT), is a loop of symbolic links
+ * (GZ_PART_LOOP) or is an empty directory, as the
  * mount point of a disk not mounted is (GZ_PART_EMPTY), written into
  * `part` (`partlen` bytes; may be NULL). 0 when every part named is
  * there, or `path` is no stub file, or when a second look finds every
@@ -424,6 +425,7 @@ int gz_stub_each_path(const char *path, gz_stub_part_fn fn, void *ctx);
  * does not exist"). */
 #define GZ_PART_ABSENT 1
 #define GZ_PART_EMPTY 2
+#define GZ_PART_LOOP 3    /* a loop of symbolic links (ELOOP) */
 int gz_stub_missing_part(const char *path, char *part, size_t partlen);
 const char *gz_stub_part_problem(int missing);
 

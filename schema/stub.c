@@ -401,7 +401,10 @@ static int visit(walk *w, const char *path, int depth)
     if (stat(path, &sb) != 0) {
         if (!w->strict)
             return w->fn(path, w->ctx);
-        return errno == ENOENT || errno == ENOTDIR ? 0 : -1;
+        /* a loop of symbolic links is no stub either, and its ELOOP is
+         * not that of stubs nested too deep */
+        return errno == ENOENT || errno == ENOTDIR || errno == ELOOP ? 0
+                                                                      : -1;
     }
     if (depth > MAX_STUB_DEPTH)
         return w->fn(path, w->ctx);
@@ -509,7 +512,9 @@ static int on_part_missing(const char *path, void *ctx)
     if (!path[0])
         return 0;
     if (stat(path, &sb) != 0)
-        r = errno == ENOENT || errno == ENOTDIR ? GZ_PART_ABSENT : 0;
+        r = errno == ENOENT || errno == ENOTDIR ? GZ_PART_ABSENT
+            : errno == ELOOP                    ? GZ_PART_LOOP
+                                                : 0;
     else if (S_ISDIR(sb.st_mode) && empty_directory(path))
         r = GZ_PART_EMPTY;
     const missing_ctx *m = ctx;
@@ -522,6 +527,9 @@ const char *gz_stub_part_problem(int missing)
 {
     return missing == GZ_PART_EMPTY
                ? "which is an empty directory (a disk not mounted?)"
+           : missing == GZ_PART_LOOP
+               ? "which is a loop of symbolic links, or a chain too long to "
+                 "follow"
                : "which does not exist";
 }
 

@@ -1908,6 +1908,89 @@ static void test_update_through_dangling_link(void **state)
     assert_int_equal(tu_run("test -z \"$(ls -A '%s')\"", mnt), 0);
 }
 
+/* A --db link to a link that leads nowhere (chain -> rel -> mnt/index)
+ * names the whole chain, the missing end last; both programs said "a
+ * link to rel, which does not exist", though rel exists. A loop of links
+ * (loopa -> loopb -> loopa) leads to no index either: 66 from both
+ * programs and INDEX_NOT_FOUND from gazette_index_open, saying "loop",
+ * and no lock file beside it. gazette-index called it "not a Xapian
+ * index" (64), gazette-query "stubs nested more than 8 deep" (65). A
+ * loop not back to the start (la -> lb -> lc -> lb) was named eight
+ * times over, a chain of nine cut before its missing end, and a stub
+ * naming a loop was "nested more than 8 deep" too (review). */
+static void test_db_link_chain_and_loop(void **state)
+{
+    (void)state;
+    char chain[2048], loopa[2048], lock[2100];
+    snprintf(chain, sizeof chain, "%s/chain", fx.tmp);
+    snprintf(loopa, sizeof loopa, "%s/loopa", fx.tmp);
+    assert_int_equal(tu_run("cd '%s' && ln -s rel chain && "
+                            "ln -s mnt/index rel && ln -s loopb loopa && "
+                            "ln -s loopa loopb", fx.tmp), 0);
+    assert_int_equal(ix("--db '%s' '%s'", chain, fx.corpus), 66);
+    const char *err = slurp("err.txt");
+    if (count_lines(err) != 1 || !strstr(err, "rel -> mnt/index, which does "
+                                               "not exist"))
+        fail_msg("update through a chain of links: %s", err);
+    assert_int_equal(qy("--db '%s' gaza", chain), 66);
+    err = slurp("err.txt");
+    if (count_lines(err) != 1 || !strstr(err, "rel -> mnt/index, which does "
+                                               "not exist"))
+        fail_msg("search through a chain of links: %s", err);
+    snprintf(lock, sizeof lock, "%s.lock", loopa);
+    for (int dry = 0; dry < 2; dry++) {
+        int rc = ix("%s--db '%s' '%s'", dry ? "-n " : "", loopa, fx.corpus);
+        err = slurp("err.txt");
+        if (rc != 66 || count_lines(err) != 1 ||
+            !strstr(err, "loopb -> ") || !strstr(err, "loop of links"))
+            fail_msg("update through a loop of links: exit %d: %s", rc, err);
+    }
+    assert_int_equal(access(lock, F_OK), -1);
+    assert_int_equal(qy("--db '%s' gaza", loopa), 66);
+    err = slurp("err.txt");
+    if (count_lines(err) != 1 || !strstr(err, "loop of links") ||
+        strstr(err, "nested"))
+        fail_msg("search through a loop of links: %s", err);
+    /* "loopa/" too, without advising to build an index through it */
+    assert_int_equal(qy("--db '%s/' gaza", loopa), 66);
+    err = slurp("err.txt");
+    if (!strstr(err, "loop of links") || strstr(err, "build one"))
+        fail_msg("search through 'loopa/': %s", err);
+    gazette_index_t *index = NULL;
+    assert_int_equal(gazette_index_open(loopa, &index),
+                     GAZETTE_STATUS_INDEX_NOT_FOUND);
+    assert_null(index);
+    /* a loop that does not come back to the start is named once; a
+     * long chain keeps its missing end; a stub line naming a loop is no
+     * stub nested too deep (65) */
+    assert_int_equal(tu_run("cd '%s' && ln -s lb la && ln -s lc lb && "
+                            "ln -s lb lc && ln -s /nonexistent/index c1 && "
+                            "for i in 2 3 4 5 6 7 8 9; do "
+                            "ln -s c$((i - 1)) c$i; done && "
+                            "printf 'auto loopa\\n' > stub", fx.tmp), 0);
+    static const struct {
+        const char *db, *said;
+    } cases[] = {
+        {"la", "la is a symbolic link to lb -> lc -> lb, a loop of links"},
+        {"c9", "c9 is a symbolic link to c8 -> c7 -> c6 -> ... -> "
+               "/nonexistent/index, which does not exist"},
+        {"stub", "/loopa, which is a loop of symbolic "
+                 "links"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        int rc = qy("--db '%s/%s' gaza", fx.tmp, cases[i].db);
+        err = slurp("err.txt");
+        if (rc != 66 || count_lines(err) != 1 || !strstr(err, cases[i].said))
+            fail_msg("search of %s: exit %d: %s", cases[i].db, rc, err);
+        rc = ix("--db '%s/%s' '%s'", fx.tmp, cases[i].db, fx.corpus);
+        err = slurp("err.txt");
+        const char *said = strstr(cases[i].said, " is a symbolic link");
+        if (rc != 66 || count_lines(err) != 1 ||
+            !strstr(err, said ? said + strlen(" is") : cases[i].said))
+            fail_msg("update of %s: exit %d: %s", cases[i].db, rc, err);
+    }
+}
+
 /* The 66 of an update through a symbolic link to a stub file whose
  * database is missing says what would help, and what it says works.
  * From another directory (the stub's relative line read there, as Xapian
@@ -3535,6 +3618,7 @@ int main(void)
         T(test_update_through_link_to_stub),
         T(test_update_through_link_to_directory_in_readonly_parent),
         T(test_update_through_dangling_link),
+        T(test_db_link_chain_and_loop),
         T(test_link_missing_database_says_what_helps),
         T(test_xapian_lock_permission_is_74),
         T(test_deleted_table_is_65),

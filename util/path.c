@@ -2,6 +2,8 @@
 #include "path.h"
 
 #include <errno.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -31,15 +33,104 @@ char *gz_path_real_dir(const char *path)
     return dir;
 }
 
-int gz_path_dangling_link(const char *path, char *target, size_t len)
+/* Links followed at most: more than the kernel's 40 (MAXSYMLINKS), so
+ * that a chain it refuses is told from a loop. */
+#define FOLLOW_LINKS 64
+
+/* Targets a description names from the start; the last is named too. */
+#define SHOWN_LINKS 3
+
+/* A link met on the way, by its inode: a loop may come back to it under
+ * another spelling ("../sub/up"). */
+typedef struct link_id {
+    dev_t dev;
+    ino_t ino;
+} link_id;
+
+/* Append `text` to chain[0..len) holding `*used` bytes, " -> " before it
+ * when `*used` > 0; cut to fit. */
+static void append_link(char *chain, size_t len, size_t *used,
+                        const char *text)
 {
-    struct stat sb;
-    if (len == 0 || lstat(path, &sb) != 0 || !S_ISLNK(sb.st_mode) ||
-        stat(path, &sb) == 0 || (errno != ENOENT && errno != ENOTDIR))
-        return 0;
-    ssize_t n = readlink(path, target, len - 1);
-    if (n < 0)
-        return 0;   /* replaced meanwhile */
-    target[n] = '\0';
-    return 1;
+    int w = snprintf(chain + *used, len - *used, "%s%s", *used ? " -> " : "",
+                     text);
+    *used = w < 0 || (size_t)w >= len - *used ? len - 1 : *used + (size_t)w;
+}
+
+/* Follow the link `path` (lstat'ed as `sb`) and the links it leads to,
+ * describing them in `chain` (`len` > 0 bytes): the first SHOWN_LINKS
+ * targets as they read, then "..." and the last one when there were
+ * more. *looped is 1 when a link came back. Returns 0, or -1 when `path`
+ * could not be read as a link (replaced meanwhile). */
+static int follow_chain(const char *path, const struct stat *sb, char *chain,
+                        size_t len, int *looped)
+{
+    char cur[PATH_MAX], target[PATH_MAX], next[PATH_MAX];
+    link_id seen[FOLLOW_LINKS];
+    size_t nseen = 0, used = 0;
+    int hop = 0;
+    seen[nseen++] = (link_id){sb->st_dev, sb->st_ino};
+    snprintf(cur, sizeof cur, "%s", path);
+    chain[0] = '\0';
+    *looped = 0;
+    for (;; hop++) {
+        ssize_t n = readlink(cur, target, sizeof target - 1);
+        if (n < 0)
+            return hop > 0 ? 0 : -1;
+        target[n] = '\0';
+        if (hop < SHOWN_LINKS)
+            append_link(chain, len, &used, target);
+        /* the next link, read where this one is */
+        const char *slash = strrchr(cur, '/');
+        int dir = target[0] == '/' || !slash ? 0 : (int)(slash - cur + 1);
+        struct stat next_sb;
+        if ((size_t)snprintf(next, sizeof next, "%.*s%s", dir, cur, target) >=
+                sizeof next ||
+            lstat(next, &next_sb) != 0 || !S_ISLNK(next_sb.st_mode) ||
+            nseen == FOLLOW_LINKS)
+            break;
+        for (size_t i = 0; i < nseen && !*looped; i++)
+            *looped = seen[i].dev == next_sb.st_dev &&
+                      seen[i].ino == next_sb.st_ino;
+        if (*looped)
+            break;
+        seen[nseen++] = (link_id){next_sb.st_dev, next_sb.st_ino};
+        memcpy(cur, next, sizeof cur);
+    }
+    if (hop >= SHOWN_LINKS) {   /* the last one, which matters most */
+        if (hop > SHOWN_LINKS)
+            append_link(chain, len, &used, "...");
+        append_link(chain, len, &used, target);
+    }
+    return 0;
+}
+
+gz_link_problem gz_path_broken_link(const char *path, char *chain,
+                                    size_t len)
+{
+    struct stat sb, target_sb;
+    if (lstat(path, &sb) != 0 || !S_ISLNK(sb.st_mode) ||
+        stat(path, &target_sb) == 0)
+        return GZ_LINK_FINE;
+    int e = errno, looped = 0;
+    if (e != ELOOP && e != ENOENT && e != ENOTDIR)
+        return GZ_LINK_FINE;
+    char none[1];
+    if (follow_chain(path, &sb, len ? chain : none, len ? len : 1,
+                     &looped) != 0)
+        return GZ_LINK_FINE;   /* replaced meanwhile */
+    return e != ELOOP ? GZ_LINK_DANGLING
+           : looped   ? GZ_LINK_LOOP
+                      : GZ_LINK_TOO_LONG;
+}
+
+const char *gz_path_tail(const char *s, size_t max)
+{
+    size_t n = strlen(s);
+    if (n <= max)
+        return s;
+    const char *t = s + n - max;
+    while (((unsigned char)*t & 0xC0) == 0x80)
+        t++;
+    return t;
 }

@@ -15,9 +15,28 @@ size_t gz_path_trimmed_length(const char *path);
  * lines. A new string, or NULL with errno. */
 char *gz_path_real_dir(const char *path);
 
-/* 1 when `path` is a symbolic link whose target does not exist (nor a
- * directory on the way to it: a disk not mounted, say), its target as
- * the link reads copied into `target` (`len` bytes); else 0. */
-int gz_path_dangling_link(const char *path, char *target, size_t len);
+/* What gz_path_broken_link finds. */
+typedef enum gz_link_problem {
+    GZ_LINK_FINE = 0,     /* not a link, or one that leads somewhere */
+    GZ_LINK_DANGLING,     /* its target does not exist (nor a directory on
+                           * the way to it: a disk not mounted, say) */
+    GZ_LINK_LOOP,         /* links that lead back to one of them */
+    GZ_LINK_TOO_LONG      /* more links in a row than the kernel follows */
+} gz_link_problem;
+
+/* Whether `path` is a symbolic link that leads nowhere; when it is, the
+ * links followed from it as they read into `chain` (`len` bytes, cut to
+ * fit; may be NULL when `len` is 0): "mnt/index", "rel -> mnt/index"
+ * when the link names another link, the last target being the one
+ * missing, or with "..." before the last one when there are more than
+ * three; for a loop the last target is the link it came back to ("b ->
+ * a" of a). */
+gz_link_problem gz_path_broken_link(const char *path, char *chain,
+                                    size_t len);
+
+/* The end of the string `s`: `s` itself when it has at most `max` bytes,
+ * else its last `max` bytes or fewer, from a character's start. For a
+ * message that must keep the end of a long path. */
+const char *gz_path_tail(const char *s, size_t max);
 
 #endif
