@@ -32,10 +32,16 @@ int gz_query_clean(const char *query, char **out, char *err, size_t errlen)
     char *copy = malloc(len + 1);
     if (!copy)
         return -2;
-    for (size_t i = 0; i <= len; i++) {
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)query[i];
-        copy[i] = c && (c < 0x20 || c == 0x7f) ? ' ' : (char)c;
+        if (c == 0xC2 && (unsigned char)query[i + 1] == 0xAD) {
+            i++;   /* U+00AD SOFT HYPHEN, as the readers take it out */
+            continue;
+        }
+        copy[n++] = c < 0x20 || c == 0x7f ? ' ' : (char)c;
     }
+    copy[n] = '\0';
     *out = copy;
     return 0;
 }

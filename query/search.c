@@ -942,44 +942,45 @@ static gazette_status_t nothing_to_search(const char *query)
 }
 
 /* The query as the parser will see it (capitals folded, dates and
- * operators normalised): a new string in *text, or a status with the
- * thread's message set. */
-static gazette_status_t prepare_text(const char *query, char **text)
+ * operators normalised): a new string in *text, and `query` made safe
+ * to parse (gz_query_clean) in *clean, which the search goes on with; or
+ * a status with the thread's message set (and both NULL). */
+static gazette_status_t prepare_text(const char *query, char **clean,
+                                     char **text)
 {
     char *err = gz_thread_error();
     char *folded = NULL;
     err[0] = '\0';
-    *text = NULL;
+    *text = *clean = NULL;
     size_t bytes = strnlen(query, GAZETTE_MAX_QUERY_BYTES + 1);
     if (bytes > GAZETTE_MAX_QUERY_BYTES)
         return gz_fail(GAZETTE_STATUS_QUERY_SYNTAX,
                        "the query is longer than %u bytes",
                        GAZETTE_MAX_QUERY_BYTES);
-    char *clean = NULL;
-    int cleaned = gz_query_clean(query, &clean, err, GZ_ERROR_SIZE);
+    int cleaned = gz_query_clean(query, clean, err, GZ_ERROR_SIZE);
     if (cleaned != 0)
         return cleaned == -1 ? GAZETTE_STATUS_QUERY_SYNTAX
                              : gz_fail(GAZETTE_STATUS_OUT_OF_MEMORY,
                                        "out of memory");
-    if (gz_ranking_query_text(clean, &folded) == XAP_OK)
+    if (gz_ranking_query_text(*clean, &folded) == XAP_OK)
         *text = gz_query_normalise(folded, NULL, NULL, err, GZ_ERROR_SIZE);
     free(folded);
-    free(clean);
+    gazette_status_t status = GAZETTE_STATUS_OK;
     if (!*text)
-        return err[0] ? GAZETTE_STATUS_QUERY_SYNTAX
-                      : gz_fail(GAZETTE_STATUS_OUT_OF_MEMORY, "out of memory");
-    if ((*text)[strspn(*text, " \t\r\n\"()")] == '\0') {
-        /* Nothing to look for: say so rather than return no hits. */
+        status = err[0] ? GAZETTE_STATUS_QUERY_SYNTAX
+                        : gz_fail(GAZETTE_STATUS_OUT_OF_MEMORY,
+                                  "out of memory");
+    /* Nothing to look for: say so rather than return no hits. */
+    else if ((*text)[strspn(*text, " \t\r\n\"()")] == '\0')
+        status = nothing_to_search(*clean);
+    else if (gz_query_check(*text, err, GZ_ERROR_SIZE) != 0)
+        status = GAZETTE_STATUS_QUERY_SYNTAX;
+    if (status != GAZETTE_STATUS_OK) {
         free(*text);
-        *text = NULL;
-        return nothing_to_search(query);
+        free(*clean);
+        *text = *clean = NULL;
     }
-    if (gz_query_check(*text, err, GZ_ERROR_SIZE) != 0) {
-        free(*text);
-        *text = NULL;
-        return GAZETTE_STATUS_QUERY_SYNTAX;
-    }
-    return GAZETTE_STATUS_OK;
+    return status;
 }
 
 /* The handle's locations and warning, copied into `r` (it outlives the
@@ -1050,10 +1051,11 @@ gazette_status_t gazette_search(gazette_index_t *index, const char *query,
                        "gazette_search: NULL argument");
     double start = now_ms();
     const gazette_search_options_t *o = opts ? opts : &gz_default_search_options;
-    char *text = NULL;
-    gazette_status_t status = prepare_text(query, &text);
+    char *text = NULL, *clean = NULL;
+    gazette_status_t status = prepare_text(query, &clean, &text);
     if (status != GAZETTE_STATUS_OK)
         return status;
+    query = clean;
     gazette_results_t *r = NULL;
     gz_sigpipe sp;
     pthread_mutex_lock(&index->guard->mutex);
@@ -1072,6 +1074,7 @@ gazette_status_t gazette_search(gazette_index_t *index, const char *query,
     gz_sigpipe_restore(&sp);
     pthread_mutex_unlock(&index->guard->mutex);
     free(text);
+    free(clean);
     if (s != XAP_OK)
         return failed;
     r->milliseconds = now_ms() - start;

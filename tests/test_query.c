@@ -3762,6 +3762,27 @@ static void test_spelling_word_the_index_has(void **state)
     }
 }
 
+/* U+00AD SOFT HYPHEN in a query, as text pasted from a web page has it
+ * ("Bundes&shy;regierung"), is taken out as the readers take it out of
+ * the articles: "humani<SHY>tarian" is the word humanitarian. It was a
+ * word break: "humani" and "tarian", which no article has. */
+static void test_soft_hyphen_in_query(void **state)
+{
+    (void)state;
+    query_opts on = {.spelling = 1};
+    gazette_results_t *plain = search(&fx.sample, "humanitarian pauses", &on);
+    gazette_results_t *shy = search(&fx.sample,
+                                    "humani\xC2\xADtarian pau\xC2\xADses",
+                                    &on);
+    assert_true(gazette_results_count(plain) > 0);
+    assert_int_equal(gazette_results_count(shy), gazette_results_count(plain));
+    assert_string_equal(gazette_results_parsed_query(shy),
+                        gazette_results_parsed_query(plain));
+    assert_string_equal(gazette_results_suggestion(shy), "");
+    gazette_results_free(plain);
+    gazette_results_free(shy);
+}
+
 /* A word of no article's text but of an author's name ("Author: Fiona
  * MacLeod") or a tag ("Tags: ..., rock") finds nothing as typed; the
  * suggestion names the field that has it, and that query finds the
@@ -4597,6 +4618,7 @@ int main(void)
         cmocka_unit_test(test_spelling),
         cmocka_unit_test(test_spelling_word_the_index_has),
         cmocka_unit_test(test_spelling_names_a_field),
+        cmocka_unit_test(test_soft_hyphen_in_query),
         cmocka_unit_test(test_spelling_typographic_apostrophe),
         cmocka_unit_test(test_explain),
         cmocka_unit_test(test_feedback_off),
