@@ -4,12 +4,32 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <utf8proc.h>
 
 #include "gazette.h"
 #include "schema.h"
 #include "stoplist.h"
 #include "xapian_shim.h"
+
+/* When `at` in `query` starts a field "id:" (any case) as a word of its
+ * own, the end of its value: the closing quote of a quoted one, else the
+ * next white space or ')'. Else `at`. The readers keep an id as its
+ * file's path is written, soft hyphens and all, so id: must too. */
+static const char *id_value_end(const char *query, const char *at)
+{
+    if ((at > query && !strchr(" \t\n\r(+-", at[-1])) ||
+        strncasecmp(at, "id:", 3) != 0)
+        return at;
+    const char *v = at + 3;
+    if (*v == '"') {
+        const char *close = strchr(v + 1, '"');
+        return close ? close + 1 : v + strlen(v);
+    }
+    while (*v && !strchr(" \t\n\r)", *v))
+        v++;
+    return v;
+}
 
 int gz_query_clean(const char *query, char **out, char *err, size_t errlen)
 {
@@ -33,9 +53,13 @@ int gz_query_clean(const char *query, char **out, char *err, size_t errlen)
     if (!copy)
         return -2;
     size_t n = 0;
+    const char *id_end = query;   /* an id: value keeps its soft hyphens */
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)query[i];
-        if (c == 0xC2 && (unsigned char)query[i + 1] == 0xAD) {
+        if (query + i >= id_end)
+            id_end = id_value_end(query, query + i);
+        if (c == 0xC2 && (unsigned char)query[i + 1] == 0xAD &&
+            query + i >= id_end) {
             i++;   /* U+00AD SOFT HYPHEN, as the readers take it out */
             continue;
         }

@@ -17,9 +17,10 @@
  * where every control character (C0, DEL) is a space, as Xapian's parser
  * takes them anyway and the query code must agree with it (a query of
  * vertical tabs has nothing to search for), and without U+00AD SOFT
- * HYPHEN, which the readers take out of every article (corpus/read.c):
- * "Bundes<U+00AD>regierung" pasted from a web page is the word the index
- * has, not two. Returns 0; -1 with a one-line
+ * HYPHEN, which the readers take out of every field of an article
+ * (corpus/read.c): "Bundes<U+00AD>regierung" pasted from a web page is
+ * the word the index has, not two. The value of id: keeps them, as the
+ * ids do. Returns 0; -1 with a one-line
  * reason in `err` when `query` is not valid UTF-8 (the words, the
  * suggestion and the echoed query would carry its bytes); -2 when out of
  * memory (err[0] == '\0'). */

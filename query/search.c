@@ -972,7 +972,7 @@ static gazette_status_t prepare_text(const char *query, char **clean,
                                   "out of memory");
     /* Nothing to look for: say so rather than return no hits. */
     else if ((*text)[strspn(*text, " \t\r\n\"()")] == '\0')
-        status = nothing_to_search(*clean);
+        status = nothing_to_search(query);
     else if (gz_query_check(*text, err, GZ_ERROR_SIZE) != 0)
         status = GAZETTE_STATUS_QUERY_SYNTAX;
     if (status != GAZETTE_STATUS_OK) {
@@ -1055,6 +1055,7 @@ gazette_status_t gazette_search(gazette_index_t *index, const char *query,
     gazette_status_t status = prepare_text(query, &clean, &text);
     if (status != GAZETTE_STATUS_OK)
         return status;
+    const char *typed = query;   /* for the hint of nothing_to_search */
     query = clean;
     gazette_results_t *r = NULL;
     gz_sigpipe sp;
@@ -1065,7 +1066,7 @@ gazette_status_t gazette_search(gazette_index_t *index, const char *query,
      * the handle is another thread's to clear once it is released. */
     gazette_status_t failed = s == XAP_OK ? GAZETTE_STATUS_OK
                               : index->parsed_nothing
-                                  ? nothing_to_search(query)
+                                  ? nothing_to_search(typed)
                                   : search_failed(index, query, s);
     if (s == XAP_OK) {   /* its match sets are the handle's: see guard */
         r->guard = index->guard;

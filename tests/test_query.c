@@ -3781,6 +3781,25 @@ static void test_soft_hyphen_in_query(void **state)
     assert_string_equal(gazette_results_suggestion(shy), "");
     gazette_results_free(plain);
     gazette_results_free(shy);
+    /* an id keeps the soft hyphen of its file's name, and so does id:
+     * (review: it was taken out there too, and the file not found) */
+    static corpus named;
+    snprintf(named.root, sizeof named.root, "%s/shy", fx.tmp);
+    static const char text[] = "Shy\n\nA file named with a soft hyphen.\n";
+    tu_write_file(named.root, "news/foo\xC2\xAD" "bar.txt", text,
+                  sizeof text - 1);
+    assert_int_equal(build_index(&named, "shy"), 0);
+    const char *ids[] = {"id:news/foo\xC2\xAD" "bar.txt",
+                         "id:\"news/foo\xC2\xAD" "bar.txt\"",
+                         "(ID:news/foo\xC2\xAD" "bar.txt)"};
+    for (size_t i = 0; i < sizeof ids / sizeof *ids; i++) {
+        gazette_results_t *r = search(&named, ids[i], &on);
+        if (gazette_results_count(r) != 1)
+            fail_msg("'%s': %zu hits (%s)", ids[i],
+                     (size_t)gazette_results_count(r),
+                     gazette_results_parsed_query(r));
+        gazette_results_free(r);
+    }
 }
 
 /* A word of no article's text but of an author's name ("Author: Fiona
