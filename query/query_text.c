@@ -1551,14 +1551,18 @@ char *gz_query_capitals_words(const char *normalised)
 {
     gz_buf b = {0};
     gz_buf_put(&b, "", 0);
-    for (const char *p = normalised; *p; p++) {
+    /* p moves past each field's word: "upper:" at the very end leaves it
+     * on the NUL, which the loop must not step over */
+    for (const char *p = normalised; *p;) {
         int at_token = p == normalised || strchr(" (+-", p[-1]);
         if (at_token && strncmp(p, "caps:", 5) == 0)
             p += 5;
         else if (at_token && strncmp(p, "upper:", 6) == 0)
             p += 6;
-        else
+        else {
+            p++;
             continue;
+        }
         size_t n = strcspn(p, " )\",;:!?");
         gz_buf word = {0};
         gz_buf_put(&word, "", 0);
@@ -1572,6 +1576,7 @@ char *gz_query_capitals_words(const char *normalised)
         else
             b.failed = 1;
         free(word.data);
+        p += n;
     }
     if (b.failed) {
         free(b.data);
