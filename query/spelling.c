@@ -9,15 +9,16 @@
  *     number, word in capitals ("ID" is not "did") or word of one or two
  *     letters;
  *   - a word the index already has (the word itself or its stem, in more
- *     than RARE_WORD articles, or in an author's name or as a tag) is
+ *     than RARE_WORD articles, or in an author's name, a tag or a source) is
  *     spelt right: "aid", "Lebanon", "Fiona" (but see the last rule);
  *   - the correction is Xapian's spelling suggestion for the word, kept
  *     only when it does not have the same stem ("lebanon's") and, for a
  *     word the index has at all, is one slip away from it (one_slip) and
  *     in at least CLEARLY_MORE times as many articles;
- *   - a word in no article's text but in an author's name or as a tag is
- *     offered as that field ("Fiona" gives "author:fiona") where it can
- *     be written so (fields_for); a tag only as the whole query.
+ *   - a word in no article's text but in an author's name, a tag or a
+ *     source is offered as that field ("Fiona" gives "author:fiona")
+ *     where it can be written so (fields_for); a tag or a source only as
+ *     the whole query.
  * The search itself always runs the query as typed.
  */
 #include "buf.h"
@@ -222,22 +223,31 @@ static char *index_form(const typed_word *w)
 /* The fields a word of the query may be written in (gz_suggest). */
 enum {
     MAY_AUTHOR = 1,   /* author: (free text, as the word was) */
-    MAY_TAG = 2       /* tag:, a filter: only for a query of the word alone */
+    MAY_TAG = 2,      /* tag:, a filter: only for a query of the word alone */
+    MAY_SOURCE = 4    /* source:, a filter too */
 };
 
-/* The field (MAY_AUTHOR or MAY_TAG) in which `word` is a word of an
- * author's name, or a tag, of some article; 0 when neither. Such a word
- * is no typo, though no article's text may have it ("Fiona", of "Author:
- * Fiona MacLeod" in corpus/sample, was offered "final", and the tag
- * "rock" "back"). */
+/* The field (MAY_AUTHOR, MAY_TAG or MAY_SOURCE) in which `word` is a word
+ * of an author's name, a tag or a source of some article; 0 when none.
+ * Such a word is no typo, though no article's text may have it ("Fiona",
+ * of "Author: Fiona MacLeod" in corpus/sample, was offered "final", the
+ * tag "rock" "back", and "sport", the source of five articles of the
+ * folder sport/, "short"). */
 static int field_holding(gazette_index_t *index, const char *word)
 {
+    static const struct {
+        const char *prefix;
+        int field;
+    } fields[] = {{GZ_PREFIX_AUTHOR, MAY_AUTHOR},
+                  {GZ_PREFIX_TAG, MAY_TAG},
+                  {GZ_PREFIX_SOURCE, MAY_SOURCE}};
     char term[GZ_TERM_BUF];
-    snprintf(term, sizeof term, "%s%s", GZ_PREFIX_AUTHOR, word);
-    if (term_freq(index, term) > 0)
-        return MAY_AUTHOR;
-    snprintf(term, sizeof term, "%s%s", GZ_PREFIX_TAG, word);
-    return term_freq(index, term) > 0 ? MAY_TAG : 0;
+    for (size_t i = 0; i < sizeof fields / sizeof *fields; i++) {
+        snprintf(term, sizeof term, "%s%s", fields[i].prefix, word);
+        if (term_freq(index, term) > 0)
+            return fields[i].field;
+    }
+    return 0;
 }
 
 /* The code points of the UTF-8 `word` into cp[0..max); their number,
@@ -294,7 +304,9 @@ static int one_slip(const char *word, const char *alt)
  * string in *out; XAP_ERR_NOMEM when out of memory. */
 static xap_status in_field(int field, const char *word, char **out)
 {
-    const char *name = field == MAY_AUTHOR ? "author" : "tag";
+    const char *name = field == MAY_AUTHOR ? "author"
+                       : field == MAY_TAG ? "tag"
+                                          : "source";
     size_t n = strlen(name) + 1 + strlen(word) + 1;
     if (!(*out = malloc(n)))
         return XAP_ERR_NOMEM;
@@ -406,12 +418,12 @@ static int in_phrase_or_field_group(const char *query, const char *at)
     return in_phrase || field_depth;
 }
 
-/* The fields (MAY_AUTHOR, MAY_TAG) the word `w` of `query` may be
- * written in: none inside a phrase or a field's group, beside NEAR or
- * ADJ, or touching anything but white space, brackets and a sign before
- * it ("rock?" would search the tag "rock?"); a tag, which is a filter of
- * the whole query ("rock snow" would find only articles tagged rock),
- * only for a query of the word alone. */
+/* The fields (MAY_AUTHOR, MAY_TAG, MAY_SOURCE) the word `w` of `query`
+ * may be written in: none inside a phrase or a field's group, beside
+ * NEAR or ADJ, or touching anything but white space, brackets and a sign
+ * before it ("rock?" would search the tag "rock?"); a tag or a source,
+ * each a filter of the whole query ("rock snow" would find only articles
+ * tagged rock), only for a query of the word alone. */
 static int fields_for(const char *query, const typed_word *w)
 {
     const char *end = query + strlen(query), *after = w->start + w->len;
@@ -429,8 +441,9 @@ static int fields_for(const char *query, const typed_word *w)
         first++;
     while (last > first && gz_ascii_isspace((unsigned char)last[-1]))
         last--;
-    return first == w->start && last == after ? MAY_AUTHOR | MAY_TAG
-                                              : MAY_AUTHOR;
+    return first == w->start && last == after
+               ? MAY_AUTHOR | MAY_TAG | MAY_SOURCE
+               : MAY_AUTHOR;
 }
 
 xap_status gz_suggest(gazette_index_t *index, const char *query,

@@ -3823,6 +3823,9 @@ static void test_spelling_names_a_field(void **state)
          * alone is offered one ("tag:rock snow" finds nothing) */
         {" rock ", " tag:rock "},
         {"rock snow", ""},
+        /* a source (the top folder) likewise; "sport" was offered "short" */
+        {"sport", "source:sport"},
+        {"sport results", ""},
         {"(Fiona OR snow) -rock", "(author:fiona OR snow) -rock"},
         /* touching punctuation would be part of a tag's value, or hide a
          * NEAR from the check below */
@@ -3850,12 +3853,19 @@ static void test_spelling_names_a_field(void **state)
                      gazette_results_suggestion(r), cases[i].suggestion);
         gazette_results_free(r);
     }
-    for (size_t i = 0; i < 2; i++) {
-        gazette_results_t *r = search(&fx.sample, cases[i].query, &on);
+    static const struct {
+        const char *query, *suggestion;
+        size_t hits;
+    } found[] = {{"Fiona", "author:fiona", 1},
+                 {"rock", "tag:rock", 1},
+                 /* corpus/sample/sport/ but the one with a Source: line */
+                 {"sport", "source:sport", 5}};
+    for (size_t i = 0; i < sizeof found / sizeof *found; i++) {
+        gazette_results_t *r = search(&fx.sample, found[i].query, &on);
         assert_int_equal(gazette_results_count(r), 0);
         gazette_results_free(r);
-        r = search(&fx.sample, cases[i].suggestion, &on);
-        assert_int_equal(gazette_results_count(r), 1);
+        r = search(&fx.sample, found[i].suggestion, &on);
+        assert_int_equal(gazette_results_count(r), found[i].hits);
         gazette_results_free(r);
     }
 }
