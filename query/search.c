@@ -851,6 +851,40 @@ static const char not_hint[] = "to exclude a group or a phrase, write NOT: "
                                "'gaza NOT (hamas OR israel)', 'NOT \"gaza "
                                "truce\"'";
 
+/* 1 for a byte that ends a word of the query written between white
+ * space and brackets. */
+static int ends_word(char c)
+{
+    return c == '(' || c == ')' || gz_ascii_isspace((unsigned char)c);
+}
+
+/* When the first or the last word of `query` (brackets aside) is NEAR or
+ * ADJ (with or without /n), that word in [*at, *at + *n) and 1 when it
+ * lacks a word before it (first) or 2 after it (last); else 0. */
+static int proximity_at_edge(const char *query, const char **at, size_t *n)
+{
+    const char *p = query, *end = query + strlen(query);
+    while (p < end && ends_word(*p))
+        p++;
+    const char *q = p;
+    while (q < end && !ends_word(*q))
+        q++;
+    if (gz_query_is_proximity(p, (size_t)(q - p))) {
+        *at = p;
+        *n = (size_t)(q - p);
+        return 1;
+    }
+    for (q = end; q > query && ends_word(q[-1]); q--)
+        ;
+    for (p = q; p > query && !ends_word(p[-1]); p--)
+        ;
+    if (!gz_query_is_proximity(p, (size_t)(q - p)))
+        return 0;
+    *at = p;
+    *n = (size_t)(q - p);
+    return 2;
+}
+
 /* QUERY_SYNTAX for `query`, which Xapian's grammar cannot read where it
  * would have searched the words alone, operators and signs ignored
  * (XAP_QP_FLAG_STRICT), with a hint at what in it is the likely cause. */
@@ -858,6 +892,13 @@ static gazette_status_t grammar_failed(const char *query)
 {
     const char *at;
     size_t n, name;
+    int edge = proximity_at_edge(query, &at, &n);
+    if (edge)   /* "snow NEAR": not a matter of phrases or groups */
+        return gz_fail(GAZETTE_STATUS_QUERY_SYNTAX,
+                       "cannot understand the query: '%.*s' needs a word "
+                       "%s it (NEAR and ADJ go between two words: 'truce "
+                       "NEAR/5 talks')", (int)(n > 16 ? 16 : n), at,
+                       edge == 1 ? "before" : "after");
     if (bracket_in_value(query, &at, &n, &name))
         return gz_fail(GAZETTE_STATUS_QUERY_SYNTAX,
                        "cannot understand the query: a field's value with "

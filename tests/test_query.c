@@ -1448,6 +1448,35 @@ static void test_malformed_queries(void **state)
     assert_null(r);
 }
 
+/* NEAR or ADJ first or last, where Xapian's grammar refuses it ("snow
+ * NEAR", "NEAR/3 snow", "(gaza ADJ)"), is explained as the missing word
+ * it is; it was "its operators do not fit together (NEAR and ADJ go
+ * between single words, not phrases, groups or wildcards)", though the
+ * query has none of those. */
+static void test_proximity_without_word(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *query, *said;
+    } cases[] = {
+        {"snow NEAR", "'NEAR' needs a word after it"},
+        {"NEAR/3 snow", "'NEAR/3' needs a word before it"},
+        {"(gaza ADJ) ", "'ADJ' needs a word after it"},
+        {" ( NEAR gaza)", "'NEAR' needs a word before it"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        gazette_results_t *r = NULL;
+        char err[1024];
+        assert_int_equal(run_query(&fx.sample, cases[i].query, NULL, 10, &r,
+                                   err, sizeof err),
+                         GAZETTE_STATUS_QUERY_SYNTAX);
+        assert_null(r);
+        if (!strstr(err, cases[i].said) ||
+            !strstr(err, "NEAR and ADJ go between two words"))
+            fail_msg("'%s': %s", cases[i].query, err);
+    }
+}
+
 /* A query of operators alone ("OR", "AND AND", "NOT") is refused, as
  * "foo AND" is (docs/search.md: a query all in capitals is plain words
  * only with a word besides its operators), in one line that says so and
@@ -4620,6 +4649,7 @@ int main(void)
         cmocka_unit_test(test_nothing_to_search),
         cmocka_unit_test(test_unreadable_syntax_refused),
         cmocka_unit_test(test_operators_alone),
+        cmocka_unit_test(test_proximity_without_word),
         cmocka_unit_test(test_only_excluded_words),
         cmocka_unit_test(test_sort),
         cmocka_unit_test(test_filters_alone_newest_first),
