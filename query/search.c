@@ -858,9 +858,12 @@ static int ends_word(char c)
     return c == '(' || c == ')' || gz_ascii_isspace((unsigned char)c);
 }
 
-/* When the first or the last word of `query` (brackets aside) is NEAR or
- * ADJ (with or without /n), that word in [*at, *at + *n) and 1 when it
- * lacks a word before it (first) or 2 after it (last); else 0. */
+/* When the first word of `query` (brackets aside) is NEAR or ADJ (with
+ * or without /n), or the last one is NEAR or ADJ without /n, that word in
+ * [*at, *at + *n) and 1 when it lacks a word before it (first) or 2
+ * after it (last); else 0. A last NEAR/n is no error to Xapian (it reads
+ * "snow NEAR/3" as the words snow and "near 3"): what it refused is
+ * elsewhere. */
 static int proximity_at_edge(const char *query, const char **at, size_t *n)
 {
     const char *p = query, *end = query + strlen(query);
@@ -878,7 +881,8 @@ static int proximity_at_edge(const char *query, const char **at, size_t *n)
         ;
     for (p = q; p > query && !ends_word(p[-1]); p--)
         ;
-    if (!gz_query_is_proximity(p, (size_t)(q - p)))
+    if (!gz_query_is_proximity(p, (size_t)(q - p)) ||
+        memchr(p, '/', (size_t)(q - p)))
         return 0;
     *at = p;
     *n = (size_t)(q - p);
@@ -897,7 +901,8 @@ static gazette_status_t grammar_failed(const char *query)
         return gz_fail(GAZETTE_STATUS_QUERY_SYNTAX,
                        "cannot understand the query: '%.*s' needs a word "
                        "%s it (NEAR and ADJ go between two words: 'truce "
-                       "NEAR/5 talks')", (int)(n > 16 ? 16 : n), at,
+                       "NEAR/5 talks'; for the word, write it in lower case)",
+                       (int)(n > 16 ? 16 : n), at,
                        edge == 1 ? "before" : "after");
     if (bracket_in_value(query, &at, &n, &name))
         return gz_fail(GAZETTE_STATUS_QUERY_SYNTAX,

@@ -316,9 +316,9 @@ static xap_status in_field(int field, const char *word, char **out)
 
 /* The correction of one plain word, by the rules at the top of this
  * file: a new string in *out, or NULL when the word stays. A word in no
- * article's text but in an author's name or a tag becomes that field
- * ("author:fiona") when `may_fields` (MAY_AUTHOR, MAY_TAG) allows it: the
- * word as typed finds nothing. */
+ * article's text but in an author's name, a tag or a source becomes that
+ * field ("author:fiona") when `may_fields` (MAY_AUTHOR, MAY_TAG,
+ * MAY_SOURCE) allows it: the word as typed finds nothing. */
 static xap_status correct_word(gazette_index_t *index, const typed_word *w,
                                int may_fields, char **out)
 {

@@ -1463,6 +1463,10 @@ static void test_proximity_without_word(void **state)
         {"NEAR/3 snow", "'NEAR/3' needs a word before it"},
         {"(gaza ADJ) ", "'ADJ' needs a word after it"},
         {" ( NEAR gaza)", "'NEAR' needs a word before it"},
+        /* a last NEAR/n Xapian reads as words: the error is elsewhere
+         * (review: it was blamed, hiding the bracket's hint) */
+        {"url:a_(b) snow NEAR/3", "goes in quotes (url:\"a_(b)\")"},
+        {"a NEAR (b OR c) ADJ/2", "not phrases, groups or wildcards"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         gazette_results_t *r = NULL;
@@ -1472,7 +1476,7 @@ static void test_proximity_without_word(void **state)
                          GAZETTE_STATUS_QUERY_SYNTAX);
         assert_null(r);
         if (!strstr(err, cases[i].said) ||
-            !strstr(err, "NEAR and ADJ go between two words"))
+            (i < 4 && !strstr(err, "NEAR and ADJ go between two words")))
             fail_msg("'%s': %s", cases[i].query, err);
     }
 }
