@@ -837,10 +837,11 @@ static gazette_status_t set_options(const cli_options *o,
     return s;
 }
 
-/* 1 when a --db is a symbolic link: gazette-index builds no index through
- * one, so "build one" is no advice for it. Trailing slashes, which make
- * lstat() follow the link, are left out ("idx/" as a shell completes it
- * names the link too). */
+/* 1 when a --db is a symbolic link, or has a loop of links on the way to
+ * it (ELOOP): gazette-index builds no index through one, so "build one"
+ * is no advice for it. Trailing slashes, which make lstat() follow the
+ * link, are left out ("idx/" as a shell completes it names the link
+ * too). */
 static int any_link(const cli_options *o)
 {
     struct stat sb;
@@ -849,7 +850,8 @@ static int any_link(const cli_options *o)
         size_t n = name ? strlen(name) : 0;
         while (n > 1 && name[n - 1] == '/')
             name[--n] = '\0';
-        int link = name && lstat(name, &sb) == 0 && S_ISLNK(sb.st_mode);
+        int link = name && (lstat(name, &sb) == 0 ? S_ISLNK(sb.st_mode)
+                                                  : errno == ELOOP);
         free(name);
         if (link)
             return 1;

@@ -1951,11 +1951,17 @@ static void test_db_link_chain_and_loop(void **state)
     if (count_lines(err) != 1 || !strstr(err, "loop of links") ||
         strstr(err, "nested"))
         fail_msg("search through a loop of links: %s", err);
-    /* "loopa/" too, without advising to build an index through it */
+    /* "loopa/" too, without advising to build an index through it, nor
+     * through "loopa/index", a loop on the way */
     assert_int_equal(qy("--db '%s/' gaza", loopa), 66);
     err = slurp("err.txt");
     if (!strstr(err, "loop of links") || strstr(err, "build one"))
         fail_msg("search through 'loopa/': %s", err);
+    assert_int_equal(qy("--db '%s/index' gaza", loopa), 66);
+    err = slurp("err.txt");
+    if (count_lines(err) != 1 || !strstr(err, "symbolic links") ||
+        strstr(err, "build one"))
+        fail_msg("search through 'loopa/index': %s", err);
     gazette_index_t *index = NULL;
     assert_int_equal(gazette_index_open(loopa, &index),
                      GAZETTE_STATUS_INDEX_NOT_FOUND);
