@@ -1008,20 +1008,13 @@ static void close_lock(int *lock_fd)
     *lock_fd = -1;
 }
 
-/* GZ_INDEX_NO_INPUT, said in `err`, when `db` is a symbolic link whose
- * target does not exist (nor a directory on the way to it): most often a
- * disk that is not mounted, as gazette-query takes it (66), and as a
- * stub naming a missing database is; or a loop of links, which leads to
- * no index either. No index is made at the target: below the mount
- * point, which exists, it would go to the wrong disk; a new index is
- * made at the target's own path. Else GZ_INDEX_OK (a target that cannot
- * be looked at: refuse_non_index says why). */
-static gz_index_outcome broken_link(const char *db, char *err, size_t errlen)
+/* The end of the links `chain` leading from `db` (or from `on_the_way`,
+ * a directory on the way to it) nowhere, `problem`, as one line in
+ * `err`. */
+static void link_error(const char *db, const char *on_the_way,
+                       gz_link_problem problem, const char *chain, char *err,
+                       size_t errlen)
 {
-    char chain[PATH_MAX];
-    gz_link_problem problem = gz_path_broken_link(db, chain, sizeof chain);
-    if (problem == GZ_LINK_FINE)
-        return GZ_INDEX_OK;
     /* the end of a long chain names what is missing */
     const char *shown = gz_path_tail(chain, 400);
     const char *cut = shown == chain ? "" : "...";
@@ -1031,11 +1024,45 @@ static gz_index_outcome broken_link(const char *db, char *err, size_t errlen)
                  "index is made through a link (for a new one, give the "
                  "target's own path)", db, cut, shown);
     else
-        snprintf(err, errlen, "index %.300s: a symbolic link to %s%s, %s; "
-                 "nothing changed", db, cut, shown,
+        snprintf(err, errlen, "index %.300s: %.300s%sa symbolic link to "
+                 "%s%s, %s; nothing changed", db, on_the_way,
+                 on_the_way[0] ? ", on the way to it, is " : "", cut, shown,
                  problem == GZ_LINK_LOOP
                      ? "a loop of links that leads to no index"
                      : "more links in a row than the system follows (40)");
+}
+
+/* GZ_INDEX_NO_INPUT, said in `err`, when a directory on the way to `db`
+ * is a loop of links: no index is there, in any mode, nor can one be
+ * made. Else GZ_INDEX_OK. */
+static gz_index_outcome loop_on_the_way(const char *db, char *err,
+                                        size_t errlen)
+{
+    char chain[PATH_MAX], link[PATH_MAX];
+    gz_link_problem problem = gz_path_loop_on_the_way(db, link, sizeof link,
+                                                      chain, sizeof chain);
+    if (problem == GZ_LINK_FINE)
+        return GZ_INDEX_OK;
+    link_error(db, link, problem, chain, err, errlen);
+    return GZ_INDEX_NO_INPUT;
+}
+
+/* GZ_INDEX_NO_INPUT, said in `err`, when `db` is a symbolic link whose
+ * target does not exist (nor a directory on the way to it): most often a
+ * disk that is not mounted, as gazette-query takes it (66), and as a
+ * stub naming a missing database is; or a loop of links, as `db` or on
+ * the way to it (loop_on_the_way), which leads to no index either. No
+ * index is made at the target: below the mount point, which exists, it
+ * would go to the wrong disk; a new index is made at the target's own
+ * path. Else GZ_INDEX_OK (a target that cannot be looked at:
+ * refuse_non_index says why). */
+static gz_index_outcome broken_link(const char *db, char *err, size_t errlen)
+{
+    char chain[PATH_MAX];
+    gz_link_problem problem = gz_path_broken_link(db, chain, sizeof chain);
+    if (problem == GZ_LINK_FINE)
+        return loop_on_the_way(db, err, errlen);
+    link_error(db, "", problem, chain, err, errlen);
     return GZ_INDEX_NO_INPUT;
 }
 
@@ -3089,7 +3116,13 @@ gz_index_outcome gz_index_run(const gz_index_config *cfg,
         return checked;
     /* --full replaces DB: refuse before building if that would delete
      * something that is not an index (finish_generation checks again);
-     * a dry run says so too, as the real run would. */
+     * a dry run says so too, as the real run would. A loop of links on
+     * the way is no index and takes none (the other runs find it in
+     * refuse_non_index, where a link given as --db is followed). */
+    if (cfg->full &&
+        (checked = loop_on_the_way(cfg->db_path, err, errlen)) !=
+            GZ_INDEX_OK)
+        return checked;
     if (cfg->full) {
         int checked = gz_generation_check(cfg->db_path, cfg->roots,
                                           cfg->nroots, err, errlen);

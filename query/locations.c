@@ -254,25 +254,36 @@ static int unreadable_dir(const char *path, char *why, size_t whylen)
 }
 
 /* 1 when the local `path` is a symbolic link whose target does not exist
- * (a disk not mounted, say), or a loop of links, which `why` then names:
- * Xapian's "Couldn't stat" names only the link. */
+ * (a disk not mounted, say), or a loop of links, or has a loop on the
+ * way to it, which `why` then names: Xapian's "Couldn't stat" names only
+ * the link. */
 static int broken_link(const char *path, char *why, size_t whylen)
 {
-    char chain[PATH_MAX];
+    char chain[PATH_MAX], on_the_way[PATH_MAX] = "";
     gz_link_problem problem = gz_path_broken_link(path, chain, sizeof chain);
+    if (problem == GZ_LINK_FINE)
+        problem = gz_path_loop_on_the_way(path, on_the_way, sizeof on_the_way,
+                                          chain, sizeof chain);
+    if (problem == GZ_LINK_FINE)
+        return 0;   /* chain was not written */
     /* the end of a long chain names what is missing */
     const char *shown = gz_path_tail(chain, 200);
     const char *cut = shown == chain ? "" : "...";
+    const char *what = problem == GZ_LINK_LOOP
+                           ? "a loop of links that leads to no index"
+                           : "more links in a row than the system follows "
+                             "(40)";
     if (problem == GZ_LINK_DANGLING)
         snprintf(why, whylen, "%.150s is a symbolic link to %s%.200s, which "
                  "does not exist (a disk not mounted?)", path, cut, shown);
-    else if (problem != GZ_LINK_FINE)
+    else if (on_the_way[0])
+        snprintf(why, whylen, "%.100s: on the way to it, %.100s is a "
+                 "symbolic link to %s%.160s, %s", path, on_the_way, cut,
+                 shown, what);
+    else
         snprintf(why, whylen, "%.150s is a symbolic link to %s%.200s, %s",
-                 path, cut, shown,
-                 problem == GZ_LINK_LOOP
-                     ? "a loop of links that leads to no index"
-                     : "more links in a row than the system follows (40)");
-    return problem != GZ_LINK_FINE;
+                 path, cut, shown, what);
+    return 1;
 }
 
 /* 1 when the local `path` is a stub file naming a database that does not

@@ -27,6 +27,7 @@
 #include <cmocka.h>
 
 #include "generation.h"
+#include "path.h"
 #include "schema.h"
 #include "shards.h"
 #include "stub_refs.h"
@@ -866,6 +867,34 @@ static void test_full_replaces_only_stubs(void **state)
     assert_int_equal(gz_generation_check(db, NULL, 0, err, sizeof err), 1);
 }
 
+/* gz_path_broken_link and gz_path_loop_on_the_way leave `chain` a string
+ * when they find nothing wrong: a caller that reads it anyway (review:
+ * locations.c took its tail) read uninitialised bytes, past the buffer
+ * when none was a NUL. */
+static void test_path_links_leave_chain_a_string(void **state)
+{
+    (void)state;
+    char chain[64], link[64], path[4096];
+    static const char *const names[] = {"nolink", "nolink/below",
+                                        "missing/below"};
+    snprintf(path, sizeof path, "%s/nolink", tmp);
+    assert_int_equal(mkdir(path, 0755), 0);
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        snprintf(path, sizeof path, "%s/%s", tmp, names[i]);
+        memset(chain, 'x', sizeof chain);
+        assert_int_equal(gz_path_broken_link(path, chain, sizeof chain),
+                         GZ_LINK_FINE);
+        assert_string_equal(chain, "");
+        memset(chain, 'x', sizeof chain);
+        memset(link, 'x', sizeof link);
+        assert_int_equal(gz_path_loop_on_the_way(path, link, sizeof link,
+                                                 chain, sizeof chain),
+                         GZ_LINK_FINE);
+        assert_string_equal(chain, "");
+        assert_string_equal(link, "");
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -893,6 +922,7 @@ int main(void)
         cmocka_unit_test(test_stub_behind_bind_mount_read_again),
         cmocka_unit_test(test_shards_database_listed_twice),
         cmocka_unit_test(test_full_replaces_only_stubs),
+        cmocka_unit_test(test_path_links_leave_chain_a_string),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -109,6 +109,8 @@ gz_link_problem gz_path_broken_link(const char *path, char *chain,
                                     size_t len)
 {
     struct stat sb, target_sb;
+    if (len)
+        chain[0] = '\0';
     if (lstat(path, &sb) != 0 || !S_ISLNK(sb.st_mode) ||
         stat(path, &target_sb) == 0)
         return GZ_LINK_FINE;
@@ -122,6 +124,34 @@ gz_link_problem gz_path_broken_link(const char *path, char *chain,
     return e != ELOOP ? GZ_LINK_DANGLING
            : looped   ? GZ_LINK_LOOP
                       : GZ_LINK_TOO_LONG;
+}
+
+gz_link_problem gz_path_loop_on_the_way(const char *path, char *link,
+                                        size_t linklen, char *chain,
+                                        size_t len)
+{
+    struct stat sb;
+    if (linklen)
+        link[0] = '\0';
+    if (len)
+        chain[0] = '\0';
+    if (lstat(path, &sb) == 0 || errno != ELOOP)
+        return GZ_LINK_FINE;
+    char prefix[PATH_MAX];
+    size_t n = strlen(path);
+    for (size_t i = 1; i < n && i < sizeof prefix; i++) {
+        if (path[i] != '/' || path[i - 1] == '/')
+            continue;
+        memcpy(prefix, path, i);
+        prefix[i] = '\0';
+        gz_link_problem problem = gz_path_broken_link(prefix, chain, len);
+        if (problem == GZ_LINK_LOOP || problem == GZ_LINK_TOO_LONG) {
+            if (linklen)
+                snprintf(link, linklen, "%s", prefix);
+            return problem;
+        }
+    }
+    return GZ_LINK_FINE;
 }
 
 const char *gz_path_tail(const char *s, size_t max)

@@ -30,9 +30,19 @@ typedef enum gz_link_problem {
  * when the link names another link, the last target being the one
  * missing, or with "..." before the last one when there are more than
  * three; for a loop the last target is the link it came back to ("b ->
- * a" of a). */
+ * a" of a). `chain` is "" when it is not. */
 gz_link_problem gz_path_broken_link(const char *path, char *chain,
                                     size_t len);
+
+/* Whether a directory on the way to `path` is a loop of links, or more
+ * links in a row than the kernel follows (`path` cannot be looked at:
+ * ELOOP), though `path` itself is no link: "dl/index" with dl -> dl2 ->
+ * dl. When it is, the first such directory as `path` names it ("dl") goes
+ * in `link` (`linklen` bytes) and its links in `chain`, as
+ * gz_path_broken_link gives them; else both are "". */
+gz_link_problem gz_path_loop_on_the_way(const char *path, char *link,
+                                        size_t linklen, char *chain,
+                                        size_t len);
 
 /* The end of the string `s`: `s` itself when it has at most `max` bytes,
  * else its last `max` bytes or fewer, from a character's start. For a
