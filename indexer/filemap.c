@@ -46,6 +46,13 @@ int gz_format_stat(char *buf, size_t size, uint64_t file_size,
                     (long long)mtime_ns);
 }
 
+int64_t gz_stat_mtime_to_record(int64_t mtime_ns, int64_t now_ns)
+{
+    /* no difference of the two: a saturated INT64_MIN mtime (walk.c)
+     * would overflow it */
+    return mtime_ns <= now_ns - GZ_RACY_NS ? mtime_ns : 0;
+}
+
 void gz_format_hash(char *buf, uint64_t hash)
 {
     snprintf(buf, 17, "%016" PRIx64, hash);

@@ -76,6 +76,20 @@ void gz_filemap_free(gz_filemap *map);
 int gz_format_stat(char *buf, size_t size, uint64_t file_size,
                    int64_t mtime_ns);
 
+/* How long after a file's mtime a change of it may still leave the same
+ * mtime: the coarsest timestamps in use (FAT's 2 s; ext3, NFS and SMB
+ * keep seconds). */
+#define GZ_RACY_NS (2 * 1000000000LL)
+
+/* The mtime to record for a file whose stat gave `mtime_ns` and which was
+ * read by `now_ns` (the system clock): `mtime_ns`, or 0 when it is less
+ * than GZ_RACY_NS before `now_ns` (or after it). A file rewritten at the
+ * same size just after it was read may keep its mtime to the second, and
+ * would pass for unchanged forever ("racy clean", as git calls it); 0
+ * matches no later stat of it, so the next run reads it again, and its
+ * content hash tells whether it changed. */
+int64_t gz_stat_mtime_to_record(int64_t mtime_ns, int64_t now_ns);
+
 /* 16 lower-case hex digits, the GZ_SLOT_FILE_HASH format; buf has >= 17
  * bytes. */
 void gz_format_hash(char *buf, uint64_t hash);

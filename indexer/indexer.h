@@ -149,7 +149,8 @@ typedef struct gz_index_config {
 
 /* Bring cfg->db_path up to date with every article file below
  * cfg->roots (chosen by cfg->include and cfg->exclude), creating the index when missing. Incremental: a file whose
- * size and mtime match the index is not read; one whose content hash
+ * size and mtime match the index is not read (a file read within
+ * GZ_RACY_NS of its mtime is recorded without it); one whose content hash
  * matches is not reindexed; articles of files not found below any root
  * are deleted (so every run must name all the roots of the index).
  * Writers exclude each other through a lock file "<db>.lock" (flock) and

@@ -682,8 +682,13 @@ static xap_status prepare_unit(gz_pipeline *p, gz_analyzer *analyzer,
         snprintf(u->reason, sizeof u->reason, "%s", strerror(errno));
         return XAP_OK;
     }
+    struct timespec read_by;
+    clock_gettime(CLOCK_REALTIME, &read_by);
     gz_format_stat(u->stat_value, sizeof u->stat_value, u->file.size,
-                   u->file.mtime_ns);
+                   gz_stat_mtime_to_record(u->file.mtime_ns,
+                                           (int64_t)read_by.tv_sec *
+                                                   1000000000LL +
+                                               read_by.tv_nsec));
     u->hashed = hashed == 0;
     u->hash = hash;
     if (u->hashed)

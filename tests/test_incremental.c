@@ -925,6 +925,61 @@ static void test_killed_runs_converge(void **state)
                   (long)fx.pristine_files, 0);
 }
 
+/* Write `text` to `path` and give it the mtime `when` (whole seconds, as
+ * a file system of coarse timestamps keeps it). */
+static void write_at(const char *path, const char *text, time_t when)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    assert_int_equal(fclose(f), 0);
+    struct timespec times[2] = {{when, 0}, {when, 0}};
+    assert_int_equal(utimensat(AT_FDCWD, path, times, 0), 0);
+}
+
+/* A file rewritten at the same size within its mtime's granularity
+ * (ext3, NFS and SMB keep seconds, FAT two) after a run read it keeps
+ * its size and mtime: it passed for unchanged on every later run, its
+ * new text never indexed. A file whose mtime is not safely older than
+ * the run is now read again by the next run, which its content hash
+ * finds changed, or unchanged (not reindexed). Here the mtime is a
+ * minute ahead, as a clock of a file server may be, so that the run
+ * cannot be slow enough to leave the window. */
+static void test_same_second_rewrite_is_read_again(void **state)
+{
+    (void)state;
+    char dir[4096], db[4096], path[4200], old_path[4200];
+    snprintf(dir, sizeof dir, "%s/racy", fx.tmp);
+    snprintf(db, sizeof db, "%s/racy-idx", fx.tmp);
+    assert_int_equal(mkdir(dir, 0755), 0);
+    snprintf(path, sizeof path, "%s/news.txt", dir);
+    snprintf(old_path, sizeof old_path, "%s/old.txt", dir);
+    time_t ahead = time(NULL) + 60;
+    write_at(path, "Breaking\n\nalphaword body\n", ahead);
+    write_at(old_path, "Archive\n\nolden body\n", time(NULL) - 3600);
+    const char *args[] = {"--json", "--db", db, dir, NULL};
+    assert_int_equal(run_index(args), 0);
+    expect_counts(last_summary(), 2, 2, 0, 0, 0, 0);
+    write_at(path, "Breaking\n\nbravoword body\n", ahead);
+    assert_int_equal(run_index(args), 0);
+    expect_counts(last_summary(), 2, 0, 1, 0, 1, 0);
+    gazette_index_t *index = NULL;
+    gazette_results_t *r = NULL;
+    assert_int_equal(gazette_index_open(db, &index), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_search(index, "bravoword", NULL, &r),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_results_count(r), 1);
+    gazette_results_free(r);
+    assert_int_equal(gazette_search(index, "alphaword", NULL, &r),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_results_count(r), 0);
+    gazette_results_free(r);
+    gazette_index_close(index);
+    /* read again, the same bytes are no update */
+    assert_int_equal(run_index(args), 0);
+    expect_counts(last_summary(), 2, 0, 0, 0, 2, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -937,6 +992,7 @@ int main(void)
         cmocka_unit_test(test_bad_lines_reported_every_run),
         cmocka_unit_test(test_unreadable_paths_keep_articles),
         cmocka_unit_test(test_killed_runs_converge),
+        cmocka_unit_test(test_same_second_rewrite_is_read_again),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
