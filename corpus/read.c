@@ -39,7 +39,9 @@ static const struct format {
     const char *ext;
     corpus_parse_fn parse;
     int raw;    /* the parser gets the bytes undecoded (see corpus_buf) */
-    int many;   /* several articles a file, each id "<relpath>#<id>" */
+    int many;   /* several articles a file, each id "<relpath>#<id>", one
+                 * a line: a NUL byte after the first line spoils only
+                 * its line (check_binary) */
 } formats[] = {
     /* raw: a message saved as .txt decodes its declared charset */
     {".txt", corpus_parse_txt, 1, 0},
@@ -806,12 +808,17 @@ static corpus_status load_gzip(const char *path, uint64_t max, size_t limit,
  * images, archives, PDFs with binary streams, UTF-16), or, failing that,
  * control bytes other than tab/LF/VT/FF/CR making up over a tenth of it.
  * The minimum count keeps a short text ending in a DOS ^Z from counting.
+ * With `by_line` (a file of one article a line), only a NUL of the first
+ * line makes the file binary: binary formats show theirs at the start,
+ * and a later one spoils only its line, which the parser reports, not
+ * the file's other articles.
  */
-static corpus_status check_binary(const corpus_buf *b, char *why,
-                                  size_t whylen)
+static corpus_status check_binary(const corpus_buf *b, int by_line,
+                                  char *why, size_t whylen)
 {
     const unsigned char *p = (const unsigned char *)b->data;
-    const unsigned char *nul = memchr(p, 0, b->len);
+    const unsigned char *eol = by_line ? memchr(p, '\n', b->len) : NULL;
+    const unsigned char *nul = memchr(p, 0, eol ? (size_t)(eol - p) : b->len);
     if (nul) {
         if (b->len >= 2 && ((p[0] == 0xFF && p[1] == 0xFE) ||
                              (p[0] == 0xFE && p[1] == 0xFF)))
@@ -886,20 +893,20 @@ static int all_space(const corpus_buf *b)
 }
 
 /*
- * prepare_text - turn loaded bytes into what parsers expect (see
- * corpus_buf): not binary, no BOM, UTF-8 (left as it is when `raw`), LF
- * line ends, not blank.
+ * prepare_text - turn loaded bytes into what parsers of `fmt` expect (see
+ * corpus_buf): not binary, no BOM, UTF-8 (left as it is when fmt->raw),
+ * LF line ends, not blank.
  * b->data may be replaced (the old buffer is then freed); b stays owned by
  * the caller whatever the result.
  */
-static corpus_status prepare_text(corpus_buf *b, int raw, char *why,
-                                  size_t whylen)
+static corpus_status prepare_text(corpus_buf *b, const struct format *fmt,
+                                  char *why, size_t whylen)
 {
-    corpus_status s = check_binary(b, why, whylen);
+    corpus_status s = check_binary(b, fmt->many, why, whylen);
     if (s != CORPUS_OK)
         return s;
     strip_bom(b);
-    s = raw ? CORPUS_OK : corpus_fix_encoding(b, why, whylen);
+    s = fmt->raw ? CORPUS_OK : corpus_fix_encoding(b, why, whylen);
     if (s != CORPUS_OK)
         return s;
     normalise_newlines(b);
@@ -919,7 +926,7 @@ static corpus_status parse_loaded(corpus_status s, const struct format *fmt,
                                   corpus_reader *rd, corpus_buf *text)
 {
     if (s == CORPUS_OK)
-        s = prepare_text(text, fmt->raw, rd->why, rd->whylen);
+        s = prepare_text(text, fmt, rd->why, rd->whylen);
     if (s == CORPUS_OK)
         s = fmt->parse(rd, text);
     free(text->data);

@@ -2016,6 +2016,28 @@ static void test_jsonl_not_jsonl(void **state)
     assert_non_null(strstr(r->bad[0], "late.jsonl:1|invalid JSON"));
     reading_free(r);
 
+    /* a raw NUL byte spoils its line, not the file: the articles of the
+     * other lines stay (before, the file was skipped as binary and its
+     * articles removed from the index); one in the first line is a
+     * binary file, as UTF-16 or an archive named .jsonl is */
+    static const char nul_line[] = "{\"title\": \"one\"}\n"
+                                   "{\"title\": \"t\0wo\"}\n"
+                                   "{\"title\": \"three\"}\n";
+    tu_write_file(tmp, "raw-nul.jsonl", nul_line, sizeof nul_line - 1);
+    r = read_name("raw-nul.jsonl", 0);
+    assert_int_equal(r->status, CORPUS_OK);
+    assert_int_equal(r->n, 2);
+    assert_string_equal(r->a[1].title, "three");
+    assert_int_equal(r->nbad, 1);
+    assert_non_null(strstr(r->bad[0], "raw-nul.jsonl:2|invalid JSON"));
+    reading_free(r);
+    tu_write_file(tmp, "first-nul.jsonl", nul_line + 17,
+                  sizeof nul_line - 18);
+    r = read_name("first-nul.jsonl", 0);
+    assert_int_equal(r->status, CORPUS_SKIP_BINARY);
+    assert_non_null(strstr(r->why, "NUL byte at offset 12"));
+    reading_free(r);
+
     /* a NUL escaped inside a string is a space, as in front matter
      * (test_nul_in_fields) */
     r = read_text("nul.jsonl", "{\"title\": \"a\\u0000b\"}\n"
