@@ -14,7 +14,8 @@
  *   - the correction is Xapian's spelling suggestion for the word, kept
  *     only when it does not have the same stem ("lebanon's") and, for a
  *     word the index has at all, is one slip away from it (one_slip) and
- *     in at least CLEARLY_MORE times as many articles;
+ *     in at least CLEARLY_MORE times as many articles, and never for a
+ *     name (written_as_name);
  *   - a word in no article's text but in an author's name, a tag or a
  *     source is offered as that field ("Fiona" gives "author:fiona")
  *     where it can be written so (fields_for); a tag or a source only as
@@ -220,6 +221,23 @@ static char *index_form(const typed_word *w)
     return lower;
 }
 
+/* 1 when an article the index has `word` in writes it as a name: with a
+ * capital where no sentence starts, or in capitals (GZ_PREFIX_CAPS,
+ * GZ_PREFIX_UPPER). A rare word is then a name, not a typo: "Thani" (of
+ * "Sheikh Tamim bin Hamad Al Thani") was offered "than", "Hamad"
+ * "hamas" and "São" "say", each finding its article as typed. */
+static int written_as_name(gazette_index_t *index, const char *word)
+{
+    char term[GZ_TERM_BUF];
+    static const char *const prefixes[] = {GZ_PREFIX_CAPS, GZ_PREFIX_UPPER};
+    for (size_t i = 0; i < sizeof prefixes / sizeof *prefixes; i++)
+        if ((size_t)snprintf(term, sizeof term, "%s%s", prefixes[i], word) <
+                sizeof term &&
+            term_freq(index, term) > 0)
+            return 1;
+    return 0;
+}
+
 /* The fields a word of the query may be written in (gz_suggest). */
 enum {
     MAY_AUTHOR = 1,   /* author: (free text, as the word was) */
@@ -340,7 +358,7 @@ static xap_status correct_word(gazette_index_t *index, const typed_word *w,
         return s;
     }
     if (had <= RARE_WORD && had_stem <= RARE_WORD && strlen(word) < 64 &&
-        !field)
+        !field && !(had && written_as_name(index, word)))
         s = xap_database_spelling_suggestion(index->db, word, MAX_EDITS,
                                              &alt);
     if (s == XAP_OK && alt && *alt && strcmp(alt, word) != 0) {
