@@ -53,17 +53,18 @@ int gz_query_clean(const char *query, char **out, char *err, size_t errlen)
     if (!copy)
         return -2;
     size_t n = 0;
-    const char *id_end = query;   /* an id: value keeps its soft hyphens */
+    /* an id: value keeps its soft hyphens and control characters */
+    const char *id_end = query;
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)query[i];
         if (query + i >= id_end)
             id_end = id_value_end(query, query + i);
-        if (c == 0xC2 && (unsigned char)query[i + 1] == 0xAD &&
-            query + i >= id_end) {
+        int in_id = query + i < id_end;
+        if (c == 0xC2 && (unsigned char)query[i + 1] == 0xAD && !in_id) {
             i++;   /* U+00AD SOFT HYPHEN, as the readers take it out */
             continue;
         }
-        copy[n++] = c < 0x20 || c == 0x7f ? ' ' : (char)c;
+        copy[n++] = (c < 0x20 || c == 0x7f) && !in_id ? ' ' : (char)c;
     }
     copy[n] = '\0';
     *out = copy;

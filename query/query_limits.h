@@ -19,8 +19,8 @@
  * vertical tabs has nothing to search for), and without U+00AD SOFT
  * HYPHEN, which the readers take out of every field of an article
  * (corpus/read.c): "Bundes<U+00AD>regierung" pasted from a web page is
- * the word the index has, not two. The value of id: keeps them, as the
- * ids do. Returns 0; -1 with a one-line
+ * the word the index has, not two. The value of id: keeps both, as the
+ * ids do: id:"s/a<TAB>b.txt" is not s/a b.txt. Returns 0; -1 with a one-line
  * reason in `err` when `query` is not valid UTF-8 (the words, the
  * suggestion and the echoed query would carry its bytes); -2 when out of
  * memory (err[0] == '\0'). */

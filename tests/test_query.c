@@ -3842,6 +3842,41 @@ static void test_soft_hyphen_in_query(void **state)
     }
 }
 
+/* id: with the id as --json prints it finds that article, control
+ * characters and all: they were made spaces with the rest of the query,
+ * and id:"news/a<TAB>b.txt" found news/a b.txt, another file, and
+ * id:"news/a<LF>b.txt" nothing. Outside id: they are still spaces. */
+static void test_control_characters_in_id(void **state)
+{
+    (void)state;
+    static corpus named;
+    snprintf(named.root, sizeof named.root, "%s/ctl", fx.tmp);
+    static const char *const names[] = {"news/a\tb.txt", "news/a b.txt",
+                                        "news/a\nb.txt", "news/a\033b.txt"};
+    char text[128];
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        int n = snprintf(text, sizeof text, "File %zu\n\nThe file number "
+                         "%zu.\n", i, i);
+        tu_write_file(named.root, names[i], text, (size_t)n);
+    }
+    assert_int_equal(build_index(&named, "ctl"), 0);
+    query_opts on = {.spelling = 1};
+    char query[128];
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        snprintf(query, sizeof query, "id:\"%s\"", names[i]);
+        gazette_results_t *r = search(&named, query, &on);
+        if (gazette_results_count(r) != 1 ||
+            strcmp(gazette_hit_id(gazette_results_hit(r, 0)), names[i]) != 0)
+            fail_msg("id %zu: %zu hits (%s)", i,
+                     (size_t)gazette_results_count(r),
+                     gazette_results_parsed_query(r));
+        gazette_results_free(r);
+    }
+    gazette_results_t *r = search(&named, "file\tnumber", &on);
+    assert_int_equal(gazette_results_count(r), 4);
+    gazette_results_free(r);
+}
+
 /* A word of no article's text but of an author's name ("Author: Fiona
  * MacLeod") or a tag ("Tags: ..., rock") finds nothing as typed; the
  * suggestion names the field that has it, and that query finds the
@@ -4689,6 +4724,7 @@ int main(void)
         cmocka_unit_test(test_spelling_word_the_index_has),
         cmocka_unit_test(test_spelling_names_a_field),
         cmocka_unit_test(test_soft_hyphen_in_query),
+        cmocka_unit_test(test_control_characters_in_id),
         cmocka_unit_test(test_spelling_typographic_apostrophe),
         cmocka_unit_test(test_explain),
         cmocka_unit_test(test_feedback_off),
