@@ -159,7 +159,8 @@ static xap_status title_match(const gazette_index_t *index,
     title_names names = {.titles = 0};
     xap_query *parts = NULL;
     xap_enquire *enq = NULL;
-    xap_status s = xap_query_snippet_parts(q, title_as_body, &names, &parts);
+    xap_status s = xap_query_snippet_parts(q, 0, title_as_body, &names,
+                                           &parts);
     if (s == XAP_OK && names.titles)
         s = xap_enquire_new(index->db, &enq);
     if (s == XAP_OK && enq)
