@@ -113,9 +113,11 @@ void gz_feedback_free(gz_feedback *fb);
  * list ("" when it did not). */
 const char *gz_ranking_damage(void);
 
-/* After the match: put the user's query `q` back on `enq`, so snippets
- * and matching terms show the words that were typed, not the feedback
- * terms. The hits already fetched keep their order and weights. */
+/* After the match: put the user's query `q` back on `enq`, so matching
+ * terms show the words that were typed, not the feedback terms (snippets
+ * read what gz_results_keep_snippets sets on `enq` after: the words of
+ * `q` it does not exclude). The hits already fetched keep their order
+ * and weights. */
 xap_status gz_ranking_finish(xap_enquire *enq, const xap_query *q);
 
 #endif /* GAZETTE_RANKING_H */

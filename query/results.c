@@ -150,8 +150,8 @@ static const char *title_as_body(const char *term, void *ctx)
 }
 
 /* src->title_mset and src->title_words for the query `q` (whose text had
- * a wildcard when `wildcard`) when it has title terms; else left NULL
- * and empty. */
+ * a wildcard when `wildcard`) when it has title terms it does not only
+ * exclude; else left NULL and empty. */
 static xap_status title_match(const gazette_index_t *index,
                               const xap_query *q, int wildcard,
                               snippet_source *src)
@@ -159,7 +159,8 @@ static xap_status title_match(const gazette_index_t *index,
     title_names names = {.titles = 0};
     xap_query *parts = NULL;
     xap_enquire *enq = NULL;
-    xap_status s = xap_query_snippet_parts(q, title_as_body, &names, &parts);
+    xap_status s = xap_query_snippet_parts(q, XAP_SNIPPET_PARTS_NO_EXCLUDED,
+                                           title_as_body, &names, &parts);
     if (s == XAP_OK && names.titles)
         s = xap_enquire_new(index->db, &enq);
     if (s == XAP_OK && enq)
@@ -173,10 +174,48 @@ static xap_status title_match(const gazette_index_t *index,
     return s;
 }
 
+/* The name xap_query_snippet_parts gets for the body: the term itself. */
+static const char *as_is(const char *term, void *ctx)
+{
+    (void)ctx;
+    return term;
+}
+
+/*
+ * Excluded words. Xapian's snippets highlight every term of the query on
+ * the match set's enquire, the words of "truce OR (hezbollah NOT gaza)"
+ * that a hit must not have (in that branch) as the words it was found
+ * by; the region the snippet is cut from was chosen by them too. So the
+ * enquire gets, after the match, the parts of the query that are not
+ * excluded (an AND_NOT's right-hand side: NOT, AND NOT, -word, -tag:),
+ * which the match set's snippets then read (with the match's statistics,
+ * which hold every word kept: no second match), and the snippet words
+ * are theirs. A word also wanted elsewhere in the query stays
+ * (docs/search.md, "Excluded words").
+ */
+
+/* Set on `enq`, the enquire the page's match set came from, the parts of
+ * the user's query `q` that snippets highlight, less what `q` excludes;
+ * their words (`wildcard`: the query text had one) into `words`, freed by
+ * the caller. `q` stays the caller's. */
+static xap_status highlight_wanted_only(xap_enquire *enq, const xap_query *q,
+                                        int wildcard, gz_snippet_words *words)
+{
+    xap_query *parts = NULL;
+    xap_status s = xap_query_snippet_parts(q, XAP_SNIPPET_PARTS_NO_EXCLUDED,
+                                           as_is, NULL, &parts);
+    if (s == XAP_OK)
+        s = xap_enquire_set_query(enq, parts, 0);
+    if (s == XAP_OK)
+        s = gz_snippet_words_of(parts, wildcard, words);
+    xap_query_free(parts);
+    return s;
+}
+
 xap_status gz_results_keep_snippets(gazette_results_t *r,
                                     const gazette_index_t *index,
-                                    xap_mset *mset, const xap_query *q,
-                                    int wildcard,
+                                    xap_enquire *enq, xap_mset *mset,
+                                    const xap_query *q, int wildcard,
                                     const gazette_search_options_t *o)
 {
     snippet_source *src = &r->snippets;
@@ -193,7 +232,7 @@ xap_status gz_results_keep_snippets(gazette_results_t *r,
     memcpy(src->scales, index->scales, sizeof src->scales);
     xap_status s = nomem ? XAP_ERR_NOMEM : XAP_OK;
     if (s == XAP_OK)
-        s = gz_snippet_words_of(q, wildcard, &src->words);
+        s = highlight_wanted_only(enq, q, wildcard, &src->words);
     if (s == XAP_OK)
         s = title_match(index, q, wildcard, src);
     return s;

@@ -762,7 +762,7 @@ static xap_status run_search(gazette_index_t *index, const char *query,
     }
     if (s == XAP_OK) {
         /* The result set keeps the match set for its snippets. */
-        s = gz_results_keep_snippets(r, index, mset, q,
+        s = gz_results_keep_snippets(r, index, enq, mset, q,
                                      strchr(text, '*') != NULL, o);
         mset = NULL;
     }

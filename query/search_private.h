@@ -332,11 +332,14 @@ xap_status gz_hit_fill(gazette_index_t *index, const xap_enquire *enq,
 
 /* results.c: keep what snippets are made from in r->snippets: `mset`
  * (taken over by `r`), the words of the user's query `q` (whose text had
- * a wildcard when `wildcard`), the options' length and markers. */
+ * a wildcard when `wildcard`) less those it excludes, the options'
+ * length and markers. Sets on `enq`, the enquire `mset` came from, the
+ * query its snippets read: call after everything else that reads the
+ * query on `enq` (matching terms). `enq` and `q` stay the caller's. */
 xap_status gz_results_keep_snippets(gazette_results_t *r,
                                     const gazette_index_t *index,
-                                    xap_mset *mset, const xap_query *q,
-                                    int wildcard,
+                                    xap_enquire *enq, xap_mset *mset,
+                                    const xap_query *q, int wildcard,
                                     const gazette_search_options_t *o);
 
 /* explain.c: the matching words of hit `i` and each one's weight. */

@@ -195,10 +195,12 @@ namespace {
 
 using RenameFn = const char *(*)(const char *term, void *ctx);
 
-// xap_query_snippet_parts' walk: the renaming and the parts kept so far.
+// xap_query_snippet_parts' walk: the renaming, the flags and the parts
+// kept so far.
 struct SnippetParts {
     RenameFn rename;
     void *ctx;
+    unsigned flags;
     std::vector<Xapian::Query> parts;
 
     // `name` renamed into `out`; false when the callback leaves it out.
@@ -272,7 +274,12 @@ void collect_parts(const Xapian::Query &q, SnippetParts &sp)
     default:
         break;
     }
-    for (size_t i = 0; i < q.get_num_subqueries(); i++)
+    // What an AND_NOT excludes is its subqueries after the first.
+    size_t n = q.get_num_subqueries();
+    if (q.get_type() == Xapian::Query::OP_AND_NOT && n > 0 &&
+        (sp.flags & XAP_SNIPPET_PARTS_NO_EXCLUDED))
+        n = 1;
+    for (size_t i = 0; i < n; i++)
         collect_parts(q.get_subquery(i), sp);
 }
 
@@ -291,7 +298,7 @@ xap_status xap_query_each_wildcard(const xap_query *q,
     });
 }
 
-xap_status xap_query_snippet_parts(const xap_query *q,
+xap_status xap_query_snippet_parts(const xap_query *q, unsigned flags,
                                    const char *(*rename)(const char *term,
                                                          void *ctx),
                                    void *ctx, xap_query **out)
@@ -300,7 +307,10 @@ xap_status xap_query_snippet_parts(const xap_query *q,
         NEED(q);
         NEED(rename);
         NEED(out);
-        SnippetParts sp{rename, ctx, {}};
+        if (flags & ~unsigned(XAP_SNIPPET_PARTS_NO_EXCLUDED))
+            shim::fail(XAP_ERR_INVALID_ARG, "InvalidArgumentError",
+                       "unknown snippet parts flag");
+        SnippetParts sp{rename, ctx, flags, {}};
         collect_parts(q->q, sp);
         *out = new xap_query{Xapian::Query(Xapian::Query::OP_OR,
                                            sp.parts.begin(), sp.parts.end())};

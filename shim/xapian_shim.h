@@ -463,15 +463,28 @@ xap_status xap_query_each_wildcard(const xap_query *q,
                                              void *ctx),
                                    void *ctx);
 
+enum {
+    /* Leave out what an AND_NOT excludes: its subqueries after the first,
+     * whatever they hold ("a OR (b AND_NOT c)" gives a and b). A term
+     * that the query also wants elsewhere is kept from there. XOR keeps
+     * its parts (each is wanted where the others are not). */
+    XAP_SNIPPET_PARTS_NO_EXCLUDED = 1
+};
+
 /* The parts of `q` that Xapian's snippets highlight (MSet::snippet reads
- * its terms, its tight phrases of terms and its wildcards) into a new
- * query *out, OR'ed together (empty when none is left), each term and
- * wildcard pattern renamed by `rename`: it returns the new name (read
- * before its next call), or NULL to leave the part out (a phrase goes
- * with any of its terms). A wildcard of *out expands to one term at most
- * (snippets read only its pattern). A match set of *out lets snippets
- * highlight words that `q` searched under another prefix. */
-xap_status xap_query_snippet_parts(const xap_query *q,
+ * its terms, its tight phrases of terms and its wildcards, excluded ones
+ * too) into a new query *out, OR'ed together (empty when none is left),
+ * each term and wildcard pattern renamed by `rename`: it returns the new
+ * name (read before its next call), `term` itself to keep it, or NULL to
+ * leave the part out (a phrase goes with any of its terms). `flags`:
+ * XAP_SNIPPET_PARTS_* (0: none; another bit is XAP_ERR_INVALID_ARG). A
+ * wildcard of *out expands to one term at most (snippets read only its
+ * pattern). A match set of *out lets snippets highlight words that `q`
+ * searched under another prefix; so does setting *out on the enquire of
+ * a match set of `q` after the match (the match set's snippets read the
+ * enquire's query as it is then, with the match's statistics), which
+ * costs no match. */
+xap_status xap_query_snippet_parts(const xap_query *q, unsigned flags,
                                    const char *(*rename)(const char *term,
                                                          void *ctx),
                                    void *ctx, xap_query **out);

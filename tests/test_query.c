@@ -2187,6 +2187,116 @@ static void test_title_field_highlights(void **state)
     }
 }
 
+/* The highlighted words of `h`, in its title when `title` (else in its
+ * snippet), that stem as `word` does; fails on one that stems as none of
+ * `wanted` (NULL-ended), naming `query`. */
+static size_t marks_of(const gazette_hit_t *h, int title, const char *word,
+                       const char *const *wanted, const char *query)
+{
+    const char *text = title ? gazette_hit_title(h)
+                             : gazette_hit_plain_snippet(h);
+    size_t n = title ? gazette_hit_title_highlight_count(h)
+                     : gazette_hit_highlight_count(h), same = 0;
+    char *stem = stem_of(word);
+    for (size_t k = 0; k < n; k++) {
+        size_t start = 0, end = 0;
+        if (title)
+            gazette_hit_title_highlight(h, k, &start, &end);
+        else
+            gazette_hit_highlight(h, k, &start, &end);
+        char *w = lower_dup(text + start, end - start), *st = stem_of(w);
+        int ok = 0;
+        for (size_t i = 0; wanted[i] && !ok; i++) {
+            char *want = stem_of(wanted[i]);
+            ok = strcmp(st, want) == 0;
+            free(want);
+        }
+        if (!ok)
+            fail_msg("'%s', %s: '%s' highlighted in the %s \"%s\"", query,
+                     gazette_hit_id(h), w, title ? "title" : "snippet",
+                     title ? text : gazette_hit_snippet(h));
+        same += strcmp(st, stem) == 0;
+        free(w);
+        free(st);
+    }
+    free(stem);
+    return same;
+}
+
+/* The hit `id` of `r`, or NULL. */
+static const gazette_hit_t *hit_with_id(const gazette_results_t *r,
+                                        const char *id)
+{
+    for (size_t i = 0; i < gazette_results_count(r); i++)
+        if (strcmp(gazette_hit_id(gazette_results_hit(r, i)), id) == 0)
+            return gazette_results_hit(r, i);
+    return NULL;
+}
+
+/* A word the query excludes (NOT, AND NOT, -word, OR NOT; searched in
+ * the title or anywhere) is never highlighted, in the snippet or in the
+ * title, nor does it choose the snippet's passage: the article "First
+ * hostages freed as four-day truce takes hold in Gaza", found by
+ * "truce OR (hezbollah NOT gaza)", has the snippet and highlights it has
+ * for "truce OR hezbollah" (a passage about the truce, not the opening
+ * "out of Gaza ... under a truce"), and "truce" alone marked in its
+ * title. A word the query also wants elsewhere is highlighted
+ * (docs/search.md, "Excluded words"). */
+static void test_excluded_words_not_highlighted(void **state)
+{
+    (void)state;
+    static const char *const forms[][2] = {
+        {"truce OR (hezbollah NOT gaza)", "truce OR hezbollah"},
+        {"truce OR (hezbollah AND NOT gaza)", "truce OR hezbollah"},
+        {"truce OR (hezbollah -gaza)", "truce OR hezbollah"},
+        {"truce OR NOT gaza", "truce"},
+        {"title:truce OR (hezbollah NOT gaza)", "title:truce OR hezbollah"},
+        {"title:truce OR (hezbollah NOT title:gaza)",
+         "title:truce OR hezbollah"},
+    };
+    static const char *const wanted[] = {"truce", "hezbollah", NULL};
+    static const char *const both[] = {"truce", "gaza", NULL};
+    const char *id = "world/2023-11-24-truce-hostages-freed.txt";
+    query_opts qo = {.duplicates = 1};
+    for (size_t f = 0; f < sizeof forms / sizeof *forms; f++) {
+        gazette_results_t *r = search(&fx.sample, forms[f][0], &qo);
+        gazette_results_t *twin = search(&fx.sample, forms[f][1], &qo);
+        for (size_t i = 0; i < gazette_results_count(r); i++) {
+            const gazette_hit_t *h = gazette_results_hit(r, i);
+            marks_of(h, 0, "truce", wanted, forms[f][0]);
+            marks_of(h, 1, "truce", wanted, forms[f][0]);
+        }
+        const gazette_hit_t *h = hit_with_id(r, id),
+                            *t = hit_with_id(twin, id);
+        if (!h || !t)
+            fail_msg("'%s' or '%s' does not find %s", forms[f][0],
+                     forms[f][1], id);
+        assert_int_equal(gazette_hit_title_highlight_count(h), 1);
+        assert_int_equal(marks_of(h, 1, "truce", wanted, forms[f][0]), 1);
+        /* the marked snippet shows the highlights */
+        if (strcmp(gazette_hit_snippet(h), gazette_hit_snippet(t)) != 0)
+            fail_msg("'%s', %s: snippet \"%s\", for '%s' \"%s\"",
+                     forms[f][0], id, gazette_hit_snippet(h), forms[f][1],
+                     gazette_hit_snippet(t));
+        /* searched in the body, the truce is marked there */
+        if (strncmp(forms[f][0], "title:", 6) != 0)
+            assert_int_equal(marks_of(h, 0, "truce", wanted, forms[f][0]),
+                             1);
+        gazette_results_free(r);
+        gazette_results_free(twin);
+    }
+    /* Wanted in one branch, excluded in another: highlighted (an article
+     * with the word cannot have matched by the branch excluding it). */
+    const char *query = "gaza OR (truce NOT gaza)";
+    gazette_results_t *r = search(&fx.sample, query, &qo);
+    const gazette_hit_t *h = hit_with_id(r, id);
+    assert_non_null(h);
+    assert_true(marks_of(h, 0, "gaza", both, query) >= 1);
+    assert_int_equal(marks_of(h, 1, "gaza", both, query), 1);
+    assert_int_equal(marks_of(h, 1, "truce", both, query), 1);
+    gazette_results_free(r);
+}
+
 /* Facet counts over the whole match set equal counts from the scan. */
 static void test_facets(void **state)
 {
@@ -4704,6 +4814,7 @@ int main(void)
         cmocka_unit_test(test_feedback_ties_by_path),
         cmocka_unit_test(test_snippet_highlights),
         cmocka_unit_test(test_title_field_highlights),
+        cmocka_unit_test(test_excluded_words_not_highlighted),
         cmocka_unit_test(test_stem_keeps_first_letter),
         cmocka_unit_test(test_stem_cache_is_snowball),
         cmocka_unit_test(test_snippet_stemmer_same_snippets),

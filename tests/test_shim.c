@@ -2147,6 +2147,66 @@ static const char *title_as_body(const char *term, void *ctx)
     return term;
 }
 
+/* test_snippet_parts with XAP_SNIPPET_PARTS_NO_EXCLUDED: what an AND_NOT
+ * excludes is left out, a word also wanted elsewhere stays, XOR keeps
+ * both sides; set on the enquire after the match, the parts are what its
+ * match set's snippets mark. */
+static void snippet_parts_excluded(xap_database *db, xap_queryparser *qp,
+                                   const xap_stem *stem)
+{
+    static const char *const cases[][2] = {
+        {"wolves -title:forest", "Query(Zwolv)"},
+        {"wolves OR (markets NOT forest)", "Query((Zwolv OR Zmarket))"},
+        {"wolves OR (markets AND NOT (forest OR \"dry summers\"))",
+         "Query((Zwolv OR Zmarket))"},
+        {"NOT forest", "Query()"},
+        {"forest OR (wolves NOT forest)", "Query((Zforest OR Zwolv))"},
+        {"wolves XOR forest", "Query((Zwolv OR Zforest))"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        xap_query *q, *parts;
+        char *desc;
+        int calls = 0;
+        OK(xap_queryparser_parse(qp, cases[i][0],
+                                 XAP_QP_FLAG_DEFAULT | XAP_QP_FLAG_PURE_NOT,
+                                 NULL, &q));
+        OK(xap_query_snippet_parts(q, XAP_SNIPPET_PARTS_NO_EXCLUDED,
+                                   title_as_body, &calls, &parts));
+        OK(xap_query_description(parts, &desc));
+        if (strcmp(desc, cases[i][1]) != 0)
+            fail_msg("'%s': %s, not %s", cases[i][0], desc, cases[i][1]);
+        free(desc);
+        xap_query_free(parts);
+        ERR(XAP_ERR_INVALID_ARG,
+            xap_query_snippet_parts(q, 2, title_as_body, &calls, &parts));
+        xap_query_free(q);
+    }
+    xap_enquire *enq;
+    xap_query *q, *parts;
+    char *snip;
+    int calls = 0;
+    const char *text = "wolves OR (markets NOT forest)";
+    xap_mset *m = search(db, qp, text, &enq);
+    const char *body = DOCS[0].body;   /* wolves ... the forest */
+    OK(xap_mset_snippet(m, body, strlen(body), 200, stem, 0, "[", "]", "~",
+                        &snip));
+    assert_non_null(strstr(snip, "[forest]"));
+    free(snip);
+    OK(xap_queryparser_parse(qp, text, XAP_QP_FLAG_DEFAULT, NULL, &q));
+    OK(xap_query_snippet_parts(q, XAP_SNIPPET_PARTS_NO_EXCLUDED,
+                               title_as_body, &calls, &parts));
+    OK(xap_enquire_set_query(enq, parts, 0));
+    xap_enquire_free(enq);   /* the match set keeps what it needs */
+    OK(xap_mset_snippet(m, body, strlen(body), 200, stem, 0, "[", "]", "~",
+                        &snip));
+    assert_non_null(strstr(snip, "[wolves]"));
+    assert_null(strstr(snip, "[forest]"));
+    free(snip);
+    xap_mset_free(m);
+    xap_query_free(parts);
+    xap_query_free(q);
+}
+
 /* The parts snippets highlight, renamed: terms, tight phrases (a wider
  * window reads as loose terms, as Xapian's snippets read it), wildcard
  * patterns; what the renaming leaves out is gone. */
@@ -2173,15 +2233,15 @@ static void test_snippet_parts(void **state)
         OK(xap_queryparser_parse(qp, cases[i][0],
                                  XAP_QP_FLAG_DEFAULT | XAP_QP_FLAG_WILDCARD,
                                  NULL, &q));
-        OK(xap_query_snippet_parts(q, title_as_body, &calls, &parts));
+        OK(xap_query_snippet_parts(q, 0, title_as_body, &calls, &parts));
         assert_true(calls > 0);
         OK(xap_query_description(parts, &desc));
         if (strcmp(desc, cases[i][1]) != 0)
             fail_msg("'%s': %s, not %s", cases[i][0], desc, cases[i][1]);
         free(desc);
         xap_query_free(parts);
-        ERR(XAP_ERR_INVALID_ARG, xap_query_snippet_parts(q, NULL, NULL,
-                                                         &parts));
+        ERR(XAP_ERR_INVALID_ARG,
+            xap_query_snippet_parts(q, 0, NULL, NULL, &parts));
         xap_query_free(q);
     }
     /* A match set of the parts lets snippets mark the renamed words. */
@@ -2193,7 +2253,7 @@ static void test_snippet_parts(void **state)
     int calls = 0;
     OK(xap_queryparser_parse(qp, "title:\"forest fires\"",
                              XAP_QP_FLAG_DEFAULT, NULL, &q));
-    OK(xap_query_snippet_parts(q, title_as_body, &calls, &parts));
+    OK(xap_query_snippet_parts(q, 0, title_as_body, &calls, &parts));
     OK(xap_enquire_new(db, &enq));
     OK(xap_enquire_set_query(enq, parts, 0));
     OK(xap_enquire_get_mset(enq, 0, 0, 0, NULL, &m));
@@ -2206,6 +2266,7 @@ static void test_snippet_parts(void **state)
     xap_enquire_free(enq);
     xap_query_free(parts);
     xap_query_free(q);
+    snippet_parts_excluded(db, qp, stem);
     xap_database_free(db);
     xap_queryparser_free(qp);
     xap_stem_free(stem);
@@ -2348,7 +2409,7 @@ static void test_cjk_ngrams(void **state)
     OK(xap_queryparser_parse(qp, "title:北京 title:\"地铁\"",
                              XAP_QP_FLAG_DEFAULT | XAP_QP_FLAG_CJK_NGRAM,
                              NULL, &q));
-    OK(xap_query_snippet_parts(q, title_as_body, &calls, &parts));
+    OK(xap_query_snippet_parts(q, 0, title_as_body, &calls, &parts));
     OK(xap_query_description(parts, &desc));
     assert_string_equal(desc,
                         "Query((北 OR 北京 OR 京 OR (地 PHRASE 2 铁)))");
