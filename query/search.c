@@ -660,6 +660,78 @@ static xap_status warn_unknown_field(const char *query, gazette_results_t *r)
 
 /* One attempt at running `query`, normalised as `text`;
  * XAP_ERR_DB_MODIFIED means retry. */
+static gazette_status_t prepare_text(const char *query, char **clean,
+                                     char **text);
+
+/* The articles the query `suggestion` finds, counted exactly up to
+ * `enough`, into *found: 0 as well when it cannot be searched (the
+ * suggestion is then dropped too). The options' operator, filters and
+ * fields as for the query typed; no spelling, feedback or collapsing. A
+ * failure of the index (modified meanwhile, say) is returned. */
+static xap_status count_suggestion(gazette_index_t *index,
+                                   const char *suggestion,
+                                   const gazette_search_options_t *o,
+                                   uint32_t enough, uint32_t *found)
+{
+    char *clean = NULL, *text = NULL;
+    *found = 0;
+    gazette_status_t prepared = prepare_text(suggestion, &clean, &text);
+    if (prepared != GAZETTE_STATUS_OK)
+        return prepared == GAZETTE_STATUS_OUT_OF_MEMORY ? XAP_ERR_NOMEM
+                                                        : XAP_OK;
+    gazette_search_options_t plain = *o;
+    plain.spelling = 0;
+    gazette_results_t *scratch = calloc(1, sizeof *scratch);
+    xap_query *q = NULL;
+    xap_enquire *enq = NULL;
+    xap_mset *mset = NULL;
+    xap_status s = scratch ? parse_query(index, clean, text, &plain, scratch,
+                                         &q)
+                           : XAP_ERR_NOMEM;
+    if (s == XAP_OK)
+        s = xap_enquire_new(index->db, &enq);
+    if (s == XAP_OK)
+        s = xap_enquire_set_query(enq, q, 0);
+    if (s == XAP_OK)
+        s = xap_enquire_get_mset(enq, 0, 0, enough, NULL, &mset);
+    if (s == XAP_OK)
+        s = xap_mset_matches(mset, found, NULL, NULL);
+    /* a suggestion the parser refuses, or whose wildcard stands for too
+     * many words, finds nothing: dropped, not the search's failure */
+    if (s == XAP_ERR_QUERY_PARSE || s == XAP_ERR_WILDCARD) {
+        index->parsed_nothing = 0;
+        *found = 0;
+        s = XAP_OK;
+    }
+    xap_mset_free(mset);
+    xap_enquire_free(enq);
+    xap_query_free(q);
+    gazette_results_free(scratch);
+    free(text);
+    free(clean);
+    return s;
+}
+
+/* Drop r->suggestion when it would find fewer articles than the query as
+ * typed found (`found`, > 0): a word in one article one slip from a far
+ * commoner word is offered it, but inside a phrase or an AND the
+ * correction may match nothing where the typed words matched their
+ * article ("flour mill" as a phrase, say). */
+static xap_status drop_losing_suggestion(gazette_index_t *index,
+                                         const gazette_search_options_t *o,
+                                         uint32_t found, gazette_results_t *r)
+{
+    uint32_t would = 0;
+    if (!r->suggestion || found == 0)
+        return XAP_OK;
+    xap_status s = count_suggestion(index, r->suggestion, o, found, &would);
+    if (s == XAP_OK && would < found) {
+        free(r->suggestion);
+        r->suggestion = NULL;
+    }
+    return s;
+}
+
 static xap_status run_search(gazette_index_t *index, const char *query,
                              const char *text,
                              const gazette_search_options_t *o,
@@ -766,6 +838,10 @@ static xap_status run_search(gazette_index_t *index, const char *query,
                                      strchr(text, '*') != NULL, o);
         mset = NULL;
     }
+    /* last: it parses again, which the snippets' copy of the query's
+     * scales no longer depends on */
+    if (s == XAP_OK)
+        s = drop_losing_suggestion(index, o, counts.lower, r);
     near_pick_free(&pick);
     xap_mset_free(mset);
     xap_enquire_free(enq);
