@@ -16,15 +16,36 @@ namespace {
 // its subqueries weighs only what the pairs leave it. Each pairing runs
 // both halves twice, so n subqueries run as about n * n: more than
 // MAX_XOR_SUBQUERIES is refused as a query error (XAP_ERR_QUERY_PARSE).
+// XORs nested in XORs multiply: each level runs what is below it twice
+// again, so eight levels of "a XOR (b XOR (c ...))" ran the innermost
+// 256 times (a fuzzed query of 90 words took seconds on 47 articles).
+// What the matcher would run (each copy of each term counted) beyond
+// MAX_XOR_RUNS is refused as well: a single XOR of 16 words runs 256.
 constexpr size_t MAX_XOR_SUBQUERIES = 16;
+constexpr size_t MAX_XOR_RUNS = 4096;
 
-Xapian::Query xor_as_or(const std::vector<Xapian::Query> &subs, size_t from,
-                        size_t to)
+// a + b, or b * 2, kept from overflowing (past MAX_XOR_RUNS it only
+// has to stay past it)
+size_t runs_add(size_t a, size_t b)
 {
-    if (to - from == 1)
+    return a > SIZE_MAX / 4 || b > SIZE_MAX / 4 ? SIZE_MAX / 2 : a + b;
+}
+
+// The XOR of subs[from, to) as OR and AND_NOT; *runs gets the leaf
+// queries it runs, from those of each sub (sub_runs).
+Xapian::Query xor_as_or(const std::vector<Xapian::Query> &subs,
+                        const std::vector<size_t> &sub_runs, size_t from,
+                        size_t to, size_t *runs)
+{
+    if (to - from == 1) {
+        *runs = sub_runs[from];
         return subs[from];
-    size_t mid = from + (to - from) / 2;
-    Xapian::Query a = xor_as_or(subs, from, mid), b = xor_as_or(subs, mid, to);
+    }
+    size_t mid = from + (to - from) / 2, ra = 0, rb = 0;
+    Xapian::Query a = xor_as_or(subs, sub_runs, from, mid, &ra);
+    Xapian::Query b = xor_as_or(subs, sub_runs, mid, to, &rb);
+    size_t both = runs_add(ra, rb);
+    *runs = runs_add(both, both);
     return Xapian::Query(Xapian::Query::OP_AND_NOT,
                          Xapian::Query(Xapian::Query::OP_OR, a, b),
                          Xapian::Query(Xapian::Query::OP_AND, a, b));
@@ -32,27 +53,37 @@ Xapian::Query xor_as_or(const std::vector<Xapian::Query> &subs, size_t from,
 
 // `q` with every OP_XOR replaced as above, rebuilding the operators above
 // one (those without parameters: what the query parser puts there); true
-// when something was replaced.
-bool without_xor(const Xapian::Query &q, Xapian::Query &out)
+// when something was replaced. *runs gets the leaf queries the result
+// runs (a term, a wildcard, a value range: one each).
+bool without_xor(const Xapian::Query &q, Xapian::Query &out, size_t *runs)
 {
     size_t n = q.get_num_subqueries();
     Xapian::Query::op op = q.get_type();
     std::vector<Xapian::Query> subs;
+    std::vector<size_t> sub_runs;
     bool changed = false;
+    *runs = n == 0 ? 1 : 0;
     for (size_t i = 0; i < n; i++) {
         Xapian::Query sub = q.get_subquery(i), plain;
-        if (without_xor(sub, plain)) {
+        size_t r = 0;
+        if (without_xor(sub, plain, &r)) {
             sub = plain;
             changed = true;
         }
         subs.push_back(sub);
+        sub_runs.push_back(r);
+        *runs = runs_add(*runs, r);
     }
     if (op == Xapian::Query::OP_XOR && n > 0) {
         if (n > MAX_XOR_SUBQUERIES)
             throw Xapian::QueryParserError(
                 "XOR joins more than " +
                 std::to_string(MAX_XOR_SUBQUERIES) + " parts");
-        out = xor_as_or(subs, 0, n);
+        out = xor_as_or(subs, sub_runs, 0, n, runs);
+        if (*runs > MAX_XOR_RUNS)
+            throw Xapian::QueryParserError(
+                "XOR nested in XOR too deep (the query would run more "
+                "than " + std::to_string(MAX_XOR_RUNS) + " parts)");
         return true;
     }
     if (!changed)
@@ -99,7 +130,8 @@ xap_status xap_enquire_set_query(xap_enquire *enq, const xap_query *q,
         NEED(enq);
         NEED(q);
         Xapian::Query run = q->q;
-        without_xor(q->q, run);   // see the top of this file
+        size_t runs = 0;
+        without_xor(q->q, run, &runs);   // see the top of this file
         enq->enq.set_query(run, qlen);
         return XAP_OK;
     });
