@@ -1393,6 +1393,57 @@ static void update_once(const char *corpus, const char *db)
     update_with_jobs(corpus, db, 1);
 }
 
+/* An index deleted after it was opened (its directory removed, a disk
+ * unmounted): every call that reopens the index at its latest revision
+ * (gazette_search, gazette_index_get_article, gazette_index_article_count)
+ * is INDEX_NOT_FOUND, naming it, as gazette.h lists for each. */
+static void test_index_deleted_after_open(void **state)
+{
+    (void)state;
+    char db[4096];
+    snprintf(db, sizeof db, "%s", path_in("deleted"));
+    gazette_writer_t *w = NULL;
+    assert_int_equal(gazette_writer_open(db, NULL, 0, &w), GAZETTE_STATUS_OK);
+    put(w, article("desk/harbour", "Harbour", "The harbour reopened."));
+    assert_int_equal(gazette_writer_close(w), GAZETTE_STATUS_OK);
+    gazette_index_t *index = NULL;
+    assert_int_equal(gazette_index_open(db, &index), GAZETTE_STATUS_OK);
+    assert_int_equal(hits(index, "harbour"), 1);
+    tu_rmtree(db);
+
+    gazette_results_t *r = NULL;
+    assert_int_equal(gazette_search(index, "harbour", NULL, &r),
+                     GAZETTE_STATUS_INDEX_NOT_FOUND);
+    assert_null(r);
+    assert_non_null(strstr(gazette_index_error(index), db));
+    gazette_article_t *a = NULL;
+    assert_int_equal(gazette_index_get_article(index, "desk/harbour", &a),
+                     GAZETTE_STATUS_INDEX_NOT_FOUND);
+    assert_null(a);
+    assert_non_null(strstr(gazette_index_error(index), db));
+    uint64_t n = 0;
+    assert_int_equal(gazette_index_article_count(index, &n),
+                     GAZETTE_STATUS_INDEX_NOT_FOUND);
+    assert_non_null(strstr(gazette_index_error(index), db));
+    gazette_index_close(index);
+    /* a sharded index too: its stub file and its databases */
+    char corpus[4096];
+    snprintf(corpus, sizeof corpus, "%s", path_in("deleted-corpus"));
+    tu_write_file(corpus, "a.txt", "One\n\nThe harbour story.\n", 24);
+    tu_write_file(corpus, "b.txt", "Two\n\nThe harbour again.\n", 24);
+    update_with_jobs(corpus, db, 2);
+    assert_int_equal(gazette_index_open(db, &index), GAZETTE_STATUS_OK);
+    assert_int_equal(hits(index, "harbour"), 2);
+    tu_rmtree(db);
+    assert_int_equal(gazette_search(index, "harbour", NULL, &r),
+                     GAZETTE_STATUS_INDEX_NOT_FOUND);
+    assert_int_equal(gazette_index_get_article(index, "a.txt", &a),
+                     GAZETTE_STATUS_INDEX_NOT_FOUND);
+    assert_int_equal(gazette_index_article_count(index, &n),
+                     GAZETTE_STATUS_INDEX_NOT_FOUND);
+    gazette_index_close(index);
+}
+
 /* An index path with a trailing slash ("news.idx/", as a shell completes
  * a directory) names the same index: a new index of two shards, one after
  * --full (a stub file, which Xapian will not read as "stub/"), through the
@@ -2145,6 +2196,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_index_without_language_is_unstemmed),
         cmocka_unit_test(test_language_codes_are_full_names),
         cmocka_unit_test(test_error_message_families),
+        cmocka_unit_test(test_index_deleted_after_open),
         cmocka_unit_test(test_update_setter_messages),
         cmocka_unit_test(test_empty_paths_refused),
         cmocka_unit_test(test_snippet_length_extremes),
