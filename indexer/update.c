@@ -103,7 +103,8 @@ void gazette_update_free(gazette_update_t *update)
 }
 
 /* INVALID_ARGUMENT with the reason in update->error (when there is an
- * update to hold it), for the setters. */
+ * update to hold it), made one line (gz_one_line: a value quoted may
+ * hold a newline), for the setters. */
 static gazette_status_t refuse(gazette_update_t *update, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 static gazette_status_t refuse(gazette_update_t *update, const char *fmt, ...)
@@ -113,6 +114,7 @@ static gazette_status_t refuse(gazette_update_t *update, const char *fmt, ...)
         va_start(ap, fmt);
         vsnprintf(update->error, sizeof update->error, fmt, ap);
         va_end(ap);
+        gz_one_line(update->error);
     }
     return GAZETTE_STATUS_INVALID_ARGUMENT;
 }
@@ -609,6 +611,9 @@ gazette_status_t gazette_update_run(gazette_update_t *update,
     }
     gazette_status_t status = run_trimmed(update, db, roots, nroots);
     free(db);
+    /* The run's message quotes paths and Xapian's text: made one line in
+     * one place rather than at each of its writers. */
+    gz_one_line(update->error);
     return status;
 }
 

@@ -196,6 +196,14 @@ char *gz_open_error(void)
     return open_error;
 }
 
+char *gz_one_line(char *msg)
+{
+    for (char *c = msg; *c; c++)
+        if ((unsigned char)*c < 0x20 || *c == 0x7F)
+            *c = ' ';
+    return msg;
+}
+
 gazette_status_t gz_fail(gazette_status_t status, const char *fmt, ...)
 {
     va_list ap;
@@ -203,9 +211,7 @@ gazette_status_t gz_fail(gazette_status_t status, const char *fmt, ...)
     vsnprintf(thread_error, sizeof thread_error, fmt, ap);
     va_end(ap);
     /* one line, whatever the message quotes (a query, Xapian's text) */
-    for (char *c = thread_error; *c; c++)
-        if ((unsigned char)*c < 0x20 || *c == 0x7F)
-            *c = ' ';
+    gz_one_line(thread_error);
     return status;
 }
 

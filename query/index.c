@@ -202,9 +202,10 @@ static gazette_index_t *index_new(void)
     return index;
 }
 
-gazette_status_t gazette_index_open_multi(const char *const *locations,
-                                          size_t n, unsigned flags,
-                                          gazette_index_t **out)
+/* gazette_index_open_multi, but for making its message one line: the
+ * same arguments, *out and status; on failure the open error says why. */
+static gazette_status_t open_multi(const char *const *locations, size_t n,
+                                   unsigned flags, gazette_index_t **out)
 {
     gz_open_error()[0] = '\0';
     if (out)
@@ -247,6 +248,17 @@ gazette_status_t gazette_index_open_multi(const char *const *locations,
     }
     *out = index;
     return GAZETTE_STATUS_OK;
+}
+
+gazette_status_t gazette_index_open_multi(const char *const *locations,
+                                          size_t n, unsigned flags,
+                                          gazette_index_t **out)
+{
+    gazette_status_t status = open_multi(locations, n, flags, out);
+    /* The message quotes locations and Xapian's text: made one line in
+     * one place rather than at each of its writers. */
+    gz_one_line(gz_open_error());
+    return status;
 }
 
 gazette_status_t gazette_index_open(const char *path, gazette_index_t **out)

@@ -736,6 +736,69 @@ static void test_error_message_families(void **state)
     gazette_index_close(index);
 }
 
+/* Fail unless `msg` (a message of `what`) is one line that holds
+ * `has`: no newline nor other control character, whatever it quotes. */
+static void expect_one_line(const char *what, const char *msg,
+                            const char *has)
+{
+    for (const char *c = msg; *c; c++)
+        if ((unsigned char)*c < 0x20 || *c == 0x7F)
+            fail_msg("%s: control character %#x in \"%s\"", what,
+                     (unsigned)(unsigned char)*c, msg);
+    if (!strstr(msg, has))
+        fail_msg("%s: no \"%s\" in \"%s\"", what, has, msg);
+}
+
+/* Every message gazette.h calls one line is one, though it quote a
+ * newline given by the caller: a writer's (an id), an open's (a path),
+ * an update's, of a setter (a language) and of a run (a corpus path). */
+static void test_error_messages_one_line(void **state)
+{
+    (void)state;
+    char db[4096], bad_path[4096], shown[4096];
+    snprintf(db, sizeof db, "%s", path_in("oneline-msgs"));
+    gazette_writer_t *w = NULL;
+    assert_int_equal(gazette_writer_open(db, NULL, 0, &w), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_writer_delete(w, "nope\nx"),
+                     GAZETTE_STATUS_ARTICLE_NOT_FOUND);
+    expect_one_line("gazette_writer_delete", gazette_writer_error(w),
+                    "'nope x'");
+    assert_int_equal(gazette_writer_close(w), GAZETTE_STATUS_OK);
+
+    gazette_index_t *index = NULL;
+    assert_int_equal(gazette_index_open("/nonexistent\nline2", &index),
+                     GAZETTE_STATUS_INDEX_NOT_FOUND);
+    expect_one_line("gazette_index_open", gazette_last_open_error(),
+                    "/nonexistent line2");
+    /* a file that is no index, its name with a newline and a tab */
+    tu_write_file(tmp, "no\nindex\there", "hello\n", 6);
+    snprintf(bad_path, sizeof bad_path, "%s", path_in("no\nindex\there"));
+    snprintf(shown, sizeof shown, "%s", path_in("no index here"));
+    assert_int_not_equal(gazette_index_open(bad_path, &index),
+                         GAZETTE_STATUS_OK);
+    expect_one_line("gazette_index_open", gazette_last_open_error(), shown);
+    assert_int_equal(gazette_writer_open(bad_path, NULL, 0, &w),
+                     GAZETTE_STATUS_NOT_AN_INDEX);
+    expect_one_line("gazette_writer_open", gazette_last_open_error(), shown);
+
+    gazette_update_t *u = NULL;
+    assert_int_equal(gazette_update_new(&u), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_set_language(u, "xx\nyy"),
+                     GAZETTE_STATUS_INVALID_ARGUMENT);
+    expect_one_line("gazette_update_set_language", gazette_update_error(u),
+                    "'xx yy'");
+    assert_int_equal(gazette_update_add_include(u, "/a\nb"),
+                     GAZETTE_STATUS_INVALID_ARGUMENT);
+    expect_one_line("gazette_update_add_include", gazette_update_error(u),
+                    "a b");
+    const char *roots[] = {path_in("no\ncorpus")};
+    snprintf(shown, sizeof shown, "%s", path_in("no corpus"));
+    assert_int_equal(gazette_update_run(u, db, roots, 1),
+                     GAZETTE_STATUS_INPUT_NOT_FOUND);
+    expect_one_line("gazette_update_run", gazette_update_error(u), shown);
+    gazette_update_free(u);
+}
+
 /* Put `n` articles of 40 words each through `w`, then commit: the
  * status. */
 static gazette_status_t put_many(gazette_writer_t *w, int n)
@@ -2196,6 +2259,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_index_without_language_is_unstemmed),
         cmocka_unit_test(test_language_codes_are_full_names),
         cmocka_unit_test(test_error_message_families),
+        cmocka_unit_test(test_error_messages_one_line),
         cmocka_unit_test(test_index_deleted_after_open),
         cmocka_unit_test(test_update_setter_messages),
         cmocka_unit_test(test_empty_paths_refused),
