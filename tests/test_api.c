@@ -2185,6 +2185,66 @@ static void test_update_stop_after_walk(void **state)
     }
 }
 
+/* A run of `u` into `db` from `corpus`, the stop flag set before it:
+ * INTERRUPTED, and gazette_update_error() says so and what holds
+ * (`says`). */
+static void expect_interrupted(gazette_update_t *u, const char *db,
+                               const char *corpus, const char *says)
+{
+    static volatile int stop = 1;
+    const char *roots[] = {corpus};
+    assert_int_equal(gazette_update_set_stop_flag(u, &stop),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_run(u, db, roots, 1),
+                     GAZETTE_STATUS_INTERRUPTED);
+    const char *why = gazette_update_error(u);
+    if (!strstr(why, "interrupted: the stop flag") || !strstr(why, says))
+        fail_msg("wanted \"%s\" in the reason: \"%s\"", says, why);
+    assert_int_equal(gazette_update_set_stop_flag(u, NULL),
+                     GAZETTE_STATUS_OK);
+}
+
+/* A run stopped by its stop flag says why in gazette_update_error(), as
+ * the header says of every run that does not return OK, and what holds
+ * after it: an update committed what it did (its counts, the index's
+ * articles), a full rebuild and a dry run left the index as it was, a
+ * wait for the lock wrote nothing. It said "" before. */
+static void test_update_interrupted_says_why(void **state)
+{
+    (void)state;
+    char corpus[4096], db[4096];
+    snprintf(corpus, sizeof corpus, "%s", path_in("halt/corpus"));
+    snprintf(db, sizeof db, "%s", path_in("halt/db"));
+    tu_write_file(corpus, "a.txt", "One\n\nThe first story.\n", 22);
+    tu_write_file(corpus, "b.txt", "Two\n\nThe second story.\n", 23);
+    gazette_update_t *u = update_of(0);
+    expect_interrupted(u, db, corpus, "is committed");
+    assert_int_equal(article_count(db),
+                     gazette_update_count(u, GAZETTE_COUNT_ADDED));
+    const char *roots[] = {corpus};
+    assert_int_equal(gazette_update_run(u, db, roots, 1), GAZETTE_STATUS_OK);
+    assert_string_equal(gazette_update_error(u), "");
+    assert_int_equal(article_count(db), 2);
+
+    tu_write_file(corpus, "c.txt", "Three\n\nThe third story.\n", 24);
+    assert_int_equal(gazette_update_set_dry_run(u, 1), GAZETTE_STATUS_OK);
+    expect_interrupted(u, db, corpus, "a dry run writes nothing");
+    assert_int_equal(gazette_update_set_dry_run(u, 0), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_set_full(u, 1), GAZETTE_STATUS_OK);
+    expect_interrupted(u, db, corpus, "the index is as it was");
+    assert_int_equal(article_count(db), 2);
+
+    gazette_writer_t *w = NULL;
+    assert_int_equal(gazette_writer_open(db, NULL, 0, &w), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_set_full(u, 0), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_set_wait_lock(u, 30), GAZETTE_STATUS_OK);
+    expect_interrupted(u, db, corpus, "held by this process");
+    assert_non_null(strstr(gazette_update_error(u), "nothing was written"));
+    assert_int_equal(gazette_writer_close(w), GAZETTE_STATUS_OK);
+    assert_int_equal(article_count(db), 2);
+    gazette_update_free(u);
+}
+
 /* Every status has its own description; values are the documented ones. */
 static void test_status_strings(void **state)
 {
@@ -2283,6 +2343,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_index_path_with_trailing_slash),
         cmocka_unit_test(test_update_out_of_descriptors),
         cmocka_unit_test(test_update_stop_after_walk),
+        cmocka_unit_test(test_update_interrupted_says_why),
         cmocka_unit_test(test_status_strings),
         cmocka_unit_test(test_versions),
     };
