@@ -279,6 +279,7 @@ static gazette_status_t add_pattern(gazette_update_t *update,
 {
     if (!update || !glob || !*glob)
         return refuse(update, "an %s pattern is NULL or empty", kind);
+    const char *given = glob;   /* quoted as the caller wrote it */
     while (glob[0] == '.' && glob[1] == '/')
         glob += 2 + strspn(glob + 2, "/");
     size_t n = strlen(glob);
@@ -288,7 +289,7 @@ static gazette_status_t add_pattern(gazette_update_t *update,
         return refuse(update, "the %s pattern '%.200s' matches nothing: "
                       "patterns match paths relative to each CORPUS "
                       "directory ('world', 'world/2023-*', '*.eml')",
-                      kind, glob);
+                      kind, given);
     char **grown = realloc(list->items, (list->count + 1) * sizeof *grown);
     if (!grown)
         return GAZETTE_STATUS_OUT_OF_MEMORY;

@@ -892,6 +892,13 @@ static void test_update_setter_messages(void **state)
     assert_non_null(strstr(gazette_update_error(u), "include"));
     assert_int_equal(gazette_update_add_exclude(u, NULL), bad);
     assert_non_null(strstr(gazette_update_error(u), "exclude"));
+    /* a pattern that matches nothing, quoted as given, not as trimmed */
+    assert_int_equal(gazette_update_add_include(u, "./"), bad);
+    assert_non_null(strstr(gazette_update_error(u),
+                           "the include pattern './' matches nothing"));
+    assert_int_equal(gazette_update_add_exclude(u, "././//"), bad);
+    assert_non_null(strstr(gazette_update_error(u),
+                           "the exclude pattern '././//' matches nothing"));
 
     char corpus[4096], db[4096];
     snprintf(corpus, sizeof corpus, "%s", path_in("setters/corpus"));
@@ -931,7 +938,17 @@ static void test_empty_paths_refused(void **state)
     assert_non_null(strstr(gazette_last_open_error(), "flags"));
     assert_int_equal(gazette_index_open_multi(two, 1, 0, NULL),
                      GAZETTE_STATUS_INVALID_ARGUMENT);
-    assert_non_null(strstr(gazette_last_open_error(), "NULL out"));
+    assert_string_equal(gazette_last_open_error(),
+                        "gazette_index_open_multi: NULL out");
+    /* named as the function the program called */
+    assert_int_equal(gazette_index_open(db, NULL),
+                     GAZETTE_STATUS_INVALID_ARGUMENT);
+    assert_string_equal(gazette_last_open_error(),
+                        "gazette_index_open: NULL out");
+    assert_int_equal(gazette_index_open(NULL, &index),
+                     GAZETTE_STATUS_INVALID_ARGUMENT);
+    assert_string_equal(gazette_last_open_error(),
+                        "gazette_index_open: no index path given");
 
     gazette_writer_t *w = NULL;
     assert_int_equal(gazette_writer_open("", NULL, 0, &w),
