@@ -2262,14 +2262,31 @@ static void test_update_interrupted_says_why(void **state)
     gazette_update_free(u);
 }
 
-/* Every status has its own description; values are the documented ones. */
+/* Fail unless `text` is what gazette.h promises of a status's: short
+ * (at most 40 bytes) and lower-case, but for the acronym "I/O". */
+static void expect_short_lower_case(const char *text)
+{
+    if (strlen(text) > 40)
+        fail_msg("not short: \"%s\"", text);
+    for (const char *c = text; *c; c++) {
+        if (strncmp(c, "I/O", 3) == 0)
+            c += 2;
+        else if (*c >= 'A' && *c <= 'Z')
+            fail_msg("not lower-case: \"%s\"", text);
+    }
+}
+
+/* Every status has its own description, short and lower-case; values are
+ * the documented ones. */
 static void test_status_strings(void **state)
 {
     (void)state;
     assert_int_equal(GAZETTE_STATUS_BAD_INPUT, 16);
-    for (int a = 0; a <= GAZETTE_STATUS_BAD_INPUT; a++) {
+    assert_int_equal(GAZETTE_STATUS_REMOVAL_REFUSED, 17);
+    for (int a = 0; a <= GAZETTE_STATUS_REMOVAL_REFUSED; a++) {
         const char *sa = gazette_status_to_string((gazette_status_t)a);
         assert_string_not_equal(sa, "unknown status");
+        expect_short_lower_case(sa);
         for (int b = 0; b < a; b++)
             assert_string_not_equal(
                 sa, gazette_status_to_string((gazette_status_t)b));
