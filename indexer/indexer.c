@@ -3105,6 +3105,38 @@ static xap_status check_rebuild(run_state *st, char *err, size_t errlen)
     return s;
 }
 
+/* The reason of a run stopped by *cfg->stop (GZ_INDEX_INTERRUPTED), put
+ * in `err` (errlen bytes), saying what holds after it: a run stopped
+ * while it waited for the lock (`waiting`; `err` then names the holder)
+ * wrote nothing; a dry run writes nothing; a --full build is deleted
+ * unswitched (finish_generation), the index as it was; an update
+ * committed what it did before the stop (index_roots), a file written in
+ * pieces maybe in part (read again next time: gz_index_run's note), and
+ * left the rest, removals and the synonyms and aliases files included
+ * (write_index_extras), to the next run. */
+static void say_interrupted(const gz_index_config *cfg, int waiting,
+                            char *err, size_t errlen)
+{
+    static const char stopped[] = "interrupted: the stop flag "
+                                  "(gazette_update_set_stop_flag) was set";
+    char held[512];
+    snprintf(held, sizeof held, "%s", err);
+    if (waiting)
+        snprintf(err, errlen, "%s while the run waited for the index's "
+                 "lock (%s); nothing was written", stopped, held);
+    else if (cfg->dry_run)
+        snprintf(err, errlen, "%s; a dry run writes nothing", stopped);
+    else if (cfg->full)
+        snprintf(err, errlen, "%s; the unfinished rebuild was deleted, the "
+                 "index is as it was", stopped);
+    else
+        snprintf(err, errlen, "%s; what the run did before it is committed "
+                 "(a file written in pieces maybe in part, which the next "
+                 "run reads again); what remained (files not yet read, "
+                 "removals not yet made, the synonyms and entity aliases "
+                 "files) is left to the next run", stopped);
+}
+
 gz_index_outcome gz_index_run(const gz_index_config *cfg,
                               gz_index_stats *stats, char *err, size_t errlen)
 {
@@ -3144,6 +3176,8 @@ gz_index_outcome gz_index_run(const gz_index_config *cfg,
         s = XAP_ERR_NOMEM;
     if (s == XAP_OK)
         outcome = open_run(&st, &h, &s, err, errlen);
+    /* stopped before it could write: the lock was held all the while */
+    int waiting = outcome == GZ_INDEX_INTERRUPTED;
     /* Root devices are remembered in the first shard (write_index_extras) */
     if (outcome == GZ_INDEX_OK && s == XAP_OK)
         s = inspect_roots(&st);
@@ -3194,6 +3228,8 @@ gz_index_outcome gz_index_run(const gz_index_config *cfg,
      * true of the index, so none is given. */
     if (cfg->full && outcome != GZ_INDEX_OK)
         memset(stats, 0, sizeof *stats);
+    if (outcome == GZ_INDEX_INTERRUPTED)
+        say_interrupted(cfg, waiting, err, errlen);
     release_live(&h);
     if (lock_fd >= 0)
         close(lock_fd);

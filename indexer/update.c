@@ -103,7 +103,8 @@ void gazette_update_free(gazette_update_t *update)
 }
 
 /* INVALID_ARGUMENT with the reason in update->error (when there is an
- * update to hold it), for the setters. */
+ * update to hold it), made one line (gz_one_line: a value quoted may
+ * hold a newline), for the setters. */
 static gazette_status_t refuse(gazette_update_t *update, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 static gazette_status_t refuse(gazette_update_t *update, const char *fmt, ...)
@@ -113,6 +114,7 @@ static gazette_status_t refuse(gazette_update_t *update, const char *fmt, ...)
         va_start(ap, fmt);
         vsnprintf(update->error, sizeof update->error, fmt, ap);
         va_end(ap);
+        gz_one_line(update->error);
     }
     return GAZETTE_STATUS_INVALID_ARGUMENT;
 }
@@ -277,6 +279,7 @@ static gazette_status_t add_pattern(gazette_update_t *update,
 {
     if (!update || !glob || !*glob)
         return refuse(update, "an %s pattern is NULL or empty", kind);
+    const char *given = glob;   /* quoted as the caller wrote it */
     while (glob[0] == '.' && glob[1] == '/')
         glob += 2 + strspn(glob + 2, "/");
     size_t n = strlen(glob);
@@ -286,7 +289,7 @@ static gazette_status_t add_pattern(gazette_update_t *update,
         return refuse(update, "the %s pattern '%.200s' matches nothing: "
                       "patterns match paths relative to each CORPUS "
                       "directory ('world', 'world/2023-*', '*.eml')",
-                      kind, glob);
+                      kind, given);
     char **grown = realloc(list->items, (list->count + 1) * sizeof *grown);
     if (!grown)
         return GAZETTE_STATUS_OUT_OF_MEMORY;
@@ -609,6 +612,9 @@ gazette_status_t gazette_update_run(gazette_update_t *update,
     }
     gazette_status_t status = run_trimmed(update, db, roots, nroots);
     free(db);
+    /* The run's message quotes paths and Xapian's text: made one line in
+     * one place rather than at each of its writers. */
+    gz_one_line(update->error);
     return status;
 }
 

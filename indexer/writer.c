@@ -41,8 +41,9 @@ struct gazette_writer {
  * it fails, "" when it succeeds (gazette.h). */
 static _Thread_local char writer_message[GZ_ERROR_SIZE];
 
-/* printf into the thread's writer message; returns `status`, so a failing
- * path can end in `return writer_fail(STATUS, "...", ...)`. */
+/* printf into the thread's writer message, made one line (gz_one_line:
+ * an id may hold a newline); returns `status`, so a failing path can end
+ * in `return writer_fail(STATUS, "...", ...)`. */
 __attribute__((format(printf, 2, 3)))
 static gazette_status_t writer_fail(gazette_status_t status, const char *fmt,
                                     ...)
@@ -51,6 +52,7 @@ static gazette_status_t writer_fail(gazette_status_t status, const char *fmt,
     va_start(ap, fmt);
     vsnprintf(writer_message, sizeof writer_message, fmt, ap);
     va_end(ap);
+    gz_one_line(writer_message);
     return status;
 }
 
@@ -220,9 +222,11 @@ static const char *bad_open_argument(const char *path, const char *language,
     return NULL;
 }
 
-gazette_status_t gazette_writer_open(const char *path, const char *language,
-                                     double wait_lock_seconds,
-                                     gazette_writer_t **out)
+/* gazette_writer_open, but for making its message one line: the same
+ * arguments, *out and status; on failure the open error says why. */
+static gazette_status_t open_writer(const char *path, const char *language,
+                                    double wait_lock_seconds,
+                                    gazette_writer_t **out)
 {
     char *err = gz_open_error();
     err[0] = '\0';
@@ -289,6 +293,18 @@ gazette_status_t gazette_writer_open(const char *path, const char *language,
     }
     *out = w;
     return GAZETTE_STATUS_OK;
+}
+
+gazette_status_t gazette_writer_open(const char *path, const char *language,
+                                     double wait_lock_seconds,
+                                     gazette_writer_t **out)
+{
+    gazette_status_t status = open_writer(path, language, wait_lock_seconds,
+                                          out);
+    /* The message quotes the path, Xapian's text, ...: made one line in
+     * one place rather than at each of its writers. */
+    gz_one_line(gz_open_error());
+    return status;
 }
 
 /* The article as the analyzer takes it. `tags` has room for its tags. */

@@ -45,8 +45,15 @@ int gz_error_is_damage(const char *msg);
 #define GZ_ERROR_SIZE 1024
 char *gz_thread_error(void);
 
-/* printf into the thread's index error message; returns `status` so a
- * failing path can end in `return gz_fail(STATUS, "...", ...)`. */
+/* Make the message `msg` (NUL-terminated, changed in place) one line, as
+ * gazette.h promises of every error message, whatever it quotes (a path,
+ * an id, a language, Xapian's text): C0 control characters (newlines,
+ * tabs) and DEL become spaces. Returns `msg`. */
+char *gz_one_line(char *msg);
+
+/* printf into the thread's index error message, made one line
+ * (gz_one_line); returns `status` so a failing path can end in
+ * `return gz_fail(STATUS, "...", ...)`. */
 __attribute__((format(printf, 2, 3)))
 gazette_status_t gz_fail(gazette_status_t status, const char *fmt, ...);
 

@@ -81,7 +81,7 @@ const char *gazette_status_to_string(gazette_status_t status)
     case GAZETTE_STATUS_INDEX_CORRUPT: return "index corrupt";
     case GAZETTE_STATUS_INDEX_VERSION: return "index format not supported";
     case GAZETTE_STATUS_INDEX_LOCKED: return "index locked by a writer";
-    case GAZETTE_STATUS_INDEX_MODIFIED: return "index modified during search";
+    case GAZETTE_STATUS_INDEX_MODIFIED: return "index modified while being read";
     case GAZETTE_STATUS_QUERY_SYNTAX: return "query syntax error";
     case GAZETTE_STATUS_IO_ERROR: return "I/O error";
     case GAZETTE_STATUS_INTERNAL_ERROR: return "internal error";
@@ -91,9 +91,8 @@ const char *gazette_status_to_string(gazette_status_t status)
     case GAZETTE_STATUS_LANGUAGE_MISMATCH: return "index language differs";
     case GAZETTE_STATUS_NOT_AN_INDEX: return "not an index";
     case GAZETTE_STATUS_BAD_INPUT: return "malformed input file";
-    case GAZETTE_STATUS_REMOVAL_REFUSED:
-        return "refused to remove articles: a corpus looked empty, "
-               "unreadable or moved, or over the removal limit";
+    /* short, as gazette.h promises: the reason is the update's error */
+    case GAZETTE_STATUS_REMOVAL_REFUSED: return "refused to remove articles";
     }
     return "unknown status";
 }
@@ -196,6 +195,14 @@ char *gz_open_error(void)
     return open_error;
 }
 
+char *gz_one_line(char *msg)
+{
+    for (char *c = msg; *c; c++)
+        if ((unsigned char)*c < 0x20 || *c == 0x7F)
+            *c = ' ';
+    return msg;
+}
+
 gazette_status_t gz_fail(gazette_status_t status, const char *fmt, ...)
 {
     va_list ap;
@@ -203,9 +210,7 @@ gazette_status_t gz_fail(gazette_status_t status, const char *fmt, ...)
     vsnprintf(thread_error, sizeof thread_error, fmt, ap);
     va_end(ap);
     /* one line, whatever the message quotes (a query, Xapian's text) */
-    for (char *c = thread_error; *c; c++)
-        if ((unsigned char)*c < 0x20 || *c == 0x7F)
-            *c = ' ';
+    gz_one_line(thread_error);
     return status;
 }
 

@@ -202,21 +202,35 @@ static gazette_index_t *index_new(void)
     return index;
 }
 
-gazette_status_t gazette_index_open_multi(const char *const *locations,
-                                          size_t n, unsigned flags,
-                                          gazette_index_t **out)
+/* Why the arguments of an open cannot be used (a phrase for its
+ * message), or NULL when they can. Each location is checked as it is
+ * opened (gz_locations_init). */
+static const char *bad_open_argument(const char *const *locations, size_t n,
+                                     unsigned flags, gazette_index_t **out)
+{
+    if (!out)
+        return "NULL out";
+    if (!locations || n == 0)
+        return "no index path given";
+    if (flags & ~(unsigned)GAZETTE_OPEN_SKIP_UNAVAILABLE)
+        return "unknown flags";
+    return NULL;
+}
+
+/* gazette_index_open_multi, but for making its message one line: the
+ * same arguments, *out and status; on failure the open error says why,
+ * a bad argument in the name of `caller`, the function the program
+ * called. */
+static gazette_status_t open_multi(const char *caller,
+                                   const char *const *locations, size_t n,
+                                   unsigned flags, gazette_index_t **out)
 {
     gz_open_error()[0] = '\0';
     if (out)
         *out = NULL;
-    const char *bad = !out ? "NULL out"
-                      : !locations || n == 0 ? "no index path given"
-                      : (flags & ~(unsigned)GAZETTE_OPEN_SKIP_UNAVAILABLE)
-                          ? "unknown flags"
-                          : NULL;
+    const char *bad = bad_open_argument(locations, n, flags, out);
     if (bad) {
-        snprintf(gz_open_error(), GZ_ERROR_SIZE,
-                 "gazette_index_open_multi: %s", bad);
+        snprintf(gz_open_error(), GZ_ERROR_SIZE, "%s: %s", caller, bad);
         return GAZETTE_STATUS_INVALID_ARGUMENT;
     }
     gazette_index_t *index = NULL;
@@ -249,16 +263,31 @@ gazette_status_t gazette_index_open_multi(const char *const *locations,
     return GAZETTE_STATUS_OK;
 }
 
+/* open_multi, its message made one line: it quotes locations and
+ * Xapian's text, made one line in one place rather than at each of its
+ * writers. */
+static gazette_status_t open_one_line(const char *caller,
+                                      const char *const *locations,
+                                      size_t n, unsigned flags,
+                                      gazette_index_t **out)
+{
+    gazette_status_t status = open_multi(caller, locations, n, flags, out);
+    gz_one_line(gz_open_error());
+    return status;
+}
+
+gazette_status_t gazette_index_open_multi(const char *const *locations,
+                                          size_t n, unsigned flags,
+                                          gazette_index_t **out)
+{
+    return open_one_line("gazette_index_open_multi", locations, n, flags,
+                         out);
+}
+
 gazette_status_t gazette_index_open(const char *path, gazette_index_t **out)
 {
-    if (!path) {
-        gz_open_error()[0] = '\0';
-        if (out)
-            *out = NULL;
-        snprintf(gz_open_error(), GZ_ERROR_SIZE, "no index path given");
-        return GAZETTE_STATUS_INVALID_ARGUMENT;
-    }
-    return gazette_index_open_multi(&path, 1, 0, out);
+    return open_one_line("gazette_index_open", path ? &path : NULL,
+                         path ? 1 : 0, 0, out);
 }
 
 size_t gazette_index_location_count(const gazette_index_t *index)

@@ -1,5 +1,64 @@
-// errors.cc - the shim: status names, the last error, the Xapian version.
+// errors.cc - the shim: status names, the last error, the Xapian version,
+// and which Xapian errors say the system ran short of a resource.
 #include "internal.h"
+
+// ------------------------------------------------------- out of resources
+
+namespace {
+
+// The text Xapian gives errno `e` (get_error_string()): glibc's
+// untranslated description, as Xapian 1.4 takes it (strerrordesc_np),
+// else strerror.
+const char *errno_text(int e) noexcept
+{
+#if defined(__GLIBC__) && \
+    (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 32))
+    const char *text = strerrordesc_np(e);
+    return text ? text : "";
+#else
+    return std::strerror(e);
+#endif
+}
+
+}  // namespace
+
+// Whether `e` says a system call failed for want of a resource: file
+// descriptors (EMFILE, ENFILE), memory (ENOMEM), room (ENOSPC, EDQUOT,
+// EFBIG). Such an error says nothing about the database, whatever
+// Xapian's class for it: a table that cannot be opened or created while
+// descriptors run out, or a commit's new revision file, is a
+// DatabaseOpeningError ("Couldn't write new rev file: X/v.tmp (Too many
+// open files)"). Xapian 1.4 keeps the errno private; its text is
+// get_error_string(), and a DatabaseError wrapping a failed commit quotes
+// the first error's ("Modifications failed (... (Too many open files)),
+// and couldn't open at the old revision: ..."). A write lock not taken
+// for want of descriptors says so in words alone.
+bool shim::out_of_resources(const Xapian::Error &e) noexcept
+{
+    static const int kinds[] = {EMFILE, ENFILE, ENOMEM, ENOSPC, EDQUOT, EFBIG};
+    static const char fdlimit[] = ": too many open files";
+    const std::string &msg = e.get_msg();
+    const char *own = nullptr;
+    try {
+        own = e.get_error_string();   // made on first use: may allocate
+    } catch (...) {
+    }
+    for (int kind : kinds) {
+        const char *text = errno_text(kind);
+        size_t n = std::strlen(text);
+        if (own && std::strcmp(own, text) == 0)
+            return true;
+        for (size_t at = msg.find(text); n && at != std::string::npos;
+             at = msg.find(text, at + 1))
+            if (at > 0 && msg[at - 1] == '(' && msg.size() > at + n &&
+                msg[at + n] == ')')
+                return true;
+    }
+    return std::strcmp(e.get_type(), "DatabaseLockError") == 0 &&
+           msg.size() >= sizeof fdlimit - 1 &&
+           msg.compare(msg.size() - (sizeof fdlimit - 1), sizeof fdlimit - 1,
+                       fdlimit) == 0;
+}
 
 // -------------------------------------------------------------------- misc
 

@@ -400,57 +400,13 @@ inline xap_status record(xap_status st, const char *type, const char *fn,
     return st;
 }
 
-// The text Xapian gives errno `e` (get_error_string()): glibc's
-// untranslated description, as Xapian 1.4 takes it (strerrordesc_np),
-// else strerror.
-inline const char *errno_text(int e) noexcept
-{
-#if defined(__GLIBC__) && \
-    (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 32))
-    const char *text = strerrordesc_np(e);
-    return text ? text : "";
-#else
-    return std::strerror(e);
-#endif
-}
-
 // Whether `e` says a system call failed for want of a resource: file
 // descriptors (EMFILE, ENFILE), memory (ENOMEM), room (ENOSPC, EDQUOT,
-// EFBIG). Such an error says nothing about the database, whatever
-// Xapian's class for it: a table that cannot be opened or created while
-// descriptors run out, or a commit's new revision file, is a
-// DatabaseOpeningError ("Couldn't write new rev file: X/v.tmp (Too many
-// open files)"). Xapian 1.4 keeps the errno private; its text is
-// get_error_string(), and a DatabaseError wrapping a failed commit quotes
-// the first error's ("Modifications failed (... (Too many open files)),
-// and couldn't open at the old revision: ..."). A write lock not taken
-// for want of descriptors says so in words alone.
-inline bool out_of_resources(const Xapian::Error &e) noexcept
-{
-    static const int kinds[] = {EMFILE, ENFILE, ENOMEM, ENOSPC, EDQUOT, EFBIG};
-    static const char fdlimit[] = ": too many open files";
-    const std::string &msg = e.get_msg();
-    const char *own = nullptr;
-    try {
-        own = e.get_error_string();   // made on first use: may allocate
-    } catch (...) {
-    }
-    for (int kind : kinds) {
-        const char *text = errno_text(kind);
-        size_t n = std::strlen(text);
-        if (own && std::strcmp(own, text) == 0)
-            return true;
-        for (size_t at = msg.find(text); n && at != std::string::npos;
-             at = msg.find(text, at + 1))
-            if (at > 0 && msg[at - 1] == '(' && msg.size() > at + n &&
-                msg[at + n] == ')')
-                return true;
-    }
-    return std::strcmp(e.get_type(), "DatabaseLockError") == 0 &&
-           msg.size() >= sizeof fdlimit - 1 &&
-           msg.compare(msg.size() - (sizeof fdlimit - 1), sizeof fdlimit - 1,
-                       fdlimit) == 0;
-}
+// EFBIG), whatever Xapian's class for it (errors.cc tells how). Defined
+// in errors.cc, not inline here: the static tables of an inline function
+// are objects of GNU "unique" binding, which libgazette.a could not make
+// local (docs/api.md lists the few it keeps global).
+bool out_of_resources(const Xapian::Error &e) noexcept;
 
 // Records `e` and returns `st`, the status of its class, or
 // XAP_ERR_RESOURCE when the system ran short of a resource.

@@ -736,6 +736,69 @@ static void test_error_message_families(void **state)
     gazette_index_close(index);
 }
 
+/* Fail unless `msg` (a message of `what`) is one line that holds
+ * `has`: no newline nor other control character, whatever it quotes. */
+static void expect_one_line(const char *what, const char *msg,
+                            const char *has)
+{
+    for (const char *c = msg; *c; c++)
+        if ((unsigned char)*c < 0x20 || *c == 0x7F)
+            fail_msg("%s: control character %#x in \"%s\"", what,
+                     (unsigned)(unsigned char)*c, msg);
+    if (!strstr(msg, has))
+        fail_msg("%s: no \"%s\" in \"%s\"", what, has, msg);
+}
+
+/* Every message gazette.h calls one line is one, though it quote a
+ * newline given by the caller: a writer's (an id), an open's (a path),
+ * an update's, of a setter (a language) and of a run (a corpus path). */
+static void test_error_messages_one_line(void **state)
+{
+    (void)state;
+    char db[4096], bad_path[4096], shown[4096];
+    snprintf(db, sizeof db, "%s", path_in("oneline-msgs"));
+    gazette_writer_t *w = NULL;
+    assert_int_equal(gazette_writer_open(db, NULL, 0, &w), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_writer_delete(w, "nope\nx"),
+                     GAZETTE_STATUS_ARTICLE_NOT_FOUND);
+    expect_one_line("gazette_writer_delete", gazette_writer_error(w),
+                    "'nope x'");
+    assert_int_equal(gazette_writer_close(w), GAZETTE_STATUS_OK);
+
+    gazette_index_t *index = NULL;
+    assert_int_equal(gazette_index_open("/nonexistent\nline2", &index),
+                     GAZETTE_STATUS_INDEX_NOT_FOUND);
+    expect_one_line("gazette_index_open", gazette_last_open_error(),
+                    "/nonexistent line2");
+    /* a file that is no index, its name with a newline and a tab */
+    tu_write_file(tmp, "no\nindex\there", "hello\n", 6);
+    snprintf(bad_path, sizeof bad_path, "%s", path_in("no\nindex\there"));
+    snprintf(shown, sizeof shown, "%s", path_in("no index here"));
+    assert_int_not_equal(gazette_index_open(bad_path, &index),
+                         GAZETTE_STATUS_OK);
+    expect_one_line("gazette_index_open", gazette_last_open_error(), shown);
+    assert_int_equal(gazette_writer_open(bad_path, NULL, 0, &w),
+                     GAZETTE_STATUS_NOT_AN_INDEX);
+    expect_one_line("gazette_writer_open", gazette_last_open_error(), shown);
+
+    gazette_update_t *u = NULL;
+    assert_int_equal(gazette_update_new(&u), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_set_language(u, "xx\nyy"),
+                     GAZETTE_STATUS_INVALID_ARGUMENT);
+    expect_one_line("gazette_update_set_language", gazette_update_error(u),
+                    "'xx yy'");
+    assert_int_equal(gazette_update_add_include(u, "/a\nb"),
+                     GAZETTE_STATUS_INVALID_ARGUMENT);
+    expect_one_line("gazette_update_add_include", gazette_update_error(u),
+                    "a b");
+    const char *roots[] = {path_in("no\ncorpus")};
+    snprintf(shown, sizeof shown, "%s", path_in("no corpus"));
+    assert_int_equal(gazette_update_run(u, db, roots, 1),
+                     GAZETTE_STATUS_INPUT_NOT_FOUND);
+    expect_one_line("gazette_update_run", gazette_update_error(u), shown);
+    gazette_update_free(u);
+}
+
 /* Put `n` articles of 40 words each through `w`, then commit: the
  * status. */
 static gazette_status_t put_many(gazette_writer_t *w, int n)
@@ -829,6 +892,13 @@ static void test_update_setter_messages(void **state)
     assert_non_null(strstr(gazette_update_error(u), "include"));
     assert_int_equal(gazette_update_add_exclude(u, NULL), bad);
     assert_non_null(strstr(gazette_update_error(u), "exclude"));
+    /* a pattern that matches nothing, quoted as given, not as trimmed */
+    assert_int_equal(gazette_update_add_include(u, "./"), bad);
+    assert_non_null(strstr(gazette_update_error(u),
+                           "the include pattern './' matches nothing"));
+    assert_int_equal(gazette_update_add_exclude(u, "././//"), bad);
+    assert_non_null(strstr(gazette_update_error(u),
+                           "the exclude pattern '././//' matches nothing"));
 
     char corpus[4096], db[4096];
     snprintf(corpus, sizeof corpus, "%s", path_in("setters/corpus"));
@@ -868,7 +938,17 @@ static void test_empty_paths_refused(void **state)
     assert_non_null(strstr(gazette_last_open_error(), "flags"));
     assert_int_equal(gazette_index_open_multi(two, 1, 0, NULL),
                      GAZETTE_STATUS_INVALID_ARGUMENT);
-    assert_non_null(strstr(gazette_last_open_error(), "NULL out"));
+    assert_string_equal(gazette_last_open_error(),
+                        "gazette_index_open_multi: NULL out");
+    /* named as the function the program called */
+    assert_int_equal(gazette_index_open(db, NULL),
+                     GAZETTE_STATUS_INVALID_ARGUMENT);
+    assert_string_equal(gazette_last_open_error(),
+                        "gazette_index_open: NULL out");
+    assert_int_equal(gazette_index_open(NULL, &index),
+                     GAZETTE_STATUS_INVALID_ARGUMENT);
+    assert_string_equal(gazette_last_open_error(),
+                        "gazette_index_open: no index path given");
 
     gazette_writer_t *w = NULL;
     assert_int_equal(gazette_writer_open("", NULL, 0, &w),
@@ -1391,6 +1471,57 @@ static void update_with_jobs(const char *corpus, const char *db,
 static void update_once(const char *corpus, const char *db)
 {
     update_with_jobs(corpus, db, 1);
+}
+
+/* An index deleted after it was opened (its directory removed, a disk
+ * unmounted): every call that reopens the index at its latest revision
+ * (gazette_search, gazette_index_get_article, gazette_index_article_count)
+ * is INDEX_NOT_FOUND, naming it, as gazette.h lists for each. */
+static void test_index_deleted_after_open(void **state)
+{
+    (void)state;
+    char db[4096];
+    snprintf(db, sizeof db, "%s", path_in("deleted"));
+    gazette_writer_t *w = NULL;
+    assert_int_equal(gazette_writer_open(db, NULL, 0, &w), GAZETTE_STATUS_OK);
+    put(w, article("desk/harbour", "Harbour", "The harbour reopened."));
+    assert_int_equal(gazette_writer_close(w), GAZETTE_STATUS_OK);
+    gazette_index_t *index = NULL;
+    assert_int_equal(gazette_index_open(db, &index), GAZETTE_STATUS_OK);
+    assert_int_equal(hits(index, "harbour"), 1);
+    tu_rmtree(db);
+
+    gazette_results_t *r = NULL;
+    assert_int_equal(gazette_search(index, "harbour", NULL, &r),
+                     GAZETTE_STATUS_INDEX_NOT_FOUND);
+    assert_null(r);
+    assert_non_null(strstr(gazette_index_error(index), db));
+    gazette_article_t *a = NULL;
+    assert_int_equal(gazette_index_get_article(index, "desk/harbour", &a),
+                     GAZETTE_STATUS_INDEX_NOT_FOUND);
+    assert_null(a);
+    assert_non_null(strstr(gazette_index_error(index), db));
+    uint64_t n = 0;
+    assert_int_equal(gazette_index_article_count(index, &n),
+                     GAZETTE_STATUS_INDEX_NOT_FOUND);
+    assert_non_null(strstr(gazette_index_error(index), db));
+    gazette_index_close(index);
+    /* a sharded index too: its stub file and its databases */
+    char corpus[4096];
+    snprintf(corpus, sizeof corpus, "%s", path_in("deleted-corpus"));
+    tu_write_file(corpus, "a.txt", "One\n\nThe harbour story.\n", 24);
+    tu_write_file(corpus, "b.txt", "Two\n\nThe harbour again.\n", 24);
+    update_with_jobs(corpus, db, 2);
+    assert_int_equal(gazette_index_open(db, &index), GAZETTE_STATUS_OK);
+    assert_int_equal(hits(index, "harbour"), 2);
+    tu_rmtree(db);
+    assert_int_equal(gazette_search(index, "harbour", NULL, &r),
+                     GAZETTE_STATUS_INDEX_NOT_FOUND);
+    assert_int_equal(gazette_index_get_article(index, "a.txt", &a),
+                     GAZETTE_STATUS_INDEX_NOT_FOUND);
+    assert_int_equal(gazette_index_article_count(index, &n),
+                     GAZETTE_STATUS_INDEX_NOT_FOUND);
+    gazette_index_close(index);
 }
 
 /* An index path with a trailing slash ("news.idx/", as a shell completes
@@ -2071,14 +2202,91 @@ static void test_update_stop_after_walk(void **state)
     }
 }
 
-/* Every status has its own description; values are the documented ones. */
+/* A run of `u` into `db` from `corpus`, the stop flag set before it:
+ * INTERRUPTED, and gazette_update_error() says so and what holds
+ * (`says`). */
+static void expect_interrupted(gazette_update_t *u, const char *db,
+                               const char *corpus, const char *says)
+{
+    static volatile int stop = 1;
+    const char *roots[] = {corpus};
+    assert_int_equal(gazette_update_set_stop_flag(u, &stop),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_run(u, db, roots, 1),
+                     GAZETTE_STATUS_INTERRUPTED);
+    const char *why = gazette_update_error(u);
+    if (!strstr(why, "interrupted: the stop flag") || !strstr(why, says))
+        fail_msg("wanted \"%s\" in the reason: \"%s\"", says, why);
+    assert_int_equal(gazette_update_set_stop_flag(u, NULL),
+                     GAZETTE_STATUS_OK);
+}
+
+/* A run stopped by its stop flag says why in gazette_update_error(), as
+ * the header says of every run that does not return OK, and what holds
+ * after it: an update committed what it did (its counts, the index's
+ * articles), a full rebuild and a dry run left the index as it was, a
+ * wait for the lock wrote nothing. It said "" before. */
+static void test_update_interrupted_says_why(void **state)
+{
+    (void)state;
+    char corpus[4096], db[4096];
+    snprintf(corpus, sizeof corpus, "%s", path_in("halt/corpus"));
+    snprintf(db, sizeof db, "%s", path_in("halt/db"));
+    tu_write_file(corpus, "a.txt", "One\n\nThe first story.\n", 22);
+    tu_write_file(corpus, "b.txt", "Two\n\nThe second story.\n", 23);
+    gazette_update_t *u = update_of(0);
+    expect_interrupted(u, db, corpus, "is committed");
+    assert_int_equal(article_count(db),
+                     gazette_update_count(u, GAZETTE_COUNT_ADDED));
+    const char *roots[] = {corpus};
+    assert_int_equal(gazette_update_run(u, db, roots, 1), GAZETTE_STATUS_OK);
+    assert_string_equal(gazette_update_error(u), "");
+    assert_int_equal(article_count(db), 2);
+
+    tu_write_file(corpus, "c.txt", "Three\n\nThe third story.\n", 24);
+    assert_int_equal(gazette_update_set_dry_run(u, 1), GAZETTE_STATUS_OK);
+    expect_interrupted(u, db, corpus, "a dry run writes nothing");
+    assert_int_equal(gazette_update_set_dry_run(u, 0), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_set_full(u, 1), GAZETTE_STATUS_OK);
+    expect_interrupted(u, db, corpus, "the index is as it was");
+    assert_int_equal(article_count(db), 2);
+
+    gazette_writer_t *w = NULL;
+    assert_int_equal(gazette_writer_open(db, NULL, 0, &w), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_set_full(u, 0), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_set_wait_lock(u, 30), GAZETTE_STATUS_OK);
+    expect_interrupted(u, db, corpus, "held by this process");
+    assert_non_null(strstr(gazette_update_error(u), "nothing was written"));
+    assert_int_equal(gazette_writer_close(w), GAZETTE_STATUS_OK);
+    assert_int_equal(article_count(db), 2);
+    gazette_update_free(u);
+}
+
+/* Fail unless `text` is what gazette.h promises of a status's: short
+ * (at most 40 bytes) and lower-case, but for the acronym "I/O". */
+static void expect_short_lower_case(const char *text)
+{
+    if (strlen(text) > 40)
+        fail_msg("not short: \"%s\"", text);
+    for (const char *c = text; *c; c++) {
+        if (strncmp(c, "I/O", 3) == 0)
+            c += 2;
+        else if (*c >= 'A' && *c <= 'Z')
+            fail_msg("not lower-case: \"%s\"", text);
+    }
+}
+
+/* Every status has its own description, short and lower-case; values are
+ * the documented ones. */
 static void test_status_strings(void **state)
 {
     (void)state;
     assert_int_equal(GAZETTE_STATUS_BAD_INPUT, 16);
-    for (int a = 0; a <= GAZETTE_STATUS_BAD_INPUT; a++) {
+    assert_int_equal(GAZETTE_STATUS_REMOVAL_REFUSED, 17);
+    for (int a = 0; a <= GAZETTE_STATUS_REMOVAL_REFUSED; a++) {
         const char *sa = gazette_status_to_string((gazette_status_t)a);
         assert_string_not_equal(sa, "unknown status");
+        expect_short_lower_case(sa);
         for (int b = 0; b < a; b++)
             assert_string_not_equal(
                 sa, gazette_status_to_string((gazette_status_t)b));
@@ -2145,6 +2353,8 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_index_without_language_is_unstemmed),
         cmocka_unit_test(test_language_codes_are_full_names),
         cmocka_unit_test(test_error_message_families),
+        cmocka_unit_test(test_error_messages_one_line),
+        cmocka_unit_test(test_index_deleted_after_open),
         cmocka_unit_test(test_update_setter_messages),
         cmocka_unit_test(test_empty_paths_refused),
         cmocka_unit_test(test_snippet_length_extremes),
@@ -2167,6 +2377,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_index_path_with_trailing_slash),
         cmocka_unit_test(test_update_out_of_descriptors),
         cmocka_unit_test(test_update_stop_after_walk),
+        cmocka_unit_test(test_update_interrupted_says_why),
         cmocka_unit_test(test_status_strings),
         cmocka_unit_test(test_versions),
     };
