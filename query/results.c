@@ -183,29 +183,44 @@ static const char *as_is(const char *term, void *ctx)
 
 /*
  * Excluded words. Xapian's snippets highlight every term of the query on
- * the match set's enquire, the words of "truce OR (hezbollah NOT gaza)"
- * that a hit must not have (in that branch) as the words it was found
- * by; the region the snippet is cut from was chosen by them too. So the
- * enquire gets, after the match, the parts of the query that are not
- * excluded (an AND_NOT's right-hand side: NOT, AND NOT, -word, -tag:),
- * which the match set's snippets then read (with the match's statistics,
- * which hold every word kept: no second match), and the snippet words
- * are theirs. A word also wanted elsewhere in the query stays
- * (docs/search.md, "Excluded words").
+ * the match set's enquire, and its matching terms list them, the words
+ * of "truce OR (hezbollah NOT gaza)" that a hit must not have (in that
+ * branch) as the words it was found by; the region the snippet is cut
+ * from was chosen by them too, and --explain listed "gaza" with a weight
+ * the hit never got. So the enquire gets, after the match, the parts of
+ * the query that are not excluded (an AND_NOT's right-hand side: NOT,
+ * AND NOT, -word, -tag:), which the match set's snippets and the
+ * matching terms then read (with the match's statistics, which hold
+ * every word kept: no second match), and the snippet words are theirs. A
+ * word also wanted elsewhere in the query stays (docs/search.md,
+ * "Excluded words").
  */
 
-/* Set on `enq`, the enquire the page's match set came from, the parts of
- * the user's query `q` that snippets highlight, less what `q` excludes;
- * their words (`wildcard`: the query text had one) into `words`, freed by
- * the caller. `q` stays the caller's. */
-static xap_status highlight_wanted_only(xap_enquire *enq, const xap_query *q,
-                                        int wildcard, gz_snippet_words *words)
+/* The parts of the user's query `q` that snippets highlight, less what
+ * `q` excludes, into *parts (free with xap_query_free). */
+static xap_status wanted_parts(const xap_query *q, xap_query **parts)
+{
+    return xap_query_snippet_parts(q, XAP_SNIPPET_PARTS_NO_EXCLUDED, as_is,
+                                   NULL, parts);
+}
+
+xap_status gz_enquire_show_wanted(xap_enquire *enq, const xap_query *q)
 {
     xap_query *parts = NULL;
-    xap_status s = xap_query_snippet_parts(q, XAP_SNIPPET_PARTS_NO_EXCLUDED,
-                                           as_is, NULL, &parts);
+    xap_status s = wanted_parts(q, &parts);
     if (s == XAP_OK)
         s = xap_enquire_set_query(enq, parts, 0);
+    xap_query_free(parts);
+    return s;
+}
+
+/* The words snippets highlight for `q` (wanted_parts; `wildcard`: the
+ * query text had one) into `words`, freed by the caller. */
+static xap_status highlight_wanted_only(const xap_query *q, int wildcard,
+                                        gz_snippet_words *words)
+{
+    xap_query *parts = NULL;
+    xap_status s = wanted_parts(q, &parts);
     if (s == XAP_OK)
         s = gz_snippet_words_of(parts, wildcard, words);
     xap_query_free(parts);
@@ -214,8 +229,8 @@ static xap_status highlight_wanted_only(xap_enquire *enq, const xap_query *q,
 
 xap_status gz_results_keep_snippets(gazette_results_t *r,
                                     const gazette_index_t *index,
-                                    xap_enquire *enq, xap_mset *mset,
-                                    const xap_query *q, int wildcard,
+                                    xap_mset *mset, const xap_query *q,
+                                    int wildcard,
                                     const gazette_search_options_t *o)
 {
     snippet_source *src = &r->snippets;
@@ -232,7 +247,7 @@ xap_status gz_results_keep_snippets(gazette_results_t *r,
     memcpy(src->scales, index->scales, sizeof src->scales);
     xap_status s = nomem ? XAP_ERR_NOMEM : XAP_OK;
     if (s == XAP_OK)
-        s = highlight_wanted_only(enq, q, wildcard, &src->words);
+        s = highlight_wanted_only(q, wildcard, &src->words);
     if (s == XAP_OK)
         s = title_match(index, q, wildcard, src);
     return s;

@@ -801,6 +801,8 @@ static xap_status run_search(gazette_index_t *index, const char *query,
     if (s == XAP_OK)
         s = gz_ranking_finish(enq, q);
     if (s == XAP_OK)
+        s = gz_enquire_show_wanted(enq, q);
+    if (s == XAP_OK)
         s = gz_facets_read(&spies, r, &matches);
     /* With facets the count is exact: the counting match's, or with
      * duplicates collapsed the articles a spy counted; without, Xapian's
@@ -834,7 +836,7 @@ static xap_status run_search(gazette_index_t *index, const char *query,
     }
     if (s == XAP_OK) {
         /* The result set keeps the match set for its snippets. */
-        s = gz_results_keep_snippets(r, index, enq, mset, q,
+        s = gz_results_keep_snippets(r, index, mset, q,
                                      strchr(text, '*') != NULL, o);
         mset = NULL;
     }

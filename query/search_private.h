@@ -333,14 +333,18 @@ xap_status gz_hit_fill(gazette_index_t *index, const xap_enquire *enq,
 /* results.c: keep what snippets are made from in r->snippets: `mset`
  * (taken over by `r`), the words of the user's query `q` (whose text had
  * a wildcard when `wildcard`) less those it excludes, the options'
- * length and markers. Sets on `enq`, the enquire `mset` came from, the
- * query its snippets read: call after everything else that reads the
- * query on `enq` (matching terms). `enq` and `q` stay the caller's. */
+ * length and markers. `q` stays the caller's. */
 xap_status gz_results_keep_snippets(gazette_results_t *r,
                                     const gazette_index_t *index,
-                                    xap_enquire *enq, xap_mset *mset,
-                                    const xap_query *q, int wildcard,
+                                    xap_mset *mset, const xap_query *q,
+                                    int wildcard,
                                     const gazette_search_options_t *o);
+
+/* results.c: after the match, set on `enq` (the enquire the page's match
+ * set came from) the parts of the user's query `q` it does not exclude,
+ * which the match set's snippets and the hits' matching terms then read
+ * (results.c, "Excluded words"). `q` stays the caller's. */
+xap_status gz_enquire_show_wanted(xap_enquire *enq, const xap_query *q);
 
 /* explain.c: the matching words of hit `i` and each one's weight. */
 xap_status gz_hit_explain(gazette_index_t *index, const xap_enquire *enq,
