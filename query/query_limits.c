@@ -7,6 +7,7 @@
 #include <strings.h>
 #include <utf8proc.h>
 
+#include "ascii.h"
 #include "gazette.h"
 #include "schema.h"
 #include "stoplist.h"
@@ -29,6 +30,11 @@ static const char *id_value_end(const char *query, const char *at)
     while (*v && !strchr(" \t\n\r)", *v))
         v++;
     return v;
+}
+
+int gz_query_ends_token(char c)
+{
+    return c == '(' || c == ')' || gz_ascii_isspace((unsigned char)c);
 }
 
 int gz_query_clean(const char *query, char **out, char *err, size_t errlen)

@@ -26,6 +26,11 @@
  * memory (err[0] == '\0'). */
 int gz_query_clean(const char *query, char **out, char *err, size_t errlen);
 
+/* 1 for a byte that ends a word of the query as the early checks split
+ * it: white space or a bracket (an operator such as NEAR is a word
+ * between them). */
+int gz_query_ends_token(char c);
+
 /* Check the normalised query `text` (gz_query_normalise): at most
  * GAZETTE_MAX_QUERY_TERMS words, GAZETTE_MAX_QUERY_WILDCARDS wildcards,
  * GAZETTE_MAX_QUERY_DEPTH nested parentheses, NEAR/n and ADJ/n windows

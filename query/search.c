@@ -929,13 +929,6 @@ static const char not_hint[] = "to exclude a group or a phrase, write NOT: "
                                "'gaza NOT (hamas OR israel)', 'NOT \"gaza "
                                "truce\"'";
 
-/* 1 for a byte that ends a word of the query written between white
- * space and brackets. */
-static int ends_word(char c)
-{
-    return c == '(' || c == ')' || gz_ascii_isspace((unsigned char)c);
-}
-
 /* When the first word of `query` (brackets aside) is NEAR or ADJ (with
  * or without /n), or the last one is NEAR or ADJ without /n, that word in
  * [*at, *at + *n) and 1 when it lacks a word before it (first) or 2
@@ -945,19 +938,19 @@ static int ends_word(char c)
 static int proximity_at_edge(const char *query, const char **at, size_t *n)
 {
     const char *p = query, *end = query + strlen(query);
-    while (p < end && ends_word(*p))
+    while (p < end && gz_query_ends_token(*p))
         p++;
     const char *q = p;
-    while (q < end && !ends_word(*q))
+    while (q < end && !gz_query_ends_token(*q))
         q++;
     if (gz_query_is_proximity(p, (size_t)(q - p))) {
         *at = p;
         *n = (size_t)(q - p);
         return 1;
     }
-    for (q = end; q > query && ends_word(q[-1]); q--)
+    for (q = end; q > query && gz_query_ends_token(q[-1]); q--)
         ;
-    for (p = q; p > query && !ends_word(p[-1]); p--)
+    for (p = q; p > query && !gz_query_ends_token(p[-1]); p--)
         ;
     if (!gz_query_is_proximity(p, (size_t)(q - p)) ||
         memchr(p, '/', (size_t)(q - p)))

@@ -387,12 +387,6 @@ static int is_quote(const char *p, const char *end, size_t *n)
     return cp == '"' || cp == 0x201C || cp == 0x201D || cp == 0x201E;
 }
 
-/* 1 for a byte that ends an operator written as a word of its own. */
-static int ends_token(char c)
-{
-    return c == '(' || c == ')' || gz_ascii_isspace((unsigned char)c);
-}
-
 /* 1 when [at, at + len) in `query` stands beside NEAR or ADJ, which
  * take words of the text: a field's word is far from them (a field is
  * indexed apart), and a filter is refused there. */
@@ -401,13 +395,13 @@ static int beside_proximity(const char *query, const char *at, size_t len)
     const char *end = query + strlen(query), *p = at + len, *q;
     while (p < end && gz_ascii_isspace((unsigned char)*p))
         p++;
-    for (q = p; q < end && !ends_token(*q); q++)
+    for (q = p; q < end && !gz_query_ends_token(*q); q++)
         ;
     if (gz_query_is_proximity(p, (size_t)(q - p)))
         return 1;
     for (q = at; q > query && gz_ascii_isspace((unsigned char)q[-1]); q--)
         ;
-    for (p = q; p > query && !ends_token(p[-1]); p--)
+    for (p = q; p > query && !gz_query_ends_token(p[-1]); p--)
         ;
     return gz_query_is_proximity(p, (size_t)(q - p));
 }
