@@ -1093,6 +1093,9 @@ static gazette_status_t prepare_text(const char *query, char **clean,
     else if (gz_query_check(*text, err, GZ_ERROR_SIZE) != 0)
         status = GAZETTE_STATUS_QUERY_SYNTAX;
     if (status != GAZETTE_STATUS_OK) {
+        /* the checks quote the query, whose id: values keep their
+         * control characters (gz_query_clean) */
+        gz_one_line(err);
         free(*text);
         free(*clean);
         *text = *clean = NULL;

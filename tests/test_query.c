@@ -4014,6 +4014,14 @@ static void test_control_characters_in_id(void **state)
     gazette_results_t *r = search(&named, "file\tnumber", &on);
     assert_int_equal(gazette_results_count(r), 4);
     gazette_results_free(r);
+    /* a message quoting such a value is still one line (fuzz finding 12:
+     * the check of a filter's group quoted the newline) */
+    char err[1024];
+    assert_int_equal(run_query(&named, "id:(x AND id:\"news/a\nb.txt\")",
+                               &on, 10, &r, err, sizeof err),
+                     GAZETTE_STATUS_QUERY_SYNTAX);
+    assert_non_null(strstr(err, "cannot read the group"));
+    assert_null(strchr(err, '\n'));
 }
 
 /* A word of no article's text but of an author's name ("Author: Fiona
