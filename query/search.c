@@ -716,7 +716,8 @@ static xap_status count_suggestion(gazette_index_t *index,
  * typed found (`found`, > 0): a word in one article one slip from a far
  * commoner word is offered it, but inside a phrase or an AND the
  * correction may match nothing where the typed words matched their
- * article ("flour mill" as a phrase, say). */
+ * article ("at least part", a phrase of one sample article, was offered
+ * "at last part", which finds none). */
 static xap_status drop_losing_suggestion(gazette_index_t *index,
                                          const gazette_search_options_t *o,
                                          uint32_t found, gazette_results_t *r)
