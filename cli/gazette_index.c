@@ -14,6 +14,14 @@
 #include "cli.h"
 #include "gazette.h"
 
+/* The limits of the numeric options that are this program's (the
+ * library's own are GAZETTE_MAX_JOBS, GAZETTE_MIN_MEMORY and
+ * GAZETTE_MAX_WAIT_LOCK): any 64-bit size; a batch of ten million
+ * articles or a budget of 1 PiB (2^30 MB) at most, more being a typing
+ * slip. --help and the man page state them all. */
+#define MAX_FILE_SIZE 18446744073709551615ULL
+#define MAX_BATCH 10000000ULL
+#define MAX_MEMORY_MB (1ULL << 30)
 
 typedef struct cli_options {
     char *db;
@@ -132,18 +140,21 @@ static const char usage_text[] =
 "                          the Snowball stemmers (or its ISO code: en\n"
 "                          is english), or 'none'\n"
 "      --max-file-size N   skip files over N bytes, after decompression\n"
-"                          (default 67108864, i.e. 64 MiB)\n"
+"                          (default 67108864, i.e. 64 MiB; N from 1 to\n"
+"                          18446744073709551615)\n"
 "      --batch N           commit each shard every N articles (default\n"
-"                          1000, at most once a second), or sooner when\n"
+"                          1000, N from 1 to 10000000; at most once a\n"
+"                          second), or sooner when\n"
 "                          its share of --memory is full;\n"
 "                          commits fall between files (a file too large\n"
 "                          for its share of --memory goes in pieces)\n"
 "  -j, --jobs N            read and analyse files in N threads and write a\n"
 "                          new index as N shards (default: one per core;\n"
-"                          -j1 uses no threads); see SHARDS\n"
+"                          N from 1 to 256; -j1 uses no threads); see\n"
+"                          SHARDS\n"
 "      --memory MB         memory budget for articles between threads and\n"
-"                          changes waiting for their commit (default 256,\n"
-"                          at least 16)\n"
+"                          changes waiting for their commit (default 256;\n"
+"                          MB from 16 to 1073741824)\n"
 "      --full              rebuild the whole index into a new generation\n"
 "                          beside the live one, then switch atomically\n"
 "                          (see FULL REBUILDS); counts every file as added\n"
@@ -157,9 +168,9 @@ static const char usage_text[] =
 "                          would lose articles) when the index would lose\n"
 "                          more than PERCENT of its files or articles (a\n"
 "                          file renamed, moved or copied is no loss)\n"
-"                          (default 10; 0: no limit); --full: do not switch\n"
-"                          to a rebuild with more than PERCENT fewer\n"
-"                          articles\n"
+"                          (0 to 100, default 10; 0: no limit); --full:\n"
+"                          do not switch to a rebuild with more than\n"
+"                          PERCENT fewer articles\n"
 "      --no-delete         never remove the articles of vanished files\n"
 "                          (nor of files now skipped); a file that holds\n"
 "                          fewer articles is still reindexed, within\n"
@@ -171,7 +182,8 @@ static const char usage_text[] =
 "                          warning, and what was indexed through them goes);\n"
 "                          links within it are judged as above\n"
 "      --wait-lock SECONDS if another process is writing the index, wait up\n"
-"                          to SECONDS for it (default 0: exit 75 at once)\n"
+"                          to SECONDS for it (default 0: exit 75 at once;\n"
+"                          SECONDS from 0 to 10000000, fractions allowed)\n"
 "      --synonyms FILE     replace the index's synonyms with those of FILE:\n"
 "                          lines 'word = synonym, synonym' ('#' starts a\n"
 "                          comment); a query for the word also finds its\n"
@@ -363,28 +375,35 @@ static const char usage_text[] =
 "  130 interrupted by SIGINT (work so far committed)\n"
 "  143 terminated by SIGTERM (work so far committed)\n";
 
-static int parse_number(const char *opt, const char *s,
-                        unsigned long long max, unsigned long long *out)
+/* A whole number of option `opt` from `min` to `max`: the message names
+ * the range, so that a value refused says which would do. `what` is
+ * what the number counts ("a number", "a number of MB"). */
+static int parse_number(const char *opt, const char *what, const char *s,
+                        unsigned long long min, unsigned long long max,
+                        unsigned long long *out)
 {
     char *end;
     errno = 0;
     unsigned long long v = strtoull(s, &end, 10);
-    if (errno || end == s || *end || *s == '-' || v == 0 || v > max) {
-        cli_complain("%s takes a positive number, not '%s'", opt, s);
+    if (errno || end == s || *end || *s == '-' || v < min || v > max) {
+        cli_complain("%s takes %s from %llu to %llu, not '%s'", opt, what,
+                     min, max, s);
         return -1;
     }
     *out = v;
     return 0;
 }
 
-/* --wait-lock: a non-negative number of seconds (fractions allowed). */
+/* --wait-lock: a number of seconds (fractions allowed) from 0 to
+ * GAZETTE_MAX_WAIT_LOCK. */
 static int parse_seconds(const char *s, double *out)
 {
     char *end;
     errno = 0;
     double v = strtod(s, &end);
     if (errno || end == s || *end || !(v >= 0) || v > GAZETTE_MAX_WAIT_LOCK) {
-        cli_complain("--wait-lock takes a number of seconds, not '%s'", s);
+        cli_complain("--wait-lock takes a number of seconds from 0 to %.0f, "
+                     "not '%s'", GAZETTE_MAX_WAIT_LOCK, s);
         return -1;
     }
     *out = v;
@@ -476,28 +495,27 @@ static int parse_args(int argc, char **argv, cli_options *o, int *code)
             o->language = optarg;
             break;
         case OPT_MAX_FILE:
-            if (parse_number("--max-file-size", optarg, ~0ULL, &n) != 0)
+            if (parse_number("--max-file-size", "a number of bytes", optarg,
+                             1, MAX_FILE_SIZE, &n) != 0)
                 return -1;
             o->max_file_bytes = n;
             break;
         case OPT_BATCH:
-            if (parse_number("--batch", optarg, 10000000ULL, &n) != 0)
+            if (parse_number("--batch", "a number", optarg, 1, MAX_BATCH,
+                             &n) != 0)
                 return -1;
             o->batch_size = (unsigned)n;
             break;
         case 'j':
-            if (parse_number("--jobs", optarg, GAZETTE_MAX_JOBS, &n) != 0)
+            if (parse_number("--jobs", "a number", optarg, 1,
+                             GAZETTE_MAX_JOBS, &n) != 0)
                 return -1;
             o->jobs = (unsigned)n;
             break;
         case OPT_MEMORY:
-            if (parse_number("--memory", optarg, 1ULL << 30, &n) != 0)
+            if (parse_number("--memory", "a number of MB", optarg,
+                             GAZETTE_MIN_MEMORY >> 20, MAX_MEMORY_MB, &n) != 0)
                 return -1;
-            if (n < 16) {
-                cli_complain("--memory takes at least 16 (MB), not '%s'",
-                             optarg);
-                return -1;
-            }
             o->memory = n << 20;
             break;
         case OPT_JSON:

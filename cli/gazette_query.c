@@ -150,7 +150,8 @@ static const char usage_text[] =
 "  -n, --limit N      show at most N hits (default 10, at most 100000);\n"
 "                     0: only the count, made as for a page of 100 hits\n"
 "                     (exact below 100)\n"
-"      --offset N     skip the first N hits (default 0)\n"
+"      --offset N     skip the first N hits (default 0, at most\n"
+"                     4294967295)\n"
 "  -a, --all          every word must match (default: best match)\n"
 "      --sort ORDER   relevance (default), date (newest first) or\n"
 "                     date-asc (oldest first); undated articles last.\n"
@@ -226,13 +227,19 @@ static const char usage_text[] =
 "  74  I/O error (also: the results could not be written to stdout)\n"
 "  75  the index kept changing during the search; try again\n";
 
-static int parse_u32(const char *s, uint32_t *out)
+/* A whole number of option `opt` from 0 to `max`: the message names the
+ * range, so that a value refused says which would do. */
+static int parse_count(const char *opt, const char *s, uint32_t max,
+                       uint32_t *out)
 {
     char *end;
     errno = 0;
-    unsigned long v = strtoul(s, &end, 10);
-    if (errno || end == s || *end || *s == '-' || v > UINT32_MAX)
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || end == s || *end || *s == '-' || v > max) {
+        cli_complain("%s takes a number from 0 to %lu, not '%s'", opt,
+                     (unsigned long)max, s);
         return -1;
+    }
     *out = (uint32_t)v;
     return 0;
 }
@@ -303,14 +310,13 @@ static int parse_args(int argc, char **argv, cli_options *o, int *code)
             o->partial = 1;
             break;
         case 'n':
-            if (parse_u32(optarg, &o->limit) != 0 ||
-                o->limit > GAZETTE_MAX_LIMIT)
-                return cli_complain("--limit takes a number up to %u, not '%s'",
-                                GAZETTE_MAX_LIMIT, optarg), -1;
+            if (parse_count("--limit", optarg, GAZETTE_MAX_LIMIT,
+                            &o->limit) != 0)
+                return -1;
             break;
         case OPT_OFFSET:
-            if (parse_u32(optarg, &o->offset) != 0)
-                return cli_complain("--offset takes a number, not '%s'", optarg), -1;
+            if (parse_count("--offset", optarg, UINT32_MAX, &o->offset) != 0)
+                return -1;
             break;
         case OPT_JSON:
             o->format = FORMAT_JSON;

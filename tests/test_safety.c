@@ -2950,6 +2950,87 @@ static void test_usage_errors_are_log_lines(void **state)
     regfree(&re);
 }
 
+/* A number outside an option's range is refused (exit 64) in one line
+ * that names the range, and --help states each range: "-j 257" was
+ * "--jobs takes a positive number", "--offset 4294967296" "--offset
+ * takes a number", though both have a maximum. Each bound itself is
+ * taken. */
+static void test_numeric_option_limits_said(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *option, *over, *under, *bound, *says, *help;
+    } index_options[] = {
+        {"-j", "257", "0", "256", "--jobs takes a number from 1 to 256",
+         "N from 1 to 256"},
+        {"--batch", "10000001", "0", "10000000",
+         "--batch takes a number from 1 to 10000000",
+         "N from 1 to 10000000"},
+        {"--memory", "1073741825", "15", "16",
+         "--memory takes a number of MB from 16 to 1073741824",
+         "MB from 16 to 1073741824"},
+        {"--max-file-size", "18446744073709551616", "0",
+         "18446744073709551615",
+         "--max-file-size takes a number of bytes from 1 to "
+         "18446744073709551615",
+         "N from 1 to\n                          18446744073709551615"},
+        {"--wait-lock", "10000001", "-1", "10000000",
+         "--wait-lock takes a number of seconds from 0 to 10000000",
+         "SECONDS from 0 to 10000000"},
+        {"--max-remove", "101", "-1", "100",
+         "--max-remove takes a percentage from 0 to 100",
+         "(0 to 100, default 10"},
+    };
+    for (size_t i = 0; i < sizeof index_options / sizeof *index_options;
+         i++) {
+        const char *bad[] = {index_options[i].over, index_options[i].under};
+        for (size_t k = 0; k < 2; k++) {
+            int rc = ix("-n %s %s --db '%s' '%s'", index_options[i].option,
+                        bad[k], fx.db, fx.corpus);
+            const char *err = slurp("err.txt");
+            char says[256];
+            snprintf(says, sizeof says, "%s, not '%s'\n",
+                     index_options[i].says, bad[k]);
+            if (rc != 64 || count_lines(err) != 1 || !strstr(err, says))
+                fail_msg("gazette-index %s %s: exit %d: %s",
+                         index_options[i].option, bad[k], rc, err);
+        }
+        assert_int_equal(ix("-q -n %s %s --db '%s' '%s'",
+                            index_options[i].option, index_options[i].bound,
+                            fx.db, fx.corpus), 0);
+        assert_int_equal(ix("--help"), 0);
+        expect_in("out.txt", index_options[i].help);
+    }
+    assert_int_equal(ix("-q --db '%s' '%s'", fx.db, fx.corpus), 0);
+    static const struct {
+        const char *option, *over, *bound, *says;
+    } query_options[] = {
+        {"--offset", "4294967296", "4294967295",
+         "--offset takes a number from 0 to 4294967295"},
+        {"--limit", "100001", "100000",
+         "--limit takes a number from 0 to 100000"},
+    };
+    for (size_t i = 0; i < 2; i++) {
+        int rc = qy("--db '%s' %s %s gaza", fx.db, query_options[i].option,
+                    query_options[i].over);
+        const char *err = slurp("err.txt");
+        char says[256];
+        snprintf(says, sizeof says, "%s, not '%s'\n", query_options[i].says,
+                 query_options[i].over);
+        if (rc != 64 || count_lines(err) != 1 || !strstr(err, says))
+            fail_msg("gazette-query %s %s: exit %d: %s",
+                     query_options[i].option, query_options[i].over, rc,
+                     err);
+        assert_int_equal(qy("--db '%s' %s %s gaza", fx.db,
+                            query_options[i].option, query_options[i].bound),
+                         0);
+    }
+    assert_int_equal(qy("--help"), 0);
+    expect_in("out.txt", "--offset N     skip the first N hits (default 0, "
+                         "at most\n                     4294967295)");
+    expect_in("out.txt", "(default 10, at most 100000)");
+}
+
 /* The programs put the library's API words into their own (a setter's
  * name into its option), but not words of a file, a path or a query that
  * a message quotes: a date written "gazette_update_set_foo this library
@@ -3679,6 +3760,7 @@ int main(void)
         T(test_deep_path_keeps_reason),
         T(test_log_lines),
         T(test_usage_errors_are_log_lines),
+        T(test_numeric_option_limits_said),
         T(test_messages_quote_as_written),
         T(test_json_summary),
         T(test_closed_pipe_is_74),
