@@ -194,7 +194,8 @@ static const char usage_text[] =
 "                          (fnmatch; '*' also matches '/'; a GLOB without\n"
 "                          '/' also matches a file or directory name alone:\n"
 "                          --include '*.eml', --include world; 'world/' is\n"
-"                          'world', '/world' is refused); repeatable\n"
+"                          'world'; '/world' and '' are refused, exit 64);\n"
+"                          repeatable\n"
 "      --exclude GLOB      leave out the files and directories that match\n"
 "                          GLOB (same matching; wins over --include);\n"
 "                          repeatable. Files left out count as ignored and\n"
@@ -526,6 +527,12 @@ static int parse_args(int argc, char **argv, cli_options *o, int *code)
             break;
         case OPT_INCLUDE:
         case OPT_EXCLUDE:
+            if (!*optarg) {
+                /* the library would say it in its API's words */
+                cli_complain("%s takes a pattern ('world', '*.eml'), not ''",
+                             c == OPT_INCLUDE ? "--include" : "--exclude");
+                return -1;
+            }
             if (add_pattern(c == OPT_INCLUDE ? &o->include : &o->exclude,
                             c == OPT_INCLUDE ? &o->ninclude : &o->nexclude,
                             optarg) != 0)

@@ -3365,7 +3365,7 @@ static void test_bidi_controls_cleaned(void **state)
 
 /* --exclude 'world/' and './world' (a directory as .gitignore and the
  * shell write it) leave out what 'world' does; '/world', which could
- * match nothing, is refused before the index is touched. */
+ * match nothing, and '' are refused before the index is touched. */
 static void test_pattern_spellings(void **state)
 {
     (void)state;
@@ -3396,6 +3396,25 @@ static void test_pattern_spellings(void **state)
                          "patterns match paths relative to each CORPUS");
     assert_int_equal(ix("--include ./ --db '%s' '%s'", fx.db, fx.corpus), 64);
     assert_int_equal(tu_run("test -e '%s'", fx.db), 1);
+    /* An empty pattern is refused in the program's words, one line
+     * naming the option (it was the library's "an include pattern is
+     * NULL or empty"). */
+    static const char *const options[] = {"--include", "--exclude"};
+    for (size_t i = 0; i < 2; i++) {
+        assert_int_equal(ix("%s '' --db '%s' '%s'", options[i], fx.db,
+                            fx.corpus), 64);
+        const char *err = slurp("err.txt");
+        char says[128];
+        snprintf(says, sizeof says, "gazette-index: %s takes a pattern "
+                 "('world', '*.eml'), not ''\n", options[i]);
+        if (count_lines(err) != 1 || !strstr(err, says) ||
+            strstr(err, "NULL"))
+            fail_msg("%s '': %s", options[i], err);
+        assert_string_equal(slurp("out.txt"), "");
+    }
+    assert_int_equal(tu_run("test -e '%s'", fx.db), 1);
+    assert_int_equal(ix("--help"), 0);
+    expect_in("out.txt", "'/world' and '' are refused, exit 64");
 }
 
 /* A root whose files --include (or --exclude) leaves all out is no
