@@ -2404,6 +2404,75 @@ static void test_missing_inputs_are_66(void **state)
                          "--synonyms or --entity-aliases file");
 }
 
+/* A command line refused, a usage error (64) or a missing input (66),
+ * did nothing: it prints its one error line and no summary, --json or
+ * not, whether the option parser or the checks made before the index is
+ * touched found it (--db '', a missing or malformed --synonyms or
+ * --entity-aliases file, -l french on an English index, a missing or
+ * repeated CORPUS, a --db through a loop of links printed a summary of
+ * zeros; -j 0 and --bogus did not). A run that started and failed (the
+ * index locked: 75) prints its summary; --help says which. */
+static void test_refused_command_line_has_no_summary(void **state)
+{
+    (void)state;
+    assert_int_equal(ix("-q --db '%s' '%s'", fx.db, fx.corpus), 0);
+    tu_write_file(fx.tmp, "bad.syn", "truce = = ceasefire\n", 20);
+    tu_write_file(fx.tmp, "bad.aliases", "= Man Utd\n", 10);
+    tu_write_file(fx.tmp, "not-an-index", "hello\n", 6);
+    assert_int_equal(tu_run("cd '%s' && ln -s dl2 dl && ln -s dl dl2",
+                            fx.tmp), 0);
+    /* $T the scratch directory, $IDX the index, $C the corpus */
+    static const struct {
+        const char *args;
+        int code;
+    } cases[] = {
+        {"-j 0 --db \"$IDX\" \"$C\"", 64},
+        {"--bogus --db \"$IDX\" \"$C\"", 64},
+        {"--db '' \"$C\"", 64},
+        {"--synonyms \"$T/none.syn\" --db \"$IDX\" \"$C\"", 66},
+        {"--synonyms \"$T/bad.syn\" --db \"$IDX\" \"$C\"", 64},
+        {"--entity-aliases \"$T/none.txt\" --db \"$IDX\" \"$C\"", 66},
+        {"--entity-aliases \"$T/bad.aliases\" --db \"$IDX\" \"$C\"", 64},
+        {"-l french --db \"$IDX\" \"$C\"", 64},
+        {"--db \"$IDX\" \"$T/none\"", 66},
+        {"--db \"$IDX\" \"$C\" \"$C\"", 64},
+        {"--db \"$T/not-an-index\" \"$C\"", 64},
+        {"--db \"$T/dl/index\" \"$C\"", 66},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+        for (int json = 0; json < 2; json++) {
+            int rc = tu_run("T='%s' IDX='%s' C='%s'; '%s' %s%s >'%s/out.txt' "
+                            "2>'%s/err.txt'", fx.tmp, fx.db, fx.corpus,
+                            tu_binary("gazette-index"), json ? "--json " : "",
+                            cases[i].args, fx.tmp, fx.tmp);
+            int lines = count_lines(slurp("err.txt"));
+            const char *out = slurp("out.txt");   /* slurp's buffer */
+            if (rc != cases[i].code || *out || lines != 1)
+                fail_msg("gazette-index %s%s: exit %d, stdout '%s', %d "
+                         "lines on stderr", json ? "--json " : "",
+                         cases[i].args, rc, out, lines);
+        }
+    assert_int_equal(articles(fx.db), SAMPLE_FILES);
+    char lock[2048];
+    snprintf(lock, sizeof lock, "%s.lock", fx.db);
+    int fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    assert_true(fd >= 0);
+    assert_int_equal(flock(fd, LOCK_EX), 0);
+    int locked = ix("--db '%s' '%s'", fx.db, fx.corpus);
+    close(fd);
+    assert_int_equal(locked, 75);
+    char summary[3000];
+    snprintf(summary, sizeof summary, "scanned 0, added 0, updated 0, "
+             "removed 0, unchanged 0, skipped 0, ignored 0, seconds ");
+    expect_in("out.txt", summary);
+    snprintf(summary, sizeof summary, ", index %s, corpus %s\n", fx.db,
+             fx.corpus);
+    expect_in("out.txt", summary);
+    assert_int_equal(ix("--help"), 0);
+    expect_in("out.txt", "not when the\ncommand line is refused, as a usage "
+                         "error (64) or a missing input (66)");
+}
+
 /* Exit 74 is also a --synonyms or --entity-aliases file that exists but
  * cannot be read (a directory, no permission): an I/O error naming it,
  * not a usage error (64, a malformed file); nothing written; --help says
@@ -3109,7 +3178,9 @@ static void test_json_summary(void **state)
 
     /* A run that fails still ends with its summary (what it did before
      * failing; nothing here, the index being locked): a cron log or a
-     * script reading --json always gets one line. */
+     * script reading --json always gets one line from a run that
+     * started (test_refused_command_line_has_no_summary: not from a
+     * command line refused). */
     gazette_writer_t *w = NULL;
     assert_int_equal(gazette_writer_open(fx.db, NULL, 0, &w),
                      GAZETTE_STATUS_OK);
@@ -3760,6 +3831,7 @@ int main(void)
         T(test_db_of_another_program),
         T(test_dry_run_exits_as_the_real_run),
         T(test_missing_inputs_are_66),
+        T(test_refused_command_line_has_no_summary),
         T(test_unreadable_inputs_are_74),
         T(test_overlapping_roots_refused),
         T(test_stub_naming_missing_part_is_66),
