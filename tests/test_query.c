@@ -1481,6 +1481,46 @@ static void test_proximity_without_word(void **state)
     }
 }
 
+/* A boolean operator that Xapian's grammar refuses for want of a word
+ * beside it, two in a row or one alone inside brackets ("NOT NOT gaza",
+ * "gaza (OR) truce"), is named in Gazette's words, as "gaza AND" is,
+ * with what stands where its word should; it was Xapian's grammar rule,
+ * "Syntax: <expression> NOT <expression>". */
+static void test_operator_without_word_named(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *query, *said;
+    } cases[] = {
+        {"NOT NOT gaza", "'NOT' needs a word before it, not another "
+                         "operator"},
+        {"gaza NOT NOT truce", "'NOT' needs a word before it, not another "
+                               "operator"},
+        {"gaza AND NOT NOT truce", "'NOT' needs a word before it, not "
+                                   "another operator"},
+        {"gaza (OR) truce", "'OR' needs a word before it within its "
+                            "brackets"},
+        {"gaza (AND NOT) truce", "'AND' needs a word before it within its "
+                                 "brackets"},
+        {"(gaza NOT) truce", "'NOT' needs a word after it within its "
+                             "brackets"},
+        {"gaza OR (XOR truce)", "'XOR' needs a word before it within its "
+                                "brackets"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        gazette_results_t *r = NULL;
+        char err[1024];
+        assert_int_equal(run_query(&fx.sample, cases[i].query, NULL, 10, &r,
+                                   err, sizeof err),
+                         GAZETTE_STATUS_QUERY_SYNTAX);
+        assert_null(r);
+        if (!strstr(err, cases[i].said) || strstr(err, "Syntax") ||
+            strstr(err, "<expression>") ||
+            !strstr(err, "needs a word on each side"))
+            fail_msg("'%s': %s", cases[i].query, err);
+    }
+}
+
 /* A query of operators alone ("OR", "AND AND", "NOT") is refused, as
  * "foo AND" is (docs/search.md: a query all in capitals is plain words
  * only with a word besides its operators), in one line that says so and
@@ -4804,6 +4844,7 @@ int main(void)
         cmocka_unit_test(test_malformed_queries),
         cmocka_unit_test(test_nothing_to_search),
         cmocka_unit_test(test_unreadable_syntax_refused),
+        cmocka_unit_test(test_operator_without_word_named),
         cmocka_unit_test(test_operators_alone),
         cmocka_unit_test(test_proximity_without_word),
         cmocka_unit_test(test_only_excluded_words),
