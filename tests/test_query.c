@@ -1264,6 +1264,46 @@ static void test_dates(void **state)
     expect_hits(c, "gaza date:2023-11", NULL, set_op(gaza, nov, '&'));
 }
 
+/* A day of a date: range may be written YYYYMMDD, as docs/search.md
+ * says (it was accepted but not documented): the same day as
+ * YYYY-MM-DD, alone, at either end, mixed with the other forms. Six
+ * digits are no form and are refused, the message listing every form,
+ * YYYYMMDD too (it listed only YYYY-MM-DD, YYYY-MM and YYYY). */
+static void test_eight_digit_dates(void **state)
+{
+    (void)state;
+    const corpus *c = &fx.sample;
+    static const char *const same[][2] = {
+        {"date:20231103", "date:2023-11-03"},
+        {"date:20231101..2023-11-30", "date:2023-11"},
+        {"date:2023-11..20231130", "date:2023-11"},
+        {"date:..20231031", "date:..2023-10"},
+    };
+    for (size_t i = 0; i < sizeof same / sizeof *same; i++) {
+        docset want;
+        memset(&want, 0, sizeof want);
+        for (size_t k = 0; k < c->n; k++) {
+            char date[11];
+            snprintf(date, sizeof date, "%.10s", c->docs[k].date);
+            want.in[k] = i == 0   ? strcmp(date, "2023-11-03") == 0
+                         : i < 3 ? strncmp(date, "2023-11", 7) == 0
+                                 : *date && strcmp(date, "2023-10-31") <= 0;
+        }
+        assert_true(set_size(c, &want) >= 1);
+        expect_hits(c, same[i][0], NULL, want);
+        expect_hits(c, same[i][1], NULL, want);
+    }
+    gazette_results_t *r = NULL;
+    char err[1024];
+    assert_int_equal(run_query(c, "gaza date:202311", NULL, 10, &r, err,
+                               sizeof err), GAZETTE_STATUS_QUERY_SYNTAX);
+    assert_null(r);
+    if (!strstr(err, "cannot read the date in 'date:202311'") ||
+        !strstr(err, "date:YYYY-MM-DD or date:YYYYMMDD, date:YYYY-MM, "
+                     "date:YYYY"))
+        fail_msg("date:202311: %s", err);
+}
+
 /* A quoted date: value is the value unquoted, as for year: and the other
  * filters (date:"2023-11" was refused: "cannot read the date in
  * 'date:'"), typographic quotes too; a bad one is named as typed, its
@@ -4839,6 +4879,7 @@ int main(void)
         cmocka_unit_test(test_database_reached_twice_is_refused),
         cmocka_unit_test(test_fields),
         cmocka_unit_test(test_dates),
+        cmocka_unit_test(test_eight_digit_dates),
         cmocka_unit_test(test_quoted_dates),
         cmocka_unit_test(test_dots_in_text),
         cmocka_unit_test(test_malformed_queries),
