@@ -3084,7 +3084,7 @@ static void test_usage_errors_are_log_lines(void **state)
  * that names the range, and --help states each range: "-j 257" was
  * "--jobs takes a positive number", "--offset 4294967296" "--offset
  * takes a number", though both have a maximum. Each bound itself is
- * taken. */
+ * taken. A new index has at most 64 shards, whatever -j. */
 static void test_numeric_option_limits_said(void **state)
 {
     (void)state;
@@ -3131,6 +3131,14 @@ static void test_numeric_option_limits_said(void **state)
         assert_int_equal(ix("--help"), 0);
         expect_in("out.txt", index_options[i].help);
     }
+    /* -j over 64 reads in that many threads but writes 64 shards, as
+     * --help says */
+    assert_int_equal(ix("-q -j 100 --db '%s/j100' '%s'", fx.tmp, fx.corpus),
+                     0);
+    assert_int_equal(tu_run("test $(wc -l < '%s/j100/XAPIANDB') -eq 64",
+                            fx.tmp), 0);
+    assert_int_equal(ix("--help"), 0);
+    expect_in("out.txt", "new index as N shards, at most 64");
     assert_int_equal(ix("-q --db '%s' '%s'", fx.db, fx.corpus), 0);
     static const struct {
         const char *option, *over, *bound, *says;
