@@ -14,6 +14,14 @@
 #include "cli.h"
 #include "gazette.h"
 
+/* The limits of the numeric options that are this program's (the
+ * library's own are GAZETTE_MAX_JOBS, GAZETTE_MIN_MEMORY and
+ * GAZETTE_MAX_WAIT_LOCK): any 64-bit size; a batch of ten million
+ * articles or a budget of 1 PiB (2^30 MB) at most, more being a typing
+ * slip. --help and the man page state them all. */
+#define MAX_FILE_SIZE 18446744073709551615ULL
+#define MAX_BATCH 10000000ULL
+#define MAX_MEMORY_MB (1ULL << 30)
 
 typedef struct cli_options {
     char *db;
@@ -132,18 +140,21 @@ static const char usage_text[] =
 "                          the Snowball stemmers (or its ISO code: en\n"
 "                          is english), or 'none'\n"
 "      --max-file-size N   skip files over N bytes, after decompression\n"
-"                          (default 67108864, i.e. 64 MiB)\n"
+"                          (default 67108864, i.e. 64 MiB; N from 1 to\n"
+"                          18446744073709551615)\n"
 "      --batch N           commit each shard every N articles (default\n"
-"                          1000, at most once a second), or sooner when\n"
-"                          its share of --memory is full;\n"
-"                          commits fall between files (a file too large\n"
-"                          for its share of --memory goes in pieces)\n"
+"                          1000, N from 1 to 10000000; at most once a\n"
+"                          second), or sooner when its share of --memory\n"
+"                          is full; commits fall between files (a file\n"
+"                          too large for its share of --memory goes in\n"
+"                          pieces)\n"
 "  -j, --jobs N            read and analyse files in N threads and write a\n"
-"                          new index as N shards (default: one per core;\n"
-"                          -j1 uses no threads); see SHARDS\n"
+"                          new index as N shards, at most 64 (default:\n"
+"                          one per core; N from 1 to 256; -j1 uses no\n"
+"                          threads); see SHARDS\n"
 "      --memory MB         memory budget for articles between threads and\n"
-"                          changes waiting for their commit (default 256,\n"
-"                          at least 16)\n"
+"                          changes waiting for their commit (default 256;\n"
+"                          MB from 16 to 1073741824)\n"
 "      --full              rebuild the whole index into a new generation\n"
 "                          beside the live one, then switch atomically\n"
 "                          (see FULL REBUILDS); counts every file as added\n"
@@ -157,9 +168,9 @@ static const char usage_text[] =
 "                          would lose articles) when the index would lose\n"
 "                          more than PERCENT of its files or articles (a\n"
 "                          file renamed, moved or copied is no loss)\n"
-"                          (default 10; 0: no limit); --full: do not switch\n"
-"                          to a rebuild with more than PERCENT fewer\n"
-"                          articles\n"
+"                          (0 to 100, default 10; 0: no limit); --full:\n"
+"                          do not switch to a rebuild with more than\n"
+"                          PERCENT fewer articles\n"
 "      --no-delete         never remove the articles of vanished files\n"
 "                          (nor of files now skipped); a file that holds\n"
 "                          fewer articles is still reindexed, within\n"
@@ -171,7 +182,8 @@ static const char usage_text[] =
 "                          warning, and what was indexed through them goes);\n"
 "                          links within it are judged as above\n"
 "      --wait-lock SECONDS if another process is writing the index, wait up\n"
-"                          to SECONDS for it (default 0: exit 75 at once)\n"
+"                          to SECONDS for it (default 0: exit 75 at once;\n"
+"                          SECONDS from 0 to 10000000, fractions allowed)\n"
 "      --synonyms FILE     replace the index's synonyms with those of FILE:\n"
 "                          lines 'word = synonym, synonym' ('#' starts a\n"
 "                          comment); a query for the word also finds its\n"
@@ -182,7 +194,8 @@ static const char usage_text[] =
 "                          (fnmatch; '*' also matches '/'; a GLOB without\n"
 "                          '/' also matches a file or directory name alone:\n"
 "                          --include '*.eml', --include world; 'world/' is\n"
-"                          'world', '/world' is refused); repeatable\n"
+"                          'world'; '/world' and '' are refused, exit 64);\n"
+"                          repeatable\n"
 "      --exclude GLOB      leave out the files and directories that match\n"
 "                          GLOB (same matching; wins over --include);\n"
 "                          repeatable. Files left out count as ignored and\n"
@@ -220,7 +233,11 @@ static const char usage_text[] =
 "end one summary line goes to stdout, also when the run failed (the\n"
 "counts then say what was committed: files of a last batch the failure\n"
 "kept from its commit are not counted, though --verbose listed them;\n"
-"a --full that was not switched in counts nothing: all 0):\n"
+"a --full that was not switched in counts nothing: all 0); not when the\n"
+"command line is refused, as a usage error (64) or a missing input (66),\n"
+"also when the checks made before the index is touched find it (the\n"
+"--synonyms file, a CORPUS, the index's path or language): nothing was\n"
+"done, and the one error line says why. The summary:\n"
 "  scanned N, added N, updated N, removed N, unchanged N, skipped N,\n"
 "  ignored N, seconds S, index DIR, corpus CORPUS...\n"
 "(DIR as given less a trailing '/' or '/.', as gazette-query names it)\n"
@@ -237,7 +254,9 @@ static const char usage_text[] =
 "--include/--exclude leave out, symlinks within a CORPUS), outside\n"
 "scanned.\n"
 "A bad line of a JSON Lines file whose other lines were indexed, a path\n"
-"the walk cannot use (unreadable directory, broken symlink, loop), and a\n"
+"the walk cannot use (unreadable directory, broken symlink, loop), a\n"
+"FIFO, socket or device file, whatever its name ('not a regular file or\n"
+"directory'; hidden, it is ignored), and a\n"
 "symlink leading out of its CORPUS directory (without --follow-symlinks)\n"
 "add one to skipped as well, without being scanned (unless --include or\n"
 "--exclude leave them out: ignored then).\n"
@@ -306,7 +325,8 @@ static const char usage_text[] =
 "deleted. Any run refuses (exit 64) to write an index into an existing\n"
 "file or non-empty directory that is not one.\n"
 "\n"
-"Shards: with -j N (N > 1) a new index is N Xapian databases written in\n"
+"Shards: with -j N (N > 1) a new index is N Xapian databases (at most\n"
+"64: -j 100 reads in 100 threads, writes 64 shards) written in\n"
 "parallel, DIR/shard0 ... DIR/shard<N-1>, listed in the stub file\n"
 "DIR/XAPIANDB, which Xapian (gazette-query, quest, delve) opens as one\n"
 "index. All the articles of a file go to one shard, chosen by a hash of the\n"
@@ -363,28 +383,35 @@ static const char usage_text[] =
 "  130 interrupted by SIGINT (work so far committed)\n"
 "  143 terminated by SIGTERM (work so far committed)\n";
 
-static int parse_number(const char *opt, const char *s,
-                        unsigned long long max, unsigned long long *out)
+/* A whole number of option `opt` from `min` to `max`: the message names
+ * the range, so that a value refused says which would do. `what` is
+ * what the number counts ("a number", "a number of MB"). */
+static int parse_number(const char *opt, const char *what, const char *s,
+                        unsigned long long min, unsigned long long max,
+                        unsigned long long *out)
 {
     char *end;
     errno = 0;
     unsigned long long v = strtoull(s, &end, 10);
-    if (errno || end == s || *end || *s == '-' || v == 0 || v > max) {
-        cli_complain("%s takes a positive number, not '%s'", opt, s);
+    if (errno || end == s || *end || *s == '-' || v < min || v > max) {
+        cli_complain("%s takes %s from %llu to %llu, not '%s'", opt, what,
+                     min, max, s);
         return -1;
     }
     *out = v;
     return 0;
 }
 
-/* --wait-lock: a non-negative number of seconds (fractions allowed). */
+/* --wait-lock: a number of seconds (fractions allowed) from 0 to
+ * GAZETTE_MAX_WAIT_LOCK. */
 static int parse_seconds(const char *s, double *out)
 {
     char *end;
     errno = 0;
     double v = strtod(s, &end);
     if (errno || end == s || *end || !(v >= 0) || v > GAZETTE_MAX_WAIT_LOCK) {
-        cli_complain("--wait-lock takes a number of seconds, not '%s'", s);
+        cli_complain("--wait-lock takes a number of seconds from 0 to %.0f, "
+                     "not '%s'", GAZETTE_MAX_WAIT_LOCK, s);
         return -1;
     }
     *out = v;
@@ -476,28 +503,27 @@ static int parse_args(int argc, char **argv, cli_options *o, int *code)
             o->language = optarg;
             break;
         case OPT_MAX_FILE:
-            if (parse_number("--max-file-size", optarg, ~0ULL, &n) != 0)
+            if (parse_number("--max-file-size", "a number of bytes", optarg,
+                             1, MAX_FILE_SIZE, &n) != 0)
                 return -1;
             o->max_file_bytes = n;
             break;
         case OPT_BATCH:
-            if (parse_number("--batch", optarg, 10000000ULL, &n) != 0)
+            if (parse_number("--batch", "a number", optarg, 1, MAX_BATCH,
+                             &n) != 0)
                 return -1;
             o->batch_size = (unsigned)n;
             break;
         case 'j':
-            if (parse_number("--jobs", optarg, GAZETTE_MAX_JOBS, &n) != 0)
+            if (parse_number("--jobs", "a number", optarg, 1,
+                             GAZETTE_MAX_JOBS, &n) != 0)
                 return -1;
             o->jobs = (unsigned)n;
             break;
         case OPT_MEMORY:
-            if (parse_number("--memory", optarg, 1ULL << 30, &n) != 0)
+            if (parse_number("--memory", "a number of MB", optarg,
+                             GAZETTE_MIN_MEMORY >> 20, MAX_MEMORY_MB, &n) != 0)
                 return -1;
-            if (n < 16) {
-                cli_complain("--memory takes at least 16 (MB), not '%s'",
-                             optarg);
-                return -1;
-            }
             o->memory = n << 20;
             break;
         case OPT_JSON:
@@ -508,6 +534,12 @@ static int parse_args(int argc, char **argv, cli_options *o, int *code)
             break;
         case OPT_INCLUDE:
         case OPT_EXCLUDE:
+            if (!*optarg) {
+                /* the library would say it in its API's words */
+                cli_complain("%s takes a pattern ('world', '*.eml'), not ''",
+                             c == OPT_INCLUDE ? "--include" : "--exclude");
+                return -1;
+            }
             if (add_pattern(c == OPT_INCLUDE ? &o->include : &o->exclude,
                             c == OPT_INCLUDE ? &o->ninclude : &o->nexclude,
                             optarg) != 0)
@@ -753,6 +785,20 @@ static void print_summary(const gazette_update_t *u, const cli_options *o,
     fputs(o->json ? "]}\n" : "\n", stdout);
 }
 
+/* 1 when a run that ended with exit status `code` got past the checks of
+ * what its command line names (the --synonyms and --entity-aliases
+ * files, each CORPUS, the index's path and language), which the library
+ * makes before it touches the index: its summary then says what it did,
+ * also when that is nothing (the index locked, a full disk). A command
+ * line refused there, a usage error (64) or a missing input (66), did
+ * nothing: like a bad option, it gets its one error line and no summary,
+ * whose zeros a log reader (or a --json consumer) would take for a run
+ * that found no file. */
+static int run_started(int code)
+{
+    return code != CLI_EXIT_USAGE && code != CLI_EXIT_NOINPUT;
+}
+
 static int exit_code_for(gazette_status_t status, const gazette_update_t *u)
 {
     switch (status) {
@@ -959,9 +1005,10 @@ int main(int argc, char **argv)
     }
     status = gazette_update_run(
         u, o.db, (const char *const *)argv + first, (size_t)(argc - first));
-    print_summary(u, &o, argv + first, argc - first);   /* failed too */
-    explain_outcome(status, u, &o);
     code = exit_code_for(status, u);
+    if (run_started(code))
+        print_summary(u, &o, argv + first, argc - first);   /* failed too */
+    explain_outcome(status, u, &o);
     /* The summary (and --verbose's lines) unwritten is an I/O error,
      * said in one line, unless the run has a more telling status. */
     if (cli_flush_stdout("the summary") != 0 &&

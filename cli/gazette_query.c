@@ -107,8 +107,9 @@ static const char usage_text[] =
 "                     id:\"s/quo\"\"te.txt\" for the file s/quo\"te.txt\n"
 "  year:2024          articles dated in 2024 (four digits: year:24 or\n"
 "                     year:2023-11 is an error; use date: for months)\n"
-"  date:A..B          articles dated from A to B; A and B are YYYY-MM-DD,\n"
-"                     YYYY-MM or YYYY, and either may be left out:\n"
+"  date:A..B          articles dated from A to B; A and B are YYYY-MM-DD\n"
+"                     (or YYYYMMDD), YYYY-MM or YYYY, and either may be\n"
+"                     left out:\n"
 "                     date:2023-11-01..2023-11-30, date:2023-11..,\n"
 "                     date:..2023-10, date:2023-11 (the whole month); a\n"
 "                     range that ends before it starts is an error;\n"
@@ -150,7 +151,8 @@ static const char usage_text[] =
 "  -n, --limit N      show at most N hits (default 10, at most 100000);\n"
 "                     0: only the count, made as for a page of 100 hits\n"
 "                     (exact below 100)\n"
-"      --offset N     skip the first N hits (default 0)\n"
+"      --offset N     skip the first N hits (default 0, at most\n"
+"                     4294967295)\n"
 "  -a, --all          every word must match (default: best match)\n"
 "      --sort ORDER   relevance (default), date (newest first) or\n"
 "                     date-asc (oldest first); undated articles last.\n"
@@ -227,13 +229,19 @@ static const char usage_text[] =
 "  74  I/O error (also: the results could not be written to stdout)\n"
 "  75  the index kept changing during the search; try again\n";
 
-static int parse_u32(const char *s, uint32_t *out)
+/* A whole number of option `opt` from 0 to `max`: the message names the
+ * range, so that a value refused says which would do. */
+static int parse_count(const char *opt, const char *s, uint32_t max,
+                       uint32_t *out)
 {
     char *end;
     errno = 0;
-    unsigned long v = strtoul(s, &end, 10);
-    if (errno || end == s || *end || *s == '-' || v > UINT32_MAX)
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || end == s || *end || *s == '-' || v > max) {
+        cli_complain("%s takes a number from 0 to %lu, not '%s'", opt,
+                     (unsigned long)max, s);
         return -1;
+    }
     *out = (uint32_t)v;
     return 0;
 }
@@ -304,14 +312,13 @@ static int parse_args(int argc, char **argv, cli_options *o, int *code)
             o->partial = 1;
             break;
         case 'n':
-            if (parse_u32(optarg, &o->limit) != 0 ||
-                o->limit > GAZETTE_MAX_LIMIT)
-                return cli_complain("--limit takes a number up to %u, not '%s'",
-                                GAZETTE_MAX_LIMIT, optarg), -1;
+            if (parse_count("--limit", optarg, GAZETTE_MAX_LIMIT,
+                            &o->limit) != 0)
+                return -1;
             break;
         case OPT_OFFSET:
-            if (parse_u32(optarg, &o->offset) != 0)
-                return cli_complain("--offset takes a number, not '%s'", optarg), -1;
+            if (parse_count("--offset", optarg, UINT32_MAX, &o->offset) != 0)
+                return -1;
             break;
         case OPT_JSON:
             o->format = FORMAT_JSON;

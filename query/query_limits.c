@@ -282,6 +282,82 @@ int gz_query_operators_alone(const char *text, char *err, size_t errlen)
     return 1;
 }
 
+/* "'OR' needs a word before it", for operator token `t`, `side` "before"
+ * or "after", `where` saying more ("", or standing_there's words): the
+ * one wording of every operator lacking a word. */
+static void say_word_needed(token t, const char *side, const char *where,
+                            char *err, size_t errlen)
+{
+    snprintf(err, errlen,
+             "cannot understand the query: '%.*s' needs a word %s it%s (an "
+             "operator such as AND, OR, NOT needs a word on each side)",
+             (int)t.len, t.text, side, where);
+}
+
+/* The kind of token `t` as an operator: an operator written beside a
+ * bracket ("(OR)") is one to Xapian, though check_operators, wary of
+ * false alarms, takes it for a word. */
+static token_kind operator_kind(token t)
+{
+    return t.kind == TOKEN_WORD ? word_kind(t.text, t.len) : t.kind;
+}
+
+/* 1 for an operator, boolean or proximity. */
+static int is_operator_kind(token_kind k)
+{
+    return k == TOKEN_BOOL || k == TOKEN_NOT || k == TOKEN_NEAR;
+}
+
+/* The side of operator `kind` that lacks its word, between tokens of
+ * kinds `before` and `after`: 'b', 'a', or 0 when none does. NOT may
+ * open the query or a group and follow AND, OR, XOR ("a AND NOT b");
+ * AND, OR, XOR need a word before them; all of them one after. */
+static char side_lacking_word(token_kind kind, token_kind before,
+                              token_kind after)
+{
+    if (kind == TOKEN_BOOL && (before == TOKEN_END || before == TOKEN_OPEN ||
+                               is_operator_kind(before)))
+        return 'b';
+    if (kind == TOKEN_NOT && (before == TOKEN_NOT || before == TOKEN_NEAR))
+        return 'b';
+    if ((kind == TOKEN_BOOL || kind == TOKEN_NOT) &&
+        (after == TOKEN_END || after == TOKEN_CLOSE))
+        return 'a';
+    return 0;
+}
+
+/* What say_word_needed adds about the token of kind `there`, which
+ * stands where the word should: a bracket or another operator (at the
+ * start or the end of the query, nothing). */
+static const char *standing_there(token_kind there)
+{
+    if (there == TOKEN_OPEN || there == TOKEN_CLOSE)
+        return " within its brackets";
+    return is_operator_kind(there) ? ", not another operator" : "";
+}
+
+/* gz_query_operator_without_word - see query_limits.h. */
+int gz_query_operator_without_word(const char *text, char *err,
+                                   size_t errlen)
+{
+    const char *p = text;
+    token_kind before = TOKEN_END;
+    for (token t = next_token(&p); t.kind != TOKEN_END; t = next_token(&p)) {
+        token_kind kind = operator_kind(t);
+        const char *p2 = p;
+        token_kind after = operator_kind(next_token(&p2));
+        char side = side_lacking_word(kind, before, after);
+        if (side) {
+            say_word_needed(t, side == 'b' ? "before" : "after",
+                            standing_there(side == 'b' ? before : after),
+                            err, errlen);
+            return 1;
+        }
+        before = kind;
+    }
+    return 0;
+}
+
 /* Operator mistakes Xapian's parser certainly reports, found before it
  * runs (some of its error paths leak memory). Xapian reads a malformed
  * query leniently (reparsing it without operators) unless the mistake is
@@ -333,11 +409,8 @@ static int check_operators(const char *text, char *err, size_t errlen)
             gz_query_operators_alone(text, err, errlen))
             return -1;
         if (needs_before || needs_after) {
-            snprintf(err, errlen,
-                     "cannot understand the query: '%.*s' needs a word %s "
-                     "it (an operator such as AND, OR, NOT needs a word on "
-                     "each side)", (int)t.len, t.text,
-                     needs_before ? "before" : "after");
+            say_word_needed(t, needs_before ? "before" : "after", "", err,
+                            errlen);
             return -1;
         }
         prev = t;

@@ -61,6 +61,17 @@ int gz_query_check(const char *text, char *err, size_t errlen);
  * its operators is none: it is plain words (gz_ranking_query_text). */
 int gz_query_operators_alone(const char *text, char *err, size_t errlen);
 
+/* 1 when the query `text`, which Xapian's parser refused as grammar
+ * ("Syntax: <expression> NOT <expression>"), has a boolean operator
+ * (AND, OR, XOR, NOT, in capitals, also beside a bracket) without the
+ * word it needs on a side: "NOT NOT gaza", "gaza (OR) truce", "(gaza
+ * NOT)". `err` then gets a one-line message naming the first such
+ * operator as gz_query_check names one ("'NOT' needs a word before it,
+ * not another operator"; "within its brackets" when a bracket stands
+ * there), instead of Xapian's grammar. 0 otherwise (err left alone). */
+int gz_query_operator_without_word(const char *text, char *err,
+                                   size_t errlen);
+
 /* A query that only excludes words ("-gaza", "-gaza -lebanon", one
  * stopword aside: "the -gaza"), which Xapian's parser refuses and then reads
  * leniently as the words themselves, the opposite of what was asked: 1

@@ -230,9 +230,10 @@ static int put_date(gz_buf *b, const char *field, const char *typed,
                             : (int)(typed + typed_n - field);
         if (unread)
             snprintf(err, errlen,
-                     "cannot read the date in '%.*s' (write date:YYYY-MM-DD, "
-                     "date:YYYY-MM, date:YYYY, or a range such as "
-                     "date:2023-11-01..2023-11-30 with either end optional)",
+                     "cannot read the date in '%.*s' (write date:YYYY-MM-DD "
+                     "or date:YYYYMMDD, date:YYYY-MM, date:YYYY, or a range "
+                     "such as date:2023-11-01..2023-11-30 with either end "
+                     "optional)",
                      shown_n, shown ? shown : field);
         else
             snprintf(err, errlen,

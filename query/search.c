@@ -991,6 +991,30 @@ static gazette_status_t grammar_failed(const char *query)
                    both ? "; " : "", minus || both ? not_hint : "");
 }
 
+/* QUERY_SYNTAX for `query`, which Xapian's grammar refused with `msg`
+ * ("Syntax: <expression> NOT <expression>", its grammar rule for the
+ * operator that lacks a word), in Gazette's words: the operator and the
+ * side that lacks its word, as gz_query_check says it, or at least the
+ * operator Xapian names; never Xapian's grammar text. */
+static gazette_status_t grammar_refused(const char *query, const char *msg)
+{
+    char missing[GZ_ERROR_SIZE];
+    if (gz_query_operator_without_word(query, missing, sizeof missing))
+        return gz_fail(GAZETTE_STATUS_QUERY_SYNTAX, "%s", missing);
+    static const char rule[] = "Syntax: <expression> ";
+    const char *op = strstr(msg, rule);
+    const char *end = op ? strstr(op + strlen(rule), " <expression>") : NULL;
+    if (end)
+        return gz_fail(GAZETTE_STATUS_QUERY_SYNTAX,
+                       "cannot understand the query: '%.*s' lacks a word on "
+                       "one side (an operator such as AND, OR, NOT needs a "
+                       "word on each side)",
+                       (int)(end - op - strlen(rule)), op + strlen(rule));
+    return gz_fail(GAZETTE_STATUS_QUERY_SYNTAX,
+                   "cannot understand the query: an operator such as AND, "
+                   "OR, NOT needs a word on each side");
+}
+
 /* A failed search of `query` in words a person can act on (the thread's
  * message). */
 static gazette_status_t search_failed(gazette_index_t *index,
@@ -1025,18 +1049,16 @@ static gazette_status_t search_failed(gazette_index_t *index,
         return gz_fail(GAZETTE_STATUS_QUERY_SYNTAX,
                        "cannot understand the query: its operators do not "
                        "fit together (%s)", near_hint);
-    if (s == XAP_ERR_QUERY_PARSE) {
-        /* Xapian's grammar errors read "Syntax: <expression> AND
-         * <expression>": the hint says that in words. Other refusals (the
-         * shim's XOR limit) carry their own reason. */
-        const char *why = strchr(msg, ':');
-        bool grammar = strstr(msg, "Syntax:") != NULL || why == NULL;
+    /* Xapian's grammar errors read "Syntax: <expression> AND
+     * <expression>"; other refusals (the shim's XOR limit) carry their
+     * own reason. */
+    if (s == XAP_ERR_QUERY_PARSE &&
+        (strstr(msg, "Syntax:") || !strchr(msg, ':')))
+        return grammar_refused(query, msg);
+    if (s == XAP_ERR_QUERY_PARSE)
         return gz_fail(GAZETTE_STATUS_QUERY_SYNTAX,
-                       "cannot understand the query:%s%s",
-                       why ? why + 1 : " syntax error",
-                       grammar ? " (an operator such as AND, OR, NOT needs "
-                                 "a word on each side)" : "");
-    }
+                       "cannot understand the query:%s",
+                       strchr(msg, ':') + 1);
     if (s == XAP_ERR_DB_CORRUPT && *gz_ranking_damage())
         return gz_fail(GAZETTE_STATUS_INDEX_CORRUPT,
                        "index damaged: %s; check it with xapian-check and "

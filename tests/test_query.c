@@ -1264,6 +1264,46 @@ static void test_dates(void **state)
     expect_hits(c, "gaza date:2023-11", NULL, set_op(gaza, nov, '&'));
 }
 
+/* A day of a date: range may be written YYYYMMDD, as docs/search.md
+ * says (it was accepted but not documented): the same day as
+ * YYYY-MM-DD, alone, at either end, mixed with the other forms. Six
+ * digits are no form and are refused, the message listing every form,
+ * YYYYMMDD too (it listed only YYYY-MM-DD, YYYY-MM and YYYY). */
+static void test_eight_digit_dates(void **state)
+{
+    (void)state;
+    const corpus *c = &fx.sample;
+    static const char *const same[][2] = {
+        {"date:20231103", "date:2023-11-03"},
+        {"date:20231101..2023-11-30", "date:2023-11"},
+        {"date:2023-11..20231130", "date:2023-11"},
+        {"date:..20231031", "date:..2023-10"},
+    };
+    for (size_t i = 0; i < sizeof same / sizeof *same; i++) {
+        docset want;
+        memset(&want, 0, sizeof want);
+        for (size_t k = 0; k < c->n; k++) {
+            char date[11];
+            snprintf(date, sizeof date, "%.10s", c->docs[k].date);
+            want.in[k] = i == 0   ? strcmp(date, "2023-11-03") == 0
+                         : i < 3 ? strncmp(date, "2023-11", 7) == 0
+                                 : *date && strcmp(date, "2023-10-31") <= 0;
+        }
+        assert_true(set_size(c, &want) >= 1);
+        expect_hits(c, same[i][0], NULL, want);
+        expect_hits(c, same[i][1], NULL, want);
+    }
+    gazette_results_t *r = NULL;
+    char err[1024];
+    assert_int_equal(run_query(c, "gaza date:202311", NULL, 10, &r, err,
+                               sizeof err), GAZETTE_STATUS_QUERY_SYNTAX);
+    assert_null(r);
+    if (!strstr(err, "cannot read the date in 'date:202311'") ||
+        !strstr(err, "date:YYYY-MM-DD or date:YYYYMMDD, date:YYYY-MM, "
+                     "date:YYYY"))
+        fail_msg("date:202311: %s", err);
+}
+
 /* A quoted date: value is the value unquoted, as for year: and the other
  * filters (date:"2023-11" was refused: "cannot read the date in
  * 'date:'"), typographic quotes too; a bad one is named as typed, its
@@ -1501,6 +1541,46 @@ static void test_proximity_without_word(void **state)
         assert_null(r);
         if (!strstr(err, cases[i].said) ||
             (i < 4 && !strstr(err, "NEAR and ADJ go between two words")))
+            fail_msg("'%s': %s", cases[i].query, err);
+    }
+}
+
+/* A boolean operator that Xapian's grammar refuses for want of a word
+ * beside it, two in a row or one alone inside brackets ("NOT NOT gaza",
+ * "gaza (OR) truce"), is named in Gazette's words, as "gaza AND" is,
+ * with what stands where its word should; it was Xapian's grammar rule,
+ * "Syntax: <expression> NOT <expression>". */
+static void test_operator_without_word_named(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *query, *said;
+    } cases[] = {
+        {"NOT NOT gaza", "'NOT' needs a word before it, not another "
+                         "operator"},
+        {"gaza NOT NOT truce", "'NOT' needs a word before it, not another "
+                               "operator"},
+        {"gaza AND NOT NOT truce", "'NOT' needs a word before it, not "
+                                   "another operator"},
+        {"gaza (OR) truce", "'OR' needs a word before it within its "
+                            "brackets"},
+        {"gaza (AND NOT) truce", "'AND' needs a word before it within its "
+                                 "brackets"},
+        {"(gaza NOT) truce", "'NOT' needs a word after it within its "
+                             "brackets"},
+        {"gaza OR (XOR truce)", "'XOR' needs a word before it within its "
+                                "brackets"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        gazette_results_t *r = NULL;
+        char err[1024];
+        assert_int_equal(run_query(&fx.sample, cases[i].query, NULL, 10, &r,
+                                   err, sizeof err),
+                         GAZETTE_STATUS_QUERY_SYNTAX);
+        assert_null(r);
+        if (!strstr(err, cases[i].said) || strstr(err, "Syntax") ||
+            strstr(err, "<expression>") ||
+            !strstr(err, "needs a word on each side"))
             fail_msg("'%s': %s", cases[i].query, err);
     }
 }
@@ -4852,11 +4932,13 @@ int main(void)
         cmocka_unit_test(test_database_reached_twice_is_refused),
         cmocka_unit_test(test_fields),
         cmocka_unit_test(test_dates),
+        cmocka_unit_test(test_eight_digit_dates),
         cmocka_unit_test(test_quoted_dates),
         cmocka_unit_test(test_dots_in_text),
         cmocka_unit_test(test_malformed_queries),
         cmocka_unit_test(test_nothing_to_search),
         cmocka_unit_test(test_unreadable_syntax_refused),
+        cmocka_unit_test(test_operator_without_word_named),
         cmocka_unit_test(test_operators_alone),
         cmocka_unit_test(test_proximity_without_word),
         cmocka_unit_test(test_only_excluded_words),

@@ -41,7 +41,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -2403,6 +2406,75 @@ static void test_missing_inputs_are_66(void **state)
                          "--synonyms or --entity-aliases file");
 }
 
+/* A command line refused, a usage error (64) or a missing input (66),
+ * did nothing: it prints its one error line and no summary, --json or
+ * not, whether the option parser or the checks made before the index is
+ * touched found it (--db '', a missing or malformed --synonyms or
+ * --entity-aliases file, -l french on an English index, a missing or
+ * repeated CORPUS, a --db through a loop of links printed a summary of
+ * zeros; -j 0 and --bogus did not). A run that started and failed (the
+ * index locked: 75) prints its summary; --help says which. */
+static void test_refused_command_line_has_no_summary(void **state)
+{
+    (void)state;
+    assert_int_equal(ix("-q --db '%s' '%s'", fx.db, fx.corpus), 0);
+    tu_write_file(fx.tmp, "bad.syn", "truce = = ceasefire\n", 20);
+    tu_write_file(fx.tmp, "bad.aliases", "= Man Utd\n", 10);
+    tu_write_file(fx.tmp, "not-an-index", "hello\n", 6);
+    assert_int_equal(tu_run("cd '%s' && ln -s dl2 dl && ln -s dl dl2",
+                            fx.tmp), 0);
+    /* $T the scratch directory, $IDX the index, $C the corpus */
+    static const struct {
+        const char *args;
+        int code;
+    } cases[] = {
+        {"-j 0 --db \"$IDX\" \"$C\"", 64},
+        {"--bogus --db \"$IDX\" \"$C\"", 64},
+        {"--db '' \"$C\"", 64},
+        {"--synonyms \"$T/none.syn\" --db \"$IDX\" \"$C\"", 66},
+        {"--synonyms \"$T/bad.syn\" --db \"$IDX\" \"$C\"", 64},
+        {"--entity-aliases \"$T/none.txt\" --db \"$IDX\" \"$C\"", 66},
+        {"--entity-aliases \"$T/bad.aliases\" --db \"$IDX\" \"$C\"", 64},
+        {"-l french --db \"$IDX\" \"$C\"", 64},
+        {"--db \"$IDX\" \"$T/none\"", 66},
+        {"--db \"$IDX\" \"$C\" \"$C\"", 64},
+        {"--db \"$T/not-an-index\" \"$C\"", 64},
+        {"--db \"$T/dl/index\" \"$C\"", 66},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+        for (int json = 0; json < 2; json++) {
+            int rc = tu_run("T='%s' IDX='%s' C='%s'; '%s' %s%s >'%s/out.txt' "
+                            "2>'%s/err.txt'", fx.tmp, fx.db, fx.corpus,
+                            tu_binary("gazette-index"), json ? "--json " : "",
+                            cases[i].args, fx.tmp, fx.tmp);
+            int lines = count_lines(slurp("err.txt"));
+            const char *out = slurp("out.txt");   /* slurp's buffer */
+            if (rc != cases[i].code || *out || lines != 1)
+                fail_msg("gazette-index %s%s: exit %d, stdout '%s', %d "
+                         "lines on stderr", json ? "--json " : "",
+                         cases[i].args, rc, out, lines);
+        }
+    assert_int_equal(articles(fx.db), SAMPLE_FILES);
+    char lock[2048];
+    snprintf(lock, sizeof lock, "%s.lock", fx.db);
+    int fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    assert_true(fd >= 0);
+    assert_int_equal(flock(fd, LOCK_EX), 0);
+    int locked = ix("--db '%s' '%s'", fx.db, fx.corpus);
+    close(fd);
+    assert_int_equal(locked, 75);
+    char summary[3000];
+    snprintf(summary, sizeof summary, "scanned 0, added 0, updated 0, "
+             "removed 0, unchanged 0, skipped 0, ignored 0, seconds ");
+    expect_in("out.txt", summary);
+    snprintf(summary, sizeof summary, ", index %s, corpus %s\n", fx.db,
+             fx.corpus);
+    expect_in("out.txt", summary);
+    assert_int_equal(ix("--help"), 0);
+    expect_in("out.txt", "not when the\ncommand line is refused, as a usage "
+                         "error (64) or a missing input (66)");
+}
+
 /* Exit 74 is also a --synonyms or --entity-aliases file that exists but
  * cannot be read (a directory, no permission): an I/O error naming it,
  * not a usage error (64, a malformed file); nothing written; --help says
@@ -2776,6 +2848,64 @@ static void test_symlink_out_is_skipped_not_scanned(void **state)
     assert_null(strstr(slurp("err.txt"), "symlink leaves"));
 }
 
+/* A FIFO, a socket or a device file in the corpus, whatever its name, is
+ * counted in skipped but not in scanned (exit 1), one line each on
+ * stderr, never opened; a hidden one, or one --exclude names, is
+ * ignored. --help says so among the skips counted on top of the scanned
+ * files (it did not). */
+static void test_special_files_are_skipped_not_scanned(void **state)
+{
+    (void)state;
+    static const char *const fifos[] = {"world/p.txt", "world/noext",
+                                        "world/.hidden"};
+    char path[2048];
+    for (size_t i = 0; i < 3; i++) {
+        snprintf(path, sizeof path, "%s/%s", fx.corpus, fifos[i]);
+        assert_int_equal(mkfifo(path, 0600), 0);
+    }
+    struct sockaddr_un sun = {.sun_family = AF_UNIX};
+    int len = snprintf(sun.sun_path, sizeof sun.sun_path, "%s/world/s.sock",
+                       fx.corpus);
+    assert_true(len > 0 && (size_t)len < sizeof sun.sun_path);
+    int sock = socket(AF_UNIX, SOCK_STREAM, 0);
+    assert_true(sock >= 0);
+    assert_int_equal(bind(sock, (struct sockaddr *)&sun, sizeof sun), 0);
+    close(sock);
+    snprintf(path, sizeof path, "%s/world/null.txt", fx.corpus);
+    int device = mknod(path, S_IFCHR | 0600, makedev(1, 3)) == 0;
+    if (!device)
+        printf("(no device file: mknod needs privilege here)\n");
+    int skipped = 3 + device;
+    assert_int_equal(ix("--db '%s' '%s'", fx.db, fx.corpus), 1);
+    char counts[256];
+    snprintf(counts, sizeof counts, "scanned %d, added %d, updated 0, "
+             "removed 0, unchanged 0, skipped %d, ignored 1,", SAMPLE_FILES,
+             SAMPLE_FILES, skipped);
+    expect_in("out.txt", counts);
+    const char *err = slurp("err.txt");
+    assert_int_equal(count_lines(err), skipped);
+    static const char *const named[] = {"world/p.txt", "world/noext",
+                                        "world/s.sock", "world/null.txt"};
+    for (int i = 0; i < skipped; i++) {
+        char line[2048];
+        snprintf(line, sizeof line, "skipped %s/%s: not a regular file or "
+                 "directory\n", fx.corpus, named[i]);
+        expect_in("err.txt", line);
+    }
+    assert_null(strstr(slurp("err.txt"), ".hidden"));
+    assert_int_equal(ix("--db '%s' --exclude p.txt '%s'", fx.db, fx.corpus),
+                     1);
+    snprintf(counts, sizeof counts, "scanned %d, added 0, updated 0, "
+             "removed 0, unchanged %d, skipped %d, ignored 2,", SAMPLE_FILES,
+             SAMPLE_FILES, skipped - 1);
+    expect_in("out.txt", counts);
+    assert_int_equal(ix("--help"), 0);
+    expect_in("out.txt", "loop), a\nFIFO, socket or device file, whatever "
+                         "its name ('not a regular file or\ndirectory'; "
+                         "hidden, it is ignored), and a\nsymlink leading "
+                         "out");
+}
+
 /* A symlink within the corpus root (a `current` link to a section, a
  * link to a file of another section) is not followed: each file is
  * scanned once, under its own path; nothing is said on stderr and the
@@ -2949,6 +3079,95 @@ static void test_usage_errors_are_log_lines(void **state)
     regfree(&re);
 }
 
+/* A number outside an option's range is refused (exit 64) in one line
+ * that names the range, and --help states each range: "-j 257" was
+ * "--jobs takes a positive number", "--offset 4294967296" "--offset
+ * takes a number", though both have a maximum. Each bound itself is
+ * taken. A new index has at most 64 shards, whatever -j. */
+static void test_numeric_option_limits_said(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *option, *over, *under, *bound, *says, *help;
+    } index_options[] = {
+        {"-j", "257", "0", "256", "--jobs takes a number from 1 to 256",
+         "N from 1 to 256"},
+        {"--batch", "10000001", "0", "10000000",
+         "--batch takes a number from 1 to 10000000",
+         "N from 1 to 10000000"},
+        {"--memory", "1073741825", "15", "16",
+         "--memory takes a number of MB from 16 to 1073741824",
+         "MB from 16 to 1073741824"},
+        {"--max-file-size", "18446744073709551616", "0",
+         "18446744073709551615",
+         "--max-file-size takes a number of bytes from 1 to "
+         "18446744073709551615",
+         "N from 1 to\n                          18446744073709551615"},
+        {"--wait-lock", "10000001", "-1", "10000000",
+         "--wait-lock takes a number of seconds from 0 to 10000000",
+         "SECONDS from 0 to 10000000"},
+        {"--max-remove", "101", "-1", "100",
+         "--max-remove takes a percentage from 0 to 100",
+         "(0 to 100, default 10"},
+    };
+    for (size_t i = 0; i < sizeof index_options / sizeof *index_options;
+         i++) {
+        const char *bad[] = {index_options[i].over, index_options[i].under};
+        for (size_t k = 0; k < 2; k++) {
+            int rc = ix("-n %s %s --db '%s' '%s'", index_options[i].option,
+                        bad[k], fx.db, fx.corpus);
+            const char *err = slurp("err.txt");
+            char says[256];
+            snprintf(says, sizeof says, "%s, not '%s'\n",
+                     index_options[i].says, bad[k]);
+            if (rc != 64 || count_lines(err) != 1 || !strstr(err, says))
+                fail_msg("gazette-index %s %s: exit %d: %s",
+                         index_options[i].option, bad[k], rc, err);
+        }
+        assert_int_equal(ix("-q -n %s %s --db '%s' '%s'",
+                            index_options[i].option, index_options[i].bound,
+                            fx.db, fx.corpus), 0);
+        assert_int_equal(ix("--help"), 0);
+        expect_in("out.txt", index_options[i].help);
+    }
+    /* -j over 64 reads in that many threads but writes 64 shards, as
+     * --help says */
+    assert_int_equal(ix("-q -j 100 --db '%s/j100' '%s'", fx.tmp, fx.corpus),
+                     0);
+    assert_int_equal(tu_run("test $(wc -l < '%s/j100/XAPIANDB') -eq 64",
+                            fx.tmp), 0);
+    assert_int_equal(ix("--help"), 0);
+    expect_in("out.txt", "new index as N shards, at most 64");
+    assert_int_equal(ix("-q --db '%s' '%s'", fx.db, fx.corpus), 0);
+    static const struct {
+        const char *option, *over, *bound, *says;
+    } query_options[] = {
+        {"--offset", "4294967296", "4294967295",
+         "--offset takes a number from 0 to 4294967295"},
+        {"--limit", "100001", "100000",
+         "--limit takes a number from 0 to 100000"},
+    };
+    for (size_t i = 0; i < 2; i++) {
+        int rc = qy("--db '%s' %s %s gaza", fx.db, query_options[i].option,
+                    query_options[i].over);
+        const char *err = slurp("err.txt");
+        char says[256];
+        snprintf(says, sizeof says, "%s, not '%s'\n", query_options[i].says,
+                 query_options[i].over);
+        if (rc != 64 || count_lines(err) != 1 || !strstr(err, says))
+            fail_msg("gazette-query %s %s: exit %d: %s",
+                     query_options[i].option, query_options[i].over, rc,
+                     err);
+        assert_int_equal(qy("--db '%s' %s %s gaza", fx.db,
+                            query_options[i].option, query_options[i].bound),
+                         0);
+    }
+    assert_int_equal(qy("--help"), 0);
+    expect_in("out.txt", "--offset N     skip the first N hits (default 0, "
+                         "at most\n                     4294967295)");
+    expect_in("out.txt", "(default 10, at most 100000)");
+}
+
 /* The programs put the library's API words into their own (a setter's
  * name into its option), but not words of a file, a path or a query that
  * a message quotes: a date written "gazette_update_set_foo this library
@@ -3027,7 +3246,9 @@ static void test_json_summary(void **state)
 
     /* A run that fails still ends with its summary (what it did before
      * failing; nothing here, the index being locked): a cron log or a
-     * script reading --json always gets one line. */
+     * script reading --json always gets one line from a run that
+     * started (test_refused_command_line_has_no_summary: not from a
+     * command line refused). */
     gazette_writer_t *w = NULL;
     assert_int_equal(gazette_writer_open(fx.db, NULL, 0, &w),
                      GAZETTE_STATUS_OK);
@@ -3283,7 +3504,7 @@ static void test_bidi_controls_cleaned(void **state)
 
 /* --exclude 'world/' and './world' (a directory as .gitignore and the
  * shell write it) leave out what 'world' does; '/world', which could
- * match nothing, is refused before the index is touched. */
+ * match nothing, and '' are refused before the index is touched. */
 static void test_pattern_spellings(void **state)
 {
     (void)state;
@@ -3314,6 +3535,25 @@ static void test_pattern_spellings(void **state)
                          "patterns match paths relative to each CORPUS");
     assert_int_equal(ix("--include ./ --db '%s' '%s'", fx.db, fx.corpus), 64);
     assert_int_equal(tu_run("test -e '%s'", fx.db), 1);
+    /* An empty pattern is refused in the program's words, one line
+     * naming the option (it was the library's "an include pattern is
+     * NULL or empty"). */
+    static const char *const options[] = {"--include", "--exclude"};
+    for (size_t i = 0; i < 2; i++) {
+        assert_int_equal(ix("%s '' --db '%s' '%s'", options[i], fx.db,
+                            fx.corpus), 64);
+        const char *err = slurp("err.txt");
+        char says[128];
+        snprintf(says, sizeof says, "gazette-index: %s takes a pattern "
+                 "('world', '*.eml'), not ''\n", options[i]);
+        if (count_lines(err) != 1 || !strstr(err, says) ||
+            strstr(err, "NULL"))
+            fail_msg("%s '': %s", options[i], err);
+        assert_string_equal(slurp("out.txt"), "");
+    }
+    assert_int_equal(tu_run("test -e '%s'", fx.db), 1);
+    assert_int_equal(ix("--help"), 0);
+    expect_in("out.txt", "'/world' and '' are refused, exit 64");
 }
 
 /* A root whose files --include (or --exclude) leaves all out is no
@@ -3659,6 +3899,7 @@ int main(void)
         T(test_db_of_another_program),
         T(test_dry_run_exits_as_the_real_run),
         T(test_missing_inputs_are_66),
+        T(test_refused_command_line_has_no_summary),
         T(test_unreadable_inputs_are_74),
         T(test_overlapping_roots_refused),
         T(test_stub_naming_missing_part_is_66),
@@ -3671,6 +3912,7 @@ int main(void)
         T(test_stub_chain_naming_missing_database),
         T(test_quiet_hides_skipped_files),
         T(test_symlink_out_is_skipped_not_scanned),
+        T(test_special_files_are_skipped_not_scanned),
         T(test_symlink_within_root_is_ignored),
         T(test_symlink_to_enclosing_dir_is_ignored),
         T(test_pattern_spellings),
@@ -3678,6 +3920,7 @@ int main(void)
         T(test_deep_path_keeps_reason),
         T(test_log_lines),
         T(test_usage_errors_are_log_lines),
+        T(test_numeric_option_limits_said),
         T(test_messages_quote_as_written),
         T(test_json_summary),
         T(test_closed_pipe_is_74),
