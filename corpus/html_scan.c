@@ -1465,27 +1465,12 @@ static int is_tag_space(char c)
     return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r';
 }
 
-/* ASCII case-insensitive comparison of n bytes. */
-static int ncase_eq(const char *a, const char *b, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        char x = a[i], y = b[i];
-        if (x >= 'A' && x <= 'Z')
-            x = (char)(x + 32);
-        if (y >= 'A' && y <= 'Z')
-            y = (char)(y + 32);
-        if (x != y)
-            return 0;
-    }
-    return 1;
-}
-
 /* 1 when the attribute value [v, v+n) is an annotation-xml encoding that
  * makes its content HTML. */
 static int is_html_encoding(const char *v, size_t n)
 {
-    return (n == 9 && ncase_eq(v, "text/html", 9)) ||
-           (n == 21 && ncase_eq(v, "application/xhtml+xml", 21));
+    return (n == 9 && gz_ascii_ncase_eq(v, "text/html", 9)) ||
+           (n == 21 && gz_ascii_ncase_eq(v, "application/xhtml+xml", 21));
 }
 
 /*
@@ -1523,7 +1508,7 @@ static const char *read_attributes(const char *p, const char *end,
                     p++;
                 ve = p;
             }
-            if (name_len == 8 && ncase_eq(name, "encoding", 8) &&
+            if (name_len == 8 && gz_ascii_ncase_eq(name, "encoding", 8) &&
                 is_html_encoding(v, (size_t)(ve - v)))
                 t->html_encoding = 1;
             attr = fnv_step(attr, '=');
@@ -1600,7 +1585,7 @@ static const char *find_end_tag(const char *p, const char *end,
     for (; (p = memchr(p, '<', (size_t)(end - p))) != NULL; p++) {
         if ((size_t)(end - p) < 2 + n)
             return end;
-        if (p[1] != '/' || !ncase_eq(p + 2, name, n))
+        if (p[1] != '/' || !gz_ascii_ncase_eq(p + 2, name, n))
             continue;
         const char *after = p + 2 + n;
         if (after == end || is_tag_space(*after) || *after == '/' ||

@@ -116,6 +116,7 @@
  * per error, which is quadratic memory on deep input. Gumbo's memory is
  * proportional to the page (the size limit bounds it).
  */
+#include "ascii.h"
 #include "buf.h"
 #include "corpus.h"
 #include "corpus_internal.h"
@@ -195,21 +196,6 @@ void corpus_html_set_library(const char *soname)
 int corpus_html_library_loaded(void)
 {
     return corpus_lib_loaded(&corpus_gumbo_lib);
-}
-
-/* ASCII case-insensitive comparison of n bytes (locale-independent). */
-static int ncase_eq(const char *a, const char *b, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        char x = a[i], y = b[i];
-        if (x >= 'A' && x <= 'Z')
-            x = (char)(x + 32);
-        if (y >= 'A' && y <= 'Z')
-            y = (char)(y + 32);
-        if (x != y)
-            return 0;
-    }
-    return 1;
 }
 
 /* ------------------------------------------------------ gumbo's memory */
@@ -428,7 +414,7 @@ static int ieq(const char *a, const char *b)
     if (!a || !b)
         return 0;
     size_t n = strlen(a);
-    return n == strlen(b) && ncase_eq(a, b, n);
+    return n == strlen(b) && gz_ascii_ncase_eq(a, b, n);
 }
 
 static void set_meta(page *pg, int field, int rank, const char *value)
@@ -447,7 +433,7 @@ static void set_meta(page *pg, int field, int rank, const char *value)
 static int looks_like_url(const char *s)
 {
     return strstr(s, "://") || strncmp(s, "www.", 4) == 0 || *s == '/' ||
-           (strlen(s) >= 7 && ncase_eq(s, "mailto:", 7));
+           (strlen(s) >= 7 && gz_ascii_ncase_eq(s, "mailto:", 7));
 }
 
 /*
@@ -593,7 +579,7 @@ static int rel_has(const GumboElement *e, const char *token)
         const char *end = rel;
         while (*end && !corpus_is_space((unsigned char)*end))
             end++;
-        if ((size_t)(end - rel) == n && ncase_eq(rel, token, n))
+        if ((size_t)(end - rel) == n && gz_ascii_ncase_eq(rel, token, n))
             return 1;
         rel = end;
     }
@@ -846,7 +832,7 @@ static int read_jsonld(page *pg, const GumboElement *e)
     size_t tn = strcspn(type, ";");
     const char *want = "application/ld+json";
     trim_span(&type, &tn);
-    if (tn != strlen(want) || !ncase_eq(type, want, tn))
+    if (tn != strlen(want) || !gz_ascii_ncase_eq(type, want, tn))
         return 0;
     /* its text: one node, as gumbo reads a script */
     const char *text = NULL;
@@ -1027,7 +1013,7 @@ static void note_spill(page *pg, const GumboNode *n)
         if (!lt)
             break;
         i = (size_t)(lt - pg->src);
-        if (i + k <= pg->src_len && ncase_eq(lt, tag, k)) {
+        if (i + k <= pg->src_len && gz_ascii_ncase_eq(lt, tag, k)) {
             pg->spill_start = from;
             pg->spill_end = i;
             return;

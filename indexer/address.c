@@ -4,7 +4,6 @@
 #include "ascii.h"
 
 #include <string.h>
-#include <strings.h>
 
 /* Bytes examined either side of a word for the address it may be in. */
 #define ADDRESS_SPAN 256
@@ -33,7 +32,7 @@ static int is_generic_tld(const unsigned char *p, const unsigned char *b)
     static const char *const tlds[] = {"com", "edu", "gov", "mil", "net",
                                        "org"};
     for (size_t i = 0; i < sizeof tlds / sizeof *tlds; i++)
-        if (b - p >= 3 && strncasecmp((const char *)p, tlds[i], 3) == 0 &&
+        if (b - p >= 3 && gz_ascii_ncase_eq((const char *)p, tlds[i], 3) &&
             (b - p == 3 || !gz_ascii_isalnum(p[3])))
             return 1;
     return 0;

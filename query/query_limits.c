@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <utf8proc.h>
 
 #include "ascii.h"
@@ -20,7 +19,7 @@
 static const char *id_value_end(const char *query, const char *at)
 {
     if ((at > query && !strchr(" \t\n\r(+-", at[-1])) ||
-        strncasecmp(at, "id:", 3) != 0)
+        !gz_ascii_ncase_eq(at, "id:", 3))
         return at;
     const char *v = at + 3;
     if (*v == '"') {

@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <utf8proc.h>
 
 #include "fold.h"
@@ -548,7 +547,7 @@ static int word_at(const gz_snippet_words *w, size_t i, const char *body,
     size_t n = strlen(word);
     if (w->stem[i] && n > 3)
         n--;   /* "happi" finds "happy"; "run" keeps all three letters */
-    if (at + n > len || strncasecmp(body + at, word, n) != 0)
+    if (at + n > len || !gz_ascii_ncase_eq(body + at, word, n))
         return 0;
     return w->stem[i] || at + n == len ||
            !is_word_byte((unsigned char)body[at + n]);

@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
 
 #include "fold.h"
@@ -158,7 +157,7 @@ const gz_field *gz_field_by_name(const char *name, size_t len)
 {
     for (size_t i = 0; i < gz_nfields; i++)
         if (gz_fields[i].name && strlen(gz_fields[i].name) == len &&
-            strncasecmp(gz_fields[i].name, name, len) == 0)
+            gz_ascii_ncase_eq(gz_fields[i].name, name, len))
             return &gz_fields[i];
     return NULL;
 }

@@ -11,6 +11,8 @@
 #ifndef GAZETTE_ASCII_H
 #define GAZETTE_ASCII_H
 
+#include <stddef.h>
+
 static inline int gz_ascii_isspace(unsigned char c)
 {
     return c == ' ' || (c >= '\t' && c <= '\r');
@@ -45,6 +47,17 @@ static inline int gz_ascii_isalnum(unsigned char c)
 static inline unsigned char gz_ascii_tolower(unsigned char c)
 {
     return gz_ascii_isupper(c) ? (unsigned char)(c - 'A' + 'a') : c;
+}
+
+/* 1 when the n bytes at a and b are equal but for ASCII case
+ * (strncasecmp() follows the locale, and stops at a NUL). */
+static inline int gz_ascii_ncase_eq(const char *a, const char *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (gz_ascii_tolower((unsigned char)a[i]) !=
+            gz_ascii_tolower((unsigned char)b[i]))
+            return 0;
+    return 1;
 }
 
 #endif
