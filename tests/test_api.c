@@ -2202,6 +2202,13 @@ static void test_update_stop_after_walk(void **state)
     }
 }
 
+/* 1 when something (a file, a directory, a link) is at `path`. */
+static int exists(const char *path)
+{
+    struct stat sb;
+    return lstat(path, &sb) == 0;
+}
+
 /* A run of `u` into `db` from `corpus`, the stop flag set before it:
  * INTERRUPTED, and gazette_update_error() says so and what holds
  * (`says`). */
@@ -2223,9 +2230,10 @@ static void expect_interrupted(gazette_update_t *u, const char *db,
 
 /* A run stopped by its stop flag says why in gazette_update_error(), as
  * the header says of every run that does not return OK, and what holds
- * after it: an update committed what it did (its counts, the index's
- * articles), a full rebuild and a dry run left the index as it was, a
- * wait for the lock wrote nothing. It said "" before. */
+ * after it: one that would have made the index made nothing, an update
+ * committed what it did (its counts, the index's articles), a full
+ * rebuild and a dry run left the index as it was, a wait for the lock
+ * wrote nothing. It said "" before. */
 static void test_update_interrupted_says_why(void **state)
 {
     (void)state;
@@ -2235,15 +2243,17 @@ static void test_update_interrupted_says_why(void **state)
     tu_write_file(corpus, "a.txt", "One\n\nThe first story.\n", 22);
     tu_write_file(corpus, "b.txt", "Two\n\nThe second story.\n", 23);
     gazette_update_t *u = update_of(0);
-    expect_interrupted(u, db, corpus, "is committed");
-    assert_int_equal(article_count(db),
-                     gazette_update_count(u, GAZETTE_COUNT_ADDED));
+    expect_interrupted(u, db, corpus, "nothing was made");
+    assert_false(exists(db));
     const char *roots[] = {corpus};
     assert_int_equal(gazette_update_run(u, db, roots, 1), GAZETTE_STATUS_OK);
     assert_string_equal(gazette_update_error(u), "");
     assert_int_equal(article_count(db), 2);
 
     tu_write_file(corpus, "c.txt", "Three\n\nThe third story.\n", 24);
+    expect_interrupted(u, db, corpus, "is committed");
+    assert_int_equal(article_count(db),
+                     2 + gazette_update_count(u, GAZETTE_COUNT_ADDED));
     assert_int_equal(gazette_update_set_dry_run(u, 1), GAZETTE_STATUS_OK);
     expect_interrupted(u, db, corpus, "a dry run writes nothing");
     assert_int_equal(gazette_update_set_dry_run(u, 0), GAZETTE_STATUS_OK);
@@ -2260,6 +2270,48 @@ static void test_update_interrupted_says_why(void **state)
     assert_int_equal(gazette_writer_close(w), GAZETTE_STATUS_OK);
     assert_int_equal(article_count(db), 2);
     gazette_update_free(u);
+}
+
+/* A run whose stop flag is set before it starts, into a path where no
+ * index is yet (nothing there, or an empty directory), makes nothing: no
+ * index, no lock file, no generation directory; INTERRUPTED, saying
+ * nothing was made. An update made an empty index there before. */
+static void test_update_stopped_before_start_makes_nothing(void **state)
+{
+    (void)state;
+    char corpus[4096], db[4096], beside[4200];
+    snprintf(corpus, sizeof corpus, "%s", path_in("unstarted/corpus"));
+    tu_write_file(corpus, "a.txt", "One\n\nThe first story.\n", 22);
+    for (int full = 0; full <= 1; full++)
+        for (int dir = 0; dir <= 1; dir++) {
+            snprintf(db, sizeof db, "%s/unstarted/db-%d%d", tmp, full, dir);
+            if (dir)
+                assert_int_equal(mkdir(db, 0755), 0);
+            static volatile int stop = 1;
+            const char *roots[] = {corpus};
+            gazette_update_t *u = update_of(full);
+            assert_int_equal(gazette_update_set_stop_flag(u, &stop),
+                             GAZETTE_STATUS_OK);
+            assert_int_equal(gazette_update_run(u, db, roots, 1),
+                             GAZETTE_STATUS_INTERRUPTED);
+            if (dir)
+                assert_int_equal(entries_in(db), 0);
+            else
+                assert_false(exists(db));
+            assert_non_null(strstr(gazette_update_error(u),
+                                   "nothing was made"));
+            static const char *const suffixes[] = {".lock", ".d",
+                                                   ".gazette-new"};
+            for (size_t i = 0; i < 3; i++) {
+                snprintf(beside, sizeof beside, "%s%s", db, suffixes[i]);
+                if (exists(beside))
+                    fail_msg("%s was made", beside);
+            }
+            for (int c = GAZETTE_COUNT_SCANNED; c <= GAZETTE_COUNT_IGNORED;
+                 c++)
+                assert_int_equal(gazette_update_count(u, c), 0);
+            gazette_update_free(u);
+        }
 }
 
 /* Fail unless `text` is what gazette.h promises of a status's: short
@@ -2378,6 +2430,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_update_out_of_descriptors),
         cmocka_unit_test(test_update_stop_after_walk),
         cmocka_unit_test(test_update_interrupted_says_why),
+        cmocka_unit_test(test_update_stopped_before_start_makes_nothing),
         cmocka_unit_test(test_status_strings),
         cmocka_unit_test(test_versions),
     };
