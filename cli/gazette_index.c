@@ -670,6 +670,9 @@ static const cli_word our_words[] = {
     {"this library writes format", "gazette-index writes format"},
     {"this library can write", "gazette-index can write"},
     {"of this library: move it away", "of gazette-index: move it away"},
+    /* the library's corpus directories are this program's operands */
+    {"relative to each corpus directory",
+     "relative to each CORPUS directory"},
     {NULL, NULL}};
 #undef SETTER
 

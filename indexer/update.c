@@ -287,7 +287,7 @@ static gazette_status_t add_pattern(gazette_update_t *update,
         n--;
     if (glob[0] == '/' || n == 0)
         return refuse(update, "the %s pattern '%.200s' matches nothing: "
-                      "patterns match paths relative to each CORPUS "
+                      "patterns match paths relative to each corpus "
                       "directory ('world', 'world/2023-*', '*.eml')",
                       kind, given);
     char **grown = realloc(list->items, (list->count + 1) * sizeof *grown);

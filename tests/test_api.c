@@ -864,6 +864,16 @@ static void test_bulk_load_commits(void **state)
     gazette_index_close(index);
 }
 
+/* A message of the library in its API's words: `has` in it, and no
+ * program's option ("--full", "--db") nor operand (gazette-index's
+ * CORPUS) nor program (gazette-index). */
+static void expect_api_words(const char *msg, const char *has)
+{
+    if (!strstr(msg, has) || strstr(msg, "--") || strstr(msg, "CORPUS") ||
+        strstr(msg, "gazette-index") || strstr(msg, "gazette-query"))
+        fail_msg("wanted '%s' in the API's words: %s", has, msg);
+}
+
 /* A setter given a bad value says which value and why in
  * gazette_update_error(), as a failed run does; the next run clears it. */
 static void test_update_setter_messages(void **state)
@@ -899,6 +909,10 @@ static void test_update_setter_messages(void **state)
     assert_int_equal(gazette_update_add_exclude(u, "././//"), bad);
     assert_non_null(strstr(gazette_update_error(u),
                            "the exclude pattern '././//' matches nothing"));
+    /* in the API's words: gazette-index's operand, CORPUS, is its own */
+    expect_api_words(gazette_update_error(u),
+                     "patterns match paths relative to each corpus "
+                     "directory");
 
     char corpus[4096], db[4096];
     snprintf(corpus, sizeof corpus, "%s", path_in("setters/corpus"));
@@ -1170,15 +1184,6 @@ static void test_update_run(void **state)
     assert_int_equal(gazette_update_run(u, db, roots, 1),
                      GAZETTE_STATUS_INPUT_NOT_FOUND);
     gazette_update_free(u);
-}
-
-/* A message of the library in its API's words: `has` in it, and no
- * program's option ("--full", "--db") nor program (gazette-index). */
-static void expect_api_words(const char *msg, const char *has)
-{
-    if (!strstr(msg, has) || strstr(msg, "--") ||
-        strstr(msg, "gazette-index") || strstr(msg, "gazette-query"))
-        fail_msg("wanted '%s' in the API's words: %s", has, msg);
 }
 
 /* The warnings of an update run, joined by "; ". */
