@@ -1529,6 +1529,47 @@ static void test_index_deleted_after_open(void **state)
     gazette_index_close(index);
 }
 
+/* An index replaced after it was opened by one of a format this library
+ * cannot read (a newer Gazette's full rebuild switching the stub to its
+ * generation): every call that reopens the index at its latest revision
+ * (search, count, reading an article) opens it afresh and says
+ * INDEX_VERSION, as gazette_index_open would, naming the remedy in the
+ * API's words. */
+static void test_index_replaced_by_other_format(void **state)
+{
+    (void)state;
+    char corpus[4096], db[4096];
+    snprintf(corpus, sizeof corpus, "%s", path_in("replaced/corpus"));
+    snprintf(db, sizeof db, "%s", path_in("replaced/db"));
+    tu_write_file(corpus, "a.txt", "One\n\nThe harbour story.\n", 24);
+    update_once(corpus, db);
+    gazette_index_t *index = NULL;
+    assert_int_equal(gazette_index_open(db, &index), GAZETTE_STATUS_OK);
+    assert_int_equal(hits(index, "harbour"), 1);
+    gazette_update_t *u = update_of(1);
+    const char *roots[] = {corpus};
+    assert_int_equal(gazette_update_run(u, db, roots, 1), GAZETTE_STATUS_OK);
+    gazette_update_free(u);
+    assert_int_equal(tu_run("xapian-metadata set '%s' gazette.format 99",
+                            db), 0);
+
+    gazette_results_t *r = NULL;
+    assert_int_equal(gazette_search(index, "harbour", NULL, &r),
+                     GAZETTE_STATUS_INDEX_VERSION);
+    assert_null(r);
+    expect_api_words(gazette_index_error(index), "format 99");
+    uint64_t n = 0;
+    assert_int_equal(gazette_index_article_count(index, &n),
+                     GAZETTE_STATUS_INDEX_VERSION);
+    expect_api_words(gazette_index_error(index),
+                     "(rebuild it with gazette_update_set_full)");
+    gazette_article_t *a = NULL;
+    assert_int_equal(gazette_index_get_article(index, "a.txt", &a),
+                     GAZETTE_STATUS_INDEX_VERSION);
+    assert_null(a);
+    gazette_index_close(index);
+}
+
 /* An index path with a trailing slash ("news.idx/", as a shell completes
  * a directory) names the same index: a new index of two shards, one after
  * --full (a stub file, which Xapian will not read as "stub/"), through the
@@ -2412,6 +2453,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_error_message_families),
         cmocka_unit_test(test_error_messages_one_line),
         cmocka_unit_test(test_index_deleted_after_open),
+        cmocka_unit_test(test_index_replaced_by_other_format),
         cmocka_unit_test(test_update_setter_messages),
         cmocka_unit_test(test_empty_paths_refused),
         cmocka_unit_test(test_snippet_length_extremes),
