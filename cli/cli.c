@@ -10,6 +10,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "gazette.h"
+
 static const char *program = "gazette";
 
 void cli_set_program(const char *name)
@@ -64,34 +66,23 @@ static int is_control(unsigned long cp)
            (cp >= 0x2066 && cp <= 0x2069);
 }
 
+char *cli_escaped(const char *s)
+{
+    size_t n = gazette_escape(s, NULL, 0);
+    char *escaped = malloc(n + 1);
+    if (escaped)
+        gazette_escape(s, escaped, n + 1);
+    return escaped;
+}
+
 void cli_put_escaped(FILE *f, const char *s)
 {
-    const unsigned char *p = (const unsigned char *)s;
-    while (*p) {
-        unsigned long cp;
-        size_t n = utf8_sequence(p, &cp);
-        if (n == 0 || is_control(cp)) {
-            /* Each byte of a control or of a malformed sequence. */
-            size_t bytes = n ? n : 1;
-            for (size_t i = 0; i < bytes; i++) {
-                if (p[i] == '\n')
-                    fputs("\\n", f);
-                else if (p[i] == '\t')
-                    fputs("\\t", f);
-                else if (p[i] == '\r')
-                    fputs("\\r", f);
-                else
-                    fprintf(f, "\\x%02X", p[i]);
-            }
-            p += bytes;
-        } else if (*p == '\\') {
-            fputs("\\\\", f);
-            p++;
-        } else {
-            fwrite(p, 1, n, f);
-            p += n;
-        }
-    }
+    char fixed[1024];
+    size_t n = gazette_escape(s, fixed, sizeof fixed);
+    char *big = n >= sizeof fixed ? cli_escaped(s) : NULL;
+    /* out of memory: cut, still escaped */
+    fputs(big ? big : fixed, f);
+    free(big);
 }
 
 void cli_put_clean(FILE *f, const char *s, size_t n)

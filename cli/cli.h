@@ -66,14 +66,20 @@ void cli_bad_option(int c, char *const *argv, const char *optstring,
                     const struct option *longopts);
 
 /* Write `s` to `f` with what must not reach a terminal or a log raw
- * escaped: newline, tab and CR as \n \t \r, other C0 controls, DEL, C1
- * controls (U+0080-U+009F), the bidirectional embedding, override and
+ * escaped, by the library's gazette_escape (one escaping for the library
+ * and the programs): newline, tab and CR as \n \t \r, other C0
+ * controls, DEL, C1 controls (U+0080-U+009F), the line and paragraph
+ * separators (U+2028, U+2029), the bidirectional embedding, override and
  * isolate controls (U+202A-U+202E, U+2066-U+2069, which reorder what a
  * terminal shows after them) and bytes that are not UTF-8 as \xHH (each
  * byte: U+202E is \xE2\x80\xAE), and a backslash as \\. Other valid
  * UTF-8 text (right-to-left letters and the marks U+200E, U+200F too) is
- * written as it is. */
+ * written as it is. Cut only when out of memory. */
 void cli_put_escaped(FILE *f, const char *s);
+
+/* `s` escaped as cli_put_escaped writes it: malloc()ed, or NULL when out
+ * of memory. */
+char *cli_escaped(const char *s);
 
 /* Write [s, s+n) to `f` for a person reading a terminal: tab, newline and
  * CR as a space; other C0 controls, DEL, C1 controls (U+0080-U+009F), the

@@ -1402,6 +1402,46 @@ static void exhaust_after_first(const gazette_update_t *u,
         assert_true(tu_exhaust_fds() > 0);
 }
 
+/* gazette_escape: what gazette.h lists escaped, the rest copied, and a
+ * text cut to its buffer whole escapes and characters only, its length
+ * told. */
+static void test_escape(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text, *escaped;
+    } cases[] = {
+        {"plain", "plain"},
+        {"a\nb\tc\rd", "a\\nb\\tc\\rd"},
+        {"back\\slash", "back\\\\slash"},
+        {"esc\033[2J del\177", "esc\\x1B[2J del\\x7F"},
+        {"c1 \xC2\x9B", "c1 \\xC2\\x9B"},
+        {"rlo \xE2\x80\xAE ls \xE2\x80\xA8", "rlo \\xE2\\x80\\xAE ls \\xE2\\x80\\xA8"},
+        {"bad \xFF\xC3", "bad \\xFF\\xC3"},
+        {"Z\xC3\xBCrich \xE2\x80\x8E \xD7\x90", "Z\xC3\xBCrich \xE2\x80\x8E \xD7\x90"},
+        {"", ""},
+    };
+    char out[256];
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        size_t n = gazette_escape(cases[i].text, out, sizeof out);
+        assert_string_equal(out, cases[i].escaped);
+        assert_int_equal(n, strlen(cases[i].escaped));
+        assert_int_equal(gazette_escape(cases[i].text, NULL, 0), n);
+    }
+    assert_int_equal(gazette_escape(NULL, out, sizeof out), 0);
+    assert_string_equal(out, "");
+    /* cut: never inside "\n" nor inside "ü" */
+    assert_int_equal(gazette_escape("ab\ncd", out, 5), 6);
+    assert_string_equal(out, "ab\\n");
+    assert_int_equal(gazette_escape("ab\ncd", out, 4), 6);
+    assert_string_equal(out, "ab");
+    assert_int_equal(gazette_escape("a\xC3\xBC", out, 3), 3);
+    assert_string_equal(out, "a");
+    out[0] = 'x';
+    assert_int_equal(gazette_escape("abc", out, 1), 3);
+    assert_string_equal(out, "");
+}
+
 /* Running out of descriptors half-way is an I/O failure of the run, not
  * "done, files skipped": no file is reported skipped, the error names the
  * cause, and the index is whole (a rerun completes it). */
@@ -2463,6 +2503,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_update_messages_in_api_words),
         cmocka_unit_test(test_unreadable_rules_files_are_io_errors),
         cmocka_unit_test(test_one_line_article),
+        cmocka_unit_test(test_escape),
         cmocka_unit_test(test_full_keeps_writer_articles),
         cmocka_unit_test(test_full_dry_run_counts_as_the_real_run),
         cmocka_unit_test(test_full_keeps_writer_articles_of_live_shards),
