@@ -45,6 +45,13 @@ void cli_set_program(const char *name);
 __attribute__((format(printf, 1, 2)))
 void cli_complain(const char *fmt, ...);
 
+/* cli_complain, but the message is written as it is: every part of it
+ * must be escaped already (gazette_escape: a path through cli_escaped,
+ * the message of an update's event as the library gives it), so that
+ * nothing is escaped twice. */
+__attribute__((format(printf, 1, 2)))
+void cli_complain_escaped(const char *fmt, ...);
+
 /* Flush stdout. When that or an earlier write to it failed (a full disk,
  * a closed pipe with SIGPIPE ignored), say so in one cli_complain line,
  * "cannot write <what>: <reason>", and return -1; else 0. */

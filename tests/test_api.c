@@ -1402,6 +1402,72 @@ static void exhaust_after_first(const gazette_update_t *u,
         assert_true(tu_exhaust_fds() > 0);
 }
 
+/* The SKIPPED events of an update run: the last one's path and message,
+ * and how many. */
+typedef struct last_skip {
+    char path[1024], message[4096];
+    int count;
+} last_skip;
+
+static void keep_last_skip(const gazette_update_t *u, gazette_event_t event,
+                           const char *path, const char *message, void *ctx)
+{
+    (void)u;
+    last_skip *k = ctx;
+    if (event != GAZETTE_EVENT_SKIPPED)
+        return;
+    snprintf(k->path, sizeof k->path, "%s", path);
+    snprintf(k->message, sizeof k->message, "%s", message);
+    k->count++;
+}
+
+/* Fail unless `text` is one line: no control character at all. */
+static void expect_no_control(const char *text)
+{
+    for (const char *c = text; *c; c++)
+        if ((unsigned char)*c < 0x20 || *c == 0x7F)
+            fail_msg("control character 0x%02X in \"%s\"",
+                     (unsigned)(unsigned char)*c, text);
+}
+
+/* An event's message is one line, as every message of the library is:
+ * a file name it quotes is escaped as gazette_escape escapes it (as
+ * gazette-index prints it), while the event's path stays the file's own.
+ * Two corpus directories holding one name with a newline (and one with a
+ * backslash) give a SKIPPED event naming the other file; its message
+ * held the raw newline before, two lines. */
+static void test_event_messages_one_line(void **state)
+{
+    (void)state;
+    static const char *const names[] = {"x\ny.txt", "p\\q.txt"};
+    static const char *const shown[] = {"x\\ny.txt", "p\\\\q.txt"};
+    char a[4096], b[4096], db[4096], want[8192];
+    snprintf(a, sizeof a, "%s", path_in("events/a"));
+    snprintf(b, sizeof b, "%s", path_in("events/b"));
+    for (size_t i = 0; i < 2; i++) {
+        tu_write_file(a, names[i], "One\n\nThe first story.\n", 22);
+        tu_write_file(b, names[i], "Two\n\nThe second story.\n", 23);
+        snprintf(db, sizeof db, "%s/events/db%zu", tmp, i);
+        last_skip k = {0};
+        gazette_update_t *u = update_of(0);
+        assert_int_equal(gazette_update_set_callback(u, keep_last_skip, &k),
+                         GAZETTE_STATUS_OK);
+        const char *roots[] = {a, b};
+        assert_int_equal(gazette_update_run(u, db, roots, 2),
+                         GAZETTE_STATUS_OK);
+        gazette_update_free(u);
+        assert_int_equal(k.count, 1);
+        snprintf(want, sizeof want, "%s/%s", b, names[i]);
+        assert_string_equal(k.path, want);   /* the file's own path */
+        expect_no_control(k.message);
+        snprintf(want, sizeof want, "the same id as %s/%s, given first", a,
+                 shown[i]);
+        if (!strstr(k.message, want))
+            fail_msg("wanted \"%s\" in \"%s\"", want, k.message);
+        tu_run("rm -f '%s/%s' '%s/%s'", a, names[i], b, names[i]);
+    }
+}
+
 /* gazette_escape: what gazette.h lists escaped, the rest copied, and a
  * text cut to its buffer whole escapes and characters only, its length
  * told. */
@@ -2503,6 +2569,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_update_messages_in_api_words),
         cmocka_unit_test(test_unreadable_rules_files_are_io_errors),
         cmocka_unit_test(test_one_line_article),
+        cmocka_unit_test(test_event_messages_one_line),
         cmocka_unit_test(test_escape),
         cmocka_unit_test(test_full_keeps_writer_articles),
         cmocka_unit_test(test_full_dry_run_counts_as_the_real_run),
