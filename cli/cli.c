@@ -10,6 +10,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "gazette.h"
+
 static const char *program = "gazette";
 
 void cli_set_program(const char *name)
@@ -64,34 +66,23 @@ static int is_control(unsigned long cp)
            (cp >= 0x2066 && cp <= 0x2069);
 }
 
+char *cli_escaped(const char *s)
+{
+    size_t n = gazette_escape(s, NULL, 0);
+    char *escaped = malloc(n + 1);
+    if (escaped)
+        gazette_escape(s, escaped, n + 1);
+    return escaped;
+}
+
 void cli_put_escaped(FILE *f, const char *s)
 {
-    const unsigned char *p = (const unsigned char *)s;
-    while (*p) {
-        unsigned long cp;
-        size_t n = utf8_sequence(p, &cp);
-        if (n == 0 || is_control(cp)) {
-            /* Each byte of a control or of a malformed sequence. */
-            size_t bytes = n ? n : 1;
-            for (size_t i = 0; i < bytes; i++) {
-                if (p[i] == '\n')
-                    fputs("\\n", f);
-                else if (p[i] == '\t')
-                    fputs("\\t", f);
-                else if (p[i] == '\r')
-                    fputs("\\r", f);
-                else
-                    fprintf(f, "\\x%02X", p[i]);
-            }
-            p += bytes;
-        } else if (*p == '\\') {
-            fputs("\\\\", f);
-            p++;
-        } else {
-            fwrite(p, 1, n, f);
-            p += n;
-        }
-    }
+    char fixed[1024];
+    size_t n = gazette_escape(s, fixed, sizeof fixed);
+    char *big = n >= sizeof fixed ? cli_escaped(s) : NULL;
+    /* out of memory: cut, still escaped */
+    fputs(big ? big : fixed, f);
+    free(big);
 }
 
 void cli_put_clean(FILE *f, const char *s, size_t n)
@@ -200,34 +191,56 @@ int cli_no_default_index(int err)
     return CLI_EXIT_SOFTWARE;
 }
 
-void cli_complain(const char *fmt, ...)
+/* cli_complain's line: `message` escaped, or with `escaped` as it is. */
+static void complain_line(const char *message, int escaped)
 {
-    /* Whole, however long (a path deep below the corpus runs past
-     * PATH_MAX, and the reason comes after it); cut only when out of
-     * memory. */
-    char fixed[4096], *message = fixed;
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(fixed, sizeof fixed, fmt, ap);
-    va_end(ap);
-    if (n >= (int)sizeof fixed && (message = malloc((size_t)n + 1)) != NULL) {
-        va_start(ap, fmt);
-        vsnprintf(message, (size_t)n + 1, fmt, ap);
-        va_end(ap);
-    } else if (!message) {
-        message = fixed;
-    }
     /* A log (not a terminal) gets the time; a file name in the message
      * cannot break the line or hold escape sequences. */
     char stamp[48] = "";
     if (!isatty(STDERR_FILENO))
         iso_time(stamp, sizeof stamp);
     fprintf(stderr, "%s%s: ", stamp, program);
-    cli_put_escaped(stderr, message);
+    if (escaped)
+        fputs(message, stderr);
+    else
+        cli_put_escaped(stderr, message);
     fputc('\n', stderr);
     fflush(stderr);
+}
+
+/* Say the message of `fmt` and `ap` (whole, however long: a path deep
+ * below the corpus runs past PATH_MAX, and the reason comes after it; cut
+ * only when out of memory) as complain_line does. */
+static void complain(int escaped, const char *fmt, va_list ap)
+{
+    char fixed[4096], *message = fixed;
+    va_list again;
+    va_copy(again, ap);
+    int n = vsnprintf(fixed, sizeof fixed, fmt, ap);
+    if (n >= (int)sizeof fixed && (message = malloc((size_t)n + 1)) != NULL)
+        vsnprintf(message, (size_t)n + 1, fmt, again);
+    else if (!message)
+        message = fixed;
+    va_end(again);
+    complain_line(message, escaped);
     if (message != fixed)
         free(message);
+}
+
+void cli_complain(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    complain(0, fmt, ap);
+    va_end(ap);
+}
+
+void cli_complain_escaped(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    complain(1, fmt, ap);
+    va_end(ap);
 }
 
 int cli_flush_stdout(const char *what)

@@ -45,6 +45,13 @@ void cli_set_program(const char *name);
 __attribute__((format(printf, 1, 2)))
 void cli_complain(const char *fmt, ...);
 
+/* cli_complain, but the message is written as it is: every part of it
+ * must be escaped already (gazette_escape: a path through cli_escaped,
+ * the message of an update's event as the library gives it), so that
+ * nothing is escaped twice. */
+__attribute__((format(printf, 1, 2)))
+void cli_complain_escaped(const char *fmt, ...);
+
 /* Flush stdout. When that or an earlier write to it failed (a full disk,
  * a closed pipe with SIGPIPE ignored), say so in one cli_complain line,
  * "cannot write <what>: <reason>", and return -1; else 0. */
@@ -66,14 +73,20 @@ void cli_bad_option(int c, char *const *argv, const char *optstring,
                     const struct option *longopts);
 
 /* Write `s` to `f` with what must not reach a terminal or a log raw
- * escaped: newline, tab and CR as \n \t \r, other C0 controls, DEL, C1
- * controls (U+0080-U+009F), the bidirectional embedding, override and
+ * escaped, by the library's gazette_escape (one escaping for the library
+ * and the programs): newline, tab and CR as \n \t \r, other C0
+ * controls, DEL, C1 controls (U+0080-U+009F), the line and paragraph
+ * separators (U+2028, U+2029), the bidirectional embedding, override and
  * isolate controls (U+202A-U+202E, U+2066-U+2069, which reorder what a
  * terminal shows after them) and bytes that are not UTF-8 as \xHH (each
  * byte: U+202E is \xE2\x80\xAE), and a backslash as \\. Other valid
  * UTF-8 text (right-to-left letters and the marks U+200E, U+200F too) is
- * written as it is. */
+ * written as it is. Cut only when out of memory. */
 void cli_put_escaped(FILE *f, const char *s);
+
+/* `s` escaped as cli_put_escaped writes it: malloc()ed, or NULL when out
+ * of memory. */
+char *cli_escaped(const char *s);
 
 /* Write [s, s+n) to `f` for a person reading a terminal: tab, newline and
  * CR as a space; other C0 controls, DEL, C1 controls (U+0080-U+009F), the

@@ -670,6 +670,9 @@ static const cli_word our_words[] = {
     {"this library writes format", "gazette-index writes format"},
     {"this library can write", "gazette-index can write"},
     {"of this library: move it away", "of gazette-index: move it away"},
+    /* the library's corpus directories are this program's operands */
+    {"relative to each corpus directory",
+     "relative to each CORPUS directory"},
     {NULL, NULL}};
 #undef SETTER
 
@@ -678,6 +681,23 @@ static const cli_word our_words[] = {
 static char *here(const char *msg)
 {
     return cli_in_our_words(our_words, msg);
+}
+
+/* Say "<what> <path>: <message>" of an event, in this program's words.
+ * The library escaped the message (gazette.h) as the path is escaped
+ * here: escaping the line again would show a backslash of a file name
+ * twice over. */
+static void complain_of(const char *what, const char *path,
+                        const char *message)
+{
+    char *ours = here(message);
+    char *where = cli_escaped(path);
+    if (where)
+        cli_complain_escaped("%s %s: %s", what, where, ours ? ours : message);
+    else   /* out of memory: escaped twice over, but one line */
+        cli_complain("%s %s: %s", what, path, ours ? ours : message);
+    free(where);
+    free(ours);
 }
 
 /* Everything the run reports: changes on stdout with --verbose, skips and
@@ -706,19 +726,15 @@ static void on_event(const gazette_update_t *u, gazette_event_t event,
         clear_progress(o);
         fputs("ignored ", stdout);
         cli_put_escaped(stdout, path);
-        printf(" (%s)\n", message);
+        printf(" (%s)\n", message);   /* escaped by the library */
         return;
     case GAZETTE_EVENT_SKIPPED:
     case GAZETTE_EVENT_WARNING:
         clear_progress(o);
-        if (!o->quiet) {
-            char *ours = here(message);
-            cli_complain("%s %s: %s",
-                         event == GAZETTE_EVENT_SKIPPED ? "skipped"
-                                                        : "warning:",
-                         path, ours ? ours : message);
-            free(ours);
-        }
+        if (!o->quiet)
+            complain_of(event == GAZETTE_EVENT_SKIPPED ? "skipped"
+                                                       : "warning:",
+                        path, message);
         return;
     case GAZETTE_EVENT_PROGRESS:
         show_progress(u, o);

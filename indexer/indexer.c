@@ -3137,6 +3137,34 @@ static void say_interrupted(const gz_index_config *cfg, int waiting,
                  "files) is left to the next run", stopped);
 }
 
+/* 1 when a run that is not a dry run would make the index at `db_path`:
+ * nothing is there, or an empty directory. */
+static int no_index_yet(const char *db_path)
+{
+    struct stat sb;
+    if (lstat(db_path, &sb) != 0)
+        return errno == ENOENT;
+    return S_ISDIR(sb.st_mode) && !non_empty_dir(db_path);
+}
+
+/* 1, said in `err`, when the run is asked to stop before it starts and
+ * would make the index: it then makes nothing (no index, lock file or
+ * generation), where opening it to commit nothing would leave an empty
+ * index behind. A stop that comes later commits what was done. */
+static int stopped_before_making(const gz_index_config *cfg, char *err,
+                                 size_t errlen)
+{
+    if (cfg->dry_run || !cfg->stop ||
+        !__atomic_load_n(cfg->stop, __ATOMIC_RELAXED) ||
+        !no_index_yet(cfg->db_path))
+        return 0;
+    snprintf(err, errlen, "interrupted: the stop flag "
+             "(gazette_update_set_stop_flag) was set before the run "
+             "started, and no index is at %s yet: nothing was made",
+             cfg->db_path);
+    return 1;
+}
+
 gz_index_outcome gz_index_run(const gz_index_config *cfg,
                               gz_index_stats *stats, char *err, size_t errlen)
 {
@@ -3166,6 +3194,10 @@ gz_index_outcome gz_index_run(const gz_index_config *cfg,
     if (foreign) {
         gz_foreign_index_error(cfg->db_path, live, err, errlen);
         return GZ_INDEX_REFUSED;
+    }
+    if (stopped_before_making(cfg, err, errlen)) {
+        stats->seconds = now_seconds() - start;
+        return GZ_INDEX_INTERRUPTED;
     }
     run_state st = {.cfg = cfg, .stats = stats, .status = XAP_OK};
     run_hold h = {.lock_fd = -1};

@@ -287,7 +287,7 @@ static gazette_status_t add_pattern(gazette_update_t *update,
         n--;
     if (glob[0] == '/' || n == 0)
         return refuse(update, "the %s pattern '%.200s' matches nothing: "
-                      "patterns match paths relative to each CORPUS "
+                      "patterns match paths relative to each corpus "
                       "directory ('world', 'world/2023-*', '*.eml')",
                       kind, given);
     char **grown = realloc(list->items, (list->count + 1) * sizeof *grown);
@@ -344,13 +344,24 @@ gazette_status_t gazette_update_set_callback(gazette_update_t *update,
     return GAZETTE_STATUS_OK;
 }
 
-/* The indexer's callbacks, passed on as events. */
+/* The indexer's callbacks, passed on as events. The message is escaped
+ * (gazette_escape), as gazette.h says: it may quote a file name, which
+ * may hold a newline; the path is given as it is, to be opened. */
 static void emit(gazette_update_t *u, gazette_event_t event,
                  const char *path, const char *message)
 {
-    if (u->callback)
-        u->callback(u, event, path ? path : "", message ? message : "",
-                    u->ctx);
+    if (!u->callback)
+        return;
+    char fixed[4096], *big = NULL;
+    const char *line = fixed;
+    size_t n = gazette_escape(message, fixed, sizeof fixed);
+    /* out of memory: the message cut, still one line */
+    if (n >= sizeof fixed && (big = malloc(n + 1)) != NULL) {
+        gazette_escape(message, big, n + 1);
+        line = big;
+    }
+    u->callback(u, event, path ? path : "", line, u->ctx);
+    free(big);
 }
 
 static void on_change(const char *path, const char *what, void *ctx)

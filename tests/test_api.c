@@ -864,6 +864,16 @@ static void test_bulk_load_commits(void **state)
     gazette_index_close(index);
 }
 
+/* A message of the library in its API's words: `has` in it, and no
+ * program's option ("--full", "--db") nor operand (gazette-index's
+ * CORPUS) nor program (gazette-index). */
+static void expect_api_words(const char *msg, const char *has)
+{
+    if (!strstr(msg, has) || strstr(msg, "--") || strstr(msg, "CORPUS") ||
+        strstr(msg, "gazette-index") || strstr(msg, "gazette-query"))
+        fail_msg("wanted '%s' in the API's words: %s", has, msg);
+}
+
 /* A setter given a bad value says which value and why in
  * gazette_update_error(), as a failed run does; the next run clears it. */
 static void test_update_setter_messages(void **state)
@@ -899,6 +909,10 @@ static void test_update_setter_messages(void **state)
     assert_int_equal(gazette_update_add_exclude(u, "././//"), bad);
     assert_non_null(strstr(gazette_update_error(u),
                            "the exclude pattern '././//' matches nothing"));
+    /* in the API's words: gazette-index's operand, CORPUS, is its own */
+    expect_api_words(gazette_update_error(u),
+                     "patterns match paths relative to each corpus "
+                     "directory");
 
     char corpus[4096], db[4096];
     snprintf(corpus, sizeof corpus, "%s", path_in("setters/corpus"));
@@ -1172,15 +1186,6 @@ static void test_update_run(void **state)
     gazette_update_free(u);
 }
 
-/* A message of the library in its API's words: `has` in it, and no
- * program's option ("--full", "--db") nor program (gazette-index). */
-static void expect_api_words(const char *msg, const char *has)
-{
-    if (!strstr(msg, has) || strstr(msg, "--") ||
-        strstr(msg, "gazette-index") || strstr(msg, "gazette-query"))
-        fail_msg("wanted '%s' in the API's words: %s", has, msg);
-}
-
 /* The warnings of an update run, joined by "; ". */
 static void keep_warnings(const gazette_update_t *u, gazette_event_t event,
                           const char *path, const char *message, void *ctx)
@@ -1397,6 +1402,112 @@ static void exhaust_after_first(const gazette_update_t *u,
         assert_true(tu_exhaust_fds() > 0);
 }
 
+/* The SKIPPED events of an update run: the last one's path and message,
+ * and how many. */
+typedef struct last_skip {
+    char path[1024], message[4096];
+    int count;
+} last_skip;
+
+static void keep_last_skip(const gazette_update_t *u, gazette_event_t event,
+                           const char *path, const char *message, void *ctx)
+{
+    (void)u;
+    last_skip *k = ctx;
+    if (event != GAZETTE_EVENT_SKIPPED)
+        return;
+    snprintf(k->path, sizeof k->path, "%s", path);
+    snprintf(k->message, sizeof k->message, "%s", message);
+    k->count++;
+}
+
+/* Fail unless `text` is one line: no control character at all. */
+static void expect_no_control(const char *text)
+{
+    for (const char *c = text; *c; c++)
+        if ((unsigned char)*c < 0x20 || *c == 0x7F)
+            fail_msg("control character 0x%02X in \"%s\"",
+                     (unsigned)(unsigned char)*c, text);
+}
+
+/* An event's message is one line, as every message of the library is:
+ * a file name it quotes is escaped as gazette_escape escapes it (as
+ * gazette-index prints it), while the event's path stays the file's own.
+ * Two corpus directories holding one name with a newline (and one with a
+ * backslash) give a SKIPPED event naming the other file; its message
+ * held the raw newline before, two lines. */
+static void test_event_messages_one_line(void **state)
+{
+    (void)state;
+    static const char *const names[] = {"x\ny.txt", "p\\q.txt"};
+    static const char *const shown[] = {"x\\ny.txt", "p\\\\q.txt"};
+    char a[4096], b[4096], db[4096], want[8192];
+    snprintf(a, sizeof a, "%s", path_in("events/a"));
+    snprintf(b, sizeof b, "%s", path_in("events/b"));
+    for (size_t i = 0; i < 2; i++) {
+        tu_write_file(a, names[i], "One\n\nThe first story.\n", 22);
+        tu_write_file(b, names[i], "Two\n\nThe second story.\n", 23);
+        snprintf(db, sizeof db, "%s/events/db%zu", tmp, i);
+        last_skip k = {0};
+        gazette_update_t *u = update_of(0);
+        assert_int_equal(gazette_update_set_callback(u, keep_last_skip, &k),
+                         GAZETTE_STATUS_OK);
+        const char *roots[] = {a, b};
+        assert_int_equal(gazette_update_run(u, db, roots, 2),
+                         GAZETTE_STATUS_OK);
+        gazette_update_free(u);
+        assert_int_equal(k.count, 1);
+        snprintf(want, sizeof want, "%s/%s", b, names[i]);
+        assert_string_equal(k.path, want);   /* the file's own path */
+        expect_no_control(k.message);
+        snprintf(want, sizeof want, "the same id as %s/%s, given first", a,
+                 shown[i]);
+        if (!strstr(k.message, want))
+            fail_msg("wanted \"%s\" in \"%s\"", want, k.message);
+        tu_run("rm -f '%s/%s' '%s/%s'", a, names[i], b, names[i]);
+    }
+}
+
+/* gazette_escape: what gazette.h lists escaped, the rest copied, and a
+ * text cut to its buffer whole escapes and characters only, its length
+ * told. */
+static void test_escape(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text, *escaped;
+    } cases[] = {
+        {"plain", "plain"},
+        {"a\nb\tc\rd", "a\\nb\\tc\\rd"},
+        {"back\\slash", "back\\\\slash"},
+        {"esc\033[2J del\177", "esc\\x1B[2J del\\x7F"},
+        {"c1 \xC2\x9B", "c1 \\xC2\\x9B"},
+        {"rlo \xE2\x80\xAE ls \xE2\x80\xA8", "rlo \\xE2\\x80\\xAE ls \\xE2\\x80\\xA8"},
+        {"bad \xFF\xC3", "bad \\xFF\\xC3"},
+        {"Z\xC3\xBCrich \xE2\x80\x8E \xD7\x90", "Z\xC3\xBCrich \xE2\x80\x8E \xD7\x90"},
+        {"", ""},
+    };
+    char out[256];
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        size_t n = gazette_escape(cases[i].text, out, sizeof out);
+        assert_string_equal(out, cases[i].escaped);
+        assert_int_equal(n, strlen(cases[i].escaped));
+        assert_int_equal(gazette_escape(cases[i].text, NULL, 0), n);
+    }
+    assert_int_equal(gazette_escape(NULL, out, sizeof out), 0);
+    assert_string_equal(out, "");
+    /* cut: never inside "\n" nor inside "ü" */
+    assert_int_equal(gazette_escape("ab\ncd", out, 5), 6);
+    assert_string_equal(out, "ab\\n");
+    assert_int_equal(gazette_escape("ab\ncd", out, 4), 6);
+    assert_string_equal(out, "ab");
+    assert_int_equal(gazette_escape("a\xC3\xBC", out, 3), 3);
+    assert_string_equal(out, "a");
+    out[0] = 'x';
+    assert_int_equal(gazette_escape("abc", out, 1), 3);
+    assert_string_equal(out, "");
+}
+
 /* Running out of descriptors half-way is an I/O failure of the run, not
  * "done, files skipped": no file is reported skipped, the error names the
  * cause, and the index is whole (a rerun completes it). */
@@ -1521,6 +1632,47 @@ static void test_index_deleted_after_open(void **state)
                      GAZETTE_STATUS_INDEX_NOT_FOUND);
     assert_int_equal(gazette_index_article_count(index, &n),
                      GAZETTE_STATUS_INDEX_NOT_FOUND);
+    gazette_index_close(index);
+}
+
+/* An index replaced after it was opened by one of a format this library
+ * cannot read (a newer Gazette's full rebuild switching the stub to its
+ * generation): every call that reopens the index at its latest revision
+ * (search, count, reading an article) opens it afresh and says
+ * INDEX_VERSION, as gazette_index_open would, naming the remedy in the
+ * API's words. */
+static void test_index_replaced_by_other_format(void **state)
+{
+    (void)state;
+    char corpus[4096], db[4096];
+    snprintf(corpus, sizeof corpus, "%s", path_in("replaced/corpus"));
+    snprintf(db, sizeof db, "%s", path_in("replaced/db"));
+    tu_write_file(corpus, "a.txt", "One\n\nThe harbour story.\n", 24);
+    update_once(corpus, db);
+    gazette_index_t *index = NULL;
+    assert_int_equal(gazette_index_open(db, &index), GAZETTE_STATUS_OK);
+    assert_int_equal(hits(index, "harbour"), 1);
+    gazette_update_t *u = update_of(1);
+    const char *roots[] = {corpus};
+    assert_int_equal(gazette_update_run(u, db, roots, 1), GAZETTE_STATUS_OK);
+    gazette_update_free(u);
+    assert_int_equal(tu_run("xapian-metadata set '%s' gazette.format 99",
+                            db), 0);
+
+    gazette_results_t *r = NULL;
+    assert_int_equal(gazette_search(index, "harbour", NULL, &r),
+                     GAZETTE_STATUS_INDEX_VERSION);
+    assert_null(r);
+    expect_api_words(gazette_index_error(index), "format 99");
+    uint64_t n = 0;
+    assert_int_equal(gazette_index_article_count(index, &n),
+                     GAZETTE_STATUS_INDEX_VERSION);
+    expect_api_words(gazette_index_error(index),
+                     "(rebuild it with gazette_update_set_full)");
+    gazette_article_t *a = NULL;
+    assert_int_equal(gazette_index_get_article(index, "a.txt", &a),
+                     GAZETTE_STATUS_INDEX_VERSION);
+    assert_null(a);
     gazette_index_close(index);
 }
 
@@ -2202,6 +2354,13 @@ static void test_update_stop_after_walk(void **state)
     }
 }
 
+/* 1 when something (a file, a directory, a link) is at `path`. */
+static int exists(const char *path)
+{
+    struct stat sb;
+    return lstat(path, &sb) == 0;
+}
+
 /* A run of `u` into `db` from `corpus`, the stop flag set before it:
  * INTERRUPTED, and gazette_update_error() says so and what holds
  * (`says`). */
@@ -2223,9 +2382,10 @@ static void expect_interrupted(gazette_update_t *u, const char *db,
 
 /* A run stopped by its stop flag says why in gazette_update_error(), as
  * the header says of every run that does not return OK, and what holds
- * after it: an update committed what it did (its counts, the index's
- * articles), a full rebuild and a dry run left the index as it was, a
- * wait for the lock wrote nothing. It said "" before. */
+ * after it: one that would have made the index made nothing, an update
+ * committed what it did (its counts, the index's articles), a full
+ * rebuild and a dry run left the index as it was, a wait for the lock
+ * wrote nothing. It said "" before. */
 static void test_update_interrupted_says_why(void **state)
 {
     (void)state;
@@ -2235,15 +2395,17 @@ static void test_update_interrupted_says_why(void **state)
     tu_write_file(corpus, "a.txt", "One\n\nThe first story.\n", 22);
     tu_write_file(corpus, "b.txt", "Two\n\nThe second story.\n", 23);
     gazette_update_t *u = update_of(0);
-    expect_interrupted(u, db, corpus, "is committed");
-    assert_int_equal(article_count(db),
-                     gazette_update_count(u, GAZETTE_COUNT_ADDED));
+    expect_interrupted(u, db, corpus, "nothing was made");
+    assert_false(exists(db));
     const char *roots[] = {corpus};
     assert_int_equal(gazette_update_run(u, db, roots, 1), GAZETTE_STATUS_OK);
     assert_string_equal(gazette_update_error(u), "");
     assert_int_equal(article_count(db), 2);
 
     tu_write_file(corpus, "c.txt", "Three\n\nThe third story.\n", 24);
+    expect_interrupted(u, db, corpus, "is committed");
+    assert_int_equal(article_count(db),
+                     2 + gazette_update_count(u, GAZETTE_COUNT_ADDED));
     assert_int_equal(gazette_update_set_dry_run(u, 1), GAZETTE_STATUS_OK);
     expect_interrupted(u, db, corpus, "a dry run writes nothing");
     assert_int_equal(gazette_update_set_dry_run(u, 0), GAZETTE_STATUS_OK);
@@ -2260,6 +2422,48 @@ static void test_update_interrupted_says_why(void **state)
     assert_int_equal(gazette_writer_close(w), GAZETTE_STATUS_OK);
     assert_int_equal(article_count(db), 2);
     gazette_update_free(u);
+}
+
+/* A run whose stop flag is set before it starts, into a path where no
+ * index is yet (nothing there, or an empty directory), makes nothing: no
+ * index, no lock file, no generation directory; INTERRUPTED, saying
+ * nothing was made. An update made an empty index there before. */
+static void test_update_stopped_before_start_makes_nothing(void **state)
+{
+    (void)state;
+    char corpus[4096], db[4096], beside[4200];
+    snprintf(corpus, sizeof corpus, "%s", path_in("unstarted/corpus"));
+    tu_write_file(corpus, "a.txt", "One\n\nThe first story.\n", 22);
+    for (int full = 0; full <= 1; full++)
+        for (int dir = 0; dir <= 1; dir++) {
+            snprintf(db, sizeof db, "%s/unstarted/db-%d%d", tmp, full, dir);
+            if (dir)
+                assert_int_equal(mkdir(db, 0755), 0);
+            static volatile int stop = 1;
+            const char *roots[] = {corpus};
+            gazette_update_t *u = update_of(full);
+            assert_int_equal(gazette_update_set_stop_flag(u, &stop),
+                             GAZETTE_STATUS_OK);
+            assert_int_equal(gazette_update_run(u, db, roots, 1),
+                             GAZETTE_STATUS_INTERRUPTED);
+            if (dir)
+                assert_int_equal(entries_in(db), 0);
+            else
+                assert_false(exists(db));
+            assert_non_null(strstr(gazette_update_error(u),
+                                   "nothing was made"));
+            static const char *const suffixes[] = {".lock", ".d",
+                                                   ".gazette-new"};
+            for (size_t i = 0; i < 3; i++) {
+                snprintf(beside, sizeof beside, "%s%s", db, suffixes[i]);
+                if (exists(beside))
+                    fail_msg("%s was made", beside);
+            }
+            for (int c = GAZETTE_COUNT_SCANNED; c <= GAZETTE_COUNT_IGNORED;
+                 c++)
+                assert_int_equal(gazette_update_count(u, c), 0);
+            gazette_update_free(u);
+        }
 }
 
 /* Fail unless `text` is what gazette.h promises of a status's: short
@@ -2355,6 +2559,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_error_message_families),
         cmocka_unit_test(test_error_messages_one_line),
         cmocka_unit_test(test_index_deleted_after_open),
+        cmocka_unit_test(test_index_replaced_by_other_format),
         cmocka_unit_test(test_update_setter_messages),
         cmocka_unit_test(test_empty_paths_refused),
         cmocka_unit_test(test_snippet_length_extremes),
@@ -2364,6 +2569,8 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_update_messages_in_api_words),
         cmocka_unit_test(test_unreadable_rules_files_are_io_errors),
         cmocka_unit_test(test_one_line_article),
+        cmocka_unit_test(test_event_messages_one_line),
+        cmocka_unit_test(test_escape),
         cmocka_unit_test(test_full_keeps_writer_articles),
         cmocka_unit_test(test_full_dry_run_counts_as_the_real_run),
         cmocka_unit_test(test_full_keeps_writer_articles_of_live_shards),
@@ -2378,6 +2585,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_update_out_of_descriptors),
         cmocka_unit_test(test_update_stop_after_walk),
         cmocka_unit_test(test_update_interrupted_says_why),
+        cmocka_unit_test(test_update_stopped_before_start_makes_nothing),
         cmocka_unit_test(test_status_strings),
         cmocka_unit_test(test_versions),
     };

@@ -3044,6 +3044,33 @@ static void test_log_lines(void **state)
     expect_in("out.txt", tail);
 }
 
+/* A skipped file's line names it, and the file it shares an id with,
+ * escaped once each: the library escapes its event's message (a newline
+ * in a name is \n, a backslash \\), gazette-index escapes the path the
+ * same way, and the line is not escaped again (p\q.txt shown as p\\q.txt
+ * in both places, not p\\\\q.txt in the message). */
+static void test_skip_line_escaped_once(void **state)
+{
+    (void)state;
+    char a[4200], b[4200];
+    snprintf(a, sizeof a, "%s/a", fx.tmp);
+    snprintf(b, sizeof b, "%s/b", fx.tmp);
+    tu_write_file(a, "x\ny.txt", "One\n\nThe first story.\n", 22);
+    tu_write_file(b, "x\ny.txt", "Two\n\nThe second story.\n", 23);
+    tu_write_file(a, "p\\q.txt", "One\n\nThe first story.\n", 22);
+    tu_write_file(b, "p\\q.txt", "Two\n\nThe second story.\n", 23);
+    assert_int_equal(ix("--db '%s' '%s' '%s'", fx.db, a, b), 1);
+    const char *err = slurp("err.txt");
+    assert_int_equal(count_lines(err), 2);
+    char want[9000];
+    snprintf(want, sizeof want, "skipped %s/x\\ny.txt: the same id as "
+             "%s/x\\ny.txt, given first", b, a);
+    expect_in("err.txt", want);
+    snprintf(want, sizeof want, "skipped %s/p\\\\q.txt: the same id as "
+             "%s/p\\\\q.txt, given first", b, a);
+    expect_in("err.txt", want);
+}
+
 /* A usage error off a terminal is one log line like any other (the time,
  * the program, what is wrong, where to look), not getopt's own lines:
  * exit 64, the option named. */
@@ -3532,7 +3559,8 @@ static void test_pattern_spellings(void **state)
     assert_int_equal(ix("--exclude /world --db '%s' '%s'", fx.db,
                         fx.corpus), 64);
     expect_in("err.txt", "the exclude pattern '/world' matches nothing: "
-                         "patterns match paths relative to each CORPUS");
+                         "patterns match paths relative to each CORPUS "
+                         "directory (");
     assert_int_equal(ix("--include ./ --db '%s' '%s'", fx.db, fx.corpus), 64);
     assert_int_equal(tu_run("test -e '%s'", fx.db), 1);
     /* An empty pattern is refused in the program's words, one line
@@ -3919,6 +3947,7 @@ int main(void)
         T(test_patterns_emptying_a_root),
         T(test_deep_path_keeps_reason),
         T(test_log_lines),
+        T(test_skip_line_escaped_once),
         T(test_usage_errors_are_log_lines),
         T(test_numeric_option_limits_said),
         T(test_messages_quote_as_written),
