@@ -148,6 +148,30 @@ static xap_status open_stemmer(gazette_index_t *index, char *why,
     return s;
 }
 
+/* gz_index_stem_again - see search_private.h. */
+xap_status gz_index_stem_again(gazette_index_t *index, char *why,
+                               size_t whylen)
+{
+    char *was = index->language;
+    xap_stem *was_stem = index->stem;
+    index->language = NULL;
+    index->stem = NULL;
+    xap_status s = open_stemmer(index, why, whylen);
+    int same = s == XAP_OK && strcmp(index->language, was) == 0;
+    if (s == XAP_OK && !same)
+        s = xap_queryparser_set_stemmer(index->qp, index->stem);
+    if (s != XAP_OK || same) {   /* keep the stemmer the parser has */
+        xap_stem_free(index->stem);
+        free(index->language);
+        index->language = was;
+        index->stem = was_stem;
+        return s;
+    }
+    xap_stem_free(was_stem);
+    free(was);
+    return XAP_OK;
+}
+
 /* Open the locations into `index` (SIGPIPE blocked by the caller);
  * on failure gazette_last_open_error() says why. */
 static gazette_status_t open_locked(gazette_index_t *index,

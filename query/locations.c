@@ -974,12 +974,24 @@ static int stub_replaced(const gazette_index_t *index)
     return 0;
 }
 
-/* Move index->db to the latest committed revision of every location.
- * Xapian's reopen() follows commits (remote ones too), but not
- * `gazette-index --full`, which renames a new stub file over the path and
- * deletes the database the old stub named: when a stub was replaced, or
- * the reopen finds a database gone or a remote index not answering, every
- * location is opened afresh (left out, when allowed, if it fails). */
+/* The language of the locations now open taken on (gz_index_stem_again);
+ * on failure record in index->failure why, and keep refreshing afresh. */
+static xap_status language_again(gazette_index_t *index)
+{
+    char why[512];
+    xap_status s = gz_index_stem_again(index, why, sizeof why);
+    index->language_stale = s != XAP_OK;
+    if (s != XAP_OK) {
+        int one = index->nlocations == 1;
+        index->failure_status = s == XAP_ERR_INVALID_ARG
+                                    ? GAZETTE_STATUS_INVALID_ARGUMENT
+                                    : gz_location_status(s, index->locations);
+        snprintf(index->failure, sizeof index->failure, "index%s%s: %s",
+                 one ? " " : "es", one ? index->locations[0].name : "", why);
+    }
+    return s;
+}
+
 /* Open every location again; on failure record in index->failure which
  * one failed and why. */
 static xap_status reopen_all(gazette_index_t *index)
@@ -992,10 +1004,19 @@ static xap_status reopen_all(gazette_index_t *index)
         index->failure_status = gz_location_status(s, loc);
         snprintf(index->failure, sizeof index->failure, "index %s: %s",
                  loc->name, why);
+        return s;
     }
-    return s;
+    return language_again(index);
 }
 
+/* Move index->db to the latest committed revision of every location.
+ * Xapian's reopen() follows commits (remote ones too), but not
+ * `gazette-index --full`, which renames a new stub file over the path and
+ * deletes the database the old stub named: when a stub was replaced, or
+ * the reopen finds a database gone or a remote index not answering, every
+ * location is opened afresh (left out, when allowed, if it fails). A
+ * location that comes back, or one opened afresh, may be stemmed in
+ * another language: the query parser takes it on (language_again). */
 xap_status gz_index_refresh(gazette_index_t *index)
 {
     int back = 0;
@@ -1003,7 +1024,8 @@ xap_status gz_index_refresh(gazette_index_t *index)
     index->failure[0] = '\0';
     if (index->flags & GAZETTE_OPEN_SKIP_UNAVAILABLE)
         s = retry_down(index, &back);
-    if (s == XAP_OK && !back && !stub_replaced(index)) {
+    if (s == XAP_OK && !back && !index->language_stale &&
+        !stub_replaced(index)) {
         int changed = 0;
         s = xap_database_reopen(index->db, &changed);
         if (changed)   /* what the index records may have changed */
@@ -1012,8 +1034,10 @@ xap_status gz_index_refresh(gazette_index_t *index)
             s != XAP_ERR_NETWORK)
             return s;
     }
-    if (back && !stub_replaced(index))
-        return combine(index);
+    if (back && !index->language_stale && !stub_replaced(index)) {
+        s = combine(index);   /* one that came back may be stemmed apart */
+        return s == XAP_OK ? language_again(index) : s;
+    }
     return reopen_all(index);
 }
 

@@ -89,6 +89,9 @@ struct gazette_index {
                               location ("" when none) */
     gazette_status_t failure_status;
     char *language;        /* the indexes' stemming language */
+    int language_stale;    /* the locations were opened afresh but their
+                              language could not be taken on: every
+                              refresh opens them afresh until it can */
     /* Every shard of index->db records CJK n-grams (schema.h,
      * GZ_META_CJK_NGRAMS): queries and snippets read CJK text as
      * n-grams. Read by gz_index_cjk_ngrams when stale: after the
@@ -231,6 +234,14 @@ int gz_locations_reach_twice(const gazette_index_t *index, size_t *failed,
                              char *why, size_t whylen);
 /* The public status for a failure to open `loc`. */
 gazette_status_t gz_location_status(xap_status s, const gz_location *loc);
+/* After every location was opened afresh (a rebuild replaced a stub,
+ * and may have changed the language: `gazette-index --full -l french`),
+ * read the language again and give the query parser its stemmer; on
+ * failure the handle keeps the one it had and `why` says why
+ * (XAP_ERR_DB_VERSION: a language this Xapian lacks; XAP_ERR_INVALID_ARG:
+ * indexes searched together no longer share one). */
+xap_status gz_index_stem_again(gazette_index_t *index, char *why,
+                               size_t whylen);
 /* Move index->db to the latest committed revision of every location. On
  * failure index->failure names the location that failed. */
 xap_status gz_index_refresh(gazette_index_t *index);

@@ -1202,6 +1202,80 @@ static void test_xapian_check_as_documented(void **state)
                  tu_path_in(fx.tmp, "check.txt"));
 }
 
+/* `query` searched through `index`: its status, and when OK the parsed
+ * query and number of hits in `parsed` ("<hits> <query>"). */
+static gazette_status_t parsed_search(gazette_index_t *index,
+                                      const char *query, char *parsed,
+                                      size_t size)
+{
+    gazette_results_t *r = NULL;
+    gazette_status_t st = gazette_search(index, query, NULL, &r);
+    parsed[0] = '\0';
+    if (st == GAZETTE_STATUS_OK)
+        snprintf(parsed, size, "%zu %s", (size_t)gazette_results_count(r),
+                 gazette_results_parsed_query(r));
+    gazette_results_free(r);
+    return st;
+}
+
+/* `query` through `index` gives what a handle opened now gives. */
+static void same_as_fresh(gazette_index_t *index, const char *db,
+                          const char *query)
+{
+    char got[1024], want[1024];
+    gazette_index_t *fresh = NULL;
+    assert_int_equal(gazette_index_open(db, &fresh), GAZETTE_STATUS_OK);
+    assert_int_equal(parsed_search(fresh, query, want, sizeof want),
+                     GAZETTE_STATUS_OK);
+    gazette_index_close(fresh);
+    assert_int_equal(parsed_search(index, query, got, sizeof got),
+                     GAZETTE_STATUS_OK);
+    assert_string_equal(got, want);
+}
+
+/* A handle open across a --full in another language searches as a
+ * handle opened after it: it kept the English stemmer ("running" was
+ * Zrun on the French index, 9 hits where a new handle found 2). Two
+ * indexes searched together that no longer share a language are refused
+ * until they do again. */
+static void test_open_handle_takes_on_new_language(void **state)
+{
+    (void)state;
+    char english[1024], other[2048];
+    assert_int_equal(index_run("--db '%s' '%s'", fx.db, fx.corpus), 0);
+    gazette_index_t *index = NULL;
+    assert_int_equal(gazette_index_open(fx.db, &index), GAZETTE_STATUS_OK);
+    assert_int_equal(parsed_search(index, "running", english, sizeof english),
+                     GAZETTE_STATUS_OK);
+    assert_non_null(strstr(english, "Zrun@1"));
+    assert_int_equal(index_run("--full -l french --db '%s' '%s'", fx.db,
+                               fx.corpus), 0);
+    same_as_fresh(index, fx.db, "running");
+    gazette_index_close(index);
+
+    snprintf(other, sizeof other, "%s/other", fx.tmp);
+    assert_int_equal(index_run("--db '%s' '%s'", other, fx.corpus), 0);
+    assert_int_equal(index_run("--full -l english --db '%s' '%s'", fx.db,
+                               fx.corpus), 0);
+    const char *both[] = {fx.db, other};
+    assert_int_equal(gazette_index_open_multi(both, 2, 0, &index),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(index_run("--full -l french --db '%s' '%s'", fx.db,
+                               fx.corpus), 0);
+    char got[1024];
+    assert_int_equal(parsed_search(index, "running", got, sizeof got),
+                     GAZETTE_STATUS_INVALID_ARGUMENT);
+    assert_non_null(strstr(gazette_index_error(index), "share a language"));
+    assert_int_equal(parsed_search(index, "running", got, sizeof got),
+                     GAZETTE_STATUS_INVALID_ARGUMENT);
+    assert_int_equal(index_run("--full -l english --db '%s' '%s'", fx.db,
+                               fx.corpus), 0);
+    assert_int_equal(parsed_search(index, "running", got, sizeof got),
+                     GAZETTE_STATUS_OK);
+    assert_non_null(strstr(got, "Zrun@1"));
+    gazette_index_close(index);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1227,6 +1301,7 @@ int main(void)
         cmocka_unit_test_teardown(test_dry_full_outlives_a_writer,
                                   stop_running),
         cmocka_unit_test(test_copied_articles_keep_their_spelling),
+        cmocka_unit_test(test_open_handle_takes_on_new_language),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
