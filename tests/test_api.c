@@ -2333,13 +2333,248 @@ static void test_writer_database_listed_twice(void **state)
     assert_non_null(strstr(gazette_last_open_error(), "/db is listed twice"));
 }
 
+/* Articles w/0 .. w/<n-1> put into `w`, each OK ("zeppelin" in each). */
+static void put_numbered(gazette_writer_t *w, unsigned n)
+{
+    for (unsigned i = 0; i < n; i++) {
+        char id[32];
+        snprintf(id, sizeof id, "w/%u", i);
+        put(w, article(id, "Zeppelin news", "A zeppelin landed."));
+    }
+}
+
+/* The number of articles of the index at `db` (it must open). */
+static uint64_t articles_in(const char *db)
+{
+    gazette_index_t *index = NULL;
+    uint64_t n = 0;
+    assert_int_equal(gazette_index_open(db, &index), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_index_article_count(index, &n),
+                     GAZETTE_STATUS_OK);
+    gazette_index_close(index);
+    return n;
+}
+
+/* Make every commit of the database in directory `dir` fail (`on` 1)
+ * or work again (0): glass writes its new revision file as dir/v.tmp and
+ * renames it over iamglass, and a directory in the way fails that open
+ * (EISDIR) as a full disk fails its write, for root too, where a
+ * directory made read-only would not. */
+static void block_commits(const char *dir, int on)
+{
+    char tmpfile[4400];
+    snprintf(tmpfile, sizeof tmpfile, "%s/v.tmp", dir);
+    assert_int_equal(on ? mkdir(tmpfile, 0700) : rmdir(tmpfile), 0);
+}
+
+/* A new index of two corpus files at NAME/db by `jobs` workers (as many
+ * shards); `db` gets its path (4096 bytes), the count its articles. */
+static uint64_t two_file_index(const char *name, unsigned jobs,
+                               char db[4096])
+{
+    char corpus[4096], sub[256];
+    snprintf(sub, sizeof sub, "%s/corpus", name);
+    snprintf(corpus, sizeof corpus, "%s", path_in(sub));
+    snprintf(sub, sizeof sub, "%s/db", name);
+    snprintf(db, 4096, "%s", path_in(sub));
+    tu_write_file(corpus, "a.txt", "One\n\nThe harbour story.\n", 24);
+    tu_write_file(corpus, "b.txt", "Two\n\nThe harbour again.\n", 24);
+    update_with_jobs(corpus, db, jobs);
+    return articles_in(db);
+}
+
+/* The writer `w`, failed by an earlier call with `status`, refuses every
+ * later call with that status and says why (its close too); the index
+ * then takes the articles put again and holds `want` of them. */
+static void expect_failed_for_good(gazette_writer_t *w, const char *db,
+                                   gazette_status_t status, uint64_t want)
+{
+    assert_int_not_equal(status, GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_writer_commit(w), status);
+    assert_non_null(strstr(gazette_writer_error(w), "partly lost"));
+    assert_int_equal(gazette_writer_put(w, article("w/late", "Late", "Late.")),
+                     status);
+    assert_int_equal(gazette_writer_delete(w, "w/0"), status);
+    assert_int_equal(gazette_writer_close(w), status);
+    assert_non_null(strstr(gazette_writer_error(NULL), "open the index "
+                                                       "again"));
+    assert_int_equal(gazette_writer_open(db, NULL, 0, &w), GAZETTE_STATUS_OK);
+    put_numbered(w, 40);
+    assert_int_equal(gazette_writer_close(w), GAZETTE_STATUS_OK);
+    assert_int_equal(articles_in(db), want);
+}
+
+/* A commit that fails leaves the writer failed for good: a retry that
+ * returned OK had lost the articles of the database whose commit failed
+ * (glass drops the changes of a failed commit), and on a sharded index,
+ * whose shards commit one after another, readers already saw those of
+ * the shards committed before (2 shards: 13 of 40 kept, the reviewer's
+ * case). One database and two shards, the first and the second failing. */
+static void test_writer_failed_commit_fails_for_good(void **state)
+{
+    (void)state;
+    static const struct {
+        unsigned jobs;
+        const char *failing;   /* the database whose commit fails */
+    } cases[] = {{1, ""}, {2, "/shard0"}, {2, "/shard1"}};
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        char db[4096], name[32], failing[4200];
+        snprintf(name, sizeof name, "commit-fails%zu", c);
+        uint64_t before = two_file_index(name, cases[c].jobs, db);
+        snprintf(failing, sizeof failing, "%s%s", db, cases[c].failing);
+        gazette_writer_t *w = NULL;
+        assert_int_equal(gazette_writer_open(db, NULL, 0, &w),
+                         GAZETTE_STATUS_OK);
+        put_numbered(w, 40);
+        block_commits(failing, 1);
+        gazette_status_t failed = gazette_writer_commit(w);
+        assert_int_equal(failed, GAZETTE_STATUS_IO_ERROR);
+        char said[1024];
+        snprintf(said, sizeof said, "%s", gazette_writer_error(w));
+        block_commits(failing, 0);   /* the disk has room again */
+        expect_failed_for_good(w, db, failed, before + 40);
+        assert_non_null(strstr(said, "partly lost"));
+    }
+}
+
+/* `test_api --put-through-failure DB`, under fail_open.so failing the
+ * first open of one shard's new revision file (a full disk, once) and
+ * with XAPIAN_FLUSH_THRESHOLD small, so that Xapian commits that shard
+ * by itself inside a put: puts articles w/0 .. w/39 until one fails,
+ * then calls put, delete, commit and close once each; prints a line
+ * "CALL STATUS" for the failed put and each call after, and the close's
+ * message. */
+static int put_through_failure_main(const char *db)
+{
+    gazette_writer_t *w = NULL;
+    if (gazette_writer_open(db, NULL, 0, &w) != GAZETTE_STATUS_OK)
+        return 2;
+    gazette_status_t s = GAZETTE_STATUS_OK;
+    for (unsigned i = 0; i < 40 && s == GAZETTE_STATUS_OK; i++) {
+        char id[32];
+        snprintf(id, sizeof id, "w/%u", i);
+        gazette_article_t *a = article(id, "Zeppelin news", "A zeppelin.");
+        s = gazette_writer_put(w, a);
+        gazette_article_free(a);
+    }
+    printf("put %s\n", gazette_status_to_string(s));
+    gazette_article_t *late = article("w/late", "Late", "Late news.");
+    printf("put %s\n", gazette_status_to_string(gazette_writer_put(w, late)));
+    gazette_article_free(late);
+    printf("delete %s\n",
+           gazette_status_to_string(gazette_writer_delete(w, "w/0")));
+    printf("commit %s\n", gazette_status_to_string(gazette_writer_commit(w)));
+    printf("close %s\n", gazette_status_to_string(gazette_writer_close(w)));
+    printf("%s\n", gazette_writer_error(NULL));
+    return 0;
+}
+
+/* Xapian commits by itself inside a put every XAPIAN_FLUSH_THRESHOLD
+ * changes: a put that fails there (a shard's disk full for a moment)
+ * leaves the writer failed for good, as a failed commit does; the puts
+ * after it returned OK, and the commit and close too, having dropped
+ * the articles before it from that shard. */
+static void test_writer_failed_put_fails_for_good(void **state)
+{
+    (void)state;
+    char db[4096], out[4200], want[512];
+    uint64_t before = two_file_index("put-fails", 2, db);
+    snprintf(out, sizeof out, "%s.out", db);
+    assert_int_equal(
+        tu_run("FAIL_OPEN_PATH='%s/shard0/v.tmp' FAIL_OPEN_ERRNO=28 "
+               "XAPIAN_FLUSH_THRESHOLD=4 LD_PRELOAD='%s' "
+               "ASAN_OPTIONS=\"$ASAN_OPTIONS:verify_asan_link_order=0\" "
+               "'%s' --put-through-failure '%s' >'%s'",
+               db, FAIL_OPEN_MODULE, tu_binary("test_api"), db, out),
+        0);
+    const char *io = gazette_status_to_string(GAZETTE_STATUS_IO_ERROR);
+    snprintf(want, sizeof want, "put %s\nput %s\ndelete %s\ncommit %s\n"
+             "close %s\n", io, io, io, io, io);
+    FILE *f = fopen(out, "r");
+    assert_non_null(f);
+    char got[2048];
+    size_t n = fread(got, 1, sizeof got - 1, f);
+    fclose(f);
+    got[n] = '\0';
+    /* five lines of statuses, then the close's message */
+    char *said = got;
+    for (int line = 0; line < 5 && strchr(said, '\n'); line++)
+        said = strchr(said, '\n') + 1;
+    char message[2048];
+    snprintf(message, sizeof message, "%s", said);
+    said[0] = '\0';
+    assert_string_equal(got, want);
+    assert_non_null(strstr(message, "partly lost"));
+    gazette_writer_t *w = NULL;
+    assert_int_equal(gazette_writer_open(db, NULL, 0, &w), GAZETTE_STATUS_OK);
+    put_numbered(w, 40);
+    assert_int_equal(gazette_writer_close(w), GAZETTE_STATUS_OK);
+    assert_int_equal(articles_in(db), before + 40);
+}
+
+/* Articles w/0 .. w/<n-1> put into `w`, each OK, with words of their
+ * own: term lists of several blocks. */
+static void put_wordy(gazette_writer_t *w, unsigned n)
+{
+    for (unsigned i = 0; i < n; i++) {
+        char id[32], body[2048];
+        size_t len = 0;
+        snprintf(id, sizeof id, "w/%u", i);
+        for (unsigned k = 0; k < 60; k++)
+            len += (size_t)snprintf(body + len, sizeof body - len,
+                                    "zeppelin%ux%u ", i, k);
+        put(w, article(id, "Zeppelin news", body));
+    }
+}
+
+/* A table of a shard cut short after the writer opened is INDEX_CORRUPT
+ * from the put that reads it, as gazette.h lists, and every later call
+ * says the same (the puts after it returned OK, and the commit too). */
+static void test_writer_damaged_shard_is_index_corrupt(void **state)
+{
+    (void)state;
+    char db[4096], table[4200], saved[4400];
+    uint64_t before = two_file_index("damaged", 2, db);
+    gazette_writer_t *w = NULL;
+    assert_int_equal(gazette_writer_open(db, NULL, 0, &w), GAZETTE_STATUS_OK);
+    put_wordy(w, 100);
+    assert_int_equal(gazette_writer_commit(w), GAZETTE_STATUS_OK);
+    for (int i = 0; i < 2; i++) {
+        snprintf(table, sizeof table, "%s/shard%d/termlist.glass", db, i);
+        snprintf(saved, sizeof saved, "%s.saved", table);
+        assert_int_equal(tu_run("cp '%s' '%s' && truncate -s 100 '%s'",
+                                table, saved, table), 0);
+    }
+    /* replacing an article reads its term list */
+    gazette_status_t failed = GAZETTE_STATUS_OK;
+    for (unsigned i = 0; i < 100 && failed == GAZETTE_STATUS_OK; i++) {
+        char id[32];
+        snprintf(id, sizeof id, "w/%u", i);
+        gazette_article_t *a = article(id, "Zeppelin news", "A zeppelin.");
+        failed = gazette_writer_put(w, a);
+        gazette_article_free(a);
+    }
+    assert_int_equal(failed, GAZETTE_STATUS_INDEX_CORRUPT);
+    for (int i = 0; i < 2; i++) {
+        snprintf(table, sizeof table, "%s/shard%d/termlist.glass", db, i);
+        snprintf(saved, sizeof saved, "%s.saved", table);
+        assert_int_equal(rename(saved, table), 0);
+    }
+    expect_failed_for_good(w, db, failed, before + 100);
+}
+
 int main(int argc, char **argv)
 {
     if (argc == 3 && strcmp(argv[1], "--open-writer") == 0)
         return open_writer_main(argv[2]);
+    if (argc == 3 && strcmp(argv[1], "--put-through-failure") == 0)
+        return put_through_failure_main(argv[2]);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_writer_round_trip),
         cmocka_unit_test(test_writer_database_listed_twice),
+        cmocka_unit_test(test_writer_failed_commit_fails_for_good),
+        cmocka_unit_test(test_writer_failed_put_fails_for_good),
+        cmocka_unit_test(test_writer_damaged_shard_is_index_corrupt),
         cmocka_unit_test(test_writer_bad_input),
         cmocka_unit_test(test_bulk_load_commits),
         cmocka_unit_test(test_writer_control_characters),
