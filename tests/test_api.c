@@ -2437,6 +2437,42 @@ static void test_writer_failed_commit_fails_for_good(void **state)
     }
 }
 
+/* A sharded index whose stub file XAPIANDB is gone is refused by the
+ * writer as readers refuse it (INDEX_CORRUPT), naming the stub and the
+ * lines it held, and nothing is written: the writer created a new empty
+ * database beside shard0/ and shard1/ (OK, then 0 articles, the shards
+ * orphaned for good). Written again as the message says, the stub gives
+ * back every article. */
+static void test_writer_refuses_shards_without_stub(void **state)
+{
+    (void)state;
+    char db[4096], stub[4200], table[4200];
+    uint64_t before = two_file_index("no-stub", 2, db);
+    snprintf(stub, sizeof stub, "%s/XAPIANDB", db);
+    snprintf(table, sizeof table, "%s/iamglass", db);
+    assert_int_equal(unlink(stub), 0);
+    gazette_index_t *index = NULL;
+    assert_int_equal(gazette_index_open(db, &index),
+                     GAZETTE_STATUS_INDEX_CORRUPT);
+    gazette_writer_t *w = NULL;
+    assert_int_equal(gazette_writer_open(db, NULL, 0, &w),
+                     GAZETTE_STATUS_INDEX_CORRUPT);
+    assert_null(w);
+    const char *why = gazette_last_open_error();
+    assert_non_null(strstr(why, "/XAPIANDB, the stub file listing its "
+                                "shards, is missing"));
+    assert_non_null(strstr(why, "auto shard0, auto shard1"));
+    struct stat sb;
+    assert_int_not_equal(stat(table, &sb), 0);   /* no database made */
+    assert_int_not_equal(stat(stub, &sb), 0);
+    tu_write_file(db, "XAPIANDB", "auto shard0\nauto shard1\n", 24);
+    assert_int_equal(articles_in(db), before);
+    assert_int_equal(gazette_writer_open(db, NULL, 0, &w), GAZETTE_STATUS_OK);
+    put_numbered(w, 3);
+    assert_int_equal(gazette_writer_close(w), GAZETTE_STATUS_OK);
+    assert_int_equal(articles_in(db), before + 3);
+}
+
 /* `test_api --put-through-failure DB`, under fail_open.so failing the
  * first open of one shard's new revision file (a full disk, once) and
  * with XAPIAN_FLUSH_THRESHOLD small, so that Xapian commits that shard
@@ -2575,6 +2611,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_writer_failed_commit_fails_for_good),
         cmocka_unit_test(test_writer_failed_put_fails_for_good),
         cmocka_unit_test(test_writer_damaged_shard_is_index_corrupt),
+        cmocka_unit_test(test_writer_refuses_shards_without_stub),
         cmocka_unit_test(test_writer_bad_input),
         cmocka_unit_test(test_bulk_load_commits),
         cmocka_unit_test(test_writer_control_characters),
