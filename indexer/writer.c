@@ -466,9 +466,19 @@ gazette_status_t gazette_writer_put(gazette_writer_t *writer,
     if (!writer || !article)
         return writer_fail(GAZETTE_STATUS_INVALID_ARGUMENT,
                            "gazette_writer_put: NULL argument");
-    if (!*gazette_article_get(article, GAZETTE_FIELD_ID))
+    const char *id = gazette_article_get(article, GAZETTE_FIELD_ID);
+    if (!*id)
         return writer_fail(GAZETTE_STATUS_INVALID_ARGUMENT,
                            "an article needs an id");
+    /* The analyzer drops a date it cannot read (a corpus file's gets a
+     * warning): refused, so that the caller learns it. */
+    const char *date = gazette_article_get(article, GAZETTE_FIELD_DATE);
+    if (*date && !corpus_parse_date(date, NULL, NULL, NULL))
+        return writer_fail(GAZETTE_STATUS_INVALID_ARGUMENT,
+                           "the date '%.200s' of article '%.300s' is not a "
+                           "day gazette-index reads (such as 2024-03-02, "
+                           "20240302 or 2 March 2024): nothing put",
+                           date, id);
     pthread_mutex_lock(&writer->lock);
     gazette_status_t status = put_under_lock(writer, article);
     pthread_mutex_unlock(&writer->lock);
