@@ -271,6 +271,51 @@ static void test_writer_refuses_unreadable_dates(void **state)
     gazette_index_close(index);
 }
 
+/* A title over 65 536 bytes is indexed and stored to its first 65 536
+ * (cut back to a whole UTF-8 character), as gazette.h now says: the rest
+ * is neither stored nor searchable (gazette-index(1) said "the rest is
+ * stored"). The put says OK. A title over 256 bytes with no body is the
+ * article's text, untitled, as gazette.h says too. */
+static void test_writer_long_title_cut(void **state)
+{
+    (void)state;
+    const char *db = path_in("long-title");
+    enum { LEN = 70000 };
+    char *title = malloc(LEN + 1);
+    assert_non_null(title);
+    /* "é" (2 bytes) at 65 535: the cut falls inside it */
+    memset(title, 'a', LEN);
+    memcpy(title + 65535, "\xc3\xa9", 2);
+    memcpy(title + LEN - 10, " tailword ", 10);
+    title[LEN] = '\0';
+    gazette_writer_t *w = NULL;
+    assert_int_equal(gazette_writer_open(db, NULL, 0, &w), GAZETTE_STATUS_OK);
+    put(w, article("desk/long", title, "Body text."));
+    /* with no body, a title over 256 bytes is the text, untitled */
+    title[300] = '\0';
+    memcpy(title + 290, " lastword.", 10);
+    put(w, article("desk/headless", title, ""));
+    free(title);
+    assert_int_equal(gazette_writer_close(w), GAZETTE_STATUS_OK);
+    gazette_index_t *index = NULL;
+    assert_int_equal(gazette_index_open(db, &index), GAZETTE_STATUS_OK);
+    gazette_article_t *back = NULL;
+    assert_int_equal(gazette_index_get_article(index, "desk/long", &back),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(strlen(gazette_article_get(back, GAZETTE_FIELD_TITLE)),
+                     65535);
+    gazette_article_free(back);
+    assert_int_equal(hits(index, "tailword"), 0);
+    assert_int_equal(gazette_index_get_article(index, "desk/headless", &back),
+                     GAZETTE_STATUS_OK);
+    assert_string_equal(gazette_article_get(back, GAZETTE_FIELD_TITLE), "");
+    assert_int_equal(strlen(gazette_article_get(back, GAZETTE_FIELD_BODY)),
+                     300);
+    gazette_article_free(back);
+    assert_int_equal(hits(index, "lastword"), 1);
+    gazette_index_close(index);
+}
+
 /* Control characters given to the writer API are replaced by spaces as
  * the file readers replace them: a title cannot drive a terminal when it
  * is shown, a tag holding the list separator (\x1f) stays one tag. The
@@ -2705,6 +2750,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_writer_refuses_shards_without_stub),
         cmocka_unit_test(test_writer_bad_input),
         cmocka_unit_test(test_writer_refuses_unreadable_dates),
+        cmocka_unit_test(test_writer_long_title_cut),
         cmocka_unit_test(test_bulk_load_commits),
         cmocka_unit_test(test_writer_control_characters),
         cmocka_unit_test(test_writer_soft_hyphen),
