@@ -1,6 +1,7 @@
 /* shards.c - locating, laying out and choosing the shards of an index. */
 #include "shards.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -329,4 +330,66 @@ int gz_shards_publish(const char *dir, size_t n, char *err, size_t errlen)
         close(dfd);
     }
     return 0;
+}
+
+/* The number of shard directory `name` ("shard<n>", n of at most 9
+ * digits) of `dir` holding a database, or -1. */
+static long shard_number(const char *dir, const char *name)
+{
+    size_t digits = strspn(name + 5, "0123456789");
+    if (strncmp(name, "shard", 5) != 0 || digits == 0 || digits > 9 ||
+        name[5 + digits] != '\0')
+        return -1;
+    char probe[4200];
+    struct stat sb;
+    snprintf(probe, sizeof probe, "%s/%s/iamglass", dir, name);
+    return stat(probe, &sb) == 0 ? strtol(name + 5, NULL, 10) : -1;
+}
+
+static int by_number(const void *a, const void *b)
+{
+    long x = *(const long *)a, y = *(const long *)b;
+    return (x > y) - (x < y);
+}
+
+/* The numbers of the shard databases in directory `dir` (at most `max`),
+ * in order; their count, or -1 when `dir` cannot be read. */
+static int shard_numbers(const char *dir, long *numbers, int max)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return -1;
+    int n = 0;
+    struct dirent *e;
+    while (n < max && (e = readdir(d)) != NULL) {
+        long number = shard_number(dir, e->d_name);
+        if (number >= 0)
+            numbers[n++] = number;
+    }
+    closedir(d);
+    qsort(numbers, (size_t)n, sizeof *numbers, by_number);
+    return n;
+}
+
+int gz_shards_stub_lost(const char *dir, char *found, size_t foundlen)
+{
+    char probe[4200];
+    struct stat sb;
+    snprintf(probe, sizeof probe, "%s/%s", dir, GZ_SHARD_STUB);
+    int has_stub = lstat(probe, &sb) == 0;
+    snprintf(probe, sizeof probe, "%s/iamglass", dir);
+    if (has_stub || stat(probe, &sb) == 0 || stat(dir, &sb) != 0 ||
+        !S_ISDIR(sb.st_mode))
+        return 0;
+    long numbers[GZ_MAX_SHARDS * 4];
+    int n = shard_numbers(dir, numbers, GZ_MAX_SHARDS * 4);
+    size_t at = 0;
+    if (foundlen)
+        found[0] = '\0';
+    for (int i = 0; i < n && at < foundlen; i++) {
+        int w = snprintf(found + at, foundlen - at, "%sauto shard%ld",
+                         i ? ", " : "", numbers[i]);
+        at += w > 0 ? (size_t)w : 0;
+    }
+    return n > 0;
 }

@@ -49,6 +49,16 @@ int gz_shards_listed_twice(const char *db, char *err, size_t errlen);
 
 void gz_shards_free(gz_shard_list *list);
 
+/* 1 when `dir` is a directory holding shard databases ("shard<n>"
+ * directories with a revision file) but neither the stub XAPIANDB that
+ * lists them nor a database of its own: a sharded index that lost its
+ * stub. Xapian finds no database there (readers: INDEX_CORRUPT), and a
+ * writer would create a new, empty one beside the shards. `found` gets
+ * the lines of the stub that would list them, in the order of their
+ * numbers, separated by ", " ("auto shard0, auto shard1"; cut short to
+ * `foundlen`). 0 otherwise, also when `dir` cannot be read. */
+int gz_shards_stub_lost(const char *dir, char *found, size_t foundlen);
+
 /* Lay out a sharded index of `n` (2..GZ_MAX_SHARDS) shards in directory
  * `dir` (created when missing): fill `out` with dir/shard<i> (the caller
  * creates the databases), and once they exist, gz_shards_publish writes

@@ -33,7 +33,17 @@ struct gazette_writer {
     gz_analyzer *analyzer;
     gz_spelling spelling;   /* words of the articles put since the commit */
     char *path;
+    /* OK, or the status of the call that failed the writer for good
+     * (fail_for_good), which every later call returns */
+    gazette_status_t failed;
+    char failure[GZ_ERROR_SIZE];   /* that call's message */
 };
+
+/* What a writer failed for good says its caller must do. */
+#define REDO_CHANGES                                                         \
+    "the articles put or deleted since the last successful commit may be " \
+    "partly in the index and partly lost: close the writer, open the "     \
+    "index again and put (or delete) them again (a put replaces by id)"
 
 /* The calling thread's message for gazette_writer_error(): a slot of its
  * own, so that calls on indexes (gz_fail) neither overwrite nor empty
@@ -61,6 +71,48 @@ static gazette_status_t writer_fail_shim(xap_status s, const char *what)
 {
     return writer_fail(gz_status_from_shim(s), "%s: %s", what,
                        xap_last_error());
+}
+
+/* A call that changed, or tried to change, the index failed (shim
+ * status `s`, while doing `what`): from now on every call on `w` returns
+ * this status (refuse_failed). Xapian cannot be trusted with what was
+ * pending: a database that fails to apply its changes (a commit, or the
+ * commit Xapian makes by itself inside a change every
+ * XAPIAN_FLUSH_THRESHOLD changes) or to make one change drops every
+ * change since its last commit, and a sharded index commits its shards
+ * one after another, so readers may already see the changes of the
+ * shards committed before the failure. A retry that returned OK would
+ * hide the loss. Called right after the failed shim call, with the
+ * writer's lock held. */
+static gazette_status_t fail_for_good(gazette_writer_t *w, xap_status s,
+                                      const char *what)
+{
+    snprintf(w->failure, sizeof w->failure, "%s: %.500s", what,
+             xap_last_error());
+    w->failed = writer_fail(gz_status_from_shim(s), "%s; " REDO_CHANGES,
+                            w->failure);
+    return w->failed;
+}
+
+/* The status of a writer failed for good, with why; called with the
+ * writer's lock held. */
+static gazette_status_t refuse_failed(const gazette_writer_t *w)
+{
+    return writer_fail(w->failed, "an earlier call on this writer failed "
+                       "(%.600s), so " REDO_CHANGES, w->failure);
+}
+
+/* 1 when a put or delete that failed with shim status `s` fails the
+ * writer for good (fail_for_good): it failed inside a call that changes
+ * the index (`wrote`), or reading or writing the index failed
+ * (IO_ERROR, INDEX_CORRUPT). An article refused or not analysed (out of
+ * memory before the index was touched) leaves the writer as it was.
+ * Called right after the failed shim call. */
+static int breaks_writer(xap_status s, int wrote)
+{
+    gazette_status_t status = gz_status_from_shim(s);
+    return wrote || status == GAZETTE_STATUS_IO_ERROR ||
+           status == GAZETTE_STATUS_INDEX_CORRUPT;
 }
 
 /* A writer call succeeded: the thread's writer message is emptied. */
@@ -222,6 +274,34 @@ static const char *bad_open_argument(const char *path, const char *language,
     return NULL;
 }
 
+/* 1 when the index at `path`, or a directory its stub file names, is a
+ * sharded index that lost its stub file (gz_shards_stub_lost), said in
+ * `err`. Xapian finds no database there: opened to create or open, it
+ * made a new empty one beside the shards, and the shards' articles were
+ * lost to every reader. Refused as damaged, as readers refuse it: which
+ * shards the stub listed, and in which order (the shard an update sends
+ * a file to depends on it), is the stub's to say, not a guess's. */
+static int stub_lost(const char *path, char *err, size_t errlen)
+{
+    gz_shard_list named = {0};
+    char why[GZ_ERROR_SIZE], lines[600];
+    const char *dir = path;
+    int lost = gz_shards_stub_lost(path, lines, sizeof lines);
+    if (!lost && gz_shards_locate(path, &named, why, sizeof why) == 0) {
+        for (size_t i = 0; !lost && i < named.n; i++) {
+            dir = named.paths[i];
+            lost = gz_shards_stub_lost(dir, lines, sizeof lines);
+        }
+    }
+    if (lost)
+        snprintf(err, errlen, "index %.200s: %.200s/" GZ_SHARD_STUB ", the "
+                 "stub file listing its shards, is missing, so no index "
+                 "opens there (nothing written); write it again, one line "
+                 "for each shard in this order: %.400s", path, dir, lines);
+    gz_shards_free(&named);
+    return lost;
+}
+
 /* gazette_writer_open, but for making its message one line: the same
  * arguments, *out and status; on failure the open error says why. */
 static gazette_status_t open_writer(const char *path, const char *language,
@@ -278,6 +358,11 @@ static gazette_status_t open_writer(const char *path, const char *language,
         free(name);
         return GAZETTE_STATUS_INDEX_CORRUPT;
     }
+    if (stub_lost(w->path, err, GZ_ERROR_SIZE)) {
+        free_writer(w);
+        free(name);
+        return GAZETTE_STATUS_INDEX_CORRUPT;
+    }
     gz_index_outcome outcome = gz_index_open_locked(
         w->path, w->path, XAP_DB_CREATE_OR_OPEN, wait_lock_seconds, NULL,
         &w->db, &w->lock_fd, err, GZ_ERROR_SIZE);
@@ -329,7 +414,10 @@ static corpus_article as_corpus_article(const gazette_article_t *a,
 #undef OPTIONAL
 }
 
-static xap_status put_locked(gazette_writer_t *w, const gazette_article_t *a)
+/* Analyse and write `a`; *wrote is 1 when a failure came from a call
+ * that changes the index (breaks_writer). */
+static xap_status put_locked(gazette_writer_t *w, const gazette_article_t *a,
+                             int *wrote)
 {
     const char **tags = calloc(a->tags.count + 1, sizeof *tags);
     if (!tags)
@@ -340,15 +428,36 @@ static xap_status put_locked(gazette_writer_t *w, const gazette_article_t *a)
     char id_term[GZ_TERM_BUF];
     xap_status s = gz_analyze_article(w->analyzer, &file, &art, &doc,
                                       id_term);
-    if (s == XAP_OK)
+    if (s == XAP_OK) {
+        *wrote = 1;
         s = xap_writable_replace_document_by_term(w->db, id_term, doc, NULL);
-    if (s == XAP_OK)
+    }
+    if (s == XAP_OK) {
+        *wrote = 0;   /* counting the words touches no database */
         s = gz_spelling_add_document(&w->spelling, doc);
-    if (s == XAP_OK && gz_spelling_bytes(&w->spelling) > SPELLING_FLUSH_BYTES)
+    }
+    if (s == XAP_OK && gz_spelling_bytes(&w->spelling) > SPELLING_FLUSH_BYTES) {
+        *wrote = 1;
         s = gz_spelling_flush(&w->spelling, w->db, NULL, 0);
+    }
     xap_document_free(doc);
     free(tags);
     return s;
+}
+
+/* gazette_writer_put, with the writer's lock held. */
+static gazette_status_t put_under_lock(gazette_writer_t *w,
+                                       const gazette_article_t *a)
+{
+    if (w->failed != GAZETTE_STATUS_OK)
+        return refuse_failed(w);
+    int wrote = 0;
+    xap_status s = put_locked(w, a, &wrote);
+    if (s == XAP_OK)
+        return writer_ok();
+    if (breaks_writer(s, wrote))
+        return fail_for_good(w, s, "cannot add the article");
+    return writer_fail_shim(s, "cannot add the article");
 }
 
 gazette_status_t gazette_writer_put(gazette_writer_t *writer,
@@ -357,39 +466,49 @@ gazette_status_t gazette_writer_put(gazette_writer_t *writer,
     if (!writer || !article)
         return writer_fail(GAZETTE_STATUS_INVALID_ARGUMENT,
                            "gazette_writer_put: NULL argument");
-    if (!*gazette_article_get(article, GAZETTE_FIELD_ID))
+    const char *id = gazette_article_get(article, GAZETTE_FIELD_ID);
+    if (!*id)
         return writer_fail(GAZETTE_STATUS_INVALID_ARGUMENT,
                            "an article needs an id");
+    /* The analyzer drops a date it cannot read (a corpus file's gets a
+     * warning): refused, so that the caller learns it. */
+    const char *date = gazette_article_get(article, GAZETTE_FIELD_DATE);
+    if (*date && !corpus_parse_date(date, NULL, NULL, NULL))
+        return writer_fail(GAZETTE_STATUS_INVALID_ARGUMENT,
+                           "the date '%.200s' of article '%.300s' is not a "
+                           "day gazette-index reads (such as 2024-03-02, "
+                           "20240302 or 2 March 2024): nothing put",
+                           date, id);
     pthread_mutex_lock(&writer->lock);
-    xap_status s = put_locked(writer, article);
+    gazette_status_t status = put_under_lock(writer, article);
     pthread_mutex_unlock(&writer->lock);
-    if (s != XAP_OK)
-        return writer_fail_shim(s, "cannot add the article");
-    return writer_ok();
+    return status;
 }
 
+/* *wrote as for put_locked. */
 static xap_status delete_locked(gazette_writer_t *w, const char *id_term,
-                                int *found)
+                                int *found, int *wrote)
 {
     xap_status s = xap_database_term_exists(xap_writable_database(w->db),
                                             id_term, found);
-    if (s == XAP_OK && *found)
+    if (s == XAP_OK && *found) {
+        *wrote = 1;
         s = xap_writable_delete_document_by_term(w->db, id_term);
+    }
     return s;
 }
 
-gazette_status_t gazette_writer_delete(gazette_writer_t *writer,
-                                       const char *id)
+/* gazette_writer_delete, with the writer's lock held. */
+static gazette_status_t delete_under_lock(gazette_writer_t *w, const char *id)
 {
-    if (!writer || !id)
-        return writer_fail(GAZETTE_STATUS_INVALID_ARGUMENT,
-                           "gazette_writer_delete: NULL argument");
+    if (w->failed != GAZETTE_STATUS_OK)
+        return refuse_failed(w);
     char id_term[GZ_TERM_BUF];
     gz_make_term(GZ_PREFIX_ID, id, id_term, sizeof id_term);
-    int found = 0;
-    pthread_mutex_lock(&writer->lock);
-    xap_status s = delete_locked(writer, id_term, &found);
-    pthread_mutex_unlock(&writer->lock);
+    int found = 0, wrote = 0;
+    xap_status s = delete_locked(w, id_term, &found, &wrote);
+    if (s != XAP_OK && breaks_writer(s, wrote))
+        return fail_for_good(w, s, "cannot delete the article");
     if (s != XAP_OK)
         return writer_fail_shim(s, "cannot delete the article");
     if (!found)
@@ -398,31 +517,53 @@ gazette_status_t gazette_writer_delete(gazette_writer_t *writer,
     return writer_ok();
 }
 
+gazette_status_t gazette_writer_delete(gazette_writer_t *writer,
+                                       const char *id)
+{
+    if (!writer || !id)
+        return writer_fail(GAZETTE_STATUS_INVALID_ARGUMENT,
+                           "gazette_writer_delete: NULL argument");
+    pthread_mutex_lock(&writer->lock);
+    gazette_status_t status = delete_under_lock(writer, id);
+    pthread_mutex_unlock(&writer->lock);
+    return status;
+}
+
+/* Hand Xapian the words counted and commit, or close (`closing`);
+ * gazette_writer_commit's status. A failure fails the writer for good. */
+static gazette_status_t commit_locked(gazette_writer_t *w, int closing)
+{
+    if (w->failed != GAZETTE_STATUS_OK)
+        return refuse_failed(w);
+    xap_status s = gz_spelling_flush(&w->spelling, w->db, NULL, 0);
+    if (s == XAP_OK)
+        s = closing ? xap_writable_close(w->db) : xap_writable_commit(w->db);
+    return s == XAP_OK ? writer_ok()
+                       : fail_for_good(w, s, "cannot commit the index");
+}
+
 gazette_status_t gazette_writer_commit(gazette_writer_t *writer)
 {
     if (!writer)
         return writer_fail(GAZETTE_STATUS_INVALID_ARGUMENT,
                            "gazette_writer_commit: NULL argument");
     pthread_mutex_lock(&writer->lock);
-    xap_status s = gz_spelling_flush(&writer->spelling, writer->db, NULL, 0);
-    if (s == XAP_OK)
-        s = xap_writable_commit(writer->db);
+    gazette_status_t status = commit_locked(writer, 0);
     pthread_mutex_unlock(&writer->lock);
-    return s == XAP_OK ? writer_ok()
-                       : writer_fail_shim(s, "cannot commit the index");
+    return status;
 }
 
+/* A writer failed for good commits nothing more: freeing it drops what
+ * Xapian still holds (xap_writable_free). */
 gazette_status_t gazette_writer_close(gazette_writer_t *writer)
 {
     if (!writer)
         return writer_ok();
-    xap_status s = gz_spelling_flush(&writer->spelling, writer->db, NULL, 0);
-    xap_status closed = xap_writable_close(writer->db);
-    if (s == XAP_OK)
-        s = closed;
+    pthread_mutex_lock(&writer->lock);
+    gazette_status_t status = commit_locked(writer, 1);
+    pthread_mutex_unlock(&writer->lock);
     free_writer(writer);
-    return s == XAP_OK ? writer_ok()
-                       : writer_fail_shim(s, "cannot commit the index");
+    return status;
 }
 
 const char *gazette_writer_error(const gazette_writer_t *writer)

@@ -224,6 +224,98 @@ static void test_writer_bad_input(void **state)
     assert_int_equal(gazette_writer_close(NULL), GAZETTE_STATUS_OK);
 }
 
+/* A date the writer cannot read is refused at the put (INVALID_ARGUMENT,
+ * naming the date and the article), nothing written and the writer
+ * usable: the put said OK and the date read back as "", dropped without
+ * a word (a corpus file's gets a warning; the writer has no such
+ * channel). A date it reads is kept, and no date is no date. */
+static void test_writer_refuses_unreadable_dates(void **state)
+{
+    (void)state;
+    const char *db = path_in("dates");
+    gazette_writer_t *w = NULL;
+    assert_int_equal(gazette_writer_open(db, NULL, 0, &w), GAZETTE_STATUS_OK);
+    static const char *const bad[] = {"not a date at all", "2024-02-30",
+                                      "99999-01-01", "2024-13-01"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        gazette_article_t *a = article("desk/dated", "Dated", "Some text.");
+        assert_int_equal(gazette_article_set(a, GAZETTE_FIELD_DATE, bad[i]),
+                         GAZETTE_STATUS_OK);
+        assert_int_equal(gazette_writer_put(w, a),
+                         GAZETTE_STATUS_INVALID_ARGUMENT);
+        assert_non_null(strstr(gazette_writer_error(w), bad[i]));
+        assert_non_null(strstr(gazette_writer_error(w), "desk/dated"));
+        gazette_article_free(a);
+    }
+    gazette_article_t *a = article("desk/good", "Good", "Some text.");
+    assert_int_equal(gazette_article_set(a, GAZETTE_FIELD_DATE,
+                                         "29 February 2024"),
+                     GAZETTE_STATUS_OK);
+    put(w, a);
+    put(w, article("desk/undated", "Undated", "Some text."));
+    assert_int_equal(gazette_writer_close(w), GAZETTE_STATUS_OK);
+    gazette_index_t *index = NULL;
+    assert_int_equal(gazette_index_open(db, &index), GAZETTE_STATUS_OK);
+    gazette_article_t *back = NULL;
+    assert_int_equal(gazette_index_get_article(index, "desk/dated", &back),
+                     GAZETTE_STATUS_ARTICLE_NOT_FOUND);
+    assert_int_equal(gazette_index_get_article(index, "desk/good", &back),
+                     GAZETTE_STATUS_OK);
+    assert_string_equal(gazette_article_get(back, GAZETTE_FIELD_DATE),
+                        "2024-02-29");
+    gazette_article_free(back);
+    assert_int_equal(gazette_index_get_article(index, "desk/undated", &back),
+                     GAZETTE_STATUS_OK);
+    assert_string_equal(gazette_article_get(back, GAZETTE_FIELD_DATE), "");
+    gazette_article_free(back);
+    gazette_index_close(index);
+}
+
+/* A title over 65 536 bytes is indexed and stored to its first 65 536
+ * (cut back to a whole UTF-8 character), as gazette.h now says: the rest
+ * is neither stored nor searchable (gazette-index(1) said "the rest is
+ * stored"). The put says OK. A title over 256 bytes with no body is the
+ * article's text, untitled, as gazette.h says too. */
+static void test_writer_long_title_cut(void **state)
+{
+    (void)state;
+    const char *db = path_in("long-title");
+    enum { LEN = 70000 };
+    char *title = malloc(LEN + 1);
+    assert_non_null(title);
+    /* "é" (2 bytes) at 65 535: the cut falls inside it */
+    memset(title, 'a', LEN);
+    memcpy(title + 65535, "\xc3\xa9", 2);
+    memcpy(title + LEN - 10, " tailword ", 10);
+    title[LEN] = '\0';
+    gazette_writer_t *w = NULL;
+    assert_int_equal(gazette_writer_open(db, NULL, 0, &w), GAZETTE_STATUS_OK);
+    put(w, article("desk/long", title, "Body text."));
+    /* with no body, a title over 256 bytes is the text, untitled */
+    title[300] = '\0';
+    memcpy(title + 290, " lastword.", 10);
+    put(w, article("desk/headless", title, ""));
+    free(title);
+    assert_int_equal(gazette_writer_close(w), GAZETTE_STATUS_OK);
+    gazette_index_t *index = NULL;
+    assert_int_equal(gazette_index_open(db, &index), GAZETTE_STATUS_OK);
+    gazette_article_t *back = NULL;
+    assert_int_equal(gazette_index_get_article(index, "desk/long", &back),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(strlen(gazette_article_get(back, GAZETTE_FIELD_TITLE)),
+                     65535);
+    gazette_article_free(back);
+    assert_int_equal(hits(index, "tailword"), 0);
+    assert_int_equal(gazette_index_get_article(index, "desk/headless", &back),
+                     GAZETTE_STATUS_OK);
+    assert_string_equal(gazette_article_get(back, GAZETTE_FIELD_TITLE), "");
+    assert_int_equal(strlen(gazette_article_get(back, GAZETTE_FIELD_BODY)),
+                     300);
+    gazette_article_free(back);
+    assert_int_equal(hits(index, "lastword"), 1);
+    gazette_index_close(index);
+}
+
 /* Control characters given to the writer API are replaced by spaces as
  * the file readers replace them: a title cannot drive a terminal when it
  * is shown, a tag holding the list separator (\x1f) stays one tag. The
@@ -1911,11 +2003,57 @@ static void full_with_jobs(const char *corpus, const char *db, unsigned jobs)
     gazette_update_free(u);
 }
 
+/* each_posting's fn: collect the docid (at most 64). */
+static int collect_docid(xap_docid id, void *ctx)
+{
+    xap_docid *ids = ctx;
+    if (ids[0] < 64)
+        ids[++ids[0]] = id;
+    return 0;
+}
+
+/* Give every article of the index at `db` indexed by `term` the line
+ * "date_text=`text`" in its data, as a writer before gazette_writer_put
+ * refused a date it could not read stored such a date (schema.h). */
+static void store_date_as_written(const char *db, const char *term,
+                                  const char *text)
+{
+    xap_writable *w = NULL;
+    assert_int_equal(xap_writable_open(db, XAP_DB_OPEN, 0, &w), XAP_OK);
+    xap_docid ids[65] = {0};   /* ids[0]: how many */
+    assert_int_equal(xap_database_each_posting(xap_writable_database(w), term,
+                                               collect_docid, ids),
+                     XAP_OK);
+    for (xap_docid i = 1; i <= ids[0]; i++) {
+        xap_document *doc = NULL;
+        const char *data = NULL;
+        size_t len = 0;
+        assert_int_equal(xap_database_get_document(xap_writable_database(w),
+                                                   ids[i], &doc),
+                         XAP_OK);
+        assert_int_equal(xap_document_get_data(doc, &data, &len), XAP_OK);
+        char *more = malloc(len + 256);
+        assert_non_null(more);
+        int head = snprintf(more, 256, "date_text=%s\n", text);
+        memcpy(more + head, data, len);
+        assert_int_equal(xap_document_set_data(doc, more, (size_t)head + len),
+                         XAP_OK);
+        assert_int_equal(xap_writable_replace_document(w, ids[i], doc),
+                         XAP_OK);
+        free(more);
+        xap_document_free(doc);
+    }
+    assert_int_equal(xap_writable_close(w), XAP_OK);
+    xap_writable_free(w);
+}
+
 /* A --full run over a sharded index one of whose shards is gone (the run
  * meant to repair it) keeps the writer's articles the other shard holds:
  * the live index is read from the parts that open. Before, it did not
- * open at all and every writer article was dropped. A writer article with
- * a date that did not parse keeps it as written, and its path's date. */
+ * open at all and every writer article was dropped. A writer article
+ * with a date that did not parse (stored as written by a writer from
+ * before gazette_writer_put refused one) keeps it as written, and its
+ * path's date. */
 static void test_full_keeps_writer_articles_of_live_shards(void **state)
 {
     (void)state;
@@ -1932,12 +2070,10 @@ static void test_full_keeps_writer_articles_of_live_shards(void **state)
         char body[64];
         snprintf(id, sizeof id, "desk/2023/11/0%d/note", i + 1);
         snprintf(body, sizeof body, "Zeppelins were seen %d times.", i + 2);
-        gazette_article_t *a = article(id, "Note", body);
-        assert_int_equal(gazette_article_set(a, GAZETTE_FIELD_DATE,
-                                             "Spring"), GAZETTE_STATUS_OK);
-        put(w, a);
+        put(w, article(id, "Note", body));
     }
     assert_int_equal(gazette_writer_close(w), GAZETTE_STATUS_OK);
+    store_date_as_written(db, "Zzeppelin", "Spring");
     char shard[4200], away[4200];
     snprintf(shard, sizeof shard, "%s/shard1", db);
     snprintf(away, sizeof away, "%s/shard1.away", path_in("keep2"));
@@ -2537,14 +2673,288 @@ static void test_writer_database_listed_twice(void **state)
     assert_non_null(strstr(gazette_last_open_error(), "/db is listed twice"));
 }
 
+/* Articles w/0 .. w/<n-1> put into `w`, each OK ("zeppelin" in each). */
+static void put_numbered(gazette_writer_t *w, unsigned n)
+{
+    for (unsigned i = 0; i < n; i++) {
+        char id[32];
+        snprintf(id, sizeof id, "w/%u", i);
+        put(w, article(id, "Zeppelin news", "A zeppelin landed."));
+    }
+}
+
+/* The number of articles of the index at `db` (it must open). */
+static uint64_t articles_in(const char *db)
+{
+    gazette_index_t *index = NULL;
+    uint64_t n = 0;
+    assert_int_equal(gazette_index_open(db, &index), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_index_article_count(index, &n),
+                     GAZETTE_STATUS_OK);
+    gazette_index_close(index);
+    return n;
+}
+
+/* Make every commit of the database in directory `dir` fail (`on` 1)
+ * or work again (0): glass writes its new revision file as dir/v.tmp and
+ * renames it over iamglass, and a directory in the way fails that open
+ * (EISDIR) as a full disk fails its write, for root too, where a
+ * directory made read-only would not. */
+static void block_commits(const char *dir, int on)
+{
+    char tmpfile[4400];
+    snprintf(tmpfile, sizeof tmpfile, "%s/v.tmp", dir);
+    assert_int_equal(on ? mkdir(tmpfile, 0700) : rmdir(tmpfile), 0);
+}
+
+/* A new index of two corpus files at NAME/db by `jobs` workers (as many
+ * shards); `db` gets its path (4096 bytes), the count its articles. */
+static uint64_t two_file_index(const char *name, unsigned jobs,
+                               char db[4096])
+{
+    char corpus[4096], sub[256];
+    snprintf(sub, sizeof sub, "%s/corpus", name);
+    snprintf(corpus, sizeof corpus, "%s", path_in(sub));
+    snprintf(sub, sizeof sub, "%s/db", name);
+    snprintf(db, 4096, "%s", path_in(sub));
+    tu_write_file(corpus, "a.txt", "One\n\nThe harbour story.\n", 24);
+    tu_write_file(corpus, "b.txt", "Two\n\nThe harbour again.\n", 24);
+    update_with_jobs(corpus, db, jobs);
+    return articles_in(db);
+}
+
+/* The writer `w`, failed by an earlier call with `status`, refuses every
+ * later call with that status and says why (its close too); the index
+ * then takes the articles put again and holds `want` of them. */
+static void expect_failed_for_good(gazette_writer_t *w, const char *db,
+                                   gazette_status_t status, uint64_t want)
+{
+    assert_int_not_equal(status, GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_writer_commit(w), status);
+    assert_non_null(strstr(gazette_writer_error(w), "partly lost"));
+    assert_int_equal(gazette_writer_put(w, article("w/late", "Late", "Late.")),
+                     status);
+    assert_int_equal(gazette_writer_delete(w, "w/0"), status);
+    assert_int_equal(gazette_writer_close(w), status);
+    assert_non_null(strstr(gazette_writer_error(NULL), "open the index "
+                                                       "again"));
+    assert_int_equal(gazette_writer_open(db, NULL, 0, &w), GAZETTE_STATUS_OK);
+    put_numbered(w, 40);
+    assert_int_equal(gazette_writer_close(w), GAZETTE_STATUS_OK);
+    assert_int_equal(articles_in(db), want);
+}
+
+/* A commit that fails leaves the writer failed for good: a retry that
+ * returned OK had lost the articles of the database whose commit failed
+ * (glass drops the changes of a failed commit), and on a sharded index,
+ * whose shards commit one after another, readers already saw those of
+ * the shards committed before (2 shards: 13 of 40 kept, the reviewer's
+ * case). One database and two shards, the first and the second failing. */
+static void test_writer_failed_commit_fails_for_good(void **state)
+{
+    (void)state;
+    static const struct {
+        unsigned jobs;
+        const char *failing;   /* the database whose commit fails */
+    } cases[] = {{1, ""}, {2, "/shard0"}, {2, "/shard1"}};
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        char db[4096], name[32], failing[4200];
+        snprintf(name, sizeof name, "commit-fails%zu", c);
+        uint64_t before = two_file_index(name, cases[c].jobs, db);
+        snprintf(failing, sizeof failing, "%s%s", db, cases[c].failing);
+        gazette_writer_t *w = NULL;
+        assert_int_equal(gazette_writer_open(db, NULL, 0, &w),
+                         GAZETTE_STATUS_OK);
+        put_numbered(w, 40);
+        block_commits(failing, 1);
+        gazette_status_t failed = gazette_writer_commit(w);
+        assert_int_equal(failed, GAZETTE_STATUS_IO_ERROR);
+        char said[1024];
+        snprintf(said, sizeof said, "%s", gazette_writer_error(w));
+        block_commits(failing, 0);   /* the disk has room again */
+        expect_failed_for_good(w, db, failed, before + 40);
+        assert_non_null(strstr(said, "partly lost"));
+    }
+}
+
+/* A sharded index whose stub file XAPIANDB is gone is refused by the
+ * writer as readers refuse it (INDEX_CORRUPT), naming the stub and the
+ * lines it held, and nothing is written: the writer created a new empty
+ * database beside shard0/ and shard1/ (OK, then 0 articles, the shards
+ * orphaned for good). Written again as the message says, the stub gives
+ * back every article. */
+static void test_writer_refuses_shards_without_stub(void **state)
+{
+    (void)state;
+    char db[4096], stub[4200], table[4200];
+    uint64_t before = two_file_index("no-stub", 2, db);
+    snprintf(stub, sizeof stub, "%s/XAPIANDB", db);
+    snprintf(table, sizeof table, "%s/iamglass", db);
+    assert_int_equal(unlink(stub), 0);
+    gazette_index_t *index = NULL;
+    assert_int_equal(gazette_index_open(db, &index),
+                     GAZETTE_STATUS_INDEX_CORRUPT);
+    gazette_writer_t *w = NULL;
+    assert_int_equal(gazette_writer_open(db, NULL, 0, &w),
+                     GAZETTE_STATUS_INDEX_CORRUPT);
+    assert_null(w);
+    const char *why = gazette_last_open_error();
+    assert_non_null(strstr(why, "/XAPIANDB, the stub file listing its "
+                                "shards, is missing"));
+    assert_non_null(strstr(why, "auto shard0, auto shard1"));
+    struct stat sb;
+    assert_int_not_equal(stat(table, &sb), 0);   /* no database made */
+    assert_int_not_equal(stat(stub, &sb), 0);
+    tu_write_file(db, "XAPIANDB", "auto shard0\nauto shard1\n", 24);
+    assert_int_equal(articles_in(db), before);
+    assert_int_equal(gazette_writer_open(db, NULL, 0, &w), GAZETTE_STATUS_OK);
+    put_numbered(w, 3);
+    assert_int_equal(gazette_writer_close(w), GAZETTE_STATUS_OK);
+    assert_int_equal(articles_in(db), before + 3);
+}
+
+/* `test_api --put-through-failure DB`, under fail_open.so failing the
+ * first open of one shard's new revision file (a full disk, once) and
+ * with XAPIAN_FLUSH_THRESHOLD small, so that Xapian commits that shard
+ * by itself inside a put: puts articles w/0 .. w/39 until one fails,
+ * then calls put, delete, commit and close once each; prints a line
+ * "CALL STATUS" for the failed put and each call after, and the close's
+ * message. */
+static int put_through_failure_main(const char *db)
+{
+    gazette_writer_t *w = NULL;
+    if (gazette_writer_open(db, NULL, 0, &w) != GAZETTE_STATUS_OK)
+        return 2;
+    gazette_status_t s = GAZETTE_STATUS_OK;
+    for (unsigned i = 0; i < 40 && s == GAZETTE_STATUS_OK; i++) {
+        char id[32];
+        snprintf(id, sizeof id, "w/%u", i);
+        gazette_article_t *a = article(id, "Zeppelin news", "A zeppelin.");
+        s = gazette_writer_put(w, a);
+        gazette_article_free(a);
+    }
+    printf("put %s\n", gazette_status_to_string(s));
+    gazette_article_t *late = article("w/late", "Late", "Late news.");
+    printf("put %s\n", gazette_status_to_string(gazette_writer_put(w, late)));
+    gazette_article_free(late);
+    printf("delete %s\n",
+           gazette_status_to_string(gazette_writer_delete(w, "w/0")));
+    printf("commit %s\n", gazette_status_to_string(gazette_writer_commit(w)));
+    printf("close %s\n", gazette_status_to_string(gazette_writer_close(w)));
+    printf("%s\n", gazette_writer_error(NULL));
+    return 0;
+}
+
+/* Xapian commits by itself inside a put every XAPIAN_FLUSH_THRESHOLD
+ * changes: a put that fails there (a shard's disk full for a moment)
+ * leaves the writer failed for good, as a failed commit does; the puts
+ * after it returned OK, and the commit and close too, having dropped
+ * the articles before it from that shard. */
+static void test_writer_failed_put_fails_for_good(void **state)
+{
+    (void)state;
+    char db[4096], out[4200], want[512];
+    uint64_t before = two_file_index("put-fails", 2, db);
+    snprintf(out, sizeof out, "%s.out", db);
+    assert_int_equal(
+        tu_run("FAIL_OPEN_PATH='%s/shard0/v.tmp' FAIL_OPEN_ERRNO=28 "
+               "XAPIAN_FLUSH_THRESHOLD=4 LD_PRELOAD='%s' "
+               "ASAN_OPTIONS=\"$ASAN_OPTIONS:verify_asan_link_order=0\" "
+               "'%s' --put-through-failure '%s' >'%s'",
+               db, FAIL_OPEN_MODULE, tu_binary("test_api"), db, out),
+        0);
+    const char *io = gazette_status_to_string(GAZETTE_STATUS_IO_ERROR);
+    snprintf(want, sizeof want, "put %s\nput %s\ndelete %s\ncommit %s\n"
+             "close %s\n", io, io, io, io, io);
+    FILE *f = fopen(out, "r");
+    assert_non_null(f);
+    char got[2048];
+    size_t n = fread(got, 1, sizeof got - 1, f);
+    fclose(f);
+    got[n] = '\0';
+    /* five lines of statuses, then the close's message */
+    char *said = got;
+    for (int line = 0; line < 5 && strchr(said, '\n'); line++)
+        said = strchr(said, '\n') + 1;
+    char message[2048];
+    snprintf(message, sizeof message, "%s", said);
+    said[0] = '\0';
+    assert_string_equal(got, want);
+    assert_non_null(strstr(message, "partly lost"));
+    gazette_writer_t *w = NULL;
+    assert_int_equal(gazette_writer_open(db, NULL, 0, &w), GAZETTE_STATUS_OK);
+    put_numbered(w, 40);
+    assert_int_equal(gazette_writer_close(w), GAZETTE_STATUS_OK);
+    assert_int_equal(articles_in(db), before + 40);
+}
+
+/* Articles w/0 .. w/<n-1> put into `w`, each OK, with words of their
+ * own: term lists of several blocks. */
+static void put_wordy(gazette_writer_t *w, unsigned n)
+{
+    for (unsigned i = 0; i < n; i++) {
+        char id[32], body[2048];
+        size_t len = 0;
+        snprintf(id, sizeof id, "w/%u", i);
+        for (unsigned k = 0; k < 60; k++)
+            len += (size_t)snprintf(body + len, sizeof body - len,
+                                    "zeppelin%ux%u ", i, k);
+        put(w, article(id, "Zeppelin news", body));
+    }
+}
+
+/* A table of a shard cut short after the writer opened is INDEX_CORRUPT
+ * from the put that reads it, as gazette.h lists, and every later call
+ * says the same (the puts after it returned OK, and the commit too). */
+static void test_writer_damaged_shard_is_index_corrupt(void **state)
+{
+    (void)state;
+    char db[4096], table[4200], saved[4400];
+    uint64_t before = two_file_index("damaged", 2, db);
+    gazette_writer_t *w = NULL;
+    assert_int_equal(gazette_writer_open(db, NULL, 0, &w), GAZETTE_STATUS_OK);
+    put_wordy(w, 100);
+    assert_int_equal(gazette_writer_commit(w), GAZETTE_STATUS_OK);
+    for (int i = 0; i < 2; i++) {
+        snprintf(table, sizeof table, "%s/shard%d/termlist.glass", db, i);
+        snprintf(saved, sizeof saved, "%s.saved", table);
+        assert_int_equal(tu_run("cp '%s' '%s' && truncate -s 100 '%s'",
+                                table, saved, table), 0);
+    }
+    /* replacing an article reads its term list */
+    gazette_status_t failed = GAZETTE_STATUS_OK;
+    for (unsigned i = 0; i < 100 && failed == GAZETTE_STATUS_OK; i++) {
+        char id[32];
+        snprintf(id, sizeof id, "w/%u", i);
+        gazette_article_t *a = article(id, "Zeppelin news", "A zeppelin.");
+        failed = gazette_writer_put(w, a);
+        gazette_article_free(a);
+    }
+    assert_int_equal(failed, GAZETTE_STATUS_INDEX_CORRUPT);
+    for (int i = 0; i < 2; i++) {
+        snprintf(table, sizeof table, "%s/shard%d/termlist.glass", db, i);
+        snprintf(saved, sizeof saved, "%s.saved", table);
+        assert_int_equal(rename(saved, table), 0);
+    }
+    expect_failed_for_good(w, db, failed, before + 100);
+}
+
 int main(int argc, char **argv)
 {
     if (argc == 3 && strcmp(argv[1], "--open-writer") == 0)
         return open_writer_main(argv[2]);
+    if (argc == 3 && strcmp(argv[1], "--put-through-failure") == 0)
+        return put_through_failure_main(argv[2]);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_writer_round_trip),
         cmocka_unit_test(test_writer_database_listed_twice),
+        cmocka_unit_test(test_writer_failed_commit_fails_for_good),
+        cmocka_unit_test(test_writer_failed_put_fails_for_good),
+        cmocka_unit_test(test_writer_damaged_shard_is_index_corrupt),
+        cmocka_unit_test(test_writer_refuses_shards_without_stub),
         cmocka_unit_test(test_writer_bad_input),
+        cmocka_unit_test(test_writer_refuses_unreadable_dates),
+        cmocka_unit_test(test_writer_long_title_cut),
         cmocka_unit_test(test_bulk_load_commits),
         cmocka_unit_test(test_writer_control_characters),
         cmocka_unit_test(test_writer_soft_hyphen),
