@@ -2,6 +2,9 @@
 #include "internal.h"
 
 #include <cerrno>
+#include <fstream>
+#include <sstream>
+#include <vector>
 #include <fcntl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -46,10 +49,11 @@ uint64_t document_cost(const Xapian::Document &doc)
                                 err);
 }
 
-// Space reserved past the end of a table for one commit; what the commit
-// did not use is given back when it is destroyed (a hole punched past the
-// end, tmpfs and most file systems; a truncation to the same size, ext4),
-// so an index takes no more room than Xapian's own.
+// Space reserved past the end of a table for one commit, in each glass
+// database the commit writes (one, or every local shard of a stub); what
+// the commit did not use is given back when it is destroyed (a hole
+// punched past the end, tmpfs and most file systems; a truncation to the
+// same size, ext4), so an index takes no more room than Xapian's own.
 class CommitRoom {
   public:
     CommitRoom() = default;
@@ -57,68 +61,113 @@ class CommitRoom {
     CommitRoom &operator=(const CommitRoom &) = delete;
     ~CommitRoom()
     {
-        if (fd_ < 0)
-            return;
-        struct stat st;
-        if (fstat(fd_, &st) == 0) {
-            const off_t size = st.st_size;
-            // Giving the room back is best effort, in a destructor with
-            // nobody to tell: when it fails, the blocks past the end stay
-            // allocated (du counts them) until the table grows into them
-            // or a later commit gives them back; the committed index is
-            // whole either way.
-#ifdef FALLOC_FL_PUNCH_HOLE
-            if (end_ > size)
-                (void)fallocate(fd_, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
-                                size, end_ - size);
-#endif
-            // Tested, not cast to void: glibc declares ftruncate
-            // warn_unused_result under _FORTIFY_SOURCE (as in Debian's
-            // build flags), which GCC does not let a (void) cast silence.
-            if (ftruncate(fd_, size) != 0) {
-                // nothing to undo
-            }
-        }
-        close(fd_);
+        for (const Held &h : held_)
+            give_back(h);
     }
     void reserve(const xap_writable &w);
 
   private:
-    int fd_ = -1;
-    off_t end_ = 0;
+    struct Held {
+        int fd;
+        off_t end;
+    };
+    static void give_back(const Held &h);
+    void reserve_in(const std::string &dir, uint64_t need);
+    std::vector<Held> held_;
 };
+
+void CommitRoom::give_back(const Held &h)
+{
+    struct stat st;
+    if (fstat(h.fd, &st) == 0) {
+        const off_t size = st.st_size;
+        // Giving the room back is best effort, in a destructor with
+        // nobody to tell: when it fails, the blocks past the end stay
+        // allocated (du counts them) until the table grows into them
+        // or a later commit gives them back; the committed index is
+        // whole either way.
+#ifdef FALLOC_FL_PUNCH_HOLE
+        if (h.end > size)
+            (void)fallocate(h.fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+                            size, h.end - size);
+#endif
+        // Tested, not cast to void: glibc declares ftruncate
+        // warn_unused_result under _FORTIFY_SOURCE (as in Debian's
+        // build flags), which GCC does not let a (void) cast silence.
+        if (ftruncate(h.fd, size) != 0) {
+            // nothing to undo
+        }
+    }
+    close(h.fd);
+}
+
+// The glass databases a writer opened at `path` commits to: `path` itself,
+// or the local databases its stub file lists ("auto shard0", "glass
+// /abs/db", relative to the stub's directory); a remote or nested stub
+// line has no table here to reserve in.
+std::vector<std::string> glass_dirs(const std::string &path)
+{
+    struct stat st;
+    if (stat((path + "/postlist.glass").c_str(), &st) == 0)
+        return {path};
+    const bool dir = stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+    const std::string stub = dir ? path + "/XAPIANDB" : path;
+    const size_t slash = path.rfind('/');
+    const std::string base =
+        dir ? path : slash == std::string::npos ? "." : path.substr(0, slash);
+    std::vector<std::string> dirs;
+    std::ifstream in(stub);
+    std::string line;
+    while (std::getline(in, line)) {
+        std::istringstream words(line);
+        std::string type, where;
+        if (!(words >> type >> where) || (type != "auto" && type != "glass"))
+            continue;
+        std::string shard = where[0] == '/' ? where : base + "/" + where;
+        if (stat((shard + "/postlist.glass").c_str(), &st) == 0)
+            dirs.push_back(shard);
+    }
+    return dirs;
+}
 
 void CommitRoom::reserve(const xap_writable &w)
 {
     if (w.pending == 0)
         return;
+    // How a sharded commit's changes split between its shards is Xapian's
+    // affair: each shard gets room for all of them.
     const uint64_t need = kCommitRoomFloor + w.pending;
-    const std::string table = w.path + "/postlist.glass";
+    for (const std::string &dir : glass_dirs(w.path))
+        reserve_in(dir, need);
+}
+
+void CommitRoom::reserve_in(const std::string &dir, uint64_t need)
+{
+    const std::string table = dir + "/postlist.glass";
     struct stat st;
     if (stat(table.c_str(), &st) != 0)
-        return;  // not a glass directory (a stub): Xapian reports what fails
+        return;  // Xapian reports what fails
     struct rlimit fsize;
     if (getrlimit(RLIMIT_FSIZE, &fsize) == 0 && fsize.rlim_cur != RLIM_INFINITY &&
         uint64_t(st.st_size) + need > uint64_t(fsize.rlim_cur))
-        no_room(w.path, EFBIG);
+        no_room(dir, EFBIG);
 #ifdef FALLOC_FL_KEEP_SIZE
     int fd = open(table.c_str(), O_WRONLY | O_CLOEXEC);
     if (fd >= 0) {
         if (fallocate(fd, FALLOC_FL_KEEP_SIZE, st.st_size, off_t(need)) == 0) {
-            fd_ = fd;
-            end_ = st.st_size + off_t(need);
+            held_.push_back({fd, st.st_size + off_t(need)});
             return;
         }
         int err = errno;
         close(fd);
         if (err == ENOSPC || err == EDQUOT || err == EFBIG)
-            no_room(w.path, err);
+            no_room(dir, err);
     }
 #endif
     struct statvfs vfs;
-    if (statvfs(w.path.c_str(), &vfs) == 0 &&
+    if (statvfs(dir.c_str(), &vfs) == 0 &&
         uint64_t(vfs.f_bavail) * vfs.f_frsize < need)
-        no_room(w.path, ENOSPC);
+        no_room(dir, ENOSPC);
 }
 
 // Xapian's flush threshold (glass: check_flush_threshold), read as Xapian
