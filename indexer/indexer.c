@@ -3195,6 +3195,16 @@ gz_index_outcome gz_index_run(const gz_index_config *cfg,
         gz_foreign_index_error(cfg->db_path, live, err, errlen);
         return GZ_INDEX_REFUSED;
     }
+    /* A sharded index that lost its stub: Xapian would make a new
+     * database beside the shards (-j1), or a stub of as many shards as
+     * jobs, which sends files to other shards than their old copies.
+     * --full rebuilds it from the corpus. */
+    if (!cfg->full && gz_shards_stub_lost_said(cfg->db_path, err, errlen)) {
+        size_t n = strlen(err);
+        snprintf(err + n, errlen - n, "; or rebuild it with "
+                 "gazette_update_set_full");
+        return GZ_INDEX_CORRUPT;
+    }
     if (stopped_before_making(cfg, err, errlen)) {
         stats->seconds = now_seconds() - start;
         return GZ_INDEX_INTERRUPTED;

@@ -393,3 +393,25 @@ int gz_shards_stub_lost(const char *dir, char *found, size_t foundlen)
     }
     return n > 0;
 }
+
+/* gz_shards_stub_lost_said - see shards.h. */
+int gz_shards_stub_lost_said(const char *path, char *err, size_t errlen)
+{
+    gz_shard_list named = {0};
+    char why[1024], lines[600];
+    const char *dir = path;
+    int lost = gz_shards_stub_lost(path, lines, sizeof lines);
+    if (!lost && gz_shards_locate(path, &named, why, sizeof why) == 0) {
+        for (size_t i = 0; !lost && i < named.n; i++) {
+            dir = named.paths[i];
+            lost = gz_shards_stub_lost(dir, lines, sizeof lines);
+        }
+    }
+    if (lost)
+        snprintf(err, errlen, "index %.200s: %.200s/" GZ_SHARD_STUB ", the "
+                 "stub file listing its shards, is missing, so no index "
+                 "opens there (nothing written); write it again, one line "
+                 "for each shard in this order: %.400s", path, dir, lines);
+    gz_shards_free(&named);
+    return lost;
+}

@@ -59,6 +59,15 @@ void gz_shards_free(gz_shard_list *list);
  * `foundlen`). 0 otherwise, also when `dir` cannot be read. */
 int gz_shards_stub_lost(const char *dir, char *found, size_t foundlen);
 
+/* 1 when the index at `path`, or a directory its stub file names, is a
+ * sharded index that lost its stub file (gz_shards_stub_lost), said in
+ * `err`. Xapian finds no database there: opened to create or open, it
+ * made a new empty one beside the shards, and the shards' articles were
+ * lost to every reader. Refused as damaged, as readers refuse it: which
+ * shards the stub listed, and in which order (the shard an update sends
+ * a file to depends on it), is the stub's to say, not a guess's. */
+int gz_shards_stub_lost_said(const char *path, char *err, size_t errlen);
+
 /* Lay out a sharded index of `n` (2..GZ_MAX_SHARDS) shards in directory
  * `dir` (created when missing): fill `out` with dir/shard<i> (the caller
  * creates the databases), and once they exist, gz_shards_publish writes

@@ -274,34 +274,6 @@ static const char *bad_open_argument(const char *path, const char *language,
     return NULL;
 }
 
-/* 1 when the index at `path`, or a directory its stub file names, is a
- * sharded index that lost its stub file (gz_shards_stub_lost), said in
- * `err`. Xapian finds no database there: opened to create or open, it
- * made a new empty one beside the shards, and the shards' articles were
- * lost to every reader. Refused as damaged, as readers refuse it: which
- * shards the stub listed, and in which order (the shard an update sends
- * a file to depends on it), is the stub's to say, not a guess's. */
-static int stub_lost(const char *path, char *err, size_t errlen)
-{
-    gz_shard_list named = {0};
-    char why[GZ_ERROR_SIZE], lines[600];
-    const char *dir = path;
-    int lost = gz_shards_stub_lost(path, lines, sizeof lines);
-    if (!lost && gz_shards_locate(path, &named, why, sizeof why) == 0) {
-        for (size_t i = 0; !lost && i < named.n; i++) {
-            dir = named.paths[i];
-            lost = gz_shards_stub_lost(dir, lines, sizeof lines);
-        }
-    }
-    if (lost)
-        snprintf(err, errlen, "index %.200s: %.200s/" GZ_SHARD_STUB ", the "
-                 "stub file listing its shards, is missing, so no index "
-                 "opens there (nothing written); write it again, one line "
-                 "for each shard in this order: %.400s", path, dir, lines);
-    gz_shards_free(&named);
-    return lost;
-}
-
 /* gazette_writer_open, but for making its message one line: the same
  * arguments, *out and status; on failure the open error says why. */
 static gazette_status_t open_writer(const char *path, const char *language,
@@ -358,7 +330,7 @@ static gazette_status_t open_writer(const char *path, const char *language,
         free(name);
         return GAZETTE_STATUS_INDEX_CORRUPT;
     }
-    if (stub_lost(w->path, err, GZ_ERROR_SIZE)) {
+    if (gz_shards_stub_lost_said(w->path, err, GZ_ERROR_SIZE)) {
         free_writer(w);
         free(name);
         return GAZETTE_STATUS_INDEX_CORRUPT;

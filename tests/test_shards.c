@@ -802,6 +802,45 @@ static void test_database_listed_twice_is_refused(void **state)
     xap_database_free(x);
 }
 
+/* An index of two shards that lost its stub file XAPIANDB: an update
+ * at -j1 made a new database beside the shards (its files read again,
+ * the shards orphaned), at -j3 a stub of three shards (files sent to
+ * other shards than their old copies). Every update, dry run included,
+ * refuses it (65, nothing written) and says which lines to write back;
+ * written back as said, the index is whole again. */
+static void test_lost_stub_is_refused(void **state)
+{
+    (void)state;
+    char dir[1100], db[1200], corpus[1200];
+    snprintf(dir, sizeof dir, "%s/lost", fx.tmp);
+    snprintf(db, sizeof db, "%s/db", dir);
+    snprintf(corpus, sizeof corpus, "%s/corpus", dir);
+    assert_int_equal(tu_run("mkdir -p '%s' && cp -r '%s' '%s'", dir,
+                            fx.sample, corpus), 0);
+    assert_int_equal(run_index((const char *[]){"-j2", "--db", db, corpus,
+                                                NULL}), 0);
+    assert_int_equal(tu_run("rm '%s/XAPIANDB'", db), 0);
+    static const char *const jobs[] = {"-j1", "-j2", "-j3"};
+    for (size_t j = 0; j < 3; j++)
+        for (int dry = 0; dry < 2; dry++) {
+            int rc = run_index((const char *[]){
+                jobs[j], "--db", db, corpus, dry ? "--dry-run" : NULL, NULL});
+            if (rc != 65 ||
+                !file_holds("err.txt", "in this order: auto shard0, auto "
+                                       "shard1; or rebuild it with --full"))
+                fail_msg("%s%s: exit %d", jobs[j], dry ? " --dry-run" : "",
+                         rc);
+        }
+    /* nothing beside the shards */
+    assert_int_equal(tu_run("test \"$(ls '%s' | tr '\\n' ' ')\" = "
+                            "'shard0 shard1 '", db), 0);
+    tu_write_file(db, "XAPIANDB", "auto shard0\nauto shard1\n", 24);
+    assert_int_equal(run_index((const char *[]){"-j1", "--db", db, corpus,
+                                                NULL}), 0);
+    assert_true(file_holds("out.txt", "added 0,"));
+    assert_true(file_holds("out.txt", "unchanged 4"));
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -833,6 +872,7 @@ int main(void)
         cmocka_unit_test(test_huge_line_memory_is_bounded),
         cmocka_unit_test(test_large_export_in_pieces),
         cmocka_unit_test(test_database_listed_twice_is_refused),
+        cmocka_unit_test(test_lost_stub_is_refused),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
