@@ -234,10 +234,12 @@ static const char usage_text[] =
 "counts then say what was committed: files of a last batch the failure\n"
 "kept from its commit are not counted, though --verbose listed them;\n"
 "a --full that was not switched in counts nothing: all 0); not when the\n"
-"command line is refused, as a usage error (64) or a missing input (66),\n"
-"also when the checks made before the index is touched find it (the\n"
-"--synonyms file, a CORPUS, the index's path or language): nothing was\n"
-"done, and the one error line says why. The summary:\n"
+"command line is refused, by the option parser or by the checks made\n"
+"before the index is written: of the --synonyms and --entity-aliases\n"
+"files (missing 66, malformed 64, unreadable 74), each CORPUS (missing\n"
+"66, given twice 64), the index's path and stubs (not an index 64, a\n"
+"database named missing 66, one listed twice 65) and its language (64):\n"
+"nothing was done, and the one error line says why. The summary:\n"
 "  scanned N, added N, updated N, removed N, unchanged N, skipped N,\n"
 "  ignored N, seconds S, index DIR, corpus CORPUS...\n"
 "(DIR as given less a trailing '/' or '/.', as gazette-query names it)\n"
@@ -801,20 +803,6 @@ static void print_summary(const gazette_update_t *u, const cli_options *o,
     fputs(o->json ? "]}\n" : "\n", stdout);
 }
 
-/* 1 when a run that ended with exit status `code` got past the checks of
- * what its command line names (the --synonyms and --entity-aliases
- * files, each CORPUS, the index's path and language), which the library
- * makes before it touches the index: its summary then says what it did,
- * also when that is nothing (the index locked, a full disk). A command
- * line refused there, a usage error (64) or a missing input (66), did
- * nothing: like a bad option, it gets its one error line and no summary,
- * whose zeros a log reader (or a --json consumer) would take for a run
- * that found no file. */
-static int run_started(int code)
-{
-    return code != CLI_EXIT_USAGE && code != CLI_EXIT_NOINPUT;
-}
-
 static int exit_code_for(gazette_status_t status, const gazette_update_t *u)
 {
     switch (status) {
@@ -1022,7 +1010,17 @@ int main(int argc, char **argv)
     status = gazette_update_run(
         u, o.db, (const char *const *)argv + first, (size_t)(argc - first));
     code = exit_code_for(status, u);
-    if (run_started(code))
+    /* A summary for a run that got past the checks of what its command
+     * line names (the --synonyms and --entity-aliases files, each CORPUS,
+     * the index's path, stubs and language), which the library makes
+     * before it writes: it then says what the run did, also when that is
+     * nothing (the index locked, a full disk). A command line refused
+     * there did nothing, whatever its exit status (a usage error, 64; a
+     * missing input, 66; a rules file that cannot be read, 74; a stub
+     * listing one database twice, 65): like a bad option, it gets its one
+     * error line and no summary, whose zeros a log reader (or a --json
+     * consumer) would take for a run that found no file. */
+    if (gazette_update_started(u))
         print_summary(u, &o, argv + first, argc - first);   /* failed too */
     explain_outcome(status, u, &o);
     /* The summary (and --verbose's lines) unwritten is an I/O error,

@@ -2406,14 +2406,17 @@ static void test_missing_inputs_are_66(void **state)
                          "--synonyms or --entity-aliases file");
 }
 
-/* A command line refused, a usage error (64) or a missing input (66),
- * did nothing: it prints its one error line and no summary, --json or
- * not, whether the option parser or the checks made before the index is
- * touched found it (--db '', a missing or malformed --synonyms or
- * --entity-aliases file, -l french on an English index, a missing or
- * repeated CORPUS, a --db through a loop of links printed a summary of
- * zeros; -j 0 and --bogus did not). A run that started and failed (the
- * index locked: 75) prints its summary; --help says which. */
+/* A command line refused did nothing: it prints its one error line and
+ * no summary, --json or not, whether the option parser or the checks
+ * made before the index is written found it (--db '', a missing or
+ * malformed --synonyms or --entity-aliases file, -l french on an English
+ * index, a missing or repeated CORPUS, a --db through a loop of links
+ * printed a summary of zeros; -j 0 and --bogus did not), whatever its
+ * exit status: a usage error (64), a missing input (66), and also a
+ * --synonyms or --entity-aliases file that cannot be read (74: a
+ * directory) or a stub listing one database twice (65), which printed
+ * zeros too. A run that started and failed (the index locked: 75) prints
+ * its summary; --help says which. */
 static void test_refused_command_line_has_no_summary(void **state)
 {
     (void)state;
@@ -2423,6 +2426,8 @@ static void test_refused_command_line_has_no_summary(void **state)
     tu_write_file(fx.tmp, "not-an-index", "hello\n", 6);
     assert_int_equal(tu_run("cd '%s' && ln -s dl2 dl && ln -s dl dl2",
                             fx.tmp), 0);
+    assert_int_equal(tu_run("mkdir '%s/rules.d'", fx.tmp), 0);
+    tu_write_file(fx.tmp, "twice", "auto idx\nauto idx\n", 18);
     /* $T the scratch directory, $IDX the index, $C the corpus */
     static const struct {
         const char *args;
@@ -2440,6 +2445,14 @@ static void test_refused_command_line_has_no_summary(void **state)
         {"--db \"$IDX\" \"$C\" \"$C\"", 64},
         {"--db \"$T/not-an-index\" \"$C\"", 64},
         {"--db \"$T/dl/index\" \"$C\"", 66},
+        /* refused by the same checks with another status: a rules file
+         * that cannot be read (74), a stub listing one database twice
+         * (65, every kind of run) */
+        {"--synonyms \"$T/rules.d\" --db \"$IDX\" \"$C\"", 74},
+        {"--entity-aliases \"$T/rules.d\" -n --db \"$IDX\" \"$C\"", 74},
+        {"--db \"$T/twice\" \"$C\"", 65},
+        {"-n --db \"$T/twice\" \"$C\"", 65},
+        {"--full --db \"$T/twice\" \"$C\"", 65},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
         for (int json = 0; json < 2; json++) {
@@ -2463,6 +2476,26 @@ static void test_refused_command_line_has_no_summary(void **state)
     int locked = ix("--db '%s' '%s'", fx.db, fx.corpus);
     close(fd);
     assert_int_equal(locked, 75);
+    /* the library says which: gazette_update_started */
+    gazette_update_t *u = NULL;
+    assert_int_equal(gazette_update_new(&u), GAZETTE_STATUS_OK);
+    assert_false(gazette_update_started(u));   /* no run yet */
+    const char *roots[] = {fx.corpus};
+    char rules[2048], twice[2048];
+    snprintf(rules, sizeof rules, "%s/rules.d", fx.tmp);
+    snprintf(twice, sizeof twice, "%s/twice", fx.tmp);
+    assert_int_equal(gazette_update_run(u, twice, roots, 1),
+                     GAZETTE_STATUS_INDEX_CORRUPT);
+    assert_false(gazette_update_started(u));
+    assert_int_equal(gazette_update_run(u, fx.db, roots, 1),
+                     GAZETTE_STATUS_OK);
+    assert_true(gazette_update_started(u));
+    assert_int_equal(gazette_update_set_synonyms_file(u, rules),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_run(u, fx.db, roots, 1),
+                     GAZETTE_STATUS_IO_ERROR);
+    assert_false(gazette_update_started(u));
+    gazette_update_free(u);
     char summary[3000];
     snprintf(summary, sizeof summary, "scanned 0, added 0, updated 0, "
              "removed 0, unchanged 0, skipped 0, ignored 0, seconds ");
@@ -2471,8 +2504,11 @@ static void test_refused_command_line_has_no_summary(void **state)
              fx.corpus);
     expect_in("out.txt", summary);
     assert_int_equal(ix("--help"), 0);
-    expect_in("out.txt", "not when the\ncommand line is refused, as a usage "
-                         "error (64) or a missing input (66)");
+    expect_in("out.txt", "not when the\ncommand line is refused, by the "
+                         "option parser or by the checks made\nbefore the "
+                         "index is written");
+    expect_in("out.txt", "files (missing 66, malformed 64, unreadable 74)");
+    expect_in("out.txt", "one listed twice 65");
 }
 
 /* Exit 74 is also a --synonyms or --entity-aliases file that exists but
@@ -2500,6 +2536,15 @@ static void test_unreadable_inputs_are_74(void **state)
         assert_int_equal(ix_as_other("-q -n --synonyms '%s' --db '%s' '%s'",
                                      locked, fx.db, fx.corpus), 74);
         expect_in("err.txt", "locked.txt: Permission denied");
+        /* refused before the run started: no summary of zeros, text or
+         * JSON (test_refused_command_line_has_no_summary) */
+        for (int json = 0; json < 2; json++) {
+            assert_int_equal(ix_as_other("%s--synonyms '%s' --db '%s' '%s'",
+                                         json ? "--json " : "", locked,
+                                         fx.db, fx.corpus), 74);
+            assert_string_equal(slurp("out.txt"), "");
+            assert_int_equal(count_lines(slurp("err.txt")), 1);
+        }
     }
     assert_int_equal(ix("--help"), 0);
     expect_in("out.txt", "a --synonyms or\n      --entity-aliases file "
