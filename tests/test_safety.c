@@ -2297,6 +2297,59 @@ static void test_db_of_another_program(void **state)
     expect_in("out.txt", "No articles match");
 }
 
+/* A one-document Xapian database at `path` as another program writes
+ * one: a term without positions (so no position.glass), and document
+ * data or not (without, no docdata.glass either). */
+static void write_foreign_db(const char *path, int with_data)
+{
+    xap_writable *w = NULL;
+    xap_document *doc = NULL;
+    assert_int_equal(xap_writable_open(path, XAP_DB_CREATE, 0, &w), XAP_OK);
+    assert_int_equal(xap_document_new(&doc), XAP_OK);
+    assert_int_equal(xap_document_add_term(doc, "hello", 1), XAP_OK);
+    if (with_data)
+        assert_int_equal(xap_document_set_data(doc, "hello", 5), XAP_OK);
+    assert_int_equal(xap_writable_add_document(w, doc, NULL), XAP_OK);
+    assert_int_equal(xap_writable_close(w), XAP_OK);
+    xap_writable_free(w);
+    xap_document_free(doc);
+}
+
+/* Another program's healthy database need not have the tables a
+ * Gazette index with articles has: terms without positions make no
+ * position.glass, documents without data no docdata.glass. It is still
+ * another program's database, refused with 64 by an update, a dry run and
+ * --full alike, not called a damaged index (65): whose it is is asked
+ * before its tables are. */
+static void test_db_of_another_program_without_positions(void **state)
+{
+    (void)state;
+    for (int with_data = 1; with_data >= 0; with_data--) {
+        char other[2048];
+        snprintf(other, sizeof other, "%s/other%d.db", fx.tmp, with_data);
+        write_foreign_db(other, with_data);
+        assert_int_equal(tu_run("test -e '%s/position.glass'", other), 1);
+        const char *runs[] = {"", "--dry-run", "--full", "--full --dry-run",
+                              "-j2"};
+        for (size_t i = 0; i < sizeof runs / sizeof *runs; i++)
+            for (int json = 0; json < 2; json++) {
+                int rc = ix("%s %s --db '%s' '%s'", json ? "--json" : "",
+                            runs[i], other, fx.corpus);
+                const char *err = slurp("err.txt");
+                if (rc != 64 || !strstr(err, "not written by Gazette") ||
+                    count_lines(err) != 1)
+                    fail_msg("gazette-index %s (%s data): exit %d: %s",
+                             runs[i], with_data ? "with" : "without", rc,
+                             err);
+                /* refused before the run started: no summary */
+                assert_string_equal(slurp("out.txt"), "");
+                assert_int_equal(documents(other), 1);
+            }
+        assert_int_equal(qy("--db '%s' gaza", other), 65);
+        expect_in("err.txt", "not written by Gazette");
+    }
+}
+
 /* gazette-index with `args` (after -q), then again with --dry-run: the
  * real run must exit `expected` and the dry run the same. */
 static void expect_dry_like_real(int as_other, int expected,
@@ -3970,6 +4023,7 @@ int main(void)
         T(test_unreadable_db_is_74),
         T(test_db_that_is_not_an_index),
         T(test_db_of_another_program),
+        T(test_db_of_another_program_without_positions),
         T(test_dry_run_exits_as_the_real_run),
         T(test_missing_inputs_are_66),
         T(test_refused_command_line_has_no_summary),
