@@ -379,10 +379,14 @@ static const char usage_text[] =
 "      nothing was changed), or the summary or\n"
 "      --verbose lines could not be written to stdout (after a run that\n"
 "      was otherwise 0 or 1): a full disk, or a closed pipe (| head -1),\n"
-"      which does not stop the run: it indexes and commits to its end\n"
+"      which does not stop the run: it ignores SIGPIPE, and indexes and\n"
+"      commits to its end\n"
 "  75  another process is writing this index (or, for --full, the index it\n"
 "      replaces: a lock file held, or Xapian's lock); try again later\n"
 "  130 interrupted by SIGINT (work so far committed)\n"
+"  141 (in the shell) killed by SIGPIPE: --help and --version, which do\n"
+"      nothing else, to a reader that closes the pipe early, as\n"
+"      gazette-query is (74 instead when SIGPIPE is ignored)\n"
 "  143 terminated by SIGTERM (work so far committed)\n";
 
 /* A whole number of option `opt` from `min` to `max`: the message names

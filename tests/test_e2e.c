@@ -13,8 +13,11 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <zlib.h>
 #include <cmocka.h>
 
@@ -1862,6 +1865,84 @@ static void test_reindex_other_language(void **state)
     assert_int_equal(n, fx.narticles);
 }
 
+/* The shell command `cmd` (stderr to tmp/pipe.err), its stdout a pipe
+ * whose reader has gone (as under '| head -1' once head has its line),
+ * SIGPIPE at its default or ignored (`ignored`), as the parent leaves
+ * it: its exit status, or 128 + the signal that ended it. */
+static int into_closed_pipe(const char *cmd, int ignored)
+{
+    char full[6000];
+    snprintf(full, sizeof full, "exec %s 2>'%s/pipe.err'", cmd, fx.tmp);
+    int fds[2];
+    assert_int_equal(pipe(fds), 0);
+    close(fds[0]);
+    fflush(NULL);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        signal(SIGPIPE, ignored ? SIG_IGN : SIG_DFL);
+        dup2(fds[1], STDOUT_FILENO);
+        close(fds[1]);
+        execl("/bin/sh", "sh", "-c", full, (char *)NULL);
+        _exit(127);
+    }
+    close(fds[1]);
+    int st = 0;
+    assert_int_equal(waitpid(pid, &st, 0), pid);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+/* A reader that stops early ('gazette-query ... | head -1') ends
+ * gazette-query by SIGPIPE, as it ends grep or ls: 141 in the shell, no
+ * message ("Broken pipe" in every '| head' would be noise); with SIGPIPE
+ * ignored by whoever started it, the write fails and that is 74 in one
+ * line, as a full disk is. --help and --version of both programs
+ * likewise (gazette-index ignores SIGPIPE for a run only, which it must
+ * not lose mid-commit: test_closed_pipe_is_74 in test_safety). Both
+ * programs' --help say so, as their man pages do. */
+static void test_closed_pipe(void **state)
+{
+    (void)state;
+    const char *q = tu_binary("query/cli/gazette-query");
+    const char *ix = tu_binary("indexer/gazette-index");
+    char cmd[5000];
+    snprintf(cmd, sizeof cmd, "'%s' --db '%s' -n 1000 gaza", q, fx.db);
+    assert_int_equal(into_closed_pipe(cmd, 0), 128 + SIGPIPE);
+    char err[4200];
+    snprintf(err, sizeof err, "%s/pipe.err", fx.tmp);
+    char *text = slurp_file(err);
+    assert_string_equal(text, "");
+    free(text);
+    assert_int_equal(into_closed_pipe(cmd, 1), 74);
+    text = slurp_file(err);
+    if (count_occurrences(text, "\n") != 1 ||
+        !strstr(text, "gazette-query: cannot write the results: Broken pipe"))
+        fail_msg("SIGPIPE ignored: %s", text);
+    free(text);
+    const char *const programs[] = {q, ix};
+    for (size_t i = 0; i < 4; i++) {
+        snprintf(cmd, sizeof cmd, "'%s' %s", programs[i / 2],
+                 i % 2 ? "--version" : "--help");
+        assert_int_equal(into_closed_pipe(cmd, 0), 128 + SIGPIPE);
+        assert_int_equal(into_closed_pipe(cmd, 1), 74);
+    }
+    /* what --help says of it */
+    char out[4200];
+    snprintf(out, sizeof out, "%s/help.out", fx.tmp);
+    assert_int_equal(tu_run("'%s' --help >'%s'", q, out), 0);
+    text = slurp_file(out);
+    if (!strstr(text, "  141 (in the shell) killed by SIGPIPE: a reader "
+                      "that closes the pipe\n"))
+        fail_msg("gazette-query --help says nothing of SIGPIPE:\n%s", text);
+    free(text);
+    assert_int_equal(tu_run("'%s' --help >'%s'", ix, out), 0);
+    text = slurp_file(out);
+    if (!strstr(text, "  141 (in the shell) killed by SIGPIPE: --help "
+                      "and --version"))
+        fail_msg("gazette-index --help says nothing of SIGPIPE:\n%s", text);
+    free(text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1882,6 +1963,7 @@ int main(void)
         cmocka_unit_test(test_cli_count_wording),
         cmocka_unit_test(test_count_of_empty_page),
         cmocka_unit_test(test_cli_errors),
+        cmocka_unit_test(test_closed_pipe),
         cmocka_unit_test(test_default_index_location),
         cmocka_unit_test(test_cli_dash_words),
         cmocka_unit_test(test_reindex_other_language),
