@@ -526,6 +526,14 @@ static void test_explain_term_weights(void **state)
         assert_true(sum >= gazette_hit_weight(h) * 0.5);
     }
     gazette_results_free(r);
+    /* The example of gazette.h and docs/json.md: a stemmed word is listed
+     * as its English Snowball stem, "paus" for "pauses" */
+    assert_int_equal(gazette_search(index, "pauses", opts, &r),
+                     GAZETTE_STATUS_OK);
+    assert_true(gazette_results_count(r) >= 1);
+    assert_string_equal(
+        gazette_hit_matching_terms(gazette_results_hit(r, 0)), "paus");
+    gazette_results_free(r);
     gazette_search_options_free(opts);
     gazette_index_close(index);
 }
