@@ -1873,6 +1873,83 @@ static void test_reindex_other_language(void **state)
     assert_int_equal(n, fx.narticles);
 }
 
+/* The `n`th (0-based) ```json block of docs/json.md, parsed. */
+static json_t *json_doc_example(int n)
+{
+    char *doc = slurp_file(tu_source_path("docs/json.md"));
+    const char *p = doc;
+    for (int i = 0; p && i <= n; i++)
+        if ((p = strstr(p, "\n```json\n")) != NULL)
+            p += strlen("\n```json\n");
+    assert_non_null(p);
+    const char *end = strstr(p, "\n```\n");
+    assert_non_null(end);
+    json_error_t error;
+    json_t *obj = json_loadb(p, (size_t)(end - p), 0, &error);
+    if (!obj)
+        fail_msg("docs/json.md example %d: %s", n, error.text);
+    free(doc);
+    return obj;
+}
+
+/* `doc` equal to `real`, but for what differs from run to run
+ * (milliseconds) or with the index's path (index); weights to 1e-9. */
+static void expect_same_object(json_t *doc, json_t *real, const char *what)
+{
+    json_object_del(doc, "milliseconds");
+    json_object_del(real, "milliseconds");
+    if (json_object_get(doc, "index"))
+        json_object_set_new(doc, "index", json_string(""));
+    if (json_object_get(real, "index"))
+        json_object_set_new(real, "index", json_string(""));
+    json_t *dw = json_object_get(doc, "weight");
+    json_t *rw = json_object_get(real, "weight");
+    if (dw || rw) {
+        assert_true(dw && rw);
+        double d = json_number_value(dw), r = json_number_value(rw);
+        if (d - r > 1e-9 * r || r - d > 1e-9 * r)
+            fail_msg("docs/json.md %s: weight %.17g, gazette-query %.17g",
+                     what, d, r);
+        json_object_del(doc, "weight");
+        json_object_del(real, "weight");
+    }
+    if (!json_equal(doc, real)) {
+        char *d = json_dumps(doc, JSON_SORT_KEYS);
+        char *r = json_dumps(real, JSON_SORT_KEYS);
+        fail_msg("docs/json.md %s is out of date:\n%s\ngazette-query "
+                 "gives:\n%s", what, d, r);
+    }
+}
+
+/* The examples of docs/json.md are what gazette-query prints on the
+ * sample corpus for the commands the document gives (they showed 12
+ * matches counted 10/2 by year, and no entities, long after neither was
+ * true). */
+static void test_json_doc_examples(void **state)
+{
+    (void)state;
+    const char *q = tu_binary("query/cli/gazette-query");
+    static const char *const commands[] = {
+        "--json -n 1 hezbollah | head -1",
+        "--json --facet year 'hezbolah OR gaza' | tail -1"};
+    for (int i = 0; i < 2; i++) {
+        char out[4200];
+        snprintf(out, sizeof out, "%s/example.json", fx.tmp);
+        assert_int_equal(tu_run("'%s' --db '%s' %s >'%s'", q, fx.db,
+                                commands[i], out), 0);
+        char *text = slurp_file(out);
+        json_error_t error;
+        json_t *real = json_loads(text, 0, &error);
+        if (!real)
+            fail_msg("gazette-query %s: %s", commands[i], error.text);
+        free(text);
+        json_t *doc = json_doc_example(i);
+        expect_same_object(doc, real, i ? "summary example" : "hit example");
+        json_decref(doc);
+        json_decref(real);
+    }
+}
+
 /* The shell command `cmd` (stderr to tmp/pipe.err), its stdout a pipe
  * whose reader has gone (as under '| head -1' once head has its line),
  * SIGPIPE at its default or ignored (`ignored`), as the parent leaves
@@ -1972,6 +2049,7 @@ int main(void)
         cmocka_unit_test(test_count_of_empty_page),
         cmocka_unit_test(test_cli_errors),
         cmocka_unit_test(test_closed_pipe),
+        cmocka_unit_test(test_json_doc_examples),
         cmocka_unit_test(test_default_index_location),
         cmocka_unit_test(test_cli_dash_words),
         cmocka_unit_test(test_reindex_other_language),
