@@ -2194,8 +2194,12 @@ static int compact_generation(const gz_index_config *cfg,
 
 /* An index stemmed in one language and updated in another would mix
  * terms that no query can match together: refuse, naming the language the
- * index has. Returns GZ_INDEX_OK when the index has no language yet or the
- * same one. */
+ * index has. An index stemmed in a language this Xapian does not know
+ * (made with another Xapian, or its metadata edited) cannot be updated in
+ * it, nor searched (gazette_index_open says INDEX_VERSION): refused as of
+ * an unsupported format, and only a full rebuild in a language this
+ * Xapian has remedies it. Returns GZ_INDEX_OK when the index has no
+ * language yet or the same one. */
 static gz_index_outcome check_language(const gz_index_config *cfg,
                                        const xap_database *view,
                                        xap_status *s, char *err,
@@ -2206,9 +2210,16 @@ static gz_index_outcome check_language(const gz_index_config *cfg,
     gz_index_outcome outcome = GZ_INDEX_OK;
     *s = gz_index_language(view, &stored);   /* "none": see schema.h */
     len = stored ? strlen(stored) : 0;
-    if (*s == XAP_OK && len &&
-        (len != strlen(cfg->language) ||
-         memcmp(stored, cfg->language, len) != 0)) {
+    if (*s == XAP_OK && len && !gazette_language_known(stored)) {
+        snprintf(err, errlen,
+                 "index %s is stemmed in '%s', which this Xapian does not "
+                 "know: rebuild it with gazette_update_set_full in a "
+                 "language this Xapian has (gazette_update_set_language; "
+                 "english by default)", cfg->db_path, stored);
+        outcome = GZ_INDEX_OLD_FORMAT;
+    } else if (*s == XAP_OK && len &&
+               (len != strlen(cfg->language) ||
+                memcmp(stored, cfg->language, len) != 0)) {
         snprintf(err, errlen,
                  "index %s is stemmed in '%.*s', not '%s': rerun with "
                  "gazette_update_set_language %.*s, or rebuild it with "

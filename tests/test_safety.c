@@ -2350,6 +2350,55 @@ static void test_db_of_another_program_without_positions(void **state)
     }
 }
 
+/* An index stemmed in a language this Xapian does not know (its
+ * gazette.language metadata says 'klingon') cannot be searched (65,
+ * gazette-query) nor updated: gazette-index says 65 as well, with advice
+ * that works (rebuild it with --full in a language this Xapian has),
+ * where it said 64 and "rerun with --language klingon", an option value
+ * it refuses itself. --full then rebuilds it. */
+static void test_index_in_unknown_language(void **state)
+{
+    (void)state;
+    for (int jobs = 1; jobs <= 2; jobs++) {
+        tu_rmtree(fx.db);
+        assert_int_equal(ix("-q -j%d --db '%s' '%s'", jobs, fx.db,
+                            fx.corpus), 0);
+        if (jobs == 1)
+            assert_int_equal(tu_run("xapian-metadata set '%s' "
+                                    "gazette.language klingon", fx.db), 0);
+        else
+            assert_int_equal(tu_run("for s in '%s'/shard*; do "
+                                    "xapian-metadata set \"$s\" "
+                                    "gazette.language klingon || exit 1; "
+                                    "done", fx.db), 0);
+        assert_int_equal(qy("--db '%s' gaza", fx.db), 65);
+        expect_in("err.txt", "stemmed in 'klingon', which this Xapian does "
+                             "not know");
+        const char *runs[] = {"", "-n", "-l french", "-n -l french"};
+        for (size_t i = 0; i < sizeof runs / sizeof *runs; i++) {
+            int rc = ix("%s --db '%s' '%s'", runs[i], fx.db, fx.corpus);
+            const char *err = slurp("err.txt");
+            if (rc != 65 || count_lines(err) != 1 ||
+                !strstr(err, "is stemmed in 'klingon', which this Xapian "
+                             "does not know: rebuild it with --full in a "
+                             "language this Xapian has") ||
+                strstr(err, "--language klingon"))
+                fail_msg("-j%d, gazette-index %s: exit %d: %s", jobs,
+                         runs[i], rc, err);
+        }
+        assert_int_equal(ix("--language klingon --db '%s' '%s'", fx.db,
+                            fx.corpus), 64);
+        assert_int_equal(ix("-q --full --db '%s' '%s'", fx.db, fx.corpus),
+                         0);
+        assert_int_equal(qy("--db '%s' gaza", fx.db), 0);
+        assert_int_equal(articles(fx.db), SAMPLE_FILES);
+    }
+    assert_int_equal(ix("--help"), 0);
+    expect_in("out.txt", "or stemmed in\n      a language this Xapian does "
+                         "not know (rebuild it with --full in\n      one it "
+                         "has)");
+}
+
 /* gazette-index with `args` (after -q), then again with --dry-run: the
  * real run must exit `expected` and the dry run the same. */
 static void expect_dry_like_real(int as_other, int expected,
@@ -4024,6 +4073,7 @@ int main(void)
         T(test_db_that_is_not_an_index),
         T(test_db_of_another_program),
         T(test_db_of_another_program_without_positions),
+        T(test_index_in_unknown_language),
         T(test_dry_run_exits_as_the_real_run),
         T(test_missing_inputs_are_66),
         T(test_refused_command_line_has_no_summary),
