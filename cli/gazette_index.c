@@ -234,10 +234,12 @@ static const char usage_text[] =
 "counts then say what was committed: files of a last batch the failure\n"
 "kept from its commit are not counted, though --verbose listed them;\n"
 "a --full that was not switched in counts nothing: all 0); not when the\n"
-"command line is refused, as a usage error (64) or a missing input (66),\n"
-"also when the checks made before the index is touched find it (the\n"
-"--synonyms file, a CORPUS, the index's path or language): nothing was\n"
-"done, and the one error line says why. The summary:\n"
+"command line is refused, by the option parser or by the checks made\n"
+"before the index is written: of the --synonyms and --entity-aliases\n"
+"files (missing 66, malformed 64, unreadable 74), each CORPUS (missing\n"
+"66, given twice 64), the index's path and stubs (not an index 64, a\n"
+"database named missing 66, one listed twice 65) and its language (64):\n"
+"nothing was done, and the one error line says why. The summary:\n"
 "  scanned N, added N, updated N, removed N, unchanged N, skipped N,\n"
 "  ignored N, seconds S, index DIR, corpus CORPUS...\n"
 "(DIR as given less a trailing '/' or '/.', as gazette-query names it)\n"
@@ -355,9 +357,10 @@ static const char usage_text[] =
 "      of other files, another program's Xapian database; a CORPUS is\n"
 "      given twice or inside another; or no --db nor GAZETTE_INDEX, and\n"
 "      HOME unset)\n"
-"  65  the index is corrupt or in an unsupported format (also: its\n"
-"      stubs list one database twice; every run refuses it, --full and\n"
-"      --dry-run too; nothing was changed)\n"
+"  65  the index is corrupt or in an unsupported format, or stemmed in\n"
+"      a language this Xapian does not know (rebuild it with --full in\n"
+"      one it has); also: its stubs list one database twice (every run\n"
+"      refuses it, --full and --dry-run too; nothing was changed)\n"
 "  66  an input named on the command line does not exist: a CORPUS\n"
 "      directory, the --synonyms or --entity-aliases file, a database\n"
 "      that the --db stub file names (but for --full, which replaces\n"
@@ -377,10 +380,14 @@ static const char usage_text[] =
 "      nothing was changed), or the summary or\n"
 "      --verbose lines could not be written to stdout (after a run that\n"
 "      was otherwise 0 or 1): a full disk, or a closed pipe (| head -1),\n"
-"      which does not stop the run: it indexes and commits to its end\n"
+"      which does not stop the run: it ignores SIGPIPE, and indexes and\n"
+"      commits to its end\n"
 "  75  another process is writing this index (or, for --full, the index it\n"
 "      replaces: a lock file held, or Xapian's lock); try again later\n"
 "  130 interrupted by SIGINT (work so far committed)\n"
+"  141 (in the shell) killed by SIGPIPE: --help and --version, which do\n"
+"      nothing else, to a reader that closes the pipe early, as\n"
+"      gazette-query is (74 instead when SIGPIPE is ignored)\n"
 "  143 terminated by SIGTERM (work so far committed)\n";
 
 /* A whole number of option `opt` from `min` to `max`: the message names
@@ -801,20 +808,6 @@ static void print_summary(const gazette_update_t *u, const cli_options *o,
     fputs(o->json ? "]}\n" : "\n", stdout);
 }
 
-/* 1 when a run that ended with exit status `code` got past the checks of
- * what its command line names (the --synonyms and --entity-aliases
- * files, each CORPUS, the index's path and language), which the library
- * makes before it touches the index: its summary then says what it did,
- * also when that is nothing (the index locked, a full disk). A command
- * line refused there, a usage error (64) or a missing input (66), did
- * nothing: like a bad option, it gets its one error line and no summary,
- * whose zeros a log reader (or a --json consumer) would take for a run
- * that found no file. */
-static int run_started(int code)
-{
-    return code != CLI_EXIT_USAGE && code != CLI_EXIT_NOINPUT;
-}
-
 static int exit_code_for(gazette_status_t status, const gazette_update_t *u)
 {
     switch (status) {
@@ -1022,7 +1015,17 @@ int main(int argc, char **argv)
     status = gazette_update_run(
         u, o.db, (const char *const *)argv + first, (size_t)(argc - first));
     code = exit_code_for(status, u);
-    if (run_started(code))
+    /* A summary for a run that got past the checks of what its command
+     * line names (the --synonyms and --entity-aliases files, each CORPUS,
+     * the index's path, stubs and language), which the library makes
+     * before it writes: it then says what the run did, also when that is
+     * nothing (the index locked, a full disk). A command line refused
+     * there did nothing, whatever its exit status (a usage error, 64; a
+     * missing input, 66; a rules file that cannot be read, 74; a stub
+     * listing one database twice, 65): like a bad option, it gets its one
+     * error line and no summary, whose zeros a log reader (or a --json
+     * consumer) would take for a run that found no file. */
+    if (gazette_update_started(u))
         print_summary(u, &o, argv + first, argc - first);   /* failed too */
     explain_outcome(status, u, &o);
     /* The summary (and --verbose's lines) unwritten is an I/O error,

@@ -226,8 +226,12 @@ static const char usage_text[] =
 "      that does not exist, a symbolic link to nothing or a loop of\n"
 "      links)\n"
 "  70  internal error\n"
-"  74  I/O error (also: the results could not be written to stdout)\n"
-"  75  the index kept changing during the search; try again\n";
+"  74  I/O error (also: the results could not be written to stdout, a\n"
+"      full disk say; said in one line)\n"
+"  75  the index kept changing during the search; try again\n"
+"  141 (in the shell) killed by SIGPIPE: a reader that closes the pipe\n"
+"      early ('| head -1') ends it, as it ends grep or ls, without a\n"
+"      message (74 instead when started with SIGPIPE ignored)\n";
 
 /* A whole number of option `opt` from 0 to `max`: the message names the
  * range, so that a value refused says which would do. */

@@ -1,6 +1,6 @@
 /*
  * analyze.h - turn one article into one Xapian document: the terms, values
- * and stored data that the index schema (query/schema.h) describes.
+ * and stored data that the index schema (schema/schema.h) describes.
  */
 #ifndef GAZETTE_ANALYZE_H
 #define GAZETTE_ANALYZE_H

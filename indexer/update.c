@@ -48,6 +48,8 @@ struct gazette_update {
     gazette_update_callback_t callback;
     void *ctx;
     gz_index_stats stats;
+    int past_own_checks;   /* the last run got to gz_index_run */
+    gazette_status_t last_status;   /* of the last run */
     char error[GZ_ERROR_SIZE];
 };
 
@@ -582,6 +584,7 @@ static gazette_status_t run_trimmed(gazette_update_t *update,
         gz_synonyms_free(synonyms);
         return status;
     }
+    update->past_own_checks = 1;
     gz_index_config cfg = {
         .db_path = db_path, .roots = roots, .nroots = nroots,
         .language = update->language, .max_file_bytes = update->max_file_bytes,
@@ -614,19 +617,41 @@ gazette_status_t gazette_update_run(gazette_update_t *update,
         return GAZETTE_STATUS_INVALID_ARGUMENT;
     memset(&update->stats, 0, sizeof update->stats);
     update->error[0] = '\0';
+    update->past_own_checks = 0;
+    update->last_status = GAZETTE_STATUS_INVALID_ARGUMENT;
     if (check_run_paths(update, db_path, roots, nroots) != 0)
         return GAZETTE_STATUS_INVALID_ARGUMENT;
     char *db = strndup(db_path, gz_path_trimmed_length(db_path));
     if (!db) {
         snprintf(update->error, sizeof update->error, "out of memory");
-        return GAZETTE_STATUS_OUT_OF_MEMORY;
+        return update->last_status = GAZETTE_STATUS_OUT_OF_MEMORY;
     }
     gazette_status_t status = run_trimmed(update, db, roots, nroots);
     free(db);
     /* The run's message quotes paths and Xapian's text: made one line in
      * one place rather than at each of its writers. */
     gz_one_line(update->error);
-    return status;
+    return update->last_status = status;
+}
+
+int gazette_update_started(const gazette_update_t *update)
+{
+    if (!update || !update->past_own_checks)
+        return 0;
+    /* What gz_index_run refuses with these it finds before it writes:
+     * the corpus paths (missing, repeated), the index's path (a link to
+     * nothing, a loop; not an index; another program's database) and
+     * its language. */
+    switch (update->last_status) {
+    case GAZETTE_STATUS_INVALID_ARGUMENT:
+    case GAZETTE_STATUS_INPUT_NOT_FOUND:
+    case GAZETTE_STATUS_BAD_INPUT:
+    case GAZETTE_STATUS_NOT_AN_INDEX:
+    case GAZETTE_STATUS_LANGUAGE_MISMATCH:
+        return 0;
+    default:
+        return 1;
+    }
 }
 
 uint64_t gazette_update_count(const gazette_update_t *update,

@@ -13,8 +13,11 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <zlib.h>
 #include <cmocka.h>
 
@@ -522,6 +525,14 @@ static void test_explain_term_weights(void **state)
         assert_true(sum <= gazette_hit_weight(h) + 1e-9);
         assert_true(sum >= gazette_hit_weight(h) * 0.5);
     }
+    gazette_results_free(r);
+    /* The example of gazette.h and docs/json.md: a stemmed word is listed
+     * as its English Snowball stem, "paus" for "pauses" */
+    assert_int_equal(gazette_search(index, "pauses", opts, &r),
+                     GAZETTE_STATUS_OK);
+    assert_true(gazette_results_count(r) >= 1);
+    assert_string_equal(
+        gazette_hit_matching_terms(gazette_results_hit(r, 0)), "paus");
     gazette_results_free(r);
     gazette_search_options_free(opts);
     gazette_index_close(index);
@@ -1862,6 +1873,161 @@ static void test_reindex_other_language(void **state)
     assert_int_equal(n, fx.narticles);
 }
 
+/* The `n`th (0-based) ```json block of docs/json.md, parsed. */
+static json_t *json_doc_example(int n)
+{
+    char *doc = slurp_file(tu_source_path("docs/json.md"));
+    const char *p = doc;
+    for (int i = 0; p && i <= n; i++)
+        if ((p = strstr(p, "\n```json\n")) != NULL)
+            p += strlen("\n```json\n");
+    assert_non_null(p);
+    const char *end = strstr(p, "\n```\n");
+    assert_non_null(end);
+    json_error_t error;
+    json_t *obj = json_loadb(p, (size_t)(end - p), 0, &error);
+    if (!obj)
+        fail_msg("docs/json.md example %d: %s", n, error.text);
+    free(doc);
+    return obj;
+}
+
+/* `doc` equal to `real`, but for what differs from run to run
+ * (milliseconds) or with the index's path (index); weights to 1e-9. */
+static void expect_same_object(json_t *doc, json_t *real, const char *what)
+{
+    json_object_del(doc, "milliseconds");
+    json_object_del(real, "milliseconds");
+    if (json_object_get(doc, "index"))
+        json_object_set_new(doc, "index", json_string(""));
+    if (json_object_get(real, "index"))
+        json_object_set_new(real, "index", json_string(""));
+    json_t *dw = json_object_get(doc, "weight");
+    json_t *rw = json_object_get(real, "weight");
+    if (dw || rw) {
+        assert_true(dw && rw);
+        double d = json_number_value(dw), r = json_number_value(rw);
+        if (d - r > 1e-9 * r || r - d > 1e-9 * r)
+            fail_msg("docs/json.md %s: weight %.17g, gazette-query %.17g",
+                     what, d, r);
+        json_object_del(doc, "weight");
+        json_object_del(real, "weight");
+    }
+    if (!json_equal(doc, real)) {
+        char *d = json_dumps(doc, JSON_SORT_KEYS);
+        char *r = json_dumps(real, JSON_SORT_KEYS);
+        fail_msg("docs/json.md %s is out of date:\n%s\ngazette-query "
+                 "gives:\n%s", what, d, r);
+    }
+}
+
+/* The examples of docs/json.md are what gazette-query prints on the
+ * sample corpus for the commands the document gives (they showed 12
+ * matches counted 10/2 by year, and no entities, long after neither was
+ * true). */
+static void test_json_doc_examples(void **state)
+{
+    (void)state;
+    const char *q = tu_binary("query/cli/gazette-query");
+    static const char *const commands[] = {
+        "--json -n 1 hezbollah | head -1",
+        "--json --facet year 'hezbolah OR gaza' | tail -1"};
+    for (int i = 0; i < 2; i++) {
+        char out[4200];
+        snprintf(out, sizeof out, "%s/example.json", fx.tmp);
+        assert_int_equal(tu_run("'%s' --db '%s' %s >'%s'", q, fx.db,
+                                commands[i], out), 0);
+        char *text = slurp_file(out);
+        json_error_t error;
+        json_t *real = json_loads(text, 0, &error);
+        if (!real)
+            fail_msg("gazette-query %s: %s", commands[i], error.text);
+        free(text);
+        json_t *doc = json_doc_example(i);
+        expect_same_object(doc, real, i ? "summary example" : "hit example");
+        json_decref(doc);
+        json_decref(real);
+    }
+}
+
+/* The shell command `cmd` (stderr to tmp/pipe.err), its stdout a pipe
+ * whose reader has gone (as under '| head -1' once head has its line),
+ * SIGPIPE at its default or ignored (`ignored`), as the parent leaves
+ * it: its exit status, or 128 + the signal that ended it. */
+static int into_closed_pipe(const char *cmd, int ignored)
+{
+    char full[6000];
+    snprintf(full, sizeof full, "exec %s 2>'%s/pipe.err'", cmd, fx.tmp);
+    int fds[2];
+    assert_int_equal(pipe(fds), 0);
+    close(fds[0]);
+    fflush(NULL);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        signal(SIGPIPE, ignored ? SIG_IGN : SIG_DFL);
+        dup2(fds[1], STDOUT_FILENO);
+        close(fds[1]);
+        execl("/bin/sh", "sh", "-c", full, (char *)NULL);
+        _exit(127);
+    }
+    close(fds[1]);
+    int st = 0;
+    assert_int_equal(waitpid(pid, &st, 0), pid);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+/* A reader that stops early ('gazette-query ... | head -1') ends
+ * gazette-query by SIGPIPE, as it ends grep or ls: 141 in the shell, no
+ * message ("Broken pipe" in every '| head' would be noise); with SIGPIPE
+ * ignored by whoever started it, the write fails and that is 74 in one
+ * line, as a full disk is. --help and --version of both programs
+ * likewise (gazette-index ignores SIGPIPE for a run only, which it must
+ * not lose mid-commit: test_closed_pipe_is_74 in test_safety). Both
+ * programs' --help say so, as their man pages do. */
+static void test_closed_pipe(void **state)
+{
+    (void)state;
+    const char *q = tu_binary("query/cli/gazette-query");
+    const char *ix = tu_binary("indexer/gazette-index");
+    char cmd[5000];
+    snprintf(cmd, sizeof cmd, "'%s' --db '%s' -n 1000 gaza", q, fx.db);
+    assert_int_equal(into_closed_pipe(cmd, 0), 128 + SIGPIPE);
+    char err[4200];
+    snprintf(err, sizeof err, "%s/pipe.err", fx.tmp);
+    char *text = slurp_file(err);
+    assert_string_equal(text, "");
+    free(text);
+    assert_int_equal(into_closed_pipe(cmd, 1), 74);
+    text = slurp_file(err);
+    if (count_occurrences(text, "\n") != 1 ||
+        !strstr(text, "gazette-query: cannot write the results: Broken pipe"))
+        fail_msg("SIGPIPE ignored: %s", text);
+    free(text);
+    const char *const programs[] = {q, ix};
+    for (size_t i = 0; i < 4; i++) {
+        snprintf(cmd, sizeof cmd, "'%s' %s", programs[i / 2],
+                 i % 2 ? "--version" : "--help");
+        assert_int_equal(into_closed_pipe(cmd, 0), 128 + SIGPIPE);
+        assert_int_equal(into_closed_pipe(cmd, 1), 74);
+    }
+    /* what --help says of it */
+    char out[4200];
+    snprintf(out, sizeof out, "%s/help.out", fx.tmp);
+    assert_int_equal(tu_run("'%s' --help >'%s'", q, out), 0);
+    text = slurp_file(out);
+    if (!strstr(text, "  141 (in the shell) killed by SIGPIPE: a reader "
+                      "that closes the pipe\n"))
+        fail_msg("gazette-query --help says nothing of SIGPIPE:\n%s", text);
+    free(text);
+    assert_int_equal(tu_run("'%s' --help >'%s'", ix, out), 0);
+    text = slurp_file(out);
+    if (!strstr(text, "  141 (in the shell) killed by SIGPIPE: --help "
+                      "and --version"))
+        fail_msg("gazette-index --help says nothing of SIGPIPE:\n%s", text);
+    free(text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1882,6 +2048,8 @@ int main(void)
         cmocka_unit_test(test_cli_count_wording),
         cmocka_unit_test(test_count_of_empty_page),
         cmocka_unit_test(test_cli_errors),
+        cmocka_unit_test(test_closed_pipe),
+        cmocka_unit_test(test_json_doc_examples),
         cmocka_unit_test(test_default_index_location),
         cmocka_unit_test(test_cli_dash_words),
         cmocka_unit_test(test_reindex_other_language),

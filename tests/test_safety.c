@@ -2297,6 +2297,108 @@ static void test_db_of_another_program(void **state)
     expect_in("out.txt", "No articles match");
 }
 
+/* A one-document Xapian database at `path` as another program writes
+ * one: a term without positions (so no position.glass), and document
+ * data or not (without, no docdata.glass either). */
+static void write_foreign_db(const char *path, int with_data)
+{
+    xap_writable *w = NULL;
+    xap_document *doc = NULL;
+    assert_int_equal(xap_writable_open(path, XAP_DB_CREATE, 0, &w), XAP_OK);
+    assert_int_equal(xap_document_new(&doc), XAP_OK);
+    assert_int_equal(xap_document_add_term(doc, "hello", 1), XAP_OK);
+    if (with_data)
+        assert_int_equal(xap_document_set_data(doc, "hello", 5), XAP_OK);
+    assert_int_equal(xap_writable_add_document(w, doc, NULL), XAP_OK);
+    assert_int_equal(xap_writable_close(w), XAP_OK);
+    xap_writable_free(w);
+    xap_document_free(doc);
+}
+
+/* Another program's healthy database need not have the tables a
+ * Gazette index with articles has: terms without positions make no
+ * position.glass, documents without data no docdata.glass. It is still
+ * another program's database, refused with 64 by an update, a dry run and
+ * --full alike, not called a damaged index (65): whose it is is asked
+ * before its tables are. */
+static void test_db_of_another_program_without_positions(void **state)
+{
+    (void)state;
+    for (int with_data = 1; with_data >= 0; with_data--) {
+        char other[2048];
+        snprintf(other, sizeof other, "%s/other%d.db", fx.tmp, with_data);
+        write_foreign_db(other, with_data);
+        assert_int_equal(tu_run("test -e '%s/position.glass'", other), 1);
+        const char *runs[] = {"", "--dry-run", "--full", "--full --dry-run",
+                              "-j2"};
+        for (size_t i = 0; i < sizeof runs / sizeof *runs; i++)
+            for (int json = 0; json < 2; json++) {
+                int rc = ix("%s %s --db '%s' '%s'", json ? "--json" : "",
+                            runs[i], other, fx.corpus);
+                const char *err = slurp("err.txt");
+                if (rc != 64 || !strstr(err, "not written by Gazette") ||
+                    count_lines(err) != 1)
+                    fail_msg("gazette-index %s (%s data): exit %d: %s",
+                             runs[i], with_data ? "with" : "without", rc,
+                             err);
+                /* refused before the run started: no summary */
+                assert_string_equal(slurp("out.txt"), "");
+                assert_int_equal(documents(other), 1);
+            }
+        assert_int_equal(qy("--db '%s' gaza", other), 65);
+        expect_in("err.txt", "not written by Gazette");
+    }
+}
+
+/* An index stemmed in a language this Xapian does not know (its
+ * gazette.language metadata says 'klingon') cannot be searched (65,
+ * gazette-query) nor updated: gazette-index says 65 as well, with advice
+ * that works (rebuild it with --full in a language this Xapian has),
+ * where it said 64 and "rerun with --language klingon", an option value
+ * it refuses itself. --full then rebuilds it. */
+static void test_index_in_unknown_language(void **state)
+{
+    (void)state;
+    for (int jobs = 1; jobs <= 2; jobs++) {
+        tu_rmtree(fx.db);
+        assert_int_equal(ix("-q -j%d --db '%s' '%s'", jobs, fx.db,
+                            fx.corpus), 0);
+        if (jobs == 1)
+            assert_int_equal(tu_run("xapian-metadata set '%s' "
+                                    "gazette.language klingon", fx.db), 0);
+        else
+            assert_int_equal(tu_run("for s in '%s'/shard*; do "
+                                    "xapian-metadata set \"$s\" "
+                                    "gazette.language klingon || exit 1; "
+                                    "done", fx.db), 0);
+        assert_int_equal(qy("--db '%s' gaza", fx.db), 65);
+        expect_in("err.txt", "stemmed in 'klingon', which this Xapian does "
+                             "not know");
+        const char *runs[] = {"", "-n", "-l french", "-n -l french"};
+        for (size_t i = 0; i < sizeof runs / sizeof *runs; i++) {
+            int rc = ix("%s --db '%s' '%s'", runs[i], fx.db, fx.corpus);
+            const char *err = slurp("err.txt");
+            if (rc != 65 || count_lines(err) != 1 ||
+                !strstr(err, "is stemmed in 'klingon', which this Xapian "
+                             "does not know: rebuild it with --full in a "
+                             "language this Xapian has") ||
+                strstr(err, "--language klingon"))
+                fail_msg("-j%d, gazette-index %s: exit %d: %s", jobs,
+                         runs[i], rc, err);
+        }
+        assert_int_equal(ix("--language klingon --db '%s' '%s'", fx.db,
+                            fx.corpus), 64);
+        assert_int_equal(ix("-q --full --db '%s' '%s'", fx.db, fx.corpus),
+                         0);
+        assert_int_equal(qy("--db '%s' gaza", fx.db), 0);
+        assert_int_equal(articles(fx.db), SAMPLE_FILES);
+    }
+    assert_int_equal(ix("--help"), 0);
+    expect_in("out.txt", "or stemmed in\n      a language this Xapian does "
+                         "not know (rebuild it with --full in\n      one it "
+                         "has)");
+}
+
 /* gazette-index with `args` (after -q), then again with --dry-run: the
  * real run must exit `expected` and the dry run the same. */
 static void expect_dry_like_real(int as_other, int expected,
@@ -2406,14 +2508,17 @@ static void test_missing_inputs_are_66(void **state)
                          "--synonyms or --entity-aliases file");
 }
 
-/* A command line refused, a usage error (64) or a missing input (66),
- * did nothing: it prints its one error line and no summary, --json or
- * not, whether the option parser or the checks made before the index is
- * touched found it (--db '', a missing or malformed --synonyms or
- * --entity-aliases file, -l french on an English index, a missing or
- * repeated CORPUS, a --db through a loop of links printed a summary of
- * zeros; -j 0 and --bogus did not). A run that started and failed (the
- * index locked: 75) prints its summary; --help says which. */
+/* A command line refused did nothing: it prints its one error line and
+ * no summary, --json or not, whether the option parser or the checks
+ * made before the index is written found it (--db '', a missing or
+ * malformed --synonyms or --entity-aliases file, -l french on an English
+ * index, a missing or repeated CORPUS, a --db through a loop of links
+ * printed a summary of zeros; -j 0 and --bogus did not), whatever its
+ * exit status: a usage error (64), a missing input (66), and also a
+ * --synonyms or --entity-aliases file that cannot be read (74: a
+ * directory) or a stub listing one database twice (65), which printed
+ * zeros too. A run that started and failed (the index locked: 75) prints
+ * its summary; --help says which. */
 static void test_refused_command_line_has_no_summary(void **state)
 {
     (void)state;
@@ -2423,6 +2528,8 @@ static void test_refused_command_line_has_no_summary(void **state)
     tu_write_file(fx.tmp, "not-an-index", "hello\n", 6);
     assert_int_equal(tu_run("cd '%s' && ln -s dl2 dl && ln -s dl dl2",
                             fx.tmp), 0);
+    assert_int_equal(tu_run("mkdir '%s/rules.d'", fx.tmp), 0);
+    tu_write_file(fx.tmp, "twice", "auto idx\nauto idx\n", 18);
     /* $T the scratch directory, $IDX the index, $C the corpus */
     static const struct {
         const char *args;
@@ -2440,6 +2547,14 @@ static void test_refused_command_line_has_no_summary(void **state)
         {"--db \"$IDX\" \"$C\" \"$C\"", 64},
         {"--db \"$T/not-an-index\" \"$C\"", 64},
         {"--db \"$T/dl/index\" \"$C\"", 66},
+        /* refused by the same checks with another status: a rules file
+         * that cannot be read (74), a stub listing one database twice
+         * (65, every kind of run) */
+        {"--synonyms \"$T/rules.d\" --db \"$IDX\" \"$C\"", 74},
+        {"--entity-aliases \"$T/rules.d\" -n --db \"$IDX\" \"$C\"", 74},
+        {"--db \"$T/twice\" \"$C\"", 65},
+        {"-n --db \"$T/twice\" \"$C\"", 65},
+        {"--full --db \"$T/twice\" \"$C\"", 65},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
         for (int json = 0; json < 2; json++) {
@@ -2463,6 +2578,26 @@ static void test_refused_command_line_has_no_summary(void **state)
     int locked = ix("--db '%s' '%s'", fx.db, fx.corpus);
     close(fd);
     assert_int_equal(locked, 75);
+    /* the library says which: gazette_update_started */
+    gazette_update_t *u = NULL;
+    assert_int_equal(gazette_update_new(&u), GAZETTE_STATUS_OK);
+    assert_false(gazette_update_started(u));   /* no run yet */
+    const char *roots[] = {fx.corpus};
+    char rules[2048], twice[2048];
+    snprintf(rules, sizeof rules, "%s/rules.d", fx.tmp);
+    snprintf(twice, sizeof twice, "%s/twice", fx.tmp);
+    assert_int_equal(gazette_update_run(u, twice, roots, 1),
+                     GAZETTE_STATUS_INDEX_CORRUPT);
+    assert_false(gazette_update_started(u));
+    assert_int_equal(gazette_update_run(u, fx.db, roots, 1),
+                     GAZETTE_STATUS_OK);
+    assert_true(gazette_update_started(u));
+    assert_int_equal(gazette_update_set_synonyms_file(u, rules),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_run(u, fx.db, roots, 1),
+                     GAZETTE_STATUS_IO_ERROR);
+    assert_false(gazette_update_started(u));
+    gazette_update_free(u);
     char summary[3000];
     snprintf(summary, sizeof summary, "scanned 0, added 0, updated 0, "
              "removed 0, unchanged 0, skipped 0, ignored 0, seconds ");
@@ -2471,8 +2606,11 @@ static void test_refused_command_line_has_no_summary(void **state)
              fx.corpus);
     expect_in("out.txt", summary);
     assert_int_equal(ix("--help"), 0);
-    expect_in("out.txt", "not when the\ncommand line is refused, as a usage "
-                         "error (64) or a missing input (66)");
+    expect_in("out.txt", "not when the\ncommand line is refused, by the "
+                         "option parser or by the checks made\nbefore the "
+                         "index is written");
+    expect_in("out.txt", "files (missing 66, malformed 64, unreadable 74)");
+    expect_in("out.txt", "one listed twice 65");
 }
 
 /* Exit 74 is also a --synonyms or --entity-aliases file that exists but
@@ -2500,6 +2638,15 @@ static void test_unreadable_inputs_are_74(void **state)
         assert_int_equal(ix_as_other("-q -n --synonyms '%s' --db '%s' '%s'",
                                      locked, fx.db, fx.corpus), 74);
         expect_in("err.txt", "locked.txt: Permission denied");
+        /* refused before the run started: no summary of zeros, text or
+         * JSON (test_refused_command_line_has_no_summary) */
+        for (int json = 0; json < 2; json++) {
+            assert_int_equal(ix_as_other("%s--synonyms '%s' --db '%s' '%s'",
+                                         json ? "--json " : "", locked,
+                                         fx.db, fx.corpus), 74);
+            assert_string_equal(slurp("out.txt"), "");
+            assert_int_equal(count_lines(slurp("err.txt")), 1);
+        }
     }
     assert_int_equal(ix("--help"), 0);
     expect_in("out.txt", "a --synonyms or\n      --entity-aliases file "
@@ -3925,6 +4072,8 @@ int main(void)
         T(test_unreadable_db_is_74),
         T(test_db_that_is_not_an_index),
         T(test_db_of_another_program),
+        T(test_db_of_another_program_without_positions),
+        T(test_index_in_unknown_language),
         T(test_dry_run_exits_as_the_real_run),
         T(test_missing_inputs_are_66),
         T(test_refused_command_line_has_no_summary),
