@@ -2994,55 +2994,6 @@ static uint64_t live_articles(const char *db_path, int *foreign)
     return n;
 }
 
-/* 1 when the index at `db_path` is another program's Xapian database
- * (gz_index_is_foreign, over all its databases: one recording the
- * Gazette format is enough), said in `err`. Asked before its tables are
- * checked, and only when that check fails (an index with every table, the
- * common case, costs a few stat calls): another program's healthy
- * database need not have the tables of a Gazette index with articles
- * (terms without positions make no position.glass, documents without data
- * no docdata.glass), and is refused as what it is, not called damaged.
- * Decided only when each database has its postlist.glass, which holds the
- * metadata: a Gazette index that lost it reads as one without a format,
- * and is damaged. Asked before anything is locked or made, as
- * live_articles is. */
-static int foreign_lacking_tables(const char *db_path, char *err,
-                                  size_t errlen)
-{
-    char why[1024];
-    if (gz_check_index_tables(db_path, why, sizeof why) == XAP_OK)
-        return 0;
-    gz_shard_list where = {0};
-    if (gz_shards_locate(db_path, &where, why, sizeof why) != 0)
-        return 0;
-    uint64_t docs = 0;
-    size_t recorded = 0;
-    int decided = where.n > 0;
-    for (size_t i = 0; decided && i < where.n; i++) {
-        char table[4400];
-        struct stat sb;
-        snprintf(table, sizeof table, "%s/postlist.glass", where.paths[i]);
-        xap_database *db = NULL;
-        uint32_t n = 0;
-        char *format = NULL;
-        size_t len = 0;
-        decided = stat(table, &sb) == 0 &&
-                  xap_database_open(where.paths[i], &db) == XAP_OK &&
-                  xap_database_doc_count(db, &n) == XAP_OK &&
-                  xap_database_get_metadata(db, GZ_META_FORMAT, &format,
-                                            &len) == XAP_OK;
-        docs += n;
-        recorded += len;
-        free(format);
-        xap_database_free(db);
-    }
-    gz_shards_free(&where);
-    if (!decided || !gz_index_is_foreign(docs, recorded))
-        return 0;
-    gz_foreign_index_error(db_path, docs, err, errlen);
-    return 1;
-}
-
 /* The roots as they are and as the index recorded them (devices), into
  * st->checks (gz_roots_inspect): an update's records are in its first
  * shard, a --full build's in the index it replaces (its own shards have
@@ -3255,7 +3206,7 @@ gz_index_outcome gz_index_run(const gz_index_config *cfg,
         gz_foreign_index_error(cfg->db_path, live, err, errlen);
         return GZ_INDEX_REFUSED;
     }
-    if (!cfg->full && foreign_lacking_tables(cfg->db_path, err, errlen))
+    if (!cfg->full && gz_shards_foreign(cfg->db_path, err, errlen))
         return GZ_INDEX_REFUSED;
     /* A sharded index that lost its stub: Xapian would make a new
      * database beside the shards (-j1), or a stub of as many shards as

@@ -415,3 +415,40 @@ int gz_shards_stub_lost_said(const char *path, char *err, size_t errlen)
     gz_shards_free(&named);
     return lost;
 }
+
+/* gz_shards_foreign - see shards.h. */
+int gz_shards_foreign(const char *db_path, char *err, size_t errlen)
+{
+    char why[1024];
+    if (gz_check_index_tables(db_path, why, sizeof why) == XAP_OK)
+        return 0;
+    gz_shard_list where = {0};
+    if (gz_shards_locate(db_path, &where, why, sizeof why) != 0)
+        return 0;
+    uint64_t docs = 0;
+    size_t recorded = 0;
+    int decided = where.n > 0;
+    for (size_t i = 0; decided && i < where.n; i++) {
+        char table[4400];
+        struct stat sb;
+        snprintf(table, sizeof table, "%s/postlist.glass", where.paths[i]);
+        xap_database *db = NULL;
+        uint32_t n = 0;
+        char *format = NULL;
+        size_t len = 0;
+        decided = stat(table, &sb) == 0 &&
+                  xap_database_open(where.paths[i], &db) == XAP_OK &&
+                  xap_database_doc_count(db, &n) == XAP_OK &&
+                  xap_database_get_metadata(db, GZ_META_FORMAT, &format,
+                                            &len) == XAP_OK;
+        docs += n;
+        recorded += len;
+        free(format);
+        xap_database_free(db);
+    }
+    gz_shards_free(&where);
+    if (!decided || !gz_index_is_foreign(docs, recorded))
+        return 0;
+    gz_foreign_index_error(db_path, docs, err, errlen);
+    return 1;
+}

@@ -68,6 +68,19 @@ int gz_shards_stub_lost(const char *dir, char *found, size_t foundlen);
  * a file to depends on it), is the stub's to say, not a guess's. */
 int gz_shards_stub_lost_said(const char *path, char *err, size_t errlen);
 
+/* 1 when the index at `db_path` is another program's Xapian database
+ * (gz_index_is_foreign, over all its databases: one recording the
+ * Gazette format is enough), said in `err`. Asked before its tables are
+ * checked, and only when that check fails (an index with every table, the
+ * common case, costs a few stat calls): another program's healthy
+ * database need not have the tables of a Gazette index with articles
+ * (terms without positions make no position.glass, documents without data
+ * no docdata.glass), and is refused as what it is, not called damaged.
+ * Decided only when each database has its postlist.glass, which holds the
+ * metadata: a Gazette index that lost it reads as one without a format,
+ * and is damaged. Asked before anything is locked or made. */
+int gz_shards_foreign(const char *db_path, char *err, size_t errlen);
+
 /* Lay out a sharded index of `n` (2..GZ_MAX_SHARDS) shards in directory
  * `dir` (created when missing): fill `out` with dir/shard<i> (the caller
  * creates the databases), and once they exist, gz_shards_publish writes

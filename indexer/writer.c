@@ -178,6 +178,13 @@ static gazette_status_t prepare(gazette_writer_t *w, const char *language)
     if (format != GAZETTE_STATUS_OK)
         return format;
     xap_status s = stored_language(w->db, stored, sizeof stored);
+    if (s == XAP_OK && *stored && !gazette_language_known(stored)) {
+        snprintf(gz_open_error(), GZ_ERROR_SIZE,
+                 "index %s is stemmed in '%s', which this Xapian does not "
+                 "know: rebuild it with gazette_update_set_full in a "
+                 "language this Xapian has", w->path, stored);
+        return GAZETTE_STATUS_INDEX_VERSION;
+    }
     if (s == XAP_OK && language && *stored && strcmp(stored, language) != 0) {
         snprintf(gz_open_error(), GZ_ERROR_SIZE,
                  "index %s is stemmed in '%s', not '%s'", w->path, stored,
@@ -274,6 +281,36 @@ static const char *bad_open_argument(const char *path, const char *language,
     return NULL;
 }
 
+/* What the index at `path` must not be before it is locked or opened,
+ * said in `err` (GZ_ERROR_SIZE) with its status; nothing is written:
+ * a stub naming a database that is missing or an empty directory (Xapian
+ * would create it empty: a shard's disk not mounted), one database
+ * listed twice (Xapian would open it twice, the second open finding the
+ * first's lock), a directory of shards that lost its stub, another
+ * program's database (without the tables a Gazette index has, the table
+ * check would call it damaged). */
+static gazette_status_t check_before_open(const char *path, char *err)
+{
+    char part[4096], twice[8192];
+    int missing = gz_stub_missing_part(path, part, sizeof part);
+    if (missing) {
+        snprintf(err, GZ_ERROR_SIZE, "index %.400s: the stub file names "
+                 "%.400s, %s (nothing written)", path, part,
+                 gz_stub_part_problem(missing));
+        return GAZETTE_STATUS_INPUT_NOT_FOUND;
+    }
+    if (gz_shards_listed_twice(path, twice, sizeof twice)) {
+        snprintf(err, GZ_ERROR_SIZE, "index %.150s: %.800s (nothing "
+                 "written)", path, twice);
+        return GAZETTE_STATUS_INDEX_CORRUPT;
+    }
+    if (gz_shards_stub_lost_said(path, err, GZ_ERROR_SIZE))
+        return GAZETTE_STATUS_INDEX_CORRUPT;
+    if (gz_shards_foreign(path, err, GZ_ERROR_SIZE))
+        return GAZETTE_STATUS_NOT_AN_INDEX;
+    return GAZETTE_STATUS_OK;
+}
+
 /* gazette_writer_open, but for making its message one line: the same
  * arguments, *out and status; on failure the open error says why. */
 static gazette_status_t open_writer(const char *path, const char *language,
@@ -310,35 +347,11 @@ static gazette_status_t open_writer(const char *path, const char *language,
         return GAZETTE_STATUS_OUT_OF_MEMORY;
     }
     w->lock_fd = -1;
-    char part[4096];
-    int missing = gz_stub_missing_part(w->path, part, sizeof part);
-    if (missing) {
-        /* Xapian would create it empty: a shard's disk not mounted */
-        snprintf(err, GZ_ERROR_SIZE, "index %.400s: the stub file names "
-                 "%.400s, %s (nothing written)", w->path, part,
-                 gz_stub_part_problem(missing));
-        free_writer(w);
-        free(name);
-        return GAZETTE_STATUS_INPUT_NOT_FOUND;
-    }
-    char twice[8192];
-    if (gz_shards_listed_twice(w->path, twice, sizeof twice)) {
-        /* Xapian would open it twice: its lock, held by the first */
-        snprintf(err, GZ_ERROR_SIZE, "index %.150s: %.800s (nothing "
-                 "written)", w->path, twice);
-        free_writer(w);
-        free(name);
-        return GAZETTE_STATUS_INDEX_CORRUPT;
-    }
-    if (gz_shards_stub_lost_said(w->path, err, GZ_ERROR_SIZE)) {
-        free_writer(w);
-        free(name);
-        return GAZETTE_STATUS_INDEX_CORRUPT;
-    }
-    gz_index_outcome outcome = gz_index_open_locked(
-        w->path, w->path, XAP_DB_CREATE_OR_OPEN, wait_lock_seconds, NULL,
-        &w->db, &w->lock_fd, err, GZ_ERROR_SIZE);
-    gazette_status_t status = gz_status_from_outcome(outcome);
+    gazette_status_t status = check_before_open(w->path, err);
+    if (status == GAZETTE_STATUS_OK)
+        status = gz_status_from_outcome(gz_index_open_locked(
+            w->path, w->path, XAP_DB_CREATE_OR_OPEN, wait_lock_seconds, NULL,
+            &w->db, &w->lock_fd, err, GZ_ERROR_SIZE));
     if (status == GAZETTE_STATUS_OK)
         status = check_writable(w);
     if (status == GAZETTE_STATUS_OK)

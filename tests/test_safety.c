@@ -2347,6 +2347,14 @@ static void test_db_of_another_program_without_positions(void **state)
             }
         assert_int_equal(qy("--db '%s' gaza", other), 65);
         expect_in("err.txt", "not written by Gazette");
+        /* the writer API too (it said INDEX_CORRUPT, a table missing) */
+        gazette_writer_t *w = NULL;
+        assert_int_equal(gazette_writer_open(other, NULL, 0, &w),
+                         GAZETTE_STATUS_NOT_AN_INDEX);
+        assert_null(w);
+        assert_non_null(strstr(gazette_last_open_error(),
+                               "not written by Gazette"));
+        assert_int_equal(documents(other), 1);
     }
 }
 
@@ -2385,6 +2393,18 @@ static void test_index_in_unknown_language(void **state)
                 strstr(err, "--language klingon"))
                 fail_msg("-j%d, gazette-index %s: exit %d: %s", jobs,
                          runs[i], rc, err);
+        }
+        /* the writer API as gazette_index_open: INDEX_VERSION (it said
+         * LANGUAGE_MISMATCH, or Xapian's "Language code klingon
+         * unknown") */
+        static const char *const languages[] = {NULL, "french"};
+        for (size_t i = 0; i < 2; i++) {
+            gazette_writer_t *w = NULL;
+            assert_int_equal(gazette_writer_open(fx.db, languages[i], 0, &w),
+                             GAZETTE_STATUS_INDEX_VERSION);
+            assert_null(w);
+            assert_non_null(strstr(gazette_last_open_error(),
+                                   "which this Xapian does not know"));
         }
         assert_int_equal(ix("--language klingon --db '%s' '%s'", fx.db,
                             fx.corpus), 64);
