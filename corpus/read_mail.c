@@ -56,6 +56,7 @@
  * and constructors took 5.5M of the 8.6M instructions that gazette-query
  * spent starting (docs/performance.md, "One-shot gazette-query").
  */
+#include "ascii.h"
 #include "buf.h"
 #include "corpus.h"
 #include "corpus_internal.h"
@@ -68,7 +69,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -517,7 +517,7 @@ static int charset_in(const char *charset, const char *const *names,
                       size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        if (strcasecmp(charset, names[i]) == 0)
+        if (gz_ascii_case_equal(charset, names[i]))
             return 1;
     return 0;
 }
@@ -817,10 +817,10 @@ static char *plain_text(GMimeTextPart *part, size_t *len)
     GMimeContentType *ct =
         gm.g_mime_object_get_content_type((GMimeObject *)part);
     const char *format = gm.g_mime_content_type_get_parameter(ct, "format");
-    if (!text || !format || strcasecmp(format, "flowed") != 0)
+    if (!text || !format || !gz_ascii_case_equal(format, "flowed"))
         return text;
     const char *delsp = gm.g_mime_content_type_get_parameter(ct, "delsp");
-    return flowed_text(text, len, delsp && strcasecmp(delsp, "yes") == 0);
+    return flowed_text(text, len, delsp && gz_ascii_case_equal(delsp, "yes"));
 }
 
 /* What the HTML reader made of an HTML part. */
@@ -1242,7 +1242,7 @@ static int relabel_words(gz_buf *out, const char **copied, const char *p,
         encoded_word x;
         if (encoded_word_at(q, run_end, &x) &&
             !(x.charset_end - x.charset == 5 &&
-              strncasecmp(x.charset, "utf-8", 5) == 0)) {
+              gz_ascii_ncase_eq(x.charset, "utf-8", 5))) {
             gz_buf_put(out, *copied, (size_t)(x.charset - *copied));
             gz_buf_put(out, "utf-8", 5);
             *copied = x.charset_end;
@@ -1399,13 +1399,13 @@ static const char *b_run_end(const encoded_word *w, const char *end,
             return cur.end;
         size_t na = (size_t)(cur.charset_end - cur.charset);
         size_t nb = (size_t)(next.charset_end - next.charset);
-        if (na == nb && strncasecmp(cur.charset, next.charset, na) == 0) {
+        if (na == nb && gz_ascii_ncase_eq(cur.charset, next.charset, na)) {
             named = 0;
         } else {
             if (!named)
                 gmime_charset_name(&cur, cur_name);
             gmime_charset_name(&next, next_name);
-            if (!*cur_name || strcasecmp(cur_name, next_name) != 0)
+            if (!*cur_name || !gz_ascii_case_equal(cur_name, next_name))
                 return cur.end;
             memcpy(cur_name, next_name, sizeof cur_name);
             named = 1;

@@ -50,7 +50,7 @@ static inline unsigned char gz_ascii_tolower(unsigned char c)
 }
 
 /* 1 when the n bytes at a and b are equal but for ASCII case
- * (strncasecmp() follows the locale, and stops at a NUL). */
+ * (strncasecmp follows the locale, and stops at a NUL). */
 static inline int gz_ascii_ncase_eq(const char *a, const char *b, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -58,6 +58,16 @@ static inline int gz_ascii_ncase_eq(const char *a, const char *b, size_t n)
             gz_ascii_tolower((unsigned char)b[i]))
             return 0;
     return 1;
+}
+
+/* 1 when the strings a and b are equal but for ASCII case. */
+static inline int gz_ascii_case_equal(const char *a, const char *b)
+{
+    for (; *a && *b; a++, b++)
+        if (gz_ascii_tolower((unsigned char)*a) !=
+            gz_ascii_tolower((unsigned char)*b))
+            return 0;
+    return *a == *b;
 }
 
 #endif
