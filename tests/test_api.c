@@ -2732,8 +2732,9 @@ static void expect_failed_for_good(gazette_writer_t *w, const char *db,
     assert_int_not_equal(status, GAZETTE_STATUS_OK);
     assert_int_equal(gazette_writer_commit(w), status);
     assert_non_null(strstr(gazette_writer_error(w), "partly lost"));
-    assert_int_equal(gazette_writer_put(w, article("w/late", "Late", "Late.")),
-                     status);
+    gazette_article_t *late = article("w/late", "Late", "Late.");
+    assert_int_equal(gazette_writer_put(w, late), status);
+    gazette_article_free(late);
     assert_int_equal(gazette_writer_delete(w, "w/0"), status);
     assert_int_equal(gazette_writer_close(w), status);
     assert_non_null(strstr(gazette_writer_error(NULL), "open the index "
