@@ -3121,10 +3121,10 @@ static xap_status check_rebuild(run_state *st, char *err, size_t errlen)
  * while it waited for the lock (`waiting`; `err` then names the holder)
  * wrote nothing; a dry run writes nothing; a --full build is deleted
  * unswitched (finish_generation), the index as it was; an update
- * committed what it did before the stop (index_roots), a file written in
- * pieces maybe in part (read again next time: gz_index_run's note), and
- * left the rest, removals and the synonyms and aliases files included
- * (write_index_extras), to the next run. */
+ * committed what it did before the stop (index_roots), of a file written
+ * in pieces maybe only some pieces (the file is read again next time:
+ * gz_index_run's note), and left the rest, removals and the synonyms and
+ * aliases files included (write_index_extras), to the next run. */
 static void say_interrupted(const gz_index_config *cfg, int waiting,
                             char *err, size_t errlen)
 {
@@ -3142,10 +3142,10 @@ static void say_interrupted(const gz_index_config *cfg, int waiting,
                  "index is as it was", stopped);
     else
         snprintf(err, errlen, "%s; what the run did before it is committed "
-                 "(a file written in pieces maybe in part, which the next "
-                 "run reads again); what remained (files not yet read, "
-                 "removals not yet made, the synonyms and entity aliases "
-                 "files) is left to the next run", stopped);
+                 "(of a file written in pieces, maybe only some pieces: the "
+                 "next run reads it again); what remained (files not yet "
+                 "read, removals not yet made, the synonyms and entity "
+                 "aliases files) is left to the next run", stopped);
 }
 
 /* 1 when a run that is not a dry run would make the index at `db_path`:
