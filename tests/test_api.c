@@ -2653,6 +2653,47 @@ static void test_versions(void **state)
     assert_null(gazette_field_name((gazette_field_t)99));
 }
 
+/* getenv(name) copied (NULL when unset), to put back with restore_env. */
+static char *saved_env(const char *name)
+{
+    const char *v = getenv(name);
+    return v ? strdup(v) : NULL;
+}
+
+static void restore_env(const char *name, char *value)
+{
+    if (value)
+        setenv(name, value, 1);
+    else
+        unsetenv(name);
+    free(value);
+}
+
+/* The string of gazette_default_index_path is the caller's, freed with
+ * gazette_free (what a binding without the C library's free() calls);
+ * gazette_free(NULL) does nothing. (Run under valgrind, memcheck sees
+ * each freed.) */
+static void test_default_index_path_freed_with_gazette_free(void **state)
+{
+    (void)state;
+    char *index = saved_env("GAZETTE_INDEX");
+    char *xdg = saved_env("XDG_DATA_HOME");
+    setenv("GAZETTE_INDEX", "/srv/news.idx", 1);
+    char *p = gazette_default_index_path();
+    assert_non_null(p);
+    assert_string_equal(p, "/srv/news.idx");
+    gazette_free(p);
+    unsetenv("GAZETTE_INDEX");
+    setenv("XDG_DATA_HOME", "/data", 1);
+    p = gazette_default_index_path();
+    assert_non_null(p);
+    assert_string_equal(p, "/data/gazette/index");
+    gazette_free(p);
+    gazette_free(NULL);
+    restore_env("GAZETTE_INDEX", index);
+    restore_env("XDG_DATA_HOME", xdg);
+}
+
 /* A stub listing one database twice is refused by the writer (index
  * damaged, naming it): Xapian opened it twice, and the second open
  * failed on the first's lock (INDEX_LOCKED, "Xapian lock held", however
@@ -2999,6 +3040,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_update_stopped_before_start_makes_nothing),
         cmocka_unit_test(test_status_strings),
         cmocka_unit_test(test_versions),
+        cmocka_unit_test(test_default_index_path_freed_with_gazette_free),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
