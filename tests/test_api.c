@@ -2604,6 +2604,118 @@ static void test_update_stopped_before_start_makes_nothing(void **state)
 
 /* Fail unless `text` is what gazette.h promises of a status's: short
  * (at most 40 bytes) and lower-case, but for the acronym "I/O". */
+/* What a callback calling back into its own update saw. */
+typedef struct reentry {
+    const char *db;
+    const char *const *roots;
+    int calls;                    /* events before the first call back */
+    gazette_status_t run, setter, pattern;
+    uint64_t added_then;          /* gazette_update_count in the callback */
+    int started_then;             /* gazette_update_started there */
+    double seconds_then;          /* gazette_update_seconds there */
+    char error_then[512];         /* gazette_update_error in the callback */
+    int free_it;                  /* gazette_update_free from the callback */
+    int events_after_free;
+} reentry;
+
+/* At its first event, run the update again from inside its own run and
+ * change its settings (a binding does not see the const), or free it. */
+static void call_back_in(const gazette_update_t *cu, gazette_event_t event,
+                         const char *path, const char *message, void *ctx)
+{
+    (void)event;
+    (void)path;
+    (void)message;
+    reentry *r = ctx;
+    gazette_update_t *u = (gazette_update_t *)cu;
+    if (r->calls++ > 0) {
+        r->events_after_free += r->free_it;
+        return;
+    }
+    if (r->free_it) {
+        gazette_update_free(u);
+        return;
+    }
+    r->run = gazette_update_run(u, r->db, r->roots, 1);
+    r->setter = gazette_update_set_jobs(u, 2);
+    r->pattern = gazette_update_add_exclude(u, "world");
+    r->added_then = gazette_update_count(u, GAZETTE_COUNT_ADDED);
+    r->started_then = gazette_update_started(u);
+    r->seconds_then = gazette_update_seconds(u);
+    snprintf(r->error_then, sizeof r->error_then, "%s",
+             gazette_update_error(u));
+}
+
+/* A callback that runs its own update again is refused at once
+ * (INVALID_ARGUMENT) and so are the setters: the run it is called from
+ * goes on untouched, its status, message and counts those of a run
+ * without the call (the inner run used to reset the counts and leave
+ * its INDEX_LOCKED message on the outer run's OK). */
+static void test_update_run_from_its_callback(void **state)
+{
+    (void)state;
+    char corpus[4096], db[4096];
+    snprintf(corpus, sizeof corpus, "%s", path_in("reentry/corpus"));
+    snprintf(db, sizeof db, "%s", path_in("reentry/db"));
+    tu_write_file(corpus, "world/one.txt", "One\n\nThe first story.\n", 22);
+    tu_write_file(corpus, "world/two.txt", "Two\n\nThe second story.\n", 23);
+    tu_write_file(corpus, "world/notes.csv", "a,b\n", 4);   /* ignored */
+    const char *roots[] = {corpus};
+    reentry r = {.db = db, .roots = roots};
+    gazette_update_t *u = update_of(0);
+    assert_int_equal(gazette_update_set_callback(u, call_back_in, &r),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_run(u, db, roots, 1), GAZETTE_STATUS_OK);
+    assert_string_equal(gazette_update_error(u), "");
+    assert_int_equal(gazette_update_count(u, GAZETTE_COUNT_SCANNED), 2);
+    assert_int_equal(gazette_update_count(u, GAZETTE_COUNT_ADDED), 2);
+    assert_int_equal(gazette_update_count(u, GAZETTE_COUNT_IGNORED), 1);
+    assert_int_equal(gazette_update_count(u, GAZETTE_COUNT_KNOWN), 0);
+    assert_int_equal(article_count(db), 2);
+    /* what the callback saw */
+    assert_true(r.calls >= 3);
+    assert_true(r.added_then <= 2);   /* the counts so far, readable */
+    assert_int_equal(r.started_then, 0);   /* of a run that returned */
+    assert_true(r.seconds_then == 0.0);
+    assert_int_equal(r.run, GAZETTE_STATUS_INVALID_ARGUMENT);
+    assert_int_equal(r.setter, GAZETTE_STATUS_INVALID_ARGUMENT);
+    assert_int_equal(r.pattern, GAZETTE_STATUS_INVALID_ARGUMENT);
+    assert_non_null(strstr(r.error_then, "gazette_update_add_exclude"));
+    assert_non_null(strstr(r.error_then, "running"));
+    /* the settings held: no exclude pattern was added, so the next run
+     * finds both files unchanged rather than removing them */
+    r = (reentry){.db = db, .roots = roots};
+    assert_int_equal(gazette_update_set_callback(u, NULL, NULL),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_run(u, db, roots, 1), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_count(u, GAZETTE_COUNT_UNCHANGED), 2);
+    assert_int_equal(gazette_update_count(u, GAZETTE_COUNT_REMOVED), 0);
+    gazette_update_free(u);
+}
+
+/* gazette_update_free from the update's own callback is deferred: the
+ * run goes on to its end without calling the callback again, then frees
+ * the update (it used to free it under the run: a crash). */
+static void test_update_freed_from_its_callback(void **state)
+{
+    (void)state;
+    char corpus[4096], db[4096];
+    snprintf(corpus, sizeof corpus, "%s", path_in("freed/corpus"));
+    snprintf(db, sizeof db, "%s", path_in("freed/db"));
+    tu_write_file(corpus, "world/one.txt", "One\n\nThe first story.\n", 22);
+    tu_write_file(corpus, "world/two.txt", "Two\n\nThe second story.\n", 23);
+    const char *roots[] = {corpus};
+    reentry r = {.db = db, .roots = roots, .free_it = 1};
+    gazette_update_t *u = update_of(0);
+    assert_int_equal(gazette_update_set_callback(u, call_back_in, &r),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_run(u, db, roots, 1), GAZETTE_STATUS_OK);
+    /* u is gone: nothing of it is read */
+    assert_int_equal(r.calls, 1);
+    assert_int_equal(r.events_after_free, 0);
+    assert_int_equal(article_count(db), 2);
+}
+
 static void expect_short_lower_case(const char *text)
 {
     if (strlen(text) > 40)
@@ -3038,6 +3150,8 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_update_stop_after_walk),
         cmocka_unit_test(test_update_interrupted_says_why),
         cmocka_unit_test(test_update_stopped_before_start_makes_nothing),
+        cmocka_unit_test(test_update_run_from_its_callback),
+        cmocka_unit_test(test_update_freed_from_its_callback),
         cmocka_unit_test(test_status_strings),
         cmocka_unit_test(test_versions),
         cmocka_unit_test(test_default_index_path_freed_with_gazette_free),
