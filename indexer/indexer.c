@@ -79,6 +79,8 @@ typedef struct run_state {
                                     only (NULL: none, or it does not open) */
     gz_pipeline *pipe;
     gz_filemap known;            /* files recorded in the index */
+    int held_none;               /* the index held no article when the
+                                    run started (load_filemap) */
     int stopped;                 /* the stop flag was seen */
     int refused;                 /* removals withheld or --full not
                                     switched in (safety.h); err says why */
@@ -1321,7 +1323,8 @@ static void remove_if_safe(run_state *st, char *err, size_t errlen)
     if (cfg->full)
         return;
     gz_removal r = {.known = st->known.count,
-                    .known_articles = st->known.articles};
+                    .known_articles = st->known.articles,
+                    .held_none = st->held_none};
     if (st->npresent)
         qsort(st->present, st->npresent, sizeof *st->present,
               compare_present);
@@ -2839,12 +2842,21 @@ static gz_index_outcome open_run(run_state *st, run_hold *h, xap_status *s,
     return GZ_INDEX_OK;
 }
 
-/* Read what the index knows of each file, shard by shard. */
+/* Read what the index knows of each file, shard by shard, and whether
+ * it holds any article at all (the writer API's have no file), before
+ * the run writes one: the removal guards' message tells a new index
+ * from one that keeps articles. A count that cannot be read counts as
+ * some. */
 static xap_status load_filemap(run_state *st)
 {
     xap_status s = XAP_OK;
-    for (size_t i = 0; s == XAP_OK && i < st->nshards; i++)
+    st->held_none = 1;
+    for (size_t i = 0; s == XAP_OK && i < st->nshards; i++) {
         s = gz_filemap_load(st->views[i], (unsigned)i, &st->known);
+        uint32_t docs = 0;
+        if (xap_database_doc_count(st->views[i], &docs) != XAP_OK || docs)
+            st->held_none = 0;
+    }
     return s;
 }
 

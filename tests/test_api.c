@@ -2604,6 +2604,70 @@ static void test_update_stopped_before_start_makes_nothing(void **state)
 
 /* Fail unless `text` is what gazette.h promises of a status's: short
  * (at most 40 bytes) and lower-case, but for the acronym "I/O". */
+/* An update of `db` from the corpus `corpus` (unreadable to user
+ * nobody), run as nobody (tu_as_unprivileged): its status, 0xfe when the
+ * message lacks `has` or holds `lacks` (checked here, in the child),
+ * 0xff when no update could be made. */
+typedef struct unreadable_run {
+    const char *db, *corpus, *has, *lacks;
+} unreadable_run;
+
+static int update_unreadable_corpus(void *ctx)
+{
+    const unreadable_run *r = ctx;
+    gazette_update_t *u = NULL;
+    if (gazette_update_new(&u) != GAZETTE_STATUS_OK ||
+        gazette_update_set_jobs(u, 1) != GAZETTE_STATUS_OK)
+        return 0xff;
+    const char *roots[] = {r->corpus};
+    gazette_status_t s = gazette_update_run(u, r->db, roots, 1);
+    const char *msg = gazette_update_error(u);
+    if (!strstr(msg, r->has) || (r->lacks && strstr(msg, r->lacks)))
+        s = 0xfe;
+    gazette_update_free(u);
+    return (int)s;
+}
+
+/* A corpus directory that cannot be read removes nothing: the index
+ * keeps its articles, says the message. An index with none (made by
+ * this very run) is told so, not that it keeps articles it never had. */
+static void test_unreadable_corpus_of_new_index(void **state)
+{
+    (void)state;
+    char corpus[4096], room[4096], db[4096], old[4096];
+    snprintf(corpus, sizeof corpus, "%s", path_in("closed/corpus"));
+    snprintf(room, sizeof room, "%s", path_in("closed/room"));
+    snprintf(db, sizeof db, "%s", path_in("closed/room/db"));
+    snprintf(old, sizeof old, "%s", path_in("closed/room/old"));
+    tu_write_file(corpus, "world/one.txt", "One\n\nThe first story.\n", 22);
+    assert_int_equal(mkdir(room, 0777), 0);
+    assert_int_equal(chmod(room, 0777), 0);   /* whatever the umask */
+    /* an index that holds an article (of another corpus) */
+    char other[4096];
+    snprintf(other, sizeof other, "%s", path_in("closed/other"));
+    tu_write_file(other, "world/two.txt", "Two\n\nThe second story.\n", 23);
+    update_once(other, old);
+    assert_int_equal(tu_run("chmod -R a+rwX '%s'", old), 0);
+    assert_int_equal(tu_run("chmod a+rw '%s.lock'", old), 0);
+    assert_int_equal(chmod(corpus, 0700), 0);
+
+    /* made by the run, then there already, empty */
+    unreadable_run fresh = {db, corpus, "the index had no articles to keep",
+                            "keeps its articles"};
+    for (int run = 0; run < 2; run++)
+        assert_int_equal(tu_as_unprivileged(tmp, update_unreadable_corpus,
+                                            &fresh),
+                         GAZETTE_STATUS_REMOVAL_REFUSED);
+    assert_int_equal(article_count(db), 0);
+    unreadable_run kept = {old, corpus, "removed nothing, the index keeps "
+                           "its articles", NULL};
+    assert_int_equal(tu_as_unprivileged(tmp, update_unreadable_corpus,
+                                        &kept),
+                     GAZETTE_STATUS_REMOVAL_REFUSED);
+    assert_int_equal(article_count(old), 1);
+    assert_int_equal(chmod(corpus, 0755), 0);
+}
+
 /* What a callback calling back into its own update saw. */
 typedef struct reentry {
     const char *db;
@@ -3132,6 +3196,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_old_format_in_api_words),
         cmocka_unit_test(test_update_messages_in_api_words),
         cmocka_unit_test(test_unreadable_rules_files_are_io_errors),
+        cmocka_unit_test(test_unreadable_corpus_of_new_index),
         cmocka_unit_test(test_one_line_article),
         cmocka_unit_test(test_event_messages_one_line),
         cmocka_unit_test(test_escape),
