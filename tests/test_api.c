@@ -1655,6 +1655,18 @@ static void expect_suggestion(const char *db, const char *typed,
     gazette_index_close(index);
 }
 
+/* Articles in the index at `db`. */
+static uint64_t article_count(const char *db)
+{
+    gazette_index_t *index = NULL;
+    assert_int_equal(gazette_index_open(db, &index), GAZETTE_STATUS_OK);
+    uint64_t n = 0;
+    assert_int_equal(gazette_index_article_count(index, &n),
+                     GAZETTE_STATUS_OK);
+    gazette_index_close(index);
+    return n;
+}
+
 /* One update run of `corpus` into `db` by `jobs` workers (a new index
  * gets as many shards), removing any share of vanished files. */
 static void update_with_jobs(const char *corpus, const char *db,
@@ -1674,6 +1686,118 @@ static void update_with_jobs(const char *corpus, const char *db,
 static void update_once(const char *corpus, const char *db)
 {
     update_with_jobs(corpus, db, 1);
+}
+
+/* The facet value `value` of `facet` for `query` in `db`: its count
+ * (0 when absent). */
+static uint64_t facet_count(gazette_index_t *index, const char *query,
+                            gazette_facet_t facet, const char *value)
+{
+    gazette_search_options_t *o = NULL;
+    gazette_results_t *r = NULL;
+    assert_int_equal(gazette_search_options_new(&o), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_search_options_add_facet(o, facet),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_search(index, query, o, &r), GAZETTE_STATUS_OK);
+    uint64_t n = 0;
+    for (size_t i = 0; i < gazette_results_facet_count(r, facet); i++) {
+        const char *v = NULL;
+        uint64_t c = 0;
+        assert_int_equal(gazette_results_facet_value(r, facet, i, &v, &c),
+                         GAZETTE_STATUS_OK);
+        if (strcmp(v, value) == 0)
+            n = c;
+    }
+    gazette_results_free(r);
+    gazette_search_options_free(o);
+    return n;
+}
+
+/* A file whose name is not UTF-8 gives an id that is not: the writer
+ * takes such an id (any bytes but NUL, as a file's name), so that it
+ * can replace the update's article of that id, and analyses it as the
+ * update does (the default source is the id's first folder, bytes as
+ * they are). Every other field must still be UTF-8; a query, UTF-8,
+ * cannot name the id (id:), but finds the article by its other fields.
+ * Over one database and over shards. */
+static void test_writer_id_not_utf8(void **state)
+{
+    (void)state;
+    static const char odd[] = "src/na\xffme.txt";
+    static const unsigned jobs[] = {1, 3};
+    for (size_t j = 0; j < sizeof jobs / sizeof *jobs; j++) {
+        char corpus[4096], db[4096], name[64];
+        snprintf(name, sizeof name, "odd%u/corpus", jobs[j]);
+        snprintf(corpus, sizeof corpus, "%s", path_in(name));
+        snprintf(name, sizeof name, "odd%u/db", jobs[j]);
+        snprintf(db, sizeof db, "%s", path_in(name));
+        tu_write_file(corpus, odd, "Old title\n\nThe old story of ferries.\n",
+                      36);
+        tu_write_file(corpus, "n\xffo/x.txt",
+                      "Other\n\nAnother story of harbours.\n", 33);
+        tu_write_file(corpus, "world/plain.txt",
+                      "Plain\n\nA plain story of trains.\n", 31);
+        update_with_jobs(corpus, db, jobs[j]);
+
+        gazette_writer_t *w = NULL;
+        assert_int_equal(gazette_writer_open(db, NULL, 0, &w),
+                         GAZETTE_STATUS_OK);
+        put(w, article(odd, "New title", "The new story of ferries."));
+        put(w, article("n\xffo/y", "Yet another", "A story of canals."));
+        assert_int_equal(gazette_writer_close(w), GAZETTE_STATUS_OK);
+
+        assert_int_equal(article_count(db), 4);
+        gazette_index_t *index = NULL;
+        assert_int_equal(gazette_index_open(db, &index), GAZETTE_STATUS_OK);
+        gazette_results_t *r = NULL;
+        assert_int_equal(gazette_search(index, "ferries", NULL, &r),
+                         GAZETTE_STATUS_OK);
+        assert_int_equal(gazette_results_count(r), 1);
+        assert_string_equal(gazette_hit_id(gazette_results_hit(r, 0)), odd);
+        assert_string_equal(gazette_hit_title(gazette_results_hit(r, 0)),
+                            "New title");
+        gazette_results_free(r);
+        assert_int_equal(hits(index, "title:old"), 0);
+        assert_int_equal(hits(index, "title:new"), 1);
+        gazette_article_t *back = NULL;
+        assert_int_equal(gazette_index_get_article(index, odd, &back),
+                         GAZETTE_STATUS_OK);
+        assert_string_equal(gazette_article_get(back, GAZETTE_FIELD_TITLE),
+                            "New title");
+        assert_string_equal(gazette_article_get(back, GAZETTE_FIELD_SOURCE),
+                            "src");
+        gazette_article_free(back);
+        /* the source of a folder that is not UTF-8, the update's and the
+         * writer's alike: one value */
+        assert_int_equal(facet_count(index, "story", GAZETTE_FACET_SOURCE,
+                                     "n\xffo"), 2);
+        assert_int_equal(facet_count(index, "story", GAZETTE_FACET_SOURCE,
+                                     "src"), 1);
+        assert_int_equal(gazette_search(index, "id:\"src/na\xffme.txt\"",
+                                        NULL, &r),
+                         GAZETTE_STATUS_QUERY_SYNTAX);
+        gazette_index_close(index);
+
+        assert_int_equal(gazette_writer_open(db, NULL, 0, &w),
+                         GAZETTE_STATUS_OK);
+        assert_int_equal(gazette_writer_delete(w, "n\xffo/y"),
+                         GAZETTE_STATUS_OK);
+        assert_int_equal(gazette_writer_close(w), GAZETTE_STATUS_OK);
+        assert_int_equal(article_count(db), 3);
+    }
+    /* the other fields are UTF-8 still */
+    gazette_article_t *a = NULL;
+    assert_int_equal(gazette_article_new(&a), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_article_set(a, GAZETTE_FIELD_SOURCE, "n\xffo"),
+                     GAZETTE_STATUS_INVALID_ARGUMENT);
+    assert_int_equal(gazette_article_set(a, GAZETTE_FIELD_TITLE, "\xff"),
+                     GAZETTE_STATUS_INVALID_ARGUMENT);
+    assert_int_equal(gazette_article_add_tag(a, "\xff"),
+                     GAZETTE_STATUS_INVALID_ARGUMENT);
+    assert_int_equal(gazette_article_set(a, GAZETTE_FIELD_ID, "\xff\xfe"),
+                     GAZETTE_STATUS_OK);
+    assert_string_equal(gazette_article_get(a, GAZETTE_FIELD_ID), "\xff\xfe");
+    gazette_article_free(a);
 }
 
 /* An index deleted after it was opened (its directory removed, a disk
@@ -2397,18 +2521,6 @@ static void stop_at_last_entry(const gazette_update_t *u,
 }
 
 #define STOP_FILES 150
-
-/* Articles in the index at `db`. */
-static uint64_t article_count(const char *db)
-{
-    gazette_index_t *index = NULL;
-    assert_int_equal(gazette_index_open(db, &index), GAZETTE_STATUS_OK);
-    uint64_t n = 0;
-    assert_int_equal(gazette_index_article_count(index, &n),
-                     GAZETTE_STATUS_OK);
-    gazette_index_close(index);
-    return n;
-}
 
 /* Entries of directory `dir` besides . and .. (0 when it does not
  * exist). */
@@ -3187,6 +3299,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_error_message_families),
         cmocka_unit_test(test_error_messages_one_line),
         cmocka_unit_test(test_index_deleted_after_open),
+        cmocka_unit_test(test_writer_id_not_utf8),
         cmocka_unit_test(test_index_replaced_by_other_format),
         cmocka_unit_test(test_update_setter_messages),
         cmocka_unit_test(test_empty_paths_refused),
