@@ -79,6 +79,8 @@ typedef struct run_state {
                                     only (NULL: none, or it does not open) */
     gz_pipeline *pipe;
     gz_filemap known;            /* files recorded in the index */
+    int held_none;               /* the index held no article when the
+                                    run started (load_filemap) */
     int stopped;                 /* the stop flag was seen */
     int refused;                 /* removals withheld or --full not
                                     switched in (safety.h); err says why */
@@ -1321,7 +1323,8 @@ static void remove_if_safe(run_state *st, char *err, size_t errlen)
     if (cfg->full)
         return;
     gz_removal r = {.known = st->known.count,
-                    .known_articles = st->known.articles};
+                    .known_articles = st->known.articles,
+                    .held_none = st->held_none};
     if (st->npresent)
         qsort(st->present, st->npresent, sizeof *st->present,
               compare_present);
@@ -2839,12 +2842,21 @@ static gz_index_outcome open_run(run_state *st, run_hold *h, xap_status *s,
     return GZ_INDEX_OK;
 }
 
-/* Read what the index knows of each file, shard by shard. */
+/* Read what the index knows of each file, shard by shard, and whether
+ * it holds any article at all (the writer API's have no file), before
+ * the run writes one: the removal guards' message tells a new index
+ * from one that keeps articles. A count that cannot be read counts as
+ * some. */
 static xap_status load_filemap(run_state *st)
 {
     xap_status s = XAP_OK;
-    for (size_t i = 0; s == XAP_OK && i < st->nshards; i++)
+    st->held_none = 1;
+    for (size_t i = 0; s == XAP_OK && i < st->nshards; i++) {
         s = gz_filemap_load(st->views[i], (unsigned)i, &st->known);
+        uint32_t docs = 0;
+        if (xap_database_doc_count(st->views[i], &docs) != XAP_OK || docs)
+            st->held_none = 0;
+    }
     return s;
 }
 
@@ -3121,10 +3133,10 @@ static xap_status check_rebuild(run_state *st, char *err, size_t errlen)
  * while it waited for the lock (`waiting`; `err` then names the holder)
  * wrote nothing; a dry run writes nothing; a --full build is deleted
  * unswitched (finish_generation), the index as it was; an update
- * committed what it did before the stop (index_roots), a file written in
- * pieces maybe in part (read again next time: gz_index_run's note), and
- * left the rest, removals and the synonyms and aliases files included
- * (write_index_extras), to the next run. */
+ * committed what it did before the stop (index_roots), of a file written
+ * in pieces maybe only some pieces (the file is read again next time:
+ * gz_index_run's note), and left the rest, removals and the synonyms and
+ * aliases files included (write_index_extras), to the next run. */
 static void say_interrupted(const gz_index_config *cfg, int waiting,
                             char *err, size_t errlen)
 {
@@ -3142,10 +3154,10 @@ static void say_interrupted(const gz_index_config *cfg, int waiting,
                  "index is as it was", stopped);
     else
         snprintf(err, errlen, "%s; what the run did before it is committed "
-                 "(a file written in pieces maybe in part, which the next "
-                 "run reads again); what remained (files not yet read, "
-                 "removals not yet made, the synonyms and entity aliases "
-                 "files) is left to the next run", stopped);
+                 "(of a file written in pieces, maybe only some pieces: the "
+                 "next run reads it again); what remained (files not yet "
+                 "read, removals not yet made, the synonyms and entity "
+                 "aliases files) is left to the next run", stopped);
 }
 
 /* 1 when a run that is not a dry run would make the index at `db_path`:

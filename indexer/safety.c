@@ -247,6 +247,16 @@ int gz_removal_allowed(const gz_root_check *checks, size_t n,
                        char *err, size_t errlen)
 {
     const gz_root_check *bad = first_unreadable(checks, n);
+    if (bad && r->held_none) {
+        /* An index with no article before the run (a new one) keeps
+         * none: say that nothing of the corpus was indexed (the run
+         * fails all the same, the corpus unread). */
+        snprintf(err, errlen,
+                 "corpus %s cannot be read (%s): nothing of it was indexed, "
+                 "and the index had no articles to keep",
+                 bad->root, strerror(bad->walk_errno));
+        return 0;
+    }
     if (bad) {
         snprintf(err, errlen,
                  "corpus %s cannot be read (%s): removed nothing, the index "

@@ -75,6 +75,9 @@ typedef struct gz_removal {
                                    with fewer articles */
     uint64_t shrink_articles;   /* the articles they would lose */
     uint64_t known_articles;    /* articles of the files the index holds */
+    int held_none;              /* the index held no article at all before
+                                   the run (none of files, none written
+                                   through the writer API): a new index */
     uint64_t renamed;           /* of the `vanished`, files whose content
                                    the index still holds under a walked
                                    path after this run (renamed, moved,

@@ -51,6 +51,16 @@ struct gazette_update {
     int past_own_checks;   /* the last run got to gz_index_run */
     gazette_status_t last_status;   /* of the last run */
     char error[GZ_ERROR_SIZE];
+    /* Set for the length of a run: its callback may call back into the
+     * update (a binding sees no const), and a second run or a setter
+     * then would reset the counts and message under the run, or free the
+     * strings and patterns its configuration points to. Such calls are
+     * refused (refuse_running), and a free is deferred to the run's end
+     * (gazette_update_free). */
+    int running;
+    int free_at_end;         /* gazette_update_free came from the callback */
+    char running_note[192];  /* why a call was refused during the run:
+                                what gazette_update_error says then */
 };
 
 gazette_status_t gz_status_from_outcome(gz_index_outcome outcome)
@@ -88,10 +98,38 @@ gazette_status_t gazette_update_new(gazette_update_t **out)
     return u ? GAZETTE_STATUS_OK : GAZETTE_STATUS_OUT_OF_MEMORY;
 }
 
+/* INVALID_ARGUMENT when `update` is running (its callback called `what`
+ * on it), said in running_note, what gazette_update_error gives until
+ * the run ends; the run's own message and counts are left alone.
+ * OK otherwise. */
+static gazette_status_t refuse_running(gazette_update_t *update,
+                                       const char *what)
+{
+    if (!update || !update->running)
+        return GAZETTE_STATUS_OK;
+    snprintf(update->running_note, sizeof update->running_note,
+             "%s refused: the update is running (the call came from its "
+             "callback); nothing of it was changed", what);
+    return GAZETTE_STATUS_INVALID_ARGUMENT;
+}
+
+/* Return from a setter named `what` when the update is running. */
+#define REFUSE_IF_RUNNING(update, what)                                     \
+    do {                                                                    \
+        gazette_status_t busy_ = refuse_running((update), (what));         \
+        if (busy_ != GAZETTE_STATUS_OK)                                     \
+            return busy_;                                                   \
+    } while (0)
+
 void gazette_update_free(gazette_update_t *update)
 {
     if (!update)
         return;
+    /* From the run's callback: the run still uses it; freed at its end */
+    if (update->running) {
+        update->free_at_end = 1;
+        return;
+    }
     free(update->language);
     free(update->synonyms_path);
     for (size_t i = 0; i < update->include.count; i++)
@@ -135,6 +173,7 @@ static gazette_status_t set_string(char **slot, const char *value)
 gazette_status_t gazette_update_set_language(gazette_update_t *update,
                                              const char *language)
 {
+    REFUSE_IF_RUNNING(update, "gazette_update_set_language");
     if (!update)
         return GAZETTE_STATUS_INVALID_ARGUMENT;
     if (!language)
@@ -155,6 +194,7 @@ gazette_status_t gazette_update_set_language(gazette_update_t *update,
 gazette_status_t gazette_update_set_max_file_size(gazette_update_t *update,
                                                   uint64_t bytes)
 {
+    REFUSE_IF_RUNNING(update, "gazette_update_set_max_file_size");
     if (!update || bytes == 0)
         return refuse(update, "the largest file size must be at least 1 "
                       "byte");
@@ -165,6 +205,7 @@ gazette_status_t gazette_update_set_max_file_size(gazette_update_t *update,
 gazette_status_t gazette_update_set_batch(gazette_update_t *update,
                                           unsigned articles)
 {
+    REFUSE_IF_RUNNING(update, "gazette_update_set_batch");
     if (!update || articles == 0)
         return refuse(update, "a batch must be at least 1 article");
     update->batch = articles;
@@ -174,6 +215,7 @@ gazette_status_t gazette_update_set_batch(gazette_update_t *update,
 gazette_status_t gazette_update_set_jobs(gazette_update_t *update,
                                          unsigned jobs)
 {
+    REFUSE_IF_RUNNING(update, "gazette_update_set_jobs");
     if (!update || jobs > GAZETTE_MAX_JOBS)
         return refuse(update, "%u jobs is over the limit of %u", jobs,
                       GAZETTE_MAX_JOBS);
@@ -184,6 +226,7 @@ gazette_status_t gazette_update_set_jobs(gazette_update_t *update,
 gazette_status_t gazette_update_set_memory(gazette_update_t *update,
                                            uint64_t bytes)
 {
+    REFUSE_IF_RUNNING(update, "gazette_update_set_memory");
     if (!update || (bytes && bytes < GAZETTE_MIN_MEMORY) ||
         bytes > (uint64_t)SIZE_MAX / 2)
         return refuse(update, "a memory budget of %llu bytes is outside "
@@ -197,6 +240,7 @@ gazette_status_t gazette_update_set_memory(gazette_update_t *update,
 gazette_status_t gazette_update_set_dry_run(gazette_update_t *update,
                                             int dry_run)
 {
+    REFUSE_IF_RUNNING(update, "gazette_update_set_dry_run");
     if (!update)
         return GAZETTE_STATUS_INVALID_ARGUMENT;
     update->dry_run = dry_run != 0;
@@ -205,6 +249,7 @@ gazette_status_t gazette_update_set_dry_run(gazette_update_t *update,
 
 gazette_status_t gazette_update_set_full(gazette_update_t *update, int full)
 {
+    REFUSE_IF_RUNNING(update, "gazette_update_set_full");
     if (!update)
         return GAZETTE_STATUS_INVALID_ARGUMENT;
     update->full = full != 0;
@@ -214,6 +259,7 @@ gazette_status_t gazette_update_set_full(gazette_update_t *update, int full)
 gazette_status_t gazette_update_set_follow_symlinks(gazette_update_t *update,
                                                     int follow)
 {
+    REFUSE_IF_RUNNING(update, "gazette_update_set_follow_symlinks");
     if (!update)
         return GAZETTE_STATUS_INVALID_ARGUMENT;
     update->follow_symlinks = follow != 0;
@@ -223,6 +269,7 @@ gazette_status_t gazette_update_set_follow_symlinks(gazette_update_t *update,
 gazette_status_t gazette_update_set_wait_lock(gazette_update_t *update,
                                               double seconds)
 {
+    REFUSE_IF_RUNNING(update, "gazette_update_set_wait_lock");
     if (!update || !(seconds >= 0) || seconds > GAZETTE_MAX_WAIT_LOCK)
         return refuse(update, "a lock wait of %g seconds is not a number "
                       "from 0 to 1e7", seconds);
@@ -233,6 +280,7 @@ gazette_status_t gazette_update_set_wait_lock(gazette_update_t *update,
 gazette_status_t gazette_update_set_max_remove(gazette_update_t *update,
                                                unsigned percent)
 {
+    REFUSE_IF_RUNNING(update, "gazette_update_set_max_remove");
     if (!update || percent > 100)
         return refuse(update, "a removal limit of %u%% is over 100%%",
                       percent);
@@ -243,6 +291,7 @@ gazette_status_t gazette_update_set_max_remove(gazette_update_t *update,
 gazette_status_t gazette_update_set_no_delete(gazette_update_t *update,
                                               int no_delete)
 {
+    REFUSE_IF_RUNNING(update, "gazette_update_set_no_delete");
     if (!update)
         return GAZETTE_STATUS_INVALID_ARGUMENT;
     update->no_delete = no_delete != 0;
@@ -252,6 +301,7 @@ gazette_status_t gazette_update_set_no_delete(gazette_update_t *update,
 gazette_status_t gazette_update_set_force(gazette_update_t *update,
                                           int force)
 {
+    REFUSE_IF_RUNNING(update, "gazette_update_set_force");
     if (!update)
         return GAZETTE_STATUS_INVALID_ARGUMENT;
     update->force = force != 0;
@@ -263,6 +313,7 @@ gazette_status_t gazette_update_set_force(gazette_update_t *update,
 gazette_status_t gazette_update_set_synonyms_file(gazette_update_t *update,
                                                   const char *path)
 {
+    REFUSE_IF_RUNNING(update, "gazette_update_set_synonyms_file");
     if (!update)
         return GAZETTE_STATUS_INVALID_ARGUMENT;
     if (path && !*path)
@@ -305,6 +356,7 @@ static gazette_status_t add_pattern(gazette_update_t *update,
 gazette_status_t gazette_update_add_include(gazette_update_t *update,
                                             const char *glob)
 {
+    REFUSE_IF_RUNNING(update, "gazette_update_add_include");
     return add_pattern(update, update ? &update->include : NULL, "include",
                        glob);
 }
@@ -312,6 +364,7 @@ gazette_status_t gazette_update_add_include(gazette_update_t *update,
 gazette_status_t gazette_update_add_exclude(gazette_update_t *update,
                                             const char *glob)
 {
+    REFUSE_IF_RUNNING(update, "gazette_update_add_exclude");
     return add_pattern(update, update ? &update->exclude : NULL, "exclude",
                        glob);
 }
@@ -319,6 +372,7 @@ gazette_status_t gazette_update_add_exclude(gazette_update_t *update,
 gazette_status_t gazette_update_set_entity_aliases_file(
     gazette_update_t *update, const char *path)
 {
+    REFUSE_IF_RUNNING(update, "gazette_update_set_entity_aliases_file");
     if (!update)
         return GAZETTE_STATUS_INVALID_ARGUMENT;
     if (path && !*path)
@@ -329,6 +383,7 @@ gazette_status_t gazette_update_set_entity_aliases_file(
 gazette_status_t gazette_update_set_stop_flag(gazette_update_t *update,
                                               const volatile int *flag)
 {
+    REFUSE_IF_RUNNING(update, "gazette_update_set_stop_flag");
     if (!update)
         return GAZETTE_STATUS_INVALID_ARGUMENT;
     update->stop = flag;
@@ -339,6 +394,7 @@ gazette_status_t gazette_update_set_callback(gazette_update_t *update,
                                              gazette_update_callback_t fn,
                                              void *ctx)
 {
+    REFUSE_IF_RUNNING(update, "gazette_update_set_callback");
     if (!update)
         return GAZETTE_STATUS_INVALID_ARGUMENT;
     update->callback = fn;
@@ -352,7 +408,8 @@ gazette_status_t gazette_update_set_callback(gazette_update_t *update,
 static void emit(gazette_update_t *u, gazette_event_t event,
                  const char *path, const char *message)
 {
-    if (!u->callback)
+    /* freed by the callback (deferred): no event names it again */
+    if (!u->callback || u->free_at_end)
         return;
     char fixed[4096], *big = NULL;
     const char *line = fixed;
@@ -615,6 +672,8 @@ gazette_status_t gazette_update_run(gazette_update_t *update,
 {
     if (!update)
         return GAZETTE_STATUS_INVALID_ARGUMENT;
+    /* from its own callback: the running run's state is left as it is */
+    REFUSE_IF_RUNNING(update, "gazette_update_run");
     memset(&update->stats, 0, sizeof update->stats);
     update->error[0] = '\0';
     update->past_own_checks = 0;
@@ -626,12 +685,18 @@ gazette_status_t gazette_update_run(gazette_update_t *update,
         snprintf(update->error, sizeof update->error, "out of memory");
         return update->last_status = GAZETTE_STATUS_OUT_OF_MEMORY;
     }
+    update->running = 1;
+    update->running_note[0] = '\0';
     gazette_status_t status = run_trimmed(update, db, roots, nroots);
+    update->running = 0;
     free(db);
     /* The run's message quotes paths and Xapian's text: made one line in
      * one place rather than at each of its writers. */
     gz_one_line(update->error);
-    return update->last_status = status;
+    update->last_status = status;
+    if (update->free_at_end)
+        gazette_update_free(update);
+    return status;
 }
 
 int gazette_update_started(const gazette_update_t *update)
@@ -690,5 +755,9 @@ size_t gazette_update_synonym_count(const gazette_update_t *update)
 
 const char *gazette_update_error(const gazette_update_t *update)
 {
-    return update ? update->error : "no update handle";
+    if (!update)
+        return "no update handle";
+    /* During the run (its callback asking) the run's message is not
+     * written yet: "", or why a call back into the update was refused. */
+    return update->running ? update->running_note : update->error;
 }

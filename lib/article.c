@@ -70,7 +70,13 @@ gazette_status_t gazette_article_set(gazette_article_t *article,
         return GAZETTE_STATUS_INVALID_ARGUMENT;
     if (!value)
         value = "";
-    if (!corpus_utf8_valid(value, strlen(value)))
+    /* The id is a file's name as an update run writes it (its path
+     * relative to its corpus directory), bytes that need not be UTF-8:
+     * refusing them would leave the writer unable to replace such an
+     * article. It is analysed as the run analyses that name (the id
+     * term, the default source of its first folder, the stored id): the
+     * same code, on the same bytes. The other fields are text. */
+    if (field != GAZETTE_FIELD_ID && !corpus_utf8_valid(value, strlen(value)))
         return GAZETTE_STATUS_INVALID_ARGUMENT;
     char *copy = clean_copy(field, value);
     if (!copy)

@@ -71,6 +71,13 @@ char *gazette_default_index_path(void)
     return path;
 }
 
+/* For bindings that cannot reach the C library's free() (gazette.h):
+ * what the library hands over is malloc()ed, so this is free(). */
+void gazette_free(void *p)
+{
+    free(p);
+}
+
 const char *gazette_status_to_string(gazette_status_t status)
 {
     switch (status) {

@@ -1655,6 +1655,18 @@ static void expect_suggestion(const char *db, const char *typed,
     gazette_index_close(index);
 }
 
+/* Articles in the index at `db`. */
+static uint64_t article_count(const char *db)
+{
+    gazette_index_t *index = NULL;
+    assert_int_equal(gazette_index_open(db, &index), GAZETTE_STATUS_OK);
+    uint64_t n = 0;
+    assert_int_equal(gazette_index_article_count(index, &n),
+                     GAZETTE_STATUS_OK);
+    gazette_index_close(index);
+    return n;
+}
+
 /* One update run of `corpus` into `db` by `jobs` workers (a new index
  * gets as many shards), removing any share of vanished files. */
 static void update_with_jobs(const char *corpus, const char *db,
@@ -1674,6 +1686,118 @@ static void update_with_jobs(const char *corpus, const char *db,
 static void update_once(const char *corpus, const char *db)
 {
     update_with_jobs(corpus, db, 1);
+}
+
+/* The facet value `value` of `facet` for `query` in `db`: its count
+ * (0 when absent). */
+static uint64_t facet_count(gazette_index_t *index, const char *query,
+                            gazette_facet_t facet, const char *value)
+{
+    gazette_search_options_t *o = NULL;
+    gazette_results_t *r = NULL;
+    assert_int_equal(gazette_search_options_new(&o), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_search_options_add_facet(o, facet),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_search(index, query, o, &r), GAZETTE_STATUS_OK);
+    uint64_t n = 0;
+    for (size_t i = 0; i < gazette_results_facet_count(r, facet); i++) {
+        const char *v = NULL;
+        uint64_t c = 0;
+        assert_int_equal(gazette_results_facet_value(r, facet, i, &v, &c),
+                         GAZETTE_STATUS_OK);
+        if (strcmp(v, value) == 0)
+            n = c;
+    }
+    gazette_results_free(r);
+    gazette_search_options_free(o);
+    return n;
+}
+
+/* A file whose name is not UTF-8 gives an id that is not: the writer
+ * takes such an id (any bytes but NUL, as a file's name), so that it
+ * can replace the update's article of that id, and analyses it as the
+ * update does (the default source is the id's first folder, bytes as
+ * they are). Every other field must still be UTF-8; a query, UTF-8,
+ * cannot name the id (id:), but finds the article by its other fields.
+ * Over one database and over shards. */
+static void test_writer_id_not_utf8(void **state)
+{
+    (void)state;
+    static const char odd[] = "src/na\xffme.txt";
+    static const unsigned jobs[] = {1, 3};
+    for (size_t j = 0; j < sizeof jobs / sizeof *jobs; j++) {
+        char corpus[4096], db[4096], name[64];
+        snprintf(name, sizeof name, "odd%u/corpus", jobs[j]);
+        snprintf(corpus, sizeof corpus, "%s", path_in(name));
+        snprintf(name, sizeof name, "odd%u/db", jobs[j]);
+        snprintf(db, sizeof db, "%s", path_in(name));
+        tu_write_file(corpus, odd, "Old title\n\nThe old story of ferries.\n",
+                      36);
+        tu_write_file(corpus, "n\xffo/x.txt",
+                      "Other\n\nAnother story of harbours.\n", 33);
+        tu_write_file(corpus, "world/plain.txt",
+                      "Plain\n\nA plain story of trains.\n", 31);
+        update_with_jobs(corpus, db, jobs[j]);
+
+        gazette_writer_t *w = NULL;
+        assert_int_equal(gazette_writer_open(db, NULL, 0, &w),
+                         GAZETTE_STATUS_OK);
+        put(w, article(odd, "New title", "The new story of ferries."));
+        put(w, article("n\xffo/y", "Yet another", "A story of canals."));
+        assert_int_equal(gazette_writer_close(w), GAZETTE_STATUS_OK);
+
+        assert_int_equal(article_count(db), 4);
+        gazette_index_t *index = NULL;
+        assert_int_equal(gazette_index_open(db, &index), GAZETTE_STATUS_OK);
+        gazette_results_t *r = NULL;
+        assert_int_equal(gazette_search(index, "ferries", NULL, &r),
+                         GAZETTE_STATUS_OK);
+        assert_int_equal(gazette_results_count(r), 1);
+        assert_string_equal(gazette_hit_id(gazette_results_hit(r, 0)), odd);
+        assert_string_equal(gazette_hit_title(gazette_results_hit(r, 0)),
+                            "New title");
+        gazette_results_free(r);
+        assert_int_equal(hits(index, "title:old"), 0);
+        assert_int_equal(hits(index, "title:new"), 1);
+        gazette_article_t *back = NULL;
+        assert_int_equal(gazette_index_get_article(index, odd, &back),
+                         GAZETTE_STATUS_OK);
+        assert_string_equal(gazette_article_get(back, GAZETTE_FIELD_TITLE),
+                            "New title");
+        assert_string_equal(gazette_article_get(back, GAZETTE_FIELD_SOURCE),
+                            "src");
+        gazette_article_free(back);
+        /* the source of a folder that is not UTF-8, the update's and the
+         * writer's alike: one value */
+        assert_int_equal(facet_count(index, "story", GAZETTE_FACET_SOURCE,
+                                     "n\xffo"), 2);
+        assert_int_equal(facet_count(index, "story", GAZETTE_FACET_SOURCE,
+                                     "src"), 1);
+        assert_int_equal(gazette_search(index, "id:\"src/na\xffme.txt\"",
+                                        NULL, &r),
+                         GAZETTE_STATUS_QUERY_SYNTAX);
+        gazette_index_close(index);
+
+        assert_int_equal(gazette_writer_open(db, NULL, 0, &w),
+                         GAZETTE_STATUS_OK);
+        assert_int_equal(gazette_writer_delete(w, "n\xffo/y"),
+                         GAZETTE_STATUS_OK);
+        assert_int_equal(gazette_writer_close(w), GAZETTE_STATUS_OK);
+        assert_int_equal(article_count(db), 3);
+    }
+    /* the other fields are UTF-8 still */
+    gazette_article_t *a = NULL;
+    assert_int_equal(gazette_article_new(&a), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_article_set(a, GAZETTE_FIELD_SOURCE, "n\xffo"),
+                     GAZETTE_STATUS_INVALID_ARGUMENT);
+    assert_int_equal(gazette_article_set(a, GAZETTE_FIELD_TITLE, "\xff"),
+                     GAZETTE_STATUS_INVALID_ARGUMENT);
+    assert_int_equal(gazette_article_add_tag(a, "\xff"),
+                     GAZETTE_STATUS_INVALID_ARGUMENT);
+    assert_int_equal(gazette_article_set(a, GAZETTE_FIELD_ID, "\xff\xfe"),
+                     GAZETTE_STATUS_OK);
+    assert_string_equal(gazette_article_get(a, GAZETTE_FIELD_ID), "\xff\xfe");
+    gazette_article_free(a);
 }
 
 /* An index deleted after it was opened (its directory removed, a disk
@@ -2398,18 +2522,6 @@ static void stop_at_last_entry(const gazette_update_t *u,
 
 #define STOP_FILES 150
 
-/* Articles in the index at `db`. */
-static uint64_t article_count(const char *db)
-{
-    gazette_index_t *index = NULL;
-    assert_int_equal(gazette_index_open(db, &index), GAZETTE_STATUS_OK);
-    uint64_t n = 0;
-    assert_int_equal(gazette_index_article_count(index, &n),
-                     GAZETTE_STATUS_OK);
-    gazette_index_close(index);
-    return n;
-}
-
 /* Entries of directory `dir` besides . and .. (0 when it does not
  * exist). */
 static int entries_in(const char *dir)
@@ -2604,6 +2716,182 @@ static void test_update_stopped_before_start_makes_nothing(void **state)
 
 /* Fail unless `text` is what gazette.h promises of a status's: short
  * (at most 40 bytes) and lower-case, but for the acronym "I/O". */
+/* An update of `db` from the corpus `corpus` (unreadable to user
+ * nobody), run as nobody (tu_as_unprivileged): its status, 0xfe when the
+ * message lacks `has` or holds `lacks` (checked here, in the child),
+ * 0xff when no update could be made. */
+typedef struct unreadable_run {
+    const char *db, *corpus, *has, *lacks;
+} unreadable_run;
+
+static int update_unreadable_corpus(void *ctx)
+{
+    const unreadable_run *r = ctx;
+    gazette_update_t *u = NULL;
+    if (gazette_update_new(&u) != GAZETTE_STATUS_OK ||
+        gazette_update_set_jobs(u, 1) != GAZETTE_STATUS_OK)
+        return 0xff;
+    const char *roots[] = {r->corpus};
+    gazette_status_t s = gazette_update_run(u, r->db, roots, 1);
+    const char *msg = gazette_update_error(u);
+    if (!strstr(msg, r->has) || (r->lacks && strstr(msg, r->lacks)))
+        s = 0xfe;
+    gazette_update_free(u);
+    return (int)s;
+}
+
+/* A corpus directory that cannot be read removes nothing: the index
+ * keeps its articles, says the message. An index with none (made by
+ * this very run) is told so, not that it keeps articles it never had. */
+static void test_unreadable_corpus_of_new_index(void **state)
+{
+    (void)state;
+    char corpus[4096], room[4096], db[4096], old[4096];
+    snprintf(corpus, sizeof corpus, "%s", path_in("closed/corpus"));
+    snprintf(room, sizeof room, "%s", path_in("closed/room"));
+    snprintf(db, sizeof db, "%s", path_in("closed/room/db"));
+    snprintf(old, sizeof old, "%s", path_in("closed/room/old"));
+    tu_write_file(corpus, "world/one.txt", "One\n\nThe first story.\n", 22);
+    assert_int_equal(mkdir(room, 0777), 0);
+    assert_int_equal(chmod(room, 0777), 0);   /* whatever the umask */
+    /* an index that holds an article (of another corpus) */
+    char other[4096];
+    snprintf(other, sizeof other, "%s", path_in("closed/other"));
+    tu_write_file(other, "world/two.txt", "Two\n\nThe second story.\n", 23);
+    update_once(other, old);
+    assert_int_equal(tu_run("chmod -R a+rwX '%s'", old), 0);
+    assert_int_equal(tu_run("chmod a+rw '%s.lock'", old), 0);
+    assert_int_equal(chmod(corpus, 0700), 0);
+
+    /* made by the run, then there already, empty */
+    unreadable_run fresh = {db, corpus, "the index had no articles to keep",
+                            "keeps its articles"};
+    for (int run = 0; run < 2; run++)
+        assert_int_equal(tu_as_unprivileged(tmp, update_unreadable_corpus,
+                                            &fresh),
+                         GAZETTE_STATUS_REMOVAL_REFUSED);
+    assert_int_equal(article_count(db), 0);
+    unreadable_run kept = {old, corpus, "removed nothing, the index keeps "
+                           "its articles", NULL};
+    assert_int_equal(tu_as_unprivileged(tmp, update_unreadable_corpus,
+                                        &kept),
+                     GAZETTE_STATUS_REMOVAL_REFUSED);
+    assert_int_equal(article_count(old), 1);
+    assert_int_equal(chmod(corpus, 0755), 0);
+}
+
+/* What a callback calling back into its own update saw. */
+typedef struct reentry {
+    const char *db;
+    const char *const *roots;
+    int calls;                    /* events before the first call back */
+    gazette_status_t run, setter, pattern;
+    uint64_t added_then;          /* gazette_update_count in the callback */
+    int started_then;             /* gazette_update_started there */
+    double seconds_then;          /* gazette_update_seconds there */
+    char error_then[512];         /* gazette_update_error in the callback */
+    int free_it;                  /* gazette_update_free from the callback */
+    int events_after_free;
+} reentry;
+
+/* At its first event, run the update again from inside its own run and
+ * change its settings (a binding does not see the const), or free it. */
+static void call_back_in(const gazette_update_t *cu, gazette_event_t event,
+                         const char *path, const char *message, void *ctx)
+{
+    (void)event;
+    (void)path;
+    (void)message;
+    reentry *r = ctx;
+    gazette_update_t *u = (gazette_update_t *)cu;
+    if (r->calls++ > 0) {
+        r->events_after_free += r->free_it;
+        return;
+    }
+    if (r->free_it) {
+        gazette_update_free(u);
+        return;
+    }
+    r->run = gazette_update_run(u, r->db, r->roots, 1);
+    r->setter = gazette_update_set_jobs(u, 2);
+    r->pattern = gazette_update_add_exclude(u, "world");
+    r->added_then = gazette_update_count(u, GAZETTE_COUNT_ADDED);
+    r->started_then = gazette_update_started(u);
+    r->seconds_then = gazette_update_seconds(u);
+    snprintf(r->error_then, sizeof r->error_then, "%s",
+             gazette_update_error(u));
+}
+
+/* A callback that runs its own update again is refused at once
+ * (INVALID_ARGUMENT) and so are the setters: the run it is called from
+ * goes on untouched, its status, message and counts those of a run
+ * without the call (the inner run used to reset the counts and leave
+ * its INDEX_LOCKED message on the outer run's OK). */
+static void test_update_run_from_its_callback(void **state)
+{
+    (void)state;
+    char corpus[4096], db[4096];
+    snprintf(corpus, sizeof corpus, "%s", path_in("reentry/corpus"));
+    snprintf(db, sizeof db, "%s", path_in("reentry/db"));
+    tu_write_file(corpus, "world/one.txt", "One\n\nThe first story.\n", 22);
+    tu_write_file(corpus, "world/two.txt", "Two\n\nThe second story.\n", 23);
+    tu_write_file(corpus, "world/notes.csv", "a,b\n", 4);   /* ignored */
+    const char *roots[] = {corpus};
+    reentry r = {.db = db, .roots = roots};
+    gazette_update_t *u = update_of(0);
+    assert_int_equal(gazette_update_set_callback(u, call_back_in, &r),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_run(u, db, roots, 1), GAZETTE_STATUS_OK);
+    assert_string_equal(gazette_update_error(u), "");
+    assert_int_equal(gazette_update_count(u, GAZETTE_COUNT_SCANNED), 2);
+    assert_int_equal(gazette_update_count(u, GAZETTE_COUNT_ADDED), 2);
+    assert_int_equal(gazette_update_count(u, GAZETTE_COUNT_IGNORED), 1);
+    assert_int_equal(gazette_update_count(u, GAZETTE_COUNT_KNOWN), 0);
+    assert_int_equal(article_count(db), 2);
+    /* what the callback saw */
+    assert_true(r.calls >= 3);
+    assert_true(r.added_then <= 2);   /* the counts so far, readable */
+    assert_int_equal(r.started_then, 0);   /* of a run that returned */
+    assert_true(r.seconds_then == 0.0);
+    assert_int_equal(r.run, GAZETTE_STATUS_INVALID_ARGUMENT);
+    assert_int_equal(r.setter, GAZETTE_STATUS_INVALID_ARGUMENT);
+    assert_int_equal(r.pattern, GAZETTE_STATUS_INVALID_ARGUMENT);
+    assert_non_null(strstr(r.error_then, "gazette_update_add_exclude"));
+    assert_non_null(strstr(r.error_then, "running"));
+    /* the settings held: no exclude pattern was added, so the next run
+     * finds both files unchanged rather than removing them */
+    r = (reentry){.db = db, .roots = roots};
+    assert_int_equal(gazette_update_set_callback(u, NULL, NULL),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_run(u, db, roots, 1), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_count(u, GAZETTE_COUNT_UNCHANGED), 2);
+    assert_int_equal(gazette_update_count(u, GAZETTE_COUNT_REMOVED), 0);
+    gazette_update_free(u);
+}
+
+/* gazette_update_free from the update's own callback is deferred: the
+ * run goes on to its end without calling the callback again, then frees
+ * the update (it used to free it under the run: a crash). */
+static void test_update_freed_from_its_callback(void **state)
+{
+    (void)state;
+    char corpus[4096], db[4096];
+    snprintf(corpus, sizeof corpus, "%s", path_in("freed/corpus"));
+    snprintf(db, sizeof db, "%s", path_in("freed/db"));
+    tu_write_file(corpus, "world/one.txt", "One\n\nThe first story.\n", 22);
+    tu_write_file(corpus, "world/two.txt", "Two\n\nThe second story.\n", 23);
+    const char *roots[] = {corpus};
+    reentry r = {.db = db, .roots = roots, .free_it = 1};
+    gazette_update_t *u = update_of(0);
+    assert_int_equal(gazette_update_set_callback(u, call_back_in, &r),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_run(u, db, roots, 1), GAZETTE_STATUS_OK);
+    /* u is gone: nothing of it is read */
+    assert_int_equal(r.calls, 1);
+    assert_int_equal(r.events_after_free, 0);
+    assert_int_equal(article_count(db), 2);
+}
+
 static void expect_short_lower_case(const char *text)
 {
     if (strlen(text) > 40)
@@ -2651,6 +2939,47 @@ static void test_versions(void **state)
     assert_non_null(strstr(gazette_languages(), "french"));
     assert_string_equal(gazette_field_name(GAZETTE_FIELD_TITLE), "title");
     assert_null(gazette_field_name((gazette_field_t)99));
+}
+
+/* getenv(name) copied (NULL when unset), to put back with restore_env. */
+static char *saved_env(const char *name)
+{
+    const char *v = getenv(name);
+    return v ? strdup(v) : NULL;
+}
+
+static void restore_env(const char *name, char *value)
+{
+    if (value)
+        setenv(name, value, 1);
+    else
+        unsetenv(name);
+    free(value);
+}
+
+/* The string of gazette_default_index_path is the caller's, freed with
+ * gazette_free (what a binding without the C library's free() calls);
+ * gazette_free(NULL) does nothing. (Run under valgrind, memcheck sees
+ * each freed.) */
+static void test_default_index_path_freed_with_gazette_free(void **state)
+{
+    (void)state;
+    char *index = saved_env("GAZETTE_INDEX");
+    char *xdg = saved_env("XDG_DATA_HOME");
+    setenv("GAZETTE_INDEX", "/srv/news.idx", 1);
+    char *p = gazette_default_index_path();
+    assert_non_null(p);
+    assert_string_equal(p, "/srv/news.idx");
+    gazette_free(p);
+    unsetenv("GAZETTE_INDEX");
+    setenv("XDG_DATA_HOME", "/data", 1);
+    p = gazette_default_index_path();
+    assert_non_null(p);
+    assert_string_equal(p, "/data/gazette/index");
+    gazette_free(p);
+    gazette_free(NULL);
+    restore_env("GAZETTE_INDEX", index);
+    restore_env("XDG_DATA_HOME", xdg);
 }
 
 /* A stub listing one database twice is refused by the writer (index
@@ -2970,6 +3299,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_error_message_families),
         cmocka_unit_test(test_error_messages_one_line),
         cmocka_unit_test(test_index_deleted_after_open),
+        cmocka_unit_test(test_writer_id_not_utf8),
         cmocka_unit_test(test_index_replaced_by_other_format),
         cmocka_unit_test(test_update_setter_messages),
         cmocka_unit_test(test_empty_paths_refused),
@@ -2979,6 +3309,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_old_format_in_api_words),
         cmocka_unit_test(test_update_messages_in_api_words),
         cmocka_unit_test(test_unreadable_rules_files_are_io_errors),
+        cmocka_unit_test(test_unreadable_corpus_of_new_index),
         cmocka_unit_test(test_one_line_article),
         cmocka_unit_test(test_event_messages_one_line),
         cmocka_unit_test(test_escape),
@@ -2997,8 +3328,11 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_update_stop_after_walk),
         cmocka_unit_test(test_update_interrupted_says_why),
         cmocka_unit_test(test_update_stopped_before_start_makes_nothing),
+        cmocka_unit_test(test_update_run_from_its_callback),
+        cmocka_unit_test(test_update_freed_from_its_callback),
         cmocka_unit_test(test_status_strings),
         cmocka_unit_test(test_versions),
+        cmocka_unit_test(test_default_index_path_freed_with_gazette_free),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -55,6 +55,8 @@ int main(int argc, char **argv)
     gazette_article_free(back);
     gazette_results_free(r);
     gazette_index_close(ix);
+    /* exported, for bindings that cannot reach free() (NULL: no HOME) */
+    gazette_free(gazette_default_index_path());
     printf("consumer: ok (libgazette %s)\n", gazette_version());
     return 0;
 }
