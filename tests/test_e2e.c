@@ -1958,23 +1958,9 @@ static int into_closed_pipe(const char *cmd, int ignored)
 {
     char full[6000];
     snprintf(full, sizeof full, "exec %s 2>'%s/pipe.err'", cmd, fx.tmp);
-    int fds[2];
-    assert_int_equal(pipe(fds), 0);
-    close(fds[0]);
-    fflush(NULL);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        signal(SIGPIPE, ignored ? SIG_IGN : SIG_DFL);
-        dup2(fds[1], STDOUT_FILENO);
-        close(fds[1]);
-        execl("/bin/sh", "sh", "-c", full, (char *)NULL);
-        _exit(127);
-    }
-    close(fds[1]);
-    int st = 0;
-    assert_int_equal(waitpid(pid, &st, 0), pid);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    int rc = tu_run_into_closed_pipe(full, ignored);
+    assert_int_not_equal(rc, -1);
+    return rc;
 }
 
 /* A reader that stops early ('gazette-query ... | head -1') ends

@@ -342,6 +342,31 @@ static void test_disk_full_while_indexing(void **state)
     tmpfs_full("--batch 2");
 }
 
+/* The "<size in KiB> <exit status>" lines of a sweep of tmpfs sizes in
+ * tmp/`name`: fails the test at a status other than 0 and 74 (a full
+ * disk), naming every such size; returns how many were 74. */
+static int full_disk_sweep(const char *name)
+{
+    int n74 = 0, other = 0;
+    for (const char *p = slurp(name); *p;) {
+        long kb = 0;
+        int code = 0, used = 0;
+        if (sscanf(p, "%ld %d%n", &kb, &code, &used) != 2)
+            break;
+        p += used;
+        while (*p == '\n')
+            p++;
+        if (code == 74)
+            n74++;
+        else if (code != 0) {
+            printf("size %ldk: exit %d (74 is a full disk)\n", kb, code);
+            other++;
+        }
+    }
+    assert_int_equal(other, 0);
+    return n74;
+}
+
 /* A full disk in every phase of a commit, the value slots' merge included:
  * Xapian 1.4 merges them in a destructor (Glass::ValueUpdater), so a write
  * failing there ended the process in std::terminate (134) instead of 74
@@ -373,25 +398,7 @@ static void test_disk_full_in_every_commit_phase(void **state)
         "umount mnt || exit 1; done'",
         fx.tmp, tu_binary("gazette-index"), tu_binary("gazette-index"));
     assert_int_equal(rc, 0);
-    const char *codes = slurp("codes.txt");
-    int n74 = 0, other = 0;
-    for (const char *p = codes; *p;) {
-        long kb = 0;
-        int code = 0, used = 0;
-        if (sscanf(p, "%ld %d%n", &kb, &code, &used) != 2)
-            break;
-        p += used;
-        while (*p == '\n')
-            p++;
-        if (code == 74)
-            n74++;
-        else if (code != 0) {
-            printf("size %ldk: exit %d\n", kb, code);
-            other++;
-        }
-    }
-    assert_int_equal(other, 0);
-    assert_true(n74 > 0);
+    assert_true(full_disk_sweep("codes.txt") > 0);
     /* Every 74 said so in one line. */
     for (const char *p = slurp("lines.txt"); *p; p++)
         assert_true(*p == '1' || *p == '\n');
@@ -425,21 +432,7 @@ static void test_disk_full_sharded_writer(void **state)
         "echo $kb $? >>codes.txt; umount mnt || exit 1; done'",
         fx.tmp, tu_binary("tests/writer_load"));
     assert_int_equal(rc, 0);
-    int n74 = 0;
-    const char *codes = slurp("codes.txt");
-    for (const char *p = codes; *p;) {
-        long kb = 0;
-        int code = 0, used = 0;
-        if (sscanf(p, "%ld %d%n", &kb, &code, &used) != 2)
-            break;
-        p += used;
-        while (*p == '\n')
-            p++;
-        if (code != 74 && code != 0)
-            fail_msg("size %ldk: exit %d (74 is a full disk)", kb, code);
-        n74 += code == 74;
-    }
-    assert_true(n74 > 0);
+    assert_true(full_disk_sweep("codes.txt") > 0);
 }
 
 /* ----------------------------------------------------------- read-only */

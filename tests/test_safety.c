@@ -2230,6 +2230,19 @@ static void test_db_that_is_not_an_index(void **state)
     assert_int_equal(ix("-q --db '%s/new' '%s'", fx.tmp, fx.corpus), 0);
 }
 
+/* gazette_writer_open refuses another program's database `other`
+ * (NOT_AN_INDEX, naming it) and leaves its `docs` documents alone. */
+static void writer_refuses_foreign(const char *other, uint64_t docs)
+{
+    gazette_writer_t *w = NULL;
+    assert_int_equal(gazette_writer_open(other, NULL, 0, &w),
+                     GAZETTE_STATUS_NOT_AN_INDEX);
+    assert_null(w);
+    assert_non_null(strstr(gazette_last_open_error(),
+                           "not written by Gazette"));
+    assert_int_equal(documents(other), docs);
+}
+
 /* A Xapian database that another program wrote (documents, no Gazette
  * format recorded: omindex's, say, given as --db by mistake) is neither
  * filled with Gazette's articles nor replaced by --full: 64, as it was;
@@ -2255,13 +2268,7 @@ static void test_db_of_another_program(void **state)
         assert_int_equal(count_lines(slurp("err.txt")), 1);
         assert_int_equal(documents(other), SAMPLE_FILES);
     }
-    gazette_writer_t *w = NULL;
-    assert_int_equal(gazette_writer_open(other, NULL, 0, &w),
-                     GAZETTE_STATUS_NOT_AN_INDEX);
-    assert_null(w);
-    assert_non_null(strstr(gazette_last_open_error(),
-                           "not written by Gazette"));
-    assert_int_equal(documents(other), SAMPLE_FILES);
+    writer_refuses_foreign(other, SAMPLE_FILES);
 
     /* A sharded index whose first shard lost the commit that records the
      * format (a full disk during the first run: the other shard's went
@@ -2348,13 +2355,7 @@ static void test_db_of_another_program_without_positions(void **state)
         assert_int_equal(qy("--db '%s' gaza", other), 65);
         expect_in("err.txt", "not written by Gazette");
         /* the writer API too (it said INDEX_CORRUPT, a table missing) */
-        gazette_writer_t *w = NULL;
-        assert_int_equal(gazette_writer_open(other, NULL, 0, &w),
-                         GAZETTE_STATUS_NOT_AN_INDEX);
-        assert_null(w);
-        assert_non_null(strstr(gazette_last_open_error(),
-                               "not written by Gazette"));
-        assert_int_equal(documents(other), 1);
+        writer_refuses_foreign(other, 1);
     }
 }
 
@@ -3467,23 +3468,9 @@ static int ix_into_closed_pipe(const char *args)
     char cmd[4096];
     snprintf(cmd, sizeof cmd, "exec '%s' %s 2>'%s/err.txt'",
              tu_binary("gazette-index"), args, fx.tmp);
-    int fds[2];
-    assert_int_equal(pipe(fds), 0);
-    close(fds[0]);
-    fflush(NULL);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        signal(SIGPIPE, SIG_DFL);
-        dup2(fds[1], STDOUT_FILENO);
-        close(fds[1]);
-        execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
-        _exit(127);
-    }
-    close(fds[1]);
-    int st = 0;
-    assert_int_equal(waitpid(pid, &st, 0), pid);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    int rc = tu_run_into_closed_pipe(cmd, 0);
+    assert_int_not_equal(rc, -1);
+    return rc;
 }
 
 /* 'gazette-index -v ... | head -1' in a cron job: the --verbose lines

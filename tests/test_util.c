@@ -2,6 +2,7 @@
 #include "test_util.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -208,6 +209,28 @@ int tu_run(const char *fmt, ...)
     if (rc == -1)
         return -1;
     return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+int tu_run_into_closed_pipe(const char *cmd, int sigpipe_ignored)
+{
+    int fds[2];
+    if (pipe(fds) != 0)
+        return -1;
+    close(fds[0]);
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        signal(SIGPIPE, sigpipe_ignored ? SIG_IGN : SIG_DFL);
+        dup2(fds[1], STDOUT_FILENO);
+        close(fds[1]);
+        execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+        _exit(127);
+    }
+    close(fds[1]);
+    int st = 0;
+    if (pid < 0 || waitpid(pid, &st, 0) != pid)
+        return -1;
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
 /* ------------------------------------------------ descriptor exhaustion */

@@ -73,6 +73,13 @@ const char *tu_test_jobs(void);
 /* Run a shell command, return its exit status (or -1). */
 int tu_run(const char *fmt, ...);
 
+/* Run the shell command `cmd` with its stdout a pipe whose reader has
+ * gone (as under '| head -1' once head has its line), SIGPIPE at its
+ * default or ignored (`sigpipe_ignored`) as the parent leaves it: its
+ * exit status, 128 + the signal that ended it, or -1 when it could not
+ * be run. */
+int tu_run_into_closed_pipe(const char *cmd, int sigpipe_ignored);
+
 /* Use up every free file descriptor of the process (the soft limit is
  * first lowered to 256 so this stays cheap), so that the next open() fails
  * with EMFILE; tu_release_fds() closes them and restores the limit. Not
