@@ -221,6 +221,9 @@ static const char usage_text[] =
 "                          (a run that skipped files still exits 1)\n"
 "  -h, --help              show this help and exit\n"
 "  -V, --version           show the version and exit\n"
+"Numbers are written in decimal digits alone (010 is ten; SECONDS may have\n"
+"a fraction, 0.5; PERCENT a '%' after it, 10%); a sign, a blank, 0x, an\n"
+"exponent or a number out of range is refused (exit 64).\n"
 "\n"
 "Output: skipped files (and skipped JSON Lines lines) are listed on stderr,\n"
 "one line each with the reason; warnings likewise (with --quiet neither is,\n"
@@ -392,33 +395,22 @@ static const char usage_text[] =
 "      gazette-query is (74 instead when SIGPIPE is ignored)\n"
 "  143 terminated by SIGTERM (work so far committed)\n";
 
-/* A whole number of option `opt` from `min` to `max`: the message names
- * the range, so that a value refused says which would do. `what` is
- * what the number counts ("a number", "a number of MB"). */
-static int parse_number(const char *opt, const char *what, const char *s,
-                        unsigned long long min, unsigned long long max,
-                        unsigned long long *out)
+/* "2", "0.5": the digits of cli_is_decimal, and of a fraction after one
+ * '.' at most (strtod alone takes " +1", "1e3", "0x10", "inf"). */
+static int is_seconds(const char *s)
 {
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno || end == s || *end || *s == '-' || v < min || v > max) {
-        cli_complain("%s takes %s from %llu to %llu, not '%s'", opt, what,
-                     min, max, s);
-        return -1;
-    }
-    *out = v;
-    return 0;
+    size_t whole = strspn(s, "0123456789");
+    return whole > 0 && (s[whole] == '\0' ||
+                         (s[whole] == '.' && cli_is_decimal(s + whole + 1,
+                                                            NULL)));
 }
 
 /* --wait-lock: a number of seconds (fractions allowed) from 0 to
  * GAZETTE_MAX_WAIT_LOCK. */
 static int parse_seconds(const char *s, double *out)
 {
-    char *end;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (errno || end == s || *end || !(v >= 0) || v > GAZETTE_MAX_WAIT_LOCK) {
+    double v = is_seconds(s) ? strtod(s, NULL) : -1;
+    if (!(v >= 0) || v > GAZETTE_MAX_WAIT_LOCK) {
         cli_complain("--wait-lock takes a number of seconds from 0 to %.0f, "
                      "not '%s'", GAZETTE_MAX_WAIT_LOCK, s);
         return -1;
@@ -427,18 +419,13 @@ static int parse_seconds(const char *s, double *out)
     return 0;
 }
 
-/* --max-remove: a whole number of percent, 0 to 100. */
+/* --max-remove: a whole number of percent, 0 to 100 ("10" or "10%"). */
 static int parse_percent(const char *s, unsigned *out)
 {
-    char *end;
-    errno = 0;
-    unsigned long v = strtoul(s, &end, 10);
-    if (errno || end == s || (*end && strcmp(end, "%") != 0) || *s == '-' ||
-        v > 100) {
-        cli_complain("--max-remove takes a percentage from 0 to 100, not "
-                     "'%s'", s);
+    unsigned long long v;
+    if (cli_parse_number("--max-remove", "a percentage", s, "%", 0, 100,
+                         &v) != 0)
         return -1;
-    }
     *out = (unsigned)v;
     return 0;
 }
@@ -512,26 +499,27 @@ static int parse_args(int argc, char **argv, cli_options *o, int *code)
             o->language = optarg;
             break;
         case OPT_MAX_FILE:
-            if (parse_number("--max-file-size", "a number of bytes", optarg,
-                             1, MAX_FILE_SIZE, &n) != 0)
+            if (cli_parse_number("--max-file-size", "a number of bytes",
+                                 optarg, NULL, 1, MAX_FILE_SIZE, &n) != 0)
                 return -1;
             o->max_file_bytes = n;
             break;
         case OPT_BATCH:
-            if (parse_number("--batch", "a number", optarg, 1, MAX_BATCH,
-                             &n) != 0)
+            if (cli_parse_number("--batch", "a number", optarg, NULL, 1,
+                                 MAX_BATCH, &n) != 0)
                 return -1;
             o->batch_size = (unsigned)n;
             break;
         case 'j':
-            if (parse_number("--jobs", "a number", optarg, 1,
-                             GAZETTE_MAX_JOBS, &n) != 0)
+            if (cli_parse_number("--jobs", "a number", optarg, NULL, 1,
+                                 GAZETTE_MAX_JOBS, &n) != 0)
                 return -1;
             o->jobs = (unsigned)n;
             break;
         case OPT_MEMORY:
-            if (parse_number("--memory", "a number of MB", optarg,
-                             GAZETTE_MIN_MEMORY >> 20, MAX_MEMORY_MB, &n) != 0)
+            if (cli_parse_number("--memory", "a number of MB", optarg, NULL,
+                                 GAZETTE_MIN_MEMORY >> 20, MAX_MEMORY_MB,
+                                 &n) != 0)
                 return -1;
             o->memory = n << 20;
             break;

@@ -3363,6 +3363,95 @@ static void test_numeric_option_limits_said(void **state)
     expect_in("out.txt", "(default 10, at most 100000)");
 }
 
+/* Refuses `form` as option `option`'s argument of gazette-index (or,
+ * `query` set, of gazette-query) with exit 64 and the one line
+ * "<says>, not '<form>'". */
+static void expect_number_refused(int query, const char *option,
+                                  const char *form, const char *says)
+{
+    int rc = query ? qy("--db '%s' %s '%s' gaza", fx.db, option, form)
+                   : ix("-n %s '%s' --db '%s' '%s'", option, form, fx.db,
+                        fx.corpus);
+    const char *err = slurp("err.txt");
+    char line[256];
+    snprintf(line, sizeof line, "%s, not '%s'\n", says, form);
+    if (rc != 64 || count_lines(err) != 1 || !strstr(err, line))
+        fail_msg("%s %s '%s': exit %d: %s",
+                 query ? "gazette-query" : "gazette-index", option, form, rc,
+                 err);
+}
+
+/* A number is decimal digits alone, as the man pages say: strtoull took
+ * a leading sign or blank ("-j +5", "-n ' 5'"), and wrapped a negative
+ * one after a blank ("--max-file-size ' -1'" was 2^64-1, "--offset
+ * ' -18446744073709551615'" 1, "--max-remove ' -0'" 0); strtod took hex,
+ * exponents and blanks for --wait-lock ("0x10" was 16 seconds). Each is
+ * refused with the option's one line, exit 64; leading zeros are no
+ * octal, and the suffix and fraction documented are taken. */
+static void test_numeric_option_forms(void **state)
+{
+    (void)state;
+    index_sample();
+    static const struct {
+        int query;
+        const char *option, *valid, *says;
+    } options[] = {
+        {0, "-j", "5", "--jobs takes a number from 1 to 256"},
+        {0, "--batch", "5", "--batch takes a number from 1 to 10000000"},
+        {0, "--memory", "16",
+         "--memory takes a number of MB from 16 to 1073741824"},
+        {0, "--max-file-size", "5000",
+         "--max-file-size takes a number of bytes from 1 to "
+         "18446744073709551615"},
+        {0, "--max-remove", "5",
+         "--max-remove takes a percentage from 0 to 100"},
+        {0, "--wait-lock", "5",
+         "--wait-lock takes a number of seconds from 0 to 10000000"},
+        {1, "--limit", "5", "--limit takes a number from 0 to 100000"},
+        {1, "--offset", "5", "--offset takes a number from 0 to 4294967295"},
+    };
+    static const char *const forms[] = {"+%s", " %s", "%s ", "-%s", " -%s",
+                                        "0x%s", "%s.", "%se0", "%s%%%%"};
+    for (size_t i = 0; i < sizeof options / sizeof *options; i++) {
+        char form[64];
+        for (size_t k = 0; k < sizeof forms / sizeof *forms; k++) {
+            snprintf(form, sizeof form, forms[k], options[i].valid);
+            expect_number_refused(options[i].query, options[i].option, form,
+                                  options[i].says);
+        }
+        static const char *const whole[] = {"", " -0", "-0", "0x10", "1e1",
+                                            "99999999999999999999999"};
+        for (size_t k = 0; k < sizeof whole / sizeof *whole; k++)
+            expect_number_refused(options[i].query, options[i].option,
+                                  whole[k], options[i].says);
+    }
+    expect_number_refused(0, "--max-file-size", " -1",
+                          options[3].says);
+    expect_number_refused(1, "--offset", " -18446744073709551615",
+                          options[7].says);
+    expect_number_refused(0, "--max-remove", "%", options[4].says);
+    expect_number_refused(0, "--wait-lock", ".5", options[5].says);
+    /* accepted: leading zeros (decimal still), a fraction of a second, a
+     * percent sign */
+    static const char *const taken[] = {
+        "-j 02", "--batch 010", "--memory 0016", "--max-file-size 08000",
+        "--max-remove 010", "--max-remove 10%", "--wait-lock 0.5",
+        "--wait-lock 010"};
+    for (size_t k = 0; k < sizeof taken / sizeof *taken; k++)
+        if (ix("-q -n %s --db '%s' '%s'", taken[k], fx.db, fx.corpus) != 0)
+            fail_msg("gazette-index %s: %s", taken[k], slurp("err.txt"));
+    assert_int_equal(qy("--db '%s' -n 02 --offset 01 gaza", fx.db), 0);
+    expect_in("out.txt", "Hits 2-3 of");
+    assert_int_equal(ix("--help"), 0);
+    expect_in("out.txt", "Numbers are written in decimal digits alone (010 "
+                         "is ten; SECONDS may have\na fraction, 0.5; "
+                         "PERCENT a '%' after it, 10%)");
+    assert_int_equal(qy("--help"), 0);
+    expect_in("out.txt", "N is written in decimal digits alone (010 is "
+                         "ten); a sign, a blank, 0x or\na number out of "
+                         "range is refused (exit 64).");
+}
+
 /* The programs put the library's API words into their own (a setter's
  * name into its option), but not words of a file, a path or a query that
  * a message quotes: a date written "gazette_update_set_foo this library
@@ -4106,6 +4195,7 @@ int main(void)
         T(test_skip_line_escaped_once),
         T(test_usage_errors_are_log_lines),
         T(test_numeric_option_limits_said),
+        T(test_numeric_option_forms),
         T(test_messages_quote_as_written),
         T(test_json_summary),
         T(test_closed_pipe_is_74),
