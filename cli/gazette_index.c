@@ -149,9 +149,9 @@ static const char usage_text[] =
 "                          too large for its share of --memory goes in\n"
 "                          pieces)\n"
 "  -j, --jobs N            read and analyse files in N threads and write a\n"
-"                          new index as N shards, at most 64 (default:\n"
-"                          one per core; N from 1 to 256; -j1 uses no\n"
-"                          threads); see SHARDS\n"
+"                          new index as N shards, at most 64 (default,\n"
+"                          and -j0: one per core; N from 0 to 256; -j1\n"
+"                          uses no threads); see SHARDS\n"
 "      --memory MB         memory budget for articles between threads and\n"
 "                          changes waiting for their commit (default 256;\n"
 "                          MB from 16 to 1073741824)\n"
@@ -511,7 +511,8 @@ static int parse_args(int argc, char **argv, cli_options *o, int *code)
             o->batch_size = (unsigned)n;
             break;
         case 'j':
-            if (cli_parse_number("--jobs", "a number", optarg, NULL, 1,
+            /* 0 is the library's default: one thread per core */
+            if (cli_parse_number("--jobs", "a number", optarg, NULL, 0,
                                  GAZETTE_MAX_JOBS, &n) != 0)
                 return -1;
             o->jobs = (unsigned)n;

@@ -2534,7 +2534,7 @@ static void test_missing_inputs_are_66(void **state)
  * made before the index is written found it (--db '', a missing or
  * malformed --synonyms or --entity-aliases file, -l french on an English
  * index, a missing or repeated CORPUS, a --db through a loop of links
- * printed a summary of zeros; -j 0 and --bogus did not), whatever its
+ * printed a summary of zeros; -j 257 and --bogus did not), whatever its
  * exit status: a usage error (64), a missing input (66), and also a
  * --synonyms or --entity-aliases file that cannot be read (74: a
  * directory) or a stub listing one database twice (65), which printed
@@ -2556,7 +2556,7 @@ static void test_refused_command_line_has_no_summary(void **state)
         const char *args;
         int code;
     } cases[] = {
-        {"-j 0 --db \"$IDX\" \"$C\"", 64},
+        {"-j 257 --db \"$IDX\" \"$C\"", 64},
         {"--bogus --db \"$IDX\" \"$C\"", 64},
         {"--db '' \"$C\"", 64},
         {"--synonyms \"$T/none.syn\" --db \"$IDX\" \"$C\"", 66},
@@ -3285,8 +3285,8 @@ static void test_numeric_option_limits_said(void **state)
     static const struct {
         const char *option, *over, *under, *bound, *says, *help;
     } index_options[] = {
-        {"-j", "257", "0", "256", "--jobs takes a number from 1 to 256",
-         "N from 1 to 256"},
+        {"-j", "257", "-1", "256", "--jobs takes a number from 0 to 256",
+         "N from 0 to 256"},
         {"--batch", "10000001", "0", "10000000",
          "--batch takes a number from 1 to 10000000",
          "N from 1 to 10000000"},
@@ -3363,6 +3363,31 @@ static void test_numeric_option_limits_said(void **state)
     expect_in("out.txt", "(default 10, at most 100000)");
 }
 
+/* -j 0 is the library's jobs 0: one per core, as without -j (a new
+ * index gets that many shards), and --help says so; it was refused,
+ * "--jobs takes a number from 1 to 256, not '0'". */
+static void test_jobs_zero_is_one_per_core(void **state)
+{
+    (void)state;
+    assert_int_equal(ix("-q -j 0 --db '%s/j0' '%s'", fx.tmp, fx.corpus), 0);
+    assert_int_equal(ix("-q --db '%s/default' '%s'", fx.tmp, fx.corpus), 0);
+    char db[1100];
+    snprintf(db, sizeof db, "%s/j0", fx.tmp);
+    assert_int_equal(articles(db), SAMPLE_FILES);
+    assert_int_equal(tu_run("test \"$(ls '%s/j0')\" = \"$(ls '%s/default')\"",
+                            fx.tmp, fx.tmp), 0);
+    /* one shard per online core, at most 64; one alone has no stub */
+    assert_int_equal(tu_run("n=$(getconf _NPROCESSORS_ONLN); "
+                            "[ $n -gt 64 ] && n=64; "
+                            "if [ $n -gt 1 ]; then "
+                            "test $(wc -l < '%s/j0/XAPIANDB') -eq $n; "
+                            "else test ! -e '%s/j0/XAPIANDB'; fi",
+                            fx.tmp, fx.tmp), 0);
+    assert_int_equal(ix("--help"), 0);
+    expect_in("out.txt", "(default,\n                          and -j0: one "
+                         "per core; N from 0 to 256;");
+}
+
 /* Refuses `form` as option `option`'s argument of gazette-index (or,
  * `query` set, of gazette-query) with exit 64 and the one line
  * "<says>, not '<form>'". */
@@ -3396,7 +3421,7 @@ static void test_numeric_option_forms(void **state)
         int query;
         const char *option, *valid, *says;
     } options[] = {
-        {0, "-j", "5", "--jobs takes a number from 1 to 256"},
+        {0, "-j", "5", "--jobs takes a number from 0 to 256"},
         {0, "--batch", "5", "--batch takes a number from 1 to 10000000"},
         {0, "--memory", "16",
          "--memory takes a number of MB from 16 to 1073741824"},
@@ -4196,6 +4221,7 @@ int main(void)
         T(test_usage_errors_are_log_lines),
         T(test_numeric_option_limits_said),
         T(test_numeric_option_forms),
+        T(test_jobs_zero_is_one_per_core),
         T(test_messages_quote_as_written),
         T(test_json_summary),
         T(test_closed_pipe_is_74),
