@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +22,14 @@
  * slip. --help and the man page state them all. */
 #define MAX_FILE_SIZE 18446744073709551615ULL
 #define MAX_BATCH 10000000ULL
-#define MAX_MEMORY_MB (1ULL << 30)
+/* The library takes a budget up to SIZE_MAX / 2 bytes: with a 32-bit
+ * size_t 2047 MB, which --memory must refuse in MB itself (the library
+ * would say it in bytes, after --help promised 1 PiB). */
+#define MEMORY_MB_SIZE_T ((uint64_t)SIZE_MAX / 2 >> 20)
+#define MAX_MEMORY_MB \
+    (MEMORY_MB_SIZE_T < (1ULL << 30) ? MEMORY_MB_SIZE_T : (1ULL << 30))
+_Static_assert(MAX_MEMORY_MB << 20 <= (uint64_t)SIZE_MAX / 2,
+               "a --memory the parser takes is one the library takes");
 
 typedef struct cli_options {
     char *db;
@@ -154,7 +162,8 @@ static const char usage_text[] =
 "                          uses no threads); see SHARDS\n"
 "      --memory MB         memory budget for articles between threads and\n"
 "                          changes waiting for their commit (default 256;\n"
-"                          MB from 16 to 1073741824)\n"
+"                          MB from 16 to 1073741824; to 2047 where size_t\n"
+"                          has 32 bits)\n"
 "      --full              rebuild the whole index into a new generation\n"
 "                          beside the live one, then switch atomically\n"
 "                          (see FULL REBUILDS); counts every file as added\n"

@@ -3274,15 +3274,38 @@ static void test_usage_errors_are_log_lines(void **state)
     regfree(&re);
 }
 
+/* The most --memory takes: 1 PiB (2^30 MB), or what the library can
+ * hold in a size_t, SIZE_MAX / 2 bytes (2047 MB where it has 32 bits). */
+static unsigned long long max_memory_mb(void)
+{
+    uint64_t fits = (uint64_t)SIZE_MAX / 2 >> 20;
+    return fits < (1ULL << 30) ? fits : 1ULL << 30;
+}
+
+/* --memory's refusal, "--memory takes a number of MB from 16 to <max>"
+ * (static buffer). */
+static const char *memory_range_said(void)
+{
+    static char says[96];
+    snprintf(says, sizeof says, "--memory takes a number of MB from 16 to "
+             "%llu", max_memory_mb());
+    return says;
+}
+
 /* A number outside an option's range is refused (exit 64) in one line
  * that names the range, and --help states each range: "-j 257" was
  * "--jobs takes a positive number", "--offset 4294967296" "--offset
  * takes a number", though both have a maximum. Each bound itself is
- * taken. A new index has at most 64 shards, whatever -j. */
+ * taken. --memory's maximum is one the library can hold, also where
+ * size_t has 32 bits (there it promised 1 PiB, and the library refused
+ * over 2047 MB in bytes). A new index has at most 64 shards, whatever
+ * -j. */
 static void test_numeric_option_limits_said(void **state)
 {
     (void)state;
-    static const struct {
+    char memory_over[32];
+    snprintf(memory_over, sizeof memory_over, "%llu", max_memory_mb() + 1);
+    const struct {
         const char *option, *over, *under, *bound, *says, *help;
     } index_options[] = {
         {"-j", "257", "-1", "256", "--jobs takes a number from 0 to 256",
@@ -3290,9 +3313,9 @@ static void test_numeric_option_limits_said(void **state)
         {"--batch", "10000001", "0", "10000000",
          "--batch takes a number from 1 to 10000000",
          "N from 1 to 10000000"},
-        {"--memory", "1073741825", "15", "16",
-         "--memory takes a number of MB from 16 to 1073741824",
-         "MB from 16 to 1073741824"},
+        {"--memory", memory_over, "15", "16", memory_range_said(),
+         "MB from 16 to 1073741824; to 2047 where size_t\n"
+         "                          has 32 bits"},
         {"--max-file-size", "18446744073709551616", "0",
          "18446744073709551615",
          "--max-file-size takes a number of bytes from 1 to "
@@ -3325,6 +3348,9 @@ static void test_numeric_option_limits_said(void **state)
         assert_int_equal(ix("--help"), 0);
         expect_in("out.txt", index_options[i].help);
     }
+    /* the most --memory takes is a budget the library takes too */
+    assert_int_equal(ix("-q -n --memory %llu --db '%s' '%s'",
+                        max_memory_mb(), fx.db, fx.corpus), 0);
     /* -j over 64 reads in that many threads but writes 64 shards, as
      * --help says */
     assert_int_equal(ix("-q -j 100 --db '%s/j100' '%s'", fx.tmp, fx.corpus),
@@ -3417,14 +3443,13 @@ static void test_numeric_option_forms(void **state)
 {
     (void)state;
     index_sample();
-    static const struct {
+    const struct {
         int query;
         const char *option, *valid, *says;
     } options[] = {
         {0, "-j", "5", "--jobs takes a number from 0 to 256"},
         {0, "--batch", "5", "--batch takes a number from 1 to 10000000"},
-        {0, "--memory", "16",
-         "--memory takes a number of MB from 16 to 1073741824"},
+        {0, "--memory", "16", memory_range_said()},
         {0, "--max-file-size", "5000",
          "--max-file-size takes a number of bytes from 1 to "
          "18446744073709551615"},
