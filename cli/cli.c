@@ -275,13 +275,11 @@ int cli_parse_number(const char *opt, const char *what, const char *s,
                      const char *suffix, unsigned long long min,
                      unsigned long long max, unsigned long long *out)
 {
-    unsigned long long v = 0;
+    int decimal = cli_is_decimal(s, suffix);
     errno = 0;
-    /* strtoull only on digits checked first: it stops at the suffix */
-    if (cli_is_decimal(s, suffix))
-        v = strtoull(s, NULL, 10);
-    if (!cli_is_decimal(s, suffix) || errno == ERANGE || v < min ||
-        v > max) {
+    /* strtoull on checked digits only: it stops at the suffix */
+    unsigned long long v = decimal ? strtoull(s, NULL, 10) : 0;
+    if (!decimal || errno == ERANGE || v < min || v > max) {
         cli_complain("%s takes %s from %llu to %llu, not '%s'", opt, what,
                      min, max, s);
         return -1;
