@@ -263,6 +263,31 @@ int cli_info_written(const char *what)
     return cli_flush_stdout(what) == 0 ? CLI_EXIT_OK : CLI_EXIT_IOERR;
 }
 
+int cli_is_decimal(const char *s, const char *suffix)
+{
+    size_t digits = strspn(s, "0123456789");
+    const char *rest = s + digits;
+    return digits > 0 &&
+           (*rest == '\0' || (suffix && strcmp(rest, suffix) == 0));
+}
+
+int cli_parse_number(const char *opt, const char *what, const char *s,
+                     const char *suffix, unsigned long long min,
+                     unsigned long long max, unsigned long long *out)
+{
+    int decimal = cli_is_decimal(s, suffix);
+    errno = 0;
+    /* strtoull on checked digits only: it stops at the suffix */
+    unsigned long long v = decimal ? strtoull(s, NULL, 10) : 0;
+    if (!decimal || errno == ERANGE || v < min || v > max) {
+        cli_complain("%s takes %s from %llu to %llu, not '%s'", opt, what,
+                     min, max, s);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
 /* Long options whose name starts with `prefix` (`len` bytes). */
 static int long_options_starting(const char *prefix, size_t len,
                                  const struct option *longopts)

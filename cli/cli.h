@@ -61,6 +61,22 @@ int cli_flush_stdout(const char *what);
  * CLI_EXIT_OK, or CLI_EXIT_IOERR when it could not be written (said). */
 int cli_info_written(const char *what);
 
+/* The rule of every numeric option of the programs: its argument is
+ * decimal digits and nothing else (leading zeros are no octal: "010" is
+ * ten), but the suffix `suffix` an option documents (NULL: none, "%":
+ * --max-remove 10%). No sign, no blank before or after, no "0x", not
+ * empty: strtoull alone takes " +5" and turns " -1" into 2^64-1. */
+int cli_is_decimal(const char *s, const char *suffix);
+
+/* Option `opt`'s argument `s` as a whole number from `min` to `max`
+ * (cli_is_decimal with `suffix`; one too large for any type is out of
+ * range too). When it is not, say it in one cli_complain line, "<opt>
+ * takes <what> from <min> to <max>, not '<s>'" (`what` names what it
+ * counts: "a number of MB"), and return -1 (exit CLI_EXIT_USAGE). */
+int cli_parse_number(const char *opt, const char *what, const char *s,
+                     const char *suffix, unsigned long long min,
+                     unsigned long long max, unsigned long long *out);
+
 struct option;
 
 /* After getopt_long(argc, argv, optstring, longopts, ...) returned '?' or

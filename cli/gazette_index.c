@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +22,14 @@
  * slip. --help and the man page state them all. */
 #define MAX_FILE_SIZE 18446744073709551615ULL
 #define MAX_BATCH 10000000ULL
-#define MAX_MEMORY_MB (1ULL << 30)
+/* The library takes a budget up to SIZE_MAX / 2 bytes: with a 32-bit
+ * size_t 2047 MB, which --memory must refuse in MB itself (the library
+ * would say it in bytes, after --help promised 1 PiB). */
+#define MEMORY_MB_SIZE_T ((uint64_t)SIZE_MAX / 2 >> 20)
+#define MAX_MEMORY_MB \
+    (MEMORY_MB_SIZE_T < (1ULL << 30) ? MEMORY_MB_SIZE_T : (1ULL << 30))
+_Static_assert(MAX_MEMORY_MB << 20 <= (uint64_t)SIZE_MAX / 2,
+               "a --memory the parser takes is one the library takes");
 
 typedef struct cli_options {
     char *db;
@@ -149,12 +157,13 @@ static const char usage_text[] =
 "                          too large for its share of --memory goes in\n"
 "                          pieces)\n"
 "  -j, --jobs N            read and analyse files in N threads and write a\n"
-"                          new index as N shards, at most 64 (default:\n"
-"                          one per core; N from 1 to 256; -j1 uses no\n"
-"                          threads); see SHARDS\n"
+"                          new index as N shards, at most 64 (default,\n"
+"                          and -j0: one per core; N from 0 to 256; -j1\n"
+"                          uses no threads); see SHARDS\n"
 "      --memory MB         memory budget for articles between threads and\n"
 "                          changes waiting for their commit (default 256;\n"
-"                          MB from 16 to 1073741824)\n"
+"                          MB from 16 to 1073741824; to 2047 where size_t\n"
+"                          has 32 bits)\n"
 "      --full              rebuild the whole index into a new generation\n"
 "                          beside the live one, then switch atomically\n"
 "                          (see FULL REBUILDS); counts every file as added\n"
@@ -221,6 +230,9 @@ static const char usage_text[] =
 "                          (a run that skipped files still exits 1)\n"
 "  -h, --help              show this help and exit\n"
 "  -V, --version           show the version and exit\n"
+"Numbers are written in decimal digits alone (010 is ten; SECONDS may have\n"
+"a fraction, 0.5; PERCENT a '%' after it, 10%); a sign, a blank, 0x, an\n"
+"exponent or a number out of range is refused (exit 64).\n"
 "\n"
 "Output: skipped files (and skipped JSON Lines lines) are listed on stderr,\n"
 "one line each with the reason; warnings likewise (with --quiet neither is,\n"
@@ -392,33 +404,22 @@ static const char usage_text[] =
 "      gazette-query is (74 instead when SIGPIPE is ignored)\n"
 "  143 terminated by SIGTERM (work so far committed)\n";
 
-/* A whole number of option `opt` from `min` to `max`: the message names
- * the range, so that a value refused says which would do. `what` is
- * what the number counts ("a number", "a number of MB"). */
-static int parse_number(const char *opt, const char *what, const char *s,
-                        unsigned long long min, unsigned long long max,
-                        unsigned long long *out)
+/* "2", "0.5": the digits of cli_is_decimal, and of a fraction after one
+ * '.' at most (strtod alone takes " +1", "1e3", "0x10", "inf"). */
+static int is_seconds(const char *s)
 {
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno || end == s || *end || *s == '-' || v < min || v > max) {
-        cli_complain("%s takes %s from %llu to %llu, not '%s'", opt, what,
-                     min, max, s);
-        return -1;
-    }
-    *out = v;
-    return 0;
+    size_t whole = strspn(s, "0123456789");
+    return whole > 0 && (s[whole] == '\0' ||
+                         (s[whole] == '.' && cli_is_decimal(s + whole + 1,
+                                                            NULL)));
 }
 
 /* --wait-lock: a number of seconds (fractions allowed) from 0 to
  * GAZETTE_MAX_WAIT_LOCK. */
 static int parse_seconds(const char *s, double *out)
 {
-    char *end;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (errno || end == s || *end || !(v >= 0) || v > GAZETTE_MAX_WAIT_LOCK) {
+    double v = is_seconds(s) ? strtod(s, NULL) : -1;
+    if (!(v >= 0) || v > GAZETTE_MAX_WAIT_LOCK) {
         cli_complain("--wait-lock takes a number of seconds from 0 to %.0f, "
                      "not '%s'", GAZETTE_MAX_WAIT_LOCK, s);
         return -1;
@@ -427,18 +428,13 @@ static int parse_seconds(const char *s, double *out)
     return 0;
 }
 
-/* --max-remove: a whole number of percent, 0 to 100. */
+/* --max-remove: a whole number of percent, 0 to 100 ("10" or "10%"). */
 static int parse_percent(const char *s, unsigned *out)
 {
-    char *end;
-    errno = 0;
-    unsigned long v = strtoul(s, &end, 10);
-    if (errno || end == s || (*end && strcmp(end, "%") != 0) || *s == '-' ||
-        v > 100) {
-        cli_complain("--max-remove takes a percentage from 0 to 100, not "
-                     "'%s'", s);
+    unsigned long long v;
+    if (cli_parse_number("--max-remove", "a percentage", s, "%", 0, 100,
+                         &v) != 0)
         return -1;
-    }
     *out = (unsigned)v;
     return 0;
 }
@@ -512,26 +508,28 @@ static int parse_args(int argc, char **argv, cli_options *o, int *code)
             o->language = optarg;
             break;
         case OPT_MAX_FILE:
-            if (parse_number("--max-file-size", "a number of bytes", optarg,
-                             1, MAX_FILE_SIZE, &n) != 0)
+            if (cli_parse_number("--max-file-size", "a number of bytes",
+                                 optarg, NULL, 1, MAX_FILE_SIZE, &n) != 0)
                 return -1;
             o->max_file_bytes = n;
             break;
         case OPT_BATCH:
-            if (parse_number("--batch", "a number", optarg, 1, MAX_BATCH,
-                             &n) != 0)
+            if (cli_parse_number("--batch", "a number", optarg, NULL, 1,
+                                 MAX_BATCH, &n) != 0)
                 return -1;
             o->batch_size = (unsigned)n;
             break;
         case 'j':
-            if (parse_number("--jobs", "a number", optarg, 1,
-                             GAZETTE_MAX_JOBS, &n) != 0)
+            /* 0 is the library's default: one thread per core */
+            if (cli_parse_number("--jobs", "a number", optarg, NULL, 0,
+                                 GAZETTE_MAX_JOBS, &n) != 0)
                 return -1;
             o->jobs = (unsigned)n;
             break;
         case OPT_MEMORY:
-            if (parse_number("--memory", "a number of MB", optarg,
-                             GAZETTE_MIN_MEMORY >> 20, MAX_MEMORY_MB, &n) != 0)
+            if (cli_parse_number("--memory", "a number of MB", optarg, NULL,
+                                 GAZETTE_MIN_MEMORY >> 20, MAX_MEMORY_MB,
+                                 &n) != 0)
                 return -1;
             o->memory = n << 20;
             break;

@@ -189,6 +189,8 @@ static const char usage_text[] =
 "      --no-snippets  do not show snippets\n"
 "  -h, --help         show this help and exit\n"
 "  -V, --version      show the version and exit\n"
+"N is written in decimal digits alone (010 is ten); a sign, a blank, 0x or\n"
+"a number out of range is refused (exit 64).\n"
 "\n"
 "Output: a line 'Hits A-B of N matches' ('of about N matches (L to U)'\n"
 "when the count is an estimate between L and U; past the last hit 'N\n"
@@ -233,19 +235,14 @@ static const char usage_text[] =
 "      early ('| head -1') ends it, as it ends grep or ls, without a\n"
 "      message (74 instead when started with SIGPIPE ignored)\n";
 
-/* A whole number of option `opt` from 0 to `max`: the message names the
- * range, so that a value refused says which would do. */
+/* A whole number of option `opt` from 0 to `max` (cli_parse_number:
+ * decimal digits alone). */
 static int parse_count(const char *opt, const char *s, uint32_t max,
                        uint32_t *out)
 {
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno || end == s || *end || *s == '-' || v > max) {
-        cli_complain("%s takes a number from 0 to %lu, not '%s'", opt,
-                     (unsigned long)max, s);
+    unsigned long long v;
+    if (cli_parse_number(opt, "a number", s, NULL, 0, max, &v) != 0)
         return -1;
-    }
     *out = (uint32_t)v;
     return 0;
 }

@@ -2534,7 +2534,7 @@ static void test_missing_inputs_are_66(void **state)
  * made before the index is written found it (--db '', a missing or
  * malformed --synonyms or --entity-aliases file, -l french on an English
  * index, a missing or repeated CORPUS, a --db through a loop of links
- * printed a summary of zeros; -j 0 and --bogus did not), whatever its
+ * printed a summary of zeros; -j 257 and --bogus did not), whatever its
  * exit status: a usage error (64), a missing input (66), and also a
  * --synonyms or --entity-aliases file that cannot be read (74: a
  * directory) or a stub listing one database twice (65), which printed
@@ -2556,7 +2556,7 @@ static void test_refused_command_line_has_no_summary(void **state)
         const char *args;
         int code;
     } cases[] = {
-        {"-j 0 --db \"$IDX\" \"$C\"", 64},
+        {"-j 257 --db \"$IDX\" \"$C\"", 64},
         {"--bogus --db \"$IDX\" \"$C\"", 64},
         {"--db '' \"$C\"", 64},
         {"--synonyms \"$T/none.syn\" --db \"$IDX\" \"$C\"", 66},
@@ -3274,25 +3274,48 @@ static void test_usage_errors_are_log_lines(void **state)
     regfree(&re);
 }
 
+/* The most --memory takes: 1 PiB (2^30 MB), or what the library can
+ * hold in a size_t, SIZE_MAX / 2 bytes (2047 MB where it has 32 bits). */
+static unsigned long long max_memory_mb(void)
+{
+    uint64_t fits = (uint64_t)SIZE_MAX / 2 >> 20;
+    return fits < (1ULL << 30) ? fits : 1ULL << 30;
+}
+
+/* --memory's refusal, "--memory takes a number of MB from 16 to <max>"
+ * (static buffer). */
+static const char *memory_range_said(void)
+{
+    static char says[96];
+    snprintf(says, sizeof says, "--memory takes a number of MB from 16 to "
+             "%llu", max_memory_mb());
+    return says;
+}
+
 /* A number outside an option's range is refused (exit 64) in one line
  * that names the range, and --help states each range: "-j 257" was
  * "--jobs takes a positive number", "--offset 4294967296" "--offset
  * takes a number", though both have a maximum. Each bound itself is
- * taken. A new index has at most 64 shards, whatever -j. */
+ * taken. --memory's maximum is one the library can hold, also where
+ * size_t has 32 bits (there it promised 1 PiB, and the library refused
+ * over 2047 MB in bytes). A new index has at most 64 shards, whatever
+ * -j. */
 static void test_numeric_option_limits_said(void **state)
 {
     (void)state;
-    static const struct {
+    char memory_over[32];
+    snprintf(memory_over, sizeof memory_over, "%llu", max_memory_mb() + 1);
+    const struct {
         const char *option, *over, *under, *bound, *says, *help;
     } index_options[] = {
-        {"-j", "257", "0", "256", "--jobs takes a number from 1 to 256",
-         "N from 1 to 256"},
+        {"-j", "257", "-1", "256", "--jobs takes a number from 0 to 256",
+         "N from 0 to 256"},
         {"--batch", "10000001", "0", "10000000",
          "--batch takes a number from 1 to 10000000",
          "N from 1 to 10000000"},
-        {"--memory", "1073741825", "15", "16",
-         "--memory takes a number of MB from 16 to 1073741824",
-         "MB from 16 to 1073741824"},
+        {"--memory", memory_over, "15", "16", memory_range_said(),
+         "MB from 16 to 1073741824; to 2047 where size_t\n"
+         "                          has 32 bits"},
         {"--max-file-size", "18446744073709551616", "0",
          "18446744073709551615",
          "--max-file-size takes a number of bytes from 1 to "
@@ -3325,6 +3348,9 @@ static void test_numeric_option_limits_said(void **state)
         assert_int_equal(ix("--help"), 0);
         expect_in("out.txt", index_options[i].help);
     }
+    /* the most --memory takes is a budget the library takes too */
+    assert_int_equal(ix("-q -n --memory %llu --db '%s' '%s'",
+                        max_memory_mb(), fx.db, fx.corpus), 0);
     /* -j over 64 reads in that many threads but writes 64 shards, as
      * --help says */
     assert_int_equal(ix("-q -j 100 --db '%s/j100' '%s'", fx.tmp, fx.corpus),
@@ -3361,6 +3387,119 @@ static void test_numeric_option_limits_said(void **state)
     expect_in("out.txt", "--offset N     skip the first N hits (default 0, "
                          "at most\n                     4294967295)");
     expect_in("out.txt", "(default 10, at most 100000)");
+}
+
+/* -j 0 is the library's jobs 0: one per core, as without -j (a new
+ * index gets that many shards), and --help says so; it was refused,
+ * "--jobs takes a number from 1 to 256, not '0'". */
+static void test_jobs_zero_is_one_per_core(void **state)
+{
+    (void)state;
+    assert_int_equal(ix("-q -j 0 --db '%s/j0' '%s'", fx.tmp, fx.corpus), 0);
+    assert_int_equal(ix("-q --db '%s/default' '%s'", fx.tmp, fx.corpus), 0);
+    char db[1100];
+    snprintf(db, sizeof db, "%s/j0", fx.tmp);
+    assert_int_equal(articles(db), SAMPLE_FILES);
+    assert_int_equal(tu_run("test \"$(ls '%s/j0')\" = \"$(ls '%s/default')\"",
+                            fx.tmp, fx.tmp), 0);
+    /* one shard per online core, at most 64; one alone has no stub */
+    assert_int_equal(tu_run("n=$(getconf _NPROCESSORS_ONLN); "
+                            "[ $n -gt 64 ] && n=64; "
+                            "if [ $n -gt 1 ]; then "
+                            "test $(wc -l < '%s/j0/XAPIANDB') -eq $n; "
+                            "else test ! -e '%s/j0/XAPIANDB'; fi",
+                            fx.tmp, fx.tmp), 0);
+    assert_int_equal(ix("--help"), 0);
+    expect_in("out.txt", "(default,\n                          and -j0: one "
+                         "per core; N from 0 to 256;");
+}
+
+/* Refuses `form` as option `option`'s argument of gazette-index (or,
+ * `query` set, of gazette-query) with exit 64 and the one line
+ * "<says>, not '<form>'". */
+static void expect_number_refused(int query, const char *option,
+                                  const char *form, const char *says)
+{
+    int rc = query ? qy("--db '%s' %s '%s' gaza", fx.db, option, form)
+                   : ix("-n %s '%s' --db '%s' '%s'", option, form, fx.db,
+                        fx.corpus);
+    const char *err = slurp("err.txt");
+    char line[256];
+    snprintf(line, sizeof line, "%s, not '%s'\n", says, form);
+    if (rc != 64 || count_lines(err) != 1 || !strstr(err, line))
+        fail_msg("%s %s '%s': exit %d: %s",
+                 query ? "gazette-query" : "gazette-index", option, form, rc,
+                 err);
+}
+
+/* A number is decimal digits alone, as the man pages say: strtoull took
+ * a leading sign or blank ("-j +5", "-n ' 5'"), and wrapped a negative
+ * one after a blank ("--max-file-size ' -1'" was 2^64-1, "--offset
+ * ' -18446744073709551615'" 1, "--max-remove ' -0'" 0); strtod took hex,
+ * exponents and blanks for --wait-lock ("0x10" was 16 seconds). Each is
+ * refused with the option's one line, exit 64; leading zeros are no
+ * octal, and the suffix and fraction documented are taken. */
+static void test_numeric_option_forms(void **state)
+{
+    (void)state;
+    index_sample();
+    const struct {
+        int query;
+        const char *option, *valid, *says;
+    } options[] = {
+        {0, "-j", "5", "--jobs takes a number from 0 to 256"},
+        {0, "--batch", "5", "--batch takes a number from 1 to 10000000"},
+        {0, "--memory", "16", memory_range_said()},
+        {0, "--max-file-size", "5000",
+         "--max-file-size takes a number of bytes from 1 to "
+         "18446744073709551615"},
+        {0, "--max-remove", "5",
+         "--max-remove takes a percentage from 0 to 100"},
+        {0, "--wait-lock", "5",
+         "--wait-lock takes a number of seconds from 0 to 10000000"},
+        {1, "--limit", "5", "--limit takes a number from 0 to 100000"},
+        {1, "--offset", "5", "--offset takes a number from 0 to 4294967295"},
+    };
+    static const char *const forms[] = {"+%s", " %s", "%s ", "-%s", " -%s",
+                                        "0x%s", "%s.", "%se0", "%s%%%%"};
+    for (size_t i = 0; i < sizeof options / sizeof *options; i++) {
+        char form[64];
+        for (size_t k = 0; k < sizeof forms / sizeof *forms; k++) {
+            snprintf(form, sizeof form, forms[k], options[i].valid);
+            expect_number_refused(options[i].query, options[i].option, form,
+                                  options[i].says);
+        }
+        static const char *const whole[] = {"", " -0", "-0", "0x10", "1e1",
+                                            "99999999999999999999999"};
+        for (size_t k = 0; k < sizeof whole / sizeof *whole; k++)
+            expect_number_refused(options[i].query, options[i].option,
+                                  whole[k], options[i].says);
+    }
+    expect_number_refused(0, "--max-file-size", " -1",
+                          options[3].says);
+    expect_number_refused(1, "--offset", " -18446744073709551615",
+                          options[7].says);
+    expect_number_refused(0, "--max-remove", "%", options[4].says);
+    expect_number_refused(0, "--wait-lock", ".5", options[5].says);
+    /* accepted: leading zeros (decimal still), a fraction of a second, a
+     * percent sign */
+    static const char *const taken[] = {
+        "-j 02", "--batch 010", "--memory 0016", "--max-file-size 08000",
+        "--max-remove 010", "--max-remove 10%", "--wait-lock 0.5",
+        "--wait-lock 010"};
+    for (size_t k = 0; k < sizeof taken / sizeof *taken; k++)
+        if (ix("-q -n %s --db '%s' '%s'", taken[k], fx.db, fx.corpus) != 0)
+            fail_msg("gazette-index %s: %s", taken[k], slurp("err.txt"));
+    assert_int_equal(qy("--db '%s' -n 02 --offset 01 gaza", fx.db), 0);
+    expect_in("out.txt", "Hits 2-3 of");
+    assert_int_equal(ix("--help"), 0);
+    expect_in("out.txt", "Numbers are written in decimal digits alone (010 "
+                         "is ten; SECONDS may have\na fraction, 0.5; "
+                         "PERCENT a '%' after it, 10%)");
+    assert_int_equal(qy("--help"), 0);
+    expect_in("out.txt", "N is written in decimal digits alone (010 is "
+                         "ten); a sign, a blank, 0x or\na number out of "
+                         "range is refused (exit 64).");
 }
 
 /* The programs put the library's API words into their own (a setter's
@@ -4106,6 +4245,8 @@ int main(void)
         T(test_skip_line_escaped_once),
         T(test_usage_errors_are_log_lines),
         T(test_numeric_option_limits_said),
+        T(test_numeric_option_forms),
+        T(test_jobs_zero_is_one_per_core),
         T(test_messages_quote_as_written),
         T(test_json_summary),
         T(test_closed_pipe_is_74),
