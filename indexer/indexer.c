@@ -3251,6 +3251,7 @@ gz_index_outcome gz_index_run(const gz_index_config *cfg,
         return GZ_INDEX_CORRUPT;
     }
     if (stopped_before_making(cfg, err, errlen)) {
+        stats->unstarted = 1;
         stats->seconds = now_seconds() - start;
         return GZ_INDEX_INTERRUPTED;
     }
