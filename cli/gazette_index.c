@@ -306,7 +306,9 @@ static const char usage_text[] =
 "SIGINT and SIGTERM stop after the current file, commit, print the summary\n"
 "and exit 130 or 143, also when they come after the last file was found\n"
 "(the files still waiting are left to the next run; files removed since\n"
-"the last run are only removed by the next complete run).\n"
+"the last run are only removed by the next complete run). Before the run\n"
+"starts, while no index is at DIR yet, they make nothing and print no\n"
+"summary: \"stopped by signal N before starting; nothing was made\".\n"
 "\n"
 "Full rebuilds: after --full, DIR is a Xapian stub file naming the\n"
 "database in use, DIR.d/<generation>. The new generation is built while\n"
@@ -398,11 +400,13 @@ static const char usage_text[] =
 "      commits to its end\n"
 "  75  another process is writing this index (or, for --full, the index it\n"
 "      replaces: a lock file held, or Xapian's lock); try again later\n"
-"  130 interrupted by SIGINT (work so far committed)\n"
+"  130 interrupted by SIGINT (work so far committed; before the run\n"
+"      started, no index there yet: nothing made)\n"
 "  141 (in the shell) killed by SIGPIPE: --help and --version, which do\n"
 "      nothing else, to a reader that closes the pipe early, as\n"
 "      gazette-query is (74 instead when SIGPIPE is ignored)\n"
-"  143 terminated by SIGTERM (work so far committed)\n";
+"  143 terminated by SIGTERM (work so far committed; before the run\n"
+"      started, no index there yet: nothing made)\n";
 
 /* "2", "0.5": the digits of cli_is_decimal, and of a fraction after one
  * '.' at most (strtod alone takes " +1", "1e3", "0x10", "inf"). */
@@ -755,7 +759,9 @@ static void on_stop_signal(int sig)
 }
 
 /* SIGINT/SIGTERM set a flag the run polls between files; no SA_RESTART,
- * so a --wait-lock sleep is cut short too. */
+ * so a --wait-lock sleep is cut short too. They are unblocked: blocked
+ * by the parent (a mask is inherited), they could not stop the run, and
+ * one already pending stops it before it starts. */
 static void install_signal_handlers(void)
 {
     struct sigaction sa;
@@ -764,6 +770,11 @@ static void install_signal_handlers(void)
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    sigset_t stops;
+    sigemptyset(&stops);
+    sigaddset(&stops, SIGINT);
+    sigaddset(&stops, SIGTERM);
+    sigprocmask(SIG_UNBLOCK, &stops, NULL);
     /* Over a file size limit (ulimit -f) a write then fails with EFBIG,
      * reported as an I/O error (74), instead of killing the run. */
     signal(SIGXFSZ, SIG_IGN);
@@ -886,7 +897,11 @@ static void explain_outcome(gazette_status_t status, const gazette_update_t *u,
 {
     char *ours = here(gazette_update_error(u));
     const char *why = ours ? ours : gazette_update_error(u);
-    if (status == GAZETTE_STATUS_INTERRUPTED && o->full)
+    if (status == GAZETTE_STATUS_INTERRUPTED && !gazette_update_started(u))
+        cli_complain("stopped by signal %d before starting; nothing was "
+                     "made (no index is at %s yet)", (int)stop_signal,
+                     o->db);
+    else if (status == GAZETTE_STATUS_INTERRUPTED && o->full)
         cli_complain("stopped by signal %d; the unfinished --full build was "
                      "deleted, the index is as it was", (int)stop_signal);
     else if (status == GAZETTE_STATUS_INTERRUPTED)

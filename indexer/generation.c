@@ -32,6 +32,37 @@ static int trimmed(const char *db, char *buf, size_t size)
     return 0;
 }
 
+int gz_generation_dir_make(const char *db, int *made)
+{
+    char base[4096], gens[4200];
+    if (trimmed(db, base, sizeof base) != 0)
+        return -1;
+    snprintf(gens, sizeof gens, "%s.d", base);
+    int fresh = mkdir(gens, 0755) == 0;
+    if (!fresh && errno != EEXIST)
+        return -1;
+    if (made)
+        *made = fresh;
+    /* DB.d is never used through a symlink: its g* entries get deleted. */
+    struct stat sb;
+    if (lstat(gens, &sb) != 0)
+        return -1;
+    if (!S_ISDIR(sb.st_mode)) {
+        errno = S_ISLNK(sb.st_mode) ? ELOOP : ENOTDIR;
+        return -1;
+    }
+    return 0;
+}
+
+void gz_generation_dir_drop(const char *db)
+{
+    char base[4096], gens[4200];
+    if (trimmed(db, base, sizeof base) != 0)
+        return;
+    snprintf(gens, sizeof gens, "%s.d", base);
+    (void)rmdir(gens);   /* not empty: it holds more than this run's */
+}
+
 int gz_generation_new(const char *db, char *path, size_t pathlen, char *rel,
                       size_t rellen)
 {
@@ -44,21 +75,8 @@ int gz_generation_new(const char *db, char *path, size_t pathlen, char *rel,
     char gen[64];
     snprintf(gen, sizeof gen, "g%lld%09ld-%ld", (long long)ts.tv_sec,
              ts.tv_nsec, (long)getpid());
-    int n1 = snprintf(path, pathlen, "%s.d", base);
-    if (n1 < 0 || (size_t)n1 >= pathlen) {
-        errno = ENAMETOOLONG;
+    if (gz_generation_dir_make(base, NULL) != 0)
         return -1;
-    }
-    if (mkdir(path, 0755) != 0 && errno != EEXIST)
-        return -1;
-    /* DB.d is never used through a symlink: its g* entries get deleted. */
-    struct stat sb;
-    if (lstat(path, &sb) != 0)
-        return -1;
-    if (!S_ISDIR(sb.st_mode)) {
-        errno = S_ISLNK(sb.st_mode) ? ELOOP : ENOTDIR;
-        return -1;
-    }
     int n2 = snprintf(path, pathlen, "%s.d/%s", base, gen);
     int n3 = snprintf(rel, rellen, "%s.d/%s", basename(copy), gen);
     if (n2 < 0 || (size_t)n2 >= pathlen || n3 < 0 || (size_t)n3 >= rellen) {

@@ -15,6 +15,17 @@
 
 #include <stddef.h>
 
+/* Make DB.d, the directory of the generations of index `db`, unless it
+ * is there; *made (may be NULL) says whether this call made it. 0, or -1
+ * with errno set (ELOOP: DB.d is a symlink, ENOTDIR: not a directory;
+ * never used then). */
+int gz_generation_dir_make(const char *db, int *made);
+
+/* Remove DB.d of `db` if it is empty: a --full that made it and switched
+ * nothing in leaves no trace of itself. Run with the index lock held (a
+ * --full waiting for the lock makes it again: gz_generation_dir_make). */
+void gz_generation_dir_drop(const char *db);
+
 /* Pick a fresh generation directory for index `db` ("DB.d/g<time>-<pid>"),
  * creating DB.d. `path` gets the path to pass to Xapian, `rel` the same
  * relative to the stub's directory. 0, or -1 with errno set (ELOOP: DB.d

@@ -2074,6 +2074,7 @@ static void remove_generation(const gz_index_config *cfg, const char *gen_path)
 typedef struct run_hold {
     int lock_fd;             /* -1 when no lock is held */
     int made_gen;            /* gen_path was created by this run */
+    int made_gens_dir;       /* --full: so was DB.d (gz_generation_dir_make) */
     char gen_path[4096];     /* --full: new generation directory */
     char gen_rel[4096];      /* the same, relative to the stub */
     size_t nlive;            /* --full: live databases held */
@@ -2423,6 +2424,41 @@ static void clear_unused_generations(const gz_index_config *cfg)
         cfg->on_warning(cfg->db_path, why, cfg->ctx);
 }
 
+/* Why DB.d/<generation> of the index at `db_path` could not be made
+ * (gz_generation_dir_make or gz_generation_new failed with errno `e`),
+ * as one line in `err`; the
+ * outcome: refused when DB.d is not a real directory, else an I/O
+ * error. */
+static gz_index_outcome generation_error(const char *db_path, int e,
+                                         char *err, size_t errlen)
+{
+    int not_dir = e == ELOOP || e == ENOTDIR;
+    snprintf(err, errlen, "%s%s: %s", db_path, not_dir ? ".d" : "",
+             strerror(e));
+    if (e == ENOENT)
+        missing_directory(db_path, err, errlen);
+    if (not_dir)
+        snprintf(err + strlen(err), errlen - strlen(err),
+                 " (refusing to keep generations in anything but a real "
+                 "directory)");
+    return not_dir ? GZ_INDEX_REFUSED : GZ_INDEX_IO_ERROR;
+}
+
+/* --full, the lock taken: DB.d again, when a --full that made it and
+ * switched nothing in removed it (gz_generation_dir_drop) while this run
+ * waited for the lock. 0, or -1 said in `err`. */
+static int remake_gens_dir(shard_opening *o, char *err, size_t errlen)
+{
+    const char *db = o->st->cfg->db_path;
+    int made = 0;
+    if (gz_generation_dir_make(db, &made) != 0) {
+        generation_error(db, errno, err, errlen);
+        return -1;
+    }
+    o->hold->made_gens_dir |= made;
+    return 0;
+}
+
 /* Find the shards to write (an existing index's, whatever -j says, or a
  * new layout of new_shard_count() shards) and open each for writing.
  * XAP_ERR_DB_LOCKED (nothing left open) when another writer holds one. */
@@ -2446,8 +2482,9 @@ static xap_status open_written(shard_opening *o, char *err, size_t errlen)
             (create_layout(cfg->db_path, n, err, errlen) != 0 ||
              gz_shards_locate(cfg->db_path, &st->where, err, errlen) != 0))
             return XAP_ERR_DB;
-    } else if (gz_generation_clear_leftovers(cfg->db_path, err, errlen) !=
-               0) {
+    } else if (remake_gens_dir(o, err, errlen) != 0 ||
+               gz_generation_clear_leftovers(cfg->db_path, err, errlen) !=
+                   0) {
         return XAP_ERR_DB;
     } else if (gz_generation_mark_building(cfg->db_path, o->new_dir) != 0) {
         snprintf(err, errlen, "%s: %s", o->new_dir, strerror(errno));
@@ -2551,25 +2588,6 @@ static xap_status publish_layout(run_state *st, const char *dir, char *err,
     if (s == XAP_OK && gz_shards_publish(dir, st->nshards, err, errlen) != 0)
         s = XAP_ERR_DB;
     return s;
-}
-
-/* Why DB.d/<generation> of the index at `db_path` could not be made
- * (gz_generation_new failed with errno `e`), as one line in `err`; the
- * outcome: refused when DB.d is not a real directory, else an I/O
- * error. */
-static gz_index_outcome generation_error(const char *db_path, int e,
-                                         char *err, size_t errlen)
-{
-    int not_dir = e == ELOOP || e == ENOTDIR;
-    snprintf(err, errlen, "%s%s: %s", db_path, not_dir ? ".d" : "",
-             strerror(e));
-    if (e == ENOENT)
-        missing_directory(db_path, err, errlen);
-    if (not_dir)
-        snprintf(err + strlen(err), errlen - strlen(err),
-                 " (refusing to keep generations in anything but a real "
-                 "directory)");
-    return not_dir ? GZ_INDEX_REFUSED : GZ_INDEX_IO_ERROR;
 }
 
 /* 0 when this process (its effective ids) may write `path`: a directory
@@ -2806,7 +2824,8 @@ static gz_index_outcome open_run(run_state *st, run_hold *h, xap_status *s,
     shard_opening o = {.st = st, .hold = h, .new_dir = cfg->db_path,
                        .action = XAP_DB_CREATE_OR_OPEN};
     if (cfg->full) {
-        if (gz_generation_new(cfg->db_path, h->gen_path, sizeof h->gen_path,
+        if (gz_generation_dir_make(cfg->db_path, &h->made_gens_dir) != 0 ||
+            gz_generation_new(cfg->db_path, h->gen_path, sizeof h->gen_path,
                               h->gen_rel, sizeof h->gen_rel) != 0)
             return generation_error(cfg->db_path, errno, err, errlen);
         o.new_dir = h->gen_path;
@@ -3093,6 +3112,16 @@ static uint64_t count_lost(run_state *st, const xap_database *live)
     return l.status != XAP_OK && l.n == 0 ? 1 : l.n;
 }
 
+/* 1 when a run that is not a dry run would make the index at `db_path`:
+ * nothing is there, or an empty directory. */
+static int no_index_yet(const char *db_path)
+{
+    struct stat sb;
+    if (lstat(db_path, &sb) != 0)
+        return errno == ENOENT;
+    return S_ISDIR(sb.st_mode) && !non_empty_dir(db_path);
+}
+
 /* End of a --full walk, every shard committed: keep the build only when
  * it did not lose too many articles, nor any article or indexed file
  * while a root is empty or moved (safety.h), counted over all its
@@ -3121,7 +3150,8 @@ static xap_status check_rebuild(run_state *st, char *err, size_t errlen)
     if (s == XAP_OK &&
         !gz_rebuild_allowed(st->checks, cfg->nroots, old, now,
                             count_lost(st, live), cfg->max_remove_percent,
-                            cfg->force, err, errlen))
+                            cfg->force, no_index_yet(cfg->db_path), err,
+                            errlen))
         st->refused = 1;
     if (s == XAP_OK && live && !st->refused && !cfg->dry_run)
         (void)count_removed(st, live);
@@ -3158,16 +3188,6 @@ static void say_interrupted(const gz_index_config *cfg, int waiting,
                  "next run reads it again); what remained (files not yet "
                  "read, removals not yet made, the synonyms and entity "
                  "aliases files) is left to the next run", stopped);
-}
-
-/* 1 when a run that is not a dry run would make the index at `db_path`:
- * nothing is there, or an empty directory. */
-static int no_index_yet(const char *db_path)
-{
-    struct stat sb;
-    if (lstat(db_path, &sb) != 0)
-        return errno == ENOENT;
-    return S_ISDIR(sb.st_mode) && !non_empty_dir(db_path);
 }
 
 /* 1, said in `err`, when the run is asked to stop before it starts and
@@ -3231,6 +3251,7 @@ gz_index_outcome gz_index_run(const gz_index_config *cfg,
         return GZ_INDEX_CORRUPT;
     }
     if (stopped_before_making(cfg, err, errlen)) {
+        stats->unstarted = 1;
         stats->seconds = now_seconds() - start;
         return GZ_INDEX_INTERRUPTED;
     }
@@ -3290,6 +3311,10 @@ gz_index_outcome gz_index_run(const gz_index_config *cfg,
     gz_shards_free(&parts);
     if (h.made_gen)
         outcome = finish_generation(cfg, outcome, &h, err, errlen);
+    /* A --full that switched nothing in leaves no trace in a DB.d it
+     * made: after a new index's failed first rebuild there is none. */
+    if (h.made_gens_dir && outcome != GZ_INDEX_OK && lock_fd >= 0)
+        gz_generation_dir_drop(cfg->db_path);
     /* A --full build not switched in (failed, stopped, refused by a
      * removal guard; a dry run's too) changed nothing: no count of it is
      * true of the index, so none is given. */

@@ -340,9 +340,17 @@ int gz_roots_any_absent(const gz_root_check *checks, size_t n)
 int gz_rebuild_allowed(const gz_root_check *checks, size_t n,
                        uint64_t old_articles, uint64_t new_articles,
                        uint64_t files_lost, unsigned max_percent, int force,
-                       char *err, size_t errlen)
+                       int no_index, char *err, size_t errlen)
 {
     const gz_root_check *bad = first_unreadable(checks, n);
+    if (bad && no_index) {
+        /* as gz_removal_allowed tells a new index: no index "as it was" */
+        snprintf(err, errlen,
+                 "corpus %s cannot be read (%s): the rebuild was not "
+                 "switched in, and no index was made (there was none to "
+                 "keep)", bad->root, strerror(bad->walk_errno));
+        return 0;
+    }
     if (bad) {
         snprintf(err, errlen,
                  "corpus %s cannot be read (%s): the rebuild was not "

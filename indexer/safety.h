@@ -112,7 +112,8 @@ int gz_roots_any_absent(const gz_root_check *checks, size_t n);
 
 /* May a --full rebuild holding `new_articles` replace an index holding
  * `old_articles`, lacking `files_lost` of the index's files (paths it
- * holds no article under)? No when a root was unreadable; nor, unless
+ * holds no article under)? `no_index`: there is none to replace (the
+ * reason then says no index was made). No when a root was unreadable; nor, unless
  * `force`, when it lost articles or lacks any indexed file while a root
  * is empty or moved (whatever the net count or `max_percent` says), or
  * when it lost more than `max_percent` percent of the articles (0 = no
@@ -120,7 +121,7 @@ int gz_roots_any_absent(const gz_root_check *checks, size_t n);
 int gz_rebuild_allowed(const gz_root_check *checks, size_t n,
                        uint64_t old_articles, uint64_t new_articles,
                        uint64_t files_lost, unsigned max_percent, int force,
-                       char *err, size_t errlen);
+                       int no_index, char *err, size_t errlen);
 
 /* Open (creating it 0600) the lock file at `path` without following a
  * symlink, and tighten an older, more open mode of a lock file we own.

@@ -701,7 +701,7 @@ gazette_status_t gazette_update_run(gazette_update_t *update,
 
 int gazette_update_started(const gazette_update_t *update)
 {
-    if (!update || !update->past_own_checks)
+    if (!update || !update->past_own_checks || update->stats.unstarted)
         return 0;
     /* What gz_index_run refuses with these it finds before it writes:
      * the corpus paths (missing, repeated), the index's path (a link to

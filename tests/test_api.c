@@ -2652,6 +2652,7 @@ static void test_update_interrupted_says_why(void **state)
 
     tu_write_file(corpus, "c.txt", "Three\n\nThe third story.\n", 24);
     expect_interrupted(u, db, corpus, "is committed");
+    assert_true(gazette_update_started(u));   /* what it did is counted */
     assert_int_equal(article_count(db),
                      2 + gazette_update_count(u, GAZETTE_COUNT_ADDED));
     assert_int_equal(gazette_update_set_dry_run(u, 1), GAZETTE_STATUS_OK);
@@ -2675,7 +2676,8 @@ static void test_update_interrupted_says_why(void **state)
 /* A run whose stop flag is set before it starts, into a path where no
  * index is yet (nothing there, or an empty directory), makes nothing: no
  * index, no lock file, no generation directory; INTERRUPTED, saying
- * nothing was made. An update made an empty index there before. */
+ * nothing was made, and not started (gazette_update_started), so that a
+ * program reports no run. An update made an empty index there before. */
 static void test_update_stopped_before_start_makes_nothing(void **state)
 {
     (void)state;
@@ -2700,6 +2702,7 @@ static void test_update_stopped_before_start_makes_nothing(void **state)
                 assert_false(exists(db));
             assert_non_null(strstr(gazette_update_error(u),
                                    "nothing was made"));
+            assert_false(gazette_update_started(u));   /* no summary */
             static const char *const suffixes[] = {".lock", ".d",
                                                    ".gazette-new"};
             for (size_t i = 0; i < 3; i++) {

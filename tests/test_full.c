@@ -1069,6 +1069,67 @@ static void test_stop_while_copying(void **state)
     assert_int_equal(articles(db), n);
 }
 
+/* Run gazette-index (at the test's -j; with `full`, --full) into `db`
+ * from fx.corpus with signal `sig` already pending as it starts: blocked
+ * and raised in the child before exec, which keeps both, and delivered
+ * once the program unblocks it, its handler in place. A stop before the
+ * run starts, however fast or slow the machine. stdout to tmp/out.txt,
+ * stderr to tmp/err.txt; the exit status. */
+static int run_signalled_before_start(int sig, const char *db, int full)
+{
+    char jobs[32] = "-j0";
+    if (tu_test_jobs())
+        snprintf(jobs, sizeof jobs, "-j%s", tu_test_jobs());
+    char *const argv[] = {"gazette-index", jobs, "--db", (char *)db,
+                          fx.corpus, full ? "--full" : NULL, NULL};
+    const char *program = tu_binary("indexer/gazette-index");
+    char out[1200], err[1200];
+    snprintf(out, sizeof out, "%s", tu_path_in(fx.tmp, "out.txt"));
+    snprintf(err, sizeof err, "%s", tu_path_in(fx.tmp, "err.txt"));
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        sigset_t only;
+        sigemptyset(&only);
+        sigaddset(&only, sig);
+        int o = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        int e = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        if (o < 0 || e < 0 || dup2(o, 1) < 0 || dup2(e, 2) < 0 ||
+            sigprocmask(SIG_BLOCK, &only, NULL) != 0 || raise(sig) != 0)
+            _exit(127);
+        execv(program, argv);
+        _exit(127);
+    }
+    return wait_exit(pid);
+}
+
+/* SIGTERM before the run starts, where no index is yet, with --full or
+ * without: exit 143, nothing made (no index, lock file or DB.d), no
+ * summary of a run that did not start, and the message says so. It said
+ * "after committing the files done" (of --full, "the index is as it
+ * was"); and a SIGTERM the parent left blocked never stopped the run. */
+static void test_signal_before_start_makes_nothing(void **state)
+{
+    (void)state;
+    for (int full = 0; full <= 1; full++) {
+        char db[1100], said[1300];
+        snprintf(db, sizeof db, "%s/unstarted-%d", fx.tmp, full);
+        int rc = run_signalled_before_start(SIGTERM, db, full);
+        if (rc != 128 + SIGTERM)
+            fail_msg("--full %d: exit %d", full, rc);
+        snprintf(said, sizeof said, "gazette-index: stopped by signal 15 "
+                 "before starting; nothing was made (no index is at %s "
+                 "yet)", db);
+        assert_true(stderr_has(said));
+        assert_false(stderr_has("committing"));
+        assert_false(stderr_has("as it was"));
+        assert_int_equal(tu_run("test -s '%s/out.txt'", fx.tmp), 1);
+        assert_false(exists("%s", db));
+        assert_false(exists("%s.lock", db));
+        assert_false(exists("%s.d", db));
+    }
+}
+
 /* Write `n` articles of no file (desk/0 ...) into `db` through the
  * writer API, version `round` of each, committing every `per_commit`. */
 static void write_desk_articles(const char *db, int n, int round,
@@ -1298,6 +1359,7 @@ int main(void)
         cmocka_unit_test_teardown(test_update_clears_a_killed_full,
                                   stop_running),
         cmocka_unit_test_teardown(test_stop_while_copying, stop_running),
+        cmocka_unit_test(test_signal_before_start_makes_nothing),
         cmocka_unit_test_teardown(test_dry_full_outlives_a_writer,
                                   stop_running),
         cmocka_unit_test(test_copied_articles_keep_their_spelling),

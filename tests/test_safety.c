@@ -1353,6 +1353,39 @@ static void test_unreadable_root(void **state)
     assert_int_equal(articles(fx.db), SAMPLE_FILES);
 }
 
+/* A --full of a new index over a corpus that cannot be read makes no
+ * index, leaves no DB.d (it left an empty one behind) and says there was
+ * no index to keep, not that it is "as it was" (as an update says of a
+ * new index: test_api's test_unreadable_corpus_of_new_index); with one
+ * database and with shards. Needs a user that permissions apply to. */
+static void test_unreadable_root_of_new_full(void **state)
+{
+    (void)state;
+    if (!as_other_user()) {
+        skip();
+        return;
+    }
+    assert_int_equal(tu_run("chmod -R a+rX '%s' && chmod 700 '%s'",
+                            fx.corpus, fx.corpus), 0);
+    if (geteuid() != 0)
+        assert_int_equal(tu_run("chmod 000 '%s'", fx.corpus), 0);
+    for (int jobs = 1; jobs <= 2; jobs++) {
+        char db[1100], gens[1200];
+        snprintf(db, sizeof db, "%s/new-j%d.idx", fx.tmp, jobs);
+        snprintf(gens, sizeof gens, "%s.d", db);
+        int rc = ix_as_other("-j%d --full --db '%s' '%s'", jobs, db,
+                             fx.corpus);
+        if (rc != 69)
+            fail_msg("-j%d: exit %d: %s", jobs, rc, slurp("err.txt"));
+        expect_in("err.txt", "cannot be read (Permission denied): the "
+                  "rebuild was not switched in, and no index was made "
+                  "(there was none to keep)");
+        assert_null(strstr(slurp("err.txt"), "as it was"));
+        assert_int_equal(access(db, F_OK), -1);
+        assert_int_equal(access(gens, F_OK), -1);
+    }
+}
+
 /* A root below a directory that cannot be searched (chmod 000 on its
  * parent) exists as far as anyone can tell: it cannot be read (69, the
  * index keeps its articles; another root's new file is indexed), as a
@@ -4200,6 +4233,7 @@ int main(void)
         T(test_full_carry_limits),
         T(test_full_carry_from_whole_runs_index),
         T(test_unreadable_root),
+        T(test_unreadable_root_of_new_full),
         T(test_root_below_unsearchable_dir),
         T(test_moved_root),
         T(test_moved_root_recorded_by_old_spelling),
