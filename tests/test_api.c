@@ -986,6 +986,9 @@ static void test_update_setter_messages(void **state)
     assert_non_null(strstr(gazette_update_error(u), "257"));
     assert_int_equal(gazette_update_set_memory(u, 1024), bad);
     assert_non_null(strstr(gazette_update_error(u), "memory"));
+    assert_int_equal(gazette_update_set_memory(u, 1), bad);
+    assert_non_null(strstr(gazette_update_error(u),
+                           "a memory budget of 1 byte is outside"));
     assert_int_equal(gazette_update_set_wait_lock(u, NAN), bad);
     assert_non_null(strstr(gazette_update_error(u), "wait"));
     assert_int_equal(gazette_update_set_max_remove(u, 101), bad);
