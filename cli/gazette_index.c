@@ -641,9 +641,9 @@ static void show_progress(const gazette_update_t *u, cli_options *o)
     if (known > scanned && rate > 0)
         snprintf(eta, sizeof eta, ", ETA %.0f s",
                  (double)(known - scanned) / rate);
-    fprintf(stderr, "\r\033[Kscanned %llu files (%.0f/s%s): %llu added, "
+    fprintf(stderr, "\r\033[Kscanned %llu file%s (%.0f/s%s): %llu added, "
             "%llu updated, %llu unchanged, %llu skipped",
-            (unsigned long long)scanned, rate, eta,
+            (unsigned long long)scanned, scanned == 1 ? "" : "s", rate, eta,
             (unsigned long long)gazette_update_count(u, GAZETTE_COUNT_ADDED),
             (unsigned long long)gazette_update_count(u, GAZETTE_COUNT_UPDATED),
             (unsigned long long)gazette_update_count(u,
