@@ -243,14 +243,18 @@ void cli_complain_escaped(const char *fmt, ...)
     va_end(ap);
 }
 
-int cli_flush_stdout(const char *what)
+/* cli_flush_stdout, told the errno of a write that failed before
+ * (`write_err`, 0 when none or not known): a text longer than the buffer
+ * is written at once, so its failure leaves nothing for the flush to
+ * fail on and name. */
+static int flush_stdout_after(const char *what, int write_err)
 {
     errno = 0;
     int flushed = fflush(stdout) == 0;
-    int err = errno;
+    int err = flushed ? write_err : errno;
     if (flushed && !ferror(stdout))
         return 0;
-    if (!flushed && err)
+    if (err)
         cli_complain("cannot write %s: %s", what, strerror(err));
     else
         cli_complain("cannot write %s (a write to the standard output "
@@ -258,9 +262,20 @@ int cli_flush_stdout(const char *what)
     return -1;
 }
 
-int cli_info_written(const char *what)
+int cli_flush_stdout(const char *what)
 {
-    return cli_flush_stdout(what) == 0 ? CLI_EXIT_OK : CLI_EXIT_IOERR;
+    return flush_stdout_after(what, 0);
+}
+
+int cli_print_info(const char *what, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    errno = 0;
+    int write_err = vprintf(fmt, ap) < 0 ? errno : 0;
+    va_end(ap);
+    return flush_stdout_after(what, write_err) == 0 ? CLI_EXIT_OK
+                                                    : CLI_EXIT_IOERR;
 }
 
 int cli_is_decimal(const char *s, const char *suffix)

@@ -57,9 +57,12 @@ void cli_complain_escaped(const char *fmt, ...);
  * "cannot write <what>: <reason>", and return -1; else 0. */
 int cli_flush_stdout(const char *what);
 
-/* The exit status of --help or --version, whose text `what` names:
- * CLI_EXIT_OK, or CLI_EXIT_IOERR when it could not be written (said). */
-int cli_info_written(const char *what);
+/* Print --help or --version, the text of `fmt` that `what` names, and
+ * flush: CLI_EXIT_OK, or CLI_EXIT_IOERR when it could not be written,
+ * said as cli_flush_stdout says it, naming the reason ("cannot write the
+ * help: Broken pipe"). */
+__attribute__((format(printf, 2, 3)))
+int cli_print_info(const char *what, const char *fmt, ...);
 
 /* The rule of every numeric option of the programs: its argument is
  * decimal digits and nothing else (leading zeros are no octal: "010" is

@@ -589,12 +589,13 @@ static int parse_args(int argc, char **argv, cli_options *o, int *code)
             o->quiet = 1;
             break;
         case 'h':
-            fputs(usage_text, stdout);
-            return *code = cli_info_written("the help"), -1;
+            *code = cli_print_info("the help", "%s", usage_text);
+            return -1;
         case 'V':
-            printf("gazette-index %s (Xapian %s)\n", gazette_version(),
-                   gazette_xapian_version());
-            return *code = cli_info_written("the version"), -1;
+            *code = cli_print_info("the version", "gazette-index %s (Xapian "
+                                   "%s)\n", gazette_version(),
+                                   gazette_xapian_version());
+            return -1;
         default:
             cli_bad_option(c, argv, optstring, longopts);
             return -1;
@@ -642,9 +643,9 @@ static void show_progress(const gazette_update_t *u, cli_options *o)
     if (known > scanned && rate > 0)
         snprintf(eta, sizeof eta, ", ETA %.0f s",
                  (double)(known - scanned) / rate);
-    fprintf(stderr, "\r\033[Kscanned %llu files (%.0f/s%s): %llu added, "
+    fprintf(stderr, "\r\033[Kscanned %llu file%s (%.0f/s%s): %llu added, "
             "%llu updated, %llu unchanged, %llu skipped",
-            (unsigned long long)scanned, rate, eta,
+            (unsigned long long)scanned, scanned == 1 ? "" : "s", rate, eta,
             (unsigned long long)gazette_update_count(u, GAZETTE_COUNT_ADDED),
             (unsigned long long)gazette_update_count(u, GAZETTE_COUNT_UPDATED),
             (unsigned long long)gazette_update_count(u,

@@ -364,11 +364,12 @@ static int parse_args(int argc, char **argv, cli_options *o, int *code)
             o->explain = 1;
             break;
         case 'h':
-            fputs(usage_text, stdout);
-            return *code = cli_info_written("the help"), -1;
+            *code = cli_print_info("the help", "%s", usage_text);
+            return -1;
         case 'V':
-            printf("gazette-query %s\n", gazette_version());
-            return *code = cli_info_written("the version"), -1;
+            *code = cli_print_info("the version", "gazette-query %s\n",
+                                   gazette_version());
+            return -1;
         default:
             cli_bad_option(c, argv, optstring, longopts);
             return -1;

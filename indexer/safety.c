@@ -374,10 +374,10 @@ int gz_rebuild_allowed(const gz_root_check *checks, size_t n,
                      "file%s and ", files_lost, files_lost == 1 ? "" : "s");
         snprintf(err, errlen,
                  "corpus %s is %s (not mounted?) and the rebuild %sholds %"
-                 PRIu64 " articles, the index %" PRIu64 ": not switched in, "
-                 "the index is as it was; if they are really gone, rerun "
-                 "with gazette_update_set_force", c->root, what, files,
-                 new_articles, old_articles);
+                 PRIu64 " article%s, the index %" PRIu64 ": not switched "
+                 "in, the index is as it was; if they are really gone, "
+                 "rerun with gazette_update_set_force", c->root, what, files,
+                 new_articles, new_articles == 1 ? "" : "s", old_articles);
         return 0;
     }
     if (lost == 0)
@@ -385,12 +385,13 @@ int gz_rebuild_allowed(const gz_root_check *checks, size_t n,
     if (!over_limit(lost, old_articles, max_percent))
         return 1;
     snprintf(err, errlen,
-             "the rebuild holds %" PRIu64 " articles, the index %" PRIu64
+             "the rebuild holds %" PRIu64 " article%s, the index %" PRIu64
              " (%u%% fewer), over the gazette_update_set_max_remove limit "
              "of %u%%: not switched in, the index is as it was; if that is "
              "intended, rerun with gazette_update_set_max_remove 0 or "
              "gazette_update_set_force", new_articles,
-             old_articles, percent_of(lost, old_articles), max_percent);
+             new_articles == 1 ? "" : "s", old_articles,
+             percent_of(lost, old_articles), max_percent);
     return 0;
 }
 

@@ -229,8 +229,9 @@ gazette_status_t gazette_update_set_memory(gazette_update_t *update,
     REFUSE_IF_RUNNING(update, "gazette_update_set_memory");
     if (!update || (bytes && bytes < GAZETTE_MIN_MEMORY) ||
         bytes > (uint64_t)SIZE_MAX / 2)
-        return refuse(update, "a memory budget of %llu bytes is outside "
+        return refuse(update, "a memory budget of %llu byte%s is outside "
                       "%llu (16 MiB) to %llu", (unsigned long long)bytes,
+                      bytes == 1 ? "" : "s",
                       (unsigned long long)GAZETTE_MIN_MEMORY,
                       (unsigned long long)(SIZE_MAX / 2));
     update->memory = (size_t)bytes;

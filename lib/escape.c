@@ -1,5 +1,6 @@
 /* escape.c - gazette_escape: text made one line and safe for a terminal
- * or a log, the one escaping of the library and of its programs. */
+ * or a log, the one escaping of the library and of its programs; and
+ * gz_one_line, which makes a message one line by the same rule. */
 #include "gazette_private.h"
 
 #include <stdio.h>
@@ -36,19 +37,48 @@ static size_t utf8_sequence(const unsigned char *s, unsigned long *cp)
     return n;
 }
 
-/* 1 for the characters a terminal or a log must not get raw: C0
- * controls, DEL and the C1 controls (U+0080 to U+009F, which some
- * terminals obey like ESC sequences); the line and paragraph separators
- * (U+2028, U+2029), which log viewers take for line breaks; and the
- * bidirectional embedding, override and isolate controls (U+202A to
- * U+202E, U+2066 to U+2069), which make a terminal show the text after
- * them reordered ("Trojan Source"). The marks U+200E, U+200F and U+061C,
- * and right-to-left letters, reorder nothing that follows and are kept. */
-static int is_control(unsigned long cp)
+/* 1 for the characters that can break a line or act on a terminal: C0
+ * controls, DEL and the C1 controls (U+0080 to U+009F: NEL, U+0085, is a
+ * line break to some terminals and log viewers, others obey them like
+ * ESC sequences); and the line and paragraph separators (U+2028,
+ * U+2029), which log viewers take for line breaks. */
+static int breaks_line(unsigned long cp)
 {
     return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || cp == 0x2028 ||
-           cp == 0x2029 || (cp >= 0x202a && cp <= 0x202e) ||
+           cp == 0x2029;
+}
+
+/* 1 for the characters a terminal or a log must not get raw: those that
+ * break a line, and the bidirectional embedding, override and isolate
+ * controls (U+202A to U+202E, U+2066 to U+2069), which make a terminal
+ * show the text after them reordered ("Trojan Source"). The marks
+ * U+200E, U+200F and U+061C, and right-to-left letters, reorder nothing
+ * that follows and are kept. */
+static int is_control(unsigned long cp)
+{
+    return breaks_line(cp) || (cp >= 0x202a && cp <= 0x202e) ||
            (cp >= 0x2066 && cp <= 0x2069);
+}
+
+char *gz_one_line(char *msg)
+{
+    unsigned char *from = (unsigned char *)msg, *to = from;
+    while (*from) {
+        unsigned long cp;
+        size_t n = utf8_sequence(from, &cp);
+        if (n == 0) {         /* not UTF-8: the byte as it is */
+            *to++ = *from++;
+        } else if (breaks_line(cp)) {
+            *to++ = ' ';      /* one space for the whole character */
+            from += n;
+        } else {
+            memmove(to, from, n);
+            to += n;
+            from += n;
+        }
+    }
+    *to = '\0';
+    return msg;
 }
 
 /* The longest escape of one character: four bytes as \xHH each. */

@@ -47,8 +47,11 @@ char *gz_thread_error(void);
 
 /* Make the message `msg` (NUL-terminated, changed in place) one line, as
  * gazette.h promises of every error message, whatever it quotes (a path,
- * an id, a language, Xapian's text): C0 control characters (newlines,
- * tabs) and DEL become spaces. Returns `msg`. */
+ * an id, a language, Xapian's text): each character that gazette_escape
+ * escapes as one that can break a line (C0 controls such as newlines
+ * and tabs, DEL, the C1 controls U+0080..U+009F, U+2028 and U+2029)
+ * becomes one space; other characters, and bytes that are not UTF-8,
+ * stay. Returns `msg`. */
 char *gz_one_line(char *msg);
 
 /* printf into the thread's index error message, made one line

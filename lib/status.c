@@ -202,14 +202,6 @@ char *gz_open_error(void)
     return open_error;
 }
 
-char *gz_one_line(char *msg)
-{
-    for (char *c = msg; *c; c++)
-        if ((unsigned char)*c < 0x20 || *c == 0x7F)
-            *c = ' ';
-    return msg;
-}
-
 gazette_status_t gz_fail(gazette_status_t status, const char *fmt, ...)
 {
     va_list ap;

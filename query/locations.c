@@ -151,9 +151,9 @@ static xap_status check_format(const xap_database *db, size_t shards,
     if (s == XAP_OK && !recorded)
         s = xap_database_doc_count(db, &docs);
     if (s == XAP_OK && gz_index_is_foreign(docs, recorded)) {
-        snprintf(why, whylen, "it holds %lu documents not written by "
+        snprintf(why, whylen, "it holds %lu document%s not written by "
                  "Gazette (no " GZ_META_FORMAT " metadata): not a Gazette "
-                 "index", (unsigned long)docs);
+                 "index", (unsigned long)docs, docs == 1 ? "" : "s");
         s = XAP_ERR_DB_VERSION;
     }
     return s;

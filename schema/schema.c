@@ -114,10 +114,11 @@ int gz_index_is_foreign(uint64_t docs, size_t len)
 void gz_foreign_index_error(const char *path, uint64_t docs, char *err,
                             size_t errlen)
 {
-    snprintf(err, errlen, "%s holds %llu documents not written by Gazette "
+    snprintf(err, errlen, "%s holds %llu document%s not written by Gazette "
              "(no " GZ_META_FORMAT " metadata): another program's Xapian "
              "database is neither written into nor replaced; give a new "
-             "index path", path, (unsigned long long)docs);
+             "index path", path, (unsigned long long)docs,
+             docs == 1 ? "" : "s");
 }
 
 xap_status gz_index_language(const xap_database *db, char **out)

@@ -829,14 +829,18 @@ static void test_error_message_families(void **state)
 }
 
 /* Fail unless `msg` (a message of `what`) is one line that holds
- * `has`: no newline nor other control character, whatever it quotes. */
+ * `has`: no newline nor other control character (C0, DEL, C1 as UTF-8:
+ * \xC2\x80..\xC2\x9F), no line or paragraph separator (U+2028, U+2029:
+ * \xE2\x80\xA8, \xE2\x80\xA9), whatever it quotes. */
 static void expect_one_line(const char *what, const char *msg,
                             const char *has)
 {
-    for (const char *c = msg; *c; c++)
-        if ((unsigned char)*c < 0x20 || *c == 0x7F)
-            fail_msg("%s: control character %#x in \"%s\"", what,
-                     (unsigned)(unsigned char)*c, msg);
+    for (const unsigned char *c = (const unsigned char *)msg; *c; c++)
+        if (*c < 0x20 || *c == 0x7F ||
+            (c[0] == 0xC2 && c[1] >= 0x80 && c[1] <= 0x9F) ||
+            (c[0] == 0xE2 && c[1] == 0x80 && (c[2] == 0xA8 || c[2] == 0xA9)))
+            fail_msg("%s: control character at byte %zu of \"%s\"", what,
+                     (size_t)(c - (const unsigned char *)msg), msg);
     if (!strstr(msg, has))
         fail_msg("%s: no \"%s\" in \"%s\"", what, has, msg);
 }
@@ -872,6 +876,20 @@ static void test_error_messages_one_line(void **state)
     assert_int_equal(gazette_writer_open(bad_path, NULL, 0, &w),
                      GAZETTE_STATUS_NOT_AN_INDEX);
     expect_one_line("gazette_writer_open", gazette_last_open_error(), shown);
+    /* NEL (U+0085) and the line separator (U+2028) break lines too; the
+     * em dash (U+2014, a neighbour of U+2028) and é stay as they are */
+    tu_write_file(tmp, "nel\xC2\x85ls\xE2\x80\xA8 \xE2\x80\x94 caf\xC3\xA9",
+                  "hello\n", 6);
+    snprintf(bad_path, sizeof bad_path, "%s",
+             path_in("nel\xC2\x85ls\xE2\x80\xA8 \xE2\x80\x94 caf\xC3\xA9"));
+    snprintf(shown, sizeof shown, "%s",
+             path_in("nel ls  \xE2\x80\x94 caf\xC3\xA9"));
+    assert_int_not_equal(gazette_index_open(bad_path, &index),
+                         GAZETTE_STATUS_OK);
+    expect_one_line("gazette_index_open", gazette_last_open_error(), shown);
+    assert_int_equal(gazette_writer_open(bad_path, NULL, 0, &w),
+                     GAZETTE_STATUS_NOT_AN_INDEX);
+    expect_one_line("gazette_writer_open", gazette_last_open_error(), shown);
 
     gazette_update_t *u = NULL;
     assert_int_equal(gazette_update_new(&u), GAZETTE_STATUS_OK);
@@ -886,6 +904,11 @@ static void test_error_messages_one_line(void **state)
     const char *roots[] = {path_in("no\ncorpus")};
     snprintf(shown, sizeof shown, "%s", path_in("no corpus"));
     assert_int_equal(gazette_update_run(u, db, roots, 1),
+                     GAZETTE_STATUS_INPUT_NOT_FOUND);
+    expect_one_line("gazette_update_run", gazette_update_error(u), shown);
+    const char *nel_roots[] = {path_in("no\xC2\x85" "corpus\xE2\x80\xA9")};
+    snprintf(shown, sizeof shown, "%s", path_in("no corpus "));
+    assert_int_equal(gazette_update_run(u, db, nel_roots, 1),
                      GAZETTE_STATUS_INPUT_NOT_FOUND);
     expect_one_line("gazette_update_run", gazette_update_error(u), shown);
     gazette_update_free(u);
@@ -986,6 +1009,9 @@ static void test_update_setter_messages(void **state)
     assert_non_null(strstr(gazette_update_error(u), "257"));
     assert_int_equal(gazette_update_set_memory(u, 1024), bad);
     assert_non_null(strstr(gazette_update_error(u), "memory"));
+    assert_int_equal(gazette_update_set_memory(u, 1), bad);
+    assert_non_null(strstr(gazette_update_error(u),
+                           "a memory budget of 1 byte is outside"));
     assert_int_equal(gazette_update_set_wait_lock(u, NAN), bad);
     assert_non_null(strstr(gazette_update_error(u), "wait"));
     assert_int_equal(gazette_update_set_max_remove(u, 101), bad);

@@ -6,6 +6,7 @@
 #define _GNU_SOURCE 1   /* strcasestr */
 #include <ctype.h>
 #include <dirent.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,6 +18,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include <zlib.h>
 #include <cmocka.h>
@@ -1990,12 +1992,24 @@ static void test_closed_pipe(void **state)
         !strstr(text, "gazette-query: cannot write the results: Broken pipe"))
         fail_msg("SIGPIPE ignored: %s", text);
     free(text);
+    /* --help and --version name the cause as the results do (the help,
+     * longer than stdout's buffer, said only "a write to the standard
+     * output failed") */
     const char *const programs[] = {q, ix};
+    const char *const names[] = {"gazette-query", "gazette-index"};
     for (size_t i = 0; i < 4; i++) {
-        snprintf(cmd, sizeof cmd, "'%s' %s", programs[i / 2],
-                 i % 2 ? "--version" : "--help");
+        const char *what = i % 2 ? "version" : "help";
+        snprintf(cmd, sizeof cmd, "'%s' --%s", programs[i / 2], what);
         assert_int_equal(into_closed_pipe(cmd, 0), 128 + SIGPIPE);
         assert_int_equal(into_closed_pipe(cmd, 1), 74);
+        char want[100];
+        snprintf(want, sizeof want, "%s: cannot write the %s: Broken pipe\n",
+                 names[i / 2], what);
+        text = slurp_file(err);
+        if (count_occurrences(text, "\n") != 1 || !strstr(text, want))
+            fail_msg("%s --%s, SIGPIPE ignored: %s", names[i / 2], what,
+                     text);
+        free(text);
     }
     /* what --help says of it */
     char out[4200];
@@ -2012,6 +2026,72 @@ static void test_closed_pipe(void **state)
                       "and --version"))
         fail_msg("gazette-index --help says nothing of SIGPIPE:\n%s", text);
     free(text);
+}
+
+/* Run gazette-index `args` (argv after the program's name), its stderr a
+ * terminal (a pseudo-terminal's, read into `out`), stopped before the
+ * first document it writes (pause_writing.so) for longer than the tenth
+ * of a second a progress line waits, so that one shows once that
+ * document is in; its exit status. */
+static int index_on_terminal(char *const args[], char *out, size_t size)
+{
+    int term = posix_openpt(O_RDWR | O_NOCTTY);
+    assert_true(term >= 0);
+    assert_int_equal(grantpt(term), 0);
+    assert_int_equal(unlockpt(term), 0);
+    const char *side = ptsname(term);
+    assert_non_null(side);
+    const char *old = getenv("ASAN_OPTIONS");
+    char asan[4096];
+    snprintf(asan, sizeof asan, "%s%sverify_asan_link_order=0",
+             old ? old : "", old && *old ? ":" : "");
+    const char *ix = tu_binary("indexer/gazette-index");
+    fflush(NULL);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int fd = open(side, O_RDWR | O_NOCTTY);
+        int null = open("/dev/null", O_WRONLY);
+        if (fd < 0 || null < 0 || dup2(fd, 2) < 0 || dup2(null, 1) < 0)
+            _exit(127);
+        setenv("LD_PRELOAD", PAUSE_WRITING_MODULE, 1);
+        setenv("PAUSE_AT_DOCUMENT", "1", 1);
+        setenv("ASAN_OPTIONS", asan, 1);
+        execv(ix, args);
+        _exit(127);
+    }
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, WUNTRACED), pid);
+    if (!WIFSTOPPED(status))
+        fail_msg("gazette-index did not stop: status %#x", status);
+    nanosleep(&(struct timespec){.tv_nsec = 300000000}, NULL);
+    assert_int_equal(kill(pid, SIGCONT), 0);
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_int_equal(fcntl(term, F_SETFL, O_NONBLOCK), 0);
+    size_t len = 0;
+    ssize_t n;
+    while (len + 1 < size &&
+           (n = read(term, out + len, size - 1 - len)) > 0)
+        len += (size_t)n;
+    out[len] = '\0';
+    close(term);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* The progress line of gazette-index on a terminal counts one file as
+ * one: "scanned 1 file", where it said "scanned 1 files". */
+static void test_progress_line_of_one_file(void **state)
+{
+    (void)state;
+    char corpus[4200], db[4200], out[8192];
+    snprintf(corpus, sizeof corpus, "%s/one-file", fx.tmp);
+    snprintf(db, sizeof db, "%s/one-file.idx", fx.tmp);
+    const char *lone = "Lone\n\nA lone story.\n";
+    tu_write_file(corpus, "a.txt", lone, strlen(lone));
+    char *const args[] = {"gazette-index", "-j1", "--db", db, corpus, NULL};
+    assert_int_equal(index_on_terminal(args, out, sizeof out), 0);
+    if (!strstr(out, "\r\033[Kscanned 1 file (") || strstr(out, "1 files"))
+        fail_msg("progress line: \"%s\"", out);
 }
 
 int main(void)
@@ -2035,6 +2115,7 @@ int main(void)
         cmocka_unit_test(test_count_of_empty_page),
         cmocka_unit_test(test_cli_errors),
         cmocka_unit_test(test_closed_pipe),
+        cmocka_unit_test(test_progress_line_of_one_file),
         cmocka_unit_test(test_json_doc_examples),
         cmocka_unit_test(test_default_index_location),
         cmocka_unit_test(test_cli_dash_words),

@@ -1575,6 +1575,28 @@ static void test_full_absent_root_made_up_count(void **state)
     expect_in("out.txt", "o.txt");
 }
 
+/* A rebuild left with one article says "1 article", in both refusals:
+ * a root absent, and over --max-remove. */
+static void test_full_refusals_count_one_article(void **state)
+{
+    (void)state;
+    char a[1100], b[1100], db[1100], roots[2300];
+    snprintf(a, sizeof a, "%s/one-a", fx.tmp);
+    snprintf(b, sizeof b, "%s/one-b", fx.tmp);
+    snprintf(db, sizeof db, "%s/one.idx", fx.tmp);
+    tu_write_file(a, "news/x.txt", "Apples\n\nquagga apples\n", 22);
+    tu_write_file(b, "news/y.txt", "Yams\n\nquagga yams\n", 18);
+    assert_int_equal(ix("-q --db '%s' '%s' '%s'", db, a, b), 0);
+    assert_int_equal(tu_run("rm -r '%s/news'", b), 0);
+    snprintf(roots, sizeof roots, "'%s' '%s'", a, b);
+    expect_full_refused(db, roots, "is empty (not mounted?) and the rebuild "
+                                   "lacks 1 indexed file and holds 1 "
+                                   "article, the index 2: not switched in");
+    snprintf(roots, sizeof roots, "'%s'", a);
+    expect_full_refused(db, roots, "the rebuild holds 1 article, the index 2 "
+                                   "(50% fewer)");
+}
+
 /* FNV-1a, 64 bits: how the key of a root's recorded device is made. */
 static uint64_t fnv1a64(const char *s)
 {
@@ -2376,7 +2398,8 @@ static void test_db_of_another_program_without_positions(void **state)
                 int rc = ix("%s %s --db '%s' '%s'", json ? "--json" : "",
                             runs[i], other, fx.corpus);
                 const char *err = slurp("err.txt");
-                if (rc != 64 || !strstr(err, "not written by Gazette") ||
+                if (rc != 64 ||
+                    !strstr(err, "holds 1 document not written by Gazette") ||
                     count_lines(err) != 1)
                     fail_msg("gazette-index %s (%s data): exit %d: %s",
                              runs[i], with_data ? "with" : "without", rc,
@@ -2386,9 +2409,11 @@ static void test_db_of_another_program_without_positions(void **state)
                 assert_int_equal(documents(other), 1);
             }
         assert_int_equal(qy("--db '%s' gaza", other), 65);
-        expect_in("err.txt", "not written by Gazette");
+        expect_in("err.txt", "it holds 1 document not written by Gazette");
         /* the writer API too (it said INDEX_CORRUPT, a table missing) */
         writer_refuses_foreign(other, 1);
+        assert_non_null(strstr(gazette_last_open_error(),
+                               "holds 1 document not written by Gazette"));
     }
 }
 
@@ -4229,6 +4254,7 @@ int main(void)
         T(test_full_refuses_to_shrink),
         T(test_full_empty_root_and_removed),
         T(test_full_absent_root_made_up_count),
+        T(test_full_refusals_count_one_article),
         T(test_full_keeps_unreadable_files),
         T(test_full_carry_limits),
         T(test_full_carry_from_whole_runs_index),
