@@ -1,6 +1,7 @@
 /*
  * gazette-index - build or update a Gazette index from article files.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
@@ -316,7 +317,9 @@ static const char usage_text[] =
 "plain database directory at DIR is exchanged with it atomically) and the\n"
 "old generation is deleted. Readers opening DIR see the old or the new\n"
 "complete index, never a partial one. An interrupted --full deletes its\n"
-"unfinished generation and leaves the index as it was. Before it builds,\n"
+"unfinished generation and leaves the index as it was; the first --full\n"
+"of a new index makes none (\"the unfinished --full build was deleted,\n"
+"and no index was made (there was none before)\"). Before it builds,\n"
 "--full takes Xapian's lock on each database of the index it replaces and\n"
 "holds it until the switch: another program writing it (one embedding\n"
 "Xapian, xapian-metadata set) makes --full exit 75, as an update does, or\n"
@@ -892,6 +895,26 @@ static gazette_status_t configure(gazette_update_t *u, cli_options *o)
     return s;
 }
 
+/* 1 when no index is at `db`: nothing, or an empty directory, as the
+ * library counts a new index. A stopped --full deletes its build and
+ * leaves the index it replaces alone, so none was there before either.
+ * (The library's message says so too, but in the API's words.) */
+static int no_index_at(const char *db)
+{
+    struct stat sb;
+    if (lstat(db, &sb) != 0)
+        return errno == ENOENT;
+    DIR *d = S_ISDIR(sb.st_mode) ? opendir(db) : NULL;
+    if (!d)
+        return 0;
+    int empty = 1;
+    struct dirent *e;
+    while (empty && (e = readdir(d)) != NULL)
+        empty = strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0;
+    closedir(d);
+    return empty;
+}
+
 /* The one line that says why the run failed or stopped. */
 static void explain_outcome(gazette_status_t status, const gazette_update_t *u,
                             const cli_options *o)
@@ -902,6 +925,11 @@ static void explain_outcome(gazette_status_t status, const gazette_update_t *u,
         cli_complain("stopped by signal %d before starting; nothing was "
                      "made (no index is at %s yet)", (int)stop_signal,
                      o->db);
+    else if (status == GAZETTE_STATUS_INTERRUPTED && o->full &&
+             no_index_at(o->db))
+        cli_complain("stopped by signal %d; the unfinished --full build was "
+                     "deleted, and no index was made (there was none "
+                     "before)", (int)stop_signal);
     else if (status == GAZETTE_STATUS_INTERRUPTED && o->full)
         cli_complain("stopped by signal %d; the unfinished --full build was "
                      "deleted, the index is as it was", (int)stop_signal);

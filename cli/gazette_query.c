@@ -194,17 +194,18 @@ static const char usage_text[] =
 "\n"
 "Output: a line 'Hits A-B of N matches' ('of about N matches (L to U)'\n"
 "when the count is an estimate between L and U; past the last hit 'N\n"
-"matches; none at offset K'), then for each hit its rank, relevance\n"
-"percentage, date (none for an undated article), source and title\n"
-"('(untitled)' when the article has none), its id (the article's path\n"
-"relative to the corpus root, escaped as by --format paths) and a\n"
-"snippet, the start of the body when only the title matched; matched\n"
-"words are in bold on a terminal (unless NO_COLOR is set). When a query\n"
-"word is not in the index, or hardly, and a far more common word is a\n"
-"letter or two away, 'Did you mean: ...?' follows; also when a word is\n"
-"in no article's text but in an author's name, or a tag or a source\n"
-"for a query of that word alone ('Did you mean: author:fiona?'); never\n"
-"when the correction would find fewer articles than the query typed.\n"
+"matches; none at offset K'; 'match' when N is 1), then for each hit\n"
+"its rank, relevance percentage, date (none for an undated article),\n"
+"source and title ('(untitled)' when the article has none), its id (the\n"
+"article's path relative to the corpus root, escaped as by --format\n"
+"paths) and a snippet, the start of the body when only the title\n"
+"matched; matched words are in bold on a terminal (unless NO_COLOR is\n"
+"set). When a query word is not in the index, or hardly, and a far more\n"
+"common word is a letter or two away, 'Did you mean: ...?' follows;\n"
+"also when a word is in no article's text but in an author's name, or\n"
+"a tag or a source for a query of that word alone\n"
+"('Did you mean: author:fiona?'); never when the correction would find\n"
+"fewer articles than the query typed.\n"
 "\n"
 "Environment:\n"
 "  GAZETTE_INDEX      index used without --db; otherwise\n"
@@ -719,6 +720,12 @@ static int print_json_summary(const gazette_results_t *r, const char *query,
     return put_json_line(summary);
 }
 
+/* The noun of a count of matches: "1 match", "2 matches". */
+static const char *match_noun(uint64_t count)
+{
+    return count == 1 ? "match" : "matches";
+}
+
 static void print_text_summary(const gazette_results_t *r, const char *query,
                                const cli_options *o)
 {
@@ -737,20 +744,23 @@ static void print_text_summary(const gazette_results_t *r, const char *query,
         print_clean(query);
         fputs("'.\n", stdout);
     } else if (n == 0 && lower == upper)
-        printf("%llu matches; none at offset %u.\n",
-               (unsigned long long)estimate, o->offset);
+        printf("%llu %s; none at offset %u.\n",
+               (unsigned long long)estimate, match_noun(estimate), o->offset);
     else if (n == 0)
-        printf("About %llu matches (%llu to %llu); none at offset %u.\n",
-               (unsigned long long)estimate, (unsigned long long)lower,
-               (unsigned long long)upper, o->offset);
+        printf("About %llu %s (%llu to %llu); none at offset %u.\n",
+               (unsigned long long)estimate, match_noun(estimate),
+               (unsigned long long)lower, (unsigned long long)upper,
+               o->offset);
     else {
         if (lower == upper)
-            printf("Hits %u-%zu of %llu matches for '", o->offset + 1,
-                   o->offset + n, (unsigned long long)estimate);
+            printf("Hits %u-%zu of %llu %s for '", o->offset + 1,
+                   o->offset + n, (unsigned long long)estimate,
+                   match_noun(estimate));
         else
-            printf("Hits %u-%zu of about %llu matches (%llu to %llu) for '",
+            printf("Hits %u-%zu of about %llu %s (%llu to %llu) for '",
                    o->offset + 1, o->offset + n, (unsigned long long)estimate,
-                   (unsigned long long)lower, (unsigned long long)upper);
+                   match_noun(estimate), (unsigned long long)lower,
+                   (unsigned long long)upper);
         print_clean(query);
         fputs("'.\n", stdout);
     }

@@ -3162,7 +3162,8 @@ static xap_status check_rebuild(run_state *st, char *err, size_t errlen)
  * in `err` (errlen bytes), saying what holds after it: a run stopped
  * while it waited for the lock (`waiting`; `err` then names the holder)
  * wrote nothing; a dry run writes nothing; a --full build is deleted
- * unswitched (finish_generation), the index as it was; an update
+ * unswitched (finish_generation), the index as it was, or, where none
+ * is left after that, none was there: nothing was made; an update
  * committed what it did before the stop (index_roots), of a file written
  * in pieces maybe only some pieces (the file is read again next time:
  * gz_index_run's note), and left the rest, removals and the synonyms and
@@ -3179,6 +3180,9 @@ static void say_interrupted(const gz_index_config *cfg, int waiting,
                  "lock (%s); nothing was written", stopped, held);
     else if (cfg->dry_run)
         snprintf(err, errlen, "%s; a dry run writes nothing", stopped);
+    else if (cfg->full && no_index_yet(cfg->db_path))
+        snprintf(err, errlen, "%s; the unfinished rebuild was deleted, and "
+                 "no index was made (there was none before)", stopped);
     else if (cfg->full)
         snprintf(err, errlen, "%s; the unfinished rebuild was deleted, the "
                  "index is as it was", stopped);

@@ -2548,6 +2548,13 @@ static void stop_at_last_entry(const gazette_update_t *u,
 
 #define STOP_FILES 150
 
+/* 1 when something (a file, a directory, a link) is at `path`. */
+static int exists(const char *path)
+{
+    struct stat sb;
+    return lstat(path, &sb) == 0;
+}
+
 /* Entries of directory `dir` besides . and .. (0 when it does not
  * exist). */
 static int entries_in(const char *dir)
@@ -2624,15 +2631,24 @@ static void test_update_stop_after_walk(void **state)
         assert_null(strstr(gazette_update_error(u), "max-remove"));
         assert_int_equal(article_count(db), STOP_FILES);
         assert_int_equal(entries_in(gens), 0);
+
+        /* The first --full of a new index, stopped: there is no index
+         * "as it was", and none is made. */
+        char fresh[4200], fresh_gens[4300];
+        snprintf(fresh, sizeof fresh, "%s-new", db);
+        snprintf(fresh_gens, sizeof fresh_gens, "%s.d", fresh);
+        stop.flag = 0;
+        assert_int_equal(gazette_update_run(u, fresh, roots, 1),
+                         GAZETTE_STATUS_INTERRUPTED);
+        assert_string_equal(gazette_update_error(u),
+                            "interrupted: the stop flag "
+                            "(gazette_update_set_stop_flag) was set; the "
+                            "unfinished rebuild was deleted, and no index "
+                            "was made (there was none before)");
+        assert_false(exists(fresh));
+        assert_false(exists(fresh_gens));
         gazette_update_free(u);
     }
-}
-
-/* 1 when something (a file, a directory, a link) is at `path`. */
-static int exists(const char *path)
-{
-    struct stat sb;
-    return lstat(path, &sb) == 0;
 }
 
 /* A run of `u` into `db` from `corpus`, the stop flag set before it:

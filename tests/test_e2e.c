@@ -644,6 +644,33 @@ static void test_cli_count_wording(void **state)
     assert_true(inexact > 0);
 }
 
+/* The count's noun agrees with it: "1 match", "2 matches"; the JSON
+ * summary's bounds are the count's. */
+static void test_cli_count_of_one(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *args, *line;
+        json_int_t count;
+    } runs[] = {
+        {"source:wire", "Hits 1-1 of 1 match for 'source:wire Gaza'.", 1},
+        {"--offset 5 source:wire", "1 match; none at offset 5.", 1},
+        {"--limit 0 source:wire", "1 match; none at offset 0.", 1},
+        {"--facet source source:wire",
+         "Hits 1-1 of 1 match for 'source:wire Gaza'.", 1},
+        {"date:2023-11-08", "Hits 1-2 of 2 matches for 'date:2023-11-08 Gaza'.",
+         2},
+        {"--offset 5 date:2023-11-08", "2 matches; none at offset 5.", 2}};
+    for (size_t i = 0; i < sizeof runs / sizeof *runs; i++) {
+        char line[4096];
+        json_int_t lower, upper;
+        count_line(runs[i].args, line, sizeof line, &lower, &upper);
+        assert_string_equal(line, runs[i].line);
+        assert_int_equal(lower, runs[i].count);
+        assert_int_equal(upper, runs[i].count);
+    }
+}
+
 /* A page of no hits (--limit 0, "only count") counts as a page of all
  * the hits would: Xapian's estimate from a match keeping no hit said 0
  * of 2 matches ("No articles match") and 3 of none. */
@@ -2112,6 +2139,7 @@ int main(void)
         cmocka_unit_test(test_explain_term_weights),
         cmocka_unit_test(test_cli_json),
         cmocka_unit_test(test_cli_count_wording),
+        cmocka_unit_test(test_cli_count_of_one),
         cmocka_unit_test(test_count_of_empty_page),
         cmocka_unit_test(test_cli_errors),
         cmocka_unit_test(test_closed_pipe),

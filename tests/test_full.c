@@ -1069,6 +1069,33 @@ static void test_stop_while_copying(void **state)
     assert_int_equal(articles(db), n);
 }
 
+/* SIGINT or SIGTERM in the middle of the first --full of a new index
+ * (stopped before its 5th document): the build is deleted and nothing is
+ * left (no DB, no DB.d; DB.lock is the lock file). It said "the index is
+ * as it was" of an index that never was. */
+static void test_stop_first_full_makes_nothing(void **state)
+{
+    (void)state;
+    static const int sigs[] = {SIGINT, SIGTERM};
+    for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++) {
+        char db[1100], said[1300];
+        snprintf(db, sizeof db, "%s/first-%d", fx.tmp, sigs[i]);
+        pid_t pid = start_full(db, fx.corpus, 5);
+        wait_paused(pid, 5);
+        kill(pid, sigs[i]);    /* handled once continued */
+        kill(pid, SIGCONT);
+        assert_int_equal(wait_exit(pid), 128 + sigs[i]);
+        assert_true(documents_written() >= 4);   /* stopped mid-build */
+        snprintf(said, sizeof said, "gazette-index: stopped by signal %d; "
+                 "the unfinished --full build was deleted, and no index "
+                 "was made (there was none before)", sigs[i]);
+        assert_true(stderr_has(said));
+        assert_false(stderr_has("as it was"));
+        assert_false(exists("%s", db));
+        assert_false(exists("%s.d", db));
+    }
+}
+
 /* Run gazette-index (at the test's -j; with `full`, --full) into `db`
  * from fx.corpus with signal `sig` already pending as it starts: blocked
  * and raised in the child before exec, which keeps both, and delivered
@@ -1359,6 +1386,8 @@ int main(void)
         cmocka_unit_test_teardown(test_update_clears_a_killed_full,
                                   stop_running),
         cmocka_unit_test_teardown(test_stop_while_copying, stop_running),
+        cmocka_unit_test_teardown(test_stop_first_full_makes_nothing,
+                                  stop_running),
         cmocka_unit_test(test_signal_before_start_makes_nothing),
         cmocka_unit_test_teardown(test_dry_full_outlives_a_writer,
                                   stop_running),
