@@ -845,13 +845,31 @@ static void expect_one_line(const char *what, const char *msg,
         fail_msg("%s: no \"%s\" in \"%s\"", what, has, msg);
 }
 
+/* A file `name` in tmp, which is no index: opening it to search or to
+ * write fails with one line naming it as `shown` (`name` made one line). */
+static void expect_file_not_index_one_line(const char *name,
+                                           const char *shown)
+{
+    char path[4096], want[4096];
+    gazette_index_t *index = NULL;
+    gazette_writer_t *w = NULL;
+    tu_write_file(tmp, name, "hello\n", 6);
+    snprintf(path, sizeof path, "%s", path_in(name));
+    snprintf(want, sizeof want, "%s", path_in(shown));
+    assert_int_not_equal(gazette_index_open(path, &index), GAZETTE_STATUS_OK);
+    expect_one_line("gazette_index_open", gazette_last_open_error(), want);
+    assert_int_equal(gazette_writer_open(path, NULL, 0, &w),
+                     GAZETTE_STATUS_NOT_AN_INDEX);
+    expect_one_line("gazette_writer_open", gazette_last_open_error(), want);
+}
+
 /* Every message gazette.h calls one line is one, though it quote a
  * newline given by the caller: a writer's (an id), an open's (a path),
  * an update's, of a setter (a language) and of a run (a corpus path). */
 static void test_error_messages_one_line(void **state)
 {
     (void)state;
-    char db[4096], bad_path[4096], shown[4096];
+    char db[4096], shown[4096];
     snprintf(db, sizeof db, "%s", path_in("oneline-msgs"));
     gazette_writer_t *w = NULL;
     assert_int_equal(gazette_writer_open(db, NULL, 0, &w), GAZETTE_STATUS_OK);
@@ -867,29 +885,12 @@ static void test_error_messages_one_line(void **state)
     expect_one_line("gazette_index_open", gazette_last_open_error(),
                     "/nonexistent line2");
     /* a file that is no index, its name with a newline and a tab */
-    tu_write_file(tmp, "no\nindex\there", "hello\n", 6);
-    snprintf(bad_path, sizeof bad_path, "%s", path_in("no\nindex\there"));
-    snprintf(shown, sizeof shown, "%s", path_in("no index here"));
-    assert_int_not_equal(gazette_index_open(bad_path, &index),
-                         GAZETTE_STATUS_OK);
-    expect_one_line("gazette_index_open", gazette_last_open_error(), shown);
-    assert_int_equal(gazette_writer_open(bad_path, NULL, 0, &w),
-                     GAZETTE_STATUS_NOT_AN_INDEX);
-    expect_one_line("gazette_writer_open", gazette_last_open_error(), shown);
+    expect_file_not_index_one_line("no\nindex\there", "no index here");
     /* NEL (U+0085) and the line separator (U+2028) break lines too; the
      * em dash (U+2014, a neighbour of U+2028) and é stay as they are */
-    tu_write_file(tmp, "nel\xC2\x85ls\xE2\x80\xA8 \xE2\x80\x94 caf\xC3\xA9",
-                  "hello\n", 6);
-    snprintf(bad_path, sizeof bad_path, "%s",
-             path_in("nel\xC2\x85ls\xE2\x80\xA8 \xE2\x80\x94 caf\xC3\xA9"));
-    snprintf(shown, sizeof shown, "%s",
-             path_in("nel ls  \xE2\x80\x94 caf\xC3\xA9"));
-    assert_int_not_equal(gazette_index_open(bad_path, &index),
-                         GAZETTE_STATUS_OK);
-    expect_one_line("gazette_index_open", gazette_last_open_error(), shown);
-    assert_int_equal(gazette_writer_open(bad_path, NULL, 0, &w),
-                     GAZETTE_STATUS_NOT_AN_INDEX);
-    expect_one_line("gazette_writer_open", gazette_last_open_error(), shown);
+    expect_file_not_index_one_line(
+        "nel\xC2\x85ls\xE2\x80\xA8 \xE2\x80\x94 caf\xC3\xA9",
+        "nel ls  \xE2\x80\x94 caf\xC3\xA9");
 
     gazette_update_t *u = NULL;
     assert_int_equal(gazette_update_new(&u), GAZETTE_STATUS_OK);
