@@ -2047,6 +2047,21 @@ static void test_db_link_chain_and_loop(void **state)
     assert_int_equal(gazette_index_open(below, &index),
                      GAZETTE_STATUS_INDEX_NOT_FOUND);
     assert_null(index);
+    /* the writer API too, for the loop as the path and on the way to it:
+     * INPUT_NOT_FOUND, as gazette-index's 66, naming the loop, no lock */
+    const char *const writer_paths[] = {loopa, below};
+    for (size_t i = 0; i < 2; i++) {
+        gazette_writer_t *w = NULL;
+        assert_int_equal(gazette_writer_open(writer_paths[i], NULL, 0, &w),
+                         GAZETTE_STATUS_INPUT_NOT_FOUND);
+        assert_null(w);
+        const char *said = gazette_last_open_error();
+        if (!strstr(said, "a symbolic link to loopb -> loopa, a loop of "
+                          "links") ||
+            strchr(said, '\n'))
+            fail_msg("gazette_writer_open(%s): %s", writer_paths[i], said);
+    }
+    assert_int_equal(access(lock, F_OK), -1);
     /* a loop that does not come back to the start is named once; a
      * long chain keeps its missing end; a stub line naming a loop is no
      * stub nested too deep (65) */
