@@ -881,46 +881,15 @@ static gz_index_outcome check_nested_roots(const gz_index_config *cfg,
     return outcome;
 }
 
-/* `path` (as given: `what` it is for the run), or `on_the_way`, a
- * directory on the way to it, leads through the links `chain` into a
- * loop (`loop` says what that is to the run), or through more links in
- * a row than the kernel follows (`problem`), as one line in `err`.
- * Found before anything is written. */
-static void loop_error(const char *what, const char *path,
-                       const char *on_the_way, gz_link_problem problem,
-                       const char *chain, const char *loop, char *err,
-                       size_t errlen)
-{
-    const char *shown = gz_path_tail(chain, 400);
-    snprintf(err, errlen, "%s %.300s: %.300s%sa symbolic link to %s%s, %s; "
-             "nothing changed", what, path, on_the_way,
-             on_the_way[0] ? ", on the way to it, is " : "",
-             shown == chain ? "" : "...", shown,
-             problem == GZ_LINK_LOOP
-                 ? loop
-                 : "more links in a row than the system follows (40)");
-}
-
 /* GZ_INDEX_NO_INPUT, said in `err`, for a root that stat(2) could not
  * follow (ELOOP): it is, or lies below, a loop of links, and so leads to
  * no file, as a missing root; it is no root that exists and cannot be
  * read (a removal guard, 69), nor an error of the disk. */
 static gz_index_outcome root_loop(const char *root, char *err, size_t errlen)
 {
-    char path[PATH_MAX], chain[PATH_MAX], link[PATH_MAX] = "";
-    /* "loopa/" is the link loopa, not a loop on the way to itself */
-    snprintf(path, sizeof path, "%.*s", (int)gz_path_trimmed_length(root),
-             root);
-    gz_link_problem problem = gz_path_broken_link(path, chain, sizeof chain);
-    if (problem != GZ_LINK_LOOP && problem != GZ_LINK_TOO_LONG)
-        problem = gz_path_loop_on_the_way(path, link, sizeof link, chain,
-                                          sizeof chain);
-    if (problem == GZ_LINK_LOOP || problem == GZ_LINK_TOO_LONG)
-        loop_error("corpus", root, link, problem, chain, "a loop of links",
-                   err, errlen);
-    else   /* the links changed since */
-        snprintf(err, errlen, "corpus %.300s: a loop of symbolic links on "
-                 "the way to it; nothing changed", root);
+    char said[1200];
+    (void)gz_path_loop_said(root, "a loop of links", said, sizeof said);
+    snprintf(err, errlen, "corpus %.300s: %s; nothing changed", root, said);
     return GZ_INDEX_NO_INPUT;
 }
 
@@ -1063,8 +1032,10 @@ static void link_error(const char *db, const char *on_the_way,
                        size_t errlen)
 {
     if (problem != GZ_LINK_DANGLING) {
-        loop_error("index", db, on_the_way, problem, chain,
-                   "a loop of links that leads to no index", err, errlen);
+        char said[1200];
+        gz_path_say_loop(said, sizeof said, on_the_way, problem, chain,
+                         "a loop of links that leads to no index");
+        snprintf(err, errlen, "index %.300s: %s; nothing changed", db, said);
         return;
     }
     /* the end of a long chain names what is missing */
