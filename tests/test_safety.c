@@ -2656,6 +2656,60 @@ static void test_corpus_root_in_loop_is_66(void **state)
     gazette_update_free(u);
 }
 
+/* A --synonyms or --entity-aliases file that is a loop of links, or
+ * lies below one, is missing as a missing file is: 66 from the update and
+ * its dry run, one line naming the file and the loop, nothing made;
+ * INPUT_NOT_FOUND from the library. Before, 74 "Too many levels of
+ * symbolic links", as if the disk had failed. */
+static void test_rules_file_in_loop_is_66(void **state)
+{
+    (void)state;
+    assert_int_equal(tu_run("cd '%s' && ln -s loopb loopa && "
+                            "ln -s loopa loopb", fx.tmp), 0);
+    static const struct {
+        const char *option, *what;
+    } files[] = {
+        {"--synonyms", "synonyms file"},
+        {"--entity-aliases", "entity aliases file"},
+    };
+    char said[4200];
+    for (size_t i = 0; i < sizeof files / sizeof *files; i++)
+        for (int dry = 0; dry < 2; dry++) {
+            int rc = ix("%s%s '%s/loopa/rules.txt' --db '%s' '%s'",
+                        dry ? "-n " : "", files[i].option, fx.tmp, fx.db,
+                        fx.corpus);
+            snprintf(said, sizeof said, "%s %s/loopa/rules.txt: %s/loopa, "
+                     "on the way to it, is a symbolic link to loopb -> "
+                     "loopa, a loop of links; nothing changed",
+                     files[i].what, fx.tmp, fx.tmp);
+            const char *err = slurp("err.txt");
+            if (rc != 66 || count_lines(err) != 1 || !strstr(err, said))
+                fail_msg("%s below a loop: exit %d: %s", files[i].option, rc,
+                         err);
+            rc = ix("%s%s '%s/loopa' --db '%s' '%s'", dry ? "-n " : "",
+                    files[i].option, fx.tmp, fx.db, fx.corpus);
+            snprintf(said, sizeof said, "%s %s/loopa: a symbolic link to "
+                     "loopb -> loopa, a loop of links; nothing changed",
+                     files[i].what, fx.tmp);
+            err = slurp("err.txt");
+            if (rc != 66 || count_lines(err) != 1 || !strstr(err, said))
+                fail_msg("%s a loop: exit %d: %s", files[i].option, rc, err);
+            assert_int_equal(access(fx.db, F_OK), -1);
+        }
+    gazette_update_t *u = NULL;
+    assert_int_equal(gazette_update_new(&u), GAZETTE_STATUS_OK);
+    char rules[2100];
+    snprintf(rules, sizeof rules, "%s/loopa/rules.txt", fx.tmp);
+    assert_int_equal(gazette_update_set_synonyms_file(u, rules),
+                     GAZETTE_STATUS_OK);
+    const char *roots[] = {fx.corpus};
+    assert_int_equal(gazette_update_run(u, fx.db, roots, 1),
+                     GAZETTE_STATUS_INPUT_NOT_FOUND);
+    assert_int_equal(gazette_update_started(u), 0);
+    gazette_update_free(u);
+    assert_int_equal(access(fx.db, F_OK), -1);
+}
+
 /* A command line refused did nothing: it prints its one error line and
  * no summary, --json or not, whether the option parser or the checks
  * made before the index is written found it (--db '', a missing or
@@ -4352,6 +4406,7 @@ int main(void)
         T(test_dry_run_exits_as_the_real_run),
         T(test_missing_inputs_are_66),
         T(test_corpus_root_in_loop_is_66),
+        T(test_rules_file_in_loop_is_66),
         T(test_refused_command_line_has_no_summary),
         T(test_unreadable_inputs_are_74),
         T(test_overlapping_roots_refused),
