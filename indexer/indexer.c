@@ -881,18 +881,32 @@ static gz_index_outcome check_nested_roots(const gz_index_config *cfg,
     return outcome;
 }
 
+/* GZ_INDEX_NO_INPUT, said in `err`, for a root that stat(2) could not
+ * follow (ELOOP): it is, or lies below, a loop of links, and so leads to
+ * no file, as a missing root; it is no root that exists and cannot be
+ * read (a removal guard, 69), nor an error of the disk. */
+static gz_index_outcome root_loop(const char *root, char *err, size_t errlen)
+{
+    char said[1200];
+    (void)gz_path_loop_said(root, "a loop of links", said, sizeof said);
+    snprintf(err, errlen, "corpus %.300s: %s; nothing changed", root, said);
+    return GZ_INDEX_NO_INPUT;
+}
+
 /* Check every root exists (a directory or a file), and that no two
  * overlap, before touching the index. A root that stat(2) cannot look at
- * for another reason than its absence (a directory above it that cannot
- * be searched: EACCES) exists as far as anyone can tell: its walk fails
- * as that of a root that cannot be opened (walk_root), and the run says
- * it cannot be read. */
+ * for another reason than its absence or a loop of links on its way (a
+ * directory above it that cannot be searched: EACCES) exists as far as
+ * anyone can tell: its walk fails as that of a root that cannot be
+ * opened (walk_root), and the run says it cannot be read. */
 static gz_index_outcome check_roots(const gz_index_config *cfg, char *err,
                                     size_t errlen)
 {
     for (size_t i = 0; i < cfg->nroots; i++) {
         struct stat sb;
         if (stat(cfg->roots[i], &sb) != 0) {
+            if (errno == ELOOP)
+                return root_loop(cfg->roots[i], err, errlen);
             if (exists_unreadable(errno))
                 continue;
             snprintf(err, errlen, "corpus %s: %s", cfg->roots[i],
@@ -1017,21 +1031,19 @@ static void link_error(const char *db, const char *on_the_way,
                        gz_link_problem problem, const char *chain, char *err,
                        size_t errlen)
 {
+    if (problem != GZ_LINK_DANGLING) {
+        char said[1200];
+        gz_path_say_loop(said, sizeof said, on_the_way, problem, chain,
+                         "a loop of links that leads to no index");
+        snprintf(err, errlen, "index %.300s: %s; nothing changed", db, said);
+        return;
+    }
     /* the end of a long chain names what is missing */
     const char *shown = gz_path_tail(chain, 400);
-    const char *cut = shown == chain ? "" : "...";
-    if (problem == GZ_LINK_DANGLING)
-        snprintf(err, errlen, "index %.300s: a symbolic link to %s%s, which "
-                 "does not exist (a disk not mounted?); nothing changed: no "
-                 "index is made through a link (for a new one, give the "
-                 "target's own path)", db, cut, shown);
-    else
-        snprintf(err, errlen, "index %.300s: %.300s%sa symbolic link to "
-                 "%s%s, %s; nothing changed", db, on_the_way,
-                 on_the_way[0] ? ", on the way to it, is " : "", cut, shown,
-                 problem == GZ_LINK_LOOP
-                     ? "a loop of links that leads to no index"
-                     : "more links in a row than the system follows (40)");
+    snprintf(err, errlen, "index %.300s: a symbolic link to %s%s, which "
+             "does not exist (a disk not mounted?); nothing changed: no "
+             "index is made through a link (for a new one, give the "
+             "target's own path)", db, shown == chain ? "" : "...", shown);
 }
 
 /* GZ_INDEX_NO_INPUT, said in `err`, when a directory on the way to `db`

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "path.h"
+
 int gz_rules_file_read(const char *path, const char *what,
                        gz_rules_line_fn fn, void *ctx, char *err,
                        size_t errlen)
@@ -13,7 +15,16 @@ int gz_rules_file_read(const char *path, const char *what,
     FILE *f = fopen(path, "r");
     if (!f) {
         int e = errno;
-        snprintf(err, errlen, "%s %s: %s", what, path, strerror(e));
+        char loop[1200];
+        /* a loop of links leads to no file: missing, not a disk error */
+        if (e == ELOOP) {
+            (void)gz_path_loop_said(path, "a loop of links", loop,
+                                    sizeof loop);
+            snprintf(err, errlen, "%s %s: %s; nothing changed", what, path,
+                     loop);
+        } else {
+            snprintf(err, errlen, "%s %s: %s", what, path, strerror(e));
+        }
         errno = e;
         return -1;
     }

@@ -456,15 +456,16 @@ static void on_progress(const gz_index_stats *so_far, void *ctx)
 }
 
 /* The status of a synonyms or entity aliases file that could not be
- * read, from the errno its reader left (rules_file.h): missing, not
- * readable (permissions, a directory, a failing disk), out of memory, or
- * read and malformed (errno 0). */
+ * read, from the errno its reader left (rules_file.h): missing (also
+ * through a loop of links), not readable (permissions, a directory, a
+ * failing disk), out of memory, or read and malformed (errno 0). */
 static gazette_status_t rules_file_status(int error)
 {
     switch (error) {
     case 0: return GAZETTE_STATUS_BAD_INPUT;
     case ENOENT:
-    case ENOTDIR: return GAZETTE_STATUS_INPUT_NOT_FOUND;
+    case ENOTDIR:
+    case ELOOP: return GAZETTE_STATUS_INPUT_NOT_FOUND;
     case ENOMEM: return GAZETTE_STATUS_OUT_OF_MEMORY;
     default: return GAZETTE_STATUS_IO_ERROR;
     }

@@ -2047,6 +2047,21 @@ static void test_db_link_chain_and_loop(void **state)
     assert_int_equal(gazette_index_open(below, &index),
                      GAZETTE_STATUS_INDEX_NOT_FOUND);
     assert_null(index);
+    /* the writer API too, for the loop as the path and on the way to it:
+     * INPUT_NOT_FOUND, as gazette-index's 66, naming the loop, no lock */
+    const char *const writer_paths[] = {loopa, below};
+    for (size_t i = 0; i < 2; i++) {
+        gazette_writer_t *w = NULL;
+        assert_int_equal(gazette_writer_open(writer_paths[i], NULL, 0, &w),
+                         GAZETTE_STATUS_INPUT_NOT_FOUND);
+        assert_null(w);
+        const char *said = gazette_last_open_error();
+        if (!strstr(said, "a symbolic link to loopb -> loopa, a loop of "
+                          "links") ||
+            strchr(said, '\n'))
+            fail_msg("gazette_writer_open(%s): %s", writer_paths[i], said);
+    }
+    assert_int_equal(access(lock, F_OK), -1);
     /* a loop that does not come back to the start is named once; a
      * long chain keeps its missing end; a stub line naming a loop is no
      * stub nested too deep (65) */
@@ -2585,6 +2600,114 @@ static void test_missing_inputs_are_66(void **state)
     expect_in("out.txt", "  66  an input named on the command line does "
                          "not exist: a CORPUS\n      directory, the "
                          "--synonyms or --entity-aliases file");
+}
+
+/* A corpus root that is a loop of links (loopa -> loopb -> loopa), or
+ * below one (loopa/c), does not exist, as a --db loop does not: 66 from
+ * every kind of run, one line naming the root and the loop, no summary,
+ * nothing made or changed; INPUT_NOT_FOUND from gazette_update_run, which
+ * did not start. Before, 69 "cannot be read (Too many levels of symbolic
+ * links)", as for a root whose directory above cannot be searched, after
+ * making the index and its lock file. */
+static void test_corpus_root_in_loop_is_66(void **state)
+{
+    (void)state;
+    assert_int_equal(tu_run("cd '%s' && ln -s loopb loopa && "
+                            "ln -s loopa loopb", fx.tmp), 0);
+    static const struct {
+        const char *root, *said;
+    } cases[] = {
+        {"loopa", "/loopa: a symbolic link to loopb -> loopa, a loop of "
+                  "links; nothing changed"},
+        {"loopa/c", "/loopa/c: %s/loopa, on the way to it, is a symbolic "
+                    "link to loopb -> loopa, a loop of links; nothing "
+                    "changed"},
+    };
+    static const char *const modes[] = {"", "-n ", "--full ", "--full -n "};
+    char root[2048], said[4200], lock[2100];
+    snprintf(lock, sizeof lock, "%s.lock", fx.db);
+    for (int existing = 0; existing < 2; existing++) {
+        if (existing)
+            assert_int_equal(ix("-q --db '%s' '%s'", fx.db, fx.corpus), 0);
+        for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+            for (size_t m = 0; m < sizeof modes / sizeof *modes; m++) {
+                snprintf(root, sizeof root, "%s/%s", fx.tmp, cases[i].root);
+                snprintf(said, sizeof said, cases[i].said, fx.tmp);
+                int rc = ix("%s--db '%s' '%s'", modes[m], fx.db, root);
+                const char *err = slurp("err.txt");
+                if (rc != 66 || count_lines(err) != 1 ||
+                    !strstr(err, said) || slurp("out.txt")[0])
+                    fail_msg("%scorpus %s: exit %d: %s", modes[m],
+                             cases[i].root, rc, err);
+                if (existing)
+                    assert_int_equal(articles(fx.db), 36);
+                else
+                    assert_int_equal(access(fx.db, F_OK), -1);
+                assert_int_equal(access(lock, F_OK), existing ? 0 : -1);
+            }
+    }
+    gazette_update_t *u = NULL;
+    assert_int_equal(gazette_update_new(&u), GAZETTE_STATUS_OK);
+    const char *roots[] = {root};
+    assert_int_equal(gazette_update_run(u, fx.db, roots, 1),
+                     GAZETTE_STATUS_INPUT_NOT_FOUND);
+    assert_int_equal(gazette_update_started(u), 0);
+    assert_non_null(strstr(gazette_update_error(u), said));
+    gazette_update_free(u);
+}
+
+/* A --synonyms or --entity-aliases file that is a loop of links, or
+ * lies below one, is missing as a missing file is: 66 from the update and
+ * its dry run, one line naming the file and the loop, nothing made;
+ * INPUT_NOT_FOUND from the library. Before, 74 "Too many levels of
+ * symbolic links", as if the disk had failed. */
+static void test_rules_file_in_loop_is_66(void **state)
+{
+    (void)state;
+    assert_int_equal(tu_run("cd '%s' && ln -s loopb loopa && "
+                            "ln -s loopa loopb", fx.tmp), 0);
+    static const struct {
+        const char *option, *what;
+    } files[] = {
+        {"--synonyms", "synonyms file"},
+        {"--entity-aliases", "entity aliases file"},
+    };
+    char said[4200];
+    for (size_t i = 0; i < sizeof files / sizeof *files; i++)
+        for (int dry = 0; dry < 2; dry++) {
+            int rc = ix("%s%s '%s/loopa/rules.txt' --db '%s' '%s'",
+                        dry ? "-n " : "", files[i].option, fx.tmp, fx.db,
+                        fx.corpus);
+            snprintf(said, sizeof said, "%s %s/loopa/rules.txt: %s/loopa, "
+                     "on the way to it, is a symbolic link to loopb -> "
+                     "loopa, a loop of links; nothing changed",
+                     files[i].what, fx.tmp, fx.tmp);
+            const char *err = slurp("err.txt");
+            if (rc != 66 || count_lines(err) != 1 || !strstr(err, said))
+                fail_msg("%s below a loop: exit %d: %s", files[i].option, rc,
+                         err);
+            rc = ix("%s%s '%s/loopa' --db '%s' '%s'", dry ? "-n " : "",
+                    files[i].option, fx.tmp, fx.db, fx.corpus);
+            snprintf(said, sizeof said, "%s %s/loopa: a symbolic link to "
+                     "loopb -> loopa, a loop of links; nothing changed",
+                     files[i].what, fx.tmp);
+            err = slurp("err.txt");
+            if (rc != 66 || count_lines(err) != 1 || !strstr(err, said))
+                fail_msg("%s a loop: exit %d: %s", files[i].option, rc, err);
+            assert_int_equal(access(fx.db, F_OK), -1);
+        }
+    gazette_update_t *u = NULL;
+    assert_int_equal(gazette_update_new(&u), GAZETTE_STATUS_OK);
+    char rules[2100];
+    snprintf(rules, sizeof rules, "%s/loopa/rules.txt", fx.tmp);
+    assert_int_equal(gazette_update_set_synonyms_file(u, rules),
+                     GAZETTE_STATUS_OK);
+    const char *roots[] = {fx.corpus};
+    assert_int_equal(gazette_update_run(u, fx.db, roots, 1),
+                     GAZETTE_STATUS_INPUT_NOT_FOUND);
+    assert_int_equal(gazette_update_started(u), 0);
+    gazette_update_free(u);
+    assert_int_equal(access(fx.db, F_OK), -1);
 }
 
 /* A command line refused did nothing: it prints its one error line and
@@ -4282,6 +4405,8 @@ int main(void)
         T(test_index_in_unknown_language),
         T(test_dry_run_exits_as_the_real_run),
         T(test_missing_inputs_are_66),
+        T(test_corpus_root_in_loop_is_66),
+        T(test_rules_file_in_loop_is_66),
         T(test_refused_command_line_has_no_summary),
         T(test_unreadable_inputs_are_74),
         T(test_overlapping_roots_refused),

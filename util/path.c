@@ -154,6 +154,40 @@ gz_link_problem gz_path_loop_on_the_way(const char *path, char *link,
     return GZ_LINK_FINE;
 }
 
+void gz_path_say_loop(char *out, size_t outlen, const char *on_the_way,
+                      gz_link_problem problem, const char *chain,
+                      const char *loop)
+{
+    /* the end of a long chain names where it goes */
+    const char *shown = gz_path_tail(chain, 400);
+    snprintf(out, outlen, "%.300s%sa symbolic link to %s%s, %s", on_the_way,
+             on_the_way[0] ? ", on the way to it, is " : "",
+             shown == chain ? "" : "...", shown,
+             problem == GZ_LINK_LOOP
+                 ? loop
+                 : "more links in a row than the system follows (40)");
+}
+
+gz_link_problem gz_path_loop_said(const char *path, const char *loop,
+                                  char *out, size_t outlen)
+{
+    char trimmed[PATH_MAX], chain[PATH_MAX], link[PATH_MAX] = "";
+    /* "loopa/" is the link loopa, not a loop on the way to itself */
+    snprintf(trimmed, sizeof trimmed, "%.*s",
+             (int)gz_path_trimmed_length(path), path);
+    gz_link_problem problem = gz_path_broken_link(trimmed, chain,
+                                                  sizeof chain);
+    if (problem != GZ_LINK_LOOP && problem != GZ_LINK_TOO_LONG)
+        problem = gz_path_loop_on_the_way(trimmed, link, sizeof link, chain,
+                                          sizeof chain);
+    if (problem != GZ_LINK_LOOP && problem != GZ_LINK_TOO_LONG) {
+        snprintf(out, outlen, "a loop of symbolic links on the way to it");
+        return GZ_LINK_FINE;
+    }
+    gz_path_say_loop(out, outlen, link, problem, chain, loop);
+    return problem;
+}
+
 const char *gz_path_tail(const char *s, size_t max)
 {
     size_t n = strlen(s);

@@ -44,6 +44,25 @@ gz_link_problem gz_path_loop_on_the_way(const char *path, char *link,
                                         size_t linklen, char *chain,
                                         size_t len);
 
+/* A loop of links (`loop` says what it is to the caller: "a loop of
+ * links") or a chain longer than the kernel follows (`problem`, from
+ * gz_path_broken_link or gz_path_loop_on_the_way, not GZ_LINK_FINE nor
+ * GZ_LINK_DANGLING), in words into `out` (`outlen` bytes): "a symbolic
+ * link to b -> a, <loop>", after "dl, on the way to it, is " when
+ * `on_the_way` names the link ("" when the path is the link). */
+void gz_path_say_loop(char *out, size_t outlen, const char *on_the_way,
+                      gz_link_problem problem, const char *chain,
+                      const char *loop);
+
+/* For a `path` that cannot be followed (ELOOP): whether it (trailing
+ * slashes aside) or a directory on the way to it is a loop of links or
+ * more links in a row than the kernel follows, said into `out` as
+ * gz_path_say_loop says it. GZ_LINK_FINE when neither is found (the
+ * links changed since): `out` then says "a loop of symbolic links on
+ * the way to it", what ELOOP means. */
+gz_link_problem gz_path_loop_said(const char *path, const char *loop,
+                                  char *out, size_t outlen);
+
 /* The end of the string `s`: `s` itself when it has at most `max` bytes,
  * else its last `max` bytes or fewer, from a character's start. For a
  * message that must keep the end of a long path. */
