@@ -85,6 +85,9 @@ struct xap_queryparser {
     // One of them once a strict parse ran (XAP_QP_FLAG_STRICT, query.cc):
     // counts the passes over a text that begins with its sentinel range.
     shim::ReparseProbe *probe = nullptr;
+    // The free-text fields given a FieldProcessor: their groups are
+    // checked before Xapian reads them (query.cc, unreadable_group).
+    std::vector<std::string> processed_fields;
 };
 
 struct xap_query {

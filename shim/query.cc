@@ -475,6 +475,7 @@ xap_status xap_queryparser_add_prefix_callback(xap_queryparser *qp,
         NEED(qp);
         NEED(field);
         NEED(fn);
+        qp->processed_fields.emplace_back(field);
         auto *proc = new CallbackFieldProcessor(fn, ctx);
         // release(): the parser owns the processor from now on.
         qp->qp.add_prefix(field, proc->release());
@@ -578,6 +579,93 @@ bool may_fail_to_parse(const char *text, unsigned flags)
     return false;
 }
 
+// Xapian 1.4.22 reads a group of a field that has a FieldProcessor,
+// "f:(a b)", as f:a f:b. A phrase, NEAR or ADJ in the group gets no query
+// at all: it is dropped in silence, or, under a '+', dereferenced as
+// null (SIGSEGV in Query::operator&=: the process dies). Such a group
+// is refused before Xapian reads it.
+
+// A byte of a word: an ASCII letter or digit, or part of a UTF-8
+// character (Xapian's word characters beyond ASCII).
+bool is_word_byte(char c)
+{
+    return is_ascii_alnum(c) || (unsigned char)c >= 0x80;
+}
+
+// "U.S." or "U.S": capitals each followed by a dot, which Xapian reads
+// as one word, not as a phrase.
+bool is_acronym(const char *w, size_t n)
+{
+    size_t i = 0;
+    while (i + 1 < n && w[i] >= 'A' && w[i] <= 'Z' && w[i + 1] == '.')
+        i += 2;
+    return i >= 2 && (i == n || (i + 1 == n && w[i] >= 'A' && w[i] <= 'Z'));
+}
+
+// Whether Xapian makes a positional query of the word `w` (n bytes, its
+// signs included): NEAR or ADJ, or words joined by a character that
+// makes a phrase ("s:l", "a-b", "x/y").
+bool is_positional_word(const char *w, size_t n)
+{
+    while (n > 0 && (*w == '+' || *w == '-')) {
+        w++;
+        n--;
+    }
+    std::string word(w, n);
+    if (word == "NEAR" || word == "ADJ" || word.rfind("NEAR/", 0) == 0 ||
+        word.rfind("ADJ/", 0) == 0)
+        return true;
+    if (is_acronym(w, n))
+        return false;
+    for (size_t i = 1; i + 1 < n; i++)
+        if (std::strchr(".-/:\\@", w[i]) && is_word_byte(w[i - 1]) &&
+            is_word_byte(w[i + 1]))
+            return true;
+    return false;
+}
+
+// Whether the group that starts after the '(' at `p` holds a phrase
+// (a quote), NEAR, ADJ or a word made a phrase, up to its ')' (brackets
+// inside counted) or the end of the text.
+bool group_is_positional(const char *p)
+{
+    int depth = 1;
+    while (*p && depth > 0) {
+        if (*p == '"')
+            return true;
+        if (*p == '(' || *p == ')') {
+            depth += *p == '(' ? 1 : -1;
+            p++;
+            continue;
+        }
+        size_t n = std::strcspn(p, " \t\n()\"");
+        if (n == 0) {
+            p++;
+            continue;
+        }
+        if (is_positional_word(p, n))
+            return true;
+        p += n;
+    }
+    return false;
+}
+
+// The field of the first group of `text` that Xapian cannot read (see
+// above), or "" when there is none.
+std::string unreadable_group(const xap_queryparser *qp, const char *text)
+{
+    for (const char *p = text; *p; p++) {
+        if (p != text && !std::strchr(" \t\n(+-", p[-1]))
+            continue;
+        for (const std::string &field : qp->processed_fields)
+            if (std::strncmp(p, field.c_str(), field.size()) == 0 &&
+                p[field.size()] == ':' && p[field.size() + 1] == '(' &&
+                group_is_positional(p + field.size() + 2))
+                return field;
+    }
+    return "";
+}
+
 // True when Xapian's grammar fails on `text` with `flags`, which
 // parse_query() would hide by reading it as plain words (ReparseProbe).
 bool grammar_fails(xap_queryparser *qp, const std::string &text,
@@ -628,6 +716,12 @@ xap_status xap_queryparser_parse(xap_queryparser *qp, const char *text,
         NEED(qp);
         NEED(text);
         NEED(out);
+        std::string group = unreadable_group(qp, text);
+        if (!group.empty())
+            throw Xapian::QueryParserError(
+                "a phrase, NEAR or ADJ inside the group " + group +
+                ":(...) cannot be searched; put it outside the group, or " +
+                group + ": before each word");
         bool strict = flags & XAP_QP_FLAG_STRICT;
         flags &= ~unsigned(XAP_QP_FLAG_STRICT);
         // Probe first: the parser keeps the last parse's state (stop

@@ -3270,6 +3270,61 @@ static void test_field_group_capitals(void **state)
     small_index_end(&x);
 }
 
+/* A phrase, NEAR or ADJ inside a group of a capitals field: Xapian 1.4
+ * reads "caps:(a b)" word by word through the field's processor and gets
+ * no query for a phrase, which it dropped in silence ("caps:(nasa
+ * \"said it\")" searched caps:nasa) or, under a '+', dereferenced: the
+ * process died (SIGSEGV; fuzz_query, 2026-12-03). Such a group is refused
+ * in one line, 64 in the CLI; groups of words still search. */
+static void test_capitals_group_with_phrase_refused(void **state)
+{
+    (void)state;
+    small_index x;
+    small_index_start(&x, "capsgroup");
+    static const char nasa[] = "NASA launch today\n\n"
+                               "Engineers at NASA said it slipped.\n";
+    tu_write_file(x.root, "w/nasa.txt", nasa, strlen(nasa));
+    small_index_build(&x);
+    static const char *const refused[] = {
+        "caps:(+NASA +said:it)", "upper:(+NASA +\"said it\")",
+        "caps:(NASA \"said it\")", "caps:(+NASA +said NEAR it)",
+        "x upper:(a (b c-d))", "CAPS:(+NASA +U.S.)", "caps:(-a -b/c)",
+    };
+    gazette_index_t *index = NULL;
+    assert_int_equal(gazette_index_open(x.db, &index), GAZETTE_STATUS_OK);
+    for (size_t i = 0; i < sizeof refused / sizeof *refused; i++) {
+        gazette_results_t *r = NULL;
+        gazette_status_t st = gazette_search(index, refused[i], NULL, &r);
+        const char *field = strncmp(refused[i] + (*refused[i] == 'x' ? 2 : 0),
+                                    "upper", 5) == 0 ? "upper" : "caps";
+        char want[256];
+        snprintf(want, sizeof want, "cannot understand the query: a phrase, "
+                 "NEAR or ADJ inside the group %s:(...) cannot be searched; "
+                 "put it outside the group, or %s: before each word", field,
+                 field);
+        if (st != GAZETTE_STATUS_QUERY_SYNTAX ||
+            strcmp(gazette_index_error(index), want) != 0)
+            fail_msg("'%s': status %d, '%s'", refused[i], (int)st,
+                     gazette_index_error(index));
+        assert_null(r);
+    }
+    static const char *const searched[] = {"caps:(+NASA +engineers)",
+                                           "upper:(NASA OR UN)",
+                                           "title:(+NASA +\"launch today\")"};
+    for (size_t i = 0; i < sizeof searched / sizeof *searched; i++) {
+        gazette_results_t *r = NULL;
+        if (gazette_search(index, searched[i], NULL, &r) != GAZETTE_STATUS_OK)
+            fail_msg("'%s': %s", searched[i], gazette_index_error(index));
+        gazette_results_free(r);
+    }
+    gazette_index_close(index);
+    assert_int_equal(tu_run("'%s' --db '%s' 'caps:(+NASA +said:it)' "
+                            ">/dev/null 2>'%s'",
+                            tu_binary("query/cli/gazette-query"), x.db, x.out),
+                     64);
+    small_index_end(&x);
+}
+
 /* A filter field's group matches any of its values: "source:(a OR b)"
  * and "tag:(a b)" are source:a or source:b, tag:a or tag:b, wherever
  * they stand (Xapian's parser took the first value for the filter and
@@ -4958,6 +5013,7 @@ int main(void)
         cmocka_unit_test(test_facet_lists),
         cmocka_unit_test(test_value_filters_fold),
         cmocka_unit_test(test_field_group_capitals),
+        cmocka_unit_test(test_capitals_group_with_phrase_refused),
         cmocka_unit_test(test_filter_groups),
         cmocka_unit_test(test_id_quoting),
         cmocka_unit_test(test_long_filter_values),
