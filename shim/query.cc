@@ -585,6 +585,11 @@ bool may_fail_to_parse(const char *text, unsigned flags)
 // null (SIGSEGV in Query::operator&=: the process dies). Such a group
 // is refused before Xapian reads it.
 
+bool is_ascii_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
 // A byte of a word: an ASCII letter or digit, or part of a UTF-8
 // character (Xapian's word characters beyond ASCII).
 bool is_word_byte(char c)
@@ -617,10 +622,13 @@ bool is_positional_word(const char *w, size_t n)
         return true;
     if (is_acronym(w, n))
         return false;
-    for (size_t i = 1; i + 1 < n; i++)
-        if (std::strchr(".-/:\\@", w[i]) && is_word_byte(w[i - 1]) &&
-            is_word_byte(w[i + 1]))
+    for (size_t i = 1; i + 1 < n; i++) {
+        bool in_number = w[i] == '.' && is_ascii_digit(w[i - 1]) &&
+                         is_ascii_digit(w[i + 1]);   // "1.5" is one word
+        if (!in_number && std::strchr(".-/:\\@", w[i]) &&
+            is_word_byte(w[i - 1]) && is_word_byte(w[i + 1]))
             return true;
+    }
     return false;
 }
 

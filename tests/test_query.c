@@ -3289,6 +3289,7 @@ static void test_capitals_group_with_phrase_refused(void **state)
         "caps:(+NASA +said:it)", "upper:(+NASA +\"said it\")",
         "caps:(NASA \"said it\")", "caps:(+NASA +said NEAR it)",
         "x upper:(a (b c-d))", "CAPS:(+NASA +U.S.)", "caps:(-a -b/c)",
+        "caps:(+NASA +1.a)",
     };
     gazette_index_t *index = NULL;
     assert_int_equal(gazette_index_open(x.db, &index), GAZETTE_STATUS_OK);
@@ -3308,7 +3309,7 @@ static void test_capitals_group_with_phrase_refused(void **state)
                      gazette_index_error(index));
         assert_null(r);
     }
-    static const char *const searched[] = {"caps:(+NASA +engineers)",
+    static const char *const searched[] = {"caps:(+NASA +engineers +1.5)",
                                            "upper:(NASA OR UN)",
                                            "title:(+NASA +\"launch today\")"};
     for (size_t i = 0; i < sizeof searched / sizeof *searched; i++) {
