@@ -86,7 +86,7 @@ struct xap_queryparser {
     // counts the passes over a text that begins with its sentinel range.
     shim::ReparseProbe *probe = nullptr;
     // The free-text fields given a FieldProcessor: their groups are
-    // checked before Xapian reads them (query.cc, unreadable_group).
+    // checked before Xapian reads them (query.cc, unsafe_group).
     std::vector<std::string> processed_fields;
 };
 

@@ -580,25 +580,31 @@ bool may_fail_to_parse(const char *text, unsigned flags)
 }
 
 // Xapian 1.4.22 reads a group of a field that has a FieldProcessor,
-// "f:(a b)", as f:a f:b. A phrase, NEAR or ADJ in the group gets no query
-// at all: it is dropped in silence, or, under a '+', dereferenced as
-// null (SIGSEGV in Query::operator&=: the process dies). Such a group
-// is refused before Xapian reads it.
+// "f:(a b)", as f:a f:b. Whatever in the group is not a word (a phrase,
+// quoted or made by "s:l", "a_-b"; NEAR, ADJ; a range; another field's
+// word) gets no query: it is dropped in silence, or, under a '+',
+// dereferenced as null (SIGSEGV in Query::operator&=: the process dies).
+// Which spellings reach that path is Xapian's parser's business, so the
+// check is a list of what is known to be safe: words of letters and
+// digits, with signs, AND, OR, NOT, XOR, brackets, a trailing '*', an
+// apostrophe or a decimal point inside, and capitals with dots ("U.S.").
+// Any other group of such a field is refused before Xapian reads it.
 
 bool is_ascii_digit(char c)
 {
     return c >= '0' && c <= '9';
 }
 
-// A byte of a word: an ASCII letter or digit, or part of a UTF-8
-// character (Xapian's word characters beyond ASCII).
-bool is_word_byte(char c)
+// The Unicode quotation marks Xapian's parser may take for '"': U+00AB,
+// U+00BB and U+2018 to U+201F, at `p` (UTF-8).
+bool is_unicode_quote(const char *p)
 {
-    return is_ascii_alnum(c) || (unsigned char)c >= 0x80;
+    const unsigned char *u = reinterpret_cast<const unsigned char *>(p);
+    return (u[0] == 0xC2 && (u[1] == 0xAB || u[1] == 0xBB)) ||
+           (u[0] == 0xE2 && u[1] == 0x80 && u[2] >= 0x98 && u[2] <= 0x9F);
 }
 
-// "U.S." or "U.S": capitals each followed by a dot, which Xapian reads
-// as one word, not as a phrase.
+// "U.S." or "U.S": capitals each followed by a dot, one word to Xapian.
 bool is_acronym(const char *w, size_t n)
 {
     size_t i = 0;
@@ -607,68 +613,73 @@ bool is_acronym(const char *w, size_t n)
     return i >= 2 && (i == n || (i + 1 == n && w[i] >= 'A' && w[i] <= 'Z'));
 }
 
-// Whether Xapian makes a positional query of the word `w` (n bytes, its
-// signs included): NEAR or ADJ, or words joined by a character that
-// makes a phrase ("s:l", "a-b", "x/y").
-bool is_positional_word(const char *w, size_t n)
+// Whether the token `w` (n bytes, no blank or bracket) is safe in such a
+// group (see above).
+bool is_safe_group_token(const char *w, size_t n)
 {
     while (n > 0 && (*w == '+' || *w == '-')) {
         w++;
         n--;
     }
     std::string word(w, n);
-    if (word == "NEAR" || word == "ADJ" || word.rfind("NEAR/", 0) == 0 ||
-        word.rfind("ADJ/", 0) == 0)
-        return true;
-    if (is_acronym(w, n))
+    if (word == "NEAR" || word == "ADJ")   // "NEAR/3" fails at the '/'
         return false;
-    for (size_t i = 1; i + 1 < n; i++) {
-        bool in_number = w[i] == '.' && is_ascii_digit(w[i - 1]) &&
-                         is_ascii_digit(w[i + 1]);   // "1.5" is one word
-        if (!in_number && std::strchr(".-/:\\@", w[i]) &&
-            is_word_byte(w[i - 1]) && is_word_byte(w[i + 1]))
-            return true;
+    if (n == 0 || word == "AND" || word == "OR" || word == "NOT" ||
+        word == "XOR" || is_acronym(w, n))
+        return true;
+    if (n > 1 && w[n - 1] == '*')
+        n--;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = static_cast<unsigned char>(w[i]);
+        bool inside = i > 0 && i + 1 < n;
+        if (is_ascii_alnum(w[i]) || (c >= 0x80 && !is_unicode_quote(w + i)))
+            continue;
+        if (inside && w[i] == '\'' && is_ascii_alnum(w[i - 1]) &&
+            is_ascii_alnum(w[i + 1]))
+            continue;
+        if (inside && w[i] == '.' && is_ascii_digit(w[i - 1]) &&
+            is_ascii_digit(w[i + 1]))
+            continue;
+        return false;
     }
-    return false;
+    return true;
 }
 
-// Whether the group that starts after the '(' at `p` holds a phrase
-// (a quote), NEAR, ADJ or a word made a phrase, up to its ')' (brackets
-// inside counted) or the end of the text.
-bool group_is_positional(const char *p)
+// Whether the group that starts after the '(' at `p`, up to its ')'
+// (brackets inside counted) or the end of the text, is safe.
+bool is_safe_group(const char *p)
 {
     int depth = 1;
     while (*p && depth > 0) {
-        if (*p == '"')
-            return true;
         if (*p == '(' || *p == ')') {
             depth += *p == '(' ? 1 : -1;
             p++;
             continue;
         }
-        size_t n = std::strcspn(p, " \t\n()\"");
+        size_t n = std::strcspn(p, " \t\n\r\f\v()");
         if (n == 0) {
             p++;
             continue;
         }
-        if (is_positional_word(p, n))
-            return true;
+        if (!is_safe_group_token(p, n))
+            return false;
         p += n;
     }
-    return false;
+    return true;
 }
 
-// The field of the first group of `text` that Xapian cannot read (see
-// above), or "" when there is none.
-std::string unreadable_group(const xap_queryparser *qp, const char *text)
+// The field of the first group of `text` that is not safe (see above),
+// or "" when there is none. A field's name counts after any byte that
+// is no ASCII letter, digit or '_' (Xapian reads ",caps:(" as the field).
+std::string unsafe_group(const xap_queryparser *qp, const char *text)
 {
     for (const char *p = text; *p; p++) {
-        if (p != text && !std::strchr(" \t\n(+-", p[-1]))
+        if (p != text && (is_ascii_alnum(p[-1]) || p[-1] == '_'))
             continue;
         for (const std::string &field : qp->processed_fields)
             if (std::strncmp(p, field.c_str(), field.size()) == 0 &&
                 p[field.size()] == ':' && p[field.size() + 1] == '(' &&
-                group_is_positional(p + field.size() + 2))
+                !is_safe_group(p + field.size() + 2))
                 return field;
     }
     return "";
@@ -724,12 +735,14 @@ xap_status xap_queryparser_parse(xap_queryparser *qp, const char *text,
         NEED(qp);
         NEED(text);
         NEED(out);
-        std::string group = unreadable_group(qp, text);
+        std::string group = unsafe_group(qp, text);
         if (!group.empty())
             throw Xapian::QueryParserError(
-                "a phrase, NEAR or ADJ inside the group " + group +
-                ":(...) cannot be searched; put it outside the group, or " +
-                group + ": before each word");
+                "the group " + group + ":(...) can hold only words of "
+                "letters and digits, joined by spaces, AND, OR, NOT or "
+                "XOR (no phrase, NEAR, ADJ, range or other field); put "
+                "the rest outside the group, or " + group +
+                ": before each word");
         bool strict = flags & XAP_QP_FLAG_STRICT;
         flags &= ~unsigned(XAP_QP_FLAG_STRICT);
         // Probe first: the parser keeps the last parse's state (stop
