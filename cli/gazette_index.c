@@ -309,7 +309,9 @@ static const char usage_text[] =
 "(the files still waiting are left to the next run; files removed since\n"
 "the last run are only removed by the next complete run). Before the run\n"
 "starts, while no index is at DIR yet, they make nothing and print no\n"
-"summary: \"stopped by signal N before starting; nothing was made\".\n"
+"summary: \"stopped by signal N before starting; nothing was made\". A\n"
+"--dry-run they stop says \"stopped by signal N; a dry run changes\n"
+"nothing\" after its summary.\n"
 "\n"
 "Full rebuilds: after --full, DIR is a Xapian stub file naming the\n"
 "database in use, DIR.d/<generation>. The new generation is built while\n"
@@ -921,7 +923,11 @@ static void explain_outcome(gazette_status_t status, const gazette_update_t *u,
 {
     char *ours = here(gazette_update_error(u));
     const char *why = ours ? ours : gazette_update_error(u);
-    if (status == GAZETTE_STATUS_INTERRUPTED && !gazette_update_started(u))
+    if (status == GAZETTE_STATUS_INTERRUPTED && o->dry_run)
+        cli_complain("stopped by signal %d; a dry run changes nothing",
+                     (int)stop_signal);
+    else if (status == GAZETTE_STATUS_INTERRUPTED &&
+             !gazette_update_started(u))
         cli_complain("stopped by signal %d before starting; nothing was "
                      "made (no index is at %s yet)", (int)stop_signal,
                      o->db);
