@@ -1446,23 +1446,30 @@ static void test_update_messages_in_api_words(void **state)
     gazette_update_free(u);
 }
 
-/* A dry run with an unreadable synonyms file, as user nobody: its
- * status (0xff when the update could not be made). */
-typedef struct rules_run {
-    const char *db, *corpus, *synonyms;
-} rules_run;
+/* An update of `db` from the corpus `corpus`, with the synonyms file
+ * `synonyms` (NULL: none) and then as a dry run, run as user nobody
+ * (tu_as_unprivileged): its status, 0xfe when the message lacks `has` or
+ * holds `lacks` (checked here, in the child), 0xff when no update could
+ * be made. */
+typedef struct unprivileged_run {
+    const char *db, *corpus, *synonyms, *has, *lacks;
+} unprivileged_run;
 
-static int run_with_unreadable_synonyms(void *ctx)
+static int update_unprivileged(void *ctx)
 {
-    const rules_run *r = ctx;
+    const unprivileged_run *r = ctx;
     gazette_update_t *u = NULL;
-    if (gazette_update_new(&u) != GAZETTE_STATUS_OK)
+    if (gazette_update_new(&u) != GAZETTE_STATUS_OK ||
+        gazette_update_set_jobs(u, 1) != GAZETTE_STATUS_OK)
         return 0xff;
-    gazette_update_set_dry_run(u, 1);
-    gazette_update_set_synonyms_file(u, r->synonyms);
+    if (r->synonyms) {
+        gazette_update_set_dry_run(u, 1);
+        gazette_update_set_synonyms_file(u, r->synonyms);
+    }
     const char *roots[] = {r->corpus};
     gazette_status_t s = gazette_update_run(u, r->db, roots, 1);
-    if (!strstr(gazette_update_error(u), "Permission denied"))
+    const char *msg = gazette_update_error(u);
+    if (!strstr(msg, r->has) || (r->lacks && strstr(msg, r->lacks)))
         s = 0xfe;
     gazette_update_free(u);
     return (int)s;
@@ -1504,9 +1511,8 @@ static void test_unreadable_rules_files_are_io_errors(void **state)
     assert_int_equal(access(db, F_OK), -1);   /* nothing was written */
 
     assert_int_equal(chmod(locked, 0), 0);
-    rules_run r = {db, corpus, locked};
-    assert_int_equal(tu_as_unprivileged(tmp, run_with_unreadable_synonyms,
-                                        &r),
+    unprivileged_run r = {db, corpus, locked, "Permission denied", NULL};
+    assert_int_equal(tu_as_unprivileged(tmp, update_unprivileged, &r),
                      GAZETTE_STATUS_IO_ERROR);
 }
 
@@ -2760,32 +2766,6 @@ static void test_update_stopped_before_start_makes_nothing(void **state)
         }
 }
 
-/* Fail unless `text` is what gazette.h promises of a status's: short
- * (at most 40 bytes) and lower-case, but for the acronym "I/O". */
-/* An update of `db` from the corpus `corpus` (unreadable to user
- * nobody), run as nobody (tu_as_unprivileged): its status, 0xfe when the
- * message lacks `has` or holds `lacks` (checked here, in the child),
- * 0xff when no update could be made. */
-typedef struct unreadable_run {
-    const char *db, *corpus, *has, *lacks;
-} unreadable_run;
-
-static int update_unreadable_corpus(void *ctx)
-{
-    const unreadable_run *r = ctx;
-    gazette_update_t *u = NULL;
-    if (gazette_update_new(&u) != GAZETTE_STATUS_OK ||
-        gazette_update_set_jobs(u, 1) != GAZETTE_STATUS_OK)
-        return 0xff;
-    const char *roots[] = {r->corpus};
-    gazette_status_t s = gazette_update_run(u, r->db, roots, 1);
-    const char *msg = gazette_update_error(u);
-    if (!strstr(msg, r->has) || (r->lacks && strstr(msg, r->lacks)))
-        s = 0xfe;
-    gazette_update_free(u);
-    return (int)s;
-}
-
 /* A corpus directory that cannot be read removes nothing: the index
  * keeps its articles, says the message. An index with none (made by
  * this very run) is told so, not that it keeps articles it never had. */
@@ -2810,17 +2790,17 @@ static void test_unreadable_corpus_of_new_index(void **state)
     assert_int_equal(chmod(corpus, 0700), 0);
 
     /* made by the run, then there already, empty */
-    unreadable_run fresh = {db, corpus, "the index had no articles to keep",
-                            "keeps its articles"};
+    unprivileged_run fresh = {db, corpus, NULL,
+                              "the index had no articles to keep",
+                              "keeps its articles"};
     for (int run = 0; run < 2; run++)
-        assert_int_equal(tu_as_unprivileged(tmp, update_unreadable_corpus,
+        assert_int_equal(tu_as_unprivileged(tmp, update_unprivileged,
                                             &fresh),
                          GAZETTE_STATUS_REMOVAL_REFUSED);
     assert_int_equal(article_count(db), 0);
-    unreadable_run kept = {old, corpus, "removed nothing, the index keeps "
-                           "its articles", NULL};
-    assert_int_equal(tu_as_unprivileged(tmp, update_unreadable_corpus,
-                                        &kept),
+    unprivileged_run kept = {old, corpus, NULL, "removed nothing, the index "
+                             "keeps its articles", NULL};
+    assert_int_equal(tu_as_unprivileged(tmp, update_unprivileged, &kept),
                      GAZETTE_STATUS_REMOVAL_REFUSED);
     assert_int_equal(article_count(old), 1);
     assert_int_equal(chmod(corpus, 0755), 0);
@@ -2938,6 +2918,8 @@ static void test_update_freed_from_its_callback(void **state)
     assert_int_equal(article_count(db), 2);
 }
 
+/* Fail unless `text` is what gazette.h promises of a status's: short
+ * (at most 40 bytes) and lower-case, but for the acronym "I/O". */
 static void expect_short_lower_case(const char *text)
 {
     if (strlen(text) > 40)
