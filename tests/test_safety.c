@@ -2656,6 +2656,61 @@ static void test_corpus_root_in_loop_is_66(void **state)
     gazette_update_free(u);
 }
 
+/* A corpus root, --synonyms or --entity-aliases file that is a symbolic
+ * link to nothing (mnt/news, mnt an empty mount point), or to such a link,
+ * names where it leads, as a --db link does: 66, one line, nothing made,
+ * no summary; gazette_update_run says it too. Before, only "corpus dl:
+ * No such file or directory", as if the link itself were missing. */
+static void test_dangling_link_input_names_target(void **state)
+{
+    (void)state;
+    assert_int_equal(tu_run("cd '%s' && mkdir mnt && "
+                            "ln -s mnt/news dl && ln -s dl dl2",
+                            fx.tmp), 0);
+    static const struct {
+        const char *what, *option, *path, *said;
+    } cases[] = {
+        {"corpus", "", "dl", "a symbolic link to mnt/news"},
+        {"corpus", "", "dl/", "a symbolic link to mnt/news"},
+        {"corpus", "", "dl2", "a symbolic link to dl -> mnt/news"},
+        {"synonyms file", "--synonyms ", "dl", "a symbolic link to mnt/news"},
+        {"entity aliases file", "--entity-aliases ", "dl2",
+         "a symbolic link to dl -> mnt/news"},
+    };
+    char said[4200], lock[2100];
+    snprintf(lock, sizeof lock, "%s.lock", fx.db);
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+        for (int dry = 0; dry < 2; dry++) {
+            const char *corpus = cases[i].option[0] ? fx.corpus : "";
+            int rc = ix("%s%s'%s/%s' --db '%s' %s%s%s", dry ? "-n " : "",
+                        cases[i].option, fx.tmp, cases[i].path, fx.db,
+                        *corpus ? "'" : "", corpus, *corpus ? "'" : "");
+            snprintf(said, sizeof said, "%s %s/%s: %s, which does not exist "
+                     "(a disk not mounted?)", cases[i].what, fx.tmp,
+                     cases[i].path, cases[i].said);
+            const char *err = slurp("err.txt");
+            if (rc != 66 || count_lines(err) != 1 || !strstr(err, said) ||
+                slurp("out.txt")[0])
+                fail_msg("%s%s%s: exit %d: %s", dry ? "-n " : "",
+                         cases[i].option, cases[i].path, rc, err);
+            assert_int_equal(access(fx.db, F_OK), -1);
+            assert_int_equal(access(lock, F_OK), -1);
+        }
+    gazette_update_t *u = NULL;
+    assert_int_equal(gazette_update_new(&u), GAZETTE_STATUS_OK);
+    char root[2100];
+    snprintf(root, sizeof root, "%s/dl", fx.tmp);
+    const char *roots[] = {root};
+    assert_int_equal(gazette_update_run(u, fx.db, roots, 1),
+                     GAZETTE_STATUS_INPUT_NOT_FOUND);
+    assert_int_equal(gazette_update_started(u), 0);
+    if (!strstr(gazette_update_error(u), "a symbolic link to mnt/news, "
+                                         "which does not exist"))
+        fail_msg("gazette_update_run: %s", gazette_update_error(u));
+    gazette_update_free(u);
+    assert_int_equal(access(fx.db, F_OK), -1);
+}
+
 /* A --synonyms or --entity-aliases file that is a loop of links, or
  * lies below one, is missing as a missing file is: 66 from the update and
  * its dry run, one line naming the file and the loop, nothing made;
@@ -4407,6 +4462,7 @@ int main(void)
         T(test_missing_inputs_are_66),
         T(test_corpus_root_in_loop_is_66),
         T(test_rules_file_in_loop_is_66),
+        T(test_dangling_link_input_names_target),
         T(test_refused_command_line_has_no_summary),
         T(test_unreadable_inputs_are_74),
         T(test_overlapping_roots_refused),

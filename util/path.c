@@ -168,6 +168,26 @@ void gz_path_say_loop(char *out, size_t outlen, const char *on_the_way,
                  : "more links in a row than the system follows (40)");
 }
 
+void gz_path_say_dangling(char *out, size_t outlen, const char *chain)
+{
+    /* the end of a long chain names what is missing */
+    const char *shown = gz_path_tail(chain, 400);
+    snprintf(out, outlen, "a symbolic link to %s%s, which does not exist (a "
+             "disk not mounted?)", shown == chain ? "" : "...", shown);
+}
+
+int gz_path_dangling_said(const char *path, char *out, size_t outlen)
+{
+    char trimmed[PATH_MAX], chain[PATH_MAX];
+    /* "dl/" is the link dl too */
+    snprintf(trimmed, sizeof trimmed, "%.*s",
+             (int)gz_path_trimmed_length(path), path);
+    if (gz_path_broken_link(trimmed, chain, sizeof chain) != GZ_LINK_DANGLING)
+        return 0;
+    gz_path_say_dangling(out, outlen, chain);
+    return 1;
+}
+
 gz_link_problem gz_path_loop_said(const char *path, const char *loop,
                                   char *out, size_t outlen)
 {

@@ -54,6 +54,18 @@ void gz_path_say_loop(char *out, size_t outlen, const char *on_the_way,
                       gz_link_problem problem, const char *chain,
                       const char *loop);
 
+/* A symbolic link whose links `chain` (from gz_path_broken_link,
+ * GZ_LINK_DANGLING) lead to nothing, in words into `out` (`outlen`
+ * bytes): "a symbolic link to rel -> /mnt/x, which does not exist (a disk
+ * not mounted?)", the end of a long chain kept. */
+void gz_path_say_dangling(char *out, size_t outlen, const char *chain);
+
+/* For a `path` that does not exist (ENOENT, ENOTDIR): 1 when it
+ * (trailing slashes aside) is a symbolic link whose target does not
+ * exist, said into `out` as gz_path_say_dangling says it; else 0, `out`
+ * untouched (no such file at all, say). */
+int gz_path_dangling_said(const char *path, char *out, size_t outlen);
+
 /* For a `path` that cannot be followed (ELOOP): whether it (trailing
  * slashes aside) or a directory on the way to it is a loop of links or
  * more links in a row than the kernel follows, said into `out` as
