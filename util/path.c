@@ -158,9 +158,11 @@ void gz_path_say_loop(char *out, size_t outlen, const char *on_the_way,
                       gz_link_problem problem, const char *chain,
                       const char *loop)
 {
-    /* the end of a long chain names where it goes */
-    const char *shown = gz_path_tail(chain, 400);
-    snprintf(out, outlen, "%.300s%sa symbolic link to %s%s, %s", on_the_way,
+    /* the end of a long chain names where it goes; both fit in `out`
+     * with the rest */
+    const char *shown = gz_path_tail(chain, outlen / 3);
+    snprintf(out, outlen, "%.*s%sa symbolic link to %s%s, %s",
+             (int)(outlen / 4), on_the_way,
              on_the_way[0] ? ", on the way to it, is " : "",
              shown == chain ? "" : "...", shown,
              problem == GZ_LINK_LOOP
@@ -170,8 +172,9 @@ void gz_path_say_loop(char *out, size_t outlen, const char *on_the_way,
 
 void gz_path_say_dangling(char *out, size_t outlen, const char *chain)
 {
-    /* the end of a long chain names what is missing */
-    const char *shown = gz_path_tail(chain, 400);
+    /* the end of a long chain names what is missing, and fits in `out`
+     * with the rest */
+    const char *shown = gz_path_tail(chain, outlen * 2 / 3);
     snprintf(out, outlen, "a symbolic link to %s%s, which does not exist (a "
              "disk not mounted?)", shown == chain ? "" : "...", shown);
 }
