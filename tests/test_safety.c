@@ -2091,6 +2091,78 @@ static void test_db_link_chain_and_loop(void **state)
     }
 }
 
+/* Run gazette-query (`query`) or gazette-index with `args`: 66, one
+ * line holding `said`, no "more links", and no index nor lock file. */
+static void expect_loop_66(int query, const char *args, const char *said)
+{
+    char lock[2100];
+    snprintf(lock, sizeof lock, "%s.lock", fx.db);
+    int rc = query ? qy("%s", args) : ix("%s", args);
+    const char *err = slurp("err.txt");
+    if (rc != 66 || count_lines(err) != 1 || !strstr(err, said) ||
+        strstr(err, "more links"))
+        fail_msg("%s %s: exit %d: %s", query ? "query" : "index", args, rc,
+                 err);
+    assert_int_equal(access(fx.db, F_OK), -1);
+    assert_int_equal(access(lock, F_OK), -1);
+}
+
+/* A link that leads through itself (s -> s/x: s/x needs s first) is a
+ * loop of links, for both programs and every path they take: as the
+ * --db, on the way to it, a corpus root, a rules file. It was "more
+ * links in a row than the system follows (40)", which only a long chain
+ * is (c1 -> ... -> c46), and still says. 66 each time, as before. */
+static void test_link_through_itself_is_a_loop(void **state)
+{
+    (void)state;
+    assert_int_equal(tu_run("cd '%s' && ln -s s/x s && mkdir c46 && "
+                            "for i in $(seq 1 45); do "
+                            "ln -s c$((i + 1)) c$i; done", fx.tmp), 0);
+    const char *t = fx.tmp;
+    static const char *const loop =
+        "a symbolic link to s/x, which passes through itself: a loop of "
+        "links";
+    char args[4200], said[8400];
+    snprintf(args, sizeof args, "--db '%s/s' '%s'", t, fx.corpus);
+    snprintf(said, sizeof said, "index %s/s: %s", t, loop);
+    expect_loop_66(0, args, said);
+    snprintf(args, sizeof args, "--db '%s/s/index' '%s'", t, fx.corpus);
+    snprintf(said, sizeof said, "index %s/s/index: %s/s, on the way to it, "
+             "is %s", t, t, loop);
+    expect_loop_66(0, args, said);
+    snprintf(args, sizeof args, "--db '%s' '%s/s'", fx.db, t);
+    snprintf(said, sizeof said, "corpus %s/s: %s", t, loop);
+    expect_loop_66(0, args, said);
+    snprintf(args, sizeof args, "--db '%s' '%s/s/c'", fx.db, t);
+    snprintf(said, sizeof said, "corpus %s/s/c: %s/s, on the way to it, is "
+             "%s", t, t, loop);
+    expect_loop_66(0, args, said);
+    snprintf(args, sizeof args, "--synonyms '%s/s' --db '%s' '%s'", t, fx.db,
+             fx.corpus);
+    snprintf(said, sizeof said, "synonyms file %s/s: %s", t, loop);
+    expect_loop_66(0, args, said);
+    snprintf(args, sizeof args, "--db '%s/s' gaza", t);
+    snprintf(said, sizeof said, "cannot open index %s/s: %s", t, loop);
+    expect_loop_66(1, args, said);
+    snprintf(args, sizeof args, "--db '%s/s/index' gaza", t);
+    snprintf(said, sizeof said, "cannot open index %s/s/index: %s/s, on the "
+             "way to it, is %s", t, t, loop);
+    expect_loop_66(1, args, said);
+    /* a long chain is no loop */
+    static const char *const chain =
+        "a symbolic link to c2 -> c3 -> c4 -> ... -> c46, more links in a "
+        "row than the system follows (40)";
+    for (int query = 0; query < 2; query++) {
+        int rc = query ? qy("--db '%s/c1' gaza", t)
+                       : ix("--db '%s/c1' '%s'", t, fx.corpus);
+        const char *err = slurp("err.txt");
+        if (rc != 66 || count_lines(err) != 1 || !strstr(err, chain) ||
+            strstr(err, "loop"))
+            fail_msg("%s through a long chain: exit %d: %s",
+                     query ? "query" : "index", rc, err);
+    }
+}
+
 /* The 66 of an update through a symbolic link to a stub file whose
  * database is missing says what would help, and what it says works.
  * From another directory (the stub's relative line read there, as Xapian
@@ -4506,6 +4578,7 @@ int main(void)
         T(test_update_through_link_to_directory_in_readonly_parent),
         T(test_update_through_dangling_link),
         T(test_db_link_chain_and_loop),
+        T(test_link_through_itself_is_a_loop),
         T(test_link_missing_database_says_what_helps),
         T(test_xapian_lock_permission_is_74),
         T(test_deleted_table_is_65),

@@ -21,8 +21,20 @@ typedef enum gz_link_problem {
     GZ_LINK_DANGLING,     /* its target does not exist (nor a directory on
                            * the way to it: a disk not mounted, say) */
     GZ_LINK_LOOP,         /* links that lead back to one of them */
-    GZ_LINK_TOO_LONG      /* more links in a row than the kernel follows */
+    GZ_LINK_THROUGH_ITSELF, /* a target that passes through one of the
+                           * links ("s -> s/x"): a loop too */
+    GZ_LINK_THROUGH_LOOP, /* a target that passes through another loop of
+                           * links ("p -> s/x", s that one) */
+    GZ_LINK_TOO_LONG      /* more links in a row than the kernel follows,
+                           * and no loop */
 } gz_link_problem;
+
+/* Whether `problem` is one of the loops or GZ_LINK_TOO_LONG: what
+ * stat(2) refuses with ELOOP. */
+static inline int gz_link_is_loop(gz_link_problem problem)
+{
+    return problem != GZ_LINK_FINE && problem != GZ_LINK_DANGLING;
+}
 
 /* Whether `path` is a symbolic link that leads nowhere; when it is, the
  * links followed from it as they read into `chain` (`len` bytes, cut to
@@ -46,10 +58,13 @@ gz_link_problem gz_path_loop_on_the_way(const char *path, char *link,
 
 /* A loop of links (`loop` says what it is to the caller: "a loop of
  * links") or a chain longer than the kernel follows (`problem`, from
- * gz_path_broken_link or gz_path_loop_on_the_way, not GZ_LINK_FINE nor
- * GZ_LINK_DANGLING), in words into `out` (`outlen` bytes): "a symbolic
- * link to b -> a, <loop>", after "dl, on the way to it, is " when
- * `on_the_way` names the link ("" when the path is the link). */
+ * gz_path_broken_link or gz_path_loop_on_the_way, gz_link_is_loop), in
+ * words into `out` (`outlen` bytes): "a symbolic link to b -> a,
+ * <loop>", "a symbolic link to s/x, which passes through itself: <loop>",
+ * "a symbolic link to s/x, which passes through <loop>" or "a symbolic
+ * link to c2 -> ... -> c50, more links in a row than the system follows
+ * (40)", after "dl, on the way to it, is " when `on_the_way` names the
+ * link ("" when the path is the link). */
 void gz_path_say_loop(char *out, size_t outlen, const char *on_the_way,
                       gz_link_problem problem, const char *chain,
                       const char *loop);
