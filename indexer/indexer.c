@@ -893,6 +893,20 @@ static gz_index_outcome root_loop(const char *root, char *err, size_t errlen)
     return GZ_INDEX_NO_INPUT;
 }
 
+/* That the root `root` does not exist, in `err`: "No such file or
+ * directory", or, when it is a symbolic link, where the link leads (a
+ * disk not mounted, most often), which the error of stat(2) does not
+ * say. */
+static void root_missing(const char *root, char *err, size_t errlen)
+{
+    int e = errno;
+    char said[600];
+    if (gz_path_dangling_said(root, said, sizeof said))
+        snprintf(err, errlen, "corpus %.300s: %s", root, said);
+    else
+        snprintf(err, errlen, "corpus %s: %s", root, strerror(e));
+}
+
 /* Check every root exists (a directory or a file), and that no two
  * overlap, before touching the index. A root that stat(2) cannot look at
  * for another reason than its absence or a loop of links on its way (a
@@ -909,8 +923,7 @@ static gz_index_outcome check_roots(const gz_index_config *cfg, char *err,
                 return root_loop(cfg->roots[i], err, errlen);
             if (exists_unreadable(errno))
                 continue;
-            snprintf(err, errlen, "corpus %s: %s", cfg->roots[i],
-                     strerror(errno));
+            root_missing(cfg->roots[i], err, errlen);
             return GZ_INDEX_NO_INPUT;
         }
         if (!S_ISDIR(sb.st_mode) && !S_ISREG(sb.st_mode)) {
@@ -1038,12 +1051,11 @@ static void link_error(const char *db, const char *on_the_way,
         snprintf(err, errlen, "index %.300s: %s; nothing changed", db, said);
         return;
     }
-    /* the end of a long chain names what is missing */
-    const char *shown = gz_path_tail(chain, 400);
-    snprintf(err, errlen, "index %.300s: a symbolic link to %s%s, which "
-             "does not exist (a disk not mounted?); nothing changed: no "
-             "index is made through a link (for a new one, give the "
-             "target's own path)", db, shown == chain ? "" : "...", shown);
+    char said[600];
+    gz_path_say_dangling(said, sizeof said, chain);
+    snprintf(err, errlen, "index %.300s: %s; nothing changed: no index is "
+             "made through a link (for a new one, give the target's own "
+             "path)", db, said);
 }
 
 /* GZ_INDEX_NO_INPUT, said in `err`, when a directory on the way to `db`

@@ -22,6 +22,10 @@ int gz_rules_file_read(const char *path, const char *what,
                                     sizeof loop);
             snprintf(err, errlen, "%s %s: %s; nothing changed", what, path,
                      loop);
+        } else if ((e == ENOENT || e == ENOTDIR) &&
+                   gz_path_dangling_said(path, loop, sizeof loop)) {
+            /* where the link leads, which fopen's error does not say */
+            snprintf(err, errlen, "%s %s: %s", what, path, loop);
         } else {
             snprintf(err, errlen, "%s %s: %s", what, path, strerror(e));
         }

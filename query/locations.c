@@ -237,7 +237,9 @@ static int holds_no_index(const char *path, char *why, size_t whylen)
 
 /* 1 when the local `path` is a directory this process cannot read (no
  * permission, out of descriptors): not "no index here", an I/O error,
- * which `why` (may be NULL) names. */
+ * which `why` (may be NULL) names. Like every `why` of a location, it
+ * does not name `path`: the message it goes into does ("cannot open
+ * index PATH: ...", "PATH is unavailable (...)"). */
 static int unreadable_dir(const char *path, char *why, size_t whylen)
 {
     struct stat sb;
@@ -249,14 +251,26 @@ static int unreadable_dir(const char *path, char *why, size_t whylen)
         return 0;
     }
     if (why)
-        snprintf(why, whylen, "%s: %s", path, strerror(errno));
+        snprintf(why, whylen, "%s", strerror(errno));
+    return 1;
+}
+
+/* 1 when nothing is at the local `path` (nor a directory on the way to
+ * it), which `why` then says: Xapian's "Couldn't stat 'PATH' (No such
+ * file or directory)" named the path a second time. */
+static int nothing_there(const char *path, char *why, size_t whylen)
+{
+    struct stat sb;
+    if (stat(path, &sb) == 0 || (errno != ENOENT && errno != ENOTDIR))
+        return 0;
+    snprintf(why, whylen, "%s", strerror(errno));
     return 1;
 }
 
 /* 1 when the local `path` is a symbolic link whose target does not exist
  * (a disk not mounted, say), or a loop of links, or has a loop on the
- * way to it, which `why` then names: Xapian's "Couldn't stat" names only
- * the link. */
+ * way to it, which `why` then names as gazette-index does: Xapian's
+ * "Couldn't stat" names only the link. */
 static int broken_link(const char *path, char *why, size_t whylen)
 {
     char chain[PATH_MAX], on_the_way[PATH_MAX] = "";
@@ -266,23 +280,11 @@ static int broken_link(const char *path, char *why, size_t whylen)
                                           chain, sizeof chain);
     if (problem == GZ_LINK_FINE)
         return 0;   /* chain was not written */
-    /* the end of a long chain names what is missing */
-    const char *shown = gz_path_tail(chain, 200);
-    const char *cut = shown == chain ? "" : "...";
-    const char *what = problem == GZ_LINK_LOOP
-                           ? "a loop of links that leads to no index"
-                           : "more links in a row than the system follows "
-                             "(40)";
     if (problem == GZ_LINK_DANGLING)
-        snprintf(why, whylen, "%.150s is a symbolic link to %s%.200s, which "
-                 "does not exist (a disk not mounted?)", path, cut, shown);
-    else if (on_the_way[0])
-        snprintf(why, whylen, "%.100s: on the way to it, %.100s is a "
-                 "symbolic link to %s%.160s, %s", path, on_the_way, cut,
-                 shown, what);
+        gz_path_say_dangling(why, whylen, chain);
     else
-        snprintf(why, whylen, "%.150s is a symbolic link to %s%.200s, %s",
-                 path, cut, shown, what);
+        gz_path_say_loop(why, whylen, on_the_way, problem, chain,
+                         "a loop of links that leads to no index");
     return 1;
 }
 
@@ -342,7 +344,8 @@ static xap_status open_location(gz_location *loc, char *why, size_t whylen)
          * "opening" error */
         if (looked && broken_link(loc->name, why, whylen))
             s = XAP_ERR_DB_NOT_FOUND;
-        else if (looked && !unreadable_dir(loc->name, why, whylen) &&
+        else if (looked && !nothing_there(loc->name, why, whylen) &&
+                 !unreadable_dir(loc->name, why, whylen) &&
                  !holds_no_index(loc->name, why, whylen))
             stub_part_missing(loc->name, why, whylen);
         if (!why[0])

@@ -1961,7 +1961,7 @@ static void test_update_through_dangling_link(void **state)
         assert_int_equal(qy("--db '%s' gaza", alias), 66);
         const char *err = slurp("err.txt");
         if (count_lines(err) != 1 || !strstr(err, target) ||
-            !strstr(err, "is a symbolic link to") ||
+            !strstr(err, ": a symbolic link to") ||
             strstr(err, "build one"))
             fail_msg("gazette-query through a link to %s: %s", targets[i],
                      err);
@@ -2022,8 +2022,8 @@ static void test_db_link_chain_and_loop(void **state)
     assert_int_equal(qy("--db '%s/index' gaza", loopa), 66);
     err = slurp("err.txt");
     if (count_lines(err) != 1 ||
-        !strstr(err, "on the way to it, ") ||
-        !strstr(err, "/loopa is a symbolic link to loopb -> loopa, a loop") ||
+        !strstr(err, "/loopa, on the way to it, is a symbolic link to "
+                     "loopb -> loopa, a loop") ||
         strstr(err, "build one"))
         fail_msg("search through 'loopa/index': %s", err);
     /* and gazette-index, in every mode: before, 74 "Too many levels of
@@ -2073,8 +2073,8 @@ static void test_db_link_chain_and_loop(void **state)
     static const struct {
         const char *db, *said;
     } cases[] = {
-        {"la", "la is a symbolic link to lb -> lc -> lb, a loop of links"},
-        {"c9", "c9 is a symbolic link to c8 -> c7 -> c6 -> ... -> "
+        {"la", "la: a symbolic link to lb -> lc -> lb, a loop of links"},
+        {"c9", "c9: a symbolic link to c8 -> c7 -> c6 -> ... -> "
                "/nonexistent/index, which does not exist"},
         {"stub", "/loopa, which is a loop of symbolic "
                  "links"},
@@ -2086,10 +2086,80 @@ static void test_db_link_chain_and_loop(void **state)
             fail_msg("search of %s: exit %d: %s", cases[i].db, rc, err);
         rc = ix("--db '%s/%s' '%s'", fx.tmp, cases[i].db, fx.corpus);
         err = slurp("err.txt");
-        const char *said = strstr(cases[i].said, " is a symbolic link");
-        if (rc != 66 || count_lines(err) != 1 ||
-            !strstr(err, said ? said + strlen(" is") : cases[i].said))
+        if (rc != 66 || count_lines(err) != 1 || !strstr(err, cases[i].said))
             fail_msg("update of %s: exit %d: %s", cases[i].db, rc, err);
+    }
+}
+
+/* Run gazette-query (`query`) or gazette-index with `args`: 66, one
+ * line holding `said`, no "more links", and no index nor lock file. */
+static void expect_loop_66(int query, const char *args, const char *said)
+{
+    char lock[2100];
+    snprintf(lock, sizeof lock, "%s.lock", fx.db);
+    int rc = query ? qy("%s", args) : ix("%s", args);
+    const char *err = slurp("err.txt");
+    if (rc != 66 || count_lines(err) != 1 || !strstr(err, said) ||
+        strstr(err, "more links"))
+        fail_msg("%s %s: exit %d: %s", query ? "query" : "index", args, rc,
+                 err);
+    assert_int_equal(access(fx.db, F_OK), -1);
+    assert_int_equal(access(lock, F_OK), -1);
+}
+
+/* A link that leads through itself (s -> s/x: s/x needs s first) is a
+ * loop of links, for both programs and every path they take: as the
+ * --db, on the way to it, a corpus root, a rules file. It was "more
+ * links in a row than the system follows (40)", which only a long chain
+ * is (c1 -> ... -> c46), and still says. 66 each time, as before. */
+static void test_link_through_itself_is_a_loop(void **state)
+{
+    (void)state;
+    assert_int_equal(tu_run("cd '%s' && ln -s s/x s && mkdir c46 && "
+                            "for i in $(seq 1 45); do "
+                            "ln -s c$((i + 1)) c$i; done", fx.tmp), 0);
+    const char *t = fx.tmp;
+    static const char *const loop =
+        "a symbolic link to s/x, which passes through itself: a loop of "
+        "links";
+    char args[4200], said[8400];
+    snprintf(args, sizeof args, "--db '%s/s' '%s'", t, fx.corpus);
+    snprintf(said, sizeof said, "index %s/s: %s", t, loop);
+    expect_loop_66(0, args, said);
+    snprintf(args, sizeof args, "--db '%s/s/index' '%s'", t, fx.corpus);
+    snprintf(said, sizeof said, "index %s/s/index: %s/s, on the way to it, "
+             "is %s", t, t, loop);
+    expect_loop_66(0, args, said);
+    snprintf(args, sizeof args, "--db '%s' '%s/s'", fx.db, t);
+    snprintf(said, sizeof said, "corpus %s/s: %s", t, loop);
+    expect_loop_66(0, args, said);
+    snprintf(args, sizeof args, "--db '%s' '%s/s/c'", fx.db, t);
+    snprintf(said, sizeof said, "corpus %s/s/c: %s/s, on the way to it, is "
+             "%s", t, t, loop);
+    expect_loop_66(0, args, said);
+    snprintf(args, sizeof args, "--synonyms '%s/s' --db '%s' '%s'", t, fx.db,
+             fx.corpus);
+    snprintf(said, sizeof said, "synonyms file %s/s: %s", t, loop);
+    expect_loop_66(0, args, said);
+    snprintf(args, sizeof args, "--db '%s/s' gaza", t);
+    snprintf(said, sizeof said, "cannot open index %s/s: %s", t, loop);
+    expect_loop_66(1, args, said);
+    snprintf(args, sizeof args, "--db '%s/s/index' gaza", t);
+    snprintf(said, sizeof said, "cannot open index %s/s/index: %s/s, on the "
+             "way to it, is %s", t, t, loop);
+    expect_loop_66(1, args, said);
+    /* a long chain is no loop */
+    static const char *const chain =
+        "a symbolic link to c2 -> c3 -> c4 -> ... -> c46, more links in a "
+        "row than the system follows (40)";
+    for (int query = 0; query < 2; query++) {
+        int rc = query ? qy("--db '%s/c1' gaza", t)
+                       : ix("--db '%s/c1' '%s'", t, fx.corpus);
+        const char *err = slurp("err.txt");
+        if (rc != 66 || count_lines(err) != 1 || !strstr(err, chain) ||
+            strstr(err, "loop"))
+            fail_msg("%s through a long chain: exit %d: %s",
+                     query ? "query" : "index", rc, err);
     }
 }
 
@@ -2277,6 +2347,65 @@ static void test_unreadable_db_is_74(void **state)
         assert_int_equal(tu_run("chmod %s '%s'", form ? "0644" : "0755",
                                 fx.db), 0);
         assert_int_equal(articles(fx.db), SAMPLE_FILES);
+    }
+}
+
+/* How many times `needle` is in `text`. */
+static int occurrences(const char *text, const char *needle)
+{
+    int n = 0;
+    for (const char *p = text; (p = strstr(p, needle)); p += strlen(needle))
+        n++;
+    return n;
+}
+
+/* gazette-query's "cannot open index DB: ..." names DB once: the reason
+ * after it does not start with DB again ("cannot open index DB: DB is a
+ * symbolic link to ...", "DB: DB: on the way to it, ...", Xapian's
+ * "Couldn't stat 'DB'", "DB: Permission denied"), nor does the warning
+ * of --partial ("DB is unavailable (DB is a symbolic link ...)"); the
+ * exit codes are as they were. */
+static void test_query_names_the_index_once(void **state)
+{
+    (void)state;
+    index_sample();
+    assert_int_equal(tu_run("cd '%s' && mkdir mnt && ln -s mnt/index dl && "
+                            "ln -s loopb loopa && ln -s loopa loopb && "
+                            "mkdir locked && chmod 0700 locked", fx.tmp), 0);
+    static const struct {
+        const char *db, *said;
+        int rc, as_other;
+    } cases[] = {
+        {"dl", ": a symbolic link to mnt/index, which does not exist", 66, 0},
+        {"loopa", ": a symbolic link to loopb -> loopa, a loop of links", 66,
+         0},
+        {"loopa/index", "/loopa, on the way to it, is a symbolic link to "
+                        "loopb -> loopa, a loop of links", 66, 0},
+        {"gone", ": No such file or directory", 66, 0},
+        {"gone/index", ": No such file or directory", 66, 0},
+        {"locked", ": Permission denied", 74, 1},
+    };
+    char db[2100];
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        if (cases[i].as_other && !as_other_user())
+            continue;
+        snprintf(db, sizeof db, "%s/%s", fx.tmp, cases[i].db);
+        int rc = cases[i].as_other ? qy_as_other("--db '%s' gaza", db)
+                                   : qy("--db '%s' gaza", db);
+        const char *err = slurp("err.txt");
+        if (rc != cases[i].rc || count_lines(err) != 1 ||
+            !strstr(err, "cannot open index ") || occurrences(err, db) != 1 ||
+            !strstr(err, cases[i].said))
+            fail_msg("--db %s: exit %d: %s", cases[i].db, rc, err);
+        if (cases[i].as_other)
+            continue;
+        /* left out by --partial: the warning names it once too */
+        rc = qy("--partial --db '%s' --db '%s' gaza", db, fx.db);
+        err = slurp("err.txt");
+        if (rc != 0 || count_lines(err) != 1 ||
+            !strstr(err, " is unavailable (") || occurrences(err, db) != 1 ||
+            !strstr(err, cases[i].said + 2))
+            fail_msg("--partial --db %s: exit %d: %s", cases[i].db, rc, err);
     }
 }
 
@@ -2654,6 +2783,61 @@ static void test_corpus_root_in_loop_is_66(void **state)
     assert_int_equal(gazette_update_started(u), 0);
     assert_non_null(strstr(gazette_update_error(u), said));
     gazette_update_free(u);
+}
+
+/* A corpus root, --synonyms or --entity-aliases file that is a symbolic
+ * link to nothing (mnt/news, mnt an empty mount point), or to such a link,
+ * names where it leads, as a --db link does: 66, one line, nothing made,
+ * no summary; gazette_update_run says it too. Before, only "corpus dl:
+ * No such file or directory", as if the link itself were missing. */
+static void test_dangling_link_input_names_target(void **state)
+{
+    (void)state;
+    assert_int_equal(tu_run("cd '%s' && mkdir mnt && "
+                            "ln -s mnt/news dl && ln -s dl dl2",
+                            fx.tmp), 0);
+    static const struct {
+        const char *what, *option, *path, *said;
+    } cases[] = {
+        {"corpus", "", "dl", "a symbolic link to mnt/news"},
+        {"corpus", "", "dl/", "a symbolic link to mnt/news"},
+        {"corpus", "", "dl2", "a symbolic link to dl -> mnt/news"},
+        {"synonyms file", "--synonyms ", "dl", "a symbolic link to mnt/news"},
+        {"entity aliases file", "--entity-aliases ", "dl2",
+         "a symbolic link to dl -> mnt/news"},
+    };
+    char said[4200], lock[2100];
+    snprintf(lock, sizeof lock, "%s.lock", fx.db);
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+        for (int dry = 0; dry < 2; dry++) {
+            const char *corpus = cases[i].option[0] ? fx.corpus : "";
+            int rc = ix("%s%s'%s/%s' --db '%s' %s%s%s", dry ? "-n " : "",
+                        cases[i].option, fx.tmp, cases[i].path, fx.db,
+                        *corpus ? "'" : "", corpus, *corpus ? "'" : "");
+            snprintf(said, sizeof said, "%s %s/%s: %s, which does not exist "
+                     "(a disk not mounted?)", cases[i].what, fx.tmp,
+                     cases[i].path, cases[i].said);
+            const char *err = slurp("err.txt");
+            if (rc != 66 || count_lines(err) != 1 || !strstr(err, said) ||
+                slurp("out.txt")[0])
+                fail_msg("%s%s%s: exit %d: %s", dry ? "-n " : "",
+                         cases[i].option, cases[i].path, rc, err);
+            assert_int_equal(access(fx.db, F_OK), -1);
+            assert_int_equal(access(lock, F_OK), -1);
+        }
+    gazette_update_t *u = NULL;
+    assert_int_equal(gazette_update_new(&u), GAZETTE_STATUS_OK);
+    char root[2100];
+    snprintf(root, sizeof root, "%s/dl", fx.tmp);
+    const char *roots[] = {root};
+    assert_int_equal(gazette_update_run(u, fx.db, roots, 1),
+                     GAZETTE_STATUS_INPUT_NOT_FOUND);
+    assert_int_equal(gazette_update_started(u), 0);
+    if (!strstr(gazette_update_error(u), "a symbolic link to mnt/news, "
+                                         "which does not exist"))
+        fail_msg("gazette_update_run: %s", gazette_update_error(u));
+    gazette_update_free(u);
+    assert_int_equal(access(fx.db, F_OK), -1);
 }
 
 /* A --synonyms or --entity-aliases file that is a loop of links, or
@@ -4394,11 +4578,13 @@ int main(void)
         T(test_update_through_link_to_directory_in_readonly_parent),
         T(test_update_through_dangling_link),
         T(test_db_link_chain_and_loop),
+        T(test_link_through_itself_is_a_loop),
         T(test_link_missing_database_says_what_helps),
         T(test_xapian_lock_permission_is_74),
         T(test_deleted_table_is_65),
         T(test_descriptor_exhaustion_is_74),
         T(test_unreadable_db_is_74),
+        T(test_query_names_the_index_once),
         T(test_db_that_is_not_an_index),
         T(test_db_of_another_program),
         T(test_db_of_another_program_without_positions),
@@ -4407,6 +4593,7 @@ int main(void)
         T(test_missing_inputs_are_66),
         T(test_corpus_root_in_loop_is_66),
         T(test_rules_file_in_loop_is_66),
+        T(test_dangling_link_input_names_target),
         T(test_refused_command_line_has_no_summary),
         T(test_unreadable_inputs_are_74),
         T(test_overlapping_roots_refused),

@@ -895,6 +895,80 @@ static void test_path_links_leave_chain_a_string(void **state)
     }
 }
 
+/* A link whose target passes through a link still being followed ("s ->
+ * s/x": s/x needs s first) is a loop, as a chain back to one of its
+ * links is, and not more links in a row than the kernel follows, which
+ * it was called: stat's ELOOP is both. A long chain, or a path that
+ * follows one link again and again, one after the other (d/../d/..),
+ * is no loop. */
+static void test_path_links_through_themselves_are_loops(void **state)
+{
+    (void)state;
+    char cmd[8192];
+    int n = snprintf(cmd, sizeof cmd,
+                     "cd '%s' && mkdir loops && cd loops && mkdir real && "
+                     "ln -s s/x s && ln -s s q && ln -s s/y p && "
+                     "ln -s b/x a && ln -s a/y b && ln -s lb la && "
+                     "ln -s la lb && ln -s x/../s via && mkdir x && "
+                     "ln -s real d && ln -s ", tmp);
+    for (int i = 0; i < 45; i++)   /* t -> d/../d/../.../real */
+        n += snprintf(cmd + n, sizeof cmd - (size_t)n, "d/../");
+    n += snprintf(cmd + n, sizeof cmd - (size_t)n, "real t && "
+                  "for i in $(seq 1 45); do ln -s c$((i + 1)) c$i; done && "
+                  "mkdir c46");
+    assert_int_equal(tu_run("%s", cmd), 0);
+    static const struct {
+        const char *name, *chain;
+        gz_link_problem problem;
+    } cases[] = {
+        {"s", "s/x", GZ_LINK_THROUGH_ITSELF},
+        {"q", "s -> s/x", GZ_LINK_THROUGH_ITSELF},
+        {"a", "b/x", GZ_LINK_THROUGH_ITSELF},
+        {"via", "x/../s -> s/x", GZ_LINK_THROUGH_ITSELF},
+        {"p", "s/y", GZ_LINK_THROUGH_LOOP},
+        {"la", "lb -> la", GZ_LINK_LOOP},
+        {"c1", "c2 -> c3 -> c4 -> ... -> c46", GZ_LINK_TOO_LONG},
+        {"t", NULL, GZ_LINK_TOO_LONG},
+    };
+    char path[4096], chain[4096];
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        snprintf(path, sizeof path, "%s/loops/%s", tmp, cases[i].name);
+        gz_link_problem got = gz_path_broken_link(path, chain, sizeof chain);
+        if (got != cases[i].problem ||
+            (cases[i].chain && strcmp(chain, cases[i].chain) != 0))
+            fail_msg("%s: problem %d, not %d, chain '%s'", cases[i].name,
+                     (int)got, (int)cases[i].problem, chain);
+    }
+    /* in words, as the path and on the way to it */
+    char said[1200], want[4200];
+    snprintf(path, sizeof path, "%s/loops/s", tmp);
+    assert_int_equal(gz_path_loop_said(path, "a loop of links", said,
+                                       sizeof said),
+                     GZ_LINK_THROUGH_ITSELF);
+    assert_string_equal(said, "a symbolic link to s/x, which passes through "
+                              "itself: a loop of links");
+    snprintf(path, sizeof path, "%s/loops/s/index", tmp);
+    assert_int_equal(gz_path_loop_said(path, "a loop of links", said,
+                                       sizeof said),
+                     GZ_LINK_THROUGH_ITSELF);
+    snprintf(want, sizeof want, "%s/loops/s, on the way to it, is a symbolic "
+             "link to s/x, which passes through itself: a loop of links", tmp);
+    assert_string_equal(said, want);
+    snprintf(path, sizeof path, "%s/loops/p", tmp);
+    assert_int_equal(gz_path_loop_said(path, "a loop of links", said,
+                                       sizeof said),
+                     GZ_LINK_THROUGH_LOOP);
+    assert_string_equal(said, "a symbolic link to s/y, which passes through "
+                              "a loop of links");
+    snprintf(path, sizeof path, "%s/loops/c1", tmp);
+    assert_int_equal(gz_path_loop_said(path, "a loop of links", said,
+                                       sizeof said),
+                     GZ_LINK_TOO_LONG);
+    assert_string_equal(said, "a symbolic link to c2 -> c3 -> c4 -> ... -> "
+                              "c46, more links in a row than the system "
+                              "follows (40)");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -923,6 +997,7 @@ int main(void)
         cmocka_unit_test(test_shards_database_listed_twice),
         cmocka_unit_test(test_full_replaces_only_stubs),
         cmocka_unit_test(test_path_links_leave_chain_a_string),
+        cmocka_unit_test(test_path_links_through_themselves_are_loops),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

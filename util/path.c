@@ -60,16 +60,18 @@ static void append_link(char *chain, size_t len, size_t *used,
 /* Follow the link `path` (lstat'ed as `sb`) and the links it leads to,
  * describing them in `chain` (`len` > 0 bytes): the first SHOWN_LINKS
  * targets as they read, then "..." and the last one when there were
- * more. *looped is 1 when a link came back. Returns 0, or -1 when `path`
- * could not be read as a link (replaced meanwhile). */
+ * more. *looped is 1 when a link came back. The links followed go in
+ * seen[0..*nseen) (FOLLOW_LINKS of them at most). Returns 0, or -1 when
+ * `path` could not be read as a link (replaced meanwhile). */
 static int follow_chain(const char *path, const struct stat *sb, char *chain,
-                        size_t len, int *looped)
+                        size_t len, int *looped, link_id *seen,
+                        size_t *nseen_out)
 {
     char cur[PATH_MAX], target[PATH_MAX], next[PATH_MAX];
-    link_id seen[FOLLOW_LINKS];
     size_t nseen = 0, used = 0;
     int hop = 0;
     seen[nseen++] = (link_id){sb->st_dev, sb->st_ino};
+    *nseen_out = nseen;
     snprintf(cur, sizeof cur, "%s", path);
     chain[0] = '\0';
     *looped = 0;
@@ -95,6 +97,7 @@ static int follow_chain(const char *path, const struct stat *sb, char *chain,
         if (*looped)
             break;
         seen[nseen++] = (link_id){next_sb.st_dev, next_sb.st_ino};
+        *nseen_out = nseen;
         memcpy(cur, next, sizeof cur);
     }
     if (hop >= SHOWN_LINKS) {   /* the last one, which matters most */
@@ -103,6 +106,189 @@ static int follow_chain(const char *path, const struct stat *sb, char *chain,
         append_link(chain, len, &used, target);
     }
     return 0;
+}
+
+/*
+ * A link whose chain comes back to one of its links is a loop that
+ * follow_chain sees. One whose target passes through a link still being
+ * followed ("s -> s/x": s/x needs s first) is a loop too, which it does
+ * not see: what follows tells it from more links than the kernel follows
+ * (40) by resolving the path as the kernel does, component by component
+ * with lstat and readlink, keeping the links whose targets are being
+ * read. Meeting one of those again, in the same directory, is a loop:
+ * its target would be read again from where it was, without end.
+ */
+
+/* A link whose target is being resolved. */
+typedef struct active_link {
+    link_id link;
+    link_id dir;     /* the directory it is in, which its target is read
+                      * from: a link may have other names (hard links) */
+    size_t until;    /* active while more than `until` bytes of the path
+                      * are left to resolve: its target is not done yet */
+} active_link;
+
+/* What resolve_links found. */
+typedef enum resolved {
+    RESOLVED_END,        /* no loop: it ended, or a component is missing */
+    RESOLVED_LOOP,       /* a link met while its target was being read */
+    RESOLVED_TOO_LONG,   /* more than FOLLOW_LINKS links, no loop */
+    RESOLVED_UNKNOWN     /* a path too long to follow, or it changed */
+} resolved;
+
+/* The state of resolve_links: the path left to resolve, rest[at..] (a
+ * link's target goes in front of what is left), and the directories
+ * resolved, with no link among them, in `done` ("" is the working
+ * directory). */
+typedef struct resolver {
+    char rest[2 * PATH_MAX], done[PATH_MAX], cand[PATH_MAX];
+    char target[PATH_MAX];
+    size_t at;
+    active_link active[FOLLOW_LINKS];
+    size_t nactive, followed;
+} resolver;
+
+/* The next component of r->rest into `comp` (NAME_MAX + 1 bytes), at
+ * moved past it; 0 when none is left, -1 when too long. */
+static int next_component(resolver *r, char *comp)
+{
+    while (r->rest[r->at] == '/')
+        r->at++;
+    size_t n = strcspn(r->rest + r->at, "/");
+    if (n == 0)
+        return 0;
+    if (n > NAME_MAX)
+        return -1;
+    memcpy(comp, r->rest + r->at, n);
+    comp[n] = '\0';
+    r->at += n;
+    return 1;
+}
+
+/* `comp`, a plain directory or "..", added to r->done. 0, or -1 when the
+ * path is too long. */
+static int enter(resolver *r, const char *comp)
+{
+    char *last = strrchr(r->done, '/');
+    const char *name = last ? last + 1 : r->done;
+    /* done has no link: its last directory's ".." is its parent ("a"
+     * of "a/b", "" of "b", "/" of "/b") */
+    if (strcmp(comp, "..") == 0 && *name && strcmp(name, "..") != 0) {
+        size_t cut = !last ? 0 : last == r->done ? 1
+                                                 : (size_t)(last - r->done);
+        r->done[cut] = '\0';
+        return 0;
+    }
+    if (strcmp(comp, "..") == 0 && strcmp(r->done, "/") == 0)
+        return 0;
+    size_t n = strlen(r->done);
+    int w = snprintf(r->done + n, sizeof r->done - n, "%s%s",
+                     n && r->done[n - 1] != '/' ? "/" : "", comp);
+    return w < 0 || (size_t)w >= sizeof r->done - n ? -1 : 0;
+}
+
+/* Follow the link r->cand (lstat'ed as `sb`), met with `left` bytes of
+ * the path after it: RESOLVED_LOOP when it is being followed already
+ * (*again its inode), else its target put in front of the rest and
+ * RESOLVED_END. */
+static resolved follow_link(resolver *r, const struct stat *sb, size_t left,
+                            link_id *again)
+{
+    struct stat dir_sb;
+    if (stat(r->done[0] ? r->done : ".", &dir_sb) != 0)
+        return RESOLVED_UNKNOWN;
+    active_link a = {{sb->st_dev, sb->st_ino},
+                     {dir_sb.st_dev, dir_sb.st_ino}, left};
+    for (size_t i = 0; i < r->nactive; i++) {
+        const active_link *b = &r->active[i];
+        if (b->link.dev == a.link.dev && b->link.ino == a.link.ino &&
+            b->dir.dev == a.dir.dev && b->dir.ino == a.dir.ino) {
+            *again = a.link;
+            return RESOLVED_LOOP;
+        }
+    }
+    if (r->followed == FOLLOW_LINKS)
+        return RESOLVED_TOO_LONG;
+    ssize_t n = readlink(r->cand, r->target, sizeof r->target - 1);
+    if (n <= 0)
+        return RESOLVED_UNKNOWN;
+    r->target[n] = '\0';
+    if ((size_t)n + left >= sizeof r->rest)
+        return RESOLVED_UNKNOWN;
+    memmove(r->rest + n, r->rest + r->at, left + 1);
+    memcpy(r->rest, r->target, (size_t)n);
+    r->at = 0;
+    if (r->target[0] == '/')
+        snprintf(r->done, sizeof r->done, "/");
+    r->active[r->nactive++] = a;
+    r->followed++;
+    return RESOLVED_END;
+}
+
+/* Resolve `path` as the kernel does, following every link: whether that
+ * meets a link again while its target is being read (RESOLVED_LOOP,
+ * *again that link), follows more than FOLLOW_LINKS links or ends. */
+static resolved resolve_links(resolver *r, const char *path, link_id *again)
+{
+    if (strlen(path) >= sizeof r->rest)
+        return RESOLVED_UNKNOWN;
+    snprintf(r->rest, sizeof r->rest, "%s", path);
+    snprintf(r->done, sizeof r->done, "%s", path[0] == '/' ? "/" : "");
+    r->at = 0;
+    r->nactive = r->followed = 0;
+    for (;;) {
+        char comp[NAME_MAX + 1];
+        int got = next_component(r, comp);
+        if (got <= 0)
+            return got == 0 ? RESOLVED_END : RESOLVED_UNKNOWN;
+        size_t left = strlen(r->rest + r->at);
+        /* a target read to its end: its link is followed */
+        while (r->nactive && r->active[r->nactive - 1].until > left)
+            r->nactive--;
+        if (strcmp(comp, ".") == 0)
+            continue;
+        if (strcmp(comp, "..") == 0) {
+            if (enter(r, comp) != 0)
+                return RESOLVED_UNKNOWN;
+            continue;
+        }
+        size_t n = strlen(r->done);
+        int w = snprintf(r->cand, sizeof r->cand, "%s%s%s", r->done,
+                         n && r->done[n - 1] != '/' ? "/" : "", comp);
+        if (w < 0 || (size_t)w >= sizeof r->cand)
+            return RESOLVED_UNKNOWN;
+        struct stat sb;
+        if (lstat(r->cand, &sb) != 0)
+            return errno == ELOOP ? RESOLVED_UNKNOWN : RESOLVED_END;
+        if (!S_ISLNK(sb.st_mode)) {
+            if (enter(r, comp) != 0)
+                return RESOLVED_UNKNOWN;
+            continue;
+        }
+        resolved res = follow_link(r, &sb, left, again);
+        if (res != RESOLVED_END)
+            return res;
+    }
+}
+
+/* For the link `path` that stat(2) cannot follow (ELOOP), whose chain,
+ * seen[0..nseen), comes back to none of its links: whether its target
+ * passes through one of them (GZ_LINK_THROUGH_ITSELF), through another
+ * loop (GZ_LINK_THROUGH_LOOP), or neither, being more links than the
+ * kernel follows (GZ_LINK_TOO_LONG, also when that cannot be told). */
+static gz_link_problem loop_or_long(const char *path, const link_id *seen,
+                                    size_t nseen)
+{
+    resolver *r = malloc(sizeof *r);
+    link_id again = {0, 0};
+    resolved res = r ? resolve_links(r, path, &again) : RESOLVED_UNKNOWN;
+    free(r);
+    if (res != RESOLVED_LOOP)
+        return GZ_LINK_TOO_LONG;
+    for (size_t i = 0; i < nseen; i++)
+        if (seen[i].dev == again.dev && seen[i].ino == again.ino)
+            return GZ_LINK_THROUGH_ITSELF;
+    return GZ_LINK_THROUGH_LOOP;
 }
 
 gz_link_problem gz_path_broken_link(const char *path, char *chain,
@@ -118,12 +304,14 @@ gz_link_problem gz_path_broken_link(const char *path, char *chain,
     if (e != ELOOP && e != ENOENT && e != ENOTDIR)
         return GZ_LINK_FINE;
     char none[1];
-    if (follow_chain(path, &sb, len ? chain : none, len ? len : 1,
-                     &looped) != 0)
+    link_id seen[FOLLOW_LINKS];
+    size_t nseen = 0;
+    if (follow_chain(path, &sb, len ? chain : none, len ? len : 1, &looped,
+                     seen, &nseen) != 0)
         return GZ_LINK_FINE;   /* replaced meanwhile */
     return e != ELOOP ? GZ_LINK_DANGLING
            : looped   ? GZ_LINK_LOOP
-                      : GZ_LINK_TOO_LONG;
+                      : loop_or_long(path, seen, nseen);
 }
 
 gz_link_problem gz_path_loop_on_the_way(const char *path, char *link,
@@ -145,7 +333,7 @@ gz_link_problem gz_path_loop_on_the_way(const char *path, char *link,
         memcpy(prefix, path, i);
         prefix[i] = '\0';
         gz_link_problem problem = gz_path_broken_link(prefix, chain, len);
-        if (problem == GZ_LINK_LOOP || problem == GZ_LINK_TOO_LONG) {
+        if (gz_link_is_loop(problem)) {
             if (linklen)
                 snprintf(link, linklen, "%s", prefix);
             return problem;
@@ -158,14 +346,41 @@ void gz_path_say_loop(char *out, size_t outlen, const char *on_the_way,
                       gz_link_problem problem, const char *chain,
                       const char *loop)
 {
-    /* the end of a long chain names where it goes */
-    const char *shown = gz_path_tail(chain, 400);
-    snprintf(out, outlen, "%.300s%sa symbolic link to %s%s, %s", on_the_way,
+    /* the end of a long chain names where it goes; both fit in `out`
+     * with the rest */
+    const char *shown = gz_path_tail(chain, outlen / 3);
+    const char *what =
+        problem == GZ_LINK_LOOP             ? ""
+        : problem == GZ_LINK_THROUGH_ITSELF ? "which passes through itself: "
+        : problem == GZ_LINK_THROUGH_LOOP   ? "which passes through "
+                                            : NULL;
+    snprintf(out, outlen, "%.*s%sa symbolic link to %s%s, %s%s",
+             (int)(outlen / 4), on_the_way,
              on_the_way[0] ? ", on the way to it, is " : "",
-             shown == chain ? "" : "...", shown,
-             problem == GZ_LINK_LOOP
-                 ? loop
-                 : "more links in a row than the system follows (40)");
+             shown == chain ? "" : "...", shown, what ? what : "",
+             what ? loop : "more links in a row than the system follows "
+                           "(40)");
+}
+
+void gz_path_say_dangling(char *out, size_t outlen, const char *chain)
+{
+    /* the end of a long chain names what is missing, and fits in `out`
+     * with the rest */
+    const char *shown = gz_path_tail(chain, outlen * 2 / 3);
+    snprintf(out, outlen, "a symbolic link to %s%s, which does not exist (a "
+             "disk not mounted?)", shown == chain ? "" : "...", shown);
+}
+
+int gz_path_dangling_said(const char *path, char *out, size_t outlen)
+{
+    char trimmed[PATH_MAX], chain[PATH_MAX];
+    /* "dl/" is the link dl too */
+    snprintf(trimmed, sizeof trimmed, "%.*s",
+             (int)gz_path_trimmed_length(path), path);
+    if (gz_path_broken_link(trimmed, chain, sizeof chain) != GZ_LINK_DANGLING)
+        return 0;
+    gz_path_say_dangling(out, outlen, chain);
+    return 1;
 }
 
 gz_link_problem gz_path_loop_said(const char *path, const char *loop,
@@ -177,10 +392,10 @@ gz_link_problem gz_path_loop_said(const char *path, const char *loop,
              (int)gz_path_trimmed_length(path), path);
     gz_link_problem problem = gz_path_broken_link(trimmed, chain,
                                                   sizeof chain);
-    if (problem != GZ_LINK_LOOP && problem != GZ_LINK_TOO_LONG)
+    if (!gz_link_is_loop(problem))
         problem = gz_path_loop_on_the_way(trimmed, link, sizeof link, chain,
                                           sizeof chain);
-    if (problem != GZ_LINK_LOOP && problem != GZ_LINK_TOO_LONG) {
+    if (!gz_link_is_loop(problem)) {
         snprintf(out, outlen, "a loop of symbolic links on the way to it");
         return GZ_LINK_FINE;
     }

@@ -21,8 +21,20 @@ typedef enum gz_link_problem {
     GZ_LINK_DANGLING,     /* its target does not exist (nor a directory on
                            * the way to it: a disk not mounted, say) */
     GZ_LINK_LOOP,         /* links that lead back to one of them */
-    GZ_LINK_TOO_LONG      /* more links in a row than the kernel follows */
+    GZ_LINK_THROUGH_ITSELF, /* a target that passes through one of the
+                           * links ("s -> s/x"): a loop too */
+    GZ_LINK_THROUGH_LOOP, /* a target that passes through another loop of
+                           * links ("p -> s/x", s that one) */
+    GZ_LINK_TOO_LONG      /* more links in a row than the kernel follows,
+                           * and no loop */
 } gz_link_problem;
+
+/* Whether `problem` is one of the loops or GZ_LINK_TOO_LONG: what
+ * stat(2) refuses with ELOOP. */
+static inline int gz_link_is_loop(gz_link_problem problem)
+{
+    return problem != GZ_LINK_FINE && problem != GZ_LINK_DANGLING;
+}
 
 /* Whether `path` is a symbolic link that leads nowhere; when it is, the
  * links followed from it as they read into `chain` (`len` bytes, cut to
@@ -46,13 +58,28 @@ gz_link_problem gz_path_loop_on_the_way(const char *path, char *link,
 
 /* A loop of links (`loop` says what it is to the caller: "a loop of
  * links") or a chain longer than the kernel follows (`problem`, from
- * gz_path_broken_link or gz_path_loop_on_the_way, not GZ_LINK_FINE nor
- * GZ_LINK_DANGLING), in words into `out` (`outlen` bytes): "a symbolic
- * link to b -> a, <loop>", after "dl, on the way to it, is " when
- * `on_the_way` names the link ("" when the path is the link). */
+ * gz_path_broken_link or gz_path_loop_on_the_way, gz_link_is_loop), in
+ * words into `out` (`outlen` bytes): "a symbolic link to b -> a,
+ * <loop>", "a symbolic link to s/x, which passes through itself: <loop>",
+ * "a symbolic link to s/x, which passes through <loop>" or "a symbolic
+ * link to c2 -> ... -> c50, more links in a row than the system follows
+ * (40)", after "dl, on the way to it, is " when `on_the_way` names the
+ * link ("" when the path is the link). */
 void gz_path_say_loop(char *out, size_t outlen, const char *on_the_way,
                       gz_link_problem problem, const char *chain,
                       const char *loop);
+
+/* A symbolic link whose links `chain` (from gz_path_broken_link,
+ * GZ_LINK_DANGLING) lead to nothing, in words into `out` (`outlen`
+ * bytes): "a symbolic link to rel -> /mnt/x, which does not exist (a disk
+ * not mounted?)", the end of a long chain kept. */
+void gz_path_say_dangling(char *out, size_t outlen, const char *chain);
+
+/* For a `path` that does not exist (ENOENT, ENOTDIR): 1 when it
+ * (trailing slashes aside) is a symbolic link whose target does not
+ * exist, said into `out` as gz_path_say_dangling says it; else 0, `out`
+ * untouched (no such file at all, say). */
+int gz_path_dangling_said(const char *path, char *out, size_t outlen);
 
 /* For a `path` that cannot be followed (ELOOP): whether it (trailing
  * slashes aside) or a directory on the way to it is a loop of links or

@@ -1,0 +1,38 @@
+#!/bin/sh
+# man_pages.sh SOURCE_DIR - every man page of docs/ renders without a
+# warning from groff (-ww: all of them) on the device man uses in a UTF-8
+# locale. Characters beyond ASCII are written as \[uXXXX]: groff reads
+# its input as Latin-1 unless preconv runs first, so a raw UTF-8 byte
+# was an "invalid input character" (or a wrong letter) to it.
+# Without groff (the Debian package groff-base, which scripts/dev
+# installs) the test is skipped (77), unless CI=true, where it fails.
+set -eu
+src=$1
+if ! command -v groff >/dev/null 2>&1; then
+    if [ "${CI:-}" = true ]; then
+        echo "FAIL: groff is missing (CI=true)" >&2
+        exit 1
+    fi
+    echo "SKIP: groff is absent (Debian package groff-base)" >&2
+    exit 77
+fi
+status=0
+n=0
+for page in "$src"/docs/*.[1-9]; do
+    [ -e "$page" ] || continue
+    n=$((n + 1))
+    warnings=$(groff -ww -man -Tutf8 -z "$page" 2>&1) || {
+        echo "FAIL: groff could not render $page: $warnings" >&2
+        status=1
+        continue
+    }
+    if [ -n "$warnings" ]; then
+        printf 'FAIL: %s:\n%s\n' "$page" "$warnings" >&2
+        status=1
+    fi
+done
+if [ "$n" -eq 0 ]; then
+    echo "FAIL: no man page in $src/docs" >&2
+    exit 1
+fi
+exit $status
