@@ -308,10 +308,11 @@ static const char usage_text[] =
 "and exit 130 or 143, also when they come after the last file was found\n"
 "(the files still waiting are left to the next run; files removed since\n"
 "the last run are only removed by the next complete run). Before the run\n"
-"starts, while no index is at DIR yet, they make nothing and print no\n"
-"summary: \"stopped by signal N before starting; nothing was made\". A\n"
-"--dry-run they stop says \"stopped by signal N; a dry run changes\n"
-"nothing\" after its summary.\n"
+"starts they write nothing and print no summary: while no index is at DIR\n"
+"yet, \"stopped by signal N before starting; nothing was made\"; on an\n"
+"index (--full too), \"stopped by signal N before starting; the index is\n"
+"as it was\". A --dry-run they stop says \"stopped by signal N; a dry run\n"
+"changes nothing\" after its summary.\n"
 "\n"
 "Full rebuilds: after --full, DIR is a Xapian stub file naming the\n"
 "database in use, DIR.d/<generation>. The new generation is built while\n"
@@ -406,12 +407,12 @@ static const char usage_text[] =
 "  75  another process is writing this index (or, for --full, the index it\n"
 "      replaces: a lock file held, or Xapian's lock); try again later\n"
 "  130 interrupted by SIGINT (work so far committed; before the run\n"
-"      started, no index there yet: nothing made)\n"
+"      started: nothing written, no index made)\n"
 "  141 (in the shell) killed by SIGPIPE: --help and --version, which do\n"
 "      nothing else, to a reader that closes the pipe early, as\n"
 "      gazette-query is (74 instead when SIGPIPE is ignored)\n"
 "  143 terminated by SIGTERM (work so far committed; before the run\n"
-"      started, no index there yet: nothing made)\n";
+"      started: nothing written, no index made)\n";
 
 /* "2", "0.5": the digits of cli_is_decimal, and of a fraction after one
  * '.' at most (strtod alone takes " +1", "1e3", "0x10", "inf"). */
@@ -927,10 +928,14 @@ static void explain_outcome(gazette_status_t status, const gazette_update_t *u,
         cli_complain("stopped by signal %d; a dry run changes nothing",
                      (int)stop_signal);
     else if (status == GAZETTE_STATUS_INTERRUPTED &&
-             !gazette_update_started(u))
+             !gazette_update_started(u) && no_index_at(o->db))
         cli_complain("stopped by signal %d before starting; nothing was "
                      "made (no index is at %s yet)", (int)stop_signal,
                      o->db);
+    else if (status == GAZETTE_STATUS_INTERRUPTED &&
+             !gazette_update_started(u))
+        cli_complain("stopped by signal %d before starting; the index is "
+                     "as it was", (int)stop_signal);
     else if (status == GAZETTE_STATUS_INTERRUPTED && o->full &&
              no_index_at(o->db))
         cli_complain("stopped by signal %d; the unfinished --full build was "
