@@ -255,10 +255,13 @@ static const char usage_text[] =
 "nothing was done, and the one error line says why. The summary:\n"
 "  scanned N, added N, updated N, removed N, unchanged N, skipped N,\n"
 "  ignored N, seconds S, index DIR, corpus CORPUS...\n"
-"(DIR as given less a trailing '/' or '/.', as gazette-query names it)\n"
+"(DIR as given less a trailing '/' or '/.', as gazette-query names it;\n"
+"when stdout is not a terminal the line starts with the local time, as\n"
+"stderr's lines do: 2026-11-27T02:15:03+01:00 scanned N, ...)\n"
 "or with --json: {\"scanned\":N,\"added\":N,\"updated\":N,\"removed\":N,\n"
 "\"unchanged\":N,\"skipped\":N,\"ignored\":N,\"seconds\":S,\"index\":\"DIR\",\n"
-"\"roots\":[\"CORPUS\",...]}. All counts are FILES: each\n"
+"\"roots\":[\"CORPUS\",...],\"finished\":\"TIME\"} (TIME: that local time,\n"
+"ISO 8601 with its offset, terminal or not). All counts are FILES: each\n"
 "scanned file is exactly one of added (new), updated (content changed),\n"
 "unchanged or skipped; removed counts files indexed before whose articles\n"
 "were removed: gone now, or skipped as holding no article now or as\n"
@@ -793,13 +796,22 @@ static void install_signal_handlers(void)
 }
 
 /* The summary: the counts, then which index and corpus roots the run
- * covered (a cron log holding several jobs says which one it was). */
+ * covered (a cron log holding several jobs says which one it was), and
+ * when it ended: off a terminal the line starts with the time, as the
+ * stderr lines do, so that a log of many nights dates a run that said
+ * nothing else (a person at a terminal knows when); --json has it as a
+ * last member, "finished", terminal or not, where a prefix would break
+ * the JSON. */
 static void print_summary(const gazette_update_t *u, const cli_options *o,
                           char *const *roots, int nroots)
 {
     clear_progress(o);
     if (o->quiet)
         return;
+    char now[48];
+    cli_iso_time(now, sizeof now);
+    if (!o->json && *now && !isatty(STDOUT_FILENO))
+        printf("%s ", now);
     const char *fmt = o->json
         ? "{\"scanned\":%llu,\"added\":%llu,\"updated\":%llu,\"removed\":%llu,"
           "\"unchanged\":%llu,\"skipped\":%llu,\"ignored\":%llu,"
@@ -823,7 +835,16 @@ static void print_summary(const gazette_update_t *u, const cli_options *o,
         fputs(o->json ? (i ? "," : "") : " ", stdout);
         put(stdout, roots[i]);
     }
-    fputs(o->json ? "]}\n" : "\n", stdout);
+    if (!o->json) {
+        putchar('\n');
+        return;
+    }
+    fputs("],\"finished\":", stdout);
+    if (*now)
+        cli_put_json_string(stdout, now);
+    else
+        fputs("null", stdout);   /* no clock to read */
+    fputs("}\n", stdout);
 }
 
 static int exit_code_for(gazette_status_t status, const gazette_update_t *u)
