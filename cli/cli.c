@@ -163,8 +163,7 @@ char *cli_to_utf8(const char *s)
     return out;
 }
 
-/* "2026-11-27T02:15:03+01:00 " into buf: the local time, ISO 8601. */
-static void iso_time(char *buf, size_t size)
+void cli_iso_time(char *buf, size_t size)
 {
     time_t now = time(NULL);
     struct tm tm;
@@ -175,9 +174,7 @@ static void iso_time(char *buf, size_t size)
     size_t n = strftime(buf, size, "%Y-%m-%dT%H:%M:%S", &tm);
     /* %z is "+0100"; ISO 8601's extended form wants "+01:00". */
     if (n && strftime(zone, sizeof zone, "%z", &tm) == 5)
-        snprintf(buf + n, size - n, "%.3s:%.2s ", zone, zone + 3);
-    else if (n)
-        snprintf(buf + n, size - n, " ");
+        snprintf(buf + n, size - n, "%.3s:%.2s", zone, zone + 3);
 }
 
 int cli_no_default_index(int err)
@@ -198,8 +195,8 @@ static void complain_line(const char *message, int escaped)
      * cannot break the line or hold escape sequences. */
     char stamp[48] = "";
     if (!isatty(STDERR_FILENO))
-        iso_time(stamp, sizeof stamp);
-    fprintf(stderr, "%s%s: ", stamp, program);
+        cli_iso_time(stamp, sizeof stamp);
+    fprintf(stderr, "%s%s%s: ", stamp, *stamp ? " " : "", program);
     if (escaped)
         fputs(message, stderr);
     else

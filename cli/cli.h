@@ -36,12 +36,20 @@ int cli_no_default_index(int err);
 /* The program's name for messages ("gazette-index"); set once in main. */
 void cli_set_program(const char *name);
 
+/* The local time now, ISO 8601 with its offset from UTC
+ * ("2026-11-27T02:15:03+01:00"), into `buf` (48 bytes are enough): what
+ * starts a line of a log (cli_complain, gazette-index's summary). ""
+ * when the clock cannot be read; without the offset when the zone's
+ * cannot be had. */
+void cli_iso_time(char *buf, size_t size);
+
 /* Print "<program>: <message>\n" to stderr: every error and warning of
  * the programs is one such line. When stderr is not a terminal (a cron
- * log, the journal) the line starts with the local time in ISO 8601
- * ("2026-11-27T02:15:03+01:00 "). Control characters and bytes that are
- * not UTF-8 in the message are escaped as by cli_put_escaped, so a file
- * name can neither break the line nor reach a terminal raw. */
+ * log, the journal) the line starts with the local time (cli_iso_time)
+ * and a blank ("2026-11-27T02:15:03+01:00 gazette-index: ..."). Control
+ * characters and bytes that are not UTF-8 in the message are escaped as
+ * by cli_put_escaped, so a file name can neither break the line nor
+ * reach a terminal raw. */
 __attribute__((format(printf, 1, 2)))
 void cli_complain(const char *fmt, ...);
 

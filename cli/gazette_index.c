@@ -255,10 +255,13 @@ static const char usage_text[] =
 "nothing was done, and the one error line says why. The summary:\n"
 "  scanned N, added N, updated N, removed N, unchanged N, skipped N,\n"
 "  ignored N, seconds S, index DIR, corpus CORPUS...\n"
-"(DIR as given less a trailing '/' or '/.', as gazette-query names it)\n"
+"(DIR as given less a trailing '/' or '/.', as gazette-query names it;\n"
+"when stdout is not a terminal the line starts with the local time, as\n"
+"stderr's lines do: 2026-11-27T02:15:03+01:00 scanned N, ...)\n"
 "or with --json: {\"scanned\":N,\"added\":N,\"updated\":N,\"removed\":N,\n"
 "\"unchanged\":N,\"skipped\":N,\"ignored\":N,\"seconds\":S,\"index\":\"DIR\",\n"
-"\"roots\":[\"CORPUS\",...]}. All counts are FILES: each\n"
+"\"roots\":[\"CORPUS\",...],\"finished\":\"TIME\"} (TIME: that local time,\n"
+"ISO 8601 with its offset, terminal or not). All counts are FILES: each\n"
 "scanned file is exactly one of added (new), updated (content changed),\n"
 "unchanged or skipped; removed counts files indexed before whose articles\n"
 "were removed: gone now, or skipped as holding no article now or as\n"
@@ -308,10 +311,11 @@ static const char usage_text[] =
 "and exit 130 or 143, also when they come after the last file was found\n"
 "(the files still waiting are left to the next run; files removed since\n"
 "the last run are only removed by the next complete run). Before the run\n"
-"starts, while no index is at DIR yet, they make nothing and print no\n"
-"summary: \"stopped by signal N before starting; nothing was made\". A\n"
-"--dry-run they stop says \"stopped by signal N; a dry run changes\n"
-"nothing\" after its summary.\n"
+"starts they write nothing and print no summary: while no index is at DIR\n"
+"yet, \"stopped by signal N before starting; nothing was made\"; on an\n"
+"index (--full too), \"stopped by signal N before starting; the index is\n"
+"as it was\". A --dry-run they stop says \"stopped by signal N; a dry run\n"
+"changes nothing\" after its summary.\n"
 "\n"
 "Full rebuilds: after --full, DIR is a Xapian stub file naming the\n"
 "database in use, DIR.d/<generation>. The new generation is built while\n"
@@ -406,12 +410,12 @@ static const char usage_text[] =
 "  75  another process is writing this index (or, for --full, the index it\n"
 "      replaces: a lock file held, or Xapian's lock); try again later\n"
 "  130 interrupted by SIGINT (work so far committed; before the run\n"
-"      started, no index there yet: nothing made)\n"
+"      started: nothing written, no index made)\n"
 "  141 (in the shell) killed by SIGPIPE: --help and --version, which do\n"
 "      nothing else, to a reader that closes the pipe early, as\n"
 "      gazette-query is (74 instead when SIGPIPE is ignored)\n"
 "  143 terminated by SIGTERM (work so far committed; before the run\n"
-"      started, no index there yet: nothing made)\n";
+"      started: nothing written, no index made)\n";
 
 /* "2", "0.5": the digits of cli_is_decimal, and of a fraction after one
  * '.' at most (strtod alone takes " +1", "1e3", "0x10", "inf"). */
@@ -792,13 +796,22 @@ static void install_signal_handlers(void)
 }
 
 /* The summary: the counts, then which index and corpus roots the run
- * covered (a cron log holding several jobs says which one it was). */
+ * covered (a cron log holding several jobs says which one it was), and
+ * when it ended: off a terminal the line starts with the time, as the
+ * stderr lines do, so that a log of many nights dates a run that said
+ * nothing else (a person at a terminal knows when); --json has it as a
+ * last member, "finished", terminal or not, where a prefix would break
+ * the JSON. */
 static void print_summary(const gazette_update_t *u, const cli_options *o,
                           char *const *roots, int nroots)
 {
     clear_progress(o);
     if (o->quiet)
         return;
+    char now[48];
+    cli_iso_time(now, sizeof now);
+    if (!o->json && *now && !isatty(STDOUT_FILENO))
+        printf("%s ", now);
     const char *fmt = o->json
         ? "{\"scanned\":%llu,\"added\":%llu,\"updated\":%llu,\"removed\":%llu,"
           "\"unchanged\":%llu,\"skipped\":%llu,\"ignored\":%llu,"
@@ -822,7 +835,16 @@ static void print_summary(const gazette_update_t *u, const cli_options *o,
         fputs(o->json ? (i ? "," : "") : " ", stdout);
         put(stdout, roots[i]);
     }
-    fputs(o->json ? "]}\n" : "\n", stdout);
+    if (!o->json) {
+        putchar('\n');
+        return;
+    }
+    fputs("],\"finished\":", stdout);
+    if (*now)
+        cli_put_json_string(stdout, now);
+    else
+        fputs("null", stdout);   /* no clock to read */
+    fputs("}\n", stdout);
 }
 
 static int exit_code_for(gazette_status_t status, const gazette_update_t *u)
@@ -927,10 +949,14 @@ static void explain_outcome(gazette_status_t status, const gazette_update_t *u,
         cli_complain("stopped by signal %d; a dry run changes nothing",
                      (int)stop_signal);
     else if (status == GAZETTE_STATUS_INTERRUPTED &&
-             !gazette_update_started(u))
+             !gazette_update_started(u) && no_index_at(o->db))
         cli_complain("stopped by signal %d before starting; nothing was "
                      "made (no index is at %s yet)", (int)stop_signal,
                      o->db);
+    else if (status == GAZETTE_STATUS_INTERRUPTED &&
+             !gazette_update_started(u))
+        cli_complain("stopped by signal %d before starting; the index is "
+                     "as it was", (int)stop_signal);
     else if (status == GAZETTE_STATUS_INTERRUPTED && o->full &&
              no_index_at(o->db))
         cli_complain("stopped by signal %d; the unfinished --full build was "

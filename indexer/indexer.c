@@ -3218,21 +3218,29 @@ static void say_interrupted(const gz_index_config *cfg, int waiting,
                  "aliases files) is left to the next run", stopped);
 }
 
-/* 1, said in `err`, when the run is asked to stop before it starts and
- * would make the index: it then makes nothing (no index, lock file or
- * generation), where opening it to commit nothing would leave an empty
- * index behind. A stop that comes later commits what was done. */
-static int stopped_before_making(const gz_index_config *cfg, char *err,
-                                 size_t errlen)
+/* 1, said in `err`, when the run is asked to stop before it starts: it
+ * then opens nothing and writes nothing (no index, lock file or
+ * generation), where opening the index to commit nothing would leave an
+ * empty index behind where none was, and a report of a run (its counts,
+ * "what the run did is committed") where none began. A dry run writes
+ * nothing anyway and is not stopped here. A stop that comes later
+ * commits what was done. */
+static int stopped_before_start(const gz_index_config *cfg, char *err,
+                                size_t errlen)
 {
     if (cfg->dry_run || !cfg->stop ||
-        !__atomic_load_n(cfg->stop, __ATOMIC_RELAXED) ||
-        !no_index_yet(cfg->db_path))
+        !__atomic_load_n(cfg->stop, __ATOMIC_RELAXED))
         return 0;
-    snprintf(err, errlen, "interrupted: the stop flag "
-             "(gazette_update_set_stop_flag) was set before the run "
-             "started, and no index is at %s yet: nothing was made",
-             cfg->db_path);
+    if (no_index_yet(cfg->db_path))
+        snprintf(err, errlen, "interrupted: the stop flag "
+                 "(gazette_update_set_stop_flag) was set before the run "
+                 "started, and no index is at %s yet: nothing was made",
+                 cfg->db_path);
+    else
+        snprintf(err, errlen, "interrupted: the stop flag "
+                 "(gazette_update_set_stop_flag) was set before the run "
+                 "started: nothing was written, the index at %s is as it "
+                 "was", cfg->db_path);
     return 1;
 }
 
@@ -3278,7 +3286,7 @@ gz_index_outcome gz_index_run(const gz_index_config *cfg,
                  "gazette_update_set_full");
         return GZ_INDEX_CORRUPT;
     }
-    if (stopped_before_making(cfg, err, errlen)) {
+    if (stopped_before_start(cfg, err, errlen)) {
         stats->unstarted = 1;
         stats->seconds = now_seconds() - start;
         return GZ_INDEX_INTERRUPTED;

@@ -45,7 +45,7 @@ while IFS= read -r line; do
     # A good run: cron would mail nothing; the log holds the summary.
     out=$(cron_run "$cmd") || fail "line $n: the shell failed: $out"
     [ -z "$out" ] || fail "line $n printed on a good run: $out"
-    grep -Eq "^scanned [1-9][0-9]*, .*, index $tmp/srv/index, corpus $tmp/srv/archive\$" \
+    grep -Eq "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}[+-][0-9]{2}:[0-9]{2} scanned [1-9][0-9]*, .*, index $tmp/srv/index, corpus $tmp/srv/archive\$" \
         "$tmp/home/gazette-index.log" || fail "line $n: no summary in the log"
     # A failing run (the archive is gone): one line naming the exit code,
     # and a timed error line in the log.

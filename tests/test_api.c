@@ -4,7 +4,10 @@
  * strings and version macros.
  */
 #include <dirent.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <math.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <signal.h>
+#include <sys/inotify.h>
 #include <sys/stat.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -2677,18 +2681,110 @@ static void expect_interrupted(gazette_update_t *u, const char *db,
                      GAZETTE_STATUS_OK);
 }
 
+/* The callback of a run stopped in its middle: sets the stop flag
+ * (`ctx`) at the first file the run adds. */
+static void stop_at_first_added(const gazette_update_t *u,
+                                gazette_event_t event, const char *path,
+                                const char *message, void *ctx)
+{
+    (void)u;
+    (void)path;
+    (void)message;
+    if (event == GAZETTE_EVENT_ADDED)
+        *(volatile int *)ctx = 1;
+}
+
+/* A run of `u` into `db` from `corpus` that its own callback stops at the
+ * first file it adds: INTERRUPTED, a run that started, and
+ * gazette_update_error() says so and what holds (`says`). */
+static void expect_stopped_midway(gazette_update_t *u, const char *db,
+                                  const char *corpus, const char *says)
+{
+    static volatile int stop;
+    stop = 0;
+    const char *roots[] = {corpus};
+    assert_int_equal(gazette_update_set_stop_flag(u, &stop),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_set_callback(u, stop_at_first_added,
+                                                 (void *)&stop),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_run(u, db, roots, 1),
+                     GAZETTE_STATUS_INTERRUPTED);
+    assert_true(stop);
+    assert_true(gazette_update_started(u));
+    const char *why = gazette_update_error(u);
+    if (!strstr(why, "interrupted: the stop flag") || !strstr(why, says))
+        fail_msg("wanted \"%s\" in the reason: \"%s\"", says, why);
+    assert_int_equal(gazette_update_set_callback(u, NULL, NULL),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_set_stop_flag(u, NULL),
+                     GAZETTE_STATUS_OK);
+}
+
+/* What sets a stop flag once a lock file is opened again. */
+typedef struct stop_on_open {
+    int inotify;            /* watching the lock file for IN_OPEN */
+    volatile int *flag;
+} stop_on_open;
+
+static void *stop_once_opened(void *arg)
+{
+    stop_on_open *s = arg;
+    char event[sizeof(struct inotify_event) + NAME_MAX + 1];
+    if (read(s->inotify, event, sizeof event) > 0)
+        *s->flag = 1;
+    return NULL;
+}
+
+/* A run of `u` into `db` (whose lock the test holds, waiting for it up to
+ * 30 s) from `corpus`, stopped while it waits: the stop flag is set once
+ * the run opens the lock file `lock` (inotify), not before the run
+ * starts. INTERRUPTED; gazette_update_error() says it waited, returned. */
+static const char *stopped_waiting(gazette_update_t *u, const char *db,
+                                   const char *lock, const char *corpus)
+{
+    static volatile int stop;
+    stop = 0;
+    stop_on_open s = {inotify_init1(IN_CLOEXEC), &stop};
+    assert_true(s.inotify >= 0);
+    assert_true(inotify_add_watch(s.inotify, lock, IN_OPEN) >= 0);
+    pthread_t thread;
+    assert_int_equal(pthread_create(&thread, NULL, stop_once_opened, &s), 0);
+    const char *roots[] = {corpus};
+    assert_int_equal(gazette_update_set_stop_flag(u, &stop),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_set_wait_lock(u, 30), GAZETTE_STATUS_OK);
+    gazette_status_t status = gazette_update_run(u, db, roots, 1);
+    /* an open of our own ends the thread's wait had the run not opened
+     * the lock file */
+    int fd = open(lock, O_RDONLY | O_CLOEXEC);
+    if (fd >= 0)
+        close(fd);
+    assert_int_equal(pthread_join(thread, NULL), 0);
+    close(s.inotify);
+    assert_int_equal(status, GAZETTE_STATUS_INTERRUPTED);
+    assert_int_equal(gazette_update_set_stop_flag(u, NULL),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_set_wait_lock(u, 0), GAZETTE_STATUS_OK);
+    return gazette_update_error(u);
+}
+
 /* A run stopped by its stop flag says why in gazette_update_error(), as
  * the header says of every run that does not return OK, and what holds
- * after it: one that would have made the index made nothing, an update
- * committed what it did (its counts, the index's articles), a full
- * rebuild and a dry run left the index as it was, a wait for the lock
- * wrote nothing. It said "" before. */
+ * after it: one stopped before it started wrote nothing (where no index
+ * was, made none; an existing one is as it was, an update as a full
+ * rebuild, and the run did not start: no counts), an update stopped in
+ * its middle committed what it did (its counts, the index's articles),
+ * a full rebuild stopped so and a dry run left the index as it was, a
+ * wait for the lock wrote nothing. It said "" before; and of an update
+ * stopped before it started, that what it did was committed. */
 static void test_update_interrupted_says_why(void **state)
 {
     (void)state;
-    char corpus[4096], db[4096];
+    char corpus[4096], db[4096], lock[4200];
     snprintf(corpus, sizeof corpus, "%s", path_in("halt/corpus"));
     snprintf(db, sizeof db, "%s", path_in("halt/db"));
+    snprintf(lock, sizeof lock, "%s.lock", db);
     tu_write_file(corpus, "a.txt", "One\n\nThe first story.\n", 22);
     tu_write_file(corpus, "b.txt", "Two\n\nThe second story.\n", 23);
     gazette_update_t *u = update_of(0);
@@ -2700,25 +2796,36 @@ static void test_update_interrupted_says_why(void **state)
     assert_int_equal(article_count(db), 2);
 
     tu_write_file(corpus, "c.txt", "Three\n\nThe third story.\n", 24);
-    expect_interrupted(u, db, corpus, "is committed");
-    assert_true(gazette_update_started(u));   /* what it did is counted */
-    assert_int_equal(article_count(db),
-                     2 + gazette_update_count(u, GAZETTE_COUNT_ADDED));
+    for (int full = 0; full <= 1; full++) {
+        assert_int_equal(gazette_update_set_full(u, full), GAZETTE_STATUS_OK);
+        expect_interrupted(u, db, corpus, "set before the run started: "
+                           "nothing was written, the index at");
+        assert_non_null(strstr(gazette_update_error(u), "is as it was"));
+        assert_false(gazette_update_started(u));   /* no summary */
+        for (int c = GAZETTE_COUNT_SCANNED; c <= GAZETTE_COUNT_IGNORED; c++)
+            assert_int_equal(gazette_update_count(u, c), 0);
+        assert_int_equal(article_count(db), 2);
+    }
+    assert_int_equal(gazette_update_set_full(u, 0), GAZETTE_STATUS_OK);
+    expect_stopped_midway(u, db, corpus, "is committed");
+    assert_int_equal(gazette_update_count(u, GAZETTE_COUNT_ADDED), 1);
+    assert_int_equal(article_count(db), 3);   /* what it did is committed */
     assert_int_equal(gazette_update_set_dry_run(u, 1), GAZETTE_STATUS_OK);
     expect_interrupted(u, db, corpus, "a dry run writes nothing");
     assert_int_equal(gazette_update_set_dry_run(u, 0), GAZETTE_STATUS_OK);
     assert_int_equal(gazette_update_set_full(u, 1), GAZETTE_STATUS_OK);
-    expect_interrupted(u, db, corpus, "the index is as it was");
-    assert_int_equal(article_count(db), 2);
+    expect_stopped_midway(u, db, corpus, "the index is as it was");
+    assert_int_equal(article_count(db), 3);
 
     gazette_writer_t *w = NULL;
     assert_int_equal(gazette_writer_open(db, NULL, 0, &w), GAZETTE_STATUS_OK);
     assert_int_equal(gazette_update_set_full(u, 0), GAZETTE_STATUS_OK);
-    assert_int_equal(gazette_update_set_wait_lock(u, 30), GAZETTE_STATUS_OK);
-    expect_interrupted(u, db, corpus, "held by this process");
-    assert_non_null(strstr(gazette_update_error(u), "nothing was written"));
+    const char *why = stopped_waiting(u, db, lock, corpus);
+    if (!strstr(why, "held by this process") ||
+        !strstr(why, "nothing was written"))
+        fail_msg("stopped while waiting: \"%s\"", why);
     assert_int_equal(gazette_writer_close(w), GAZETTE_STATUS_OK);
-    assert_int_equal(article_count(db), 2);
+    assert_int_equal(article_count(db), 3);
     gazette_update_free(u);
 }
 

@@ -8,6 +8,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <jansson.h>
+#include <regex.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -1902,6 +1903,34 @@ static void test_reindex_other_language(void **state)
     assert_int_equal(n, fx.narticles);
 }
 
+/* Seconds from the ISO 8601 time that `s` starts with (the local time
+ * with its offset, "2026-11-27T02:15:03+01:00", as a log line starts) to
+ * now; fails the test when `s` does not start with a valid one. */
+static double age_of_iso_time(const char *s)
+{
+    regex_t re;
+    assert_int_equal(regcomp(&re, "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:"
+                             "[0-9]{2}:[0-9]{2}[+-][0-9]{2}:[0-9]{2}",
+                             REG_EXTENDED | REG_NOSUB), 0);
+    int match = regexec(&re, s, 0, NULL, 0);
+    regfree(&re);
+    if (match != 0)
+        fail_msg("no ISO 8601 time at \"%.60s\"", s);
+    int y, mo, d, h, mi, sec, oh, om;
+    char sign;
+    assert_int_equal(sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%c%2d:%2d", &y, &mo,
+                            &d, &h, &mi, &sec, &sign, &oh, &om), 9);
+    struct tm tm = {.tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d,
+                    .tm_hour = h, .tm_min = mi, .tm_sec = sec};
+    time_t utc = timegm(&tm);
+    /* a day or an hour out of range is normalised away: no valid time */
+    if (tm.tm_mon != mo - 1 || tm.tm_mday != d || tm.tm_hour != h ||
+        tm.tm_min != mi || tm.tm_sec != sec || oh > 14 || om > 59)
+        fail_msg("not a valid time: \"%.25s\"", s);
+    utc -= (sign == '-' ? -1 : 1) * (oh * 3600 + om * 60);
+    return difftime(time(NULL), utc);
+}
+
 /* The `n`th (0-based) ```json block of docs/json.md, parsed. */
 static json_t *json_doc_example(int n)
 {
@@ -1945,18 +1974,61 @@ static void expect_same_object(json_t *doc, json_t *real, const char *what)
     if (!json_equal(doc, real)) {
         char *d = json_dumps(doc, JSON_SORT_KEYS);
         char *r = json_dumps(real, JSON_SORT_KEYS);
-        fail_msg("docs/json.md %s is out of date:\n%s\ngazette-query "
+        fail_msg("docs/json.md %s is out of date:\n%s\nthe program "
                  "gives:\n%s", what, d, r);
     }
+}
+
+/* The example of gazette-index's summary in docs/json.md (its third
+ * block) is what `gazette-index --json` prints indexing the sample corpus
+ * into a new index, but for its time (checked to be now), seconds and
+ * paths. */
+static void expect_index_summary_example(void)
+{
+    char db[4200], out[4200], sample[4200];
+    snprintf(db, sizeof db, "%s/doc-news.idx", fx.tmp);
+    snprintf(out, sizeof out, "%s/example.json", fx.tmp);
+    snprintf(sample, sizeof sample, "%s", tu_source_path("corpus/sample"));
+    assert_int_equal(tu_run("'%s' --json --db '%s' '%s' >'%s'",
+                            tu_binary("indexer/gazette-index"), db, sample,
+                            out), 0);
+    char *text = slurp_file(out);
+    json_error_t error;
+    json_t *real = json_loads(text, 0, &error);
+    if (!real)
+        fail_msg("gazette-index --json: %s: %s", error.text, text);
+    free(text);
+    json_t *doc = json_doc_example(2);
+    json_t *both[] = {doc, real};
+    for (int i = 0; i < 2; i++) {
+        const char *finished =
+            json_string_value(json_object_get(both[i], "finished"));
+        assert_non_null(finished);
+        double age = age_of_iso_time(finished);
+        if (i == 1 && (age < -60 || age > 300))
+            fail_msg("\"finished\" %s is %.0f s from now", finished, age);
+        assert_true(json_is_real(json_object_get(both[i], "seconds")));
+        json_t *roots = json_object_get(both[i], "roots");
+        assert_int_equal(json_array_size(roots), 1);
+        assert_string_equal(json_string_value(json_array_get(roots, 0)),
+                            i ? sample : "corpus/sample");
+        json_object_del(both[i], "finished");
+        json_object_del(both[i], "seconds");
+        json_object_del(both[i], "roots");
+    }
+    expect_same_object(doc, real, "gazette-index summary example");
+    json_decref(doc);
+    json_decref(real);
 }
 
 /* The examples of docs/json.md are what gazette-query prints on the
  * sample corpus for the commands the document gives (they showed 12
  * matches counted 10/2 by year, and no entities, long after neither was
- * true). */
+ * true), and what gazette-index --json prints making that index. */
 static void test_json_doc_examples(void **state)
 {
     (void)state;
+    expect_index_summary_example();
     const char *q = tu_binary("query/cli/gazette-query");
     static const char *const commands[] = {
         "--json -n 1 hezbollah | head -1",
@@ -2055,12 +2127,14 @@ static void test_closed_pipe(void **state)
     free(text);
 }
 
-/* Run gazette-index `args` (argv after the program's name), its stderr a
- * terminal (a pseudo-terminal's, read into `out`), stopped before the
- * first document it writes (pause_writing.so) for longer than the tenth
- * of a second a progress line waits, so that one shows once that
- * document is in; its exit status. */
-static int index_on_terminal(char *const args[], char *out, size_t size)
+/* Run gazette-index `args` (argv after the program's name), its stderr
+ * (`fd` 2) or its stdout (`fd` 1) a terminal (a pseudo-terminal's, read
+ * into `out`; the other to /dev/null), stopped before the first document
+ * it writes (pause_writing.so) for longer than the tenth of a second a
+ * progress line waits, so that one shows once that document is in; its
+ * exit status. */
+static int index_on_terminal(char *const args[], int fd, char *out,
+                             size_t size)
 {
     int term = posix_openpt(O_RDWR | O_NOCTTY);
     assert_true(term >= 0);
@@ -2077,9 +2151,10 @@ static int index_on_terminal(char *const args[], char *out, size_t size)
     pid_t pid = fork();
     assert_true(pid >= 0);
     if (pid == 0) {
-        int fd = open(side, O_RDWR | O_NOCTTY);
+        int tty = open(side, O_RDWR | O_NOCTTY);
         int null = open("/dev/null", O_WRONLY);
-        if (fd < 0 || null < 0 || dup2(fd, 2) < 0 || dup2(null, 1) < 0)
+        if (tty < 0 || null < 0 || dup2(tty, fd) < 0 ||
+            dup2(null, fd == 1 ? 2 : 1) < 0)
             _exit(127);
         setenv("LD_PRELOAD", PAUSE_WRITING_MODULE, 1);
         setenv("PAUSE_AT_DOCUMENT", "1", 1);
@@ -2116,9 +2191,74 @@ static void test_progress_line_of_one_file(void **state)
     const char *lone = "Lone\n\nA lone story.\n";
     tu_write_file(corpus, "a.txt", lone, strlen(lone));
     char *const args[] = {"gazette-index", "-j1", "--db", db, corpus, NULL};
-    assert_int_equal(index_on_terminal(args, out, sizeof out), 0);
+    assert_int_equal(index_on_terminal(args, 2, out, sizeof out), 0);
     if (!strstr(out, "\r\033[Kscanned 1 file (") || strstr(out, "1 files"))
         fail_msg("progress line: \"%s\"", out);
+}
+
+/* The summary dates its run, so that a log of many nights (cron appends
+ * stdout and stderr to one file) tells which night a summary that came
+ * alone belongs to: off a terminal its line starts with the local time
+ * in ISO 8601 with the offset, as every stderr line does; on a terminal
+ * it does not (a person sees the time); --json gets it as "finished",
+ * appended after the members it had. There was no time at all. */
+static void test_summary_dated(void **state)
+{
+    (void)state;
+    char corpus[4200], db[4200], out[4200], tty_db[4200], text[8192];
+    snprintf(corpus, sizeof corpus, "%s/dated", fx.tmp);
+    snprintf(db, sizeof db, "%s/dated.idx", fx.tmp);
+    snprintf(tty_db, sizeof tty_db, "%s/dated-tty.idx", fx.tmp);
+    snprintf(out, sizeof out, "%s/dated.out", fx.tmp);
+    const char *story = "Dated\n\nA story of the night.\n";
+    tu_write_file(corpus, "a.txt", story, strlen(story));
+    const char *ix = tu_binary("indexer/gazette-index");
+
+    /* off a terminal, as cron runs it: one file for both streams */
+    assert_int_equal(tu_run("'%s' -j1 --db '%s' '%s' >'%s' 2>&1", ix, db,
+                            corpus, out), 0);
+    char *log = slurp_file(out);
+    double age = age_of_iso_time(log);
+    if (age < -60 || age > 300)
+        fail_msg("the summary's time is %.0f s from now: %s", age, log);
+    const char *rest = log + strlen("2026-11-27T02:15:03+01:00");
+    if (strncmp(rest, " scanned 1, added 1, updated 0, ", 32) != 0 ||
+        strchr(log, '\n') != log + strlen(log) - 1)
+        fail_msg("summary: \"%s\"", log);
+    free(log);
+
+    /* --json: "finished", the same time, after "roots" */
+    assert_int_equal(tu_run("'%s' -j1 --json --db '%s' '%s' >'%s'", ix, db,
+                            corpus, out), 0);
+    char *json = slurp_file(out);
+    json_error_t error;
+    json_t *obj = json_loads(json, 0, &error);
+    if (!obj)
+        fail_msg("not JSON: %s: %s", error.text, json);
+    const char *finished =
+        json_string_value(json_object_get(obj, "finished"));
+    if (!finished || strlen(finished) != 25)
+        fail_msg("\"finished\": %s", json);
+    age = age_of_iso_time(finished);
+    if (age < -60 || age > 300)
+        fail_msg("\"finished\" is %.0f s from now: %s", age, json);
+    assert_int_equal(json_object_size(obj), 11);
+    json_decref(obj);
+    const char *members = "{\"scanned\":1,\"added\":0,\"updated\":0,"
+                          "\"removed\":0,\"unchanged\":1,\"skipped\":0,"
+                          "\"ignored\":0,\"seconds\":";
+    if (strncmp(json, members, strlen(members)) != 0 ||
+        !strstr(json, "],\"finished\":\"") ||
+        strcmp(json + strlen(json) - 3, "\"}\n") != 0)
+        fail_msg("the members or their order changed: %s", json);
+    free(json);
+
+    /* on a terminal: the counts first */
+    char *const args[] = {"gazette-index", "-j1", "--db", tty_db, corpus,
+                          NULL};
+    assert_int_equal(index_on_terminal(args, 1, text, sizeof text), 0);
+    if (strncmp(text, "scanned 1, added 1, ", 20) != 0)
+        fail_msg("summary on a terminal: \"%s\"", text);
 }
 
 int main(void)
@@ -2144,6 +2284,7 @@ int main(void)
         cmocka_unit_test(test_cli_errors),
         cmocka_unit_test(test_closed_pipe),
         cmocka_unit_test(test_progress_line_of_one_file),
+        cmocka_unit_test(test_summary_dated),
         cmocka_unit_test(test_json_doc_examples),
         cmocka_unit_test(test_default_index_location),
         cmocka_unit_test(test_cli_dash_words),

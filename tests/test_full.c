@@ -1097,19 +1097,19 @@ static void test_stop_first_full_makes_nothing(void **state)
 }
 
 /* Run gazette-index (at the test's -j; with `mode`, e.g. --full) into `db`
- * from fx.corpus with signal `sig` already pending as it starts: blocked
+ * from `corpus` with signal `sig` already pending as it starts: blocked
  * and raised in the child before exec, which keeps both, and delivered
  * once the program unblocks it, its handler in place. A stop before the
  * run starts, however fast or slow the machine. stdout to tmp/out.txt,
  * stderr to tmp/err.txt; the exit status. */
 static int run_signalled_before_start(int sig, const char *db,
-                                      const char *mode)
+                                      const char *corpus, const char *mode)
 {
     char jobs[32] = "-j0";
     if (tu_test_jobs())
         snprintf(jobs, sizeof jobs, "-j%s", tu_test_jobs());
     char *const argv[] = {"gazette-index", jobs, "--db", (char *)db,
-                          fx.corpus, (char *)mode, NULL};
+                          (char *)corpus, (char *)mode, NULL};
     const char *program = tu_binary("indexer/gazette-index");
     char out[1200], err[1200];
     snprintf(out, sizeof out, "%s", tu_path_in(fx.tmp, "out.txt"));
@@ -1142,7 +1142,7 @@ static void test_signal_before_start_makes_nothing(void **state)
     for (int full = 0; full <= 1; full++) {
         char db[1100], said[1300];
         snprintf(db, sizeof db, "%s/unstarted-%d", fx.tmp, full);
-        int rc = run_signalled_before_start(SIGTERM, db,
+        int rc = run_signalled_before_start(SIGTERM, db, fx.corpus,
                                             full ? "--full" : NULL);
         if (rc != 128 + SIGTERM)
             fail_msg("--full %d: exit %d", full, rc);
@@ -1161,12 +1161,72 @@ static void test_signal_before_start_makes_nothing(void **state)
      * "after committing the files done". */
     char db[1100];
     snprintf(db, sizeof db, "%s/unstarted-dry", fx.tmp);
-    assert_int_equal(run_signalled_before_start(SIGTERM, db, "--dry-run"),
+    assert_int_equal(run_signalled_before_start(SIGTERM, db, fx.corpus,
+                                                "--dry-run"),
                      128 + SIGTERM);
     assert_true(stderr_has("gazette-index: stopped by signal 15; a dry run "
                            "changes nothing"));
     assert_false(stderr_has("committing"));
     assert_false(exists("%s", db));
+}
+
+/* 1 when gazette-query finds `word` in the index at `db`. */
+static int finds(const char *db, const char *word)
+{
+    return tu_run("'%s' --db '%s' --format paths '%s' | grep -q .",
+                  tu_binary("query/cli/gazette-query"), db, word) == 0;
+}
+
+/* SIGTERM before the run starts, on an existing index, to update it, with
+ * --full and with --dry-run: exit 143 and the index as it was, byte for
+ * byte (its articles, a word still found; a file added to the corpus not
+ * indexed). The update and --full print no summary, as a run stopped
+ * before it started where no index was yet, and say "before starting;
+ * the index is as it was"; they said "after committing the files done"
+ * (--full: "the unfinished --full build was deleted") of a run that
+ * never began, with a summary of zeros. A dry run says what it said. */
+static void test_signal_before_start_leaves_the_index(void **state)
+{
+    (void)state;
+    char corpus[1100], db[1100];
+    snprintf(corpus, sizeof corpus, "%s/late", fx.tmp);
+    snprintf(db, sizeof db, "%s/late-idx", fx.tmp);
+    assert_int_equal(tu_run("cp -r '%s' '%s'", fx.corpus, corpus), 0);
+    assert_int_equal(index_run("--db '%s' '%s'", db, corpus), 0);
+    uint64_t n = articles(db);
+    assert_true(finds(db, "hezbollah"));
+    snapshot(db, "late-before.txt");
+    static const char late[] = "Quayside\n\nThe zarquon ferry docked.\n";
+    tu_write_file(corpus, "world/late.txt", late, sizeof late - 1);
+    static const char *const modes[] = {NULL, "--full", "--dry-run"};
+    for (size_t m = 0; m < sizeof modes / sizeof *modes; m++) {
+        const char *mode = modes[m] ? modes[m] : "update";
+        int rc = run_signalled_before_start(SIGTERM, db, corpus, modes[m]);
+        if (rc != 128 + SIGTERM)
+            fail_msg("%s: exit %d", mode, rc);
+        const char *said = m == 2 ? "gazette-index: stopped by signal 15; "
+                                    "a dry run changes nothing"
+                                  : "gazette-index: stopped by signal 15 "
+                                    "before starting; the index is as it "
+                                    "was";
+        if (!stderr_has(said))
+            fail_msg("%s: stderr lacks \"%s\"", mode, said);
+        assert_false(stderr_has("committing"));
+        assert_false(stderr_has("deleted"));
+        assert_false(stderr_has("nothing was made"));
+        if (m < 2 && tu_run("test -s '%s/out.txt'", fx.tmp) != 1)
+            fail_msg("%s: a summary of a run that did not start", mode);
+        if (!same_as_snapshot(db, "late-before.txt"))
+            fail_msg("%s: the index changed", mode);
+        assert_int_equal(articles(db), n);
+        assert_true(finds(db, "hezbollah"));
+        assert_false(finds(db, "zarquon"));
+    }
+    assert_false(exists("%s.d", db));   /* no --full build was begun */
+    /* the file is there to index: a run that starts indexes it */
+    assert_int_equal(index_run("--db '%s' '%s'", db, corpus), 0);
+    assert_true(finds(db, "zarquon"));
+    assert_int_equal(articles(db), n + 1);
 }
 
 /* Write `n` articles of no file (desk/0 ...) into `db` through the
@@ -1401,6 +1461,7 @@ int main(void)
         cmocka_unit_test_teardown(test_stop_first_full_makes_nothing,
                                   stop_running),
         cmocka_unit_test(test_signal_before_start_makes_nothing),
+        cmocka_unit_test(test_signal_before_start_leaves_the_index),
         cmocka_unit_test_teardown(test_dry_full_outlives_a_writer,
                                   stop_running),
         cmocka_unit_test(test_copied_articles_keep_their_spelling),

@@ -142,8 +142,8 @@ static counts last_summary(void)
                              &jerr);
     if (!obj)
         fail_msg("summary is not JSON: %s: %s", jerr.text, slurp("out.json"));
-    /* the eight counts, "index" and "roots" */
-    assert_int_equal(json_object_size(obj), 10);
+    /* the eight counts, "index", "roots" and "finished" */
+    assert_int_equal(json_object_size(obj), 11);
     assert_true(json_is_real(json_object_get(obj, "seconds")));
     (void)get_count(obj, "ignored");
     counts c = {get_count(obj, "scanned"), get_count(obj, "added"),

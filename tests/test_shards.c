@@ -88,7 +88,9 @@ static int run_index(const char *const *args)
     return wait_child(start_index(args), NULL);
 }
 
-/* "scanned N, added N, ..." of the last run: one count by name. */
+/* "scanned N, added N, ..." of the last run (its line starts with the
+ * time, "2026-11-27T02:15:03+01:00 scanned N", stdout being a file): one
+ * count by name. */
 static long summary_count(const char *name)
 {
     char path[1100], line[512];
@@ -98,7 +100,8 @@ static long summary_count(const char *name)
     long v = -1;
     while (fgets(line, sizeof line, f)) {
         const char *p = strstr(line, name);
-        if (p && strncmp(line, "scanned", 7) == 0)
+        const char *counts = strstr(line, " scanned ");
+        if (p && counts && counts - line == 25)
             v = strtol(p + strlen(name) + 1, NULL, 10);
     }
     fclose(f);
