@@ -29,6 +29,7 @@
 
 #include "gazette.h"
 #include "schema.h"
+#include "analyze.h"
 #include "shards.h"
 #include "test_util.h"
 #include "xapian_shim.h"
@@ -527,6 +528,17 @@ static void test_sigkill_during_j2_run(void **state)
     free(pb);
 }
 
+/* The line of test_huge_line_memory_is_bounded: 50 MB, as issue 10 asks;
+ * 20 MB under AddressSanitizer, still well over what is indexed of a
+ * file (GZ_MAX_INDEXED_BYTES), in half the time. */
+#ifdef __SANITIZE_ADDRESS__
+#define HUGE_LINE_BYTES (20u << 20)
+#else
+#define HUGE_LINE_BYTES (50u << 20)
+#endif
+_Static_assert(HUGE_LINE_BYTES > 2 * GZ_MAX_INDEXED_BYTES,
+               "the huge line must be cut when indexed");
+
 /* A 50 MB single line of distinct words: indexed (title cut, with a
  * warning) within a few hundred MB, not gigabytes. */
 static void test_huge_line_memory_is_bounded(void **state)
@@ -536,7 +548,7 @@ static void test_huge_line_memory_is_bounded(void **state)
     char dir[1100], db[1100];
     snprintf(dir, sizeof dir, "%s/huge", fx.tmp);
     snprintf(db, sizeof db, "%s/huge-idx", fx.tmp);
-    size_t size = 50u << 20, len = 0;
+    size_t size = HUGE_LINE_BYTES, len = 0;
     char *line = malloc(size + 16);
     assert_non_null(line);
     for (unsigned long w = 0; len < size; w++) {
@@ -558,7 +570,7 @@ static void test_huge_line_memory_is_bounded(void **state)
     /* the reader holds the text a few times over (file, title, stored
      * data); without the analysis limits this took over 2 GB */
     if (rss > 800 * 1024)
-        fail_msg("peak RSS %ld KiB for a 50 MB line", rss);
+        fail_msg("peak RSS %ld KiB for a %zu MB line", rss, size >> 20);
     /* named as other warnings name files: its corpus directory first */
     assert_int_equal(tu_run("grep -q 'warning: %s/big.txt: .*only its first' "
                             "'%s/err.txt'", dir, fx.tmp), 0);
