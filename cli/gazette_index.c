@@ -193,7 +193,9 @@ static const char usage_text[] =
 "                          links within it are judged as above\n"
 "      --wait-lock SECONDS if another process is writing the index, wait up\n"
 "                          to SECONDS for it (default 0: exit 75 at once;\n"
-"                          SECONDS from 0 to 10000000, fractions allowed)\n"
+"                          SECONDS from 0 to 10000000, fractions allowed);\n"
+"                          SIGINT or SIGTERM meanwhile ends it: nothing\n"
+"                          is written\n"
 "      --synonyms FILE     replace the index's synonyms with those of FILE:\n"
 "                          lines 'word = synonym, synonym' ('#' starts a\n"
 "                          comment); a query for the word also finds its\n"
@@ -314,8 +316,12 @@ static const char usage_text[] =
 "starts they write nothing and print no summary: while no index is at DIR\n"
 "yet, \"stopped by signal N before starting; nothing was made\"; on an\n"
 "index (--full too), \"stopped by signal N before starting; the index is\n"
-"as it was\". A --dry-run they stop says \"stopped by signal N; a dry run\n"
-"changes nothing\" after its summary.\n"
+"as it was\". While --wait-lock waits for another writer, they write\n"
+"nothing either (--full too) and print no summary: \"stopped by signal N\n"
+"while waiting for the index's lock (lock DIR.lock held by process P);\n"
+"nothing was written\". A --dry-run, which takes no lock and so never\n"
+"waits, says \"stopped by signal N; a dry run changes nothing\" after its\n"
+"summary.\n"
 "\n"
 "Full rebuilds: after --full, DIR is a Xapian stub file naming the\n"
 "database in use, DIR.d/<generation>. The new generation is built while\n"
@@ -410,12 +416,14 @@ static const char usage_text[] =
 "  75  another process is writing this index (or, for --full, the index it\n"
 "      replaces: a lock file held, or Xapian's lock); try again later\n"
 "  130 interrupted by SIGINT (work so far committed; before the run\n"
-"      started: nothing written, no index made)\n"
+"      started, or while it waited for the lock: nothing written, no\n"
+"      index made)\n"
 "  141 (in the shell) killed by SIGPIPE: --help and --version, which do\n"
 "      nothing else, to a reader that closes the pipe early, as\n"
 "      gazette-query is (74 instead when SIGPIPE is ignored)\n"
 "  143 terminated by SIGTERM (work so far committed; before the run\n"
-"      started: nothing written, no index made)\n";
+"      started, or while it waited for the lock: nothing written, no\n"
+"      index made)\n";
 
 /* "2", "0.5": the digits of cli_is_decimal, and of a fraction after one
  * '.' at most (strtod alone takes " +1", "1e3", "0x10", "inf"). */
@@ -939,15 +947,44 @@ static int no_index_at(const char *db)
     return empty;
 }
 
+/* What held the index's lock while a run stopped waiting for it
+ * (--wait-lock) waited ("lock DIR.lock held by process N", "Xapian lock
+ * held"), read out of the library's message of that stop, `msg`, which
+ * ends "...while the run waited for the index's lock (<holder>); nothing
+ * was written" (say_interrupted, indexer/indexer.c): malloc()ed, or NULL
+ * when the run did not wait (or out of memory). The sentence's start
+ * comes before the holder, the end after it, so a path holding either
+ * cannot mislead. */
+static char *lock_holder_waited_for(const char *msg)
+{
+    static const char before[] = "while the run waited for the index's "
+                                 "lock (";
+    static const char after[] = "); nothing was written";
+    const char *from = strstr(msg, before);
+    size_t len = strlen(msg), tail = sizeof after - 1;
+    if (!from || len < tail || strcmp(msg + len - tail, after) != 0)
+        return NULL;
+    from += sizeof before - 1;
+    const char *to = msg + len - tail;
+    return from <= to ? strndup(from, (size_t)(to - from)) : NULL;
+}
+
 /* The one line that says why the run failed or stopped. */
 static void explain_outcome(gazette_status_t status, const gazette_update_t *u,
                             const cli_options *o)
 {
     char *ours = here(gazette_update_error(u));
     const char *why = ours ? ours : gazette_update_error(u);
+    char *holder = status == GAZETTE_STATUS_INTERRUPTED
+                       ? lock_holder_waited_for(gazette_update_error(u))
+                       : NULL;
     if (status == GAZETTE_STATUS_INTERRUPTED && o->dry_run)
         cli_complain("stopped by signal %d; a dry run changes nothing",
                      (int)stop_signal);
+    else if (holder)   /* it never had the lock: nothing written */
+        cli_complain("stopped by signal %d while waiting for the index's "
+                     "lock (%s); nothing was written", (int)stop_signal,
+                     holder);
     else if (status == GAZETTE_STATUS_INTERRUPTED &&
              !gazette_update_started(u) && no_index_at(o->db))
         cli_complain("stopped by signal %d before starting; nothing was "
@@ -973,6 +1010,7 @@ static void explain_outcome(gazette_status_t status, const gazette_update_t *u,
                      o->db, why);
     else if (status != GAZETTE_STATUS_OK)
         cli_complain("%s", *why ? why : gazette_status_to_string(status));
+    free(holder);
     free(ours);
 }
 
@@ -1100,7 +1138,9 @@ int main(int argc, char **argv)
      * missing input, 66; a rules file that cannot be read, 74; a stub
      * listing one database twice, 65): like a bad option, it gets its one
      * error line and no summary, whose zeros a log reader (or a --json
-     * consumer) would take for a run that found no file. */
+     * consumer) would take for a run that found no file. So does a run
+     * a signal stopped before it started, or while it waited for the
+     * lock (--wait-lock): it wrote nothing. */
     if (gazette_update_started(u))
         print_summary(u, &o, argv + first, argc - first);   /* failed too */
     explain_outcome(status, u, &o);

@@ -3191,7 +3191,9 @@ static xap_status check_rebuild(run_state *st, char *err, size_t errlen)
  * committed what it did before the stop (index_roots), of a file written
  * in pieces maybe only some pieces (the file is read again next time:
  * gz_index_run's note), and left the rest, removals and the synonyms and
- * aliases files included (write_index_extras), to the next run. */
+ * aliases files included (write_index_extras), to the next run.
+ * gazette-index reads the holder back out of the waiting sentence (its
+ * lock_holder_waited_for): it ends "(<holder>); nothing was written". */
 static void say_interrupted(const gz_index_config *cfg, int waiting,
                             char *err, size_t errlen)
 {
@@ -3358,6 +3360,10 @@ gz_index_outcome gz_index_run(const gz_index_config *cfg,
         memset(stats, 0, sizeof *stats);
     if (outcome == GZ_INDEX_INTERRUPTED)
         say_interrupted(cfg, waiting, err, errlen);
+    /* Stopped before it got the lock, the run wrote nothing, as one
+     * stopped before it started: no run to report (its counts are 0). */
+    if (waiting)
+        stats->unstarted = 1;
     release_live(&h);
     if (lock_fd >= 0)
         close(lock_fd);

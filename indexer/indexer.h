@@ -65,8 +65,9 @@ typedef struct gz_index_stats {
     double seconds;       /* wall time of the run */
     uint64_t known;       /* files the index held at the start (not in the
                            * summary: a hint of the total, for an ETA) */
-    int unstarted;        /* stopped before it started, nothing made or
-                             written (GZ_INDEX_INTERRUPTED): no run to
+    int unstarted;        /* stopped before it started, or while it
+                             waited for the lock: nothing made or
+                             written (GZ_INDEX_INTERRUPTED), no run to
                              report */
 } gz_index_stats;
 

@@ -2776,8 +2776,11 @@ static const char *stopped_waiting(gazette_update_t *u, const char *db,
  * rebuild, and the run did not start: no counts), an update stopped in
  * its middle committed what it did (its counts, the index's articles),
  * a full rebuild stopped so and a dry run left the index as it was, a
- * wait for the lock wrote nothing. It said "" before; and of an update
- * stopped before it started, that what it did was committed. */
+ * wait for the lock wrote nothing and, like a run stopped before it
+ * started, did not start (no counts: gazette_update_started() said 1,
+ * and gazette-index printed a summary of zeros). It said "" before; and
+ * of an update stopped before it started, that what it did was
+ * committed. */
 static void test_update_interrupted_says_why(void **state)
 {
     (void)state;
@@ -2824,6 +2827,10 @@ static void test_update_interrupted_says_why(void **state)
     if (!strstr(why, "held by this process") ||
         !strstr(why, "nothing was written"))
         fail_msg("stopped while waiting: \"%s\"", why);
+    assert_false(gazette_update_started(u));   /* no summary: it wrote
+                                                  nothing */
+    for (int c = GAZETTE_COUNT_SCANNED; c <= GAZETTE_COUNT_IGNORED; c++)
+        assert_int_equal(gazette_update_count(u, c), 0);
     assert_int_equal(gazette_writer_close(w), GAZETTE_STATUS_OK);
     assert_int_equal(article_count(db), 3);
     gazette_update_free(u);

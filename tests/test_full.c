@@ -10,6 +10,7 @@
 #define _GNU_SOURCE 1
 #include <dirent.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -18,6 +19,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/inotify.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -1229,6 +1232,189 @@ static void test_signal_before_start_leaves_the_index(void **state)
     assert_int_equal(articles(db), n + 1);
 }
 
+/* A child process holding the lock file `db`.lock (flock, as a writer
+ * does, its pid in the file) until it is killed; its pid. */
+static pid_t hold_lock_file(const char *db)
+{
+    char path[1200];
+    snprintf(path, sizeof path, "%s.lock", db);
+    int ready[2];
+    assert_int_equal(pipe(ready), 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        close(ready[0]);
+        int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+        if (fd < 0 || flock(fd, LOCK_EX) != 0 || ftruncate(fd, 0) != 0 ||
+            dprintf(fd, "%ld\n", (long)getpid()) < 0 ||
+            write(ready[1], "x", 1) != 1)
+            _exit(1);
+        for (;;)
+            pause();
+    }
+    close(ready[1]);
+    char c;
+    assert_int_equal(read(ready[0], &c, 1), 1);
+    close(ready[0]);
+    return pid;
+}
+
+/* The lock holder of the test running, killed by stop_holder_and_run
+ * when the test fails before it does (0: none). */
+static pid_t holding;
+
+/* Teardown: kill (and reap) the lock holder and the run the test left. */
+static int stop_holder_and_run(void **state)
+{
+    if (holding > 0) {
+        kill(holding, SIGKILL);
+        waitpid(holding, NULL, 0);
+        holding = 0;
+    }
+    return stop_running(state);
+}
+
+/* Run gazette-index --wait-lock 60 (and `mode`, or NULL) on `db` from
+ * `corpus`, whose lock another process holds, its stdout to tmp/out.txt
+ * and stderr to tmp/err.txt; once it is waiting for the lock, send it
+ * `sig`. Its exit status. It waits when it has opened the lock file
+ * (inotify), which nothing opens before the run starts (a run stopped
+ * before then says "before starting"); no deadline but ctest's, and a
+ * run that exits instead fails the test with its stderr. */
+static int stop_while_waiting(int sig, const char *db, const char *corpus,
+                              const char *mode)
+{
+    char lock[1200], jobs[32] = "-j0";
+    snprintf(lock, sizeof lock, "%s.lock", db);
+    if (tu_test_jobs())
+        snprintf(jobs, sizeof jobs, "-j%s", tu_test_jobs());
+    int watch = inotify_init1(IN_CLOEXEC);
+    assert_true(watch >= 0);
+    assert_true(inotify_add_watch(watch, lock, IN_OPEN) >= 0);
+    char *const argv[] = {"gazette-index", jobs, "--wait-lock", "60",
+                          "--db", (char *)db, (char *)corpus,
+                          (char *)mode, NULL};
+    char out[1200], err[1200];
+    snprintf(out, sizeof out, "%s", tu_path_in(fx.tmp, "out.txt"));
+    snprintf(err, sizeof err, "%s", tu_path_in(fx.tmp, "err.txt"));
+    const char *program = tu_binary("indexer/gazette-index");
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int o = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        int e = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        if (o < 0 || e < 0 || dup2(o, 1) < 0 || dup2(e, 2) < 0)
+            _exit(127);
+        execv(program, argv);
+        _exit(127);
+    }
+    running = pid;
+    struct pollfd p = {.fd = watch, .events = POLLIN};
+    while (poll(&p, 1, 100) == 0)
+        if (waitpid(pid, NULL, WNOHANG) == pid) {
+            running = 0;
+            tu_run("cat '%s' >&2", err);
+            fail_msg("gazette-index ended before it waited for the lock "
+                     "(its stderr above)");
+        }
+    close(watch);
+    assert_int_equal(kill(pid, sig), 0);
+    return wait_exit(pid);
+}
+
+/* 1 when tmp/err.txt contains `text`, which may hold any character
+ * (stderr_has passes it through the shell in single quotes). */
+static int stderr_holds(const char *text)
+{
+    char buf[8192];
+    FILE *f = fopen(tu_path_in(fx.tmp, "err.txt"), "r");
+    assert_non_null(f);
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    return strstr(buf, text) != NULL;
+}
+
+/* SIGTERM or SIGINT while gazette-index --wait-lock waits for the lock of
+ * an existing index that another process holds, updating it (SIGTERM)
+ * or rebuilding it with --full (SIGINT): exit 128+N, no summary (the run
+ * did nothing, as one stopped before it started), one line naming the
+ * holder and saying nothing was written, the index as it was byte for
+ * byte (a file added to the corpus not indexed; no --full generation).
+ * It said "stopped by signal 15 after committing the files done" (of
+ * --full, "the unfinished --full build was deleted, the index is as it
+ * was") after a summary of zeros. A dry run takes no lock: with the lock
+ * held it does not wait, and says what it found. Another program holding
+ * Xapian's lock is named as such. */
+static void test_signal_while_waiting_for_the_lock(void **state)
+{
+    (void)state;
+    char corpus[1100], db[1100], said[1500];
+    snprintf(corpus, sizeof corpus, "%s/waiting", fx.tmp);
+    snprintf(db, sizeof db, "%s/waiting-idx", fx.tmp);
+    assert_int_equal(tu_run("cp -r '%s' '%s'", fx.corpus, corpus), 0);
+    assert_int_equal(index_run("--db '%s' '%s'", db, corpus), 0);
+    uint64_t n = articles(db);
+    snapshot(db, "waiting-before.txt");
+    static const char late[] = "Quayside\n\nThe zarquon ferry docked.\n";
+    tu_write_file(corpus, "world/late.txt", late, sizeof late - 1);
+    holding = hold_lock_file(db);
+    for (int full = 0; full <= 1; full++) {
+        int sig = full ? SIGINT : SIGTERM;
+        int rc = stop_while_waiting(sig, db, corpus, full ? "--full" : NULL);
+        if (rc != 128 + sig)
+            fail_msg("--full %d: exit %d", full, rc);
+        snprintf(said, sizeof said, "gazette-index: stopped by signal %d "
+                 "while waiting for the index's lock (lock %s.lock held by "
+                 "process %ld); nothing was written", sig, db,
+                 (long)holding);
+        if (!stderr_holds(said))
+            fail_msg("--full %d: stderr lacks \"%s\"", full, said);
+        assert_int_equal(tu_run("test $(wc -l <'%s/err.txt') -eq 1", fx.tmp),
+                         0);
+        if (tu_run("test -s '%s/out.txt'", fx.tmp) != 1)
+            fail_msg("--full %d: a summary of a run that did nothing", full);
+        if (!same_as_snapshot(db, "waiting-before.txt"))
+            fail_msg("--full %d: the index changed", full);
+        assert_false(finds(db, "zarquon"));
+    }
+    /* The --full made DB.d to build in before it waited; nothing in it. */
+    char gens[1200];
+    snprintf(gens, sizeof gens, "%s.d", db);
+    assert_int_equal(exists("%s", gens) ? count_entries(gens, "g") : 0, 0);
+
+    const char *jobs = tu_test_jobs();
+    double t0 = now();
+    assert_int_equal(tu_run("'%s' %s%s --wait-lock 60 --dry-run --db '%s' "
+                            "'%s' >'%s/out.txt' 2>'%s/err.txt'",
+                            tu_binary("indexer/gazette-index"),
+                            jobs ? "-j" : "", jobs ? jobs : "", db, corpus,
+                            fx.tmp, fx.tmp), 0);
+    assert_true(now() - t0 < 30);
+    assert_int_equal(tu_run("grep -q 'scanned .*, added 1,' '%s/out.txt'",
+                            fx.tmp), 0);
+
+    kill(holding, SIGKILL);
+    wait_exit(holding);
+
+    /* another program writing the index: Xapian's lock is the holder */
+    holding = hold_xapian_lock(last_database(db), -1);
+    assert_int_equal(stop_while_waiting(SIGTERM, db, corpus, NULL),
+                     128 + SIGTERM);
+    assert_true(stderr_holds("gazette-index: stopped by signal 15 while "
+                             "waiting for the index's lock (Xapian lock "
+                             "held); nothing was written"));
+    assert_int_equal(tu_run("test -s '%s/out.txt'", fx.tmp), 1);
+    assert_true(same_as_snapshot(db, "waiting-before.txt"));
+    kill(holding, SIGKILL);
+    wait_exit(holding);
+    holding = 0;
+    assert_int_equal(articles(db), n);
+    assert_int_equal(index_run("--db '%s' '%s'", db, corpus), 0);
+    assert_true(finds(db, "zarquon"));
+    assert_int_equal(articles(db), n + 1);
+}
+
 /* Write `n` articles of no file (desk/0 ...) into `db` through the
  * writer API, version `round` of each, committing every `per_commit`. */
 static void write_desk_articles(const char *db, int n, int round,
@@ -1462,6 +1648,8 @@ int main(void)
                                   stop_running),
         cmocka_unit_test(test_signal_before_start_makes_nothing),
         cmocka_unit_test(test_signal_before_start_leaves_the_index),
+        cmocka_unit_test_teardown(test_signal_while_waiting_for_the_lock,
+                                  stop_holder_and_run),
         cmocka_unit_test_teardown(test_dry_full_outlives_a_writer,
                                   stop_running),
         cmocka_unit_test(test_copied_articles_keep_their_spelling),
