@@ -3220,30 +3220,39 @@ static void say_interrupted(const gz_index_config *cfg, int waiting,
                  "aliases files) is left to the next run", stopped);
 }
 
-/* 1, said in `err`, when the run is asked to stop before it starts: it
- * then opens nothing and writes nothing (no index, lock file or
- * generation), where opening the index to commit nothing would leave an
- * empty index behind where none was, and a report of a run (its counts,
- * "what the run did is committed") where none began. A dry run writes
+/* GZ_INDEX_INTERRUPTED, said in `err`, when the run is asked to stop
+ * before it starts: it then opens nothing and writes nothing (no index,
+ * lock file or generation), where opening the index to commit nothing
+ * would leave an empty index behind where none was, and a report of a
+ * run (its counts, "what the run did is committed") where none began.
+ * What is at `db_path` and is no index (a directory of other files, a
+ * link to nothing, a loop of links) is refused first, as a run not
+ * stopped refuses it (refuse_non_index; --full refused it already): of
+ * it "the index is as it was" would not be true. A dry run writes
  * nothing anyway and is not stopped here. A stop that comes later
- * commits what was done. */
-static int stopped_before_start(const gz_index_config *cfg, char *err,
-                                size_t errlen)
+ * commits what was done. Else GZ_INDEX_OK. */
+static gz_index_outcome stopped_before_start(const gz_index_config *cfg,
+                                             char *err, size_t errlen)
 {
     if (cfg->dry_run || !cfg->stop ||
         !__atomic_load_n(cfg->stop, __ATOMIC_RELAXED))
-        return 0;
-    if (no_index_yet(cfg->db_path))
+        return GZ_INDEX_OK;
+    if (no_index_yet(cfg->db_path)) {
         snprintf(err, errlen, "interrupted: the stop flag "
                  "(gazette_update_set_stop_flag) was set before the run "
                  "started, and no index is at %s yet: nothing was made",
                  cfg->db_path);
-    else
-        snprintf(err, errlen, "interrupted: the stop flag "
-                 "(gazette_update_set_stop_flag) was set before the run "
-                 "started: nothing was written, the index at %s is as it "
-                 "was", cfg->db_path);
-    return 1;
+        return GZ_INDEX_INTERRUPTED;
+    }
+    gz_index_outcome refused =
+        cfg->full ? GZ_INDEX_OK : refuse_non_index(cfg->db_path, err, errlen);
+    if (refused != GZ_INDEX_OK)
+        return refused;
+    snprintf(err, errlen, "interrupted: the stop flag "
+             "(gazette_update_set_stop_flag) was set before the run "
+             "started: nothing was written, the index at %s is as it was",
+             cfg->db_path);
+    return GZ_INDEX_INTERRUPTED;
 }
 
 gz_index_outcome gz_index_run(const gz_index_config *cfg,
@@ -3288,11 +3297,13 @@ gz_index_outcome gz_index_run(const gz_index_config *cfg,
                  "gazette_update_set_full");
         return GZ_INDEX_CORRUPT;
     }
-    if (stopped_before_start(cfg, err, errlen)) {
+    checked = stopped_before_start(cfg, err, errlen);
+    if (checked == GZ_INDEX_INTERRUPTED) {
         stats->unstarted = 1;
         stats->seconds = now_seconds() - start;
-        return GZ_INDEX_INTERRUPTED;
     }
+    if (checked != GZ_INDEX_OK)
+        return checked;
     run_state st = {.cfg = cfg, .stats = stats, .status = XAP_OK};
     run_hold h = {.lock_fd = -1};
     xap_status s = XAP_OK;

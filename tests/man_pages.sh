@@ -1,9 +1,10 @@
 #!/bin/sh
 # man_pages.sh SOURCE_DIR - every man page of docs/ renders without a
 # warning from groff (-ww: all of them) on the device man uses in a UTF-8
-# locale. Characters beyond ASCII are written as \[uXXXX]: groff reads
-# its input as Latin-1 unless preconv runs first, so a raw UTF-8 byte
-# was an "invalid input character" (or a wrong letter) to it.
+# locale, and holds no byte beyond ASCII. Characters beyond ASCII are
+# written as \[uXXXX]: groff reads its input as Latin-1 unless preconv
+# runs first, so a raw UTF-8 byte was an "invalid input character" (or,
+# without a warning, a wrong letter) to it.
 # Without groff (the Debian package groff-base, which scripts/dev
 # installs) the test is skipped (77), unless CI=true, where it fails.
 set -eu
@@ -21,6 +22,14 @@ n=0
 for page in "$src"/docs/*.[1-9]; do
     [ -e "$page" ] || continue
     n=$((n + 1))
+    # groff takes a UTF-8 letter of the Latin range ("ü") for two
+    # Latin-1 ones, without a warning: any byte beyond ASCII is one
+    high=$(LC_ALL=C grep -n "$(printf '[\200-\377]')" "$page" || true)
+    if [ -n "$high" ]; then
+        printf 'FAIL: %s: not ASCII (write \\[uXXXX]):\n%s\n' "$page" \
+            "$high" >&2
+        status=1
+    fi
     warnings=$(groff -ww -man -Tutf8 -z "$page" 2>&1) || {
         echo "FAIL: groff could not render $page: $warnings" >&2
         status=1

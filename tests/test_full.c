@@ -1232,6 +1232,51 @@ static void test_signal_before_start_leaves_the_index(void **state)
     assert_int_equal(articles(db), n + 1);
 }
 
+/* SIGTERM before an update starts, its --db something that is no index:
+ * a directory of other files, a file, a link to nothing, a loop of links
+ * (and one on the way): refused as a run not stopped refuses it (64, 66,
+ * the same line), nothing written (no lock file, the file as it was).
+ * It exited 143 saying "before starting; the index is as it was", of an
+ * index that is not there. */
+static void test_signal_before_start_on_no_index_refuses(void **state)
+{
+    (void)state;
+    char dir[1100], db[1200];
+    snprintf(dir, sizeof dir, "%s/noindex", fx.tmp);
+    assert_int_equal(tu_run("mkdir -p '%s/docs' && echo precious > "
+                            "'%s/docs/thesis.txt' && echo plain > '%s/file' "
+                            "&& ln -s nowhere '%s/dangling' && "
+                            "ln -s self/x '%s/self'", dir, dir, dir, dir,
+                            dir), 0);
+    static const struct {
+        const char *db;
+        int rc;
+        const char *said;
+    } cases[] = {
+        {"docs", 64, "it exists and is not a Xapian index"},
+        {"file", 64, "it exists and is not a Xapian index"},
+        {"dangling", 66, "a symbolic link to nowhere, which does not exist"},
+        {"self", 66, "which passes through itself"},
+        {"self/idx", 66, "on the way to it, is a symbolic link to self/x"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        snprintf(db, sizeof db, "%s/%s", dir, cases[i].db);
+        int rc = run_signalled_before_start(SIGTERM, db, fx.corpus, NULL);
+        if (rc != cases[i].rc || !stderr_has(cases[i].said) ||
+            stderr_has("as it was")) {
+            tu_run("cat '%s/err.txt' >&2", fx.tmp);
+            fail_msg("%s: exit %d, not %d; its stderr above", cases[i].db,
+                     rc, cases[i].rc);
+        }
+        assert_int_equal(tu_run("test -s '%s/out.txt'", fx.tmp), 1);
+        assert_false(exists("%s.lock", db));
+    }
+    assert_int_equal(tu_run("grep -qx precious '%s/docs/thesis.txt' && "
+                            "grep -qx plain '%s/file' && "
+                            "test \"$(ls -A '%s/docs')\" = thesis.txt",
+                            dir, dir, dir), 0);
+}
+
 /* A child process holding the lock file `db`.lock (flock, as a writer
  * does, its pid in the file) until it is killed; its pid. */
 static pid_t hold_lock_file(const char *db)
@@ -1648,6 +1693,7 @@ int main(void)
                                   stop_running),
         cmocka_unit_test(test_signal_before_start_makes_nothing),
         cmocka_unit_test(test_signal_before_start_leaves_the_index),
+        cmocka_unit_test(test_signal_before_start_on_no_index_refuses),
         cmocka_unit_test_teardown(test_signal_while_waiting_for_the_lock,
                                   stop_holder_and_run),
         cmocka_unit_test_teardown(test_dry_full_outlives_a_writer,

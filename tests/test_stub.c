@@ -969,6 +969,29 @@ static void test_path_links_through_themselves_are_loops(void **state)
                               "follows (40)");
 }
 
+/* A link on the way to a long path is named by its end, where its name
+ * is ("...b/s, on the way to it, is"), not by the start of its path: cut
+ * to a quarter of the sentence, that named a directory above it. */
+static void test_path_loop_on_a_long_way_names_the_link(void **state)
+{
+    (void)state;
+    char way[700], said[1200];
+    size_t n = 0;
+    while (n < 600)
+        n += (size_t)snprintf(way + n, sizeof way - n, "/dir%03zu", n);
+    snprintf(way + n, sizeof way - n, "/s");
+    gz_path_say_loop(said, sizeof said, way, GZ_LINK_THROUGH_ITSELF, "s/x",
+                     "a loop of links");
+    if (strncmp(said, "...", 3) != 0 ||
+        !strstr(said, "/s, on the way to it, is a symbolic link to s/x, "
+                      "which passes through itself: a loop of links"))
+        fail_msg("said: %s", said);
+    gz_path_say_loop(said, sizeof said, "a/s", GZ_LINK_LOOP, "b -> a/s",
+                     "a loop of links");
+    assert_string_equal(said, "a/s, on the way to it, is a symbolic link to "
+                              "b -> a/s, a loop of links");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -998,6 +1021,7 @@ int main(void)
         cmocka_unit_test(test_full_replaces_only_stubs),
         cmocka_unit_test(test_path_links_leave_chain_a_string),
         cmocka_unit_test(test_path_links_through_themselves_are_loops),
+        cmocka_unit_test(test_path_loop_on_a_long_way_names_the_link),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -346,16 +346,17 @@ void gz_path_say_loop(char *out, size_t outlen, const char *on_the_way,
                       gz_link_problem problem, const char *chain,
                       const char *loop)
 {
-    /* the end of a long chain names where it goes; both fit in `out`
-     * with the rest */
+    /* the end of a long chain names where it goes, and the end of a long
+     * path the link on it; both fit in `out` with the rest */
     const char *shown = gz_path_tail(chain, outlen / 3);
+    const char *link = gz_path_tail(on_the_way, outlen / 4);
     const char *what =
         problem == GZ_LINK_LOOP             ? ""
         : problem == GZ_LINK_THROUGH_ITSELF ? "which passes through itself: "
         : problem == GZ_LINK_THROUGH_LOOP   ? "which passes through "
                                             : NULL;
-    snprintf(out, outlen, "%.*s%sa symbolic link to %s%s, %s%s",
-             (int)(outlen / 4), on_the_way,
+    snprintf(out, outlen, "%s%s%sa symbolic link to %s%s, %s%s",
+             link == on_the_way ? "" : "...", link,
              on_the_way[0] ? ", on the way to it, is " : "",
              shown == chain ? "" : "...", shown, what ? what : "",
              what ? loop : "more links in a row than the system follows "

@@ -64,7 +64,8 @@ gz_link_problem gz_path_loop_on_the_way(const char *path, char *link,
  * "a symbolic link to s/x, which passes through <loop>" or "a symbolic
  * link to c2 -> ... -> c50, more links in a row than the system follows
  * (40)", after "dl, on the way to it, is " when `on_the_way` names the
- * link ("" when the path is the link). */
+ * link ("" when the path is the link; the end of a long one, after
+ * "...", where the link's name is). */
 void gz_path_say_loop(char *out, size_t outlen, const char *on_the_way,
                       gz_link_problem problem, const char *chain,
                       const char *loop);
