@@ -32,18 +32,21 @@ static int trimmed(const char *db, char *buf, size_t size)
     return 0;
 }
 
-int gz_generation_dir_make(const char *db, int *made)
+/* "<db>.d", `db` without trailing slashes, into gens[4200]. */
+static int gens_dir(const char *db, char *gens)
 {
-    char base[4096], gens[4200];
+    char base[4096];
     if (trimmed(db, base, sizeof base) != 0)
         return -1;
-    snprintf(gens, sizeof gens, "%s.d", base);
-    int fresh = mkdir(gens, 0755) == 0;
-    if (!fresh && errno != EEXIST)
-        return -1;
-    if (made)
-        *made = fresh;
-    /* DB.d is never used through a symlink: its g* entries get deleted. */
+    snprintf(gens, 4200, "%s.d", base);
+    return 0;
+}
+
+/* 0 when `gens` is a real directory, else -1 with errno (ELOOP: a
+ * symlink, ENOTDIR: something else, lstat's when it is not there). DB.d
+ * is never used through a symlink: its g* entries get deleted. */
+static int real_dir(const char *gens)
+{
     struct stat sb;
     if (lstat(gens, &sb) != 0)
         return -1;
@@ -54,12 +57,32 @@ int gz_generation_dir_make(const char *db, int *made)
     return 0;
 }
 
+int gz_generation_dir_check(const char *db)
+{
+    char gens[4200];
+    if (gens_dir(db, gens) != 0)
+        return -1;
+    return real_dir(gens) != 0 && errno != ENOENT ? -1 : 0;
+}
+
+int gz_generation_dir_make(const char *db, int *made)
+{
+    char gens[4200];
+    if (gens_dir(db, gens) != 0)
+        return -1;
+    int fresh = mkdir(gens, 0755) == 0;
+    if (!fresh && errno != EEXIST)
+        return -1;
+    if (made)
+        *made = fresh;
+    return real_dir(gens);
+}
+
 void gz_generation_dir_drop(const char *db)
 {
-    char base[4096], gens[4200];
-    if (trimmed(db, base, sizeof base) != 0)
+    char gens[4200];
+    if (gens_dir(db, gens) != 0)
         return;
-    snprintf(gens, sizeof gens, "%s.d", base);
     (void)rmdir(gens);   /* not empty: it holds more than this run's */
 }
 

@@ -15,21 +15,28 @@
 
 #include <stddef.h>
 
-/* Make DB.d, the directory of the generations of index `db`, unless it
- * is there; *made (may be NULL) says whether this call made it. 0, or -1
- * with errno set (ELOOP: DB.d is a symlink, ENOTDIR: not a directory;
- * never used then). */
+/* Whether DB.d, the directory of the generations of index `db`, could
+ * be used, without making it: 0 when it is missing or a real directory,
+ * else -1 with errno (ELOOP: a symlink, ENOTDIR: not a directory, or why
+ * it could not be looked at). Touches nothing. */
+int gz_generation_dir_check(const char *db);
+
+/* Make DB.d unless it is there, with the index lock held (a --full
+ * waiting for the lock makes nothing: see gz_generation_dir_drop); *made
+ * (may be NULL) says whether this call made it. 0, or -1 with errno set
+ * (as gz_generation_dir_check; never used then). */
 int gz_generation_dir_make(const char *db, int *made);
 
 /* Remove DB.d of `db` if it is empty: a --full that made it and switched
- * nothing in leaves no trace of itself. Run with the index lock held (a
- * --full waiting for the lock makes it again: gz_generation_dir_make). */
+ * nothing in leaves no trace of itself. Run with the index lock held:
+ * another --full makes DB.d, and builds in it, only under the lock. */
 void gz_generation_dir_drop(const char *db);
 
 /* Pick a fresh generation directory for index `db` ("DB.d/g<time>-<pid>"),
- * creating DB.d. `path` gets the path to pass to Xapian, `rel` the same
- * relative to the stub's directory. 0, or -1 with errno set (ELOOP: DB.d
- * is a symlink, ENOTDIR: not a directory; never used then). */
+ * with the index lock held, creating DB.d. `path` gets the path to pass
+ * to Xapian, `rel` the same relative to the stub's directory. 0, or -1
+ * with errno set (ELOOP: DB.d is a symlink, ENOTDIR: not a directory;
+ * never used then). */
 int gz_generation_new(const char *db, char *path, size_t pathlen, char *rel,
                       size_t rellen);
 

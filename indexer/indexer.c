@@ -2449,8 +2449,8 @@ static void clear_unused_generations(const gz_index_config *cfg)
 }
 
 /* Why DB.d/<generation> of the index at `db_path` could not be made
- * (gz_generation_dir_make or gz_generation_new failed with errno `e`),
- * as one line in `err`; the
+ * (gz_generation_dir_check, gz_generation_dir_make or gz_generation_new
+ * failed with errno `e`), as one line in `err`; the
  * outcome: refused when DB.d is not a real directory, else an I/O
  * error. */
 static gz_index_outcome generation_error(const char *db_path, int e,
@@ -2468,18 +2468,28 @@ static gz_index_outcome generation_error(const char *db_path, int e,
     return not_dir ? GZ_INDEX_REFUSED : GZ_INDEX_IO_ERROR;
 }
 
-/* --full, the lock taken: DB.d again, when a --full that made it and
- * switched nothing in removed it (gz_generation_dir_drop) while this run
- * waited for the lock. 0, or -1 said in `err`. */
-static int remake_gens_dir(shard_opening *o, char *err, size_t errlen)
+/* --full, the lock taken: make DB.d, unless it is there, and pick the
+ * new generation (hold->gen_path, o->new_dir). Only now: a run that never
+ * gets the lock (75, a signal while it waits) must leave no DB.d where
+ * there was none, and could not remove one without the lock, under which
+ * the holder's --full may be about to build in it. 0, or -1 said in
+ * `err`. */
+static int make_generation(shard_opening *o, char *err, size_t errlen)
 {
     const char *db = o->st->cfg->db_path;
+    run_hold *h = o->hold;
     int made = 0;
     if (gz_generation_dir_make(db, &made) != 0) {
         generation_error(db, errno, err, errlen);
         return -1;
     }
-    o->hold->made_gens_dir |= made;
+    h->made_gens_dir |= made;   /* or an earlier try did (open_locked_with) */
+    if (gz_generation_new(db, h->gen_path, sizeof h->gen_path, h->gen_rel,
+                          sizeof h->gen_rel) != 0) {
+        generation_error(db, errno, err, errlen);
+        return -1;
+    }
+    o->new_dir = h->gen_path;
     return 0;
 }
 
@@ -2506,7 +2516,7 @@ static xap_status open_written(shard_opening *o, char *err, size_t errlen)
             (create_layout(cfg->db_path, n, err, errlen) != 0 ||
              gz_shards_locate(cfg->db_path, &st->where, err, errlen) != 0))
             return XAP_ERR_DB;
-    } else if (remake_gens_dir(o, err, errlen) != 0 ||
+    } else if (make_generation(o, err, errlen) != 0 ||
                gz_generation_clear_leftovers(cfg->db_path, err, errlen) !=
                    0) {
         return XAP_ERR_DB;
@@ -2848,11 +2858,11 @@ static gz_index_outcome open_run(run_state *st, run_hold *h, xap_status *s,
     shard_opening o = {.st = st, .hold = h, .new_dir = cfg->db_path,
                        .action = XAP_DB_CREATE_OR_OPEN};
     if (cfg->full) {
-        if (gz_generation_dir_make(cfg->db_path, &h->made_gens_dir) != 0 ||
-            gz_generation_new(cfg->db_path, h->gen_path, sizeof h->gen_path,
-                              h->gen_rel, sizeof h->gen_rel) != 0)
+        /* A DB.d that is no real directory is refused before any wait;
+         * DB.d and the generation are made under the lock
+         * (make_generation). */
+        if (gz_generation_dir_check(cfg->db_path) != 0)
             return generation_error(cfg->db_path, errno, err, errlen);
-        o.new_dir = h->gen_path;
         o.action = XAP_DB_CREATE;
     }
     gz_index_outcome outcome = open_locked_with(

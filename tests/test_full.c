@@ -1423,10 +1423,9 @@ static void test_signal_while_waiting_for_the_lock(void **state)
             fail_msg("--full %d: the index changed", full);
         assert_false(finds(db, "zarquon"));
     }
-    /* The --full made DB.d to build in before it waited; nothing in it. */
-    char gens[1200];
-    snprintf(gens, sizeof gens, "%s.d", db);
-    assert_int_equal(exists("%s", gens) ? count_entries(gens, "g") : 0, 0);
+    /* The index was made by an update: no DB.d, and the --full that never
+     * got the lock made none (it made one, empty, before it waited). */
+    assert_false(exists("%s.d", db));
 
     const char *jobs = tu_test_jobs();
     double t0 = now();
@@ -1458,6 +1457,69 @@ static void test_signal_while_waiting_for_the_lock(void **state)
     assert_int_equal(index_run("--db '%s' '%s'", db, corpus), 0);
     assert_true(finds(db, "zarquon"));
     assert_int_equal(articles(db), n + 1);
+}
+
+/* 1 when the lock file `path` is the one stat'd into `was`, untouched
+ * (same inode, mode, size and time of change), and holds "<pid>\n". */
+static int lock_file_as_held(const char *path, const struct stat *was,
+                             pid_t pid)
+{
+    struct stat sb;
+    char buf[64], want[64];
+    FILE *f = fopen(path, "r");
+    if (!f || stat(path, &sb) != 0) {
+        if (f)
+            fclose(f);
+        return 0;
+    }
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    snprintf(want, sizeof want, "%ld\n", (long)pid);
+    return sb.st_ino == was->st_ino && sb.st_mode == was->st_mode &&
+           sb.st_size == was->st_size &&
+           sb.st_ctim.tv_sec == was->st_ctim.tv_sec &&
+           sb.st_ctim.tv_nsec == was->st_ctim.tv_nsec &&
+           strcmp(buf, want) == 0;
+}
+
+/* A first --full of a new index whose lock file another process holds:
+ * one that does not get the lock (75 at once; 75 once --wait-lock 0.5
+ * ran out) or that SIGTERM stops while it waits (143) leaves no DB and
+ * no DB.d, and the lock file as the holder has it. It made DB.d before
+ * it took the lock and left it there, empty: DB.d is made only once the
+ * lock is held (removing it without the lock could race with the
+ * holder's own --full, about to build in it). */
+static void test_first_full_without_the_lock_makes_nothing(void **state)
+{
+    (void)state;
+    char db[1100], lock[1200];
+    snprintf(db, sizeof db, "%s/unlocked-idx", fx.tmp);
+    snprintf(lock, sizeof lock, "%s.lock", db);
+    holding = hold_lock_file(db);
+    struct stat was;
+    assert_int_equal(stat(lock, &was), 0);
+    for (int way = 0; way < 3; way++) {
+        double t0 = now();
+        int rc = way == 2 ? stop_while_waiting(SIGTERM, db, fx.corpus,
+                                               "--full")
+                          : index_run("--full %s--db '%s' '%s'",
+                                      way ? "--wait-lock 0.5 " : "", db,
+                                      fx.corpus);
+        if (rc != (way == 2 ? 128 + SIGTERM : 75))
+            fail_msg("way %d: exit %d", way, rc);
+        if (way == 1 && now() - t0 < 0.5)
+            fail_msg("--wait-lock 0.5 gave up after %.3f s", now() - t0);
+        if (exists("%s.d", db))
+            fail_msg("way %d: left %s.d", way, db);
+        if (exists("%s", db))
+            fail_msg("way %d: left %s", way, db);
+        if (!lock_file_as_held(lock, &was, holding))
+            fail_msg("way %d: the held lock file changed", way);
+    }
+    kill(holding, SIGKILL);
+    wait_exit(holding);
+    holding = 0;
 }
 
 /* Write `n` articles of no file (desk/0 ...) into `db` through the
@@ -1696,6 +1758,9 @@ int main(void)
         cmocka_unit_test(test_signal_before_start_on_no_index_refuses),
         cmocka_unit_test_teardown(test_signal_while_waiting_for_the_lock,
                                   stop_holder_and_run),
+        cmocka_unit_test_teardown(
+            test_first_full_without_the_lock_makes_nothing,
+            stop_holder_and_run),
         cmocka_unit_test_teardown(test_dry_full_outlives_a_writer,
                                   stop_running),
         cmocka_unit_test(test_copied_articles_keep_their_spelling),
