@@ -3325,6 +3325,9 @@ gz_index_outcome gz_index_run(const gz_index_config *cfg,
         outcome = open_run(&st, &h, &s, err, errlen);
     /* stopped before it could write: the lock was held all the while */
     int waiting = outcome == GZ_INDEX_INTERRUPTED;
+    /* another writer kept the lock (at once, or to the end of the wait):
+     * nothing was written, as when stopped while waiting */
+    int locked_out = outcome == GZ_INDEX_LOCKED;
     /* Root devices are remembered in the first shard (write_index_extras) */
     if (outcome == GZ_INDEX_OK && s == XAP_OK)
         s = inspect_roots(&st);
@@ -3381,9 +3384,10 @@ gz_index_outcome gz_index_run(const gz_index_config *cfg,
         memset(stats, 0, sizeof *stats);
     if (outcome == GZ_INDEX_INTERRUPTED)
         say_interrupted(cfg, waiting, err, errlen);
-    /* Stopped before it got the lock, the run wrote nothing, as one
-     * stopped before it started: no run to report (its counts are 0). */
-    if (waiting)
+    /* Stopped before it got the lock, or refused it by another writer,
+     * the run wrote nothing, as one stopped before it started: no run to
+     * report (its counts are 0). */
+    if (waiting || (locked_out && outcome == GZ_INDEX_LOCKED))
         stats->unstarted = 1;
     release_live(&h);
     if (lock_fd >= 0)

@@ -2903,8 +2903,10 @@ static void test_rules_file_in_loop_is_66(void **state)
  * exit status: a usage error (64), a missing input (66), and also a
  * --synonyms or --entity-aliases file that cannot be read (74: a
  * directory) or a stub listing one database twice (65), which printed
- * zeros too. A run that started and failed (the index locked: 75) prints
- * its summary; --help says which. */
+ * zeros too. So does a run that another writer kept from the lock (75,
+ * at once, after --wait-lock, a --full too: gazette_update_started() 0),
+ * which wrote nothing: it printed zeros. A run that started and failed
+ * (a removal guard: 69) prints its summary; --help says which. */
 static void test_refused_command_line_has_no_summary(void **state)
 {
     (void)state;
@@ -2961,14 +2963,29 @@ static void test_refused_command_line_has_no_summary(void **state)
     int fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     assert_true(fd >= 0);
     assert_int_equal(flock(fd, LOCK_EX), 0);
-    int locked = ix("--db '%s' '%s'", fx.db, fx.corpus);
-    close(fd);
-    assert_int_equal(locked, 75);
+    static const char *const locked_modes[] = {"", "--full ",
+                                               "--wait-lock 0.2 "};
+    for (size_t i = 0; i < 3; i++)
+        for (int json = 0; json < 2; json++) {
+            int rc = ix("%s%s--db '%s' '%s'", json ? "--json " : "",
+                        locked_modes[i], fx.db, fx.corpus);
+            int lines = count_lines(slurp("err.txt"));
+            const char *out = slurp("out.txt");   /* slurp's buffer */
+            if (rc != 75 || *out || lines != 1)
+                fail_msg("gazette-index %s%s, the index locked: exit %d, "
+                         "stdout '%s', %d lines on stderr",
+                         json ? "--json " : "", locked_modes[i], rc, out,
+                         lines);
+        }
     /* the library says which: gazette_update_started */
     gazette_update_t *u = NULL;
     assert_int_equal(gazette_update_new(&u), GAZETTE_STATUS_OK);
     assert_false(gazette_update_started(u));   /* no run yet */
     const char *roots[] = {fx.corpus};
+    assert_int_equal(gazette_update_run(u, fx.db, roots, 1),
+                     GAZETTE_STATUS_INDEX_LOCKED);
+    assert_false(gazette_update_started(u));
+    close(fd);
     char rules[2048], twice[2048];
     snprintf(rules, sizeof rules, "%s/rules.d", fx.tmp);
     snprintf(twice, sizeof twice, "%s/twice", fx.tmp);
@@ -2984,12 +3001,16 @@ static void test_refused_command_line_has_no_summary(void **state)
                      GAZETTE_STATUS_IO_ERROR);
     assert_false(gazette_update_started(u));
     gazette_update_free(u);
-    char summary[3000];
+    /* a run that started and failed: its summary */
+    char empty[1100], summary[3000];
+    snprintf(empty, sizeof empty, "%s/empty", fx.tmp);
+    assert_int_equal(mkdir(empty, 0755), 0);
+    assert_int_equal(ix("--db '%s' '%s'", fx.db, empty), 69);
     snprintf(summary, sizeof summary, "scanned 0, added 0, updated 0, "
              "removed 0, unchanged 0, skipped 0, ignored 0, seconds ");
     expect_in("out.txt", summary);
     snprintf(summary, sizeof summary, ", index %s, corpus %s\n", fx.db,
-             fx.corpus);
+             empty);
     expect_in("out.txt", summary);
     assert_int_equal(ix("--help"), 0);
     expect_in("out.txt", "not when the\ncommand line is refused, by the "
@@ -2997,6 +3018,8 @@ static void test_refused_command_line_has_no_summary(void **state)
                          "index is written");
     expect_in("out.txt", "files (missing 66, malformed 64, unreadable 74)");
     expect_in("out.txt", "one listed twice 65");
+    expect_in("out.txt", "nor when another writer holds the index (75, at "
+                         "once or once --wait-lock\nran out)");
 }
 
 /* Exit 74 is also a --synonyms or --entity-aliases file that exists but
@@ -3944,22 +3967,30 @@ static void test_json_summary(void **state)
     json_decref(obj);
 
     /* A run that fails still ends with its summary (what it did before
-     * failing; nothing here, the index being locked): a cron log or a
+     * failing; nothing here, a removal guard holding): a cron log or a
      * script reading --json always gets one line from a run that
      * started (test_refused_command_line_has_no_summary: not from a
-     * command line refused). */
-    gazette_writer_t *w = NULL;
-    assert_int_equal(gazette_writer_open(fx.db, NULL, 0, &w),
-                     GAZETTE_STATUS_OK);
-    assert_int_equal(ix("--json --db '%s' '%s'", fx.db, fx.corpus), 75);
+     * command line refused, nor from a run another writer kept from the
+     * index, 75, which wrote nothing: it printed zeros). */
+    char empty[2048];
+    snprintf(empty, sizeof empty, "%s/empty", fx.tmp);
+    assert_int_equal(mkdir(empty, 0755), 0);
+    assert_int_equal(ix("--json --db '%s' '%s'", fx.db, empty), 69);
     assert_int_equal(count_lines(slurp("out.txt")), 1);
     obj = json_loads(slurp("out.txt"), 0, &jerr);
     if (!obj)
         fail_msg("not JSON: %s: %s", jerr.text, slurp("out.txt"));
     assert_int_equal(json_integer_value(json_object_get(obj, "added")), 0);
     json_decref(obj);
-    assert_int_equal(ix("--db '%s' '%s'", fx.db, fx.corpus), 75);
+    assert_int_equal(ix("--db '%s' '%s'", fx.db, empty), 69);
     expect_in("out.txt", "scanned 0, added 0");
+    gazette_writer_t *w = NULL;
+    assert_int_equal(gazette_writer_open(fx.db, NULL, 0, &w),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(ix("--json --db '%s' '%s'", fx.db, fx.corpus), 75);
+    assert_string_equal(slurp("out.txt"), "");
+    assert_int_equal(ix("--db '%s' '%s'", fx.db, fx.corpus), 75);
+    assert_string_equal(slurp("out.txt"), "");
     assert_int_equal(gazette_writer_close(w), GAZETTE_STATUS_OK);
 }
 
