@@ -1970,6 +1970,73 @@ static void test_update_through_dangling_link(void **state)
     assert_int_equal(tu_run("test -z \"$(ls -A '%s')\"", mnt), 0);
 }
 
+/* A --db below a link that leads nowhere (news/index, news ->
+ * mnt/disk, the disk not mounted) is 66, as a --db link to nothing is,
+ * in every mode, in one line naming the link and its target, and no
+ * summary: it was 74, "the directory it goes in does not exist", and a
+ * summary of zeros. The library: INPUT_NOT_FOUND, not started, from
+ * gazette_writer_open too. A directory on the way that is simply missing
+ * stays 74 (no link to name), with no summary either, and not started.
+ * Nothing is made, at the target or beside the link. */
+static void test_dangling_link_on_the_way_is_66(void **state)
+{
+    (void)state;
+    char target[1100], db[1200], missing[1100], link[1100];
+    snprintf(target, sizeof target, "%s/mnt/disk", fx.tmp);
+    snprintf(link, sizeof link, "%s/news", fx.tmp);
+    snprintf(db, sizeof db, "%s/index", link);
+    snprintf(missing, sizeof missing, "%s/nodir/index", fx.tmp);
+    assert_int_equal(symlink(target, link), 0);
+    char said[4200];
+    snprintf(said, sizeof said, "index %s: %s, on the way to it, is a "
+             "symbolic link to %s, which does not exist (a disk not "
+             "mounted?); nothing changed", db, link, target);
+    static const char *const modes[] = {"", "-n ", "--full ", "--full -n ",
+                                        "--json ", "--json --full "};
+    for (size_t i = 0; i < sizeof modes / sizeof *modes; i++) {
+        int rc = ix("%s--db '%s' '%s'", modes[i], db, fx.corpus);
+        const char *err = slurp("err.txt");
+        if (rc != 66 || count_lines(err) != 1 || !strstr(err, said))
+            fail_msg("gazette-index %s--db news/index: exit %d: %s",
+                     modes[i], rc, err);
+        if (*slurp("out.txt"))
+            fail_msg("gazette-index %s--db news/index: a summary: %s",
+                     modes[i], slurp("out.txt"));
+        rc = ix("%s--db '%s' '%s'", modes[i], missing, fx.corpus);
+        err = slurp("err.txt");
+        if (rc != 74 || count_lines(err) != 1 ||
+            !strstr(err, "nodir/index: the directory it goes in does not "
+                         "exist"))
+            fail_msg("gazette-index %s--db nodir/index: exit %d: %s",
+                     modes[i], rc, err);
+        if (*slurp("out.txt"))
+            fail_msg("gazette-index %s--db nodir/index: a summary: %s",
+                     modes[i], slurp("out.txt"));
+    }
+    gazette_update_t *u = NULL;
+    assert_int_equal(gazette_update_new(&u), GAZETTE_STATUS_OK);
+    const char *roots[] = {fx.corpus};
+    assert_int_equal(gazette_update_run(u, db, roots, 1),
+                     GAZETTE_STATUS_INPUT_NOT_FOUND);
+    assert_non_null(strstr(gazette_update_error(u), said));
+    assert_false(gazette_update_started(u));
+    assert_int_equal(gazette_update_run(u, missing, roots, 1),
+                     GAZETTE_STATUS_IO_ERROR);
+    assert_false(gazette_update_started(u));
+    gazette_update_free(u);
+    gazette_writer_t *w = NULL;
+    assert_int_equal(gazette_writer_open(db, NULL, 0, &w),
+                     GAZETTE_STATUS_INPUT_NOT_FOUND);
+    assert_null(w);
+    assert_non_null(strstr(gazette_last_open_error(), said));
+    assert_int_equal(gazette_writer_open(missing, NULL, 0, &w),
+                     GAZETTE_STATUS_IO_ERROR);
+    assert_null(w);
+    assert_int_equal(tu_run("cd '%s' && test ! -e mnt && test ! -e nodir "
+                            "&& test ! -e news.lock && test ! -e news.d",
+                            fx.tmp), 0);
+}
+
 /* A --db link to a link that leads nowhere (chain -> rel -> mnt/index)
  * names the whole chain, the missing end last; both programs said "a
  * link to rel, which does not exist", though rel exists. A loop of links
@@ -2903,10 +2970,12 @@ static void test_rules_file_in_loop_is_66(void **state)
  * exit status: a usage error (64), a missing input (66), and also a
  * --synonyms or --entity-aliases file that cannot be read (74: a
  * directory) or a stub listing one database twice (65), which printed
- * zeros too. So does a run that another writer kept from the lock (75,
- * at once, after --wait-lock, a --full too: gazette_update_started() 0),
- * which wrote nothing: it printed zeros. A run that started and failed
- * (a removal guard: 69) prints its summary; --help says which. */
+ * zeros too. So does a --db whose directory is missing (74), or has a
+ * link to nothing on the way (66, was 74), in every mode, and a run that
+ * another writer kept from the lock (75, at once, after --wait-lock, a
+ * --full too: gazette_update_started() 0), which wrote nothing: all
+ * printed zeros. A run that started and failed (a removal guard: 69)
+ * prints its summary; --help says which. */
 static void test_refused_command_line_has_no_summary(void **state)
 {
     (void)state;
@@ -2914,8 +2983,8 @@ static void test_refused_command_line_has_no_summary(void **state)
     tu_write_file(fx.tmp, "bad.syn", "truce = = ceasefire\n", 20);
     tu_write_file(fx.tmp, "bad.aliases", "= Man Utd\n", 10);
     tu_write_file(fx.tmp, "not-an-index", "hello\n", 6);
-    assert_int_equal(tu_run("cd '%s' && ln -s dl2 dl && ln -s dl dl2",
-                            fx.tmp), 0);
+    assert_int_equal(tu_run("cd '%s' && ln -s dl2 dl && ln -s dl dl2 && "
+                            "ln -s mnt/disk dangling", fx.tmp), 0);
     assert_int_equal(tu_run("mkdir '%s/rules.d'", fx.tmp), 0);
     tu_write_file(fx.tmp, "twice", "auto idx\nauto idx\n", 18);
     /* $T the scratch directory, $IDX the index, $C the corpus */
@@ -2935,6 +3004,14 @@ static void test_refused_command_line_has_no_summary(void **state)
         {"--db \"$IDX\" \"$C\" \"$C\"", 64},
         {"--db \"$T/not-an-index\" \"$C\"", 64},
         {"--db \"$T/dl/index\" \"$C\"", 66},
+        /* the directory of --db missing, or a link to nothing on the way
+         * (a disk not mounted) */
+        {"--db \"$T/dangling/index\" \"$C\"", 66},
+        {"-n --db \"$T/dangling/index\" \"$C\"", 66},
+        {"--full --db \"$T/dangling/index\" \"$C\"", 66},
+        {"--db \"$T/nodir/index\" \"$C\"", 74},
+        {"-n --db \"$T/nodir/index\" \"$C\"", 74},
+        {"--full --db \"$T/nodir/index\" \"$C\"", 74},
         /* refused by the same checks with another status: a rules file
          * that cannot be read (74), a stub listing one database twice
          * (65, every kind of run) */
@@ -2958,6 +3035,8 @@ static void test_refused_command_line_has_no_summary(void **state)
                          cases[i].args, rc, out, lines);
         }
     assert_int_equal(articles(fx.db), SAMPLE_FILES);
+    assert_int_equal(tu_run("test ! -e '%s/mnt' && test ! -e '%s/nodir'",
+                            fx.tmp, fx.tmp), 0);
     char lock[2048];
     snprintf(lock, sizeof lock, "%s.lock", fx.db);
     int fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
@@ -3018,8 +3097,10 @@ static void test_refused_command_line_has_no_summary(void **state)
                          "index is written");
     expect_in("out.txt", "files (missing 66, malformed 64, unreadable 74)");
     expect_in("out.txt", "one listed twice 65");
-    expect_in("out.txt", "nor when another writer holds the index (75, at "
-                         "once or once --wait-lock\nran out)");
+    expect_in("out.txt", "nor when another writer holds\nthe index (75, "
+                         "at once or once --wait-lock ran out)");
+    expect_in("out.txt", "one listed twice 65, the directory it goes\nin "
+                         "missing 74)");
 }
 
 /* Exit 74 is also a --synonyms or --entity-aliases file that exists but
@@ -4608,6 +4689,7 @@ int main(void)
         T(test_update_through_link_to_stub),
         T(test_update_through_link_to_directory_in_readonly_parent),
         T(test_update_through_dangling_link),
+        T(test_dangling_link_on_the_way_is_66),
         T(test_db_link_chain_and_loop),
         T(test_link_through_itself_is_a_loop),
         T(test_link_missing_database_says_what_helps),
