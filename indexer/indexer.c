@@ -887,9 +887,12 @@ static gz_index_outcome check_nested_roots(const gz_index_config *cfg,
  * read (a removal guard, 69), nor an error of the disk. */
 static gz_index_outcome root_loop(const char *root, char *err, size_t errlen)
 {
-    char said[1200];
-    (void)gz_path_loop_said(root, "a loop of links", said, sizeof said);
-    snprintf(err, errlen, "corpus %.300s: %s; nothing changed", root, said);
+    static const char end[] = "; nothing changed";
+    char head[320], said[1200];
+    snprintf(head, sizeof head, "corpus %.300s: ", root);
+    (void)gz_path_loop_said(root, "a loop of links", said,
+                            gz_path_room(errlen, head, end, sizeof said));
+    snprintf(err, errlen, "%s%s%s", head, said, end);
     return GZ_INDEX_NO_INPUT;
 }
 
@@ -1039,23 +1042,26 @@ static void close_lock(int *lock_fd)
 
 /* The end of the links `chain` leading from `db` (or from `on_the_way`,
  * a directory on the way to it) nowhere, `problem`, as one line in
- * `err`. */
+ * `err`, whose end ("; nothing changed...") a long path and chain do not
+ * cut off (gz_path_room). */
 static void link_error(const char *db, const char *on_the_way,
                        gz_link_problem problem, const char *chain, char *err,
                        size_t errlen)
 {
-    if (problem != GZ_LINK_DANGLING) {
-        char said[1200];
-        gz_path_say_loop(said, sizeof said, on_the_way, problem, chain,
+    int dangling = problem == GZ_LINK_DANGLING;
+    const char *end = dangling ? "; nothing changed: no index is made "
+                                 "through a link (for a new one, give the "
+                                 "target's own path)"
+                               : "; nothing changed";
+    char head[320], said[1200];
+    snprintf(head, sizeof head, "index %.300s: ", db);
+    size_t room = gz_path_room(errlen, head, end, sizeof said);
+    if (dangling)
+        gz_path_say_dangling(said, room, on_the_way, chain);
+    else
+        gz_path_say_loop(said, room, on_the_way, problem, chain,
                          "a loop of links that leads to no index");
-        snprintf(err, errlen, "index %.300s: %s; nothing changed", db, said);
-        return;
-    }
-    char said[600];
-    gz_path_say_dangling(said, sizeof said, on_the_way, chain);
-    snprintf(err, errlen, "index %.300s: %s; nothing changed: no index is "
-             "made through a link (for a new one, give the target's own "
-             "path)", db, said);
+    snprintf(err, errlen, "%s%s%s", head, said, end);
 }
 
 /* GZ_INDEX_NO_INPUT, said in `err`, when a directory on the way to `db`

@@ -2961,6 +2961,84 @@ static void test_rules_file_in_loop_is_66(void **state)
     assert_int_equal(access(fx.db, F_OK), -1);
 }
 
+/* 1 when `text` ends with `end`. */
+static int ends_with(const char *text, const char *end)
+{
+    size_t n = strlen(text), k = strlen(end);
+    return n >= k && strcmp(text + n - k, end) == 0;
+}
+
+/* A loop of links, or a link to nothing, on the way to a long path, of
+ * long links: the message keeps its end ("; nothing changed...") and the
+ * link's name, the middle giving way. The sentence of the links (up to
+ * 1200 bytes) after up to 300 of the path went into a 1024-byte message,
+ * whose end was cut off: of a --db, a CORPUS and a --synonyms file, from
+ * gazette_update_run, gazette_writer_open and gazette-index. */
+static void test_long_link_message_keeps_its_end(void **state)
+{
+    (void)state;
+    char dir[2048], path[2400];
+    int n = snprintf(dir, sizeof dir, "%s", fx.tmp);
+    for (int i = 0; i < 3; i++)
+        n += snprintf(dir + n, sizeof dir - (size_t)n, "/%0200d", i);
+    assert_int_equal(tu_run("mkdir -p '%s' && cd '%s' && ln -s \"$PWD/lb\" "
+                            "la && ln -s \"$PWD/la\" lb && "
+                            "ln -s \"$PWD/mnt/disk\" dl", dir, dir), 0);
+    static const char loop_end[] = "a loop of links that leads to no index; "
+                                   "nothing changed";
+    static const char dangling_end[] = "which does not exist (a disk not "
+                                       "mounted?); nothing changed: no index "
+                                       "is made through a link (for a new "
+                                       "one, give the target's own path)";
+    static const struct {
+        const char *db, *root, *rules, *end;
+    } cases[] = {
+        {"la/sub/index", NULL, NULL, loop_end},
+        {"dl/index", NULL, NULL, dangling_end},
+        {NULL, "la/corpus", NULL, "a loop of links; nothing changed"},
+        {NULL, NULL, "la/rules.txt", "a loop of links; nothing changed"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char db[2400], root[2400], rules[2400] = "";
+        snprintf(db, sizeof db, "%s/%s", cases[i].db ? dir : fx.tmp,
+                 cases[i].db ? cases[i].db : "idx");
+        snprintf(root, sizeof root, "%s/%s", cases[i].root ? dir : fx.tmp,
+                 cases[i].root ? cases[i].root : "c");
+        if (cases[i].rules)
+            snprintf(rules, sizeof rules, "%s/%s", dir, cases[i].rules);
+        const char *link = cases[i].db ? "dl, on the way to it, is" : "";
+        if (!cases[i].db || strncmp(cases[i].db, "la", 2) == 0)
+            link = "/la, on the way to it, is a symbolic link to";
+        gazette_update_t *u = NULL;
+        assert_int_equal(gazette_update_new(&u), GAZETTE_STATUS_OK);
+        if (*rules)
+            assert_int_equal(gazette_update_set_synonyms_file(u, rules),
+                             GAZETTE_STATUS_OK);
+        const char *roots[] = {root};
+        assert_int_equal(gazette_update_run(u, db, roots, 1),
+                         GAZETTE_STATUS_INPUT_NOT_FOUND);
+        const char *said = gazette_update_error(u);
+        if (!ends_with(said, cases[i].end) || !strstr(said, link))
+            fail_msg("case %zu: the message lost its end or its link (%zu "
+                     "bytes): %s", i, strlen(said), said);
+        gazette_update_free(u);
+        int rc = ix("%s%s%s--db '%s' '%s'", *rules ? "--synonyms '" : "",
+                    rules, *rules ? "' " : "", db, root);
+        const char *err = slurp("err.txt");
+        snprintf(path, sizeof path, "%s\n", cases[i].end);
+        if (rc != 66 || count_lines(err) != 1 || !ends_with(err, path))
+            fail_msg("case %zu: gazette-index, exit %d: %s", i, rc, err);
+        if (cases[i].db) {
+            gazette_writer_t *w = NULL;
+            assert_int_equal(gazette_writer_open(db, NULL, 0, &w),
+                             GAZETTE_STATUS_INPUT_NOT_FOUND);
+            said = gazette_last_open_error();
+            if (!ends_with(said, cases[i].end) || !strstr(said, link))
+                fail_msg("case %zu: the writer's message: %s", i, said);
+        }
+    }
+}
+
 /* A command line refused did nothing: it prints its one error line and
  * no summary, --json or not, whether the option parser or the checks
  * made before the index is written found it (--db '', a missing or
@@ -4706,6 +4784,7 @@ int main(void)
         T(test_missing_inputs_are_66),
         T(test_corpus_root_in_loop_is_66),
         T(test_rules_file_in_loop_is_66),
+        T(test_long_link_message_keeps_its_end),
         T(test_dangling_link_input_names_target),
         T(test_refused_command_line_has_no_summary),
         T(test_unreadable_inputs_are_74),

@@ -437,6 +437,14 @@ gz_link_problem gz_path_loop_said(const char *path, const char *loop,
     return problem;
 }
 
+size_t gz_path_room(size_t outlen, const char *head, const char *end,
+                    size_t cap)
+{
+    size_t fixed = strlen(head) + strlen(end);
+    size_t room = outlen > fixed + 1 ? outlen - fixed : 1;
+    return room < cap ? room : cap;
+}
+
 const char *gz_path_tail(const char *s, size_t max)
 {
     size_t n = strlen(s);

@@ -104,6 +104,14 @@ int gz_path_dangling_said(const char *path, char *out, size_t outlen);
 gz_link_problem gz_path_loop_said(const char *path, const char *loop,
                                   char *out, size_t outlen);
 
+/* The bytes a message of `outlen` bytes leaves for its middle between
+ * `head` and `end`: at most `cap`, at least 1. A middle said into that
+ * many bytes (gz_path_say_loop and gz_path_say_dangling keep the ends
+ * of a long path and chain) leaves the end of the message whole ("...;
+ * nothing changed"), however long the path and the links. */
+size_t gz_path_room(size_t outlen, const char *head, const char *end,
+                    size_t cap);
+
 /* The end of the string `s`: `s` itself when it has at most `max` bytes,
  * else its last `max` bytes or fewer, from a character's start. For a
  * message that must keep the end of a long path. */
