@@ -253,8 +253,10 @@ static const char usage_text[] =
 "before the index is written: of the --synonyms and --entity-aliases\n"
 "files (missing 66, malformed 64, unreadable 74), each CORPUS (missing\n"
 "66, given twice 64), the index's path and stubs (not an index 64, a\n"
-"database named missing 66, one listed twice 65) and its language (64):\n"
-"nothing was done, and the one error line says why. The summary:\n"
+"database named missing 66, one listed twice 65, the directory it goes\n"
+"in missing 74) and its language (64); nor when another writer holds\n"
+"the index (75, at once or once --wait-lock ran out): nothing was done,\n"
+"and the one error line says why. The summary:\n"
 "  scanned N, added N, updated N, removed N, unchanged N, skipped N,\n"
 "  ignored N, seconds S, index DIR, corpus CORPUS...\n"
 "(DIR as given less a trailing '/' or '/.', as gazette-query names it;\n"
@@ -416,7 +418,8 @@ static const char usage_text[] =
 "      which does not stop the run: it ignores SIGPIPE, and indexes and\n"
 "      commits to its end\n"
 "  75  another process is writing this index (or, for --full, the index it\n"
-"      replaces: a lock file held, or Xapian's lock); try again later\n"
+"      replaces: a lock file held, or Xapian's lock); nothing was written,\n"
+"      no summary; try again later\n"
 "  130 interrupted by SIGINT (work so far committed; before the run\n"
 "      started, or while it waited for the lock: nothing written, no\n"
 "      index made)\n"
@@ -1135,14 +1138,16 @@ int main(int argc, char **argv)
      * line names (the --synonyms and --entity-aliases files, each CORPUS,
      * the index's path, stubs and language), which the library makes
      * before it writes: it then says what the run did, also when that is
-     * nothing (the index locked, a full disk). A command line refused
+     * nothing (a full disk). A command line refused
      * there did nothing, whatever its exit status (a usage error, 64; a
-     * missing input, 66; a rules file that cannot be read, 74; a stub
+     * missing input, 66; a rules file that cannot be read, or the
+     * directory of the index missing, 74; a stub
      * listing one database twice, 65): like a bad option, it gets its one
      * error line and no summary, whose zeros a log reader (or a --json
      * consumer) would take for a run that found no file. So does a run
      * a signal stopped before it started, or while it waited for the
-     * lock (--wait-lock): it wrote nothing. */
+     * lock (--wait-lock), and one another writer kept from the lock (75,
+     * at once or once the wait ran out): it wrote nothing. */
     if (gazette_update_started(u))
         print_summary(u, &o, argv + first, argc - first);   /* failed too */
     explain_outcome(status, u, &o);

@@ -887,9 +887,12 @@ static gz_index_outcome check_nested_roots(const gz_index_config *cfg,
  * read (a removal guard, 69), nor an error of the disk. */
 static gz_index_outcome root_loop(const char *root, char *err, size_t errlen)
 {
-    char said[1200];
-    (void)gz_path_loop_said(root, "a loop of links", said, sizeof said);
-    snprintf(err, errlen, "corpus %.300s: %s; nothing changed", root, said);
+    static const char end[] = "; nothing changed";
+    char head[320], said[1200];
+    snprintf(head, sizeof head, "corpus %.300s: ", root);
+    (void)gz_path_loop_said(root, "a loop of links", said,
+                            gz_path_room(errlen, head, end, sizeof said));
+    snprintf(err, errlen, "%s%s%s", head, said, end);
     return GZ_INDEX_NO_INPUT;
 }
 
@@ -1039,23 +1042,26 @@ static void close_lock(int *lock_fd)
 
 /* The end of the links `chain` leading from `db` (or from `on_the_way`,
  * a directory on the way to it) nowhere, `problem`, as one line in
- * `err`. */
+ * `err`, whose end ("; nothing changed...") a long path and chain do not
+ * cut off (gz_path_room). */
 static void link_error(const char *db, const char *on_the_way,
                        gz_link_problem problem, const char *chain, char *err,
                        size_t errlen)
 {
-    if (problem != GZ_LINK_DANGLING) {
-        char said[1200];
-        gz_path_say_loop(said, sizeof said, on_the_way, problem, chain,
+    int dangling = problem == GZ_LINK_DANGLING;
+    const char *end = dangling ? "; nothing changed: no index is made "
+                                 "through a link (for a new one, give the "
+                                 "target's own path)"
+                               : "; nothing changed";
+    char head[320], said[1200];
+    snprintf(head, sizeof head, "index %.300s: ", db);
+    size_t room = gz_path_room(errlen, head, end, sizeof said);
+    if (dangling)
+        gz_path_say_dangling(said, room, on_the_way, chain);
+    else
+        gz_path_say_loop(said, room, on_the_way, problem, chain,
                          "a loop of links that leads to no index");
-        snprintf(err, errlen, "index %.300s: %s; nothing changed", db, said);
-        return;
-    }
-    char said[600];
-    gz_path_say_dangling(said, sizeof said, chain);
-    snprintf(err, errlen, "index %.300s: %s; nothing changed: no index is "
-             "made through a link (for a new one, give the target's own "
-             "path)", db, said);
+    snprintf(err, errlen, "%s%s%s", head, said, end);
 }
 
 /* GZ_INDEX_NO_INPUT, said in `err`, when a directory on the way to `db`
@@ -1144,6 +1150,38 @@ static void missing_directory(const char *db_path, char *err, size_t errlen)
              "(not mounted?); the index is not created there", db_path);
 }
 
+/* The directory `path` is in (dirname(3)), in `buf`. */
+static void parent_of(const char *path, char *buf, size_t size)
+{
+    char copy[4096];
+    snprintf(copy, sizeof copy, "%s", path);
+    snprintf(buf, size, "%s", dirname(copy));
+}
+
+/* When the directory `db` goes in does not exist, the run is refused
+ * before it opens anything (the lock file would fail there; none is
+ * made: a missing directory is most often a disk not mounted), said in
+ * `err`: GZ_INDEX_NO_INPUT when a directory on the way is a symbolic
+ * link whose target does not exist ("dl/index", dl -> /mnt/disk), named
+ * with its target as a --db link to nothing is; else GZ_INDEX_IO_ERROR
+ * (missing_directory). Else GZ_INDEX_OK. */
+static gz_index_outcome no_directory(const char *db, char *err,
+                                     size_t errlen)
+{
+    char dir[4096], link[PATH_MAX], chain[PATH_MAX];
+    struct stat sb;
+    parent_of(db, dir, sizeof dir);
+    if (stat(dir, &sb) == 0 || errno != ENOENT)
+        return GZ_INDEX_OK;   /* ELOOP, ENOTDIR...: the lock file says */
+    if (gz_path_dangling_on_the_way(db, link, sizeof link, chain,
+                                    sizeof chain) == GZ_LINK_DANGLING) {
+        link_error(db, link, GZ_LINK_DANGLING, chain, err, errlen);
+        return GZ_INDEX_NO_INPUT;
+    }
+    missing_directory(db, err, errlen);
+    return GZ_INDEX_IO_ERROR;
+}
+
 /* Why the lock file `path` of the index at `db_path` could not be taken
  * (`errnum`), as one line in `err`. */
 static void lock_error(const char *db_path, const char *path, int errnum,
@@ -1193,7 +1231,13 @@ static gz_index_outcome open_locked_with(const char *db_path,
         int is_writer = 0;
         int r = try_lock_file(path, lock_fd, &holder, &is_writer);
         if (r < 0) {
-            lock_error(db_path, path, errno, err, errlen);
+            int e = errno;
+            /* its directory missing (a writer's path): as a run says it */
+            gz_index_outcome missing =
+                e == ENOENT ? no_directory(db_path, err, errlen) : GZ_INDEX_OK;
+            if (missing != GZ_INDEX_OK)
+                return missing;
+            lock_error(db_path, path, e, err, errlen);
             return GZ_INDEX_IO_ERROR;
         }
         if (r == 0) {
@@ -2633,14 +2677,6 @@ static int may_write(const char *path, int is_dir)
                      AT_EACCESS);
 }
 
-/* The directory `path` is in (dirname(3)), in `buf`. */
-static void parent_of(const char *path, char *buf, size_t size)
-{
-    char copy[4096];
-    snprintf(copy, sizeof copy, "%s", path);
-    snprintf(buf, size, "%s", dirname(copy));
-}
-
 /* Dry run: would the real run's lock file open (try_lock_file)? An
  * existing one is opened for writing, not locked, and closed; a missing
  * one is not created: the directory it goes in must take it. 0, or -1
@@ -3308,12 +3344,13 @@ gz_index_outcome gz_index_run(const gz_index_config *cfg,
         return GZ_INDEX_CORRUPT;
     }
     checked = stopped_before_start(cfg, err, errlen);
-    if (checked == GZ_INDEX_INTERRUPTED) {
+    if (checked == GZ_INDEX_OK)
+        checked = no_directory(cfg->db_path, err, errlen);
+    if (checked != GZ_INDEX_OK) {   /* nothing opened, nothing made */
         stats->unstarted = 1;
         stats->seconds = now_seconds() - start;
-    }
-    if (checked != GZ_INDEX_OK)
         return checked;
+    }
     run_state st = {.cfg = cfg, .stats = stats, .status = XAP_OK};
     run_hold h = {.lock_fd = -1};
     xap_status s = XAP_OK;
@@ -3325,6 +3362,9 @@ gz_index_outcome gz_index_run(const gz_index_config *cfg,
         outcome = open_run(&st, &h, &s, err, errlen);
     /* stopped before it could write: the lock was held all the while */
     int waiting = outcome == GZ_INDEX_INTERRUPTED;
+    /* another writer kept the lock (at once, or to the end of the wait):
+     * nothing was written, as when stopped while waiting */
+    int locked_out = outcome == GZ_INDEX_LOCKED;
     /* Root devices are remembered in the first shard (write_index_extras) */
     if (outcome == GZ_INDEX_OK && s == XAP_OK)
         s = inspect_roots(&st);
@@ -3381,9 +3421,10 @@ gz_index_outcome gz_index_run(const gz_index_config *cfg,
         memset(stats, 0, sizeof *stats);
     if (outcome == GZ_INDEX_INTERRUPTED)
         say_interrupted(cfg, waiting, err, errlen);
-    /* Stopped before it got the lock, the run wrote nothing, as one
-     * stopped before it started: no run to report (its counts are 0). */
-    if (waiting)
+    /* Stopped before it got the lock, or refused it by another writer,
+     * the run wrote nothing, as one stopped before it started: no run to
+     * report (its counts are 0). */
+    if (waiting || (locked_out && outcome == GZ_INDEX_LOCKED))
         stats->unstarted = 1;
     release_live(&h);
     if (lock_fd >= 0)

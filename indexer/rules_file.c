@@ -18,10 +18,14 @@ int gz_rules_file_read(const char *path, const char *what,
         char loop[1200];
         /* a loop of links leads to no file: missing, not a disk error */
         if (e == ELOOP) {
+            /* the end whole after a long path and chain (gz_path_room) */
+            static const char end[] = "; nothing changed";
+            char head[420];
+            snprintf(head, sizeof head, "%s %.300s: ", what, path);
             (void)gz_path_loop_said(path, "a loop of links", loop,
-                                    sizeof loop);
-            snprintf(err, errlen, "%s %s: %s; nothing changed", what, path,
-                     loop);
+                                    gz_path_room(errlen, head, end,
+                                                 sizeof loop));
+            snprintf(err, errlen, "%s%s%s", head, loop, end);
         } else if ((e == ENOENT || e == ENOTDIR) &&
                    gz_path_dangling_said(path, loop, sizeof loop)) {
             /* where the link leads, which fopen's error does not say */

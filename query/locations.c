@@ -281,7 +281,7 @@ static int broken_link(const char *path, char *why, size_t whylen)
     if (problem == GZ_LINK_FINE)
         return 0;   /* chain was not written */
     if (problem == GZ_LINK_DANGLING)
-        gz_path_say_dangling(why, whylen, chain);
+        gz_path_say_dangling(why, whylen, "", chain);
     else
         gz_path_say_loop(why, whylen, on_the_way, problem, chain,
                          "a loop of links that leads to no index");

@@ -2836,6 +2836,46 @@ static void test_update_interrupted_says_why(void **state)
     gazette_update_free(u);
 }
 
+/* A run that another writer keeps from the lock (at once, or once
+ * gazette_update_set_wait_lock ran out; an update or a full rebuild)
+ * writes nothing: INDEX_LOCKED, every count 0, and not started, as a run
+ * stopped while it waited is not (gazette_update_started said 1, and
+ * gazette-index printed a summary of zeros). */
+static void test_update_locked_out_did_not_start(void **state)
+{
+    (void)state;
+    char corpus[4096], db[4096];
+    snprintf(corpus, sizeof corpus, "%s", path_in("lockedout/corpus"));
+    snprintf(db, sizeof db, "%s", path_in("lockedout/db"));
+    tu_write_file(corpus, "a.txt", "One\n\nThe first story.\n", 22);
+    const char *roots[] = {corpus};
+    gazette_update_t *u = update_of(0);
+    assert_int_equal(gazette_update_run(u, db, roots, 1), GAZETTE_STATUS_OK);
+    assert_true(gazette_update_started(u));
+    gazette_update_free(u);
+    tu_write_file(corpus, "b.txt", "Two\n\nThe second story.\n", 23);
+    gazette_writer_t *w = NULL;
+    assert_int_equal(gazette_writer_open(db, NULL, 0, &w), GAZETTE_STATUS_OK);
+    for (int full = 0; full <= 1; full++)
+        for (int wait = 0; wait <= 1; wait++) {
+            u = update_of(full);
+            assert_int_equal(gazette_update_set_wait_lock(u, wait ? 0.2 : 0),
+                             GAZETTE_STATUS_OK);
+            assert_int_equal(gazette_update_run(u, db, roots, 1),
+                             GAZETTE_STATUS_INDEX_LOCKED);
+            if (gazette_update_started(u))
+                fail_msg("locked out (full %d, wait %d): started", full,
+                         wait);
+            for (int c = GAZETTE_COUNT_SCANNED; c <= GAZETTE_COUNT_IGNORED;
+                 c++)
+                assert_int_equal(gazette_update_count(u, c), 0);
+            assert_non_null(strstr(gazette_update_error(u), "held"));
+            gazette_update_free(u);
+        }
+    assert_int_equal(gazette_writer_close(w), GAZETTE_STATUS_OK);
+    assert_int_equal(article_count(db), 1);
+}
+
 /* A run whose stop flag is set before it starts, into a path where no
  * index is yet (nothing there, or an empty directory), makes nothing: no
  * index, no lock file, no generation directory; INTERRUPTED, saying
@@ -3469,6 +3509,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_update_out_of_descriptors),
         cmocka_unit_test(test_update_stop_after_walk),
         cmocka_unit_test(test_update_interrupted_says_why),
+        cmocka_unit_test(test_update_locked_out_did_not_start),
         cmocka_unit_test(test_update_stopped_before_start_makes_nothing),
         cmocka_unit_test(test_update_run_from_its_callback),
         cmocka_unit_test(test_update_freed_from_its_callback),

@@ -1970,6 +1970,73 @@ static void test_update_through_dangling_link(void **state)
     assert_int_equal(tu_run("test -z \"$(ls -A '%s')\"", mnt), 0);
 }
 
+/* A --db below a link that leads nowhere (news/index, news ->
+ * mnt/disk, the disk not mounted) is 66, as a --db link to nothing is,
+ * in every mode, in one line naming the link and its target, and no
+ * summary: it was 74, "the directory it goes in does not exist", and a
+ * summary of zeros. The library: INPUT_NOT_FOUND, not started, from
+ * gazette_writer_open too. A directory on the way that is simply missing
+ * stays 74 (no link to name), with no summary either, and not started.
+ * Nothing is made, at the target or beside the link. */
+static void test_dangling_link_on_the_way_is_66(void **state)
+{
+    (void)state;
+    char target[1100], db[1200], missing[1100], link[1100];
+    snprintf(target, sizeof target, "%s/mnt/disk", fx.tmp);
+    snprintf(link, sizeof link, "%s/news", fx.tmp);
+    snprintf(db, sizeof db, "%s/index", link);
+    snprintf(missing, sizeof missing, "%s/nodir/index", fx.tmp);
+    assert_int_equal(symlink(target, link), 0);
+    char said[4200];
+    snprintf(said, sizeof said, "index %s: %s, on the way to it, is a "
+             "symbolic link to %s, which does not exist (a disk not "
+             "mounted?); nothing changed", db, link, target);
+    static const char *const modes[] = {"", "-n ", "--full ", "--full -n ",
+                                        "--json ", "--json --full "};
+    for (size_t i = 0; i < sizeof modes / sizeof *modes; i++) {
+        int rc = ix("%s--db '%s' '%s'", modes[i], db, fx.corpus);
+        const char *err = slurp("err.txt");
+        if (rc != 66 || count_lines(err) != 1 || !strstr(err, said))
+            fail_msg("gazette-index %s--db news/index: exit %d: %s",
+                     modes[i], rc, err);
+        if (*slurp("out.txt"))
+            fail_msg("gazette-index %s--db news/index: a summary: %s",
+                     modes[i], slurp("out.txt"));
+        rc = ix("%s--db '%s' '%s'", modes[i], missing, fx.corpus);
+        err = slurp("err.txt");
+        if (rc != 74 || count_lines(err) != 1 ||
+            !strstr(err, "nodir/index: the directory it goes in does not "
+                         "exist"))
+            fail_msg("gazette-index %s--db nodir/index: exit %d: %s",
+                     modes[i], rc, err);
+        if (*slurp("out.txt"))
+            fail_msg("gazette-index %s--db nodir/index: a summary: %s",
+                     modes[i], slurp("out.txt"));
+    }
+    gazette_update_t *u = NULL;
+    assert_int_equal(gazette_update_new(&u), GAZETTE_STATUS_OK);
+    const char *roots[] = {fx.corpus};
+    assert_int_equal(gazette_update_run(u, db, roots, 1),
+                     GAZETTE_STATUS_INPUT_NOT_FOUND);
+    assert_non_null(strstr(gazette_update_error(u), said));
+    assert_false(gazette_update_started(u));
+    assert_int_equal(gazette_update_run(u, missing, roots, 1),
+                     GAZETTE_STATUS_IO_ERROR);
+    assert_false(gazette_update_started(u));
+    gazette_update_free(u);
+    gazette_writer_t *w = NULL;
+    assert_int_equal(gazette_writer_open(db, NULL, 0, &w),
+                     GAZETTE_STATUS_INPUT_NOT_FOUND);
+    assert_null(w);
+    assert_non_null(strstr(gazette_last_open_error(), said));
+    assert_int_equal(gazette_writer_open(missing, NULL, 0, &w),
+                     GAZETTE_STATUS_IO_ERROR);
+    assert_null(w);
+    assert_int_equal(tu_run("cd '%s' && test ! -e mnt && test ! -e nodir "
+                            "&& test ! -e news.lock && test ! -e news.d",
+                            fx.tmp), 0);
+}
+
 /* A --db link to a link that leads nowhere (chain -> rel -> mnt/index)
  * names the whole chain, the missing end last; both programs said "a
  * link to rel, which does not exist", though rel exists. A loop of links
@@ -2894,6 +2961,84 @@ static void test_rules_file_in_loop_is_66(void **state)
     assert_int_equal(access(fx.db, F_OK), -1);
 }
 
+/* 1 when `text` ends with `end`. */
+static int ends_with(const char *text, const char *end)
+{
+    size_t n = strlen(text), k = strlen(end);
+    return n >= k && strcmp(text + n - k, end) == 0;
+}
+
+/* A loop of links, or a link to nothing, on the way to a long path, of
+ * long links: the message keeps its end ("; nothing changed...") and the
+ * link's name, the middle giving way. The sentence of the links (up to
+ * 1200 bytes) after up to 300 of the path went into a 1024-byte message,
+ * whose end was cut off: of a --db, a CORPUS and a --synonyms file, from
+ * gazette_update_run, gazette_writer_open and gazette-index. */
+static void test_long_link_message_keeps_its_end(void **state)
+{
+    (void)state;
+    char dir[2048], path[2400];
+    int n = snprintf(dir, sizeof dir, "%s", fx.tmp);
+    for (int i = 0; i < 3; i++)
+        n += snprintf(dir + n, sizeof dir - (size_t)n, "/%0200d", i);
+    assert_int_equal(tu_run("mkdir -p '%s' && cd '%s' && ln -s \"$PWD/lb\" "
+                            "la && ln -s \"$PWD/la\" lb && "
+                            "ln -s \"$PWD/mnt/disk\" dl", dir, dir), 0);
+    static const char loop_end[] = "a loop of links that leads to no index; "
+                                   "nothing changed";
+    static const char dangling_end[] = "which does not exist (a disk not "
+                                       "mounted?); nothing changed: no index "
+                                       "is made through a link (for a new "
+                                       "one, give the target's own path)";
+    static const struct {
+        const char *db, *root, *rules, *end;
+    } cases[] = {
+        {"la/sub/index", NULL, NULL, loop_end},
+        {"dl/index", NULL, NULL, dangling_end},
+        {NULL, "la/corpus", NULL, "a loop of links; nothing changed"},
+        {NULL, NULL, "la/rules.txt", "a loop of links; nothing changed"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char db[2400], root[2400], rules[2400] = "";
+        snprintf(db, sizeof db, "%s/%s", cases[i].db ? dir : fx.tmp,
+                 cases[i].db ? cases[i].db : "idx");
+        snprintf(root, sizeof root, "%s/%s", cases[i].root ? dir : fx.tmp,
+                 cases[i].root ? cases[i].root : "c");
+        if (cases[i].rules)
+            snprintf(rules, sizeof rules, "%s/%s", dir, cases[i].rules);
+        const char *link = cases[i].db ? "dl, on the way to it, is" : "";
+        if (!cases[i].db || strncmp(cases[i].db, "la", 2) == 0)
+            link = "/la, on the way to it, is a symbolic link to";
+        gazette_update_t *u = NULL;
+        assert_int_equal(gazette_update_new(&u), GAZETTE_STATUS_OK);
+        if (*rules)
+            assert_int_equal(gazette_update_set_synonyms_file(u, rules),
+                             GAZETTE_STATUS_OK);
+        const char *roots[] = {root};
+        assert_int_equal(gazette_update_run(u, db, roots, 1),
+                         GAZETTE_STATUS_INPUT_NOT_FOUND);
+        const char *said = gazette_update_error(u);
+        if (!ends_with(said, cases[i].end) || !strstr(said, link))
+            fail_msg("case %zu: the message lost its end or its link (%zu "
+                     "bytes): %s", i, strlen(said), said);
+        gazette_update_free(u);
+        int rc = ix("%s%s%s--db '%s' '%s'", *rules ? "--synonyms '" : "",
+                    rules, *rules ? "' " : "", db, root);
+        const char *err = slurp("err.txt");
+        snprintf(path, sizeof path, "%s\n", cases[i].end);
+        if (rc != 66 || count_lines(err) != 1 || !ends_with(err, path))
+            fail_msg("case %zu: gazette-index, exit %d: %s", i, rc, err);
+        if (cases[i].db) {
+            gazette_writer_t *w = NULL;
+            assert_int_equal(gazette_writer_open(db, NULL, 0, &w),
+                             GAZETTE_STATUS_INPUT_NOT_FOUND);
+            said = gazette_last_open_error();
+            if (!ends_with(said, cases[i].end) || !strstr(said, link))
+                fail_msg("case %zu: the writer's message: %s", i, said);
+        }
+    }
+}
+
 /* A command line refused did nothing: it prints its one error line and
  * no summary, --json or not, whether the option parser or the checks
  * made before the index is written found it (--db '', a missing or
@@ -2903,8 +3048,12 @@ static void test_rules_file_in_loop_is_66(void **state)
  * exit status: a usage error (64), a missing input (66), and also a
  * --synonyms or --entity-aliases file that cannot be read (74: a
  * directory) or a stub listing one database twice (65), which printed
- * zeros too. A run that started and failed (the index locked: 75) prints
- * its summary; --help says which. */
+ * zeros too. So does a --db whose directory is missing (74), or has a
+ * link to nothing on the way (66, was 74), in every mode, and a run that
+ * another writer kept from the lock (75, at once, after --wait-lock, a
+ * --full too: gazette_update_started() 0), which wrote nothing: all
+ * printed zeros. A run that started and failed (a removal guard: 69)
+ * prints its summary; --help says which. */
 static void test_refused_command_line_has_no_summary(void **state)
 {
     (void)state;
@@ -2912,8 +3061,8 @@ static void test_refused_command_line_has_no_summary(void **state)
     tu_write_file(fx.tmp, "bad.syn", "truce = = ceasefire\n", 20);
     tu_write_file(fx.tmp, "bad.aliases", "= Man Utd\n", 10);
     tu_write_file(fx.tmp, "not-an-index", "hello\n", 6);
-    assert_int_equal(tu_run("cd '%s' && ln -s dl2 dl && ln -s dl dl2",
-                            fx.tmp), 0);
+    assert_int_equal(tu_run("cd '%s' && ln -s dl2 dl && ln -s dl dl2 && "
+                            "ln -s mnt/disk dangling", fx.tmp), 0);
     assert_int_equal(tu_run("mkdir '%s/rules.d'", fx.tmp), 0);
     tu_write_file(fx.tmp, "twice", "auto idx\nauto idx\n", 18);
     /* $T the scratch directory, $IDX the index, $C the corpus */
@@ -2933,6 +3082,14 @@ static void test_refused_command_line_has_no_summary(void **state)
         {"--db \"$IDX\" \"$C\" \"$C\"", 64},
         {"--db \"$T/not-an-index\" \"$C\"", 64},
         {"--db \"$T/dl/index\" \"$C\"", 66},
+        /* the directory of --db missing, or a link to nothing on the way
+         * (a disk not mounted) */
+        {"--db \"$T/dangling/index\" \"$C\"", 66},
+        {"-n --db \"$T/dangling/index\" \"$C\"", 66},
+        {"--full --db \"$T/dangling/index\" \"$C\"", 66},
+        {"--db \"$T/nodir/index\" \"$C\"", 74},
+        {"-n --db \"$T/nodir/index\" \"$C\"", 74},
+        {"--full --db \"$T/nodir/index\" \"$C\"", 74},
         /* refused by the same checks with another status: a rules file
          * that cannot be read (74), a stub listing one database twice
          * (65, every kind of run) */
@@ -2956,19 +3113,36 @@ static void test_refused_command_line_has_no_summary(void **state)
                          cases[i].args, rc, out, lines);
         }
     assert_int_equal(articles(fx.db), SAMPLE_FILES);
+    assert_int_equal(tu_run("test ! -e '%s/mnt' && test ! -e '%s/nodir'",
+                            fx.tmp, fx.tmp), 0);
     char lock[2048];
     snprintf(lock, sizeof lock, "%s.lock", fx.db);
     int fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     assert_true(fd >= 0);
     assert_int_equal(flock(fd, LOCK_EX), 0);
-    int locked = ix("--db '%s' '%s'", fx.db, fx.corpus);
-    close(fd);
-    assert_int_equal(locked, 75);
+    static const char *const locked_modes[] = {"", "--full ",
+                                               "--wait-lock 0.2 "};
+    for (size_t i = 0; i < 3; i++)
+        for (int json = 0; json < 2; json++) {
+            int rc = ix("%s%s--db '%s' '%s'", json ? "--json " : "",
+                        locked_modes[i], fx.db, fx.corpus);
+            int lines = count_lines(slurp("err.txt"));
+            const char *out = slurp("out.txt");   /* slurp's buffer */
+            if (rc != 75 || *out || lines != 1)
+                fail_msg("gazette-index %s%s, the index locked: exit %d, "
+                         "stdout '%s', %d lines on stderr",
+                         json ? "--json " : "", locked_modes[i], rc, out,
+                         lines);
+        }
     /* the library says which: gazette_update_started */
     gazette_update_t *u = NULL;
     assert_int_equal(gazette_update_new(&u), GAZETTE_STATUS_OK);
     assert_false(gazette_update_started(u));   /* no run yet */
     const char *roots[] = {fx.corpus};
+    assert_int_equal(gazette_update_run(u, fx.db, roots, 1),
+                     GAZETTE_STATUS_INDEX_LOCKED);
+    assert_false(gazette_update_started(u));
+    close(fd);
     char rules[2048], twice[2048];
     snprintf(rules, sizeof rules, "%s/rules.d", fx.tmp);
     snprintf(twice, sizeof twice, "%s/twice", fx.tmp);
@@ -2984,12 +3158,16 @@ static void test_refused_command_line_has_no_summary(void **state)
                      GAZETTE_STATUS_IO_ERROR);
     assert_false(gazette_update_started(u));
     gazette_update_free(u);
-    char summary[3000];
+    /* a run that started and failed: its summary */
+    char empty[1100], summary[3000];
+    snprintf(empty, sizeof empty, "%s/empty", fx.tmp);
+    assert_int_equal(mkdir(empty, 0755), 0);
+    assert_int_equal(ix("--db '%s' '%s'", fx.db, empty), 69);
     snprintf(summary, sizeof summary, "scanned 0, added 0, updated 0, "
              "removed 0, unchanged 0, skipped 0, ignored 0, seconds ");
     expect_in("out.txt", summary);
     snprintf(summary, sizeof summary, ", index %s, corpus %s\n", fx.db,
-             fx.corpus);
+             empty);
     expect_in("out.txt", summary);
     assert_int_equal(ix("--help"), 0);
     expect_in("out.txt", "not when the\ncommand line is refused, by the "
@@ -2997,6 +3175,10 @@ static void test_refused_command_line_has_no_summary(void **state)
                          "index is written");
     expect_in("out.txt", "files (missing 66, malformed 64, unreadable 74)");
     expect_in("out.txt", "one listed twice 65");
+    expect_in("out.txt", "nor when another writer holds\nthe index (75, "
+                         "at once or once --wait-lock ran out)");
+    expect_in("out.txt", "one listed twice 65, the directory it goes\nin "
+                         "missing 74)");
 }
 
 /* Exit 74 is also a --synonyms or --entity-aliases file that exists but
@@ -3944,22 +4126,30 @@ static void test_json_summary(void **state)
     json_decref(obj);
 
     /* A run that fails still ends with its summary (what it did before
-     * failing; nothing here, the index being locked): a cron log or a
+     * failing; nothing here, a removal guard holding): a cron log or a
      * script reading --json always gets one line from a run that
      * started (test_refused_command_line_has_no_summary: not from a
-     * command line refused). */
-    gazette_writer_t *w = NULL;
-    assert_int_equal(gazette_writer_open(fx.db, NULL, 0, &w),
-                     GAZETTE_STATUS_OK);
-    assert_int_equal(ix("--json --db '%s' '%s'", fx.db, fx.corpus), 75);
+     * command line refused, nor from a run another writer kept from the
+     * index, 75, which wrote nothing: it printed zeros). */
+    char empty[2048];
+    snprintf(empty, sizeof empty, "%s/empty", fx.tmp);
+    assert_int_equal(mkdir(empty, 0755), 0);
+    assert_int_equal(ix("--json --db '%s' '%s'", fx.db, empty), 69);
     assert_int_equal(count_lines(slurp("out.txt")), 1);
     obj = json_loads(slurp("out.txt"), 0, &jerr);
     if (!obj)
         fail_msg("not JSON: %s: %s", jerr.text, slurp("out.txt"));
     assert_int_equal(json_integer_value(json_object_get(obj, "added")), 0);
     json_decref(obj);
-    assert_int_equal(ix("--db '%s' '%s'", fx.db, fx.corpus), 75);
+    assert_int_equal(ix("--db '%s' '%s'", fx.db, empty), 69);
     expect_in("out.txt", "scanned 0, added 0");
+    gazette_writer_t *w = NULL;
+    assert_int_equal(gazette_writer_open(fx.db, NULL, 0, &w),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(ix("--json --db '%s' '%s'", fx.db, fx.corpus), 75);
+    assert_string_equal(slurp("out.txt"), "");
+    assert_int_equal(ix("--db '%s' '%s'", fx.db, fx.corpus), 75);
+    assert_string_equal(slurp("out.txt"), "");
     assert_int_equal(gazette_writer_close(w), GAZETTE_STATUS_OK);
 }
 
@@ -4577,6 +4767,7 @@ int main(void)
         T(test_update_through_link_to_stub),
         T(test_update_through_link_to_directory_in_readonly_parent),
         T(test_update_through_dangling_link),
+        T(test_dangling_link_on_the_way_is_66),
         T(test_db_link_chain_and_loop),
         T(test_link_through_itself_is_a_loop),
         T(test_link_missing_database_says_what_helps),
@@ -4593,6 +4784,7 @@ int main(void)
         T(test_missing_inputs_are_66),
         T(test_corpus_root_in_loop_is_66),
         T(test_rules_file_in_loop_is_66),
+        T(test_long_link_message_keeps_its_end),
         T(test_dangling_link_input_names_target),
         T(test_refused_command_line_has_no_summary),
         T(test_unreadable_inputs_are_74),

@@ -892,7 +892,60 @@ static void test_path_links_leave_chain_a_string(void **state)
                          GZ_LINK_FINE);
         assert_string_equal(chain, "");
         assert_string_equal(link, "");
+        memset(chain, 'x', sizeof chain);
+        memset(link, 'x', sizeof link);
+        assert_int_equal(gz_path_dangling_on_the_way(path, link, sizeof link,
+                                                     chain, sizeof chain),
+                         GZ_LINK_FINE);
+        assert_string_equal(chain, "");
+        assert_string_equal(link, "");
     }
+}
+
+/* A link to nothing on the way to a path (news/index, news -> mnt/disk,
+ * the disk not mounted) is found, named as the path names it, with its
+ * target, and said so: gazette-index said "the directory it goes in does
+ * not exist" (74). The link itself, a loop on the way and a missing
+ * directory are not such a link; a long path keeps the link's end. */
+static void test_path_dangling_on_the_way(void **state)
+{
+    (void)state;
+    char path[4096], want[4200], link[4096], chain[4096], said[600];
+    assert_int_equal(tu_run("cd '%s' && mkdir way && cd way && "
+                            "ln -s mnt/disk news && ln -s lb la && "
+                            "ln -s la lb", tmp), 0);
+    snprintf(path, sizeof path, "%s/way/news/index", tmp);
+    assert_int_equal(gz_path_dangling_on_the_way(path, link, sizeof link,
+                                                 chain, sizeof chain),
+                     GZ_LINK_DANGLING);
+    snprintf(want, sizeof want, "%s/way/news", tmp);
+    assert_string_equal(link, want);
+    assert_string_equal(chain, "mnt/disk");
+    gz_path_say_dangling(said, sizeof said, link, chain);
+    snprintf(want, sizeof want, "%s/way/news, on the way to it, is a "
+             "symbolic link to mnt/disk, which does not exist (a disk not "
+             "mounted?)", tmp);
+    assert_string_equal(said, want);
+    static const char *const not_on_the_way[] = {"news", "la/index",
+                                                 "gone/index"};
+    for (size_t i = 0; i < 3; i++) {
+        snprintf(path, sizeof path, "%s/way/%s", tmp, not_on_the_way[i]);
+        assert_int_equal(gz_path_dangling_on_the_way(path, link, sizeof link,
+                                                     chain, sizeof chain),
+                         GZ_LINK_FINE);
+        assert_string_equal(link, "");
+        assert_string_equal(chain, "");
+    }
+    char way[700];
+    size_t n = 0;
+    while (n < 600)
+        n += (size_t)snprintf(way + n, sizeof way - n, "/dir%03zu", n);
+    snprintf(way + n, sizeof way - n, "/news");
+    gz_path_say_dangling(said, sizeof said, way, "mnt/disk");
+    if (strncmp(said, "...", 3) != 0 ||
+        !strstr(said, "/news, on the way to it, is a symbolic link to "
+                      "mnt/disk, which does not exist"))
+        fail_msg("said: %s", said);
 }
 
 /* A link whose target passes through a link still being followed ("s ->
@@ -1020,6 +1073,7 @@ int main(void)
         cmocka_unit_test(test_shards_database_listed_twice),
         cmocka_unit_test(test_full_replaces_only_stubs),
         cmocka_unit_test(test_path_links_leave_chain_a_string),
+        cmocka_unit_test(test_path_dangling_on_the_way),
         cmocka_unit_test(test_path_links_through_themselves_are_loops),
         cmocka_unit_test(test_path_loop_on_a_long_way_names_the_link),
     };

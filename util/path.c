@@ -314,6 +314,34 @@ gz_link_problem gz_path_broken_link(const char *path, char *chain,
                       : loop_or_long(path, seen, nseen);
 }
 
+/* The first directory on the way to `path` (a prefix of it ending
+ * before a '/') that is a link leading nowhere, as gz_path_broken_link
+ * finds it: a loop (`loops` 1) or a link to nothing (`loops` 0); its
+ * name goes in `link` and its links in `chain`. Both were made "" by
+ * the caller, and stay so when none is. */
+static gz_link_problem broken_on_the_way(const char *path, int loops,
+                                         char *link, size_t linklen,
+                                         char *chain, size_t len)
+{
+    char prefix[PATH_MAX];
+    size_t n = strlen(path);
+    for (size_t i = 1; i < n && i < sizeof prefix; i++) {
+        if (path[i] != '/' || path[i - 1] == '/')
+            continue;
+        memcpy(prefix, path, i);
+        prefix[i] = '\0';
+        gz_link_problem problem = gz_path_broken_link(prefix, chain, len);
+        if (loops ? gz_link_is_loop(problem) : problem == GZ_LINK_DANGLING) {
+            if (linklen)
+                snprintf(link, linklen, "%s", prefix);
+            return problem;
+        }
+        if (len)
+            chain[0] = '\0';   /* of a problem not asked for */
+    }
+    return GZ_LINK_FINE;
+}
+
 gz_link_problem gz_path_loop_on_the_way(const char *path, char *link,
                                         size_t linklen, char *chain,
                                         size_t len)
@@ -325,21 +353,21 @@ gz_link_problem gz_path_loop_on_the_way(const char *path, char *link,
         chain[0] = '\0';
     if (lstat(path, &sb) == 0 || errno != ELOOP)
         return GZ_LINK_FINE;
-    char prefix[PATH_MAX];
-    size_t n = strlen(path);
-    for (size_t i = 1; i < n && i < sizeof prefix; i++) {
-        if (path[i] != '/' || path[i - 1] == '/')
-            continue;
-        memcpy(prefix, path, i);
-        prefix[i] = '\0';
-        gz_link_problem problem = gz_path_broken_link(prefix, chain, len);
-        if (gz_link_is_loop(problem)) {
-            if (linklen)
-                snprintf(link, linklen, "%s", prefix);
-            return problem;
-        }
-    }
-    return GZ_LINK_FINE;
+    return broken_on_the_way(path, 1, link, linklen, chain, len);
+}
+
+gz_link_problem gz_path_dangling_on_the_way(const char *path, char *link,
+                                            size_t linklen, char *chain,
+                                            size_t len)
+{
+    struct stat sb;
+    if (linklen)
+        link[0] = '\0';
+    if (len)
+        chain[0] = '\0';
+    if (lstat(path, &sb) == 0 || (errno != ENOENT && errno != ENOTDIR))
+        return GZ_LINK_FINE;
+    return broken_on_the_way(path, 0, link, linklen, chain, len);
 }
 
 void gz_path_say_loop(char *out, size_t outlen, const char *on_the_way,
@@ -363,13 +391,18 @@ void gz_path_say_loop(char *out, size_t outlen, const char *on_the_way,
                            "(40)");
 }
 
-void gz_path_say_dangling(char *out, size_t outlen, const char *chain)
+void gz_path_say_dangling(char *out, size_t outlen, const char *on_the_way,
+                          const char *chain)
 {
-    /* the end of a long chain names what is missing, and fits in `out`
-     * with the rest */
-    const char *shown = gz_path_tail(chain, outlen * 2 / 3);
-    snprintf(out, outlen, "a symbolic link to %s%s, which does not exist (a "
-             "disk not mounted?)", shown == chain ? "" : "...", shown);
+    /* the end of a long chain names what is missing, and the end of a
+     * long path the link on it; both fit in `out` with the rest */
+    const char *shown =
+        gz_path_tail(chain, on_the_way[0] ? outlen / 3 : outlen * 2 / 3);
+    const char *link = gz_path_tail(on_the_way, outlen / 4);
+    snprintf(out, outlen, "%s%s%sa symbolic link to %s%s, which does not "
+             "exist (a disk not mounted?)", link == on_the_way ? "" : "...",
+             link, on_the_way[0] ? ", on the way to it, is " : "",
+             shown == chain ? "" : "...", shown);
 }
 
 int gz_path_dangling_said(const char *path, char *out, size_t outlen)
@@ -380,7 +413,7 @@ int gz_path_dangling_said(const char *path, char *out, size_t outlen)
              (int)gz_path_trimmed_length(path), path);
     if (gz_path_broken_link(trimmed, chain, sizeof chain) != GZ_LINK_DANGLING)
         return 0;
-    gz_path_say_dangling(out, outlen, chain);
+    gz_path_say_dangling(out, outlen, "", chain);
     return 1;
 }
 
@@ -402,6 +435,14 @@ gz_link_problem gz_path_loop_said(const char *path, const char *loop,
     }
     gz_path_say_loop(out, outlen, link, problem, chain, loop);
     return problem;
+}
+
+size_t gz_path_room(size_t outlen, const char *head, const char *end,
+                    size_t cap)
+{
+    size_t fixed = strlen(head) + strlen(end);
+    size_t room = outlen > fixed + 1 ? outlen - fixed : 1;
+    return room < cap ? room : cap;
 }
 
 const char *gz_path_tail(const char *s, size_t max)

@@ -56,6 +56,16 @@ gz_link_problem gz_path_loop_on_the_way(const char *path, char *link,
                                         size_t linklen, char *chain,
                                         size_t len);
 
+/* Whether a directory on the way to `path`, which does not exist
+ * (ENOENT, ENOTDIR), is a symbolic link whose target does not exist:
+ * "dl/index" with dl -> /mnt/disk, the disk not mounted. When one is,
+ * GZ_LINK_DANGLING, its name as `path` names it ("dl") in `link`
+ * (`linklen` bytes) and its links in `chain`, as gz_path_broken_link
+ * gives them; else GZ_LINK_FINE and both "". */
+gz_link_problem gz_path_dangling_on_the_way(const char *path, char *link,
+                                            size_t linklen, char *chain,
+                                            size_t len);
+
 /* A loop of links (`loop` says what it is to the caller: "a loop of
  * links") or a chain longer than the kernel follows (`problem`, from
  * gz_path_broken_link or gz_path_loop_on_the_way, gz_link_is_loop), in
@@ -70,11 +80,14 @@ void gz_path_say_loop(char *out, size_t outlen, const char *on_the_way,
                       gz_link_problem problem, const char *chain,
                       const char *loop);
 
-/* A symbolic link whose links `chain` (from gz_path_broken_link,
- * GZ_LINK_DANGLING) lead to nothing, in words into `out` (`outlen`
- * bytes): "a symbolic link to rel -> /mnt/x, which does not exist (a disk
- * not mounted?)", the end of a long chain kept. */
-void gz_path_say_dangling(char *out, size_t outlen, const char *chain);
+/* A symbolic link whose links `chain` (from gz_path_broken_link or
+ * gz_path_dangling_on_the_way, GZ_LINK_DANGLING) lead to nothing, in
+ * words into `out` (`outlen` bytes): "a symbolic link to rel -> /mnt/x,
+ * which does not exist (a disk not mounted?)", after "dl, on the way to
+ * it, is " when `on_the_way` names the link ("" when the path is the
+ * link); the end of a long chain, and of a long `on_the_way`, kept. */
+void gz_path_say_dangling(char *out, size_t outlen, const char *on_the_way,
+                          const char *chain);
 
 /* For a `path` that does not exist (ENOENT, ENOTDIR): 1 when it
  * (trailing slashes aside) is a symbolic link whose target does not
@@ -90,6 +103,14 @@ int gz_path_dangling_said(const char *path, char *out, size_t outlen);
  * the way to it", what ELOOP means. */
 gz_link_problem gz_path_loop_said(const char *path, const char *loop,
                                   char *out, size_t outlen);
+
+/* The bytes a message of `outlen` bytes leaves for its middle between
+ * `head` and `end`: at most `cap`, at least 1. A middle said into that
+ * many bytes (gz_path_say_loop and gz_path_say_dangling keep the ends
+ * of a long path and chain) leaves the end of the message whole ("...;
+ * nothing changed"), however long the path and the links. */
+size_t gz_path_room(size_t outlen, const char *head, const char *end,
+                    size_t cap);
 
 /* The end of the string `s`: `s` itself when it has at most `max` bytes,
  * else its last `max` bytes or fewer, from a character's start. For a
