@@ -1367,19 +1367,6 @@ static int stop_while_waiting(int sig, const char *db, const char *corpus,
     return wait_exit(pid);
 }
 
-/* 1 when tmp/err.txt contains `text`, which may hold any character
- * (stderr_has passes it through the shell in single quotes). */
-static int stderr_holds(const char *text)
-{
-    char buf[8192];
-    FILE *f = fopen(tu_path_in(fx.tmp, "err.txt"), "r");
-    assert_non_null(f);
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
-    fclose(f);
-    buf[n] = '\0';
-    return strstr(buf, text) != NULL;
-}
-
 /* SIGTERM or SIGINT while gazette-index --wait-lock waits for the lock of
  * an existing index that another process holds, updating it (SIGTERM)
  * or rebuilding it with --full (SIGINT): exit 128+N, no summary (the run
@@ -1413,7 +1400,7 @@ static void test_signal_while_waiting_for_the_lock(void **state)
                  "while waiting for the index's lock (lock %s.lock held by "
                  "process %ld); nothing was written", sig, db,
                  (long)holding);
-        if (!stderr_holds(said))
+        if (!tu_file_holds(fx.tmp, "err.txt", said))
             fail_msg("--full %d: stderr lacks \"%s\"", full, said);
         assert_int_equal(tu_run("test $(wc -l <'%s/err.txt') -eq 1", fx.tmp),
                          0);
@@ -1445,9 +1432,10 @@ static void test_signal_while_waiting_for_the_lock(void **state)
     holding = hold_xapian_lock(last_database(db), -1);
     assert_int_equal(stop_while_waiting(SIGTERM, db, corpus, NULL),
                      128 + SIGTERM);
-    assert_true(stderr_holds("gazette-index: stopped by signal 15 while "
-                             "waiting for the index's lock (Xapian lock "
-                             "held); nothing was written"));
+    assert_true(tu_file_holds(fx.tmp, "err.txt",
+                              "gazette-index: stopped by signal 15 while "
+                              "waiting for the index's lock (Xapian lock "
+                              "held); nothing was written"));
     assert_int_equal(tu_run("test -s '%s/out.txt'", fx.tmp), 1);
     assert_true(same_as_snapshot(db, "waiting-before.txt"));
     kill(holding, SIGKILL);

@@ -767,20 +767,6 @@ static void test_large_export_in_pieces(void **state)
     }
 }
 
-/* 1 when the file tmp/name holds `text`. */
-static int file_holds(const char *name, const char *text)
-{
-    char path[1100], buf[4096];
-    snprintf(path, sizeof path, "%s/%s", fx.tmp, name);
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return 0;
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
-    fclose(f);
-    buf[n] = '\0';
-    return strstr(buf, text) != NULL;
-}
-
 /* A stub whose ways down reach one database twice ("auto a" and "auto
  * b", both "auto db"; "auto db" twice) is refused at once by every kind
  * of run, 65 naming it and the stubs, nothing written. The update's
@@ -817,14 +803,15 @@ static void test_database_listed_twice_is_refused(void **state)
             args[n++] = corpus;
             args[n] = NULL;
             int rc = run_index(args);
-            if (rc != 65 || !file_holds("err.txt", "/db is listed twice"))
+            if (rc != 65 ||
+                !tu_file_holds(fx.tmp, "err.txt", "/db is listed twice"))
                 fail_msg("%s %s %s: exit %d", t ? "top2" : "top",
                          modes[m][0] ? modes[m][0] : "",
                          modes[m][1] ? modes[m][1] : "", rc);
-            assert_true(file_holds("err.txt",
-                                   t ? "both times as" : "/a -> "));
+            assert_true(tu_file_holds(fx.tmp, "err.txt",
+                                      t ? "both times as" : "/a -> "));
         }
-    assert_true(file_holds("twice/top", "auto a\nauto b\n"));
+    assert_true(tu_file_holds(fx.tmp, "twice/top", "auto a\nauto b\n"));
     struct stat sb;
     assert_int_equal(stat(tu_path_in(dir, "top.d"), &sb), -1);
     assert_int_equal(stat(tu_path_in(dir, "top2.d"), &sb), -1);
@@ -860,8 +847,9 @@ static void test_lost_stub_is_refused(void **state)
             int rc = run_index((const char *[]){
                 jobs[j], "--db", db, corpus, dry ? "--dry-run" : NULL, NULL});
             if (rc != 65 ||
-                !file_holds("err.txt", "in this order: auto shard0, auto "
-                                       "shard1; or rebuild it with --full"))
+                !tu_file_holds(fx.tmp, "err.txt",
+                               "in this order: auto shard0, auto shard1; "
+                               "or rebuild it with --full"))
                 fail_msg("%s%s: exit %d", jobs[j], dry ? " --dry-run" : "",
                          rc);
         }
@@ -871,8 +859,8 @@ static void test_lost_stub_is_refused(void **state)
     tu_write_file(db, "XAPIANDB", "auto shard0\nauto shard1\n", 24);
     assert_int_equal(run_index((const char *[]){"-j1", "--db", db, corpus,
                                                 NULL}), 0);
-    assert_true(file_holds("out.txt", "added 0,"));
-    assert_true(file_holds("out.txt", "unchanged 4"));
+    assert_true(tu_file_holds(fx.tmp, "out.txt", "added 0,"));
+    assert_true(tu_file_holds(fx.tmp, "out.txt", "unchanged 4"));
 }
 
 static int setup(void **state)

@@ -198,6 +198,18 @@ const char *tu_test_jobs(void)
     return jobs && *jobs ? jobs : NULL;
 }
 
+int tu_file_holds(const char *dir, const char *name, const char *text)
+{
+    static char buf[65536];
+    FILE *f = fopen(tu_path_in(dir, name), "r");
+    if (!f)
+        return 0;
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    return strstr(buf, text) != NULL;
+}
+
 int tu_run(const char *fmt, ...)
 {
     char cmd[8192];

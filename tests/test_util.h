@@ -70,6 +70,10 @@ const char *tu_quality_corpus(void);
  * NULL for gazette-index's default (one per core). */
 const char *tu_test_jobs(void);
 
+/* 1 when the file dir/name holds `text` (any character; its first 64 KiB
+ * are read), 0 when it does not or cannot be read. */
+int tu_file_holds(const char *dir, const char *name, const char *text);
+
 /* Run a shell command, return its exit status (or -1). */
 int tu_run(const char *fmt, ...);
 
