@@ -316,13 +316,23 @@ gz_link_problem gz_path_broken_link(const char *path, char *chain,
 
 /* The first directory on the way to `path` (a prefix of it ending
  * before a '/') that is a link leading nowhere, as gz_path_broken_link
- * finds it: a loop (`loops` 1) or a link to nothing (`loops` 0); its
- * name goes in `link` and its links in `chain`. Both were made "" by
- * the caller, and stay so when none is. */
+ * finds it: a loop (`loops` 1) or a link to nothing (`loops` 0), looked
+ * for only when `path` itself cannot be reached for that reason (ELOOP;
+ * ENOENT or ENOTDIR); its name goes in `link` and its links in `chain`,
+ * both "" when there is none. */
 static gz_link_problem broken_on_the_way(const char *path, int loops,
                                          char *link, size_t linklen,
                                          char *chain, size_t len)
 {
+    struct stat sb;
+    if (linklen)
+        link[0] = '\0';
+    if (len)
+        chain[0] = '\0';
+    if (lstat(path, &sb) == 0)
+        return GZ_LINK_FINE;
+    if (loops ? errno != ELOOP : (errno != ENOENT && errno != ENOTDIR))
+        return GZ_LINK_FINE;
     char prefix[PATH_MAX];
     size_t n = strlen(path);
     for (size_t i = 1; i < n && i < sizeof prefix; i++) {
@@ -346,13 +356,6 @@ gz_link_problem gz_path_loop_on_the_way(const char *path, char *link,
                                         size_t linklen, char *chain,
                                         size_t len)
 {
-    struct stat sb;
-    if (linklen)
-        link[0] = '\0';
-    if (len)
-        chain[0] = '\0';
-    if (lstat(path, &sb) == 0 || errno != ELOOP)
-        return GZ_LINK_FINE;
     return broken_on_the_way(path, 1, link, linklen, chain, len);
 }
 
@@ -360,13 +363,6 @@ gz_link_problem gz_path_dangling_on_the_way(const char *path, char *link,
                                             size_t linklen, char *chain,
                                             size_t len)
 {
-    struct stat sb;
-    if (linklen)
-        link[0] = '\0';
-    if (len)
-        chain[0] = '\0';
-    if (lstat(path, &sb) == 0 || (errno != ENOENT && errno != ENOTDIR))
-        return GZ_LINK_FINE;
     return broken_on_the_way(path, 0, link, linklen, chain, len);
 }
 
