@@ -857,26 +857,37 @@ static gazette_status_t set_options(const cli_options *o,
     return s;
 }
 
-/* 1 when a --db is a symbolic link, or has a loop of links on the way to
- * it (ELOOP): gazette-index builds no index through one, so "build one"
- * is no advice for it. Trailing slashes, which make lstat() follow the
- * link, are left out ("idx/" as a shell completes it names the link
- * too). */
-static int any_link(const cli_options *o)
+/* 1 when gazette-index could build an index at the --db `name` (trailing
+ * slashes left out, which make lstat() follow a link: "idx/" as a shell
+ * completes it names the link too): it builds none through a symbolic
+ * link or a loop of links (ELOOP), nor where the directory it goes in
+ * cannot be reached ("dl/index", dl a link to nothing: a disk not
+ * mounted, which the error names). */
+static int could_build_at(const char *db)
 {
     struct stat sb;
-    for (size_t i = 0; i < o->ndb; i++) {
-        char *name = strdup(o->db[i]);
-        size_t n = name ? strlen(name) : 0;
-        while (n > 1 && name[n - 1] == '/')
-            name[--n] = '\0';
-        int link = name && (lstat(name, &sb) == 0 ? S_ISLNK(sb.st_mode)
-                                                  : errno == ELOOP);
-        free(name);
-        if (link)
-            return 1;
+    char *name = strdup(db);
+    size_t n = name ? strlen(name) : 0;
+    while (n > 1 && name[n - 1] == '/')
+        name[--n] = '\0';
+    int could = name && (lstat(name, &sb) == 0 ? !S_ISLNK(sb.st_mode)
+                                               : errno != ELOOP);
+    char *slash = could ? strrchr(name, '/') : NULL;
+    if (slash && slash != name) {   /* its directory; "/x" is in "/" */
+        *slash = '\0';
+        could = stat(name, &sb) == 0;
     }
-    return 0;
+    free(name);
+    return could;
+}
+
+/* 1 when "build one with gazette-index" is advice for every --db. */
+static int build_advice_fits(const cli_options *o)
+{
+    for (size_t i = 0; i < o->ndb; i++)
+        if (!could_build_at(o->db[i]))
+            return 0;
+    return 1;
 }
 
 /* Open the index, run the query, print. Returns the exit code. */
@@ -891,7 +902,7 @@ static int run(const cli_options *o, const char *query)
     if (s != GAZETTE_STATUS_OK) {
         char *why = here(gazette_last_open_error());
         cli_complain("%s%s", why ? why : gazette_last_open_error(),
-                 s == GAZETTE_STATUS_INDEX_NOT_FOUND && !any_link(o)
+                 s == GAZETTE_STATUS_INDEX_NOT_FOUND && build_advice_fits(o)
                      ? " (build one with gazette-index)" : "");
         free(why);
         return exit_code_for(s);

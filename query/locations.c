@@ -278,10 +278,14 @@ static int broken_link(const char *path, char *why, size_t whylen)
     if (problem == GZ_LINK_FINE)
         problem = gz_path_loop_on_the_way(path, on_the_way, sizeof on_the_way,
                                           chain, sizeof chain);
+    if (problem == GZ_LINK_FINE)   /* "dl/index", dl a link to nothing */
+        problem = gz_path_dangling_on_the_way(path, on_the_way,
+                                              sizeof on_the_way, chain,
+                                              sizeof chain);
     if (problem == GZ_LINK_FINE)
         return 0;   /* chain was not written */
     if (problem == GZ_LINK_DANGLING)
-        gz_path_say_dangling(why, whylen, "", chain);
+        gz_path_say_dangling(why, whylen, on_the_way, chain);
     else
         gz_path_say_loop(why, whylen, on_the_way, problem, chain,
                          "a loop of links that leads to no index");

@@ -1977,7 +1977,8 @@ static void test_update_through_dangling_link(void **state)
  * summary of zeros. The library: INPUT_NOT_FOUND, not started, from
  * gazette_writer_open too. A directory on the way that is simply missing
  * stays 74 (no link to name), with no summary either, and not started.
- * Nothing is made, at the target or beside the link. */
+ * Nothing is made, at the target or beside the link. gazette-query names
+ * the link as well, and advises building an index at neither path. */
 static void test_dangling_link_on_the_way_is_66(void **state)
 {
     (void)state;
@@ -2032,6 +2033,25 @@ static void test_dangling_link_on_the_way_is_66(void **state)
     assert_int_equal(gazette_writer_open(missing, NULL, 0, &w),
                      GAZETTE_STATUS_IO_ERROR);
     assert_null(w);
+    /* gazette-query names the link and its target too, and does not
+     * advise building an index there (it said "No such file or
+     * directory (build one with gazette-index)"); of nodir/index no
+     * advice either, gazette-index refusing that path (74) */
+    assert_int_equal(qy("--db '%s' gaza", db), 66);
+    const char *err = slurp("err.txt");
+    char named[2400];
+    snprintf(named, sizeof named, "%s, on the way to it, is a symbolic "
+             "link to %s, which does not exist", link, target);
+    if (count_lines(err) != 1 || !strstr(err, named) ||
+        strstr(err, "build one"))
+        fail_msg("gazette-query --db news/index: %s", err);
+    assert_int_equal(qy("--db '%s' gaza", missing), 66);
+    err = slurp("err.txt");
+    if (count_lines(err) != 1 || strstr(err, "build one"))
+        fail_msg("gazette-query --db nodir/index: %s", err);
+    /* where gazette-index would build one, the advice stays */
+    assert_int_equal(qy("--db '%s/absent' gaza", fx.tmp), 66);
+    expect_in("err.txt", "(build one with gazette-index)");
     assert_int_equal(tu_run("cd '%s' && test ! -e mnt && test ! -e nodir "
                             "&& test ! -e news.lock && test ! -e news.d",
                             fx.tmp), 0);
