@@ -1343,16 +1343,7 @@ static int stop_while_waiting(int sig, const char *db, const char *corpus,
     snprintf(out, sizeof out, "%s", tu_path_in(fx.tmp, "out.txt"));
     snprintf(err, sizeof err, "%s", tu_path_in(fx.tmp, "err.txt"));
     const char *program = tu_binary("indexer/gazette-index");
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        int o = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        int e = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        if (o < 0 || e < 0 || dup2(o, 1) < 0 || dup2(e, 2) < 0)
-            _exit(127);
-        execv(program, argv);
-        _exit(127);
-    }
+    pid_t pid = tu_spawn(program, (const char *const *)argv, out, err);
     running = pid;
     struct pollfd p = {.fd = watch, .events = POLLIN};
     while (poll(&p, 1, 100) == 0)

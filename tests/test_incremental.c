@@ -85,16 +85,7 @@ static pid_t start_index(const char *const *args)
     for (; args[k] && n < 31; n++, k++)
         argv[n] = args[k];
     argv[n] = NULL;
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        int o = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        int e = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        if (o < 0 || e < 0 || dup2(o, 1) < 0 || dup2(e, 2) < 0)
-            _exit(127);
-        execv(argv[0], (char *const *)argv);
-        _exit(127);
-    }
+    pid_t pid = tu_spawn(argv[0], argv, out, err);
     return pid;
 }
 

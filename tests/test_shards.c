@@ -58,16 +58,7 @@ static pid_t start_index(const char *const *args)
     char out[1100], err[1100];
     snprintf(out, sizeof out, "%s/out.txt", fx.tmp);
     snprintf(err, sizeof err, "%s/err.txt", fx.tmp);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        int o = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        int e = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        if (o < 0 || e < 0 || dup2(o, 1) < 0 || dup2(e, 2) < 0)
-            _exit(127);
-        execv(argv[0], (char *const *)argv);
-        _exit(127);
-    }
+    pid_t pid = tu_spawn(argv[0], argv, out, err);
     return pid;
 }
 

@@ -11,6 +11,7 @@
 #include <grp.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <fcntl.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -208,6 +209,22 @@ int tu_file_holds(const char *dir, const char *name, const char *text)
     fclose(f);
     buf[n] = '\0';
     return strstr(buf, text) != NULL;
+}
+
+pid_t tu_spawn(const char *program, const char *const *argv,
+               const char *out, const char *err)
+{
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int o = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        int e = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        if (o < 0 || e < 0 || dup2(o, 1) < 0 || dup2(e, 2) < 0)
+            _exit(127);
+        execv(program, (char *const *)argv);
+        _exit(127);
+    }
+    return pid;
 }
 
 int tu_run(const char *fmt, ...)

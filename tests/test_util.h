@@ -6,6 +6,7 @@
 #define GAZETTE_TEST_UTIL_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 /* Create a fresh scratch directory under $TMPDIR (or /tmp); returns a
  * malloc()ed path. Aborts the test program on failure. */
@@ -73,6 +74,12 @@ const char *tu_test_jobs(void);
 /* 1 when the file dir/name holds `text` (any character; its first 64 KiB
  * are read), 0 when it does not or cannot be read. */
 int tu_file_holds(const char *dir, const char *name, const char *text);
+
+/* Start `program` with `argv` (NULL-terminated, argv[0] included),
+ * stdout to the file `out` and stderr to `err` (both made anew); the
+ * child's pid. The child exits 127 when it cannot redirect or exec. */
+pid_t tu_spawn(const char *program, const char *const *argv,
+               const char *out, const char *err);
 
 /* Run a shell command, return its exit status (or -1). */
 int tu_run(const char *fmt, ...);

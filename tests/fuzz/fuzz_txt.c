@@ -9,6 +9,8 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    fuzz_read_text("a.txt", data, size);
+    size_t n;
+    char why[512];
+    fuzz_read_text("a.txt", data, size, &n, why, sizeof why);
     return 0;
 }

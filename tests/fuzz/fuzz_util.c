@@ -98,18 +98,20 @@ void fuzz_check_status(corpus_status s, const char *why, size_t narticles)
     FUZZ_CHECK(!fuzz_has_unsafe(why, strlen(why), ""));
 }
 
-void fuzz_read_text(const char *relpath, const uint8_t *data, size_t size)
+corpus_status fuzz_read_text(const char *relpath, const uint8_t *data,
+                             size_t size, size_t *articles, char *why,
+                             size_t whylen)
 {
     corpus_file f = {.root = "fuzz", .path = "fuzz/input",
                      .relpath = relpath, .size = size};
-    size_t n = 0;
     corpus_options o = {.on_bad_article = fuzz_check_reason,
                         .on_warning = fuzz_check_reason};
-    char why[512];
+    *articles = 0;
     corpus_status s = corpus_read_memory(&f, &o, (const char *)data, size,
-                                         fuzz_check_article, &n, why,
-                                         sizeof why);
-    fuzz_check_status(s, why, n);
+                                         fuzz_check_article, articles, why,
+                                         whylen);
+    fuzz_check_status(s, why, *articles);
+    return s;
 }
 
 static char scratch[64];

@@ -50,7 +50,10 @@ const char *fuzz_scratch_dir(void);
 
 /* Read one of the text formats from memory through the whole reader
  * (everything but opening the file), with every check above. `relpath`
- * chooses the format. */
-void fuzz_read_text(const char *relpath, const uint8_t *data, size_t size);
+ * chooses the format. The reader's status; *articles gets the number of
+ * articles read, `why` (whylen bytes) the reason of a status not ok. */
+corpus_status fuzz_read_text(const char *relpath, const uint8_t *data,
+                             size_t size, size_t *articles, char *why,
+                             size_t whylen);
 
 #endif
