@@ -273,7 +273,8 @@ typedef struct corpus_options {
  * (else address) the author, Date as "YYYY-MM-DD" (the day written
  * there), Newsgroups the tags, the text of every text/plain and
  * text/html part (all its visible text) that is not an attachment and
- * has no file name, in order, one version of a multipart/alternative,
+ * has no file name, in order, one version of a multipart/alternative
+ * (the plain one if it has text, else the HTML one),
  * format=flowed text joined (RFC 3676), the body; headers are not body text. Its
  * bytes are not decoded as a whole first: GMime applies the declared
  * charsets but UTF-8 and ASCII, and what is not UTF-8 then is read as

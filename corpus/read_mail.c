@@ -14,7 +14,8 @@
  * Subject is the title. Headers are never body text. The body is the text
  * of every text/plain and text/html part that is not an attachment and
  * has no file name, in order (collect_text): of a multipart/alternative
- * one version, the plain one if there is one; HTML is read through the
+ * one version, the plain one if it has text, else the HTML one (an empty
+ * plain part beside it is no version); HTML is read through the
  * HTML reader for all its visible text (none of it is a title). Attached
  * messages (message/rfc822) and other attachments are not read.
  * GMime decodes the transfer encodings (base64, quoted-printable),
@@ -417,6 +418,8 @@ static GMimeMessage *parse_message(const char *data, size_t len)
 typedef struct text_part {
     GMimeTextPart *part;
     int html;                /* text/html, else text/plain */
+    int blank;               /* plain text that is only white space: 1;
+                              * that is not: 0; not looked at yet: -1 */
 } text_part;
 
 typedef struct part_list {
@@ -425,7 +428,7 @@ typedef struct part_list {
     int nomem;
 } part_list;
 
-static void list_add(part_list *l, GMimeTextPart *part, int html)
+static void list_add(part_list *l, text_part part)
 {
     if (l->nomem || l->n >= MAX_TEXT_PARTS)
         return;
@@ -439,16 +442,49 @@ static void list_add(part_list *l, GMimeTextPart *part, int html)
         l->v = v;
         l->cap = cap;
     }
-    l->v[l->n++] = (text_part){part, html};
+    l->v[l->n++] = part;
 }
 
-/* 1 when `l` holds a text/plain part. */
-static int list_has_plain(const part_list *l)
+static char *part_text(GMimeTextPart *part, size_t *len);
+
+/* 1 when the text/plain `t` holds only white space (an empty part, a
+ * zero-byte base64 one), 0 when not, -1 when out of memory. Decoded once:
+ * the answer is kept in t->blank for the alternatives around it. */
+static int plain_is_blank(text_part *t)
 {
-    for (size_t i = 0; i < l->n; i++)
-        if (!l->v[i].html)
-            return 1;
-    return 0;
+    if (t->blank < 0) {
+        size_t n = 0;
+        char *text = part_text(t->part, &n);
+        if (!text)
+            return -1;
+        t->blank = 1;
+        for (size_t i = 0; i < n && t->blank; i++)
+            t->blank = corpus_is_space((unsigned char)text[i]);
+        free(text);
+    }
+    return t->blank;
+}
+
+/* How good the version `l` of a multipart/alternative is: 3 when it
+ * holds plain text, 2 when it holds HTML, 1 when its only text is plain
+ * text that is blank (the empty plain part some mailers and newsletter
+ * tools send beside the HTML one: no version of the message), 0 when it
+ * holds none; -1 when out of memory. */
+static int alternative_rank(part_list *l)
+{
+    int html = 0;
+    for (size_t i = 0; i < l->n; i++) {
+        if (l->v[i].html) {
+            html = 1;
+            continue;
+        }
+        int blank = plain_is_blank(&l->v[i]);
+        if (blank < 0)
+            return -1;
+        if (!blank)
+            return 3;
+    }
+    return html ? 2 : l->n ? 1 : 0;
 }
 
 /*
@@ -456,9 +492,10 @@ static int list_has_plain(const part_list *l)
  * text to `out`, depth-first, in order: every text/plain and text/html
  * part that is not an attachment (Content-Disposition: attachment) and,
  * unless `named`, has no file name (a text file sent along, even shown
- * inline). Of a multipart/alternative only one alternative is read: the
- * first that holds plain text (the plain version of a message), else the
- * first that holds HTML. So a message that Apple Mail splits around an
+ * inline). Of a multipart/alternative only one alternative is read
+ * (alternative_rank): the first that holds plain text that is not blank
+ * (the plain version of a message), else the first that holds HTML (an
+ * empty plain part beside it is no version of the message). So a message that Apple Mail splits around an
  * inline image (text, image, text) gives both texts, and a footer that a
  * mailing list appends as a part of its own is read too. Attached
  * messages (message/rfc822), images and other types are not text.
@@ -480,13 +517,13 @@ static void collect_text(GMimeObject *obj, int depth, int named,
             return;
         }
         part_list best = {0};
-        int best_rank = 0;         /* 2: has plain text, 1: HTML only */
-        for (int i = 0; i < n && best_rank < 2; i++) {
+        int best_rank = 0;                     /* alternative_rank */
+        for (int i = 0; i < n && best_rank < 3 && !out->nomem; i++) {
             part_list alt = {0};
             collect_text(gm.g_mime_multipart_get_part(mp, i), depth + 1,
                          named, &alt);
-            out->nomem |= alt.nomem;
-            int rank = list_has_plain(&alt) ? 2 : alt.n ? 1 : 0;
+            int rank = alt.nomem ? -1 : alternative_rank(&alt);
+            out->nomem |= rank < 0;
             if (rank > best_rank) {
                 free(best.v);
                 best = alt;
@@ -496,7 +533,7 @@ static void collect_text(GMimeObject *obj, int depth, int named,
             }
         }
         for (size_t i = 0; i < best.n; i++)
-            list_add(out, best.v[i].part, best.v[i].html);
+            list_add(out, best.v[i]);
         free(best.v);
         return;
     }
@@ -507,9 +544,9 @@ static void collect_text(GMimeObject *obj, int depth, int named,
         return;
     GMimeContentType *ct = gm.g_mime_object_get_content_type(obj);
     if (gm.g_mime_content_type_is_type(ct, "text", "plain"))
-        list_add(out, (GMimeTextPart *)obj, 0);
+        list_add(out, (text_part){(GMimeTextPart *)obj, 0, -1});
     else if (gm.g_mime_content_type_is_type(ct, "text", "html"))
-        list_add(out, (GMimeTextPart *)obj, 1);
+        list_add(out, (text_part){(GMimeTextPart *)obj, 1, -1});
 }
 
 /* 1 when `charset` is one of the `n` names, in any case. */

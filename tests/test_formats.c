@@ -2651,6 +2651,56 @@ static void test_mail_text_parts(void **state)
     reading_free(r);
 }
 
+/* A multipart/alternative whose plain version has no text (empty, only
+ * white space, a zero-byte base64 part) beside an HTML one: the HTML one
+ * is read, alone or in a multipart/related with its images, whichever
+ * comes first. A plain version with text still wins. */
+static void test_mail_empty_plain_alternative(void **state)
+{
+    (void)state;
+    static const char *const plain[] = {
+        "Content-Type: text/plain; charset=utf-8\n\n\n",
+        "Content-Type: text/plain; charset=utf-8\n\n  \n\t\n \n",
+        "Content-Type: text/plain; charset=utf-8\n"
+        "Content-Transfer-Encoding: base64\n\n\n",
+    };
+    static const char *const html[] = {
+        "Content-Type: text/html; charset=utf-8\n\n"
+        "<p>The council approved the tram budget.</p>\n",
+        "Content-Type: multipart/related; boundary=\"R\"\n\n"
+        "--R\nContent-Type: text/html; charset=utf-8\n\n"
+        "<p>The council approved the tram budget.</p>\n"
+        "--R\nContent-Type: image/png\nContent-ID: <p1>\n\nxx\n--R--\n",
+    };
+    for (size_t i = 0; i < sizeof plain / sizeof plain[0]; i++)
+        for (size_t j = 0; j < 2 * (sizeof html / sizeof html[0]); j++) {
+            const char *h = html[j / 2];
+            int html_first = j % 2;
+            char mail[1024];
+            snprintf(mail, sizeof mail,
+                     "From: A <a@example.org>\nSubject: Council vote\n"
+                     "MIME-Version: 1.0\nContent-Type: multipart/alternative;"
+                     " boundary=\"A\"\n\n--A\n%s--A\n%s--A--\n",
+                     html_first ? h : plain[i], html_first ? plain[i] : h);
+            reading *r = read_text("m/empty-plain.eml", mail);
+            assert_int_equal(r->status, CORPUS_OK);
+            if (strcmp(r->a[0].body,
+                       "The council approved the tram budget.") != 0)
+                fail_msg("plain %zu, html %zu: body \"%s\"", i, j,
+                         r->a[0].body);
+            reading_free(r);
+        }
+    reading *r = read_text("m/plain-wins.eml",
+        "From: a@example.org\nSubject: Both\nMIME-Version: 1.0\n"
+        "Content-Type: multipart/alternative; boundary=\"A\"\n\n"
+        "--A\nContent-Type: text/html\n\n<p>Rich.</p>\n"
+        "--A\nContent-Type: text/plain\n\n\n"
+        "--A\nContent-Type: text/plain\n\nPlain.\n--A--\n");
+    assert_int_equal(r->status, CORPUS_OK);
+    assert_string_equal(r->a[0].body, "Plain.");
+    reading_free(r);
+}
+
 /* Text labelled ISO-8859-1 (latin1) that is Windows-1252, as Outlook
  * writes its curly quotes and dashes (bytes 80..9F), is read as
  * Windows-1252, as browsers read it: in the body (8-bit or
@@ -3532,6 +3582,7 @@ int main(void)
         cmocka_unit_test(test_mail_mime),
         cmocka_unit_test(test_mail_html_body),
         cmocka_unit_test(test_mail_text_parts),
+        cmocka_unit_test(test_mail_empty_plain_alternative),
         cmocka_unit_test(test_mail_latin1_is_cp1252),
         cmocka_unit_test(test_mail_utf8_labelled_latin1),
         cmocka_unit_test(test_mail_padded_b_words),
