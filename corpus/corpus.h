@@ -249,7 +249,8 @@ typedef struct corpus_options {
  * given, the first non-empty line is the title; the rest is the body with
  * surrounding blank lines trimmed. Tags are comma-separated, trimmed, empty
  * ones dropped. The id is the relpath. A .txt file that opens with a mail
- * header block (see .eml below) is read as mail.
+ * header block (see .eml below) is read as mail, unless that block is a
+ * header block of ours with a key no mail has (all but Date).
  *
  * .md/.markdown: optional "---" front matter (title, date, author, source,
  * url, tags); the body without Markdown syntax; title from the front

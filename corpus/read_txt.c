@@ -22,8 +22,9 @@
  * known key), nor is a paragraph with a line that is not "Key: value"
  * ("Editor's note: ..."). A file that opens with a mail header block
  * instead (From, Subject, Newsgroups, Message-ID: a message saved as
- * .txt) is read as mail (read_mail.c), unless every key of its first
- * block is a known one of ours.
+ * .txt) is read as mail (read_mail.c), unless its first block is a
+ * header block of ours with a key that no mail has (all ours but Date:
+ * Title, Author...): then its "From: Cairo bureau" is a byline, text.
  * Fields are cut out of the text buffer in place (NULs written into it), so
  * nothing but the tag list is allocated (and, while its lines are moved, a
  * copy of a header block that has lines of other keys).
@@ -103,23 +104,30 @@ static int header_line(char *p, char *eol, char **value)
 /*
  * header_block_end - where the header block of [text, end) stops, i.e. the
  * start of the line after its terminating blank line; or NULL when the text
- * does not open with a header block (a line that is not a header line, no
- * known key, or no blank line after them). `strict`: every key
- * must be a known one.
+ * does not open with a header block (a line that is not a header line, or
+ * no known key, before the first blank line). *ours counts its keys that
+ * no mail header block has: all the known ones but Date (0 when there is
+ * no header block).
  */
-static char *header_block_end(char *text, char *end, int strict)
+static char *header_block_end(char *text, char *end, int *ours)
 {
     char *p = text;
-    int known = 0;
+    int known = 0, mine = 0;
+    *ours = 0;
     while (p < end) {
         char *eol = line_end(p, end);
         char *value;
-        if (is_blank(p, eol))
-            return known > 0 ? next_line(eol, end) : NULL;
+        if (is_blank(p, eol)) {
+            if (!known)
+                return NULL;
+            *ours = mine;
+            return next_line(eol, end);
+        }
         int k = header_line(p, eol, &value);
-        if (k == -1 || (k == -2 && strict))
+        if (k == -1)
             return NULL;
         known += k >= 0;
+        mine += k >= 0 && k != H_DATE;
         p = next_line(eol, end);
     }
     return NULL;
@@ -227,11 +235,14 @@ static char *take_body(char *p, char *end, size_t *len)
 corpus_status corpus_parse_txt(corpus_reader *rd, corpus_buf *text)
 {
     /* A mail or news message saved as .txt (its header block has From,
-     * Subject... which ours never has): read as the message it is, so
-     * that "From:" is not its title nor its headers body text, and its
-     * bytes are decoded once, by the charset it declares. */
-    if (!header_block_end(text->data, text->data + text->len, 1) &&
-        corpus_mail_header_len(text->data, text->len) > 0)
+     * Subject... and no key of ours that mail never has): read as the
+     * message it is, so that "From:" is not its title nor its headers
+     * body text, and its bytes are decoded once, by the charset it
+     * declares. A block with Title:, Author:... is ours, its "From:
+     * Cairo bureau" a byline. */
+    int ours;
+    header_block_end(text->data, text->data + text->len, &ours);
+    if (!ours && corpus_mail_header_len(text->data, text->len) > 0)
         return corpus_parse_mail(rd, text);
     corpus_status s = corpus_fix_encoding(text, rd->why, rd->whylen);
     if (s != CORPUS_OK)
@@ -239,7 +250,7 @@ corpus_status corpus_parse_txt(corpus_reader *rd, corpus_buf *text)
 
     char *p = text->data, *end = text->data + text->len;
     char *values[H_COUNT] = {NULL};
-    char *after = header_block_end(p, end, 0);
+    char *after = header_block_end(p, end, &ours);
     char *others = after ? known_lines_first(p, after) : NULL;
     if (after && !others)
         return corpus_why(rd->why, rd->whylen, CORPUS_ERR_NOMEM,

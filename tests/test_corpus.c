@@ -1137,6 +1137,61 @@ static void test_txt_header_unknown_keys(void **state)
     got_free(&g);
 }
 
+/* A header block of ours that has a line a mail header block has too
+ * (a byline "From: Cairo bureau", a "Subject:") stays ours when it has a
+ * key no mail has (Title, Author, Source, URL, Tags): that line is text,
+ * first in the body. A message saved as .txt (From, Subject, Date,
+ * Message-ID: no key of ours but Date) is still read as mail. */
+static void test_txt_header_with_mail_keys(void **state)
+{
+    got_article g = {0};
+    char why[256];
+    corpus_status s = write_read(*state, "leak.txt",
+        "Title: Minister resigns over leak\n"
+        "Author: Jo Bloggs\n"
+        "From: Cairo bureau\n"
+        "Date: 2023-11-03\n"
+        "\n"
+        "The minister resigned on Friday.\n", &g, why);
+    assert_int_equal(s, CORPUS_OK);
+    assert_string_equal(g.title, "Minister resigns over leak");
+    assert_string_equal(g.author, "Jo Bloggs");
+    assert_string_equal(g.date, "2023-11-03");
+    assert_string_equal(g.body, "From: Cairo bureau\n\n"
+                                "The minister resigned on Friday.");
+    got_free(&g);
+
+    /* each key of ours that no mail has makes the block ours */
+    static const char *const ours[] = {"Source: Wire", "URL: https://x.example/a",
+                                       "Tags: politics"};
+    for (size_t i = 0; i < sizeof ours / sizeof ours[0]; i++) {
+        char text[256];
+        snprintf(text, sizeof text, "From: Cairo bureau\nSubject: Leak\n"
+                 "%s\n\nHeadline line\n\nBody.\n", ours[i]);
+        s = write_read(*state, "ours.txt", text, &g, why);
+        assert_int_equal(s, CORPUS_OK);
+        assert_string_equal(g.title, "From: Cairo bureau");
+        assert_string_equal(g.body, "Subject: Leak\n\nHeadline line\n\n"
+                                    "Body.");
+        got_free(&g);
+    }
+
+    /* a message saved as .txt: mail, its headers no text */
+    s = write_read(*state, "saved.txt",
+        "From: Ann Writer <ann@example.org>\n"
+        "Date: Fri, 3 Nov 2023 10:00:00 +0000\n"
+        "Subject: Minister resigns\n"
+        "Message-ID: <1@example.org>\n"
+        "\n"
+        "The minister resigned.\n", &g, why);
+    assert_int_equal(s, CORPUS_OK);
+    assert_string_equal(g.title, "Minister resigns");
+    assert_string_equal(g.author, "Ann Writer");
+    assert_string_equal(g.date, "2023-11-03");
+    assert_string_equal(g.body, "The minister resigned.");
+    got_free(&g);
+}
+
 static void test_txt_title_only(void **state)
 {
     got_article g = {0};
@@ -2023,6 +2078,7 @@ int main(int argc, char **argv)
         T(test_txt_header_without_title),
         T(test_txt_not_a_header),
         T(test_txt_header_unknown_keys),
+        T(test_txt_header_with_mail_keys),
         T(test_txt_title_only),
         T(test_txt_tags),
         T(test_txt_crlf_and_bom),
