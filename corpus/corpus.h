@@ -245,8 +245,8 @@ typedef struct corpus_options {
  *
  * .txt: an optional header block at the very top (Title, Date, Author,
  * Source, URL, Tags; keys case-insensitive; it counts only when every line
- * before the first blank line is such a header), then, unless Title: was
- * given, the first non-empty line is the title; the rest is the body with
+ * before the first blank line, or the end of the file, is such a header),
+ * then, unless Title: was given, the first non-empty line is the title; the rest is the body with
  * surrounding blank lines trimmed. Tags are comma-separated, trimmed, empty
  * ones dropped. The id is the relpath. A .txt file that opens with a mail
  * header block (see .eml below) is read as mail, unless that block is a

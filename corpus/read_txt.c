@@ -4,14 +4,15 @@
  *   Title: Optional headline            <- optional header block: only
  *   Date: 2023-11-05                       "Key: value" lines, one key a
  *   Tags: politics, elections              known one, ended by a blank
- *                                          line
+ *                                          line or the end of the file
  *
  *   Headline when there was no Title:   <- first non-empty line
  *
  *   Body paragraphs ...                 <- the rest
  *
  * The header block counts only when every line before the first blank line
- * is a "Key: value" line, the key one word (an ASCII letter, then letters,
+ * (or the end of the file: a file that is only a header block, as a mail
+ * header block may be) is a "Key: value" line, the key one word (an ASCII letter, then letters,
  * digits, '-' or '_': "Slug", "X-Category"; the value not "//...", as in
  * "https://..."), and at least one key is a known one; the lines with
  * other keys (Slug:, Category:, By:, Link:, a dateline "ISLAMABAD:",
@@ -103,9 +104,11 @@ static int header_line(char *p, char *eol, char **value)
 
 /*
  * header_block_end - where the header block of [text, end) stops, i.e. the
- * start of the line after its terminating blank line; or NULL when the text
- * does not open with a header block (a line that is not a header line, or
- * no known key, before the first blank line). *ours counts its keys that
+ * start of the line after its terminating blank line, or `end` when it
+ * runs to the end of the text (a file that is only a header block); or
+ * NULL when the text does not open with a header block (a line that is
+ * not a header line, or no known key, before the first blank line, as
+ * corpus_mail_header_len judges a mail's). *ours counts its keys that
  * no mail header block has: all the known ones but Date (0 when there is
  * no header block).
  */
@@ -130,7 +133,10 @@ static char *header_block_end(char *text, char *end, int *ours)
         mine += k >= 0 && k != H_DATE;
         p = next_line(eol, end);
     }
-    return NULL;
+    if (!known)
+        return NULL;
+    *ours = mine;
+    return end;
 }
 
 /* Cut the header values out of [text, stop) into values[] (NULL stays for
@@ -152,11 +158,13 @@ static void parse_header(char *text, char *stop, char *values[H_COUNT])
 }
 
 /* Reorder the lines of the header block that ends before `after` (the
- * start of the line after its blank line) so that its lines with a known
- * key come first, each group in its order, and return where the others
- * start: they are text ("Slug: ...", a dateline "ISLAMABAD: ...", "Q:"),
- * read with the body. `after` when there are none; NULL when out of
- * memory. */
+ * start of the line after its blank line, or the end of the text) so that
+ * its lines with a known key come first, each group in its order, and
+ * return where the others start: they are text ("Slug: ...", a dateline
+ * "ISLAMABAD: ...", "Q:"), read with the body. `after` when there are
+ * none; NULL when out of memory. The lines are written back one '\n'
+ * between two, and one after the last when the block had one there: the
+ * last line of a file may have none, and the block keeps its length. */
 static char *known_lines_first(char *text, char *after)
 {
     char *p = text, *blank = after, *value;
@@ -173,22 +181,27 @@ static char *known_lines_first(char *text, char *after)
     if (!others)
         return after;
     size_t len = (size_t)(blank - text);
-    char *copy = malloc(len), *known = text, *other = text;
+    int ends_nl = text[len - 1] == '\n';
+    char *copy = malloc(len), *w = text, *other = NULL;
     if (!copy)
         return NULL;
     memcpy(copy, text, len);
     for (int pass = 0; pass < 2; pass++) {
-        if (pass == 1)
-            other = known;
         for (char *q = copy, *qend = copy + len; q < qend;) {
             char *eol = line_end(q, qend), *next = next_line(eol, qend);
             if ((header_line(q, eol, &value) >= 0) == (pass == 0)) {
-                memcpy(known, q, (size_t)(next - q));
-                known += next - q;
+                if (w > text)
+                    *w++ = '\n';
+                if (pass == 1 && !other)
+                    other = w;
+                memcpy(w, q, (size_t)(eol - q));
+                w += eol - q;
             }
             q = next;
         }
     }
+    if (ends_nl)
+        *w = '\n';
     free(copy);
     return other;
 }

@@ -1046,12 +1046,12 @@ static void test_txt_not_a_header(void **state)
     assert_null(g.date);
     got_free(&g);
 
-    /* Header-looking lines with no blank line after them. */
-    s = write_read(*state, "c.txt", "Source: the wire\nAuthor: me\n", &g,
-                   why);
+    /* Header-looking lines with no blank line after them, but no known
+     * key: text. */
+    s = write_read(*state, "c.txt", "Slug: the wire\nBy: me\n", &g, why);
     assert_int_equal(s, CORPUS_OK);
-    assert_string_equal(g.title, "Source: the wire");
-    assert_string_equal(g.body, "Author: me");
+    assert_string_equal(g.title, "Slug: the wire");
+    assert_string_equal(g.body, "By: me");
     assert_null(g.source);
     got_free(&g);
 
@@ -1216,6 +1216,51 @@ static void test_txt_title_only(void **state)
     assert_int_equal(s, CORPUS_SKIP_EMPTY);
     assert_int_equal(g.count, 0);
     assert_non_null(strstr(why, "no title"));
+}
+
+/* A file that is only a header block, no blank line after it: a header
+ * block all the same (it runs to the end of the file), with or without
+ * a final newline, its lines of other keys text. */
+static void test_txt_header_to_end(void **state)
+{
+    got_article g = {0};
+    char why[256];
+    static const char *const texts[] = {
+        "Title: Budget passes\nDate: 2023-11-07\nAuthor: Dana Reporter\n",
+        "Title: Budget passes\nDate: 2023-11-07\nAuthor: Dana Reporter",
+        "Title: Budget passes\nDate: 2023-11-07\nAuthor: Dana Reporter\n\n",
+    };
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+        corpus_status s = write_read(*state, "h.txt", texts[i], &g, why);
+        assert_int_equal(s, CORPUS_OK);
+        assert_string_equal(g.title, "Budget passes");
+        assert_string_equal(g.date, "2023-11-07");
+        assert_string_equal(g.author, "Dana Reporter");
+        assert_string_equal(g.body, "");
+        got_free(&g);
+    }
+
+    /* a line of another key, last and without a newline: the body */
+    corpus_status s = write_read(*state, "slug.txt",
+        "Slug: budget\nTitle: Budget passes\nDate: 2023-11-07", &g, why);
+    assert_int_equal(s, CORPUS_OK);
+    assert_string_equal(g.title, "Budget passes");
+    assert_string_equal(g.date, "2023-11-07");
+    assert_string_equal(g.body, "Slug: budget");
+    got_free(&g);
+    s = write_read(*state, "dateline.txt",
+        "Date: 2023-11-07\nLONDON: Budget passes", &g, why);
+    assert_int_equal(s, CORPUS_OK);
+    assert_string_equal(g.title, "LONDON: Budget passes");
+    assert_string_equal(g.date, "2023-11-07");
+    assert_string_equal(g.body, "");
+    got_free(&g);
+
+    /* no title, no body: empty, as with a blank line after it */
+    s = write_read(*state, "e.txt", "Source: the wire\nAuthor: me\n", &g,
+                   why);
+    assert_int_equal(s, CORPUS_SKIP_EMPTY);
+    assert_int_equal(g.count, 0);
 }
 
 static void test_txt_tags(void **state)
@@ -2080,6 +2125,7 @@ int main(int argc, char **argv)
         T(test_txt_header_unknown_keys),
         T(test_txt_header_with_mail_keys),
         T(test_txt_title_only),
+        T(test_txt_header_to_end),
         T(test_txt_tags),
         T(test_txt_crlf_and_bom),
         T(test_read_stop),
