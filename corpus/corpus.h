@@ -243,14 +243,16 @@ typedef struct corpus_options {
  * a .txt file once it is known not to be mail, a JSON Lines file line by
  * line; CRLF and lone CR become LF; blank text is CORPUS_SKIP_EMPTY.
  *
- * .txt: an optional header block at the very top (Title, Date, Author,
- * Source, URL, Tags; keys case-insensitive; it counts only when every line
- * before the first blank line, or the end of the file, is such a header),
- * then, unless Title: was given, the first non-empty line is the title; the rest is the body with
- * surrounding blank lines trimmed. Tags are comma-separated, trimmed, empty
- * ones dropped. The id is the relpath. A .txt file that opens with a mail
- * header block (see .eml below) is read as mail, unless that block is a
- * header block of ours with a key no mail has (all but Date).
+ * .txt: an optional header block at the very top (Title, Date, Author or
+ * Authors, Source, URL, Tags; keys case-insensitive; several Tags: lines
+ * add up, of another key given twice the last counts; it counts only when
+ * every line before the first blank line, or the end of the file, is such
+ * a header), then, unless Title: was given, the first non-empty line is
+ * the title; the rest is the body with surrounding blank lines trimmed.
+ * Tags are comma-separated, trimmed, empty ones dropped. The id is the
+ * relpath. A .txt file that opens with a mail header block (see .eml
+ * below) is read as mail, unless that block is a header block of ours
+ * with a key no mail has (all but Date).
  *
  * .md/.markdown: optional "---" front matter (title, date, author, source,
  * url, tags); the body without Markdown syntax; title from the front

@@ -26,6 +26,8 @@
  * .txt) is read as mail (read_mail.c), unless its first block is a
  * header block of ours with a key that no mail has (all ours but Date:
  * Title, Author...): then its "From: Cairo bureau" is a byline, text.
+ * Authors: is Author: too, as in Markdown front matter; the tags of every
+ * Tags: line add up, of another key given twice the last counts.
  * Fields are cut out of the text buffer in place (NULs written into it), so
  * nothing but the tag list is allocated (and, while its lines are moved, a
  * copy of a header block that has lines of other keys).
@@ -37,13 +39,20 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Header keys, matched case-insensitively. */
+/* The fields of a header block. */
 enum { H_TITLE, H_DATE, H_AUTHOR, H_SOURCE, H_URL, H_TAGS, H_COUNT };
-static const char *const header_keys[H_COUNT] = {
-    "title", "date", "author", "source", "url", "tags",
+
+/* Its keys, matched case-insensitively: "authors" too, as in Markdown
+ * front matter. */
+static const struct header_key {
+    const char *name;
+    int field;
+} header_keys[] = {
+    {"title", H_TITLE}, {"date", H_DATE},     {"author", H_AUTHOR},
+    {"authors", H_AUTHOR}, {"source", H_SOURCE}, {"url", H_URL},
+    {"tags", H_TAGS},
 };
 
-/* Lowercase an ASCII letter; other bytes unchanged. */
 /* End of the line starting at p: its '\n' or `end`. */
 static char *line_end(char *p, char *end)
 {
@@ -71,7 +80,7 @@ static int is_blank(const char *p, const char *eol)
 
 /*
  * header_line - is [p, eol) a "Key: value" line (see the top of this
- * file)? Returns the key's H_* index when it is a known one, -2 when it
+ * file)? Returns the key's H_* field when it is a known one, -2 when it
  * is another, -1 when the line is not a header line; sets *value to the
  * first byte after the colon.
  */
@@ -89,15 +98,15 @@ static int header_line(char *p, char *eol, char **value)
         return -1;                     /* "https://...": a URL, not a key */
     size_t klen = (size_t)(q - p);
     *value = q + 1;
-    for (int k = 0; k < H_COUNT; k++) {
-        const char *key = header_keys[k];
+    for (size_t k = 0; k < sizeof header_keys / sizeof header_keys[0]; k++) {
+        const char *key = header_keys[k].name;
         if (strlen(key) != klen)
             continue;
         size_t i = 0;
         while (i < klen && (char)gz_ascii_tolower(p[i]) == key[i])
             i++;
         if (i == klen)
-            return k;
+            return header_keys[k].field;
     }
     return -2;
 }
@@ -140,8 +149,11 @@ static char *header_block_end(char *text, char *end, int *ours)
 }
 
 /* Cut the header values out of [text, stop) into values[] (NULL stays for
- * keys not given or given empty; a repeated key keeps its last value). */
-static void parse_header(char *text, char *stop, char *values[H_COUNT])
+ * keys not given or given empty; a repeated key keeps its last value) and
+ * the tags of every Tags: line, in order, into *tags (a new array: see
+ * corpus_split_list). Returns 0, or -1 when out of memory. */
+static int parse_header(char *text, char *stop, char *values[H_COUNT],
+                        const char ***tags, size_t *ntags)
 {
     char *p = text;
     while (p < stop) {
@@ -153,8 +165,11 @@ static void parse_header(char *text, char *stop, char *values[H_COUNT])
             value = corpus_trim_in_place(value, eol);
             values[k] = *value ? value : NULL;
         }
+        if (k == H_TAGS && corpus_split_list(value, tags, ntags) != 0)
+            return -1;
         p = next;
     }
+    return 0;
 }
 
 /* Reorder the lines of the header block that ends before `after` (the
@@ -268,8 +283,14 @@ corpus_status corpus_parse_txt(corpus_reader *rd, corpus_buf *text)
     if (after && !others)
         return corpus_why(rd->why, rd->whylen, CORPUS_ERR_NOMEM,
                           "out of memory reading the header block");
+    const char **tags = NULL;
+    size_t ntags = 0;
     if (after) {
-        parse_header(p, others, values);
+        if (parse_header(p, others, values, &tags, &ntags) != 0) {
+            free(tags);
+            return corpus_why(rd->why, rd->whylen, CORPUS_ERR_NOMEM,
+                              "out of memory splitting tags");
+        }
         p = others;
     }
 
@@ -280,15 +301,11 @@ corpus_status corpus_parse_txt(corpus_reader *rd, corpus_buf *text)
         title = take_title(p, end, &p);
     size_t body_len;
     char *body = take_body(p, end, &body_len);
-    if (!*title && body_len == 0)
+    if (!*title && body_len == 0) {
+        free(tags);
         return corpus_why(rd->why, rd->whylen, CORPUS_SKIP_EMPTY,
                           "no title and no body");
-
-    const char **tags = NULL;
-    size_t ntags = 0;
-    if (values[H_TAGS] && corpus_split_list(values[H_TAGS], &tags, &ntags))
-        return corpus_why(rd->why, rd->whylen, CORPUS_ERR_NOMEM,
-                          "out of memory splitting tags");
+    }
 
     corpus_article a = {
         .id = rd->file->relpath,

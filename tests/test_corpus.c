@@ -1288,6 +1288,42 @@ static void test_txt_tags(void **state)
     assert_int_equal(g.ntags, 1);
     assert_string_equal(g.tags, "sport");
     got_free(&g);
+
+    /* Several Tags: lines add up, in order (as tags do in .md). */
+    s = write_read(*state, "d.txt", "Tags: economy, tax\nTitle: Budget\n"
+                   "TAGS: UK\nTags:\n\nBody\n", &g, why);
+    assert_int_equal(s, CORPUS_OK);
+    assert_int_equal(g.ntags, 3);
+    assert_string_equal(g.tags, "economy|tax|UK");
+    got_free(&g);
+}
+
+/* Authors: is the author, as in .md front matter; of two author lines
+ * the last counts, as of any other key given twice. */
+static void test_txt_authors_key(void **state)
+{
+    got_article g = {0};
+    char why[256];
+    corpus_status s = write_read(*state, "a.txt",
+        "Title: Budget passes\nAuthors: Jo Bloggs, Dana Reporter\n\n"
+        "Body.\n", &g, why);
+    assert_int_equal(s, CORPUS_OK);
+    assert_string_equal(g.title, "Budget passes");
+    assert_string_equal(g.author, "Jo Bloggs, Dana Reporter");
+    assert_string_equal(g.body, "Body.");
+    got_free(&g);
+    /* alone with a byline From:, Authors: makes the block ours */
+    s = write_read(*state, "b.txt", "authors: Jo Bloggs\nFrom: Cairo bureau\n"
+                   "Subject: x\n\nHeadline\n", &g, why);
+    assert_int_equal(s, CORPUS_OK);
+    assert_string_equal(g.author, "Jo Bloggs");
+    assert_string_equal(g.title, "From: Cairo bureau");
+    got_free(&g);
+    s = write_read(*state, "c.txt", "Author: Ann\nAuthors: Jo Bloggs\n\n"
+                   "Headline\n", &g, why);
+    assert_int_equal(s, CORPUS_OK);
+    assert_string_equal(g.author, "Jo Bloggs");
+    got_free(&g);
 }
 
 static void test_txt_crlf_and_bom(void **state)
@@ -2127,6 +2163,7 @@ int main(int argc, char **argv)
         T(test_txt_title_only),
         T(test_txt_header_to_end),
         T(test_txt_tags),
+        T(test_txt_authors_key),
         T(test_txt_crlf_and_bom),
         T(test_read_stop),
         T(test_read_unsupported),
