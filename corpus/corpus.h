@@ -283,8 +283,9 @@ typedef struct corpus_options {
  * charsets but UTF-8 and ASCII, and what is not UTF-8 then is read as
  * Windows-1252; text labelled ISO-8859-1 is read as Windows-1252, as
  * browsers read it. A name
- * without extension whose file does not open with a mail header block is
- * CORPUS_NOT_ARTICLE; an .eml without one is CORPUS_SKIP_MALFORMED
+ * without extension whose file does not open with a mail header block
+ * (corpus_probe_mail) is CORPUS_NOT_ARTICLE; an .eml needs one header
+ * field of any name at the start, without one it is CORPUS_SKIP_MALFORMED
  * (read_mail.c).
  *
  * Any article whose date corpus_parse_date() does not understand is

@@ -149,8 +149,18 @@ static size_t preamble_len(const char *text, size_t len)
     return (size_t)(p - text);
 }
 
-/* corpus_mail_header_len - see corpus_internal.h. */
-size_t corpus_mail_header_len(const char *text, size_t len)
+/* 1 when a header block of `fields` fields, `known` of them From,
+ * Subject, Newsgroups or Message-ID, is a mail's: see header_block_len. */
+static int enough_fields(int fields, int known, int sniff)
+{
+    return sniff ? fields >= 2 && known : fields >= 1;
+}
+
+/* Length of the mail header block that opens [text, text+len), as
+ * corpus_mail_header_len (see corpus_internal.h) judges it when `sniff`,
+ * for text that may be anything; else one header field is enough, for a
+ * file whose name says it is mail (.eml): "Subject: Notes" and a body. */
+static size_t header_block_len(const char *text, size_t len, int sniff)
 {
     const char *end = text + len;
     const char *p = text + preamble_len(text, len);
@@ -164,7 +174,8 @@ size_t corpus_mail_header_len(const char *text, size_t len)
             e--;
         size_t nlen;
         if (e == p)                              /* the blank line */
-            return fields >= 2 && known ? (size_t)(next - text) : 0;
+            return enough_fields(fields, known, sniff) ? (size_t)(next - text)
+                                                       : 0;
         if (*p == ' ' || *p == '\t') {
             if (!fields)
                 return 0;                        /* continuation of nothing */
@@ -177,7 +188,13 @@ size_t corpus_mail_header_len(const char *text, size_t len)
         p = next;
     }
     /* the header runs to the end of what we have */
-    return fields >= 2 && known ? len : 0;
+    return enough_fields(fields, known, sniff) ? len : 0;
+}
+
+/* corpus_mail_header_len - see corpus_internal.h. */
+size_t corpus_mail_header_len(const char *text, size_t len)
+{
+    return header_block_len(text, len, 1);
 }
 
 /* Read up to `max` bytes of the open file `fd` (which this closes) into
@@ -1748,16 +1765,20 @@ static corpus_status emit_message(corpus_reader *rd, GMimeMessage *msg,
  * corpus_parse_mail - see corpus_internal.h and the top of this file.
  * `text` holds the file's bytes undecoded (a "raw" format in read.c). A
  * file that does not open with a mail header block is CORPUS_NOT_ARTICLE
- * when its name has no extension (it was only a candidate), malformed when
- * it is called .eml.
+ * when its name has no extension (it was only a candidate); one called
+ * .eml needs only one header field (header_block_len), and is malformed
+ * without.
  */
 corpus_status corpus_parse_mail(corpus_reader *rd, corpus_buf *text)
 {
     char *data = text->data;
     size_t len = text->len;
-    if (corpus_mail_header_len(data, len) == 0) {
-        if (corpus_name_kind_of(rd->file->relpath, NULL) ==
-            CORPUS_NAME_MAYBE_MAIL)
+    /* a name without extension is only a candidate; an .eml says it is
+     * mail (a .txt comes here once its head was sniffed as mail) */
+    int sniff = corpus_name_kind_of(rd->file->relpath, NULL) ==
+                CORPUS_NAME_MAYBE_MAIL;
+    if (header_block_len(data, len, sniff) == 0) {
+        if (sniff)
             return corpus_why(rd->why, rd->whylen, CORPUS_NOT_ARTICLE,
                               "no known extension and no mail header "
                               "block");
@@ -1774,7 +1795,7 @@ corpus_status corpus_parse_mail(corpus_reader *rd, corpus_buf *text)
      * word of bytes not UTF-8 beside a UTF-8 one), and it can make two
      * neighbours of one charset */
     char *grown = NULL;
-    size_t hlen = corpus_mail_header_len(data, len);
+    size_t hlen = header_block_len(data, len, sniff);
     relabel_utf8_words(&data, &len, &hlen, &grown);
     join_b_runs(&data, &len, &hlen);
     GMimeMessage *msg = parse_message(data, len);

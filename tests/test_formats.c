@@ -3255,6 +3255,23 @@ static void test_mail_not_mail(void **state)
     reading *r = read_text("x/plain.eml", "Just some notes.\n");
     assert_int_equal(r->status, CORPUS_SKIP_MALFORMED);
     reading_free(r);
+    /* an .eml says it is mail: one header field is enough there, where
+     * a name without extension (above) or a .txt needs two */
+    r = read_text("x/one.eml", "Subject: only one field\n\nBody\n");
+    assert_int_equal(r->status, CORPUS_OK);
+    assert_string_equal(r->a[0].title, "only one field");
+    assert_string_equal(r->a[0].body, "Body");
+    reading_free(r);
+    r = read_text("x/one.eml.gz", "From: =?utf-8?Q?Ren=C3=A9e?= <r@b.c>\n"
+                  "\nBody\n");
+    assert_int_equal(r->status, CORPUS_OK);
+    assert_string_equal(r->a[0].author, "Ren\xC3\xA9" "e");
+    assert_string_equal(r->a[0].body, "Body");
+    reading_free(r);
+    r = read_text("x/one.txt", "Subject: only one field\n\nBody\n");
+    assert_int_equal(r->status, CORPUS_OK);
+    assert_string_equal(r->a[0].title, "Subject: only one field");
+    reading_free(r);
     r = read_text("x/empty.eml", "From: a@b.c\nTo: d@e.f\n\n\n");
     assert_int_equal(r->status, CORPUS_SKIP_EMPTY);
     reading_free(r);
