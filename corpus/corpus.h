@@ -222,7 +222,8 @@ typedef struct corpus_options {
     corpus_warn_fn on_bad_article;
     /* An article was read, but part of it was not understood: a date that
      * corpus_parse_date() does not accept (the article is still passed on
-     * with .date as written). May be NULL. */
+     * with .date as written), or the file holds more than is read (an
+     * mbox of several messages, read as its first). May be NULL. */
     corpus_warn_fn on_warning;
     void *warn_ctx;           /* passed to both */
 } corpus_options;
@@ -286,7 +287,8 @@ typedef struct corpus_options {
  * without extension whose file does not open with a mail header block
  * (corpus_probe_mail) is CORPUS_NOT_ARTICLE; an .eml needs one header
  * field of any name at the start, without one it is CORPUS_SKIP_MALFORMED
- * (read_mail.c).
+ * (read_mail.c). An mbox of several messages is read as its first one,
+ * reported through opts->on_warning.
  *
  * Any article whose date corpus_parse_date() does not understand is
  * reported through opts->on_warning before it is handed on.

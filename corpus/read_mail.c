@@ -1,7 +1,8 @@
 /*
  * read_mail.c - mail and Usenet messages (.eml, and files without an
  * extension that open with a mail header block: MH folders, maildir, news
- * spools): one article per file, parsed with GMime 3.
+ * spools): one article per file, parsed with GMime 3. An mbox of several
+ * messages is read as its first one, with a warning (first_message_len).
  *
  *   From: Ann Writer <ann@example.org>      <- author: the display name,
  *   Subject: Talks resume in Doha              else the address
@@ -195,6 +196,70 @@ static size_t header_block_len(const char *text, size_t len, int sniff)
 size_t corpus_mail_header_len(const char *text, size_t len)
 {
     return header_block_len(text, len, 1);
+}
+
+static int is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+/* 1 when the line [p, eol) is an mbox envelope line: "From ", the sender
+ * (one word), then a date with its time of day ("From a@x Fri Nov  3
+ * 10:00:00 2023"). A line of text such as "From the minutes: ..." has no
+ * time. */
+static int envelope_line(const char *p, const char *eol)
+{
+    if (eol - p < 5 || memcmp(p, "From ", 5) != 0)
+        return 0;
+    const char *q = p + 5, *sender = q;
+    while (q < eol && *q != ' ' && *q != '\t')
+        q++;
+    if (q == sender)
+        return 0;
+    for (; eol - q >= 4; q++)                            /* "H:MM" */
+        if (is_digit(q[0]) && q[1] == ':' && is_digit(q[2]) &&
+            is_digit(q[3]))
+            return 1;
+    return 0;
+}
+
+/* The start of the next message of an mbox in [p, end): an envelope line
+ * (envelope_line) after a blank line, a mail header block after it (a
+ * message, not a line of text: mbox writers quote a body's "From " as
+ * ">From "); NULL when there is none. */
+static const char *mbox_next(const char *p, const char *end)
+{
+    for (const char *nl = memchr(p, '\n', (size_t)(end - p)); nl;
+         nl = memchr(nl + 1, '\n', (size_t)(end - nl - 1))) {
+        const char *line = nl + 1;
+        if (nl == p || nl[-1] != '\n' || end - line < 5)
+            continue;
+        const char *eol = memchr(line, '\n', (size_t)(end - line));
+        if (envelope_line(line, eol ? eol : end) &&
+            header_block_len(line, (size_t)(end - line), 1) > 0)
+            return line;
+    }
+    return NULL;
+}
+
+/* The length of the first message of [text, text+len): all of it, but
+ * when it is an mbox (an envelope line first) of several, the bytes
+ * before the second's envelope line. *messages counts them. An mbox is
+ * one article, as every mail file is: its messages have no ids of their
+ * own (a JSON Lines file's "path#id" is known by its name to hold
+ * several, before it is read; "Inbox", without an extension, is not). */
+static size_t first_message_len(const char *text, size_t len,
+                                size_t *messages)
+{
+    const char *end = text + len;
+    const char *nl = memchr(text, '\n', len);
+    *messages = 1;
+    if (!nl || !envelope_line(text, nl))
+        return len;
+    const char *second = mbox_next(nl, end);
+    for (const char *m = second; m; m = mbox_next(m, end))
+        ++*messages;
+    return second ? (size_t)(second - text) : len;
 }
 
 /* Read up to `max` bytes of the open file `fd` (which this closes) into
@@ -1785,6 +1850,11 @@ corpus_status corpus_parse_mail(corpus_reader *rd, corpus_buf *text)
         return corpus_why(rd->why, rd->whylen, CORPUS_SKIP_MALFORMED,
                           "no mail header block at the start");
     }
+    size_t messages;
+    len = first_message_len(data, len, &messages);
+    if (messages > 1)
+        corpus_warning(rd, 0, "holds %zu mail messages (an mbox): only the "
+                       "first is read", messages);
     size_t skip = preamble_len(data, len);   /* GMime wants fields first */
     data += skip;
     len -= skip;

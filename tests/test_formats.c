@@ -2377,6 +2377,56 @@ static void test_mail_usenet(void **state)
     assert_int_equal(r->status, CORPUS_OK);
     assert_string_equal(r->a[0].title, "Enveloped");
     assert_string_equal(r->a[0].body, "Hi.");
+    assert_int_equal(r->nwarn, 0);
+    reading_free(r);
+}
+
+/* An mbox of several messages is one article, the first message: the
+ * others' envelopes and headers are not its body text, and a warning
+ * names the file and says so. A "From " line of the body that starts no
+ * message (no envelope's time, or no header block after it) is text. */
+static void test_mail_mbox(void **state)
+{
+    (void)state;
+    static const char mbox[] =
+        "From a@x Fri Nov  3 10:00:00 2023\n"
+        "From: A <a@x>\nSubject: One\n"
+        "Date: Fri, 3 Nov 2023 10:00:00 +0000\n\n"
+        "First body.\n\n"
+        "From the minutes: nothing new.\n\n"
+        "From b@x Fri Nov  3 11:00:00 2023\n"
+        "From: B <b@x>\nSubject: Two\n\nSecond body.\n\n"
+        "From c@x Fri Nov  3 12:00:00 2023\n"
+        "From: C <c@x>\nSubject: Three\n\nThird body.\n";
+    const char *names[] = {"box/Inbox", "box/saved.eml", "box/Inbox.gz",
+                           "box/saved.txt"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        reading *r = read_text(names[i], mbox);
+        assert_int_equal(r->status, CORPUS_OK);
+        assert_int_equal(r->n, 1);
+        assert_string_equal(r->a[0].title, "One");
+        assert_string_equal(r->a[0].author, "A");
+        assert_string_equal(r->a[0].body,
+                            "First body.\n\nFrom the minutes: nothing new.");
+        assert_int_equal(r->nwarn, 1);
+        char want[4200];
+        snprintf(want, sizeof want, "%s/%s|holds 3 mail messages (an mbox):"
+                 " only the first is read", tmp, names[i]);
+        assert_string_equal(r->warn[0], want);
+        reading_free(r);
+    }
+
+    /* lines of the body that look like the start of a message but are
+     * none: no envelope time, or no mail header block after them */
+    reading *r = read_text("box/one",
+        "From a@x Fri Nov  3 10:00:00 2023\n"
+        "From: A <a@x>\nSubject: One\n\nFirst body.\n\n"
+        "From the minutes:\nSubject: budget\nDate: 3 Nov 2023\n\n"
+        "From b@x Fri Nov  3 11:00:00 2023\nwas quoted.\n");
+    assert_int_equal(r->status, CORPUS_OK);
+    assert_int_equal(r->nwarn, 0);
+    assert_non_null(strstr(r->a[0].body, "Subject: budget"));
+    assert_non_null(strstr(r->a[0].body, "was quoted."));
     reading_free(r);
 }
 
@@ -3596,6 +3646,7 @@ int main(void)
         cmocka_unit_test(test_jsonl_line_encodings),
         cmocka_unit_test(test_mail_plain),
         cmocka_unit_test(test_mail_usenet),
+        cmocka_unit_test(test_mail_mbox),
         cmocka_unit_test(test_mail_mime),
         cmocka_unit_test(test_mail_html_body),
         cmocka_unit_test(test_mail_text_parts),
