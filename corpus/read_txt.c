@@ -12,16 +12,16 @@
  *
  * The header block counts only when every line before the first blank line
  * (or the end of the file: a file that is only a header block, as a mail
- * header block may be) is a "Key: value" line, the key one word (an ASCII letter, then letters,
- * digits, '-' or '_': "Slug", "X-Category"; the value not "//...", as in
- * "https://..."), and at least one key is a known one; the lines with
- * other keys (Slug:, Category:, By:, Link:, a dateline "ISLAMABAD:",
- * "Q:") are then text, read first in the body (or as the title when no
- * Title: was given): known_lines_first. Otherwise the file has no header
- * and its first line is ordinary text: many real articles start "Word: ...", but such a line
- * alone is no header ("Note: the minister said", "Update: ..." have no
- * known key), nor is a paragraph with a line that is not "Key: value"
- * ("Editor's note: ..."). A file that opens with a mail header block
+ * header block may be) is a "Key: value" line, the key one word (an ASCII
+ * letter, then letters, digits, '-' or '_': "Slug", "X-Category"; the
+ * value not "//...", as in "https://..."), and at least one key is a
+ * known one; the lines with other keys (Slug:, Category:, By:, Link:, a
+ * dateline "ISLAMABAD:", "Q:") are then text, read first in the body (or
+ * as the title when no Title: was given): known_lines_first. Otherwise
+ * the file has no header and its first line is ordinary text: many real
+ * articles start "Word: ...", but such a line alone is no header ("Note:
+ * the minister said", "Update: ..." have no known key), nor is a
+ * paragraph with a line that is not "Key: value" ("Editor's note: ..."). A file that opens with a mail header block
  * instead (From, Subject, Newsgroups, Message-ID: a message saved as
  * .txt) is read as mail (read_mail.c), unless its first block is a
  * header block of ours with a key that no mail has (all ours but Date:
@@ -116,8 +116,9 @@ static int header_line(char *p, char *eol, char **value)
  * start of the line after its terminating blank line, or `end` when it
  * runs to the end of the text (a file that is only a header block); or
  * NULL when the text does not open with a header block (a line that is
- * not a header line, or no known key, before the first blank line, as
- * corpus_mail_header_len judges a mail's). *ours counts its keys that
+ * not a header line, or no known key, before the first blank line). A
+ * block that runs to the end is one, as corpus_mail_header_len takes a
+ * mail's. *ours counts its keys that
  * no mail header block has: all the known ones but Date (0 when there is
  * no header block).
  */
