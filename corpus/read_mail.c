@@ -548,7 +548,7 @@ static int plain_is_blank(text_part *t)
 }
 
 /* How good the version `l` of a multipart/alternative is: 3 when it
- * holds plain text, 2 when it holds HTML, 1 when its only text is plain
+ * holds plain text that is not blank, 2 when it holds HTML, 1 when its only text is plain
  * text that is blank (the empty plain part some mailers and newsletter
  * tools send beside the HTML one: no version of the message), 0 when it
  * holds none; -1 when out of memory. */
@@ -577,10 +577,11 @@ static int alternative_rank(part_list *l)
  * inline). Of a multipart/alternative only one alternative is read
  * (alternative_rank): the first that holds plain text that is not blank
  * (the plain version of a message), else the first that holds HTML (an
- * empty plain part beside it is no version of the message). So a message that Apple Mail splits around an
- * inline image (text, image, text) gives both texts, and a footer that a
- * mailing list appends as a part of its own is read too. Attached
- * messages (message/rfc822), images and other types are not text.
+ * empty plain part beside it is no version of the message). So a message
+ * that Apple Mail splits around an inline image (text, image, text) gives
+ * both texts, and a footer that a mailing list appends as a part of its
+ * own is read too. Attached messages (message/rfc822), images and other
+ * types are not text.
  */
 static void collect_text(GMimeObject *obj, int depth, int named,
                          part_list *out)
