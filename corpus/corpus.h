@@ -222,7 +222,8 @@ typedef struct corpus_options {
     corpus_warn_fn on_bad_article;
     /* An article was read, but part of it was not understood: a date that
      * corpus_parse_date() does not accept (the article is still passed on
-     * with .date as written). May be NULL. */
+     * with .date as written), or the file holds more than is read (an
+     * mbox of several messages, read as its first). May be NULL. */
     corpus_warn_fn on_warning;
     void *warn_ctx;           /* passed to both */
 } corpus_options;
@@ -243,13 +244,16 @@ typedef struct corpus_options {
  * a .txt file once it is known not to be mail, a JSON Lines file line by
  * line; CRLF and lone CR become LF; blank text is CORPUS_SKIP_EMPTY.
  *
- * .txt: an optional header block at the very top (Title, Date, Author,
- * Source, URL, Tags; keys case-insensitive; it counts only when every line
- * before the first blank line is such a header), then, unless Title: was
- * given, the first non-empty line is the title; the rest is the body with
- * surrounding blank lines trimmed. Tags are comma-separated, trimmed, empty
- * ones dropped. The id is the relpath. A .txt file that opens with a mail
- * header block (see .eml below) is read as mail.
+ * .txt: an optional header block at the very top (Title, Date, Author or
+ * Authors, Source, URL, Tags; keys case-insensitive; several Tags: lines
+ * add up, of another key given twice the last counts; it counts only when
+ * every line before the first blank line, or the end of the file, is such
+ * a header), then, unless Title: was given, the first non-empty line is
+ * the title; the rest is the body with surrounding blank lines trimmed.
+ * Tags are comma-separated, trimmed, empty ones dropped. The id is the
+ * relpath. A .txt file that opens with a mail header block (see .eml
+ * below) is read as mail, unless that block is a header block of ours
+ * with a key no mail has (all but Date).
  *
  * .md/.markdown: optional "---" front matter (title, date, author, source,
  * url, tags); the body without Markdown syntax; title from the front
@@ -273,15 +277,18 @@ typedef struct corpus_options {
  * (else address) the author, Date as "YYYY-MM-DD" (the day written
  * there), Newsgroups the tags, the text of every text/plain and
  * text/html part (all its visible text) that is not an attachment and
- * has no file name, in order, one version of a multipart/alternative,
+ * has no file name, in order, one version of a multipart/alternative
+ * (the plain one if it has text, else the HTML one),
  * format=flowed text joined (RFC 3676), the body; headers are not body text. Its
  * bytes are not decoded as a whole first: GMime applies the declared
  * charsets but UTF-8 and ASCII, and what is not UTF-8 then is read as
  * Windows-1252; text labelled ISO-8859-1 is read as Windows-1252, as
  * browsers read it. A name
- * without extension whose file does not open with a mail header block is
- * CORPUS_NOT_ARTICLE; an .eml without one is CORPUS_SKIP_MALFORMED
- * (read_mail.c).
+ * without extension whose file does not open with a mail header block
+ * (corpus_probe_mail) is CORPUS_NOT_ARTICLE; an .eml needs one header
+ * field of any name at the start, without one it is CORPUS_SKIP_MALFORMED
+ * (read_mail.c). An mbox of several messages is read as its first one,
+ * reported through opts->on_warning.
  *
  * Any article whose date corpus_parse_date() does not understand is
  * reported through opts->on_warning before it is handed on.

@@ -178,7 +178,8 @@ int corpus_md_read_toml(const char *s, const char *e, corpus_front_matter *fm,
  * before the first field are allowed: the tail of a header cut off above
  * them), at least two fields, one
  * of them From, Subject, Newsgroups or Message-ID. Used to recognise mail
- * among files without an extension. */
+ * among files without an extension and .txt files; an .eml, whose name
+ * says it is mail, needs only one field of any name (read_mail.c). */
 size_t corpus_mail_header_len(const char *text, size_t len);
 
 /* Hand one article to the caller. `line` is its line number inside a

@@ -1,7 +1,8 @@
 /*
  * read_mail.c - mail and Usenet messages (.eml, and files without an
  * extension that open with a mail header block: MH folders, maildir, news
- * spools): one article per file, parsed with GMime 3.
+ * spools): one article per file, parsed with GMime 3. An mbox of several
+ * messages is read as its first one, with a warning (first_message_len).
  *
  *   From: Ann Writer <ann@example.org>      <- author: the display name,
  *   Subject: Talks resume in Doha              else the address
@@ -14,7 +15,8 @@
  * Subject is the title. Headers are never body text. The body is the text
  * of every text/plain and text/html part that is not an attachment and
  * has no file name, in order (collect_text): of a multipart/alternative
- * one version, the plain one if there is one; HTML is read through the
+ * one version, the plain one if it has text, else the HTML one (an empty
+ * plain part beside it is no version); HTML is read through the
  * HTML reader for all its visible text (none of it is a title). Attached
  * messages (message/rfc822) and other attachments are not read.
  * GMime decodes the transfer encodings (base64, quoted-printable),
@@ -148,8 +150,18 @@ static size_t preamble_len(const char *text, size_t len)
     return (size_t)(p - text);
 }
 
-/* corpus_mail_header_len - see corpus_internal.h. */
-size_t corpus_mail_header_len(const char *text, size_t len)
+/* 1 when a header block of `fields` fields, `known` of them From,
+ * Subject, Newsgroups or Message-ID, is a mail's: see header_block_len. */
+static int enough_fields(int fields, int known, int sniff)
+{
+    return sniff ? fields >= 2 && known : fields >= 1;
+}
+
+/* Length of the mail header block that opens [text, text+len), as
+ * corpus_mail_header_len (see corpus_internal.h) judges it when `sniff`,
+ * for text that may be anything; else one header field is enough, for a
+ * file whose name says it is mail (.eml): "Subject: Notes" and a body. */
+static size_t header_block_len(const char *text, size_t len, int sniff)
 {
     const char *end = text + len;
     const char *p = text + preamble_len(text, len);
@@ -163,7 +175,8 @@ size_t corpus_mail_header_len(const char *text, size_t len)
             e--;
         size_t nlen;
         if (e == p)                              /* the blank line */
-            return fields >= 2 && known ? (size_t)(next - text) : 0;
+            return enough_fields(fields, known, sniff) ? (size_t)(next - text)
+                                                       : 0;
         if (*p == ' ' || *p == '\t') {
             if (!fields)
                 return 0;                        /* continuation of nothing */
@@ -176,7 +189,77 @@ size_t corpus_mail_header_len(const char *text, size_t len)
         p = next;
     }
     /* the header runs to the end of what we have */
-    return fields >= 2 && known ? len : 0;
+    return enough_fields(fields, known, sniff) ? len : 0;
+}
+
+/* corpus_mail_header_len - see corpus_internal.h. */
+size_t corpus_mail_header_len(const char *text, size_t len)
+{
+    return header_block_len(text, len, 1);
+}
+
+static int is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+/* 1 when the line [p, eol) is an mbox envelope line: "From ", the sender
+ * (one word), then a date with its time of day ("From a@x Fri Nov  3
+ * 10:00:00 2023"). A line of text such as "From the minutes: ..." has no
+ * time. */
+static int envelope_line(const char *p, const char *eol)
+{
+    if (eol - p < 5 || memcmp(p, "From ", 5) != 0)
+        return 0;
+    const char *q = p + 5, *sender = q;
+    while (q < eol && *q != ' ' && *q != '\t')
+        q++;
+    if (q == sender)
+        return 0;
+    for (; eol - q >= 4; q++)                            /* "H:MM" */
+        if (is_digit(q[0]) && q[1] == ':' && is_digit(q[2]) &&
+            is_digit(q[3]))
+            return 1;
+    return 0;
+}
+
+/* The start of the next message of an mbox in [p, end): an envelope line
+ * (envelope_line) after a blank line, a mail header block after it (a
+ * message, not a line of text: mbox writers quote a body's "From " as
+ * ">From "); NULL when there is none. */
+static const char *mbox_next(const char *p, const char *end)
+{
+    for (const char *nl = memchr(p, '\n', (size_t)(end - p)); nl;
+         nl = memchr(nl + 1, '\n', (size_t)(end - nl - 1))) {
+        const char *line = nl + 1;
+        if (nl == p || nl[-1] != '\n' || end - line < 5)
+            continue;
+        const char *eol = memchr(line, '\n', (size_t)(end - line));
+        if (envelope_line(line, eol ? eol : end) &&
+            header_block_len(line, (size_t)(end - line), 1) > 0)
+            return line;
+    }
+    return NULL;
+}
+
+/* The length of the first message of [text, text+len): all of it, but
+ * when it is an mbox (an envelope line first) of several, the bytes
+ * before the second's envelope line. *messages counts them. An mbox is
+ * one article, as every mail file is: its messages have no ids of their
+ * own (a JSON Lines file's "path#id" is known by its name to hold
+ * several, before it is read; "Inbox", without an extension, is not). */
+static size_t first_message_len(const char *text, size_t len,
+                                size_t *messages)
+{
+    const char *end = text + len;
+    const char *nl = memchr(text, '\n', len);
+    *messages = 1;
+    if (!nl || !envelope_line(text, nl))
+        return len;
+    const char *second = mbox_next(nl, end);
+    for (const char *m = second; m; m = mbox_next(m, end))
+        ++*messages;
+    return second ? (size_t)(second - text) : len;
 }
 
 /* Read up to `max` bytes of the open file `fd` (which this closes) into
@@ -417,6 +500,8 @@ static GMimeMessage *parse_message(const char *data, size_t len)
 typedef struct text_part {
     GMimeTextPart *part;
     int html;                /* text/html, else text/plain */
+    int blank;               /* plain text that is only white space: 1;
+                              * that is not: 0; not looked at yet: -1 */
 } text_part;
 
 typedef struct part_list {
@@ -425,7 +510,7 @@ typedef struct part_list {
     int nomem;
 } part_list;
 
-static void list_add(part_list *l, GMimeTextPart *part, int html)
+static void list_add(part_list *l, text_part part)
 {
     if (l->nomem || l->n >= MAX_TEXT_PARTS)
         return;
@@ -439,16 +524,49 @@ static void list_add(part_list *l, GMimeTextPart *part, int html)
         l->v = v;
         l->cap = cap;
     }
-    l->v[l->n++] = (text_part){part, html};
+    l->v[l->n++] = part;
 }
 
-/* 1 when `l` holds a text/plain part. */
-static int list_has_plain(const part_list *l)
+static char *part_text(GMimeTextPart *part, size_t *len);
+
+/* 1 when the text/plain `t` holds only white space (an empty part, a
+ * zero-byte base64 one), 0 when not, -1 when out of memory. Decoded once:
+ * the answer is kept in t->blank for the alternatives around it. */
+static int plain_is_blank(text_part *t)
 {
-    for (size_t i = 0; i < l->n; i++)
-        if (!l->v[i].html)
-            return 1;
-    return 0;
+    if (t->blank < 0) {
+        size_t n = 0;
+        char *text = part_text(t->part, &n);
+        if (!text)
+            return -1;
+        t->blank = 1;
+        for (size_t i = 0; i < n && t->blank; i++)
+            t->blank = corpus_is_space((unsigned char)text[i]);
+        free(text);
+    }
+    return t->blank;
+}
+
+/* How good the version `l` of a multipart/alternative is: 3 when it
+ * holds plain text that is not blank, 2 when it holds HTML, 1 when its only text is plain
+ * text that is blank (the empty plain part some mailers and newsletter
+ * tools send beside the HTML one: no version of the message), 0 when it
+ * holds none; -1 when out of memory. */
+static int alternative_rank(part_list *l)
+{
+    int html = 0;
+    for (size_t i = 0; i < l->n; i++) {
+        if (l->v[i].html) {
+            html = 1;
+            continue;
+        }
+        int blank = plain_is_blank(&l->v[i]);
+        if (blank < 0)
+            return -1;
+        if (!blank)
+            return 3;
+    }
+    return html ? 2 : l->n ? 1 : 0;
 }
 
 /*
@@ -456,12 +574,14 @@ static int list_has_plain(const part_list *l)
  * text to `out`, depth-first, in order: every text/plain and text/html
  * part that is not an attachment (Content-Disposition: attachment) and,
  * unless `named`, has no file name (a text file sent along, even shown
- * inline). Of a multipart/alternative only one alternative is read: the
- * first that holds plain text (the plain version of a message), else the
- * first that holds HTML. So a message that Apple Mail splits around an
- * inline image (text, image, text) gives both texts, and a footer that a
- * mailing list appends as a part of its own is read too. Attached
- * messages (message/rfc822), images and other types are not text.
+ * inline). Of a multipart/alternative only one alternative is read
+ * (alternative_rank): the first that holds plain text that is not blank
+ * (the plain version of a message), else the first that holds HTML (an
+ * empty plain part beside it is no version of the message). So a message
+ * that Apple Mail splits around an inline image (text, image, text) gives
+ * both texts, and a footer that a mailing list appends as a part of its
+ * own is read too. Attached messages (message/rfc822), images and other
+ * types are not text.
  */
 static void collect_text(GMimeObject *obj, int depth, int named,
                          part_list *out)
@@ -480,13 +600,13 @@ static void collect_text(GMimeObject *obj, int depth, int named,
             return;
         }
         part_list best = {0};
-        int best_rank = 0;         /* 2: has plain text, 1: HTML only */
-        for (int i = 0; i < n && best_rank < 2; i++) {
+        int best_rank = 0;                     /* alternative_rank */
+        for (int i = 0; i < n && best_rank < 3 && !out->nomem; i++) {
             part_list alt = {0};
             collect_text(gm.g_mime_multipart_get_part(mp, i), depth + 1,
                          named, &alt);
-            out->nomem |= alt.nomem;
-            int rank = list_has_plain(&alt) ? 2 : alt.n ? 1 : 0;
+            int rank = alt.nomem ? -1 : alternative_rank(&alt);
+            out->nomem |= rank < 0;
             if (rank > best_rank) {
                 free(best.v);
                 best = alt;
@@ -496,7 +616,7 @@ static void collect_text(GMimeObject *obj, int depth, int named,
             }
         }
         for (size_t i = 0; i < best.n; i++)
-            list_add(out, best.v[i].part, best.v[i].html);
+            list_add(out, best.v[i]);
         free(best.v);
         return;
     }
@@ -507,9 +627,9 @@ static void collect_text(GMimeObject *obj, int depth, int named,
         return;
     GMimeContentType *ct = gm.g_mime_object_get_content_type(obj);
     if (gm.g_mime_content_type_is_type(ct, "text", "plain"))
-        list_add(out, (GMimeTextPart *)obj, 0);
+        list_add(out, (text_part){(GMimeTextPart *)obj, 0, -1});
     else if (gm.g_mime_content_type_is_type(ct, "text", "html"))
-        list_add(out, (GMimeTextPart *)obj, 1);
+        list_add(out, (text_part){(GMimeTextPart *)obj, 1, -1});
 }
 
 /* 1 when `charset` is one of the `n` names, in any case. */
@@ -1711,22 +1831,31 @@ static corpus_status emit_message(corpus_reader *rd, GMimeMessage *msg,
  * corpus_parse_mail - see corpus_internal.h and the top of this file.
  * `text` holds the file's bytes undecoded (a "raw" format in read.c). A
  * file that does not open with a mail header block is CORPUS_NOT_ARTICLE
- * when its name has no extension (it was only a candidate), malformed when
- * it is called .eml.
+ * when its name has no extension (it was only a candidate); one called
+ * .eml needs only one header field (header_block_len), and is malformed
+ * without.
  */
 corpus_status corpus_parse_mail(corpus_reader *rd, corpus_buf *text)
 {
     char *data = text->data;
     size_t len = text->len;
-    if (corpus_mail_header_len(data, len) == 0) {
-        if (corpus_name_kind_of(rd->file->relpath, NULL) ==
-            CORPUS_NAME_MAYBE_MAIL)
+    /* a name without extension is only a candidate; an .eml says it is
+     * mail (a .txt comes here once its head was sniffed as mail) */
+    int sniff = corpus_name_kind_of(rd->file->relpath, NULL) ==
+                CORPUS_NAME_MAYBE_MAIL;
+    if (header_block_len(data, len, sniff) == 0) {
+        if (sniff)
             return corpus_why(rd->why, rd->whylen, CORPUS_NOT_ARTICLE,
                               "no known extension and no mail header "
                               "block");
         return corpus_why(rd->why, rd->whylen, CORPUS_SKIP_MALFORMED,
                           "no mail header block at the start");
     }
+    size_t messages;
+    len = first_message_len(data, len, &messages);
+    if (messages > 1)
+        corpus_warning(rd, 0, "holds %zu mail messages (an mbox): only the "
+                       "first is read", messages);
     size_t skip = preamble_len(data, len);   /* GMime wants fields first */
     data += skip;
     len -= skip;
@@ -1737,7 +1866,7 @@ corpus_status corpus_parse_mail(corpus_reader *rd, corpus_buf *text)
      * word of bytes not UTF-8 beside a UTF-8 one), and it can make two
      * neighbours of one charset */
     char *grown = NULL;
-    size_t hlen = corpus_mail_header_len(data, len);
+    size_t hlen = header_block_len(data, len, sniff);
     relabel_utf8_words(&data, &len, &hlen, &grown);
     join_b_runs(&data, &len, &hlen);
     GMimeMessage *msg = parse_message(data, len);

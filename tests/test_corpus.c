@@ -1046,12 +1046,12 @@ static void test_txt_not_a_header(void **state)
     assert_null(g.date);
     got_free(&g);
 
-    /* Header-looking lines with no blank line after them. */
-    s = write_read(*state, "c.txt", "Source: the wire\nAuthor: me\n", &g,
-                   why);
+    /* Header-looking lines with no blank line after them, but no known
+     * key: text. */
+    s = write_read(*state, "c.txt", "Slug: the wire\nBy: me\n", &g, why);
     assert_int_equal(s, CORPUS_OK);
-    assert_string_equal(g.title, "Source: the wire");
-    assert_string_equal(g.body, "Author: me");
+    assert_string_equal(g.title, "Slug: the wire");
+    assert_string_equal(g.body, "By: me");
     assert_null(g.source);
     got_free(&g);
 
@@ -1137,6 +1137,61 @@ static void test_txt_header_unknown_keys(void **state)
     got_free(&g);
 }
 
+/* A header block of ours that has a line a mail header block has too
+ * (a byline "From: Cairo bureau", a "Subject:") stays ours when it has a
+ * key no mail has (Title, Author, Source, URL, Tags): that line is text,
+ * first in the body. A message saved as .txt (From, Subject, Date,
+ * Message-ID: no key of ours but Date) is still read as mail. */
+static void test_txt_header_with_mail_keys(void **state)
+{
+    got_article g = {0};
+    char why[256];
+    corpus_status s = write_read(*state, "leak.txt",
+        "Title: Minister resigns over leak\n"
+        "Author: Jo Bloggs\n"
+        "From: Cairo bureau\n"
+        "Date: 2023-11-03\n"
+        "\n"
+        "The minister resigned on Friday.\n", &g, why);
+    assert_int_equal(s, CORPUS_OK);
+    assert_string_equal(g.title, "Minister resigns over leak");
+    assert_string_equal(g.author, "Jo Bloggs");
+    assert_string_equal(g.date, "2023-11-03");
+    assert_string_equal(g.body, "From: Cairo bureau\n\n"
+                                "The minister resigned on Friday.");
+    got_free(&g);
+
+    /* each key of ours that no mail has makes the block ours */
+    static const char *const ours[] = {"Source: Wire", "URL: https://x.example/a",
+                                       "Tags: politics"};
+    for (size_t i = 0; i < sizeof ours / sizeof ours[0]; i++) {
+        char text[256];
+        snprintf(text, sizeof text, "From: Cairo bureau\nSubject: Leak\n"
+                 "%s\n\nHeadline line\n\nBody.\n", ours[i]);
+        s = write_read(*state, "ours.txt", text, &g, why);
+        assert_int_equal(s, CORPUS_OK);
+        assert_string_equal(g.title, "From: Cairo bureau");
+        assert_string_equal(g.body, "Subject: Leak\n\nHeadline line\n\n"
+                                    "Body.");
+        got_free(&g);
+    }
+
+    /* a message saved as .txt: mail, its headers no text */
+    s = write_read(*state, "saved.txt",
+        "From: Ann Writer <ann@example.org>\n"
+        "Date: Fri, 3 Nov 2023 10:00:00 +0000\n"
+        "Subject: Minister resigns\n"
+        "Message-ID: <1@example.org>\n"
+        "\n"
+        "The minister resigned.\n", &g, why);
+    assert_int_equal(s, CORPUS_OK);
+    assert_string_equal(g.title, "Minister resigns");
+    assert_string_equal(g.author, "Ann Writer");
+    assert_string_equal(g.date, "2023-11-03");
+    assert_string_equal(g.body, "The minister resigned.");
+    got_free(&g);
+}
+
 static void test_txt_title_only(void **state)
 {
     got_article g = {0};
@@ -1163,6 +1218,51 @@ static void test_txt_title_only(void **state)
     assert_non_null(strstr(why, "no title"));
 }
 
+/* A file that is only a header block, no blank line after it: a header
+ * block all the same (it runs to the end of the file), with or without
+ * a final newline, its lines of other keys text. */
+static void test_txt_header_to_end(void **state)
+{
+    got_article g = {0};
+    char why[256];
+    static const char *const texts[] = {
+        "Title: Budget passes\nDate: 2023-11-07\nAuthor: Dana Reporter\n",
+        "Title: Budget passes\nDate: 2023-11-07\nAuthor: Dana Reporter",
+        "Title: Budget passes\nDate: 2023-11-07\nAuthor: Dana Reporter\n\n",
+    };
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+        corpus_status s = write_read(*state, "h.txt", texts[i], &g, why);
+        assert_int_equal(s, CORPUS_OK);
+        assert_string_equal(g.title, "Budget passes");
+        assert_string_equal(g.date, "2023-11-07");
+        assert_string_equal(g.author, "Dana Reporter");
+        assert_string_equal(g.body, "");
+        got_free(&g);
+    }
+
+    /* a line of another key, last and without a newline: the body */
+    corpus_status s = write_read(*state, "slug.txt",
+        "Slug: budget\nTitle: Budget passes\nDate: 2023-11-07", &g, why);
+    assert_int_equal(s, CORPUS_OK);
+    assert_string_equal(g.title, "Budget passes");
+    assert_string_equal(g.date, "2023-11-07");
+    assert_string_equal(g.body, "Slug: budget");
+    got_free(&g);
+    s = write_read(*state, "dateline.txt",
+        "Date: 2023-11-07\nLONDON: Budget passes", &g, why);
+    assert_int_equal(s, CORPUS_OK);
+    assert_string_equal(g.title, "LONDON: Budget passes");
+    assert_string_equal(g.date, "2023-11-07");
+    assert_string_equal(g.body, "");
+    got_free(&g);
+
+    /* no title, no body: empty, as with a blank line after it */
+    s = write_read(*state, "e.txt", "Source: the wire\nAuthor: me\n", &g,
+                   why);
+    assert_int_equal(s, CORPUS_SKIP_EMPTY);
+    assert_int_equal(g.count, 0);
+}
+
 static void test_txt_tags(void **state)
 {
     got_article g = {0};
@@ -1187,6 +1287,42 @@ static void test_txt_tags(void **state)
     assert_int_equal(s, CORPUS_OK);
     assert_int_equal(g.ntags, 1);
     assert_string_equal(g.tags, "sport");
+    got_free(&g);
+
+    /* Several Tags: lines add up, in order (as tags do in .md). */
+    s = write_read(*state, "d.txt", "Tags: economy, tax\nTitle: Budget\n"
+                   "TAGS: UK\nTags:\n\nBody\n", &g, why);
+    assert_int_equal(s, CORPUS_OK);
+    assert_int_equal(g.ntags, 3);
+    assert_string_equal(g.tags, "economy|tax|UK");
+    got_free(&g);
+}
+
+/* Authors: is the author, as in .md front matter; of two author lines
+ * the last counts, as of any other key given twice. */
+static void test_txt_authors_key(void **state)
+{
+    got_article g = {0};
+    char why[256];
+    corpus_status s = write_read(*state, "a.txt",
+        "Title: Budget passes\nAuthors: Jo Bloggs, Dana Reporter\n\n"
+        "Body.\n", &g, why);
+    assert_int_equal(s, CORPUS_OK);
+    assert_string_equal(g.title, "Budget passes");
+    assert_string_equal(g.author, "Jo Bloggs, Dana Reporter");
+    assert_string_equal(g.body, "Body.");
+    got_free(&g);
+    /* alone with a byline From:, Authors: makes the block ours */
+    s = write_read(*state, "b.txt", "authors: Jo Bloggs\nFrom: Cairo bureau\n"
+                   "Subject: x\n\nHeadline\n", &g, why);
+    assert_int_equal(s, CORPUS_OK);
+    assert_string_equal(g.author, "Jo Bloggs");
+    assert_string_equal(g.title, "From: Cairo bureau");
+    got_free(&g);
+    s = write_read(*state, "c.txt", "Author: Ann\nAuthors: Jo Bloggs\n\n"
+                   "Headline\n", &g, why);
+    assert_int_equal(s, CORPUS_OK);
+    assert_string_equal(g.author, "Jo Bloggs");
     got_free(&g);
 }
 
@@ -2023,8 +2159,11 @@ int main(int argc, char **argv)
         T(test_txt_header_without_title),
         T(test_txt_not_a_header),
         T(test_txt_header_unknown_keys),
+        T(test_txt_header_with_mail_keys),
         T(test_txt_title_only),
+        T(test_txt_header_to_end),
         T(test_txt_tags),
+        T(test_txt_authors_key),
         T(test_txt_crlf_and_bom),
         T(test_read_stop),
         T(test_read_unsupported),

@@ -2377,6 +2377,56 @@ static void test_mail_usenet(void **state)
     assert_int_equal(r->status, CORPUS_OK);
     assert_string_equal(r->a[0].title, "Enveloped");
     assert_string_equal(r->a[0].body, "Hi.");
+    assert_int_equal(r->nwarn, 0);
+    reading_free(r);
+}
+
+/* An mbox of several messages is one article, the first message: the
+ * others' envelopes and headers are not its body text, and a warning
+ * names the file and says so. A "From " line of the body that starts no
+ * message (no envelope's time, or no header block after it) is text. */
+static void test_mail_mbox(void **state)
+{
+    (void)state;
+    static const char mbox[] =
+        "From a@x Fri Nov  3 10:00:00 2023\n"
+        "From: A <a@x>\nSubject: One\n"
+        "Date: Fri, 3 Nov 2023 10:00:00 +0000\n\n"
+        "First body.\n\n"
+        "From the minutes: nothing new.\n\n"
+        "From b@x Fri Nov  3 11:00:00 2023\n"
+        "From: B <b@x>\nSubject: Two\n\nSecond body.\n\n"
+        "From c@x Fri Nov  3 12:00:00 2023\n"
+        "From: C <c@x>\nSubject: Three\n\nThird body.\n";
+    const char *names[] = {"box/Inbox", "box/saved.eml", "box/Inbox.gz",
+                           "box/saved.txt"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        reading *r = read_text(names[i], mbox);
+        assert_int_equal(r->status, CORPUS_OK);
+        assert_int_equal(r->n, 1);
+        assert_string_equal(r->a[0].title, "One");
+        assert_string_equal(r->a[0].author, "A");
+        assert_string_equal(r->a[0].body,
+                            "First body.\n\nFrom the minutes: nothing new.");
+        assert_int_equal(r->nwarn, 1);
+        char want[4200];
+        snprintf(want, sizeof want, "%s/%s|holds 3 mail messages (an mbox):"
+                 " only the first is read", tmp, names[i]);
+        assert_string_equal(r->warn[0], want);
+        reading_free(r);
+    }
+
+    /* lines of the body that look like the start of a message but are
+     * none: no envelope time, or no mail header block after them */
+    reading *r = read_text("box/one",
+        "From a@x Fri Nov  3 10:00:00 2023\n"
+        "From: A <a@x>\nSubject: One\n\nFirst body.\n\n"
+        "From the minutes:\nSubject: budget\nDate: 3 Nov 2023\n\n"
+        "From b@x Fri Nov  3 11:00:00 2023\nwas quoted.\n");
+    assert_int_equal(r->status, CORPUS_OK);
+    assert_int_equal(r->nwarn, 0);
+    assert_non_null(strstr(r->a[0].body, "Subject: budget"));
+    assert_non_null(strstr(r->a[0].body, "was quoted."));
     reading_free(r);
 }
 
@@ -2648,6 +2698,56 @@ static void test_mail_text_parts(void **state)
         "Attached.\n--b--\n");
     assert_int_equal(r->status, CORPUS_OK);
     assert_string_equal(r->a[0].body, "The body.");
+    reading_free(r);
+}
+
+/* A multipart/alternative whose plain version has no text (empty, only
+ * white space, a zero-byte base64 part) beside an HTML one: the HTML one
+ * is read, alone or in a multipart/related with its images, whichever
+ * comes first. A plain version with text still wins. */
+static void test_mail_empty_plain_alternative(void **state)
+{
+    (void)state;
+    static const char *const plain[] = {
+        "Content-Type: text/plain; charset=utf-8\n\n\n",
+        "Content-Type: text/plain; charset=utf-8\n\n  \n\t\n \n",
+        "Content-Type: text/plain; charset=utf-8\n"
+        "Content-Transfer-Encoding: base64\n\n\n",
+    };
+    static const char *const html[] = {
+        "Content-Type: text/html; charset=utf-8\n\n"
+        "<p>The council approved the tram budget.</p>\n",
+        "Content-Type: multipart/related; boundary=\"R\"\n\n"
+        "--R\nContent-Type: text/html; charset=utf-8\n\n"
+        "<p>The council approved the tram budget.</p>\n"
+        "--R\nContent-Type: image/png\nContent-ID: <p1>\n\nxx\n--R--\n",
+    };
+    for (size_t i = 0; i < sizeof plain / sizeof plain[0]; i++)
+        for (size_t j = 0; j < 2 * (sizeof html / sizeof html[0]); j++) {
+            const char *h = html[j / 2];
+            int html_first = j % 2;
+            char mail[1024];
+            snprintf(mail, sizeof mail,
+                     "From: A <a@example.org>\nSubject: Council vote\n"
+                     "MIME-Version: 1.0\nContent-Type: multipart/alternative;"
+                     " boundary=\"A\"\n\n--A\n%s--A\n%s--A--\n",
+                     html_first ? h : plain[i], html_first ? plain[i] : h);
+            reading *r = read_text("m/empty-plain.eml", mail);
+            assert_int_equal(r->status, CORPUS_OK);
+            if (strcmp(r->a[0].body,
+                       "The council approved the tram budget.") != 0)
+                fail_msg("plain %zu, html %zu: body \"%s\"", i, j,
+                         r->a[0].body);
+            reading_free(r);
+        }
+    reading *r = read_text("m/plain-wins.eml",
+        "From: a@example.org\nSubject: Both\nMIME-Version: 1.0\n"
+        "Content-Type: multipart/alternative; boundary=\"A\"\n\n"
+        "--A\nContent-Type: text/html\n\n<p>Rich.</p>\n"
+        "--A\nContent-Type: text/plain\n\n\n"
+        "--A\nContent-Type: text/plain\n\nPlain.\n--A--\n");
+    assert_int_equal(r->status, CORPUS_OK);
+    assert_string_equal(r->a[0].body, "Plain.");
     reading_free(r);
 }
 
@@ -3205,6 +3305,23 @@ static void test_mail_not_mail(void **state)
     reading *r = read_text("x/plain.eml", "Just some notes.\n");
     assert_int_equal(r->status, CORPUS_SKIP_MALFORMED);
     reading_free(r);
+    /* an .eml says it is mail: one header field is enough there, where
+     * a name without extension (above) or a .txt needs two */
+    r = read_text("x/one.eml", "Subject: only one field\n\nBody\n");
+    assert_int_equal(r->status, CORPUS_OK);
+    assert_string_equal(r->a[0].title, "only one field");
+    assert_string_equal(r->a[0].body, "Body");
+    reading_free(r);
+    r = read_text("x/one.eml.gz", "From: =?utf-8?Q?Ren=C3=A9e?= <r@b.c>\n"
+                  "\nBody\n");
+    assert_int_equal(r->status, CORPUS_OK);
+    assert_string_equal(r->a[0].author, "Ren\xC3\xA9" "e");
+    assert_string_equal(r->a[0].body, "Body");
+    reading_free(r);
+    r = read_text("x/one.txt", "Subject: only one field\n\nBody\n");
+    assert_int_equal(r->status, CORPUS_OK);
+    assert_string_equal(r->a[0].title, "Subject: only one field");
+    reading_free(r);
     r = read_text("x/empty.eml", "From: a@b.c\nTo: d@e.f\n\n\n");
     assert_int_equal(r->status, CORPUS_SKIP_EMPTY);
     reading_free(r);
@@ -3529,9 +3646,11 @@ int main(void)
         cmocka_unit_test(test_jsonl_line_encodings),
         cmocka_unit_test(test_mail_plain),
         cmocka_unit_test(test_mail_usenet),
+        cmocka_unit_test(test_mail_mbox),
         cmocka_unit_test(test_mail_mime),
         cmocka_unit_test(test_mail_html_body),
         cmocka_unit_test(test_mail_text_parts),
+        cmocka_unit_test(test_mail_empty_plain_alternative),
         cmocka_unit_test(test_mail_latin1_is_cp1252),
         cmocka_unit_test(test_mail_utf8_labelled_latin1),
         cmocka_unit_test(test_mail_padded_b_words),
