@@ -3270,6 +3270,57 @@ static void test_field_group_capitals(void **state)
     small_index_end(&x);
 }
 
+/* A dotted acronym in a phrase or a text field's value is one word, as
+ * in free text and as the indexer wrote it: '"U.S. and China agree"' (a
+ * pasted headline) finds it; it was the phrase "u s and china agree",
+ * which nothing has; 'title:U.S.' was the phrase "u s" in the title, and
+ * 'title:(U.S. military)' lost U.S. in silence (the stopword "us" was
+ * not kept, its field word read as "u" and "s"). */
+static void test_dotted_acronym_in_phrase_and_field(void **state)
+{
+    (void)state;
+    small_index x;
+    small_index_start(&x, "dotted");
+    static const struct {
+        const char *name, *text;
+    } files[] = {
+        {"u/us-china.txt", "U.S. and China agree to talks\n\n"
+                           "Officials of the U.S. government met in Geneva.\n"},
+        {"u/us-military.txt", "U.S. military drill\n\n"
+                              "Ships sailed at dawn.\n"},
+        {"u/china-military.txt", "China military parade\n\n"
+                                 "Tanks rolled through the square.\n"},
+        {"u/join-us.txt", "Join us for lunch\n\n"
+                          "The band played all afternoon.\n"},
+    };
+    for (size_t i = 0; i < sizeof files / sizeof *files; i++)
+        tu_write_file(x.root, files[i].name, files[i].text,
+                      strlen(files[i].text));
+    small_index_build(&x);
+    const char *db = x.db;
+    expect_ids(db, "\"U.S. and China agree\"", 0, "u/us-china.txt");
+    expect_ids(db, "\"U.S. government\"", 0, "u/us-china.txt");
+    expect_ids(db, "\"u.s. government\"", 0, "u/us-china.txt");
+    expect_ids(db, "\"U.S government met\"", 0, "u/us-china.txt");
+    expect_ids(db, "\"U.S. AND CHINA AGREE\"", 0, "u/us-china.txt");
+    expect_ids(db, "\xE2\x80\x9CU.S. and China agree\xE2\x80\x9D", 0,
+               "u/us-china.txt");
+    expect_ids(db, "title:\"U.S. and China\"", 0, "u/us-china.txt");
+    /* in a field the plain word of the title, as title:US is */
+    expect_ids(db, "title:U.S.", 0,
+               "u/join-us.txt u/us-china.txt u/us-military.txt");
+    expect_ids(db, "title:U.S. title:military", 1, "u/us-military.txt");
+    expect_ids(db, "title:(U.S. military)", 1, "u/us-military.txt");
+    expect_ids(db, "title:(military U.S.)", 1, "u/us-military.txt");
+    /* with a sign too: "+U.S." was the phrase "u s" */
+    expect_ids(db, "title:(+U.S. +military)", 0, "u/us-military.txt");
+    expect_ids(db, "title:(-U.S. military)", 0, "u/china-military.txt");
+    expect_ids(db, "+u.s. +government", 0, "u/us-china.txt");
+    /* a dotted word that is no acronym stays words */
+    expect_ids(db, "\"Geneva.\"", 0, "u/us-china.txt");
+    small_index_end(&x);
+}
+
 /* A group of a capitals field holding more than words: Xapian 1.4 reads
  * "caps:(a b)" word by word through the field's processor and gets no
  * query for a phrase (quoted, or made by "said:it", "a_-b"), NEAR, ADJ,
@@ -3290,7 +3341,7 @@ static void test_capitals_group_with_phrase_refused(void **state)
     static const char *const refused[] = {
         "caps:(+NASA +said:it)", "upper:(+NASA +\"said it\")",
         "caps:(NASA \"said it\")", "caps:(+NASA +said NEAR it)",
-        "x upper:(a (b c-d))", "CAPS:(+NASA +U.S.)", "caps:(-a -b/c)",
+        "x upper:(a (b c-d))", "caps:(-a -b/c)",
         "caps:(+NASA +1.a)", ",caps:(+g +s:l)", "\"x\"caps:(+g +s:l)",
         "\xE2\x80\x94" "caps:(+g +s:l)", "caps:(+g +s_-l)", "caps:(+g +a--b)",
         "caps:(+g +a_@_b)", "upper:(+g +\"a\")",
@@ -3317,6 +3368,7 @@ static void test_capitals_group_with_phrase_refused(void **state)
     static const char *const searched[] = {"caps:(+NASA +engineers +1.5)",
                                            "upper:(NASA OR UN)",
                                            "caps:(o'brien (a AND b))",
+                                           "CAPS:(+NASA +U.S.)",
                                            "title:(+NASA +\"launch today\")"};
     for (size_t i = 0; i < sizeof searched / sizeof *searched; i++) {
         gazette_results_t *r = NULL;
@@ -5020,6 +5072,7 @@ int main(void)
         cmocka_unit_test(test_facet_lists),
         cmocka_unit_test(test_value_filters_fold),
         cmocka_unit_test(test_field_group_capitals),
+        cmocka_unit_test(test_dotted_acronym_in_phrase_and_field),
         cmocka_unit_test(test_capitals_group_with_phrase_refused),
         cmocka_unit_test(test_filter_groups),
         cmocka_unit_test(test_id_quoting),
