@@ -4536,6 +4536,81 @@ static void test_synonyms(void **state)
     snprintf(c->db, sizeof c->db, "%s", saved);
 }
 
+/* The rules a gazette-index before 2026-12-03 wrote for "bistro = café"
+ * and "Zürich = genève": keys and values lower-cased in ASCII only, the
+ * accents kept, which no query (folded) nor text (folded) met. */
+static void store_unfolded_synonyms(const char *db)
+{
+    static const char *const rules[][2] = {
+        {"bistro", "Zcaf\xC3\xA9"}, {"Zbistro", "Zcaf\xC3\xA9"},
+        {"z\xC3\xBCrich", "Zgen\xC3\xA8v"},
+        {"Zz\xC3\xBCrich", "Zgen\xC3\xA8v"},
+    };
+    xap_writable *w = NULL;
+    assert_int_equal(xap_writable_open(db, XAP_DB_OPEN, 0, &w), XAP_OK);
+    static const char *const keys[] = {"bistro", "Zbistro", "zurich",
+                                       "Zzurich"};
+    for (size_t i = 0; i < 4; i++)
+        assert_int_equal(xap_writable_clear_synonyms(w, keys[i]), XAP_OK);
+    for (size_t i = 0; i < 4; i++)
+        assert_int_equal(xap_writable_add_synonym(w, rules[i][0], rules[i][1]),
+                         XAP_OK);
+    assert_int_equal(xap_writable_close(w), XAP_OK);
+    xap_writable_free(w);
+}
+
+/* Synonyms fold as the text and the query do: "bistro = café" finds
+ * "The café" (the value was the term Zcafé, the index has Zcafe), and
+ * "Zürich = genève" applies to zurich and Zürich (the key was zürich, the
+ * query's word is zurich). A word in capitals of a mixed-case query
+ * finds its synonyms too ("US = washington": "US economy" did not, as
+ * the capitals field's word is expanded by no parser). An index whose
+ * rules were written unfolded gets them folded by --full. */
+static void test_synonyms_fold_accents(void **state)
+{
+    (void)state;
+    small_index x;
+    small_index_start(&x, "synfold");
+    static const struct {
+        const char *name, *text;
+    } files[] = {
+        {"s/cafe.txt", "Title: B\n\nThe caf\xC3\xA9 opened.\n"},
+        {"s/zurich.txt", "Title: Z\n\nLenders in Z\xC3\xBCrich.\n"},
+        {"s/geneva.txt", "Title: G\n\nTalks in Gen\xC3\xA8ve ended.\n"},
+        {"s/us.txt", "Title: U\n\nThe US economy grew.\n"},
+        {"s/washington.txt", "Title: W\n\nSnow fell on Washington.\n"},
+    };
+    for (size_t i = 0; i < sizeof files / sizeof *files; i++)
+        tu_write_file(x.root, files[i].name, files[i].text,
+                      strlen(files[i].text));
+    static const char rules[] = "Z\xC3\xBCrich = gen\xC3\xA8ve\n"
+                                "bistro = CAF\xC3\x89\n"
+                                "US = washington\n";
+    tu_write_file(x.tmp, "syn.txt", rules, sizeof rules - 1);
+    const char *ix = tu_binary("indexer/gazette-index");
+    assert_int_equal(tu_run("'%s' --quiet -j1 --db '%s' --synonyms '%s/syn.txt' "
+                            "'%s'", ix, x.db, x.tmp, x.root), 0);
+    static const char zurich[] = "s/geneva.txt s/zurich.txt";
+    expect_ids(x.db, "bistro", 0, "s/cafe.txt");
+    expect_ids(x.db, "bistros", 0, "s/cafe.txt");
+    expect_ids(x.db, "zurich", 0, zurich);
+    expect_ids(x.db, "Z\xC3\xBCrich", 0, zurich);
+    expect_ids(x.db, "ZURICH", 0, zurich);
+    expect_ids(x.db, "US", 0, "s/us.txt s/washington.txt");
+    expect_ids(x.db, "US economy", 0, "s/us.txt s/washington.txt");
+    expect_ids(x.db, "US snow", 1, "s/washington.txt");
+    /* an index whose rules were written unfolded: --full folds them */
+    store_unfolded_synonyms(x.db);
+    expect_ids(x.db, "bistro", 0, "");
+    expect_ids(x.db, "zurich", 0, "s/zurich.txt");
+    assert_int_equal(tu_run("'%s' --quiet -j1 --full --db '%s' '%s'", ix, x.db,
+                            x.root), 0);
+    expect_ids(x.db, "bistro", 0, "s/cafe.txt");
+    expect_ids(x.db, "zurich", 0, zurich);
+    expect_ids(x.db, "US economy", 0, "s/us.txt s/washington.txt");
+    small_index_end(&x);
+}
+
 /* ---------------------------------------------------------- CJK text */
 
 /* News lines in Chinese, Japanese and Korean, written for these tests,
@@ -5092,6 +5167,7 @@ int main(void)
         cmocka_unit_test(test_feedback_off),
         cmocka_unit_test(test_cli_json_schema),
         cmocka_unit_test(test_synonyms),
+        cmocka_unit_test(test_synonyms_fold_accents),
         cmocka_unit_test(test_cjk_words),
         cmocka_unit_test(test_cjk_query_limit),
         cmocka_unit_test(test_cjk_old_index),
