@@ -1824,6 +1824,39 @@ static void test_unreadable_syntax_refused(void **state)
     }
 }
 
+/* A sign with no word after it ("gaza +", "(gaza -) truce") is refused
+ * with a message naming the sign; it spoke of NEAR, ADJ and excluding
+ * groups, which the query does not have. A sign before a space is no
+ * sign (Xapian's lexer skips it: "gaza - truce", a pasted "Gaza - live"). */
+static void test_sign_without_word_named(void **state)
+{
+    (void)state;
+    const corpus *c = &fx.sample;
+    static const char *const bad[] = {"gaza +", "gaza -", "gaza + ",
+                                      "(gaza -) truce", "(gaza +)",
+                                      "title:gaza -", "gaza NEAR truce -"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        gazette_results_t *r = NULL;
+        char err[1024], want[256];
+        if (run_query(c, bad[i], NULL, 10, &r, err, sizeof err) !=
+            GAZETTE_STATUS_QUERY_SYNTAX)
+            fail_msg("'%s' was searched", bad[i]);
+        assert_null(r);
+        snprintf(want, sizeof want, "cannot understand the query: '%c' has "
+                 "no word after it (write a sign against its word, '+truce' "
+                 "to require truce or '-truce' to exclude it, or leave it "
+                 "out)", strchr(bad[i], '+') ? '+' : '-');
+        if (strcmp(err, want) != 0)
+            fail_msg("'%s': %s", bad[i], err);
+    }
+    docset either = set_op(with_word(c, "gaza"), with_word(c, "truce"), '|');
+    expect_hits(c, "gaza - truce", NULL, either);
+    expect_hits(c, "gaza + truce", NULL, either);
+    /* a sign against a word, after a sign-less one, is still a sign */
+    expect_hits(c, "gaza -truce", NULL,
+                set_op(with_word(c, "gaza"), with_word(c, "truce"), '-'));
+}
+
 /* --sort date / date-asc: same hits, ordered by date. */
 static void test_sort(void **state)
 {
@@ -5127,6 +5160,7 @@ int main(void)
         cmocka_unit_test(test_malformed_queries),
         cmocka_unit_test(test_nothing_to_search),
         cmocka_unit_test(test_unreadable_syntax_refused),
+        cmocka_unit_test(test_sign_without_word_named),
         cmocka_unit_test(test_operator_without_word_named),
         cmocka_unit_test(test_operators_alone),
         cmocka_unit_test(test_proximity_without_word),
