@@ -2353,20 +2353,32 @@ typedef struct synonym_copy {
     xap_status status;
 } synonym_copy;
 
+/* Each key and value folded as --synonyms now writes them (an older
+ * index kept "zürich", "Zcafé", which no query met). */
 static int copy_one_synonym(const char *synonym, void *ctx)
 {
     synonym_copy *c = ctx;
-    c->status = xap_writable_add_synonym(c->to, c->key, synonym);
+    char *folded = NULL;
+    c->status = gz_synonyms_fold_term(synonym, &folded);
+    if (c->status == XAP_OK)
+        c->status = xap_writable_add_synonym(c->to, c->key, folded);
+    free(folded);
     return c->status != XAP_OK;
 }
 
 static int copy_synonym_key(const char *key, void *ctx)
 {
     synonym_copy *c = ctx;
-    c->key = key;
-    xap_status s = xap_database_each_synonym(c->from, key, copy_one_synonym, c);
+    char *folded = NULL;
+    c->status = gz_synonyms_fold_term(key, &folded);
+    c->key = folded;
+    xap_status s = c->status != XAP_OK ? XAP_OK
+                   : xap_database_each_synonym(c->from, key,
+                                               copy_one_synonym, c);
     if (c->status == XAP_OK)
         c->status = s;
+    free(folded);
+    c->key = NULL;
     return c->status != XAP_OK;
 }
 

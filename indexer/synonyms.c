@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fold.h"
 #include "rules_file.h"
 #include "schema.h"
 
@@ -173,6 +174,44 @@ static xap_status clear_all(xap_writable *w)
     return s;
 }
 
+/* [s, s+n) with accents folded and lower-cased (all of Unicode), appended
+ * to the new string *out (NULL: a new one) after `head`, as the indexer
+ * folds the text and the searcher the query (fold.h). */
+static xap_status fold_lower(const char *head, const char *s, size_t n,
+                             char **out)
+{
+    char *folded = NULL, *lower = NULL;
+    size_t flen = 0, len = 0, hlen = strlen(head);
+    if (gz_fold_accents(s, n, &folded, &flen, NULL) != 0)
+        return XAP_ERR_NOMEM;
+    xap_status st = xap_unicode_tolower_utf8(folded, flen, &lower, &len);
+    free(folded);
+    if (st != XAP_OK)
+        return st;
+    *out = malloc(hlen + len + 1);
+    if (*out) {
+        memcpy(*out, head, hlen);
+        memcpy(*out + hlen, lower, len);
+        (*out)[hlen + len] = '\0';
+    }
+    free(lower);
+    return *out ? XAP_OK : XAP_ERR_NOMEM;
+}
+
+xap_status gz_synonyms_fold_term(const char *term, char **out)
+{
+    *out = NULL;
+    if (strncmp(term, GZ_PREFIX_ENTITY, strlen(GZ_PREFIX_ENTITY)) == 0)
+        return (*out = strdup(term)) ? XAP_OK : XAP_ERR_NOMEM;
+    /* a stemmed term: the prefix in capitals, the stem after it */
+    size_t head = strncmp(term, GZ_STEM_PREFIX, strlen(GZ_STEM_PREFIX)) == 0
+                      ? strlen(GZ_STEM_PREFIX) : 0;
+    char prefix[8] = "";
+    memcpy(prefix, term, head);
+    prefix[head] = '\0';
+    return fold_lower(prefix, term + head, strlen(term + head), out);
+}
+
 /* "Z" + stem of `word` (or `word` itself without a stemmer) into a new
  * string: the term the index holds for every form of the word. */
 static xap_status stem_term(const xap_stem *stem, const char *word, char **out)
@@ -190,24 +229,31 @@ static xap_status stem_term(const xap_stem *stem, const char *word, char **out)
     return s;
 }
 
-/* Add rule `r`: the key as typed (lower case) and, for one word, its
- * stemmed term too, so "truces" finds the synonyms of "truce". */
+/* Add rule `r`: the key (accents folded, lower case: the query's words
+ * are, when the parser looks up their synonyms) and, for one word, its
+ * stemmed term too, so "truces" finds the synonyms of "truce"; each
+ * value stemmed from its folded word, the term the folded text made
+ * ("café" is the term "Zcafe", which "The café" indexed). */
 static xap_status add_rule(xap_writable *w, const xap_stem *stem,
                            const rule *r)
 {
-    char *stemmed_key = NULL;
-    xap_status s = XAP_OK;
-    if (stem && !strchr(r->key, ' '))
-        s = stem_term(stem, r->key, &stemmed_key);
+    char *key = NULL, *stemmed_key = NULL;
+    xap_status s = fold_lower("", r->key, strlen(r->key), &key);
+    if (s == XAP_OK && stem && !strchr(key, ' '))
+        s = stem_term(stem, key, &stemmed_key);
     for (size_t k = 0; s == XAP_OK && k < r->nvalues; k++) {
-        char *value = NULL;
-        s = stem_term(stem, r->values[k], &value);
+        char *word = NULL, *value = NULL;
+        s = fold_lower("", r->values[k], strlen(r->values[k]), &word);
         if (s == XAP_OK)
-            s = xap_writable_add_synonym(w, r->key, value);
+            s = stem_term(stem, word, &value);
+        if (s == XAP_OK)
+            s = xap_writable_add_synonym(w, key, value);
         if (s == XAP_OK && stemmed_key)
             s = xap_writable_add_synonym(w, stemmed_key, value);
+        free(word);
         free(value);
     }
+    free(key);
     free(stemmed_key);
     return s;
 }

@@ -10,7 +10,9 @@
  * A query word (or phrase of words, left of '=') also finds the synonyms on
  * the right, in any of their stemmed forms. Synonyms are single words.
  * Rules are one-way: add "ceasefire = truce" too for the other direction.
- * Case is ignored.
+ * Case and accents are ignored: the index stores the words folded and
+ * lower-cased as the text and the query are ("Zürich = genève" is kept
+ * as zurich = genev, the stem of geneve).
  */
 #ifndef GAZETTE_SYNONYMS_H
 #define GAZETTE_SYNONYMS_H
@@ -38,5 +40,13 @@ size_t gz_synonyms_count(const gz_synonyms *syn);
  * the caller commits with the rest of its changes. */
 xap_status gz_synonyms_write(xap_writable *w, const gz_synonyms *syn,
                              const char *language);
+
+/* A synonym key or value `term` of an index, as gz_synonyms_write writes
+ * it now: accents folded and lower-cased after the stem prefix, if any;
+ * an entity alias's term (GZ_PREFIX_ENTITY) unchanged. A new string in
+ * *out. For the rules an index written before kept unfolded ("zürich",
+ * "Zcafé"), which no query word met; a --full rebuild carries its rules
+ * through it. */
+xap_status gz_synonyms_fold_term(const char *term, char **out);
 
 #endif

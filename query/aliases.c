@@ -1,7 +1,8 @@
 /* aliases.c - entity: filters with the index's entity aliases
  * (indexer/entity_aliases.h): entity:"Man Utd" also finds the articles
  * that name "Manchester United" when the aliases file puts both names on
- * one line. */
+ * one line; and the synonyms of a key (gazette-index --synonyms) for the
+ * words Xapian's parser does not expand itself (capitals.c). */
 #include "search_private.h"
 
 #include <stdlib.h>
@@ -56,6 +57,24 @@ static xap_status entity_query(const char *value, void *ctx, xap_query **out)
         s = xap_query_new_combine(XAP_OP_OR, (const xap_query *const *)a.terms,
                                   a.count, 0, out);
     }
+    for (size_t i = 0; i < a.count; i++)
+        xap_query_free(a.terms[i]);
+    free(a.terms);
+    return s;
+}
+
+xap_status gz_synonyms_of(const gazette_index_t *index, const char *key,
+                          xap_query **out)
+{
+    alias_terms a = {NULL, 0, XAP_OK};
+    *out = NULL;
+    xap_status s = xap_database_each_synonym(index->db, key, add_alias, &a);
+    if (s == XAP_OK)
+        s = a.status;
+    if (s == XAP_OK && a.count)
+        s = xap_query_new_combine(XAP_OP_SYNONYM,
+                                  (const xap_query *const *)a.terms, a.count,
+                                  0, out);
     for (size_t i = 0; i < a.count; i++)
         xap_query_free(a.terms[i]);
     free(a.terms);

@@ -175,20 +175,53 @@ static xap_status word_query(gazette_index_t *index, const char *word,
     return s;
 }
 
+/* The synonyms of `word` (gazette-index --synonyms) in *out, looked up
+ * as Xapian's parser looks up those of a plain word: the word, else its
+ * stemmed term; NULL when it has none. */
+static xap_status word_synonyms(const gazette_index_t *index,
+                                const char *word, xap_query **out)
+{
+    char *stem = NULL;
+    char term[GZ_TERM_BUF];
+    xap_status s = gz_synonyms_of(index, word, out);
+    if (s == XAP_OK && !*out)
+        s = xap_stem_word(index->stem, word, &stem);
+    if (s == XAP_OK && stem &&
+        strlen(GZ_STEM_PREFIX) + strlen(stem) < sizeof term) {
+        snprintf(term, sizeof term, "%s%s", GZ_STEM_PREFIX, stem);
+        s = gz_synonyms_of(index, term, out);
+    }
+    free(stem);
+    return s;
+}
+
 /* xap_field_fn of the capitals fields (ctx: a gz_capitals_ctx): `word`
- * (lower case, from the parser) where the text writes it with capitals. */
+ * (lower case, from the parser) where the text writes it with capitals,
+ * or one of its synonyms: the parser expands a field's word no more, and
+ * a synonyms file ignores case ("US = washington" is for "US" too). */
 static xap_status capitals_query(const char *word, void *ctx, xap_query **out)
 {
     const gz_capitals_ctx *c = ctx;
-    xap_query *markers = NULL;
+    xap_query *markers = NULL, *marked_q = NULL, *synonyms = NULL;
     uint32_t marked = 0;
     *out = NULL;
     xap_status s = markers_query(c->index, c->name, word, &markers, &marked);
     if (s == XAP_OK && gz_is_stopword(word))
-        s = stopword_query(c->index, word, markers, marked, out);
+        s = stopword_query(c->index, word, markers, marked, &marked_q);
     else if (s == XAP_OK)
-        s = word_query(c->index, word, markers, out);
+        s = word_query(c->index, word, markers, &marked_q);
+    if (s == XAP_OK)
+        s = word_synonyms(c->index, word, &synonyms);
+    if (s == XAP_OK && synonyms) {
+        const xap_query *both[2] = {marked_q, synonyms};
+        s = xap_query_new_combine(XAP_OP_OR, both, 2, 0, out);
+    } else if (s == XAP_OK) {
+        *out = marked_q;
+        marked_q = NULL;
+    }
     xap_query_free(markers);
+    xap_query_free(marked_q);
+    xap_query_free(synonyms);
     return s;
 }
 

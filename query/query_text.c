@@ -375,6 +375,59 @@ static char *dots_to_spaces(const char *s, size_t n)
     return out;
 }
 
+/* 1 when byte `c` belongs to a word for the acronyms below (a letter, a
+ * digit, '_' or any byte of a multi-byte character). */
+static int acronym_wordbyte(unsigned char c)
+{
+    return c >= 0x80 || gz_ascii_isalnum(c) || c == '_';
+}
+
+/* Length of the dotted acronym that starts [s+i, s+n) ("U.S.", "u.s",
+ * "U.S.A." of "U.S.A.-led": single ASCII letters, any case, joined by
+ * dots, the last dot optional, at least two letters, no word byte nor
+ * dot just before or after), or 0. Xapian reads only one in capitals as
+ * a word ("us"), and a query lower-cases it first. */
+static size_t acronym_length(const char *s, size_t i, size_t n)
+{
+    if (i > 0 && (acronym_wordbyte((unsigned char)s[i - 1]) || s[i - 1] == '.'))
+        return 0;
+    size_t j = i, letters = 0;
+    while (j < n && gz_ascii_isalpha((unsigned char)s[j])) {
+        letters++;
+        j++;
+        if (j < n && s[j] == '.')
+            j++;
+        else
+            break;
+    }
+    if (letters < 2 || (j < n && acronym_wordbyte((unsigned char)s[j])))
+        return 0;
+    return j - i;
+}
+
+/* Append [s, s+n) of text (a phrase, a text field's value) as put_lower
+ * does, each dotted acronym made one word: "U.S." is "us", as it is in
+ * free text and as the indexer made it, not the phrase "u s". */
+static void put_text(gz_buf *b, const char *s, size_t n)
+{
+    gz_buf plain = {0};
+    gz_buf_put(&plain, "", 0);
+    for (size_t i = 0; i < n;) {
+        size_t k = acronym_length(s, i, n);
+        for (size_t j = i; j < i + k; j++)
+            if (s[j] != '.')
+                gz_buf_put(&plain, s + j, 1);
+        if (!k)
+            gz_buf_put(&plain, s + i, 1);
+        i += k ? k : 1;
+    }
+    if (plain.failed)
+        b->failed = 1;
+    else
+        put_lower(b, plain.data, plain.len);
+    free(plain.data);
+}
+
 static void put_value(gz_buf *b, const char *s, size_t n, gz_fold how)
 {
     if ((how == GZ_FOLD_TEXT || how == GZ_FOLD_CAPITALS) &&
@@ -389,7 +442,7 @@ static void put_value(gz_buf *b, const char *s, size_t n, gz_fold how)
         return;
     }
     if (how == GZ_FOLD_TEXT) {
-        put_lower(b, s, n);
+        put_text(b, s, n);
         return;
     }
     if (how == GZ_FOLD_ENTITY) {
@@ -682,9 +735,11 @@ static int put_token(gz_buf *b, const char *t, size_t n, gz_fold *next_case,
     size_t sign = (n > 1 && (t[0] == '+' || t[0] == '-')) ? 1 : 0;
     if (!plain_only && put_capitals(b, t, n, sign, known, ctx))
         return 0;
-    if (dotted_letters(t, n, 1)) {   /* "u.s.": the word "us", not the
-                                        phrase "u s" */
-        for (size_t i = 0; i < n; i++)
+    if (dotted_letters(t + sign, n - sign, 1)) {   /* "u.s.", "+U.S." in a
+                                       group: the word "us", not the phrase
+                                       "u s" */
+        gz_buf_put(b, t, sign);
+        for (size_t i = sign; i < n; i++)
             if (t[i] != '.')
                 put_lower(b, t + i, 1);
         return 0;
@@ -1592,6 +1647,16 @@ char *gz_query_capitals_words(const char *normalised)
 static void put_field_words(gz_buf *b, const char *s, size_t n)
 {
     for (size_t i = 0; i < n;) {
+        size_t k = acronym_length(s, i, n);
+        if (k) {   /* "U.S.": the word "us", as put_text makes it */
+            if (b->len)
+                gz_buf_put(b, "\n", 1);
+            for (size_t j = i; j < i + k; j++)
+                if (s[j] != '.')
+                    put_lower(b, s + j, 1);
+            i += k;
+            continue;
+        }
         size_t end = i;
         while (end < n && ((unsigned char)s[end] >= 0x80 ||
                            gz_ascii_isalnum((unsigned char)s[end]) ||

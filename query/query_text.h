@@ -24,7 +24,9 @@ typedef const char *(*gz_caps_known_fn)(const char *word, size_t len,
  *     "title:WHO" is). The ranking folds a query typed all in
  *     capitals to lower case before this, so this only concerns words in
  *     capitals in a query that has lower-case letters too. "u.s." in
- *     lower case is the word "us";
+ *     lower case is the word "us"; so is a dotted acronym in any case
+ *     inside a phrase, a text field's value or group ('"U.S. and China"',
+ *     "title:U.S.", "title:(+U.S. x)"), not the phrase "u s";
  *   - words are lower-cased (all of Unicode), except the operators AND
  *     OR NOT XOR NEAR ADJ (and NEAR/n, ADJ/n) in capitals, the values of
  *     id: and url:, which are exact, those of source: and tag:, left as
@@ -74,7 +76,8 @@ char *gz_query_capitals_words(const char *normalised);
  *     as a plain word);
  *   - the words of a text field (title:, author:, caps:, upper:):
  *     "title:who outbreak" or "title:(the who)" restrict those words to a
- *     field, which must not vanish from the query in silence.
+ *     field, which must not vanish from the query in silence (a dotted
+ *     acronym is one word: "title:(U.S. x)" keeps "us").
  * Quoted phrases keep their words anyway and are skipped. */
 char *gz_query_kept_words(const char *query);
 

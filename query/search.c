@@ -961,6 +961,30 @@ static int proximity_at_edge(const char *query, const char **at, size_t *n)
     return 2;
 }
 
+/* The first sign ('+' or '-', or a run of them) of `query` that starts a
+ * word but has no word after it: at the end of the query, or just before
+ * a ')' ("gaza +", "(gaza -) truce"), outside quotes; NULL when none.
+ * Xapian's lexer skips a sign before a space ("gaza - truce" is gaza
+ * truce) but its grammar fails on one before a ')', and the strict
+ * check, which parses the query in brackets, meets one at the end so. */
+static const char *sign_without_word(const char *query)
+{
+    int quoted = 0;
+    for (const char *p = query; *p; p++) {
+        if (*p == '"')
+            quoted = !quoted;
+        if (quoted || (*p != '+' && *p != '-') ||
+            (p > query && !gz_query_ends_token(p[-1])))
+            continue;
+        const char *q = p + strspn(p, "+-");
+        const char *after = q + strspn(q, " \t\n\r\v\f");
+        if (*q == ')' || *after == '\0')
+            return p;
+        p = q - 1;
+    }
+    return NULL;
+}
+
 /* QUERY_SYNTAX for `query`, which Xapian's grammar cannot read where it
  * would have searched the words alone, operators and signs ignored
  * (XAP_QP_FLAG_STRICT), with a hint at what in it is the likely cause. */
@@ -968,6 +992,14 @@ static gazette_status_t grammar_failed(const char *query)
 {
     const char *at;
     size_t n, name;
+    const char *sign = sign_without_word(query);
+    if (sign)   /* "gaza +": no NEAR, group or phrase to blame */
+        return gz_fail(GAZETTE_STATUS_QUERY_SYNTAX,
+                       "cannot understand the query: '%c' has no word after "
+                       "it (write a sign against its word, '+truce' to "
+                       "require truce or '-truce' to exclude it, or leave "
+                       "it out)",
+                       *sign);
     int edge = proximity_at_edge(query, &at, &n);
     if (edge)   /* "snow NEAR": not a matter of phrases or groups */
         return gz_fail(GAZETTE_STATUS_QUERY_SYNTAX,

@@ -309,6 +309,10 @@ size_t gz_capitals_filter_highlights(const gz_capitals_word *scales,
 /* aliases.c: entity: filters that also find the entity's aliases (the
  * index's entity aliases file); registered on index->qp. */
 xap_status gz_aliases_setup(gazette_index_t *index);
+/* The synonyms the index stores for `key` (a word, or "Z" + its stem),
+ * joined by OP_SYNONYM, in *out; NULL when it has none. */
+xap_status gz_synonyms_of(const gazette_index_t *index, const char *key,
+                          xap_query **out);
 
 /* facets.c: the match spies that count facets over a whole match set. */
 typedef struct facet_spies {

@@ -1824,6 +1824,39 @@ static void test_unreadable_syntax_refused(void **state)
     }
 }
 
+/* A sign with no word after it ("gaza +", "(gaza -) truce") is refused
+ * with a message naming the sign; it spoke of NEAR, ADJ and excluding
+ * groups, which the query does not have. A sign before a space is no
+ * sign (Xapian's lexer skips it: "gaza - truce", a pasted "Gaza - live"). */
+static void test_sign_without_word_named(void **state)
+{
+    (void)state;
+    const corpus *c = &fx.sample;
+    static const char *const bad[] = {"gaza +", "gaza -", "gaza + ",
+                                      "(gaza -) truce", "(gaza +)",
+                                      "title:gaza -", "gaza NEAR truce -"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        gazette_results_t *r = NULL;
+        char err[1024], want[256];
+        if (run_query(c, bad[i], NULL, 10, &r, err, sizeof err) !=
+            GAZETTE_STATUS_QUERY_SYNTAX)
+            fail_msg("'%s' was searched", bad[i]);
+        assert_null(r);
+        snprintf(want, sizeof want, "cannot understand the query: '%c' has "
+                 "no word after it (write a sign against its word, '+truce' "
+                 "to require truce or '-truce' to exclude it, or leave it "
+                 "out)", strchr(bad[i], '+') ? '+' : '-');
+        if (strcmp(err, want) != 0)
+            fail_msg("'%s': %s", bad[i], err);
+    }
+    docset either = set_op(with_word(c, "gaza"), with_word(c, "truce"), '|');
+    expect_hits(c, "gaza - truce", NULL, either);
+    expect_hits(c, "gaza + truce", NULL, either);
+    /* a sign against a word, after a sign-less one, is still a sign */
+    expect_hits(c, "gaza -truce", NULL,
+                set_op(with_word(c, "gaza"), with_word(c, "truce"), '-'));
+}
+
 /* --sort date / date-asc: same hits, ordered by date. */
 static void test_sort(void **state)
 {
@@ -3270,6 +3303,57 @@ static void test_field_group_capitals(void **state)
     small_index_end(&x);
 }
 
+/* A dotted acronym in a phrase or a text field's value is one word, as
+ * in free text and as the indexer wrote it: '"U.S. and China agree"' (a
+ * pasted headline) finds it; it was the phrase "u s and china agree",
+ * which nothing has; 'title:U.S.' was the phrase "u s" in the title, and
+ * 'title:(U.S. military)' lost U.S. in silence (the stopword "us" was
+ * not kept, its field word read as "u" and "s"). */
+static void test_dotted_acronym_in_phrase_and_field(void **state)
+{
+    (void)state;
+    small_index x;
+    small_index_start(&x, "dotted");
+    static const struct {
+        const char *name, *text;
+    } files[] = {
+        {"u/us-china.txt", "U.S. and China agree to talks\n\n"
+                           "Officials of the U.S. government met in Geneva.\n"},
+        {"u/us-military.txt", "U.S. military drill\n\n"
+                              "Ships sailed at dawn.\n"},
+        {"u/china-military.txt", "China military parade\n\n"
+                                 "Tanks rolled through the square.\n"},
+        {"u/join-us.txt", "Join us for lunch\n\n"
+                          "The band played all afternoon.\n"},
+    };
+    for (size_t i = 0; i < sizeof files / sizeof *files; i++)
+        tu_write_file(x.root, files[i].name, files[i].text,
+                      strlen(files[i].text));
+    small_index_build(&x);
+    const char *db = x.db;
+    expect_ids(db, "\"U.S. and China agree\"", 0, "u/us-china.txt");
+    expect_ids(db, "\"U.S. government\"", 0, "u/us-china.txt");
+    expect_ids(db, "\"u.s. government\"", 0, "u/us-china.txt");
+    expect_ids(db, "\"U.S government met\"", 0, "u/us-china.txt");
+    expect_ids(db, "\"U.S. AND CHINA AGREE\"", 0, "u/us-china.txt");
+    expect_ids(db, "\xE2\x80\x9CU.S. and China agree\xE2\x80\x9D", 0,
+               "u/us-china.txt");
+    expect_ids(db, "title:\"U.S. and China\"", 0, "u/us-china.txt");
+    /* in a field the plain word of the title, as title:US is */
+    expect_ids(db, "title:U.S.", 0,
+               "u/join-us.txt u/us-china.txt u/us-military.txt");
+    expect_ids(db, "title:U.S. title:military", 1, "u/us-military.txt");
+    expect_ids(db, "title:(U.S. military)", 1, "u/us-military.txt");
+    expect_ids(db, "title:(military U.S.)", 1, "u/us-military.txt");
+    /* with a sign too: "+U.S." was the phrase "u s" */
+    expect_ids(db, "title:(+U.S. +military)", 0, "u/us-military.txt");
+    expect_ids(db, "title:(-U.S. military)", 0, "u/china-military.txt");
+    expect_ids(db, "+u.s. +government", 0, "u/us-china.txt");
+    /* a dotted word that is no acronym stays words */
+    expect_ids(db, "\"Geneva.\"", 0, "u/us-china.txt");
+    small_index_end(&x);
+}
+
 /* A group of a capitals field holding more than words: Xapian 1.4 reads
  * "caps:(a b)" word by word through the field's processor and gets no
  * query for a phrase (quoted, or made by "said:it", "a_-b"), NEAR, ADJ,
@@ -3290,7 +3374,7 @@ static void test_capitals_group_with_phrase_refused(void **state)
     static const char *const refused[] = {
         "caps:(+NASA +said:it)", "upper:(+NASA +\"said it\")",
         "caps:(NASA \"said it\")", "caps:(+NASA +said NEAR it)",
-        "x upper:(a (b c-d))", "CAPS:(+NASA +U.S.)", "caps:(-a -b/c)",
+        "x upper:(a (b c-d))", "caps:(-a -b/c)",
         "caps:(+NASA +1.a)", ",caps:(+g +s:l)", "\"x\"caps:(+g +s:l)",
         "\xE2\x80\x94" "caps:(+g +s:l)", "caps:(+g +s_-l)", "caps:(+g +a--b)",
         "caps:(+g +a_@_b)", "upper:(+g +\"a\")",
@@ -3317,6 +3401,7 @@ static void test_capitals_group_with_phrase_refused(void **state)
     static const char *const searched[] = {"caps:(+NASA +engineers +1.5)",
                                            "upper:(NASA OR UN)",
                                            "caps:(o'brien (a AND b))",
+                                           "CAPS:(+NASA +U.S.)",
                                            "title:(+NASA +\"launch today\")"};
     for (size_t i = 0; i < sizeof searched / sizeof *searched; i++) {
         gazette_results_t *r = NULL;
@@ -4484,6 +4569,81 @@ static void test_synonyms(void **state)
     snprintf(c->db, sizeof c->db, "%s", saved);
 }
 
+/* The rules a gazette-index before 2026-12-03 wrote for "bistro = café"
+ * and "Zürich = genève": keys and values lower-cased in ASCII only, the
+ * accents kept, which no query (folded) nor text (folded) met. */
+static void store_unfolded_synonyms(const char *db)
+{
+    static const char *const rules[][2] = {
+        {"bistro", "Zcaf\xC3\xA9"}, {"Zbistro", "Zcaf\xC3\xA9"},
+        {"z\xC3\xBCrich", "Zgen\xC3\xA8v"},
+        {"Zz\xC3\xBCrich", "Zgen\xC3\xA8v"},
+    };
+    xap_writable *w = NULL;
+    assert_int_equal(xap_writable_open(db, XAP_DB_OPEN, 0, &w), XAP_OK);
+    static const char *const keys[] = {"bistro", "Zbistro", "zurich",
+                                       "Zzurich"};
+    for (size_t i = 0; i < 4; i++)
+        assert_int_equal(xap_writable_clear_synonyms(w, keys[i]), XAP_OK);
+    for (size_t i = 0; i < 4; i++)
+        assert_int_equal(xap_writable_add_synonym(w, rules[i][0], rules[i][1]),
+                         XAP_OK);
+    assert_int_equal(xap_writable_close(w), XAP_OK);
+    xap_writable_free(w);
+}
+
+/* Synonyms fold as the text and the query do: "bistro = café" finds
+ * "The café" (the value was the term Zcafé, the index has Zcafe), and
+ * "Zürich = genève" applies to zurich and Zürich (the key was zürich, the
+ * query's word is zurich). A word in capitals of a mixed-case query
+ * finds its synonyms too ("US = washington": "US economy" did not, as
+ * the capitals field's word is expanded by no parser). An index whose
+ * rules were written unfolded gets them folded by --full. */
+static void test_synonyms_fold_accents(void **state)
+{
+    (void)state;
+    small_index x;
+    small_index_start(&x, "synfold");
+    static const struct {
+        const char *name, *text;
+    } files[] = {
+        {"s/cafe.txt", "Title: B\n\nThe caf\xC3\xA9 opened.\n"},
+        {"s/zurich.txt", "Title: Z\n\nLenders in Z\xC3\xBCrich.\n"},
+        {"s/geneva.txt", "Title: G\n\nTalks in Gen\xC3\xA8ve ended.\n"},
+        {"s/us.txt", "Title: U\n\nThe US economy grew.\n"},
+        {"s/washington.txt", "Title: W\n\nSnow fell on Washington.\n"},
+    };
+    for (size_t i = 0; i < sizeof files / sizeof *files; i++)
+        tu_write_file(x.root, files[i].name, files[i].text,
+                      strlen(files[i].text));
+    static const char rules[] = "Z\xC3\xBCrich = gen\xC3\xA8ve\n"
+                                "bistro = CAF\xC3\x89\n"
+                                "US = washington\n";
+    tu_write_file(x.tmp, "syn.txt", rules, sizeof rules - 1);
+    const char *ix = tu_binary("indexer/gazette-index");
+    assert_int_equal(tu_run("'%s' --quiet -j1 --db '%s' --synonyms '%s/syn.txt' "
+                            "'%s'", ix, x.db, x.tmp, x.root), 0);
+    static const char zurich[] = "s/geneva.txt s/zurich.txt";
+    expect_ids(x.db, "bistro", 0, "s/cafe.txt");
+    expect_ids(x.db, "bistros", 0, "s/cafe.txt");
+    expect_ids(x.db, "zurich", 0, zurich);
+    expect_ids(x.db, "Z\xC3\xBCrich", 0, zurich);
+    expect_ids(x.db, "ZURICH", 0, zurich);
+    expect_ids(x.db, "US", 0, "s/us.txt s/washington.txt");
+    expect_ids(x.db, "US economy", 0, "s/us.txt s/washington.txt");
+    expect_ids(x.db, "US snow", 1, "s/washington.txt");
+    /* an index whose rules were written unfolded: --full folds them */
+    store_unfolded_synonyms(x.db);
+    expect_ids(x.db, "bistro", 0, "");
+    expect_ids(x.db, "zurich", 0, "s/zurich.txt");
+    assert_int_equal(tu_run("'%s' --quiet -j1 --full --db '%s' '%s'", ix, x.db,
+                            x.root), 0);
+    expect_ids(x.db, "bistro", 0, "s/cafe.txt");
+    expect_ids(x.db, "zurich", 0, zurich);
+    expect_ids(x.db, "US economy", 0, "s/us.txt s/washington.txt");
+    small_index_end(&x);
+}
+
 /* ---------------------------------------------------------- CJK text */
 
 /* News lines in Chinese, Japanese and Korean, written for these tests,
@@ -5000,6 +5160,7 @@ int main(void)
         cmocka_unit_test(test_malformed_queries),
         cmocka_unit_test(test_nothing_to_search),
         cmocka_unit_test(test_unreadable_syntax_refused),
+        cmocka_unit_test(test_sign_without_word_named),
         cmocka_unit_test(test_operator_without_word_named),
         cmocka_unit_test(test_operators_alone),
         cmocka_unit_test(test_proximity_without_word),
@@ -5020,6 +5181,7 @@ int main(void)
         cmocka_unit_test(test_facet_lists),
         cmocka_unit_test(test_value_filters_fold),
         cmocka_unit_test(test_field_group_capitals),
+        cmocka_unit_test(test_dotted_acronym_in_phrase_and_field),
         cmocka_unit_test(test_capitals_group_with_phrase_refused),
         cmocka_unit_test(test_filter_groups),
         cmocka_unit_test(test_id_quoting),
@@ -5039,6 +5201,7 @@ int main(void)
         cmocka_unit_test(test_feedback_off),
         cmocka_unit_test(test_cli_json_schema),
         cmocka_unit_test(test_synonyms),
+        cmocka_unit_test(test_synonyms_fold_accents),
         cmocka_unit_test(test_cjk_words),
         cmocka_unit_test(test_cjk_query_limit),
         cmocka_unit_test(test_cjk_old_index),
