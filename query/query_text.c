@@ -382,17 +382,15 @@ static int acronym_wordbyte(unsigned char c)
     return c >= 0x80 || gz_ascii_isalnum(c) || c == '_';
 }
 
-/* Length of the dotted acronym that starts [s+i, s+n) ("U.S.", "u.s",
- * "U.S.A." of "U.S.A.-led": single ASCII letters, any case, joined by
- * dots, the last dot optional, at least two letters, no word byte nor
- * dot just before or after), or 0. Xapian reads only one in capitals as
- * a word ("us"), and a query lower-cases it first. */
-static size_t acronym_length(const char *s, size_t i, size_t n)
+/* gz_query_acronym_length - see query_text.h. Xapian's indexer reads
+ * only capitals so as a word ("us"); lower-case letters ("e.g.", "a.m.",
+ * "u.s.") it indexes letter by letter, so a phrase keeps them so too. */
+size_t gz_query_acronym_length(const char *s, size_t i, size_t n)
 {
     if (i > 0 && (acronym_wordbyte((unsigned char)s[i - 1]) || s[i - 1] == '.'))
         return 0;
     size_t j = i, letters = 0;
-    while (j < n && gz_ascii_isalpha((unsigned char)s[j])) {
+    while (j < n && gz_ascii_isupper((unsigned char)s[j])) {
         letters++;
         j++;
         if (j < n && s[j] == '.')
@@ -413,7 +411,7 @@ static void put_text(gz_buf *b, const char *s, size_t n)
     gz_buf plain = {0};
     gz_buf_put(&plain, "", 0);
     for (size_t i = 0; i < n;) {
-        size_t k = acronym_length(s, i, n);
+        size_t k = gz_query_acronym_length(s, i, n);
         for (size_t j = i; j < i + k; j++)
             if (s[j] != '.')
                 gz_buf_put(&plain, s + j, 1);
@@ -1647,7 +1645,7 @@ char *gz_query_capitals_words(const char *normalised)
 static void put_field_words(gz_buf *b, const char *s, size_t n)
 {
     for (size_t i = 0; i < n;) {
-        size_t k = acronym_length(s, i, n);
+        size_t k = gz_query_acronym_length(s, i, n);
         if (k) {   /* "U.S.": the word "us", as put_text makes it */
             if (b->len)
                 gz_buf_put(b, "\n", 1);

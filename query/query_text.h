@@ -61,6 +61,13 @@ typedef const char *(*gz_caps_known_fn)(const char *word, size_t len,
 char *gz_query_normalise(const char *query, gz_caps_known_fn known,
                          void *ctx, char *err, size_t errlen);
 
+/* Length of the dotted acronym that starts at s[i] of [s, s+n) ("U.S.",
+ * "U.S", the "U.S.A." of "U.S.A.-led": single ASCII capitals joined by
+ * dots, the last dot optional, at least two letters, no word byte nor
+ * dot just before or after), or 0. In a phrase or a text field's value
+ * it is one word ("us"), as the indexer makes it of the text. */
+size_t gz_query_acronym_length(const char *s, size_t i, size_t n);
+
 /* The words of the caps: and upper: tokens of a normalised query,
  * lower-cased, one per line, in a new malloc()ed string ("" when none;
  * NULL when out of memory): they must not be dropped as stopwords ("US"

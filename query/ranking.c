@@ -5,6 +5,7 @@
  * numbers behind every default are in docs/relevance.md.
  */
 #include "ranking.h"
+#include "query_text.h"
 #include "ascii.h"
 
 #include "schema.h"
@@ -113,14 +114,30 @@ static int all_capitals(const char *text)
     return plain_word;
 }
 
+/* `query`, all in capitals, lower-cased into `out` (as long): its dotted
+ * acronyms lose their dots ("U.S." is "us"), since once lower-cased they
+ * would be letters ("u.s.", as "e.g." is) to the phrases and fields of
+ * gz_query_normalise, which the index does not hold for "U.S.". */
+static void lower_shouted(const char *query, char *out)
+{
+    size_t n = strlen(query);
+    for (size_t i = 0; i < n;) {
+        size_t k = gz_query_acronym_length(query, i, n);
+        for (size_t j = i; j < i + (k ? k : 1); j++)
+            if (!k || query[j] != '.')
+                *out++ = (char)gz_ascii_tolower((unsigned char)query[j]);
+        i += k ? k : 1;
+    }
+    *out = '\0';
+}
+
 xap_status gz_ranking_query_text(const char *query, char **out)
 {
     char *text = strdup(query);
     if (!text)
         return XAP_ERR_NOMEM;
     if (params.fold_capitals && all_capitals(text))
-        for (char *p = text; *p; p++)
-            *p = (char)gz_ascii_tolower((unsigned char)*p);
+        lower_shouted(query, text);
     *out = text;
     return XAP_OK;
 }

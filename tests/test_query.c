@@ -3325,6 +3325,9 @@ static void test_dotted_acronym_in_phrase_and_field(void **state)
                                  "Tanks rolled through the square.\n"},
         {"u/join-us.txt", "Join us for lunch\n\n"
                           "The band played all afternoon.\n"},
+        {"u/lower.txt", "Notes from the depot\n\n"
+                        "Bring tools, e.g. this hammer, to the 9 a.m. "
+                        "meeting.\n"},
     };
     for (size_t i = 0; i < sizeof files / sizeof *files; i++)
         tu_write_file(x.root, files[i].name, files[i].text,
@@ -3333,7 +3336,10 @@ static void test_dotted_acronym_in_phrase_and_field(void **state)
     const char *db = x.db;
     expect_ids(db, "\"U.S. and China agree\"", 0, "u/us-china.txt");
     expect_ids(db, "\"U.S. government\"", 0, "u/us-china.txt");
-    expect_ids(db, "\"u.s. government\"", 0, "u/us-china.txt");
+    /* letters in lower case are letters, as the indexer read them */
+    expect_ids(db, "\"e.g. this hammer\"", 0, "u/lower.txt");
+    expect_ids(db, "\"the 9 a.m. meeting\"", 0, "u/lower.txt");
+    expect_ids(db, "title:(depot) \"a.m. meeting\"", 1, "u/lower.txt");
     expect_ids(db, "\"U.S government met\"", 0, "u/us-china.txt");
     expect_ids(db, "\"U.S. AND CHINA AGREE\"", 0, "u/us-china.txt");
     expect_ids(db, "\xE2\x80\x9CU.S. and China agree\xE2\x80\x9D", 0,
