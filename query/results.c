@@ -103,6 +103,39 @@ static size_t offset_in_text(const char *text, const char *plain, size_t at)
     return (size_t)(t - text);
 }
 
+static int is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* Where in `text` its snippet `plain` (white space folded as
+ * offset_in_text says) starts: Xapian's snippet leaves out what precedes
+ * the first word ("-- ", "...", "$ "), and the offsets of `plain` read
+ * from the start of `text` marked the wrong word ("-- oil" marked "-- "
+ * for "oil"). 0 when `plain` is not found there. */
+static size_t plain_start(const char *text, const char *plain)
+{
+    size_t plen = strlen(plain);
+    for (const char *t = text; *t; t++) {
+        const char *p = plain, *q = t;
+        while (*p && *q) {
+            if (*p == ' ' && is_space(*q)) {
+                while (is_space(*q))
+                    q++;
+                p++;
+            } else if (*p == *q) {
+                p++;
+                q++;
+            } else {
+                break;
+            }
+        }
+        if ((size_t)(p - plain) == plen)
+            return (size_t)(t - text);
+    }
+    return 0;
+}
+
 static char *dup_or_null(const char *s, int *nomem)
 {
     char *d = s ? strdup(s) : NULL;
@@ -275,9 +308,11 @@ static xap_status highlight_title(snippet_source *src, gazette_hit_t *hit)
     hit->ntitle_highlights = gz_capitals_filter_highlights(
         src->scales, src->nscales, plain, hit->title_highlights,
         hit->ntitle_highlights);
+    size_t from = plain_start(title, plain);
     for (size_t i = 0; i < 2 * hit->ntitle_highlights; i++)
         hit->title_highlights[i] =
-            offset_in_text(title, plain, hit->title_highlights[i]);
+            from + offset_in_text(title + from, plain,
+                                  hit->title_highlights[i]);
     free(plain);
     return XAP_OK;
 }
