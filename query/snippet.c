@@ -435,7 +435,7 @@ static int add_word(const char *term, void *ctx)
 xap_status gz_snippet_words_of(const xap_query *q, int wildcard,
                                gz_snippet_words *w)
 {
-    *w = (gz_snippet_words){NULL, NULL, 0, wildcard != 0};
+    *w = (gz_snippet_words){.whole_text = wildcard != 0};
     words_walk walk = {w, 0};
     xap_status s = xap_query_each_term(q, add_word, &walk);
     return s == XAP_OK && walk.nomem ? XAP_ERR_NOMEM : s;
@@ -463,11 +463,34 @@ void gz_snippet_words_free(gz_snippet_words *w)
  * cannot match either way. Exact only while the snippet weighs no word
  * outside the query (no XAP_SNIPPET_BACKGROUND_MODEL).
  */
+/* The stems of a result set's snippets are mostly of the same few words,
+ * met again in each hit (and once more when the passage is chosen, which
+ * stems the words that start like a stem): the stemmer remembers the
+ * stems of short words, one per slot of a small table. */
+#define MEMO_SLOTS 512
+#define MEMO_BYTES 24   /* a word or stem and its '\0' */
+
+typedef struct memo_slot {
+    char word[MEMO_BYTES];
+    char stem[MEMO_BYTES];
+} memo_slot;
+
 typedef struct first_letter_stemmer {
     xap_stem *real;
     unsigned char starts[256];   /* 1: a query word starts with this byte */
     char *last;                  /* the last stem made (owned) */
+    memo_slot memo[MEMO_SLOTS];
 } first_letter_stemmer;
+
+/* The slot of [word, +len) (FNV-1a). */
+static memo_slot *memo_of(first_letter_stemmer *f, const char *word,
+                          size_t len)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)word[i]) * 16777619u;
+    return &f->memo[h % MEMO_SLOTS];
+}
 
 static const char *stem_if_query_letter(const char *word, size_t len,
                                         size_t *stem_len, void *ctx)
@@ -477,11 +500,21 @@ static const char *stem_if_query_letter(const char *word, size_t len,
         *stem_len = len;
         return word;
     }
+    memo_slot *m = len < MEMO_BYTES ? memo_of(f, word, len) : NULL;
+    if (m && m->word[len] == '\0' && memcmp(m->word, word, len) == 0) {
+        *stem_len = strlen(m->stem);
+        return m->stem;
+    }
     free(f->last);
     f->last = NULL;
     if (xap_stem_word(f->real, word, &f->last) != XAP_OK)
         return NULL;
     *stem_len = strlen(f->last);
+    if (m && *stem_len < MEMO_BYTES) {
+        memcpy(m->word, word, len);
+        m->word[len] = '\0';
+        memcpy(m->stem, f->last, *stem_len + 1);
+    }
     return f->last;
 }
 
@@ -526,12 +559,19 @@ xap_status gz_snippet_stemmer_new(const char *language,
  * about a million instructions for a 2 KB article, ten times the match.
  * So it is given only the region of the body where the query's words are
  * densest: a cheap case-insensitive scan of word starts finds where each
- * query word (or a word starting like a stem, less its last letter, which
- * English stemming may change) occurs; the `length`-byte window with the
- * most distinct words (then the most occurrences, then the earliest) is
- * widened by a quarter of a length each side, and Xapian picks the
- * snippet in it (each word it reads costs a stemming: the region is kept
- * small).
+ * query word occurs; the `length`-byte window with the most distinct
+ * words (then the most occurrences, then the earliest) is widened by a
+ * quarter of a length each side, and Xapian picks the snippet in it
+ * (each word it reads costs a stemming: the region is kept small).
+ *
+ * A stem is found as Xapian finds it, by the words that stem to it: only
+ * a word that starts like the stem (English stemming changes only the
+ * end of a word: all of the stem but its last letter starts the word,
+ * an 'i' there perhaps the word's 'y', "happy" "happi", "dying" "die")
+ * is stemmed to be sure. Taking every word that merely started like a
+ * short stem took "article" for "art" and "use" for "us": the region
+ * then held no match and the snippet was the start of the body, with no
+ * highlight.
  */
 
 static int is_word_byte(unsigned char c)
@@ -539,18 +579,102 @@ static int is_word_byte(unsigned char c)
     return gz_ascii_isalnum(c) || c >= 0x80;
 }
 
-/* 1 when the query word `i` starts at body[at] (a word start). */
-static int word_at(const gz_snippet_words *w, size_t i, const char *body,
-                   size_t len, size_t at)
+/* 1 when "U.S" or "U.S.": initials, which Xapian reads as "us". */
+static int initials(const char *s, size_t n)
+{
+    if (n < 3)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (i % 2 ? s[i] != '.' : !gz_ascii_isupper((unsigned char)s[i]))
+            return 0;
+    return 1;
+}
+
+/* The term Xapian reads from text[at] (an ASCII letter or digit), in
+ * lower case, into `buf` (`cap` bytes): ASCII letters lowered, a curly
+ * apostrophe made straight, the dots of initials dropped (other
+ * characters are kept as they are: close enough for the ASCII words
+ * compared with it). *end is where the word ends. 0 when it does not
+ * fit. */
+static int term_at(const char *text, size_t len, size_t at, char *buf,
+                   size_t cap, size_t *end)
+{
+    const unsigned char *p = (const unsigned char *)text + at,
+                        *stop = (const unsigned char *)text + len, *after;
+    xapian_word(p, stop, 0, &after);
+    *end = (size_t)((const char *)after - text);
+    int dots = initials(text + at, *end - at);
+    size_t o = 0;
+    while (p < after) {
+        uint32_t ch;
+        size_t n = char_at(p, after, &ch);
+        if (!(dots && ch == '.') && !is_zero_width(ch)) {
+            if (o + n >= cap)
+                return 0;
+            if (ch == 0x2019 || ch == 0x201B)
+                buf[o++] = '\'';
+            else if (ch < 0x80)
+                buf[o++] = (char)gz_ascii_tolower((unsigned char)ch);
+            else {
+                memcpy(buf + o, p, n);
+                o += n;
+            }
+        }
+        p += n;
+    }
+    buf[o] = '\0';
+    return 1;
+}
+
+/* 1 when [s, s+n) starts with the `k` first letters of `stem`, in any
+ * case, an 'i' of the stem perhaps a 'y' ("dying": "die"). */
+static int starts_like(const char *s, size_t n, const char *stem, size_t k)
+{
+    if (k > n)
+        return 0;
+    for (size_t i = 0; i < k; i++) {
+        char c = (char)gz_ascii_tolower((unsigned char)s[i]);
+        if (c != stem[i] && !(stem[i] == 'i' && c == 'y'))
+            return 0;
+    }
+    return 1;
+}
+
+/* 1 when the term `term` (term_at) is the query word `i`: the same
+ * word, or for a stem a word that stems to it. -1 when out of memory. */
+static int term_is(const gz_snippet_words *w, size_t i, const xap_stem *stem,
+                   const char *term)
+{
+    if (!w->stem[i] || !stem)
+        return strcmp(term, w->text[i]) == 0;
+    char *stemmed = NULL;
+    if (xap_stem_word(stem, term, &stemmed) != XAP_OK)
+        return -1;
+    int same = strcmp(stemmed, w->text[i]) == 0;
+    free(stemmed);
+    return same;
+}
+
+/* 1 when the query word `i` is the word at body[at] (a word start); -1
+ * when out of memory. */
+static int word_at(const gz_snippet_words *w, size_t i, const xap_stem *stem,
+                   const char *body, size_t len, size_t at)
 {
     const char *word = w->text[i];
-    size_t n = strlen(word);
-    if (w->stem[i] && n > 3)
-        n--;   /* "happi" finds "happy"; "run" keeps all three letters */
-    if (at + n > len || !gz_ascii_ncase_eq(body + at, word, n))
+    size_t n = strlen(word), end = at + n;
+    char term[XAPIAN_MAX_WORD * 4 + 1];
+    if (w->stem[i]) {
+        if (!starts_like(body + at, len - at, word, n > 1 ? n - 1 : n) ||
+            !term_at(body, len, at, term, sizeof term, &end))
+            return 0;
+        int same = term_is(w, i, stem, term);
+        if (same != 1)
+            return same;
+    } else if (end > len || !gz_ascii_ncase_eq(body + at, word, n) ||
+               (end < len && is_word_byte((unsigned char)body[end]))) {
         return 0;
-    return w->stem[i] || at + n == len ||
-           !is_word_byte((unsigned char)body[at + n]);
+    }
+    return 1;
 }
 
 typedef struct hit_pos {
@@ -558,10 +682,11 @@ typedef struct hit_pos {
     size_t word;
 } hit_pos;
 
-/* Offsets of the query words in `body`, in text order, in *out (*n of
- * them; NULL when none). Returns 0, or -1 when out of memory. */
-static int find_words(const gz_snippet_words *w, const char *body,
-                      size_t len, hit_pos **out, size_t *n)
+/* Offsets of the query words in `body` (`stem` stems them), in text
+ * order, in *out (*n of them; NULL when none). Returns 0, or -1 when out
+ * of memory. */
+static int find_words(const gz_snippet_words *w, const xap_stem *stem,
+                      const char *body, size_t len, hit_pos **out, size_t *n)
 {
     size_t cap = 0;
     *out = NULL;
@@ -574,8 +699,12 @@ static int find_words(const gz_snippet_words *w, const char *body,
             (at > 0 && gz_ascii_isalnum((unsigned char)body[at - 1])))
             continue;
         for (size_t i = 0; i < w->n; i++) {
-            if (gz_ascii_tolower((unsigned char)body[at]) != w->text[i][0] ||
-                !word_at(w, i, body, len, at))
+            if (gz_ascii_tolower((unsigned char)body[at]) != w->text[i][0])
+                continue;
+            int found = word_at(w, i, stem, body, len, at);
+            if (found < 0)
+                return -1;
+            if (!found)
                 continue;
             if (*n == cap) {
                 cap = cap ? 2 * cap : 16;
@@ -634,8 +763,9 @@ static size_t snap(const char *body, size_t len, size_t at, int forward,
 }
 
 /* The region [*start, *end) of `body` to give Xapian (see above). */
-static int find_region(const gz_snippet_words *w, const char *body,
-                       size_t len, size_t length, size_t *start, size_t *end)
+static int find_region(const gz_snippet_words *w, const xap_stem *stem,
+                       const char *body, size_t len, size_t length,
+                       size_t *start, size_t *end)
 {
     *start = 0;
     *end = len;
@@ -643,8 +773,10 @@ static int find_region(const gz_snippet_words *w, const char *body,
         return 0;
     hit_pos *pos = NULL;
     size_t n = 0;
-    if (find_words(w, body, len, &pos, &n) != 0)
+    if (find_words(w, stem, body, len, &pos, &n) != 0) {
+        free(pos);
         return -1;
+    }
     size_t from = n ? best_window(pos, n, w->n, length) : 0;
     free(pos);
     if (n == 0) {
@@ -709,7 +841,7 @@ xap_status gz_snippet_make(const xap_mset *mset, const xap_stem *stem,
     /* The region is found in the text as Xapian sees it (folded): the
      * query's words are folded too. */
     if (s == XAP_OK &&
-        find_region(words, text, tlen, length, &start, &end) != 0)
+        find_region(words, stem, text, tlen, length, &start, &end) != 0)
         s = XAP_ERR_NOMEM;
     if (s == XAP_OK)
         s = xap_mset_snippet(mset, text + start, end - start, length, stem,

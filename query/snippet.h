@@ -12,7 +12,8 @@
  * the matches are before Xapian builds the snippet (see snippet.c). */
 typedef struct gz_snippet_words {
     char **text;          /* lower-case ASCII: a whole word or a stem */
-    unsigned char *stem;  /* 1: text[i] is a stem (matches word starts) */
+    unsigned char *stem;  /* 1: text[i] is a stem (matches the words that
+                             stem to it) */
     size_t n;
     int whole_text;       /* 1: give Xapian the whole text (the query has
                              a wildcard or a word this search cannot
@@ -38,7 +39,8 @@ xap_status gz_snippet_stemmer_new(const char *language,
                                   xap_stem **out);
 
 /* Build a one-line plain-text snippet of about `length` bytes of `body`
- * around the matches of `mset`'s query, whose words are `words`, with
+ * around the matches of `mset`'s query, whose words are `words` (`stem`
+ * stems them, to find which words of `body` stem to them), with
  * Xapian's snippet `flags` (XAP_SNIPPET_CJK_NGRAM for an index of CJK
  * n-grams, else 0); matches that touch ("[北][京]", CJK characters
  * each matched alone) are one highlight ("北京"). Xapian's
