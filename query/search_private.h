@@ -109,7 +109,7 @@ struct gazette_index {
     size_t ncapitals;
     /* The words of the capitals fields of the last parse, with the
      * weight their matches got from the markers (< 0: from the plain
-     * word), for --explain and highlights (capitals.c); under the lock,
+     * word), for --explain (capitals.c); under the lock,
      * reset at each parse. */
     gz_capitals_word scales[GZ_CAPITALS_SCALES];
     size_t nscales;
@@ -194,8 +194,6 @@ typedef struct snippet_source {
     gz_snippet_words title_words;
     size_t length;            /* 0: no snippets */
     char *hi_start, *hi_end;
-    gz_capitals_word scales[GZ_CAPITALS_SCALES];
-    size_t nscales;
 } snippet_source;
 
 struct gazette_results {

@@ -447,7 +447,166 @@ void gz_snippet_words_free(gz_snippet_words *w)
         free(w->text[i]);
     free(w->text);
     free(w->stem);
+    free(w->form);
     *w = (gz_snippet_words){0};
+}
+
+/* ------------------------------------------------------ capitals terms */
+
+/* Append a copy of `s` to the list *items of *n; 0, or -1 when out of
+ * memory. */
+static int push_copy(char ***items, size_t *n, const char *s)
+{
+    char **grown = realloc(*items, (*n + 1) * sizeof *grown);
+    if (!grown)
+        return -1;
+    *items = grown;
+    if (!(grown[*n] = strdup(s)))
+        return -1;
+    (*n)++;
+    return 0;
+}
+
+static void free_list(char **items, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(items[i]);
+    free(items);
+}
+
+/* The walk of gz_capitals_terms_of: the markers met since the last other
+ * term, and the terms met with none before them. */
+typedef struct caps_walk {
+    const char *(*rename)(const char *term, void *ctx);
+    void *ctx;
+    gz_capitals_terms *out;
+    char **pending, **plain;
+    size_t npending, nplain;
+    int nomem;
+} caps_walk;
+
+/* xap_query_snippet_parts' rename: a marker is remembered (and left out
+ * of the walk's query, which is not used), any other term renamed as the
+ * caller asked and paired with the markers just before it. */
+static const char *track_capitals(const char *term, void *ctx)
+{
+    caps_walk *w = ctx;
+    const gz_field *f = gz_field_of_term(term);
+    if (f && f->kind == GZ_KIND_CAPITALS) {
+        if (push_copy(&w->pending, &w->npending, term) != 0)
+            w->nomem = 1;
+        return NULL;
+    }
+    const char *name = w->rename(term, w->ctx);
+    for (size_t i = 0; name && i < w->npending && !w->nomem; i++) {
+        gz_capitals_terms *c = w->out;
+        size_t nterms = c->n, nmarkers = c->n;
+        if (push_copy(&c->term, &nterms, name) != 0 ||
+            push_copy(&c->marker, &nmarkers, w->pending[i]) != 0) {
+            if (nterms > c->n)
+                free(c->term[c->n]);
+            w->nomem = 1;
+        } else {
+            c->n++;
+        }
+    }
+    if (name && !w->npending && push_copy(&w->plain, &w->nplain, name) != 0)
+        w->nomem = 1;
+    free_list(w->pending, w->npending);
+    w->pending = NULL;
+    w->npending = 0;
+    return name;
+}
+
+/* Drop from `c` the pairs of a term that `plain` (n) lists. */
+static void drop_plain(gz_capitals_terms *c, char **plain, size_t n)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < c->n; i++) {
+        int also_plain = 0;
+        for (size_t k = 0; k < n && !also_plain; k++)
+            also_plain = strcmp(plain[k], c->term[i]) == 0;
+        if (also_plain) {
+            free(c->term[i]);
+            free(c->marker[i]);
+            continue;
+        }
+        c->term[kept] = c->term[i];
+        c->marker[kept++] = c->marker[i];
+    }
+    c->n = kept;
+}
+
+xap_status gz_capitals_terms_of(const xap_query *q,
+                                const char *(*rename)(const char *term,
+                                                      void *ctx),
+                                void *ctx, gz_capitals_terms *out)
+{
+    *out = (gz_capitals_terms){NULL, NULL, 0};
+    caps_walk w = {rename, ctx, out, NULL, NULL, 0, 0, 0};
+    xap_query *parts = NULL;
+    xap_status s = xap_query_snippet_parts(q, XAP_SNIPPET_PARTS_NO_EXCLUDED,
+                                           track_capitals, &w, &parts);
+    xap_query_free(parts);
+    if (s == XAP_OK && w.nomem)
+        s = XAP_ERR_NOMEM;
+    if (s == XAP_OK)
+        drop_plain(out, w.plain, w.nplain);
+    free_list(w.pending, w.npending);
+    free_list(w.plain, w.nplain);
+    if (s != XAP_OK)
+        gz_capitals_terms_free(out);
+    return s;
+}
+
+void gz_capitals_terms_free(gz_capitals_terms *c)
+{
+    free_list(c->term, c->n);
+    free_list(c->marker, c->n);
+    *c = (gz_capitals_terms){NULL, NULL, 0};
+}
+
+unsigned gz_capitals_form(const gz_capitals_terms *c, const char *term)
+{
+    unsigned form = GZ_FORM_ANY;
+    size_t caps = strlen(GZ_PREFIX_CAPS);
+    for (size_t i = 0; i < c->n; i++) {
+        if (strcmp(c->term[i], term) != 0)
+            continue;
+        if (strncmp(c->marker[i], GZ_PREFIX_CAPS, caps) == 0)
+            return GZ_FORM_CAPITAL;   /* the laxer of the two */
+        form = GZ_FORM_UPPER;
+    }
+    return form;
+}
+
+int gz_capitals_marker_of(const gz_capitals_terms *c, const char *term,
+                          const char *marker)
+{
+    for (size_t i = 0; i < c->n; i++)
+        if (strcmp(c->term[i], term) == 0 &&
+            strcmp(c->marker[i], marker) == 0)
+            return 1;
+    return 0;
+}
+
+xap_status gz_snippet_words_forms(gz_snippet_words *w,
+                                  const gz_capitals_terms *c)
+{
+    free(w->form);
+    w->form = NULL;
+    if (c->n == 0 || w->n == 0)
+        return XAP_OK;
+    if (!(w->form = calloc(w->n, 1)))
+        return XAP_ERR_NOMEM;
+    for (size_t i = 0; i < w->n; i++) {
+        char term[GZ_TERM_BUF];
+        int n = snprintf(term, sizeof term, "%s%s",
+                         w->stem[i] ? GZ_STEM_PREFIX : "", w->text[i]);
+        if (n > 0 && (size_t)n < sizeof term)
+            w->form[i] = (unsigned char)gz_capitals_form(c, term);
+    }
+    return XAP_OK;
 }
 
 /* ------------------------------------------------------------- stemmer */
@@ -579,6 +738,29 @@ static int is_word_byte(unsigned char c)
     return gz_ascii_isalnum(c) || c >= 0x80;
 }
 
+/* 1 when [s, s+n) has a character for which `is` says 1. */
+static int has_char(const char *s, size_t n, int (*is)(uint32_t))
+{
+    const unsigned char *p = (const unsigned char *)s, *end = p + n;
+    while (p < end) {
+        uint32_t ch;
+        p += char_at(p, end, &ch);
+        if (is(ch))
+            return 1;
+    }
+    return 0;
+}
+
+/* 1 when the word [s, s+n) is written as `form` (GZ_FORM_*) asks. */
+static int written_as(unsigned form, const char *s, size_t n)
+{
+    if (form == GZ_FORM_CAPITAL)
+        return has_char(s, n, xap_unicode_is_upper);
+    if (form == GZ_FORM_UPPER)
+        return !has_char(s, n, xap_unicode_is_lower);
+    return 1;
+}
+
 /* 1 when "U.S" or "U.S.": initials, which Xapian reads as "us". */
 static int initials(const char *s, size_t n)
 {
@@ -655,8 +837,9 @@ static int term_is(const gz_snippet_words *w, size_t i, const xap_stem *stem,
     return same;
 }
 
-/* 1 when the query word `i` is the word at body[at] (a word start); -1
- * when out of memory. */
+/* 1 when the query word `i` is the word at body[at] (a word start),
+ * written as its form asks (the markers of a word in capitals); -1 when
+ * out of memory. */
 static int word_at(const gz_snippet_words *w, size_t i, const xap_stem *stem,
                    const char *body, size_t len, size_t at)
 {
@@ -674,7 +857,8 @@ static int word_at(const gz_snippet_words *w, size_t i, const xap_stem *stem,
                (end < len && is_word_byte((unsigned char)body[end]))) {
         return 0;
     }
-    return 1;
+    return written_as(w->form ? w->form[i] : GZ_FORM_ANY, body + at,
+                      end - at);
 }
 
 typedef struct hit_pos {
@@ -826,6 +1010,54 @@ static char *mark_cuts(const char *raw, int cut_before, int cut_after)
     return out;
 }
 
+/* 0 when the highlight [a, b) of `plain` is a word only a query word in
+ * capitals matched and not written as that asks ("It" for "IT"), else 1;
+ * -1 when out of memory. */
+static int is_match(const gz_snippet_words *w, const xap_stem *stem,
+                    const char *plain, size_t a, size_t b)
+{
+    char term[XAPIAN_MAX_WORD * 4 + 1];
+    size_t end;
+    if (!gz_ascii_isalnum((unsigned char)plain[a]) ||
+        !term_at(plain, b, a, term, sizeof term, &end) || end != b)
+        return 1;   /* not one ASCII word: no word in capitals */
+    int capitals = 0;
+    for (size_t i = 0; i < w->n; i++) {
+        if (w->text[i][0] != term[0])
+            continue;
+        int same = term_is(w, i, stem, term);
+        if (same != 1) {
+            if (same < 0)
+                return -1;
+            continue;
+        }
+        if (written_as(w->form[i], plain + a, b - a))
+            return 1;
+        capitals = 1;
+    }
+    return !capitals;
+}
+
+/* Drop from the `n` highlights `hl` of `plain` those is_match refuses;
+ * the number left (moved to the front), or -1 when out of memory. */
+static long keep_matches(const gz_snippet_words *w, const xap_stem *stem,
+                         const char *plain, size_t *hl, size_t n)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < n; i++) {
+        int ok = w->form ? is_match(w, stem, plain, hl[2 * i], hl[2 * i + 1])
+                         : 1;
+        if (ok < 0)
+            return -1;
+        if (ok) {
+            hl[2 * kept] = hl[2 * i];
+            hl[2 * kept + 1] = hl[2 * i + 1];
+            kept++;
+        }
+    }
+    return (long)kept;
+}
+
 xap_status gz_snippet_make(const xap_mset *mset, const xap_stem *stem,
                            const gz_snippet_words *words, unsigned flags,
                            const char *body, size_t body_len, size_t length,
@@ -884,8 +1116,15 @@ xap_status gz_snippet_make(const xap_mset *mset, const xap_stem *stem,
         free(hl);
         return XAP_ERR_NOMEM;
     }
-    *nhighlights = flatten(marked, plain, hl);
+    long kept = keep_matches(words, stem, plain, hl,
+                             flatten(marked, plain, hl));
     free(marked);
+    if (kept < 0) {
+        free(plain);
+        free(hl);
+        return XAP_ERR_NOMEM;
+    }
+    *nhighlights = (size_t)kept;
     *out = plain;
     *highlights = hl;
     return XAP_OK;
