@@ -296,13 +296,6 @@ double gz_capitals_weight(const gazette_index_t *index, const char *term);
 /* 1 when `term` is the plain word of a capitals field of the last parse
  * that weighs nothing there (it is in the query for the highlights). */
 int gz_capitals_plain_word(const gazette_index_t *index, const char *term);
-/* Drop from the `n` highlight pairs `hl` of `plain` those of a word of a
- * capitals field written in lower case ("it" for the query "IT"), by the
- * `nscales` words of a parse's table (index->scales or a copy): returns
- * how many are left (moved to the front). */
-size_t gz_capitals_filter_highlights(const gz_capitals_word *scales,
-                                     size_t nscales, const char *plain,
-                                     size_t *hl, size_t n);
 
 /* aliases.c: entity: filters that also find the entity's aliases (the
  * index's entity aliases file); registered on index->qp. */
