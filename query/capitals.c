@@ -18,7 +18,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <utf8proc.h>
 
 #include "stoplist.h"
 
@@ -286,46 +285,4 @@ int gz_capitals_plain_word(const gazette_index_t *index, const char *term)
 {
     const gz_capitals_word *w = find_word(index, term);
     return w && w->factor >= 0;
-}
-
-/* 1 when [s, s+n) has no upper-case letter. */
-static int all_lower(const char *s, size_t n)
-{
-    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
-    for (size_t i = 0; i < n;) {
-        int32_t cp = 0;
-        utf8proc_ssize_t k = utf8proc_iterate(p + i, (utf8proc_ssize_t)(n - i),
-                                              &cp);
-        if (k <= 0)
-            return 1;
-        if (xap_unicode_is_upper((uint32_t)cp))
-            return 0;
-        i += (size_t)k;
-    }
-    return 1;
-}
-
-size_t gz_capitals_filter_highlights(const gz_capitals_word *scales,
-                                     size_t nscales, const char *plain,
-                                     size_t *hl, size_t n)
-{
-    if (nscales == 0)
-        return n;
-    size_t kept = 0;
-    for (size_t i = 0; i < n; i++) {
-        size_t a = hl[2 * i], b = hl[2 * i + 1];
-        char word[64];
-        int drop = 0;
-        if (b - a < sizeof word && all_lower(plain + a, b - a)) {
-            memcpy(word, plain + a, b - a);
-            word[b - a] = '\0';
-            drop = find_in(scales, nscales, word) != NULL;
-        }
-        if (!drop) {
-            hl[2 * kept] = a;
-            hl[2 * kept + 1] = b;
-            kept++;
-        }
-    }
-    return kept;
 }

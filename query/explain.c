@@ -189,6 +189,62 @@ static xap_status capitals_or_term_weight(gazette_index_t *index,
     return XAP_OK;
 }
 
+/* The name xap_query_snippet_parts gets: the term itself. */
+static const char *same_term(const char *term, void *ctx)
+{
+    (void)ctx;
+    return term;
+}
+
+/* 1 when `caps` pairs the hit's term `t` with none of its terms: the
+ * plain term of a word in capitals whose markers the hit does not have. */
+static int unmarked(const gz_capitals_terms *caps, const gazette_hit_t *hit,
+                    size_t t)
+{
+    if (gz_capitals_form(caps, hit->terms[t]) == GZ_FORM_ANY)
+        return 0;
+    for (size_t k = 0; k < hit->nterms; k++)
+        if (gz_capitals_marker_of(caps, hit->terms[t], hit->terms[k]))
+            return 0;
+    return 1;
+}
+
+/* Leave out of the hit's matching terms the plain term of a word in
+ * capitals (gz_capitals_terms_of) when none of its markers matched:
+ * Xapian lists each term of the query that the article has, so "It
+ * rained", found by "department", listed `it` for "IT department", and
+ * "hearing aids" `aid`, with a weight, for "AIDS research". The enquire
+ * runs the query's wanted parts (gz_enquire_show_wanted), markers kept. */
+static xap_status drop_unmarked_capitals(const xap_enquire *enq,
+                                         gazette_hit_t *hit)
+{
+    xap_query *q = NULL;
+    gz_capitals_terms caps;
+    xap_status s = xap_enquire_get_query(enq, &q);
+    if (s == XAP_OK)
+        s = gz_capitals_terms_of(q, same_term, NULL, &caps);
+    xap_query_free(q);
+    if (s != XAP_OK)
+        return s;
+    size_t kept = 0;
+    char **drop = calloc(hit->nterms ? hit->nterms : 1, sizeof *drop);
+    if (!drop) {
+        gz_capitals_terms_free(&caps);
+        return XAP_ERR_NOMEM;
+    }
+    for (size_t t = 0; t < hit->nterms; t++)   /* decided before moving */
+        drop[t] = unmarked(&caps, hit, t) ? hit->terms[t] : NULL;
+    for (size_t t = 0; t < hit->nterms; t++)
+        if (drop[t])
+            free(drop[t]);
+        else
+            hit->terms[kept++] = hit->terms[t];
+    hit->nterms = kept;
+    free(drop);
+    gz_capitals_terms_free(&caps);
+    return XAP_OK;
+}
+
 /* Explain hit `i` of `mset`: its matching terms and each one's weight. */
 xap_status gz_hit_explain(gazette_index_t *index, const xap_enquire *enq,
                           const xap_mset *mset, uint32_t i,
@@ -202,6 +258,8 @@ xap_status gz_hit_explain(gazette_index_t *index, const xap_enquire *enq,
         s = xap_enquire_each_matching_term(enq, id, append_term, &walk);
     if (s == XAP_OK && walk.nomem)
         s = XAP_ERR_NOMEM;
+    if (s == XAP_OK)
+        s = drop_unmarked_capitals(enq, hit);
     if (s == XAP_OK && hit->nterms &&
         !(hit->term_weights = calloc(hit->nterms, sizeof(double))))
         s = XAP_ERR_NOMEM;

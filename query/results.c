@@ -103,6 +103,39 @@ static size_t offset_in_text(const char *text, const char *plain, size_t at)
     return (size_t)(t - text);
 }
 
+static int is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* Where in `text` its snippet `plain` (white space folded as
+ * offset_in_text says) starts: Xapian's snippet leaves out what precedes
+ * the first word ("-- ", "...", "$ "), and the offsets of `plain` read
+ * from the start of `text` marked the wrong word ("-- oil" marked "-- "
+ * for "oil"). 0 when `plain` is not found there. */
+static size_t plain_start(const char *text, const char *plain)
+{
+    size_t plen = strlen(plain);
+    for (const char *t = text; *t; t++) {
+        const char *p = plain, *q = t;
+        while (*p && *q) {
+            if (*p == ' ' && is_space(*q)) {
+                while (is_space(*q))
+                    q++;
+                p++;
+            } else if (*p == *q) {
+                p++;
+                q++;
+            } else {
+                break;
+            }
+        }
+        if ((size_t)(p - plain) == plen)
+            return (size_t)(t - text);
+    }
+    return 0;
+}
+
 static char *dup_or_null(const char *s, int *nomem)
 {
     char *d = s ? strdup(s) : NULL;
@@ -149,6 +182,22 @@ static const char *title_as_body(const char *term, void *ctx)
     return t->name;
 }
 
+/* Mark in `words` the words of `q` (renamed by `rename` as they were)
+ * that it has only as the plain term of a word in capitals
+ * (gz_capitals_terms_of): the text must write them as that asks. */
+static xap_status with_capitals_forms(const xap_query *q,
+                                      const char *(*rename)(const char *,
+                                                            void *),
+                                      void *ctx, gz_snippet_words *words)
+{
+    gz_capitals_terms caps;
+    xap_status s = gz_capitals_terms_of(q, rename, ctx, &caps);
+    if (s == XAP_OK)
+        s = gz_snippet_words_forms(words, &caps);
+    gz_capitals_terms_free(&caps);
+    return s;
+}
+
 /* src->title_mset and src->title_words for the query `q` (whose text had
  * a wildcard when `wildcard`) when it has title terms it does not only
  * exclude; else left NULL and empty. */
@@ -169,6 +218,9 @@ static xap_status title_match(const gazette_index_t *index,
         s = xap_enquire_get_mset(enq, 0, 0, 0, NULL, &src->title_mset);
     if (s == XAP_OK && enq)
         s = gz_snippet_words_of(parts, wildcard, &src->title_words);
+    title_names again = {.titles = 0};
+    if (s == XAP_OK && enq)
+        s = with_capitals_forms(q, title_as_body, &again, &src->title_words);
     xap_enquire_free(enq);
     xap_query_free(parts);
     return s;
@@ -223,6 +275,8 @@ static xap_status highlight_wanted_only(const xap_query *q, int wildcard,
     xap_status s = wanted_parts(q, &parts);
     if (s == XAP_OK)
         s = gz_snippet_words_of(parts, wildcard, words);
+    if (s == XAP_OK)
+        s = with_capitals_forms(q, as_is, NULL, words);
     xap_query_free(parts);
     return s;
 }
@@ -243,8 +297,6 @@ xap_status gz_results_keep_snippets(gazette_results_t *r,
     src->flags = index->cjk_ngrams ? XAP_SNIPPET_CJK_NGRAM : 0;
     src->hi_start = dup_or_null(o->hi_start, &nomem);
     src->hi_end = dup_or_null(o->hi_end, &nomem);
-    src->nscales = index->nscales;
-    memcpy(src->scales, index->scales, sizeof src->scales);
     xap_status s = nomem ? XAP_ERR_NOMEM : XAP_OK;
     if (s == XAP_OK)
         s = highlight_wanted_only(q, wildcard, &src->words);
@@ -272,12 +324,11 @@ static xap_status highlight_title(snippet_source *src, gazette_hit_t *hit)
                                    &hit->ntitle_highlights);
     if (s != XAP_OK)
         return s;
-    hit->ntitle_highlights = gz_capitals_filter_highlights(
-        src->scales, src->nscales, plain, hit->title_highlights,
-        hit->ntitle_highlights);
+    size_t from = plain_start(title, plain);
     for (size_t i = 0; i < 2 * hit->ntitle_highlights; i++)
         hit->title_highlights[i] =
-            offset_in_text(title, plain, hit->title_highlights[i]);
+            from + offset_in_text(title + from, plain,
+                                  hit->title_highlights[i]);
     free(plain);
     return XAP_OK;
 }
@@ -292,10 +343,6 @@ static xap_status snippet_and_title(snippet_source *src, gazette_hit_t *hit)
                                    hit->fields.body_len,
                                    src->length, &hit->plain,
                                    &hit->highlights, &hit->nhighlights);
-    if (s == XAP_OK)   /* "IT" searched: not the "it"s */
-        hit->nhighlights = gz_capitals_filter_highlights(
-            src->scales, src->nscales, hit->plain, hit->highlights,
-            hit->nhighlights);
     if (s == XAP_OK && hit->nhighlights == 0) {
         free(hit->plain);
         hit->plain = gz_snippet_lead(hit->fields.body, hit->fields.body_len,

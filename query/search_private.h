@@ -109,7 +109,7 @@ struct gazette_index {
     size_t ncapitals;
     /* The words of the capitals fields of the last parse, with the
      * weight their matches got from the markers (< 0: from the plain
-     * word), for --explain and highlights (capitals.c); under the lock,
+     * word), for --explain (capitals.c); under the lock,
      * reset at each parse. */
     gz_capitals_word scales[GZ_CAPITALS_SCALES];
     size_t nscales;
@@ -194,8 +194,6 @@ typedef struct snippet_source {
     gz_snippet_words title_words;
     size_t length;            /* 0: no snippets */
     char *hi_start, *hi_end;
-    gz_capitals_word scales[GZ_CAPITALS_SCALES];
-    size_t nscales;
 } snippet_source;
 
 struct gazette_results {
@@ -298,13 +296,6 @@ double gz_capitals_weight(const gazette_index_t *index, const char *term);
 /* 1 when `term` is the plain word of a capitals field of the last parse
  * that weighs nothing there (it is in the query for the highlights). */
 int gz_capitals_plain_word(const gazette_index_t *index, const char *term);
-/* Drop from the `n` highlight pairs `hl` of `plain` those of a word of a
- * capitals field written in lower case ("it" for the query "IT"), by the
- * `nscales` words of a parse's table (index->scales or a copy): returns
- * how many are left (moved to the front). */
-size_t gz_capitals_filter_highlights(const gz_capitals_word *scales,
-                                     size_t nscales, const char *plain,
-                                     size_t *hl, size_t n);
 
 /* aliases.c: entity: filters that also find the entity's aliases (the
  * index's entity aliases file); registered on index->qp. */

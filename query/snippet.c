@@ -435,7 +435,7 @@ static int add_word(const char *term, void *ctx)
 xap_status gz_snippet_words_of(const xap_query *q, int wildcard,
                                gz_snippet_words *w)
 {
-    *w = (gz_snippet_words){NULL, NULL, 0, wildcard != 0};
+    *w = (gz_snippet_words){.whole_text = wildcard != 0};
     words_walk walk = {w, 0};
     xap_status s = xap_query_each_term(q, add_word, &walk);
     return s == XAP_OK && walk.nomem ? XAP_ERR_NOMEM : s;
@@ -447,7 +447,166 @@ void gz_snippet_words_free(gz_snippet_words *w)
         free(w->text[i]);
     free(w->text);
     free(w->stem);
+    free(w->form);
     *w = (gz_snippet_words){0};
+}
+
+/* ------------------------------------------------------ capitals terms */
+
+/* Append a copy of `s` to the list *items of *n; 0, or -1 when out of
+ * memory. */
+static int push_copy(char ***items, size_t *n, const char *s)
+{
+    char **grown = realloc(*items, (*n + 1) * sizeof *grown);
+    if (!grown)
+        return -1;
+    *items = grown;
+    if (!(grown[*n] = strdup(s)))
+        return -1;
+    (*n)++;
+    return 0;
+}
+
+static void free_list(char **items, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(items[i]);
+    free(items);
+}
+
+/* The walk of gz_capitals_terms_of: the markers met since the last other
+ * term, and the terms met with none before them. */
+typedef struct caps_walk {
+    const char *(*rename)(const char *term, void *ctx);
+    void *ctx;
+    gz_capitals_terms *out;
+    char **pending, **plain;
+    size_t npending, nplain;
+    int nomem;
+} caps_walk;
+
+/* xap_query_snippet_parts' rename: a marker is remembered (and left out
+ * of the walk's query, which is not used), any other term renamed as the
+ * caller asked and paired with the markers just before it. */
+static const char *track_capitals(const char *term, void *ctx)
+{
+    caps_walk *w = ctx;
+    const gz_field *f = gz_field_of_term(term);
+    if (f && f->kind == GZ_KIND_CAPITALS) {
+        if (push_copy(&w->pending, &w->npending, term) != 0)
+            w->nomem = 1;
+        return NULL;
+    }
+    const char *name = w->rename(term, w->ctx);
+    for (size_t i = 0; name && i < w->npending && !w->nomem; i++) {
+        gz_capitals_terms *c = w->out;
+        size_t nterms = c->n, nmarkers = c->n;
+        if (push_copy(&c->term, &nterms, name) != 0 ||
+            push_copy(&c->marker, &nmarkers, w->pending[i]) != 0) {
+            if (nterms > c->n)
+                free(c->term[c->n]);
+            w->nomem = 1;
+        } else {
+            c->n++;
+        }
+    }
+    if (name && !w->npending && push_copy(&w->plain, &w->nplain, name) != 0)
+        w->nomem = 1;
+    free_list(w->pending, w->npending);
+    w->pending = NULL;
+    w->npending = 0;
+    return name;
+}
+
+/* Drop from `c` the pairs of a term that `plain` (n) lists. */
+static void drop_plain(gz_capitals_terms *c, char **plain, size_t n)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < c->n; i++) {
+        int also_plain = 0;
+        for (size_t k = 0; k < n && !also_plain; k++)
+            also_plain = strcmp(plain[k], c->term[i]) == 0;
+        if (also_plain) {
+            free(c->term[i]);
+            free(c->marker[i]);
+            continue;
+        }
+        c->term[kept] = c->term[i];
+        c->marker[kept++] = c->marker[i];
+    }
+    c->n = kept;
+}
+
+xap_status gz_capitals_terms_of(const xap_query *q,
+                                const char *(*rename)(const char *term,
+                                                      void *ctx),
+                                void *ctx, gz_capitals_terms *out)
+{
+    *out = (gz_capitals_terms){NULL, NULL, 0};
+    caps_walk w = {rename, ctx, out, NULL, NULL, 0, 0, 0};
+    xap_query *parts = NULL;
+    xap_status s = xap_query_snippet_parts(q, XAP_SNIPPET_PARTS_NO_EXCLUDED,
+                                           track_capitals, &w, &parts);
+    xap_query_free(parts);
+    if (s == XAP_OK && w.nomem)
+        s = XAP_ERR_NOMEM;
+    if (s == XAP_OK)
+        drop_plain(out, w.plain, w.nplain);
+    free_list(w.pending, w.npending);
+    free_list(w.plain, w.nplain);
+    if (s != XAP_OK)
+        gz_capitals_terms_free(out);
+    return s;
+}
+
+void gz_capitals_terms_free(gz_capitals_terms *c)
+{
+    free_list(c->term, c->n);
+    free_list(c->marker, c->n);
+    *c = (gz_capitals_terms){NULL, NULL, 0};
+}
+
+unsigned gz_capitals_form(const gz_capitals_terms *c, const char *term)
+{
+    unsigned form = GZ_FORM_ANY;
+    size_t caps = strlen(GZ_PREFIX_CAPS);
+    for (size_t i = 0; i < c->n; i++) {
+        if (strcmp(c->term[i], term) != 0)
+            continue;
+        if (strncmp(c->marker[i], GZ_PREFIX_CAPS, caps) == 0)
+            return GZ_FORM_CAPITAL;   /* the laxer of the two */
+        form = GZ_FORM_UPPER;
+    }
+    return form;
+}
+
+int gz_capitals_marker_of(const gz_capitals_terms *c, const char *term,
+                          const char *marker)
+{
+    for (size_t i = 0; i < c->n; i++)
+        if (strcmp(c->term[i], term) == 0 &&
+            strcmp(c->marker[i], marker) == 0)
+            return 1;
+    return 0;
+}
+
+xap_status gz_snippet_words_forms(gz_snippet_words *w,
+                                  const gz_capitals_terms *c)
+{
+    free(w->form);
+    w->form = NULL;
+    if (c->n == 0 || w->n == 0)
+        return XAP_OK;
+    if (!(w->form = calloc(w->n, 1)))
+        return XAP_ERR_NOMEM;
+    for (size_t i = 0; i < w->n; i++) {
+        char term[GZ_TERM_BUF];
+        int n = snprintf(term, sizeof term, "%s%s",
+                         w->stem[i] ? GZ_STEM_PREFIX : "", w->text[i]);
+        if (n > 0 && (size_t)n < sizeof term)
+            w->form[i] = (unsigned char)gz_capitals_form(c, term);
+    }
+    return XAP_OK;
 }
 
 /* ------------------------------------------------------------- stemmer */
@@ -463,11 +622,34 @@ void gz_snippet_words_free(gz_snippet_words *w)
  * cannot match either way. Exact only while the snippet weighs no word
  * outside the query (no XAP_SNIPPET_BACKGROUND_MODEL).
  */
+/* The stems of a result set's snippets are mostly of the same few words,
+ * met again in each hit (and once more when the passage is chosen, which
+ * stems the words that start like a stem): the stemmer remembers the
+ * stems of short words, one per slot of a small table. */
+#define MEMO_SLOTS 512
+#define MEMO_BYTES 24   /* a word or stem and its '\0' */
+
+typedef struct memo_slot {
+    char word[MEMO_BYTES];
+    char stem[MEMO_BYTES];
+} memo_slot;
+
 typedef struct first_letter_stemmer {
     xap_stem *real;
     unsigned char starts[256];   /* 1: a query word starts with this byte */
     char *last;                  /* the last stem made (owned) */
+    memo_slot memo[MEMO_SLOTS];
 } first_letter_stemmer;
+
+/* The slot of [word, +len) (FNV-1a). */
+static memo_slot *memo_of(first_letter_stemmer *f, const char *word,
+                          size_t len)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)word[i]) * 16777619u;
+    return &f->memo[h % MEMO_SLOTS];
+}
 
 static const char *stem_if_query_letter(const char *word, size_t len,
                                         size_t *stem_len, void *ctx)
@@ -477,11 +659,21 @@ static const char *stem_if_query_letter(const char *word, size_t len,
         *stem_len = len;
         return word;
     }
+    memo_slot *m = len < MEMO_BYTES ? memo_of(f, word, len) : NULL;
+    if (m && m->word[len] == '\0' && memcmp(m->word, word, len) == 0) {
+        *stem_len = strlen(m->stem);
+        return m->stem;
+    }
     free(f->last);
     f->last = NULL;
     if (xap_stem_word(f->real, word, &f->last) != XAP_OK)
         return NULL;
     *stem_len = strlen(f->last);
+    if (m && *stem_len < MEMO_BYTES) {
+        memcpy(m->word, word, len);
+        m->word[len] = '\0';
+        memcpy(m->stem, f->last, *stem_len + 1);
+    }
     return f->last;
 }
 
@@ -526,12 +718,19 @@ xap_status gz_snippet_stemmer_new(const char *language,
  * about a million instructions for a 2 KB article, ten times the match.
  * So it is given only the region of the body where the query's words are
  * densest: a cheap case-insensitive scan of word starts finds where each
- * query word (or a word starting like a stem, less its last letter, which
- * English stemming may change) occurs; the `length`-byte window with the
- * most distinct words (then the most occurrences, then the earliest) is
- * widened by a quarter of a length each side, and Xapian picks the
- * snippet in it (each word it reads costs a stemming: the region is kept
- * small).
+ * query word occurs; the `length`-byte window with the most distinct
+ * words (then the most occurrences, then the earliest) is widened by a
+ * quarter of a length each side, and Xapian picks the snippet in it
+ * (each word it reads costs a stemming: the region is kept small).
+ *
+ * A stem is found as Xapian finds it, by the words that stem to it: only
+ * a word that starts like the stem (English stemming changes only the
+ * end of a word: all of the stem but its last letter starts the word,
+ * an 'i' there perhaps the word's 'y', "happy" "happi", "dying" "die")
+ * is stemmed to be sure. Taking every word that merely started like a
+ * short stem took "article" for "art" and "use" for "us": the region
+ * then held no match and the snippet was the start of the body, with no
+ * highlight.
  */
 
 static int is_word_byte(unsigned char c)
@@ -539,18 +738,127 @@ static int is_word_byte(unsigned char c)
     return gz_ascii_isalnum(c) || c >= 0x80;
 }
 
-/* 1 when the query word `i` starts at body[at] (a word start). */
-static int word_at(const gz_snippet_words *w, size_t i, const char *body,
-                   size_t len, size_t at)
+/* 1 when [s, s+n) has a character for which `is` says 1. */
+static int has_char(const char *s, size_t n, int (*is)(uint32_t))
+{
+    const unsigned char *p = (const unsigned char *)s, *end = p + n;
+    while (p < end) {
+        uint32_t ch;
+        p += char_at(p, end, &ch);
+        if (is(ch))
+            return 1;
+    }
+    return 0;
+}
+
+/* 1 when the word [s, s+n) is written as `form` (GZ_FORM_*) asks. */
+static int written_as(unsigned form, const char *s, size_t n)
+{
+    if (form == GZ_FORM_CAPITAL)
+        return has_char(s, n, xap_unicode_is_upper);
+    if (form == GZ_FORM_UPPER)
+        return !has_char(s, n, xap_unicode_is_lower);
+    return 1;
+}
+
+/* 1 when "U.S" or "U.S.": initials, which Xapian reads as "us". */
+static int initials(const char *s, size_t n)
+{
+    if (n < 3)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (i % 2 ? s[i] != '.' : !gz_ascii_isupper((unsigned char)s[i]))
+            return 0;
+    return 1;
+}
+
+/* The term Xapian reads from text[at] (an ASCII letter or digit), in
+ * lower case, into `buf` (`cap` bytes): ASCII letters lowered, a curly
+ * apostrophe made straight, the dots of initials dropped (other
+ * characters are kept as they are: close enough for the ASCII words
+ * compared with it). *end is where the word ends. 0 when it does not
+ * fit. */
+static int term_at(const char *text, size_t len, size_t at, char *buf,
+                   size_t cap, size_t *end)
+{
+    const unsigned char *p = (const unsigned char *)text + at,
+                        *stop = (const unsigned char *)text + len, *after;
+    xapian_word(p, stop, 0, &after);
+    *end = (size_t)((const char *)after - text);
+    int dots = initials(text + at, *end - at);
+    size_t o = 0;
+    while (p < after) {
+        uint32_t ch;
+        size_t n = char_at(p, after, &ch);
+        if (!(dots && ch == '.') && !is_zero_width(ch)) {
+            if (o + n >= cap)
+                return 0;
+            if (ch == 0x2019 || ch == 0x201B)
+                buf[o++] = '\'';
+            else if (ch < 0x80)
+                buf[o++] = (char)gz_ascii_tolower((unsigned char)ch);
+            else {
+                memcpy(buf + o, p, n);
+                o += n;
+            }
+        }
+        p += n;
+    }
+    buf[o] = '\0';
+    return 1;
+}
+
+/* 1 when [s, s+n) starts with the `k` first letters of `stem`, in any
+ * case, an 'i' of the stem perhaps a 'y' ("dying": "die"). */
+static int starts_like(const char *s, size_t n, const char *stem, size_t k)
+{
+    if (k > n)
+        return 0;
+    for (size_t i = 0; i < k; i++) {
+        char c = (char)gz_ascii_tolower((unsigned char)s[i]);
+        if (c != stem[i] && !(stem[i] == 'i' && c == 'y'))
+            return 0;
+    }
+    return 1;
+}
+
+/* 1 when the term `term` (term_at) is the query word `i`: the same
+ * word, or for a stem a word that stems to it. -1 when out of memory. */
+static int term_is(const gz_snippet_words *w, size_t i, const xap_stem *stem,
+                   const char *term)
+{
+    if (!w->stem[i] || !stem)
+        return strcmp(term, w->text[i]) == 0;
+    char *stemmed = NULL;
+    if (xap_stem_word(stem, term, &stemmed) != XAP_OK)
+        return -1;
+    int same = strcmp(stemmed, w->text[i]) == 0;
+    free(stemmed);
+    return same;
+}
+
+/* 1 when the query word `i` is the word at body[at] (a word start),
+ * written as its form asks (the markers of a word in capitals); -1 when
+ * out of memory. */
+static int word_at(const gz_snippet_words *w, size_t i, const xap_stem *stem,
+                   const char *body, size_t len, size_t at)
 {
     const char *word = w->text[i];
-    size_t n = strlen(word);
-    if (w->stem[i] && n > 3)
-        n--;   /* "happi" finds "happy"; "run" keeps all three letters */
-    if (at + n > len || !gz_ascii_ncase_eq(body + at, word, n))
+    size_t n = strlen(word), end = at + n;
+    char term[XAPIAN_MAX_WORD * 4 + 1];
+    if (w->stem[i]) {
+        if (!starts_like(body + at, len - at, word, n > 1 ? n - 1 : n) ||
+            !term_at(body, len, at, term, sizeof term, &end))
+            return 0;
+        int same = term_is(w, i, stem, term);
+        if (same != 1)
+            return same;
+    } else if (end > len || !gz_ascii_ncase_eq(body + at, word, n) ||
+               (end < len && is_word_byte((unsigned char)body[end]))) {
         return 0;
-    return w->stem[i] || at + n == len ||
-           !is_word_byte((unsigned char)body[at + n]);
+    }
+    return written_as(w->form ? w->form[i] : GZ_FORM_ANY, body + at,
+                      end - at);
 }
 
 typedef struct hit_pos {
@@ -558,10 +866,11 @@ typedef struct hit_pos {
     size_t word;
 } hit_pos;
 
-/* Offsets of the query words in `body`, in text order, in *out (*n of
- * them; NULL when none). Returns 0, or -1 when out of memory. */
-static int find_words(const gz_snippet_words *w, const char *body,
-                      size_t len, hit_pos **out, size_t *n)
+/* Offsets of the query words in `body` (`stem` stems them), in text
+ * order, in *out (*n of them; NULL when none). Returns 0, or -1 when out
+ * of memory. */
+static int find_words(const gz_snippet_words *w, const xap_stem *stem,
+                      const char *body, size_t len, hit_pos **out, size_t *n)
 {
     size_t cap = 0;
     *out = NULL;
@@ -574,8 +883,12 @@ static int find_words(const gz_snippet_words *w, const char *body,
             (at > 0 && gz_ascii_isalnum((unsigned char)body[at - 1])))
             continue;
         for (size_t i = 0; i < w->n; i++) {
-            if (gz_ascii_tolower((unsigned char)body[at]) != w->text[i][0] ||
-                !word_at(w, i, body, len, at))
+            if (gz_ascii_tolower((unsigned char)body[at]) != w->text[i][0])
+                continue;
+            int found = word_at(w, i, stem, body, len, at);
+            if (found < 0)
+                return -1;
+            if (!found)
                 continue;
             if (*n == cap) {
                 cap = cap ? 2 * cap : 16;
@@ -634,8 +947,9 @@ static size_t snap(const char *body, size_t len, size_t at, int forward,
 }
 
 /* The region [*start, *end) of `body` to give Xapian (see above). */
-static int find_region(const gz_snippet_words *w, const char *body,
-                       size_t len, size_t length, size_t *start, size_t *end)
+static int find_region(const gz_snippet_words *w, const xap_stem *stem,
+                       const char *body, size_t len, size_t length,
+                       size_t *start, size_t *end)
 {
     *start = 0;
     *end = len;
@@ -643,8 +957,10 @@ static int find_region(const gz_snippet_words *w, const char *body,
         return 0;
     hit_pos *pos = NULL;
     size_t n = 0;
-    if (find_words(w, body, len, &pos, &n) != 0)
+    if (find_words(w, stem, body, len, &pos, &n) != 0) {
+        free(pos);
         return -1;
+    }
     size_t from = n ? best_window(pos, n, w->n, length) : 0;
     free(pos);
     if (n == 0) {
@@ -694,6 +1010,54 @@ static char *mark_cuts(const char *raw, int cut_before, int cut_after)
     return out;
 }
 
+/* 0 when the highlight [a, b) of `plain` is a word only a query word in
+ * capitals matched and not written as that asks ("It" for "IT"), else 1;
+ * -1 when out of memory. */
+static int is_match(const gz_snippet_words *w, const xap_stem *stem,
+                    const char *plain, size_t a, size_t b)
+{
+    char term[XAPIAN_MAX_WORD * 4 + 1];
+    size_t end;
+    if (!gz_ascii_isalnum((unsigned char)plain[a]) ||
+        !term_at(plain, b, a, term, sizeof term, &end) || end != b)
+        return 1;   /* not one ASCII word: no word in capitals */
+    int capitals = 0;
+    for (size_t i = 0; i < w->n; i++) {
+        if (w->text[i][0] != term[0])
+            continue;
+        int same = term_is(w, i, stem, term);
+        if (same != 1) {
+            if (same < 0)
+                return -1;
+            continue;
+        }
+        if (written_as(w->form[i], plain + a, b - a))
+            return 1;
+        capitals = 1;
+    }
+    return !capitals;
+}
+
+/* Drop from the `n` highlights `hl` of `plain` those is_match refuses;
+ * the number left (moved to the front), or -1 when out of memory. */
+static long keep_matches(const gz_snippet_words *w, const xap_stem *stem,
+                         const char *plain, size_t *hl, size_t n)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < n; i++) {
+        int ok = w->form ? is_match(w, stem, plain, hl[2 * i], hl[2 * i + 1])
+                         : 1;
+        if (ok < 0)
+            return -1;
+        if (ok) {
+            hl[2 * kept] = hl[2 * i];
+            hl[2 * kept + 1] = hl[2 * i + 1];
+            kept++;
+        }
+    }
+    return (long)kept;
+}
+
 xap_status gz_snippet_make(const xap_mset *mset, const xap_stem *stem,
                            const gz_snippet_words *words, unsigned flags,
                            const char *body, size_t body_len, size_t length,
@@ -709,7 +1073,7 @@ xap_status gz_snippet_make(const xap_mset *mset, const xap_stem *stem,
     /* The region is found in the text as Xapian sees it (folded): the
      * query's words are folded too. */
     if (s == XAP_OK &&
-        find_region(words, text, tlen, length, &start, &end) != 0)
+        find_region(words, stem, text, tlen, length, &start, &end) != 0)
         s = XAP_ERR_NOMEM;
     if (s == XAP_OK)
         s = xap_mset_snippet(mset, text + start, end - start, length, stem,
@@ -752,8 +1116,15 @@ xap_status gz_snippet_make(const xap_mset *mset, const xap_stem *stem,
         free(hl);
         return XAP_ERR_NOMEM;
     }
-    *nhighlights = flatten(marked, plain, hl);
+    long kept = keep_matches(words, stem, plain, hl,
+                             flatten(marked, plain, hl));
     free(marked);
+    if (kept < 0) {
+        free(plain);
+        free(hl);
+        return XAP_ERR_NOMEM;
+    }
+    *nhighlights = (size_t)kept;
     *out = plain;
     *highlights = hl;
     return XAP_OK;

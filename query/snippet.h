@@ -12,7 +12,10 @@
  * the matches are before Xapian builds the snippet (see snippet.c). */
 typedef struct gz_snippet_words {
     char **text;          /* lower-case ASCII: a whole word or a stem */
-    unsigned char *stem;  /* 1: text[i] is a stem (matches word starts) */
+    unsigned char *stem;  /* 1: text[i] is a stem (matches the words that
+                             stem to it) */
+    unsigned char *form;  /* GZ_FORM_* of each word (NULL: all
+                             GZ_FORM_ANY), gz_snippet_words_forms */
     size_t n;
     int whole_text;       /* 1: give Xapian the whole text (the query has
                              a wildcard or a word this search cannot
@@ -27,6 +30,55 @@ xap_status gz_snippet_words_of(const xap_query *q, int wildcard,
                                gz_snippet_words *w);
 void gz_snippet_words_free(gz_snippet_words *w);
 
+/*
+ * Words searched in capitals (docs/search.md, "Acronyms and capitals";
+ * query/capitals.c): "IT" is its markers (`XUit`) AND the plain term
+ * `it`, "AIDS" is (`XUaids` OR `XCaids`) AND `Zaid`. Xapian's snippets
+ * and matching terms take such a plain term wherever the article has it,
+ * even in an article found by another word that has no marker, so "It
+ * rained" highlighted "It" for "IT department". A term the query has
+ * only there is a match only where the text writes it as its markers
+ * ask.
+ */
+enum {
+    GZ_FORM_ANY = 0,      /* any case */
+    GZ_FORM_CAPITAL = 1,  /* with a capital ("Aids", "AIDS"): a caps:
+                             marker (XC) */
+    GZ_FORM_UPPER = 2     /* no lower-case letter ("IT", "U.S."): upper:
+                             markers (XU) alone */
+};
+
+/* The terms that a query has only as the plain term of a word searched
+ * in capitals: pairs of such a term (as renamed) and one of its marker
+ * terms; a term with several markers has several pairs. */
+typedef struct gz_capitals_terms {
+    char **term;
+    char **marker;
+    size_t n;
+} gz_capitals_terms;
+
+/* The capitals terms of `q` (what xap_query_snippet_parts with
+ * XAP_SNIPPET_PARTS_NO_EXCLUDED keeps of it, each term renamed by
+ * `rename` as there) into `out`; free with gz_capitals_terms_free.
+ * Relies on capitals.c putting a word's markers right before its plain
+ * term. Returns XAP_OK, XAP_ERR_NOMEM or the shim's status. */
+xap_status gz_capitals_terms_of(const xap_query *q,
+                                const char *(*rename)(const char *term,
+                                                      void *ctx),
+                                void *ctx, gz_capitals_terms *out);
+void gz_capitals_terms_free(gz_capitals_terms *c);
+/* The GZ_FORM_* `term` (renamed) asks for: GZ_FORM_ANY when the query
+ * has it other than as the plain term of a word in capitals. */
+unsigned gz_capitals_form(const gz_capitals_terms *c, const char *term);
+/* 1 when `c` pairs `term` with the marker `marker`. */
+int gz_capitals_marker_of(const gz_capitals_terms *c, const char *term,
+                          const char *marker);
+
+/* Set w->form from `c` (the same query's terms). XAP_OK or
+ * XAP_ERR_NOMEM. */
+xap_status gz_snippet_words_forms(gz_snippet_words *w,
+                                  const gz_capitals_terms *c);
+
 /* The stemmer to give gz_snippet_make for snippets of the query whose
  * words are `words` (read, not kept), in
  * `language`: Xapian's, or for English one that leaves alone the words
@@ -38,10 +90,13 @@ xap_status gz_snippet_stemmer_new(const char *language,
                                   xap_stem **out);
 
 /* Build a one-line plain-text snippet of about `length` bytes of `body`
- * around the matches of `mset`'s query, whose words are `words`, with
+ * around the matches of `mset`'s query, whose words are `words` (`stem`
+ * stems them, to find which words of `body` stem to them), with
  * Xapian's snippet `flags` (XAP_SNIPPET_CJK_NGRAM for an index of CJK
  * n-grams, else 0); matches that touch ("[北][京]", CJK characters
- * each matched alone) are one highlight ("北京"). Xapian's
+ * each matched alone) are one highlight ("北京"). A word of a query
+ * word in capitals not written as it asks (words->form) is no highlight,
+ * nor does it choose the passage. Xapian's
  * HTML escaping is undone and runs of white space become one space. Text
  * with accents is given to Xapian folded as the index is (fold.h), so
  * that "Zurich" highlights "Zürich", and the snippet is then copied from

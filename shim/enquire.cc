@@ -137,6 +137,16 @@ xap_status xap_enquire_set_query(xap_enquire *enq, const xap_query *q,
     });
 }
 
+xap_status xap_enquire_get_query(const xap_enquire *enq, xap_query **out)
+{
+    return guard(__func__, [&] {
+        NEED(enq);
+        NEED(out);
+        *out = new xap_query{enq->enq.get_query()};
+        return XAP_OK;
+    });
+}
+
 xap_status xap_enquire_set_weighting_bm25(xap_enquire *enq, double k1,
                                           double k2, double k3, double b,
                                           double min_normlen)

@@ -607,6 +607,9 @@ void xap_enquire_free(xap_enquire *enq);
  * An OP_XOR in it runs as OR and AND_NOT (a Xapian 1.4 bug: enquire.cc). */
 xap_status xap_enquire_set_query(xap_enquire *enq, const xap_query *q,
                                  unsigned qlen);
+/* The query `enq` runs, as set (an OP_XOR as it runs), into a new *out
+ * (free with xap_query_free). */
+xap_status xap_enquire_get_query(const xap_enquire *enq, xap_query **out);
 xap_status xap_enquire_set_weighting_bm25(xap_enquire *enq, double k1,
                                           double k2, double k3, double b,
                                           double min_normlen);

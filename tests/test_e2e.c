@@ -1161,6 +1161,107 @@ static void test_long_words_not_highlighted(void **state)
     gazette_index_close(index);
 }
 
+/* The first hit of `query` on the index `db` (NULL when none): its
+ * result set in *r, freed by the caller. */
+static const gazette_hit_t *first_hit(const char *db, const char *query,
+                                      gazette_results_t **r)
+{
+    gazette_index_t *index = NULL;
+    assert_int_equal(gazette_index_open(db, &index), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_search(index, query, NULL, r),
+                     GAZETTE_STATUS_OK);
+    gazette_index_close(index);
+    return gazette_results_hit(*r, 0);
+}
+
+/* A short stem ("art", "us") chooses the passage by the words that stem
+ * to it, not by every word that starts like it: "The article was
+ * long ... The art museum" showed the start of the body, "article"
+ * chosen and nothing highlighted. A word Porter2 rewrites ("dying" for
+ * "die", "skies" for "sky") is still found. */
+static void test_short_stem_snippets(void **state)
+{
+    (void)state;
+    char dir[4096], db[4096], text[2048], filler[1024] = "", got[256];
+    snprintf(dir, sizeof dir, "%s/short", fx.tmp);
+    snprintf(db, sizeof db, "%s/short-index", fx.tmp);
+    for (int i = 0; i < 12; i++)
+        strcat(filler, "Lorem ipsum dolor sit amet. ");
+    static const struct {
+        const char *file, *start, *end, *query, *word;
+    } cases[] = {
+        {"s/c.txt", "The article was long.", "The art museum opened.",
+         "art", "art"},
+        {"s/a.txt", "Farmers use tractors.", "The US said nothing.", "us",
+         "US"},
+        {"s/d.txt", "Dice were thrown.", "The dying embers glowed.", "die",
+         "dying"},
+        {"s/k.txt", "Skiing was fun.", "The skies cleared.", "sky",
+         "skies"},
+    };
+    size_t n = sizeof cases / sizeof *cases;
+    for (size_t c = 0; c < n; c++) {
+        snprintf(text, sizeof text, "Title: C\n\n%s %s%s\n", cases[c].start,
+                 filler, cases[c].end);
+        tu_write_file(dir, cases[c].file, text, strlen(text));
+    }
+    assert_int_equal(tu_run("'%s' -q --db '%s' '%s'",
+                            tu_binary("indexer/gazette-index"), db, dir), 0);
+    for (size_t c = 0; c < n; c++) {
+        gazette_results_t *r = NULL;
+        const gazette_hit_t *h = first_hit(db, cases[c].query, &r);
+        assert_non_null(h);
+        assert_string_equal(gazette_hit_id(h), cases[c].file);
+        if (gazette_hit_highlight_count(h) != 1)
+            fail_msg("'%s': %zu highlights in \"%s\"", cases[c].query,
+                     gazette_hit_highlight_count(h), gazette_hit_snippet(h));
+        highlighted(h, 0, 0, got, sizeof got);
+        assert_string_equal(got, cases[c].word);
+        gazette_results_free(r);
+    }
+}
+
+/* Title highlights mark the matched word when the title starts with
+ * what is no word ("-- ", "...", "$ 80", "** "): Xapian's snippet of the
+ * title leaves that out, and its offsets were read from the title's
+ * start ("-- oil" marked "-- " for "oil"). */
+static void test_title_highlights_after_punctuation(void **state)
+{
+    (void)state;
+    char dir[4096], db[4096], text[512], name[64], got[256];
+    snprintf(dir, sizeof dir, "%s/punct", fx.tmp);
+    snprintf(db, sizeof db, "%s/punct-index", fx.tmp);
+    static const struct {
+        const char *title, *query, *word;
+    } cases[] = {
+        {"$ 80 SVX OIL CHANGE", "svx", "SVX"},
+        {"-- oil prices rise", "prices", "prices"},
+        {"...and  oil output rise", "output", "output"},
+        {"** eps clip art", "clip", "clip"},
+        {"  \"Quoted\" words  here", "words", "words"},
+    };
+    size_t n = sizeof cases / sizeof *cases;
+    for (size_t c = 0; c < n; c++) {
+        snprintf(text, sizeof text, "Title: %s\n\nfiller body text %zu\n",
+                 cases[c].title, c);
+        snprintf(name, sizeof name, "s/%zu.txt", c);
+        tu_write_file(dir, name, text, strlen(text));
+    }
+    assert_int_equal(tu_run("'%s' -q --db '%s' '%s'",
+                            tu_binary("indexer/gazette-index"), db, dir), 0);
+    for (size_t c = 0; c < n; c++) {
+        gazette_results_t *r = NULL;
+        const gazette_hit_t *h = first_hit(db, cases[c].query, &r);
+        assert_non_null(h);
+        assert_int_equal(gazette_hit_title_highlight_count(h), 1);
+        highlighted(h, 1, 0, got, sizeof got);
+        if (strcmp(got, cases[c].word) != 0)
+            fail_msg("'%s' in \"%s\": marked '%s'", cases[c].query,
+                     gazette_hit_title(h), got);
+        gazette_results_free(r);
+    }
+}
+
 /* `field` and `value` quoted as json.md says a script writes them
  * (field:"value", each '"' doubled), into `out`. */
 static void quoted_filter(const char *field, const char *value, char *out,
@@ -2291,6 +2392,8 @@ int main(void)
         cmocka_unit_test(test_reindex_other_language),
         cmocka_unit_test(test_control_bytes_in_text),
         cmocka_unit_test(test_long_words_not_highlighted),
+        cmocka_unit_test(test_short_stem_snippets),
+        cmocka_unit_test(test_title_highlights_after_punctuation),
         cmocka_unit_test(test_odd_files),
         cmocka_unit_test(test_line_breaks_in_names),
         cmocka_unit_test(test_index_json_agrees_with_query),

@@ -237,6 +237,7 @@ typedef struct opts {
     int facet_year;
     int facet_tag;    /* counted from terms, not from a value */
     int no_feedback;
+    int explain;
     uint32_t limit;   /* 0: 100 */
 } opts;
 
@@ -257,6 +258,7 @@ static gazette_results_t *search_in(const char *db, const char *query,
     gazette_search_options_set_spelling(so, o->spelling);
     gazette_search_options_set_sort(so, o->sort);
     gazette_search_options_set_feedback(so, !o->no_feedback);
+    gazette_search_options_set_explain(so, o->explain);
     if (o->facet_year)
         gazette_search_options_add_facet(so, GAZETTE_FACET_YEAR);
     if (o->facet_tag)
@@ -379,6 +381,57 @@ static void test_acronym_highlights(void **state)
                         "it-industry");
     assert_string_equal(highlighted(r, 0), "IT|industry");
     gazette_results_free(r);
+}
+
+/* The hit `id` of `r` (it must be there). */
+static const gazette_hit_t *hit_of(const gazette_results_t *r, const char *id,
+                                   size_t *at)
+{
+    for (size_t i = 0; i < gazette_results_count(r); i++)
+        if (strcmp(gazette_hit_id(gazette_results_hit(r, i)), id) == 0) {
+            *at = i;
+            return gazette_results_hit(r, i);
+        }
+    fail_msg("no hit %s", id);
+    return NULL;
+}
+
+/* An article found by another word of the query has its words of a word
+ * in capitals neither highlighted nor listed as matched (--explain) when
+ * it does not write them as the markers ask: "It" opening a sentence is
+ * not "IT", "aid" and "aids" are not "AIDS". Xapian takes the plain term
+ * wherever the article has it; only "aids" (the word itself in lower
+ * case) was dropped from the highlights, and --explain listed them all.
+ * A word the query also wants in lower case stays. */
+static void test_capitals_not_elsewhere(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *query, *id, *highlights, *matched;
+    } cases[] = {
+        {"IT industry", "it-lower", "industry", "industri"},
+        {"IT industry", "it-industry", "IT|industry",
+         "upper:it industri it"},
+        {"AIDS drugs", "hearing", "drugs", "drug"},
+        {"AIDS drugs", "aids", "Aids|drugs", "caps:aids aid drug"},
+        {"AIDS coast", "tsunami", "coast", "coast"},
+        {"AIDS coast aid", "tsunami", "coast|aid", "aid coast"},
+    };
+    opts o = {.explain = 1, .no_feedback = 1};
+    for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+        gazette_results_t *r = search_in(fx.news, cases[c].query, &o);
+        size_t at = 0;
+        const gazette_hit_t *h = hit_of(r, cases[c].id, &at);
+        if (strcmp(highlighted(r, at), cases[c].highlights) != 0)
+            fail_msg("'%s', %s: highlights '%s', expected '%s'",
+                     cases[c].query, cases[c].id, highlighted(r, at),
+                     cases[c].highlights);
+        if (strcmp(gazette_hit_matching_terms(h), cases[c].matched) != 0)
+            fail_msg("'%s', %s: matched '%s', expected '%s'", cases[c].query,
+                     cases[c].id, gazette_hit_matching_terms(h),
+                     cases[c].matched);
+        gazette_results_free(r);
+    }
 }
 
 /* Accents are folded at index and query time; snippets keep the
@@ -740,6 +793,7 @@ int main(void)
         cmocka_unit_test(test_acronyms),
         cmocka_unit_test(test_field_and_capitals_stopwords),
         cmocka_unit_test(test_acronym_highlights),
+        cmocka_unit_test(test_capitals_not_elsewhere),
         cmocka_unit_test(test_accents),
         cmocka_unit_test(test_spelling),
         cmocka_unit_test(test_reversed_date_range),

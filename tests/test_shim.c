@@ -2207,6 +2207,37 @@ static void snippet_parts_excluded(xap_database *db, xap_queryparser *qp,
     xap_query_free(q);
 }
 
+/* The enquire hands back the query it was given (explain.c reads the
+ * query's wanted parts from it). */
+static void test_enquire_get_query(void **state)
+{
+    (void)state;
+    xap_database *db;
+    xap_stem *stem;
+    xap_queryparser *qp = english_qp(&stem);
+    xap_query *q, *back;
+    xap_enquire *enq;
+    char *want, *got;
+    OK(xap_database_open(g_db, &db));
+    OK(xap_queryparser_parse(qp, "wolves \"running forest\"",
+                             XAP_QP_FLAG_DEFAULT, NULL, &q));
+    OK(xap_enquire_new(db, &enq));
+    OK(xap_enquire_set_query(enq, q, 0));
+    OK(xap_enquire_get_query(enq, &back));
+    OK(xap_query_description(q, &want));
+    OK(xap_query_description(back, &got));
+    assert_string_equal(got, want);
+    ERR(XAP_ERR_INVALID_ARG, xap_enquire_get_query(NULL, &back));
+    free(want);
+    free(got);
+    xap_query_free(back);
+    xap_query_free(q);
+    xap_enquire_free(enq);
+    xap_queryparser_free(qp);
+    xap_stem_free(stem);
+    xap_database_free(db);
+}
+
 /* The parts snippets highlight, renamed: terms, tight phrases (a wider
  * window reads as loose terms, as Xapian's snippets read it), wildcard
  * patterns; what the renaming leaves out is gone. */
@@ -2878,6 +2909,7 @@ int main(void)
         cmocka_unit_test(test_eset_rset),
         cmocka_unit_test(test_weight_of_doc),
         cmocka_unit_test(test_snippet_parts),
+        cmocka_unit_test(test_enquire_get_query),
         cmocka_unit_test(test_cjk_ngrams),
         cmocka_unit_test(test_query_build),
         cmocka_unit_test(test_stopper),
