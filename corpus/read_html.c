@@ -64,7 +64,10 @@
  *                parsely-pub-date, sailthru.date; else the datetime of
  *                the first visible <time> in an <article> or <main>, else
  *                of the first in the page. A JSON-LD date or <time> that
- *                is not a date corpus_parse_date() reads is passed over; a
+ *                is not a date corpus_parse_date() reads is passed over,
+ *                and a <meta> one ("11/03/2023") yields to every source
+ *                that gives a date it reads (it is the date, kept as
+ *                written with a warning, only when none does); a
  *                modification date (dateModified, article:modified_time)
  *                is never the article's date.
  *   author       <meta> author, article:author, the JSON-LD author's
@@ -504,6 +507,19 @@ static void add_keywords(page *pg, const char *value)
     gz_buf_put(&pg->keywords, value, strlen(value));
 }
 
+/* Rank of a <meta> date that corpus_parse_date() does not read: after
+ * every date that it does (a <time> too), so that one is the page's;
+ * when none is, it is kept as written (corpus_emit() warns). */
+enum { R_UNREAD_DATE = 100 };
+
+/* A <meta> date of rank `rank`. */
+static void set_date(page *pg, int rank, const char *value)
+{
+    if (!corpus_parse_date(value, NULL, NULL, NULL))
+        rank += R_UNREAD_DATE;
+    set_meta(pg, M_DATE, rank, value);
+}
+
 /* Read one <meta> element's name/property and content; its microdata
  * only when `microdata_ok` is set. `head`: it stands in <head>. Microdata
  * is <meta itemprop>, and outside <head> also RDFa's <meta property>
@@ -557,6 +573,8 @@ static void read_meta(page *pg, const GumboElement *e, int microdata_ok,
          * passes URLs over */
         if (known[i].field == AUTHOR)
             add_author(pg, known[i].rank, content);
+        else if (known[i].field == M_DATE)
+            set_date(pg, known[i].rank, content);
         else
             set_meta(pg, known[i].field, known[i].rank, content);
         return;

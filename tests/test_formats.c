@@ -1109,6 +1109,16 @@ static void test_html_dates(void **state)
     /* a meta tag beats a <time> */
     expect_html_date("<meta name='date' content='2023-11-07'><article><time "
                      "datetime='2023-11-03'>x</time></article>", "2023-11-07");
+    /* ...when it is a date: one not read ("11/03/2023": which day?)
+     * yields to the <time> (it made the page take its path's date), or to
+     * a later <meta>, and is kept as written only when no source gives a
+     * date (the warning then names it) */
+    expect_html_date("<meta name='date' content='11/03/2023'><article><time "
+                     "datetime='2023-11-05'>x</time></article>", "2023-11-05");
+    expect_html_date("<meta name='date' content='soon'><meta name='dc.date' "
+                     "content='2023-11-06'><p>x</p>", "2023-11-06");
+    expect_html_date("<meta name='date' content='11/03/2023'><meta name="
+                     "'pubdate' content='later'><p>x</p>", "11/03/2023");
     /* hidden or page furniture: not the article's date */
     expect_html_date("<nav><time datetime='2023-11-03'>today</time></nav>"
                      "<p hidden><time datetime='2023-11-04'>x</time></p>"
