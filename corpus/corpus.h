@@ -242,7 +242,9 @@ typedef struct corpus_options {
  * dropped; text that is not valid UTF-8 is decoded by
  * corpus_text_to_utf8 (Windows-1252, all of it or only its stray bytes),
  * a .txt file once it is known not to be mail, a JSON Lines file line by
- * line; CRLF and lone CR become LF; blank text is CORPUS_SKIP_EMPTY.
+ * line, an HTML page unless it declares a charset (then decoded from it:
+ * read_html.c); CRLF and lone CR become LF; blank text is
+ * CORPUS_SKIP_EMPTY.
  *
  * .txt: an optional header block at the very top (Title, Date, Author or
  * Authors, Source, URL, Tags; keys case-insensitive; several Tags: lines

@@ -33,7 +33,8 @@
  * bytes and only LF line ends; for a "raw" format it is the bytes as
  * they were, except that the BOM and CRs are gone: mail, whose parts
  * declare their own charsets; .txt, which may be mail; JSON Lines, whose
- * lines are decoded one by one (each may come from another source). */
+ * lines are decoded one by one (each may come from another source); HTML,
+ * whose page may declare its charset. */
 typedef struct corpus_buf {
     char *data;
     size_t len;
@@ -68,6 +69,40 @@ char *corpus_put_utf8(char *w, unsigned long cp);
  * text may be decoded in place (textenc.c). */
 size_t corpus_char_ref(const char *p, const char *eol, char **w);
 
+/* An encoding of the WHATWG Encoding Standard (textenc.c lists them and
+ * their labels). */
+typedef struct corpus_encoding {
+    const char *name;     /* as the standard writes it: "windows-1251" */
+    const char *iconv;    /* its name for iconv_open(); NULL for UTF-8 and
+                           * windows-1252, which corpus_text_to_utf8 reads
+                           * as it reads every text */
+    int seven_bit;        /* ISO-2022-JP: its text is ASCII bytes (and so
+                           * valid UTF-8) with escape sequences */
+} corpus_encoding;
+
+/* The encoding a charset label names ("latin1", " Shift_JIS ": leading
+ * and trailing white space and ASCII case do not count), or NULL when
+ * the label is none the standard knows. */
+const corpus_encoding *corpus_encoding_for_label(const char *label, size_t n);
+
+/* What corpus_iconv_to_utf8() did. */
+enum corpus_iconv_result {
+    CORPUS_ICONV_OK,
+    CORPUS_ICONV_UNKNOWN,   /* iconv cannot convert from that charset */
+    CORPUS_ICONV_INVALID,   /* the text holds bytes invalid in it, or ends
+                             * inside a character */
+    CORPUS_ICONV_TOO_BIG,   /* the UTF-8 would pass `cap` bytes */
+    CORPUS_ICONV_NOMEM
+};
+
+/* Decode [s, s+len), text in the iconv(3) charset `charset`, to a new
+ * NUL-terminated UTF-8 string in *out (malloc; the caller frees), its
+ * length in *out_len, at most `cap` bytes; *out is NULL unless
+ * CORPUS_ICONV_OK is returned. The iconv descriptor is closed before
+ * returning (textenc.c). */
+int corpus_iconv_to_utf8(const char *charset, const char *s, size_t len,
+                         size_t cap, char **out, size_t *out_len);
+
 /* Make b->data valid UTF-8 (corpus_text_to_utf8) when it is not; b->data
  * may be replaced, the old buffer freed. CORPUS_OK, or CORPUS_ERR_NOMEM
  * with `why` worded. For the raw formats, which decode their own text. */
@@ -85,7 +120,9 @@ typedef struct corpus_reader {
     size_t whylen;
     /* HTML read for another format (the HTML part of a mail, whose title
      * is its Subject): all the visible text is the body, and a page
-     * without <title>, og:title or <h1> gives none of it to the title. */
+     * without <title>, og:title or <h1> gives none of it to the title;
+     * the text is UTF-8 already (the other format decoded it), so the
+     * charset the page declares is not looked at. */
     int html_text_only;
 } corpus_reader;
 
@@ -264,6 +301,16 @@ typedef struct corpus_html_cost {
  * or gumbo (whose tag names it asks) cannot be loaded. */
 int corpus_html_scan(const char *text, size_t len, size_t depth_limit,
                      uint64_t work_limit, corpus_html_cost *cost);
+
+/* The encoding an HTML page declares in its first 1024 bytes (HTML's
+ * prescan, html_scan.c: <meta charset>, <meta http-equiv="Content-Type"
+ * content="...; charset=...">, else an XML declaration's encoding), or
+ * NULL when it declares none the Encoding Standard knows. The label that
+ * named it is copied into label[size] (cut to fit, bytes other than
+ * printable ASCII as '?'), or when there is none the first label it does
+ * not know; "" when it has neither. */
+const corpus_encoding *corpus_html_prescan(const char *text, size_t len,
+                                           char *label, size_t size);
 
 /* CPU time gumbo may spend on one page before it is abandoned: `base`
  * seconds plus `per_mib` per MiB of text (defaults 5 and 1; read_html.c).

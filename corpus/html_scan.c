@@ -1,6 +1,7 @@
 /*
  * html_scan.c - corpus_html_scan(): what parsing a page with gumbo would
- * cost, found by one linear pass over the text, before gumbo sees it.
+ * cost, found by one linear pass over the text, before gumbo sees it; and
+ * corpus_html_prescan(): the encoding the page declares (at the end).
  *
  * Why: gumbo 0.10 has no limits. Its scope checks walk the stack of open
  * elements for most tags, so a page nested N deep costs it N steps per
@@ -1676,4 +1677,280 @@ int corpus_html_scan(const char *p, size_t len, size_t depth_limit,
     cost->crash = st.crash;
     cost->work = st.work;
     return 0;
+}
+
+/* ------------------------------------------------ the declared encoding */
+
+/*
+ * corpus_html_prescan - HTML's "prescan a byte stream to determine its
+ * encoding" (the HTML standard, 13.2.3.2), as a browser runs it on a file
+ * that came without a Content-Type header: the first 1024 bytes are
+ * scanned for a <meta charset> or a <meta http-equiv="Content-Type"
+ * content="...; charset=...">, passing over comments, the attributes of
+ * other tags and "<!...>", "</...>", "<?...>" markup, so that a charset=
+ * in a comment or in another tag's attribute does not count. A label the
+ * Encoding Standard does not know is passed over (the scan goes on), but
+ * the first is kept for the warning when no known one follows. When no <meta> declares one, an XML
+ * declaration that opens the page (<?xml ... encoding="...">, XHTML's)
+ * does, as the standard's "get an XML encoding" reads it.
+ */
+
+#define PRESCAN_BYTES 1024
+
+/* A byte range of the page. */
+typedef struct span {
+    const char *s, *e;
+} span;
+
+/* HTML's ASCII white space (no vertical tab). */
+static int prescan_space(unsigned char c)
+{
+    return c == '\t' || c == '\n' || c == '\f' || c == '\r' || c == ' ';
+}
+
+static int span_is(span sp, const char *word)
+{
+    size_t n = strlen(word);
+    return (size_t)(sp.e - sp.s) == n && gz_ascii_ncase_eq(sp.s, word, n);
+}
+
+/* HTML's "get an attribute" at *pp (the name and value as ranges of the
+ * page; the standard lowercases them, we compare without case). Returns
+ * 0 when there is none: at a '>' (*pp left on it) or at the end. */
+static int get_attribute(const char **pp, const char *end, span *name,
+                         span *value)
+{
+    const char *p = *pp;
+    while (p < end && (prescan_space((unsigned char)*p) || *p == '/'))
+        p++;
+    if (p >= end || *p == '>') {
+        *pp = p;
+        return 0;
+    }
+    name->s = p;
+    /* the name: up to '=' (not its first byte), space, '/' or '>' */
+    do
+        p++;
+    while (p < end && *p != '=' && *p != '/' && *p != '>' &&
+           !prescan_space((unsigned char)*p));
+    name->e = p;
+    value->s = value->e = p;
+    while (p < end && prescan_space((unsigned char)*p))
+        p++;
+    if (p >= end || *p != '=') {
+        *pp = p;
+        return p < end;
+    }
+    p++;
+    while (p < end && prescan_space((unsigned char)*p))
+        p++;
+    if (p < end && (*p == '"' || *p == '\'')) {
+        const char *q = memchr(p + 1, *p, (size_t)(end - p - 1));
+        if (!q) {
+            *pp = end;            /* unterminated within the window */
+            return 0;
+        }
+        value->s = p + 1;
+        value->e = q;
+        *pp = q + 1;
+        return 1;
+    }
+    if (p < end && *p == '>') {
+        *pp = p;
+        return 1;
+    }
+    value->s = p;
+    while (p < end && *p != '>' && !prescan_space((unsigned char)*p))
+        p++;
+    value->e = p;
+    *pp = p;
+    return p < end;
+}
+
+/* HTML's "extracting a character encoding from a meta element": the
+ * label after "charset" and '=' in a content attribute ("text/html;
+ * charset=koi8-r"), quoted or up to white space or ';'. */
+static int content_charset(span v, span *label)
+{
+    const char *p = v.s;
+    for (;;) {
+        while (p + 7 <= v.e && !gz_ascii_ncase_eq(p, "charset", 7))
+            p++;
+        if (p + 7 > v.e)
+            return 0;
+        p += 7;
+        while (p < v.e && prescan_space((unsigned char)*p))
+            p++;
+        if (p < v.e && *p == '=')
+            break;
+    }
+    p++;
+    while (p < v.e && prescan_space((unsigned char)*p))
+        p++;
+    if (p < v.e && (*p == '"' || *p == '\'')) {
+        const char *q = memchr(p + 1, *p, (size_t)(v.e - p - 1));
+        if (!q)
+            return 0;
+        label->s = p + 1;
+        label->e = q;
+        return 1;
+    }
+    label->s = p;
+    while (p < v.e && *p != ';' && !prescan_space((unsigned char)*p))
+        p++;
+    label->e = p;
+    return label->e > label->s;
+}
+
+/* Copy `label` into out[size], trimmed, printable (for a warning). */
+static void copy_label(span label, char *out, size_t size)
+{
+    if (!size)
+        return;
+    while (label.s < label.e && prescan_space((unsigned char)*label.s))
+        label.s++;
+    while (label.e > label.s && prescan_space((unsigned char)label.e[-1]))
+        label.e--;
+    size_t n = 0;
+    for (const char *p = label.s; p < label.e && n + 1 < size; p++)
+        out[n++] = *p > ' ' && *p < 0x7F ? *p : '?';
+    out[n] = '\0';
+}
+
+/* Keep the first label not understood, unless one is kept already. */
+static void note_unknown(span label, char *out, size_t size)
+{
+    if (size && !out[0])
+        copy_label(label, out, size);
+}
+
+/* The attributes of a <meta> (*pp just after "<meta"), as the standard
+ * reads them: the first of each name counts; a charset attribute names
+ * the encoding, a content attribute's charset= only with http-equiv
+ * Content-Type. NULL when this <meta> declares none. */
+static const corpus_encoding *prescan_meta(const char **pp, const char *end,
+                                           char *out, size_t size)
+{
+    span name, value, label = {NULL, NULL}, content_label = {NULL, NULL};
+    int seen_equiv = 0, seen_content = 0, seen_charset = 0;
+    int pragma = 0, need_pragma = -1;          /* -1: neither attribute */
+    const corpus_encoding *enc = NULL;
+    while (get_attribute(pp, end, &name, &value)) {
+        if (span_is(name, "http-equiv") && !seen_equiv++) {
+            pragma = span_is(value, "content-type");
+        } else if (span_is(name, "content") && !seen_content++) {
+            span l;
+            if (content_charset(value, &l) && !enc && need_pragma != 0) {
+                enc = corpus_encoding_for_label(l.s, (size_t)(l.e - l.s));
+                if (enc) {
+                    need_pragma = 1;
+                    label = l;
+                } else {
+                    content_label = l;
+                }
+            }
+        } else if (span_is(name, "charset") && !seen_charset++) {
+            enc = corpus_encoding_for_label(value.s,
+                                            (size_t)(value.e - value.s));
+            label = value;
+            need_pragma = 0;
+        }
+    }
+    if (need_pragma == 0 && !enc)
+        note_unknown(label, out, size);
+    if (need_pragma == -1 && pragma && content_label.s)
+        note_unknown(content_label, out, size);
+    if (need_pragma == -1 || (need_pragma == 1 && !pragma) || !enc)
+        return NULL;
+    copy_label(label, out, size);
+    return enc;
+}
+
+/* The encoding of an XML declaration at the very start of [s, end)
+ * (HTML's "get an XML encoding"), or NULL. */
+static const corpus_encoding *xml_encoding(const char *s, const char *end,
+                                           char *out, size_t size)
+{
+    if (end - s < 5 || memcmp(s, "<?xml", 5) != 0)
+        return NULL;
+    const char *gt = memchr(s, '>', (size_t)(end - s));
+    if (!gt)
+        return NULL;
+    const char *p = s + 5;
+    while (p + 8 <= gt && memcmp(p, "encoding", 8) != 0)
+        p++;
+    if (p + 8 > gt)
+        return NULL;
+    p += 8;
+    while (p < gt && (unsigned char)*p <= ' ')
+        p++;
+    if (p >= gt || *p++ != '=')
+        return NULL;
+    while (p < gt && (unsigned char)*p <= ' ')
+        p++;
+    if (p >= gt || (*p != '"' && *p != '\''))
+        return NULL;
+    const char *q = memchr(p + 1, *p, (size_t)(gt - p - 1));
+    if (!q)
+        return NULL;
+    for (const char *c = p + 1; c < q; c++)
+        if ((unsigned char)*c <= ' ')
+            return NULL;
+    span label = {p + 1, q};
+    const corpus_encoding *enc =
+        corpus_encoding_for_label(label.s, (size_t)(label.e - label.s));
+    if (enc)
+        copy_label(label, out, size);
+    else
+        note_unknown(label, out, size);
+    return enc;
+}
+
+/* corpus_html_prescan - see corpus_internal.h and above. */
+const corpus_encoding *corpus_html_prescan(const char *text, size_t len,
+                                           char *label, size_t size)
+{
+    if (size)
+        label[0] = '\0';
+    const char *end = text + (len < PRESCAN_BYTES ? len : PRESCAN_BYTES);
+    for (const char *p = text; p < end; p++) {
+        if (*p != '<')
+            continue;
+        size_t left = (size_t)(end - p);
+        if (left >= 4 && memcmp(p, "<!--", 4) == 0) {
+            /* to the '>' of the first "-->" (whose dashes may be those of
+             * "<!--": "<!-->" is a whole comment) */
+            const char *q = p + 2;
+            while (q + 3 <= end && memcmp(q, "-->", 3) != 0)
+                q++;
+            if (q + 3 > end)
+                break;
+            p = q + 2;
+        } else if (left >= 6 && gz_ascii_ncase_eq(p + 1, "meta", 4) &&
+                   (prescan_space((unsigned char)p[5]) || p[5] == '/')) {
+            p += 5;
+            const corpus_encoding *enc = prescan_meta(&p, end, label, size);
+            if (enc)
+                return enc;
+            if (p >= end)
+                break;
+        } else if (left >= 2 && (gz_ascii_isalpha((unsigned char)p[1]) ||
+                                 (left >= 3 && p[1] == '/' &&
+                                  gz_ascii_isalpha((unsigned char)p[2])))) {
+            /* another tag: its name, then its attributes, passed over */
+            while (p < end && *p != '>' && !prescan_space((unsigned char)*p))
+                p++;
+            span name, value;
+            while (get_attribute(&p, end, &name, &value))
+                ;
+            if (p >= end)
+                break;
+        } else if (left >= 2 && (p[1] == '!' || p[1] == '/' || p[1] == '?')) {
+            const char *gt = memchr(p, '>', left);
+            if (!gt)
+                break;
+            p = gt;
+        }
+    }
+    return xml_encoding(text, end, label, size);
 }

@@ -47,8 +47,9 @@ static const struct format {
     {".txt", corpus_parse_txt, 1, 0},
     {".md", corpus_parse_md, 0, 0},
     {".markdown", corpus_parse_md, 0, 0},
-    {".html", corpus_parse_html, 0, 0},
-    {".htm", corpus_parse_html, 0, 0},
+    /* raw: a page declares its charset (<meta charset>: read_html.c) */
+    {".html", corpus_parse_html, 1, 0},
+    {".htm", corpus_parse_html, 1, 0},
     /* raw: each line is decoded alone, one bad line garbles no other */
     {".jsonl", corpus_parse_jsonl, 1, 1},
     {".ndjson", corpus_parse_jsonl, 1, 1},

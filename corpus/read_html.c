@@ -3,6 +3,25 @@
  * gumbo, an HTML5 parser (so tag soup is read the way browsers read it and
  * character references are decoded).
  *
+ * Charset: read.c hands the page over as bytes (BOM dropped, CRs gone),
+ * and decode_page() makes it UTF-8 before anything looks at it, as a
+ * browser reads a file that came without HTTP headers. A page valid as
+ * UTF-8 (with or without a BOM) is UTF-8; else the charset its first 1024
+ * bytes declare (<meta charset>, <meta http-equiv="Content-Type"
+ * content="...; charset=...">, an XML declaration; HTML's prescan:
+ * corpus_html_prescan() in html_scan.c), its label read as the WHATWG
+ * Encoding Standard reads it (latin1 and us-ascii are windows-1252,
+ * gb2312 GBK, shift_jis windows-31j; textenc.c), is decoded with iconv(3).
+ * What is left is read as every other file is (UTF-8 with stray bytes,
+ * else Windows-1252): a page that declares nothing, utf-8 or windows-1252;
+ * and, with a warning naming the label, one whose label is unknown or
+ * whose bytes are not valid in its charset. The one exception to "valid
+ * UTF-8 is UTF-8": an ASCII page that declares ISO-2022-JP, whose text is
+ * ASCII bytes. A page valid as UTF-8 that declares another charset is not
+ * decoded as that charset, unlike in a browser: such a page is a page
+ * converted to UTF-8 that kept its old <meta> far more often than text
+ * in that charset (which is next to never valid UTF-8: a word or two).
+ *
  * Title: <title>, else <meta property="og:title">, else the JSON-LD
  * headline (below), else the first <h1>, else the first line of the
  * visible text when more text follows it (the line then is not in the
@@ -45,7 +64,10 @@
  *                parsely-pub-date, sailthru.date; else the datetime of
  *                the first visible <time> in an <article> or <main>, else
  *                of the first in the page. A JSON-LD date or <time> that
- *                is not a date corpus_parse_date() reads is passed over; a
+ *                is not a date corpus_parse_date() reads is passed over,
+ *                and a <meta> one ("11/03/2023") yields to every source
+ *                that gives a date it reads (it is the date, kept as
+ *                written with a warning, only when none does); a
  *                modification date (dateModified, article:modified_time)
  *                is never the article's date.
  *   author       <meta> author, article:author, the JSON-LD author's
@@ -485,6 +507,19 @@ static void add_keywords(page *pg, const char *value)
     gz_buf_put(&pg->keywords, value, strlen(value));
 }
 
+/* Rank of a <meta> date that corpus_parse_date() does not read: after
+ * every date that it does (a <time> too), so that one is the page's;
+ * when none is, it is kept as written (corpus_emit() warns). */
+enum { R_UNREAD_DATE = 100 };
+
+/* A <meta> date of rank `rank`. */
+static void set_date(page *pg, int rank, const char *value)
+{
+    if (!corpus_parse_date(value, NULL, NULL, NULL))
+        rank += R_UNREAD_DATE;
+    set_meta(pg, M_DATE, rank, value);
+}
+
 /* Read one <meta> element's name/property and content; its microdata
  * only when `microdata_ok` is set. `head`: it stands in <head>. Microdata
  * is <meta itemprop>, and outside <head> also RDFa's <meta property>
@@ -538,6 +573,8 @@ static void read_meta(page *pg, const GumboElement *e, int microdata_ok,
          * passes URLs over */
         if (known[i].field == AUTHOR)
             add_author(pg, known[i].rank, content);
+        else if (known[i].field == M_DATE)
+            set_date(pg, known[i].rank, content);
         else
             set_meta(pg, known[i].field, known[i].rank, content);
         return;
@@ -1359,14 +1396,12 @@ static corpus_status emit_page(corpus_reader *rd, page *pg)
 }
 
 /*
- * corpus_parse_html - see corpus_internal.h and the comment at the top.
- * The gumbo tree lives until the article has been handed on.
+ * parse_page - the page `text` (UTF-8) through the cost scan, gumbo and
+ * the walk, and on to the caller. The gumbo tree lives until the article
+ * has been handed on.
  */
-corpus_status corpus_parse_html(corpus_reader *rd, corpus_buf *text)
+static corpus_status parse_page(corpus_reader *rd, const corpus_buf *text)
 {
-    if (corpus_lib_use(&corpus_gumbo_lib) != 0)  /* stop the run */
-        return corpus_why(rd->why, rd->whylen, CORPUS_ERR_RESOURCES, "%s",
-                          corpus_gumbo_lib.failure);
     corpus_html_cost cost;
     if (corpus_html_scan(text->data, text->len, MAX_HTML_DEPTH, MAX_HTML_WORK,
                          &cost) != 0)
@@ -1418,5 +1453,97 @@ corpus_status corpus_parse_html(corpus_reader *rd, corpus_buf *text)
     free(pg.h1.data);
     free(pg.authors.data);
     free(pg.keywords.data);
+    return s;
+}
+
+/* ------------------------------------------------------------ charset */
+
+/* 1 when [s, s+len) holds a byte over 0x7F. */
+static int has_high_bytes(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if ((unsigned char)s[i] > 0x7F)
+            return 1;
+    return 0;
+}
+
+/* The page read as every other file is: valid UTF-8 as it is (*out left
+ * NULL), else corpus_text_to_utf8 (Windows-1252, all of it or its stray
+ * bytes) into *out. */
+static corpus_status undeclared(corpus_reader *rd, const corpus_buf *text,
+                                int utf8, char **out, size_t *out_len)
+{
+    if (utf8)
+        return CORPUS_OK;
+    *out = corpus_text_to_utf8(text->data, text->len, out_len);
+    return *out ? CORPUS_OK
+                : corpus_why(rd->why, rd->whylen, CORPUS_ERR_NOMEM,
+                             "out of memory decoding Windows-1252 text");
+}
+
+/*
+ * decode_page - the page's text as UTF-8, in the charset it declares (see
+ * the comment at the top): *out NULL when text->data is that text already
+ * (it is left alone: the caller owns it), else a new string the caller
+ * frees. A page whose bytes are valid UTF-8 is UTF-8 whatever it says (a
+ * page converted to UTF-8 that kept its old <meta> is a common sight,
+ * while text in a legacy charset is next to never valid UTF-8; the BOM
+ * read.c dropped said UTF-8 too), unless it declares ISO-2022-JP and is
+ * ASCII. Text another format decoded (a mail's HTML part) is taken as it
+ * is. The decoded text is at most three times the bytes, the bound the
+ * Windows-1252 reading has.
+ */
+static corpus_status decode_page(corpus_reader *rd, const corpus_buf *text,
+                                 char **out, size_t *out_len)
+{
+    *out = NULL;
+    *out_len = 0;
+    if (rd->html_text_only)
+        return CORPUS_OK;
+    char label[40];
+    const corpus_encoding *enc =
+        corpus_html_prescan(text->data, text->len, label, sizeof label);
+    int utf8 = corpus_utf8_valid(text->data, text->len);
+    if (utf8 && !(enc && enc->seven_bit &&
+                  !has_high_bytes(text->data, text->len)))
+        return CORPUS_OK;
+    if (!enc && label[0])
+        corpus_warning(rd, 0, "unknown charset \"%s\" declared: read as "
+                       "UTF-8, else Windows-1252", label);
+    if (!enc || !enc->iconv)
+        return undeclared(rd, text, utf8, out, out_len);
+
+    size_t cap = text->len <= (SIZE_MAX - 2) / 3 ? text->len * 3
+                                                 : SIZE_MAX - 2;
+    int r = corpus_iconv_to_utf8(enc->iconv, text->data, text->len, cap,
+                                 out, out_len);
+    if (r == CORPUS_ICONV_OK)
+        return CORPUS_OK;
+    if (r == CORPUS_ICONV_NOMEM)
+        return corpus_why(rd->why, rd->whylen, CORPUS_ERR_NOMEM,
+                          "out of memory decoding %s text", enc->name);
+    corpus_warning(rd, 0, "charset \"%s\" declared, but %s %s: read as "
+                   "UTF-8, else Windows-1252", label,
+                   r == CORPUS_ICONV_UNKNOWN ? "iconv cannot convert"
+                   : r == CORPUS_ICONV_TOO_BIG ? "too large in UTF-8 as"
+                   : "bytes not valid in", enc->name);
+    return undeclared(rd, text, utf8, out, out_len);
+}
+
+/* corpus_parse_html - see corpus_internal.h and the comment at the top. */
+corpus_status corpus_parse_html(corpus_reader *rd, corpus_buf *text)
+{
+    if (corpus_lib_use(&corpus_gumbo_lib) != 0)  /* stop the run */
+        return corpus_why(rd->why, rd->whylen, CORPUS_ERR_RESOURCES, "%s",
+                          corpus_gumbo_lib.failure);
+    char *decoded;
+    size_t decoded_len;
+    corpus_status s = decode_page(rd, text, &decoded, &decoded_len);
+    if (s != CORPUS_OK)
+        return s;
+    corpus_buf utf8 = {decoded ? decoded : text->data,
+                       decoded ? decoded_len : text->len};
+    s = parse_page(rd, &utf8);
+    free(decoded);
     return s;
 }

@@ -1,5 +1,7 @@
 /*
- * textenc.c - UTF-8 validation and encoding, Windows-1252 decoding.
+ * textenc.c - UTF-8 validation and encoding, Windows-1252 decoding, the
+ * charset labels of the WHATWG Encoding Standard and decoding through
+ * iconv(3).
  */
 #include "corpus.h"
 #include "ascii.h"
@@ -7,6 +9,8 @@
 #include "named_refs.h"
 #include "utf8.h"
 
+#include <errno.h>
+#include <iconv.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -254,4 +258,192 @@ size_t corpus_char_ref(const char *p, const char *eol, char **w)
         return 0;
     *w = corpus_put_utf8(*w, e->cp);
     return n + 2;
+}
+
+/* ----------------------------------------------------- declared charsets */
+
+/*
+ * The encodings of the WHATWG Encoding Standard and their labels (its
+ * "Names and labels" table), which is what browsers accept in a page's
+ * <meta charset>. Each name is given to iconv(3) under glibc's name for
+ * the same code page; where the standard reads a label as a larger code
+ * page than its name says, so do we: iso-8859-1, us-ascii and latin1 are
+ * windows-1252, iso-8859-9 windows-1254, iso-8859-11 and tis-620
+ * windows-874, gb2312 GBK, shift_jis windows-31j (CP932: backslash and
+ * tilde stay ASCII), euc-kr windows-949 (CP949), big5 Big5-HKSCS.
+ * Two departures, both HTML's own rules for a label found by scanning the
+ * bytes of a page: a UTF-16 label names UTF-8 (a page whose bytes could be
+ * scanned as ASCII is not UTF-16), and x-user-defined windows-1252.
+ * The labels of the standard's "replacement" encoding (iso-2022-kr,
+ * iso-2022-cn, hz-gb-2312), which browsers refuse to decode, are not
+ * listed: they are unknown here.
+ */
+static const struct {
+    corpus_encoding enc;
+    const char *labels;     /* lower case, one space between */
+} encodings[] = {
+    {{"UTF-8", NULL, 0},
+     "unicode-1-1-utf-8 unicode11utf8 unicode20utf8 utf-8 utf8 "
+     "x-unicode20utf8 "
+     /* HTML: a UTF-16 label met in the bytes is UTF-8 */
+     "unicodefffe utf-16be csunicode iso-10646-ucs-2 ucs-2 unicode "
+     "unicodefeff utf-16 utf-16le"},
+    {{"windows-1252", NULL, 0},
+     "ansi_x3.4-1968 ascii cp1252 cp819 csisolatin1 ibm819 iso-8859-1 "
+     "iso-ir-100 iso8859-1 iso88591 iso_8859-1 iso_8859-1:1987 l1 latin1 "
+     "us-ascii windows-1252 x-cp1252 "
+     "x-user-defined"},     /* HTML: read as windows-1252 */
+    {{"IBM866", "IBM866", 0}, "866 cp866 csibm866 ibm866"},
+    {{"ISO-8859-2", "ISO-8859-2", 0},
+     "csisolatin2 iso-8859-2 iso-ir-101 iso8859-2 iso88592 iso_8859-2 "
+     "iso_8859-2:1987 l2 latin2"},
+    {{"ISO-8859-3", "ISO-8859-3", 0},
+     "csisolatin3 iso-8859-3 iso-ir-109 iso8859-3 iso88593 iso_8859-3 "
+     "iso_8859-3:1988 l3 latin3"},
+    {{"ISO-8859-4", "ISO-8859-4", 0},
+     "csisolatin4 iso-8859-4 iso-ir-110 iso8859-4 iso88594 iso_8859-4 "
+     "iso_8859-4:1988 l4 latin4"},
+    {{"ISO-8859-5", "ISO-8859-5", 0},
+     "csisolatincyrillic cyrillic iso-8859-5 iso-ir-144 iso8859-5 "
+     "iso88595 iso_8859-5 iso_8859-5:1988"},
+    {{"ISO-8859-6", "ISO-8859-6", 0},
+     "arabic asmo-708 csiso88596e csiso88596i csisolatinarabic ecma-114 "
+     "iso-8859-6 iso-8859-6-e iso-8859-6-i iso-ir-127 iso8859-6 iso88596 "
+     "iso_8859-6 iso_8859-6:1987"},
+    {{"ISO-8859-7", "ISO-8859-7", 0},
+     "csisolatingreek ecma-118 elot_928 greek greek8 iso-8859-7 "
+     "iso-ir-126 iso8859-7 iso88597 iso_8859-7 iso_8859-7:1987 "
+     "sun_eu_greek"},
+    {{"ISO-8859-8", "ISO-8859-8", 0},
+     "csiso88598e csisolatinhebrew hebrew iso-8859-8 iso-8859-8-e "
+     "iso-ir-138 iso8859-8 iso88598 iso_8859-8 iso_8859-8:1988 visual"},
+    {{"ISO-8859-8-I", "ISO-8859-8", 0}, "csiso88598i iso-8859-8-i logical"},
+    {{"ISO-8859-10", "ISO-8859-10", 0},
+     "csisolatin6 iso-8859-10 iso-ir-157 iso8859-10 iso885910 l6 latin6"},
+    {{"ISO-8859-13", "ISO-8859-13", 0}, "iso-8859-13 iso8859-13 iso885913"},
+    {{"ISO-8859-14", "ISO-8859-14", 0}, "iso-8859-14 iso8859-14 iso885914"},
+    {{"ISO-8859-15", "ISO-8859-15", 0},
+     "csisolatin9 iso-8859-15 iso8859-15 iso885915 iso_8859-15 l9"},
+    {{"ISO-8859-16", "ISO-8859-16", 0}, "iso-8859-16"},
+    {{"KOI8-R", "KOI8-R", 0}, "cskoi8r koi koi8 koi8-r koi8_r"},
+    {{"KOI8-U", "KOI8-U", 0}, "koi8-ru koi8-u"},
+    {{"macintosh", "MACINTOSH", 0}, "csmacintosh mac macintosh x-mac-roman"},
+    {{"windows-874", "CP874", 0},
+     "dos-874 iso-8859-11 iso8859-11 iso885911 tis-620 windows-874"},
+    {{"windows-1250", "CP1250", 0}, "cp1250 windows-1250 x-cp1250"},
+    {{"windows-1251", "CP1251", 0}, "cp1251 windows-1251 x-cp1251"},
+    {{"windows-1253", "CP1253", 0}, "cp1253 windows-1253 x-cp1253"},
+    {{"windows-1254", "CP1254", 0},
+     "cp1254 csisolatin5 iso-8859-9 iso-ir-148 iso8859-9 iso88599 "
+     "iso_8859-9 iso_8859-9:1989 l5 latin5 windows-1254 x-cp1254"},
+    {{"windows-1255", "CP1255", 0}, "cp1255 windows-1255 x-cp1255"},
+    {{"windows-1256", "CP1256", 0}, "cp1256 windows-1256 x-cp1256"},
+    {{"windows-1257", "CP1257", 0}, "cp1257 windows-1257 x-cp1257"},
+    {{"windows-1258", "CP1258", 0}, "cp1258 windows-1258 x-cp1258"},
+    {{"x-mac-cyrillic", "MAC-CYRILLIC", 0}, "x-mac-cyrillic x-mac-ukrainian"},
+    {{"GBK", "GBK", 0},
+     "chinese csgb2312 csiso58gb231280 gb2312 gb_2312 gb_2312-80 gbk "
+     "iso-ir-58 x-gbk"},
+    {{"gb18030", "GB18030", 0}, "gb18030"},
+    {{"Big5", "BIG5-HKSCS", 0}, "big5 big5-hkscs cn-big5 csbig5 x-x-big5"},
+    {{"EUC-JP", "EUC-JP", 0}, "cseucpkdfmtjapanese euc-jp x-euc-jp"},
+    {{"ISO-2022-JP", "ISO-2022-JP", 1}, "csiso2022jp iso-2022-jp"},
+    {{"Shift_JIS", "CP932", 0},
+     "csshiftjis ms932 ms_kanji shift-jis shift_jis sjis windows-31j "
+     "x-sjis"},
+    {{"EUC-KR", "CP949", 0},
+     "cseuckr csksc56011987 euc-kr iso-ir-149 korean ks_c_5601-1987 "
+     "ks_c_5601-1989 ksc5601 ksc_5601 windows-949"},
+};
+
+/* 1 when the space-separated list `labels` holds the n bytes at `label`. */
+static int has_label(const char *labels, const char *label, size_t n)
+{
+    for (const char *p = labels; *p;) {
+        const char *end = strchr(p, ' ');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        if (len == n && memcmp(p, label, n) == 0)
+            return 1;
+        p += len + (end != NULL);
+    }
+    return 0;
+}
+
+/* corpus_encoding_for_label - see corpus_internal.h. */
+const corpus_encoding *corpus_encoding_for_label(const char *label, size_t n)
+{
+    while (n && gz_ascii_isspace((unsigned char)*label))
+        label++, n--;
+    while (n && gz_ascii_isspace((unsigned char)label[n - 1]))
+        n--;
+    char low[32];                  /* the longest label has 19 bytes */
+    if (n == 0 || n >= sizeof low)
+        return NULL;
+    for (size_t i = 0; i < n; i++)
+        low[i] = (char)gz_ascii_tolower((unsigned char)label[i]);
+    for (size_t i = 0; i < sizeof encodings / sizeof encodings[0]; i++)
+        if (has_label(encodings[i].labels, low, n))
+            return &encodings[i].enc;
+    return NULL;
+}
+
+/* Decode all of [s, s+len) with `cd` into a new string at *out, grown
+ * (doubling) while the output needs it up to `cap` bytes (cap is below
+ * SIZE_MAX - 1). Returns a corpus_iconv_result. */
+static int iconv_all(iconv_t cd, const char *s, size_t len, size_t cap,
+                     char **out, size_t *out_len)
+{
+    /* enough for most text in one go: CJK takes 3 UTF-8 bytes for 2 */
+    size_t guess = len > (SIZE_MAX - 16) / 3 * 2 ? SIZE_MAX
+                                                  : len + len / 2 + 16;
+    size_t size = guess < cap + 1 ? guess : cap + 1;   /* with the NUL */
+    char *buf = malloc(size);
+    if (!buf)
+        return CORPUS_ICONV_NOMEM;
+    char *in = (char *)s, *w = buf;
+    size_t inleft = len, room = size - 1;
+    while (iconv(cd, &in, &inleft, &w, &room) == (size_t)-1) {
+        size_t used = (size_t)(w - buf);
+        int full = errno == E2BIG;
+        if (!full || size > cap) {
+            free(buf);       /* EILSEQ, EINVAL (cut short), or over cap */
+            return full ? CORPUS_ICONV_TOO_BIG : CORPUS_ICONV_INVALID;
+        }
+        size_t bigger = size <= (cap + 1) / 2 ? size * 2 : cap + 1;
+        char *nb = realloc(buf, bigger);
+        if (!nb) {
+            free(buf);
+            return CORPUS_ICONV_NOMEM;
+        }
+        buf = nb;
+        w = buf + used;
+        room = bigger - 1 - used;
+        size = bigger;
+    }
+    *w = '\0';
+    *out = buf;
+    *out_len = (size_t)(w - buf);
+    return CORPUS_ICONV_OK;
+}
+
+/* corpus_iconv_to_utf8 - see corpus_internal.h. */
+int corpus_iconv_to_utf8(const char *charset, const char *s, size_t len,
+                         size_t cap, char **out, size_t *out_len)
+{
+    *out = NULL;
+    *out_len = 0;
+    if (cap >= SIZE_MAX - 1)
+        cap = SIZE_MAX - 2;
+    iconv_t cd = iconv_open("UTF-8", charset);
+    if (cd == (iconv_t)-1)
+        return errno == ENOMEM ? CORPUS_ICONV_NOMEM : CORPUS_ICONV_UNKNOWN;
+    int r = iconv_all(cd, s, len, cap, out, out_len);
+    iconv_close(cd);
+    if (r == CORPUS_ICONV_OK && !gz_utf8_valid(*out, *out_len)) {
+        free(*out);          /* never seen from glibc; checked, not assumed */
+        *out = NULL;
+        *out_len = 0;
+        r = CORPUS_ICONV_INVALID;
+    }
+    return r;
 }

@@ -5,9 +5,11 @@
  * there.
  */
 #include "corpus.h"
+#include "corpus_internal.h"
 #include "test_util.h"
 
 #include <errno.h>
+#include <iconv.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1835,6 +1837,159 @@ static void test_text_to_utf8(void **state)
     free(u);
 }
 
+/* Charset labels as the WHATWG Encoding Standard reads them: case and
+ * surrounding white space do not count; the labels browsers read as a
+ * larger code page are that code page; unknown labels are NULL. */
+static void test_encoding_labels(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *label, *name;
+    } known[] = {
+        {"utf-8", "UTF-8"}, {"UTF8", "UTF-8"}, {"utf-16", "UTF-8"},
+        {"utf-16le", "UTF-8"}, {"iso-8859-1", "windows-1252"},
+        {"Latin1", "windows-1252"}, {"us-ascii", "windows-1252"},
+        {"x-user-defined", "windows-1252"}, {" cp1251\t", "windows-1251"},
+        {"iso-8859-9", "windows-1254"}, {"tis-620", "windows-874"},
+        {"gb2312", "GBK"}, {"GB_2312-80", "GBK"}, {"gb18030", "gb18030"},
+        {"Shift_JIS", "Shift_JIS"}, {"sjis", "Shift_JIS"},
+        {"ks_c_5601-1987", "EUC-KR"}, {"koi", "KOI8-R"},
+        {"iso-8859-8-i", "ISO-8859-8-I"}, {"big5-hkscs", "Big5"},
+    };
+    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++) {
+        const corpus_encoding *e =
+            corpus_encoding_for_label(known[i].label, strlen(known[i].label));
+        if (!e || strcmp(e->name, known[i].name) != 0)
+            fail_msg("%s: %s, want %s", known[i].label, e ? e->name : "NULL",
+                     known[i].name);
+        /* every converter named is one iconv has */
+        if (e->iconv) {
+            iconv_t cd = iconv_open("UTF-8", e->iconv);
+            assert_true(cd != (iconv_t)-1);
+            iconv_close(cd);
+        }
+    }
+    static const char *const unknown[] = {"", "  ", "utf-7", "iso-2022-kr",
+                                          "hz-gb-2312", "latin 1", "utf-8x",
+                                          "a-label-longer-than-any-known"};
+    for (size_t i = 0; i < sizeof unknown / sizeof unknown[0]; i++)
+        assert_null(corpus_encoding_for_label(unknown[i],
+                                              strlen(unknown[i])));
+    /* the length counts, not a NUL */
+    assert_non_null(corpus_encoding_for_label("koi8-rXYZ", 6));
+}
+
+/* iconv(3) to UTF-8: the text, or why not; never past the cap. */
+static void test_iconv_to_utf8(void **state)
+{
+    (void)state;
+    char *out = (char *)1;
+    size_t n = 99;
+    /* "Москва" in windows-1251 */
+    assert_int_equal(corpus_iconv_to_utf8("CP1251", "\xCC\xEE\xF1\xEA\xE2"
+                                          "\xE0", 6, 18, &out, &n),
+                     CORPUS_ICONV_OK);
+    assert_string_equal(out, "Москва");
+    assert_int_equal(n, 12);
+    free(out);
+    /* 12 bytes do not fit in 11; the buffer grows from its first guess */
+    assert_int_equal(corpus_iconv_to_utf8("CP1251", "\xCC\xEE\xF1\xEA\xE2"
+                                          "\xE0", 6, 11, &out, &n),
+                     CORPUS_ICONV_TOO_BIG);
+    assert_null(out);
+    char big[4000];
+    memset(big, '\xE9', sizeof big);            /* é: 2 bytes each */
+    assert_int_equal(corpus_iconv_to_utf8("CP1252", big, sizeof big,
+                                          3 * sizeof big, &out, &n),
+                     CORPUS_ICONV_OK);
+    assert_int_equal(n, 2 * sizeof big);
+    assert_true(corpus_utf8_valid(out, n));
+    free(out);
+    /* a lead byte without its trail byte, in the middle and at the end */
+    assert_int_equal(corpus_iconv_to_utf8("CP932", "a\x93 b", 4, 12, &out,
+                                          &n), CORPUS_ICONV_INVALID);
+    assert_null(out);
+    assert_int_equal(corpus_iconv_to_utf8("CP932", "ab\x93", 3, 9, &out,
+                                          &n), CORPUS_ICONV_INVALID);
+    assert_int_equal(corpus_iconv_to_utf8("NO-SUCH-CHARSET", "ab", 2, 6,
+                                          &out, &n), CORPUS_ICONV_UNKNOWN);
+    assert_null(out);
+    assert_int_equal(corpus_iconv_to_utf8("CP1251", "", 0, 0, &out, &n),
+                     CORPUS_ICONV_OK);
+    assert_string_equal(out, "");
+    assert_int_equal(n, 0);
+    free(out);
+}
+
+/* HTML's prescan for the declared charset, where it differs from a
+ * search for "charset=": comments, other tags' attributes, the pragma,
+ * the first 1024 bytes; the label that named it kept, else the first
+ * unknown one, printable. */
+static void test_html_prescan(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *page, *name, *label;
+    } cases[] = {
+        {"<meta charset=koi8-r>", "KOI8-R", "koi8-r"},
+        {"<meta/charset='koi8-r'/>", "KOI8-R", "koi8-r"},
+        {"<meta charset=koi8-r/>", NULL, "koi8-r/"},   /* as browsers */
+        {"<meta\tcharset = \" Koi8-R\t\">", "KOI8-R", "Koi8-R"},
+        {"<metacharset=koi8-r>", NULL, ""},
+        {"<!--><meta charset=koi8-r>", "KOI8-R", "koi8-r"},   /* "<!-->" ends */
+        {"<!-- x --><meta charset=koi8-r>", "KOI8-R", "koi8-r"},
+        {"<!-- <meta charset=koi8-r> -->", NULL, ""},
+        {"<p title=\"<meta charset=koi8-r>\">", NULL, ""},
+        {"<p title='x><meta charset=koi8-r>", NULL, ""},  /* unterminated */
+        {"<!DOCTYPE html><?php x ?></p><meta charset=koi8-r>", "KOI8-R",
+         "koi8-r"},
+        {"<meta http-equiv=content-type content=\"text/html; "
+         "charset=koi8-r\">", "KOI8-R", "koi8-r"},
+        {"<meta content='charset =  koi8-r;' http-equiv='Content-Type'>",
+         "KOI8-R", "koi8-r"},
+        {"<meta content='charset=koi8-r' http-equiv=refresh>", NULL, ""},
+        {"<meta content='x' http-equiv=content-type>", NULL, ""},
+        {"<meta charset=koi8-r charset=cp1251>", "KOI8-R", "koi8-r"},
+        {"<meta content='charset=cp1251' charset=koi8-r "
+         "http-equiv=content-type>", "KOI8-R", "koi8-r"},
+        {"<meta charset=\"x\x01\xFFz\"><meta charset=no>", NULL, "x??z"},
+        {"<meta http-equiv=content-type content='charset=bad'>", NULL, "bad"},
+        {"<meta content='charset=bad'>", NULL, ""},
+        {"<?xml version=\"1.0\" encoding=\"koi8-r\"?>", "KOI8-R", "koi8-r"},
+        {"<?xml version=\"1.0\" encoding=\"ko i8\"?>", NULL, ""},
+        {" <?xml encoding='koi8-r'?>", NULL, ""},
+        {"<?xml encoding='klingon'?><meta charset=cp1251>", "windows-1251",
+         "cp1251"},
+        {"", NULL, ""},
+        {"<", NULL, ""},
+        {"<meta ", NULL, ""},
+        {"<meta charset=", NULL, ""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char label[8] = "junk";
+        const corpus_encoding *e = corpus_html_prescan(
+            cases[i].page, strlen(cases[i].page), label, sizeof label);
+        const char *got = e ? e->name : NULL;
+        if (cases[i].name ? !got || strcmp(got, cases[i].name) != 0 : !!got)
+            fail_msg("%s: %s, want %s", cases[i].page, got ? got : "NULL",
+                     cases[i].name ? cases[i].name : "NULL");
+        if (strcmp(label, cases[i].label) != 0)
+            fail_msg("%s: label \"%s\"", cases[i].page, label);
+    }
+    /* the label is cut to fit */
+    char small[4];
+    assert_null(corpus_html_prescan("<meta charset=klingon>", 22, small,
+                                    sizeof small));
+    assert_string_equal(small, "kli");
+    /* only the first 1024 bytes count */
+    char page[1100];
+    memset(page, ' ', sizeof page);
+    memcpy(page + 1024 - 21, "<meta charset=koi8-r>", 21);
+    assert_non_null(corpus_html_prescan(page, sizeof page, small, 4));
+    memcpy(page + 1024 - 20, "<meta charset=koi8-r>", 21);
+    assert_null(corpus_html_prescan(page, sizeof page, small, 4));
+}
+
 /* ------------------------------------------------------------------ dates */
 
 static void test_parse_date(void **state)
@@ -2187,6 +2342,9 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_utf8_valid),
         cmocka_unit_test(test_cp1252_to_utf8),
         cmocka_unit_test(test_text_to_utf8),
+        cmocka_unit_test(test_encoding_labels),
+        cmocka_unit_test(test_iconv_to_utf8),
+        cmocka_unit_test(test_html_prescan),
         cmocka_unit_test(test_parse_date),
         cmocka_unit_test(test_path_date),
         cmocka_unit_test(test_status_names),

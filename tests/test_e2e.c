@@ -1805,6 +1805,56 @@ static void test_gzipped_spool_files(void **state)
                             q, db), 0);
 }
 
+/* Pages in the legacy charset they declare (<meta charset>, and the
+ * http-equiv form, gzipped) are indexed as written: their titles and text
+ * are found and shown in UTF-8 (windows-1251 was stored as "Ìîñêâà"). */
+static void test_html_declared_charset_searchable(void **state)
+{
+    (void)state;
+    char dir[4096], db[4096];
+    snprintf(dir, sizeof dir, "%s/charset", fx.tmp);
+    snprintf(db, sizeof db, "%s/charset-index", fx.tmp);
+    /* "<title>Москва</title>...Президент выступил в Кремле." */
+    static const char ru[] =
+        "<html><head><meta charset=\"windows-1251\"><title>\xCC\xEE\xF1\xEA"
+        "\xE2\xE0</title></head><body><p>\xCF\xF0\xE5\xE7\xE8\xE4\xE5\xED"
+        "\xF2 \xE2\xFB\xF1\xF2\xF3\xEF\xE8\xEB \xE2 \xCA\xF0\xE5\xEC\xEB\xE5."
+        "</p></body></html>";
+    /* "<title>Łódź</title>...Miasto Łódź jest duże." */
+    static const char pl[] =
+        "<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; "
+        "charset=iso-8859-2\"><title>\xA3\xF3\x64\xBC</title></head><body>"
+        "<p>Miasto \xA3\xF3\x64\xBC jest du\xBF\x65.</p></body></html>";
+    tu_write_file(dir, "x/ru.html", ru, sizeof ru - 1);
+    tu_write_gzip(dir, "x/pl.html.gz", pl, sizeof pl - 1);
+    assert_int_equal(tu_run("'%s' -q --db '%s' '%s'",
+                            tu_binary("indexer/gazette-index"), db, dir), 0);
+    static const struct {
+        const char *query, *id, *title;
+    } finds[] = {
+        {"Москва", "x/ru.html", "Москва"},
+        {"кремле президент", "x/ru.html", "Москва"},
+        {"title:москва", "x/ru.html", "Москва"},
+        {"Łódź", "x/pl.html.gz", "Łódź"},
+        {"duże", "x/pl.html.gz", "Łódź"},
+    };
+    gazette_index_t *index = NULL;
+    assert_int_equal(gazette_index_open(db, &index), GAZETTE_STATUS_OK);
+    for (size_t i = 0; i < sizeof finds / sizeof finds[0]; i++) {
+        gazette_results_t *r = NULL;
+        assert_int_equal(gazette_search(index, finds[i].query, NULL, &r),
+                         GAZETTE_STATUS_OK);
+        if (gazette_results_count(r) != 1)
+            fail_msg("%s: %zu hits", finds[i].query,
+                     gazette_results_count(r));
+        const gazette_hit_t *h = gazette_results_hit(r, 0);
+        assert_string_equal(gazette_hit_id(h), finds[i].id);
+        assert_string_equal(gazette_hit_title(h), finds[i].title);
+        gazette_results_free(r);
+    }
+    gazette_index_close(index);
+}
+
 /* The one hit of `query`, which must exist and be `id`. */
 static const gazette_hit_t *only_hit(gazette_results_t *r, const char *id)
 {
@@ -2403,6 +2453,7 @@ int main(void)
         cmocka_unit_test(test_emptied_file_and_bad_root),
         cmocka_unit_test(test_mail_and_ignored_files),
         cmocka_unit_test(test_gzipped_spool_files),
+        cmocka_unit_test(test_html_declared_charset_searchable),
         cmocka_unit_test(test_sample_formats),
         cmocka_unit_test(test_sample_summary),
     };

@@ -3,6 +3,7 @@
  * Lines, each also gzipped), the date forms, and the per-article warning
  * channel of corpus_read_file(), on files written by the test.
  */
+#include <iconv.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -1108,6 +1109,16 @@ static void test_html_dates(void **state)
     /* a meta tag beats a <time> */
     expect_html_date("<meta name='date' content='2023-11-07'><article><time "
                      "datetime='2023-11-03'>x</time></article>", "2023-11-07");
+    /* ...when it is a date: one not read ("11/03/2023": which day?)
+     * yields to the <time> (it made the page take its path's date), or to
+     * a later <meta>, and is kept as written only when no source gives a
+     * date (the warning then names it) */
+    expect_html_date("<meta name='date' content='11/03/2023'><article><time "
+                     "datetime='2023-11-05'>x</time></article>", "2023-11-05");
+    expect_html_date("<meta name='date' content='soon'><meta name='dc.date' "
+                     "content='2023-11-06'><p>x</p>", "2023-11-06");
+    expect_html_date("<meta name='date' content='11/03/2023'><meta name="
+                     "'pubdate' content='later'><p>x</p>", "11/03/2023");
     /* hidden or page furniture: not the article's date */
     expect_html_date("<nav><time datetime='2023-11-03'>today</time></nav>"
                      "<p hidden><time datetime='2023-11-04'>x</time></p>"
@@ -1657,6 +1668,221 @@ static void test_html_hidden_metadata(void **state)
 }
 
 /* Write an HTML file of `depth` nested <tag>s around a word. */
+/* ------------------------------------------------- declared charsets */
+
+/* `utf8` in the iconv(3) charset `charset`, as a new string (the test
+ * makes its legacy bytes from UTF-8 rather than spell them out). */
+static char *encode(const char *charset, const char *utf8, size_t *len)
+{
+    iconv_t cd = iconv_open(charset, "UTF-8");
+    assert_true(cd != (iconv_t)-1);
+    size_t inleft = strlen(utf8), cap = inleft * 4 + 16, room = cap;
+    char *out = malloc(cap), *in = (char *)utf8, *w = out;
+    assert_non_null(out);
+    if (iconv(cd, &in, &inleft, &w, &room) == (size_t)-1)
+        fail_msg("cannot write \"%s\" in %s", utf8, charset);
+    iconv_close(cd);
+    *len = (size_t)(w - out);
+    *w = '\0';
+    return out;
+}
+
+/* Write `bytes` as tmp/name (gzipped for a ".gz" name) and read it. */
+static reading *read_bytes(const char *name, const char *bytes, size_t len)
+{
+    size_t n = strlen(name);
+    if (n > 3 && strcmp(name + n - 3, ".gz") == 0)
+        tu_write_gzip(tmp, name, bytes, len);
+    else
+        tu_write_file(tmp, name, bytes, len);
+    return read_name(name, 0);
+}
+
+/* A page in a legacy charset it declares, with <meta charset> or with
+ * <meta http-equiv="Content-Type">, plain and gzipped: its title and
+ * text read as written, nothing warned. Before, read as Windows-1252
+ * ("Москва" in windows-1251 came out as "Ìîñêâà"). */
+static void test_html_declared_charsets(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *label, *iconv, *title, *text;
+    } pages[] = {
+        {"windows-1251", "CP1251", "Москва",
+         "Президент выступил в Кремле."},
+        {"iso-8859-2", "ISO-8859-2", "Łódź", "Miasto Łódź jest duże."},
+        {"KOI8-R", "KOI8-R", "Новости", "Правительство России."},
+        {"shift_jis", "CP932", "東京", "日本の首都は東京です。"},
+        {"euc-kr", "EUC-KR", "서울", "한국의 수도는 서울입니다."},
+        {"gbk", "GBK", "北京", "中国的首都是北京。"},
+        {"gb2312", "GB2312", "上海", "上海是中国的城市。"},
+        {"euc-jp", "EUC-JP", "大阪", "大阪は日本の都市です。"},
+        {"big5", "BIG5", "臺北", "臺北是城市。"},
+        {"iso-2022-jp", "ISO-2022-JP", "京都", "京都は古い都です。"},
+        {"windows-1253", "CP1253", "Αθήνα", "Η Αθήνα είναι πόλη."},
+    };
+    static const char *const forms[] = {
+        "<!DOCTYPE html><html><head><meta charset=\"%s\">",
+        "<html><head><!-- <meta charset=\"utf-8\"> --><meta http-equiv="
+        "\"Content-Type\" content=\"text/html; charset=%s\">"};
+    static const char *const names[] = {"p.html", "p.htm.gz"};
+    for (size_t i = 0; i < sizeof pages / sizeof pages[0]; i++)
+        for (size_t f = 0; f < 2; f++) {
+            char page[1024];
+            char head[256];
+            snprintf(head, sizeof head, forms[f], pages[i].label);
+            snprintf(page, sizeof page, "%s<title>%s</title></head>\n"
+                     "<body><p>%s</p></body></html>\n", head,
+                     pages[i].title, pages[i].text);
+            size_t len;
+            char *bytes = encode(pages[i].iconv, page, &len);
+            reading *r = read_bytes(names[f], bytes, len);
+            free(bytes);
+            if (r->status != CORPUS_OK || r->n != 1)
+                fail_msg("%s: %s %s", pages[i].label,
+                         corpus_status_name(r->status), r->why);
+            if (strcmp(r->a[0].title, pages[i].title) != 0 ||
+                strcmp(r->a[0].body, pages[i].text) != 0)
+                fail_msg("%s, form %zu: title \"%s\", body \"%s\"",
+                         pages[i].label, f, r->a[0].title, r->a[0].body);
+            if (r->nwarn)
+                fail_msg("%s: %s", pages[i].label, r->warn[0]);
+            reading_free(r);
+        }
+}
+
+/* What a page declares, as browsers find it: the first <meta> that names
+ * an encoding; not one in a comment or in another tag's attribute, not a
+ * content= without http-equiv="Content-Type", not one past the first
+ * 1024 bytes; an XML declaration when no <meta> says; iso-8859-1 as
+ * windows-1252; a UTF-16 label as UTF-8. */
+static void test_html_charset_prescan(void **state)
+{
+    (void)state;
+    /* "Ìîñêâà": Москва in windows-1251, read as Windows-1252 */
+    static const char mojibake[] = "\xC3\x8C\xC3\xAE\xC3\xB1\xC3\xAA"
+                                   "\xC3\xA2\xC3\xA0";
+    static const struct {
+        const char *head;
+        const char *title;        /* NULL: Москва */
+    } pages[] = {
+        {"<meta charset=windows-1251>", NULL},
+        {"<META CHARSET=' CP1251 '>", NULL},
+        {"<meta content='text/html;charset=\"windows-1251\"' "
+         "http-equiv=content-type>", NULL},
+        {"<meta charset=windows-1251><meta charset=koi8-r>", NULL},
+        {"<meta charset=x-nothing><meta charset=windows-1251>", NULL},
+        {"<?xml version=\"1.0\" encoding=\"windows-1251\"?>", NULL},
+        {"<?xml version='1.0' encoding='koi8-r'?>"
+         "<meta charset=windows-1251>", NULL},
+        {"<!-- <meta charset=windows-1251> -->", mojibake},
+        {"<link title='<meta charset=windows-1251>'>", mojibake},
+        {"<meta content='text/html; charset=windows-1251'>", mojibake},
+        {"<meta name=x content='charset=windows-1251'>", mojibake},
+        {"<meta charset=iso-8859-1>", mojibake},
+        {"<meta charset=us-ascii>", mojibake},
+        {"<meta charset=utf-16>", mojibake},
+        {"<meta charset=utf-8>", mojibake},
+    };
+    for (size_t i = 0; i < sizeof pages / sizeof pages[0]; i++) {
+        char page[512];
+        snprintf(page, sizeof page, "%s<title>Москва</title><p>Кремль.",
+                 pages[i].head);
+        size_t len;
+        char *bytes = encode("CP1251", page, &len);
+        reading *r = read_bytes("pre.html", bytes, len);
+        free(bytes);
+        const char *want = pages[i].title ? pages[i].title : "Москва";
+        if (r->n != 1 || strcmp(r->a[0].title, want) != 0)
+            fail_msg("%s: title \"%s\", want \"%s\"", pages[i].head,
+                     r->n ? r->a[0].title : "(none)", want);
+        reading_free(r);
+    }
+    /* a <meta> past the first 1024 bytes is not looked at */
+    char page[2048];
+    snprintf(page, sizeof page, "<title>Москва</title><!-- %01100d -->"
+             "<meta charset=windows-1251><p>Кремль.", 0);
+    size_t len;
+    char *bytes = encode("CP1251", page, &len);
+    reading *r = read_bytes("late.html", bytes, len);
+    free(bytes);
+    assert_int_equal(r->n, 1);
+    assert_string_equal(r->a[0].title, mojibake);
+    reading_free(r);
+}
+
+/* A BOM wins over the <meta>: the page is UTF-8 (read.c drops the BOM; a
+ * page valid as UTF-8 is UTF-8 whatever it declares), not mojibake of
+ * the UTF-8 bytes read as windows-1251 or Shift_JIS. */
+static void test_html_charset_bom_wins(void **state)
+{
+    (void)state;
+    static const char *const labels[] = {"windows-1251", "shift_jis",
+                                         "koi8-r"};
+    for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++)
+        for (int bom = 0; bom < 2; bom++) {
+            char page[256];
+            snprintf(page, sizeof page, "%s<meta charset=\"%s\"><title>"
+                     "Москва</title><p>Кремль и 東京.", bom ? "\xEF\xBB\xBF"
+                     : "", labels[i]);
+            reading *r = read_text("bom.html", page);
+            assert_int_equal(r->n, 1);
+            assert_string_equal(r->a[0].title, "Москва");
+            assert_string_equal(r->a[0].body, "Кремль и 東京.");
+            assert_int_equal(r->nwarn, 0);
+            reading_free(r);
+        }
+}
+
+/* A label nobody knows, bytes that are not text in the declared charset:
+ * read as before (UTF-8, else Windows-1252) with a warning naming the
+ * file and the label. Declared utf-8 or windows-1252 with stray bytes:
+ * read as before, no warning. */
+static void test_html_charset_fallback(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *head, *warning;
+    } pages[] = {
+        {"<meta charset=\"x-klingon\">",
+         "unknown charset \"x-klingon\" declared: read as UTF-8, else "
+         "Windows-1252"},
+        {"<meta http-equiv=Content-Type content='text/html; charset=bogus'>",
+         "unknown charset \"bogus\" declared"},
+        /* 0xE9 then a space: a lead byte without its trail byte */
+        {"<meta charset=sjis>",
+         "charset \"sjis\" declared, but bytes not valid in Shift_JIS: read "
+         "as UTF-8, else Windows-1252"},
+        {"<meta charset=euc-kr>",
+         "charset \"euc-kr\" declared, but bytes not valid in EUC-KR"},
+        {"<meta charset=utf-8>", NULL},
+        {"<meta charset=windows-1252>", NULL},
+        {"<meta charset=latin1>", NULL},
+        {"", NULL},
+    };
+    for (size_t i = 0; i < sizeof pages / sizeof pages[0]; i++) {
+        char page[512];
+        snprintf(page, sizeof page, "%s<title>Caf\xE9 au lait</title><p>"
+                 "It\x92s a caf\xE9.\xFF", pages[i].head);
+        reading *r = read_text("fb.html", page);
+        if (r->status != CORPUS_OK || r->n != 1)
+            fail_msg("%s: %s", pages[i].head, r->why);
+        assert_string_equal(r->a[0].title, "Café au lait");
+        assert_string_equal(r->a[0].body, "It’s a café.ÿ");
+        if (!pages[i].warning) {
+            if (r->nwarn)
+                fail_msg("%s: %s", pages[i].head, r->warn[0]);
+        } else if (r->nwarn != 1 ||
+                   strncmp(r->warn[0], tmp, strlen(tmp)) != 0 ||
+                   !strstr(r->warn[0], "/fb.html|") ||
+                   !strstr(r->warn[0], pages[i].warning)) {
+            fail_msg("%s: warned %zu: %s", pages[i].head, r->nwarn,
+                     r->nwarn ? r->warn[0] : "");
+        }
+        reading_free(r);
+    }
+}
+
 static void write_nested(const char *name, const char *tag, size_t depth)
 {
     size_t tl = strlen(tag) + 2;
@@ -3634,6 +3860,10 @@ int main(void)
         cmocka_unit_test(test_html_authors),
         cmocka_unit_test(test_html_hidden_metadata),
         cmocka_unit_test(test_html_dates),
+        cmocka_unit_test(test_html_declared_charsets),
+        cmocka_unit_test(test_html_charset_prescan),
+        cmocka_unit_test(test_html_charset_bom_wins),
+        cmocka_unit_test(test_html_charset_fallback),
         cmocka_unit_test(test_html_deep_nesting),
         cmocka_unit_test(test_soft_hyphen_removed),
         cmocka_unit_test(test_jsonl_lines),

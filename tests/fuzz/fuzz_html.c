@@ -1,5 +1,6 @@
 /*
- * fuzz_html.c - the HTML reader: the cost scan (html_scan.c), gumbo
+ * fuzz_html.c - the HTML reader: the declared charset (its prescan in
+ * html_scan.c, iconv in textenc.c), the cost scan (html_scan.c), gumbo
  * behind the arena allocator, the tree walk, metadata, and the checks of
  * fuzz_util.c on every article. Inputs are small, so the arena's CPU
  * budget is cut down to keep a slow shape from passing unnoticed: a
