@@ -30,11 +30,15 @@
  *   "date"    a string, or a number: an integer that is a day written
  *             YYYYMMDD (20240305, as GDELT and many exports write dates;
  *             years 1900-2199: as seconds these would be five weeks of
- *             1970), else Unix time in seconds, UTC (1709654400,
- *             1709654400.5), or in milliseconds when its magnitude is
- *             10^11 or more (1709654400000): as seconds that would be
- *             past the year 5000, as milliseconds it is any day after 3
- *             March 1973 (or before 1966 when negative);
+ *             1970), or a day and a time YYYYMMDDhhmmss or YYYYMMDDhhmm
+ *             (GDELT's DATEADDED, 20231103101500: as milliseconds the
+ *             year 2611, or 1976 for twelve digits), else Unix time in
+ *             seconds, UTC (1709654400, 1709654400.5), or in milliseconds
+ *             when its magnitude is 10^11 or more (1709654400000): as
+ *             seconds that would be past the year 5000, as milliseconds
+ *             it is any day after 3 March 1973 (or before 1966 when
+ *             negative). A number that makes a day more than a year from
+ *             now (corpus_date_too_late) is left out, as below;
  *   "author", "source"
  *             a string, an object's "name" ({"name": "Ann", "email": ..}),
  *             or an array of these, joined with ", ";
@@ -317,21 +321,38 @@ static int epoch_date(double v, jsonl_fields *f)
     return 1;
 }
 
-/* 1 when `v` is an integer that writes a day as YYYYMMDD (see the top
- * of this file), then put in f->date_buf as such. */
+/* 1 when `v` is an integer whose digits write a day as YYYYMMDD, or a
+ * day and a time as YYYYMMDDhhmm or YYYYMMDDhhmmss (see the top of this
+ * file), then put in f->date_buf as such. */
 static int compact_date(const json_t *v, jsonl_fields *f)
 {
-    int y, m, d;
-    if (!json_is_integer(v) || json_integer_value(v) < 19000101 ||
-        json_integer_value(v) > 21991231)
+    if (!json_is_integer(v) || json_integer_value(v) < 19000101)
         return 0;
-    snprintf(f->date_buf, sizeof f->date_buf, "%" JSON_INTEGER_FORMAT,
-             json_integer_value(v));
-    return corpus_parse_date(f->date_buf, &y, &m, &d);
+    int n = snprintf(f->date_buf, sizeof f->date_buf,
+                     "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+    return (n == 8 || n == 12 || n == 14) &&
+           corpus_date_form(f->date_buf, NULL, NULL, NULL);
 }
 
-/* "date": a string, or a number: a day as YYYYMMDD, else seconds or
- * milliseconds since 1970 (UTC). */
+/* 1 when the date in f->date_buf, read from the number `v` (`how` it
+ * was read), is too late to be an article's (corpus_date_too_late):
+ * then left out, noted for the warning. */
+static int too_late(jsonl_fields *f, double v, const char *how)
+{
+    int y, m, d;
+    if (!corpus_date_form(f->date_buf, &y, &m, &d) ||
+        !corpus_date_too_late(y, m, d))
+        return 0;
+    dropped(f, "\"date\" %.15g is %04d-%02d-%02d%s, more than a year from "
+            "now", v, y, m, d, how);
+    return 1;
+}
+
+/* "date": a string, or a number: a day (and time) as YYYYMMDD[hhmm[ss]],
+ * else seconds or milliseconds since 1970 (UTC); a number that makes a
+ * day more than a year from now is left out with a warning, as it cannot
+ * be when the article appeared (a string is checked by corpus_emit, as
+ * every format's date). */
 static void read_date(json_t *obj, jsonl_fields *f)
 {
     json_t *v = json_object_get(obj, "date");
@@ -340,13 +361,17 @@ static void read_date(json_t *obj, jsonl_fields *f)
     if (json_is_string(v)) {
         f->date = json_string_value(v);
     } else if (compact_date(v, f)) {
-        f->date = f->date_buf;
-    } else if (json_is_number(v)) {
-        if (epoch_date(json_number_value(v), f))
+        if (!too_late(f, json_number_value(v), ""))
             f->date = f->date_buf;
-        else
+    } else if (json_is_number(v)) {
+        double x = json_number_value(v);
+        if (!epoch_date(x, f))
             dropped(f, "\"date\" %.15g is out of the years 1-9999 as Unix "
-                    "time", json_number_value(v));
+                    "time", x);
+        else if (!too_late(f, x, x >= EPOCH_MS_FROM || x <= -EPOCH_MS_FROM
+                                     ? " as Unix time in milliseconds"
+                                     : " as Unix time in seconds"))
+            f->date = f->date_buf;
     } else {
         dropped(f, "\"date\" is %s", kind_of(v));
     }
