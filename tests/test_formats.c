@@ -608,10 +608,11 @@ static void test_md_title_fallbacks(void **state)
     assert_string_equal(r->a[0].body, "second line");
     reading_free(r);
 
-    /* unclosed front matter is not front matter */
+    /* front matter without its closing line: up to the first blank line
+     * (test_md_unclosed_front_matter) */
     r = read_text("u.md", "---\ntitle: x\n\nplain words\n");
     assert_int_equal(r->status, CORPUS_OK);
-    assert_string_equal(r->a[0].title, "title: x");
+    assert_string_equal(r->a[0].title, "x");
     assert_string_equal(r->a[0].body, "plain words");
     reading_free(r);
 
@@ -856,9 +857,149 @@ static void test_md_toml_front_matter(void **state)
                                        "(line 3: "));
     reading_free(r);
 
-    /* "+++" that nothing closes is text */
+    /* "+++" that nothing closes: up to the first blank line, with a
+     * warning, when what is there reads as front matter; else text */
     r = read_text("fm/open.md", "+++\ntitle = \"x\"\n\nBody.\n");
+    assert_string_equal(r->a[0].title, "x");
+    assert_string_equal(r->a[0].body, "Body.");
+    assert_int_equal(r->nwarn, 1);
+    assert_non_null(strstr(r->warn[0], "fm/open.md|front matter opened by "
+                                       "\"+++\" has no closing \"+++\" "
+                                       "line"));
+    reading_free(r);
+    r = read_text("fm/open2.md", "+++\nplus signs\n\nBody.\n");
     assert_string_equal(r->a[0].title, "+++");
+    assert_int_equal(r->nwarn, 0);
+    reading_free(r);
+}
+
+/* YAML's null (~, null, Null, NULL, nothing) is no value: the key is as
+ * if absent (the title then the first heading), a null item no item; a
+ * quoted "null" is text. Front matter that is not valid YAML too. */
+static void test_md_yaml_null(void **state)
+{
+    (void)state;
+    reading *r = read_text("n/n.md", "---\ntitle: null\nauthor: ~\nurl: "
+                           "null\ntags: ~\ndate: ~\nsource: NULL\nsummary:\n"
+                           "---\n# Real heading\nBody.\n");
+    assert_int_equal(r->status, CORPUS_OK);
+    got *g = &r->a[0];
+    assert_string_equal(g->title, "Real heading");
+    assert_null(g->author);
+    assert_null(g->url);
+    assert_null(g->date);
+    assert_null(g->source);
+    assert_string_equal(g->tags, "");
+    assert_string_equal(g->body, "Body.");
+    assert_int_equal(r->nwarn, 0);
+    reading_free(r);
+
+    r = read_text("n/q.md", "---\ntitle: \"null\"\nauthor: Ann\nauthors: "
+                  "Null\ntags: [a, ~, 'null']\ncategories:\n  - null\n  - b\n"
+                  "---\nBody.\n");
+    g = &r->a[0];
+    assert_string_equal(g->title, "null");
+    assert_string_equal(g->author, "Ann");
+    assert_string_equal(g->tags, "a|null|b");
+    assert_int_equal(r->nwarn, 0);
+    reading_free(r);
+
+    /* read line by line (the colon in the summary is not YAML) */
+    r = read_text("n/l.md", "---\ntitle: ~\nauthor: null\nsummary: a: b\n"
+                  "tags: [x, null]\n---\n# Heading\nBody.\n");
+    g = &r->a[0];
+    assert_string_equal(g->title, "Heading");
+    assert_null(g->author);
+    assert_string_equal(g->tags, "x");
+    assert_int_equal(r->nwarn, 1);
+    assert_non_null(strstr(r->warn[0], "not valid YAML"));
+    reading_free(r);
+}
+
+/* A "---" front matter whose closing line is missing: read up to the
+ * first blank line, with a warning, when its lines there read as front
+ * matter ("key: value", one of the article's keys); otherwise the "---"
+ * is a thematic break and what follows text, without a warning. */
+static void test_md_unclosed_front_matter(void **state)
+{
+    (void)state;
+    reading *r = read_text("u/u.md", "---\ntitle: Unclosed\ndate: "
+                           "2023-11-06\ntags:\n  - a\n  - b\n\nBody.\n");
+    assert_int_equal(r->status, CORPUS_OK);
+    got *g = &r->a[0];
+    assert_string_equal(g->title, "Unclosed");
+    assert_string_equal(g->date, "2023-11-06");
+    assert_string_equal(g->tags, "a|b");
+    assert_string_equal(g->body, "Body.");
+    assert_int_equal(r->nwarn, 1);
+    char want[4200];
+    snprintf(want, sizeof want, "%s/u/u.md|front matter opened by \"---\" "
+             "has no closing \"---\" line; read up to the first blank line",
+             tmp);
+    assert_string_equal(r->warn[0], want);
+    reading_free(r);
+
+    /* nothing after it: all front matter, no body */
+    r = read_text("u/end.md", "---\ntitle: Only\n");
+    assert_string_equal(r->a[0].title, "Only");
+    assert_string_equal(r->a[0].body, "");
+    assert_int_equal(r->nwarn, 1);
+    reading_free(r);
+
+    static const char *const text[] = {
+        "---\nNote: a draft.\n\nBody.\n",        /* no key of ours */
+        "---\nJust a line after a rule\n\nBody.\n",
+        "---\ntitle: x\nand then prose\n\nBody.\n",
+        "---\nhttps://example.org: link\n\nBody.\n",
+    };
+    for (size_t i = 0; i < sizeof text / sizeof text[0]; i++) {
+        r = read_text("u/text.md", text[i]);
+        if (r->nwarn != 0 || !strstr(r->a[0].body, "Body.") ||
+            strstr(r->a[0].body, "---"))
+            fail_msg("case %zu: %zu warnings, title \"%s\", body \"%s\"", i,
+                     r->nwarn, r->a[0].title, r->a[0].body);
+        reading_free(r);
+    }
+}
+
+/* Raw HTML in Markdown: a script's code, a style sheet and comments are
+ * no text; a tag mentioned in prose ("the <script> tag") with no end tag
+ * after it takes no words with it. */
+static void test_md_raw_html_content(void **state)
+{
+    (void)state;
+    reading *r = read_text("h/s.md",
+        "Title\n\n"
+        "Text <script>var secretscriptword=1;</script> more "
+        "<STYLE>.cls{color:red}</STYLE> end\n\n"
+        "<script type=\"text/javascript\">\n"
+        "  var hiddenword = 1;\n"
+        "# not a heading\n"
+        "```\n"
+        "</script >\n"
+        "After script. <!-- a comment word -->\n\n"
+        "<style>\n.x { color: blue }\n</style>\n"
+        "Last line.\n");
+    assert_int_equal(r->status, CORPUS_OK);
+    got *g = &r->a[0];
+    assert_string_equal(g->title, "Title");
+    assert_null(strstr(g->body, "secretscriptword"));
+    assert_null(strstr(g->body, "hiddenword"));
+    assert_null(strstr(g->body, "heading"));
+    assert_null(strstr(g->body, "color"));
+    assert_null(strstr(g->body, "comment"));
+    assert_true(has_word(g->body, "more"));
+    assert_true(has_word(g->body, "end"));
+    assert_non_null(strstr(g->body, "After script."));
+    assert_non_null(strstr(g->body, "Last line."));
+    reading_free(r);
+
+    r = read_text("h/m.md", "# Tags\n\nThe <script> tag and the <style> "
+                  "tag hold code, said the guide.\n\nMore words.\n");
+    g = &r->a[0];
+    assert_true(has_word(g->body, "tag"));
+    assert_true(has_word(g->body, "guide"));
+    assert_true(has_word(g->body, "More"));
     reading_free(r);
 }
 
@@ -906,6 +1047,11 @@ static void test_md_yaml_malformed(void **state)
     r = read_text("y/broken2.md", broken[0]);
     assert_string_equal(r->a[0].title, "\"unclosed");
     assert_string_equal(r->a[0].author, "x");
+    reading_free(r);
+    /* a list left open on its line: its items, without the bracket */
+    r = read_text("y/open.md", "---\ntags: [unclosed, 'list'\n---\nT\n");
+    assert_string_equal(r->a[0].tags, "unclosed|list");
+    assert_int_equal(r->nwarn, 1);
     reading_free(r);
 
     /* deep nesting under an unknown key: read quickly, without a crash */
@@ -3737,6 +3883,9 @@ int main(void)
         cmocka_unit_test(test_md_front_matter_fields),
         cmocka_unit_test(test_md_toml_front_matter),
         cmocka_unit_test(test_md_yaml_malformed),
+        cmocka_unit_test(test_md_yaml_null),
+        cmocka_unit_test(test_md_unclosed_front_matter),
+        cmocka_unit_test(test_md_raw_html_content),
         cmocka_unit_test(test_nul_in_fields),
         cmocka_unit_test(test_md_hostile_lines),
         cmocka_unit_test(test_html_page),
