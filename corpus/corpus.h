@@ -268,7 +268,8 @@ typedef struct corpus_options {
  * CORPUS_SKIP_MALFORMED before it is parsed (read_html.c, html_scan.c).
  *
  * .jsonl/.ndjson: one article per line, id relpath "#" id (or line
- * number); a bad line (also one repeating an earlier line's id) goes to
+ * number); a body that is HTML is read for its visible text; a bad line
+ * (also one repeating an earlier line's id) goes to
  * opts->on_bad_article as "path:line" and the rest is read; a file with
  * no good line is CORPUS_SKIP_MALFORMED (read_jsonl.c).
  *

@@ -2336,6 +2336,41 @@ static void test_jsonl_compact_date_times(void **state)
     reading_free(r);
 }
 
+/* HTML in a body, as WordPress and Ghost export "content": read as the
+ * HTML reader reads it (its text: no tags, attribute values or comments);
+ * text that only mentions a tag is kept as written. */
+static void test_jsonl_html_body(void **state)
+{
+    (void)state;
+    const char text[] =
+        "{\"id\":1,\"headline\":\"Tram\",\"content\":\"<p class=\\\""
+        "wp-block-paragraph\\\">The <a href=\\\"https://cdn.example.com/"
+        "uploads/x\\\">tram</a> plan</p><!-- /wp:paragraph -->\"}\n"
+        "{\"id\":2,\"title\":\"Mention\",\"body\":\"Use the <p> element; "
+        "a<b and c>d.\"}\n"
+        "{\"id\":3,\"title\":\"Br\",\"text\":\"line one<br>line two &amp; "
+        "three<script>var secretscriptword;</script>\"}\n"
+        "{\"id\":4,\"title\":\"Comment only\",\"content\":\"<!-- x -->\"}\n"
+        "{\"id\":5,\"content\":\"<!-- wp:paragraph --><p></p>\"}\n"
+        "{\"id\":6,\"title\":\"Comment\",\"body\":\"<!-- wp:image -->"
+        "Caption words\"}\n";
+    reading *r = read_text("wp.jsonl", text);
+    assert_int_equal(r->status, CORPUS_OK);
+    assert_int_equal(r->n, 5);
+    assert_string_equal(r->a[0].title, "Tram");
+    assert_string_equal(r->a[0].body, "The tram plan");
+    assert_string_equal(r->a[1].body, "Use the <p> element; a<b and c>d.");
+    assert_string_equal(r->a[2].body, "line one\nline two & three");
+    assert_string_equal(r->a[3].body, "");
+    assert_string_equal(r->a[4].body, "Caption words");
+    assert_int_equal(r->nbad, 1);
+    assert_non_null(strstr(r->bad[0], "wp.jsonl:5|\"content\" is HTML "
+                                      "without text, and there is no "
+                                      "\"title\" or \"headline\""));
+    assert_int_equal(r->nwarn, 0);
+    reading_free(r);
+}
+
 /* "headline" and "content", as common exports call the title and the
  * body, when the line has no "title" (or "body" and "text"); the
  * canonical key wins when both are there. Of the wrong type they are left
@@ -3906,6 +3941,7 @@ int main(void)
         cmocka_unit_test(test_jsonl_repeated_ids),
         cmocka_unit_test(test_jsonl_synonyms),
         cmocka_unit_test(test_jsonl_compact_date_times),
+        cmocka_unit_test(test_jsonl_html_body),
         cmocka_unit_test(test_jsonl_number_ids),
         cmocka_unit_test(test_jsonl_line_encodings),
         cmocka_unit_test(test_mail_plain),
