@@ -102,7 +102,8 @@ typedef struct jsonl_state {
     held_report held[MAX_BAD_BEFORE_GOOD];
     size_t nheld;
     held_report overflow;            /* the bad line that found no room */
-    gz_strmap ids;                   /* article id -> its line */
+    gz_strmap ids;                   /* article id -> its line << 1, | 1
+                                        when the line wrote the id */
     unsigned long html_unread;       /* HTML bodies gumbo was missing for */
 } jsonl_state;
 
@@ -743,23 +744,35 @@ static void release_held(jsonl_state *st)
 }
 
 /* CORPUS_OK when no earlier line of the file has the article id `id`
- * (it is then remembered for `line`); CORPUS_SKIP_MALFORMED with `err`
- * worded when one has: the later line is a bad one, not a replacement
- * (the two would be one article and the first would vanish unsaid);
- * CORPUS_ERR_NOMEM. */
+ * (it is then remembered for `line`; `given` 0 when the line has no id
+ * and `id` is the "line-N" made for it); CORPUS_SKIP_MALFORMED with
+ * `err` worded when one has: the later line is a bad one, not a
+ * replacement (the two would be one article and the first would vanish
+ * unsaid); CORPUS_ERR_NOMEM. The message says which line wrote the id:
+ * a line without one has none to repeat. */
 static corpus_status repeated_id(jsonl_state *st, const char *id,
-                                 unsigned long line, char *err,
+                                 int given, unsigned long line, char *err,
                                  size_t errlen)
 {
     size_t len = strlen(id);
     long first = gz_strmap_get(&st->ids, id, len);
     if (first >= 0) {
         const char *hash = strrchr(id, '#');
-        snprintf(err, errlen, "id \"%.200s\" is line %ld's too",
-                 hash ? hash + 1 : id, first);
+        const char *shown = hash ? hash + 1 : id;
+        long at = first >> 1;
+        if (!given)
+            snprintf(err, errlen, "no \"id\", and the id a line without "
+                     "one is given, \"%.150s\", is line %ld's", shown, at);
+        else if (!(first & 1))
+            snprintf(err, errlen, "id \"%.150s\" is line %ld's too (the "
+                     "id of a line without one)", shown, at);
+        else
+            snprintf(err, errlen, "id \"%.150s\" is line %ld's too",
+                     shown, at);
         return CORPUS_SKIP_MALFORMED;
     }
-    return gz_strmap_put(&st->ids, id, len, (long)line) == 0
+    /* the line, and 1 when its id was written (not made up) */
+    return gz_strmap_put(&st->ids, id, len, (long)(line << 1) | !!given) == 0
                ? CORPUS_OK : CORPUS_ERR_NOMEM;
 }
 
@@ -846,7 +859,8 @@ static corpus_status one_line(jsonl_state *st, const char *p, size_t len,
     } else if (rc == -1) {
         if (bad_line(st, line, err))
             s = CORPUS_SKIP_MALFORMED;
-    } else if ((s = repeated_id(st, id, line, err, sizeof err)) != CORPUS_OK) {
+    } else if ((s = repeated_id(st, id, f.id && *f.id, line, err,
+                                sizeof err)) != CORPUS_OK) {
         if (s == CORPUS_SKIP_MALFORMED && !bad_line(st, line, err))
             s = CORPUS_OK;
     } else {

@@ -2263,7 +2263,8 @@ static void test_jsonl_repeated_ids(void **state)
     assert_int_equal(r->nbad, 3);
     const char *want[] = {"dup.jsonl:2|id \"x1\" is line 1's too",
                           "dup.jsonl:4|id \"7\" is line 3's too",
-                          "dup.jsonl:6|id \"line-6\" is line 5's too"};
+                          "dup.jsonl:6|no \"id\", and the id a line "
+                          "without one is given, \"line-6\", is line 5's"};
     for (int i = 0; i < 3; i++)
         assert_non_null(strstr(r->bad[i], want[i]));
     reading_free(r);
