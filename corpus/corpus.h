@@ -270,7 +270,8 @@ typedef struct corpus_options {
  * CORPUS_SKIP_MALFORMED before it is parsed (read_html.c, html_scan.c).
  *
  * .jsonl/.ndjson: one article per line, id relpath "#" id (or line
- * number); a bad line (also one repeating an earlier line's id) goes to
+ * number); a body that is HTML is read for its visible text; a bad line
+ * (also one repeating an earlier line's id) goes to
  * opts->on_bad_article as "path:line" and the rest is read; a file with
  * no good line is CORPUS_SKIP_MALFORMED (read_jsonl.c).
  *
@@ -363,7 +364,10 @@ char *corpus_text_to_utf8(const char *s, size_t len, size_t *out_len);
  *                        optional weekday ("Sunday, ...")
  *   year first slashed   "2023/11/05"
  *   ISO 8601 basic       "20231105": exactly eight digits, a year from
- *                        1900 to 2199 (as in corpus_path_date)
+ *                        1900 to 2199 (as in corpus_path_date); also
+ *                        with the time's digits, hhmm or hhmmss, after
+ *                        them ("202311051015", "20231105101500", as
+ *                        GDELT writes DATEADDED)
  *   ISO 8601 week dates  "2023-W44-7", "2023W447" (weeks 1-52, 53 in a
  *                        long year; days 1-7 from Monday; the day may
  *                        fall in the year before or after)
@@ -376,7 +380,9 @@ char *corpus_text_to_utf8(const char *s, size_t len, size_t *out_len);
  * Ranges are checked (Feb 29 only in leap years). The day is the calendar
  * day as written; a zone is checked but not applied. Surrounding
  * whitespace is ignored. Day-first or month-first numeric forms
- * ("05/11/2023") are refused: they are ambiguous. */
+ * ("05/11/2023") are refused: they are ambiguous. So is a day more than
+ * a year (366 days) after today, UTC ("2611-02-06"): a typo or a number
+ * misread, not when an article appeared. */
 int corpus_parse_date(const char *text, int *year, int *month, int *day);
 
 /* The date written in a file's path, for articles that give none of their
@@ -384,9 +390,10 @@ int corpus_parse_date(const char *text, int *year, int *month, int *day);
  * `relpath` holds "YYYY-MM-DD" (also with '_' or '.' between the fields),
  * "YYYYMMDD", or three directories "YYYY/MM/DD/" (month and day may have
  * one digit there), with no digit right before or after and a year from
- * 1900 to 2199: "2023-11-03-blinken-tel-aviv.txt",
- * "archive/2023/11/03/story.html", "20231103-memo.txt". When there are
- * several, the one nearest the end of the path wins. 0 otherwise. */
+ * 1900 to 2199, not more than a year after today (as corpus_parse_date):
+ * "2023-11-03-blinken-tel-aviv.txt", "archive/2023/11/03/story.html",
+ * "20231103-memo.txt". When there are several, the one nearest the end
+ * of the path wins. 0 otherwise. */
 int corpus_path_date(const char *relpath, int *year, int *month, int *day);
 
 #endif /* GAZETTE_CORPUS_H */

@@ -151,6 +151,23 @@ corpus_status corpus_parse_html(CORPUS_PARSE_ARGS);
 corpus_status corpus_parse_jsonl(CORPUS_PARSE_ARGS);
 corpus_status corpus_parse_mail(CORPUS_PARSE_ARGS);
 
+/* ------------------------------------------------------ dates (date.c) */
+
+/* 1 when year-month-day (a real day) is more than a year (366 days)
+ * after today, UTC: too late to be when an article appeared, so no
+ * article's date (corpus_parse_date and corpus_path_date refuse it). */
+int corpus_date_too_late(int year, int month, int day);
+
+/* corpus_parse_date() without its bound on the future: 1 when `text` is
+ * written as a date it reads, the day then in the outputs (each may be
+ * NULL), also when that day is too late (corpus_date_too_late), for a
+ * message that says so. */
+int corpus_date_form(const char *text, int *year, int *month, int *day);
+
+/* Take year-month-day for today instead of the clock's day (year 0: the
+ * clock again). For tests; not thread-safe. */
+void corpus_date_set_today(int year, int month, int day);
+
 /* -------------------------------------- Markdown front matter (read_md.c) */
 
 /* What the front matter of a Markdown file gives: its title, date,

@@ -19,6 +19,12 @@
  * ordinal date's basic form ("2024065") is not: seven bare digits are as
  * often an eight-digit date with a digit lost, or a number, and would be
  * read as a wrong day without a warning.
+ *
+ * Nor is a day more than a year after the day the date is read
+ * (DAYS_AHEAD_MAX): that is a typo or a number misread, not when an
+ * article appeared (corpus_date_too_late). The clock is read each time,
+ * so a date refused today may be read a year on (a file not changed
+ * since is not read again, though, until a --full run).
  */
 #include "corpus.h"
 #include "ascii.h"
@@ -26,7 +32,9 @@
 
 #include "calendar.h"
 
+#include <limits.h>
 #include <string.h>
+#include <time.h>
 
 typedef struct ymd {
     int year, month, day;
@@ -611,15 +619,25 @@ static int parse_slashed(const char *s, size_t len, ymd *out)
 #define DIGITS_YEAR_MAX 2199
 
 /* ISO 8601's basic form "20231103": exactly eight digits naming a real day
- * of a year DIGITS_YEAR_MIN..MAX, as a path date may be written. */
+ * of a year DIGITS_YEAR_MIN..MAX, as a path date may be written; and the
+ * same digits followed by a time, hhmm or hhmmss, twelve or fourteen
+ * digits in all ("20231103101500", GDELT's DATEADDED), which a time
+ * makes no likelier a number than the eight. */
 static int parse_compact(const char *s, size_t len, ymd *out)
 {
     const char *p = s, *end = s + len;
     ymd d;
-    if (len != 8 || !take_digits(&p, end, 4, &d.year) ||
+    int h, m, sec = 0;
+    if ((len != 8 && len != 12 && len != 14) ||
+        !take_digits(&p, end, 4, &d.year) ||
         !take_digits(&p, end, 2, &d.month) ||
         !take_digits(&p, end, 2, &d.day) || d.year < DIGITS_YEAR_MIN ||
         d.year > DIGITS_YEAR_MAX || !ymd_valid(d.year, d.month, d.day))
+        return 0;
+    if (len > 8 && (!take_digits(&p, end, 2, &h) ||
+                    !take_digits(&p, end, 2, &m) || h > 23 || m > 59 ||
+                    (len == 14 && (!take_digits(&p, end, 2, &sec) ||
+                                   sec > 60))))
         return 0;
     *out = d;
     return 1;
@@ -691,6 +709,44 @@ static int parse_compact_time(const char *s, size_t len, ymd *out)
     return 1;
 }
 
+/* -------------------------------------------------------- the future */
+
+/* How many days after the day it is read an article's date may be: a
+ * year (a leap year's 366 days). An article dated later than that was
+ * not published when it was read: its date is a typo (2203 for 2023), a
+ * number read the wrong way, or none, and kept it would stay at the head
+ * of every sort by date for as long as the index lives. */
+#define DAYS_AHEAD_MAX 366
+
+/* corpus_date_set_today()'s day, as days after 1970-01-01, or
+ * LLONG_MIN for the clock's. */
+static long long today_fixed = LLONG_MIN;
+
+/* corpus_date_set_today - see corpus_internal.h. */
+void corpus_date_set_today(int year, int month, int day)
+{
+    today_fixed = year ? gz_days_from_civil(year, month, day) : LLONG_MIN;
+}
+
+/* Today (UTC) as days after 1970-01-01; LLONG_MAX / 2 when the clock
+ * cannot be read, so that no date is taken for a future one. */
+static long long today(void)
+{
+    if (today_fixed != LLONG_MIN)
+        return today_fixed;
+    time_t now = time(NULL);
+    if (now == (time_t)-1)
+        return LLONG_MAX / 2;
+    long long secs = (long long)now;
+    return secs / 86400 - (secs % 86400 < 0);
+}
+
+/* corpus_date_too_late - see corpus_internal.h. */
+int corpus_date_too_late(int year, int month, int day)
+{
+    return gz_days_from_civil(year, month, day) > today() + DAYS_AHEAD_MAX;
+}
+
 /* ------------------------------------------------------------- table */
 
 /* Tried in order; the first that matches wins. Add new forms here. */
@@ -708,13 +764,13 @@ static const date_parser parsers[] = {
 };
 
 /*
- * corpus_parse_date - see corpus.h.
+ * corpus_date_form - see corpus_internal.h.
  *
  * Trims surrounding whitespace, then asks each parser in turn. The outputs
  * are written only on success. NULL outputs are allowed (when the caller
  * only wants to know whether the text is a date).
  */
-int corpus_parse_date(const char *text, int *year, int *month, int *day)
+int corpus_date_form(const char *text, int *year, int *month, int *day)
 {
     if (!text)
         return 0;
@@ -740,6 +796,22 @@ int corpus_parse_date(const char *text, int *year, int *month, int *day)
         }
     }
     return 0;
+}
+
+/* corpus_parse_date - see corpus.h: a date's form, and a day not too
+ * late to be an article's. */
+int corpus_parse_date(const char *text, int *year, int *month, int *day)
+{
+    int y, m, d;
+    if (!corpus_date_form(text, &y, &m, &d) || corpus_date_too_late(y, m, d))
+        return 0;
+    if (year)
+        *year = y;
+    if (month)
+        *month = m;
+    if (day)
+        *day = d;
+    return 1;
 }
 
 /* ---------------------------------------------------------- path dates */
@@ -805,7 +877,8 @@ static int path_date_at(const char *path, const char *p, ymd *out)
 /*
  * corpus_path_date - see corpus.h. Every position that starts a run of
  * digits is tried; the last date found wins, so a date in the file name
- * beats one in a directory above it.
+ * beats one in a directory above it (a day more than a year ahead is no
+ * date: corpus_date_too_late).
  */
 int corpus_path_date(const char *relpath, int *year, int *month, int *day)
 {
@@ -817,7 +890,8 @@ int corpus_path_date(const char *relpath, int *year, int *month, int *day)
         if (!gz_ascii_isdigit(*p) || (p > relpath && gz_ascii_isdigit(p[-1])))
             continue;
         ymd d;
-        if (path_date_at(relpath, p, &d)) {
+        if (path_date_at(relpath, p, &d) &&
+            !corpus_date_too_late(d.year, d.month, d.day)) {
             best = d;
             found = 1;
         }

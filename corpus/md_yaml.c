@@ -95,6 +95,24 @@ static const char *scalar_text(const yaml_event_t *ev, const char **end)
     return s;
 }
 
+/* 1 when the event is YAML's null: a plain (unquoted) scalar that is
+ * empty, "~", "null", "Null" or "NULL" (YAML 1.2's core schema; a quoted
+ * "null" is text). A null value is no value: the key counts as absent,
+ * as a JSON Lines key that is null does. */
+static int is_null(const yaml_event_t *ev)
+{
+    if (ev->type != YAML_SCALAR_EVENT ||
+        ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE ||
+        !ev->data.scalar.plain_implicit)     /* "!!str null" is text */
+        return 0;
+    const char *e, *s = scalar_text(ev, &e);
+    size_t n = (size_t)(e - s);
+    return n == 0 || (n == 1 && *s == '~') ||
+           (n == 4 && (memcmp(s, "null", 4) == 0 ||
+                       memcmp(s, "Null", 4) == 0 ||
+                       memcmp(s, "NULL", 4) == 0));
+}
+
 /* The mapping whose start is in yr->event: the scalar value of its key
  * "name" is taken for field k (as a list item when `item`), its other
  * keys skipped; *named is set when it has one. 0 on a YAML error. */
@@ -116,7 +134,8 @@ static int read_named_mapping(yaml_reader *yr, corpus_front_matter *fm,
         }
         if (!next_event(yr))
             return 0;
-        if (is_name && yr->event.type == YAML_SCALAR_EVENT) {
+        if (is_name && yr->event.type == YAML_SCALAR_EVENT &&
+            !is_null(&yr->event)) {
             s = scalar_text(&yr->event, &e);
             corpus_front_take(fm, k, s, e, item);
             *named = 1;
@@ -133,7 +152,9 @@ static int read_named_mapping(yaml_reader *yr, corpus_front_matter *fm,
  * and a list (block "- a" or flow "[a, 'b, c']", however quoted) one
  * name or tag per item. What does not fit the field (a list or mapping
  * where a title belongs, an alias, a list in a list) is skipped and
- * noted (corpus_front_problem()). 0 on a YAML error.
+ * noted (corpus_front_problem()). A null (is_null) is no value: the key
+ * is as if absent (it does not undo an earlier "author" either), and a
+ * null item no item. 0 on a YAML error.
  */
 static int read_field(yaml_reader *yr, corpus_front_matter *fm, int k,
                       const char *key)
@@ -141,6 +162,8 @@ static int read_field(yaml_reader *yr, corpus_front_matter *fm, int k,
     const char *s, *e;
     int text_only = corpus_front_is_text(k), named = 0;
     size_t kl = strlen(key);
+    if (is_null(&yr->event))
+        return 1;
     corpus_front_begin(fm, k);
     switch (yr->event.type) {
     case YAML_SCALAR_EVENT:
@@ -175,7 +198,9 @@ static int read_field(yaml_reader *yr, corpus_front_matter *fm, int k,
         if (yr->event.type == YAML_SEQUENCE_END_EVENT)
             return 1;
         named = 0;
-        if (yr->event.type == YAML_SCALAR_EVENT) {
+        if (is_null(&yr->event)) {
+            named = 1;                   /* no item, and nothing wrong */
+        } else if (yr->event.type == YAML_SCALAR_EVENT) {
             s = scalar_text(&yr->event, &e);
             corpus_front_take(fm, k, s, e, 1);
             named = 1;

@@ -30,11 +30,15 @@
  *   "date"    a string, or a number: an integer that is a day written
  *             YYYYMMDD (20240305, as GDELT and many exports write dates;
  *             years 1900-2199: as seconds these would be five weeks of
- *             1970), else Unix time in seconds, UTC (1709654400,
- *             1709654400.5), or in milliseconds when its magnitude is
- *             10^11 or more (1709654400000): as seconds that would be
- *             past the year 5000, as milliseconds it is any day after 3
- *             March 1973 (or before 1966 when negative);
+ *             1970), or a day and a time YYYYMMDDhhmmss or YYYYMMDDhhmm
+ *             (GDELT's DATEADDED, 20231103101500: as milliseconds the
+ *             year 2611, or 1976 for twelve digits), else Unix time in
+ *             seconds, UTC (1709654400, 1709654400.5), or in milliseconds
+ *             when its magnitude is 10^11 or more (1709654400000): as
+ *             seconds that would be past the year 5000, as milliseconds
+ *             it is any day after 3 March 1973 (or before 1966 when
+ *             negative). A number that makes a day more than a year from
+ *             now (corpus_date_too_late) is left out, as below;
  *   "author", "source"
  *             a string, an object's "name" ({"name": "Ann", "email": ..}),
  *             or an array of these, joined with ", ";
@@ -58,11 +62,17 @@
  * the file is searched for a good line (memory stays bounded): none, and
  * the file is skipped; one, and every bad line is reported.
  *
+ * A body that is HTML (looks_like_html: a common element's start and end
+ * tags, a <br>, <hr> or <img>, a closed comment), as content systems
+ * export "content", is read for its visible text by the HTML reader
+ * (html_body), as a mail's HTML part is.
+ *
  * Each line is decoded alone (corpus_text_to_utf8 when it is not UTF-8):
  * the lines of one file often come from many sources, and one line in
  * Windows-1252 must not garble the accents of the others.
  */
 #include "corpus.h"
+#include "ascii.h"
 #include "calendar.h"
 #include "corpus_internal.h"
 #include "strmap.h"
@@ -92,7 +102,9 @@ typedef struct jsonl_state {
     held_report held[MAX_BAD_BEFORE_GOOD];
     size_t nheld;
     held_report overflow;            /* the bad line that found no room */
-    gz_strmap ids;                   /* article id -> its line */
+    gz_strmap ids;                   /* article id -> its line << 1, | 1
+                                        when the line wrote the id */
+    unsigned long html_unread;       /* HTML bodies gumbo was missing for */
 } jsonl_state;
 
 /* The fields of one line. Strings point into the json_t (or into the
@@ -106,12 +118,16 @@ typedef struct jsonl_fields {
     size_t ntags;
     char *tag_copy;                  /* writable copy of a "tags" string */
     char *author_copy, *source_copy; /* joined names, malloc()ed */
+    const char *body_key;            /* "body", "text" or "content" */
+    char *body_text;                 /* the text of an HTML body, malloc()ed */
+    char html_note[200];             /* an HTML body kept as written: why */
     char dropped[240];               /* what was left out, for a warning */
     int ndropped;
 } jsonl_fields;
 
 static void fields_free(jsonl_fields *f)
 {
+    free(f->body_text);
     free(f->tags);
     free(f->tag_copy);
     free(f->author_copy);
@@ -317,21 +333,38 @@ static int epoch_date(double v, jsonl_fields *f)
     return 1;
 }
 
-/* 1 when `v` is an integer that writes a day as YYYYMMDD (see the top
- * of this file), then put in f->date_buf as such. */
+/* 1 when `v` is an integer whose digits write a day as YYYYMMDD, or a
+ * day and a time as YYYYMMDDhhmm or YYYYMMDDhhmmss (see the top of this
+ * file), then put in f->date_buf as such. */
 static int compact_date(const json_t *v, jsonl_fields *f)
 {
-    int y, m, d;
-    if (!json_is_integer(v) || json_integer_value(v) < 19000101 ||
-        json_integer_value(v) > 21991231)
+    if (!json_is_integer(v) || json_integer_value(v) < 19000101)
         return 0;
-    snprintf(f->date_buf, sizeof f->date_buf, "%" JSON_INTEGER_FORMAT,
-             json_integer_value(v));
-    return corpus_parse_date(f->date_buf, &y, &m, &d);
+    int n = snprintf(f->date_buf, sizeof f->date_buf,
+                     "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+    return (n == 8 || n == 12 || n == 14) &&
+           corpus_date_form(f->date_buf, NULL, NULL, NULL);
 }
 
-/* "date": a string, or a number: a day as YYYYMMDD, else seconds or
- * milliseconds since 1970 (UTC). */
+/* 1 when the date in f->date_buf, read from the number `v` (`how` it
+ * was read), is too late to be an article's (corpus_date_too_late):
+ * then left out, noted for the warning. */
+static int too_late(jsonl_fields *f, double v, const char *how)
+{
+    int y, m, d;
+    if (!corpus_date_form(f->date_buf, &y, &m, &d) ||
+        !corpus_date_too_late(y, m, d))
+        return 0;
+    dropped(f, "\"date\" %.15g is %04d-%02d-%02d%s, more than a year from "
+            "now", v, y, m, d, how);
+    return 1;
+}
+
+/* "date": a string, or a number: a day (and time) as YYYYMMDD[hhmm[ss]],
+ * else seconds or milliseconds since 1970 (UTC); a number that makes a
+ * day more than a year from now is left out with a warning, as it cannot
+ * be when the article appeared (a string is checked by corpus_emit, as
+ * every format's date). */
 static void read_date(json_t *obj, jsonl_fields *f)
 {
     json_t *v = json_object_get(obj, "date");
@@ -340,13 +373,17 @@ static void read_date(json_t *obj, jsonl_fields *f)
     if (json_is_string(v)) {
         f->date = json_string_value(v);
     } else if (compact_date(v, f)) {
-        f->date = f->date_buf;
-    } else if (json_is_number(v)) {
-        if (epoch_date(json_number_value(v), f))
+        if (!too_late(f, json_number_value(v), ""))
             f->date = f->date_buf;
-        else
+    } else if (json_is_number(v)) {
+        double x = json_number_value(v);
+        if (!epoch_date(x, f))
             dropped(f, "\"date\" %.15g is out of the years 1-9999 as Unix "
-                    "time", json_number_value(v));
+                    "time", x);
+        else if (!too_late(f, x, x >= EPOCH_MS_FROM || x <= -EPOCH_MS_FROM
+                                     ? " as Unix time in milliseconds"
+                                     : " as Unix time in seconds"))
+            f->date = f->date_buf;
     } else {
         dropped(f, "\"date\" is %s", kind_of(v));
     }
@@ -497,13 +534,14 @@ static int read_fields(json_t *obj, jsonl_fields *f, char *err,
     if (rc == 0 && !f->title)
         read_synonym(obj, "headline", f, &f->title, NULL);
     if (rc == 0)
-        rc = optional_string(obj, "body", &f->body, &f->body_len, err,
-                             errlen);
+        rc = optional_string(obj, f->body_key = "body", &f->body,
+                             &f->body_len, err, errlen);
     if (rc == 0 && !f->body)
-        rc = optional_string(obj, "text", &f->body, &f->body_len, err,
-                             errlen);
+        rc = optional_string(obj, f->body_key = "text", &f->body,
+                             &f->body_len, err, errlen);
     if (rc == 0 && !f->body)
-        read_synonym(obj, "content", f, &f->body, &f->body_len);
+        read_synonym(obj, f->body_key = "content", f, &f->body,
+                     &f->body_len);
     if (rc == 0 && (!f->title || !*f->title) && (!f->body || !*f->body)) {
         /* with what a synonym of the wrong type was, if any */
         snprintf(err, errlen, "no \"title\", \"headline\", \"body\", "
@@ -514,6 +552,169 @@ static int read_fields(json_t *obj, jsonl_fields *f, char *err,
     if (rc == 0 && read_metadata(obj, f) != 0)
         rc = -2;
     return rc;
+}
+
+/* ------------------------------------------------------- HTML bodies */
+
+/* The elements whose tags make a body HTML (looks_like_html): those of
+ * the HTML of articles as content systems export it. The first
+ * N_VOID_ELEMENTS have no end tag. At most 64 (a bit each). */
+static const char *const html_elements[] = {
+    "br", "hr", "img",
+    "a", "abbr", "article", "aside", "audio", "b", "blockquote", "caption",
+    "cite", "code", "dd", "del", "div", "dl", "dt", "em", "figcaption",
+    "figure", "h1", "h2", "h3", "h4", "h5", "h6", "i", "iframe", "ins",
+    "li", "mark", "noscript", "ol", "p", "picture", "pre", "q", "s",
+    "script", "section", "small", "span", "strong", "style", "sub", "sup",
+    "table", "tbody", "td", "th", "thead", "time", "tr", "u", "ul",
+    "video",
+};
+#define N_VOID_ELEMENTS 3
+#define N_HTML_ELEMENTS (sizeof html_elements / sizeof html_elements[0])
+_Static_assert(N_HTML_ELEMENTS <= 64, "one bit of a uint64_t each");
+
+/* A tag longer than this (its attributes) is taken for no tag. */
+#define MAX_TAG_BYTES 2048
+
+/* The index in html_elements of the tag name [p, p+n), any case, or -1. */
+static int html_element(const char *p, size_t n)
+{
+    for (size_t i = 0; i < N_HTML_ELEMENTS; i++) {
+        const char *name = html_elements[i];
+        size_t j = 0;
+        while (j < n && name[j] && (p[j] | 0x20) == name[j])
+            j++;
+        if (j == n && !name[j])
+            return (int)i;
+    }
+    return -1;
+}
+
+/* The tag at p ('<') in [p, end): its element (html_element) and 1 for
+ * an end tag in *closing; returns the byte after its '>', or NULL when p
+ * opens no tag of a known element (a name, then a blank, '/' or '>',
+ * and a '>' before the next '<' and within MAX_TAG_BYTES). */
+static const char *html_tag(const char *p, const char *end, int *element,
+                            int *closing)
+{
+    const char *q = p + 1;
+    *closing = q < end && *q == '/';
+    q += *closing;
+    const char *name = q;
+    while (q < end && (gz_ascii_isalnum(*q)))
+        q++;
+    if (q == name || q >= end ||
+        (*q != '>' && *q != '/' && !corpus_is_space((unsigned char)*q)) ||
+        (*element = html_element(name, (size_t)(q - name))) < 0)
+        return NULL;
+    for (; q < end && q - p < MAX_TAG_BYTES && *q != '<'; q++)
+        if (*q == '>')
+            return q + 1;
+    return NULL;
+}
+
+/*
+ * looks_like_html - 1 when the body [s, s+n) is HTML, as exports of
+ * WordPress or Ghost write "content": it holds a start tag of a common
+ * element (html_elements) and, after it, that element's end tag
+ * ("<p>...</p>", "<a href=...>...</a>"), or a <br>, <hr> or <img> tag,
+ * or a closed comment ("<!-- wp:paragraph -->"). Text that mentions a
+ * tag ("the <p> element", "a<b and c>d") is none of these, and is kept
+ * as written: read as HTML it could lose words.
+ */
+static int looks_like_html(const char *s, size_t n)
+{
+    const char *end = s + n;
+    uint64_t opened = 0;                 /* elements whose start tag met */
+    int comment_closes = 1;              /* a "-->" may lie ahead */
+    for (const char *p = s; (p = memchr(p, '<', (size_t)(end - p)));) {
+        if (comment_closes && end - p >= 4 && memcmp(p, "<!--", 4) == 0) {
+            for (const char *q = p + 4; q + 3 <= end; q++)
+                if (memcmp(q, "-->", 3) == 0)
+                    return 1;
+            comment_closes = 0;          /* none after this one either */
+        }
+        int element, closing;
+        const char *after = html_tag(p, end, &element, &closing);
+        if (!after) {
+            p++;
+            continue;
+        }
+        if (element < N_VOID_ELEMENTS ||
+            (closing && (opened >> element & 1)))
+            return 1;
+        if (!closing)
+            opened |= (uint64_t)1 << element;
+        p = after;
+    }
+    return 0;
+}
+
+/* The HTML reader's body of a JSON Lines body, kept (its callback). */
+typedef struct html_text {
+    char *body;
+    size_t len;
+} html_text;
+
+static int keep_html_text(const corpus_article *a, void *ctx)
+{
+    html_text *h = ctx;
+    h->body = malloc(a->body_len + 1);
+    if (!h->body)
+        return 1;
+    memcpy(h->body, a->body, a->body_len);
+    h->body[a->body_len] = '\0';
+    h->len = a->body_len;
+    return 0;
+}
+
+/*
+ * html_body - when f->body is HTML (looks_like_html), read it as the
+ * HTML reader reads the HTML part of a mail (corpus_parse_html, all its
+ * visible text the body: no tags, attributes, comments, scripts or
+ * styles) into f->body_text, and make that the body. A body the HTML
+ * reader cannot read (gumbo not loaded, a page too deep or too costly)
+ * is kept as written, why in f->html_note. Returns 0, -1 with `err`
+ * worded when no text is left and the line has no title (a bad line), or
+ * -2 when out of memory.
+ */
+static int html_body(jsonl_state *st, jsonl_fields *f, char *err,
+                     size_t errlen)
+{
+    if (!f->body || !looks_like_html(f->body, f->body_len))
+        return 0;
+    char *copy = malloc(f->body_len + 1);
+    if (!copy)
+        return -2;
+    memcpy(copy, f->body, f->body_len);
+    copy[f->body_len] = '\0';
+    html_text h = {NULL, 0};
+    char why[160] = "";
+    corpus_options quiet = {.max_bytes = st->rd->opts->max_bytes};
+    corpus_reader sub = {.file = st->rd->file, .opts = &quiet,
+                         .on_article = keep_html_text, .ctx = &h,
+                         .why = why, .whylen = sizeof why,
+                         .html_text_only = 1};
+    corpus_buf buf = {copy, f->body_len};
+    corpus_status s = corpus_parse_html(&sub, &buf);
+    free(copy);
+    if (s == CORPUS_ERR_NOMEM || (s == CORPUS_STOPPED && !h.body))
+        return -2;
+    if (s != CORPUS_OK && s != CORPUS_SKIP_EMPTY) {
+        /* gumbo missing is said once a file, not on every line */
+        if (s != CORPUS_ERR_RESOURCES || !st->html_unread++)
+            snprintf(f->html_note, sizeof f->html_note, "%s", why);
+        return 0;
+    }
+    f->body_text = h.body;
+    f->body = h.body ? h.body : "";
+    f->body_len = h.len;
+    if (!f->body_len && (!f->title || !*f->title)) {
+        snprintf(err, errlen, "\"%s\" is HTML without text, and there is "
+                 "no \"title\" or \"headline\"", f->body_key);
+        return -1;
+    }
+    return 0;
 }
 
 /* A bad line: held back while no line has been good, reported otherwise.
@@ -543,23 +744,35 @@ static void release_held(jsonl_state *st)
 }
 
 /* CORPUS_OK when no earlier line of the file has the article id `id`
- * (it is then remembered for `line`); CORPUS_SKIP_MALFORMED with `err`
- * worded when one has: the later line is a bad one, not a replacement
- * (the two would be one article and the first would vanish unsaid);
- * CORPUS_ERR_NOMEM. */
+ * (it is then remembered for `line`; `given` 0 when the line has no id
+ * and `id` is the "line-N" made for it); CORPUS_SKIP_MALFORMED with
+ * `err` worded when one has: the later line is a bad one, not a
+ * replacement (the two would be one article and the first would vanish
+ * unsaid); CORPUS_ERR_NOMEM. The message says which line wrote the id:
+ * a line without one has none to repeat. */
 static corpus_status repeated_id(jsonl_state *st, const char *id,
-                                 unsigned long line, char *err,
+                                 int given, unsigned long line, char *err,
                                  size_t errlen)
 {
     size_t len = strlen(id);
     long first = gz_strmap_get(&st->ids, id, len);
     if (first >= 0) {
         const char *hash = strrchr(id, '#');
-        snprintf(err, errlen, "id \"%.200s\" is line %ld's too",
-                 hash ? hash + 1 : id, first);
+        const char *shown = hash ? hash + 1 : id;
+        long at = first >> 1;
+        if (!given)
+            snprintf(err, errlen, "no \"id\", and the id a line without "
+                     "one is given, \"%.150s\", is line %ld's", shown, at);
+        else if (!(first & 1))
+            snprintf(err, errlen, "id \"%.150s\" is line %ld's too (the "
+                     "id of a line without one)", shown, at);
+        else
+            snprintf(err, errlen, "id \"%.150s\" is line %ld's too",
+                     shown, at);
         return CORPUS_SKIP_MALFORMED;
     }
-    return gz_strmap_put(&st->ids, id, len, (long)line) == 0
+    /* the line, and 1 when its id was written (not made up) */
+    return gz_strmap_put(&st->ids, id, len, (long)(line << 1) | !!given) == 0
                ? CORPUS_OK : CORPUS_ERR_NOMEM;
 }
 
@@ -637,6 +850,8 @@ static corpus_status one_line(jsonl_state *st, const char *p, size_t len,
     jsonl_fields f = {0};
     corpus_status s = CORPUS_OK;
     int rc = read_fields(obj, &f, err, sizeof err);
+    if (rc == 0)
+        rc = html_body(st, &f, err, sizeof err);
     char *id = NULL;
     if (rc == -2 || (rc == 0 && !(id = article_id(st->rd->file->relpath,
                                                   f.id, line)))) {
@@ -644,7 +859,8 @@ static corpus_status one_line(jsonl_state *st, const char *p, size_t len,
     } else if (rc == -1) {
         if (bad_line(st, line, err))
             s = CORPUS_SKIP_MALFORMED;
-    } else if ((s = repeated_id(st, id, line, err, sizeof err)) != CORPUS_OK) {
+    } else if ((s = repeated_id(st, id, f.id && *f.id, line, err,
+                                sizeof err)) != CORPUS_OK) {
         if (s == CORPUS_SKIP_MALFORMED && !bad_line(st, line, err))
             s = CORPUS_OK;
     } else {
@@ -654,6 +870,9 @@ static corpus_status one_line(jsonl_state *st, const char *p, size_t len,
             corpus_warning(st->rd, line, "%s: the article is indexed "
                            "without %s", f.dropped,
                            f.ndropped == 1 ? "it" : "them");
+        if (f.html_note[0])
+            corpus_warning(st->rd, line, "\"%s\" is HTML but is indexed "
+                           "as written: %s", f.body_key, f.html_note);
         corpus_article a = {
             .id = id, .title = f.title ? f.title : "",
             .body = f.body ? f.body : "", .body_len = f.body ? f.body_len : 0,

@@ -14,7 +14,9 @@
  * removed so they never reach the index (heading '#', emphasis '*' '_' '~~',
  * list and quote markers, link and image syntax - "[text](url)" keeps
  * "text", an image keeps its alt text -, backslash escapes, HTML tags and
- * comments, table rules, link reference definitions "[id]: url 'title'"
+ * comments and the content of <script> and <style> elements (code, not
+ * text; one whose end tag never comes is a mention, "the <script> tag",
+ * and only its tag goes), table rules, link reference definitions "[id]: url 'title'"
  * as CommonMark defines them (not right under a paragraph line, which
  * they cannot interrupt: convert_body), footnote marks "[^1]"; a footnote's text,
  * "[^1]: According to ...", is kept). Code, fenced or inline, is kept as
@@ -39,7 +41,11 @@
  * split on commas. Front matter that is not valid YAML is reported
  * through on_warning and read line by line instead ("key: value", the
  * rest of the line the value), so the article is still indexed with its
- * metadata. "+++" front matter is read as TOML: top-level "key = value"
+ * metadata. A value that is YAML's null ("~", "null", nothing) is no
+ * value: the key is as if absent. A block whose closing line is missing
+ * is read up to the first blank line, with a warning, when its lines
+ * there read as front matter (unclosed_end). "+++" front matter is read
+ * as TOML: top-level "key = value"
  * lines (strings of the four kinds, arrays over several lines, inline
  * tables, bare dates and numbers as written; keys under a "[table]" are
  * not the article's); a line that is not valid TOML is left out, with a
@@ -341,14 +347,44 @@ static void unquote(const char **s, const char **e)
     }
 }
 
+/* 1 when [s, e) (trimmed, not unquoted) is YAML's null written out:
+ * "~", "null", "Null" or "NULL" (md_yaml.c's is_null; a quoted "null" is
+ * text). */
+static int null_word(const char *s, const char *e)
+{
+    size_t n = (size_t)(e - s);
+    return (n == 1 && *s == '~') ||
+           (n == 4 && (memcmp(s, "null", 4) == 0 ||
+                       memcmp(s, "Null", 4) == 0 ||
+                       memcmp(s, "NULL", 4) == 0));
+}
+
+/* The items of a flow list "[a, 'b']" whose brackets are taken off,
+ * [s, e), for field k: each trimmed and unquoted, a null one left out. */
+static void take_items(front_matter *fm, int k, const char *s, const char *e)
+{
+    while (s < e) {
+        const char *comma = memchr(s, ',', (size_t)(e - s));
+        const char *a = s, *b = comma ? comma : e;
+        corpus_trim_const(&a, &b);
+        if (!null_word(a, b)) {
+            unquote(&a, &b);
+            corpus_front_take(fm, k, a, b, 1);
+        }
+        s = comma ? comma + 1 : e;
+    }
+}
+
 /*
  * read_lines - the reading of a front matter that is not valid YAML:
  * "key: value" lines with a known key at the start of the line take the
  * rest of the line as the value (one pair of quotes removed); names and
- * tags may be given as "[a, 'b']" (each item unquoted) or as "- item"
- * lines below, tags also as "a, b". Most invalid front matter is valid
- * but for a colon in a plain title ("title: Gaza: the talks"), which
- * this reads as meant.
+ * tags may be given as "[a, 'b']" (each item unquoted; a list not
+ * closed on its line, "[a, b", has its items too, without the bracket)
+ * or as "- item" lines below, tags also as "a, b". A value or item that
+ * is YAML's null ("~", "null") is none, as in valid YAML. Most invalid
+ * front matter is valid but for a colon in a plain title ("title: Gaza:
+ * the talks"), which this reads as meant.
  */
 static void read_lines(const char *p, const char *end, front_matter *fm)
 {
@@ -361,20 +397,13 @@ static void read_lines(const char *p, const char *end, front_matter *fm)
                     ? corpus_front_field(p, (size_t)(colon - p)) : -1;
         const char *vs = colon ? colon + 1 : p, *ve = le;
         corpus_trim_const(&vs, &ve);
-        if (k >= 0) {
+        if (k >= 0 && null_word(vs, ve)) {
+            /* no value: as if the key were absent */
+        } else if (k >= 0) {
             corpus_front_begin(fm, k);
-            if (field_kind(k) != K_TEXT && ve - vs >= 2 && *vs == '[' &&
-                ve[-1] == ']') {
-                for (const char *is = vs + 1; is < ve - 1;) {
-                    const char *comma = memchr(is, ',',
-                                               (size_t)(ve - 1 - is));
-                    const char *ie = comma ? comma : ve - 1;
-                    const char *a = is, *b = ie;
-                    corpus_trim_const(&a, &b);
-                    unquote(&a, &b);
-                    corpus_front_take(fm, k, a, b, 1);
-                    is = comma ? comma + 1 : ve - 1;
-                }
+            if (field_kind(k) != K_TEXT && vs < ve && *vs == '[') {
+                take_items(fm, k, vs + 1,
+                           ve - vs >= 2 && ve[-1] == ']' ? ve - 1 : ve);
             } else {
                 unquote(&vs, &ve);
                 corpus_front_take(fm, k, vs, ve, 0);
@@ -385,8 +414,10 @@ static void read_lines(const char *p, const char *end, front_matter *fm)
             if (ls < lt && *ls == '-') {
                 ls++;
                 corpus_trim_const(&ls, &lt);
-                unquote(&ls, &lt);
-                corpus_front_take(fm, last, ls, lt, 1);
+                if (!null_word(ls, lt)) {
+                    unquote(&ls, &lt);
+                    corpus_front_take(fm, last, ls, lt, 1);
+                }
             }
         }
         if (k >= 0 || (*p != ' ' && *p != '\t' && *p != '-'))
@@ -413,11 +444,64 @@ static char *closing_line(char *eol, char *end, const char *delim)
     return NULL;
 }
 
+/* 1 when [p, eol) opens with a key of one word (an ASCII letter, then
+ * letters, digits, '-' or '_') and then, for YAML, ':' and a blank or
+ * the end of the line ("https://" is no key), for TOML (`toml`) '=';
+ * *known is set when the key is one of the article's. */
+static int key_line(const char *p, const char *eol, int toml, int *known)
+{
+    const char *q = p;
+    if (q >= eol || !gz_ascii_isalpha(*q))
+        return 0;
+    while (q < eol && (gz_ascii_isalnum(*q) || *q == '-' || *q == '_'))
+        q++;
+    const char *key_end = q;
+    while (toml && q < eol && (*q == ' ' || *q == '\t'))
+        q++;
+    if (q >= eol || *q != (toml ? '=' : ':'))
+        return 0;
+    if (!toml && q + 1 < eol && q[1] != ' ' && q[1] != '\t')
+        return 0;
+    if (corpus_front_field(p, (size_t)(key_end - p)) >= 0)
+        *known = 1;
+    return 1;
+}
+
+/*
+ * unclosed_end - the end of a front matter whose closing line is missing,
+ * when the lines from p up to the first blank line (or the end) read as
+ * one: the first a key line (key_line), each other one too or what goes
+ * on a key's value (an indented line, a "- item", a TOML array's "]"),
+ * one of the keys the article's. Returns the start of that blank line
+ * (or `end`), NULL when they do not read so: a "---" that opens a file
+ * is then a thematic break, and what follows text.
+ */
+static char *unclosed_end(char *p, char *end, int toml)
+{
+    int known = 0;
+    for (char *start = p; p < end;) {
+        char *le = line_end(p, end);
+        if (only_char(p, le, ' ', 0))
+            break;                              /* a blank line */
+        int goes_on = p != start &&
+                      (*p == ' ' || *p == '\t' || (toml && *p == ']') ||
+                       (*p == '-' && (p + 1 == le || p[1] == ' ')));
+        if (!goes_on && !key_line(p, le, toml, &known))
+            return NULL;
+        p = le < end ? le + 1 : end;
+    }
+    return known ? p : NULL;
+}
+
 /*
  * parse_front_matter - when the text opens with a "---" line and a later
  * "---" (or "...") line closes the block, or with a "+++" line and a
  * later "+++" line (Hugo's TOML), read it into *fm and return the start
- * of the body; otherwise return `text` (no front matter). A "---" block
+ * of the body; otherwise return `text` (no front matter). A block whose
+ * closing line is missing is read up to the first blank line, with a
+ * warning, when its lines up to there read as front matter
+ * (unclosed_end: "title: ...", a known key); the body starts there.
+ * A "---" block
  * is read as YAML (corpus_md_read_yaml); when it is not valid YAML, a
  * warning says why and its "key: value" lines are read one by one
  * instead (read_lines). A "+++" block is read as TOML
@@ -435,9 +519,19 @@ static char *parse_front_matter(corpus_reader *rd, char *text, char *end,
         (memcmp(s, "---", 3) != 0 && memcmp(s, "+++", 3) != 0))
         return text;
     int toml = *s == '+';
-    char *close = closing_line(eol, end, toml ? "+++" : "---");
-    if (!close)
+    const char *delim = toml ? "+++" : "---";
+    char *close = closing_line(eol, end, delim), *body;
+    if (close) {
+        body = line_end(close, end);
+        body = body < end ? body + 1 : end;
+    } else if ((close = unclosed_end(eol + 1, end, toml))) {
+        body = close;
+        corpus_warning(rd, 0, "front matter opened by \"%s\" has no "
+                       "closing \"%s\" line; read up to the first blank "
+                       "line", delim, delim);
+    } else {
         return text;
+    }
 
     char err[256] = "";
     const char *block = eol + 1;
@@ -460,8 +554,7 @@ static char *parse_front_matter(corpus_reader *rd, char *text, char *end,
         corpus_warning(rd, 0, "front matter: %s: the article is indexed "
                        "without %s", fm->problems,
                        fm->nproblems == 1 ? "it" : "them");
-    char *body = line_end(close, end);
-    return body < end ? body + 1 : end;
+    return body;
 }
 
 /* ------------------------------------------------------------- inline */
@@ -528,10 +621,77 @@ static size_t footnote_ref(const char *p, const char *eol)
     return (size_t)(q + 1 - p);
 }
 
+/* The raw HTML elements whose content is no text: a script's code and a
+ * style sheet's rules (as read_html.c leaves them out). */
+static const char *const raw_elements[] = {"script", "style"};
+#define N_RAW (sizeof raw_elements / sizeof raw_elements[0])
+
 typedef struct md_state {
     int in_comment;       /* inside an HTML comment spanning lines */
     long paren_budget;    /* bytes close_paren() may still scan, per line */
+    const char *text_end; /* the end of the Markdown (for raw_close) */
+    const char *raw_end;  /* inside a script or style element: the byte
+                             after its end tag (on this line or one
+                             below); NULL when not in one */
+    int no_close[N_RAW];  /* raw_close found no end tag of that element
+                             from some point on: none after it either */
 } md_state;
+
+/* 1 when the text (in HTML, or a Markdown line) is inside an HTML
+ * comment or a script or style element at p: not Markdown. */
+static int in_html(const md_state *st, const char *p)
+{
+    return st->in_comment || (st->raw_end && st->raw_end > p);
+}
+
+/* 1 when [p, p+n) is `name` (lower case), ASCII letters in any case. */
+static int name_is(const char *p, size_t n, const char *name)
+{
+    size_t i = 0;
+    while (i < n && name[i] && (char)gz_ascii_tolower(p[i]) == name[i])
+        i++;
+    return i == n && !name[i];
+}
+
+/* The raw element (an index of raw_elements) whose start tag is the tag
+ * [p, e) ("<script>", "<style type=text/css>"), or -1. */
+static int raw_start_tag(const char *p, const char *e)
+{
+    const char *q = p + 1;
+    while (q < e && gz_ascii_isalpha(*q))
+        q++;
+    if (q >= e || !(*q == '>' || *q == '/' || *q == ' ' || *q == '\t'))
+        return -1;
+    for (size_t i = 0; i < N_RAW; i++)
+        if (name_is(p + 1, (size_t)(q - p - 1), raw_elements[i]))
+            return (int)i;
+    return -1;
+}
+
+/* The byte after the end tag ("</script>", any case, blanks allowed
+ * before its '>') of raw element `i` that first follows p, or NULL when
+ * there is none: then the start tag is text that mentions it ("the
+ * <script> tag"), and no words after it are lost. Each byte is looked at
+ * once per element over a file: a search that fails is not repeated. */
+static const char *raw_close(md_state *st, int i, const char *p)
+{
+    if (st->no_close[i])
+        return NULL;
+    size_t n = strlen(raw_elements[i]);
+    const char *end = st->text_end;
+    for (; (p = memchr(p, '<', (size_t)(end - p))); p++) {
+        if ((size_t)(end - p) < n + 3 || p[1] != '/' ||
+            !name_is(p + 2, n, raw_elements[i]))
+            continue;
+        const char *q = p + 2 + n;
+        if (*q != '>' && *q != ' ' && *q != '\t' && *q != '\n' && *q != '/')
+            continue;
+        const char *gt = memchr(q, '>', (size_t)(end - q));
+        return gt ? gt + 1 : end;
+    }
+    st->no_close[i] = 1;
+    return NULL;
+}
 
 /*
  * inline_text - copy [r, eol) to w without inline Markdown syntax (see the
@@ -547,6 +707,13 @@ static char *inline_text(md_state *st, const char *r, const char *eol,
      * text and keeps hostile lines linear */
     st->paren_budget = 4 * (long)(eol - r) + 4096;
     while (r < eol) {
+        if (st->raw_end) {           /* a script's or style's content */
+            if (st->raw_end > eol)
+                return w;
+            r = st->raw_end > r ? st->raw_end : r;
+            st->raw_end = NULL;
+            continue;
+        }
         if (st->in_comment) {
             while (r + 2 < eol && memcmp(r, "-->", 3) != 0)
                 r++;
@@ -583,6 +750,12 @@ static char *inline_text(md_state *st, const char *r, const char *eol,
             r += 4;
         } else if (c == '<' && html_tag_end(r, eol)) {
             const char *e = html_tag_end(r, eol);
+            int raw = raw_start_tag(r, e);
+            if (raw >= 0 && (st->raw_end = raw_close(st, raw, e))) {
+                *w++ = ' ';      /* the element, content and all */
+                r = e;
+                continue;
+            }
             if (is_autolink(r + 1, e - 1)) {
                 memmove(w, r + 1, (size_t)(e - 1 - (r + 1)));
                 w += e - 1 - (r + 1);
@@ -982,7 +1155,7 @@ static quote_prefix quote_markers(const char *p, const char *eol, int max)
 static char *convert_body(char *p, char *end, title_span *h1,
                           title_span *first)
 {
-    md_state st = {0};
+    md_state st = {.text_end = end};
     char *w = p;
     char fence_ch = 0;
     size_t fence = 0;
@@ -1034,13 +1207,14 @@ static char *convert_body(char *p, char *end, title_span *h1,
                 memmove(w, qp.text, (size_t)(eol - qp.text));
                 w += eol - qp.text;
             }
-        } else if (!st.in_comment &&
+        } else if (!in_html(&st, p) &&
                    (n = fence_at(qp.text, eol, &ch)) > 0) {
             /* (in an open HTML comment a fence line is the comment's) */
             fence = n;
             fence_ch = ch;
             fence_depth = qp.depth;
-        } else if (!st.in_comment && only_char(p, eol, '=', 1) && prev_start &&
+        } else if (!in_html(&st, p) && only_char(p, eol, '=', 1) &&
+                   prev_start &&
                    prev_end > prev_start) {
             /* setext underline: the previous line was a level-1 heading */
             if (!h1->start) {
@@ -1048,21 +1222,22 @@ static char *convert_body(char *p, char *end, title_span *h1,
                 h1->end = prev_end;
                 h1->first_line = first->start == prev_start;
             }
-        } else if (!st.in_comment && !was_para &&
+        } else if (!in_html(&st, p) && !was_para &&
                    (def = link_definition(qp.text, eol,
                                           qp.depth ? eol : end))) {
             /* a link's target (and title), not text: dropped whole (in a
              * quote one line: the next starts with '>') */
             eol = (char *)def;
             next = eol < end ? eol + 1 : end;
-        } else if (st.in_comment || !syntax_only(p, eol)) {
+        } else if (in_html(&st, p) || !syntax_only(p, eol)) {
             const char *text;
-            int level = st.in_comment ? 0 : atx_heading(p, eol, &text);
+            int html = in_html(&st, p);
+            int level = html ? 0 : atx_heading(p, eol, &text);
             const char *note = NULL;
             if (level) {
                 w = inline_text(&st, text, heading_end(text, eol), w);
             } else {
-                const char *body = st.in_comment ? p
+                const char *body = html ? p
                                    : (note = footnote_text(p, eol));
                 if (!body)
                     body = skip_block_markers(p, eol);

@@ -1995,6 +1995,8 @@ static void test_html_prescan(void **state)
 static void test_parse_date(void **state)
 {
     (void)state;
+    /* the forms: no day is too late (test_date_not_too_late) */
+    corpus_date_set_today(9999, 12, 31);
     static const struct {
         const char *text;
         int y, m, d;
@@ -2035,6 +2037,12 @@ static void test_parse_date(void **state)
          * logs write it */
         {"20231105T1000", 2023, 11, 5},
         {"20231105T100000Z", 2023, 11, 5},
+        /* and the time's digits right after the day's, as GDELT writes
+         * DATEADDED */
+        {"20231105101500", 2023, 11, 5},
+        {"202311051015", 2023, 11, 5},
+        {"20231231235960", 2023, 12, 31},            /* leap second */
+        {"219912312359", 2199, 12, 31},
         /* ISO 8601 week dates: the day of the week-numbering year */
         {"2024-W10-2", 2024, 3, 5},
         {"2024W102", 2024, 3, 5},
@@ -2105,6 +2113,14 @@ static void test_parse_date(void **state)
         "18991231",                   /* years as in paths: 1900-2199 */
         "22000101",
         "20231105T10",                /* a time needs its minutes */
+        "2023110510",                 /* the hour alone */
+        "2023110510150",              /* 13 digits */
+        "202311051015001",
+        "202311052400",               /* hour 24 */
+        "202311051060",
+        "20231105101561",
+        "20231305101500",             /* no such day */
+        "18991231101500",             /* the years of eight digits */
         "18991231T100000Z",           /* the years of eight digits */
         "2023 1105",
         "yesterday",
@@ -2156,6 +2172,40 @@ static void test_parse_date(void **state)
     }
     assert_false(corpus_parse_date(NULL, NULL, NULL, NULL));
     assert_true(corpus_parse_date("2023-11-05", NULL, NULL, NULL));
+    corpus_date_set_today(0, 0, 0);
+}
+
+/* A day more than a year (366 days) after today is too late to be an
+ * article's date, written in the article or in its path: a typo
+ * ("2203"), or a number read as a date. */
+static void test_date_not_too_late(void **state)
+{
+    (void)state;
+    int y = -1, m = -1, d = -1;
+    corpus_date_set_today(2024, 3, 5);
+    assert_true(corpus_parse_date("2025-03-06", &y, &m, &d));
+    assert_int_equal(y * 10000 + m * 100 + d, 20250306);
+    assert_false(corpus_date_too_late(2025, 3, 6));
+    assert_true(corpus_date_too_late(2025, 3, 7));
+    y = -1;
+    assert_false(corpus_parse_date("2025-03-07", &y, &m, &d));
+    assert_int_equal(y, -1);                   /* untouched */
+    assert_false(corpus_parse_date("7 March 2025", NULL, NULL, NULL));
+    assert_false(corpus_parse_date("2611-02-06T10:15:00Z", NULL, NULL,
+                                   NULL));
+    /* its form is a date's all the same, for messages that say why */
+    assert_true(corpus_date_form("2611-02-06", &y, &m, &d));
+    assert_int_equal(y * 10000 + m * 100 + d, 26110206);
+    /* in a path: the one nearest the end that is not too late */
+    assert_true(corpus_path_date("2025/03/06/x.txt", &y, &m, &d));
+    assert_false(corpus_path_date("2025/03/07/x.txt", NULL, NULL, NULL));
+    assert_false(corpus_path_date("x/21001231-memo.txt", NULL, NULL, NULL));
+    assert_true(corpus_path_date("2023/11/03/2099-01-01-x.txt", &y, &m, &d));
+    assert_int_equal(y * 10000 + m * 100 + d, 20231103);
+    corpus_date_set_today(0, 0, 0);
+    /* by the clock */
+    assert_false(corpus_parse_date("2611-02-06", NULL, NULL, NULL));
+    assert_true(corpus_parse_date("2023-11-03", NULL, NULL, NULL));
 }
 
 /* Dates written in paths, for articles without one of their own. */
@@ -2346,6 +2396,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_iconv_to_utf8),
         cmocka_unit_test(test_html_prescan),
         cmocka_unit_test(test_parse_date),
+        cmocka_unit_test(test_date_not_too_late),
         cmocka_unit_test(test_path_date),
         cmocka_unit_test(test_status_names),
 

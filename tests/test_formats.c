@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "corpus.h"
+#include "corpus_internal.h"
 #include "named_refs.h"
 #include "test_util.h"
 
@@ -608,10 +609,11 @@ static void test_md_title_fallbacks(void **state)
     assert_string_equal(r->a[0].body, "second line");
     reading_free(r);
 
-    /* unclosed front matter is not front matter */
+    /* front matter without its closing line: up to the first blank line
+     * (test_md_unclosed_front_matter) */
     r = read_text("u.md", "---\ntitle: x\n\nplain words\n");
     assert_int_equal(r->status, CORPUS_OK);
-    assert_string_equal(r->a[0].title, "title: x");
+    assert_string_equal(r->a[0].title, "x");
     assert_string_equal(r->a[0].body, "plain words");
     reading_free(r);
 
@@ -856,9 +858,149 @@ static void test_md_toml_front_matter(void **state)
                                        "(line 3: "));
     reading_free(r);
 
-    /* "+++" that nothing closes is text */
+    /* "+++" that nothing closes: up to the first blank line, with a
+     * warning, when what is there reads as front matter; else text */
     r = read_text("fm/open.md", "+++\ntitle = \"x\"\n\nBody.\n");
+    assert_string_equal(r->a[0].title, "x");
+    assert_string_equal(r->a[0].body, "Body.");
+    assert_int_equal(r->nwarn, 1);
+    assert_non_null(strstr(r->warn[0], "fm/open.md|front matter opened by "
+                                       "\"+++\" has no closing \"+++\" "
+                                       "line"));
+    reading_free(r);
+    r = read_text("fm/open2.md", "+++\nplus signs\n\nBody.\n");
     assert_string_equal(r->a[0].title, "+++");
+    assert_int_equal(r->nwarn, 0);
+    reading_free(r);
+}
+
+/* YAML's null (~, null, Null, NULL, nothing) is no value: the key is as
+ * if absent (the title then the first heading), a null item no item; a
+ * quoted "null" is text. Front matter that is not valid YAML too. */
+static void test_md_yaml_null(void **state)
+{
+    (void)state;
+    reading *r = read_text("n/n.md", "---\ntitle: null\nauthor: ~\nurl: "
+                           "null\ntags: ~\ndate: ~\nsource: NULL\nsummary:\n"
+                           "---\n# Real heading\nBody.\n");
+    assert_int_equal(r->status, CORPUS_OK);
+    got *g = &r->a[0];
+    assert_string_equal(g->title, "Real heading");
+    assert_null(g->author);
+    assert_null(g->url);
+    assert_null(g->date);
+    assert_null(g->source);
+    assert_string_equal(g->tags, "");
+    assert_string_equal(g->body, "Body.");
+    assert_int_equal(r->nwarn, 0);
+    reading_free(r);
+
+    r = read_text("n/q.md", "---\ntitle: \"null\"\nauthor: Ann\nauthors: "
+                  "Null\ntags: [a, ~, 'null']\ncategories:\n  - null\n  - b\n"
+                  "---\nBody.\n");
+    g = &r->a[0];
+    assert_string_equal(g->title, "null");
+    assert_string_equal(g->author, "Ann");
+    assert_string_equal(g->tags, "a|null|b");
+    assert_int_equal(r->nwarn, 0);
+    reading_free(r);
+
+    /* read line by line (the colon in the summary is not YAML) */
+    r = read_text("n/l.md", "---\ntitle: ~\nauthor: null\nsummary: a: b\n"
+                  "tags: [x, null]\n---\n# Heading\nBody.\n");
+    g = &r->a[0];
+    assert_string_equal(g->title, "Heading");
+    assert_null(g->author);
+    assert_string_equal(g->tags, "x");
+    assert_int_equal(r->nwarn, 1);
+    assert_non_null(strstr(r->warn[0], "not valid YAML"));
+    reading_free(r);
+}
+
+/* A "---" front matter whose closing line is missing: read up to the
+ * first blank line, with a warning, when its lines there read as front
+ * matter ("key: value", one of the article's keys); otherwise the "---"
+ * is a thematic break and what follows text, without a warning. */
+static void test_md_unclosed_front_matter(void **state)
+{
+    (void)state;
+    reading *r = read_text("u/u.md", "---\ntitle: Unclosed\ndate: "
+                           "2023-11-06\ntags:\n  - a\n  - b\n\nBody.\n");
+    assert_int_equal(r->status, CORPUS_OK);
+    got *g = &r->a[0];
+    assert_string_equal(g->title, "Unclosed");
+    assert_string_equal(g->date, "2023-11-06");
+    assert_string_equal(g->tags, "a|b");
+    assert_string_equal(g->body, "Body.");
+    assert_int_equal(r->nwarn, 1);
+    char want[4200];
+    snprintf(want, sizeof want, "%s/u/u.md|front matter opened by \"---\" "
+             "has no closing \"---\" line; read up to the first blank line",
+             tmp);
+    assert_string_equal(r->warn[0], want);
+    reading_free(r);
+
+    /* nothing after it: all front matter, no body */
+    r = read_text("u/end.md", "---\ntitle: Only\n");
+    assert_string_equal(r->a[0].title, "Only");
+    assert_string_equal(r->a[0].body, "");
+    assert_int_equal(r->nwarn, 1);
+    reading_free(r);
+
+    static const char *const text[] = {
+        "---\nNote: a draft.\n\nBody.\n",        /* no key of ours */
+        "---\nJust a line after a rule\n\nBody.\n",
+        "---\ntitle: x\nand then prose\n\nBody.\n",
+        "---\nhttps://example.org: link\n\nBody.\n",
+    };
+    for (size_t i = 0; i < sizeof text / sizeof text[0]; i++) {
+        r = read_text("u/text.md", text[i]);
+        if (r->nwarn != 0 || !strstr(r->a[0].body, "Body.") ||
+            strstr(r->a[0].body, "---"))
+            fail_msg("case %zu: %zu warnings, title \"%s\", body \"%s\"", i,
+                     r->nwarn, r->a[0].title, r->a[0].body);
+        reading_free(r);
+    }
+}
+
+/* Raw HTML in Markdown: a script's code, a style sheet and comments are
+ * no text; a tag mentioned in prose ("the <script> tag") with no end tag
+ * after it takes no words with it. */
+static void test_md_raw_html_content(void **state)
+{
+    (void)state;
+    reading *r = read_text("h/s.md",
+        "Title\n\n"
+        "Text <script>var secretscriptword=1;</script> more "
+        "<STYLE>.cls{color:red}</STYLE> end\n\n"
+        "<script type=\"text/javascript\">\n"
+        "  var hiddenword = 1;\n"
+        "# not a heading\n"
+        "```\n"
+        "</script >\n"
+        "After script. <!-- a comment word -->\n\n"
+        "<style>\n.x { color: blue }\n</style>\n"
+        "Last line.\n");
+    assert_int_equal(r->status, CORPUS_OK);
+    got *g = &r->a[0];
+    assert_string_equal(g->title, "Title");
+    assert_null(strstr(g->body, "secretscriptword"));
+    assert_null(strstr(g->body, "hiddenword"));
+    assert_null(strstr(g->body, "heading"));
+    assert_null(strstr(g->body, "color"));
+    assert_null(strstr(g->body, "comment"));
+    assert_true(has_word(g->body, "more"));
+    assert_true(has_word(g->body, "end"));
+    assert_non_null(strstr(g->body, "After script."));
+    assert_non_null(strstr(g->body, "Last line."));
+    reading_free(r);
+
+    r = read_text("h/m.md", "# Tags\n\nThe <script> tag and the <style> "
+                  "tag hold code, said the guide.\n\nMore words.\n");
+    g = &r->a[0];
+    assert_true(has_word(g->body, "tag"));
+    assert_true(has_word(g->body, "guide"));
+    assert_true(has_word(g->body, "More"));
     reading_free(r);
 }
 
@@ -906,6 +1048,11 @@ static void test_md_yaml_malformed(void **state)
     r = read_text("y/broken2.md", broken[0]);
     assert_string_equal(r->a[0].title, "\"unclosed");
     assert_string_equal(r->a[0].author, "x");
+    reading_free(r);
+    /* a list left open on its line: its items, without the bracket */
+    r = read_text("y/open.md", "---\ntags: [unclosed, 'list'\n---\nT\n");
+    assert_string_equal(r->a[0].tags, "unclosed|list");
+    assert_int_equal(r->nwarn, 1);
     reading_free(r);
 
     /* deep nesting under an unknown key: read quickly, without a crash */
@@ -2106,6 +2253,7 @@ static void test_jsonl_metadata_types(void **state)
         "{\"id\": \"ms\", \"title\": \"T\", \"date\": 1709654400000}\n"
         "{\"id\": \"f\", \"title\": \"T\", \"date\": 1709654399.5}\n"
         "{\"id\": \"neg\", \"title\": \"T\", \"date\": -1}\n"
+        /* 5138 as seconds: too late to be an article's date */
         "{\"id\": \"big\", \"title\": \"T\", \"date\": 99999999999}\n"
         "{\"id\": \"ms73\", \"title\": \"T\", \"date\": 100000000000}\n"
         "{\"id\": \"o\", \"title\": \"T\", \"author\": {\"name\": \"Nes Ted\","
@@ -2133,11 +2281,11 @@ static void test_jsonl_metadata_types(void **state)
     assert_string_equal(r->a[1].date, "2024-03-05T16:00:00Z");
     assert_string_equal(r->a[2].date, "2024-03-05T15:59:59Z");
     assert_string_equal(r->a[3].date, "1969-12-31T23:59:59Z");
-    assert_string_equal(r->a[4].date, "5138-11-16T09:46:39Z");
+    assert_null(r->a[4].date);
     assert_string_equal(r->a[5].date, "1973-03-03T09:46:40Z");
     for (int i = 0; i < 6; i++) {
         int y, m, d;
-        assert_true(corpus_parse_date(r->a[i].date, &y, &m, &d));
+        assert_true(i == 4 || corpus_parse_date(r->a[i].date, &y, &m, &d));
     }
     assert_string_equal(r->a[6].author, "Nes Ted");
     assert_string_equal(r->a[6].source, "Wire Co");
@@ -2151,20 +2299,24 @@ static void test_jsonl_metadata_types(void **state)
     assert_string_equal(r->a[8].tags, "");
     assert_null(r->a[9].date);
     /* one warning per article that lost something, naming what */
-    assert_int_equal(r->nwarn, 3);
+    assert_int_equal(r->nwarn, 4);
     char want[4200];
+    snprintf(want, sizeof want, "%s/meta.jsonl:5|\"date\" 99999999999 is "
+             "5138-11-16 as Unix time in seconds, more than a year from now: "
+             "the article is indexed without it", tmp);
+    assert_string_equal(r->warn[0], want);
     snprintf(want, sizeof want, "%s/meta.jsonl:8|\"author\"[3] is a number; "
              "\"tags\"[2] is a boolean: the article is indexed without "
              "them", tmp);
-    assert_string_equal(r->warn[0], want);
+    assert_string_equal(r->warn[1], want);
     snprintf(want, sizeof want, "%s/meta.jsonl:9|\"date\" is a boolean; "
              "\"url\" is an array; \"author\" is a number; \"source\" is an "
              "object without a \"name\"; \"tags\" is a number: the article "
              "is indexed without them", tmp);
-    assert_string_equal(r->warn[1], want);
+    assert_string_equal(r->warn[2], want);
     snprintf(want, sizeof want, "%s/meta.jsonl:10|\"date\" ", tmp);
-    assert_true(strncmp(r->warn[2], want, strlen(want)) == 0);
-    assert_non_null(strstr(r->warn[2], "out of the years 1-9999"));
+    assert_true(strncmp(r->warn[3], want, strlen(want)) == 0);
+    assert_non_null(strstr(r->warn[3], "out of the years 1-9999"));
     reading_free(r);
 }
 
@@ -2337,9 +2489,112 @@ static void test_jsonl_repeated_ids(void **state)
     assert_int_equal(r->nbad, 3);
     const char *want[] = {"dup.jsonl:2|id \"x1\" is line 1's too",
                           "dup.jsonl:4|id \"7\" is line 3's too",
-                          "dup.jsonl:6|id \"line-6\" is line 5's too"};
+                          "dup.jsonl:6|no \"id\", and the id a line "
+                          "without one is given, \"line-6\", is line 5's"};
     for (int i = 0; i < 3; i++)
         assert_non_null(strstr(r->bad[i], want[i]));
+    reading_free(r);
+}
+
+/* Number dates as GDELT writes DATEADDED: the digits of a day and a time,
+ * YYYYMMDDhhmmss or YYYYMMDDhhmm, not milliseconds (2611, 1976); a number
+ * that makes a day more than a year from now is left out with a warning,
+ * as days past the years 1-9999 are. */
+static void test_jsonl_compact_date_times(void **state)
+{
+    (void)state;
+    corpus_date_set_today(2024, 3, 5);
+    const char text[] =
+        "{\"id\": \"1\", \"title\": \"T\", \"date\": 20231103101500}\n"
+        "{\"id\": \"2\", \"title\": \"T\", \"date\": 202311031015}\n"
+        "{\"id\": \"3\", \"title\": \"T\", \"date\": \"20231103101500\"}\n"
+        /* no time of day: milliseconds, in 2611 */
+        "{\"id\": \"4\", \"title\": \"T\", \"date\": 20231103246000}\n"
+        /* a day of 2100 */
+        "{\"id\": \"5\", \"title\": \"T\", \"date\": 21001231}\n"
+        /* 366 days after today, and 367 */
+        "{\"id\": \"6\", \"title\": \"T\", \"date\": 1741262400}\n"
+        "{\"id\": \"7\", \"title\": \"T\", \"date\": 1741348800000}\n";
+    reading *r = read_text("gdelt.jsonl", text);
+    corpus_date_set_today(0, 0, 0);
+    assert_int_equal(r->status, CORPUS_OK);
+    assert_int_equal(r->n, 7);
+    assert_int_equal(r->nbad, 0);
+    static const char *const day[] = {"2023-11-03", "2023-11-03",
+                                      "2023-11-03", NULL, NULL,
+                                      "2025-03-06", NULL};
+    for (int i = 0; i < 7; i++) {
+        int y, m, d;
+        char got_day[16] = "";
+        if (r->a[i].date && corpus_date_form(r->a[i].date, &y, &m, &d))
+            snprintf(got_day, sizeof got_day, "%04d-%02d-%02d", y, m, d);
+        if (day[i] ? strcmp(got_day, day[i]) != 0 : r->a[i].date != NULL)
+            fail_msg("line %d: date \"%s\", want %s", i + 1,
+                     r->a[i].date ? r->a[i].date : "(none)",
+                     day[i] ? day[i] : "none");
+    }
+    assert_string_equal(r->a[0].date, "20231103101500");
+    assert_string_equal(r->a[1].date, "202311031015");
+    assert_int_equal(r->nwarn, 3);
+    char want[4200];
+    snprintf(want, sizeof want, "%s/gdelt.jsonl:4|\"date\" 20231103246000 "
+             "is 2611-02-06 as Unix time in milliseconds, more than a year "
+             "from now: the article is indexed without it", tmp);
+    assert_string_equal(r->warn[0], want);
+    snprintf(want, sizeof want, "%s/gdelt.jsonl:5|\"date\" 21001231 is "
+             "2100-12-31, more than a year from now: the article is indexed "
+             "without it", tmp);
+    assert_string_equal(r->warn[1], want);
+    assert_non_null(strstr(r->warn[2], "gdelt.jsonl:7|\"date\" "
+                                       "1741348800000 is 2025-03-07"));
+    reading_free(r);
+
+    /* the tester's rows, by the clock: neither is read as 2611 or 1976 */
+    r = read_text("g.jsonl", "{\"id\":\"1\",\"title\":\"GDELT row\",\"body\":"
+                  "\"b\",\"date\":20231103101500}\n{\"id\":\"2\",\"title\":"
+                  "\"t\",\"body\":\"b\",\"date\":202311031015}\n");
+    assert_int_equal(r->n, 2);
+    assert_int_equal(r->nwarn, 0);
+    for (int i = 0; i < 2; i++) {
+        int y, m, d;
+        assert_true(corpus_parse_date(r->a[i].date, &y, &m, &d));
+        assert_int_equal(y * 10000 + m * 100 + d, 20231103);
+    }
+    reading_free(r);
+}
+
+/* HTML in a body, as WordPress and Ghost export "content": read as the
+ * HTML reader reads it (its text: no tags, attribute values or comments);
+ * text that only mentions a tag is kept as written. */
+static void test_jsonl_html_body(void **state)
+{
+    (void)state;
+    const char text[] =
+        "{\"id\":1,\"headline\":\"Tram\",\"content\":\"<p class=\\\""
+        "wp-block-paragraph\\\">The <a href=\\\"https://cdn.example.com/"
+        "uploads/x\\\">tram</a> plan</p><!-- /wp:paragraph -->\"}\n"
+        "{\"id\":2,\"title\":\"Mention\",\"body\":\"Use the <p> element; "
+        "a<b and c>d.\"}\n"
+        "{\"id\":3,\"title\":\"Br\",\"text\":\"line one<br>line two &amp; "
+        "three<script>var secretscriptword;</script>\"}\n"
+        "{\"id\":4,\"title\":\"Comment only\",\"content\":\"<!-- x -->\"}\n"
+        "{\"id\":5,\"content\":\"<!-- wp:paragraph --><p></p>\"}\n"
+        "{\"id\":6,\"title\":\"Comment\",\"body\":\"<!-- wp:image -->"
+        "Caption words\"}\n";
+    reading *r = read_text("wp.jsonl", text);
+    assert_int_equal(r->status, CORPUS_OK);
+    assert_int_equal(r->n, 5);
+    assert_string_equal(r->a[0].title, "Tram");
+    assert_string_equal(r->a[0].body, "The tram plan");
+    assert_string_equal(r->a[1].body, "Use the <p> element; a<b and c>d.");
+    assert_string_equal(r->a[2].body, "line one\nline two & three");
+    assert_string_equal(r->a[3].body, "");
+    assert_string_equal(r->a[4].body, "Caption words");
+    assert_int_equal(r->nbad, 1);
+    assert_non_null(strstr(r->bad[0], "wp.jsonl:5|\"content\" is HTML "
+                                      "without text, and there is no "
+                                      "\"title\" or \"headline\""));
+    assert_int_equal(r->nwarn, 0);
     reading_free(r);
 }
 
@@ -3778,7 +4033,8 @@ static void test_same_date_every_format(void **state)
         {"5 Apr 93 12:00:00 GMT", "1993-04-05"},       /* RFC 822 year */
         {"Mon, 5 Apr 93 12:00:00 GMT", "1993-04-05"},
         {"5 Apr 55 12:00:00 GMT", "1955-04-05"},       /* RFC 5322: 50-99 */
-        {"5 Apr 49 12:00:00 GMT", "2049-04-05"},       /* 00-49 */
+        {"5 Apr 49 12:00:00 GMT", "2049-04-05"},       /* 00-49 (today
+                                                        * is set below) */
         {"Fri, 02 Oct 101 01:02:03 +0000", "2001-10-02"},
         {"Monday, 05-Apr-93 12:00:00 GMT", "1993-04-05"}, /* RFC 1036 */
         {"Fri, 03 Nov 2023 23:30:00 -0500 (EST)", "2023-11-03"},
@@ -3789,6 +4045,8 @@ static void test_same_date_every_format(void **state)
         {"Fri Nov 03 2023 23:30:00 GMT-0500 (EST)", "2023-11-03"},
         {"03.11.2023", "2023-11-03"},
     };
+    /* a day in 2049 is too late to be an article's until 2048 */
+    corpus_date_set_today(2049, 1, 1);
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
         for (int fmt = 0; fmt < 5; fmt++) {
             char day[32];
@@ -3797,6 +4055,7 @@ static void test_same_date_every_format(void **state)
                 fail_msg("\"%s\" in format %d: %s, want %s", cases[i].text,
                          fmt, day, cases[i].day);
         }
+    corpus_date_set_today(0, 0, 0);
     /* impossible days stay impossible, two-digit years or not */
     static const char *const bad[] = {"29 Feb 01", "30 Feb 93 12:00 GMT",
                                       "5 Apr 9", "5-Apr 93"};
@@ -3804,6 +4063,43 @@ static void test_same_date_every_format(void **state)
         if (corpus_parse_date(bad[i], NULL, NULL, NULL))
             fail_msg("\"%s\" should not parse", bad[i]);
     expect_date("29 Feb 00", 2000, 2, 29);
+}
+
+/* A day more than a year after today is no article's date, in any
+ * format: kept as written with a warning, as a date not understood, so
+ * that a typo or a number misread does not head every sort by date. */
+static void test_future_date_every_format(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text, *day;
+    } cases[] = {
+        {"2025-03-06", "2025-03-06"},           /* 366 days after today */
+        {"2025-03-07", "undated"},
+        {"2611-02-06T10:15:00Z", "undated"},
+        {"Sat, 07 Mar 2026 10:00:00 +0000", "undated"},
+        {"20991231", "undated"},
+    };
+    corpus_date_set_today(2024, 3, 5);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        for (int fmt = 0; fmt < 5; fmt++) {
+            char day[32];
+            day_in_format(fmt, cases[i].text, day, sizeof day);
+            if (strcmp(day, cases[i].day) != 0)
+                fail_msg("\"%s\" in format %d: %s, want %s", cases[i].text,
+                         fmt, day, cases[i].day);
+        }
+    corpus_date_set_today(0, 0, 0);
+
+    /* by the clock, with a warning naming the file */
+    reading *r = read_text("f.md", "---\ntitle: T\ndate: 2611-02-06\n---\n"
+                           "Body.\n");
+    assert_int_equal(r->nwarn, 1);
+    char want[4200];
+    snprintf(want, sizeof want, "%s/f.md|date \"2611-02-06\"", tmp);
+    assert_true(strncmp(r->warn[0], want, strlen(want)) == 0);
+    assert_false(corpus_parse_date(r->a[0].date, NULL, NULL, NULL));
+    reading_free(r);
 }
 
 static void test_unparsed_date_warning(void **state)
@@ -3849,6 +4145,9 @@ int main(void)
         cmocka_unit_test(test_md_front_matter_fields),
         cmocka_unit_test(test_md_toml_front_matter),
         cmocka_unit_test(test_md_yaml_malformed),
+        cmocka_unit_test(test_md_yaml_null),
+        cmocka_unit_test(test_md_unclosed_front_matter),
+        cmocka_unit_test(test_md_raw_html_content),
         cmocka_unit_test(test_nul_in_fields),
         cmocka_unit_test(test_md_hostile_lines),
         cmocka_unit_test(test_html_page),
@@ -3872,6 +4171,8 @@ int main(void)
         cmocka_unit_test(test_jsonl_not_jsonl),
         cmocka_unit_test(test_jsonl_repeated_ids),
         cmocka_unit_test(test_jsonl_synonyms),
+        cmocka_unit_test(test_jsonl_compact_date_times),
+        cmocka_unit_test(test_jsonl_html_body),
         cmocka_unit_test(test_jsonl_number_ids),
         cmocka_unit_test(test_jsonl_line_encodings),
         cmocka_unit_test(test_mail_plain),
@@ -3893,6 +4194,7 @@ int main(void)
         cmocka_unit_test(test_name_kinds),
         cmocka_unit_test(test_dates),
         cmocka_unit_test(test_same_date_every_format),
+        cmocka_unit_test(test_future_date_every_format),
         cmocka_unit_test(test_unparsed_date_warning),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
