@@ -482,8 +482,11 @@ corpus_status corpus_emit(corpus_reader *rd, const corpus_article *article,
         a.tags = nkept < article->ntags ? kept : tags;
         a.ntags = nkept;
         if (a.date && *a.date && !corpus_parse_date(a.date, NULL, NULL, NULL))
-            warn(rd, line, "date \"%.100s\" not understood; the article is "
-                 "dated by its path, or left undated", a.date);
+            warn(rd, line, "date \"%.100s\" %s; the article is dated by its "
+                 "path, or left undated", a.date,
+                 corpus_date_form(a.date, NULL, NULL, NULL)
+                     ? "is more than a year from now"
+                     : "not understood");
         if (rd->on_article && rd->on_article(&a, rd->ctx) != 0)
             s = CORPUS_STOPPED;
     }

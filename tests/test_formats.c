@@ -4096,8 +4096,10 @@ static void test_future_date_every_format(void **state)
                            "Body.\n");
     assert_int_equal(r->nwarn, 1);
     char want[4200];
-    snprintf(want, sizeof want, "%s/f.md|date \"2611-02-06\"", tmp);
-    assert_true(strncmp(r->warn[0], want, strlen(want)) == 0);
+    snprintf(want, sizeof want, "%s/f.md|date \"2611-02-06\" is more than "
+             "a year from now; the article is dated by its path", tmp);
+    if (strncmp(r->warn[0], want, strlen(want)) != 0)
+        fail_msg("warning \"%s\", want \"%s...\"", r->warn[0], want);
     assert_false(corpus_parse_date(r->a[0].date, NULL, NULL, NULL));
     reading_free(r);
 }
