@@ -223,7 +223,9 @@ typedef struct corpus_options {
     /* An article was read, but part of it was not understood: a date that
      * corpus_parse_date() does not accept (the article is still passed on
      * with .date as written), or the file holds more than is read (an
-     * mbox of several messages, read as its first). May be NULL. */
+     * mbox of several messages, read as its first), or a message whose
+     * parts hold something gave no text (an image alone: indexed without
+     * a body). May be NULL. */
     corpus_warn_fn on_warning;
     void *warn_ctx;           /* passed to both */
 } corpus_options;
@@ -278,10 +280,13 @@ typedef struct corpus_options {
  * .eml, and a name without extension (corpus_name_kind_of): one mail or
  * news message parsed with GMime: Subject the title, From display name
  * (else address) the author, Date as "YYYY-MM-DD" (the day written
- * there), Newsgroups the tags, the text of every text/plain and
- * text/html part (all its visible text) that is not an attachment and
- * has no file name, in order, one version of a multipart/alternative
- * (the plain one if it has text, else the HTML one),
+ * there), Newsgroups the tags, the text of every text part that is not
+ * an attachment and has no file name, in order: text/plain, text/html
+ * (all its visible text), another text subtype but data ones such as
+ * text/calendar (read as text/plain, RFC 2046), a part whose
+ * Content-Type is no valid type/subtype (text/plain, RFC 2045 5.2); one
+ * version of a multipart/alternative (the plain one if it has text, else
+ * the HTML one, else one of another text subtype),
  * format=flowed text joined (RFC 3676), the body; headers are not body text. Its
  * bytes are not decoded as a whole first: GMime applies the declared
  * charsets but UTF-8 and ASCII, and what is not UTF-8 then is read as
@@ -291,7 +296,8 @@ typedef struct corpus_options {
  * (corpus_probe_mail) is CORPUS_NOT_ARTICLE; an .eml needs one header
  * field of any name at the start, without one it is CORPUS_SKIP_MALFORMED
  * (read_mail.c). An mbox of several messages is read as its first one,
- * reported through opts->on_warning.
+ * reported through opts->on_warning; so is a message whose parts hold
+ * something but no text (an image, a PDF), indexed without a body.
  *
  * Any article whose date corpus_parse_date() does not understand is
  * reported through opts->on_warning before it is handed on.

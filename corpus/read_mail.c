@@ -13,12 +13,20 @@
  *   Body ...                                <- the text
  *
  * Subject is the title. Headers are never body text. The body is the text
- * of every text/plain and text/html part that is not an attachment and
- * has no file name, in order (collect_text): of a multipart/alternative
- * one version, the plain one if it has text, else the HTML one (an empty
- * plain part beside it is no version); HTML is read through the
- * HTML reader for all its visible text (none of it is a title). Attached
- * messages (message/rfc822) and other attachments are not read.
+ * of every text part that is not an attachment and has no file name, in
+ * order (collect_text): text/plain, text/html, every other text subtype
+ * read as text/plain (RFC 2046 4.1.4: text/x-usenet-FAQ, text/enriched)
+ * but those that are data (text/calendar, text/vcard, text/csv,
+ * text/rtf, ...: data_subtype), and a part whose Content-Type is no
+ * valid type/subtype, read as text/plain; charset=us-ascii (RFC 2045
+ * 5.2: "text", "setext/plain": untyped). Of a multipart/alternative one
+ * version: the plain one if it has text, else the HTML one (an empty
+ * plain part beside it is no version), else one of another text subtype.
+ * HTML is read through the HTML reader for all its visible text (none of
+ * it is a title). Attached messages (message/rfc822) and other
+ * attachments are not read. A message whose parts hold something but no
+ * text (an image, a PDF, an invitation) is indexed without a body, with
+ * a warning naming their types (warn_no_text).
  * GMime decodes the transfer encodings (base64, quoted-printable),
  * RFC 2047 encoded words in headers and the declared charsets, but for
  * UTF-8 and ASCII, whose bytes we decode ourselves: GMime drops the bytes
@@ -382,9 +390,12 @@ int corpus_probe_mail(const corpus_file *file, char *why, size_t whylen)
     F(g_mime_object_get_content_type)                                        \
     F(g_mime_content_type_is_type)                                           \
     F(g_mime_content_type_get_parameter)                                     \
+    F(g_mime_content_type_get_media_type)                                    \
+    F(g_mime_content_type_get_media_subtype)                                 \
     F(g_mime_multipart_get_type)                                             \
     F(g_mime_multipart_get_count)                                            \
     F(g_mime_multipart_get_part)                                             \
+    F(g_mime_part_get_type)                                                  \
     F(g_mime_part_is_attachment)                                             \
     F(g_mime_part_get_filename)                                              \
     F(g_mime_text_part_get_type)                                             \
@@ -496,12 +507,21 @@ static GMimeMessage *parse_message(const char *data, size_t len)
 
 /* ------------------------------------------------------------- the text */
 
+/* How a part that makes the body is read. */
+typedef enum text_kind {
+    TEXT_PLAIN,       /* text/plain */
+    TEXT_UNTYPED,     /* a Content-Type that is no valid type/subtype
+                       * (untyped): text/plain; charset=us-ascii */
+    TEXT_OTHER,       /* another text subtype, read as text/plain */
+    TEXT_HTML         /* text/html, through the HTML reader */
+} text_kind;
+
 /* The text parts that make the body, in the message's order. */
 typedef struct text_part {
-    GMimeTextPart *part;
-    int html;                /* text/html, else text/plain */
-    int blank;               /* plain text that is only white space: 1;
-                              * that is not: 0; not looked at yet: -1 */
+    GMimePart *part;
+    text_kind kind;
+    int blank;               /* text (not HTML) that is only white space:
+                              * 1; that is not: 0; not looked at yet: -1 */
 } text_part;
 
 typedef struct part_list {
@@ -527,16 +547,17 @@ static void list_add(part_list *l, text_part part)
     l->v[l->n++] = part;
 }
 
-static char *part_text(GMimeTextPart *part, size_t *len);
+static char *part_text(GMimePart *part, int untyped, size_t *len);
 
-/* 1 when the text/plain `t` holds only white space (an empty part, a
- * zero-byte base64 one), 0 when not, -1 when out of memory. Decoded once:
- * the answer is kept in t->blank for the alternatives around it. */
-static int plain_is_blank(text_part *t)
+/* 1 when the text part `t` (not HTML) holds only white space (an empty
+ * part, a zero-byte base64 one), 0 when not, -1 when out of memory.
+ * Decoded once: the answer is kept in t->blank for the alternatives
+ * around it. */
+static int text_is_blank(text_part *t)
 {
     if (t->blank < 0) {
         size_t n = 0;
-        char *text = part_text(t->part, &n);
+        char *text = part_text(t->part, t->kind == TEXT_UNTYPED, &n);
         if (!text)
             return -1;
         t->blank = 1;
@@ -547,37 +568,132 @@ static int plain_is_blank(text_part *t)
     return t->blank;
 }
 
-/* How good the version `l` of a multipart/alternative is: 3 when it
- * holds plain text that is not blank, 2 when it holds HTML, 1 when its only text is plain
- * text that is blank (the empty plain part some mailers and newsletter
- * tools send beside the HTML one: no version of the message), 0 when it
- * holds none; -1 when out of memory. */
+/* The rank of the version a multipart/alternative is read for: no
+ * better one can come. */
+#define RANK_PLAIN 4
+
+/* How good the version `l` of a multipart/alternative is: RANK_PLAIN
+ * when it holds plain text (text/plain, or a part of no valid type) that
+ * is not blank, 3 when it holds HTML, 2 when it holds text of another
+ * subtype that is not blank (text/enriched, AMP's text/x-amp-html: markup
+ * read as plain text, the last resort), 1 when its only text is blank
+ * (the empty plain part some mailers and newsletter tools send beside
+ * the HTML one: no version of the message), 0 when it holds none; -1
+ * when out of memory. */
 static int alternative_rank(part_list *l)
 {
-    int html = 0;
+    int rank = l->n ? 1 : 0;
     for (size_t i = 0; i < l->n; i++) {
-        if (l->v[i].html) {
-            html = 1;
+        text_part *t = &l->v[i];
+        if (t->kind == TEXT_HTML) {
+            rank = rank > 3 ? rank : 3;
             continue;
         }
-        int blank = plain_is_blank(&l->v[i]);
+        int blank = text_is_blank(t);
         if (blank < 0)
             return -1;
-        if (!blank)
-            return 3;
+        if (blank)
+            continue;
+        if (t->kind != TEXT_OTHER)
+            return RANK_PLAIN;
+        rank = rank > 2 ? rank : 2;
     }
-    return html ? 2 : l->n ? 1 : 0;
+    return rank;
+}
+
+/* 1 when `name` is one of the `n` names, in any case. */
+static int name_in(const char *name, const char *const *names, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (gz_ascii_case_equal(name, names[i]))
+            return 1;
+    return 0;
+}
+
+/* 1 when `type` is a top-level media type that RFC 2045 5.1 allows: one
+ * registered with IANA, or an "x-" one. */
+static int valid_media_type(const char *type)
+{
+    static const char *const names[] = {
+        "text", "image", "audio", "video", "application", "multipart",
+        "message", "model", "font", "example", "haptics"};
+    if ((type[0] | 0x20) == 'x' && type[1] == '-' && type[2])
+        return 1;
+    return name_in(type, names, sizeof names / sizeof names[0]);
+}
+
+/*
+ * untyped - 1 when the Content-Type of `obj` is no valid type/subtype:
+ * one GMime reads no type/subtype out of ("text", "text plain", ";", "":
+ * it then says application/octet-stream), or one whose top-level type
+ * is neither registered nor "x-" (RFC 2045 5.1: "setext/plain", as
+ * comp.graphics/38753 of 20 Newsgroups is sent). Such a part is
+ * text/plain; charset=us-ascii, its parameters ignored (RFC 2045 5.2).
+ * A part without a Content-Type has GMime's default (text/plain,
+ * message/rfc822 in a digest).
+ */
+static int untyped(GMimeObject *obj)
+{
+    const char *raw = gm.g_mime_object_get_header(obj, "Content-Type");
+    if (!raw)
+        return 0;
+    const char *type = gm.g_mime_content_type_get_media_type(
+        gm.g_mime_object_get_content_type(obj));
+    size_t n = type ? strlen(type) : 0;
+    while (corpus_is_space((unsigned char)*raw))
+        raw++;
+    if (n == 0 || !gz_ascii_ncase_eq(raw, type, n))
+        return 1;                 /* GMime's fallback, not the header's */
+    const char *slash = raw + n;
+    while (corpus_is_space((unsigned char)*slash))
+        slash++;
+    return *slash != '/' || !valid_media_type(type);
+}
+
+/* 1 when the text subtype `sub` is data rather than prose: read as text
+ * it would fill the body with fields, cells, markup or code (a calendar
+ * invitation, a vCard, a table, RTF, a style sheet, a script, XML), or
+ * with the headers of another message (text/rfc822-headers in a bounce,
+ * RFC 6522), which are never body text. */
+static int data_subtype(const char *sub)
+{
+    static const char *const names[] = {
+        "calendar", "x-vcalendar", "vcard", "x-vcard", "directory", "csv",
+        "x-csv", "comma-separated-values", "tab-separated-values", "rtf",
+        "css", "javascript", "ecmascript", "xml", "rfc822-headers"};
+    return name_in(sub, names, sizeof names / sizeof names[0]);
+}
+
+/* How the part `obj` is read for the body (text_kind), -1 when it is not
+ * text: text/plain, text/html, a part of no valid type (untyped), and
+ * every other text subtype but data (RFC 2046 4.1.4: an unrecognised
+ * text subtype is read as text/plain; text/x-usenet-FAQ, text/enriched,
+ * text/markdown). */
+static int text_kind_of(GMimeObject *obj)
+{
+    if (untyped(obj))
+        return TEXT_UNTYPED;
+    GMimeContentType *ct = gm.g_mime_object_get_content_type(obj);
+    if (!gm.g_mime_content_type_is_type(ct, "text", "*"))
+        return -1;
+    if (gm.g_mime_content_type_is_type(ct, "text", "plain"))
+        return TEXT_PLAIN;
+    if (gm.g_mime_content_type_is_type(ct, "text", "html"))
+        return TEXT_HTML;
+    const char *sub = gm.g_mime_content_type_get_media_subtype(ct);
+    return sub && !data_subtype(sub) ? TEXT_OTHER : -1;
 }
 
 /*
  * collect_text - add the parts of `obj` and below that are the message's
- * text to `out`, depth-first, in order: every text/plain and text/html
- * part that is not an attachment (Content-Disposition: attachment) and,
+ * text to `out`, depth-first, in order: every text part (text_kind_of)
+ * that is not an attachment (Content-Disposition: attachment) and,
  * unless `named`, has no file name (a text file sent along, even shown
  * inline). Of a multipart/alternative only one alternative is read
  * (alternative_rank): the first that holds plain text that is not blank
  * (the plain version of a message), else the first that holds HTML (an
- * empty plain part beside it is no version of the message). So a message
+ * empty plain part beside it is no version of the message), else the
+ * first of another text subtype. So a message
  * that Apple Mail splits around an inline image (text, image, text) gives
  * both texts, and a footer that a mailing list appends as a part of its
  * own is read too. Attached messages (message/rfc822), images and other
@@ -601,7 +717,8 @@ static void collect_text(GMimeObject *obj, int depth, int named,
         }
         part_list best = {0};
         int best_rank = 0;                     /* alternative_rank */
-        for (int i = 0; i < n && best_rank < 3 && !out->nomem; i++) {
+        for (int i = 0; i < n && best_rank < RANK_PLAIN && !out->nomem;
+             i++) {
             part_list alt = {0};
             collect_text(gm.g_mime_multipart_get_part(mp, i), depth + 1,
                          named, &alt);
@@ -620,26 +737,14 @@ static void collect_text(GMimeObject *obj, int depth, int named,
         free(best.v);
         return;
     }
-    if (!is_a(obj, gm.g_mime_text_part_get_type()) ||
+    if (!is_a(obj, gm.g_mime_part_get_type()) ||
         gm.g_mime_part_is_attachment((GMimePart *)obj))
-        return;                  /* message/rfc822, images, attachments */
+        return;                          /* message/rfc822, attachments */
     if (!named && gm.g_mime_part_get_filename((GMimePart *)obj))
         return;
-    GMimeContentType *ct = gm.g_mime_object_get_content_type(obj);
-    if (gm.g_mime_content_type_is_type(ct, "text", "plain"))
-        list_add(out, (text_part){(GMimeTextPart *)obj, 0, -1});
-    else if (gm.g_mime_content_type_is_type(ct, "text", "html"))
-        list_add(out, (text_part){(GMimeTextPart *)obj, 1, -1});
-}
-
-/* 1 when `charset` is one of the `n` names, in any case. */
-static int charset_in(const char *charset, const char *const *names,
-                      size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (gz_ascii_case_equal(charset, names[i]))
-            return 1;
-    return 0;
+    int kind = text_kind_of(obj);
+    if (kind >= 0)
+        list_add(out, (text_part){(GMimePart *)obj, (text_kind)kind, -1});
 }
 
 /* 1 when `charset` (NULL: none declared) is UTF-8 or ASCII, or a label
@@ -653,8 +758,8 @@ static int utf8_or_ascii(const char *charset)
     static const char *const names[] = {"utf-8", "utf8", "us-ascii",
                                         "ascii", "ansi_x3.4-1968",
                                         "unknown-8bit", "x-unknown"};
-    return !charset || charset_in(charset, names,
-                                  sizeof names / sizeof names[0]);
+    return !charset || name_in(charset, names,
+                               sizeof names / sizeof names[0]);
 }
 
 /* 1 when [s, e) is a decimal number from lo to hi (no leading 0). */
@@ -774,10 +879,10 @@ static int utf8_beyond_ascii(const char *s)
  * quoted-printable) undone and its charset left alone, as a new
  * NUL-terminated string for free() (up to a NUL byte, if one was
  * encoded). NULL when GMime ran out of memory. */
-static char *part_bytes(GMimeTextPart *part)
+static char *part_bytes(GMimePart *part)
 {
     GMimeStream *mem = gm.g_mime_stream_mem_new();
-    GMimeDataWrapper *content = gm.g_mime_part_get_content((GMimePart *)part);
+    GMimeDataWrapper *content = gm.g_mime_part_get_content(part);
     if (content)
         gm.g_mime_data_wrapper_write_to_stream(content, mem);
     GByteArray *bytes =
@@ -796,7 +901,8 @@ static char *part_bytes(GMimeTextPart *part)
 /*
  * part_text - the decoded text of `part` as a new malloc()ed,
  * NUL-terminated UTF-8 string with LF line ends (*len its length); NULL
- * when out of memory. A part without content gives "".
+ * when out of memory. A part without content gives "". An `untyped` one
+ * (see untyped) has no charset: its bytes are read as us-ascii ones are.
  *
  * A part labelled with an 8-bit single-byte charset (single_byte_8bit:
  * latin1, Windows-1252, latin2, KOI8-R, Windows-1251, ...) whose bytes
@@ -821,9 +927,12 @@ static char *part_bytes(GMimeTextPart *part)
  * encoded word of a header; a longer text in those languages has a
  * letter pair that is not UTF-8.
  */
-static char *part_text(GMimeTextPart *part, size_t *len)
+static char *part_text(GMimePart *part, int untyped, size_t *len)
 {
-    const char *charset = gm.g_mime_text_part_get_charset(part);
+    const char *charset =
+        !untyped && is_a(part, gm.g_mime_text_part_get_type())
+            ? gm.g_mime_text_part_get_charset((GMimeTextPart *)part)
+            : NULL;
     int own = utf8_or_ascii(charset);
     char *g = own ? part_bytes(part) : NULL;
     if (own && !g)
@@ -839,8 +948,8 @@ static char *part_text(GMimeTextPart *part, size_t *len)
             free(b);
         }
     }
-    if (!own)
-        g = gm.g_mime_text_part_get_text(part);
+    if (!own)              /* a charset: a text part (see above) */
+        g = gm.g_mime_text_part_get_text((GMimeTextPart *)part);
     const char *src = g ? g : "";
     size_t n = strlen(src);
     char *out;
@@ -929,15 +1038,16 @@ static char *flowed_text(char *text, size_t *len, int delsp)
     return gz_buf_take(&out, len);
 }
 
-/* The text of the text/plain `part` (part_text), its flowed lines joined
- * when it is format=flowed. */
-static char *plain_text(GMimeTextPart *part, size_t *len)
+/* The text of the text `part` (part_text), its flowed lines joined when
+ * it is format=flowed (not when `untyped`: no parameter then holds). */
+static char *plain_text(GMimePart *part, int untyped, size_t *len)
 {
-    char *text = part_text(part, len);
+    char *text = part_text(part, untyped, len);
     GMimeContentType *ct =
         gm.g_mime_object_get_content_type((GMimeObject *)part);
     const char *format = gm.g_mime_content_type_get_parameter(ct, "format");
-    if (!text || !format || !gz_ascii_case_equal(format, "flowed"))
+    if (!text || untyped || !format ||
+        !gz_ascii_case_equal(format, "flowed"))
         return text;
     const char *delsp = gm.g_mime_content_type_get_parameter(ct, "delsp");
     return flowed_text(text, len, delsp && gz_ascii_case_equal(delsp, "yes"));
@@ -1022,9 +1132,11 @@ static char *message_body(corpus_reader *rd, GMimeMessage *msg, size_t *len)
     int nomem = parts.nomem;
     for (size_t i = 0; i < parts.n && !nomem; i++) {
         size_t n = 0;
-        char *t = parts.v[i].html ? part_text(parts.v[i].part, &n)
-                                  : plain_text(parts.v[i].part, &n);
-        if (t && parts.v[i].html)
+        text_part *p = &parts.v[i];
+        int html = p->kind == TEXT_HTML;
+        char *t = html ? part_text(p->part, 0, &n)
+                       : plain_text(p->part, p->kind == TEXT_UNTYPED, &n);
+        if (t && html)
             t = html_body(rd, t, n, &n);
         if (!t) {
             nomem = 1;
@@ -1043,6 +1155,103 @@ static char *message_body(corpus_reader *rd, GMimeMessage *msg, size_t *len)
         return NULL;
     }
     return gz_buf_take(&body, len);
+}
+
+/* Most types the warning of a message without text names. */
+#define MAX_NAMED_TYPES 3
+
+/* The types of the parts that hold something but gave no text. */
+typedef struct part_types {
+    char name[MAX_NAMED_TYPES][64];
+    size_t n;
+    int more;              /* a part of yet another type */
+    size_t seen;           /* parts looked at, at most MAX_TEXT_PARTS */
+    int nomem;
+} part_types;
+
+/* 1 when the part `obj` (no multipart) holds something: an attached
+ * message, or a part whose decoded bytes are not all white space; -1
+ * when out of memory. */
+static int holds_something(GMimeObject *obj)
+{
+    if (!is_a(obj, gm.g_mime_part_get_type()))
+        return 1;                               /* message/rfc822 */
+    char *bytes = part_bytes((GMimePart *)obj);
+    if (!bytes)
+        return -1;
+    int some = 0;
+    for (const char *c = bytes; *c && !some; c++)
+        some = !corpus_is_space((unsigned char)*c);
+    free(bytes);
+    return some;
+}
+
+/* Add the type of `obj` to `t` unless it is there. */
+static void note_type(part_types *t, GMimeObject *obj)
+{
+    GMimeContentType *ct = gm.g_mime_object_get_content_type(obj);
+    const char *type = gm.g_mime_content_type_get_media_type(ct);
+    const char *sub = gm.g_mime_content_type_get_media_subtype(ct);
+    char name[sizeof t->name[0]];
+    snprintf(name, sizeof name, "%s/%s", type ? type : "", sub ? sub : "");
+    for (size_t i = 0; i < t->n; i++)
+        if (gz_ascii_case_equal(t->name[i], name))
+            return;
+    if (t->n == MAX_NAMED_TYPES)
+        t->more = 1;
+    else
+        memcpy(t->name[t->n++], name, sizeof name);
+}
+
+/* Note in `t` the type of every part of `obj` and below that holds
+ * something (holds_something), as collect_text walks them; stops once
+ * more types are found than are named. */
+static void unread_parts(GMimeObject *obj, int depth, part_types *t)
+{
+    if (!obj || depth > MAX_PART_DEPTH || t->nomem || t->more ||
+        t->seen >= MAX_TEXT_PARTS)
+        return;
+    if (is_a(obj, gm.g_mime_multipart_get_type())) {
+        GMimeMultipart *mp = (GMimeMultipart *)obj;
+        int n = gm.g_mime_multipart_get_count(mp);
+        for (int i = 0; i < n; i++)
+            unread_parts(gm.g_mime_multipart_get_part(mp, i), depth + 1, t);
+        return;
+    }
+    t->seen++;
+    int some = holds_something(obj);
+    t->nomem |= some < 0;
+    if (some > 0)
+        note_type(t, obj);
+}
+
+/*
+ * warn_no_text - for a message whose body gave no text: when its parts
+ * hold something all the same (an image, a PDF, a calendar, an attached
+ * message, HTML without visible text), a warning that names their types,
+ * so that a message is not indexed without its body silently. Nothing
+ * for a message that is empty or whose text is blank. -1 when out of
+ * memory, else 0.
+ */
+static int warn_no_text(corpus_reader *rd, GMimeMessage *msg)
+{
+    part_types t = {0};
+    unread_parts(gm.g_mime_message_get_mime_part(msg), 0, &t);
+    if (t.nomem)
+        return -1;
+    if (t.n == 0)
+        return 0;
+    char list[MAX_NAMED_TYPES * (sizeof t.name[0] + 2) + 8] = "";
+    for (size_t i = 0; i < t.n; i++) {
+        if (i)
+            strcat(list, ", ");
+        strcat(list, t.name[i]);
+    }
+    if (t.more)
+        strcat(list, ", ...");
+    corpus_warning(rd, 0, "its body has no text to index (%s): indexed "
+                   "without a body", list);
+    return 0;
 }
 
 /* ------------------------------------------------------------ the fields */
@@ -1820,6 +2029,9 @@ static corpus_status emit_message(corpus_reader *rd, GMimeMessage *msg,
     if (!*title && body_len == 0)
         return corpus_why(rd->why, rd->whylen, CORPUS_SKIP_EMPTY,
                           "no subject and no text");
+    if (body_len == 0 && warn_no_text(rd, msg) != 0)
+        return corpus_why(rd->why, rd->whylen, CORPUS_ERR_NOMEM,
+                          "out of memory reading mail");
     corpus_article a = {
         .id = rd->file->relpath, .title = title, .body = body,
         .body_len = body_len, .date = *f->date ? f->date : NULL,

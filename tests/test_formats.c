@@ -3232,6 +3232,226 @@ static void test_mail_empty_plain_alternative(void **state)
     reading_free(r);
 }
 
+/* A text subtype other than plain or html is read as text/plain (RFC
+ * 2046 4.1.4), as the RIPEM FAQs of 20 Newsgroups are sent
+ * (text/x-usenet-FAQ): alone, with its charset, in a multipart. Not the
+ * subtypes that are data rather than prose (a calendar, a vCard, a
+ * table, RTF, code, the headers of a bounced message): those are not the
+ * body. In a multipart/alternative, plain text wins, then HTML, then
+ * another text subtype (text/enriched, AMP's text/x-amp-html). */
+static void test_mail_text_subtypes(void **state)
+{
+    (void)state;
+    reading *r = read_text("sci.crypt/14147",
+        "From: M <m@example.org>\nSubject: RIPEM FAQ\n"
+        "Content-Type: text/x-usenet-FAQ; version=1.0; title=\"RIPEM FAQ\"\n"
+        "\nRIPEM is a program for mail encryption.\n");
+    assert_int_equal(r->status, CORPUS_OK);
+    assert_string_equal(r->a[0].body,
+                        "RIPEM is a program for mail encryption.");
+    assert_int_equal(r->nwarn, 0);
+    reading_free(r);
+
+    static const char *const prose[] = {
+        "text/x-usenet-FAQ; charset=iso-8859-1",
+        "text/enriched; charset=iso-8859-1",
+        "text/markdown; charset=iso-8859-1",
+        "TEXT/X-Whatever; charset=\"ISO-8859-1\"",
+    };
+    for (size_t i = 0; i < sizeof prose / sizeof prose[0]; i++) {
+        char mail[512];
+        snprintf(mail, sizeof mail, "From: a@example.org\nSubject: S\n"
+                 "MIME-Version: 1.0\nContent-Type: %s\n\nCaf\xE9 text.\n",
+                 prose[i]);
+        r = read_text("m/prose.eml", mail);
+        assert_int_equal(r->status, CORPUS_OK);
+        if (strcmp(r->a[0].body, "Caf\xC3\xA9 text.") != 0)
+            fail_msg("%s: body \"%s\"", prose[i], r->a[0].body);
+        reading_free(r);
+    }
+
+    /* in a multipart/mixed, after a plain part; data subtypes left out */
+    r = read_text("m/mixed.eml",
+        "From: a@example.org\nSubject: Mixed\nMIME-Version: 1.0\n"
+        "Content-Type: multipart/mixed; boundary=\"b\"\n\n"
+        "--b\nContent-Type: text/plain\n\nPlain part.\n"
+        "--b\nContent-Type: text/x-usenet-faq\n\nFAQ part.\n"
+        "--b\nContent-Type: text/calendar; method=REQUEST\n\n"
+        "BEGIN:VCALENDAR\nSUMMARY:Meeting\nEND:VCALENDAR\n"
+        "--b\nContent-Type: text/x-vcard\n\nBEGIN:VCARD\nFN:Ann\nEND:VCARD\n"
+        "--b\nContent-Type: text/vcard\n\nBEGIN:VCARD\nFN:Bob\nEND:VCARD\n"
+        "--b\nContent-Type: text/directory\n\nBEGIN:VCARD\nEND:VCARD\n"
+        "--b\nContent-Type: text/csv\n\nyear,count\n2023,4\n"
+        "--b\nContent-Type: text/tab-separated-values\n\nyear\tcount\n"
+        "--b\nContent-Type: text/rtf\n\n{\\rtf1\\ansi rich}\n"
+        "--b\nContent-Type: text/css\n\nbody { color: red }\n"
+        "--b\nContent-Type: text/javascript\n\nvar x = 1;\n"
+        "--b\nContent-Type: text/xml\n\n<a>xml</a>\n"
+        "--b\nContent-Type: text/rfc822-headers\n\n"
+        "From: c@example.org\nSubject: bounced\n--b--\n");
+    assert_int_equal(r->status, CORPUS_OK);
+    assert_string_equal(r->a[0].body, "Plain part.\n\nFAQ part.");
+    assert_int_equal(r->nwarn, 0);
+    reading_free(r);
+
+    /* alternatives: plain, then HTML, then another text subtype,
+     * whatever their order; a calendar (an invitation) is no version */
+    static const char *const alts[][3] = {
+        {"text/enriched", "text/plain", "Plain."},
+        {"text/calendar", "text/plain", "Plain."},
+        {"text/x-amp-html", "text/html", "Html."},
+        {"text/html", "text/x-amp-html", "Html."},
+        {"text/enriched", "text/calendar", "Enriched."},
+        {"text/calendar", "text/enriched", "Enriched."},
+    };
+    for (size_t i = 0; i < sizeof alts / sizeof alts[0]; i++) {
+        char mail[1024], parts[2][128];
+        for (int k = 0; k < 2; k++) {
+            const char *t = alts[i][k];
+            const char *text = strstr(t, "html") && !strstr(t, "amp")
+                                   ? "<p>Html.</p>"
+                               : strstr(t, "amp") ? "<p>Amp.</p>"
+                               : strstr(t, "plain") ? "Plain."
+                               : strstr(t, "enriched") ? "Enriched."
+                                                       : "BEGIN:VCALENDAR";
+            snprintf(parts[k], sizeof parts[k],
+                     "--A\nContent-Type: %s\n\n%s\n", t, text);
+        }
+        snprintf(mail, sizeof mail, "From: a@example.org\nSubject: Alt\n"
+                 "MIME-Version: 1.0\nContent-Type: multipart/alternative;"
+                 " boundary=\"A\"\n\n%s%s--A--\n", parts[0], parts[1]);
+        r = read_text("m/alt.eml", mail);
+        assert_int_equal(r->status, CORPUS_OK);
+        if (strcmp(r->a[0].body, alts[i][2]) != 0)
+            fail_msg("%s, %s: body \"%s\"", alts[i][0], alts[i][1],
+                     r->a[0].body);
+        reading_free(r);
+    }
+}
+
+/* A Content-Type that is not a valid type/subtype is text/plain;
+ * charset=us-ascii, its parameters ignored (RFC 2045 5.2): one GMime
+ * cannot read ("text", "plain", "text plain", "", ...) and one whose
+ * top-level type is neither registered nor "x-" (RFC 2045 5.1), as
+ * comp.graphics/38753 of 20 Newsgroups is sent (setext/plain). Valid
+ * types that are not text stay unread. */
+static void test_mail_untyped(void **state)
+{
+    (void)state;
+    static const char *const untyped[] = {
+        "setext/plain; charset=ascii_827", "setext/plain; charset=koi8-r",
+        "text", "text/", "plain", "text plain", "/plain", "", ";;;",
+        "; charset=koi8-r", "\"text/plain\"", "te(xt)/plain",
+        "application", "foo bar/baz",
+    };
+    for (size_t i = 0; i < sizeof untyped / sizeof untyped[0]; i++) {
+        char mail[512];
+        snprintf(mail, sizeof mail, "From: a@example.org\nSubject: S\n"
+                 "Content-Type: %s\n\nThe caf\xE9 list.\n", untyped[i]);
+        reading *r = read_text("comp.graphics/38753", mail);
+        assert_int_equal(r->status, CORPUS_OK);
+        /* us-ascii: Windows-1252 for the byte, not KOI8-R's "Ø" */
+        if (strcmp(r->a[0].body, "The caf\xC3\xA9 list.") != 0)
+            fail_msg("\"%s\": body \"%s\"", untyped[i], r->a[0].body);
+        assert_int_equal(r->nwarn, 0);
+        reading_free(r);
+    }
+
+    /* also a part of a multipart */
+    reading *r = read_text("m/parts.eml",
+        "From: a@example.org\nSubject: Parts\nMIME-Version: 1.0\n"
+        "Content-Type: multipart/mixed; boundary=\"b\"\n\n"
+        "--b\nContent-Type: setext/plain\n\nFirst.\n"
+        "--b\nContent-Type: text\n\nSecond.\n--b--\n");
+    assert_int_equal(r->status, CORPUS_OK);
+    assert_string_equal(r->a[0].body, "First.\n\nSecond.");
+    reading_free(r);
+
+    /* valid types that are not text: no body (and a warning) */
+    static const char *const typed[] = {
+        "application/octet-stream", "image/png", "x-foo/bar", "model/x",
+        "font/ttf", "audio/basic", "video/mp4", "application/x-whatever",
+    };
+    for (size_t i = 0; i < sizeof typed / sizeof typed[0]; i++) {
+        char mail[512];
+        snprintf(mail, sizeof mail, "From: a@example.org\nSubject: S\n"
+                 "MIME-Version: 1.0\nContent-Type: %s\n\nbytes\n", typed[i]);
+        r = read_text("m/typed.eml", mail);
+        assert_int_equal(r->status, CORPUS_OK);
+        if (strcmp(r->a[0].body, "") != 0)
+            fail_msg("%s: body \"%s\"", typed[i], r->a[0].body);
+        reading_free(r);
+    }
+}
+
+/* A message whose parts hold something but no text to index (an image,
+ * a PDF, a calendar, an attached message, HTML without visible text) is
+ * indexed without a body, and a warning names the file and the types of
+ * those parts. A message that is empty, or whose text parts are blank,
+ * gets none. */
+static void test_mail_no_text_warning(void **state)
+{
+    (void)state;
+    static const char *const cases[][2] = {
+        {"Content-Type: multipart/mixed; boundary=\"b\"\n\n"
+         "--b\nContent-Type: image/png\nContent-Transfer-Encoding: base64\n"
+         "\niVBORw0KGgo=\n"
+         "--b\nContent-Type: application/pdf\n\n%PDF-1.4\n"
+         "--b\nContent-Type: image/png\n\nxx\n--b--\n",
+         "(image/png, application/pdf)"},
+        {"Content-Type: text/calendar\n\nBEGIN:VCALENDAR\nEND:VCALENDAR\n",
+         "(text/calendar)"},
+        {"Content-Type: text/html\n\n<p><img src=\"a.png\"></p>\n",
+         "(text/html)"},
+        {"Content-Type: multipart/mixed; boundary=\"b\"\n\n"
+         "--b\nContent-Type: text/plain\n\n\n"
+         "--b\nContent-Type: message/rfc822\n\n"
+         "From: x@example.org\nSubject: Fwd\n\nforwarded\n--b--\n",
+         "(message/rfc822)"},
+        {"Content-Type: multipart/mixed; boundary=\"b\"\n\n"
+         "--b\nContent-Type: image/a\n\n1\n--b\nContent-Type: image/b\n\n1\n"
+         "--b\nContent-Type: image/c\n\n1\n--b\nContent-Type: image/d\n\n1\n"
+         "--b--\n",
+         "(image/a, image/b, image/c, ...)"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char mail[1024];
+        snprintf(mail, sizeof mail, "From: a@example.org\nSubject: Scan\n"
+                 "MIME-Version: 1.0\n%s", cases[i][0]);
+        reading *r = read_text("m/scan.eml", mail);
+        assert_int_equal(r->status, CORPUS_OK);
+        assert_string_equal(r->a[0].title, "Scan");
+        assert_string_equal(r->a[0].body, "");
+        char want[4200];
+        snprintf(want, sizeof want, "%s/m/scan.eml|its body has no text "
+                 "to index %s: indexed without a body", tmp, cases[i][1]);
+        if (r->nwarn != 1 || strcmp(r->warn[0], want) != 0)
+            fail_msg("case %zu: %zu warnings, \"%s\"", i, r->nwarn,
+                     r->nwarn ? r->warn[0] : "");
+        reading_free(r);
+    }
+
+    static const char *const quiet[] = {
+        "\n",
+        "\n\n  \n\n",
+        "Content-Type: text/plain\n\n \n",
+        "Content-Type: multipart/mixed; boundary=\"b\"\n\npreamble\n"
+        "--b\nContent-Type: text/plain\n\n\n"
+        "--b\nContent-Type: image/png\n\n\n--b--\nepilogue\n",
+    };
+    for (size_t i = 0; i < sizeof quiet / sizeof quiet[0]; i++) {
+        char mail[512];
+        snprintf(mail, sizeof mail, "From: a@example.org\nSubject: Empty\n"
+                 "MIME-Version: 1.0\n%s", quiet[i]);
+        reading *r = read_text("m/empty.eml", mail);
+        assert_int_equal(r->status, CORPUS_OK);
+        assert_string_equal(r->a[0].body, "");
+        if (r->nwarn != 0)
+            fail_msg("case %zu: \"%s\"", i, r->warn[0]);
+        reading_free(r);
+    }
+}
+
 /* Text labelled ISO-8859-1 (latin1) that is Windows-1252, as Outlook
  * writes its curly quotes and dashes (bytes 80..9F), is read as
  * Windows-1252, as browsers read it: in the body (8-bit or
@@ -4184,6 +4404,9 @@ int main(void)
         cmocka_unit_test(test_mail_html_body),
         cmocka_unit_test(test_mail_text_parts),
         cmocka_unit_test(test_mail_empty_plain_alternative),
+        cmocka_unit_test(test_mail_text_subtypes),
+        cmocka_unit_test(test_mail_untyped),
+        cmocka_unit_test(test_mail_no_text_warning),
         cmocka_unit_test(test_mail_latin1_is_cp1252),
         cmocka_unit_test(test_mail_utf8_labelled_latin1),
         cmocka_unit_test(test_mail_padded_b_words),
