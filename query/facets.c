@@ -28,12 +28,16 @@ static int counted_by_value(const gz_field *field)
     return field->exclusive && field->slot >= 0;
 }
 
+static void entity_keys_free(struct entity_keys *k);
+
 void gz_facets_free(facet_spies *sp)
 {
     for (size_t f = 0; f < GZ_FACET_KINDS; f++) {
         xap_valuecount_spy_free(sp->values[f]);
         xap_termcount_spy_free(sp->terms[f]);
     }
+    entity_keys_free(sp->entity_keys);
+    sp->entity_keys = NULL;
 }
 
 /* With facets, count the matches exactly: a spy sees every match, and
@@ -118,10 +122,167 @@ static int counted_by_pieces(const gz_field *field, int lists)
     return field->fold == GZ_FOLD_ENTITY || (lists && has_facet_list(field));
 }
 
+/*
+ * The entity facet counts what entity: finds (query/aliases.c): the
+ * names of the slot by their entity term (gz_entity_term: case, accents
+ * and spacing aside), and the names of one line of the index's aliases
+ * file as one, each article once. The aliases are the index's synonyms
+ * whose keys are entity terms: each key and its synonyms are one entity,
+ * counted under the smallest of their terms (`rep`).
+ */
+typedef struct entity_alias {
+    char *term;   /* an entity term that has aliases */
+    char *rep;    /* the smallest of it and its aliases */
+} entity_alias;
+
+struct entity_keys {
+    entity_alias *items;   /* in byte order of their terms */
+    size_t count, cap;
+    xap_status status;     /* of the reading (callbacks) */
+    const xap_database *db;
+};
+
+static void entity_keys_free(struct entity_keys *k)
+{
+    for (size_t i = 0; k && i < k->count; i++) {
+        free(k->items[i].term);
+        free(k->items[i].rep);
+    }
+    if (k)
+        free(k->items);
+    free(k);
+}
+
+/* xap_database_each_synonym callback: keep the smallest term in the
+ * last alias of ctx. */
+static int smaller_alias(const char *synonym, void *ctx)
+{
+    struct entity_keys *k = ctx;
+    entity_alias *a = &k->items[k->count - 1];
+    if (strcmp(synonym, a->rep) < 0) {
+        char *copy = strdup(synonym);
+        if (!copy) {
+            k->status = XAP_ERR_NOMEM;
+            return 1;
+        }
+        free(a->rep);
+        a->rep = copy;
+    }
+    return 0;
+}
+
+/* xap_database_each_synonym_key callback: one entity term with aliases. */
+static int add_entity_alias(const char *key, void *ctx)
+{
+    struct entity_keys *k = ctx;
+    if (k->count == k->cap) {
+        size_t cap = k->cap ? 2 * k->cap : 16;
+        entity_alias *grown = realloc(k->items, cap * sizeof *grown);
+        if (!grown) {
+            k->status = XAP_ERR_NOMEM;
+            return 1;
+        }
+        k->items = grown;
+        k->cap = cap;
+    }
+    entity_alias *a = &k->items[k->count];
+    a->term = strdup(key);
+    a->rep = strdup(key);
+    if (!a->term || !a->rep) {
+        free(a->term);
+        free(a->rep);
+        k->status = XAP_ERR_NOMEM;
+        return 1;
+    }
+    k->count++;
+    xap_status s = xap_database_each_synonym(k->db, key, smaller_alias, k);
+    if (k->status == XAP_OK)
+        k->status = s;
+    return k->status != XAP_OK;
+}
+
+/* The entity aliases of `db` into a new *out. Synonym keys come in byte
+ * order, so the list is sorted. */
+static xap_status entity_keys_read(const xap_database *db,
+                                   struct entity_keys **out)
+{
+    struct entity_keys *k = calloc(1, sizeof *k);
+    if (!k)
+        return XAP_ERR_NOMEM;
+    k->db = db;
+    xap_status s = xap_database_each_synonym_key(db, GZ_PREFIX_ENTITY,
+                                                 add_entity_alias, k);
+    if (s == XAP_OK)
+        s = k->status;
+    if (s != XAP_OK) {
+        entity_keys_free(k);
+        k = NULL;
+    }
+    *out = k;
+    return s;
+}
+
+static int cmp_alias(const void *key, const void *item)
+{
+    return strcmp(key, ((const entity_alias *)item)->term);
+}
+
+/* The entity term of the name [name, name+len) that is plain ASCII, one
+ * space between words and short: "XE" and the name in lower case, as
+ * gz_entity_term makes it at a fraction of the cost; 0 for any other. */
+static size_t ascii_entity_term(const char *name, size_t len, char *term)
+{
+    if (len == 0 || len + 2 > GZ_MAX_TERM_BYTES)
+        return 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)name[i];
+        if (c >= 0x80 || c < 0x20 ||
+            (c == ' ' && (i == 0 || i + 1 == len || name[i - 1] == ' ')))
+            return 0;
+        term[2 + i] = (char)gz_ascii_tolower(c);
+    }
+    memcpy(term, GZ_PREFIX_ENTITY, 2);
+    term[len + 2] = '\0';
+    return len + 2;
+}
+
+/* xap_value_key_fn of the entity facet (ctx: struct entity_keys): the
+ * entity term of the name, or of the entity it is an alias of. */
+static xap_status entity_key(const char *name, size_t len, char *buf,
+                             size_t size, size_t *out, void *ctx)
+{
+    const struct entity_keys *k = ctx;
+    char term[GZ_TERM_BUF];
+    if (!ascii_entity_term(name, len, term)) {
+        char *copy = malloc(len + 1);
+        if (!copy)
+            return XAP_ERR_NOMEM;
+        memcpy(copy, name, len);
+        copy[len] = '\0';
+        size_t n = gz_entity_term(copy, term, sizeof term);
+        int blank = strspn(copy, " \t\n\r\f\v") == len;
+        free(copy);
+        if (!n && !blank)
+            return XAP_ERR_NOMEM;
+    }
+    const entity_alias *a =
+        k->count ? bsearch(term, k->items, k->count, sizeof *k->items,
+                           cmp_alias)
+                 : NULL;
+    const char *key = a ? a->rep : term;
+    *out = strlen(key);
+    if (*out <= size)
+        memcpy(buf, key, *out);
+    return XAP_OK;
+}
+
 /* Attach to `enq` a value spy for facet `field`: of each whole value, or
- * of its pieces (`pieces`); a spy xapian-tcpsrv can run. */
-static xap_status attach_value_spy(xap_enquire *enq, const gz_field *field,
-                                   int pieces, int collapse,
+ * of its pieces (`pieces`); a spy xapian-tcpsrv can run. The entity
+ * facet's counts names by their entity (entity_key, with the aliases of
+ * `index` read into sp->entity_keys). */
+static xap_status attach_value_spy(gazette_index_t *index, xap_enquire *enq,
+                                   const gz_field *field, int pieces,
+                                   int collapse, facet_spies *sp,
                                    xap_valuecount_spy **spy)
 {
     xap_status s =
@@ -130,6 +291,10 @@ static xap_status attach_value_spy(xap_enquire *enq, const gz_field *field,
                : xap_valuecount_spy_new((unsigned)field->slot, spy);
     if (s == XAP_OK && collapse)
         s = xap_valuecount_spy_set_distinct(*spy, GZ_SLOT_DEDUP);
+    if (s == XAP_OK && field->fold == GZ_FOLD_ENTITY && !sp->entity_keys)
+        s = entity_keys_read(index->db, &sp->entity_keys);
+    if (s == XAP_OK && field->fold == GZ_FOLD_ENTITY)
+        s = xap_valuecount_spy_set_key(*spy, entity_key, sp->entity_keys);
     if (s == XAP_OK)
         s = xap_enquire_add_valuecount_spy(enq, *spy);
     return s;
@@ -187,7 +352,7 @@ xap_status gz_facets_attach(gazette_index_t *index, xap_enquire *enq,
         const gz_field *field = facet_field((int)f);
         int pieces = counted_by_pieces(field, lists);
         if (pieces || counted_by_value(field))
-            s = attach_value_spy(enq, field, pieces, o->collapse,
+            s = attach_value_spy(index, enq, field, pieces, o->collapse, sp,
                                  &sp->values[f]);
         else if ((s = refuse_over_remote(index, field, lacking)) == XAP_OK)
             s = attach_term_spy(enq, field, o->collapse, &sp->terms[f]);
@@ -436,5 +601,197 @@ xap_status gz_facets_read(const facet_spies *sp, gazette_results_t *r,
         s = xap_valuecount_spy_documents(sp->value_counter, matches);
     else if (s == XAP_OK && sp->term_counter)
         s = xap_termcount_spy_documents(sp->term_counter, matches);
+    return s;
+}
+
+/*
+ * Copies. With duplicates collapsed, the spies count an article with
+ * copies once: the first copy their match sees (document order, no
+ * weights), while the hits show the best-ranked one. Copies share their
+ * text, not always their source, date or title entities: the counts
+ * could name the source of a copy no hit shows. So after the page's
+ * match, the copies the spies saw are matched alone (their ids, an
+ * xap_query_new_ids filter: a lookup of each, no term list read) on the
+ * page's enquire, with its query, order and ties, not collapsed: the
+ * first copy of each group there is the one the hits show; where that is
+ * not the one counted, the spies count it instead.
+ */
+typedef struct copy_group {
+    char *key;          /* the duplicate key (GZ_SLOT_DEDUP) */
+    size_t len;
+    xap_docid first;    /* the id in its shard of the copy counted */
+    xap_docid shown, counted;   /* in index->db; 0: not seen yet */
+} copy_group;
+
+typedef struct copies {
+    copy_group *groups;
+    size_t count, cap;
+    xap_docid *ids;     /* every copy's id in its shard */
+    size_t nids, idcap;
+    xap_status status;
+} copies;
+
+static void copies_free(copies *c)
+{
+    for (size_t i = 0; i < c->count; i++)
+        free(c->groups[i].key);
+    free(c->groups);
+    free(c->ids);
+}
+
+/* Spy callback (each_copies): one group, ids in their own shards. */
+static int add_group(const char *key, size_t len, const xap_docid *ids,
+                     size_t n, void *ctx)
+{
+    copies *c = ctx;
+    if (c->count == c->cap) {
+        size_t cap = c->cap ? 2 * c->cap : 16;
+        copy_group *grown = realloc(c->groups, cap * sizeof *grown);
+        if (!grown)
+            return (c->status = XAP_ERR_NOMEM) != XAP_OK;
+        c->groups = grown;
+        c->cap = cap;
+    }
+    if (c->nids + n > c->idcap) {
+        size_t cap = 2 * (c->nids + n);
+        xap_docid *grown = realloc(c->ids, cap * sizeof *grown);
+        if (!grown)
+            return (c->status = XAP_ERR_NOMEM) != XAP_OK;
+        c->ids = grown;
+        c->idcap = cap;
+    }
+    char *copy = malloc(len + 1);
+    if (!copy)
+        return (c->status = XAP_ERR_NOMEM) != XAP_OK;
+    memcpy(copy, key, len);
+    copy[len] = '\0';
+    c->groups[c->count++] = (copy_group){copy, len, ids[0], 0, 0};
+    memcpy(c->ids + c->nids, ids, n * sizeof *ids);
+    c->nids += n;
+    return 0;
+}
+
+/* By key: the callback gives the groups in no order. */
+static int by_key(const void *a, const void *b)
+{
+    const copy_group *x = a, *y = b;
+    size_t n = x->len < y->len ? x->len : y->len;
+    int c = memcmp(x->key, y->key, n);
+    return c ? c : (x->len > y->len) - (x->len < y->len);
+}
+
+/* Match the copies of `c` alone with `ranked` on `enq`, not collapsed:
+ * *mset in the page's order (with other articles that have the id of a
+ * copy in another shard). */
+static xap_status match_copies(const gazette_index_t *index, const copies *c,
+                               xap_enquire *enq, const xap_query *ranked,
+                               xap_mset **mset)
+{
+    xap_query *ids = NULL, *both = NULL;
+    xap_status s = xap_query_new_ids(c->ids, c->nids, &ids);
+    const xap_query *sides[2] = {ranked, ids};
+    if (s == XAP_OK)
+        s = xap_query_new_combine(XAP_OP_FILTER, sides, 2, 0, &both);
+    if (s == XAP_OK)
+        s = xap_enquire_set_query(enq, both, 0);
+    if (s == XAP_OK)
+        s = xap_enquire_set_collapse_key(enq, XAP_NO_SLOT, 1);
+    size_t shards = index->nshards ? index->nshards : 1;
+    uint64_t most = (uint64_t)c->nids * shards;
+    if (s == XAP_OK)
+        s = xap_enquire_get_mset(enq, 0,
+                                 most > UINT32_MAX ? UINT32_MAX
+                                                   : (uint32_t)most,
+                                 0, NULL, mset);
+    xap_query_free(ids);
+    xap_query_free(both);
+    return s;
+}
+
+/* Each spy of `sp` counts `instead` in place of `counted`. */
+static xap_status recount(const gazette_index_t *index, const facet_spies *sp,
+                          xap_docid counted, xap_docid instead)
+{
+    xap_document *was = NULL, *now = NULL;
+    xap_status s = xap_database_get_document(index->db, counted, &was);
+    if (s == XAP_OK)
+        s = xap_database_get_document(index->db, instead, &now);
+    for (size_t f = 0; s == XAP_OK && f < GZ_FACET_KINDS; f++) {
+        if (sp->values[f])
+            s = xap_valuecount_spy_recount(sp->values[f], was, now);
+        else if (sp->terms[f])
+            s = xap_termcount_spy_recount(sp->terms[f], was, now);
+    }
+    xap_document_free(was);
+    xap_document_free(now);
+    return s;
+}
+
+/* Note the matched document `id` (its rank order: `mset`'s) in its group
+ * of `c`, if it is a copy: the first seen is the one shown; the one
+ * counted has the id in its shard the spies counted, in the first shard
+ * that has it (the spies see the shards one after another). */
+static xap_status note_copy(const gazette_index_t *index, copies *c,
+                            xap_docid id)
+{
+    xap_document *doc = NULL;
+    const char *v = NULL;
+    size_t len = 0;
+    xap_status s = xap_database_get_document(index->db, id, &doc);
+    if (s == XAP_OK)
+        s = xap_document_get_value(doc, GZ_SLOT_DEDUP, &v, &len);
+    copy_group key = {(char *)v, len, 0, 0, 0};
+    copy_group *g = s == XAP_OK && len ? bsearch(&key, c->groups, c->count,
+                                                 sizeof *c->groups, by_key)
+                                       : NULL;
+    size_t shards = index->nshards ? index->nshards : 1;
+    if (g && !g->shown)
+        g->shown = id;
+    if (g && (id - 1) / shards + 1 == g->first &&
+        (!g->counted || (id - 1) % shards < (g->counted - 1) % shards))
+        g->counted = id;
+    xap_document_free(doc);
+    return s;
+}
+
+xap_status gz_facets_count_shown(gazette_index_t *index, xap_enquire *enq,
+                                 const xap_query *ranked,
+                                 const xap_query *restore,
+                                 const gazette_search_options_t *o,
+                                 facet_spies *sp)
+{
+    if (!o->collapse || gz_index_searches_remote(index) ||
+        (!sp->value_counter && !sp->term_counter))
+        return XAP_OK;
+    copies c = {0};
+    xap_status s =
+        sp->value_counter
+            ? xap_valuecount_spy_each_copies(sp->value_counter, add_group, &c)
+            : xap_termcount_spy_each_copies(sp->term_counter, add_group, &c);
+    if (s == XAP_OK)
+        s = c.status;
+    xap_mset *mset = NULL;
+    if (s == XAP_OK && c.count) {
+        qsort(c.groups, c.count, sizeof *c.groups, by_key);
+        s = match_copies(index, &c, enq, ranked, &mset);
+        for (uint32_t i = 0; s == XAP_OK && i < xap_mset_size(mset); i++) {
+            xap_docid id = 0;
+            s = xap_mset_docid(mset, i, &id);
+            if (s == XAP_OK)
+                s = note_copy(index, &c, id);
+        }
+        for (size_t g = 0; s == XAP_OK && g < c.count; g++)
+            if (c.groups[g].shown && c.groups[g].counted &&
+                c.groups[g].shown != c.groups[g].counted)
+                s = recount(index, sp, c.groups[g].counted,
+                            c.groups[g].shown);
+        xap_status r = xap_enquire_set_collapse_key(enq, GZ_SLOT_DEDUP, 1);
+        if (r == XAP_OK)
+            r = xap_enquire_set_query(enq, restore, 0);
+        if (s == XAP_OK)
+            s = r;
+    }
+    xap_mset_free(mset);
+    copies_free(&c);
     return s;
 }

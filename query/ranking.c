@@ -527,15 +527,21 @@ xap_status gz_ranking_apply(xap_enquire *enq, const xap_query *q,
     return s;
 }
 
+xap_status gz_ranking_query(const xap_query *q, const gz_feedback *fb,
+                            xap_query **out)
+{
+    const xap_query *both[2] = {q, fb->expansion};
+    return xap_query_new_combine(XAP_OP_AND_MAYBE, both,
+                                 fb->expansion ? 2 : 1, 0, out);
+}
+
 xap_status gz_ranking_set_query(xap_enquire *enq, const xap_query *q,
                                 const gz_feedback *fb)
 {
     if (!fb->expansion)
         return xap_enquire_set_query(enq, q, 0);
     xap_query *expanded = NULL;
-    const xap_query *both[2] = {q, fb->expansion};
-    xap_status s = xap_query_new_combine(XAP_OP_AND_MAYBE, both, 2, 0,
-                                         &expanded);
+    xap_status s = gz_ranking_query(q, fb, &expanded);
     if (s == XAP_OK)
         s = xap_enquire_set_query(enq, expanded, 0);
     xap_query_free(expanded);

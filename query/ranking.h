@@ -98,6 +98,10 @@ xap_status gz_ranking_max_weight(xap_enquire *enq, double *qmax);
  * gz_ranking_apply sets, again after gz_ranking_recheck replaced it). */
 xap_status gz_ranking_set_query(xap_enquire *enq, const xap_query *q,
                                 const gz_feedback *fb);
+/* The query gz_ranking_set_query sets, new in *out (q alone, as a
+ * combination of one, when feedback added no terms). */
+xap_status gz_ranking_query(const xap_query *q, const gz_feedback *fb,
+                            xap_query **out);
 
 /* After a match by relevance that skipped what could not reach the page
  * (check_at_least below the match count), whose `want`-th hit weighs

@@ -741,7 +741,7 @@ static xap_status run_search(gazette_index_t *index, const char *query,
     xap_query *q = NULL;
     xap_enquire *enq = NULL;
     xap_mset *mset = NULL;
-    facet_spies spies = {{0}, {0}, NULL, NULL};
+    facet_spies spies = {{0}, {0}, NULL, NULL, NULL};
     gz_feedback fb = {NULL, 0};
     uint32_t matches = 0;
     match_counts counts = {0, 0, 0};
@@ -799,6 +799,13 @@ static xap_status run_search(gazette_index_t *index, const char *query,
             s = match_hits(enq, q, &fb, &order, fetch, &counts, &mset,
                            &pick);
     }
+    /* Facets count the copy of an article the hits show. */
+    xap_query *ranked = NULL;
+    if (s == XAP_OK && counted && o->collapse)
+        s = gz_ranking_query(q, &fb, &ranked);
+    if (s == XAP_OK && ranked)
+        s = gz_facets_count_shown(index, enq, ranked, q, o, &spies);
+    xap_query_free(ranked);
     if (s == XAP_OK)
         s = gz_ranking_finish(enq, q);
     if (s == XAP_OK)

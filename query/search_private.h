@@ -313,6 +313,9 @@ typedef struct facet_spies {
      * the facets' spies (each counts an article once), NULL otherwise */
     const xap_valuecount_spy *value_counter;
     const xap_termcount_spy *term_counter;
+    /* the entity aliases of the index searched (facets.c), which the
+     * entity facet's key function reads: NULL without the facet */
+    struct entity_keys *entity_keys;
 } facet_spies;
 /* Attach to `enq` a spy for each facet of `o`: the source, year and
  * entity facets read a value slot; the tag and author facets read their
@@ -328,6 +331,17 @@ xap_status gz_facets_attach(gazette_index_t *index, xap_enquire *enq,
  * duplicate group), which Xapian only bounds; else it is left as is. */
 xap_status gz_facets_read(const facet_spies *sp, gazette_results_t *r,
                           uint32_t *matches);
+/* After the page's match on `enq` (the query `ranked` with feedback,
+ * sorted and collapsed as the hits are): where the spies counted one copy
+ * of an article with duplicates and the hits show another that counts
+ * differently, count the one shown instead. `enq` then has `restore` as
+ * its query, collapsing as before. Local indexes only (a remote server
+ * counts every copy). */
+xap_status gz_facets_count_shown(gazette_index_t *index, xap_enquire *enq,
+                                 const xap_query *ranked,
+                                 const xap_query *restore,
+                                 const gazette_search_options_t *o,
+                                 facet_spies *sp);
 void gz_facets_free(facet_spies *sp);
 
 /* results.c: fill `hit` from document `i` of `mset` (its snippet is made

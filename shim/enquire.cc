@@ -598,6 +598,11 @@ xap_status xap_mset_snippet(const xap_mset *mset, const char *text,
 
 // ------------------------------------------------------------- match spies
 
+void spy_key_failed(xap_status status)
+{
+    fail(status, "KeyError", "a spy's key function failed");
+}
+
 namespace {
 
 // A value slot as the spies store it (int, -1 meaning none).
@@ -645,6 +650,46 @@ xap_status xap_valuecount_spy_set_distinct(xap_valuecount_spy *spy,
     });
 }
 
+xap_status xap_valuecount_spy_each_copies(const xap_valuecount_spy *spy,
+                                          int (*fn)(const char *value,
+                                                    size_t len,
+                                                    const xap_docid *ids,
+                                                    size_t n, void *ctx),
+                                          void *ctx)
+{
+    return guard(__func__, [&] {
+        NEED(spy);
+        NEED(fn);
+        spy->spy.distinct.each_group(fn, ctx);
+        return XAP_OK;
+    });
+}
+
+xap_status xap_valuecount_spy_recount(xap_valuecount_spy *spy,
+                                      const xap_document *counted,
+                                      const xap_document *instead)
+{
+    return guard(__func__, [&] {
+        NEED(spy);
+        NEED(counted);
+        NEED(instead);
+        spy->spy.recount(counted->doc, instead->doc);
+        return XAP_OK;
+    });
+}
+
+xap_status xap_valuecount_spy_set_key(xap_valuecount_spy *spy,
+                                      xap_value_key_fn fn, void *ctx)
+{
+    return guard(__func__, [&] {
+        NEED(spy);
+        NEED(fn);
+        spy->spy.key_fn = fn;
+        spy->spy.key_ctx = ctx;
+        return XAP_OK;
+    });
+}
+
 xap_status xap_valuecount_spy_documents(const xap_valuecount_spy *spy,
                                         uint32_t *out)
 {
@@ -659,6 +704,8 @@ xap_status xap_valuecount_spy_documents(const xap_valuecount_spy *spy,
 namespace {
 
 // Call `fn` for the entries `order` of `counts` until it returns non-zero.
+// (Entries counted and then uncounted, recount's, have a count of 0:
+// not reported.)
 void each_count(const ByteCounts &counts, const std::vector<size_t> &order,
                 int (*fn)(const char *value, size_t len, uint32_t count,
                           void *ctx),
@@ -666,7 +713,60 @@ void each_count(const ByteCounts &counts, const std::vector<size_t> &order,
 {
     for (size_t i : order) {
         std::string_view v = counts.key(i);
-        if (fn(v.data(), v.size(), counts.count(i), ctx))
+        if (counts.count(i) > 0 && fn(v.data(), v.size(), counts.count(i), ctx))
+            break;
+    }
+}
+
+// What a value spy reports, in `order` (byte_order, else by count:
+// top(max)): each value with its count, or with a key each key's row.
+void report(const DistinctValueCountSpy &spy, bool byte_order, unsigned max,
+            int (*fn)(const char *value, size_t len, uint32_t count,
+                      void *ctx),
+            void *ctx)
+{
+    ByteCounts merged, merged_keys;
+    const ByteCounts &counts = spy.all_counts(merged);
+    if (!spy.keyed()) {
+        each_count(counts,
+                   byte_order ? counts.in_byte_order() : counts.top(max), fn,
+                   ctx);
+        return;
+    }
+    // Most frequent first, ties in byte order (ByteCounts::top's order),
+    // or byte order: the rows' values are distinct. As in top(), the
+    // first 8 bytes of each value order most ties without a memcmp.
+    struct Row {
+        uint32_t order;   // the count, or 0 in byte order
+        uint32_t count;
+        uint64_t head;
+        size_t i;
+    };
+    std::vector<Row> rows;
+    for (const auto &r : spy.key_rows(counts, merged_keys)) {
+        std::string_view v = counts.key(r.first);
+        uint64_t h = 0;
+        for (size_t b = 0; b < 8; b++)
+            h = (h << 8) | (b < v.size() ? uint8_t(v[b]) : 0);
+        rows.push_back({byte_order ? 0 : r.second, r.second, h, r.first});
+    }
+    auto before = [&](const Row &a, const Row &b) {
+        if (a.order != b.order)
+            return a.order > b.order;
+        if (a.head != b.head)
+            return a.head < b.head;
+        return counts.key(a.i) < counts.key(b.i);
+    };
+    size_t n = max == 0 || byte_order || max >= rows.size() ? rows.size()
+                                                             : max;
+    if (n == rows.size())
+        std::sort(rows.begin(), rows.end(), before);
+    else
+        std::partial_sort(rows.begin(), rows.begin() + long(n), rows.end(),
+                          before);
+    for (size_t i = 0; i < n; i++) {
+        std::string_view v = counts.key(rows[i].i);
+        if (fn(v.data(), v.size(), rows[i].count, ctx))
             break;
     }
 }
@@ -682,9 +782,7 @@ xap_status xap_valuecount_spy_each_top(const xap_valuecount_spy *spy,
     return guard(__func__, [&] {
         NEED(spy);
         NEED(fn);
-        ByteCounts merged;
-        const ByteCounts &counts = spy->spy.all_counts(merged);
-        each_count(counts, counts.top(max), fn, ctx);
+        report(spy->spy, false, max, fn, ctx);
         return XAP_OK;
     });
 }
@@ -697,9 +795,7 @@ xap_status xap_valuecount_spy_each(const xap_valuecount_spy *spy,
     return guard(__func__, [&] {
         NEED(spy);
         NEED(fn);
-        ByteCounts merged;
-        const ByteCounts &counts = spy->spy.all_counts(merged);
-        each_count(counts, counts.in_byte_order(), fn, ctx);
+        report(spy->spy, true, 0, fn, ctx);
         return XAP_OK;
     });
 }
@@ -725,6 +821,34 @@ xap_status xap_termcount_spy_set_distinct(xap_termcount_spy *spy,
     return guard(__func__, [&] {
         NEED(spy);
         spy->spy.distinct.slot = slot_index(slot);
+        return XAP_OK;
+    });
+}
+
+xap_status xap_termcount_spy_each_copies(const xap_termcount_spy *spy,
+                                         int (*fn)(const char *value,
+                                                   size_t len,
+                                                   const xap_docid *ids,
+                                                   size_t n, void *ctx),
+                                         void *ctx)
+{
+    return guard(__func__, [&] {
+        NEED(spy);
+        NEED(fn);
+        spy->spy.distinct.each_group(fn, ctx);
+        return XAP_OK;
+    });
+}
+
+xap_status xap_termcount_spy_recount(xap_termcount_spy *spy,
+                                     const xap_document *counted,
+                                     const xap_document *instead)
+{
+    return guard(__func__, [&] {
+        NEED(spy);
+        NEED(counted);
+        NEED(instead);
+        spy->spy.recount(counted->doc, instead->doc);
         return XAP_OK;
     });
 }

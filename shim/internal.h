@@ -115,6 +115,10 @@ struct xap_rset {
     Xapian::RSet rset;
 };
 
+// A spy's key function failed (xap_value_key_fn) with `status`: the call
+// that made the spy count (get_mset) or report returns it (enquire.cc).
+[[noreturn]] void spy_key_failed(xap_status status);
+
 // Counts of byte strings: what a match spy keeps while it sees every
 // match of a query. One open-addressing hash table over an arena of the
 // bytes, so counting a value seen before allocates nothing (a std::map or
@@ -124,6 +128,14 @@ class ByteCounts {
   public:
     // Add `by` to the count of [p, p + n); true when it was not counted.
     bool add(const char *p, size_t n, uint32_t by = 1)
+    {
+        bool added = false;
+        put(p, n, by, &added);
+        return added;
+    }
+    // Add `by` to the count of [p, p + n): its entry's index; *added
+    // true when it had none.
+    size_t put(const char *p, size_t n, uint32_t by, bool *added)
     {
         if (2 * (entries.size() + 1) > slots.size())
             grow();
@@ -135,16 +147,25 @@ class ByteCounts {
                 entries.push_back({h, bytes.size(), n, by});
                 bytes.append(p, n);
                 slots[i] = uint32_t(entries.size());
-                return true;
+                *added = true;
+                return entries.size() - 1;
             }
             Entry &e = entries[at - 1];
             if (e.hash == h && e.len == n &&
                 (n == 0 || std::memcmp(bytes.data() + e.off, p, n) == 0)) {
                 e.count += by;
-                return false;
+                *added = false;
+                return at - 1;
             }
         }
     }
+    // Take one from the count of entry `i` (a count of 0 stays 0).
+    void take(size_t i)
+    {
+        if (entries[i].count > 0)
+            entries[i].count--;
+    }
+    void give(size_t i) { entries[i].count++; }
     size_t size() const { return entries.size(); }
     std::string_view key(size_t i) const
     {
@@ -232,16 +253,53 @@ class ByteCounts {
 };
 
 // Counts a document only once per non-empty value of `slot` (when set):
-// facet counts that agree with collapsing on that slot.
+// facet counts that agree with collapsing on that slot. It keeps the
+// document it counted for each value, and the later ones (copies) it
+// did not count, so that a caller can count another copy instead
+// (recount). Xapian gives a spy each document with its id in its own
+// shard, and the shards' documents one shard after another.
 struct DistinctFilter {
     int slot = -1;
     ByteCounts seen;
+    std::vector<Xapian::docid> counted;   // per entry of `seen`
+    std::vector<std::pair<uint32_t, Xapian::docid>> copies;   // entry, doc
     bool first_time(const Xapian::Document &doc)
     {
         if (slot < 0)
             return true;
         std::string v = doc.get_value(Xapian::valueno(slot));
-        return v.empty() || seen.add(v.data(), v.size());
+        if (v.empty())
+            return true;
+        bool added = false;
+        size_t i = seen.put(v.data(), v.size(), 1, &added);
+        if (added)
+            counted.push_back(doc.get_docid());
+        else
+            copies.emplace_back(uint32_t(i), doc.get_docid());
+        return added;
+    }
+    // Call fn(value, ids, n, ctx) for each value seen on more than one
+    // document: the ids of those documents, the counted one first, the
+    // others in the order seen; until fn returns non-zero.
+    void each_group(int (*fn)(const char *value, size_t len,
+                              const xap_docid *ids, size_t n, void *ctx),
+                    void *ctx) const
+    {
+        std::vector<std::pair<uint32_t, Xapian::docid>> sorted(copies);
+        std::stable_sort(sorted.begin(), sorted.end(),
+                         [](const auto &a, const auto &b) {
+                             return a.first < b.first;
+                         });
+        std::vector<xap_docid> ids;
+        for (size_t i = 0; i < sorted.size();) {
+            uint32_t e = sorted[i].first;
+            ids.assign(1, counted[e]);
+            for (; i < sorted.size() && sorted[i].first == e; i++)
+                ids.push_back(sorted[i].second);
+            std::string_view v = seen.key(e);
+            if (fn(v.data(), v.size(), ids.data(), ids.size(), ctx))
+                return;
+        }
     }
 };
 
@@ -261,9 +319,10 @@ void each_piece(const std::string &value, char separator, Add add)
     }
 }
 
-// Xapian's ValueCountMatchSpy, with a distinct filter or counting the
-// pieces of each value (split). With neither it is Xapian's spy unchanged
-// (xapian_qbench's raw peer counts with it). With either, the documents of
+// Xapian's ValueCountMatchSpy, with a distinct filter, counting the
+// pieces of each value (split) or counting documents by a key of their
+// values (set_key). With none of them it is Xapian's spy unchanged
+// (xapian_qbench's raw peer counts with it). With any, the documents of
 // local databases are counted in `local` (a hash table: cheaper than the
 // base class's std::map per document). A remote database runs the base
 // class on its server (the only kind xapian-tcpsrv knows), which counts
@@ -280,14 +339,21 @@ class DistinctValueCountSpy : public Xapian::ValueCountMatchSpy {
     }
     void operator()(const Xapian::Document &doc, double wt) override
     {
-        if (distinct.slot < 0 && !split) {
+        if (distinct.slot < 0 && !split && !key_fn) {
             Xapian::ValueCountMatchSpy::operator()(doc, wt);
             return;
         }
         if (!distinct.first_time(doc))
             return;
         ++local_total;
-        add_value(local, doc.get_value(slot), 1);
+        count(doc.get_value(slot), true);
+    }
+    // Count `instead` in place of `counted`, a document counted locally.
+    void recount(const Xapian::Document &counted,
+                 const Xapian::Document &instead)
+    {
+        count(counted.get_value(slot), false);
+        count(instead.get_value(slot), true);
     }
     // Every value counted, locally and by remote servers: `local` itself
     // when no server counted any (no copy), else `merged` filled.
@@ -300,26 +366,139 @@ class DistinctValueCountSpy : public Xapian::ValueCountMatchSpy {
             add_value(merged, *it, it.get_termfreq());
         return merged;
     }
+    // With a key: one row per key counted, (the entry in `raw` of its most
+    // frequent value, ties: the first in byte order; the documents
+    // counted under the key), locally and by remote servers; `raw` is
+    // all_counts(merged). Without remote values no copy is made.
+    std::vector<std::pair<size_t, uint32_t>>
+    key_rows(const ByteCounts &raw, ByteCounts &merged_keys) const
+    {
+        bool remote = values_begin() != values_end();
+        if (remote)
+            merged_keys = keys;
+        const ByteCounts &all_keys = remote ? merged_keys : keys;
+        std::vector<uint32_t> extra;   // keys of raw entries past `local`
+        for (size_t i = key_index.size(); i < raw.size(); i++) {
+            std::string_view v = raw.key(i);
+            extra.push_back(make_key(merged_keys, v.data(), v.size()));
+        }
+        for (auto it = values_begin(); it != values_end(); ++it) {
+            std::vector<uint32_t> once;   // a document's keys, once each
+            each_values_piece(*it, [&](const char *p, size_t n) {
+                uint32_t k = make_key(merged_keys, p, n);
+                if (k != NONE &&
+                    std::find(once.begin(), once.end(), k) == once.end())
+                    once.push_back(k);
+            });
+            for (uint32_t k : once) {
+                std::string key(merged_keys.key(k));
+                merged_keys.put(key.data(), key.size(), it.get_termfreq(),
+                                &ignored);
+            }
+        }
+        std::vector<size_t> best(all_keys.size(), SIZE_MAX);
+        for (size_t i = 0; i < raw.size(); i++) {
+            uint32_t k = i < key_index.size() ? key_index[i]
+                                               : extra[i - key_index.size()];
+            if (k == NONE || k == UNMAPPED || raw.count(i) == 0)
+                continue;
+            size_t b = best[k];
+            if (b == SIZE_MAX || raw.count(i) > raw.count(b) ||
+                (raw.count(i) == raw.count(b) && raw.key(i) < raw.key(b)))
+                best[k] = i;
+        }
+        std::vector<std::pair<size_t, uint32_t>> rows;
+        rows.reserve(all_keys.size());
+        for (size_t k = 0; k < all_keys.size(); k++)
+            if (best[k] != SIZE_MAX && all_keys.count(k) > 0)
+                rows.emplace_back(best[k], all_keys.count(k));
+        return rows;
+    }
     // Documents counted, locally and by remote servers.
     Xapian::doccount documents() const { return get_total() + local_total; }
+    bool keyed() const { return key_fn != nullptr; }
     DistinctFilter distinct;
+    xap_value_key_fn key_fn = nullptr;
+    void *key_ctx = nullptr;
 
   private:
+    static constexpr uint32_t NONE = UINT32_MAX;       // a value of no key
+    static constexpr uint32_t UNMAPPED = UINT32_MAX - 1;
+    template <typename Add>
+    void each_values_piece(const std::string &v, Add add) const
+    {
+        if (split)
+            each_piece(v, separator, add);
+        else if (!v.empty())
+            add(v.data(), v.size());
+    }
     void add_value(ByteCounts &counts, const std::string &v,
                    uint32_t by) const
     {
-        if (split)
-            each_piece(v, separator, [&](const char *p, size_t n) {
-                counts.add(p, n, by);
-            });
-        else if (!v.empty())
-            counts.add(v.data(), v.size(), by);
+        each_values_piece(v, [&](const char *p, size_t n) {
+            counts.put(p, n, by, &ignored);
+        });
+    }
+    // Count (`give`) or uncount one document's value `v`: each piece,
+    // and with a key each key of its pieces once.
+    void count(const std::string &v, bool give)
+    {
+        ++serial;
+        each_values_piece(v, [&](const char *p, size_t n) {
+            bool added = false;
+            size_t i = local.put(p, n, give ? 1 : 0, &added);
+            if (!give)
+                local.take(i);
+            if (!key_fn)
+                return;
+            if (i >= key_index.size())
+                key_index.resize(local.size(), UNMAPPED);
+            if (key_index[i] == UNMAPPED)
+                key_index[i] = make_key(keys, p, n);
+            uint32_t k = key_index[i];
+            if (k == NONE)
+                return;
+            if (k >= stamp.size())
+                stamp.resize(keys.size(), 0);
+            if (stamp[k] == serial)
+                return;
+            stamp[k] = serial;
+            if (give)
+                keys.give(k);
+            else
+                keys.take(k);
+        });
+    }
+    // The index in `into` of the key of [p, p + n) (added, uncounted,
+    // when new), or NONE.
+    uint32_t make_key(ByteCounts &into, const char *p, size_t n) const
+    {
+        char small[256];
+        std::string big;
+        char *buf = small;
+        size_t len = 0;
+        xap_status s = key_fn(p, n, small, sizeof small, &len, key_ctx);
+        if (s == XAP_OK && len > sizeof small) {
+            big.resize(len);
+            buf = &big[0];
+            s = key_fn(p, n, buf, len, &len, key_ctx);
+        }
+        if (s != XAP_OK)
+            spy_key_failed(s);
+        if (len == 0)
+            return NONE;
+        return uint32_t(into.put(buf, len, 0, &ignored));
     }
     Xapian::valueno slot;
     bool split = false;
     char separator = 0;
     ByteCounts local;
     Xapian::doccount local_total = 0;
+    ByteCounts keys;                   // documents counted per key
+    std::vector<uint32_t> key_index;   // per entry of `local`: its key
+    std::vector<uint32_t> stamp;       // per key: the last count() under it
+    uint32_t serial = 0;
+    mutable bool ignored = false;
 };
 
 struct xap_valuecount_spy {
@@ -337,20 +516,37 @@ class TermCountMatchSpy : public Xapian::MatchSpy {
         if (!distinct.first_time(doc))
             return;
         ++documents;
+        count(doc, true);
+    }
+    // Count `instead` in place of `counted`, a document counted.
+    void recount(const Xapian::Document &counted,
+                 const Xapian::Document &instead)
+    {
+        count(counted, false);
+        count(instead, true);
+    }
+    std::string prefix;
+    ByteCounts counts;
+    DistinctFilter distinct;
+    Xapian::doccount documents = 0;   // counted (after the distinct filter)
+
+  private:
+    void count(const Xapian::Document &doc, bool give)
+    {
         Xapian::TermIterator it = doc.termlist_begin();
         it.skip_to(prefix);
         for (; it != doc.termlist_end(); ++it) {
             const std::string &term = *it;
             if (term.compare(0, prefix.size(), prefix) != 0)
                 break;
-            counts.add(term.data() + prefix.size(),
-                       term.size() - prefix.size());
+            bool added = false;
+            size_t i = counts.put(term.data() + prefix.size(),
+                                  term.size() - prefix.size(), give ? 1 : 0,
+                                  &added);
+            if (!give)
+                counts.take(i);
         }
     }
-    std::string prefix;
-    ByteCounts counts;
-    DistinctFilter distinct;
-    Xapian::doccount documents = 0;   // counted (after the distinct filter)
 };
 
 struct xap_termcount_spy {

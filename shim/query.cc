@@ -58,6 +58,76 @@ xap_status xap_query_new_fixed_weight(double weight, xap_query **out)
     });
 }
 
+namespace {
+
+// Matches the documents of a list of ids, in each shard the query runs on
+// (their ids in their own shard), with no weight.
+class IdsPostingSource : public Xapian::PostingSource {
+  public:
+    explicit IdsPostingSource(std::vector<Xapian::docid> v)
+        : ids(std::move(v)) {}
+    Xapian::PostingSource *clone() const override
+    {
+        return new IdsPostingSource(ids);
+    }
+    void init(const Xapian::Database &db) override
+    {
+        last = db.get_lastdocid();
+        end = size_t(std::upper_bound(ids.begin(), ids.end(), last) -
+                      ids.begin());
+        at = 0;
+        started = false;
+        set_maxweight(0);
+    }
+    Xapian::doccount get_termfreq_min() const override { return 0; }
+    Xapian::doccount get_termfreq_est() const override
+    {
+        return Xapian::doccount(end);
+    }
+    Xapian::doccount get_termfreq_max() const override
+    {
+        return Xapian::doccount(end);
+    }
+    void next(double) override
+    {
+        if (started)
+            at++;
+        started = true;
+    }
+    void skip_to(Xapian::docid did, double) override
+    {
+        started = true;
+        at = size_t(std::lower_bound(ids.begin() + long(at),
+                                     ids.begin() + long(end), did) -
+                    ids.begin());
+    }
+    bool at_end() const override { return started && at >= end; }
+    Xapian::docid get_docid() const override { return ids[at]; }
+
+  private:
+    std::vector<Xapian::docid> ids;   // sorted, distinct
+    Xapian::docid last = 0;
+    size_t at = 0, end = 0;
+    bool started = false;
+};
+
+}  // namespace
+
+xap_status xap_query_new_ids(const xap_docid *ids, size_t n, xap_query **out)
+{
+    return guard(__func__, [&] {
+        NEED(out);
+        if (n)
+            NEED(ids);
+        std::vector<Xapian::docid> v(ids, ids + n);
+        std::sort(v.begin(), v.end());
+        v.erase(std::unique(v.begin(), v.end()), v.end());
+        auto *source = new IdsPostingSource(std::move(v));
+        *out = new xap_query{Xapian::Query(source->release())};
+        return XAP_OK;
+    });
+}
+
 xap_status xap_query_new_match_all(xap_query **out)
 {
     return guard(__func__, [&] {

@@ -436,6 +436,11 @@ xap_status xap_query_new_combine(xap_query_op op, const xap_query *const *subs,
 /* `sub` scaled by `factor` (OP_SCALE_WEIGHT). */
 xap_status xap_query_new_scaled(const xap_query *sub, double factor,
                                 xap_query **out);
+/* Matches the documents `ids` (n of them), no weight: in a database of
+ * several shards, those with these ids in their own shard, in each shard
+ * (the ids a match spy gives, xap_valuecount_spy_each_copies). Local
+ * databases only: xapian-tcpsrv cannot run it. */
+xap_status xap_query_new_ids(const xap_docid *ids, size_t n, xap_query **out);
 /* Matches every document. */
 xap_status xap_query_new_match_all(xap_query **out);
 /* Matches every document with the same `weight` (>= 0) for each (a
@@ -646,7 +651,9 @@ typedef struct xap_sort_value {
 xap_status xap_enquire_set_sort_by_values(xap_enquire *enq,
                                           const xap_sort_value *values,
                                           size_t n);
-/* Keep only the best `max` (normally 1) documents per value of `slot`. */
+/* Keep only the best `max` (normally 1) documents per value of `slot`;
+ * XAP_NO_SLOT: keep every document (no collapsing). */
+#define XAP_NO_SLOT 0xFFFFFFFFu
 xap_status xap_enquire_set_collapse_key(xap_enquire *enq, unsigned slot,
                                         unsigned max);
 /* Count the values of `slot` over the whole match set during get_mset. The
@@ -783,6 +790,42 @@ void xap_valuecount_spy_free(xap_valuecount_spy *spy);
  * on `slot` with max 1 when duplicates share the counted field. */
 xap_status xap_valuecount_spy_set_distinct(xap_valuecount_spy *spy,
                                            unsigned slot);
+/* The documents a distinct spy (set_distinct) saw sharing a value of its
+ * distinct slot, more than one: `fn` is called for each such value with
+ * their ids, the document counted first, the others in the order seen,
+ * until it returns non-zero. The ids are as Xapian gives them to a spy:
+ * in a database of several shards, each document's id in its own shard
+ * (the combined id is (id - 1) * shards + shard + 1), and the shards'
+ * documents one shard after another. Local databases only. */
+xap_status xap_valuecount_spy_each_copies(const xap_valuecount_spy *spy,
+                                          int (*fn)(const char *value,
+                                                    size_t len,
+                                                    const xap_docid *ids,
+                                                    size_t n, void *ctx),
+                                          void *ctx);
+/* Count document `instead` in place of `counted`, which the spy counted
+ * (of a local database): the values of `counted` count one less, those
+ * of `instead` one more; the number of documents stays. */
+xap_status xap_valuecount_spy_recount(xap_valuecount_spy *spy,
+                                      const xap_document *counted,
+                                      const xap_document *instead);
+/* A key function (xap_valuecount_spy_set_key): the key of the value
+ * [value, value+len) into buf (`size` bytes) and its length into *len;
+ * a length of 0 counts the value under no key; one above `size` asks to
+ * be called again with that much room. Any status but XAP_OK stops the
+ * count, which returns it. */
+typedef xap_status (*xap_value_key_fn)(const char *value, size_t len,
+                                       char *buf, size_t size, size_t *len_out,
+                                       void *ctx);
+/* From now on count each document once under each distinct key of its
+ * values (or pieces), `fn` making the key of each distinct value (once
+ * for each, `ctx` passed on): values that the key makes one, counted
+ * together, and a document that has two of them once. each_top and each
+ * then report each key as its most frequent value (ties: the first in
+ * byte order) with the documents counted under the key. `ctx` must
+ * outlive the spy's reports. */
+xap_status xap_valuecount_spy_set_key(xap_valuecount_spy *spy,
+                                      xap_value_key_fn fn, void *ctx);
 /* Number of documents the spy has counted (with set_distinct: once per
  * distinct value; a remote server's documents all count), with a value
  * in the slot or not. */
@@ -812,6 +855,16 @@ void xap_termcount_spy_free(xap_termcount_spy *spy);
 /* As xap_valuecount_spy_set_distinct. */
 xap_status xap_termcount_spy_set_distinct(xap_termcount_spy *spy,
                                           unsigned slot);
+/* As xap_valuecount_spy_each_copies and xap_valuecount_spy_recount. */
+xap_status xap_termcount_spy_each_copies(const xap_termcount_spy *spy,
+                                         int (*fn)(const char *value,
+                                                   size_t len,
+                                                   const xap_docid *ids,
+                                                   size_t n, void *ctx),
+                                         void *ctx);
+xap_status xap_termcount_spy_recount(xap_termcount_spy *spy,
+                                     const xap_document *counted,
+                                     const xap_document *instead);
 /* As xap_valuecount_spy_documents: the documents counted (with
  * set_distinct: once per distinct value), with terms or not. */
 xap_status xap_termcount_spy_documents(const xap_termcount_spy *spy,
