@@ -445,12 +445,33 @@ static int stat_unchanged(const run_state *st, const gz_file_entry *e,
            e->mtime_ns == file->mtime_ns && file->size <= limit;
 }
 
+/* 1 when the index holds `file` (its path term `term`), `e` being the
+ * index's entry of it (NULL when none) and no earlier root of this run
+ * having claimed that path; a --full run, which loads no file map, asks
+ * the live index (an error there counts as held: read it, rather than
+ * drop its articles in silence). */
+static int held_by_index(const run_state *st, const gz_file_entry *e,
+                         const char *term)
+{
+    if (e)
+        return !e->seen;
+    int held = 0;
+    if (st->cfg->full && st->live &&
+        xap_database_term_exists(st->live, term, &held) != XAP_OK)
+        held = 1;
+    return held;
+}
+
 /* 1 when `file` has no extension to go by and does not open with a mail
- * header block: it is then ignored, not scanned, and (not being marked
- * seen) its old articles, if any, are removed. A file whose stat matches
- * the index was mail when it was indexed and is not read again. */
+ * header block: it is then ignored, not scanned. A file whose stat
+ * matches the index was mail when it was indexed and is not read again.
+ * Nor is a file the index holds ever ignored so: it was mail, and what
+ * it is now (emptied, cut short, binary, no longer a message) is the
+ * reader's to say; it is skipped with that reason, and its articles go
+ * under the removal guards, counted as still there but skipped, as the
+ * same file named .eml would be. */
 static int not_mail(run_state *st, const corpus_file *file,
-                    const gz_file_entry *e)
+                    const gz_file_entry *e, const char *term)
 {
     if (corpus_name_kind_of(file->relpath, NULL) != CORPUS_NAME_MAYBE_MAIL)
         return 0;
@@ -459,6 +480,8 @@ static int not_mail(run_state *st, const corpus_file *file,
     char why[256];
     if (corpus_probe_mail(file, why, sizeof why) != 0)
         return 0;            /* mail, or unreadable: the hash step reports it */
+    if (held_by_index(st, e, term))
+        return 0;
     ignored(st, file->path, why);
     return 1;
 }
@@ -669,7 +692,7 @@ static void visit_file(run_state *st, const corpus_file *file)
     char term[GZ_TERM_BUF];
     gz_make_term(GZ_PREFIX_PATH, file->relpath, term, sizeof term);
     gz_file_entry *e = gz_filemap_find(&st->known, term);
-    if (not_mail(st, file, e))
+    if (not_mail(st, file, e, term))
         return;
     st->walked++;
     if (id_taken(st, file, term))

@@ -1691,7 +1691,8 @@ static void test_emptied_file_and_bad_root(void **state)
  * spool files too); what is not an article is counted as ignored and
  * listed with --verbose, never skipped in silence; --include and
  * --exclude choose files; a spool file that stops being mail loses its
- * articles. */
+ * articles, skipped with the reason (not ignored in silence: the index
+ * held it). */
 static void test_mail_and_ignored_files(void **state)
 {
     (void)state;
@@ -1761,14 +1762,22 @@ static void test_mail_and_ignored_files(void **state)
                                  "unchanged 0, skipped 0, ignored 5, "));
     free(text);
 
-    /* a spool file that is no longer mail: ignored, its article removed */
+    /* a spool file that is no longer mail: skipped with the reason, its
+     * article removed; then, no longer in the index, ignored */
     assert_int_equal(tu_run("'%s' -q --db '%s' '%s'", ix, db, dir), 0);
     tu_write_file(dir, "sci.astro/51120", notes, sizeof notes - 1);
-    assert_int_equal(tu_run("'%s' --db '%s' --max-remove 0 '%s' > '%s'", ix,
-                            db, dir, out), 0);
+    assert_int_equal(tu_run("'%s' --db '%s' --max-remove 0 '%s' > '%s' "
+                            "2>&1", ix, db, dir, out), 1);
     text = slurp_file(out);
+    assert_non_null(strstr(text, "/sci.astro/51120: no known extension and "
+                                 "no mail header block\n"));
     assert_non_null(strstr(text, "removed 1,"));
-    assert_non_null(strstr(text, "ignored 5,"));
+    assert_non_null(strstr(text, "skipped 1, ignored 4,"));
+    free(text);
+    assert_int_equal(tu_run("'%s' --db '%s' '%s' > '%s'", ix, db, dir, out),
+                     0);
+    text = slurp_file(out);
+    assert_non_null(strstr(text, "skipped 0, ignored 5,"));
     free(text);
     assert_int_equal(tu_run("test -z \"$('%s' --db '%s' --format paths "
                             "mirror)\"", q, db), 0);

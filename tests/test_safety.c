@@ -413,6 +413,78 @@ static void test_skipped_files_are_removals(void **state)
     expect_in("out.txt", "skipped 2,");
 }
 
+/* Write spool/sci.space/<n> (an extension-less news post) for n in
+ * [first, last). */
+static void write_posts(const char *spool, unsigned first, unsigned last)
+{
+    for (unsigned i = first; i < last; i++) {
+        char name[64], post[128];
+        snprintf(name, sizeof name, "sci.space/%u", i);
+        int n = snprintf(post, sizeof post, "From: x@y.org\nSubject: filler "
+                         "%u\n\nfiller\n", i);
+        tu_write_file(spool, name, post, (size_t)n);
+    }
+}
+
+/* An extension-less spool file the index holds that now holds no
+ * article (emptied, a gzip cut short, a NUL appended) is skipped with
+ * its reason, as the same file named .eml is, and its article goes under
+ * the removal guards, counted as still there but skipped; --full skips
+ * it too. They were taken for files that are not mail: ignored in
+ * silence, their articles removed, exit 0. A new extension-less file
+ * that is not mail, and such a file once its articles are gone, are
+ * still ignored. */
+static void test_spool_file_holding_no_article_is_skipped(void **state)
+{
+    (void)state;
+    char spool[2048], db[2048];
+    snprintf(spool, sizeof spool, "%s/spool", fx.tmp);
+    snprintf(db, sizeof db, "%s/spool.idx", fx.tmp);
+    static const char post[] = "From: c@d.org\nSubject: Mars probe\n\n"
+                               "The probe landed.\n";
+    write_posts(spool, 1001, 1030);
+    tu_write_gzip(spool, "sci.space/1030.gz", post, sizeof post - 1);
+    assert_int_equal(ix("--db '%s' '%s'", db, spool), 0);
+    expect_in("out.txt", "scanned 30, added 30,");
+    assert_int_equal(tu_run("cd '%s/sci.space' && : > 1001 && "
+                            "head -c 12 1030.gz > t && mv t 1030.gz && "
+                            "printf '\\0\\0' >> 1002 && "
+                            "printf 'just notes\\n' > notes", spool), 0);
+    /* 3 of 30 files: over a limit of 5% */
+    assert_int_equal(ix("-n --max-remove 5 --db '%s' '%s'", db, spool), 69);
+    assert_int_equal(ix("--max-remove 5 --db '%s' '%s'", db, spool), 69);
+    expect_in("err.txt", "3 of 30 indexed files (10%) would be removed (3 of "
+                         "them still there but skipped");
+    expect_in("out.txt", "removed 0, unchanged 27, skipped 3, ignored 1,");
+    assert_int_equal(articles(db), 30);
+    assert_int_equal(ix("--full -n --db '%s' '%s'", db, spool), 1);
+    expect_in("out.txt", "added 27, updated 0, removed 0, unchanged 0, "
+                         "skipped 3, ignored 1,");
+    for (int round = 0; round < 2; round++) {
+        assert_int_equal(ix("%s-v --db '%s' '%s'", round ? "-j2 " : "", db,
+                            spool), 1);
+        expect_in("err.txt", "/sci.space/1001: empty file\n");
+        expect_in("err.txt", "/sci.space/1030.gz: truncated gzip data");
+        expect_in("err.txt", "/sci.space/1002: binary data");
+        assert_int_equal(count_lines(slurp("err.txt")), 3);
+        expect_in("out.txt", "removed sci.space/1001\n");
+        expect_in("out.txt", "/sci.space/notes (no known extension and no "
+                             "mail header block)\n");
+        expect_in("out.txt", "removed 3, unchanged 27, skipped 3, ignored 1,");
+        assert_int_equal(articles(db), 27);
+        /* gone from the index: now files that are not mail, as any */
+        assert_int_equal(ix("--db '%s' '%s'", db, spool), 0);
+        expect_in("out.txt", "removed 0, unchanged 27, skipped 0, ignored 4,");
+        assert_int_equal(tu_run("rm -rf '%s' '%s.lock'", db, db), 0);
+        write_posts(spool, 1001, 1003);
+        tu_write_gzip(spool, "sci.space/1030.gz", post, sizeof post - 1);
+        assert_int_equal(ix("--db '%s' '%s'", db, spool), 0);
+        assert_int_equal(tu_run("cd '%s/sci.space' && : > 1001 && "
+                                "head -c 12 1030.gz > t && mv t 1030.gz && "
+                                "printf '\\0\\0' >> 1002", spool), 0);
+    }
+}
+
 /* Write dir/name: a JSON Lines file of the articles a<first>..a<last-1>
  * (the word "shrinkword" in each body). */
 static void write_jsonl(const char *dir, const char *name, unsigned first,
@@ -4753,6 +4825,7 @@ int main(void)
         T(test_removal_limit),
         T(test_lowered_size_limit_applies_to_unchanged_files),
         T(test_skipped_files_are_removals),
+        T(test_spool_file_holding_no_article_is_skipped),
         T(test_unreadable_twin_keeps_articles),
         T(test_shrinking_file_is_a_removal),
         T(test_same_path_in_two_roots_guarded),
