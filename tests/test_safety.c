@@ -523,6 +523,43 @@ static unsigned jsonl_in_index(const char *db, const char *relpath,
     return found;
 }
 
+/* A share over --max-remove is shown over it: 2 of 37 files over 5% is
+ * 5.4%, 1 of 90 articles over 1% is 1.1%, a rebuild 1 article short of
+ * 90 over 1% is 1.1% fewer. They were rounded to the whole percent,
+ * "(5%) would be removed, over the --max-remove limit of 5%", which read
+ * as within it. A share well over stays whole (12 of 36: 33%). */
+static void test_removal_share_shown_over_the_limit(void **state)
+{
+    (void)state;
+    write_jsonl(fx.corpus, "feeds/items.jsonl", 0, 54);
+    assert_int_equal(ix("-q --db '%s' '%s'", fx.db, fx.corpus), 0);
+    assert_int_equal(articles(fx.db), 90);
+    assert_int_equal(tu_run("mkdir '%s/keep' && mv '%s'/sport/2023-10-[02]* "
+                            "'%s/keep/'", fx.tmp, fx.corpus, fx.tmp), 0);
+    assert_int_equal(ix("--max-remove 5 --db '%s' '%s'", fx.db, fx.corpus),
+                     69);
+    expect_in("err.txt", "2 of 37 indexed files (5.4%) would be removed, "
+                         "over the --max-remove limit of 5%");
+    assert_int_equal(ix("--max-remove 8 --db '%s' '%s'", fx.db, fx.corpus),
+                     0);
+    assert_int_equal(tu_run("mv '%s'/keep/* '%s/sport/'", fx.tmp, fx.corpus),
+                     0);
+    assert_int_equal(ix("-q --db '%s' '%s'", fx.db, fx.corpus), 0);
+    write_jsonl(fx.corpus, "feeds/items.jsonl", 0, 53);
+    assert_int_equal(ix("--max-remove 1 --db '%s' '%s'", fx.db, fx.corpus),
+                     69);
+    expect_in("err.txt", "1 of 90 indexed articles (1.1%) would be removed "
+                         "(");
+    expect_in("err.txt", "over the --max-remove limit of 1%");
+    assert_int_equal(ix("--full --max-remove 1 --db '%s' '%s'", fx.db,
+                        fx.corpus), 69);
+    expect_in("err.txt", "the rebuild holds 89 articles, the index 90 (1.1% "
+                         "fewer), over the --max-remove limit of 1%");
+    assert_int_equal(tu_run("rm '%s'/world/*", fx.corpus), 0);
+    assert_int_equal(ix("--db '%s' '%s'", fx.db, fx.corpus), 69);
+    expect_in("err.txt", "12 of 37 indexed files (32%) would be removed");
+}
+
 /* Two roots holding a JSON Lines file at the same relative path (one
  * id: the first root's file is indexed, the second's skipped). An
  * unchanged corpus is never held (the first root's file was once
@@ -4828,6 +4865,7 @@ int main(void)
         T(test_spool_file_holding_no_article_is_skipped),
         T(test_unreadable_twin_keeps_articles),
         T(test_shrinking_file_is_a_removal),
+        T(test_removal_share_shown_over_the_limit),
         T(test_same_path_in_two_roots_guarded),
         T(test_same_path_in_two_roots_first_wins),
         T(test_id_of_a_jsonl_article_is_kept),
