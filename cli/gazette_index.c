@@ -49,6 +49,7 @@ typedef struct cli_options {
     unsigned max_remove;    /* --max-remove PERCENT */
     int no_delete;
     int force;
+    int no_create;          /* --no-create */
     int progress;       /* stderr is a terminal */
     const char *synonyms;   /* --synonyms FILE, or NULL */
     const char **include, **exclude;   /* --include, --exclude GLOB */
@@ -187,6 +188,10 @@ static const char usage_text[] =
 "                          --max-remove\n"
 "      --force             remove (or switch) even when a CORPUS looks\n"
 "                          empty or moved, or over --max-remove\n"
+"      --no-create         never make a new index: when none is at DIR\n"
+"                          (nothing there, or an empty directory: a disk\n"
+"                          not mounted?), exit 66 and make nothing (for\n"
+"                          cron, once the first index is built)\n"
 "      --follow-symlinks   also follow symlinks that lead out of the CORPUS\n"
 "                          directory (by default they are skipped with a\n"
 "                          warning, and what was indexed through them goes);\n"
@@ -254,7 +259,8 @@ static const char usage_text[] =
 "files (missing 66, malformed 64, unreadable 74), each CORPUS (missing\n"
 "66, given twice 64), the index's path and stubs (not an index 64, a\n"
 "database named missing 66, one listed twice 65, the directory it goes\n"
-"in missing 74) and its language (64); nor when another writer holds\n"
+"in missing 74, no index with --no-create 66) and its language (64);\n"
+"nor when another writer holds\n"
 "the index (75, at once or once --wait-lock ran out): nothing was done,\n"
 "and the one error line says why. The summary:\n"
 "  scanned N, added N, updated N, removed N, unchanged N, skipped N,\n"
@@ -380,7 +386,8 @@ static const char usage_text[] =
 "                  ~/.local/share/gazette/index, whose missing\n"
 "                  directories are made (mode 0700); with HOME unset\n"
 "                  too, exit 64 (name the index); the directory\n"
-"                  of a --db or GAZETTE_INDEX must exist (exit 74)\n"
+"                  of a --db or GAZETTE_INDEX must exist (exit 74;\n"
+"                  66 with --no-create)\n"
 "\n"
 "Exit status:\n"
 "  0   success\n"
@@ -398,7 +405,8 @@ static const char usage_text[] =
 "      sharded index lost its stub DB/XAPIANDB (the message names the\n"
 "      lines to write back; --full rebuilds it)\n"
 "  66  an input named on the command line does not exist: a CORPUS\n"
-"      directory, the --synonyms or --entity-aliases file, a database\n"
+"      directory, the --synonyms or --entity-aliases file, the index\n"
+"      with --no-create (a disk not mounted?), a database\n"
 "      that the --db stub file names (but for --full, which replaces\n"
 "      the stub), the target of a --db symlink (a disk not mounted?\n"
 "      no index is made through a link), a loop of links (any of these,\n"
@@ -493,7 +501,8 @@ static int parse_args(int argc, char **argv, cli_options *o, int *code)
 {
     enum { OPT_MAX_FILE = 256, OPT_BATCH, OPT_JSON, OPT_SYNONYMS, OPT_WAIT_LOCK,
            OPT_FOLLOW, OPT_FULL, OPT_INCLUDE, OPT_EXCLUDE, OPT_MAX_REMOVE,
-           OPT_NO_DELETE, OPT_FORCE, OPT_ALIASES, OPT_MEMORY };
+           OPT_NO_DELETE, OPT_FORCE, OPT_ALIASES, OPT_MEMORY,
+           OPT_NO_CREATE };
     static const struct option longopts[] = {
         {"db", required_argument, NULL, 'd'},
         {"language", required_argument, NULL, 'l'},
@@ -513,6 +522,7 @@ static int parse_args(int argc, char **argv, cli_options *o, int *code)
         {"max-remove", required_argument, NULL, OPT_MAX_REMOVE},
         {"no-delete", no_argument, NULL, OPT_NO_DELETE},
         {"force", no_argument, NULL, OPT_FORCE},
+        {"no-create", no_argument, NULL, OPT_NO_CREATE},
         {"verbose", no_argument, NULL, 'v'},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
@@ -608,6 +618,9 @@ static int parse_args(int argc, char **argv, cli_options *o, int *code)
         case OPT_FORCE:
             o->force = 1;
             break;
+        case OPT_NO_CREATE:
+            o->no_create = 1;
+            break;
         case 'q':
             o->quiet = 1;
             break;
@@ -699,6 +712,7 @@ static const cli_word our_words[] = {
     SETTER("max_file_size", "max-file-size"),
     SETTER("max_remove", "max-remove"),
     SETTER("memory", "memory"),
+    SETTER("no_create", "no-create"),
     SETTER("no_delete", "no-delete"),
     SETTER("synonyms_file", "synonyms"),
     SETTER("wait_lock", "wait-lock"),
@@ -911,6 +925,8 @@ static gazette_status_t configure(gazette_update_t *u, cli_options *o)
         s = gazette_update_set_no_delete(u, o->no_delete);
     if (s == GAZETTE_STATUS_OK)
         s = gazette_update_set_force(u, o->force);
+    if (s == GAZETTE_STATUS_OK)
+        s = gazette_update_set_no_create(u, o->no_create);
     if (s == GAZETTE_STATUS_OK)
         s = gazette_update_set_synonyms_file(u, o->synonyms);
     if (s == GAZETTE_STATUS_OK)

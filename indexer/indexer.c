@@ -3263,6 +3263,37 @@ static xap_status check_rebuild(run_state *st, char *err, size_t errlen)
     return s;
 }
 
+/* GZ_INDEX_NO_INPUT, said in `err`, when the run may not make an index
+ * (cfg->no_create) and none is at cfg->db_path to open: nothing there
+ * (nor the directory it goes in), or an empty directory (a mount point
+ * with nothing mounted), also where a link leads. A link to nothing, as
+ * the path or on the way to it, is left to the checks that name it and
+ * its target (broken_link, no_directory). Else GZ_INDEX_OK. */
+static gz_index_outcome refuse_to_create(const gz_index_config *cfg,
+                                         char *err, size_t errlen)
+{
+    const char *db = cfg->db_path;
+    struct stat sb;
+    if (!cfg->no_create)
+        return GZ_INDEX_OK;
+    if (stat(db, &sb) == 0) {
+        if (!S_ISDIR(sb.st_mode) || non_empty_dir(db))
+            return GZ_INDEX_OK;
+    } else {
+        char link[PATH_MAX], chain[PATH_MAX];
+        if (errno != ENOENT ||
+            (lstat(db, &sb) == 0 && S_ISLNK(sb.st_mode)) ||
+            gz_path_dangling_on_the_way(db, link, sizeof link, chain,
+                                        sizeof chain) != GZ_LINK_FINE)
+            return GZ_INDEX_OK;
+    }
+    snprintf(err, errlen, "no index at %s, and "
+             "gazette_update_set_no_create forbids making one (a disk not "
+             "mounted?): nothing was made; build the first index without "
+             "gazette_update_set_no_create", db);
+    return GZ_INDEX_NO_INPUT;
+}
+
 /* The reason of a run stopped by *cfg->stop (GZ_INDEX_INTERRUPTED), put
  * in `err` (errlen bytes), saying what holds after it: a run stopped
  * while it waited for the lock (`waiting`; `err` then names the holder)
@@ -3379,6 +3410,8 @@ gz_index_outcome gz_index_run(const gz_index_config *cfg,
         return GZ_INDEX_CORRUPT;
     }
     checked = stopped_before_start(cfg, err, errlen);
+    if (checked == GZ_INDEX_OK)
+        checked = refuse_to_create(cfg, err, errlen);
     if (checked == GZ_INDEX_OK)
         checked = no_directory(cfg->db_path, err, errlen);
     if (checked != GZ_INDEX_OK) {   /* nothing opened, nothing made */

@@ -122,6 +122,11 @@ typedef struct gz_index_config {
     unsigned max_remove_percent;
     int no_delete;
     int force;
+    /* Refuse (GZ_INDEX_NO_INPUT, nothing made) to run when no index is at
+     * db_path (nothing there, or an empty directory, also through a
+     * link): a nightly run on a disk not mounted, whose mount point is an
+     * empty directory, must not build a new index there. */
+    int no_create;
     /* When non-NULL and set (by a signal handler), the run stops after the
      * current file, commits and returns GZ_INDEX_INTERRUPTED. */
     const volatile sig_atomic_t *stop;

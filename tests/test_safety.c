@@ -2927,6 +2927,78 @@ static void test_missing_inputs_are_66(void **state)
                          "--synonyms or --entity-aliases file");
 }
 
+/* --no-create: a nightly run whose index's disk is not mounted (its
+ * mount point an empty directory) makes no new index there: 66, one line
+ * naming the path, no summary, nothing made, from an update, a dry run
+ * and --full, with or without --json, also for the mount point itself,
+ * through a link to it, and when the directory the index goes in is
+ * missing; an existing index runs as without it (an update, a dry run,
+ * --full, then an update of the stub --full left). The same through the
+ * library. Before, only the systemd unit's RequiresMountsFor= kept a
+ * nightly from building a whole new index on the root file system. */
+static void test_no_create_refuses_a_missing_index(void **state)
+{
+    (void)state;
+    char mnt[2048], db[2100];
+    snprintf(mnt, sizeof mnt, "%s/mnt/gz", fx.tmp);
+    snprintf(db, sizeof db, "%s/index", mnt);
+    assert_int_equal(tu_run("mkdir -p '%s' && ln -s '%s' '%s/gzlink'", mnt,
+                            mnt, fx.tmp), 0);
+    static const char *const modes[] = {"", "-n ", "--full ", "--json ",
+                                        "--full -n "};
+    for (size_t i = 0; i < sizeof modes / sizeof modes[0]; i++) {
+        assert_int_equal(ix("%s--no-create --db '%s' '%s'", modes[i], db,
+                            fx.corpus), 66);
+        assert_int_equal(count_lines(slurp("err.txt")), 1);
+        expect_in("err.txt", "gazette-index: no index at ");
+        expect_in("err.txt", "/mnt/gz/index, and --no-create forbids making "
+                             "one (a disk not mounted?): nothing was made");
+        assert_string_equal(slurp("out.txt"), "");
+        assert_int_equal(tu_run("test -z \"$(ls -A '%s')\"", mnt), 0);
+    }
+    assert_int_equal(ix("--no-create --db '%s' '%s'", mnt, fx.corpus), 66);
+    assert_int_equal(ix("--no-create --db '%s/gzlink' '%s'", fx.tmp,
+                        fx.corpus), 66);
+    expect_in("err.txt", "no index at ");
+    assert_int_equal(ix("--no-create --db '%s/none/index' '%s'", mnt,
+                        fx.corpus), 66);
+    expect_in("err.txt", "/none/index, and --no-create forbids");
+    assert_int_equal(tu_run("test -z \"$(ls -A '%s')\"", mnt), 0);
+    assert_int_equal(ix("--help"), 0);
+    expect_in("out.txt", "--no-create");
+
+    /* The first index built by hand; then nights with --no-create. */
+    assert_int_equal(ix("-q --db '%s' '%s'", db, fx.corpus), 0);
+    assert_int_equal(ix("--no-create --db '%s' '%s'", db, fx.corpus), 0);
+    expect_in("out.txt", "scanned 36, added 0, updated 0, removed 0, "
+                         "unchanged 36,");
+    assert_int_equal(ix("-n --no-create --db '%s' '%s'", db, fx.corpus), 0);
+    assert_int_equal(ix("--full --no-create --db '%s' '%s'", db, fx.corpus),
+                     0);
+    expect_in("out.txt", "scanned 36, added 36,");
+    assert_int_equal(ix("--no-create --db '%s/gzlink/index' '%s'", fx.tmp,
+                        fx.corpus), 0);
+    expect_in("out.txt", "unchanged 36,");
+    assert_int_equal(articles(db), SAMPLE_FILES);
+
+    gazette_update_t *u = NULL;
+    assert_int_equal(gazette_update_new(&u), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_set_no_create(NULL, 1),
+                     GAZETTE_STATUS_INVALID_ARGUMENT);
+    assert_int_equal(gazette_update_set_no_create(u, 1), GAZETTE_STATUS_OK);
+    const char *roots[] = {fx.corpus};
+    assert_int_equal(gazette_update_run(u, fx.db, roots, 1),
+                     GAZETTE_STATUS_INPUT_NOT_FOUND);
+    assert_int_equal(gazette_update_started(u), 0);
+    assert_non_null(strstr(gazette_update_error(u),
+                           "gazette_update_set_no_create forbids"));
+    assert_int_equal(access(fx.db, F_OK), -1);
+    assert_int_equal(gazette_update_run(u, db, roots, 1), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_count(u, GAZETTE_COUNT_UNCHANGED),
+                     SAMPLE_FILES);
+    gazette_update_free(u);
+}
+
 /* A corpus root that is a loop of links (loopa -> loopb -> loopa), or
  * below one (loopa/c), does not exist, as a --db loop does not: 66 from
  * every kind of run, one line naming the root and the loop, no summary,
@@ -3307,7 +3379,7 @@ static void test_refused_command_line_has_no_summary(void **state)
     expect_in("out.txt", "nor when another writer holds\nthe index (75, "
                          "at once or once --wait-lock ran out)");
     expect_in("out.txt", "one listed twice 65, the directory it goes\nin "
-                         "missing 74)");
+                         "missing 74, no index with --no-create 66)");
 }
 
 /* Exit 74 is also a --synonyms or --entity-aliases file that exists but
@@ -4913,6 +4985,7 @@ int main(void)
         T(test_index_in_unknown_language),
         T(test_dry_run_exits_as_the_real_run),
         T(test_missing_inputs_are_66),
+        T(test_no_create_refuses_a_missing_index),
         T(test_corpus_root_in_loop_is_66),
         T(test_rules_file_in_loop_is_66),
         T(test_long_link_message_keeps_its_end),
