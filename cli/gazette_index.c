@@ -267,11 +267,13 @@ static const char usage_text[] =
 "  ignored N, seconds S, index DIR, corpus CORPUS...\n"
 "(DIR as given less a trailing '/' or '/.', as gazette-query names it;\n"
 "when stdout is not a terminal the line starts with the local time, as\n"
-"stderr's lines do: 2026-11-27T02:15:03+01:00 scanned N, ...)\n"
+"stderr's lines do: 2026-11-27T02:15:03+01:00 scanned N, ...; a\n"
+"--dry-run's line has 'dry run: ' before 'scanned': nothing was written)\n"
 "or with --json: {\"scanned\":N,\"added\":N,\"updated\":N,\"removed\":N,\n"
 "\"unchanged\":N,\"skipped\":N,\"ignored\":N,\"seconds\":S,\"index\":\"DIR\",\n"
-"\"roots\":[\"CORPUS\",...],\"finished\":\"TIME\"} (TIME: that local time,\n"
-"ISO 8601 with its offset, terminal or not). All counts are FILES: each\n"
+"\"roots\":[\"CORPUS\",...],\"finished\":\"TIME\",\"dry_run\":false} (TIME:\n"
+"that local time, ISO 8601 with its offset, terminal or not; dry_run\n"
+"true for a --dry-run). All counts are FILES: each\n"
 "scanned file is exactly one of added (new), updated (content changed),\n"
 "unchanged or skipped; removed counts files indexed before whose articles\n"
 "were removed: gone now, or skipped as holding no article now or as\n"
@@ -828,8 +830,10 @@ static void install_signal_handlers(void)
  * when it ended: off a terminal the line starts with the time, as the
  * stderr lines do, so that a log of many nights dates a run that said
  * nothing else (a person at a terminal knows when); --json has it as a
- * last member, "finished", terminal or not, where a prefix would break
- * the JSON. */
+ * member, "finished", terminal or not, where a prefix would break the
+ * JSON. A dry run's counts are what a real run would do, which a log
+ * must not pass off as done: its line starts "dry run: " (after the
+ * time), and --json ends with "dry_run": true (false otherwise). */
 static void print_summary(const gazette_update_t *u, const cli_options *o,
                           char *const *roots, int nroots)
 {
@@ -840,6 +844,8 @@ static void print_summary(const gazette_update_t *u, const cli_options *o,
     cli_iso_time(now, sizeof now);
     if (!o->json && *now && !isatty(STDOUT_FILENO))
         printf("%s ", now);
+    if (!o->json && o->dry_run)
+        fputs("dry run: ", stdout);
     const char *fmt = o->json
         ? "{\"scanned\":%llu,\"added\":%llu,\"updated\":%llu,\"removed\":%llu,"
           "\"unchanged\":%llu,\"skipped\":%llu,\"ignored\":%llu,"
@@ -872,7 +878,7 @@ static void print_summary(const gazette_update_t *u, const cli_options *o,
         cli_put_json_string(stdout, now);
     else
         fputs("null", stdout);   /* no clock to read */
-    fputs("}\n", stdout);
+    printf(",\"dry_run\":%s}\n", o->dry_run ? "true" : "false");
 }
 
 static int exit_code_for(gazette_status_t status, const gazette_update_t *u)
