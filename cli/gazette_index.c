@@ -46,6 +46,8 @@ typedef struct cli_options {
     int full;
     int follow_symlinks;    /* --follow-symlinks */
     double wait_lock;
+    const char *wait_lock_text;   /* --wait-lock as given, or NULL */
+    int wait_said;          /* the wait for the lock was said */
     unsigned max_remove;    /* --max-remove PERCENT */
     int no_delete;
     int force;
@@ -199,6 +201,8 @@ static const char usage_text[] =
 "      --wait-lock SECONDS if another process is writing the index, wait up\n"
 "                          to SECONDS for it (default 0: exit 75 at once;\n"
 "                          SECONDS from 0 to 10000000, fractions allowed);\n"
+"                          a run that waited says how long, in one line\n"
+"                          (75: 'gave up after waiting S s');\n"
 "                          SIGINT or SIGTERM meanwhile ends it: nothing\n"
 "                          is written\n"
 "      --synonyms FILE     replace the index's synonyms with those of FILE:\n"
@@ -609,6 +613,7 @@ static int parse_args(int argc, char **argv, cli_options *o, int *code)
         case OPT_WAIT_LOCK:
             if (parse_seconds(optarg, &o->wait_lock) != 0)
                 return -1;
+            o->wait_lock_text = optarg;
             break;
         case OPT_MAX_REMOVE:
             if (parse_percent(optarg, &o->max_remove) != 0)
@@ -751,6 +756,21 @@ static void complain_of(const char *what, const char *path,
     free(ours);
 }
 
+/* Once a run got the lock after waiting for another writer (--wait-lock),
+ * one line says how long, as it starts: its summary's seconds count the
+ * wait, and a log should tell a slow night from a night kept waiting. */
+static void say_lock_wait(const gazette_update_t *u, cli_options *o)
+{
+    double waited = gazette_update_lock_wait(u);
+    if (o->wait_said || waited <= 0)
+        return;
+    o->wait_said = 1;
+    clear_progress(o);
+    if (!o->quiet)
+        cli_complain("waited %.1f s for another writer to release the "
+                     "index's lock; starting now", waited);
+}
+
 /* Everything the run reports: changes on stdout with --verbose, skips and
  * warnings on stderr, progress on a terminal. */
 static void on_event(const gazette_update_t *u, gazette_event_t event,
@@ -788,6 +808,7 @@ static void on_event(const gazette_update_t *u, gazette_event_t event,
                         path, message);
         return;
     case GAZETTE_EVENT_PROGRESS:
+        say_lock_wait(u, o);
         show_progress(u, o);
         return;
     }
@@ -1033,6 +1054,12 @@ static void explain_outcome(gazette_status_t status, const gazette_update_t *u,
     else if (status == GAZETTE_STATUS_INTERRUPTED)
         cli_complain("stopped by signal %d after committing the files done",
                      (int)stop_signal);
+    else if (status == GAZETTE_STATUS_INDEX_LOCKED &&
+             gazette_update_lock_wait(u) > 0)   /* --wait-lock ran out */
+        cli_complain("index %s is being written by another process (%s); "
+                     "gave up after waiting %.1f s (--wait-lock %s)", o->db,
+                     why, gazette_update_lock_wait(u),
+                     o->wait_lock_text ? o->wait_lock_text : "?");
     else if (status == GAZETTE_STATUS_INDEX_LOCKED)
         cli_complain("index %s is being written by another process (%s)",
                      o->db, why);

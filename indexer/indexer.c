@@ -1227,7 +1227,8 @@ static void lock_error(const char *db_path, const char *path, int errnum,
  * The databases are opened under the lock file, so what they are (a new
  * index's layout, say) is decided by one writer at a time. With
  * `existing_only`, an existing `db_path` that is not an index is refused
- * first (refuse_non_index). */
+ * first (refuse_non_index). How long it waited for another writer
+ * goes in *waited (may be NULL): 0 when the first try settled it. */
 static gz_index_outcome open_locked_with(const char *db_path,
                                          int existing_only,
                                          xap_status (*open)(void *ctx,
@@ -1235,9 +1236,13 @@ static gz_index_outcome open_locked_with(const char *db_path,
                                                             size_t errlen),
                                          void *ctx, double wait_lock_seconds,
                                          const volatile sig_atomic_t *stop,
-                                         int *lock_fd, char *err,
-                                         size_t errlen)
+                                         int *lock_fd, double *waited,
+                                         char *err, size_t errlen)
 {
+    double unused;
+    if (!waited)
+        waited = &unused;
+    *waited = 0;
     char path[4096];
     if (lock_path(db_path, path, sizeof path) != 0) {
         snprintf(err, errlen, "%s: path too long", db_path);
@@ -1248,8 +1253,10 @@ static gz_index_outcome open_locked_with(const char *db_path,
         if (refused != GZ_INDEX_OK)
             return refused;
     }
-    double deadline = now_seconds() + wait_lock_seconds;
-    for (;;) {
+    double start = now_seconds(), deadline = start + wait_lock_seconds;
+    for (int tries = 0;; tries++) {
+        if (tries)
+            *waited = now_seconds() - start;
         long holder = 0;
         int is_writer = 0;
         int r = try_lock_file(path, lock_fd, &holder, &is_writer);
@@ -1287,9 +1294,12 @@ static gz_index_outcome open_locked_with(const char *db_path,
         } else {
             snprintf(err, errlen, "lock %s held", path);
         }
+        double now = now_seconds();
+        if (tries)
+            *waited = now - start;
         if (stop && __atomic_load_n(stop, __ATOMIC_RELAXED))
             return GZ_INDEX_INTERRUPTED;
-        if (now_seconds() >= deadline)
+        if (now >= deadline)
             return GZ_INDEX_LOCKED;
         sleep_poll();
     }
@@ -1330,7 +1340,7 @@ gz_index_outcome gz_index_open_locked(const char *db_path,
                             strcmp(db_path, target) == 0 &&
                                 action != XAP_DB_CREATE,
                             open_one_db, &o, wait_lock_seconds, stop,
-                            lock_fd, err, errlen);
+                            lock_fd, NULL, err, errlen);
 }
 
 /* 1 when recorded file `e` was not seen by the walk, or was seen but
@@ -2937,8 +2947,8 @@ static gz_index_outcome open_run(run_state *st, run_hold *h, xap_status *s,
         o.action = XAP_DB_CREATE;
     }
     gz_index_outcome outcome = open_locked_with(
-        cfg->db_path, !cfg->full, open_shards, &o, cfg->wait_lock_seconds, cfg->stop,
-        &h->lock_fd, err, errlen);
+        cfg->db_path, !cfg->full, open_shards, &o, cfg->wait_lock_seconds,
+        cfg->stop, &h->lock_fd, &st->stats->lock_wait, err, errlen);
     h->made_gen = cfg->full && (outcome == GZ_INDEX_OK || o.planned);
     if (outcome != GZ_INDEX_OK)
         return outcome;
@@ -3428,6 +3438,11 @@ gz_index_outcome gz_index_run(const gz_index_config *cfg,
         s = XAP_ERR_NOMEM;
     if (s == XAP_OK)
         outcome = open_run(&st, &h, &s, err, errlen);
+    /* Got the lock only after waiting for another writer: said now, as
+     * the run starts (its seconds will count the wait), through the
+     * progress callback, which reads stats->lock_wait. */
+    if (outcome == GZ_INDEX_OK && stats->lock_wait > 0 && cfg->on_progress)
+        cfg->on_progress(stats, cfg->ctx);
     /* stopped before it could write: the lock was held all the while */
     int waiting = outcome == GZ_INDEX_INTERRUPTED;
     /* another writer kept the lock (at once, or to the end of the wait):
@@ -3485,8 +3500,11 @@ gz_index_outcome gz_index_run(const gz_index_config *cfg,
     /* A --full build not switched in (failed, stopped, refused by a
      * removal guard; a dry run's too) changed nothing: no count of it is
      * true of the index, so none is given. */
-    if (cfg->full && outcome != GZ_INDEX_OK)
+    if (cfg->full && outcome != GZ_INDEX_OK) {
+        double waited = stats->lock_wait;   /* a fact of the run, kept */
         memset(stats, 0, sizeof *stats);
+        stats->lock_wait = waited;
+    }
     if (outcome == GZ_INDEX_INTERRUPTED)
         say_interrupted(cfg, waiting, err, errlen);
     /* Stopped before it got the lock, or refused it by another writer,

@@ -63,6 +63,10 @@ typedef struct gz_index_stats {
                              leave out (an excluded or hidden directory
                              counts once), and symlinks within a root */
     double seconds;       /* wall time of the run */
+    double lock_wait;     /* seconds the run waited for another writer's
+                             lock (wait_lock_seconds), until it got it,
+                             gave up or was stopped; 0 when it got it at
+                             once or took none (a dry run) */
     uint64_t known;       /* files the index held at the start (not in the
                            * summary: a hint of the total, for an ETA) */
     int unstarted;        /* stopped before it started, or while it

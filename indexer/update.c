@@ -757,6 +757,11 @@ double gazette_update_seconds(const gazette_update_t *update)
     return update ? update->stats.seconds : 0.0;
 }
 
+double gazette_update_lock_wait(const gazette_update_t *update)
+{
+    return update ? update->stats.lock_wait : 0.0;
+}
+
 size_t gazette_update_entity_alias_count(const gazette_update_t *update)
 {
     return update ? update->alias_groups : 0;
