@@ -46,9 +46,12 @@ typedef struct cli_options {
     int full;
     int follow_symlinks;    /* --follow-symlinks */
     double wait_lock;
+    const char *wait_lock_text;   /* --wait-lock as given, or NULL */
+    int wait_said;          /* the wait for the lock was said */
     unsigned max_remove;    /* --max-remove PERCENT */
     int no_delete;
     int force;
+    int no_create;          /* --no-create */
     int progress;       /* stderr is a terminal */
     const char *synonyms;   /* --synonyms FILE, or NULL */
     const char **include, **exclude;   /* --include, --exclude GLOB */
@@ -189,6 +192,10 @@ static const char usage_text[] =
 "                          --max-remove\n"
 "      --force             remove (or switch) even when a CORPUS looks\n"
 "                          empty or moved, or over --max-remove\n"
+"      --no-create         never make a new index: when none is at DIR\n"
+"                          (nothing there, or an empty directory: a disk\n"
+"                          not mounted?), exit 66 and make nothing (for\n"
+"                          cron, once the first index is built)\n"
 "      --follow-symlinks   also follow symlinks that lead out of the CORPUS\n"
 "                          directory (by default they are skipped with a\n"
 "                          warning, and what was indexed through them goes);\n"
@@ -196,6 +203,8 @@ static const char usage_text[] =
 "      --wait-lock SECONDS if another process is writing the index, wait up\n"
 "                          to SECONDS for it (default 0: exit 75 at once;\n"
 "                          SECONDS from 0 to 10000000, fractions allowed);\n"
+"                          a run that waited says how long, in one line\n"
+"                          (75: 'gave up after waiting S s');\n"
 "                          SIGINT or SIGTERM meanwhile ends it: nothing\n"
 "                          is written\n"
 "      --synonyms FILE     replace the index's synonyms with those of FILE:\n"
@@ -256,27 +265,31 @@ static const char usage_text[] =
 "files (missing 66, malformed 64, unreadable 74), each CORPUS (missing\n"
 "66, given twice 64), the index's path and stubs (not an index 64, a\n"
 "database named missing 66, one listed twice 65, the directory it goes\n"
-"in missing 74) and its language (64); nor when another writer holds\n"
+"in missing 74, no index with --no-create 66) and its language (64);\n"
+"nor when another writer holds\n"
 "the index (75, at once or once --wait-lock ran out): nothing was done,\n"
 "and the one error line says why. The summary:\n"
 "  scanned N, added N, updated N, removed N, unchanged N, skipped N,\n"
 "  ignored N, seconds S, index DIR, corpus CORPUS...\n"
 "(DIR as given less a trailing '/' or '/.', as gazette-query names it;\n"
 "when stdout is not a terminal the line starts with the local time, as\n"
-"stderr's lines do: 2026-11-27T02:15:03+01:00 scanned N, ...)\n"
+"stderr's lines do: 2026-11-27T02:15:03+01:00 scanned N, ...; a\n"
+"--dry-run's line has 'dry run: ' before 'scanned': nothing was written)\n"
 "or with --json: {\"scanned\":N,\"added\":N,\"updated\":N,\"removed\":N,\n"
 "\"unchanged\":N,\"skipped\":N,\"ignored\":N,\"seconds\":S,\"index\":\"DIR\",\n"
-"\"roots\":[\"CORPUS\",...],\"finished\":\"TIME\"} (TIME: that local time,\n"
-"ISO 8601 with its offset, terminal or not). All counts are FILES: each\n"
+"\"roots\":[\"CORPUS\",...],\"finished\":\"TIME\",\"dry_run\":false} (TIME:\n"
+"that local time, ISO 8601 with its offset, terminal or not; dry_run\n"
+"true for a --dry-run). All counts are FILES: each\n"
 "scanned file is exactly one of added (new), updated (content changed),\n"
 "unchanged or skipped; removed counts files indexed before whose articles\n"
 "were removed: gone now, or skipped as holding no article now or as\n"
 "sharing an id (those count in skipped too; --full: those the rebuild\n"
 "does not hold); ignored\n"
 "counts what is not an article file (unknown type, README and the like,\n"
-"a file without extension that is not mail, hidden entries, what\n"
-"--include/--exclude leave out, symlinks within a CORPUS), outside\n"
-"scanned.\n"
+"a file without extension that is not mail and that the index does not\n"
+"hold (one it holds, emptied, cut short or binary, is skipped), hidden\n"
+"entries, what --include/--exclude leave out, symlinks within a CORPUS),\n"
+"outside scanned.\n"
 "A bad line of a JSON Lines file whose other lines were indexed, a path\n"
 "the walk cannot use (unreadable directory, broken symlink, loop), a\n"
 "FIFO, socket or device file, whatever its name ('not a regular file or\n"
@@ -381,7 +394,8 @@ static const char usage_text[] =
 "                  ~/.local/share/gazette/index, whose missing\n"
 "                  directories are made (mode 0700); with HOME unset\n"
 "                  too, exit 64 (name the index); the directory\n"
-"                  of a --db or GAZETTE_INDEX must exist (exit 74)\n"
+"                  of a --db or GAZETTE_INDEX must exist (exit 74;\n"
+"                  66 with --no-create)\n"
 "\n"
 "Exit status:\n"
 "  0   success\n"
@@ -399,7 +413,8 @@ static const char usage_text[] =
 "      sharded index lost its stub DB/XAPIANDB (the message names the\n"
 "      lines to write back; --full rebuilds it)\n"
 "  66  an input named on the command line does not exist: a CORPUS\n"
-"      directory, the --synonyms or --entity-aliases file, a database\n"
+"      directory, the --synonyms or --entity-aliases file, the index\n"
+"      with --no-create (a disk not mounted?), a database\n"
 "      that the --db stub file names (but for --full, which replaces\n"
 "      the stub), the target of a --db symlink (a disk not mounted?\n"
 "      no index is made through a link), a loop of links (any of these,\n"
@@ -494,7 +509,8 @@ static int parse_args(int argc, char **argv, cli_options *o, int *code)
 {
     enum { OPT_MAX_FILE = 256, OPT_BATCH, OPT_JSON, OPT_SYNONYMS, OPT_WAIT_LOCK,
            OPT_FOLLOW, OPT_FULL, OPT_INCLUDE, OPT_EXCLUDE, OPT_MAX_REMOVE,
-           OPT_NO_DELETE, OPT_FORCE, OPT_ALIASES, OPT_MEMORY };
+           OPT_NO_DELETE, OPT_FORCE, OPT_ALIASES, OPT_MEMORY,
+           OPT_NO_CREATE };
     static const struct option longopts[] = {
         {"db", required_argument, NULL, 'd'},
         {"language", required_argument, NULL, 'l'},
@@ -514,6 +530,7 @@ static int parse_args(int argc, char **argv, cli_options *o, int *code)
         {"max-remove", required_argument, NULL, OPT_MAX_REMOVE},
         {"no-delete", no_argument, NULL, OPT_NO_DELETE},
         {"force", no_argument, NULL, OPT_FORCE},
+        {"no-create", no_argument, NULL, OPT_NO_CREATE},
         {"verbose", no_argument, NULL, 'v'},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
@@ -598,6 +615,7 @@ static int parse_args(int argc, char **argv, cli_options *o, int *code)
         case OPT_WAIT_LOCK:
             if (parse_seconds(optarg, &o->wait_lock) != 0)
                 return -1;
+            o->wait_lock_text = optarg;
             break;
         case OPT_MAX_REMOVE:
             if (parse_percent(optarg, &o->max_remove) != 0)
@@ -608,6 +626,9 @@ static int parse_args(int argc, char **argv, cli_options *o, int *code)
             break;
         case OPT_FORCE:
             o->force = 1;
+            break;
+        case OPT_NO_CREATE:
+            o->no_create = 1;
             break;
         case 'q':
             o->quiet = 1;
@@ -700,6 +721,7 @@ static const cli_word our_words[] = {
     SETTER("max_file_size", "max-file-size"),
     SETTER("max_remove", "max-remove"),
     SETTER("memory", "memory"),
+    SETTER("no_create", "no-create"),
     SETTER("no_delete", "no-delete"),
     SETTER("synonyms_file", "synonyms"),
     SETTER("wait_lock", "wait-lock"),
@@ -734,6 +756,21 @@ static void complain_of(const char *what, const char *path,
         cli_complain("%s %s: %s", what, path, ours ? ours : message);
     free(where);
     free(ours);
+}
+
+/* Once a run got the lock after waiting for another writer (--wait-lock),
+ * one line says how long, as it starts: its summary's seconds count the
+ * wait, and a log should tell a slow night from a night kept waiting. */
+static void say_lock_wait(const gazette_update_t *u, cli_options *o)
+{
+    double waited = gazette_update_lock_wait(u);
+    if (o->wait_said || waited <= 0)
+        return;
+    o->wait_said = 1;
+    clear_progress(o);
+    if (!o->quiet)
+        cli_complain("waited %.1f s for another writer to release the "
+                     "index's lock; starting now", waited);
 }
 
 /* Everything the run reports: changes on stdout with --verbose, skips and
@@ -773,6 +810,7 @@ static void on_event(const gazette_update_t *u, gazette_event_t event,
                         path, message);
         return;
     case GAZETTE_EVENT_PROGRESS:
+        say_lock_wait(u, o);
         show_progress(u, o);
         return;
     }
@@ -815,8 +853,10 @@ static void install_signal_handlers(void)
  * when it ended: off a terminal the line starts with the time, as the
  * stderr lines do, so that a log of many nights dates a run that said
  * nothing else (a person at a terminal knows when); --json has it as a
- * last member, "finished", terminal or not, where a prefix would break
- * the JSON. */
+ * member, "finished", terminal or not, where a prefix would break the
+ * JSON. A dry run's counts are what a real run would do, which a log
+ * must not pass off as done: its line starts "dry run: " (after the
+ * time), and --json ends with "dry_run": true (false otherwise). */
 static void print_summary(const gazette_update_t *u, const cli_options *o,
                           char *const *roots, int nroots)
 {
@@ -827,6 +867,8 @@ static void print_summary(const gazette_update_t *u, const cli_options *o,
     cli_iso_time(now, sizeof now);
     if (!o->json && *now && !isatty(STDOUT_FILENO))
         printf("%s ", now);
+    if (!o->json && o->dry_run)
+        fputs("dry run: ", stdout);
     const char *fmt = o->json
         ? "{\"scanned\":%llu,\"added\":%llu,\"updated\":%llu,\"removed\":%llu,"
           "\"unchanged\":%llu,\"skipped\":%llu,\"ignored\":%llu,"
@@ -859,7 +901,7 @@ static void print_summary(const gazette_update_t *u, const cli_options *o,
         cli_put_json_string(stdout, now);
     else
         fputs("null", stdout);   /* no clock to read */
-    fputs("}\n", stdout);
+    printf(",\"dry_run\":%s}\n", o->dry_run ? "true" : "false");
 }
 
 static int exit_code_for(gazette_status_t status, const gazette_update_t *u)
@@ -912,6 +954,8 @@ static gazette_status_t configure(gazette_update_t *u, cli_options *o)
         s = gazette_update_set_no_delete(u, o->no_delete);
     if (s == GAZETTE_STATUS_OK)
         s = gazette_update_set_force(u, o->force);
+    if (s == GAZETTE_STATUS_OK)
+        s = gazette_update_set_no_create(u, o->no_create);
     if (s == GAZETTE_STATUS_OK)
         s = gazette_update_set_synonyms_file(u, o->synonyms);
     if (s == GAZETTE_STATUS_OK)
@@ -1012,6 +1056,12 @@ static void explain_outcome(gazette_status_t status, const gazette_update_t *u,
     else if (status == GAZETTE_STATUS_INTERRUPTED)
         cli_complain("stopped by signal %d after committing the files done",
                      (int)stop_signal);
+    else if (status == GAZETTE_STATUS_INDEX_LOCKED &&
+             gazette_update_lock_wait(u) > 0)   /* --wait-lock ran out */
+        cli_complain("index %s is being written by another process (%s); "
+                     "gave up after waiting %.1f s (--wait-lock %s)", o->db,
+                     why, gazette_update_lock_wait(u),
+                     o->wait_lock_text ? o->wait_lock_text : "?");
     else if (status == GAZETTE_STATUS_INDEX_LOCKED)
         cli_complain("index %s is being written by another process (%s)",
                      o->db, why);

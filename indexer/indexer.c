@@ -445,12 +445,33 @@ static int stat_unchanged(const run_state *st, const gz_file_entry *e,
            e->mtime_ns == file->mtime_ns && file->size <= limit;
 }
 
+/* 1 when the index holds `file` (its path term `term`), `e` being the
+ * index's entry of it (NULL when none) and no earlier root of this run
+ * having claimed that path; a --full run, which loads no file map, asks
+ * the live index (an error there counts as held: read it, rather than
+ * drop its articles in silence). */
+static int held_by_index(const run_state *st, const gz_file_entry *e,
+                         const char *term)
+{
+    if (e)
+        return !e->seen;
+    int held = 0;
+    if (st->cfg->full && st->live &&
+        xap_database_term_exists(st->live, term, &held) != XAP_OK)
+        held = 1;
+    return held;
+}
+
 /* 1 when `file` has no extension to go by and does not open with a mail
- * header block: it is then ignored, not scanned, and (not being marked
- * seen) its old articles, if any, are removed. A file whose stat matches
- * the index was mail when it was indexed and is not read again. */
+ * header block: it is then ignored, not scanned. A file whose stat
+ * matches the index was mail when it was indexed and is not read again.
+ * Nor is a file the index holds ever ignored so: it was mail, and what
+ * it is now (emptied, cut short, binary, no longer a message) is the
+ * reader's to say; it is skipped with that reason, and its articles go
+ * under the removal guards, counted as still there but skipped, as the
+ * same file named .eml would be. */
 static int not_mail(run_state *st, const corpus_file *file,
-                    const gz_file_entry *e)
+                    const gz_file_entry *e, const char *term)
 {
     if (corpus_name_kind_of(file->relpath, NULL) != CORPUS_NAME_MAYBE_MAIL)
         return 0;
@@ -459,6 +480,8 @@ static int not_mail(run_state *st, const corpus_file *file,
     char why[256];
     if (corpus_probe_mail(file, why, sizeof why) != 0)
         return 0;            /* mail, or unreadable: the hash step reports it */
+    if (held_by_index(st, e, term))
+        return 0;
     ignored(st, file->path, why);
     return 1;
 }
@@ -669,7 +692,7 @@ static void visit_file(run_state *st, const corpus_file *file)
     char term[GZ_TERM_BUF];
     gz_make_term(GZ_PREFIX_PATH, file->relpath, term, sizeof term);
     gz_file_entry *e = gz_filemap_find(&st->known, term);
-    if (not_mail(st, file, e))
+    if (not_mail(st, file, e, term))
         return;
     st->walked++;
     if (id_taken(st, file, term))
@@ -1204,7 +1227,8 @@ static void lock_error(const char *db_path, const char *path, int errnum,
  * The databases are opened under the lock file, so what they are (a new
  * index's layout, say) is decided by one writer at a time. With
  * `existing_only`, an existing `db_path` that is not an index is refused
- * first (refuse_non_index). */
+ * first (refuse_non_index). How long it waited for another writer
+ * goes in *waited (may be NULL): 0 when the first try settled it. */
 static gz_index_outcome open_locked_with(const char *db_path,
                                          int existing_only,
                                          xap_status (*open)(void *ctx,
@@ -1212,9 +1236,13 @@ static gz_index_outcome open_locked_with(const char *db_path,
                                                             size_t errlen),
                                          void *ctx, double wait_lock_seconds,
                                          const volatile sig_atomic_t *stop,
-                                         int *lock_fd, char *err,
-                                         size_t errlen)
+                                         int *lock_fd, double *waited,
+                                         char *err, size_t errlen)
 {
+    double unused;
+    if (!waited)
+        waited = &unused;
+    *waited = 0;
     char path[4096];
     if (lock_path(db_path, path, sizeof path) != 0) {
         snprintf(err, errlen, "%s: path too long", db_path);
@@ -1225,8 +1253,10 @@ static gz_index_outcome open_locked_with(const char *db_path,
         if (refused != GZ_INDEX_OK)
             return refused;
     }
-    double deadline = now_seconds() + wait_lock_seconds;
-    for (;;) {
+    double start = now_seconds(), deadline = start + wait_lock_seconds;
+    for (int tries = 0;; tries++) {
+        if (tries)
+            *waited = now_seconds() - start;
         long holder = 0;
         int is_writer = 0;
         int r = try_lock_file(path, lock_fd, &holder, &is_writer);
@@ -1264,9 +1294,12 @@ static gz_index_outcome open_locked_with(const char *db_path,
         } else {
             snprintf(err, errlen, "lock %s held", path);
         }
+        double now = now_seconds();
+        if (tries)
+            *waited = now - start;
         if (stop && __atomic_load_n(stop, __ATOMIC_RELAXED))
             return GZ_INDEX_INTERRUPTED;
-        if (now_seconds() >= deadline)
+        if (now >= deadline)
             return GZ_INDEX_LOCKED;
         sleep_poll();
     }
@@ -1307,7 +1340,7 @@ gz_index_outcome gz_index_open_locked(const char *db_path,
                             strcmp(db_path, target) == 0 &&
                                 action != XAP_DB_CREATE,
                             open_one_db, &o, wait_lock_seconds, stop,
-                            lock_fd, err, errlen);
+                            lock_fd, NULL, err, errlen);
 }
 
 /* 1 when recorded file `e` was not seen by the walk, or was seen but
@@ -2914,8 +2947,8 @@ static gz_index_outcome open_run(run_state *st, run_hold *h, xap_status *s,
         o.action = XAP_DB_CREATE;
     }
     gz_index_outcome outcome = open_locked_with(
-        cfg->db_path, !cfg->full, open_shards, &o, cfg->wait_lock_seconds, cfg->stop,
-        &h->lock_fd, err, errlen);
+        cfg->db_path, !cfg->full, open_shards, &o, cfg->wait_lock_seconds,
+        cfg->stop, &h->lock_fd, &st->stats->lock_wait, err, errlen);
     h->made_gen = cfg->full && (outcome == GZ_INDEX_OK || o.planned);
     if (outcome != GZ_INDEX_OK)
         return outcome;
@@ -3240,6 +3273,37 @@ static xap_status check_rebuild(run_state *st, char *err, size_t errlen)
     return s;
 }
 
+/* GZ_INDEX_NO_INPUT, said in `err`, when the run may not make an index
+ * (cfg->no_create) and none is at cfg->db_path to open: nothing there
+ * (nor the directory it goes in), or an empty directory (a mount point
+ * with nothing mounted), also where a link leads. A link to nothing, as
+ * the path or on the way to it, is left to the checks that name it and
+ * its target (broken_link, no_directory). Else GZ_INDEX_OK. */
+static gz_index_outcome refuse_to_create(const gz_index_config *cfg,
+                                         char *err, size_t errlen)
+{
+    const char *db = cfg->db_path;
+    struct stat sb;
+    if (!cfg->no_create)
+        return GZ_INDEX_OK;
+    if (stat(db, &sb) == 0) {
+        if (!S_ISDIR(sb.st_mode) || non_empty_dir(db))
+            return GZ_INDEX_OK;
+    } else {
+        char link[PATH_MAX], chain[PATH_MAX];
+        if (errno != ENOENT ||
+            (lstat(db, &sb) == 0 && S_ISLNK(sb.st_mode)) ||
+            gz_path_dangling_on_the_way(db, link, sizeof link, chain,
+                                        sizeof chain) != GZ_LINK_FINE)
+            return GZ_INDEX_OK;
+    }
+    snprintf(err, errlen, "no index at %s, and "
+             "gazette_update_set_no_create forbids making one (a disk not "
+             "mounted?): nothing was made; build the first index without "
+             "gazette_update_set_no_create", db);
+    return GZ_INDEX_NO_INPUT;
+}
+
 /* The reason of a run stopped by *cfg->stop (GZ_INDEX_INTERRUPTED), put
  * in `err` (errlen bytes), saying what holds after it: a run stopped
  * while it waited for the lock (`waiting`; `err` then names the holder)
@@ -3357,6 +3421,8 @@ gz_index_outcome gz_index_run(const gz_index_config *cfg,
     }
     checked = stopped_before_start(cfg, err, errlen);
     if (checked == GZ_INDEX_OK)
+        checked = refuse_to_create(cfg, err, errlen);
+    if (checked == GZ_INDEX_OK)
         checked = no_directory(cfg->db_path, err, errlen);
     if (checked != GZ_INDEX_OK) {   /* nothing opened, nothing made */
         stats->unstarted = 1;
@@ -3372,6 +3438,11 @@ gz_index_outcome gz_index_run(const gz_index_config *cfg,
         s = XAP_ERR_NOMEM;
     if (s == XAP_OK)
         outcome = open_run(&st, &h, &s, err, errlen);
+    /* Got the lock only after waiting for another writer: said now, as
+     * the run starts (its seconds will count the wait), through the
+     * progress callback, which reads stats->lock_wait. */
+    if (outcome == GZ_INDEX_OK && stats->lock_wait > 0 && cfg->on_progress)
+        cfg->on_progress(stats, cfg->ctx);
     /* stopped before it could write: the lock was held all the while */
     int waiting = outcome == GZ_INDEX_INTERRUPTED;
     /* another writer kept the lock (at once, or to the end of the wait):
@@ -3429,8 +3500,11 @@ gz_index_outcome gz_index_run(const gz_index_config *cfg,
     /* A --full build not switched in (failed, stopped, refused by a
      * removal guard; a dry run's too) changed nothing: no count of it is
      * true of the index, so none is given. */
-    if (cfg->full && outcome != GZ_INDEX_OK)
+    if (cfg->full && outcome != GZ_INDEX_OK) {
+        double waited = stats->lock_wait;   /* a fact of the run, kept */
         memset(stats, 0, sizeof *stats);
+        stats->lock_wait = waited;
+    }
     if (outcome == GZ_INDEX_INTERRUPTED)
         say_interrupted(cfg, waiting, err, errlen);
     /* Stopped before it got the lock, or refused it by another writer,

@@ -63,6 +63,10 @@ typedef struct gz_index_stats {
                              leave out (an excluded or hidden directory
                              counts once), and symlinks within a root */
     double seconds;       /* wall time of the run */
+    double lock_wait;     /* seconds the run waited for another writer's
+                             lock (wait_lock_seconds), until it got it,
+                             gave up or was stopped; 0 when it got it at
+                             once or took none (a dry run) */
     uint64_t known;       /* files the index held at the start (not in the
                            * summary: a hint of the total, for an ETA) */
     int unstarted;        /* stopped before it started, or while it
@@ -122,6 +126,11 @@ typedef struct gz_index_config {
     unsigned max_remove_percent;
     int no_delete;
     int force;
+    /* Refuse (GZ_INDEX_NO_INPUT, nothing made) to run when no index is at
+     * db_path (nothing there, or an empty directory, also through a
+     * link): a nightly run on a disk not mounted, whose mount point is an
+     * empty directory, must not build a new index there. */
+    int no_create;
     /* When non-NULL and set (by a signal handler), the run stops after the
      * current file, commits and returns GZ_INDEX_INTERRUPTED. */
     const volatile sig_atomic_t *stop;

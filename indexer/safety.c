@@ -164,10 +164,27 @@ xap_status gz_roots_record(xap_writable *db, const gz_root_check *checks,
     return s;
 }
 
-/* The share `part` is of `whole`, in percent (for messages). */
-static unsigned percent_of(uint64_t part, uint64_t whole)
+/* The share `part` is of `whole`, in percent, as a message shows it
+ * beside a limit of `limit` percent that it passed: rounded to a whole
+ * number, or to as many decimals as it takes (up to 6) to read above the
+ * limit, into `buf` ("33" for 12 of 36; "1.1" for 1 of 90 over 1%,
+ * which rounded to "1" read as no more than the limit). */
+static void share_over(uint64_t part, uint64_t whole, unsigned limit,
+                       char *buf, size_t size)
 {
-    return whole ? (unsigned)((part * 100 + whole / 2) / whole) : 0;
+    long double share = whole ? (long double)part * 100.0L / whole : 0.0L;
+    uint64_t scale = 1, scaled = 0;
+    int decimals = 0;
+    for (;; decimals++, scale *= 10) {
+        scaled = (uint64_t)(share * scale + 0.5L);
+        if (scaled > (uint64_t)limit * scale || decimals == 6)
+            break;
+    }
+    if (decimals)
+        snprintf(buf, size, "%" PRIu64 ".%0*" PRIu64, scaled / scale,
+                 decimals, scaled % scale);
+    else
+        snprintf(buf, size, "%" PRIu64, scaled);
 }
 
 /* 1 when `part` is more than `max_percent` percent of `whole`. */
@@ -291,16 +308,16 @@ int gz_removal_allowed(const gz_root_check *checks, size_t n,
                  r->renamed);
     uint64_t files_lost = r->vanished - r->renamed;
     if (over_limit(files_lost, r->known, max_percent)) {
-        char what[512];
+        char what[512], pct[32];
+        share_over(files_lost, r->known, max_percent, pct, sizeof pct);
         if (r->renamed)
             snprintf(what, sizeof what, "%" PRIu64 " of %" PRIu64 " indexed "
-                     "files would be removed%s%s: %" PRIu64 " (%u%%) fewer",
-                     r->vanished, r->known, note, moved, files_lost,
-                     percent_of(files_lost, r->known));
+                     "files would be removed%s%s: %" PRIu64 " (%s%%) fewer",
+                     r->vanished, r->known, note, moved, files_lost, pct);
         else
             snprintf(what, sizeof what, "%" PRIu64 " of %" PRIu64 " indexed "
-                     "files (%u%%) would be removed%s", r->vanished, r->known,
-                     percent_of(files_lost, r->known), note);
+                     "files (%s%%) would be removed%s", r->vanished, r->known,
+                     pct, note);
         snprintf(err, errlen, "%s, over the gazette_update_set_max_remove "
                  "limit of %u%%: removed nothing%s; if they are really gone, "
                  "rerun with gazette_update_set_max_remove 0 or "
@@ -310,17 +327,17 @@ int gz_removal_allowed(const gz_root_check *checks, size_t n,
     uint64_t removed = r->vanished_articles + r->shrink_articles;
     uint64_t lost = removed - r->renamed_articles;
     if (over_limit(lost, r->known_articles, max_percent)) {
-        char where[512], what[1024];
+        char where[512], what[1024], pct[32];
         lost_articles_note(r, where, sizeof where);
-        unsigned pct = percent_of(lost, r->known_articles);
+        share_over(lost, r->known_articles, max_percent, pct, sizeof pct);
         if (r->renamed_articles)
             snprintf(what, sizeof what, "%" PRIu64 " of %" PRIu64 " indexed "
-                     "articles would be removed (%s)%s: %" PRIu64 " (%u%%) "
+                     "articles would be removed (%s)%s: %" PRIu64 " (%s%%) "
                      "fewer", removed, r->known_articles, where, moved, lost,
                      pct);
         else
             snprintf(what, sizeof what, "%" PRIu64 " of %" PRIu64 " indexed "
-                     "articles (%u%%) would be removed (%s)", removed,
+                     "articles (%s%%) would be removed (%s)", removed,
                      r->known_articles, pct, where);
         snprintf(err, errlen, "%s, over the gazette_update_set_max_remove "
                  "limit of %u%%: removed nothing%s; if they are really gone, "
@@ -384,14 +401,15 @@ int gz_rebuild_allowed(const gz_root_check *checks, size_t n,
         return 1;
     if (!over_limit(lost, old_articles, max_percent))
         return 1;
+    char pct[32];
+    share_over(lost, old_articles, max_percent, pct, sizeof pct);
     snprintf(err, errlen,
              "the rebuild holds %" PRIu64 " article%s, the index %" PRIu64
-             " (%u%% fewer), over the gazette_update_set_max_remove limit "
+             " (%s%% fewer), over the gazette_update_set_max_remove limit "
              "of %u%%: not switched in, the index is as it was; if that is "
              "intended, rerun with gazette_update_set_max_remove 0 or "
              "gazette_update_set_force", new_articles,
-             new_articles == 1 ? "" : "s", old_articles,
-             percent_of(lost, old_articles), max_percent);
+             new_articles == 1 ? "" : "s", old_articles, pct, max_percent);
     return 0;
 }
 

@@ -39,6 +39,7 @@ struct gazette_update {
     unsigned max_remove;     /* percent; 0 = no limit */
     int no_delete;
     int force;
+    int no_create;
     char *synonyms_path;
     gz_patterns include, exclude;   /* --include / --exclude globs */
     size_t synonym_rules;
@@ -306,6 +307,16 @@ gazette_status_t gazette_update_set_force(gazette_update_t *update,
     if (!update)
         return GAZETTE_STATUS_INVALID_ARGUMENT;
     update->force = force != 0;
+    return GAZETTE_STATUS_OK;
+}
+
+gazette_status_t gazette_update_set_no_create(gazette_update_t *update,
+                                              int no_create)
+{
+    REFUSE_IF_RUNNING(update, "gazette_update_set_no_create");
+    if (!update)
+        return GAZETTE_STATUS_INVALID_ARGUMENT;
+    update->no_create = no_create != 0;
     return GAZETTE_STATUS_OK;
 }
 
@@ -657,6 +668,7 @@ static gazette_status_t run_trimmed(gazette_update_t *update,
         .follow_symlinks = update->follow_symlinks,
         .max_remove_percent = update->max_remove,
         .no_delete = update->no_delete, .force = update->force,
+        .no_create = update->no_create,
         .stop = update->stop, .on_change = on_change, .on_skip = on_skip,
         .on_warning = on_warning, .on_progress = on_progress, .ctx = update,
         .synonyms = synonyms, .entity_aliases = aliases};
@@ -743,6 +755,11 @@ uint64_t gazette_update_count(const gazette_update_t *update,
 double gazette_update_seconds(const gazette_update_t *update)
 {
     return update ? update->stats.seconds : 0.0;
+}
+
+double gazette_update_lock_wait(const gazette_update_t *update)
+{
+    return update ? update->stats.lock_wait : 0.0;
 }
 
 size_t gazette_update_entity_alias_count(const gazette_update_t *update)

@@ -7,7 +7,9 @@
 # environment (PATH=/usr/bin:/bin, HOME, SHELL=/bin/sh, LOGNAME).
 # Checks that a good run prints nothing (cron mails nothing) and logs a
 # timed, named summary, and that a failing run prints one line naming its
-# exit code.
+# exit code. The jobs make no index (--no-create): before the first index
+# is built by hand, as the document says (its ```sh lines that run the
+# program), a job fails with 66 and makes nothing.
 set -eu
 src=$1
 build=$2
@@ -25,6 +27,10 @@ cp -r "$src/corpus/sample" "$tmp/srv/archive"
 sed -n '/^```cron$/,/^```$/p' "$src/docs/cron.md" |
     grep -E '^[0-9*]' | sed -E 's/^([^ ]+ +){5}//' >"$tmp/lines"
 [ "$(wc -l <"$tmp/lines")" -ge 2 ] || fail "fewer than two crontab lines"
+# The first index, built by hand: the program's lines of ```sh blocks.
+sed -n '/^```sh$/,/^```$/p' "$src/docs/cron.md" |
+    grep -E '^/usr/local/bin/gazette-index ' >"$tmp/first" || true
+[ "$(wc -l <"$tmp/first")" -eq 1 ] || fail "no line building the first index"
 
 # As cron runs a job: a clean environment, the user's HOME, /bin/sh.
 cron_run() {
@@ -32,12 +38,34 @@ cron_run() {
         /bin/sh -c "$1"
 }
 
+# The paths of the document replaced by scratch ones.
+scratch() {
+    printf '%s\n' "$1" | sed -e "s|/usr/local|$tmp/prefix|g" \
+        -e "s|/srv/gazette/index|$tmp/srv/index|g" \
+        -e "s|/srv/archive|$tmp/srv/archive|g"
+}
+
+# No index yet (its disk not mounted, say): each job fails, one line naming
+# 66, a timed line in the log naming the index, and makes nothing.
+while IFS= read -r line; do
+    out=$(cron_run "$(scratch "$line")") || true
+    case "$out" in
+    *"failed with exit code 66"*) ;;
+    *) fail "a job without an index did not fail with 66: '$out'" ;;
+    esac
+    [ ! -e "$tmp/srv/index" ] && [ ! -e "$tmp/srv/index.lock" ] &&
+        [ ! -e "$tmp/srv/index.d" ] || fail "a job made an index: $line"
+    grep -Eq "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}[+-][0-9]{2}:[0-9]{2} gazette-index: no index at $tmp/srv/index, and --no-create" \
+        "$tmp/home/gazette-index.log" || fail "no line naming the index"
+done <"$tmp/lines"
+first=$(scratch "$(cat "$tmp/first")")
+env -i PATH=/usr/bin:/bin HOME="$tmp/home" /bin/sh -c "$first" >/dev/null ||
+    fail "the first index was not built: $first"
+
 n=0
 while IFS= read -r line; do
     n=$((n + 1))
-    cmd=$(printf '%s\n' "$line" | sed -e "s|/usr/local|$tmp/prefix|g" \
-        -e "s|/srv/gazette/index|$tmp/srv/index|g" \
-        -e "s|/srv/archive|$tmp/srv/archive|g")
+    cmd=$(scratch "$line")
     case "$cmd" in
     *"$tmp/prefix/bin/gazette-index"*) ;;
     *) fail "line $n does not run the installed program: $line" ;;

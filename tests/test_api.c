@@ -2840,7 +2840,8 @@ static void test_update_interrupted_says_why(void **state)
  * gazette_update_set_wait_lock ran out; an update or a full rebuild)
  * writes nothing: INDEX_LOCKED, every count 0, and not started, as a run
  * stopped while it waited is not (gazette_update_started said 1, and
- * gazette-index printed a summary of zeros). */
+ * gazette-index printed a summary of zeros); gazette_update_lock_wait
+ * says how long it waited (0 at once). */
 static void test_update_locked_out_did_not_start(void **state)
 {
     (void)state;
@@ -2870,6 +2871,11 @@ static void test_update_locked_out_did_not_start(void **state)
                  c++)
                 assert_int_equal(gazette_update_count(u, c), 0);
             assert_non_null(strstr(gazette_update_error(u), "held"));
+            /* how long it waited, also of a full run (counts zeroed) */
+            double waited = gazette_update_lock_wait(u);
+            if (wait ? waited < 0.15 || waited > 10 : waited != 0)
+                fail_msg("locked out (full %d, wait %d): waited %g", full,
+                         wait, waited);
             gazette_update_free(u);
         }
     assert_int_equal(gazette_writer_close(w), GAZETTE_STATUS_OK);

@@ -1691,7 +1691,8 @@ static void test_emptied_file_and_bad_root(void **state)
  * spool files too); what is not an article is counted as ignored and
  * listed with --verbose, never skipped in silence; --include and
  * --exclude choose files; a spool file that stops being mail loses its
- * articles. */
+ * articles, skipped with the reason (not ignored in silence: the index
+ * held it). */
 static void test_mail_and_ignored_files(void **state)
 {
     (void)state;
@@ -1761,14 +1762,22 @@ static void test_mail_and_ignored_files(void **state)
                                  "unchanged 0, skipped 0, ignored 5, "));
     free(text);
 
-    /* a spool file that is no longer mail: ignored, its article removed */
+    /* a spool file that is no longer mail: skipped with the reason, its
+     * article removed; then, no longer in the index, ignored */
     assert_int_equal(tu_run("'%s' -q --db '%s' '%s'", ix, db, dir), 0);
     tu_write_file(dir, "sci.astro/51120", notes, sizeof notes - 1);
-    assert_int_equal(tu_run("'%s' --db '%s' --max-remove 0 '%s' > '%s'", ix,
-                            db, dir, out), 0);
+    assert_int_equal(tu_run("'%s' --db '%s' --max-remove 0 '%s' > '%s' "
+                            "2>&1", ix, db, dir, out), 1);
     text = slurp_file(out);
+    assert_non_null(strstr(text, "/sci.astro/51120: no known extension and "
+                                 "no mail header block\n"));
     assert_non_null(strstr(text, "removed 1,"));
-    assert_non_null(strstr(text, "ignored 5,"));
+    assert_non_null(strstr(text, "skipped 1, ignored 4,"));
+    free(text);
+    assert_int_equal(tu_run("'%s' --db '%s' '%s' > '%s'", ix, db, dir, out),
+                     0);
+    text = slurp_file(out);
+    assert_non_null(strstr(text, "skipped 0, ignored 5,"));
     free(text);
     assert_int_equal(tu_run("test -z \"$('%s' --db '%s' --format paths "
                             "mirror)\"", q, db), 0);
@@ -2347,6 +2356,52 @@ static void test_progress_line_of_one_file(void **state)
         fail_msg("progress line: \"%s\"", out);
 }
 
+/* A --dry-run's summary says so, so that a log does not show what it
+ * would do as done: its line starts "dry run: " (after the time off a
+ * terminal), its --json has "dry_run": true (false for a real run). It
+ * read exactly as the real run's. */
+static void test_dry_run_summary_marked(void **state)
+{
+    (void)state;
+    char corpus[4200], db[4200], out[4200];
+    snprintf(corpus, sizeof corpus, "%s/dry", fx.tmp);
+    snprintf(db, sizeof db, "%s/dry.idx", fx.tmp);
+    snprintf(out, sizeof out, "%s/dry.out", fx.tmp);
+    const char *story = "Dry\n\nA story not yet indexed.\n";
+    tu_write_file(corpus, "a.txt", story, strlen(story));
+    const char *ix = tu_binary("indexer/gazette-index");
+    assert_int_equal(tu_run("'%s' -n --db '%s' '%s' >'%s'", ix, db, corpus,
+                            out), 0);
+    char *log = slurp_file(out);
+    const char *rest = log + strlen("2026-11-27T02:15:03+01:00");
+    if (strlen(log) < 26 || age_of_iso_time(log) > 300 ||
+        strncmp(rest, " dry run: scanned 1, added 1, ", 30) != 0)
+        fail_msg("dry run summary: \"%s\"", log);
+    free(log);
+    assert_int_equal(tu_run("'%s' -n --json --db '%s' '%s' >'%s'", ix, db,
+                            corpus, out), 0);
+    char *json = slurp_file(out);
+    json_t *obj = json_loads(json, 0, NULL);
+    if (!obj || !json_is_true(json_object_get(obj, "dry_run")))
+        fail_msg("dry run --json: %s", json);
+    json_decref(obj);
+    free(json);
+    assert_int_equal(tu_run("'%s' --json --db '%s' '%s' >'%s'", ix, db,
+                            corpus, out), 0);
+    json = slurp_file(out);
+    obj = json_loads(json, 0, NULL);
+    if (!obj || !json_is_false(json_object_get(obj, "dry_run")))
+        fail_msg("--json: %s", json);
+    json_decref(obj);
+    free(json);
+    assert_int_equal(tu_run("'%s' --db '%s' '%s' >'%s'", ix, db, corpus, out),
+                     0);
+    log = slurp_file(out);
+    if (strstr(log, "dry run"))
+        fail_msg("a real run's summary: \"%s\"", log);
+    free(log);
+}
+
 /* The summary dates its run, so that a log of many nights (cron appends
  * stdout and stderr to one file) tells which night a summary that came
  * alone belongs to: off a terminal its line starts with the local time
@@ -2378,7 +2433,7 @@ static void test_summary_dated(void **state)
         fail_msg("summary: \"%s\"", log);
     free(log);
 
-    /* --json: "finished", the same time, after "roots" */
+    /* --json: "finished", the same time, after "roots"; then "dry_run" */
     assert_int_equal(tu_run("'%s' -j1 --json --db '%s' '%s' >'%s'", ix, db,
                             corpus, out), 0);
     char *json = slurp_file(out);
@@ -2393,14 +2448,15 @@ static void test_summary_dated(void **state)
     age = age_of_iso_time(finished);
     if (age < -60 || age > 300)
         fail_msg("\"finished\" is %.0f s from now: %s", age, json);
-    assert_int_equal(json_object_size(obj), 11);
+    assert_int_equal(json_object_size(obj), 12);
     json_decref(obj);
     const char *members = "{\"scanned\":1,\"added\":0,\"updated\":0,"
                           "\"removed\":0,\"unchanged\":1,\"skipped\":0,"
                           "\"ignored\":0,\"seconds\":";
+    static const char last[] = "\",\"dry_run\":false}\n";
     if (strncmp(json, members, strlen(members)) != 0 ||
         !strstr(json, "],\"finished\":\"") ||
-        strcmp(json + strlen(json) - 3, "\"}\n") != 0)
+        strcmp(json + strlen(json) - strlen(last), last) != 0)
         fail_msg("the members or their order changed: %s", json);
     free(json);
 
@@ -2436,6 +2492,7 @@ int main(void)
         cmocka_unit_test(test_closed_pipe),
         cmocka_unit_test(test_progress_line_of_one_file),
         cmocka_unit_test(test_summary_dated),
+        cmocka_unit_test(test_dry_run_summary_marked),
         cmocka_unit_test(test_json_doc_examples),
         cmocka_unit_test(test_default_index_location),
         cmocka_unit_test(test_cli_dash_words),

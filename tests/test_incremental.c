@@ -125,7 +125,7 @@ static long get_count(json_t *obj, const char *key)
     return (long)json_integer_value(v);
 }
 
-/* Parse the --json summary of the last run: exactly the ten keys. */
+/* Parse the --json summary of the last run: exactly its twelve keys. */
 static counts last_summary(void)
 {
     json_error_t jerr;
@@ -133,8 +133,9 @@ static counts last_summary(void)
                              &jerr);
     if (!obj)
         fail_msg("summary is not JSON: %s: %s", jerr.text, slurp("out.json"));
-    /* the eight counts, "index", "roots" and "finished" */
-    assert_int_equal(json_object_size(obj), 11);
+    /* the seven counts, "seconds", "index", "roots", "finished" and
+     * "dry_run" */
+    assert_int_equal(json_object_size(obj), 12);
     assert_true(json_is_real(json_object_get(obj, "seconds")));
     (void)get_count(obj, "ignored");
     counts c = {get_count(obj, "scanned"), get_count(obj, "added"),
@@ -444,7 +445,11 @@ static pid_t hold_lock_file(double hold)
 /* A second writer exits 75 at once, or after --wait-lock ran out,
  * having written nothing: one error line and no summary, --json or not
  * (it printed one of zeros, which a log reader takes for a run that found
- * no file, while a signal during the same wait printed none). */
+ * no file, while a signal during the same wait printed none); the line
+ * of a wait that ran out says it waited, and how long ("gave up after
+ * waiting 0.4 s (--wait-lock 0.4)"), and a run that got the lock after
+ * waiting says so in one line as it starts, its summary's seconds
+ * counting the wait. Both read as a run that did not wait before. */
 static void test_second_writer_is_refused_or_waits(void **state)
 {
     (void)state;
@@ -460,6 +465,7 @@ static void test_second_writer_is_refused_or_waits(void **state)
     char pidtext[64];
     snprintf(pidtext, sizeof pidtext, "held by process %ld", (long)holder);
     assert_non_null(strstr(err, pidtext));
+    assert_null(strstr(err, "waiting"));
     kill(holder, SIGKILL);
     wait_exit(holder);
 
@@ -474,6 +480,15 @@ static void test_second_writer_is_refused_or_waits(void **state)
     assert_true(waited < 25);
     expect_counts(last_summary(), n, 0, 0, 0, n, 0);
     assert_int_equal(wait_exit(holder), 0);
+    err = slurp("err.txt");
+    double said = 0;
+    const char *line = strstr(err, "gazette-index: waited ");
+    if (!line || sscanf(line, "gazette-index: waited %lf s", &said) != 1 ||
+        !strstr(line, " s for another writer to release the index's lock; "
+                      "starting now\n") ||
+        strchr(err, '\n') != err + strlen(err) - 1 || err[4] != '-' ||
+        said < 0.4 || said > waited)
+        fail_msg("the wait was not said in one timed line: %s", err);
 
     /* A --wait-lock that runs out still fails with 75. */
     holder = hold_lock_file(60);
@@ -483,6 +498,11 @@ static void test_second_writer_is_refused_or_waits(void **state)
     assert_int_equal(run_index(sargs), 75);
     assert_true(now() - t0 >= 0.3);
     assert_string_equal(slurp("out.json"), "");
+    err = slurp("err.txt");
+    if (!strstr(err, "is being written by another process (lock ") ||
+        !strstr(err, "); gave up after waiting 0.") ||
+        !strstr(err, " s (--wait-lock 0.4)\n"))
+        fail_msg("a wait that ran out reads as none: %s", err);
     const char *jsargs[] = {"--json", "--wait-lock", "0.2", "--db", fx.db,
                             fx.corpus, NULL};
     assert_int_equal(run_index(jsargs), 75);

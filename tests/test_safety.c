@@ -413,6 +413,78 @@ static void test_skipped_files_are_removals(void **state)
     expect_in("out.txt", "skipped 2,");
 }
 
+/* Write spool/sci.space/<n> (an extension-less news post) for n in
+ * [first, last). */
+static void write_posts(const char *spool, unsigned first, unsigned last)
+{
+    for (unsigned i = first; i < last; i++) {
+        char name[64], post[128];
+        snprintf(name, sizeof name, "sci.space/%u", i);
+        int n = snprintf(post, sizeof post, "From: x@y.org\nSubject: filler "
+                         "%u\n\nfiller\n", i);
+        tu_write_file(spool, name, post, (size_t)n);
+    }
+}
+
+/* An extension-less spool file the index holds that now holds no
+ * article (emptied, a gzip cut short, a NUL appended) is skipped with
+ * its reason, as the same file named .eml is, and its article goes under
+ * the removal guards, counted as still there but skipped; --full skips
+ * it too. They were taken for files that are not mail: ignored in
+ * silence, their articles removed, exit 0. A new extension-less file
+ * that is not mail, and such a file once its articles are gone, are
+ * still ignored. */
+static void test_spool_file_holding_no_article_is_skipped(void **state)
+{
+    (void)state;
+    char spool[2048], db[2048];
+    snprintf(spool, sizeof spool, "%s/spool", fx.tmp);
+    snprintf(db, sizeof db, "%s/spool.idx", fx.tmp);
+    static const char post[] = "From: c@d.org\nSubject: Mars probe\n\n"
+                               "The probe landed.\n";
+    write_posts(spool, 1001, 1030);
+    tu_write_gzip(spool, "sci.space/1030.gz", post, sizeof post - 1);
+    assert_int_equal(ix("--db '%s' '%s'", db, spool), 0);
+    expect_in("out.txt", "scanned 30, added 30,");
+    assert_int_equal(tu_run("cd '%s/sci.space' && : > 1001 && "
+                            "head -c 12 1030.gz > t && mv t 1030.gz && "
+                            "printf '\\0\\0' >> 1002 && "
+                            "printf 'just notes\\n' > notes", spool), 0);
+    /* 3 of 30 files: over a limit of 5% */
+    assert_int_equal(ix("-n --max-remove 5 --db '%s' '%s'", db, spool), 69);
+    assert_int_equal(ix("--max-remove 5 --db '%s' '%s'", db, spool), 69);
+    expect_in("err.txt", "3 of 30 indexed files (10%) would be removed (3 of "
+                         "them still there but skipped");
+    expect_in("out.txt", "removed 0, unchanged 27, skipped 3, ignored 1,");
+    assert_int_equal(articles(db), 30);
+    assert_int_equal(ix("--full -n --db '%s' '%s'", db, spool), 1);
+    expect_in("out.txt", "added 27, updated 0, removed 0, unchanged 0, "
+                         "skipped 3, ignored 1,");
+    for (int round = 0; round < 2; round++) {
+        assert_int_equal(ix("%s-v --db '%s' '%s'", round ? "-j2 " : "", db,
+                            spool), 1);
+        expect_in("err.txt", "/sci.space/1001: empty file\n");
+        expect_in("err.txt", "/sci.space/1030.gz: truncated gzip data");
+        expect_in("err.txt", "/sci.space/1002: binary data");
+        assert_int_equal(count_lines(slurp("err.txt")), 3);
+        expect_in("out.txt", "removed sci.space/1001\n");
+        expect_in("out.txt", "/sci.space/notes (no known extension and no "
+                             "mail header block)\n");
+        expect_in("out.txt", "removed 3, unchanged 27, skipped 3, ignored 1,");
+        assert_int_equal(articles(db), 27);
+        /* gone from the index: now files that are not mail, as any */
+        assert_int_equal(ix("--db '%s' '%s'", db, spool), 0);
+        expect_in("out.txt", "removed 0, unchanged 27, skipped 0, ignored 4,");
+        assert_int_equal(tu_run("rm -rf '%s' '%s.lock'", db, db), 0);
+        write_posts(spool, 1001, 1003);
+        tu_write_gzip(spool, "sci.space/1030.gz", post, sizeof post - 1);
+        assert_int_equal(ix("--db '%s' '%s'", db, spool), 0);
+        assert_int_equal(tu_run("cd '%s/sci.space' && : > 1001 && "
+                                "head -c 12 1030.gz > t && mv t 1030.gz && "
+                                "printf '\\0\\0' >> 1002", spool), 0);
+    }
+}
+
 /* Write dir/name: a JSON Lines file of the articles a<first>..a<last-1>
  * (the word "shrinkword" in each body). */
 static void write_jsonl(const char *dir, const char *name, unsigned first,
@@ -449,6 +521,43 @@ static unsigned jsonl_in_index(const char *db, const char *relpath,
     }
     gazette_index_close(index);
     return found;
+}
+
+/* A share over --max-remove is shown over it: 2 of 37 files over 5% is
+ * 5.4%, 1 of 90 articles over 1% is 1.1%, a rebuild 1 article short of
+ * 90 over 1% is 1.1% fewer. They were rounded to the whole percent,
+ * "(5%) would be removed, over the --max-remove limit of 5%", which read
+ * as within it. A share well over stays whole (12 of 36: 33%). */
+static void test_removal_share_shown_over_the_limit(void **state)
+{
+    (void)state;
+    write_jsonl(fx.corpus, "feeds/items.jsonl", 0, 54);
+    assert_int_equal(ix("-q --db '%s' '%s'", fx.db, fx.corpus), 0);
+    assert_int_equal(articles(fx.db), 90);
+    assert_int_equal(tu_run("mkdir '%s/keep' && mv '%s'/sport/2023-10-[02]* "
+                            "'%s/keep/'", fx.tmp, fx.corpus, fx.tmp), 0);
+    assert_int_equal(ix("--max-remove 5 --db '%s' '%s'", fx.db, fx.corpus),
+                     69);
+    expect_in("err.txt", "2 of 37 indexed files (5.4%) would be removed, "
+                         "over the --max-remove limit of 5%");
+    assert_int_equal(ix("--max-remove 8 --db '%s' '%s'", fx.db, fx.corpus),
+                     0);
+    assert_int_equal(tu_run("mv '%s'/keep/* '%s/sport/'", fx.tmp, fx.corpus),
+                     0);
+    assert_int_equal(ix("-q --db '%s' '%s'", fx.db, fx.corpus), 0);
+    write_jsonl(fx.corpus, "feeds/items.jsonl", 0, 53);
+    assert_int_equal(ix("--max-remove 1 --db '%s' '%s'", fx.db, fx.corpus),
+                     69);
+    expect_in("err.txt", "1 of 90 indexed articles (1.1%) would be removed "
+                         "(");
+    expect_in("err.txt", "over the --max-remove limit of 1%");
+    assert_int_equal(ix("--full --max-remove 1 --db '%s' '%s'", fx.db,
+                        fx.corpus), 69);
+    expect_in("err.txt", "the rebuild holds 89 articles, the index 90 (1.1% "
+                         "fewer), over the --max-remove limit of 1%");
+    assert_int_equal(tu_run("rm '%s'/world/*", fx.corpus), 0);
+    assert_int_equal(ix("--db '%s' '%s'", fx.db, fx.corpus), 69);
+    expect_in("err.txt", "12 of 37 indexed files (32%) would be removed");
 }
 
 /* Two roots holding a JSON Lines file at the same relative path (one
@@ -2818,6 +2927,78 @@ static void test_missing_inputs_are_66(void **state)
                          "--synonyms or --entity-aliases file");
 }
 
+/* --no-create: a nightly run whose index's disk is not mounted (its
+ * mount point an empty directory) makes no new index there: 66, one line
+ * naming the path, no summary, nothing made, from an update, a dry run
+ * and --full, with or without --json, also for the mount point itself,
+ * through a link to it, and when the directory the index goes in is
+ * missing; an existing index runs as without it (an update, a dry run,
+ * --full, then an update of the stub --full left). The same through the
+ * library. Before, only the systemd unit's RequiresMountsFor= kept a
+ * nightly from building a whole new index on the root file system. */
+static void test_no_create_refuses_a_missing_index(void **state)
+{
+    (void)state;
+    char mnt[2048], db[2100];
+    snprintf(mnt, sizeof mnt, "%s/mnt/gz", fx.tmp);
+    snprintf(db, sizeof db, "%s/index", mnt);
+    assert_int_equal(tu_run("mkdir -p '%s' && ln -s '%s' '%s/gzlink'", mnt,
+                            mnt, fx.tmp), 0);
+    static const char *const modes[] = {"", "-n ", "--full ", "--json ",
+                                        "--full -n "};
+    for (size_t i = 0; i < sizeof modes / sizeof modes[0]; i++) {
+        assert_int_equal(ix("%s--no-create --db '%s' '%s'", modes[i], db,
+                            fx.corpus), 66);
+        assert_int_equal(count_lines(slurp("err.txt")), 1);
+        expect_in("err.txt", "gazette-index: no index at ");
+        expect_in("err.txt", "/mnt/gz/index, and --no-create forbids making "
+                             "one (a disk not mounted?): nothing was made");
+        assert_string_equal(slurp("out.txt"), "");
+        assert_int_equal(tu_run("test -z \"$(ls -A '%s')\"", mnt), 0);
+    }
+    assert_int_equal(ix("--no-create --db '%s' '%s'", mnt, fx.corpus), 66);
+    assert_int_equal(ix("--no-create --db '%s/gzlink' '%s'", fx.tmp,
+                        fx.corpus), 66);
+    expect_in("err.txt", "no index at ");
+    assert_int_equal(ix("--no-create --db '%s/none/index' '%s'", mnt,
+                        fx.corpus), 66);
+    expect_in("err.txt", "/none/index, and --no-create forbids");
+    assert_int_equal(tu_run("test -z \"$(ls -A '%s')\"", mnt), 0);
+    assert_int_equal(ix("--help"), 0);
+    expect_in("out.txt", "--no-create");
+
+    /* The first index built by hand; then nights with --no-create. */
+    assert_int_equal(ix("-q --db '%s' '%s'", db, fx.corpus), 0);
+    assert_int_equal(ix("--no-create --db '%s' '%s'", db, fx.corpus), 0);
+    expect_in("out.txt", "scanned 36, added 0, updated 0, removed 0, "
+                         "unchanged 36,");
+    assert_int_equal(ix("-n --no-create --db '%s' '%s'", db, fx.corpus), 0);
+    assert_int_equal(ix("--full --no-create --db '%s' '%s'", db, fx.corpus),
+                     0);
+    expect_in("out.txt", "scanned 36, added 36,");
+    assert_int_equal(ix("--no-create --db '%s/gzlink/index' '%s'", fx.tmp,
+                        fx.corpus), 0);
+    expect_in("out.txt", "unchanged 36,");
+    assert_int_equal(articles(db), SAMPLE_FILES);
+
+    gazette_update_t *u = NULL;
+    assert_int_equal(gazette_update_new(&u), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_set_no_create(NULL, 1),
+                     GAZETTE_STATUS_INVALID_ARGUMENT);
+    assert_int_equal(gazette_update_set_no_create(u, 1), GAZETTE_STATUS_OK);
+    const char *roots[] = {fx.corpus};
+    assert_int_equal(gazette_update_run(u, fx.db, roots, 1),
+                     GAZETTE_STATUS_INPUT_NOT_FOUND);
+    assert_int_equal(gazette_update_started(u), 0);
+    assert_non_null(strstr(gazette_update_error(u),
+                           "gazette_update_set_no_create forbids"));
+    assert_int_equal(access(fx.db, F_OK), -1);
+    assert_int_equal(gazette_update_run(u, db, roots, 1), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_count(u, GAZETTE_COUNT_UNCHANGED),
+                     SAMPLE_FILES);
+    gazette_update_free(u);
+}
+
 /* A corpus root that is a loop of links (loopa -> loopb -> loopa), or
  * below one (loopa/c), does not exist, as a --db loop does not: 66 from
  * every kind of run, one line naming the root and the loop, no summary,
@@ -3198,7 +3379,7 @@ static void test_refused_command_line_has_no_summary(void **state)
     expect_in("out.txt", "nor when another writer holds\nthe index (75, "
                          "at once or once --wait-lock ran out)");
     expect_in("out.txt", "one listed twice 65, the directory it goes\nin "
-                         "missing 74)");
+                         "missing 74, no index with --no-create 66)");
 }
 
 /* Exit 74 is also a --synonyms or --entity-aliases file that exists but
@@ -4753,8 +4934,10 @@ int main(void)
         T(test_removal_limit),
         T(test_lowered_size_limit_applies_to_unchanged_files),
         T(test_skipped_files_are_removals),
+        T(test_spool_file_holding_no_article_is_skipped),
         T(test_unreadable_twin_keeps_articles),
         T(test_shrinking_file_is_a_removal),
+        T(test_removal_share_shown_over_the_limit),
         T(test_same_path_in_two_roots_guarded),
         T(test_same_path_in_two_roots_first_wins),
         T(test_id_of_a_jsonl_article_is_kept),
@@ -4802,6 +4985,7 @@ int main(void)
         T(test_index_in_unknown_language),
         T(test_dry_run_exits_as_the_real_run),
         T(test_missing_inputs_are_66),
+        T(test_no_create_refuses_a_missing_index),
         T(test_corpus_root_in_loop_is_66),
         T(test_rules_file_in_loop_is_66),
         T(test_long_link_message_keeps_its_end),

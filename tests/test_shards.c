@@ -81,8 +81,9 @@ static int run_index(const char *const *args)
 }
 
 /* "scanned N, added N, ..." of the last run (its line starts with the
- * time, "2026-11-27T02:15:03+01:00 scanned N", stdout being a file): one
- * count by name. */
+ * time, "2026-11-27T02:15:03+01:00 scanned N", stdout being a file; a dry
+ * run's "2026-11-27T02:15:03+01:00 dry run: scanned N"): one count by
+ * name. */
 static long summary_count(const char *name)
 {
     char path[1100], line[512];
@@ -93,7 +94,10 @@ static long summary_count(const char *name)
     while (fgets(line, sizeof line, f)) {
         const char *p = strstr(line, name);
         const char *counts = strstr(line, " scanned ");
-        if (p && counts && counts - line == 25)
+        /* after the time, and a dry run's "dry run:" */
+        if (p && counts && (counts - line == 25 ||
+                            (counts - line == 34 &&
+                             strncmp(line + 25, " dry run:", 9) == 0)))
             v = strtol(p + strlen(name) + 1, NULL, 10);
     }
     fclose(f);
