@@ -351,12 +351,13 @@ int corpus_probe_mail(const corpus_file *file, char *why, size_t whylen)
     }
     size_t len = (size_t)got;
     size_t skip = len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
-    int mail = !memchr(buf, 0, len) &&
-               corpus_mail_header_len(buf + skip, len - skip) > 0;
+    int binary = memchr(buf, 0, len) != NULL;
+    int mail = !binary && corpus_mail_header_len(buf + skip, len - skip) > 0;
     free(buf);
     if (!mail)
         corpus_why(why, whylen, CORPUS_NOT_ARTICLE,
-                   "no known extension and no mail header block");
+                   binary ? "no known extension, and binary data (a NUL byte)"
+                          : "no known extension and no mail header block");
     return mail;
 }
 

@@ -1783,6 +1783,31 @@ static void test_mail_and_ignored_files(void **state)
                             "mirror)\"", q, db), 0);
 }
 
+/* A file without an extension that opens with a mail header but holds a
+ * NUL byte is ignored as binary data, and said so: "no mail header
+ * block" was wrong about it. */
+static void test_spool_file_with_nul_says_binary(void **state)
+{
+    (void)state;
+    char dir[4096], db[4096], out[4096];
+    snprintf(dir, sizeof dir, "%s/nulspool", fx.tmp);
+    snprintf(db, sizeof db, "%s/nulspool-index", fx.tmp);
+    snprintf(out, sizeof out, "%s/nulspool.out", fx.tmp);
+    static const char post[] = "From: a@example.org\nSubject: Comet\n\n"
+                               "A comet passed.\n";
+    tu_write_file(dir, "sci.astro/1", post, sizeof post - 1);
+    tu_write_file(dir, "sci.astro/2", post, sizeof post);   /* its NUL too */
+    const char *ix = tu_binary("indexer/gazette-index");
+    assert_int_equal(tu_run("'%s' -v --db '%s' '%s' > '%s'", ix, db, dir,
+                            out), 0);
+    char *text = slurp_file(out);
+    if (!strstr(text, "/sci.astro/2 (no known extension, and binary data (a "
+                      "NUL byte))\n"))
+        fail_msg("no binary reason in:\n%s", text);
+    assert_non_null(strstr(text, "added 1,"));
+    free(text);
+}
+
 /* A news spool or maildir file compressed with gzip ("51122.gz") is read
  * through zlib like any other format; a compressed file without an
  * extension that is not mail is ignored, as it would be uncompressed. */
@@ -2509,6 +2534,7 @@ int main(void)
         cmocka_unit_test(test_id_and_facet_round_trip),
         cmocka_unit_test(test_emptied_file_and_bad_root),
         cmocka_unit_test(test_mail_and_ignored_files),
+        cmocka_unit_test(test_spool_file_with_nul_says_binary),
         cmocka_unit_test(test_gzipped_spool_files),
         cmocka_unit_test(test_html_declared_charset_searchable),
         cmocka_unit_test(test_sample_formats),
