@@ -100,16 +100,15 @@ typedef struct thread_job {
     outcome o;
 } thread_job;
 
+#if OWN_MALLOC
 /* Runs the job's call with every allocation of this thread failing, its
  * first shim call: the thread's message is used here for the first
  * time. The message is copied without allocating. */
 static void *without_memory(void *arg)
 {
     thread_job *job = arg;
-#if OWN_MALLOC
     failing_thread = pthread_self();
     atomic_store(&failing, 1);
-#endif
     job->call(&job->o);
     const char *msg = xap_last_error();
     size_t n = strlen(msg);
@@ -117,11 +116,10 @@ static void *without_memory(void *arg)
         n = sizeof job->o.message - 1;
     memcpy(job->o.message, msg, n);
     job->o.message[n] = '\0';
-#if OWN_MALLOC
     atomic_store(&failing, 0);
-#endif
     return NULL;
 }
+#endif
 
 /* Runs `call` in a new thread without memory, in a child process, and
  * checks there that it returned `status` with message `message`; the
@@ -161,6 +159,7 @@ static void expect_recorded(shim_call call, xap_status status,
 #endif
 }
 
+#if OWN_MALLOC
 /* The address space this process maps, in bytes (/proc/self/statm). */
 static long mapped_bytes(void)
 {
@@ -172,6 +171,7 @@ static long mapped_bytes(void)
         fclose(f);
     return pages < 0 ? -1 : pages * sysconf(_SC_PAGESIZE);
 }
+#endif
 
 /* An update with too little memory to start (its address space limited
  * in a child to 2 MiB more than it maps: the stack of one of its threads
