@@ -4,6 +4,7 @@
  * Built on the public gazette.h only, like any other program embedding
  * libgazette would be.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
@@ -51,16 +52,16 @@ static const char usage_text[] =
 "Search a Gazette index and print the best-matching articles.\n"
 "\n"
 "The words of QUERY are joined with spaces into one query. Words match\n"
-"whatever their case (Hezbollah, hezbollah) and accents (Zurich, Zürich),\n"
-"after stemming (\"pauses\" finds \"pause\") in the index's language:\n"
-"the one gazette-index --language chose when the index was built\n"
-"(English by default; gazette-query has no --language). The words of a\n"
-"phrase and of NEAR or ADJ are not stemmed: they match as written, case\n"
-"and accents aside ('\"humanitarian pause\"' does not find \"humanitarian\n"
-"pauses\"; write each form, '\"humanitarian pause\" OR \"humanitarian\n"
-"pauses\"'). A word written in\n"
-"capitals in a query that has lower-case letters too means the acronym\n"
-"or name: \"US economy\" finds US and U.S., not \"us\"; \"IT\", \"WHO\",\n"
+"whatever their case (Hezbollah, hezbollah), accents (Zurich, Zürich) and\n"
+"width (NHK, ＮＨＫ), after stemming (\"pauses\" finds \"pause\") in the\n"
+"index's language: the one gazette-index --language chose when the index\n"
+"was built (English by default; gazette-query has no --language). The\n"
+"words of a phrase and of NEAR or ADJ are not stemmed: they match as\n"
+"written, case and accents aside ('\"humanitarian pause\"' does not find\n"
+"\"humanitarian pauses\"; write each form, '\"humanitarian pause\" OR\n"
+"\"humanitarian pauses\"'). A word written in capitals in a query that has\n"
+"lower-case letters too means the acronym or name: \"US economy\" finds US\n"
+"and U.S., not \"us\"; \"IT\", \"WHO\",\n"
 "\"ID\" likewise; \"NASA\" also finds \"Nasa\". A query typed all in\n"
 "capitals (no lower-case letter a to z) with a word in capitals A to Z\n"
 "besides the operators AND, OR, NOT, XOR, NEAR, ADJ is plain words, its\n"
@@ -867,12 +868,26 @@ static gazette_status_t set_options(const cli_options *o,
     return s;
 }
 
+/* 1 when the directory `path` holds anything. */
+static int dir_has_entries(const char *path)
+{
+    DIR *dir = opendir(path);
+    int has = 0;
+    for (struct dirent *e; dir && !has && (e = readdir(dir));)
+        has = strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+    if (dir)
+        closedir(dir);
+    return has;
+}
+
 /* 1 when gazette-index could build an index at the --db `name` (trailing
  * slashes left out, which make lstat() follow a link: "idx/" as a shell
  * completes it names the link too): it builds none through a symbolic
- * link or a loop of links (ELOOP), nor where the directory it goes in
- * cannot be reached ("dl/index", dl a link to nothing: a disk not
- * mounted, which the error names). */
+ * link or a loop of links (ELOOP), nor in a directory that holds
+ * anything but no index (it refuses one: a folder of articles, the
+ * directory an index is in), nor where the directory it goes in cannot
+ * be reached ("dl/index", dl a link to nothing: a disk not mounted,
+ * which the error names). */
 static int could_build_at(const char *db)
 {
     struct stat sb;
@@ -880,8 +895,11 @@ static int could_build_at(const char *db)
     size_t n = name ? strlen(name) : 0;
     while (n > 1 && name[n - 1] == '/')
         name[--n] = '\0';
-    int could = name && (lstat(name, &sb) == 0 ? !S_ISLNK(sb.st_mode)
-                                               : errno != ELOOP);
+    int could = name && (lstat(name, &sb) == 0
+                             ? !S_ISLNK(sb.st_mode) &&
+                                   !(S_ISDIR(sb.st_mode) &&
+                                     dir_has_entries(name))
+                             : errno != ELOOP);
     char *slash = could ? strrchr(name, '/') : NULL;
     if (slash && slash != name) {   /* its directory; "/x" is in "/" */
         *slash = '\0';

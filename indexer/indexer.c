@@ -3468,8 +3468,11 @@ gz_index_outcome gz_index_run(const gz_index_config *cfg,
     if (outcome == GZ_INDEX_OK && s == XAP_OK && !cfg->dry_run)
         s = close_shards_committed(&st, err, errlen);
     if (outcome == GZ_INDEX_OK) {
+        /* XAP_ERR_NOMEM may be C code's own, with no shim message: the
+         * shim's last one is then an older, expected error's */
         if (s != XAP_OK && !err[0])
-            snprintf(err, errlen, "%s: %s", cfg->db_path, xap_last_error());
+            snprintf(err, errlen, "%s: %s", cfg->db_path,
+                     s == XAP_ERR_NOMEM ? "out of memory" : xap_last_error());
         /* The pipeline's failure (st.status, what index_roots returned)
          * by the message of the thread that failed. */
         const char *cause = st.status_of_pipeline

@@ -189,11 +189,43 @@ static int is_database_file(const char *name)
            (n > 3 && strcmp(name + n - 3, ".DB") == 0);
 }
 
-/* 1 when the directory `path`, or with `depth` > 0 one of its
- * subdirectories (an index's shards) down to that depth, holds a file of
- * a Xapian database; *entries counts what it holds. 0 when it cannot be
- * read. */
-static int has_database_files(const char *path, int depth, size_t *entries)
+/* 1 when `name` is the directory of a shard of an index ("shard<n>",
+ * indexer/shards.c): with database files in it, the directory above is
+ * a sharded index, damaged when its stub is gone. */
+static int is_shard_dir_name(const char *name)
+{
+    if (strncmp(name, "shard", 5) != 0 || !name[5])
+        return 0;
+    for (const char *p = name + 5; *p; p++)
+        if (*p < '0' || *p > '9')
+            return 0;
+    return 1;
+}
+
+/* 1 when the directory `dir` is a database, or an index of shards: it
+ * holds Xapian's format marker or a stub file. */
+static int is_database_dir(const char *dir)
+{
+    static const char *const markers[] = {"iamglass", "iamchert",
+                                          "iamhoney", "XAPIANDB"};
+    char path[4200];
+    struct stat sb;
+    for (size_t i = 0; i < sizeof markers / sizeof *markers; i++)
+        if (snprintf(path, sizeof path, "%s/%s", dir, markers[i]) <
+                (int)sizeof path &&
+            stat(path, &sb) == 0)
+            return 1;
+    return 0;
+}
+
+/* 1 when the directory `path`, or with `depth` > 0 one of its shard
+ * directories (is_shard_dir_name) down to that depth, holds a file of a
+ * Xapian database; *entries counts what it holds. 0 when it cannot be
+ * read. When `below` is not NULL and it holds none, below[] names the
+ * first of its other subdirectories that is a database or index
+ * ("parent/news.idx"), or is empty. */
+static int has_database_files(const char *path, int depth, size_t *entries,
+                              char *below, size_t belowlen)
 {
     DIR *dir = opendir(path);
     if (!dir)
@@ -207,29 +239,40 @@ static int has_database_files(const char *path, int depth, size_t *entries)
         char sub[4096];
         struct stat sb;
         size_t ignored = 0;
-        if (!found && depth > 0 &&
-            snprintf(sub, sizeof sub, "%s/%s", path, e->d_name) <
-                (int)sizeof sub &&
-            stat(sub, &sb) == 0 && S_ISDIR(sb.st_mode))
-            found = has_database_files(sub, depth - 1, &ignored);
+        if (found || snprintf(sub, sizeof sub, "%s/%s", path, e->d_name) >=
+                         (int)sizeof sub ||
+            stat(sub, &sb) != 0 || !S_ISDIR(sb.st_mode))
+            continue;
+        if (is_shard_dir_name(e->d_name))
+            found = depth > 0 &&
+                    has_database_files(sub, depth - 1, &ignored, NULL, 0);
+        else if (below && !below[0] && is_database_dir(sub))
+            snprintf(below, belowlen, "%s", sub);
     }
     closedir(dir);
+    if (found && below)
+        below[0] = '\0';
     return found;
 }
 
 /* 1 when the local `path` is a directory that holds no database at all
- * (empty, or a folder of articles given by mistake): no index at that
- * path, not a damaged one, and `why` (may be NULL) says so. A directory
- * with any file of a database, in it or in a shard, is a damaged index
+ * (empty, a folder of articles given by mistake, or the directory an
+ * index is in): no index at that path, not a damaged one, and `why` (may
+ * be NULL) says so, naming an index found in it. A directory with any
+ * file of a database, in it or in a shard directory, is a damaged index
  * when Xapian cannot open it. */
 static int holds_no_index(const char *path, char *why, size_t whylen)
 {
     struct stat sb;
     size_t entries = 0;
+    char below[4096] = "";
     if (stat(path, &sb) != 0 || !S_ISDIR(sb.st_mode) ||
-        has_database_files(path, 1, &entries))
+        has_database_files(path, 1, &entries, below, sizeof below))
         return 0;
-    if (why)
+    if (why && below[0])
+        snprintf(why, whylen, "no index here: the directory holds no Xapian "
+                 "database (%.400s is an index: did you mean it?)", below);
+    else if (why)
         snprintf(why, whylen, "no index here: the directory %s",
                  entries ? "holds no Xapian database" : "is empty");
     return 1;

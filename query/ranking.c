@@ -10,10 +10,12 @@
 
 #include "schema.h"
 #include "stoplist.h"
+#include "utf8.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <utf8proc.h>
 
 /* The defaults, chosen on the judged collections (docs/relevance.md has
  * the measurements): BM25 with a stronger term-frequency saturation point
@@ -87,9 +89,24 @@ static int is_operator_word(const char *w, size_t n)
     return 0;
 }
 
-/* 1 when `text` has ASCII letters, none of them lower case, and a word
- * that is not an operator: a query typed with caps lock, or copied from an
- * all-capitals source. A query of operators alone ("AND AND") is left as
+/* The code point of the fullwidth Latin letter that starts `p` ("Ｎ",
+ * "ｉ": folded to ASCII on both sides of the index, fold.h), its length
+ * in *len; 0 when `p` starts none. */
+static uint32_t fullwidth_letter(const char *p, size_t *len)
+{
+    const unsigned char *u = (const unsigned char *)p;
+    uint32_t cp = 0;
+    if (u[0] != 0xEF)
+        return 0;
+    *len = gz_utf8_next(u, u + strnlen(p, 4), &cp);
+    return (cp >= 0xFF21 && cp <= 0xFF3A) || (cp >= 0xFF41 && cp <= 0xFF5A)
+               ? cp : 0;
+}
+
+/* 1 when `text` has Latin letters, ASCII or fullwidth, none of them lower
+ * case, and a word that is not an operator: a query typed with caps
+ * lock, or copied from an all-capitals source ("ＮＨＫ" is "NHK"). A
+ * query of operators alone ("AND AND") is left as
  * typed so that it is refused, with gz_query_operators_alone's message
  * (query_limits.h); with digits besides ("2024 OR 2023") its operators
  * stay operators. A query with Chinese, Japanese or Korean text
@@ -99,8 +116,16 @@ static int all_capitals(const char *text)
 {
     int plain_word = 0;
     for (const char *p = text; *p;) {
-        if (gz_ascii_islower((unsigned char)*p) || gz_cjk_at(p, strnlen(p, 4)))
+        size_t k = 0;
+        uint32_t wide = fullwidth_letter(p, &k);
+        if (gz_ascii_islower((unsigned char)*p) || wide >= 0xFF41 ||
+            gz_cjk_at(p, strnlen(p, 4)))
             return 0;
+        if (wide) {   /* never an operator: Xapian sees no such word */
+            plain_word = 1;
+            p += k;
+            continue;
+        }
         size_t n = 0;
         while (gz_ascii_isupper((unsigned char)p[n]))
             n++;
@@ -131,13 +156,34 @@ static void lower_shouted(const char *query, char *out)
     *out = '\0';
 }
 
+/* `text` with its fullwidth capitals made lower case in place ("Ｎ"
+ * U+FF2E to "ｎ" U+FF4E, of the same length): lower_shouted's for the
+ * letters that fold to ASCII (fold.h). */
+static void lower_fullwidth(char *text)
+{
+    for (char *p = text; *p;) {
+        size_t k = 0;
+        uint32_t wide = fullwidth_letter(p, &k);
+        if (!wide) {
+            p++;
+            continue;
+        }
+        if (wide <= 0xFF3A)
+            utf8proc_encode_char((utf8proc_int32_t)(wide + 0x20),
+                                 (utf8proc_uint8_t *)p);
+        p += k;
+    }
+}
+
 xap_status gz_ranking_query_text(const char *query, char **out)
 {
     char *text = strdup(query);
     if (!text)
         return XAP_ERR_NOMEM;
-    if (params.fold_capitals && all_capitals(text))
+    if (params.fold_capitals && all_capitals(text)) {
         lower_shouted(query, text);
+        lower_fullwidth(text);
+    }
     *out = text;
     return XAP_OK;
 }

@@ -1,4 +1,4 @@
-/* fold.c - accent folding with utf8proc (fold.h). */
+/* fold.c - accent and width folding with utf8proc (fold.h). */
 #include "fold.h"
 
 #include <stdint.h>
@@ -38,6 +38,44 @@ static int32_t stroke_letter(int32_t cp)
     }
 }
 
+/* A letter or digit of the Halfwidth and Fullwidth Forms block
+ * (U+FF00..U+FFEF) that folds: Latin letters and digits written full
+ * width in Chinese, Japanese and Korean text ("ＮＨＫ", "ｉＰｈｏｎｅ",
+ * "２０２４"), and halfwidth katakana ("ｶﾀｶﾅ", with its sound marks "ﾞ"
+ * "ﾟ" and "ｰ"). Not the block's punctuation and symbols: they make no
+ * term on either side, and in a query their ASCII forms would be syntax
+ * ("＂", "－", "：", "（", "＊"). Nor halfwidth Hangul, which has no case
+ * and whose full decomposition is conjoining jamo that Xapian does not
+ * read as Korean. */
+static int is_width_variant(int32_t cp)
+{
+    if (cp >= 0xFF66 && cp <= 0xFF9F)   /* halfwidth katakana */
+        return 1;
+    if (cp < 0xFF10 || cp > 0xFF5A)
+        return 0;
+    utf8proc_category_t c = utf8proc_category(cp);
+    return c == UTF8PROC_CATEGORY_LU || c == UTF8PROC_CATEGORY_LL ||
+           c == UTF8PROC_CATEGORY_ND;
+}
+
+/* The halfwidth voiced and semi-voiced sound marks, written after the
+ * katakana they change ("ｶﾞ" is "ガ"). */
+static int is_halfwidth_sound_mark(int32_t cp)
+{
+    return cp == 0xFF9E || cp == 0xFF9F;
+}
+
+/* The compatibility mapping of one character (utf8proc's data: no table
+ * here) into out[] (at most 4 code points): how many, 0 when it has
+ * none. */
+static int compat_char(int32_t cp, int32_t out[4])
+{
+    int last_boundclass = 0;
+    utf8proc_ssize_t n = utf8proc_decompose_char(
+        cp, out, 4, UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT, &last_boundclass);
+    return n >= 1 && n <= 4 ? (int)n : 0;
+}
+
 /* The folded form of `cp` in out[] (at most 4 code points); returns how
  * many, 0 to drop the character. `after_latin`: the character before was
  * a Latin letter (or a folded one). */
@@ -58,8 +96,32 @@ static int fold_char(int32_t cp, int after_latin, int32_t out[4])
         if (n >= 1 && n <= 4)
             return (int)n;
     }
+    if (is_width_variant(cp)) {
+        int n = compat_char(cp, out);
+        if (n)
+            return n;
+    }
     out[0] = cp;
     return 1;
+}
+
+/* When `folded` (one code point, a folded halfwidth katakana) is followed
+ * in [p, p+len) by a halfwidth sound mark that composes with it, the
+ * composed letter replaces *folded ("ｶﾞ" -> "ガ", as NFKC has it) and
+ * the mark's length in bytes is returned; else 0. */
+static size_t compose_sound_mark(int32_t *folded, const utf8proc_uint8_t *p,
+                                 size_t len)
+{
+    int32_t mark = 0, marks[4];
+    utf8proc_ssize_t n = utf8proc_iterate(p, (utf8proc_ssize_t)len, &mark);
+    if (n <= 0 || !is_halfwidth_sound_mark(mark) ||
+        compat_char(mark, marks) != 1)
+        return 0;
+    int32_t pair[2] = {*folded, marks[0]};
+    if (utf8proc_normalize_utf32(pair, 2, UTF8PROC_COMPOSE) != 1)
+        return 0;
+    *folded = pair[0];
+    return (size_t)n;
 }
 
 int gz_fold_accents_needed(const char *text, size_t len)
@@ -141,6 +203,9 @@ int gz_fold_accents(const char *text, size_t len, char **out,
             cp = -1;
         } else {
             k = fold_char(cp, after_latin, folded);
+            if (k == 1 && cp >= 0xFF66 && cp <= 0xFF9D)   /* katakana */
+                n += (utf8proc_ssize_t)compose_sound_mark(
+                    &folded[0], p + i + n, len - i - (size_t)n);
         }
         utf8proc_uint8_t enc[16];
         size_t elen = 0;
@@ -156,8 +221,9 @@ int gz_fold_accents(const char *text, size_t len, char **out,
         for (size_t j = 0; m && j < elen; j++)
             m[o + j] = i;
         o += elen;
+        /* a mark after "Ｅ" follows the "E" it folded to */
         if (cp >= 0 && !(is_latin_mark(cp) && after_latin))
-            after_latin = is_latin_base(cp);
+            after_latin = is_latin_base(k > 0 ? folded[k - 1] : cp);
         i += (size_t)n;
     }
     buf[o] = '\0';

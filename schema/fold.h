@@ -13,6 +13,16 @@
  * other scripts are left alone: stripping the breve of Cyrillic "й" or
  * the points of Hebrew would make other words. Bytes that are not valid
  * UTF-8 are copied as they are.
+ *
+ * Width folds too, by utf8proc's compatibility mappings: the fullwidth
+ * Latin letters and digits of CJK text become ASCII ("ＮＨＫ" -> "NHK",
+ * "ｉＰｈｏｎｅ" -> "iPhone": the index had them as n-grams in their case,
+ * "Ｎ", while Xapian's QueryParser lower-cased the query's, "ｎ", so none
+ * was ever found), and halfwidth katakana becomes katakana ("ｶﾞｲﾄﾞ" ->
+ * "ガイド", a sound mark joined to its letter). The block's punctuation
+ * stays (a query's "＂" or "－" must not turn into syntax), and so does
+ * halfwidth Hangul. An index written before needs a full rebuild for
+ * such text to be found (docs/search.md, "Width").
  */
 #ifndef GAZETTE_FOLD_H
 #define GAZETTE_FOLD_H

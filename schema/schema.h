@@ -275,12 +275,24 @@ int gz_cjk_ngrams_recorded(const char *value, size_t len);
  * when it does not, or cannot be read: the shim's status in *s. */
 int gz_database_records_cjk_ngrams(const xap_database *db, xap_status *s);
 
+/* 1 for a Latin letter or digit of the Fullwidth Forms ("ＮＨＫ",
+ * "２０２４"): Xapian counts it as CJK, but folding (fold.h) makes it its
+ * ASCII letter on both sides of the index before Xapian sees it. */
+static inline int gz_is_fullwidth_alnum(uint32_t cp)
+{
+    return (cp >= 0xFF10 && cp <= 0xFF19) || (cp >= 0xFF21 && cp <= 0xFF3A) ||
+           (cp >= 0xFF41 && cp <= 0xFF5A);
+}
+
 /* 1 for a character that an index of CJK n-grams splits into n-grams
- * (xap_unicode_is_cjk), all from U+2E80: its UTF-8 leads with a byte from
- * 0xE2 on, so scans skip every byte below. */
+ * (xap_unicode_is_cjk) once folded: not a fullwidth Latin letter or
+ * digit, which becomes ASCII (gz_is_fullwidth_alnum). All from U+2E80:
+ * its UTF-8 leads with a byte from 0xE2 on, so scans skip every byte
+ * below. */
 static inline int gz_is_cjk(uint32_t cp)
 {
-    return cp >= 0x2E80 && xap_unicode_is_cjk(cp);
+    return cp >= 0x2E80 && !gz_is_fullwidth_alnum(cp) &&
+           xap_unicode_is_cjk(cp);
 }
 
 /* 1 when a CJK character (gz_is_cjk) starts [p, p+len). */

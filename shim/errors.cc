@@ -2,6 +2,88 @@
 // and which Xapian errors say the system ran short of a resource.
 #include "internal.h"
 
+// ---------------------------------------------------------- the message
+
+namespace {
+
+// This thread's message (internal.h): a char array, constant-initialised
+// and trivially destructible, so that using it in a new thread registers
+// no TLS destructor and allocates nothing (in a library loaded at
+// program start it is part of each thread's static TLS).
+thread_local char t_message[shim::kMessageRoom];
+
+// Appends to t_message; what does not fit is cut at a UTF-8 character
+// boundary, and nothing is appended after a cut.
+class MessageWriter {
+  public:
+    MessageWriter() noexcept { t_message[0] = '\0'; }
+    ~MessageWriter() { t_message[used] = '\0'; }
+    void put(const char *s, size_t n) noexcept
+    {
+        if (full || n == 0)
+            return;
+        size_t room = sizeof t_message - 1 - used;
+        if (n > room) {
+            n = room;
+            while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80)
+                n--;
+            full = true;
+        }
+        std::memcpy(t_message + used, s, n);
+        used += n;
+    }
+    void put(const char *s) noexcept { put(s, s ? std::strlen(s) : 0); }
+    void put(const std::string &s) noexcept { put(s.data(), s.size()); }
+
+  private:
+    size_t used = 0;
+    bool full = false;
+};
+
+}  // namespace
+
+void shim::set_message(const char *type, const char *fn,
+                       const char *msg) noexcept
+{
+    MessageWriter w;
+    w.put(type);
+    w.put(": ");
+    if (fn) {
+        w.put(fn);
+        w.put(": ");
+    }
+    w.put(msg);
+}
+
+// Xapian 1.4's Error::get_description(), part by part.
+void shim::set_message(const Xapian::Error &e) noexcept
+{
+    const char *errstr = nullptr;
+    try {
+        errstr = e.get_error_string();   // made on first use: may allocate
+    } catch (...) {
+    }
+    MessageWriter w;
+    w.put(e.get_type());
+    w.put(": ");
+    w.put(e.get_msg());
+    if (!e.get_context().empty()) {
+        w.put(" (context: ");
+        w.put(e.get_context());
+        w.put(")");
+    }
+    if (errstr) {
+        w.put(" (");
+        w.put(errstr);
+        w.put(")");
+    }
+}
+
+void shim::touch_message() noexcept
+{
+    t_message[sizeof t_message - 1] = '\0';
+}
+
 // ------------------------------------------------------- out of resources
 
 namespace {
@@ -92,7 +174,7 @@ const char *xap_status_name(xap_status status)
 
 const char *xap_last_error(void)
 {
-    return t_last_error.c_str();
+    return t_message;
 }
 
 const char *xap_version_string(void)

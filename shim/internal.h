@@ -557,7 +557,32 @@ struct xap_termcount_spy {
 
 namespace shim {
 
-inline thread_local std::string t_last_error;
+// The last error's message on this thread (xap_last_error) lives in
+// errors.cc: a fixed array of kMessageRoom bytes per thread, written in
+// place by the functions below, which neither allocate nor throw. Nothing
+// may allocate when the error to record is that memory ran out, and a
+// thread_local with a destructor (the std::string it was) makes glibc
+// register a TLS destructor, with calloc, on the thread's first use:
+// when that use was recording std::bad_alloc in an indexing thread,
+// glibc found no memory either and abort()ed ("failed to register TLS
+// destructor"). A longer message is cut at a character boundary; the
+// library copies messages into buffers of that size anyway.
+constexpr size_t kMessageRoom = 1024;
+
+// Sets the message to "<type>: <fn>: <msg>" (no "<fn>: " when fn is
+// NULL).
+void set_message(const char *type, const char *fn, const char *msg) noexcept;
+
+// Sets the message to e.get_description(), written from its parts
+// ("<Type>: <msg>[ (context: <context>)][ (<error string>)]") without the
+// std::string get_description() would allocate.
+void set_message(const Xapian::Error &e) noexcept;
+
+// Touches this thread's message before a call can fail: in a library
+// loaded with dlopen(), glibc allocates a thread's thread-local storage
+// on its first access, and aborts when it cannot; done while memory is
+// there rather than at the failure. Costs a store otherwise.
+void touch_message() noexcept;
 
 // An error the shim detects itself (NULL argument, bad enum, index out of
 // range).  guard() reports it as "<type>: <function>: <msg>", where the
@@ -573,29 +598,10 @@ struct ShimError {
     throw ShimError{st, type, std::move(msg)};
 }
 
-// Room the per-thread message takes on the first error, so that later
-// ones fit without allocating: reporting an error while memory is short
-// should not need memory, and the buffer is the thread's for its life.
-constexpr size_t kMessageRoom = 512;
-
-inline void reserve_message_room()
-{
-    if (t_last_error.capacity() < kMessageRoom)
-        t_last_error.reserve(kMessageRoom);
-}
-
 inline xap_status record(xap_status st, const char *type, const char *fn,
                   const char *msg) noexcept
 {
-    try {
-        reserve_message_room();
-        t_last_error.assign(type).append(": ");
-        if (fn)
-            t_last_error.append(fn).append(": ");
-        t_last_error.append(msg);
-    } catch (...) {
-        t_last_error.clear();  // keeps capacity: never NULL, never throws
-    }
+    set_message(type, fn, msg);
     return st;
 }
 
@@ -613,15 +619,7 @@ inline xap_status record(xap_status st, const Xapian::Error &e) noexcept
 {
     if (out_of_resources(e))
         st = XAP_ERR_RESOURCE;
-    try {
-        reserve_message_room();
-        // "<Type>: <msg>[ (errno)]", copied into the room (a move would
-        // hand the thread the temporary's buffer instead)
-        const std::string description = e.get_description();
-        t_last_error.assign(description.data(), description.size());
-    } catch (...) {
-        t_last_error.clear();
-    }
+    set_message(e);
     return st;
 }
 
@@ -680,6 +678,7 @@ inline xap_status current_exception_status(const char *fn) noexcept
 template <typename F>
 xap_status guard(const char *fn, F &&body) noexcept
 {
+    touch_message();
     try {
         return body();
     } catch (...) {

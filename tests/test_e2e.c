@@ -752,6 +752,32 @@ static void test_cli_errors(void **state)
                          GAZETTE_STATUS_INDEX_NOT_FOUND);
         assert_null(none);
     }
+    /* The directory an index is in is none either: 66, naming the index
+     * in it, without advice to build one there (gazette-index refuses a
+     * directory of other files). It was a damaged index: 65, "Couldn't
+     * detect type of database". */
+    assert_int_equal(tu_run("mkdir '%s/parent' && cp -r '%s' "
+                            "'%s/parent/news.idx'", fx.tmp, fx.db, fx.tmp),
+                     0);
+    assert_int_equal(tu_run("'%s' --db '%s/parent/' Gaza 2>'%s/err'", q,
+                            fx.tmp, fx.tmp), 66);
+    assert_int_equal(tu_run("test $(wc -l < '%s/err') = 1 && grep -qF "
+                            "'parent: no index here: the directory holds no "
+                            "Xapian database (%s/parent/news.idx is an "
+                            "index: did you mean it?)' '%s/err' && "
+                            "! grep -q 'build one' '%s/err'", fx.tmp, fx.tmp,
+                            fx.tmp, fx.tmp), 0);
+    char parent[4096];
+    snprintf(parent, sizeof parent, "%s/parent", fx.tmp);
+    gazette_index_t *none = NULL;
+    assert_int_equal(gazette_index_open(parent, &none),
+                     GAZETTE_STATUS_INDEX_NOT_FOUND);
+    assert_null(none);
+    assert_non_null(strstr(gazette_last_open_error(), "did you mean it?"));
+    /* a folder of articles gets no such advice either */
+    assert_int_equal(tu_run("'%s' --db '%s/articles-dir' Gaza 2>'%s/err'; "
+                            "! grep -q 'build one' '%s/err'", q, fx.tmp,
+                            fx.tmp, fx.tmp), 0);
     assert_int_equal(tu_run("cp -r '%s' '%s/no-stub' && rm -f '%s/no-stub/"
                             "XAPIANDB' '%s/no-stub/iamglass'", fx.db, fx.tmp,
                             fx.tmp, fx.tmp), 0);

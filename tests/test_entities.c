@@ -612,6 +612,30 @@ static void test_fold_ascii_and_accents(void **state)
     free(big);
 }
 
+/* Letters and digits of the Halfwidth and Fullwidth Forms take their
+ * compatibility form: fullwidth Latin is ASCII (its case kept), halfwidth
+ * katakana is katakana, a halfwidth sound mark composed with the letter
+ * before it ("ｶﾞ" is "ガ", mapped to the letter's byte); the block's
+ * punctuation and its halfwidth Hangul stay, a combining accent after a
+ * fullwidth letter goes as after its ASCII letter, and other scripts are
+ * left alone. */
+static void test_fold_width(void **state)
+{
+    (void)state;
+    expect_fold("ＮＨＫ", "NHK", (const size_t[]){0, 3, 6, 9});
+    expect_fold("ｉＰ２", "iP2", (const size_t[]){0, 3, 6, 9});
+    expect_fold("ｶﾞｲﾄﾞ", "ガイド",
+                (const size_t[]){0, 0, 0, 6, 6, 6, 9, 9, 9, 15});
+    expect_fold("ﾊﾟｰ", "パー", (const size_t[]){0, 0, 0, 6, 6, 6, 9});
+    expect_fold("（Ａ）", "（A）",
+                (const size_t[]){0, 0, 0, 3, 6, 6, 6, 9});
+    expect_fold("Ｅ\xCC\x81", "E", (const size_t[]){0, 5});
+    expect_fold("ﾡ", "ﾡ", (const size_t[]){0, 0, 0, 3});
+    expect_fold("ΑΘΗΝΑ東京", "ΑΘΗΝΑ東京",
+                (const size_t[]){0, 0, 2, 2, 4, 4, 6, 6, 8, 8, 10, 10, 10,
+                                 13, 13, 13, 16});
+}
+
 /* ------------------------------------------------------- word lists */
 
 /* What gz_ew_word_in answers, by a linear search: the word lower-cased
@@ -1293,6 +1317,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_capitals_of_shouted_text),
         cmocka_unit_test(test_capitals_of_addresses),
         cmocka_unit_test(test_fold_ascii_and_accents),
+        cmocka_unit_test(test_fold_width),
         cmocka_unit_test(test_word_lists_answer_as_a_linear_search),
         cmocka_unit_test(test_connectors),
         cmocka_unit_test(test_addresses),

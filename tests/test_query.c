@@ -5111,6 +5111,87 @@ static void test_cjk_words(void **state)
     small_index_end(&x);
 }
 
+/* Latin letters and digits written full width in Japanese news
+ * ("ＮＨＫ", "ｉＰｈｏｎｅ", "２０２４") are the ASCII words they spell, in
+ * the index and in queries, whichever width either side has: NHK in
+ * capitals is the acronym, as "NHK". Halfwidth katakana is katakana
+ * ("ｶﾞｲﾄﾞ" is "ガイド"). Greek and Cyrillic capitals still match their
+ * lower case. Before, the index held the fullwidth letters as n-grams in
+ * their case ("Ｎ", "ＮＨ") and queries lower-cased them ("ｎ", "ｎｈ"):
+ * "ＮＨＫ" found nothing, nor did "NHK" find the Japanese article. */
+static void test_fullwidth_words(void **state)
+{
+    (void)state;
+    small_index x;
+    small_index_start(&x, "fullwidth");
+    const char *db = x.db;
+    write_article(x.root, "ja/nhk.txt", "ＮＨＫによると東京で地震",
+                  "ＮＨＫによると、東京で地震があった。ＪＲ東日本は運転を"
+                  "見合わせた。ｉＰｈｏｎｅとＧＤＰ、２０２４年。"
+                  "ﾊﾟｿｺﾝのｶﾞｲﾄﾞﾌﾞｯｸ。\n");
+    write_article(x.root, "en/nhk.txt", "NHK reports iPhone sales",
+                  "Japan's broadcaster NHK said iPhone sales rose in 2024.\n");
+    write_article(x.root, "ja/abc.txt", "ＡＢＣ", "ＡＢＣ\n");
+    write_article(x.root, "en/link.txt", "Links", "See www.nhk.or.jp.\n");
+    write_article(x.root, "el/athens.txt", "ΑΘΗΝΑ ΚΑΙ МОСКВА",
+                  "Η ΑΘΗΝΑ και η МОСКВА.\n");
+    small_index_build(&x);
+    xap_database *xdb = NULL;
+    assert_int_equal(xap_database_open(db, &xdb), XAP_OK);
+    static const char *const terms[] = {"nhk", "iphone", "jr", "2024",
+                                        "XUnhk", "ガイ", "パソ", "abc"};
+    static const char *const absent[] = {"Ｎ", "ＮＨ", "ｎ", "ｎｈ", "ｶ",
+                                         "２", "ﾞ"};
+    for (size_t i = 0; i < sizeof terms / sizeof *terms; i++) {
+        int there = 0;
+        assert_int_equal(xap_database_term_exists(xdb, terms[i], &there),
+                         XAP_OK);
+        if (!there)
+            fail_msg("no term %s", terms[i]);
+    }
+    for (size_t i = 0; i < sizeof absent / sizeof *absent; i++) {
+        int there = 1;
+        assert_int_equal(xap_database_term_exists(xdb, absent[i], &there),
+                         XAP_OK);
+        if (there)
+            fail_msg("term %s", absent[i]);
+    }
+    xap_database_free(xdb);
+    /* the same as ASCII: a query all in capitals is plain words, NHK
+     * beside a lower-case word is the acronym (not the link's "nhk") */
+    static const char both[] = "en/nhk.txt ja/nhk.txt";
+    static const char three[] = "en/link.txt en/nhk.txt ja/nhk.txt";
+    static const struct {
+        const char *query, *ids;
+    } same[] = {
+        {"ＮＨＫ", three}, {"NHK", three}, {"nhk", three}, {"ｎｈｋ", three},
+        {"ＮＨＫ ＩＰＨＯＮＥ", three}, {"ＮＨＫ ｓａｌｅｓ", both},
+        {"NHK sales", both}, {"ｉＰｈｏｎｅ", both}, {"iphone", both},
+        {"IPHONE", both}, {"２０２４", both}, {"2024", both},
+    };
+    for (size_t i = 0; i < sizeof same / sizeof *same; i++)
+        expect_ids(db, same[i].query, 0, same[i].ids);
+    expect_ids(db, "ＪＲ", 0, "ja/nhk.txt");
+    expect_ids(db, "ＮＨＫ 東京", 1, "ja/nhk.txt");
+    expect_ids(db, "ＧＤＰ fullwidth", 0, "ja/nhk.txt");
+    expect_ids(db, "ＡＢＣ", 0, "ja/abc.txt");
+    expect_ids(db, "ＡＢＣ fullwidth", 0, "ja/abc.txt");
+    expect_ids(db, "abc", 0, "ja/abc.txt");
+    expect_ids(db, "ガイドブック", 0, "ja/nhk.txt");
+    expect_ids(db, "ｶﾞｲﾄﾞﾌﾞｯｸ", 0, "ja/nhk.txt");
+    expect_ids(db, "\"パソコン\"", 0, "ja/nhk.txt");
+    expect_ids(db, "αθηνα", 0, "el/athens.txt");
+    expect_ids(db, "москва", 0, "el/athens.txt");
+    /* highlighted where the text has them, at their width */
+    char snippet[1024];
+    assert_true(first_hit(db, "ｉＰｈｏｎｅ ＪＲ ｶﾞｲﾄﾞﾌﾞｯｸ", NULL, snippet,
+                          NULL, NULL, sizeof snippet) == 2);
+    if (!strstr(snippet, "[ＪＲ]東日本") || !strstr(snippet, "[ｉＰｈｏｎｅ]と") ||
+        !strstr(snippet, "の[ｶﾞｲﾄﾞﾌﾞｯｸ]"))
+        fail_msg("snippet: %s", snippet);
+    small_index_end(&x);
+}
+
 /* A query's CJK characters count as words towards
  * GAZETTE_MAX_QUERY_TERMS (each is a term, and its pair with the next
  * another): a long run is refused with a reason, not searched for long. */
@@ -5421,6 +5502,7 @@ int main(void)
         cmocka_unit_test(test_synonyms),
         cmocka_unit_test(test_synonyms_fold_accents),
         cmocka_unit_test(test_cjk_words),
+        cmocka_unit_test(test_fullwidth_words),
         cmocka_unit_test(test_cjk_query_limit),
         cmocka_unit_test(test_cjk_old_index),
         cmocka_unit_test(test_cjk_writer),
