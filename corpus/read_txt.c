@@ -118,14 +118,17 @@ static int header_line(char *p, char *eol, char **value)
  * NULL when the text does not open with a header block (a line that is
  * not a header line, or no known key, before the first blank line). A
  * block that runs to the end is one, as corpus_mail_header_len takes a
- * mail's. *ours counts its keys that
- * no mail header block has: all the known ones but Date (0 when there is
- * no header block).
+ * mail's, when it leaves the article a title: a Title: line, or a line
+ * of another key, which is text; else the file is its lines as text
+ * ("Source: a senior official said..." alone is a headline, not an
+ * article with no title and no body). *ours counts its keys that no mail
+ * header block has: all the known ones but Date (0 when no line is a
+ * header line).
  */
 static char *header_block_end(char *text, char *end, int *ours)
 {
     char *p = text;
-    int known = 0, mine = 0;
+    int known = 0, mine = 0, titled = 0;
     *ours = 0;
     while (p < end) {
         char *eol = line_end(p, end);
@@ -141,12 +144,11 @@ static char *header_block_end(char *text, char *end, int *ours)
             return NULL;
         known += k >= 0;
         mine += k >= 0 && k != H_DATE;
+        titled |= k == H_TITLE || k == -2;
         p = next_line(eol, end);
     }
-    if (!known)
-        return NULL;
     *ours = mine;
-    return end;
+    return known && titled ? end : NULL;
 }
 
 /* Cut the header values out of [text, stop) into values[] (NULL stays for

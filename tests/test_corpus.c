@@ -1258,11 +1258,22 @@ static void test_txt_header_to_end(void **state)
     assert_string_equal(g.body, "");
     got_free(&g);
 
-    /* no title, no body: empty, as with a blank line after it */
+    /* a block that would leave no title is text, as it was: a file of
+     * one line such as "Source: a senior official said ..." is that
+     * headline, not an article with no title and no body (skipped) */
     s = write_read(*state, "e.txt", "Source: the wire\nAuthor: me\n", &g,
                    why);
-    assert_int_equal(s, CORPUS_SKIP_EMPTY);
-    assert_int_equal(g.count, 0);
+    assert_int_equal(s, CORPUS_OK);
+    assert_string_equal(g.title, "Source: the wire");
+    assert_string_equal(g.body, "Author: me");
+    got_free(&g);
+    s = write_read(*state, "one.txt",
+                   "Source: a senior official said the talks had failed.\n",
+                   &g, why);
+    assert_int_equal(s, CORPUS_OK);
+    assert_string_equal(g.title,
+                        "Source: a senior official said the talks had failed.");
+    got_free(&g);
 }
 
 static void test_txt_tags(void **state)
