@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "query_text.h"
 #include "ranking.h"
@@ -215,6 +216,21 @@ static gazette_status_t open_locked(gazette_index_t *index,
     return GAZETTE_STATUS_OK;
 }
 
+/* How long an open keeps trying while a writer's commits discard what it
+ * reads, after its MODIFIED_RETRIES tries: where an open is slow (a
+ * loaded machine, a sanitizer build) beside back-to-back commits, ten
+ * tries in a row could each see two commits (test_threads
+ * test_open_while_committing failed so once in CI under ASan). A damaged
+ * index (INDEX_CORRUPT each time) still fails after its ten tries. */
+#define OPEN_RETRY_SECONDS 2.0
+
+static double seconds_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
 /* A handle with nothing opened yet; NULL when out of memory. */
 static gazette_index_t *index_new(void)
 {
@@ -267,9 +283,13 @@ static gazette_status_t open_multi(const char *caller,
      * reused, DatabaseCorruptError ("Expected block 0 to be level 1");
      * the index is opened afresh. A really damaged index fails each time:
      * the open costs a few more tries. */
+    double give_up = seconds_now() + OPEN_RETRY_SECONDS;
     for (int attempt = 0; (status == GAZETTE_STATUS_INDEX_MODIFIED ||
                            status == GAZETTE_STATUS_INDEX_CORRUPT) &&
-                          attempt < MODIFIED_RETRIES; attempt++) {
+                          (attempt < MODIFIED_RETRIES ||
+                           (status == GAZETTE_STATUS_INDEX_MODIFIED &&
+                            seconds_now() < give_up));
+         attempt++) {
         gazette_index_close(index);
         if (!(index = index_new())) {
             snprintf(gz_open_error(), GZ_ERROR_SIZE, "out of memory");
