@@ -422,8 +422,13 @@ class DistinctValueCountSpy : public Xapian::ValueCountMatchSpy {
     void *key_ctx = nullptr;
 
   private:
-    static constexpr uint32_t NONE = UINT32_MAX;       // a value of no key
-    static constexpr uint32_t UNMAPPED = UINT32_MAX - 1;
+    // Enumerators, not static constexpr members: resize() takes its value
+    // by reference, which would make a member an object of "unique"
+    // binding in libgazette.a (docs/api.md lists the few there are).
+    enum : uint32_t {
+        NONE = UINT32_MAX,           // a value of no key
+        UNMAPPED = UINT32_MAX - 1,
+    };
     template <typename Add>
     void each_values_piece(const std::string &v, Add add) const
     {
