@@ -341,17 +341,6 @@ static int is_xapian_file_name(const char *name)
     return 0;
 }
 
-/* 1 when `name` is a shard directory of a sharded index ("shard<n>"). */
-static int is_shard_name(const char *name)
-{
-    if (strncmp(name, "shard", 5) != 0 || !name[5])
-        return 0;
-    for (const char *p = name + 5; *p; p++)
-        if (*p < '0' || *p > '9')
-            return 0;
-    return 1;
-}
-
 /* *foreign = 1 when directory `path` holds anything Xapian would not have
  * created in a database directory, else 0 (also when it is empty). A
  * sharded index (shards.h) may also hold its stub XAPIANDB and shard
@@ -372,7 +361,7 @@ static int scan_dir(const char *path, int *foreign)
         char sub[4200];
         struct stat sb;
         snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
-        if (is_shard_name(e->d_name) && lstat(sub, &sb) == 0 &&
+        if (gz_is_shard_dir_name(e->d_name) && lstat(sub, &sb) == 0 &&
             S_ISDIR(sb.st_mode)) {
             int shard_foreign = 0;
             rc = scan_dir(sub, &shard_foreign);

@@ -189,19 +189,6 @@ static int is_database_file(const char *name)
            (n > 3 && strcmp(name + n - 3, ".DB") == 0);
 }
 
-/* 1 when `name` is the directory of a shard of an index ("shard<n>",
- * indexer/shards.c): with database files in it, the directory above is
- * a sharded index, damaged when its stub is gone. */
-static int is_shard_dir_name(const char *name)
-{
-    if (strncmp(name, "shard", 5) != 0 || !name[5])
-        return 0;
-    for (const char *p = name + 5; *p; p++)
-        if (*p < '0' || *p > '9')
-            return 0;
-    return 1;
-}
-
 /* 1 when the directory `dir` is a database, or an index of shards: it
  * holds Xapian's format marker or a stub file. */
 static int is_database_dir(const char *dir)
@@ -219,8 +206,10 @@ static int is_database_dir(const char *dir)
 }
 
 /* 1 when the directory `path`, or with `depth` > 0 one of its shard
- * directories (is_shard_dir_name) down to that depth, holds a file of a
- * Xapian database; *entries counts what it holds. 0 when it cannot be
+ * directories (gz_is_shard_dir_name: with database files in one, the
+ * directory is a sharded index, damaged when its stub is gone) down to
+ * that depth, holds a file of a Xapian database; *entries counts what it
+ * holds. 0 when it cannot be
  * read. When `below` is not NULL and it holds none, below[] names the
  * first of its other subdirectories that is a database or index
  * ("parent/news.idx"), or is empty. */
@@ -243,7 +232,7 @@ static int has_database_files(const char *path, int depth, size_t *entries,
                          (int)sizeof sub ||
             stat(sub, &sb) != 0 || !S_ISDIR(sb.st_mode))
             continue;
-        if (is_shard_dir_name(e->d_name))
+        if (gz_is_shard_dir_name(e->d_name))
             found = depth > 0 &&
                     has_database_files(sub, depth - 1, &ignored, NULL, 0);
         else if (below && !below[0] && is_database_dir(sub))

@@ -406,6 +406,10 @@ int gz_stub_each_line(const char *stub, gz_stub_line_fn fn, void *ctx);
 typedef int (*gz_stub_part_fn)(const char *path, void *ctx);
 int gz_stub_each_part(const char *stub, gz_stub_part_fn fn, void *ctx);
 
+/* 1 when `name` is the name of a shard directory of a sharded index,
+ * "shard<n>" (indexer/shards.c makes them so), else 0. */
+int gz_is_shard_dir_name(const char *name);
+
 /* The same walk, strict, for what must not guess (which generations an
  * index uses: indexer/stub_refs.c): `path` itself (a database, a stub
  * file, a directory holding XAPIANDB, or nothing) and every path a

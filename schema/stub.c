@@ -550,3 +550,14 @@ int gz_stub_missing_part(const char *path, char *part, size_t partlen)
                ? gz_stub_each_part(path, on_part_missing, &m)
                : 0;
 }
+
+/* gz_is_shard_dir_name - see schema.h. */
+int gz_is_shard_dir_name(const char *name)
+{
+    if (strncmp(name, "shard", 5) != 0 || !name[5])
+        return 0;
+    for (const char *p = name + 5; *p; p++)
+        if (*p < '0' || *p > '9')
+            return 0;
+    return 1;
+}
