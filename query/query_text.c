@@ -382,6 +382,26 @@ static int acronym_wordbyte(unsigned char c)
     return c >= 0x80 || gz_ascii_isalnum(c) || c == '_';
 }
 
+/* The length of the run of single ASCII letters joined by dots that
+ * starts [t, t+n) ("U.S." of "U.S. aid", the last dot optional; capitals
+ * only unless `any_case`); *letters counts its letters. */
+static size_t dotted_run(const char *t, size_t n, int any_case,
+                         size_t *letters)
+{
+    size_t i = 0;
+    *letters = 0;
+    while (i < n && (gz_ascii_isupper((unsigned char)t[i]) ||
+                     (any_case && gz_ascii_islower((unsigned char)t[i])))) {
+        ++*letters;
+        i++;
+        if (i < n && t[i] == '.')
+            i++;
+        else
+            break;
+    }
+    return i;
+}
+
 /* gz_query_acronym_length - see query_text.h. Xapian's indexer reads
  * only capitals so as a word ("us"); lower-case letters ("e.g.", "a.m.",
  * "u.s.") it indexes letter by letter, so a phrase keeps them so too. */
@@ -389,18 +409,11 @@ size_t gz_query_acronym_length(const char *s, size_t i, size_t n)
 {
     if (i > 0 && (acronym_wordbyte((unsigned char)s[i - 1]) || s[i - 1] == '.'))
         return 0;
-    size_t j = i, letters = 0;
-    while (j < n && gz_ascii_isupper((unsigned char)s[j])) {
-        letters++;
-        j++;
-        if (j < n && s[j] == '.')
-            j++;
-        else
-            break;
-    }
-    if (letters < 2 || (j < n && acronym_wordbyte((unsigned char)s[j])))
+    size_t letters, len = dotted_run(s + i, n - i, 0, &letters);
+    if (letters < 2 ||
+        (i + len < n && acronym_wordbyte((unsigned char)s[i + len])))
         return 0;
-    return j - i;
+    return len;
 }
 
 /* Append [s, s+n) of text (a phrase, a text field's value) as put_lower
@@ -529,17 +542,8 @@ static int put_long_quoted_exact(gz_buf *b, const gz_field *field,
  * `any_case`. */
 static int dotted_letters(const char *t, size_t n, int any_case)
 {
-    size_t letters = 0, i = 0;
-    while (i < n && ((t[i] >= 'A' && t[i] <= 'Z') ||
-                     (any_case && t[i] >= 'a' && t[i] <= 'z'))) {
-        letters++;
-        i++;
-        if (i < n && t[i] == '.')
-            i++;
-        else
-            break;
-    }
-    return letters >= 2 && i == n;
+    size_t letters;
+    return dotted_run(t, n, any_case, &letters) == n && letters >= 2;
 }
 
 static int is_dotted_acronym(const char *t, size_t n)
