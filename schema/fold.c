@@ -38,6 +38,20 @@ static int32_t stroke_letter(int32_t cp)
     }
 }
 
+/* A halfwidth katakana letter, "ｦ" to "ﾝ" with the prolonged sound mark
+ * "ｰ": the characters a following halfwidth sound mark can change. */
+static int is_halfwidth_katakana_letter(int32_t cp)
+{
+    return cp >= 0xFF66 && cp <= 0xFF9D;
+}
+
+/* The halfwidth voiced and semi-voiced sound marks, written after the
+ * katakana they change ("ｶﾞ" is "ガ"). */
+static int is_halfwidth_sound_mark(int32_t cp)
+{
+    return cp == 0xFF9E || cp == 0xFF9F;
+}
+
 /* A letter or digit of the Halfwidth and Fullwidth Forms block
  * (U+FF00..U+FFEF) that folds: Latin letters and digits written full
  * width in Chinese, Japanese and Korean text ("ＮＨＫ", "ｉＰｈｏｎｅ",
@@ -49,20 +63,13 @@ static int32_t stroke_letter(int32_t cp)
  * read as Korean. */
 static int is_width_variant(int32_t cp)
 {
-    if (cp >= 0xFF66 && cp <= 0xFF9F)   /* halfwidth katakana */
+    if (is_halfwidth_katakana_letter(cp) || is_halfwidth_sound_mark(cp))
         return 1;
     if (cp < 0xFF10 || cp > 0xFF5A)
         return 0;
     utf8proc_category_t c = utf8proc_category(cp);
     return c == UTF8PROC_CATEGORY_LU || c == UTF8PROC_CATEGORY_LL ||
            c == UTF8PROC_CATEGORY_ND;
-}
-
-/* The halfwidth voiced and semi-voiced sound marks, written after the
- * katakana they change ("ｶﾞ" is "ガ"). */
-static int is_halfwidth_sound_mark(int32_t cp)
-{
-    return cp == 0xFF9E || cp == 0xFF9F;
 }
 
 /* The compatibility mapping of one character (utf8proc's data: no table
@@ -203,7 +210,7 @@ int gz_fold_accents(const char *text, size_t len, char **out,
             cp = -1;
         } else {
             k = fold_char(cp, after_latin, folded);
-            if (k == 1 && cp >= 0xFF66 && cp <= 0xFF9D)   /* katakana */
+            if (k == 1 && is_halfwidth_katakana_letter(cp))
                 n += (utf8proc_ssize_t)compose_sound_mark(
                     &folded[0], p + i + n, len - i - (size_t)n);
         }
