@@ -69,7 +69,9 @@ gz_file_entry *gz_filemap_find(const gz_filemap *map, const char *term);
 void gz_filemap_free(gz_filemap *map);
 
 /* The GZ_SLOT_FILE_STAT of a file written in part (the pipeline's
- * pieces): no stat, so the file map takes the file for changed. */
+ * pieces), or one an article of which gazette_writer_put put over or
+ * gazette_writer_delete deleted (writer.c): no stat, so the file map
+ * takes the file for changed and the next update reads it again. */
 #define GZ_STAT_PARTIAL "partial"
 
 /* "<size>:<mtime_ns>", the GZ_SLOT_FILE_STAT format; returns the length. */

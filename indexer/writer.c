@@ -15,6 +15,7 @@
 
 #include "analyze.h"
 #include "article.h"
+#include "filemap.h"
 #include "gazette_private.h"
 #include "indexer.h"
 #include "path.h"
@@ -399,6 +400,115 @@ static corpus_article as_corpus_article(const gazette_article_t *a,
 #undef OPTIONAL
 }
 
+/* xap_document_each_term's fn: copy the first term (a path term) into
+ * `ctx`, GZ_TERM_BUF bytes, and stop. */
+static int keep_first_term(const char *term, size_t len, unsigned wdf,
+                           void *ctx)
+{
+    (void)wdf;
+    char *out = ctx;
+    if (len < GZ_TERM_BUF) {
+        memcpy(out, term, len);
+        out[len] = '\0';
+    }
+    return 1;
+}
+
+/* A search of the first document of a posting list, `except` left out
+ * (0: none). */
+typedef struct first_posting {
+    xap_docid except;
+    xap_docid found;   /* 0: none */
+} first_posting;
+
+/* xap_database_each_posting's fn: keep the first docid but `except` in
+ * the first_posting `ctx` and stop. (xap_database_first_posting says
+ * "none" by a failure, which costs a C++ exception in the shim at every
+ * put of a new id.) */
+static int keep_first_docid(xap_docid id, void *ctx)
+{
+    first_posting *fp = ctx;
+    if (id == fp->except)
+        return 0;
+    fp->found = id;
+    return 1;
+}
+
+/* The first document indexed by `term` other than `except` (0: none)
+ * into *id, 0 when there is none. */
+static xap_status first_doc(const xap_database *view, const char *term,
+                            xap_docid except, xap_docid *id)
+{
+    first_posting fp = {.except = except, .found = 0};
+    xap_status s = xap_database_each_posting(view, term, keep_first_docid,
+                                             &fp);
+    *id = fp.found;
+    return s;
+}
+
+/* The document of the article indexed by `id_term` (*id, 0 when there
+ * is none) and the path term of the corpus file it was read from, into
+ * `path_term` (GZ_TERM_BUF bytes): "" when there is no such article or
+ * no file gave it (the writer's own). Reads only. */
+static xap_status file_of_article(const gazette_writer_t *w,
+                                  const char *id_term, xap_docid *id,
+                                  char *path_term)
+{
+    const xap_database *view = xap_writable_database(w->db);
+    xap_document *doc = NULL;
+    path_term[0] = '\0';
+    xap_status s = first_doc(view, id_term, 0, id);
+    if (s != XAP_OK || *id == 0)
+        return s;
+    s = xap_database_get_document(view, *id, &doc);
+    if (s == XAP_OK)
+        s = xap_document_each_term(doc, GZ_PREFIX_PATH, keep_first_term,
+                                   path_term);
+    xap_document_free(doc);
+    return s;
+}
+
+/* Document `article` of the file of `path_term` ("": none) is about to
+ * be put over or deleted. The file's other articles must then no longer
+ * pass for the file as it was read: the next update would find the file
+ * unchanged by its stat and keep the writer's change, where it gives
+ * back the article of a file of one article (its path term goes with
+ * it, so the file looks new) and a full rebuild gives back every article
+ * a file holds. So the lowest other document of the file, the one the
+ * file map will read (filemap.h), gets GZ_STAT_PARTIAL, which matches no
+ * stat: the next update reads the file again (that file, once) and
+ * writes all its articles back. A no-op update reads nothing more.
+ * Marked before the change, so that a commit Xapian makes by itself in
+ * between cannot leave the change without the mark. Nothing to do when
+ * the file has no other article or it is marked already. */
+static xap_status mark_file_changed(gazette_writer_t *w,
+                                    const char *path_term,
+                                    xap_docid article)
+{
+    const xap_database *view = xap_writable_database(w->db);
+    xap_docid id = 0;
+    xap_document *doc = NULL;
+    const char *stat = NULL;
+    size_t len = 0;
+    if (!*path_term)
+        return XAP_OK;
+    xap_status s = first_doc(view, path_term, article, &id);
+    if (s != XAP_OK || id == 0)
+        return s;
+    s = xap_database_get_document(view, id, &doc);
+    if (s == XAP_OK)
+        s = xap_document_get_value(doc, GZ_SLOT_FILE_STAT, &stat, &len);
+    if (s == XAP_OK && !(len == strlen(GZ_STAT_PARTIAL) &&
+                         memcmp(stat, GZ_STAT_PARTIAL, len) == 0)) {
+        s = xap_document_add_value(doc, GZ_SLOT_FILE_STAT, GZ_STAT_PARTIAL,
+                                   strlen(GZ_STAT_PARTIAL));
+        if (s == XAP_OK)
+            s = xap_writable_replace_document(w->db, id, doc);
+    }
+    xap_document_free(doc);
+    return s;
+}
+
 /* Analyse and write `a`; *wrote is 1 when a failure came from a call
  * that changes the index (breaks_writer). */
 static xap_status put_locked(gazette_writer_t *w, const gazette_article_t *a,
@@ -410,13 +520,18 @@ static xap_status put_locked(gazette_writer_t *w, const gazette_article_t *a,
     corpus_article art = as_corpus_article(a, tags);
     corpus_file file = {.root = NULL, .path = art.id, .relpath = art.id};
     xap_document *doc = NULL;
-    char id_term[GZ_TERM_BUF];
+    char id_term[GZ_TERM_BUF], path_term[GZ_TERM_BUF];
+    xap_docid old = 0;
     xap_status s = gz_analyze_article(w->analyzer, &file, &art, &doc,
                                       id_term);
+    if (s == XAP_OK)
+        s = file_of_article(w, id_term, &old, path_term);
     if (s == XAP_OK) {
         *wrote = 1;
-        s = xap_writable_replace_document_by_term(w->db, id_term, doc, NULL);
+        s = mark_file_changed(w, path_term, old);
     }
+    if (s == XAP_OK)
+        s = xap_writable_replace_document_by_term(w->db, id_term, doc, NULL);
     if (s == XAP_OK) {
         *wrote = 0;   /* counting the words touches no database */
         s = gz_spelling_add_document(&w->spelling, doc);
@@ -470,16 +585,21 @@ gazette_status_t gazette_writer_put(gazette_writer_t *writer,
     return status;
 }
 
-/* *wrote as for put_locked. */
+/* *wrote as for put_locked. The rest of the file the article came from,
+ * if any, is marked for the next update (mark_file_changed). */
 static xap_status delete_locked(gazette_writer_t *w, const char *id_term,
                                 int *found, int *wrote)
 {
-    xap_status s = xap_database_term_exists(xap_writable_database(w->db),
-                                            id_term, found);
+    char path_term[GZ_TERM_BUF];
+    xap_docid id = 0;
+    xap_status s = file_of_article(w, id_term, &id, path_term);
+    *found = id != 0;
     if (s == XAP_OK && *found) {
         *wrote = 1;
-        s = xap_writable_delete_document_by_term(w->db, id_term);
+        s = mark_file_changed(w, path_term, id);
     }
+    if (s == XAP_OK && *found)
+        s = xap_writable_delete_document_by_term(w->db, id_term);
     return s;
 }
 
