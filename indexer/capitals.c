@@ -344,9 +344,11 @@ static xap_status add_title(xap_document *doc, const char *text, size_t len)
  * `pending`) while the words are counted, and added only when the text
  * is not mostly in capitals: when most of its words of two or more
  * letters are (teletype archives such as the TIME collection), capitals
- * say nothing and it gets none. The words of e-mail addresses and host
- * names (address.h) are neither terms nor counted: "CS.BERKELEY.EDU" in
- * a signature is no acronym, and no sign of a text in capitals. */
+ * say nothing and it gets none, but GZ_TERM_TEXT_IN_CAPITALS instead, so
+ * that a query word in capitals still finds its words. The words of
+ * e-mail addresses and host names (address.h) are neither terms nor
+ * counted: "CS.BERKELEY.EDU" in a signature is no acronym, and no sign of
+ * a text in capitals. */
 static xap_status add_text(xap_document *doc, const char *text, size_t len)
 {
     const char *p = text, *end = text + len;
@@ -375,7 +377,9 @@ static xap_status add_text(xap_document *doc, const char *text, size_t len)
         gz_buf_put(&pending, term, n + 1);
     }
     xap_status s = pending.failed ? XAP_ERR_NOMEM : XAP_OK;
-    if (s == XAP_OK && shouted * 2 <= words)
+    if (s == XAP_OK && shouted * 2 > words)
+        s = add_marker(doc, GZ_TERM_TEXT_IN_CAPITALS);
+    else if (s == XAP_OK)
         for (size_t at = 0; s == XAP_OK && at < pending.len;
              at += strlen(pending.data + at) + 1)
             s = add_marker(doc, pending.data + at);

@@ -21,10 +21,12 @@
  * "nato"), and such text, having no case, gets no term. The words of e-mail
  * addresses and the later parts of host names (address.h) get none
  * ("EDU" of "CS.BERKELEY.EDU"; "IBM.COM" gives "ibm" only). A text mostly in
- * capitals (a teletype archive) gets none: its capitals say nothing, and
- * a query word in capitals is searched as a plain word there. In a
- * title, only words in capitals count when the title is written in Title
- * Case, and none when it is written in capitals.
+ * capitals (a teletype archive) gets none: its capitals say nothing. It
+ * gets GZ_TERM_TEXT_IN_CAPITALS instead, with which a query word in
+ * capitals matches the plain word there (query/capitals.c). In a title,
+ * only words in capitals count when the title is written in Title Case,
+ * and none when it is written in capitals (nor any mark: the body says
+ * whether the article is in capitals).
  */
 #ifndef GAZETTE_CAPITALS_H
 #define GAZETTE_CAPITALS_H

@@ -10,7 +10,9 @@
  * capitals_query, which matches the marker terms and weighs the matches:
  * as the word in lower case would be, or, when that is a stopword, by
  * what the marked form is worth ("IT" is far rarer than "it", and BM25
- * gives a marker of wdf 0 no weight at all).
+ * gives a marker of wdf 0 no weight at all). An article whose text is in
+ * capitals has no markers but GZ_TERM_TEXT_IN_CAPITALS: there every word
+ * is written in capitals, so the plain word matches, weighted alike.
  */
 #include "search_private.h"
 
@@ -110,33 +112,86 @@ static xap_status markers_query(const gazette_index_t *index,
     return s;
 }
 
+/* `a` OP `b` in *out (neither is taken). */
+static xap_status combine2(xap_query_op op, const xap_query *a,
+                           const xap_query *b, xap_query **out)
+{
+    const xap_query *both[2] = {a, b};
+    return xap_query_new_combine(op, both, 2, 0, out);
+}
+
+/* In *out: `markers` OR the articles in capitals (GZ_TERM_TEXT_IN_CAPITALS)
+ * that have `word_q` (NULL: any article in capitals), the mark before
+ * the word, as the snippets pair markers with the term after them
+ * (query/snippet.c). NULL when no article is in capitals: then the
+ * query is as it was before the mark existed. */
+static xap_status or_in_capitals(const gazette_index_t *index,
+                                 const xap_query *markers,
+                                 const xap_query *word_q, xap_query **out)
+{
+    xap_query *mark = NULL, *with_word = NULL;
+    uint32_t in_capitals = 0;
+    *out = NULL;
+    xap_status s = xap_database_termfreq(index->db, GZ_TERM_TEXT_IN_CAPITALS,
+                                         &in_capitals);
+    if (s != XAP_OK || in_capitals == 0)
+        return s;
+    s = xap_query_new_term(GZ_TERM_TEXT_IN_CAPITALS, 1, 0, &mark);
+    if (s == XAP_OK && word_q)
+        s = combine2(XAP_OP_AND, mark, word_q, &with_word);
+    if (s == XAP_OK)
+        s = combine2(XAP_OP_OR, markers, with_word ? with_word : mark, out);
+    xap_query_free(mark);
+    xap_query_free(with_word);
+    return s;
+}
+
+/* How many articles a stopword's query matches at most: those with a
+ * marker (`marked`), and those in capitals that have the plain word. */
+static uint32_t stopword_matches(const gazette_index_t *index,
+                                 const char *word, uint32_t marked)
+{
+    uint32_t in_capitals = 0, plain = 0;
+    if (xap_database_termfreq(index->db, GZ_TERM_TEXT_IN_CAPITALS,
+                              &in_capitals) != XAP_OK || in_capitals == 0 ||
+        xap_database_termfreq(index->db, word, &plain) != XAP_OK)
+        return marked;
+    return marked + (in_capitals < plain ? in_capitals : plain);
+}
+
 /* The weight of a word in capitals whose plain word weighs nothing ("IT"
- * is not "it", in every article): each article with a marker gets the
- * BM25 weight of one occurrence of a term as rare as the markers (BM25
- * gives a marker of wdf 0 no weight by itself). The plain word is added
- * with no weight: snippets highlight it. */
+ * is not "it", in every article): each article with a marker, or in
+ * capitals with the plain word, gets the BM25 weight of one occurrence
+ * of a term as rare as those articles (BM25 gives a marker of wdf 0 no
+ * weight by itself). The plain word is in the query with no weight:
+ * snippets highlight it. */
 static xap_status stopword_query(gazette_index_t *index, const char *word,
                                  xap_query *markers, uint32_t marked,
                                  xap_query **out)
 {
     xap_query *fixed = NULL, *weighted = NULL, *plain = NULL,
-              *unweighted = NULL;
+              *unweighted = NULL, *either = NULL;
     uint32_t all = 0;
     xap_status s = xap_database_doc_count(index->db, &all);
+    marked = stopword_matches(index, word, marked);
     double weight = marked && all ? bm25_idf(marked, all) : 0;
     if (s == XAP_OK)
         s = xap_query_new_fixed_weight(weight, &fixed);
-    if (s == XAP_OK) {
-        const xap_query *both[2] = {markers, fixed};
-        s = xap_query_new_combine(XAP_OP_AND, both, 2, 0, &weighted);
-    }
     if (s == XAP_OK)
         s = xap_query_new_term(word, 1, 0, &plain);
     if (s == XAP_OK)
         s = xap_query_new_scaled(plain, 0, &unweighted);
-    if (s == XAP_OK) {
-        const xap_query *both[2] = {weighted, unweighted};
-        s = xap_query_new_combine(XAP_OP_AND_MAYBE, both, 2, 0, out);
+    if (s == XAP_OK)
+        s = or_in_capitals(index, markers, unweighted, &either);
+    /* With articles in capitals the plain word is in `either` already: a
+     * second one, after no marker, would be taken for a word wanted in
+     * any case (query/snippet.c). */
+    if (s == XAP_OK && either) {
+        s = combine2(XAP_OP_AND, either, fixed, out);
+    } else if (s == XAP_OK) {
+        s = combine2(XAP_OP_AND, markers, fixed, &weighted);
+        if (s == XAP_OK)
+            s = combine2(XAP_OP_AND_MAYBE, weighted, unweighted, out);
     }
     if (s == XAP_OK)
         note_word(index, word, weight);
@@ -144,32 +199,36 @@ static xap_status stopword_query(gazette_index_t *index, const char *word,
     xap_query_free(weighted);
     xap_query_free(plain);
     xap_query_free(unweighted);
+    xap_query_free(either);
     return s;
 }
 
 /* Any other word in capitals ("NASA", "MEDLARS"): the articles with a
- * marker, weighted by the word's stem as the word in lower case would be,
- * so how often an article uses it still counts. */
+ * marker, or in capitals, weighted by the word's stem as the word in
+ * lower case would be, so how often an article uses it still counts. */
 static xap_status word_query(gazette_index_t *index, const char *word,
                              xap_query *markers, xap_query **out)
 {
     char *stem = NULL;
     char term[GZ_TERM_BUF];
-    xap_query *plain = NULL;
-    xap_status s = xap_stem_word(index->stem, word, &stem);
+    xap_query *plain = NULL, *either = NULL;
+    xap_status s = or_in_capitals(index, markers, NULL, &either);
+    if (s == XAP_OK && either)
+        markers = either;
+    if (s == XAP_OK)
+        s = xap_stem_word(index->stem, word, &stem);
     if (s == XAP_OK && strlen(stem) + 2 <= sizeof term) {
         snprintf(term, sizeof term, "%s%s", GZ_STEM_PREFIX, stem);
         s = xap_query_new_term(term, 1, 0, &plain);
     } else if (s == XAP_OK) {
         s = xap_query_new_term(word, 1, 0, &plain);
     }
-    if (s == XAP_OK) {
-        const xap_query *both[2] = {markers, plain};
-        s = xap_query_new_combine(XAP_OP_AND, both, 2, 0, out);
-    }
+    if (s == XAP_OK)
+        s = combine2(XAP_OP_AND, markers, plain, out);
     if (s == XAP_OK)
         note_word(index, word, -1);
     xap_query_free(plain);
+    xap_query_free(either);
     free(stem);
     return s;
 }
@@ -285,4 +344,11 @@ int gz_capitals_plain_word(const gazette_index_t *index, const char *term)
 {
     const gz_capitals_word *w = find_word(index, term);
     return w && w->factor >= 0;
+}
+
+double gz_capitals_plain_weight(const gazette_index_t *index,
+                                const char *term)
+{
+    const gz_capitals_word *w = find_word(index, term);
+    return w && w->factor >= 0 ? w->factor : 0;
 }

@@ -161,9 +161,27 @@ static xap_status term_weight(gazette_index_t *index, const hit_filter *only,
     return s;
 }
 
+/* 1 when `hit` is an article in capitals (GZ_TERM_TEXT_IN_CAPITALS among
+ * its matching terms) with no marker of the plain word `word`: it matched
+ * the word in capitals by that word alone (query/capitals.c). */
+static int matched_in_capitals(const gazette_hit_t *hit, const char *word)
+{
+    int in_capitals = 0;
+    for (size_t k = 0; k < hit->nterms; k++) {
+        const gz_field *g = gz_field_of_term(hit->terms[k]);
+        if (strcmp(hit->terms[k], GZ_TERM_TEXT_IN_CAPITALS) == 0)
+            in_capitals = 1;
+        else if (g && g->kind == GZ_KIND_CAPITALS &&
+                 strcmp(hit->terms[k] + strlen(g->prefix), word) == 0)
+            return 0;
+    }
+    return in_capitals;
+}
+
 /* The weight of matching term `t` of `hit` into hit->term_weights[t]: a
  * capitals marker (query/capitals.c) weighs what the search gave the word
- * (the first marker of the word to match takes it, the other 0), any
+ * (the first marker of the word to match takes it, the other 0; in an
+ * article in capitals, which has none, its plain word takes it), any
  * other term what term_weight says. */
 static xap_status capitals_or_term_weight(gazette_index_t *index,
                                           gazette_hit_t *hit, size_t t,
@@ -171,7 +189,10 @@ static xap_status capitals_or_term_weight(gazette_index_t *index,
 {
     double w = gz_capitals_weight(index, hit->terms[t]);
     if (w < 0 && gz_capitals_plain_word(index, hit->terms[t])) {
-        hit->term_weights[t] = 0;   /* only there for the highlights */
+        /* else only there for the highlights */
+        hit->term_weights[t] =
+            matched_in_capitals(hit, hit->terms[t])
+                ? gz_capitals_plain_weight(index, hit->terms[t]) : 0;
         return XAP_OK;
     }
     if (w < 0)
@@ -245,6 +266,23 @@ static xap_status drop_unmarked_capitals(const xap_enquire *enq,
     return XAP_OK;
 }
 
+/* Leave GZ_TERM_TEXT_IN_CAPITALS out of the hit's matching terms and
+ * their weights (0), once these are weighed: it is no word of the query,
+ * and in an article in capitals its plain words say what matched. */
+static void drop_text_in_capitals(gazette_hit_t *hit)
+{
+    size_t kept = 0;
+    for (size_t t = 0; t < hit->nterms; t++) {
+        if (strcmp(hit->terms[t], GZ_TERM_TEXT_IN_CAPITALS) == 0) {
+            free(hit->terms[t]);
+            continue;
+        }
+        hit->term_weights[kept] = hit->term_weights[t];
+        hit->terms[kept++] = hit->terms[t];
+    }
+    hit->nterms = kept;
+}
+
 /* Explain hit `i` of `mset`: its matching terms and each one's weight. */
 xap_status gz_hit_explain(gazette_index_t *index, const xap_enquire *enq,
                           const xap_mset *mset, uint32_t i,
@@ -268,6 +306,8 @@ xap_status gz_hit_explain(gazette_index_t *index, const xap_enquire *enq,
     for (size_t t = 0; s == XAP_OK && t < hit->nterms; t++)
         s = capitals_or_term_weight(index, hit, t, &only);
     xap_query_free(only.filter);
+    if (s == XAP_OK && hit->nterms)
+        drop_text_in_capitals(hit);
     if (s == XAP_OK)
         s = terms_for_people(hit);
     return s;

@@ -296,6 +296,11 @@ double gz_capitals_weight(const gazette_index_t *index, const char *term);
 /* 1 when `term` is the plain word of a capitals field of the last parse
  * that weighs nothing there (it is in the query for the highlights). */
 int gz_capitals_plain_word(const gazette_index_t *index, const char *term);
+/* The weight the last parse gave that word's match (0 when `term` is no
+ * such word): what an article in capitals, which matched it by the plain
+ * word, got for it. */
+double gz_capitals_plain_weight(const gazette_index_t *index,
+                                const char *term);
 
 /* aliases.c: entity: filters that also find the entity's aliases (the
  * index's entity aliases file); registered on index->qp. */

@@ -34,6 +34,14 @@
 #define GZ_PREFIX_CAPS    "XC"     /* XC + a word capitalised elsewhere than
                                       at a sentence start (both:
                                       indexer/capitals.h) */
+/* On an article whose text is mostly in capitals, which gets no XU or XC
+ * term (indexer/capitals.h): every word of it is written in capitals, so a
+ * query word in capitals matches its plain word there (query/capitals.c).
+ * Under GZ_PREFIX_UPPER, so that what reads the capitals markers of a
+ * query (snippets, --explain) takes it for one; no word makes it, as the
+ * words of XU terms are in lower case. Indexes written before 2026-12-03
+ * lack it until gazette-index --full. */
+#define GZ_TERM_TEXT_IN_CAPITALS GZ_PREFIX_UPPER ":TEXT"
 
 /* Value slots. */
 enum {

@@ -29,6 +29,7 @@ static struct {
     char spell[4096];    /* word counts made for "did you mean" */
     char dups[4096];     /* many duplicates: counts */
     char undated[4096];  /* dated and undated articles */
+    char wire[4096];     /* an article in capitals beside mixed case */
 } fx;
 
 /* ------------------------------------------------------------- fixtures */
@@ -99,6 +100,21 @@ static const article NEWS[] = {
      "that week the delegation flew on to Riyadh, where the talks about "
      "reconstruction and the humanitarian corridor went on for hours.",
      NULL},
+};
+
+/* A wire story written wholly in capitals (as the TIME collection is)
+ * beside articles in mixed case: it has no capitals term of its words,
+ * only the mark of a text in capitals. */
+static const article WIRE[] = {
+    {"wire-nato", "NATO TALKS",
+     "FRANCE AND NATO DISAGREED AGAIN THIS WEEK. LET US SEE THE US PLAN "
+     "FOR CUBA.", NULL},
+    {"nato-mixed", "Alliance row",
+     "France and Nato disagreed on Monday, officials said.", NULL},
+    {"us-trade", "Trade deal",
+     "The US and Cuba signed a trade deal on Friday.", NULL},
+    {"told-us", "Talks",
+     "France told us about Cuba, and it would wait.", NULL},
 };
 
 /* The spelling index: how many articles have each word is chosen. */
@@ -212,6 +228,8 @@ static int setup(void **state)
     snprintf(fx.spell, sizeof fx.spell, "%s/spell.idx", fx.tmp);
     snprintf(fx.dups, sizeof fx.dups, "%s/dups.idx", fx.tmp);
     snprintf(fx.undated, sizeof fx.undated, "%s/undated.idx", fx.tmp);
+    snprintf(fx.wire, sizeof fx.wire, "%s/wire.idx", fx.tmp);
+    write_index(fx.wire, WIRE, sizeof WIRE / sizeof WIRE[0]);
     write_index(fx.news, NEWS, sizeof NEWS / sizeof NEWS[0]);
     write_spelling_index();
     dups_expected = write_duplicates_index();
@@ -272,12 +290,12 @@ static gazette_results_t *search_in(const char *db, const char *query,
     return r;
 }
 
-/* The ids of the hits of `query` on the news index, sorted, joined by
+/* The ids of the hits of `query` on index `db`, sorted, joined by
  * spaces, in a static buffer. */
-static const char *ids(const char *query, const opts *o)
+static const char *ids_in(const char *db, const char *query, const opts *o)
 {
     static char buf[2048];
-    gazette_results_t *r = search_in(fx.news, query, o);
+    gazette_results_t *r = search_in(db, query, o);
     const char *list[64];
     size_t n = gazette_results_count(r);
     assert_true(n < 64);
@@ -296,6 +314,12 @@ static const char *ids(const char *query, const opts *o)
     }
     gazette_results_free(r);
     return buf;
+}
+
+/* The ids of the hits of `query` on the news index (ids_in). */
+static const char *ids(const char *query, const opts *o)
+{
+    return ids_in(fx.news, query, o);
 }
 
 static const opts ALL = {.all = 1};
@@ -430,6 +454,81 @@ static void test_capitals_not_elsewhere(void **state)
             fail_msg("'%s', %s: matched '%s', expected '%s'", cases[c].query,
                      cases[c].id, gazette_hit_matching_terms(h),
                      cases[c].matched);
+        gazette_results_free(r);
+    }
+}
+
+/* A word in capitals of a mixed-case query finds an article written in
+ * capitals, which has no capitals term of its words, by its plain word:
+ * "NATO AND France" found only the article that writes "Nato", and a
+ * collection in capitals dropped out of every query with an acronym.
+ * "US" still does not find "us" in an article in mixed case. */
+static void test_acronym_in_text_in_capitals(void **state)
+{
+    (void)state;
+    assert_string_equal(ids_in(fx.wire, "NATO AND France", NULL),
+                        "nato-mixed wire-nato");
+    assert_string_equal(ids_in(fx.wire, "NATO talks", &ALL), "wire-nato");
+    assert_string_equal(ids_in(fx.wire, "US AND Cuba", NULL),
+                        "us-trade wire-nato");
+    assert_string_equal(ids_in(fx.wire, "US AND France", NULL), "wire-nato");
+    assert_string_equal(ids_in(fx.wire, "us AND france", NULL),
+                        "told-us wire-nato");
+}
+
+/* The weight of the hit `id` of `query` on the wire index, without
+ * feedback (it must be a hit). */
+static double wire_weight(const char *query, const char *id)
+{
+    opts o = {.no_feedback = 1};
+    gazette_results_t *r = search_in(fx.wire, query, &o);
+    size_t at = 0;
+    double w = gazette_hit_weight(hit_of(r, id, &at));
+    gazette_results_free(r);
+    return w;
+}
+
+/* An article in capitals ranks for a word in capitals as for the word in
+ * lower case ("NATO" weighed by its stem as "nato" is; "US", a stopword,
+ * by the weight of the word in capitals), highlights the word and
+ * --explain lists the plain word with that weight, not the mark. */
+static void test_text_in_capitals_ranked_and_highlighted(void **state)
+{
+    (void)state;
+    assert_float_equal(wire_weight("NATO AND France", "wire-nato"),
+                       wire_weight("nato AND france", "wire-nato"), 1e-9);
+    assert_true(wire_weight("US AND Cuba", "wire-nato") >
+                wire_weight("cuba", "wire-nato") + 0.1);
+    static const struct {
+        const char *query, *id, *highlights, *matched;
+    } cases[] = {
+        {"NATO AND France", "wire-nato", "FRANCE|NATO", "franc nato"},
+        {"NATO AND France", "nato-mixed", "France|Nato",
+         "caps:nato franc nato"},
+        {"US AND Cuba", "wire-nato", "US|US|CUBA", "cuba us"},
+        {"US AND Cuba", "us-trade", "US|Cuba", "upper:us cuba us"},
+        {"US OR Cuba", "told-us", "Cuba", "cuba"},
+    };
+    opts o = {.explain = 1, .no_feedback = 1};
+    for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+        gazette_results_t *r = search_in(fx.wire, cases[c].query, &o);
+        size_t at = 0;
+        const gazette_hit_t *h = hit_of(r, cases[c].id, &at);
+        if (strcmp(highlighted(r, at), cases[c].highlights) != 0)
+            fail_msg("'%s', %s: highlights '%s', expected '%s'",
+                     cases[c].query, cases[c].id, highlighted(r, at),
+                     cases[c].highlights);
+        if (strcmp(gazette_hit_matching_terms(h), cases[c].matched) != 0)
+            fail_msg("'%s', %s: matched '%s', expected '%s'", cases[c].query,
+                     cases[c].id, gazette_hit_matching_terms(h),
+                     cases[c].matched);
+        double sum = 0;
+        for (size_t t = 0; t < gazette_hit_term_count(h); t++) {
+            double w = 0;
+            assert_non_null(gazette_hit_term(h, t, &w));
+            sum += w;
+        }
+        assert_float_equal(sum, gazette_hit_weight(h), 1e-6);
         gazette_results_free(r);
     }
 }
@@ -794,6 +893,8 @@ int main(void)
         cmocka_unit_test(test_field_and_capitals_stopwords),
         cmocka_unit_test(test_acronym_highlights),
         cmocka_unit_test(test_capitals_not_elsewhere),
+        cmocka_unit_test(test_acronym_in_text_in_capitals),
+        cmocka_unit_test(test_text_in_capitals_ranked_and_highlighted),
         cmocka_unit_test(test_accents),
         cmocka_unit_test(test_spelling),
         cmocka_unit_test(test_reversed_date_range),
