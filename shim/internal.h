@@ -422,7 +422,7 @@ class DistinctValueCountSpy : public Xapian::ValueCountMatchSpy {
     void *key_ctx = nullptr;
 
   private:
-    // Enumerators, not static constexpr members: resize() takes its value
+    // Enumerators, not static constexpr members: push_back() takes its value
     // by reference, which would make a member an object of "unique"
     // binding in libgazette.a (docs/api.md lists the few there are).
     enum : uint32_t {
@@ -456,23 +456,38 @@ class DistinctValueCountSpy : public Xapian::ValueCountMatchSpy {
                 local.take(i);
             if (!key_fn)
                 return;
-            if (i >= key_index.size())
-                key_index.resize(local.size(), UNMAPPED);
-            if (key_index[i] == UNMAPPED)
-                key_index[i] = make_key(keys, p, n);
-            uint32_t k = key_index[i];
-            if (k == NONE)
+            uint32_t k = key_of(i, p, n);
+            if (k == NONE || !first_in_count(k))
                 return;
-            if (k >= stamp.size())
-                stamp.resize(keys.size(), 0);
-            if (stamp[k] == serial)
-                return;
-            stamp[k] = serial;
             if (give)
                 keys.give(k);
             else
                 keys.take(k);
         });
+    }
+    // The key of entry `i` of `local`, the value [p, p + n): made the
+    // first time the entry is met. key_index grows one entry at a time
+    // (an inlined push_back; a resize() to one more was a call and a fill
+    // for each new value).
+    uint32_t key_of(size_t i, const char *p, size_t n)
+    {
+        while (key_index.size() <= i)
+            key_index.push_back(UNMAPPED);
+        if (key_index[i] == UNMAPPED)
+            key_index[i] = make_key(keys, p, n);
+        return key_index[i];
+    }
+    // True the first time key `k` is met in this count() (its serial):
+    // a document counts once under a key however many of its values
+    // have it.
+    bool first_in_count(uint32_t k)
+    {
+        while (stamp.size() <= k)
+            stamp.push_back(0);
+        if (stamp[k] == serial)
+            return false;
+        stamp[k] = serial;
+        return true;
     }
     // The index in `into` of the key of [p, p + n) (added, uncounted,
     // when new), or NONE.
