@@ -229,21 +229,46 @@ static int cmp_alias(const void *key, const void *item)
 
 /* The entity term of the name [name, name+len) that is plain ASCII, one
  * space between words and short: "XE" and the name in lower case, as
- * gz_entity_term makes it at a fraction of the cost; 0 for any other. */
+ * gz_entity_term makes it at a fraction of the cost, into term (at least
+ * GZ_TERM_BUF bytes, NUL-terminated); 0 for any other. This runs once
+ * per distinct name a search's matches hold (tens of thousands): one
+ * compare and one branch a byte where it can. */
 static size_t ascii_entity_term(const char *name, size_t len, char *term)
 {
-    if (len == 0 || len + 2 > GZ_MAX_TERM_BYTES)
+    if (len == 0 || len + 2 > GZ_MAX_TERM_BYTES || name[0] == ' ' ||
+        name[len - 1] == ' ')
         return 0;
+    unsigned char before = 0;
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)name[i];
-        if (c >= 0x80 || c < 0x20 ||
-            (c == ' ' && (i == 0 || i + 1 == len || name[i - 1] == ' ')))
+        /* Below 0x20 (control) or from 0x80 (UTF-8) wraps past 0x5F. */
+        if ((unsigned char)(c - 0x20) > 0x5F || (c == ' ' && before == ' '))
             return 0;
         term[2 + i] = (char)gz_ascii_tolower(c);
+        before = c;
     }
     memcpy(term, GZ_PREFIX_ENTITY, 2);
     term[len + 2] = '\0';
     return len + 2;
+}
+
+/* The entity term of any name [name, name+len) into term (at least
+ * GZ_TERM_BUF bytes) by gz_entity_term, which wants a C string: a copy
+ * on the stack when short. Its length (0 for a blank name), or SIZE_MAX
+ * when memory ran out. */
+static size_t any_entity_term(const char *name, size_t len, char *term)
+{
+    char small[256];
+    char *copy = len < sizeof small ? small : malloc(len + 1);
+    if (!copy)
+        return SIZE_MAX;
+    memcpy(copy, name, len);
+    copy[len] = '\0';
+    size_t n = gz_entity_term(copy, term, GZ_TERM_BUF);
+    int blank = strspn(copy, " \t\n\r\f\v") == len;
+    if (copy != small)
+        free(copy);
+    return n || blank ? n : SIZE_MAX;
 }
 
 /* xap_value_key_fn of the entity facet (ctx: struct entity_keys): the
@@ -253,24 +278,15 @@ static xap_status entity_key(const char *name, size_t len, char *buf,
 {
     const struct entity_keys *k = ctx;
     char term[GZ_TERM_BUF];
-    if (!ascii_entity_term(name, len, term)) {
-        char *copy = malloc(len + 1);
-        if (!copy)
-            return XAP_ERR_NOMEM;
-        memcpy(copy, name, len);
-        copy[len] = '\0';
-        size_t n = gz_entity_term(copy, term, sizeof term);
-        int blank = strspn(copy, " \t\n\r\f\v") == len;
-        free(copy);
-        if (!n && !blank)
-            return XAP_ERR_NOMEM;
-    }
+    size_t n = ascii_entity_term(name, len, term);
+    if (!n && (n = any_entity_term(name, len, term)) == SIZE_MAX)
+        return XAP_ERR_NOMEM;
     const entity_alias *a =
         k->count ? bsearch(term, k->items, k->count, sizeof *k->items,
                            cmp_alias)
                  : NULL;
     const char *key = a ? a->rep : term;
-    *out = strlen(key);
+    *out = a ? strlen(key) : n;
     if (*out <= size)
         memcpy(buf, key, *out);
     return XAP_OK;
