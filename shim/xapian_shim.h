@@ -286,6 +286,18 @@ xap_status xap_document_get_value(const xap_document *doc, unsigned slot,
 xap_status xap_document_add_term(xap_document *doc, const char *term,
                                  unsigned wdf_inc);
 xap_status xap_document_add_boolean_term(xap_document *doc, const char *term);
+/* Add `term` at word position `pos`, its within-document frequency raised
+ * by `wdf_inc` (0: a position that adds nothing to the document's length,
+ * hence to no term's weight but its own). */
+xap_status xap_document_add_posting(xap_document *doc, const char *term,
+                                    unsigned pos, unsigned wdf_inc);
+/* Call `fn` for each position of `term` in the document, in increasing
+ * order, until it returns non-zero; never when the document lacks the term
+ * or has it without positions. */
+xap_status xap_document_each_position(const xap_document *doc,
+                                      const char *term,
+                                      int (*fn)(unsigned pos, void *ctx),
+                                      void *ctx);
 /* Call `fn` for each term of the document starting with `prefix`, in byte
  * order, until it returns non-zero. */
 xap_status xap_document_each_term(const xap_document *doc, const char *prefix,

@@ -463,6 +463,52 @@ static void test_termgen_fills_callers_doc(void **state)
     xap_stem_free(stem);
 }
 
+/* each_position callback: append the position to the string `ctx`
+ * (room for 64 bytes), stopping after the first when it starts with '!'. */
+static int on_position(unsigned pos, void *ctx)
+{
+    char *out = ctx;
+    size_t len = strlen(out);
+    snprintf(out + len, 64 - len, "%u ", pos);
+    return out[0] == '!';
+}
+
+/* Postings added one by one, and a term's positions read back: a
+ * posting of wdf_inc 0 adds its position and no frequency (the bare word
+ * of a possessive, indexer/analyze.c). */
+static void test_document_positions(void **state)
+{
+    (void)state;
+    xap_document *doc;
+    OK(xap_document_new(&doc));
+    OK(xap_document_add_posting(doc, "blair's", 3, 1));
+    OK(xap_document_add_posting(doc, "blair", 3, 0));
+    OK(xap_document_add_posting(doc, "blair", 7, 1));
+    OK(xap_document_add_term(doc, "Qid", 0));   /* no positions */
+    char at[64] = "";
+    OK(xap_document_each_position(doc, "blair", on_position, at));
+    assert_string_equal(at, "3 7 ");
+    char first[64] = "!";
+    OK(xap_document_each_position(doc, "blair", on_position, first));
+    assert_string_equal(first, "!3 ");
+    char none[64] = "";
+    OK(xap_document_each_position(doc, "blai", on_position, none));
+    OK(xap_document_each_position(doc, "Qid", on_position, none));
+    assert_string_equal(none, "");
+    list terms = {0};
+    OK(xap_document_each_term(doc, "b", on_doc_term, &terms));
+    assert_int_equal(terms.n, 2);
+    assert_string_equal(terms.s[0], "blair");
+    assert_int_equal(terms.num[0], 1);   /* the posting at 3 added none */
+    ERR(XAP_ERR_INVALID_ARG, xap_document_add_posting(doc, NULL, 1, 1));
+    ERR(XAP_ERR_INVALID_ARG, xap_document_add_posting(NULL, "a", 1, 1));
+    ERR(XAP_ERR_INVALID_ARG,
+        xap_document_each_position(doc, NULL, on_position, at));
+    ERR(XAP_ERR_INVALID_ARG,
+        xap_document_each_position(doc, "blair", NULL, at));
+    xap_document_free(doc);
+}
+
 static void test_read_back(void **state)
 {
     (void)state;
@@ -2900,6 +2946,7 @@ int main(void)
         cmocka_unit_test(test_unicode_chars),
         cmocka_unit_test(test_unicode_tolower_utf8),
         cmocka_unit_test(test_termgen_fills_callers_doc),
+        cmocka_unit_test(test_document_positions),
         cmocka_unit_test(test_read_back),
         cmocka_unit_test(test_replace_delete),
         cmocka_unit_test(test_search),
