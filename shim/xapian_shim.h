@@ -485,7 +485,17 @@ enum {
      * whatever they hold ("a OR (b AND_NOT c)" gives a and b). A term
      * that the query also wants elsewhere is kept from there. XOR keeps
      * its parts (each is wanted where the others are not). */
-    XAP_SNIPPET_PARTS_NO_EXCLUDED = 1
+    XAP_SNIPPET_PARTS_NO_EXCLUDED = 1,
+    /* Also each word of a phrase or NEAR as a possessive ("'s", as the
+     * TermGenerator writes "Blair's" and "Blair’s"), for an index that
+     * puts the bare word at a possessive's position too: a tight phrase
+     * also as the phrases with one of its terms so written (snippets
+     * compare a phrase with the words as written), a term of a NEAR or a
+     * wider phrase also as that wildcard pattern (snippets weigh a loose
+     * term by its statistics, which the match has for its own terms
+     * only, and a pattern by none). For snippets only: such a query
+     * must not make hits nor have its matching terms read. */
+    XAP_SNIPPET_PARTS_POSSESSIVES = 2
 };
 
 /* The parts of `q` that Xapian's snippets highlight (MSet::snippet reads

@@ -5059,7 +5059,9 @@ static void expect_bare_word(const char *db, const char *id, const char *bare,
  * was found already. The possessive typed in a phrase finds only the
  * possessive. Before, the index had only "blair's" at that position: no
  * match (on the BBC corpus '"Tony Blair"' missed 19 of the 154 articles
- * writing it). */
+ * writing it). The snippet and the title mark the possessive whole:
+ * Xapian's snippets compared the phrase with "blair's" and marked
+ * nothing, and "Tony" alone for the NEAR. */
 static void test_possessive_in_phrase(void **state)
 {
     (void)state;
@@ -5101,6 +5103,21 @@ static void test_possessive_in_phrase(void **state)
     expect_ids(db, "\"Gordon Brown's budget\"", 0, "p/curly.txt");
     expect_bare_word(db, "p/curly.txt", "brown", "brown's");
     expect_bare_word(db, "p/blair.txt", "Sblair", "Sblair's");
+    /* marked whole, in the snippet and in the title */
+    char snippet[1024], title[1024];
+    assert_int_equal(first_hit(db, "\"Gordon Brown\"", NULL, snippet, NULL,
+                               NULL, sizeof snippet), 1);
+    assert_non_null(strstr(snippet, "[Gordon Brown\xE2\x80\x99s] budget"));
+    assert_int_equal(first_hit(db, "\"Tony Blair\" AND aides", NULL, snippet,
+                               title, NULL, sizeof snippet), 1);
+    assert_non_null(strstr(snippet, "[Tony Blair's] visit"));
+    assert_string_equal(title, "[Tony Blair's] visit");
+    assert_int_equal(first_hit(db, "\"prime minister aides\"", NULL, snippet,
+                               NULL, NULL, sizeof snippet), 1);
+    assert_non_null(strstr(snippet, "[prime minister's aides]"));
+    assert_int_equal(first_hit(db, "(tony NEAR/3 blair) AND critics", NULL,
+                               snippet, NULL, NULL, sizeof snippet), 1);
+    assert_non_null(strstr(snippet, "[Tony] Benn met [Blair's] [critics]"));
     small_index_end(&x);
 }
 

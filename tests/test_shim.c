@@ -2224,7 +2224,7 @@ static void snippet_parts_excluded(xap_database *db, xap_queryparser *qp,
         free(desc);
         xap_query_free(parts);
         ERR(XAP_ERR_INVALID_ARG,
-            xap_query_snippet_parts(q, 2, title_as_body, &calls, &parts));
+            xap_query_snippet_parts(q, 4, title_as_body, &calls, &parts));
         xap_query_free(q);
     }
     xap_enquire *enq;
@@ -2251,6 +2251,67 @@ static void snippet_parts_excluded(xap_database *db, xap_queryparser *qp,
     xap_mset_free(m);
     xap_query_free(parts);
     xap_query_free(q);
+}
+
+/* test_snippet_parts with XAP_SNIPPET_PARTS_POSSESSIVES: a tight
+ * phrase also with each of its words a possessive (one at a time, not
+ * one already), a NEAR's or a wider phrase's words also as possessive
+ * patterns, a word elsewhere left as it is; set on the enquire after the
+ * match, the snippets mark "Wolves's" (as Xapian writes it) for the
+ * phrase and the NEAR. */
+static void snippet_parts_possessives(xap_database *db, xap_queryparser *qp,
+                                      const xap_stem *stem)
+{
+    static const char *const cases[][2] = {
+        {"\"running wolves\"",
+         "Query(((running PHRASE 2 wolves) OR (running's PHRASE 2 wolves) OR "
+         "(running PHRASE 2 wolves's)))"},
+        {"\"wolves's forest\"",
+         "Query(((wolves's PHRASE 2 forest) OR "
+         "(wolves's PHRASE 2 forest's)))"},
+        {"wolves NEAR forest",
+         "Query((wolves OR WILDCARD SYNONYM wolves's OR forest OR "
+         "WILDCARD SYNONYM forest's))"},
+        {"wolves forest", "Query((Zwolv OR Zforest))"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        xap_query *q, *parts;
+        char *desc;
+        int calls = 0;
+        OK(xap_queryparser_parse(qp, cases[i][0], XAP_QP_FLAG_DEFAULT, NULL,
+                                 &q));
+        OK(xap_query_snippet_parts(q, XAP_SNIPPET_PARTS_POSSESSIVES,
+                                   title_as_body, &calls, &parts));
+        OK(xap_query_description(parts, &desc));
+        if (strcmp(desc, cases[i][1]) != 0)
+            fail_msg("'%s': %s, not %s", cases[i][0], desc, cases[i][1]);
+        free(desc);
+        xap_query_free(parts);
+        xap_query_free(q);
+    }
+    static const char body[] = "The Wolves's return to the forest.";
+    const char *text[] = {"\"wolves return\"", "wolves NEAR/8 forest"};
+    const char *want[] = {"[Wolves's return]", "[Wolves's] return"};
+    for (size_t i = 0; i < 2; i++) {
+        xap_enquire *enq;
+        xap_query *q, *parts;
+        char *snip;
+        int calls = 0;
+        xap_mset *m = search(db, qp, text[i], &enq);
+        OK(xap_queryparser_parse(qp, text[i], XAP_QP_FLAG_DEFAULT, NULL, &q));
+        OK(xap_query_snippet_parts(q, XAP_SNIPPET_PARTS_POSSESSIVES,
+                                   title_as_body, &calls, &parts));
+        OK(xap_enquire_set_query(enq, parts, 0));
+        xap_enquire_free(enq);
+        OK(xap_mset_snippet(m, body, strlen(body), 200, stem, 0, "[", "]",
+                            "~", &snip));
+        if (!strstr(snip, want[i]))
+            fail_msg("'%s': %s, no %s", text[i], snip, want[i]);
+        free(snip);
+        xap_mset_free(m);
+        xap_query_free(parts);
+        xap_query_free(q);
+    }
 }
 
 /* The enquire hands back the query it was given (explain.c reads the
@@ -2344,6 +2405,7 @@ static void test_snippet_parts(void **state)
     xap_query_free(parts);
     xap_query_free(q);
     snippet_parts_excluded(db, qp, stem);
+    snippet_parts_possessives(db, qp, stem);
     xap_database_free(db);
     xap_queryparser_free(qp);
     xap_stem_free(stem);
