@@ -289,8 +289,104 @@ static int has_words(const char *s, size_t len)
     return 0;
 }
 
+/* ---------------------------------------------------------- possessives
+ *
+ * Phrases and NEAR/ADJ match the words as written (their unstemmed terms:
+ * Xapian keeps no positions for the stemmed ones), and Xapian writes
+ * "Blair's" (and "Blair’s", U+2019) as the term "blair's": "Tony Blair's
+ * visit" was no match of "Tony Blair", nor of tony ADJ/1 blair. So each
+ * such term also puts its word without the ending at the same positions
+ * ("blair", "Sblair" in a title), with a within-document frequency of 0:
+ * no article's length changes, hence no BM25 weight of other terms, and
+ * the spelling data count no word twice (indexer/spelling.c counts terms
+ * of wdf 1 and more). A plural's apostrophe ("ministers' talks") Xapian
+ * drops already. The stemmed term (Zblair) was always the same.
+ */
+#define POSSESSIVE "'s"
+#define POSSESSIVE_LEN (sizeof POSSESSIVE - 1)
+
+/* The prefixes of the free-text fields (add_text), whose terms have
+ * positions. */
+static const char *const text_prefixes[] = {GZ_PREFIX_TITLE, "",
+                                            GZ_PREFIX_AUTHOR};
+
+/* The possessive terms of one prefix, found by collect_possessive. */
+typedef struct possessives {
+    gz_buf terms;        /* each term with its NUL */
+    size_t prefix_len;   /* of the prefix searched */
+} possessives;
+
+/* Term callback (`ctx` a possessives): keep a term of the prefix that is
+ * a word ending in POSSESSIVE after at least one character. A term whose
+ * word starts with a capital is a longer prefix's or a stemmed one
+ * (Xapian's convention). */
+static int collect_possessive(const char *term, size_t len, unsigned wdf,
+                              void *ctx)
+{
+    (void)wdf;
+    possessives *p = ctx;
+    if (len <= p->prefix_len + POSSESSIVE_LEN ||
+        gz_ascii_isupper((unsigned char)term[p->prefix_len]) ||
+        memcmp(term + len - POSSESSIVE_LEN, POSSESSIVE, POSSESSIVE_LEN) != 0)
+        return 0;
+    gz_buf_put(&p->terms, term, len + 1);
+    return p->terms.failed;
+}
+
+/* A word without its ending, going where its possessive is. */
+typedef struct bare_word {
+    xap_document *doc;
+    char term[GZ_TERM_BUF];
+    xap_status status;
+} bare_word;
+
+/* Position callback (`ctx` a bare_word): add the bare word there. */
+static int add_bare_posting(unsigned pos, void *ctx)
+{
+    bare_word *b = ctx;
+    b->status = xap_document_add_posting(b->doc, b->term, pos, 0);
+    return b->status != XAP_OK;
+}
+
+/* Give each possessive term of `prefix` in `doc` its bare word at the
+ * same positions, with no wdf (see above). The terms are read first:
+ * Xapian's term list is not to be walked while the document changes. */
+static xap_status add_bare_possessives(xap_document *doc, const char *prefix)
+{
+    possessives p = {.prefix_len = strlen(prefix)};
+    xap_status s = xap_document_each_term(doc, prefix, collect_possessive, &p);
+    if (s == XAP_OK && p.terms.failed)
+        s = XAP_ERR_NOMEM;
+    bare_word b = {.doc = doc, .status = XAP_OK};
+    for (size_t at = 0; s == XAP_OK && at < p.terms.len;) {
+        const char *term = p.terms.data + at;
+        size_t len = strlen(term);
+        at += len + 1;
+        if (len >= sizeof b.term)
+            continue;
+        memcpy(b.term, term, len - POSSESSIVE_LEN);
+        b.term[len - POSSESSIVE_LEN] = '\0';
+        s = xap_document_each_position(doc, term, add_bare_posting, &b);
+        if (s == XAP_OK)
+            s = b.status;
+    }
+    gz_buf_free(&p.terms);
+    return s;
+}
+
+/* add_bare_possessives for each free-text prefix. */
+static xap_status add_bare_words(xap_document *doc)
+{
+    xap_status s = XAP_OK;
+    for (size_t i = 0; s == XAP_OK &&
+                       i < sizeof text_prefixes / sizeof *text_prefixes; i++)
+        s = add_bare_possessives(doc, text_prefixes[i]);
+    return s;
+}
+
 /* Title (prefixed and unprefixed), author, body: the free-text fields,
- * and the capitals terms of title and body. */
+ * the bare words of their possessives, and the capitals terms of title
+ * and body. */
 static xap_status add_text(gz_analyzer *a, xap_document *doc,
                            const corpus_article *art)
 {
@@ -316,6 +412,8 @@ static xap_status add_text(gz_analyzer *a, xap_document *doc,
             s = index_folded(a, doc, art->author, strlen(art->author), 1,
                              GZ_PREFIX_AUTHOR, NO_CAPITALS);
     }
+    if (s == XAP_OK)
+        s = add_bare_words(doc);
     return s;
 }
 

@@ -205,24 +205,29 @@ static xap_status title_match(const gazette_index_t *index,
                               const xap_query *q, int wildcard,
                               snippet_source *src)
 {
-    title_names names = {.titles = 0};
-    xap_query *parts = NULL;
+    title_names names = {.titles = 0}, again = {.titles = 0};
+    xap_query *parts = NULL, *shown = NULL;
     xap_enquire *enq = NULL;
     xap_status s = xap_query_snippet_parts(q, XAP_SNIPPET_PARTS_NO_EXCLUDED,
                                            title_as_body, &names, &parts);
     if (s == XAP_OK && names.titles)
         s = xap_enquire_new(index->db, &enq);
+    /* matched for the statistics only, so possessives too (see below) */
     if (s == XAP_OK && enq)
-        s = xap_enquire_set_query(enq, parts, 0);
+        s = xap_query_snippet_parts(q, XAP_SNIPPET_PARTS_NO_EXCLUDED |
+                                           XAP_SNIPPET_PARTS_POSSESSIVES,
+                                    title_as_body, &again, &shown);
+    if (s == XAP_OK && enq)
+        s = xap_enquire_set_query(enq, shown, 0);
     if (s == XAP_OK && enq)   /* no hit needed: the statistics */
         s = xap_enquire_get_mset(enq, 0, 0, 0, NULL, &src->title_mset);
     if (s == XAP_OK && enq)
         s = gz_snippet_words_of(parts, wildcard, &src->title_words);
-    title_names again = {.titles = 0};
     if (s == XAP_OK && enq)
         s = with_capitals_forms(q, title_as_body, &again, &src->title_words);
     xap_enquire_free(enq);
     xap_query_free(parts);
+    xap_query_free(shown);
     return s;
 }
 
@@ -260,6 +265,28 @@ xap_status gz_enquire_show_wanted(xap_enquire *enq, const xap_query *q)
 {
     xap_query *parts = NULL;
     xap_status s = wanted_parts(q, &parts);
+    if (s == XAP_OK)
+        s = xap_enquire_set_query(enq, parts, 0);
+    xap_query_free(parts);
+    return s;
+}
+
+/*
+ * Possessives. The index puts the bare word of a possessive at its
+ * position too (indexer/analyze.c), so the phrase "Tony Blair" and tony
+ * NEAR blair find "Tony Blair's"; but Xapian's snippets compare a
+ * phrase's terms, and a NEAR's, with the words as written ("blair's"),
+ * and marked nothing of "Tony Blair's" for the phrase, "Tony" alone for
+ * the NEAR. The snippets' query has those words as possessives too
+ * (XAP_SNIPPET_PARTS_POSSESSIVES); it is set once the matching terms,
+ * which must not list words never matched, are read.
+ */
+xap_status gz_enquire_show_for_snippets(xap_enquire *enq, const xap_query *q)
+{
+    xap_query *parts = NULL;
+    xap_status s = xap_query_snippet_parts(q, XAP_SNIPPET_PARTS_NO_EXCLUDED |
+                                                  XAP_SNIPPET_PARTS_POSSESSIVES,
+                                           as_is, NULL, &parts);
     if (s == XAP_OK)
         s = xap_enquire_set_query(enq, parts, 0);
     xap_query_free(parts);

@@ -842,6 +842,9 @@ static xap_status run_search(gazette_index_t *index, const char *query,
         if (s == XAP_OK)
             gz_location_of(index, docid, &r->hits[i].location);
     }
+    /* the hits' matching terms are read: the snippets' query now */
+    if (s == XAP_OK && o->snippet_length)
+        s = gz_enquire_show_for_snippets(enq, q);
     if (s == XAP_OK) {
         /* The result set keeps the match set for its snippets. */
         s = gz_results_keep_snippets(r, index, mset, q,

@@ -371,6 +371,12 @@ xap_status gz_results_keep_snippets(gazette_results_t *r,
  * (results.c, "Excluded words"). `q` stays the caller's. */
 xap_status gz_enquire_show_wanted(xap_enquire *enq, const xap_query *q);
 
+/* results.c: once the hits' matching terms are read, set on `enq` what
+ * gz_enquire_show_wanted sets and, for the snippets alone, the phrase and
+ * NEAR words of `q` as possessives ("Tony Blair's" for "Tony Blair", which
+ * the index matches: indexer/analyze.c). `q` stays the caller's. */
+xap_status gz_enquire_show_for_snippets(xap_enquire *enq, const xap_query *q);
+
 /* explain.c: the matching words of hit `i` and each one's weight. */
 xap_status gz_hit_explain(gazette_index_t *index, const xap_enquire *enq,
                           const xap_mset *mset, uint32_t i,

@@ -97,6 +97,39 @@ xap_status xap_document_add_boolean_term(xap_document *doc, const char *term)
     });
 }
 
+xap_status xap_document_add_posting(xap_document *doc, const char *term,
+                                    unsigned pos, unsigned wdf_inc)
+{
+    return guard(__func__, [&] {
+        NEED(doc);
+        NEED(term);
+        doc->doc.add_posting(term, pos, wdf_inc);
+        return XAP_OK;
+    });
+}
+
+xap_status xap_document_each_position(const xap_document *doc,
+                                      const char *term,
+                                      int (*fn)(unsigned pos, void *ctx),
+                                      void *ctx)
+{
+    return guard(__func__, [&] {
+        NEED(doc);
+        NEED(term);
+        NEED(fn);
+        // Xapian throws for the positions of a term the document lacks.
+        auto t = doc->doc.termlist_begin();
+        t.skip_to(term);
+        if (t == doc->doc.termlist_end() || *t != term)
+            return XAP_OK;
+        for (auto it = t.positionlist_begin(); it != t.positionlist_end();
+             ++it)
+            if (fn(*it, ctx))
+                break;
+        return XAP_OK;
+    });
+}
+
 xap_status xap_document_each_term(const xap_document *doc, const char *prefix,
                                   int (*fn)(const char *term, size_t len,
                                             unsigned wdf, void *ctx),

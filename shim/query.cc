@@ -272,6 +272,9 @@ struct SnippetParts {
     void *ctx;
     unsigned flags;
     std::vector<Xapian::Query> parts;
+    // NEARs and wide phrases the walk is inside (their terms are loose
+    // terms to snippets, but matched by position).
+    unsigned positional = 0;
 
     // `name` renamed into `out`; false when the callback leaves it out.
     bool renamed(const std::string &name, std::string &out) const
@@ -288,6 +291,48 @@ struct SnippetParts {
 std::string term_of(const Xapian::Query &q)
 {
     return *q.get_terms_begin();
+}
+
+// TermGenerator's ending of a possessive ("Blair's", "Blair’s": blair's).
+constexpr std::string_view kPossessive = "'s";
+
+bool is_possessive(const std::string &term)
+{
+    return term.size() > kPossessive.size() &&
+           term.compare(term.size() - kPossessive.size(), kPossessive.size(),
+                        kPossessive) == 0;
+}
+
+// With XAP_SNIPPET_PARTS_POSSESSIVES: the tight phrase of `names` also as
+// the phrases with one of its words possessive, added to sp.parts.
+void add_possessive_phrases(const std::vector<std::string> &names,
+                            SnippetParts &sp)
+{
+    if (!(sp.flags & XAP_SNIPPET_PARTS_POSSESSIVES))
+        return;
+    for (size_t i = 0; i < names.size(); i++) {
+        if (is_possessive(names[i]))
+            continue;
+        std::vector<Xapian::Query> variant(names.begin(), names.end());
+        variant[i] = Xapian::Query(names[i] + std::string(kPossessive));
+        sp.parts.emplace_back(Xapian::Query::OP_PHRASE, variant.begin(),
+                              variant.end(),
+                              Xapian::termcount(variant.size()));
+    }
+}
+
+// With XAP_SNIPPET_PARTS_POSSESSIVES, for a term `name` of a NEAR or wide
+// phrase: its possessive as a wildcard pattern, which snippets compare
+// with the start of each word, needing no statistics (a term does: the
+// possessive's, never matched, would be dropped).
+void add_possessive_pattern(const std::string &name, SnippetParts &sp)
+{
+    if (!(sp.flags & XAP_SNIPPET_PARTS_POSSESSIVES) || !sp.positional ||
+        is_possessive(name))
+        return;
+    sp.parts.emplace_back(Xapian::Query::OP_WILDCARD,
+                          name + std::string(kPossessive), 1,
+                          Xapian::Query::WILDCARD_LIMIT_FIRST);
 }
 
 // Keep the tight phrase of terms `q` renamed (the whole phrase left out
@@ -307,15 +352,17 @@ bool keep_phrase(const Xapian::Query &q, SnippetParts &sp)
                         Xapian::termcount(terms.size()));
     if (tight.get_description() != q.get_description())
         return false;
-    std::vector<Xapian::Query> renamed;
+    std::vector<std::string> names;
     for (const auto &t : terms) {
         std::string name;
         if (!sp.renamed(term_of(t), name))
             return true;
-        renamed.emplace_back(name);
+        names.push_back(name);
     }
+    std::vector<Xapian::Query> renamed(names.begin(), names.end());
     sp.parts.emplace_back(Xapian::Query::OP_PHRASE, renamed.begin(),
                           renamed.end(), Xapian::termcount(renamed.size()));
+    add_possessive_phrases(names, sp);
     return true;
 }
 
@@ -327,8 +374,10 @@ void collect_parts(const Xapian::Query &q, SnippetParts &sp)
     Xapian::Query::op combiner;
     switch (q.get_type()) {
     case Xapian::Query::LEAF_TERM:
-        if (sp.renamed(term_of(q), name))
+        if (sp.renamed(term_of(q), name)) {
             sp.parts.emplace_back(name);
+            add_possessive_pattern(name, sp);
+        }
         return;
     case Xapian::Query::OP_WILDCARD:
         // One expansion at most: snippets read only the pattern.
@@ -349,8 +398,12 @@ void collect_parts(const Xapian::Query &q, SnippetParts &sp)
     if (q.get_type() == Xapian::Query::OP_AND_NOT && n > 0 &&
         (sp.flags & XAP_SNIPPET_PARTS_NO_EXCLUDED))
         n = 1;
+    bool positional = q.get_type() == Xapian::Query::OP_NEAR ||
+                      q.get_type() == Xapian::Query::OP_PHRASE;
+    sp.positional += positional;
     for (size_t i = 0; i < n; i++)
         collect_parts(q.get_subquery(i), sp);
+    sp.positional -= positional;
 }
 
 }  // namespace
@@ -377,7 +430,8 @@ xap_status xap_query_snippet_parts(const xap_query *q, unsigned flags,
         NEED(q);
         NEED(rename);
         NEED(out);
-        if (flags & ~unsigned(XAP_SNIPPET_PARTS_NO_EXCLUDED))
+        if (flags & ~unsigned(XAP_SNIPPET_PARTS_NO_EXCLUDED |
+                              XAP_SNIPPET_PARTS_POSSESSIVES))
             shim::fail(XAP_ERR_INVALID_ARG, "InvalidArgumentError",
                        "unknown snippet parts flag");
         SnippetParts sp{rename, ctx, flags, {}};

@@ -286,6 +286,18 @@ xap_status xap_document_get_value(const xap_document *doc, unsigned slot,
 xap_status xap_document_add_term(xap_document *doc, const char *term,
                                  unsigned wdf_inc);
 xap_status xap_document_add_boolean_term(xap_document *doc, const char *term);
+/* Add `term` at word position `pos`, its within-document frequency raised
+ * by `wdf_inc` (0: a position that adds nothing to the document's length,
+ * hence to no term's weight but its own). */
+xap_status xap_document_add_posting(xap_document *doc, const char *term,
+                                    unsigned pos, unsigned wdf_inc);
+/* Call `fn` for each position of `term` in the document, in increasing
+ * order, until it returns non-zero; never when the document lacks the term
+ * or has it without positions. */
+xap_status xap_document_each_position(const xap_document *doc,
+                                      const char *term,
+                                      int (*fn)(unsigned pos, void *ctx),
+                                      void *ctx);
 /* Call `fn` for each term of the document starting with `prefix`, in byte
  * order, until it returns non-zero. */
 xap_status xap_document_each_term(const xap_document *doc, const char *prefix,
@@ -473,7 +485,17 @@ enum {
      * whatever they hold ("a OR (b AND_NOT c)" gives a and b). A term
      * that the query also wants elsewhere is kept from there. XOR keeps
      * its parts (each is wanted where the others are not). */
-    XAP_SNIPPET_PARTS_NO_EXCLUDED = 1
+    XAP_SNIPPET_PARTS_NO_EXCLUDED = 1,
+    /* Also each word of a phrase or NEAR as a possessive ("'s", as the
+     * TermGenerator writes "Blair's" and "Blair’s"), for an index that
+     * puts the bare word at a possessive's position too: a tight phrase
+     * also as the phrases with one of its terms so written (snippets
+     * compare a phrase with the words as written), a term of a NEAR or a
+     * wider phrase also as that wildcard pattern (snippets weigh a loose
+     * term by its statistics, which the match has for its own terms
+     * only, and a pattern by none). For snippets only: such a query
+     * must not make hits nor have its matching terms read. */
+    XAP_SNIPPET_PARTS_POSSESSIVES = 2
 };
 
 /* The parts of `q` that Xapian's snippets highlight (MSet::snippet reads

@@ -463,6 +463,52 @@ static void test_termgen_fills_callers_doc(void **state)
     xap_stem_free(stem);
 }
 
+/* each_position callback: append the position to the string `ctx`
+ * (room for 64 bytes), stopping after the first when it starts with '!'. */
+static int on_position(unsigned pos, void *ctx)
+{
+    char *out = ctx;
+    size_t len = strlen(out);
+    snprintf(out + len, 64 - len, "%u ", pos);
+    return out[0] == '!';
+}
+
+/* Postings added one by one, and a term's positions read back: a
+ * posting of wdf_inc 0 adds its position and no frequency (the bare word
+ * of a possessive, indexer/analyze.c). */
+static void test_document_positions(void **state)
+{
+    (void)state;
+    xap_document *doc;
+    OK(xap_document_new(&doc));
+    OK(xap_document_add_posting(doc, "blair's", 3, 1));
+    OK(xap_document_add_posting(doc, "blair", 3, 0));
+    OK(xap_document_add_posting(doc, "blair", 7, 1));
+    OK(xap_document_add_term(doc, "Qid", 0));   /* no positions */
+    char at[64] = "";
+    OK(xap_document_each_position(doc, "blair", on_position, at));
+    assert_string_equal(at, "3 7 ");
+    char first[64] = "!";
+    OK(xap_document_each_position(doc, "blair", on_position, first));
+    assert_string_equal(first, "!3 ");
+    char none[64] = "";
+    OK(xap_document_each_position(doc, "blai", on_position, none));
+    OK(xap_document_each_position(doc, "Qid", on_position, none));
+    assert_string_equal(none, "");
+    list terms = {0};
+    OK(xap_document_each_term(doc, "b", on_doc_term, &terms));
+    assert_int_equal(terms.n, 2);
+    assert_string_equal(terms.s[0], "blair");
+    assert_int_equal(terms.num[0], 1);   /* the posting at 3 added none */
+    ERR(XAP_ERR_INVALID_ARG, xap_document_add_posting(doc, NULL, 1, 1));
+    ERR(XAP_ERR_INVALID_ARG, xap_document_add_posting(NULL, "a", 1, 1));
+    ERR(XAP_ERR_INVALID_ARG,
+        xap_document_each_position(doc, NULL, on_position, at));
+    ERR(XAP_ERR_INVALID_ARG,
+        xap_document_each_position(doc, "blair", NULL, at));
+    xap_document_free(doc);
+}
+
 static void test_read_back(void **state)
 {
     (void)state;
@@ -2178,7 +2224,7 @@ static void snippet_parts_excluded(xap_database *db, xap_queryparser *qp,
         free(desc);
         xap_query_free(parts);
         ERR(XAP_ERR_INVALID_ARG,
-            xap_query_snippet_parts(q, 2, title_as_body, &calls, &parts));
+            xap_query_snippet_parts(q, 4, title_as_body, &calls, &parts));
         xap_query_free(q);
     }
     xap_enquire *enq;
@@ -2205,6 +2251,67 @@ static void snippet_parts_excluded(xap_database *db, xap_queryparser *qp,
     xap_mset_free(m);
     xap_query_free(parts);
     xap_query_free(q);
+}
+
+/* test_snippet_parts with XAP_SNIPPET_PARTS_POSSESSIVES: a tight
+ * phrase also with each of its words a possessive (one at a time, not
+ * one already), a NEAR's or a wider phrase's words also as possessive
+ * patterns, a word elsewhere left as it is; set on the enquire after the
+ * match, the snippets mark "Wolves's" (as Xapian writes it) for the
+ * phrase and the NEAR. */
+static void snippet_parts_possessives(xap_database *db, xap_queryparser *qp,
+                                      const xap_stem *stem)
+{
+    static const char *const cases[][2] = {
+        {"\"running wolves\"",
+         "Query(((running PHRASE 2 wolves) OR (running's PHRASE 2 wolves) OR "
+         "(running PHRASE 2 wolves's)))"},
+        {"\"wolves's forest\"",
+         "Query(((wolves's PHRASE 2 forest) OR "
+         "(wolves's PHRASE 2 forest's)))"},
+        {"wolves NEAR forest",
+         "Query((wolves OR WILDCARD SYNONYM wolves's OR forest OR "
+         "WILDCARD SYNONYM forest's))"},
+        {"wolves forest", "Query((Zwolv OR Zforest))"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        xap_query *q, *parts;
+        char *desc;
+        int calls = 0;
+        OK(xap_queryparser_parse(qp, cases[i][0], XAP_QP_FLAG_DEFAULT, NULL,
+                                 &q));
+        OK(xap_query_snippet_parts(q, XAP_SNIPPET_PARTS_POSSESSIVES,
+                                   title_as_body, &calls, &parts));
+        OK(xap_query_description(parts, &desc));
+        if (strcmp(desc, cases[i][1]) != 0)
+            fail_msg("'%s': %s, not %s", cases[i][0], desc, cases[i][1]);
+        free(desc);
+        xap_query_free(parts);
+        xap_query_free(q);
+    }
+    static const char body[] = "The Wolves's return to the forest.";
+    const char *text[] = {"\"wolves return\"", "wolves NEAR/8 forest"};
+    const char *want[] = {"[Wolves's return]", "[Wolves's] return"};
+    for (size_t i = 0; i < 2; i++) {
+        xap_enquire *enq;
+        xap_query *q, *parts;
+        char *snip;
+        int calls = 0;
+        xap_mset *m = search(db, qp, text[i], &enq);
+        OK(xap_queryparser_parse(qp, text[i], XAP_QP_FLAG_DEFAULT, NULL, &q));
+        OK(xap_query_snippet_parts(q, XAP_SNIPPET_PARTS_POSSESSIVES,
+                                   title_as_body, &calls, &parts));
+        OK(xap_enquire_set_query(enq, parts, 0));
+        xap_enquire_free(enq);
+        OK(xap_mset_snippet(m, body, strlen(body), 200, stem, 0, "[", "]",
+                            "~", &snip));
+        if (!strstr(snip, want[i]))
+            fail_msg("'%s': %s, no %s", text[i], snip, want[i]);
+        free(snip);
+        xap_mset_free(m);
+        xap_query_free(parts);
+        xap_query_free(q);
+    }
 }
 
 /* The enquire hands back the query it was given (explain.c reads the
@@ -2298,6 +2405,7 @@ static void test_snippet_parts(void **state)
     xap_query_free(parts);
     xap_query_free(q);
     snippet_parts_excluded(db, qp, stem);
+    snippet_parts_possessives(db, qp, stem);
     xap_database_free(db);
     xap_queryparser_free(qp);
     xap_stem_free(stem);
@@ -2900,6 +3008,7 @@ int main(void)
         cmocka_unit_test(test_unicode_chars),
         cmocka_unit_test(test_unicode_tolower_utf8),
         cmocka_unit_test(test_termgen_fills_callers_doc),
+        cmocka_unit_test(test_document_positions),
         cmocka_unit_test(test_read_back),
         cmocka_unit_test(test_replace_delete),
         cmocka_unit_test(test_search),
