@@ -573,12 +573,48 @@ xap_status gz_ranking_apply(xap_enquire *enq, const xap_query *q,
     return s;
 }
 
+/*
+ * The right side of q AND_MAYBE feedback: fb->expansion (not NULL) OR
+ * every document at weight 0, new in *out (the caller frees it).
+ *
+ * Xapian 1.4's matcher turns q AND_MAYBE feedback into q AND feedback once
+ * the page's lowest weight is above what q can still give: q's greatest
+ * weight, or less once the posting lists of some of its words have ended
+ * (then only the rest count). It starts that AND one past the later of
+ * the two sides' documents, and so skips the document the feedback side
+ * stood on, ahead of q's, which may be the best hit (test_query's
+ * test_pages_of_one_ranking; docs/performance.md, 2026-12-03). A right
+ * side that matches every document stands on q's document whenever
+ * Xapian looks at it, so nothing is skipped. It adds no weight and no
+ * match (the hits are q's), and feedback's terms still let the matcher
+ * skip what cannot reach the page.
+ */
+static xap_status anchored_feedback(const gz_feedback *fb, xap_query **out)
+{
+    xap_query *all = NULL, *nothing = NULL;
+    xap_status s = xap_query_new_match_all(&all);
+    if (s == XAP_OK)
+        s = xap_query_new_scaled(all, 0, &nothing);
+    const xap_query *either[2] = {fb->expansion, nothing};
+    if (s == XAP_OK)
+        s = xap_query_new_combine(XAP_OP_OR, either, 2, 0, out);
+    xap_query_free(nothing);
+    xap_query_free(all);
+    return s;
+}
+
 xap_status gz_ranking_query(const xap_query *q, const gz_feedback *fb,
                             xap_query **out)
 {
-    const xap_query *both[2] = {q, fb->expansion};
-    return xap_query_new_combine(XAP_OP_AND_MAYBE, both,
-                                 fb->expansion ? 2 : 1, 0, out);
+    if (!fb->expansion)
+        return xap_query_new_combine(XAP_OP_AND_MAYBE, &q, 1, 0, out);
+    xap_query *feedback = NULL;
+    xap_status s = anchored_feedback(fb, &feedback);
+    const xap_query *both[2] = {q, feedback};
+    if (s == XAP_OK)
+        s = xap_query_new_combine(XAP_OP_AND_MAYBE, both, 2, 0, out);
+    xap_query_free(feedback);
+    return s;
 }
 
 xap_status gz_ranking_set_query(xap_enquire *enq, const xap_query *q,
@@ -591,34 +627,6 @@ xap_status gz_ranking_set_query(xap_enquire *enq, const xap_query *q,
     if (s == XAP_OK)
         s = xap_enquire_set_query(enq, expanded, 0);
     xap_query_free(expanded);
-    return s;
-}
-
-/*
- * Xapian's matcher skips documents that can no longer reach the page. Once
- * the page's lowest weight is above what q alone can give (fb->qmax), a
- * document needs feedback terms to get in, and the matcher turns
- * q AND_MAYBE feedback into q AND feedback; Xapian 1.4 then skips one
- * document too many, the one the feedback side stands on, which may belong
- * in the page (docs/performance.md shows a case). When the page's last
- * weight `last` is above fb->qmax, the switch may have happened; but then
- * every document of the true page has feedback terms too (it weighs at
- * least `last`), so q AND feedback, which Xapian matches without the
- * switch, gives the exact page: set it on `enq` and make *again 1.
- */
-xap_status gz_ranking_recheck(xap_enquire *enq, const xap_query *q,
-                              const gz_feedback *fb, double last, int *again)
-{
-    *again = 0;
-    if (!fb->expansion || last <= fb->qmax)
-        return XAP_OK;
-    xap_query *both_q = NULL;
-    const xap_query *both[2] = {q, fb->expansion};
-    xap_status s = xap_query_new_combine(XAP_OP_AND, both, 2, 0, &both_q);
-    if (s == XAP_OK)
-        s = xap_enquire_set_query(enq, both_q, 0);
-    xap_query_free(both_q);
-    *again = s == XAP_OK;
     return s;
 }
 

@@ -95,21 +95,15 @@ xap_status gz_ranking_set_ties(xap_enquire *enq);
 xap_status gz_ranking_max_weight(xap_enquire *enq, double *qmax);
 /* Set on `enq` the query a search with feedback `fb` runs: q AND_MAYBE
  * the feedback terms, or q alone when feedback added none (what
- * gz_ranking_apply sets, again after gz_ranking_recheck replaced it). */
+ * gz_ranking_apply sets). */
 xap_status gz_ranking_set_query(xap_enquire *enq, const xap_query *q,
                                 const gz_feedback *fb);
 /* The query gz_ranking_set_query sets, new in *out (q alone, as a
- * combination of one, when feedback added no terms). */
+ * combination of one, when feedback added no terms; else q AND_MAYBE
+ * the feedback terms OR every document at weight 0, which keeps Xapian
+ * from skipping a hit: ranking.c). */
 xap_status gz_ranking_query(const xap_query *q, const gz_feedback *fb,
                             xap_query **out);
-
-/* After a match by relevance that skipped what could not reach the page
- * (check_at_least below the match count), whose `want`-th hit weighs
- * `last`: when Xapian may have lost a hit of that page (see ranking.c),
- * set on `enq` the query that gives the exact page and make *again 1; the
- * caller matches again (the first match's counts stay the right ones). */
-xap_status gz_ranking_recheck(xap_enquire *enq, const xap_query *q,
-                              const gz_feedback *fb, double last, int *again);
 
 void gz_feedback_free(gz_feedback *fb);
 

@@ -282,33 +282,20 @@ typedef struct match_counts {
     uint32_t lower, estimate, upper;
 } match_counts;
 
-/* The first `want` hits of the query on `enq` in *mset, the match counts
- * of that match in *counts. Xapian skips what can no longer reach the
- * page, which is most of the work of a query; feedback may then need a
- * second match to keep the page exact (gz_ranking_recheck). */
-static xap_status match_page(xap_enquire *enq, const xap_query *q,
-                             const gz_feedback *fb,
-                             const gazette_search_options_t *o,
-                             uint32_t want, match_counts *counts,
-                             xap_mset **mset)
+/* The first `want` hits of the query on `enq` in *mset (new, the caller
+ * frees it), the match counts of that match in *counts. Xapian skips
+ * what can no longer reach the page, which is most of the work of a
+ * query; under feedback the query is built so that it skips no hit
+ * (gz_ranking_query), so the page is the first `want` of the one
+ * ranking. */
+static xap_status match_page(xap_enquire *enq, uint32_t want,
+                             match_counts *counts, xap_mset **mset)
 {
-    double last = 0;
-    int again = 0;
     xap_status s = xap_enquire_get_mset(enq, 0, want, 0, NULL, mset);
     if (s == XAP_OK)
         s = xap_mset_matches(*mset, &counts->lower, &counts->estimate,
                              &counts->upper);
-    if (s != XAP_OK || o->sort != GAZETTE_SORT_RELEVANCE || want == 0 ||
-        xap_mset_size(*mset) < want)
-        return s;
-    s = xap_mset_weight(*mset, want - 1, &last);
-    if (s == XAP_OK)
-        s = gz_ranking_recheck(enq, q, fb, last, &again);
-    if (s != XAP_OK || !again)
-        return s;
-    xap_mset_free(*mset);
-    *mset = NULL;
-    return xap_enquire_get_mset(enq, 0, want, 0, NULL, mset);
+    return s;
 }
 
 /*
@@ -446,15 +433,13 @@ static xap_status near_counts(const xap_database *db, const xap_mset *mset,
  * left out (o->collapse): match_page for `want` hits, then for more
  * while near-duplicates left the page short and more matches may
  * follow, each time from the first hit again. */
-static xap_status match_near_page(xap_enquire *enq, const xap_query *q,
-                                  const gz_feedback *fb,
-                                  const gazette_search_options_t *o,
-                                  uint32_t want, match_counts *counts,
-                                  xap_mset **mset, near_pick *pick)
+static xap_status match_near_page(xap_enquire *enq, uint32_t want,
+                                  match_counts *counts, xap_mset **mset,
+                                  near_pick *pick)
 {
     uint32_t fetch = want;
     for (;;) {
-        xap_status s = match_page(enq, q, fb, o, fetch, counts, mset);
+        xap_status s = match_page(enq, fetch, counts, mset);
         if (s == XAP_OK)
             s = near_pick_more(*mset, want, pick);
         if (s != XAP_OK || pick->nshown >= want ||
@@ -469,23 +454,19 @@ static xap_status match_near_page(xap_enquire *enq, const xap_query *q,
         near_pick_free(pick);
         xap_mset_free(*mset);
         *mset = NULL;
-        s = gz_ranking_set_query(enq, q, fb);
-        if (s != XAP_OK)
-            return s;
     }
 }
 
 /* The page's hits in *mset (and with duplicates collapsed, those shown
  * in *pick), their match counts in *counts. */
-static xap_status match_hits(xap_enquire *enq, const xap_query *q,
-                             const gz_feedback *fb,
+static xap_status match_hits(xap_enquire *enq,
                              const gazette_search_options_t *o,
                              uint32_t want, match_counts *counts,
                              xap_mset **mset, near_pick *pick)
 {
     if (o->collapse)
-        return match_near_page(enq, q, fb, o, want, counts, mset, pick);
-    return match_page(enq, q, fb, o, want, counts, mset);
+        return match_near_page(enq, want, counts, mset, pick);
+    return match_page(enq, want, counts, mset);
 }
 
 /* 1 when the hits in `mset` all weigh nothing: a query of filters alone
@@ -785,7 +766,7 @@ static xap_status run_search(gazette_index_t *index, const char *query,
     uint32_t fetch = o->limit == 0 && want < COUNT_PAGE ? COUNT_PAGE : want;
     near_pick pick = {0};
     if (s == XAP_OK)
-        s = match_hits(enq, q, &fb, &order, fetch, &counts, &mset, &pick);
+        s = match_hits(enq, &order, fetch, &counts, &mset, &pick);
     /* By relevance without feedback the page's match tells, at no cost to
      * a query that weighs something (asking first would cost every search
      * the setting up of a match); one that weighs nothing is matched
@@ -796,8 +777,7 @@ static xap_status run_search(gazette_index_t *index, const char *query,
         mset = NULL;
         s = order_weightless(index, enq, &order);
         if (s == XAP_OK)
-            s = match_hits(enq, q, &fb, &order, fetch, &counts, &mset,
-                           &pick);
+            s = match_hits(enq, &order, fetch, &counts, &mset, &pick);
     }
     /* Facets count the copy of an article the hits show. */
     xap_query *ranked = NULL;
