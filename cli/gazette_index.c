@@ -34,7 +34,7 @@ _Static_assert(MAX_MEMORY_MB << 20 <= (uint64_t)SIZE_MAX / 2,
 
 typedef struct cli_options {
     char *db;
-    const char *language;
+    const char *language;   /* --language; NULL: the index's own */
     unsigned long long max_file_bytes;
     unsigned batch_size;
     unsigned jobs;          /* 0: one per core */
@@ -150,9 +150,10 @@ static const char usage_text[] =
 "\n"
 "Options:\n"
 "  -d, --db DIR            index to write (default: see ENVIRONMENT)\n"
-"  -l, --language LANG     stemming language (default english); one of\n"
-"                          the Snowball stemmers (or its ISO code: en\n"
-"                          is english), or 'none'\n"
+"  -l, --language LANG     stemming language (default: the index's\n"
+"                          own, english for a new index); one of the\n"
+"                          Snowball stemmers (or its ISO code: en is\n"
+"                          english), or 'none'\n"
 "      --max-file-size N   skip files over N bytes, after decompression\n"
 "                          (default 67108864, i.e. 64 MiB; N from 1 to\n"
 "                          18446744073709551615)\n"
@@ -403,10 +404,11 @@ static const char usage_text[] =
 "  1   success, but some files or lines were skipped (listed on stderr;\n"
 "      with --quiet they are not listed)\n"
 "  64  usage error (also: --language differs from the one the index was\n"
-"      built with, --db exists and is not an index: a file, a directory\n"
-"      of other files, another program's Xapian database; a CORPUS is\n"
-"      given twice or inside another; or no --db nor GAZETTE_INDEX, and\n"
-"      HOME unset)\n"
+"      built with, or is not given to a --full of an index that does not\n"
+"      open, whose language cannot be read; --db exists and is not an\n"
+"      index: a file, a directory of other files, another program's\n"
+"      Xapian database; a CORPUS is given twice or inside another; or no\n"
+"      --db nor GAZETTE_INDEX, and HOME unset)\n"
 "  65  the index is corrupt or in an unsupported format, or stemmed in\n"
 "      a language this Xapian does not know (rebuild it with --full in\n"
 "      one it has); also: its stubs list one database twice (every run\n"
@@ -652,7 +654,7 @@ static int parse_args(int argc, char **argv, cli_options *o, int *code)
                      "--help'");
         return -1;
     }
-    if (check_language(o->language) != 0)
+    if (o->language && check_language(o->language) != 0)
         return -1;
     return optind;
 }
@@ -1145,8 +1147,7 @@ static void remove_default_dir(made_dirs *made)
 int main(int argc, char **argv)
 {
     cli_set_program("gazette-index");
-    cli_options o = {.language = "english",
-                     .max_remove = GAZETTE_DEFAULT_MAX_REMOVE};
+    cli_options o = {.max_remove = GAZETTE_DEFAULT_MAX_REMOVE};
     int code;
     int first = parse_args(argc, argv, &o, &code);
     if (first < 0) {

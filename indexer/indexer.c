@@ -70,6 +70,9 @@ typedef struct present_file {
  * on the caller's thread). */
 typedef struct run_state {
     const gz_index_config *cfg;
+    char *language;              /* the run's stemming language, owned:
+                                    cfg->language, else the index's own
+                                    (resolve_language) */
     gz_index_stats *stats;
     gz_shard_list where;         /* the shards' database paths */
     xap_writable *shards[GZ_MAX_SHARDS];   /* none in a dry run */
@@ -1510,7 +1513,7 @@ static xap_status write_index_extras(run_state *st)
         return XAP_OK;
     xap_status s = gz_roots_record(db, st->checks, cfg->nroots, !st->refused);
     if (s == XAP_OK && cfg->synonyms)
-        s = gz_synonyms_write(db, cfg->synonyms, cfg->language);
+        s = gz_synonyms_write(db, cfg->synonyms, st->language);
     if (s == XAP_OK && cfg->entity_aliases)
         s = gz_entity_aliases_write(db, cfg->entity_aliases);
     if (s == XAP_OK)
@@ -1898,7 +1901,7 @@ static xap_status carry_api_articles(carry_ctx *c)
     c->tag_sep = s == XAP_OK && strcmp(format, "1") == 0 ? ',' : GZ_LIST_SEP;
     free(format);
     if (s == XAP_OK && !st->cfg->dry_run)
-        s = gz_analyzer_new(st->cfg->language, st->cjk_ngrams, &c->analyzer);
+        s = gz_analyzer_new(st->language, st->cjk_ngrams, &c->analyzer);
     if (s == XAP_OK && c->analyzer)
         gz_analyzer_use_lexicon_of(c->analyzer, st->shards[0]);
     if (s == XAP_OK)
@@ -1988,7 +1991,7 @@ static xap_status carry_unreadable(carry_ctx *c)
     const gz_index_config *cfg = c->st->cfg;
     if (!c->st->nunreadable)
         return XAP_OK;
-    if (!live_written_alike(c->live, cfg->language)) {
+    if (!live_written_alike(c->live, c->st->language)) {
         if (cfg->on_warning)
             cfg->on_warning(cfg->db_path, "the articles of the files this "
                             "rebuild could not read are not kept: the "
@@ -2304,8 +2307,9 @@ static int compact_generation(const gz_index_config *cfg,
  * it, nor searched (gazette_index_open says INDEX_VERSION): refused as of
  * an unsupported format, and only a full rebuild in a language this
  * Xapian has remedies it. Returns GZ_INDEX_OK when the index has no
- * language yet or the same one. */
+ * language yet or the same one as `language`, the run's. */
 static gz_index_outcome check_language(const gz_index_config *cfg,
+                                       const char *language,
                                        const xap_database *view,
                                        xap_status *s, char *err,
                                        size_t errlen)
@@ -2323,13 +2327,13 @@ static gz_index_outcome check_language(const gz_index_config *cfg,
                  "english by default)", cfg->db_path, stored);
         outcome = GZ_INDEX_OLD_FORMAT;
     } else if (*s == XAP_OK && len &&
-               (len != strlen(cfg->language) ||
-                memcmp(stored, cfg->language, len) != 0)) {
+               (len != strlen(language) ||
+                memcmp(stored, language, len) != 0)) {
         snprintf(err, errlen,
                  "index %s is stemmed in '%.*s', not '%s': rerun with "
                  "gazette_update_set_language %.*s, or rebuild it with "
                  "gazette_update_set_full",
-                 cfg->db_path, (int)len, stored, cfg->language, (int)len,
+                 cfg->db_path, (int)len, stored, language, (int)len,
                  stored);
         outcome = GZ_INDEX_WRONG_LANGUAGE;
     }
@@ -2687,7 +2691,7 @@ static xap_status write_metadata(run_state *st)
                                      GZ_FORMAT_VERSION);
         if (s == XAP_OK)
             s = gz_index_ensure_metadata(st->shards[i], GZ_META_LANGUAGE,
-                                         st->cfg->language);
+                                         st->language);
         if (s == XAP_OK)
             s = gz_index_ensure_metadata(st->shards[i], GZ_META_SHARD, "");
         if (s == XAP_OK && empty)
@@ -2904,6 +2908,62 @@ static void open_live(run_state *st)
     }
 }
 
+static int no_index_yet(const char *db_path);
+
+/* In *out (a new string the caller frees; NULL on failure) the language
+ * of the index `db` for a run not given one: the one it records; english
+ * when it records none (a new index, NULL: none opened) or one this
+ * Xapian lacks, which check_language refuses to update and which a --full
+ * rebuilds in english, as that refusal advises. */
+static xap_status own_language(const xap_database *db, char **out)
+{
+    char *stored = NULL;
+    xap_status s = db ? gz_index_language(db, &stored) : XAP_OK;
+    *out = NULL;
+    if (s == XAP_OK && stored && gazette_language_known(stored)) {
+        *out = stored;
+        return XAP_OK;
+    }
+    free(stored);
+    if (s == XAP_OK && !(*out = strdup("english")))
+        s = XAP_ERR_NOMEM;
+    return s;
+}
+
+/* Set st->language, the run's: cfg->language when given, else the
+ * language of `db`, the index the run updates or, with --full, replaces
+ * (own_language; NULL: none opened). A --full of an index that is there
+ * but does not open, or whose language does not read (damaged), is
+ * refused, GZ_INDEX_NO_LANGUAGE with the reason in `err`: rebuilt in
+ * english it could silently change language. Any other failure is *s. */
+static gz_index_outcome resolve_language(run_state *st,
+                                         const xap_database *db,
+                                         xap_status *s, char *err,
+                                         size_t errlen)
+{
+    const gz_index_config *cfg = st->cfg;
+    if (cfg->language) {
+        st->language = strdup(cfg->language);
+        *s = st->language ? XAP_OK : XAP_ERR_NOMEM;
+        return GZ_INDEX_OK;
+    }
+    int unreadable = cfg->full && !db && !no_index_yet(cfg->db_path);
+    if (!unreadable)
+        *s = own_language(db, &st->language);
+    if (unreadable || (cfg->full && *s != XAP_OK && *s != XAP_ERR_NOMEM)) {
+        *s = XAP_OK;
+        snprintf(err, errlen, "index %s does not open (damaged, or a "
+                 "database its stub names is gone), so the language it was "
+                 "stemmed in cannot be read: nothing was changed; rebuild "
+                 "it with gazette_update_set_full and "
+                 "gazette_update_set_language naming that language "
+                 "(english, unless it was built with another)",
+                 cfg->db_path);
+        return GZ_INDEX_NO_LANGUAGE;
+    }
+    return GZ_INDEX_OK;
+}
+
 /* Open what the run reads and writes: nothing but the index read-only for
  * a dry run, a new generation for --full, else the index itself; record
  * the index format. Sets *s on a shim failure; returns the outcome of
@@ -2927,8 +2987,14 @@ static gz_index_outcome open_run(run_state *st, run_hold *h, xap_status *s,
         if (*s == XAP_OK && !cfg->full &&
             (outcome = dry_check_databases(st, err, errlen)) != GZ_INDEX_OK)
             return outcome;
+        if (*s == XAP_OK &&
+            (outcome = resolve_language(
+                 st, cfg->full ? st->live : st->nshards ? st->views[0] : NULL,
+                 s, err, errlen)) != GZ_INDEX_OK)
+            return outcome;
         if (*s == XAP_OK && st->nshards) {
-            outcome = check_language(cfg, st->views[0], s, err, errlen);
+            outcome = check_language(cfg, st->language, st->views[0], s,
+                                     err, errlen);
             if (outcome == GZ_INDEX_OK && *s == XAP_OK)
                 outcome = check_format(cfg, st->views, st->nshards, s, err,
                                        errlen);
@@ -2956,9 +3022,14 @@ static gz_index_outcome open_run(run_state *st, run_hold *h, xap_status *s,
         open_live(st);
     for (size_t i = 0; i < st->nshards; i++)
         st->views[i] = xap_writable_database(st->shards[i]);
+    /* an update's first shard records the language, as every shard */
+    outcome = resolve_language(st, cfg->full ? st->live : st->views[0], s,
+                               err, errlen);
+    if (outcome != GZ_INDEX_OK || *s != XAP_OK)
+        return outcome;
     if (!cfg->full &&
-        (outcome = check_language(cfg, st->views[0], s, err, errlen)) !=
-            GZ_INDEX_OK)
+        (outcome = check_language(cfg, st->language, st->views[0], s, err,
+                                  errlen)) != GZ_INDEX_OK)
         return outcome;
     if (!cfg->full && *s == XAP_OK &&
         (outcome = check_format(cfg, st->views, st->nshards, s, err,
@@ -3056,7 +3127,7 @@ static xap_status start_pipeline(run_state *st)
         .shards = dry ? NULL : st->shards,
         .shard_paths = dry ? NULL : (const char *const *)st->where.paths,
         .nshards = nshards,
-        .language = cfg->language,
+        .language = st->language,
         .cjk_ngrams = st->cjk_ngrams,
         .max_file_bytes = cfg->max_file_bytes,
         /* Each shard commits every `batch` articles: a writer's batch of
@@ -3104,6 +3175,8 @@ static void close_run(run_state *st, run_hold *h)
     free_kept(&st->deferred);
     gz_strmap_free(&st->many_walked);
     free(st->present);
+    free(st->language);
+    st->language = NULL;
 }
 
 /* Commit and close every shard (releasing Xapian's locks). */
@@ -3222,7 +3295,7 @@ static uint64_t count_lost(run_state *st, const xap_database *live)
         return 0;
     lacked_ctx l = {.st = st, .status = XAP_OK,
                     .alike = st->nunreadable &&
-                             live_written_alike(live, cfg->language)};
+                             live_written_alike(live, st->language)};
     (void)xap_database_each_term(live, GZ_PREFIX_PATH, on_live_path, &l);
     return l.status != XAP_OK && l.n == 0 ? 1 : l.n;
 }

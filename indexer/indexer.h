@@ -31,8 +31,10 @@ typedef enum gz_index_outcome {
     GZ_INDEX_UNSAFE,       /* removals withheld (or a --full not switched
                               in): a corpus root looked empty, unreadable
                               or moved, or over the removal limit */
-    GZ_INDEX_BAD_ROOTS     /* two corpus roots are the same, or one is
+    GZ_INDEX_BAD_ROOTS,    /* two corpus roots are the same, or one is
                               inside the other: nothing touched */
+    GZ_INDEX_NO_LANGUAGE   /* --full given no language, and the index it
+                              replaces does not open to say its own */
 } gz_index_outcome;
 
 /* Every count is of FILES, not articles: each scanned file is counted in
@@ -89,7 +91,8 @@ typedef struct gz_index_config {
     const char *db_path;
     const char *const *roots;   /* corpus roots */
     size_t nroots;
-    const char *language;       /* Snowball stemmer name */
+    const char *language;       /* Snowball stemmer name; NULL: the
+                                   index's own, english for a new one */
     /* Which files below the roots are the corpus: fnmatch patterns on
      * paths relative to a root (corpus_walk_options). Files left out are
      * not indexed (their old articles are removed) and count as ignored. */

@@ -27,7 +27,7 @@ typedef struct gz_patterns {
 } gz_patterns;
 
 struct gazette_update {
-    char *language;
+    char *language;          /* NULL: the index's own (gz_index_config) */
     uint64_t max_file_bytes;
     unsigned batch;
     unsigned jobs;
@@ -78,7 +78,8 @@ gazette_status_t gz_status_from_outcome(gz_index_outcome outcome)
     case GZ_INDEX_REFUSED: return GAZETTE_STATUS_NOT_AN_INDEX;
     case GZ_INDEX_UNSAFE: return GAZETTE_STATUS_REMOVAL_REFUSED;
     case GZ_INDEX_OLD_FORMAT: return GAZETTE_STATUS_INDEX_VERSION;
-    case GZ_INDEX_BAD_ROOTS: return GAZETTE_STATUS_INVALID_ARGUMENT;
+    case GZ_INDEX_BAD_ROOTS:
+    case GZ_INDEX_NO_LANGUAGE: return GAZETTE_STATUS_INVALID_ARGUMENT;
     case GZ_INDEX_INTERNAL: break;
     }
     return GAZETTE_STATUS_INTERNAL_ERROR;
@@ -89,10 +90,6 @@ gazette_status_t gazette_update_new(gazette_update_t **out)
     if (!out)
         return GAZETTE_STATUS_INVALID_ARGUMENT;
     gazette_update_t *u = calloc(1, sizeof *u);
-    if (u && !(u->language = strdup("english"))) {
-        free(u);
-        u = NULL;
-    }
     if (u)
         u->max_remove = GAZETTE_DEFAULT_MAX_REMOVE;
     *out = u;
@@ -177,8 +174,8 @@ gazette_status_t gazette_update_set_language(gazette_update_t *update,
     REFUSE_IF_RUNNING(update, "gazette_update_set_language");
     if (!update)
         return GAZETTE_STATUS_INVALID_ARGUMENT;
-    if (!language)
-        return refuse(update, "the language is NULL");
+    if (!language)   /* back to the default: the index's own */
+        return set_string(&update->language, NULL);
     if (!gazette_language_known(language))
         return refuse(update, "unknown language '%.64s' (gazette_languages "
                       "lists them, or \"none\")", language);
@@ -574,7 +571,8 @@ static int stub_part_missing(gazette_update_t *u, const char *db_path)
         snprintf(u->error, sizeof u->error,
                  "index %.400s: the stub file names %.400s, %s (nothing "
                  "changed: mount or restore it; a run with "
-                 "gazette_update_set_full builds a new index in its place)",
+                 "gazette_update_set_full builds a new index in its place, "
+                 "in the language gazette_update_set_language names)",
                  db_path, part, gz_stub_part_problem(missing));
     } else if (!realpath(db_path, real)) {
         /* gone meanwhile */
@@ -598,7 +596,8 @@ static int stub_part_missing(gazette_update_t *u, const char *db_path)
                  "index %.200s: the stub file names %.200s, %s (nothing "
                  "changed: mount or restore it; a run with "
                  "gazette_update_set_full on the index's own path, %.200s, "
-                 "builds a new index in its place; gazette_update_set_full "
+                 "builds a new index in its place, in the language "
+                 "gazette_update_set_language names; gazette_update_set_full "
                  "refuses the link)",
                  db_path, part, gz_stub_part_problem(missing), real);
     } else {

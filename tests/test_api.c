@@ -664,6 +664,8 @@ static void test_index_without_language_is_unstemmed(void **state)
 
     /* Updating it in a stemmed language would mix stems into it. */
     assert_int_equal(gazette_update_new(&u), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_set_language(u, "english"),
+                     GAZETTE_STATUS_OK);
     assert_int_equal(gazette_update_run(u, db, roots, 1),
                      GAZETTE_STATUS_LANGUAGE_MISMATCH);
     assert_non_null(strstr(gazette_update_error(u), "'none'"));
@@ -687,6 +689,124 @@ static void test_index_without_language_is_unstemmed(void **state)
     assert_int_equal(hits(index, "talks"), 2);
     assert_int_equal(hits(index, "talked"), 1);   /* unstemmed */
     gazette_index_close(index);
+}
+
+/* Run an update of `db` from `corpus` on `jobs` threads, full or not, in
+ * `language` (NULL: no gazette_update_set_language call, the default);
+ * its status, and its error message copied into `why` (512 bytes). */
+static gazette_status_t update_in(const char *db, const char *corpus,
+                                  unsigned jobs, int full,
+                                  const char *language, char *why)
+{
+    gazette_update_t *u = NULL;
+    assert_int_equal(gazette_update_new(&u), GAZETTE_STATUS_OK);
+    if (language)
+        assert_int_equal(gazette_update_set_language(u, language),
+                         GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_set_jobs(u, jobs), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_update_set_full(u, full), GAZETTE_STATUS_OK);
+    const char *roots[] = {corpus};
+    gazette_status_t s = gazette_update_run(u, db, roots, 1);
+    snprintf(why, 512, "%s", gazette_update_error(u));
+    gazette_update_free(u);
+    return s;
+}
+
+/* The stemming language the index at `db` records (one database, or a
+ * stub of shards or of a full rebuild's generation: Xapian reads the
+ * first database's metadata), in a static buffer. */
+static const char *recorded_language(const char *db)
+{
+    static char out[64];
+    xap_database *xdb = NULL;
+    char *value = NULL;
+    assert_int_equal(xap_database_open(db, &xdb), XAP_OK);
+    assert_int_equal(xap_database_get_metadata(xdb, "gazette.language",
+                                               &value, NULL), XAP_OK);
+    snprintf(out, sizeof out, "%s", value);
+    free(value);
+    xap_database_free(xdb);
+    return out;
+}
+
+/* Without gazette_update_set_language (or with NULL) an update and a
+ * full rebuild keep the index's own language, sharded or not, and a new
+ * index is english: the default was english, so that a German index
+ * failed every plain update (LANGUAGE_MISMATCH) and a plain full rebuild
+ * turned it English in silence. A language given still must match, or
+ * with set_full rebuilds in it. A full rebuild of an index that does not
+ * open, whose language cannot be read, needs one named. */
+static void test_update_keeps_index_language(void **state)
+{
+    (void)state;
+    char corpus[4096], why[512];
+    snprintf(corpus, sizeof corpus, "%s", path_in("ownlang/corpus"));
+    static const char text[] = "Titel\n\nDie Katzen schlafen.\n";
+    tu_write_file(corpus, "x/a.txt", text, strlen(text));
+    for (unsigned jobs = 1; jobs <= 2; jobs++) {
+        char db[4096], fresh[4096];
+        snprintf(db, sizeof db, "%s/db%u", path_in("ownlang"), jobs);
+        snprintf(fresh, sizeof fresh, "%s/new%u", path_in("ownlang"), jobs);
+        assert_int_equal(update_in(db, corpus, jobs, 0, "german", why),
+                         GAZETTE_STATUS_OK);
+        for (int full = 0; full <= 1; full++) {
+            gazette_status_t s = update_in(db, corpus, jobs, full, NULL, why);
+            if (s != GAZETTE_STATUS_OK)
+                fail_msg("-j%u full %d: %s: %s", jobs, full,
+                         gazette_status_to_string(s), why);
+            assert_string_equal(recorded_language(db), "german");
+            gazette_index_t *index = NULL;
+            assert_int_equal(gazette_index_open(db, &index),
+                             GAZETTE_STATUS_OK);
+            assert_int_equal(hits(index, "katze"), 1);
+            gazette_index_close(index);
+        }
+        /* NULL is the default again, after a language was set */
+        gazette_update_t *u = NULL;
+        assert_int_equal(gazette_update_new(&u), GAZETTE_STATUS_OK);
+        assert_int_equal(gazette_update_set_language(u, "french"),
+                         GAZETTE_STATUS_OK);
+        assert_int_equal(gazette_update_set_language(u, NULL),
+                         GAZETTE_STATUS_OK);
+        const char *roots[] = {corpus};
+        assert_int_equal(gazette_update_run(u, db, roots, 1),
+                         GAZETTE_STATUS_OK);
+        gazette_update_free(u);
+        /* another language named: refused, or rebuilt in it */
+        assert_int_equal(update_in(db, corpus, jobs, 0, "english", why),
+                         GAZETTE_STATUS_LANGUAGE_MISMATCH);
+        assert_int_equal(update_in(db, corpus, jobs, 1, "english", why),
+                         GAZETTE_STATUS_OK);
+        assert_string_equal(recorded_language(db), "english");
+        /* a new index, by an update or a full rebuild: english */
+        assert_int_equal(update_in(fresh, corpus, jobs, jobs == 2, NULL,
+                                   why), GAZETTE_STATUS_OK);
+        assert_string_equal(recorded_language(fresh), "english");
+    }
+    /* a full rebuild of an index that does not open: refused */
+    char db[4096];
+    snprintf(db, sizeof db, "%s", path_in("ownlang/damaged"));
+    assert_int_equal(update_in(db, corpus, 1, 0, "german", why),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(tu_run("rm '%s/postlist.glass'", db), 0);
+    for (int dry = 0; dry <= 1; dry++) {
+        gazette_update_t *u = NULL;
+        assert_int_equal(gazette_update_new(&u), GAZETTE_STATUS_OK);
+        assert_int_equal(gazette_update_set_full(u, 1), GAZETTE_STATUS_OK);
+        assert_int_equal(gazette_update_set_dry_run(u, dry),
+                         GAZETTE_STATUS_OK);
+        const char *roots[] = {corpus};
+        assert_int_equal(gazette_update_run(u, db, roots, 1),
+                         GAZETTE_STATUS_INVALID_ARGUMENT);
+        assert_false(gazette_update_started(u));
+        assert_non_null(strstr(gazette_update_error(u),
+                               "gazette_update_set_language"));
+        gazette_update_free(u);
+    }
+    assert_int_equal(tu_run("test ! -e '%s.d'", db), 0);   /* nothing made */
+    assert_int_equal(update_in(db, corpus, 1, 1, "german", why),
+                     GAZETTE_STATUS_OK);
+    assert_string_equal(recorded_language(db), "german");
 }
 
 /* Xapian takes ISO 639 codes as other names of its stemmers ("en" is
@@ -1004,8 +1124,9 @@ static void test_update_setter_messages(void **state)
     const gazette_status_t bad = GAZETTE_STATUS_INVALID_ARGUMENT;
     assert_int_equal(gazette_update_set_language(u, "klingon"), bad);
     assert_non_null(strstr(gazette_update_error(u), "klingon"));
-    assert_int_equal(gazette_update_set_language(u, NULL), bad);
-    assert_non_null(strstr(gazette_update_error(u), "language"));
+    /* NULL is the default, the index's own language: no error */
+    assert_int_equal(gazette_update_set_language(u, NULL),
+                     GAZETTE_STATUS_OK);
     assert_int_equal(gazette_update_set_max_file_size(u, 0), bad);
     assert_non_null(strstr(gazette_update_error(u), "file size"));
     assert_int_equal(gazette_update_set_batch(u, 0), bad);
@@ -3574,6 +3695,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_empty_language_refused),
         cmocka_unit_test(test_index_without_language_is_unstemmed),
         cmocka_unit_test(test_language_codes_are_full_names),
+        cmocka_unit_test(test_update_keeps_index_language),
         cmocka_unit_test(test_error_message_families),
         cmocka_unit_test(test_error_messages_one_line),
         cmocka_unit_test(test_index_deleted_after_open),

@@ -2114,6 +2114,65 @@ static void test_reindex_other_language(void **state)
     assert_int_equal(n, fx.narticles);
 }
 
+/* gazette-index without --language keeps the index's own: the tester's
+ * German index, plain and sharded, is updated, dry-run and rebuilt with
+ * --full in German (it failed each plain run with 64, and --full made it
+ * English in silence); --language english still refuses a plain run and
+ * rebuilds with --full; a --full of an index that does not open asks for
+ * --language (64, one line, nothing made), and does it with one. */
+static void test_index_keeps_its_language(void **state)
+{
+    (void)state;
+    char dir[4096], err[4096];
+    snprintf(dir, sizeof dir, "%s/ownlang", fx.tmp);
+    snprintf(err, sizeof err, "%s/ownlang.err", fx.tmp);
+    static const char text[] = "Titel\n\nDie Katzen schlafen.\n";
+    tu_write_file(dir, "c/x/a.txt", text, sizeof text - 1);
+    const char *ix = tu_binary("indexer/gazette-index");
+    const char *q = tu_binary("query/cli/gazette-query");
+    static const char *const runs[] = {"", "--dry-run", "--full",
+                                       "--full --dry-run"};
+    for (int jobs = 1; jobs <= 2; jobs++) {
+        char db[4200];
+        snprintf(db, sizeof db, "%s/i%d.idx", dir, jobs);
+        assert_int_equal(tu_run("'%s' -q -j%d --language german --db '%s' "
+                                "'%s/c'", ix, jobs, db, dir), 0);
+        for (size_t i = 0; i < sizeof runs / sizeof *runs; i++) {
+            int rc = tu_run("'%s' -q -j%d %s --db '%s' '%s/c' 2>'%s'", ix,
+                            jobs, runs[i], db, dir, err);
+            if (rc != 0)
+                fail_msg("-j%d %s: exit %d", jobs, runs[i], rc);
+            assert_int_equal(tu_run("test \"$('%s' --db '%s' --format paths "
+                                    "katze)\" = x/a.txt", q, db), 0);
+        }
+        assert_int_equal(tu_run("'%s' -q --language english --db '%s' "
+                                "'%s/c' 2>'%s'", ix, db, dir, err), 64);
+        assert_int_equal(tu_run("grep -q \"stemmed in 'german', not "
+                                "'english'\" '%s'", err), 0);
+        assert_int_equal(tu_run("'%s' -q --full --language english --db '%s' "
+                                "'%s/c'", ix, db, dir), 0);
+        assert_int_equal(tu_run("test -z \"$('%s' --db '%s' --format paths "
+                                "katze)\"", q, db), 0);
+    }
+    char db[4200];
+    snprintf(db, sizeof db, "%s/damaged.idx", dir);
+    assert_int_equal(tu_run("'%s' -q -j1 --language german --db '%s' '%s/c' "
+                            "&& rm '%s/postlist.glass'", ix, db, dir, db), 0);
+    for (int dry = 0; dry <= 1; dry++) {
+        assert_int_equal(tu_run("'%s' --full %s --db '%s' '%s/c' >'%s.out' "
+                                "2>'%s'", ix, dry ? "--dry-run" : "", db,
+                                dir, err, err), 64);
+        assert_int_equal(tu_run("test \"$(wc -l <'%s')\" = 1 && test ! -s "
+                                "'%s.out' && grep -q 'rebuild it with --full "
+                                "and --language naming that language' '%s' "
+                                "&& test ! -e '%s.d'", err, err, err, db), 0);
+    }
+    assert_int_equal(tu_run("'%s' -q --full --language german --db '%s' "
+                            "'%s/c'", ix, db, dir), 0);
+    assert_int_equal(tu_run("test \"$('%s' --db '%s' --format paths katze)\" "
+                            "= x/a.txt", q, db), 0);
+}
+
 /* Seconds from the ISO 8601 time that `s` starts with (the local time
  * with its offset, "2026-11-27T02:15:03+01:00", as a log line starts) to
  * now; fails the test when `s` does not start with a valid one. */
@@ -2548,6 +2607,7 @@ int main(void)
         cmocka_unit_test(test_default_index_location),
         cmocka_unit_test(test_cli_dash_words),
         cmocka_unit_test(test_reindex_other_language),
+        cmocka_unit_test(test_index_keeps_its_language),
         cmocka_unit_test(test_control_bytes_in_text),
         cmocka_unit_test(test_long_words_not_highlighted),
         cmocka_unit_test(test_short_stem_snippets),

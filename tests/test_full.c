@@ -268,7 +268,9 @@ static int unset_changesets(void **state)
 }
 
 /* The old generation already gone (deleted by hand) is no reason to fail,
- * nor to delete the new one: the rebuild switches in and later runs work. */
+ * nor to delete the new one: the rebuild switches in and later runs work.
+ * The language it was stemmed in went with it: a rebuild without
+ * --language is refused (64, nothing made) rather than guess english. */
 static void test_missing_old_generation_is_fine(void **state)
 {
     (void)state;
@@ -276,7 +278,12 @@ static void test_missing_old_generation_is_fine(void **state)
     uint64_t n = articles(fx.db);
     assert_true(n > 0);
     assert_int_equal(tu_run("rm -rf '%s'.d/*", fx.db), 0);
-    assert_int_equal(index_run("--full --db '%s' '%s'", fx.db, fx.corpus), 0);
+    assert_int_equal(index_run("--full --db '%s' '%s'", fx.db, fx.corpus),
+                     64);
+    assert_true(stderr_has("--full and --language naming that language"));
+    assert_int_equal(tu_run("test -z \"$(ls -A '%s.d')\"", fx.db), 0);
+    assert_int_equal(index_run("--full --language english --db '%s' '%s'",
+                               fx.db, fx.corpus), 0);
     assert_int_equal(articles(fx.db), n);
     assert_int_equal(index_run("--full --db '%s' '%s'", fx.db, fx.corpus), 0);
     assert_int_equal(articles(fx.db), n);

@@ -2365,7 +2365,9 @@ static void test_link_through_itself_is_a_loop(void **state)
  * reads it): make the link beside the stub or give the stub's own path,
  * which then updates. Beside the stub, its generation gone (a disk not
  * mounted, a generation deleted): --full on the stub's own path, which
- * then rebuilds, as --full through the link is refused (64). Before,
+ * then rebuilds in the language --language names (the index's own cannot
+ * be read: 64 without it), as --full through the link is refused (64).
+ * Before,
  * both said "gazette-index --full builds a new index in its place",
  * which through the link only refuses it. */
 static void test_link_missing_database_says_what_helps(void **state)
@@ -2406,12 +2408,18 @@ static void test_link_missing_database_says_what_helps(void **state)
     err = slurp("err.txt");
     char own[PATH_MAX + 128];
     snprintf(own, sizeof own, "--full on the index's own path, %s, builds "
-             "a new index in its place; --full refuses the link)", real);
+             "a new index in its place, in the language --language names; "
+             "--full refuses the link)", real);
     if (count_lines(err) != 1 || !strstr(err, own) ||
         strstr(err, "make the link beside"))
         fail_msg("link beside the stub, its database gone: %s", err);
     assert_int_equal(ix("-q --full --db '%s' '%s'", alias, fx.corpus), 64);
-    assert_int_equal(ix("-q --full --db '%s' '%s'", fx.db, fx.corpus), 0);
+    /* the language of a generation gone cannot be read: named */
+    assert_int_equal(ix("-q --full --db '%s' '%s'", fx.db, fx.corpus), 64);
+    expect_in("err.txt", "rebuild it with --full and --language naming that "
+                         "language");
+    assert_int_equal(ix("-q --full --language english --db '%s' '%s'",
+                        fx.db, fx.corpus), 0);
     assert_int_equal(ix("-q --db '%s' '%s'", alias, fx.corpus), 0);
     assert_int_equal(articles(alias), SAMPLE_FILES);
 }
