@@ -185,9 +185,12 @@ check "search example finds them" bash -c \
     "'$WORK/ex/search' '$WORK/feed.idx' harbour | grep -q 'wire/harbour-reopens' && '$WORK/ex/search' '$WORK/feed.idx' 'source:features' | grep -q night-trains"
 check "static feed example" bash -c "! ldd '$WORK/ex/feed_static' | grep -q libgazette && '$WORK/ex/feed_static' '$WORK/feed2.idx' | grep -q 'wrote 3'"
 
-# 7. Man pages render.
+# 7. Man pages render, without a warning, in a UTF-8 locale and in the C
+#    locale (ASCII, as under cron or in a minimal container).
 for m in man1/gazette-index.1 man1/gazette-query.1 man3/gazette.3; do
-    check "man -l $m" bash -c "MANWIDTH=80 man -l '$PREFIX/share/man/$m' 2>&1 >/dev/null | (! grep .) && MANWIDTH=80 man -l '$PREFIX/share/man/$m' | grep -q ."
+    for loc in C.UTF-8 C; do
+        check "man -l $m (LC_ALL=$loc)" bash -c "export LC_ALL=$loc MANWIDTH=80; man -l '$PREFIX/share/man/$m' 2>&1 >/dev/null | (! grep .) && man -l '$PREFIX/share/man/$m' | grep -q ."
+    done
 done
 
 # 8. A packager's build with LTO (Debian's optimize=+lto, Ubuntu's
