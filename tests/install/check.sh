@@ -90,6 +90,22 @@ for f in bin/gazette-index bin/gazette-query include/gazette.h \
          share/man/man3/gazette.3; do
     if [ -e "$PREFIX/$f" ]; then ok "installed $f"; else bad "missing $f"; fi
 done
+# The documentation the man pages and --help send readers to (docs/json.md,
+# the schema of --json, ...) is installed, README.md with docs/ beside it,
+# in share/doc/gazette (/usr/share/doc/gazette for a /usr install).
+docs_named_installed() {
+    local f n=0
+    for f in README.md $( { cat "$PREFIX"/share/man/man*/gazette*; "$PREFIX/bin/gazette-query" --help
+                           "$PREFIX/bin/gazette-index" --help; } | grep -o 'docs/[a-z_-]*\.md' | sort -u); do
+        n=$((n + 1))
+        [ -f "$1/$f" ] || { echo "missing $1/$f"; return 1; }
+    done
+    [ "$n" -gt 3 ]   # README.md and at least json.md, search.md, cron.md
+}
+check "the docs the man pages and --help name are in share/doc/gazette" \
+    docs_named_installed "$PREFIX/share/doc/gazette"
+check "/usr install: the docs are in /usr/share/doc/gazette" \
+    docs_named_installed "$WORK/root/usr/share/doc/gazette"
 check "soname is libgazette.so.0" bash -c "readelf -d '$PREFIX/$LIBDIR/libgazette.so' | grep -q 'SONAME.*libgazette.so.0'"
 
 # 3. What the libraries expose: gazette_* and nothing else.
