@@ -244,9 +244,12 @@ static const char usage_text[] =
 "  74  I/O error (also: the results could not be written to stdout, a\n"
 "      full disk say; said in one line)\n"
 "  75  the index kept changing during the search; try again\n"
-"  141 (in the shell) killed by SIGPIPE: a reader that closes the pipe\n"
-"      early ('| head -1') ends it, as it ends grep or ls, without a\n"
-"      message (74 instead when started with SIGPIPE ignored)\n";
+"  141 (in the shell) killed by SIGPIPE: a write to a pipe whose reader\n"
+"      has closed it ends it, as it ends grep or ls, without a message\n"
+"      (74 instead when started with SIGPIPE ignored): '| head -1' after\n"
+"      output much longer than the pipe holds (64 KiB on Linux), such\n"
+"      as --json --limit 1000; output that fits may all be written\n"
+"      before the reader closes it (exit 0)\n";
 
 /* A whole number of option `opt` from 0 to `max` (cli_parse_number:
  * decimal digits alone). */

@@ -46,6 +46,16 @@ for page in "$src"/docs/*.[1-9]; do
         fi
     done
 done
+# The example of exit status 141 must give it: --help (or --version) piped
+# to head -1 mostly exits 0, its output fitting in the pipe, so none of
+# the man pages, --help texts or README gives that as one.
+racy=$(grep -n -e '\\-\\-help *| *head' -e '\\-\\-version *| *head' \
+           -e '--help *| *head' -e '--version *| *head' \
+           "$src"/docs/*.[1-9] "$src"/cli/*.c "$src"/README.md || true)
+if [ -n "$racy" ]; then
+    printf 'FAIL: --help or --version piped to head as an example (of exit 141?): it mostly exits 0:\n%s\n' "$racy" >&2
+    status=1
+fi
 if [ "$n" -eq 0 ]; then
     echo "FAIL: no man page in $src/docs" >&2
     exit 1
