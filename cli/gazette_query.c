@@ -383,8 +383,11 @@ static int parse_args(int argc, char **argv, cli_options *o, int *code)
             *code = cli_print_info("the help", "%s", usage_text);
             return -1;
         case 'V':
-            *code = cli_print_info("the version", "gazette-query %s\n",
-                                   gazette_version());
+            /* Xapian's version too, as gazette-index gives it: which
+             * stemmers and index formats a search can read is Xapian's. */
+            *code = cli_print_info("the version", "gazette-query %s (Xapian "
+                                   "%s)\n", gazette_version(),
+                                   gazette_xapian_version());
             return -1;
         default:
             cli_bad_option(c, argv, optstring, longopts);

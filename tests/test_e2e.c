@@ -834,6 +834,12 @@ static void test_cli_errors(void **state)
      * in one line, not a silent exit 74: the hits in every format, and
      * gazette-index's summary (text or JSON; the run itself is fine). */
     const char *ix = tu_binary("indexer/gazette-index");
+    /* --version of both programs names Xapian's version too (gazette-query
+     * gave its own alone): what a search reads is Xapian's as much */
+    assert_int_equal(tu_run("'%s' --version | grep -qx "
+                            "'gazette-query [0-9.]* (Xapian [0-9.]*)'", q), 0);
+    assert_int_equal(tu_run("'%s' --version | grep -qx "
+                            "'gazette-index [0-9.]* (Xapian [0-9.]*)'", ix), 0);
     static const char *const formats[] = {"", "--json", "--format paths"};
     for (size_t i = 0; i < 3; i++) {
         assert_int_equal(tu_run("'%s' --db '%s' %s Gaza >/dev/full "
