@@ -444,8 +444,10 @@ static const char usage_text[] =
 "      started, or while it waited for the lock: nothing written, no\n"
 "      index made)\n"
 "  141 (in the shell) killed by SIGPIPE: --help and --version, which do\n"
-"      nothing else, to a reader that closes the pipe early, as\n"
-"      gazette-query is (74 instead when SIGPIPE is ignored)\n"
+"      nothing else, when the reader has closed the pipe before they\n"
+"      write, as gazette-query is (74 instead when SIGPIPE is ignored);\n"
+"      a race: their output fits in the pipe, so '| head -1' mostly\n"
+"      gets all of it written first, exit 0\n"
 "  143 terminated by SIGTERM (work so far committed; before the run\n"
 "      started, or while it waited for the lock: nothing written, no\n"
 "      index made)\n";

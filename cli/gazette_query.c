@@ -191,7 +191,8 @@ static const char usage_text[] =
 "                     feedback re-ranking and the words a wildcard stands\n"
 "                     for (not listed) added\n"
 "      --json         one JSON object per hit, one per line, then a\n"
-"                     summary object (see docs/json.md)\n"
+"                     summary object (schema: docs/json.md in the\n"
+"                     documentation, /usr/share/doc/gazette on Debian)\n"
 "      --format FMT   text (default), json, or paths: only the article\n"
 "                     ids, one per line, escaped so that none breaks a\n"
 "                     line: \\n \\t \\r for newline, tab and CR, \\xHH\n"
@@ -246,9 +247,12 @@ static const char usage_text[] =
 "  74  I/O error (also: the results could not be written to stdout, a\n"
 "      full disk say; said in one line)\n"
 "  75  the index kept changing during the search; try again\n"
-"  141 (in the shell) killed by SIGPIPE: a reader that closes the pipe\n"
-"      early ('| head -1') ends it, as it ends grep or ls, without a\n"
-"      message (74 instead when started with SIGPIPE ignored)\n";
+"  141 (in the shell) killed by SIGPIPE: a write to a pipe whose reader\n"
+"      has closed it ends it, as it ends grep or ls, without a message\n"
+"      (74 instead when started with SIGPIPE ignored): '| head -1' after\n"
+"      output much longer than the pipe holds (64 KiB on Linux), such\n"
+"      as --json --limit 1000; output that fits may all be written\n"
+"      before the reader closes it (exit 0)\n";
 
 /* A whole number of option `opt` from 0 to `max` (cli_parse_number:
  * decimal digits alone). */
@@ -382,8 +386,11 @@ static int parse_args(int argc, char **argv, cli_options *o, int *code)
             *code = cli_print_info("the help", "%s", usage_text);
             return -1;
         case 'V':
-            *code = cli_print_info("the version", "gazette-query %s\n",
-                                   gazette_version());
+            /* Xapian's version too, as gazette-index gives it: which
+             * stemmers and index formats a search can read is Xapian's. */
+            *code = cli_print_info("the version", "gazette-query %s (Xapian "
+                                   "%s)\n", gazette_version(),
+                                   gazette_xapian_version());
             return -1;
         default:
             cli_bad_option(c, argv, optstring, longopts);

@@ -6,8 +6,9 @@
 # prefix and into a DESTDIR, and check what an outside project sees: the
 # layout, the exported symbols, pkg-config (shared and static, and for a
 # /usr install no -I or -L), find_package(Gazette), C and C++ consumers,
-# man pages, and programs that run from the prefix on the installed
-# library.
+# man pages, programs that run from the prefix on the installed library,
+# and a libgazette.a built with Debian's LTO flags that a program built
+# without LTO links.
 #   tests/install/check.sh [BUILD-DIR]     (default: build-release; its
 #                                          CMake cache is made anew)
 set -euo pipefail
@@ -89,20 +90,32 @@ for f in bin/gazette-index bin/gazette-query include/gazette.h \
          share/man/man3/gazette.3; do
     if [ -e "$PREFIX/$f" ]; then ok "installed $f"; else bad "missing $f"; fi
 done
+# The documentation the man pages and --help send readers to (docs/json.md,
+# the schema of --json, ...) is installed, README.md with docs/ beside it,
+# in share/doc/gazette (/usr/share/doc/gazette for a /usr install).
+docs_named_installed() {
+    local f n=0
+    for f in README.md $( { cat "$PREFIX"/share/man/man*/gazette*; "$PREFIX/bin/gazette-query" --help
+                           "$PREFIX/bin/gazette-index" --help; } | grep -o 'docs/[a-z_-]*\.md' | sort -u); do
+        n=$((n + 1))
+        [ -f "$1/$f" ] || { echo "missing $1/$f"; return 1; }
+    done
+    [ "$n" -gt 3 ]   # README.md and at least json.md, search.md, cron.md
+}
+check "the docs the man pages and --help name are in share/doc/gazette" \
+    docs_named_installed "$PREFIX/share/doc/gazette"
+check "/usr install: the docs are in /usr/share/doc/gazette" \
+    docs_named_installed "$WORK/root/usr/share/doc/gazette"
 check "soname is libgazette.so.0" bash -c "readelf -d '$PREFIX/$LIBDIR/libgazette.so' | grep -q 'SONAME.*libgazette.so.0'"
 
 # 3. What the libraries expose: gazette_* and nothing else.
 check "libgazette.so exports only gazette_*" bash -c \
     "! nm -D --defined-only '$PREFIX/$LIBDIR/libgazette.so' | awk '{print \$3}' | grep -v -e '^gazette_' -e '^GAZETTE_0\$'"
-check "libgazette.a has no global gz_/xap_ symbols" bash -c \
-    "! nm '$PREFIX/$LIBDIR/libgazette.a' | grep -E ' [A-TV-Z] (gz_|xap_|_Z[A-Za-z0-9]*shim)'"
-check "libgazette.a's global functions are gazette_*" bash -c \
-    "! nm --defined-only '$PREFIX/$LIBDIR/libgazette.a' | grep -E ' T ' | grep -v ' T gazette_'"
 # objcopy cannot make local the objects of GNU "unique" binding (nm's
 # 'u'): the statics of inline functions and templates, thread_local
 # variables of inline linkage. docs/api.md names each one libgazette.a
 # keeps global; a new one (a static table in an inline function of the
-# shim, say) would go unnoticed by the checks above. Change both together.
+# shim, say) would go unnoticed by the checks below. Change both together.
 UNIQUE_DOCUMENTED='_ZZNSt19_Sp_make_shared_tag5_S_tiEvE5__tag
 _ZZNSt8__detail18__to_chars_10_implIjEEvPcjT_E8__digits
 _ZZNSt8__detail18__to_chars_10_implImEEvPcjT_E8__digits'
@@ -112,8 +125,18 @@ unique_symbols_documented() {
     diff <(nm -g --defined-only "$1" | awk '$2 == "u" {print $3}' | LC_ALL=C sort) \
          <(printf '%s\n' "$UNIQUE_DOCUMENTED" | LC_ALL=C sort)
 }
-check "libgazette.a's global objects of unique binding are those docs/api.md names" \
-    unique_symbols_documented "$PREFIX/$LIBDIR/libgazette.a"
+# static_archive_checks WHAT ARCHIVE: the global symbols of ARCHIVE are
+# gazette_* and the objects of unique binding above (section 8 checks an
+# LTO-built one too).
+static_archive_checks() {
+    check "$1 has no global gz_/xap_ symbols" bash -c \
+        "nm '$2' >'$WORK/nm' && ! grep -E ' [A-TV-Z] (gz_|xap_|_Z[A-Za-z0-9]*shim)' '$WORK/nm'"
+    check "$1's global functions are gazette_*" bash -c \
+        "nm --defined-only '$2' >'$WORK/nm' && ! grep -E ' T ' '$WORK/nm' | grep -v ' T gazette_'"
+    check "$1's global objects of unique binding are those docs/api.md names" \
+        unique_symbols_documented "$2"
+}
+static_archive_checks libgazette.a "$PREFIX/$LIBDIR/libgazette.a"
 
 # 4. The programs: the installed library, one copy of the engine, no path
 #    into a build tree, only gazette.h.
@@ -178,10 +201,39 @@ check "search example finds them" bash -c \
     "'$WORK/ex/search' '$WORK/feed.idx' harbour | grep -q 'wire/harbour-reopens' && '$WORK/ex/search' '$WORK/feed.idx' 'source:features' | grep -q night-trains"
 check "static feed example" bash -c "! ldd '$WORK/ex/feed_static' | grep -q libgazette && '$WORK/ex/feed_static' '$WORK/feed2.idx' | grep -q 'wrote 3'"
 
-# 7. Man pages render.
+# 7. Man pages render, without a warning, in a UTF-8 locale and in the C
+#    locale (ASCII, as under cron or in a minimal container).
 for m in man1/gazette-index.1 man1/gazette-query.1 man3/gazette.3; do
-    check "man -l $m" bash -c "MANWIDTH=80 man -l '$PREFIX/share/man/$m' 2>&1 >/dev/null | (! grep .) && MANWIDTH=80 man -l '$PREFIX/share/man/$m' | grep -q ."
+    for loc in C.UTF-8 C; do
+        check "man -l $m (LC_ALL=$loc)" bash -c "export LC_ALL=$loc MANWIDTH=80; man -l '$PREFIX/share/man/$m' 2>&1 >/dev/null | (! grep .) && man -l '$PREFIX/share/man/$m' | grep -q ."
+    done
 done
+
+# 8. A packager's build with LTO (Debian's optimize=+lto, Ubuntu's
+#    default: -flto=auto -ffat-lto-objects in CFLAGS): the objects hold
+#    GCC's LTO bytecode, which libgazette.a must not (lib/CMakeLists.txt
+#    compiles it to code), or a program built without LTO cannot link it.
+#    Only libgazette.a is built: the rest of such a build is the plain
+#    one's.
+LTO_ENV=()
+for v in CFLAGS CXXFLAGS CPPFLAGS; do
+    LTO_ENV+=("$v=$(cd "$ROOT" && DEB_BUILD_MAINT_OPTIONS='hardening=+all optimize=+lto' dpkg-buildflags --get "$v")")
+done
+LTO_ENV[0]+=" ${LTO_ENV[2]#CPPFLAGS=}"
+LTO_ENV[1]+=" ${LTO_ENV[2]#CPPFLAGS=}"
+LTO_A=$WORK/lto/lib/libgazette.a
+check "libgazette.a built with Debian's LTO flags (-flto=auto -ffat-lto-objects)" bash -c \
+    "env ${LTO_ENV[*]@Q} cmake -S '$ROOT' -B '$WORK/lto' -DCMAKE_BUILD_TYPE=None \
+         -DBUILD_TESTING=OFF -DGAZETTE_BENCH=OFF -DGAZETTE_EXAMPLES=OFF >/dev/null \
+     && grep -q '^CMAKE_C_FLAGS:.*-flto' '$WORK/lto/CMakeCache.txt' \
+     && cmake --build '$WORK/lto' -j $JOBS --target gazette_static"
+check "LTO-built libgazette.a holds no LTO bytecode" bash -c \
+    "[ -f '$LTO_A' ] && ! readelf -SW '$LTO_A' | grep -e '\.gnu\.lto_' -e '\.llvm'"
+static_archive_checks "LTO-built libgazette.a" "$LTO_A"
+check "C11 consumer (no LTO flags) links the LTO-built libgazette.a" bash -c \
+    "cc -std=c11 $STRICT '$ROOT/tests/install/consumer.c' -o '$WORK/c-lto' \$(pkg-config --cflags gazette) \
+        '$LTO_A' \$(pkg-config --static --libs gazette | sed 's/-lgazette//') \
+     && '$WORK/c-lto' '$WORK/c-lto.idx'"
 
 if [ "$fails" -eq 0 ]; then echo "install check: all passed"; else echo "install check: $fails failed"; fi
 [ "$fails" -eq 0 ]
