@@ -1299,6 +1299,52 @@ static void test_compressed_in_place_is_no_loss(void **state)
     assert_int_equal(articles(db), 30);
 }
 
+/* Run gazette-index (arguments in `fmt`, as ix) with fail_open.so
+ * failing every stat of the name `gone` with ENOENT, as for a file
+ * deleted between the walk's reading of its directory and its stat. */
+__attribute__((format(printf, 2, 3)))
+static int ix_with_vanishing(const char *gone, const char *fmt, ...)
+{
+    char prefix[2048];
+    snprintf(prefix, sizeof prefix, "FAIL_STAT_NAME='%s' LD_PRELOAD='%s' ",
+             gone, FAIL_OPEN_MODULE);
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = vrun(prefix, "gazette-index", fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+/* A file deleted while the walk lists its directory is not there: no
+ * skip, exit 0. One ignored by its name (a.log) is not even stat()ed; an
+ * article file's articles go, as a removal under the guards. Both were
+ * "skipped ...: stat: No such file or directory", exit 1 (a cron job's
+ * false alarm when logs come and go), and the article file's articles
+ * were kept as those of an unreadable file. */
+static void test_file_vanished_during_walk(void **state)
+{
+    (void)state;
+    char dir[2048], db[2048];
+    snprintf(dir, sizeof dir, "%s/vanish", fx.tmp);
+    snprintf(db, sizeof db, "%s/vanish.idx", fx.tmp);
+    write_small_articles(dir, 20);
+    tu_write_file(dir, "a/j17.log", "log\n", 4);
+    assert_int_equal(ix("-q --db '%s' '%s'", db, dir), 0);
+    assert_int_equal(ix_with_vanishing("j17.log", "--db '%s' '%s'", db, dir),
+                     0);
+    expect_in("out.txt", "added 0, updated 0, removed 0, unchanged 20,");
+    assert_null(strstr(slurp("err.txt"), "j17.log"));
+
+    assert_int_equal(ix_with_vanishing("t3.txt", "--max-remove 1 --db '%s' "
+                                       "'%s'", db, dir), 69);
+    expect_in("err.txt", "1 of 20 indexed files (5%) would be removed");
+    assert_int_equal(ix_with_vanishing("t3.txt", "--db '%s' '%s'", db, dir),
+                     0);
+    expect_in("out.txt", "added 0, updated 0, removed 1, unchanged 19,");
+    assert_null(strstr(slurp("err.txt"), "t3.txt"));
+    assert_int_equal(articles(db), 19);
+}
+
 /* Through the library, one thread: a file that loses a few articles is
  * allowed to, but by the time it is read again (after the walk) it has
  * lost many more: it is kept, counted as skipped with the reason, and the
@@ -5039,6 +5085,7 @@ int main(void)
         T(test_vanished_articles_count),
         T(test_renamed_files_are_no_loss),
         T(test_compressed_in_place_is_no_loss),
+        T(test_file_vanished_during_walk),
         T(test_shrink_again_during_run),
         T(test_full_refuses_to_shrink),
         T(test_full_empty_root_and_removed),
