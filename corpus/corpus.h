@@ -346,9 +346,10 @@ char *corpus_cp1252_to_utf8(const char *s, size_t len, size_t *out_len);
 /* Text that is not valid UTF-8, as a new NUL-terminated UTF-8 string
  * (malloc; caller frees; *out_len its length, `out_len` may be NULL):
  * when its well-formed multibyte UTF-8 sequences outnumber its bytes that
- * are not, it is UTF-8 with stray bytes, and only those are read as
- * Windows-1252; otherwise all of it is (a legacy file). Valid UTF-8 comes
- * back unchanged. NULL on out of memory. */
+ * are not UTF-8 and are Windows-1252 letters (é, ü, ß; stray punctuation
+ * such as curly quotes does not count), it is UTF-8 with stray bytes, and
+ * only those are read as Windows-1252; otherwise all of it is (a legacy
+ * file). Valid UTF-8 comes back unchanged. NULL on out of memory. */
 char *corpus_text_to_utf8(const char *s, size_t len, size_t *out_len);
 
 /* Parse a date into *year, *month, *day. Returns 1 when understood (the

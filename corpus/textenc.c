@@ -108,30 +108,47 @@ static size_t multibyte_len(const unsigned char *p, const unsigned char *end)
     return n > 1 ? n : 0;
 }
 
+/* 1 when byte c, read as Windows-1252, is a letter (À..ÿ but × and ÷,
+ * and Š Œ Ž š œ ž Ÿ ƒ): what a legacy file's non-ASCII bytes mostly are.
+ * Its punctuation and symbols (curly quotes, dashes, €, £, NBSP, °) are
+ * not: they are as often pasted into UTF-8 text as found in a legacy
+ * file, so they tell neither reading from the other. */
+static int is_cp1252_letter(unsigned char c)
+{
+    if (c >= 0xC0)
+        return c != 0xD7 && c != 0xF7;
+    return c == 0x83 || c == 0x8A || c == 0x8C || c == 0x8E || c == 0x9A ||
+           c == 0x9C || c == 0x9E || c == 0x9F;
+}
+
 /*
  * corpus_text_to_utf8 - see corpus.h.
  *
- * Which reading wins is a vote of the non-ASCII characters: a UTF-8 text
- * with a few stray bytes (a pasted quote, one bad line of a JSON Lines
- * file) has many more well-formed sequences than bad bytes, and reading it
- * all as Windows-1252 would garble every accent in it ("Café" -> "CafÃ©").
- * In a Windows-1252 text the well-formed sequences are accidents (a
- * capital letter from C2..DF before one of 80..BF, as in "ß“"), far rarer
- * than its bad bytes (each é or ü before a letter).
+ * Which reading wins is a vote of the well-formed multibyte sequences
+ * against the stray bytes that are Windows-1252 letters. A UTF-8 text with
+ * stray bytes (curly quotes pasted from a word processor, one bad line of
+ * a JSON Lines file) keeps its sequences: reading it all as Windows-1252
+ * would garble every accent in it ("Zürich" -> "ZÃ¼rich"), however many
+ * quotes were pasted, so stray punctuation does not vote. A Windows-1252
+ * text's accented letters are stray bytes (é or ü before a letter), and
+ * its well-formed sequences are accidents needing a capital or ß
+ * (C2..DF) right before punctuation or a symbol (80..BF), as in "ß“":
+ * far rarer than its letters. What is misread so is a text whose only
+ * accented letters stand so, such as "“SE OGSÅ”" alone.
  */
 char *corpus_text_to_utf8(const char *s, size_t len, size_t *out_len)
 {
     const unsigned char *in = (const unsigned char *)s, *end = in + len;
-    size_t good = 0, bad = 0;
+    size_t good = 0, letters = 0;
     for (size_t i = 0; i < len;) {
         size_t n = multibyte_len(in + i, end);
         if (n)
             good++;
-        else if (in[i] >= 0x80)
-            bad++;
+        else
+            letters += is_cp1252_letter(in[i]);
         i += n ? n : 1;
     }
-    if (good <= bad)
+    if (good <= letters)
         return corpus_cp1252_to_utf8(s, len, out_len);
     if (len > (SIZE_MAX - 1) / 3)
         return NULL;

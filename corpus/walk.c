@@ -178,8 +178,10 @@ static int entry_cmp(const void *a, const void *b)
 }
 
 /* Fill one entry for `name` in the directory open as `dfd`; `type` is
- * the dirent's d_type. Returns 0, or -1 when out of memory (nothing
- * allocated then). */
+ * the dirent's d_type. A regular file ignored by its name (".log",
+ * ".tmp") is not stat()ed: nothing of it is used (visit_file ignores it),
+ * and one deleted meanwhile must not be a failed stat. Returns 0, or -1
+ * when out of memory (nothing allocated then). */
 static int make_entry(int dfd, const char *name, unsigned char type,
                       entry *e)
 {
@@ -191,6 +193,12 @@ static int make_entry(int dfd, const char *name, unsigned char type,
     e->err = 0;
     e->dangling = 0;
     e->is_link = type == DT_LNK;
+    if (type == DT_REG &&
+        corpus_name_kind_of(name, NULL) == CORPUS_NAME_IGNORED) {
+        memset(&e->st, 0, sizeof e->st);
+        e->st.st_mode = S_IFREG;
+        return 0;
+    }
     if (type == DT_UNKNOWN) {    /* file systems that do not fill d_type */
         struct stat lst;
         e->is_link = fstatat(dfd, name, &lst, AT_SYMLINK_NOFOLLOW) == 0 &&
@@ -545,6 +553,10 @@ static int visit_entry(walker *w, const entry *e)
         if (follow != LINK_FOLLOW)
             return follow;
     }
+    if (e->err == ENOENT && !e->dangling)
+        return 0;   /* deleted since it was listed: it is simply not there
+                       (an article file's articles go, under the removal
+                       guards), nothing to act on */
     if (e->err) {
         if (e->dangling && e->err == ENOENT)
             walk_warn(w, "broken symlink");

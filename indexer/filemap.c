@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "corpus.h"
 
@@ -66,6 +67,84 @@ int gz_format_bad_lines(char *buf, size_t size, uint32_t count,
     return n < 0 ? 0 : (size_t)n < size ? n : (int)size - 1;
 }
 
+/* A ".gz" file's bytes inflated as gz_hash_file reads them, to hash the
+ * text they hold. */
+typedef struct gunzip_hash {
+    z_stream z;
+    int active;        /* inflating: 0 when not a ".gz" name, after an
+                          error or once past the limit */
+    int ended;         /* the last member read has ended */
+    uint64_t hash, total, max;
+} gunzip_hash;
+
+/* 1 when the base name of `path` ends in ".gz" after at least one byte,
+ * as the readers tell a compressed file (corpus/read.c). */
+static int is_gz_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    const char *base = slash ? slash + 1 : path;
+    size_t len = strlen(base);
+    return len > 3 && strcmp(base + len - 3, ".gz") == 0;
+}
+
+/* Start *g for the file at `path` (inflating only a ".gz" name) with a
+ * limit of `max` inflated bytes. Out of memory it stays inactive: the
+ * content hash is then the raw one, which only misses a rename. */
+static void gunzip_hash_start(gunzip_hash *g, const char *path, uint64_t max)
+{
+    memset(g, 0, sizeof *g);
+    g->hash = GZ_FNV_BASIS;
+    g->max = max;
+    g->active = is_gz_name(path) &&
+                inflateInit2(&g->z, 16 + MAX_WBITS) == Z_OK;
+}
+
+/* Inflate the n bytes at `in` (n fits a uInt) into the hash. A member
+ * that ends is followed by another one, as gzip -d reads "cat a.gz
+ * b.gz". Any error stops the inflating for good. */
+static void gunzip_hash_feed(gunzip_hash *g, const unsigned char *in,
+                             size_t n)
+{
+    unsigned char out[16384];
+    g->z.next_in = (Bytef *)in;
+    g->z.avail_in = (uInt)n;
+    while (g->active) {
+        if (g->ended) {
+            if (g->z.avail_in == 0)
+                return;
+            if (inflateReset(&g->z) != Z_OK)
+                break;
+            g->ended = 0;
+        }
+        g->z.next_out = out;
+        g->z.avail_out = sizeof out;
+        int r = inflate(&g->z, Z_NO_FLUSH);
+        size_t got = sizeof out - g->z.avail_out;
+        g->total += got;
+        if ((r != Z_OK && r != Z_STREAM_END && r != Z_BUF_ERROR) ||
+            g->total > g->max)
+            break;
+        g->hash = gz_fnv1a64(g->hash, out, got);
+        if (r == Z_STREAM_END)
+            g->ended = 1;
+        else if (g->z.avail_in == 0 && g->z.avail_out != 0)
+            return;               /* all taken, nothing more to give */
+    }
+    g->active = 0;
+}
+
+/* Free *g's stream; 1 with *hash set when it inflated whole (its last
+ * member ended), else 0. */
+static int gunzip_hash_end(gunzip_hash *g, uint64_t *hash)
+{
+    int whole = g->active && g->ended;
+    if (g->z.state)
+        inflateEnd(&g->z);
+    if (whole)
+        *hash = g->hash;
+    return whole;
+}
+
 /*
  * gz_hash_file - see filemap.h. The size is checked on the opened
  * descriptor before a byte is read (a 20 GB sparse file must not be hashed
@@ -73,7 +152,7 @@ int gz_format_bad_lines(char *buf, size_t size, uint32_t count,
  * one byte past the limit in case the file grows meanwhile. O_NONBLOCK
  * keeps the open of a FIFO that replaced the file from blocking.
  */
-int gz_hash_file(const char *path, uint64_t max_bytes, uint64_t *out)
+int gz_hash_file(const char *path, uint64_t max_bytes, gz_file_hash *out)
 {
     if (max_bytes == 0)
         max_bytes = CORPUS_DEFAULT_MAX_BYTES;
@@ -92,27 +171,33 @@ int gz_hash_file(const char *path, uint64_t max_bytes, uint64_t *out)
         return 1;
     }
     uint64_t h = GZ_FNV_BASIS, total = 0;
+    gunzip_hash g;
+    gunzip_hash_start(&g, path, max_bytes);
     unsigned char buf[65536];
     ssize_t n;
+    int r = 0, e = 0;
     while ((n = read(fd, buf, sizeof buf)) != 0) {
         if (n < 0) {
             if (errno == EINTR)
                 continue;
-            int e = errno;
-            close(fd);
-            errno = e;
-            return -1;
+            e = errno;
+            r = -1;
+            break;
         }
         total += (uint64_t)n;
         if (total > max_bytes) {      /* grew past the limit meanwhile */
-            close(fd);
-            return 1;
+            r = 1;
+            break;
         }
         h = gz_fnv1a64(h, buf, (size_t)n);
+        gunzip_hash_feed(&g, buf, (size_t)n);
     }
     close(fd);
-    *out = h;
-    return 0;
+    out->raw = h;
+    if (!gunzip_hash_end(&g, &out->content))
+        out->content = h;
+    errno = e;
+    return r;
 }
 
 /* Parse "<size>:<mtime_ns>"; 0 when well formed. */

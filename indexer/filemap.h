@@ -102,13 +102,24 @@ void gz_format_hash(char *buf, uint64_t hash);
 int gz_format_bad_lines(char *buf, size_t size, uint32_t count,
                         uint64_t line, const char *reason);
 
-/* 64-bit FNV-1a hash of the raw bytes of the file at `path`, into *out
- * (returns 0). Returns 1, reading nothing (or stopping as soon as the file
- * grows past the limit), when it is not a regular file or holds more than
- * `max_bytes` bytes (0 = CORPUS_DEFAULT_MAX_BYTES): the caller then goes
- * on without a hash and lets the reader word the skip. Returns -1 with
- * errno set when the file cannot be opened or read. Never blocks on a
- * FIFO. */
-int gz_hash_file(const char *path, uint64_t max_bytes, uint64_t *out);
+/* What gz_hash_file found of one file: 64-bit FNV-1a hashes. */
+typedef struct gz_file_hash {
+    uint64_t raw;      /* of its bytes as they are on disk */
+    uint64_t content;  /* of the text it holds, the one recorded
+                          (GZ_SLOT_FILE_HASH): for a name ending in ".gz"
+                          that inflates whole (concatenated members too)
+                          to at most the size limit, of the inflated
+                          bytes, so a file compressed or decompressed in
+                          place keeps its content hash; else `raw` */
+} gz_file_hash;
+
+/* Hash the file at `path` into *out (returns 0), reading it once (a
+ * ".gz" file is inflated as it is read, never held whole). Returns 1,
+ * reading nothing (or stopping as soon as the file grows past the limit),
+ * when it is not a regular file or holds more than `max_bytes` bytes (0 =
+ * CORPUS_DEFAULT_MAX_BYTES): the caller then goes on without a hash and
+ * lets the reader word the skip. Returns -1 with errno set when the file
+ * cannot be opened or read. Never blocks on a FIFO. */
+int gz_hash_file(const char *path, uint64_t max_bytes, gz_file_hash *out);
 
 #endif

@@ -290,6 +290,20 @@ static void note_present(run_state *st, const uint64_t *hash,
         (present_file){.hash = *hash, .articles = articles};
 }
 
+/* Remember the hashes of a file hashed in this run (NULL: none), as
+ * note_present: its content hash, and its raw one when they differ, as
+ * an index written before ".gz" files were hashed by their content holds
+ * the raw hash of a compressed file that has since been moved. */
+static void note_hashed(run_state *st, const gz_file_hash *hash,
+                        uint64_t articles)
+{
+    if (!hash)
+        return;
+    note_present(st, &hash->content, articles);
+    if (hash->raw != hash->content)
+        note_present(st, &hash->raw, articles);
+}
+
 static int compare_present(const void *a, const void *b)
 {
     uint64_t x = ((const present_file *)a)->hash;
@@ -349,7 +363,7 @@ static int given(const run_state *st, const char *term)
  * when it is read again and written, as skipped when it is kept. */
 static void on_file_done(const corpus_file *file, gz_file_outcome outcome,
                          const char *reason, size_t articles,
-                         const uint64_t *hash, void *ctx)
+                         const gz_file_hash *hash, void *ctx)
 {
     run_state *st = ctx;
     const char *relpath = file->relpath, *path = file->path;
@@ -377,18 +391,18 @@ static void on_file_done(const corpus_file *file, gz_file_outcome outcome,
     switch (outcome) {
     case GZ_FILE_ADDED:
         st->stats->added++;
-        note_present(st, hash, articles);
+        note_hashed(st, hash, articles);
         changed(st, relpath, "added");
         break;
     case GZ_FILE_UPDATED:
         st->stats->updated++;
-        note_present(st, hash, articles);
+        note_hashed(st, hash, articles);
         changed(st, relpath, "updated");
         break;
     case GZ_FILE_UNCHANGED:
         st->stats->unchanged++;
         /* not read again: the index keeps what it had of it */
-        note_present(st, hash, e ? e->articles : articles);
+        note_hashed(st, hash, e ? e->articles : articles);
         report_known_bad_lines(st, e, path);
         break;
     case GZ_FILE_UNREADABLE:

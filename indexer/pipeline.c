@@ -105,7 +105,8 @@ typedef struct unit {
     char path_term[GZ_TERM_BUF];
     char stat_value[64];
     char hash_value[17];
-    uint64_t hash;             /* the same as a number, when hashed */
+    gz_file_hash hash;         /* its hashes, when hashed: hash_value is
+                                  hash.content's */
     int hashed;
     /* what the worker made of it */
     gz_file_outcome outcome;
@@ -665,7 +666,7 @@ static xap_status prepare_unit(gz_pipeline *p, gz_analyzer *analyzer,
                                unit *u)
 {
     int dry = p->cfg.shards == NULL;
-    uint64_t hash = 0;
+    gz_file_hash hash = {0, 0};
     /* Not hashed (1): over the size limit or no longer a regular file;
      * the reader says which, and no hash is recorded. */
     int hashed = gz_hash_file(u->file.path, p->cfg.max_file_bytes, &hash);
@@ -692,10 +693,13 @@ static xap_status prepare_unit(gz_pipeline *p, gz_analyzer *analyzer,
     u->hashed = hashed == 0;
     u->hash = hash;
     if (u->hashed)
-        gz_format_hash(u->hash_value, hash);
+        gz_format_hash(u->hash_value, hash.content);
     else
         u->hash_value[0] = '\0';
-    if (hashed == 0 && u->known && u->has_hash && u->old_hash == hash) {
+    /* An index written before ".gz" files were hashed by their content
+     * recorded their raw bytes' hash: the same bytes, unchanged too. */
+    if (hashed == 0 && u->known && u->has_hash &&
+        (u->old_hash == hash.content || u->old_hash == hash.raw)) {
         u->outcome = GZ_FILE_UNCHANGED;
         u->kind = dry ? UNIT_REPORT : UNIT_REFRESH;
         u->shard = u->old_shard;

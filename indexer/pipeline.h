@@ -72,11 +72,11 @@ typedef struct gz_pipeline_hooks {
      * done (written, not yet committed: gz_pipeline_uncommitted). `file`
      * as walked (borrowed for the call); `reason` for a skip; `articles`
      * written for it (a dry run: read; GZ_FILE_SHRUNK: read, not
-     * written); `hash` its content hash as recorded, NULL when it was
-     * not hashed. */
+     * written); `hash` its hashes (the content one as recorded), NULL
+     * when it was not hashed. */
     void (*file_done)(const corpus_file *file, gz_file_outcome outcome,
                       const char *reason, size_t articles,
-                      const uint64_t *hash, void *ctx);
+                      const gz_file_hash *hash, void *ctx);
     /* An article left out of a file otherwise read ("file:line"). */
     void (*bad_article)(const char *where, const char *reason, void *ctx);
     /* An article read but not wholly understood or indexed. */

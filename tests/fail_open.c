@@ -14,6 +14,11 @@
  *
  *   FAIL_ACCESS_PATH   the path, exactly as the program passes it
  *   FAIL_ACCESS_ERRNO  the errno to fail with (default EROFS)
+ *
+ * And fstatat() of one name fails with ENOENT, every time, as for a file
+ * deleted after the directory was read (the corpus walk's race):
+ *
+ *   FAIL_STAT_NAME     the name, exactly as the program passes it
  */
 #define _GNU_SOURCE 1
 #undef _FILE_OFFSET_BITS   /* open and open64 are two functions here */
@@ -23,6 +28,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <unistd.h>
 
@@ -108,4 +114,34 @@ int faccessat(int dir, const char *path, int mode, int flags)
     int (*next)(int, const char *, int, int) =
         (int (*)(int, const char *, int, int))dlsym(RTLD_NEXT, "faccessat");
     return next(dir, path, mode, flags);
+}
+
+/* 1 when a stat of `path` is to fail (errno set to ENOENT). */
+static int stat_fails(const char *path)
+{
+    const char *target = getenv("FAIL_STAT_NAME");
+    if (!target || !path || strcmp(path, target) != 0)
+        return 0;
+    errno = ENOENT;
+    return 1;
+}
+
+int fstatat(int dir, const char *path, struct stat *st, int flags)
+{
+    if (stat_fails(path))
+        return -1;
+    int (*next)(int, const char *, struct stat *, int) =
+        (int (*)(int, const char *, struct stat *, int))dlsym(RTLD_NEXT,
+                                                              "fstatat");
+    return next(dir, path, st, flags);
+}
+
+int fstatat64(int dir, const char *path, struct stat64 *st, int flags)
+{
+    if (stat_fails(path))
+        return -1;
+    int (*next)(int, const char *, struct stat64 *, int) =
+        (int (*)(int, const char *, struct stat64 *, int))dlsym(RTLD_NEXT,
+                                                                "fstatat64");
+    return next(dir, path, st, flags);
 }

@@ -1753,6 +1753,19 @@ static void test_cp1252_fallback(void **state)
     assert_string_equal(g.title, "Caf\xC3\xA9");
     assert_string_equal(g.body, "\xC2\xA3" "5");
     got_free(&g);
+
+    /* UTF-8 with more Windows-1252 curly quotes pasted in than accents
+     * keeps its accents: the title and body read "ZÃ¼rich" before. */
+    s = write_read(*state, "c.txt",
+        "Z\xC3\xBCrich talks resume\n\nDelegates met in Z\xC3\xBCrich on "
+        "Monday. The minister said \x93we are close\x94 and \x93hopeful\x94.\n",
+        &g, why);
+    assert_int_equal(s, CORPUS_OK);
+    assert_string_equal(g.title, "Z\xC3\xBCrich talks resume");
+    assert_string_equal(g.body, "Delegates met in Z\xC3\xBCrich on Monday. "
+        "The minister said \xE2\x80\x9Cwe are close\xE2\x80\x9D and "
+        "\xE2\x80\x9Chopeful\xE2\x80\x9D.");
+    got_free(&g);
 }
 
 static void test_utf8_valid(void **state)
@@ -1816,9 +1829,10 @@ static void test_cp1252_to_utf8(void **state)
     free(u);
 }
 
-/* Mostly UTF-8 with stray bytes keeps its UTF-8 and reads only the stray
- * bytes as Windows-1252; a text whose bad bytes are as many as its
- * multibyte characters or more is read all as Windows-1252. */
+/* UTF-8 with stray bytes keeps its UTF-8 and reads only the stray bytes
+ * as Windows-1252; a text whose stray bytes that are Windows-1252 letters
+ * are as many as its multibyte characters or more is read all as
+ * Windows-1252. Stray punctuation does not count. */
 static void test_text_to_utf8(void **state)
 {
     (void)state;
@@ -1834,6 +1848,20 @@ static void test_text_to_utf8(void **state)
     u = corpus_text_to_utf8("Gru\xDF\x93 f\xFCr \xE4", 11, &n);
     assert_non_null(u);
     assert_string_equal(u, "Gru\xC3\x9F\xE2\x80\x9C f\xC3\xBCr \xC3\xA4");
+    free(u);
+    /* two good sequences, four stray curly quotes: still UTF-8 */
+    u = corpus_text_to_utf8(
+        "Z\xC3\xBCrich \x93" "a\x94 \x93" "b\x94 Z\xC3\xBC", 19, &n);
+    assert_non_null(u);
+    assert_string_equal(u, "Z\xC3\xBCrich \xE2\x80\x9C" "a\xE2\x80\x9D "
+                           "\xE2\x80\x9C" "b\xE2\x80\x9D Z\xC3\xBC");
+    assert_int_equal(n, strlen(u));
+    free(u);
+    /* as many stray letters (a pasted Latin-1 "café") as good sequences:
+     * the legacy reading */
+    u = corpus_text_to_utf8("Z\xC3\xBCrich caf\xE9", 12, &n);
+    assert_non_null(u);
+    assert_string_equal(u, "Z\xC3\x83\xC2\xBCrich caf\xC3\xA9");
     free(u);
     /* a truncated sequence at the end is a stray byte too */
     u = corpus_text_to_utf8("\xC3\xA9\xC3\xA9\xC3", 5, NULL);

@@ -720,7 +720,7 @@ static void test_fifo_refused(void **state)
     result_free(&r);
 
     char *p = path_in(tmp, "pipe.txt");
-    uint64_t h;
+    gz_file_hash h;
     assert_int_equal(gz_hash_file(p, 0, &h), 1);
     free(p);
     alarm(0);
@@ -800,6 +800,37 @@ static void test_fifo_swapped_in_during_run(void **state)
     free(db);
 }
 
+/* The content hash of a ".gz" file is that of its decompressed bytes, so
+ * a file compressed in place keeps it; of concatenated members too (as
+ * gzip -d reads them); one that does not inflate whole (cut short, or
+ * not gzip at all) is hashed as its bytes. */
+static void test_gz_hashed_by_content(void **state)
+{
+    (void)state;
+    char *dir = path_in(tmp, "gzhash");
+    tu_write_file(dir, "a.txt", "Alpha\n\nbody\n", 12);
+    tu_write_file(dir, "b.txt", "Alpha\n", 6);
+    tu_write_file(dir, "c.txt", "\nbody\n", 6);
+    assert_int_equal(tu_run("cd '%s' && gzip -k a.txt b.txt c.txt && "
+                            "cat b.txt.gz c.txt.gz > bc.txt.gz && "
+                            "head -c 20 a.txt.gz > cut.txt.gz && "
+                            "cp a.txt plain.gz", dir), 0);
+    static const char *const names[] = {"a.txt", "a.txt.gz", "bc.txt.gz",
+                                        "cut.txt.gz", "plain.gz"};
+    gz_file_hash h[5];
+    for (int i = 0; i < 5; i++) {
+        char *p = path_in(dir, names[i]);
+        assert_int_equal(gz_hash_file(p, 0, &h[i]), 0);
+        free(p);
+    }
+    assert_true(h[0].content == h[0].raw);
+    assert_true(h[1].content == h[0].raw && h[1].raw != h[0].raw);
+    assert_true(h[2].content == h[0].raw);
+    assert_true(h[3].content == h[3].raw);
+    assert_true(h[4].content == h[0].raw && h[4].raw == h[0].raw);
+    free(dir);
+}
+
 /* A sparse file far over the size limit was hashed whole (a minute for
  * 20 GB) before the reader refused it; now the size is checked first. */
 static void test_sparse_file_not_hashed(void **state)
@@ -819,7 +850,7 @@ static void test_sparse_file_not_hashed(void **state)
     }
     close(fd);
 
-    uint64_t h;
+    gz_file_hash h;
     double t0 = now();
     assert_int_equal(gz_hash_file(huge, 1 << 20, &h), 1);
     assert_true(now() - t0 < 1.0);
@@ -838,11 +869,12 @@ static void test_sparse_file_not_hashed(void **state)
 
     /* A file that fits is still hashed, and the hash is its bytes'. */
     char *small = path_in(root, "small.txt");
-    uint64_t h1, h2;
+    gz_file_hash h1, h2;
     assert_int_equal(gz_hash_file(small, 0, &h1), 0);
     tu_write_file(root, "small.txt", "Small\n\nbodY\n", 12);
     assert_int_equal(gz_hash_file(small, 0, &h2), 0);
-    assert_true(h1 != h2);
+    assert_true(h1.raw != h2.raw);
+    assert_true(h1.content == h1.raw);
     assert_int_equal(gz_hash_file(small, 11, &h2), 1);   /* 12 > 11 */
     unlink(huge);
     free(small);
@@ -1335,6 +1367,7 @@ int main(void)
         cmocka_unit_test(test_fifo_refused),
         cmocka_unit_test(test_fifo_swapped_in_during_run),
         cmocka_unit_test(test_sparse_file_not_hashed),
+        cmocka_unit_test(test_gz_hashed_by_content),
         cmocka_unit_test(test_gzip_bomb),
         cmocka_unit_test(test_symlinks_out_of_root),
         cmocka_unit_test(test_index_drops_link_out_of_root),

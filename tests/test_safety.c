@@ -53,6 +53,7 @@
 #include "gazette.h"
 #include "query_limits.h"
 #include "query_text.h"
+#include "schema.h"
 #include "test_util.h"
 #include "xapian_shim.h"
 
@@ -1209,6 +1210,139 @@ static void test_renamed_files_are_no_loss(void **state)
     write_jsonl(other, "x.jsonl", 500, 800);
     assert_int_equal(ix("--db '%s' '%s'", fx.db, other), 69);
     expect_in("err.txt", "indexed files (100%) would be removed");
+}
+
+/* Write `n` one-article files dir/a/t<i>.txt. */
+static void write_small_articles(const char *dir, int n)
+{
+    for (int i = 0; i < n; i++) {
+        char name[64], text[128];
+        int len = snprintf(text, sizeof text, "Title: t%d\n\nbody %d\n",
+                           i, i);
+        snprintf(name, sizeof name, "a/t%d.txt", i);
+        tu_write_file(dir, name, text, (size_t)len);
+    }
+}
+
+/* Make the index at `db` record for the file at `dir`/`relpath` (one
+ * article, id relpath) the hash of its raw bytes, as an index written
+ * before ".gz" files were hashed by their content did. */
+static void record_raw_hash(const char *db, const char *dir,
+                            const char *relpath)
+{
+    char path[4200], term[1024], hex[17];
+    snprintf(path, sizeof path, "%s/%s", dir, relpath);
+    snprintf(term, sizeof term, "Q%s", relpath);
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    uint64_t h = 0xcbf29ce484222325ULL;       /* 64-bit FNV-1a */
+    for (int c; (c = getc(f)) != EOF;)
+        h = (h ^ (uint64_t)c) * 0x100000001b3ULL;
+    fclose(f);
+    snprintf(hex, sizeof hex, "%016llx", (unsigned long long)h);
+    xap_writable *w = NULL;
+    xap_docid docid = 0;
+    xap_document *doc = NULL;
+    assert_int_equal(xap_writable_open(db, XAP_DB_OPEN, 0, &w), XAP_OK);
+    xap_database *view = xap_writable_database(w);
+    assert_int_equal(xap_database_first_posting(view, term, &docid), XAP_OK);
+    assert_int_equal(xap_database_get_document(view, docid, &doc), XAP_OK);
+    assert_int_equal(xap_document_add_value(doc, GZ_SLOT_FILE_HASH, hex, 16),
+                     XAP_OK);
+    assert_int_equal(xap_writable_replace_document_by_term(w, term, doc,
+                                                           NULL), XAP_OK);
+    assert_int_equal(xap_writable_close(w), XAP_OK);
+    xap_writable_free(w);
+    xap_document_free(doc);
+}
+
+/* Files compressed in place ("gzip a/t*.txt") hold the same articles: no
+ * loss, whereas the hash of their compressed bytes made every one a
+ * removal (69, "30 of 30 indexed files (100%) would be removed"), and
+ * with --force each was indexed twice. Decompressed again, the same. A
+ * ".gz" file recorded by an older index (the hash of its raw bytes) is
+ * still unchanged when touched, and still no loss when moved. */
+static void test_compressed_in_place_is_no_loss(void **state)
+{
+    (void)state;
+    char dir[2048], db[2048];
+    snprintf(dir, sizeof dir, "%s/gzc", fx.tmp);
+    snprintf(db, sizeof db, "%s/gzc.idx", fx.tmp);
+    write_small_articles(dir, 30);
+    assert_int_equal(ix("-q --db '%s' '%s'", db, dir), 0);
+    assert_int_equal(tu_run("gzip '%s'/a/*.txt", dir), 0);
+    assert_int_equal(ix("--db '%s' '%s'", db, dir), 0);
+    expect_in("out.txt", "added 30, updated 0, removed 30, unchanged 0,");
+    assert_int_equal(articles(db), 30);
+    assert_int_equal(hits(db, "t7"), 1);
+    expect_in("out.txt", "a/t7.txt.gz");
+    assert_int_equal(tu_run("gunzip '%s'/a/*.gz", dir), 0);
+    assert_int_equal(ix("--db '%s' '%s'", db, dir), 0);
+    expect_in("out.txt", "added 30, updated 0, removed 30, unchanged 0,");
+    assert_int_equal(articles(db), 30);
+
+    /* as an older index recorded them */
+    assert_int_equal(tu_run("gzip '%s'/a/*.txt", dir), 0);
+    assert_int_equal(ix("-q --db '%s' '%s'", db, dir), 0);
+    for (int i = 0; i < 30; i++) {
+        char relpath[64];
+        snprintf(relpath, sizeof relpath, "a/t%d.txt.gz", i);
+        record_raw_hash(db, dir, relpath);
+    }
+    assert_int_equal(tu_run("touch -d '2001-01-01' '%s'/a/t3.txt.gz", dir),
+                     0);
+    assert_int_equal(ix("--db '%s' '%s'", db, dir), 0);
+    expect_in("out.txt", "added 0, updated 0, removed 0, unchanged 30,");
+    assert_int_equal(tu_run("mv '%s/a' '%s/b'", dir, dir), 0);
+    assert_int_equal(ix("--db '%s' '%s'", db, dir), 0);
+    expect_in("out.txt", "added 30, updated 0, removed 30, unchanged 0,");
+    assert_int_equal(articles(db), 30);
+}
+
+/* Run gazette-index (arguments in `fmt`, as ix) with fail_open.so
+ * failing every stat of the name `gone` with ENOENT, as for a file
+ * deleted between the walk's reading of its directory and its stat. */
+__attribute__((format(printf, 2, 3)))
+static int ix_with_vanishing(const char *gone, const char *fmt, ...)
+{
+    char prefix[2048];
+    snprintf(prefix, sizeof prefix, "FAIL_STAT_NAME='%s' LD_PRELOAD='%s' ",
+             gone, FAIL_OPEN_MODULE);
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = vrun(prefix, "gazette-index", fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+/* A file deleted while the walk lists its directory is not there: no
+ * skip, exit 0. One ignored by its name (a.log) is not even stat()ed; an
+ * article file's articles go, as a removal under the guards. Both were
+ * "skipped ...: stat: No such file or directory", exit 1 (a cron job's
+ * false alarm when logs come and go), and the article file's articles
+ * were kept as those of an unreadable file. */
+static void test_file_vanished_during_walk(void **state)
+{
+    (void)state;
+    char dir[2048], db[2048];
+    snprintf(dir, sizeof dir, "%s/vanish", fx.tmp);
+    snprintf(db, sizeof db, "%s/vanish.idx", fx.tmp);
+    write_small_articles(dir, 20);
+    tu_write_file(dir, "a/j17.log", "log\n", 4);
+    assert_int_equal(ix("-q --db '%s' '%s'", db, dir), 0);
+    assert_int_equal(ix_with_vanishing("j17.log", "--db '%s' '%s'", db, dir),
+                     0);
+    expect_in("out.txt", "added 0, updated 0, removed 0, unchanged 20,");
+    assert_null(strstr(slurp("err.txt"), "j17.log"));
+
+    assert_int_equal(ix_with_vanishing("t3.txt", "--max-remove 1 --db '%s' "
+                                       "'%s'", db, dir), 69);
+    expect_in("err.txt", "1 of 20 indexed files (5%) would be removed");
+    assert_int_equal(ix_with_vanishing("t3.txt", "--db '%s' '%s'", db, dir),
+                     0);
+    expect_in("out.txt", "added 0, updated 0, removed 1, unchanged 19,");
+    assert_null(strstr(slurp("err.txt"), "t3.txt"));
+    assert_int_equal(articles(db), 19);
 }
 
 /* Through the library, one thread: a file that loses a few articles is
@@ -4958,6 +5092,8 @@ int main(void)
         T(test_removals_and_shrinks_add_up),
         T(test_vanished_articles_count),
         T(test_renamed_files_are_no_loss),
+        T(test_compressed_in_place_is_no_loss),
+        T(test_file_vanished_during_walk),
         T(test_shrink_again_during_run),
         T(test_full_refuses_to_shrink),
         T(test_full_empty_root_and_removed),
