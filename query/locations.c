@@ -14,7 +14,8 @@
  * With GAZETTE_OPEN_SKIP_UNAVAILABLE, a location that cannot be opened
  * (or, later, stops answering) is left out with a warning, and tried
  * again at a later search, at most every RETRY_SECONDS. A stub file that
- * does not open whole is then opened line by line (its parts), so that
+ * does not open whole (or the directory of a sharded index, whose stub
+ * XAPIANDB is) is then opened line by line (its parts), so that
  * one server down leaves out that line only; one that names a server is
  * opened line by line at once, so that a server that hangs is waited for
  * once.
@@ -54,6 +55,30 @@ static ino_t stub_inode(const char *path)
     return stat(path, &sb) == 0 && S_ISREG(sb.st_mode) ? sb.st_ino : 0;
 }
 
+/* The stub file Xapian reads when it opens the local location `name`:
+ * `name` itself when it is a regular file; `name`/XAPIANDB when `name`
+ * is a directory holding that regular file (a sharded index, the form
+ * gazette-index writes) and no format marker, which Xapian would open
+ * instead as a database. Written into `stub` (`len` bytes); returns 1
+ * when there is one, 0 when `name` is no stub (a database, nothing). */
+static int stub_file_of(const char *name, char *stub, size_t len)
+{
+    static const char *const markers[] = {"iamglass", "iamchert"};
+    struct stat sb;
+    if (stat(name, &sb) != 0)
+        return 0;
+    if (S_ISREG(sb.st_mode))
+        return snprintf(stub, len, "%s", name) < (int)len;
+    if (!S_ISDIR(sb.st_mode))
+        return 0;
+    for (size_t i = 0; i < sizeof markers / sizeof *markers; i++)
+        if (snprintf(stub, len, "%s/%s", name, markers[i]) >= (int)len ||
+            stat(stub, &sb) == 0)
+            return 0;
+    return snprintf(stub, len, "%s/XAPIANDB", name) < (int)len &&
+           stat(stub, &sb) == 0 && S_ISREG(sb.st_mode);
+}
+
 /* gz_stub_each_line's fn for talks_to_servers: 1 at a server line. */
 static int server_line(gz_stub_line *line, const char *text, size_t len,
                        void *ctx)
@@ -65,19 +90,19 @@ static int server_line(gz_stub_line *line, const char *text, size_t len,
            line->kind == GZ_STUB_REMOTE_PROGRAM;
 }
 
-/* 1 when `name` is a remote location, or a stub file with a line naming
- * a server (read as Xapian reads it: gz_stub_each_line, every line of a
- * stub of at most 1 MiB). */
+/* 1 when `name` is a remote location, or a stub file (or a directory
+ * whose stub it is: stub_file_of) with a line naming a server (read as
+ * Xapian reads it: gz_stub_each_line, every line of a stub of at most
+ * 1 MiB). */
 static int talks_to_servers(const char *name)
 {
     if (!name)
         return 0;
     if (strncmp(name, REMOTE_SCHEME, strlen(REMOTE_SCHEME)) == 0)
         return 1;
-    struct stat sb;
-    if (stat(name, &sb) != 0 || !S_ISREG(sb.st_mode))
-        return 0;
-    return gz_stub_each_line(name, server_line, NULL) == 1;
+    char stub[PATH_MAX];
+    return stub_file_of(name, stub, sizeof stub) &&
+           gz_stub_each_line(stub, server_line, NULL) == 1;
 }
 
 /* Split "tcp://HOST:PORT" into loc->host and loc->port. Returns 0, 1 when
@@ -486,13 +511,17 @@ static int parse_stub_line(gz_stub_line *line, const char *text, size_t len,
     return 0;
 }
 
-/* loc->parts: the lines of the stub file loc->name (gz_stub_each_line:
- * as Xapian reads them), none opened yet. Returns 0, or 1 (no parts)
- * when the file cannot be read (or is over 1 MiB), lists nothing, has a
- * line Gazette does not open alone, or memory ran out. */
+/* loc->parts: the lines of the stub file of loc->name (stub_file_of: a
+ * stub file, or a sharded index's XAPIANDB; gz_stub_each_line: as Xapian
+ * reads them), none opened yet. Returns 0, or 1 (no parts) when there is
+ * no such stub, it cannot be read (or is over 1 MiB), lists nothing, has
+ * a line Gazette does not open alone, or memory ran out. */
 static int read_stub_parts(gz_location *loc)
 {
-    int rc = gz_stub_each_line(loc->name, parse_stub_line, loc) != 0;
+    char stub[PATH_MAX];
+    if (!stub_file_of(loc->name, stub, sizeof stub))
+        return 1;
+    int rc = gz_stub_each_line(stub, parse_stub_line, loc) != 0;
     if (rc == 0 && loc->nparts == 0)
         rc = 1;
     if (rc != 0)
@@ -577,7 +606,8 @@ static xap_status open_lines_only(gz_location *loc, char *why, size_t whylen)
 }
 
 /* Open `loc` (open_location); when that fails and the handle opens
- * partially, a stub file is opened line by line instead (open_parts):
+ * partially, a stub file (or a sharded index's directory, whose stub
+ * XAPIANDB is: stub_file_of) is opened line by line instead (open_parts):
  * XAP_OK when some of its lines opened. Otherwise the failure of the
  * whole, with `why`, and `loc` has no parts. A stub with a server line is
  * opened line by line at once: a server that accepts and never answers
@@ -586,8 +616,9 @@ static xap_status open_available(const gazette_index_t *index,
                                  gz_location *loc, char *why, size_t whylen)
 {
     free_parts(loc);
+    char stub[PATH_MAX];
     int partial = (index->flags & GAZETTE_OPEN_SKIP_UNAVAILABLE) &&
-                  !loc->host && stub_inode(loc->name);
+                  !loc->host && stub_file_of(loc->name, stub, sizeof stub);
     if (partial && loc->remote) {
         loc->stub_inode = stub_inode(loc->name);
         if (read_stub_parts(loc) == 0)

@@ -1321,6 +1321,73 @@ static void test_stub_line_without_path(void **state)
     gazette_index_close(index);
 }
 
+/* tmp/name: a sharded index's directory as gazette-index -j2 makes it,
+ * its stub XAPIANDB holding `text` ("auto shard0" is a copy of half A);
+ * its path in `out`. */
+static void sharded_dir(const char *name, const char *text, char *out,
+                        size_t size)
+{
+    snprintf(out, size, "%s/%s", fx.tmp, name);
+    assert_int_equal(tu_run("mkdir '%s' && cp -R '%s' '%s/shard0'", out,
+                            fx.half_a, out), 0);
+    tu_write_file(out, "XAPIANDB", text, strlen(text));
+}
+
+/* A sharded index given as its directory (the form every doc shows) is
+ * its stub XAPIANDB: opened partially, a shard that is missing, or a
+ * server line that is down, leaves out that line only, as --db
+ * DIR/XAPIANDB does. The directory was left out whole (and alone it
+ * failed: INDEX_NOT_FOUND, or IO_ERROR for the server). */
+static void test_sharded_dir_opened_line_by_line(void **state)
+{
+    (void)state;
+    char dir[4200], remote_dir[4200], text[128], missing[8500];
+    sharded_dir("shard-gone.idx", "auto shard0\nauto shard1\n", dir,
+                sizeof dir);
+    snprintf(missing, sizeof missing, "%s/shard1 in %s is unavailable", dir,
+             dir);
+    const char *names[2] = {dir, fx.half_b};
+    gazette_index_t *index = NULL;
+    assert_int_equal(gazette_index_open_multi(names, 1, 0, &index),
+                     GAZETTE_STATUS_INDEX_NOT_FOUND);
+    if (gazette_index_open_multi(names, 2, GAZETTE_OPEN_SKIP_UNAVAILABLE,
+                                 &index) != GAZETTE_STATUS_OK)
+        fail_msg("%s", gazette_last_open_error());
+    assert_int_equal(gazette_index_location_available(index, 0), 1);
+    gazette_index_t *whole = NULL;
+    assert_int_equal(gazette_index_open(fx.whole, &whole), GAZETTE_STATUS_OK);
+    gazette_results_t *w = search_in(whole, "gaza aid", 40);
+    gazette_results_t *r = search_in(index, "gaza aid", 40);
+    assert_same_hits(w, r, "gaza aid");   /* shard0 and half B: the whole */
+    assert_non_null(strstr(gazette_results_warning(r), "searched 2 of 3"));
+    assert_non_null(strstr(gazette_results_warning(r), missing));
+    gazette_results_free(w);
+    gazette_results_free(r);
+    gazette_index_close(whole);
+    gazette_index_close(index);
+
+    int down_port = free_port();
+    snprintf(text, sizeof text, "auto shard0\nremote 127.0.0.1:%d\n",
+             down_port);
+    sharded_dir("server-down.idx", text, remote_dir, sizeof remote_dir);
+    snprintf(missing, sizeof missing, "tcp://127.0.0.1:%d in %s is "
+             "unavailable", down_port, remote_dir);
+    names[0] = remote_dir;
+    assert_int_equal(gazette_index_open_multi(names, 1, 0, &index),
+                     GAZETTE_STATUS_IO_ERROR);
+    assert_int_equal(gazette_index_open_multi(
+                         names, 1, GAZETTE_OPEN_SKIP_UNAVAILABLE, &index),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(index->locations[0].remote, 1);   /* SIGPIPE guarded */
+    r = search_in(index, "the", 40);
+    assert_half_a_only(r, remote_dir);
+    assert_non_null(strstr(gazette_results_warning(r), missing));
+    gazette_results_free(r);
+    gazette_index_close(index);
+    assert_int_equal(tu_run("'%s' --db '%s' --partial gaza >/dev/null "
+                            "2>&1", tu_binary("gazette-query"), dir), 0);
+}
+
 /* The audit's case on the command line: --db STUB with a server of the
  * stub down fails with exit status 74 naming it, and with --partial
  * prints the live half's hits and the warning, exit status 0. */
@@ -1529,6 +1596,7 @@ int main(void)
         cmocka_unit_test(test_stub_with_a_silent_server),
         cmocka_unit_test(test_stub_with_a_missing_index),
         cmocka_unit_test(test_stub_line_without_path),
+        cmocka_unit_test(test_sharded_dir_opened_line_by_line),
         cmocka_unit_test(test_cli_several_indexes),
         cmocka_unit_test(test_cli_stub_partial),
         cmocka_unit_test(test_sigpipe_guard),
