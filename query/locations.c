@@ -1063,12 +1063,16 @@ static xap_status language_again(gazette_index_t *index)
 }
 
 /* Open every location again; on failure record in index->failure which
- * one failed and why. */
+ * one failed and why, and that the next refresh must open them again
+ * (index->locations_stale): the failure left index->db as it was, which
+ * a later reopen would otherwise take up, with the failed location still
+ * marked unavailable. */
 static xap_status reopen_all(gazette_index_t *index)
 {
     size_t failed = 0;
     char why[512];
     xap_status s = gz_locations_open(index, &failed, why, sizeof why);
+    index->locations_stale = s != XAP_OK;
     if (s != XAP_OK) {
         const gz_location *loc = &index->locations[failed];
         index->failure_status = gz_location_status(s, loc);
@@ -1084,7 +1088,8 @@ static xap_status reopen_all(gazette_index_t *index)
  * `gazette-index --full`, which renames a new stub file over the path and
  * deletes the database the old stub named: when a stub was replaced, or
  * the reopen finds a database gone or a remote index not answering, every
- * location is opened afresh (left out, when allowed, if it fails). A
+ * location is opened afresh (left out, when allowed, if it fails), and
+ * again at each refresh after that failed. A
  * location that comes back, or one opened afresh, may be stemmed in
  * another language: the query parser takes it on (language_again). */
 xap_status gz_index_refresh(gazette_index_t *index)
@@ -1094,8 +1099,9 @@ xap_status gz_index_refresh(gazette_index_t *index)
     index->failure[0] = '\0';
     if (index->flags & GAZETTE_OPEN_SKIP_UNAVAILABLE)
         s = retry_down(index, &back);
-    if (s == XAP_OK && !back && !index->language_stale &&
-        !stub_replaced(index)) {
+    int afresh = index->language_stale || index->locations_stale ||
+                 stub_replaced(index);
+    if (s == XAP_OK && !back && !afresh) {
         int changed = 0;
         s = xap_database_reopen(index->db, &changed);
         if (changed)   /* what the index records may have changed */
@@ -1104,7 +1110,7 @@ xap_status gz_index_refresh(gazette_index_t *index)
             s != XAP_ERR_NETWORK)
             return s;
     }
-    if (back && !index->language_stale && !stub_replaced(index)) {
+    if (back && !afresh) {
         s = combine(index);   /* one that came back may be stemmed apart */
         return s == XAP_OK ? language_again(index) : s;
     }

@@ -89,6 +89,10 @@ struct gazette_index {
                               location ("" when none) */
     gazette_status_t failure_status;
     char *language;        /* the indexes' stemming language */
+    int locations_stale;   /* opening the locations afresh failed: their
+                              handles (what location_available reports)
+                              no longer match db, which every refresh
+                              then opens afresh until it can */
     int language_stale;    /* the locations were opened afresh but their
                               language could not be taken on: every
                               refresh opens them afresh until it can */

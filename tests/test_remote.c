@@ -1388,6 +1388,49 @@ static void test_sharded_dir_opened_line_by_line(void **state)
                             "2>&1", tu_binary("gazette-query"), dir), 0);
 }
 
+/* A search over `index` with `q`: its status, the results freed. */
+static gazette_status_t search_status(gazette_index_t *index, const char *q)
+{
+    gazette_search_options_t *opts = NULL;
+    gazette_results_t *r = NULL;
+    assert_int_equal(gazette_search_options_new(&opts), GAZETTE_STATUS_OK);
+    gazette_status_t s = gazette_search(index, q, opts, &r);
+    gazette_search_options_free(opts);
+    gazette_results_free(r);
+    return s;
+}
+
+/* A local location (flags 0) that goes away fails the search and is not
+ * available; once it is back, the next search succeeds over it, and
+ * gazette_index_location_available says so: it stayed 0 (the failed
+ * reopen left the location without its database while the handle went
+ * on searching the database it had before). */
+static void test_local_location_back_is_available(void **state)
+{
+    (void)state;
+    char dir[4200], away[4300];
+    sharded_dir("comes-back.idx", "auto shard0\n", dir, sizeof dir);
+    snprintf(away, sizeof away, "%s.away", dir);
+    const char *names[2] = {dir, fx.half_b};
+    gazette_index_t *index = NULL;
+    assert_int_equal(gazette_index_open_multi(names, 2, 0, &index),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(search_status(index, "gaza"), GAZETTE_STATUS_OK);
+    assert_int_equal(rename(dir, away), 0);
+    assert_int_not_equal(search_status(index, "gaza"), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_index_location_available(index, 0), 0);
+    assert_int_equal(rename(away, dir), 0);
+    gazette_results_t *r = search_in(index, "the", 40);
+    size_t from_a = 0;
+    for (size_t i = 0; i < gazette_results_count(r); i++)
+        from_a += in_half_a(gazette_hit_id(gazette_results_hit(r, i)));
+    assert_true(from_a > 0);
+    gazette_results_free(r);
+    assert_int_equal(gazette_index_location_available(index, 0), 1);
+    assert_int_equal(gazette_index_location_available(index, 1), 1);
+    gazette_index_close(index);
+}
+
 /* The audit's case on the command line: --db STUB with a server of the
  * stub down fails with exit status 74 naming it, and with --partial
  * prints the live half's hits and the warning, exit status 0. */
@@ -1597,6 +1640,7 @@ int main(void)
         cmocka_unit_test(test_stub_with_a_missing_index),
         cmocka_unit_test(test_stub_line_without_path),
         cmocka_unit_test(test_sharded_dir_opened_line_by_line),
+        cmocka_unit_test(test_local_location_back_is_available),
         cmocka_unit_test(test_cli_several_indexes),
         cmocka_unit_test(test_cli_stub_partial),
         cmocka_unit_test(test_sigpipe_guard),
