@@ -723,18 +723,84 @@ typedef struct reached_db {
     size_t loc;
 } reached_db;
 
+/* A server the locations reach: a tcp:// location, or a stub's
+ * "remote HOST:PORT" line (HOST without the brackets of "[IPv6]"). */
+typedef struct reached_server {
+    char *host;            /* owned */
+    unsigned port;
+    size_t loc;
+} reached_server;
+
 typedef struct reach_walk {
     reached_db *seen;
     size_t n, cap;
+    reached_server *servers;
+    size_t nservers;
     size_t loc;            /* the location being walked */
     size_t first;          /* a database met again: where it was met first */
     char *again;           /* its path (owned), NULL while none */
     int again_stub;        /* that path is a stub file */
+    int again_server;      /* `again` is a server, tcp://HOST:PORT */
 } reach_walk;
+
+/* Record that location r->loc reaches the server `host` (as written, its
+ * IPv6 brackets taken off) at `port`: 1 (with r->again naming it) when
+ * it was reached before, through this location or another; 0 otherwise,
+ * or when memory ran out (the check is then not made). */
+static int reach_server(reach_walk *r, const char *host, size_t hostlen,
+                        unsigned port)
+{
+    if (hostlen > 1 && host[0] == '[' && host[hostlen - 1] == ']') {
+        host++;
+        hostlen -= 2;
+    }
+    for (size_t i = 0; i < r->nservers; i++) {
+        const reached_server *s = &r->servers[i];
+        if (s->port != port || strlen(s->host) != hostlen ||
+            strncmp(s->host, host, hostlen) != 0)
+            continue;
+        /* named as a location is: tcp://HOST:PORT, [IPv6] bracketed */
+        int v6 = memchr(host, ':', hostlen) != NULL;
+        char named[600];
+        snprintf(named, sizeof named, "%s%s%.*s%s:%u", REMOTE_SCHEME,
+                 v6 ? "[" : "", (int)(hostlen < 500 ? hostlen : 500), host,
+                 v6 ? "]" : "", port);
+        r->first = s->loc;
+        r->again_server = 1;
+        r->again = strdup(named);
+        return r->again != NULL;
+    }
+    reached_server *more = realloc(r->servers,
+                                   (r->nservers + 1) * sizeof *more);
+    if (!more)
+        return 0;
+    r->servers = more;
+    if (!(more[r->nservers].host = strndup(host, hostlen)))
+        return 0;
+    more[r->nservers].port = port;
+    more[r->nservers++].loc = r->loc;
+    return 0;
+}
+
+/* gz_stub_each_line's fn for reach: a "remote HOST:PORT" line of a stub
+ * the walk meets (ctx: the reach_walk), its port read as Xapian reads
+ * it (atoi). 1 when that server was reached before. */
+static int reach_server_line(gz_stub_line *line, const char *text,
+                             size_t len, void *ctx)
+{
+    (void)text;
+    (void)len;
+    if (line->kind != GZ_STUB_REMOTE_TCP)
+        return 0;
+    const char *colon = strrchr(line->remote, ':');
+    return reach_server(ctx, line->host, strlen(line->host),
+                        (unsigned)atoi(colon + 1));
+}
 
 /* gz_stub_each_path's fn: 1 (with r->again) when `path` is a directory
  * (a database, or the shards of one), or a stub file from the same
- * directory, reached before, through this location or another; 0
+ * directory, reached before, through this location or another, or when
+ * `path` is a stub (stub_file_of) naming a server reached before; 0
  * otherwise: nothing there (opening the index says so), or memory ran
  * out (the check is then not made). */
 static int reach(const char *path, void *ctx)
@@ -769,14 +835,19 @@ static int reach(const char *path, void *ctx)
         r->cap = cap;
     }
     r->seen[r->n++] = (reached_db){sb.st_dev, sb.st_ino, dir, r->loc};
-    return 0;
+    /* the servers its lines name (a directory's: its stub XAPIANDB) */
+    char lines[PATH_MAX];
+    return stub_file_of(path, lines, sizeof lines) &&
+           gz_stub_each_line(lines, reach_server_line, r) == 1;
 }
 
 /* Xapian opens a database once for each time a stub lists it, and adds
  * a location given twice twice: every article would then be found twice
  * (its matches counted twice, its copies shown as duplicates of it).
  * Stubs that name each other in a loop it follows until its stack runs
- * out (a crash): they are refused as nested too deep. */
+ * out (a crash): they are refused as nested too deep. A server is
+ * searched once for each time it is reached too: listed twice by stubs,
+ * or by a stub and as a tcp:// location (reach_server). */
 /* 1 when two locations name one server (the same host as written, and
  * port): *failed is the second, `why` says so. */
 static int server_given_twice(const gazette_index_t *index, size_t *failed,
@@ -804,10 +875,12 @@ int gz_locations_reach_twice(const gazette_index_t *index, size_t *failed,
     reach_walk r = {0};
     int loop = 0;
     for (size_t i = 0; !r.again && !loop && i < index->nlocations; i++) {
+        const gz_location *loc = &index->locations[i];
         r.loc = i;
+        if (loc->host)
+            reach_server(&r, loc->host, strlen(loc->host), loc->port);
         /* a loop of --db links is no stub: opening it says so */
-        if (!index->locations[i].host &&
-            gz_stub_each_path(index->locations[i].name, reach, &r) < 0)
+        else if (gz_stub_each_path(index->locations[i].name, reach, &r) < 0)
             loop = errno == ELOOP &&
                    gz_path_broken_link(index->locations[i].name, NULL, 0) ==
                        GZ_LINK_FINE;
@@ -815,7 +888,9 @@ int gz_locations_reach_twice(const gazette_index_t *index, size_t *failed,
     int twice = loop || (r.again && r.first == r.loc) ? 1 : r.again ? 2 : 0;
     const char *name = twice ? index->locations[r.loc].name : NULL;
     const char *other = twice ? index->locations[r.first].name : NULL;
-    const char *what = r.again_stub ? "the stub file" : "the database";
+    const char *what = r.again_server ? "the server"
+                       : r.again_stub ? "the stub file"
+                                      : "the database";
     if (loop)
         snprintf(why, whylen, "its stubs are nested more than 8 deep (do "
                  "they name each other?)");
@@ -835,6 +910,9 @@ int gz_locations_reach_twice(const gazette_index_t *index, size_t *failed,
     for (size_t i = 0; i < r.n; i++)
         free(r.seen[i].dir);
     free(r.seen);
+    for (size_t i = 0; i < r.nservers; i++)
+        free(r.servers[i].host);
+    free(r.servers);
     return twice;
 }
 

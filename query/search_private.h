@@ -229,7 +229,8 @@ xap_status gz_locations_open(gazette_index_t *index, size_t *failed,
 void gz_locations_free(gazette_index_t *index);
 /* 0 when no local database is reached twice through the locations (by
  * their paths and the stubs on the way, whatever the spelling), and no
- * server is given twice (tcp://HOST:PORT, HOST as written); else `why`
+ * server is given or listed twice (tcp://HOST:PORT or a stub's "remote
+ * HOST:PORT", HOST as written, without IPv6 brackets); else `why`
  * names it: 1 when one location's stubs reach it twice (*failed is that
  * location), 2 when two locations reach it. */
 int gz_locations_reach_twice(const gazette_index_t *index, size_t *failed,

@@ -1431,6 +1431,47 @@ static void test_local_location_back_is_available(void **state)
     gazette_index_close(index);
 }
 
+/* One server listed twice by the stubs of a location ("remote
+ * HOST:PORT" twice, or in a stub and in a stub it names) is refused as a
+ * local database listed twice is: INDEX_CORRUPT (gazette-query: 65);
+ * listed by a stub and given as tcp:// too, INVALID_ARGUMENT. Every
+ * article was found twice, the match count doubled. */
+static void test_stub_lists_server_twice(void **state)
+{
+    (void)state;
+    char stub[4200], inner[4200], text[256], named[128];
+    snprintf(named, sizeof named, "the server tcp://127.0.0.1:%d twice",
+             fx.srv_a.port);
+    snprintf(text, sizeof text, "remote 127.0.0.1:%d\nremote 127.0.0.1:%d\n"
+             "remote 127.0.0.1:%d\n", fx.srv_a.port, fx.srv_b.port,
+             fx.srv_a.port);
+    write_stub("server-twice.stub", text, stub, sizeof stub);
+    gazette_index_t *index = NULL;
+    assert_int_equal(gazette_index_open(stub, &index),
+                     GAZETTE_STATUS_INDEX_CORRUPT);
+    if (!strstr(gazette_last_open_error(), named))
+        fail_msg("error: %s", gazette_last_open_error());
+    assert_int_equal(tu_run("'%s' --db '%s' gaza >/dev/null 2>&1",
+                            tu_binary("gazette-query"), stub), 65);
+
+    snprintf(text, sizeof text, "remote 127.0.0.1:%d\n", fx.srv_a.port);
+    write_stub("server-a.stub", text, inner, sizeof inner);
+    snprintf(text, sizeof text, "auto server-a.stub\nremote 127.0.0.1:%d\n",
+             fx.srv_a.port);
+    write_stub("nests-server-twice.stub", text, stub, sizeof stub);
+    assert_int_equal(gazette_index_open(stub, &index),
+                     GAZETTE_STATUS_INDEX_CORRUPT);
+
+    const char *given_and_listed[2] = {fx.url_a, inner};
+    assert_int_equal(gazette_index_open_multi(given_and_listed, 2, 0, &index),
+                     GAZETTE_STATUS_INVALID_ARGUMENT);
+    assert_null(index);
+    const char *other[2] = {fx.url_b, inner};
+    assert_int_equal(gazette_index_open_multi(other, 2, 0, &index),
+                     GAZETTE_STATUS_OK);
+    gazette_index_close(index);
+}
+
 /* The audit's case on the command line: --db STUB with a server of the
  * stub down fails with exit status 74 naming it, and with --partial
  * prints the live half's hits and the warning, exit status 0. */
@@ -1633,6 +1674,7 @@ int main(void)
         cmocka_unit_test(test_refusal_with_a_shared_handle),
         cmocka_unit_test(test_down_at_open),
         cmocka_unit_test(test_server_given_twice),
+        cmocka_unit_test(test_stub_lists_server_twice),
         cmocka_unit_test(test_down_during_session),
         cmocka_unit_test(test_stub_with_a_server_down),
         cmocka_unit_test(test_stub_server_stops),
