@@ -1472,6 +1472,24 @@ static void test_stub_lists_server_twice(void **state)
     gazette_index_close(index);
 }
 
+/* gazette-index --db tcp://HOST:PORT: a remote index cannot be written,
+ * said so, exit status 65 as for a stub with a remote line, no summary
+ * (nothing ran). It said "the directory it goes in does not exist (not
+ * mounted?)", 74, taking the address for a path. */
+static void test_index_into_server_refused(void **state)
+{
+    (void)state;
+    char out[4300], err[4300];
+    snprintf(out, sizeof out, "%s/index-remote.out", fx.tmp);
+    snprintf(err, sizeof err, "%s/index-remote.err", fx.tmp);
+    assert_int_equal(tu_run("'%s' --db '%s' '%s' >'%s' 2>'%s'",
+                            tu_binary("gazette-index"), fx.url_a,
+                            tu_source_path("corpus/sample"), out, err), 65);
+    assert_int_equal(tu_run("grep -q '%s: a remote index is not a local "
+                            "database gazette-index can write' '%s' && "
+                            "test ! -s '%s'", fx.url_a, err, out), 0);
+}
+
 /* The audit's case on the command line: --db STUB with a server of the
  * stub down fails with exit status 74 naming it, and with --partial
  * prints the live half's hits and the warning, exit status 0. */
@@ -1675,6 +1693,7 @@ int main(void)
         cmocka_unit_test(test_down_at_open),
         cmocka_unit_test(test_server_given_twice),
         cmocka_unit_test(test_stub_lists_server_twice),
+        cmocka_unit_test(test_index_into_server_refused),
         cmocka_unit_test(test_down_during_session),
         cmocka_unit_test(test_stub_with_a_server_down),
         cmocka_unit_test(test_stub_server_stops),
