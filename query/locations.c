@@ -364,6 +364,36 @@ static int stub_part_missing(const char *path, char *why, size_t whylen)
     return 1;
 }
 
+/* gz_stub_each_line's fn for not_an_index_file: 1 at a line Xapian
+ * reads as a stub's (a database, a server, inmemory). */
+static int stub_line(gz_stub_line *line, const char *text, size_t len,
+                     void *ctx)
+{
+    (void)text;
+    (void)len;
+    (void)ctx;
+    return line->kind != GZ_STUB_UNKNOWN;
+}
+
+/* 1 when the local `path` is a regular file that Xapian took for a stub
+ * file but that is none: no line of it is one a stub holds (a binary
+ * file, a text given by mistake), or it is over 1 MiB. `why` then says it
+ * is not an index, as gazette-index does, where Xapian said "PATH:1: Bad
+ * line". A stub with some good lines keeps Xapian's words, which name
+ * its bad line. */
+static int not_an_index_file(const char *path, char *why, size_t whylen)
+{
+    struct stat sb;
+    if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode))
+        return 0;
+    int rc = gz_stub_each_line(path, stub_line, NULL);
+    if (rc == 1 || (rc < 0 && errno != EFBIG))
+        return 0;
+    snprintf(why, whylen, "it is not a Gazette index: a file that is "
+             "neither a Xapian database nor a stub file listing one");
+    return 1;
+}
+
 /* Open `loc` alone into loc->db and count its shards, and check that no
  * local database of it lacks a table (gz_check_index_tables); on failure
  * loc->db is NULL and `why` (when the shim's message is not enough) says
@@ -407,8 +437,9 @@ static xap_status open_location(gz_location *loc, char *why, size_t whylen)
             s = XAP_ERR_DB_NOT_FOUND;
         else if (looked && !nothing_there(loc->name, why, whylen) &&
                  !unreadable_dir(loc->name, why, whylen) &&
-                 !holds_no_index(loc->name, why, whylen))
-            stub_part_missing(loc->name, why, whylen);
+                 !holds_no_index(loc->name, why, whylen) &&
+                 !stub_part_missing(loc->name, why, whylen))
+            not_an_index_file(loc->name, why, whylen);
         if (!why[0])
             snprintf(why, whylen, "%s", xap_last_error());
         xap_database_free(db);
