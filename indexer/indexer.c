@@ -3464,13 +3464,31 @@ static gz_index_outcome stopped_before_start(const gz_index_config *cfg,
     return GZ_INDEX_INTERRUPTED;
 }
 
+/* A `db` that names a server (tcp://HOST:PORT, as gazette-query takes
+ * it) cannot be written: refused as a stub naming a server is
+ * (shards.c), GZ_INDEX_CORRUPT with `err` saying so, rather than taken
+ * for a path whose directory "tcp:" does not exist. Else GZ_INDEX_OK. */
+static gz_index_outcome remote_db(const char *db, char *err, size_t errlen)
+{
+    if (strncmp(db, "tcp://", 6) != 0)
+        return GZ_INDEX_OK;
+    snprintf(err, errlen, "%s: a remote index is not a local database "
+             "this library can write (update it where it is served)", db);
+    return GZ_INDEX_CORRUPT;
+}
+
 gz_index_outcome gz_index_run(const gz_index_config *cfg,
                               gz_index_stats *stats, char *err, size_t errlen)
 {
     double start = now_seconds();
     memset(stats, 0, sizeof *stats);
     err[0] = '\0';
-    gz_index_outcome checked = check_roots(cfg, err, errlen);
+    gz_index_outcome checked = remote_db(cfg->db_path, err, errlen);
+    if (checked != GZ_INDEX_OK) {   /* nothing opened, nothing made */
+        stats->unstarted = 1;
+        return checked;
+    }
+    checked = check_roots(cfg, err, errlen);
     if (checked != GZ_INDEX_OK)
         return checked;
     /* --full replaces DB: refuse before building if that would delete

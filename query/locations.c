@@ -14,7 +14,8 @@
  * With GAZETTE_OPEN_SKIP_UNAVAILABLE, a location that cannot be opened
  * (or, later, stops answering) is left out with a warning, and tried
  * again at a later search, at most every RETRY_SECONDS. A stub file that
- * does not open whole is then opened line by line (its parts), so that
+ * does not open whole (or the directory of a sharded index, whose stub
+ * XAPIANDB is) is then opened line by line (its parts), so that
  * one server down leaves out that line only; one that names a server is
  * opened line by line at once, so that a server that hangs is waited for
  * once.
@@ -54,6 +55,30 @@ static ino_t stub_inode(const char *path)
     return stat(path, &sb) == 0 && S_ISREG(sb.st_mode) ? sb.st_ino : 0;
 }
 
+/* The stub file Xapian reads when it opens the local location `name`:
+ * `name` itself when it is a regular file; `name`/XAPIANDB when `name`
+ * is a directory holding that regular file (a sharded index, the form
+ * gazette-index writes) and no format marker, which Xapian would open
+ * instead as a database. Written into `stub` (`len` bytes); returns 1
+ * when there is one, 0 when `name` is no stub (a database, nothing). */
+static int stub_file_of(const char *name, char *stub, size_t len)
+{
+    static const char *const markers[] = {"iamglass", "iamchert"};
+    struct stat sb;
+    if (stat(name, &sb) != 0)
+        return 0;
+    if (S_ISREG(sb.st_mode))
+        return snprintf(stub, len, "%s", name) < (int)len;
+    if (!S_ISDIR(sb.st_mode))
+        return 0;
+    for (size_t i = 0; i < sizeof markers / sizeof *markers; i++)
+        if (snprintf(stub, len, "%s/%s", name, markers[i]) >= (int)len ||
+            stat(stub, &sb) == 0)
+            return 0;
+    return snprintf(stub, len, "%s/XAPIANDB", name) < (int)len &&
+           stat(stub, &sb) == 0 && S_ISREG(sb.st_mode);
+}
+
 /* gz_stub_each_line's fn for talks_to_servers: 1 at a server line. */
 static int server_line(gz_stub_line *line, const char *text, size_t len,
                        void *ctx)
@@ -65,19 +90,19 @@ static int server_line(gz_stub_line *line, const char *text, size_t len,
            line->kind == GZ_STUB_REMOTE_PROGRAM;
 }
 
-/* 1 when `name` is a remote location, or a stub file with a line naming
- * a server (read as Xapian reads it: gz_stub_each_line, every line of a
- * stub of at most 1 MiB). */
+/* 1 when `name` is a remote location, or a stub file (or a directory
+ * whose stub it is: stub_file_of) with a line naming a server (read as
+ * Xapian reads it: gz_stub_each_line, every line of a stub of at most
+ * 1 MiB). */
 static int talks_to_servers(const char *name)
 {
     if (!name)
         return 0;
     if (strncmp(name, REMOTE_SCHEME, strlen(REMOTE_SCHEME)) == 0)
         return 1;
-    struct stat sb;
-    if (stat(name, &sb) != 0 || !S_ISREG(sb.st_mode))
-        return 0;
-    return gz_stub_each_line(name, server_line, NULL) == 1;
+    char stub[PATH_MAX];
+    return stub_file_of(name, stub, sizeof stub) &&
+           gz_stub_each_line(stub, server_line, NULL) == 1;
 }
 
 /* Split "tcp://HOST:PORT" into loc->host and loc->port. Returns 0, 1 when
@@ -339,6 +364,36 @@ static int stub_part_missing(const char *path, char *why, size_t whylen)
     return 1;
 }
 
+/* gz_stub_each_line's fn for not_an_index_file: 1 at a line Xapian
+ * reads as a stub's (a database, a server, inmemory). */
+static int stub_line(gz_stub_line *line, const char *text, size_t len,
+                     void *ctx)
+{
+    (void)text;
+    (void)len;
+    (void)ctx;
+    return line->kind != GZ_STUB_UNKNOWN;
+}
+
+/* 1 when the local `path` is a regular file that Xapian took for a stub
+ * file but that is none: no line of it is one a stub holds (a binary
+ * file, a text given by mistake), or it is over 1 MiB. `why` then says it
+ * is not an index, as gazette-index does, where Xapian said "PATH:1: Bad
+ * line". A stub with some good lines keeps Xapian's words, which name
+ * its bad line. */
+static int not_an_index_file(const char *path, char *why, size_t whylen)
+{
+    struct stat sb;
+    if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode))
+        return 0;
+    int rc = gz_stub_each_line(path, stub_line, NULL);
+    if (rc == 1 || (rc < 0 && errno != EFBIG))
+        return 0;
+    snprintf(why, whylen, "it is not a Gazette index: a file that is "
+             "neither a Xapian database nor a stub file listing one");
+    return 1;
+}
+
 /* Open `loc` alone into loc->db and count its shards, and check that no
  * local database of it lacks a table (gz_check_index_tables); on failure
  * loc->db is NULL and `why` (when the shim's message is not enough) says
@@ -382,8 +437,9 @@ static xap_status open_location(gz_location *loc, char *why, size_t whylen)
             s = XAP_ERR_DB_NOT_FOUND;
         else if (looked && !nothing_there(loc->name, why, whylen) &&
                  !unreadable_dir(loc->name, why, whylen) &&
-                 !holds_no_index(loc->name, why, whylen))
-            stub_part_missing(loc->name, why, whylen);
+                 !holds_no_index(loc->name, why, whylen) &&
+                 !stub_part_missing(loc->name, why, whylen))
+            not_an_index_file(loc->name, why, whylen);
         if (!why[0])
             snprintf(why, whylen, "%s", xap_last_error());
         xap_database_free(db);
@@ -486,13 +542,17 @@ static int parse_stub_line(gz_stub_line *line, const char *text, size_t len,
     return 0;
 }
 
-/* loc->parts: the lines of the stub file loc->name (gz_stub_each_line:
- * as Xapian reads them), none opened yet. Returns 0, or 1 (no parts)
- * when the file cannot be read (or is over 1 MiB), lists nothing, has a
- * line Gazette does not open alone, or memory ran out. */
+/* loc->parts: the lines of the stub file of loc->name (stub_file_of: a
+ * stub file, or a sharded index's XAPIANDB; gz_stub_each_line: as Xapian
+ * reads them), none opened yet. Returns 0, or 1 (no parts) when there is
+ * no such stub, it cannot be read (or is over 1 MiB), lists nothing, has
+ * a line Gazette does not open alone, or memory ran out. */
 static int read_stub_parts(gz_location *loc)
 {
-    int rc = gz_stub_each_line(loc->name, parse_stub_line, loc) != 0;
+    char stub[PATH_MAX];
+    if (!stub_file_of(loc->name, stub, sizeof stub))
+        return 1;
+    int rc = gz_stub_each_line(stub, parse_stub_line, loc) != 0;
     if (rc == 0 && loc->nparts == 0)
         rc = 1;
     if (rc != 0)
@@ -577,7 +637,8 @@ static xap_status open_lines_only(gz_location *loc, char *why, size_t whylen)
 }
 
 /* Open `loc` (open_location); when that fails and the handle opens
- * partially, a stub file is opened line by line instead (open_parts):
+ * partially, a stub file (or a sharded index's directory, whose stub
+ * XAPIANDB is: stub_file_of) is opened line by line instead (open_parts):
  * XAP_OK when some of its lines opened. Otherwise the failure of the
  * whole, with `why`, and `loc` has no parts. A stub with a server line is
  * opened line by line at once: a server that accepts and never answers
@@ -586,8 +647,9 @@ static xap_status open_available(const gazette_index_t *index,
                                  gz_location *loc, char *why, size_t whylen)
 {
     free_parts(loc);
+    char stub[PATH_MAX];
     int partial = (index->flags & GAZETTE_OPEN_SKIP_UNAVAILABLE) &&
-                  !loc->host && stub_inode(loc->name);
+                  !loc->host && stub_file_of(loc->name, stub, sizeof stub);
     if (partial && loc->remote) {
         loc->stub_inode = stub_inode(loc->name);
         if (read_stub_parts(loc) == 0)
@@ -692,18 +754,84 @@ typedef struct reached_db {
     size_t loc;
 } reached_db;
 
+/* A server the locations reach: a tcp:// location, or a stub's
+ * "remote HOST:PORT" line (HOST without the brackets of "[IPv6]"). */
+typedef struct reached_server {
+    char *host;            /* owned */
+    unsigned port;
+    size_t loc;
+} reached_server;
+
 typedef struct reach_walk {
     reached_db *seen;
     size_t n, cap;
+    reached_server *servers;
+    size_t nservers;
     size_t loc;            /* the location being walked */
     size_t first;          /* a database met again: where it was met first */
     char *again;           /* its path (owned), NULL while none */
     int again_stub;        /* that path is a stub file */
+    int again_server;      /* `again` is a server, tcp://HOST:PORT */
 } reach_walk;
+
+/* Record that location r->loc reaches the server `host` (as written, its
+ * IPv6 brackets taken off) at `port`: 1 (with r->again naming it) when
+ * it was reached before, through this location or another; 0 otherwise,
+ * or when memory ran out (the check is then not made). */
+static int reach_server(reach_walk *r, const char *host, size_t hostlen,
+                        unsigned port)
+{
+    if (hostlen > 1 && host[0] == '[' && host[hostlen - 1] == ']') {
+        host++;
+        hostlen -= 2;
+    }
+    for (size_t i = 0; i < r->nservers; i++) {
+        const reached_server *s = &r->servers[i];
+        if (s->port != port || strlen(s->host) != hostlen ||
+            strncmp(s->host, host, hostlen) != 0)
+            continue;
+        /* named as a location is: tcp://HOST:PORT, [IPv6] bracketed */
+        int v6 = memchr(host, ':', hostlen) != NULL;
+        char named[600];
+        snprintf(named, sizeof named, "%s%s%.*s%s:%u", REMOTE_SCHEME,
+                 v6 ? "[" : "", (int)(hostlen < 500 ? hostlen : 500), host,
+                 v6 ? "]" : "", port);
+        r->first = s->loc;
+        r->again_server = 1;
+        r->again = strdup(named);
+        return r->again != NULL;
+    }
+    reached_server *more = realloc(r->servers,
+                                   (r->nservers + 1) * sizeof *more);
+    if (!more)
+        return 0;
+    r->servers = more;
+    if (!(more[r->nservers].host = strndup(host, hostlen)))
+        return 0;
+    more[r->nservers].port = port;
+    more[r->nservers++].loc = r->loc;
+    return 0;
+}
+
+/* gz_stub_each_line's fn for reach: a "remote HOST:PORT" line of a stub
+ * the walk meets (ctx: the reach_walk), its port read as Xapian reads
+ * it (atoi). 1 when that server was reached before. */
+static int reach_server_line(gz_stub_line *line, const char *text,
+                             size_t len, void *ctx)
+{
+    (void)text;
+    (void)len;
+    if (line->kind != GZ_STUB_REMOTE_TCP)
+        return 0;
+    const char *colon = strrchr(line->remote, ':');
+    return reach_server(ctx, line->host, strlen(line->host),
+                        (unsigned)atoi(colon + 1));
+}
 
 /* gz_stub_each_path's fn: 1 (with r->again) when `path` is a directory
  * (a database, or the shards of one), or a stub file from the same
- * directory, reached before, through this location or another; 0
+ * directory, reached before, through this location or another, or when
+ * `path` is a stub (stub_file_of) naming a server reached before; 0
  * otherwise: nothing there (opening the index says so), or memory ran
  * out (the check is then not made). */
 static int reach(const char *path, void *ctx)
@@ -738,14 +866,19 @@ static int reach(const char *path, void *ctx)
         r->cap = cap;
     }
     r->seen[r->n++] = (reached_db){sb.st_dev, sb.st_ino, dir, r->loc};
-    return 0;
+    /* the servers its lines name (a directory's: its stub XAPIANDB) */
+    char lines[PATH_MAX];
+    return stub_file_of(path, lines, sizeof lines) &&
+           gz_stub_each_line(lines, reach_server_line, r) == 1;
 }
 
 /* Xapian opens a database once for each time a stub lists it, and adds
  * a location given twice twice: every article would then be found twice
  * (its matches counted twice, its copies shown as duplicates of it).
  * Stubs that name each other in a loop it follows until its stack runs
- * out (a crash): they are refused as nested too deep. */
+ * out (a crash): they are refused as nested too deep. A server is
+ * searched once for each time it is reached too: listed twice by stubs,
+ * or by a stub and as a tcp:// location (reach_server). */
 /* 1 when two locations name one server (the same host as written, and
  * port): *failed is the second, `why` says so. */
 static int server_given_twice(const gazette_index_t *index, size_t *failed,
@@ -773,10 +906,12 @@ int gz_locations_reach_twice(const gazette_index_t *index, size_t *failed,
     reach_walk r = {0};
     int loop = 0;
     for (size_t i = 0; !r.again && !loop && i < index->nlocations; i++) {
+        const gz_location *loc = &index->locations[i];
         r.loc = i;
+        if (loc->host)
+            reach_server(&r, loc->host, strlen(loc->host), loc->port);
         /* a loop of --db links is no stub: opening it says so */
-        if (!index->locations[i].host &&
-            gz_stub_each_path(index->locations[i].name, reach, &r) < 0)
+        else if (gz_stub_each_path(index->locations[i].name, reach, &r) < 0)
             loop = errno == ELOOP &&
                    gz_path_broken_link(index->locations[i].name, NULL, 0) ==
                        GZ_LINK_FINE;
@@ -784,7 +919,9 @@ int gz_locations_reach_twice(const gazette_index_t *index, size_t *failed,
     int twice = loop || (r.again && r.first == r.loc) ? 1 : r.again ? 2 : 0;
     const char *name = twice ? index->locations[r.loc].name : NULL;
     const char *other = twice ? index->locations[r.first].name : NULL;
-    const char *what = r.again_stub ? "the stub file" : "the database";
+    const char *what = r.again_server ? "the server"
+                       : r.again_stub ? "the stub file"
+                                      : "the database";
     if (loop)
         snprintf(why, whylen, "its stubs are nested more than 8 deep (do "
                  "they name each other?)");
@@ -804,6 +941,9 @@ int gz_locations_reach_twice(const gazette_index_t *index, size_t *failed,
     for (size_t i = 0; i < r.n; i++)
         free(r.seen[i].dir);
     free(r.seen);
+    for (size_t i = 0; i < r.nservers; i++)
+        free(r.servers[i].host);
+    free(r.servers);
     return twice;
 }
 
@@ -1032,12 +1172,16 @@ static xap_status language_again(gazette_index_t *index)
 }
 
 /* Open every location again; on failure record in index->failure which
- * one failed and why. */
+ * one failed and why, and that the next refresh must open them again
+ * (index->locations_stale): the failure left index->db as it was, which
+ * a later reopen would otherwise take up, with the failed location still
+ * marked unavailable. */
 static xap_status reopen_all(gazette_index_t *index)
 {
     size_t failed = 0;
     char why[512];
     xap_status s = gz_locations_open(index, &failed, why, sizeof why);
+    index->locations_stale = s != XAP_OK;
     if (s != XAP_OK) {
         const gz_location *loc = &index->locations[failed];
         index->failure_status = gz_location_status(s, loc);
@@ -1053,7 +1197,8 @@ static xap_status reopen_all(gazette_index_t *index)
  * `gazette-index --full`, which renames a new stub file over the path and
  * deletes the database the old stub named: when a stub was replaced, or
  * the reopen finds a database gone or a remote index not answering, every
- * location is opened afresh (left out, when allowed, if it fails). A
+ * location is opened afresh (left out, when allowed, if it fails), and
+ * again at each refresh after that failed. A
  * location that comes back, or one opened afresh, may be stemmed in
  * another language: the query parser takes it on (language_again). */
 xap_status gz_index_refresh(gazette_index_t *index)
@@ -1063,8 +1208,9 @@ xap_status gz_index_refresh(gazette_index_t *index)
     index->failure[0] = '\0';
     if (index->flags & GAZETTE_OPEN_SKIP_UNAVAILABLE)
         s = retry_down(index, &back);
-    if (s == XAP_OK && !back && !index->language_stale &&
-        !stub_replaced(index)) {
+    int afresh = index->language_stale || index->locations_stale ||
+                 stub_replaced(index);
+    if (s == XAP_OK && !back && !afresh) {
         int changed = 0;
         s = xap_database_reopen(index->db, &changed);
         if (changed)   /* what the index records may have changed */
@@ -1073,7 +1219,7 @@ xap_status gz_index_refresh(gazette_index_t *index)
             s != XAP_ERR_NETWORK)
             return s;
     }
-    if (back && !index->language_stale && !stub_replaced(index)) {
+    if (back && !afresh) {
         s = combine(index);   /* one that came back may be stemmed apart */
         return s == XAP_OK ? language_again(index) : s;
     }

@@ -89,6 +89,10 @@ struct gazette_index {
                               location ("" when none) */
     gazette_status_t failure_status;
     char *language;        /* the indexes' stemming language */
+    int locations_stale;   /* opening the locations afresh failed: their
+                              handles (what location_available reports)
+                              no longer match db, which every refresh
+                              then opens afresh until it can */
     int language_stale;    /* the locations were opened afresh but their
                               language could not be taken on: every
                               refresh opens them afresh until it can */
@@ -225,7 +229,8 @@ xap_status gz_locations_open(gazette_index_t *index, size_t *failed,
 void gz_locations_free(gazette_index_t *index);
 /* 0 when no local database is reached twice through the locations (by
  * their paths and the stubs on the way, whatever the spelling), and no
- * server is given twice (tcp://HOST:PORT, HOST as written); else `why`
+ * server is given or listed twice (tcp://HOST:PORT or a stub's "remote
+ * HOST:PORT", HOST as written, without IPv6 brackets); else `why`
  * names it: 1 when one location's stubs reach it twice (*failed is that
  * location), 2 when two locations reach it. */
 int gz_locations_reach_twice(const gazette_index_t *index, size_t *failed,

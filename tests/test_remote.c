@@ -1321,6 +1321,175 @@ static void test_stub_line_without_path(void **state)
     gazette_index_close(index);
 }
 
+/* tmp/name: a sharded index's directory as gazette-index -j2 makes it,
+ * its stub XAPIANDB holding `text` ("auto shard0" is a copy of half A);
+ * its path in `out`. */
+static void sharded_dir(const char *name, const char *text, char *out,
+                        size_t size)
+{
+    snprintf(out, size, "%s/%s", fx.tmp, name);
+    assert_int_equal(tu_run("mkdir '%s' && cp -R '%s' '%s/shard0'", out,
+                            fx.half_a, out), 0);
+    tu_write_file(out, "XAPIANDB", text, strlen(text));
+}
+
+/* A sharded index given as its directory (the form every doc shows) is
+ * its stub XAPIANDB: opened partially, a shard that is missing, or a
+ * server line that is down, leaves out that line only, as --db
+ * DIR/XAPIANDB does. The directory was left out whole (and alone it
+ * failed: INDEX_NOT_FOUND, or IO_ERROR for the server). */
+static void test_sharded_dir_opened_line_by_line(void **state)
+{
+    (void)state;
+    char dir[4200], remote_dir[4200], text[128], missing[8500];
+    sharded_dir("shard-gone.idx", "auto shard0\nauto shard1\n", dir,
+                sizeof dir);
+    snprintf(missing, sizeof missing, "%s/shard1 in %s is unavailable", dir,
+             dir);
+    const char *names[2] = {dir, fx.half_b};
+    gazette_index_t *index = NULL;
+    assert_int_equal(gazette_index_open_multi(names, 1, 0, &index),
+                     GAZETTE_STATUS_INDEX_NOT_FOUND);
+    if (gazette_index_open_multi(names, 2, GAZETTE_OPEN_SKIP_UNAVAILABLE,
+                                 &index) != GAZETTE_STATUS_OK)
+        fail_msg("%s", gazette_last_open_error());
+    assert_int_equal(gazette_index_location_available(index, 0), 1);
+    gazette_index_t *whole = NULL;
+    assert_int_equal(gazette_index_open(fx.whole, &whole), GAZETTE_STATUS_OK);
+    gazette_results_t *w = search_in(whole, "gaza aid", 40);
+    gazette_results_t *r = search_in(index, "gaza aid", 40);
+    assert_same_hits(w, r, "gaza aid");   /* shard0 and half B: the whole */
+    assert_non_null(strstr(gazette_results_warning(r), "searched 2 of 3"));
+    assert_non_null(strstr(gazette_results_warning(r), missing));
+    gazette_results_free(w);
+    gazette_results_free(r);
+    gazette_index_close(whole);
+    gazette_index_close(index);
+
+    int down_port = free_port();
+    snprintf(text, sizeof text, "auto shard0\nremote 127.0.0.1:%d\n",
+             down_port);
+    sharded_dir("server-down.idx", text, remote_dir, sizeof remote_dir);
+    snprintf(missing, sizeof missing, "tcp://127.0.0.1:%d in %s is "
+             "unavailable", down_port, remote_dir);
+    names[0] = remote_dir;
+    assert_int_equal(gazette_index_open_multi(names, 1, 0, &index),
+                     GAZETTE_STATUS_IO_ERROR);
+    assert_int_equal(gazette_index_open_multi(
+                         names, 1, GAZETTE_OPEN_SKIP_UNAVAILABLE, &index),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(index->locations[0].remote, 1);   /* SIGPIPE guarded */
+    r = search_in(index, "the", 40);
+    assert_half_a_only(r, remote_dir);
+    assert_non_null(strstr(gazette_results_warning(r), missing));
+    gazette_results_free(r);
+    gazette_index_close(index);
+    assert_int_equal(tu_run("'%s' --db '%s' --partial gaza >/dev/null "
+                            "2>&1", tu_binary("gazette-query"), dir), 0);
+}
+
+/* A search over `index` with `q`: its status, the results freed. */
+static gazette_status_t search_status(gazette_index_t *index, const char *q)
+{
+    gazette_search_options_t *opts = NULL;
+    gazette_results_t *r = NULL;
+    assert_int_equal(gazette_search_options_new(&opts), GAZETTE_STATUS_OK);
+    gazette_status_t s = gazette_search(index, q, opts, &r);
+    gazette_search_options_free(opts);
+    gazette_results_free(r);
+    return s;
+}
+
+/* A local location (flags 0) that goes away fails the search and is not
+ * available; once it is back, the next search succeeds over it, and
+ * gazette_index_location_available says so: it stayed 0 (the failed
+ * reopen left the location without its database while the handle went
+ * on searching the database it had before). */
+static void test_local_location_back_is_available(void **state)
+{
+    (void)state;
+    char dir[4200], away[4300];
+    sharded_dir("comes-back.idx", "auto shard0\n", dir, sizeof dir);
+    snprintf(away, sizeof away, "%s.away", dir);
+    const char *names[2] = {dir, fx.half_b};
+    gazette_index_t *index = NULL;
+    assert_int_equal(gazette_index_open_multi(names, 2, 0, &index),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(search_status(index, "gaza"), GAZETTE_STATUS_OK);
+    assert_int_equal(rename(dir, away), 0);
+    assert_int_not_equal(search_status(index, "gaza"), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_index_location_available(index, 0), 0);
+    assert_int_equal(rename(away, dir), 0);
+    gazette_results_t *r = search_in(index, "the", 40);
+    size_t from_a = 0;
+    for (size_t i = 0; i < gazette_results_count(r); i++)
+        from_a += in_half_a(gazette_hit_id(gazette_results_hit(r, i)));
+    assert_true(from_a > 0);
+    gazette_results_free(r);
+    assert_int_equal(gazette_index_location_available(index, 0), 1);
+    assert_int_equal(gazette_index_location_available(index, 1), 1);
+    gazette_index_close(index);
+}
+
+/* One server listed twice by the stubs of a location ("remote
+ * HOST:PORT" twice, or in a stub and in a stub it names) is refused as a
+ * local database listed twice is: INDEX_CORRUPT (gazette-query: 65);
+ * listed by a stub and given as tcp:// too, INVALID_ARGUMENT. Every
+ * article was found twice, the match count doubled. */
+static void test_stub_lists_server_twice(void **state)
+{
+    (void)state;
+    char stub[4200], inner[4200], text[256], named[128];
+    snprintf(named, sizeof named, "the server tcp://127.0.0.1:%d twice",
+             fx.srv_a.port);
+    snprintf(text, sizeof text, "remote 127.0.0.1:%d\nremote 127.0.0.1:%d\n"
+             "remote 127.0.0.1:%d\n", fx.srv_a.port, fx.srv_b.port,
+             fx.srv_a.port);
+    write_stub("server-twice.stub", text, stub, sizeof stub);
+    gazette_index_t *index = NULL;
+    assert_int_equal(gazette_index_open(stub, &index),
+                     GAZETTE_STATUS_INDEX_CORRUPT);
+    if (!strstr(gazette_last_open_error(), named))
+        fail_msg("error: %s", gazette_last_open_error());
+    assert_int_equal(tu_run("'%s' --db '%s' gaza >/dev/null 2>&1",
+                            tu_binary("gazette-query"), stub), 65);
+
+    snprintf(text, sizeof text, "remote 127.0.0.1:%d\n", fx.srv_a.port);
+    write_stub("server-a.stub", text, inner, sizeof inner);
+    snprintf(text, sizeof text, "auto server-a.stub\nremote 127.0.0.1:%d\n",
+             fx.srv_a.port);
+    write_stub("nests-server-twice.stub", text, stub, sizeof stub);
+    assert_int_equal(gazette_index_open(stub, &index),
+                     GAZETTE_STATUS_INDEX_CORRUPT);
+
+    const char *given_and_listed[2] = {fx.url_a, inner};
+    assert_int_equal(gazette_index_open_multi(given_and_listed, 2, 0, &index),
+                     GAZETTE_STATUS_INVALID_ARGUMENT);
+    assert_null(index);
+    const char *other[2] = {fx.url_b, inner};
+    assert_int_equal(gazette_index_open_multi(other, 2, 0, &index),
+                     GAZETTE_STATUS_OK);
+    gazette_index_close(index);
+}
+
+/* gazette-index --db tcp://HOST:PORT: a remote index cannot be written,
+ * said so, exit status 65 as for a stub with a remote line, no summary
+ * (nothing ran). It said "the directory it goes in does not exist (not
+ * mounted?)", 74, taking the address for a path. */
+static void test_index_into_server_refused(void **state)
+{
+    (void)state;
+    char out[4300], err[4300];
+    snprintf(out, sizeof out, "%s/index-remote.out", fx.tmp);
+    snprintf(err, sizeof err, "%s/index-remote.err", fx.tmp);
+    assert_int_equal(tu_run("'%s' --db '%s' '%s' >'%s' 2>'%s'",
+                            tu_binary("gazette-index"), fx.url_a,
+                            tu_source_path("corpus/sample"), out, err), 65);
+    assert_int_equal(tu_run("grep -q '%s: a remote index is not a local "
+                            "database gazette-index can write' '%s' && "
+                            "test ! -s '%s'", fx.url_a, err, out), 0);
+}
+
 /* The audit's case on the command line: --db STUB with a server of the
  * stub down fails with exit status 74 naming it, and with --partial
  * prints the live half's hits and the warning, exit status 0. */
@@ -1523,12 +1692,16 @@ int main(void)
         cmocka_unit_test(test_refusal_with_a_shared_handle),
         cmocka_unit_test(test_down_at_open),
         cmocka_unit_test(test_server_given_twice),
+        cmocka_unit_test(test_stub_lists_server_twice),
+        cmocka_unit_test(test_index_into_server_refused),
         cmocka_unit_test(test_down_during_session),
         cmocka_unit_test(test_stub_with_a_server_down),
         cmocka_unit_test(test_stub_server_stops),
         cmocka_unit_test(test_stub_with_a_silent_server),
         cmocka_unit_test(test_stub_with_a_missing_index),
         cmocka_unit_test(test_stub_line_without_path),
+        cmocka_unit_test(test_sharded_dir_opened_line_by_line),
+        cmocka_unit_test(test_local_location_back_is_available),
         cmocka_unit_test(test_cli_several_indexes),
         cmocka_unit_test(test_cli_stub_partial),
         cmocka_unit_test(test_sigpipe_guard),

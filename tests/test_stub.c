@@ -26,6 +26,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "gazette.h"
 #include "generation.h"
 #include "path.h"
 #include "schema.h"
@@ -1045,6 +1046,36 @@ static void test_path_loop_on_a_long_way_names_the_link(void **state)
                               "b -> a/s, a loop of links");
 }
 
+/* The open error of gazette_index_open(path), which must fail with
+ * INDEX_CORRUPT. */
+static const char *corrupt_open_error(const char *path)
+{
+    gazette_index_t *index = NULL;
+    assert_int_equal(gazette_index_open(path, &index),
+                     GAZETTE_STATUS_INDEX_CORRUPT);
+    assert_null(index);
+    return gazette_last_open_error();
+}
+
+/* A file that is no index (binary bytes, or a line of text) is said to
+ * be none, INDEX_CORRUPT as before: Xapian took it for a stub file and
+ * said "PATH:1: Bad line". A stub file with a bad line among good ones
+ * still names that line. */
+static void test_file_that_is_no_index(void **state)
+{
+    (void)state;
+    static const char binary[] = "\177ELF\2\1\1\0\0\0\0\0\3\0>\0\1\0";
+    tu_write_file(tmp, "bin.dat", binary, sizeof binary - 1);
+    const char *why = corrupt_open_error(tu_path_in(tmp, "bin.dat"));
+    if (!strstr(why, "it is not a Gazette index") || strstr(why, "Bad line"))
+        fail_msg("%s", why);
+    why = corrupt_open_error(put("notes.txt", "hello world\n"));
+    assert_non_null(strstr(why, "it is not a Gazette index"));
+    why = corrupt_open_error(put("bad-line.stub", "inmemory\nglas other\n"));
+    if (!strstr(why, "bad-line.stub:2: Bad line"))
+        fail_msg("%s", why);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1061,6 +1092,7 @@ int main(void)
         cmocka_unit_test(test_stub_over_1_mib_is_not_read),
         cmocka_unit_test(test_nested_stubs_followed_8_deep),
         cmocka_unit_test(test_line_without_path),
+        cmocka_unit_test(test_file_that_is_no_index),
         cmocka_unit_test(test_refs_lines_as_xapian_reads_them),
         cmocka_unit_test(test_refs_carriage_return_is_in_the_path),
         cmocka_unit_test(test_refs_stub_over_1_mib),
