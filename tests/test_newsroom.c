@@ -420,6 +420,29 @@ static const gazette_hit_t *hit_of(const gazette_results_t *r, const char *id,
     return NULL;
 }
 
+/* Search `db` for `query` (--explain, no feedback) and check the hit of
+ * article `id`: its highlighted words ('|'-joined) and its matching terms
+ * must be `highlights` and `matched`. The hit into *hit; the results are
+ * the caller's to free. */
+static gazette_results_t *explained_hit(const char *db, const char *query,
+                                        const char *id,
+                                        const char *highlights,
+                                        const char *matched,
+                                        const gazette_hit_t **hit)
+{
+    opts o = {.explain = 1, .no_feedback = 1};
+    gazette_results_t *r = search_in(db, query, &o);
+    size_t at = 0;
+    *hit = hit_of(r, id, &at);
+    if (strcmp(highlighted(r, at), highlights) != 0)
+        fail_msg("'%s', %s: highlights '%s', expected '%s'", query, id,
+                 highlighted(r, at), highlights);
+    if (strcmp(gazette_hit_matching_terms(*hit), matched) != 0)
+        fail_msg("'%s', %s: matched '%s', expected '%s'", query, id,
+                 gazette_hit_matching_terms(*hit), matched);
+    return r;
+}
+
 /* An article found by another word of the query has its words of a word
  * in capitals neither highlighted nor listed as matched (--explain) when
  * it does not write them as the markers ask: "It" opening a sentence is
@@ -441,20 +464,11 @@ static void test_capitals_not_elsewhere(void **state)
         {"AIDS coast", "tsunami", "coast", "coast"},
         {"AIDS coast aid", "tsunami", "coast|aid", "aid coast"},
     };
-    opts o = {.explain = 1, .no_feedback = 1};
     for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
-        gazette_results_t *r = search_in(fx.news, cases[c].query, &o);
-        size_t at = 0;
-        const gazette_hit_t *h = hit_of(r, cases[c].id, &at);
-        if (strcmp(highlighted(r, at), cases[c].highlights) != 0)
-            fail_msg("'%s', %s: highlights '%s', expected '%s'",
-                     cases[c].query, cases[c].id, highlighted(r, at),
-                     cases[c].highlights);
-        if (strcmp(gazette_hit_matching_terms(h), cases[c].matched) != 0)
-            fail_msg("'%s', %s: matched '%s', expected '%s'", cases[c].query,
-                     cases[c].id, gazette_hit_matching_terms(h),
-                     cases[c].matched);
-        gazette_results_free(r);
+        const gazette_hit_t *h = NULL;
+        gazette_results_free(explained_hit(fx.news, cases[c].query,
+                                           cases[c].id, cases[c].highlights,
+                                           cases[c].matched, &h));
     }
 }
 
@@ -509,19 +523,11 @@ static void test_text_in_capitals_ranked_and_highlighted(void **state)
         {"US AND Cuba", "us-trade", "US|Cuba", "upper:us cuba us"},
         {"US OR Cuba", "told-us", "Cuba", "cuba"},
     };
-    opts o = {.explain = 1, .no_feedback = 1};
     for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
-        gazette_results_t *r = search_in(fx.wire, cases[c].query, &o);
-        size_t at = 0;
-        const gazette_hit_t *h = hit_of(r, cases[c].id, &at);
-        if (strcmp(highlighted(r, at), cases[c].highlights) != 0)
-            fail_msg("'%s', %s: highlights '%s', expected '%s'",
-                     cases[c].query, cases[c].id, highlighted(r, at),
-                     cases[c].highlights);
-        if (strcmp(gazette_hit_matching_terms(h), cases[c].matched) != 0)
-            fail_msg("'%s', %s: matched '%s', expected '%s'", cases[c].query,
-                     cases[c].id, gazette_hit_matching_terms(h),
-                     cases[c].matched);
+        const gazette_hit_t *h = NULL;
+        gazette_results_t *r =
+            explained_hit(fx.wire, cases[c].query, cases[c].id,
+                          cases[c].highlights, cases[c].matched, &h);
         double sum = 0;
         for (size_t t = 0; t < gazette_hit_term_count(h); t++) {
             double w = 0;
