@@ -32,8 +32,10 @@ int gz_query_clean(const char *query, char **out, char *err, size_t errlen);
 int gz_query_ends_token(char c);
 
 /* Check the normalised query `text` (gz_query_normalise): at most
- * GAZETTE_MAX_QUERY_TERMS words, GAZETTE_MAX_QUERY_WILDCARDS wildcards,
- * GAZETTE_MAX_QUERY_DEPTH nested parentheses, NEAR/n and ADJ/n windows
+ * GAZETTE_MAX_QUERY_TERMS words (each word of a hyphenated or otherwise
+ * joined word too: "w0-w1-w2" is a phrase of three),
+ * GAZETTE_MAX_QUERY_WILDCARDS wildcards, GAZETTE_MAX_QUERY_DEPTH nested
+ * parentheses, NEAR/n and ADJ/n windows
  * from 1 to GAZETTE_MAX_QUERY_WINDOW, and no boolean operator
  * (AND, OR, XOR, NOT) without the words it needs on each side.
  * Returns 0, or -1 with a one-line reason in `err`. */

@@ -5226,6 +5226,68 @@ static void test_cjk_query_limit(void **state)
     gazette_index_close(index);
 }
 
+/* `n` words w0, w1, ... joined by `sep` into `out` (at least
+ * GAZETTE_MAX_QUERY_BYTES bytes), between `open` and `close` (quotes or
+ * ""). */
+static void joined_words(char *out, unsigned n, const char *sep,
+                         const char *open, const char *close)
+{
+    size_t len = (size_t)sprintf(out, "%s", open);
+    for (unsigned i = 0; i < n; i++)
+        len += (size_t)sprintf(out + len, "%sw%u", i ? sep : "", i);
+    sprintf(out + len, "%s", close);
+}
+
+/* The words of a hyphenated word (and of other words the parser makes a
+ * phrase of, w0/w1, w0.w1, w0@w1, or several words of, w0,w1) count
+ * towards GAZETTE_MAX_QUERY_TERMS as its quoted phrase's do: "w0-w1-...
+ * -w999" was searched as a phrase of 1000 terms. A word that stays one
+ * term (w0'w1, a filter's value) counts once. */
+static void test_joined_words_query_limit(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *sep, *open, *close;
+        unsigned words;
+        gazette_status_t want;
+    } cases[] = {
+        {" ", "\"", "\"", GAZETTE_MAX_QUERY_TERMS + 1,
+         GAZETTE_STATUS_QUERY_SYNTAX},
+        {"-", "", "", GAZETTE_MAX_QUERY_TERMS, GAZETTE_STATUS_OK},
+        {"-", "", "", GAZETTE_MAX_QUERY_TERMS + 1, GAZETTE_STATUS_QUERY_SYNTAX},
+        {"-", "", "", 1000, GAZETTE_STATUS_QUERY_SYNTAX},
+        {"-", "title:", "", GAZETTE_MAX_QUERY_TERMS + 1,
+         GAZETTE_STATUS_QUERY_SYNTAX},
+        {"/", "", "", GAZETTE_MAX_QUERY_TERMS + 1, GAZETTE_STATUS_QUERY_SYNTAX},
+        {".", "", "", GAZETTE_MAX_QUERY_TERMS + 1, GAZETTE_STATUS_QUERY_SYNTAX},
+        {"@", "", "", GAZETTE_MAX_QUERY_TERMS + 1, GAZETTE_STATUS_QUERY_SYNTAX},
+        {",", "", "", GAZETTE_MAX_QUERY_TERMS + 1, GAZETTE_STATUS_QUERY_SYNTAX},
+        {"'", "", "", 300, GAZETTE_STATUS_OK},   /* one term */
+        {".", "tag:", "", 300, GAZETTE_STATUS_OK},   /* one value */
+    };
+    static char query[GAZETTE_MAX_QUERY_BYTES];
+    gazette_index_t *index = NULL;
+    assert_int_equal(gazette_index_open(fx.sample.db, &index),
+                     GAZETTE_STATUS_OK);
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        joined_words(query, cases[i].words, cases[i].sep, cases[i].open,
+                     cases[i].close);
+        gazette_results_t *r = NULL;
+        gazette_status_t got = gazette_search(index, query, NULL, &r);
+        gazette_results_free(r);
+        char want[64];
+        snprintf(want, sizeof want, "the query has %u words; at most %u",
+                 cases[i].words, GAZETTE_MAX_QUERY_TERMS);
+        if (got != cases[i].want ||
+            (got != GAZETTE_STATUS_OK &&
+             !strstr(gazette_index_error(index), want)))
+            fail_msg("%u words joined by '%s': status %d, %s",
+                     cases[i].words, cases[i].sep, (int)got,
+                     gazette_index_error(index));
+    }
+    gazette_index_close(index);
+}
+
 /* An index written before CJK n-grams (articles, and no key saying it
  * has them) is searched and updated as before until --full: its CJK text
  * stays whole runs, an update says so once, and a query finds a whole
@@ -5504,6 +5566,7 @@ int main(void)
         cmocka_unit_test(test_cjk_words),
         cmocka_unit_test(test_fullwidth_words),
         cmocka_unit_test(test_cjk_query_limit),
+        cmocka_unit_test(test_joined_words_query_limit),
         cmocka_unit_test(test_cjk_old_index),
         cmocka_unit_test(test_cjk_writer),
         cmocka_unit_test(test_cjk_spelling),
