@@ -545,6 +545,89 @@ int gz_query_check(const char *text, char *err, size_t errlen)
     return check_operators(text, err, errlen);
 }
 
+/* 1 for a byte of a word as dropped_in_piece reads one: an ASCII
+ * letter or digit, '_', or a byte of a UTF-8 sequence. */
+static int is_word_byte(unsigned char c)
+{
+    return c >= 0x80 || c == '_' || (c >= '0' && c <= '9') ||
+           ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+}
+
+/* 1 for a byte that joins the words on each side of it into a phrase
+ * (Xapian's phrase generators: "e-mail", "a/b", "a.b", "a@b"). */
+static int is_phrase_joiner(char c)
+{
+    return c != '\0' && strchr(".-/:\\@", c) != NULL;
+}
+
+/* The wildcard of the piece [s, s+n) (no white space in it) that the
+ * parser drops: in a phrase (`in_phrase`) a '*' after any word, else
+ * one after a word that a joiner ties to the word before it
+ * ("zebrafoo-ab*"). The word with its '*' into [*word, *word + *len);
+ * 0 when the piece has none. */
+static int dropped_in_piece(const char *s, size_t n, int in_phrase,
+                            const char **word, size_t *len)
+{
+    for (size_t i = 1; i < n; i++) {
+        if (s[i] != '*' || !is_word_byte((unsigned char)s[i - 1]))
+            continue;
+        size_t start = i;
+        while (start > 0 && is_word_byte((unsigned char)s[start - 1]))
+            start--;
+        if (in_phrase || (start >= 2 && is_phrase_joiner(s[start - 1]) &&
+                          is_word_byte((unsigned char)s[start - 2]))) {
+            *word = s;
+            *len = i + 1;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* The field of token `t` when a name before ':' names one ("title:",
+ * "-tag:"); the value after the ':' in *value. NULL when none. */
+static const gz_field *token_field(token t, const char **value)
+{
+    const char *v = t.text + (*t.text == '+' || *t.text == '-');
+    const char *colon = memchr(v, ':', (size_t)(t.text + t.len - v));
+    const gz_field *f = colon ? gz_field_by_name(v, (size_t)(colon - v))
+                              : NULL;
+    *value = f ? colon + 1 : t.text;
+    return f;
+}
+
+/* gz_query_dropped_wildcards - see query_limits.h. */
+size_t gz_query_dropped_wildcards(const char *text, const char **word,
+                                  size_t *len)
+{
+    size_t dropped = 0;
+    const char *p = text;
+    for (token t = next_token(&p); t.kind != TOKEN_END; t = next_token(&p)) {
+        const char *v, *end = t.text + t.len, *w;
+        size_t wlen;
+        const gz_field *f = token_field(t, &v);
+        /* a filter's value is exact: its '*' is no wildcard */
+        if ((f && f->kind != GZ_KIND_TEXT) ||
+            (t.kind != TOKEN_WORD && t.kind != TOKEN_PHRASE))
+            continue;
+        int in_phrase = t.kind == TOKEN_PHRASE;
+        for (const char *q = v; q < end;) {
+            while (q < end && (is_space(*q) || *q == '"'))
+                q++;
+            const char *piece = q;
+            while (q < end && !is_space(*q) && *q != '"')
+                q++;
+            if (dropped_in_piece(piece, (size_t)(q - piece), in_phrase, &w,
+                                 &wlen) &&
+                dropped++ == 0) {
+                *word = w;
+                *len = wlen;
+            }
+        }
+    }
+    return dropped;
+}
+
 /* 1 when token `t` is a stopword, which Xapian's parser drops ("the"). */
 static int is_stop_token(token t)
 {

@@ -53,6 +53,16 @@ int gz_query_malformed_window(const char *t, size_t n, char *err,
 
 int gz_query_check(const char *text, char *err, size_t errlen);
 
+/* The wildcards of the normalised query `text` that Xapian's parser
+ * drops, searching the word without its '*': one after a word of a
+ * phrase ('"ab* cd"', 'title:"ab* cd"') or after a word joined to the
+ * one before it by '-', '/', '.', ':', '\\' or '@', which makes them a
+ * phrase ("zebrafoo-ab*"). Their number; the first one's word (the
+ * white-space-delimited part of `text` up to and with its '*') in
+ * [*word, *word + *len), pointing into `text` (left alone when 0). */
+size_t gz_query_dropped_wildcards(const char *text, const char **word,
+                                  size_t *len);
+
 /* 1 when the query `text` is operators alone ("OR", "AND AND", "NOT",
  * "(OR)": AND, OR, NOT, XOR, NEAR, ADJ, NEAR/n, ADJ/n in capitals, and
  * brackets), with a one-line message in `err` saying so, and how to
