@@ -10,6 +10,7 @@
 #include "gazette.h"
 #include "schema.h"
 #include "stoplist.h"
+#include "utf8.h"
 #include "xapian_shim.h"
 
 /* When `at` in `query` starts a field "id:" (any case) as a word of its
@@ -147,16 +148,78 @@ static token_kind word_kind(const char *t, size_t n)
     return gz_query_is_proximity(t, n) ? TOKEN_NEAR : TOKEN_WORD;
 }
 
-/* The words of the word [s, s+n): one, or one a CJK character (each is
- * a word of its own to the parser of an index of CJK n-grams, and a
- * query term with the pair it starts, XAP_QP_FLAG_CJK_NGRAM, so each
- * counts towards GAZETTE_MAX_QUERY_TERMS, whatever the index); *cjk gets
- * those. */
+/* The code point at p (< end) into *cp; its length. */
+static size_t code_point(const char *p, const char *end, uint32_t *cp)
+{
+    return gz_utf8_next((const unsigned char *)p, (const unsigned char *)end,
+                        cp);
+}
+
+/* 1 when code point `cp`, after the word character `before` and before
+ * the text at `after` (up to `end`), keeps them one term as Xapian's
+ * parser reads it: an apostrophe or '&' between letters ("o'neill",
+ * "AT&T"), and '.', ',' or ';' between digits ("1,000", "1.5"). */
+static int joins_one_term(uint32_t before, uint32_t cp, const char *after,
+                          const char *end)
+{
+    uint32_t next = 0;
+    if (after >= end)
+        return 0;
+    code_point(after, end, &next);
+    if (!xap_unicode_is_wordchar(next) || gz_is_cjk(next))
+        return 0;
+    if (cp == '\'' || cp == '&' || cp == 0x2019 || cp == 0x201B)
+        return 1;
+    return (cp == '.' || cp == ',' || cp == ';') && before >= '0' &&
+           before <= '9' && next >= '0' && next <= '9';
+}
+
+/* The terms Xapian's parser makes of [s, s+n): each run of word
+ * characters is one, whatever joins the runs ("w0-w1-w2", "a/b", "a.b",
+ * "a@b" are phrases of their runs, "a,b" several words), and each CJK
+ * character is one (a word of its own to the parser of an index of CJK
+ * n-grams, and a query term with the pair it starts,
+ * XAP_QP_FLAG_CJK_NGRAM, so each counts towards GAZETTE_MAX_QUERY_TERMS,
+ * whatever the index); *cjk gets those. At least one: a word of
+ * punctuation alone counts as the word it was typed as. */
 static unsigned word_count(const char *s, size_t n, unsigned *cjk)
 {
-    unsigned c = (unsigned)gz_cjk_count(s, n, SIZE_MAX);
+    const char *end = s + n;
+    unsigned runs = 0, c = 0;
+    uint32_t prev = 0;   /* the word character before, 0 when none */
+    for (const char *p = s; p < end;) {
+        uint32_t cp;
+        size_t k = code_point(p, end, &cp);
+        if (gz_is_cjk(cp)) {
+            c++;
+            prev = 0;
+        } else if (xap_unicode_is_wordchar(cp)) {
+            runs += prev == 0;
+            prev = cp;
+        } else if (!prev || !joins_one_term(prev, cp, p + k, end)) {
+            prev = 0;
+        }
+        p += k;
+    }
     *cjk += c;
-    return c ? c : 1;
+    return runs + c ? runs + c : 1;
+}
+
+/* The words of the word token [s, s+n) (word_count): a field's value
+ * counts as such, but for a filter's (tag:, url:, date:, ...), which is
+ * one term whatever it holds ("url:https://a.b/c"). A name before ':'
+ * that names no field is words ("a:b" is the phrase "a b"). */
+static unsigned token_words(const char *s, size_t n, unsigned *cjk)
+{
+    const char *v = s + (n && (*s == '+' || *s == '-'));
+    const char *colon = memchr(v, ':', (size_t)(s + n - v));
+    const gz_field *f = colon ? gz_field_by_name(v, (size_t)(colon - v))
+                              : NULL;
+    if (!f)
+        return word_count(s, n, cjk);
+    if (f->kind != GZ_KIND_TEXT && f->kind != GZ_KIND_CAPITALS)
+        return 1;
+    return word_count(colon + 1, (size_t)(s + n - colon - 1), cjk);
 }
 
 /* Words of the phrase starting after a quote at *p (word_count); moves
@@ -211,7 +274,7 @@ static token next_token(const char **p)
     int delimited = !s[n] || is_space(s[n]);
     t.kind = delimited ? word_kind(s, n) : TOKEN_WORD;
     t.len = n;
-    t.words = t.kind == TOKEN_WORD ? word_count(s, n, &t.cjk) : 0;
+    t.words = t.kind == TOKEN_WORD ? token_words(s, n, &t.cjk) : 0;
     *p = s + n;
     if (**p == '"') {   /* title:"a phrase" */
         ++*p;
@@ -480,6 +543,89 @@ int gz_query_check(const char *text, char *err, size_t errlen)
         return -1;
     }
     return check_operators(text, err, errlen);
+}
+
+/* 1 for a byte of a word as dropped_in_piece reads one: an ASCII
+ * letter or digit, '_', or a byte of a UTF-8 sequence. */
+static int is_word_byte(unsigned char c)
+{
+    return c >= 0x80 || c == '_' || (c >= '0' && c <= '9') ||
+           ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+}
+
+/* 1 for a byte that joins the words on each side of it into a phrase
+ * (Xapian's phrase generators: "e-mail", "a/b", "a.b", "a@b"). */
+static int is_phrase_joiner(char c)
+{
+    return c != '\0' && strchr(".-/:\\@", c) != NULL;
+}
+
+/* The wildcard of the piece [s, s+n) (no white space in it) that the
+ * parser drops: in a phrase (`in_phrase`) a '*' after any word, else
+ * one after a word that a joiner ties to the word before it
+ * ("zebrafoo-ab*"). The word with its '*' into [*word, *word + *len);
+ * 0 when the piece has none. */
+static int dropped_in_piece(const char *s, size_t n, int in_phrase,
+                            const char **word, size_t *len)
+{
+    for (size_t i = 1; i < n; i++) {
+        if (s[i] != '*' || !is_word_byte((unsigned char)s[i - 1]))
+            continue;
+        size_t start = i;
+        while (start > 0 && is_word_byte((unsigned char)s[start - 1]))
+            start--;
+        if (in_phrase || (start >= 2 && is_phrase_joiner(s[start - 1]) &&
+                          is_word_byte((unsigned char)s[start - 2]))) {
+            *word = s;
+            *len = i + 1;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* The field of token `t` when a name before ':' names one ("title:",
+ * "-tag:"); the value after the ':' in *value. NULL when none. */
+static const gz_field *token_field(token t, const char **value)
+{
+    const char *v = t.text + (*t.text == '+' || *t.text == '-');
+    const char *colon = memchr(v, ':', (size_t)(t.text + t.len - v));
+    const gz_field *f = colon ? gz_field_by_name(v, (size_t)(colon - v))
+                              : NULL;
+    *value = f ? colon + 1 : t.text;
+    return f;
+}
+
+/* gz_query_dropped_wildcards - see query_limits.h. */
+size_t gz_query_dropped_wildcards(const char *text, const char **word,
+                                  size_t *len)
+{
+    size_t dropped = 0;
+    const char *p = text;
+    for (token t = next_token(&p); t.kind != TOKEN_END; t = next_token(&p)) {
+        const char *v, *end = t.text + t.len, *w;
+        size_t wlen;
+        const gz_field *f = token_field(t, &v);
+        /* a filter's value is exact: its '*' is no wildcard */
+        if ((f && f->kind != GZ_KIND_TEXT) ||
+            (t.kind != TOKEN_WORD && t.kind != TOKEN_PHRASE))
+            continue;
+        int in_phrase = t.kind == TOKEN_PHRASE;
+        for (const char *q = v; q < end;) {
+            while (q < end && (is_space(*q) || *q == '"'))
+                q++;
+            const char *piece = q;
+            while (q < end && !is_space(*q) && *q != '"')
+                q++;
+            if (dropped_in_piece(piece, (size_t)(q - piece), in_phrase, &w,
+                                 &wlen) &&
+                dropped++ == 0) {
+                *word = w;
+                *len = wlen;
+            }
+        }
+    }
+    return dropped;
 }
 
 /* 1 when token `t` is a stopword, which Xapian's parser drops ("the"). */

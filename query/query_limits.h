@@ -32,8 +32,10 @@ int gz_query_clean(const char *query, char **out, char *err, size_t errlen);
 int gz_query_ends_token(char c);
 
 /* Check the normalised query `text` (gz_query_normalise): at most
- * GAZETTE_MAX_QUERY_TERMS words, GAZETTE_MAX_QUERY_WILDCARDS wildcards,
- * GAZETTE_MAX_QUERY_DEPTH nested parentheses, NEAR/n and ADJ/n windows
+ * GAZETTE_MAX_QUERY_TERMS words (each word of a hyphenated or otherwise
+ * joined word too: "w0-w1-w2" is a phrase of three),
+ * GAZETTE_MAX_QUERY_WILDCARDS wildcards, GAZETTE_MAX_QUERY_DEPTH nested
+ * parentheses, NEAR/n and ADJ/n windows
  * from 1 to GAZETTE_MAX_QUERY_WINDOW, and no boolean operator
  * (AND, OR, XOR, NOT) without the words it needs on each side.
  * Returns 0, or -1 with a one-line reason in `err`. */
@@ -50,6 +52,16 @@ int gz_query_malformed_window(const char *t, size_t n, char *err,
                               size_t errlen);
 
 int gz_query_check(const char *text, char *err, size_t errlen);
+
+/* The wildcards of the normalised query `text` that Xapian's parser
+ * drops, searching the word without its '*': one after a word of a
+ * phrase ('"ab* cd"', 'title:"ab* cd"') or after a word joined to the
+ * one before it by '-', '/', '.', ':', '\\' or '@', which makes them a
+ * phrase ("zebrafoo-ab*"). Their number; the first one's word (the
+ * white-space-delimited part of `text` up to and with its '*') in
+ * [*word, *word + *len), pointing into `text` (left alone when 0). */
+size_t gz_query_dropped_wildcards(const char *text, const char **word,
+                                  size_t *len);
 
 /* 1 when the query `text` is operators alone ("OR", "AND AND", "NOT",
  * "(OR)": AND, OR, NOT, XOR, NEAR, ADJ, NEAR/n, ADJ/n in capitals, and

@@ -10,7 +10,8 @@
  *     letters;
  *   - a word the index already has (the word itself or its stem, in more
  *     than RARE_WORD articles, or in an author's name, a tag or a source) is
- *     spelt right: "aid", "Lebanon", "Fiona" (but see the last rule);
+ *     spelt right: "aid", "Lebanon", "Fiona" (but see the last rule); in a
+ *     phrase or beside NEAR/ADJ, searched unstemmed, the word itself only;
  *   - the correction is Xapian's spelling suggestion for the word, kept
  *     only when it does not have the same stem ("lebanon's") and, for a
  *     word the index has at all, is one slip away from it (one_slip) and
@@ -336,9 +337,13 @@ static xap_status in_field(int field, const char *word, char **out)
  * file: a new string in *out, or NULL when the word stays. A word in no
  * article's text but in an author's name, a tag or a source becomes that
  * field ("author:fiona") when `may_fields` (MAY_AUTHOR, MAY_TAG,
- * MAY_SOURCE) allows it: the word as typed finds nothing. */
+ * MAY_SOURCE) allows it: the word as typed finds nothing. A word
+ * searched `unstemmed` (in a phrase, beside NEAR or ADJ) is spelt right
+ * only as itself, not by its stem: "blaire" of '"tony blaire"' finds
+ * nothing there though its stem "blair" is everywhere; and when no
+ * article has it, a correction with its stem ("blair") is one. */
 static xap_status correct_word(gazette_index_t *index, const typed_word *w,
-                               int may_fields, char **out)
+                               int may_fields, int unstemmed, char **out)
 {
     *out = NULL;
     char *word = index_form(w);
@@ -347,7 +352,7 @@ static xap_status correct_word(gazette_index_t *index, const typed_word *w,
     char stem[GZ_TERM_BUF], alt_stem[GZ_TERM_BUF];
     stem_term(index, word, stem);
     uint32_t had = term_freq(index, word);
-    uint32_t had_stem = *stem ? term_freq(index, stem) : 0;
+    uint32_t had_stem = *stem && !unstemmed ? term_freq(index, stem) : 0;
     char *alt = NULL;
     xap_status s = XAP_OK;
     int field = had <= RARE_WORD && had_stem <= RARE_WORD
@@ -367,7 +372,8 @@ static xap_status correct_word(gazette_index_t *index, const typed_word *w,
         /* A word the index does not have at all may take any correction
          * it has; a rare one only a far more common one, a slip away. */
         uint32_t need = base ? CLEARLY_MORE * base : 1;
-        if (strcmp(alt_stem, stem) != 0 && (!base || one_slip(word, alt)) &&
+        int other_stem = strcmp(alt_stem, stem) != 0 || (unstemmed && !had);
+        if (other_stem && (!base || one_slip(word, alt)) &&
             term_freq(index, alt) >= need) {
             *out = alt;
             alt = NULL;
@@ -406,9 +412,10 @@ static int beside_proximity(const char *query, const char *at, size_t len)
     return gz_query_is_proximity(p, (size_t)(q - p));
 }
 
-/* 1 when `at` in `query` is inside a phrase or a field's group
- * ("title:(a b)"), where a word cannot be written as a field. */
-static int in_phrase_or_field_group(const char *query, const char *at)
+/* Where `at` in `query` stands (enclosing): inside a phrase, a field's
+ * group ("title:(a b)"), both or neither. */
+enum { IN_PHRASE = 1, IN_FIELD_GROUP = 2 };
+static int enclosing(const char *query, const char *at)
 {
     int in_phrase = 0;
     size_t depth = 0, field_depth = 0;   /* depth of the outer field group */
@@ -427,7 +434,7 @@ static int in_phrase_or_field_group(const char *query, const char *at)
         }
         p += n;
     }
-    return in_phrase || field_depth;
+    return (in_phrase ? IN_PHRASE : 0) | (field_depth ? IN_FIELD_GROUP : 0);
 }
 
 /* The fields (MAY_AUTHOR, MAY_TAG, MAY_SOURCE) the word `w` of `query`
@@ -445,7 +452,7 @@ static int fields_for(const char *query, const typed_word *w)
     if (after < end && !gz_ascii_isspace((unsigned char)*after) &&
         *after != ')')
         return 0;
-    if (in_phrase_or_field_group(query, w->start) ||
+    if (enclosing(query, w->start) ||
         beside_proximity(query, w->start, w->len))
         return 0;
     const char *first = query, *last = end;
@@ -470,7 +477,10 @@ xap_status gz_suggest(gazette_index_t *index, const char *query,
         if (!w.plain)
             continue;
         char *alt = NULL;
-        s = correct_word(index, &w, fields_for(query, &w), &alt);
+        /* the parser searches these words as typed, not stemmed */
+        int unstemmed = (enclosing(query, w.start) & IN_PHRASE) ||
+                        beside_proximity(query, w.start, w.len);
+        s = correct_word(index, &w, fields_for(query, &w), unstemmed, &alt);
         if (!alt)
             continue;
         gz_buf_put(&out, copied, (size_t)(w.start - copied));

@@ -718,6 +718,40 @@ static void test_boolean_operators(void **state)
 
 static size_t count_lines(const char *text);
 
+/* A '*' that Xapian's parser drops, searching the word without it (one
+ * after a word of a phrase, or after a word joined to another by a
+ * hyphen, which makes them a phrase), is said in the warning, naming the
+ * first: '"ab* cd*"' searched the phrase "ab cd" with "warning":null. A
+ * wildcard the parser keeps, and a filter's '*', get no such note. */
+static void test_dropped_wildcard_warns(void **state)
+{
+    (void)state;
+    const corpus *c = &fx.gen;
+    static const struct {
+        const char *query, *note;   /* note: in the warning, or NULL */
+    } cases[] = {
+        {"\"chel* arsenal*\"", "the '*' of 'chel*' (and 1 more) was left out"},
+        {"zebrafoo-ab*", "the '*' of 'zebrafoo-ab*' was left out"},
+        {"arsenal \"chel* manager\"", "the '*' of 'chel*' was left out"},
+        {"title:\"chel* manager\"", "the '*' of 'chel*' was left out"},
+        {"chelsea a/b*", "the '*' of 'a/b*' was left out"},
+        {"chel*", NULL},
+        {"chel* arsenal", NULL},
+        {"chel*-arsenal", NULL},
+        {"title:chel*", NULL},
+        {"tag:chel*", NULL},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        gazette_results_t *r = search(c, cases[i].query, NULL);
+        const char *w = gazette_results_warning(r);
+        if (cases[i].note ? !strstr(w, cases[i].note) ||
+                                !strstr(w, "not in a phrase or a hyphenated")
+                          : *w != '\0')
+            fail_msg("'%s': warning \"%s\"", cases[i].query, w);
+        gazette_results_free(r);
+    }
+}
+
 /* A word written as a field that names none ("titel:ceasefire") is
  * searched as words by Xapian, as before, but the results now say so and
  * name the fields; the fields, quoted text, URLs and times do not. Each
@@ -4488,6 +4522,34 @@ static void test_spelling_word_the_index_has(void **state)
     }
 }
 
+/* A word of a phrase, or beside NEAR or ADJ, is searched as typed, not
+ * stemmed: a misspelling whose stem the index has ("humanitarians", stem
+ * "humanitarian") finds nothing there and gets a suggestion; it was
+ * taken as spelt right by its stem ('"tony blaire"' on the BBC corpus:
+ * no hit and no suggestion). The same word as free text stays, as its
+ * stem finds what it means. */
+static void test_spelling_in_phrase(void **state)
+{
+    (void)state;
+    query_opts on = {.spelling = 1};
+    static const struct {
+        const char *query, *want;
+    } cases[] = {
+        {"\"humanitarians pauses\"", "\"humanitarian pauses\""},
+        {"\"hezbollahs leader\"", "\"hezbollah leader\""},
+        {"humanitarians NEAR pauses", "humanitarian NEAR pauses"},
+        {"humanitarians pauses", ""},
+        {"\"humanitarian pauses\"", ""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        gazette_results_t *r = search(&fx.sample, cases[i].query, &on);
+        if (strcmp(gazette_results_suggestion(r), cases[i].want) != 0)
+            fail_msg("'%s': suggested '%s'", cases[i].query,
+                     gazette_results_suggestion(r));
+        gazette_results_free(r);
+    }
+}
+
 /* U+00AD SOFT HYPHEN in a query, as text pasted from a web page has it
  * ("Bundes&shy;regierung"), is taken out as the readers take it out of
  * the articles: "humani<SHY>tarian" is the word humanitarian. It was a
@@ -5471,6 +5533,68 @@ static void test_cjk_query_limit(void **state)
     gazette_index_close(index);
 }
 
+/* `n` words w0, w1, ... joined by `sep` into `out` (at least
+ * GAZETTE_MAX_QUERY_BYTES bytes), between `open` and `close` (quotes or
+ * ""). */
+static void joined_words(char *out, unsigned n, const char *sep,
+                         const char *open, const char *close)
+{
+    size_t len = (size_t)sprintf(out, "%s", open);
+    for (unsigned i = 0; i < n; i++)
+        len += (size_t)sprintf(out + len, "%sw%u", i ? sep : "", i);
+    sprintf(out + len, "%s", close);
+}
+
+/* The words of a hyphenated word (and of other words the parser makes a
+ * phrase of, w0/w1, w0.w1, w0@w1, or several words of, w0,w1) count
+ * towards GAZETTE_MAX_QUERY_TERMS as its quoted phrase's do: "w0-w1-...
+ * -w999" was searched as a phrase of 1000 terms. A word that stays one
+ * term (w0'w1, a filter's value) counts once. */
+static void test_joined_words_query_limit(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *sep, *open, *close;
+        unsigned words;
+        gazette_status_t want;
+    } cases[] = {
+        {" ", "\"", "\"", GAZETTE_MAX_QUERY_TERMS + 1,
+         GAZETTE_STATUS_QUERY_SYNTAX},
+        {"-", "", "", GAZETTE_MAX_QUERY_TERMS, GAZETTE_STATUS_OK},
+        {"-", "", "", GAZETTE_MAX_QUERY_TERMS + 1, GAZETTE_STATUS_QUERY_SYNTAX},
+        {"-", "", "", 1000, GAZETTE_STATUS_QUERY_SYNTAX},
+        {"-", "title:", "", GAZETTE_MAX_QUERY_TERMS + 1,
+         GAZETTE_STATUS_QUERY_SYNTAX},
+        {"/", "", "", GAZETTE_MAX_QUERY_TERMS + 1, GAZETTE_STATUS_QUERY_SYNTAX},
+        {".", "", "", GAZETTE_MAX_QUERY_TERMS + 1, GAZETTE_STATUS_QUERY_SYNTAX},
+        {"@", "", "", GAZETTE_MAX_QUERY_TERMS + 1, GAZETTE_STATUS_QUERY_SYNTAX},
+        {",", "", "", GAZETTE_MAX_QUERY_TERMS + 1, GAZETTE_STATUS_QUERY_SYNTAX},
+        {"'", "", "", 300, GAZETTE_STATUS_OK},   /* one term */
+        {".", "tag:", "", 300, GAZETTE_STATUS_OK},   /* one value */
+    };
+    static char query[GAZETTE_MAX_QUERY_BYTES];
+    gazette_index_t *index = NULL;
+    assert_int_equal(gazette_index_open(fx.sample.db, &index),
+                     GAZETTE_STATUS_OK);
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        joined_words(query, cases[i].words, cases[i].sep, cases[i].open,
+                     cases[i].close);
+        gazette_results_t *r = NULL;
+        gazette_status_t got = gazette_search(index, query, NULL, &r);
+        gazette_results_free(r);
+        char want[64];
+        snprintf(want, sizeof want, "the query has %u words; at most %u",
+                 cases[i].words, GAZETTE_MAX_QUERY_TERMS);
+        if (got != cases[i].want ||
+            (got != GAZETTE_STATUS_OK &&
+             !strstr(gazette_index_error(index), want)))
+            fail_msg("%u words joined by '%s': status %d, %s",
+                     cases[i].words, cases[i].sep, (int)got,
+                     gazette_index_error(index));
+    }
+    gazette_index_close(index);
+}
+
 /* An index written before CJK n-grams (articles, and no key saying it
  * has them) is searched and updated as before until --full: its CJK text
  * stays whole runs, an update says so once, and a query finds a whole
@@ -5740,6 +5864,7 @@ int main(void)
         cmocka_unit_test(test_spelling),
         cmocka_unit_test(test_spelling_word_the_index_has),
         cmocka_unit_test(test_spelling_names_a_field),
+        cmocka_unit_test(test_spelling_in_phrase),
         cmocka_unit_test(test_soft_hyphen_in_query),
         cmocka_unit_test(test_control_characters_in_id),
         cmocka_unit_test(test_spelling_typographic_apostrophe),
@@ -5751,11 +5876,13 @@ int main(void)
         cmocka_unit_test(test_cjk_words),
         cmocka_unit_test(test_fullwidth_words),
         cmocka_unit_test(test_cjk_query_limit),
+        cmocka_unit_test(test_joined_words_query_limit),
         cmocka_unit_test(test_cjk_old_index),
         cmocka_unit_test(test_cjk_writer),
         cmocka_unit_test(test_cjk_spelling),
         cmocka_unit_test(test_cjk_near_duplicates),
         cmocka_unit_test(test_unknown_field_warns),
+        cmocka_unit_test(test_dropped_wildcard_warns),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
