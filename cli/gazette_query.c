@@ -177,7 +177,10 @@ static const char usage_text[] =
 "      --facet NAME   count the matches by source, year, tag, entity or\n"
 "                     author (repeatable); the 20 most frequent values are\n"
 "                     shown after the hits (all of them with --json); the\n"
-"                     year facet counts undated articles as 'undated'.\n"
+"                     year facet counts undated articles as 'undated',\n"
+"                     the source facet those without a source (files at\n"
+"                     the corpus root) as '(no source)', \"\" in JSON;\n"
+"                     no filter selects either bucket.\n"
 "                     With a facet the match count is exact, but for\n"
 "                     near-duplicates past the page (docs/search.md)\n"
 "      --duplicates   show every copy of duplicated articles (by default\n"
@@ -793,6 +796,17 @@ static void print_text_summary(const gazette_results_t *r, const char *query,
 /* Facet values a person reads; --json has them all. */
 #define TEXT_FACET_VALUES 20
 
+/* Print facet `f`'s value `value` for a person to read: the source
+ * facet's "" (articles without a source, such as a file at the corpus
+ * root) as "(no source)", which a blank would hide; --json keeps "". */
+static void print_facet_value(gazette_facet_t f, const char *value)
+{
+    if (f == GAZETTE_FACET_SOURCE && !*value)
+        fputs("(no source)", stdout);
+    else
+        print_clean(value);
+}
+
 /* Facets and the spelling suggestion, after the hits. */
 static void print_text_trailer(const gazette_results_t *r,
                                const cli_options *o)
@@ -809,7 +823,7 @@ static void print_text_trailer(const gazette_results_t *r,
             gazette_results_facet_value(r, (gazette_facet_t)f, i, &value,
                                         &count);
             printf("  %6llu  ", (unsigned long long)count);
-            print_clean(value);
+            print_facet_value((gazette_facet_t)f, value);
             putchar('\n');
         }
         if (n > TEXT_FACET_VALUES)

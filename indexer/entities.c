@@ -312,6 +312,9 @@ typedef struct extractor {
     int overflow;      /* the current run grew past MAX_RUN */
     size_t pending;    /* connectors waiting for the next name word */
     token conn[2];
+    token prev;        /* the token before the current one (has_prev) */
+    int has_prev;
+    int date_lead;     /* the run follows a leads_to_date word directly */
     int failed;        /* out of memory */
 } extractor;
 
@@ -581,18 +584,59 @@ static size_t title_phrase_at(const extractor *x, size_t i)
     return best;
 }
 
-/* Emit the current run: drop sentence starters at its front, cut it at
- * titles, emit the pieces. */
+/* 1 when a weekday or month right after `t` is a date: `t` is a word of
+ * DATE_LEADS ("on", "in", "last"...) or a day number ("On 14 October
+ * Google released", "11 September World Trade Centre"). */
+static int leads_to_date(const token *t)
+{
+    if (t->letters == 0 && t->len <= 2) {
+        for (size_t i = 0; i < t->len; i++)
+            if (t->start[i] < '0' || t->start[i] > '9')
+                return 0;
+        return 1;
+    }
+    return gz_ew_word_in(EW_DATE_LEADS, t->start, t->len);
+}
+
+/* 1 when `t` is a weekday or a month, capitalised: "Wednesday", "May". */
+static int is_date_word(const token *t)
+{
+    return !(t->flags & TK_ALLCAPS) &&
+           (gz_ew_word_in(EW_DATE_WORDS, t->start, t->len) ||
+            gz_ew_word_in(EW_DATE_NAMES, t->start, t->len));
+}
+
+/* Where the name of the run starts when run[a] may be a date: after it
+ * when a date leads to it (`date_lead`: "On Wednesday Tony Blair said",
+ * "In May Theresa May said") and a name word follows, else at `a`. The
+ * name after the date is in mid-sentence. In English news a weekday or
+ * month after such a word starts no name of a person or organisation;
+ * without one it may ("Sunday Times", "Saturday Night Takeaway", "June
+ * Carter Cash"). */
+static size_t after_date(extractor *x, size_t a, int date_lead)
+{
+    if (!date_lead || a + 1 >= x->nrun || !is_date_word(&x->run[a]) ||
+        !is_name_word(&x->run[a + 1]))
+        return a;
+    x->run[a + 1].sentence_initial = 0;
+    return a + 1;
+}
+
+/* Emit the current run: drop sentence starters at its front, and a date
+ * after them (after_date), cut it at titles, emit the pieces. */
 static void flush_run(extractor *x)
 {
     size_t n = x->nrun, a = 0;
+    int date_lead = x->date_lead;
     x->pending = 0;
+    x->date_lead = 0;
     if (x->overflow) {
         x->overflow = 0;
         x->nrun = 0;
         return;
     }
     while (a < n && x->run[a].sentence_initial && is_starter(&x->run[a])) {
+        date_lead = leads_to_date(&x->run[a]);
         a++;
         while (a < n && !is_name_word(&x->run[a]))
             a++;
@@ -601,6 +645,8 @@ static void flush_run(extractor *x)
         if (a < n)
             x->run[a].sentence_initial = 0;
     }
+    if (a < n)
+        a = after_date(x, a, date_lead);
 
     size_t seg = a;
     for (size_t i = a; i < n;) {
@@ -662,11 +708,13 @@ static int connector_fits(const extractor *x, const token *t)
     return 1;
 }
 
-/* Pass 2: group tokens into runs and emit them. */
+/* Pass 2: group tokens into runs and emit them. A run notes whether a
+ * word that makes a weekday or month a date leads to it (after_date). */
 static void extract(extractor *x, token_reader *r)
 {
     token t;
-    while (!x->failed && next_token(r, &t)) {
+    x->has_prev = 0;
+    for (; !x->failed && next_token(r, &t); x->prev = t, x->has_prev = 1) {
         if (t.broken && (x->nrun || x->overflow))
             flush_run(x);
         if (t.flags & TK_BRAND) {
@@ -676,6 +724,9 @@ static void extract(extractor *x, token_reader *r)
             run_push(x, &t);
             flush_run(x);
         } else if (is_name_word(&t)) {
+            if (x->nrun == 0 && !x->overflow)
+                x->date_lead = !t.broken && x->has_prev &&
+                               leads_to_date(&x->prev);
             for (size_t i = 0; i < x->pending; i++)
                 run_push(x, &x->conn[i]);
             x->pending = 0;

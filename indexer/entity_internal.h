@@ -33,6 +33,8 @@ typedef enum gz_word_list {
     EW_ABBREVIATIONS,
     EW_TITLE_SMALL_WORDS,
     EW_DATE_WORDS,
+    EW_DATE_NAMES,
+    EW_DATE_LEADS,
     EW_CAPS_FUNCTION_WORDS
 } gz_word_list;
 

@@ -139,6 +139,19 @@ static const char *const DATE_WORDS[] = {
     "october", "saturday", "september", "sunday", "thursday", "tuesday",
     "wednesday"};
 
+/* The months that are also names ("Theresa May", "June Carter Cash"):
+ * a date at the start of a run only after a DATE_LEADS word or a day
+ * number ("In May Theresa May said", "Last June Grewcock was banned"). */
+static const char *const DATE_NAMES[] = {"april", "august", "july", "june",
+                                         "march", "may"};
+
+/* Words after which a weekday or month is a date, not the start of a
+ * name: "On Wednesday Tony Blair said", "in December BT", "last November
+ * Samuel Amoah". Not "by" ("by Sunday Telegraph"), "the" or "for" ("for
+ * Saturday Night Takeaway"), which the BBC corpus has before names. */
+static const char *const DATE_LEADS[] = {"in",    "last",  "next", "on",
+                                         "since", "till", "until"};
+
 /* Function words in capitals ("AND", "THE" in shouted headings): never
  * a name word. Not "US", "IT", "WHO", "AS" (AS Roma), which are names in
  * capitals. */
@@ -226,6 +239,8 @@ static const struct word_list {
     [EW_TITLE_SMALL_WORDS] = {TITLE_SMALL_WORDS, COUNT(TITLE_SMALL_WORDS),
                               4},
     [EW_DATE_WORDS] = {DATE_WORDS, COUNT(DATE_WORDS), 9},
+    [EW_DATE_NAMES] = {DATE_NAMES, COUNT(DATE_NAMES), 6},
+    [EW_DATE_LEADS] = {DATE_LEADS, COUNT(DATE_LEADS), 5},
     [EW_CAPS_FUNCTION_WORDS] = {CAPS_FUNCTION_WORDS,
                                 COUNT(CAPS_FUNCTION_WORDS), 4},
 };

@@ -22,6 +22,12 @@ static const gz_field *facet_field(int facet)
 /* The year facet's bucket for articles without a date. */
 #define UNDATED "undated"
 
+/* The source facet's bucket for articles without a source (a file at the
+ * corpus root, an article written with none): "", the source their hits
+ * show. No source can be empty, so it names no real source; no word
+ * would be safe, as a source is any folder name. */
+#define NO_SOURCE ""
+
 /* 1 when `field` is counted by value, one per article. */
 static int counted_by_value(const gz_field *field)
 {
@@ -480,6 +486,27 @@ static xap_status without_value(const xap_valuecount_spy *spy,
     return s;
 }
 
+/* Count in `c` the articles facet `facet`'s value spy `spy` (NULL: none)
+ * saw without a value, which Xapian's spy leaves out, under the facet's
+ * bucket for them: undated articles under UNDATED, those without a source
+ * under NO_SOURCE, so that the counts cover every match. The spy's
+ * document count is summed over remote shards as its values are, so the
+ * bucket is the same over tcp://. Other facets have none: an article may
+ * have no tag, author or entity. Returns XAP_OK or an error. */
+static xap_status add_missing_bucket(const xap_valuecount_spy *spy,
+                                     gazette_facet_t facet, collected *c)
+{
+    const char *bucket = facet == GAZETTE_FACET_YEAR     ? UNDATED
+                         : facet == GAZETTE_FACET_SOURCE ? NO_SOURCE
+                                                         : NULL;
+    uint64_t missing = 0;
+    xap_status s = bucket && spy ? without_value(spy, c->fc, &missing)
+                                 : XAP_OK;
+    if (s == XAP_OK && missing)
+        s = insert_value(c, bucket, missing);
+    return s;
+}
+
 /* One value of a facet being merged (merge_folded): its fold, text and
  * count. */
 typedef struct folded_value {
@@ -602,12 +629,8 @@ xap_status gz_facets_read(const facet_spies *sp, gazette_results_t *r,
                                            &c);
         if (s == XAP_OK && c.text.failed)
             s = XAP_ERR_NOMEM;
-        /* Undated articles have no year: a bucket of their own. */
-        uint64_t undated = 0;
-        if (s == XAP_OK && f == GAZETTE_FACET_YEAR && sp->values[f])
-            s = without_value(sp->values[f], c.fc, &undated);
-        if (s == XAP_OK && undated)
-            s = insert_value(&c, UNDATED, undated);
+        if (s == XAP_OK)
+            s = add_missing_bucket(sp->values[f], (gazette_facet_t)f, &c);
         finish_values(&c);
         const gz_field *field = facet_field((int)f);
         if (s == XAP_OK && field && field->fold == GZ_FOLD_VALUE)

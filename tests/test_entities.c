@@ -276,6 +276,32 @@ static void test_newsroom_rules(void **state)
            "Tony Blair|Blair>Tony Blair");
 }
 
+/* A weekday or month after "on", "in", "last", "until"... or a day number
+ * is a date, not the first word of the name after it, also when the
+ * article has that name only with the date and as a lone surname (BBC
+ * politics/206: "On Wednesday Tony Blair said ... Mr Blair"); the months
+ * that are names too ("May") likewise. Without such a word before it, or
+ * after "the", "for", "by" or "with", it may start a name. */
+static void test_dates_before_names(void **state)
+{
+    (void)state;
+    EXPECT("On Wednesday Tony Blair said no. Later Mr Blair spoke again.",
+           "Tony Blair|Blair>Tony Blair");
+    EXPECT("He said on Monday Lib Dem plans were costed.", "Lib Dem");
+    EXPECT("In May Theresa May spoke, and last November Samuel Amoah ran.",
+           "Theresa May|Samuel Amoah");
+    EXPECT("On 14 October Google released it, after the 11 September World "
+           "Trade Centre attack. Until December Microsoft waited.",
+           "Google|World Trade Centre|Microsoft");
+    EXPECT("Last June Grewcock was banned; in June I will decide.",
+           "Grewcock");
+    EXPECT("He told the Sunday Times and wrote for Saturday Night Takeaway "
+           "as quoted by Sunday Telegraph, with June Carter Cash and Brian "
+           "May.",
+           "Sunday Times|Saturday Night Takeaway|Sunday Telegraph|"
+           "June Carter Cash|Brian May");
+}
+
 static void test_counts_and_limit(void **state)
 {
     (void)state;
@@ -1332,6 +1358,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_accents_and_initials),
         cmocka_unit_test(test_shouting_and_title_case),
         cmocka_unit_test(test_newsroom_rules),
+        cmocka_unit_test(test_dates_before_names),
         cmocka_unit_test(test_counts_and_limit),
         cmocka_unit_test(test_cjk_text),
         cmocka_unit_test(test_entity_term),

@@ -2702,6 +2702,82 @@ static void same_page_with_facets(const corpus *c, const char *query,
     gazette_results_free(every);
 }
 
+/* The source facet of `query` over the index `db`, duplicates collapsed
+ * (`collapse`) or not, as "value=count;" pairs in its order, into `out`. */
+static void source_facet_text(const char *db, const char *query,
+                              int collapse, char *out, size_t size)
+{
+    gazette_index_t *index = NULL;
+    gazette_search_options_t *opts = NULL;
+    gazette_results_t *r = NULL;
+    assert_int_equal(gazette_index_open(db, &index), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_search_options_new(&opts), GAZETTE_STATUS_OK);
+    gazette_search_options_set_collapse_duplicates(opts, collapse);
+    gazette_search_options_add_facet(opts, GAZETTE_FACET_SOURCE);
+    assert_int_equal(gazette_search(index, query, opts, &r),
+                     GAZETTE_STATUS_OK);
+    size_t n = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < gazette_results_facet_count(r, GAZETTE_FACET_SOURCE);
+         i++) {
+        const char *value = NULL;
+        uint64_t count = 0;
+        gazette_results_facet_value(r, GAZETTE_FACET_SOURCE, i, &value,
+                                    &count);
+        n += (size_t)snprintf(out + n, size - n, "%s=%llu;", value,
+                              (unsigned long long)count);
+    }
+    gazette_results_free(r);
+    gazette_search_options_free(opts);
+    gazette_index_close(index);
+}
+
+/* An article without a source (a file at the corpus root) is counted in
+ * the source facet under "", so that the counts add up to the matches
+ * (the year facet's "undated" likewise): through the library, duplicates
+ * collapsed or not, and gazette-query shows it as "(no source)" in text,
+ * "" in JSON. */
+static void test_facet_source_bucket(void **state)
+{
+    (void)state;
+    char root[4200], db[4200], out[4200], facet[256];
+    snprintf(root, sizeof root, "%s/rootsrc", fx.tmp);
+    snprintf(db, sizeof db, "%s/rootsrc.idx", fx.tmp);
+    static const char a[] = "Flood warning\n\nHeavy flood.\n";
+    static const char b[] = "Flood relief\n\nFlood relief.\n";
+    static const char c[] = "Flood defences\n\nFlood defences held.\n";
+    tu_write_file(root, "news/a.txt", a, sizeof a - 1);
+    tu_write_file(root, "news/c.txt", c, sizeof c - 1);
+    tu_write_file(root, "news/world/b.txt", b, sizeof b - 1);
+    assert_int_equal(tu_run("'%s' --quiet --db '%s' '%s/news'",
+                            tu_binary("indexer/gazette-index"), db, root), 0);
+    for (int collapse = 0; collapse <= 1; collapse++) {
+        source_facet_text(db, "flood", collapse, facet, sizeof facet);
+        assert_string_equal(facet, "=2;world=1;");
+    }
+    source_facet_text(db, "flood -source:world", 1, facet, sizeof facet);
+    assert_string_equal(facet, "=2;");
+    snprintf(out, sizeof out, "%s/rootsrc.out", fx.tmp);
+    assert_int_equal(tu_run("'%s' --db '%s' --facet source flood >'%s'",
+                            tu_binary("query/cli/gazette-query"), db, out),
+                     0);
+    size_t len;
+    char *text = read_all(out, &len);
+    assert_non_null(strstr(text, "\nBy source:\n"
+                                 "       2  (no source)\n"
+                                 "       1  world\n"));
+    free(text);
+    assert_int_equal(tu_run("'%s' --db '%s' --json --facet source flood "
+                            "| tail -1 >'%s'",
+                            tu_binary("query/cli/gazette-query"), db, out),
+                     0);
+    text = read_all(out, &len);
+    assert_non_null(strstr(text, "\"facets\":{\"source\":["
+                                 "{\"value\":\"\",\"count\":2},"
+                                 "{\"value\":\"world\",\"count\":1}]}"));
+    free(text);
+}
+
 /* Facets are counted in a match of their own: the page, its order and
  * snippets are those of the same search without facets, with feedback
  * or without, duplicates collapsed or not, by relevance or by date; and
@@ -5844,6 +5920,7 @@ int main(void)
         cmocka_unit_test(test_stem_cache_is_snowball),
         cmocka_unit_test(test_snippet_stemmer_same_snippets),
         cmocka_unit_test(test_facets),
+        cmocka_unit_test(test_facet_source_bucket),
         cmocka_unit_test(test_facets_leave_page),
         cmocka_unit_test(test_facet_lists),
         cmocka_unit_test(test_facets_count_shown_copy),

@@ -524,21 +524,31 @@ static void test_facets_local_and_remote(void **state)
     gazette_index_close(mixed);
 }
 
-/* Search `index` for "the" with facet `facet` and duplicates collapsed
- * or not. */
-static gazette_results_t *facet_search(gazette_index_t *index,
-                                       gazette_facet_t facet, int collapse)
+/* Search `index` for `query` with facet `facet` and duplicates collapsed
+ * or not. The results are the caller's. */
+static gazette_results_t *facet_search_for(gazette_index_t *index,
+                                           const char *query,
+                                           gazette_facet_t facet,
+                                           int collapse)
 {
     gazette_search_options_t *opts = NULL;
     gazette_results_t *r = NULL;
     assert_int_equal(gazette_search_options_new(&opts), GAZETTE_STATUS_OK);
     gazette_search_options_add_facet(opts, facet);
     gazette_search_options_set_collapse_duplicates(opts, collapse);
-    if (gazette_search(index, "the", opts, &r) != GAZETTE_STATUS_OK)
+    if (gazette_search(index, query, opts, &r) != GAZETTE_STATUS_OK)
         fail_msg("%s facet: %s", gazette_facet_name(facet),
                  gazette_index_error(index));
     gazette_search_options_free(opts);
     return r;
+}
+
+/* Search `index` for "the" with facet `facet` and duplicates collapsed
+ * or not. */
+static gazette_results_t *facet_search(gazette_index_t *index,
+                                       gazette_facet_t facet, int collapse)
+{
+    return facet_search_for(index, "the", facet, collapse);
 }
 
 /* `got` has facet `facet`'s values and counts of `want`, in its order. */
@@ -609,6 +619,63 @@ static void test_list_facets_remote(void **state)
     gazette_index_close(mixed);
     gazette_index_close(remote);
     gazette_index_close(whole);
+}
+
+/* Index tmp/name/news (into `db`): `top` files at its root, without a
+ * source, and one in world/, each saying "flood". */
+static void index_flood_news(const char *name, int top, char *db,
+                             size_t dbsize)
+{
+    char root[4200], file[64], text[128];
+    snprintf(root, sizeof root, "%s/%s/news", fx.tmp, name);
+    for (int i = 0; i < top; i++) {
+        int n = snprintf(text, sizeof text,
+                         "Flood warning %d\n\nHeavy flood number %d.\n", i, i);
+        snprintf(file, sizeof file, "top%d.txt", i);
+        tu_write_file(root, file, text, (size_t)n);
+    }
+    static const char relief[] = "Flood relief\n\nFlood relief.\n";
+    tu_write_file(root, "world/b.txt", relief, sizeof relief - 1);
+    snprintf(db, dbsize, "%s/%s.idx", fx.tmp, name);
+    assert_int_equal(tu_run("'%s' -j1 --quiet --db '%s' '%s'",
+                            tu_binary("gazette-index"), db, root), 0);
+}
+
+/* The source facet counts articles without a source (files at the corpus
+ * root) under "" over tcp:// as locally: xapian-tcpsrv's spy leaves them
+ * out of its values but not of its document count. A remote index alone,
+ * and a remote one with a local one, duplicates collapsed or not. */
+static void test_source_bucket_remote(void **state)
+{
+    (void)state;
+    char local[4200], served[4200], log[4200], url[64];
+    index_flood_news("src-local", 1, local, sizeof local);
+    index_flood_news("src-served", 2, served, sizeof served);
+    server srv = {0, 0};
+    snprintf(log, sizeof log, "%s/tcpsrv-src.log", fx.tmp);
+    assert_int_equal(start_tcpsrv(&srv, served, log), 0);
+    snprintf(url, sizeof url, "tcp://127.0.0.1:%d", srv.port);
+    gazette_index_t *remote = NULL;
+    assert_int_equal(gazette_index_open(url, &remote), GAZETTE_STATUS_OK);
+    gazette_index_t *both = open_two(url, local, 0);
+    for (int collapse = 0; collapse <= 1; collapse++) {
+        gazette_results_t *r = facet_search_for(remote, "flood",
+                                                GAZETTE_FACET_SOURCE,
+                                                collapse);
+        gazette_results_t *b = facet_search_for(both, "flood",
+                                                GAZETTE_FACET_SOURCE,
+                                                collapse);
+        assert_int_equal(facet_count(r, GAZETTE_FACET_SOURCE, ""), 2);
+        assert_int_equal(facet_count(r, GAZETTE_FACET_SOURCE, "world"), 1);
+        assert_int_equal(facet_count(b, GAZETTE_FACET_SOURCE, ""), 3);
+        assert_int_equal(gazette_results_facet_count(b, GAZETTE_FACET_SOURCE),
+                         2);
+        gazette_results_free(r);
+        gazette_results_free(b);
+    }
+    gazette_index_close(both);
+    gazette_index_close(remote);
+    stop_server(&srv);
 }
 
 /* A copy of half A named tmp/name (path in `out`) as an index written
@@ -1685,6 +1752,7 @@ int main(void)
         cmocka_unit_test(test_stub_servers_read_as_xapian_does),
         cmocka_unit_test(test_facets_local_and_remote),
         cmocka_unit_test(test_list_facets_remote),
+        cmocka_unit_test(test_source_bucket_remote),
         cmocka_unit_test(test_remote_limits),
         cmocka_unit_test(test_wildcard_limit_remote),
         cmocka_unit_test(test_near_duplicates_remote),
