@@ -2018,6 +2018,30 @@ static xap_status carry_unreadable(carry_ctx *c)
     return c->status != XAP_OK ? c->status : s;
 }
 
+/* 1 when `s`, of reading the live index, says it is damaged: a rebuild
+ * is how a damaged index is mended, so that must not stop it. */
+static int live_read_failed(xap_status s)
+{
+    return s == XAP_ERR_DB_CORRUPT || s == XAP_ERR_DB ||
+           s == XAP_ERR_DOC_NOT_FOUND;
+}
+
+/* Say that `what` (the live index's articles no file gives again) could
+ * not all be read from the damaged live index, so that those not read
+ * are not kept; returns XAP_OK: the rebuild goes on with what it read.
+ * Before, the --full that a damaged index's 65 advises failed on it. */
+static xap_status warn_live_damaged(run_state *st, const char *what)
+{
+    const gz_index_config *cfg = st->cfg;
+    char why[1024];
+    snprintf(why, sizeof why, "the index being replaced is damaged (%s): "
+             "%s could not all be read from it, and those not read are "
+             "not kept", xap_last_error(), what);
+    if (cfg->on_warning)
+        cfg->on_warning(cfg->db_path, why, cfg->ctx);
+    return XAP_OK;
+}
+
 /* A --full build keeps what the live index holds that no reading of the
  * corpus can give again: the articles of files it could not read
  * (carry_unreadable) and the articles of no file (carry_api_articles),
@@ -2054,6 +2078,8 @@ static xap_status carry_from_live(run_state *st, char *err, size_t errlen)
                 st->watch.mark[i] = 0;
         live = live_index(st);
     }
+    if (live_read_failed(s))
+        s = warn_live_damaged(st, what);
     /* Stopped: the build is not switched in, so nothing more is written. */
     if (s == XAP_OK && !cfg->dry_run && !stop_requested(st))
         s = commit_carried(st, &c.words);
