@@ -3520,8 +3520,9 @@ static void test_refused_command_line_has_no_summary(void **state)
     expect_in("out.txt", "one listed twice 65");
     expect_in("out.txt", "nor when another writer holds\nthe index (75, "
                          "at once or once --wait-lock ran out)");
-    expect_in("out.txt", "one listed twice 65, the directory it goes\nin "
-                         "missing 74, no index with --no-create 66)");
+    expect_in("out.txt", "one listed twice 65, a server tcp://HOST:PORT\n"
+                         "65, the directory it goes in missing 74, no index "
+                         "with --no-create 66)");
 }
 
 /* Exit 74 is also a --synonyms or --entity-aliases file that exists but
