@@ -1610,6 +1610,8 @@ typedef struct carry_ctx {
     /* what is done with each live article of no file */
     int (*on_api)(struct carry_ctx *c, xap_docid id);
     size_t watch_cap;          /* room in st->watch.hashes */
+    int writing;               /* a failure now is the build's, not the
+                                  live index's (live_read_failed) */
     xap_status status;
 } carry_ctx;
 
@@ -1624,10 +1626,12 @@ static int carry_document(xap_docid id, void *ctx)
         return 1;
     xap_document *doc = NULL;
     c->status = xap_database_get_document(c->live, id, &doc);
+    c->writing = c->status == XAP_OK;
     if (c->status == XAP_OK)
         c->status = xap_writable_add_document(c->to, doc, NULL);
     if (c->status == XAP_OK)
         c->status = gz_spelling_add_document(&c->words, doc);
+    c->writing = c->status != XAP_OK;
     xap_document_free(doc);
     return c->status != XAP_OK;
 }
@@ -1846,6 +1850,7 @@ static int carry_api_document(carry_ctx *c, xap_docid id)
         copy[len] = '\0';
         c->status = analyse_api_article(c, copy, len, &doc, id_term);
     }
+    c->writing = c->status == XAP_OK;
     if (c->status == XAP_OK && !build_holds(st, id_term, &c->status) &&
         c->status == XAP_OK) {
         const char *art_id = id_term + strlen(GZ_PREFIX_ID);
@@ -1854,6 +1859,7 @@ static int carry_api_document(carry_ctx *c, xap_docid id)
         if (c->status == XAP_OK)
             c->status = gz_spelling_add_document(&c->words, doc);
     }
+    c->writing = c->writing && c->status != XAP_OK;
     xap_document_free(doc);
     xap_document_free(old);
     free(copy);
@@ -2018,27 +2024,31 @@ static xap_status carry_unreadable(carry_ctx *c)
     return c->status != XAP_OK ? c->status : s;
 }
 
-/* 1 when `s`, of reading the live index, says it is damaged: a rebuild
- * is how a damaged index is mended, so that must not stop it. */
-static int live_read_failed(xap_status s)
+/* 1 when `s`, the failure of a carry step `c`, came from reading the
+ * live index and says it is damaged (not from writing the build: a full
+ * disk stays a failure). A rebuild is how a damaged index is mended, so
+ * that must not stop it. */
+static int live_read_failed(const carry_ctx *c, xap_status s)
 {
-    return s == XAP_ERR_DB_CORRUPT || s == XAP_ERR_DB ||
-           s == XAP_ERR_DOC_NOT_FOUND;
+    return !c->writing && (s == XAP_ERR_DB_CORRUPT || s == XAP_ERR_DB ||
+                           s == XAP_ERR_DOC_NOT_FOUND);
 }
 
 /* Say that `what` (the live index's articles no file gives again) could
  * not all be read from the damaged live index, so that those not read
- * are not kept; returns XAP_OK: the rebuild goes on with what it read.
- * Before, the --full that a damaged index's 65 advises failed on it. */
-static xap_status warn_live_damaged(run_state *st, const char *what)
+ * are not kept; returns XAP_OK, c->status reset: the rebuild goes on
+ * with what it read, and the next carry step is tried. Before, the
+ * --full that a damaged index's 65 advises failed on it. */
+static xap_status warn_live_damaged(carry_ctx *c, const char *what)
 {
-    const gz_index_config *cfg = st->cfg;
+    const gz_index_config *cfg = c->st->cfg;
     char why[1024];
     snprintf(why, sizeof why, "the index being replaced is damaged (%s): "
              "%s could not all be read from it, and those not read are "
              "not kept", xap_last_error(), what);
     if (cfg->on_warning)
         cfg->on_warning(cfg->db_path, why, cfg->ctx);
+    c->status = XAP_OK;
     return XAP_OK;
 }
 
@@ -2063,9 +2073,13 @@ static xap_status carry_from_live(run_state *st, char *err, size_t errlen)
         c = (carry_ctx){.st = st, .live = live, .status = XAP_OK};
         what = "the articles of the files it could not read";
         s = carry_unreadable(&c);
+        if (live_read_failed(&c, s))
+            s = warn_live_damaged(&c, what);
         if (s == XAP_OK && !stop_requested(st)) {
             what = "the articles written through the writer API";
             s = carry_api_articles(&c);
+            if (live_read_failed(&c, s))
+                s = warn_live_damaged(&c, what);
         }
         /* A dry run holds no lock: a writer's commits may overtake its
          * walk, counted again from the latest revision (a real run's
@@ -2078,8 +2092,6 @@ static xap_status carry_from_live(run_state *st, char *err, size_t errlen)
                 st->watch.mark[i] = 0;
         live = live_index(st);
     }
-    if (live_read_failed(s))
-        s = warn_live_damaged(st, what);
     /* Stopped: the build is not switched in, so nothing more is written. */
     if (s == XAP_OK && !cfg->dry_run && !stop_requested(st))
         s = commit_carried(st, &c.words);

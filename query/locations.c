@@ -823,7 +823,11 @@ static int reach_server_line(gz_stub_line *line, const char *text,
     (void)len;
     if (line->kind != GZ_STUB_REMOTE_TCP)
         return 0;
+    /* NULL when a NUL byte cut the line's text before its last ':' (the
+     * lexer split the bytes there): no server this check can name. */
     const char *colon = strrchr(line->remote, ':');
+    if (!colon)
+        return 0;
     return reach_server(ctx, line->host, strlen(line->host),
                         (unsigned)atoi(colon + 1));
 }

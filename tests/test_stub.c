@@ -1076,6 +1076,23 @@ static void test_file_that_is_no_index(void **state)
         fail_msg("%s", why);
 }
 
+/* A remote line with a NUL byte before its port ("remote h\0x:8100"):
+ * the lexer reads the line's bytes to the last ':', but its text stops
+ * at the NUL, so the check for a server reached twice found no ':' in it
+ * and read from address 1 (review of fix-locations). The open fails as
+ * for any unreachable server; nothing crashes. */
+static void test_remote_line_with_nul(void **state)
+{
+    (void)state;
+    static const char line[] = "remote h\0x:8100\n";
+    tu_write_file(tmp, "nul-remote.stub", line, sizeof line - 1);
+    gazette_index_t *index = NULL;
+    assert_int_not_equal(
+        gazette_index_open(tu_path_in(tmp, "nul-remote.stub"), &index),
+        GAZETTE_STATUS_OK);
+    assert_null(index);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1093,6 +1110,7 @@ int main(void)
         cmocka_unit_test(test_nested_stubs_followed_8_deep),
         cmocka_unit_test(test_line_without_path),
         cmocka_unit_test(test_file_that_is_no_index),
+        cmocka_unit_test(test_remote_line_with_nul),
         cmocka_unit_test(test_refs_lines_as_xapian_reads_them),
         cmocka_unit_test(test_refs_carriage_return_is_in_the_path),
         cmocka_unit_test(test_refs_stub_over_1_mib),
