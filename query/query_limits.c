@@ -560,6 +560,16 @@ static int is_phrase_joiner(char c)
     return c != '\0' && strchr(".-/:\\@", c) != NULL;
 }
 
+/* 1 when s[at], a joiner with a word byte on each side, ties two words
+ * into a phrase: not a '.' between digits, which keeps one term ("1.5",
+ * "v2.0", as joins_one_term reads it), whose wildcard Xapian searches. */
+static int joins_a_phrase(const char *s, size_t at)
+{
+    int digits = s[at - 1] >= '0' && s[at - 1] <= '9' && s[at + 1] >= '0' &&
+                 s[at + 1] <= '9';
+    return is_phrase_joiner(s[at]) && !(s[at] == '.' && digits);
+}
+
 /* The wildcard of the piece [s, s+n) (no white space in it) that the
  * parser drops: in a phrase (`in_phrase`) a '*' after any word, else
  * one after a word that a joiner ties to the word before it
@@ -574,8 +584,9 @@ static int dropped_in_piece(const char *s, size_t n, int in_phrase,
         size_t start = i;
         while (start > 0 && is_word_byte((unsigned char)s[start - 1]))
             start--;
-        if (in_phrase || (start >= 2 && is_phrase_joiner(s[start - 1]) &&
-                          is_word_byte((unsigned char)s[start - 2]))) {
+        if (in_phrase || (start >= 2 &&
+                          is_word_byte((unsigned char)s[start - 2]) &&
+                          joins_a_phrase(s, start - 1))) {
             *word = s;
             *len = i + 1;
             return 1;

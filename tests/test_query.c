@@ -740,6 +740,10 @@ static void test_dropped_wildcard_warns(void **state)
         {"chel*-arsenal", NULL},
         {"title:chel*", NULL},
         {"tag:chel*", NULL},
+        /* a '.' between digits keeps one term, and its wildcard works */
+        {"1.5*", NULL},
+        {"v2.0*", NULL},
+        {"chelsea 1.5-ab*", "the '*' of '1.5-ab*' was left out"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         gazette_results_t *r = search(c, cases[i].query, NULL);
