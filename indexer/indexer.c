@@ -2982,9 +2982,35 @@ static xap_status own_language(const xap_database *db, char **out)
     return s;
 }
 
+/* In *out (new, the caller frees) the language recorded by the first
+ * shard of the sharded index at `db_path` that lost its stub file
+ * (gz_shards_stub_lost): the shards are intact, and a --full is what its
+ * refusal advises. 0 when it is no such index or the shard does not
+ * tell (then *out is NULL). */
+static int lost_stub_language(const char *db_path, char **out)
+{
+    char lines[600], shard[4200];
+    xap_database *db = NULL;
+    long first = -1;
+    *out = NULL;
+    if (!gz_shards_stub_lost(db_path, lines, sizeof lines) ||
+        sscanf(lines, "auto shard%ld", &first) != 1 || first < 0)
+        return 0;
+    snprintf(shard, sizeof shard, "%s/shard%ld", db_path, first);
+    if (xap_database_open(shard, &db) == XAP_OK &&
+        gz_index_language(db, out) == XAP_OK && *out &&
+        !gazette_language_known(*out)) {
+        free(*out);
+        *out = NULL;
+    }
+    xap_database_free(db);
+    return *out != NULL;
+}
+
 /* Set st->language, the run's: cfg->language when given, else the
  * language of `db`, the index the run updates or, with --full, replaces
- * (own_language; NULL: none opened). A --full of an index that is there
+ * (own_language; NULL: none opened), or of the shards of one that lost
+ * its stub (lost_stub_language). A --full of an index that is there
  * but does not open, or whose language does not read (damaged), is
  * refused, GZ_INDEX_NO_LANGUAGE with the reason in `err`: rebuilt in
  * english it could silently change language. Any other failure is *s. */
@@ -3000,6 +3026,8 @@ static gz_index_outcome resolve_language(run_state *st,
         return GZ_INDEX_OK;
     }
     int unreadable = cfg->full && !db && !no_index_yet(cfg->db_path);
+    if (unreadable && lost_stub_language(cfg->db_path, &st->language))
+        return GZ_INDEX_OK;
     if (!unreadable)
         *s = own_language(db, &st->language);
     if (unreadable || (cfg->full && *s != XAP_OK && *s != XAP_ERR_NOMEM)) {

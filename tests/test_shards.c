@@ -856,6 +856,15 @@ static void test_lost_stub_is_refused(void **state)
                                                 NULL}), 0);
     assert_true(tu_file_holds(fx.tmp, "out.txt", "added 0,"));
     assert_true(tu_file_holds(fx.tmp, "out.txt", "unchanged 4"));
+    /* The other remedy the refusal names: a --full, with no --language,
+     * reads the language from the shards (it said 64: the language of an
+     * index that does not open cannot be read). */
+    assert_int_equal(tu_run("rm '%s/XAPIANDB'", db), 0);
+    assert_int_equal(run_index((const char *[]){"-j2", "--full", "--db", db,
+                                                corpus, NULL}), 0);
+    assert_int_equal(run_index((const char *[]){"-j2", "--db", db, corpus,
+                                                NULL}), 0);
+    assert_true(tu_file_holds(fx.tmp, "out.txt", "unchanged 4"));
 }
 
 static int setup(void **state)
