@@ -560,14 +560,14 @@ static int is_phrase_joiner(char c)
     return c != '\0' && strchr(".-/:\\@", c) != NULL;
 }
 
-/* 1 when s[at], a joiner with a word byte on each side, ties two words
- * into a phrase: not a '.' between digits, which keeps one term ("1.5",
- * "v2.0", as joins_one_term reads it), whose wildcard Xapian searches. */
-static int joins_a_phrase(const char *s, size_t at)
+/* 1 when s[at] (before `end`), a joiner after a word byte, ties two
+ * words into a phrase: not a '.' between digits, which keeps one term
+ * ("1.5", "v2.0": joins_one_term), whose wildcard Xapian searches. */
+static int joins_a_phrase(const char *s, size_t at, const char *end)
 {
-    int digits = s[at - 1] >= '0' && s[at - 1] <= '9' && s[at + 1] >= '0' &&
-                 s[at + 1] <= '9';
-    return is_phrase_joiner(s[at]) && !(s[at] == '.' && digits);
+    return is_phrase_joiner(s[at]) &&
+           !joins_one_term((unsigned char)s[at - 1], (unsigned char)s[at],
+                           s + at + 1, end);
 }
 
 /* The wildcard of the piece [s, s+n) (no white space in it) that the
@@ -586,7 +586,7 @@ static int dropped_in_piece(const char *s, size_t n, int in_phrase,
             start--;
         if (in_phrase || (start >= 2 &&
                           is_word_byte((unsigned char)s[start - 2]) &&
-                          joins_a_phrase(s, start - 1))) {
+                          joins_a_phrase(s, start - 1, s + n))) {
             *word = s;
             *len = i + 1;
             return 1;
