@@ -342,6 +342,73 @@ static void test_disk_full_while_indexing(void **state)
     tmpfs_full("--batch 2");
 }
 
+/* The gen_corpus articles of the full-disk runs below, in tmp: g (2000
+ * seeded articles), h (its tech folder, 380 files) and f (tech, world
+ * and sport), and an empty tmp/mnt to mount a tmpfs on. Dated an hour
+ * back, so that a second run reads no file again (setup). */
+static void make_gen_corpus(void)
+{
+    assert_int_equal(tu_run("cd '%s' && '%s' g --seed 1 --articles 2000 "
+                            ">/dev/null && mkdir h f mnt && cp -r g/tech h/ "
+                            "&& cp -r g/tech g/world g/sport f/ && find g h "
+                            "f -exec touch -d '1 hour ago' {} +",
+                            fx.tmp, tu_binary("tests/gen_corpus")), 0);
+}
+
+/* A run that fills the disk, in a private mount namespace: the index of
+ * h made on a tmpfs, which then keeps `extra_kb` KiB free, and a -j1
+ * run over f (`args` before --db) that runs out of it; its
+ * exit code is the result, its output in out.txt and err.txt, and the
+ * index is copied to tmp/idx. When `then` is not NULL, the namespace
+ * then runs it (shell words, in tmp) before the copy, after the exit
+ * code of the failed run went to rc1.txt. */
+static int fill_the_disk(long extra_kb, const char *args, const char *then)
+{
+    return tu_run(
+        "cd '%s' && unshare -m sh -c 'mount -t tmpfs -o size=64m tmpfs mnt "
+        "&& \"%s\" -j1 -q --db mnt/idx h && "
+        "kb=$(du -sk mnt/idx | cut -f1) && "
+        "mount -o remount,size=$((kb + %ld))k mnt && "
+        "\"%s\" -j1 %s --db mnt/idx f >out.txt 2>err.txt; rc=$?; "
+        "echo $rc >rc1.txt; %s cp -r mnt/idx idx; exit $rc'",
+        fx.tmp, tu_binary("gazette-index"), extra_kb,
+        tu_binary("gazette-index"), args, then ? then : "");
+}
+
+/* A full disk is the index's failure, not an article file's: with one
+ * thread (-j1, where the writer runs on the reading thread), a write or
+ * commit that failed between files was reported under the name of the
+ * file whose articles were being written ("f/world/0042.txt:
+ * DatabaseError: ..."), which sent the operator to look at an innocent
+ * file. The line now names the index, says its file system is full and
+ * where that is mounted, as a writer thread's failure (-j2) is named;
+ * the index is as the last commit left it. */
+static void test_disk_full_names_the_index(void **state)
+{
+    (void)state;
+    if (!can_unshare()) {
+        printf("SKIP: no mount namespace here (not root, or unshare "
+               "refused)\n");
+        skip();
+        return;
+    }
+    make_gen_corpus();
+    assert_int_equal(fill_the_disk(1500, "--batch 50", NULL), 74);
+    char want[2048];
+    char *real = realpath(fx.tmp, NULL);
+    assert_non_null(real);
+    snprintf(want, sizeof want,
+             "gazette-index: mnt/idx: writing the index: the file system it "
+             "is on (mounted on %s/mnt) is full: ", real);
+    free(real);
+    expect_one_line("err.txt", want);
+    expect_one_line("err.txt", "(No space left on device)");
+    expect_check_passes(fx.db);
+    uint64_t n = articles(fx.db);
+    expect_added(n - 380);
+    assert_true(n >= 380 && n < 1140);
+}
+
 /* The sweeps below take every size in the plain build, where the exit
  * codes are what is tested, and every third size under the sanitizers,
  * which look for memory errors on the paths a full disk takes: each run
@@ -1829,6 +1896,7 @@ int main(void)
         T(test_disk_full_while_committing),
         T(test_disk_full_while_indexing),
         T(test_disk_full_during_full),
+        T(test_disk_full_names_the_index),
         T(test_disk_full_in_every_commit_phase),
         T(test_disk_full_sharded_writer),
         T(test_read_only_index),
