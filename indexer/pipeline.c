@@ -12,6 +12,7 @@
 
 #include "analyze.h"
 #include "hash.h"
+#include "path.h"
 #include "schema.h"
 #include "shards.h"
 #include "spelling.h"
@@ -1144,19 +1145,45 @@ static void fail_locked(gz_pipeline *p, xap_status s, const char *where)
         pthread_cond_broadcast(&p->writers[i].wake);
 }
 
+/* The words a full disk under the database at `db` is said in, after
+ * "DB: writing the index: " (no ": " after them), into `out` (`len` bytes), when the shim's
+ * last message says the disk (or the user's quota on it) is full; else
+ * "". Xapian names the block it could not write, which tells an operator
+ * nothing: the file system to free room on is what they need. */
+static void say_disk_full(const char *db, char *out, size_t len)
+{
+    const char *msg = xap_last_error();
+    const char *full = strstr(msg, "(No space left on device)")
+                           ? "is full"
+                           : strstr(msg, "(Disk quota exceeded)")
+                                 ? "is over its disk quota"
+                                 : NULL;
+    char mount[256];
+    out[0] = '\0';
+    if (!full)
+        return;
+    if (db && gz_path_mount_point(db, mount, sizeof mount) == 0)
+        snprintf(out, len, "the file system it is on (mounted on %s) %s",
+                 gz_path_tail(mount, 120), full);
+    else
+        snprintf(out, len, "the file system it is on %s", full);
+}
+
 /* fail_locked for a failure of shard `sw` while `what` ("committing the
  * index"): the message names the shard's database, so a cron log says
- * which index (and which of its shards) ran out of room. */
+ * which index (and which of its shards) ran out of room, and on a full
+ * disk says so and where it is mounted. */
 static void fail_shard_locked(shard_writer *sw, xap_status s,
                               const char *what)
 {
     const gz_pipeline *p = sw->p;
+    const char *db = p->cfg.shard_paths ? p->cfg.shard_paths[sw->index]
+                                        : NULL;
+    char full[200];
+    say_disk_full(db, full, sizeof full);
     char where[400];   /* fits in p->err with the reason after it */
-    if (p->cfg.shard_paths && p->cfg.shard_paths[sw->index])
-        snprintf(where, sizeof where, "%s: %s",
-                 p->cfg.shard_paths[sw->index], what);
-    else
-        snprintf(where, sizeof where, "%s", what);
+    snprintf(where, sizeof where, "%s%s%s%s%s", db ? db : "", db ? ": " : "",
+             what, full[0] ? ": " : "", full);
     fail_locked(sw->p, s, where);
 }
 
@@ -1226,6 +1253,11 @@ static xap_status send_piece(gz_pipeline *p, unit *piece)
 {
     if (!p->threaded) {
         xap_status s = apply_unit(&p->writers[piece->shard], piece);
+        /* The index's failure, not the file's being read: said so here,
+         * before run_inline would name the file. */
+        if (s != XAP_OK)
+            fail_shard_locked(&p->writers[piece->shard], s,
+                              "writing the index");
         free_unit(piece);
         return s;
     }
@@ -1407,18 +1439,21 @@ static unit *take_done_locked(gz_pipeline *p)
     return u;
 }
 
-/* Without threads: do the work of a worker and a writer at once. */
+/* Without threads: do the work of a worker and a writer at once. A
+ * failure to write is the index's (a full disk), named as a writer
+ * thread names it, not the file's whose articles were being written. */
 static void run_inline(gz_pipeline *p, unit *u)
 {
     xap_status s = XAP_OK;
     if (u->is_file)
         s = prepare_unit(p, p->workers[0].analyzer, u);
+    if (s != XAP_OK)
+        fail_unit_locked(p, s, u, u->file.path);   /* only files prepare */
     for (unit *v = u; s == XAP_OK && v; v = v->extra)
-        if (v->kind != UNIT_REPORT)
-            s = apply_unit(&p->writers[v->shard], v);
+        if (v->kind != UNIT_REPORT &&
+            (s = apply_unit(&p->writers[v->shard], v)) != XAP_OK)
+            fail_shard_locked(&p->writers[v->shard], s, "writing the index");
     if (s != XAP_OK) {
-        fail_unit_locked(p, s, u,
-                         u->is_file ? u->file.path : "writing the index");
         free_unit(u);
         return;
     }

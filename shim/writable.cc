@@ -2,6 +2,8 @@
 #include "internal.h"
 
 #include <cerrno>
+#include <cstdint>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 #include <vector>
@@ -34,7 +36,9 @@ namespace {
 // there the commit is refused as disk full (ENOSPC in Xapian's message
 // form, so callers map it to an I/O error) with nothing written. Where
 // fallocate is not supported, free space (statvfs) is checked instead.
-// What the commit did not use is given back afterwards.
+// What the commit did not use is given back afterwards, and so is what a
+// failed reservation did allocate. What a failed commit wrote is given
+// back when the next writer opens the database (reclaim_uncommitted).
 constexpr uint64_t kCommitRoomFloor = 1u << 20;  // bytes
 
 uint64_t document_cost(const Xapian::Document &doc)
@@ -76,28 +80,35 @@ class CommitRoom {
     std::vector<Held> held_;
 };
 
-void CommitRoom::give_back(const Held &h)
+// Free the blocks allocated past the end of the open table `fd` (up to
+// `end`, the end of what was reserved): a hole punched past the end
+// (tmpfs and most file systems), then a truncation to the same size
+// (ext4, which punches no hole past the end but drops such blocks when
+// truncating). Best effort: when it fails, the blocks past the end stay
+// allocated (du counts them) until the table grows into them or a later
+// commit gives them back; the committed index is whole either way.
+void release_past_end(int fd, off_t end)
 {
     struct stat st;
-    if (fstat(h.fd, &st) == 0) {
-        const off_t size = st.st_size;
-        // Giving the room back is best effort, in a destructor with
-        // nobody to tell: when it fails, the blocks past the end stay
-        // allocated (du counts them) until the table grows into them
-        // or a later commit gives them back; the committed index is
-        // whole either way.
+    if (fstat(fd, &st) != 0)
+        return;
+    const off_t size = st.st_size;
 #ifdef FALLOC_FL_PUNCH_HOLE
-        if (h.end > size)
-            (void)fallocate(h.fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
-                            size, h.end - size);
+    if (end > size)
+        (void)fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, size,
+                        end - size);
 #endif
-        // Tested, not cast to void: glibc declares ftruncate
-        // warn_unused_result under _FORTIFY_SOURCE (as in Debian's
-        // build flags), which GCC does not let a (void) cast silence.
-        if (ftruncate(h.fd, size) != 0) {
-            // nothing to undo
-        }
+    // Tested, not cast to void: glibc declares ftruncate
+    // warn_unused_result under _FORTIFY_SOURCE (as in Debian's build
+    // flags), which GCC does not let a (void) cast silence.
+    if (ftruncate(fd, size) != 0) {
+        // nothing to undo
     }
+}
+
+void CommitRoom::give_back(const Held &h)
+{
+    release_past_end(h.fd, h.end);
     close(h.fd);
 }
 
@@ -159,6 +170,10 @@ void CommitRoom::reserve_in(const std::string &dir, uint64_t need)
             return;
         }
         int err = errno;
+        // ext4 keeps what a failed fallocate did allocate (tmpfs undoes
+        // it): the whole free space of the disk, held past the end of
+        // the table, where no other program could use it.
+        release_past_end(fd, st.st_size + off_t(need));
         close(fd);
         if (err == ENOSPC || err == EDQUOT || err == EFBIG)
             no_room(dir, err);
@@ -168,6 +183,133 @@ void CommitRoom::reserve_in(const std::string &dir, uint64_t need)
     if (statvfs(dir.c_str(), &vfs) == 0 &&
         uint64_t(vfs.f_bavail) * vfs.f_frsize < need)
         no_room(dir, ENOSPC);
+}
+
+// What a commit that failed left in the table files.
+//
+// A glass table grows by blocks past the last one its committed revision
+// uses (first_unused_block, recorded in the revision file iamglass); a
+// commit that fails (a full disk, in any table) or a writer killed
+// before its commit leaves the blocks it wrote there, and the file that
+// long. Xapian overwrites them in the next commit of that table, but
+// CommitRoom reserves past the end of postlist.glass, and the blocks left
+// in the other tables are no room for the postlist table: after a full
+// disk, every later commit was refused until as much again was freed. So
+// a writer cuts each table back to its committed end as it opens the
+// database (it holds the lock; no reader reads past that end), which
+// gives the room to the file system for whichever table needs it.
+//
+// The revision file's layout (Xapian 1.4 glass_version.cc, RootInfo and
+// GlassFreeList::pack): a 14-byte magic, the 2-byte format version, a
+// 16-byte UUID, the revision, then per table (postlist, docdata,
+// termlist, position, spelling, synonym) its root block, level and
+// flags, entry count, block size / 2048, compress_min and the packed
+// free list (revision, first unused block, two cursors): each number a
+// 7-bit little-endian varint. Anything else, or anything out of place,
+// and nothing is cut.
+constexpr const char *kGlassTables[] = {"postlist", "docdata", "termlist",
+                                        "position", "spelling", "synonym"};
+constexpr uint64_t kNoEnd = UINT64_MAX;
+
+bool unpack_varint(const char *&p, const char *end, uint64_t &out)
+{
+    out = 0;
+    for (unsigned shift = 0; p != end && shift < 64; shift += 7) {
+        const unsigned char c = static_cast<unsigned char>(*p++);
+        out |= uint64_t(c & 0x7f) << shift;
+        if (c < 0x80)
+            return true;
+    }
+    return false;
+}
+
+// The committed end (bytes) of one table, from its root info at `p`; p
+// is moved past it. kNoEnd when the table has no free list recorded (not
+// written yet) or its numbers do not hold together; false when the file
+// ends early.
+bool table_end(const char *&p, const char *end, uint64_t &out)
+{
+    uint64_t root, flags, entries, size, compress, fl_len;
+    if (!unpack_varint(p, end, root) || !unpack_varint(p, end, flags) ||
+        !unpack_varint(p, end, entries) || !unpack_varint(p, end, size) ||
+        !unpack_varint(p, end, compress) || !unpack_varint(p, end, fl_len) ||
+        fl_len > uint64_t(end - p))
+        return false;
+    const char *fl = p, *fl_end = p + fl_len;
+    p = fl_end;
+    out = kNoEnd;
+    uint64_t rev, first_unused, n, c, wn, wc;
+    const uint64_t block = size << 11;
+    if (fl_len == 0 || !unpack_varint(fl, fl_end, rev) ||
+        !unpack_varint(fl, fl_end, first_unused) ||
+        !unpack_varint(fl, fl_end, n) || !unpack_varint(fl, fl_end, c) ||
+        !unpack_varint(fl, fl_end, wn) || !unpack_varint(fl, fl_end, wc) ||
+        fl != fl_end)
+        return true;
+    const bool fake_root = flags & 1;
+    if (block < 2048 || block > 65536 || (block & (block - 1)) != 0 ||
+        first_unused == 0 || first_unused > (uint64_t(1) << 32) ||
+        (!fake_root && root >= first_unused) ||
+        (c != 0 && n >= first_unused) || (wc != 0 && wn >= first_unused))
+        return true;
+    out = first_unused * block;
+    return true;
+}
+
+// The committed end of each glass table of the database in `dir` into
+// ends[] (kNoEnd for one not to touch); false when iamglass cannot be
+// read as the format above.
+bool committed_ends(const std::string &dir, uint64_t (&ends)[6])
+{
+    static const char magic[] = "\x0f\x0dXapian Glass\x04\x6e";  // 2016-03-14
+    char buf[4096];
+    int fd = open((dir + "/iamglass").c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    ssize_t got = read(fd, buf, sizeof buf);
+    close(fd);
+    const size_t head = sizeof magic - 1 + 16;
+    if (got < ssize_t(head) || std::memcmp(buf, magic, sizeof magic - 1) != 0)
+        return false;
+    const char *p = buf + head, *end = buf + got;
+    uint64_t rev;
+    if (!unpack_varint(p, end, rev))
+        return false;
+    for (uint64_t &e : ends)
+        if (!table_end(p, end, e))
+            return false;
+    return true;
+}
+
+// Cut each table of the glass database in `dir` back to its committed
+// end (above), and free what is allocated past that end (a reservation
+// a killed writer held). Best effort: a table left long only keeps its
+// blocks until Xapian reuses them.
+void reclaim_uncommitted(const std::string &dir)
+{
+    uint64_t ends[6];
+    if (!committed_ends(dir, ends))
+        return;
+    for (size_t i = 0; i < 6; i++) {
+        if (ends[i] == kNoEnd)
+            continue;
+        const std::string table = dir + "/" + kGlassTables[i] + ".glass";
+        int fd = open(table.c_str(), O_WRONLY | O_CLOEXEC);
+        struct stat st;
+        if (fd < 0)
+            continue;
+        const uint64_t held =
+            fstat(fd, &st) == 0 ? uint64_t(st.st_blocks) * 512 : 0;
+        if (held && (uint64_t(st.st_size) > ends[i] ||
+                     held > uint64_t(st.st_size))) {
+            // A reservation starts at most at the old end and is no
+            // longer than all that is allocated.
+            if (uint64_t(st.st_size) <= ends[i] ||
+                ftruncate(fd, off_t(ends[i])) == 0)
+                release_past_end(fd, st.st_size + off_t(held));
+        }
+        close(fd);
+    }
 }
 
 // Xapian's flush threshold (glass: check_flush_threshold), read as Xapian
@@ -244,6 +386,8 @@ xap_status xap_writable_open(const char *path, xap_db_action action,
         auto w = std::make_unique<xap_writable>();
         w->wdb = Xapian::WritableDatabase(path, xflags);
         w->path = path;
+        for (const std::string &dir : glass_dirs(w->path))
+            reclaim_uncommitted(dir);
         w->flush_threshold = flush_threshold();
         w->view.db = w->wdb;
         *out = w.release();

@@ -33,6 +33,40 @@ char *gz_path_real_dir(const char *path)
     return dir;
 }
 
+int gz_path_mount_point(const char *path, char *out, size_t len)
+{
+    char *dir = realpath(path, NULL);
+    if (!dir)
+        dir = gz_path_real_dir(path);
+    struct stat sb, up;
+    if (len)
+        out[0] = '\0';
+    if (!dir || stat(dir, &sb) != 0) {
+        free(dir);
+        return -1;
+    }
+    /* Up one directory at a time while the device stays the same: the
+     * last one before it changes (or "/") is where the disk is mounted. */
+    for (;;) {
+        char *slash = strrchr(dir, '/');
+        if (!slash || slash == dir) {
+            if (slash && dir[1] && stat("/", &up) == 0 &&
+                up.st_dev == sb.st_dev)
+                dir[1] = '\0';
+            break;
+        }
+        *slash = '\0';
+        if (stat(dir, &up) != 0 || up.st_dev != sb.st_dev) {
+            *slash = '/';
+            break;
+        }
+    }
+    if (len)
+        snprintf(out, len, "%s", dir);
+    free(dir);
+    return 0;
+}
+
 /* Links followed at most: more than the kernel's 40 (MAXSYMLINKS), so
  * that a chain it refuses is told from a loop. */
 #define FOLLOW_LINKS 64

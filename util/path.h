@@ -15,6 +15,14 @@ size_t gz_path_trimmed_length(const char *path);
  * lines. A new string, or NULL with errno. */
 char *gz_path_real_dir(const char *path);
 
+/* The mount point of the file system holding `path` (an existing file or
+ * directory; else the directory it would go in) into `out` (`len`
+ * bytes): the highest directory above it, its real path, on the same
+ * device. A full disk is freed on that file system, wherever the index
+ * lies within it. 0, or -1 with errno when neither can be looked at
+ * (`out` then ""). */
+int gz_path_mount_point(const char *path, char *out, size_t len);
+
 /* What gz_path_broken_link finds. */
 typedef enum gz_link_problem {
     GZ_LINK_FINE = 0,     /* not a link, or one that leads somewhere */
