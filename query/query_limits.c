@@ -7,8 +7,10 @@
 #include <utf8proc.h>
 
 #include "ascii.h"
+#include "buf.h"
 #include "gazette.h"
 #include "schema.h"
+#include "query_text.h"
 #include "stoplist.h"
 #include "utf8.h"
 #include "xapian_shim.h"
@@ -570,6 +572,43 @@ static int joins_a_phrase(const char *s, size_t at, const char *end)
                            s + at + 1, end);
 }
 
+/* The length of the run of '*' at s[i] (i < n) when it stands inside a
+ * word, where Xapian's parser reads it as a space, not a wildcard ("ab*cd"
+ * is "ab cd"): after a word character and before one ("ab**cd",
+ * "ab*北京"). A CJK character before it is none: the parser drops a '*'
+ * after such text anyway (docs/search.md). 0 for any other byte, and
+ * for a '*' that ends a word ("ab*", "ab*-cd": a wildcard) or starts
+ * one ("*ab"). */
+static size_t infix_star_length(const char *s, size_t i, size_t n)
+{
+    if (s[i] != '*' || i == 0)
+        return 0;
+    size_t lead = i - 1;   /* the start of the character before */
+    while (lead > 0 && ((unsigned char)s[lead] & 0xC0) == 0x80)
+        lead--;
+    size_t after = i;
+    while (after < n && s[after] == '*')
+        after++;
+    if (after == n)
+        return 0;
+    uint32_t before = 0, next = 0;
+    code_point(s + lead, s + i, &before);
+    code_point(s + after, s + n, &next);
+    return xap_unicode_is_wordchar(before) && !gz_is_cjk(before) &&
+                   xap_unicode_is_wordchar(next)
+               ? after - i
+               : 0;
+}
+
+/* 1 when the piece [s, s+n) has a '*' inside a word (infix_star_length). */
+static int has_infix_star(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (infix_star_length(s, i, n))
+            return 1;
+    return 0;
+}
+
 /* The wildcard of the piece [s, s+n) (no white space in it) that the
  * parser drops: in a phrase (`in_phrase`) a '*' after any word, else
  * one after a word that a joiner ties to the word before it
@@ -579,7 +618,9 @@ static int dropped_in_piece(const char *s, size_t n, int in_phrase,
                             const char **word, size_t *len)
 {
     for (size_t i = 1; i < n; i++) {
-        if (s[i] != '*' || !is_word_byte((unsigned char)s[i - 1]))
+        /* a '*' inside a word is no wildcard: gz_query_infix_stars */
+        if (s[i] != '*' || !is_word_byte((unsigned char)s[i - 1]) ||
+            infix_star_length(s, i, n))
             continue;
         size_t start = i;
         while (start > 0 && is_word_byte((unsigned char)s[start - 1]))
@@ -637,6 +678,115 @@ size_t gz_query_dropped_wildcards(const char *text, const char **word,
         }
     }
     return dropped;
+}
+
+/* gz_query_infix_stars - see query_limits.h. */
+size_t gz_query_infix_stars(const char *text, const char **word,
+                            size_t *len)
+{
+    size_t found = 0;
+    const char *p = text;
+    for (token t = next_token(&p); t.kind != TOKEN_END; t = next_token(&p)) {
+        const char *v, *end = t.text + t.len;
+        const gz_field *f = token_field(t, &v);
+        if ((f && f->kind != GZ_KIND_TEXT) ||
+            (t.kind != TOKEN_WORD && t.kind != TOKEN_PHRASE))
+            continue;
+        /* a word with its sign and field ("title:ab*cd" is "title:ab
+         * cd"), a phrase's word alone */
+        for (const char *q = t.kind == TOKEN_WORD ? t.text : v; q < end;) {
+            while (q < end && (is_space(*q) || *q == '"'))
+                q++;
+            const char *piece = q;
+            while (q < end && !is_space(*q) && *q != '"')
+                q++;
+            if (has_infix_star(piece, (size_t)(q - piece)) && found++ == 0) {
+                *word = piece;
+                *len = (size_t)(q - piece);
+            }
+        }
+    }
+    return found;
+}
+
+/* [w, w+n) of the normalised query as the user typed it in `typed`
+ * (gz_query_as_typed; as normalised when it is not found), cut at a
+ * character's start after `max` bytes, into `out`; with `spaced`, each
+ * run of '*' inside a word a space, as the parser reads it ("ab cd" of
+ * "ab*cd"). Returns 0, or -1 when out of memory. */
+static int put_as_typed(gz_buf *out, const char *typed, const char *w,
+                        size_t n, size_t max, int spaced)
+{
+    const char *at = NULL;
+    size_t at_n = 0;
+    if (gz_query_as_typed(typed, w, n, &at, &at_n) != 0)
+        return -1;
+    if (at) {
+        w = at;
+        n = at_n;
+    }
+    size_t shown = n > max ? max : n;
+    while (shown < n && ((unsigned char)w[shown] & 0xC0) == 0x80)
+        shown--;   /* the note is UTF-8 */
+    for (size_t i = 0; i < shown;) {
+        size_t run = spaced ? infix_star_length(w, i, n) : 0;
+        gz_buf_put(out, run ? " " : w + i, 1);
+        i += run ? run : 1;
+    }
+    return out->failed ? -1 : 0;
+}
+
+/* The longest a note shows of a word (bytes). */
+#define NOTE_WORD 64
+
+static void put_str(gz_buf *b, const char *s)
+{
+    gz_buf_put(b, s, strlen(s));
+}
+
+/* Append to `b` the note on `count` words whose '*' is no wildcard, the
+ * first [word, word+len) of the normalised query, shown as typed in
+ * `typed`: one inside a word (`infix`) or one the parser drops. "; "
+ * before it when `b` has a note already. Returns 0, or -1 when out of
+ * memory. */
+static int put_star_note(gz_buf *b, const char *typed, const char *word,
+                         size_t len, size_t count, int infix)
+{
+    char more[48] = "";
+    if (count > 1)
+        snprintf(more, sizeof more, " (and %zu more)", count - 1);
+    put_str(b, b->len ? "; " : "");
+    put_str(b, infix ? "the '*' in '" : "the '*' of '");
+    int rc = put_as_typed(b, typed, word, len, NOTE_WORD, 0);
+    put_str(b, "'");
+    put_str(b, more);
+    if (infix) {
+        put_str(b, " was read as a space ('");
+        rc |= put_as_typed(b, typed, word, len, NOTE_WORD, 1);
+        put_str(b, "'): a wildcard is a '*' at the end of a word, not "
+                   "inside one");
+    } else {
+        put_str(b, " was left out: a wildcard works on a word alone, not "
+                   "in a phrase or a hyphenated word");
+    }
+    return rc || b->failed ? -1 : 0;
+}
+
+/* gz_query_wildcard_notes - see query_limits.h. */
+int gz_query_wildcard_notes(const char *typed, const char *text,
+                            char **notes)
+{
+    gz_buf b = {0};
+    const char *word = NULL;
+    size_t len = 0, n = gz_query_infix_stars(text, &word, &len);
+    int rc = n ? put_star_note(&b, typed, word, len, n, 1) : 0;
+    n = gz_query_dropped_wildcards(text, &word, &len);
+    if (rc == 0 && n)
+        rc = put_star_note(&b, typed, word, len, n, 0);
+    *notes = rc == 0 ? b.data : NULL;
+    if (rc != 0)
+        gz_buf_free(&b);
+    return rc;
 }
 
 /* 1 when token `t` is a stopword, which Xapian's parser drops ("the"). */

@@ -57,11 +57,34 @@ int gz_query_check(const char *text, char *err, size_t errlen);
  * drops, searching the word without its '*': one after a word of a
  * phrase ('"ab* cd"', 'title:"ab* cd"') or after a word joined to the
  * one before it by '-', '/', '.', ':', '\\' or '@', which makes them a
- * phrase ("zebrafoo-ab*"). Their number; the first one's word (the
+ * phrase ("zebrafoo-ab*"); not one inside a word, which is no wildcard
+ * (gz_query_infix_stars). Their number; the first one's word (the
  * white-space-delimited part of `text` up to and with its '*') in
  * [*word, *word + *len), pointing into `text` (left alone when 0). */
 size_t gz_query_dropped_wildcards(const char *text, const char **word,
                                   size_t *len);
+
+/* The words of the normalised query `text` with a '*' inside them
+ * ("ab*cd", 'title:ab*cd', '"ab*cd ef"'), which Xapian's parser reads as
+ * a space, not a wildcard ("ab cd"): a '*' after a word character (not
+ * a CJK one) and before one; not in a filter's value, which is exact.
+ * Their number; the first one's word (a word token with its sign and
+ * field, or a phrase's white-space-delimited word) in [*word, *word +
+ * *len), pointing into `text` (left alone when 0). */
+size_t gz_query_infix_stars(const char *text, const char **word,
+                            size_t *len);
+
+/* The results' notes on the '*'s of the normalised query `text` that
+ * are no wildcards, each word shown as typed in `typed` (the query
+ * gz_query_clean made, gz_query_as_typed): those inside a word
+ * (gz_query_infix_stars: "the '*' in 'ab*cd' was read as a space ('ab
+ * cd'): ...") and those the parser drops (gz_query_dropped_wildcards:
+ * "the '*' of 'zebrafoo-ab*' was left out: ..."), each naming the first
+ * such word and how many more there are; "; " between the two. A new
+ * malloc()ed string in *notes, NULL when there is nothing to say.
+ * Returns 0, or -1 when out of memory. */
+int gz_query_wildcard_notes(const char *typed, const char *text,
+                            char **notes);
 
 /* 1 when the query `text` is operators alone ("OR", "AND AND", "NOT",
  * "(OR)": AND, OR, NOT, XOR, NEAR, ADJ, NEAR/n, ADJ/n in capitals, and

@@ -8,6 +8,7 @@
 #include "fold.h"
 #include "schema.h"
 #include "xapian_shim.h"
+#include "utf8.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -160,6 +161,85 @@ static const char *find_as_typed(const char *user, const char *s, size_t n,
         }
     }
     return NULL;
+}
+
+/* `text` (len bytes) folded and lower-cased as put_lower makes it, into
+ * *out (malloc()ed, NUL-terminated, *out_len bytes) with *map (out_len
+ * + 1 entries): the offset in `text` of the character each byte of
+ * *out came from. Lower-cased a character at a time, as
+ * xap_unicode_tolower_utf8 does, to keep the map. Returns 0, or -1 when
+ * out of memory (nothing allocated). */
+static int lower_with_map(const char *text, size_t len, char **out,
+                          size_t *out_len, size_t **map)
+{
+    char *folded = NULL;
+    size_t flen = 0, *fmap = NULL;
+    if (gz_fold_accents(text, len, &folded, &flen, &fmap) != 0)
+        return -1;
+    /* each character, of 1 byte or more, lower-cases to at most 4 */
+    char *lower = malloc(4 * flen + 1);
+    size_t *lmap = malloc((4 * flen + 1) * sizeof *lmap);
+    size_t n = 0;
+    for (size_t i = 0; lower && lmap && i < flen;) {
+        uint32_t cp = 0;
+        size_t k = gz_utf8_next((const unsigned char *)folded + i,
+                                (const unsigned char *)folded + flen, &cp);
+        utf8proc_uint8_t enc[4];
+        utf8proc_ssize_t e = (unsigned char)folded[i] >= 0x80 && k == 1
+                                 ? 0   /* not UTF-8: copied as it is */
+                                 : utf8proc_encode_char(
+                                       (int32_t)xap_unicode_tolower(cp), enc);
+        if (e <= 0) {
+            e = 1;
+            enc[0] = (utf8proc_uint8_t)folded[i];
+        }
+        for (utf8proc_ssize_t j = 0; j < e; j++) {
+            lower[n] = (char)enc[j];
+            lmap[n++] = fmap[i];
+        }
+        i += k;
+    }
+    if (lower && lmap) {
+        lower[n] = '\0';
+        lmap[n] = len;
+    }
+    free(folded);
+    free(fmap);
+    if (!lower || !lmap) {
+        free(lower);
+        free(lmap);
+        return -1;
+    }
+    *out = lower;
+    *out_len = n;
+    *map = lmap;
+    return 0;
+}
+
+/* gz_query_as_typed - see query_text.h. */
+int gz_query_as_typed(const char *typed, const char *piece, size_t n,
+                      const char **at, size_t *at_n)
+{
+    char *lower = NULL;
+    size_t len = 0, *map = NULL;
+    *at = NULL;
+    if (lower_with_map(typed, strlen(typed), &lower, &len, &map) != 0)
+        return -1;
+    /* first a span that starts a word, as the piece does, then any */
+    for (int anywhere = 0; anywhere < 2 && !*at && n > 0; anywhere++)
+        for (size_t k = 0; k + n <= len; k++) {
+            unsigned char before = k ? (unsigned char)lower[k - 1] : ' ';
+            if (memcmp(lower + k, piece, n) != 0 ||
+                (!anywhere && (before >= 0x80 || before == '_' ||
+                               gz_ascii_isalnum(before))))
+                continue;
+            *at = typed + map[k];
+            *at_n = map[k + n] - map[k];
+            break;
+        }
+    free(lower);
+    free(map);
+    return 0;
 }
 
 /* The piece [field, value+vlen) of the query as normalise reads it, a

@@ -106,6 +106,17 @@ char *gz_query_kept_words(const char *query);
 int gz_query_split_filters(const char *text, char **rest, char **filters,
                            char **excluded);
 
+/* Where [piece, piece+n), a piece of the query as gz_query_normalise
+ * wrote it (folded and lower-cased), stands in `typed`, the query as
+ * the user typed it (gz_query_clean's): the first span of `typed` that
+ * folds and lower-cases to exactly those bytes, one that starts a word
+ * if any does ("zebrafoo-Élysé*" for "zebrafoo-elyse*"), so that a
+ * message shows the word as typed. *at points into `typed`, its length
+ * in *at_n; *at is NULL when no span reads so (the piece was rewritten
+ * further: "U.S." is "us"). Returns 0, or -1 when out of memory. */
+int gz_query_as_typed(const char *typed, const char *piece, size_t n,
+                      const char **at, size_t *at_n);
+
 /* The first word of `query` written as a field ("titel:ceasefire",
  * "-Ttile:(a b)") that names no field: Xapian then searches "titel" and
  * what follows as words, with no word of warning. Not inside double

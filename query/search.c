@@ -635,27 +635,20 @@ static xap_status warn_unknown_field(const char *query, gazette_results_t *r)
     return add_warning(r, note);
 }
 
-/* A wildcard of the normalised query `text` that the parser drops (in a
- * phrase, "\"ab* cd\"", or a joined word, "zebrafoo-ab*"): r->warning
- * says so in one note naming the first, rather than search the word
- * alone in silence (gz_query_dropped_wildcards). */
-static xap_status warn_dropped_wildcard(const char *text,
-                                        gazette_results_t *r)
+/* The '*'s of the normalised query `text` that are no wildcards: inside
+ * a word ("ab*cd", read "ab cd"), or dropped by the parser (in a phrase,
+ * "\"ab* cd\"", or a joined word, "zebrafoo-ab*"). r->warning says so,
+ * naming the words as typed in `query` (gz_query_wildcard_notes), rather
+ * than search them otherwise in silence. */
+static xap_status warn_not_wildcards(const char *query, const char *text,
+                                     gazette_results_t *r)
 {
-    const char *word = NULL;
-    size_t len = 0, dropped = gz_query_dropped_wildcards(text, &word, &len);
-    if (!dropped)
-        return XAP_OK;
-    size_t shown = len > 64 ? 64 : len;
-    while (shown < len && ((unsigned char)word[shown] & 0xC0) == 0x80)
-        shown--;   /* cut at a character's start: the note is UTF-8 */
-    char note[256], more[48] = "";
-    if (dropped > 1)
-        snprintf(more, sizeof more, " (and %zu more)", dropped - 1);
-    snprintf(note, sizeof note, "the '*' of '%.*s'%s was left out: a "
-             "wildcard works on a word alone, not in a phrase or a "
-             "hyphenated word", (int)shown, word, more);
-    return add_warning(r, note);
+    char *notes = NULL;
+    if (gz_query_wildcard_notes(query, text, &notes) != 0)
+        return XAP_ERR_NOMEM;
+    xap_status s = notes ? add_warning(r, notes) : XAP_OK;
+    free(notes);
+    return s;
 }
 
 /* The matches a search for a page of no hits (a count) looks at: a
@@ -755,7 +748,7 @@ static xap_status run_search(gazette_index_t *index, const char *query,
     if (s == XAP_OK)
         s = warn_unknown_field(query, r);
     if (s == XAP_OK)
-        s = warn_dropped_wildcard(text, r);
+        s = warn_not_wildcards(query, text, r);
     if (s == XAP_OK)
         s = parse_query(index, query, text, o, r, &q);
     if (s == XAP_OK)

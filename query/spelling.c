@@ -34,6 +34,7 @@
 #include <utf8proc.h>
 
 #include "fold.h"
+#include "schema.h"
 
 /* A word in at most this many articles (as typed or by its stem) may be
  * a misspelling; a word in more is taken as spelt right. Typos are rare
@@ -95,11 +96,23 @@ static int is_operator(const char *w, size_t n)
     return 0;
 }
 
+/* 1 when [w, w+n) names a text field (title:, author:), whose value is
+ * words of the text: '"tony blaire"' is corrected under title: as it is
+ * alone. Filters (tag:, source:...) hold values, not words, and caps:
+ * and upper: words in capitals, which are never corrected. */
+static int names_text_field(const char *w, size_t n)
+{
+    const gz_field *f = gz_field_by_name(w, n);
+    return f && f->kind == GZ_KIND_TEXT;
+}
+
 /* The next word of the query at *p (advanced past it); 0 at the end. A
  * word is a run of letters with apostrophes inside; whatever touches it
  * other than white space, quotes, parentheses, a +/- sign before it and
  * closing punctuation after it makes it something else (a field, a
- * wildcard, a number, "U.S.", "e-mail"), not a plain word. */
+ * wildcard, a number, "U.S.", "e-mail"), not a plain word. The value
+ * of a field is skipped, but for a text field's, whose words come next
+ * ("title:blaire", 'title:"tony blaire"', "title:(tony blaire)"). */
 static int next_typed_word(const char **p, const char *end, typed_word *w)
 {
     size_t n;
@@ -144,8 +157,11 @@ static int next_typed_word(const char **p, const char *end, typed_word *w)
     w->len = (size_t)(q - *p);
     if (q < end && strchr(":*.-/@&", *q))
         w->plain = 0;   /* field:, wildcard, "U.S.", compound, address */
-    /* skip the rest of a token that is not a plain word */
-    if (q < end && *q == ':') {
+    /* skip the rest of a token that is not a plain word; a text field's
+     * value is words, taken one by one from the next call */
+    if (q < end && *q == ':' && names_text_field(w->start, w->len)) {
+        q++;
+    } else if (q < end && *q == ':') {
         q++;
         if (q < end && *q == '"') {
             const char *close = memchr(q + 1, '"', (size_t)(end - q - 1));
