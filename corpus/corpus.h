@@ -316,6 +316,19 @@ corpus_status corpus_read_file(const corpus_file *file,
                                corpus_article_fn on_article, void *ctx,
                                char *why, size_t whylen);
 
+/* corpus_read_file() on the decompressed bytes of `file`, whose name ends
+ * in ".gz", inflated whole by the caller (every member, as gzip -d reads
+ * them) instead of the file at file->path, which is not opened: a caller
+ * that inflated the file already (to hash its text) need not inflate it
+ * twice. `text` holds `len` bytes and a NUL after them, malloc()ed, and
+ * is taken over: freed before this returns, whatever the result. Over
+ * opts->max_bytes it is CORPUS_SKIP_TOO_LARGE; a name without ".gz" is
+ * CORPUS_SKIP_UNSUPPORTED. */
+corpus_status corpus_read_inflated(const corpus_file *file,
+                                   const corpus_options *opts, char *text,
+                                   size_t len, corpus_article_fn on_article,
+                                   void *ctx, char *why, size_t whylen);
+
 /* Short name of a status ("binary", "too large", ...). Static storage. */
 const char *corpus_status_name(corpus_status status);
 

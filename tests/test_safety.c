@@ -1299,6 +1299,46 @@ static void test_compressed_in_place_is_no_loss(void **state)
     assert_int_equal(articles(db), 30);
 }
 
+/* A changed ".gz" file is opened and inflated once: its content hash and
+ * its articles come from one inflating. fail_open.so fails the second
+ * open of the file, which the reader's inflating again was (skipped,
+ * "open: Permission denied", exit 1, its old articles kept); a dry run
+ * the same. Touched with the same text, it is still unchanged. */
+static void test_changed_gz_inflated_once(void **state)
+{
+    (void)state;
+    char dir[2048], db[2048], gz[2100], prefix[4400];
+    snprintf(dir, sizeof dir, "%s/gzonce", fx.tmp);
+    snprintf(db, sizeof db, "%s/gzonce.idx", fx.tmp);
+    snprintf(gz, sizeof gz, "%s/a/t3.txt.gz", dir);
+    write_small_articles(dir, 5);
+    assert_int_equal(tu_run("gzip '%s'/a/*.txt", dir), 0);
+    assert_int_equal(ix("-q --db '%s' '%s'", db, dir), 0);
+    assert_int_equal(tu_run("printf 'Title: t3\\n\\nzebrafish\\n' | "
+                            "gzip > '%s'", gz), 0);
+    snprintf(prefix, sizeof prefix,
+             "FAIL_OPEN_PATH='%s' FAIL_OPEN_NTH=2 FAIL_OPEN_ERRNO=%d "
+             "LD_PRELOAD='%s' "
+             "ASAN_OPTIONS=\"$ASAN_OPTIONS:verify_asan_link_order=0\" ",
+             gz, EACCES, FAIL_OPEN_MODULE);
+    assert_int_equal(tu_run("%s'%s' --dry-run --db '%s' '%s' >'%s/out.txt' "
+                            "2>'%s/err.txt'", prefix,
+                            tu_binary("gazette-index"), db, dir, fx.tmp,
+                            fx.tmp), 0);
+    expect_in("out.txt", "added 0, updated 1, removed 0, unchanged 4,");
+    assert_int_equal(tu_run("%s'%s' --db '%s' '%s' >'%s/out.txt' "
+                            "2>'%s/err.txt'", prefix,
+                            tu_binary("gazette-index"), db, dir, fx.tmp,
+                            fx.tmp), 0);
+    expect_in("out.txt", "added 0, updated 1, removed 0, unchanged 4,");
+    assert_int_equal(qy("--db '%s' zebrafish", db), 0);
+    expect_in("out.txt", "t3.txt.gz");
+
+    assert_int_equal(tu_run("touch -d '2001-01-01' '%s'", gz), 0);
+    assert_int_equal(ix("--db '%s' '%s'", db, dir), 0);
+    expect_in("out.txt", "added 0, updated 0, removed 0, unchanged 5,");
+}
+
 /* Run gazette-index (arguments in `fmt`, as ix) with fail_open.so
  * failing every stat of the name `gone` with ENOENT, as for a file
  * deleted between the walk's reading of its directory and its stat. */
@@ -5168,6 +5208,7 @@ int main(void)
         T(test_compressed_in_place_is_no_loss),
         T(test_file_vanished_during_walk),
         T(test_folder_vanished_during_walk),
+        T(test_changed_gz_inflated_once),
         T(test_shrink_again_during_run),
         T(test_full_refuses_to_shrink),
         T(test_full_empty_root_and_removed),
