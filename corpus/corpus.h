@@ -360,7 +360,9 @@ char *corpus_cp1252_to_utf8(const char *s, size_t len, size_t *out_len);
  * (malloc; caller frees; *out_len its length, `out_len` may be NULL):
  * when its well-formed multibyte UTF-8 sequences outnumber its bytes that
  * are not UTF-8 and are Windows-1252 letters (é, ü, ß; stray punctuation
- * such as curly quotes does not count), it is UTF-8 with stray bytes, and
+ * such as curly quotes does not count; nor do sequences real text does not
+ * hold there, a C1 control or a lone letter of U+0700..U+07FF such as the
+ * NKo one "ß“" makes: they count as letters), it is UTF-8 with stray bytes, and
  * only those are read as Windows-1252; otherwise all of it is (a legacy
  * file). Valid UTF-8 comes back unchanged. NULL on out of memory. */
 char *corpus_text_to_utf8(const char *s, size_t len, size_t *out_len);
