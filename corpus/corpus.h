@@ -316,6 +316,19 @@ corpus_status corpus_read_file(const corpus_file *file,
                                corpus_article_fn on_article, void *ctx,
                                char *why, size_t whylen);
 
+/* corpus_read_file() on the decompressed bytes of `file`, whose name ends
+ * in ".gz", inflated whole by the caller (every member, as gzip -d reads
+ * them) instead of the file at file->path, which is not opened: a caller
+ * that inflated the file already (to hash its text) need not inflate it
+ * twice. `text` holds `len` bytes and a NUL after them, malloc()ed, and
+ * is taken over: freed before this returns, whatever the result. Over
+ * opts->max_bytes it is CORPUS_SKIP_TOO_LARGE; a name without ".gz" is
+ * CORPUS_SKIP_UNSUPPORTED. */
+corpus_status corpus_read_inflated(const corpus_file *file,
+                                   const corpus_options *opts, char *text,
+                                   size_t len, corpus_article_fn on_article,
+                                   void *ctx, char *why, size_t whylen);
+
 /* Short name of a status ("binary", "too large", ...). Static storage. */
 const char *corpus_status_name(corpus_status status);
 
@@ -347,7 +360,9 @@ char *corpus_cp1252_to_utf8(const char *s, size_t len, size_t *out_len);
  * (malloc; caller frees; *out_len its length, `out_len` may be NULL):
  * when its well-formed multibyte UTF-8 sequences outnumber its bytes that
  * are not UTF-8 and are Windows-1252 letters (é, ü, ß; stray punctuation
- * such as curly quotes does not count), it is UTF-8 with stray bytes, and
+ * such as curly quotes does not count; nor do sequences real text does not
+ * hold there, a C1 control or a lone letter of U+0700..U+07FF such as the
+ * NKo one "ß“" makes: they count as letters), it is UTF-8 with stray bytes, and
  * only those are read as Windows-1252; otherwise all of it is (a legacy
  * file). Valid UTF-8 comes back unchanged. NULL on out of memory. */
 char *corpus_text_to_utf8(const char *s, size_t len, size_t *out_len);

@@ -943,6 +943,24 @@ static corpus_status parse_loaded(corpus_status s, const struct format *fmt,
     return s;
 }
 
+/* The format corpus_read_file() reads `file` as (a name without
+ * extension, also before ".gz", may be mail), or NULL; *gz as
+ * find_format() sets it. */
+static const struct format *format_of(const corpus_file *file, int *gz)
+{
+    const struct format *fmt = find_format(file->relpath, gz);
+    if (!fmt && corpus_name_kind_of(file->relpath, NULL) ==
+                    CORPUS_NAME_MAYBE_MAIL)
+        fmt = &maybe_mail;
+    return fmt;
+}
+
+static uint64_t max_bytes_of(const corpus_options *opts)
+{
+    return opts && opts->max_bytes ? opts->max_bytes
+                                   : CORPUS_DEFAULT_MAX_BYTES;
+}
+
 /*
  * corpus_read_file - see corpus.h. Ownership: the loaded text lives from
  * here to the end of this function; articles passed to on_article point
@@ -958,16 +976,12 @@ corpus_status corpus_read_file(const corpus_file *file,
         why[0] = '\0';
 
     int gz;
-    const struct format *fmt = find_format(file->relpath, &gz);
-    if (!fmt && corpus_name_kind_of(file->relpath, NULL) ==
-                    CORPUS_NAME_MAYBE_MAIL)
-        fmt = &maybe_mail;
+    const struct format *fmt = format_of(file, &gz);
     if (!fmt)
         return corpus_why(why, whylen, CORPUS_SKIP_UNSUPPORTED,
                           "unsupported file type");
 
-    uint64_t max = opts && opts->max_bytes ? opts->max_bytes
-                                           : CORPUS_DEFAULT_MAX_BYTES;
+    uint64_t max = max_bytes_of(opts);
     /* In-memory cap: max, but leaving room for the +2 of slurp(). */
     size_t limit = max < (uint64_t)SIZE_MAX - 2 ? (size_t)max : SIZE_MAX - 2;
 
@@ -980,6 +994,39 @@ corpus_status corpus_read_file(const corpus_file *file,
                          : load_plain(file->path, max, limit, &text, why,
                                       whylen);
     return parse_loaded(s, fmt, &rd, &text);
+}
+
+/*
+ * corpus_read_inflated - see corpus.h: what corpus_read_file() does once
+ * load_gzip() has inflated the file whole, on the caller's inflating.
+ * `text` is ours from the start, and freed on every path.
+ */
+corpus_status corpus_read_inflated(const corpus_file *file,
+                                   const corpus_options *opts, char *text,
+                                   size_t len, corpus_article_fn on_article,
+                                   void *ctx, char *why, size_t whylen)
+{
+    if (why && whylen > 0)
+        why[0] = '\0';
+    int gz;
+    const struct format *fmt = format_of(file, &gz);
+    corpus_status s = CORPUS_OK;
+    if (!fmt || !gz)
+        s = corpus_why(why, whylen, CORPUS_SKIP_UNSUPPORTED,
+                       "unsupported file type");
+    else if (len > max_bytes_of(opts))
+        s = too_large(why, whylen, "decompressed data", 0,
+                      max_bytes_of(opts));
+    if (s != CORPUS_OK) {
+        free(text);
+        return s;
+    }
+    corpus_options defaults = {0};
+    corpus_reader rd = {.file = file, .opts = opts ? opts : &defaults,
+                        .on_article = on_article, .ctx = ctx,
+                        .why = why, .whylen = whylen};
+    corpus_buf buf = {text, len};
+    return parse_loaded(CORPUS_OK, fmt, &rd, &buf);
 }
 
 /*
@@ -999,8 +1046,7 @@ corpus_status corpus_read_memory(const corpus_file *file,
     if (!fmt || gz)
         return corpus_why(why, whylen, CORPUS_SKIP_UNSUPPORTED,
                           "unsupported file type");
-    uint64_t max = opts && opts->max_bytes ? opts->max_bytes
-                                           : CORPUS_DEFAULT_MAX_BYTES;
+    uint64_t max = max_bytes_of(opts);
     if (len > max)
         return too_large(why, whylen, "file", len, max);
     corpus_options defaults = {0};

@@ -121,8 +121,45 @@ static int is_cp1252_letter(unsigned char c)
            c == 0x9C || c == 0x9E || c == 0x9F;
 }
 
+/* 1 when `cp` is of U+0700..U+07FF: Syriac, Arabic Supplement, Thaana,
+ * NKo, whose two-byte sequences are those a Windows-1252 Ü, Ý, Þ or ß
+ * makes with the punctuation after it. */
+static int in_rare_block(uint32_t cp)
+{
+    return cp >= 0x700 && cp <= 0x7FF;
+}
+
+/* The code point of the well-formed multibyte sequence at p (p < end),
+ * or 0 when there is none. */
+static uint32_t multibyte_cp(const unsigned char *p, const unsigned char *end)
+{
+    uint32_t cp;
+    if (p >= end || p[0] < 0x80 || gz_utf8_next_multibyte(p, end, &cp) < 2)
+        return 0;
+    return cp;
+}
+
+/* 1 when `cp`, a well-formed sequence's character, is no character real
+ * UTF-8 text holds where it stands, so that the sequence is an accident
+ * of Windows-1252: a C1 control (U+0080..U+009F: Â before a quote or a
+ * dash), or a lone character of U+0700..U+07FF (in_rare_block: "ß“" is
+ * NKo U+07D3), one that neither `prev` (the code point before it, 0 for
+ * none or a stray byte) nor the character at `next` shares the block
+ * with. Text in those scripts is runs of their letters; between Latin
+ * letters, spaces or punctuation a lone one is ß or a capital before
+ * punctuation. */
+static int implausible(uint32_t cp, uint32_t prev, const unsigned char *next,
+                       const unsigned char *end)
+{
+    if (cp >= 0x80 && cp <= 0x9F)
+        return 1;
+    return in_rare_block(cp) && !in_rare_block(prev) &&
+           !in_rare_block(multibyte_cp(next, end));
+}
+
 /*
- * corpus_text_to_utf8 - see corpus.h.
+ * reads_as_utf8 - 1 when the `len` bytes at `in` (not valid UTF-8) are
+ * UTF-8 with stray bytes, 0 when they are Windows-1252.
  *
  * Which reading wins is a vote of the well-formed multibyte sequences
  * against the stray bytes that are Windows-1252 letters. A UTF-8 text with
@@ -133,22 +170,41 @@ static int is_cp1252_letter(unsigned char c)
  * text's accented letters are stray bytes (é or ü before a letter), and
  * its well-formed sequences are accidents needing a capital or ß
  * (C2..DF) right before punctuation or a symbol (80..BF), as in "ß“":
- * far rarer than its letters. What is misread so is a text whose only
- * accented letters stand so, such as "“SE OGSÅ”" alone.
+ * far rarer than its letters. An accident whose character real text does
+ * not hold there (implausible: a C1 control, a lone NKo letter) votes for
+ * Windows-1252, whose letter (Â, ß) its first byte is, so that "„Fuß“"
+ * alone is read right. What is still misread is a text whose only
+ * accented letters are other capitals before punctuation, such as
+ * "“SE OGSÅ”" alone (Å” is U+0154, a Latin letter).
  */
-char *corpus_text_to_utf8(const char *s, size_t len, size_t *out_len)
+static int reads_as_utf8(const unsigned char *in, size_t len)
 {
-    const unsigned char *in = (const unsigned char *)s, *end = in + len;
-    size_t good = 0, letters = 0;
+    const unsigned char *end = in + len;
+    size_t good = 0, letters = 0, stray = 0;
+    uint32_t prev = 0;
     for (size_t i = 0; i < len;) {
         size_t n = multibyte_len(in + i, end);
-        if (n)
+        uint32_t cp = n ? multibyte_cp(in + i, end) : 0;
+        if (n && implausible(cp, prev, in + i + n, end))
+            letters++;
+        else if (n)
             good++;
         else
             letters += is_cp1252_letter(in[i]);
+        stray += !n && in[i] >= 0x80;
+        prev = cp;
         i += n ? n : 1;
     }
-    if (good <= letters)
+    /* Valid UTF-8 stays as it is, C1 controls too: what they stand for
+     * is the caller's to say (corpus_c1_as_cp1252, mail's headers). */
+    return stray == 0 || good > letters;
+}
+
+/* corpus_text_to_utf8 - see corpus.h; which reading: reads_as_utf8. */
+char *corpus_text_to_utf8(const char *s, size_t len, size_t *out_len)
+{
+    const unsigned char *in = (const unsigned char *)s, *end = in + len;
+    if (!reads_as_utf8(in, len))
         return corpus_cp1252_to_utf8(s, len, out_len);
     if (len > (SIZE_MAX - 1) / 3)
         return NULL;

@@ -591,10 +591,28 @@ static int walk_entries(walker *w, const entry *e, size_t n)
     return 0;
 }
 
+/* 1 when the root is still the directory the walk started in (w->ids[0]);
+ * 0 with errno set when it is gone or another one now (moved away,
+ * unmounted). */
+static int root_still_there(const walker *w)
+{
+    struct stat st;
+    if (stat(w->root, &st) != 0)
+        return 0;
+    if (st.st_dev == w->ids[0].dev && st.st_ino == w->ids[0].ino)
+        return 1;
+    errno = ENOENT;
+    return 0;
+}
+
 /* Walk the directory at w->path (already on the id stack). One that
  * cannot be opened is warned about and skipped, unless the process is out
  * of descriptors or memory (corpus_errno_is_exhaustion): that says nothing
- * about the directory, and the walk fails with errno kept. */
+ * about the directory, and the walk fails with errno kept. One deleted
+ * (or moved away) since its parent was listed is not there, as a file
+ * deleted meanwhile is (visit_entry): nothing said, so its articles go
+ * under the removal guards, unless the root went with it: then the walk
+ * fails, since a corpus that vanished must never look emptied. */
 static int walk_dir(walker *w)
 {
     entry *e;
@@ -602,6 +620,8 @@ static int walk_dir(walker *w)
     int rc = list_dir(w, &e, &n);
     if (rc == LIST_OPEN_FAILED && corpus_errno_is_exhaustion(errno))
         return -1;
+    if (rc == LIST_OPEN_FAILED && (errno == ENOENT || errno == ENOTDIR))
+        return root_still_there(w) ? 0 : -1;
     if (rc == LIST_OPEN_FAILED) {
         warn_errno(w, "opendir", errno);
         return 0;

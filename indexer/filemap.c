@@ -75,6 +75,9 @@ typedef struct gunzip_hash {
                           error or once past the limit */
     int ended;         /* the last member read has ended */
     uint64_t hash, total, max;
+    char *kept;        /* the inflated bytes so far, when kept (NULL:
+                          not asked for, or memory ran short) */
+    size_t kcap;       /* bytes allocated at kept (total + NUL fit) */
 } gunzip_hash;
 
 /* 1 when the base name of `path` ends in ".gz" after at least one byte,
@@ -88,15 +91,48 @@ static int is_gz_name(const char *path)
 }
 
 /* Start *g for the file at `path` (inflating only a ".gz" name) with a
- * limit of `max` inflated bytes. Out of memory it stays inactive: the
- * content hash is then the raw one, which only misses a rename. */
-static void gunzip_hash_start(gunzip_hash *g, const char *path, uint64_t max)
+ * limit of `max` inflated bytes; with `keep`, the inflated bytes are kept
+ * too, room first made for `hint` of them. Out of memory it stays
+ * inactive: the content hash is then the raw one, which only misses a
+ * rename. */
+static void gunzip_hash_start(gunzip_hash *g, const char *path, uint64_t max,
+                              int keep, uint64_t hint)
 {
     memset(g, 0, sizeof *g);
     g->hash = GZ_FNV_BASIS;
     g->max = max;
     g->active = is_gz_name(path) &&
                 inflateInit2(&g->z, 16 + MAX_WBITS) == Z_OK;
+    if (!g->active || !keep)
+        return;
+    if (hint > max)
+        hint = max;
+    g->kcap = (hint < SIZE_MAX / 2 ? (size_t)hint : SIZE_MAX / 2) + 1;
+    g->kept = malloc(g->kcap);
+}
+
+/* Append the n inflated bytes at `out` to g->kept, growing it by
+ * doubling; out of memory it is dropped (the reader inflates the file
+ * again: slower, never wrong). */
+static void gunzip_keep(gunzip_hash *g, const unsigned char *out, size_t n)
+{
+    size_t len = (size_t)(g->total - n);     /* kept before these */
+    if (!g->kept || n == 0)
+        return;
+    if (len + n + 1 > g->kcap) {
+        size_t cap = g->kcap;
+        while (cap < len + n + 1 && cap <= SIZE_MAX / 2)
+            cap *= 2;
+        char *k = cap >= len + n + 1 ? realloc(g->kept, cap) : NULL;
+        if (!k) {
+            free(g->kept);
+            g->kept = NULL;
+            return;
+        }
+        g->kept = k;
+        g->kcap = cap;
+    }
+    memcpy(g->kept + len, out, n);
 }
 
 /* Inflate the n bytes at `in` (n fits a uInt) into the hash. A member
@@ -125,6 +161,7 @@ static void gunzip_hash_feed(gunzip_hash *g, const unsigned char *in,
             g->total > g->max)
             break;
         g->hash = gz_fnv1a64(g->hash, out, got);
+        gunzip_keep(g, out, got);
         if (r == Z_STREAM_END)
             g->ended = 1;
         else if (g->z.avail_in == 0 && g->z.avail_out != 0)
@@ -134,14 +171,23 @@ static void gunzip_hash_feed(gunzip_hash *g, const unsigned char *in,
 }
 
 /* Free *g's stream; 1 with *hash set when it inflated whole (its last
- * member ended), else 0. */
-static int gunzip_hash_end(gunzip_hash *g, uint64_t *hash)
+ * member ended), else 0. *keep (when not NULL) gets the kept bytes of a
+ * whole inflating, NUL-terminated, else NULL. */
+static int gunzip_hash_end(gunzip_hash *g, uint64_t *hash, gz_inflated *keep)
 {
     int whole = g->active && g->ended;
     if (g->z.state)
         inflateEnd(&g->z);
     if (whole)
         *hash = g->hash;
+    if (keep && whole && g->kept) {
+        keep->text = g->kept;
+        keep->len = (size_t)g->total;
+        keep->text[keep->len] = '\0';
+    } else {
+        free(g->kept);
+    }
+    g->kept = NULL;
     return whole;
 }
 
@@ -154,6 +200,16 @@ static int gunzip_hash_end(gunzip_hash *g, uint64_t *hash)
  */
 int gz_hash_file(const char *path, uint64_t max_bytes, gz_file_hash *out)
 {
+    return gz_hash_file_keep(path, max_bytes, out, NULL);
+}
+
+/* gz_hash_file_keep - see filemap.h; gz_hash_file with the inflated
+ * bytes kept when `keep` is not NULL. */
+int gz_hash_file_keep(const char *path, uint64_t max_bytes,
+                      gz_file_hash *out, gz_inflated *keep)
+{
+    if (keep)
+        *keep = (gz_inflated){NULL, 0};
     if (max_bytes == 0)
         max_bytes = CORPUS_DEFAULT_MAX_BYTES;
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
@@ -172,7 +228,9 @@ int gz_hash_file(const char *path, uint64_t max_bytes, gz_file_hash *out)
     }
     uint64_t h = GZ_FNV_BASIS, total = 0;
     gunzip_hash g;
-    gunzip_hash_start(&g, path, max_bytes);
+    /* text compresses about 3-4x (as corpus/read.c guesses) */
+    gunzip_hash_start(&g, path, max_bytes, keep != NULL,
+                      (uint64_t)st.st_size * 4 + 64 * 1024);
     unsigned char buf[65536];
     ssize_t n;
     int r = 0, e = 0;
@@ -194,7 +252,7 @@ int gz_hash_file(const char *path, uint64_t max_bytes, gz_file_hash *out)
     }
     close(fd);
     out->raw = h;
-    if (!gunzip_hash_end(&g, &out->content))
+    if (!gunzip_hash_end(&g, &out->content, r == 0 ? keep : NULL))
         out->content = h;
     errno = e;
     return r;

@@ -114,12 +114,29 @@ typedef struct gz_file_hash {
 } gz_file_hash;
 
 /* Hash the file at `path` into *out (returns 0), reading it once (a
- * ".gz" file is inflated as it is read, never held whole). Returns 1,
+ * ".gz" file is inflated as it is read, never held whole here:
+ * gz_hash_file_keep holds it). Returns 1,
  * reading nothing (or stopping as soon as the file grows past the limit),
  * when it is not a regular file or holds more than `max_bytes` bytes (0 =
  * CORPUS_DEFAULT_MAX_BYTES): the caller then goes on without a hash and
  * lets the reader word the skip. Returns -1 with errno set when the file
  * cannot be opened or read. Never blocks on a FIFO. */
 int gz_hash_file(const char *path, uint64_t max_bytes, gz_file_hash *out);
+
+/* The text of a ".gz" file, as gz_hash_file_keep inflated it. */
+typedef struct gz_inflated {
+    char *text;     /* malloc()ed, `len` bytes and a NUL, or NULL */
+    size_t len;
+} gz_inflated;
+
+/* gz_hash_file(), keeping in *keep what a ".gz" file inflated to when it
+ * inflated whole (out->content is then its hash): the caller frees
+ * keep->text, or hands it to corpus_read_inflated() so that a changed
+ * file is not inflated a second time to be read. keep->text is NULL for
+ * any other file or outcome (not a ".gz" name, not gzip data whole, not
+ * hashed, an error; or memory ran short for it: the reader then inflates
+ * the file itself). */
+int gz_hash_file_keep(const char *path, uint64_t max_bytes,
+                      gz_file_hash *out, gz_inflated *keep);
 
 #endif

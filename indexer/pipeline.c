@@ -621,17 +621,24 @@ static int count_only(const corpus_article *art, void *ctx)
  * A guarded file large enough to be written in pieces is read once more
  * first, counting its articles (u->counted), and not read to write when
  * that count would lose more than the guards allow (rc->withheld, the
- * count in u->articles, for the caller's guard check). */
-static corpus_status read_articles(read_ctx *rc, int dry)
+ * count in u->articles, for the caller's guard check). `text`, when not
+ * NULL, is what the hash inflated of a ".gz" file, taken over: the first
+ * reading reads it instead of inflating the file again (the inflating
+ * was most of a dry run's work, half of it done twice). */
+static corpus_status read_articles(read_ctx *rc, int dry, char *text,
+                                   size_t len)
 {
     unit *u = rc->u;
     corpus_options opts = {.max_bytes = rc->p->cfg.max_file_bytes,
                            .on_bad_article = on_bad_article,
                            .on_warning = on_article_warning,
                            .warn_ctx = rc};
-    corpus_status cs = corpus_read_file(&u->file, &opts,
-                                        dry ? count_article : collect_article,
-                                        rc, u->reason, sizeof u->reason);
+    corpus_article_fn fn = dry ? count_article : collect_article;
+    corpus_status cs =
+        text ? corpus_read_inflated(&u->file, &opts, text, len, fn, rc,
+                                    u->reason, sizeof u->reason)
+             : corpus_read_file(&u->file, &opts, fn, rc, u->reason,
+                                sizeof u->reason);
     if (!rc->recount)
         return cs;
     /* Stopped at its first piece: what it read so far is read again,
@@ -668,9 +675,11 @@ static xap_status prepare_unit(gz_pipeline *p, gz_analyzer *analyzer,
 {
     int dry = p->cfg.shards == NULL;
     gz_file_hash hash = {0, 0};
+    gz_inflated text;   /* a ".gz" file's, else none (never when not 0) */
     /* Not hashed (1): over the size limit or no longer a regular file;
      * the reader says which, and no hash is recorded. */
-    int hashed = gz_hash_file(u->file.path, p->cfg.max_file_bytes, &hash);
+    int hashed = gz_hash_file_keep(u->file.path, p->cfg.max_file_bytes,
+                                   &hash, &text);
     if (hashed < 0 && corpus_errno_is_exhaustion(errno)) {
         int e = errno;
         snprintf(u->reason, sizeof u->reason, "%s: %s", u->file.path,
@@ -701,6 +710,7 @@ static xap_status prepare_unit(gz_pipeline *p, gz_analyzer *analyzer,
      * recorded their raw bytes' hash: the same bytes, unchanged too. */
     if (hashed == 0 && u->known && u->has_hash &&
         (u->old_hash == hash.content || u->old_hash == hash.raw)) {
+        free(text.text);
         u->outcome = GZ_FILE_UNCHANGED;
         u->kind = dry ? UNIT_REPORT : UNIT_REFRESH;
         u->shard = u->old_shard;
@@ -710,7 +720,7 @@ static xap_status prepare_unit(gz_pipeline *p, gz_analyzer *analyzer,
     u->shard = (unsigned)gz_shard_of(u->file.relpath, p->cfg.nshards);
     u->delete_old = u->known && u->old_shard == u->shard;
     read_ctx rc = {.p = p, .analyzer = analyzer, .u = u, .status = XAP_OK};
-    corpus_status cs = read_articles(&rc, dry);
+    corpus_status cs = read_articles(&rc, dry, text.text, text.len);
     if (cs == CORPUS_OK)
         mark_given(&rc);
     free(rc.given);

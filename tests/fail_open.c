@@ -19,13 +19,22 @@
  * deleted after the directory was read (the corpus walk's race):
  *
  *   FAIL_STAT_NAME     the name, exactly as the program passes it
+ *
+ * And the first opendir() of one path renames another path first, as a
+ * user reorganising the tree while the walk goes on does: a folder the
+ * walk listed but has not entered yet moved away, or the root itself:
+ *
+ *   MOVE_ON_OPENDIR    the path, exactly as the program passes it
+ *   MOVE_FROM, MOVE_TO the rename(2) then done, once
  */
 #define _GNU_SOURCE 1
 #undef _FILE_OFFSET_BITS   /* open and open64 are two functions here */
+#include <dirent.h>
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -144,4 +153,18 @@ int fstatat64(int dir, const char *path, struct stat64 *st, int flags)
         (int (*)(int, const char *, struct stat64 *, int))dlsym(RTLD_NEXT,
                                                                 "fstatat64");
     return next(dir, path, st, flags);
+}
+
+static int moved;   /* MOVE_FROM renamed already (atomic) */
+
+DIR *opendir(const char *path)
+{
+    const char *on = getenv("MOVE_ON_OPENDIR");
+    const char *from = getenv("MOVE_FROM"), *to = getenv("MOVE_TO");
+    if (on && from && to && strcmp(path, on) == 0 &&
+        __atomic_exchange_n(&moved, 1, __ATOMIC_SEQ_CST) == 0)
+        rename(from, to);
+    DIR *(*next)(const char *) =
+        (DIR * (*)(const char *)) dlsym(RTLD_NEXT, "opendir");
+    return next(path);
 }

@@ -1766,6 +1766,15 @@ static void test_cp1252_fallback(void **state)
         "The minister said \xE2\x80\x9Cwe are close\xE2\x80\x9D and "
         "\xE2\x80\x9Chopeful\xE2\x80\x9D.");
     got_free(&g);
+
+    /* A Windows-1252 file whose only letter beyond ASCII is an ß before a
+     * quote: its "\xDF\x93" was read as the NKo letter U+07D3. */
+    s = write_read(*state, "d.txt", "\x84" "Fu\xDF\x93 ist kurz\n\nText\n",
+                   &g, why);
+    assert_int_equal(s, CORPUS_OK);
+    assert_string_equal(g.title, "\xE2\x80\x9E" "Fu\xC3\x9F\xE2\x80\x9C ist "
+                                 "kurz");
+    got_free(&g);
 }
 
 static void test_utf8_valid(void **state)
@@ -1868,7 +1877,32 @@ static void test_text_to_utf8(void **state)
     assert_non_null(u);
     assert_string_equal(u, "\xC3\xA9\xC3\xA9\xC3\x83");
     free(u);
-    /* valid UTF-8 comes back as it is */
+    /* Implausible sequences are no vote for UTF-8 but for Windows-1252,
+     * whose letter they start with: a lone character of U+0700..U+07FF
+     * (Syriac, Thaana, NKo: "\xDF\x93" is NKo U+07D3, and ß before a left
+     * quote), and a C1 control ("\xC2\x92", Â before a right quote). Each
+     * file was read as UTF-8 with those characters in it. */
+    u = corpus_text_to_utf8("\x84" "Fu\xDF\x93", 5, &n);   /* „Fuß“ */
+    assert_non_null(u);
+    assert_string_equal(u, "\xE2\x80\x9E" "Fu\xC3\x9F\xE2\x80\x9C");
+    assert_int_equal(n, strlen(u));
+    free(u);
+    u = corpus_text_to_utf8("\x93VOIL\xC2\x92 \xDF\x94", 10, &n);
+    assert_non_null(u);
+    assert_string_equal(u, "\xE2\x80\x9CVOIL\xC3\x82\xE2\x80\x99 "
+                           "\xC3\x9F\xE2\x80\x9D");
+    free(u);
+    /* NKo words (runs of its letters) are real text: still UTF-8 */
+    u = corpus_text_to_utf8("\xDF\x92\xDF\x9E\xDF\x8F \x93", 8, &n);
+    assert_non_null(u);
+    assert_string_equal(u, "\xDF\x92\xDF\x9E\xDF\x8F \xE2\x80\x9C");
+    free(u);
+    /* valid UTF-8 comes back as it is, also with a C1 control or a
+     * lone NKo letter (no stray byte says it is not UTF-8) */
+    u = corpus_text_to_utf8("Mayor\xC2\x92s Fu\xDF\x93", 13, &n);
+    assert_non_null(u);
+    assert_string_equal(u, "Mayor\xC2\x92s Fu\xDF\x93");
+    free(u);
     u = corpus_text_to_utf8("na\xC3\xAFve", 6, &n);
     assert_non_null(u);
     assert_string_equal(u, "na\xC3\xAFve");

@@ -831,6 +831,61 @@ static void test_gz_hashed_by_content(void **state)
     free(dir);
 }
 
+/* gz_hash_file_keep keeps what it inflated, for the reader not to
+ * inflate it again: of a ".gz" file that inflates whole only (members
+ * concatenated too), within the limit; none of one inflating past the
+ * limit, of a file cut short, of one
+ * that is no gzip data, of a plain name. corpus_read_inflated reads it
+ * as corpus_read_file reads the file. */
+static void test_gz_hash_keeps_text(void **state)
+{
+    (void)state;
+    char *dir = path_in(tmp, "gzkeep");
+    tu_write_file(dir, "a.txt", "Alpha\n\nbody\n", 12);
+    tu_write_file(dir, "b.txt", "Alpha\n", 6);
+    tu_write_file(dir, "c.txt", "\nbody\n", 6);
+    assert_int_equal(tu_run("cd '%s' && gzip -k a.txt b.txt c.txt && "
+                            "cat b.txt.gz c.txt.gz > bc.txt.gz && "
+                            "head -c 20 a.txt.gz > cut.txt.gz && "
+                            "cp a.txt plain.gz && head -c 4000 /dev/zero | "
+                            "tr '\\000' a | gzip > big.txt.gz", dir), 0);
+    static const struct {
+        const char *name;
+        uint64_t max;
+        int kept;
+    } cases[] = {{"a.txt.gz", 0, 1},   {"bc.txt.gz", 0, 1},
+                 {"big.txt.gz", 1000, 0}, {"cut.txt.gz", 0, 0},
+                 {"plain.gz", 0, 0},   {"a.txt", 0, 0}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *p = path_in(dir, cases[i].name);
+        gz_file_hash h;
+        gz_inflated text;
+        int r = gz_hash_file_keep(p, cases[i].max, &h, &text);
+        assert_int_equal(r, 0);
+        if (!cases[i].kept) {
+            assert_null(text.text);
+            free(p);
+            continue;
+        }
+        assert_non_null(text.text);
+        assert_int_equal(text.len, 12);
+        assert_string_equal(text.text, "Alpha\n\nbody\n");
+        corpus_file f = {.path = p, .relpath = cases[i].name};
+        result r2 = {0};
+        char why[256];
+        corpus_status cs = corpus_read_inflated(&f, NULL, text.text,
+                                                text.len, keep_first, &r2,
+                                                why, sizeof why);
+        assert_int_equal(cs, CORPUS_OK);
+        assert_int_equal(r2.n, 1);
+        assert_string_equal(r2.title, "Alpha");
+        assert_string_equal(r2.body, "body");
+        result_free(&r2);
+        free(p);
+    }
+    free(dir);
+}
+
 /* A sparse file far over the size limit was hashed whole (a minute for
  * 20 GB) before the reader refused it; now the size is checked first. */
 static void test_sparse_file_not_hashed(void **state)
@@ -1368,6 +1423,7 @@ int main(void)
         cmocka_unit_test(test_fifo_swapped_in_during_run),
         cmocka_unit_test(test_sparse_file_not_hashed),
         cmocka_unit_test(test_gz_hashed_by_content),
+        cmocka_unit_test(test_gz_hash_keeps_text),
         cmocka_unit_test(test_gzip_bomb),
         cmocka_unit_test(test_symlinks_out_of_root),
         cmocka_unit_test(test_index_drops_link_out_of_root),
