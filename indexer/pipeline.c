@@ -1301,12 +1301,13 @@ static void *worker_main(void *arg)
         if (!u)
             break;
         pthread_cond_signal(&p->main_wake);   /* room for another job */
+        admit_locked(p, u);   /* may wait: a stop is looked at after */
         if (p->status != XAP_OK || stop_requested(p)) {
             p->dropped |= p->status == XAP_OK;
+            settle_locked(p, u);
             free_unit(u);   /* not started: not counted either */
             continue;
         }
-        admit_locked(p, u);
         pthread_mutex_unlock(&p->mu);
         xap_status s = prepare_unit(p, w->analyzer, u);
         pthread_mutex_lock(&p->mu);
