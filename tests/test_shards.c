@@ -557,9 +557,9 @@ static char *distinct_words(size_t size, size_t *len)
  * paragraph of an HTML page, read by two workers: indexed (cut, with a
  * warning) within a small multiple of one file's size, not gigabytes,
  * nor the two files' memory at once (a large file waits for the other:
- * --memory). Before: 267 MB for the .txt alone, 424 MB for the page,
- * both at once about 690 MB; now about 200 MB each and 300 MB for the
- * pair (docs/performance.md, "One huge line"). */
+ * --memory). Before: 261 MiB for the .txt alone, 414 MiB for the page,
+ * 625 MiB for the pair; now 192, 195 and 298 MiB (docs/performance.md,
+ * "One huge line"). */
 static void test_huge_line_memory_is_bounded(void **state)
 {
     (void)state;
