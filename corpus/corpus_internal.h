@@ -134,7 +134,10 @@ typedef struct corpus_reader {
  *               a skip of the whole file worded with corpus_why(rd->why,..)
  *   text        the prepared text; the parser may modify text->data in
  *               place (e.g. write NULs to terminate fields) but must not
- *               free or reallocate it: read.c frees it afterwards
+ *               reallocate it; it may free it once nothing points into
+ *               it, setting text->data to NULL (HTML: a long page's text
+ *               then is not held beside its article); the caller frees
+ *               text->data afterwards
  *
  * Everything an article points to may point into `text` and only has to
  * stay valid during corpus_emit(). Returns CORPUS_OK, a CORPUS_SKIP_*

@@ -1259,27 +1259,40 @@ static char *dup_trimmed(const char *s)
     return copy;
 }
 
-/* The final body: the description first unless the visible text
- * (title line included) holds it, then `text`, the visible text or what
- * the title left of it. */
-static void compose_body(page *pg, const char *text, gz_buf *out)
+/* The final body, made in pg->body itself (a page's text may be tens of
+ * megabytes: no second copy of it): the description first unless the
+ * visible text (title line included) holds it, then the visible text
+ * from offset `from` on (what the title left of it). */
+static void compose_body(page *pg, size_t from)
 {
+    gz_buf *b = &pg->body;
+    gz_buf d = {0};
     const char *desc = pg->meta[M_DESC];
     if (desc) {
-        gz_buf d = {0};
         sb_put_collapsed(&d, desc);
         sb_trim_spaces(&d);
         if (d.failed)
-            out->failed = 1;
-        if (d.len && (!pg->body.data || !strstr(pg->body.data, d.data))) {
-            gz_buf_put(out, d.data, d.len);
-            gz_buf_put(out, "\n\n", 2);
-        }
-        free(d.data);
+            b->failed = 1;
+        if (d.len && b->data && strstr(b->data, d.data))
+            d.len = 0;
     }
-    gz_buf_put(out, text, strlen(text));
-    while (out->len && out->data[out->len - 1] == '\n')
-        out->data[--out->len] = '\0';
+    size_t len = b->data ? strlen(b->data + from) : 0;
+    if (b->data) {
+        memmove(b->data, b->data + from, len + 1);
+        b->len = len;
+    }
+    if (d.len && !b->failed) {
+        gz_buf_put(&d, "\n\n", 2);
+        gz_buf_put(b, d.data, d.len);     /* room, then moved in front */
+        if (!b->failed && !d.failed) {
+            memmove(b->data + d.len, b->data, len);
+            memcpy(b->data, d.data, d.len);
+        }
+        b->failed |= d.failed;
+    }
+    free(d.data);
+    while (b->len && b->data[b->len - 1] == '\n')
+        b->data[--b->len] = '\0';
 }
 
 /* The author names kept, joined with ", " (NULL when none or out of
@@ -1353,15 +1366,14 @@ static corpus_status emit_page(corpus_reader *rd, page *pg)
         while (*text == '\n')
             text++;
     }
-    gz_buf body = {0};
-    compose_body(pg, text, &body);
-    const char *body_start = body.data ? body.data : "";
+    compose_body(pg, (size_t)(text - (pg->body.data ? pg->body.data : text)));
+    const char *body_start = pg->body.data ? pg->body.data : "";
     char *date = dup_trimmed(pg->meta[M_DATE]);
     char *author = join_authors(pg);
     char *url = dup_trimmed(pg->meta[M_URL]);
     const char **tags = NULL;
     size_t ntags = 0;
-    int nomem = body.failed || pg->body.failed || pg->title.failed ||
+    int nomem = pg->body.failed || pg->title.failed ||
                 pg->h1.failed || pg->keywords.failed || pg->authors.failed ||
                 !title || (pg->meta[M_DATE] && !date) ||
                 (pg->nauthors && !author) || (pg->meta[M_URL] && !url) ||
@@ -1391,16 +1403,31 @@ static corpus_status emit_page(corpus_reader *rd, page *pg)
     free(author);
     free(url);
     free((void *)tags);
-    free(body.data);
     return s;
+}
+
+/* Copy the metadata values the gumbo tree owns into meta[] (freed by the
+ * caller), and point pg->meta at the copies, so the tree can go before
+ * the article is made. Returns 0, or -1 when out of memory. */
+static int own_metadata(page *pg, char *meta[M_COUNT])
+{
+    for (size_t i = 0; i < M_COUNT; i++) {
+        if (!pg->meta[i])
+            continue;
+        if (!(meta[i] = strdup(pg->meta[i])))
+            return -1;
+        pg->meta[i] = meta[i];
+    }
+    return 0;
 }
 
 /*
  * parse_page - the page `text` (UTF-8) through the cost scan, gumbo and
- * the walk, and on to the caller. The gumbo tree lives until the article
- * has been handed on.
+ * the walk, and on to the caller. Once walked, the gumbo tree and
+ * text->data are freed (text->data set to NULL), before the article is
+ * handed on; otherwise text is left to the caller.
  */
-static corpus_status parse_page(corpus_reader *rd, const corpus_buf *text)
+static corpus_status parse_page(corpus_reader *rd, corpus_buf *text)
 {
     corpus_html_cost cost;
     if (corpus_html_scan(text->data, text->len, MAX_HTML_DEPTH, MAX_HTML_WORK,
@@ -1442,11 +1469,21 @@ static corpus_status parse_page(corpus_reader *rd, const corpus_buf *text)
                           "out of memory parsing HTML");
     }
     page pg = {.src = text->data, .src_len = text->len};
-    s = walk(&pg, out->document) == 0 && walk_jsonld(&pg, out->document) == 0
-            ? emit_page(rd, &pg)
-            : corpus_why(rd->why, rd->whylen, CORPUS_ERR_NOMEM,
-                         "out of memory reading HTML");
+    char *meta[M_COUNT] = {NULL};
+    int walked = walk(&pg, out->document) == 0 &&
+                 walk_jsonld(&pg, out->document) == 0 &&
+                 own_metadata(&pg, meta) == 0;
+    /* The tree and the page hold a copy of the text each: let them go
+     * before the article is made (a page of one 50 MB paragraph). */
     arena_free_all(&a);      /* the whole tree, without recursion */
+    free(text->data);
+    text->data = NULL;
+    pg.src = NULL;
+    s = walked ? emit_page(rd, &pg)
+               : corpus_why(rd->why, rd->whylen, CORPUS_ERR_NOMEM,
+                            "out of memory reading HTML");
+    for (size_t i = 0; i < M_COUNT; i++)
+        free(meta[i]);
     json_decref(pg.ld);
     free(pg.body.data);
     free(pg.title.data);
@@ -1541,9 +1578,12 @@ corpus_status corpus_parse_html(corpus_reader *rd, corpus_buf *text)
     corpus_status s = decode_page(rd, text, &decoded, &decoded_len);
     if (s != CORPUS_OK)
         return s;
-    corpus_buf utf8 = {decoded ? decoded : text->data,
-                       decoded ? decoded_len : text->len};
+    if (!decoded)
+        return parse_page(rd, text);
+    free(text->data);        /* the decoded copy is the page now */
+    text->data = NULL;
+    corpus_buf utf8 = {decoded, decoded_len};
     s = parse_page(rd, &utf8);
-    free(decoded);
+    free(utf8.data);
     return s;
 }

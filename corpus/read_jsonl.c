@@ -697,7 +697,7 @@ static int html_body(jsonl_state *st, jsonl_fields *f, char *err,
                          .html_text_only = 1};
     corpus_buf buf = {copy, f->body_len};
     corpus_status s = corpus_parse_html(&sub, &buf);
-    free(copy);
+    free(buf.data);          /* the parser may have freed it */
     if (s == CORPUS_ERR_NOMEM || (s == CORPUS_STOPPED && !h.body))
         return -2;
     if (s != CORPUS_OK && s != CORPUS_SKIP_EMPTY) {

@@ -1093,7 +1093,7 @@ static char *html_body(corpus_reader *rd, char *html, size_t len,
                          .html_text_only = 1};
     corpus_buf buf = {html, len};
     corpus_status s = corpus_parse_html(&sub, &buf);
-    free(html);
+    free(buf.data);          /* the parser may have freed it */
     if (s == CORPUS_ERR_NOMEM || h.nomem) {
         free(h.body);
         return NULL;

@@ -32,6 +32,9 @@
 
 /* Limits on what one article may cost to analyse (analyze.h). */
 #define BODY_PIECE_BYTES (1u << 20)
+/* The smallest chunk a piece is indexed in (index_piece): the term cap
+ * is passed by at most about this many terms. */
+#define MIN_CHUNK_BYTES (16u << 10)
 
 struct gz_analyzer {
     xap_stem *stem;
@@ -172,7 +175,7 @@ static xap_status add_date(xap_document *doc, const corpus_file *file,
 }
 
 /* What index_folded adds besides the termgen's terms. */
-enum { NO_CAPITALS, BODY_CAPITALS, TITLE_CAPITALS };
+enum { NO_CAPITALS, TITLE_CAPITALS };
 
 /* Index [text, text+len) with the termgen, accents folded (fold.h) so
  * that "Zürich" and "Zurich" give the same terms (the query side folds
@@ -192,6 +195,23 @@ static xap_status index_folded(gz_analyzer *a, xap_document *doc,
     xap_status s = xap_termgen_index_text(a->tg, text, flen, wdf, prefix);
     if (s == XAP_OK && capitals != NO_CAPITALS)
         s = gz_capitals_add(doc, text, flen, capitals == TITLE_CAPITALS);
+    free(folded);
+    return s;
+}
+
+/* The body's capitals terms of [text, text+len), accents folded as
+ * index_folded folds them. */
+static xap_status add_capitals(xap_document *doc, const char *text,
+                               size_t len)
+{
+    char *folded = NULL;
+    size_t flen = len;
+    if (gz_fold_accents_needed(text, len)) {
+        if (gz_fold_accents(text, len, &folded, &flen, NULL) != 0)
+            return XAP_ERR_NOMEM;
+        text = folded;
+    }
+    xap_status s = gz_capitals_add(doc, text, flen, 0);
     free(folded);
     return s;
 }
@@ -222,13 +242,49 @@ static size_t title_length(gz_analyzer *a, const corpus_article *art)
     return len;
 }
 
-static int count_terms(const char *term, size_t len, unsigned wdf, void *ctx)
+/* Length of a piece of at most `max` bytes of s[0..left): cut after the
+ * last space or newline in its second half, else back to a whole UTF-8
+ * character (a run without spaces, such as Chinese text). */
+static size_t piece_length(const char *s, size_t left, size_t max)
 {
-    (void)term;
-    (void)len;
-    (void)wdf;
-    ++*(size_t *)ctx;
-    return 0;
+    if (left <= max)
+        return left;
+    size_t back = max;
+    while (back > max / 2 && s[back] != ' ' && s[back] != '\n')
+        back--;
+    return back > max / 2 ? back : utf8_prefix(s, left, max);
+}
+
+/* Index one piece [text, text+n) of the body while the document has room
+ * for terms: the TermGenerator in chunks of half the terms still allowed
+ * (a byte of text makes at most about one new term), so the document
+ * stops within a small chunk of GZ_MAX_DOC_TERMS instead of a whole
+ * piece's terms past it (a MiB of distinct words is some 380 000 terms,
+ * nearly twice the cap: each term costs a few hundred bytes in the
+ * document and in Xapian's buffers until the commit). Chunks end between
+ * words, so a piece with room gets the terms it would get whole; its
+ * capitals terms, which look at the whole piece, are those of the part
+ * indexed. *used gets that part's length. */
+static xap_status index_piece(gz_analyzer *a, xap_document *doc,
+                              const char *text, size_t n, size_t *used)
+{
+    size_t at = 0, terms = 0;
+    xap_status s = XAP_OK;
+    while (s == XAP_OK && at < n) {
+        s = xap_document_term_count(doc, &terms);
+        if (s != XAP_OK || terms >= GZ_MAX_DOC_TERMS)
+            break;
+        size_t room = (GZ_MAX_DOC_TERMS - terms) / 2;
+        size_t c = piece_length(text + at, n - at,
+                                room > MIN_CHUNK_BYTES ? room
+                                                       : MIN_CHUNK_BYTES);
+        s = index_folded(a, doc, text + at, c, 1, "", NO_CAPITALS);
+        at += c;
+    }
+    if (s == XAP_OK && at)
+        s = add_capitals(doc, text, at);
+    *used = at;
+    return s;
 }
 
 /* Index the body in pieces of about BODY_PIECE_BYTES cut between words,
@@ -243,24 +299,14 @@ static xap_status index_body(gz_analyzer *a, xap_document *doc,
     size_t left = art->body_len, done = 0;
     xap_status s = XAP_OK;
     while (s == XAP_OK && left > 0) {
-        size_t n = left;
-        if (n > BODY_PIECE_BYTES) {
-            n = BODY_PIECE_BYTES;
-            size_t back = n;
-            while (back > n / 2 && text[back] != ' ' && text[back] != '\n')
-                back--;
-            n = back > n / 2 ? back : utf8_prefix(text, left, n);
-        }
+        size_t n = piece_length(text, left, BODY_PIECE_BYTES), used = 0;
         if (done + n > GZ_MAX_INDEXED_BYTES)
             break;
-        s = index_folded(a, doc, text, n, 1, "", BODY_CAPITALS);
-        text += n;
-        left -= n;
-        done += n;
-        size_t terms = 0;
-        if (s == XAP_OK && left > 0)
-            s = xap_document_each_term(doc, "", count_terms, &terms);
-        if (terms >= GZ_MAX_DOC_TERMS)
+        s = index_piece(a, doc, text, n, &used);
+        text += used;
+        left -= used;
+        done += used;
+        if (used < n)
             break;
     }
     if (s == XAP_OK && left > 0) {
@@ -623,6 +669,8 @@ static xap_status add_entities(gz_analyzer *a, xap_document *doc,
     return XAP_OK;
 }
 
+/* The stored data of `art` (schema.h, gz_docdata) into `doc`: the
+ * title cut as indexed, the body whole. */
 static xap_status add_data(xap_document *doc, const corpus_file *file,
                            const corpus_article *art, const char *source,
                            const char *iso_date, const char *entities)
@@ -639,7 +687,8 @@ static xap_status add_data(xap_document *doc, const corpus_file *file,
         .date = *iso_date ? iso_date : NULL,
         .source = source, .author = art->author,
         .url = art->url, .tags = tags, .entities = entities,
-        .body = art->body, .body_len = art->body_len,
+        /* the body goes after the fields by itself (below) */
+        .body = "", .body_len = 0,
         /* a date that did not parse is kept as written */
         .date_text = art->date && !corpus_parse_date(art->date, NULL, NULL,
                                                      NULL) ? art->date : NULL};
@@ -647,8 +696,11 @@ static xap_status add_data(xap_document *doc, const corpus_file *file,
     size_t len = 0;
     xap_status s = gz_docdata_encode(&dd, &data, &len) == 0 ? XAP_OK
                                                             : XAP_ERR_NOMEM;
+    /* The fields, then the body copied once into the document: a joined
+     * copy first was one more copy of a long text at the peak. */
     if (s == XAP_OK)
-        s = xap_document_set_data(doc, data, len);
+        s = xap_document_set_data_parts(doc, data, len, art->body,
+                                        art->body_len);
     free(data);
     free(tags);
     free(title);

@@ -3221,6 +3221,10 @@ static xap_status start_pipeline(run_state *st)
          * the walk's file map). */
         .batch_bytes = budget / 2 / nshards / GZ_MEMORY_PER_TEXT_BYTE,
         .queue_bytes = budget / 4 / nshards / GZ_MEMORY_PER_TEXT_BYTE,
+        /* and the last quarter for the files being read, analysed and
+         * written: several workers each holding a large file held several
+         * times a file's memory (docs/performance.md, "One huge line") */
+        .large_bytes = budget / 4 / GZ_MEMORY_PER_TEXT_BYTE,
         .stop = cfg->stop,
         .watch = dry && cfg->full ? &st->watch : NULL,
         .hooks = {.file_done = on_file_done, .bad_article = on_bad_article,

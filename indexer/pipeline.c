@@ -121,6 +121,7 @@ typedef struct unit {
                                   writes pieces (read_articles) */
     piece_chain *chain;        /* its pieces' shared state, or NULL */
     size_t cost;               /* bytes of text, for the queue bound */
+    size_t admitted;           /* bytes counted in large_out (admit_locked) */
     note *notes, **notes_tail;
     struct unit *extra;        /* a deletion in another shard, rare */
     /* Written: the commit of its shard that carries it (the number of
@@ -196,6 +197,8 @@ struct gz_pipeline {
     int dropped;               /* a file was left out for a stop request */
     atomic_int whole_cjk_noted;  /* the run's warning of CJK text indexed
                                     as whole runs is given */
+    size_t large_out;          /* bytes of the large files admitted and
+                                  not yet written (admit_locked) */
     size_t files_out;          /* files handed over, not yet reported
                                   (the caller's thread alone) */
     xap_status status;         /* first failure, sticky */
@@ -1228,6 +1231,37 @@ static int queue_takes_locked(const gz_pipeline *p, const shard_writer *sw,
             sw->queue.count < MAX_QUEUED_UNITS);
 }
 
+/* Let a worker go on with file unit `u` (p->mu held), waiting first when
+ * it is large: over its worker's share of cfg.large_bytes (the bytes on
+ * disk), it waits until the other large files admitted leave it room, or
+ * are all written. A file costs several times its size while it is read,
+ * analysed and written (a 50 MB line some 200 MB), so two workers each
+ * holding one took twice what one file takes, whatever --memory said;
+ * small files never wait. */
+static void admit_locked(gz_pipeline *p, unit *u)
+{
+    size_t size = u->file.size < SIZE_MAX ? (size_t)u->file.size : SIZE_MAX;
+    size_t bound = p->cfg.large_bytes;
+    if (!p->threaded || !bound || size <= bound / p->nworkers)
+        return;
+    while (p->status == XAP_OK && p->large_out &&
+           (p->large_out > bound || size > bound - p->large_out))
+        pthread_cond_wait(&p->room_wake, &p->mu);
+    p->large_out += size;
+    u->admitted = size;
+}
+
+/* `u` is done with (written, reported, or dropped): what admit_locked
+ * counted of it is free again (p->mu held). */
+static void settle_locked(gz_pipeline *p, unit *u)
+{
+    if (!u->admitted)
+        return;
+    p->large_out -= u->admitted;
+    u->admitted = 0;
+    pthread_cond_broadcast(&p->room_wake);
+}
+
 /* Queue `u` (and its extra deletion) for its shard writer, waiting while
  * that queue is over its byte bound; or straight to `done` when there is
  * nothing to write. Called with the lock held; takes `u`. */
@@ -1237,6 +1271,7 @@ static void route_locked(gz_pipeline *p, unit *u)
         unit *extra = u->extra;
         u->extra = NULL;
         if (u->kind == UNIT_REPORT) {
+            settle_locked(p, u);
             push(&p->done, u);
             pthread_cond_signal(&p->main_wake);
         } else {
@@ -1244,6 +1279,7 @@ static void route_locked(gz_pipeline *p, unit *u)
             while (p->status == XAP_OK && !queue_takes_locked(p, sw, u->cost))
                 pthread_cond_wait(&p->room_wake, &p->mu);
             if (p->status != XAP_OK) {
+                settle_locked(p, u);
                 free_unit(u);
                 free_unit(extra);
                 return;
@@ -1307,8 +1343,10 @@ static void *worker_main(void *arg)
         if (!u)
             break;
         pthread_cond_signal(&p->main_wake);   /* room for another job */
+        admit_locked(p, u);   /* may wait: a stop is looked at after */
         if (p->status != XAP_OK || stop_requested(p)) {
             p->dropped |= p->status == XAP_OK;
+            settle_locked(p, u);
             free_unit(u);   /* not started: not counted either */
             continue;
         }
@@ -1317,6 +1355,7 @@ static void *worker_main(void *arg)
         pthread_mutex_lock(&p->mu);
         if (s != XAP_OK) {
             fail_unit_locked(p, s, u, u->file.path);
+            settle_locked(p, u);
             free_unit(u);
         } else {
             route_locked(p, u);
@@ -1366,12 +1405,14 @@ static void *writer_main(void *arg)
             break;
         pthread_cond_broadcast(&p->room_wake);
         if (p->status != XAP_OK) {
+            settle_locked(p, u);
             free_unit(u);
             continue;
         }
         pthread_mutex_unlock(&p->mu);
         xap_status s = apply_unit(sw, u);
         pthread_mutex_lock(&p->mu);
+        settle_locked(p, u);
         if (s != XAP_OK) {
             fail_shard_locked(sw, s, "writing the index");
             free_unit(u);

@@ -128,6 +128,11 @@ typedef struct gz_pipeline_config {
     unsigned batch;                /* commit a shard every `batch` articles */
     size_t batch_bytes;            /* ... or every `batch_bytes` of text */
     size_t queue_bytes;            /* text waiting for each shard writer */
+    size_t large_bytes;            /* files in the workers' hands, in bytes
+                                      on disk: one over its worker's share
+                                      of this is read while the other such
+                                      files stay within it, or alone (0: no
+                                      bound) */
     const volatile sig_atomic_t *stop;   /* files not started are dropped */
     gz_id_watch *watch;            /* a dry run: ids to mark; NULL: none */
     gz_pipeline_hooks hooks;

@@ -29,6 +29,25 @@ xap_status xap_document_set_data(xap_document *doc, const char *data,
     });
 }
 
+xap_status xap_document_set_data_parts(xap_document *doc, const char *head,
+                                       size_t hlen, const char *tail,
+                                       size_t tlen)
+{
+    return guard(__func__, [&] {
+        NEED(doc);
+        if (hlen)
+            NEED(head);
+        if (tlen)
+            NEED(tail);
+        std::string d;
+        d.reserve(hlen + tlen);
+        d.append(head ? head : "", hlen);
+        d.append(tail ? tail : "", tlen);
+        doc->doc.set_data(d);
+        return XAP_OK;
+    });
+}
+
 xap_status xap_document_get_data(const xap_document *doc, const char **data,
                                  size_t *len)
 {
@@ -126,6 +145,16 @@ xap_status xap_document_each_position(const xap_document *doc,
              ++it)
             if (fn(*it, ctx))
                 break;
+        return XAP_OK;
+    });
+}
+
+xap_status xap_document_term_count(const xap_document *doc, size_t *out)
+{
+    return guard(__func__, [&] {
+        NEED(doc);
+        NEED(out);
+        *out = doc->doc.termlist_count();
         return XAP_OK;
     });
 }

@@ -275,6 +275,12 @@ void xap_document_free(xap_document *doc);
 
 xap_status xap_document_set_data(xap_document *doc, const char *data,
                                  size_t len);
+/* Set the data to [head, head+hlen) followed by [tail, tail+tlen), copied
+ * once: for data of many megabytes, where a joined copy made first would
+ * be one copy more at the peak. */
+xap_status xap_document_set_data_parts(xap_document *doc, const char *head,
+                                       size_t hlen, const char *tail,
+                                       size_t tlen);
 /* Borrowed bytes, valid until `doc` is changed or freed. */
 xap_status xap_document_get_data(const xap_document *doc, const char **data,
                                  size_t *len);
@@ -298,6 +304,9 @@ xap_status xap_document_each_position(const xap_document *doc,
                                       const char *term,
                                       int (*fn)(unsigned pos, void *ctx),
                                       void *ctx);
+/* The number of distinct terms of the document, into *out (cheap: no
+ * walk over the terms). */
+xap_status xap_document_term_count(const xap_document *doc, size_t *out);
 /* Call `fn` for each term of the document starting with `prefix`, in byte
  * order, until it returns non-zero. */
 xap_status xap_document_each_term(const xap_document *doc, const char *prefix,

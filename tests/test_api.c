@@ -24,6 +24,7 @@
 
 #include <cmocka.h>
 
+#include "analyze.h"
 #include "gazette.h"
 #include "shards.h"
 #include "test_util.h"
@@ -317,6 +318,56 @@ static void test_writer_long_title_cut(void **state)
                      300);
     gazette_article_free(back);
     assert_int_equal(hits(index, "lastword"), 1);
+    gazette_index_close(index);
+}
+
+/* A body of distinct words stops near GZ_MAX_DOC_TERMS terms, not a MiB
+ * of text past it: the cap was checked after each MiB, and a MiB of such
+ * words made some 380 000 terms, each costing a few hundred bytes until
+ * the commit (docs/performance.md, "One huge line"). The body is stored
+ * whole; its end is not searchable. */
+static void test_writer_term_cap_kept(void **state)
+{
+    (void)state;
+    const char *db = path_in("term-cap");
+    size_t size = 2u << 20, len = 0;
+    char *body = malloc(size + 32);
+    assert_non_null(body);
+    for (unsigned long w = 0; len < size; w++) {
+        unsigned long v = w;   /* a distinct word: w in base 26 */
+        do {
+            body[len++] = (char)('a' + v % 26);
+            v /= 26;
+        } while (v);
+        body[len++] = ' ';
+    }
+    memcpy(body + len, "tailword", 9);
+    len += 8;
+    gazette_writer_t *w = NULL;
+    assert_int_equal(gazette_writer_open(db, NULL, 0, &w), GAZETTE_STATUS_OK);
+    put(w, article("desk/words", "Words", body));
+    free(body);
+    assert_int_equal(gazette_writer_close(w), GAZETTE_STATUS_OK);
+    xap_database *xdb = NULL;
+    xap_document *doc = NULL;
+    size_t terms = 0;
+    assert_int_equal(xap_database_open(db, &xdb), XAP_OK);
+    assert_int_equal(xap_database_get_document(xdb, 1, &doc), XAP_OK);
+    assert_int_equal(xap_document_term_count(doc, &terms), XAP_OK);
+    xap_document_free(doc);
+    xap_database_free(xdb);
+    /* at most a chunk of 16 KiB past the cap (analyze.c) */
+    if (terms < GZ_MAX_DOC_TERMS || terms > GZ_MAX_DOC_TERMS + 20000)
+        fail_msg("%zu terms for a cap of %d", terms, GZ_MAX_DOC_TERMS);
+    gazette_index_t *index = NULL;
+    assert_int_equal(gazette_index_open(db, &index), GAZETTE_STATUS_OK);
+    gazette_article_t *back = NULL;
+    assert_int_equal(gazette_index_get_article(index, "desk/words", &back),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(strlen(gazette_article_get(back, GAZETTE_FIELD_BODY)),
+                     len);
+    gazette_article_free(back);
+    assert_int_equal(hits(index, "tailword"), 0);
     gazette_index_close(index);
 }
 
@@ -3684,6 +3735,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_writer_bad_input),
         cmocka_unit_test(test_writer_refuses_unreadable_dates),
         cmocka_unit_test(test_writer_long_title_cut),
+        cmocka_unit_test(test_writer_term_cap_kept),
         cmocka_unit_test(test_bulk_load_commits),
         cmocka_unit_test(test_writer_control_characters),
         cmocka_unit_test(test_writer_soft_hyphen),
