@@ -99,9 +99,11 @@ static void join_near(print_node *v, size_t n, banded *b)
                 ;
             for (size_t x = i; x < j; x++)
                 for (size_t y = x + 1; y < j; y++)
-                    if (near(v[b[x].node].print, v[b[y].node].print))
-                        v[group_of(v, b[x].node)].parent =
-                            group_of(v, b[y].node);
+                    if (near(v[b[x].node].print, v[b[y].node].print)) {
+                        uint32_t gx = group_of(v, b[x].node);
+                        uint32_t gy = group_of(v, b[y].node);
+                        v[gx].parent = gy;
+                    }
         }
     }
 }
@@ -143,7 +145,9 @@ xap_status gz_prints_hidden(const xap_valuecount_spy *spy, uint32_t *hidden,
         p.failed = 1;
     if (s == XAP_OK && p.failed)
         s = XAP_ERR_NOMEM;
-    if (s == XAP_OK) {
+    if (s == XAP_OK && p.n == 0)
+        *known = 1;   /* no fingerprint: nothing hidden */
+    else if (s == XAP_OK) {
         join_near(p.v, p.n, b);
         /* the nodes by group, each group's in a run */
         for (size_t i = 0; i < p.n; i++)
