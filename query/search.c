@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "ascii.h"
+#include "counts.h"
 #include "query_limits.h"
 #include "query_text.h"
 #include "ranking.h"
@@ -277,21 +278,34 @@ static int wants_facets(const gazette_search_options_t *o)
 }
 
 /* A search's number of matches: Xapian's bounds and estimate, or the
- * exact number in all three. */
+ * exact number in all three; `exact` once the count is final, the hits
+ * that near-duplicates leave out counted too (near_counts keeps it). */
 typedef struct match_counts {
     uint32_t lower, estimate, upper;
+    int exact;
 } match_counts;
 
 /* The first `want` hits of the query on `enq` in *mset (new, the caller
- * frees it), the match counts of that match in *counts. Xapian skips
+ * frees it), the match counts of that match in *counts; Xapian looks at
+ * `check` matches at least before it skips any, and `spy` (may be NULL)
+ * sees the matches of this match only. Xapian skips
  * what can no longer reach the page, which is most of the work of a
  * query; under feedback the query is built so that it skips no hit
  * (gz_ranking_query), so the page is the first `want` of the one
  * ranking. */
 static xap_status match_page(xap_enquire *enq, uint32_t want,
+                             uint32_t check, xap_valuecount_spy *spy,
                              match_counts *counts, xap_mset **mset)
 {
-    xap_status s = xap_enquire_get_mset(enq, 0, want, 0, NULL, mset);
+    xap_status s = spy ? xap_enquire_add_valuecount_spy(enq, spy) : XAP_OK;
+    if (s == XAP_OK)
+        s = xap_enquire_get_mset(enq, 0, want, check, NULL, mset);
+    if (spy) {
+        xap_status cleared = xap_enquire_clear_spies(enq);
+        if (s == XAP_OK)
+            s = cleared;
+    }
+    counts->exact = 0;
     if (s == XAP_OK)
         s = xap_mset_matches(*mset, &counts->lower, &counts->estimate,
                              &counts->upper);
@@ -398,7 +412,8 @@ static xap_status near_pick_more(const xap_mset *mset, uint32_t want,
     return s;
 }
 
-/* The match counts with near-duplicates left out. Exact when the filter
+/* The match counts with near-duplicates left out. Final when exact_count
+ * made them so. Exact when the filter
  * looked at every match: the hits it kept. Else the matches it did not
  * look at may be near-duplicates of hits shown, as long as the index
  * holds fingerprints at all: then at least the hits kept, at most the
@@ -409,9 +424,11 @@ static xap_status near_counts(const xap_database *db, const xap_mset *mset,
                               const near_pick *pick, match_counts *counts)
 {
     uint32_t size = xap_mset_size(mset);
+    if (counts->exact)
+        return XAP_OK;
     if (pick->seen == size && counts->lower == counts->upper &&
         counts->upper == size) {
-        *counts = (match_counts){pick->nshown, pick->nshown, pick->nshown};
+        *counts = (match_counts){pick->nshown, pick->nshown, pick->nshown, 1};
         return XAP_OK;
     }
     uint32_t prints = 0;
@@ -430,16 +447,19 @@ static xap_status near_counts(const xap_database *db, const xap_mset *mset,
 }
 
 /* The match for a page that needs `want` shown hits with near-duplicates
- * left out (o->collapse): match_page for `want` hits, then for more
- * while near-duplicates left the page short and more matches may
- * follow, each time from the first hit again. */
+ * left out (o->collapse): match_page for `keep` hits (at least `want`),
+ * then for more while near-duplicates left the page short and more
+ * matches may follow, each time from the first hit again (`spy` sees the
+ * first match only: a spy counts every match it sees). */
 static xap_status match_near_page(xap_enquire *enq, uint32_t want,
+                                  uint32_t keep, uint32_t check,
+                                  xap_valuecount_spy *spy,
                                   match_counts *counts, xap_mset **mset,
                                   near_pick *pick)
 {
-    uint32_t fetch = want;
-    for (;;) {
-        xap_status s = match_page(enq, fetch, counts, mset);
+    uint32_t fetch = keep;
+    for (;; spy = NULL) {
+        xap_status s = match_page(enq, fetch, check, spy, counts, mset);
         if (s == XAP_OK)
             s = near_pick_more(*mset, want, pick);
         if (s != XAP_OK || pick->nshown >= want ||
@@ -457,16 +477,205 @@ static xap_status match_near_page(xap_enquire *enq, uint32_t want,
     }
 }
 
-/* The page's hits in *mset (and with duplicates collapsed, those shown
- * in *pick), their match counts in *counts. */
+/* The page's `want` hits in *mset, of `keep` (at least `want`) kept
+ * (and with duplicates collapsed, those shown in *pick), their match
+ * counts in *counts; `check` and `spy` as for match_page. */
 static xap_status match_hits(xap_enquire *enq,
                              const gazette_search_options_t *o,
-                             uint32_t want, match_counts *counts,
+                             uint32_t want, uint32_t keep, uint32_t check,
+                             xap_valuecount_spy *spy, match_counts *counts,
                              xap_mset **mset, near_pick *pick)
 {
     if (o->collapse)
-        return match_near_page(enq, want, counts, mset, pick);
-    return match_page(enq, want, counts, mset);
+        return match_near_page(enq, want, keep, check, spy, counts, mset,
+                               pick);
+    return match_page(enq, keep, check, spy, counts, mset);
+}
+
+/*
+ * Exact counts. Xapian skips the matches that can no longer reach the
+ * page and estimates how many there are; with duplicates collapsed it
+ * cannot know how many collapse until it looks at them, and the
+ * near-duplicate filter looks only at the hits a page needs: a filter
+ * of 93 articles was said to have "about 30", a query of 399 matches
+ * "about 300 (100 to 399)". So:
+ *   - a search sorted by date, or of filters alone (sorted so), looks at
+ *     every match anyway (Xapian has no weight to skip by): it is told to
+ *     collapse every one (check_at_least: all the documents), which makes
+ *     its count before near-duplicates exact whatever its size, and a
+ *     spy of fingerprints (counts.h) tells whether any hit can be left
+ *     out as a near-duplicate (match_planned);
+ *   - a ranked search whose upper bound allows at most EXACT_COUNT
+ *     matches counts them in a match of its own with boolean weighting
+ *     and the same spy (exact_count); above it Xapian's estimate stands,
+ *     between honest bounds, as counting every match of a common word
+ *     costs a search as much again;
+ *   - a page of no hits (the count only) is matched as a page of
+ *     EXACT_COUNT + 1, and counted as a ranked one.
+ * Only near-duplicates that form a chain make the count depend on the
+ * order of the hits (gz_prints_hidden): for a count only, up to
+ * EXACT_COUNT matches are then ranked and filtered as pages are (exact
+ * again, at the cost of a search); otherwise the count is a range.
+ * Costs in docs/performance.md, "Exact counts".
+ */
+#define EXACT_COUNT 300
+
+typedef struct match_plan {
+    uint32_t want;    /* hits the page needs (shown ones when collapsing) */
+    uint32_t keep;    /* hits the match keeps, at least `want` */
+    uint32_t check;   /* matches it looks at before it skips any */
+    int every;        /* 1: it looks at every match (check covers all) */
+} match_plan;
+
+/* The plan of the page's match in `order` for `want` hits on `index`:
+ * one sorted by date looks at every match anyway, and is told to collapse
+ * each (not over a remote index, which would send them all, and whose
+ * spies count every copy). */
+static xap_status plan_match(const gazette_index_t *index,
+                             const gazette_search_options_t *order,
+                             uint32_t want, match_plan *plan)
+{
+    *plan = (match_plan){want, want, 0, 0};
+    if (order->sort == GAZETTE_SORT_RELEVANCE ||
+        gz_index_searches_remote(index))
+        return XAP_OK;
+    uint32_t all = 0;
+    xap_status s = xap_database_doc_count(index->db, &all);
+    if (s == XAP_OK && want <= EXACT_COUNT)
+        plan->keep = EXACT_COUNT + 1;
+    if (s == XAP_OK && all >= plan->keep) {
+        plan->check = all;
+        plan->every = 1;
+    }
+    return s;
+}
+
+/* 1 when the near-duplicate filter leaves out `hidden` of `n` articles
+ * as the fingerprints say (gz_prints_hidden, known): past NEAR_HORIZON
+ * ranks it compares none, and shows hits the fingerprints would hide. */
+static int settled(uint32_t n, uint32_t hidden)
+{
+    return hidden <= n && (hidden == 0 || n <= NEAR_HORIZON);
+}
+
+/* The page's match as `plan` says (match_hits). When it looked at every
+ * match, Xapian's lower bound is the count of articles (its collapser
+ * saw each match: an article with its identical copies once), final
+ * unless near-duplicates are among them (the spy tells). */
+static xap_status match_planned(xap_enquire *enq,
+                                const gazette_search_options_t *o,
+                                const match_plan *plan, match_counts *counts,
+                                xap_mset **mset, near_pick *pick)
+{
+    xap_valuecount_spy *spy = NULL;
+    uint32_t hidden = 0;
+    int known = !o->collapse;
+    xap_status s = plan->every && o->collapse ? gz_print_spy_new(&spy)
+                                              : XAP_OK;
+    if (s == XAP_OK)
+        s = match_hits(enq, o, plan->want, plan->keep, plan->check, spy,
+                       counts, mset, pick);
+    if (s == XAP_OK && spy)
+        s = gz_prints_hidden(spy, &hidden, &known);
+    if (s == XAP_OK && plan->every) {
+        uint32_t n = counts->lower;
+        known = known && settled(n, hidden);
+        if (known)
+            n -= hidden;
+        *counts = (match_counts){n, n, n, known};
+    }
+    xap_valuecount_spy_free(spy);
+    return s;
+}
+
+/* Drop the page's match, to match again. */
+static void drop_match(xap_mset **mset, near_pick *pick)
+{
+    near_pick_free(pick);
+    xap_mset_free(*mset);
+    *mset = NULL;
+}
+
+/* Every match of `enq` (`n` at most, EXACT_COUNT at most) ranked into
+ * *mset and, with duplicates collapsed, filtered for near-duplicates into
+ * *pick, the page's hits first as in any page: near_counts then counts
+ * the hits kept. */
+static xap_status rank_all(xap_enquire *enq,
+                           const gazette_search_options_t *o, uint32_t n,
+                           match_counts *counts, xap_mset **mset,
+                           near_pick *pick)
+{
+    xap_status s = XAP_OK;
+    if (xap_mset_size(*mset) < n) {
+        drop_match(mset, pick);
+        /* one more than there can be: Xapian's bounds are then equal */
+        s = match_page(enq, n + 1, 0, NULL, counts, mset);
+    } else {   /* as many hits as there can be matches: all of them */
+        uint32_t size = xap_mset_size(*mset);
+        *counts = (match_counts){size, size, size, 0};
+    }
+    if (s == XAP_OK && o->collapse)
+        s = near_pick_more(*mset, UINT32_MAX, pick);
+    counts->exact = s == XAP_OK && !o->collapse;
+    return s;
+}
+
+/* Make the count of the ranked page's match exact (counts->exact) when
+ * it is at most EXACT_COUNT (its upper bound, or `most`: one known apart,
+ * the facets' count), or when the page has no hits (`count_only`): the
+ * matches of `q` (the page's, whose ranking only reorders them) counted
+ * in a match of their own, each article once, and, with duplicates
+ * collapsed, the articles near-duplicates hide (gz_prints_hidden); when
+ * that depends on their order, for a count only up to EXACT_COUNT
+ * matches are ranked and filtered (rank_all), else the count is a range.
+ * A remote index ranks them (its spies would count each copy).
+ * `plan` is the page's match's. */
+static xap_status exact_count(gazette_index_t *index, xap_enquire *enq,
+                              const xap_query *q,
+                              const gazette_search_options_t *o,
+                              const match_plan *plan, uint32_t most,
+                              int count_only, match_counts *counts,
+                              xap_mset **mset, near_pick *pick)
+{
+    uint32_t upper = counts->upper < most ? counts->upper : most;
+    if (counts->exact || (counts->lower == counts->upper && !o->collapse)) {
+        counts->exact = 1;
+        return XAP_OK;
+    }
+    if (upper > EXACT_COUNT && !count_only)
+        return XAP_OK;
+    /* all in hand, or the spy of a match that looked at every match
+     * (match_planned) saw near-duplicates: no match of its own to count */
+    if (xap_mset_size(*mset) >= upper || plan->every ||
+        gz_index_searches_remote(index))
+        return upper <= EXACT_COUNT
+                   ? rank_all(enq, o, upper, counts, mset, pick)
+                   : XAP_OK;
+    xap_valuecount_spy *spy = NULL;
+    uint32_t n = 0, hidden = 0;
+    int known = !o->collapse;
+    xap_status s = o->collapse ? gz_print_spy_new(&spy) : XAP_OK;
+    if (s == XAP_OK)
+        s = gz_count_matches(index->db, q, spy, &n);
+    if (s == XAP_OK && spy)
+        s = gz_prints_hidden(spy, &hidden, &known);
+    xap_valuecount_spy_free(spy);
+    if (s == XAP_OK && known && settled(n, hidden)) {
+        n -= hidden;
+        *counts = (match_counts){n, n, n, 1};
+    }
+    else if (s == XAP_OK && count_only && n <= EXACT_COUNT)
+        s = rank_all(enq, o, n, counts, mset, pick);
+    else if (s == XAP_OK) {
+        /* a chain of near fingerprints, which only ranking every match
+         * would settle (as much again as a search: for a count only), or
+         * more than EXACT_COUNT articles: at most those less the hits left
+         * out so far (near_counts) */
+        counts->upper = n;
+        counts->estimate = counts->estimate < n ? counts->estimate : n;
+        counts->lower = counts->lower < n ? counts->lower : n;
+    }
+    return s;
 }
 
 /* 1 when the hits in `mset` all weigh nothing: a query of filters alone
@@ -651,10 +860,6 @@ static xap_status warn_not_wildcards(const char *query, const char *text,
     return s;
 }
 
-/* The matches a search for a page of no hits (a count) looks at: a
- * count below it is exact, as a page of that many hits makes it. */
-#define COUNT_PAGE 100
-
 /* One attempt at running `query`, normalised as `text`;
  * XAP_ERR_DB_MODIFIED means retry. */
 static gazette_status_t prepare_text(const char *query, char **clean,
@@ -741,7 +946,7 @@ static xap_status run_search(gazette_index_t *index, const char *query,
     facet_spies spies = {{0}, {0}, NULL, NULL, NULL};
     gz_feedback fb = {NULL, 0};
     uint32_t matches = 0;
-    match_counts counts = {0, 0, 0};
+    match_counts counts = {0, 0, 0, 0};
     xap_status s = gz_index_cjk_ngrams(index);
     if (s == XAP_OK)
         s = warn_whole_runs(index, query, r);
@@ -779,12 +984,17 @@ static xap_status run_search(gazette_index_t *index, const char *query,
     uint32_t want = o->limit > UINT32_MAX - skip ? UINT32_MAX
                                                  : skip + o->limit;
     /* A page of no hits asks for the count: matched as a page of
-     * COUNT_PAGE would be (Xapian's estimate from a match that kept no
-     * hit said 0 of matches and 3 of none), none of them returned. */
-    uint32_t fetch = o->limit == 0 && want < COUNT_PAGE ? COUNT_PAGE : want;
+     * EXACT_COUNT + 1 would be (Xapian's estimate from a match that kept
+     * no hit said 0 of matches and 3 of none), none of them returned, so
+     * that a count up to EXACT_COUNT is exact in one match. */
+    uint32_t fetch = o->limit == 0 && want <= EXACT_COUNT ? EXACT_COUNT + 1
+                                                         : want;
     near_pick pick = {0};
+    match_plan plan;
     if (s == XAP_OK)
-        s = match_hits(enq, &order, fetch, &counts, &mset, &pick);
+        s = plan_match(index, &order, fetch, &plan);
+    if (s == XAP_OK)
+        s = match_planned(enq, &order, &plan, &counts, &mset, &pick);
     /* By relevance without feedback the page's match tells, at no cost to
      * a query that weighs something (asking first would cost every search
      * the setting up of a match); one that weighs nothing is matched
@@ -795,8 +1005,14 @@ static xap_status run_search(gazette_index_t *index, const char *query,
         mset = NULL;
         s = order_weightless(index, enq, &order);
         if (s == XAP_OK)
-            s = match_hits(enq, &order, fetch, &counts, &mset, &pick);
+            s = plan_match(index, &order, fetch, &plan);
+        if (s == XAP_OK)
+            s = match_planned(enq, &order, &plan, &counts, &mset, &pick);
     }
+    if (s == XAP_OK)
+        s = exact_count(index, enq, q, &order, &plan,
+                        counted ? matches : UINT32_MAX, o->limit == 0,
+                        &counts, &mset, &pick);
     /* Facets count the copy of an article the hits show. */
     xap_query *ranked = NULL;
     if (s == XAP_OK && counted && o->collapse)
@@ -812,9 +1028,9 @@ static xap_status run_search(gazette_index_t *index, const char *query,
         s = gz_facets_read(&spies, r, &matches);
     /* With facets the count is exact: the counting match's, or with
      * duplicates collapsed the articles a spy counted; without, Xapian's
-     * bounds from the page's match. */
-    if (counted)
-        counts = (match_counts){matches, matches, matches};
+     * bounds from the page's match, unless exact_count made it final. */
+    if (counted && !counts.exact)
+        counts = (match_counts){matches, matches, matches, 0};
     if (s == XAP_OK && o->collapse)
         s = near_counts(index->db, mset, &pick, &counts);
     r->lower = counts.lower;

@@ -4268,6 +4268,123 @@ static void free_ids(char **ids, size_t n)
     free(ids);
 }
 
+/* The hits the whole list of `query` on `c` shows (identical and near
+ * copies left out unless qo->duplicates): what an exact count says. */
+static uint64_t listed(const corpus *c, const char *query,
+                       const query_opts *qo)
+{
+    gazette_results_t *r = search(c, query, qo);
+    uint64_t n = gazette_results_count(r);
+    gazette_results_free(r);
+    return n;
+}
+
+/* The first line of file `path` is `want`. */
+static void assert_file_first_line(const char *path, const char *want)
+{
+    char line[4096] = "";
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    if (!fgets(line, sizeof line, f))
+        line[0] = '\0';
+    fclose(f);
+    line[strcspn(line, "\n")] = '\0';
+    assert_string_equal(line, want);
+}
+
+/* The count of a page of `limit` hits of `query` on `c` is `want`, exact
+ * (all three figures equal). */
+static void count_is(const corpus *c, const char *query, const query_opts *qo,
+                     uint32_t limit, uint64_t want)
+{
+    gazette_results_t *r = NULL;
+    char err[1024];
+    if (run_query(c, query, qo, limit, &r, err, sizeof err) !=
+        GAZETTE_STATUS_OK)
+        fail_msg("search '%s': %s", query, err);
+    uint64_t lower = 0, est = 0, upper = 0;
+    gazette_results_estimate(r, &lower, &est, &upper);
+    if (lower != want || est != want || upper != want)
+        fail_msg("'%s' -n %u: about %llu (%llu to %llu), the whole list "
+                 "has %llu", query, limit, (unsigned long long)est,
+                 (unsigned long long)lower, (unsigned long long)upper,
+                 (unsigned long long)want);
+    gazette_results_free(r);
+}
+
+/* A query of filters alone counts its matches exactly, with duplicates
+ * collapsed too: Xapian estimated them from the few it looked at ("about
+ * 30 matches (10 to 718)" for a date range of 104 articles), though the
+ * search reads every match's date anyway. */
+static void test_count_of_filters(void **state)
+{
+    (void)state;
+    static const char *const queries[] = {
+        "date:2004-01-01..2004-06-30", "source:sport", "year:2004",
+        "year:2003 -source:sport", "source:sport year:2004"};
+    query_opts copies = {.duplicates = 1};
+    int collapsed = 0;
+    for (size_t i = 0; i < sizeof queries / sizeof *queries; i++) {
+        uint64_t all = listed(&fx.gen, queries[i], NULL);
+        assert_true(all > 0);
+        collapsed += listed(&fx.gen, queries[i], &copies) > all;
+        count_is(&fx.gen, queries[i], NULL, 10, all);
+        count_is(&fx.gen, queries[i], NULL, 0, all);
+        count_is(&fx.gen, queries[i], &copies, 10,
+                 listed(&fx.gen, queries[i], &copies));
+    }
+    assert_true(collapsed > 0);   /* the copies were there to collapse */
+}
+
+/* A ranked query of a few hundred matches (up to 300) counts them
+ * exactly on its first page, and a page of none (-n 0, the count only)
+ * counts exactly whatever the number: "minister" (250 articles, 239
+ * once each) was "about 200 (10 to 250)", "said" (783) with -n 0 "about
+ * 800 (100 to 821)". Above 300 a page's count stays an estimate between
+ * bounds that hold the number, and says so. */
+static void test_count_of_ranked(void **state)
+{
+    (void)state;
+    uint64_t minister = listed(&fx.gen, "minister", NULL);
+    assert_true(minister > 100 && minister <= 300);
+    count_is(&fx.gen, "minister", NULL, 10, minister);
+    count_is(&fx.gen, "minister", NULL, 0, minister);
+    query_opts plain = {.no_feedback = 1};
+    count_is(&fx.gen, "minister", &plain, 10, minister);
+    uint64_t said = listed(&fx.gen, "said", NULL);
+    assert_true(said > 300);
+    count_is(&fx.gen, "said", NULL, 0, said);
+    gazette_results_t *r = NULL;
+    char err[1024];
+    assert_int_equal(run_query(&fx.gen, "said", NULL, 10, &r, err,
+                               sizeof err),
+                     GAZETTE_STATUS_OK);
+    uint64_t lower = 0, est = 0, upper = 0;
+    gazette_results_estimate(r, &lower, &est, &upper);
+    gazette_results_free(r);
+    if (!(lower <= said && said <= upper && lower <= est && est <= upper &&
+          lower < upper))
+        fail_msg("'said' -n 10: %llu (%llu to %llu), the list has %llu",
+                 (unsigned long long)est, (unsigned long long)lower,
+                 (unsigned long long)upper, (unsigned long long)said);
+    /* The wording: "about" with the bounds, the number alone when exact. */
+    const char *q = tu_binary("query/cli/gazette-query");
+    char want[256], out[4096];
+    snprintf(out, sizeof out, "%s/count-line.txt", fx.tmp);
+    snprintf(want, sizeof want,
+             "Hits 1-10 of about %llu matches (%llu to %llu) for 'said'.",
+             (unsigned long long)est, (unsigned long long)lower,
+             (unsigned long long)upper);
+    assert_int_equal(tu_run("'%s' --db '%s' said | head -n 1 > '%s'", q,
+                            fx.gen.db, out), 0);
+    assert_file_first_line(out, want);
+    snprintf(want, sizeof want, "%llu matches; none at offset 0.",
+             (unsigned long long)said);
+    assert_int_equal(tu_run("'%s' --db '%s' -n 0 said > '%s'", q, fx.gen.db,
+                            out), 0);
+    assert_file_first_line(out, want);
+}
+
 /* A copy of an article with a few words added or changed (an appended
  * phrase, a changed byline, a corrected word) is shown once, counted in
  * the hit's duplicates; --duplicates (collapse off) shows both. Two
@@ -6045,6 +6162,8 @@ int main(void)
         cmocka_unit_test(test_long_filter_values),
         cmocka_unit_test(test_duplicates),
         cmocka_unit_test(test_near_duplicates),
+        cmocka_unit_test(test_count_of_filters),
+        cmocka_unit_test(test_count_of_ranked),
         cmocka_unit_test(test_near_duplicates_paging),
         cmocka_unit_test(test_simhash_reads_a_bounded_prefix),
         cmocka_unit_test(test_simhash_values_are_stable),
