@@ -879,6 +879,13 @@ static xap_status run_search(gazette_index_t *index, const char *query,
     /* the hits' matching terms are read: the snippets' query now */
     if (s == XAP_OK && o->snippet_length)
         s = gz_enquire_show_for_snippets(enq, q);
+    xap_mset *stats = NULL;
+    if (s == XAP_OK && o->snippet_length)
+        s = gz_snippet_stats(enq, &stats);
+    if (stats) {
+        xap_mset_free(mset);
+        mset = stats;
+    }
     if (s == XAP_OK) {
         /* The result set keeps the match set for its snippets. */
         s = gz_results_keep_snippets(r, index, mset, q,

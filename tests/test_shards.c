@@ -902,14 +902,17 @@ static char *shown(const char *db, const char *query)
  * shows the same copy (the first path of those equal in weight), with
  * the same snippet, however many shards. Xapian adds a document's term
  * weights in an order of its own per shard, so copies in different
- * shards differed in their last bit and the heavier was shown (copy1-
- * or the file, as the shards fell). */
-static void test_copies_however_split(void **state)
+ * shards differed in their last bit and the heavier was shown (the
+ * first four queries: copy1- or the file, as the shards fell); and its
+ * snippets weighed each word by a bound summed over the shards holding
+ * it (the last two: another passage under -j2 or -j4). */
+static void test_copies_and_snippets_however_split(void **state)
 {
     (void)state;
     static const char *const queries[] = {
         "levelled affected outside", "qatar ller", "overs include painful",
-        "responsibilities karim paired"};
+        "responsibilities karim paired", "evening movement intense",
+        "commitment aids contained"};
     char dir[1100], db[4][1200];
     snprintf(dir, sizeof dir, "%s/copies", fx.tmp);
     assert_int_equal(
@@ -965,7 +968,7 @@ int main(void)
         cmocka_unit_test(test_shard_assignment_is_stable),
         cmocka_unit_test(test_shards_compact_quietly),
         cmocka_unit_test(test_j2_index_equals_j1_index),
-        cmocka_unit_test(test_copies_however_split),
+        cmocka_unit_test(test_copies_and_snippets_however_split),
         cmocka_unit_test(test_entity_lexicon_is_last_commit),
         cmocka_unit_test(test_incremental_rerun_at_j2),
         cmocka_unit_test(test_sigkill_during_j2_run),
