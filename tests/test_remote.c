@@ -274,7 +274,7 @@ static int in_half_a(const char *id)
 }
 
 /* The two result sets list the same ids, in the same order, with the
- * same percentages and (to rounding) weights. */
+ * same percentages, (to rounding) weights and snippets. */
 static void assert_same_hits(const gazette_results_t *want,
                              const gazette_results_t *got, const char *q)
 {
@@ -290,6 +290,9 @@ static void assert_same_hits(const gazette_results_t *want,
         assert_int_equal(gazette_hit_percent(g), gazette_hit_percent(w));
         double dw = gazette_hit_weight(g) - gazette_hit_weight(w);
         assert_true(dw < 1e-9 && dw > -1e-9);
+        if (strcmp(gazette_hit_snippet(g), gazette_hit_snippet(w)) != 0)
+            fail_msg("'%s' hit %zu snippet:\n%s\nnot\n%s", q, i + 1,
+                     gazette_hit_snippet(g), gazette_hit_snippet(w));
     }
 }
 
