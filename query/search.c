@@ -678,6 +678,25 @@ static xap_status exact_count(gazette_index_t *index, xap_enquire *enq,
     return s;
 }
 
+/* The copy each hit of the page [skip, want) of `pick` (hits of `mset`)
+ * shows, into *c (copies.c). */
+static xap_status settle_copies(xap_enquire *enq, const xap_mset *mset,
+                                const near_pick *pick, uint32_t skip,
+                                uint32_t want, gz_copies *c)
+{
+    uint32_t got = pick->nshown < want ? pick->nshown : want;
+    if (got <= skip)
+        return XAP_OK;
+    uint32_t *at = malloc((got - skip) * sizeof *at);
+    if (!at)
+        return XAP_ERR_NOMEM;
+    for (uint32_t i = skip; i < got; i++)
+        at[i - skip] = pick->shown[i].at;
+    xap_status s = gz_copies_settle(enq, mset, at, got - skip, c);
+    free(at);
+    return s;
+}
+
 /* 1 when the hits in `mset` all weigh nothing: a query of filters alone
  * (`source:world`, `year:2023 -gaza`). */
 static int weighs_nothing(const xap_mset *mset)
@@ -1013,6 +1032,11 @@ static xap_status run_search(gazette_index_t *index, const char *query,
         s = exact_count(index, enq, q, &order, &plan,
                         counted ? matches : UINT32_MAX, o->limit == 0,
                         &counts, &mset, &pick);
+    /* Which copy of identical articles a hit shows, by relevance: the
+     * same however the archive is split. */
+    gz_copies copies = {NULL, NULL};
+    if (s == XAP_OK && o->collapse && o->sort == GAZETTE_SORT_RELEVANCE)
+        s = settle_copies(enq, mset, &pick, skip, want, &copies);
     /* Facets count the copy of an article the hits show. */
     xap_query *ranked = NULL;
     if (s == XAP_OK && counted && o->collapse)
@@ -1048,17 +1072,29 @@ static xap_status run_search(gazette_index_t *index, const char *query,
         r->hits[i].rank = skip + i + 1;
         r->count = i + 1;
         uint32_t at = o->collapse ? pick.shown[skip + i].at : skip + i;
-        s = gz_hit_fill(index, enq, mset, at, o, &r->hits[i]);
+        int other = copies.at && copies.at[i] != GZ_COPY_OWN;
+        const xap_mset *from = other ? copies.ties : mset;
+        uint32_t from_at = other ? copies.at[i] : at;
+        s = gz_hit_fill(index, enq, from, from_at, o, &r->hits[i]);
+        if (s == XAP_OK && other)   /* its group's, not the copy's own 0 */
+            s = xap_mset_collapse_count(mset, at, &r->hits[i].duplicates);
         if (s == XAP_OK && o->collapse)
             r->hits[i].duplicates += pick.shown[skip + i].hidden;
         if (s == XAP_OK)
-            s = xap_mset_docid(mset, at, &docid);
+            s = xap_mset_docid(from, from_at, &docid);
         if (s == XAP_OK)
             gz_location_of(index, docid, &r->hits[i].location);
     }
     /* the hits' matching terms are read: the snippets' query now */
     if (s == XAP_OK && o->snippet_length)
         s = gz_enquire_show_for_snippets(enq, q);
+    xap_mset *stats = NULL;
+    if (s == XAP_OK && o->snippet_length)
+        s = gz_snippet_stats(enq, &stats);
+    if (stats) {
+        xap_mset_free(mset);
+        mset = stats;
+    }
     if (s == XAP_OK) {
         /* The result set keeps the match set for its snippets. */
         s = gz_results_keep_snippets(r, index, mset, q,
@@ -1070,6 +1106,7 @@ static xap_status run_search(gazette_index_t *index, const char *query,
     if (s == XAP_OK)
         s = drop_losing_suggestion(index, o, counts.lower, r);
     near_pick_free(&pick);
+    gz_copies_free(&copies);
     xap_mset_free(mset);
     xap_enquire_free(enq);
     gz_facets_free(&spies);

@@ -354,6 +354,23 @@ xap_status gz_facets_count_shown(gazette_index_t *index, xap_enquire *enq,
                                  facet_spies *sp);
 void gz_facets_free(facet_spies *sp);
 
+/* copies.c: the copy each hit of a page shows. The copies of an article
+ * whose weights are equal up to a last-bit difference (Xapian adds the
+ * terms' weights in an order of its own per shard) are tied, and the
+ * tie goes to the smallest path, however the archive is split. */
+#define GZ_COPY_OWN UINT32_MAX
+typedef struct gz_copies {
+    xap_mset *ties;   /* the matches holding the copies (NULL: none) */
+    uint32_t *at;     /* per hit, its copy's index in ties, or GZ_COPY_OWN */
+} gz_copies;
+/* After the page's match on `enq` (collapsed on GZ_SLOT_DEDUP, by
+ * relevance): for the `n` hits at indexes at[] of `mset`, in rank order,
+ * the copy each shows into *c (c->at NULL when every hit keeps its own);
+ * `enq` collapses as before. Free with gz_copies_free. */
+xap_status gz_copies_settle(xap_enquire *enq, const xap_mset *mset,
+                            const uint32_t *at, size_t n, gz_copies *c);
+void gz_copies_free(gz_copies *c);
+
 /* results.c: fill `hit` from document `i` of `mset` (its snippet is made
  * when first asked for, from r->snippets). */
 xap_status gz_hit_fill(gazette_index_t *index, const xap_enquire *enq,

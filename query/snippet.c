@@ -1130,6 +1130,14 @@ xap_status gz_snippet_make(const xap_mset *mset, const xap_stem *stem,
     return XAP_OK;
 }
 
+xap_status gz_snippet_stats(xap_enquire *enq, xap_mset **stats)
+{
+    xap_status s = xap_enquire_set_weighting_bool(enq);
+    if (s == XAP_OK)   /* no hit needed: the statistics */
+        s = xap_enquire_get_mset(enq, 0, 0, 0, NULL, stats);
+    return s;
+}
+
 char *gz_snippet_lead(const char *body, size_t body_len, size_t length)
 {
     /* Cut after the last white space within `length` bytes (a whole

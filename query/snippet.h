@@ -111,6 +111,18 @@ xap_status gz_snippet_make(const xap_mset *mset, const xap_stem *stem,
                            char **out, size_t **highlights,
                            size_t *nhighlights);
 
+/* The match set whose statistics snippets are made with, for the query
+ * on `enq`, into *stats (new; the caller frees it). `enq` then weighs
+ * every term alike (Xapian's BoolWeight), for good. Xapian's snippets
+ * prefer the words of greater "max part", a bound on what a word adds
+ * to a weight that it sums over the shards holding the word: a word in
+ * both shards of a -j2 index counted twice, one in a single shard once,
+ * and 1 snippet in about 200 differed from the -j1 index's. Alike, every
+ * word counts the same however the archive is split; the passage is
+ * then the one with the most matches, as the region given to Xapian is
+ * chosen (find_region). */
+xap_status gz_snippet_stats(xap_enquire *enq, xap_mset **stats);
+
 /* The start of `body` as a plain-text snippet of at most about `length`
  * bytes (white space folded, cut after a whole word, "..." when cut): for
  * an article that matched by its title alone. New malloc()ed string, or

@@ -236,6 +236,15 @@ xap_status xap_enquire_set_collapse_key(xap_enquire *enq, unsigned slot,
     });
 }
 
+xap_status xap_enquire_set_weight_cutoff(xap_enquire *enq, double cutoff)
+{
+    return guard(__func__, [&] {
+        NEED(enq);
+        enq->enq.set_cutoff(0, cutoff);
+        return XAP_OK;
+    });
+}
+
 xap_status xap_enquire_add_valuecount_spy(xap_enquire *enq,
                                           xap_valuecount_spy *spy)
 {

@@ -687,6 +687,11 @@ xap_status xap_enquire_set_sort_by_values(xap_enquire *enq,
 #define XAP_NO_SLOT 0xFFFFFFFFu
 xap_status xap_enquire_set_collapse_key(xap_enquire *enq, unsigned slot,
                                         unsigned max);
+
+/* Leave out of later matches the documents weighing less than `cutoff`
+ * (0: none left out; Xapian's set_cutoff with no percentage). */
+xap_status xap_enquire_set_weight_cutoff(xap_enquire *enq, double cutoff);
+
 /* Count the values of `slot` over the whole match set during get_mset. The
  * spy is owned by the caller and must outlive the enquire's use of it.
  * Counts accumulate over every get_mset run while the spy is attached. */

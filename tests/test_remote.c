@@ -274,7 +274,7 @@ static int in_half_a(const char *id)
 }
 
 /* The two result sets list the same ids, in the same order, with the
- * same percentages and (to rounding) weights. */
+ * same percentages, (to rounding) weights and snippets. */
 static void assert_same_hits(const gazette_results_t *want,
                              const gazette_results_t *got, const char *q)
 {
@@ -290,6 +290,9 @@ static void assert_same_hits(const gazette_results_t *want,
         assert_int_equal(gazette_hit_percent(g), gazette_hit_percent(w));
         double dw = gazette_hit_weight(g) - gazette_hit_weight(w);
         assert_true(dw < 1e-9 && dw > -1e-9);
+        if (strcmp(gazette_hit_snippet(g), gazette_hit_snippet(w)) != 0)
+            fail_msg("'%s' hit %zu snippet:\n%s\nnot\n%s", q, i + 1,
+                     gazette_hit_snippet(g), gazette_hit_snippet(w));
     }
 }
 
@@ -865,6 +868,84 @@ static void test_near_duplicates_remote(void **state)
     gazette_search_options_free(opts);
     gazette_index_close(both);
     stop_server(&srv);
+}
+
+/* Write under tmp/root `n` copies (file PREFIX1.txt ...) of an article of
+ * 150 distinct words starting with `stem` ("zn": zn000 zn001 ...). */
+static void write_copies(const char *root, const char *prefix,
+                         const char *stem, int n)
+{
+    char dir[4200], text[4096], name[64];
+    snprintf(dir, sizeof dir, "%s/%s", fx.tmp, root);
+    int len = snprintf(text, sizeof text, "Title: harbour\n\nharbour ");
+    for (int j = 0; j < 150; j++)
+        len += snprintf(text + len, sizeof text - (size_t)len, "%s%03d ",
+                        stem, j);
+    for (int i = 1; i <= n; i++) {
+        snprintf(name, sizeof name, "%s%d.txt", prefix, i);
+        tu_write_file(dir, name, text, (size_t)len);
+    }
+}
+
+/* The duplicates of the hit of "harbour" on `index` with path starting
+ * with `prefix` (-1: no such hit). */
+static int duplicates_of(gazette_index_t *index, const char *prefix)
+{
+    gazette_results_t *r = search_in(index, "harbour", 10);
+    int d = -1;
+    for (size_t i = 0; i < gazette_results_count(r); i++) {
+        const gazette_hit_t *h = gazette_results_hit(r, i);
+        if (strncmp(gazette_hit_id(h), prefix, strlen(prefix)) == 0)
+            d = (int)gazette_hit_duplicates(h);
+    }
+    gazette_results_free(r);
+    return d;
+}
+
+/* A limit, pinned (docs/scaling.md): over two or more remote parts, a
+ * hit's duplicates count only the copies in the other parts. Xapian
+ * 1.4's client merges the parts' answers with a collapse of its own,
+ * whose counts replace those each server sent (a server's copies of
+ * one article come back as one hit): story S has three copies in part
+ * A and one in part B, story T one in A and two in B; every copy is a
+ * match and the page holds them all, so locally the counts are exact.
+ * One remote part alone keeps its server's counts. */
+static void test_duplicates_over_remote_parts(void **state)
+{
+    (void)state;
+    char a[4200], b[4200], log[4200], url_a[64], url_b[64];
+    write_copies("dup-a", "s", "zn", 3);
+    write_copies("dup-a", "t", "ym", 1);
+    write_copies("dup-b", "s-b", "zn", 1);
+    write_copies("dup-b", "t-b", "ym", 2);
+    snprintf(a, sizeof a, "%s/dup-a.idx", fx.tmp);
+    snprintf(b, sizeof b, "%s/dup-b.idx", fx.tmp);
+    assert_int_equal(tu_run("'%s' -j1 --quiet --db '%s' '%s/dup-a' && "
+                            "'%s' -j1 --quiet --db '%s' '%s/dup-b'",
+                            tu_binary("gazette-index"), a, fx.tmp,
+                            tu_binary("gazette-index"), b, fx.tmp),
+                     0);
+    server srv_a = {0, 0}, srv_b = {0, 0};
+    snprintf(log, sizeof log, "%s/tcpsrv-dup-a.log", fx.tmp);
+    assert_int_equal(start_tcpsrv(&srv_a, a, log), 0);
+    snprintf(log, sizeof log, "%s/tcpsrv-dup-b.log", fx.tmp);
+    assert_int_equal(start_tcpsrv(&srv_b, b, log), 0);
+    snprintf(url_a, sizeof url_a, "tcp://127.0.0.1:%d", srv_a.port);
+    snprintf(url_b, sizeof url_b, "tcp://127.0.0.1:%d", srv_b.port);
+    gazette_index_t *local = open_two(a, b, 0);
+    assert_int_equal(duplicates_of(local, "s"), 3);
+    assert_int_equal(duplicates_of(local, "t"), 2);
+    gazette_index_close(local);
+    gazette_index_t *remote = open_two(url_a, url_b, 0);
+    assert_int_equal(duplicates_of(remote, "s"), 1);
+    assert_int_equal(duplicates_of(remote, "t"), 1);
+    gazette_index_close(remote);
+    gazette_index_t *one = NULL;
+    assert_int_equal(gazette_index_open(url_a, &one), GAZETTE_STATUS_OK);
+    assert_int_equal(duplicates_of(one, "s"), 2);
+    gazette_index_close(one);
+    stop_server(&srv_a);
+    stop_server(&srv_b);
 }
 
 /* A small index of Chinese articles (-j1: one database) in tmp/name.idx;
@@ -1756,6 +1837,7 @@ int main(void)
         cmocka_unit_test(test_remote_limits),
         cmocka_unit_test(test_wildcard_limit_remote),
         cmocka_unit_test(test_near_duplicates_remote),
+        cmocka_unit_test(test_duplicates_over_remote_parts),
         cmocka_unit_test(test_cjk_remote),
         cmocka_unit_test(test_refusal_with_a_shared_handle),
         cmocka_unit_test(test_down_at_open),

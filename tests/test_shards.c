@@ -901,6 +901,82 @@ static void test_lost_stub_is_refused(void **state)
     assert_true(tu_file_holds(fx.tmp, "out.txt", "unchanged 4"));
 }
 
+/* The first 40 hits of `query` on `db`: "id duplicates" and the snippet,
+ * a line each, in rank order (new string). */
+static char *shown(const char *db, const char *query)
+{
+    gazette_index_t *ix = NULL;
+    gazette_search_options_t *o = NULL;
+    gazette_results_t *r = NULL;
+    if (gazette_index_open(db, &ix) != GAZETTE_STATUS_OK)
+        fail_msg("open %s: %s", db, gazette_last_open_error());
+    assert_int_equal(gazette_search_options_new(&o), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_search_options_set_range(o, 0, 40),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_search(ix, query, o, &r), GAZETTE_STATUS_OK);
+    size_t cap = 1 << 17, len = 0;
+    char *out = malloc(cap);
+    assert_non_null(out);
+    out[0] = '\0';
+    for (size_t i = 0; i < gazette_results_count(r) && len < cap - 1200;
+         i++) {
+        const gazette_hit_t *h = gazette_results_hit(r, i);
+        len += (size_t)snprintf(out + len, cap - len, "%s %u\n  %.1000s\n",
+                                gazette_hit_id(h), gazette_hit_duplicates(h),
+                                gazette_hit_snippet(h));
+    }
+    gazette_results_free(r);
+    gazette_search_options_free(o);
+    gazette_index_close(ix);
+    return out;
+}
+
+/* Three copies of every article of five sample folders (the file, then
+ * copy1- and zcopy- before its name), indexed with -j1 to -j4: each hit
+ * shows the same copy (the first path of those equal in weight), with
+ * the same snippet, however many shards. Xapian adds a document's term
+ * weights in an order of its own per shard, so copies in different
+ * shards differed in their last bit and the heavier was shown (the
+ * first four queries: copy1- or the file, as the shards fell); and its
+ * snippets weighed each word by a bound summed over the shards holding
+ * it (the last two: another passage under -j2 or -j4). */
+static void test_copies_and_snippets_however_split(void **state)
+{
+    (void)state;
+    static const char *const queries[] = {
+        "levelled affected outside", "qatar ller", "overs include painful",
+        "responsibilities karim paired", "evening movement intense",
+        "commitment aids contained"};
+    char dir[1100], db[4][1200];
+    snprintf(dir, sizeof dir, "%s/copies", fx.tmp);
+    assert_int_equal(
+        tu_run("cd '%s' && for d in business culture science sport world; "
+               "do mkdir -p '%s'/$d && for f in $d/*; do b=${f#$d/}; "
+               "cp \"$f\" '%s'/$d/\"$b\" && cp \"$f\" '%s'/$d/copy1-\"$b\" "
+               "&& cp \"$f\" '%s'/$d/zcopy-\"$b\" || exit 1; done; done",
+               fx.sample, dir, dir, dir, dir),
+        0);
+    for (int j = 0; j < 4; j++) {
+        char jobs[8];
+        snprintf(jobs, sizeof jobs, "-j%d", j + 1);
+        snprintf(db[j], sizeof db[j], "%s/copies%d", fx.tmp, j + 1);
+        const char *args[] = {jobs, "--quiet", "--db", db[j], dir, NULL};
+        assert_int_equal(run_index(args), 0);
+    }
+    for (size_t q = 0; q < sizeof queries / sizeof *queries; q++) {
+        char *want = shown(db[0], queries[q]);
+        assert_non_null(strstr(want, " 2\n"));   /* copies were hidden */
+        for (int j = 1; j < 4; j++) {
+            char *got = shown(db[j], queries[q]);
+            if (strcmp(want, got) != 0)
+                fail_msg("'%s' with -j%d:\n%s---\n-j1:\n%s", queries[q],
+                         j + 1, got, want);
+            free(got);
+        }
+        free(want);
+    }
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -926,6 +1002,7 @@ int main(void)
         cmocka_unit_test(test_shard_assignment_is_stable),
         cmocka_unit_test(test_shards_compact_quietly),
         cmocka_unit_test(test_j2_index_equals_j1_index),
+        cmocka_unit_test(test_copies_and_snippets_however_split),
         cmocka_unit_test(test_entity_lexicon_is_last_commit),
         cmocka_unit_test(test_incremental_rerun_at_j2),
         cmocka_unit_test(test_sigkill_during_j2_run),
