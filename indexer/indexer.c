@@ -2989,14 +2989,11 @@ static xap_status own_language(const xap_database *db, char **out)
  * tell (then *out is NULL). */
 static int lost_stub_language(const char *db_path, char **out)
 {
-    char lines[600], shard[4200];
+    char shard[4200];
     xap_database *db = NULL;
-    long first = -1;
     *out = NULL;
-    if (!gz_shards_stub_lost(db_path, lines, sizeof lines) ||
-        sscanf(lines, "auto shard%ld", &first) != 1 || first < 0)
+    if (!gz_shards_stub_lost_first(db_path, shard, sizeof shard))
         return 0;
-    snprintf(shard, sizeof shard, "%s/shard%ld", db_path, first);
     if (xap_database_open(shard, &db) == XAP_OK &&
         gz_index_language(db, out) == XAP_OK && *out &&
         !gazette_language_known(*out)) {

@@ -371,7 +371,10 @@ static int shard_numbers(const char *dir, long *numbers, int max)
     return n;
 }
 
-int gz_shards_stub_lost(const char *dir, char *found, size_t foundlen)
+/* The numbers of the shard databases of `dir` when it is a sharded index
+ * that lost its stub (see gz_shards_stub_lost), in order, at most `max`;
+ * their count, 0 when it is no such index. */
+static int lost_shard_numbers(const char *dir, long *numbers, int max)
 {
     char probe[4200];
     struct stat sb;
@@ -381,8 +384,15 @@ int gz_shards_stub_lost(const char *dir, char *found, size_t foundlen)
     if (has_stub || stat(probe, &sb) == 0 || stat(dir, &sb) != 0 ||
         !S_ISDIR(sb.st_mode))
         return 0;
+    int n = shard_numbers(dir, numbers, max);
+    return n > 0 ? n : 0;
+}
+
+/* gz_shards_stub_lost - see shards.h. */
+int gz_shards_stub_lost(const char *dir, char *found, size_t foundlen)
+{
     long numbers[GZ_MAX_SHARDS * 4];
-    int n = shard_numbers(dir, numbers, GZ_MAX_SHARDS * 4);
+    int n = lost_shard_numbers(dir, numbers, GZ_MAX_SHARDS * 4);
     size_t at = 0;
     if (foundlen)
         found[0] = '\0';
@@ -392,6 +402,17 @@ int gz_shards_stub_lost(const char *dir, char *found, size_t foundlen)
         at += w > 0 ? (size_t)w : 0;
     }
     return n > 0;
+}
+
+/* gz_shards_stub_lost_first - see shards.h. */
+int gz_shards_stub_lost_first(const char *dir, char *path, size_t pathlen)
+{
+    long numbers[GZ_MAX_SHARDS * 4];
+    int n = lost_shard_numbers(dir, numbers, GZ_MAX_SHARDS * 4);
+    if (n == 0)
+        return 0;
+    int w = snprintf(path, pathlen, "%s/shard%ld", dir, numbers[0]);
+    return w > 0 && (size_t)w < pathlen;
 }
 
 /* gz_shards_stub_lost_said - see shards.h. */

@@ -59,6 +59,12 @@ void gz_shards_free(gz_shard_list *list);
  * `foundlen`). 0 otherwise, also when `dir` cannot be read. */
 int gz_shards_stub_lost(const char *dir, char *found, size_t foundlen);
 
+/* 1 when `dir` is a sharded index that lost its stub (gz_shards_stub_lost),
+ * with the database directory of its lowest-numbered shard, the first
+ * line of the stub that would list them, in `path`; 0 otherwise, also
+ * when that path does not fit in `pathlen`. */
+int gz_shards_stub_lost_first(const char *dir, char *path, size_t pathlen);
+
 /* 1 when the index at `path`, or a directory its stub file names, is a
  * sharded index that lost its stub file (gz_shards_stub_lost), said in
  * `err`. Xapian finds no database there: opened to create or open, it
