@@ -2381,12 +2381,17 @@ static gz_index_outcome check_language(const gz_index_config *cfg,
     } else if (*s == XAP_OK && len &&
                (len != strlen(language) ||
                 memcmp(stored, language, len) != 0)) {
+        /* Only a language set for the run differs (unset, the run
+         * takes the index's own: resolve_language), so the remedy is to
+         * leave it unset, or to rebuild in it. */
         snprintf(err, errlen,
-                 "index %s is stemmed in '%.*s', not '%s': rerun with "
-                 "gazette_update_set_language %.*s, or rebuild it with "
-                 "gazette_update_set_full",
-                 cfg->db_path, (int)len, stored, language, (int)len,
-                 stored);
+                 "index %s is stemmed in '%.*s', not '%s': a run without "
+                 "gazette_update_set_language updates it in '%.*s'; to "
+                 "change its language, rebuild it with "
+                 "gazette_update_set_full and gazette_update_set_language "
+                 "%s",
+                 cfg->db_path, (int)len, stored, language, (int)len, stored,
+                 language);
         outcome = GZ_INDEX_WRONG_LANGUAGE;
     }
     free(stored);

@@ -671,8 +671,10 @@ static void test_index_without_language_is_unstemmed(void **state)
     assert_non_null(strstr(gazette_update_error(u), "'none'"));
     /* the remedy in the API's words, not gazette-index's options */
     assert_non_null(strstr(gazette_update_error(u),
-                           "rerun with gazette_update_set_language none, or "
-                           "rebuild it with gazette_update_set_full"));
+                           "a run without gazette_update_set_language "
+                           "updates it in 'none'; to change its language, "
+                           "rebuild it with gazette_update_set_full and "
+                           "gazette_update_set_language english"));
     assert_null(strstr(gazette_update_error(u), "--"));
     gazette_update_free(u);
     gazette_writer_t *w = NULL;

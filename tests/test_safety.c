@@ -4440,8 +4440,10 @@ static void test_messages_quote_as_written(void **state)
     expect_in("err.txt", "cannot read the group 'tag:(a "
                          "gazette_update_set_full OR)'");
     assert_int_equal(ix("--db '%s' --language french '%s'", db2, dir2), 64);
-    expect_in("err.txt", "is stemmed in 'english', not 'french': rerun with "
-                         "--language english, or rebuild it with --full");
+    expect_in("err.txt", "is stemmed in 'english', not 'french': a run "
+                         "without --language updates it in 'english'; to "
+                         "change its language, rebuild it with --full and "
+                         "--language french");
 }
 
 /* --json: "index" and "roots" members, valid JSON even for a root whose
