@@ -237,6 +237,10 @@ size_t gz_source_length(const char *value, size_t len);
                                                 its facet lists (above) */
 #define GZ_META_CJK_NGRAMS "gazette.cjk_ngrams" /* "1": CJK text as
                                                 n-grams (below) */
+#define GZ_META_SYNONYMS  "gazette.synonyms" /* the --synonyms rules as
+                                                read, unstemmed, one
+                                                "key = a, b" a line:
+                                                indexer/synonyms.h */
 /* 2: undated articles have no date; tags are separated by GZ_LIST_SEP;
  * accents folded (fold.h), capitals terms (indexer/capitals.h), folded
  * entity keys. An index of another format is read by no library and
