@@ -1551,6 +1551,7 @@ static void test_update_messages_in_api_words(void **state)
                          GAZETTE_STATUS_OK);
     expect_api_words(gazette_update_error(u),
                      "is not a local database this library can write");
+    assert_int_equal(gazette_update_started(u), 0);   /* nothing to report */
     gazette_update_free(u);
 
     /* CJK text into an index of whole runs (written before n-grams) */

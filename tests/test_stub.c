@@ -1060,7 +1060,9 @@ static const char *corrupt_open_error(const char *path)
 /* A file that is no index (binary bytes, or a line of text) is said to
  * be none, INDEX_CORRUPT as before: Xapian took it for a stub file and
  * said "PATH:1: Bad line". A stub file with a bad line among good ones
- * still names that line. */
+ * names that line and what is wrong with it (it gave Xapian's "Bad
+ * line"), and so does one whose only line has its type misspelt (it was
+ * said to be no index). */
 static void test_file_that_is_no_index(void **state)
 {
     (void)state;
@@ -1072,7 +1074,18 @@ static void test_file_that_is_no_index(void **state)
     why = corrupt_open_error(put("notes.txt", "hello world\n"));
     assert_non_null(strstr(why, "it is not a Gazette index"));
     why = corrupt_open_error(put("bad-line.stub", "inmemory\nglas other\n"));
-    if (!strstr(why, "bad-line.stub:2: Bad line"))
+    if (!strstr(why, "bad-line.stub has a line Xapian cannot read, line 2 "
+                     "'glas other': 'glas' is no database type (did you "
+                     "mean 'glass'?)"))
+        fail_msg("%s", why);
+    why = corrupt_open_error(put("typo.stub", "atuo other\n"));
+    if (!strstr(why, "typo.stub has a line Xapian cannot read, line 1 "
+                     "'atuo other': 'atuo' is no database type (did you "
+                     "mean 'auto'?)"))
+        fail_msg("%s", why);
+    why = corrupt_open_error(put("remote.stub", "remote nowhere\n"));
+    if (!strstr(why, "line 1 'remote nowhere': 'remote' takes HOST:PORT or "
+                     ":PROGRAM ARGS"))
         fail_msg("%s", why);
 }
 
