@@ -2516,10 +2516,16 @@ static xap_status carry_synonyms(run_state *st)
     xap_writable *to = st->shards[0];
     gz_synonyms *rules = NULL;
     char *was = NULL;
+    /* A live index whose metadata does not read (damaged: its postlist
+     * table holds them) has its synonyms carried as they are, as before:
+     * the --full that rebuilds it must not fail for them. */
     xap_status s = recorded_synonyms(st->live, &rules);
-    if (s == XAP_OK)
-        s = own_language(st->live, &was);
-    int moved = s == XAP_OK && strcmp(was, st->language) != 0;
+    xap_status known = s == XAP_OK ? own_language(st->live, &was) : s;
+    if (known == XAP_ERR_NOMEM)
+        s = known;
+    else if (known != XAP_OK)
+        s = XAP_OK;
+    int moved = known == XAP_OK && strcmp(was, st->language) != 0;
     synonym_copy c = {.from = st->live, .to = to, .status = XAP_OK,
                       .entities_only = rules || moved};
     if (s == XAP_OK)
