@@ -659,7 +659,7 @@ static gazette_status_t stub_bad_line(gazette_update_t *u,
     int dir = stat(db_path, &sb) == 0 && S_ISDIR(sb.st_mode);
     if ((dir && u->full) || !gz_stub_bad_line(db_path, why, sizeof why))
         return GAZETTE_STATUS_OK;
-    snprintf(u->error, sizeof u->error, "index %.300s: %.600s; nothing "
+    snprintf(u->error, sizeof u->error, "index %.200s: %.700s; nothing "
              "changed", db_path, why);
     return dir ? GAZETTE_STATUS_INDEX_CORRUPT : GAZETTE_STATUS_NOT_AN_INDEX;
 }

@@ -629,11 +629,17 @@ static void say_bad_line(const char *text, size_t len, char *out,
                  rest ? "" : ", or a type without its database");
 }
 
+/* Stub files gz_stub_bad_line reads at most: stubs naming the same
+ * stubs would be read once for each way down to them (10 naming 10, 6
+ * deep: a million ways), so past this it says nothing. */
+#define MAX_BAD_LINE_READS 512
+
 /* Looking for a line Xapian cannot read (gz_stub_bad_line). */
 typedef struct bad_line {
     char *why;
     size_t whylen;
     int depth;
+    int reads;      /* stub files read so far */
 } bad_line;
 
 static int find_bad_line(bad_line *b, const char *stub, int strict);
@@ -667,7 +673,7 @@ static int find_bad_line(bad_line *b, const char *stub, int strict)
 {
     char *text = NULL;
     size_t len = 0, number = 0, good = 0;
-    if (read_text(stub, &text, &len) != 0)
+    if (++b->reads > MAX_BAD_LINE_READS || read_text(stub, &text, &len) != 0)
         return 0;
     int found = 0;
     for (size_t at = 0; !found && at < len;) {
@@ -709,7 +715,7 @@ int gz_stub_bad_line(const char *path, char *why, size_t whylen)
 {
     struct stat sb;
     char inner[4200];
-    bad_line b = {why, whylen, 0};
+    bad_line b = {why, whylen, 0, 0};
     if (stat(path, &sb) != 0)
         return 0;
     if (S_ISREG(sb.st_mode))

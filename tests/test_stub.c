@@ -1089,6 +1089,33 @@ static void test_file_that_is_no_index(void **state)
         fail_msg("%s", why);
 }
 
+/* gz_stub_bad_line follows the stubs a stub names (Xapian opens them,
+ * and names the inner one's line), and reads stubs naming the same
+ * stubs a bounded number of times: 10 naming 10, 6 deep, are a million
+ * ways down, which it does not all walk. A file whose first line is no
+ * misspelt type is no stub: nothing said. */
+static void test_bad_line_of_a_named_stub(void **state)
+{
+    (void)state;
+    char why[1024] = "";
+    put("bl/outer", "auto inner\n");
+    put("bl/inner", "# the archive\natuo db\n");
+    assert_int_equal(gz_stub_bad_line(tu_path_in(tmp, "bl/outer"), why,
+                                      sizeof why), 1);
+    if (!strstr(why, "bl/inner has a line Xapian cannot read, line 2 "
+                     "'atuo db': 'atuo' is no database type (did you mean "
+                     "'auto'?)"))
+        fail_msg("%s", why);
+    put("bl/notes", "hello world\nauto x\n");
+    assert_int_equal(gz_stub_bad_line(tu_path_in(tmp, "bl/notes"), why,
+                                      sizeof why), 0);
+    /* every run of gazette-index asks: a million reads (a minute) then */
+    put("dag/db/iamglass", "");
+    put_dag(10, 6, "db");
+    assert_int_equal(gz_stub_bad_line(tu_path_in(tmp, "dag/top"), why,
+                                      sizeof why), 0);
+}
+
 /* A remote line with a NUL byte before its port ("remote h\0x:8100"):
  * the lexer reads the line's bytes to the last ':', but its text stops
  * at the NUL, so the check for a server reached twice found no ':' in it
@@ -1123,6 +1150,7 @@ int main(void)
         cmocka_unit_test(test_nested_stubs_followed_8_deep),
         cmocka_unit_test(test_line_without_path),
         cmocka_unit_test(test_file_that_is_no_index),
+        cmocka_unit_test(test_bad_line_of_a_named_stub),
         cmocka_unit_test(test_remote_line_with_nul),
         cmocka_unit_test(test_refs_lines_as_xapian_reads_them),
         cmocka_unit_test(test_refs_carriage_return_is_in_the_path),
