@@ -2381,12 +2381,17 @@ static gz_index_outcome check_language(const gz_index_config *cfg,
     } else if (*s == XAP_OK && len &&
                (len != strlen(language) ||
                 memcmp(stored, language, len) != 0)) {
+        /* Only a language set for the run differs (unset, the run
+         * takes the index's own: resolve_language), so the remedy is to
+         * leave it unset, or to rebuild in it. */
         snprintf(err, errlen,
-                 "index %s is stemmed in '%.*s', not '%s': rerun with "
-                 "gazette_update_set_language %.*s, or rebuild it with "
-                 "gazette_update_set_full",
-                 cfg->db_path, (int)len, stored, language, (int)len,
-                 stored);
+                 "index %s is stemmed in '%.*s', not '%s': a run without "
+                 "gazette_update_set_language updates it in '%.*s'; to "
+                 "change its language, rebuild it with "
+                 "gazette_update_set_full and gazette_update_set_language "
+                 "%s",
+                 cfg->db_path, (int)len, stored, language, (int)len, stored,
+                 language);
         outcome = GZ_INDEX_WRONG_LANGUAGE;
     }
     free(stored);
@@ -2439,6 +2444,8 @@ typedef struct synonym_copy {
     const xap_database *from;
     xap_writable *to;
     const char *key;
+    int entities_only;   /* the rules are not copied as they are */
+    size_t left;         /* rules' keys not copied */
     xap_status status;
 } synonym_copy;
 
@@ -2459,6 +2466,11 @@ static int copy_synonym_key(const char *key, void *ctx)
 {
     synonym_copy *c = ctx;
     char *folded = NULL;
+    if (c->entities_only &&
+        strncmp(key, GZ_PREFIX_ENTITY, strlen(GZ_PREFIX_ENTITY)) != 0) {
+        c->left++;
+        return 0;
+    }
     c->status = gz_synonyms_fold_term(key, &folded);
     c->key = folded;
     xap_status s = c->status != XAP_OK ? XAP_OK
@@ -2471,18 +2483,72 @@ static int copy_synonym_key(const char *key, void *ctx)
     return c->status != XAP_OK;
 }
 
-/* A --full rebuild starts a new database: carry the synonyms of the live
- * index `from` (set by an earlier --synonyms) over to it, so that only a
- * new --synonyms FILE changes them. No live index (NULL): nothing to
- * carry. */
-static xap_status carry_synonyms(const xap_database *from, xap_writable *to)
+static xap_status own_language(const xap_database *db, char **out);
+
+/* The synonym rules the index `db` recorded (GZ_META_SYNONYMS) into *out
+ * (a new rule set; NULL when it recorded none, or they do not read). */
+static xap_status recorded_synonyms(const xap_database *db,
+                                    gz_synonyms **out)
 {
-    if (!from)
+    char *text = NULL;
+    *out = NULL;
+    xap_status s = xap_database_get_metadata(db, GZ_META_SYNONYMS, &text,
+                                             NULL);
+    if (s == XAP_OK && *text && gz_synonyms_parse(text, out) == -2)
+        s = XAP_ERR_NOMEM;
+    free(text);
+    return s;
+}
+
+/* A --full rebuild starts a new database: carry the synonyms of st->live
+ * (set by an earlier --synonyms, and entity aliases) over to the first
+ * shard, so that only a new --synonyms FILE changes them. Its values are
+ * stems of the live index's language, which --language may change: the
+ * rules it recorded are written anew in the run's language (they were
+ * carried as stems of the old one, and found nothing). An index that
+ * recorded none (written before it did) has its stems carried when the
+ * language stays; else they are left behind, said in a warning, as no
+ * stem can be read back into its word. No live index: nothing to carry. */
+static xap_status carry_synonyms(run_state *st)
+{
+    if (!st->live)
         return XAP_OK;
-    synonym_copy c = {.from = from, .to = to, .status = XAP_OK};
-    xap_status s = xap_database_each_synonym_key(from, "", copy_synonym_key,
-                                                 &c);
-    return s == XAP_OK ? c.status : s;
+    xap_writable *to = st->shards[0];
+    gz_synonyms *rules = NULL;
+    char *was = NULL;
+    /* A live index whose metadata does not read (damaged: its postlist
+     * table holds them) has its synonyms carried as they are, as before:
+     * the --full that rebuilds it must not fail for them. */
+    xap_status s = recorded_synonyms(st->live, &rules);
+    xap_status known = s == XAP_OK ? own_language(st->live, &was) : s;
+    if (known == XAP_ERR_NOMEM)
+        s = known;
+    else if (known != XAP_OK)
+        s = XAP_OK;
+    int moved = known == XAP_OK && strcmp(was, st->language) != 0;
+    synonym_copy c = {.from = st->live, .to = to, .status = XAP_OK,
+                      .entities_only = rules || moved};
+    if (s == XAP_OK)
+        s = xap_database_each_synonym_key(st->live, "", copy_synonym_key,
+                                          &c);
+    if (s == XAP_OK)
+        s = c.status;
+    if (s == XAP_OK && rules)
+        s = gz_synonyms_write(to, rules, st->language);
+    const gz_index_config *cfg = st->cfg;
+    if (s == XAP_OK && !rules && c.left && !cfg->synonyms &&
+        cfg->on_warning) {
+        char why[600];
+        snprintf(why, sizeof why, "its synonyms are stemmed in '%.60s' and "
+                 "recorded no rules to stem anew in '%.60s' (an index "
+                 "written before they were recorded): they are not carried "
+                 "over; give the rules again with "
+                 "gazette_update_set_synonyms_file", was, st->language);
+        cfg->on_warning(cfg->db_path, why, cfg->ctx);
+    }
+    gz_synonyms_free(rules);
+    free(was);
+    return s;
 }
 
 /* Worker threads of the run: cfg->jobs, or one per online core. */
@@ -2989,14 +3055,11 @@ static xap_status own_language(const xap_database *db, char **out)
  * tell (then *out is NULL). */
 static int lost_stub_language(const char *db_path, char **out)
 {
-    char lines[600], shard[4200];
+    char shard[4200];
     xap_database *db = NULL;
-    long first = -1;
     *out = NULL;
-    if (!gz_shards_stub_lost(db_path, lines, sizeof lines) ||
-        sscanf(lines, "auto shard%ld", &first) != 1 || first < 0)
+    if (!gz_shards_stub_lost_first(db_path, shard, sizeof shard))
         return 0;
-    snprintf(shard, sizeof shard, "%s/shard%ld", db_path, first);
     if (xap_database_open(shard, &db) == XAP_OK &&
         gz_index_language(db, out) == XAP_OK && *out &&
         !gazette_language_known(*out)) {
@@ -3119,7 +3182,7 @@ static gz_index_outcome open_run(run_state *st, run_hold *h, xap_status *s,
     if (*s != XAP_OK)
         return GZ_INDEX_OK;
     if (cfg->full)
-        *s = carry_synonyms(st->live, st->shards[0]);
+        *s = carry_synonyms(st);
     if (*s == XAP_OK)
         *s = write_metadata(st);
     if (*s == XAP_OK && o.planned)

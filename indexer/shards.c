@@ -57,6 +57,8 @@ typedef struct stub_ctx {
     gz_shard_list *out;
     char *err;
     size_t errlen;
+    int unwritable;    /* the failure is a stub's line naming no local
+                          database (not one Xapian does not read) */
 } stub_ctx;
 
 /* A line of the stub file ctx->stub (gz_stub_each_line): "auto" or
@@ -80,6 +82,9 @@ static int on_stub_line(gz_stub_line *line, const char *text, size_t len,
     if (!writable) {
         snprintf(c->err, c->errlen, "%s: '%.*s' is not a local database "
                  "this library can write", c->stub, (int)shown, text);
+        /* a line Xapian does not read may be no stub's at all (a file
+         * of notes given as the index): refuse_non_index says which */
+        c->unwritable = line->kind != GZ_STUB_UNKNOWN;
         return 1;
     }
     if (c->out->n == GZ_MAX_SHARDS) {   /* named by the stub listing them */
@@ -93,15 +98,16 @@ static int on_stub_line(gz_stub_line *line, const char *text, size_t len,
 /* The "auto PATH" and "glass PATH" lines of the stub file `stub`, read as
  * Xapian reads them (gz_stub_each_line: relative paths are taken from
  * the stub's directory), appended to `out`. Blank lines and '#'
- * comments are skipped; any other line cannot be written. 0, or -1 with
- * `err`. */
+ * comments are skipped; any other line cannot be written (*unwritable
+ * set). 0, or -1 with `err`. */
 static int read_stub(const char *stub, gz_shard_list *out, char *err,
-                     size_t errlen)
+                     size_t errlen, int *unwritable)
 {
-    stub_ctx c = {stub, out, err, errlen};
+    stub_ctx c = {stub, out, err, errlen, 0};
     int rc = gz_stub_each_line(stub, on_stub_line, &c);
     if (rc < 0)
         snprintf(err, errlen, "%s: %s", stub, strerror(errno));
+    *unwritable = c.unwritable;
     return rc == 0 ? 0 : -1;
 }
 
@@ -122,6 +128,7 @@ typedef struct locating {
     const char *stubs[MAX_NESTED_STUBS + 1];   /* the stubs being read */
     int nstubs;
     int twice;                    /* the failure is a database twice */
+    int unwritable;               /* or a line naming no local database */
     char *err;
     size_t errlen;
 } locating;
@@ -224,7 +231,7 @@ static int locate_stub_file(locating *L, const char *stub, int depth)
         return -1;
     }
     gz_shard_list named = {0};
-    int rc = read_stub(stub, &named, L->err, L->errlen);
+    int rc = read_stub(stub, &named, L->err, L->errlen, &L->unwritable);
     L->stubs[L->nstubs++] = stub;
     for (size_t i = 0; rc == 0 && i < named.n; i++)
         rc = locate_entry(L, named.paths[i], depth);
@@ -233,13 +240,19 @@ static int locate_stub_file(locating *L, const char *stub, int depth)
     return rc;
 }
 
-/* gz_shards_locate; *twice set when it failed because a database is
- * listed twice. */
+/* Why locate failed, when it is one of these. */
+typedef enum locate_failure {
+    LOCATE_OTHER,
+    LOCATE_TWICE,        /* a database listed twice */
+    LOCATE_UNWRITABLE    /* a stub line naming no local database */
+} locate_failure;
+
+/* gz_shards_locate; *why says why it failed. */
 static int locate(const char *db, gz_shard_list *out, char *err,
-                  size_t errlen, int *twice)
+                  size_t errlen, locate_failure *why)
 {
     memset(out, 0, sizeof *out);
-    *twice = 0;
+    *why = LOCATE_OTHER;
     struct stat sb;
     if (stat(db, &sb) != 0)
         return 0;
@@ -259,7 +272,10 @@ static int locate(const char *db, gz_shard_list *out, char *err,
     int e = L->twice ? EINVAL : errno;
     if (rc != 0)
         gz_shards_free(out);
-    *twice = L->twice;
+    *why = rc == 0          ? LOCATE_OTHER
+           : L->twice      ? LOCATE_TWICE
+           : L->unwritable ? LOCATE_UNWRITABLE
+                           : LOCATE_OTHER;
     for (size_t i = 0; i < GZ_MAX_SHARDS; i++)
         free(L->way[i]);
     free(L);
@@ -270,17 +286,27 @@ static int locate(const char *db, gz_shard_list *out, char *err,
 int gz_shards_locate(const char *db, gz_shard_list *out, char *err,
                      size_t errlen)
 {
-    int twice;
-    return locate(db, out, err, errlen, &twice);
+    locate_failure why;
+    return locate(db, out, err, errlen, &why);
 }
 
 int gz_shards_listed_twice(const char *db, char *err, size_t errlen)
 {
     gz_shard_list l;
-    int twice;
-    if (locate(db, &l, err, errlen, &twice) == 0)
+    locate_failure why;
+    if (locate(db, &l, err, errlen, &why) == 0)
         gz_shards_free(&l);
-    return twice;
+    return why == LOCATE_TWICE;
+}
+
+/* gz_shards_unwritable - see shards.h. */
+int gz_shards_unwritable(const char *db, char *err, size_t errlen)
+{
+    gz_shard_list l;
+    locate_failure why;
+    if (locate(db, &l, err, errlen, &why) == 0)
+        gz_shards_free(&l);
+    return why == LOCATE_UNWRITABLE;
 }
 
 int gz_shards_plan(const char *dir, size_t n, gz_shard_list *out, char *err,
@@ -371,7 +397,10 @@ static int shard_numbers(const char *dir, long *numbers, int max)
     return n;
 }
 
-int gz_shards_stub_lost(const char *dir, char *found, size_t foundlen)
+/* The numbers of the shard databases of `dir` when it is a sharded index
+ * that lost its stub (see gz_shards_stub_lost), in order, at most `max`;
+ * their count, 0 when it is no such index. */
+static int lost_shard_numbers(const char *dir, long *numbers, int max)
 {
     char probe[4200];
     struct stat sb;
@@ -381,8 +410,15 @@ int gz_shards_stub_lost(const char *dir, char *found, size_t foundlen)
     if (has_stub || stat(probe, &sb) == 0 || stat(dir, &sb) != 0 ||
         !S_ISDIR(sb.st_mode))
         return 0;
+    int n = shard_numbers(dir, numbers, max);
+    return n > 0 ? n : 0;
+}
+
+/* gz_shards_stub_lost - see shards.h. */
+int gz_shards_stub_lost(const char *dir, char *found, size_t foundlen)
+{
     long numbers[GZ_MAX_SHARDS * 4];
-    int n = shard_numbers(dir, numbers, GZ_MAX_SHARDS * 4);
+    int n = lost_shard_numbers(dir, numbers, GZ_MAX_SHARDS * 4);
     size_t at = 0;
     if (foundlen)
         found[0] = '\0';
@@ -392,6 +428,17 @@ int gz_shards_stub_lost(const char *dir, char *found, size_t foundlen)
         at += w > 0 ? (size_t)w : 0;
     }
     return n > 0;
+}
+
+/* gz_shards_stub_lost_first - see shards.h. */
+int gz_shards_stub_lost_first(const char *dir, char *path, size_t pathlen)
+{
+    long numbers[GZ_MAX_SHARDS * 4];
+    int n = lost_shard_numbers(dir, numbers, GZ_MAX_SHARDS * 4);
+    if (n == 0)
+        return 0;
+    int w = snprintf(path, pathlen, "%s/shard%ld", dir, numbers[0]);
+    return w > 0 && (size_t)w < pathlen;
 }
 
 /* gz_shards_stub_lost_said - see shards.h. */

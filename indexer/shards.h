@@ -47,6 +47,13 @@ int gz_shards_locate(const char *db, gz_shard_list *out, char *err,
  * article twice (the reader refuses it too: gz_locations_reach_twice). */
 int gz_shards_listed_twice(const char *db, char *err, size_t errlen);
 
+/* 1 when gz_shards_locate(db) fails because a stub file of the index has
+ * a line Xapian reads that names no local database this library can
+ * write (a server, an inmemory or chert database, no path), with `err`
+ * naming the stub and the line; else 0. An update refuses it before
+ * it starts: it has nothing it could write to. */
+int gz_shards_unwritable(const char *db, char *err, size_t errlen);
+
 void gz_shards_free(gz_shard_list *list);
 
 /* 1 when `dir` is a directory holding shard databases ("shard<n>"
@@ -58,6 +65,12 @@ void gz_shards_free(gz_shard_list *list);
  * numbers, separated by ", " ("auto shard0, auto shard1"; cut short to
  * `foundlen`). 0 otherwise, also when `dir` cannot be read. */
 int gz_shards_stub_lost(const char *dir, char *found, size_t foundlen);
+
+/* 1 when `dir` is a sharded index that lost its stub (gz_shards_stub_lost),
+ * with the database directory of its lowest-numbered shard, the first
+ * line of the stub that would list them, in `path`; 0 otherwise, also
+ * when that path does not fit in `pathlen`. */
+int gz_shards_stub_lost_first(const char *dir, char *path, size_t pathlen);
 
 /* 1 when the index at `path`, or a directory its stub file names, is a
  * sharded index that lost its stub file (gz_shards_stub_lost), said in

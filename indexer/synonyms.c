@@ -258,17 +258,73 @@ static xap_status add_rule(xap_writable *w, const xap_stem *stem,
     return s;
 }
 
+/* The rules of `syn` as lines "key = a, b" (the words as read), in a
+ * new string *out; XAP_ERR_NOMEM when memory ran out. */
+static xap_status rules_text(const gz_synonyms *syn, char **out, size_t *len)
+{
+    size_t size = 1;
+    for (size_t i = 0; i < syn->count; i++) {
+        size += strlen(syn->rules[i].key) + 4;
+        for (size_t k = 0; k < syn->rules[i].nvalues; k++)
+            size += strlen(syn->rules[i].values[k]) + 2;
+    }
+    char *text = malloc(size), *at = text;
+    if (!text)
+        return XAP_ERR_NOMEM;
+    *at = '\0';
+    for (size_t i = 0; i < syn->count; i++) {
+        at += sprintf(at, "%s =", syn->rules[i].key);
+        for (size_t k = 0; k < syn->rules[i].nvalues; k++)
+            at += sprintf(at, "%s %s", k ? "," : "", syn->rules[i].values[k]);
+        *at++ = '\n';
+        *at = '\0';
+    }
+    *out = text;
+    *len = (size_t)(at - text);
+    return XAP_OK;
+}
+
 xap_status gz_synonyms_write(xap_writable *w, const gz_synonyms *syn,
                              const char *language)
 {
     xap_stem *stem = NULL;
     xap_status s = XAP_OK;
+    char *text = NULL;
+    size_t len = 0;
     if (strcmp(language, "none") != 0)
         s = xap_stem_new(language, &stem);
     if (s == XAP_OK)
         s = clear_all(w);
     for (size_t i = 0; s == XAP_OK && i < syn->count; i++)
         s = add_rule(w, stem, &syn->rules[i]);
+    /* the rules as read, so that a rebuild in another language can stem
+     * them anew: the stems written cannot be read back into words */
+    if (s == XAP_OK)
+        s = rules_text(syn, &text, &len);
+    if (s == XAP_OK)
+        s = xap_writable_set_metadata(w, GZ_META_SYNONYMS, text, len);
+    free(text);
     xap_stem_free(stem);
     return s;
+}
+
+int gz_synonyms_parse(const char *text, gz_synonyms **out)
+{
+    gz_synonyms *syn = calloc(1, sizeof *syn);
+    char *copy = strdup(text), err[256];
+    int rc = syn && copy ? 0 : -2;
+    for (char *line = copy; rc == 0 && line && *line;) {
+        char *nl = strchr(line, '\n');
+        if (nl)
+            *nl = '\0';
+        rc = parse_line(line, GZ_META_SYNONYMS, syn, err, sizeof err);
+        line = nl ? nl + 1 : NULL;
+    }
+    free(copy);
+    if (rc != 0) {
+        gz_synonyms_free(syn);
+        return rc;
+    }
+    *out = syn;
+    return 0;
 }

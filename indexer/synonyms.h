@@ -30,14 +30,21 @@ typedef struct gz_synonyms gz_synonyms;
 int gz_synonyms_read(const char *path, gz_synonyms **out, char *err,
                      size_t errlen);
 
+/* The rules an index recorded (its GZ_META_SYNONYMS, `text`, as
+ * gz_synonyms_write writes them) into a new rule set *out: 0, -1 when
+ * they do not read as rules, -2 when memory ran out. */
+int gz_synonyms_parse(const char *text, gz_synonyms **out);
+
 void gz_synonyms_free(gz_synonyms *syn);
 
 /* Number of rules read. */
 size_t gz_synonyms_count(const gz_synonyms *syn);
 
 /* Replace all synonyms of the index open for writing as `w` with `syn`,
- * stemming with `language` (a Snowball name or "none"). Not committed:
- * the caller commits with the rest of its changes. */
+ * stemming with `language` (a Snowball name or "none"), and record the
+ * rules as read in its GZ_META_SYNONYMS (the stems cannot be read back
+ * into words). Not committed: the caller commits with the rest of its
+ * changes. */
 xap_status gz_synonyms_write(xap_writable *w, const gz_synonyms *syn,
                              const char *language);
 

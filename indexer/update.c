@@ -635,6 +635,35 @@ static int stub_lists_twice(gazette_update_t *u, const char *db_path)
     return 1;
 }
 
+/* 1 when a stub file of the index at `db_path` has a line naming no
+ * local database (gz_shards_unwritable), said in u->error: an update has
+ * nothing to write, and is refused before it starts, with no counts to
+ * report (a full rebuild replaces the stub). */
+static int stub_unwritable(gazette_update_t *u, const char *db_path)
+{
+    return gz_shards_unwritable(db_path, u->error, sizeof u->error);
+}
+
+/* The status of a run refused because the index at `db_path` is a stub
+ * file, or has one, with a line Xapian cannot read (gz_stub_bad_line),
+ * said in u->error; GAZETTE_STATUS_OK when it has none. A stub file given
+ * as the index is no index (NOT_AN_INDEX, as a file that is no stub: a
+ * full run would not replace it either); a sharded index's XAPIANDB so
+ * written is damage (INDEX_CORRUPT), which a full run rebuilds. It was
+ * said to be no Xapian index, or the line no local database. */
+static gazette_status_t stub_bad_line(gazette_update_t *u,
+                                      const char *db_path)
+{
+    char why[1024];
+    struct stat sb;
+    int dir = stat(db_path, &sb) == 0 && S_ISDIR(sb.st_mode);
+    if ((dir && u->full) || !gz_stub_bad_line(db_path, why, sizeof why))
+        return GAZETTE_STATUS_OK;
+    snprintf(u->error, sizeof u->error, "index %.200s: %.700s; nothing "
+             "changed", db_path, why);
+    return dir ? GAZETTE_STATUS_INDEX_CORRUPT : GAZETTE_STATUS_NOT_AN_INDEX;
+}
+
 /* gazette_update_run into `db_path`, given without trailing slashes. */
 static gazette_status_t run_trimmed(gazette_update_t *update,
                                     const char *db_path,
@@ -644,6 +673,11 @@ static gazette_status_t run_trimmed(gazette_update_t *update,
         return GAZETTE_STATUS_INPUT_NOT_FOUND;
     if (stub_lists_twice(update, db_path))
         return GAZETTE_STATUS_INDEX_CORRUPT;
+    if (!update->full && stub_unwritable(update, db_path))
+        return GAZETTE_STATUS_INDEX_CORRUPT;
+    gazette_status_t bad = stub_bad_line(update, db_path);
+    if (bad != GAZETTE_STATUS_OK)
+        return bad;
     gz_synonyms *synonyms = NULL;
     gz_entity_aliases *aliases = NULL;
     gazette_status_t status = read_synonyms(update, &synonyms);

@@ -438,7 +438,8 @@ static xap_status open_location(gz_location *loc, char *why, size_t whylen)
         else if (looked && !nothing_there(loc->name, why, whylen) &&
                  !unreadable_dir(loc->name, why, whylen) &&
                  !holds_no_index(loc->name, why, whylen) &&
-                 !stub_part_missing(loc->name, why, whylen))
+                 !stub_part_missing(loc->name, why, whylen) &&
+                 !gz_stub_bad_line(loc->name, why, whylen))
             not_an_index_file(loc->name, why, whylen);
         if (!why[0])
             snprintf(why, whylen, "%s", xap_last_error());

@@ -237,6 +237,10 @@ size_t gz_source_length(const char *value, size_t len);
                                                 its facet lists (above) */
 #define GZ_META_CJK_NGRAMS "gazette.cjk_ngrams" /* "1": CJK text as
                                                 n-grams (below) */
+#define GZ_META_SYNONYMS  "gazette.synonyms" /* the --synonyms rules as
+                                                read, unstemmed, one
+                                                "key = a, b" a line:
+                                                indexer/synonyms.h */
 /* 2: undated articles have no date; tags are separated by GZ_LIST_SEP;
  * accents folded (fold.h), capitals terms (indexer/capitals.h), folded
  * entity keys. An index of another format is read by no library and
@@ -452,6 +456,17 @@ int gz_stub_each_path(const char *path, gz_stub_part_fn fn, void *ctx);
 #define GZ_PART_LOOP 3    /* a loop of symbolic links (ELOOP) */
 int gz_stub_missing_part(const char *path, char *part, size_t partlen);
 const char *gz_stub_part_problem(int missing);
+
+/* 1 when the stub file `path` (or the XAPIANDB of the directory `path`),
+ * or a stub file it names, has a line Xapian cannot read
+ * (GZ_STUB_UNKNOWN: "Bad line"), said in `why`: the stub file, the
+ * line's number and text, and what is wrong with it ("'atuo' is no
+ * database type (did you mean 'auto'?)"). A file given as `path` is taken
+ * for a stub only when a line of it reads as one, or its first line
+ * Xapian cannot read starts with a type misspelt ("atuo", "Auto",
+ * "glas"): else it is no stub file at all (a document given as an
+ * index), and 0. 0 too when nothing is wrong, or it cannot be read. */
+int gz_stub_bad_line(const char *path, char *why, size_t whylen);
 
 /* The stemming language the index `db` was written in, in *out (a new
  * string the caller frees; NULL on failure): its GZ_META_LANGUAGE, under

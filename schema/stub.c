@@ -5,6 +5,7 @@
  * (schema.h). */
 #define _GNU_SOURCE 1   /* asprintf */
 #include "schema.h"
+#include "ascii.h"
 #include "path.h"
 
 #include <dirent.h>
@@ -549,6 +550,179 @@ int gz_stub_missing_part(const char *path, char *part, size_t partlen)
     return gz_stub_each_part(path, on_part_missing, &m)
                ? gz_stub_each_part(path, on_part_missing, &m)
                : 0;
+}
+
+/* The stub line types Xapian 1.4 reads. */
+static const char *const stub_types[] = {"auto", "glass", "chert", "remote",
+                                         "inmemory"};
+
+/* The edit distance of `a` ([a, a+n)) and the word `b`, letters compared
+ * without case, a swap of two neighbours counting one ("atuo"), capped at
+ * 3: what is said of a type misspelt. */
+static size_t type_distance(const char *a, size_t n, const char *b)
+{
+    size_t m = strlen(b);
+    if (n > m + 2 || m > n + 2)
+        return 3;
+    size_t d[12][12];
+    for (size_t i = 0; i <= n; i++)
+        for (size_t j = 0; j <= m; j++) {
+            if (i == 0 || j == 0) {
+                d[i][j] = i + j;
+                continue;
+            }
+            int same = gz_ascii_tolower((unsigned char)a[i - 1]) == b[j - 1];
+            size_t best = d[i - 1][j - 1] + !same;
+            best = d[i - 1][j] + 1 < best ? d[i - 1][j] + 1 : best;
+            best = d[i][j - 1] + 1 < best ? d[i][j - 1] + 1 : best;
+            if (i > 1 && j > 1 &&
+                gz_ascii_tolower((unsigned char)a[i - 1]) == b[j - 2] &&
+                gz_ascii_tolower((unsigned char)a[i - 2]) == b[j - 1] &&
+                d[i - 2][j - 2] + 1 < best)
+                best = d[i - 2][j - 2] + 1;
+            d[i][j] = best;
+        }
+    return d[n][m] < 3 ? d[n][m] : 3;
+}
+
+/* The type `type` ([type, type+n)) of a line Xapian cannot read
+ * misspells: the nearest of stub_types, at most one edit away for a
+ * short word and two for a longer one; NULL when none is so near. */
+static const char *misspelt_type(const char *type, size_t n)
+{
+    const char *nearest = NULL;
+    size_t best = 3;
+    for (size_t i = 0; n > 0 && i < sizeof stub_types / sizeof *stub_types;
+         i++) {
+        size_t d = type_distance(type, n, stub_types[i]);
+        if (d < best && d <= (strlen(stub_types[i]) > 5 ? 2u : 1u)) {
+            best = d;
+            nearest = stub_types[i];
+        }
+    }
+    return nearest;
+}
+
+/* What is wrong with the line [text, text+len) that Xapian cannot read,
+ * in `out`. */
+static void say_bad_line(const char *text, size_t len, char *out,
+                         size_t outlen)
+{
+    const char *space = memchr(text, ' ', len);
+    size_t typelen = space ? (size_t)(space - text) : len;
+    int rest = space && space + 1 < text + len;
+    const char *near = misspelt_type(text, typelen);
+    if (typelen == 0)
+        snprintf(out, outlen, "it starts with a space, where its type "
+                 "goes");
+    else if (typelen == 6 && memcmp(text, "remote", 6) == 0)
+        snprintf(out, outlen, "'remote' takes HOST:PORT or :PROGRAM ARGS");
+    else if (typelen == 8 && memcmp(text, "inmemory", 8) == 0)
+        snprintf(out, outlen, "'inmemory' takes nothing after it");
+    else if (near)
+        snprintf(out, outlen, "'%.*s' is no database type (did you mean "
+                 "'%s'?)", (int)(typelen < 40 ? typelen : 40), text, near);
+    else
+        snprintf(out, outlen, "'%.*s' is no database type (auto, glass, "
+                 "chert, remote or inmemory)%s",
+                 (int)(typelen < 40 ? typelen : 40), text,
+                 rest ? "" : ", or a type without its database");
+}
+
+/* Stub files gz_stub_bad_line reads at most: stubs naming the same
+ * stubs would be read once for each way down to them (10 naming 10, 6
+ * deep: a million ways), so past this it says nothing. */
+#define MAX_BAD_LINE_READS 512
+
+/* Looking for a line Xapian cannot read (gz_stub_bad_line). */
+typedef struct bad_line {
+    char *why;
+    size_t whylen;
+    int depth;
+    int reads;      /* stub files read so far */
+} bad_line;
+
+static int find_bad_line(bad_line *b, const char *stub, int strict);
+
+/* The stub the part `path` of a stub is (a stub file, or a directory
+ * holding XAPIANDB), searched for a bad line; 0 when it is none. */
+static int find_in_part(bad_line *b, const char *path)
+{
+    struct stat sb;
+    char inner[4200];
+    if (b->depth >= MAX_STUB_DEPTH || stat(path, &sb) != 0)
+        return 0;
+    if (S_ISDIR(sb.st_mode)) {
+        snprintf(inner, sizeof inner, "%s/XAPIANDB", path);
+        if (stat(inner, &sb) != 0 || !S_ISREG(sb.st_mode))
+            return 0;
+        path = inner;
+    } else if (!S_ISREG(sb.st_mode)) {
+        return 0;
+    }
+    b->depth++;
+    int found = find_bad_line(b, path, 1);
+    b->depth--;
+    return found;
+}
+
+/* The first line Xapian cannot read of the stub file `stub` (a stub when
+ * `strict`, else only when it looks like one), or of a stub it names,
+ * said in b->why: 1, else 0. */
+static int find_bad_line(bad_line *b, const char *stub, int strict)
+{
+    char *text = NULL;
+    size_t len = 0, number = 0, good = 0;
+    if (++b->reads > MAX_BAD_LINE_READS || read_text(stub, &text, &len) != 0)
+        return 0;
+    int found = 0;
+    for (size_t at = 0; !found && at < len;) {
+        const char *nl = memchr(text + at, '\n', len - at);
+        size_t end = nl ? (size_t)(nl - text) : len, n = end - at;
+        gz_stub_line line;
+        number++;
+        if (gz_stub_lex(stub, text + at, n, &line) != 0)
+            break;
+        if (line.kind == GZ_STUB_UNKNOWN) {
+            const char *space = memchr(text + at, ' ', n);
+            size_t typelen = space ? (size_t)(space - text - at) : n;
+            if (strict || good || misspelt_type(text + at, typelen)) {
+                char what[200];
+                say_bad_line(text + at, n, what, sizeof what);
+                size_t shown = strcspn(text + at, "\r\n");
+                snprintf(b->why, b->whylen, "the stub file %.300s has a "
+                         "line Xapian cannot read, line %zu '%.*s': %s",
+                         stub, number, (int)(shown < 100 ? shown : 100),
+                         text + at, what);
+                found = 1;
+            } else {
+                at = len;   /* no stub: its first line is none's */
+            }
+        } else if (line.kind != GZ_STUB_SKIP) {
+            good++;
+        }
+        if (!found && line.kind == GZ_STUB_LOCAL)
+            found = find_in_part(b, line.path);
+        gz_stub_line_free(&line);
+        if (at < len)
+            at = end + 1;
+    }
+    free(text);
+    return found;
+}
+
+int gz_stub_bad_line(const char *path, char *why, size_t whylen)
+{
+    struct stat sb;
+    char inner[4200];
+    bad_line b = {why, whylen, 0, 0};
+    if (stat(path, &sb) != 0)
+        return 0;
+    if (S_ISREG(sb.st_mode))
+        return find_bad_line(&b, path, 0);
+    snprintf(inner, sizeof inner, "%s/XAPIANDB", path);
+    return S_ISDIR(sb.st_mode) && stat(inner, &sb) == 0 &&
+           S_ISREG(sb.st_mode) && find_bad_line(&b, inner, 1);
 }
 
 /* gz_is_shard_dir_name - see schema.h. */

@@ -722,8 +722,10 @@ static void test_index_without_language_is_unstemmed(void **state)
     assert_non_null(strstr(gazette_update_error(u), "'none'"));
     /* the remedy in the API's words, not gazette-index's options */
     assert_non_null(strstr(gazette_update_error(u),
-                           "rerun with gazette_update_set_language none, or "
-                           "rebuild it with gazette_update_set_full"));
+                           "a run without gazette_update_set_language "
+                           "updates it in 'none'; to change its language, "
+                           "rebuild it with gazette_update_set_full and "
+                           "gazette_update_set_language english"));
     assert_null(strstr(gazette_update_error(u), "--"));
     gazette_update_free(u);
     gazette_writer_t *w = NULL;
@@ -1600,6 +1602,7 @@ static void test_update_messages_in_api_words(void **state)
                          GAZETTE_STATUS_OK);
     expect_api_words(gazette_update_error(u),
                      "is not a local database this library can write");
+    assert_int_equal(gazette_update_started(u), 0);   /* nothing to report */
     gazette_update_free(u);
 
     /* CJK text into an index of whole runs (written before n-grams) */

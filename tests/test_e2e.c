@@ -894,13 +894,23 @@ static void test_cli_errors(void **state)
                             fx.tmp), 0);
     assert_int_equal(tu_run("test ! -e '%s/x'", fx.tmp), 0);
     /* An index in another language: 64, the remedy said in this
-     * program's options (the library says it in its setters'). */
+     * program's options (the library says it in its setters'). Without
+     * --language a run takes the index's own, so that is the remedy to
+     * name (it said "rerun with --language english"), and both remedies
+     * named are runs that work. */
     assert_int_equal(tu_run("'%s' -n --language french --db '%s' '%s' "
                             "2>'%s/err'", ix, fx.db,
                             tu_source_path("corpus/sample"), fx.tmp), 64);
     assert_int_equal(tu_run("grep -q \"stemmed in 'english', not 'french': "
-                            "rerun with --language english, or rebuild it "
-                            "with --full\" '%s/err'", fx.tmp), 0);
+                            "a run without --language updates it in "
+                            "'english'; to change its language, rebuild it "
+                            "with --full and --language french\" '%s/err'",
+                            fx.tmp), 0);
+    assert_int_equal(tu_run("'%s' -n -q --db '%s' '%s'", ix, fx.db,
+                            tu_source_path("corpus/sample")), 0);
+    assert_int_equal(tu_run("'%s' -n -q --full --language french --db '%s' "
+                            "'%s'", ix, fx.db,
+                            tu_source_path("corpus/sample")), 0);
     /* So is an empty path: index, corpus, synonyms file (exit 64, said in
      * words, nothing made). */
     assert_int_equal(tu_run("'%s' --db '' '%s' 2>'%s/err'", ix, fx.tmp,

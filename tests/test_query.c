@@ -5329,6 +5329,52 @@ static void test_synonyms_fold_accents(void **state)
     small_index_end(&x);
 }
 
+/* Synonyms carried by a --full that changes the language are stemmed
+ * in the new one: "meldung = nachrichten" finds "Nachrichten" after an
+ * english index is rebuilt in german (the value was carried as the
+ * english stem, Znachrichten, where the german index has Znachricht, and
+ * found nothing). An index that did not record its rules (written before
+ * it did) cannot have them stemmed anew: a --full in another language
+ * leaves them behind, said in a warning; in its own it carries them. */
+static void test_synonyms_follow_a_language_change(void **state)
+{
+    (void)state;
+    small_index x;
+    small_index_start(&x, "synlang");
+    tu_write_file(x.root, "s/a.txt", "Title: A\n\nDie Nachrichten des "
+                  "Tages.\n", 37);
+    tu_write_file(x.root, "s/b.txt", "Title: B\n\nEin Bericht.\n", 23);
+    tu_write_file(x.tmp, "syn.txt", "meldung = nachrichten\n", 22);
+    const char *ix = tu_binary("indexer/gazette-index");
+    assert_int_equal(tu_run("'%s' --quiet -j1 --db '%s' --synonyms "
+                            "'%s/syn.txt' '%s'", ix, x.db, x.tmp, x.root), 0);
+    expect_ids(x.db, "meldung", 0, "s/a.txt");
+    assert_int_equal(tu_run("'%s' --quiet -j2 --full --language german --db "
+                            "'%s' '%s'", ix, x.db, x.root), 0);
+    expect_ids(x.db, "meldung", 0, "s/a.txt");
+    assert_int_equal(tu_run("'%s' --quiet -j1 --full --language english "
+                            "--db '%s' '%s'", ix, x.db, x.root), 0);
+    expect_ids(x.db, "meldung", 0, "s/a.txt");
+    /* rules an older index did not record: kept in its own language only */
+    xap_writable *w = NULL;
+    assert_int_equal(xap_writable_open(x.db, XAP_DB_OPEN, 0, &w), XAP_OK);
+    assert_int_equal(xap_writable_set_metadata(w, "gazette.synonyms", "", 0),
+                     XAP_OK);
+    assert_int_equal(xap_writable_close(w), XAP_OK);
+    xap_writable_free(w);
+    assert_int_equal(tu_run("'%s' -j1 --full --db '%s' '%s' 2>'%s'", ix,
+                            x.db, x.root, x.out), 0);
+    expect_ids(x.db, "meldung", 0, "s/a.txt");
+    assert_int_equal(tu_run("'%s' -j1 --full --language german --db '%s' "
+                            "'%s' 2>'%s'", ix, x.db, x.root, x.out), 0);
+    assert_int_equal(tu_run("grep -q \"its synonyms are stemmed in 'english' "
+                            "and recorded no rules to stem anew in 'german'"
+                            ".*give the rules again with --synonyms\" '%s'",
+                            x.out), 0);
+    expect_ids(x.db, "meldung", 0, "");
+    small_index_end(&x);
+}
+
 /* ---------------------------------------------------------- CJK text */
 
 /* News lines in Chinese, Japanese and Korean, written for these tests,
@@ -6180,6 +6226,7 @@ int main(void)
         cmocka_unit_test(test_cli_json_schema),
         cmocka_unit_test(test_synonyms),
         cmocka_unit_test(test_synonyms_fold_accents),
+        cmocka_unit_test(test_synonyms_follow_a_language_change),
         cmocka_unit_test(test_cjk_words),
         cmocka_unit_test(test_fullwidth_words),
         cmocka_unit_test(test_cjk_query_limit),

@@ -3835,7 +3835,9 @@ static void write_stub_around_db(const char *name, const char *head,
  * later) makes it refuse the stub ("Bad line"): the index is damaged
  * (65; gazette-index refuses to write into it, 64), and its path is no
  * missing database. It was read as one: both programs said "the stub
- * file names gone.idx, which does not exist" (66). */
+ * file names gone.idx, which does not exist" (66). Both name the line
+ * and what is wrong with it (gazette-query gave Xapian's "Bad line",
+ * gazette-index "not a Xapian index"). */
 static void test_stub_honey_line_is_damage(void **state)
 {
     (void)state;
@@ -3843,12 +3845,62 @@ static void test_stub_honey_line_is_damage(void **state)
     char stub[2048];
     write_stub_around_db("honey.stub", "auto ", "\nhoney gone.idx\n", stub,
                          sizeof stub);
+    static const char said[] =
+        "honey.stub has a line Xapian cannot read, line 2 'honey gone.idx': "
+        "'honey' is no database type (auto, glass, chert, remote or "
+        "inmemory)";
     assert_int_equal(qy("--db '%s' aid", stub), 65);
-    expect_in("err.txt", "honey.stub:2: Bad line");
+    expect_in("err.txt", said);
     assert_int_equal(count_lines(slurp("err.txt")), 1);
     assert_int_equal(ix("--db '%s' '%s'", stub, fx.corpus), 64);
-    expect_in("err.txt", "honey.stub: it exists and is not a Xapian index");
+    expect_in("err.txt", said);
     assert_int_equal(access(tu_path_in(fx.tmp, "gone.idx"), F_OK), -1);
+}
+
+/* A stub with a type misspelt ("atuo DB") is a stub file Xapian cannot
+ * read, not a file that is no index: both programs name the stub, the
+ * line and the type it misspells (both said it was not an index), the
+ * stub given as the index or a sharded index's XAPIANDB, and
+ * gazette-index refuses it before it starts (no summary; it printed one
+ * of zeros for the sharded index). A file of notes is still no index. */
+static void test_stub_typo_is_said(void **state)
+{
+    (void)state;
+    assert_int_equal(ix("-q --db '%s' '%s'", fx.db, fx.corpus), 0);
+    char stub[2048];
+    write_stub_around_db("typo.stub", "# the archive\natuo ", "\n", stub,
+                         sizeof stub);
+    static const char said[] = "has a line Xapian cannot read, line 2 "
+                               "'atuo ";
+    static const char what[] = "': 'atuo' is no database type (did you "
+                               "mean 'auto'?)";
+    assert_int_equal(qy("--db '%s' aid", stub), 65);
+    expect_in("err.txt", "typo.stub has a line Xapian cannot read");
+    expect_in("err.txt", said);
+    expect_in("err.txt", what);
+    for (int dry = 0; dry < 2; dry++) {
+        assert_int_equal(ix("%s--db '%s' '%s'", dry ? "-n " : "", stub,
+                            fx.corpus), 64);
+        expect_in("err.txt", said);
+        expect_in("err.txt", what);
+        assert_string_equal(slurp("out.txt"), "");
+    }
+    char shards[2048];
+    snprintf(shards, sizeof shards, "%s/typo-shards", fx.tmp);
+    assert_int_equal(ix("-q -j2 --db '%s' '%s'", shards, fx.corpus), 0);
+    tu_write_file(shards, "XAPIANDB", "auto shard0\nAuto shard1\n", 24);
+    assert_int_equal(qy("--db '%s' aid", shards), 65);
+    expect_in("err.txt", "XAPIANDB has a line Xapian cannot read, line 2 "
+                         "'Auto shard1': 'Auto' is no database type (did "
+                         "you mean 'auto'?)");
+    assert_int_equal(ix("--db '%s' '%s'", shards, fx.corpus), 65);
+    expect_in("err.txt", "line 2 'Auto shard1'");
+    assert_string_equal(slurp("out.txt"), "");
+    tu_write_file(fx.tmp, "notes.stub", "my notes\n", 9);
+    assert_int_equal(ix("--db '%s/notes.stub' '%s'", fx.tmp, fx.corpus), 64);
+    expect_in("err.txt", "it exists and is not a Xapian index");
+    assert_int_equal(qy("--db '%s/notes.stub' aid", fx.tmp), 65);
+    expect_in("err.txt", "it is not a Gazette index");
 }
 
 /* A stub line "auto " and a NUL byte before its path names no database
@@ -3876,7 +3928,8 @@ static void test_stub_line_with_nul_path_is_refused(void **state)
  * TYPE was read as a string (a crash, 139). So is one naming a stub with
  * such a line, which Xapian opened itself (found in review: 70, or the
  * update written through a remote backend), and stubs naming each other
- * in a loop. */
+ * in a loop. Refused before the run starts, a dry run too: no summary
+ * (it printed "scanned 0, added 0, ..." before the error). */
 static void test_stub_remote_line_is_refused(void **state)
 {
     (void)state;
@@ -3886,12 +3939,14 @@ static void test_stub_remote_line_is_refused(void **state)
     for (size_t i = 0; i < sizeof lines / sizeof *lines; i++) {
         tu_write_file(fx.tmp, "other.stub", lines[i], strlen(lines[i]));
         tu_write_file(fx.tmp, "outer.stub", "auto other.stub\n", 16);
-        for (int nested = 0; nested < 2; nested++) {
-            int rc = ix("--db '%s/%s.stub' '%s'", fx.tmp,
-                        nested ? "outer" : "other", fx.corpus);
-            if (rc != 65)
-                fail_msg("'%s'%s: exit %d", lines[i],
-                         nested ? " named by a stub" : "", rc);
+        for (int run = 0; run < 4; run++) {
+            int nested = run & 1, dry = run >> 1;
+            int rc = ix("%s--db '%s/%s.stub' '%s'", dry ? "-n " : "",
+                        fx.tmp, nested ? "outer" : "other", fx.corpus);
+            if (rc != 65 || slurp("out.txt")[0] != '\0')
+                fail_msg("'%s'%s%s: exit %d, stdout '%s'", lines[i],
+                         nested ? " named by a stub" : "",
+                         dry ? " (dry run)" : "", rc, slurp("out.txt"));
             expect_in("err.txt", "is not a local database gazette-index can "
                                  "write");
         }
@@ -4550,8 +4605,10 @@ static void test_messages_quote_as_written(void **state)
     expect_in("err.txt", "cannot read the group 'tag:(a "
                          "gazette_update_set_full OR)'");
     assert_int_equal(ix("--db '%s' --language french '%s'", db2, dir2), 64);
-    expect_in("err.txt", "is stemmed in 'english', not 'french': rerun with "
-                         "--language english, or rebuild it with --full");
+    expect_in("err.txt", "is stemmed in 'english', not 'french': a run "
+                         "without --language updates it in 'english'; to "
+                         "change its language, rebuild it with --full and "
+                         "--language french");
 }
 
 /* --json: "index" and "roots" members, valid JSON even for a root whose
@@ -5255,6 +5312,7 @@ int main(void)
         T(test_stub_naming_missing_part_is_66),
         T(test_sharded_index_missing_a_shard_is_66),
         T(test_stub_honey_line_is_damage),
+        T(test_stub_typo_is_said),
         T(test_stub_line_with_nul_path_is_refused),
         T(test_stub_remote_line_is_refused),
         T(test_stub_crlf_names_a_missing_database),

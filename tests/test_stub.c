@@ -1060,7 +1060,9 @@ static const char *corrupt_open_error(const char *path)
 /* A file that is no index (binary bytes, or a line of text) is said to
  * be none, INDEX_CORRUPT as before: Xapian took it for a stub file and
  * said "PATH:1: Bad line". A stub file with a bad line among good ones
- * still names that line. */
+ * names that line and what is wrong with it (it gave Xapian's "Bad
+ * line"), and so does one whose only line has its type misspelt (it was
+ * said to be no index). */
 static void test_file_that_is_no_index(void **state)
 {
     (void)state;
@@ -1072,8 +1074,46 @@ static void test_file_that_is_no_index(void **state)
     why = corrupt_open_error(put("notes.txt", "hello world\n"));
     assert_non_null(strstr(why, "it is not a Gazette index"));
     why = corrupt_open_error(put("bad-line.stub", "inmemory\nglas other\n"));
-    if (!strstr(why, "bad-line.stub:2: Bad line"))
+    if (!strstr(why, "bad-line.stub has a line Xapian cannot read, line 2 "
+                     "'glas other': 'glas' is no database type (did you "
+                     "mean 'glass'?)"))
         fail_msg("%s", why);
+    why = corrupt_open_error(put("typo.stub", "atuo other\n"));
+    if (!strstr(why, "typo.stub has a line Xapian cannot read, line 1 "
+                     "'atuo other': 'atuo' is no database type (did you "
+                     "mean 'auto'?)"))
+        fail_msg("%s", why);
+    why = corrupt_open_error(put("remote.stub", "remote nowhere\n"));
+    if (!strstr(why, "line 1 'remote nowhere': 'remote' takes HOST:PORT or "
+                     ":PROGRAM ARGS"))
+        fail_msg("%s", why);
+}
+
+/* gz_stub_bad_line follows the stubs a stub names (Xapian opens them,
+ * and names the inner one's line), and reads stubs naming the same
+ * stubs a bounded number of times: 10 naming 10, 6 deep, are a million
+ * ways down, which it does not all walk. A file whose first line is no
+ * misspelt type is no stub: nothing said. */
+static void test_bad_line_of_a_named_stub(void **state)
+{
+    (void)state;
+    char why[1024] = "";
+    put("bl/outer", "auto inner\n");
+    put("bl/inner", "# the archive\natuo db\n");
+    assert_int_equal(gz_stub_bad_line(tu_path_in(tmp, "bl/outer"), why,
+                                      sizeof why), 1);
+    if (!strstr(why, "bl/inner has a line Xapian cannot read, line 2 "
+                     "'atuo db': 'atuo' is no database type (did you mean "
+                     "'auto'?)"))
+        fail_msg("%s", why);
+    put("bl/notes", "hello world\nauto x\n");
+    assert_int_equal(gz_stub_bad_line(tu_path_in(tmp, "bl/notes"), why,
+                                      sizeof why), 0);
+    /* every run of gazette-index asks: a million reads (a minute) then */
+    put("dag/db/iamglass", "");
+    put_dag(10, 6, "db");
+    assert_int_equal(gz_stub_bad_line(tu_path_in(tmp, "dag/top"), why,
+                                      sizeof why), 0);
 }
 
 /* A remote line with a NUL byte before its port ("remote h\0x:8100"):
@@ -1110,6 +1150,7 @@ int main(void)
         cmocka_unit_test(test_nested_stubs_followed_8_deep),
         cmocka_unit_test(test_line_without_path),
         cmocka_unit_test(test_file_that_is_no_index),
+        cmocka_unit_test(test_bad_line_of_a_named_stub),
         cmocka_unit_test(test_remote_line_with_nul),
         cmocka_unit_test(test_refs_lines_as_xapian_reads_them),
         cmocka_unit_test(test_refs_carriage_return_is_in_the_path),
