@@ -414,7 +414,9 @@ static const char usage_text[] =
 "      index: a file, a directory of other files, another program's\n"
 "      Xapian database; a CORPUS is given twice or inside another; or no\n"
 "      --db nor GAZETTE_INDEX, and HOME unset)\n"
-"  65  the index is corrupt or in an unsupported format, or stemmed in\n"
+"  65  the index is corrupt (the line says how to recover: --full, and\n"
+"      --language LANG when its language cannot be read from it) or in\n"
+"      an unsupported format, or stemmed in\n"
 "      a language this Xapian does not know (rebuild it with --full in\n"
 "      one it has); also: its stubs list one database twice (every run\n"
 "      refuses it, --full and --dry-run too; nothing was changed), or a\n"
@@ -722,6 +724,9 @@ static void show_progress(const gazette_update_t *u, cli_options *o)
     {"a run with gazette_update_set_" name, "gazette-index --" option},   \
     {"gazette_update_set_" name, "--" option}
 static const cli_word our_words[] = {
+    /* a damaged index's remedy, when its language cannot be read */
+    {"a run with gazette_update_set_full and gazette_update_set_language "
+     "LANG", "gazette-index --full --language LANG"},
     SETTER("batch", "batch"),
     SETTER("dry_run", "dry-run"),
     SETTER("entity_aliases_file", "entity-aliases"),

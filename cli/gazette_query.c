@@ -247,7 +247,9 @@ static const char usage_text[] =
 "  64  usage error: bad option or malformed query (also: no --db nor\n"
 "      GAZETTE_INDEX, and HOME unset; two --db reaching one local\n"
 "      database, or one server)\n"
-"  65  the index is corrupt or in an unsupported format (also: --db is\n"
+"  65  the index is corrupt (the line says how to recover: gazette-index\n"
+"      --full, and --language LANG when its language cannot be read from\n"
+"      it) or in an unsupported format (also: --db is\n"
 "      a file that is not an index, or another program's Xapian\n"
 "      database, one with documents but no Gazette index format; its\n"
 "      stubs list one local database or server twice, or name each\n"
@@ -589,6 +591,9 @@ static void print_text_hit(const gazette_hit_t *h, const cli_options *o,
  * ("a run with gazette_update_set_full adds them"); "this library" is
  * this program where it reads an index. */
 static const cli_word our_words[] = {
+    /* a damaged index's remedy, when its language cannot be read */
+    {"a run with gazette_update_set_full and gazette_update_set_language "
+     "LANG", "gazette-index --full --language LANG"},
     {"a run with gazette_update_set_full", "gazette-index --full"},
     {"gazette_update_set_full", "gazette-index --full"},
     {"this library reads format", "gazette-query reads format"},

@@ -39,6 +39,27 @@ int gz_shim_error_is_damage(void);
 /* gz_shim_error_is_damage of `msg` (as gz_error_is_io). */
 int gz_error_is_damage(const char *msg);
 
+/* 1 when a failure of status `s` with Xapian message `msg` (as
+ * xap_last_error() gives it) is damage to the index: Xapian's
+ * DatabaseCorruptError, a DocNotFoundError not asked for (the index
+ * contradicting itself), a table missing or cut short or data that does
+ * not decode (gz_error_is_damage); never a system error
+ * (gz_error_is_io), nor an index of another version. */
+int gz_is_damage(xap_status s, const char *msg);
+
+/* The message of a damaged index, the same wherever the damage is met
+ * (an open, a search, an update), into out[size]: "index WHERE is
+ * damaged (SAID); to recover, rebuild it: a run with
+ * gazette_update_set_full", and when the language it was stemmed in
+ * cannot be read from it (`language_known` 0: it does not open), " and
+ * gazette_update_set_language LANG (...)" after that, since a rebuild
+ * must then be told the language. SAID is `said`, Xapian's message
+ * without its class ("DatabaseError: ") or the verdict of one of ours
+ * (": the index is damaged"), cut short; the programs put their own
+ * words for the setters. Returns `out`. */
+char *gz_damage_message(char *out, size_t size, const char *where,
+                        const char *said, int language_known);
+
 /* The calling thread's error message buffer for calls on indexes
  * (GZ_ERROR_SIZE bytes): what gazette_index_error() returns. Writers keep
  * their own (writer.c), so neither family overwrites the other's. */

@@ -158,6 +158,49 @@ int gz_shim_error_is_damage(void)
     return gz_error_is_damage(xap_last_error());
 }
 
+int gz_is_damage(xap_status s, const char *msg)
+{
+    if (s == XAP_OK || s == XAP_ERR_DB_VERSION || gz_error_is_io(msg))
+        return 0;
+    return s == XAP_ERR_DB_CORRUPT || s == XAP_ERR_DOC_NOT_FOUND ||
+           gz_error_is_damage(msg);
+}
+
+/* Xapian's message without its class ("DatabaseCorruptError: ") nor a
+ * remote's "REMOTE:", and without our own verdict: the damaged-index
+ * message says both once. */
+static void damage_said(const char *said, char *out, size_t size)
+{
+    static const char verdict[] = ": the index is damaged";
+    const char *colon = strstr(said, ": ");
+    const char *space = strchr(said, ' ');
+    /* a class is one word ending in "Error" before the first ": " */
+    if (colon && (!space || colon < space) && colon - said > 5 &&
+        strncmp(colon - 5, "Error", 5) == 0)
+        said = colon + 2;
+    if (strncmp(said, "REMOTE:", 7) == 0)
+        said += 7;
+    snprintf(out, size, "%s", said);
+    size_t n = strlen(out), v = sizeof verdict - 1;
+    if (n > v && strcmp(out + n - v, verdict) == 0)
+        out[n - v] = '\0';
+}
+
+char *gz_damage_message(char *out, size_t size, const char *where,
+                        const char *said, int language_known)
+{
+    /* Xapian's text is a clue, not the point: short enough that the
+     * remedy stays on a terminal's line or two */
+    char clue[200];
+    damage_said(said ? said : "", clue, sizeof clue);
+    snprintf(out, size, "index %s is damaged (%s); to recover, rebuild it: "
+             "a run with gazette_update_set_full%s", where, clue,
+             language_known ? "" : " and gazette_update_set_language LANG "
+             "(LANG: the language it was built in, english unless another "
+             "was given; it cannot be read from the damaged index)");
+    return gz_one_line(out);
+}
+
 gazette_status_t gz_status_from_shim(xap_status s)
 {
     if (s != XAP_OK && s != XAP_ERR_QUERY_PARSE && s != XAP_ERR_WILDCARD &&

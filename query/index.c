@@ -207,11 +207,23 @@ static gazette_status_t open_locked(gazette_index_t *index,
     if (s == XAP_OK)
         s = setup_queryparser(index);
     if (s != XAP_OK) {
-        snprintf(gz_open_error(), GZ_ERROR_SIZE, "cannot open index%s%s: %s",
-                 *named ? " " : "es", named, why[0] ? why : xap_last_error());
-        return s == XAP_ERR_INVALID_ARG
-                   ? GAZETTE_STATUS_INVALID_ARGUMENT
-                   : gz_location_status(s, &index->locations[failed]);
+        const char *said = why[0] ? why : xap_last_error();
+        gazette_status_t status =
+            s == XAP_ERR_INVALID_ARG
+                ? GAZETTE_STATUS_INVALID_ARGUMENT
+                : gz_location_status(s, &index->locations[failed]);
+        /* Xapian may open what Gazette refuses (a table missing): its
+         * language may then still read, and a rebuild needs no other */
+        const gz_location *loc = &index->locations[failed];
+        if (status == GAZETTE_STATUS_INDEX_CORRUPT && gz_is_damage(s, said))
+            gz_damage_message(gz_open_error(), GZ_ERROR_SIZE, loc->name, said,
+                              !loc->host &&
+                                  gz_index_language_readable(loc->name));
+        else
+            snprintf(gz_open_error(), GZ_ERROR_SIZE,
+                     "cannot open index%s%s: %s", *named ? " " : "es",
+                     named, said);
+        return status;
     }
     return GAZETTE_STATUS_OK;
 }

@@ -1189,9 +1189,17 @@ static xap_status reopen_all(gazette_index_t *index)
     index->locations_stale = s != XAP_OK;
     if (s != XAP_OK) {
         const gz_location *loc = &index->locations[failed];
+        const char *said = why[0] ? why : xap_last_error();
         index->failure_status = gz_location_status(s, loc);
-        snprintf(index->failure, sizeof index->failure, "index %s: %s",
-                 loc->name, why);
+        if (index->failure_status == GAZETTE_STATUS_INDEX_CORRUPT &&
+            gz_is_damage(s, said))
+            gz_damage_message(index->failure, sizeof index->failure,
+                              loc->name, said,
+                              !loc->host &&
+                                  gz_index_language_readable(loc->name));
+        else
+            snprintf(index->failure, sizeof index->failure, "index %s: %s",
+                     loc->name, said);
         return s;
     }
     return language_again(index);
@@ -1237,11 +1245,39 @@ xap_status gz_locations_lost_one(gazette_index_t *index)
     return reopen_all(index);
 }
 
+/* The locations of `index` in one phrase, into out[size]: "news.idx",
+ * or "a or b" when several are searched as one (which of them holds the
+ * damage a search met, Xapian does not say). */
+static void location_names(const gazette_index_t *index, char *out,
+                           size_t size)
+{
+    size_t n = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < index->nlocations && n < size; i++) {
+        const char *sep = !i ? "" : i + 1 == index->nlocations ? " or "
+                                                             : ", ";
+        int w = snprintf(out + n, size - n, "%s%s", sep,
+                         index->locations[i].name);
+        n += w > 0 ? (size_t)w : 0;
+    }
+}
+
+gazette_status_t gz_index_damaged(gazette_index_t *index, const char *said)
+{
+    /* it opened, so its language was read: a rebuild reads it again */
+    char names[512], msg[GZ_ERROR_SIZE];
+    location_names(index, names, sizeof names);
+    gz_damage_message(msg, sizeof msg, names, said, 1);
+    return gz_fail(GAZETTE_STATUS_INDEX_CORRUPT, "%s", msg);
+}
+
 gazette_status_t gz_index_fail(gazette_index_t *index, xap_status s,
                                const char *what)
 {
     if (index->failure[0])
         return gz_fail(index->failure_status, "%s", index->failure);
+    if (gz_is_damage(s, xap_last_error()))
+        return gz_index_damaged(index, xap_last_error());
     return gz_fail_shim(s, what);
 }
 

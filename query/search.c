@@ -1353,11 +1353,8 @@ static gazette_status_t search_failed(gazette_index_t *index,
                        "cannot understand the query:%s",
                        strchr(msg, ':') + 1);
     if (s == XAP_ERR_DB_CORRUPT && *gz_ranking_damage())
-        return gz_fail(GAZETTE_STATUS_INDEX_CORRUPT,
-                       "index damaged: %s; check it with xapian-check and "
-                       "rebuild it with gazette_update_set_full",
-                       gz_ranking_damage());
-    return gz_fail_shim(s, "search failed");
+        return gz_index_damaged(index, gz_ranking_damage());
+    return gz_index_fail(index, s, "search failed");
 }
 
 /* QUERY_SYNTAX with the thread's message saying that `query` has nothing

@@ -277,6 +277,10 @@ int gz_index_searches_remote(const gazette_index_t *index);
 /* Block when one of the handle's locations is remote. */
 void gz_index_sigpipe_block(const gazette_index_t *index, gz_sigpipe *state);
 void gz_sigpipe_restore(gz_sigpipe *state);
+/* Record the damaged-index message (gz_damage_message) of the index's
+ * locations, Xapian having said `said`; returns INDEX_CORRUPT. */
+gazette_status_t gz_index_damaged(gazette_index_t *index, const char *said);
+
 /* Report failure `s` of `what` on the thread's message: index->failure
  * when it names the failed location, else the shim's message. */
 gazette_status_t gz_index_fail(gazette_index_t *index, xap_status s,

@@ -698,3 +698,14 @@ int gz_simhash_parse(const char *value, size_t len, uint64_t *out)
     *out = h;
     return 1;
 }
+
+int gz_index_language_readable(const char *path)
+{
+    xap_database *db = NULL;
+    char *language = NULL;
+    int readable = xap_database_open(path, &db) == XAP_OK &&
+                   gz_index_language(db, &language) == XAP_OK && *language;
+    free(language);
+    xap_database_free(db);
+    return readable;
+}

@@ -480,6 +480,12 @@ int gz_stub_bad_line(const char *path, char *why, size_t whylen);
  * caller decides). */
 xap_status gz_index_language(const xap_database *db, char **out);
 
+/* 1 when the index at `path` opens and its language reads
+ * (gz_index_language, not ""): what a rebuild without a language given
+ * needs; 0 when it cannot be read (a damaged index that does not open),
+ * and a rebuild must be told the language. */
+int gz_index_language_readable(const char *path);
+
 /*
  * Tables: Xapian opens the tables of a glass database lazily and takes
  * one that is missing for an empty one, so an index whose docdata.glass,

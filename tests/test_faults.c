@@ -776,6 +776,132 @@ static void copy_good(const char *good, const char *dest)
     assert_int_equal(tu_run("cp -r '%s' '%s'", good, dest), 0);
 }
 
+/* How test_damage_is_explained damages a table. */
+typedef enum { DAMAGE_FLIP, DAMAGE_TRUNCATE, DAMAGE_REMOVE } damage_kind;
+
+/* Damage `table` of `db` as `kind` says, at fixed places: a flip of the
+ * byte of every block that holds its directory's end (Xapian checks it
+ * on every read of a block: DatabaseCorruptError "dir_end invalid"), a
+ * cut to its first block (DatabaseError "EOF reading block"), or the
+ * file deleted. */
+static void damage_table(const char *db, const char *table, damage_kind kind)
+{
+    char path[2100];
+    snprintf(path, sizeof path, "%s/%s", db, table);
+    if (kind == DAMAGE_FLIP)
+        flip_blocks(path, 9);
+    else if (kind == DAMAGE_TRUNCATE)
+        assert_int_equal(truncate(path, 8192), 0);
+    else
+        assert_int_equal(unlink(path), 0);
+}
+
+/* The message of a damaged index in `text`: one line naming the index
+ * `db` as damaged, with what was read in parentheses, and the rebuild
+ * that recovers it in the words of `remedy` (told the language when
+ * `language` is 1). */
+static void expect_damage_said(const char *text, const char *db,
+                               const char *remedy, int language)
+{
+    char start[1200];
+    snprintf(start, sizeof start, "index %s is damaged (", db);
+    if (!strstr(text, start) || !strstr(text, remedy) ||
+        strchr(text, '\n') != strrchr(text, '\n') ||
+        (strstr(text, "LANG") != NULL) != language)
+        fail_msg("want \"%s\" and \"%s\"%s: %s", start, remedy,
+                 language ? " with LANG" : "", text);
+}
+
+/* 1 when the language of the index at `db` cannot be read, Xapian not
+ * opening it or not reading its metadata: a rebuild must be told it. */
+static int gz_test_language_unreadable(const char *db)
+{
+    xap_database *x = NULL;
+    char *language = NULL;
+    int readable = xap_database_open(db, &x) == XAP_OK &&
+                   xap_database_get_metadata(x, "gazette.language",
+                                             &language, NULL) == XAP_OK &&
+                   language && *language;
+    free(language);
+    xap_database_free(x);
+    return !readable;
+}
+
+/* A damaged index is said to be damaged, the same way by gazette-query,
+ * gazette-index and the library (gazette_last_open_error,
+ * gazette_index_error, gazette_update_error): which index, what Xapian
+ * read ("EOF reading block 2") and how to recover, "gazette-index
+ * --full", with "--language LANG" when the language cannot be read
+ * from the index (it does not open). They quoted Xapian alone:
+ * "gazette-query: DatabaseError: EOF reading block 47". Each table of a
+ * one-database index, byte-flipped, cut short and deleted; the update
+ * has a changed file to write. Exit 65; --full (told the language when
+ * it cannot be read) recovers. */
+static void test_damage_is_explained(void **state)
+{
+    (void)state;
+    static const char *const tables[] = {"docdata.glass", "termlist.glass",
+                                         "position.glass", "postlist.glass"};
+    static const char *const kinds[] = {"flipped", "truncated", "removed"};
+    char good[2048], file[2048];
+    index_with_good_copy(good);
+    snprintf(file, sizeof file, "%s/world/2023-11-24-truce-hostages-freed.txt",
+             fx.corpus);
+    assert_int_equal(tu_run("echo 'A late addition about the truce.' >>'%s'",
+                            file), 0);
+    for (size_t t = 0; t < sizeof tables / sizeof *tables; t++)
+        for (int k = DAMAGE_FLIP; k <= DAMAGE_REMOVE; k++) {
+            copy_good(good, fx.db);
+            damage_table(fx.db, tables[t], (damage_kind)k);
+            printf("%s %s\n", tables[t], kinds[k]);
+            int unreadable = gz_test_language_unreadable(fx.db);
+            assert_int_equal(query_rc(fx.db, "\"humanitarian pauses\""), 65);
+            expect_damage_said(slurp("qerr.txt"), fx.db,
+                               unreadable ? "gazette-index --full --language "
+                                            "LANG"
+                                          : "gazette-index --full",
+                               unreadable);
+            assert_int_equal(ix_with("", "-q --db '%s' '%s'", fx.db,
+                                     fx.corpus), 65);
+            expect_damage_said(slurp("err.txt"), fx.db,
+                               unreadable ? "gazette-index --full --language "
+                                            "LANG"
+                                          : "gazette-index --full",
+                               unreadable);
+            /* the library: the open, or else the search, says it */
+            gazette_index_t *index = NULL;
+            gazette_results_t *r = NULL;
+            gazette_status_t st = gazette_index_open(fx.db, &index);
+            const char *why = gazette_last_open_error();
+            if (st == GAZETTE_STATUS_OK) {
+                st = gazette_search(index, "\"humanitarian pauses\"", NULL,
+                                    &r);
+                why = gazette_index_error(index);
+            }
+            assert_int_equal(st, GAZETTE_STATUS_INDEX_CORRUPT);
+            expect_damage_said(why, fx.db, "a run with gazette_update_set_full",
+                               unreadable);
+            assert_null(strstr(why, "--"));
+            gazette_results_free(r);
+            gazette_index_close(index);
+            gazette_update_t *u = NULL;
+            const char *roots[] = {fx.corpus};
+            assert_int_equal(gazette_update_new(&u), GAZETTE_STATUS_OK);
+            assert_int_equal(gazette_update_run(u, fx.db, roots, 1),
+                             GAZETTE_STATUS_INDEX_CORRUPT);
+            expect_damage_said(gazette_update_error(u), fx.db,
+                               "a run with gazette_update_set_full",
+                               unreadable);
+            gazette_update_free(u);
+            /* the rebuild it advises recovers it */
+            assert_int_equal(ix_with("", "-q --full %s--db '%s' '%s'",
+                                     unreadable ? "--language english " : "",
+                                     fx.db, fx.corpus), 0);
+            expect_check_passes(fx.db);
+            assert_int_equal(query_rc(fx.db, "\"humanitarian pauses\""), 0);
+        }
+}
+
 /* Byte-flipped block headers and items: either program answers or says
  * 65 in one line, never a crash; --full recovers. */
 static void test_byte_flipped_table(void **state)
@@ -959,8 +1085,8 @@ static void test_flipped_termlist(void **state)
         damaged++;
         /* Its own title puts the document among the feedback hits. */
         assert_int_equal(query_rc(copy, title), 65);
-        expect_one_line("qerr.txt", "index damaged");
-        expect_one_line("qerr.txt", "rebuild it with gazette-index --full");
+        expect_one_line("qerr.txt", "is damaged (");
+        expect_one_line("qerr.txt", "rebuild it: gazette-index --full");
         /* the library names the remedy by its setter */
         gazette_index_t *index = NULL;
         gazette_results_t *r = NULL;
@@ -968,7 +1094,7 @@ static void test_flipped_termlist(void **state)
         assert_int_equal(gazette_search(index, title, NULL, &r),
                          GAZETTE_STATUS_INDEX_CORRUPT);
         const char *why = gazette_index_error(index);
-        if (!strstr(why, "rebuild it with gazette_update_set_full") ||
+        if (!strstr(why, "rebuild it: a run with gazette_update_set_full") ||
             strstr(why, "--"))
             fail_msg("%s", why);
         gazette_index_close(index);
@@ -1996,6 +2122,7 @@ int main(void)
         T(test_truncated_table),
         T(test_deleted_tables),
         T(test_byte_flipped_table),
+        T(test_damage_is_explained),
         T(test_scrambled_compressed_tags),
         T(test_flipped_termlist),
         T(test_damaged_id_block_explained),
