@@ -177,6 +177,23 @@ static xap_status add_date(xap_document *doc, const corpus_file *file,
 /* What index_folded adds besides the termgen's terms. */
 enum { NO_CAPITALS, TITLE_CAPITALS };
 
+/* Point *text and *len at [*text, *text+*len) with its accents folded
+ * (fold.h), as the query side folds them, when there is anything to
+ * fold; *folded is then the copy to free (else NULL). Returns 0, or -1
+ * when out of memory. */
+static int fold_for_terms(const char **text, size_t *len, char **folded)
+{
+    *folded = NULL;
+    if (!gz_fold_accents_needed(*text, *len))
+        return 0;
+    size_t flen = *len;
+    if (gz_fold_accents(*text, *len, folded, &flen, NULL) != 0)
+        return -1;
+    *text = *folded;
+    *len = flen;
+    return 0;
+}
+
 /* Index [text, text+len) with the termgen, accents folded (fold.h) so
  * that "Zürich" and "Zurich" give the same terms (the query side folds
  * the same way), and add the capitals terms of the folded text to `doc`
@@ -185,16 +202,12 @@ static xap_status index_folded(gz_analyzer *a, xap_document *doc,
                                const char *text, size_t len, unsigned wdf,
                                const char *prefix, int capitals)
 {
-    char *folded = NULL;
-    size_t flen = len;
-    if (gz_fold_accents_needed(text, len)) {
-        if (gz_fold_accents(text, len, &folded, &flen, NULL) != 0)
-            return XAP_ERR_NOMEM;
-        text = folded;
-    }
-    xap_status s = xap_termgen_index_text(a->tg, text, flen, wdf, prefix);
+    char *folded;
+    if (fold_for_terms(&text, &len, &folded) != 0)
+        return XAP_ERR_NOMEM;
+    xap_status s = xap_termgen_index_text(a->tg, text, len, wdf, prefix);
     if (s == XAP_OK && capitals != NO_CAPITALS)
-        s = gz_capitals_add(doc, text, flen, capitals == TITLE_CAPITALS);
+        s = gz_capitals_add(doc, text, len, capitals == TITLE_CAPITALS);
     free(folded);
     return s;
 }
@@ -204,14 +217,10 @@ static xap_status index_folded(gz_analyzer *a, xap_document *doc,
 static xap_status add_capitals(xap_document *doc, const char *text,
                                size_t len)
 {
-    char *folded = NULL;
-    size_t flen = len;
-    if (gz_fold_accents_needed(text, len)) {
-        if (gz_fold_accents(text, len, &folded, &flen, NULL) != 0)
-            return XAP_ERR_NOMEM;
-        text = folded;
-    }
-    xap_status s = gz_capitals_add(doc, text, flen, 0);
+    char *folded;
+    if (fold_for_terms(&text, &len, &folded) != 0)
+        return XAP_ERR_NOMEM;
+    xap_status s = gz_capitals_add(doc, text, len, 0);
     free(folded);
     return s;
 }

@@ -177,6 +177,17 @@ static int can_unshare(void)
     return geteuid() == 0 && tu_run("unshare -m true 2>/dev/null") == 0;
 }
 
+/* Skip the running test (cmocka's skip() does not return) where it
+ * cannot mount a file system of its own; `note` ends the SKIP line. */
+static void skip_without_namespace(const char *note)
+{
+    if (can_unshare())
+        return;
+    printf("SKIP: no mount namespace here (not root, or unshare "
+           "refused)%s\n", note);
+    skip();
+}
+
 /* The summary in tmp/out.txt counts `added` files added and nothing
  * updated or removed: what the index got, not what the run wrote before
  * its commit failed. */
@@ -254,12 +265,7 @@ static void test_file_size_limit_while_indexing(void **state)
  * beforehand, shim/writable.cc), in a private mount namespace. */
 static void tmpfs_full(const char *batch)
 {
-    if (!can_unshare()) {
-        printf("SKIP: no mount namespace here (not root, or unshare "
-               "refused); the file size limit cases stand in\n");
-        skip();
-        return;
-    }
+    skip_without_namespace("; the file size limit cases stand in");
     char probe[2048];
     snprintf(probe, sizeof probe, "%s/probe", fx.tmp);
     assert_int_equal(tu_run("'%s' -j1 -q --db '%s' '%s'",
@@ -304,12 +310,7 @@ static void tmpfs_full(const char *batch)
 static void test_disk_full_during_full(void **state)
 {
     (void)state;
-    if (!can_unshare()) {
-        printf("SKIP: no mount namespace here (not root, or unshare "
-               "refused)\n");
-        skip();
-        return;
-    }
+    skip_without_namespace("");
     char mnt[2048];
     snprintf(mnt, sizeof mnt, "%s/mnt", fx.tmp);
     assert_int_equal(tu_run("mkdir '%s'", mnt), 0);
@@ -386,12 +387,7 @@ static int fill_the_disk(long extra_kb, const char *args, const char *then)
 static void test_disk_full_names_the_index(void **state)
 {
     (void)state;
-    if (!can_unshare()) {
-        printf("SKIP: no mount namespace here (not root, or unshare "
-               "refused)\n");
-        skip();
-        return;
-    }
+    skip_without_namespace("");
     make_gen_corpus();
     assert_int_equal(fill_the_disk(1500, "--batch 50", NULL), 74);
     char want[2048];
@@ -425,12 +421,7 @@ static void test_disk_full_names_the_index(void **state)
 static void test_disk_full_room_is_given_back(void **state)
 {
     (void)state;
-    if (!can_unshare()) {
-        printf("SKIP: no mount namespace here (not root, or unshare "
-               "refused)\n");
-        skip();
-        return;
-    }
+    skip_without_namespace("");
     make_gen_corpus();
     char then[4096];
     snprintf(then, sizeof then,
@@ -545,12 +536,7 @@ static int full_disk_sweep(const char *name)
 static void test_disk_full_in_every_commit_phase(void **state)
 {
     (void)state;
-    if (!can_unshare()) {
-        printf("SKIP: no mount namespace here (not root, or unshare "
-               "refused)\n");
-        skip();
-        return;
-    }
+    skip_without_namespace("");
     assert_int_equal(tu_run("cd '%s' && '%s' g --seed 1 --articles 2000 "
                             ">/dev/null && mkdir h f && cp -r g/tech h/ && "
                             "cp -r g/tech g/world g/sport f/ && mkdir mnt",
@@ -583,12 +569,7 @@ static void test_disk_full_in_every_commit_phase(void **state)
 static void test_disk_full_sharded_writer(void **state)
 {
     (void)state;
-    if (!can_unshare()) {
-        printf("SKIP: no mount namespace here (not root, or unshare "
-               "refused)\n");
-        skip();
-        return;
-    }
+    skip_without_namespace("");
     assert_int_equal(tu_run("cd '%s' && '%s' g --seed 1 --articles 400 "
                             ">/dev/null && mkdir h mnt && cp -r g/tech h/ && "
                             "'%s' -j2 -q --db base h",
