@@ -158,12 +158,37 @@ int gz_shim_error_is_damage(void)
     return gz_error_is_damage(xap_last_error());
 }
 
+/* Whether a failure of status `s` comes with Xapian's message for it. The
+ * shim's last message is not cleared by a call that succeeds, so for a
+ * status our own code raises (out of memory in a malloc of ours, a bad
+ * argument) or that names another failure (a lock, a network, a query),
+ * that message is an earlier failure's: a damaged index searched before
+ * must not make an out-of-memory read as damage. */
+static int comes_with_database_message(xap_status s)
+{
+    switch (s) {
+    case XAP_ERR_NOMEM:
+    case XAP_ERR_INVALID_ARG:
+    case XAP_ERR_DB_LOCKED:
+    case XAP_ERR_DB_MODIFIED:
+    case XAP_ERR_DB_CLOSED:
+    case XAP_ERR_RESOURCE:
+    case XAP_ERR_NETWORK:
+    case XAP_ERR_QUERY_PARSE:
+    case XAP_ERR_QUERY_GRAMMAR:
+    case XAP_ERR_WILDCARD:
+        return 0;
+    default:
+        return 1;
+    }
+}
+
 int gz_is_damage(xap_status s, const char *msg)
 {
     if (s == XAP_OK || s == XAP_ERR_DB_VERSION || gz_error_is_io(msg))
         return 0;
     return s == XAP_ERR_DB_CORRUPT || s == XAP_ERR_DOC_NOT_FOUND ||
-           gz_error_is_damage(msg);
+           (comes_with_database_message(s) && gz_error_is_damage(msg));
 }
 
 /* Xapian's message without its class ("DatabaseCorruptError: ") nor a

@@ -130,9 +130,16 @@ std::vector<std::string> glass_dirs(const std::string &path)
     std::ifstream in(stub);
     std::string line;
     while (std::getline(in, line)) {
-        std::istringstream words(line);
-        std::string type, where;
-        if (!(words >> type >> where) || (type != "auto" && type != "glass"))
+        // As Xapian reads a stub line: the type up to the first space,
+        // the path the whole rest of the line (spaces and all), so that
+        // the tables reserved in and cut back (reclaim_uncommitted) are
+        // those of the database Xapian opened and locked.
+        const size_t space = line.find(' ');
+        if (space == std::string::npos)
+            continue;
+        const std::string type = line.substr(0, space);
+        const std::string where = line.substr(space + 1);
+        if (where.empty() || (type != "auto" && type != "glass"))
             continue;
         std::string shard = where[0] == '/' ? where : base + "/" + where;
         if (stat((shard + "/postlist.glass").c_str(), &st) == 0)
