@@ -766,9 +766,9 @@ static void test_dropped_wildcard_warns(void **state)
  * which reads it as a space; it searched "ab OR cd" with no word of
  * warning. The results now say so, naming the first such word as typed
  * and how it was read, and how many more there are; a '*' that ends a
- * word ("ab*", "ab*-cd", "1.5*") or starts one is not named, nor one in
- * a filter's value, nor one after CJK text (the parser drops it, as
- * docs/search.md says). */
+ * word ("ab*", "ab*-cd", "1.5*") is not named here (one that starts a
+ * word: test_leading_star_warns), nor one in a filter's value, nor one
+ * after CJK text (the parser drops it, as docs/search.md says). */
 static void test_infix_star_warns(void **state)
 {
     (void)state;
@@ -796,7 +796,6 @@ static void test_infix_star_warns(void **state)
         {"chel*", NULL},
         {"chel*-arsenal", NULL},
         {"chel*'s", NULL},
-        {"*chel", NULL},
         {"1.5*", NULL},
         {"v2.0*", NULL},
         {"tag:chel*sea", NULL},
@@ -822,6 +821,64 @@ static void test_infix_star_warns(void **state)
                         "wildcard works on a word alone, not in a phrase or a "
                         "hyphenated word");
     gazette_results_free(r);
+}
+
+/* A '*' that starts a word ("*ology") is no wildcard to Xapian's parser,
+ * which drops it: '*chel' searched "chel" with no word of warning, and
+ * 'title:*chel' "title chel", the field's name a word. The results now
+ * say so, naming the first such word as typed (one whose field was lost
+ * before others) and how many more there are; a lone '*', a filter's
+ * value, and a '*' after CJK text are not named. */
+static void test_leading_star_warns(void **state)
+{
+    (void)state;
+    const corpus *c = &fx.gen;
+    static const char tail[] = ": a wildcard is a '*' at the end of a "
+                               "word, not at its start";
+    static const char field[] = " was left out, and the field's name "
+                                "before it was searched as a word";
+    static const struct {
+        const char *query, *word;   /* word: the note's, or NULL */
+        int lost;                   /* the note says the field was lost */
+    } cases[] = {
+        {"*chel", "'*chel' was left out", 0},
+        {"arsenal **chel", "'**chel' was left out", 0},
+        {"arsenal +*chel", "'+*chel' was left out", 0},
+        {"*chel*", "'*chel*' was left out", 0},
+        {"(*chel OR arsenal)", "'*chel' was left out", 0},
+        {"\"*chel manager\"", "'*chel' was left out", 0},
+        {"zebrafoo-*chel", "'zebrafoo-*chel' was left out", 0},
+        {"*\xC3\x89lys\xC3\xA9" "e",
+         "'*\xC3\x89lys\xC3\xA9" "e' was left out", 0},
+        {"*chel *ars", "'*chel' (and 1 more) was left out", 0},
+        {"title:*chel", "'title:*chel'", 1},
+        {"arsenal -Title:*chel", "'-Title:*chel'", 1},
+        {"*ars TITLE:*chel", "'TITLE:*chel' (and 1 more)", 1},
+        {"title:(*chel arsenal)", "'*chel' was left out", 0},
+        {"chel*", NULL, 0},
+        {"chelsea *", NULL, 0},
+        {"tag:*chel", NULL, 0},
+        {"\xE5\x8C\x97\xE4\xBA\xAC*\xE4\xB8\x8A\xE6\xB5\xB7", NULL, 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        gazette_results_t *r = search(c, cases[i].query, NULL);
+        const char *w = gazette_results_warning(r);
+        char want[256] = "";
+        if (cases[i].word)
+            snprintf(want, sizeof want, "the '*' of %s%s%s", cases[i].word,
+                     cases[i].lost ? field : "", tail);
+        if (cases[i].word ? !strstr(w, want) : *w != '\0')
+            fail_msg("'%s': warning \"%s\"", cases[i].query, w);
+        gazette_results_free(r);
+    }
+    /* the star is left out, nothing else: the word's own hits */
+    gazette_results_t *star = search(c, "*chelsea", NULL);
+    gazette_results_t *plain = search(c, "chelsea", NULL);
+    assert_true(gazette_results_count(plain) > 0);
+    assert_int_equal(gazette_results_count(star),
+                     gazette_results_count(plain));
+    gazette_results_free(star);
+    gazette_results_free(plain);
 }
 
 /* A word written as a field that names none ("titel:ceasefire") is
@@ -6315,6 +6372,7 @@ int main(void)
         cmocka_unit_test(test_unknown_field_warns),
         cmocka_unit_test(test_dropped_wildcard_warns),
         cmocka_unit_test(test_infix_star_warns),
+        cmocka_unit_test(test_leading_star_warns),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
