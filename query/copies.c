@@ -65,6 +65,13 @@ static int same_weight(double w, double of)
     return d <= COPY_EPSILON * (of > 0 ? of : -of);
 }
 
+/* Only copies that weigh something are settled: gz_copies_settle cuts
+ * its match off above 0, so a hit of weight 0 keeps its own copy. */
+int gz_copies_tied(double w, double of)
+{
+    return of > 0 && same_weight(w, of);
+}
+
 /* The index in `ties` (every match weighing at least about `w`, rank
  * order, not collapsed) of the copy with key `key` of weight `w` (up to
  * COPY_EPSILON) whose path sorts first, in *best; left as is (the hit's

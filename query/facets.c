@@ -652,7 +652,9 @@ xap_status gz_facets_read(const facet_spies *sp, gazette_results_t *r,
  * match, the copies the spies saw are matched alone (their ids, an
  * xap_query_new_ids filter: a lookup of each, no term list read) on the
  * page's enquire, with its query, order and ties, not collapsed: the
- * first copy of each group there is the one the hits show; where that is
+ * first copy of each group there is the one the hits show, unless, by
+ * relevance, copies tie with it (copies.c): then the hits show the one
+ * whose path sorts first, and so is it counted. Where the copy shown is
  * not the one counted, the spies count it instead.
  */
 typedef struct copy_group {
@@ -660,6 +662,10 @@ typedef struct copy_group {
     size_t len;
     xap_docid first;    /* the id in its shard of the copy counted */
     xap_docid shown, counted;   /* in index->db; 0: not seen yet */
+    double weight;      /* of the group's first copy in the match */
+    char *path;         /* the shown copy's path once a copy ties with
+                           it, else NULL */
+    size_t path_len;
 } copy_group;
 
 typedef struct copies {
@@ -672,8 +678,10 @@ typedef struct copies {
 
 static void copies_free(copies *c)
 {
-    for (size_t i = 0; i < c->count; i++)
+    for (size_t i = 0; i < c->count; i++) {
         free(c->groups[i].key);
+        free(c->groups[i].path);
+    }
     free(c->groups);
     free(c->ids);
 }
@@ -704,7 +712,8 @@ static int add_group(const char *key, size_t len, const xap_docid *ids,
         return (c->status = XAP_ERR_NOMEM) != XAP_OK;
     memcpy(copy, key, len);
     copy[len] = '\0';
-    c->groups[c->count++] = (copy_group){copy, len, ids[0], 0, 0};
+    c->groups[c->count++] = (copy_group){copy, len, ids[0], 0, 0, 0,
+                                         NULL, 0};
     memcpy(c->ids + c->nids, ids, n * sizeof *ids);
     c->nids += n;
     return 0;
@@ -766,12 +775,67 @@ static xap_status recount(const gazette_index_t *index, const facet_spies *sp,
     return s;
 }
 
-/* Note the matched document `id` (its rank order: `mset`'s) in its group
- * of `c`, if it is a copy: the first seen is the one shown; the one
- * counted has the id in its shard the spies counted, in the first shard
- * that has it (the spies see the shards one after another). */
+/* The path of document `id` of `index` into a new g->path. */
+static xap_status read_shown_path(const gazette_index_t *index,
+                                  xap_docid id, copy_group *g)
+{
+    xap_document *doc = NULL;
+    const char *v = NULL;
+    size_t len = 0;
+    xap_status s = xap_database_get_document(index->db, id, &doc);
+    if (s == XAP_OK)
+        s = xap_document_get_value(doc, GZ_SLOT_FILE_PATH, &v, &len);
+    if (s == XAP_OK && !(g->path = malloc(len ? len : 1)))
+        s = XAP_ERR_NOMEM;
+    if (s == XAP_OK) {
+        memcpy(g->path, v, len);
+        g->path_len = len;
+    }
+    xap_document_free(doc);
+    return s;
+}
+
+/* The copy `id` (document `doc`, of weight `w`), seen after the first of
+ * its group `g`, becomes g->shown when it ties with the first and its
+ * path sorts before the shown one's, as the hits choose (copies.c).
+ * Paths are read only for tied copies; with `path_ties` the match put
+ * copies of exactly the first's weight after it by path already, so
+ * only those a last bit lighter (another shard's) are read. */
+static xap_status settle_tie(const gazette_index_t *index, copy_group *g,
+                             xap_docid id, const xap_document *doc, double w,
+                             int path_ties)
+{
+    if (!gz_copies_tied(w, g->weight) || (path_ties && w == g->weight))
+        return XAP_OK;
+    const char *v = NULL;
+    size_t len = 0;
+    xap_status s = g->path ? XAP_OK : read_shown_path(index, g->shown, g);
+    if (s == XAP_OK)
+        s = xap_document_get_value(doc, GZ_SLOT_FILE_PATH, &v, &len);
+    size_t n = len < g->path_len ? len : g->path_len;
+    int c = s == XAP_OK ? memcmp(v, g->path, n) : 0;
+    if (s != XAP_OK || c > 0 || (c == 0 && len >= g->path_len))
+        return s;
+    char *copy = malloc(len ? len : 1);
+    if (!copy)
+        return XAP_ERR_NOMEM;
+    memcpy(copy, v, len);
+    free(g->path);
+    g->path = copy;
+    g->path_len = len;
+    g->shown = id;
+    return XAP_OK;
+}
+
+/* Note the matched document `id` (its rank order: `mset`'s, of weight
+ * `w`) in its group of `c`, if it is a copy: the first seen is the one
+ * shown, unless (`by_path`: hits by relevance) a copy that ties with it
+ * has a path that sorts first (settle_tie, `path_ties`); the one counted
+ * has the id in its shard the spies counted, in the first shard that has
+ * it (the spies see the shards one after another). */
 static xap_status note_copy(const gazette_index_t *index, copies *c,
-                            xap_docid id)
+                            xap_docid id, double w, int by_path,
+                            int path_ties)
 {
     xap_document *doc = NULL;
     const char *v = NULL;
@@ -779,13 +843,17 @@ static xap_status note_copy(const gazette_index_t *index, copies *c,
     xap_status s = xap_database_get_document(index->db, id, &doc);
     if (s == XAP_OK)
         s = xap_document_get_value(doc, GZ_SLOT_DEDUP, &v, &len);
-    copy_group key = {(char *)v, len, 0, 0, 0};
+    copy_group key = {(char *)v, len, 0, 0, 0, 0, NULL, 0};
     copy_group *g = s == XAP_OK && len ? bsearch(&key, c->groups, c->count,
                                                  sizeof *c->groups, by_key)
                                        : NULL;
     size_t shards = index->nshards ? index->nshards : 1;
-    if (g && !g->shown)
+    if (g && !g->shown) {
         g->shown = id;
+        g->weight = w;
+    }
+    else if (g && by_path)
+        s = settle_tie(index, g, id, doc, w, path_ties);
     if (g && (id - 1) / shards + 1 == g->first &&
         (!g->counted || (id - 1) % shards < (g->counted - 1) % shards))
         g->counted = id;
@@ -797,7 +865,7 @@ xap_status gz_facets_count_shown(gazette_index_t *index, xap_enquire *enq,
                                  const xap_query *ranked,
                                  const xap_query *restore,
                                  const gazette_search_options_t *o,
-                                 facet_spies *sp)
+                                 int path_ties, facet_spies *sp)
 {
     if (!o->collapse || gz_index_searches_remote(index) ||
         (!sp->value_counter && !sp->term_counter))
@@ -813,11 +881,15 @@ xap_status gz_facets_count_shown(gazette_index_t *index, xap_enquire *enq,
     if (s == XAP_OK && c.count) {
         qsort(c.groups, c.count, sizeof *c.groups, by_key);
         s = match_copies(index, &c, enq, ranked, &mset);
+        int by_path = o->sort == GAZETTE_SORT_RELEVANCE;
         for (uint32_t i = 0; s == XAP_OK && i < xap_mset_size(mset); i++) {
             xap_docid id = 0;
+            double w = 0;
             s = xap_mset_docid(mset, i, &id);
+            if (s == XAP_OK && by_path)
+                s = xap_mset_weight(mset, i, &w);
             if (s == XAP_OK)
-                s = note_copy(index, &c, id);
+                s = note_copy(index, &c, id, w, by_path, path_ties);
         }
         for (size_t g = 0; s == XAP_OK && g < c.count; g++)
             if (c.groups[g].shown && c.groups[g].counted &&

@@ -600,6 +600,32 @@ static size_t infix_star_length(const char *s, size_t i, size_t n)
                : 0;
 }
 
+/* 1 when s[i] (i < n) starts a run of '*' that starts a word: after no
+ * word character (the piece's start, a sign, a field's ':', a joiner)
+ * and before one ("*ab", "**ab", "-*ab", "title:*ab"). Xapian's parser
+ * has no such wildcard and drops it, as it drops any character that is
+ * none of a word's; so it ends a field's name, which is then searched as
+ * a word ("title:*ab" is "title ab"). */
+static int leading_star(const char *s, size_t i, size_t n)
+{
+    if (s[i] != '*' || (i > 0 && s[i - 1] == '*'))
+        return 0;
+    size_t after = i;
+    while (after < n && s[after] == '*')
+        after++;
+    uint32_t before = 0, next = 0;
+    if (after == n || !code_point(s + after, s + n, &next) ||
+        !xap_unicode_is_wordchar(next))
+        return 0;
+    if (i == 0)
+        return 1;
+    size_t lead = i - 1;   /* the start of the character before */
+    while (lead > 0 && ((unsigned char)s[lead] & 0xC0) == 0x80)
+        lead--;
+    code_point(s + lead, s + i, &before);
+    return !xap_unicode_is_wordchar(before);
+}
+
 /* 1 when the piece [s, s+n) has a '*' inside a word (infix_star_length). */
 static int has_infix_star(const char *s, size_t n)
 {
@@ -709,6 +735,42 @@ size_t gz_query_infix_stars(const char *text, const char **word,
     return found;
 }
 
+/* gz_query_leading_stars - see query_limits.h. */
+size_t gz_query_leading_stars(const char *text, const char **word,
+                              size_t *len, int *field)
+{
+    size_t found = 0;
+    const char *p = text;
+    *field = 0;
+    for (token t = next_token(&p); t.kind != TOKEN_END; t = next_token(&p)) {
+        const char *v, *end = t.text + t.len;
+        const gz_field *f = token_field(t, &v);
+        if ((f && f->kind != GZ_KIND_TEXT) ||
+            (t.kind != TOKEN_WORD && t.kind != TOKEN_PHRASE))
+            continue;
+        for (const char *q = t.kind == TOKEN_WORD ? t.text : v; q < end;) {
+            while (q < end && (is_space(*q) || *q == '"'))
+                q++;
+            const char *piece = q;
+            while (q < end && !is_space(*q) && *q != '"')
+                q++;
+            size_t n = (size_t)(q - piece), at = 0;
+            while (at < n && !leading_star(piece, at, n))
+                at++;
+            if (at == n)
+                continue;
+            /* the field lost is the worse surprise: named first */
+            int lost = t.kind == TOKEN_WORD && f && piece + at == v;
+            if (found++ == 0 || (lost && !*field)) {
+                *word = piece;
+                *len = n;
+                *field = lost;
+            }
+        }
+    }
+    return found;
+}
+
 /* [w, w+n) of the normalised query as the user typed it in `typed`
  * (gz_query_as_typed; as normalised when it is not found), cut at a
  * character's start after `max` bytes, into `out`; with `spaced`, each
@@ -744,30 +806,44 @@ static void put_str(gz_buf *b, const char *s)
     gz_buf_put(b, s, strlen(s));
 }
 
+/* The kinds of '*' that are no wildcard, as put_star_note words them. */
+enum star_kind {
+    STAR_INFIX,          /* inside a word: read as a space */
+    STAR_DROPPED,        /* ending a word of a phrase: left out */
+    STAR_LEADING,        /* starting a word: left out */
+    STAR_LEADING_FIELD   /* starting a field's value: the field lost too */
+};
+
 /* Append to `b` the note on `count` words whose '*' is no wildcard, the
  * first [word, word+len) of the normalised query, shown as typed in
- * `typed`: one inside a word (`infix`) or one the parser drops. "; "
- * before it when `b` has a note already. Returns 0, or -1 when out of
- * memory. */
+ * `typed`, of kind `kind`. "; " before it when `b` has a note already.
+ * Returns 0, or -1 when out of memory. */
 static int put_star_note(gz_buf *b, const char *typed, const char *word,
-                         size_t len, size_t count, int infix)
+                         size_t len, size_t count, enum star_kind kind)
 {
     char more[48] = "";
     if (count > 1)
         snprintf(more, sizeof more, " (and %zu more)", count - 1);
     put_str(b, b->len ? "; " : "");
-    put_str(b, infix ? "the '*' in '" : "the '*' of '");
+    put_str(b, kind == STAR_INFIX ? "the '*' in '" : "the '*' of '");
     int rc = put_as_typed(b, typed, word, len, NOTE_WORD, 0);
     put_str(b, "'");
     put_str(b, more);
-    if (infix) {
+    if (kind == STAR_INFIX) {
         put_str(b, " was read as a space ('");
         rc |= put_as_typed(b, typed, word, len, NOTE_WORD, 1);
         put_str(b, "'): a wildcard is a '*' at the end of a word, not "
                    "inside one");
-    } else {
+    } else if (kind == STAR_DROPPED) {
         put_str(b, " was left out: a wildcard works on a word alone, not "
                    "in a phrase or a hyphenated word");
+    } else {
+        put_str(b, kind == STAR_LEADING_FIELD
+                       ? " was left out, and the field's name before it "
+                         "was searched as a word"
+                       : " was left out");
+        put_str(b, ": a wildcard is a '*' at the end of a word, not at its "
+                   "start");
     }
     return rc || b->failed ? -1 : 0;
 }
@@ -779,10 +855,15 @@ int gz_query_wildcard_notes(const char *typed, const char *text,
     gz_buf b = {0};
     const char *word = NULL;
     size_t len = 0, n = gz_query_infix_stars(text, &word, &len);
-    int rc = n ? put_star_note(&b, typed, word, len, n, 1) : 0;
+    int rc = n ? put_star_note(&b, typed, word, len, n, STAR_INFIX) : 0;
     n = gz_query_dropped_wildcards(text, &word, &len);
     if (rc == 0 && n)
-        rc = put_star_note(&b, typed, word, len, n, 0);
+        rc = put_star_note(&b, typed, word, len, n, STAR_DROPPED);
+    int field = 0;
+    n = gz_query_leading_stars(text, &word, &len, &field);
+    if (rc == 0 && n)
+        rc = put_star_note(&b, typed, word, len, n,
+                           field ? STAR_LEADING_FIELD : STAR_LEADING);
     *notes = rc == 0 ? b.data : NULL;
     if (rc != 0)
         gz_buf_free(&b);

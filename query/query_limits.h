@@ -74,13 +74,26 @@ size_t gz_query_dropped_wildcards(const char *text, const char **word,
 size_t gz_query_infix_stars(const char *text, const char **word,
                             size_t *len);
 
+/* The words of the normalised query `text` that a '*' starts ("*ab",
+ * "-*ab", 'title:*ab', '"*ab cd"'), which Xapian's parser drops, as it
+ * has no such wildcard: after no word character and before one; not in
+ * a filter's value, which is exact. Their number; the first one's word
+ * (as gz_query_infix_stars) in [*word, *word + *len), pointing into
+ * `text` (left alone when 0), the first whose '*' starts a field's value
+ * if any: *field is then 1, as that '*' ends the field's name, which the
+ * parser searches as a word ('title:*ab' is 'title ab'); else 0. */
+size_t gz_query_leading_stars(const char *text, const char **word,
+                              size_t *len, int *field);
+
 /* The results' notes on the '*'s of the normalised query `text` that
  * are no wildcards, each word shown as typed in `typed` (the query
  * gz_query_clean made, gz_query_as_typed): those inside a word
  * (gz_query_infix_stars: "the '*' in 'ab*cd' was read as a space ('ab
  * cd'): ...") and those the parser drops (gz_query_dropped_wildcards:
- * "the '*' of 'zebrafoo-ab*' was left out: ..."), each naming the first
- * such word and how many more there are; "; " between the two. A new
+ * "the '*' of 'zebrafoo-ab*' was left out: ...") and those that start a
+ * word (gz_query_leading_stars: "the '*' of '*ab' was left out: ..."),
+ * each naming the first such word and how many more there are; "; "
+ * between them. A new
  * malloc()ed string in *notes, NULL when there is nothing to say.
  * Returns 0, or -1 when out of memory. */
 int gz_query_wildcard_notes(const char *typed, const char *text,

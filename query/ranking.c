@@ -532,6 +532,14 @@ xap_status gz_ranking_set_ties(xap_enquire *enq)
                                                         GZ_SLOT_FILE_PATH, 0);
 }
 
+/* gz_ranking_apply sets the ties on every query that weighs something
+ * when feedback was asked for, before it knows whether feedback adds
+ * any term. */
+int gz_ranking_ties_by_path(const gz_feedback *fb)
+{
+    return fb->qmax > 0;
+}
+
 /* A match that asks for no hit: Xapian sets up the query's posting lists
  * and stops. */
 xap_status gz_ranking_max_weight(xap_enquire *enq, double *qmax)

@@ -89,6 +89,9 @@ xap_status gz_ranking_apply(xap_enquire *enq, const xap_query *q,
  * document order, which is a file's order of articles). Returns XAP_OK or
  * the shim's status. */
 xap_status gz_ranking_set_ties(xap_enquire *enq);
+/* 1 when gz_ranking_apply, which set up `fb`, also set ties by path
+ * (gz_ranking_set_ties) on its enquire. */
+int gz_ranking_ties_by_path(const gz_feedback *fb);
 /* The most weight the query set on `enq` can give a document into *qmax
  * (0: it weighs nothing, a query of filters alone). Costs the setting up
  * of a match. Returns XAP_OK or the shim's status. */

@@ -1042,7 +1042,8 @@ static xap_status run_search(gazette_index_t *index, const char *query,
     if (s == XAP_OK && counted && o->collapse)
         s = gz_ranking_query(q, &fb, &ranked);
     if (s == XAP_OK && ranked)
-        s = gz_facets_count_shown(index, enq, ranked, q, o, &spies);
+        s = gz_facets_count_shown(index, enq, ranked, q, o,
+                                  gz_ranking_ties_by_path(&fb), &spies);
     xap_query_free(ranked);
     if (s == XAP_OK)
         s = gz_ranking_finish(enq, q);

@@ -346,16 +346,17 @@ xap_status gz_facets_attach(gazette_index_t *index, xap_enquire *enq,
 xap_status gz_facets_read(const facet_spies *sp, gazette_results_t *r,
                           uint32_t *matches);
 /* After the page's match on `enq` (the query `ranked` with feedback,
- * sorted and collapsed as the hits are): where the spies counted one copy
- * of an article with duplicates and the hits show another that counts
- * differently, count the one shown instead. `enq` then has `restore` as
- * its query, collapsing as before. Local indexes only (a remote server
- * counts every copy). */
+ * sorted and collapsed as the hits are; `path_ties`: hits of equal
+ * weight by path, gz_ranking_ties_by_path): where the spies counted one
+ * copy of an article with duplicates and the hits show another that
+ * counts differently, count the one shown instead. `enq` then has
+ * `restore` as its query, collapsing as before. Local indexes only (a
+ * remote server counts every copy). */
 xap_status gz_facets_count_shown(gazette_index_t *index, xap_enquire *enq,
                                  const xap_query *ranked,
                                  const xap_query *restore,
                                  const gazette_search_options_t *o,
-                                 facet_spies *sp);
+                                 int path_ties, facet_spies *sp);
 void gz_facets_free(facet_spies *sp);
 
 /* copies.c: the copy each hit of a page shows. The copies of an article
@@ -374,6 +375,10 @@ typedef struct gz_copies {
 xap_status gz_copies_settle(xap_enquire *enq, const xap_mset *mset,
                             const uint32_t *at, size_t n, gz_copies *c);
 void gz_copies_free(gz_copies *c);
+/* 1 when a copy of weight `w` ties with the best-ranked copy of its
+ * article, of weight `of`, as gz_copies_settle decides: then the one
+ * whose path sorts first is shown. */
+int gz_copies_tied(double w, double of);
 
 /* results.c: fill `hit` from document `i` of `mset` (its snippet is made
  * when first asked for, from r->snippets). */
