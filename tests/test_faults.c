@@ -1309,6 +1309,60 @@ static void test_damaged_document_lengths(void **state)
     assert_int_equal(not_found, 3);
 }
 
+/* An article whose id term names a document the document lengths do
+ * not hold (a byte of their chunk changed, tried one at a time until the
+ * lookup of DAMAGED_ID meets Xapian's DocNotFoundError for a document its
+ * posting names): gazette_index_get_article says the index is damaged,
+ * INDEX_CORRUPT with the damage line, where it said ARTICLE_NOT_FOUND,
+ * "no article with id ...", as if the index never had it (a caller would
+ * put it again into a damaged index). Other bytes give other damage,
+ * said the same way, or none. An id the index never had is still not
+ * found. */
+static void test_damaged_article_is_not_absent(void **state)
+{
+    (void)state;
+    char good[2048], table[2100];
+    index_with_good_copy(good);
+    snprintf(table, sizeof table, "%s/postlist.glass", fx.db);
+    long keys[8];
+    size_t nkeys = doclen_keys(table, keys, 8);
+    assert_true(nkeys > 0);
+    int met = 0;
+    for (size_t k = 0; k < nkeys && !met; k++)
+        for (long past = 2; past <= 30 && !met; past++) {
+            copy_good(good, fx.db);
+            FILE *f = fopen(table, "r+b");
+            assert_non_null(f);
+            fseek(f, keys[k] + past, SEEK_SET);
+            fputc(0xc6, f);
+            fclose(f);
+            gazette_index_t *index = NULL;
+            gazette_article_t *a = NULL;
+            if (gazette_index_open(fx.db, &index) != GAZETTE_STATUS_OK)
+                continue;
+            gazette_status_t st = gazette_index_get_article(index,
+                                                            DAMAGED_ID, &a);
+            gazette_article_free(a);
+            a = NULL;
+            const char *why = gazette_index_error(index);
+            met = st == GAZETTE_STATUS_ARTICLE_NOT_FOUND ||
+                  strstr(why, "not found)") != NULL;
+            if (st != GAZETTE_STATUS_OK &&
+                st != GAZETTE_STATUS_INDEX_CORRUPT)
+                fail_msg("key at %ld, +%ld: %s: %s", keys[k], past,
+                         gazette_status_to_string(st), why);
+            if (st != GAZETTE_STATUS_OK)
+                expect_damage_said(why, fx.db,
+                                   "a run with gazette_update_set_full", 0);
+            assert_int_equal(gazette_index_get_article(
+                                 index, "world/no-such-article.txt", &a),
+                             GAZETTE_STATUS_ARTICLE_NOT_FOUND);
+            assert_null(a);
+            gazette_index_close(index);
+        }
+    assert_true(met);
+}
+
 /* ------------------------------------------------------------- SIGKILL */
 
 /* Start gazette-index with `args` (argv after the program), output to
@@ -2108,6 +2162,7 @@ int main(void)
         T(test_flipped_termlist),
         T(test_damaged_id_block_explained),
         T(test_damaged_document_lengths),
+        T(test_damaged_article_is_not_absent),
         T(test_sigkill_loop),
         T(test_reader_through_commits),
         T(test_allocation_failures),
