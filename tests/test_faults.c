@@ -1363,6 +1363,98 @@ static void test_damaged_article_is_not_absent(void **state)
     assert_true(met);
 }
 
+/* The first failure of a writer's calls on the index at fx.db: a put of
+ * DAMAGED_ID (over its article), a put of a new one, a delete of
+ * DAMAGED_ID, a commit; OK when none failed. */
+static gazette_status_t writer_calls(gazette_writer_t *w)
+{
+    static const char *const ids[] = {DAMAGED_ID, "world/a-new-one.txt"};
+    gazette_status_t st = GAZETTE_STATUS_OK;
+    for (size_t i = 0; st == GAZETTE_STATUS_OK && i < 2; i++) {
+        gazette_article_t *a = NULL;
+        assert_int_equal(gazette_article_new(&a), GAZETTE_STATUS_OK);
+        gazette_article_set(a, GAZETTE_FIELD_ID, ids[i]);
+        gazette_article_set(a, GAZETTE_FIELD_TITLE, "Truce holds");
+        gazette_article_set(a, GAZETTE_FIELD_BODY,
+                            "Hostages freed as the truce holds in Gaza.");
+        st = gazette_writer_put(w, a);
+        gazette_article_free(a);
+    }
+    if (st == GAZETTE_STATUS_OK)
+        st = gazette_writer_delete(w, DAMAGED_ID);
+    if (st == GAZETTE_STATUS_OK)
+        st = gazette_writer_commit(w);
+    return st;
+}
+
+/* The writer API says a damaged index as a search and an update do
+ * (expect_damage_said): which index, what Xapian read, the rebuild that
+ * recovers it. Its open of an index with a table cut short or deleted;
+ * a put, delete or commit meeting a damaged block of the postlist (each
+ * block's directory end flipped in turn, until a call meets it), and
+ * every call after it on the writer, failed for good, which adds that
+ * the changes since the last commit are to be made again once the index
+ * is rebuilt. They said Xapian's words after the path or the step ("IDX:
+ * DatabaseError: EOF reading block 2", "cannot add the article:
+ * DatabaseCorruptError: dir_end invalid in block 6; ... close the
+ * writer, open the index again and put (or delete) them again", which
+ * meets the damage again). */
+static void test_writer_says_damage(void **state)
+{
+    (void)state;
+    static const char *const tables[] = {"docdata.glass", "postlist.glass"};
+    static const char remedy[] = "a run with gazette_update_set_full";
+    char good[2048], table[2100], goodtable[2100];
+    index_with_good_copy(good);
+    for (size_t t = 0; t < sizeof tables / sizeof *tables; t++)
+        for (int k = DAMAGE_TRUNCATE; k <= DAMAGE_REMOVE; k++) {
+            copy_good(good, fx.db);
+            damage_table(fx.db, tables[t], (damage_kind)k);
+            gazette_writer_t *w = NULL;
+            assert_int_equal(gazette_writer_open(fx.db, NULL, 0, &w),
+                             GAZETTE_STATUS_INDEX_CORRUPT);
+            expect_damage_said(gazette_last_open_error(), fx.db, remedy,
+                               gz_test_language_unreadable(fx.db));
+        }
+    snprintf(table, sizeof table, "%s/postlist.glass", fx.db);
+    snprintf(goodtable, sizeof goodtable, "%s/postlist.glass", good);
+    long blocks = (long)(file_size(goodtable) / 8192);
+    int met = 0;
+    for (long b = 0; b < blocks && !met; b++) {
+        copy_good(good, fx.db);
+        FILE *f = fopen(table, "r+b");
+        assert_non_null(f);
+        fseek(f, b * 8192 + 9, SEEK_SET);
+        int c = fgetc(f);
+        fseek(f, b * 8192 + 9, SEEK_SET);
+        fputc(c ^ 0x5a, f);
+        fclose(f);
+        gazette_writer_t *w = NULL;
+        if (gazette_writer_open(fx.db, NULL, 0, &w) != GAZETTE_STATUS_OK)
+            continue;
+        gazette_status_t st = writer_calls(w);
+        met = st != GAZETTE_STATUS_OK;
+        int unreadable = gz_test_language_unreadable(fx.db);
+        if (met) {
+            if (st != GAZETTE_STATUS_INDEX_CORRUPT)
+                fail_msg("block %ld: %s: %s", b,
+                         gazette_status_to_string(st),
+                         gazette_writer_error(w));
+            expect_damage_said(gazette_writer_error(w), fx.db, remedy,
+                               unreadable);
+            assert_non_null(strstr(gazette_writer_error(w),
+                                   "once it is rebuilt, put (or delete) "
+                                   "them again"));
+            assert_int_equal(gazette_writer_commit(w),
+                             GAZETTE_STATUS_INDEX_CORRUPT);
+            expect_damage_said(gazette_writer_error(w), fx.db, remedy,
+                               unreadable);
+        }
+        gazette_writer_close(w);
+    }
+    assert_true(met);
+}
+
 /* ------------------------------------------------------------- SIGKILL */
 
 /* Start gazette-index with `args` (argv after the program), output to
@@ -2158,6 +2250,7 @@ int main(void)
         T(test_deleted_tables),
         T(test_byte_flipped_table),
         T(test_damage_is_explained),
+        T(test_writer_says_damage),
         T(test_scrambled_compressed_tags),
         T(test_flipped_termlist),
         T(test_damaged_id_block_explained),
