@@ -311,9 +311,9 @@ static const char *bad_open_argument(const char *path, const char *language,
  * a stub naming a database that is missing or an empty directory (Xapian
  * would create it empty: a shard's disk not mounted), one database
  * listed twice (Xapian would open it twice, the second open finding the
- * first's lock), a directory of shards that lost its stub, another
- * program's database (without the tables a Gazette index has, the table
- * check would call it damaged). */
+ * first's lock), a directory of shards that lost its stub, a stub with
+ * a line Xapian cannot read, another program's database (without the
+ * tables a Gazette index has, the table check would call it damaged). */
 static gazette_status_t check_before_open(const char *path, char *err)
 {
     char part[4096], twice[8192];
@@ -331,6 +331,13 @@ static gazette_status_t check_before_open(const char *path, char *err)
     }
     if (gz_shards_stub_lost_said(path, err, GZ_ERROR_SIZE))
         return GAZETTE_STATUS_INDEX_CORRUPT;
+    /* as a search's open and an update say it (it was "not a Xapian
+     * index", NOT_AN_INDEX, for a stub file with a misspelt type) */
+    if (gz_stub_bad_line(path, twice, sizeof twice)) {
+        snprintf(err, GZ_ERROR_SIZE, "index %.200s: %.700s (nothing "
+                 "written)", path, twice);
+        return GAZETTE_STATUS_INDEX_CORRUPT;
+    }
     if (gz_shards_foreign(path, err, GZ_ERROR_SIZE))
         return GAZETTE_STATUS_NOT_AN_INDEX;
     return GAZETTE_STATUS_OK;
