@@ -1455,6 +1455,69 @@ static void test_writer_says_damage(void **state)
     assert_true(met);
 }
 
+/* A put through the writer API whose entity lexicon (is a word that
+ * starts a sentence written with capitals elsewhere in the index?) meets
+ * a damaged block of the postlist: the put fails, INDEX_CORRUPT with the
+ * damage line. The failed lookup was taken for a word the index does
+ * not know: the put returned OK, the article analysed as if the index
+ * had no such name. Each block's directory end flipped in turn; the
+ * blocks where a lookup of the lexicon's terms fails (a read-only open
+ * asks them) are those the put must fail on. */
+static void test_writer_lexicon_damage(void **state)
+{
+    (void)state;
+    static const char *const asked[] = {"XCblinken", "XUblinken",
+                                        "XChezbollah", "XUhezbollah",
+                                        "XCofficials", "XUofficials"};
+    char good[2048], table[2100], goodtable[2100];
+    index_with_good_copy(good);
+    snprintf(table, sizeof table, "%s/postlist.glass", fx.db);
+    snprintf(goodtable, sizeof goodtable, "%s/postlist.glass", good);
+    long blocks = (long)(file_size(goodtable) / 8192);
+    int met = 0;
+    for (long b = 0; b < blocks; b++) {
+        copy_good(good, fx.db);
+        FILE *f = fopen(table, "r+b");
+        assert_non_null(f);
+        fseek(f, b * 8192 + 9, SEEK_SET);
+        int c = fgetc(f);
+        fseek(f, b * 8192 + 9, SEEK_SET);
+        fputc(c ^ 0x5a, f);
+        fclose(f);
+        xap_database *db = NULL;
+        int damaged = 0;
+        if (xap_database_open(fx.db, &db) != XAP_OK)
+            continue;
+        for (size_t i = 0; i < sizeof asked / sizeof *asked; i++) {
+            uint32_t n = 0;
+            damaged |= xap_database_termfreq(db, asked[i], &n) != XAP_OK;
+        }
+        xap_database_free(db);
+        gazette_writer_t *w = NULL;
+        if (!damaged ||
+            gazette_writer_open(fx.db, NULL, 0, &w) != GAZETTE_STATUS_OK)
+            continue;
+        met++;
+        gazette_article_t *a = NULL;
+        assert_int_equal(gazette_article_new(&a), GAZETTE_STATUS_OK);
+        gazette_article_set(a, GAZETTE_FIELD_ID, "world/lexicon.txt");
+        gazette_article_set(a, GAZETTE_FIELD_TITLE, "Talks");
+        gazette_article_set(a, GAZETTE_FIELD_BODY,
+                            "Officials met. Blinken spoke. Hezbollah "
+                            "answered.");
+        gazette_status_t st = gazette_writer_put(w, a);
+        gazette_article_free(a);
+        if (st != GAZETTE_STATUS_INDEX_CORRUPT)
+            fail_msg("block %ld: put %s: %s", b,
+                     gazette_status_to_string(st), gazette_writer_error(w));
+        expect_damage_said(gazette_writer_error(w), fx.db,
+                           "a run with gazette_update_set_full",
+                           gz_test_language_unreadable(fx.db));
+        gazette_writer_close(w);
+    }
+    assert_true(met > 0);
+}
+
 /* ------------------------------------------------------------- SIGKILL */
 
 /* Start gazette-index with `args` (argv after the program), output to
@@ -2251,6 +2314,7 @@ int main(void)
         T(test_byte_flipped_table),
         T(test_damage_is_explained),
         T(test_writer_says_damage),
+        T(test_writer_lexicon_damage),
         T(test_scrambled_compressed_tags),
         T(test_flipped_termlist),
         T(test_damaged_id_block_explained),
