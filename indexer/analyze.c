@@ -47,6 +47,9 @@ struct gz_analyzer {
     /* the entity lexicon when set (gz_analyzer_set_names), else db's */
     int (*is_name)(const char *word, size_t len, void *ctx);
     void *is_name_ctx;
+    /* the first failed lookup in db's lexicon while the article being
+     * analysed was read (index_knows_name), which fails its analysis */
+    xap_status lexicon_status;
     int cjk_ngrams;           /* CJK text as n-grams (gz_analyzer_new) */
     int whole_cjk;            /* the last article: CJK text, no n-grams */
     const char *truncation;   /* why the last article was cut, or NULL */
@@ -576,29 +579,25 @@ static char *join_tags(const corpus_article *art)
     return out;
 }
 
-/* Articles of `db` with `prefix` + `word` (0 on error). */
-static uint32_t freq(xap_database *db, const char *prefix, const char *word)
+/* Articles of all of dbs[0..n) with `prefix` + `word`. A lookup that
+ * fails sets *s (sticky: none is made after it) and counts nothing. */
+static uint64_t freq_in(xap_database *const *dbs, size_t n,
+                        const char *prefix, const char *word, xap_status *s)
 {
     char term[GZ_TERM_BUF];
-    uint32_t tf = 0;
-    gz_make_term(prefix, word, term, sizeof term);
-    if (xap_database_termfreq(db, term, &tf) != XAP_OK)
-        return 0;
-    return tf;
-}
-
-/* Articles of all of dbs[0..n) with `prefix` + `word`. */
-static uint64_t freq_in(xap_database *const *dbs, size_t n,
-                        const char *prefix, const char *word)
-{
     uint64_t total = 0;
-    for (size_t i = 0; i < n; i++)
-        total += freq(dbs[i], prefix, word);
+    gz_make_term(prefix, word, term, sizeof term);
+    for (size_t i = 0; *s == XAP_OK && i < n; i++) {
+        uint32_t tf = 0;
+        *s = xap_database_termfreq(dbs[i], term, &tf);
+        total += *s == XAP_OK ? tf : 0;
+    }
     return total;
 }
 
-int gz_index_knows_name_in(xap_database *const *dbs, size_t n,
-                           const char *word, size_t len)
+/* gz_index_knows_name_in, the first failed lookup in *s (sticky). */
+static int knows_name(xap_database *const *dbs, size_t n, const char *word,
+                      size_t len, xap_status *s)
 {
     char *folded = NULL, *lower = NULL;
     size_t flen = 0;
@@ -607,14 +606,28 @@ int gz_index_knows_name_in(xap_database *const *dbs, size_t n,
         gz_fold_accents(word, len, &folded, &flen, NULL) != 0)
         return 0;
     if (xap_unicode_tolower_utf8(folded, flen, &lower, NULL) == XAP_OK) {
-        uint64_t capitalised = freq_in(dbs, n, GZ_PREFIX_CAPS, lower) +
-                               freq_in(dbs, n, GZ_PREFIX_UPPER, lower);
+        uint64_t capitalised = freq_in(dbs, n, GZ_PREFIX_CAPS, lower, s) +
+                               freq_in(dbs, n, GZ_PREFIX_UPPER, lower, s);
         known = capitalised >= 2 &&
-                2 * capitalised >= freq_in(dbs, n, "", lower);
+                2 * capitalised >= freq_in(dbs, n, "", lower, s);
     }
     free(lower);
     free(folded);
-    return known;
+    return *s == XAP_OK && known;
+}
+
+/* A failed lookup is a word not known: gazette-index's workers ask
+ * read-only views of shards that other threads commit to, where a
+ * lookup can fail for a race with those commits (DatabaseModifiedError,
+ * or a block reused meanwhile read as corrupt) as well as for damage,
+ * and the lexicon is a hint there (pipeline.c, lexicon_knows). The
+ * writer API's analyzer asks its own database instead and fails the
+ * article on damage (index_knows_name). */
+int gz_index_knows_name_in(xap_database *const *dbs, size_t n,
+                           const char *word, size_t len)
+{
+    xap_status s = XAP_OK;
+    return knows_name(dbs, n, word, len, &s);
 }
 
 int gz_index_knows_name(xap_database *db, const char *word, size_t len)
@@ -629,8 +642,13 @@ static int index_knows_name(const char *word, size_t len, void *ctx)
     gz_analyzer *a = ctx;
     if (a->is_name)
         return a->is_name(word, len, a->is_name_ctx);
-    return a->db && gz_index_knows_name(xap_writable_database(a->db), word,
-                                        len);
+    if (!a->db || a->lexicon_status != XAP_OK)
+        return 0;
+    /* the database the analyzer's writer holds: nothing commits to it
+     * meanwhile, so a failed lookup is the index failing (damaged),
+     * which was taken for a word not known, the article analysed as if */
+    xap_database *view = xap_writable_database(a->db);
+    return knows_name(&view, 1, word, len, &a->lexicon_status);
 }
 
 /* Named entities (schema.h): an XE term for each, and their display
@@ -645,9 +663,14 @@ static xap_status add_entities(gz_analyzer *a, xap_document *doc,
     gz_entity_list ents = {0};
     gz_entity_lexicon lexicon = {index_knows_name, a};
     *joined = NULL;
+    a->lexicon_status = XAP_OK;
     if (gz_entities_extract_with(art->title, art->body, art->body_len,
                                  &lexicon, &ents) != 0)
         return XAP_ERR_NOMEM;
+    if (a->lexicon_status != XAP_OK) {   /* the shim's message is its */
+        gz_entity_list_free(&ents);
+        return a->lexicon_status;
+    }
     size_t size = 1;
     for (size_t i = 0; i < ents.n; i++)
         size += strlen(ents.items[i].name) + 1;

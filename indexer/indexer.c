@@ -3107,50 +3107,15 @@ static gz_index_outcome resolve_language(run_state *st,
     return GZ_INDEX_OK;
 }
 
-/* The class of the Xapian message quoted in `err` ("DatabaseError",
- * after "DB: " and the step, "writing the index: "), as a status: the
- * class names the damage gz_is_damage recognises; *said is where the
- * message starts. XAP_ERR_UNKNOWN when `err` quotes none. */
-static xap_status quoted_class(const char *err, const char **said)
-{
-    static const struct {
-        const char *name;
-        xap_status s;
-    } classes[] = {{"DatabaseCorruptError: ", XAP_ERR_DB_CORRUPT},
-                   {"DocNotFoundError: ", XAP_ERR_DOC_NOT_FOUND},
-                   {"DatabaseOpeningError: ", XAP_ERR_DB_OPENING},
-                   {"FeatureUnavailableError: ", XAP_ERR_XAPIAN},
-                   {"DatabaseError: ", XAP_ERR_DB}};
-    for (size_t i = 0; i < sizeof classes / sizeof *classes; i++) {
-        const char *at = strstr(err, classes[i].name);
-        if (at && (at == err || at[-1] == ' ')) {
-            *said = at;
-            return classes[i].s;
-        }
-    }
-    return XAP_ERR_UNKNOWN;
-}
-
 /* A run that failed on a damaged index (GZ_INDEX_CORRUPT, `err` quoting
  * Xapian's message or our missing table's) says so as the searcher
- * does (gz_damage_message): which index, what was read, and that a
- * rebuild recovers it, told the language when it cannot be read. Other
- * refusals of that outcome (a stub lost, an index too new) keep theirs;
- * so does --full, which is that rebuild. */
+ * does (gz_say_damaged). Other refusals of that outcome (a stub lost, an
+ * index too new) keep theirs; so does --full, which is the rebuild the
+ * message advises. */
 static void say_damaged(const gz_index_config *cfg, char *err, size_t errlen)
 {
-    static const char verdict[] = ": the index is damaged";
-    const char *said = err;
-    xap_status s = quoted_class(err, &said);
-    size_t n = strlen(err);
-    int ours = s == XAP_ERR_UNKNOWN && n > sizeof verdict - 1 &&
-               strcmp(err + n - (sizeof verdict - 1), verdict) == 0;
-    if (cfg->full || !(ours || gz_is_damage(s, said)))
-        return;
-    char copy[1024];
-    snprintf(copy, sizeof copy, "%s", said);
-    gz_damage_message(err, errlen, cfg->db_path, copy,
-                      gz_index_language_readable(cfg->db_path));
+    if (!cfg->full)
+        gz_say_damaged(err, errlen, cfg->db_path);
 }
 
 /* Open what the run reads and writes: nothing but the index read-only for

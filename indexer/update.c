@@ -646,11 +646,14 @@ static int stub_unwritable(gazette_update_t *u, const char *db_path)
 
 /* The status of a run refused because the index at `db_path` is a stub
  * file, or has one, with a line Xapian cannot read (gz_stub_bad_line),
- * said in u->error; GAZETTE_STATUS_OK when it has none. A stub file given
- * as the index is no index (NOT_AN_INDEX, as a file that is no stub: a
- * full run would not replace it either); a sharded index's XAPIANDB so
- * written is damage (INDEX_CORRUPT), which a full run rebuilds. It was
- * said to be no Xapian index, or the line no local database. */
+ * said in u->error; GAZETTE_STATUS_OK when it has none. INDEX_CORRUPT,
+ * the status a search's open gives the same stub: the index is there
+ * but cannot be read until the line is mended (or, for a sharded
+ * index's XAPIANDB, a full run rebuilds it). A stub file given as the
+ * index was NOT_AN_INDEX, as a file that is no stub at all (a full run
+ * does not replace it either): gazette-index said 64 where gazette-query
+ * said 65 for the same typo. It was said to be no Xapian index, or the
+ * line no local database. */
 static gazette_status_t stub_bad_line(gazette_update_t *u,
                                       const char *db_path)
 {
@@ -661,7 +664,7 @@ static gazette_status_t stub_bad_line(gazette_update_t *u,
         return GAZETTE_STATUS_OK;
     snprintf(u->error, sizeof u->error, "index %.200s: %.700s; nothing "
              "changed", db_path, why);
-    return dir ? GAZETTE_STATUS_INDEX_CORRUPT : GAZETTE_STATUS_NOT_AN_INDEX;
+    return GAZETTE_STATUS_INDEX_CORRUPT;
 }
 
 /* gazette_update_run into `db_path`, given without trailing slashes. */

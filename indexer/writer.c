@@ -38,6 +38,7 @@ struct gazette_writer {
      * (fail_for_good), which every later call returns */
     gazette_status_t failed;
     char failure[GZ_ERROR_SIZE];   /* that call's message */
+    int damaged;   /* it failed on damage: failure is the damage line */
 };
 
 /* What a writer failed for good says its caller must do. */
@@ -45,6 +46,14 @@ struct gazette_writer {
     "the articles put or deleted since the last successful commit may be " \
     "partly in the index and partly lost: close the writer, open the "     \
     "index again and put (or delete) them again (a put replaces by id)"
+
+/* What a writer failed for good by damage to the index says its caller
+ * must do after the rebuild the damage line advises: reopening the same
+ * damaged index would meet the damage again. */
+#define REDO_AFTER_REBUILD                                                   \
+    "the articles put or deleted since the last successful commit may be " \
+    "partly in the index and partly lost: once it is rebuilt, put (or "    \
+    "delete) them again (a put replaces by id)"
 
 /* The calling thread's message for gazette_writer_error(): a slot of its
  * own, so that calls on indexes (gz_fail) neither overwrite nor empty
@@ -88,10 +97,20 @@ static gazette_status_t writer_fail_shim(xap_status s, const char *what)
 static gazette_status_t fail_for_good(gazette_writer_t *w, xap_status s,
                                       const char *what)
 {
-    snprintf(w->failure, sizeof w->failure, "%s: %.500s", what,
-             xap_last_error());
-    w->failed = writer_fail(gz_status_from_shim(s), "%s; " REDO_CHANGES,
-                            w->failure);
+    const char *said = xap_last_error();
+    /* damage is said as a search and an update say it, with the rebuild
+     * that recovers it, whatever the call met it in */
+    w->damaged = gz_is_damage(s, said);
+    if (!w->damaged) {
+        snprintf(w->failure, sizeof w->failure, "%s: %.500s", what, said);
+        w->failed = writer_fail(gz_status_from_shim(s), "%s; " REDO_CHANGES,
+                                w->failure);
+        return w->failed;
+    }
+    gz_damage_message(w->failure, sizeof w->failure, w->path, said,
+                      gz_index_language_readable(w->path));
+    w->failed = writer_fail(GAZETTE_STATUS_INDEX_CORRUPT,
+                            "%s; " REDO_AFTER_REBUILD, w->failure);
     return w->failed;
 }
 
@@ -99,6 +118,10 @@ static gazette_status_t fail_for_good(gazette_writer_t *w, xap_status s,
  * writer's lock held. */
 static gazette_status_t refuse_failed(const gazette_writer_t *w)
 {
+    if (w->damaged)
+        return writer_fail(w->failed, "an earlier call on this writer "
+                           "found that %.700s; " REDO_AFTER_REBUILD,
+                           w->failure);
     return writer_fail(w->failed, "an earlier call on this writer failed "
                        "(%.600s), so " REDO_CHANGES, w->failure);
 }
@@ -113,7 +136,8 @@ static int breaks_writer(xap_status s, int wrote)
 {
     gazette_status_t status = gz_status_from_shim(s);
     return wrote || status == GAZETTE_STATUS_IO_ERROR ||
-           status == GAZETTE_STATUS_INDEX_CORRUPT;
+           status == GAZETTE_STATUS_INDEX_CORRUPT ||
+           gz_is_damage(s, xap_last_error());
 }
 
 /* A writer call succeeded: the thread's writer message is emptied. */
@@ -287,9 +311,9 @@ static const char *bad_open_argument(const char *path, const char *language,
  * a stub naming a database that is missing or an empty directory (Xapian
  * would create it empty: a shard's disk not mounted), one database
  * listed twice (Xapian would open it twice, the second open finding the
- * first's lock), a directory of shards that lost its stub, another
- * program's database (without the tables a Gazette index has, the table
- * check would call it damaged). */
+ * first's lock), a directory of shards that lost its stub, a stub with
+ * a line Xapian cannot read, another program's database (without the
+ * tables a Gazette index has, the table check would call it damaged). */
 static gazette_status_t check_before_open(const char *path, char *err)
 {
     char part[4096], twice[8192];
@@ -307,6 +331,13 @@ static gazette_status_t check_before_open(const char *path, char *err)
     }
     if (gz_shards_stub_lost_said(path, err, GZ_ERROR_SIZE))
         return GAZETTE_STATUS_INDEX_CORRUPT;
+    /* as a search's open and an update say it (it was "not a Xapian
+     * index", NOT_AN_INDEX, for a stub file with a misspelt type) */
+    if (gz_stub_bad_line(path, twice, sizeof twice)) {
+        snprintf(err, GZ_ERROR_SIZE, "index %.200s: %.700s (nothing "
+                 "written)", path, twice);
+        return GAZETTE_STATUS_INDEX_CORRUPT;
+    }
     if (gz_shards_foreign(path, err, GZ_ERROR_SIZE))
         return GAZETTE_STATUS_NOT_AN_INDEX;
     return GAZETTE_STATUS_OK;
@@ -358,6 +389,9 @@ static gazette_status_t open_writer(const char *path, const char *language,
     if (status == GAZETTE_STATUS_OK)
         status = prepare(w, name);
     free(name);
+    /* what the open met of a damaged index, said as a search says it */
+    if (status == GAZETTE_STATUS_INDEX_CORRUPT)
+        gz_say_damaged(err, GZ_ERROR_SIZE, w->path);
     if (status != GAZETTE_STATUS_OK) {
         free_writer(w);
         return status;

@@ -60,6 +60,18 @@ int gz_is_damage(xap_status s, const char *msg);
 char *gz_damage_message(char *out, size_t size, const char *where,
                         const char *said, int language_known);
 
+/* When `err`, a message of ours about a failure of the index at the
+ * local path `where`, quotes Xapian's message for damage ("X: writing
+ * the index: DatabaseCorruptError: dir_end invalid in block 1", its
+ * class named: gz_is_damage) or ends in the verdict of our table check
+ * (": the index is damaged"), rewrite it in err[errlen] as the
+ * damaged-index message (gz_damage_message), told whether the index's
+ * language can still be read (gz_index_language_readable); returns 1.
+ * Else 0 and `err` is left as it was: other refusals (a stub lost, an
+ * index too new) keep their own words. The writer API and an update say
+ * damage through it, so that both say it as a search does. */
+int gz_say_damaged(char *err, size_t errlen, const char *where);
+
 /* The calling thread's error message buffer for calls on indexes
  * (GZ_ERROR_SIZE bytes): what gazette_index_error() returns. Writers keep
  * their own (writer.c), so neither family overwrites the other's. */

@@ -1,6 +1,8 @@
 /* status.c - versions, status strings, the per-thread error message. */
 #include "gazette_private.h"
 
+#include "schema.h"
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -224,6 +226,47 @@ char *gz_damage_message(char *out, size_t size, const char *where,
              "(LANG: the language it was built in, english unless another "
              "was given; it cannot be read from the damaged index)");
     return gz_one_line(out);
+}
+
+/* The class of the Xapian message quoted in `err` ("DatabaseError",
+ * after our words for the step: "DB: writing the index: "), as a
+ * status: the class names the damage gz_is_damage recognises; *said is
+ * where that message starts. XAP_ERR_UNKNOWN when `err` quotes none. */
+static xap_status quoted_class(const char *err, const char **said)
+{
+    static const struct {
+        const char *name;
+        xap_status s;
+    } classes[] = {{"DatabaseCorruptError: ", XAP_ERR_DB_CORRUPT},
+                   {"DocNotFoundError: ", XAP_ERR_DOC_NOT_FOUND},
+                   {"DatabaseOpeningError: ", XAP_ERR_DB_OPENING},
+                   {"FeatureUnavailableError: ", XAP_ERR_XAPIAN},
+                   {"DatabaseError: ", XAP_ERR_DB}};
+    for (size_t i = 0; i < sizeof classes / sizeof *classes; i++) {
+        const char *at = strstr(err, classes[i].name);
+        if (at && (at == err || at[-1] == ' ')) {
+            *said = at;
+            return classes[i].s;
+        }
+    }
+    return XAP_ERR_UNKNOWN;
+}
+
+int gz_say_damaged(char *err, size_t errlen, const char *where)
+{
+    static const char verdict[] = ": the index is damaged";
+    const char *said = err;
+    xap_status s = quoted_class(err, &said);
+    size_t n = strlen(err);
+    int ours = s == XAP_ERR_UNKNOWN && n > sizeof verdict - 1 &&
+               strcmp(err + n - (sizeof verdict - 1), verdict) == 0;
+    if (!(ours || gz_is_damage(s, said)))
+        return 0;
+    char copy[1024];
+    snprintf(copy, sizeof copy, "%s", said);
+    gz_damage_message(err, errlen, where, copy,
+                      gz_index_language_readable(where));
+    return 1;
 }
 
 gazette_status_t gz_status_from_shim(xap_status s)

@@ -470,17 +470,22 @@ static xap_status article_from_data(const char *data, size_t len,
     return s;
 }
 
-/* Look the article with unique term `id_term` up in index->db. */
+/* Look the article with unique term `id_term` up in index->db. *posted
+ * is 1 once the term's posting names a document: a DocNotFoundError
+ * after that is no absent article but the index contradicting itself
+ * (its document lengths damaged), which must be said as damage. */
 static xap_status read_article(gazette_index_t *index, const char *id_term,
-                               gazette_article_t *a)
+                               gazette_article_t *a, int *posted)
 {
     xap_docid docid = 0;
     xap_document *doc = NULL;
     const char *data = NULL;
     size_t len = 0;
+    *posted = 0;
     xap_status s = gz_index_refresh(index);
     if (s == XAP_OK)
         s = xap_database_first_posting(index->db, id_term, &docid);
+    *posted = s == XAP_OK;
     if (s == XAP_OK)
         s = xap_database_get_document(index->db, docid, &doc);
     if (s == XAP_OK)
@@ -507,15 +512,16 @@ gazette_status_t gazette_index_get_article(gazette_index_t *index,
     char id_term[GZ_TERM_BUF];
     gz_make_term(GZ_PREFIX_ID, id, id_term, sizeof id_term);
     xap_status s = XAP_ERR_DB_MODIFIED;
+    int posted = 0;
     gz_sigpipe sp;
     pthread_mutex_lock(&index->guard->mutex);
     gz_index_sigpipe_block(index, &sp);
     for (int attempt = 0; s == XAP_ERR_DB_MODIFIED &&
                           attempt < MODIFIED_RETRIES; attempt++)
-        s = read_article(index, id_term, a);
+        s = read_article(index, id_term, a, &posted);
     /* in words under the lock, as gazette_search does */
     gazette_status_t failed =
-        s == XAP_ERR_DOC_NOT_FOUND
+        s == XAP_ERR_DOC_NOT_FOUND && !posted
             ? gz_fail(GAZETTE_STATUS_ARTICLE_NOT_FOUND,
                       "no article with id '%s' in the index", id)
         : s != XAP_OK ? gz_index_fail(index, s, "cannot read the article")

@@ -1309,6 +1309,215 @@ static void test_damaged_document_lengths(void **state)
     assert_int_equal(not_found, 3);
 }
 
+/* An article whose id term names a document the document lengths do
+ * not hold (a byte of their chunk changed, tried one at a time until the
+ * lookup of DAMAGED_ID meets Xapian's DocNotFoundError for a document its
+ * posting names): gazette_index_get_article says the index is damaged,
+ * INDEX_CORRUPT with the damage line, where it said ARTICLE_NOT_FOUND,
+ * "no article with id ...", as if the index never had it (a caller would
+ * put it again into a damaged index). Other bytes give other damage,
+ * said the same way, or none. An id the index never had is still not
+ * found. */
+static void test_damaged_article_is_not_absent(void **state)
+{
+    (void)state;
+    char good[2048], table[2100];
+    index_with_good_copy(good);
+    snprintf(table, sizeof table, "%s/postlist.glass", fx.db);
+    long keys[8];
+    size_t nkeys = doclen_keys(table, keys, 8);
+    assert_true(nkeys > 0);
+    int met = 0;
+    for (size_t k = 0; k < nkeys && !met; k++)
+        for (long past = 2; past <= 30 && !met; past++) {
+            copy_good(good, fx.db);
+            FILE *f = fopen(table, "r+b");
+            assert_non_null(f);
+            fseek(f, keys[k] + past, SEEK_SET);
+            fputc(0xc6, f);
+            fclose(f);
+            gazette_index_t *index = NULL;
+            gazette_article_t *a = NULL;
+            if (gazette_index_open(fx.db, &index) != GAZETTE_STATUS_OK)
+                continue;
+            gazette_status_t st = gazette_index_get_article(index,
+                                                            DAMAGED_ID, &a);
+            gazette_article_free(a);
+            a = NULL;
+            const char *why = gazette_index_error(index);
+            met = st == GAZETTE_STATUS_ARTICLE_NOT_FOUND ||
+                  strstr(why, "not found)") != NULL;
+            if (st != GAZETTE_STATUS_OK &&
+                st != GAZETTE_STATUS_INDEX_CORRUPT)
+                fail_msg("key at %ld, +%ld: %s: %s", keys[k], past,
+                         gazette_status_to_string(st), why);
+            if (st != GAZETTE_STATUS_OK)
+                expect_damage_said(why, fx.db,
+                                   "a run with gazette_update_set_full", 0);
+            assert_int_equal(gazette_index_get_article(
+                                 index, "world/no-such-article.txt", &a),
+                             GAZETTE_STATUS_ARTICLE_NOT_FOUND);
+            assert_null(a);
+            gazette_index_close(index);
+        }
+    assert_true(met);
+}
+
+/* The first failure of a writer's calls on the index at fx.db: a put of
+ * DAMAGED_ID (over its article), a put of a new one, a delete of
+ * DAMAGED_ID, a commit; OK when none failed. */
+static gazette_status_t writer_calls(gazette_writer_t *w)
+{
+    static const char *const ids[] = {DAMAGED_ID, "world/a-new-one.txt"};
+    gazette_status_t st = GAZETTE_STATUS_OK;
+    for (size_t i = 0; st == GAZETTE_STATUS_OK && i < 2; i++) {
+        gazette_article_t *a = NULL;
+        assert_int_equal(gazette_article_new(&a), GAZETTE_STATUS_OK);
+        gazette_article_set(a, GAZETTE_FIELD_ID, ids[i]);
+        gazette_article_set(a, GAZETTE_FIELD_TITLE, "Truce holds");
+        gazette_article_set(a, GAZETTE_FIELD_BODY,
+                            "Hostages freed as the truce holds in Gaza.");
+        st = gazette_writer_put(w, a);
+        gazette_article_free(a);
+    }
+    if (st == GAZETTE_STATUS_OK)
+        st = gazette_writer_delete(w, DAMAGED_ID);
+    if (st == GAZETTE_STATUS_OK)
+        st = gazette_writer_commit(w);
+    return st;
+}
+
+/* The writer API says a damaged index as a search and an update do
+ * (expect_damage_said): which index, what Xapian read, the rebuild that
+ * recovers it. Its open of an index with a table cut short or deleted;
+ * a put, delete or commit meeting a damaged block of the postlist (each
+ * block's directory end flipped in turn, until a call meets it), and
+ * every call after it on the writer, failed for good, which adds that
+ * the changes since the last commit are to be made again once the index
+ * is rebuilt. They said Xapian's words after the path or the step ("IDX:
+ * DatabaseError: EOF reading block 2", "cannot add the article:
+ * DatabaseCorruptError: dir_end invalid in block 6; ... close the
+ * writer, open the index again and put (or delete) them again", which
+ * meets the damage again). */
+static void test_writer_says_damage(void **state)
+{
+    (void)state;
+    static const char *const tables[] = {"docdata.glass", "postlist.glass"};
+    static const char remedy[] = "a run with gazette_update_set_full";
+    char good[2048], table[2100], goodtable[2100];
+    index_with_good_copy(good);
+    for (size_t t = 0; t < sizeof tables / sizeof *tables; t++)
+        for (int k = DAMAGE_TRUNCATE; k <= DAMAGE_REMOVE; k++) {
+            copy_good(good, fx.db);
+            damage_table(fx.db, tables[t], (damage_kind)k);
+            gazette_writer_t *w = NULL;
+            assert_int_equal(gazette_writer_open(fx.db, NULL, 0, &w),
+                             GAZETTE_STATUS_INDEX_CORRUPT);
+            expect_damage_said(gazette_last_open_error(), fx.db, remedy,
+                               gz_test_language_unreadable(fx.db));
+        }
+    snprintf(table, sizeof table, "%s/postlist.glass", fx.db);
+    snprintf(goodtable, sizeof goodtable, "%s/postlist.glass", good);
+    long blocks = (long)(file_size(goodtable) / 8192);
+    int met = 0;
+    for (long b = 0; b < blocks && !met; b++) {
+        copy_good(good, fx.db);
+        FILE *f = fopen(table, "r+b");
+        assert_non_null(f);
+        fseek(f, b * 8192 + 9, SEEK_SET);
+        int c = fgetc(f);
+        fseek(f, b * 8192 + 9, SEEK_SET);
+        fputc(c ^ 0x5a, f);
+        fclose(f);
+        gazette_writer_t *w = NULL;
+        if (gazette_writer_open(fx.db, NULL, 0, &w) != GAZETTE_STATUS_OK)
+            continue;
+        gazette_status_t st = writer_calls(w);
+        met = st != GAZETTE_STATUS_OK;
+        int unreadable = gz_test_language_unreadable(fx.db);
+        if (met) {
+            if (st != GAZETTE_STATUS_INDEX_CORRUPT)
+                fail_msg("block %ld: %s: %s", b,
+                         gazette_status_to_string(st),
+                         gazette_writer_error(w));
+            expect_damage_said(gazette_writer_error(w), fx.db, remedy,
+                               unreadable);
+            assert_non_null(strstr(gazette_writer_error(w),
+                                   "once it is rebuilt, put (or delete) "
+                                   "them again"));
+            assert_int_equal(gazette_writer_commit(w),
+                             GAZETTE_STATUS_INDEX_CORRUPT);
+            expect_damage_said(gazette_writer_error(w), fx.db, remedy,
+                               unreadable);
+        }
+        gazette_writer_close(w);
+    }
+    assert_true(met);
+}
+
+/* A put through the writer API whose entity lexicon (is a word that
+ * starts a sentence written with capitals elsewhere in the index?) meets
+ * a damaged block of the postlist: the put fails, INDEX_CORRUPT with the
+ * damage line. The failed lookup was taken for a word the index does
+ * not know: the put returned OK, the article analysed as if the index
+ * had no such name. Each block's directory end flipped in turn; the
+ * blocks where a lookup of the lexicon's terms fails (a read-only open
+ * asks them) are those the put must fail on. */
+static void test_writer_lexicon_damage(void **state)
+{
+    (void)state;
+    static const char *const asked[] = {"XCblinken", "XUblinken",
+                                        "XChezbollah", "XUhezbollah",
+                                        "XCofficials", "XUofficials"};
+    char good[2048], table[2100], goodtable[2100];
+    index_with_good_copy(good);
+    snprintf(table, sizeof table, "%s/postlist.glass", fx.db);
+    snprintf(goodtable, sizeof goodtable, "%s/postlist.glass", good);
+    long blocks = (long)(file_size(goodtable) / 8192);
+    int met = 0;
+    for (long b = 0; b < blocks; b++) {
+        copy_good(good, fx.db);
+        FILE *f = fopen(table, "r+b");
+        assert_non_null(f);
+        fseek(f, b * 8192 + 9, SEEK_SET);
+        int c = fgetc(f);
+        fseek(f, b * 8192 + 9, SEEK_SET);
+        fputc(c ^ 0x5a, f);
+        fclose(f);
+        xap_database *db = NULL;
+        int damaged = 0;
+        if (xap_database_open(fx.db, &db) != XAP_OK)
+            continue;
+        for (size_t i = 0; i < sizeof asked / sizeof *asked; i++) {
+            uint32_t n = 0;
+            damaged |= xap_database_termfreq(db, asked[i], &n) != XAP_OK;
+        }
+        xap_database_free(db);
+        gazette_writer_t *w = NULL;
+        if (!damaged ||
+            gazette_writer_open(fx.db, NULL, 0, &w) != GAZETTE_STATUS_OK)
+            continue;
+        met++;
+        gazette_article_t *a = NULL;
+        assert_int_equal(gazette_article_new(&a), GAZETTE_STATUS_OK);
+        gazette_article_set(a, GAZETTE_FIELD_ID, "world/lexicon.txt");
+        gazette_article_set(a, GAZETTE_FIELD_TITLE, "Talks");
+        gazette_article_set(a, GAZETTE_FIELD_BODY,
+                            "Officials met. Blinken spoke. Hezbollah "
+                            "answered.");
+        gazette_status_t st = gazette_writer_put(w, a);
+        gazette_article_free(a);
+        if (st != GAZETTE_STATUS_INDEX_CORRUPT)
+            fail_msg("block %ld: put %s: %s", b,
+                     gazette_status_to_string(st), gazette_writer_error(w));
+        expect_damage_said(gazette_writer_error(w), fx.db,
+                           "a run with gazette_update_set_full",
+                           gz_test_language_unreadable(fx.db));
+        gazette_writer_close(w);
+    }
+    assert_true(met > 0);
+}
+
 /* ------------------------------------------------------------- SIGKILL */
 
 /* Start gazette-index with `args` (argv after the program), output to
@@ -2104,10 +2313,13 @@ int main(void)
         T(test_deleted_tables),
         T(test_byte_flipped_table),
         T(test_damage_is_explained),
+        T(test_writer_says_damage),
+        T(test_writer_lexicon_damage),
         T(test_scrambled_compressed_tags),
         T(test_flipped_termlist),
         T(test_damaged_id_block_explained),
         T(test_damaged_document_lengths),
+        T(test_damaged_article_is_not_absent),
         T(test_sigkill_loop),
         T(test_reader_through_commits),
         T(test_allocation_failures),

@@ -3833,7 +3833,8 @@ static void write_stub_around_db(const char *name, const char *head,
 
 /* A stub line of a backend Xapian 1.4 does not have ("honey", which came
  * later) makes it refuse the stub ("Bad line"): the index is damaged
- * (65; gazette-index refuses to write into it, 64), and its path is no
+ * (65 from both programs; gazette-index refuses to write into it), and
+ * its path is no
  * missing database. It was read as one: both programs said "the stub
  * file names gone.idx, which does not exist" (66). Both name the line
  * and what is wrong with it (gazette-query gave Xapian's "Bad line",
@@ -3852,7 +3853,7 @@ static void test_stub_honey_line_is_damage(void **state)
     assert_int_equal(qy("--db '%s' aid", stub), 65);
     expect_in("err.txt", said);
     assert_int_equal(count_lines(slurp("err.txt")), 1);
-    assert_int_equal(ix("--db '%s' '%s'", stub, fx.corpus), 64);
+    assert_int_equal(ix("--db '%s' '%s'", stub, fx.corpus), 65);
     expect_in("err.txt", said);
     assert_int_equal(access(tu_path_in(fx.tmp, "gone.idx"), F_OK), -1);
 }
@@ -3862,7 +3863,11 @@ static void test_stub_honey_line_is_damage(void **state)
  * line and the type it misspells (both said it was not an index), the
  * stub given as the index or a sharded index's XAPIANDB, and
  * gazette-index refuses it before it starts (no summary; it printed one
- * of zeros for the sharded index). A file of notes is still no index. */
+ * of zeros for the sharded index). Both exit 65, an index that cannot
+ * be read, the stub given as the index as the XAPIANDB (gazette-index
+ * said 64 for the stub file, taking it for no index, where gazette-query
+ * said 65); the writer API says it too, INDEX_CORRUPT (it said "not a
+ * Xapian index", NOT_AN_INDEX). A file of notes is still no index. */
 static void test_stub_typo_is_said(void **state)
 {
     (void)state;
@@ -3880,11 +3885,17 @@ static void test_stub_typo_is_said(void **state)
     expect_in("err.txt", what);
     for (int dry = 0; dry < 2; dry++) {
         assert_int_equal(ix("%s--db '%s' '%s'", dry ? "-n " : "", stub,
-                            fx.corpus), 64);
+                            fx.corpus), 65);
         expect_in("err.txt", said);
         expect_in("err.txt", what);
         assert_string_equal(slurp("out.txt"), "");
     }
+    gazette_writer_t *w = NULL;
+    assert_int_equal(gazette_writer_open(stub, NULL, 0, &w),
+                     GAZETTE_STATUS_INDEX_CORRUPT);
+    if (!strstr(gazette_last_open_error(), said) ||
+        !strstr(gazette_last_open_error(), what))
+        fail_msg("%s", gazette_last_open_error());
     char shards[2048];
     snprintf(shards, sizeof shards, "%s/typo-shards", fx.tmp);
     assert_int_equal(ix("-q -j2 --db '%s' '%s'", shards, fx.corpus), 0);
