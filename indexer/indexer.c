@@ -852,6 +852,11 @@ static void on_walk_excluded(const char *path, const char *reason, void *ctx)
     run_state *st = ctx;
     st->stats->skipped++;
     skip(st, path, reason);
+    /* a mount point it led to is left out too (check_mounts) */
+    size_t n = (size_t)root_len(st->root);
+    if (strncmp(path, st->root, n) == 0 && path[n] == '/' &&
+        gz_names_add(&st->checks[st->root_no].links_out, path + n + 1) != 0)
+        st->status = XAP_ERR_NOMEM;
 }
 
 /* 1 when `relpath` is, or is below, a path the walk could not read. */
@@ -1636,10 +1641,24 @@ static uint64_t files_below(run_state *st, const char *rel)
     return files;
 }
 
+/* 1 when `rel` is, or lies below, a symlink leaving root `c` that its
+ * walk left out (on_walk_excluded). */
+static int below_link_out(const gz_root_check *c, const char *rel)
+{
+    for (const char *l = gz_names_next(&c->links_out, NULL); l;
+         l = gz_names_next(&c->links_out, l)) {
+        size_t n = strlen(l);
+        if (strncmp(rel, l, n) == 0 && (rel[n] == '\0' || rel[n] == '/'))
+            return 1;
+    }
+    return 0;
+}
+
 /* After the walk of root `i`: each mount point recorded below it that
  * the walk did not enter as one, though it would enter it (not hidden
- * nor excluded now: a folder left out on purpose takes its files with
- * it), is unmounted or gone, while the index holds files below it.
+ * nor excluded now, nor a symlink leaving the root that it left out: a
+ * folder left out on purpose takes its files with it), is unmounted or
+ * gone, while the index holds files below it.
  * Unless the run is forced, they keep their articles: an update takes
  * the folder for one it could not read (vanished; said by
  * say_mounts_kept), a --full is not switched in (check_rebuild); either
@@ -1656,7 +1675,7 @@ static void check_mounts(run_state *st, size_t i)
     for (const char *rel = gz_names_next(was, NULL);
          rel && st->status == XAP_OK; rel = gz_names_next(was, rel)) {
         if (gz_names_has(&c->mounts_now, rel) ||
-            corpus_walk_reaches(&wo, rel) == 0)
+            corpus_walk_reaches(&wo, rel) == 0 || below_link_out(c, rel))
             continue;
         if (below_unreadable(st, rel) || below_mount_gone(st, rel)) {
             if (gz_names_add(&c->mounts_now, rel) != 0)

@@ -221,6 +221,7 @@ void gz_roots_release(gz_root_check *checks, size_t n)
         gz_names_free(&checks[i].mounts_was);
         gz_names_free(&checks[i].mounts_now);
         gz_names_free(&checks[i].mounts_gone);
+        gz_names_free(&checks[i].links_out);
     }
 }
 

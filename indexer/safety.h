@@ -82,6 +82,9 @@ typedef struct gz_root_check {
      * as anyone can tell); and recorded ones that are not mount points now
      * while the index holds files below them (kept, and recorded again). */
     gz_names mounts_was, mounts_now, mounts_gone;
+    gz_names links_out;      /* symlinks leaving it that its walk left
+                                out (no --follow-symlinks), relative to
+                                it (owned) */
 } gz_root_check;
 
 /* Fill checks[0..n) for `roots`: the device of each root now (stat(2),
