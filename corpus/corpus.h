@@ -76,6 +76,14 @@ typedef struct corpus_walk_options {
      * left out (a directory once), which on_ignored reports too: a root
      * with files, none of them chosen, is not an empty one. */
     uint64_t *left_out;
+    /* Called (with the walk's ctx) for each directory the walk enters
+     * that is on another file system (st_dev) than the directory it is
+     * listed in: a mount point (or one a followed symlink leads to), with
+     * its path relative to the root, before anything below it is visited.
+     * A disk unmounted from it leaves an empty directory on the parent's
+     * file system, or none, which nothing else tells from a folder
+     * emptied on purpose. May be NULL. */
+    void (*on_mount)(const char *relpath, void *ctx);
 } corpus_walk_options;
 
 /* Walk `root` (a directory, or a single file whose relpath is then its base

@@ -403,7 +403,8 @@ static int visit_file(walker *w, const struct stat *st)
     return call_on_file(w, st);
 }
 
-/* Descend into a subdirectory unless it is already on the current path:
+/* Descend into a subdirectory unless it is already on the current path
+ * (telling opts->on_mount first when it is a mount point):
  * a loop, reached again through a bind mount, or through a symlink
  * screen_link() let through (one leaving the root with follow_outside to
  * a directory that holds the root or the link, or one to a hidden or
@@ -416,6 +417,10 @@ static int visit_dir(walker *w, const struct stat *st)
                 "not followed");
         return 0;
     }
+    /* the directory it is listed in is the top of the id stack */
+    if (w->opts->on_mount && w->depth &&
+        st->st_dev != w->ids[w->depth - 1].dev)
+        w->opts->on_mount(w->path + w->rel, w->ctx);
     if (ids_push(w, st) != 0) {
         errno = ENOMEM;
         return -1;

@@ -87,6 +87,11 @@ typedef struct run_state {
     int stopped;                 /* the stop flag was seen */
     int refused;                 /* removals withheld or --full not
                                     switched in (safety.h); err says why */
+    int mounts_held;             /* an update kept the files below mount
+                                    points gone (check_mounts); err says
+                                    so: the run is refused all the same */
+    uint64_t mount_files;        /* files the index holds below mount
+                                    points gone (check_mounts) */
     gz_root_check *checks;       /* one per corpus root */
     uint64_t walked;             /* article files handed over or found
                                     unchanged, for checks[].files */
@@ -268,7 +273,7 @@ static void hold(run_state *st, const corpus_file *f, gz_file_entry *e,
     h->now = now;
 }
 
-static void remember_unreadable(run_state *st, const char *relpath);
+static int remember_unreadable(run_state *st, const char *relpath);
 
 /* Remember that content `hash` (NULL when not hashed: then it matches
  * nothing) is indexed under a walked path, in `articles` articles. Out of
@@ -409,7 +414,7 @@ static void on_file_done(const corpus_file *file, gz_file_outcome outcome,
         /* A --full build keeps the live index's articles of it
          * (carry_unreadable), as an update does. */
         if (st->cfg->full)
-            remember_unreadable(st, relpath);
+            (void)remember_unreadable(st, relpath);
         /* fall through */
     case GZ_FILE_SKIPPED:
     case GZ_FILE_SKIPPED_GONE:
@@ -797,19 +802,22 @@ static void on_walk_ignored(const char *path, const char *reason, void *ctx)
 }
 
 /* Remember `relpath`, a path the run could not read (a directory, a
- * file): the articles indexed from it and below it stay. */
-static void remember_unreadable(run_state *st, const char *relpath)
+ * file): the articles indexed from it and below it stay. 0, or -1 when
+ * out of memory: then they may be removed (the index stays valid). */
+static int remember_unreadable(run_state *st, const char *relpath)
 {
     if (st->nunreadable == st->capunreadable) {
         size_t cap = st->capunreadable ? st->capunreadable * 2 : 16;
         char **v = realloc(st->unreadable, cap * sizeof *v);
         if (!v)
-            return;   /* then it may be removed: the index stays valid */
+            return -1;
         st->unreadable = v;
         st->capunreadable = cap;
     }
-    if ((st->unreadable[st->nunreadable] = strdup(relpath)))
-        st->nunreadable++;
+    if (!(st->unreadable[st->nunreadable] = strdup(relpath)))
+        return -1;
+    st->nunreadable++;
+    return 0;
 }
 
 /* The walk could not use `path` (an unreadable directory, a broken
@@ -823,7 +831,16 @@ static void on_walk_warning(const char *path, const char *reason, void *ctx)
     size_t n = (size_t)root_len(st->root);
     if (strncmp(path, st->root, n) != 0 || path[n] != '/')
         return;
-    remember_unreadable(st, path + n + 1);
+    (void)remember_unreadable(st, path + n + 1);
+}
+
+/* The walk entered a mount point below the root being walked: recorded
+ * with it (gz_roots_record), and so known next time (check_mounts). */
+static void on_walk_mount(const char *relpath, void *ctx)
+{
+    run_state *st = ctx;
+    if (gz_names_add(&st->checks[st->root_no].mounts_now, relpath) != 0)
+        st->status = XAP_ERR_NOMEM;
 }
 
 /* A symlink the walk left out because its target is outside the corpus
@@ -835,6 +852,11 @@ static void on_walk_excluded(const char *path, const char *reason, void *ctx)
     run_state *st = ctx;
     st->stats->skipped++;
     skip(st, path, reason);
+    /* a mount point it led to is left out too (check_mounts) */
+    size_t n = (size_t)root_len(st->root);
+    if (strncmp(path, st->root, n) == 0 && path[n] == '/' &&
+        gz_names_add(&st->checks[st->root_no].links_out, path + n + 1) != 0)
+        st->status = XAP_ERR_NOMEM;
 }
 
 /* 1 when `relpath` is, or is below, a path the walk could not read. */
@@ -1361,14 +1383,94 @@ gz_index_outcome gz_index_open_locked(const char *db_path,
 }
 
 /* 1 when recorded file `e` was not seen by the walk, or was seen but
- * holds no article now (skipped: emptied, binary, too large...), and is
- * not below a path the walk could not read in any corpus directory:
- * either way its articles are to go, under the removal guards. */
+ * holds no article now (skipped: emptied, binary, too large...). */
+static int left_empty(const gz_file_entry *e)
+{
+    return e->term && !(e->seen && (!e->gone || e->kept));
+}
+
+/* 1 when recorded file `e` is left empty (left_empty) and is not below a
+ * path the walk could not read in any corpus directory, nor below a
+ * mount point gone (check_mounts: taken for such a path): its articles
+ * are to go, under the removal guards. */
 static int vanished(const run_state *st, const gz_file_entry *e)
 {
-    if (!e->term || (e->seen && (!e->gone || e->kept)))
-        return 0;
-    return !below_unreadable(st, e->term + strlen(GZ_PREFIX_PATH));
+    return left_empty(e) &&
+           !below_unreadable(st, e->term + strlen(GZ_PREFIX_PATH));
+}
+
+/* 1 when `relpath` lies below a mount point gone of any root
+ * (check_mounts). */
+static int below_mount_gone(const run_state *st, const char *relpath)
+{
+    for (size_t i = 0; i < st->cfg->nroots; i++) {
+        const gz_names *gone = &st->checks[i].mounts_gone;
+        for (const char *g = gz_names_next(gone, NULL); g;
+             g = gz_names_next(gone, g)) {
+            size_t n = strlen(g);
+            if (strncmp(relpath, g, n) == 0 && relpath[n] == '/')
+                return 1;
+        }
+    }
+    return 0;
+}
+
+/* How many mount points are gone below every root (check_mounts); the
+ * first one, for a message, in *rel, and its root in *root (both NULL
+ * when none is). */
+static size_t mounts_gone(const run_state *st, const char **root,
+                          const char **rel)
+{
+    size_t gone = 0;
+    *root = *rel = NULL;
+    for (size_t i = 0; i < st->cfg->nroots; i++) {
+        const gz_names *g = &st->checks[i].mounts_gone;
+        for (const char *p = gz_names_next(g, NULL); p;
+             p = gz_names_next(g, p), gone++)
+            if (!*rel) {
+                *rel = p;
+                *root = st->cfg->roots[i];
+            }
+    }
+    return gone;
+}
+
+/* An update's files below mount points gone that are left empty (would
+ * go but for check_mounts), unless nothing goes anyway (no_delete): when
+ * there are any, st->mounts_held is set and `line` says what was kept,
+ * naming the first such folder; else it is left as it is. */
+static void say_mounts_kept(run_state *st, char *line, size_t linelen)
+{
+    const char *root, *first;
+    size_t gone = mounts_gone(st, &root, &first);
+    if (!gone || st->cfg->no_delete)
+        return;
+    uint64_t files = 0, articles = 0;
+    for (size_t i = 0; i < st->known.count; i++) {
+        const gz_file_entry *e = &st->known.entries[i];
+        if (!left_empty(e) ||
+            !below_mount_gone(st, e->term + strlen(GZ_PREFIX_PATH)))
+            continue;
+        files++;
+        articles += e->articles;
+    }
+    if (!files)
+        return;
+    st->mounts_held = 1;
+    gz_mounts_gone_said(root, first, gone, files, articles, 0, line,
+                        linelen);
+}
+
+/* `first` (when not "") before what `err` says, "; " between them (out
+ * of memory: `first` alone). */
+static void say_first(const char *first, char *err, size_t errlen)
+{
+    if (!first[0])
+        return;
+    char *rest = strdup(err);
+    snprintf(err, errlen, "%s%s%s", first, rest && *rest ? "; " : "",
+             rest ? rest : "");
+    free(rest);
 }
 
 /* Delete the articles of every recorded file that the walk did not see
@@ -1473,16 +1575,121 @@ static void remove_if_safe(run_state *st, char *err, size_t errlen)
         r.shrinking++;
         r.shrink_articles += lost;
     }
+    char mounts[1024] = "";
+    say_mounts_kept(st, mounts, sizeof mounts);
     if (!gz_removal_allowed(st->checks, cfg->nroots, &r,
                             cfg->max_remove_percent, cfg->force, err,
                             errlen)) {
         st->refused = 1;
+        say_first(mounts, err, errlen);
         keep_held(st);
         return;
     }
+    if (mounts[0])
+        snprintf(err, errlen, "%s", mounts);
     rewrite_held(st);
     if (st->status == XAP_OK && !cfg->no_delete)
         remove_vanished(st);
+}
+
+static const xap_database *live_index(run_state *st);
+
+/* Count a path term (xap_database_each_term). */
+static int count_term(const char *term, size_t len, uint32_t freq,
+                      void *ctx)
+{
+    (void)term;
+    (void)len;
+    (void)freq;
+    ++*(uint64_t *)ctx;
+    return 0;
+}
+
+/* How many files the index holds below folder `rel` (relative to a
+ * root): of the file map in an update; of the live index's path terms
+ * for a --full (none when it does not open; what a damaged one does not
+ * give is left out, as count_lost leaves it). A folder's path too long
+ * for every term below it to hold whole (gz_make_term cuts a long path,
+ * back to a character's start) is matched by the part they keep: the
+ * files of a folder whose name starts alike count too, on the safe
+ * side. */
+static uint64_t files_below(run_state *st, const char *rel)
+{
+    size_t plen = strlen(GZ_PREFIX_PATH), n = strlen(rel);
+    size_t room = GZ_MAX_TERM_BYTES - plen - 17 - 3;
+    char prefix[GZ_TERM_BUF + 1];
+    if (n + 1 <= room) {
+        snprintf(prefix, sizeof prefix, "%s%s/", GZ_PREFIX_PATH, rel);
+    } else {
+        while (room > 0 && ((unsigned char)rel[room] & 0xC0) == 0x80)
+            room--;
+        snprintf(prefix, sizeof prefix, "%s%.*s", GZ_PREFIX_PATH, (int)room,
+                 rel);
+    }
+    size_t len = strlen(prefix);
+    uint64_t files = 0;
+    if (!st->cfg->full) {
+        for (size_t i = 0; i < st->known.count; i++) {
+            const char *t = st->known.entries[i].term;
+            files += t && strncmp(t, prefix, len) == 0;
+        }
+        return files;
+    }
+    const xap_database *live = live_index(st);
+    if (live)
+        (void)xap_database_each_term(live, prefix, count_term, &files);
+    return files;
+}
+
+/* 1 when `rel` is, or lies below, a symlink leaving root `c` that its
+ * walk left out (on_walk_excluded). */
+static int below_link_out(const gz_root_check *c, const char *rel)
+{
+    for (const char *l = gz_names_next(&c->links_out, NULL); l;
+         l = gz_names_next(&c->links_out, l)) {
+        size_t n = strlen(l);
+        if (strncmp(rel, l, n) == 0 && (rel[n] == '\0' || rel[n] == '/'))
+            return 1;
+    }
+    return 0;
+}
+
+/* After the walk of root `i`: each mount point recorded below it that
+ * the walk did not enter as one, though it would enter it (not hidden
+ * nor excluded now, nor a symlink leaving the root that it left out: a
+ * folder left out on purpose takes its files with it), is unmounted or
+ * gone, while the index holds files below it.
+ * Unless the run is forced, they keep their articles: an update takes
+ * the folder for one it could not read (vanished; said by
+ * say_mounts_kept), a --full is not switched in (check_rebuild); either
+ * way it is recorded again (mounts_gone). One below a path the walk
+ * could not read may still be mounted, and one below a mount point gone
+ * goes with it (recorded in order, a folder first: gz_roots_inspect):
+ * recorded again, nothing said. */
+static void check_mounts(run_state *st, size_t i)
+{
+    gz_root_check *c = &st->checks[i];
+    corpus_walk_options wo = {.exclude = st->cfg->exclude,
+                              .nexclude = st->cfg->nexclude};
+    const gz_names *was = &c->mounts_was;
+    for (const char *rel = gz_names_next(was, NULL);
+         rel && st->status == XAP_OK; rel = gz_names_next(was, rel)) {
+        if (gz_names_has(&c->mounts_now, rel) ||
+            corpus_walk_reaches(&wo, rel) == 0 || below_link_out(c, rel))
+            continue;
+        if (below_unreadable(st, rel) || below_mount_gone(st, rel)) {
+            if (gz_names_add(&c->mounts_now, rel) != 0)
+                st->status = XAP_ERR_NOMEM;
+            continue;
+        }
+        uint64_t files = st->cfg->force ? 0 : files_below(st, rel);
+        if (!files)
+            continue;   /* forced, or nothing to keep: forgotten */
+        st->mount_files += files;
+        if (gz_names_add(&c->mounts_gone, rel) != 0 ||
+            (!st->cfg->full && remember_unreadable(st, rel) != 0))
+            st->status = XAP_ERR_NOMEM;
+    }
 }
 
 /* Walk root `i`: count its files; a root that cannot be opened is
@@ -1501,9 +1708,12 @@ static void walk_root(run_state *st, size_t i, char *err, size_t errlen)
         .exclude = cfg->exclude, .nexclude = cfg->nexclude,
         .on_ignored = on_walk_ignored,
         .follow_outside_symlinks = cfg->follow_symlinks,
-        .on_excluded = on_walk_excluded, .left_out = &c->left_out};
+        .on_excluded = on_walk_excluded, .left_out = &c->left_out,
+        .on_mount = on_walk_mount};
     int rc = corpus_walk_with(st->root, &wo, on_file, on_walk_warning, st);
     c->files = st->walked - before;
+    if (rc == 0 && st->status == XAP_OK)
+        check_mounts(st, i);
     if (rc != -1)
         return;
     int e = errno;
@@ -3324,6 +3534,7 @@ static void close_run(run_state *st, run_hold *h)
     h->lock_fd = -1;
     gz_filemap_free(&st->known);
     gz_strmap_free(&st->ids);
+    gz_roots_release(st->checks, st->cfg->nroots);
     free(st->checks);
     st->checks = NULL;
     for (size_t i = 0; i < st->nunreadable; i++)
@@ -3468,6 +3679,22 @@ static int no_index_yet(const char *db_path)
     return S_ISDIR(sb.st_mode) && !non_empty_dir(db_path);
 }
 
+/* A --full build may not replace an index holding files below mount
+ * points gone (check_mounts, which a forced run leaves none of;
+ * st->mount_files of them): 0 with the reason in `err`. 1 when there
+ * are none. */
+static int rebuild_mounts_allowed(const run_state *st, char *err,
+                                  size_t errlen)
+{
+    const char *root, *first;
+    size_t gone = mounts_gone(st, &root, &first);
+    if (!gone)
+        return 1;
+    gz_mounts_gone_said(root, first, gone, st->mount_files, 0, 1, err,
+                        errlen);
+    return 0;
+}
+
 /* End of a --full walk, every shard committed: keep the build only when
  * it did not lose too many articles, nor any article or indexed file
  * while a root is empty or moved (safety.h), counted over all its
@@ -3493,11 +3720,13 @@ static xap_status check_rebuild(run_state *st, char *err, size_t errlen)
     uint32_t old = 0;
     if (s == XAP_OK && live && xap_database_doc_count(live, &old) != XAP_OK)
         old = 0;
-    if (s == XAP_OK &&
-        !gz_rebuild_allowed(st->checks, cfg->nroots, old, now,
-                            count_lost(st, live), cfg->max_remove_percent,
-                            cfg->force, no_index_yet(cfg->db_path), err,
-                            errlen))
+    if (s == XAP_OK && !rebuild_mounts_allowed(st, err, errlen))
+        st->refused = 1;
+    else if (s == XAP_OK &&
+             !gz_rebuild_allowed(st->checks, cfg->nroots, old, now,
+                                 count_lost(st, live),
+                                 cfg->max_remove_percent, cfg->force,
+                                 no_index_yet(cfg->db_path), err, errlen))
         st->refused = 1;
     if (s == XAP_OK && live && !st->refused && !cfg->dry_run)
         (void)count_removed(st, live);
@@ -3729,7 +3958,8 @@ gz_index_outcome gz_index_run(const gz_index_config *cfg,
                                 : xap_last_error();
         outcome = s != XAP_OK ? outcome_for(s, cause ? cause : "")
                   : st.stopped ? GZ_INDEX_INTERRUPTED
-                  : st.refused ? GZ_INDEX_UNSAFE : GZ_INDEX_OK;
+                  : st.refused || st.mounts_held ? GZ_INDEX_UNSAFE
+                                                 : GZ_INDEX_OK;
     }
     /* The generation is compacted and switched in with the lock still
      * held. */

@@ -20,6 +20,87 @@
  * whatever the path; the value repeats the path for people). */
 #define ROOT_KEY_PREFIX "gazette.root."
 
+/* Metadata key prefix of the mount points below a root: "gazette.mounts."
+ * + the same 16 hex digits as its "gazette.root." key. The value is
+ * their relative paths, each ended by a NUL (gz_names). */
+#define MOUNTS_KEY_PREFIX "gazette.mounts."
+
+int gz_names_add(gz_names *n, const char *name)
+{
+    size_t add = strlen(name) + 1;
+    if (n->len + add > n->cap) {
+        size_t cap = n->cap ? n->cap : 256;
+        while (cap < n->len + add)
+            cap *= 2;
+        char *b = realloc(n->buf, cap);
+        if (!b)
+            return -1;
+        n->buf = b;
+        n->cap = cap;
+    }
+    memcpy(n->buf + n->len, name, add);
+    n->len += add;
+    return 0;
+}
+
+const char *gz_names_next(const gz_names *n, const char *prev)
+{
+    const char *p = prev ? prev + strlen(prev) + 1 : n->buf;
+    return p && p < n->buf + n->len ? p : NULL;
+}
+
+int gz_names_has(const gz_names *n, const char *name)
+{
+    for (const char *p = gz_names_next(n, NULL); p; p = gz_names_next(n, p))
+        if (strcmp(p, name) == 0)
+            return 1;
+    return 0;
+}
+
+void gz_names_free(gz_names *n)
+{
+    free(n->buf);
+    memset(n, 0, sizeof *n);
+}
+
+static int compare_names(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Put the names of `n` in strcmp order, a folder before those below it
+ * (a mount point gone is then met before the ones it held: check_mounts
+ * names it and keeps them with it), duplicates dropped. 0, or -1 when
+ * out of memory (`n` unchanged). */
+static int sort_names(gz_names *n)
+{
+    size_t count = 0;
+    for (const char *p = gz_names_next(n, NULL); p; p = gz_names_next(n, p))
+        count++;
+    if (count < 2)
+        return 0;
+    const char **v = malloc(count * sizeof *v);
+    gz_names sorted = {0};
+    if (!v)
+        return -1;
+    count = 0;
+    for (const char *p = gz_names_next(n, NULL); p; p = gz_names_next(n, p))
+        v[count++] = p;
+    qsort(v, count, sizeof *v, compare_names);
+    int rc = 0;
+    for (size_t i = 0; i < count && rc == 0; i++)
+        if (i == 0 || strcmp(v[i - 1], v[i]) != 0)
+            rc = gz_names_add(&sorted, v[i]);
+    free(v);
+    if (rc != 0) {
+        gz_names_free(&sorted);
+        return -1;
+    }
+    gz_names_free(n);
+    *n = sorted;
+    return 0;
+}
+
 static void key_of(const char *path, char *key, size_t keylen)
 {
     uint64_t h = gz_fnv1a64(GZ_FNV_BASIS, path, strlen(path));
@@ -103,10 +184,52 @@ static void root_key(const char *root, char *key, size_t keylen,
     key_of(abs_path, key, keylen);
 }
 
+/* The metadata key of the mount points below the root whose device
+ * record is under `root_key`, into `key` (64 bytes). */
+static void mounts_key(const char *root_key, char *key, size_t keylen)
+{
+    snprintf(key, keylen, MOUNTS_KEY_PREFIX "%s",
+             root_key + strlen(ROOT_KEY_PREFIX));
+}
+
+/* The mount points recorded in `view` below root `c` into
+ * c->mounts_was: the value's names, each ended by a NUL (a value cut
+ * short, by hand, loses its last name only). */
+static xap_status load_mounts(const xap_database *view, gz_root_check *c)
+{
+    char key[64], *value = NULL;
+    size_t len = 0;
+    mounts_key(c->key, key, sizeof key);
+    xap_status s = xap_database_get_metadata(view, key, &value, &len);
+    for (size_t at = 0; s == XAP_OK && at < len;) {
+        size_t n = strnlen(value + at, len - at);
+        if (at + n == len)
+            break;
+        if (n && gz_names_add(&c->mounts_was, value + at) != 0)
+            s = XAP_ERR_NOMEM;
+        at += n + 1;
+    }
+    free(value);
+    if (s == XAP_OK && sort_names(&c->mounts_was) != 0)
+        s = XAP_ERR_NOMEM;
+    return s;
+}
+
+void gz_roots_release(gz_root_check *checks, size_t n)
+{
+    for (size_t i = 0; checks && i < n; i++) {
+        gz_names_free(&checks[i].mounts_was);
+        gz_names_free(&checks[i].mounts_now);
+        gz_names_free(&checks[i].mounts_gone);
+        gz_names_free(&checks[i].links_out);
+    }
+}
+
 xap_status gz_roots_inspect(const xap_database *view,
                             const char *const *roots, size_t n,
                             gz_root_check *checks)
 {
+    gz_roots_release(checks, n);
     for (size_t i = 0; i < n; i++) {
         gz_root_check *c = &checks[i];
         memset(c, 0, sizeof *c);
@@ -136,6 +259,8 @@ xap_status gz_roots_inspect(const xap_database *view,
             c->recorded_dev = strtoull(value, NULL, 10);
         }
         free(value);
+        if ((s = load_mounts(view, c)) != XAP_OK)
+            return s;
     }
     return XAP_OK;
 }
@@ -143,6 +268,36 @@ xap_status gz_roots_inspect(const xap_database *view,
 int gz_root_moved(const gz_root_check *c)
 {
     return c->dev_known && c->recorded_dev != c->dev;
+}
+
+/* Record the mount points below root `c` (mounts_now, then mounts_gone)
+ * in `db`, unless it holds them so already (a no-op run makes no new
+ * revision). */
+static xap_status record_mounts(xap_writable *db, const gz_root_check *c)
+{
+    char key[64], *old = NULL;
+    size_t oldlen = 0;
+    mounts_key(c->key, key, sizeof key);
+    gz_names all = {0};
+    const gz_names *parts[] = {&c->mounts_now, &c->mounts_gone};
+    xap_status s = XAP_OK;
+    for (size_t i = 0; i < 2 && s == XAP_OK; i++)
+        for (const char *p = gz_names_next(parts[i], NULL);
+             p && s == XAP_OK; p = gz_names_next(parts[i], p))
+            if (gz_names_add(&all, p) != 0)
+                s = XAP_ERR_NOMEM;
+    if (s == XAP_OK && sort_names(&all) != 0)
+        s = XAP_ERR_NOMEM;
+    if (s == XAP_OK)
+        s = xap_database_get_metadata(xap_writable_database(db), key, &old,
+                                      &oldlen);
+    if (s == XAP_OK &&
+        (oldlen != all.len || (all.len && memcmp(old, all.buf, oldlen))))
+        s = xap_writable_set_metadata(db, key, all.len ? all.buf : "",
+                                      all.len);
+    free(old);
+    gz_names_free(&all);
+    return s;
 }
 
 xap_status gz_roots_record(xap_writable *db, const gz_root_check *checks,
@@ -160,6 +315,8 @@ xap_status gz_roots_record(xap_writable *db, const gz_root_check *checks,
          * deletes it): the new key holds it now. */
         if (s == XAP_OK && strcmp(c->legacy_key, c->key) != 0)
             s = gz_index_ensure_metadata(db, c->legacy_key, "");
+        if (s == XAP_OK)
+            s = record_mounts(db, c);
     }
     return s;
 }
@@ -411,6 +568,34 @@ int gz_rebuild_allowed(const gz_root_check *checks, size_t n,
              "gazette_update_set_force", new_articles,
              new_articles == 1 ? "" : "s", old_articles, pct, max_percent);
     return 0;
+}
+
+void gz_mounts_gone_said(const char *root, const char *rel, size_t gone,
+                         uint64_t files, uint64_t articles, int full,
+                         char *err, size_t errlen)
+{
+    size_t rlen = strlen(root);
+    while (rlen > 1 && root[rlen - 1] == '/')
+        rlen--;
+    char more[64] = "";
+    if (gone > 1)
+        snprintf(more, sizeof more, "; %zu more such folder%s too",
+                 gone - 1, gone == 2 ? "" : "s");
+    const char *below = gone > 1 ? "them" : "it";
+    char what[160];
+    if (full)
+        snprintf(what, sizeof what, "the index holds %" PRIu64 " file%s "
+                 "below %s: the rebuild was not switched in, the index is "
+                 "as it was", files, files == 1 ? "" : "s", below);
+    else
+        snprintf(what, sizeof what, "kept the %" PRIu64 " article%s of the "
+                 "%" PRIu64 " indexed file%s below %s",
+                 articles, articles == 1 ? "" : "s", files,
+                 files == 1 ? "" : "s", below);
+    snprintf(err, errlen, "%.*s%s%s was a mount point at the last run and "
+             "is not one now (not mounted?%s): %s; if they are really gone, "
+             "rerun with gazette_update_set_force", (int)rlen, root,
+             rlen == 1 && root[0] == '/' ? "" : "/", rel, more, what);
 }
 
 int gz_lock_file_open(const char *path)

@@ -14,6 +14,15 @@
  *   of them and rewrites no file that would lose articles; a --full
  *   rebuild that lost more than that share of the articles is not
  *   switched in.
+ * - Mount points below a root: the folders the walk entered that were on
+ *   another file system than the folder above them are remembered, per
+ *   root, in the index metadata (by path, not device: a remount may get
+ *   a new one). One that is not a mount point any more (a disk unmounted
+ *   leaves an empty folder on the parent's file system, or none) while
+ *   the index holds files below it keeps their articles (an update's
+ *   other removals go on under the guards), and a --full rebuild is not
+ *   switched in; the run says so in one line (exit 69) until the disk is
+ *   back, or a forced run accepts the loss.
  * - The lock file "<db>.lock" is never opened through a symlink, is 0600,
  *   and the pid named in a "locked" message is the holder's own, as the
  *   kernel reports it.
@@ -27,6 +36,27 @@
 #include <stdint.h>
 
 #include "xapian_shim.h"
+
+/* Paths relative to a corpus root, each NUL-terminated, one after the
+ * other in `buf` (`len` bytes in all, `cap` allocated; malloc()ed):
+ * the form the index metadata keeps them in, which holds any name.
+ * Zeroed ({0}) it is empty. */
+typedef struct gz_names {
+    char *buf;
+    size_t len, cap;
+} gz_names;
+
+/* Append a copy of `name`. 0, or -1 when out of memory (`n` unchanged). */
+int gz_names_add(gz_names *n, const char *name);
+
+/* The name after `prev` (a pointer this returned), the first when `prev`
+ * is NULL; NULL after the last. */
+const char *gz_names_next(const gz_names *n, const char *prev);
+
+/* 1 when `n` holds `name`. */
+int gz_names_has(const gz_names *n, const char *name);
+
+void gz_names_free(gz_names *n);
 
 /* What a run learnt about one corpus root. */
 typedef struct gz_root_check {
@@ -45,22 +75,38 @@ typedef struct gz_root_check {
                                 runs before normal_path recorded (the
                                 same as key for a path spelt so) */
     char abs_path[4096];     /* its absolute path (the key's source) */
+    /* Mount points below it, relative to it (owned; gz_roots_release):
+     * those recorded at the last run (in strcmp order: a folder before
+     * those below it); those this run's walk entered (and
+     * recorded ones below a path it could not read: still there, as far
+     * as anyone can tell); and recorded ones that are not mount points now
+     * while the index holds files below them (kept, and recorded again). */
+    gz_names mounts_was, mounts_now, mounts_gone;
+    gz_names links_out;      /* symlinks leaving it that its walk left
+                                out (no --follow-symlinks), relative to
+                                it (owned) */
 } gz_root_check;
 
 /* Fill checks[0..n) for `roots`: the device of each root now (stat(2),
  * through symlinks) and the one recorded in `view` (may be NULL: none
- * recorded). The roots must exist (checked before). Returns XAP_OK or the
- * shim status of a failed metadata read. */
+ * recorded), and the mount points recorded below it (mounts_was). The
+ * roots must exist (checked before). checks[] is zeroed or filled
+ * before (what it owns is released first). Returns XAP_OK or the shim
+ * status of a failed metadata read (XAP_ERR_NOMEM: out of memory). */
 xap_status gz_roots_inspect(const xap_database *view,
                             const char *const *roots, size_t n,
                             gz_root_check *checks);
 
+/* Free what checks[0..n) own (their mount point lists). */
+void gz_roots_release(gz_root_check *checks, size_t n);
+
 /* 1 when root `c` was on another file system at the last run. */
 int gz_root_moved(const gz_root_check *c);
 
-/* Remember the device of each root that was read, in `db` (same commit as
- * the run). A root that moved is only recorded when `accept_moved`
- * (nothing was withheld because of it). */
+/* Remember the device of each root that was read, and the mount points
+ * below it (mounts_now and mounts_gone), in `db` (same commit as the
+ * run). A root that moved is only recorded when `accept_moved` (nothing
+ * was withheld because of it). */
 xap_status gz_roots_record(xap_writable *db, const gz_root_check *checks,
                            size_t n, int accept_moved);
 
@@ -122,6 +168,15 @@ int gz_rebuild_allowed(const gz_root_check *checks, size_t n,
                        uint64_t old_articles, uint64_t new_articles,
                        uint64_t files_lost, unsigned max_percent, int force,
                        int no_index, char *err, size_t errlen);
+
+/* The line of a run that met `gone` recorded mount points that are not
+ * mount points now, the first `rel` below root `root`, with `files`
+ * indexed files below them holding `articles` articles: an update kept
+ * them (`full` 0), or a --full rebuild was not switched in (`full` 1;
+ * `articles` unused). Into `err`. */
+void gz_mounts_gone_said(const char *root, const char *rel, size_t gone,
+                         uint64_t files, uint64_t articles, int full,
+                         char *err, size_t errlen);
 
 /* Open (creating it 0600) the lock file at `path` without following a
  * symlink, and tighten an older, more open mode of a lock file we own.

@@ -5,8 +5,9 @@
  * a read-only index, truncated and byte-flipped tables, SIGKILL at seeded
  * random moments of incremental and --full runs, a reader searching
  * through 50 commits and a --full, allocations failing on purpose inside
- * the library, too few file descriptors, and corpus files that change or
- * vanish while they are read.
+ * the library, too few file descriptors, corpus files that change or
+ * vanish while they are read, and a disk unmounted from a folder below a
+ * corpus.
  *
  * After each fault: `xapian-check` passes, the index holds exactly the
  * articles of the last completed step, and the error was one line with
@@ -618,6 +619,149 @@ static void test_read_only_index(void **state)
     }
     expect_check_passes(fx.db);
     assert_int_equal(articles(fx.db), HALF_FILES);
+}
+
+/* --------------------------------------------------------- mount points */
+
+/* The two articles of a small disk mounted at c/2019 (in tmp/m, copied
+ * onto the mount by index_with_disk). */
+#define DISK_FILES 2
+
+/* In a mount namespace: a tmpfs mounted at c/2019 holding the articles
+ * of tmp/m, then gazette-index -j1 with `args` (stdout, stderr to
+ * tmp/out.txt, tmp/err.txt). The disk is gone again once it returns, the
+ * empty folder c/2019 left, as after an umount. Its exit status. */
+static int index_with_disk(const char *args)
+{
+    return tu_run("unshare -m sh -c \"mount -t tmpfs tmpfs '%s/2019' && "
+                  "cp -p '%s/m/'* '%s/2019/' && '%s' -j1 %s >'%s/out.txt' "
+                  "2>'%s/err.txt'\"", fx.corpus, fx.tmp, fx.corpus,
+                  tu_binary("gazette-index"), args, fx.tmp, fx.tmp);
+}
+
+/* A disk mounted at a folder below a corpus and unmounted before the next
+ * run leaves an empty folder (or none): its articles stay, though they
+ * are few enough for --max-remove (2 of 38 files), the run says so in one
+ * line naming the folder and exits 69, each night until the disk is back,
+ * while the corpus's other removals go on; a --full is not switched in;
+ * --force removes them. Before, they were removed without a word. */
+static void test_unmounted_subfolder_keeps_its_articles(void **state)
+{
+    (void)state;
+    skip_without_namespace("");
+    char m[1100];
+    snprintf(m, sizeof m, "%s/m", fx.tmp);
+    assert_int_equal(tu_run("mkdir '%s' '%s/2019'", m, fx.corpus), 0);
+    const char *a = "Title: Kestrel census\n\nKestrels.\n";
+    const char *b = "Title: Heron census\n\nHerons.\n";
+    tu_write_file(m, "a.txt", a, strlen(a));
+    tu_write_file(m, "b.txt", b, strlen(b));
+    assert_int_equal(tu_run("touch -d '1 hour ago' '%s/'*", m), 0);
+    char args[4096];
+    snprintf(args, sizeof args, "-q --db '%s' '%s'", fx.db, fx.corpus);
+    assert_int_equal(index_with_disk(args), 0);
+    assert_int_equal(articles(fx.db), SAMPLE_FILES + DISK_FILES);
+    assert_true(has_article(fx.db, "2019/a.txt"));
+
+    /* one file really deleted: that removal is done all the same */
+    assert_int_equal(tu_run("rm '%s/world/2023-11-03-nasrallah-speech.txt'",
+                            fx.corpus), 0);
+    const char *said = "/2019 was a mount point at the last run and is "
+                       "not one now (not mounted?): kept the 2 articles of "
+                       "the 2 indexed files below it; if they are really "
+                       "gone, rerun with --force";
+    for (int night = 0; night < 2; night++) {
+        assert_int_equal(ix_with("", "--db '%s' '%s'", fx.db, fx.corpus),
+                         69);
+        expect_one_line("err.txt", said);
+        assert_non_null(strstr(slurp("out.txt"), night ? "removed 0,"
+                                                       : "removed 1,"));
+        assert_int_equal(articles(fx.db), SAMPLE_FILES - 1 + DISK_FILES);
+        assert_true(has_article(fx.db, "2019/a.txt"));
+        assert_true(has_article(fx.db, "2019/b.txt"));
+    }
+    assert_int_equal(ix_with("", "--dry-run --db '%s' '%s'", fx.db,
+                             fx.corpus), 69);
+    expect_one_line("err.txt", said);
+    /* the folder gone too */
+    assert_int_equal(tu_run("rmdir '%s/2019'", fx.corpus), 0);
+    assert_int_equal(ix_with("", "--db '%s' '%s'", fx.db, fx.corpus), 69);
+    expect_one_line("err.txt", said);
+    assert_int_equal(ix_with("", "--full --db '%s' '%s'", fx.db, fx.corpus),
+                     69);
+    expect_one_line("err.txt", "/2019 was a mount point at the last run "
+                    "and is not one now (not mounted?): the index holds 2 "
+                    "files below it: the rebuild was not switched in");
+    assert_int_equal(articles(fx.db), SAMPLE_FILES - 1 + DISK_FILES);
+    expect_check_passes(fx.db);
+
+    /* The disk back: nothing to say. Then gone for good, accepted. */
+    assert_int_equal(tu_run("mkdir '%s/2019'", fx.corpus), 0);
+    assert_int_equal(index_with_disk(args), 0);
+    assert_int_equal(articles(fx.db), SAMPLE_FILES - 1 + DISK_FILES);
+    assert_int_equal(ix_with("", "--force --db '%s' '%s'", fx.db,
+                             fx.corpus), 0);
+    assert_non_null(strstr(slurp("out.txt"), "removed 2,"));
+    assert_false(has_article(fx.db, "2019/a.txt"));
+    assert_int_equal(ix_with("", "--db '%s' '%s'", fx.db, fx.corpus), 0);
+    assert_int_equal(articles(fx.db), SAMPLE_FILES - 1);
+    expect_check_passes(fx.db);
+}
+
+/* A disk mounted inside another below the corpus, both gone: the outer
+ * folder is named alone, the files below both counted once, by an update
+ * and by --full (which counted the inner disk's files twice, as a second
+ * folder gone, before mount points were kept in order). */
+static void test_unmounted_nested_disks_said_once(void **state)
+{
+    (void)state;
+    skip_without_namespace("");
+    assert_int_equal(tu_run("mkdir '%s/2019'", fx.corpus), 0);
+    assert_int_equal(
+        tu_run("unshare -m sh -c \"cd '%s' && mount -t tmpfs tmpfs 2019 && "
+               "mkdir 2019/usb && mount -t tmpfs tmpfs 2019/usb && "
+               "echo 'Title: Owl census' >2019/a.txt && "
+               "echo 'Title: Swift census' >2019/usb/b.txt && "
+               "touch -d '1 hour ago' 2019/a.txt 2019/usb/b.txt && "
+               "'%s' -j1 -q --db '%s' .\"", fx.corpus,
+               tu_binary("gazette-index"), fx.db),
+        0);
+    assert_int_equal(articles(fx.db), SAMPLE_FILES + 2);
+    assert_int_equal(ix_with("", "-q --db '%s' '%s'", fx.db, fx.corpus), 69);
+    expect_one_line("err.txt", "/2019 was a mount point at the last run "
+                    "and is not one now (not mounted?): kept the 2 "
+                    "articles of the 2 indexed files below it;");
+    assert_int_equal(ix_with("", "-q --full --db '%s' '%s'", fx.db,
+                             fx.corpus), 69);
+    expect_one_line("err.txt", "/2019 was a mount point at the last run "
+                    "and is not one now (not mounted?): the index holds 2 "
+                    "files below it:");
+    assert_true(has_article(fx.db, "2019/usb/b.txt"));
+}
+
+/* A disk reached through a symlink leaving the corpus, followed with
+ * --follow-symlinks, then left out by a run without it: the link is left
+ * out on purpose, so the disk's files go as any such link's do (exit 1,
+ * the link skipped), and no mount point is said to be gone (it was: 69,
+ * the files kept). */
+static void test_unfollowed_link_to_a_disk_is_no_mount_gone(void **state)
+{
+    (void)state;
+    skip_without_namespace("");
+    assert_int_equal(tu_run("mkdir '%s/ext' && ln -s '%s/ext' '%s/ext'",
+                            fx.tmp, fx.tmp, fx.corpus), 0);
+    assert_int_equal(
+        tu_run("unshare -m sh -c \"cd '%s' && mount -t tmpfs tmpfs ext && "
+               "echo 'Title: Wren census' >ext/a.txt && "
+               "touch -d '1 hour ago' ext/a.txt && '%s' -j1 -q "
+               "--follow-symlinks --db '%s' '%s'\"", fx.tmp,
+               tu_binary("gazette-index"), fx.db, fx.corpus),
+        0);
+    assert_true(has_article(fx.db, "ext/a.txt"));
+    assert_int_equal(ix_with("", "--db '%s' '%s'", fx.db, fx.corpus), 1);
+    expect_one_line("err.txt", "symlink leaves the corpus root");
+    assert_non_null(strstr(slurp("out.txt"), "removed 1,"));
+    assert_false(has_article(fx.db, "ext/a.txt"));
 }
 
 /* ------------------------------------------------------- corrupt index */
@@ -2309,6 +2453,9 @@ int main(void)
         T(test_disk_full_in_every_commit_phase),
         T(test_disk_full_sharded_writer),
         T(test_read_only_index),
+        T(test_unmounted_subfolder_keeps_its_articles),
+        T(test_unmounted_nested_disks_said_once),
+        T(test_unfollowed_link_to_a_disk_is_no_mount_gone),
         T(test_truncated_table),
         T(test_deleted_tables),
         T(test_byte_flipped_table),
