@@ -25,8 +25,8 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
-#include <unordered_set>
 #include <utility>
+#include <unordered_set>
 #include <vector>
 
 // ------------------------------------------------------------------ handles
@@ -37,11 +37,15 @@ struct xap_database {
 
 struct xap_writable {
     Xapian::WritableDatabase wdb;
-    // The path it was opened with, and a rough count of the bytes changed
-    // since the last commit: the room a commit reserves first
-    // (writable.cc, CommitRoom).
+    // The path it was opened with, and what the changes since the last
+    // commit can make the postlist table grow by: the keys they touch
+    // (terms, value slots, document lengths) and the bytes they add; the
+    // room a commit reserves first (writable.cc, CommitRoom).
     std::string path;
-    uint64_t pending = 0;
+    uint64_t pending_keys = 0, pending_bytes = 0;
+    // Hashes of the terms counted in pending_keys: a term written by many
+    // documents of a commit is one key.
+    std::unordered_set<uint64_t> pending_terms;
     // Changes Xapian counts towards its flush threshold, and whether a
     // transaction is open (then reaching it flushes without a commit).
     uint64_t changes = 0, flush_threshold = 10000;

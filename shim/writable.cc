@@ -30,21 +30,91 @@ namespace {
 //
 // So a commit first reserves room past the end of postlist.glass
 // (fallocate, FALLOC_FL_KEEP_SIZE: the file's size is unchanged and Xapian
-// writes its new blocks into the reserved space), sized from the changes
-// made since the last commit with a wide margin: the posting lists flushed
-// just before the values are merged use it first. When the room is not
-// there the commit is refused as disk full (ENOSPC in Xapian's message
-// form, so callers map it to an I/O error) with nothing written. Where
-// fallocate is not supported, free space (statvfs) is checked instead.
-// What the commit did not use is given back afterwards, and so is what a
-// failed reservation did allocate. What a failed commit wrote is given
-// back when the next writer opens the database (reclaim_uncommitted).
+// writes its new blocks into the reserved space), enough for all that
+// the postlist table can grow by in the commit (commit_room, below): the
+// posting lists flushed just before the values are merged use it first,
+// and the other tables write outside it, so the merge always has its
+// room. When the room is not there the commit is refused as disk full
+// (ENOSPC in Xapian's message form, so callers map it to an I/O error)
+// with nothing written. Where fallocate is not supported, free space
+// (statvfs) is checked instead. What the commit did not use is given back
+// afterwards, and so is what a failed reservation did allocate. What a
+// failed commit wrote is given back when the next writer opens the
+// database (reclaim_uncommitted).
 constexpr uint64_t kCommitRoomFloor = 1u << 20;  // bytes
 
-uint64_t document_cost(const Xapian::Document &doc)
+// Keys of a document already in the index that its length does not
+// count (boolean terms: Xapian caps its count of unique terms at the
+// length) and its value slots.
+constexpr uint64_t kOldDocumentSlack = 32;
+
+// What one change can make the postlist table grow by: the keys it
+// touches there and the bytes it adds.
+struct Growth {
+    uint64_t keys = 0, bytes = 0;
+};
+
+uint64_t saturated_add(uint64_t a, uint64_t b)
 {
-    return 256 + doc.get_data().size() + 32 * uint64_t(doc.termlist_count()) +
-           64 * uint64_t(doc.values_count());
+    return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+
+uint64_t saturated_mul(uint64_t a, uint64_t b)
+{
+    return b && a > UINT64_MAX / b ? UINT64_MAX : a * b;
+}
+
+// Bytes a posting adds to a posting list chunk: the document id as a
+// difference from the one before and the within-document frequency, one
+// to five bytes each (fresh builds of generated articles measure 2.6
+// bytes a posting, keys and chunk headers included).
+constexpr uint64_t kPostingBytes = 6;
+
+// A document written by `w`: each term's posting (a new key, as long as
+// the term, the first time a commit writes the term: it may be new to
+// the index), each value slot's chunk and the document's length.
+Growth document_growth(xap_writable &w, const Xapian::Document &doc)
+{
+    Growth g;
+    g.keys = 1 + uint64_t(doc.values_count());
+    g.bytes = 16;
+    for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
+        const std::string term = *t;
+        g.bytes += kPostingBytes;
+        if (w.pending_terms.insert(std::hash<std::string>{}(term)).second) {
+            g.keys++;
+            g.bytes += term.size() + 16;
+        }
+    }
+    for (auto v = doc.values_begin(); v != doc.values_end(); ++v)
+        g.bytes += (*v).size() + 8;
+    return g;
+}
+
+// The keys document `did` of `db` touches as it is deleted or replaced
+// (0 for a document not there: an add).
+uint64_t old_document_keys(Xapian::WritableDatabase &db, Xapian::docid did)
+{
+    if (did == 0 || did > db.get_lastdocid())
+        return 0;
+    try {
+        return db.get_unique_terms(did) + kOldDocumentSlack;
+    } catch (const Xapian::DocNotFoundError &) {
+        return 0;
+    }
+}
+
+// The same for every document holding `term`, and their number.
+uint64_t old_documents_keys(Xapian::WritableDatabase &db,
+                            const std::string &term, Xapian::doccount &n)
+{
+    uint64_t keys = 0;
+    n = 0;
+    for (auto p = db.postlist_begin(term); p != db.postlist_end(term); ++p) {
+        keys = saturated_add(keys, old_document_keys(db, *p));
+        n++;
+    }
+    return keys;
 }
 
 [[noreturn]] void no_room(const std::string &path, int err)
@@ -76,7 +146,7 @@ class CommitRoom {
         off_t end;
     };
     static void give_back(const Held &h);
-    void reserve_in(const std::string &dir, uint64_t need);
+    void reserve_in(const std::string &dir, uint64_t keys, uint64_t bytes);
     std::vector<Held> held_;
 };
 
@@ -148,50 +218,6 @@ std::vector<std::string> glass_dirs(const std::string &path)
     return dirs;
 }
 
-void CommitRoom::reserve(const xap_writable &w)
-{
-    if (w.pending == 0)
-        return;
-    // How a sharded commit's changes split between its shards is Xapian's
-    // affair: each shard gets room for all of them.
-    const uint64_t need = kCommitRoomFloor + w.pending;
-    for (const std::string &dir : glass_dirs(w.path))
-        reserve_in(dir, need);
-}
-
-void CommitRoom::reserve_in(const std::string &dir, uint64_t need)
-{
-    const std::string table = dir + "/postlist.glass";
-    struct stat st;
-    if (stat(table.c_str(), &st) != 0)
-        return;  // Xapian reports what fails
-    struct rlimit fsize;
-    if (getrlimit(RLIMIT_FSIZE, &fsize) == 0 && fsize.rlim_cur != RLIM_INFINITY &&
-        uint64_t(st.st_size) + need > uint64_t(fsize.rlim_cur))
-        no_room(dir, EFBIG);
-#ifdef FALLOC_FL_KEEP_SIZE
-    int fd = open(table.c_str(), O_WRONLY | O_CLOEXEC);
-    if (fd >= 0) {
-        if (fallocate(fd, FALLOC_FL_KEEP_SIZE, st.st_size, off_t(need)) == 0) {
-            held_.push_back({fd, st.st_size + off_t(need)});
-            return;
-        }
-        int err = errno;
-        // ext4 keeps what a failed fallocate did allocate (tmpfs undoes
-        // it): the whole free space of the disk, held past the end of
-        // the table, where no other program could use it.
-        release_past_end(fd, st.st_size + off_t(need));
-        close(fd);
-        if (err == ENOSPC || err == EDQUOT || err == EFBIG)
-            no_room(dir, err);
-    }
-#endif
-    struct statvfs vfs;
-    if (statvfs(dir.c_str(), &vfs) == 0 &&
-        uint64_t(vfs.f_bavail) * vfs.f_frsize < need)
-        no_room(dir, ENOSPC);
-}
-
 // What a commit that failed left in the table files.
 //
 // A glass table grows by blocks past the last one its committed revision
@@ -230,11 +256,17 @@ bool unpack_varint(const char *&p, const char *end, uint64_t &out)
     return false;
 }
 
-// The committed end (bytes) of one table, from its root info at `p`; p
-// is moved past it. kNoEnd when the table has no free list recorded (not
-// written yet) or its numbers do not hold together; false when the file
-// ends early.
-bool table_end(const char *&p, const char *end, uint64_t &out)
+// One table's root info: its committed end (bytes; kNoEnd when the table
+// has no free list recorded, not written yet, or its numbers do not hold
+// together), and then the level of its root (0: the root is a leaf) and
+// its block size (bytes), else 0.
+struct TableRoot {
+    uint64_t end = kNoEnd, level = 0, block = 0;
+};
+
+// The root info of one table at `p` into `out`; p is moved past it. False
+// when the file ends early.
+bool table_root(const char *&p, const char *end, TableRoot &out)
 {
     uint64_t root, flags, entries, size, compress, fl_len;
     if (!unpack_varint(p, end, root) || !unpack_varint(p, end, flags) ||
@@ -244,7 +276,7 @@ bool table_end(const char *&p, const char *end, uint64_t &out)
         return false;
     const char *fl = p, *fl_end = p + fl_len;
     p = fl_end;
-    out = kNoEnd;
+    out = TableRoot();
     uint64_t rev, first_unused, n, c, wn, wc;
     const uint64_t block = size << 11;
     if (fl_len == 0 || !unpack_varint(fl, fl_end, rev) ||
@@ -259,14 +291,16 @@ bool table_end(const char *&p, const char *end, uint64_t &out)
         (!fake_root && root >= first_unused) ||
         (c != 0 && n >= first_unused) || (wc != 0 && wn >= first_unused))
         return true;
-    out = first_unused * block;
+    out.end = first_unused * block;
+    out.level = flags >> 2;
+    out.block = block;
     return true;
 }
 
-// The committed end of each glass table of the database in `dir` into
-// ends[] (kNoEnd for one not to touch); false when iamglass cannot be
+// The root info of each glass table of the database in `dir` into
+// roots[] (in the order of kGlassTables); false when iamglass cannot be
 // read as the format above.
-bool committed_ends(const std::string &dir, uint64_t (&ends)[6])
+bool table_roots(const std::string &dir, TableRoot (&roots)[6])
 {
     static const char magic[] = "\x0f\x0dXapian Glass\x04\x6e";  // 2016-03-14
     char buf[4096];
@@ -282,8 +316,8 @@ bool committed_ends(const std::string &dir, uint64_t (&ends)[6])
     uint64_t rev;
     if (!unpack_varint(p, end, rev))
         return false;
-    for (uint64_t &e : ends)
-        if (!table_end(p, end, e))
+    for (TableRoot &r : roots)
+        if (!table_root(p, end, r))
             return false;
     return true;
 }
@@ -294,11 +328,12 @@ bool committed_ends(const std::string &dir, uint64_t (&ends)[6])
 // blocks until Xapian reuses them.
 void reclaim_uncommitted(const std::string &dir)
 {
-    uint64_t ends[6];
-    if (!committed_ends(dir, ends))
+    TableRoot roots[6];
+    if (!table_roots(dir, roots))
         return;
     for (size_t i = 0; i < 6; i++) {
-        if (ends[i] == kNoEnd)
+        const uint64_t end = roots[i].end;
+        if (end == kNoEnd)
             continue;
         const std::string table = dir + "/" + kGlassTables[i] + ".glass";
         int fd = open(table.c_str(), O_WRONLY | O_CLOEXEC);
@@ -307,16 +342,102 @@ void reclaim_uncommitted(const std::string &dir)
             continue;
         const uint64_t held =
             fstat(fd, &st) == 0 ? uint64_t(st.st_blocks) * 512 : 0;
-        if (held && (uint64_t(st.st_size) > ends[i] ||
+        if (held && (uint64_t(st.st_size) > end ||
                      held > uint64_t(st.st_size))) {
             // A reservation starts at most at the old end and is no
             // longer than all that is allocated.
-            if (uint64_t(st.st_size) <= ends[i] ||
-                ftruncate(fd, off_t(ends[i])) == 0)
+            if (uint64_t(st.st_size) <= end ||
+                ftruncate(fd, off_t(end)) == 0)
                 release_past_end(fd, st.st_size + off_t(held));
         }
         close(fd);
     }
+}
+
+// The room a commit needs past the end of the postlist table of the
+// database in `dir`, `size` bytes long, for changes touching `keys` keys
+// there and adding `bytes`: all the table can grow by in the commit.
+//
+// Glass never writes a block in place: the first change to a block in a
+// commit copies it to a new block, and every block on the path to the
+// root with it; a block copied once is changed in place after that. So a
+// commit copies at most one leaf a key, and above the leaves at most one
+// block a key and level, never more blocks than the table holds: a
+// branch block is split only when full, so each of its halves points to
+// at least a block's worth of its largest items (a key of up to 245
+// bytes and a block number), and there are at most 1/14 as many branch
+// blocks as leaves (8 KB blocks). A full block (all of them after a
+// compaction, gazette-index --full) that gets an item splits in two, so
+// the copies may take twice their size, and so may the new bytes. Blocks
+// freed by earlier commits are reused first, which only makes the table
+// grow less. Measured in docs/reliability.md (the full disk).
+uint64_t commit_room(const std::string &dir, uint64_t size, uint64_t keys,
+                     uint64_t bytes)
+{
+    uint64_t copied = size;  // the whole table, when its shape is unknown
+    TableRoot roots[6];
+    if (table_roots(dir, roots) && roots[0].block) {
+        const uint64_t block = roots[0].block;
+        const uint64_t blocks = (size + block - 1) / block;
+        // One level more: the root may split too.
+        const uint64_t levels = roots[0].level + 1;
+        const uint64_t fanout = std::max<uint64_t>(block / (2 * 263), 2);
+        const uint64_t branches = blocks / (fanout - 1) + levels;
+        const uint64_t leaves_copied = std::min(keys, blocks);
+        const uint64_t branches_copied =
+            std::min(saturated_mul(keys, levels), branches);
+        copied = std::min(leaves_copied + branches_copied, blocks) * block;
+    }
+    return saturated_add(kCommitRoomFloor,
+                         saturated_add(saturated_mul(copied, 2),
+                                       saturated_mul(bytes, 2)));
+}
+
+void CommitRoom::reserve(const xap_writable &w)
+{
+    if (w.pending_keys == 0 && w.pending_bytes == 0)
+        return;
+    // How a sharded commit's changes split between its shards is Xapian's
+    // affair: each shard gets room for all of them.
+    for (const std::string &dir : glass_dirs(w.path))
+        reserve_in(dir, w.pending_keys, w.pending_bytes);
+}
+
+void CommitRoom::reserve_in(const std::string &dir, uint64_t keys,
+                           uint64_t bytes)
+{
+    const std::string table = dir + "/postlist.glass";
+    struct stat st;
+    if (stat(table.c_str(), &st) != 0)
+        return;  // Xapian reports what fails
+    const uint64_t need = commit_room(dir, uint64_t(st.st_size), keys, bytes);
+    if (need > uint64_t(INT64_MAX) - uint64_t(st.st_size))
+        no_room(dir, EFBIG);
+    struct rlimit fsize;
+    if (getrlimit(RLIMIT_FSIZE, &fsize) == 0 && fsize.rlim_cur != RLIM_INFINITY &&
+        uint64_t(st.st_size) + need > uint64_t(fsize.rlim_cur))
+        no_room(dir, EFBIG);
+#ifdef FALLOC_FL_KEEP_SIZE
+    int fd = open(table.c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd >= 0) {
+        if (fallocate(fd, FALLOC_FL_KEEP_SIZE, st.st_size, off_t(need)) == 0) {
+            held_.push_back({fd, st.st_size + off_t(need)});
+            return;
+        }
+        int err = errno;
+        // ext4 keeps what a failed fallocate did allocate (tmpfs undoes
+        // it): the whole free space of the disk, held past the end of
+        // the table, where no other program could use it.
+        release_past_end(fd, st.st_size + off_t(need));
+        close(fd);
+        if (err == ENOSPC || err == EDQUOT || err == EFBIG)
+            no_room(dir, err);
+    }
+#endif
+    struct statvfs vfs;
+    if (statvfs(dir.c_str(), &vfs) == 0 &&
+        uint64_t(vfs.f_bavail) * vfs.f_frsize < need)
+        no_room(dir, ENOSPC);
 }
 
 // Xapian's flush threshold (glass: check_flush_threshold), read as Xapian
@@ -330,15 +451,23 @@ uint64_t flush_threshold()
     return t ? t : Xapian::doccount(10000);
 }
 
-// Before `n` changes costing `cost` bytes (an add, a replace, or the
-// deletion of `n` documents): when Xapian will commit inside the call
-// (its threshold reached outside a transaction), reserve that commit's
-// room in `room` first and count from zero after it, so a final commit
-// reserves for its own changes only.
-void before_changes(xap_writable &w, uint64_t n, uint64_t cost,
+// Nothing left for a commit to write.
+void forget_pending(xap_writable &w)
+{
+    w.pending_keys = w.pending_bytes = 0;
+    std::unordered_set<uint64_t>().swap(w.pending_terms);  // its memory too
+}
+
+// Before `n` changes growing the postlist table by `g` (an add, a
+// replace, or the deletion of `n` documents): when Xapian will commit
+// inside the call (its threshold reached outside a transaction), reserve
+// that commit's room in `room` first and count from zero after it, so a
+// final commit reserves for its own changes only.
+void before_changes(xap_writable &w, uint64_t n, const Growth &g,
                     CommitRoom &room)
 {
-    w.pending += cost;
+    w.pending_keys = saturated_add(w.pending_keys, g.keys);
+    w.pending_bytes = saturated_add(w.pending_bytes, g.bytes);
     const uint64_t threshold = w.flush_threshold;
     if (w.changes + n < threshold) {
         w.changes += n;
@@ -348,13 +477,13 @@ void before_changes(xap_writable &w, uint64_t n, uint64_t cost,
         room.reserve(w);
     w.changes = (w.changes + n) % threshold;
     if (!w.in_transaction)
-        w.pending = 0;  // committed, or rolled back by Xapian
+        forget_pending(w);  // committed, or rolled back by Xapian
 }
 
 // Xapian committed or dropped every change (commit, cancel).
 void no_changes(xap_writable &w)
 {
-    w.pending = 0;
+    forget_pending(w);
     w.changes = 0;
 }
 
@@ -414,7 +543,7 @@ xap_status xap_writable_add_document(xap_writable *w, const xap_document *doc,
         NEED(w);
         NEED(doc);
         CommitRoom room;
-        before_changes(*w, 1, document_cost(doc->doc), room);
+        before_changes(*w, 1, document_growth(*w, doc->doc), room);
         xap_docid did = w->wdb.add_document(doc->doc);
         if (id)
             *id = did;
@@ -431,9 +560,13 @@ xap_status xap_writable_replace_document_by_term(xap_writable *w,
         NEED(w);
         NEED(unique_term);
         NEED(doc);
+        std::string t(unique_term);
+        Growth g = document_growth(*w, doc->doc);
+        Xapian::doccount n = 0;
+        g.keys = saturated_add(g.keys, old_documents_keys(w->wdb, t, n));
         CommitRoom room;
-        before_changes(*w, 1, document_cost(doc->doc), room);
-        xap_docid did = w->wdb.replace_document(unique_term, doc->doc);
+        before_changes(*w, 1, g, room);
+        xap_docid did = w->wdb.replace_document(t, doc->doc);
         if (id)
             *id = did;
         return XAP_OK;
@@ -446,8 +579,10 @@ xap_status xap_writable_replace_document(xap_writable *w, xap_docid id,
     return guard(__func__, [&] {
         NEED(w);
         NEED(doc);
+        Growth g = document_growth(*w, doc->doc);
+        g.keys = saturated_add(g.keys, old_document_keys(w->wdb, id));
         CommitRoom room;
-        before_changes(*w, 1, document_cost(doc->doc), room);
+        before_changes(*w, 1, g, room);
         w->wdb.replace_document(id, doc->doc);
         return XAP_OK;
     });
@@ -457,8 +592,10 @@ xap_status xap_writable_delete_document(xap_writable *w, xap_docid id)
 {
     return guard(__func__, [&] {
         NEED(w);
+        Growth g;
+        g.keys = old_document_keys(w->wdb, id);
         CommitRoom room;
-        before_changes(*w, 1, 4096, room);
+        before_changes(*w, 1, g, room);
         w->wdb.delete_document(id);
         return XAP_OK;
     });
@@ -472,10 +609,11 @@ xap_status xap_writable_delete_document_by_term(xap_writable *w,
         NEED(term);
         // Xapian deletes (and counts) each document with the term.
         std::string t(term);
-        Xapian::doccount n = std::max<Xapian::doccount>(
-            w->wdb.get_termfreq(t), 1);
+        Xapian::doccount n = 0;
+        Growth g;
+        g.keys = old_documents_keys(w->wdb, t, n);
         CommitRoom room;
-        before_changes(*w, n, 4096 * uint64_t(n), room);
+        before_changes(*w, std::max<Xapian::doccount>(n, 1), g, room);
         w->wdb.delete_document(t);
         return XAP_OK;
     });
