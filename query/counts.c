@@ -75,7 +75,7 @@ static int near(uint64_t a, uint64_t b)
 #define BANDS (GZ_SIMHASH_DISTANCE + 1)
 /* A band is a few bits, so a band's value indexes a table (a counting
  * sort: qsort's calls of a comparison were most of a count of filters
- * alone, docs/performance.md "Fingerprints without qsort"). */
+ * alone, docs/performance.md "Filters alone, cheaper"). */
 #define BAND_BITS_MAX ((64 + BANDS - 1) / BANDS)
 _Static_assert(BAND_BITS_MAX <= 16,
                "a band of more than 16 bits needs another sort");
