@@ -2,6 +2,7 @@
 #include "counts.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "schema.h"
 
@@ -26,7 +27,7 @@ typedef struct prints {
     int failed;        /* out of memory */
 } prints;
 
-/* xap_valuecount_spy_each callback: keep the fingerprint `value` that
+/* xap_valuecount_spy_each_unsorted callback: keep the fingerprint `value` that
  * `count` articles have. A value that is no fingerprint, or 0, hides
  * nothing, as in the near-duplicate filter (query/search.c). */
 static int add_print(const char *value, size_t len, uint32_t count,
@@ -67,44 +68,74 @@ static int near(uint64_t a, uint64_t b)
 
 /* Two fingerprints within GZ_SIMHASH_DISTANCE bits differ in at most that
  * many of BANDS bands of bits, so they agree on all the bits of one band
- * at least (the pigeonhole principle): sorted by each band in turn, only
+ * at least (the pigeonhole principle): grouped by each band in turn, only
  * fingerprints that agree on it need comparing. Over thousands of
  * articles that is thousands of comparisons, not the millions of every
  * pair. */
 #define BANDS (GZ_SIMHASH_DISTANCE + 1)
+/* A band is a few bits, so a band's value indexes a table (a counting
+ * sort: qsort's calls of a comparison were most of a count of filters
+ * alone, docs/performance.md "Filters alone, cheaper"). */
+#define BAND_BITS_MAX ((64 + BANDS - 1) / BANDS)
+_Static_assert(BAND_BITS_MAX <= 16,
+               "a band of more than 16 bits needs another sort");
+/* Up to this many fingerprints every pair is compared: cheaper than
+ * BANDS sorts over the band's table. */
+#define PAIRWISE_MAX 32
 
-typedef struct banded {
-    uint64_t key;      /* the fingerprint's bits of the band */
-    uint32_t node;
-} banded;
-
-static int by_key(const void *a, const void *b)
+/* Sort the indexes 0 .. n-1 by `key` (each below `buckets`) into `order`;
+ * end[k] (room for `buckets`) is then where the run of key k ends in
+ * `order`, and the run of key 0 starts at 0. */
+static void sort_by_key(const uint32_t *key, size_t n, size_t buckets,
+                        uint32_t *order, uint32_t *end)
 {
-    uint64_t x = ((const banded *)a)->key, y = ((const banded *)b)->key;
-    return x < y ? -1 : x > y;
+    memset(end, 0, buckets * sizeof *end);
+    for (size_t i = 0; i < n; i++)
+        end[key[i]]++;
+    uint32_t sum = 0;
+    for (size_t k = 0; k < buckets; k++) {   /* each run's start */
+        uint32_t size = end[k];
+        end[k] = sum;
+        sum += size;
+    }
+    for (size_t i = 0; i < n; i++)           /* each start moves to its end */
+        order[end[key[i]]++] = (uint32_t)i;
+}
+
+/* Join into one group each two of the `k` nodes `run` (indexes into `v`)
+ * whose fingerprints are near. */
+static void join_run(print_node *v, const uint32_t *run, size_t k)
+{
+    for (size_t x = 0; x < k; x++)
+        for (size_t y = x + 1; y < k; y++)
+            if (near(v[run[x]].print, v[run[y]].print)) {
+                uint32_t gx = group_of(v, run[x]);
+                uint32_t gy = group_of(v, run[y]);
+                v[gx].parent = gy;
+            }
 }
 
 /* Join into one group each two of the `n` nodes `v` whose fingerprints
- * are near; `b` is room for n entries. */
-static void join_near(print_node *v, size_t n, banded *b)
+ * are near; `key` and `order` are room for n entries, `end` for
+ * max(n, 1 << BAND_BITS_MAX). */
+static void join_near(print_node *v, size_t n, uint32_t *key,
+                      uint32_t *order, uint32_t *end)
 {
+    if (n <= PAIRWISE_MAX) {
+        for (size_t i = 0; i < n; i++)
+            order[i] = (uint32_t)i;
+        join_run(v, order, n);
+        return;
+    }
     for (unsigned band = 0; band < BANDS; band++) {
         unsigned lo = band * 64 / BANDS, hi = (band + 1) * 64 / BANDS;
-        uint64_t mask = (~0ULL >> (64 - (hi - lo))) << lo;
+        size_t buckets = (size_t)1 << (hi - lo);
         for (size_t i = 0; i < n; i++)
-            b[i] = (banded){v[i].print & mask, (uint32_t)i};
-        qsort(b, n, sizeof *b, by_key);
-        for (size_t i = 0, j; i < n; i = j) {
-            for (j = i + 1; j < n && b[j].key == b[i].key; j++)
-                ;
-            for (size_t x = i; x < j; x++)
-                for (size_t y = x + 1; y < j; y++)
-                    if (near(v[b[x].node].print, v[b[y].node].print)) {
-                        uint32_t gx = group_of(v, b[x].node);
-                        uint32_t gy = group_of(v, b[y].node);
-                        v[gx].parent = gy;
-                    }
-        }
+            key[i] = (uint32_t)((v[i].print >> lo) & (buckets - 1));
+        sort_by_key(key, n, buckets, order, end);
+        for (size_t b = 0, at = 0; b < buckets; at = end[b++])
+            if (end[b] - at > 1)
+                join_run(v, order + at, end[b] - at);
     }
 }
 
@@ -112,56 +143,66 @@ static void join_near(print_node *v, size_t n, banded *b)
  * is rare; comparing it would cost its square). */
 #define CLIQUE_MAX 256
 
-/* The articles the filter leaves out of one group, nodes [at, at + k) of
- * `order` (node indexes, one group), into *hidden: all but one when every
- * two of them are near (whatever comes first hides the rest), else
- * unknown (*known 0: it depends on the order). */
-static void group_hidden(const print_node *v, const banded *order,
-                         size_t at, size_t k, uint64_t *hidden, int *known)
+/* The articles the filter leaves out of one group, the `k` nodes `group`
+ * (indexes into `v`), into *hidden: all but one when every two of them
+ * are near (whatever comes first hides the rest), else unknown (*known 0:
+ * it depends on the order). */
+static void group_hidden(const print_node *v, const uint32_t *group,
+                         size_t k, uint64_t *hidden, int *known)
 {
     uint64_t articles = 0;
-    for (size_t x = at; x < at + k; x++)
-        articles += v[order[x].node].count;
+    for (size_t x = 0; x < k; x++)
+        articles += v[group[x]].count;
     if (k > CLIQUE_MAX) {
         *known = 0;
         return;
     }
-    for (size_t x = at; x < at + k && *known; x++)
-        for (size_t y = x + 1; y < at + k && *known; y++)
-            *known = near(v[order[x].node].print, v[order[y].node].print);
+    for (size_t x = 0; x < k && *known; x++)
+        for (size_t y = x + 1; y < k && *known; y++)
+            *known = near(v[group[x]].print, v[group[y]].print);
     *hidden += articles - 1;
+}
+
+/* The articles the filter leaves out of the `n` nodes `v`, joined into
+ * groups (join_near), into *hidden, *known as gz_prints_hidden says;
+ * `key`, `order` and `end` are room for n entries. */
+static void groups_hidden(print_node *v, size_t n, uint32_t *key,
+                          uint32_t *order, uint32_t *end, uint64_t *hidden,
+                          int *known)
+{
+    for (size_t i = 0; i < n; i++)
+        key[i] = group_of(v, (uint32_t)i);
+    sort_by_key(key, n, n, order, end);
+    *known = 1;
+    for (size_t g = 0, at = 0; g < n && *known; at = end[g++])
+        if (end[g] > at)
+            group_hidden(v, order + at, end[g] - at, hidden, known);
 }
 
 xap_status gz_prints_hidden(const xap_valuecount_spy *spy, uint32_t *hidden,
                             int *known)
 {
     prints p = {NULL, 0, 0, 0};
-    banded *b = NULL;
+    uint32_t *room = NULL;
     uint64_t left_out = 0;
     *hidden = 0;
     *known = 0;
-    xap_status s = xap_valuecount_spy_each(spy, add_print, &p);
-    if (s == XAP_OK && !p.failed && p.n && !(b = malloc(p.n * sizeof *b)))
+    xap_status s = xap_valuecount_spy_each_unsorted(spy, add_print, &p);
+    size_t table = p.n > (1u << BAND_BITS_MAX) ? p.n : 1u << BAND_BITS_MAX;
+    if (s == XAP_OK && !p.failed && p.n &&
+        !(room = malloc((2 * p.n + table) * sizeof *room)))
         p.failed = 1;
     if (s == XAP_OK && p.failed)
         s = XAP_ERR_NOMEM;
     if (s == XAP_OK && p.n == 0)
         *known = 1;   /* no fingerprint: nothing hidden */
     else if (s == XAP_OK) {
-        join_near(p.v, p.n, b);
-        /* the nodes by group, each group's in a run */
-        for (size_t i = 0; i < p.n; i++)
-            b[i] = (banded){group_of(p.v, (uint32_t)i), (uint32_t)i};
-        qsort(b, p.n, sizeof *b, by_key);
-        *known = 1;
-        for (size_t i = 0, j; i < p.n && *known; i = j) {
-            for (j = i + 1; j < p.n && b[j].key == b[i].key; j++)
-                ;
-            group_hidden(p.v, b, i, j - i, &left_out, known);
-        }
+        uint32_t *key = room, *order = room + p.n, *end = room + 2 * p.n;
+        join_near(p.v, p.n, key, order, end);
+        groups_hidden(p.v, p.n, key, order, end, &left_out, known);
         *hidden = left_out > UINT32_MAX ? UINT32_MAX : (uint32_t)left_out;
     }
-    free(b);
+    free(room);
     free(p.v);
     return s;
 }

@@ -527,6 +527,14 @@ typedef struct match_plan {
     int every;        /* 1: it looks at every match (check covers all) */
 } match_plan;
 
+/* Hits a match that looks at every match keeps beyond the page's: room
+ * for a few near-duplicates among the first hits without a second match
+ * (match_near_page). Keeping EXACT_COUNT + 1, so that a chain of up to
+ * EXACT_COUNT matches needed no second match in rank_all, cost every such
+ * search a heap of 301 sort keys and a fetch of 301 documents, 1.5 M
+ * instructions (docs/performance.md, "Filters alone, cheaper"). */
+#define NEAR_SPARE 16
+
 /* The plan of the page's match in `order` for `want` hits on `index`:
  * one sorted by date looks at every match anyway, and is told to collapse
  * each (not over a remote index, which would send them all, and whose
@@ -541,8 +549,9 @@ static xap_status plan_match(const gazette_index_t *index,
         return XAP_OK;
     uint32_t all = 0;
     xap_status s = xap_database_doc_count(index->db, &all);
-    if (s == XAP_OK && want <= EXACT_COUNT)
-        plan->keep = EXACT_COUNT + 1;
+    if (s == XAP_OK)
+        plan->keep = want > UINT32_MAX - NEAR_SPARE ? UINT32_MAX
+                                                    : want + NEAR_SPARE;
     if (s == XAP_OK && all >= plan->keep) {
         plan->check = all;
         plan->every = 1;

@@ -809,6 +809,30 @@ xap_status xap_valuecount_spy_each(const xap_valuecount_spy *spy,
     });
 }
 
+xap_status xap_valuecount_spy_each_unsorted(
+    const xap_valuecount_spy *spy,
+    int (*fn)(const char *value, size_t len, uint32_t count, void *ctx),
+    void *ctx)
+{
+    return guard(__func__, [&] {
+        NEED(spy);
+        NEED(fn);
+        if (spy->spy.keyed()) {   // rows are made sorted: no cheaper way
+            report(spy->spy, true, 0, fn, ctx);
+            return XAP_OK;
+        }
+        ByteCounts merged;
+        const ByteCounts &counts = spy->spy.all_counts(merged);
+        for (size_t i = 0; i < counts.size(); i++) {
+            std::string_view v = counts.key(i);
+            if (counts.count(i) > 0 &&
+                fn(v.data(), v.size(), counts.count(i), ctx))
+                break;
+        }
+        return XAP_OK;
+    });
+}
+
 xap_status xap_termcount_spy_new(const char *prefix, xap_termcount_spy **out)
 {
     return guard(__func__, [&] {

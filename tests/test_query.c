@@ -4679,55 +4679,62 @@ static void test_near_duplicates_paging(void **state)
     assert_true(files > groups + 10);
     assert_int_equal(tu_run("'%s' --quiet --db '%s' '%s'",
                             tu_binary("indexer/gazette-index"), db, root), 0);
-    size_t nall = 0;
-    uint32_t *dups = NULL;
-    char **all = page_ids(db, "harbour", 1, 0, 30, &dups, &nall);
-    assert_int_equal(nall, 30);
-    for (size_t i = 0; i < nall; i++)
-        for (size_t j = 0; j < i; j++)
-            if (strcmp(all[i], all[j]) == 0)
-                fail_msg("%s shown twice", all[i]);
-    free(dups);
-    /* The whole: most copies hidden (a copy is compared with the shown
-     * hits, not with the other copies, so two copies each a word away
-     * from the original may both show), every file shown or counted
-     * once in a hit's duplicates. */
-    size_t nwhole = 0;
-    char **whole = page_ids(db, "harbour", 1, 0, 100, &dups, &nwhole);
-    if (nwhole > groups + (files - groups) / 4)
-        fail_msg("%zu hits for %zu articles in %zu groups", nwhole, files,
-                 groups);
-    size_t counted = 0;
-    for (size_t i = 0; i < nwhole; i++)
-        counted += 1 + dups[i];
-    assert_int_equal(counted, files);
-    free(dups);
-    free_ids(whole, nwhole);
-    /* Whatever the page, with a facet or not, the count's bounds hold the
-     * number of hits the whole list shows: a page that ends before the
-     * near-duplicates past it claimed Xapian's count, exact with a
-     * facet. */
-    for (uint32_t limit = 1; limit <= nwhole; limit += 4)
-        for (int facet = 0; facet < 2; facet++) {
-            uint64_t lower = 0, upper = 0;
-            page_bounds(db, "harbour", limit, facet, &lower, &upper);
-            if (lower > nwhole || upper < nwhole)
-                fail_msg("limit %u%s: %llu to %llu matches, the list has "
-                         "%zu", limit, facet ? " with a facet" : "",
-                         (unsigned long long)lower,
-                         (unsigned long long)upper, nwhole);
+    /* Ranked, and filters alone (sorted by date, undated: by path), whose
+     * match looks at every match and keeps a few hits past the page. */
+    static const char *const queries[] = {"harbour", "source:g"};
+    for (size_t q = 0; q < sizeof queries / sizeof *queries; q++) {
+        const char *query = queries[q];
+        size_t nall = 0;
+        uint32_t *dups = NULL;
+        char **all = page_ids(db, query, 1, 0, 30, &dups, &nall);
+        assert_int_equal(nall, 30);
+        for (size_t i = 0; i < nall; i++)
+            for (size_t j = 0; j < i; j++)
+                if (strcmp(all[i], all[j]) == 0)
+                    fail_msg("%s shown twice", all[i]);
+        free(dups);
+        /* The whole: most copies hidden (a copy is compared with the shown
+         * hits, not with the other copies, so two copies each a word away
+         * from the original may both show), every file shown or counted
+         * once in a hit's duplicates. */
+        size_t nwhole = 0;
+        char **whole = page_ids(db, query, 1, 0, 100, &dups, &nwhole);
+        if (nwhole > groups + (files - groups) / 4)
+            fail_msg("%zu hits for %zu articles in %zu groups", nwhole, files,
+                     groups);
+        size_t counted = 0;
+        for (size_t i = 0; i < nwhole; i++)
+            counted += 1 + dups[i];
+        assert_int_equal(counted, files);
+        free(dups);
+        free_ids(whole, nwhole);
+        /* Whatever the page, with a facet or not, the count's bounds hold the
+         * number of hits the whole list shows: a page that ends before the
+         * near-duplicates past it claimed Xapian's count, exact with a
+         * facet. */
+        for (uint32_t limit = 1; limit <= nwhole; limit += 4)
+            for (int facet = 0; facet < 2; facet++) {
+                uint64_t lower = 0, upper = 0;
+                page_bounds(db, query, limit, facet, &lower, &upper);
+                if (lower > nwhole || upper < nwhole)
+                    fail_msg("%s limit %u%s: %llu to %llu matches, the list "
+                             "has %zu", query, limit,
+                             facet ? " with a facet" : "",
+                             (unsigned long long)lower,
+                             (unsigned long long)upper, nwhole);
+            }
+        for (uint32_t off = 0; off < 30; off += 3) {
+            size_t n = 0;
+            char **page = page_ids(db, query, 1, off, 3, NULL, &n);
+            assert_int_equal(n, 3);
+            for (size_t i = 0; i < n; i++)
+                if (strcmp(page[i], all[off + i]) != 0)
+                    fail_msg("%s offset %u hit %zu: %s, one page has %s",
+                             query, off, i, page[i], all[off + i]);
+            free_ids(page, n);
         }
-    for (uint32_t off = 0; off < 30; off += 3) {
-        size_t n = 0;
-        char **page = page_ids(db, "harbour", 1, off, 3, NULL, &n);
-        assert_int_equal(n, 3);
-        for (size_t i = 0; i < n; i++)
-            if (strcmp(page[i], all[off + i]) != 0)
-                fail_msg("offset %u hit %zu: %s, one page has %s", off, i,
-                         page[i], all[off + i]);
-        free_ids(page, n);
+        free_ids(all, nall);
     }
-    free_ids(all, nall);
     tu_rmtree(tmp);
     free(tmp);
 }

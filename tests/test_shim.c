@@ -1227,6 +1227,19 @@ static void test_spy_counts_match_xapian(void **state)
     for (size_t i = 1; i < each.n; i++)
         assert_true(byte_order(each.bytes[i - 1], each.len[i - 1],
                                each.bytes[i], each.len[i]) < 0);
+    /* each_unsorted: the same values and counts, in any order */
+    counted unsorted = {0};
+    OK(xap_valuecount_spy_each_unsorted(own_spy, on_counted, &unsorted));
+    assert_int_equal(unsorted.n, each.n);
+    for (size_t i = 0; i < unsorted.n; i++) {
+        size_t j = 0;
+        while (j < each.n && byte_order(unsorted.bytes[i], unsorted.len[i],
+                                        each.bytes[j], each.len[j]) != 0)
+            j++;
+        assert_true(j < each.n);
+        assert_int_equal(unsorted.num[i], each.num[j]);
+    }
+    free_counted(&unsorted);
 
     uint32_t docs_split = 0;
     OK(xap_valuecount_spy_documents(split, &docs_split));
