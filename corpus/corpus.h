@@ -237,8 +237,11 @@ typedef struct corpus_options {
  * holds the size modulo 4 GiB: for a file of several members or one
  * inflating past 4 GiB this is a lower bound. A trailer claiming more
  * than deflate can inflate from the file's bytes (1032 to 1) is damage
- * and ignored, as is a file that cannot be read or is under 18 bytes. */
-uint64_t corpus_text_size_hint(const corpus_file *file);
+ * and ignored, as is a file that cannot be read or is under 18 bytes.
+ * The caller asks only whether the text may be over `above` bytes: a
+ * file too small to inflate past that is not opened (its size is
+ * returned), so that a small ".gz" is opened no more than before. */
+uint64_t corpus_text_size_hint(const corpus_file *file, uint64_t above);
 
 /* Read `file` and call `on_article` for each article in it. The format is
  * chosen by file->relpath's extension; file->path is opened. On a skip, a

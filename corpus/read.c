@@ -731,11 +731,12 @@ int corpus_gzip_magic(int fd)
 
 /* corpus_text_size_hint - see corpus.h. The fstat of the opened file
  * sizes the read, not the walk's: the file may have changed since. */
-uint64_t corpus_text_size_hint(const corpus_file *file)
+uint64_t corpus_text_size_hint(const corpus_file *file, uint64_t above)
 {
     int gz;
     (void)find_format(file->relpath, &gz);
-    if (!gz || file->size < GZ_MIN_FILE_BYTES)
+    if (!gz || file->size < GZ_MIN_FILE_BYTES ||
+        file->size <= above / GZ_MAX_RATIO)
         return file->size;
     struct stat st;
     corpus_status failure;

@@ -1232,13 +1232,14 @@ static int queue_takes_locked(const gz_pipeline *p, const shard_writer *sw,
 }
 
 /* The bytes of text `u` is expected to hold (corpus_text_size_hint:
- * those of a ".gz" inflated, from its trailer), read with p->mu, which is
- * held, let go meanwhile. By its size on disk, a 4 MB ".gz" of a 50 MB
- * line was a small file, and two workers held two such at once. */
-static size_t text_size_locked(gz_pipeline *p, const unit *u)
+ * those of a ".gz" inflated, from its trailer), as far as whether they
+ * are over `share` goes, read with p->mu, which is held, let go
+ * meanwhile. By its size on disk, a 4 MB ".gz" of a 50 MB line was a
+ * small file, and two workers held two such at once. */
+static size_t text_size_locked(gz_pipeline *p, const unit *u, size_t share)
 {
     pthread_mutex_unlock(&p->mu);
-    uint64_t size = corpus_text_size_hint(&u->file);
+    uint64_t size = corpus_text_size_hint(&u->file, share);
     pthread_mutex_lock(&p->mu);
     return size < SIZE_MAX ? (size_t)size : SIZE_MAX;
 }
@@ -1255,7 +1256,7 @@ static void admit_locked(gz_pipeline *p, unit *u)
     size_t bound = p->cfg.large_bytes;
     if (!p->threaded || !bound)
         return;
-    size_t size = text_size_locked(p, u);
+    size_t size = text_size_locked(p, u, bound / p->nworkers);
     if (size <= bound / p->nworkers)
         return;
     while (p->status == XAP_OK && p->large_out &&

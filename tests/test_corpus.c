@@ -946,8 +946,10 @@ static void test_read_out_of_descriptors(void **state)
     }
 }
 
-/* corpus_text_size_hint of dir/rel, the walk's size being its size now. */
-static uint64_t size_hint(const char *dir, const char *rel)
+/* corpus_text_size_hint of dir/rel, the walk's size being its size now,
+ * asked about any size over `above`. */
+static uint64_t size_hint_above(const char *dir, const char *rel,
+                                uint64_t above)
 {
     char *path = join(dir, rel);
     struct stat st;
@@ -956,9 +958,14 @@ static uint64_t size_hint(const char *dir, const char *rel)
         f.size = (uint64_t)st.st_size;
     else
         f.size = 12345;   /* gone since the walk */
-    uint64_t size = corpus_text_size_hint(&f);
+    uint64_t size = corpus_text_size_hint(&f, above);
     free(path);
     return size;
+}
+
+static uint64_t size_hint(const char *dir, const char *rel)
+{
+    return size_hint_above(dir, rel, 0);
 }
 
 /* The bytes of text a file holds, to schedule its reading: a ".gz"
@@ -977,6 +984,13 @@ static void test_text_size_hint(void **state)
     assert_int_equal(size_hint(dir, "plain.txt"), n);
     tu_write_gzip(dir, "packed.txt.gz", text, n);
     assert_int_equal(size_hint(dir, "packed.txt.gz"), n);
+    /* one too small to inflate past what is asked about is not opened */
+    size_t packed = 0;
+    free(read_whole(tu_path_in(dir, "packed.txt.gz"), &packed));
+    assert_int_equal(size_hint_above(dir, "packed.txt.gz", 1032 * packed),
+                     packed);
+    assert_int_equal(size_hint_above(dir, "packed.txt.gz",
+                                     1032 * packed - 1), n);
     /* gzip data under another name is not read as such */
     tu_write_gzip(dir, "packed.txt", text, n);
     size_t disk = 0;
