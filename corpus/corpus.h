@@ -238,6 +238,19 @@ typedef struct corpus_options {
     void *warn_ctx;           /* passed to both */
 } corpus_options;
 
+/* The bytes of text reading `file` is expected to hold in memory, to
+ * schedule its reading (never to refuse it): its size, and for a ".gz"
+ * name the larger of that and the size its gzip trailer records (ISIZE,
+ * one read of 4 bytes). A trailer is that of the last member only, and
+ * holds the size modulo 4 GiB: for a file of several members or one
+ * inflating past 4 GiB this is a lower bound. A trailer claiming more
+ * than deflate can inflate from the file's bytes (1032 to 1) is damage
+ * and ignored, as is a file that cannot be read or is under 18 bytes.
+ * The caller asks only whether the text may be over `above` bytes: a
+ * file too small to inflate past that is not opened (its size is
+ * returned), so that a small ".gz" is opened no more than before. */
+uint64_t corpus_text_size_hint(const corpus_file *file, uint64_t above);
+
 /* Read `file` and call `on_article` for each article in it. The format is
  * chosen by file->relpath's extension; file->path is opened. On a skip, a
  * one-line reason (no trailing newline, without the file name) is written

@@ -723,6 +723,43 @@ int corpus_gzip_magic(int fd)
     return got == 2 && m[0] == 0x1f && m[1] == 0x8b;
 }
 
+/* A gzip member is at least its 10-byte header and 8-byte trailer, and
+ * deflate inflates at most 1032 bytes from one (zlib's technical notes):
+ * a trailer saying more is not the file's. */
+#define GZ_MIN_FILE_BYTES 18
+#define GZ_MAX_RATIO 1032
+
+/* corpus_text_size_hint - see corpus.h. The fstat of the opened file
+ * sizes the read, not the walk's: the file may have changed since. */
+uint64_t corpus_text_size_hint(const corpus_file *file, uint64_t above)
+{
+    int gz;
+    (void)find_format(file->relpath, &gz);
+    if (!gz || file->size < GZ_MIN_FILE_BYTES ||
+        file->size <= above / GZ_MAX_RATIO)
+        return file->size;
+    struct stat st;
+    corpus_status failure;
+    int fd = open_regular(file->path, &st, &failure, NULL, 0);
+    if (fd < 0)
+        return file->size;
+    unsigned char b[4];
+    ssize_t got = -1;
+    if (st.st_size >= GZ_MIN_FILE_BYTES)
+        do
+            got = pread(fd, b, sizeof b, st.st_size - (off_t)sizeof b);
+        while (got < 0 && errno == EINTR);
+    close(fd);
+    uint64_t size = (uint64_t)st.st_size;
+    if (got != (ssize_t)sizeof b)
+        return size;
+    uint64_t isize = (uint64_t)b[0] | (uint64_t)b[1] << 8 |
+                     (uint64_t)b[2] << 16 | (uint64_t)b[3] << 24;
+    if (isize / GZ_MAX_RATIO > size)
+        return size;
+    return isize > size ? isize : size;
+}
+
 /* Turn a failed or cut-short gzread stream into a status and reason.
  * `errnum` is what gzerror() reported, `saved_errno` errno at the time. */
 static corpus_status gz_failure(int errnum, const char *msg, int saved_errno,

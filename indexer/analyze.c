@@ -368,77 +368,96 @@ static int has_words(const char *s, size_t len)
 static const char *const text_prefixes[] = {GZ_PREFIX_TITLE, "",
                                             GZ_PREFIX_AUTHOR};
 
-/* The possessive terms of one prefix, found by collect_possessive. */
-typedef struct possessives {
-    gz_buf terms;        /* each term with its NUL */
-    size_t prefix_len;   /* of the prefix searched */
-} possessives;
-
-/* Term callback (`ctx` a possessives): keep a term of the prefix that is
- * a word ending in POSSESSIVE after at least one character. A term whose
- * word starts with a capital is a longer prefix's or a stemmed one
+/* 1 when `term` (len bytes) is a word of a free-text field ending in
+ * POSSESSIVE after at least one character. A word starts with no
+ * capital: a term that does is a longer prefix's or a stemmed one
  * (Xapian's convention). */
-static int collect_possessive(const char *term, size_t len, unsigned wdf,
-                              void *ctx)
+static int is_possessive(const char *term, size_t len)
 {
-    (void)wdf;
-    possessives *p = ctx;
-    if (len <= p->prefix_len + POSSESSIVE_LEN ||
-        gz_ascii_isupper((unsigned char)term[p->prefix_len]) ||
+    if (len <= POSSESSIVE_LEN ||
         memcmp(term + len - POSSESSIVE_LEN, POSSESSIVE, POSSESSIVE_LEN) != 0)
         return 0;
-    gz_buf_put(&p->terms, term, len + 1);
-    return p->terms.failed;
-}
-
-/* A word without its ending, going where its possessive is. */
-typedef struct bare_word {
-    xap_document *doc;
-    char term[GZ_TERM_BUF];
-    xap_status status;
-} bare_word;
-
-/* Position callback (`ctx` a bare_word): add the bare word there. */
-static int add_bare_posting(unsigned pos, void *ctx)
-{
-    bare_word *b = ctx;
-    b->status = xap_document_add_posting(b->doc, b->term, pos, 0);
-    return b->status != XAP_OK;
-}
-
-/* Give each possessive term of `prefix` in `doc` its bare word at the
- * same positions, with no wdf (see above). The terms are read first:
- * Xapian's term list is not to be walked while the document changes. */
-static xap_status add_bare_possessives(xap_document *doc, const char *prefix)
-{
-    possessives p = {.prefix_len = strlen(prefix)};
-    xap_status s = xap_document_each_term(doc, prefix, collect_possessive, &p);
-    if (s == XAP_OK && p.terms.failed)
-        s = XAP_ERR_NOMEM;
-    bare_word b = {.doc = doc, .status = XAP_OK};
-    for (size_t at = 0; s == XAP_OK && at < p.terms.len;) {
-        const char *term = p.terms.data + at;
-        size_t len = strlen(term);
-        at += len + 1;
-        if (len >= sizeof b.term)
-            continue;
-        memcpy(b.term, term, len - POSSESSIVE_LEN);
-        b.term[len - POSSESSIVE_LEN] = '\0';
-        s = xap_document_each_position(doc, term, add_bare_posting, &b);
-        if (s == XAP_OK)
-            s = b.status;
+    for (size_t i = 0; i < sizeof text_prefixes / sizeof *text_prefixes;
+         i++) {
+        size_t n = strlen(text_prefixes[i]);
+        if (len > n + POSSESSIVE_LEN &&
+            memcmp(term, text_prefixes[i], n) == 0 &&
+            !gz_ascii_isupper((unsigned char)term[n]))
+            return 1;
     }
-    gz_buf_free(&p.terms);
-    return s;
+    return 0;
 }
 
-/* add_bare_possessives for each free-text prefix. */
+/* The bare words of a document's possessives, found by collect_bare:
+ * for each, the word with its NUL, the count of its positions and the
+ * positions (unsigned, unaligned). */
+typedef struct bare_words {
+    gz_buf out;
+    size_t count_at;     /* where the count of the word being read is */
+    xap_status status;   /* of reading the positions */
+} bare_words;
+
+/* Position callback (`ctx` a bare_words): append the position, count it. */
+static int keep_position(unsigned pos, void *ctx)
+{
+    bare_words *b = ctx;
+    unsigned n;
+    gz_buf_put(&b->out, (const char *)&pos, sizeof pos);
+    if (b->out.failed)
+        return 1;
+    memcpy(&n, b->out.data + b->count_at, sizeof n);
+    n++;
+    memcpy(b->out.data + b->count_at, &n, sizeof n);
+    return 0;
+}
+
+/* Term callback (`ctx` a bare_words): keep a possessive's bare word and
+ * the possessive's positions, read there in the walk (Xapian finds a
+ * document's term by a linear skip, so reading each possessive's apart
+ * walked the terms once more each). */
+static int collect_bare(const xap_doc_term *at, const char *term, size_t len,
+                        unsigned wdf, void *ctx)
+{
+    (void)wdf;
+    bare_words *b = ctx;
+    if (len >= GZ_TERM_BUF || !is_possessive(term, len))
+        return 0;
+    static const unsigned none = 0;
+    gz_buf_put(&b->out, term, len - POSSESSIVE_LEN);
+    gz_buf_put(&b->out, "", 1);
+    b->count_at = b->out.len;
+    gz_buf_put(&b->out, (const char *)&none, sizeof none);
+    if (b->out.failed)
+        return 1;
+    b->status = xap_doc_term_each_position(at, keep_position, b);
+    return b->status != XAP_OK || b->out.failed;
+}
+
+/* Give each possessive term of a free-text field in `doc` its bare word
+ * at the same positions, with no wdf (see above). The terms are all read
+ * first, in one walk: Xapian's term list is not to be walked while the
+ * document changes. */
 static xap_status add_bare_words(xap_document *doc)
 {
-    xap_status s = XAP_OK;
-    for (size_t i = 0; s == XAP_OK &&
-                       i < sizeof text_prefixes / sizeof *text_prefixes; i++)
-        s = add_bare_possessives(doc, text_prefixes[i]);
+    bare_words b = {.status = XAP_OK};
+    xap_status s = xap_document_each_term_at(doc, "", collect_bare, &b);
+    if (s == XAP_OK)
+        s = b.status;
+    if (s == XAP_OK && b.out.failed)
+        s = XAP_ERR_NOMEM;
+    for (size_t at = 0; s == XAP_OK && at < b.out.len;) {
+        const char *word = b.out.data + at;
+        unsigned n;
+        at += strlen(word) + 1;
+        memcpy(&n, b.out.data + at, sizeof n);
+        at += sizeof n;
+        for (; s == XAP_OK && n; n--, at += sizeof(unsigned)) {
+            unsigned pos;
+            memcpy(&pos, b.out.data + at, sizeof pos);
+            s = xap_document_add_posting(doc, word, pos, 0);
+        }
+    }
+    gz_buf_free(&b.out);
     return s;
 }
 

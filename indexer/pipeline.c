@@ -1231,18 +1231,33 @@ static int queue_takes_locked(const gz_pipeline *p, const shard_writer *sw,
             sw->queue.count < MAX_QUEUED_UNITS);
 }
 
+/* The bytes of text `u` is expected to hold (corpus_text_size_hint:
+ * those of a ".gz" inflated, from its trailer), as far as whether they
+ * are over `share` goes, read with p->mu, which is held, let go
+ * meanwhile. By its size on disk, a 4 MB ".gz" of a 50 MB line was a
+ * small file, and two workers held two such at once. */
+static size_t text_size_locked(gz_pipeline *p, const unit *u, size_t share)
+{
+    pthread_mutex_unlock(&p->mu);
+    uint64_t size = corpus_text_size_hint(&u->file, share);
+    pthread_mutex_lock(&p->mu);
+    return size < SIZE_MAX ? (size_t)size : SIZE_MAX;
+}
+
 /* Let a worker go on with file unit `u` (p->mu held), waiting first when
- * it is large: over its worker's share of cfg.large_bytes (the bytes on
- * disk), it waits until the other large files admitted leave it room, or
- * are all written. A file costs several times its size while it is read,
- * analysed and written (a 50 MB line some 200 MB), so two workers each
- * holding one took twice what one file takes, whatever --memory said;
- * small files never wait. */
+ * it is large: over its worker's share of cfg.large_bytes (the bytes of
+ * text, text_size_locked), it waits until the other large files admitted
+ * leave it room, or are all written. A file costs several times its size
+ * while it is read, analysed and written (a 50 MB line some 200 MB), so
+ * two workers each holding one took twice what one file takes, whatever
+ * --memory said; small files never wait. */
 static void admit_locked(gz_pipeline *p, unit *u)
 {
-    size_t size = u->file.size < SIZE_MAX ? (size_t)u->file.size : SIZE_MAX;
     size_t bound = p->cfg.large_bytes;
-    if (!p->threaded || !bound || size <= bound / p->nworkers)
+    if (!p->threaded || !bound)
+        return;
+    size_t size = text_size_locked(p, u, bound / p->nworkers);
+    if (size <= bound / p->nworkers)
         return;
     while (p->status == XAP_OK && p->large_out &&
            (p->large_out > bound || size > bound - p->large_out))

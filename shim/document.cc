@@ -179,3 +179,45 @@ xap_status xap_document_each_term(const xap_document *doc, const char *prefix,
     });
 }
 
+// The iterator of xap_document_each_term_at, on its current term.
+struct xap_doc_term {
+    Xapian::TermIterator it;
+};
+
+xap_status xap_document_each_term_at(const xap_document *doc,
+                                     const char *prefix,
+                                     int (*fn)(const xap_doc_term *at,
+                                               const char *term, size_t len,
+                                               unsigned wdf, void *ctx),
+                                     void *ctx)
+{
+    return guard(__func__, [&] {
+        NEED(doc);
+        NEED(fn);
+        std::string p = opt(prefix);
+        xap_doc_term at{doc->doc.termlist_begin()};
+        at.it.skip_to(p);
+        for (; at.it != doc->doc.termlist_end(); ++at.it) {
+            std::string t = *at.it;
+            if (!starts_with(t, p) ||
+                fn(&at, t.c_str(), t.size(), at.it.get_wdf(), ctx))
+                break;
+        }
+        return XAP_OK;
+    });
+}
+
+xap_status xap_doc_term_each_position(const xap_doc_term *at,
+                                      int (*fn)(unsigned pos, void *ctx),
+                                      void *ctx)
+{
+    return guard(__func__, [&] {
+        NEED(at);
+        NEED(fn);
+        for (auto it = at->it.positionlist_begin();
+             it != at->it.positionlist_end(); ++it)
+            if (fn(*it, ctx))
+                break;
+        return XAP_OK;
+    });
+}

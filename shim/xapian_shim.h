@@ -313,6 +313,25 @@ xap_status xap_document_each_term(const xap_document *doc, const char *prefix,
                                   int (*fn)(const char *term, size_t len,
                                             unsigned wdf, void *ctx),
                                   void *ctx);
+/* One term of a walk over a document's terms (xap_document_each_term_at),
+ * valid only during the call of `fn` it is handed to. */
+typedef struct xap_doc_term xap_doc_term;
+/* As xap_document_each_term, `fn` also handed the walk's place `at`, where
+ * xap_doc_term_each_position reads that term's positions. Reading the
+ * positions of many terms so costs one walk: xap_document_each_position
+ * finds its term by walking the terms before it (Xapian 1.4's term list
+ * of a document skips linearly). `fn` must not change the document. */
+xap_status xap_document_each_term_at(const xap_document *doc,
+                                     const char *prefix,
+                                     int (*fn)(const xap_doc_term *at,
+                                               const char *term, size_t len,
+                                               unsigned wdf, void *ctx),
+                                     void *ctx);
+/* Call `fn` for each position of the term at `at`, in increasing order,
+ * until it returns non-zero; never when the term has no positions. */
+xap_status xap_doc_term_each_position(const xap_doc_term *at,
+                                      int (*fn)(unsigned pos, void *ctx),
+                                      void *ctx);
 
 /* ---------------------------------------------------------------- unicode */
 

@@ -946,6 +946,88 @@ static void test_read_out_of_descriptors(void **state)
     }
 }
 
+/* corpus_text_size_hint of dir/rel, the walk's size being its size now,
+ * asked about any size over `above`. */
+static uint64_t size_hint_above(const char *dir, const char *rel,
+                                uint64_t above)
+{
+    char *path = join(dir, rel);
+    struct stat st;
+    corpus_file f = {.root = dir, .path = path, .relpath = rel};
+    if (stat(path, &st) == 0)
+        f.size = (uint64_t)st.st_size;
+    else
+        f.size = 12345;   /* gone since the walk */
+    uint64_t size = corpus_text_size_hint(&f, above);
+    free(path);
+    return size;
+}
+
+static uint64_t size_hint(const char *dir, const char *rel)
+{
+    return size_hint_above(dir, rel, 0);
+}
+
+/* The bytes of text a file holds, to schedule its reading: a ".gz"
+ * counted as inflated (its trailer), not as the few bytes on disk that
+ * let two workers hold two 50 MB lines at once (test_shards,
+ * test_huge_gz_lines_memory_is_bounded); never more than a trailer can
+ * be true of, and the size on disk for anything unreadable. */
+static void test_text_size_hint(void **state)
+{
+    const char *dir = *state;
+    size_t n = 100000;
+    char *text = malloc(n);
+    assert_non_null(text);
+    memset(text, 'a', n);
+    tu_write_file(dir, "plain.txt", text, n);
+    assert_int_equal(size_hint(dir, "plain.txt"), n);
+    tu_write_gzip(dir, "packed.txt.gz", text, n);
+    assert_int_equal(size_hint(dir, "packed.txt.gz"), n);
+    /* one too small to inflate past what is asked about is not opened */
+    size_t packed = 0;
+    free(read_whole(tu_path_in(dir, "packed.txt.gz"), &packed));
+    assert_int_equal(size_hint_above(dir, "packed.txt.gz", 1032 * packed),
+                     packed);
+    assert_int_equal(size_hint_above(dir, "packed.txt.gz",
+                                     1032 * packed - 1), n);
+    /* gzip data under another name is not read as such */
+    tu_write_gzip(dir, "packed.txt", text, n);
+    size_t disk = 0;
+    char *gz = read_whole(tu_path_in(dir, "packed.txt"), &disk);
+    assert_true(disk < 1000);
+    assert_int_equal(size_hint(dir, "packed.txt"), disk);
+    /* a short text inflates to less than its file */
+    tu_write_gzip(dir, "short.txt.gz", "Hi\n", 3);
+    size_t short_disk = 0;
+    free(read_whole(tu_path_in(dir, "short.txt.gz"), &short_disk));
+    assert_int_equal(size_hint(dir, "short.txt.gz"), short_disk);
+    /* several members: the last one's size, at least the file's */
+    char *two = malloc(disk + short_disk);
+    assert_non_null(two);
+    memcpy(two, gz, disk);
+    char *tail = read_whole(tu_path_in(dir, "short.txt.gz"), &short_disk);
+    memcpy(two + disk, tail, short_disk);
+    tu_write_file(dir, "two.txt.gz", two, disk + short_disk);
+    assert_int_equal(size_hint(dir, "two.txt.gz"), disk + short_disk);
+    memcpy(two, tail, short_disk);
+    memcpy(two + short_disk, gz, disk);
+    tu_write_file(dir, "two.txt.gz", two, disk + short_disk);
+    assert_int_equal(size_hint(dir, "two.txt.gz"), n);
+    /* a trailer claiming more than deflate can give: the size on disk */
+    memset(gz + disk - 4, 0xff, 4);
+    tu_write_file(dir, "damaged.txt.gz", gz, disk);
+    assert_int_equal(size_hint(dir, "damaged.txt.gz"), disk);
+    /* too short to have a trailer, one vanished: the walk's size */
+    tu_write_file(dir, "tiny.txt.gz", "\x1f\x8b\x08\0\xff\xff\xff\x7f", 8);
+    assert_int_equal(size_hint(dir, "tiny.txt.gz"), 8);
+    assert_int_equal(size_hint(dir, "gone.txt.gz"), 12345);
+    free(tail);
+    free(two);
+    free(gz);
+    free(text);
+}
+
 /* ---------------------------------------------------------- .txt format */
 
 static void test_txt_no_header(void **state)
@@ -2432,6 +2514,7 @@ int main(int argc, char **argv)
         T(test_walk_unreadable_dir),
         T(test_walk_out_of_descriptors),
         T(test_read_out_of_descriptors),
+        T(test_text_size_hint),
         T(test_txt_no_header),
         T(test_txt_header_block),
         T(test_txt_header_without_title),

@@ -512,6 +512,59 @@ static void test_document_positions(void **state)
     xap_document_free(doc);
 }
 
+/* each_term_at callback: append "term:positions;" to the string `ctx`
+ * (room for 128 bytes), the positions read at the walk's place; stops
+ * after a term starting with 'Q'. */
+static int on_term_at(const xap_doc_term *at, const char *term, size_t len,
+                      unsigned wdf, void *ctx)
+{
+    (void)wdf;
+    char *out = ctx;
+    size_t n = strlen(out);
+    snprintf(out + n, 128 - n, "%.*s:", (int)len, term);
+    OK(xap_doc_term_each_position(at, on_position, out));
+    n = strlen(out);
+    snprintf(out + n, 128 - n, ";");
+    return term[0] == 'Q';
+}
+
+/* The positions of every term read in one walk over a document's terms,
+ * as xap_document_each_position reads one term's (a possessive's bare
+ * word, indexer/analyze.c, reads them so). */
+static void test_document_term_positions(void **state)
+{
+    (void)state;
+    xap_document *doc;
+    OK(xap_document_new(&doc));
+    OK(xap_document_add_posting(doc, "blair's", 3, 1));
+    OK(xap_document_add_posting(doc, "blair", 7, 1));
+    OK(xap_document_add_posting(doc, "blair", 2, 1));
+    OK(xap_document_add_posting(doc, "Sblair", 1, 1));
+    OK(xap_document_add_term(doc, "Qid", 0));   /* no positions */
+    OK(xap_document_add_posting(doc, "zebra", 9, 1));
+    char all[128] = "";
+    OK(xap_document_each_term_at(doc, "", on_term_at, all));
+    assert_string_equal(all, "Qid:;");   /* stopped there */
+    char b[128] = "";
+    OK(xap_document_each_term_at(doc, "b", on_term_at, b));
+    assert_string_equal(b, "blair:2 7 ;blair's:3 ;");
+    char s[128] = "";
+    OK(xap_document_each_term_at(doc, "S", on_term_at, s));
+    assert_string_equal(s, "Sblair:1 ;");
+    char z[128] = "";
+    OK(xap_document_each_term_at(doc, "z", on_term_at, z));
+    assert_string_equal(z, "zebra:9 ;");
+    char none[128] = "";
+    OK(xap_document_each_term_at(doc, "x", on_term_at, none));
+    assert_string_equal(none, "");
+    ERR(XAP_ERR_INVALID_ARG, xap_document_each_term_at(NULL, "", on_term_at,
+                                                       none));
+    ERR(XAP_ERR_INVALID_ARG, xap_document_each_term_at(doc, "", NULL, none));
+    ERR(XAP_ERR_INVALID_ARG,
+        xap_doc_term_each_position(NULL, on_position, none));
+    xap_document_free(doc);
+}
+
 static void test_read_back(void **state)
 {
     (void)state;
@@ -3074,6 +3127,7 @@ int main(void)
         cmocka_unit_test(test_unicode_tolower_utf8),
         cmocka_unit_test(test_termgen_fills_callers_doc),
         cmocka_unit_test(test_document_positions),
+        cmocka_unit_test(test_document_term_positions),
         cmocka_unit_test(test_read_back),
         cmocka_unit_test(test_replace_delete),
         cmocka_unit_test(test_search),
