@@ -631,7 +631,7 @@ static void write_huge_gz(const char *dir, const char *name)
 
 /* Four ".gz" files of a 50 MB line each, under 3 MB on disk, read by two
  * workers: one such file at a time, as plain ones (a large file waits for
- * the other: --memory), within the bound of the test above. A file was
+ * the other: --memory), within a bound below what two at once take. A file was
  * large by its size on disk, so that two were held at once, and a third
  * beside them while the first was written: 640 MiB, now some 350 (two
  * at once stay under the bound: 366 MiB; docs/performance.md, "One huge
@@ -653,7 +653,10 @@ static void test_huge_gz_lines_memory_is_bounded(void **state)
     assert_int_equal(wait_child(start_index(args), &rss), 0);
     assert_int_equal(summary_count("added"), 4);
 #ifndef __SANITIZE_ADDRESS__
-    long bound = (long)(6 * (HUGE_LINE_BYTES >> 10)) + 100 * 1024;
+    /* Wider than the plain files' bound: on a loaded machine the two
+     * workers' malloc arenas keep what a file freed (417 MiB measured at
+     * load 14, 358 at rest), while holding two at once took 640 MiB. */
+    long bound = (long)(8 * (HUGE_LINE_BYTES >> 10)) + 100 * 1024;
     if (rss > bound)
         fail_msg("peak RSS %ld KiB for four %u MB lines in .gz files "
                  "(bound %ld KiB)", rss, HUGE_LINE_BYTES >> 20, bound);
