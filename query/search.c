@@ -1034,7 +1034,7 @@ static xap_status run_search(gazette_index_t *index, const char *query,
                         &counts, &mset, &pick);
     /* Which copy of identical articles a hit shows, by relevance: the
      * same however the archive is split. */
-    gz_copies copies = {NULL, NULL};
+    gz_copies copies = {NULL, NULL, NULL};
     if (s == XAP_OK && o->collapse && o->sort == GAZETTE_SORT_RELEVANCE)
         s = settle_copies(enq, mset, &pick, skip, want, &copies);
     /* Facets count the copy of an article the hits show. */
@@ -1078,6 +1078,8 @@ static xap_status run_search(gazette_index_t *index, const char *query,
         s = gz_hit_fill(index, enq, from, from_at, o, &r->hits[i]);
         if (s == XAP_OK && other)   /* its group's, not the copy's own 0 */
             s = xap_mset_collapse_count(mset, at, &r->hits[i].duplicates);
+        if (copies.copies && copies.copies[i] != GZ_COPY_OWN)
+            r->hits[i].duplicates = copies.copies[i];
         if (s == XAP_OK && o->collapse)
             r->hits[i].duplicates += pick.shown[skip + i].hidden;
         if (s == XAP_OK)
