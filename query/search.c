@@ -527,8 +527,20 @@ typedef struct match_plan {
     int every;        /* 1: it looks at every match (check covers all) */
 } match_plan;
 
+/* The hits a ranked page's match keeps for `want` shown: with duplicates
+ * collapsed, one more than the page, whose weight tells whether the
+ * page's last hit may hide copies Xapian dropped unseen (copies.c): only
+ * then is there a second match to run. */
+static uint32_t ranked_keep(const gazette_search_options_t *order,
+                            uint32_t want)
+{
+    return order->collapse && order->limit && want < UINT32_MAX ? want + 1
+                                                                : want;
+}
+
 /* The plan of the page's match in `order` for `want` hits on `index`:
- * one sorted by date looks at every match anyway, and is told to collapse
+ * a ranked one keeps ranked_keep hits; one sorted by date looks at every
+ * match anyway, and is told to collapse
  * each (not over a remote index, which would send them all, and whose
  * spies count every copy). */
 static xap_status plan_match(const gazette_index_t *index,
@@ -536,8 +548,11 @@ static xap_status plan_match(const gazette_index_t *index,
                              uint32_t want, match_plan *plan)
 {
     *plan = (match_plan){want, want, 0, 0};
-    if (order->sort == GAZETTE_SORT_RELEVANCE ||
-        gz_index_searches_remote(index))
+    if (order->sort == GAZETTE_SORT_RELEVANCE) {
+        plan->keep = ranked_keep(order, want);
+        return XAP_OK;
+    }
+    if (gz_index_searches_remote(index))
         return XAP_OK;
     uint32_t all = 0;
     xap_status s = xap_database_doc_count(index->db, &all);
