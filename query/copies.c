@@ -17,10 +17,10 @@
  * than that hit is neither counted nor offered. The hits that weigh the
  * lowest weight of a full match set may so hide copies with a collapse
  * count of 0, and are settled (and their copies counted) from the ties.
- * A ranked page's match keeps one hit more than the page (search.c,
- * ranked_keep): that hit is the lowest, so the page's hits are at it only
- * when the last one ties with it, and a page whose hits hide no copies
- * needs no second match.
+ * A ranked page's match keeps a few hits more than the page (search.c,
+ * ranked_keep): the lowest is past the page, the page's hits are at it
+ * only when the last one ties with it, and a page whose hits hide no
+ * copies needs no second match.
  */
 #include "search_private.h"
 

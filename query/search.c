@@ -527,15 +527,25 @@ typedef struct match_plan {
     int every;        /* 1: it looks at every match (check covers all) */
 } match_plan;
 
+/* Hits a ranked page's match keeps past the page with duplicates
+ * collapsed. One would tell whether the page's last hit may hide copies
+ * Xapian dropped unseen (copies.c), but 42 of the benchmark's 350 pages
+ * of 10 tie with the hit after them, and a near-duplicate left out of
+ * the page uses one up: each time a second match. More hits kept cost
+ * the page's match more (Xapian skips less): 2 was the cheapest of 1, 2
+ * and 4 (docs/performance.md, 2026-12-04). */
+#define KEEP_PAST 2
+
 /* The hits a ranked page's match keeps for `want` shown: with duplicates
- * collapsed, one more than the page, whose weight tells whether the
- * page's last hit may hide copies Xapian dropped unseen (copies.c): only
- * then is there a second match to run. */
+ * collapsed, KEEP_PAST more, the lowest of which tells whether a hit of
+ * the page may hide copies Xapian dropped unseen (copies.c): only then
+ * is there a second match to run. */
 static uint32_t ranked_keep(const gazette_search_options_t *order,
                             uint32_t want)
 {
-    return order->collapse && order->limit && want < UINT32_MAX ? want + 1
-                                                                : want;
+    return order->collapse && order->limit && want <= UINT32_MAX - KEEP_PAST
+               ? want + KEEP_PAST
+               : want;
 }
 
 /* The plan of the page's match in `order` for `want` hits on `index`:

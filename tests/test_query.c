@@ -2144,14 +2144,15 @@ static void test_feedback_ties_by_path(void **state)
 }
 
 /* Three identical short articles (m-, n- and z-harvest: too short for a
- * fingerprint) and a twin of theirs, t-harvest, one word other, which
- * weighs exactly as much for "potatoes carrots" and ranks after m- by
- * path: on a page of one or two, the copies' hit is at or next to the
- * page's end, tied with the hit after it. Xapian dropped z-harvest
- * unseen (tied with t-harvest, a path after it, once the match set was
- * full), so the hit said 0 duplicates at -n 1, 1 at -n 2, 2 at -n 3; the
- * page's match keeping one hit more than the page does not see it either
- * (copies.c counts such a hit's copies in a match of its own). */
+ * fingerprint) and five twins of theirs (t1- to t5-harvest), each one
+ * word other, which weigh exactly as much for "potatoes carrots" and rank
+ * after m- by path: on a page of one or two, the copies' hit ties with
+ * the hits past the page, as many as the page's match keeps past it
+ * (search.c, KEEP_PAST: 2). Xapian dropped z-harvest unseen (tied with
+ * the twins, a path after them, once the match set was full), so the
+ * hit said 0 duplicates at -n 1, 1 at -n 2, 2 at -n 3; the page's match
+ * keeping more hits does not see it either (copies.c counts such a hit's
+ * copies in a match of its own). */
 static void test_copies_of_hit_tied_past_page(void **state)
 {
     (void)state;
@@ -2160,13 +2161,20 @@ static void test_copies_of_hit_tied_past_page(void **state)
     static const char same[] = "Title: Harvest\n\nGrowers said potatoes "
                                "and carrots rot in the wet fields of "
                                "Angus.\n";
-    static const char twin[] = "Title: Harvest\n\nGrowers said potatoes "
-                               "and carrots rot in the wet fields of "
-                               "Fife.\n";
     tu_write_file(c.root, "desk/m-harvest.txt", same, sizeof same - 1);
     tu_write_file(c.root, "desk/n-harvest.txt", same, sizeof same - 1);
     tu_write_file(c.root, "desk/z-harvest.txt", same, sizeof same - 1);
-    tu_write_file(c.root, "desk/t-harvest.txt", twin, sizeof twin - 1);
+    static const char *const places[] = {"Fife", "Mull", "Skye", "Bute",
+                                         "Arran"};
+    for (int i = 0; i < 5; i++) {
+        char name[32], text[128];
+        snprintf(name, sizeof name, "desk/t%d-harvest.txt", i + 1);
+        int len = snprintf(text, sizeof text,
+                           "Title: Harvest\n\nGrowers said potatoes and "
+                           "carrots rot in the wet fields of %s.\n",
+                           places[i]);
+        tu_write_file(c.root, name, text, (size_t)len);
+    }
     for (int i = 0; i < 4; i++) {
         char name[32], text[128];
         snprintf(name, sizeof name, "desk/other%d.txt", i);
@@ -2191,7 +2199,7 @@ static void test_copies_of_hit_tied_past_page(void **state)
                      gazette_hit_id(h), gazette_hit_duplicates(h));
         if (limit > 1)
             assert_string_equal(gazette_hit_id(gazette_results_hit(r, 1)),
-                                "desk/t-harvest.txt");
+                                "desk/t1-harvest.txt");
         gazette_results_free(r);
     }
 }
