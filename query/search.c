@@ -535,8 +535,30 @@ typedef struct match_plan {
  * instructions (docs/performance.md, "Filters alone, cheaper"). */
 #define NEAR_SPARE 16
 
+/* Hits a ranked page's match keeps past the page with duplicates
+ * collapsed. One would tell whether the page's last hit may hide copies
+ * Xapian dropped unseen (copies.c), but 42 of the benchmark's 350 pages
+ * of 10 tie with the hit after them, and a near-duplicate left out of
+ * the page uses one up: each time a second match. More hits kept cost
+ * the page's match more (Xapian skips less): 2 was the cheapest of 1, 2
+ * and 4 (docs/performance.md, 2026-12-04). */
+#define KEEP_PAST 2
+
+/* The hits a ranked page's match keeps for `want` shown: with duplicates
+ * collapsed, KEEP_PAST more, the lowest of which tells whether a hit of
+ * the page may hide copies Xapian dropped unseen (copies.c): only then
+ * is there a second match to run. */
+static uint32_t ranked_keep(const gazette_search_options_t *order,
+                            uint32_t want)
+{
+    return order->collapse && order->limit && want <= UINT32_MAX - KEEP_PAST
+               ? want + KEEP_PAST
+               : want;
+}
+
 /* The plan of the page's match in `order` for `want` hits on `index`:
- * one sorted by date looks at every match anyway, and is told to collapse
+ * a ranked one keeps ranked_keep hits; one sorted by date looks at every
+ * match anyway, and is told to collapse
  * each (not over a remote index, which would send them all, and whose
  * spies count every copy). */
 static xap_status plan_match(const gazette_index_t *index,
@@ -544,8 +566,11 @@ static xap_status plan_match(const gazette_index_t *index,
                              uint32_t want, match_plan *plan)
 {
     *plan = (match_plan){want, want, 0, 0};
-    if (order->sort == GAZETTE_SORT_RELEVANCE ||
-        gz_index_searches_remote(index))
+    if (order->sort == GAZETTE_SORT_RELEVANCE) {
+        plan->keep = ranked_keep(order, want);
+        return XAP_OK;
+    }
+    if (gz_index_searches_remote(index))
         return XAP_OK;
     uint32_t all = 0;
     xap_status s = xap_database_doc_count(index->db, &all);
@@ -1043,7 +1068,7 @@ static xap_status run_search(gazette_index_t *index, const char *query,
                         &counts, &mset, &pick);
     /* Which copy of identical articles a hit shows, by relevance: the
      * same however the archive is split. */
-    gz_copies copies = {NULL, NULL};
+    gz_copies copies = {NULL, NULL, NULL};
     if (s == XAP_OK && o->collapse && o->sort == GAZETTE_SORT_RELEVANCE)
         s = settle_copies(enq, mset, &pick, skip, want, &copies);
     /* Facets count the copy of an article the hits show. */
@@ -1088,6 +1113,8 @@ static xap_status run_search(gazette_index_t *index, const char *query,
         s = gz_hit_fill(index, enq, from, from_at, o, &r->hits[i]);
         if (s == XAP_OK && other)   /* its group's, not the copy's own 0 */
             s = xap_mset_collapse_count(mset, at, &r->hits[i].duplicates);
+        if (copies.copies && copies.copies[i] != GZ_COPY_OWN)
+            r->hits[i].duplicates = copies.copies[i];
         if (s == XAP_OK && o->collapse)
             r->hits[i].duplicates += pick.shown[skip + i].hidden;
         if (s == XAP_OK)

@@ -367,10 +367,14 @@ void gz_facets_free(facet_spies *sp);
 typedef struct gz_copies {
     xap_mset *ties;   /* the matches holding the copies (NULL: none) */
     uint32_t *at;     /* per hit, its copy's index in ties, or GZ_COPY_OWN */
+    uint32_t *copies; /* per hit, the copies it hides, found in ties (some
+                       * Xapian dropped unseen), or GZ_COPY_OWN: its
+                       * collapse count's */
 } gz_copies;
 /* After the page's match on `enq` (collapsed on GZ_SLOT_DEDUP, by
  * relevance): for the `n` hits at indexes at[] of `mset`, in rank order,
- * the copy each shows into *c (c->at NULL when every hit keeps its own);
+ * the copy each shows into *c (c->at NULL when every hit keeps its own)
+ * and, when Xapian dropped some unseen, how many copies it hides;
  * `enq` collapses as before. Free with gz_copies_free. */
 xap_status gz_copies_settle(xap_enquire *enq, const xap_mset *mset,
                             const uint32_t *at, size_t n, gz_copies *c);

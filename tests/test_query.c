@@ -2200,6 +2200,67 @@ static void test_feedback_ties_by_path(void **state)
     gazette_results_free(b);
 }
 
+/* Three identical short articles (m-, n- and z-harvest: too short for a
+ * fingerprint) and five twins of theirs (t1- to t5-harvest), each one
+ * word other, which weigh exactly as much for "potatoes carrots" and rank
+ * after m- by path: on a page of one or two, the copies' hit ties with
+ * the hits past the page, as many as the page's match keeps past it
+ * (search.c, KEEP_PAST: 2). Xapian dropped z-harvest unseen (tied with
+ * the twins, a path after them, once the match set was full), so the
+ * hit said 0 duplicates at -n 1, 1 at -n 2, 2 at -n 3; the page's match
+ * keeping more hits does not see it either (copies.c counts such a hit's
+ * copies in a match of its own). */
+static void test_copies_of_hit_tied_past_page(void **state)
+{
+    (void)state;
+    static corpus c;   /* large: not on the stack */
+    snprintf(c.root, sizeof c.root, "%s/tied-copies", fx.tmp);
+    static const char same[] = "Title: Harvest\n\nGrowers said potatoes "
+                               "and carrots rot in the wet fields of "
+                               "Angus.\n";
+    tu_write_file(c.root, "desk/m-harvest.txt", same, sizeof same - 1);
+    tu_write_file(c.root, "desk/n-harvest.txt", same, sizeof same - 1);
+    tu_write_file(c.root, "desk/z-harvest.txt", same, sizeof same - 1);
+    static const char *const places[] = {"Fife", "Mull", "Skye", "Bute",
+                                         "Arran"};
+    for (int i = 0; i < 5; i++) {
+        char name[32], text[128];
+        snprintf(name, sizeof name, "desk/t%d-harvest.txt", i + 1);
+        int len = snprintf(text, sizeof text,
+                           "Title: Harvest\n\nGrowers said potatoes and "
+                           "carrots rot in the wet fields of %s.\n",
+                           places[i]);
+        tu_write_file(c.root, name, text, (size_t)len);
+    }
+    for (int i = 0; i < 4; i++) {
+        char name[32], text[128];
+        snprintf(name, sizeof name, "desk/other%d.txt", i);
+        int len = snprintf(text, sizeof text,
+                           "Title: Other %d\n\nA note on carrots, "
+                           "number %d of four.\n", i, i);
+        tu_write_file(c.root, name, text, (size_t)len);
+    }
+    assert_int_equal(build_index(&c, "tied-copies"), 0);
+    for (uint32_t limit = 1; limit <= 3; limit++) {
+        gazette_results_t *r = NULL;
+        char err[1024];
+        if (run_query(&c, "potatoes carrots", NULL, limit, &r, err,
+                      sizeof err) != GAZETTE_STATUS_OK)
+            fail_msg("search: %s", err);
+        assert_int_equal(gazette_results_count(r), limit);
+        const gazette_hit_t *h = gazette_results_hit(r, 0);
+        if (strcmp(gazette_hit_id(h), "desk/m-harvest.txt") != 0 ||
+            gazette_hit_duplicates(h) != 2)
+            fail_msg("-n %u: %s with %u duplicates, not "
+                     "desk/m-harvest.txt with 2", (unsigned)limit,
+                     gazette_hit_id(h), gazette_hit_duplicates(h));
+        if (limit > 1)
+            assert_string_equal(gazette_hit_id(gazette_results_hit(r, 1)),
+                                "desk/t1-harvest.txt");
+        gazette_results_free(r);
+    }
+}
+
 /* Write `words` made-up words into `out` (as long), each used by no other
  * call with another `seed`: "qbco" for seed 1, word 2. */
 static void unique_words(int seed, int words, char *out, size_t len)
@@ -6325,6 +6386,7 @@ int main(void)
         cmocka_unit_test(test_date_order_without_feedback),
         cmocka_unit_test(test_filters_alone_ties_by_path),
         cmocka_unit_test(test_feedback_ties_by_path),
+        cmocka_unit_test(test_copies_of_hit_tied_past_page),
         cmocka_unit_test(test_pages_of_one_ranking),
         cmocka_unit_test(test_snippet_highlights),
         cmocka_unit_test(test_title_field_highlights),
