@@ -706,11 +706,21 @@ size_t gz_query_dropped_wildcards(const char *text, const char **word,
     return dropped;
 }
 
-/* gz_query_infix_stars - see query_limits.h. */
-size_t gz_query_infix_stars(const char *text, const char **word,
-                            size_t *len)
+/* One piece of a query's words in text fields: a word with its sign and
+ * field ("title:ab*cd"), or one word of a phrase. `value` is where the
+ * field's value starts when the word names a text field, else NULL. */
+typedef struct text_piece {
+    const char *text;
+    size_t len;
+    const char *value;
+} text_piece;
+
+/* Calls `fn` with each text_piece of query `text` (filters left out),
+ * in order, and `ctx`. */
+static void each_text_piece(const char *text,
+                            void (*fn)(const text_piece *piece, void *ctx),
+                            void *ctx)
 {
-    size_t found = 0;
     const char *p = text;
     for (token t = next_token(&p); t.kind != TOKEN_END; t = next_token(&p)) {
         const char *v, *end = t.text + t.len;
@@ -718,57 +728,78 @@ size_t gz_query_infix_stars(const char *text, const char **word,
         if ((f && f->kind != GZ_KIND_TEXT) ||
             (t.kind != TOKEN_WORD && t.kind != TOKEN_PHRASE))
             continue;
-        /* a word with its sign and field ("title:ab*cd" is "title:ab
-         * cd"), a phrase's word alone */
         for (const char *q = t.kind == TOKEN_WORD ? t.text : v; q < end;) {
             while (q < end && (is_space(*q) || *q == '"'))
                 q++;
-            const char *piece = q;
+            text_piece piece = {q, 0, t.kind == TOKEN_WORD && f ? v : NULL};
             while (q < end && !is_space(*q) && *q != '"')
                 q++;
-            if (has_infix_star(piece, (size_t)(q - piece)) && found++ == 0) {
-                *word = piece;
-                *len = (size_t)(q - piece);
-            }
+            piece.len = (size_t)(q - piece.text);
+            fn(&piece, ctx);
         }
     }
-    return found;
+}
+
+/* What a search for odd stars found: how many, the first (or, for
+ * leading stars, the first that lost its field), and whether it did. */
+typedef struct star_find {
+    size_t found;
+    const char *word;
+    size_t len;
+    int field;
+} star_find;
+
+static void note_infix_star(const text_piece *piece, void *ctx)
+{
+    star_find *find = ctx;
+    if (has_infix_star(piece->text, piece->len) && find->found++ == 0) {
+        find->word = piece->text;
+        find->len = piece->len;
+    }
+}
+
+/* gz_query_infix_stars - see query_limits.h. */
+size_t gz_query_infix_stars(const char *text, const char **word,
+                            size_t *len)
+{
+    star_find find = {0, NULL, 0, 0};
+    each_text_piece(text, note_infix_star, &find);
+    if (find.found) {
+        *word = find.word;
+        *len = find.len;
+    }
+    return find.found;
+}
+
+static void note_leading_star(const text_piece *piece, void *ctx)
+{
+    star_find *find = ctx;
+    size_t at = 0;
+    while (at < piece->len && !leading_star(piece->text, at, piece->len))
+        at++;
+    if (at == piece->len)
+        return;
+    /* the field lost is the worse surprise: named first */
+    int lost = piece->value && piece->text + at == piece->value;
+    if (find->found++ == 0 || (lost && !find->field)) {
+        find->word = piece->text;
+        find->len = piece->len;
+        find->field = lost;
+    }
 }
 
 /* gz_query_leading_stars - see query_limits.h. */
 size_t gz_query_leading_stars(const char *text, const char **word,
                               size_t *len, int *field)
 {
-    size_t found = 0;
-    const char *p = text;
-    *field = 0;
-    for (token t = next_token(&p); t.kind != TOKEN_END; t = next_token(&p)) {
-        const char *v, *end = t.text + t.len;
-        const gz_field *f = token_field(t, &v);
-        if ((f && f->kind != GZ_KIND_TEXT) ||
-            (t.kind != TOKEN_WORD && t.kind != TOKEN_PHRASE))
-            continue;
-        for (const char *q = t.kind == TOKEN_WORD ? t.text : v; q < end;) {
-            while (q < end && (is_space(*q) || *q == '"'))
-                q++;
-            const char *piece = q;
-            while (q < end && !is_space(*q) && *q != '"')
-                q++;
-            size_t n = (size_t)(q - piece), at = 0;
-            while (at < n && !leading_star(piece, at, n))
-                at++;
-            if (at == n)
-                continue;
-            /* the field lost is the worse surprise: named first */
-            int lost = t.kind == TOKEN_WORD && f && piece + at == v;
-            if (found++ == 0 || (lost && !*field)) {
-                *word = piece;
-                *len = n;
-                *field = lost;
-            }
-        }
+    star_find find = {0, NULL, 0, 0};
+    each_text_piece(text, note_leading_star, &find);
+    *field = find.field;
+    if (find.found) {
+        *word = find.word;
+        *len = find.len;
     }
-    return found;
+    return find.found;
 }
 
 /* [w, w+n) of the normalised query as the user typed it in `typed`

@@ -159,6 +159,27 @@ xap_status xap_document_term_count(const xap_document *doc, size_t *out)
     });
 }
 
+// The iterator of xap_document_each_term_at, on its current term.
+struct xap_doc_term {
+    Xapian::TermIterator it;
+};
+
+// Walks `doc`'s terms that start with `prefix`, calling
+// fn(const xap_doc_term &at, const std::string &term) until it returns
+// nonzero; the shared body of the two entry points below.
+template <class Fn>
+static void walk_terms(const xap_document *doc, const char *prefix, Fn fn)
+{
+    std::string p = opt(prefix);
+    xap_doc_term at{doc->doc.termlist_begin()};
+    at.it.skip_to(p);
+    for (; at.it != doc->doc.termlist_end(); ++at.it) {
+        std::string t = *at.it;
+        if (!starts_with(t, p) || fn(at, t))
+            break;
+    }
+}
+
 xap_status xap_document_each_term(const xap_document *doc, const char *prefix,
                                   int (*fn)(const char *term, size_t len,
                                             unsigned wdf, void *ctx),
@@ -167,22 +188,13 @@ xap_status xap_document_each_term(const xap_document *doc, const char *prefix,
     return guard(__func__, [&] {
         NEED(doc);
         NEED(fn);
-        std::string p = opt(prefix);
-        auto it = doc->doc.termlist_begin();
-        it.skip_to(p);
-        for (; it != doc->doc.termlist_end(); ++it) {
-            std::string t = *it;
-            if (!starts_with(t, p) || fn(t.c_str(), t.size(), it.get_wdf(), ctx))
-                break;
-        }
+        walk_terms(doc, prefix, [&](const xap_doc_term &at,
+                                    const std::string &t) {
+            return fn(t.c_str(), t.size(), at.it.get_wdf(), ctx);
+        });
         return XAP_OK;
     });
 }
-
-// The iterator of xap_document_each_term_at, on its current term.
-struct xap_doc_term {
-    Xapian::TermIterator it;
-};
 
 xap_status xap_document_each_term_at(const xap_document *doc,
                                      const char *prefix,
@@ -194,15 +206,10 @@ xap_status xap_document_each_term_at(const xap_document *doc,
     return guard(__func__, [&] {
         NEED(doc);
         NEED(fn);
-        std::string p = opt(prefix);
-        xap_doc_term at{doc->doc.termlist_begin()};
-        at.it.skip_to(p);
-        for (; at.it != doc->doc.termlist_end(); ++at.it) {
-            std::string t = *at.it;
-            if (!starts_with(t, p) ||
-                fn(&at, t.c_str(), t.size(), at.it.get_wdf(), ctx))
-                break;
-        }
+        walk_terms(doc, prefix, [&](const xap_doc_term &at,
+                                    const std::string &t) {
+            return fn(&at, t.c_str(), t.size(), at.it.get_wdf(), ctx);
+        });
         return XAP_OK;
     });
 }
