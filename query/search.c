@@ -577,7 +577,9 @@ static xap_status plan_match(const gazette_index_t *index,
     if (s == XAP_OK)
         plan->keep = want > UINT32_MAX - NEAR_SPARE ? UINT32_MAX
                                                     : want + NEAR_SPARE;
-    if (s == XAP_OK && all >= plan->keep) {
+    /* with fewer articles than it keeps, it must still look at all of
+     * them: the page need not hold every match */
+    if (s == XAP_OK && all >= plan->want) {
         plan->check = all;
         plan->every = 1;
     }
@@ -1113,7 +1115,10 @@ static xap_status run_search(gazette_index_t *index, const char *query,
         s = gz_hit_fill(index, enq, from, from_at, o, &r->hits[i]);
         if (s == XAP_OK && other)   /* its group's, not the copy's own 0 */
             s = xap_mset_collapse_count(mset, at, &r->hits[i].duplicates);
-        if (copies.copies && copies.copies[i] != GZ_COPY_OWN)
+        /* the copies' match sees only copies as heavy as the page's
+         * lightest hit; Xapian may have counted a lighter one */
+        if (copies.copies && copies.copies[i] != GZ_COPY_OWN &&
+            copies.copies[i] > r->hits[i].duplicates)
             r->hits[i].duplicates = copies.copies[i];
         if (s == XAP_OK && o->collapse)
             r->hits[i].duplicates += pick.shown[skip + i].hidden;

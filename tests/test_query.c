@@ -2261,6 +2261,49 @@ static void test_copies_of_hit_tied_past_page(void **state)
     }
 }
 
+/* A hit at the floor of its page keeps the copies Xapian counted: the
+ * copy under a longer title weighs less than the hit, so the copies'
+ * second match, which reads only matches as heavy as the page's lightest
+ * hit, did not see it, and its count replaced Xapian's: -n 3 said 0
+ * duplicates where -n 4 said 1. */
+static void unique_words(int seed, int words, char *out, size_t len);
+
+static void test_copies_counted_at_page_floor(void **state)
+{
+    (void)state;
+    static corpus c;   /* large: not on the stack */
+    snprintf(c.root, sizeof c.root, "%s/floor-copies", fx.tmp);
+    for (int i = 0; i < 7; i++) {
+        char name[32], body[600], text[800];
+        unique_words(i < 2 ? 900 : 900 + i, 40, body, sizeof body);
+        snprintf(name, sizeof name, "desk/a%03d.txt", i);
+        int len = snprintf(text, sizeof text, "Title: %s\n\nzeta%s\n",
+                           i == 0   ? "Story one extra longer title words here"
+                           : i == 1 ? "Story one"
+                                    : "Story other",
+                           body);
+        tu_write_file(c.root, name, text, (size_t)len);
+    }
+    assert_int_equal(build_index(&c, "floor-copies"), 0);
+    for (uint32_t limit = 1; limit <= 5; limit++) {
+        gazette_results_t *r = NULL;
+        char err[1024];
+        if (run_query(&c, "zeta", NULL, limit, &r, err, sizeof err) !=
+            GAZETTE_STATUS_OK)
+            fail_msg("search: %s", err);
+        for (size_t i = 0; i < gazette_results_count(r); i++) {
+            const gazette_hit_t *h = gazette_results_hit(r, i);
+            const char *id = gazette_hit_id(h);
+            unsigned want = strstr(id, "a000") || strstr(id, "a001");
+            if (gazette_hit_duplicates(h) != want)
+                fail_msg("-n %u: %s with %u duplicates, not %u",
+                         (unsigned)limit, id, gazette_hit_duplicates(h),
+                         want);
+        }
+        gazette_results_free(r);
+    }
+}
+
 /* Write `words` made-up words into `out` (as long), each used by no other
  * call with another `seed`: "qbco" for seed 1, word 2. */
 static void unique_words(int seed, int words, char *out, size_t len)
@@ -4506,6 +4549,44 @@ static void count_is(const corpus *c, const char *query, const query_opts *qo,
     gazette_results_free(r);
 }
 
+/* A search that looks at every match (a date sort, filters alone)
+ * counts exactly whatever its size, also when its page ends within a few
+ * hits of the index's size: there the match kept fewer hits than it
+ * would have looked at, skipped the fingerprints, and 320 matches at -n
+ * 310 were "about 320 (310 to 320)". */
+static void test_count_of_page_near_index_size(void **state)
+{
+    (void)state;
+    static corpus c;   /* large: not on the stack */
+    snprintf(c.root, sizeof c.root, "%s/near-size", fx.tmp);
+    uint32_t seed = 2026;   /* words at random: no two near-duplicates */
+    for (int i = 0; i < 320; i++) {
+        char name[32], body[500], text[700];
+        for (int w = 0; w < 60; w++) {
+            body[w * 8] = ' ';
+            for (int k = 1; k < 8; k++) {
+                seed = seed * 1103515245u + 12345u;
+                body[w * 8 + k] = (char)('a' + (seed >> 16) % 16);
+            }
+        }
+        body[60 * 8] = '\0';
+        snprintf(name, sizeof name, "desk/n%03d.txt", i);
+        int len = snprintf(text, sizeof text,
+                           "Title: Note %d\nDate: 2004-%02d-%02d\n\n"
+                           "commonword%s\n",
+                           i, 1 + i % 12, 1 + i % 28, body);
+        tu_write_file(c.root, name, text, (size_t)len);
+    }
+    assert_int_equal(build_index(&c, "near-size"), 0);
+    query_opts bydate = {.sort = GAZETTE_SORT_DATE};
+    uint64_t all = listed(&c, "commonword", &bydate);
+    assert_int_equal(all, 320);
+    for (uint32_t limit = 300; limit <= 330; limit += 5) {
+        count_is(&c, "commonword", &bydate, limit, all);
+        count_is(&c, "source:desk", NULL, limit, all);
+    }
+}
+
 /* A query of filters alone counts its matches exactly, with duplicates
  * collapsed too: Xapian estimated them from the few it looked at ("about
  * 30 matches (10 to 718)" for a date range of 104 articles), though the
@@ -6387,6 +6468,7 @@ int main(void)
         cmocka_unit_test(test_filters_alone_ties_by_path),
         cmocka_unit_test(test_feedback_ties_by_path),
         cmocka_unit_test(test_copies_of_hit_tied_past_page),
+        cmocka_unit_test(test_copies_counted_at_page_floor),
         cmocka_unit_test(test_pages_of_one_ranking),
         cmocka_unit_test(test_snippet_highlights),
         cmocka_unit_test(test_title_field_highlights),
@@ -6413,6 +6495,7 @@ int main(void)
         cmocka_unit_test(test_near_duplicates),
         cmocka_unit_test(test_count_of_filters),
         cmocka_unit_test(test_count_of_ranked),
+        cmocka_unit_test(test_count_of_page_near_index_size),
         cmocka_unit_test(test_near_duplicates_paging),
         cmocka_unit_test(test_simhash_reads_a_bounded_prefix),
         cmocka_unit_test(test_simhash_values_are_stable),
