@@ -1606,7 +1606,9 @@ static int count_term(const char *term, size_t len, uint32_t freq,
 }
 
 /* How many files the index holds below folder `rel` (relative to a
- * root): of the file map in an update; of the live index's path terms
+ * root): of the file map in an update, those the walk did not see (a
+ * disk's files copied into a plain folder where it was mounted are no
+ * loss); of the live index's path terms
  * for a --full (none when it does not open; what a damaged one does not
  * give is left out, as count_lost leaves it). A folder's path too long
  * for every term below it to hold whole (gz_make_term cuts a long path,
@@ -1630,8 +1632,9 @@ static uint64_t files_below(run_state *st, const char *rel)
     uint64_t files = 0;
     if (!st->cfg->full) {
         for (size_t i = 0; i < st->known.count; i++) {
-            const char *t = st->known.entries[i].term;
-            files += t && strncmp(t, prefix, len) == 0;
+            const gz_file_entry *e = &st->known.entries[i];
+            files += e->term && !e->seen &&
+                     strncmp(e->term, prefix, len) == 0;
         }
         return files;
     }

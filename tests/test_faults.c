@@ -775,6 +775,39 @@ static void test_unmounted_subfolder_keeps_its_articles(void **state)
     expect_check_passes(fx.db);
 }
 
+/* A disk's files copied into a plain folder where it was mounted: no
+ * longer a mount point, but nothing below it is missing, so it is
+ * forgotten, and a file deleted there later is an ordinary removal (it
+ * was kept, 69, on every run: the folder was recorded as gone because
+ * the index held files below it, missing or not). */
+static void test_disk_copied_into_its_folder(void **state)
+{
+    (void)state;
+    skip_without_namespace("");
+    char m[1100];
+    snprintf(m, sizeof m, "%s/m", fx.tmp);
+    assert_int_equal(tu_run("mkdir '%s' '%s/2019'", m, fx.corpus), 0);
+    const char *a = "Title: Kestrel census\n\nKestrels.\n";
+    const char *b = "Title: Heron census\n\nHerons.\n";
+    tu_write_file(m, "a.txt", a, strlen(a));
+    tu_write_file(m, "b.txt", b, strlen(b));
+    assert_int_equal(tu_run("touch -d '1 hour ago' '%s/'*", m), 0);
+    char args[4096];
+    snprintf(args, sizeof args, "-q --db '%s' '%s'", fx.db, fx.corpus);
+    assert_int_equal(index_with_disk(args), 0);
+    assert_int_equal(tu_run("cp -p '%s/a.txt' '%s/b.txt' '%s/2019/'", m, m,
+                            fx.corpus), 0);
+    assert_int_equal(ix_with("", "--db '%s' '%s'", fx.db, fx.corpus), 0);
+    assert_int_equal(tu_run("rm '%s/2019/b.txt'", fx.corpus), 0);
+    assert_int_equal(ix_with("", "--db '%s' '%s'", fx.db, fx.corpus), 0);
+    assert_non_null(strstr(slurp("out.txt"), "removed 1,"));
+    assert_true(has_article(fx.db, "2019/a.txt"));
+    assert_false(has_article(fx.db, "2019/b.txt"));
+    assert_int_equal(ix_with("", "--full --db '%s' '%s'", fx.db, fx.corpus),
+                     0);
+    assert_int_equal(articles(fx.db), SAMPLE_FILES + 1);
+}
+
 /* A disk mounted inside another below the corpus, both gone: the outer
  * folder is named alone, the files below both counted once, by an update
  * and by --full (which counted the inner disk's files twice, as a second
@@ -2522,6 +2555,7 @@ int main(void)
         T(test_disk_full_sharded_writer),
         T(test_read_only_index),
         T(test_unmounted_subfolder_keeps_its_articles),
+        T(test_disk_copied_into_its_folder),
         T(test_unmounted_nested_disks_said_once),
         T(test_unfollowed_link_to_a_disk_is_no_mount_gone),
         T(test_truncated_table),
