@@ -706,6 +706,22 @@ static int index_with_disk(const char *args)
                   tu_binary("gazette-index"), args, fx.tmp, fx.tmp);
 }
 
+/* The corpus with the disk's DISK_FILES articles (kept in `m`, as
+ * long) mounted at its folder 2019, indexed with `args` (as long). */
+static void index_corpus_and_disk(char *m, size_t mlen, char *args,
+                                  size_t argslen)
+{
+    snprintf(m, mlen, "%s/m", fx.tmp);
+    assert_int_equal(tu_run("mkdir '%s' '%s/2019'", m, fx.corpus), 0);
+    const char *a = "Title: Kestrel census\n\nKestrels.\n";
+    const char *b = "Title: Heron census\n\nHerons.\n";
+    tu_write_file(m, "a.txt", a, strlen(a));
+    tu_write_file(m, "b.txt", b, strlen(b));
+    assert_int_equal(tu_run("touch -d '1 hour ago' '%s/'*", m), 0);
+    snprintf(args, argslen, "-q --db '%s' '%s'", fx.db, fx.corpus);
+    assert_int_equal(index_with_disk(args), 0);
+}
+
 /* A disk mounted at a folder below a corpus and unmounted before the next
  * run leaves an empty folder (or none): its articles stay, though they
  * are few enough for --max-remove (2 of 38 files), the run says so in one
@@ -716,17 +732,8 @@ static void test_unmounted_subfolder_keeps_its_articles(void **state)
 {
     (void)state;
     skip_without_namespace("");
-    char m[1100];
-    snprintf(m, sizeof m, "%s/m", fx.tmp);
-    assert_int_equal(tu_run("mkdir '%s' '%s/2019'", m, fx.corpus), 0);
-    const char *a = "Title: Kestrel census\n\nKestrels.\n";
-    const char *b = "Title: Heron census\n\nHerons.\n";
-    tu_write_file(m, "a.txt", a, strlen(a));
-    tu_write_file(m, "b.txt", b, strlen(b));
-    assert_int_equal(tu_run("touch -d '1 hour ago' '%s/'*", m), 0);
-    char args[4096];
-    snprintf(args, sizeof args, "-q --db '%s' '%s'", fx.db, fx.corpus);
-    assert_int_equal(index_with_disk(args), 0);
+    char m[1100], args[4096];
+    index_corpus_and_disk(m, sizeof m, args, sizeof args);
     assert_int_equal(articles(fx.db), SAMPLE_FILES + DISK_FILES);
     assert_true(has_article(fx.db, "2019/a.txt"));
 
@@ -784,17 +791,8 @@ static void test_disk_copied_into_its_folder(void **state)
 {
     (void)state;
     skip_without_namespace("");
-    char m[1100];
-    snprintf(m, sizeof m, "%s/m", fx.tmp);
-    assert_int_equal(tu_run("mkdir '%s' '%s/2019'", m, fx.corpus), 0);
-    const char *a = "Title: Kestrel census\n\nKestrels.\n";
-    const char *b = "Title: Heron census\n\nHerons.\n";
-    tu_write_file(m, "a.txt", a, strlen(a));
-    tu_write_file(m, "b.txt", b, strlen(b));
-    assert_int_equal(tu_run("touch -d '1 hour ago' '%s/'*", m), 0);
-    char args[4096];
-    snprintf(args, sizeof args, "-q --db '%s' '%s'", fx.db, fx.corpus);
-    assert_int_equal(index_with_disk(args), 0);
+    char m[1100], args[4096];
+    index_corpus_and_disk(m, sizeof m, args, sizeof args);
     assert_int_equal(tu_run("cp -p '%s/a.txt' '%s/b.txt' '%s/2019/'", m, m,
                             fx.corpus), 0);
     assert_int_equal(ix_with("", "--db '%s' '%s'", fx.db, fx.corpus), 0);
