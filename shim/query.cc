@@ -792,18 +792,32 @@ bool is_safe_group(const char *p)
     return true;
 }
 
-// The field of the first group of `text` that is not safe (see above),
-// or "" when there is none. A field's name counts after any byte that
-// is no ASCII letter, digit or '_' (Xapian reads ",caps:(" as the field).
-std::string unsafe_group(const xap_queryparser *qp, const char *text)
+// Whether the value after such a field's ':' at `v` is safe: a group
+// (see above), or one token as a group may hold. A value that is not
+// ("+caps:a-b", "+caps:zs:l") is read as a phrase, gets no query and
+// under a '+' kills the process as a group's would.
+bool is_safe_value(const char *v, bool *group)
+{
+    *group = *v == '(';
+    if (*group)
+        return is_safe_group(v + 1);
+    return is_safe_group_token(v, std::strcspn(v, " \t\n\r\f\v()"));
+}
+
+// The field of the first group or value of `text` that is not safe (see
+// above), or "" when there is none; *group tells which. A field's name
+// counts after any byte that is no ASCII letter, digit or '_' (Xapian
+// reads ",caps:(" as the field).
+std::string unsafe_group(const xap_queryparser *qp, const char *text,
+                         bool *group)
 {
     for (const char *p = text; *p; p++) {
         if (p != text && (is_ascii_alnum(p[-1]) || p[-1] == '_'))
             continue;
         for (const std::string &field : qp->processed_fields)
             if (std::strncmp(p, field.c_str(), field.size()) == 0 &&
-                p[field.size()] == ':' && p[field.size() + 1] == '(' &&
-                !is_safe_group(p + field.size() + 2))
+                p[field.size()] == ':' &&
+                !is_safe_value(p + field.size() + 1, group))
                 return field;
     }
     return "";
@@ -859,7 +873,13 @@ xap_status xap_queryparser_parse(xap_queryparser *qp, const char *text,
         NEED(qp);
         NEED(text);
         NEED(out);
-        std::string group = unsafe_group(qp, text);
+        bool in_group = false;
+        std::string group = unsafe_group(qp, text, &in_group);
+        if (!group.empty() && !in_group)
+            throw Xapian::QueryParserError(
+                "the value of " + group + ": can be only a word of letters "
+                "and digits (no phrase, hyphen or other punctuation); "
+                "search such text without " + group + ":");
         if (!group.empty())
             throw Xapian::QueryParserError(
                 "the group " + group + ":(...) can hold only words of "

@@ -4137,6 +4137,25 @@ static void test_capitals_group_with_phrase_refused(void **state)
                      gazette_index_error(index));
         assert_null(r);
     }
+    /* a value, not a group, read as a phrase: the same death under '+' */
+    static const char *const values[] = {
+        "r:ca(+g +ps:(+g +caps:zs:l", "+g +caps:\"a b\"", "+g +caps:a-b",
+        "+g +(caps:a-b)", "+g +upper:a:b", "+g +caps:a@b"};
+    for (size_t i = 0; i < sizeof values / sizeof *values; i++) {
+        gazette_results_t *r = NULL;
+        gazette_status_t st = gazette_search(index, values[i], NULL, &r);
+        const char *field = strstr(values[i], "upper:") ? "upper" : "caps";
+        char want[512];
+        snprintf(want, sizeof want, "cannot understand the query: the value "
+                 "of %s: can be only a word of letters and digits (no "
+                 "phrase, hyphen or other punctuation); search such text "
+                 "without %s:", field, field);
+        if (st != GAZETTE_STATUS_QUERY_SYNTAX ||
+            strcmp(gazette_index_error(index), want) != 0)
+            fail_msg("'%s': status %d, '%s'", values[i], (int)st,
+                     gazette_index_error(index));
+        assert_null(r);
+    }
     static const char *const searched[] = {"caps:(+NASA +engineers +1.5)",
                                            "upper:(NASA OR UN)",
                                            "caps:(o'brien (a AND b))",
