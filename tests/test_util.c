@@ -310,6 +310,17 @@ int tu_skip_listed(const char *name)
     return 0;
 }
 
+/* Run only the tests whose names match $GAZETTE_TEST_ONLY (a cmocka glob:
+ * `*` and `?`), so one failing case can be rerun alone while a fix is
+ * checked. A constructor, so that no test's main() has to ask for it; the
+ * linker keeps it because every test uses this file's helpers. */
+__attribute__((constructor)) static void tu_filter_from_env(void)
+{
+    const char *only = getenv("GAZETTE_TEST_ONLY");
+    if (only && *only)
+        cmocka_set_test_filter(only);
+}
+
 /* ------------------------------------------------------ unprivileged */
 
 int tu_as_unprivileged(const char *dir, int (*fn)(void *ctx), void *ctx)
