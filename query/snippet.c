@@ -1038,15 +1038,86 @@ static int is_match(const gz_snippet_words *w, const xap_stem *stem,
     return !capitals;
 }
 
-/* Drop from the `n` highlights `hl` of `plain` those is_match refuses;
- * the number left (moved to the front), or -1 when out of memory. */
+/*
+ * CJK n-grams. A run of the query, "港口", is searched as its characters
+ * and pairs, 港 AND 港口 AND 口, and Xapian's snippets mark every
+ * character of the text that is a term of the query: "上海[港]务局" and
+ * "[出][口]" too, where the article has no 港口 there (it matched by its
+ * title), as if those characters had been searched for. A character of
+ * the text is a match only where it is part of a pair of the query, or
+ * when the query has it as a word of its own (no pair of the query holds
+ * it: "港 口", two words, marks both wherever they are).
+ */
+
+/* 1 when [p, end) is one or more CJK characters and nothing else. */
+static int only_cjk(const unsigned char *p, const unsigned char *end)
+{
+    if (p == end)
+        return 0;
+    while (p < end) {
+        uint32_t ch;
+        p += char_at(p, end, &ch);
+        if (!xap_unicode_is_cjk(ch))
+            return 0;
+    }
+    return 1;
+}
+
+/* 1 when the query word `t` is two CJK characters or more (a pair, or a
+ * run the query parser keeps whole). */
+static int is_cjk_pair(const char *t)
+{
+    const unsigned char *p = (const unsigned char *)t, *end = p + strlen(t);
+    uint32_t ch;
+    return only_cjk(p, end) && p + char_at(p, end, &ch) < end;
+}
+
+/* 1 when a pair of the query words `w` holds the character [c, +n). */
+static int in_cjk_pair(const gz_snippet_words *w, const char *c, size_t n)
+{
+    for (size_t i = 0; i < w->n; i++)
+        if (is_cjk_pair(w->text[i]) &&
+            find_bytes(w->text[i], strlen(w->text[i]), c, n))
+            return 1;
+    return 0;
+}
+
+/* 0 when the highlight [a, b) of `plain`, CJK characters only, is no
+ * match (see above): it holds no pair of the query, and a character of
+ * it is only part of the query's pairs. Else 1. */
+static int is_cjk_match(const gz_snippet_words *w, const char *plain,
+                        size_t a, size_t b)
+{
+    const unsigned char *p = (const unsigned char *)plain + a,
+                        *end = (const unsigned char *)plain + b;
+    if (!only_cjk(p, end))
+        return 1;
+    for (size_t i = 0; i < w->n; i++)
+        if (is_cjk_pair(w->text[i]) &&
+            find_bytes(plain + a, b - a, w->text[i], strlen(w->text[i])))
+            return 1;
+    while (p < end) {
+        uint32_t ch;
+        size_t n = char_at(p, end, &ch);
+        if (in_cjk_pair(w, (const char *)p, n))
+            return 0;
+        p += n;
+    }
+    return 1;
+}
+
+/* Drop from the `n` highlights `hl` of `plain` those is_match refuses,
+ * and with CJK n-grams (`cjk`) those is_cjk_match refuses; the number
+ * left (moved to the front), or -1 when out of memory. */
 static long keep_matches(const gz_snippet_words *w, const xap_stem *stem,
-                         const char *plain, size_t *hl, size_t n)
+                         int cjk, const char *plain, size_t *hl, size_t n)
 {
     size_t kept = 0;
     for (size_t i = 0; i < n; i++) {
         int ok = w->form ? is_match(w, stem, plain, hl[2 * i], hl[2 * i + 1])
                          : 1;
+        if (ok > 0 && cjk)
+            ok = is_cjk_match(w, plain, hl[2 * i], hl[2 * i + 1]);
         if (ok < 0)
             return -1;
         if (ok) {
@@ -1116,7 +1187,8 @@ xap_status gz_snippet_make(const xap_mset *mset, const xap_stem *stem,
         free(hl);
         return XAP_ERR_NOMEM;
     }
-    long kept = keep_matches(words, stem, plain, hl,
+    long kept = keep_matches(words, stem,
+                             (flags & XAP_SNIPPET_CJK_NGRAM) != 0, plain, hl,
                              flatten(marked, plain, hl));
     free(marked);
     if (kept < 0) {
