@@ -985,6 +985,69 @@ static int find_region(const gz_snippet_words *w, const xap_stem *stem,
 
 /* -------------------------------------------------------------- snippets */
 
+/*
+ * The end of the text. Xapian ends a snippet that stops after the last
+ * word of its text with "..." unless what follows is a sentence's end,
+ * which it tells by the last character alone being '.', '?' or '!': a
+ * body ending "fine.”" (a quote closed after the full stop, as news
+ * writes it), "fine.)", "fine…" or "很好。" (an ideographic full
+ * stop) lost its last characters, and its snippet said text was left out
+ * where none was.
+ */
+
+/* The offset just past the last word character of [text, +len), 0 when
+ * there is none. */
+static size_t last_word_end(const char *text, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)text, *end = p + len;
+    size_t after = 0;
+    while (p < end) {
+        uint32_t ch;
+        p += char_at(p, end, &ch);
+        if (xap_unicode_is_wordchar(ch))
+            after = (size_t)(p - (const unsigned char *)text);
+    }
+    return after;
+}
+
+/* In `raw` (Xapian's snippet of all of [text, +len) to its end, markers
+ * kept), the omit marker that ends it made the punctuation after the
+ * text's last word, when the snippet's last piece ends with that word
+ * (see above). `raw` itself, or a new string (the old one freed); NULL
+ * when out of memory. */
+static char *keep_final_punctuation(char *raw, const char *text, size_t len)
+{
+    size_t n = strlen(raw), last = last_word_end(text, len), tail = len;
+    if (n < 2 || raw[n - 1] != MARK_OMIT || last == 0)
+        return raw;
+    while (tail > last && gz_ascii_isspace((unsigned char)text[tail - 1]))
+        tail--;
+    /* the piece's text from its end back, markers skipped, must be the
+     * text's up to its last word */
+    size_t at = last, i = n - 1;
+    while (i > 0 && raw[i - 1] != MARK_OMIT && at > 0) {
+        char c = raw[--i];
+        if (c == MARK_START || c == MARK_END)
+            continue;
+        if (c != text[--at])
+            return raw;
+    }
+    while (i > 0 && (raw[i - 1] == MARK_START || raw[i - 1] == MARK_END))
+        i--;
+    if (tail == last || at == last || (i > 0 && raw[i - 1] != MARK_OMIT))
+        return raw;
+    char *out = malloc(n + (tail - last));
+    if (!out) {
+        free(raw);
+        return NULL;
+    }
+    memcpy(out, raw, n - 1);
+    memcpy(out + n - 1, text + last, tail - last);
+    out[n - 1 + tail - last] = '\0';
+    free(raw);
+    return out;
+}
+
 /* `raw` (Xapian's snippet of a region of the text, marker bytes kept)
  * with an omit marker added where the region itself left text out and
  * Xapian, which saw only the region, did not say so; like Xapian, none
@@ -1152,6 +1215,11 @@ xap_status gz_snippet_make(const xap_mset *mset, const xap_stem *stem,
                              "\x03", &raw);
     if (s == XAP_OK) {
         unescape_html(raw);
+        if (end == tlen &&
+            !(raw = keep_final_punctuation(raw, text + start, end - start)))
+            s = XAP_ERR_NOMEM;
+    }
+    if (s == XAP_OK) {
         unmark_long_words(raw, (flags & XAP_SNIPPET_CJK_NGRAM) != 0);
         if (folded) {
             char *orig = unfold_snippet(raw, copy ? copy : body,
