@@ -985,6 +985,69 @@ static int find_region(const gz_snippet_words *w, const xap_stem *stem,
 
 /* -------------------------------------------------------------- snippets */
 
+/*
+ * The end of the text. Xapian ends a snippet that stops after the last
+ * word of its text with "..." unless what follows is a sentence's end,
+ * which it tells by the last character alone being '.', '?' or '!': a
+ * body ending "fine.”" (a quote closed after the full stop, as news
+ * writes it), "fine.)", "fine…" or "很好。" (an ideographic full
+ * stop) lost its last characters, and its snippet said text was left out
+ * where none was.
+ */
+
+/* The offset just past the last word character of [text, +len), 0 when
+ * there is none. */
+static size_t last_word_end(const char *text, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)text, *end = p + len;
+    size_t after = 0;
+    while (p < end) {
+        uint32_t ch;
+        p += char_at(p, end, &ch);
+        if (xap_unicode_is_wordchar(ch))
+            after = (size_t)(p - (const unsigned char *)text);
+    }
+    return after;
+}
+
+/* In `raw` (Xapian's snippet of all of [text, +len) to its end, markers
+ * kept), the omit marker that ends it made the punctuation after the
+ * text's last word, when the snippet's last piece ends with that word
+ * (see above). `raw` itself, or a new string (the old one freed); NULL
+ * when out of memory. */
+static char *keep_final_punctuation(char *raw, const char *text, size_t len)
+{
+    size_t n = strlen(raw), last = last_word_end(text, len), tail = len;
+    if (n < 2 || raw[n - 1] != MARK_OMIT || last == 0)
+        return raw;
+    while (tail > last && gz_ascii_isspace((unsigned char)text[tail - 1]))
+        tail--;
+    /* the piece's text from its end back, markers skipped, must be the
+     * text's up to its last word */
+    size_t at = last, i = n - 1;
+    while (i > 0 && raw[i - 1] != MARK_OMIT && at > 0) {
+        char c = raw[--i];
+        if (c == MARK_START || c == MARK_END)
+            continue;
+        if (c != text[--at])
+            return raw;
+    }
+    while (i > 0 && (raw[i - 1] == MARK_START || raw[i - 1] == MARK_END))
+        i--;
+    if (tail == last || at == last || (i > 0 && raw[i - 1] != MARK_OMIT))
+        return raw;
+    char *out = malloc(n + (tail - last));
+    if (!out) {
+        free(raw);
+        return NULL;
+    }
+    memcpy(out, raw, n - 1);
+    memcpy(out + n - 1, text + last, tail - last);
+    out[n - 1 + tail - last] = '\0';
+    free(raw);
+    return out;
+}
+
 /* `raw` (Xapian's snippet of a region of the text, marker bytes kept)
  * with an omit marker added where the region itself left text out and
  * Xapian, which saw only the region, did not say so; like Xapian, none
@@ -1038,15 +1101,86 @@ static int is_match(const gz_snippet_words *w, const xap_stem *stem,
     return !capitals;
 }
 
-/* Drop from the `n` highlights `hl` of `plain` those is_match refuses;
- * the number left (moved to the front), or -1 when out of memory. */
+/*
+ * CJK n-grams. A run of the query, "港口", is searched as its characters
+ * and pairs, 港 AND 港口 AND 口, and Xapian's snippets mark every
+ * character of the text that is a term of the query: "上海[港]务局" and
+ * "[出][口]" too, where the article has no 港口 there (it matched by its
+ * title), as if those characters had been searched for. A character of
+ * the text is a match only where it is part of a pair of the query, or
+ * when the query has it as a word of its own (no pair of the query holds
+ * it: "港 口", two words, marks both wherever they are).
+ */
+
+/* 1 when [p, end) is one or more CJK characters and nothing else. */
+static int only_cjk(const unsigned char *p, const unsigned char *end)
+{
+    if (p == end)
+        return 0;
+    while (p < end) {
+        uint32_t ch;
+        p += char_at(p, end, &ch);
+        if (!xap_unicode_is_cjk(ch))
+            return 0;
+    }
+    return 1;
+}
+
+/* 1 when the query word `t` is two CJK characters or more (a pair, or a
+ * run the query parser keeps whole). */
+static int is_cjk_pair(const char *t)
+{
+    const unsigned char *p = (const unsigned char *)t, *end = p + strlen(t);
+    uint32_t ch;
+    return only_cjk(p, end) && p + char_at(p, end, &ch) < end;
+}
+
+/* 1 when a pair of the query words `w` holds the character [c, +n). */
+static int in_cjk_pair(const gz_snippet_words *w, const char *c, size_t n)
+{
+    for (size_t i = 0; i < w->n; i++)
+        if (is_cjk_pair(w->text[i]) &&
+            find_bytes(w->text[i], strlen(w->text[i]), c, n))
+            return 1;
+    return 0;
+}
+
+/* 0 when the highlight [a, b) of `plain`, CJK characters only, is no
+ * match (see above): it holds no pair of the query, and a character of
+ * it is only part of the query's pairs. Else 1. */
+static int is_cjk_match(const gz_snippet_words *w, const char *plain,
+                        size_t a, size_t b)
+{
+    const unsigned char *p = (const unsigned char *)plain + a,
+                        *end = (const unsigned char *)plain + b;
+    if (!only_cjk(p, end))
+        return 1;
+    for (size_t i = 0; i < w->n; i++)
+        if (is_cjk_pair(w->text[i]) &&
+            find_bytes(plain + a, b - a, w->text[i], strlen(w->text[i])))
+            return 1;
+    while (p < end) {
+        uint32_t ch;
+        size_t n = char_at(p, end, &ch);
+        if (in_cjk_pair(w, (const char *)p, n))
+            return 0;
+        p += n;
+    }
+    return 1;
+}
+
+/* Drop from the `n` highlights `hl` of `plain` those is_match refuses,
+ * and with CJK n-grams (`cjk`) those is_cjk_match refuses; the number
+ * left (moved to the front), or -1 when out of memory. */
 static long keep_matches(const gz_snippet_words *w, const xap_stem *stem,
-                         const char *plain, size_t *hl, size_t n)
+                         int cjk, const char *plain, size_t *hl, size_t n)
 {
     size_t kept = 0;
     for (size_t i = 0; i < n; i++) {
         int ok = w->form ? is_match(w, stem, plain, hl[2 * i], hl[2 * i + 1])
                          : 1;
+        if (ok > 0 && cjk)
+            ok = is_cjk_match(w, plain, hl[2 * i], hl[2 * i + 1]);
         if (ok < 0)
             return -1;
         if (ok) {
@@ -1081,6 +1215,11 @@ xap_status gz_snippet_make(const xap_mset *mset, const xap_stem *stem,
                              "\x03", &raw);
     if (s == XAP_OK) {
         unescape_html(raw);
+        if (end == tlen &&
+            !(raw = keep_final_punctuation(raw, text + start, end - start)))
+            s = XAP_ERR_NOMEM;
+    }
+    if (s == XAP_OK) {
         unmark_long_words(raw, (flags & XAP_SNIPPET_CJK_NGRAM) != 0);
         if (folded) {
             char *orig = unfold_snippet(raw, copy ? copy : body,
@@ -1116,7 +1255,8 @@ xap_status gz_snippet_make(const xap_mset *mset, const xap_stem *stem,
         free(hl);
         return XAP_ERR_NOMEM;
     }
-    long kept = keep_matches(words, stem, plain, hl,
+    long kept = keep_matches(words, stem,
+                             (flags & XAP_SNIPPET_CJK_NGRAM) != 0, plain, hl,
                              flatten(marked, plain, hl));
     free(marked);
     if (kept < 0) {

@@ -6068,6 +6068,83 @@ static void test_cjk_words(void **state)
     small_index_end(&x);
 }
 
+/* A CJK word of the query marks the text where the text has it, not
+ * each of its characters wherever one stands: "港口" is searched as 港
+ * AND 港口 AND 口, and Xapian's snippets marked 港 of "上海港务局" and 口
+ * of "出口" in the Shanghai article, which has 港口 in its title only.
+ * Before, its snippet had "[港]" and "[口]"; now none (the title matched
+ * alone: the snippet is the start of the body), and the title still
+ * "上海[港口]...". Two words of one character each ("港 口") are each
+ * marked wherever they are. */
+static void test_cjk_lone_characters_not_marked(void **state)
+{
+    (void)state;
+    small_index x;
+    small_index_start(&x, "cjk-lone");
+    write_cjk_articles(x.root, "zh/");
+    small_index_build(&x);
+    char snippet[1024], title[512];
+    assert_true(first_hit(x.db, "港口", NULL, snippet, title, NULL,
+                          sizeof snippet) == 1);
+    if (strchr(snippet, '['))
+        fail_msg("snippet: %s", snippet);
+    assert_string_equal(title, "上海[港口]货运量创新高");
+    assert_true(first_hit(x.db, "出口", NULL, snippet, NULL, NULL,
+                          sizeof snippet) == 1);
+    if (!strstr(snippet, "北方的[出口]需求") || strstr(snippet, "[上]"))
+        fail_msg("snippet: %s", snippet);
+    assert_true(first_hit(x.db, "港 口", NULL, snippet, NULL, NULL,
+                          sizeof snippet) == 1);
+    if (!strstr(snippet, "上海[港]务局") || !strstr(snippet, "出[口]"))
+        fail_msg("snippet: %s", snippet);
+    small_index_end(&x);
+}
+
+/* A snippet that reaches the end of the body ends as the body does. Xapian
+ * keeps what follows the last word only when its last character is '.',
+ * '?' or '!', and else writes "..." as if text were left out: a body
+ * ending with a quote closed after the full stop (news writes "fine.\u201d",
+ * the BBC corpus "fine.\"": 10 of 1500 snippets of 13 queries), "zoo.)"
+ * or an ideographic full stop lost them and got "..." instead. A snippet
+ * cut before the end still says so. */
+static void test_snippet_keeps_final_punctuation(void **state)
+{
+    (void)state;
+    small_index x;
+    small_index_start(&x, "final-punct");
+    write_article(x.root, "s/a.txt", "Keeper",
+                  "The okapi keeper said: \u201cThe herd is fine.\u201d\n");
+    write_article(x.root, "s/b.txt", "Quagga",
+                  "The quagga was last seen alive in 1883 (in a zoo.)\n");
+    write_article(x.root, "s/c.txt", "Tapir",
+                  "The tapir sleeps all day\u3002\n");
+    char long_body[4096] = "The zebu grazes.";
+    for (int i = 0; i < 80; i++)
+        strcat(long_body, " Herders walk the dry plain.");
+    strcat(long_body, " \u201cAll is well.\u201d\n");
+    write_article(x.root, "s/d.txt", "Zebu", long_body);
+    small_index_build(&x);
+    char snippet[1024];
+    assert_true(first_hit(x.db, "okapi", NULL, snippet, NULL, NULL,
+                          sizeof snippet) == 1);
+    assert_string_equal(snippet,
+                        "The [okapi] keeper said: \u201cThe herd is fine.\u201d");
+    assert_true(first_hit(x.db, "quagga", NULL, snippet, NULL, NULL,
+                          sizeof snippet) == 1);
+    assert_string_equal(snippet,
+                        "The [quagga] was last seen alive in 1883 (in a zoo.)");
+    assert_true(first_hit(x.db, "tapir", NULL, snippet, NULL, NULL,
+                          sizeof snippet) == 1);
+    assert_string_equal(snippet, "The [tapir] sleeps all day\u3002");
+    assert_true(first_hit(x.db, "zebu", NULL, snippet, NULL, NULL,
+                          sizeof snippet) == 1);
+    size_t n = strlen(snippet);
+    if (!strstr(snippet, "[zebu] grazes.") || n < 3 ||
+        strcmp(snippet + n - 3, "...") != 0)
+        fail_msg("snippet: %s", snippet);
+    small_index_end(&x);
+}
+
 /* Latin letters and digits written full width in Japanese news
  * ("ＮＨＫ", "ｉＰｈｏｎｅ", "２０２４") are the ASCII words they spell, in
  * the index and in queries, whichever width either side has: NHK in
@@ -6533,6 +6610,8 @@ int main(void)
         cmocka_unit_test(test_synonyms_fold_accents),
         cmocka_unit_test(test_synonyms_follow_a_language_change),
         cmocka_unit_test(test_cjk_words),
+        cmocka_unit_test(test_cjk_lone_characters_not_marked),
+        cmocka_unit_test(test_snippet_keeps_final_punctuation),
         cmocka_unit_test(test_fullwidth_words),
         cmocka_unit_test(test_cjk_query_limit),
         cmocka_unit_test(test_joined_words_query_limit),
