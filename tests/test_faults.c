@@ -39,6 +39,7 @@
 
 #include "corpus.h"
 #include "gazette.h"
+#include "shards.h"
 #include "test_util.h"
 #include "xapian_shim.h"
 
@@ -1853,6 +1854,100 @@ static void test_search_extras_say_damage(void **state)
             fail_msg("no block damaged the reads of '%s'", cases[i].query);
 }
 
+/* gazette-index's entity lexicon (is a word that starts a sentence
+ * written with capitals elsewhere in the index?) meeting a damaged block
+ * of the postlist while an update reads a new article: 65 and the damage
+ * line, as any other read of the damaged index. The workers' read-only
+ * views took a failed lookup for a word not known: the run succeeded,
+ * the article's names analysed as if the index had none. Each block's
+ * directory end flipped in turn; where a read-only lookup of the
+ * lexicon's terms fails, the run must. */
+static void test_index_lexicon_damage(void **state)
+{
+    (void)state;
+    static const char *const asked[] = {"XCblinken", "XUblinken",
+                                        "XChezbollah", "XUhezbollah",
+                                        "XCofficials", "XUofficials"};
+    static const char text[] = "Talks\n\nOfficials met. Blinken spoke. "
+                               "Hezbollah answered.\n";
+    char good[2048], table[2100], goodtable[2100];
+    index_with_good_copy(good);
+    tu_write_file(fx.corpus, "world/lexicon.txt", text, sizeof text - 1);
+    snprintf(table, sizeof table, "%s/postlist.glass", fx.db);
+    snprintf(goodtable, sizeof goodtable, "%s/postlist.glass", good);
+    long blocks = (long)(file_size(goodtable) / BLOCK);
+    int met = 0;
+    for (long b = 0; b < blocks; b++) {
+        copy_good(good, fx.db);
+        flip_dir_end(table, b);
+        if (!lookup_fails(fx.db, asked, sizeof asked / sizeof *asked))
+            continue;
+        met++;
+        int rc = ix_with("", "-q --db '%s' '%s'", fx.db, fx.corpus);
+        if (rc != 65)
+            fail_msg("block %ld: exit %d: %s", b, rc, slurp("err.txt"));
+        expect_damage_said(slurp("err.txt"), fx.db, "gazette-index --full",
+                           gz_test_language_unreadable(fx.db));
+    }
+    assert_true(met > 0);
+}
+
+/* `text` into a new file of the corpus (at its root) whose articles go
+ * to shard `shard` of two. */
+static void write_in_shard(const char *stem, size_t shard, const char *text)
+{
+    char name[64];
+    for (int n = 0;; n++) {
+        snprintf(name, sizeof name, "%s%d.txt", stem, n);
+        if (gz_shard_of(name, 2) == shard)
+            break;
+    }
+    tu_write_file(fx.corpus, name, text, strlen(text));
+}
+
+/* The spelling words of a sharded run asked of the other shard (a word
+ * in one new article of shard 0 is a spelling word when shard 1 has it
+ * too) meeting a damaged block of shard 1's postlist: 65 and the damage
+ * line naming the index. The failed read was taken for a shard without
+ * the word: the run succeeded, the word left out of "did you mean".
+ * Each block of shard 1's postlist flipped in turn; where a read-only
+ * lookup of the word there fails, the run must. */
+static void test_other_shard_spelling_damage(void **state)
+{
+    (void)state;
+    static const char old_text[] = "Monday\n\nThe zeppelin landed.\n";
+    static const char new_text[] = "Tuesday\n\nA zeppelin flew over.\n";
+    static const char *const asked[] = {"zeppelin"};
+    char good[2048], shard1[1100], table[2100], goodtable[2100];
+    write_in_shard("old", 1, old_text);
+    assert_int_equal(tu_run("'%s' -q -j2 --db '%s' '%s'",
+                            tu_binary("gazette-index"), fx.db, fx.corpus),
+                     0);
+    snprintf(good, sizeof good, "%s/good", fx.tmp);
+    assert_int_equal(tu_run("cp -r '%s' '%s'", fx.db, good), 0);
+    write_in_shard("new", 0, new_text);
+    snprintf(shard1, sizeof shard1, "%s/shard1", fx.db);
+    snprintf(table, sizeof table, "%s/postlist.glass", shard1);
+    snprintf(goodtable, sizeof goodtable, "%s/shard1/postlist.glass", good);
+    long blocks = (long)(file_size(goodtable) / BLOCK);
+    int met = 0;
+    for (long b = 0; b < blocks; b++) {
+        copy_good(good, fx.db);
+        flip_dir_end(table, b);
+        if (!lookup_fails(shard1, asked, 1))
+            continue;
+        met++;
+        int rc = tu_run("'%s' -q -j2 --db '%s' '%s' >'%s/out.txt' "
+                        "2>'%s/err.txt'", tu_binary("gazette-index"), fx.db,
+                        fx.corpus, fx.tmp, fx.tmp);
+        if (rc != 65)
+            fail_msg("block %ld: exit %d: %s", b, rc, slurp("err.txt"));
+        expect_damage_said(slurp("err.txt"), fx.db, "gazette-index --full",
+                           gz_test_language_unreadable(fx.db));
+    }
+    assert_true(met > 0);
+}
+
 /* ------------------------------------------------------------- SIGKILL */
 
 /* Start gazette-index with `args` (argv after the program), output to
@@ -2656,6 +2751,8 @@ int main(void)
         T(test_writer_says_damage),
         T(test_writer_lexicon_damage),
         T(test_search_extras_say_damage),
+        T(test_index_lexicon_damage),
+        T(test_other_shard_spelling_damage),
         T(test_scrambled_compressed_tags),
         T(test_flipped_termlist),
         T(test_damaged_id_block_explained),
