@@ -45,10 +45,11 @@ struct gz_analyzer {
     xap_document *blank;
     xap_writable *db;   /* borrowed: the entity lexicon */
     /* the entity lexicon when set (gz_analyzer_set_names), else db's */
-    int (*is_name)(const char *word, size_t len, void *ctx);
+    int (*is_name)(const char *word, size_t len, void *ctx, xap_status *s);
     void *is_name_ctx;
-    /* the first failed lookup in db's lexicon while the article being
-     * analysed was read (index_knows_name), which fails its analysis */
+    /* the first failed lookup in the lexicon (db's or is_name) while
+     * the article being analysed was read (index_knows_name), which
+     * fails its analysis */
     xap_status lexicon_status;
     int cjk_ngrams;           /* CJK text as n-grams (gz_analyzer_new) */
     int whole_cjk;            /* the last article: CJK text, no n-grams */
@@ -94,7 +95,7 @@ void gz_analyzer_use_lexicon_of(gz_analyzer *a, xap_writable *db)
 
 void gz_analyzer_set_names(gz_analyzer *a,
                            int (*is_name)(const char *word, size_t len,
-                                          void *ctx),
+                                          void *ctx, xap_status *s),
                            void *ctx)
 {
     a->is_name = is_name;
@@ -635,37 +636,35 @@ static int knows_name(xap_database *const *dbs, size_t n, const char *word,
     return *s == XAP_OK && known;
 }
 
-/* A failed lookup is a word not known: gazette-index's workers ask
- * read-only views of shards that other threads commit to, where a
- * lookup can fail for a race with those commits (DatabaseModifiedError,
- * or a block reused meanwhile read as corrupt) as well as for damage,
- * and the lexicon is a hint there (pipeline.c, lexicon_knows). The
- * writer API's analyzer asks its own database instead and fails the
- * article on damage (index_knows_name). */
 int gz_index_knows_name_in(xap_database *const *dbs, size_t n,
-                           const char *word, size_t len)
+                           const char *word, size_t len, xap_status *s)
 {
-    xap_status s = XAP_OK;
-    return knows_name(dbs, n, word, len, &s);
+    return *s == XAP_OK && knows_name(dbs, n, word, len, s);
 }
 
 int gz_index_knows_name(xap_database *db, const char *word, size_t len)
 {
-    return gz_index_knows_name_in(&db, 1, word, len);
+    xap_status s = XAP_OK;
+    return knows_name(&db, 1, word, len, &s);
 }
 
 /* gz_entity_lexicon over the index being written (ctx: the analyzer):
- * the caller's (gz_analyzer_set_names) or gz_analyzer_use_lexicon_of's. */
+ * the caller's (gz_analyzer_set_names) or gz_analyzer_use_lexicon_of's.
+ * A lookup that failed was taken for a word not known, the article
+ * analysed as if the index had no such name, and the damage that failed
+ * it unsaid: the first failure is kept (no lookup after it) and fails
+ * the article's analysis (add_entities). */
 static int index_knows_name(const char *word, size_t len, void *ctx)
 {
     gz_analyzer *a = ctx;
-    if (a->is_name)
-        return a->is_name(word, len, a->is_name_ctx);
-    if (!a->db || a->lexicon_status != XAP_OK)
+    if (a->lexicon_status != XAP_OK)
         return 0;
-    /* the database the analyzer's writer holds: nothing commits to it
-     * meanwhile, so a failed lookup is the index failing (damaged),
-     * which was taken for a word not known, the article analysed as if */
+    if (a->is_name)
+        return a->is_name(word, len, a->is_name_ctx, &a->lexicon_status);
+    if (!a->db)
+        return 0;
+    /* the writer's own database: nothing else commits to it meanwhile,
+     * so a failure is not a race to read again (gz_shard_read_again) */
     xap_database *view = xap_writable_database(a->db);
     return knows_name(&view, 1, word, len, &a->lexicon_status);
 }

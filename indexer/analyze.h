@@ -42,20 +42,25 @@ xap_status gz_analyze_article(gz_analyzer *a, const corpus_file *file,
  * mid-sentence (capitals terms, indexer/capitals.h) in at least two
  * articles and in at least half of the articles that have it at all:
  * "Hezbollah", not "Officials". The entity extractor's lexicon
- * (gz_entity_lexicon) while indexing. */
+ * (gz_entity_lexicon) while indexing. A lookup that fails counts as a
+ * word not known: for tools that report on a lexicon (tests/); the
+ * indexer asks gz_index_knows_name_in, which says the failure. */
 int gz_index_knows_name(xap_database *db, const char *word, size_t len);
 
 /* gz_index_knows_name over the union of dbs[0..n) (the shards of one
- * index: frequencies summed). */
+ * index: frequencies summed); 0 with the first failed lookup in *s
+ * (which must be XAP_OK before: no lookup is made after a failure). */
 int gz_index_knows_name_in(xap_database *const *dbs, size_t n,
-                           const char *word, size_t len);
+                           const char *word, size_t len, xap_status *s);
 
 /* Ask `is_name` (with `ctx`) instead of the spelling database whether a
  * word that starts a sentence is a name (gz_entity_lexicon): for an
- * analyzer that writes to no database itself (gazette-index's workers). */
+ * analyzer that writes to no database itself (gazette-index's workers).
+ * is_name sets *s (XAP_OK when called) when it cannot tell: the
+ * analysis of the article fails with that status. */
 void gz_analyzer_set_names(gz_analyzer *a,
                            int (*is_name)(const char *word, size_t len,
-                                          void *ctx),
+                                          void *ctx, xap_status *s),
                            void *ctx);
 
 /* Limits of one article's analysis, so that memory stays bounded whatever

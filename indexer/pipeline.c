@@ -147,7 +147,8 @@ typedef struct shard_writer {
     /* The entity lexicon's read-only view of this shard (lexicon_knows),
      * shared by the workers under view_lock, which the writer never
      * takes; as of commit number view_commit (VIEW_NOT_OPENED before the
-     * first lookup); NULL when it could not be opened then. */
+     * first lookup); NULL when it could not be opened (opened again at
+     * the next lookup). */
     pthread_mutex_t view_lock;
     xap_database *view;
     unsigned view_commit;
@@ -368,34 +369,58 @@ static void add_note(unit *u, int warning, const char *where,
  * And -j1 and -jN now see the same: nothing of the batch being written
  * (before, -j1 saw the articles it had just added).
  */
-static void refresh_view(shard_writer *sw, const char *path)
+static xap_status refresh_view(shard_writer *sw, const char *path,
+                               int afresh)
 {
     unsigned commits = atomic_load(&sw->commits);
-    if (sw->view_commit == commits)
-        return;
+    if (sw->view && sw->view_commit == commits && !afresh)
+        return XAP_OK;
     sw->view_commit = commits;
-    xap_status s = sw->view ? xap_database_reopen(sw->view, NULL)
-                            : xap_database_open(path, &sw->view);
-    if (s != XAP_OK) {   /* unknown until the next commit: no names */
+    if (afresh) {
         xap_database_free(sw->view);
         sw->view = NULL;
     }
+    xap_status s = sw->view ? xap_database_reopen(sw->view, NULL)
+                            : xap_database_open(path, &sw->view);
+    if (s != XAP_OK) {
+        xap_database_free(sw->view);
+        sw->view = NULL;
+    }
+    return s;
 }
 
-static int lexicon_knows(const char *word, size_t len, void *ctx)
+/* lexicon_knows with the views locked: each refreshed (opened `afresh`
+ * when a lookup failed before), then asked; 0 with the failure in *s. */
+static int views_know(gz_pipeline *p, size_t nshards, const char *word,
+                      size_t len, int afresh, xap_status *s)
+{
+    xap_database *open[GZ_MAX_SHARDS];
+    *s = XAP_OK;
+    for (size_t i = 0; *s == XAP_OK && i < nshards; i++) {
+        *s = refresh_view(&p->writers[i], p->cfg.shard_paths[i], afresh);
+        open[i] = p->writers[i].view;
+    }
+    return *s == XAP_OK && gz_index_knows_name_in(open, nshards, word, len, s);
+}
+
+/* A view read as a writer commits to its shard may fail for the race
+ * (gz_shard_read_again): asked again on views opened afresh. A failure
+ * that stays (a damaged shard) is the article's (*s), so the run fails
+ * as on a damaged index: it was a word not known, the article's names
+ * analysed as if, and the damage unsaid. */
+static int lexicon_knows(const char *word, size_t len, void *ctx,
+                         xap_status *s)
 {
     gz_pipeline *p = ctx;
-    xap_database *open[GZ_MAX_SHARDS];
-    size_t n = 0, nshards = p->nwriters < GZ_MAX_SHARDS ? p->nwriters
-                                                         : GZ_MAX_SHARDS;
-    for (size_t i = 0; i < nshards; i++) {   /* in shard order */
-        shard_writer *sw = &p->writers[i];
-        pthread_mutex_lock(&sw->view_lock);
-        refresh_view(sw, p->cfg.shard_paths[i]);
-        if (sw->view)
-            open[n++] = sw->view;
-    }
-    int known = n && gz_index_knows_name_in(open, n, word, len);
+    size_t nshards = p->nwriters < GZ_MAX_SHARDS ? p->nwriters
+                                                 : GZ_MAX_SHARDS;
+    int known = 0, tries = 0;
+    for (size_t i = 0; i < nshards; i++)   /* in shard order */
+        pthread_mutex_lock(&p->writers[i].view_lock);
+    do
+        known = views_know(p, nshards, word, len, tries > 0, s);
+    while (*s != XAP_OK && ++tries < GZ_SHARD_READ_TRIES &&
+           gz_shard_read_again(*s));
     for (size_t i = nshards; i-- > 0;)
         pthread_mutex_unlock(&p->writers[i].view_lock);
     return known;

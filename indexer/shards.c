@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "gazette_private.h"
 #include "schema.h"
 
 size_t gz_shard_of(const char *key, size_t n)
@@ -17,6 +18,11 @@ size_t gz_shard_of(const char *key, size_t n)
     if (n <= 1)
         return 0;
     return (size_t)(gz_fnv1a64(GZ_FNV_BASIS, key, strlen(key)) % n);
+}
+
+int gz_shard_read_again(xap_status s)
+{
+    return s == XAP_ERR_DB_MODIFIED || gz_is_damage(s, xap_last_error());
 }
 
 void gz_shards_free(gz_shard_list *list)

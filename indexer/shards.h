@@ -19,6 +19,8 @@
 
 #include <stddef.h>
 
+#include "xapian_shim.h"
+
 #define GZ_SHARD_STUB "XAPIANDB"   /* the stub file inside a sharded index */
 #define GZ_MAX_SHARDS 64
 
@@ -106,5 +108,20 @@ int gz_shards_publish(const char *dir, size_t n, char *err, size_t errlen);
 /* The shard (0..n-1) of the article(s) keyed by `key`: 64-bit FNV-1a of
  * its bytes, modulo n. Stable across runs, machines and releases. */
 size_t gz_shard_of(const char *key, size_t n);
+
+/* A shard's database read (read only) by another thread of the run, whose
+ * writer commits to it meanwhile (the entity lexicon's views, the
+ * spelling words asked of the other shards): two commits discard the
+ * revision being read (XAP_ERR_DB_MODIFIED), and an open meeting a block
+ * they reused reads it as damage ("Expected block 0 to be level 1"), as
+ * a search's open does (query/index.c). Such a read is made again, on the
+ * database opened afresh, up to GZ_SHARD_READ_TRIES times in all (as a
+ * search is run again, query/search_private.h, MODIFIED_RETRIES); one
+ * that still fails is the run's failure: a damaged shard fails the run
+ * as the damaged index it is (never "no article has the word").
+ * gz_shard_read_again(s): 1 when a read that failed with `s` (the shim's
+ * message its own) is to be made again. */
+#define GZ_SHARD_READ_TRIES 10
+int gz_shard_read_again(xap_status s);
 
 #endif

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "schema.h"
+#include "shards.h"
 
 /* Words longer than this are not worth suggesting (and would bloat the
  * spelling table's trigram lists). */
@@ -203,38 +204,49 @@ static xap_status add_counted(const gz_spelling *sp,
     return s;
 }
 
-/* How many articles of `other` have `word`, in *n; retried once on a
- * newer revision when the shard's writer committed twice meanwhile. */
-static xap_status other_termfreq(xap_database *other, const char *word,
-                                 uint32_t *n)
+/* Count the articles of `other` towards the waiting words from
+ * waiting[*done] on, *done moved past each word counted; the first
+ * failed read is returned (the word it failed on not counted). */
+static xap_status count_in(xap_database *other, waiting_word *waiting,
+                           size_t nwaiting, size_t *done)
 {
-    xap_status s = xap_database_termfreq(other, word, n);
-    if (s == XAP_ERR_DB_MODIFIED && xap_database_reopen(other, NULL) == XAP_OK)
-        s = xap_database_termfreq(other, word, n);
-    return s;
+    for (; *done < nwaiting; (*done)++) {
+        waiting_word *w = &waiting[*done];
+        uint32_t n = 0;
+        if (!w->missing)
+            continue;
+        xap_status s = xap_database_termfreq(other, w->word, &n);
+        if (s != XAP_OK)
+            return s;
+        w->missing -= n < w->missing ? n : w->missing;
+    }
+    return XAP_OK;
 }
 
 /* Count the articles of the shard database at `path` (read only) towards
  * the words still waiting. Any article there is another one than those
- * of the shard the word was counted in. A hint only: a shard that cannot
- * be opened or read counts nothing, and its words stay out as they would
- * without it, rather than failing the run. One shard open at a time, so
- * that N writers never hold more than N databases between them. */
-static void ask_other_shard(const char *path, waiting_word *waiting,
-                            size_t nwaiting)
+ * of the shard the word was counted in. Its writer may commit meanwhile:
+ * a read that fails is made again where it stopped, on the database
+ * opened afresh (gz_shard_read_again); one that still fails is returned,
+ * the run's failure: a damaged shard taken for one without the words
+ * left them out of "did you mean" and said nothing. One shard open at a
+ * time, so that N writers never hold more than N databases between
+ * them. */
+static xap_status ask_other_shard(const char *path, waiting_word *waiting,
+                                  size_t nwaiting)
 {
-    xap_database *other = NULL;
-    if (xap_database_open(path, &other) != XAP_OK)
-        return;
-    for (size_t i = 0; i < nwaiting; i++) {
-        uint32_t n = 0;
-        if (!waiting[i].missing)
-            continue;
-        if (other_termfreq(other, waiting[i].word, &n) != XAP_OK)
-            break;
-        waiting[i].missing -= n < waiting[i].missing ? n : waiting[i].missing;
-    }
-    xap_database_free(other);
+    size_t done = 0;
+    int tries = 0;
+    xap_status s;
+    do {
+        xap_database *other = NULL;
+        s = xap_database_open(path, &other);
+        if (s == XAP_OK)
+            s = count_in(other, waiting, nwaiting, &done);
+        xap_database_free(other);
+    } while (s != XAP_OK && ++tries < GZ_SHARD_READ_TRIES &&
+             gz_shard_read_again(s));
+    return s;
 }
 
 /* qsort: waiting words in byte order, the order of Xapian's terms. */
@@ -262,7 +274,7 @@ static xap_status add_words(const gz_spelling *sp, xap_writable *db,
     if (s == XAP_OK && nwaiting)
         qsort(waiting, nwaiting, sizeof *waiting, by_word);
     for (size_t i = 0; s == XAP_OK && nwaiting && i < nother; i++)
-        ask_other_shard(other_shards[i], waiting, nwaiting);
+        s = ask_other_shard(other_shards[i], waiting, nwaiting);
     for (size_t i = 0; s == XAP_OK && i < nwaiting; i++)
         if (!waiting[i].missing)
             s = xap_writable_add_spelling(db, waiting[i].word,

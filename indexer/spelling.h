@@ -58,8 +58,9 @@ xap_status gz_spelling_add_document(gz_spelling *sp, const xap_document *doc);
  * every word counted more than once, and a word counted once when
  * another article of `db`, or of the shard databases
  * `other_shards` (nother paths, each opened read only in turn: what they
- * have committed), has it too. A shard that cannot be opened or read is
- * passed over; XAP_ERR_NOMEM or a failure of `db` is returned. */
+ * have committed), has it too. XAP_ERR_NOMEM, a failure of `db`, or one
+ * of another shard's (read again first while it may be that shard's
+ * writer committing: gz_shard_read_again) is returned. */
 xap_status gz_spelling_flush(gz_spelling *sp, xap_writable *db,
                              const char *const *other_shards, size_t nother);
 
@@ -69,10 +70,10 @@ xap_status gz_spelling_flush(gz_spelling *sp, xap_writable *db,
  * longer changing, and `other_shards` (nother paths) the other shards'
  * databases, each opened read only in turn: a word counted once also goes
  * in when a peer counted it or when `db` and the other shards together
- * hold it in more than one article. A shard that cannot be opened or read
- * is passed over (its words stay out); XAP_ERR_NOMEM or a failure of `db`
- * is returned. `sp` is left as it is, since the peers may still be
- * reading it: free it when all are done. */
+ * hold it in more than one article. XAP_ERR_NOMEM, a failure of `db`,
+ * or one of another shard's (as for gz_spelling_flush) is returned. `sp`
+ * is left as it is, since the peers may still be reading it: free it
+ * when all are done. */
 xap_status gz_spelling_flush_last(const gz_spelling *sp, xap_writable *db,
                                   const gz_spelling *const *peers,
                                   size_t npeers,

@@ -23,28 +23,36 @@
 
 #include "stoplist.h"
 
-/* Articles with `prefix` + [w, w+n) (0 on error). */
-static uint32_t prefixed_freq(const gazette_index_t *index,
-                              const char *prefix, const char *w, size_t n)
+/* Articles with `prefix` + [w, w+n), in *tf (0 for a word too long to be
+ * a term). A failed read is returned, never taken for no article: a
+ * damaged block made an acronym a plain word, or weighed it wrong, and
+ * said nothing. */
+static xap_status prefixed_freq(const gazette_index_t *index,
+                                const char *prefix, const char *w, size_t n,
+                                uint32_t *tf)
 {
     char term[GZ_TERM_BUF];
-    uint32_t tf = 0;
     size_t plen = strlen(prefix);
+    *tf = 0;
     if (plen + n >= sizeof term)
-        return 0;
+        return XAP_OK;
     memcpy(term, prefix, plen);
     memcpy(term + plen, w, n);
     term[plen + n] = '\0';
-    if (xap_database_termfreq(index->db, term, &tf) != XAP_OK)
-        return 0;
-    return tf;
+    return xap_database_termfreq(index->db, term, tf);
 }
 
+/* A gz_caps_known_fn cannot fail: its first failed read is kept in
+ * index->caps_status (which the caller clears before and reads after
+ * gz_query_normalise), and no read is made after it. */
 const char *gz_capitals_field(const char *w, size_t n, void *ctx)
 {
     gazette_index_t *index = ctx;
     char word[64];
-    uint32_t upper = prefixed_freq(index, GZ_PREFIX_UPPER, w, n);
+    uint32_t upper = 0, caps = 0;
+    xap_status *s = &index->caps_status;
+    if (*s == XAP_OK)
+        *s = prefixed_freq(index, GZ_PREFIX_UPPER, w, n, &upper);
     /* A word in capitals whose lower case is a stopword ("US", "IT",
      * "WHO") means the acronym: only text in capitals, since "The Who"
      * or "Let It Be" are other names. */
@@ -57,8 +65,9 @@ const char *gz_capitals_field(const char *w, size_t n, void *ctx)
     /* Any other ("NASA", "AIDS") also finds the name capitalised, as
      * house styles write "Nasa" and "Aids" (not "hearing aids"). A word
      * the index never writes with capitals is a plain word. */
-    return upper || prefixed_freq(index, GZ_PREFIX_CAPS, w, n) ? "caps"
-                                                                : NULL;
+    if (*s == XAP_OK && !upper)
+        *s = prefixed_freq(index, GZ_PREFIX_CAPS, w, n, &caps);
+    return upper || caps ? "caps" : NULL;
 }
 
 /* BM25's inverse document frequency as Xapian's BM25Weight computes it
@@ -100,8 +109,11 @@ static xap_status markers_query(const gazette_index_t *index,
             continue;
         char term[GZ_TERM_BUF];
         gz_make_term(f->prefix, word, term, sizeof term);
-        *marked += prefixed_freq(index, f->prefix, word, strlen(word));
-        s = xap_query_new_term(term, 1, 0, &markers[nmarkers]);
+        uint32_t tf = 0;
+        s = prefixed_freq(index, f->prefix, word, strlen(word), &tf);
+        *marked += tf;
+        if (s == XAP_OK)
+            s = xap_query_new_term(term, 1, 0, &markers[nmarkers]);
         nmarkers += s == XAP_OK;
     }
     if (s == XAP_OK)
@@ -146,17 +158,19 @@ static xap_status or_in_capitals(const gazette_index_t *index,
     return s;
 }
 
-/* How many articles a stopword's query matches at most: those with a
- * marker (`marked`), and those in capitals that have the plain word. */
-static uint32_t stopword_matches(const gazette_index_t *index,
-                                 const char *word, uint32_t marked)
+/* How many articles a stopword's query matches at most, added to
+ * *marked (those with a marker): those in capitals that have the plain
+ * word. */
+static xap_status stopword_matches(const gazette_index_t *index,
+                                   const char *word, uint32_t *marked)
 {
     uint32_t in_capitals = 0, plain = 0;
-    if (xap_database_termfreq(index->db, GZ_TERM_TEXT_IN_CAPITALS,
-                              &in_capitals) != XAP_OK || in_capitals == 0 ||
-        xap_database_termfreq(index->db, word, &plain) != XAP_OK)
-        return marked;
-    return marked + (in_capitals < plain ? in_capitals : plain);
+    xap_status s = xap_database_termfreq(index->db, GZ_TERM_TEXT_IN_CAPITALS,
+                                         &in_capitals);
+    if (s == XAP_OK && in_capitals)
+        s = xap_database_termfreq(index->db, word, &plain);
+    *marked += in_capitals < plain ? in_capitals : plain;
+    return s;
 }
 
 /* The weight of a word in capitals whose plain word weighs nothing ("IT"
@@ -173,7 +187,8 @@ static xap_status stopword_query(gazette_index_t *index, const char *word,
               *unweighted = NULL, *either = NULL;
     uint32_t all = 0;
     xap_status s = xap_database_doc_count(index->db, &all);
-    marked = stopword_matches(index, word, marked);
+    if (s == XAP_OK)
+        s = stopword_matches(index, word, &marked);
     double weight = marked && all ? bm25_idf(marked, all) : 0;
     if (s == XAP_OK)
         s = xap_query_new_fixed_weight(weight, &fixed);

@@ -121,21 +121,32 @@ static xap_status parse_normalised(gazette_index_t *index, const char *query,
 
 /* `query` normalised as prepare_text did, now with the index at hand:
  * a word in capitals the index never writes with capitals is searched
- * as a plain word (gz_query_normalise). A new string, or NULL when out of
- * memory. */
-static char *normalise_with_index(gazette_index_t *index, const char *query,
-                                  char **kept)
+ * as a plain word (gz_query_normalise). New strings in *text and *kept
+ * (both NULL on failure); a read of the index that failed while asking
+ * which words it writes in capitals is the parse's failure. */
+static xap_status normalise_with_index(gazette_index_t *index,
+                                       const char *query, char **text,
+                                       char **kept)
 {
-    char *folded = NULL, *text = NULL;
+    char *folded = NULL;
     char err[GZ_ERROR_SIZE];
-    *kept = NULL;
+    *text = *kept = NULL;
+    index->caps_status = XAP_OK;
     if (gz_ranking_query_text(query, &folded) == XAP_OK) {
-        text = gz_query_normalise(folded, gz_capitals_field, index, err,
-                                  sizeof err);
+        *text = gz_query_normalise(folded, gz_capitals_field, index, err,
+                                   sizeof err);
         *kept = gz_query_kept_words(folded);
     }
     free(folded);
-    return text;
+    xap_status s = index->caps_status;
+    if (s == XAP_OK && (!*text || !*kept))
+        s = XAP_ERR_NOMEM;
+    if (s != XAP_OK) {
+        free(*text);
+        free(*kept);
+        *text = *kept = NULL;
+    }
+    return s;
 }
 
 /* `a` and `b`, lists of lines, as one list (a new string; NULL when out
@@ -165,22 +176,24 @@ static xap_status parse_query(gazette_index_t *index, const char *query,
                               const gazette_search_options_t *o,
                               gazette_results_t *r, xap_query **q)
 {
-    char *kept = NULL;
-    char *indexed = normalise_with_index(index, query, &kept);
-    char *caps = indexed ? gz_query_capitals_words(indexed) : NULL;
-    char *capitals = caps && kept ? join_lines(caps, kept) : NULL;
+    char *kept = NULL, *indexed = NULL;
+    xap_status s = normalise_with_index(index, query, &indexed, &kept);
+    char *caps = s == XAP_OK ? gz_query_capitals_words(indexed) : NULL;
+    char *capitals = caps ? join_lines(caps, kept) : NULL;
     free(caps);
     free(kept);
-    if (!indexed || !capitals) {
+    if (s == XAP_OK && !capitals)
+        s = XAP_ERR_NOMEM;
+    if (s != XAP_OK) {
         free(indexed);
         free(capitals);
-        return XAP_ERR_NOMEM;
+        return s;
     }
     text = indexed;
     index->nscales = 0;
     index->parsed_nothing = 0;
-    xap_status s = *capitals ? gz_ranking_set_stoplist(index->qp, capitals)
-                             : XAP_OK;
+    if (*capitals)
+        s = gz_ranking_set_stoplist(index->qp, capitals);
     if (s == XAP_OK)
         s = parse_normalised(index, query, text, o, r, q);
     if (*capitals) {

@@ -117,6 +117,9 @@ struct gazette_index {
      * reset at each parse. */
     gz_capitals_word scales[GZ_CAPITALS_SCALES];
     size_t nscales;
+    /* The first failed read of gz_capitals_field in the normalisation
+     * of a query (capitals.c), which fails its parse; XAP_OK when none. */
+    xap_status caps_status;
     /* The last parse left no query (only signs, '*' or punctuation): its
      * XAP_ERR_QUERY_PARSE is "nothing to search for" (search.c). */
     int parsed_nothing;

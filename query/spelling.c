@@ -182,13 +182,18 @@ static int next_typed_word(const char **p, const char *end, typed_word *w)
     return 1;
 }
 
-/* Articles holding `term` (0 when unknown or on error). */
-static uint32_t term_freq(gazette_index_t *index, const char *term)
+/* Articles holding `term`, in *tf. A failed read is the search's
+ * failure, never "no article": a damaged block met here gave no
+ * suggestion, or another one, and said nothing of the damage (the
+ * suggestion is part of the search, as its facets and counts are, which
+ * fail it on damage too); a commit that overtook the search
+ * (XAP_ERR_DB_MODIFIED) has the whole search run again at the new
+ * revision (search_locked). */
+static xap_status term_freq(gazette_index_t *index, const char *term,
+                            uint32_t *tf)
 {
-    uint32_t tf = 0;
-    if (xap_database_termfreq(index->db, term, &tf) != XAP_OK)
-        return 0;
-    return tf;
+    *tf = 0;
+    return xap_database_termfreq(index->db, term, tf);
 }
 
 /* Z + the stem of `word` into `buf` (GZ_TERM_BUF bytes); "" on error. */
@@ -238,21 +243,28 @@ static char *index_form(const typed_word *w)
     return lower;
 }
 
-/* 1 when an article the index has `word` in writes it as a name: with a
- * capital where no sentence starts, or in capitals (GZ_PREFIX_CAPS,
- * GZ_PREFIX_UPPER). A rare word is then a name, not a typo: "Thani" (of
- * "Sheikh Tamim bin Hamad Al Thani") was offered "than", "Hamad"
- * "hamas" and "São" "say", each finding its article as typed. */
-static int written_as_name(gazette_index_t *index, const char *word)
+/* *named 1 when an article the index has `word` in writes it as a name:
+ * with a capital where no sentence starts, or in capitals
+ * (GZ_PREFIX_CAPS, GZ_PREFIX_UPPER). A rare word is then a name, not a
+ * typo: "Thani" (of "Sheikh Tamim bin Hamad Al Thani") was offered
+ * "than", "Hamad" "hamas" and "São" "say", each finding its article as
+ * typed. */
+static xap_status written_as_name(gazette_index_t *index, const char *word,
+                                  int *named)
 {
     char term[GZ_TERM_BUF];
     static const char *const prefixes[] = {GZ_PREFIX_CAPS, GZ_PREFIX_UPPER};
-    for (size_t i = 0; i < sizeof prefixes / sizeof *prefixes; i++)
+    xap_status s = XAP_OK;
+    *named = 0;
+    for (size_t i = 0; s == XAP_OK && !*named &&
+                       i < sizeof prefixes / sizeof *prefixes; i++) {
+        uint32_t tf = 0;
         if ((size_t)snprintf(term, sizeof term, "%s%s", prefixes[i], word) <
-                sizeof term &&
-            term_freq(index, term) > 0)
-            return 1;
-    return 0;
+            sizeof term)
+            s = term_freq(index, term, &tf);
+        *named = tf > 0;
+    }
+    return s;
 }
 
 /* The fields a word of the query may be written in (gz_suggest). */
@@ -263,12 +275,13 @@ enum {
 };
 
 /* The field (MAY_AUTHOR, MAY_TAG or MAY_SOURCE) in which `word` is a word
- * of an author's name, a tag or a source of some article; 0 when none.
- * Such a word is no typo, though no article's text may have it ("Fiona",
- * of "Author: Fiona MacLeod" in corpus/sample, was offered "final", the
- * tag "rock" "back", and "sport", the source of five articles of the
- * folder sport/, "short"). */
-static int field_holding(gazette_index_t *index, const char *word)
+ * of an author's name, a tag or a source of some article, in *field; 0
+ * when none. Such a word is no typo, though no article's text may have
+ * it ("Fiona", of "Author: Fiona MacLeod" in corpus/sample, was offered
+ * "final", the tag "rock" "back", and "sport", the source of five
+ * articles of the folder sport/, "short"). */
+static xap_status field_holding(gazette_index_t *index, const char *word,
+                                int *field)
 {
     static const struct {
         const char *prefix;
@@ -277,12 +290,16 @@ static int field_holding(gazette_index_t *index, const char *word)
                   {GZ_PREFIX_TAG, MAY_TAG},
                   {GZ_PREFIX_SOURCE, MAY_SOURCE}};
     char term[GZ_TERM_BUF];
-    for (size_t i = 0; i < sizeof fields / sizeof *fields; i++) {
+    xap_status s = XAP_OK;
+    *field = 0;
+    for (size_t i = 0; s == XAP_OK && !*field &&
+                       i < sizeof fields / sizeof *fields; i++) {
+        uint32_t tf = 0;
         snprintf(term, sizeof term, "%s%s", fields[i].prefix, word);
-        if (term_freq(index, term) > 0)
-            return fields[i].field;
+        s = term_freq(index, term, &tf);
+        *field = tf > 0 ? fields[i].field : 0;
     }
-    return 0;
+    return s;
 }
 
 /* The code points of the UTF-8 `word` into cp[0..max); their number,
@@ -349,6 +366,42 @@ static xap_status in_field(int field, const char *word, char **out)
     return XAP_OK;
 }
 
+/* Xapian's spelling suggestion for `word` (the index form of a rare
+ * word, in `had` articles, `stem` its Z term, in `had_stem`) when the
+ * rules at the top of this file keep it: a new string in *out, or NULL.
+ * `unstemmed` as for correct_word. */
+static xap_status suggested(gazette_index_t *index, const char *word,
+                            const char *stem, uint32_t had,
+                            uint32_t had_stem, int unstemmed, char **out)
+{
+    char alt_stem[GZ_TERM_BUF];
+    char *alt = NULL;
+    int named = 0;
+    uint32_t alt_had = 0;
+    if (strlen(word) >= 64)
+        return XAP_OK;
+    xap_status s = had ? written_as_name(index, word, &named) : XAP_OK;
+    if (s == XAP_OK && !named)
+        s = xap_database_spelling_suggestion(index->db, word, MAX_EDITS,
+                                             &alt);
+    if (s == XAP_OK && alt && *alt && strcmp(alt, word) != 0) {
+        stem_term(index, alt, alt_stem);
+        uint32_t base = had > had_stem ? had : had_stem;
+        /* A word the index does not have at all may take any correction
+         * it has; a rare one only a far more common one, a slip away. */
+        uint32_t need = base ? CLEARLY_MORE * base : 1;
+        int other_stem = strcmp(alt_stem, stem) != 0 || (unstemmed && !had);
+        if (other_stem && (!base || one_slip(word, alt)))
+            s = term_freq(index, alt, &alt_had);
+        if (s == XAP_OK && alt_had >= need) {
+            *out = alt;
+            alt = NULL;
+        }
+    }
+    free(alt);
+    return s;
+}
+
 /* The correction of one plain word, by the rules at the top of this
  * file: a new string in *out, or NULL when the word stays. A word in no
  * article's text but in an author's name, a tag or a source becomes that
@@ -365,37 +418,20 @@ static xap_status correct_word(gazette_index_t *index, const typed_word *w,
     char *word = index_form(w);
     if (!word)
         return XAP_ERR_NOMEM;
-    char stem[GZ_TERM_BUF], alt_stem[GZ_TERM_BUF];
+    char stem[GZ_TERM_BUF];
+    uint32_t had = 0, had_stem = 0;
+    int field = 0;
     stem_term(index, word, stem);
-    uint32_t had = term_freq(index, word);
-    uint32_t had_stem = *stem && !unstemmed ? term_freq(index, stem) : 0;
-    char *alt = NULL;
-    xap_status s = XAP_OK;
-    int field = had <= RARE_WORD && had_stem <= RARE_WORD
-                    ? field_holding(index, word) : 0;
-    if ((field & may_fields) && !had && !had_stem) {
+    xap_status s = term_freq(index, word, &had);
+    if (s == XAP_OK && *stem && !unstemmed)
+        s = term_freq(index, stem, &had_stem);
+    int rare = had <= RARE_WORD && had_stem <= RARE_WORD;
+    if (s == XAP_OK && rare)
+        s = field_holding(index, word, &field);
+    if (s == XAP_OK && (field & may_fields) && !had && !had_stem)
         s = in_field(field, word, out);
-        free(word);
-        return s;
-    }
-    if (had <= RARE_WORD && had_stem <= RARE_WORD && strlen(word) < 64 &&
-        !field && !(had && written_as_name(index, word)))
-        s = xap_database_spelling_suggestion(index->db, word, MAX_EDITS,
-                                             &alt);
-    if (s == XAP_OK && alt && *alt && strcmp(alt, word) != 0) {
-        stem_term(index, alt, alt_stem);
-        uint32_t base = had > had_stem ? had : had_stem;
-        /* A word the index does not have at all may take any correction
-         * it has; a rare one only a far more common one, a slip away. */
-        uint32_t need = base ? CLEARLY_MORE * base : 1;
-        int other_stem = strcmp(alt_stem, stem) != 0 || (unstemmed && !had);
-        if (other_stem && (!base || one_slip(word, alt)) &&
-            term_freq(index, alt) >= need) {
-            *out = alt;
-            alt = NULL;
-        }
-    }
-    free(alt);
+    else if (s == XAP_OK && rare && !field)
+        s = suggested(index, word, stem, had, had_stem, unstemmed, out);
     free(word);
     return s;
 }

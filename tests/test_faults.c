@@ -39,6 +39,7 @@
 
 #include "corpus.h"
 #include "gazette.h"
+#include "shards.h"
 #include "test_util.h"
 #include "xapian_shim.h"
 
@@ -1760,6 +1761,193 @@ static void test_writer_lexicon_damage(void **state)
     assert_true(met > 0);
 }
 
+/* The byte of block `b` of the glass table `path` that holds the end of
+ * its directory XORed with 0x5a: Xapian's every read of that block then
+ * fails ("dir_end invalid"). */
+static void flip_dir_end(const char *path, long b)
+{
+    FILE *f = fopen(path, "r+b");
+    assert_non_null(f);
+    fseek(f, b * BLOCK + 9, SEEK_SET);
+    int c = fgetc(f);
+    fseek(f, b * BLOCK + 9, SEEK_SET);
+    fputc(c ^ 0x5a, f);
+    fclose(f);
+}
+
+/* 1 when a read-only lookup of one of `terms` (n) in the index at `db`
+ * fails; 0 when all answer or the index does not open. */
+static int lookup_fails(const char *db, const char *const *terms, size_t n)
+{
+    xap_database *x = NULL;
+    int failed = 0;
+    if (xap_database_open(db, &x) != XAP_OK)
+        return 0;
+    for (size_t i = 0; i < n && !failed; i++) {
+        uint32_t tf = 0;
+        failed = xap_database_termfreq(x, terms[i], &tf) != XAP_OK;
+    }
+    xap_database_free(x);
+    return failed;
+}
+
+/* A query, and the terms the search reads only to suggest a correction
+ * or to tell how to search a word in capitals. */
+typedef struct extra_reads {
+    const char *query;
+    const char *terms[3];
+} extra_reads;
+
+/* The reads a search makes besides matching its query ("did you mean",
+ * the capitals markers of a word in capitals) meeting a damaged block of
+ * the postlist: the search is INDEX_CORRUPT with the damage line, as
+ * when its match meets one. A failed read was taken for a term no
+ * article has: "fiona" was offered no "author:fiona", "hostges" no
+ * "hostages", "UN" was searched as the word "un"; the search said
+ * nothing of the damage. Each block's directory end flipped in turn;
+ * where a read-only lookup of those terms fails, the search must. */
+static void test_search_extras_say_damage(void **state)
+{
+    (void)state;
+    static const extra_reads cases[] = {
+        {"fiona", {"Afiona"}},             /* an author's word: a field */
+        {"hostges", {"hostages"}},         /* the correction's articles */
+        {"UN talks", {"XUun", "XCun"}},    /* a word in capitals */
+    };
+    size_t ncases = sizeof cases / sizeof *cases;
+    char good[2048], table[2100], goodtable[2100];
+    int met[sizeof cases / sizeof *cases] = {0};
+    index_with_good_copy(good);
+    snprintf(table, sizeof table, "%s/postlist.glass", fx.db);
+    snprintf(goodtable, sizeof goodtable, "%s/postlist.glass", good);
+    long blocks = (long)(file_size(goodtable) / BLOCK);
+    for (long b = 0; b < blocks; b++) {
+        copy_good(good, fx.db);
+        flip_dir_end(table, b);
+        gazette_index_t *index = NULL;
+        if (gazette_index_open(fx.db, &index) != GAZETTE_STATUS_OK)
+            continue;
+        for (size_t i = 0; i < ncases; i++) {
+            const char *const *terms = cases[i].terms;
+            size_t n = 0;
+            while (n < 3 && terms[n])
+                n++;
+            if (!lookup_fails(fx.db, terms, n))
+                continue;
+            met[i]++;
+            gazette_results_t *r = NULL;
+            gazette_status_t st = gazette_search(index, cases[i].query,
+                                                 NULL, &r);
+            if (st != GAZETTE_STATUS_INDEX_CORRUPT)
+                fail_msg("block %ld, '%s': %s, suggestion '%s'", b,
+                         cases[i].query, gazette_status_to_string(st),
+                         r ? gazette_results_suggestion(r) : "");
+            expect_damage_said(gazette_index_error(index), fx.db,
+                               "a run with gazette_update_set_full",
+                               gz_test_language_unreadable(fx.db));
+            gazette_results_free(r);
+        }
+        gazette_index_close(index);
+    }
+    for (size_t i = 0; i < ncases; i++)
+        if (!met[i])
+            fail_msg("no block damaged the reads of '%s'", cases[i].query);
+}
+
+/* gazette-index's entity lexicon (is a word that starts a sentence
+ * written with capitals elsewhere in the index?) meeting a damaged block
+ * of the postlist while an update reads a new article: 65 and the damage
+ * line, as any other read of the damaged index. The workers' read-only
+ * views took a failed lookup for a word not known: the run succeeded,
+ * the article's names analysed as if the index had none. Each block's
+ * directory end flipped in turn; where a read-only lookup of the
+ * lexicon's terms fails, the run must. */
+static void test_index_lexicon_damage(void **state)
+{
+    (void)state;
+    static const char *const asked[] = {"XCblinken", "XUblinken",
+                                        "XChezbollah", "XUhezbollah",
+                                        "XCofficials", "XUofficials"};
+    static const char text[] = "Talks\n\nOfficials met. Blinken spoke. "
+                               "Hezbollah answered.\n";
+    char good[2048], table[2100], goodtable[2100];
+    index_with_good_copy(good);
+    tu_write_file(fx.corpus, "world/lexicon.txt", text, sizeof text - 1);
+    snprintf(table, sizeof table, "%s/postlist.glass", fx.db);
+    snprintf(goodtable, sizeof goodtable, "%s/postlist.glass", good);
+    long blocks = (long)(file_size(goodtable) / BLOCK);
+    int met = 0;
+    for (long b = 0; b < blocks; b++) {
+        copy_good(good, fx.db);
+        flip_dir_end(table, b);
+        if (!lookup_fails(fx.db, asked, sizeof asked / sizeof *asked))
+            continue;
+        met++;
+        int rc = ix_with("", "-q --db '%s' '%s'", fx.db, fx.corpus);
+        if (rc != 65)
+            fail_msg("block %ld: exit %d: %s", b, rc, slurp("err.txt"));
+        expect_damage_said(slurp("err.txt"), fx.db, "gazette-index --full",
+                           gz_test_language_unreadable(fx.db));
+    }
+    assert_true(met > 0);
+}
+
+/* `text` into a new file of the corpus (at its root) whose articles go
+ * to shard `shard` of two. */
+static void write_in_shard(const char *stem, size_t shard, const char *text)
+{
+    char name[64];
+    for (int n = 0;; n++) {
+        snprintf(name, sizeof name, "%s%d.txt", stem, n);
+        if (gz_shard_of(name, 2) == shard)
+            break;
+    }
+    tu_write_file(fx.corpus, name, text, strlen(text));
+}
+
+/* The spelling words of a sharded run asked of the other shard (a word
+ * in one new article of shard 0 is a spelling word when shard 1 has it
+ * too) meeting a damaged block of shard 1's postlist: 65 and the damage
+ * line naming the index. The failed read was taken for a shard without
+ * the word: the run succeeded, the word left out of "did you mean".
+ * Each block of shard 1's postlist flipped in turn; where a read-only
+ * lookup of the word there fails, the run must. */
+static void test_other_shard_spelling_damage(void **state)
+{
+    (void)state;
+    static const char old_text[] = "Monday\n\nThe zeppelin landed.\n";
+    static const char new_text[] = "Tuesday\n\nA zeppelin flew over.\n";
+    static const char *const asked[] = {"zeppelin"};
+    char good[2048], shard1[1100], table[2100], goodtable[2100];
+    write_in_shard("old", 1, old_text);
+    assert_int_equal(tu_run("'%s' -q -j2 --db '%s' '%s'",
+                            tu_binary("gazette-index"), fx.db, fx.corpus),
+                     0);
+    snprintf(good, sizeof good, "%s/good", fx.tmp);
+    assert_int_equal(tu_run("cp -r '%s' '%s'", fx.db, good), 0);
+    write_in_shard("new", 0, new_text);
+    snprintf(shard1, sizeof shard1, "%s/shard1", fx.db);
+    snprintf(table, sizeof table, "%s/postlist.glass", shard1);
+    snprintf(goodtable, sizeof goodtable, "%s/shard1/postlist.glass", good);
+    long blocks = (long)(file_size(goodtable) / BLOCK);
+    int met = 0;
+    for (long b = 0; b < blocks; b++) {
+        copy_good(good, fx.db);
+        flip_dir_end(table, b);
+        if (!lookup_fails(shard1, asked, 1))
+            continue;
+        met++;
+        int rc = tu_run("'%s' -q -j2 --db '%s' '%s' >'%s/out.txt' "
+                        "2>'%s/err.txt'", tu_binary("gazette-index"), fx.db,
+                        fx.corpus, fx.tmp, fx.tmp);
+        if (rc != 65)
+            fail_msg("block %ld: exit %d: %s", b, rc, slurp("err.txt"));
+        expect_damage_said(slurp("err.txt"), fx.db, "gazette-index --full",
+                           gz_test_language_unreadable(fx.db));
+    }
+    assert_true(met > 0);
+}
+
 /* ------------------------------------------------------------- SIGKILL */
 
 /* Start gazette-index with `args` (argv after the program), output to
@@ -2562,6 +2750,9 @@ int main(void)
         T(test_damage_is_explained),
         T(test_writer_says_damage),
         T(test_writer_lexicon_damage),
+        T(test_search_extras_say_damage),
+        T(test_index_lexicon_damage),
+        T(test_other_shard_spelling_damage),
         T(test_scrambled_compressed_tags),
         T(test_flipped_termlist),
         T(test_damaged_id_block_explained),
