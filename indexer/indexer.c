@@ -1382,6 +1382,47 @@ gz_index_outcome gz_index_open_locked(const char *db_path,
                             lock_fd, NULL, err, errlen);
 }
 
+/* 1 when the relative path `path` (`len` bytes) lies below folder `dir`
+ * (relative to the same root), or is `dir` when `or_self`. When `path`
+ * is only the head of a longer path (`head`: what a hashed path term
+ * keeps of it, gz_make_term), 1 as well when the whole path could lie
+ * below `dir` (its head is a head of `dir`): on the safe side. */
+static int lies_below(const char *path, size_t len, int head,
+                      const char *dir, int or_self)
+{
+    size_t n = strlen(dir);
+    if (len > n)
+        return strncmp(path, dir, n) == 0 && path[n] == '/';
+    if (head)
+        return strncmp(path, dir, len) == 0;
+    return or_self && len == n && memcmp(path, dir, n) == 0;
+}
+
+/* 1 when recorded file `e` lies below folder `dir` (or is `dir`, when
+ * `or_self`). Matched by its whole path: a long one's term keeps only a
+ * head, which sibling folders of long names may share; the file map has
+ * the whole path then (gz_file_entry.path), unless the index did not
+ * record it (lies_below matches the head). */
+static int entry_below(const gz_file_entry *e, const char *dir, int or_self)
+{
+    if (e->path)
+        return lies_below(e->path, strlen(e->path), 0, dir, or_self);
+    const char *path = e->term + strlen(GZ_PREFIX_PATH);
+    int head = gz_term_is_hashed(e->term);
+    size_t len = strlen(path) - (head ? 17 : 0);   /* '#' + 16 digits */
+    return lies_below(path, len, head, dir, or_self);
+}
+
+/* 1 when recorded file `e` is, or lies below, a path the walk could not
+ * read (below_unreadable). */
+static int entry_unreadable(const run_state *st, const gz_file_entry *e)
+{
+    for (size_t i = 0; i < st->nunreadable; i++)
+        if (entry_below(e, st->unreadable[i], 1))
+            return 1;
+    return 0;
+}
+
 /* 1 when recorded file `e` was not seen by the walk, or was seen but
  * holds no article now (skipped: emptied, binary, too large...). */
 static int left_empty(const gz_file_entry *e)
@@ -1395,8 +1436,7 @@ static int left_empty(const gz_file_entry *e)
  * are to go, under the removal guards. */
 static int vanished(const run_state *st, const gz_file_entry *e)
 {
-    return left_empty(e) &&
-           !below_unreadable(st, e->term + strlen(GZ_PREFIX_PATH));
+    return left_empty(e) && !entry_unreadable(st, e);
 }
 
 /* 1 when `relpath` lies below a mount point gone of any root
@@ -1411,6 +1451,21 @@ static int below_mount_gone(const run_state *st, const char *relpath)
             if (strncmp(relpath, g, n) == 0 && relpath[n] == '/')
                 return 1;
         }
+    }
+    return 0;
+}
+
+/* 1 when recorded file `e` lies below a mount point gone of any root
+ * (check_mounts). */
+static int entry_below_mount_gone(const run_state *st,
+                                  const gz_file_entry *e)
+{
+    for (size_t i = 0; i < st->cfg->nroots; i++) {
+        const gz_names *gone = &st->checks[i].mounts_gone;
+        for (const char *g = gz_names_next(gone, NULL); g;
+             g = gz_names_next(gone, g))
+            if (entry_below(e, g, 0))
+                return 1;
     }
     return 0;
 }
@@ -1448,8 +1503,7 @@ static void say_mounts_kept(run_state *st, char *line, size_t linelen)
     uint64_t files = 0, articles = 0;
     for (size_t i = 0; i < st->known.count; i++) {
         const gz_file_entry *e = &st->known.entries[i];
-        if (!left_empty(e) ||
-            !below_mount_gone(st, e->term + strlen(GZ_PREFIX_PATH)))
+        if (!left_empty(e) || !entry_below_mount_gone(st, e))
             continue;
         files++;
         articles += e->articles;
@@ -1594,29 +1648,73 @@ static void remove_if_safe(run_state *st, char *err, size_t errlen)
 
 static const xap_database *live_index(run_state *st);
 
-/* Count a path term (xap_database_each_term). */
-static int count_term(const char *term, size_t len, uint32_t freq,
-                      void *ctx)
+/* The relative path that the first document holding path term `term`
+ * of `db` records (GZ_SLOT_FILE_PATH), malloc()ed; NULL when it records
+ * none or it cannot be read (or memory ran out). */
+static char *recorded_path(const xap_database *db, const char *term)
 {
-    (void)term;
-    (void)len;
+    xap_docid id = 0;
+    xap_document *doc = NULL;
+    const char *v = NULL;
+    size_t len = 0;
+    char *path = NULL;
+    if (xap_database_first_posting(db, term, &id) == XAP_OK &&
+        xap_database_get_document(db, id, &doc) == XAP_OK &&
+        xap_document_get_value(doc, GZ_SLOT_FILE_PATH, &v, &len) == XAP_OK &&
+        len)
+        path = strndup(v, len);
+    xap_document_free(doc);
+    return path;
+}
+
+/* What files_below counts in the live index: below folder `rel`. */
+typedef struct below_count {
+    const xap_database *live;
+    const char *rel;
+    uint64_t files;
+} below_count;
+
+/* Count path term `term` of the live index (xap_database_each_term) when
+ * its file lies below c->rel: a hashed term by the whole path its
+ * document records, else (none recorded) by its head, on the safe side
+ * (lies_below). */
+static int count_below(const char *term, size_t len, uint32_t freq,
+                       void *ctx)
+{
     (void)freq;
-    ++*(uint64_t *)ctx;
+    below_count *c = ctx;
+    size_t plen = strlen(GZ_PREFIX_PATH);
+    int head = gz_term_is_hashed(term);
+    char *whole = head ? recorded_path(c->live, term) : NULL;
+    if (whole)
+        c->files += lies_below(whole, strlen(whole), 0, c->rel, 0);
+    else
+        c->files += lies_below(term + plen, len - plen - (head ? 17 : 0),
+                               head, c->rel, 0);
+    free(whole);
     return 0;
 }
 
 /* How many files the index holds below folder `rel` (relative to a
  * root): of the file map in an update, those the walk did not see (a
  * disk's files copied into a plain folder where it was mounted are no
- * loss); of the live index's path terms
- * for a --full (none when it does not open; what a damaged one does not
- * give is left out, as count_lost leaves it). A folder's path too long
- * for every term below it to hold whole (gz_make_term cuts a long path,
- * back to a character's start) is matched by the part they keep: the
- * files of a folder whose name starts alike count too, on the safe
- * side. */
+ * loss); of the live index's path terms for a --full (none when it does
+ * not open; what a damaged one does not give is left out, as count_lost
+ * leaves it). A long path's term keeps only its head (gz_make_term),
+ * which the files of a sibling folder of a long name may share: they are
+ * told apart by the whole path the index records (entry_below,
+ * count_below). */
 static uint64_t files_below(run_state *st, const char *rel)
 {
+    if (!st->cfg->full) {
+        uint64_t files = 0;
+        for (size_t i = 0; i < st->known.count; i++) {
+            const gz_file_entry *e = &st->known.entries[i];
+            files += e->term && !e->seen && entry_below(e, rel, 0);
+        }
+        return files;
+    }
+    /* the terms of the paths below it start with this much of it */
     size_t plen = strlen(GZ_PREFIX_PATH), n = strlen(rel);
     size_t room = GZ_MAX_TERM_BYTES - plen - 17 - 3;
     char prefix[GZ_TERM_BUF + 1];
@@ -1628,20 +1726,10 @@ static uint64_t files_below(run_state *st, const char *rel)
         snprintf(prefix, sizeof prefix, "%s%.*s", GZ_PREFIX_PATH, (int)room,
                  rel);
     }
-    size_t len = strlen(prefix);
-    uint64_t files = 0;
-    if (!st->cfg->full) {
-        for (size_t i = 0; i < st->known.count; i++) {
-            const gz_file_entry *e = &st->known.entries[i];
-            files += e->term && !e->seen &&
-                     strncmp(e->term, prefix, len) == 0;
-        }
-        return files;
-    }
-    const xap_database *live = live_index(st);
-    if (live)
-        (void)xap_database_each_term(live, prefix, count_term, &files);
-    return files;
+    below_count c = {.live = live_index(st), .rel = rel};
+    if (c.live)
+        (void)xap_database_each_term(c.live, prefix, count_below, &c);
+    return c.files;
 }
 
 /* 1 when `rel` is, or lies below, a symlink leaving root `c` that its
