@@ -551,6 +551,53 @@ static long unreadable_root_before(const run_state *st, const char *relpath)
     return -1;
 }
 
+/* The first of the names of `n` that `relpath` lies below, or NULL. */
+static const char *name_above(const gz_names *n, const char *relpath)
+{
+    for (const char *p = gz_names_next(n, NULL); p; p = gz_names_next(n, p)) {
+        size_t len = strlen(p);
+        if (strncmp(relpath, p, len) == 0 && relpath[len] == '/')
+            return p;
+    }
+    return NULL;
+}
+
+/* The root given before the one being walked whose disk, mounted below it
+ * at the last run and not now (check_mounts: *mount gets the folder),
+ * held the file `relpath` (path term `term`) whose article the index
+ * keeps while a later root held that path too (gz_root_took): the id is
+ * the disk's. Its place in cfg->roots, or -1: the later root's file of
+ * any other path below the folder is its own, indexed as it would be
+ * without the disk. */
+static long disk_took(const run_state *st, const char *relpath,
+                      const char *term, const char **mount)
+{
+    for (size_t i = 0; i < st->root_no; i++) {
+        const gz_root_check *c = &st->checks[i];
+        const char *m = name_above(&c->mounts_gone, relpath);
+        if (m && gz_root_took(c, relpath) &&
+            gz_filemap_find(&st->known, term)) {
+            *mount = m;
+            return (long)i;
+        }
+    }
+    return -1;
+}
+
+/* The file `relpath` of the root being walked was skipped because root
+ * `first` holds that path: when it lies below a mount point of `first`,
+ * that is remembered (took_now), so that the id stays the disk's while
+ * it is not mounted (disk_took). On running out of memory the run
+ * fails. */
+static void note_took(run_state *st, long first, const char *relpath)
+{
+    gz_root_check *c = &st->checks[first];
+    if ((size_t)first != st->root_no &&
+        name_above(&c->mounts_now, relpath) &&
+        gz_names_add(&c->took_now, relpath) != 0)
+        st->status = XAP_ERR_NOMEM;
+}
+
 /* Several roots may hold one relative path, which is one id: the first
  * root given keeps it and a later one's file is skipped, its reason
  * naming both, rather than each run rewriting the articles of one with
@@ -569,14 +616,17 @@ static int id_taken(run_state *st, const corpus_file *file, const char *term)
     long first = gz_strmap_get(&st->ids, term, len);
     if (first >= (long)cfg->nroots)
         first -= (long)cfg->nroots;   /* given (mark_given) */
+    const char *mount = NULL;
+    long disk = first < 0 ? disk_took(st, file->relpath, term, &mount) : -1;
     const char *unreadable =
-        first < 0 ? unreadable_above(st, file->relpath,
-                                     st->unreadable_of_earlier_roots)
-                  : NULL;
-    long closed = first < 0 && !unreadable
+        first < 0 && disk < 0
+            ? unreadable_above(st, file->relpath,
+                               st->unreadable_of_earlier_roots)
+            : NULL;
+    long closed = first < 0 && disk < 0 && !unreadable
                       ? unreadable_root_before(st, file->relpath)
                       : -1;
-    if (first < 0 && !unreadable && closed < 0) {
+    if (first < 0 && disk < 0 && !unreadable && closed < 0) {
         if (gz_strmap_put(&st->ids, term, len, (long)st->root_no) != 0)
             st->status = XAP_ERR_NOMEM;
         return 0;
@@ -585,7 +635,13 @@ static int id_taken(run_state *st, const corpus_file *file, const char *term)
                                      "to its corpus directory: name their "
                                      "common parent instead)";
     char why[PATH_MAX + 300];
-    if (unreadable) {
+    if (disk >= 0) {
+        const char *other = cfg->roots[disk];
+        snprintf(why, sizeof why, "the same id as the file of the disk "
+                 "mounted at %.*s/%s at the last run (not mounted now), "
+                 "given before, which keeps its article %s",
+                 root_len(other), other, mount, why_parent);
+    } else if (unreadable) {
         snprintf(why, sizeof why, "the same id as a file of a corpus "
                  "directory given before, below %s, which could not be read "
                  "and keeps its articles %s", unreadable, why_parent);
@@ -596,6 +652,7 @@ static int id_taken(run_state *st, const corpus_file *file, const char *term)
                  st->checks[closed].is_file ? "" : "a path of ",
                  root_len(other), other, why_parent);
     } else {
+        note_took(st, first, file->relpath);
         const char *other = cfg->roots[first];
         int is_file = st->checks[first].is_file;
         snprintf(why, sizeof why, "the same id as %.*s%s%s, given first %s",
@@ -610,6 +667,7 @@ static int id_taken(run_state *st, const corpus_file *file, const char *term)
 }
 
 static int below_unreadable(const run_state *st, const char *relpath);
+static int below_mount_gone(const run_state *st, const char *relpath);
 
 /* The length of the first part of `relpath` that ends before a '#' at or
  * after `from` and names a file of several articles (corpus_holds_many),
@@ -657,7 +715,8 @@ static int kept_unseen(const run_state *st, const char *relpath)
         known = 1;   /* cannot tell: keep the id to the JSON Lines file */
     if (!known)
         return 0;
-    if (below_unreadable(st, relpath))
+    if (below_unreadable(st, relpath) ||
+        (!st->cfg->full && below_mount_gone(st, relpath)))
         return 1;
     for (size_t i = 0; i < st->cfg->nroots; i++) {
         if (!st->checks[i].unreadable)
@@ -1430,28 +1489,27 @@ static int left_empty(const gz_file_entry *e)
     return e->term && !(e->seen && (!e->gone || e->kept));
 }
 
+static int entry_below_mount_gone(const run_state *st,
+                                  const gz_file_entry *e);
+
 /* 1 when recorded file `e` is left empty (left_empty) and is not below a
- * path the walk could not read in any corpus directory, nor below a
- * mount point gone (check_mounts: taken for such a path): its articles
- * are to go, under the removal guards. */
+ * path the walk could not read in any corpus directory, nor, in an
+ * update, below a mount point gone (check_mounts: kept as such a path's;
+ * a --full is not switched in then): its articles are to go, under the
+ * removal guards. */
 static int vanished(const run_state *st, const gz_file_entry *e)
 {
-    return left_empty(e) && !entry_unreadable(st, e);
+    return left_empty(e) && !entry_unreadable(st, e) &&
+           (st->cfg->full || !entry_below_mount_gone(st, e));
 }
 
 /* 1 when `relpath` lies below a mount point gone of any root
  * (check_mounts). */
 static int below_mount_gone(const run_state *st, const char *relpath)
 {
-    for (size_t i = 0; i < st->cfg->nroots; i++) {
-        const gz_names *gone = &st->checks[i].mounts_gone;
-        for (const char *g = gz_names_next(gone, NULL); g;
-             g = gz_names_next(gone, g)) {
-            size_t n = strlen(g);
-            if (strncmp(relpath, g, n) == 0 && relpath[n] == '/')
-                return 1;
-        }
-    }
+    for (size_t i = 0; i < st->cfg->nroots; i++)
+        if (name_above(&st->checks[i].mounts_gone, relpath))
+            return 1;
     return 0;
 }
 
@@ -1777,8 +1835,7 @@ static void check_mounts(run_state *st, size_t i)
         if (!files)
             continue;   /* forced, or nothing to keep: forgotten */
         st->mount_files += files;
-        if (gz_names_add(&c->mounts_gone, rel) != 0 ||
-            (!st->cfg->full && remember_unreadable(st, rel) != 0))
+        if (gz_names_add(&c->mounts_gone, rel) != 0)
             st->status = XAP_ERR_NOMEM;
     }
 }
@@ -1817,6 +1874,23 @@ static void walk_root(run_state *st, size_t i, char *err, size_t errlen)
     c->walk_errno = e;
 }
 
+/* The paths recorded below a root's mount points that a later root holds
+ * too (took_was) and that this run could not meet (below a mount point
+ * gone, or a path it could not read) are recorded again (took_now): the
+ * ids stay the disk's until it is back. On running out of memory the run
+ * fails. */
+static void keep_took(run_state *st)
+{
+    for (size_t i = 0; i < st->cfg->nroots && st->status == XAP_OK; i++) {
+        gz_root_check *c = &st->checks[i];
+        for (const char *p = gz_names_next(&c->took_was, NULL);
+             p && st->status == XAP_OK; p = gz_names_next(&c->took_was, p))
+            if ((name_above(&c->mounts_gone, p) || below_unreadable(st, p)) &&
+                gz_names_add(&c->took_now, p) != 0)
+                st->status = XAP_ERR_NOMEM;
+    }
+}
+
 /* What goes into the first shard (where Xapian reads metadata and finds
  * synonyms for all of them) once the articles are committed: the roots'
  * devices, synonyms, entity aliases; then its commit. */
@@ -1826,7 +1900,10 @@ static xap_status write_index_extras(run_state *st)
     xap_writable *db = st->nshards && !cfg->dry_run ? st->shards[0] : NULL;
     if (!db || st->stopped)
         return XAP_OK;
-    xap_status s = gz_roots_record(db, st->checks, cfg->nroots, !st->refused);
+    keep_took(st);
+    xap_status s = st->status;
+    if (s == XAP_OK)
+        s = gz_roots_record(db, st->checks, cfg->nroots, !st->refused);
     if (s == XAP_OK && cfg->synonyms)
         s = gz_synonyms_write(db, cfg->synonyms, st->language);
     if (s == XAP_OK && cfg->entity_aliases)

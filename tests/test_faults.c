@@ -963,6 +963,87 @@ static void test_long_sibling_of_unmounted_disk(void **state)
     assert_int_equal(articles(fx.db), SAMPLE_FILES + 1);
 }
 
+/* The title of article `id` in `db`, into `buf` ("" when there is no
+ * such article). */
+static const char *title_of(const char *db, const char *id, char *buf,
+                            size_t size)
+{
+    gazette_index_t *index = NULL;
+    gazette_article_t *a = NULL;
+    assert_int_equal(gazette_index_open(db, &index), GAZETTE_STATUS_OK);
+    buf[0] = '\0';
+    if (gazette_index_get_article(index, id, &a) == GAZETTE_STATUS_OK)
+        snprintf(buf, size, "%s", gazette_article_get(a, GAZETTE_FIELD_TITLE));
+    gazette_article_free(a);
+    gazette_index_close(index);
+    return buf;
+}
+
+/* Two corpus directories holding relative paths alike (one id each: the
+ * first given keeps it), the first with a disk mounted at 2019 (a.txt,
+ * b.txt), the second with a plain folder 2019 (its own a.txt, skipped
+ * while the disk's holds the id, and c.txt). With the disk unmounted the
+ * disk's two articles are kept (the second's a.txt still skipped: the id
+ * is the disk's), while the second directory's own files below 2019 are
+ * indexed as they would be without the disk: c.txt changed is read
+ * again, d.txt new is added; so on every night until the disk is back.
+ * Before, each of the second's files below 2019 was skipped as taking an
+ * id of the folder not mounted (c.txt kept unchanged, d.txt not indexed,
+ * and c.txt counted among the disk's: "kept the 3 articles"). */
+static void test_unmounted_disk_of_one_of_two_roots(void **state)
+{
+    (void)state;
+    skip_without_namespace("");
+    char m[1100], two[1100], args[4096], title[256];
+    snprintf(two, sizeof two, "%s/two/2019", fx.tmp);
+    assert_int_equal(tu_run("mkdir -p '%s' '%s/2019'", two, fx.corpus), 0);
+    make_disk_files(m, sizeof m);
+    const char *own = "Title: Osprey census\n\nOspreys.\n";
+    const char *c = "Title: Plover census\n\nPlovers.\n";
+    tu_write_file(two, "a.txt", own, strlen(own));
+    tu_write_file(two, "c.txt", c, strlen(c));
+    assert_int_equal(tu_run("touch -d '1 hour ago' '%s/'*", two), 0);
+    snprintf(args, sizeof args, "-q --db '%s' '%s' '%s/two'", fx.db,
+             fx.corpus, fx.tmp);
+    assert_int_equal(index_with_disk(args), 1);   /* its a.txt skipped */
+    assert_int_equal(articles(fx.db), SAMPLE_FILES + 3);
+    assert_string_equal(title_of(fx.db, "2019/a.txt", title, sizeof title),
+                        "Kestrel census");
+
+    const char *changed = "Title: Lapwing census\n\nLapwings.\n";
+    tu_write_file(two, "c.txt", changed, strlen(changed));
+    assert_int_equal(tu_run("touch -d '30 minutes ago' '%s/c.txt'", two), 0);
+    const char *d = "Title: Curlew census\n\nCurlews.\n";
+    tu_write_file(two, "d.txt", d, strlen(d));
+    assert_int_equal(tu_run("touch -d '30 minutes ago' '%s/d.txt'", two), 0);
+    for (int night = 0; night < 2; night++) {
+        assert_int_equal(ix_with("", "--db '%s' '%s' '%s/two'", fx.db,
+                                 fx.corpus, fx.tmp), 69);
+        const char *err = slurp("err.txt");
+        if (!strstr(err, "/2019 was a mount point at the last run and is "
+                    "not one now (not mounted?): kept the 2 articles of "
+                    "the 2 indexed files below it;") ||
+            !strstr(err, "two/2019/a.txt") || strstr(err, "c.txt") ||
+            strstr(err, "d.txt"))
+            fail_msg("night %d:\n%s", night, err);
+        assert_int_equal(articles(fx.db), SAMPLE_FILES + 4);
+        assert_string_equal(title_of(fx.db, "2019/a.txt", title,
+                                     sizeof title), "Kestrel census");
+        assert_string_equal(title_of(fx.db, "2019/b.txt", title,
+                                     sizeof title), "Heron census");
+        assert_string_equal(title_of(fx.db, "2019/c.txt", title,
+                                     sizeof title), "Lapwing census");
+        assert_string_equal(title_of(fx.db, "2019/d.txt", title,
+                                     sizeof title), "Curlew census");
+    }
+    /* the disk back: its a.txt holds the id, as before */
+    assert_int_equal(index_with_disk(args), 1);
+    assert_int_equal(articles(fx.db), SAMPLE_FILES + 4);
+    assert_string_equal(title_of(fx.db, "2019/a.txt", title, sizeof title),
+                        "Kestrel census");
+    expect_check_passes(fx.db);
+}
+
 /* ------------------------------------------------------- corrupt index */
 
 /* A truncated table: 65 from both programs (one line); --full rebuilds. */
@@ -2659,6 +2740,7 @@ int main(void)
         T(test_unfollowed_link_to_a_disk_is_no_mount_gone),
         T(test_unmounted_long_path_keeps_its_articles),
         T(test_long_sibling_of_unmounted_disk),
+        T(test_unmounted_disk_of_one_of_two_roots),
         T(test_truncated_table),
         T(test_deleted_tables),
         T(test_byte_flipped_table),
