@@ -1924,25 +1924,27 @@ static int build_holds(const run_state *st, const char *term,
     return here != 0;
 }
 
-/* 1 when the live index's path term `term` is that of a path the walk
- * could not read, or of a path below one. The term of a long path is cut
- * and hashed (gz_make_term): a file is matched by its whole term, a
- * directory by the start of the paths below it, which the term keeps. */
-static int term_unreadable(const run_state *st, const char *term)
+/* 1 when path term `term` of the live index `live` is that of a path the
+ * walk could not read, or of a path below one. The term of a long path
+ * keeps only its head (gz_make_term), which the files of a sibling folder
+ * of a long name may share: such a file is matched by the whole path its
+ * document records (GZ_SLOT_FILE_PATH); by its head, on the safe side,
+ * in an index that records none (lies_below). */
+static int term_unreadable(const run_state *st, const xap_database *live,
+                           const char *term)
 {
-    if (below_unreadable(st, term + strlen(GZ_PREFIX_PATH)))
-        return 1;
-    char own[GZ_TERM_BUF];
-    for (size_t i = 0; i < st->nunreadable; i++) {
-        /* a path short enough is its own term: compared just above */
-        if (strlen(GZ_PREFIX_PATH) + strlen(st->unreadable[i]) <=
-            GZ_MAX_TERM_BYTES)
-            continue;
-        gz_make_term(GZ_PREFIX_PATH, st->unreadable[i], own, sizeof own);
-        if (strcmp(own, term) == 0)
-            return 1;
-    }
-    return 0;
+    const char *rel = term + strlen(GZ_PREFIX_PATH);
+    if (!st->nunreadable || !gz_term_is_hashed(term))
+        return below_unreadable(st, rel);
+    char *whole = recorded_path(live, term);
+    int found = 0;
+    for (size_t i = 0; i < st->nunreadable && !found; i++)
+        found = whole ? lies_below(whole, strlen(whole), 0,
+                                   st->unreadable[i], 1)
+                      : lies_below(rel, strlen(rel) - 17, 1,
+                                   st->unreadable[i], 1);
+    free(whole);
+    return found;
 }
 
 /* 1 when the live index `live` was written as the build is: the same
@@ -2030,7 +2032,7 @@ static int carry_path(const char *term, size_t len, uint32_t freq, void *ctx)
     const char *relpath = term + strlen(GZ_PREFIX_PATH);
     if (stop_requested(st))
         return 1;
-    if (!term_unreadable(st, term))
+    if (!term_unreadable(st, c->live, term))
         return 0;
     if (st->cfg->dry_run) {
         if (!given(st, term))
@@ -3775,6 +3777,7 @@ static xap_status inspect_roots(run_state *st)
  * file the switch removes, counted and said as an update does. */
 typedef struct lacked_ctx {
     run_state *st;
+    const xap_database *live;
     int alike;
     int report;
     uint64_t n;
@@ -3794,7 +3797,7 @@ static int on_live_path(const char *term, size_t len, uint32_t freq,
     const gz_index_config *cfg = st->cfg;
     int held = cfg->dry_run
                    ? gz_strmap_get(&st->ids, term, len) >= (long)cfg->nroots ||
-                         (l->alike && term_unreadable(st, term))
+                         (l->alike && term_unreadable(st, l->live, term))
                    : build_holds(st, term, &l->status);
     if (held || l->status != XAP_OK)
         return l->status != XAP_OK;
@@ -3813,7 +3816,7 @@ static int on_live_path(const char *term, size_t len, uint32_t freq,
  * stops where its term list could not be read. Not for a dry run. */
 static xap_status count_removed(run_state *st, const xap_database *live)
 {
-    lacked_ctx l = {.st = st, .report = 1, .status = XAP_OK};
+    lacked_ctx l = {.st = st, .live = live, .report = 1, .status = XAP_OK};
     xap_status s = xap_database_each_term(live, GZ_PREFIX_PATH, on_live_path,
                                           &l);
     return s == XAP_OK ? l.status : s;
@@ -3830,7 +3833,7 @@ static uint64_t count_lost(run_state *st, const xap_database *live)
     const gz_index_config *cfg = st->cfg;
     if (!live || cfg->force || !gz_roots_any_absent(st->checks, cfg->nroots))
         return 0;
-    lacked_ctx l = {.st = st, .status = XAP_OK,
+    lacked_ctx l = {.st = st, .live = live, .status = XAP_OK,
                     .alike = st->nunreadable &&
                              live_written_alike(live, st->language)};
     (void)xap_database_each_term(live, GZ_PREFIX_PATH, on_live_path, &l);
