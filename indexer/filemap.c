@@ -387,9 +387,11 @@ static int known(const gz_filemap *map, const char *term)
 }
 
 /* Record path term `term` (not yet in the map) with the facts `d` of one
- * of its documents (NULL when unknown). */
+ * of its documents (NULL when unknown), and its path `path` when the term
+ * is hashed (NULL: not known). */
 static xap_status insert_entry(gz_filemap *map, const char *term,
-                               const doc_fact *d, unsigned shard)
+                               const char *path, const doc_fact *d,
+                               unsigned shard)
 {
     if (map->count == map->capacity) {
         size_t cap = map->capacity ? map->capacity * 2 : 1024;
@@ -408,6 +410,10 @@ static xap_status insert_entry(gz_filemap *map, const char *term,
         return XAP_ERR_NOMEM;
     }
     map->count++;
+    /* the guards match files below a folder by path: a hashed term's
+     * head may be that of a sibling's files (indexer.c entry_below) */
+    if (path && gz_term_is_hashed(term) && !(e->path = strdup(path)))
+        return XAP_ERR_NOMEM;
     e->size = d ? d->size : UINT64_MAX;
     e->mtime_ns = d ? d->mtime_ns : 0;
     e->hash = d ? d->hash : 0;
@@ -435,7 +441,7 @@ static int on_path_value(xap_docid id, const char *v, size_t len, void *ctx)
         f->cursor++;
     const doc_fact *d = f->cursor < f->n && f->v[f->cursor].docid == id
                             ? &f->v[f->cursor] : NULL;
-    ls->status = insert_entry(ls->map, term, d, ls->shard);
+    ls->status = insert_entry(ls->map, term, path, d, ls->shard);
     return ls->status != XAP_OK;
 }
 
@@ -454,7 +460,7 @@ static int on_path_term(const char *term, size_t len, uint32_t freq,
         xap_docid id = 0;
         ls->status = xap_database_first_posting(ls->db, term, &id);
         if (ls->status == XAP_OK)
-            ls->status = insert_entry(ls->map, term,
+            ls->status = insert_entry(ls->map, term, NULL,
                                       find_fact(ls->facts, id), ls->shard);
         if (ls->status != XAP_OK)
             return 1;
@@ -506,6 +512,7 @@ void gz_filemap_free(gz_filemap *map)
 {
     for (size_t i = 0; i < map->count; i++) {
         free(map->entries[i].term);
+        free(map->entries[i].path);
         free(map->entries[i].bad_reason);
     }
     free(map->entries);

@@ -25,6 +25,9 @@
 
 typedef struct gz_file_entry {
     char *term;          /* path term, "P" + relpath (hashed when long) */
+    char *path;          /* relpath, when the term is hashed (it keeps
+                            only the head) and the index told it
+                            (GZ_SLOT_FILE_PATH); else NULL (owned) */
     uint64_t size;       /* recorded size; UINT64_MAX when unknown */
     int64_t mtime_ns;    /* recorded mtime */
     uint64_t hash;       /* recorded content hash, when has_hash */

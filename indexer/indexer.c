@@ -551,6 +551,53 @@ static long unreadable_root_before(const run_state *st, const char *relpath)
     return -1;
 }
 
+/* The first of the names of `n` that `relpath` lies below, or NULL. */
+static const char *name_above(const gz_names *n, const char *relpath)
+{
+    for (const char *p = gz_names_next(n, NULL); p; p = gz_names_next(n, p)) {
+        size_t len = strlen(p);
+        if (strncmp(relpath, p, len) == 0 && relpath[len] == '/')
+            return p;
+    }
+    return NULL;
+}
+
+/* The root given before the one being walked whose disk, mounted below it
+ * at the last run and not now (check_mounts: *mount gets the folder),
+ * held the file `relpath` (path term `term`) whose article the index
+ * keeps while a later root held that path too (gz_root_took): the id is
+ * the disk's. Its place in cfg->roots, or -1: the later root's file of
+ * any other path below the folder is its own, indexed as it would be
+ * without the disk. */
+static long disk_took(const run_state *st, const char *relpath,
+                      const char *term, const char **mount)
+{
+    for (size_t i = 0; i < st->root_no; i++) {
+        const gz_root_check *c = &st->checks[i];
+        const char *m = name_above(&c->mounts_gone, relpath);
+        if (m && gz_root_took(c, relpath) &&
+            gz_filemap_find(&st->known, term)) {
+            *mount = m;
+            return (long)i;
+        }
+    }
+    return -1;
+}
+
+/* The file `relpath` of the root being walked was skipped because root
+ * `first` holds that path: when it lies below a mount point of `first`,
+ * that is remembered (took_now), so that the id stays the disk's while
+ * it is not mounted (disk_took). On running out of memory the run
+ * fails. */
+static void note_took(run_state *st, long first, const char *relpath)
+{
+    gz_root_check *c = &st->checks[first];
+    if ((size_t)first != st->root_no &&
+        name_above(&c->mounts_now, relpath) &&
+        gz_names_add(&c->took_now, relpath) != 0)
+        st->status = XAP_ERR_NOMEM;
+}
+
 /* Several roots may hold one relative path, which is one id: the first
  * root given keeps it and a later one's file is skipped, its reason
  * naming both, rather than each run rewriting the articles of one with
@@ -569,14 +616,17 @@ static int id_taken(run_state *st, const corpus_file *file, const char *term)
     long first = gz_strmap_get(&st->ids, term, len);
     if (first >= (long)cfg->nroots)
         first -= (long)cfg->nroots;   /* given (mark_given) */
+    const char *mount = NULL;
+    long disk = first < 0 ? disk_took(st, file->relpath, term, &mount) : -1;
     const char *unreadable =
-        first < 0 ? unreadable_above(st, file->relpath,
-                                     st->unreadable_of_earlier_roots)
-                  : NULL;
-    long closed = first < 0 && !unreadable
+        first < 0 && disk < 0
+            ? unreadable_above(st, file->relpath,
+                               st->unreadable_of_earlier_roots)
+            : NULL;
+    long closed = first < 0 && disk < 0 && !unreadable
                       ? unreadable_root_before(st, file->relpath)
                       : -1;
-    if (first < 0 && !unreadable && closed < 0) {
+    if (first < 0 && disk < 0 && !unreadable && closed < 0) {
         if (gz_strmap_put(&st->ids, term, len, (long)st->root_no) != 0)
             st->status = XAP_ERR_NOMEM;
         return 0;
@@ -585,7 +635,13 @@ static int id_taken(run_state *st, const corpus_file *file, const char *term)
                                      "to its corpus directory: name their "
                                      "common parent instead)";
     char why[PATH_MAX + 300];
-    if (unreadable) {
+    if (disk >= 0) {
+        const char *other = cfg->roots[disk];
+        snprintf(why, sizeof why, "the same id as the file of the disk "
+                 "mounted at %.*s/%s at the last run (not mounted now), "
+                 "given before, which keeps its article %s",
+                 root_len(other), other, mount, why_parent);
+    } else if (unreadable) {
         snprintf(why, sizeof why, "the same id as a file of a corpus "
                  "directory given before, below %s, which could not be read "
                  "and keeps its articles %s", unreadable, why_parent);
@@ -596,6 +652,7 @@ static int id_taken(run_state *st, const corpus_file *file, const char *term)
                  st->checks[closed].is_file ? "" : "a path of ",
                  root_len(other), other, why_parent);
     } else {
+        note_took(st, first, file->relpath);
         const char *other = cfg->roots[first];
         int is_file = st->checks[first].is_file;
         snprintf(why, sizeof why, "the same id as %.*s%s%s, given first %s",
@@ -610,6 +667,7 @@ static int id_taken(run_state *st, const corpus_file *file, const char *term)
 }
 
 static int below_unreadable(const run_state *st, const char *relpath);
+static int below_mount_gone(const run_state *st, const char *relpath);
 
 /* The length of the first part of `relpath` that ends before a '#' at or
  * after `from` and names a file of several articles (corpus_holds_many),
@@ -657,7 +715,8 @@ static int kept_unseen(const run_state *st, const char *relpath)
         known = 1;   /* cannot tell: keep the id to the JSON Lines file */
     if (!known)
         return 0;
-    if (below_unreadable(st, relpath))
+    if (below_unreadable(st, relpath) ||
+        (!st->cfg->full && below_mount_gone(st, relpath)))
         return 1;
     for (size_t i = 0; i < st->cfg->nroots; i++) {
         if (!st->checks[i].unreadable)
@@ -1382,6 +1441,47 @@ gz_index_outcome gz_index_open_locked(const char *db_path,
                             lock_fd, NULL, err, errlen);
 }
 
+/* 1 when the relative path `path` (`len` bytes) lies below folder `dir`
+ * (relative to the same root), or is `dir` when `or_self`. When `path`
+ * is only the head of a longer path (`head`: what a hashed path term
+ * keeps of it, gz_make_term), 1 as well when the whole path could lie
+ * below `dir` (its head is a head of `dir`): on the safe side. */
+static int lies_below(const char *path, size_t len, int head,
+                      const char *dir, int or_self)
+{
+    size_t n = strlen(dir);
+    if (len > n)
+        return strncmp(path, dir, n) == 0 && path[n] == '/';
+    if (head)
+        return strncmp(path, dir, len) == 0;
+    return or_self && len == n && memcmp(path, dir, n) == 0;
+}
+
+/* 1 when recorded file `e` lies below folder `dir` (or is `dir`, when
+ * `or_self`). Matched by its whole path: a long one's term keeps only a
+ * head, which sibling folders of long names may share; the file map has
+ * the whole path then (gz_file_entry.path), unless the index did not
+ * record it (lies_below matches the head). */
+static int entry_below(const gz_file_entry *e, const char *dir, int or_self)
+{
+    if (e->path)
+        return lies_below(e->path, strlen(e->path), 0, dir, or_self);
+    const char *path = e->term + strlen(GZ_PREFIX_PATH);
+    int head = gz_term_is_hashed(e->term);
+    size_t len = strlen(path) - (head ? 17 : 0);   /* '#' + 16 digits */
+    return lies_below(path, len, head, dir, or_self);
+}
+
+/* 1 when recorded file `e` is, or lies below, a path the walk could not
+ * read (below_unreadable). */
+static int entry_unreadable(const run_state *st, const gz_file_entry *e)
+{
+    for (size_t i = 0; i < st->nunreadable; i++)
+        if (entry_below(e, st->unreadable[i], 1))
+            return 1;
+    return 0;
+}
+
 /* 1 when recorded file `e` was not seen by the walk, or was seen but
  * holds no article now (skipped: emptied, binary, too large...). */
 static int left_empty(const gz_file_entry *e)
@@ -1389,28 +1489,41 @@ static int left_empty(const gz_file_entry *e)
     return e->term && !(e->seen && (!e->gone || e->kept));
 }
 
+static int entry_below_mount_gone(const run_state *st,
+                                  const gz_file_entry *e);
+
 /* 1 when recorded file `e` is left empty (left_empty) and is not below a
- * path the walk could not read in any corpus directory, nor below a
- * mount point gone (check_mounts: taken for such a path): its articles
- * are to go, under the removal guards. */
+ * path the walk could not read in any corpus directory, nor, in an
+ * update, below a mount point gone (check_mounts: kept as such a path's;
+ * a --full is not switched in then): its articles are to go, under the
+ * removal guards. */
 static int vanished(const run_state *st, const gz_file_entry *e)
 {
-    return left_empty(e) &&
-           !below_unreadable(st, e->term + strlen(GZ_PREFIX_PATH));
+    return left_empty(e) && !entry_unreadable(st, e) &&
+           (st->cfg->full || !entry_below_mount_gone(st, e));
 }
 
 /* 1 when `relpath` lies below a mount point gone of any root
  * (check_mounts). */
 static int below_mount_gone(const run_state *st, const char *relpath)
 {
+    for (size_t i = 0; i < st->cfg->nroots; i++)
+        if (name_above(&st->checks[i].mounts_gone, relpath))
+            return 1;
+    return 0;
+}
+
+/* 1 when recorded file `e` lies below a mount point gone of any root
+ * (check_mounts). */
+static int entry_below_mount_gone(const run_state *st,
+                                  const gz_file_entry *e)
+{
     for (size_t i = 0; i < st->cfg->nroots; i++) {
         const gz_names *gone = &st->checks[i].mounts_gone;
         for (const char *g = gz_names_next(gone, NULL); g;
-             g = gz_names_next(gone, g)) {
-            size_t n = strlen(g);
-            if (strncmp(relpath, g, n) == 0 && relpath[n] == '/')
+             g = gz_names_next(gone, g))
+            if (entry_below(e, g, 0))
                 return 1;
-        }
     }
     return 0;
 }
@@ -1448,8 +1561,7 @@ static void say_mounts_kept(run_state *st, char *line, size_t linelen)
     uint64_t files = 0, articles = 0;
     for (size_t i = 0; i < st->known.count; i++) {
         const gz_file_entry *e = &st->known.entries[i];
-        if (!left_empty(e) ||
-            !below_mount_gone(st, e->term + strlen(GZ_PREFIX_PATH)))
+        if (!left_empty(e) || !entry_below_mount_gone(st, e))
             continue;
         files++;
         articles += e->articles;
@@ -1594,29 +1706,73 @@ static void remove_if_safe(run_state *st, char *err, size_t errlen)
 
 static const xap_database *live_index(run_state *st);
 
-/* Count a path term (xap_database_each_term). */
-static int count_term(const char *term, size_t len, uint32_t freq,
-                      void *ctx)
+/* The relative path that the first document holding path term `term`
+ * of `db` records (GZ_SLOT_FILE_PATH), malloc()ed; NULL when it records
+ * none or it cannot be read (or memory ran out). */
+static char *recorded_path(const xap_database *db, const char *term)
 {
-    (void)term;
-    (void)len;
+    xap_docid id = 0;
+    xap_document *doc = NULL;
+    const char *v = NULL;
+    size_t len = 0;
+    char *path = NULL;
+    if (xap_database_first_posting(db, term, &id) == XAP_OK &&
+        xap_database_get_document(db, id, &doc) == XAP_OK &&
+        xap_document_get_value(doc, GZ_SLOT_FILE_PATH, &v, &len) == XAP_OK &&
+        len)
+        path = strndup(v, len);
+    xap_document_free(doc);
+    return path;
+}
+
+/* What files_below counts in the live index: below folder `rel`. */
+typedef struct below_count {
+    const xap_database *live;
+    const char *rel;
+    uint64_t files;
+} below_count;
+
+/* Count path term `term` of the live index (xap_database_each_term) when
+ * its file lies below c->rel: a hashed term by the whole path its
+ * document records, else (none recorded) by its head, on the safe side
+ * (lies_below). */
+static int count_below(const char *term, size_t len, uint32_t freq,
+                       void *ctx)
+{
     (void)freq;
-    ++*(uint64_t *)ctx;
+    below_count *c = ctx;
+    size_t plen = strlen(GZ_PREFIX_PATH);
+    int head = gz_term_is_hashed(term);
+    char *whole = head ? recorded_path(c->live, term) : NULL;
+    if (whole)
+        c->files += lies_below(whole, strlen(whole), 0, c->rel, 0);
+    else
+        c->files += lies_below(term + plen, len - plen - (head ? 17 : 0),
+                               head, c->rel, 0);
+    free(whole);
     return 0;
 }
 
 /* How many files the index holds below folder `rel` (relative to a
  * root): of the file map in an update, those the walk did not see (a
  * disk's files copied into a plain folder where it was mounted are no
- * loss); of the live index's path terms
- * for a --full (none when it does not open; what a damaged one does not
- * give is left out, as count_lost leaves it). A folder's path too long
- * for every term below it to hold whole (gz_make_term cuts a long path,
- * back to a character's start) is matched by the part they keep: the
- * files of a folder whose name starts alike count too, on the safe
- * side. */
+ * loss); of the live index's path terms for a --full (none when it does
+ * not open; what a damaged one does not give is left out, as count_lost
+ * leaves it). A long path's term keeps only its head (gz_make_term),
+ * which the files of a sibling folder of a long name may share: they are
+ * told apart by the whole path the index records (entry_below,
+ * count_below). */
 static uint64_t files_below(run_state *st, const char *rel)
 {
+    if (!st->cfg->full) {
+        uint64_t files = 0;
+        for (size_t i = 0; i < st->known.count; i++) {
+            const gz_file_entry *e = &st->known.entries[i];
+            files += e->term && !e->seen && entry_below(e, rel, 0);
+        }
+        return files;
+    }
+    /* the terms of the paths below it start with this much of it */
     size_t plen = strlen(GZ_PREFIX_PATH), n = strlen(rel);
     size_t room = GZ_MAX_TERM_BYTES - plen - 17 - 3;
     char prefix[GZ_TERM_BUF + 1];
@@ -1628,20 +1784,10 @@ static uint64_t files_below(run_state *st, const char *rel)
         snprintf(prefix, sizeof prefix, "%s%.*s", GZ_PREFIX_PATH, (int)room,
                  rel);
     }
-    size_t len = strlen(prefix);
-    uint64_t files = 0;
-    if (!st->cfg->full) {
-        for (size_t i = 0; i < st->known.count; i++) {
-            const gz_file_entry *e = &st->known.entries[i];
-            files += e->term && !e->seen &&
-                     strncmp(e->term, prefix, len) == 0;
-        }
-        return files;
-    }
-    const xap_database *live = live_index(st);
-    if (live)
-        (void)xap_database_each_term(live, prefix, count_term, &files);
-    return files;
+    below_count c = {.live = live_index(st), .rel = rel};
+    if (c.live)
+        (void)xap_database_each_term(c.live, prefix, count_below, &c);
+    return c.files;
 }
 
 /* 1 when `rel` is, or lies below, a symlink leaving root `c` that its
@@ -1689,8 +1835,7 @@ static void check_mounts(run_state *st, size_t i)
         if (!files)
             continue;   /* forced, or nothing to keep: forgotten */
         st->mount_files += files;
-        if (gz_names_add(&c->mounts_gone, rel) != 0 ||
-            (!st->cfg->full && remember_unreadable(st, rel) != 0))
+        if (gz_names_add(&c->mounts_gone, rel) != 0)
             st->status = XAP_ERR_NOMEM;
     }
 }
@@ -1729,6 +1874,23 @@ static void walk_root(run_state *st, size_t i, char *err, size_t errlen)
     c->walk_errno = e;
 }
 
+/* The paths recorded below a root's mount points that a later root holds
+ * too (took_was) and that this run could not meet (below a mount point
+ * gone, or a path it could not read) are recorded again (took_now): the
+ * ids stay the disk's until it is back. On running out of memory the run
+ * fails. */
+static void keep_took(run_state *st)
+{
+    for (size_t i = 0; i < st->cfg->nroots && st->status == XAP_OK; i++) {
+        gz_root_check *c = &st->checks[i];
+        for (const char *p = gz_names_next(&c->took_was, NULL);
+             p && st->status == XAP_OK; p = gz_names_next(&c->took_was, p))
+            if ((name_above(&c->mounts_gone, p) || below_unreadable(st, p)) &&
+                gz_names_add(&c->took_now, p) != 0)
+                st->status = XAP_ERR_NOMEM;
+    }
+}
+
 /* What goes into the first shard (where Xapian reads metadata and finds
  * synonyms for all of them) once the articles are committed: the roots'
  * devices, synonyms, entity aliases; then its commit. */
@@ -1738,7 +1900,10 @@ static xap_status write_index_extras(run_state *st)
     xap_writable *db = st->nshards && !cfg->dry_run ? st->shards[0] : NULL;
     if (!db || st->stopped)
         return XAP_OK;
-    xap_status s = gz_roots_record(db, st->checks, cfg->nroots, !st->refused);
+    keep_took(st);
+    xap_status s = st->status;
+    if (s == XAP_OK)
+        s = gz_roots_record(db, st->checks, cfg->nroots, !st->refused);
     if (s == XAP_OK && cfg->synonyms)
         s = gz_synonyms_write(db, cfg->synonyms, st->language);
     if (s == XAP_OK && cfg->entity_aliases)
@@ -1759,25 +1924,27 @@ static int build_holds(const run_state *st, const char *term,
     return here != 0;
 }
 
-/* 1 when the live index's path term `term` is that of a path the walk
- * could not read, or of a path below one. The term of a long path is cut
- * and hashed (gz_make_term): a file is matched by its whole term, a
- * directory by the start of the paths below it, which the term keeps. */
-static int term_unreadable(const run_state *st, const char *term)
+/* 1 when path term `term` of the live index `live` is that of a path the
+ * walk could not read, or of a path below one. The term of a long path
+ * keeps only its head (gz_make_term), which the files of a sibling folder
+ * of a long name may share: such a file is matched by the whole path its
+ * document records (GZ_SLOT_FILE_PATH); by its head, on the safe side,
+ * in an index that records none (lies_below). */
+static int term_unreadable(const run_state *st, const xap_database *live,
+                           const char *term)
 {
-    if (below_unreadable(st, term + strlen(GZ_PREFIX_PATH)))
-        return 1;
-    char own[GZ_TERM_BUF];
-    for (size_t i = 0; i < st->nunreadable; i++) {
-        /* a path short enough is its own term: compared just above */
-        if (strlen(GZ_PREFIX_PATH) + strlen(st->unreadable[i]) <=
-            GZ_MAX_TERM_BYTES)
-            continue;
-        gz_make_term(GZ_PREFIX_PATH, st->unreadable[i], own, sizeof own);
-        if (strcmp(own, term) == 0)
-            return 1;
-    }
-    return 0;
+    const char *rel = term + strlen(GZ_PREFIX_PATH);
+    if (!st->nunreadable || !gz_term_is_hashed(term))
+        return below_unreadable(st, rel);
+    char *whole = recorded_path(live, term);
+    int found = 0;
+    for (size_t i = 0; i < st->nunreadable && !found; i++)
+        found = whole ? lies_below(whole, strlen(whole), 0,
+                                   st->unreadable[i], 1)
+                      : lies_below(rel, strlen(rel) - 17, 1,
+                                   st->unreadable[i], 1);
+    free(whole);
+    return found;
 }
 
 /* 1 when the live index `live` was written as the build is: the same
@@ -1865,7 +2032,7 @@ static int carry_path(const char *term, size_t len, uint32_t freq, void *ctx)
     const char *relpath = term + strlen(GZ_PREFIX_PATH);
     if (stop_requested(st))
         return 1;
-    if (!term_unreadable(st, term))
+    if (!term_unreadable(st, c->live, term))
         return 0;
     if (st->cfg->dry_run) {
         if (!given(st, term))
@@ -3610,6 +3777,7 @@ static xap_status inspect_roots(run_state *st)
  * file the switch removes, counted and said as an update does. */
 typedef struct lacked_ctx {
     run_state *st;
+    const xap_database *live;
     int alike;
     int report;
     uint64_t n;
@@ -3629,7 +3797,7 @@ static int on_live_path(const char *term, size_t len, uint32_t freq,
     const gz_index_config *cfg = st->cfg;
     int held = cfg->dry_run
                    ? gz_strmap_get(&st->ids, term, len) >= (long)cfg->nroots ||
-                         (l->alike && term_unreadable(st, term))
+                         (l->alike && term_unreadable(st, l->live, term))
                    : build_holds(st, term, &l->status);
     if (held || l->status != XAP_OK)
         return l->status != XAP_OK;
@@ -3648,7 +3816,7 @@ static int on_live_path(const char *term, size_t len, uint32_t freq,
  * stops where its term list could not be read. Not for a dry run. */
 static xap_status count_removed(run_state *st, const xap_database *live)
 {
-    lacked_ctx l = {.st = st, .report = 1, .status = XAP_OK};
+    lacked_ctx l = {.st = st, .live = live, .report = 1, .status = XAP_OK};
     xap_status s = xap_database_each_term(live, GZ_PREFIX_PATH, on_live_path,
                                           &l);
     return s == XAP_OK ? l.status : s;
@@ -3665,7 +3833,7 @@ static uint64_t count_lost(run_state *st, const xap_database *live)
     const gz_index_config *cfg = st->cfg;
     if (!live || cfg->force || !gz_roots_any_absent(st->checks, cfg->nroots))
         return 0;
-    lacked_ctx l = {.st = st, .status = XAP_OK,
+    lacked_ctx l = {.st = st, .live = live, .status = XAP_OK,
                     .alike = st->nunreadable &&
                              live_written_alike(live, st->language)};
     (void)xap_database_each_term(live, GZ_PREFIX_PATH, on_live_path, &l);

@@ -25,6 +25,11 @@
  * their relative paths, each ended by a NUL (gz_names). */
 #define MOUNTS_KEY_PREFIX "gazette.mounts."
 
+/* Metadata key prefix of the files below a root's mount points that a
+ * root given after it holds too (gz_root_check.took_now): "gazette.taken."
+ * + the same 16 hex digits; the value as "gazette.mounts.". */
+#define TAKEN_KEY_PREFIX "gazette.taken."
+
 int gz_names_add(gz_names *n, const char *name)
 {
     size_t add = strlen(name) + 1;
@@ -184,35 +189,59 @@ static void root_key(const char *root, char *key, size_t keylen,
     key_of(abs_path, key, keylen);
 }
 
-/* The metadata key of the mount points below the root whose device
- * record is under `root_key`, into `key` (64 bytes). */
-static void mounts_key(const char *root_key, char *key, size_t keylen)
+/* The metadata key `prefix` + the hash of the root whose device record
+ * is under `root_key`, into `key` (64 bytes). */
+static void names_key(const char *prefix, const char *root_key, char *key,
+                      size_t keylen)
 {
-    snprintf(key, keylen, MOUNTS_KEY_PREFIX "%s",
+    snprintf(key, keylen, "%s%s", prefix,
              root_key + strlen(ROOT_KEY_PREFIX));
 }
 
-/* The mount points recorded in `view` below root `c` into
- * c->mounts_was: the value's names, each ended by a NUL (a value cut
- * short, by hand, loses its last name only). */
-static xap_status load_mounts(const xap_database *view, gz_root_check *c)
+/* The relative paths recorded in `view` under `key` into `names`: the
+ * value's names, each ended by a NUL (a value cut short, by hand, loses
+ * its last name only), in strcmp order. */
+static xap_status load_names(const xap_database *view, const char *key,
+                             gz_names *names)
 {
-    char key[64], *value = NULL;
+    char *value = NULL;
     size_t len = 0;
-    mounts_key(c->key, key, sizeof key);
     xap_status s = xap_database_get_metadata(view, key, &value, &len);
     for (size_t at = 0; s == XAP_OK && at < len;) {
         size_t n = strnlen(value + at, len - at);
         if (at + n == len)
             break;
-        if (n && gz_names_add(&c->mounts_was, value + at) != 0)
+        if (n && gz_names_add(names, value + at) != 0)
             s = XAP_ERR_NOMEM;
         at += n + 1;
     }
     free(value);
-    if (s == XAP_OK && sort_names(&c->mounts_was) != 0)
+    if (s == XAP_OK && sort_names(names) != 0)
         s = XAP_ERR_NOMEM;
     return s;
+}
+
+/* The mount points recorded in `view` below root `c` into
+ * c->mounts_was, and the paths below them a later root holds too into
+ * c->took_was (and c->took_set, to look them up). */
+static xap_status load_mounts(const xap_database *view, gz_root_check *c)
+{
+    char key[64];
+    names_key(MOUNTS_KEY_PREFIX, c->key, key, sizeof key);
+    xap_status s = load_names(view, key, &c->mounts_was);
+    names_key(TAKEN_KEY_PREFIX, c->key, key, sizeof key);
+    if (s == XAP_OK)
+        s = load_names(view, key, &c->took_was);
+    for (const char *p = gz_names_next(&c->took_was, NULL);
+         p && s == XAP_OK; p = gz_names_next(&c->took_was, p))
+        if (gz_strmap_put(&c->took_set, p, strlen(p), 1) != 0)
+            s = XAP_ERR_NOMEM;
+    return s;
+}
+
+int gz_root_took(const gz_root_check *c, const char *relpath)
+{
+    return gz_strmap_get(&c->took_set, relpath, strlen(relpath)) >= 0;
 }
 
 void gz_roots_release(gz_root_check *checks, size_t n)
@@ -222,6 +251,9 @@ void gz_roots_release(gz_root_check *checks, size_t n)
         gz_names_free(&checks[i].mounts_now);
         gz_names_free(&checks[i].mounts_gone);
         gz_names_free(&checks[i].links_out);
+        gz_names_free(&checks[i].took_was);
+        gz_names_free(&checks[i].took_now);
+        gz_strmap_free(&checks[i].took_set);
     }
 }
 
@@ -270,18 +302,17 @@ int gz_root_moved(const gz_root_check *c)
     return c->dev_known && c->recorded_dev != c->dev;
 }
 
-/* Record the mount points below root `c` (mounts_now, then mounts_gone)
- * in `db`, unless it holds them so already (a no-op run makes no new
- * revision). */
-static xap_status record_mounts(xap_writable *db, const gz_root_check *c)
+/* Record the relative paths of parts[0..n) under `key` in `db` (in
+ * strcmp order, each once), unless it holds them so already (a no-op run
+ * makes no new revision); none deletes the key. */
+static xap_status record_names(xap_writable *db, const char *key,
+                               const gz_names *const *parts, size_t n)
 {
-    char key[64], *old = NULL;
+    char *old = NULL;
     size_t oldlen = 0;
-    mounts_key(c->key, key, sizeof key);
     gz_names all = {0};
-    const gz_names *parts[] = {&c->mounts_now, &c->mounts_gone};
     xap_status s = XAP_OK;
-    for (size_t i = 0; i < 2 && s == XAP_OK; i++)
+    for (size_t i = 0; i < n && s == XAP_OK; i++)
         for (const char *p = gz_names_next(parts[i], NULL);
              p && s == XAP_OK; p = gz_names_next(parts[i], p))
             if (gz_names_add(&all, p) != 0)
@@ -297,6 +328,21 @@ static xap_status record_mounts(xap_writable *db, const gz_root_check *c)
                                       all.len);
     free(old);
     gz_names_free(&all);
+    return s;
+}
+
+/* Record the mount points below root `c` (mounts_now and mounts_gone),
+ * and the paths below them a later root holds too (took_now). */
+static xap_status record_mounts(xap_writable *db, const gz_root_check *c)
+{
+    char key[64];
+    const gz_names *mounts[] = {&c->mounts_now, &c->mounts_gone};
+    names_key(MOUNTS_KEY_PREFIX, c->key, key, sizeof key);
+    xap_status s = record_names(db, key, mounts, 2);
+    const gz_names *took[] = {&c->took_now};
+    names_key(TAKEN_KEY_PREFIX, c->key, key, sizeof key);
+    if (s == XAP_OK)
+        s = record_names(db, key, took, 1);
     return s;
 }
 

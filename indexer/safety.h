@@ -22,7 +22,10 @@
  *   the index holds files below it keeps their articles (an update's
  *   other removals go on under the guards), and a --full rebuild is not
  *   switched in; the run says so in one line (exit 69) until the disk is
- *   back, or a forced run accepts the loss.
+ *   back, or a forced run accepts the loss. With several roots, the
+ *   paths below a mount point that a later root holds too are
+ *   remembered with it, so that while the disk is gone those ids stay
+ *   its own, and a later root's other files there are indexed as usual.
  * - The lock file "<db>.lock" is never opened through a symlink, is 0600,
  *   and the pid named in a "locked" message is the holder's own, as the
  *   kernel reports it.
@@ -35,6 +38,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "strmap.h"
 #include "xapian_shim.h"
 
 /* Paths relative to a corpus root, each NUL-terminated, one after the
@@ -85,6 +89,15 @@ typedef struct gz_root_check {
     gz_names links_out;      /* symlinks leaving it that its walk left
                                 out (no --follow-symlinks), relative to
                                 it (owned) */
+    /* Files below its mount points whose relative paths a root given
+     * after it holds too (its own file keeps the id): those recorded at
+     * the last run (took_was; looked up with gz_root_took), and those to
+     * record (took_now: met by this run, and recorded ones below a mount
+     * point gone). While the disk is not mounted the later root's file
+     * of such a path is skipped, the disk's article kept; its others
+     * are its own (owned). */
+    gz_names took_was, took_now;
+    gz_strmap took_set;      /* took_was, for gz_root_took */
 } gz_root_check;
 
 /* Fill checks[0..n) for `roots`: the device of each root now (stat(2),
@@ -100,12 +113,16 @@ xap_status gz_roots_inspect(const xap_database *view,
 /* Free what checks[0..n) own (their mount point lists). */
 void gz_roots_release(gz_root_check *checks, size_t n);
 
+/* 1 when the last run recorded `relpath` among the files below root
+ * `c`'s mount points that a later root holds too (took_was). */
+int gz_root_took(const gz_root_check *c, const char *relpath);
+
 /* 1 when root `c` was on another file system at the last run. */
 int gz_root_moved(const gz_root_check *c);
 
 /* Remember the device of each root that was read, and the mount points
- * below it (mounts_now and mounts_gone), in `db` (same commit as the
- * run). A root that moved is only recorded when `accept_moved` (nothing
+ * below it (mounts_now and mounts_gone) and the paths below them a later
+ * root holds too (took_now), in `db` (same commit as the run). A root that moved is only recorded when `accept_moved` (nothing
  * was withheld because of it). */
 xap_status gz_roots_record(xap_writable *db, const gz_root_check *checks,
                            size_t n, int accept_moved);

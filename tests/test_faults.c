@@ -695,16 +695,35 @@ static void test_read_only_index(void **state)
  * onto the mount by index_with_disk). */
 #define DISK_FILES 2
 
-/* In a mount namespace: a tmpfs mounted at c/2019 holding the articles
+/* In a mount namespace: a tmpfs mounted at c/`rel` holding the articles
  * of tmp/m, then gazette-index -j1 with `args` (stdout, stderr to
  * tmp/out.txt, tmp/err.txt). The disk is gone again once it returns, the
- * empty folder c/2019 left, as after an umount. Its exit status. */
+ * empty folder c/`rel` left, as after an umount. Its exit status. */
+static int index_with_disk_at(const char *rel, const char *args)
+{
+    return tu_run("unshare -m sh -c \"mount -t tmpfs tmpfs '%s/%s' && "
+                  "cp -p '%s/m/'* '%s/%s/' && '%s' -j1 %s >'%s/out.txt' "
+                  "2>'%s/err.txt'\"", fx.corpus, rel, fx.tmp, fx.corpus,
+                  rel, tu_binary("gazette-index"), args, fx.tmp, fx.tmp);
+}
+
+/* index_with_disk_at its usual folder, 2019. */
 static int index_with_disk(const char *args)
 {
-    return tu_run("unshare -m sh -c \"mount -t tmpfs tmpfs '%s/2019' && "
-                  "cp -p '%s/m/'* '%s/2019/' && '%s' -j1 %s >'%s/out.txt' "
-                  "2>'%s/err.txt'\"", fx.corpus, fx.tmp, fx.corpus,
-                  tu_binary("gazette-index"), args, fx.tmp, fx.tmp);
+    return index_with_disk_at("2019", args);
+}
+
+/* The disk's DISK_FILES articles, a.txt and b.txt, into `m` (tmp/m, as
+ * long). */
+static void make_disk_files(char *m, size_t mlen)
+{
+    snprintf(m, mlen, "%s/m", fx.tmp);
+    assert_int_equal(tu_run("mkdir '%s'", m), 0);
+    const char *a = "Title: Kestrel census\n\nKestrels.\n";
+    const char *b = "Title: Heron census\n\nHerons.\n";
+    tu_write_file(m, "a.txt", a, strlen(a));
+    tu_write_file(m, "b.txt", b, strlen(b));
+    assert_int_equal(tu_run("touch -d '1 hour ago' '%s/'*", m), 0);
 }
 
 /* The corpus with the disk's DISK_FILES articles (kept in `m`, as
@@ -712,13 +731,8 @@ static int index_with_disk(const char *args)
 static void index_corpus_and_disk(char *m, size_t mlen, char *args,
                                   size_t argslen)
 {
-    snprintf(m, mlen, "%s/m", fx.tmp);
-    assert_int_equal(tu_run("mkdir '%s' '%s/2019'", m, fx.corpus), 0);
-    const char *a = "Title: Kestrel census\n\nKestrels.\n";
-    const char *b = "Title: Heron census\n\nHerons.\n";
-    tu_write_file(m, "a.txt", a, strlen(a));
-    tu_write_file(m, "b.txt", b, strlen(b));
-    assert_int_equal(tu_run("touch -d '1 hour ago' '%s/'*", m), 0);
+    assert_int_equal(tu_run("mkdir '%s/2019'", fx.corpus), 0);
+    make_disk_files(m, mlen);
     snprintf(args, argslen, "-q --db '%s' '%s'", fx.db, fx.corpus);
     assert_int_equal(index_with_disk(args), 0);
 }
@@ -861,6 +875,174 @@ static void test_unfollowed_link_to_a_disk_is_no_mount_gone(void **state)
     expect_one_line("err.txt", "symlink leaves the corpus root");
     assert_non_null(strstr(slurp("out.txt"), "removed 1,"));
     assert_false(has_article(fx.db, "ext/a.txt"));
+}
+
+/* `n` copies of `c` into `buf` (n + 1 bytes at least): a long name. */
+static void long_name(char *buf, size_t n, char c)
+{
+    memset(buf, c, n);
+    buf[n] = '\0';
+}
+
+/* A disk mounted at a folder whose path below the corpus (236 bytes) is
+ * longer than the part of a file's path that its path term keeps whole
+ * (222 bytes, then a hash: gz_make_term): unmounted, its articles stay
+ * and the run says so (69), as for a short path; a --full counts them.
+ * Before, the files below it were not matched to it (their terms hold
+ * only the head of its path): removed without a word (0, "removed 2"). */
+static void test_unmounted_long_path_keeps_its_articles(void **state)
+{
+    (void)state;
+    skip_without_namespace("");
+    char l[128], n[128], rel[300], id[400], m[1100], args[4096];
+    long_name(l, 115, 'l');
+    long_name(n, 115, 'n');
+    snprintf(rel, sizeof rel, "2019/%s/%s", l, n);
+    assert_int_equal(tu_run("mkdir -p '%s/%s'", fx.corpus, rel), 0);
+    make_disk_files(m, sizeof m);
+    snprintf(args, sizeof args, "-q --db '%s' '%s'", fx.db, fx.corpus);
+    assert_int_equal(index_with_disk_at(rel, args), 0);
+    assert_int_equal(articles(fx.db), SAMPLE_FILES + DISK_FILES);
+
+    assert_int_equal(ix_with("", "--db '%s' '%s'", fx.db, fx.corpus), 69);
+    expect_one_line("err.txt", "/lll");
+    expect_one_line("err.txt", "nnn was a mount point at the last run and "
+                    "is not one now (not mounted?): kept the 2 articles of "
+                    "the 2 indexed files below it;");
+    assert_non_null(strstr(slurp("out.txt"), "removed 0,"));
+    assert_int_equal(articles(fx.db), SAMPLE_FILES + DISK_FILES);
+    snprintf(id, sizeof id, "%s/b.txt", rel);
+    assert_true(has_article(fx.db, id));
+    assert_int_equal(ix_with("", "--full --db '%s' '%s'", fx.db, fx.corpus),
+                     69);
+    expect_one_line("err.txt", "nnn was a mount point at the last run and "
+                    "is not one now (not mounted?): the index holds 2 files "
+                    "below it:");
+    assert_int_equal(articles(fx.db), SAMPLE_FILES + DISK_FILES);
+}
+
+/* Two disks mounted at sibling folders whose paths (232 bytes) differ
+ * only past the part of a file's path that its path term keeps whole;
+ * the second holds no article. Unmounted, the second is forgotten (the
+ * index holds nothing below it), while a file deleted from the first,
+ * still mounted, goes: an update and a --full both do what they would
+ * without the second disk. Before, the first disk's files were counted
+ * below the second (matched by the head of the path): the --full was not
+ * switched in (69). */
+static void test_long_sibling_of_unmounted_disk(void **state)
+{
+    (void)state;
+    skip_without_namespace("");
+    char l[128], n[128], one[300], two[300], m[1100];
+    long_name(l, 115, 'l');
+    long_name(n, 110, 'n');
+    snprintf(one, sizeof one, "2019/%s/%s1", l, n);
+    snprintf(two, sizeof two, "2019/%s/%s2", l, n);
+    assert_int_equal(tu_run("mkdir -p '%s/%s' '%s/%s'", fx.corpus, one,
+                            fx.corpus, two), 0);
+    make_disk_files(m, sizeof m);
+    const char *mount =
+        "unshare -m sh -c \"cd '%s' && mount -t tmpfs tmpfs '%s' && "
+        "%s cp -p '%s/'%s '%s/' && '%s' -j1 %s --db '%s' . >'%s/out.txt' "
+        "2>'%s/err.txt'\"";
+    char both[400];
+    snprintf(both, sizeof both, "mount -t tmpfs tmpfs '%s' &&", two);
+    assert_int_equal(tu_run(mount, fx.corpus, one, both, m, "*", one,
+                            tu_binary("gazette-index"), "-q", fx.db, fx.tmp,
+                            fx.tmp), 0);
+    assert_int_equal(articles(fx.db), SAMPLE_FILES + DISK_FILES);
+
+    /* the first disk without b.txt, the second not mounted */
+    assert_int_equal(tu_run(mount, fx.corpus, one, "", m, "a.txt", one,
+                            tu_binary("gazette-index"), "", fx.db, fx.tmp,
+                            fx.tmp), 0);
+    assert_non_null(strstr(slurp("out.txt"), "removed 1,"));
+    assert_int_equal(articles(fx.db), SAMPLE_FILES + 1);
+    assert_int_equal(tu_run(mount, fx.corpus, one, "", m, "a.txt", one,
+                            tu_binary("gazette-index"), "--full", fx.db,
+                            fx.tmp, fx.tmp), 0);
+    assert_int_equal(articles(fx.db), SAMPLE_FILES + 1);
+}
+
+/* The title of article `id` in `db`, into `buf` ("" when there is no
+ * such article). */
+static const char *title_of(const char *db, const char *id, char *buf,
+                            size_t size)
+{
+    gazette_index_t *index = NULL;
+    gazette_article_t *a = NULL;
+    assert_int_equal(gazette_index_open(db, &index), GAZETTE_STATUS_OK);
+    buf[0] = '\0';
+    if (gazette_index_get_article(index, id, &a) == GAZETTE_STATUS_OK)
+        snprintf(buf, size, "%s", gazette_article_get(a, GAZETTE_FIELD_TITLE));
+    gazette_article_free(a);
+    gazette_index_close(index);
+    return buf;
+}
+
+/* Two corpus directories holding relative paths alike (one id each: the
+ * first given keeps it), the first with a disk mounted at 2019 (a.txt,
+ * b.txt), the second with a plain folder 2019 (its own a.txt, skipped
+ * while the disk's holds the id, and c.txt). With the disk unmounted the
+ * disk's two articles are kept (the second's a.txt still skipped: the id
+ * is the disk's), while the second directory's own files below 2019 are
+ * indexed as they would be without the disk: c.txt changed is read
+ * again, d.txt new is added; so on every night until the disk is back.
+ * Before, each of the second's files below 2019 was skipped as taking an
+ * id of the folder not mounted (c.txt kept unchanged, d.txt not indexed,
+ * and c.txt counted among the disk's: "kept the 3 articles"). */
+static void test_unmounted_disk_of_one_of_two_roots(void **state)
+{
+    (void)state;
+    skip_without_namespace("");
+    char m[1100], two[1100], args[4096], title[256];
+    snprintf(two, sizeof two, "%s/two/2019", fx.tmp);
+    assert_int_equal(tu_run("mkdir -p '%s' '%s/2019'", two, fx.corpus), 0);
+    make_disk_files(m, sizeof m);
+    const char *own = "Title: Osprey census\n\nOspreys.\n";
+    const char *c = "Title: Plover census\n\nPlovers.\n";
+    tu_write_file(two, "a.txt", own, strlen(own));
+    tu_write_file(two, "c.txt", c, strlen(c));
+    assert_int_equal(tu_run("touch -d '1 hour ago' '%s/'*", two), 0);
+    snprintf(args, sizeof args, "-q --db '%s' '%s' '%s/two'", fx.db,
+             fx.corpus, fx.tmp);
+    assert_int_equal(index_with_disk(args), 1);   /* its a.txt skipped */
+    assert_int_equal(articles(fx.db), SAMPLE_FILES + 3);
+    assert_string_equal(title_of(fx.db, "2019/a.txt", title, sizeof title),
+                        "Kestrel census");
+
+    const char *changed = "Title: Lapwing census\n\nLapwings.\n";
+    tu_write_file(two, "c.txt", changed, strlen(changed));
+    assert_int_equal(tu_run("touch -d '30 minutes ago' '%s/c.txt'", two), 0);
+    const char *d = "Title: Curlew census\n\nCurlews.\n";
+    tu_write_file(two, "d.txt", d, strlen(d));
+    assert_int_equal(tu_run("touch -d '30 minutes ago' '%s/d.txt'", two), 0);
+    for (int night = 0; night < 2; night++) {
+        assert_int_equal(ix_with("", "--db '%s' '%s' '%s/two'", fx.db,
+                                 fx.corpus, fx.tmp), 69);
+        const char *err = slurp("err.txt");
+        if (!strstr(err, "/2019 was a mount point at the last run and is "
+                    "not one now (not mounted?): kept the 2 articles of "
+                    "the 2 indexed files below it;") ||
+            !strstr(err, "two/2019/a.txt") || strstr(err, "c.txt") ||
+            strstr(err, "d.txt"))
+            fail_msg("night %d:\n%s", night, err);
+        assert_int_equal(articles(fx.db), SAMPLE_FILES + 4);
+        assert_string_equal(title_of(fx.db, "2019/a.txt", title,
+                                     sizeof title), "Kestrel census");
+        assert_string_equal(title_of(fx.db, "2019/b.txt", title,
+                                     sizeof title), "Heron census");
+        assert_string_equal(title_of(fx.db, "2019/c.txt", title,
+                                     sizeof title), "Lapwing census");
+        assert_string_equal(title_of(fx.db, "2019/d.txt", title,
+                                     sizeof title), "Curlew census");
+    }
+    /* the disk back: its a.txt holds the id, as before */
+    assert_int_equal(index_with_disk(args), 1);
+    assert_int_equal(articles(fx.db), SAMPLE_FILES + 4);
+    assert_string_equal(title_of(fx.db, "2019/a.txt", title, sizeof title),
+                        "Kestrel census");
+    expect_check_passes(fx.db);
 }
 
 /* ------------------------------------------------------- corrupt index */
@@ -2744,6 +2926,9 @@ int main(void)
         T(test_disk_copied_into_its_folder),
         T(test_unmounted_nested_disks_said_once),
         T(test_unfollowed_link_to_a_disk_is_no_mount_gone),
+        T(test_unmounted_long_path_keeps_its_articles),
+        T(test_long_sibling_of_unmounted_disk),
+        T(test_unmounted_disk_of_one_of_two_roots),
         T(test_truncated_table),
         T(test_deleted_tables),
         T(test_byte_flipped_table),

@@ -1621,6 +1621,50 @@ static void test_full_keeps_unreadable_files(void **state)
     assert_int_equal(tu_run("chmod 755 '%s/world'", fx.corpus), 0);
 }
 
+/* A folder that cannot be read whose path below the corpus (237 bytes)
+ * is longer than the part of a file's path its path term keeps whole
+ * (222 bytes and a hash: gz_make_term): the articles of its files stay,
+ * in an update and in a --full, as for a short path. Before, the files
+ * were not matched to it by the head their terms keep: an update removed
+ * them (2 of 38 files, within --max-remove) and a --full dropped them.
+ * Needs a user that permissions apply to. */
+static void test_long_unreadable_folder_keeps_its_articles(void **state)
+{
+    (void)state;
+    if (!as_other_user()) {
+        skip();
+        return;
+    }
+    char dir[1400], l[128], n[128];
+    memset(l, 'l', 115);
+    l[115] = '\0';
+    memset(n, 'n', 115);
+    n[115] = '\0';
+    snprintf(dir, sizeof dir, "%s/world/%s/%s", fx.corpus, l, n);
+    assert_int_equal(tu_run("mkdir -p '%s'", dir), 0);
+    static const char a[] = "Owl title\n\nAn owl hooted.\n";
+    static const char b[] = "Wren title\n\nA wren sang.\n";
+    tu_write_file(dir, "a.txt", a, sizeof a - 1);
+    tu_write_file(dir, "b.txt", b, sizeof b - 1);
+    assert_int_equal(tu_run("chmod -R a+rwX '%s' && find '%s' -exec touch "
+                            "-d '1 hour ago' {} +", fx.corpus, fx.corpus),
+                     0);
+    assert_int_equal(ix_as_other("-q -j1 --db '%s' '%s'", fx.db, fx.corpus),
+                     0);
+    assert_int_equal(articles(fx.db), SAMPLE_FILES + 2);
+    assert_int_equal(tu_run("chmod 000 '%s'", dir), 0);
+    assert_int_equal(ix_as_other("-j1 --db '%s' '%s'", fx.db, fx.corpus), 1);
+    expect_in("err.txt", "Permission denied");
+    expect_in("out.txt", "removed 0,");
+    assert_int_equal(articles(fx.db), SAMPLE_FILES + 2);
+    assert_int_equal(ix_as_other("-j1 --full --db '%s' '%s'", fx.db,
+                                 fx.corpus), 1);
+    assert_int_equal(articles(fx.db), SAMPLE_FILES + 2);
+    assert_int_equal(qy("--db '%s' --format paths 'wren'", fx.db), 0);
+    expect_in("out.txt", "b.txt");
+    assert_int_equal(tu_run("chmod 755 '%s'", dir), 0);
+}
+
 /* An index written before CJK n-grams (no gazette.cjk_ngrams key), all
  * in English: the first --full after the upgrade keeps the articles of a
  * file it cannot read, as any other --full does (they were dropped, with
@@ -5283,6 +5327,7 @@ int main(void)
         T(test_full_absent_root_made_up_count),
         T(test_full_refusals_count_one_article),
         T(test_full_keeps_unreadable_files),
+        T(test_long_unreadable_folder_keeps_its_articles),
         T(test_full_carry_limits),
         T(test_full_carry_from_whole_runs_index),
         T(test_unreadable_root),
