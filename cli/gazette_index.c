@@ -1175,6 +1175,7 @@ static void remove_default_dir(made_dirs *made)
 int main(int argc, char **argv)
 {
     cli_set_program("gazette-index");
+    cli_hold_standard_streams();
     cli_options o = {.max_remove = GAZETTE_DEFAULT_MAX_REMOVE};
     int code;
     int first = parse_args(argc, argv, &o, &code);

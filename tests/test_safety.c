@@ -4715,6 +4715,47 @@ static void test_closed_pipe_is_74(void **state)
     assert_int_equal(articles(fx.db), SAMPLE_FILES);
 }
 
+/* 1 when the lock file beside `db` holds a pid alone (digits, then a
+ * newline), as --help says it does. */
+static int lock_holds_a_pid(const char *db)
+{
+    char name[1100];
+    snprintf(name, sizeof name, "%s.lock", db + strlen(fx.tmp) + 1);
+    const char *lock = slurp(name);
+    size_t digits = strspn(lock, "0123456789");
+    return digits > 0 && strcmp(lock + digits, "\n") == 0;
+}
+
+/* gazette-index started with stderr or stdout closed ('2>&-' in a
+ * crontab, a supervisor that closes them): the first file it opened took
+ * the number, the lock file DB.lock (at -j1, or a shard's Xapian
+ * flintlock), and each line meant for stderr (a skipped file) or stdout
+ * went into it, over the writer's pid. The numbers are held now: the
+ * lines are lost as they were, the index's files get none of them, and
+ * the lost summary is still 74. */
+static void test_closed_standard_streams_write_nothing_into_the_index(
+    void **state)
+{
+    (void)state;
+    tu_write_file(fx.corpus, "world/empty.txt", "", 0);
+    const char *index = tu_binary("gazette-index");
+    assert_int_equal(tu_run("'%s' -j1 --db '%s' '%s' >'%s/out.txt' 2>&-",
+                            index, fx.db, fx.corpus, fx.tmp),
+                     1);
+    expect_in("out.txt", "skipped 1");
+    assert_true(lock_holds_a_pid(fx.db));
+    assert_int_not_equal(tu_run("grep -rqs 'empty file' '%s'", fx.db), 0);
+    static const char late[] = "Late\n\nA late story.\n";
+    tu_write_file(fx.corpus, "world/late.txt", late, sizeof late - 1);
+    assert_int_equal(tu_run("'%s' -v -j1 --db '%s' '%s' >&- 2>'%s/err.txt'",
+                            index, fx.db, fx.corpus, fx.tmp),
+                     74);
+    expect_in("err.txt", "cannot write the summary");
+    assert_true(lock_holds_a_pid(fx.db));
+    assert_int_not_equal(tu_run("grep -rqs 'added world/late' '%s'", fx.db), 0);
+    assert_int_equal(articles(fx.db), SAMPLE_FILES + 1);
+}
+
 /* gazette-query: ids and facet values reach the terminal with control
  * characters escaped (ESC, C1), and --json writes a path that is not
  * UTF-8 as valid JSON. */
@@ -5346,6 +5387,7 @@ int main(void)
         T(test_messages_quote_as_written),
         T(test_json_summary),
         T(test_closed_pipe_is_74),
+        T(test_closed_standard_streams_write_nothing_into_the_index),
         T(test_query_output_escaped),
         T(test_bidi_controls_cleaned),
         T(test_query_limits),
