@@ -3419,7 +3419,7 @@ static gz_index_outcome open_run(run_state *st, run_hold *h, xap_status *s,
  * the run writes one: the removal guards' message tells a new index
  * from one that keeps articles. A count that cannot be read counts as
  * some. */
-static xap_status load_filemap(run_state *st)
+static xap_status load_filemap_once(run_state *st)
 {
     xap_status s = XAP_OK;
     st->held_none = 1;
@@ -3428,6 +3428,25 @@ static xap_status load_filemap(run_state *st)
         uint32_t docs = 0;
         if (xap_database_doc_count(st->views[i], &docs) != XAP_OK || docs)
             st->held_none = 0;
+    }
+    if (s != XAP_OK)
+        gz_filemap_free(&st->known);   /* the shards read before too */
+    return s;
+}
+
+/* load_filemap_once; a dry run, which holds no lock, reads it again from
+ * the latest revision when a writer's commits overtook it
+ * (XAP_ERR_DB_MODIFIED), as a --full dry run walks the live index again
+ * (watch_api_articles). A real run's lock keeps the index as it is. */
+static xap_status load_filemap(run_state *st)
+{
+    xap_status s = load_filemap_once(st);
+    for (int walk = 1; s == XAP_ERR_DB_MODIFIED && st->cfg->dry_run &&
+                       walk < LIVE_WALKS;
+         walk++) {
+        for (size_t i = 0; i < st->nshards; i++)
+            (void)xap_database_reopen(st->views[i], NULL);
+        s = load_filemap_once(st);
     }
     return s;
 }
