@@ -1244,18 +1244,44 @@ static gz_index_outcome no_directory(const char *db, char *err,
     return GZ_INDEX_IO_ERROR;
 }
 
+/* The owner of the lock file `path`, else of the directory it goes in,
+ * when another user: the usual reason a writer may not open it (the
+ * first index built by hand as root, the nightly job run as another
+ * user, as docs/cron.md warns). -1 when it is ours or cannot be told. */
+static long foreign_owner(const char *path)
+{
+    struct stat sb;
+    if (stat(path, &sb) != 0) {
+        char dir[4096];
+        snprintf(dir, sizeof dir, "%s", path);
+        if (stat(dirname(dir), &sb) != 0)
+            return -1;
+    }
+    return sb.st_uid == geteuid() ? -1 : (long)sb.st_uid;
+}
+
 /* Why the lock file `path` of the index at `db_path` could not be taken
- * (`errnum`), as one line in `err`. */
+ * (`errnum`), as one line in `err`, naming the lock file as such (a bare
+ * "DB.lock: Permission denied" left the operator to guess what it is). */
 static void lock_error(const char *db_path, const char *path, int errnum,
                        char *err, size_t errlen)
 {
-    if (errnum == ENOENT)
+    if (errnum == ENOENT) {
         missing_directory(db_path, err, errlen);
-    else
-        snprintf(err, errlen, "%s: %s%s", path, strerror(errnum),
-                 errnum == ELOOP ? " (a symbolic link: refusing to open a "
-                                   "lock file through one)"
-                                 : "");
+        return;
+    }
+    char why[160] = "";
+    long owner = errnum == EACCES || errnum == EPERM ? foreign_owner(path)
+                                                     : -1;
+    if (errnum == ELOOP)
+        snprintf(why, sizeof why, " (a symbolic link: refusing to open a "
+                 "lock file through one)");
+    else if (owner >= 0)
+        snprintf(why, sizeof why, " (it belongs to uid %ld, and this run "
+                 "is uid %ld: run as the user that owns the index)", owner,
+                 (long)geteuid());
+    snprintf(err, errlen, "%s: cannot open the index's lock file: %s%s",
+             path, strerror(errnum), why);
 }
 
 /* Take the lock file of `db_path`, then call `open` (which opens the

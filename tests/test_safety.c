@@ -2224,6 +2224,28 @@ static void test_update_through_link_to_stub(void **state)
     assert_int_equal(articles(fx.db), SAMPLE_FILES + 1);
 }
 
+/* The first index built by hand as root, the nightly job run as another
+ * user (docs/cron.md says to build it as that user): the lock file is
+ * root's, mode 0600, and every night fails, 74. The line said only
+ * "DB.lock: Permission denied"; it now says that this is the index's lock
+ * file, whose it is and what to do. */
+static void test_lock_file_of_another_user_is_said(void **state)
+{
+    (void)state;
+    if (!as_other_user() || geteuid() != 0) {
+        skip();   /* needs another user, made by root */
+        return;
+    }
+    assert_int_equal(ix("-q -j1 --db '%s' '%s'", fx.db, fx.corpus), 0);
+    assert_int_equal(
+        ix_as_other("--no-create --db '%s' '%s'", fx.db, fx.corpus), 74);
+    expect_in("err.txt", "idx.lock: cannot open the index's lock file: "
+                         "Permission denied (it belongs to uid 0, and this "
+                         "run is uid 65534: run as the user that owns the "
+                         "index)");
+    assert_int_equal(articles(fx.db), SAMPLE_FILES);
+}
+
 /* A link to a database directory in a directory its user cannot write
  * (a mount point, a shared volume): an update through the link takes the
  * link's own lock file, as it always did, and works; taking the lock
@@ -5387,6 +5409,7 @@ int main(void)
         T(test_messages_quote_as_written),
         T(test_json_summary),
         T(test_closed_pipe_is_74),
+        T(test_lock_file_of_another_user_is_said),
         T(test_closed_standard_streams_write_nothing_into_the_index),
         T(test_query_output_escaped),
         T(test_bidi_controls_cleaned),
