@@ -2,6 +2,7 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -17,6 +18,22 @@ static const char *program = "gazette";
 void cli_set_program(const char *name)
 {
     program = name;
+}
+
+void cli_hold_standard_streams(void)
+{
+    for (int fd = 0; fd <= 2; fd++) {
+        if (fcntl(fd, F_GETFD) != -1 || errno != EBADF)
+            continue;
+        /* The lowest free number is `fd`, the ones below it held. Where
+         * /dev/null is missing (a bare chroot) a directory serves: it
+         * cannot be written either. */
+        int held = open("/dev/null", fd ? O_RDONLY : O_WRONLY);
+        if (held < 0)
+            held = open("/", O_RDONLY | O_DIRECTORY);
+        if (held >= 0 && held != fd)
+            close(held);
+    }
 }
 
 /* Length of the well-formed UTF-8 sequence at `s` (1 to 4 bytes; no

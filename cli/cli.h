@@ -36,6 +36,15 @@ int cli_no_default_index(int err);
 /* The program's name for messages ("gazette-index"); set once in main. */
 void cli_set_program(const char *name);
 
+/* Called first in main: each of descriptors 0, 1 and 2 that is closed
+ * (a job started with '2>&-', or by a supervisor that closes them) is
+ * taken by /dev/null, opened so that it cannot be used that way (stdin
+ * for writing, stdout and stderr for reading): a write to stdout or
+ * stderr still fails with EBADF, as it did, and no file the run opens
+ * (its lock file, a Xapian table or lock) gets the number and the
+ * program's lines. */
+void cli_hold_standard_streams(void);
+
 /* The local time now, ISO 8601 with its offset from UTC
  * ("2026-11-27T02:15:03+01:00"), into `buf` (48 bytes are enough): what
  * starts a line of a log (cli_complain, gazette-index's summary). ""

@@ -359,7 +359,9 @@ static const char usage_text[] =
 "Full rebuilds: after --full, DIR is a Xapian stub file naming the\n"
 "database in use, DIR.d/<generation>. The new generation is built while\n"
 "readers keep using the old one; then a new stub is renamed over DIR (a\n"
-"plain database directory at DIR is exchanged with it atomically) and the\n"
+"plain database directory at DIR is exchanged with it atomically, which\n"
+"NFS, SMB and FAT cannot do: there that --full fails, 74, the index as\n"
+"it was; build one with --full at a new path instead) and the\n"
 "old generation is deleted. Readers opening DIR see the old or the new\n"
 "complete index, never a partial one. An interrupted --full deletes its\n"
 "unfinished generation and leaves the index as it was; the first --full\n"
@@ -1175,6 +1177,7 @@ static void remove_default_dir(made_dirs *made)
 int main(int argc, char **argv)
 {
     cli_set_program("gazette-index");
+    cli_hold_standard_streams();
     cli_options o = {.max_remove = GAZETTE_DEFAULT_MAX_REMOVE};
     int code;
     int first = parse_args(argc, argv, &o, &code);

@@ -1015,6 +1015,7 @@ static void free_dbs(cli_options *o)
 int main(int argc, char **argv)
 {
     cli_set_program("gazette-query");
+    cli_hold_standard_streams();
     cli_options o = {.ndb = 0, .format = FORMAT_TEXT, .offset = 0,
                      .limit = 10, .snippets = 1, .colour = 0,
                      .sort = GAZETTE_SORT_RELEVANCE, .spelling = 1,

@@ -787,6 +787,30 @@ int gz_generation_clear_unused(const char *db, char *err, size_t errlen)
     return 0;
 }
 
+/* 1 when renameat2's RENAME_EXCHANGE failed with `e` because the file
+ * system (NFS, SMB, FAT, a FUSE one) or the kernel cannot exchange. */
+static int exchange_unsupported(int e)
+{
+    return e == EINVAL || e == ENOSYS || e == EOPNOTSUPP;
+}
+
+/* The switch of a database directory `base` failed for want of an
+ * exchange: said with the way out, since every later --full of that
+ * index would fail so too. A --full of a path with no index yet, or of
+ * the stub file it leaves, renames a file over a file, which any file
+ * system does. */
+static void say_no_exchange(const char *base, int e, char *err,
+                            size_t errlen)
+{
+    snprintf(err, errlen, "%s: the file system it is on cannot exchange a "
+             "directory with a file in one step (renameat2 RENAME_EXCHANGE: "
+             "%s; NFS, SMB and FAT cannot), which the first --full of an "
+             "index built as a directory needs to switch readers to the "
+             "rebuild: not switched in, the index is as it was; build a new "
+             "one with --full at another path (it and its later --full runs "
+             "need no exchange), then use that path", base, strerror(e));
+}
+
 int gz_generation_switch(const char *db, const char *rel,
                          void (*release)(void *ctx), void *ctx, char *err,
                          size_t errlen)
@@ -811,7 +835,10 @@ int gz_generation_switch(const char *db, const char *rel,
                                 RENAME_EXCHANGE)
                     : rename(tmp, base);
     if (rc != 0) {
-        snprintf(err, errlen, "%s: %s", base, strerror(errno));
+        if (is_dir && exchange_unsupported(errno))
+            say_no_exchange(base, errno, err, errlen);
+        else
+            snprintf(err, errlen, "%s: %s", base, strerror(errno));
         unlink(tmp);
         unretire(base, &old);
         retired_free(&old);

@@ -1303,18 +1303,44 @@ static gz_index_outcome no_directory(const char *db, char *err,
     return GZ_INDEX_IO_ERROR;
 }
 
+/* The owner of the lock file `path`, else of the directory it goes in,
+ * when another user: the usual reason a writer may not open it (the
+ * first index built by hand as root, the nightly job run as another
+ * user, as docs/cron.md warns). -1 when it is ours or cannot be told. */
+static long foreign_owner(const char *path)
+{
+    struct stat sb;
+    if (stat(path, &sb) != 0) {
+        char dir[4096];
+        snprintf(dir, sizeof dir, "%s", path);
+        if (stat(dirname(dir), &sb) != 0)
+            return -1;
+    }
+    return sb.st_uid == geteuid() ? -1 : (long)sb.st_uid;
+}
+
 /* Why the lock file `path` of the index at `db_path` could not be taken
- * (`errnum`), as one line in `err`. */
+ * (`errnum`), as one line in `err`, naming the lock file as such (a bare
+ * "DB.lock: Permission denied" left the operator to guess what it is). */
 static void lock_error(const char *db_path, const char *path, int errnum,
                        char *err, size_t errlen)
 {
-    if (errnum == ENOENT)
+    if (errnum == ENOENT) {
         missing_directory(db_path, err, errlen);
-    else
-        snprintf(err, errlen, "%s: %s%s", path, strerror(errnum),
-                 errnum == ELOOP ? " (a symbolic link: refusing to open a "
-                                   "lock file through one)"
-                                 : "");
+        return;
+    }
+    char why[160] = "";
+    long owner = errnum == EACCES || errnum == EPERM ? foreign_owner(path)
+                                                     : -1;
+    if (errnum == ELOOP)
+        snprintf(why, sizeof why, " (a symbolic link: refusing to open a "
+                 "lock file through one)");
+    else if (owner >= 0)
+        snprintf(why, sizeof why, " (it belongs to uid %ld, and this run "
+                 "is uid %ld: run as the user that owns the index)", owner,
+                 (long)geteuid());
+    snprintf(err, errlen, "%s: cannot open the index's lock file: %s%s",
+             path, strerror(errnum), why);
 }
 
 /* Take the lock file of `db_path`, then call `open` (which opens the
@@ -3586,7 +3612,7 @@ static gz_index_outcome open_run(run_state *st, run_hold *h, xap_status *s,
  * the run writes one: the removal guards' message tells a new index
  * from one that keeps articles. A count that cannot be read counts as
  * some. */
-static xap_status load_filemap(run_state *st)
+static xap_status load_filemap_once(run_state *st)
 {
     xap_status s = XAP_OK;
     st->held_none = 1;
@@ -3595,6 +3621,25 @@ static xap_status load_filemap(run_state *st)
         uint32_t docs = 0;
         if (xap_database_doc_count(st->views[i], &docs) != XAP_OK || docs)
             st->held_none = 0;
+    }
+    if (s != XAP_OK)
+        gz_filemap_free(&st->known);   /* the shards read before too */
+    return s;
+}
+
+/* load_filemap_once; a dry run, which holds no lock, reads it again from
+ * the latest revision when a writer's commits overtook it
+ * (XAP_ERR_DB_MODIFIED), as a --full dry run walks the live index again
+ * (watch_api_articles). A real run's lock keeps the index as it is. */
+static xap_status load_filemap(run_state *st)
+{
+    xap_status s = load_filemap_once(st);
+    for (int walk = 1; s == XAP_ERR_DB_MODIFIED && st->cfg->dry_run &&
+                       walk < LIVE_WALKS;
+         walk++) {
+        for (size_t i = 0; i < st->nshards; i++)
+            (void)xap_database_reopen(st->views[i], NULL);
+        s = load_filemap_once(st);
     }
     return s;
 }

@@ -26,6 +26,11 @@
  *
  *   MOVE_ON_OPENDIR    the path, exactly as the program passes it
  *   MOVE_FROM, MOVE_TO the rename(2) then done, once
+ *
+ * And renameat2() with RENAME_EXCHANGE fails, every time, as on a file
+ * system that cannot exchange two names (NFS, SMB, FAT):
+ *
+ *   FAIL_EXCHANGE_ERRNO  the errno to fail with (EINVAL, as Linux says it)
  */
 #define _GNU_SOURCE 1
 #undef _FILE_OFFSET_BITS   /* open and open64 are two functions here */
@@ -167,4 +172,18 @@ DIR *opendir(const char *path)
     DIR *(*next)(const char *) =
         (DIR * (*)(const char *)) dlsym(RTLD_NEXT, "opendir");
     return next(path);
+}
+
+int renameat2(int olddir, const char *oldpath, int newdir, const char *newpath,
+              unsigned int flags)
+{
+    const char *e = getenv("FAIL_EXCHANGE_ERRNO");
+    if (e && (flags & RENAME_EXCHANGE)) {
+        errno = atoi(e);
+        return -1;
+    }
+    int (*next)(int, const char *, int, const char *, unsigned int) =
+        (int (*)(int, const char *, int, const char *,
+                 unsigned int))dlsym(RTLD_NEXT, "renameat2");
+    return next(olddir, oldpath, newdir, newpath, flags);
 }

@@ -16,6 +16,11 @@
  *                       instead (a dry run writes none: it walks the
  *                       index without a lock, and a writer may commit
  *                       while it is stopped)
+ *   PAUSE_AT_VALUES     N: stop just before the N-th stream of a value
+ *                       slot the process opens, by
+ *                       Xapian::Database::valuestream_begin (an update
+ *                       reads what it knows of each file so, four slots
+ *                       a database, before it walks the corpus)
  *
  * A document is written by Xapian::WritableDatabase::add_document (as a
  * --full copies the articles of a file it cannot read from the index it
@@ -39,6 +44,7 @@
     "stringIcSt11char_traitsIcESaIcEEERKNS_8DocumentE"
 
 #define GET "_ZNK6Xapian8Database12get_documentEj"
+#define VALUES "_ZNK6Xapian8Database17valuestream_beginEj"
 
 typedef unsigned long (*add_fn)(void *self, const void *doc);
 /* Xapian::Document, returned in memory the caller gives (its one member:
@@ -49,6 +55,7 @@ typedef unsigned long (*replace_fn)(void *self, const void *term,
 
 static unsigned long written;   /* documents so far (atomic) */
 static unsigned long read_so_far;   /* documents read (atomic) */
+static unsigned long streams;   /* value streams opened (atomic) */
 
 /* Count one document; stop the process (every thread) before the one
  * PAUSE_AT_DOCUMENT names. */
@@ -112,4 +119,19 @@ void *_ZNK6Xapian8Database12get_documentEj(void *ret, const void *self,
     if (__atomic_add_fetch(&read_so_far, 1, __ATOMIC_SEQ_CST) == n)
         kill(getpid(), SIGSTOP);
     return ((get_fn)next_function(GET))(ret, self, did);
+}
+
+/* Xapian::ValueIterator, returned as a Xapian::Document is (above) */
+typedef void *(*values_fn)(void *ret, const void *self, unsigned slot);
+
+void *_ZNK6Xapian8Database17valuestream_beginEj(void *ret, const void *self,
+                                                unsigned slot);
+void *_ZNK6Xapian8Database17valuestream_beginEj(void *ret, const void *self,
+                                                unsigned slot)
+{
+    const char *at = getenv("PAUSE_AT_VALUES");
+    unsigned long n = at ? strtoul(at, NULL, 10) : 0;
+    if (__atomic_add_fetch(&streams, 1, __ATOMIC_SEQ_CST) == n)
+        kill(getpid(), SIGSTOP);
+    return ((values_fn)next_function(VALUES))(ret, self, slot);
 }

@@ -863,10 +863,11 @@ static void test_holds_xapian_locks_to_the_switch(void **state)
 
 extern char **environ;
 
-/* Our environment with pause_writing.so preloaded to stop a run before
- * its `pause_at`-th document written, or with `reading` read
- * (PAUSE_AT_READ): the strings are static, the array too. */
-static char **pausing_environment(unsigned pause_at, int reading)
+/* Our environment with pause_writing.so preloaded to stop a run at the
+ * `pause_at`-th event that `pause_var` counts (PAUSE_AT_DOCUMENT: a
+ * document written; PAUSE_AT_READ: one read; PAUSE_AT_VALUES: a value
+ * stream opened): the strings are static, the array too. */
+static char **pausing_environment(const char *pause_var, unsigned pause_at)
 {
     static char preload[4096], at[64], asan[4096], report[1200];
     static char *env[1024];
@@ -875,8 +876,7 @@ static char **pausing_environment(unsigned pause_at, int reading)
     int n1 = snprintf(preload, sizeof preload, "LD_PRELOAD=%s%s%s",
                       PAUSE_WRITING_MODULE, old && *old ? " " : "",
                       old ? old : "");
-    snprintf(at, sizeof at, "%s=%u",
-             reading ? "PAUSE_AT_READ" : "PAUSE_AT_DOCUMENT", pause_at);
+    snprintf(at, sizeof at, "%s=%u", pause_var, pause_at);
     snprintf(report, sizeof report, "PAUSE_WRITTEN_FILE=%s/written.txt",
              fx.tmp);
     /* ASan's runtime is then not the first library loaded: allowed, as
@@ -892,6 +892,7 @@ static char **pausing_environment(unsigned pause_at, int reading)
         if (strncmp(*e, "LD_PRELOAD=", 11) == 0 ||
             strncmp(*e, "PAUSE_AT_DOCUMENT=", 18) == 0 ||
             strncmp(*e, "PAUSE_AT_READ=", 14) == 0 ||
+            strncmp(*e, "PAUSE_AT_VALUES=", 16) == 0 ||
             strncmp(*e, "PAUSE_WRITTEN_FILE=", 19) == 0 ||
             strncmp(*e, "ASAN_OPTIONS=", 13) == 0)
             continue;
@@ -906,16 +907,13 @@ static char **pausing_environment(unsigned pause_at, int reading)
     return env;
 }
 
-/* Start gazette-index --full --db `db` `corpus` (at the test's -j) in the
- * background, stderr to tmp/err.txt; its pid. The run stops itself
- * (SIGSTOP) just before it writes its `pause_at`-th document to the
- * build (pause_writing.c): wait_paused() waits for that moment, at which
- * the test acts, however slow the machine. When it exits, it leaves the
- * number of documents it wrote in tmp/written.txt (documents_written).
- * With `dry`, a --dry-run that stops before its `pause_at`-th document
- * read (it writes none), its standard output in tmp/out.txt. */
-static pid_t start_run(const char *db, const char *corpus, unsigned pause_at,
-                       int dry)
+/* Start gazette-index --db `db` `corpus` (at the test's -j; with `full`
+ * --full, with `dry` --dry-run, its standard output then in tmp/out.txt)
+ * in the background, stderr to tmp/err.txt, stopping itself at the
+ * `pause_at`-th event `pause_var` counts (pausing_environment); its pid. */
+static pid_t start_paused(const char *db, const char *corpus,
+                          const char *pause_var, unsigned pause_at, int dry,
+                          int full)
 {
     char err[1200], out[1200], jobs[32] = "-j0";
     snprintf(err, sizeof err, "%s/err.txt", fx.tmp);
@@ -924,9 +922,19 @@ static pid_t start_run(const char *db, const char *corpus, unsigned pause_at,
     if (tu_test_jobs())
         snprintf(jobs, sizeof jobs, "-j%s", tu_test_jobs());
     const char *program = tu_binary("indexer/gazette-index");
-    char *const argv[] = {"gazette-index", jobs, "--full", "--db", (char *)db,
-                          (char *)corpus, dry ? "--dry-run" : NULL, NULL};
-    char **env = pausing_environment(pause_at, dry);
+    char *argv[8];
+    int n = 0;
+    argv[n++] = "gazette-index";
+    argv[n++] = jobs;
+    if (full)
+        argv[n++] = "--full";
+    argv[n++] = "--db";
+    argv[n++] = (char *)db;
+    argv[n++] = (char *)corpus;
+    if (dry)
+        argv[n++] = "--dry-run";
+    argv[n] = NULL;
+    char **env = pausing_environment(pause_var, pause_at);
     unlink(tu_path_in(fx.tmp, "written.txt"));
     pid_t pid = fork();
     assert_true(pid >= 0);
@@ -940,6 +948,22 @@ static pid_t start_run(const char *db, const char *corpus, unsigned pause_at,
     }
     running = pid;
     return pid;
+}
+
+/* Start gazette-index --full --db `db` `corpus` (at the test's -j) in the
+ * background, stderr to tmp/err.txt; its pid. The run stops itself
+ * (SIGSTOP) just before it writes its `pause_at`-th document to the
+ * build (pause_writing.c): wait_paused() waits for that moment, at which
+ * the test acts, however slow the machine. When it exits, it leaves the
+ * number of documents it wrote in tmp/written.txt (documents_written).
+ * With `dry`, a --dry-run that stops before its `pause_at`-th document
+ * read (it writes none), its standard output in tmp/out.txt. */
+static pid_t start_run(const char *db, const char *corpus, unsigned pause_at,
+                       int dry)
+{
+    return start_paused(db, corpus, dry ? "PAUSE_AT_READ"
+                                        : "PAUSE_AT_DOCUMENT",
+                        pause_at, dry, 1);
 }
 
 static pid_t start_full(const char *db, const char *corpus,
@@ -1575,6 +1599,40 @@ static void test_dry_full_outlives_a_writer(void **state)
     assert_int_equal(articles(db), n);
 }
 
+/* An update's dry run takes no lock either, and reads what the index
+ * knows of each file (four value streams a database) before it walks
+ * the corpus: a writer that commits twice meanwhile may reuse the blocks
+ * of the revision it reads (DatabaseModifiedError). It reads them again
+ * from the latest revision. Here it stops before its second value
+ * stream (pause_writing.c, PAUSE_AT_VALUES), a writer rewrites every
+ * article of no file in several commits, and it goes on: exit 0, as the
+ * real run after it. Before, it exited 70, "internal error"
+ * (DatabaseModifiedError), for a cron job's monitoring to report as a
+ * bug. */
+static void test_dry_update_outlives_a_writer(void **state)
+{
+    (void)state;
+    enum { DESK = 1500 };
+    char db[1100];
+    snprintf(db, sizeof db, "%s/desk-update-idx", fx.tmp);
+    assert_int_equal(index_run("--db '%s' '%s'", db, fx.corpus), 0);
+    write_desk_articles(db, DESK, 0, DESK);
+    uint64_t n = articles(db);
+    pid_t pid = start_paused(db, fx.corpus, "PAUSE_AT_VALUES", 2, 1, 0);
+    wait_paused(pid, 2);
+    write_desk_articles(db, DESK, 1, DESK / 4);
+    write_desk_articles(db, DESK, 2, DESK / 4);
+    kill(pid, SIGCONT);
+    int rc = wait_exit(pid);
+    if (rc != 0)
+        tu_run("cat '%s/err.txt' >&2", fx.tmp);
+    assert_int_equal(rc, 0);
+    assert_int_equal(tu_run("grep -q 'dry run: scanned' '%s/out.txt'", fx.tmp),
+                     0);
+    assert_int_equal(index_run("--db '%s' '%s'", db, fx.corpus), 0);
+    assert_int_equal(articles(db), n);
+}
+
 /* 1 when gazette-query on `db` for `query` offers "Did you mean:
  * `word`?". */
 static int suggests(const char *db, const char *query, const char *word)
@@ -1748,6 +1806,8 @@ int main(void)
             test_first_full_without_the_lock_makes_nothing,
             stop_holder_and_run),
         cmocka_unit_test_teardown(test_dry_full_outlives_a_writer,
+                                  stop_running),
+        cmocka_unit_test_teardown(test_dry_update_outlives_a_writer,
                                   stop_running),
         cmocka_unit_test(test_copied_articles_keep_their_spelling),
         cmocka_unit_test(test_open_handle_takes_on_new_language),

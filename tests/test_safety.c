@@ -2268,6 +2268,28 @@ static void test_update_through_link_to_stub(void **state)
     assert_int_equal(articles(fx.db), SAMPLE_FILES + 1);
 }
 
+/* The first index built by hand as root, the nightly job run as another
+ * user (docs/cron.md says to build it as that user): the lock file is
+ * root's, mode 0600, and every night fails, 74. The line said only
+ * "DB.lock: Permission denied"; it now says that this is the index's lock
+ * file, whose it is and what to do. */
+static void test_lock_file_of_another_user_is_said(void **state)
+{
+    (void)state;
+    if (!as_other_user() || geteuid() != 0) {
+        skip();   /* needs another user, made by root */
+        return;
+    }
+    assert_int_equal(ix("-q -j1 --db '%s' '%s'", fx.db, fx.corpus), 0);
+    assert_int_equal(
+        ix_as_other("--no-create --db '%s' '%s'", fx.db, fx.corpus), 74);
+    expect_in("err.txt", "idx.lock: cannot open the index's lock file: "
+                         "Permission denied (it belongs to uid 0, and this "
+                         "run is uid 65534: run as the user that owns the "
+                         "index)");
+    assert_int_equal(articles(fx.db), SAMPLE_FILES);
+}
+
 /* A link to a database directory in a directory its user cannot write
  * (a mount point, a shared volume): an update through the link takes the
  * link's own lock file, as it always did, and works; taking the lock
@@ -4759,6 +4781,47 @@ static void test_closed_pipe_is_74(void **state)
     assert_int_equal(articles(fx.db), SAMPLE_FILES);
 }
 
+/* 1 when the lock file beside `db` holds a pid alone (digits, then a
+ * newline), as --help says it does. */
+static int lock_holds_a_pid(const char *db)
+{
+    char name[1100];
+    snprintf(name, sizeof name, "%s.lock", db + strlen(fx.tmp) + 1);
+    const char *lock = slurp(name);
+    size_t digits = strspn(lock, "0123456789");
+    return digits > 0 && strcmp(lock + digits, "\n") == 0;
+}
+
+/* gazette-index started with stderr or stdout closed ('2>&-' in a
+ * crontab, a supervisor that closes them): the first file it opened took
+ * the number, the lock file DB.lock (at -j1, or a shard's Xapian
+ * flintlock), and each line meant for stderr (a skipped file) or stdout
+ * went into it, over the writer's pid. The numbers are held now: the
+ * lines are lost as they were, the index's files get none of them, and
+ * the lost summary is still 74. */
+static void test_closed_standard_streams_write_nothing_into_the_index(
+    void **state)
+{
+    (void)state;
+    tu_write_file(fx.corpus, "world/empty.txt", "", 0);
+    const char *index = tu_binary("gazette-index");
+    assert_int_equal(tu_run("'%s' -j1 --db '%s' '%s' >'%s/out.txt' 2>&-",
+                            index, fx.db, fx.corpus, fx.tmp),
+                     1);
+    expect_in("out.txt", "skipped 1");
+    assert_true(lock_holds_a_pid(fx.db));
+    assert_int_not_equal(tu_run("grep -rqs 'empty file' '%s'", fx.db), 0);
+    static const char late[] = "Late\n\nA late story.\n";
+    tu_write_file(fx.corpus, "world/late.txt", late, sizeof late - 1);
+    assert_int_equal(tu_run("'%s' -v -j1 --db '%s' '%s' >&- 2>'%s/err.txt'",
+                            index, fx.db, fx.corpus, fx.tmp),
+                     74);
+    expect_in("err.txt", "cannot write the summary");
+    assert_true(lock_holds_a_pid(fx.db));
+    assert_int_not_equal(tu_run("grep -rqs 'added world/late' '%s'", fx.db), 0);
+    assert_int_equal(articles(fx.db), SAMPLE_FILES + 1);
+}
+
 /* gazette-query: ids and facet values reach the terminal with control
  * characters escaped (ESC, C1), and --json writes a path that is not
  * UTF-8 as valid JSON. */
@@ -5391,6 +5454,8 @@ int main(void)
         T(test_messages_quote_as_written),
         T(test_json_summary),
         T(test_closed_pipe_is_74),
+        T(test_lock_file_of_another_user_is_said),
+        T(test_closed_standard_streams_write_nothing_into_the_index),
         T(test_query_output_escaped),
         T(test_bidi_controls_cleaned),
         T(test_query_limits),
