@@ -61,7 +61,7 @@ typedef struct cli_options {
     double start;
 } cli_options;
 
-/* The signal that asked us to stop (SIGINT or SIGTERM), or 0. */
+/* The signal that asked us to stop (SIGINT, SIGTERM or SIGHUP), or 0. */
 static volatile sig_atomic_t stop_signal;
 
 static const char usage_text[] =
@@ -345,7 +345,10 @@ static const char usage_text[] =
 "current file; with -j4 a few dozen already read or being read), commit,\n"
 "print the summary and exit 130 or 143, also when they come after the last\n"
 "file was found (the files not started are left to the next run; files\n"
-"removed since the last run are only removed by the next complete run).\n"
+"removed since the last run and not yet taken out when the signal came are\n"
+"taken out by the next complete run). SIGHUP (a closed terminal or ssh\n"
+"session) does the same and exits 129, unless it was ignored when the run\n"
+"started (nohup): then it is ignored.\n"
 "Before the run starts they write nothing and print no summary: while no\n"
 "index is at DIR yet, \"stopped by signal N before starting; nothing was\n"
 "made\"; on an index (--full too), \"stopped by signal N before starting;\n"
@@ -473,6 +476,7 @@ static const char usage_text[] =
 "      write, as gazette-query is (74 instead when SIGPIPE is ignored);\n"
 "      a race: their output fits in the pipe, so '| head -1' mostly\n"
 "      gets all of it written first, exit 0\n"
+"  129 hung up by SIGHUP, as 143 (not under nohup, which ignores it)\n"
 "  143 terminated by SIGTERM (work so far committed; before the run\n"
 "      started, or while it waited for the lock: nothing written, no\n"
 "      index made)\n";
@@ -857,10 +861,14 @@ static void on_stop_signal(int sig)
 /* SIGINT/SIGTERM set a flag the run polls between files; no SA_RESTART,
  * so a --wait-lock sleep is cut short too. They are unblocked: blocked
  * by the parent (a mask is inherited), they could not stop the run, and
- * one already pending stops it before it starts. */
+ * one already pending stops it before it starts. SIGHUP (the terminal or
+ * ssh session of a first build run by hand closed) stops it the same
+ * way, committing what is in hand, where its default would kill the run
+ * with the batch in hand lost; unless it was ignored when we started:
+ * `nohup` asked for the run to outlive its terminal. */
 static void install_signal_handlers(void)
 {
-    struct sigaction sa;
+    struct sigaction sa, hangup;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_stop_signal;
     sigemptyset(&sa.sa_mask);
@@ -870,6 +878,11 @@ static void install_signal_handlers(void)
     sigemptyset(&stops);
     sigaddset(&stops, SIGINT);
     sigaddset(&stops, SIGTERM);
+    if (sigaction(SIGHUP, NULL, &hangup) == 0 &&
+        hangup.sa_handler != SIG_IGN) {
+        sigaction(SIGHUP, &sa, NULL);
+        sigaddset(&stops, SIGHUP);
+    }
     sigprocmask(SIG_UNBLOCK, &stops, NULL);
     /* Over a file size limit (ulimit -f) a write then fails with EFBIG,
      * reported as an I/O error (74), instead of killing the run. */

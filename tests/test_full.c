@@ -1103,14 +1103,15 @@ static void test_stop_while_copying(void **state)
     assert_int_equal(articles(db), n);
 }
 
-/* SIGINT or SIGTERM in the middle of the first --full of a new index
- * (stopped before its 5th document): the build is deleted and nothing is
- * left (no DB, no DB.d; DB.lock, the lock file, may stay, unchecked). It
- * said "the index is as it was" of an index that never was. */
+/* SIGINT, SIGTERM or SIGHUP in the middle of the first --full of a new
+ * index (stopped before its 5th document): the build is deleted and
+ * nothing is left (no DB, no DB.d; DB.lock, the lock file, may stay,
+ * unchecked). It said "the index is as it was" of an index that never
+ * was; SIGHUP killed the run (129 from the kernel) with no word. */
 static void test_stop_first_full_makes_nothing(void **state)
 {
     (void)state;
-    static const int sigs[] = {SIGINT, SIGTERM};
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
     for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++) {
         char db[1100], said[1300];
         snprintf(db, sizeof db, "%s/first-%d", fx.tmp, sigs[i]);
@@ -1128,6 +1129,27 @@ static void test_stop_first_full_makes_nothing(void **state)
         assert_false(exists("%s", db));
         assert_false(exists("%s.d", db));
     }
+}
+
+/* A run started with SIGHUP ignored, as nohup starts it, is not stopped
+ * by a SIGHUP: the --full goes on to its end and switches its build in,
+ * every article there. */
+static void test_hangup_ignored_under_nohup(void **state)
+{
+    (void)state;
+    char db[1100], ref[1100];
+    snprintf(db, sizeof db, "%s/nohup", fx.tmp);
+    snprintf(ref, sizeof ref, "%s/nohup-ref", fx.tmp);
+    assert_int_equal(index_run("--db '%s' '%s'", ref, fx.corpus), 0);
+    signal(SIGHUP, SIG_IGN);   /* inherited through fork and exec */
+    pid_t pid = start_full(db, fx.corpus, 5);
+    signal(SIGHUP, SIG_DFL);
+    wait_paused(pid, 5);
+    kill(pid, SIGHUP);
+    kill(pid, SIGCONT);
+    assert_int_equal(wait_exit(pid), 0);
+    assert_false(stderr_has("stopped by signal"));
+    assert_int_equal(articles(db), articles(ref));
 }
 
 /* Run gazette-index (at the test's -j; with `mode`, e.g. --full) into `db`
@@ -1796,6 +1818,8 @@ int main(void)
                                   stop_running),
         cmocka_unit_test_teardown(test_stop_while_copying, stop_running),
         cmocka_unit_test_teardown(test_stop_first_full_makes_nothing,
+                                  stop_running),
+        cmocka_unit_test_teardown(test_hangup_ignored_under_nohup,
                                   stop_running),
         cmocka_unit_test(test_signal_before_start_makes_nothing),
         cmocka_unit_test(test_signal_before_start_leaves_the_index),
