@@ -863,7 +863,8 @@ static int named_before(const char *query, const char *before, const char *w,
 /* The words of `query` written as fields that name none ("titel:x"):
  * r->warning says so, in one note naming each (the first
  * UNKNOWN_FIELDS_NAMED, then "and N more") and the fields, as Xapian
- * searches them as words without a word (gz_query_unknown_field). */
+ * searches each as a word, a phrase of it and what follows ("titel:x" is
+ * the phrase "titel x"; gz_query_unknown_field). */
 static xap_status warn_unknown_field(const char *query, gazette_results_t *r)
 {
     const char *names[UNKNOWN_FIELDS_NAMED], *name;
@@ -894,10 +895,12 @@ static xap_status warn_unknown_field(const char *query, gazette_results_t *r)
         n += snprintf(note + n, sizeof note - (size_t)n, " and %zu more",
                       distinct - named);
     if (n >= 0 && (size_t)n < sizeof note)
-        n += snprintf(note + n, sizeof note - (size_t)n, "%s searched as "
-                      "words (fields:", distinct == 1
-                          ? " is not a field, so it was"
-                          : " are not fields, so they were");
+        n += snprintf(note + n, sizeof note - (size_t)n, "%s (fields:",
+                      distinct == 1
+                          ? " is not a field, so it was searched as a word "
+                            "in a phrase with what follows it"
+                          : " are not fields, so each was searched as a "
+                            "word in a phrase with what follows it");
     for (size_t i = 0; i < gz_nfields && n >= 0 && (size_t)n < sizeof note;
          i++) {
         const gz_field *f = &gz_fields[i];

@@ -895,17 +895,24 @@ static void test_unknown_field_warns(void **state)
         const char *query, *names;   /* names: the warning's start, or
                                         NULL for none */
     } cases[] = {
-        {"titel:chelsea", "'titel:' is not a field, so it was"},
-        {"arsenal -Ttile:chelsea", "'Ttile:' is not a field, so it was"},
-        {"(chelsea OR +sorce:world)", "'sorce:' is not a field, so it was"},
+        {"titel:chelsea", "'titel:' is not a field, so it was searched as a word in a "
+         "phrase with what follows it"},
+        {"arsenal -Ttile:chelsea", "'Ttile:' is not a field, so it was searched as a word in a "
+         "phrase with what follows it"},
+        {"(chelsea OR +sorce:world)", "'sorce:' is not a field, so it was searched as a word in a "
+         "phrase with what follows it"},
         {"titel:chelsea autor:ann",
-         "'titel:' and 'autor:' are not fields, so they were"},
+         "'titel:' and 'autor:' are not fields, so each was searched as a word in a phrase "
+         "with what follows it"},
         {"titel:chelsea TITEL:arsenal autor:ann titel:x",
-         "'titel:' and 'autor:' are not fields, so they were"},
+         "'titel:' and 'autor:' are not fields, so each was searched as a word in a phrase "
+         "with what follows it"},
         {"aa:chelsea bb:x title:arsenal cc:y",
-         "'aa:', 'bb:' and 'cc:' are not fields, so they were"},
+         "'aa:', 'bb:' and 'cc:' are not fields, so each was searched as a word in a phrase "
+         "with what follows it"},
         {"aa:chelsea bb:x cc:y dd:z ee:w dd:v",
-         "'aa:', 'bb:', 'cc:' and 2 more are not fields, so they were"},
+         "'aa:', 'bb:', 'cc:' and 2 more are not fields, so each was searched as a word in a phrase "
+         "with what follows it"},
         {"title:chelsea", NULL},
         {"TITLE:chelsea source:world", NULL},
         {"\"titel:chelsea\" arsenal", NULL},
@@ -917,16 +924,18 @@ static void test_unknown_field_warns(void **state)
         {"chelsea d:/data/x", NULL},
         /* words in a field's group are its values, not fields */
         {"tag:(nyt:world OR b)", NULL},
-        {"source:(\"a:b\" OR x:y) titel:c", "'titel:' is not a field, so it was"},
-        {"C:\\x titel:chelsea", "'titel:' is not a field, so it was"},
+        {"source:(\"a:b\" OR x:y) titel:c", "'titel:' is not a field, so it was searched as a word in a "
+         "phrase with what follows it"},
+        {"C:\\x titel:chelsea", "'titel:' is not a field, so it was searched as a word in a "
+         "phrase with what follows it"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         gazette_results_t *r = search(c, cases[i].query, NULL);
         const char *w = gazette_results_warning(r);
         char want[256] = "";
         if (cases[i].names)
-            snprintf(want, sizeof want, "%s searched as words (fields: "
-                     "title: author: ", cases[i].names);
+            snprintf(want, sizeof want, "%s (fields: title: author: ",
+                     cases[i].names);
         if (cases[i].names ? strncmp(w, want, strlen(want)) != 0 : *w != 0)
             fail_msg("'%s': warning \"%s\"", cases[i].query, w);
         gazette_results_free(r);
@@ -946,7 +955,8 @@ static void test_unknown_field_warns(void **state)
     /* the fields --help lists, not upper: and caps:, which a word in
      * capitals is searched as */
     assert_non_null(strstr(text, "warning: 'titel:' and 'autor:' are not "
-                                 "fields, so they were searched as words "
+                                 "fields, so each was searched as a word in "
+                                 "a phrase with what follows it "
                                  "(fields: title: author: source: tag: "
                                  "entity: url: id: year: date:)\n"));
     free(text);
@@ -961,11 +971,10 @@ static void test_unknown_field_warns(void **state)
         fail_msg("not JSON: %s: %s", jerr.text, last);
     const char *jw = json_string_value(json_object_get(o, "warning"));
     assert_non_null(jw);
-    assert_true(strncmp(jw, "'titel:' and 'autor:' are not fields, so they "
-                        "were searched as words (fields: title: ",
-                        strlen("'titel:' and 'autor:' are not fields, so "
-                               "they were searched as words (fields: "
-                               "title: ")) == 0);
+    static const char jwant[] = "'titel:' and 'autor:' are not fields, so "
+                                "each was searched as a word in a phrase "
+                                "with what follows it (fields: title: ";
+    assert_true(strncmp(jw, jwant, strlen(jwant)) == 0);
     json_decref(o);
     free(text);
 }
