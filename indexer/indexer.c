@@ -2018,6 +2018,8 @@ typedef struct carry_ctx {
     size_t watch_cap;          /* room in st->watch.hashes */
     int writing;               /* a failure now is the build's, not the
                                   live index's (live_read_failed) */
+    uint64_t kept_files;       /* unreadable files whose articles were */
+    uint64_t kept_articles;    /*   copied (carry_path), and how many */
     xap_status status;
 } carry_ctx;
 
@@ -2061,8 +2063,11 @@ static int carry_path(const char *term, size_t len, uint32_t freq, void *ctx)
     if (!term_unreadable(st, c->live, term))
         return 0;
     if (st->cfg->dry_run) {
-        if (!given(st, term))
+        if (!given(st, term)) {
             st->article_total += freq;
+            c->kept_files++;
+            c->kept_articles += freq;
+        }
         return 0;
     }
     if (build_holds(st, term, &c->status) || c->status != XAP_OK)
@@ -2072,6 +2077,10 @@ static int carry_path(const char *term, size_t len, uint32_t freq, void *ctx)
                                              c);
     if (c->status == XAP_OK)
         c->status = s;
+    if (c->status == XAP_OK) {
+        c->kept_files++;
+        c->kept_articles += freq;
+    }
     return c->status != XAP_OK;
 }
 
@@ -2408,6 +2417,24 @@ static const xap_database *live_index(run_state *st)
     return st->live;
 }
 
+/* Say how many articles of files it could not read the build copied
+ * from the live index (carry_path counted them): the summary counts only
+ * what was read, and without this line an index holding more articles
+ * than the run added looked like a miscount. */
+static void say_kept_unreadable(const carry_ctx *c)
+{
+    const gz_index_config *cfg = c->st->cfg;
+    if (!c->kept_files || !cfg->on_warning)
+        return;
+    char what[256];
+    snprintf(what, sizeof what, "%s the %" PRIu64 " article%s of %" PRIu64
+             " file%s this rebuild could not read, as the index it "
+             "replaces holds them", cfg->dry_run ? "would keep" : "kept",
+             c->kept_articles, c->kept_articles == 1 ? "" : "s",
+             c->kept_files, c->kept_files == 1 ? "" : "s");
+    cfg->on_warning(cfg->db_path, what, cfg->ctx);
+}
+
 /* What the live index holds of the files a --full build could not read
  * (and of the paths below directories it could not read), copied as they
  * are, as an update keeps them; not when the live index was written
@@ -2427,7 +2454,10 @@ static xap_status carry_unreadable(carry_ctx *c)
     }
     xap_status s = xap_database_each_term(c->live, GZ_PREFIX_PATH,
                                           carry_path, c);
-    return c->status != XAP_OK ? c->status : s;
+    s = c->status != XAP_OK ? c->status : s;
+    if (s == XAP_OK)
+        say_kept_unreadable(c);
+    return s;
 }
 
 /* 1 when `s`, the failure of a carry step `c`, came from reading the
