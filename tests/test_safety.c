@@ -4800,6 +4800,35 @@ static int lock_holds_a_pid(const char *db)
     return digits > 0 && strcmp(lock + digits, "\n") == 0;
 }
 
+/* A log that takes both streams ('>>log 2>&1', as cron.md's job writes
+ * it) has the --verbose lines in order among the skipped ones: at -j1,
+ * a.txt added, b.txt (empty) skipped, c.txt added, then the summary.
+ * stdout was fully buffered into a file: every "added" line came after
+ * every "skipped" one. */
+static void test_verbose_lines_in_order_in_one_log(void **state)
+{
+    (void)state;
+    char corpus[1100], db[1100];
+    snprintf(corpus, sizeof corpus, "%s/ordered", fx.tmp);
+    snprintf(db, sizeof db, "%s/ordered-idx", fx.tmp);
+    static const char a[] = "Alpha\n\nAlpha text.\n",
+                      c[] = "Gamma\n\nGamma text.\n";
+    tu_write_file(corpus, "a.txt", a, sizeof a - 1);
+    tu_write_file(corpus, "b.txt", "", 0);
+    tu_write_file(corpus, "c.txt", c, sizeof c - 1);
+    assert_int_equal(tu_run("'%s' -j1 -v --db '%s' '%s' >>'%s/log.txt' 2>&1",
+                            tu_binary("gazette-index"), db, corpus, fx.tmp),
+                     1);
+    const char *log = slurp("log.txt");
+    const char *added_a = strstr(log, "added a.txt\n"),
+               *skipped_b = strstr(log, "skipped "),
+               *added_c = strstr(log, "added c.txt\n"),
+               *summary = strstr(log, "scanned 3,");
+    if (!added_a || !skipped_b || !added_c || !summary ||
+        !(added_a < skipped_b && skipped_b < added_c && added_c < summary))
+        fail_msg("out of order:\n%s", log);
+}
+
 /* gazette-index started with stderr or stdout closed ('2>&-' in a
  * crontab, a supervisor that closes them): the first file it opened took
  * the number, the lock file DB.lock (at -j1, or a shard's Xapian
@@ -5463,6 +5492,7 @@ int main(void)
         T(test_json_summary),
         T(test_closed_pipe_is_74),
         T(test_lock_file_of_another_user_is_said),
+        T(test_verbose_lines_in_order_in_one_log),
         T(test_closed_standard_streams_write_nothing_into_the_index),
         T(test_query_output_escaped),
         T(test_bidi_controls_cleaned),
