@@ -742,7 +742,9 @@ bool may_fail_to_parse(const char *text, unsigned flags)
 // check is a list of what is known to be safe: words of letters and
 // digits, with signs, AND, OR, NOT, XOR, brackets, a trailing '*', an
 // apostrophe or a decimal point inside, and capitals with dots ("U.S.").
-// Any other group of such a field is refused before Xapian reads it.
+// Any other group of such a field is refused before Xapian reads it. (A
+// trailing '*' is safe from that death but matches nothing: the marked
+// parser refuses it, unprocessed_words.)
 
 bool is_ascii_digit(char c)
 {
@@ -873,45 +875,62 @@ bool is_marked(const std::string &term)
             term.compare(1, marker.size(), marker) == 0);
 }
 
-// Whether `q` (of the marked parser) holds a phrase or a NEAR all of
-// whose words belong to fields with a FieldProcessor.
-bool has_marked_window(const Xapian::Query &q)
+// What Xapian 1.4 builds no query for among the words of fields with a
+// FieldProcessor (see unprocessed_words).
+enum class Unprocessed { none, window, wildcard };
+
+// Whether `q` is a phrase or a NEAR all of whose words are marked.
+bool is_marked_window(const Xapian::Query &q)
 {
     Xapian::Query::op type = q.get_type();
     size_t n = q.get_num_subqueries();
-    bool window = type == Xapian::Query::OP_PHRASE ||
-                  type == Xapian::Query::OP_NEAR;
-    bool all_marked = window && n > 0;
+    bool all_marked = (type == Xapian::Query::OP_PHRASE ||
+                       type == Xapian::Query::OP_NEAR) && n > 0;
     for (size_t i = 0; all_marked && i < n; i++) {
         const Xapian::Query sub = q.get_subquery(i);
         all_marked = sub.get_type() == Xapian::Query::LEAF_TERM &&
                      is_marked(*sub.get_terms_begin());
     }
-    if (all_marked)
-        return true;
-    for (size_t i = 0; i < n; i++)
-        if (has_marked_window(q.get_subquery(i)))
-            return true;
-    return false;
+    return all_marked;
+}
+
+// The first window or wildcard of marked words in `q` (of the marked
+// parser), or none.
+Unprocessed find_unprocessed(const Xapian::Query &q)
+{
+    if (is_marked_window(q))
+        return Unprocessed::window;
+    if (q.get_type() == Xapian::Query::OP_WILDCARD)
+        return is_marked(wildcard_pattern(q)) ? Unprocessed::wildcard
+                                              : Unprocessed::none;
+    for (size_t i = 0; i < q.get_num_subqueries(); i++) {
+        Unprocessed u = find_unprocessed(q.get_subquery(i));
+        if (u != Unprocessed::none)
+            return u;
+    }
+    return Unprocessed::none;
 }
 
 // Xapian 1.4.22 builds a phrase, NEAR or ADJ (also "a-b" and "a:b") of
 // words that all belong to fields with a FieldProcessor ("caps:a NEAR
 // caps:b", "title:(caps:a ADJ upper:b)") from their prefixes, which such
 // fields have none of: it gets no query, drops it in silence, or under a
-// '+' or '-' dereferences it (SIGSEGV in Query::operator&=). Where the
-// words end up is Xapian's grammar's business, so the marked parser reads
-// `text` first: true when it builds such a window. Its errors are thrown:
+// '+' or '-' dereferences it (SIGSEGV in Query::operator&=). A wildcard
+// of such a field ("caps:nas*") expands over no prefix: an empty query,
+// dropped in silence or emptying what it is ANDed with. Where the words
+// end up is Xapian's grammar's business, so the marked parser reads
+// `text` first and says which of them it built. Its errors are thrown:
 // the real parser may meet the null query before them. `flags` without
 // STRICT.
-bool joins_processed_words(xap_queryparser *qp, const char *text,
-                           unsigned flags, const std::string &default_prefix)
+Unprocessed unprocessed_words(xap_queryparser *qp, const char *text,
+                              unsigned flags,
+                              const std::string &default_prefix)
 {
     // Without positions Xapian makes the window an AND, which is no
     // different from the AND of the grammar: ask for positions.
     flags &= ~unsigned(Xapian::QueryParser::FLAG_NO_POSITIONS);
-    return has_marked_window(qp->marked.parse_query(text, flags,
-                                                    default_prefix));
+    return find_unprocessed(qp->marked.parse_query(text, flags,
+                                                   default_prefix));
 }
 
 // The fields with a FieldProcessor, for a message: "caps: or upper:".
@@ -993,12 +1012,19 @@ xap_status xap_queryparser_parse(xap_queryparser *qp, const char *text,
         bool strict = flags & XAP_QP_FLAG_STRICT;
         flags &= ~unsigned(XAP_QP_FLAG_STRICT);
         bool processed = mentions_processed_field(qp, text);
-        if (processed &&
-            joins_processed_words(qp, text, flags, opt(default_prefix)))
+        Unprocessed u = processed ? unprocessed_words(qp, text, flags,
+                                                      opt(default_prefix))
+                                  : Unprocessed::none;
+        if (u == Unprocessed::window)
             throw Xapian::QueryParserError(
                 "words of " + processed_field_list(qp) + " cannot be "
                 "joined by NEAR or ADJ or into a phrase; join them with "
                 "AND or OR, or search the words without the field");
+        if (u == Unprocessed::wildcard)
+            throw Xapian::QueryParserError(
+                "a word of " + processed_field_list(qp) + " cannot end "
+                "in a wildcard '*'; search the whole word, or the "
+                "wildcard without the field");
         // Probed on the marked parser, which Xapian reads as it reads
         // this one but for the null queries above.
         bool fails = (strict || processed) && may_fail_to_parse(text, flags) &&
