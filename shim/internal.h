@@ -93,6 +93,12 @@ struct xap_queryparser {
     // The free-text fields given a FieldProcessor: their groups are
     // checked before Xapian reads them (query.cc, unsafe_group).
     std::vector<std::string> processed_fields;
+    // The same parser with a marker prefix for each of those fields in
+    // place of its FieldProcessor, so that Xapian's own grammar tells
+    // where their words go before the real parser reads them (query.cc,
+    // joined_processed_words): configured by every call that configures
+    // qp, with the same range processors.
+    Xapian::QueryParser marked;
 };
 
 struct xap_query {
@@ -871,6 +877,7 @@ inline xap_status add_range(xap_queryparser *qp,
 {
     qp->ranges.push_back(std::move(rp));
     qp->qp.add_rangeprocessor(qp->ranges.back().get());
+    qp->marked.add_rangeprocessor(qp->ranges.back().get());
     return XAP_OK;
 }
 

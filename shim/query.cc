@@ -444,6 +444,18 @@ xap_status xap_query_snippet_parts(const xap_query *q, unsigned flags,
 
 // ------------------------------------------------------------- queryparser
 
+namespace {
+
+// The prefix of the words of every field with a FieldProcessor in the
+// marked parser (xap_queryparser::marked): one for all, as Xapian 1.4
+// takes such fields for one (their lists of prefixes are equally empty).
+// Control characters: no word Xapian reads holds one.
+constexpr const char *kProcessedMarker = "\x01\x02";
+// The prefix of the filters with a FieldProcessor there.
+constexpr const char *kFilterMarker = "\x01\x03";
+
+}  // namespace
+
 namespace shim {
 
 // Xapian 1.4's QueryParser::parse_query() reparses a text whose grammar
@@ -493,6 +505,7 @@ xap_status xap_queryparser_set_stemmer(xap_queryparser *qp,
         NEED(qp);
         NEED(stem);
         qp->qp.set_stemmer(stem->stem);
+        qp->marked.set_stemmer(stem->stem);
         return XAP_OK;
     });
 }
@@ -502,7 +515,9 @@ xap_status xap_queryparser_set_stemming_strategy(xap_queryparser *qp,
 {
     return guard(__func__, [&] {
         NEED(qp);
-        qp->qp.set_stemming_strategy(to_strategy<Xapian::QueryParser::stem_strategy>(strategy));
+        auto s = to_strategy<Xapian::QueryParser::stem_strategy>(strategy);
+        qp->qp.set_stemming_strategy(s);
+        qp->marked.set_stemming_strategy(s);
         return XAP_OK;
     });
 }
@@ -516,6 +531,7 @@ xap_status xap_queryparser_set_stopper(xap_queryparser *qp,
         if (stopper)
             s = stopper->stopper;
         qp->qp.set_stopper(s.get());
+        qp->marked.set_stopper(s.get());
         qp->stopper = std::move(s);
         return XAP_OK;
     });
@@ -525,7 +541,13 @@ xap_status xap_queryparser_set_default_op(xap_queryparser *qp, xap_query_op op)
 {
     return guard(__func__, [&] {
         NEED(qp);
-        qp->qp.set_default_op(to_op(op));
+        Xapian::Query::op xop = to_op(op);
+        qp->qp.set_default_op(xop);
+        // Words joined by a positional default operator are no phrase
+        // Xapian fails to build: the marked parser must not see one.
+        bool positional = xop == Xapian::Query::OP_NEAR ||
+                          xop == Xapian::Query::OP_PHRASE;
+        qp->marked.set_default_op(positional ? Xapian::Query::OP_OR : xop);
         return XAP_OK;
     });
 }
@@ -537,6 +559,7 @@ xap_status xap_queryparser_set_database(xap_queryparser *qp,
         NEED(qp);
         NEED(db);
         qp->qp.set_database(db->db);
+        qp->marked.set_database(db->db);
         return XAP_OK;
     });
 }
@@ -547,6 +570,7 @@ xap_status xap_queryparser_set_max_expansion(xap_queryparser *qp,
     return guard(__func__, [&] {
         NEED(qp);
         qp->qp.set_max_expansion(max);
+        qp->marked.set_max_expansion(max);
         return XAP_OK;
     });
 }
@@ -558,6 +582,7 @@ xap_status xap_queryparser_add_prefix(xap_queryparser *qp, const char *field,
         NEED(qp);
         NEED(field);
         qp->qp.add_prefix(field, opt(prefix));
+        qp->marked.add_prefix(field, opt(prefix));
         return XAP_OK;
     });
 }
@@ -599,10 +624,11 @@ xap_status xap_queryparser_add_prefix_callback(xap_queryparser *qp,
         NEED(qp);
         NEED(field);
         NEED(fn);
-        qp->processed_fields.emplace_back(field);
         auto *proc = new CallbackFieldProcessor(fn, ctx);
         // release(): the parser owns the processor from now on.
         qp->qp.add_prefix(field, proc->release());
+        qp->processed_fields.emplace_back(field);
+        qp->marked.add_prefix(field, kProcessedMarker);
         return XAP_OK;
     });
 }
@@ -619,6 +645,9 @@ xap_status xap_queryparser_add_boolean_prefix_callback(xap_queryparser *qp,
         NEED(fn);
         auto *proc = new CallbackFieldProcessor(fn, ctx);
         qp->qp.add_boolean_prefix(field, proc->release(), exclusive != 0);
+        // A filter's value is one term whatever it holds: any prefix
+        // reads it as the processor's field is read.
+        qp->marked.add_boolean_prefix(field, kFilterMarker, exclusive != 0);
         return XAP_OK;
     });
 }
@@ -633,6 +662,7 @@ xap_status xap_queryparser_add_boolean_prefix(xap_queryparser *qp,
         NEED(field);
         NEED(prefix);
         qp->qp.add_boolean_prefix(field, prefix, exclusive != 0);
+        qp->marked.add_boolean_prefix(field, prefix, exclusive != 0);
         return XAP_OK;
     });
 }
@@ -712,7 +742,9 @@ bool may_fail_to_parse(const char *text, unsigned flags)
 // check is a list of what is known to be safe: words of letters and
 // digits, with signs, AND, OR, NOT, XOR, brackets, a trailing '*', an
 // apostrophe or a decimal point inside, and capitals with dots ("U.S.").
-// Any other group of such a field is refused before Xapian reads it.
+// Any other group of such a field is refused before Xapian reads it. (A
+// trailing '*' is safe from that death but matches nothing: the marked
+// parser refuses it, unprocessed_words.)
 
 bool is_ascii_digit(char c)
 {
@@ -823,6 +855,96 @@ std::string unsafe_group(const xap_queryparser *qp, const char *text,
     return "";
 }
 
+// Whether `text` may name a field with a FieldProcessor ("caps:"
+// anywhere: the checks below are needed only then).
+bool mentions_processed_field(const xap_queryparser *qp, const char *text)
+{
+    for (const std::string &field : qp->processed_fields)
+        if (std::strstr(text, (field + ':').c_str()))
+            return true;
+    return false;
+}
+
+// Whether `term` is a word of such a field in the marked parser (after
+// the 'Z' of a stemmed term).
+bool is_marked(const std::string &term)
+{
+    const std::string marker = kProcessedMarker;
+    return term.compare(0, marker.size(), marker) == 0 ||
+           (term.size() > marker.size() && term[0] == 'Z' &&
+            term.compare(1, marker.size(), marker) == 0);
+}
+
+// What Xapian 1.4 builds no query for among the words of fields with a
+// FieldProcessor (see unprocessed_words).
+enum class Unprocessed { none, window, wildcard };
+
+// Whether `q` is a phrase or a NEAR all of whose words are marked.
+bool is_marked_window(const Xapian::Query &q)
+{
+    Xapian::Query::op type = q.get_type();
+    size_t n = q.get_num_subqueries();
+    bool all_marked = (type == Xapian::Query::OP_PHRASE ||
+                       type == Xapian::Query::OP_NEAR) && n > 0;
+    for (size_t i = 0; all_marked && i < n; i++) {
+        const Xapian::Query sub = q.get_subquery(i);
+        all_marked = sub.get_type() == Xapian::Query::LEAF_TERM &&
+                     is_marked(*sub.get_terms_begin());
+    }
+    return all_marked;
+}
+
+// The first window or wildcard of marked words in `q` (of the marked
+// parser), or none.
+Unprocessed find_unprocessed(const Xapian::Query &q)
+{
+    if (is_marked_window(q))
+        return Unprocessed::window;
+    if (q.get_type() == Xapian::Query::OP_WILDCARD)
+        return is_marked(wildcard_pattern(q)) ? Unprocessed::wildcard
+                                              : Unprocessed::none;
+    for (size_t i = 0; i < q.get_num_subqueries(); i++) {
+        Unprocessed u = find_unprocessed(q.get_subquery(i));
+        if (u != Unprocessed::none)
+            return u;
+    }
+    return Unprocessed::none;
+}
+
+// Xapian 1.4.22 builds a phrase, NEAR or ADJ (also "a-b" and "a:b") of
+// words that all belong to fields with a FieldProcessor ("caps:a NEAR
+// caps:b", "title:(caps:a ADJ upper:b)") from their prefixes, which such
+// fields have none of: it gets no query, drops it in silence, or under a
+// '+' or '-' dereferences it (SIGSEGV in Query::operator&=). A wildcard
+// of such a field ("caps:nas*") expands over no prefix: an empty query,
+// dropped in silence or emptying what it is ANDed with. Where the words
+// end up is Xapian's grammar's business, so the marked parser reads
+// `text` first and says which of them it built. Its errors are thrown:
+// the real parser may meet the null query before them. `flags` without
+// STRICT.
+Unprocessed unprocessed_words(xap_queryparser *qp, const char *text,
+                              unsigned flags,
+                              const std::string &default_prefix)
+{
+    // Without positions Xapian makes the window an AND, which is no
+    // different from the AND of the grammar: ask for positions.
+    flags &= ~unsigned(Xapian::QueryParser::FLAG_NO_POSITIONS);
+    return find_unprocessed(qp->marked.parse_query(text, flags,
+                                                   default_prefix));
+}
+
+// The fields with a FieldProcessor, for a message: "caps: or upper:".
+std::string processed_field_list(const xap_queryparser *qp)
+{
+    std::string list;
+    for (size_t i = 0; i < qp->processed_fields.size(); i++) {
+        if (i > 0)
+            list += i + 1 == qp->processed_fields.size() ? " or " : ", ";
+        list += qp->processed_fields[i] + ':';
+    }
+    return list;
+}
+
 // True when Xapian's grammar fails on `text` with `flags`, which
 // parse_query() would hide by reading it as plain words (ReparseProbe).
 bool grammar_fails(xap_queryparser *qp, const std::string &text,
@@ -847,7 +969,7 @@ bool grammar_fails(xap_queryparser *qp, const std::string &text,
     probed += ')';
     qp->probe->passes = 0;
     try {
-        qp->qp.parse_query(probed, flags, default_prefix);
+        qp->marked.parse_query(probed, flags, default_prefix);
     } catch (const Xapian::QueryParserError &) {
         // Another error: the real parse meets it and says so.
         return false;
@@ -889,12 +1011,33 @@ xap_status xap_queryparser_parse(xap_queryparser *qp, const char *text,
                 ": before each word");
         bool strict = flags & XAP_QP_FLAG_STRICT;
         flags &= ~unsigned(XAP_QP_FLAG_STRICT);
-        // Probe first: the parser keeps the last parse's state (stop
-        // words met, the corrected string), which must be the real one's.
-        bool fails = strict && may_fail_to_parse(text, flags) &&
+        bool processed = mentions_processed_field(qp, text);
+        Unprocessed u = processed ? unprocessed_words(qp, text, flags,
+                                                      opt(default_prefix))
+                                  : Unprocessed::none;
+        if (u == Unprocessed::window)
+            throw Xapian::QueryParserError(
+                "words of " + processed_field_list(qp) + " cannot be "
+                "joined by NEAR or ADJ or into a phrase; join them with "
+                "AND or OR, or search the words without the field");
+        if (u == Unprocessed::wildcard)
+            throw Xapian::QueryParserError(
+                "a word of " + processed_field_list(qp) + " cannot end "
+                "in a wildcard '*'; search the whole word, or the "
+                "wildcard without the field");
+        // Probed on the marked parser, which Xapian reads as it reads
+        // this one but for the null queries above.
+        bool fails = (strict || processed) && may_fail_to_parse(text, flags) &&
                      grammar_fails(qp, text, flags, opt(default_prefix));
+        // The reading Xapian falls back to when its grammar fails: asked
+        // for at once, since the failing reading may meet a null query
+        // before it fails.
+        unsigned pass = fails ? flags & unsigned(
+                                    Xapian::QueryParser::FLAG_CJK_NGRAM |
+                                    Xapian::QueryParser::FLAG_NO_POSITIONS)
+                              : flags;
         // The other XAP_QP_FLAG_* values are Xapian's own.
-        Xapian::Query q = qp->qp.parse_query(text, flags, opt(default_prefix));
+        Xapian::Query q = qp->qp.parse_query(text, pass, opt(default_prefix));
         // Signs or brackets alone read as no word at all: the empty query
         // says so without an error.
         if (fails && !q.empty())

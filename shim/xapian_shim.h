@@ -645,7 +645,15 @@ xap_status xap_queryparser_add_date_range(xap_queryparser *qp, unsigned slot,
  * accepts fails as described at xap_queryparser_add_date_range.
  * XAP_ERR_QUERY_PARSE comes from a dangling boolean operator with
  * XAP_QP_FLAG_BOOLEAN ("foo AND", "NOT", "a OR OR b"; "Syntax: ..."
- * messages) and from unknown ranges (see xap_queryparser_add_date_range). */
+ * messages) and from unknown ranges (see xap_queryparser_add_date_range).
+ * It also comes, before Xapian reads the text, from what Xapian 1.4 would
+ * build no query for and then dereference: a group or a value of a field
+ * of xap_queryparser_add_prefix_callback that is not plain words, and
+ * words of such fields joined by NEAR, ADJ or a phrase ("f:a NEAR f:b"),
+ * and a wildcard of such a field ("f:ab*", which Xapian expands to
+ * nothing); found by a second parse, its fields given a prefix, done
+ * when the text holds "f:". A text whose grammar fails and that holds
+ * such a field is read as plain words at once, strict or not. */
 xap_status xap_queryparser_parse(xap_queryparser *qp, const char *text,
                                  unsigned flags, const char *default_prefix,
                                  xap_query **out);

@@ -4184,6 +4184,135 @@ static void test_capitals_group_with_phrase_refused(void **state)
     small_index_end(&x);
 }
 
+/* Words of caps: and upper: joined by NEAR or ADJ, as Xapian's grammar
+ * joins them however they are spelt ("+g +caps:a NEAR caps:b", inside
+ * another field's group, with "-" or every word required): Xapian 1.4
+ * builds no query for them and dereferenced it under a sign (SIGSEGV),
+ * or dropped them in silence. Refused in one line; the same words joined
+ * by AND or OR, or NEAR beside plain words, are searched. */
+static void test_capitals_words_joined_refused(void **state)
+{
+    (void)state;
+    small_index x;
+    small_index_start(&x, "capsnear");
+    static const char nasa[] = "NASA launch today\n\n"
+                               "Engineers at NASA and ESA said it slipped.\n";
+    tu_write_file(x.root, "w/nasa.txt", nasa, strlen(nasa));
+    small_index_build(&x);
+    static const struct {
+        const char *q;
+        int all;   /* every word required (gazette-query -a) */
+    } refused[] = {
+        {"+g +caps:a NEAR caps:b", 0},
+        {"+NASA +caps:NASA ADJ upper:ESA", 0},
+        {"+g +caps:a NEAR/3 caps:b", 0},
+        {"g -x -caps:a NEAR caps:b", 0},
+        {"g +caps:a ADJ/2 caps:b", 1},
+        {"+g +(caps:a NEAR caps:b)", 0},
+        {"x title:(caps:a NEAR caps:b)", 0},
+        {"launch caps:NASA NEAR caps:ESA", 0},
+        {"caps:NASA NEAR upper:ESA", 1},
+    };
+    char want[512];
+    snprintf(want, sizeof want, "cannot understand the query: words of "
+             "upper: or caps: cannot be joined by NEAR or ADJ or into a "
+             "phrase; join them with AND or OR, or search the words without "
+             "the field");
+    gazette_index_t *index = NULL;
+    assert_int_equal(gazette_index_open(x.db, &index), GAZETTE_STATUS_OK);
+    gazette_search_options_t *all = NULL;
+    assert_int_equal(gazette_search_options_new(&all), GAZETTE_STATUS_OK);
+    gazette_search_options_set_match_all(all, 1);
+    for (size_t i = 0; i < sizeof refused / sizeof *refused; i++) {
+        gazette_results_t *r = NULL;
+        gazette_status_t st = gazette_search(
+            index, refused[i].q, refused[i].all ? all : NULL, &r);
+        if (st != GAZETTE_STATUS_QUERY_SYNTAX ||
+            strcmp(gazette_index_error(index), want) != 0)
+            fail_msg("'%s': status %d, '%s'", refused[i].q, (int)st,
+                     gazette_index_error(index));
+        assert_null(r);
+    }
+    /* a syntax error after the words: Xapian met the null query first;
+     * and a grammar failure ('"x" NEAR y'), after which Xapian reads
+     * plain words, where the words are no window any more */
+    static const char *const failing[] = {
+        "+g +caps:a NEAR caps:b AND", "+g +caps:a NEAR caps:b \"x\" NEAR y"};
+    gazette_results_t *r = NULL;
+    for (size_t i = 0; i < sizeof failing / sizeof *failing; i++) {
+        assert_int_equal(gazette_search(index, failing[i], NULL, &r),
+                         GAZETTE_STATUS_QUERY_SYNTAX);
+        assert_null(r);
+    }
+    static const char *const searched[] = {
+        "caps:NASA OR caps:ESA", "+NASA +caps:NASA +upper:ESA",
+        "caps:NASA AND upper:ESA", "engineers NEAR NASA",
+        "+launch +NASA ADJ ESA",
+        "title:(NASA NEAR launch)"};
+    for (size_t i = 0; i < sizeof searched / sizeof *searched; i++) {
+        r = NULL;
+        if (gazette_search(index, searched[i], all, &r) != GAZETTE_STATUS_OK)
+            fail_msg("'%s': %s", searched[i], gazette_index_error(index));
+        if (gazette_results_count(r) != 1)
+            fail_msg("'%s': %zu hits", searched[i], gazette_results_count(r));
+        gazette_results_free(r);
+    }
+    gazette_search_options_free(all);
+    gazette_index_close(index);
+    assert_int_equal(tu_run("'%s' --db '%s' '+g +caps:a NEAR caps:b' "
+                            ">/dev/null 2>'%s'",
+                            tu_binary("query/cli/gazette-query"), x.db, x.out),
+                     64);
+    small_index_end(&x);
+}
+
+/* A wildcard of caps: or upper: ("caps:NAS*", in a group too, where the
+ * docs had allowed it): Xapian 1.4 expands it over the field's prefixes,
+ * which a field with a processor has none of, so it matched nothing: the
+ * group's other words were searched without it in silence, and beside a
+ * '+' the query had "nothing to search for (a wildcard needs letters
+ * before '*')". Refused in one line; the wildcard without the field and
+ * the whole word with it are searched. */
+static void test_capitals_wildcard_refused(void **state)
+{
+    (void)state;
+    small_index x;
+    small_index_start(&x, "capsstar");
+    static const char nasa[] = "NASA launch today\n\n"
+                               "Engineers at NASA and ESA said it slipped.\n";
+    tu_write_file(x.root, "w/nasa.txt", nasa, strlen(nasa));
+    small_index_build(&x);
+    static const char *const refused[] = {
+        "caps:NAS*", "+launch +caps:NAS*", "caps:(NAS* OR ESA)",
+        "upper:(+ES* +NASA)", "title:(caps:NAS*)"};
+    const char *want = "cannot understand the query: a word of upper: or "
+                       "caps: cannot end in a wildcard '*'; search the "
+                       "whole word, or the wildcard without the field";
+    gazette_index_t *index = NULL;
+    assert_int_equal(gazette_index_open(x.db, &index), GAZETTE_STATUS_OK);
+    for (size_t i = 0; i < sizeof refused / sizeof *refused; i++) {
+        gazette_results_t *r = NULL;
+        gazette_status_t st = gazette_search(index, refused[i], NULL, &r);
+        if (st != GAZETTE_STATUS_QUERY_SYNTAX ||
+            strcmp(gazette_index_error(index), want) != 0)
+            fail_msg("'%s': status %d, '%s'", refused[i], (int)st,
+                     gazette_index_error(index));
+        assert_null(r);
+    }
+    static const char *const searched[] = {"NAS*", "+launch +NAS*",
+                                           "caps:(NASA OR ESA)"};
+    for (size_t i = 0; i < sizeof searched / sizeof *searched; i++) {
+        gazette_results_t *r = NULL;
+        if (gazette_search(index, searched[i], NULL, &r) != GAZETTE_STATUS_OK)
+            fail_msg("'%s': %s", searched[i], gazette_index_error(index));
+        if (gazette_results_count(r) != 1)
+            fail_msg("'%s': %zu hits", searched[i], gazette_results_count(r));
+        gazette_results_free(r);
+    }
+    gazette_index_close(index);
+    small_index_end(&x);
+}
+
 /* A filter field's group matches any of its values: "source:(a OR b)"
  * and "tag:(a b)" are source:a or source:b, tag:a or tag:b, wherever
  * they stand (Xapian's parser took the first value for the filter and
@@ -6593,6 +6722,8 @@ int main(void)
         cmocka_unit_test(test_dotted_acronym_in_phrase_and_field),
         cmocka_unit_test(test_possessive_in_phrase),
         cmocka_unit_test(test_capitals_group_with_phrase_refused),
+        cmocka_unit_test(test_capitals_words_joined_refused),
+        cmocka_unit_test(test_capitals_wildcard_refused),
         cmocka_unit_test(test_filter_groups),
         cmocka_unit_test(test_id_quoting),
         cmocka_unit_test(test_long_filter_values),
