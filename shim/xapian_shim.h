@@ -797,8 +797,11 @@ xap_status xap_mset_document(const xap_mset *mset, uint32_t i,
                              xap_document **out);
 /* A hint that hits [first, first+count) will be read (MSet::fetch): a
  * remote index sends their documents in one go instead of one round
- * trip each. Indexes past the end are ignored. With Xapian 1.4, whose
- * range fetch does nothing, the whole MSet is asked for. */
+ * trip each. Indexes past the end are ignored. Only that range is asked
+ * for (Xapian 1.4's own range fetch does nothing: the shim passes the
+ * indexes its fetch takes); of an MSet that starts at hit k of the
+ * match (k > 0: xap_enquire_get_mset's `first`), the last k hits cannot
+ * be (Xapian 1.4 clamps the range short) and are read one by one. */
 xap_status xap_mset_fetch(const xap_mset *mset, uint32_t first,
                           uint32_t count);
 

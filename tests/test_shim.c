@@ -931,6 +931,64 @@ static void test_paging_and_weighting(void **state)
     xap_database_free(db);
 }
 
+/* The docids of `m`'s hits, read from each hit's document (its data,
+ * "doc:<id>"), joined with spaces into `out`. */
+static void hit_ids(const xap_mset *m, char *out, size_t cap)
+{
+    out[0] = '\0';
+    for (uint32_t i = 0; i < xap_mset_size(m); i++) {
+        size_t len = strlen(out);
+        snprintf(out + len, cap - len, "%s%s", i ? " " : "", hit_id(m, i));
+    }
+}
+
+/* xap_mset_fetch is a hint: whatever range it is given, every hit reads
+ * back its own document, also in an MSet that starts past the first hit
+ * (Xapian 1.4's whole-MSet fetch read outside such an MSet's hits:
+ * SIGSEGV). */
+static void test_mset_fetch(void **state)
+{
+    (void)state;
+    xap_database *db = open_db();
+    xap_stem *stem;
+    xap_queryparser *qp = english_qp(&stem);
+    xap_query *q;
+    OK(xap_queryparser_parse(qp, "forest OR running", XAP_QP_FLAG_DEFAULT,
+                             NULL, &q));
+    xap_enquire *enq;
+    OK(xap_enquire_new(db, &enq));
+    OK(xap_enquire_set_query(enq, q, 0));
+    static const uint32_t ranges[][2] = {
+        {0, 0}, {0, 1}, {1, 2}, {0, 100}, {2, 1}, {3, 5}, {9, 1},
+        {0, UINT32_MAX}, {1, UINT32_MAX}};
+    for (uint32_t first = 0; first <= 5; first++) {
+        xap_mset *plain;
+        OK(xap_enquire_get_mset(enq, first, 10, 0, NULL, &plain));
+        assert_int_equal(xap_mset_size(plain), first < 4 ? 4 - first : 0);
+        char want[128];
+        hit_ids(plain, want, sizeof want);
+        for (size_t r = 0; r < sizeof ranges / sizeof *ranges; r++) {
+            xap_mset *m;
+            OK(xap_enquire_get_mset(enq, first, 10, 0, NULL, &m));
+            OK(xap_mset_fetch(m, ranges[r][0], ranges[r][1]));
+            char got[128];
+            hit_ids(m, got, sizeof got);
+            assert_string_equal(got, want);
+            OK(xap_mset_fetch(m, 0, UINT32_MAX));   /* again: no harm */
+            hit_ids(m, got, sizeof got);
+            assert_string_equal(got, want);
+            xap_mset_free(m);
+        }
+        xap_mset_free(plain);
+    }
+    ERR(XAP_ERR_INVALID_ARG, xap_mset_fetch(NULL, 0, 1));
+    xap_query_free(q);
+    xap_enquire_free(enq);
+    xap_queryparser_free(qp);
+    xap_stem_free(stem);
+    xap_database_free(db);
+}
+
 static void test_date_range(void **state)
 {
     (void)state;
@@ -3132,6 +3190,7 @@ int main(void)
         cmocka_unit_test(test_replace_delete),
         cmocka_unit_test(test_search),
         cmocka_unit_test(test_paging_and_weighting),
+        cmocka_unit_test(test_mset_fetch),
         cmocka_unit_test(test_date_range),
         cmocka_unit_test(test_sort_collapse_spy),
         cmocka_unit_test(test_eset_rset),
