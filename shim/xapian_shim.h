@@ -327,6 +327,23 @@ xap_status xap_document_each_term_at(const xap_document *doc,
                                                const char *term, size_t len,
                                                unsigned wdf, void *ctx),
                                      void *ctx);
+/* As xap_document_each_term_at, over the document's terms from the first
+ * not before `from` (NULL or "": the first) on, whatever they start with.
+ * `fn` may call xap_doc_term_skip_to(at, ...) to have the walk go on from
+ * a later term than the next: Xapian passes the terms between without
+ * copying each out, several times cheaper than handing them to `fn` (its
+ * skip over a document's terms is still linear in 1.4). */
+xap_status xap_document_each_term_from(const xap_document *doc,
+                                       const char *from,
+                                       int (*fn)(xap_doc_term *at,
+                                                 const char *term, size_t len,
+                                                 unsigned wdf, void *ctx),
+                                       void *ctx);
+/* Only during the call of xap_document_each_term_from's `fn` at `at` that
+ * then returns 0: the walk goes on from the first term not before `term`
+ * (byte order), or from the next term when `term` is not after the one
+ * at `at`. A later call replaces an earlier one. */
+xap_status xap_doc_term_skip_to(xap_doc_term *at, const char *term);
 /* Call `fn` for each position of the term at `at`, in increasing order,
  * until it returns non-zero; never when the term has no positions. */
 xap_status xap_doc_term_each_position(const xap_doc_term *at,
