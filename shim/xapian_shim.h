@@ -812,9 +812,10 @@ xap_status xap_mset_collapse_count(const xap_mset *mset, uint32_t i,
                                    uint32_t *out);
 xap_status xap_mset_document(const xap_mset *mset, uint32_t i,
                              xap_document **out);
-/* A hint that hits [first, first+count) will be read (MSet::fetch): a
- * remote index sends their documents in one go instead of one round
- * trip each. Indexes past the end are ignored. Only that range is asked
+/* A hint that hits [first, first+count) will be read (MSet::fetch):
+ * Xapian 1.4's glass asks the system to read their blocks ahead, and
+ * keeps their documents (its remote backend takes no such hint: each
+ * document is still a round trip). Indexes past the end are ignored. Only that range is asked
  * for (Xapian 1.4's own range fetch does nothing: the shim passes the
  * indexes its fetch takes); of an MSet that starts at hit k of the
  * match (k > 0: xap_enquire_get_mset's `first`), the last k hits cannot
