@@ -365,28 +365,56 @@ static int has_words(const char *s, size_t len)
 #define POSSESSIVE_LEN (sizeof POSSESSIVE - 1)
 
 /* The prefixes of the free-text fields (add_text), whose terms have
- * positions. */
-static const char *const text_prefixes[] = {GZ_PREFIX_TITLE, "",
-                                            GZ_PREFIX_AUTHOR};
+ * positions: none (the body, and the title's unprefixed copy), the
+ * title's and the author's, each one capital (text_prefix_length and
+ * text_word_starts read them so). */
+_Static_assert(sizeof GZ_PREFIX_TITLE == 2 && sizeof GZ_PREFIX_AUTHOR == 2,
+               "a free-text field's prefix is one capital");
 
-/* 1 when `term` (len bytes) is a word of a free-text field ending in
- * POSSESSIVE after at least one character. A word starts with no
- * capital: a term that does is a longer prefix's or a stemmed one
- * (Xapian's convention). */
-static int is_possessive(const char *term, size_t len)
+/* The length of `term`'s prefix when it is a word of a free-text field
+ * (no prefix, or the title's or the author's, then no capital: a term
+ * that has one there is a longer prefix's or a stemmed one, Xapian's
+ * convention), else -1. Called for every word of a document. */
+static int text_prefix_length(const char *term)
 {
-    if (len <= POSSESSIVE_LEN ||
-        memcmp(term + len - POSSESSIVE_LEN, POSSESSIVE, POSSESSIVE_LEN) != 0)
+    unsigned char c = (unsigned char)term[0];
+    if (!gz_ascii_isupper(c))
         return 0;
-    for (size_t i = 0; i < sizeof text_prefixes / sizeof *text_prefixes;
-         i++) {
-        size_t n = strlen(text_prefixes[i]);
-        if (len > n + POSSESSIVE_LEN &&
-            memcmp(term, text_prefixes[i], n) == 0 &&
-            !gz_ascii_isupper((unsigned char)term[n]))
-            return 1;
-    }
-    return 0;
+    if ((c == GZ_PREFIX_TITLE[0] || c == GZ_PREFIX_AUTHOR[0]) &&
+        !gz_ascii_isupper((unsigned char)term[1]))
+        return 1;
+    return -1;
+}
+
+/* 1 when `term` (len bytes), of prefix length `n` (text_prefix_length:
+ * a word of a free-text field), ends in POSSESSIVE after at least one
+ * character. */
+static int is_possessive(const char *term, size_t len, int n)
+{
+    return n >= 0 && len > (size_t)n + POSSESSIVE_LEN &&
+           memcmp(term + len - POSSESSIVE_LEN, POSSESSIVE, POSSESSIVE_LEN) ==
+               0;
+}
+
+/* Where the words of the free-text fields begin in a document's terms
+ * (byte order), their prefixes being one capital or none: the
+ * unprefixed words below "A" and from "[" (past "Z") on, and each
+ * prefix's words from the prefix to its longer prefixes (a capital after
+ * it) and from the prefix and "[" on. In increasing order. */
+static const char *const text_word_starts[] = {
+    GZ_PREFIX_AUTHOR, GZ_PREFIX_AUTHOR "[", GZ_PREFIX_TITLE,
+    GZ_PREFIX_TITLE "[", "["};
+
+/* The first of text_word_starts after `term`, a term that is no word of
+ * a free-text field: the terms before it are none either (the stemmed
+ * Z terms, the X terms of capitals and entities, ids, dates...). */
+static const char *next_text_words(const char *term)
+{
+    size_t n = sizeof text_word_starts / sizeof *text_word_starts;
+    for (size_t i = 0; i < n - 1; i++)
+        if (strcmp(text_word_starts[i], term) > 0)
+            return text_word_starts[i];
+    return text_word_starts[n - 1];
 }
 
 /* The bare words of a document's possessives, found by collect_bare:
@@ -415,13 +443,21 @@ static int keep_position(unsigned pos, void *ctx)
 /* Term callback (`ctx` a bare_words): keep a possessive's bare word and
  * the possessive's positions, read there in the walk (Xapian finds a
  * document's term by a linear skip, so reading each possessive's apart
- * walked the terms once more each). */
-static int collect_bare(const xap_doc_term *at, const char *term, size_t len,
+ * walked the terms once more each). Past a term of no free-text field
+ * the walk skips to the next such field's words: about half of an
+ * article's terms are stemmed or capitals terms, which Xapian then passes
+ * without copying each out. */
+static int collect_bare(xap_doc_term *at, const char *term, size_t len,
                         unsigned wdf, void *ctx)
 {
     (void)wdf;
     bare_words *b = ctx;
-    if (len >= GZ_TERM_BUF || !is_possessive(term, len))
+    int n = text_prefix_length(term);
+    if (n < 0) {
+        b->status = xap_doc_term_skip_to(at, next_text_words(term));
+        return b->status != XAP_OK;
+    }
+    if (len >= GZ_TERM_BUF || !is_possessive(term, len, n))
         return 0;
     static const unsigned none = 0;
     gz_buf_put(&b->out, term, len - POSSESSIVE_LEN);
@@ -441,7 +477,7 @@ static int collect_bare(const xap_doc_term *at, const char *term, size_t len,
 static xap_status add_bare_words(xap_document *doc)
 {
     bare_words b = {.status = XAP_OK};
-    xap_status s = xap_document_each_term_at(doc, "", collect_bare, &b);
+    xap_status s = xap_document_each_term_from(doc, "", collect_bare, &b);
     if (s == XAP_OK)
         s = b.status;
     if (s == XAP_OK && b.out.failed)

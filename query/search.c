@@ -382,8 +382,9 @@ static xap_status near_pick_more(const xap_mset *mset, uint32_t want,
                                  near_pick *p)
 {
     uint32_t size = xap_mset_size(mset);
-    /* The hits needed at least, each document in one go from a remote
-     * index (gz_hit_fill then reads them from there too). */
+    /* The hits needed at least, asked for in one go (gz_hit_fill then
+     * reads the shown ones from there too); only those: a page keeps
+     * hits past it that it reads only on a near-duplicate. */
     uint32_t need = want - p->nshown;
     xap_status s = p->seen < NEAR_HORIZON
                        ? xap_mset_fetch(mset, p->seen, need)

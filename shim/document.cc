@@ -159,24 +159,36 @@ xap_status xap_document_term_count(const xap_document *doc, size_t *out)
     });
 }
 
-// The iterator of xap_document_each_term_at, on its current term.
+// The iterator of a walk over a document's terms, on its current term,
+// and where its callback asked it to go on from (xap_doc_term_skip_to).
 struct xap_doc_term {
     Xapian::TermIterator it;
+    std::string skip;
+    bool skipping = false;
 };
 
-// Walks `doc`'s terms that start with `prefix`, calling
-// fn(const xap_doc_term &at, const std::string &term) until it returns
-// nonzero; the shared body of the two entry points below.
+// Walks `doc`'s terms from the first not before `from` while they start
+// with `prefix`, calling fn(xap_doc_term &at, const std::string &term)
+// until it returns nonzero, and going on from the term fn skipped to, if
+// it did; the shared body of the entry points below.
 template <class Fn>
-static void walk_terms(const xap_document *doc, const char *prefix, Fn fn)
+static void walk_terms(const xap_document *doc, const char *from,
+                       const char *prefix, Fn fn)
 {
     std::string p = opt(prefix);
-    xap_doc_term at{doc->doc.termlist_begin()};
-    at.it.skip_to(p);
-    for (; at.it != doc->doc.termlist_end(); ++at.it) {
+    xap_doc_term at{doc->doc.termlist_begin(), {}, false};
+    at.it.skip_to(std::max(opt(from), p));
+    while (at.it != doc->doc.termlist_end()) {
         std::string t = *at.it;
-        if (!starts_with(t, p) || fn(at, t))
+        if ((!p.empty() && !starts_with(t, p)) || fn(at, t))
             break;
+        // Xapian's skip_to passes the terms before its target without
+        // copying each out, which is what a skip saves.
+        if (at.skipping && at.skip > t)
+            at.it.skip_to(at.skip);
+        else
+            ++at.it;
+        at.skipping = false;
     }
 }
 
@@ -188,8 +200,8 @@ xap_status xap_document_each_term(const xap_document *doc, const char *prefix,
     return guard(__func__, [&] {
         NEED(doc);
         NEED(fn);
-        walk_terms(doc, prefix, [&](const xap_doc_term &at,
-                                    const std::string &t) {
+        walk_terms(doc, NULL, prefix, [&](const xap_doc_term &at,
+                                          const std::string &t) {
             return fn(t.c_str(), t.size(), at.it.get_wdf(), ctx);
         });
         return XAP_OK;
@@ -206,10 +218,39 @@ xap_status xap_document_each_term_at(const xap_document *doc,
     return guard(__func__, [&] {
         NEED(doc);
         NEED(fn);
-        walk_terms(doc, prefix, [&](const xap_doc_term &at,
-                                    const std::string &t) {
+        walk_terms(doc, NULL, prefix, [&](const xap_doc_term &at,
+                                          const std::string &t) {
             return fn(&at, t.c_str(), t.size(), at.it.get_wdf(), ctx);
         });
+        return XAP_OK;
+    });
+}
+
+xap_status xap_document_each_term_from(const xap_document *doc,
+                                       const char *from,
+                                       int (*fn)(xap_doc_term *at,
+                                                 const char *term, size_t len,
+                                                 unsigned wdf, void *ctx),
+                                       void *ctx)
+{
+    return guard(__func__, [&] {
+        NEED(doc);
+        NEED(fn);
+        walk_terms(doc, from, NULL, [&](xap_doc_term &at,
+                                        const std::string &t) {
+            return fn(&at, t.c_str(), t.size(), at.it.get_wdf(), ctx);
+        });
+        return XAP_OK;
+    });
+}
+
+xap_status xap_doc_term_skip_to(xap_doc_term *at, const char *term)
+{
+    return guard(__func__, [&] {
+        NEED(at);
+        NEED(term);
+        at->skip = term;
+        at->skipping = true;
         return XAP_OK;
     });
 }

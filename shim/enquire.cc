@@ -560,6 +560,39 @@ xap_status xap_mset_document(const xap_mset *mset, uint32_t i,
     });
 }
 
+// Asks Xapian for hits [first, last] of `m` in one go (0 <= first <=
+// last < m.size()). Xapian 1.4's MSet::fetch(begin, end) hands fetch_()
+// the iterators' off_from_end, their distances from the end, where
+// fetch_() takes the first and last index to fetch counted from the
+// match's first hit (get_firstitem()): a range so given fetches nothing,
+// one hit the wrong one, and fetch() of an MSet that starts past the
+// first hit reads outside its hits (SIGSEGV). The iterators below carry
+// the indexes fetch_() takes. Xapian clamps the last to size() - 1
+// without the first hit's offset, so past the first hit the tail of the
+// range may go unfetched: a hint lost, each such document is then read
+// alone. Another version's fetch_() may read its arguments otherwise:
+// the whole MSet is asked for there, as before.
+static void fetch_range(const Xapian::MSet &m, Xapian::doccount first,
+                        Xapian::doccount last)
+{
+#if XAPIAN_AT_LEAST(1, 5, 0)
+    (void)first;
+    (void)last;
+    m.fetch();
+#else
+    Xapian::doccount from = m.get_firstitem(), size = m.size();
+    if (from >= size)
+        return;
+    last = std::min(last, size - 1 - from);
+    if (first > last)
+        return;
+    Xapian::MSetIterator begin = m.end(), end = m.end();
+    begin.off_from_end = from + first;
+    end.off_from_end = from + last;
+    m.fetch(begin, end);
+#endif
+}
+
 xap_status xap_mset_fetch(const xap_mset *mset, uint32_t first,
                           uint32_t count)
 {
@@ -568,12 +601,8 @@ xap_status xap_mset_fetch(const xap_mset *mset, uint32_t first,
         uint32_t size = mset->mset.size();
         if (first >= size || count == 0)
             return XAP_OK;
-        /* Xapian 1.4's MSet::fetch(begin, end) passes the iterators'
-         * distances from the end where fetch_items() takes indexes, so a
-         * range fetches nothing (a single item, the wrong one): ask for
-         * the whole MSet, which a caller reading from `first` on mostly
-         * needs anyway. */
-        mset->mset.fetch();
+        uint32_t last = count > size - first ? size - 1 : first + count - 1;
+        fetch_range(mset->mset, first, last);
         return XAP_OK;
     });
 }

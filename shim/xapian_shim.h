@@ -327,6 +327,23 @@ xap_status xap_document_each_term_at(const xap_document *doc,
                                                const char *term, size_t len,
                                                unsigned wdf, void *ctx),
                                      void *ctx);
+/* As xap_document_each_term_at, over the document's terms from the first
+ * not before `from` (NULL or "": the first) on, whatever they start with.
+ * `fn` may call xap_doc_term_skip_to(at, ...) to have the walk go on from
+ * a later term than the next: Xapian passes the terms between without
+ * copying each out, several times cheaper than handing them to `fn` (its
+ * skip over a document's terms is still linear in 1.4). */
+xap_status xap_document_each_term_from(const xap_document *doc,
+                                       const char *from,
+                                       int (*fn)(xap_doc_term *at,
+                                                 const char *term, size_t len,
+                                                 unsigned wdf, void *ctx),
+                                       void *ctx);
+/* Only during the call of xap_document_each_term_from's `fn` at `at` that
+ * then returns 0: the walk goes on from the first term not before `term`
+ * (byte order), or from the next term when `term` is not after the one
+ * at `at`. A later call replaces an earlier one. */
+xap_status xap_doc_term_skip_to(xap_doc_term *at, const char *term);
 /* Call `fn` for each position of the term at `at`, in increasing order,
  * until it returns non-zero; never when the term has no positions. */
 xap_status xap_doc_term_each_position(const xap_doc_term *at,
@@ -803,10 +820,14 @@ xap_status xap_mset_collapse_count(const xap_mset *mset, uint32_t i,
                                    uint32_t *out);
 xap_status xap_mset_document(const xap_mset *mset, uint32_t i,
                              xap_document **out);
-/* A hint that hits [first, first+count) will be read (MSet::fetch): a
- * remote index sends their documents in one go instead of one round
- * trip each. Indexes past the end are ignored. With Xapian 1.4, whose
- * range fetch does nothing, the whole MSet is asked for. */
+/* A hint that hits [first, first+count) will be read (MSet::fetch):
+ * Xapian 1.4's glass asks the system to read their blocks ahead, and
+ * keeps their documents (its remote backend takes no such hint: each
+ * document is still a round trip). Indexes past the end are ignored. Only that range is asked
+ * for (Xapian 1.4's own range fetch does nothing: the shim passes the
+ * indexes its fetch takes); of an MSet that starts at hit k of the
+ * match (k > 0: xap_enquire_get_mset's `first`), the last k hits cannot
+ * be (Xapian 1.4 clamps the range short) and are read one by one. */
 xap_status xap_mset_fetch(const xap_mset *mset, uint32_t first,
                           uint32_t count);
 

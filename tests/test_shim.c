@@ -565,6 +565,81 @@ static void test_document_term_positions(void **state)
     xap_document_free(doc);
 }
 
+/* A walk of xap_document_each_term_from: the terms it was handed, each
+ * "term:positions;" in `seen`, and for a term in `from[i]` the walk is
+ * asked to skip to `to[i]`; it stops at `stop`. */
+typedef struct skip_walk {
+    char seen[256];
+    const char *from[4], *to[4];
+    const char *stop;
+} skip_walk;
+
+static int on_term_skip(xap_doc_term *at, const char *term, size_t len,
+                        unsigned wdf, void *ctx)
+{
+    (void)wdf;
+    skip_walk *w = ctx;
+    size_t n = strlen(w->seen);
+    snprintf(w->seen + n, sizeof w->seen - n, "%.*s:", (int)len, term);
+    char pos[64] = "";
+    OK(xap_doc_term_each_position(at, on_position, pos));
+    n = strlen(w->seen);
+    snprintf(w->seen + n, sizeof w->seen - n, "%s;", pos);
+    for (int i = 0; i < 4 && w->from[i]; i++)
+        if (strcmp(term, w->from[i]) == 0)
+            OK(xap_doc_term_skip_to(at, w->to[i]));
+    return w->stop && strcmp(term, w->stop) == 0;
+}
+
+/* A walk from a term, skipping ahead where its callback asks: the terms
+ * skipped are never handed over, a skip to a term not after the current
+ * one goes to the next, a walk may start anywhere (indexer/analyze.c
+ * skips the stemmed and capitals terms so when it looks for
+ * possessives). */
+static void test_document_term_skips(void **state)
+{
+    (void)state;
+    xap_document *doc;
+    OK(xap_document_new(&doc));
+    OK(xap_document_add_posting(doc, "blair's", 3, 1));
+    OK(xap_document_add_posting(doc, "blair", 7, 1));
+    OK(xap_document_add_posting(doc, "Sblair", 1, 1));
+    OK(xap_document_add_term(doc, "Qid", 0));
+    OK(xap_document_add_term(doc, "XCblair", 1));
+    OK(xap_document_add_term(doc, "Zblair", 1));
+    OK(xap_document_add_posting(doc, "zebra", 9, 1));
+    OK(xap_document_add_posting(doc, "2004", 5, 1));
+
+    skip_walk all = {.stop = NULL};
+    OK(xap_document_each_term_from(doc, NULL, on_term_skip, &all));
+    assert_string_equal(all.seen, "2004:5 ;Qid:;Sblair:1 ;XCblair:;"
+                                  "Zblair:;blair:7 ;blair's:3 ;zebra:9 ;");
+
+    skip_walk skips = {.from = {"Qid", "Sblair", "XCblair", "blair"},
+                       .to = {"S", "[", "a", "blair"}};
+    OK(xap_document_each_term_from(doc, "", on_term_skip, &skips));
+    assert_string_equal(skips.seen, "2004:5 ;Qid:;Sblair:1 ;"
+                                    "blair:7 ;blair's:3 ;zebra:9 ;");
+
+    skip_walk from = {.from = {"blair's"}, .to = {"zzz"}};
+    OK(xap_document_each_term_from(doc, "blair'", on_term_skip, &from));
+    assert_string_equal(from.seen, "blair's:3 ;");
+
+    skip_walk stop = {.from = {"2004"}, .to = {"Z"}, .stop = "Zblair"};
+    OK(xap_document_each_term_from(doc, "1", on_term_skip, &stop));
+    assert_string_equal(stop.seen, "2004:5 ;Zblair:;");
+
+    skip_walk past = {.stop = NULL};
+    OK(xap_document_each_term_from(doc, "zz", on_term_skip, &past));
+    assert_string_equal(past.seen, "");
+
+    ERR(XAP_ERR_INVALID_ARG,
+        xap_document_each_term_from(NULL, "", on_term_skip, &past));
+    ERR(XAP_ERR_INVALID_ARG, xap_document_each_term_from(doc, "", NULL, &past));
+    ERR(XAP_ERR_INVALID_ARG, xap_doc_term_skip_to(NULL, "a"));
+    xap_document_free(doc);
+}
+
 static void test_read_back(void **state)
 {
     (void)state;
@@ -924,6 +999,64 @@ static void test_paging_and_weighting(void **state)
         assert_true(w[i] > 0 && w2[i] > w[i]);
 
     xap_mset_free(all);
+    xap_query_free(q);
+    xap_enquire_free(enq);
+    xap_queryparser_free(qp);
+    xap_stem_free(stem);
+    xap_database_free(db);
+}
+
+/* The docids of `m`'s hits, read from each hit's document (its data,
+ * "doc:<id>"), joined with spaces into `out`. */
+static void hit_ids(const xap_mset *m, char *out, size_t cap)
+{
+    out[0] = '\0';
+    for (uint32_t i = 0; i < xap_mset_size(m); i++) {
+        size_t len = strlen(out);
+        snprintf(out + len, cap - len, "%s%s", i ? " " : "", hit_id(m, i));
+    }
+}
+
+/* xap_mset_fetch is a hint: whatever range it is given, every hit reads
+ * back its own document, also in an MSet that starts past the first hit
+ * (Xapian 1.4's whole-MSet fetch read outside such an MSet's hits:
+ * SIGSEGV). */
+static void test_mset_fetch(void **state)
+{
+    (void)state;
+    xap_database *db = open_db();
+    xap_stem *stem;
+    xap_queryparser *qp = english_qp(&stem);
+    xap_query *q;
+    OK(xap_queryparser_parse(qp, "forest OR running", XAP_QP_FLAG_DEFAULT,
+                             NULL, &q));
+    xap_enquire *enq;
+    OK(xap_enquire_new(db, &enq));
+    OK(xap_enquire_set_query(enq, q, 0));
+    static const uint32_t ranges[][2] = {
+        {0, 0}, {0, 1}, {1, 2}, {0, 100}, {2, 1}, {3, 5}, {9, 1},
+        {0, UINT32_MAX}, {1, UINT32_MAX}};
+    for (uint32_t first = 0; first <= 5; first++) {
+        xap_mset *plain;
+        OK(xap_enquire_get_mset(enq, first, 10, 0, NULL, &plain));
+        assert_int_equal(xap_mset_size(plain), first < 4 ? 4 - first : 0);
+        char want[128];
+        hit_ids(plain, want, sizeof want);
+        for (size_t r = 0; r < sizeof ranges / sizeof *ranges; r++) {
+            xap_mset *m;
+            OK(xap_enquire_get_mset(enq, first, 10, 0, NULL, &m));
+            OK(xap_mset_fetch(m, ranges[r][0], ranges[r][1]));
+            char got[128];
+            hit_ids(m, got, sizeof got);
+            assert_string_equal(got, want);
+            OK(xap_mset_fetch(m, 0, UINT32_MAX));   /* again: no harm */
+            hit_ids(m, got, sizeof got);
+            assert_string_equal(got, want);
+            xap_mset_free(m);
+        }
+        xap_mset_free(plain);
+    }
+    ERR(XAP_ERR_INVALID_ARG, xap_mset_fetch(NULL, 0, 1));
     xap_query_free(q);
     xap_enquire_free(enq);
     xap_queryparser_free(qp);
@@ -3128,10 +3261,12 @@ int main(void)
         cmocka_unit_test(test_termgen_fills_callers_doc),
         cmocka_unit_test(test_document_positions),
         cmocka_unit_test(test_document_term_positions),
+        cmocka_unit_test(test_document_term_skips),
         cmocka_unit_test(test_read_back),
         cmocka_unit_test(test_replace_delete),
         cmocka_unit_test(test_search),
         cmocka_unit_test(test_paging_and_weighting),
+        cmocka_unit_test(test_mset_fetch),
         cmocka_unit_test(test_date_range),
         cmocka_unit_test(test_sort_collapse_spy),
         cmocka_unit_test(test_eset_rset),
