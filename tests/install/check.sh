@@ -6,9 +6,10 @@
 # prefix and into a DESTDIR, and check what an outside project sees: the
 # layout, the exported symbols, pkg-config (shared and static, and for a
 # /usr install no -I or -L), find_package(Gazette), C and C++ consumers,
-# man pages, programs that run from the prefix on the installed library,
-# and a libgazette.a built with Debian's LTO flags that a program built
-# without LTO links.
+# man pages, programs that run from the prefix on the installed library
+# (through their RUNPATH; a /usr install and CMAKE_SKIP_INSTALL_RPATH have
+# none), and a libgazette.a built with Debian's LTO flags that a program
+# built without LTO links.
 #   tests/install/check.sh [BUILD-DIR]     (default: build-release; its
 #                                          CMake cache is made anew)
 set -euo pipefail
@@ -157,6 +158,36 @@ check "installed gazette-index indexes the sample" \
     env -i PATH=/usr/bin:/bin "$PREFIX/bin/gazette-index" --quiet --db "$WORK/sample.idx" "$ROOT/corpus/sample"
 check "installed gazette-query finds Hezbollah" bash -c \
     "env -i PATH=/usr/bin:/bin '$PREFIX/bin/gazette-query' --db '$WORK/sample.idx' --format paths Hezbollah | grep -q ."
+
+# No RUNPATH where the dynamic linker looks anyway (Debian policy 10.2,
+# lintian's custom-library-search-path): in a /usr install none of the
+# installed ELF files has one, and the programs run on the library there.
+no_runpath() {
+    local f out=0
+    for f in $(find "$1" -type f \( -perm -u+x -o -name '*.so*' \)); do
+        readelf -h "$f" >/dev/null 2>&1 || continue
+        if readelf -d "$f" | grep -E 'RUNPATH|RPATH'; then echo "in $f"; out=1; fi
+    done
+    return $out
+}
+check "/usr install: no RUNPATH or RPATH in any ELF file" no_runpath "$WORK/root/usr"
+check "/usr install: gazette-query runs on the library in /usr/$LIBDIR" bash -c \
+    "env -i LD_LIBRARY_PATH='$WORK/root/usr/$LIBDIR' '$WORK/root/usr/bin/gazette-query' \
+         --db '$WORK/sample.idx' --format paths Hezbollah | grep -q ."
+# CMAKE_SKIP_INSTALL_RPATH (a packager's switch) leaves the installed
+# programs without one whatever the prefix, and the programs of the build
+# tree, which the tests run, keep theirs: nothing is linked again.
+check "CMAKE_SKIP_INSTALL_RPATH=ON: installed programs carry no RUNPATH" bash -c \
+    "cmake -S '$ROOT' -B '$BUILD' -DCMAKE_SKIP_INSTALL_RPATH=ON >/dev/null \
+     && cmake --build '$BUILD' -j $JOBS >'$WORK/skip.log' && ! grep -q 'Linking' '$WORK/skip.log' \
+     && cmake --install '$BUILD' --prefix '$WORK/skip' >/dev/null \
+     && ! readelf -d '$WORK/skip/bin/gazette-query' '$WORK/skip/bin/gazette-index' | grep -E 'RUNPATH|RPATH'"
+check "CMAKE_SKIP_INSTALL_RPATH=ON: the build tree's programs still run" bash -c \
+    "env -i '$BUILD/bin/gazette-query' --db '$WORK/sample.idx' --format paths Hezbollah | grep -q ."
+check "CMAKE_SKIP_INSTALL_RPATH=OFF again: a new install has its RUNPATH" bash -c \
+    "cmake -S '$ROOT' -B '$BUILD' -DCMAKE_SKIP_INSTALL_RPATH=OFF >/dev/null \
+     && cmake --install '$BUILD' --prefix '$WORK/skip' >/dev/null \
+     && readelf -d '$WORK/skip/bin/gazette-query' | grep -qF '[\$ORIGIN/../$LIBDIR]'"
 
 # 5. pkg-config: shared, static, C and C++.
 export PKG_CONFIG_PATH=$PREFIX/$LIBDIR/pkgconfig
