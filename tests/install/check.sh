@@ -8,8 +8,8 @@
 # /usr install no -I or -L), find_package(Gazette), C and C++ consumers,
 # man pages, programs that run from the prefix on the installed library
 # (through their RUNPATH; a /usr install and CMAKE_SKIP_INSTALL_RPATH have
-# none), and a libgazette.a built with Debian's LTO flags that a program
-# built without LTO links.
+# none), and a libgazette.a built with Debian's LTO flags (GCC's, and
+# clang's -flto=thin) that a program built without LTO links.
 #   tests/install/check.sh [BUILD-DIR]     (default: build-release; its
 #                                          CMake cache is made anew)
 set -euo pipefail
@@ -120,22 +120,24 @@ check "libgazette.so exports only gazette_*" bash -c \
 UNIQUE_DOCUMENTED='_ZZNSt19_Sp_make_shared_tag5_S_tiEvE5__tag
 _ZZNSt8__detail18__to_chars_10_implIjEEvPcjT_E8__digits
 _ZZNSt8__detail18__to_chars_10_implImEEvPcjT_E8__digits'
-# unique_symbols_documented ARCHIVE: the 'u' symbols of ARCHIVE are those
-# of UNIQUE_DOCUMENTED (diff says which differ).
+# unique_symbols_documented ARCHIVE [LIST]: the 'u' symbols of ARCHIVE are
+# those of LIST, UNIQUE_DOCUMENTED by default (diff says which differ).
+# clang gives no object GNU unique binding (they are weak, and made local
+# like the rest): a clang-built archive's list is empty.
 unique_symbols_documented() {
     diff <(nm -g --defined-only "$1" | awk '$2 == "u" {print $3}' | LC_ALL=C sort) \
-         <(printf '%s\n' "$UNIQUE_DOCUMENTED" | LC_ALL=C sort)
+         <(printf '%s' "${2-$UNIQUE_DOCUMENTED}" | LC_ALL=C sort)
 }
-# static_archive_checks WHAT ARCHIVE: the global symbols of ARCHIVE are
-# gazette_* and the objects of unique binding above (section 8 checks an
-# LTO-built one too).
+# static_archive_checks WHAT ARCHIVE [UNIQUE]: the global symbols of
+# ARCHIVE are gazette_* and the objects of unique binding above, or those
+# of UNIQUE (section 8 checks LTO-built ones too).
 static_archive_checks() {
     check "$1 has no global gz_/xap_ symbols" bash -c \
         "nm '$2' >'$WORK/nm' && ! grep -E ' [A-TV-Z] (gz_|xap_|_Z[A-Za-z0-9]*shim)' '$WORK/nm'"
     check "$1's global functions are gazette_*" bash -c \
         "nm --defined-only '$2' >'$WORK/nm' && ! grep -E ' T ' '$WORK/nm' | grep -v ' T gazette_'"
     check "$1's global objects of unique binding are those docs/api.md names" \
-        unique_symbols_documented "$2"
+        unique_symbols_documented "$2" "${3-$UNIQUE_DOCUMENTED}"
 }
 static_archive_checks libgazette.a "$PREFIX/$LIBDIR/libgazette.a"
 
@@ -241,30 +243,64 @@ for m in man1/gazette-index.1 man1/gazette-query.1 man3/gazette.3; do
 done
 
 # 8. A packager's build with LTO (Debian's optimize=+lto, Ubuntu's
-#    default: -flto=auto -ffat-lto-objects in CFLAGS): the objects hold
-#    GCC's LTO bytecode, which libgazette.a must not (lib/CMakeLists.txt
-#    compiles it to code), or a program built without LTO cannot link it.
-#    Only libgazette.a is built: the rest of such a build is the plain
-#    one's.
+#    default: -flto=auto -ffat-lto-objects in CFLAGS; with clang,
+#    -flto=thin): the objects hold GCC's LTO bytecode or LLVM bitcode,
+#    which libgazette.a must not (lib/CMakeLists.txt compiles it to code),
+#    or a program built without LTO cannot link it. Only libgazette.a is
+#    built: the rest of such a build is the plain one's. The clang build
+#    is warning-free with -Werror (clang warns of things GCC does not).
 LTO_ENV=()
 for v in CFLAGS CXXFLAGS CPPFLAGS; do
     LTO_ENV+=("$v=$(cd "$ROOT" && DEB_BUILD_MAINT_OPTIONS='hardening=+all optimize=+lto' dpkg-buildflags --get "$v")")
 done
 LTO_ENV[0]+=" ${LTO_ENV[2]#CPPFLAGS=}"
 LTO_ENV[1]+=" ${LTO_ENV[2]#CPPFLAGS=}"
-LTO_A=$WORK/lto/lib/libgazette.a
-check "libgazette.a built with Debian's LTO flags (-flto=auto -ffat-lto-objects)" bash -c \
-    "env ${LTO_ENV[*]@Q} cmake -S '$ROOT' -B '$WORK/lto' -DCMAKE_BUILD_TYPE=None \
-         -DBUILD_TESTING=OFF -DGAZETTE_BENCH=OFF -DGAZETTE_EXAMPLES=OFF >/dev/null \
-     && grep -q '^CMAKE_C_FLAGS:.*-flto' '$WORK/lto/CMakeCache.txt' \
-     && cmake --build '$WORK/lto' -j $JOBS --target gazette_static"
-check "LTO-built libgazette.a holds no LTO bytecode" bash -c \
-    "[ -f '$LTO_A' ] && ! readelf -SW '$LTO_A' | grep -e '\.gnu\.lto_' -e '\.llvm'"
-static_archive_checks "LTO-built libgazette.a" "$LTO_A"
-check "C11 consumer (no LTO flags) links the LTO-built libgazette.a" bash -c \
-    "cc -std=c11 $STRICT '$ROOT/tests/install/consumer.c' -o '$WORK/c-lto' \$(pkg-config --cflags gazette) \
-        '$LTO_A' \$(pkg-config --static --libs gazette | sed 's/-lgazette//') \
-     && '$WORK/c-lto' '$WORK/c-lto.idx'"
+# clang 14 has no fat LTO objects (it warns of -ffat-lto-objects and
+# ignores it); -flto=thin is what a clang package build asks for.
+CLANG_LTO_ENV=(CC=clang CXX=clang++)
+for v in "${LTO_ENV[@]}"; do
+    CLANG_LTO_ENV+=("${v//-flto=auto -ffat-lto-objects/-flto=thin}")
+done
+# no_bytecode ARCHIVE: every member of ARCHIVE is an ELF object of code,
+# with no GCC LTO sections and no LLVM bitcode (a bitcode member is not
+# ELF at all; .llvmbc is bitcode embedded in an ELF object).
+no_bytecode() {
+    local d m
+    [ -f "$1" ] || { echo "no $1"; return 1; }
+    d=$(mktemp -d "$WORK/ar.XXXXXX")
+    (cd "$d" && ar x "$1") || return 1
+    for m in "$d"/*; do
+        readelf -h "$m" >/dev/null 2>&1 || { echo "$(basename "$m") is not ELF:"; file "$m"; return 1; }
+        if readelf -SW "$m" | grep -E ' \.gnu\.lto_| \.llvmbc| \.llvm\.lto'; then return 1; fi
+    done
+}
+# lto_static_checks WHAT BUILD-DIR UNIQUE ENV...: libgazette.a configured
+# in BUILD-DIR with ENV (and -flto in its flags), free of bytecode, its
+# symbols as section 3 wants them (UNIQUE: its objects of unique
+# binding), and linked by a C11 program built without LTO.
+lto_static_checks() {
+    local what=$1 dir=$2 unique=$3 a=$2/lib/libgazette.a
+    shift 3
+    check "libgazette.a built with $what" bash -c \
+        "env ${*@Q} cmake -S '$ROOT' -B '$dir' -DCMAKE_BUILD_TYPE=None -DGAZETTE_WERROR=ON \
+             -DBUILD_TESTING=OFF -DGAZETTE_BENCH=OFF -DGAZETTE_EXAMPLES=OFF >/dev/null \
+         && grep -q '^CMAKE_C_FLAGS:.*-flto' '$dir/CMakeCache.txt' \
+         && cmake --build '$dir' -j $JOBS --target gazette_static"
+    check "libgazette.a built with $what holds no LTO bytecode" no_bytecode "$a"
+    static_archive_checks "libgazette.a built with $what" "$a" "$unique"
+    check "C11 consumer (no LTO flags) links libgazette.a built with $what" bash -c \
+        "cc -std=c11 $STRICT '$ROOT/tests/install/consumer.c' -o '$dir/c-lto' \$(pkg-config --cflags gazette) \
+            '$a' \$(pkg-config --static --libs gazette | sed 's/-lgazette//') \
+         && '$dir/c-lto' '$dir/c-lto.idx'"
+}
+lto_static_checks "Debian's LTO flags (-flto=auto -ffat-lto-objects)" "$WORK/lto" \
+    "$UNIQUE_DOCUMENTED" "${LTO_ENV[@]}"
+if command -v clang >/dev/null && command -v clang++ >/dev/null; then
+    lto_static_checks "clang and Debian's flags with -flto=thin" "$WORK/lto-clang" "" \
+        "${CLANG_LTO_ENV[@]}"
+else
+    echo "skip clang: not installed"
+fi
 
 if [ "$fails" -eq 0 ]; then echo "install check: all passed"; else echo "install check: $fails failed"; fi
 [ "$fails" -eq 0 ]
