@@ -8,8 +8,9 @@
 # /usr install no -I or -L), find_package(Gazette), C and C++ consumers,
 # man pages, programs that run from the prefix on the installed library
 # (through their RUNPATH; a /usr install and CMAKE_SKIP_INSTALL_RPATH have
-# none), and a libgazette.a built with Debian's LTO flags (GCC's, and
-# clang's -flto=thin) that a program built without LTO links.
+# none), the hardening Debian's flags ask for, the public header alone, and
+# a libgazette.a built with Debian's LTO flags (GCC's, and clang's
+# -flto=thin) that a program built without LTO links.
 #   tests/install/check.sh [BUILD-DIR]     (default: build-release; its
 #                                          CMake cache is made anew)
 set -euo pipefail
@@ -91,6 +92,8 @@ for f in bin/gazette-index bin/gazette-query include/gazette.h \
          share/man/man3/gazette.3; do
     if [ -e "$PREFIX/$f" ]; then ok "installed $f"; else bad "missing $f"; fi
 done
+check "the DESTDIR install to /usr put nothing outside /usr" bash -c \
+    "[ -z \"\$(find '$WORK/root' -mindepth 1 -maxdepth 1 ! -name usr)\" ] && [ -x '$WORK/root/usr/bin/gazette-query' ]"
 # The documentation the man pages and --help send readers to (docs/json.md,
 # the schema of --json, ...) is installed, README.md with docs/ beside it,
 # in share/doc/gazette (/usr/share/doc/gazette for a /usr install).
@@ -190,10 +193,33 @@ check "CMAKE_SKIP_INSTALL_RPATH=OFF again: a new install has its RUNPATH" bash -
     "cmake -S '$ROOT' -B '$BUILD' -DCMAKE_SKIP_INSTALL_RPATH=OFF >/dev/null \
      && cmake --install '$BUILD' --prefix '$WORK/skip' >/dev/null \
      && readelf -d '$WORK/skip/bin/gazette-query' | grep -qF '[\$ORIGIN/../$LIBDIR]'"
+# Debian's hardening (hardening=+all): position-independent programs,
+# full RELRO (BIND_NOW), no executable stack, no text relocations.
+hardened() {
+    local f
+    for f in "$@"; do
+        readelf -h "$f" | grep -q 'Type: *DYN' || { echo "$f: not PIE"; return 1; }
+        readelf -d "$f" | grep -q 'FLAGS.*NOW' || { echo "$f: no BIND_NOW"; return 1; }
+        readelf -lW "$f" | grep -q GNU_RELRO || { echo "$f: no RELRO"; return 1; }
+        readelf -lW "$f" | grep GNU_STACK | grep -q RWE && { echo "$f: executable stack"; return 1; }
+        readelf -d "$f" | grep -q TEXTREL && { echo "$f: text relocations"; return 1; }
+    done
+    return 0
+}
+check "hardening: PIE, BIND_NOW, RELRO, no executable stack" hardened \
+    "$PREFIX/bin/gazette-index" "$PREFIX/bin/gazette-query" "$PREFIX/$LIBDIR/libgazette.so.0"
 
 # 5. pkg-config: shared, static, C and C++.
 export PKG_CONFIG_PATH=$PREFIX/$LIBDIR/pkgconfig
 STRICT="-Wall -Wextra -Werror -pedantic"
+# gazette.h stands alone, first in a file, in C11 and C++, with both
+# compilers.
+printf '#include <gazette.h>\nint main(void) { return GAZETTE_STATUS_OK; }\n' >"$WORK/header.c"
+for cc in "cc -std=c11" "clang -std=c11" "c++ -std=c++11 -x c++" "clang++ -std=c++17 -x c++"; do
+    command -v "${cc%% *}" >/dev/null || continue
+    check "gazette.h alone compiles ($cc $STRICT)" \
+        $cc $STRICT -I"$PREFIX/include" -fsyntax-only "$WORK/header.c"
+done
 check "pkg-config --modversion" bash -c "[ \"\$(pkg-config --modversion gazette)\" = \"\$(sed -n 's/^project(Gazette VERSION \\([0-9.]*\\).*/\\1/p' '$ROOT/CMakeLists.txt')\" ]"
 check "C11 consumer via pkg-config (shared)" bash -c \
     "cc -std=c11 $STRICT '$ROOT/tests/install/consumer.c' -o '$WORK/c-shared' \$(pkg-config --cflags --libs gazette) && LD_LIBRARY_PATH='$PREFIX/$LIBDIR' '$WORK/c-shared' '$WORK/c-shared.idx'"
