@@ -78,6 +78,17 @@ check "GAZETTE_TESTS=ON without cmocka fails" bash -c \
      && grep -q 'the tests need cmocka' '$WORK/cfg.log'"
 check "BUILD_TESTING=OFF leaves the tests out" bash -c \
     "CI=true cmake -S '$ROOT' -B '$CFG' -DGAZETTE_TESTS=AUTO -DBUILD_TESTING=OFF >/dev/null && [ ! -d '$CFG/tests' ]"
+# LIBRARY_PATH adds to the compiler's link directories, which the install
+# takes as the dynamic linker's when it drops the programs' RUNPATH
+# (cli/CMakeLists.txt); ld.so does not read it: a ~/.local/lib there
+# must not cost a ~/.local install its RUNPATH. Configure only: the list
+# the install script compares with is read from it.
+check "LIBRARY_PATH's directories are not taken as the dynamic linker's" bash -c \
+    "rm -rf '$CFG' && mkdir -p '$WORK/home/.local/lib' && LIBRARY_PATH='$WORK/home/.local/lib:/usr/lib/$(gcc -print-multiarch)' \
+         cmake -S '$ROOT' -B '$CFG' -DBUILD_TESTING=OFF >/dev/null \
+     && grep '^set(gazette_rpath_system ' '$CFG/cli/cmake_install.cmake' >'$WORK/sys' \
+     && ! grep -qF '$WORK/home/.local/lib' '$WORK/sys' \
+     && grep -qF '/usr/lib/$(gcc -print-multiarch)' '$WORK/sys'"
 check "cmake --install" cmake --install "$BUILD" --prefix "$PREFIX"
 check "cmake --install to /usr in a DESTDIR" env DESTDIR="$WORK/root" cmake --install "$BUILD"
 
