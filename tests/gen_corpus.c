@@ -183,7 +183,7 @@ static const char *const first_names[] = {
     "Tom", "Sarah", "James", "Helen", "David", "Rachel", "Peter", "Anna",
     "Michael", "Claire", "John", "Emma", "Richard", "Laura", "Mark",
     "Fiona", "Paul", "Julia", "Simon", "Karen", "Andrew", "Lucy", "Neil",
-    "Zo\xC3\xAB", "Jos\xC3\xA9", "Ren\xC3\xA9" "e", "Graham", "Nadia",
+    "Zo\xC3\xAB", "Jos\xC3\xA9", ("Ren\xC3\xA9" "e"), "Graham", "Nadia",
     "Owen", "Priya", "Samuel", "Chloe", "Kwame", "Ingrid", "Hamid",
     "Marta", "Luis", "Aoife", "Tariq", "Yuki",
 };

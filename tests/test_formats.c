@@ -2225,8 +2225,8 @@ static void test_jsonl_lines(void **state)
         const int lines[] = {5, 6, 7, 8};
         const char *why[] = {"invalid JSON", "not a JSON object",
                              "\"title\" is not a string",
-                             "no \"title\", \"headline\", \"body\", "
-                             "\"text\" or \"content\""};
+                             ("no \"title\", \"headline\", \"body\", "
+                              "\"text\" or \"content\"")};
         for (int i = 0; i < 4; i++) {
             snprintf(where, sizeof where, "%s/%s:%d|", tmp, names[k],
                      lines[i]);
@@ -2489,8 +2489,8 @@ static void test_jsonl_repeated_ids(void **state)
     assert_int_equal(r->nbad, 3);
     const char *want[] = {"dup.jsonl:2|id \"x1\" is line 1's too",
                           "dup.jsonl:4|id \"7\" is line 3's too",
-                          "dup.jsonl:6|no \"id\", and the id a line "
-                          "without one is given, \"line-6\", is line 5's"};
+                          ("dup.jsonl:6|no \"id\", and the id a line "
+                           "without one is given, \"line-6\", is line 5's")};
     for (int i = 0; i < 3; i++)
         assert_non_null(strstr(r->bad[i], want[i]));
     reading_free(r);
@@ -3192,8 +3192,8 @@ static void test_mail_empty_plain_alternative(void **state)
     static const char *const plain[] = {
         "Content-Type: text/plain; charset=utf-8\n\n\n",
         "Content-Type: text/plain; charset=utf-8\n\n  \n\t\n \n",
-        "Content-Type: text/plain; charset=utf-8\n"
-        "Content-Transfer-Encoding: base64\n\n\n",
+        ("Content-Type: text/plain; charset=utf-8\n"
+         "Content-Transfer-Encoding: base64\n\n\n"),
     };
     static const char *const html[] = {
         "Content-Type: text/html; charset=utf-8\n\n"

@@ -2343,8 +2343,8 @@ static void write_skipped_by_matcher(const char *root)
         "quokka zebra ember flint garnet harbor ivory",
         "quokka zebra ember flint garnet harbor ivory",
         "quokka zebra", "zebra",
-        "zebra ember flint garnet harbor ivory ember flint garnet harbor "
-        "ivory"};
+        ("zebra ember flint garnet harbor ivory ember flint garnet harbor "
+         "ivory")};
     for (int i = 0; i < 15; i++) {
         char name[32], title[64], words[256], text[512];
         unique_words(50 + i, 2, title, sizeof title);
@@ -5086,7 +5086,7 @@ static size_t simhash_golden_text(uint64_t *seed, int ascii, char *buf,
         "__init__", "2024", "B52", "x_y", "Hezbollah", "U.S.", "e-mail",
         "Zürich", "Ze\xcc\x81ro", "Søren", "ŁÓDŹ", "naïve", "CAFÉ",
         "ΑΘΗΝΑ", "Μόσχα", "МОСКВА", "киев", "北京市", "東京",
-        "\xff\xfe" "bad", "caf\xe9", "İstanbul", "ǅemal", "ﬁnance",
+        ("\xff\xfe" "bad"), "caf\xe9", "İstanbul", "ǅemal", "ﬁnance",
         "‿tie",
     };
     size_t nwords = ascii ? 12 : sizeof words / sizeof *words, len = 0;

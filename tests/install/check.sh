@@ -6,9 +6,11 @@
 # prefix and into a DESTDIR, and check what an outside project sees: the
 # layout, the exported symbols, pkg-config (shared and static, and for a
 # /usr install no -I or -L), find_package(Gazette), C and C++ consumers,
-# man pages, programs that run from the prefix on the installed library,
-# and a libgazette.a built with Debian's LTO flags that a program built
-# without LTO links.
+# man pages, programs that run from the prefix on the installed library
+# (through their RUNPATH; a /usr install and CMAKE_SKIP_INSTALL_RPATH have
+# none), the hardening Debian's flags ask for, the public header alone, and
+# a libgazette.a built with Debian's LTO flags (GCC's, and clang's
+# -flto=thin) that a program built without LTO links.
 #   tests/install/check.sh [BUILD-DIR]     (default: build-release; its
 #                                          CMake cache is made anew)
 set -euo pipefail
@@ -76,6 +78,17 @@ check "GAZETTE_TESTS=ON without cmocka fails" bash -c \
      && grep -q 'the tests need cmocka' '$WORK/cfg.log'"
 check "BUILD_TESTING=OFF leaves the tests out" bash -c \
     "CI=true cmake -S '$ROOT' -B '$CFG' -DGAZETTE_TESTS=AUTO -DBUILD_TESTING=OFF >/dev/null && [ ! -d '$CFG/tests' ]"
+# LIBRARY_PATH adds to the compiler's link directories, which the install
+# takes as the dynamic linker's when it drops the programs' RUNPATH
+# (cli/CMakeLists.txt); ld.so does not read it: a ~/.local/lib there
+# must not cost a ~/.local install its RUNPATH. Configure only: the list
+# the install script compares with is read from it.
+check "LIBRARY_PATH's directories are not taken as the dynamic linker's" bash -c \
+    "rm -rf '$CFG' && mkdir -p '$WORK/home/.local/lib' && LIBRARY_PATH='$WORK/home/.local/lib:/usr/lib/$(gcc -print-multiarch)' \
+         cmake -S '$ROOT' -B '$CFG' -DBUILD_TESTING=OFF >/dev/null \
+     && grep '^set(gazette_rpath_system ' '$CFG/cli/cmake_install.cmake' >'$WORK/sys' \
+     && ! grep -qF '$WORK/home/.local/lib' '$WORK/sys' \
+     && grep -qF '/usr/lib/$(gcc -print-multiarch)' '$WORK/sys'"
 check "cmake --install" cmake --install "$BUILD" --prefix "$PREFIX"
 check "cmake --install to /usr in a DESTDIR" env DESTDIR="$WORK/root" cmake --install "$BUILD"
 
@@ -90,6 +103,8 @@ for f in bin/gazette-index bin/gazette-query include/gazette.h \
          share/man/man3/gazette.3; do
     if [ -e "$PREFIX/$f" ]; then ok "installed $f"; else bad "missing $f"; fi
 done
+check "the DESTDIR install to /usr put nothing outside /usr" bash -c \
+    "[ -z \"\$(find '$WORK/root' -mindepth 1 -maxdepth 1 ! -name usr)\" ] && [ -x '$WORK/root/usr/bin/gazette-query' ]"
 # The documentation the man pages and --help send readers to (docs/json.md,
 # the schema of --json, ...) is installed, README.md with docs/ beside it,
 # in share/doc/gazette (/usr/share/doc/gazette for a /usr install).
@@ -119,22 +134,24 @@ check "libgazette.so exports only gazette_*" bash -c \
 UNIQUE_DOCUMENTED='_ZZNSt19_Sp_make_shared_tag5_S_tiEvE5__tag
 _ZZNSt8__detail18__to_chars_10_implIjEEvPcjT_E8__digits
 _ZZNSt8__detail18__to_chars_10_implImEEvPcjT_E8__digits'
-# unique_symbols_documented ARCHIVE: the 'u' symbols of ARCHIVE are those
-# of UNIQUE_DOCUMENTED (diff says which differ).
+# unique_symbols_documented ARCHIVE [LIST]: the 'u' symbols of ARCHIVE are
+# those of LIST, UNIQUE_DOCUMENTED by default (diff says which differ).
+# clang gives no object GNU unique binding (they are weak, and made local
+# like the rest): a clang-built archive's list is empty.
 unique_symbols_documented() {
     diff <(nm -g --defined-only "$1" | awk '$2 == "u" {print $3}' | LC_ALL=C sort) \
-         <(printf '%s\n' "$UNIQUE_DOCUMENTED" | LC_ALL=C sort)
+         <(printf '%s' "${2-$UNIQUE_DOCUMENTED}" | LC_ALL=C sort)
 }
-# static_archive_checks WHAT ARCHIVE: the global symbols of ARCHIVE are
-# gazette_* and the objects of unique binding above (section 8 checks an
-# LTO-built one too).
+# static_archive_checks WHAT ARCHIVE [UNIQUE]: the global symbols of
+# ARCHIVE are gazette_* and the objects of unique binding above, or those
+# of UNIQUE (section 8 checks LTO-built ones too).
 static_archive_checks() {
     check "$1 has no global gz_/xap_ symbols" bash -c \
         "nm '$2' >'$WORK/nm' && ! grep -E ' [A-TV-Z] (gz_|xap_|_Z[A-Za-z0-9]*shim)' '$WORK/nm'"
     check "$1's global functions are gazette_*" bash -c \
         "nm --defined-only '$2' >'$WORK/nm' && ! grep -E ' T ' '$WORK/nm' | grep -v ' T gazette_'"
     check "$1's global objects of unique binding are those docs/api.md names" \
-        unique_symbols_documented "$2"
+        unique_symbols_documented "$2" "${3-$UNIQUE_DOCUMENTED}"
 }
 static_archive_checks libgazette.a "$PREFIX/$LIBDIR/libgazette.a"
 
@@ -158,9 +175,62 @@ check "installed gazette-index indexes the sample" \
 check "installed gazette-query finds Hezbollah" bash -c \
     "env -i PATH=/usr/bin:/bin '$PREFIX/bin/gazette-query' --db '$WORK/sample.idx' --format paths Hezbollah | grep -q ."
 
+# No RUNPATH where the dynamic linker looks anyway (Debian policy 10.2,
+# lintian's custom-library-search-path): in a /usr install none of the
+# installed ELF files has one, and the programs run on the library there.
+no_runpath() {
+    local f out=0
+    for f in $(find "$1" -type f \( -perm -u+x -o -name '*.so*' \)); do
+        readelf -h "$f" >/dev/null 2>&1 || continue
+        if readelf -d "$f" | grep -E 'RUNPATH|RPATH'; then echo "in $f"; out=1; fi
+    done
+    return $out
+}
+check "/usr install: no RUNPATH or RPATH in any ELF file" no_runpath "$WORK/root/usr"
+check "/usr install: gazette-query runs on the library in /usr/$LIBDIR" bash -c \
+    "env -i LD_LIBRARY_PATH='$WORK/root/usr/$LIBDIR' '$WORK/root/usr/bin/gazette-query' \
+         --db '$WORK/sample.idx' --format paths Hezbollah | grep -q ."
+# CMAKE_SKIP_INSTALL_RPATH (a packager's switch) leaves the installed
+# programs without one whatever the prefix, and the programs of the build
+# tree, which the tests run, keep theirs: nothing is linked again.
+check "CMAKE_SKIP_INSTALL_RPATH=ON: installed programs carry no RUNPATH" bash -c \
+    "cmake -S '$ROOT' -B '$BUILD' -DCMAKE_SKIP_INSTALL_RPATH=ON >/dev/null \
+     && cmake --build '$BUILD' -j $JOBS >'$WORK/skip.log' && ! grep -q 'Linking' '$WORK/skip.log' \
+     && cmake --install '$BUILD' --prefix '$WORK/skip' >/dev/null \
+     && ! readelf -d '$WORK/skip/bin/gazette-query' '$WORK/skip/bin/gazette-index' | grep -E 'RUNPATH|RPATH'"
+check "CMAKE_SKIP_INSTALL_RPATH=ON: the build tree's programs still run" bash -c \
+    "env -i '$BUILD/bin/gazette-query' --db '$WORK/sample.idx' --format paths Hezbollah | grep -q ."
+check "CMAKE_SKIP_INSTALL_RPATH=OFF again: a new install has its RUNPATH" bash -c \
+    "cmake -S '$ROOT' -B '$BUILD' -DCMAKE_SKIP_INSTALL_RPATH=OFF >/dev/null \
+     && cmake --install '$BUILD' --prefix '$WORK/skip' >/dev/null \
+     && readelf -d '$WORK/skip/bin/gazette-query' | grep -qF '[\$ORIGIN/../$LIBDIR]'"
+# Debian's hardening (hardening=+all): position-independent programs,
+# full RELRO (BIND_NOW), no executable stack, no text relocations.
+hardened() {
+    local f
+    for f in "$@"; do
+        readelf -h "$f" | grep -q 'Type: *DYN' || { echo "$f: not PIE"; return 1; }
+        readelf -d "$f" | grep -q 'FLAGS.*NOW' || { echo "$f: no BIND_NOW"; return 1; }
+        readelf -lW "$f" | grep -q GNU_RELRO || { echo "$f: no RELRO"; return 1; }
+        readelf -lW "$f" | grep GNU_STACK | grep -q RWE && { echo "$f: executable stack"; return 1; }
+        readelf -d "$f" | grep -q TEXTREL && { echo "$f: text relocations"; return 1; }
+    done
+    return 0
+}
+check "hardening: PIE, BIND_NOW, RELRO, no executable stack" hardened \
+    "$PREFIX/bin/gazette-index" "$PREFIX/bin/gazette-query" "$PREFIX/$LIBDIR/libgazette.so.0"
+
 # 5. pkg-config: shared, static, C and C++.
 export PKG_CONFIG_PATH=$PREFIX/$LIBDIR/pkgconfig
 STRICT="-Wall -Wextra -Werror -pedantic"
+# gazette.h stands alone, first in a file, in C11 and C++, with both
+# compilers.
+printf '#include <gazette.h>\nint main(void) { return GAZETTE_STATUS_OK; }\n' >"$WORK/header.c"
+for cc in "cc -std=c11" "clang -std=c11" "c++ -std=c++11 -x c++" "clang++ -std=c++17 -x c++"; do
+    command -v "${cc%% *}" >/dev/null || continue
+    check "gazette.h alone compiles ($cc $STRICT)" \
+        $cc $STRICT -I"$PREFIX/include" -fsyntax-only "$WORK/header.c"
+done
 check "pkg-config --modversion" bash -c "[ \"\$(pkg-config --modversion gazette)\" = \"\$(sed -n 's/^project(Gazette VERSION \\([0-9.]*\\).*/\\1/p' '$ROOT/CMakeLists.txt')\" ]"
 check "C11 consumer via pkg-config (shared)" bash -c \
     "cc -std=c11 $STRICT '$ROOT/tests/install/consumer.c' -o '$WORK/c-shared' \$(pkg-config --cflags --libs gazette) && LD_LIBRARY_PATH='$PREFIX/$LIBDIR' '$WORK/c-shared' '$WORK/c-shared.idx'"
@@ -210,30 +280,64 @@ for m in man1/gazette-index.1 man1/gazette-query.1 man3/gazette.3; do
 done
 
 # 8. A packager's build with LTO (Debian's optimize=+lto, Ubuntu's
-#    default: -flto=auto -ffat-lto-objects in CFLAGS): the objects hold
-#    GCC's LTO bytecode, which libgazette.a must not (lib/CMakeLists.txt
-#    compiles it to code), or a program built without LTO cannot link it.
-#    Only libgazette.a is built: the rest of such a build is the plain
-#    one's.
+#    default: -flto=auto -ffat-lto-objects in CFLAGS; with clang,
+#    -flto=thin): the objects hold GCC's LTO bytecode or LLVM bitcode,
+#    which libgazette.a must not (lib/CMakeLists.txt compiles it to code),
+#    or a program built without LTO cannot link it. Only libgazette.a is
+#    built: the rest of such a build is the plain one's. The clang build
+#    is warning-free with -Werror (clang warns of things GCC does not).
 LTO_ENV=()
 for v in CFLAGS CXXFLAGS CPPFLAGS; do
     LTO_ENV+=("$v=$(cd "$ROOT" && DEB_BUILD_MAINT_OPTIONS='hardening=+all optimize=+lto' dpkg-buildflags --get "$v")")
 done
 LTO_ENV[0]+=" ${LTO_ENV[2]#CPPFLAGS=}"
 LTO_ENV[1]+=" ${LTO_ENV[2]#CPPFLAGS=}"
-LTO_A=$WORK/lto/lib/libgazette.a
-check "libgazette.a built with Debian's LTO flags (-flto=auto -ffat-lto-objects)" bash -c \
-    "env ${LTO_ENV[*]@Q} cmake -S '$ROOT' -B '$WORK/lto' -DCMAKE_BUILD_TYPE=None \
-         -DBUILD_TESTING=OFF -DGAZETTE_BENCH=OFF -DGAZETTE_EXAMPLES=OFF >/dev/null \
-     && grep -q '^CMAKE_C_FLAGS:.*-flto' '$WORK/lto/CMakeCache.txt' \
-     && cmake --build '$WORK/lto' -j $JOBS --target gazette_static"
-check "LTO-built libgazette.a holds no LTO bytecode" bash -c \
-    "[ -f '$LTO_A' ] && ! readelf -SW '$LTO_A' | grep -e '\.gnu\.lto_' -e '\.llvm'"
-static_archive_checks "LTO-built libgazette.a" "$LTO_A"
-check "C11 consumer (no LTO flags) links the LTO-built libgazette.a" bash -c \
-    "cc -std=c11 $STRICT '$ROOT/tests/install/consumer.c' -o '$WORK/c-lto' \$(pkg-config --cflags gazette) \
-        '$LTO_A' \$(pkg-config --static --libs gazette | sed 's/-lgazette//') \
-     && '$WORK/c-lto' '$WORK/c-lto.idx'"
+# clang 14 has no fat LTO objects (it warns of -ffat-lto-objects and
+# ignores it); -flto=thin is what a clang package build asks for.
+CLANG_LTO_ENV=(CC=clang CXX=clang++)
+for v in "${LTO_ENV[@]}"; do
+    CLANG_LTO_ENV+=("${v//-flto=auto -ffat-lto-objects/-flto=thin}")
+done
+# no_bytecode ARCHIVE: every member of ARCHIVE is an ELF object of code,
+# with no GCC LTO sections and no LLVM bitcode (a bitcode member is not
+# ELF at all; .llvmbc is bitcode embedded in an ELF object).
+no_bytecode() {
+    local d m
+    [ -f "$1" ] || { echo "no $1"; return 1; }
+    d=$(mktemp -d "$WORK/ar.XXXXXX")
+    (cd "$d" && ar x "$1") || return 1
+    for m in "$d"/*; do
+        readelf -h "$m" >/dev/null 2>&1 || { echo "$(basename "$m") is not ELF:"; file "$m"; return 1; }
+        if readelf -SW "$m" | grep -E ' \.gnu\.lto_| \.llvmbc| \.llvm\.lto'; then return 1; fi
+    done
+}
+# lto_static_checks WHAT BUILD-DIR UNIQUE ENV...: libgazette.a configured
+# in BUILD-DIR with ENV (and -flto in its flags), free of bytecode, its
+# symbols as section 3 wants them (UNIQUE: its objects of unique
+# binding), and linked by a C11 program built without LTO.
+lto_static_checks() {
+    local what=$1 dir=$2 unique=$3 a=$2/lib/libgazette.a
+    shift 3
+    check "libgazette.a built with $what" bash -c \
+        "env ${*@Q} cmake -S '$ROOT' -B '$dir' -DCMAKE_BUILD_TYPE=None -DGAZETTE_WERROR=ON \
+             -DBUILD_TESTING=OFF -DGAZETTE_BENCH=OFF -DGAZETTE_EXAMPLES=OFF >/dev/null \
+         && grep -q '^CMAKE_C_FLAGS:.*-flto' '$dir/CMakeCache.txt' \
+         && cmake --build '$dir' -j $JOBS --target gazette_static"
+    check "libgazette.a built with $what holds no LTO bytecode" no_bytecode "$a"
+    static_archive_checks "libgazette.a built with $what" "$a" "$unique"
+    check "C11 consumer (no LTO flags) links libgazette.a built with $what" bash -c \
+        "cc -std=c11 $STRICT '$ROOT/tests/install/consumer.c' -o '$dir/c-lto' \$(pkg-config --cflags gazette) \
+            '$a' \$(pkg-config --static --libs gazette | sed 's/-lgazette//') \
+         && '$dir/c-lto' '$dir/c-lto.idx'"
+}
+lto_static_checks "Debian's LTO flags (-flto=auto -ffat-lto-objects)" "$WORK/lto" \
+    "$UNIQUE_DOCUMENTED" "${LTO_ENV[@]}"
+if command -v clang >/dev/null && command -v clang++ >/dev/null; then
+    lto_static_checks "clang and Debian's flags with -flto=thin" "$WORK/lto-clang" "" \
+        "${CLANG_LTO_ENV[@]}"
+else
+    echo "skip clang: not installed"
+fi
 
 if [ "$fails" -eq 0 ]; then echo "install check: all passed"; else echo "install check: $fails failed"; fi
 [ "$fails" -eq 0 ]
