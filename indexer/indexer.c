@@ -1439,6 +1439,10 @@ typedef struct open_one {
 static xap_status open_one_db(void *ctx, char *err, size_t errlen)
 {
     open_one *o = ctx;
+    if (o->action != XAP_DB_OPEN && gz_clear_cut_creation(o->target) != 0) {
+        snprintf(err, errlen, "%s: %s", o->target, strerror(errno));
+        return XAP_ERR_DB;
+    }
     /* Never write into a database that lost a table (schema.h). */
     xap_status s = o->action == XAP_DB_CREATE
                        ? XAP_OK
@@ -3154,6 +3158,10 @@ static xap_status open_written(shard_opening *o, char *err, size_t errlen)
         if (locate_shards(cfg->db_path, &st->where, err, errlen, &s) != 0)
             return s;
         clear_unused_generations(cfg);
+        if (st->where.n == 0 && gz_clear_cut_creation(cfg->db_path) != 0) {
+            snprintf(err, errlen, "%s: %s", cfg->db_path, strerror(errno));
+            return XAP_ERR_DB;
+        }
         /* No database found, but tables there: a damaged one (its
          * revision file gone), not room for a new index beside them. */
         if (st->where.n == 0 &&

@@ -510,6 +510,17 @@ xap_status gz_check_tables(const char *dir, char *why, size_t whylen);
 xap_status gz_check_index_tables(const char *location, char *why,
                                  size_t whylen);
 
+/* A glass database is created by making its tables, empty, then writing
+ * its revision file iamglass: a writer killed in between (SIGKILL, power
+ * lost) leaves empty tables without iamglass, which gz_check_tables takes
+ * for an index that lost it and Xapian cannot open, so every later run
+ * failed until a --full. gz_clear_cut_creation deletes such leftovers of
+ * the database directory `dir` (only when it holds nothing else: no
+ * iamglass, every table empty; its lock kept) so that the writer creates
+ * the database anew; a writer calls it holding the index's lock. Returns
+ * 0 (also when there was nothing to clear), or -1 with errno. */
+int gz_clear_cut_creation(const char *dir);
+
 /* Xapian's glass backend refuses terms over 245 bytes. Longer ids are
  * replaced by a prefix of the id and a hash of the whole. */
 #define GZ_MAX_TERM_BYTES 240

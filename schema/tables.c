@@ -2,10 +2,12 @@
  * (schema.h, gz_check_tables). */
 #include "schema.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 /* The glass tables of a database holding articles, and when each is
  * there: postlist always (Xapian makes it with the database), termlist
@@ -136,4 +138,61 @@ xap_status gz_check_index_tables(const char *location, char *why,
         return XAP_OK;
     }
     return s;
+}
+
+/* The files a glass database's creation makes before its revision file:
+ * empty tables, the lock, the revision file being written. */
+static int of_creation(const char *name)
+{
+    size_t len = strlen(name);
+    return strcmp(name, "flintlock") == 0 || strcmp(name, "v.tmp") == 0 ||
+           (len > 6 && strcmp(name + len - 6, ".glass") == 0);
+}
+
+/* 1 when `dir` holds no iamglass and only files of_creation(), each table
+ * empty; 0 otherwise (also when it cannot be read: nothing is cleared). */
+static int creation_cut_short(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return 0;
+    int cut = missing(dir, "iamglass"), tables = 0;
+    struct dirent *e;
+    while (cut && (e = readdir(d))) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        char path[4400];
+        struct stat sb;
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        cut = of_creation(e->d_name) && lstat(path, &sb) == 0 &&
+              S_ISREG(sb.st_mode) &&
+              (strcmp(e->d_name, "v.tmp") == 0 ||
+               strcmp(e->d_name, "flintlock") == 0 || sb.st_size == 0);
+        tables += cut && strcmp(e->d_name, "flintlock") != 0;
+    }
+    closedir(d);
+    return cut && tables > 0;
+}
+
+int gz_clear_cut_creation(const char *dir)
+{
+    if (!creation_cut_short(dir))
+        return 0;
+    DIR *d = opendir(dir);
+    if (!d)
+        return -1;
+    int rc = 0;
+    struct dirent *e;
+    while (rc == 0 && (e = readdir(d))) {
+        if (strcmp(e->d_name, "flintlock") == 0 || !of_creation(e->d_name))
+            continue;
+        char path[4400];
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        if (unlink(path) != 0 && errno != ENOENT)
+            rc = -1;
+    }
+    int e2 = errno;
+    closedir(d);
+    errno = e2;
+    return rc;
 }

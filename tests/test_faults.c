@@ -1148,6 +1148,56 @@ static void test_deleted_tables(void **state)
     assert_int_equal(query_rc(fx.db, "anything"), 0);
 }
 
+/* Make fx.db what a writer killed while Xapian created the database
+ * leaves (as measured: SIGKILL a few ms into a first -j1 run): the lock,
+ * empty tables, the revision file being written, no iamglass; with
+ * `postlist_bytes` in postlist.glass. */
+static void leave_cut_creation(size_t postlist_bytes)
+{
+    tu_rmtree(fx.db);
+    assert_int_equal(tu_run("rm -rf '%s'.d && mkdir '%s' && cd '%s' && "
+                            ": >flintlock && : >termlist.glass && "
+                            "head -c %zu /dev/zero >postlist.glass && "
+                            "printf 'glass revision being written' >v.tmp",
+                            fx.db, fx.db, fx.db, postlist_bytes), 0);
+}
+
+/* A first run killed while Xapian created the database (its empty
+ * tables made, iamglass not yet written) is made anew by the next run
+ * and by the writer API. Every later run said the index was damaged
+ * (65, "iamglass is missing") and asked for a --full with --language.
+ * Tables that hold anything are still damage, never cleared. */
+static void test_cut_creation_is_made_anew(void **state)
+{
+    (void)state;
+    leave_cut_creation(0);
+    assert_int_equal(ix_with("", "-j1 -q --db '%s' '%s'", fx.db, fx.corpus),
+                     0);
+    expect_check_passes(fx.db);
+    assert_int_equal(articles(fx.db), SAMPLE_FILES);
+
+    leave_cut_creation(0);
+    gazette_writer_t *w = NULL;
+    gazette_article_t *a = NULL;
+    assert_int_equal(gazette_writer_open(fx.db, "english", 0, &w),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_article_new(&a), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_article_set(a, GAZETTE_FIELD_ID, "one"),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_writer_put(w, a), GAZETTE_STATUS_OK);
+    gazette_article_free(a);
+    assert_int_equal(gazette_writer_close(w), GAZETTE_STATUS_OK);
+    assert_int_equal(articles(fx.db), 1);
+
+    leave_cut_creation(8192);
+    assert_int_equal(ix_with("", "-j1 -q --db '%s' '%s'", fx.db, fx.corpus),
+                     65);
+    expect_one_line("err.txt", "iamglass is missing");
+    assert_int_equal(tu_run("test -s '%s/postlist.glass'", fx.db), 0);
+    assert_int_equal(gazette_writer_open(fx.db, "english", 0, &w),
+                     GAZETTE_STATUS_INDEX_CORRUPT);
+}
+
 /* Byte `offset` of every block of `table` XORed with 0x5a. */
 static void flip_blocks(const char *table, long offset)
 {
@@ -2970,6 +3020,7 @@ int main(void)
         T(test_unmounted_disk_of_one_of_two_roots),
         T(test_truncated_table),
         T(test_deleted_tables),
+        T(test_cut_creation_is_made_anew),
         T(test_byte_flipped_table),
         T(test_damage_is_explained),
         T(test_writer_says_damage),

@@ -748,7 +748,10 @@ static void test_unreadable_paths_keep_articles(void **state)
 
 /* xapian-check must accept the index (when the run got far enough to
  * create it): each shard of a sharded one (xapian-check takes one
- * database at a time), also behind the stub file of a --full. */
+ * database at a time), also behind the stub file of a --full. A database
+ * whose creation the kill cut short (empty tables, no iamglass: the next
+ * run makes it anew, test_faults test_cut_creation_is_made_anew) is no
+ * database yet: xapian-check refused it, a failure 1 run in many. */
 static void check_index(const char *db)
 {
     if (access(db, F_OK) != 0)
@@ -756,6 +759,9 @@ static void check_index(const char *db)
     assert_int_equal(tu_run(
         "d='%s'; if [ -f \"$d\" ]; then d=\"$(dirname \"$d\")/$(sed -n "
         "'s/^auto //p' \"$d\" | head -n 1)\"; fi; "
+        "if [ -d \"$d\" ] && [ ! -e \"$d/iamglass\" ] && "
+        "[ ! -e \"$d/XAPIANDB\" ] && [ -z \"$(find \"$d\" -name '*.glass' "
+        "-size +0)\" ]; then exit 0; fi; "
         "if [ -f \"$d/XAPIANDB\" ]; then cd \"$d\" && for s in $(sed -n "
         "'s/^auto //p' XAPIANDB); do xapian-check \"$s\" || exit 1; done; "
         "else xapian-check \"$d\"; fi >'%s/check.txt' 2>&1", db, fx.tmp), 0);
