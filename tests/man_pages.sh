@@ -66,6 +66,18 @@ if [ -n "$racy" ]; then
     printf 'FAIL: gazette-index piped to head as an example (of exit 74?): it may exit 0:\n%s\n' "$racy" >&2
     status=1
 fi
+# Each page's footer names the version project() gives (a page left at
+# an older one, or at none, read as another release's).
+version=$(sed -n 's/^project(Gazette VERSION \([0-9.]*\).*/\1/p' \
+              "$src/CMakeLists.txt")
+for page in "$src"/docs/*.[1-9]; do
+    [ -e "$page" ] || continue
+    if ! head -n 1 "$page" | grep -q "^\.TH .* \"Gazette $version\" "; then
+        printf 'FAIL: %s: .TH does not name "Gazette %s": %s\n' "$page" \
+            "$version" "$(head -n 1 "$page")" >&2
+        status=1
+    fi
+done
 if [ "$n" -eq 0 ]; then
     echo "FAIL: no man page in $src/docs" >&2
     exit 1
