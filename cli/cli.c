@@ -225,8 +225,25 @@ static void complain_line(const char *message, int escaped)
 /* Say the message of `fmt` and `ap` (whole, however long: a path deep
  * below the corpus runs past PATH_MAX, and the reason comes after it; cut
  * only when out of memory) as complain_line does. */
+/* Set by cli_order_stdout_before_stderr: flush stdout before each line
+ * to stderr. The errno of the first such flush that failed, for
+ * flush_stdout_after to name (the text it dropped leaves nothing for the
+ * last flush to fail on). */
+static int ordered_output;
+static int ordered_flush_errno;
+
+void cli_order_stdout_before_stderr(void)
+{
+    ordered_output = 1;
+}
+
 static void complain(int escaped, const char *fmt, va_list ap)
 {
+    if (ordered_output) {
+        errno = 0;
+        if (fflush(stdout) != 0 && !ordered_flush_errno)
+            ordered_flush_errno = errno ? errno : EIO;
+    }
     char fixed[4096], *message = fixed;
     va_list again;
     va_copy(again, ap);
@@ -265,7 +282,7 @@ static int flush_stdout_after(const char *what, int write_err)
 {
     errno = 0;
     int flushed = fflush(stdout) == 0;
-    int err = flushed ? write_err : errno;
+    int err = flushed ? (write_err ? write_err : ordered_flush_errno) : errno;
     if (flushed && !ferror(stdout))
         return 0;
     if (err)

@@ -69,6 +69,12 @@ void cli_complain(const char *fmt, ...);
 __attribute__((format(printf, 1, 2)))
 void cli_complain_escaped(const char *fmt, ...);
 
+/* From now on, flush stdout before each line cli_complain writes to
+ * stderr, so that a log taking both streams has them in the order they
+ * were written (gazette-index, which ignores SIGPIPE: a flush cannot kill
+ * it). A failed flush is named later by cli_flush_stdout. */
+void cli_order_stdout_before_stderr(void);
+
 /* Flush stdout. When that or an earlier write to it failed (a full disk,
  * a closed pipe with SIGPIPE ignored), say so in one cli_complain line,
  * "cannot write <what>: <reason>", and return -1; else 0. */

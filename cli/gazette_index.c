@@ -1191,10 +1191,10 @@ int main(int argc, char **argv)
 {
     cli_set_program("gazette-index");
     cli_hold_standard_streams();
-    /* Line by line: in a log that takes both streams (cron's '>>log
-     * 2>&1') the --verbose lines then stand in order among the skipped
-     * and warning lines, not all after them at exit. */
-    setvbuf(stdout, NULL, _IOLBF, 0);
+    /* In a log that takes both streams (cron's '>>log 2>&1') the
+     * --verbose lines stand in order among the skipped and warning lines,
+     * not all after them at exit. */
+    cli_order_stdout_before_stderr();
     cli_options o = {.max_remove = GAZETTE_DEFAULT_MAX_REMOVE};
     int code;
     int first = parse_args(argc, argv, &o, &code);

@@ -2458,10 +2458,7 @@ static xap_status carry_unreadable(carry_ctx *c)
     }
     xap_status s = xap_database_each_term(c->live, GZ_PREFIX_PATH,
                                           carry_path, c);
-    s = c->status != XAP_OK ? c->status : s;
-    if (s == XAP_OK)
-        say_kept_unreadable(c);
-    return s;
+    return c->status != XAP_OK ? c->status : s;
 }
 
 /* 1 when `s`, the failure of a carry step `c`, came from reading the
@@ -2535,6 +2532,10 @@ static xap_status carry_from_live(run_state *st, char *err, size_t errlen)
     /* Stopped: the build is not switched in, so nothing more is written. */
     if (s == XAP_OK && !cfg->dry_run && !stop_requested(st))
         s = commit_carried(st, &c.words);
+    /* once: not again for each walk of a dry run, nor before the copy
+     * is committed */
+    if (s == XAP_OK && !stop_requested(st))
+        say_kept_unreadable(&c);
     gz_spelling_free(&c.words);
     if (s != XAP_OK)
         snprintf(err, errlen, "%s: keeping %s: %s", cfg->db_path, what,

@@ -1039,8 +1039,9 @@ xap_status xap_queryparser_parse(xap_queryparser *qp, const char *text,
         // The other XAP_QP_FLAG_* values are Xapian's own.
         Xapian::Query q = qp->qp.parse_query(text, pass, opt(default_prefix));
         // Signs or brackets alone read as no word at all: the empty query
-        // says so without an error.
-        if (fails && !q.empty())
+        // says so without an error. Not strict: the plain words are the
+        // reading asked for, as Xapian would have fallen back to them.
+        if (fails && strict && !q.empty())
             fail(XAP_ERR_QUERY_GRAMMAR, "QueryParserError", "parse error");
         *out = new xap_query{q};
         return XAP_OK;

@@ -658,7 +658,9 @@ xap_status xap_queryparser_add_date_range(xap_queryparser *qp, unsigned slot,
  * reading is empty ("*", "+"): then it is the empty query.  The check
  * costs a second parse (skipped for a text of ASCII letters, digits and
  * spaces without a boolean operator word), and the first strict parse
- * adds a range processor to `qp`: from then on an `A..B` that no range
+ * (or the first of a text holding a field of
+ * xap_queryparser_add_prefix_callback, strict or not) adds a range
+ * processor to `qp`: from then on an `A..B` that no range
  * accepts fails as described at xap_queryparser_add_date_range.
  * XAP_ERR_QUERY_PARSE comes from a dangling boolean operator with
  * XAP_QP_FLAG_BOOLEAN ("foo AND", "NOT", "a OR OR b"; "Syntax: ..."
@@ -670,7 +672,9 @@ xap_status xap_queryparser_add_date_range(xap_queryparser *qp, unsigned slot,
  * and a wildcard of such a field ("f:ab*", which Xapian expands to
  * nothing); found by a second parse, its fields given a prefix, done
  * when the text holds "f:". A text whose grammar fails and that holds
- * such a field is read as plain words at once, strict or not. */
+ * such a field is read as plain words at once: without
+ * XAP_QP_FLAG_STRICT that reading is the result, as Xapian's own
+ * fallback would give it; with it, the failure above. */
 xap_status xap_queryparser_parse(xap_queryparser *qp, const char *text,
                                  unsigned flags, const char *default_prefix,
                                  xap_query **out);

@@ -4804,7 +4804,8 @@ static int lock_holds_a_pid(const char *db)
  * it) has the --verbose lines in order among the skipped ones: at -j1,
  * a.txt added, b.txt (empty) skipped, c.txt added, then the summary.
  * stdout was fully buffered into a file: every "added" line came after
- * every "skipped" one. */
+ * every "skipped" one. (Its output to a full disk is test_e2e
+ * test_cli_errors: 74 and one line naming the reason.) */
 static void test_verbose_lines_in_order_in_one_log(void **state)
 {
     (void)state;
