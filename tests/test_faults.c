@@ -1071,6 +1071,22 @@ static void test_truncated_table(void **state)
     assert_int_equal(query_rc(fx.db, "gaza"), 0);
 }
 
+/* Put through the writer API, into the index at `db` (made when there is
+ * none), one article of id `id` and nothing else: no text. */
+static void put_id_alone(const char *db, const char *id)
+{
+    gazette_writer_t *w = NULL;
+    gazette_article_t *a = NULL;
+    assert_int_equal(gazette_writer_open(db, "english", 0, &w),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_article_new(&a), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_article_set(a, GAZETTE_FIELD_ID, id),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_writer_put(w, a), GAZETTE_STATUS_OK);
+    gazette_article_free(a);
+    assert_int_equal(gazette_writer_close(w), GAZETTE_STATUS_OK);
+}
+
 /* A table deleted: Xapian opens glass tables lazily and takes a missing
  * one for an empty one, so without a check of its own Gazette searched
  * such an index (hits without titles or snippets, phrases matching as
@@ -1130,16 +1146,8 @@ static void test_deleted_tables(void **state)
 
     tu_rmtree(fx.db);
     assert_int_equal(tu_run("rm -rf '%s'.d", fx.db), 0);
+    put_id_alone(fx.db, "no-text");
     gazette_writer_t *w = NULL;
-    gazette_article_t *a = NULL;
-    assert_int_equal(gazette_writer_open(fx.db, "english", 0, &w),
-                     GAZETTE_STATUS_OK);
-    assert_int_equal(gazette_article_new(&a), GAZETTE_STATUS_OK);
-    assert_int_equal(gazette_article_set(a, GAZETTE_FIELD_ID, "no-text"),
-                     GAZETTE_STATUS_OK);
-    assert_int_equal(gazette_writer_put(w, a), GAZETTE_STATUS_OK);
-    gazette_article_free(a);
-    assert_int_equal(gazette_writer_close(w), GAZETTE_STATUS_OK);
     assert_int_equal(tu_run("test -e '%s/position.glass'", fx.db), 1);
     assert_int_equal(articles(fx.db), 1);
     assert_int_equal(gazette_writer_open(fx.db, "english", 0, &w),
@@ -1177,17 +1185,9 @@ static void test_cut_creation_is_made_anew(void **state)
     assert_int_equal(articles(fx.db), SAMPLE_FILES);
 
     leave_cut_creation(0);
-    gazette_writer_t *w = NULL;
-    gazette_article_t *a = NULL;
-    assert_int_equal(gazette_writer_open(fx.db, "english", 0, &w),
-                     GAZETTE_STATUS_OK);
-    assert_int_equal(gazette_article_new(&a), GAZETTE_STATUS_OK);
-    assert_int_equal(gazette_article_set(a, GAZETTE_FIELD_ID, "one"),
-                     GAZETTE_STATUS_OK);
-    assert_int_equal(gazette_writer_put(w, a), GAZETTE_STATUS_OK);
-    gazette_article_free(a);
-    assert_int_equal(gazette_writer_close(w), GAZETTE_STATUS_OK);
+    put_id_alone(fx.db, "one");
     assert_int_equal(articles(fx.db), 1);
+    gazette_writer_t *w = NULL;
 
     leave_cut_creation(8192);
     assert_int_equal(ix_with("", "-j1 -q --db '%s' '%s'", fx.db, fx.corpus),
