@@ -140,38 +140,47 @@ xap_status gz_check_index_tables(const char *location, char *why,
     return s;
 }
 
-/* The files a glass database's creation makes before its revision file:
- * empty tables, the lock, the revision file being written. */
-static int of_creation(const char *name)
+/* 1 when `name` is a glass table's file. */
+static int is_table(const char *name)
 {
     size_t len = strlen(name);
-    return strcmp(name, "flintlock") == 0 || strcmp(name, "v.tmp") == 0 ||
-           (len > 6 && strcmp(name + len - 6, ".glass") == 0);
+    return len > 6 && strcmp(name + len - 6, ".glass") == 0;
 }
 
-/* 1 when `dir` holds no iamglass and only files of_creation(), each table
- * empty; 0 otherwise (also when it cannot be read: nothing is cleared). */
+/* 1 when `name` is a file a glass database's creation leaves before its
+ * revision file, which gz_clear_cut_creation deletes: a table, or the
+ * revision file being written (the lock, flintlock, stays). */
+static int left_by_creation(const char *name)
+{
+    return is_table(name) || strcmp(name, "v.tmp") == 0;
+}
+
+/* 1 when `dir` holds no iamglass and nothing but the lock and files
+ * left_by_creation(), every table empty, at least one of them there; 0
+ * otherwise (also when it cannot be read: nothing is cleared). The stat
+ * of iamglass comes first: an index that has one costs no more. */
 static int creation_cut_short(const char *dir)
 {
-    DIR *d = opendir(dir);
+    DIR *d = missing(dir, "iamglass") ? opendir(dir) : NULL;
     if (!d)
         return 0;
-    int cut = missing(dir, "iamglass"), tables = 0;
+    int cut = 1, leftovers = 0;
     struct dirent *e;
     while (cut && (e = readdir(d))) {
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+        const char *name = e->d_name;
+        if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
             continue;
         char path[4400];
         struct stat sb;
-        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        cut = of_creation(e->d_name) && lstat(path, &sb) == 0 &&
-              S_ISREG(sb.st_mode) &&
-              (strcmp(e->d_name, "v.tmp") == 0 ||
-               strcmp(e->d_name, "flintlock") == 0 || sb.st_size == 0);
-        tables += cut && strcmp(e->d_name, "flintlock") != 0;
+        snprintf(path, sizeof path, "%s/%s", dir, name);
+        int left = left_by_creation(name);
+        cut = (left || strcmp(name, "flintlock") == 0) &&
+              lstat(path, &sb) == 0 && S_ISREG(sb.st_mode) &&
+              (!is_table(name) || sb.st_size == 0);
+        leftovers += cut && left;
     }
     closedir(d);
-    return cut && tables > 0;
+    return cut && leftovers > 0;
 }
 
 int gz_clear_cut_creation(const char *dir)
@@ -184,7 +193,7 @@ int gz_clear_cut_creation(const char *dir)
     int rc = 0;
     struct dirent *e;
     while (rc == 0 && (e = readdir(d))) {
-        if (strcmp(e->d_name, "flintlock") == 0 || !of_creation(e->d_name))
+        if (!left_by_creation(e->d_name))
             continue;
         char path[4400];
         snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
