@@ -1028,7 +1028,7 @@ static void test_copies_and_snippets_however_split(void **state)
                fx.sample, dir, dir, dir, dir),
         0);
     for (int j = 0; j < 4; j++) {
-        char jobs[8];
+        char jobs[16];
         snprintf(jobs, sizeof jobs, "-j%d", j + 1);
         snprintf(db[j], sizeof db[j], "%s/copies%d", fx.tmp, j + 1);
         const char *args[] = {jobs, "--quiet", "--db", db[j], dir, NULL};
