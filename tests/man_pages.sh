@@ -96,6 +96,19 @@ for pair in 'run_tests build:`ctest`' 'build-asan:AddressSanitizer' \
         status=1
     fi
 done
+# README's Layout row for docs/ names every page there (it once left out
+# docs/scaling.md), as that table is where a reader looks for them.
+row=$(grep '^| `docs/` |' "$src/README.md" || true)
+for page in "$src"/docs/*.md; do
+    name=docs/${page##*/}
+    case "$row" in
+    *"\`$name\`"*) ;;
+    *)
+        printf 'FAIL: README.md: the Layout row of docs/ does not name %s\n' \
+            "$name" >&2
+        status=1 ;;
+    esac
+done
 if [ "$n" -eq 0 ]; then
     echo "FAIL: no man page in $src/docs" >&2
     exit 1
