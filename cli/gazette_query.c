@@ -45,6 +45,9 @@ typedef struct cli_options {
     int feedback;
     int explain;
     int facets[MAX_FACETS];
+    int db_is_default;       /* no --db nor GAZETTE_INDEX: the default
+                                location, whose missing directories
+                                gazette-index makes */
 } cli_options;
 
 static const char usage_text[] =
@@ -161,8 +164,9 @@ static const char usage_text[] =
 "  -d, --db INDEX     index to search (default: see ENVIRONMENT): a\n"
 "                     directory, a Xapian stub file listing shards, or\n"
 "                     tcp://HOST:PORT for an index served by\n"
-"                     xapian-tcpsrv; repeat to search several indexes as\n"
-"                     one (each hit then names its --db)\n"
+"                     xapian-tcpsrv; repeat (at most 64 times) to search\n"
+"                     several indexes as one (each hit then names its\n"
+"                     --db; a stub file may list more)\n"
 "      --partial      with several indexes (or stub file lines): search\n"
 "                     those that answer and warn about the others\n"
 "                     (default: fail naming the index that does not\n"
@@ -261,7 +265,8 @@ static const char usage_text[] =
 "      that does not exist, a symbolic link to nothing or a loop of\n"
 "      links)\n"
 "  70  internal error\n"
-"  74  I/O error (also: the results could not be written to stdout, a\n"
+"  74  I/O error (also: an index that does not answer, a server down,\n"
+"      without --partial; the results could not be written to stdout, a\n"
 "      full disk say; said in one line)\n"
 "  75  the index kept changing during the search; try again\n"
 "  141 (in the shell) killed by SIGPIPE: a write to a pipe whose reader\n"
@@ -921,6 +926,25 @@ static int dir_has_entries(const char *path)
     return has;
 }
 
+/* 1 when gazette-index could put an index in the directory `dir`
+ * (modified: cut at its missing part): it is there, or, for the default
+ * location (`makes_dirs`), the missing directories start below one that
+ * is, none of them a link to nothing (a disk not mounted). */
+static int dir_reachable(char *dir, int makes_dirs)
+{
+    struct stat sb;
+    for (;;) {
+        if (stat(dir, &sb) == 0)
+            return 1;
+        if (!makes_dirs || errno != ENOENT || lstat(dir, &sb) == 0)
+            return 0;
+        char *slash = strrchr(dir, '/');
+        if (!slash || slash == dir)
+            return 1;   /* "/" or the working directory is there */
+        *slash = '\0';
+    }
+}
+
 /* 1 when gazette-index could build an index at the --db `name` (trailing
  * slashes left out, which make lstat() follow a link: "idx/" as a shell
  * completes it names the link too): it builds none through a symbolic
@@ -928,8 +952,9 @@ static int dir_has_entries(const char *path)
  * anything but no index (it refuses one: a folder of articles, the
  * directory an index is in), nor where the directory it goes in cannot
  * be reached ("dl/index", dl a link to nothing: a disk not mounted,
- * which the error names). */
-static int could_build_at(const char *db)
+ * which the error names), nor in a missing directory but at the default
+ * location (`makes_dirs`: the first run on an account makes them). */
+static int could_build_at(const char *db, int makes_dirs)
 {
     struct stat sb;
     char *name = strdup(db);
@@ -944,7 +969,7 @@ static int could_build_at(const char *db)
     char *slash = could ? strrchr(name, '/') : NULL;
     if (slash && slash != name) {   /* its directory; "/x" is in "/" */
         *slash = '\0';
-        could = stat(name, &sb) == 0;
+        could = dir_reachable(name, makes_dirs);
     }
     free(name);
     return could;
@@ -954,7 +979,7 @@ static int could_build_at(const char *db)
 static int build_advice_fits(const cli_options *o)
 {
     for (size_t i = 0; i < o->ndb; i++)
-        if (!could_build_at(o->db[i]))
+        if (!could_build_at(o->db[i], o->db_is_default))
             return 0;
     return 1;
 }
@@ -1033,6 +1058,8 @@ int main(int argc, char **argv)
         free_dbs(&o);
         return code;
     }
+    const char *named = getenv("GAZETTE_INDEX");
+    o.db_is_default = o.ndb == 0 && !(named && *named);
     if (o.ndb == 0)
         o.ndb = 1;
     char *query = join_words(argc, argv, first);

@@ -78,6 +78,37 @@ for page in "$src"/docs/*.[1-9]; do
         status=1
     fi
 done
+# README's account of `scripts/dev test` ("Tests and data") names each
+# stage its test_all runs: it once left out the fuzzing that ends it.
+# Each pair is what marks the stage in scripts/dev, then in README.
+steps=$(sed -n '/^test_all() {/,/^}/p' "$src/scripts/dev")
+said=$(tr '\n' ' ' <"$src/README.md" |
+       sed -n 's/.*`scripts\/dev test` builds and runs\(.*\)Correctness tests.*/\1/p')
+for pair in 'run_tests build:`ctest`' 'build-asan:AddressSanitizer' \
+            'build-tsan:ThreadSanitizer' \
+            'tests/install/check.sh:tests/install/check.sh' \
+            'fuzz_run:libFuzzer'; do
+    step=${pair%%:*} words=${pair#*:}
+    if printf '%s' "$steps" | grep -qF -- "$step" &&
+       ! printf '%s' "$said" | grep -qF -- "$words"; then
+        printf 'FAIL: README.md: `scripts/dev test` runs %s, which its paragraph does not name (%s)\n' \
+            "$step" "$words" >&2
+        status=1
+    fi
+done
+# README's Layout row for docs/ names every page there (it once left out
+# docs/scaling.md), as that table is where a reader looks for them.
+row=$(grep '^| `docs/` |' "$src/README.md" || true)
+for page in "$src"/docs/*.md; do
+    name=docs/${page##*/}
+    case "$row" in
+    *"\`$name\`"*) ;;
+    *)
+        printf 'FAIL: README.md: the Layout row of docs/ does not name %s\n' \
+            "$name" >&2
+        status=1 ;;
+    esac
+done
 if [ "$n" -eq 0 ]; then
     echo "FAIL: no man page in $src/docs" >&2
     exit 1

@@ -963,6 +963,19 @@ static void test_default_index_location(void **state)
              env);
     assert_int_equal(tu_run(fmt, fx.tmp, "home1", ix, fx.tmp), 66);
     assert_int_equal(tu_run("test -z \"$(ls -A '%s/home1')\"", fx.tmp), 0);
+    /* gazette-query before the first index: 66, advising to build one,
+     * as gazette-index makes the missing directories there (the advice
+     * was left out, the directory the index goes in being missing); not
+     * for a GAZETTE_INDEX in a missing directory, which it refuses */
+    snprintf(fmt, sizeof fmt, "%s'%%s' gaza 2>'%%s/err'", env);
+    assert_int_equal(tu_run(fmt, fx.tmp, "home1", q, fx.tmp), 66);
+    assert_int_equal(tu_run("grep -q 'index %s/home1/.local/share/gazette/"
+                            "index: .*(build one with gazette-index)$' "
+                            "'%s/err' && test -z \"$(ls -A '%s/home1')\"",
+                            fx.tmp, fx.tmp, fx.tmp), 0);
+    assert_int_equal(tu_run("GAZETTE_INDEX='%s/gone/x' '%s' gaza 2>'%s/err'",
+                            fx.tmp, q, fx.tmp), 66);
+    assert_int_equal(tu_run("! grep -q 'build one' '%s/err'", fx.tmp), 0);
 
     snprintf(fmt, sizeof fmt, "%s'%%s' --quiet '%%s'", env);
     assert_int_equal(tu_run(fmt, fx.tmp, "home1", ix, sample), 0);

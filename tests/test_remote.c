@@ -1687,6 +1687,16 @@ static void test_cli_several_indexes(void **state)
     assert_int_equal(tu_run("'%s' --db '%s' --db '%s' --partial --json aid "
                             "2>/dev/null | grep -q 'unavailable'",
                             tu_binary("gazette-query"), fx.url_a, down), 0);
+    /* --help's exit status 74 and README's table name it (they listed
+     * only permissions, descriptors and stdout: gazette-query(1) alone,
+     * under --partial, said 74) */
+    assert_int_equal(tu_run("'%s' --help | grep -q '^  74  I/O error (also: "
+                            "an index that does not answer, a server down,$'",
+                            tu_binary("gazette-query")), 0);
+    assert_int_equal(tu_run("grep -q '^| 74 |.*| I/O error (also .*an index "
+                            "that does not answer, a server down, without "
+                            "`--partial`' '%s'", tu_source_path("README.md")),
+                     0);
 }
 
 /* While the library talks to a server, a write to a socket the server

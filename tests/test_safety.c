@@ -4532,6 +4532,35 @@ static void test_numeric_option_limits_said(void **state)
     expect_in("out.txt", "(default 10, at most 100000)");
 }
 
+/* gazette-query takes --db at most 64 times (more is a usage error, one
+ * line), and --help, the man page and the README say so: they said
+ * "repeat to search several indexes" with no bound. A stub file has no
+ * such bound. */
+static void test_db_repeat_limit_said(void **state)
+{
+    (void)state;
+    char many[65 * 1100] = "";
+    size_t used = 0;
+    for (int i = 0; i < 65; i++)
+        used += (size_t)snprintf(many + used, sizeof many - used,
+                                 " --db '%s'", fx.db);
+    int rc = qy("%s gaza", many);
+    const char *err = slurp("err.txt");
+    if (rc != 64 || count_lines(err) != 1 ||
+        !strstr(err, "at most 64 --db options\n"))
+        fail_msg("65 --db: exit %d: %s", rc, err);
+    assert_int_equal(qy("--help"), 0);
+    expect_in("out.txt", "repeat (at most 64 times) to search");
+    /* rendered as a reader sees it: justified, so blanks squeezed */
+    assert_int_equal(tu_run("MANWIDTH=200 man -l '%s' 2>/dev/null | "
+                            "tr -s ' \\n' '  ' | grep -qF 'Repeat (at most "
+                            "64 times, more is a usage error'",
+                            tu_source_path("docs/gazette-query.1")), 0);
+    assert_int_equal(tu_run("tr '\\n' ' ' <'%s' | grep -qF 'repeating "
+                            "`--db` (at most 64 times: more is exit status "
+                            "64)'", tu_source_path("README.md")), 0);
+}
+
 /* -j 0 is the library's jobs 0: one per core, as without -j (a new
  * index gets that many shards), and --help says so; it was refused,
  * "--jobs takes a number from 1 to 256, not '0'". */
@@ -5487,6 +5516,7 @@ int main(void)
         T(test_skip_line_escaped_once),
         T(test_usage_errors_are_log_lines),
         T(test_numeric_option_limits_said),
+        T(test_db_repeat_limit_said),
         T(test_numeric_option_forms),
         T(test_jobs_zero_is_one_per_core),
         T(test_messages_quote_as_written),
