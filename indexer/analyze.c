@@ -705,10 +705,27 @@ static int index_knows_name(const char *word, size_t len, void *ctx)
     return knows_name(&view, 1, word, len, &a->lexicon_status);
 }
 
+/* The head term of entity `e` (gz_entity_head_len: "XHbbc" for "BBC
+ * News") into `doc` when it has one; Xapian keeps a term added twice
+ * once, so an article's terms grow by at most its distinct acronyms. */
+static xap_status add_entity_head(xap_document *doc, const gz_entity *e)
+{
+    size_t len = gz_entity_head_len(e->name);
+    char head[GZ_TERM_BUF], term[GZ_TERM_BUF];
+    if (!len || len >= sizeof head)
+        return XAP_OK;
+    memcpy(head, e->name, len);
+    head[len] = '\0';
+    if (!gz_entity_head_term(head, term, sizeof term))
+        return XAP_ERR_NOMEM;
+    return xap_document_add_boolean_term(doc, term);
+}
+
 /* Named entities (schema.h): an XE term for each, and their display
  * names joined by GZ_ENTITY_SEP in the facet slot and in *joined (a new
  * string for the document data, NULL when there are none). Aliases
- * ("Blinken" beside "Antony Blinken") get a term but no facet entry. The
+ * ("Blinken" beside "Antony Blinken") get a term but no facet entry, and
+ * an acronym opening a name its head term (add_entity_head). The
  * index written so far tells names that start sentences
  * (index_knows_name). */
 static xap_status add_entities(gz_analyzer *a, xap_document *doc,
@@ -734,6 +751,8 @@ static xap_status add_entities(gz_analyzer *a, xap_document *doc,
     for (size_t i = 0; s == XAP_OK && i < ents.n; i++) {
         const gz_entity *e = &ents.items[i];
         s = xap_document_add_boolean_term(doc, e->term);
+        if (s == XAP_OK)
+            s = add_entity_head(doc, e);
         if (e->alias_of >= 0)
             continue;
         if (len)

@@ -63,6 +63,17 @@ int gz_entities_extract_with(const char *title, const char *body,
  * For tests (0: always scan); not thread-safe. */
 void gz_entities_set_token_cache_max(size_t tokens);
 
+/* Bytes of the acronym that opens the entity `name` ("BBC" of "BBC
+ * News", "UN" of "UN Security Council"), or 0: the name has several
+ * words, the first in capitals (two or more letters, no full stop) and
+ * some later one not ("KEY MATCH STATS" is a heading), and the first is no
+ * common acronym, title or word never a name alone ("PC"
+ * of "PC World", "MP", "PM"). Its article gets that word's head term too
+ * (gz_entity_head_term, schema.h), so that entity:BBC finds the article
+ * that only writes "BBC News". Only acronyms: a capitalised first word is
+ * as often a first name ("Tony Blair") as a name of its own. */
+size_t gz_entity_head_len(const char *name);
+
 /* Free the names and the array; leaves `list` empty and reusable. */
 void gz_entity_list_free(gz_entity_list *list);
 

@@ -7,6 +7,51 @@
 
 #include "schema.h"
 
+/* ---------------------------------------------------------- acronym heads */
+
+/* 1 when the UTF-8 string `s` has a lower-case letter. */
+static int has_lower(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    const unsigned char *end = p + strlen(s);
+    while (p < end) {
+        uint32_t c;
+        p += gz_utf8_next(p, end, &c);
+        if (is_lower(c))
+            return 1;
+    }
+    return 0;
+}
+
+size_t gz_entity_head_len(const char *name)
+{
+    const char *sp = strchr(name, ' ');
+    if (!sp)
+        return 0;
+    const unsigned char *p = (const unsigned char *)name;
+    const unsigned char *end = (const unsigned char *)sp;
+    size_t letters = 0;
+    while (p < end) {
+        uint32_t c;
+        int first = p == (const unsigned char *)name;
+        p += gz_utf8_next(p, end, &c);
+        /* "J.M.W. Turner": initials, not an acronym */
+        if (c == '.' || is_lower(c) || (first && !is_upper(c)))
+            return 0;
+        letters += is_upper(c) != 0;
+    }
+    /* "KEY MATCH STATS", "BLACKBURN ROVERS": a heading in capitals,
+     * whose first word is no acronym */
+    if (!has_lower(sp))
+        return 0;
+    size_t len = (size_t)(sp - name);
+    if (letters < 2 || gz_ew_word_in(EW_COMMON_ACRONYMS, name, len) ||
+        gz_ew_word_in(EW_TITLES, name, len) ||
+        gz_ew_word_in(EW_NEVER_ALONE, name, len))
+        return 0;
+    return len;
+}
+
 /* --------------------------------------------------------------- linking */
 
 /* 1 when every word of `name` starts with a capital and goes on in lower

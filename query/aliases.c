@@ -34,8 +34,29 @@ static int add_alias(const char *synonym, void *ctx)
     return add_term(ctx, synonym);
 }
 
+/* The head term of `value` (schema.h, "XHbbc") into `a` when the index
+ * has it and also has the entity `term` itself: an acronym that opens
+ * longer names ("BBC News") stands for its own entity only where some
+ * article names it alone ("JP" of "JP Morgan" does not). */
+static void add_head(alias_terms *a, const xap_database *db,
+                     const char *value, const char *term)
+{
+    char head[GZ_TERM_BUF];
+    int has_entity = 0, has_head = 0;
+    if (!gz_entity_head_term(value, head, sizeof head)) {
+        a->status = XAP_ERR_NOMEM;
+        return;
+    }
+    a->status = xap_database_term_exists(db, head, &has_head);
+    if (a->status == XAP_OK && has_head)
+        a->status = xap_database_term_exists(db, term, &has_entity);
+    if (a->status == XAP_OK && has_head && has_entity)
+        add_term(a, head);
+}
+
 /* xap_field_fn of entity: (ctx: the index): the entity's term OR the
- * terms of its aliases. `value` is the name as the normaliser wrote it. */
+ * terms of its aliases, OR its head term (add_head). `value` is the name
+ * as the normaliser wrote it. */
 static xap_status entity_query(const char *value, void *ctx, xap_query **out)
 {
     gazette_index_t *index = ctx;
@@ -44,7 +65,8 @@ static xap_status entity_query(const char *value, void *ctx, xap_query **out)
     *out = NULL;
     if (!gz_entity_term(value, term, sizeof term))
         return xap_query_new_term(GZ_PREFIX_ENTITY, 1, 0, out);   /* none */
-    add_term(&a, term);
+    if (add_term(&a, term) == 0)
+        add_head(&a, index->db, value, term);
     xap_status s = a.status;
     if (s == XAP_OK)
         s = xap_database_each_synonym(index->db, term, add_alias, &a);

@@ -445,17 +445,28 @@ static size_t folded_term(const char *prefix, const char *value, size_t len,
     return n;
 }
 
-size_t gz_entity_term(const char *name, char *buf, size_t size)
+/* `prefix` + the entity key of `name` (gz_entity_term) into buf. */
+static size_t entity_key_term(const char *prefix, const char *name,
+                              char *buf, size_t size)
 {
     if (size)
         buf[0] = '\0';
     size_t len = 0;
     char *spaced = entity_spaces(name ? name : "", &len);
-    size_t n = spaced && len ? folded_term(GZ_PREFIX_ENTITY, spaced, len, buf,
-                                           size)
+    size_t n = spaced && len ? folded_term(prefix, spaced, len, buf, size)
                              : 0;
     free(spaced);
     return n;
+}
+
+size_t gz_entity_term(const char *name, char *buf, size_t size)
+{
+    return entity_key_term(GZ_PREFIX_ENTITY, name, buf, size);
+}
+
+size_t gz_entity_head_term(const char *head, char *buf, size_t size)
+{
+    return entity_key_term(GZ_PREFIX_ENTITY_HEAD, head, buf, size);
 }
 
 size_t gz_value_term(const char *prefix, const char *value, char *buf,

@@ -28,6 +28,8 @@
 #define GZ_PREFIX_SOURCE  "XSOURCE"  /* XSOURCE + folded source
                                         (gz_value_term) */
 #define GZ_PREFIX_ENTITY  "XE"     /* XE + lower-cased entity name */
+#define GZ_PREFIX_ENTITY_HEAD "XH" /* XH + the key of the acronym that
+                                      opens a longer entity name (below) */
 #define GZ_PREFIX_AUTHOR_NAME "XAUTHOR" /* XAUTHOR + folded author
                                            (gz_value_term) */
 #define GZ_PREFIX_UPPER   "XU"     /* XU + a word written in capitals */
@@ -187,6 +189,20 @@ const gz_field *gz_field_of_term(const char *term);
  * Returns the term length, or 0 when the name is empty after trimming or
  * memory ran out (buf is then ""). */
 size_t gz_entity_term(const char *name, char *buf, size_t size);
+
+/*
+ * Acronym heads. An entity of several words whose first word is an
+ * acronym ("BBC News", "UN Security Council") also gives its article the
+ * term GZ_PREFIX_ENTITY_HEAD + the acronym's key (as gz_entity_term keys
+ * it: "XHbbc"); the indexer picks the words (gz_entity_head_len,
+ * indexer/entities.h). entity:BBC then also finds the article, when "BBC"
+ * is an entity of some article of the index searched (query/aliases.c):
+ * an acronym that is never a name alone ("JP" of "JP Morgan") finds
+ * nothing by it. It is no entity of the slot or the data: the facet does
+ * not count it. Indexes written before 2026-12-04 lack these terms until
+ * gazette-index --full (the format is unchanged: older code ignores them).
+ */
+size_t gz_entity_head_term(const char *head, char *buf, size_t size);
 
 /*
  * Whole-value filter terms (tag:, source:, and the author facet's

@@ -384,6 +384,34 @@ static void test_entity_term(void **state)
     assert_non_null(strchr(buf, '#'));
 }
 
+/* The acronym that opens a longer name (gz_entity_head_len) and its
+ * head term: "BBC" of "BBC News"; no first name, initials, heading in
+ * capitals, common acronym or title. */
+static void test_entity_heads(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *name;
+        size_t len;
+    } cases[] = {
+        {"BBC News", 3}, {"BBC Radio 4", 3}, {"UN Security Council", 2},
+        {"\xC3\x96" "BB Bahn", 4},   /* "ÖBB": capitals beyond ASCII */
+        {"BBC", 0}, {"Tony Blair", 0}, {"BBC's", 0}, {"J.M.W. Turner", 0},
+        {"U.S. Senate", 0}, {"KEY MATCH STATS", 0}, {"PC World", 0},
+        {"MP David Davis", 0}, {"PM Tony Blair", 0}, {"iPod Nano", 0},
+        {"X Factor", 0}, {"McDonald Farms", 0}, {"3G Network", 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+        if (gz_entity_head_len(cases[i].name) != cases[i].len)
+            fail_msg("'%s': head of %zu bytes, want %zu", cases[i].name,
+                     gz_entity_head_len(cases[i].name), cases[i].len);
+    char buf[GZ_TERM_BUF];
+    assert_int_equal(gz_entity_head_term("BBC", buf, sizeof buf), 5);
+    assert_string_equal(buf, GZ_PREFIX_ENTITY_HEAD "bbc");
+    gz_entity_head_term("\xC3\x96" "BB", buf, sizeof buf);
+    assert_string_equal(buf, GZ_PREFIX_ENTITY_HEAD "obb");
+}
+
 static void test_docdata_entities(void **state)
 {
     (void)state;
@@ -1343,6 +1371,7 @@ int main(int argc, char **argv)
         return tu_quality_run(argv[1], quality,
                               sizeof quality / sizeof *quality);
     const struct CMUnitTest unit[] = {
+        cmocka_unit_test(test_entity_heads),
         cmocka_unit_test(test_capitals_char_classes_are_xapians),
         cmocka_unit_test(test_capitals_terms_are_xapians_lower_case),
         cmocka_unit_test(test_capitals_of_shouted_text),

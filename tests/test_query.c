@@ -3649,6 +3649,57 @@ static void expect_found(const char *db, const char *query, size_t want,
                  has ? "" : ", not ", has ? "" : id);
 }
 
+/* entity:BBC finds an article that writes BBC only inside a longer name
+ * ("BBC News", "BBC Radio 4": the extractor's entities), as an entity
+ * "BBC" of another article makes it a name of its own; the longer names
+ * are found as before. Only an acronym opens such a name: entity:Tony
+ * does not find "Tony Blair", entity:Blair not "Blairsville", and an
+ * acronym that no article names alone ("JP" of "JP Morgan") finds
+ * nothing. One shard and two. */
+static void test_entity_acronym_heads(void **state)
+{
+    (void)state;
+    char *tmp = tu_mkdtemp("enthead");
+    char root[4200], db[4200];
+    snprintf(root, sizeof root, "%s/corpus", tmp);
+    static const char *const bodies[] = {
+        "Viewers told BBC News that the vote was close.",
+        "Listeners of BBC Radio 4 heard the minister speak.",
+        "Staff at the BBC said the vote was close.",
+        "Voters in Blairsville cheered when Tony Blair spoke.",
+        "Shares of JP Morgan rose in New York.",
+    };
+    for (size_t i = 0; i < sizeof bodies / sizeof *bodies; i++) {
+        char name[32], text[512];
+        snprintf(name, sizeof name, "n/%zu.txt", i);
+        int n = snprintf(text, sizeof text, "Note %zu\n\n%s\n", i,
+                         bodies[i]);
+        tu_write_file(root, name, text, (size_t)n);
+    }
+    for (int jobs = 1; jobs <= 2; jobs++) {
+        snprintf(db, sizeof db, "%s/index-j%d", tmp, jobs);
+        assert_int_equal(tu_run("'%s' --quiet -j%d --db '%s' '%s'",
+                                tu_binary("indexer/gazette-index"), jobs, db,
+                                root),
+                         0);
+        expect_found(db, "entity:BBC", 3, "n/0.txt");
+        expect_found(db, "entity:bbc", 3, "n/1.txt");
+        expect_found(db, "entity:\"BBC News\"", 1, "n/0.txt");
+        /* the extractor's name: a digit is no name word */
+        expect_found(db, "entity:\"BBC Radio\"", 1, "n/1.txt");
+        expect_found(db, "entity:\"Tony Blair\"", 1, "n/3.txt");
+        expect_found(db, "entity:\"JP Morgan\"", 1, "n/4.txt");
+        static const char *const none[] = {"entity:Tony", "entity:Blair",
+                                           "entity:JP", "entity:Radio",
+                                           "entity:\"BBC Radio 4\""};
+        for (size_t i = 0; i < sizeof none / sizeof *none; i++)
+            if (count_hits(db, none[i], NULL, NULL) != 0)
+                fail_msg("%s: '%s' finds articles", db, none[i]);
+    }
+    tu_rmtree(tmp);
+    free(tmp);
+}
+
 /* Each tag facet value of `query` on `db`, searched as `query
  * tag:"value"`, finds as many articles as the facet counts; returns the
  * number of values. */
@@ -6717,6 +6768,7 @@ int main(void)
         cmocka_unit_test(test_facets_count_shown_copy),
         cmocka_unit_test(test_facets_count_tied_copy),
         cmocka_unit_test(test_entity_facet_is_entity_filter),
+        cmocka_unit_test(test_entity_acronym_heads),
         cmocka_unit_test(test_value_filters_fold),
         cmocka_unit_test(test_field_group_capitals),
         cmocka_unit_test(test_dotted_acronym_in_phrase_and_field),
