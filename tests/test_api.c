@@ -930,6 +930,52 @@ static void test_language_codes_are_full_names(void **state)
     gazette_index_close(index);
 }
 
+/* The title gazette_index_get_article reads for `id` through a handle
+ * on `first` and `second` searched together. */
+static void expect_article_title(const char *first, const char *second,
+                                 const char *id, const char *title)
+{
+    const char *both[] = {first, second};
+    gazette_index_t *index = NULL;
+    gazette_article_t *a = NULL;
+    assert_int_equal(gazette_index_open_multi(both, 2, 0, &index),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_index_get_article(index, id, &a),
+                     GAZETTE_STATUS_OK);
+    assert_string_equal(gazette_article_get(a, GAZETTE_FIELD_TITLE), title);
+    gazette_article_free(a);
+    gazette_index_close(index);
+}
+
+/* Indexes searched together that each hold an id: reading it gives the
+ * copy of the first location given, whatever the docids. It gave the
+ * copy of the lowest docid of the databases interleaved, here the
+ * second index's (its first article against the first's fourth), so a
+ * program that showed a hit of the first index (gazette_hit_index) and
+ * then read its article by id showed the other index's text. */
+static void test_get_article_over_several_reads_first_location(
+    void **state)
+{
+    (void)state;
+    char one[4096], two[4096];
+    snprintf(one, sizeof one, "%s", path_in("copies-one"));
+    snprintf(two, sizeof two, "%s", path_in("copies-two"));
+    gazette_writer_t *w = NULL;
+    assert_int_equal(gazette_writer_open(one, NULL, 0, &w), GAZETTE_STATUS_OK);
+    put(w, article("desk/a", "Other a", "Grain prices eased."));
+    put(w, article("desk/b", "Other b", "Ferries sailed."));
+    put(w, article("desk/c", "Other c", "Trains ran late."));
+    put(w, article("desk/same", "First copy", "The harbour reopened."));
+    assert_int_equal(gazette_writer_close(w), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_writer_open(two, NULL, 0, &w), GAZETTE_STATUS_OK);
+    put(w, article("desk/same", "Second copy", "The harbour reopened."));
+    assert_int_equal(gazette_writer_close(w), GAZETTE_STATUS_OK);
+
+    expect_article_title(one, two, "desk/same", "First copy");
+    expect_article_title(two, one, "desk/same", "Second copy");
+    expect_article_title(two, one, "desk/c", "Other c");
+}
+
 /* Writers and indexes keep their own message per thread: a failed or
  * successful call on an index leaves the writer's message alone and the
  * other way round; the next call of the same family that succeeds empties
@@ -3821,6 +3867,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_update_freed_from_its_callback),
         cmocka_unit_test(test_status_strings),
         cmocka_unit_test(test_index_modified_in_api_words),
+        cmocka_unit_test(test_get_article_over_several_reads_first_location),
         cmocka_unit_test(test_versions),
         cmocka_unit_test(test_default_index_path_freed_with_gazette_free),
     };
