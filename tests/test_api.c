@@ -930,6 +930,24 @@ static void test_language_codes_are_full_names(void **state)
     gazette_index_close(index);
 }
 
+/* A writer opened where the directory of `path` is missing (a disk not
+ * mounted) is IO_ERROR, as gazette.h now lists it (it had no word on
+ * it), makes nothing there and says why. */
+static void test_writer_open_missing_directory(void **state)
+{
+    (void)state;
+    char db[4096];
+    snprintf(db, sizeof db, "%s", path_in("not-mounted/news.idx"));
+    gazette_writer_t *w = NULL;
+    assert_int_equal(gazette_writer_open(db, NULL, 0, &w),
+                     GAZETTE_STATUS_IO_ERROR);
+    assert_null(w);
+    assert_non_null(strstr(gazette_last_open_error(),
+                           "the directory it goes in does not exist"));
+    struct stat sb;
+    assert_int_not_equal(stat(path_in("not-mounted"), &sb), 0);
+}
+
 /* The title gazette_index_get_article reads for `id` through a handle
  * on `first` and `second` searched together. */
 static void expect_article_title(const char *first, const char *second,
@@ -3868,6 +3886,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_status_strings),
         cmocka_unit_test(test_index_modified_in_api_words),
         cmocka_unit_test(test_get_article_over_several_reads_first_location),
+        cmocka_unit_test(test_writer_open_missing_directory),
         cmocka_unit_test(test_versions),
         cmocka_unit_test(test_default_index_path_freed_with_gazette_free),
     };
