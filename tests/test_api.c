@@ -948,6 +948,74 @@ static void test_writer_open_missing_directory(void **state)
     assert_int_not_equal(stat(path_in("not-mounted"), &sb), 0);
 }
 
+/* A search of its own handle, with the options every thread shares. */
+typedef struct shared_options_search {
+    const char *db;
+    const gazette_search_options_t *opts;
+    char first[64];       /* the first hit's id and snippet, as read */
+    char snippet[256];
+    size_t sources;       /* values of the source facet */
+} shared_options_search;
+
+static void *search_with_shared_options(void *arg)
+{
+    shared_options_search *job = arg;
+    gazette_index_t *index = NULL;
+    gazette_results_t *r = NULL;
+    if (gazette_index_open(job->db, &index) != GAZETTE_STATUS_OK)
+        return NULL;
+    for (int i = 0; i < 20; i++) {
+        gazette_results_free(r);
+        r = NULL;
+        if (gazette_search(index, "harbour OR ferries", job->opts, &r) !=
+            GAZETTE_STATUS_OK)
+            break;
+    }
+    const gazette_hit_t *h = gazette_results_hit(r, 0);
+    snprintf(job->first, sizeof job->first, "%s", gazette_hit_id(h));
+    snprintf(job->snippet, sizeof job->snippet, "%s", gazette_hit_snippet(h));
+    job->sources = gazette_results_facet_count(r, GAZETTE_FACET_SOURCE);
+    gazette_results_free(r);
+    gazette_index_close(index);
+    return NULL;
+}
+
+/* gazette.h: an options object, only read by gazette_search, may serve
+ * the searches of several threads at once (documentation only: this
+ * passed before it was said). */
+static void test_options_shared_by_threads(void **state)
+{
+    (void)state;
+    char db[4096];
+    snprintf(db, sizeof db, "%s", path_in("shared-options"));
+    gazette_writer_t *w = NULL;
+    assert_int_equal(gazette_writer_open(db, NULL, 0, &w), GAZETTE_STATUS_OK);
+    put(w, article("port/a", "Harbour", "The harbour reopened today."));
+    put(w, article("sea/b", "Ferries", "Ferries sailed past the harbour."));
+    assert_int_equal(gazette_writer_close(w), GAZETTE_STATUS_OK);
+    gazette_search_options_t *o = NULL;
+    assert_int_equal(gazette_search_options_new(&o), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_search_options_set_snippet(o, 80, "[", "]"),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_search_options_add_facet(o, GAZETTE_FACET_SOURCE),
+                     GAZETTE_STATUS_OK);
+    shared_options_search jobs[4];
+    pthread_t threads[4];
+    for (size_t i = 0; i < 4; i++) {
+        jobs[i] = (shared_options_search){.db = db, .opts = o};
+        assert_int_equal(pthread_create(&threads[i], NULL,
+                                        search_with_shared_options, &jobs[i]),
+                         0);
+    }
+    for (size_t i = 0; i < 4; i++) {
+        assert_int_equal(pthread_join(threads[i], NULL), 0);
+        assert_int_equal(jobs[i].sources, 2);
+        assert_non_null(strstr(jobs[i].snippet, "[harbour]"));
+        assert_string_equal(jobs[i].first, jobs[0].first);
+    }
+    gazette_search_options_free(o);
+}
+
 /* The title gazette_index_get_article reads for `id` through a handle
  * on `first` and `second` searched together. */
 static void expect_article_title(const char *first, const char *second,
@@ -3887,6 +3955,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_index_modified_in_api_words),
         cmocka_unit_test(test_get_article_over_several_reads_first_location),
         cmocka_unit_test(test_writer_open_missing_directory),
+        cmocka_unit_test(test_options_shared_by_threads),
         cmocka_unit_test(test_versions),
         cmocka_unit_test(test_default_index_path_freed_with_gazette_free),
     };
