@@ -326,6 +326,14 @@ gazette_status_t gz_fail(gazette_status_t status, const char *fmt, ...)
 
 gazette_status_t gz_fail_shim(xap_status s, const char *what)
 {
+    /* Xapian's text tells its own caller to call
+     * Xapian::Database::reopen() and retry, which a program on gazette.h
+     * cannot do and the library has done (each call on an index reopens
+     * it, and a search or read tries again): said in gazette.h's words. */
+    if (s == XAP_ERR_DB_MODIFIED)
+        return gz_fail(GAZETTE_STATUS_INDEX_MODIFIED,
+                       "%s: the index kept changing while it was read (a "
+                       "writer committing all the while); try again", what);
     return gz_fail(gz_status_from_shim(s), "%s: %s", what, xap_last_error());
 }
 

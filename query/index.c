@@ -470,6 +470,44 @@ static xap_status article_from_data(const char *data, size_t len,
     return s;
 }
 
+/* The copy of an id that gazette_index_get_article reads when indexes
+ * searched together each hold one: that of the first location given.
+ * The lowest docid of index->db, which interleaves its databases' docids,
+ * was the copy of whichever database numbered it lower, so a program
+ * reading a hit's article (gazette_hit_index naming the first index) got
+ * another index's. */
+typedef struct first_copy {
+    const gazette_index_t *index;
+    xap_docid docid;       /* 0 until a posting is met */
+    size_t location;
+} first_copy;
+
+static int keep_first_location(xap_docid docid, void *ctx)
+{
+    first_copy *c = ctx;
+    size_t which = 0;
+    gz_location_of(c->index, docid, &which);
+    if (c->docid == 0 || which < c->location) {
+        c->docid = docid;
+        c->location = which;
+    }
+    return which == 0;   /* none comes before the first location */
+}
+
+/* The docid of the article with unique term `id_term` in index->db
+ * (first_copy); XAP_ERR_DOC_NOT_FOUND when none has it. */
+static xap_status find_article(const gazette_index_t *index,
+                               const char *id_term, xap_docid *docid)
+{
+    first_copy c = {.index = index, .docid = 0, .location = 0};
+    xap_status s = xap_database_each_posting(index->db, id_term,
+                                             keep_first_location, &c);
+    if (s == XAP_OK && c.docid == 0)
+        s = XAP_ERR_DOC_NOT_FOUND;
+    *docid = c.docid;
+    return s;
+}
+
 /* Look the article with unique term `id_term` up in index->db. *posted
  * is 1 once the term's posting names a document: a DocNotFoundError
  * after that is no absent article but the index contradicting itself
@@ -484,7 +522,7 @@ static xap_status read_article(gazette_index_t *index, const char *id_term,
     *posted = 0;
     xap_status s = gz_index_refresh(index);
     if (s == XAP_OK)
-        s = xap_database_first_posting(index->db, id_term, &docid);
+        s = find_article(index, id_term, &docid);
     *posted = s == XAP_OK;
     if (s == XAP_OK)
         s = xap_database_get_document(index->db, docid, &doc);

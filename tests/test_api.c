@@ -26,6 +26,7 @@
 
 #include "analyze.h"
 #include "gazette.h"
+#include "gazette_private.h"
 #include "shards.h"
 #include "test_util.h"
 #include "xapian_shim.h"
@@ -927,6 +928,138 @@ static void test_language_codes_are_full_names(void **state)
                      GAZETTE_STATUS_OK);
     assert_int_equal(hits(index, "talk"), 2);
     gazette_index_close(index);
+}
+
+/* A writer opened where the directory of `path` is missing (a disk not
+ * mounted) is IO_ERROR, as gazette.h now lists it (it had no word on
+ * it), makes nothing there and says why. */
+static void test_writer_open_missing_directory(void **state)
+{
+    (void)state;
+    char db[4096];
+    snprintf(db, sizeof db, "%s", path_in("not-mounted/news.idx"));
+    gazette_writer_t *w = NULL;
+    assert_int_equal(gazette_writer_open(db, NULL, 0, &w),
+                     GAZETTE_STATUS_IO_ERROR);
+    assert_null(w);
+    assert_non_null(strstr(gazette_last_open_error(),
+                           "the directory it goes in does not exist"));
+    struct stat sb;
+    assert_int_not_equal(stat(path_in("not-mounted"), &sb), 0);
+}
+
+/* A search of its own handle, with the options every thread shares. */
+typedef struct shared_options_search {
+    const char *db;
+    const gazette_search_options_t *opts;
+    char first[64];       /* the first hit's id and snippet, as read */
+    char snippet[256];
+    size_t sources;       /* values of the source facet */
+} shared_options_search;
+
+static void *search_with_shared_options(void *arg)
+{
+    shared_options_search *job = arg;
+    gazette_index_t *index = NULL;
+    gazette_results_t *r = NULL;
+    if (gazette_index_open(job->db, &index) != GAZETTE_STATUS_OK)
+        return NULL;
+    for (int i = 0; i < 20; i++) {
+        gazette_results_free(r);
+        r = NULL;
+        if (gazette_search(index, "harbour OR ferries", job->opts, &r) !=
+            GAZETTE_STATUS_OK)
+            break;
+    }
+    const gazette_hit_t *h = gazette_results_hit(r, 0);
+    snprintf(job->first, sizeof job->first, "%s", gazette_hit_id(h));
+    snprintf(job->snippet, sizeof job->snippet, "%s", gazette_hit_snippet(h));
+    job->sources = gazette_results_facet_count(r, GAZETTE_FACET_SOURCE);
+    gazette_results_free(r);
+    gazette_index_close(index);
+    return NULL;
+}
+
+/* gazette.h: an options object, only read by gazette_search, may serve
+ * the searches of several threads at once (documentation only: this
+ * passed before it was said). */
+static void test_options_shared_by_threads(void **state)
+{
+    (void)state;
+    char db[4096];
+    snprintf(db, sizeof db, "%s", path_in("shared-options"));
+    gazette_writer_t *w = NULL;
+    assert_int_equal(gazette_writer_open(db, NULL, 0, &w), GAZETTE_STATUS_OK);
+    put(w, article("port/a", "Harbour", "The harbour reopened today."));
+    put(w, article("sea/b", "Ferries", "Ferries sailed past the harbour."));
+    assert_int_equal(gazette_writer_close(w), GAZETTE_STATUS_OK);
+    gazette_search_options_t *o = NULL;
+    assert_int_equal(gazette_search_options_new(&o), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_search_options_set_snippet(o, 80, "[", "]"),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_search_options_add_facet(o, GAZETTE_FACET_SOURCE),
+                     GAZETTE_STATUS_OK);
+    shared_options_search jobs[4];
+    pthread_t threads[4];
+    for (size_t i = 0; i < 4; i++) {
+        jobs[i] = (shared_options_search){.db = db, .opts = o};
+        assert_int_equal(pthread_create(&threads[i], NULL,
+                                        search_with_shared_options, &jobs[i]),
+                         0);
+    }
+    for (size_t i = 0; i < 4; i++) {
+        assert_int_equal(pthread_join(threads[i], NULL), 0);
+        assert_int_equal(jobs[i].sources, 2);
+        assert_non_null(strstr(jobs[i].snippet, "[harbour]"));
+        assert_string_equal(jobs[i].first, jobs[0].first);
+    }
+    gazette_search_options_free(o);
+}
+
+/* The title gazette_index_get_article reads for `id` through a handle
+ * on `first` and `second` searched together. */
+static void expect_article_title(const char *first, const char *second,
+                                 const char *id, const char *title)
+{
+    const char *both[] = {first, second};
+    gazette_index_t *index = NULL;
+    gazette_article_t *a = NULL;
+    assert_int_equal(gazette_index_open_multi(both, 2, 0, &index),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_index_get_article(index, id, &a),
+                     GAZETTE_STATUS_OK);
+    assert_string_equal(gazette_article_get(a, GAZETTE_FIELD_TITLE), title);
+    gazette_article_free(a);
+    gazette_index_close(index);
+}
+
+/* Indexes searched together that each hold an id: reading it gives the
+ * copy of the first location given, whatever the docids. It gave the
+ * copy of the lowest docid of the databases interleaved, here the
+ * second index's (its first article against the first's fourth), so a
+ * program that showed a hit of the first index (gazette_hit_index) and
+ * then read its article by id showed the other index's text. */
+static void test_get_article_over_several_reads_first_location(
+    void **state)
+{
+    (void)state;
+    char one[4096], two[4096];
+    snprintf(one, sizeof one, "%s", path_in("copies-one"));
+    snprintf(two, sizeof two, "%s", path_in("copies-two"));
+    gazette_writer_t *w = NULL;
+    assert_int_equal(gazette_writer_open(one, NULL, 0, &w), GAZETTE_STATUS_OK);
+    put(w, article("desk/a", "Other a", "Grain prices eased."));
+    put(w, article("desk/b", "Other b", "Ferries sailed."));
+    put(w, article("desk/c", "Other c", "Trains ran late."));
+    put(w, article("desk/same", "First copy", "The harbour reopened."));
+    assert_int_equal(gazette_writer_close(w), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_writer_open(two, NULL, 0, &w), GAZETTE_STATUS_OK);
+    put(w, article("desk/same", "Second copy", "The harbour reopened."));
+    assert_int_equal(gazette_writer_close(w), GAZETTE_STATUS_OK);
+
+    expect_article_title(one, two, "desk/same", "First copy");
+    expect_article_title(two, one, "desk/same", "Second copy");
+    expect_article_title(two, one, "desk/c", "Other c");
 }
 
 /* Writers and indexes keep their own message per thread: a failed or
@@ -3379,6 +3512,30 @@ static void test_status_strings(void **state)
                         "unknown status");
 }
 
+/* A search, read or count that met a revision discarded at every try
+ * (a writer committing all the while) is INDEX_MODIFIED, said in
+ * gazette.h's words. It quoted Xapian's DatabaseModifiedError ("you
+ * should call Xapian::Database::reopen() and retry the operation"),
+ * advice for Xapian's own callers: a program on gazette.h has no such
+ * call, and the library had reopened and retried. Which try meets the
+ * commits is the machine's timing, so the wording is checked where it
+ * is made, after a real failure of the shim left its own message. */
+static void test_index_modified_in_api_words(void **state)
+{
+    (void)state;
+    xap_database *db = NULL;
+    assert_int_not_equal(xap_database_open(path_in("no-such-index"), &db),
+                         XAP_OK);
+    assert_int_equal(gz_fail_shim(XAP_ERR_DB_MODIFIED, "search failed"),
+                     GAZETTE_STATUS_INDEX_MODIFIED);
+    const char *msg = gazette_index_error(NULL);
+    assert_non_null(strstr(msg, "search failed: "));
+    assert_non_null(strstr(msg, "writer committing"));
+    assert_non_null(strstr(msg, "try again"));
+    assert_null(strstr(msg, "Xapian"));
+    assert_null(strstr(msg, "No such file"));   /* the earlier failure */
+}
+
 static void test_versions(void **state)
 {
     (void)state;
@@ -3795,6 +3952,10 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_update_run_from_its_callback),
         cmocka_unit_test(test_update_freed_from_its_callback),
         cmocka_unit_test(test_status_strings),
+        cmocka_unit_test(test_index_modified_in_api_words),
+        cmocka_unit_test(test_get_article_over_several_reads_first_location),
+        cmocka_unit_test(test_writer_open_missing_directory),
+        cmocka_unit_test(test_options_shared_by_threads),
         cmocka_unit_test(test_versions),
         cmocka_unit_test(test_default_index_path_freed_with_gazette_free),
     };
