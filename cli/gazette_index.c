@@ -467,7 +467,9 @@ static const char usage_text[] =
 "      run: it ignores SIGPIPE, and indexes and commits to its end\n"
 "  75  another process is writing this index (or, for --full, the index it\n"
 "      replaces: a lock file held, or Xapian's lock); nothing was written,\n"
-"      no summary; try again later\n"
+"      no summary; try again later. Or a --dry-run gave up: the index\n"
+"      kept changing while it was read (another writer's commits\n"
+"      overtook each of 10 readings); no summary; try again\n"
 "  130 interrupted by SIGINT (work so far committed; before the run\n"
 "      started, or while it waited for the lock: nothing written, no\n"
 "      index made)\n"
@@ -961,7 +963,8 @@ static int exit_code_for(gazette_status_t status, const gazette_update_t *u)
     case GAZETTE_STATUS_NOT_AN_INDEX:
     case GAZETTE_STATUS_BAD_INPUT:
     case GAZETTE_STATUS_INVALID_ARGUMENT: return CLI_EXIT_USAGE;
-    case GAZETTE_STATUS_INDEX_LOCKED: return CLI_EXIT_TEMPFAIL;
+    case GAZETTE_STATUS_INDEX_LOCKED:
+    case GAZETTE_STATUS_INDEX_MODIFIED: return CLI_EXIT_TEMPFAIL;
     case GAZETTE_STATUS_INTERRUPTED:
         return 128 + (stop_signal ? stop_signal : SIGINT);
     case GAZETTE_STATUS_INDEX_CORRUPT:

@@ -158,6 +158,7 @@ static gz_index_outcome outcome_for(xap_status s, const char *cause)
     case XAP_ERR_RESOURCE:
     case XAP_ERR_DB_NOT_FOUND: return GZ_INDEX_IO_ERROR;
     case XAP_ERR_NOMEM: return GZ_INDEX_NO_MEMORY;
+    case XAP_ERR_DB_MODIFIED: return GZ_INDEX_MODIFIED;   /* read_again */
     default: return GZ_INDEX_INTERNAL;
     }
 }
@@ -2621,6 +2622,23 @@ static int locate_shards(const char *db, gz_shard_list *where, char *err,
     return -1;
 }
 
+/* 1 when a dry run, which holds no lock, is to read the index again
+ * after a reading that ended with `s`: a writer's commits overtook it
+ * (XAP_ERR_DB_MODIFIED), and `*readings` (0 before the first, counted
+ * here) has not reached LIVE_WALKS. The views are then reopened at the
+ * latest revision, as a search is run again. Past the bound the run gives
+ * up with GZ_INDEX_MODIFIED (outcome_for). A real run's lock keeps the
+ * index as it is. */
+static int read_again(run_state *st, xap_status s, int *readings)
+{
+    if (s != XAP_ERR_DB_MODIFIED || !st->cfg->dry_run ||
+        ++*readings >= LIVE_WALKS)
+        return 0;
+    for (size_t i = 0; i < st->nshards; i++)
+        (void)xap_database_reopen(st->views[i], NULL);
+    return 1;
+}
+
 /* Open the shards listed in st->where read-only (a dry run), if any. */
 static xap_status open_views(run_state *st)
 {
@@ -3563,6 +3581,40 @@ static void say_damaged(const gz_index_config *cfg, char *err, size_t errlen)
         gz_say_damaged(err, errlen, cfg->db_path);
 }
 
+/* A dry run's reading of the index's language and format: what
+ * open_run's checks of a real run read (resolve_language, check_language,
+ * check_format), with *s set on a shim failure. */
+static gz_index_outcome dry_check_index_once(run_state *st, xap_status *s,
+                                             char *err, size_t errlen)
+{
+    const gz_index_config *cfg = st->cfg;
+    gz_index_outcome outcome = resolve_language(
+        st, cfg->full ? st->live : st->nshards ? st->views[0] : NULL, s, err,
+        errlen);
+    if (outcome != GZ_INDEX_OK || *s != XAP_OK || !st->nshards)
+        return outcome;
+    outcome = check_language(cfg, st->language, st->views[0], s, err, errlen);
+    if (outcome == GZ_INDEX_OK && *s == XAP_OK)
+        outcome = check_format(cfg, st->views, st->nshards, s, err, errlen);
+    return outcome;
+}
+
+/* dry_check_index_once, read again from the latest revision when a
+ * writer's commits overtook it (read_again): the first reading after the
+ * views were opened is where two commits meanwhile are met. */
+static gz_index_outcome dry_check_index(run_state *st, xap_status *s,
+                                        char *err, size_t errlen)
+{
+    gz_index_outcome outcome;
+    int readings = 0;
+    do {
+        free(st->language);
+        st->language = NULL;
+        outcome = dry_check_index_once(st, s, err, errlen);
+    } while (outcome == GZ_INDEX_OK && read_again(st, *s, &readings));
+    return outcome;
+}
+
 /* Open what the run reads and writes: nothing but the index read-only for
  * a dry run, a new generation for --full, else the index itself; record
  * the index format. Sets *s on a shim failure; returns the outcome of
@@ -3586,20 +3638,8 @@ static gz_index_outcome open_run(run_state *st, run_hold *h, xap_status *s,
         if (*s == XAP_OK && !cfg->full &&
             (outcome = dry_check_databases(st, err, errlen)) != GZ_INDEX_OK)
             return outcome;
-        if (*s == XAP_OK &&
-            (outcome = resolve_language(
-                 st, cfg->full ? st->live : st->nshards ? st->views[0] : NULL,
-                 s, err, errlen)) != GZ_INDEX_OK)
-            return outcome;
-        if (*s == XAP_OK && st->nshards) {
-            outcome = check_language(cfg, st->language, st->views[0], s,
-                                     err, errlen);
-            if (outcome == GZ_INDEX_OK && *s == XAP_OK)
-                outcome = check_format(cfg, st->views, st->nshards, s, err,
-                                       errlen);
-            return outcome;
-        }
-        return GZ_INDEX_OK;
+        return *s == XAP_OK ? dry_check_index(st, s, err, errlen)
+                            : GZ_INDEX_OK;
     }
     shard_opening o = {.st = st, .hold = h, .new_dir = cfg->db_path,
                        .action = XAP_DB_CREATE_OR_OPEN};
@@ -3667,19 +3707,15 @@ static xap_status load_filemap_once(run_state *st)
 }
 
 /* load_filemap_once; a dry run, which holds no lock, reads it again from
- * the latest revision when a writer's commits overtook it
- * (XAP_ERR_DB_MODIFIED), as a --full dry run walks the live index again
- * (watch_api_articles). A real run's lock keeps the index as it is. */
+ * the latest revision when a writer's commits overtook it (read_again),
+ * as a --full dry run walks the live index again (watch_api_articles). */
 static xap_status load_filemap(run_state *st)
 {
-    xap_status s = load_filemap_once(st);
-    for (int walk = 1; s == XAP_ERR_DB_MODIFIED && st->cfg->dry_run &&
-                       walk < LIVE_WALKS;
-         walk++) {
-        for (size_t i = 0; i < st->nshards; i++)
-            (void)xap_database_reopen(st->views[i], NULL);
+    xap_status s;
+    int readings = 0;
+    do
         s = load_filemap_once(st);
-    }
+    while (read_again(st, s, &readings));
     return s;
 }
 
@@ -4203,7 +4239,12 @@ gz_index_outcome gz_index_run(const gz_index_config *cfg,
     if (outcome == GZ_INDEX_OK) {
         /* XAP_ERR_NOMEM may be C code's own, with no shim message: the
          * shim's last one is then an older, expected error's */
-        if (s != XAP_OK && !err[0])
+        if (s == XAP_ERR_DB_MODIFIED && !err[0])
+            snprintf(err, errlen, "%s: the index kept changing while it "
+                     "was read (a writer's commits overtook each of %d "
+                     "readings); nothing was done: try again", cfg->db_path,
+                     LIVE_WALKS);
+        else if (s != XAP_OK && !err[0])
             snprintf(err, errlen, "%s: %s", cfg->db_path,
                      s == XAP_ERR_NOMEM ? "out of memory" : xap_last_error());
         /* The pipeline's failure (st.status, what index_roots returned)
@@ -4250,6 +4291,10 @@ gz_index_outcome gz_index_run(const gz_index_config *cfg,
      * the run wrote nothing, as one stopped before it started: no run to
      * report (its counts are 0). */
     if (waiting || (locked_out && outcome == GZ_INDEX_LOCKED))
+        stats->unstarted = 1;
+    /* A dry run that gave up reading the index reported nothing true of
+     * it either: as one kept from the lock, no summary (75 both) */
+    if (outcome == GZ_INDEX_MODIFIED)
         stats->unstarted = 1;
     release_live(&h);
     if (lock_fd >= 0)
