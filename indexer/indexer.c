@@ -1674,6 +1674,22 @@ static void rewrite_held(run_state *st)
         pipeline_status(st, gz_pipeline_settle(st->pipe));
 }
 
+/* 1 when an exclude pattern of the run leaves out recorded file `e` (or a
+ * folder above it): the walk did not look for it, so it is not known to
+ * be gone. A hidden path, which no walk enters, is no exclusion; nor is
+ * a long path whose term keeps only its head and whose document records
+ * no whole path (its name is not known). */
+static int excluded_now(const run_state *st, const gz_file_entry *e)
+{
+    const char *rel = e->path ? e->path : e->term + strlen(GZ_PREFIX_PATH);
+    if (!st->cfg->nexclude || (!e->path && gz_term_is_hashed(e->term)))
+        return 0;
+    corpus_walk_options wo = {.exclude = st->cfg->exclude,
+                              .nexclude = st->cfg->nexclude};
+    return corpus_walk_reaches(NULL, rel) == 1 &&
+           corpus_walk_reaches(&wo, rel) == 0;
+}
+
 /* Remove what vanished (and what files now skipped held), and rewrite
  * the files that would lose articles (held), unless that looks like an
  * accident (safety.h): then remove nothing, rewrite none of them, and set
@@ -1698,6 +1714,7 @@ static void remove_if_safe(run_state *st, char *err, size_t errlen)
         r.vanished++;
         r.skipped += e->seen;
         r.vanished_articles += e->articles;
+        r.excluded += !e->seen && excluded_now(st, e);
         uint64_t back = 0;
         if (!e->seen && still_indexed(st, e, &back)) {
             r.renamed++;
@@ -1706,7 +1723,7 @@ static void remove_if_safe(run_state *st, char *err, size_t errlen)
     }
     if (cfg->no_delete)
         r.vanished = r.vanished_articles = r.renamed = r.renamed_articles =
-            0;
+            r.excluded = 0;
     for (size_t i = 0; i < st->held.n; i++) {
         const kept_file *h = &st->held.v[i];
         uint64_t lost = h->entry->articles - h->now;
