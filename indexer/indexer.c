@@ -3116,11 +3116,32 @@ static int create_layout(const char *db, size_t n, char *err, size_t errlen)
     return 0;
 }
 
+/* Say, as a warning that changes no exit status, that the cleanup
+ * deleted the unfinished builds `swept` counts: else a rebuild that died
+ * (killed, out of memory, its machine stopped) went unnoticed, the next
+ * run deleting its generation in silence. */
+static void say_swept(const gz_index_config *cfg, const gz_swept *swept)
+{
+    char what[600];
+    if (!swept->builds || !cfg->on_warning)
+        return;
+    if (swept->builds == 1)
+        snprintf(what, sizeof what, "deleted %s.d/%s, the unfinished build "
+                 "of a run with gazette_update_set_full, which stopped before "
+                 "its switch (killed?)", cfg->db_path, swept->first);
+    else
+        snprintf(what, sizeof what, "deleted %u unfinished builds (%s.d/%s "
+                 "and others) of runs with gazette_update_set_full that "
+                 "stopped before their switch (killed?)", swept->builds,
+                 cfg->db_path, swept->first);
+    cfg->on_warning(cfg->db_path, what, cfg->ctx);
+}
+
 /* A --full killed mid-build left its generation, as big as the index, in
  * DB.d (marked as Gazette's: gz_generation_clear_unused deletes nothing
  * else): an update frees it rather than leaving it to the next --full,
- * which a nightly job may never run. Failing to is a warning: the update
- * itself is sound. */
+ * which a nightly job may never run, and says so (say_swept). Failing to
+ * is a warning: the update itself is sound. */
 static void clear_unused_generations(const gz_index_config *cfg)
 {
     /* Not through a symbolic link: it may be pointed elsewhere during the
@@ -3130,9 +3151,12 @@ static void clear_unused_generations(const gz_index_config *cfg)
     char why[4600];
     if (lstat(cfg->db_path, &sb) == 0 && S_ISLNK(sb.st_mode))
         return;
-    if (gz_generation_clear_unused(cfg->db_path, why, sizeof why) != 0 &&
+    gz_swept swept = {0};
+    if (gz_generation_clear_unused(cfg->db_path, &swept, why, sizeof why) !=
+            0 &&
         cfg->on_warning)
         cfg->on_warning(cfg->db_path, why, cfg->ctx);
+    say_swept(cfg, &swept);
 }
 
 /* Why DB.d/<generation> of the index at `db_path` could not be made
@@ -3180,6 +3204,17 @@ static int make_generation(shard_opening *o, char *err, size_t errlen)
     return 0;
 }
 
+/* gz_generation_clear_leftovers before a --full build, saying what builds
+ * it deleted (say_swept). */
+static int clear_leftovers(const gz_index_config *cfg, char *err,
+                           size_t errlen)
+{
+    gz_swept swept = {0};
+    int rc = gz_generation_clear_leftovers(cfg->db_path, &swept, err, errlen);
+    say_swept(cfg, &swept);
+    return rc;
+}
+
 /* Find the shards to write (an existing index's, whatever -j says, or a
  * new layout of new_shard_count() shards) and open each for writing.
  * XAP_ERR_DB_LOCKED (nothing left open) when another writer holds one. */
@@ -3208,8 +3243,7 @@ static xap_status open_written(shard_opening *o, char *err, size_t errlen)
              gz_shards_locate(cfg->db_path, &st->where, err, errlen) != 0))
             return XAP_ERR_DB;
     } else if (make_generation(o, err, errlen) != 0 ||
-               gz_generation_clear_leftovers(cfg->db_path, err, errlen) !=
-                   0) {
+               clear_leftovers(cfg, err, errlen) != 0) {
         return XAP_ERR_DB;
     } else if (gz_generation_mark_building(cfg->db_path, o->new_dir) != 0) {
         snprintf(err, errlen, "%s: %s", o->new_dir, strerror(errno));

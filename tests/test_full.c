@@ -1019,6 +1019,57 @@ static int stop_running(void **state)
     return 0;
 }
 
+/* index_run without --quiet, whose warnings are then in tmp/err.txt
+ * (stdout dropped). */
+static int index_run_said(const char *fmt, ...)
+{
+    char args[4096];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(args, sizeof args, fmt, ap);
+    va_end(ap);
+    const char *jobs = tu_test_jobs();
+    return tu_run("'%s' %s%s %s >/dev/null 2>'%s/err.txt'",
+                  tu_binary("indexer/gazette-index"), jobs ? "-j" : "",
+                  jobs ? jobs : "", args, fx.tmp);
+}
+
+/* A generation still marked as being built is a --full that died before
+ * its switch (killed, out of memory, the machine stopped): the run that
+ * deletes it says so in one line, a warning that changes no exit status,
+ * a --full and an update alike; a generation retired by a switch (the
+ * rebuild was done) is deleted without a word, and a run that finds
+ * none says nothing. They were deleted in silence, and an admin never
+ * learnt that a nightly rebuild had died. */
+static void test_killed_build_is_said(void **state)
+{
+    (void)state;
+    char gens[1100], line[2600];
+    snprintf(gens, sizeof gens, "%s.d", fx.db);
+    assert_int_equal(index_run("--full --db '%s' '%s'", fx.db, fx.corpus), 0);
+    fake_killed_run(gens, "g1700000000000000001-4242", "building");
+    fake_killed_run(gens, "g1700000000000000002-4243", "retired");
+    assert_int_equal(index_run_said("--full --db '%s' '%s'", fx.db,
+                                    fx.corpus), 0);
+    snprintf(line, sizeof line, "warning: %s: deleted %s/"
+             "g1700000000000000001-4242, the unfinished build of "
+             "gazette-index --full, which stopped before its switch "
+             "(killed?)", fx.db, gens);
+    assert_true(stderr_has(line));
+    assert_false(stderr_has("4243"));
+    fake_killed_run(gens, "g1700000000000000003-4244", "building");
+    fake_killed_run(gens, "g1700000000000000004-4245", "building");
+    assert_int_equal(index_run_said("--db '%s' '%s'", fx.db, fx.corpus), 0);
+    snprintf(line, sizeof line, "warning: %s: deleted 2 unfinished builds "
+             "(%s/g170000000000000000", fx.db, gens);
+    assert_true(stderr_has(line));
+    assert_true(stderr_has("and others) of runs with --full that stopped "
+                           "before their switch (killed?)"));
+    assert_int_equal(count_markers(gens), 0);
+    assert_int_equal(index_run_said("--db '%s' '%s'", fx.db, fx.corpus), 0);
+    assert_false(stderr_has("deleted"));
+}
+
 /* SIGKILL a --full mid-build (stopped before its 100th article, in its
  * generation): the run leaves the generation, with its building marker,
  * beside the live one; the next update deletes both and keeps the live
@@ -1897,6 +1948,7 @@ int main(void)
             stop_holder_and_run),
         cmocka_unit_test_teardown(test_dry_full_outlives_a_writer,
                                   stop_running),
+        cmocka_unit_test(test_killed_build_is_said),
         cmocka_unit_test_teardown(test_dry_update_outlives_a_writer_at_open,
                                   stop_running),
         cmocka_unit_test_teardown(test_dry_update_gives_up_on_a_changing_index,
