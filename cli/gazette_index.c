@@ -324,7 +324,9 @@ static const char usage_text[] =
 "exit status is 69.\n"
 "Check the corpus; if the files are really gone, rerun with --force (or,\n"
 "for the limit alone, --max-remove 0; only --force overrides an empty or\n"
-"moved CORPUS).\n"
+"moved CORPUS). Files a new --exclude leaves out count as removed too:\n"
+"the line then says they are left out, not gone (drop them with\n"
+"--max-remove 0 or --force, or keep them by running without the pattern).\n"
 "The folders below each CORPUS that were mount points (on another file\n"
 "system than the folder above them) are remembered too: when one is not\n"
 "a mount point any more (a disk not mounted leaves an empty folder, or\n"
@@ -390,7 +392,10 @@ static const char usage_text[] =
 "symlink, and deletes a DIR.stub-tmp left by killed runs. A killed\n"
 "--full leaves its generation marked DIR.d/<generation>.building (or,\n"
 "killed after the switch, the old one marked .retired): the next run of\n"
-"either kind deletes it. A generation\n"
+"either kind deletes it, and says so of a .building one in a warning line\n"
+"('deleted DIR.d/<generation>, the unfinished build of gazette-index\n"
+"--full, which stopped before its switch (killed?)'; the exit status is\n"
+"not changed). A generation\n"
 "DIR uses (any line of its stub names it or a shard in it) or without a\n"
 "marker (an index archived by renaming its stub still names it) is never\n"
 "deleted. Any run refuses (exit 64) to write an index into an existing\n"
@@ -467,7 +472,9 @@ static const char usage_text[] =
 "      run: it ignores SIGPIPE, and indexes and commits to its end\n"
 "  75  another process is writing this index (or, for --full, the index it\n"
 "      replaces: a lock file held, or Xapian's lock); nothing was written,\n"
-"      no summary; try again later\n"
+"      no summary; try again later. Or a --dry-run gave up: the index\n"
+"      kept changing while it was read (another writer's commits\n"
+"      overtook each of 10 readings); no summary; try again\n"
 "  130 interrupted by SIGINT (work so far committed; before the run\n"
 "      started, or while it waited for the lock: nothing written, no\n"
 "      index made)\n"
@@ -765,6 +772,7 @@ static const cli_word our_words[] = {
     {"this library writes format", "gazette-index writes format"},
     {"this library can write", "gazette-index can write"},
     {"of this library: move it away", "of gazette-index: move it away"},
+    {"gazette_update_add_exclude", "--exclude"},
     /* the library's corpus directories are this program's operands */
     {"relative to each corpus directory",
      "relative to each CORPUS directory"},
@@ -961,7 +969,8 @@ static int exit_code_for(gazette_status_t status, const gazette_update_t *u)
     case GAZETTE_STATUS_NOT_AN_INDEX:
     case GAZETTE_STATUS_BAD_INPUT:
     case GAZETTE_STATUS_INVALID_ARGUMENT: return CLI_EXIT_USAGE;
-    case GAZETTE_STATUS_INDEX_LOCKED: return CLI_EXIT_TEMPFAIL;
+    case GAZETTE_STATUS_INDEX_LOCKED:
+    case GAZETTE_STATUS_INDEX_MODIFIED: return CLI_EXIT_TEMPFAIL;
     case GAZETTE_STATUS_INTERRUPTED:
         return 128 + (stop_signal ? stop_signal : SIGINT);
     case GAZETTE_STATUS_INDEX_CORRUPT:

@@ -214,16 +214,18 @@ static void unmark_at(int dirfd, const char *name, int kind)
     unlinkat(dirfd, marker_name(name, kind, buf), 0);
 }
 
-/* 1 when generation `name` has a marker of either kind. */
-static int is_marked_at(int dirfd, const char *name)
+/* The markers generation `name` has: bit 1 << kind set for each (0:
+ * none). */
+static int marks_at(int dirfd, const char *name)
 {
     char buf[300];
     struct stat sb;
+    int marks = 0;
     for (int kind = 0; kind < MARK_KINDS; kind++)
         if (fstatat(dirfd, marker_name(name, kind, buf), &sb,
                     AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(sb.st_mode))
-            return 1;
-    return 0;
+            marks |= 1 << kind;
+    return marks;
 }
 
 /* 1 when entry `name` is a marker; its generation's name into gen[256]. */
@@ -607,9 +609,12 @@ static void clear_stale_marker(int dirfd, const char *name,
 /* Delete what killed --full runs left in "<base>.d": each generation DB
  * does not use (`refs`) that carries a marker (one building, or one
  * retired by a switch), and markers gone stale. Called with the index
- * lock held, so no other run is building one. 0, or -1 with errno of the
- * first failure (the others are still tried). */
-static int sweep_generations(const char *base, const gz_stub_refs *refs)
+ * lock held, so no other run is building one. The builds deleted (still
+ * marked building: a --full that never switched) are counted in `swept`
+ * (may be NULL), for the run to say that one died. 0, or -1 with errno
+ * of the first failure (the others are still tried). */
+static int sweep_generations(const char *base, const gz_stub_refs *refs,
+                             gz_swept *swept)
 {
     /* Through a descriptor opened without following a symlink: a DB.d
      * that is a link to elsewhere is never emptied. */
@@ -627,12 +632,18 @@ static int sweep_generations(const char *base, const gz_stub_refs *refs)
     while ((e = readdir(d)) != NULL) {
         struct stat sb;
         clear_stale_marker(fd, e->d_name, refs);
+        int marks = 0;
         if (!is_generation_at(fd, e->d_name, &sb) ||
-            gz_stub_refs_has(refs, &sb) || !is_marked_at(fd, e->d_name))
+            gz_stub_refs_has(refs, &sb) ||
+            !(marks = marks_at(fd, e->d_name)))
             continue;
-        if (remove_marked_at(fd, e->d_name) != 0 && rc == 0) {
+        if (remove_marked_at(fd, e->d_name) != 0) {
+            if (rc == 0)
+                first_errno = errno;
             rc = -1;
-            first_errno = errno;
+        } else if (swept && (marks & 1 << MARK_BUILDING) &&
+                   swept->builds++ == 0) {
+            snprintf(swept->first, sizeof swept->first, "%s", e->d_name);
         }
     }
     closedir(d);
@@ -643,12 +654,12 @@ static int sweep_generations(const char *base, const gz_stub_refs *refs)
 /* sweep_generations for the index at `base`, once what it uses is known:
  * a stub that cannot be read or that Xapian would refuse (or anything in
  * the way of knowing) deletes nothing. */
-static int clear_generations(const char *base)
+static int clear_generations(const char *base, gz_swept *swept)
 {
     gz_stub_refs refs;
     int rc = 0;
     if (gz_stub_refs_collect(base, &refs) == 0)
-        rc = sweep_generations(base, &refs);
+        rc = sweep_generations(base, &refs, swept);
     int e = errno;
     gz_stub_refs_free(&refs);
     errno = e;
@@ -758,12 +769,13 @@ int gz_generation_check_leftovers(const char *db, char *err, size_t errlen)
     return base_and_tmp(db, 1, base, tmp, err, errlen);
 }
 
-int gz_generation_clear_leftovers(const char *db, char *err, size_t errlen)
+int gz_generation_clear_leftovers(const char *db, gz_swept *swept,
+                                  char *err, size_t errlen)
 {
     char base[4096], tmp[4200];
     if (base_and_tmp(db, 0, base, tmp, err, errlen) != 0)
         return -1;
-    if (clear_generations(base) != 0) {
+    if (clear_generations(base, swept) != 0) {
         snprintf(err, errlen, "removing unused generations in %s.d: %s",
                  base, strerror(errno));
         return -1;
@@ -771,14 +783,15 @@ int gz_generation_clear_leftovers(const char *db, char *err, size_t errlen)
     return 0;
 }
 
-int gz_generation_clear_unused(const char *db, char *err, size_t errlen)
+int gz_generation_clear_unused(const char *db, gz_swept *swept, char *err,
+                               size_t errlen)
 {
     char base[4096];
     if (trimmed(db, base, sizeof base) != 0) {
         snprintf(err, errlen, "%s: %s", db, strerror(errno));
         return -1;
     }
-    if (clear_generations(base) != 0) {
+    if (clear_generations(base, swept) != 0) {
         snprintf(err, errlen, "could not delete the generations an "
                  "interrupted run with gazette_update_set_full left in %s.d: "
                  "%s", base, strerror(errno));
@@ -858,7 +871,7 @@ int gz_generation_switch(const char *db, const char *rel,
     retired_free(&old);
     if (failed)
         return 1;
-    if (clear_generations(base) != 0) {
+    if (clear_generations(base, NULL) != 0) {
         snprintf(err, errlen, "switched to the new index, but removing "
                  "unused generations in %s.d: %s", base, strerror(errno));
         return 1;

@@ -64,21 +64,33 @@ int gz_generation_check(const char *db, const char *const *roots,
  * refuse) nothing is. Markers whose generation is gone or in use are
  * removed. Both cleanups run with the index lock held. */
 
+/* The builds a cleanup deleted: generations still marked building, which
+ * a --full left unfinished (killed, or its machine stopped, before its
+ * switch). Zeroed by the caller; `first` the name of the first. */
+typedef struct gz_swept {
+    unsigned builds;
+    char first[256];
+} gz_swept;
+
 /* Before a --full build: clear what killed runs left (a DB.stub-tmp, the
- * generations above), so the build has their disk space. 0, or -1 with
- * a reason in `err` (something at DB.stub-tmp that is not ours, a
- * generation that could not be deleted). */
-int gz_generation_clear_leftovers(const char *db, char *err, size_t errlen);
+ * generations above), so the build has their disk space; the builds
+ * deleted are counted in `swept` (may be NULL). 0, or -1 with a reason
+ * in `err` (something at DB.stub-tmp that is not ours, a generation that
+ * could not be deleted). */
+int gz_generation_clear_leftovers(const char *db, gz_swept *swept,
+                                  char *err, size_t errlen);
 
 /* What a dry run of --full checks instead: 0 when the DB.stub-tmp that
  * gz_generation_clear_leftovers would clear is none or ours, else -1 with
  * the same reason (nothing is deleted). */
 int gz_generation_check_leftovers(const char *db, char *err, size_t errlen);
 
-/* Before an update run writes: delete the generations above. Touches no
- * DB.stub-tmp. 0, or -1 with a reason in `err` (a generation that could
- * not be deleted). */
-int gz_generation_clear_unused(const char *db, char *err, size_t errlen);
+/* Before an update run writes: delete the generations above (the builds
+ * among them counted in `swept`, may be NULL). Touches no DB.stub-tmp.
+ * 0, or -1 with a reason in `err` (a generation that could not be
+ * deleted). */
+int gz_generation_clear_unused(const char *db, gz_swept *swept, char *err,
+                               size_t errlen);
 
 /* Mark generation `path` (as gz_generation_new gave it, not made yet) as
  * being built ("DB.d/<gen>.building", fsync'd), with the index lock held

@@ -158,6 +158,7 @@ static gz_index_outcome outcome_for(xap_status s, const char *cause)
     case XAP_ERR_RESOURCE:
     case XAP_ERR_DB_NOT_FOUND: return GZ_INDEX_IO_ERROR;
     case XAP_ERR_NOMEM: return GZ_INDEX_NO_MEMORY;
+    case XAP_ERR_DB_MODIFIED: return GZ_INDEX_MODIFIED;   /* read_again */
     default: return GZ_INDEX_INTERNAL;
     }
 }
@@ -1673,6 +1674,22 @@ static void rewrite_held(run_state *st)
         pipeline_status(st, gz_pipeline_settle(st->pipe));
 }
 
+/* 1 when an exclude pattern of the run leaves out recorded file `e` (or a
+ * folder above it): the walk did not look for it, so it is not known to
+ * be gone. A hidden path, which no walk enters, is no exclusion; nor is
+ * a long path whose term keeps only its head and whose document records
+ * no whole path (its name is not known). */
+static int excluded_now(const run_state *st, const gz_file_entry *e)
+{
+    const char *rel = e->path ? e->path : e->term + strlen(GZ_PREFIX_PATH);
+    if (!st->cfg->nexclude || (!e->path && gz_term_is_hashed(e->term)))
+        return 0;
+    corpus_walk_options wo = {.exclude = st->cfg->exclude,
+                              .nexclude = st->cfg->nexclude};
+    return corpus_walk_reaches(NULL, rel) == 1 &&
+           corpus_walk_reaches(&wo, rel) == 0;
+}
+
 /* Remove what vanished (and what files now skipped held), and rewrite
  * the files that would lose articles (held), unless that looks like an
  * accident (safety.h): then remove nothing, rewrite none of them, and set
@@ -1697,6 +1714,7 @@ static void remove_if_safe(run_state *st, char *err, size_t errlen)
         r.vanished++;
         r.skipped += e->seen;
         r.vanished_articles += e->articles;
+        r.excluded += !e->seen && excluded_now(st, e);
         uint64_t back = 0;
         if (!e->seen && still_indexed(st, e, &back)) {
             r.renamed++;
@@ -1705,7 +1723,7 @@ static void remove_if_safe(run_state *st, char *err, size_t errlen)
     }
     if (cfg->no_delete)
         r.vanished = r.vanished_articles = r.renamed = r.renamed_articles =
-            0;
+            r.excluded = 0;
     for (size_t i = 0; i < st->held.n; i++) {
         const kept_file *h = &st->held.v[i];
         uint64_t lost = h->entry->articles - h->now;
@@ -2621,6 +2639,23 @@ static int locate_shards(const char *db, gz_shard_list *where, char *err,
     return -1;
 }
 
+/* 1 when a dry run, which holds no lock, is to read the index again
+ * after a reading that ended with `s`: a writer's commits overtook it
+ * (XAP_ERR_DB_MODIFIED), and `*readings` (0 before the first, counted
+ * here) has not reached LIVE_WALKS. The views are then reopened at the
+ * latest revision, as a search is run again. Past the bound the run gives
+ * up with GZ_INDEX_MODIFIED (outcome_for). A real run's lock keeps the
+ * index as it is. */
+static int read_again(run_state *st, xap_status s, int *readings)
+{
+    if (s != XAP_ERR_DB_MODIFIED || !st->cfg->dry_run ||
+        ++*readings >= LIVE_WALKS)
+        return 0;
+    for (size_t i = 0; i < st->nshards; i++)
+        (void)xap_database_reopen(st->views[i], NULL);
+    return 1;
+}
+
 /* Open the shards listed in st->where read-only (a dry run), if any. */
 static xap_status open_views(run_state *st)
 {
@@ -3081,11 +3116,32 @@ static int create_layout(const char *db, size_t n, char *err, size_t errlen)
     return 0;
 }
 
+/* Say, as a warning that changes no exit status, that the cleanup
+ * deleted the unfinished builds `swept` counts: else a rebuild that died
+ * (killed, out of memory, its machine stopped) went unnoticed, the next
+ * run deleting its generation in silence. */
+static void say_swept(const gz_index_config *cfg, const gz_swept *swept)
+{
+    char what[600];
+    if (!swept->builds || !cfg->on_warning)
+        return;
+    if (swept->builds == 1)
+        snprintf(what, sizeof what, "deleted %s.d/%s, the unfinished build "
+                 "of a run with gazette_update_set_full, which stopped before "
+                 "its switch (killed?)", cfg->db_path, swept->first);
+    else
+        snprintf(what, sizeof what, "deleted %u unfinished builds (%s.d/%s "
+                 "and others) of runs with gazette_update_set_full that "
+                 "stopped before their switch (killed?)", swept->builds,
+                 cfg->db_path, swept->first);
+    cfg->on_warning(cfg->db_path, what, cfg->ctx);
+}
+
 /* A --full killed mid-build left its generation, as big as the index, in
  * DB.d (marked as Gazette's: gz_generation_clear_unused deletes nothing
  * else): an update frees it rather than leaving it to the next --full,
- * which a nightly job may never run. Failing to is a warning: the update
- * itself is sound. */
+ * which a nightly job may never run, and says so (say_swept). Failing to
+ * is a warning: the update itself is sound. */
 static void clear_unused_generations(const gz_index_config *cfg)
 {
     /* Not through a symbolic link: it may be pointed elsewhere during the
@@ -3095,9 +3151,12 @@ static void clear_unused_generations(const gz_index_config *cfg)
     char why[4600];
     if (lstat(cfg->db_path, &sb) == 0 && S_ISLNK(sb.st_mode))
         return;
-    if (gz_generation_clear_unused(cfg->db_path, why, sizeof why) != 0 &&
+    gz_swept swept = {0};
+    if (gz_generation_clear_unused(cfg->db_path, &swept, why, sizeof why) !=
+            0 &&
         cfg->on_warning)
         cfg->on_warning(cfg->db_path, why, cfg->ctx);
+    say_swept(cfg, &swept);
 }
 
 /* Why DB.d/<generation> of the index at `db_path` could not be made
@@ -3145,6 +3204,17 @@ static int make_generation(shard_opening *o, char *err, size_t errlen)
     return 0;
 }
 
+/* gz_generation_clear_leftovers before a --full build, saying what builds
+ * it deleted (say_swept). */
+static int clear_leftovers(const gz_index_config *cfg, char *err,
+                           size_t errlen)
+{
+    gz_swept swept = {0};
+    int rc = gz_generation_clear_leftovers(cfg->db_path, &swept, err, errlen);
+    say_swept(cfg, &swept);
+    return rc;
+}
+
 /* Find the shards to write (an existing index's, whatever -j says, or a
  * new layout of new_shard_count() shards) and open each for writing.
  * XAP_ERR_DB_LOCKED (nothing left open) when another writer holds one. */
@@ -3173,8 +3243,7 @@ static xap_status open_written(shard_opening *o, char *err, size_t errlen)
              gz_shards_locate(cfg->db_path, &st->where, err, errlen) != 0))
             return XAP_ERR_DB;
     } else if (make_generation(o, err, errlen) != 0 ||
-               gz_generation_clear_leftovers(cfg->db_path, err, errlen) !=
-                   0) {
+               clear_leftovers(cfg, err, errlen) != 0) {
         return XAP_ERR_DB;
     } else if (gz_generation_mark_building(cfg->db_path, o->new_dir) != 0) {
         snprintf(err, errlen, "%s: %s", o->new_dir, strerror(errno));
@@ -3563,6 +3632,40 @@ static void say_damaged(const gz_index_config *cfg, char *err, size_t errlen)
         gz_say_damaged(err, errlen, cfg->db_path);
 }
 
+/* A dry run's reading of the index's language and format: what
+ * open_run's checks of a real run read (resolve_language, check_language,
+ * check_format), with *s set on a shim failure. */
+static gz_index_outcome dry_check_index_once(run_state *st, xap_status *s,
+                                             char *err, size_t errlen)
+{
+    const gz_index_config *cfg = st->cfg;
+    gz_index_outcome outcome = resolve_language(
+        st, cfg->full ? st->live : st->nshards ? st->views[0] : NULL, s, err,
+        errlen);
+    if (outcome != GZ_INDEX_OK || *s != XAP_OK || !st->nshards)
+        return outcome;
+    outcome = check_language(cfg, st->language, st->views[0], s, err, errlen);
+    if (outcome == GZ_INDEX_OK && *s == XAP_OK)
+        outcome = check_format(cfg, st->views, st->nshards, s, err, errlen);
+    return outcome;
+}
+
+/* dry_check_index_once, read again from the latest revision when a
+ * writer's commits overtook it (read_again): the first reading after the
+ * views were opened is where two commits meanwhile are met. */
+static gz_index_outcome dry_check_index(run_state *st, xap_status *s,
+                                        char *err, size_t errlen)
+{
+    gz_index_outcome outcome;
+    int readings = 0;
+    do {
+        free(st->language);
+        st->language = NULL;
+        outcome = dry_check_index_once(st, s, err, errlen);
+    } while (outcome == GZ_INDEX_OK && read_again(st, *s, &readings));
+    return outcome;
+}
+
 /* Open what the run reads and writes: nothing but the index read-only for
  * a dry run, a new generation for --full, else the index itself; record
  * the index format. Sets *s on a shim failure; returns the outcome of
@@ -3586,20 +3689,8 @@ static gz_index_outcome open_run(run_state *st, run_hold *h, xap_status *s,
         if (*s == XAP_OK && !cfg->full &&
             (outcome = dry_check_databases(st, err, errlen)) != GZ_INDEX_OK)
             return outcome;
-        if (*s == XAP_OK &&
-            (outcome = resolve_language(
-                 st, cfg->full ? st->live : st->nshards ? st->views[0] : NULL,
-                 s, err, errlen)) != GZ_INDEX_OK)
-            return outcome;
-        if (*s == XAP_OK && st->nshards) {
-            outcome = check_language(cfg, st->language, st->views[0], s,
-                                     err, errlen);
-            if (outcome == GZ_INDEX_OK && *s == XAP_OK)
-                outcome = check_format(cfg, st->views, st->nshards, s, err,
-                                       errlen);
-            return outcome;
-        }
-        return GZ_INDEX_OK;
+        return *s == XAP_OK ? dry_check_index(st, s, err, errlen)
+                            : GZ_INDEX_OK;
     }
     shard_opening o = {.st = st, .hold = h, .new_dir = cfg->db_path,
                        .action = XAP_DB_CREATE_OR_OPEN};
@@ -3667,19 +3758,15 @@ static xap_status load_filemap_once(run_state *st)
 }
 
 /* load_filemap_once; a dry run, which holds no lock, reads it again from
- * the latest revision when a writer's commits overtook it
- * (XAP_ERR_DB_MODIFIED), as a --full dry run walks the live index again
- * (watch_api_articles). A real run's lock keeps the index as it is. */
+ * the latest revision when a writer's commits overtook it (read_again),
+ * as a --full dry run walks the live index again (watch_api_articles). */
 static xap_status load_filemap(run_state *st)
 {
-    xap_status s = load_filemap_once(st);
-    for (int walk = 1; s == XAP_ERR_DB_MODIFIED && st->cfg->dry_run &&
-                       walk < LIVE_WALKS;
-         walk++) {
-        for (size_t i = 0; i < st->nshards; i++)
-            (void)xap_database_reopen(st->views[i], NULL);
+    xap_status s;
+    int readings = 0;
+    do
         s = load_filemap_once(st);
-    }
+    while (read_again(st, s, &readings));
     return s;
 }
 
@@ -4203,7 +4290,12 @@ gz_index_outcome gz_index_run(const gz_index_config *cfg,
     if (outcome == GZ_INDEX_OK) {
         /* XAP_ERR_NOMEM may be C code's own, with no shim message: the
          * shim's last one is then an older, expected error's */
-        if (s != XAP_OK && !err[0])
+        if (s == XAP_ERR_DB_MODIFIED && !err[0])
+            snprintf(err, errlen, "%s: the index kept changing while it "
+                     "was read (a writer's commits overtook each of %d "
+                     "readings); nothing was done: try again", cfg->db_path,
+                     LIVE_WALKS);
+        else if (s != XAP_OK && !err[0])
             snprintf(err, errlen, "%s: %s", cfg->db_path,
                      s == XAP_ERR_NOMEM ? "out of memory" : xap_last_error());
         /* The pipeline's failure (st.status, what index_roots returned)
@@ -4250,6 +4342,10 @@ gz_index_outcome gz_index_run(const gz_index_config *cfg,
      * the run wrote nothing, as one stopped before it started: no run to
      * report (its counts are 0). */
     if (waiting || (locked_out && outcome == GZ_INDEX_LOCKED))
+        stats->unstarted = 1;
+    /* A dry run that gave up reading the index reported nothing true of
+     * it either: as one kept from the lock, no summary (75 both) */
+    if (outcome == GZ_INDEX_MODIFIED)
         stats->unstarted = 1;
     release_live(&h);
     if (lock_fd >= 0)

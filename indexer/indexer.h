@@ -33,8 +33,11 @@ typedef enum gz_index_outcome {
                               or moved, or over the removal limit */
     GZ_INDEX_BAD_ROOTS,    /* two corpus roots are the same, or one is
                               inside the other: nothing touched */
-    GZ_INDEX_NO_LANGUAGE   /* --full given no language, and the index it
+    GZ_INDEX_NO_LANGUAGE,  /* --full given no language, and the index it
                               replaces does not open to say its own */
+    GZ_INDEX_MODIFIED      /* a writer's commits overtook every reading of
+                              the index (a dry run, which holds no lock):
+                              nothing was done; try again */
 } gz_index_outcome;
 
 /* Every count is of FILES, not articles: each scanned file is counted in

@@ -462,6 +462,27 @@ static void lost_articles_note(const gz_removal *r, char *buf, size_t size)
                  r->shrink_articles - (r->example_old - r->example_now));
 }
 
+/* What to do after "removed nothing", into `buf`: `rerun`, the settings
+ * that accept the removal, when the files are really gone. Files an
+ * exclude pattern of the run leaves out (r->excluded) are not gone: the
+ * user left them out, so the line says that, and the two ways on (accept
+ * the removal, or give up the pattern). */
+static void way_on(const gz_removal *r, const char *rerun, char *buf,
+                   size_t size)
+{
+    if (r->excluded == 0)
+        snprintf(buf, size, "if they are really gone, rerun with %s", rerun);
+    else if (r->excluded == r->vanished && !r->shrinking)
+        snprintf(buf, size, "they are not gone but left out by "
+                 "gazette_update_add_exclude: to remove their articles, "
+                 "rerun with %s; to keep them, without that pattern", rerun);
+    else
+        snprintf(buf, size, "%" PRIu64 " of the files to remove are not gone "
+                 "but left out by gazette_update_add_exclude; if the others "
+                 "are really gone and those are to go, rerun with %s",
+                 r->excluded, rerun);
+}
+
 int gz_removal_allowed(const gz_root_check *checks, size_t n,
                        const gz_removal *r, unsigned max_percent, int force,
                        char *err, size_t errlen)
@@ -510,6 +531,9 @@ int gz_removal_allowed(const gz_root_check *checks, size_t n,
                  "under another path (renamed, moved or copied)",
                  r->renamed);
     uint64_t files_lost = r->vanished - r->renamed;
+    char way[300];
+    way_on(r, "gazette_update_set_max_remove 0 or gazette_update_set_force",
+           way, sizeof way);
     if (over_limit(files_lost, r->known, max_percent)) {
         char what[512], pct[32];
         share_over(files_lost, r->known, max_percent, pct, sizeof pct);
@@ -522,9 +546,8 @@ int gz_removal_allowed(const gz_root_check *checks, size_t n,
                      "files (%s%%) would be removed%s", r->vanished, r->known,
                      pct, note);
         snprintf(err, errlen, "%s, over the gazette_update_set_max_remove "
-                 "limit of %u%%: removed nothing%s; if they are really gone, "
-                 "rerun with gazette_update_set_max_remove 0 or "
-                 "gazette_update_set_force", what, max_percent, kept);
+                 "limit of %u%%: removed nothing%s; %s", what, max_percent,
+                 kept, way);
         return 0;
     }
     uint64_t removed = r->vanished_articles + r->shrink_articles;
@@ -543,9 +566,8 @@ int gz_removal_allowed(const gz_root_check *checks, size_t n,
                      "articles (%s%%) would be removed (%s)", removed,
                      r->known_articles, pct, where);
         snprintf(err, errlen, "%s, over the gazette_update_set_max_remove "
-                 "limit of %u%%: removed nothing%s; if they are really gone, "
-                 "rerun with gazette_update_set_max_remove 0 or "
-                 "gazette_update_set_force", what, max_percent, kept);
+                 "limit of %u%%: removed nothing%s; %s", what, max_percent,
+                 kept, way);
         return 0;
     }
     return 1;

@@ -146,6 +146,9 @@ typedef struct gz_removal {
                                    path after this run (renamed, moved,
                                    or a copy) */
     uint64_t renamed_articles;  /* the articles it holds of them there */
+    uint64_t excluded;          /* of the `vanished`, files an exclude
+                                   pattern of the run leaves out (not
+                                   walked: not known to be gone) */
     /* The shrinking file that would lose the most (for the message): its
      * path (borrowed), its articles in the index and now. */
     const char *example;

@@ -80,6 +80,7 @@ gazette_status_t gz_status_from_outcome(gz_index_outcome outcome)
     case GZ_INDEX_OLD_FORMAT: return GAZETTE_STATUS_INDEX_VERSION;
     case GZ_INDEX_BAD_ROOTS:
     case GZ_INDEX_NO_LANGUAGE: return GAZETTE_STATUS_INVALID_ARGUMENT;
+    case GZ_INDEX_MODIFIED: return GAZETTE_STATUS_INDEX_MODIFIED;
     case GZ_INDEX_INTERNAL: break;
     }
     return GAZETTE_STATUS_INTERNAL_ERROR;

@@ -21,6 +21,13 @@
  *                       Xapian::Database::valuestream_begin (an update
  *                       reads what it knows of each file so, four slots
  *                       a database, before it walks the corpus)
+ *   PAUSE_FROM_VALUES   N: as PAUSE_AT_VALUES, and before every later
+ *                       stream too (an index that keeps changing: each
+ *                       reading of it again meets a newer revision)
+ *   PAUSE_AT_METADATA   N: stop just before the N-th metadata value the
+ *                       process reads, by Xapian::Database::get_metadata
+ *                       (an update reads the index's language, format and
+ *                       records of its corpus roots so)
  *
  * A document is written by Xapian::WritableDatabase::add_document (as a
  * --full copies the articles of a file it cannot read from the index it
@@ -45,6 +52,9 @@
 
 #define GET "_ZNK6Xapian8Database12get_documentEj"
 #define VALUES "_ZNK6Xapian8Database17valuestream_beginEj"
+#define METADATA                                                             \
+    "_ZNK6Xapian8Database12get_metadataERKNSt7__cxx1112basic_stringIcSt11"  \
+    "char_traitsIcESaIcEEE"
 
 typedef unsigned long (*add_fn)(void *self, const void *doc);
 /* Xapian::Document, returned in memory the caller gives (its one member:
@@ -56,6 +66,7 @@ typedef unsigned long (*replace_fn)(void *self, const void *term,
 static unsigned long written;   /* documents so far (atomic) */
 static unsigned long read_so_far;   /* documents read (atomic) */
 static unsigned long streams;   /* value streams opened (atomic) */
+static unsigned long metadata;   /* metadata values read (atomic) */
 
 /* Count one document; stop the process (every thread) before the one
  * PAUSE_AT_DOCUMENT names. */
@@ -130,8 +141,29 @@ void *_ZNK6Xapian8Database17valuestream_beginEj(void *ret, const void *self,
                                                 unsigned slot)
 {
     const char *at = getenv("PAUSE_AT_VALUES");
+    const char *from = getenv("PAUSE_FROM_VALUES");
     unsigned long n = at ? strtoul(at, NULL, 10) : 0;
-    if (__atomic_add_fetch(&streams, 1, __ATOMIC_SEQ_CST) == n)
+    unsigned long first = from ? strtoul(from, NULL, 10) : 0;
+    unsigned long now = __atomic_add_fetch(&streams, 1, __ATOMIC_SEQ_CST);
+    if (now == n || (first && now >= first))
         kill(getpid(), SIGSTOP);
     return ((values_fn)next_function(VALUES))(ret, self, slot);
+}
+
+/* std::string, returned as a Xapian::Document is (above); `key` a
+ * const std::string & */
+typedef void *(*metadata_fn)(void *ret, const void *self, const void *key);
+
+void *
+_ZNK6Xapian8Database12get_metadataERKNSt7__cxx1112basic_stringIcSt11char_traitsIcESaIcEEE(
+    void *ret, const void *self, const void *key);
+void *
+_ZNK6Xapian8Database12get_metadataERKNSt7__cxx1112basic_stringIcSt11char_traitsIcESaIcEEE(
+    void *ret, const void *self, const void *key)
+{
+    const char *at = getenv("PAUSE_AT_METADATA");
+    unsigned long n = at ? strtoul(at, NULL, 10) : 0;
+    if (__atomic_add_fetch(&metadata, 1, __ATOMIC_SEQ_CST) == n)
+        kill(getpid(), SIGSTOP);
+    return ((metadata_fn)next_function(METADATA))(ret, self, key);
 }

@@ -5075,6 +5075,41 @@ static void test_bidi_controls_cleaned(void **state)
     expect_in("out.txt", "wombat?");
 }
 
+/* A new --exclude that leaves out more than --max-remove of the files:
+ * the removal guard's line says they are left out, not gone, and both
+ * ways on (--max-remove 0 or --force to drop them, or no such pattern).
+ * It said "if they are really gone", which they are not. Beside a file
+ * really gone, the line tells the excluded ones apart. A removal
+ * without a pattern keeps its wording. */
+static void test_excluded_files_are_not_said_gone(void **state)
+{
+    (void)state;
+    assert_int_equal(ix("-q --db '%s' '%s'", fx.db, fx.corpus), 0);
+    assert_int_equal(ix("--exclude world --db '%s' '%s'", fx.db, fx.corpus),
+                     69);
+    expect_in("err.txt", "over the --max-remove limit of 10%: removed "
+                         "nothing; they are not gone but left out by "
+                         "--exclude: to remove their articles, rerun with "
+                         "--max-remove 0 or --force; to keep them, without "
+                         "that pattern\n");
+    assert_int_equal(tu_run("grep -q 'really gone' '%s/err.txt'", fx.tmp),
+                     1);
+    assert_int_equal(tu_run("rm '%s/sport/2023-11-27-davis-cup-italy.txt'",
+                            fx.corpus), 0);
+    assert_int_equal(ix("-n --exclude 'world/*.txt' --db '%s' '%s'", fx.db,
+                        fx.corpus), 69);
+    expect_in("err.txt", "removed nothing; 10 of the files to remove are not "
+                         "gone but left out by --exclude; if the others are "
+                         "really gone and those are to go, rerun with "
+                         "--max-remove 0 or --force\n");
+    assert_int_equal(ix("-n --max-remove 1 --db '%s' '%s'", fx.db,
+                        fx.corpus), 69);
+    expect_in("err.txt", "removed nothing; if they are really gone, rerun "
+                         "with --max-remove 0 or --force\n");
+    assert_int_equal(ix("-q --exclude world --force --db '%s' '%s'", fx.db,
+                        fx.corpus), 0);
+}
+
 /* --exclude 'world/' and './world' (a directory as .gitignore and the
  * shell write it) leave out what 'world' does; '/world', which could
  * match nothing, and '' are refused before the index is touched. */
@@ -5510,6 +5545,7 @@ int main(void)
         T(test_symlink_within_root_is_ignored),
         T(test_symlink_to_enclosing_dir_is_ignored),
         T(test_pattern_spellings),
+        T(test_excluded_files_are_not_said_gone),
         T(test_patterns_emptying_a_root),
         T(test_deep_path_keeps_reason),
         T(test_log_lines),
