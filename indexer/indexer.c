@@ -3684,16 +3684,20 @@ static xap_status load_filemap(run_state *st)
 }
 
 /* 1 when an article of id `relpath` is indexed (a file of one article
- * has its path as its id; a JSON Lines file's are longer), or when that
- * cannot be told. */
-static int holds_own_id(const run_state *st, const char *relpath)
+ * has its path as its id; a JSON Lines file's are longer). A lookup that
+ * fails sets *s (XAP_OK on entry) and answers 0: the run stops on it, as
+ * on any failed read of the index it writes (a damaged block was taken
+ * for an id held, and the run went on to write into the damaged index
+ * with exit 0). */
+static int holds_own_id(const run_state *st, const char *relpath,
+                        xap_status *s)
 {
     char term[GZ_TERM_BUF];
     gz_make_term(GZ_PREFIX_ID, relpath, term, sizeof term);
-    for (size_t i = 0; i < st->nshards; i++) {
+    for (size_t i = 0; *s == XAP_OK && i < st->nshards; i++) {
         int exists = 0;
-        if (xap_database_term_exists(st->views[i], term, &exists) != XAP_OK ||
-            exists)
+        *s = xap_database_term_exists(st->views[i], term, &exists);
+        if (*s == XAP_OK && exists)
             return 1;
     }
     return 0;
@@ -3705,13 +3709,15 @@ static int holds_own_id(const run_state *st, const char *relpath)
  * may hold the id of one of its articles (written so before such files
  * were deferred: visit_deferred), and goes now or is skipped; the
  * article is written back from the JSON Lines file, by id, before the
- * vanished files' articles are removed by path. */
-static void reread_shadowed_files(run_state *st)
+ * vanished files' articles are removed by path. Returns the first
+ * lookup that failed (the run's failure). */
+static xap_status reread_shadowed_files(run_state *st)
 {
     gz_filemap *map = &st->known;
     char prefix[PATH_MAX], term[GZ_TERM_BUF];
     size_t skip_prefix = strlen(GZ_PREFIX_PATH);
-    for (size_t i = 0; i < map->count; i++) {
+    xap_status s = XAP_OK;
+    for (size_t i = 0; s == XAP_OK && i < map->count; i++) {
         const char *path = map->entries[i].term + skip_prefix;
         if (!strchr(path, '#'))
             continue;   /* nearly every file: no copy, no lookup */
@@ -3721,7 +3727,7 @@ static void reread_shadowed_files(run_state *st)
         if (gz_term_is_hashed(map->entries[i].term))
             rel[strlen(rel) - 17] = '\0';
         size_t k = many_prefix(rel, 0, prefix);
-        if (!k || !holds_own_id(st, path))
+        if (!k || !holds_own_id(st, path, &s))
             continue;
         for (; k; k = many_prefix(rel, k + 1, prefix)) {
             gz_make_term(GZ_PREFIX_PATH, prefix, term, sizeof term);
@@ -3730,6 +3736,7 @@ static void reread_shadowed_files(run_state *st)
                 e->reread = 1;
         }
     }
+    return s;
 }
 
 /* Start the workers and shard writers over the opened shards. */
@@ -4187,7 +4194,7 @@ gz_index_outcome gz_index_run(const gz_index_config *cfg,
     if (outcome == GZ_INDEX_OK && s == XAP_OK && !cfg->full)
         s = load_filemap(&st);
     if (outcome == GZ_INDEX_OK && s == XAP_OK)
-        reread_shadowed_files(&st);
+        s = reread_shadowed_files(&st);
     if (outcome == GZ_INDEX_OK && s == XAP_OK)
         s = watch_api_articles(&st, err, errlen);
     stats->known = st.known.count;

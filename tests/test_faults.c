@@ -2180,6 +2180,44 @@ static void test_other_shard_spelling_damage(void **state)
     assert_true(met > 0);
 }
 
+/* An update asks, of each indexed file whose path begins with a JSON
+ * Lines file's path and '#', whether the index holds an article of that
+ * path as its id (such a JSON Lines file is then read again). That
+ * lookup meeting a damaged block of the postlist: 65 and the damage
+ * line, as any other read of the damaged index. The failed lookup was
+ * taken for an id held: the run went on writing into the damaged index
+ * and exited 0. Each block's directory end flipped in turn; where a
+ * read-only lookup of the id fails, the run must. */
+static void test_own_id_lookup_damage(void **state)
+{
+    (void)state;
+    static const char text[] = "Zebras\n\nThe zebra herd moved.\n";
+    static const char *const asked[] = {"Qfeed.jsonl#x.txt"};
+    char good[2048], table[2100], goodtable[2100];
+    tu_write_file(fx.corpus, "feed.jsonl#x.txt", text, sizeof text - 1);
+    assert_int_equal(tu_run("touch -d '1 hour ago' '%s/feed.jsonl#x.txt'",
+                            fx.corpus), 0);
+    index_with_good_copy(good);
+    assert_true(has_article(good, "feed.jsonl#x.txt"));
+    snprintf(table, sizeof table, "%s/postlist.glass", fx.db);
+    snprintf(goodtable, sizeof goodtable, "%s/postlist.glass", good);
+    long blocks = (long)(file_size(goodtable) / BLOCK);
+    int met = 0;
+    for (long b = 0; b < blocks; b++) {
+        copy_good(good, fx.db);
+        flip_dir_end(table, b);
+        if (!lookup_fails(fx.db, asked, 1))
+            continue;
+        met++;
+        int rc = ix_with("", "-q --db '%s' '%s'", fx.db, fx.corpus);
+        if (rc != 65)
+            fail_msg("block %ld: exit %d: %s", b, rc, slurp("err.txt"));
+        expect_damage_said(slurp("err.txt"), fx.db, "gazette-index --full",
+                           gz_test_language_unreadable(fx.db));
+    }
+    assert_true(met > 0);
+}
+
 /* ------------------------------------------------------------- SIGKILL */
 
 /* Start gazette-index with `args` (argv after the program), output to
@@ -3028,6 +3066,7 @@ int main(void)
         T(test_search_extras_say_damage),
         T(test_index_lexicon_damage),
         T(test_other_shard_spelling_damage),
+        T(test_own_id_lookup_damage),
         T(test_scrambled_compressed_tags),
         T(test_flipped_termlist),
         T(test_damaged_id_block_explained),
