@@ -92,6 +92,8 @@ typedef struct run_state {
                                     so: the run is refused all the same */
     uint64_t mount_files;        /* files the index holds below mount
                                     points gone (check_mounts) */
+    char mounts_uncounted[512];  /* a --full: why the live index did not
+                                    give them all ("": it did) */
     gz_root_check *checks;       /* one per corpus root */
     uint64_t walked;             /* article files handed over or found
                                     unchanged, for checks[].files */
@@ -1783,6 +1785,24 @@ static int count_below(const char *term, size_t len, uint32_t freq,
     return 0;
 }
 
+/* files_below's answer when the live index of a --full failed (status
+ * `s`) to give the files below a mount point gone: damaged, at least one
+ * (`counted` so far, or 1), the reason kept for the refusal
+ * (rebuild_mounts_allowed); counting none switched the rebuild in
+ * without the disk's articles. Any other failure is the run's. */
+static uint64_t files_uncounted(run_state *st, xap_status s,
+                                uint64_t counted)
+{
+    if (!gz_is_damage(s, xap_last_error())) {
+        st->status = s;
+        return counted;
+    }
+    if (!st->mounts_uncounted[0])
+        snprintf(st->mounts_uncounted, sizeof st->mounts_uncounted, "%s",
+                 xap_last_error());
+    return counted ? counted : 1;
+}
+
 /* How many files the index holds below folder `rel` (relative to a
  * root): of the file map in an update, those the walk did not see (a
  * disk's files copied into a plain folder where it was mounted are no
@@ -1815,9 +1835,10 @@ static uint64_t files_below(run_state *st, const char *rel)
                  rel);
     }
     below_count c = {.live = live_index(st), .rel = rel};
-    if (c.live)
-        (void)xap_database_each_term(c.live, prefix, count_below, &c);
-    return c.files;
+    xap_status s = c.live ? xap_database_each_term(c.live, prefix,
+                                                   count_below, &c)
+                          : XAP_OK;
+    return s == XAP_OK ? c.files : files_uncounted(st, s, c.files);
 }
 
 /* 1 when `rel` is, or lies below, a symlink leaving root `c` that its
@@ -3941,6 +3962,24 @@ static int no_index_yet(const char *db_path)
     return S_ISDIR(sb.st_mode) && !non_empty_dir(db_path);
 }
 
+/* rebuild_mounts_allowed's refusal when the damaged live index did not
+ * give the files it holds below folder `rel` of `root`, a mount point
+ * gone (files_uncounted), into `err`: a count would be untrue. 0. */
+static int mounts_uncounted_said(const run_state *st, const char *root,
+                                 const char *rel, char *err, size_t errlen)
+{
+    int rlen = root_len(root);
+    snprintf(err, errlen, "%.*s%s%s was a mount point at the last run and "
+             "is not one now (not mounted?): the index being replaced is "
+             "damaged (%s), and the files it holds below it could not be "
+             "counted: the rebuild was not switched in, the index is as it "
+             "was; if they are really gone, rerun with "
+             "gazette_update_set_force", rlen, root,
+             rlen == 1 && root[0] == '/' ? "" : "/", rel,
+             st->mounts_uncounted);
+    return 0;
+}
+
 /* A --full build may not replace an index holding files below mount
  * points gone (check_mounts, which a forced run leaves none of;
  * st->mount_files of them): 0 with the reason in `err`. 1 when there
@@ -3952,6 +3991,8 @@ static int rebuild_mounts_allowed(const run_state *st, char *err,
     size_t gone = mounts_gone(st, &root, &first);
     if (!gone)
         return 1;
+    if (st->mounts_uncounted[0])
+        return mounts_uncounted_said(st, root, first, err, errlen);
     gz_mounts_gone_said(root, first, gone, st->mount_files, 0, 1, err,
                         errlen);
     return 0;

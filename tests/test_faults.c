@@ -2218,6 +2218,74 @@ static void test_own_id_lookup_damage(void **state)
     assert_true(met > 0);
 }
 
+static int keep_walking(const char *term, size_t len, uint32_t freq,
+                        void *ctx)
+{
+    (void)term;
+    (void)len;
+    (void)freq;
+    (void)ctx;
+    return 0;
+}
+
+/* 1 when a read-only walk of the terms starting with `prefix` in the
+ * index at `db` fails; 0 when it answers or the index does not open. */
+static int listing_fails(const char *db, const char *prefix)
+{
+    xap_database *x = NULL;
+    if (xap_database_open(db, &x) != XAP_OK)
+        return 0;
+    int failed = xap_database_each_term(x, prefix, keep_walking, NULL) !=
+                 XAP_OK;
+    xap_database_free(x);
+    return failed;
+}
+
+/* A --full while a disk mounted below the corpus at the last run is not
+ * mounted counts the files the index it replaces holds below the disk's
+ * folder, and is not switched in while there are any. That count meeting
+ * a damaged block of the postlist (the index's metadata, which records
+ * the mount point, still read): not switched in either (69), the line
+ * saying the files below the folder could not be counted and why. The
+ * failed read counted none: the rebuild was switched in and the disk's
+ * articles were gone. Each block's directory end flipped in turn; where
+ * a read-only walk of the folder's path terms fails, the run must
+ * refuse. */
+static void test_mount_count_damage(void **state)
+{
+    (void)state;
+    skip_without_namespace("");
+    char m[1100], args[4096], good[2048], table[2100], goodtable[2100];
+    index_corpus_and_disk(m, sizeof m, args, sizeof args);
+    snprintf(good, sizeof good, "%s/good", fx.tmp);
+    assert_int_equal(tu_run("cp -r '%s' '%s'", fx.db, good), 0);
+    snprintf(table, sizeof table, "%s/postlist.glass", fx.db);
+    snprintf(goodtable, sizeof goodtable, "%s/postlist.glass", good);
+    long blocks = (long)(file_size(goodtable) / BLOCK);
+    int met = 0;
+    for (long b = 0; b < blocks; b++) {
+        copy_good(good, fx.db);
+        flip_dir_end(table, b);
+        if (!listing_fails(fx.db, "P2019/") ||
+            gz_test_language_unreadable(fx.db))
+            continue;
+        met++;
+        int rc = ix_with("", "--full --db '%s' '%s'", fx.db, fx.corpus);
+        if (rc != 69)
+            fail_msg("block %ld: exit %d: %s", b, rc, slurp("err.txt"));
+        const char *err = slurp("err.txt");
+        if (!strstr(err, "/2019 was a mount point at the last run and is "
+                         "not one now (not mounted?): the index being "
+                         "replaced is damaged (") ||
+            !strstr(err, "the files it holds below it could not be "
+                         "counted: the rebuild was not switched in") ||
+            !strstr(err, "rerun with --force"))
+            fail_msg("block %ld: %s", b, err);
+        assert_int_equal(articles(fx.db), SAMPLE_FILES + DISK_FILES);
+    }
+    assert_true(met > 0);
+}
+
 /* ------------------------------------------------------------- SIGKILL */
 
 /* Start gazette-index with `args` (argv after the program), output to
@@ -3067,6 +3135,7 @@ int main(void)
         T(test_index_lexicon_damage),
         T(test_other_shard_spelling_damage),
         T(test_own_id_lookup_damage),
+        T(test_mount_count_damage),
         T(test_scrambled_compressed_tags),
         T(test_flipped_termlist),
         T(test_damaged_id_block_explained),
