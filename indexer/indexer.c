@@ -3934,12 +3934,31 @@ static xap_status count_removed(run_state *st, const xap_database *live)
     return s == XAP_OK ? l.status : s;
 }
 
+/* Say, as count_lost's walk of the damaged live index failed, that the
+ * files the rebuild lacks could not all be counted: the refusal's count
+ * is then a floor. */
+static void warn_lost_uncounted(const run_state *st)
+{
+    const gz_index_config *cfg = st->cfg;
+    char why[1024];
+    if (!cfg->on_warning)
+        return;
+    snprintf(why, sizeof why, "the index being replaced is damaged (%s): "
+             "the indexed files the rebuild lacks could not all be counted, "
+             "and a corpus directory is empty or moved, so it is not "
+             "switched in", xap_last_error());
+    cfg->on_warning(cfg->db_path, why, cfg->ctx);
+}
+
 /* How many files of the live index a --full build lacks (what switching
  * it in removes), for the guard of an absent root: counted only while a
  * root is empty or moved and the run is not forced. A dry run counts them
- * from what its walk read, as the real run would hold. What cannot be
- * read of a damaged live index is left out; a build that cannot be asked
- * counts as lacking a file. */
+ * from what its walk read, as the real run would hold. A build that
+ * cannot be asked, or a live index whose paths cannot all be read
+ * (damaged: said in a warning), counts as lacking a file at least: a
+ * walk that failed before the first lacked path counted none, and a
+ * rebuild whose new articles made up the count was switched in while a
+ * root was absent. */
 static uint64_t count_lost(run_state *st, const xap_database *live)
 {
     const gz_index_config *cfg = st->cfg;
@@ -3948,8 +3967,12 @@ static uint64_t count_lost(run_state *st, const xap_database *live)
     lacked_ctx l = {.st = st, .live = live, .status = XAP_OK,
                     .alike = st->nunreadable &&
                              live_written_alike(live, st->language)};
-    (void)xap_database_each_term(live, GZ_PREFIX_PATH, on_live_path, &l);
-    return l.status != XAP_OK && l.n == 0 ? 1 : l.n;
+    xap_status s = xap_database_each_term(live, GZ_PREFIX_PATH, on_live_path,
+                                          &l);
+    if (s != XAP_OK && l.status == XAP_OK &&
+        gz_is_damage(s, xap_last_error()))
+        warn_lost_uncounted(st);
+    return (l.status != XAP_OK || s != XAP_OK) && l.n == 0 ? 1 : l.n;
 }
 
 /* 1 when a run that is not a dry run would make the index at `db_path`:

@@ -2286,6 +2286,58 @@ static void test_mount_count_damage(void **state)
     assert_true(met > 0);
 }
 
+/* A --full while a corpus directory is empty (a disk not mounted) is
+ * switched in only when it lacks no file the index it replaces holds,
+ * whatever new articles make up the count. That walk of the index's
+ * paths meeting a damaged block of the postlist (its metadata still
+ * read): not switched in (69), a warning saying the files lacked could
+ * not all be counted. A walk that failed before the first path lacked
+ * counted none: the rebuild, two files short and three new, was switched
+ * in. Each block's directory end flipped in turn; where a read-only walk
+ * of the path terms fails, the run must refuse. */
+static void test_lost_count_damage(void **state)
+{
+    (void)state;
+    static const char text[] = "Census\n\nThe census counted owls.\n";
+    char r2[1100], good[2048], table[2100], goodtable[2100];
+    snprintf(r2, sizeof r2, "%s/r2", fx.tmp);
+    tu_write_file(r2, "r2a.txt", text, sizeof text - 1);
+    tu_write_file(r2, "r2b.txt", text, sizeof text - 1);
+    assert_int_equal(ix_with("", "-q --db '%s' '%s' '%s'", fx.db, fx.corpus,
+                             r2), 0);
+    assert_int_equal(articles(fx.db), SAMPLE_FILES + 2);
+    snprintf(good, sizeof good, "%s/good", fx.tmp);
+    assert_int_equal(tu_run("cp -r '%s' '%s'", fx.db, good), 0);
+    assert_int_equal(tu_run("rm '%s/r2a.txt' '%s/r2b.txt'", r2, r2), 0);
+    for (int i = 0; i < 3; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "new%d.txt", i);
+        tu_write_file(fx.corpus, name, text, sizeof text - 1);
+    }
+    snprintf(table, sizeof table, "%s/postlist.glass", fx.db);
+    snprintf(goodtable, sizeof goodtable, "%s/postlist.glass", good);
+    long blocks = (long)(file_size(goodtable) / BLOCK);
+    int met = 0;
+    for (long b = 0; b < blocks; b++) {
+        copy_good(good, fx.db);
+        flip_dir_end(table, b);
+        if (!listing_fails(fx.db, "P") || gz_test_language_unreadable(fx.db))
+            continue;
+        met++;
+        int rc = ix_with("", "--full --db '%s' '%s' '%s'", fx.db, fx.corpus,
+                         r2);
+        if (rc != 69)
+            fail_msg("block %ld: exit %d: %s", b, rc, slurp("err.txt"));
+        const char *err = slurp("err.txt");
+        if (!strstr(err, "is empty (not mounted?)") ||
+            !strstr(err, "the indexed files the rebuild lacks could not "
+                         "all be counted"))
+            fail_msg("block %ld: %s", b, err);
+        assert_int_equal(articles(fx.db), SAMPLE_FILES + 2);
+    }
+    assert_true(met > 0);
+}
+
 /* ------------------------------------------------------------- SIGKILL */
 
 /* Start gazette-index with `args` (argv after the program), output to
@@ -3136,6 +3188,7 @@ int main(void)
         T(test_other_shard_spelling_damage),
         T(test_own_id_lookup_damage),
         T(test_mount_count_damage),
+        T(test_lost_count_damage),
         T(test_scrambled_compressed_tags),
         T(test_flipped_termlist),
         T(test_damaged_id_block_explained),
