@@ -1789,15 +1789,18 @@ static int count_below(const char *term, size_t len, uint32_t freq,
  * `s`) to give the files below a mount point gone: damaged, at least one
  * (`counted` so far, or 1), the reason kept for the refusal
  * (rebuild_mounts_allowed); counting none switched the rebuild in
- * without the disk's articles. Any other failure is the run's. */
+ * without the disk's articles. A dry run's walk overtaken by a writer's
+ * commits (it holds no lock) is at least one too, on the safe side,
+ * unsaid: not damage. Any other failure is the run's. */
 static uint64_t files_uncounted(run_state *st, xap_status s,
                                 uint64_t counted)
 {
-    if (!gz_is_damage(s, xap_last_error())) {
+    int damaged = gz_is_damage(s, xap_last_error());
+    if (!damaged && s != XAP_ERR_DB_MODIFIED) {
         st->status = s;
         return counted;
     }
-    if (!st->mounts_uncounted[0])
+    if (damaged && !st->mounts_uncounted[0])
         snprintf(st->mounts_uncounted, sizeof st->mounts_uncounted, "%s",
                  xap_last_error());
     return counted ? counted : 1;
