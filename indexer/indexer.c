@@ -92,6 +92,8 @@ typedef struct run_state {
                                     so: the run is refused all the same */
     uint64_t mount_files;        /* files the index holds below mount
                                     points gone (check_mounts) */
+    char mounts_uncounted[512];  /* a --full: why the live index did not
+                                    give them all ("": it did) */
     gz_root_check *checks;       /* one per corpus root */
     uint64_t walked;             /* article files handed over or found
                                     unchanged, for checks[].files */
@@ -1801,6 +1803,27 @@ static int count_below(const char *term, size_t len, uint32_t freq,
     return 0;
 }
 
+/* files_below's answer when the live index of a --full failed (status
+ * `s`) to give the files below a mount point gone: damaged, at least one
+ * (`counted` so far, or 1), the reason kept for the refusal
+ * (rebuild_mounts_allowed); counting none switched the rebuild in
+ * without the disk's articles. A dry run's walk overtaken by a writer's
+ * commits (it holds no lock) is at least one too, on the safe side,
+ * unsaid: not damage. Any other failure is the run's. */
+static uint64_t files_uncounted(run_state *st, xap_status s,
+                                uint64_t counted)
+{
+    int damaged = gz_is_damage(s, xap_last_error());
+    if (!damaged && s != XAP_ERR_DB_MODIFIED) {
+        st->status = s;
+        return counted;
+    }
+    if (damaged && !st->mounts_uncounted[0])
+        snprintf(st->mounts_uncounted, sizeof st->mounts_uncounted, "%s",
+                 xap_last_error());
+    return counted ? counted : 1;
+}
+
 /* How many files the index holds below folder `rel` (relative to a
  * root): of the file map in an update, those the walk did not see (a
  * disk's files copied into a plain folder where it was mounted are no
@@ -1833,9 +1856,10 @@ static uint64_t files_below(run_state *st, const char *rel)
                  rel);
     }
     below_count c = {.live = live_index(st), .rel = rel};
-    if (c.live)
-        (void)xap_database_each_term(c.live, prefix, count_below, &c);
-    return c.files;
+    xap_status s = c.live ? xap_database_each_term(c.live, prefix,
+                                                   count_below, &c)
+                          : XAP_OK;
+    return s == XAP_OK ? c.files : files_uncounted(st, s, c.files);
 }
 
 /* 1 when `rel` is, or lies below, a symlink leaving root `c` that its
@@ -3771,16 +3795,20 @@ static xap_status load_filemap(run_state *st)
 }
 
 /* 1 when an article of id `relpath` is indexed (a file of one article
- * has its path as its id; a JSON Lines file's are longer), or when that
- * cannot be told. */
-static int holds_own_id(const run_state *st, const char *relpath)
+ * has its path as its id; a JSON Lines file's are longer). A lookup that
+ * fails sets *s (XAP_OK on entry) and answers 0: the run stops on it, as
+ * on any failed read of the index it writes (a damaged block was taken
+ * for an id held, and the run went on to write into the damaged index
+ * with exit 0). */
+static int holds_own_id(const run_state *st, const char *relpath,
+                        xap_status *s)
 {
     char term[GZ_TERM_BUF];
     gz_make_term(GZ_PREFIX_ID, relpath, term, sizeof term);
-    for (size_t i = 0; i < st->nshards; i++) {
+    for (size_t i = 0; *s == XAP_OK && i < st->nshards; i++) {
         int exists = 0;
-        if (xap_database_term_exists(st->views[i], term, &exists) != XAP_OK ||
-            exists)
+        *s = xap_database_term_exists(st->views[i], term, &exists);
+        if (*s == XAP_OK && exists)
             return 1;
     }
     return 0;
@@ -3792,13 +3820,15 @@ static int holds_own_id(const run_state *st, const char *relpath)
  * may hold the id of one of its articles (written so before such files
  * were deferred: visit_deferred), and goes now or is skipped; the
  * article is written back from the JSON Lines file, by id, before the
- * vanished files' articles are removed by path. */
-static void reread_shadowed_files(run_state *st)
+ * vanished files' articles are removed by path. Returns the first
+ * lookup that failed (the run's failure). */
+static xap_status reread_shadowed_files(run_state *st)
 {
     gz_filemap *map = &st->known;
     char prefix[PATH_MAX], term[GZ_TERM_BUF];
     size_t skip_prefix = strlen(GZ_PREFIX_PATH);
-    for (size_t i = 0; i < map->count; i++) {
+    xap_status s = XAP_OK;
+    for (size_t i = 0; s == XAP_OK && i < map->count; i++) {
         const char *path = map->entries[i].term + skip_prefix;
         if (!strchr(path, '#'))
             continue;   /* nearly every file: no copy, no lookup */
@@ -3808,7 +3838,7 @@ static void reread_shadowed_files(run_state *st)
         if (gz_term_is_hashed(map->entries[i].term))
             rel[strlen(rel) - 17] = '\0';
         size_t k = many_prefix(rel, 0, prefix);
-        if (!k || !holds_own_id(st, path))
+        if (!k || !holds_own_id(st, path, &s))
             continue;
         for (; k; k = many_prefix(rel, k + 1, prefix)) {
             gz_make_term(GZ_PREFIX_PATH, prefix, term, sizeof term);
@@ -3817,6 +3847,7 @@ static void reread_shadowed_files(run_state *st)
                 e->reread = 1;
         }
     }
+    return s;
 }
 
 /* Start the workers and shard writers over the opened shards. */
@@ -3993,12 +4024,31 @@ static xap_status count_removed(run_state *st, const xap_database *live)
     return s == XAP_OK ? l.status : s;
 }
 
+/* Say, as count_lost's walk of the damaged live index failed, that the
+ * files the rebuild lacks could not all be counted: the refusal's count
+ * is then a floor. */
+static void warn_lost_uncounted(const run_state *st)
+{
+    const gz_index_config *cfg = st->cfg;
+    char why[1024];
+    if (!cfg->on_warning)
+        return;
+    snprintf(why, sizeof why, "the index being replaced is damaged (%s): "
+             "the indexed files the rebuild lacks could not all be counted, "
+             "and a corpus directory is empty or moved, so it is not "
+             "switched in", xap_last_error());
+    cfg->on_warning(cfg->db_path, why, cfg->ctx);
+}
+
 /* How many files of the live index a --full build lacks (what switching
  * it in removes), for the guard of an absent root: counted only while a
  * root is empty or moved and the run is not forced. A dry run counts them
- * from what its walk read, as the real run would hold. What cannot be
- * read of a damaged live index is left out; a build that cannot be asked
- * counts as lacking a file. */
+ * from what its walk read, as the real run would hold. A build that
+ * cannot be asked, or a live index whose paths cannot all be read
+ * (damaged: said in a warning), counts as lacking a file at least: a
+ * walk that failed before the first lacked path counted none, and a
+ * rebuild whose new articles made up the count was switched in while a
+ * root was absent. */
 static uint64_t count_lost(run_state *st, const xap_database *live)
 {
     const gz_index_config *cfg = st->cfg;
@@ -4007,8 +4057,12 @@ static uint64_t count_lost(run_state *st, const xap_database *live)
     lacked_ctx l = {.st = st, .live = live, .status = XAP_OK,
                     .alike = st->nunreadable &&
                              live_written_alike(live, st->language)};
-    (void)xap_database_each_term(live, GZ_PREFIX_PATH, on_live_path, &l);
-    return l.status != XAP_OK && l.n == 0 ? 1 : l.n;
+    xap_status s = xap_database_each_term(live, GZ_PREFIX_PATH, on_live_path,
+                                          &l);
+    if (s != XAP_OK && l.status == XAP_OK &&
+        gz_is_damage(s, xap_last_error()))
+        warn_lost_uncounted(st);
+    return (l.status != XAP_OK || s != XAP_OK) && l.n == 0 ? 1 : l.n;
 }
 
 /* 1 when a run that is not a dry run would make the index at `db_path`:
@@ -4019,6 +4073,24 @@ static int no_index_yet(const char *db_path)
     if (lstat(db_path, &sb) != 0)
         return errno == ENOENT;
     return S_ISDIR(sb.st_mode) && !non_empty_dir(db_path);
+}
+
+/* rebuild_mounts_allowed's refusal when the damaged live index did not
+ * give the files it holds below folder `rel` of `root`, a mount point
+ * gone (files_uncounted), into `err`: a count would be untrue. 0. */
+static int mounts_uncounted_said(const run_state *st, const char *root,
+                                 const char *rel, char *err, size_t errlen)
+{
+    int rlen = root_len(root);
+    snprintf(err, errlen, "%.*s%s%s was a mount point at the last run and "
+             "is not one now (not mounted?): the index being replaced is "
+             "damaged (%s), and the files it holds below it could not be "
+             "counted: the rebuild was not switched in, the index is as it "
+             "was; if they are really gone, rerun with "
+             "gazette_update_set_force", rlen, root,
+             rlen == 1 && root[0] == '/' ? "" : "/", rel,
+             st->mounts_uncounted);
+    return 0;
 }
 
 /* A --full build may not replace an index holding files below mount
@@ -4032,6 +4104,8 @@ static int rebuild_mounts_allowed(const run_state *st, char *err,
     size_t gone = mounts_gone(st, &root, &first);
     if (!gone)
         return 1;
+    if (st->mounts_uncounted[0])
+        return mounts_uncounted_said(st, root, first, err, errlen);
     gz_mounts_gone_said(root, first, gone, st->mount_files, 0, 1, err,
                         errlen);
     return 0;
@@ -4274,7 +4348,7 @@ gz_index_outcome gz_index_run(const gz_index_config *cfg,
     if (outcome == GZ_INDEX_OK && s == XAP_OK && !cfg->full)
         s = load_filemap(&st);
     if (outcome == GZ_INDEX_OK && s == XAP_OK)
-        reread_shadowed_files(&st);
+        s = reread_shadowed_files(&st);
     if (outcome == GZ_INDEX_OK && s == XAP_OK)
         s = watch_api_articles(&st, err, errlen);
     stats->known = st.known.count;

@@ -2180,6 +2180,164 @@ static void test_other_shard_spelling_damage(void **state)
     assert_true(met > 0);
 }
 
+/* An update asks, of each indexed file whose path begins with a JSON
+ * Lines file's path and '#', whether the index holds an article of that
+ * path as its id (such a JSON Lines file is then read again). That
+ * lookup meeting a damaged block of the postlist: 65 and the damage
+ * line, as any other read of the damaged index. The failed lookup was
+ * taken for an id held: the run went on writing into the damaged index
+ * and exited 0. Each block's directory end flipped in turn; where a
+ * read-only lookup of the id fails, the run must. */
+static void test_own_id_lookup_damage(void **state)
+{
+    (void)state;
+    static const char text[] = "Zebras\n\nThe zebra herd moved.\n";
+    static const char *const asked[] = {"Qfeed.jsonl#x.txt"};
+    char good[2048], table[2100], goodtable[2100];
+    tu_write_file(fx.corpus, "feed.jsonl#x.txt", text, sizeof text - 1);
+    assert_int_equal(tu_run("touch -d '1 hour ago' '%s/feed.jsonl#x.txt'",
+                            fx.corpus), 0);
+    index_with_good_copy(good);
+    assert_true(has_article(good, "feed.jsonl#x.txt"));
+    snprintf(table, sizeof table, "%s/postlist.glass", fx.db);
+    snprintf(goodtable, sizeof goodtable, "%s/postlist.glass", good);
+    long blocks = (long)(file_size(goodtable) / BLOCK);
+    int met = 0;
+    for (long b = 0; b < blocks; b++) {
+        copy_good(good, fx.db);
+        flip_dir_end(table, b);
+        if (!lookup_fails(fx.db, asked, 1))
+            continue;
+        met++;
+        int rc = ix_with("", "-q --db '%s' '%s'", fx.db, fx.corpus);
+        if (rc != 65)
+            fail_msg("block %ld: exit %d: %s", b, rc, slurp("err.txt"));
+        expect_damage_said(slurp("err.txt"), fx.db, "gazette-index --full",
+                           gz_test_language_unreadable(fx.db));
+    }
+    assert_true(met > 0);
+}
+
+static int keep_walking(const char *term, size_t len, uint32_t freq,
+                        void *ctx)
+{
+    (void)term;
+    (void)len;
+    (void)freq;
+    (void)ctx;
+    return 0;
+}
+
+/* 1 when a read-only walk of the terms starting with `prefix` in the
+ * index at `db` fails; 0 when it answers or the index does not open. */
+static int listing_fails(const char *db, const char *prefix)
+{
+    xap_database *x = NULL;
+    if (xap_database_open(db, &x) != XAP_OK)
+        return 0;
+    int failed = xap_database_each_term(x, prefix, keep_walking, NULL) !=
+                 XAP_OK;
+    xap_database_free(x);
+    return failed;
+}
+
+/* A --full while a disk mounted below the corpus at the last run is not
+ * mounted counts the files the index it replaces holds below the disk's
+ * folder, and is not switched in while there are any. That count meeting
+ * a damaged block of the postlist (the index's metadata, which records
+ * the mount point, still read): not switched in either (69), the line
+ * saying the files below the folder could not be counted and why. The
+ * failed read counted none: the rebuild was switched in and the disk's
+ * articles were gone. Each block's directory end flipped in turn; where
+ * a read-only walk of the folder's path terms fails, the run must
+ * refuse. */
+static void test_mount_count_damage(void **state)
+{
+    (void)state;
+    skip_without_namespace("");
+    char m[1100], args[4096], good[2048], table[2100], goodtable[2100];
+    index_corpus_and_disk(m, sizeof m, args, sizeof args);
+    snprintf(good, sizeof good, "%s/good", fx.tmp);
+    assert_int_equal(tu_run("cp -r '%s' '%s'", fx.db, good), 0);
+    snprintf(table, sizeof table, "%s/postlist.glass", fx.db);
+    snprintf(goodtable, sizeof goodtable, "%s/postlist.glass", good);
+    long blocks = (long)(file_size(goodtable) / BLOCK);
+    int met = 0;
+    for (long b = 0; b < blocks; b++) {
+        copy_good(good, fx.db);
+        flip_dir_end(table, b);
+        if (!listing_fails(fx.db, "P2019/") ||
+            gz_test_language_unreadable(fx.db))
+            continue;
+        met++;
+        int rc = ix_with("", "--full --db '%s' '%s'", fx.db, fx.corpus);
+        if (rc != 69)
+            fail_msg("block %ld: exit %d: %s", b, rc, slurp("err.txt"));
+        const char *err = slurp("err.txt");
+        if (!strstr(err, "/2019 was a mount point at the last run and is "
+                         "not one now (not mounted?): the index being "
+                         "replaced is damaged (") ||
+            !strstr(err, "the files it holds below it could not be "
+                         "counted: the rebuild was not switched in") ||
+            !strstr(err, "rerun with --force"))
+            fail_msg("block %ld: %s", b, err);
+        assert_int_equal(articles(fx.db), SAMPLE_FILES + DISK_FILES);
+    }
+    assert_true(met > 0);
+}
+
+/* A --full while a corpus directory is empty (a disk not mounted) is
+ * switched in only when it lacks no file the index it replaces holds,
+ * whatever new articles make up the count. That walk of the index's
+ * paths meeting a damaged block of the postlist (its metadata still
+ * read): not switched in (69), a warning saying the files lacked could
+ * not all be counted. A walk that failed before the first path lacked
+ * counted none: the rebuild, two files short and three new, was switched
+ * in. Each block's directory end flipped in turn; where a read-only walk
+ * of the path terms fails, the run must refuse. */
+static void test_lost_count_damage(void **state)
+{
+    (void)state;
+    static const char text[] = "Census\n\nThe census counted owls.\n";
+    char r2[1100], good[2048], table[2100], goodtable[2100];
+    snprintf(r2, sizeof r2, "%s/r2", fx.tmp);
+    tu_write_file(r2, "r2a.txt", text, sizeof text - 1);
+    tu_write_file(r2, "r2b.txt", text, sizeof text - 1);
+    assert_int_equal(ix_with("", "-q --db '%s' '%s' '%s'", fx.db, fx.corpus,
+                             r2), 0);
+    assert_int_equal(articles(fx.db), SAMPLE_FILES + 2);
+    snprintf(good, sizeof good, "%s/good", fx.tmp);
+    assert_int_equal(tu_run("cp -r '%s' '%s'", fx.db, good), 0);
+    assert_int_equal(tu_run("rm '%s/r2a.txt' '%s/r2b.txt'", r2, r2), 0);
+    for (int i = 0; i < 3; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "new%d.txt", i);
+        tu_write_file(fx.corpus, name, text, sizeof text - 1);
+    }
+    snprintf(table, sizeof table, "%s/postlist.glass", fx.db);
+    snprintf(goodtable, sizeof goodtable, "%s/postlist.glass", good);
+    long blocks = (long)(file_size(goodtable) / BLOCK);
+    int met = 0;
+    for (long b = 0; b < blocks; b++) {
+        copy_good(good, fx.db);
+        flip_dir_end(table, b);
+        if (!listing_fails(fx.db, "P") || gz_test_language_unreadable(fx.db))
+            continue;
+        met++;
+        int rc = ix_with("", "--full --db '%s' '%s' '%s'", fx.db, fx.corpus,
+                         r2);
+        if (rc != 69)
+            fail_msg("block %ld: exit %d: %s", b, rc, slurp("err.txt"));
+        const char *err = slurp("err.txt");
+        if (!strstr(err, "is empty (not mounted?)") ||
+            !strstr(err, "the indexed files the rebuild lacks could not "
+                         "all be counted"))
+            fail_msg("block %ld: %s", b, err);
+        assert_int_equal(articles(fx.db), SAMPLE_FILES + 2);
+    }
+    assert_true(met > 0);
+}
+
 /* ------------------------------------------------------------- SIGKILL */
 
 /* Start gazette-index with `args` (argv after the program), output to
@@ -3028,6 +3186,9 @@ int main(void)
         T(test_search_extras_say_damage),
         T(test_index_lexicon_damage),
         T(test_other_shard_spelling_damage),
+        T(test_own_id_lookup_damage),
+        T(test_mount_count_damage),
+        T(test_lost_count_damage),
         T(test_scrambled_compressed_tags),
         T(test_flipped_termlist),
         T(test_damaged_id_block_explained),
