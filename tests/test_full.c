@@ -1669,6 +1669,34 @@ static void test_dry_full_outlives_a_writer(void **state)
     assert_int_equal(articles(db), n);
 }
 
+/* A dry update of a corpus beside 1 500 articles of no file, stopped at
+ * its `nth` pause of `hook` (pause_writing.c) while a writer commits
+ * twice (write_desk_articles), then let go: it must end as the real run
+ * after it does (exit 0, its summary said, nothing lost). */
+static void check_dry_update_outlives(const char *name, const char *hook,
+                                      int nth)
+{
+    enum { DESK = 1500 };
+    char db[1100];
+    snprintf(db, sizeof db, "%s/%s", fx.tmp, name);
+    assert_int_equal(index_run("--db '%s' '%s'", db, fx.corpus), 0);
+    write_desk_articles(db, DESK, 0, DESK);
+    uint64_t n = articles(db);
+    pid_t pid = start_paused(db, fx.corpus, hook, nth, 1, 0);
+    wait_paused(pid, nth);
+    write_desk_articles(db, DESK, 1, DESK / 4);
+    write_desk_articles(db, DESK, 2, DESK / 4);
+    kill(pid, SIGCONT);
+    int rc = wait_exit(pid);
+    if (rc != 0)
+        tu_run("cat '%s/err.txt' >&2", fx.tmp);
+    assert_int_equal(rc, 0);
+    assert_int_equal(tu_run("grep -q 'dry run: scanned' '%s/out.txt'", fx.tmp),
+                     0);
+    assert_int_equal(index_run("--db '%s' '%s'", db, fx.corpus), 0);
+    assert_int_equal(articles(db), n);
+}
+
 /* An update's dry run takes no lock either, and reads what the index
  * knows of each file (four value streams a database) before it walks
  * the corpus: a writer that commits twice meanwhile may reuse the blocks
@@ -1682,25 +1710,7 @@ static void test_dry_full_outlives_a_writer(void **state)
 static void test_dry_update_outlives_a_writer(void **state)
 {
     (void)state;
-    enum { DESK = 1500 };
-    char db[1100];
-    snprintf(db, sizeof db, "%s/desk-update-idx", fx.tmp);
-    assert_int_equal(index_run("--db '%s' '%s'", db, fx.corpus), 0);
-    write_desk_articles(db, DESK, 0, DESK);
-    uint64_t n = articles(db);
-    pid_t pid = start_paused(db, fx.corpus, "PAUSE_AT_VALUES", 2, 1, 0);
-    wait_paused(pid, 2);
-    write_desk_articles(db, DESK, 1, DESK / 4);
-    write_desk_articles(db, DESK, 2, DESK / 4);
-    kill(pid, SIGCONT);
-    int rc = wait_exit(pid);
-    if (rc != 0)
-        tu_run("cat '%s/err.txt' >&2", fx.tmp);
-    assert_int_equal(rc, 0);
-    assert_int_equal(tu_run("grep -q 'dry run: scanned' '%s/out.txt'", fx.tmp),
-                     0);
-    assert_int_equal(index_run("--db '%s' '%s'", db, fx.corpus), 0);
-    assert_int_equal(articles(db), n);
+    check_dry_update_outlives("desk-update-idx", "PAUSE_AT_VALUES", 2);
 }
 
 /* As test_dry_update_outlives_a_writer, stopped at another reading:
@@ -1715,33 +1725,16 @@ static void test_dry_update_outlives_a_writer(void **state)
 static void test_dry_update_outlives_a_writer_at_open(void **state)
 {
     (void)state;
-    enum { DESK = 1500 };
-    char db[1100];
-    snprintf(db, sizeof db, "%s/desk-open-idx", fx.tmp);
-    assert_int_equal(index_run("--db '%s' '%s'", db, fx.corpus), 0);
-    write_desk_articles(db, DESK, 0, DESK);
-    uint64_t n = articles(db);
-    pid_t pid = start_paused(db, fx.corpus, "PAUSE_AT_METADATA", 1, 1, 0);
-    wait_paused(pid, 1);
-    write_desk_articles(db, DESK, 1, DESK / 4);
-    write_desk_articles(db, DESK, 2, DESK / 4);
-    kill(pid, SIGCONT);
-    int rc = wait_exit(pid);
-    if (rc != 0)
-        tu_run("cat '%s/err.txt' >&2", fx.tmp);
-    assert_int_equal(rc, 0);
-    assert_int_equal(tu_run("grep -q 'dry run: scanned' '%s/out.txt'", fx.tmp),
-                     0);
-    assert_int_equal(index_run("--db '%s' '%s'", db, fx.corpus), 0);
-    assert_int_equal(articles(db), n);
+    check_dry_update_outlives("desk-open-idx", "PAUSE_AT_METADATA", 1);
 }
 
 /* An index that changes under every reading of an update's dry run (a
  * writer commits twice before each value stream it opens, from its
  * second: pause_writing.c, PAUSE_FROM_VALUES) is given up after its
  * bounded retries: exit 75 with one line saying so (try again), and no
- * summary (it read nothing true), as gazette-query says of a search. Before, it exited 70, "internal
- * error", which a cron job's monitoring reports as a bug. */
+ * summary (it read nothing true), as gazette-query says of a search.
+ * Before, it exited 70, "internal error", which a cron job's monitoring
+ * reports as a bug. */
 static void test_dry_update_gives_up_on_a_changing_index(void **state)
 {
     (void)state;
