@@ -2023,6 +2023,33 @@ static int lookup_fails(const char *db, const char *const *terms, size_t n)
     return failed;
 }
 
+/* For each block of the postlist of fx.db in turn (restored from `good`
+ * each time), its directory end flipped: where a read-only lookup of one
+ * of the n terms `asked` fails, an update must exit 65 with the damage
+ * line. At least one block must make a lookup fail. */
+static void expect_65_where_lookups_fail(const char *good,
+                                         const char *const *asked, size_t n)
+{
+    char table[2100], goodtable[2100];
+    snprintf(table, sizeof table, "%s/postlist.glass", fx.db);
+    snprintf(goodtable, sizeof goodtable, "%s/postlist.glass", good);
+    long blocks = (long)(file_size(goodtable) / BLOCK);
+    int met = 0;
+    for (long b = 0; b < blocks; b++) {
+        copy_good(good, fx.db);
+        flip_dir_end(table, b);
+        if (!lookup_fails(fx.db, asked, n))
+            continue;
+        met++;
+        int rc = ix_with("", "-q --db '%s' '%s'", fx.db, fx.corpus);
+        if (rc != 65)
+            fail_msg("block %ld: exit %d: %s", b, rc, slurp("err.txt"));
+        expect_damage_said(slurp("err.txt"), fx.db, "gazette-index --full",
+                           gz_test_language_unreadable(fx.db));
+    }
+    assert_true(met > 0);
+}
+
 /* A query, and the terms the search reads only to suggest a correction
  * or to tell how to search a word in capitals. */
 typedef struct extra_reads {
@@ -2102,26 +2129,10 @@ static void test_index_lexicon_damage(void **state)
                                         "XCofficials", "XUofficials"};
     static const char text[] = "Talks\n\nOfficials met. Blinken spoke. "
                                "Hezbollah answered.\n";
-    char good[2048], table[2100], goodtable[2100];
+    char good[2048];
     index_with_good_copy(good);
     tu_write_file(fx.corpus, "world/lexicon.txt", text, sizeof text - 1);
-    snprintf(table, sizeof table, "%s/postlist.glass", fx.db);
-    snprintf(goodtable, sizeof goodtable, "%s/postlist.glass", good);
-    long blocks = (long)(file_size(goodtable) / BLOCK);
-    int met = 0;
-    for (long b = 0; b < blocks; b++) {
-        copy_good(good, fx.db);
-        flip_dir_end(table, b);
-        if (!lookup_fails(fx.db, asked, sizeof asked / sizeof *asked))
-            continue;
-        met++;
-        int rc = ix_with("", "-q --db '%s' '%s'", fx.db, fx.corpus);
-        if (rc != 65)
-            fail_msg("block %ld: exit %d: %s", b, rc, slurp("err.txt"));
-        expect_damage_said(slurp("err.txt"), fx.db, "gazette-index --full",
-                           gz_test_language_unreadable(fx.db));
-    }
-    assert_true(met > 0);
+    expect_65_where_lookups_fail(good, asked, sizeof asked / sizeof *asked);
 }
 
 /* `text` into a new file of the corpus (at its root) whose articles go
@@ -2193,29 +2204,13 @@ static void test_own_id_lookup_damage(void **state)
     (void)state;
     static const char text[] = "Zebras\n\nThe zebra herd moved.\n";
     static const char *const asked[] = {"Qfeed.jsonl#x.txt"};
-    char good[2048], table[2100], goodtable[2100];
+    char good[2048];
     tu_write_file(fx.corpus, "feed.jsonl#x.txt", text, sizeof text - 1);
     assert_int_equal(tu_run("touch -d '1 hour ago' '%s/feed.jsonl#x.txt'",
                             fx.corpus), 0);
     index_with_good_copy(good);
     assert_true(has_article(good, "feed.jsonl#x.txt"));
-    snprintf(table, sizeof table, "%s/postlist.glass", fx.db);
-    snprintf(goodtable, sizeof goodtable, "%s/postlist.glass", good);
-    long blocks = (long)(file_size(goodtable) / BLOCK);
-    int met = 0;
-    for (long b = 0; b < blocks; b++) {
-        copy_good(good, fx.db);
-        flip_dir_end(table, b);
-        if (!lookup_fails(fx.db, asked, 1))
-            continue;
-        met++;
-        int rc = ix_with("", "-q --db '%s' '%s'", fx.db, fx.corpus);
-        if (rc != 65)
-            fail_msg("block %ld: exit %d: %s", b, rc, slurp("err.txt"));
-        expect_damage_said(slurp("err.txt"), fx.db, "gazette-index --full",
-                           gz_test_language_unreadable(fx.db));
-    }
-    assert_true(met > 0);
+    expect_65_where_lookups_fail(good, asked, 1);
 }
 
 static int keep_walking(const char *term, size_t len, uint32_t freq,
