@@ -3958,8 +3958,13 @@ static uint64_t live_articles(const char *db_path, int *foreign)
  * st->checks (gz_roots_inspect): an update's records are in its first
  * shard, a --full build's in the index it replaces (its own shards have
  * none yet), so that a root now on another file system is caught as in
- * an update. A damaged live index is what a --full is for: records that
- * cannot be read of it are left out, not a failure. */
+ * an update. A damaged live index is what a --full is for, so records
+ * that cannot be read of it do not fail the run; but they were taken for
+ * none, and a root moved or a disk unmounted below it went uncaught: the
+ * build lost their articles, switched in. Each root is now marked
+ * records_unread, which the rebuild's guard takes as a root that may be
+ * absent: nothing indexed may be lost. A dry run (no lock) reads them
+ * again when a writer's commit overtook it. */
 static xap_status inspect_roots(run_state *st)
 {
     const gz_index_config *cfg = st->cfg;
@@ -3968,8 +3973,15 @@ static xap_status inspect_roots(run_state *st)
                                 cfg->roots, cfg->nroots, st->checks);
     xap_status s = gz_roots_inspect(st->live, cfg->roots, cfg->nroots,
                                     st->checks);
-    if (s != XAP_OK && s != XAP_ERR_NOMEM)
-        s = gz_roots_inspect(NULL, cfg->roots, cfg->nroots, st->checks);
+    for (int walk = 1; s == XAP_ERR_DB_MODIFIED && walk < LIVE_WALKS;
+         walk++)
+        s = gz_roots_inspect(live_index(st), cfg->roots, cfg->nroots,
+                             st->checks);
+    if (s == XAP_OK || s == XAP_ERR_NOMEM)
+        return s;
+    s = gz_roots_inspect(NULL, cfg->roots, cfg->nroots, st->checks);
+    for (size_t i = 0; i < cfg->nroots; i++)
+        st->checks[i].records_unread = 1;
     return s;
 }
 
@@ -4059,6 +4071,13 @@ static uint64_t count_lost(run_state *st, const xap_database *live)
                              live_written_alike(live, st->language)};
     xap_status s = xap_database_each_term(live, GZ_PREFIX_PATH, on_live_path,
                                           &l);
+    /* Root records unread alone (records_unread) do not count paths
+     * unread as lacked: every block of a postlist flipped hides both,
+     * and the --full that mends it would need --force; its count of
+     * articles still weighs it (gz_rebuild_allowed). */
+    if (s != XAP_OK && l.status == XAP_OK &&
+        !gz_roots_known_absent(st->checks, cfg->nroots))
+        return l.n;
     if (s != XAP_OK && l.status == XAP_OK &&
         gz_is_damage(s, xap_last_error()))
         warn_lost_uncounted(st);

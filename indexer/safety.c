@@ -408,7 +408,8 @@ static const gz_root_check *first_unreadable(const gz_root_check *checks,
 }
 
 /* The first root that is empty or on another file system than at the
- * last run (a disk not mounted?), or NULL; what it is, into `what`. */
+ * last run (a disk not mounted?), or whose records could not be read
+ * ("unread": it may be either), or NULL; what it is, into `what`. */
 static const gz_root_check *first_absent(const gz_root_check *checks,
                                          size_t n, char *what, size_t size)
 {
@@ -416,11 +417,12 @@ static const gz_root_check *first_absent(const gz_root_check *checks,
         const gz_root_check *c = &checks[i];
         int empty = c->files == 0 && c->left_out == 0;
         int moved = gz_root_moved(c);
-        if (!empty && !moved)
+        if (!empty && !moved && !c->records_unread)
             continue;
         snprintf(what, size, "%s%s%s", empty ? "empty" : "",
                  empty && moved ? " and " : "",
-                 moved ? "on another file system than at the last run" : "");
+                 moved ? "on another file system than at the last run"
+                 : empty ? "" : "unread");
         return c;
     }
     return NULL;
@@ -573,6 +575,15 @@ int gz_removal_allowed(const gz_root_check *checks, size_t n,
     return 1;
 }
 
+int gz_roots_known_absent(const gz_root_check *checks, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if ((checks[i].files == 0 && checks[i].left_out == 0) ||
+            gz_root_moved(&checks[i]))
+            return 1;
+    return 0;
+}
+
 int gz_roots_any_absent(const gz_root_check *checks, size_t n)
 {
     char what[80];
@@ -609,11 +620,22 @@ int gz_rebuild_allowed(const gz_root_check *checks, size_t n,
      * nothing then either). */
     char what[80];
     const gz_root_check *c = first_absent(checks, n, what, sizeof what);
+    char files[80] = "";
+    if (c && files_lost)
+        snprintf(files, sizeof files, "lacks %" PRIu64 " indexed file%s and ",
+                 files_lost, files_lost == 1 ? "" : "s");
+    if (c && strcmp(what, "unread") == 0) {
+        snprintf(err, errlen,
+                 "the index's records of corpus %s (its device, the disks "
+                 "mounted below it) could not be read, the index being "
+                 "damaged, and the rebuild %sholds %" PRIu64 " article%s, "
+                 "the index %" PRIu64 ": not switched in, the index is as "
+                 "it was; if every disk is mounted and the files are really "
+                 "gone, rerun with gazette_update_set_force", c->root, files,
+                 new_articles, new_articles == 1 ? "" : "s", old_articles);
+        return 0;
+    }
     if (c) {
-        char files[80] = "";
-        if (files_lost)
-            snprintf(files, sizeof files, "lacks %" PRIu64 " indexed "
-                     "file%s and ", files_lost, files_lost == 1 ? "" : "s");
         snprintf(err, errlen,
                  "corpus %s is %s (not mounted?) and the rebuild %sholds %"
                  PRIu64 " article%s, the index %" PRIu64 ": not switched "

@@ -69,6 +69,10 @@ typedef struct gz_root_check {
     int is_file;             /* the root is one file, not a directory */
     uint64_t recorded_dev;   /* st_dev at the last run, when dev_known */
     int dev_known;           /* the index remembers a device for it */
+    int records_unread;      /* the index's records of it (device, mount
+                                points) could not be read: where it was
+                                at the last run is unknown, so it counts
+                                as absent (gz_roots_any_absent) */
     int unreadable;          /* the walk could not open it */
     int walk_errno;          /* why, when unreadable */
     uint64_t files;          /* files the walk found below it */
@@ -172,9 +176,14 @@ int gz_removal_allowed(const gz_root_check *checks, size_t n,
                        const gz_removal *r, unsigned max_percent, int force,
                        char *err, size_t errlen);
 
-/* 1 when a root is empty or on another file system than at the last
- * run (a disk not mounted?). */
+/* 1 when a root is empty, on another file system than at the last run
+ * (a disk not mounted?), or of records that could not be read
+ * (records_unread). */
 int gz_roots_any_absent(const gz_root_check *checks, size_t n);
+
+/* gz_roots_any_absent, records_unread aside: 1 when a root is known to
+ * be empty or on another file system than at the last run. */
+int gz_roots_known_absent(const gz_root_check *checks, size_t n);
 
 /* May a --full rebuild holding `new_articles` replace an index holding
  * `old_articles`, lacking `files_lost` of the index's files (paths it

@@ -39,6 +39,7 @@
 
 #include "corpus.h"
 #include "gazette.h"
+#include "hash.h"
 #include "shards.h"
 #include "test_util.h"
 #include "xapian_shim.h"
@@ -2333,6 +2334,97 @@ static void test_lost_count_damage(void **state)
     assert_true(met > 0);
 }
 
+/* 1 when the index at `db` opens read only and its metadata `key` does
+ * not read. */
+static int metadata_read_fails(const char *db, const char *key)
+{
+    xap_database *x = NULL;
+    char *value = NULL;
+    int failed = xap_database_open(db, &x) == XAP_OK &&
+                 xap_database_get_metadata(x, key, &value, NULL) != XAP_OK;
+    free(value);
+    xap_database_free(x);
+    return failed;
+}
+
+/* The documents of the index at `db` as its version file counts them,
+ * which a damaged table does not hide. */
+static uint32_t doc_count(const char *db)
+{
+    xap_database *x = NULL;
+    uint32_t n = 0;
+    assert_int_equal(xap_database_open(db, &x), XAP_OK);
+    assert_int_equal(xap_database_doc_count(x, &n), XAP_OK);
+    xap_database_free(x);
+    return n;
+}
+
+/* A --full whose index's record of its corpus root (the device, the
+ * disks mounted below it) does not read, a damaged block of the
+ * postlist holding it: the rebuild, one indexed file short, is not
+ * switched in (69, the record said unread, the index as it was), as when
+ * the record says the root moved; --force switches it in. The failed
+ * read was taken for no record: the root, recorded on another device
+ * (a disk swapped, as test_safety test_moved_root makes it), passed for
+ * one in place, and the rebuild was switched in, the file's article
+ * gone, under --max-remove. Each block's directory end flipped in turn;
+ * where a read-only read of the record fails, the run must refuse. */
+static void test_full_root_record_damage(void **state)
+{
+    (void)state;
+    char good[2048], table[2100], goodtable[2100], key[64], value[1200];
+    snprintf(key, sizeof key, "gazette.root.%016llx",
+             (unsigned long long)gz_fnv1a64(GZ_FNV_BASIS, fx.corpus,
+                                            strlen(fx.corpus)));
+    assert_int_equal(ix_with("", "-q --db '%s' '%s'", fx.db, fx.corpus), 0);
+    struct stat sb;
+    assert_int_equal(stat(fx.corpus, &sb), 0);
+    snprintf(value, sizeof value, "%llu %s",
+             (unsigned long long)sb.st_dev + 1, fx.corpus);
+    xap_writable *w = NULL;
+    assert_int_equal(xap_writable_open(fx.db, XAP_DB_OPEN, 0, &w), XAP_OK);
+    assert_int_equal(xap_writable_set_metadata(w, key, value, strlen(value)),
+                     XAP_OK);
+    assert_int_equal(xap_writable_close(w), XAP_OK);
+    xap_writable_free(w);
+    snprintf(good, sizeof good, "%s/good", fx.tmp);
+    assert_int_equal(tu_run("cp -r '%s' '%s' && rm '%s/world/"
+                            "2023-11-03-nasrallah-speech.txt'", fx.db, good,
+                            fx.corpus), 0);
+    /* the record read: the moved root refuses the rebuild */
+    assert_int_equal(ix_with("", "-q --full --db '%s' '%s'", fx.db,
+                             fx.corpus), 69);
+    expect_one_line("err.txt", "on another file system");
+    snprintf(table, sizeof table, "%s/postlist.glass", fx.db);
+    snprintf(goodtable, sizeof goodtable, "%s/postlist.glass", good);
+    long blocks = (long)(file_size(goodtable) / BLOCK);
+    int met = 0;
+    for (long b = 0; b < blocks; b++) {
+        copy_good(good, fx.db);
+        flip_dir_end(table, b);
+        if (!metadata_read_fails(fx.db, key))
+            continue;
+        met++;
+        for (int dry = 0; dry < 2; dry++) {
+            int rc = ix_with("", "-q %s--full --language english --db '%s' "
+                             "'%s'", dry ? "-n " : "", fx.db, fx.corpus);
+            if (rc != 69)
+                fail_msg("block %ld%s: exit %d: %s", b, dry ? ", dry" : "",
+                         rc, slurp("err.txt"));
+            expect_one_line("err.txt", "could not be read, the index being "
+                                       "damaged");
+        }
+        assert_int_equal(doc_count(fx.db), SAMPLE_FILES);
+        if (met == 1) {
+            assert_int_equal(ix_with("", "-q --full --force --language "
+                                     "english --db '%s' '%s'", fx.db,
+                                     fx.corpus), 0);
+            assert_int_equal(articles(fx.db), SAMPLE_FILES - 1);
+        }
+    }
+    assert_true(met > 0);
+}
+
 /* ------------------------------------------------------------- SIGKILL */
 
 /* Start gazette-index with `args` (argv after the program), output to
@@ -3182,6 +3274,7 @@ int main(void)
         T(test_index_lexicon_damage),
         T(test_other_shard_spelling_damage),
         T(test_own_id_lookup_damage),
+        T(test_full_root_record_damage),
         T(test_mount_count_damage),
         T(test_lost_count_damage),
         T(test_scrambled_compressed_tags),
