@@ -2405,6 +2405,14 @@ static void free_watch(gz_id_watch *w)
     memset(w, 0, sizeof *w);
 }
 
+/* 1 when `s`, the failure of a read of the live index, says it is
+ * damaged (what a --full is run to mend). */
+static int says_damage(xap_status s)
+{
+    return s == XAP_ERR_DB_CORRUPT || s == XAP_ERR_DB ||
+           s == XAP_ERR_DOC_NOT_FOUND;
+}
+
 /* One walk of watch_api_articles: the ids into st->watch, sorted, each
  * once. */
 static xap_status watch_once(run_state *st)
@@ -2431,7 +2439,9 @@ static xap_status watch_once(run_state *st)
  * gives (st->watch), so that the dry run counts carried (and the removal
  * guards weigh) only the articles the real run carries. Walked again
  * from the latest revision when a writer's commits overtook the walk (no
- * lock is held). */
+ * lock is held). A damaged live index leaves the watch empty: the dry
+ * run goes on as the real run does, whose carry (carry_from_live, the
+ * dry run's too) warns that the articles not read are not kept. */
 static xap_status watch_api_articles(run_state *st, char *err, size_t errlen)
 {
     xap_status s = XAP_OK;
@@ -2443,6 +2453,10 @@ static xap_status watch_api_articles(run_state *st, char *err, size_t errlen)
             (void)xap_database_reopen(st->live, NULL);
         if ((s = watch_once(st)) != XAP_ERR_DB_MODIFIED)
             break;
+    }
+    if (says_damage(s)) {
+        free_watch(&st->watch);
+        return XAP_OK;
     }
     if (s != XAP_OK) {
         free_watch(&st->watch);
@@ -2509,8 +2523,7 @@ static xap_status carry_unreadable(carry_ctx *c)
  * that must not stop it. */
 static int live_read_failed(const carry_ctx *c, xap_status s)
 {
-    return !c->writing && (s == XAP_ERR_DB_CORRUPT || s == XAP_ERR_DB ||
-                           s == XAP_ERR_DOC_NOT_FOUND);
+    return !c->writing && says_damage(s);
 }
 
 /* Say that `what` (the live index's articles no file gives again) could
