@@ -366,10 +366,16 @@ bool keep_phrase(const Xapian::Query &q, SnippetParts &sp)
     return true;
 }
 
-// The names of the terms of `q`, in query order.
+// The names of the term `q`, or of the terms that are the subqueries of
+// `q`, in the order of its subqueries (get_terms_begin() sorts them).
 std::vector<std::string> names_of(const Xapian::Query &q)
 {
-    return {q.get_terms_begin(), q.get_terms_end()};
+    if (q.get_type() == Xapian::Query::LEAF_TERM)
+        return {term_of(q)};
+    std::vector<std::string> names;
+    for (size_t i = 0; i < q.get_num_subqueries(); i++)
+        names.push_back(term_of(q.get_subquery(i)));
+    return names;
 }
 
 // Whether `q` is a tight phrase, checked as keep_phrase does: its window
@@ -405,11 +411,15 @@ std::vector<std::vector<std::string>> phrase_forms_of(const Xapian::Query &q)
         bool term = m.get_type() == Xapian::Query::LEAF_TERM &&
                     w.get_type() == Xapian::Query::LEAF_TERM;
         bool forms = m.get_type() == Xapian::Query::OP_OR &&
-                     w.get_type() == Xapian::Query::OP_SYNONYM;
+                     w.get_type() == Xapian::Query::OP_SYNONYM &&
+                     m.get_num_subqueries() == w.get_num_subqueries();
         for (size_t k = 0; forms && k < m.get_num_subqueries(); k++)
-            forms = m.get_subquery(k).get_type() == Xapian::Query::LEAF_TERM;
+            forms = m.get_subquery(k).get_type() == Xapian::Query::LEAF_TERM &&
+                    w.get_subquery(k).get_type() == Xapian::Query::LEAF_TERM;
+        if (!(term || forms))
+            return {};
         places.push_back(names_of(m));
-        if (!(term || forms) || places.back() != names_of(w))
+        if (places.back() != names_of(w))
             return {};
     }
     return places;
