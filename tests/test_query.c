@@ -6121,6 +6121,18 @@ static void test_hyphenated_word_forms(void **state)
                         "zebrafooive zebrafooism zebrafooisms zebrafooize "
                         "zebrafooized zebrafooizing zebrafooal zebrafooally "
                         "zebrafooance zebrafooer zebrafooers\n"},
+        {"r/region.txt", "Security review\n\nThe terror threat and "
+                         "terrorism were discussed first; terrorism experts "
+                         "spoke at length. The committee then turned to "
+                         "housing, schools, roads, hospitals, the budget for "
+                         "the coming year, the state of the railways, the "
+                         "price of bread, the weather in the north, the "
+                         "opening hours of libraries, the cost of bus fares "
+                         "for pensioners, the planting of trees along the "
+                         "river, the repair of the old bridge, the lighting "
+                         "of the market square and the rules for parking "
+                         "near the station. Ministers then backed the "
+                         "anti-terror bill in a late vote.\n"},
     };
     for (size_t i = 0; i < sizeof files / sizeof *files; i++)
         tu_write_file(x.root, files[i].name, files[i].text,
@@ -6132,7 +6144,7 @@ static void test_hyphenated_word_forms(void **state)
     expect_ids(db, "e-mails", 0, mails);
     expect_ids(db, "E-Mail", 0, mails);
     expect_ids(db, "title:e-mail", 0, "h/title.txt");
-    expect_ids(db, "anti-terror", 0, "h/terror.txt");
+    expect_ids(db, "anti-terror", 0, "h/terror.txt r/region.txt");
     /* still a phrase: "e and mail", "mails e" are no match */
     expect_ids(db, "e-mail AND vitamin", 0, "");
     expect_ids(db, "mail-e", 0, "");
@@ -6147,6 +6159,10 @@ static void test_hyphenated_word_forms(void **state)
     assert_int_equal(first_hit(db, "title:e-mail", NULL, NULL, title, NULL,
                                sizeof title), 1);
     assert_string_equal(title, "[E-mails] from the front");
+    /* the passage is the phrase's, not that of its forms alone */
+    assert_int_equal(first_hit(db, "anti-terror source:r", NULL, snippet,
+                               NULL, NULL, sizeof snippet), 1);
+    assert_non_null(strstr(snippet, "[anti-terror] bill"));
     /* at most GZ_MAX_WORD_FORMS forms of a part, the word among them */
     assert_int_equal(first_hit(db, "anti-zebrafoo", NULL, NULL, NULL, parsed,
                                sizeof parsed), 1);
