@@ -84,6 +84,8 @@ static xap_status parse_normalised(gazette_index_t *index, const char *query,
             index->qp, o->match_all ? XAP_OP_AND : XAP_OP_OR);
     if (s == XAP_OK && *rest)
         s = xap_queryparser_parse(index->qp, rest, flags, NULL, &main_q);
+    if (s == XAP_OK && main_q)
+        s = gz_hyphen_forms(index, rest, &main_q);
     /* What is left beside the filters may parse to nothing (a stray
      * parenthesis or sign): then the filters alone are the query. */
     if (s == XAP_OK && main_q && split && xap_query_is_empty(main_q)) {

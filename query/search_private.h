@@ -314,6 +314,17 @@ int gz_capitals_plain_word(const gazette_index_t *index, const char *term);
 double gz_capitals_plain_weight(const gazette_index_t *index,
                                 const char *term);
 
+/* hyphens.c: a word of a phrase that the query writes as a joined word
+ * ("e-mail", "title:anti-terror"; not quoted) is also searched as the
+ * other words of the index with its stem that start as it does, at most
+ * GZ_MAX_WORD_FORMS forms in all (the word as written and the first
+ * others in byte order), weighed as one word (xap_query_phrase_forms).
+ * Replaces *q (made by parsing `text`) when it has such a word; a failed
+ * read of the index's words is the parse's failure. */
+#define GZ_MAX_WORD_FORMS 16
+xap_status gz_hyphen_forms(gazette_index_t *index, const char *text,
+                           xap_query **q);
+
 /* aliases.c: entity: filters that also find the entity's aliases (the
  * index's entity aliases file); registered on index->qp. */
 xap_status gz_aliases_setup(gazette_index_t *index);

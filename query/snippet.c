@@ -946,6 +946,47 @@ static size_t snap(const char *body, size_t len, size_t at, int forward,
     return at;
 }
 
+/* The key that groups query word `i` with the others of its stem: its
+ * stem (the word itself without a stemmer). A new string, NULL when out
+ * of memory or the stemmer failed. */
+static char *group_key(const gz_snippet_words *w, size_t i,
+                       const xap_stem *stem)
+{
+    char *key = NULL;
+    if (w->stem[i] || !stem)
+        return strdup(w->text[i]);
+    return xap_stem_word(stem, w->text[i], &key) == XAP_OK ? key : NULL;
+}
+
+/* Each query word's group into group[i] (the first word of its stem),
+ * their number into *ngroups: the forms of a hyphenated word's part
+ * ("terror", "terrorism", query/hyphens.c) choose the passage as one
+ * word, as the free words of one stem are one stem term already; else a
+ * form standing alone elsewhere drew the passage away from the phrase.
+ * Returns 0, or -1 when out of memory. */
+static int word_groups(const gz_snippet_words *w, const xap_stem *stem,
+                       size_t *group, size_t *ngroups)
+{
+    char **key = calloc(w->n, sizeof *key);
+    int rc = key ? 0 : -1;
+    *ngroups = 0;
+    for (size_t i = 0; rc == 0 && i < w->n; i++) {
+        key[i] = group_key(w, i, stem);
+        rc = key[i] ? 0 : -1;
+        group[i] = i;
+        for (size_t j = 0; rc == 0 && j < i; j++)
+            if (strcmp(key[j], key[i]) == 0) {
+                group[i] = group[j];
+                break;
+            }
+        *ngroups += rc == 0 && group[i] == i;
+    }
+    for (size_t i = 0; key && i < w->n; i++)
+        free(key[i]);
+    free(key);
+    return rc;
+}
+
 /* The region [*start, *end) of `body` to give Xapian (see above). */
 static int find_region(const gz_snippet_words *w, const xap_stem *stem,
                        const char *body, size_t len, size_t length,
@@ -961,7 +1002,16 @@ static int find_region(const gz_snippet_words *w, const xap_stem *stem,
         free(pos);
         return -1;
     }
-    size_t from = n ? best_window(pos, n, w->n, length) : 0;
+    size_t *group = n ? malloc(w->n * sizeof *group) : NULL, ngroups = 0;
+    if (n && (!group || word_groups(w, stem, group, &ngroups) != 0)) {
+        free(group);
+        free(pos);
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++)
+        pos[i].word = group[pos[i].word];
+    size_t from = n ? best_window(pos, n, ngroups, length) : 0;
+    free(group);
     free(pos);
     if (n == 0) {
         /* No query word in the text (it matched in the title, say): the

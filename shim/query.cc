@@ -366,6 +366,106 @@ bool keep_phrase(const Xapian::Query &q, SnippetParts &sp)
     return true;
 }
 
+// The names of the term `q`, or of the terms that are the subqueries of
+// `q`, in the order of its subqueries (get_terms_begin() sorts them).
+std::vector<std::string> names_of(const Xapian::Query &q)
+{
+    if (q.get_type() == Xapian::Query::LEAF_TERM)
+        return {term_of(q)};
+    std::vector<std::string> names;
+    for (size_t i = 0; i < q.get_num_subqueries(); i++)
+        names.push_back(term_of(q.get_subquery(i)));
+    return names;
+}
+
+// Whether `q` is a tight phrase, checked as keep_phrase does: its window
+// is its number of subqueries.
+bool is_tight(const Xapian::Query &q)
+{
+    std::vector<Xapian::Query> subs;
+    for (size_t i = 0; i < q.get_num_subqueries(); i++)
+        subs.push_back(q.get_subquery(i));
+    Xapian::Query tight(Xapian::Query::OP_PHRASE, subs.begin(), subs.end(),
+                        Xapian::termcount(subs.size()));
+    return tight.get_description() == q.get_description();
+}
+
+// The forms of each place of `q` when it is a phrase of
+// xap_query_phrase_forms: (AND of terms and SYNONYMs of terms) FILTER
+// (tight PHRASE of the same terms and ORs), each place's terms alike on
+// both sides. Empty when it is not one.
+std::vector<std::vector<std::string>> phrase_forms_of(const Xapian::Query &q)
+{
+    std::vector<std::vector<std::string>> places;
+    if (q.get_type() != Xapian::Query::OP_FILTER ||
+        q.get_num_subqueries() != 2)
+        return places;
+    const Xapian::Query weigh = q.get_subquery(0), match = q.get_subquery(1);
+    size_t n = match.get_num_subqueries();
+    if (match.get_type() != Xapian::Query::OP_PHRASE ||
+        weigh.get_type() != Xapian::Query::OP_AND ||
+        weigh.get_num_subqueries() != n || !is_tight(match))
+        return places;
+    for (size_t i = 0; i < n; i++) {
+        const Xapian::Query m = match.get_subquery(i), w = weigh.get_subquery(i);
+        bool term = m.get_type() == Xapian::Query::LEAF_TERM &&
+                    w.get_type() == Xapian::Query::LEAF_TERM;
+        bool forms = m.get_type() == Xapian::Query::OP_OR &&
+                     w.get_type() == Xapian::Query::OP_SYNONYM &&
+                     m.get_num_subqueries() == w.get_num_subqueries();
+        for (size_t k = 0; forms && k < m.get_num_subqueries(); k++)
+            forms = m.get_subquery(k).get_type() == Xapian::Query::LEAF_TERM &&
+                    w.get_subquery(k).get_type() == Xapian::Query::LEAF_TERM;
+        if (!(term || forms))
+            return {};
+        places.push_back(names_of(m));
+        if (places.back() != names_of(w))
+            return {};
+    }
+    return places;
+}
+
+// Keep the tight phrases of the forms of a phrase of
+// xap_query_phrase_forms (its weighing AND is no part: the phrase marks),
+// the first XAP_SNIPPET_PARTS_MAX_FORMS, renamed (a form renamed to
+// nothing is left out, and the phrase with the last form of a place).
+// False when `q` is not one.
+bool keep_phrase_forms(const Xapian::Query &q, SnippetParts &sp)
+{
+    std::vector<std::vector<std::string>> places = phrase_forms_of(q);
+    if (places.empty())
+        return false;
+    for (auto &forms : places) {
+        std::vector<std::string> kept;
+        for (const auto &form : forms) {
+            std::string name;
+            if (sp.renamed(form, name))
+                kept.push_back(name);
+        }
+        if (kept.empty())
+            return true;
+        forms = std::move(kept);
+    }
+    // Each form of each place with each of the others', the first place
+    // turning slowest: the phrase as written first.
+    std::vector<size_t> at(places.size(), 0);
+    for (unsigned made = 0; made < XAP_SNIPPET_PARTS_MAX_FORMS; made++) {
+        std::vector<std::string> names;
+        for (size_t i = 0; i < places.size(); i++)
+            names.push_back(places[i][at[i]]);
+        std::vector<Xapian::Query> terms(names.begin(), names.end());
+        sp.parts.emplace_back(Xapian::Query::OP_PHRASE, terms.begin(),
+                              terms.end(), Xapian::termcount(terms.size()));
+        add_possessive_phrases(names, sp);
+        size_t i = places.size();
+        while (i > 0 && ++at[i - 1] == places[i - 1].size())
+            at[--i] = 0;
+        if (i == 0)
+            break;
+    }
+    return true;
+}
+
 // Walk `q` as Xapian's snippets do (check_query in its
 // termgenerator_internal.cc), keeping its parts renamed.
 void collect_parts(const Xapian::Query &q, SnippetParts &sp)
@@ -390,6 +490,10 @@ void collect_parts(const Xapian::Query &q, SnippetParts &sp)
         if (keep_phrase(q, sp))
             return;
         break;
+    case Xapian::Query::OP_FILTER:
+        if (keep_phrase_forms(q, sp))
+            return;
+        break;
     default:
         break;
     }
@@ -407,6 +511,160 @@ void collect_parts(const Xapian::Query &q, SnippetParts &sp)
 }
 
 }  // namespace
+
+// ------------------------------------------------------------ phrase forms
+
+namespace {
+
+// xap_query_phrase_forms' rewrite: the callback and its bound.
+struct PhraseForms {
+    xap_phrase_forms_fn fn;
+    size_t max;
+    void *ctx;
+};
+
+// The within-query frequency and position of the term query `t` (of
+// `term`), which Xapian 1.4 shows only in the description ("mail#2@3"):
+// read from its end, and checked by describing a query made of them;
+// 1 and 0 when they do not read so.
+void wqf_and_pos(const Xapian::Query &t, const std::string &term,
+                 Xapian::termcount &wqf, Xapian::termpos &pos)
+{
+    std::string desc = t.get_description();
+    // "Query(" ... ")"
+    std::string inner = desc.size() > 7 ? desc.substr(6, desc.size() - 7)
+                                        : std::string();
+    auto number_after = [&inner](char mark, unsigned &out) {
+        size_t at = inner.find_last_of(mark);
+        if (at == std::string::npos || at + 1 == inner.size() ||
+            inner.find_first_not_of("0123456789", at + 1) != std::string::npos)
+            return;
+        out = unsigned(std::strtoul(inner.c_str() + at + 1, nullptr, 10));
+        inner.resize(at);
+    };
+    unsigned w = 1, p = 0;
+    number_after('@', p);
+    number_after('#', w);
+    bool same = Xapian::Query(term, w, p).get_description() == desc;
+    wqf = same ? w : 1;
+    pos = same ? p : 0;
+}
+
+// The term `t` (a term query) at place `at` of the phrase of `names`,
+// with the forms pf.fn gives it, into *weigh (their SYNONYM) and *match
+// (their OR); the term itself in both when it has none. True when it
+// has some.
+bool place_forms(const Xapian::Query &t,
+                 const std::vector<const char *> &names, size_t at,
+                 PhraseForms &pf, std::vector<Xapian::Query> &weigh,
+                 std::vector<Xapian::Query> &match)
+{
+    std::vector<const char *> got(pf.max ? pf.max : 1, nullptr);
+    size_t k = 0;
+    xap_status st = pf.fn(names.data(), names.size(), at, got.data(), pf.max,
+                          &k, pf.ctx);
+    if (st == XAP_ERR_NOMEM)
+        throw std::bad_alloc();
+    if (st != XAP_OK)
+        shim::fail(st, "PhraseFormsError",
+                   "the phrase forms callback failed: " +
+                       std::string(xap_last_error()));
+    const std::string term = names[at];
+    Xapian::termcount wqf;
+    Xapian::termpos pos;
+    wqf_and_pos(t, term, wqf, pos);
+    std::unordered_set<std::string> seen{term};
+    std::vector<Xapian::Query> forms{t};
+    for (size_t j = 0; j < k && j < pf.max; j++)
+        if (got[j] && seen.insert(got[j]).second)
+            forms.emplace_back(got[j], wqf, pos);
+    if (forms.size() == 1) {
+        weigh.push_back(t);
+        match.push_back(t);
+        return false;
+    }
+    weigh.emplace_back(Xapian::Query::OP_SYNONYM, forms.begin(), forms.end());
+    match.emplace_back(Xapian::Query::OP_OR, forms.begin(), forms.end());
+    return true;
+}
+
+// The tight phrase of terms `q` with its forms (see xap_query_phrase_forms);
+// `q` itself when it gets none.
+Xapian::Query phrase_with_forms(const Xapian::Query &q, PhraseForms &pf,
+                                bool &changed)
+{
+    size_t n = q.get_num_subqueries();
+    std::vector<std::string> names;
+    for (size_t i = 0; i < n; i++) {
+        if (q.get_subquery(i).get_type() != Xapian::Query::LEAF_TERM)
+            return q;
+        names.push_back(term_of(q.get_subquery(i)));
+    }
+    if (n < 2 || !is_tight(q))
+        return q;
+    std::vector<const char *> cnames;
+    for (const auto &name : names)
+        cnames.push_back(name.c_str());
+    std::vector<Xapian::Query> weigh, match;
+    bool any = false;
+    for (size_t i = 0; i < n; i++)
+        any |= place_forms(q.get_subquery(i), cnames, i, pf, weigh, match);
+    if (!any)
+        return q;
+    changed = true;
+    Xapian::Query w(Xapian::Query::OP_AND, weigh.begin(), weigh.end());
+    Xapian::Query m(Xapian::Query::OP_PHRASE, match.begin(), match.end(),
+                    Xapian::termcount(n));
+    return Xapian::Query(Xapian::Query::OP_FILTER, w, m);
+}
+
+// `q` with the forms of its phrases; `changed` set when it has some. Only
+// the operators that need no parameter are rebuilt.
+Xapian::Query with_forms(const Xapian::Query &q, PhraseForms &pf,
+                         bool &changed)
+{
+    Xapian::Query::op type = q.get_type();
+    if (type == Xapian::Query::OP_PHRASE)
+        return phrase_with_forms(q, pf, changed);
+    switch (type) {
+    case Xapian::Query::OP_AND:
+    case Xapian::Query::OP_OR:
+    case Xapian::Query::OP_AND_NOT:
+    case Xapian::Query::OP_XOR:
+    case Xapian::Query::OP_AND_MAYBE:
+    case Xapian::Query::OP_FILTER:
+    case Xapian::Query::OP_SYNONYM:
+    case Xapian::Query::OP_MAX:
+        break;
+    default:
+        return q;
+    }
+    std::vector<Xapian::Query> subs;
+    bool any = false;
+    for (size_t i = 0; i < q.get_num_subqueries(); i++)
+        subs.push_back(with_forms(q.get_subquery(i), pf, any));
+    if (!any)
+        return q;
+    changed = true;
+    return Xapian::Query(type, subs.begin(), subs.end());
+}
+
+}  // namespace
+
+xap_status xap_query_phrase_forms(const xap_query *q, xap_phrase_forms_fn fn,
+                                  size_t max_forms, void *ctx,
+                                  xap_query **out)
+{
+    return guard(__func__, [&] {
+        NEED(q);
+        NEED(fn);
+        NEED(out);
+        PhraseForms pf{fn, max_forms, ctx};
+        bool changed = false;
+        *out = new xap_query{with_forms(q->q, pf, changed)};
+        return XAP_OK;
+    });
+}
 
 xap_status xap_query_each_wildcard(const xap_query *q,
                                    int (*fn)(const char *pattern, size_t len,

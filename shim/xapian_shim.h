@@ -543,9 +543,16 @@ enum {
     XAP_SNIPPET_PARTS_POSSESSIVES = 2
 };
 
+/* The most tight phrases xap_query_snippet_parts makes of one phrase of
+ * xap_query_phrase_forms (each form of each term with each of the
+ * others'), in order of its forms: the phrase as written first. */
+#define XAP_SNIPPET_PARTS_MAX_FORMS 64
+
 /* The parts of `q` that Xapian's snippets highlight (MSet::snippet reads
  * its terms, its tight phrases of terms and its wildcards, excluded ones
- * too) into a new query *out, OR'ed together (empty when none is left),
+ * too; a phrase of xap_query_phrase_forms as the tight phrases of its
+ * forms, the first XAP_SNIPPET_PARTS_MAX_FORMS of them, its weighing AND
+ * left out) into a new query *out, OR'ed together (empty when none is left),
  * each term and wildcard pattern renamed by `rename`: it returns the new
  * name (read before its next call), `term` itself to keep it, or NULL to
  * leave the part out (a phrase goes with any of its terms). `flags`:
@@ -560,6 +567,35 @@ xap_status xap_query_snippet_parts(const xap_query *q, unsigned flags,
                                    const char *(*rename)(const char *term,
                                                          void *ctx),
                                    void *ctx, xap_query **out);
+
+/* The other forms a term of a tight phrase may take (xap_query_phrase_forms):
+ * called with the phrase's `n` terms, in order, for each term `at` of it
+ * (at 0, 1, ... n-1 in turn), it puts up to `max` terms into `forms` (its
+ * own pointers, read before its next call) and their number in *nforms
+ * (0: the term alone). Another status than XAP_OK ends the rewrite with
+ * that status. */
+typedef xap_status (*xap_phrase_forms_fn)(const char *const *terms,
+                                          size_t n, size_t at,
+                                          const char **forms, size_t max,
+                                          size_t *nforms, void *ctx);
+
+/* A copy of `q` in *out in which each term of each tight phrase (an
+ * OP_PHRASE of terms whose window is their number) may also be matched
+ * as the other forms `fn` gives for it (at most `max_forms` a term): the
+ * phrase matches where any of them stands at the term's place, and
+ * weighs as the phrase did, the term and its forms weighed as one term
+ * (OP_SYNONYM). Xapian 1.4 takes only terms and ORs of terms in a
+ * phrase (OP_SYNONYM there is XAP_ERR_UNIMPLEMENTED), so the phrase "e
+ * mail" with the form "mails" becomes the AND of the terms, which
+ * weighs, filtered by the phrase of the forms, which matches:
+ * ((e AND (mail SYNONYM mails)) FILTER (e PHRASE 2 (mail OR mails))).
+ * xap_query_snippet_parts reads that as the tight phrases of the forms.
+ * A phrase below an OP_SCALE_WEIGHT, OP_ELITE_SET, OP_NEAR or another
+ * phrase is left as it is (Xapian 1.4 cannot say their parameters to
+ * rebuild them); so is a phrase for which `fn` gives no form. */
+xap_status xap_query_phrase_forms(const xap_query *q, xap_phrase_forms_fn fn,
+                                  size_t max_forms, void *ctx,
+                                  xap_query **out);
 
 /* ------------------------------------------------------------ queryparser */
 

@@ -6125,6 +6125,103 @@ static void test_possessive_in_phrase(void **state)
     small_index_end(&x);
 }
 
+/* The number of distinct terms of `parsed` (a query's description)
+ * that start with `word` (after a space or bracket). */
+static size_t distinct_terms_of(const char *parsed, const char *word)
+{
+    char seen[64][64];
+    size_t n = 0, len = strlen(word);
+    for (const char *p = strstr(parsed, word); p; p = strstr(p + 1, word)) {
+        if (p[-1] != ' ' && p[-1] != '(')
+            continue;
+        size_t k = strcspn(p, "@ )");
+        size_t i = 0;
+        while (i < n && !(strlen(seen[i]) == k && strncmp(seen[i], p, k) == 0))
+            i++;
+        if (i == n && n < 64 && k < 64 && k >= len) {
+            memcpy(seen[n], p, k);
+            seen[n++][k] = '\0';
+        }
+    }
+    return n;
+}
+
+/* A hyphenated word is a phrase of its parts, which Xapian searched as
+ * written: "e-mail" did not find "e-mails", nor "anti-terror"
+ * "anti-terrorism". Each part is also searched as the index's other words
+ * of its stem (at most GZ_MAX_WORD_FORMS), still as a phrase: parts not
+ * side by side do not match, nor does a quoted phrase find other forms. */
+static void test_hyphenated_word_forms(void **state)
+{
+    (void)state;
+    small_index x;
+    small_index_start(&x, "hyphen");
+    static const struct {
+        const char *name, *text;
+    } files[] = {
+        {"h/mail.txt", "Inbox news\n\nShe wrote an e-mail on Monday.\n"},
+        {"h/mails.txt", "Office life\n\nThe office sent many e-mails to "
+                        "the staff.\n"},
+        {"h/title.txt", "E-mails from the front\n\nLetters came home.\n"},
+        {"h/apart.txt", "Vitamins\n\nVitamin e and mail order were "
+                        "mentioned; mails came, e later.\n"},
+        {"h/terror.txt", "Laws\n\nNew anti-terrorism laws were passed.\n"},
+        {"h/zebra.txt", "Zebrafoo\n\nanti-zebrafoo zebrafoos zebrafooed "
+                        "zebrafooing zebrafooness zebrafooful zebrafooment "
+                        "zebrafooments zebrafooation zebrafooations "
+                        "zebrafooive zebrafooism zebrafooisms zebrafooize "
+                        "zebrafooized zebrafooizing zebrafooal zebrafooally "
+                        "zebrafooance zebrafooer zebrafooers\n"},
+        {"r/region.txt", "Security review\n\nThe terror threat and "
+                         "terrorism were discussed first; terrorism experts "
+                         "spoke at length. The committee then turned to "
+                         "housing, schools, roads, hospitals, the budget for "
+                         "the coming year, the state of the railways, the "
+                         "price of bread, the weather in the north, the "
+                         "opening hours of libraries, the cost of bus fares "
+                         "for pensioners, the planting of trees along the "
+                         "river, the repair of the old bridge, the lighting "
+                         "of the market square and the rules for parking "
+                         "near the station. Ministers then backed the "
+                         "anti-terror bill in a late vote.\n"},
+    };
+    for (size_t i = 0; i < sizeof files / sizeof *files; i++)
+        tu_write_file(x.root, files[i].name, files[i].text,
+                      strlen(files[i].text));
+    small_index_build(&x);
+    const char *db = x.db;
+    static const char mails[] = "h/mail.txt h/mails.txt h/title.txt";
+    expect_ids(db, "e-mail", 0, mails);
+    expect_ids(db, "e-mails", 0, mails);
+    expect_ids(db, "E-Mail", 0, mails);
+    expect_ids(db, "title:e-mail", 0, "h/title.txt");
+    expect_ids(db, "anti-terror", 0, "h/terror.txt r/region.txt");
+    /* still a phrase: "e and mail", "mails e" are no match */
+    expect_ids(db, "e-mail AND vitamin", 0, "");
+    expect_ids(db, "mail-e", 0, "");
+    /* quoted, a phrase is the words as written */
+    expect_ids(db, "\"e mail\"", 0, "h/mail.txt");
+    expect_ids(db, "\"e-mail\"", 0, "h/mail.txt");
+    /* the form found is marked */
+    char snippet[1024], title[1024], parsed[4096];
+    assert_int_equal(first_hit(db, "e-mail AND staff", NULL, snippet, NULL,
+                               NULL, sizeof snippet), 1);
+    assert_non_null(strstr(snippet, "[e-mails]"));
+    assert_int_equal(first_hit(db, "title:e-mail", NULL, NULL, title, NULL,
+                               sizeof title), 1);
+    assert_string_equal(title, "[E-mails] from the front");
+    /* the passage is the phrase's, not that of its forms alone */
+    assert_int_equal(first_hit(db, "anti-terror source:r", NULL, snippet,
+                               NULL, NULL, sizeof snippet), 1);
+    assert_non_null(strstr(snippet, "[anti-terror] bill"));
+    /* at most GZ_MAX_WORD_FORMS forms of a part, the word among them */
+    assert_int_equal(first_hit(db, "anti-zebrafoo", NULL, NULL, NULL, parsed,
+                               sizeof parsed), 1);
+    assert_int_equal(distinct_terms_of(parsed, "zebrafoo"), 16);
+    assert_non_null(strstr(parsed, "(zebrafoo@2 SYNONYM "));
+    small_index_end(&x);
+}
+
 /* A word inside a run of Chinese, Japanese or Korean text without spaces
  * is found (Xapian's CJK n-grams), ranked, phrased, mixed with English
  * words and fields, and highlighted; words that are not there find
@@ -6773,6 +6870,7 @@ int main(void)
         cmocka_unit_test(test_field_group_capitals),
         cmocka_unit_test(test_dotted_acronym_in_phrase_and_field),
         cmocka_unit_test(test_possessive_in_phrase),
+        cmocka_unit_test(test_hyphenated_word_forms),
         cmocka_unit_test(test_capitals_group_with_phrase_refused),
         cmocka_unit_test(test_capitals_words_joined_refused),
         cmocka_unit_test(test_capitals_wildcard_refused),

@@ -2550,6 +2550,93 @@ static void test_enquire_get_query(void **state)
 /* The parts snippets highlight, renamed: terms, tight phrases (a wider
  * window reads as loose terms, as Xapian's snippets read it), wildcard
  * patterns; what the renaming leaves out is gone. */
+/* The name xap_query_snippet_parts gets: the term itself. */
+static const char *as_is_name(const char *term, void *ctx)
+{
+    (void)ctx;
+    return term;
+}
+
+/* xap_phrase_forms_fn for test_phrase_forms: "mail" also as "mails" and
+ * "mailed"; `ctx` counts the calls, and a term "fail" fails. */
+static xap_status mail_forms(const char *const *terms, size_t n, size_t at,
+                             const char **forms, size_t max, size_t *nforms,
+                             void *ctx)
+{
+    (void)n;
+    ++*(int *)ctx;
+    *nforms = 0;
+    if (strcmp(terms[at], "fail") == 0)
+        return XAP_ERR_DB_CORRUPT;
+    if (strcmp(terms[at], "mail") == 0 && max >= 2) {
+        forms[0] = "mails";
+        forms[1] = "mailed";
+        *nforms = 2;
+    }
+    return XAP_OK;
+}
+
+/* A tight phrase's term with forms: the AND of the terms (the forms an
+ * OP_SYNONYM) filtered by the phrase of their ORs, as Xapian 1.4 takes
+ * no OP_SYNONYM in a phrase; snippets read it as the phrases of the
+ * forms; a phrase without forms, a wide one, one in a NEAR, stays. */
+static void test_phrase_forms(void **state)
+{
+    (void)state;
+    static const char *const cases[][2] = {
+        {"e-mail", "Query(((e@1 AND (mail@2 SYNONYM mails@2 SYNONYM "
+                   "mailed@2)) FILTER (e@1 PHRASE 2 (mail@2 OR mails@2 OR "
+                   "mailed@2))))"},
+        {"e-post OR x", "Query(((e@1 PHRASE 2 post@2) OR Zx@3))"},
+        {"e ADJ/3 mail", "Query((e@1 PHRASE 4 mail@2))"},
+    };
+    xap_stem *stem;
+    xap_queryparser *qp = english_qp(&stem);
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        xap_query *q, *out;
+        char *desc;
+        int calls = 0;
+        OK(xap_queryparser_parse(qp, cases[i][0], XAP_QP_FLAG_DEFAULT, NULL,
+                                 &q));
+        OK(xap_query_phrase_forms(q, mail_forms, 4, &calls, &out));
+        OK(xap_query_description(out, &desc));
+        if (strcmp(desc, cases[i][1]) != 0)
+            fail_msg("'%s': %s, not %s", cases[i][0], desc, cases[i][1]);
+        free(desc);
+        xap_query_free(out);
+        xap_query_free(q);
+    }
+    /* the bound: at most max_forms forms */
+    xap_query *q, *out, *parts;
+    char *desc;
+    int calls = 0;
+    OK(xap_queryparser_parse(qp, "e-mail", XAP_QP_FLAG_DEFAULT, NULL, &q));
+    OK(xap_query_phrase_forms(q, mail_forms, 1, &calls, &out));
+    assert_int_equal(calls, 2);
+    OK(xap_query_description(out, &desc));
+    assert_null(strstr(desc, "mailed"));
+    free(desc);
+    xap_query_free(out);
+    /* snippets: the phrase of each form, the weighing AND left out */
+    OK(xap_query_phrase_forms(q, mail_forms, 4, &calls, &out));
+    OK(xap_query_snippet_parts(out, 0, as_is_name, NULL, &parts));
+    OK(xap_query_description(parts, &desc));
+    assert_string_equal(desc, "Query(((e PHRASE 2 mail) OR (e PHRASE 2 mails) "
+                              "OR (e PHRASE 2 mailed)))");
+    free(desc);
+    xap_query_free(parts);
+    xap_query_free(out);
+    xap_query_free(q);
+    /* a failed callback fails the call with its status */
+    OK(xap_queryparser_parse(qp, "fail-safe", XAP_QP_FLAG_DEFAULT, NULL, &q));
+    ERR(XAP_ERR_DB_CORRUPT, xap_query_phrase_forms(q, mail_forms, 4, &calls,
+                                                    &out));
+    ERR(XAP_ERR_INVALID_ARG, xap_query_phrase_forms(q, NULL, 4, NULL, &out));
+    xap_query_free(q);
+    xap_queryparser_free(qp);
+    xap_stem_free(stem);
+}
+
 static void test_snippet_parts(void **state)
 {
     (void)state;
@@ -3281,6 +3368,7 @@ int main(void)
         cmocka_unit_test(test_eset_rset),
         cmocka_unit_test(test_weight_of_doc),
         cmocka_unit_test(test_snippet_parts),
+        cmocka_unit_test(test_phrase_forms),
         cmocka_unit_test(test_enquire_get_query),
         cmocka_unit_test(test_cjk_ngrams),
         cmocka_unit_test(test_query_build),
