@@ -60,6 +60,17 @@ static int teardown(void **state)
     return 0;
 }
 
+/* Run gazette-index at the test's -j with `opts` and the arguments
+ * `args`, then `out` (a redirection of stdout, or ""); stderr goes to
+ * tmp/err.txt. Returns the exit status. */
+static int index_run_with(const char *opts, const char *out, const char *args)
+{
+    const char *jobs = tu_test_jobs();
+    return tu_run("'%s' %s%s%s %s %s 2>'%s/err.txt'",
+                  tu_binary("indexer/gazette-index"), opts, jobs ? " -j" : "",
+                  jobs ? jobs : "", args, out, fx.tmp);
+}
+
 /* Run gazette-index --quiet with the arguments in `fmt` (shell words);
  * stderr goes to tmp/err.txt. Returns the exit status. */
 static int index_run(const char *fmt, ...)
@@ -69,10 +80,7 @@ static int index_run(const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(args, sizeof args, fmt, ap);
     va_end(ap);
-    const char *jobs = tu_test_jobs();
-    return tu_run("'%s' --quiet %s%s %s 2>'%s/err.txt'",
-                  tu_binary("indexer/gazette-index"), jobs ? "-j" : "",
-                  jobs ? jobs : "", args, fx.tmp);
+    return index_run_with("--quiet", "", args);
 }
 
 /* 1 when tmp/err.txt contains `text`. */
@@ -1028,10 +1036,7 @@ static int index_run_said(const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(args, sizeof args, fmt, ap);
     va_end(ap);
-    const char *jobs = tu_test_jobs();
-    return tu_run("'%s' %s%s %s >/dev/null 2>'%s/err.txt'",
-                  tu_binary("indexer/gazette-index"), jobs ? "-j" : "",
-                  jobs ? jobs : "", args, fx.tmp);
+    return index_run_with("", ">/dev/null", args);
 }
 
 /* A generation still marked as being built is a --full that died before
