@@ -2679,8 +2679,8 @@ static int locate_shards(const char *db, gz_shard_list *where, char *err,
 /* 1 when a dry run, which holds no lock, is to read the index again
  * after a reading that ended with `s`: a writer's commits overtook it
  * (XAP_ERR_DB_MODIFIED), and `*readings` (0 before the first, counted
- * here) has not reached LIVE_WALKS. The views are then reopened at the
- * latest revision, as a search is run again. Past the bound the run gives
+ * here) has not reached LIVE_WALKS. The views (and --full's live index)
+ * are then reopened at the latest revision, as a search is run again. Past the bound the run gives
  * up with GZ_INDEX_MODIFIED (outcome_for). A real run's lock keeps the
  * index as it is. */
 static int read_again(run_state *st, xap_status s, int *readings)
@@ -2690,6 +2690,8 @@ static int read_again(run_state *st, xap_status s, int *readings)
         return 0;
     for (size_t i = 0; i < st->nshards; i++)
         (void)xap_database_reopen(st->views[i], NULL);
+    if (st->live)   /* --full's reading of the index it replaces */
+        (void)xap_database_reopen(st->live, NULL);
     return 1;
 }
 
@@ -3644,7 +3646,10 @@ static gz_index_outcome resolve_language(run_state *st,
         return GZ_INDEX_OK;
     if (!unreadable)
         *s = own_language(db, &st->language);
-    if (unreadable || (cfg->full && *s != XAP_OK && *s != XAP_ERR_NOMEM)) {
+    /* overtaken by a writer's commits (a dry run holds no lock): no
+     * sign of damage, read again (dry_check_index) */
+    if (unreadable || (cfg->full && *s != XAP_OK && *s != XAP_ERR_NOMEM &&
+                       *s != XAP_ERR_DB_MODIFIED)) {
         *s = XAP_OK;
         snprintf(err, errlen, "index %s does not open (damaged, or a "
                  "database its stub names is gone), so the language it was "

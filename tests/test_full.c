@@ -1674,12 +1674,13 @@ static void test_dry_full_outlives_a_writer(void **state)
     assert_int_equal(articles(db), n);
 }
 
-/* A dry update of a corpus beside 1 500 articles of no file, stopped at
- * its `nth` pause of `hook` (pause_writing.c) while a writer commits
- * twice (write_desk_articles), then let go: it must end as the real run
- * after it does (exit 0, its summary said, nothing lost). */
-static void check_dry_update_outlives(const char *name, const char *hook,
-                                      int nth)
+/* A dry run (`full`: of --full, else of an update) of a corpus beside
+ * 1 500 articles of no file, stopped at its `nth` pause of `hook`
+ * (pause_writing.c) while a writer commits twice (write_desk_articles),
+ * then let go: it must end as the real run after it does (exit 0, its
+ * summary said, nothing lost). */
+static void check_dry_run_outlives(const char *name, const char *hook,
+                                   int nth, int full)
 {
     enum { DESK = 1500 };
     char db[1100];
@@ -1687,7 +1688,7 @@ static void check_dry_update_outlives(const char *name, const char *hook,
     assert_int_equal(index_run("--db '%s' '%s'", db, fx.corpus), 0);
     write_desk_articles(db, DESK, 0, DESK);
     uint64_t n = articles(db);
-    pid_t pid = start_paused(db, fx.corpus, hook, nth, 1, 0);
+    pid_t pid = start_paused(db, fx.corpus, hook, nth, 1, full);
     wait_paused(pid, nth);
     write_desk_articles(db, DESK, 1, DESK / 4);
     write_desk_articles(db, DESK, 2, DESK / 4);
@@ -1715,7 +1716,7 @@ static void check_dry_update_outlives(const char *name, const char *hook,
 static void test_dry_update_outlives_a_writer(void **state)
 {
     (void)state;
-    check_dry_update_outlives("desk-update-idx", "PAUSE_AT_VALUES", 2);
+    check_dry_run_outlives("desk-update-idx", "PAUSE_AT_VALUES", 2, 0);
 }
 
 /* As test_dry_update_outlives_a_writer, stopped at another reading:
@@ -1730,7 +1731,19 @@ static void test_dry_update_outlives_a_writer(void **state)
 static void test_dry_update_outlives_a_writer_at_open(void **state)
 {
     (void)state;
-    check_dry_update_outlives("desk-open-idx", "PAUSE_AT_METADATA", 1);
+    check_dry_run_outlives("desk-open-idx", "PAUSE_AT_METADATA", 1, 0);
+}
+
+/* As test_dry_update_outlives_a_writer_at_open, for a --full dry run,
+ * stopped before its second metadata read (the language of the index it
+ * replaces): it reads the language again from the latest revision and
+ * exits 0. Before, the overtaken read was taken for an index that does
+ * not open: 64, "damaged ... rebuild it with --full and --language", of a
+ * sound index (found by review). */
+static void test_dry_full_outlives_a_writer_at_open(void **state)
+{
+    (void)state;
+    check_dry_run_outlives("desk-full-open-idx", "PAUSE_AT_METADATA", 2, 1);
 }
 
 /* An index that changes under every reading of an update's dry run (a
@@ -1948,6 +1961,8 @@ int main(void)
                                   stop_running),
         cmocka_unit_test(test_killed_build_is_said),
         cmocka_unit_test_teardown(test_dry_update_outlives_a_writer_at_open,
+                                  stop_running),
+        cmocka_unit_test_teardown(test_dry_full_outlives_a_writer_at_open,
                                   stop_running),
         cmocka_unit_test_teardown(test_dry_update_gives_up_on_a_changing_index,
                                   stop_running),
