@@ -2361,8 +2361,9 @@ static uint32_t doc_count(const char *db)
 
 /* A --full --dry-run says what the --full would do, damage included:
  * over a damaged index holding articles written through the writer API
- * (each block of its postlist's directory end flipped in turn), the dry
- * run exits as the real run then does. Before, the dry run's first walk
+ * (each block of its postlist's directory end flipped in turn where a
+ * walk of the ids' terms fails), the dry run exits as the real run then
+ * does. Before, the dry run's first walk
  * of those articles (the ids the corpus gives again) stopped it with 65
  * and Xapian's words where the real run warns that the articles not read
  * are not kept and rebuilds (exit 0). */
@@ -2378,9 +2379,15 @@ static void test_full_dry_run_on_damage_as_the_real_run(void **state)
     snprintf(table, sizeof table, "%s/postlist.glass", fx.db);
     snprintf(goodtable, sizeof goodtable, "%s/postlist.glass", good);
     long blocks = (long)(file_size(goodtable) / BLOCK);
+    int met = 0;
     for (long b = 0; b < blocks; b++) {
         copy_good(good, fx.db);
         flip_dir_end(table, b);
+        /* the blocks the ids' terms are read from: the others cost two
+         * rebuilds each and meet no difference between the runs */
+        if (!listing_fails(fx.db, "Q"))
+            continue;
+        met++;
         int dry = ix_with("", "-q -n --full --language english --db '%s' "
                           "'%s'", fx.db, fx.corpus);
         char said[4096];
@@ -2393,6 +2400,7 @@ static void test_full_dry_run_on_damage_as_the_real_run(void **state)
             fail_msg("block %ld: dry run %d (%s), real run %d (%s)", b, dry,
                      said, real, slurp("err.txt"));
     }
+    assert_true(met > 0);
 }
 
 /* A --full whose index's record of its corpus root (the device, the
