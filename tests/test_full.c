@@ -1756,7 +1756,7 @@ static void test_dry_full_outlives_a_writer_at_open(void **state)
 static void test_dry_update_gives_up_on_a_changing_index(void **state)
 {
     (void)state;
-    enum { DESK = 600, MOST = 60 };
+    enum { DESK = 1500, MOST = 60 };
     char db[1100];
     snprintf(db, sizeof db, "%s/desk-changing-idx", fx.tmp);
     assert_int_equal(index_run("--db '%s' '%s'", db, fx.corpus), 0);
