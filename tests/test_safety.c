@@ -2791,13 +2791,6 @@ static void test_descriptor_exhaustion_is_74(void **state)
 {
     (void)state;
     TU_SKIP_IF_LISTED();
-#if defined(__SANITIZE_ADDRESS__)
-    /* The sanitizers' own checks need descriptors (UBSan's vptr check
-     * opens a pipe) and report false errors without them. */
-    printf("SKIP: a sanitizer build cannot run out of descriptors\n");
-    skip();
-    return;
-#endif
     index_sample();
     int failures = 0;
     for (int n = 4; n <= 14; n++) {
@@ -5296,6 +5289,17 @@ static gazette_status_t timed_search(gazette_index_t *index,
     return s;
 }
 
+/* The bound the timings below are held to. A guard against work without
+ * bound, not a measurement (docs/reliability.md measures the limits on
+ * the BBC corpus): a plain build answers in well under a tenth of it,
+ * while a sanitizer build runs several times slower, and on a loaded
+ * machine took 1.7 s for the 256 words (best of three). */
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define QUERY_BOUND_MS 5000
+#else
+#define QUERY_BOUND_MS 1000
+#endif
+
 /* Expensive queries are answered, or refused with QUERY_SYNTAX, within a
  * second: the documented limits of gazette.h. */
 static void test_query_limits(void **state)
@@ -5322,7 +5326,7 @@ static void test_query_limits(void **state)
         assert_int_equal(s, words <= GAZETTE_MAX_QUERY_TERMS
                                 ? GAZETTE_STATUS_OK
                                 : GAZETTE_STATUS_QUERY_SYNTAX);
-        assert_true(ms < 1000);
+        assert_true(ms < QUERY_BOUND_MS);
     }
     assert_non_null(strstr(gazette_index_error(index), "at most 256"));
     /* Wildcards: four answered, five refused. */
@@ -5330,7 +5334,7 @@ static void test_query_limits(void **state)
                                       NULL);
     printf("4 wildcards: status %d, %.0f ms\n", s, ms);
     assert_int_equal(s, GAZETTE_STATUS_OK);
-    assert_true(ms < 1000);
+    assert_true(ms < QUERY_BOUND_MS);
     assert_int_equal(timed_search(index, "ka* lo* mi* zu* ne*", NULL, &ms,
                                   NULL), GAZETTE_STATUS_QUERY_SYNTAX);
     /* Parentheses: 32 deep answered, 33 refused. */
@@ -5355,7 +5359,7 @@ static void test_query_limits(void **state)
     s = timed_search(index, huge, NULL, &ms, NULL);
     printf("10 MB query: status %d, %.0f ms\n", s, ms);
     assert_int_equal(s, GAZETTE_STATUS_QUERY_SYNTAX);
-    assert_true(ms < 1000);
+    assert_true(ms < QUERY_BOUND_MS);
     free(huge);
     /* Every article on one page, with snippets for the first ones only. */
     gazette_search_options_t *o = NULL;
@@ -5366,7 +5370,7 @@ static void test_query_limits(void **state)
     s = timed_search(index, "gazette", o, &ms, &r);
     printf("--limit 100000 with snippets: status %d, %.0f ms\n", s, ms);
     assert_int_equal(s, GAZETTE_STATUS_OK);
-    assert_true(ms < 1000);
+    assert_true(ms < QUERY_BOUND_MS);
     assert_int_equal(gazette_results_count(r), 3000);
     assert_true(*gazette_hit_plain_snippet(gazette_results_hit(r, 0)));
     assert_true(*gazette_hit_plain_snippet(
