@@ -83,8 +83,8 @@ done
 # Each pair is what marks the stage in scripts/dev, then in README.
 steps=$(sed -n '/^test_all() {/,/^}/p' "$src/scripts/dev")
 said=$(tr '\n' ' ' <"$src/README.md" |
-       sed -n 's/.*`scripts\/dev test` builds and runs\(.*\)Correctness tests.*/\1/p')
-for pair in 'run_tests build:`ctest`' 'build-asan:AddressSanitizer' \
+       sed -n 's/.*`scripts\/dev test` builds\(.*\)Correctness tests.*/\1/p')
+for pair in 'run_tests build-release:`ctest`' 'build-asan:AddressSanitizer' \
             'build-tsan:ThreadSanitizer' \
             'tests/install/check.sh:tests/install/check.sh' \
             'fuzz_run:libFuzzer'; do

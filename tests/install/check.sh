@@ -11,10 +11,16 @@
 # none), the hardening Debian's flags ask for, the public header alone, and
 # a libgazette.a built with Debian's LTO flags (GCC's, and clang's
 # -flto=thin) that a program built without LTO links.
-#   tests/install/check.sh [BUILD-DIR]     (default: build-release; its
-#                                          CMake cache is made anew)
+#   tests/install/check.sh [--build-only] [BUILD-DIR]
+#                         (default: build-release; its CMake cache is made
+#                         anew). --build-only stops after the packager's
+#                         build: scripts/dev test runs ctest in that tree
+#                         first, so the whole check later builds nothing
+#                         again.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+BUILD_ONLY=
+if [ "${1:-}" = --build-only ]; then BUILD_ONLY=1; shift; fi
 BUILD=${1:-$ROOT/build-release}
 JOBS=$(nproc 2>/dev/null || echo 2)
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/gazette-install.XXXXXX")
@@ -49,11 +55,20 @@ for v in CFLAGS CXXFLAGS CPPFLAGS LDFLAGS; do
 done
 DEB_ENV[0]+=" ${DEB_ENV[2]#CPPFLAGS=}"
 DEB_ENV[1]+=" ${DEB_ENV[2]#CPPFLAGS=}"
-rm -f "$BUILD/CMakeCache.txt"
 check "plain Release configure, Debian's build flags" env "${DEB_ENV[@]}" \
-    cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX=/usr
-check "Debian's build flags in use" grep -q '^CMAKE_CXX_FLAGS:.*-D_FORTIFY_SOURCE=2' "$BUILD/CMakeCache.txt"
-check "Release build with -Werror" bash -c "cmake -S '$ROOT' -B '$BUILD' -DGAZETTE_WERROR=ON >/dev/null && cmake --build '$BUILD' -j $JOBS"
+    cmake -S "$ROOT" -B "$WORK/packager" -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX=/usr
+check "Debian's build flags in use" grep -q '^CMAKE_CXX_FLAGS:.*-D_FORTIFY_SOURCE=2' "$WORK/packager/CMakeCache.txt"
+# BUILD gets the same configure with -Werror at once: a configure without
+# it first would rewrite every flags.make, and so rebuild everything that
+# --build-only built before.
+rm -f "$BUILD/CMakeCache.txt"
+check "Release build with -Werror" bash -c "env ${DEB_ENV[*]@Q} cmake -S '$ROOT' -B '$BUILD' \
+    -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX=/usr -DGAZETTE_WERROR=ON >/dev/null \
+    && cmake --build '$BUILD' -j $JOBS"
+if [ -n "$BUILD_ONLY" ]; then
+    [ "$fails" -eq 0 ] && echo "install check: the packager's build is in $BUILD"
+    exit $((fails > 0))
+fi
 
 # 1b. Without cmocka (pkg-config made blind to it) a plain configure leaves
 #     the tests out and says so; CI=true, GAZETTE_TESTS=ON (scripts/dev)
