@@ -475,18 +475,18 @@ static const char usage_text[] =
 "      no summary; try again later. Or a --dry-run gave up: the index\n"
 "      kept changing while it was read (another writer's commits\n"
 "      overtook each of 10 readings); no summary; try again\n"
+"  129 hung up by SIGHUP, as 143 (not under nohup, which ignores it)\n"
 "  130 interrupted by SIGINT (work so far committed; before the run\n"
+"      started, or while it waited for the lock: nothing written, no\n"
+"      index made)\n"
+"  143 terminated by SIGTERM (work so far committed; before the run\n"
 "      started, or while it waited for the lock: nothing written, no\n"
 "      index made)\n"
 "  141 (in the shell) killed by SIGPIPE: --help and --version, which do\n"
 "      nothing else, when the reader has closed the pipe before they\n"
 "      write, as gazette-query is (74 instead when SIGPIPE is ignored);\n"
 "      a race: their output fits in the pipe, so '| head -1' mostly\n"
-"      gets all of it written first, exit 0\n"
-"  129 hung up by SIGHUP, as 143 (not under nohup, which ignores it)\n"
-"  143 terminated by SIGTERM (work so far committed; before the run\n"
-"      started, or while it waited for the lock: nothing written, no\n"
-"      index made)\n";
+"      gets all of it written first, exit 0\n";
 
 /* "2", "0.5": the digits of cli_is_decimal, and of a fraction after one
  * '.' at most (strtod alone takes " +1", "1e3", "0x10", "inf"). */
