@@ -3832,6 +3832,21 @@ static int holds_own_id(const run_state *st, const char *relpath,
     return 0;
 }
 
+/* holds_own_id; a dry run, which holds no lock, asks again from the
+ * latest revision when a writer's commits overtook the lookup
+ * (read_again), as it reads the file map again (load_filemap): it gave
+ * up at once, saying each of LIVE_WALKS readings had been overtaken. */
+static int holds_own_id_latest(run_state *st, const char *relpath,
+                               xap_status *s)
+{
+    int readings = 0, held;
+    do {
+        *s = XAP_OK;
+        held = holds_own_id(st, relpath, s);
+    } while (read_again(st, *s, &readings));
+    return held;
+}
+
 /* Before the walk: a JSON Lines file whose path and '#' begin the path of
  * another indexed file, which has an article of its own path as id
  * (holds_own_id), is read again, whatever its stat says. That file
@@ -3856,7 +3871,7 @@ static xap_status reread_shadowed_files(run_state *st)
         if (gz_term_is_hashed(map->entries[i].term))
             rel[strlen(rel) - 17] = '\0';
         size_t k = many_prefix(rel, 0, prefix);
-        if (!k || !holds_own_id(st, path, &s))
+        if (!k || !holds_own_id_latest(st, path, &s))
             continue;
         for (; k; k = many_prefix(rel, k + 1, prefix)) {
             gz_make_term(GZ_PREFIX_PATH, prefix, term, sizeof term);
