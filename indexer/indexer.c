@@ -4107,7 +4107,18 @@ static uint64_t count_lost(run_state *st, const xap_database *live)
     /* Root records unread alone (records_unread) do not count paths
      * unread as lacked: every block of a postlist flipped hides both,
      * and the --full that mends it would need --force; its count of
-     * articles still weighs it (gz_rebuild_allowed). */
+     * articles still weighs it (gz_rebuild_allowed). The partial count
+     * (0 when the walk failed at once) lets through only a rebuild
+     * whose new articles make up for a root really absent that the
+     * damage hid: the records and every path unread, as a live index
+     * that does not open at all hides them, which a --full replaces
+     * unguarded (check_rebuild: nothing of it to weigh). Both unread
+     * while the index opens takes damage over the whole table or above
+     * its leaves, or a leaf holding both in a small index (the records
+     * sort first, the paths after every author, date and tag term:
+     * test_faults test_full_root_record_damage meets the records' leaf
+     * alone); such an index is as unreadable as one that does not open,
+     * and is mended the same way. */
     if (s != XAP_OK && l.status == XAP_OK &&
         !gz_roots_known_absent(st->checks, cfg->nroots))
         return l.n;
