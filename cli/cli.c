@@ -197,8 +197,11 @@ void cli_iso_time(char *buf, size_t size)
 int cli_no_default_index(int err)
 {
     if (err == ENOENT) {
-        cli_complain("no index named, and no default one as HOME is not set: "
-                     "name the index with --db INDEX or GAZETTE_INDEX");
+        /* HOME="" is no home either: say which of the two it is, as
+         * "not set" sends one looking for a missing variable. */
+        cli_complain("no index named, and no default one as HOME is %s: "
+                     "name the index with --db INDEX or GAZETTE_INDEX",
+                     getenv("HOME") ? "empty" : "not set");
         return CLI_EXIT_USAGE;
     }
     cli_complain("out of memory");

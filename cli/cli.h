@@ -29,8 +29,8 @@ enum {
 
 /* Say why there is no default index (gazette_default_index_path gave
  * NULL with errno `err`) and return the exit status: CLI_EXIT_USAGE when
- * there is none (HOME unset: a cron job must not get an index in its
- * working directory), CLI_EXIT_SOFTWARE when out of memory. */
+ * there is none (HOME unset or empty: a cron job must not get an index
+ * in its working directory), CLI_EXIT_SOFTWARE when out of memory. */
 int cli_no_default_index(int err);
 
 /* The program's name for messages ("gazette-index"); set once in main. */

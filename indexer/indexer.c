@@ -3832,6 +3832,21 @@ static int holds_own_id(const run_state *st, const char *relpath,
     return 0;
 }
 
+/* holds_own_id; a dry run, which holds no lock, asks again from the
+ * latest revision when a writer's commits overtook the lookup
+ * (read_again), as it reads the file map again (load_filemap): it gave
+ * up at once, saying each of LIVE_WALKS readings had been overtaken. */
+static int holds_own_id_latest(run_state *st, const char *relpath,
+                               xap_status *s)
+{
+    int readings = 0, held;
+    do {
+        *s = XAP_OK;
+        held = holds_own_id(st, relpath, s);
+    } while (read_again(st, *s, &readings));
+    return held;
+}
+
 /* Before the walk: a JSON Lines file whose path and '#' begin the path of
  * another indexed file, which has an article of its own path as id
  * (holds_own_id), is read again, whatever its stat says. That file
@@ -3856,7 +3871,7 @@ static xap_status reread_shadowed_files(run_state *st)
         if (gz_term_is_hashed(map->entries[i].term))
             rel[strlen(rel) - 17] = '\0';
         size_t k = many_prefix(rel, 0, prefix);
-        if (!k || !holds_own_id(st, path, &s))
+        if (!k || !holds_own_id_latest(st, path, &s))
             continue;
         for (; k; k = many_prefix(rel, k + 1, prefix)) {
             gz_make_term(GZ_PREFIX_PATH, prefix, term, sizeof term);
@@ -4092,7 +4107,18 @@ static uint64_t count_lost(run_state *st, const xap_database *live)
     /* Root records unread alone (records_unread) do not count paths
      * unread as lacked: every block of a postlist flipped hides both,
      * and the --full that mends it would need --force; its count of
-     * articles still weighs it (gz_rebuild_allowed). */
+     * articles still weighs it (gz_rebuild_allowed). The partial count
+     * (0 when the walk failed at once) lets through only a rebuild
+     * whose new articles make up for a root really absent that the
+     * damage hid: the records and every path unread, as a live index
+     * that does not open at all hides them, which a --full replaces
+     * unguarded (check_rebuild: nothing of it to weigh). Both unread
+     * while the index opens takes damage over the whole table or above
+     * its leaves, or a leaf holding both in a small index (the records
+     * sort first, the paths after every author, date and tag term:
+     * test_faults test_full_root_record_damage meets the records' leaf
+     * alone); such an index is as unreadable as one that does not open,
+     * and is mended the same way. */
     if (s != XAP_OK && l.status == XAP_OK &&
         !gz_roots_known_absent(st->checks, cfg->nroots))
         return l.n;

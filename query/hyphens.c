@@ -149,9 +149,11 @@ static int keep_form(const char *term, size_t len, uint32_t freq, void *ctx)
 }
 
 /* The bytes of `word` the walk starts from, given its `stem`: what they
- * share, less the stem's last character when the word holds it whole,
- * as a shorter form may end otherwise ("studies", stem "studi", has the
- * form "study"; "hope" has "hoping"). 0 when too short to walk. */
+ * share, less the stem's last character when the word holds it whole
+ * and it is longer than 3 bytes, as a shorter form may end otherwise
+ * ("studies", stem "studi", has the form "study"; "hope" has "hoping");
+ * a stem of 3 bytes or fewer is kept whole, as fewer than
+ * FORMS_MIN_START would not be walked at all. 0 when too short to walk. */
 static size_t walk_start(const char *word, const char *stem)
 {
     size_t n = 0;

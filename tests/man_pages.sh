@@ -109,6 +109,26 @@ for page in "$src"/docs/*.md; do
         status=1 ;;
     esac
 done
+# Each program's --help lists the exit statuses its man page does, in
+# the same order (gazette-index's signals were 130 141 129 143 in one
+# and 130 129 141 143 in the other). The --help text is the string
+# literal from "Exit status:" in cli/gazette_TOOL.c; the man page's are
+# the tags (.B N) of EXIT STATUS.
+for tool in index query; do
+    in_help=$(awk '/^"Exit status:\\n"/ { on = 1; next }
+                   on && !/^"/ { exit }
+                   on && match($0, /^"  [0-9]+ /) {
+                       printf "%s ", substr($0, 4, RLENGTH - 4) }' \
+                  "$src/cli/gazette_$tool.c")
+    in_man=$(sed -n '/^\.SH EXIT STATUS/,/^\.SH /p' \
+                 "$src/docs/gazette-$tool.1" |
+             awk 'tag && /^\.B [0-9]+$/ { printf "%s ", $2 } { tag = /^\.TP/ }')
+    if [ -z "$in_help" ] || [ "$in_help" != "$in_man" ]; then
+        printf 'FAIL: gazette-%s: --help lists exit statuses "%s", gazette-%s(1) "%s"\n' \
+            "$tool" "$in_help" "$tool" "$in_man" >&2
+        status=1
+    fi
+done
 if [ "$n" -eq 0 ]; then
     echo "FAIL: no man page in $src/docs" >&2
     exit 1

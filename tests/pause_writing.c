@@ -28,6 +28,10 @@
  *                       process reads, by Xapian::Database::get_metadata
  *                       (an update reads the index's language, format and
  *                       records of its corpus roots so)
+ *   PAUSE_AT_TERM       N: stop just before the N-th lookup of whether a
+ *                       term exists, by Xapian::Database::term_exists (an
+ *                       update asks so whether a path with '#' in it is
+ *                       also an article's id, before it walks the corpus)
  *
  * A document is written by Xapian::WritableDatabase::add_document (as a
  * --full copies the articles of a file it cannot read from the index it
@@ -55,6 +59,9 @@
 #define METADATA                                                             \
     "_ZNK6Xapian8Database12get_metadataERKNSt7__cxx1112basic_stringIcSt11"  \
     "char_traitsIcESaIcEEE"
+#define TERM_EXISTS                                                          \
+    "_ZNK6Xapian8Database11term_existsERKNSt7__cxx1112basic_stringIcSt11"   \
+    "char_traitsIcESaIcEEE"
 
 typedef unsigned long (*add_fn)(void *self, const void *doc);
 /* Xapian::Document, returned in memory the caller gives (its one member:
@@ -67,6 +74,7 @@ static unsigned long written;   /* documents so far (atomic) */
 static unsigned long read_so_far;   /* documents read (atomic) */
 static unsigned long streams;   /* value streams opened (atomic) */
 static unsigned long metadata;   /* metadata values read (atomic) */
+static unsigned long term_lookups;   /* term_exists calls (atomic) */
 
 /* Count one document; stop the process (every thread) before the one
  * PAUSE_AT_DOCUMENT names. */
@@ -166,4 +174,21 @@ _ZNK6Xapian8Database12get_metadataERKNSt7__cxx1112basic_stringIcSt11char_traitsI
     if (__atomic_add_fetch(&metadata, 1, __ATOMIC_SEQ_CST) == n)
         kill(getpid(), SIGSTOP);
     return ((metadata_fn)next_function(METADATA))(ret, self, key);
+}
+
+/* bool Xapian::Database::term_exists(const std::string &) const */
+typedef _Bool (*term_exists_fn)(const void *self, const void *term);
+
+_Bool
+_ZNK6Xapian8Database11term_existsERKNSt7__cxx1112basic_stringIcSt11char_traitsIcESaIcEEE(
+    const void *self, const void *term);
+_Bool
+_ZNK6Xapian8Database11term_existsERKNSt7__cxx1112basic_stringIcSt11char_traitsIcESaIcEEE(
+    const void *self, const void *term)
+{
+    const char *at = getenv("PAUSE_AT_TERM");
+    unsigned long n = at ? strtoul(at, NULL, 10) : 0;
+    if (__atomic_add_fetch(&term_lookups, 1, __ATOMIC_SEQ_CST) == n)
+        kill(getpid(), SIGSTOP);
+    return ((term_exists_fn)next_function(TERM_EXISTS))(self, term);
 }

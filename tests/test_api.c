@@ -3572,8 +3572,8 @@ static void restore_env(const char *name, char *value)
 
 /* The string of gazette_default_index_path is the caller's, freed with
  * gazette_free (what a binding without the C library's free() calls);
- * gazette_free(NULL) does nothing. (Run under valgrind, memcheck sees
- * each freed.) */
+ * gazette_free(NULL) does nothing; an empty GAZETTE_INDEX is taken as
+ * unset. (Run under valgrind, memcheck sees each freed.) */
 static void test_default_index_path_freed_with_gazette_free(void **state)
 {
     (void)state;
@@ -3586,6 +3586,11 @@ static void test_default_index_path_freed_with_gazette_free(void **state)
     gazette_free(p);
     unsetenv("GAZETTE_INDEX");
     setenv("XDG_DATA_HOME", "/data", 1);
+    p = gazette_default_index_path();
+    assert_non_null(p);
+    assert_string_equal(p, "/data/gazette/index");
+    gazette_free(p);
+    setenv("GAZETTE_INDEX", "", 1);
     p = gazette_default_index_path();
     assert_non_null(p);
     assert_string_equal(p, "/data/gazette/index");

@@ -943,8 +943,10 @@ static unsigned mode_of(const char *dir)
  * first gazette-index makes the default location's directories (0700)
  * and gazette-query finds the articles there. A dry run or a run that
  * fails leaves nothing behind; GAZETTE_INDEX in a missing directory is
- * still refused (74), as --db is (test_cli_errors). Without HOME there is
- * no default (exit 64), and a relative XDG_DATA_HOME is ignored. */
+ * still refused (74), as --db is (test_cli_errors), and an empty
+ * GAZETTE_INDEX is as none. Without HOME, or with an empty one, there is
+ * no default (exit 64, the line saying which), and a relative
+ * XDG_DATA_HOME is ignored. */
 static void test_default_index_location(void **state)
 {
     (void)state;
@@ -999,6 +1001,13 @@ static void test_default_index_location(void **state)
                             fx.tmp, fx.tmp, q, fx.tmp, fx.tmp, fx.tmp), 0);
     assert_int_equal(mode_of("xdg/gazette"), 0700);
     assert_int_equal(tu_run("test -z \"$(ls -A '%s/home2')\"", fx.tmp), 0);
+    /* GAZETTE_INDEX set to "" is taken as unset: the default, not an
+     * index named "" (--help and the man pages say so) */
+    assert_int_equal(tu_run("env -u XDG_DATA_HOME GAZETTE_INDEX= "
+                            "HOME='%s/home1' '%s' --format paths -n 100 gaza "
+                            ">'%s/empty.txt' && cmp -s '%s/empty.txt' "
+                            "'%s/explicit.txt'", fx.tmp, q, fx.tmp, fx.tmp,
+                            fx.tmp), 0);
 
     /* an existing directory keeps its mode */
     snprintf(fmt, sizeof fmt, "%s'%%s' --quiet '%%s'", env);
@@ -1015,18 +1024,24 @@ static void test_default_index_location(void **state)
 
     /* No HOME (cron, a service) and nothing else: no default, one line
      * asking for --db, exit 64, and nothing made in the working directory
-     * (it was ./.gazette-index there). */
+     * (it was ./.gazette-index there). An empty HOME (and GAZETTE_INDEX)
+     * is none either, and the line says it is empty: it said "not set". */
     assert_int_equal(tu_run("mkdir '%s/cwd'", fx.tmp), 0);
     const char *const programs[] = {ix, q};
-    for (size_t i = 0; i < 2; i++) {
-        assert_int_equal(tu_run("cd '%s/cwd' && env -u HOME -u GAZETTE_INDEX "
-                                "-u XDG_DATA_HOME '%s' %s 2>'%s/err'",
-                                fx.tmp, programs[i], i ? "gaza" : sample,
-                                fx.tmp), 64);
+    static const struct {
+        const char *env, *says;
+    } homeless[] = {{"-u HOME -u GAZETTE_INDEX", "HOME is not set"},
+                    {"HOME= GAZETTE_INDEX=", "HOME is empty"}};
+    for (size_t i = 0; i < 4; i++) {
+        assert_int_equal(tu_run("cd '%s/cwd' && env -u XDG_DATA_HOME %s "
+                                "'%s' %s 2>'%s/err'", fx.tmp,
+                                homeless[i / 2].env, programs[i % 2],
+                                i % 2 ? "gaza" : sample, fx.tmp), 64);
         assert_int_equal(tu_run("test \"$(wc -l <'%s/err')\" = 1 && "
-                                "grep -q 'HOME is not set.*--db' '%s/err' && "
-                                "test -z \"$(ls -A '%s/cwd')\"", fx.tmp,
-                                fx.tmp, fx.tmp), 0);
+                                "grep -q '%s: name the index with --db' "
+                                "'%s/err' && test -z \"$(ls -A '%s/cwd')\"",
+                                fx.tmp, homeless[i / 2].says, fx.tmp,
+                                fx.tmp), 0);
     }
     /* A relative XDG_DATA_HOME is ignored (the XDG base directory spec):
      * ~/.local/share/gazette/index, not ./rel/gazette/index; without HOME

@@ -1674,24 +1674,25 @@ static void test_dry_full_outlives_a_writer(void **state)
     assert_int_equal(articles(db), n);
 }
 
-/* A dry run (`full`: of --full, else of an update) of a corpus beside
- * 1 500 articles of no file, stopped at its `nth` pause of `hook`
- * (pause_writing.c) while a writer commits twice (write_desk_articles),
- * then let go: it must end as the real run after it does (exit 0, its
- * summary said, nothing lost). */
-static void check_dry_run_outlives(const char *name, const char *hook,
-                                   int nth, int full)
+/* A dry run (`full`: of --full, else of an update) of `corpus` beside
+ * `first` articles of no file, stopped at its `nth` pause of `hook`
+ * (pause_writing.c) while a writer commits `desk` articles twice
+ * (write_desk_articles: those past `first` are new), then let go: it
+ * must end as the real run after it does (exit 0, its summary said,
+ * nothing lost but what the writer replaced). */
+static void check_dry_run_of_outlives(const char *name, const char *corpus,
+                                      int first, int desk, const char *hook,
+                                      int nth, int full)
 {
-    enum { DESK = 1500 };
     char db[1100];
     snprintf(db, sizeof db, "%s/%s", fx.tmp, name);
-    assert_int_equal(index_run("--db '%s' '%s'", db, fx.corpus), 0);
-    write_desk_articles(db, DESK, 0, DESK);
-    uint64_t n = articles(db);
-    pid_t pid = start_paused(db, fx.corpus, hook, nth, 1, full);
+    assert_int_equal(index_run("--db '%s' '%s'", db, corpus), 0);
+    write_desk_articles(db, first, 0, first);
+    pid_t pid = start_paused(db, corpus, hook, nth, 1, full);
     wait_paused(pid, nth);
-    write_desk_articles(db, DESK, 1, DESK / 4);
-    write_desk_articles(db, DESK, 2, DESK / 4);
+    write_desk_articles(db, desk, 1, desk / 4);
+    write_desk_articles(db, desk, 2, desk / 4);
+    uint64_t n = articles(db);
     kill(pid, SIGCONT);
     int rc = wait_exit(pid);
     if (rc != 0)
@@ -1699,8 +1700,15 @@ static void check_dry_run_outlives(const char *name, const char *hook,
     assert_int_equal(rc, 0);
     assert_int_equal(tu_run("grep -q 'dry run: scanned' '%s/out.txt'", fx.tmp),
                      0);
-    assert_int_equal(index_run("--db '%s' '%s'", db, fx.corpus), 0);
+    assert_int_equal(index_run("--db '%s' '%s'", db, corpus), 0);
     assert_int_equal(articles(db), n);
+}
+
+/* check_dry_run_of_outlives on the sample corpus beside 1 500 articles. */
+static void check_dry_run_outlives(const char *name, const char *hook,
+                                   int nth, int full)
+{
+    check_dry_run_of_outlives(name, fx.corpus, 1500, 1500, hook, nth, full);
 }
 
 /* An update's dry run takes no lock either, and reads what the index
@@ -1744,6 +1752,32 @@ static void test_dry_full_outlives_a_writer_at_open(void **state)
 {
     (void)state;
     check_dry_run_outlives("desk-full-open-idx", "PAUSE_AT_METADATA", 2, 1);
+}
+
+/* An update's dry run asks, before it walks the corpus, whether a file
+ * whose path begins with a JSON Lines file's path and '#'
+ * ("desk.jsonl#x.txt") is also an article's id (indexer.c,
+ * holds_own_id). A writer's commits may overtake that lookup as any
+ * other reading: it reads again from the latest revision. Here it stops
+ * before that lookup (pause_writing.c, PAUSE_AT_TERM; a corpus of two
+ * files) while a writer adds articles of no file whose ids ("desk/N")
+ * sort beside that path, so that its commits rewrite the block the
+ * lookup reads (rewriting articles would not: their ids' terms stay as
+ * they were), and goes on: exit 0, as the real run after it. Before, it
+ * gave up at once with 75, saying a writer had overtaken "each of 10
+ * readings". */
+static void test_dry_update_outlives_a_writer_at_an_id_lookup(void **state)
+{
+    (void)state;
+    enum { FIRST = 200, DESK = 400 };
+    static const char text[] = "Zebras\n\nThe zebra herd moved.\n";
+    char corpus[1100];
+    snprintf(corpus, sizeof corpus, "%s/shadowing", fx.tmp);
+    assert_int_equal(tu_run("mkdir '%s'", corpus), 0);
+    tu_write_file(corpus, "desk.jsonl#x.txt", text, sizeof text - 1);
+    tu_write_file(corpus, "y.txt", text, sizeof text - 1);
+    check_dry_run_of_outlives("shadowing-idx", corpus, FIRST, DESK,
+                              "PAUSE_AT_TERM", 1, 0);
 }
 
 /* An index that changes under every reading of an update's dry run (a
@@ -1960,6 +1994,8 @@ int main(void)
         cmocka_unit_test_teardown(test_dry_full_outlives_a_writer,
                                   stop_running),
         cmocka_unit_test(test_killed_build_is_said),
+        cmocka_unit_test_teardown(
+            test_dry_update_outlives_a_writer_at_an_id_lookup, stop_running),
         cmocka_unit_test_teardown(test_dry_update_outlives_a_writer_at_open,
                                   stop_running),
         cmocka_unit_test_teardown(test_dry_full_outlives_a_writer_at_open,

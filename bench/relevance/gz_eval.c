@@ -15,7 +15,8 @@
  * to override the ranking defaults: that is how the defaults were chosen.
  * With -l, the wall-clock time of each search in microseconds is written
  * one per line to LATENCY_FILE; the median goes to stderr either way.
- * Exit status 0, 64 bad usage, 66 index or query file unreadable.
+ * Exit status 0, 64 bad usage, 66 index or query file unreadable, 71 out
+ * of memory.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +26,10 @@
 #include "gazette.h"
 #ifdef GZ_EVAL_TUNING
 #include "ranking.h"
+
+/* Its messages and usage name the program run, which takes -p. */
+#define PROGRAM "gz_tune"
+#define TUNING_USAGE " [-p KEY=VALUE,...]"
 
 /* gz_tune only: parse "k1=1.2,b=0.75,stop=1,caps=1,prfd=10,prft=20,
  * prfw=0.5,minlen=0.5" (any subset) over the library's defaults and make
@@ -56,6 +61,9 @@ static int set_tuning(const char *spec)
     gz_ranking_set_params(&p);
     return 0;
 }
+#else
+#define PROGRAM "gz_eval"
+#define TUNING_USAGE ""
 #endif
 
 /* Copy the hit's document number (file name without dirs and ".txt") into
@@ -77,7 +85,7 @@ static gazette_status_t run_query(gazette_index_t *index,
     gazette_results_t *res = NULL;
     gazette_status_t s = gazette_search(index, text, opts, &res);
     if (s != GAZETTE_STATUS_OK) {
-        fprintf(stderr, "gz_eval: query %s: %s: %s\n", qid,
+        fprintf(stderr, PROGRAM ": query %s: %s: %s\n", qid,
                 gazette_status_to_string(s), gazette_index_error(index));
         return s;
     }
@@ -107,7 +115,7 @@ int main(int argc, char **argv)
 #ifdef GZ_EVAL_TUNING
         else if (strcmp(argv[argi], "-p") == 0) {
             if (set_tuning(argv[argi + 1]) != 0) {
-                fprintf(stderr, "gz_tune: bad -p %s\n", argv[argi + 1]);
+                fprintf(stderr, PROGRAM ": bad -p %s\n", argv[argi + 1]);
                 return 64;
             }
         }
@@ -116,13 +124,14 @@ int main(int argc, char **argv)
             break;
     }
     if (argc - argi != 2 || depth == 0) {
-        fprintf(stderr, "usage: gz_eval [-k DEPTH] [-t TAG] [-l LATENCY_FILE]"
+        fprintf(stderr, "usage: " PROGRAM " [-k DEPTH] [-t TAG]"
+                        " [-l LATENCY_FILE]" TUNING_USAGE
                         " INDEX QUERIES.tsv\n");
         return 64;
     }
     gazette_index_t *index = NULL;
     if (gazette_index_open(argv[argi], &index) != GAZETTE_STATUS_OK) {
-        fprintf(stderr, "gz_eval: %s\n", gazette_last_open_error());
+        fprintf(stderr, PROGRAM ": %s\n", gazette_last_open_error());
         return 66;
     }
     FILE *qf = fopen(argv[argi + 1], "r");
@@ -159,7 +168,7 @@ int main(int argc, char **argv)
         if (lf)
             fclose(lf);
     }
-    peer_latency_report(&lat, "gz_eval");
+    peer_latency_report(&lat, PROGRAM);
     fclose(qf);
     gazette_search_options_free(opts);
     gazette_index_close(index);
