@@ -52,6 +52,10 @@
 /* Xapian's limit on how far a correction may be (edits). */
 #define MAX_EDITS 2
 
+/* The longest word (in code points) compared letter by letter; a longer
+ * one is never a slip from another. */
+#define MAX_COMPARED 64
+
 /* The code point at p (< end), its length in *n; -1 for a byte that does
  * not start valid UTF-8. */
 static int32_t char_at(const char *p, const char *end, size_t *n)
@@ -320,36 +324,57 @@ static size_t code_points(const char *word, int32_t *cp, size_t max)
     return n;
 }
 
+/* The slips of the keyboard (letters left out, added, changed, or two
+ * neighbours swapped: the optimal string alignment distance) between the
+ * code points a[0..m) and b[0..n), when at most `max`; max + 1 when more,
+ * or when the first letters differ (a typo spares the first letter). */
+static unsigned slips_apart(const int32_t *a, size_t m, const int32_t *b,
+                            size_t n, unsigned max)
+{
+    if (m == 0 || n == 0 || m > MAX_COMPARED || n > MAX_COMPARED ||
+        a[0] != b[0] || (m > n ? m - n : n - m) > max)
+        return max + 1;
+    unsigned rows[3][MAX_COMPARED + 1];
+    unsigned *before = rows[0], *prev = rows[1], *cur = rows[2];
+    for (size_t j = 0; j <= n; j++)
+        prev[j] = (unsigned)j;
+    for (size_t i = 1; i <= m; i++) {
+        unsigned least = cur[0] = (unsigned)i;
+        for (size_t j = 1; j <= n; j++) {
+            unsigned d = prev[j - 1] + (a[i - 1] != b[j - 1]);
+            if (prev[j] + 1 < d)
+                d = prev[j] + 1;
+            if (cur[j - 1] + 1 < d)
+                d = cur[j - 1] + 1;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
+                a[i - 2] == b[j - 1] && before[j - 2] + 1 < d)
+                d = before[j - 2] + 1;
+            cur[j] = d;
+            if (d < least)
+                least = d;
+        }
+        if (least > max)
+            return max + 1;
+        unsigned *oldest = before;
+        before = prev;
+        prev = cur;
+        cur = oldest;
+    }
+    return prev[n] <= max ? prev[n] : max + 1;
+}
+
 /* 1 when `alt` is `word` after one slip of the keyboard that spares the
- * first letter: one letter left out, added, changed, or two neighbours
- * swapped. A word the index has is sometimes a typo that reached an
- * article, but a candidate two edits away, or with another first letter,
- * is then mostly another real word: in the 47 articles of corpus/sample,
- * "snow" was offered "now", "soar" "far", "canal" "final", "stones"
- * "states", and "rays" "days". */
+ * first letter (slips_apart). A word the index has is sometimes a typo
+ * that reached an article, but a candidate two edits away, or with
+ * another first letter, is then mostly another real word: in the 47
+ * articles of corpus/sample, "snow" was offered "now", "soar" "far",
+ * "canal" "final", "stones" "states", and "rays" "days". */
 static int one_slip(const char *word, const char *alt)
 {
-    enum { MAX = 64 };
-    int32_t a[MAX], b[MAX];
-    size_t m = code_points(word, a, MAX), n = code_points(alt, b, MAX);
-    if (m > MAX || n > MAX || m == 0 || n == 0 || a[0] != b[0])
-        return 0;
-    if (m + 1 < n || n + 1 < m)
-        return 0;
-    size_t i = 0;
-    while (i < m && i < n && a[i] == b[i])
-        i++;
-    if (m == n) {   /* one changed, or the next two swapped */
-        if (i + 1 < m && a[i] == b[i + 1] && a[i + 1] == b[i])
-            i += 2;
-        else
-            i++;
-        return i >= m || memcmp(a + i, b + i, (m - i) * sizeof *a) == 0;
-    }
-    /* one left out of the longer one at i */
-    const int32_t *lng = m > n ? a : b, *shrt = m > n ? b : a;
-    size_t rest = (m > n ? n : m) - i;
-    return memcmp(lng + i + 1, shrt + i, rest * sizeof *a) == 0;
+    int32_t a[MAX_COMPARED], b[MAX_COMPARED];
+    size_t m = code_points(word, a, MAX_COMPARED);
+    size_t n = code_points(alt, b, MAX_COMPARED);
+    return slips_apart(a, m, b, n, 1) <= 1;
 }
 
 /* `word` searched in `field` (MAY_AUTHOR: "author:fiona"), in a new
