@@ -5494,6 +5494,55 @@ static void test_spelling_names_a_field(void **state)
     }
 }
 
+/* A misspelt word of an author: value is corrected to the author's word
+ * a slip away (two for a long word): the spelling data hold the text's
+ * words only, so "author:fionna" (of "Author: Fiona MacLeod") got no
+ * suggestion, nor "author:macleud". An author's word, or its stem,
+ * stays; a word no author is near gets none; the other words and the
+ * field's quotes and brackets are kept. */
+static void test_spelling_of_authors(void **state)
+{
+    (void)state;
+    query_opts on = {.spelling = 1};
+    static const struct {
+        const char *query, *suggestion;
+    } cases[] = {
+        {"author:fionna", "author:fiona"},
+        {"author:macleud", "author:macleod"},
+        {"Author:MacLeud", "Author:macleod"},
+        {"author:fionna storm", "author:fiona storm"},
+        {"storm author:fionna farmers", "storm author:fiona farmers"},
+        {"author:\"fionna macleud\"", "author:\"fiona macleod\""},
+        {"author:(fionna storm)", "author:(fiona storm)"},
+        {"author:whitfeld", "author:whitfield"},
+        /* two slips from a long name; one letter changed and one added
+         * is too far from a short one */
+        {"author:witfeild", "author:whitfield"},
+        {"author:fjonna", ""},
+        {"author:fiona", ""},
+        {"author:\"Fiona MacLeod\"", ""},
+        {"author:fionas", ""},
+        {"author:zygmunt", ""},
+        /* only author: values: elsewhere the word is one of the text */
+        {"title:fionna", ""},
+        {"author:fiona title:fionna", ""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        gazette_results_t *r = search(&fx.sample, cases[i].query, &on);
+        if (strcmp(gazette_results_suggestion(r), cases[i].suggestion) != 0)
+            fail_msg("'%s': suggested '%s', not '%s'", cases[i].query,
+                     gazette_results_suggestion(r), cases[i].suggestion);
+        gazette_results_free(r);
+    }
+    /* the typo found nothing, its correction the author's article */
+    gazette_results_t *r = search(&fx.sample, "author:fionna", &on);
+    assert_int_equal(gazette_results_count(r), 0);
+    gazette_results_free(r);
+    r = search(&fx.sample, "author:fiona", &on);
+    assert_int_equal(gazette_results_count(r), 1);
+    gazette_results_free(r);
+}
+
 /* A typographic apostrophe (U+2019, U+201B) is the typed one, as Xapian's
  * term generator reads it: "Israel’s" is the word "israel's" the
  * index has, no misspelling (it was offered "israel's cabinet", the
@@ -6888,6 +6937,7 @@ int main(void)
         cmocka_unit_test(test_spelling),
         cmocka_unit_test(test_spelling_word_the_index_has),
         cmocka_unit_test(test_spelling_names_a_field),
+        cmocka_unit_test(test_spelling_of_authors),
         cmocka_unit_test(test_spelling_in_phrase),
         cmocka_unit_test(test_spelling_under_field),
         cmocka_unit_test(test_soft_hyphen_in_query),
