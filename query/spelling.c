@@ -494,17 +494,19 @@ static xap_status nearest_author_word(gazette_index_t *index,
                                       const char *word, char **out)
 {
     author_walk a = {.max_slips = 1};
-    char start[GZ_TERM_BUF];
-    size_t first;
+    char start[sizeof GZ_PREFIX_AUTHOR + 4];   /* + one UTF-8 character */
+    size_t first, plen = strlen(GZ_PREFIX_AUTHOR);
     *out = NULL;
     a.letters = code_points(word, a.word, MAX_COMPARED);
-    if (a.letters > MAX_COMPARED || gz_index_searches_remote(index))
+    if (a.letters == 0 || a.letters > MAX_COMPARED ||
+        gz_index_searches_remote(index))
         return XAP_OK;
     if (a.letters >= LONG_NAME)
         a.max_slips = 2;
     char_at(word, word + strlen(word), &first);
-    snprintf(start, sizeof start, "%s%.*s", GZ_PREFIX_AUTHOR, (int)first,
-             word);
+    memcpy(start, GZ_PREFIX_AUTHOR, plen);
+    memcpy(start + plen, word, first);
+    start[plen + first] = '\0';
     xap_status s = xap_database_each_term(index->db, start,
                                           weigh_author_word, &a);
     if (s == XAP_OK && a.out_of_memory)
