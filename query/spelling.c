@@ -56,9 +56,9 @@
 /* Xapian's limit on how far a correction may be (edits). */
 #define MAX_EDITS 2
 
-/* An author's word (in code points) of at least this length may be two
- * slips from the word typed, a shorter one only one: two edits of a
- * short name reach too many others. */
+/* A word of an author: value of at least this many code points may be
+ * corrected to an author's word two slips away, a shorter one only one
+ * slip away: two edits of a short name reach too many others. */
 #define LONG_NAME 8
 
 /* The most author's words with the typed word's first letter that the
