@@ -20,7 +20,11 @@
  *   - a word in no article's text but in an author's name, a tag or a
  *     source is offered as that field ("Fiona" gives "author:fiona")
  *     where it can be written so (fields_for); a tag or a source only as
- *     the whole query.
+ *     the whole query;
+ *   - a word of an author: value that no author has is corrected to the
+ *     author's word a slip away (two for a long word) in the most
+ *     articles (nearest_author_word): the spelling data hold no names;
+ *     else by the rules above.
  * The search itself always runs the query as typed.
  */
 #include "buf.h"
@@ -51,6 +55,20 @@
 
 /* Xapian's limit on how far a correction may be (edits). */
 #define MAX_EDITS 2
+
+/* A word of an author: value of at least this many code points may be
+ * corrected to an author's word two slips away, a shorter one only one
+ * slip away: two edits of a short name reach too many others. */
+#define LONG_NAME 8
+
+/* The most author's words with the typed word's first letter that the
+ * walk for a misspelt author looks at (in byte order), so that an
+ * archive of many authors costs a bounded time. */
+#define AUTHOR_WORDS_VISITED 2000
+
+/* The longest word (in code points) compared letter by letter; a longer
+ * one is never a slip from another. */
+#define MAX_COMPARED 64
 
 /* The code point at p (< end), its length in *n; -1 for a byte that does
  * not start valid UTF-8. */
@@ -320,36 +338,57 @@ static size_t code_points(const char *word, int32_t *cp, size_t max)
     return n;
 }
 
+/* The slips of the keyboard (letters left out, added, changed, or two
+ * neighbours swapped: the optimal string alignment distance) between the
+ * code points a[0..m) and b[0..n), when at most `max`; max + 1 when more,
+ * or when the first letters differ (a typo spares the first letter). */
+static unsigned slips_apart(const int32_t *a, size_t m, const int32_t *b,
+                            size_t n, unsigned max)
+{
+    if (m == 0 || n == 0 || m > MAX_COMPARED || n > MAX_COMPARED ||
+        a[0] != b[0] || (m > n ? m - n : n - m) > max)
+        return max + 1;
+    unsigned rows[3][MAX_COMPARED + 1];
+    unsigned *before = rows[0], *prev = rows[1], *cur = rows[2];
+    for (size_t j = 0; j <= n; j++)
+        prev[j] = (unsigned)j;
+    for (size_t i = 1; i <= m; i++) {
+        unsigned least = cur[0] = (unsigned)i;
+        for (size_t j = 1; j <= n; j++) {
+            unsigned d = prev[j - 1] + (a[i - 1] != b[j - 1]);
+            if (prev[j] + 1 < d)
+                d = prev[j] + 1;
+            if (cur[j - 1] + 1 < d)
+                d = cur[j - 1] + 1;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
+                a[i - 2] == b[j - 1] && before[j - 2] + 1 < d)
+                d = before[j - 2] + 1;
+            cur[j] = d;
+            if (d < least)
+                least = d;
+        }
+        if (least > max)
+            return max + 1;
+        unsigned *oldest = before;
+        before = prev;
+        prev = cur;
+        cur = oldest;
+    }
+    return prev[n] <= max ? prev[n] : max + 1;
+}
+
 /* 1 when `alt` is `word` after one slip of the keyboard that spares the
- * first letter: one letter left out, added, changed, or two neighbours
- * swapped. A word the index has is sometimes a typo that reached an
- * article, but a candidate two edits away, or with another first letter,
- * is then mostly another real word: in the 47 articles of corpus/sample,
- * "snow" was offered "now", "soar" "far", "canal" "final", "stones"
- * "states", and "rays" "days". */
+ * first letter (slips_apart). A word the index has is sometimes a typo
+ * that reached an article, but a candidate two edits away, or with
+ * another first letter, is then mostly another real word: in the 47
+ * articles of corpus/sample, "snow" was offered "now", "soar" "far",
+ * "canal" "final", "stones" "states", and "rays" "days". */
 static int one_slip(const char *word, const char *alt)
 {
-    enum { MAX = 64 };
-    int32_t a[MAX], b[MAX];
-    size_t m = code_points(word, a, MAX), n = code_points(alt, b, MAX);
-    if (m > MAX || n > MAX || m == 0 || n == 0 || a[0] != b[0])
-        return 0;
-    if (m + 1 < n || n + 1 < m)
-        return 0;
-    size_t i = 0;
-    while (i < m && i < n && a[i] == b[i])
-        i++;
-    if (m == n) {   /* one changed, or the next two swapped */
-        if (i + 1 < m && a[i] == b[i + 1] && a[i + 1] == b[i])
-            i += 2;
-        else
-            i++;
-        return i >= m || memcmp(a + i, b + i, (m - i) * sizeof *a) == 0;
-    }
-    /* one left out of the longer one at i */
-    const int32_t *lng = m > n ? a : b, *shrt = m > n ? b : a;
-    size_t rest = (m > n ? n : m) - i;
-    return memcmp(lng + i + 1, shrt + i, rest * sizeof *a) == 0;
+    int32_t a[MAX_COMPARED], b[MAX_COMPARED];
+    size_t m = code_points(word, a, MAX_COMPARED);
+    size_t n = code_points(alt, b, MAX_COMPARED);
+    return slips_apart(a, m, b, n, 1) <= 1;
 }
 
 /* `word` searched in `field` (MAY_AUTHOR: "author:fiona"), in a new
@@ -369,7 +408,7 @@ static xap_status in_field(int field, const char *word, char **out)
 /* Xapian's spelling suggestion for `word` (the index form of a rare
  * word, in `had` articles, `stem` its Z term, in `had_stem`) when the
  * rules at the top of this file keep it: a new string in *out, or NULL.
- * `unstemmed` as for correct_word. */
+ * `unstemmed` as for correct_text_word. */
 static xap_status suggested(gazette_index_t *index, const char *word,
                             const char *stem, uint32_t had,
                             uint32_t had_stem, int unstemmed, char **out)
@@ -402,8 +441,86 @@ static xap_status suggested(gazette_index_t *index, const char *word,
     return s;
 }
 
-/* The correction of one plain word, by the rules at the top of this
- * file: a new string in *out, or NULL when the word stays. A word in no
+/* The walk over the authors' words for a misspelt one
+ * (nearest_author_word). */
+typedef struct author_walk {
+    int32_t word[MAX_COMPARED];   /* the typed word's code points */
+    size_t letters;
+    unsigned max_slips;
+    size_t visited;
+    char *best;                   /* the nearest so far (no prefix) */
+    unsigned best_slips;
+    uint32_t best_articles;
+    int out_of_memory;
+} author_walk;
+
+/* xap_database_each_term callback: keep the author's word `term` when
+ * it is nearer the typed word than the best so far, or as near and in
+ * more articles (the first in byte order of equals); stop after
+ * AUTHOR_WORDS_VISITED words, or out of memory. */
+static int weigh_author_word(const char *term, size_t len, uint32_t articles,
+                             void *ctx)
+{
+    (void)len;
+    author_walk *a = ctx;
+    if (++a->visited > AUTHOR_WORDS_VISITED)
+        return 1;
+    const char *name = term + strlen(GZ_PREFIX_AUTHOR);
+    int32_t cp[MAX_COMPARED];
+    size_t n = code_points(name, cp, MAX_COMPARED);
+    unsigned slips = slips_apart(a->word, a->letters, cp, n, a->max_slips);
+    if (slips == 0 || slips > a->max_slips ||
+        (a->best && (slips > a->best_slips ||
+                     (slips == a->best_slips &&
+                      articles <= a->best_articles))))
+        return 0;
+    char *copy = strdup(name);
+    free(a->best);
+    a->best = copy;
+    a->best_slips = slips;
+    a->best_articles = articles;
+    a->out_of_memory = !copy;
+    return a->out_of_memory;
+}
+
+/* The author's word nearest `word` (index form), which no author has: a
+ * slip away, two for a word of LONG_NAME letters or more, in the most
+ * articles, looking at the first AUTHOR_WORDS_VISITED authors' words with
+ * its first letter (a slip spares it). A new string in *out, or NULL.
+ * Not over a remote index, whose server would send every author's word
+ * with that letter whatever the bound (as for the forms of hyphenated
+ * words, hyphens.c). */
+static xap_status nearest_author_word(gazette_index_t *index,
+                                      const char *word, char **out)
+{
+    author_walk a = {.max_slips = 1};
+    char start[sizeof GZ_PREFIX_AUTHOR + 4];   /* + one UTF-8 character */
+    size_t first, plen = strlen(GZ_PREFIX_AUTHOR);
+    *out = NULL;
+    a.letters = code_points(word, a.word, MAX_COMPARED);
+    if (a.letters == 0 || a.letters > MAX_COMPARED ||
+        gz_index_searches_remote(index))
+        return XAP_OK;
+    if (a.letters >= LONG_NAME)
+        a.max_slips = 2;
+    char_at(word, word + strlen(word), &first);
+    memcpy(start, GZ_PREFIX_AUTHOR, plen);
+    memcpy(start + plen, word, first);
+    start[plen + first] = '\0';
+    xap_status s = xap_database_each_term(index->db, start,
+                                          weigh_author_word, &a);
+    if (s == XAP_OK && a.out_of_memory)
+        s = XAP_ERR_NOMEM;
+    if (s == XAP_OK)
+        *out = a.best;
+    else
+        free(a.best);
+    return s;
+}
+
+/* The correction of `word` (index form, `stem` its Z term) by the
+ * rules at the top of this file for a word of the text: a new string in
+ * *out, or NULL when the word stays. A word in no
  * article's text but in an author's name, a tag or a source becomes that
  * field ("author:fiona") when `may_fields` (MAY_AUTHOR, MAY_TAG,
  * MAY_SOURCE) allows it: the word as typed finds nothing. A word
@@ -411,17 +528,12 @@ static xap_status suggested(gazette_index_t *index, const char *word,
  * only as itself, not by its stem: "blaire" of '"tony blaire"' finds
  * nothing there though its stem "blair" is everywhere; and when no
  * article has it, a correction with its stem ("blair") is one. */
-static xap_status correct_word(gazette_index_t *index, const typed_word *w,
-                               int may_fields, int unstemmed, char **out)
+static xap_status correct_text_word(gazette_index_t *index, const char *word,
+                                    const char *stem, int may_fields,
+                                    int unstemmed, char **out)
 {
-    *out = NULL;
-    char *word = index_form(w);
-    if (!word)
-        return XAP_ERR_NOMEM;
-    char stem[GZ_TERM_BUF];
     uint32_t had = 0, had_stem = 0;
     int field = 0;
-    stem_term(index, word, stem);
     xap_status s = term_freq(index, word, &had);
     if (s == XAP_OK && *stem && !unstemmed)
         s = term_freq(index, stem, &had_stem);
@@ -432,6 +544,62 @@ static xap_status correct_word(gazette_index_t *index, const typed_word *w,
         s = in_field(field, word, out);
     else if (s == XAP_OK && rare && !field)
         s = suggested(index, word, stem, had, had_stem, unstemmed, out);
+    return s;
+}
+
+/* `word` as a term of an author's name, after `stem_prefix` ("" or
+ * GZ_STEM_PREFIX), into `term` (GZ_TERM_BUF bytes); 0 when too long to
+ * be one. */
+static int author_term(char *term, const char *stem_prefix, const char *word)
+{
+    return (size_t)snprintf(term, GZ_TERM_BUF, "%s%s%s", stem_prefix,
+                            GZ_PREFIX_AUTHOR, word) < GZ_TERM_BUF;
+}
+
+/* For `word` (index form, `stem` its Z term) of an author: value:
+ * *settled 1 when an author has the word (or, unless `unstemmed`, its
+ * stem), which then finds its articles as typed and stays, or when an
+ * author's word is a slip or two away (nearest_author_word), the
+ * correction in *out (a new string); else 0, and the word is one of
+ * the text's. */
+static xap_status correct_author_word(gazette_index_t *index,
+                                      const char *word, const char *stem,
+                                      int unstemmed, char **out,
+                                      int *settled)
+{
+    char term[GZ_TERM_BUF];
+    uint32_t had = 0;
+    xap_status s = XAP_OK;
+    if (author_term(term, "", word))
+        s = term_freq(index, term, &had);
+    if (s == XAP_OK && !had && !unstemmed && *stem &&
+        author_term(term, GZ_STEM_PREFIX, stem + strlen(GZ_STEM_PREFIX)))
+        s = term_freq(index, term, &had);
+    if (s == XAP_OK && !had)
+        s = nearest_author_word(index, word, out);
+    *settled = had || *out;
+    return s;
+}
+
+/* The correction of one plain word, `in_author` when of an author:
+ * value, else as correct_text_word has it: a new string in *out, or
+ * NULL when the word stays. */
+static xap_status correct_word(gazette_index_t *index, const typed_word *w,
+                               int may_fields, int unstemmed, int in_author,
+                               char **out)
+{
+    *out = NULL;
+    char *word = index_form(w);
+    if (!word)
+        return XAP_ERR_NOMEM;
+    char stem[GZ_TERM_BUF];
+    int settled = 0;
+    stem_term(index, word, stem);
+    xap_status s = in_author ? correct_author_word(index, word, stem,
+                                                   unstemmed, out, &settled)
+                             : XAP_OK;
+    if (s == XAP_OK && !settled)
+        s = correct_text_word(index, word, stem, may_fields, unstemmed, out);
     free(word);
     return s;
 }
@@ -517,22 +685,66 @@ static int fields_for(const char *query, const typed_word *w)
                : MAY_AUTHOR;
 }
 
+/* 1 when the word `w` names the author: field, its value next. */
+static int names_author(const typed_word *w, const char *end)
+{
+    const char *colon = w->start + w->len;
+    const gz_field *f = colon < end && *colon == ':'
+                            ? gz_field_by_name(w->start, w->len)
+                            : NULL;
+    return f && strcmp(f->prefix, GZ_PREFIX_AUTHOR) == 0;
+}
+
+/* The end of a field's value starting at `value` (< end when any): past
+ * the closing quote of a phrase, the closing bracket of a group, else
+ * the end of the word. */
+static const char *value_end(const char *value, const char *end)
+{
+    size_t n = 0, depth = 0;
+    int quoted = 0;
+    const char *p = value;
+    if (p < end && is_quote(p, end, &n)) {
+        for (p += n; p < end && !is_quote(p, end, &n); p += n)
+            ;
+        return p < end ? p + n : end;
+    }
+    if (p >= end || *p != '(') {
+        while (p < end && !gz_ascii_isspace((unsigned char)*p) && *p != ')')
+            p++;
+        return p;
+    }
+    for (; p < end; p += n) {
+        n = 1;
+        if (is_quote(p, end, &n))
+            quoted = !quoted;
+        else if (!quoted && *p == '(')
+            depth++;
+        else if (!quoted && *p == ')' && --depth == 0)
+            return p + 1;
+    }
+    return end;
+}
+
 xap_status gz_suggest(gazette_index_t *index, const char *query,
                       gazette_results_t *r)
 {
     gz_buf out = {0};
     const char *p = query, *end = query + strlen(query), *copied = query;
+    const char *author_until = query;   /* end of the last author: value */
     int changed = 0;
     typed_word w;
     xap_status s = XAP_OK;
     while (s == XAP_OK && next_typed_word(&p, end, &w)) {
+        if (names_author(&w, end))
+            author_until = value_end(p, end);
         if (!w.plain)
             continue;
         char *alt = NULL;
         /* the parser searches these words as typed, not stemmed */
         int unstemmed = (enclosing(query, w.start) & IN_PHRASE) ||
                         beside_proximity(query, w.start, w.len);
-        s = correct_word(index, &w, fields_for(query, &w), unstemmed, &alt);
+        s = correct_word(index, &w, fields_for(query, &w), unstemmed,
+                         w.start < author_until, &alt);
         if (!alt)
             continue;
         gz_buf_put(&out, copied, (size_t)(w.start - copied));
