@@ -76,6 +76,7 @@ static xap_status entity_query(const char *value, void *ctx, xap_query **out)
     char term[GZ_TERM_BUF];
     alias_terms a = {NULL, 0, XAP_OK, index->db};
     *out = NULL;
+    index->entity_asked = 1;
     if (!gz_entity_term(value, term, sizeof term))
         return xap_query_new_term(GZ_PREFIX_ENTITY, 1, 0, out);   /* none */
     if (add_term(&a, term) == 0)

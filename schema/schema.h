@@ -206,6 +206,10 @@ size_t gz_entity_term(const char *name, char *buf, size_t size);
  * nothing by it. It is no entity of the slot or the data: the facet does
  * not count it. Indexes written before 2026-12-04 lack these terms until
  * gazette-index --full (the format is unchanged: older code ignores them).
+ * A writer records GZ_META_ENTITY_HEADS "1" in every shard when it starts
+ * on an index with no article yet (as GZ_META_CJK_NGRAMS, below): a
+ * search with entity: over a shard without it says that the shard's
+ * articles may lack them (query/search.c).
  */
 size_t gz_entity_head_term(const char *head, char *buf, size_t size);
 
@@ -258,6 +262,9 @@ size_t gz_source_length(const char *value, size_t len);
                                                 its facet lists (above) */
 #define GZ_META_CJK_NGRAMS "gazette.cjk_ngrams" /* "1": CJK text as
                                                 n-grams (below) */
+#define GZ_META_ENTITY_HEADS "gazette.entity_heads" /* "1": every article
+                                                has its entity head terms
+                                                (acronym heads, above) */
 #define GZ_META_SYNONYMS  "gazette.synonyms" /* the --synonyms rules as
                                                 read, unstemmed, one
                                                 "key = a, b" a line:
