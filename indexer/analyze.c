@@ -705,27 +705,42 @@ static int index_knows_name(const char *word, size_t len, void *ctx)
     return knows_name(&view, 1, word, len, &a->lexicon_status);
 }
 
-/* The head term of entity `e` (gz_entity_head_len: "XHbbc" for "BBC
- * News") into `doc` when it has one; Xapian keeps a term added twice
- * once, so an article's terms grow by at most its distinct acronyms. */
-static xap_status add_entity_head(xap_document *doc, const gz_entity *e)
+/* The head terms of entity `e` (gz_entity_head_len) into `doc`: one for
+ * each run of its words from the first that leaves out at least the last
+ * ("XHbbc", "XHbbc radio", "XHbbc radio five" for "BBC Radio Five Live"),
+ * so entity:"BBC Radio" finds it as entity:BBC does. Only a name opened
+ * by an acronym: the prefixes of other names are as often other names
+ * ("New York" of "New York Times", "World War", "European Court" on the
+ * BBC corpus; docs/entities.md). A name has at most ten words, so at most
+ * nine terms; Xapian keeps a term added twice once. */
+static xap_status add_entity_heads(xap_document *doc, const gz_entity *e)
 {
     size_t len = gz_entity_head_len(e->name);
-    char head[GZ_TERM_BUF], term[GZ_TERM_BUF];
-    if (!len || len >= sizeof head)
+    if (!len)
         return XAP_OK;
-    memcpy(head, e->name, len);
-    head[len] = '\0';
-    if (!gz_entity_head_term(head, term, sizeof term))
+    char *prefix = strdup(e->name);
+    if (!prefix)
         return XAP_ERR_NOMEM;
-    return xap_document_add_boolean_term(doc, term);
+    xap_status s = XAP_OK;
+    for (char *end = prefix + len; s == XAP_OK && end;
+         end = strchr(end + 1, ' ')) {
+        char term[GZ_TERM_BUF];
+        *end = '\0';
+        if (!gz_entity_head_term(prefix, term, sizeof term))
+            s = XAP_ERR_NOMEM;
+        else
+            s = xap_document_add_boolean_term(doc, term);
+        *end = ' ';
+    }
+    free(prefix);
+    return s;
 }
 
 /* Named entities (schema.h): an XE term for each, and their display
  * names joined by GZ_ENTITY_SEP in the facet slot and in *joined (a new
  * string for the document data, NULL when there are none). Aliases
  * ("Blinken" beside "Antony Blinken") get a term but no facet entry, and
- * an acronym opening a name its head term (add_entity_head). The
+ * an acronym opening a name its head terms (add_entity_heads). The
  * index written so far tells names that start sentences
  * (index_knows_name). */
 static xap_status add_entities(gz_analyzer *a, xap_document *doc,
@@ -752,7 +767,7 @@ static xap_status add_entities(gz_analyzer *a, xap_document *doc,
         const gz_entity *e = &ents.items[i];
         s = xap_document_add_boolean_term(doc, e->term);
         if (s == XAP_OK)
-            s = add_entity_head(doc, e);
+            s = add_entity_heads(doc, e);
         if (e->alias_of >= 0)
             continue;
         if (len)

@@ -68,9 +68,11 @@ void gz_entities_set_token_cache_max(size_t tokens);
  * words, the first in capitals (two or more letters, no full stop) and
  * some later one not ("KEY MATCH STATS" is a heading), and the first is no
  * common acronym, title or word never a name alone ("PC"
- * of "PC World", "MP", "PM"). Its article gets that word's head term too
- * (gz_entity_head_term, schema.h), so that entity:BBC finds the article
- * that only writes "BBC News". Only acronyms: a capitalised first word is
+ * of "PC World", "MP", "DJ"). Its article gets the head terms of that
+ * word and of each longer prefix of the name too (gz_entity_head_term,
+ * schema.h), so that entity:BBC finds the article that only writes "BBC
+ * News", and entity:"BBC Radio" one that writes "BBC Radio Five Live".
+ * Only acronyms: a capitalised first word is
  * as often a first name ("Tony Blair") as a name of its own. */
 size_t gz_entity_head_len(const char *name);
 

@@ -61,18 +61,24 @@ static const char *const NEVER_ALONE[] = {
     "xref"};
 
 /* Common nouns written in capitals: never a name, and cut from either end
- * of a run ("US TV" gives "US", "Labour MPs" gives "Labour"). */
+ * of a run ("US TV" gives "US", "Labour MPs" gives "Labour"). The jobs
+ * among them (MP, MEP, MSP, DJ, MC, QC: the BBC corpus has "Labour MEP",
+ * "Edinburgh MSP", "New York DJs", "Guy Mansfield QC") are no name either
+ * way; those written before a name are TITLES too. */
 static const char *const COMMON_ACRONYMS[] = {
-    "ai", "cd", "cds", "ceo", "dvd", "dvds", "ev", "gdp", "gmt", "id",
-    "lcd", "mp", "mp3", "mps", "pc", "pcs", "tv"};
+    "ai", "cd", "cds", "ceo", "dj", "djs", "dvd", "dvds", "ev", "gdp",
+    "gmt", "id", "lcd", "mc", "mep", "meps", "mp", "mp3", "mps", "msp",
+    "msps", "pc", "pcs", "qc", "tv"};
 
 /* Titles cut out of a run when a name follows them ("President Joe
- * Biden"); a title at the end stays ("Martin Luther King"). */
+ * Biden", "DJ Mike Read", "Green MEP Caroline Lucas"); a title at the end
+ * stays ("Martin Luther King"). */
 static const char *const TITLES[] = {
     "ambassador", "archbishop", "ayatollah", "bishop", "cardinal", "ceo",
-    "chair", "chairman", "chairwoman", "chancellor", "coach", "dame", "dr",
-    "emir", "envoy", "gen", "governor", "imam", "judge", "king", "lord",
-    "mayor", "minister", "miss", "mp", "mr", "mrs", "ms", "pope", "premier",
+    "chair", "chairman", "chairwoman", "chancellor", "coach", "dame", "dj",
+    "dr", "emir", "envoy", "gen", "governor", "imam", "judge", "king",
+    "lord", "mayor", "mc", "mep", "minister", "miss", "mp", "mr", "mrs",
+    "ms", "msp", "pope", "premier",
     "president", "president-elect", "prince", "princess", "prof",
     "professor", "queen", "rabbi", "rev", "secretary", "secretary-general",
     "sen", "senator", "sheikh", "sir", "spokesman", "spokeswoman", "sultan",

@@ -3369,6 +3369,9 @@ static xap_status write_metadata(run_state *st)
             s = gz_index_ensure_metadata(st->shards[i], GZ_META_LIST_SLOTS,
                                          "1");
         if (s == XAP_OK && empty)
+            s = gz_index_ensure_metadata(st->shards[i], GZ_META_ENTITY_HEADS,
+                                         "1");
+        if (s == XAP_OK && empty)
             s = gz_index_ensure_metadata(st->shards[i], GZ_META_CJK_NGRAMS,
                                          GZ_CJK_NGRAMS_ON);
     }

@@ -227,6 +227,8 @@ static gazette_status_t prepare(gazette_writer_t *w, const char *language)
     if (s == XAP_OK && empty)
         s = gz_index_ensure_metadata(w->db, GZ_META_LIST_SLOTS, "1");
     if (s == XAP_OK && empty)
+        s = gz_index_ensure_metadata(w->db, GZ_META_ENTITY_HEADS, "1");
+    if (s == XAP_OK && empty)
         s = gz_index_ensure_metadata(w->db, GZ_META_CJK_NGRAMS,
                                      GZ_CJK_NGRAMS_ON);
     const xap_database *view = xap_writable_database(w->db);

@@ -13,6 +13,9 @@ typedef struct alias_terms {
     xap_query **terms;
     size_t count;
     xap_status status;
+    const xap_database *heads_of;   /* entity: the index whose head terms
+                                       each alias adds (add_head); NULL:
+                                       none (synonyms) */
 } alias_terms;
 
 static int add_term(alias_terms *a, const char *term)
@@ -26,12 +29,6 @@ static int add_term(alias_terms *a, const char *term)
     a->status = xap_query_new_term(term, 1, 0, &a->terms[a->count]);
     a->count += a->status == XAP_OK;
     return a->status != XAP_OK;
-}
-
-/* xap_database_each_synonym callback: one alias term. */
-static int add_alias(const char *synonym, void *ctx)
-{
-    return add_term(ctx, synonym);
 }
 
 /* The head term of `value` (schema.h, "XHbbc") into `a` when the index
@@ -54,15 +51,32 @@ static void add_head(alias_terms *a, const xap_database *db,
         add_term(a, head);
 }
 
+/* xap_database_each_synonym callback: one alias term, and for entity:
+ * its head term (add_head), so that an alias finds what its name finds
+ * typed ("British Broadcasting Corporation = BBC" finds "BBC News" as
+ * entity:BBC does). The alias's key is the term without its prefix:
+ * folding it again changes nothing (a hashed one has no head term). */
+static int add_alias(const char *synonym, void *ctx)
+{
+    alias_terms *a = ctx;
+    size_t prefix = strlen(GZ_PREFIX_ENTITY);
+    if (add_term(a, synonym))
+        return 1;
+    if (a->heads_of && strncmp(synonym, GZ_PREFIX_ENTITY, prefix) == 0)
+        add_head(a, a->heads_of, synonym + prefix, synonym);
+    return a->status != XAP_OK;
+}
+
 /* xap_field_fn of entity: (ctx: the index): the entity's term OR the
- * terms of its aliases, OR its head term (add_head). `value` is the name
- * as the normaliser wrote it. */
+ * terms of its aliases, OR the head terms of each (add_head). `value` is
+ * the name as the normaliser wrote it. */
 static xap_status entity_query(const char *value, void *ctx, xap_query **out)
 {
     gazette_index_t *index = ctx;
     char term[GZ_TERM_BUF];
-    alias_terms a = {NULL, 0, XAP_OK};
+    alias_terms a = {NULL, 0, XAP_OK, index->db};
     *out = NULL;
+    index->entity_asked = 1;
     if (!gz_entity_term(value, term, sizeof term))
         return xap_query_new_term(GZ_PREFIX_ENTITY, 1, 0, out);   /* none */
     if (add_term(&a, term) == 0)
@@ -88,7 +102,7 @@ static xap_status entity_query(const char *value, void *ctx, xap_query **out)
 xap_status gz_synonyms_of(const gazette_index_t *index, const char *key,
                           xap_query **out)
 {
-    alias_terms a = {NULL, 0, XAP_OK};
+    alias_terms a = {NULL, 0, XAP_OK, NULL};
     *out = NULL;
     xap_status s = xap_database_each_synonym(index->db, key, add_alias, &a);
     if (s == XAP_OK)

@@ -839,6 +839,54 @@ static xap_status warn_whole_runs(const gazette_index_t *index,
     return add_warning(r, note);
 }
 
+/* The location of the first shard of `index` that does not record entity
+ * head terms (GZ_META_ENTITY_HEADS), in *at; -1 when all do. A remote
+ * shard that cannot say counts as without; one that does not answer, or
+ * a revision discarded meanwhile, fails as the search would. */
+static xap_status first_without_heads(const gazette_index_t *index,
+                                      long *at)
+{
+    xap_status s = XAP_OK;
+    *at = -1;
+    for (size_t k = 0; s == XAP_OK && *at < 0 && k < index->nshards; k++) {
+        char *value = NULL;
+        size_t len = 0;
+        size_t owner = index->shard_owner[k];
+        s = xap_database_get_shard_metadata(index->db, k,
+                                            GZ_META_ENTITY_HEADS, &value,
+                                            &len);
+        if (s != XAP_OK || len != 1 || value[0] != '1')
+            *at = (long)owner;
+        if (index->locations[owner].remote && s != XAP_ERR_NETWORK &&
+            s != XAP_ERR_DB_MODIFIED)
+            s = XAP_OK;
+        free(value);
+    }
+    return s;
+}
+
+/* When the query has an entity: filter and an index searched was written
+ * before entity head terms (schema.h), r->warning says that there
+ * entity:BBC may miss the articles that write only "BBC News": nothing
+ * else tells an older index from one whose articles name no such thing. */
+static xap_status warn_no_entity_heads(const gazette_index_t *index,
+                                       gazette_results_t *r)
+{
+    long at = -1;
+    if (!index->entity_asked)
+        return XAP_OK;
+    xap_status s = first_without_heads(index, &at);
+    if (s != XAP_OK || at < 0)
+        return s;
+    char note[1024];
+    snprintf(note, sizeof note, "%.400s was written before entity head "
+             "terms, so entity: may miss there the articles that write an "
+             "acronym only inside a longer name (entity:BBC, \"BBC News\") "
+             "until it is rebuilt with gazette_update_set_full",
+             index->locations[at].name);
+    return add_warning(r, note);
+}
+
 /* 1 when the field name [w, w + len) is one of query's before `before`
  * (in any case: one mistyped name, however written). */
 static int named_before(const char *query, const char *before, const char *w,
@@ -1028,8 +1076,11 @@ static xap_status run_search(gazette_index_t *index, const char *query,
         s = warn_unknown_field(query, r);
     if (s == XAP_OK)
         s = warn_not_wildcards(query, text, r);
+    index->entity_asked = 0;
     if (s == XAP_OK)
         s = parse_query(index, query, text, o, r, &q);
+    if (s == XAP_OK)
+        s = warn_no_entity_heads(index, r);
     if (s == XAP_OK)
         s = check_wildcards(index, q);
     if (s == XAP_OK)

@@ -123,6 +123,9 @@ struct gazette_index {
     /* The last parse left no query (only signs, '*' or punctuation): its
      * XAP_ERR_QUERY_PARSE is "nothing to search for" (search.c). */
     int parsed_nothing;
+    /* The last parse had an entity: filter (aliases.c), which the
+     * search's warning notes over an index without head terms. */
+    int entity_asked;
 };
 
 struct gazette_search_options {

@@ -28,8 +28,9 @@
 #define GZ_PREFIX_SOURCE  "XSOURCE"  /* XSOURCE + folded source
                                         (gz_value_term) */
 #define GZ_PREFIX_ENTITY  "XE"     /* XE + lower-cased entity name */
-#define GZ_PREFIX_ENTITY_HEAD "XH" /* XH + the key of the acronym that
-                                      opens a longer entity name (below) */
+#define GZ_PREFIX_ENTITY_HEAD "XH" /* XH + the key of the first words of
+                                      a longer entity name that an
+                                      acronym opens (below) */
 #define GZ_PREFIX_AUTHOR_NAME "XAUTHOR" /* XAUTHOR + folded author
                                            (gz_value_term) */
 #define GZ_PREFIX_UPPER   "XU"     /* XU + a word written in capitals */
@@ -193,14 +194,22 @@ size_t gz_entity_term(const char *name, char *buf, size_t size);
 /*
  * Acronym heads. An entity of several words whose first word is an
  * acronym ("BBC News", "UN Security Council") also gives its article the
- * term GZ_PREFIX_ENTITY_HEAD + the acronym's key (as gz_entity_term keys
- * it: "XHbbc"); the indexer picks the words (gz_entity_head_len,
- * indexer/entities.h). entity:BBC then also finds the article, when "BBC"
- * is an entity of some article of the index searched (query/aliases.c):
+ * term GZ_PREFIX_ENTITY_HEAD + the key (as gz_entity_term keys it) of
+ * each of its word prefixes short of the whole name: "XHbbc" for "BBC
+ * News"; "XHbbc", "XHbbc radio", "XHbbc radio five" for "BBC Radio Five
+ * Live" (since 2026-12-04: before, the acronym's only). The indexer picks
+ * the words (gz_entity_head_len, indexer/entities.h; add_entity_heads,
+ * indexer/analyze.c). entity:BBC (entity:"BBC Radio") then also finds the
+ * article, when "BBC" ("BBC Radio") is an entity of some article of the
+ * index searched (query/aliases.c):
  * an acronym that is never a name alone ("JP" of "JP Morgan") finds
  * nothing by it. It is no entity of the slot or the data: the facet does
  * not count it. Indexes written before 2026-12-04 lack these terms until
  * gazette-index --full (the format is unchanged: older code ignores them).
+ * A writer records GZ_META_ENTITY_HEADS "1" in every shard when it starts
+ * on an index with no article yet (as GZ_META_CJK_NGRAMS, below): a
+ * search with entity: over a shard without it says that the shard's
+ * articles may lack them (query/search.c).
  */
 size_t gz_entity_head_term(const char *head, char *buf, size_t size);
 
@@ -253,6 +262,9 @@ size_t gz_source_length(const char *value, size_t len);
                                                 its facet lists (above) */
 #define GZ_META_CJK_NGRAMS "gazette.cjk_ngrams" /* "1": CJK text as
                                                 n-grams (below) */
+#define GZ_META_ENTITY_HEADS "gazette.entity_heads" /* "1": every article
+                                                has its entity head terms
+                                                (acronym heads, above) */
 #define GZ_META_SYNONYMS  "gazette.synonyms" /* the --synonyms rules as
                                                 read, unstemmed, one
                                                 "key = a, b" a line:

@@ -165,6 +165,14 @@ static void test_titles_and_dates(void **state)
            "US|Howard Flight|Labour|PC World");
     EXPECT("Critics read PC Pro Magazine and Labour MP Frank Field.",
            "PC Pro Magazine|Labour|Frank Field");
+    /* Jobs in capitals (BBC corpus): a title before a name, no name on
+     * their own, cut from the end of one. */
+    EXPECT("DJ Mike Read met Green MEP Caroline Lucas, Labour MSP "
+           "Christine May, MC Kano and Guy Mansfield QC.",
+           "Mike Read|Green|Caroline Lucas|Labour|Christine May|Kano|"
+           "Guy Mansfield");
+    EXPECT("So said Polish MEPs, Edinburgh MSP staff and New York DJs.",
+           "Polish|Edinburgh|New York");
     /* A title at the end of a name is part of it. */
     EXPECT("She quoted Martin Luther King at length.", "Martin Luther King");
     /* The longest title phrase at a word is cut, in any case. */
@@ -399,6 +407,8 @@ static void test_entity_heads(void **state)
         {"BBC", 0}, {"Tony Blair", 0}, {"BBC's", 0}, {"J.M.W. Turner", 0},
         {"U.S. Senate", 0}, {"KEY MATCH STATS", 0}, {"PC World", 0},
         {"MP David Davis", 0}, {"PM Tony Blair", 0}, {"iPod Nano", 0},
+        {"DJ Mike Read", 0}, {"MEP Nigel Farage", 0}, {"MSP Mark Ballard", 0},
+        {"MC Kano", 0},
         {"X Factor", 0}, {"McDonald Farms", 0}, {"3G Network", 0},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)

@@ -3614,9 +3614,11 @@ static void test_facet_lists(void **state)
 /* ------------------------------------------------- whole-value filters */
 
 /* The number of hits of `query` on the index `db`; when `id` is not NULL,
- * *has gets 1 when that article is one of them. */
-static size_t count_hits(const char *db, const char *query, const char *id,
-                         int *has)
+ * *has gets 1 when that article is one of them; when `warning` is not
+ * NULL, it gets the search's warning (`size` bytes). */
+static size_t count_hits_warned(const char *db, const char *query,
+                                const char *id, int *has, char *warning,
+                                size_t size)
 {
     gazette_index_t *index = NULL;
     gazette_search_options_t *opts = NULL;
@@ -3632,10 +3634,46 @@ static size_t count_hits(const char *db, const char *query, const char *id,
         for (size_t i = 0; i < n; i++)
             *has |= strcmp(gazette_hit_id(gazette_results_hit(r, i)), id) == 0;
     }
+    if (warning)
+        snprintf(warning, size, "%s", gazette_results_warning(r));
     gazette_results_free(r);
     gazette_search_options_free(opts);
     gazette_index_close(index);
     return n;
+}
+
+static size_t count_hits(const char *db, const char *query, const char *id,
+                         int *has)
+{
+    return count_hits_warned(db, query, id, has, NULL, 0);
+}
+
+/* each_shard: forget the entity heads key, as an index written before. */
+static void drop_heads_key(xap_writable *w, void *ctx)
+{
+    (void)ctx;
+    assert_int_equal(xap_writable_set_metadata(w, GZ_META_ENTITY_HEADS, "",
+                                               0),
+                     XAP_OK);
+}
+
+/* An index written before entity head terms (no GZ_META_ENTITY_HEADS in
+ * its shards) is named in the warning of a search with entity:, and only
+ * of such a search; one written since is not. */
+static void expect_heads_noted(const char *db)
+{
+    char warning[2048];
+    count_hits_warned(db, "entity:BBC", NULL, NULL, warning, sizeof warning);
+    assert_string_equal(warning, "");
+    each_shard(db, drop_heads_key, NULL);
+    assert_int_equal(count_hits_warned(db, "entity:BBC", NULL, NULL, warning,
+                                       sizeof warning),
+                     4);
+    if (!strstr(warning, "written before entity head terms") ||
+        !strstr(warning, db))
+        fail_msg("%s: entity:BBC warns '%s'", db, warning);
+    count_hits_warned(db, "vote", NULL, NULL, warning, sizeof warning);
+    assert_string_equal(warning, "");
 }
 
 /* `query` on `db` finds exactly `want` articles, `id` among them. */
@@ -3652,22 +3690,28 @@ static void expect_found(const char *db, const char *query, size_t want,
 /* entity:BBC finds an article that writes BBC only inside a longer name
  * ("BBC News", "BBC Radio 4": the extractor's entities), as an entity
  * "BBC" of another article makes it a name of its own; the longer names
- * are found as before. Only an acronym opens such a name: entity:Tony
- * does not find "Tony Blair", entity:Blair not "Blairsville", and an
- * acronym that no article names alone ("JP" of "JP Morgan") finds
- * nothing. One shard and two. */
+ * are found as before. So does each longer start of such a name that is
+ * a name of its own (entity:"BBC Radio" finds "BBC Radio Five Live"), and
+ * an alias of the acronym ("British Broadcasting Corporation = BBC")
+ * finds what the acronym finds. Only an acronym opens such a name:
+ * entity:Tony does not find "Tony Blair", entity:Blair not
+ * "Blairsville", and an acronym that no article names alone ("JP" of "JP
+ * Morgan") finds nothing, nor does a start no article names alone ("BBC
+ * Radio Five"). One shard and two; expect_heads_noted. */
 static void test_entity_acronym_heads(void **state)
 {
     (void)state;
     char *tmp = tu_mkdtemp("enthead");
-    char root[4200], db[4200];
+    char root[4200], db[4200], aliases[4200];
     snprintf(root, sizeof root, "%s/corpus", tmp);
+    snprintf(aliases, sizeof aliases, "%s/aliases", tmp);
     static const char *const bodies[] = {
         "Viewers told BBC News that the vote was close.",
         "Listeners of BBC Radio 4 heard the minister speak.",
         "Staff at the BBC said the vote was close.",
         "Voters in Blairsville cheered when Tony Blair spoke.",
         "Shares of JP Morgan rose in New York.",
+        "Fans of BBC Radio Five Live phoned in.",
     };
     for (size_t i = 0; i < sizeof bodies / sizeof *bodies; i++) {
         char name[32], text[512];
@@ -3676,25 +3720,33 @@ static void test_entity_acronym_heads(void **state)
                          bodies[i]);
         tu_write_file(root, name, text, (size_t)n);
     }
+    static const char lines[] = "British Broadcasting Corporation = BBC\n";
+    tu_write_file(tmp, "aliases", lines, sizeof lines - 1);
     for (int jobs = 1; jobs <= 2; jobs++) {
         snprintf(db, sizeof db, "%s/index-j%d", tmp, jobs);
-        assert_int_equal(tu_run("'%s' --quiet -j%d --db '%s' '%s'",
+        assert_int_equal(tu_run("'%s' --quiet -j%d --db '%s' "
+                                "--entity-aliases '%s' '%s'",
                                 tu_binary("indexer/gazette-index"), jobs, db,
-                                root),
+                                aliases, root),
                          0);
-        expect_found(db, "entity:BBC", 3, "n/0.txt");
-        expect_found(db, "entity:bbc", 3, "n/1.txt");
+        expect_found(db, "entity:BBC", 4, "n/0.txt");
+        expect_found(db, "entity:bbc", 4, "n/1.txt");
+        expect_found(db, "entity:\"British Broadcasting Corporation\"", 4,
+                     "n/5.txt");
         expect_found(db, "entity:\"BBC News\"", 1, "n/0.txt");
         /* the extractor's name: a digit is no name word */
-        expect_found(db, "entity:\"BBC Radio\"", 1, "n/1.txt");
+        expect_found(db, "entity:\"BBC Radio\"", 2, "n/1.txt");
+        expect_found(db, "entity:\"BBC Radio\"", 2, "n/5.txt");
+        expect_found(db, "entity:\"BBC Radio Five Live\"", 1, "n/5.txt");
         expect_found(db, "entity:\"Tony Blair\"", 1, "n/3.txt");
         expect_found(db, "entity:\"JP Morgan\"", 1, "n/4.txt");
-        static const char *const none[] = {"entity:Tony", "entity:Blair",
-                                           "entity:JP", "entity:Radio",
-                                           "entity:\"BBC Radio 4\""};
+        static const char *const none[] = {
+            "entity:Tony", "entity:Blair", "entity:JP", "entity:Radio",
+            "entity:\"BBC Radio 4\"", "entity:\"BBC Radio Five\""};
         for (size_t i = 0; i < sizeof none / sizeof *none; i++)
             if (count_hits(db, none[i], NULL, NULL) != 0)
                 fail_msg("%s: '%s' finds articles", db, none[i]);
+        expect_heads_noted(db);
     }
     tu_rmtree(tmp);
     free(tmp);
