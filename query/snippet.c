@@ -432,13 +432,85 @@ static int add_word(const char *term, void *ctx)
     return 0;
 }
 
+/* The index in w->text of the query term `term` ("word" or "Zstem"),
+ * w->n when add_word did not keep it. */
+static size_t word_index(const gz_snippet_words *w, const char *term)
+{
+    int stem = strncmp(term, GZ_STEM_PREFIX, strlen(GZ_STEM_PREFIX)) == 0;
+    const char *text = term + (stem ? strlen(GZ_STEM_PREFIX) : 0);
+    for (size_t i = 0; i < w->n; i++)
+        if (w->stem[i] == stem && strcmp(w->text[i], text) == 0)
+            return i;
+    return w->n;
+}
+
+/* xap_query_each_snippet_term's callback for gz_snippet_words_of: a
+ * phrase whose words are all kept is added to walk->w's phrases, a term
+ * alone marked so. */
+static int add_phrase(const char *const *terms, size_t n, int phrase,
+                      void *ctx)
+{
+    words_walk *walk = ctx;
+    gz_snippet_words *w = walk->w;
+    if (!phrase) {
+        size_t i = word_index(w, terms[0]);
+        if (i < w->n)
+            w->alone[i] = 1;
+        return 0;
+    }
+    size_t first = w->phrase_start[w->nphrases];
+    size_t *words = realloc(w->phrase_word, (first + n) * sizeof *words);
+    size_t *starts = words ? realloc(w->phrase_start,
+                                     (w->nphrases + 2) * sizeof *starts)
+                           : NULL;
+    if (words)
+        w->phrase_word = words;
+    if (starts)
+        w->phrase_start = starts;
+    if (!words || !starts) {
+        walk->nomem = 1;
+        return 1;
+    }
+    for (size_t j = 0; j < n; j++)
+        if ((words[first + j] = word_index(w, terms[j])) == w->n)
+            return 0;   /* a word no snippet looks for: not this phrase */
+    starts[++w->nphrases] = first + n;
+    return 0;
+}
+
+/* w->phrase_* and w->alone of `q` (see snippet.h); all NULL when it has
+ * no phrase. */
+static xap_status find_phrases(const xap_query *q, gz_snippet_words *w)
+{
+    words_walk walk = {w, 0};
+    w->alone = calloc(w->n, 1);
+    w->phrase_start = calloc(1, sizeof *w->phrase_start);
+    if (!w->alone || !w->phrase_start)
+        return XAP_ERR_NOMEM;
+    xap_status s = xap_query_each_snippet_term(q, add_phrase, &walk);
+    if (s == XAP_OK && walk.nomem)
+        s = XAP_ERR_NOMEM;
+    if (s == XAP_OK && w->nphrases == 0) {
+        free(w->alone);
+        free(w->phrase_start);
+        free(w->phrase_word);
+        w->alone = NULL;
+        w->phrase_start = w->phrase_word = NULL;
+    }
+    return s;
+}
+
 xap_status gz_snippet_words_of(const xap_query *q, int wildcard,
                                gz_snippet_words *w)
 {
     *w = (gz_snippet_words){.whole_text = wildcard != 0};
     words_walk walk = {w, 0};
     xap_status s = xap_query_each_term(q, add_word, &walk);
-    return s == XAP_OK && walk.nomem ? XAP_ERR_NOMEM : s;
+    if (s == XAP_OK && walk.nomem)
+        s = XAP_ERR_NOMEM;
+    if (s == XAP_OK && !w->whole_text && w->n)
+        s = find_phrases(q, w);
+    return s;
 }
 
 void gz_snippet_words_free(gz_snippet_words *w)
@@ -448,6 +520,9 @@ void gz_snippet_words_free(gz_snippet_words *w)
     free(w->text);
     free(w->stem);
     free(w->form);
+    free(w->phrase_word);
+    free(w->phrase_start);
+    free(w->alone);
     *w = (gz_snippet_words){0};
 }
 
@@ -722,6 +797,11 @@ xap_status gz_snippet_stemmer_new(const char *language,
  * words (then the most occurrences, then the earliest) is widened by a
  * quarter of a length each side, and Xapian picks the snippet in it
  * (each word it reads costs a stemming: the region is kept small).
+ * Xapian marks the words of a tight phrase only where they stand side by
+ * side: a phrase counts as one word there, found where its words do so,
+ * and a word the query has only in phrases does not count alone (else a
+ * region with the words apart, where Xapian marks nothing, was chosen
+ * over a later one with the phrase).
  *
  * A stem is found as Xapian finds it, by the words that stem to it: only
  * a word that starts like the stem (English stemming changes only the
@@ -863,14 +943,133 @@ static int word_at(const gz_snippet_words *w, size_t i, const xap_stem *stem,
 
 typedef struct hit_pos {
     size_t at;
-    size_t word;
+    size_t word;   /* a query word, or w->n + k: the start of phrase k */
 } hit_pos;
 
+/* `at` moved past what is no word character in [body, +len): the next
+ * word's start, or len. */
+static size_t next_word(const char *body, size_t len, size_t at)
+{
+    const unsigned char *p = (const unsigned char *)body + at,
+                        *end = (const unsigned char *)body + len;
+    while (p < end) {
+        uint32_t ch;
+        size_t n = char_at(p, end, &ch);
+        if (xap_unicode_is_wordchar(ch))
+            break;
+        p += n;
+    }
+    return (size_t)((const char *)p - body);
+}
+
+/* The length of a possessive ending ("'s", "’s") at body[at] that
+ * ends a word, else 0. */
+static size_t possessive_at(const char *body, size_t len, size_t at)
+{
+    static const char curly[] = "\xe2\x80\x99";
+    size_t quote = 0;
+    if (body[at] == '\'')
+        quote = 1;
+    else if (len - at >= 3 && memcmp(body + at, curly, 3) == 0)
+        quote = 3;
+    size_t s = at + quote;
+    if (!quote || s >= len ||
+        gz_ascii_tolower((unsigned char)body[s]) != 's' ||
+        (s + 1 < len && is_word_byte((unsigned char)body[s + 1])))
+        return 0;
+    return quote + 1;
+}
+
+/* 1 when the word before body[at] goes on there as Xapian reads words:
+ * a word character, or an infix between two (the apostrophe of "don't",
+ * "AT&T", the point of "53.2"). */
+static int word_goes_on(const char *body, size_t len, size_t at)
+{
+    if (at >= len)
+        return 0;
+    const unsigned char *p = (const unsigned char *)body + at,
+                        *end = (const unsigned char *)body + len;
+    uint32_t ch, next = 0;
+    size_t n = char_at(p, end, &ch);
+    if (xap_unicode_is_wordchar(ch))
+        return 1;
+    if (p + n < end)
+        char_at(p + n, end, &next);
+    if (!xap_unicode_is_wordchar(next))
+        return 0;
+    uint32_t prev = (unsigned char)body[at - 1];
+    return infix_of(ch, prev < 0x80 && gz_ascii_isdigit((unsigned char)prev) &&
+                            is_decimal_digit(next)) != NOT_INFIX;
+}
+
+/* 1 when `word` (lower-case ASCII) stands at body[at] in any case, the
+ * whole word or its possessive (the index puts the bare word at a
+ * possessive's place, and the snippets' query has the phrases with
+ * possessives, XAP_SNIPPET_PARTS_POSSESSIVES); *end is past it. */
+static int word_here(const char *body, size_t len, size_t at,
+                     const char *word, size_t *end)
+{
+    size_t n = strlen(word);
+    if (n > len - at || !gz_ascii_ncase_eq(body + at, word, n))
+        return 0;
+    *end = at + n;
+    if (*end < len)
+        *end += possessive_at(body, len, *end);
+    return !word_goes_on(body, len, *end);
+}
+
+/* Append {at, word} to *out (*n of *cap); 0, or -1 when out of memory. */
+static int push_pos(hit_pos **out, size_t *n, size_t *cap, size_t at,
+                    size_t word)
+{
+    if (*n == *cap) {
+        *cap = *cap ? 2 * *cap : 16;
+        hit_pos *grown = realloc(*out, *cap * sizeof *grown);
+        if (!grown)
+            return -1;
+        *out = grown;
+    }
+    (*out)[(*n)++] = (hit_pos){at, word};
+    return 0;
+}
+
+/* 1 when the words of `body` from `at` on (a word start) are those of
+ * phrase `k`, side by side and in order, as Xapian reads words: what is
+ * no word character between them is passed over. */
+static int phrase_at(const gz_snippet_words *w, size_t k, const char *body,
+                     size_t len, size_t at)
+{
+    for (size_t j = w->phrase_start[k]; j < w->phrase_start[k + 1]; j++) {
+        size_t end;
+        if (at >= len ||
+            !word_here(body, len, at, w->text[w->phrase_word[j]], &end))
+            return 0;
+        at = next_word(body, len, end);
+    }
+    return 1;
+}
+
+/* Append to *out (*n of *cap) the start of the first phrase of `w` at
+ * `at`, a word start of `body`, if one is; 0, or -1 when out of memory. */
+static int push_phrase_at(const gz_snippet_words *w, const char *body,
+                          size_t len, size_t at, hit_pos **out, size_t *n,
+                          size_t *cap)
+{
+    for (size_t k = 0; k < w->nphrases; k++)
+        if (phrase_at(w, k, body, len, at))
+            return push_pos(out, n, cap, at, w->n + k);
+    return 0;
+}
+
 /* Offsets of the query words in `body` (`stem` stems them), in text
- * order, in *out (*n of them; NULL when none). Returns 0, or -1 when out
- * of memory. */
+ * order, in *out (*n of them; NULL when none). With `phrases` (the
+ * query has some), a word the query has only in phrases is left out and
+ * the start of each phrase found is in instead (w->n + its index):
+ * Xapian highlights such a word only in its phrase. Returns 0, or -1
+ * when out of memory. */
 static int find_words(const gz_snippet_words *w, const xap_stem *stem,
-                      const char *body, size_t len, hit_pos **out, size_t *n)
+                      const char *body, size_t len, int phrases,
+                      hit_pos **out, size_t *n)
 {
     size_t cap = 0;
     *out = NULL;
@@ -882,6 +1081,7 @@ static int find_words(const gz_snippet_words *w, const xap_stem *stem,
         if (!is_word_byte((unsigned char)body[at]) ||
             (at > 0 && gz_ascii_isalnum((unsigned char)body[at - 1])))
             continue;
+        int matched = 0;
         for (size_t i = 0; i < w->n; i++) {
             if (gz_ascii_tolower((unsigned char)body[at]) != w->text[i][0])
                 continue;
@@ -890,17 +1090,28 @@ static int find_words(const gz_snippet_words *w, const xap_stem *stem,
                 return -1;
             if (!found)
                 continue;
-            if (*n == cap) {
-                cap = cap ? 2 * cap : 16;
-                hit_pos *grown = realloc(*out, cap * sizeof *grown);
-                if (!grown)
-                    return -1;
-                *out = grown;
-            }
-            (*out)[(*n)++] = (hit_pos){at, i};
+            matched = 1;
+            if (phrases && !w->alone[i])
+                continue;   /* counts in a phrase only */
+            if (push_pos(out, n, &cap, at, i) != 0)
+                return -1;
             break;
         }
+        /* a phrase starts with a query word (one also alone perhaps) */
+        if (phrases && matched &&
+            push_phrase_at(w, body, len, at, out, n, &cap) != 0)
+            return -1;
     }
+    return 0;
+}
+
+/* 1 when `pos` (n) holds the start of a phrase. */
+static int has_phrase(const gz_snippet_words *w, const hit_pos *pos,
+                      size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (pos[i].word >= w->n)
+            return 1;
     return 0;
 }
 
@@ -987,6 +1198,39 @@ static int word_groups(const gz_snippet_words *w, const xap_stem *stem,
     return rc;
 }
 
+/* 1 when phrases `j` and `k` are words of the same groups (`group`,
+ * word_groups) in the same order. */
+static int same_phrase(const gz_snippet_words *w, const size_t *group,
+                       size_t j, size_t k)
+{
+    size_t a = w->phrase_start[j], b = w->phrase_start[k],
+           n = w->phrase_start[j + 1] - a;
+    if (w->phrase_start[k + 1] - b != n)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (group[w->phrase_word[a + i]] != group[w->phrase_word[b + i]])
+            return 0;
+    return 1;
+}
+
+/* The group of each phrase `k` into group[w->n + k] (w->n + the first
+ * phrase of its group), after the words' (word_groups), and their number
+ * added to *ngroups: the phrases of the same groups of words in the same
+ * order are one, as the phrases of a hyphenated word's forms ("e mail",
+ * "e mails") are one word typed. */
+static void phrase_groups(const gz_snippet_words *w, size_t *group,
+                          size_t *ngroups)
+{
+    for (size_t k = 0; k < w->nphrases; k++) {
+        size_t g = w->n + k;
+        for (size_t j = 0; j < k && g == w->n + k; j++)
+            if (same_phrase(w, group, j, k))
+                g = group[w->n + j];
+        group[w->n + k] = g;
+        *ngroups += g == w->n + k;
+    }
+}
+
 /* The region [*start, *end) of `body` to give Xapian (see above). */
 static int find_region(const gz_snippet_words *w, const xap_stem *stem,
                        const char *body, size_t len, size_t length,
@@ -998,16 +1242,30 @@ static int find_region(const gz_snippet_words *w, const xap_stem *stem,
         return 0;
     hit_pos *pos = NULL;
     size_t n = 0;
-    if (find_words(w, stem, body, len, &pos, &n) != 0) {
+    int phrases = w->nphrases > 0;
+    if (find_words(w, stem, body, len, phrases, &pos, &n) != 0) {
         free(pos);
         return -1;
     }
-    size_t *group = n ? malloc(w->n * sizeof *group) : NULL, ngroups = 0;
+    if (phrases && !has_phrase(w, pos, n)) {
+        /* none found as this reads words: the words one by one, as
+         * before phrases counted */
+        phrases = 0;
+        free(pos);
+        if (find_words(w, stem, body, len, 0, &pos, &n) != 0) {
+            free(pos);
+            return -1;
+        }
+    }
+    size_t *group = n ? malloc((w->n + w->nphrases) * sizeof *group)
+                      : NULL, ngroups = 0;
     if (n && (!group || word_groups(w, stem, group, &ngroups) != 0)) {
         free(group);
         free(pos);
         return -1;
     }
+    if (phrases)
+        phrase_groups(w, group, &ngroups);
     for (size_t i = 0; i < n; i++)
         pos[i].word = group[pos[i].word];
     size_t from = n ? best_window(pos, n, ngroups, length) : 0;

@@ -20,6 +20,16 @@ typedef struct gz_snippet_words {
     int whole_text;       /* 1: give Xapian the whole text (the query has
                              a wildcard or a word this search cannot
                              find) */
+    /* The query's tight phrases (NULL and 0 when it has none, or with
+     * whole_text), whose words Xapian highlights only side by side:
+     * phrase k is the words phrase_word[phrase_start[k]] up to
+     * phrase_word[phrase_start[k + 1]] (indexes into text). */
+    size_t *phrase_word;
+    size_t *phrase_start;   /* nphrases + 1 entries */
+    size_t nphrases;
+    unsigned char *alone;   /* with phrases: 1 when the query also has
+                               text[i] outside a phrase, highlighted
+                               wherever it stands */
 } gz_snippet_words;
 
 /* The words of query `q` (the unprefixed and stemmed terms Xapian's

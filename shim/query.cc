@@ -700,6 +700,64 @@ xap_status xap_query_snippet_parts(const xap_query *q, unsigned flags,
     });
 }
 
+namespace {
+
+using SnippetTermFn = int (*)(const char *const *terms, size_t n, int phrase,
+                              void *ctx);
+
+// The terms of `q` when it is a tight phrase of terms, in order; empty
+// when it is not one (Xapian's snippets then read its terms alone).
+std::vector<std::string> tight_phrase_terms(const Xapian::Query &q)
+{
+    std::vector<std::string> terms;
+    if (q.get_type() != Xapian::Query::OP_PHRASE)
+        return terms;
+    for (size_t i = 0; i < q.get_num_subqueries(); i++) {
+        if (q.get_subquery(i).get_type() != Xapian::Query::LEAF_TERM)
+            return {};
+        terms.push_back(term_of(q.get_subquery(i)));
+    }
+    if (!is_tight(q))
+        terms.clear();
+    return terms;
+}
+
+// xap_query_each_snippet_term's walk below `q`; true when fn asked to stop.
+bool each_snippet_term(const Xapian::Query &q, SnippetTermFn fn, void *ctx)
+{
+    if (q.get_type() == Xapian::Query::LEAF_TERM) {
+        const std::string term = term_of(q);
+        const char *one = term.c_str();
+        return fn(&one, 1, 0, ctx) != 0;
+    }
+    const std::vector<std::string> phrase = tight_phrase_terms(q);
+    if (!phrase.empty()) {
+        std::vector<const char *> terms;
+        for (const auto &t : phrase)
+            terms.push_back(t.c_str());
+        return fn(terms.data(), terms.size(), 1, ctx) != 0;
+    }
+    if (q.get_type() == Xapian::Query::OP_WILDCARD)
+        return false;
+    for (size_t i = 0; i < q.get_num_subqueries(); i++)
+        if (each_snippet_term(q.get_subquery(i), fn, ctx))
+            return true;
+    return false;
+}
+
+}  // namespace
+
+xap_status xap_query_each_snippet_term(const xap_query *q, SnippetTermFn fn,
+                                       void *ctx)
+{
+    return guard(__func__, [&] {
+        NEED(q);
+        NEED(fn);
+        each_snippet_term(q->q, fn, ctx);
+        return XAP_OK;
+    });
+}
+
 // ------------------------------------------------------------- queryparser
 
 namespace {

@@ -513,6 +513,19 @@ xap_status xap_query_description(const xap_query *q, char **out);
 xap_status xap_query_each_term(const xap_query *q,
                                int (*fn)(const char *term, void *ctx),
                                void *ctx);
+/* Call `fn` for each term of `q` as Xapian's snippets read it (check_query
+ * in its termgenerator_internal.cc), in query order, until it returns
+ * non-zero: a tight phrase of terms (an OP_PHRASE of terms whose window
+ * is their number) with its `n` terms in order and `phrase` 1 (its terms
+ * are highlighted only where they stand side by side, in order); any
+ * other term alone, `n` 1 and `phrase` 0 (a term of a NEAR or of a wider
+ * phrase too: snippets highlight it wherever it stands). Wildcards are
+ * left out. */
+xap_status xap_query_each_snippet_term(const xap_query *q,
+                                       int (*fn)(const char *const *terms,
+                                                 size_t n, int phrase,
+                                                 void *ctx),
+                                       void *ctx);
 /* Call `fn` for each trailing-* wildcard of the query with its pattern
  * (the term prefix and the letters before the '*': "Sgaz" for title:gaz*),
  * in query order, until it returns non-zero. Xapian expands a wildcard

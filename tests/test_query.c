@@ -6242,11 +6242,22 @@ static size_t distinct_terms_of(const char *parsed, const char *word)
     return n;
 }
 
+/* Text longer than a snippet that has none of the words searched. */
+#define OTHER_BUSINESS                                                        \
+    "The committee then turned to housing, schools, roads, hospitals, the "  \
+    "budget for the coming year, the state of the railways, the price of "   \
+    "bread, the weather in the north, the opening hours of libraries, the "  \
+    "cost of bus fares for pensioners, the planting of trees along the "     \
+    "river, the repair of the old bridge, the lighting of the market "       \
+    "square and the rules for parking near the station. "
+
 /* A hyphenated word is a phrase of its parts, which Xapian searched as
  * written: "e-mail" did not find "e-mails", nor "anti-terror"
  * "anti-terrorism". Each part is also searched as the index's other words
  * of its stem (at most GZ_MAX_WORD_FORMS), still as a phrase: parts not
- * side by side do not match, nor does a quoted phrase find other forms. */
+ * side by side do not match, nor does a quoted phrase find other forms.
+ * A snippet shows a passage with the phrase when the article has one
+ * (its words apart first, "pauses", "cease", showed no mark). */
 static void test_hyphenated_word_forms(void **state)
 {
     (void)state;
@@ -6270,16 +6281,16 @@ static void test_hyphenated_word_forms(void **state)
                         "zebrafooance zebrafooer zebrafooers\n"},
         {"r/region.txt", "Security review\n\nThe terror threat and "
                          "terrorism were discussed first; terrorism experts "
-                         "spoke at length. The committee then turned to "
-                         "housing, schools, roads, hospitals, the budget for "
-                         "the coming year, the state of the railways, the "
-                         "price of bread, the weather in the north, the "
-                         "opening hours of libraries, the cost of bus fares "
-                         "for pensioners, the planting of trees along the "
-                         "river, the repair of the old bridge, the lighting "
-                         "of the market square and the rules for parking "
-                         "near the station. Ministers then backed the "
-                         "anti-terror bill in a late vote.\n"},
+                         "spoke at length. " OTHER_BUSINESS "Ministers then "
+                         "backed the anti-terror bill in a late vote.\n"},
+        /* a phrase's words apart first, side by side later */
+        {"p/pauses.txt", "Aid talks\n\nHumanitarian groups said pauses in "
+                         "the shelling were too short. " OTHER_BUSINESS
+                         "The envoy then asked for humanitarian pauses to "
+                         "let aid in.\n"},
+        {"p/ceasefire.txt", "Front line\n\nThe order to cease came as fire "
+                            "spread through the town. " OTHER_BUSINESS
+                            "Both sides then agreed a cease-fire at dawn.\n"},
     };
     for (size_t i = 0; i < sizeof files / sizeof *files; i++)
         tu_write_file(x.root, files[i].name, files[i].text,
@@ -6310,6 +6321,14 @@ static void test_hyphenated_word_forms(void **state)
     assert_int_equal(first_hit(db, "anti-terror source:r", NULL, snippet,
                                NULL, NULL, sizeof snippet), 1);
     assert_non_null(strstr(snippet, "[anti-terror] bill"));
+    /* the passage of a phrase is one where its words stand side by side
+     * (Xapian marks them only there), not the first with them all */
+    assert_int_equal(first_hit(db, "\"humanitarian pauses\"", NULL, snippet,
+                               NULL, NULL, sizeof snippet), 1);
+    assert_non_null(strstr(snippet, "[humanitarian pauses] to let"));
+    assert_int_equal(first_hit(db, "cease-fire", NULL, snippet, NULL, NULL,
+                               sizeof snippet), 1);
+    assert_non_null(strstr(snippet, "[cease-fire] at dawn"));
     /* at most GZ_MAX_WORD_FORMS forms of a part, the word among them */
     assert_int_equal(first_hit(db, "anti-zebrafoo", NULL, NULL, NULL, parsed,
                                sizeof parsed), 1);

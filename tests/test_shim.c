@@ -2637,6 +2637,56 @@ static void test_phrase_forms(void **state)
     xap_stem_free(stem);
 }
 
+/* xap_query_each_snippet_term's callback for test_each_snippet_term:
+ * appends "[a b]" for a phrase, "a" for a term alone, to the string
+ * `ctx` (1 KB); the term "Zstop" ends the walk. */
+static int describe_snippet_term(const char *const *terms, size_t n,
+                                 int phrase, void *ctx)
+{
+    char *out = ctx;
+    size_t at = strlen(out);
+    at += (size_t)snprintf(out + at, 1024 - at, "%s%s", at ? " " : "",
+                           phrase ? "[" : "");
+    for (size_t i = 0; i < n; i++)
+        at += (size_t)snprintf(out + at, 1024 - at, "%s%s", i ? " " : "",
+                               terms[i]);
+    if (phrase)
+        snprintf(out + at, 1024 - at, "]");
+    return strcmp(terms[0], "Zstop") == 0;
+}
+
+/* The terms of a query as Xapian's snippets read them: a tight phrase of
+ * terms whole, any other term alone (a NEAR's, a wider phrase's), in
+ * query order; wildcards left out; the callback can stop the walk. */
+static void test_each_snippet_term(void **state)
+{
+    (void)state;
+    static const char *const cases[][2] = {
+        {"\"humanitarian pauses\" aid", "[humanitarian pauses] Zaid"},
+        {"e ADJ/3 mail", "e mail"},
+        {"gaza NEAR truce", "gaza truce"},
+        {"stop \"a b\"", "Zstop"},
+        {"wolv* \"grey wolves\" -forest", "[grey wolves] Zforest"},
+    };
+    xap_stem *stem;
+    xap_queryparser *qp = english_qp(&stem);
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        xap_query *q;
+        char got[1024] = "";
+        OK(xap_queryparser_parse(qp, cases[i][0],
+                                 XAP_QP_FLAG_DEFAULT | XAP_QP_FLAG_WILDCARD,
+                                 NULL, &q));
+        OK(xap_query_each_snippet_term(q, describe_snippet_term, got));
+        if (strcmp(got, cases[i][1]) != 0)
+            fail_msg("'%s': %s, not %s", cases[i][0], got, cases[i][1]);
+        ERR(XAP_ERR_INVALID_ARG,
+            xap_query_each_snippet_term(q, NULL, NULL));
+        xap_query_free(q);
+    }
+    xap_queryparser_free(qp);
+    xap_stem_free(stem);
+}
+
 static void test_snippet_parts(void **state)
 {
     (void)state;
@@ -3367,6 +3417,7 @@ int main(void)
         cmocka_unit_test(test_sort_collapse_spy),
         cmocka_unit_test(test_eset_rset),
         cmocka_unit_test(test_weight_of_doc),
+        cmocka_unit_test(test_each_snippet_term),
         cmocka_unit_test(test_snippet_parts),
         cmocka_unit_test(test_phrase_forms),
         cmocka_unit_test(test_enquire_get_query),
