@@ -1216,14 +1216,21 @@ static void flip_blocks(const char *table, long offset)
     fclose(f);
 }
 
+/* Keep a copy of the index at fx.db, tmp/good, whose path goes into
+ * good[2048]. */
+static void keep_good_copy(char *good)
+{
+    snprintf(good, 2048, "%s/good", fx.tmp);
+    assert_int_equal(tu_run("cp -r '%s' '%s'", fx.db, good), 0);
+}
+
 /* Index the sample into fx.db and keep a copy of it, tmp/good, whose
  * path goes into good[2048]: the tests that damage an index start from
  * a copy of it (copy_good). */
 static void index_with_good_copy(char *good)
 {
     assert_int_equal(ix_with("", "-q --db '%s' '%s'", fx.db, fx.corpus), 0);
-    snprintf(good, 2048, "%s/good", fx.tmp);
-    assert_int_equal(tu_run("cp -r '%s' '%s'", fx.db, good), 0);
+    keep_good_copy(good);
 }
 
 /* `dest` replaced by a fresh copy of the index at `good`. */
@@ -1572,6 +1579,48 @@ static void test_flipped_termlist(void **state)
 #define BLOCK 8192
 #define DIR_START 11
 
+/* The byte of block `b` of the glass table `path` that holds the end of
+ * its directory XORed with 0x5a: Xapian's every read of that block then
+ * fails ("dir_end invalid"). */
+static void flip_dir_end(const char *path, long b)
+{
+    FILE *f = fopen(path, "r+b");
+    assert_non_null(f);
+    fseek(f, b * BLOCK + 9, SEEK_SET);
+    int c = fgetc(f);
+    fseek(f, b * BLOCK + 9, SEEK_SET);
+    fputc(c ^ 0x5a, f);
+    fclose(f);
+}
+
+/* A sweep of the postlist of an index: each of its blocks in turn
+ * damaged (flip_dir_end) in `db`, restored from its copy `good` first. */
+typedef struct block_sweep {
+    const char *good, *db;
+    char table[2100];
+    long blocks;
+} block_sweep;
+
+/* The sweep of the postlist of `db`, or of its part `part` ("/shard1";
+ * "" for the index itself), whose copy is `good`. */
+static block_sweep sweep_of(const char *good, const char *db,
+                            const char *part)
+{
+    block_sweep w = {good, db, "", 0};
+    char goodtable[2100];
+    snprintf(w.table, sizeof w.table, "%s%s/postlist.glass", db, part);
+    snprintf(goodtable, sizeof goodtable, "%s%s/postlist.glass", good, part);
+    w.blocks = (long)(file_size(goodtable) / BLOCK);
+    return w;
+}
+
+/* `w`'s index restored from its copy, then its block `b` damaged. */
+static void sweep_damage(const block_sweep *w, long b)
+{
+    copy_good(w->good, w->db);
+    flip_dir_end(w->table, b);
+}
+
 static unsigned be16(const unsigned char *p)
 {
     return (unsigned)p[0] << 8 | p[1];
@@ -1880,7 +1929,7 @@ static void test_writer_says_damage(void **state)
     (void)state;
     static const char *const tables[] = {"docdata.glass", "postlist.glass"};
     static const char remedy[] = "a run with gazette_update_set_full";
-    char good[2048], table[2100], goodtable[2100];
+    char good[2048];
     index_with_good_copy(good);
     for (size_t t = 0; t < sizeof tables / sizeof *tables; t++)
         for (int k = DAMAGE_TRUNCATE; k <= DAMAGE_REMOVE; k++) {
@@ -1892,19 +1941,10 @@ static void test_writer_says_damage(void **state)
             expect_damage_said(gazette_last_open_error(), fx.db, remedy,
                                gz_test_language_unreadable(fx.db));
         }
-    snprintf(table, sizeof table, "%s/postlist.glass", fx.db);
-    snprintf(goodtable, sizeof goodtable, "%s/postlist.glass", good);
-    long blocks = (long)(file_size(goodtable) / 8192);
+    block_sweep sweep = sweep_of(good, fx.db, "");
     int met = 0;
-    for (long b = 0; b < blocks && !met; b++) {
-        copy_good(good, fx.db);
-        FILE *f = fopen(table, "r+b");
-        assert_non_null(f);
-        fseek(f, b * 8192 + 9, SEEK_SET);
-        int c = fgetc(f);
-        fseek(f, b * 8192 + 9, SEEK_SET);
-        fputc(c ^ 0x5a, f);
-        fclose(f);
+    for (long b = 0; b < sweep.blocks && !met; b++) {
+        sweep_damage(&sweep, b);
         gazette_writer_t *w = NULL;
         if (gazette_writer_open(fx.db, NULL, 0, &w) != GAZETTE_STATUS_OK)
             continue;
@@ -1945,21 +1985,12 @@ static void test_writer_lexicon_damage(void **state)
     static const char *const asked[] = {"XCblinken", "XUblinken",
                                         "XChezbollah", "XUhezbollah",
                                         "XCofficials", "XUofficials"};
-    char good[2048], table[2100], goodtable[2100];
+    char good[2048];
     index_with_good_copy(good);
-    snprintf(table, sizeof table, "%s/postlist.glass", fx.db);
-    snprintf(goodtable, sizeof goodtable, "%s/postlist.glass", good);
-    long blocks = (long)(file_size(goodtable) / 8192);
+    block_sweep sweep = sweep_of(good, fx.db, "");
     int met = 0;
-    for (long b = 0; b < blocks; b++) {
-        copy_good(good, fx.db);
-        FILE *f = fopen(table, "r+b");
-        assert_non_null(f);
-        fseek(f, b * 8192 + 9, SEEK_SET);
-        int c = fgetc(f);
-        fseek(f, b * 8192 + 9, SEEK_SET);
-        fputc(c ^ 0x5a, f);
-        fclose(f);
+    for (long b = 0; b < sweep.blocks; b++) {
+        sweep_damage(&sweep, b);
         xap_database *db = NULL;
         int damaged = 0;
         if (xap_database_open(fx.db, &db) != XAP_OK)
@@ -1994,20 +2025,6 @@ static void test_writer_lexicon_damage(void **state)
     assert_true(met > 0);
 }
 
-/* The byte of block `b` of the glass table `path` that holds the end of
- * its directory XORed with 0x5a: Xapian's every read of that block then
- * fails ("dir_end invalid"). */
-static void flip_dir_end(const char *path, long b)
-{
-    FILE *f = fopen(path, "r+b");
-    assert_non_null(f);
-    fseek(f, b * BLOCK + 9, SEEK_SET);
-    int c = fgetc(f);
-    fseek(f, b * BLOCK + 9, SEEK_SET);
-    fputc(c ^ 0x5a, f);
-    fclose(f);
-}
-
 /* 1 when a read-only lookup of one of `terms` (n) in the index at `db`
  * fails; 0 when all answer or the index does not open. */
 static int lookup_fails(const char *db, const char *const *terms, size_t n)
@@ -2031,14 +2048,10 @@ static int lookup_fails(const char *db, const char *const *terms, size_t n)
 static void expect_65_where_lookups_fail(const char *good,
                                          const char *const *asked, size_t n)
 {
-    char table[2100], goodtable[2100];
-    snprintf(table, sizeof table, "%s/postlist.glass", fx.db);
-    snprintf(goodtable, sizeof goodtable, "%s/postlist.glass", good);
-    long blocks = (long)(file_size(goodtable) / BLOCK);
+    block_sweep sweep = sweep_of(good, fx.db, "");
     int met = 0;
-    for (long b = 0; b < blocks; b++) {
-        copy_good(good, fx.db);
-        flip_dir_end(table, b);
+    for (long b = 0; b < sweep.blocks; b++) {
+        sweep_damage(&sweep, b);
         if (!lookup_fails(fx.db, asked, n))
             continue;
         met++;
@@ -2075,15 +2088,12 @@ static void test_search_extras_say_damage(void **state)
         {"UN talks", {"XUun", "XCun"}},    /* a word in capitals */
     };
     size_t ncases = sizeof cases / sizeof *cases;
-    char good[2048], table[2100], goodtable[2100];
+    char good[2048];
     int met[sizeof cases / sizeof *cases] = {0};
     index_with_good_copy(good);
-    snprintf(table, sizeof table, "%s/postlist.glass", fx.db);
-    snprintf(goodtable, sizeof goodtable, "%s/postlist.glass", good);
-    long blocks = (long)(file_size(goodtable) / BLOCK);
-    for (long b = 0; b < blocks; b++) {
-        copy_good(good, fx.db);
-        flip_dir_end(table, b);
+    block_sweep sweep = sweep_of(good, fx.db, "");
+    for (long b = 0; b < sweep.blocks; b++) {
+        sweep_damage(&sweep, b);
         gazette_index_t *index = NULL;
         if (gazette_index_open(fx.db, &index) != GAZETTE_STATUS_OK)
             continue;
@@ -2162,22 +2172,18 @@ static void test_other_shard_spelling_damage(void **state)
     static const char old_text[] = "Monday\n\nThe zeppelin landed.\n";
     static const char new_text[] = "Tuesday\n\nA zeppelin flew over.\n";
     static const char *const asked[] = {"zeppelin"};
-    char good[2048], shard1[1100], table[2100], goodtable[2100];
+    char good[2048], shard1[1100];
     write_in_shard("old", 1, old_text);
     assert_int_equal(tu_run("'%s' -q -j2 --db '%s' '%s'",
                             tu_binary("gazette-index"), fx.db, fx.corpus),
                      0);
-    snprintf(good, sizeof good, "%s/good", fx.tmp);
-    assert_int_equal(tu_run("cp -r '%s' '%s'", fx.db, good), 0);
+    keep_good_copy(good);
     write_in_shard("new", 0, new_text);
     snprintf(shard1, sizeof shard1, "%s/shard1", fx.db);
-    snprintf(table, sizeof table, "%s/postlist.glass", shard1);
-    snprintf(goodtable, sizeof goodtable, "%s/shard1/postlist.glass", good);
-    long blocks = (long)(file_size(goodtable) / BLOCK);
+    block_sweep sweep = sweep_of(good, fx.db, "/shard1");
     int met = 0;
-    for (long b = 0; b < blocks; b++) {
-        copy_good(good, fx.db);
-        flip_dir_end(table, b);
+    for (long b = 0; b < sweep.blocks; b++) {
+        sweep_damage(&sweep, b);
         if (!lookup_fails(shard1, asked, 1))
             continue;
         met++;
@@ -2251,17 +2257,13 @@ static void test_mount_count_damage(void **state)
 {
     (void)state;
     skip_without_namespace("");
-    char m[1100], args[4096], good[2048], table[2100], goodtable[2100];
+    char m[1100], args[4096], good[2048];
     index_corpus_and_disk(m, sizeof m, args, sizeof args);
-    snprintf(good, sizeof good, "%s/good", fx.tmp);
-    assert_int_equal(tu_run("cp -r '%s' '%s'", fx.db, good), 0);
-    snprintf(table, sizeof table, "%s/postlist.glass", fx.db);
-    snprintf(goodtable, sizeof goodtable, "%s/postlist.glass", good);
-    long blocks = (long)(file_size(goodtable) / BLOCK);
+    keep_good_copy(good);
+    block_sweep sweep = sweep_of(good, fx.db, "");
     int met = 0;
-    for (long b = 0; b < blocks; b++) {
-        copy_good(good, fx.db);
-        flip_dir_end(table, b);
+    for (long b = 0; b < sweep.blocks; b++) {
+        sweep_damage(&sweep, b);
         if (!listing_fails(fx.db, "P2019/") ||
             gz_test_language_unreadable(fx.db))
             continue;
@@ -2295,28 +2297,24 @@ static void test_lost_count_damage(void **state)
 {
     (void)state;
     static const char text[] = "Census\n\nThe census counted owls.\n";
-    char r2[1100], good[2048], table[2100], goodtable[2100];
+    char r2[1100], good[2048];
     snprintf(r2, sizeof r2, "%s/r2", fx.tmp);
     tu_write_file(r2, "r2a.txt", text, sizeof text - 1);
     tu_write_file(r2, "r2b.txt", text, sizeof text - 1);
     assert_int_equal(ix_with("", "-q --db '%s' '%s' '%s'", fx.db, fx.corpus,
                              r2), 0);
     assert_int_equal(articles(fx.db), SAMPLE_FILES + 2);
-    snprintf(good, sizeof good, "%s/good", fx.tmp);
-    assert_int_equal(tu_run("cp -r '%s' '%s'", fx.db, good), 0);
+    keep_good_copy(good);
     assert_int_equal(tu_run("rm '%s/r2a.txt' '%s/r2b.txt'", r2, r2), 0);
     for (int i = 0; i < 3; i++) {
         char name[32];
         snprintf(name, sizeof name, "new%d.txt", i);
         tu_write_file(fx.corpus, name, text, sizeof text - 1);
     }
-    snprintf(table, sizeof table, "%s/postlist.glass", fx.db);
-    snprintf(goodtable, sizeof goodtable, "%s/postlist.glass", good);
-    long blocks = (long)(file_size(goodtable) / BLOCK);
+    block_sweep sweep = sweep_of(good, fx.db, "");
     int met = 0;
-    for (long b = 0; b < blocks; b++) {
-        copy_good(good, fx.db);
-        flip_dir_end(table, b);
+    for (long b = 0; b < sweep.blocks; b++) {
+        sweep_damage(&sweep, b);
         if (!listing_fails(fx.db, "P") || gz_test_language_unreadable(fx.db))
             continue;
         met++;
@@ -2370,19 +2368,15 @@ static uint32_t doc_count(const char *db)
 static void test_full_dry_run_on_damage_as_the_real_run(void **state)
 {
     (void)state;
-    char good[2048], table[2100], goodtable[2100];
+    char good[2048];
     assert_int_equal(ix_with("", "-q --db '%s' '%s'", fx.db, fx.corpus), 0);
     put_id_alone(fx.db, "desk/one");
     put_id_alone(fx.db, "desk/two");
-    snprintf(good, sizeof good, "%s/good", fx.tmp);
-    assert_int_equal(tu_run("cp -r '%s' '%s'", fx.db, good), 0);
-    snprintf(table, sizeof table, "%s/postlist.glass", fx.db);
-    snprintf(goodtable, sizeof goodtable, "%s/postlist.glass", good);
-    long blocks = (long)(file_size(goodtable) / BLOCK);
+    keep_good_copy(good);
+    block_sweep sweep = sweep_of(good, fx.db, "");
     int met = 0;
-    for (long b = 0; b < blocks; b++) {
-        copy_good(good, fx.db);
-        flip_dir_end(table, b);
+    for (long b = 0; b < sweep.blocks; b++) {
+        sweep_damage(&sweep, b);
         /* the blocks the ids' terms are read from: the others cost two
          * rebuilds each and meet no difference between the runs */
         if (!listing_fails(fx.db, "Q"))
@@ -2392,8 +2386,7 @@ static void test_full_dry_run_on_damage_as_the_real_run(void **state)
                           "'%s'", fx.db, fx.corpus);
         char *said = strdup(slurp("err.txt"));
         assert_non_null(said);
-        copy_good(good, fx.db);
-        flip_dir_end(table, b);
+        sweep_damage(&sweep, b);
         int real = ix_with("", "-q --full --language english --db '%s' '%s'",
                            fx.db, fx.corpus);
         if (dry != real)
@@ -2417,7 +2410,7 @@ static void test_full_dry_run_on_damage_as_the_real_run(void **state)
 static void test_full_root_record_damage(void **state)
 {
     (void)state;
-    char good[2048], table[2100], goodtable[2100], key[64], value[1200];
+    char good[2048], key[64], value[1200];
     snprintf(key, sizeof key, "gazette.root.%016llx",
              (unsigned long long)gz_fnv1a64(GZ_FNV_BASIS, fx.corpus,
                                             strlen(fx.corpus)));
@@ -2440,13 +2433,10 @@ static void test_full_root_record_damage(void **state)
     assert_int_equal(ix_with("", "-q --full --db '%s' '%s'", fx.db,
                              fx.corpus), 69);
     expect_one_line("err.txt", "on another file system");
-    snprintf(table, sizeof table, "%s/postlist.glass", fx.db);
-    snprintf(goodtable, sizeof goodtable, "%s/postlist.glass", good);
-    long blocks = (long)(file_size(goodtable) / BLOCK);
+    block_sweep sweep = sweep_of(good, fx.db, "");
     int met = 0;
-    for (long b = 0; b < blocks; b++) {
-        copy_good(good, fx.db);
-        flip_dir_end(table, b);
+    for (long b = 0; b < sweep.blocks; b++) {
+        sweep_damage(&sweep, b);
         if (!metadata_read_fails(fx.db, key))
             continue;
         met++;
