@@ -739,7 +739,10 @@ xap_status gz_suggest(gazette_index_t *index, const char *query,
     typed_word w;
     xap_status s = XAP_OK;
     while (s == XAP_OK && next_typed_word(&p, end, &w)) {
-        const gz_field *f = names_field(&w, end);
+        /* in a phrase "author:" is two words of the text, as parsed */
+        const gz_field *f = enclosing(query, w.start) & IN_PHRASE
+                                ? NULL
+                                : names_field(&w, end);
         int author = f && strcmp(f->prefix, GZ_PREFIX_AUTHOR) == 0;
         if (f) {
             *(author ? &author_from : &other_from) = w.start;
