@@ -2495,6 +2495,33 @@ static void say_kept_unreadable(const carry_ctx *c)
     cfg->on_warning(cfg->db_path, what, cfg->ctx);
 }
 
+/* After carry_path copied articles (as they were) from a live index that
+ * does not record entity head terms (GZ_META_ENTITY_HEADS, schema.h):
+ * the build, which write_metadata marked as having them, no longer has
+ * them in every article, and loses the mark in every shard, so that
+ * entity: over it still warns as over the index it replaces (it said
+ * nothing, and entity:BBC missed the copied articles that write only
+ * "BBC News"). */
+static xap_status unrecord_entity_heads(carry_ctx *c)
+{
+    run_state *st = c->st;
+    if (st->cfg->dry_run || !c->kept_articles)
+        return XAP_OK;
+    char *value = NULL;
+    size_t len = 0;
+    /* a live index that cannot say counts as without */
+    int has = xap_database_get_metadata(c->live, GZ_META_ENTITY_HEADS,
+                                        &value, &len) == XAP_OK &&
+              len == 1 && value[0] == '1';
+    free(value);
+    xap_status s = XAP_OK;
+    for (size_t i = 0; s == XAP_OK && !has && i < st->nshards; i++)
+        s = xap_writable_set_metadata(st->shards[i], GZ_META_ENTITY_HEADS,
+                                      "", 0);
+    c->writing = s != XAP_OK;   /* the build's failure (live_read_failed) */
+    return s;
+}
+
 /* What the live index holds of the files a --full build could not read
  * (and of the paths below directories it could not read), copied as they
  * are, as an update keeps them; not when the live index was written
@@ -2514,6 +2541,8 @@ static xap_status carry_unreadable(carry_ctx *c)
     }
     xap_status s = xap_database_each_term(c->live, GZ_PREFIX_PATH,
                                           carry_path, c);
+    if (s == XAP_OK && c->status == XAP_OK)
+        s = unrecord_entity_heads(c);
     return c->status != XAP_OK ? c->status : s;
 }
 

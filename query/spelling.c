@@ -685,14 +685,13 @@ static int fields_for(const char *query, const typed_word *w)
                : MAY_AUTHOR;
 }
 
-/* 1 when the word `w` names the author: field, its value next. */
-static int names_author(const typed_word *w, const char *end)
+/* The field the word `w` names, its value next after the colon; NULL
+ * when it names none. */
+static const gz_field *names_field(const typed_word *w, const char *end)
 {
     const char *colon = w->start + w->len;
-    const gz_field *f = colon < end && *colon == ':'
-                            ? gz_field_by_name(w->start, w->len)
-                            : NULL;
-    return f && strcmp(f->prefix, GZ_PREFIX_AUTHOR) == 0;
+    return colon < end && *colon == ':' ? gz_field_by_name(w->start, w->len)
+                                        : NULL;
 }
 
 /* The end of a field's value starting at `value` (< end when any): past
@@ -730,13 +729,26 @@ xap_status gz_suggest(gazette_index_t *index, const char *query,
 {
     gz_buf out = {0};
     const char *p = query, *end = query + strlen(query), *copied = query;
-    const char *author_until = query;   /* end of the last author: value */
+    /* the last author: value and the last other field's value, each
+     * [from, until): a word is of the one of them that holds it and
+     * started last ("author:(fionna title:macleud)": a title word;
+     * "title:(storm author:fionna)": an author's) */
+    const char *author_from = query, *author_until = query;
+    const char *other_from = query, *other_until = query;
     int changed = 0;
     typed_word w;
     xap_status s = XAP_OK;
     while (s == XAP_OK && next_typed_word(&p, end, &w)) {
-        if (names_author(&w, end))
-            author_until = value_end(p, end);
+        /* in a phrase "author:" is two words of the text, as parsed */
+        const gz_field *f = enclosing(query, w.start) & IN_PHRASE
+                                ? NULL
+                                : names_field(&w, end);
+        int author = f && strcmp(f->prefix, GZ_PREFIX_AUTHOR) == 0;
+        if (f) {
+            *(author ? &author_from : &other_from) = w.start;
+            *(author ? &author_until : &other_until) =
+                value_end(w.start + w.len + 1, end);
+        }
         if (!w.plain)
             continue;
         char *alt = NULL;
@@ -744,7 +756,10 @@ xap_status gz_suggest(gazette_index_t *index, const char *query,
         int unstemmed = (enclosing(query, w.start) & IN_PHRASE) ||
                         beside_proximity(query, w.start, w.len);
         s = correct_word(index, &w, fields_for(query, &w), unstemmed,
-                         w.start < author_until, &alt);
+                         w.start < author_until &&
+                             (w.start >= other_until ||
+                              other_from < author_from),
+                         &alt);
         if (!alt)
             continue;
         gz_buf_put(&out, copied, (size_t)(w.start - copied));

@@ -207,7 +207,9 @@ size_t gz_entity_term(const char *name, char *buf, size_t size);
  * not count it. Indexes written before 2026-12-04 lack these terms until
  * gazette-index --full (the format is unchanged: older code ignores them).
  * A writer records GZ_META_ENTITY_HEADS "1" in every shard when it starts
- * on an index with no article yet (as GZ_META_CJK_NGRAMS, below): a
+ * on an index with no article yet (as GZ_META_CJK_NGRAMS, below), and a
+ * --full takes it out again when it copies articles of files it could
+ * not read from an index without it (indexer.c unrecord_entity_heads): a
  * search with entity: over a shard without it says that the shard's
  * articles may lack them (query/search.c).
  */

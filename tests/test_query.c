@@ -5579,6 +5579,11 @@ static void test_spelling_of_authors(void **state)
         /* only author: values: elsewhere the word is one of the text */
         {"title:fionna", ""},
         {"author:fiona title:fionna", ""},
+        /* the field of a word in another's group is its own */
+        {"author:(fionna title:macleud)", "author:(fiona title:macleud)"},
+        {"title:(storm author:fionna)", "title:(storm author:fiona)"},
+        /* in a phrase, "author:" names no field (words of the text) */
+        {"\"storm author:fionna\"", ""},
     };
     expect_suggestions(cases, sizeof cases / sizeof *cases);
     /* the typo found nothing, its correction the author's article */
