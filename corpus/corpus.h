@@ -184,7 +184,17 @@ typedef struct corpus_article {
     const char *body;     /* never NULL; UTF-8 */
     size_t body_len;
     const char *date;     /* as written in the source, or NULL */
-    const char *author;   /* or NULL */
+    const char *author;   /* or NULL: the byline as shown and stored */
+    /* The names of `author` when the source listed its authors as
+     * separate values (a JSON Lines "author" array, a front matter list,
+     * several <meta name="author">, a JSON-LD author array, rel="author"
+     * links): `nauthors` names, `author` being them joined with ", ".
+     * Each is one author to the author facet and its exact-name terms,
+     * which a joined byline cannot be: "Smith, John" may be one person,
+     * so one string is never split. 0 names when the source gave one
+     * string, or none: `author` is then the one name. */
+    const char *const *authors;
+    size_t nauthors;
     const char *source;   /* or NULL: caller then uses the top folder */
     const char *url;      /* or NULL */
     const char *const *tags;  /* `ntags` tags */
@@ -366,6 +376,11 @@ const char *corpus_status_name(corpus_status status);
  * should be). Returns 0, or -1 when out of memory. */
 int corpus_safe_copy(const char *s, size_t len, int multiline, char **out,
                      size_t *out_len);
+
+/* The `n` names joined with ", ", as an article's byline joins its
+ * authors' names (corpus_article), in a new string (NULL when out of
+ * memory); "" when there are none. */
+char *corpus_join_names(const char *const *names, size_t n);
 
 /* 1 when [s, s+len) is valid UTF-8 (no overlongs, no surrogates). */
 int corpus_utf8_valid(const char *s, size_t len);

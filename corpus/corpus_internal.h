@@ -242,7 +242,10 @@ size_t corpus_mail_header_len(const char *text, size_t len);
 /* Hand one article to the caller. `line` is its line number inside a
  * multi-article file, 0 otherwise (used in warnings). A date that
  * corpus_parse_date() does not understand is reported through
- * rd->opts->on_warning first; the article is passed on unchanged.
+ * rd->opts->on_warning first; the article is passed on unchanged. A
+ * reader that saw a list of authors gives their names (`authors`,
+ * `nauthors`) and no `author`: the byline is made here, the names
+ * joined with ", " once each is cleaned (a name left empty is none).
  * Returns CORPUS_OK, or CORPUS_STOPPED when the callback said stop. */
 corpus_status corpus_emit(corpus_reader *rd, const corpus_article *article,
                           unsigned long line);

@@ -373,7 +373,6 @@ typedef struct safe_article {
     corpus_article a;
     char *copies[8];
     size_t ncopies;
-    const char **tags;       /* replaced tag array, or NULL */
     int nomem;
 } safe_article;
 
@@ -406,39 +405,82 @@ static void free_safe(safe_article *sa)
 {
     for (size_t i = 0; i < sa->ncopies; i++)
         free(sa->copies[i]);
-    if (sa->tags) {
-        for (size_t i = 0; i < sa->a.ntags; i++)
-            if (sa->tags[i] != sa->a.tags[i])
-                free((void *)sa->tags[i]);
-        free((void *)sa->tags);
-    }
 }
 
-/* The tags, each made safe; a new array only when one of them changes. */
-static void make_safe_tags(safe_article *sa, const corpus_article *orig)
+/* A list of one-line values (tags, authors' names) made safe: `items`
+ * the kept values, those of the reader or cleaned copies (`copies`, to
+ * free); a value left empty by the cleaning (" ") is none. */
+typedef struct safe_list {
+    const char **items;
+    size_t count;
+    char **copies;
+    size_t ncopies;
+} safe_list;
+
+/* Fill `l` from the `n` values `in`. Returns 0, or -1 when out of
+ * memory (free_safe_list frees what was made). */
+static int make_safe_list(safe_list *l, const char *const *in, size_t n)
 {
-    for (size_t i = 0; i < orig->ntags && !sa->nomem; i++) {
-        const char *t = orig->tags[i];
+    if (!n)
+        return 0;
+    l->items = malloc(n * sizeof *l->items);
+    l->copies = malloc(n * sizeof *l->copies);
+    if (!l->items || !l->copies)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
         char *copy;
-        size_t n;
-        if (corpus_safe_copy(t, strlen(t), 0, &copy, &n) != 0) {
-            sa->nomem = 1;
-            return;
-        }
-        if (!copy)
-            continue;
-        if (!sa->tags) {
-            sa->tags = malloc(orig->ntags * sizeof *sa->tags);
-            if (!sa->tags) {
-                free(copy);
-                sa->nomem = 1;
-                return;
-            }
-            memcpy((void *)sa->tags, orig->tags,
-                   orig->ntags * sizeof *sa->tags);
-        }
-        sa->tags[i] = copy;   /* free_safe() frees what differs from sa->a */
+        size_t len;
+        if (corpus_safe_copy(in[i], strlen(in[i]), 0, &copy, &len) != 0)
+            return -1;
+        if (copy)
+            l->copies[l->ncopies++] = copy;
+        const char *value = copy ? copy : in[i];
+        if (*value)
+            l->items[l->count++] = value;
     }
+    return 0;
+}
+
+static void free_safe_list(safe_list *l)
+{
+    for (size_t i = 0; i < l->ncopies; i++)
+        free(l->copies[i]);
+    free(l->copies);
+    free((void *)l->items);
+}
+
+/* corpus_join_names - see corpus.h. */
+char *corpus_join_names(const char *const *names, size_t n)
+{
+    size_t len = 1;
+    for (size_t i = 0; i < n; i++)
+        len += strlen(names[i]) + 2;
+    char *joined = malloc(len), *w = joined;
+    if (!joined)
+        return NULL;
+    for (size_t i = 0; i < n; i++) {
+        size_t k = strlen(names[i]);
+        if (i) {
+            memcpy(w, ", ", 2);
+            w += 2;
+        }
+        memcpy(w, names[i], k);
+        w += k;
+    }
+    *w = '\0';
+    return joined;
+}
+
+/* Warn through `rd` when the date of `a` is one no parser understands. */
+static void check_date(corpus_reader *rd, const corpus_article *a,
+                       unsigned long line)
+{
+    if (a->date && *a->date && !corpus_parse_date(a->date, NULL, NULL, NULL))
+        warn(rd, line, "date \"%.100s\" %s; the article is dated by its "
+             "path, or left undated", a->date,
+             corpus_date_form(a->date, NULL, NULL, NULL)
+                 ? "is more than a year from now"
+                 : "not understood");
 }
 
 /*
@@ -457,40 +499,36 @@ corpus_status corpus_emit(corpus_reader *rd, const corpus_article *article,
     make_safe(&sa, &sa.a.title, NULL, 0);
     make_safe(&sa, &sa.a.body, &sa.a.body_len, 1);
     make_safe(&sa, &sa.a.date, NULL, 0);
-    make_safe(&sa, &sa.a.author, NULL, 0);
     make_safe(&sa, &sa.a.source, NULL, 0);
     make_safe(&sa, &sa.a.url, NULL, 0);
-    make_safe_tags(&sa, article);
-    /* a tag left empty by the cleaning (" ") is no tag */
-    const char *const *tags = sa.tags ? sa.tags : article->tags;
-    const char **kept = NULL;
-    size_t nkept = 0;
-    for (size_t i = 0; i < article->ntags; i++)
-        nkept += tags[i][0] != '\0';
-    if (!sa.nomem && nkept < article->ntags && nkept &&
-        !(kept = malloc(nkept * sizeof *kept)))
+    safe_list tags = {0}, authors = {0};
+    char *byline = NULL;
+    if (article->nauthors) {
+        if (make_safe_list(&authors, article->authors, article->nauthors) != 0 ||
+            !(byline = corpus_join_names(authors.items, authors.count)))
+            sa.nomem = 1;
+        sa.a.author = byline && *byline ? byline : NULL;
+        sa.a.authors = authors.items;
+        sa.a.nauthors = authors.count;
+    } else {
+        make_safe(&sa, &sa.a.author, NULL, 0);
+    }
+    if (make_safe_list(&tags, article->tags, article->ntags) != 0)
         sa.nomem = 1;
-    for (size_t i = 0, k = 0; kept && i < article->ntags; i++)
-        if (tags[i][0])
-            kept[k++] = tags[i];
+    sa.a.tags = tags.items;
+    sa.a.ntags = tags.count;
     corpus_status s = CORPUS_OK;
     if (sa.nomem) {
         s = corpus_why(rd->why, rd->whylen, CORPUS_ERR_NOMEM,
                        "out of memory cleaning an article's text");
     } else {
-        corpus_article a = sa.a;
-        a.tags = nkept < article->ntags ? kept : tags;
-        a.ntags = nkept;
-        if (a.date && *a.date && !corpus_parse_date(a.date, NULL, NULL, NULL))
-            warn(rd, line, "date \"%.100s\" %s; the article is dated by its "
-                 "path, or left undated", a.date,
-                 corpus_date_form(a.date, NULL, NULL, NULL)
-                     ? "is more than a year from now"
-                     : "not understood");
-        if (rd->on_article && rd->on_article(&a, rd->ctx) != 0)
+        check_date(rd, &sa.a, line);
+        if (rd->on_article && rd->on_article(&sa.a, rd->ctx) != 0)
             s = CORPUS_STOPPED;
     }
-    free((void *)kept);
+    free_safe_list(&tags);
+    free_safe_list(&authors);
+    free(byline);
     free_safe(&sa);
     return s;
 }

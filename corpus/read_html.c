@@ -80,9 +80,10 @@
  *                Every name of the first source that gives one is kept
  *                (several <meta name="author">, a JSON-LD array, several
  *                rel="author" links), joined with ", " as the other
- *                formats join author lists, repeats dropped, at most
- *                MAX_AUTHORS; a name that looks like a URL or, from a
- *                link, is longer than MAX_LINK_AUTHOR bytes, is none.
+ *                formats join author lists, each an author of its own
+ *                (corpus.h), repeats dropped, at most MAX_AUTHORS; a
+ *                name that looks like a URL or, from a link, is longer
+ *                than MAX_LINK_AUTHOR bytes, is none.
  *   description  <meta> description, og:description, the JSON-LD
  *                description.
  *   tags         all of <meta> keywords, news_keywords, article:tag and
@@ -1295,22 +1296,26 @@ static void compose_body(page *pg, size_t from)
         b->data[--b->len] = '\0';
 }
 
-/* The author names kept, joined with ", " (NULL when none or out of
- * memory). */
-static char *join_authors(const page *pg)
+/* The author names kept, in a new array (*n of them) pointing into
+ * pg->authors, whose line ends become NULs. Returns 0, or -1 when out
+ * of memory. */
+static int split_authors(page *pg, const char ***names, size_t *n)
 {
-    if (!pg->nauthors || !pg->authors.data || pg->authors.failed)
-        return NULL;
-    gz_buf out = {0};
-    for (const char *p = pg->authors.data; *p;) {
-        const char *nl = strchr(p, '\n');
-        if (out.len)
-            gz_buf_put(&out, ", ", 2);
-        gz_buf_put(&out, p, (size_t)(nl - p));
+    *names = NULL;
+    *n = 0;
+    if (pg->authors.failed)
+        return -1;
+    if (!pg->nauthors || !pg->authors.data)
+        return 0;
+    if (!(*names = malloc(pg->nauthors * sizeof **names)))
+        return -1;
+    for (char *p = pg->authors.data; *p && *n < pg->nauthors;) {
+        char *nl = strchr(p, '\n');
+        *nl = '\0';
+        (*names)[(*n)++] = p;
         p = nl + 1;
     }
-    size_t len;
-    return gz_buf_take(&out, &len);
+    return 0;
 }
 
 /* Tags equal to one of the first MAX_TAGS_DEDUP before them are
@@ -1369,14 +1374,16 @@ static corpus_status emit_page(corpus_reader *rd, page *pg)
     compose_body(pg, (size_t)(text - (pg->body.data ? pg->body.data : text)));
     const char *body_start = pg->body.data ? pg->body.data : "";
     char *date = dup_trimmed(pg->meta[M_DATE]);
-    char *author = join_authors(pg);
+    const char **authors = NULL;
+    size_t nauthors = 0;
+    int authors_failed = split_authors(pg, &authors, &nauthors) != 0;
     char *url = dup_trimmed(pg->meta[M_URL]);
     const char **tags = NULL;
     size_t ntags = 0;
     int nomem = pg->body.failed || pg->title.failed ||
-                pg->h1.failed || pg->keywords.failed || pg->authors.failed ||
+                pg->h1.failed || pg->keywords.failed || authors_failed ||
                 !title || (pg->meta[M_DATE] && !date) ||
-                (pg->nauthors && !author) || (pg->meta[M_URL] && !url) ||
+                (pg->meta[M_URL] && !url) ||
                 (pg->keywords.data &&
                  corpus_split_list(pg->keywords.data, &tags, &ntags) != 0);
     if (!nomem)
@@ -1394,13 +1401,13 @@ static corpus_status emit_page(corpus_reader *rd, page *pg)
         corpus_article a = {
             .id = rd->file->relpath, .title = title, .body = body_start,
             .body_len = body_len, .date = date && *date ? date : NULL,
-            .author = author && *author ? author : NULL,
+            .authors = authors, .nauthors = nauthors,
             .url = url && *url ? url : NULL, .tags = tags, .ntags = ntags};
         s = corpus_emit(rd, &a, 0);
     }
     free(title);
     free(date);
-    free(author);
+    free((void *)authors);
     free(url);
     free((void *)tags);
     return s;

@@ -41,7 +41,8 @@
  *             now (corpus_date_too_late) is left out, as below;
  *   "author", "source"
  *             a string, an object's "name" ({"name": "Ann", "email": ..}),
- *             or an array of these, joined with ", ";
+ *             or an array of these, joined with ", " (each name of an
+ *             "author" array an author of its own: corpus.h);
  *   "tags"    one string of comma-separated tags, or an array of strings
  *             and objects with a "name";
  *   "url"     a string.
@@ -117,7 +118,10 @@ typedef struct jsonl_fields {
     const char **tags;               /* malloc()ed */
     size_t ntags;
     char *tag_copy;                  /* writable copy of a "tags" string */
-    char *author_copy, *source_copy; /* joined names, malloc()ed */
+    const char **authors;            /* an "author" array's names,
+                                        malloc()ed */
+    size_t nauthors;
+    char *source_copy;               /* joined names, malloc()ed */
     const char *body_key;            /* "body", "text" or "content" */
     char *body_text;                 /* the text of an HTML body, malloc()ed */
     char html_note[200];             /* an HTML body kept as written: why */
@@ -130,7 +134,7 @@ static void fields_free(jsonl_fields *f)
     free(f->body_text);
     free(f->tags);
     free(f->tag_copy);
-    free(f->author_copy);
+    free(f->authors);
     free(f->source_copy);
 }
 
@@ -398,11 +402,11 @@ static const char *name_of(const json_t *v)
     return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
-/* "author" or "source" (`key`): a name (see name_of), or an array of
- * names joined with ", " into *copy. Returns 0, or -1 when out of
- * memory. */
+/* "author" or "source" (`key`): a name (see name_of) into *out, or the
+ * non-empty names of an array into *names (a new array, *n of them,
+ * pointing into `obj`). Returns 0, or -1 when out of memory. */
 static int read_names(json_t *obj, const char *key, jsonl_fields *f,
-                      const char **out, char **copy)
+                      const char **out, const char ***names, size_t *n)
 {
     json_t *v = json_object_get(obj, key);
     if (!v || json_is_null(v))
@@ -414,30 +418,45 @@ static int read_names(json_t *obj, const char *key, jsonl_fields *f,
                     json_is_object(v) ? " without a \"name\"" : "");
         return 0;
     }
-    size_t len = 1, n = json_array_size(v);
-    for (size_t i = 0; i < n; i++) {
-        const char *name = name_of(json_array_get(v, i));
-        len += name ? strlen(name) + 2 : 0;
-    }
-    char *joined = malloc(len), *w = joined;
-    if (!joined)
+    size_t size = json_array_size(v);
+    if (!size)
+        return 0;
+    if (!(*names = malloc(size * sizeof **names)))
         return -1;
-    *w = '\0';
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < size; i++) {
         json_t *item = json_array_get(v, i);
         const char *name = name_of(item);
-        if (!name) {
+        if (!name)
             dropped(f, "\"%s\"[%zu] is %s%s", key, i, kind_of(item),
                     json_is_object(item) ? " without a \"name\"" : "");
-        } else if (*name) {
-            if (w > joined)
-                w += sprintf(w, ", ");
-            w += sprintf(w, "%s", name);
-        }
+        else if (*name)
+            (*names)[(*n)++] = name;
     }
-    *copy = joined;
-    *out = joined;
     return 0;
+}
+
+/* "author": its name, or the names of its array, each an author
+ * (corpus_emit joins them). Returns 0, or -1 when out of memory. */
+static int read_authors(json_t *obj, jsonl_fields *f)
+{
+    return read_names(obj, "author", f, &f->author, &f->authors,
+                      &f->nauthors);
+}
+
+/* "source": its name, or the names of its array joined with ", ".
+ * Returns 0, or -1 when out of memory. */
+static int read_source(json_t *obj, jsonl_fields *f)
+{
+    const char **names = NULL;
+    size_t n = 0;
+    int rc = read_names(obj, "source", f, &f->source, &names, &n);
+    if (rc == 0 && names) {
+        f->source_copy = corpus_join_names(names, n);
+        f->source = f->source_copy;
+        rc = f->source_copy ? 0 : -1;
+    }
+    free(names);
+    return rc;
 }
 
 /* "url": a string. */
@@ -495,8 +514,7 @@ static int read_metadata(json_t *obj, jsonl_fields *f)
 {
     read_date(obj, f);
     read_url(obj, f);
-    if (read_names(obj, "author", f, &f->author, &f->author_copy) != 0 ||
-        read_names(obj, "source", f, &f->source, &f->source_copy) != 0)
+    if (read_authors(obj, f) != 0 || read_source(obj, f) != 0)
         return -1;
     return read_tags(obj, f);
 }
@@ -876,8 +894,9 @@ static corpus_status one_line(jsonl_state *st, const char *p, size_t len,
         corpus_article a = {
             .id = id, .title = f.title ? f.title : "",
             .body = f.body ? f.body : "", .body_len = f.body ? f.body_len : 0,
-            .date = f.date, .author = f.author, .source = f.source,
-            .url = f.url, .tags = f.tags, .ntags = f.ntags};
+            .date = f.date, .author = f.author, .authors = f.authors,
+            .nauthors = f.nauthors, .source = f.source, .url = f.url,
+            .tags = f.tags, .ntags = f.ntags};
         s = corpus_emit(st->rd, &a, line);
     }
     free(id);

@@ -30,8 +30,9 @@
  * are tags), and the lead text subtitle, description, summary, excerpt,
  * which opens the body (compose_body) unless the title or the body holds
  * it already. An author or source may be a list of names, joined with
- * ", ", or a mapping whose "name" is taken (also as list items; tags
- * too); a value that does not fit its field (a list as a title, an
+ * ", " (the authors' names each an author of their own: corpus.h), or
+ * a mapping whose "name" is taken (also as list items; tags too); a
+ * value that does not fit its field (a list as a title, an
  * alias) is left out, named in one warning.
  *
  * "---" front matter is read as YAML, so folded and literal blocks
@@ -149,18 +150,43 @@ typedef struct corpus_front_matter {
     char *values[F_COUNT];       /* one-line values, or NULL */
     char **tags;
     size_t ntags;
+    char **authors;              /* the author's names (one, or a list's),
+                                  * each an author (corpus.h) */
+    size_t nauthors;
     int nomem;                   /* an allocation failed */
     char problems[240];          /* values left out, for one warning */
     int nproblems;
 } front_matter;
 
+static void free_names(char ***names, size_t *n)
+{
+    for (size_t i = 0; i < *n; i++)
+        free((*names)[i]);
+    free(*names);
+    *names = NULL;
+    *n = 0;
+}
+
 static void front_matter_free(front_matter *fm)
 {
     for (int k = 0; k < F_COUNT; k++)
         free(fm->values[k]);
-    for (size_t i = 0; i < fm->ntags; i++)
-        free(fm->tags[i]);
-    free(fm->tags);
+    free_names(&fm->tags, &fm->ntags);
+    free_names(&fm->authors, &fm->nauthors);
+}
+
+/* Append `name` (malloc()ed, taken over) to names[*n]. */
+static void append_name(front_matter *fm, char ***names, size_t *n,
+                        char *name)
+{
+    char **grown = realloc(*names, (*n + 1) * sizeof *grown);
+    if (!grown) {
+        free(name);
+        fm->nomem = 1;
+        return;
+    }
+    *names = grown;
+    grown[(*n)++] = name;
 }
 
 /* corpus_front_problem - see corpus_internal.h. Noted as
@@ -231,12 +257,17 @@ static void set_value(front_matter *fm, int k, const char *s, const char *e)
     fm->values[k] = one_line_copy(fm, s, e);
 }
 
-/* Add the name [s, e) to field k (K_NAMES), after ", " when it has one. */
+/* Add the name [s, e) to field k (K_NAMES): an author to the authors'
+ * list, a source after ", " when it has one. */
 static void add_name(front_matter *fm, int k, const char *s, const char *e)
 {
     char *name = one_line_copy(fm, s, e);
     if (!name)
         return;
+    if (k == F_AUTHOR) {
+        append_name(fm, &fm->authors, &fm->nauthors, name);
+        return;
+    }
     if (!fm->values[k]) {
         fm->values[k] = name;
         return;
@@ -267,14 +298,7 @@ static void add_tag(front_matter *fm, const char *s, const char *e)
             free(tag);
             return;
         }
-    char **n = realloc(fm->tags, (fm->ntags + 1) * sizeof *n);
-    if (!n) {
-        free(tag);
-        fm->nomem = 1;
-        return;
-    }
-    fm->tags = n;
-    fm->tags[fm->ntags++] = tag;
+    append_name(fm, &fm->tags, &fm->ntags, tag);
 }
 
 /* Tags given as one string: "a, b, c". */
@@ -316,6 +340,8 @@ void corpus_front_begin(front_matter *fm, int k)
         free(fm->values[k]);
         fm->values[k] = NULL;
     }
+    if (k == F_AUTHOR)
+        free_names(&fm->authors, &fm->nauthors);
 }
 
 /* corpus_front_is_text - see corpus_internal.h. */
@@ -1394,7 +1420,8 @@ corpus_status corpus_parse_md(corpus_reader *rd, corpus_buf *text)
         corpus_article a = {
             .id = rd->file->relpath, .title = title, .body = body,
             .body_len = (size_t)(body_end - body), .date = fm.values[F_DATE],
-            .author = fm.values[F_AUTHOR], .source = fm.values[F_SOURCE],
+            .authors = (const char *const *)fm.authors,
+            .nauthors = fm.nauthors, .source = fm.values[F_SOURCE],
             .url = fm.values[F_URL], .tags = (const char *const *)fm.tags,
             .ntags = fm.ntags};
         s = corpus_emit(rd, &a, 0);

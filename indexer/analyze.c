@@ -570,6 +570,20 @@ static xap_status add_facet_list(xap_document *doc, unsigned slot,
     return s;
 }
 
+/* The exact-name terms of the article's authors: one a name the source
+ * listed (corpus.h), else one of its byline. */
+static xap_status add_author_names(xap_document *doc,
+                                   const corpus_article *art)
+{
+    xap_status s = XAP_OK;
+    for (size_t i = 0; s == XAP_OK && i < art->nauthors; i++)
+        if (*art->authors[i])
+            s = add_value_term(doc, GZ_PREFIX_AUTHOR_NAME, art->authors[i]);
+    if (s == XAP_OK && !art->nauthors && art->author && *art->author)
+        s = add_value_term(doc, GZ_PREFIX_AUTHOR_NAME, art->author);
+    return s;
+}
+
 /* Boolean filter terms: source, tags, url, path; the source value; the
  * tag and author facet lists. */
 static xap_status add_filters(gz_analyzer *a, xap_document *doc,
@@ -582,11 +596,11 @@ static xap_status add_filters(gz_analyzer *a, xap_document *doc,
         s = xap_document_add_value(doc, GZ_SLOT_SOURCE, source, strlen(source));
     for (size_t i = 0; s == XAP_OK && i < art->ntags; i++)
         s = add_value_term(doc, GZ_PREFIX_TAG, art->tags[i]);
-    if (s == XAP_OK && art->author && *art->author)
-        s = add_value_term(doc, GZ_PREFIX_AUTHOR_NAME, art->author);
+    if (s == XAP_OK)
+        s = add_author_names(doc, art);
     if (s == XAP_OK && art->ntags)
         s = add_facet_list(doc, GZ_SLOT_TAGS, GZ_PREFIX_TAG);
-    if (s == XAP_OK && art->author && *art->author)
+    if (s == XAP_OK && ((art->author && *art->author) || art->nauthors))
         s = add_facet_list(doc, GZ_SLOT_AUTHORS, GZ_PREFIX_AUTHOR_NAME);
     /* Duplicate detection (gazette-query --duplicates). Articles with no
      * body text (headline only) are not duplicates of each other. */
@@ -614,23 +628,23 @@ static xap_status add_filters(gz_analyzer *a, xap_document *doc,
     return s;
 }
 
-/* Join the tags with GZ_LIST_SEP into a new string (NULL when none or
- * OOM). */
-static char *join_tags(const corpus_article *art)
+/* Join the `n` items (tags, authors' names: they may hold commas) with
+ * GZ_LIST_SEP into a new string (NULL when none or OOM). */
+static char *join_list(const char *const *items, size_t n)
 {
-    if (art->ntags == 0 || !art->tags)
+    if (n == 0 || !items)
         return NULL;
-    size_t n = 1;
-    for (size_t i = 0; i < art->ntags; i++)
-        n += strlen(art->tags[i]) + 1;
-    char *out = malloc(n);
+    size_t size = 1;
+    for (size_t i = 0; i < n; i++)
+        size += strlen(items[i]) + 1;
+    char *out = malloc(size);
     if (!out)
         return NULL;
     out[0] = '\0';
-    for (size_t i = 0; i < art->ntags; i++) {
+    for (size_t i = 0; i < n; i++) {
         if (i)
-            strcat(out, GZ_LIST_SEP_STR);   /* tags may hold commas */
-        strcat(out, art->tags[i]);
+            strcat(out, GZ_LIST_SEP_STR);
+        strcat(out, items[i]);
     }
     return out;
 }
@@ -795,7 +809,10 @@ static xap_status add_data(xap_document *doc, const corpus_file *file,
                            const corpus_article *art, const char *source,
                            const char *iso_date, const char *entities)
 {
-    char *tags = join_tags(art);
+    char *tags = join_list(art->tags, art->ntags);
+    /* one name is the byline itself */
+    char *authors = art->nauthors > 1 ? join_list(art->authors, art->nauthors)
+                                      : NULL;
     size_t title_len = strlen(art->title);
     char *title = title_len > GZ_MAX_TITLE_BYTES
         ? strndup(art->title, utf8_prefix(art->title, title_len,
@@ -805,7 +822,7 @@ static xap_status add_data(xap_document *doc, const corpus_file *file,
         .id = art->id, .path = file->root ? file->relpath : NULL,
         .title = title ? title : art->title,
         .date = *iso_date ? iso_date : NULL,
-        .source = source, .author = art->author,
+        .source = source, .author = art->author, .authors = authors,
         .url = art->url, .tags = tags, .entities = entities,
         /* the body goes after the fields by itself (below) */
         .body = "", .body_len = 0,
@@ -814,8 +831,9 @@ static xap_status add_data(xap_document *doc, const corpus_file *file,
                                                      NULL) ? art->date : NULL};
     char *data = NULL;
     size_t len = 0;
-    xap_status s = gz_docdata_encode(&dd, &data, &len) == 0 ? XAP_OK
-                                                            : XAP_ERR_NOMEM;
+    xap_status s = (art->nauthors > 1 && !authors) ||
+                           gz_docdata_encode(&dd, &data, &len) != 0
+                       ? XAP_ERR_NOMEM : XAP_OK;
     /* The fields, then the body copied once into the document: a joined
      * copy first was one more copy of a long text at the peak. */
     if (s == XAP_OK)
@@ -823,6 +841,7 @@ static xap_status add_data(xap_document *doc, const corpus_file *file,
                                         art->body_len);
     free(data);
     free(tags);
+    free(authors);
     free(title);
     return s;
 }

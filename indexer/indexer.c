@@ -2168,6 +2168,26 @@ static int mark_file_documents(const char *term, size_t len, uint32_t freq,
     return c->status != XAP_OK;
 }
 
+/* The items of the stored list `list` (tags=a<US>b, a field of our copy
+ * of document data), cut in place at each `sep`, in a new array (*n of
+ * them; NULL when out of memory). */
+static const char **cut_list(char *list, char sep, size_t *n)
+{
+    size_t most = 1;
+    for (const char *t = list; *t; t++)
+        most += *t == sep;
+    const char **items = malloc(most * sizeof *items);
+    *n = 0;
+    for (char *t = list; items && *t;) {
+        char *end = strchr(t, sep);
+        if (end)
+            *end = '\0';
+        items[(*n)++] = t;
+        t = end ? end + 1 : t + strlen(t);
+    }
+    return items;
+}
+
 /* The article of no file stored in `doc` (`data`, a writable copy of its
  * data, holds the strings) analysed into *out as gazette_writer_put
  * analysed it, with the build's language and format; `id_term` gets its
@@ -2177,32 +2197,25 @@ static xap_status analyse_api_article(carry_ctx *c, char *data, size_t len,
 {
     gz_docdata d;
     gz_docdata_decode(data, len, &d);
-    size_t ntags = 0, most = 1;
-    for (const char *t = d.tags; *t; t++)
-        most += *t == c->tag_sep;
-    const char **tags = malloc(most * sizeof *tags);
-    if (!tags)
-        return XAP_ERR_NOMEM;
-    /* tags=a<US>b: cut in place, as the data is our copy */
-    for (char *t = (char *)d.tags; *t;) {
-        char *sep = strchr(t, c->tag_sep);
-        if (sep)
-            *sep = '\0';
-        tags[ntags++] = t;
-        t = sep ? sep + 1 : t + strlen(t);
-    }
+    size_t ntags = 0, nauthors = 0;
+    const char **tags = cut_list((char *)d.tags, c->tag_sep, &ntags);
+    const char **authors = cut_list((char *)d.authors, GZ_LIST_SEP,
+                                    &nauthors);
+    xap_status s = tags && authors ? XAP_OK : XAP_ERR_NOMEM;
     corpus_article art = {
         .id = d.id, .title = d.title, .body = d.body,
         .body_len = d.body_len,
         /* as given: a date that did not parse is kept as written, and
          * the path's date taken again */
         .date = *d.date_text ? d.date_text : *d.date ? d.date : NULL,
-        .author = *d.author ? d.author : NULL,
-        .source = *d.source ? d.source : NULL,
+        .author = *d.author ? d.author : NULL, .authors = authors,
+        .nauthors = nauthors, .source = *d.source ? d.source : NULL,
         .url = *d.url ? d.url : NULL, .tags = tags, .ntags = ntags};
     corpus_file file = {.root = NULL, .path = d.id, .relpath = d.id};
-    xap_status s = gz_analyze_article(c->analyzer, &file, &art, out, id_term);
+    if (s == XAP_OK)
+        s = gz_analyze_article(c->analyzer, &file, &art, out, id_term);
     free(tags);
+    free(authors);
     return s;
 }
 

@@ -429,6 +429,8 @@ static corpus_article as_corpus_article(const gazette_article_t *a,
         .body_len = strlen(FIELD(GAZETTE_FIELD_BODY)),
         .date = OPTIONAL(GAZETTE_FIELD_DATE),
         .author = OPTIONAL(GAZETTE_FIELD_AUTHOR),
+        .authors = (const char *const *)a->authors.items,
+        .nauthors = a->authors.count,
         .source = OPTIONAL(GAZETTE_FIELD_SOURCE),
         .url = OPTIONAL(GAZETTE_FIELD_URL), .tags = tags,
         .ntags = a->tags.count};

@@ -37,6 +37,7 @@ void gazette_article_free(gazette_article_t *article)
         return;
     for (size_t f = 0; f < GZ_ARTICLE_FIELDS; f++)
         free(article->fields[f]);
+    free_list(&article->authors);
     free_list(&article->tags);
     free_list(&article->entities);
     free(article);
@@ -83,6 +84,8 @@ gazette_status_t gazette_article_set(gazette_article_t *article,
         return GAZETTE_STATUS_OUT_OF_MEMORY;
     free(article->fields[field]);
     article->fields[field] = copy;
+    if (field == GAZETTE_FIELD_AUTHOR)   /* one string: one author */
+        free_list(&article->authors);
     return GAZETTE_STATUS_OK;
 }
 
@@ -111,22 +114,66 @@ int gz_string_list_split(gz_string_list *list, const char *text, char sep)
     return 0;
 }
 
+/* Append `value` to `list` cleaned as the readers clean a one-line
+ * value (corpus.h: control characters made spaces, the ends trimmed);
+ * a value left empty is none, as the readers skip it. *added says
+ * whether it was appended (may be NULL). */
+static gazette_status_t add_clean(gz_string_list *list, const char *value,
+                                  int *added)
+{
+    if (added)
+        *added = 0;
+    if (!value || !corpus_utf8_valid(value, strlen(value)))
+        return GAZETTE_STATUS_INVALID_ARGUMENT;
+    char *clean = NULL;
+    size_t len = strlen(value);
+    if (corpus_safe_copy(value, len, 0, &clean, &len) != 0)
+        return GAZETTE_STATUS_OUT_OF_MEMORY;
+    const char *v = clean ? clean : value;
+    int rc = 0;
+    if (*v && (rc = gz_string_list_add(list, v, len)) == 0 && added)
+        *added = 1;
+    free(clean);
+    return rc == 0 ? GAZETTE_STATUS_OK : GAZETTE_STATUS_OUT_OF_MEMORY;
+}
+
 gazette_status_t gazette_article_add_tag(gazette_article_t *article,
                                          const char *tag)
 {
-    if (!article || !tag || !corpus_utf8_valid(tag, strlen(tag)))
+    if (!article)
         return GAZETTE_STATUS_INVALID_ARGUMENT;
-    char *clean = NULL;   /* control characters made spaces and the ends
-                             trimmed, as the readers do (corpus.h) */
-    size_t len = strlen(tag);
-    if (corpus_safe_copy(tag, len, 0, &clean, &len) != 0)
+    return add_clean(&article->tags, tag, NULL);
+}
+
+/* The author set as one string (gazette_article_set) becomes the first
+ * name of the list when another is added: it is one author's name. */
+gazette_status_t gazette_article_add_author(gazette_article_t *article,
+                                            const char *name)
+{
+    if (!article)
+        return GAZETTE_STATUS_INVALID_ARGUMENT;
+    gz_string_list *list = &article->authors;
+    const char *byline = article->fields[GAZETTE_FIELD_AUTHOR];
+    int from_byline = !list->count && byline && *byline;
+    if (from_byline && gz_string_list_add(list, byline, strlen(byline)) != 0)
         return GAZETTE_STATUS_OUT_OF_MEMORY;
-    const char *t = clean ? clean : tag;
-    int rc = 0;
-    if (*t)   /* as the readers skip an empty tag of a file */
-        rc = gz_string_list_add(&article->tags, t, len);
-    free(clean);
-    return rc == 0 ? GAZETTE_STATUS_OK : GAZETTE_STATUS_OUT_OF_MEMORY;
+    int added = 0;
+    gazette_status_t s = add_clean(list, name, &added);
+    char *joined = NULL;
+    if (s == GAZETTE_STATUS_OK && added &&
+        !(joined = corpus_join_names((const char *const *)list->items,
+                                     list->count)))
+        s = GAZETTE_STATUS_OUT_OF_MEMORY;
+    if (!joined) {   /* nothing added: the article as it was */
+        if (added)
+            free(list->items[--list->count]);
+        if (from_byline)
+            free_list(list);
+        return s;
+    }
+    free(article->fields[GAZETTE_FIELD_AUTHOR]);
+    article->fields[GAZETTE_FIELD_AUTHOR] = joined;
+    return GAZETTE_STATUS_OK;
 }
 
 const char *gazette_article_get(const gazette_article_t *article,
@@ -136,6 +183,24 @@ const char *gazette_article_get(const gazette_article_t *article,
         !article->fields[field])
         return "";
     return article->fields[field];
+}
+
+size_t gazette_article_author_count(const gazette_article_t *article)
+{
+    if (!article)
+        return 0;
+    const char *byline = article->fields[GAZETTE_FIELD_AUTHOR];
+    return article->authors.count ? article->authors.count
+                                  : byline && *byline;
+}
+
+const char *gazette_article_author(const gazette_article_t *article,
+                                   size_t i)
+{
+    if (!article || i >= gazette_article_author_count(article))
+        return NULL;
+    return article->authors.count ? article->authors.items[i]
+                                  : article->fields[GAZETTE_FIELD_AUTHOR];
 }
 
 size_t gazette_article_tag_count(const gazette_article_t *article)

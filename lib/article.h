@@ -20,6 +20,10 @@ typedef struct gz_string_list {
 
 struct gazette_article {
     char *fields[GZ_ARTICLE_FIELDS];   /* NULL means "" */
+    /* The authors given one by one (gazette_article_add_author), whose
+     * names joined with ", " are fields[GAZETTE_FIELD_AUTHOR]; empty
+     * when the author was set as one string. */
+    gz_string_list authors;
     gz_string_list tags;
     gz_string_list entities;
 };

@@ -462,7 +462,9 @@ static xap_status article_from_data(const char *data, size_t len,
         if (values[f] && *values[f] &&
             !(a->fields[f] = strdup(values[f])))
             s = XAP_ERR_NOMEM;
-    if (s == XAP_OK && (gz_string_list_split(&a->tags, d.tags, GZ_LIST_SEP) != 0 ||
+    if (s == XAP_OK && (gz_string_list_split(&a->authors, d.authors,
+                                             GZ_LIST_SEP) != 0 ||
+                        gz_string_list_split(&a->tags, d.tags, GZ_LIST_SEP) != 0 ||
                         gz_string_list_split(&a->entities, d.entities,
                                              GZ_ENTITY_SEP) != 0))
         s = XAP_ERR_NOMEM;

@@ -181,8 +181,8 @@ const gz_field *gz_field_of_term(const char *term)
 
 /* The fields of document data, in the order they are written. */
 #define DOCDATA_FIELDS(X) \
-    X(id) X(path) X(title) X(date) X(source) X(author) X(url) X(tags) \
-    X(entities) X(date_text)
+    X(id) X(path) X(title) X(date) X(source) X(author) X(authors) X(url) \
+    X(tags) X(entities) X(date_text)
 
 /* 1 when `value` holds a byte a "key=value" line cannot carry. */
 static int needs_escape(const char *value)

@@ -32,7 +32,12 @@
                                       a longer entity name that an
                                       acronym opens (below) */
 #define GZ_PREFIX_AUTHOR_NAME "XAUTHOR" /* XAUTHOR + folded author
-                                           (gz_value_term) */
+                                           (gz_value_term): one a name
+                                           the source listed (corpus.h,
+                                           corpus_article), else one of
+                                           the byline; indexes written
+                                           before 2026-12-04 have one of
+                                           the joined names */
 #define GZ_PREFIX_UPPER   "XU"     /* XU + a word written in capitals */
 #define GZ_PREFIX_CAPS    "XC"     /* XC + a word capitalised elsewhere than
                                       at a sentence start (both:
@@ -565,6 +570,9 @@ int gz_clear_cut_creation(const char *dir);
  *   date=2023-11-05
  *   source=politics
  *   author=...
+ *   authors=Ann Lee<US>Bo Chen   (<US> = GZ_LIST_SEP; only when the
+ *                                source listed several authors, whose
+ *                                names joined with ", " are author=)
  *   url=...
  *   tags=a<US>b            (<US> = GZ_LIST_SEP: a tag may hold commas)
  *   entities=Antony Blinken<US>Gaza   (<US> = GZ_ENTITY_SEP, see above)
@@ -585,7 +593,8 @@ int gz_clear_cut_creation(const char *dir);
  */
 #define GZ_DOCDATA_ESCAPED "_escaped"
 typedef struct gz_docdata {
-    const char *id, *path, *title, *date, *source, *author, *url, *tags;
+    const char *id, *path, *title, *date, *source, *author, *authors, *url,
+        *tags;
     const char *entities;
     const char *date_text;   /* the date as written, when it did not parse
                                 (the article is then undated) */

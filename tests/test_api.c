@@ -464,6 +464,48 @@ static void test_writer_soft_hyphen(void **state)
  * also when no control character was replaced; the body keeps them and
  * the id is kept as given. A tag left empty (" ") is no tag: OK, not
  * added, so it shows as no blank tag facet. */
+/* Authors added one by one: a list, its byline the names joined; an
+ * author set before is the first name, one set after replaces them. */
+static void test_article_authors(void **state)
+{
+    (void)state;
+    gazette_article_t *a = article("t/a", "T", "B");
+    assert_int_equal(gazette_article_author_count(a), 0);
+    assert_null(gazette_article_author(a, 0));
+    assert_int_equal(gazette_article_set(a, GAZETTE_FIELD_AUTHOR,
+                                         "Smith, John"),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_article_author_count(a), 1);   /* not split */
+    assert_string_equal(gazette_article_author(a, 0), "Smith, John");
+    assert_int_equal(gazette_article_add_author(a, " \t"), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_article_author_count(a), 1);   /* no name */
+    assert_int_equal(gazette_article_add_author(a, " Ann\x1bLee "),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_article_add_author(a, "Bo Chen"),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_article_author_count(a), 3);
+    assert_string_equal(gazette_article_author(a, 0), "Smith, John");
+    assert_string_equal(gazette_article_author(a, 1), "Ann Lee");
+    assert_null(gazette_article_author(a, 3));
+    assert_string_equal(gazette_article_get(a, GAZETTE_FIELD_AUTHOR),
+                        "Smith, John, Ann Lee, Bo Chen");
+    assert_int_equal(gazette_article_add_author(a, "\xff"),
+                     GAZETTE_STATUS_INVALID_ARGUMENT);
+    assert_int_equal(gazette_article_add_author(a, NULL),
+                     GAZETTE_STATUS_INVALID_ARGUMENT);
+    assert_int_equal(gazette_article_add_author(NULL, "x"),
+                     GAZETTE_STATUS_INVALID_ARGUMENT);
+    assert_int_equal(gazette_article_author_count(a), 3);
+    assert_int_equal(gazette_article_set(a, GAZETTE_FIELD_AUTHOR, "Dee"),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_article_author_count(a), 1);
+    assert_string_equal(gazette_article_author(a, 0), "Dee");
+    assert_int_equal(gazette_article_set(a, GAZETTE_FIELD_AUTHOR, ""),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_article_author_count(a), 0);
+    gazette_article_free(a);
+}
+
 static void test_article_fields_trimmed(void **state)
 {
     (void)state;
@@ -3912,6 +3954,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_writer_control_characters),
         cmocka_unit_test(test_writer_soft_hyphen),
         cmocka_unit_test(test_article_fields_trimmed),
+        cmocka_unit_test(test_article_authors),
         cmocka_unit_test(test_writer_lock_and_language),
         cmocka_unit_test(test_writer_open_read_only_directory),
         cmocka_unit_test(test_writer_open_read_only_file_system),

@@ -26,6 +26,7 @@
 /* One article, copied out of the callback. */
 typedef struct got {
     char *id, *title, *body, *date, *author, *source, *url, *tags;
+    char *authors;   /* the names of a list of authors, '|' between */
 } got;
 
 /* Everything one corpus_read_file() call produced. */
@@ -62,6 +63,18 @@ static char *dup_or_null(const char *s)
     return s ? strdup(s) : NULL;
 }
 
+/* The `n` items joined with '|', in a new string. */
+static char *bar_joined(const char *const *items, size_t n)
+{
+    char out[512] = "";
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            strcat(out, "|");
+        strcat(out, items[i]);
+    }
+    return strdup(out);
+}
+
 static int grab(const corpus_article *art, void *ctx)
 {
     reading *r = ctx;
@@ -75,13 +88,8 @@ static int grab(const corpus_article *art, void *ctx)
     g->author = dup_or_null(art->author);
     g->source = dup_or_null(art->source);
     g->url = dup_or_null(art->url);
-    char tags[512] = "";
-    for (size_t i = 0; i < art->ntags; i++) {
-        if (i)
-            strcat(tags, "|");
-        strcat(tags, art->tags[i]);
-    }
-    g->tags = strdup(tags);
+    g->tags = bar_joined(art->tags, art->ntags);
+    g->authors = bar_joined(art->authors, art->nauthors);
     return 0;
 }
 
@@ -111,6 +119,7 @@ static void reading_free(reading *r)
         free(g->source);
         free(g->url);
         free(g->tags);
+        free(g->authors);
     }
     free(r);
 }
@@ -736,6 +745,7 @@ static void test_md_front_matter_fields(void **state)
     assert_int_equal(r->status, CORPUS_OK);
     got *g = &r->a[0];
     assert_string_equal(g->author, "Alice Ames, Bob Brown");
+    assert_string_equal(g->authors, "Alice Ames|Bob Brown");
     assert_string_equal(g->source, "Wire Co");
     assert_string_equal(g->tags, "news|Politics|kw1|kw2");
     /* the description opens the body; the summary is the title: not
@@ -756,8 +766,17 @@ static void test_md_front_matter_fields(void **state)
         "Body text.\n");
     g = &r->a[0];
     assert_string_equal(g->author, "Carl Cole, Dana Dee");
+    assert_string_equal(g->authors, "Carl Cole|Dana Dee");
     assert_string_equal(g->body, "Body text.");   /* held already */
     assert_int_equal(r->nwarn, 0);
+    reading_free(r);
+
+    /* one string is one name, commas and all */
+    r = read_text("fm/one.md", "---\ntitle: T\nauthor: Smith, John\n---\n"
+                  "Body.\n");
+    g = &r->a[0];
+    assert_string_equal(g->author, "Smith, John");
+    assert_string_equal(g->authors, "Smith, John");
     reading_free(r);
 
     /* what cannot be a name is left out, and said */
@@ -790,6 +809,7 @@ static void test_md_front_matter_fields(void **state)
     g = &r->a[0];
     assert_string_equal(g->title, "Gaza: talks");
     assert_string_equal(g->author, "Alice Ames, Bob Brown");
+    assert_string_equal(g->authors, "Alice Ames|Bob Brown");
     assert_string_equal(g->tags, "Politics|a|b");
     assert_int_equal(r->nwarn, 1);
     reading_free(r);
@@ -827,6 +847,7 @@ static void test_md_toml_front_matter(void **state)
     assert_string_equal(g->title, "Hugo \"quoted\" post");
     assert_string_equal(g->date, "2024-02-10T08:00:00-05:00");
     assert_string_equal(g->author, "Alice Ames, Bob Brown");
+    assert_string_equal(g->authors, "Alice Ames|Bob Brown");
     assert_string_equal(g->tags, "one|two, three|Politics|kw");
     assert_string_equal(g->url, "https://example.org/p");
     assert_string_equal(g->source, "Wire Co");
@@ -1290,6 +1311,22 @@ static void expect_field(const char *what, const char *got,
                  want ? want : "(none)", html);
 }
 
+/* The page's authors are listed one name each, the byline `want`'s
+ * names (none of which holds ", "), as the author facet counts them. */
+static void expect_author_list(const got *g, const char *want,
+                               const char *html)
+{
+    char list[512] = "";
+    for (const char *w = want; w && *w;) {
+        const char *sep = strstr(w, ", ");
+        size_t n = sep ? (size_t)(sep - w) : strlen(w);
+        snprintf(list + strlen(list), sizeof list - strlen(list), "%s%.*s",
+                 *list ? "|" : "", (int)n, w);
+        w = sep ? sep + 2 : w + n;
+    }
+    expect_field("authors", g->authors, list, html);
+}
+
 static void test_html_title_fallbacks(void **state)
 {
     (void)state;
@@ -1632,6 +1669,7 @@ static void test_html_jsonld_precedence(void **state)
         expect_field("title", g->title, cases[i].title, html);
         expect_field("date", g->date, cases[i].date, html);
         expect_field("author", g->author, cases[i].author, html);
+        expect_author_list(g, cases[i].author, html);
         expect_field("tags", g->tags, cases[i].tags, html);
         if (strncmp(g->body, cases[i].body, strlen(cases[i].body)) != 0)
             fail_msg("body \"%s\" does not start with \"%s\" in\n%s", g->body,
@@ -1743,6 +1781,7 @@ static void test_html_authors(void **state)
         reading *r = read_page("authors.html", cases[i].html);
         expect_field("author", r->a[0].author, cases[i].author,
                      cases[i].html);
+        expect_author_list(&r->a[0], cases[i].author, cases[i].html);
         reading_free(r);
     }
 }
@@ -2289,7 +2328,9 @@ static void test_jsonl_metadata_types(void **state)
     }
     assert_string_equal(r->a[6].author, "Nes Ted");
     assert_string_equal(r->a[6].source, "Wire Co");
+    assert_string_equal(r->a[6].authors, "");   /* one name, no list */
     assert_string_equal(r->a[7].author, "A One, B Two");
+    assert_string_equal(r->a[7].authors, "A One|B Two");
     assert_string_equal(r->a[7].tags, "x|y");
     assert_string_equal(r->a[8].body, "kept");
     assert_null(r->a[8].date);

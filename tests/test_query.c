@@ -3215,28 +3215,66 @@ static size_t same_list_facets(const char *a, const char *b,
     return seen;
 }
 
+/* A new article `id` with `body` by `author`. */
+static gazette_article_t *new_article(const char *id, const char *body,
+                                      const char *author)
+{
+    gazette_article_t *a = NULL;
+    assert_int_equal(gazette_article_new(&a), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_article_set(a, GAZETTE_FIELD_ID, id),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_article_set(a, GAZETTE_FIELD_BODY, body),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_article_set(a, GAZETTE_FIELD_AUTHOR, author),
+                     GAZETTE_STATUS_OK);
+    return a;
+}
+
+/* Put `a` (freed) into `db` through a writer of its own. */
+static void put_alone(const char *db, gazette_article_t *a)
+{
+    gazette_writer_t *w = NULL;
+    assert_int_equal(gazette_writer_open(db, NULL, 10, &w), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_writer_put(w, a), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_writer_close(w), GAZETTE_STATUS_OK);
+    gazette_article_free(a);
+}
+
 /* Put through the writer API into `db` an article `id` about a zebra
  * with `author` and tags `t1`, `t2`. */
 static void put_zebra(const char *db, const char *id, const char *author,
                       const char *t1, const char *t2)
 {
-    gazette_writer_t *w = NULL;
-    gazette_article_t *a = NULL;
-    assert_int_equal(gazette_writer_open(db, NULL, 10, &w), GAZETTE_STATUS_OK);
-    assert_int_equal(gazette_article_new(&a), GAZETTE_STATUS_OK);
-    assert_int_equal(gazette_article_set(a, GAZETTE_FIELD_ID, id),
-                     GAZETTE_STATUS_OK);
     char body[128];
     snprintf(body, sizeof body, "A zebra by the river (%s).", id);
-    assert_int_equal(gazette_article_set(a, GAZETTE_FIELD_BODY, body),
-                     GAZETTE_STATUS_OK);
-    assert_int_equal(gazette_article_set(a, GAZETTE_FIELD_AUTHOR, author),
-                     GAZETTE_STATUS_OK);
+    gazette_article_t *a = new_article(id, body, author);
     assert_int_equal(gazette_article_add_tag(a, t1), GAZETTE_STATUS_OK);
     assert_int_equal(gazette_article_add_tag(a, t2), GAZETTE_STATUS_OK);
-    assert_int_equal(gazette_writer_put(w, a), GAZETTE_STATUS_OK);
-    assert_int_equal(gazette_writer_close(w), GAZETTE_STATUS_OK);
+    put_alone(db, a);
+}
+
+/* Put through the writer API into `db` an article `id` about a zebra
+ * by `first` (set as the author) and `second` (added as a co-author),
+ * and check it reads back so. */
+static void put_coauthored(const char *db, const char *id, const char *first,
+                           const char *second)
+{
+    gazette_article_t *a = new_article(id, "A zebra team.", first);
+    assert_int_equal(gazette_article_add_author(a, second),
+                     GAZETTE_STATUS_OK);
+    put_alone(db, a);
+    gazette_index_t *index = NULL;
+    char byline[256];
+    snprintf(byline, sizeof byline, "%s, %s", first, second);
+    assert_int_equal(gazette_index_open(db, &index), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_index_get_article(index, id, &a),
+                     GAZETTE_STATUS_OK);
+    assert_string_equal(gazette_article_get(a, GAZETTE_FIELD_AUTHOR), byline);
+    assert_int_equal(gazette_article_author_count(a), 2);
+    assert_string_equal(gazette_article_author(a, 0), first);
+    assert_string_equal(gazette_article_author(a, 1), second);
     gazette_article_free(a);
+    gazette_index_close(index);
 }
 
 /* A search of `db` for `query` with collapsing, the facets in `facets`
@@ -3522,10 +3560,26 @@ static void test_entity_facet_is_entity_filter(void **state)
     free(tmp);
 }
 
+/* The articles of the index at `db` with the exact author name `name`
+ * (the author facet's value), by its term. */
+static uint32_t articles_by_author(const char *db, const char *name)
+{
+    char term[GZ_TERM_BUF];
+    assert_true(gz_value_term(GZ_PREFIX_AUTHOR_NAME, name, term,
+                              sizeof term) > 0);
+    xap_database *x = NULL;
+    uint32_t freq = 0;
+    assert_int_equal(xap_database_open(db, &x), XAP_OK);
+    assert_int_equal(xap_database_termfreq(x, term, &freq), XAP_OK);
+    xap_database_free(x);
+    return freq;
+}
+
 /* Author and tag facets are counted from the facet list slots of a new
  * index, with the values and counts the term lists give; an index
  * without the key (older code wrote it) is counted from the terms, and an
- * update of it leaves the key out. */
+ * update of it leaves the key out. Co-authors the source lists count
+ * each as an author, on both ways. */
 static void test_facet_lists(void **state)
 {
     (void)state;
@@ -3566,8 +3620,16 @@ static void test_facet_lists(void **state)
     static const char three[] =
         "Title: Zebra three\nAuthor: Bo Chen\nTags: cup\n\n"
         "Zebra crossings in town.\n";
+    /* two authors listed; a byline of one string is one author */
+    static const char four[] =
+        "---\ntitle: Zebra four\nauthors: [Ann Lee, Dee Park]\n---\n"
+        "A zebra and its keeper.\n";
+    static const char five[] =
+        "Title: Zebra five\nAuthor: Park, Dee\n\nA zebra at rest.\n";
     tu_write_file(small, "a/one.txt", one, sizeof one - 1);
     tu_write_file(small, "a/two.txt", two, sizeof two - 1);
+    tu_write_file(small, "a/four.md", four, sizeof four - 1);
+    tu_write_file(small, "a/five.txt", five, sizeof five - 1);
     const char *ix = tu_binary("indexer/gazette-index");
     assert_int_equal(tu_run("'%s' --quiet --db '%s' '%s'", ix, small_db,
                             small),
@@ -3588,8 +3650,26 @@ static void test_facet_lists(void **state)
     char *dump = facet_dump(fresh_db, "zebra", 1, &values);
     assert_non_null(strstr(dump, "tag cup 3\n"));
     assert_non_null(strstr(dump, "tag chelsea 1\n"));
-    assert_non_null(strstr(dump, "author ann lee 2\n"));
+    assert_non_null(strstr(dump, "author ann lee 3\n"));
+    assert_non_null(strstr(dump, "author dee park 1\n"));
+    assert_non_null(strstr(dump, "author park, dee 1\n"));
+    assert_null(strstr(dump, "ann lee, dee park"));
     free(dump);
+    assert_int_equal(articles_by_author(fresh_db, "Dee Park"), 1);
+    assert_int_equal(articles_by_author(small_db, "Dee Park"), 1);
+    assert_int_equal(articles_by_author(small_db, "Ann Lee"), 3);
+    /* the byline shown stays the joined names */
+    gazette_index_t *index = NULL;
+    gazette_article_t *art = NULL;
+    assert_int_equal(gazette_index_open(fresh_db, &index), GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_index_get_article(index, "a/four.md", &art),
+                     GAZETTE_STATUS_OK);
+    assert_string_equal(gazette_article_get(art, GAZETTE_FIELD_AUTHOR),
+                        "Ann Lee, Dee Park");
+    assert_int_equal(gazette_article_author_count(art), 2);
+    assert_string_equal(gazette_article_author(art, 1), "Dee Park");
+    gazette_article_free(art);
+    gazette_index_close(index);
 
     /* The writer API: the key in a new index, not in an old one. */
     char api_db[4200], api_old[4200];
@@ -3606,6 +3686,20 @@ static void test_facet_lists(void **state)
     dump = facet_dump(api_db, "zebra", 1, &values);
     assert_non_null(strstr(dump, "tag rugby 2\n"));
     assert_non_null(strstr(dump, "author carla diaz 2\n"));
+    free(dump);
+    put_coauthored(api_db, "w3", "Carla Diaz", "Eve Ng");
+    dump = facet_dump(api_db, "zebra", 1, &values);
+    assert_non_null(strstr(dump, "author carla diaz 3\n"));
+    assert_non_null(strstr(dump, "author eve ng 1\n"));
+    free(dump);
+    /* a full rebuild analyses the articles of no file again, from what
+     * the index stored of them: the co-authors stay apart */
+    assert_int_equal(tu_run("'%s' --quiet --full --db '%s' '%s'", ix, api_db,
+                            small),
+                     0);
+    dump = facet_dump(api_db, "team", 1, &values);
+    assert_non_null(strstr(dump, "author carla diaz 1\n"));
+    assert_non_null(strstr(dump, "author eve ng 1\n"));
     free(dump);
     tu_rmtree(tmp);
     free(tmp);
