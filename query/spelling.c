@@ -23,7 +23,7 @@
  *     the whole query;
  *   - a word of an author: value that no author has is corrected to the
  *     author's word a slip away (two for a long word) in the most
- *     articles (nearest_author_word): the spelling data hold no names;
+ *     articles (gz_nearest_author_word): the spelling data hold no names;
  *     else by the rules above.
  * The search itself always runs the query as typed.
  */
@@ -63,7 +63,8 @@
 
 /* The most author's words with the typed word's first letter that the
  * walk for a misspelt author looks at (in byte order), so that an
- * archive of many authors costs a bounded time. */
+ * archive of many authors costs a bounded time (the bound is
+ * gz_nearest_author_word's argument, for a test to lower). */
 #define AUTHOR_WORDS_VISITED 2000
 
 /* The longest word (in code points) compared letter by letter; a longer
@@ -442,12 +443,12 @@ static xap_status suggested(gazette_index_t *index, const char *word,
 }
 
 /* The walk over the authors' words for a misspelt one
- * (nearest_author_word). */
+ * (gz_nearest_author_word). */
 typedef struct author_walk {
     int32_t word[MAX_COMPARED];   /* the typed word's code points */
     size_t letters;
     unsigned max_slips;
-    size_t visited;
+    size_t visited, visited_at_most;
     char *best;                   /* the nearest so far (no prefix) */
     unsigned best_slips;
     uint32_t best_articles;
@@ -457,13 +458,13 @@ typedef struct author_walk {
 /* xap_database_each_term callback: keep the author's word `term` when
  * it is nearer the typed word than the best so far, or as near and in
  * more articles (the first in byte order of equals); stop after
- * AUTHOR_WORDS_VISITED words, or out of memory. */
+ * a->visited_at_most words, or out of memory. */
 static int weigh_author_word(const char *term, size_t len, uint32_t articles,
                              void *ctx)
 {
     (void)len;
     author_walk *a = ctx;
-    if (++a->visited > AUTHOR_WORDS_VISITED)
+    if (++a->visited > a->visited_at_most)
         return 1;
     const char *name = term + strlen(GZ_PREFIX_AUTHOR);
     int32_t cp[MAX_COMPARED];
@@ -485,15 +486,16 @@ static int weigh_author_word(const char *term, size_t len, uint32_t articles,
 
 /* The author's word nearest `word` (index form), which no author has: a
  * slip away, two for a word of LONG_NAME letters or more, in the most
- * articles, looking at the first AUTHOR_WORDS_VISITED authors' words with
- * its first letter (a slip spares it). A new string in *out, or NULL.
- * Not over a remote index, whose server would send every author's word
- * with that letter whatever the bound (as for the forms of hyphenated
- * words, hyphens.c). */
-static xap_status nearest_author_word(gazette_index_t *index,
-                                      const char *word, char **out)
+ * articles, looking at the first `visited_at_most` authors' words with
+ * its first letter (a slip spares it; gz_suggest gives
+ * AUTHOR_WORDS_VISITED). A new string in *out, or NULL. Not over a
+ * remote index, whose server would send every author's word with that
+ * letter whatever the bound (as for the forms of hyphenated words,
+ * hyphens.c). */
+xap_status gz_nearest_author_word(gazette_index_t *index, const char *word,
+                                  size_t visited_at_most, char **out)
 {
-    author_walk a = {.max_slips = 1};
+    author_walk a = {.max_slips = 1, .visited_at_most = visited_at_most};
     char start[sizeof GZ_PREFIX_AUTHOR + 4];   /* + one UTF-8 character */
     size_t first, plen = strlen(GZ_PREFIX_AUTHOR);
     *out = NULL;
@@ -559,7 +561,7 @@ static int author_term(char *term, const char *stem_prefix, const char *word)
 /* For `word` (index form, `stem` its Z term) of an author: value:
  * *settled 1 when an author has the word (or, unless `unstemmed`, its
  * stem), which then finds its articles as typed and stays, or when an
- * author's word is a slip or two away (nearest_author_word), the
+ * author's word is a slip or two away (gz_nearest_author_word), the
  * correction in *out (a new string); else 0, and the word is one of
  * the text's. */
 static xap_status correct_author_word(gazette_index_t *index,
@@ -576,7 +578,7 @@ static xap_status correct_author_word(gazette_index_t *index,
         author_term(term, GZ_STEM_PREFIX, stem + strlen(GZ_STEM_PREFIX)))
         s = term_freq(index, term, &had);
     if (s == XAP_OK && !had)
-        s = nearest_author_word(index, word, out);
+        s = gz_nearest_author_word(index, word, AUTHOR_WORDS_VISITED, out);
     *settled = had || *out;
     return s;
 }

@@ -32,6 +32,7 @@
 #include "gazette.h"
 #include "gen_corpus.h"
 #include "schema.h"
+#include "search_private.h"
 #include "shards.h"
 #include "snippet.h"
 #include "stem_cache.h"
@@ -5595,6 +5596,72 @@ static void test_spelling_of_authors(void **state)
     gazette_results_free(r);
 }
 
+/* One of the first `letters` lower-case letters, drawn from *seed. */
+static char seeded_letter(uint64_t *seed, unsigned letters)
+{
+    *seed = *seed * 6364136223846793005ULL + 1442695040888963407ULL;
+    return (char)('a' + (*seed >> 33) % letters);
+}
+
+/* Of two authors' words a slip from a misspelt author: word, the one in
+ * more articles is offered, of two in as many the first in byte order
+ * (weigh_author_word); and the walk looks at no more authors' words than
+ * its bound. The typed words are drawn seeded, each with a first letter
+ * of its own, and each pair of authors' words is the typed word with
+ * one letter added after its third, the first pair's later word in byte
+ * order in two articles, its earlier one in one. */
+static void test_spelling_author_ties(void **state)
+{
+    (void)state;
+    uint64_t seed = 20261204;
+    char typed[2][8], earlier[2][9], later[2][9];
+    for (size_t i = 0; i < 2; i++) {
+        typed[i][0] = "km"[i];
+        for (size_t k = 1; k < 6; k++)
+            typed[i][k] = seeded_letter(&seed, 26);
+        typed[i][6] = '\0';
+        char added = seeded_letter(&seed, 25);   /* and the next letter */
+        snprintf(earlier[i], sizeof earlier[i], "%.3s%c%s", typed[i], added,
+                 typed[i] + 3);
+        snprintf(later[i], sizeof later[i], "%.3s%c%s", typed[i], added + 1,
+                 typed[i] + 3);
+    }
+    const char *const authors[] = {earlier[0], later[0], later[0],
+                                   earlier[1], later[1]};
+    static corpus ties;
+    snprintf(ties.db, sizeof ties.db, "%s/ties-index", fx.tmp);
+    for (size_t i = 0; i < sizeof authors / sizeof *authors; i++) {
+        char id[32];
+        snprintf(id, sizeof id, "ties/%zu", i);
+        put_zebra(ties.db, id, authors[i], "x", "y");
+    }
+    query_opts on = {.spelling = 1};
+    char query[32], want[32];
+    for (size_t i = 0; i < 2; i++) {
+        snprintf(query, sizeof query, "author:%s", typed[i]);
+        snprintf(want, sizeof want, "author:%s", i ? earlier[i] : later[i]);
+        gazette_results_t *r = search(&ties, query, &on);
+        if (strcmp(gazette_results_suggestion(r), want) != 0)
+            fail_msg("'%s' (of %s, %s): suggested '%s', not '%s'", query,
+                     earlier[i], later[i], gazette_results_suggestion(r),
+                     want);
+        gazette_results_free(r);
+    }
+    /* a walk of one word sees the earlier word only */
+    gazette_index_t *index = NULL;
+    assert_int_equal(gazette_index_open(ties.db, &index), GAZETTE_STATUS_OK);
+    for (size_t visited = 1; visited <= 2; visited++) {
+        char *near = NULL;
+        assert_int_equal(gz_nearest_author_word(index, typed[0], visited,
+                                                &near),
+                         XAP_OK);
+        assert_non_null(near);
+        assert_string_equal(near, visited == 1 ? earlier[0] : later[0]);
+        free(near);
+    }
+    gazette_index_close(index);
+}
+
 /* A typographic apostrophe (U+2019, U+201B) is the typed one, as Xapian's
  * term generator reads it: "Israel’s" is the word "israel's" the
  * index has, no misspelling (it was offered "israel's cabinet", the
@@ -7009,6 +7076,7 @@ int main(void)
         cmocka_unit_test(test_spelling_word_the_index_has),
         cmocka_unit_test(test_spelling_names_a_field),
         cmocka_unit_test(test_spelling_of_authors),
+        cmocka_unit_test(test_spelling_author_ties),
         cmocka_unit_test(test_spelling_in_phrase),
         cmocka_unit_test(test_spelling_under_field),
         cmocka_unit_test(test_soft_hyphen_in_query),
