@@ -23,8 +23,9 @@
  *     the whole query;
  *   - a word of an author: value that no author has is corrected to the
  *     author's word a slip away (two for a long word) in the most
- *     articles (gz_nearest_author_word): the spelling data hold no names;
- *     else by the rules above.
+ *     articles (gz_nearest_author_word), else not at all: the spelling
+ *     data hold no names, and a word of the text under author: finds no
+ *     author ("author:fionnd" was offered "author:found").
  * The search itself always runs the query as typed.
  */
 #include "buf.h"
@@ -558,16 +559,16 @@ static int author_term(char *term, const char *stem_prefix, const char *word)
                             GZ_PREFIX_AUTHOR, word) < GZ_TERM_BUF;
 }
 
-/* For `word` (index form, `stem` its Z term) of an author: value:
- * *settled 1 when an author has the word (or, unless `unstemmed`, its
- * stem), which then finds its articles as typed and stays, or when an
- * author's word is a slip or two away (gz_nearest_author_word), the
- * correction in *out (a new string); else 0, and the word is one of
- * the text's. */
+/* The correction of `word` (index form, `stem` its Z term) of an
+ * author: value: the author's word a slip or two away
+ * (gz_nearest_author_word) in *out (a new string); NULL when an author
+ * has the word (or, unless `unstemmed`, its stem), which then finds its
+ * articles as typed, or when no author's word is that near. Never a word
+ * of the text only: under author: it finds nobody, or somebody else
+ * ("author:fionnd" was offered "author:found"). */
 static xap_status correct_author_word(gazette_index_t *index,
                                       const char *word, const char *stem,
-                                      int unstemmed, char **out,
-                                      int *settled)
+                                      int unstemmed, char **out)
 {
     char term[GZ_TERM_BUF];
     uint32_t had = 0;
@@ -579,13 +580,12 @@ static xap_status correct_author_word(gazette_index_t *index,
         s = term_freq(index, term, &had);
     if (s == XAP_OK && !had)
         s = gz_nearest_author_word(index, word, AUTHOR_WORDS_VISITED, out);
-    *settled = had || *out;
     return s;
 }
 
-/* The correction of one plain word, `in_author` when of an author:
- * value, else as correct_text_word has it: a new string in *out, or
- * NULL when the word stays. */
+/* The correction of one plain word, as correct_author_word has it when
+ * `in_author` (of an author: value), else as correct_text_word has it: a
+ * new string in *out, or NULL when the word stays. */
 static xap_status correct_word(gazette_index_t *index, const typed_word *w,
                                int may_fields, int unstemmed, int in_author,
                                char **out)
@@ -595,13 +595,11 @@ static xap_status correct_word(gazette_index_t *index, const typed_word *w,
     if (!word)
         return XAP_ERR_NOMEM;
     char stem[GZ_TERM_BUF];
-    int settled = 0;
     stem_term(index, word, stem);
-    xap_status s = in_author ? correct_author_word(index, word, stem,
-                                                   unstemmed, out, &settled)
-                             : XAP_OK;
-    if (s == XAP_OK && !settled)
-        s = correct_text_word(index, word, stem, may_fields, unstemmed, out);
+    xap_status s =
+        in_author
+            ? correct_author_word(index, word, stem, unstemmed, out)
+            : correct_text_word(index, word, stem, may_fields, unstemmed, out);
     free(word);
     return s;
 }

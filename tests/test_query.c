@@ -5554,8 +5554,9 @@ static void test_spelling_names_a_field(void **state)
  * a slip away (two for a long word): the spelling data hold the text's
  * words only, so "author:fionna" (of "Author: Fiona MacLeod") got no
  * suggestion, nor "author:macleud". An author's word, or its stem,
- * stays; a word no author is near gets none; the other words and the
- * field's quotes and brackets are kept. */
+ * stays; a word no author is near gets none (it got a word of the text:
+ * "author:fionnd" "author:found"); the other words and the field's
+ * quotes and brackets are kept. */
 static void test_spelling_of_authors(void **state)
 {
     (void)state;
@@ -5577,6 +5578,11 @@ static void test_spelling_of_authors(void **state)
         {"author:\"Fiona MacLeod\"", ""},
         {"author:fionas", ""},
         {"author:zygmunt", ""},
+        /* no author's word near: none, never a word of the text, which
+         * finds no author ("found", "storm" were offered) */
+        {"author:fionnd", ""},
+        {"author:stomr storm", ""},
+        {"author:(fionna stomr)", "author:(fiona stomr)"},
         /* only author: values: elsewhere the word is one of the text */
         {"title:fionna", ""},
         {"author:fiona title:fionna", ""},
