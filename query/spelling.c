@@ -25,7 +25,10 @@
  *     author's word a slip away (two for a long word) in the most
  *     articles (gz_nearest_author_word), else not at all: the spelling
  *     data hold no names, and a word of the text under author: finds no
- *     author ("author:fionnd" was offered "author:found").
+ *     author ("author:fionnd" was offered "author:found");
+ *   - a word in no article that the rules above leave alone is offered
+ *     as the author's word so found, in its field, where one can be
+ *     written ("Fionna" gives "author:fiona").
  * The search itself always runs the query as typed.
  */
 #include "buf.h"
@@ -521,12 +524,31 @@ xap_status gz_nearest_author_word(gazette_index_t *index, const char *word,
     return s;
 }
 
+/* `word` (index form), which no article has, as the author's word a
+ * slip or two away (gz_nearest_author_word) in its field: "Fionna" gives
+ * "author:fiona". A new string in *out, or NULL when none is that near. */
+static xap_status as_author_word(gazette_index_t *index, const char *word,
+                                 char **out)
+{
+    char *name = NULL;
+    xap_status s =
+        gz_nearest_author_word(index, word, AUTHOR_WORDS_VISITED, &name);
+    if (s == XAP_OK && name)
+        s = in_field(MAY_AUTHOR, name, out);
+    free(name);
+    return s;
+}
+
 /* The correction of `word` (index form, `stem` its Z term) by the
  * rules at the top of this file for a word of the text: a new string in
  * *out, or NULL when the word stays. A word in no
  * article's text but in an author's name, a tag or a source becomes that
  * field ("author:fiona") when `may_fields` (MAY_AUTHOR, MAY_TAG,
- * MAY_SOURCE) allows it: the word as typed finds nothing. A word
+ * MAY_SOURCE) allows it: the word as typed finds nothing. So is a word
+ * in no article at all with no correction from the text, as the
+ * author's word near it (as_author_word) where MAY_AUTHOR allows: only
+ * such a word walks the authors' words, so a query of words the index
+ * has costs nothing more. A word
  * searched `unstemmed` (in a phrase, beside NEAR or ADJ) is spelt right
  * only as itself, not by its stem: "blaire" of '"tony blaire"' finds
  * nothing there though its stem "blair" is everywhere; and when no
@@ -547,6 +569,9 @@ static xap_status correct_text_word(gazette_index_t *index, const char *word,
         s = in_field(field, word, out);
     else if (s == XAP_OK && rare && !field)
         s = suggested(index, word, stem, had, had_stem, unstemmed, out);
+    if (s == XAP_OK && !*out && !had && !had_stem && !field &&
+        (may_fields & MAY_AUTHOR))
+        s = as_author_word(index, word, out);
     return s;
 }
 

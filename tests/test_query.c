@@ -5556,7 +5556,8 @@ static void test_spelling_names_a_field(void **state)
  * suggestion, nor "author:macleud". An author's word, or its stem,
  * stays; a word no author is near gets none (it got a word of the text:
  * "author:fionnd" "author:found"); the other words and the field's
- * quotes and brackets are kept. */
+ * quotes and brackets are kept. A misspelt name typed without author:
+ * is offered with it. */
 static void test_spelling_of_authors(void **state)
 {
     (void)state;
@@ -5591,6 +5592,17 @@ static void test_spelling_of_authors(void **state)
         {"title:(storm author:fionna)", "title:(storm author:fiona)"},
         /* in a phrase, "author:" names no field (words of the text) */
         {"\"storm author:fionna\"", ""},
+        /* a word in no article with no correction from the text, typed
+         * without the field, gets the author's word in its field (it got
+         * none, where "Fiona" got "author:fiona"); a correction from the
+         * text comes first; where no field can be written, none */
+        {"Fionna", "author:fiona"},
+        {"macleud storm", "author:macleod storm"},
+        {"Fionna MacLeud", "author:fiona author:macleod"},
+        {"fionnd", "found"},
+        {"\"Fionna\"", ""},
+        {"title:(Fionna storm)", ""},
+        {"storm NEAR fionna", ""},
     };
     expect_suggestions(cases, sizeof cases / sizeof *cases);
     /* the typo found nothing, its correction the author's article */
@@ -5599,6 +5611,9 @@ static void test_spelling_of_authors(void **state)
     gazette_results_free(r);
     r = search(&fx.sample, "author:fiona", &on);
     assert_int_equal(gazette_results_count(r), 1);
+    gazette_results_free(r);
+    r = search(&fx.sample, "Fionna", &on);
+    assert_int_equal(gazette_results_count(r), 0);
     gazette_results_free(r);
 }
 
