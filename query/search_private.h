@@ -300,6 +300,13 @@ extern const gazette_search_options_t gz_default_search_options;
  * a field). */
 xap_status gz_suggest(gazette_index_t *index, const char *query,
                       gazette_results_t *r);
+/* spelling.c: the author's word nearest the misspelt `word` (lower
+ * case, accents folded), a slip or two away and in the most articles,
+ * from the first `visited_at_most` authors' words with its first letter
+ * (gz_suggest's bound; a test lowers it): a new string in *out, or NULL
+ * (always over a remote index). */
+xap_status gz_nearest_author_word(gazette_index_t *index, const char *word,
+                                  size_t visited_at_most, char **out);
 
 /* capitals.c: how to search a query word in capitals (a
  * gz_caps_known_fn with the index as ctx); register the capitals fields'

@@ -23,8 +23,12 @@
  *     the whole query;
  *   - a word of an author: value that no author has is corrected to the
  *     author's word a slip away (two for a long word) in the most
- *     articles (nearest_author_word): the spelling data hold no names;
- *     else by the rules above.
+ *     articles (gz_nearest_author_word), else not at all: the spelling
+ *     data hold no names, and a word of the text under author: finds no
+ *     author ("author:fionnd" was offered "author:found");
+ *   - a word in no article that the rules above leave alone is offered
+ *     as the author's word so found, in its field, where one can be
+ *     written ("Fionna" gives "author:fiona").
  * The search itself always runs the query as typed.
  */
 #include "buf.h"
@@ -63,7 +67,8 @@
 
 /* The most author's words with the typed word's first letter that the
  * walk for a misspelt author looks at (in byte order), so that an
- * archive of many authors costs a bounded time. */
+ * archive of many authors costs a bounded time (the bound is
+ * gz_nearest_author_word's argument, for a test to lower). */
 #define AUTHOR_WORDS_VISITED 2000
 
 /* The longest word (in code points) compared letter by letter; a longer
@@ -442,12 +447,12 @@ static xap_status suggested(gazette_index_t *index, const char *word,
 }
 
 /* The walk over the authors' words for a misspelt one
- * (nearest_author_word). */
+ * (gz_nearest_author_word). */
 typedef struct author_walk {
     int32_t word[MAX_COMPARED];   /* the typed word's code points */
     size_t letters;
     unsigned max_slips;
-    size_t visited;
+    size_t visited, visited_at_most;
     char *best;                   /* the nearest so far (no prefix) */
     unsigned best_slips;
     uint32_t best_articles;
@@ -457,13 +462,13 @@ typedef struct author_walk {
 /* xap_database_each_term callback: keep the author's word `term` when
  * it is nearer the typed word than the best so far, or as near and in
  * more articles (the first in byte order of equals); stop after
- * AUTHOR_WORDS_VISITED words, or out of memory. */
+ * a->visited_at_most words, or out of memory. */
 static int weigh_author_word(const char *term, size_t len, uint32_t articles,
                              void *ctx)
 {
     (void)len;
     author_walk *a = ctx;
-    if (++a->visited > AUTHOR_WORDS_VISITED)
+    if (++a->visited > a->visited_at_most)
         return 1;
     const char *name = term + strlen(GZ_PREFIX_AUTHOR);
     int32_t cp[MAX_COMPARED];
@@ -485,15 +490,16 @@ static int weigh_author_word(const char *term, size_t len, uint32_t articles,
 
 /* The author's word nearest `word` (index form), which no author has: a
  * slip away, two for a word of LONG_NAME letters or more, in the most
- * articles, looking at the first AUTHOR_WORDS_VISITED authors' words with
- * its first letter (a slip spares it). A new string in *out, or NULL.
- * Not over a remote index, whose server would send every author's word
- * with that letter whatever the bound (as for the forms of hyphenated
- * words, hyphens.c). */
-static xap_status nearest_author_word(gazette_index_t *index,
-                                      const char *word, char **out)
+ * articles, looking at the first `visited_at_most` authors' words with
+ * its first letter (a slip spares it; gz_suggest gives
+ * AUTHOR_WORDS_VISITED). A new string in *out, or NULL. Not over a
+ * remote index, whose server would send every author's word with that
+ * letter whatever the bound (as for the forms of hyphenated words,
+ * hyphens.c). */
+xap_status gz_nearest_author_word(gazette_index_t *index, const char *word,
+                                  size_t visited_at_most, char **out)
 {
-    author_walk a = {.max_slips = 1};
+    author_walk a = {.max_slips = 1, .visited_at_most = visited_at_most};
     char start[sizeof GZ_PREFIX_AUTHOR + 4];   /* + one UTF-8 character */
     size_t first, plen = strlen(GZ_PREFIX_AUTHOR);
     *out = NULL;
@@ -518,12 +524,31 @@ static xap_status nearest_author_word(gazette_index_t *index,
     return s;
 }
 
+/* `word` (index form), which no article has, as the author's word a
+ * slip or two away (gz_nearest_author_word) in its field: "Fionna" gives
+ * "author:fiona". A new string in *out, or NULL when none is that near. */
+static xap_status as_author_word(gazette_index_t *index, const char *word,
+                                 char **out)
+{
+    char *name = NULL;
+    xap_status s =
+        gz_nearest_author_word(index, word, AUTHOR_WORDS_VISITED, &name);
+    if (s == XAP_OK && name)
+        s = in_field(MAY_AUTHOR, name, out);
+    free(name);
+    return s;
+}
+
 /* The correction of `word` (index form, `stem` its Z term) by the
  * rules at the top of this file for a word of the text: a new string in
  * *out, or NULL when the word stays. A word in no
  * article's text but in an author's name, a tag or a source becomes that
  * field ("author:fiona") when `may_fields` (MAY_AUTHOR, MAY_TAG,
- * MAY_SOURCE) allows it: the word as typed finds nothing. A word
+ * MAY_SOURCE) allows it: the word as typed finds nothing. So is a word
+ * in no article at all with no correction from the text, as the
+ * author's word near it (as_author_word) where MAY_AUTHOR allows: only
+ * such a word walks the authors' words, so a query of words the index
+ * has costs nothing more. A word
  * searched `unstemmed` (in a phrase, beside NEAR or ADJ) is spelt right
  * only as itself, not by its stem: "blaire" of '"tony blaire"' finds
  * nothing there though its stem "blair" is everywhere; and when no
@@ -544,6 +569,9 @@ static xap_status correct_text_word(gazette_index_t *index, const char *word,
         s = in_field(field, word, out);
     else if (s == XAP_OK && rare && !field)
         s = suggested(index, word, stem, had, had_stem, unstemmed, out);
+    if (s == XAP_OK && !*out && !had && !had_stem && !field &&
+        (may_fields & MAY_AUTHOR))
+        s = as_author_word(index, word, out);
     return s;
 }
 
@@ -556,16 +584,16 @@ static int author_term(char *term, const char *stem_prefix, const char *word)
                             GZ_PREFIX_AUTHOR, word) < GZ_TERM_BUF;
 }
 
-/* For `word` (index form, `stem` its Z term) of an author: value:
- * *settled 1 when an author has the word (or, unless `unstemmed`, its
- * stem), which then finds its articles as typed and stays, or when an
- * author's word is a slip or two away (nearest_author_word), the
- * correction in *out (a new string); else 0, and the word is one of
- * the text's. */
+/* The correction of `word` (index form, `stem` its Z term) of an
+ * author: value: the author's word a slip or two away
+ * (gz_nearest_author_word) in *out (a new string); NULL when an author
+ * has the word (or, unless `unstemmed`, its stem), which then finds its
+ * articles as typed, or when no author's word is that near. Never a word
+ * of the text only: under author: it finds nobody, or somebody else
+ * ("author:fionnd" was offered "author:found"). */
 static xap_status correct_author_word(gazette_index_t *index,
                                       const char *word, const char *stem,
-                                      int unstemmed, char **out,
-                                      int *settled)
+                                      int unstemmed, char **out)
 {
     char term[GZ_TERM_BUF];
     uint32_t had = 0;
@@ -576,14 +604,13 @@ static xap_status correct_author_word(gazette_index_t *index,
         author_term(term, GZ_STEM_PREFIX, stem + strlen(GZ_STEM_PREFIX)))
         s = term_freq(index, term, &had);
     if (s == XAP_OK && !had)
-        s = nearest_author_word(index, word, out);
-    *settled = had || *out;
+        s = gz_nearest_author_word(index, word, AUTHOR_WORDS_VISITED, out);
     return s;
 }
 
-/* The correction of one plain word, `in_author` when of an author:
- * value, else as correct_text_word has it: a new string in *out, or
- * NULL when the word stays. */
+/* The correction of one plain word, as correct_author_word has it when
+ * `in_author` (of an author: value), else as correct_text_word has it: a
+ * new string in *out, or NULL when the word stays. */
 static xap_status correct_word(gazette_index_t *index, const typed_word *w,
                                int may_fields, int unstemmed, int in_author,
                                char **out)
@@ -593,13 +620,11 @@ static xap_status correct_word(gazette_index_t *index, const typed_word *w,
     if (!word)
         return XAP_ERR_NOMEM;
     char stem[GZ_TERM_BUF];
-    int settled = 0;
     stem_term(index, word, stem);
-    xap_status s = in_author ? correct_author_word(index, word, stem,
-                                                   unstemmed, out, &settled)
-                             : XAP_OK;
-    if (s == XAP_OK && !settled)
-        s = correct_text_word(index, word, stem, may_fields, unstemmed, out);
+    xap_status s =
+        in_author
+            ? correct_author_word(index, word, stem, unstemmed, out)
+            : correct_text_word(index, word, stem, may_fields, unstemmed, out);
     free(word);
     return s;
 }

@@ -32,6 +32,7 @@
 #include "gazette.h"
 #include "gen_corpus.h"
 #include "schema.h"
+#include "search_private.h"
 #include "shards.h"
 #include "snippet.h"
 #include "stem_cache.h"
@@ -5647,8 +5648,10 @@ static void test_spelling_names_a_field(void **state)
  * a slip away (two for a long word): the spelling data hold the text's
  * words only, so "author:fionna" (of "Author: Fiona MacLeod") got no
  * suggestion, nor "author:macleud". An author's word, or its stem,
- * stays; a word no author is near gets none; the other words and the
- * field's quotes and brackets are kept. */
+ * stays; a word no author is near gets none (it got a word of the text:
+ * "author:fionnd" "author:found"); the other words and the field's
+ * quotes and brackets are kept. A misspelt name typed without author:
+ * is offered with it. */
 static void test_spelling_of_authors(void **state)
 {
     (void)state;
@@ -5670,6 +5673,11 @@ static void test_spelling_of_authors(void **state)
         {"author:\"Fiona MacLeod\"", ""},
         {"author:fionas", ""},
         {"author:zygmunt", ""},
+        /* no author's word near: none, never a word of the text, which
+         * finds no author ("found", "storm" were offered) */
+        {"author:fionnd", ""},
+        {"author:stomr storm", ""},
+        {"author:(fionna stomr)", "author:(fiona stomr)"},
         /* only author: values: elsewhere the word is one of the text */
         {"title:fionna", ""},
         {"author:fiona title:fionna", ""},
@@ -5678,6 +5686,17 @@ static void test_spelling_of_authors(void **state)
         {"title:(storm author:fionna)", "title:(storm author:fiona)"},
         /* in a phrase, "author:" names no field (words of the text) */
         {"\"storm author:fionna\"", ""},
+        /* a word in no article with no correction from the text, typed
+         * without the field, gets the author's word in its field (it got
+         * none, where "Fiona" got "author:fiona"); a correction from the
+         * text comes first; where no field can be written, none */
+        {"Fionna", "author:fiona"},
+        {"macleud storm", "author:macleod storm"},
+        {"Fionna MacLeud", "author:fiona author:macleod"},
+        {"fionnd", "found"},
+        {"\"Fionna\"", ""},
+        {"title:(Fionna storm)", ""},
+        {"storm NEAR fionna", ""},
     };
     expect_suggestions(cases, sizeof cases / sizeof *cases);
     /* the typo found nothing, its correction the author's article */
@@ -5687,6 +5706,75 @@ static void test_spelling_of_authors(void **state)
     r = search(&fx.sample, "author:fiona", &on);
     assert_int_equal(gazette_results_count(r), 1);
     gazette_results_free(r);
+    r = search(&fx.sample, "Fionna", &on);
+    assert_int_equal(gazette_results_count(r), 0);
+    gazette_results_free(r);
+}
+
+/* One of the first `letters` lower-case letters, drawn from *seed. */
+static char seeded_letter(uint64_t *seed, unsigned letters)
+{
+    *seed = *seed * 6364136223846793005ULL + 1442695040888963407ULL;
+    return (char)('a' + (*seed >> 33) % letters);
+}
+
+/* Of two authors' words a slip from a misspelt author: word, the one in
+ * more articles is offered, of two in as many the first in byte order
+ * (weigh_author_word); and the walk looks at no more authors' words than
+ * its bound. The typed words are drawn seeded, each with a first letter
+ * of its own, and each pair of authors' words is the typed word with
+ * one letter added after its third, the first pair's later word in byte
+ * order in two articles, its earlier one in one. */
+static void test_spelling_author_ties(void **state)
+{
+    (void)state;
+    uint64_t seed = 20261204;
+    char typed[2][8], earlier[2][9], later[2][9];
+    for (size_t i = 0; i < 2; i++) {
+        typed[i][0] = "km"[i];
+        for (size_t k = 1; k < 6; k++)
+            typed[i][k] = seeded_letter(&seed, 26);
+        typed[i][6] = '\0';
+        char added = seeded_letter(&seed, 25);   /* and the next letter */
+        snprintf(earlier[i], sizeof earlier[i], "%.3s%c%s", typed[i], added,
+                 typed[i] + 3);
+        snprintf(later[i], sizeof later[i], "%.3s%c%s", typed[i], added + 1,
+                 typed[i] + 3);
+    }
+    const char *const authors[] = {earlier[0], later[0], later[0],
+                                   earlier[1], later[1]};
+    static corpus ties;
+    snprintf(ties.db, sizeof ties.db, "%s/ties-index", fx.tmp);
+    for (size_t i = 0; i < sizeof authors / sizeof *authors; i++) {
+        char id[32];
+        snprintf(id, sizeof id, "ties/%zu", i);
+        put_zebra(ties.db, id, authors[i], "x", "y");
+    }
+    query_opts on = {.spelling = 1};
+    char query[32], want[32];
+    for (size_t i = 0; i < 2; i++) {
+        snprintf(query, sizeof query, "author:%s", typed[i]);
+        snprintf(want, sizeof want, "author:%s", i ? earlier[i] : later[i]);
+        gazette_results_t *r = search(&ties, query, &on);
+        if (strcmp(gazette_results_suggestion(r), want) != 0)
+            fail_msg("'%s' (of %s, %s): suggested '%s', not '%s'", query,
+                     earlier[i], later[i], gazette_results_suggestion(r),
+                     want);
+        gazette_results_free(r);
+    }
+    /* a walk of one word sees the earlier word only */
+    gazette_index_t *index = NULL;
+    assert_int_equal(gazette_index_open(ties.db, &index), GAZETTE_STATUS_OK);
+    for (size_t visited = 1; visited <= 2; visited++) {
+        char *near = NULL;
+        assert_int_equal(gz_nearest_author_word(index, typed[0], visited,
+                                                &near),
+                         XAP_OK);
+        assert_non_null(near);
+        assert_string_equal(near, visited == 1 ? earlier[0] : later[0]);
+        free(near);
+    }
+    gazette_index_close(index);
 }
 
 /* A typographic apostrophe (U+2019, U+201B) is the typed one, as Xapian's
@@ -7103,6 +7191,7 @@ int main(void)
         cmocka_unit_test(test_spelling_word_the_index_has),
         cmocka_unit_test(test_spelling_names_a_field),
         cmocka_unit_test(test_spelling_of_authors),
+        cmocka_unit_test(test_spelling_author_ties),
         cmocka_unit_test(test_spelling_in_phrase),
         cmocka_unit_test(test_spelling_under_field),
         cmocka_unit_test(test_soft_hyphen_in_query),
