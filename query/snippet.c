@@ -888,16 +888,35 @@ static int term_at(const char *text, size_t len, size_t at, char *buf,
     return 1;
 }
 
-/* 1 when [s, s+n) starts with the `k` first letters of `stem`, in any
- * case, an 'i' of the stem perhaps a 'y' ("dying": "die"). */
+/* 1 when the character at s[i] (i < n) of the word [s, s+n) may be
+ * one Xapian does not read as written: the dot of initials ("U.S."), a
+ * curly apostrophe, a zero-width character. Where the bytes of a text's
+ * word and of a query's differ first, only the term Xapian reads there
+ * (term_at) can tell them apart. */
+static inline int may_read_otherwise(const char *s, size_t n, size_t i)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    if (p[i] == '.')
+        return i > 0 && gz_ascii_isupper(p[i - 1]);
+    if (p[i] < 0x80)
+        return 0;
+    uint32_t ch, infix;
+    char_at(p + i, p + n, &ch);
+    infix = infix_of(ch, 0);
+    return infix == '\'' || infix == IGNORED_INFIX;
+}
+
+/* 1 when [s, s+n) may be a word that starts with the `k` first letters
+ * of `stem`: its bytes do, in any case, an 'i' of the stem perhaps a 'y'
+ * ("dying": "die"), at least up to a character may_read_otherwise. */
 static int starts_like(const char *s, size_t n, const char *stem, size_t k)
 {
-    if (k > n)
-        return 0;
     for (size_t i = 0; i < k; i++) {
+        if (i == n)
+            return 0;
         char c = (char)gz_ascii_tolower((unsigned char)s[i]);
         if (c != stem[i] && !(stem[i] == 'i' && c == 'y'))
-            return 0;
+            return may_read_otherwise(s, n, i);
     }
     return 1;
 }
@@ -915,30 +934,6 @@ static int term_is(const gz_snippet_words *w, size_t i, const xap_stem *stem,
     int same = strcmp(stemmed, w->text[i]) == 0;
     free(stemmed);
     return same;
-}
-
-/* 1 when the query word `i` is the word at body[at] (a word start),
- * written as its form asks (the markers of a word in capitals); -1 when
- * out of memory. */
-static int word_at(const gz_snippet_words *w, size_t i, const xap_stem *stem,
-                   const char *body, size_t len, size_t at)
-{
-    const char *word = w->text[i];
-    size_t n = strlen(word), end = at + n;
-    char term[XAPIAN_MAX_WORD * 4 + 1];
-    if (w->stem[i]) {
-        if (!starts_like(body + at, len - at, word, n > 1 ? n - 1 : n) ||
-            !term_at(body, len, at, term, sizeof term, &end))
-            return 0;
-        int same = term_is(w, i, stem, term);
-        if (same != 1)
-            return same;
-    } else if (end > len || !gz_ascii_ncase_eq(body + at, word, n) ||
-               (end < len && is_word_byte((unsigned char)body[end]))) {
-        return 0;
-    }
-    return written_as(w->form ? w->form[i] : GZ_FORM_ANY, body + at,
-                      end - at);
 }
 
 typedef struct hit_pos {
@@ -962,20 +957,19 @@ static size_t next_word(const char *body, size_t len, size_t at)
     return (size_t)((const char *)p - body);
 }
 
-/* The length of a possessive ending ("'s", "’s") at body[at] that
- * ends a word, else 0. */
+/* The length of a possessive ending at body[at] (at < len): an
+ * apostrophe Xapian reads as one ("'", U+2019, U+201B) and an 's'; else
+ * 0. Whether the word ends there is the caller's to check. */
 static size_t possessive_at(const char *body, size_t len, size_t at)
 {
-    static const char curly[] = "\xe2\x80\x99";
-    size_t quote = 0;
-    if (body[at] == '\'')
-        quote = 1;
-    else if (len - at >= 3 && memcmp(body + at, curly, 3) == 0)
-        quote = 3;
-    size_t s = at + quote;
-    if (!quote || s >= len ||
-        gz_ascii_tolower((unsigned char)body[s]) != 's' ||
-        (s + 1 < len && is_word_byte((unsigned char)body[s + 1])))
+    const unsigned char *p = (const unsigned char *)body + at,
+                        *end = (const unsigned char *)body + len;
+    uint32_t ch;
+    if (*p < 0x80 && *p != '\'')
+        return 0;
+    size_t quote = char_at(p, end, &ch);
+    if (infix_of(ch, 0) != '\'' || at + quote >= len ||
+        gz_ascii_tolower((unsigned char)body[at + quote]) != 's')
         return 0;
     return quote + 1;
 }
@@ -985,14 +979,17 @@ static size_t possessive_at(const char *body, size_t len, size_t at)
  * "AT&T", the point of "53.2"). */
 static int word_goes_on(const char *body, size_t len, size_t at)
 {
-    if (at >= len)
+    if (at >= len || gz_ascii_isspace((unsigned char)body[at]))
         return 0;
+    if (gz_ascii_isalnum((unsigned char)body[at]))
+        return 1;   /* most often, and cheaper than asking Xapian */
     const unsigned char *p = (const unsigned char *)body + at,
                         *end = (const unsigned char *)body + len;
     uint32_t ch, next = 0;
     size_t n = char_at(p, end, &ch);
-    if (xap_unicode_is_wordchar(ch))
-        return 1;
+    /* an infix is no word character: "e-mail" asks Xapian once */
+    if (infix_of(ch, 0) == NOT_INFIX && infix_of(ch, 1) == NOT_INFIX)
+        return xap_unicode_is_wordchar(ch);
     if (p + n < end)
         char_at(p + n, end, &next);
     if (!xap_unicode_is_wordchar(next))
@@ -1002,20 +999,76 @@ static int word_goes_on(const char *body, size_t len, size_t at)
                             is_decimal_digit(next)) != NOT_INFIX;
 }
 
-/* 1 when `word` (lower-case ASCII) stands at body[at] in any case, the
- * whole word or its possessive (the index puts the bare word at a
- * possessive's place, and the snippets' query has the phrases with
- * possessives, XAP_SNIPPET_PARTS_POSSESSIVES); *end is past it. */
-static int word_here(const char *body, size_t len, size_t at,
-                     const char *word, size_t *end)
+/* word_here for a word whose bytes are not `word`'s (n bytes): the term
+ * Xapian reads at body[at] is compared with it, and with its possessive
+ * (the term has the apostrophe straight). */
+static int term_here(const char *body, size_t len, size_t at,
+                     const char *word, size_t n, size_t *end, size_t *bare)
 {
-    size_t n = strlen(word);
-    if (n > len - at || !gz_ascii_ncase_eq(body + at, word, n))
+    char term[XAPIAN_MAX_WORD * 4 + 1];
+    if (!term_at(body, len, at, term, sizeof term, end) ||
+        strncmp(term, word, n) != 0)
         return 0;
-    *end = at + n;
+    if (term[n] == '\0') {   /* initials end before a possessive: "U.S.'s" */
+        *bare = *end;
+        if (*end < len)
+            *end += possessive_at(body, len, *end);
+        return !word_goes_on(body, len, *end);
+    }
+    if (strcmp(term + n, "'s") != 0)
+        return 0;
+    *bare = *end - (body[*end - 2] == '\'' ? 2 : 4);
+    return 1;
+}
+
+/* 1 when the word Xapian reads at body[at] (a word start) is `word`
+ * (lower-case ASCII, n bytes), in any case, or its possessive (the
+ * index puts the bare word at a possessive's place, and the snippets'
+ * query has the phrases with possessives,
+ * XAP_SNIPPET_PARTS_POSSESSIVES): *end is past it, *bare past the word
+ * without a possessive. The bytes are compared, and where they differ
+ * first at a character Xapian may read otherwise, the terms: "don’t" is
+ * "don't", "U.S." is "us", a zero-width character inside a word is
+ * nothing. */
+static inline int word_here(const char *body, size_t len, size_t at,
+                            const char *word, size_t n, size_t *end, size_t *bare)
+{
+    size_t same = 0, most = n < len - at ? n : len - at;
+    while (same < most &&
+           gz_ascii_tolower((unsigned char)body[at + same]) == word[same])
+        same++;
+    if (same < n)
+        return same < most && may_read_otherwise(body + at, len - at, same) &&
+               term_here(body, len, at, word, n, end, bare);
+    *end = *bare = at + n;
     if (*end < len)
         *end += possessive_at(body, len, *end);
     return !word_goes_on(body, len, *end);
+}
+
+/* 1 when the query word `i` is the word at body[at] (a word start),
+ * written as its form asks (the markers of a word in capitals); -1 when
+ * out of memory. */
+static int word_at(const gz_snippet_words *w, size_t i, const xap_stem *stem,
+                   const char *body, size_t len, size_t at)
+{
+    const char *word = w->text[i];
+    size_t n = strlen(word), end = at + n;
+    char term[XAPIAN_MAX_WORD * 4 + 1];
+    if (w->stem[i]) {
+        if (!starts_like(body + at, len - at, word, n > 1 ? n - 1 : n) ||
+            !term_at(body, len, at, term, sizeof term, &end))
+            return 0;
+        int same = term_is(w, i, stem, term);
+        if (same != 1)
+            return same;
+    } else {
+        size_t past;
+        if (!word_here(body, len, at, word, n, &past, &end))
+            return 0;
+    }
+    return written_as(w->form ? w->form[i] : GZ_FORM_ANY, body + at,
+                      end - at);
 }
 
 /* Append {at, word} to *out (*n of *cap); 0, or -1 when out of memory. */
@@ -1040,9 +1093,10 @@ static int phrase_at(const gz_snippet_words *w, size_t k, const char *body,
                      size_t len, size_t at)
 {
     for (size_t j = w->phrase_start[k]; j < w->phrase_start[k + 1]; j++) {
-        size_t end;
+        const char *word = w->text[w->phrase_word[j]];
+        size_t end, bare;
         if (at >= len ||
-            !word_here(body, len, at, w->text[w->phrase_word[j]], &end))
+            !word_here(body, len, at, word, strlen(word), &end, &bare))
             return 0;
         at = next_word(body, len, end);
     }

@@ -6444,7 +6444,10 @@ static size_t distinct_terms_of(const char *parsed, const char *word)
  * of its stem (at most GZ_MAX_WORD_FORMS), still as a phrase: parts not
  * side by side do not match, nor does a quoted phrase find other forms.
  * A snippet shows a passage with the phrase when the article has one
- * (its words apart first, "pauses", "cease", showed no mark). */
+ * (its words apart first, "pauses", "cease", showed no mark), and a word
+ * is found there as Xapian reads it, however the article writes it
+ * ("don’t" with U+2019, "U.S.", a zero-width space inside, a no-break
+ * space after it): those showed the start of the body, unmarked. */
 static void test_hyphenated_word_forms(void **state)
 {
     (void)state;
@@ -6478,6 +6481,14 @@ static void test_hyphenated_word_forms(void **state)
         {"p/ceasefire.txt", "Front line\n\nThe order to cease came as fire "
                             "spread through the town. " OTHER_BUSINESS
                             "Both sides then agreed a cease-fire at dawn.\n"},
+        /* the words apart first, then written as Xapian reads them */
+        {"w/written.txt", "Night shift\n\nFans were told to stop. The troops "
+                          "moved north. The news said staff would room "
+                          "together. Tony Benn said Blair was away. "
+                          OTHER_BUSINESS "They sang \xE2\x80\x9C" "don"
+                          "\xE2\x80\x99t stop\xE2\x80\x9D. Then U.S. troops "
+                          "left. The news\xE2\x80\x8Broom staff cheered. "
+                          "Tony\xC2\xA0" "Blair spoke.\n"},
     };
     for (size_t i = 0; i < sizeof files / sizeof *files; i++)
         tu_write_file(x.root, files[i].name, files[i].text,
@@ -6516,6 +6527,29 @@ static void test_hyphenated_word_forms(void **state)
     assert_int_equal(first_hit(db, "cease-fire", NULL, snippet, NULL, NULL,
                                sizeof snippet), 1);
     assert_non_null(strstr(snippet, "[cease-fire] at dawn"));
+    static const struct {
+        const char *query, *marked;
+    } written[] = {
+        {"\"don't stop\"", "[don\xE2\x80\x99t stop]"},
+        {"\"don\xE2\x80\x99t stop\"", "[don\xE2\x80\x99t stop]"},
+        {"don't", "[don\xE2\x80\x99t]"},
+        {"\"U.S. troops\"", "[U.S. troops]"},
+        {"\"US troops\"", "[U.S. troops]"},
+        {"\"newsroom staff\"", "[news\xE2\x80\x8Broom staff]"},
+        {"newsroom", "[news\xE2\x80\x8Broom]"},
+        {"\"Tony Blair\"", "[Tony\xC2\xA0" "Blair]"},
+    };
+    int unmarked = 0;
+    for (size_t i = 0; i < sizeof written / sizeof *written; i++) {
+        assert_int_equal(first_hit(db, written[i].query, NULL, snippet, NULL,
+                                   NULL, sizeof snippet), 1);
+        if (!strstr(snippet, written[i].marked)) {
+            print_message("'%s': snippet '%s' lacks '%s'\n",
+                          written[i].query, snippet, written[i].marked);
+            unmarked++;
+        }
+    }
+    assert_int_equal(unmarked, 0);
     /* at most GZ_MAX_WORD_FORMS forms of a part, the word among them */
     assert_int_equal(first_hit(db, "anti-zebrafoo", NULL, NULL, NULL, parsed,
                                sizeof parsed), 1);
