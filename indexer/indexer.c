@@ -3197,14 +3197,15 @@ static int create_layout(const char *db, size_t n, char *err, size_t errlen)
     return 0;
 }
 
-/* Say, as a warning that changes no exit status, that the cleanup
- * deleted the unfinished builds `swept` counts: else a rebuild that died
- * (killed, out of memory, its machine stopped) went unnoticed, the next
- * run deleting its generation in silence. */
+/* Say, as a note (cfg->on_note), that the cleanup deleted the unfinished
+ * builds `swept` counts: else a rebuild that died (killed, out of memory,
+ * its machine stopped) went unnoticed, the next run deleting its
+ * generation in silence. A note, not a warning: nothing of the index or
+ * the articles is wrong, the leftovers of a run that died are gone. */
 static void say_swept(const gz_index_config *cfg, const gz_swept *swept)
 {
     char what[600];
-    if (!swept->builds || !cfg->on_warning)
+    if (!swept->builds || !cfg->on_note)
         return;
     if (swept->builds == 1)
         snprintf(what, sizeof what, "deleted %s.d/%s, the unfinished build "
@@ -3215,7 +3216,7 @@ static void say_swept(const gz_index_config *cfg, const gz_swept *swept)
                  "and others) of runs with gazette_update_set_full that "
                  "stopped before their switch (killed?)", swept->builds,
                  cfg->db_path, swept->first);
-    cfg->on_warning(cfg->db_path, what, cfg->ctx);
+    cfg->on_note(cfg->db_path, what, cfg->ctx);
 }
 
 /* A --full killed mid-build left its generation, as big as the index, in

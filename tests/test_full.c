@@ -1039,7 +1039,9 @@ static int index_run_said(const char *fmt, ...)
 
 /* A generation still marked as being built is a --full that died before
  * its switch (killed, out of memory, the machine stopped): the run that
- * deletes it says so in one line, a warning that changes no exit status,
+ * deletes it says so in one line, a note (GAZETTE_EVENT_NOTE; it was a
+ * warning, though nothing is wrong) that changes no exit status and
+ * that --quiet leaves out,
  * a --full and an update alike; a generation retired by a switch (the
  * rebuild was done) is deleted without a word, and a run that finds
  * none says nothing. They were deleted in silence, and an admin never
@@ -1054,7 +1056,7 @@ static void test_killed_build_is_said(void **state)
     fake_killed_run(gens, "g1700000000000000002-4243", "retired");
     assert_int_equal(index_run_said("--full --db '%s' '%s'", fx.db,
                                     fx.corpus), 0);
-    snprintf(line, sizeof line, "warning: %s: deleted %s/"
+    snprintf(line, sizeof line, "note: %s: deleted %s/"
              "g1700000000000000001-4242, the unfinished build of "
              "gazette-index --full, which stopped before its switch "
              "(killed?)", fx.db, gens);
@@ -1063,14 +1065,20 @@ static void test_killed_build_is_said(void **state)
     fake_killed_run(gens, "g1700000000000000003-4244", "building");
     fake_killed_run(gens, "g1700000000000000004-4245", "building");
     assert_int_equal(index_run_said("--db '%s' '%s'", fx.db, fx.corpus), 0);
-    snprintf(line, sizeof line, "warning: %s: deleted 2 unfinished builds "
+    snprintf(line, sizeof line, "note: %s: deleted 2 unfinished builds "
              "(%s/g170000000000000000", fx.db, gens);
     assert_true(stderr_has(line));
+    assert_false(stderr_has("warning"));
     assert_true(stderr_has("and others) of runs with --full that stopped "
                            "before their switch (killed?)"));
     assert_int_equal(count_markers(gens), 0);
     assert_int_equal(index_run_said("--db '%s' '%s'", fx.db, fx.corpus), 0);
     assert_false(stderr_has("deleted"));
+    /* --quiet: errors only */
+    fake_killed_run(gens, "g1700000000000000005-4246", "building");
+    assert_int_equal(index_run("--db '%s' '%s'", fx.db, fx.corpus), 0);
+    assert_false(stderr_has("deleted"));
+    assert_int_equal(count_markers(gens), 0);
 }
 
 /* SIGKILL a --full mid-build (stopped before its 100th article, in its

@@ -4145,9 +4145,9 @@ static void test_quiet_hides_skipped_files(void **state)
     expect_in("out.txt", "  1   success, but some files or lines were "
                          "skipped (listed on stderr;\n      with --quiet "
                          "they are not listed)");
-    expect_in("out.txt", "no skipped files or warnings\n"
-                         "                          (a run that skipped "
-                         "files still exits 1)");
+    expect_in("out.txt", "no skipped files, warnings or\n"
+                         "                          notes (a run that "
+                         "skipped files still exits 1)");
 }
 
 /* A symlink leading out of the corpus root is counted in skipped but
