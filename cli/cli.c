@@ -180,6 +180,16 @@ char *cli_to_utf8(const char *s)
     return out;
 }
 
+int cli_is_utf8(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    unsigned long cp;
+    size_t n;
+    while (*p && (n = utf8_sequence(p, &cp)) > 0)
+        p += n;
+    return *p == '\0';
+}
+
 void cli_iso_time(char *buf, size_t size)
 {
     time_t now = time(NULL);

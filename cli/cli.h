@@ -149,6 +149,9 @@ void cli_put_json_string(FILE *f, const char *s);
  * a JSON library accepts); malloc()ed, NULL when out of memory. */
 char *cli_to_utf8(const char *s);
 
+/* 1 when `s` is valid UTF-8 (cli_to_utf8 would change nothing), else 0. */
+int cli_is_utf8(const char *s);
+
 /* A library phrase and what a program says for it: the library speaks in
  * its API's words (a setting by its setter, "gazette_update_set_full"),
  * the programs in their options ("--full"). Whole phrases, each listed:

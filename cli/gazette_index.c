@@ -245,8 +245,8 @@ static const char usage_text[] =
 "                          CORPUS, as ids are), and each ignored one with\n"
 "                          the reason ('ignored CORPUS/PATH (reason)')\n"
 "  -q, --quiet             print nothing but errors: no summary, no progress,\n"
-"                          no --verbose lines, no skipped files or warnings\n"
-"                          (a run that skipped files still exits 1)\n"
+"                          no --verbose lines, no skipped files, warnings or\n"
+"                          notes (a run that skipped files still exits 1)\n"
 "  -h, --help              show this help and exit\n"
 "  -V, --version           show the version and exit\n"
 "Numbers are written in decimal digits alone (010 is ten; SECONDS may have\n"
@@ -254,8 +254,9 @@ static const char usage_text[] =
 "exponent or a number out of range is refused (exit 64).\n"
 "\n"
 "Output: skipped files (and skipped JSON Lines lines) are listed on stderr,\n"
-"one line each with the reason; warnings likewise (with --quiet neither is,\n"
-"only errors). When stderr is not a terminal each of its lines starts with\n"
+"one line each with the reason; warnings likewise, and notes ('note: ...',\n"
+"what the run did though nothing is wrong) (with --quiet none is, only\n"
+"errors). When stderr is not a terminal each of its lines starts with\n"
 "the local time (ISO 8601). File names are written with control\n"
 "characters, bidirectional controls (U+202A-U+202E, U+2066-U+2069),\n"
 "backslashes and bytes that are not UTF-8 escaped (\\n, \\xHH, \\\\). On\n"
@@ -392,10 +393,10 @@ static const char usage_text[] =
 "symlink, and deletes a DIR.stub-tmp left by killed runs. A killed\n"
 "--full leaves its generation marked DIR.d/<generation>.building (or,\n"
 "killed after the switch, the old one marked .retired): the next run of\n"
-"either kind deletes it, and says so of a .building one in a warning line\n"
-"('deleted DIR.d/<generation>, the unfinished build of gazette-index\n"
-"--full, which stopped before its switch (killed?)'; the exit status is\n"
-"not changed). A generation\n"
+"either kind deletes it, and says so of a .building one in a note, a line\n"
+"('note: DIR: deleted DIR.d/<generation>, the unfinished build of\n"
+"gazette-index --full, which stopped before its switch (killed?)'; the\n"
+"exit status is not changed). A generation\n"
 "DIR uses (any line of its stub names it or a shard in it) or without a\n"
 "marker (an index archived by renaming its stub still names it) is never\n"
 "deleted. Any run refuses (exit 64) to write an index into an existing\n"
@@ -848,10 +849,12 @@ static void on_event(const gazette_update_t *u, gazette_event_t event,
         return;
     case GAZETTE_EVENT_SKIPPED:
     case GAZETTE_EVENT_WARNING:
+    case GAZETTE_EVENT_NOTE:
         clear_progress(o);
         if (!o->quiet)
-            complain_of(event == GAZETTE_EVENT_SKIPPED ? "skipped"
-                                                       : "warning:",
+            complain_of(event == GAZETTE_EVENT_SKIPPED   ? "skipped"
+                        : event == GAZETTE_EVENT_WARNING ? "warning:"
+                                                         : "note:",
                         path, message);
         return;
     case GAZETTE_EVENT_PROGRESS:

@@ -642,6 +642,43 @@ static json_t *jstr(const char *s)
     return j;
 }
 
+/* `s`'s bytes in base64 (RFC 4648, '+' and '/', padded with '='):
+ * malloc()ed, NULL when out of memory. */
+static char *base64_of(const char *s)
+{
+    static const char digit[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                "abcdefghijklmnopqrstuvwxyz0123456789+/";
+    const unsigned char *p = (const unsigned char *)s;
+    size_t n = strlen(s), o = 0;
+    char *out = malloc((n + 2) / 3 * 4 + 1);
+    for (size_t i = 0; out && i < n; i += 3) {
+        unsigned long v = (unsigned long)p[i] << 16 |
+                          (i + 1 < n ? (unsigned long)p[i + 1] << 8 : 0) |
+                          (i + 2 < n ? p[i + 2] : 0);
+        out[o++] = digit[v >> 18 & 63];
+        out[o++] = digit[v >> 12 & 63];
+        out[o++] = i + 1 < n ? digit[v >> 6 & 63] : '=';
+        out[o++] = i + 2 < n ? digit[v & 63] : '=';
+    }
+    if (out)
+        out[o] = '\0';
+    return out;
+}
+
+/* Add "path_bytes" to the hit `obj`: its path's exact bytes in base64,
+ * only when the path is not valid UTF-8 ("path" then has U+FFFD in
+ * place of its bad bytes, which no script can open). Returns 0, or -1
+ * when out of memory. */
+static int add_path_bytes(json_t *obj, const char *path)
+{
+    if (cli_is_utf8(path))
+        return 0;
+    char *b64 = base64_of(path);
+    json_t *bytes = b64 ? json_string(b64) : NULL;
+    free(b64);
+    return bytes ? json_object_set_new(obj, "path_bytes", bytes) : -1;
+}
+
 /* A JSON array of the n strings get(h, 0..n-1). */
 static json_t *string_array(const gazette_hit_t *h, size_t n,
                             const char *(*get)(const gazette_hit_t *, size_t))
@@ -711,6 +748,10 @@ static int print_json_hit(const gazette_hit_t *h, const cli_options *o)
                                  gazette_hit_entity),
         "weight", gazette_hit_weight(h), "percent", gazette_hit_percent(h),
         "duplicates", (json_int_t)gazette_hit_duplicates(h));
+    if (obj && add_path_bytes(obj, gazette_hit_path(h)) != 0) {
+        json_decref(obj);
+        obj = NULL;
+    }
     /* The library makes snippets for the first GAZETTE_MAX_SNIPPETS hits
      * of a page only: later hits have none rather than an empty one. */
     if (obj && o->snippets &&

@@ -2019,32 +2019,57 @@ static int term_unreadable(const run_state *st, const xap_database *live,
     return found;
 }
 
-/* 1 when the live index `live` was written as the build is: the same
+/* Whether the live index `live` was written as the build is: the same
  * format and language, every article with its facet lists. Its documents
  * can then be copied into the build as they are; else they would hold
  * another language's stems or lack what the format now stores. One
  * written before CJK n-grams is alike: its copied articles keep any CJK
  * text as whole runs until their file is read again, which is better
  * than losing every article of a file the rebuild could not read (an
- * English index would have lost them at its first --full). */
-static int live_written_alike(const xap_database *live, const char *language)
+ * English index would have lost them at its first --full).
+ * 0 when alike; else 1, and why[size] says what was found, as a phrase
+ * following "the index it replaces": a record that differs, or one that
+ * could not be read (damage, or an I/O error: not told apart here). */
+static int live_unlike(const xap_database *live, const char *language,
+                       char *why, size_t size)
 {
     static const char *const keys[] = {GZ_META_FORMAT, GZ_META_LIST_SLOTS};
+    static const char *const records[] = {"index format",
+                                          "record of its facet lists"};
     const char *want[] = {GZ_FORMAT_VERSION, "1"};
-    int alike = 1;
-    for (size_t i = 0; alike && i < sizeof keys / sizeof *keys; i++) {
+    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
         char *value = NULL;
-        alike = xap_database_get_metadata(live, keys[i], &value, NULL) ==
-                    XAP_OK &&
-                strcmp(value, want[i]) == 0;
+        xap_status s = xap_database_get_metadata(live, keys[i], &value, NULL);
+        int differs = s == XAP_OK && strcmp(value, want[i]) != 0;
+        if (s != XAP_OK)
+            snprintf(why, size, "could not be read (its %s: %s)", records[i],
+                     xap_last_error());
+        else if (differs)
+            snprintf(why, size, "has %s '%.40s', where this rebuild writes "
+                     "'%s'", records[i], value, want[i]);
         free(value);
+        if (s != XAP_OK || differs)
+            return 1;
     }
     /* The language by its name ("en" recorded is "english"). */
     char *stored = NULL;
-    alike = alike && gz_index_language(live, &stored) == XAP_OK &&
-            strcmp(stored, language) == 0;
+    xap_status s = gz_index_language(live, &stored);
+    int differs = s == XAP_OK && strcmp(stored, language) != 0;
+    if (s != XAP_OK)
+        snprintf(why, size, "could not be read (its language: %s)",
+                 xap_last_error());
+    else if (differs)
+        snprintf(why, size, "was written in the language '%.40s', where "
+                 "this rebuild writes '%s'", stored, language);
     free(stored);
-    return alike;
+    return s != XAP_OK || differs;
+}
+
+/* 1 when the live index `live` was written as the build is (live_unlike). */
+static int live_written_alike(const xap_database *live, const char *language)
+{
+    char why[1024];
+    return !live_unlike(live, language, why, sizeof why);
 }
 
 /* Context of carry_path and carry_api_document: the build, the live
@@ -2544,12 +2569,14 @@ static xap_status carry_unreadable(carry_ctx *c)
     const gz_index_config *cfg = c->st->cfg;
     if (!c->st->nunreadable)
         return XAP_OK;
-    if (!live_written_alike(c->live, c->st->language)) {
+    char unlike[1024], why[1200];
+    if (live_unlike(c->live, c->st->language, unlike, sizeof unlike)) {
+        snprintf(why, sizeof why, "the articles of the files this rebuild "
+                 "could not read are not kept: they are copied only from an "
+                 "index written as the rebuild is, and the index it replaces "
+                 "%s", unlike);
         if (cfg->on_warning)
-            cfg->on_warning(cfg->db_path, "the articles of the files this "
-                            "rebuild could not read are not kept: the "
-                            "index was written with another language or "
-                            "format, which they would keep", cfg->ctx);
+            cfg->on_warning(cfg->db_path, why, cfg->ctx);
         return XAP_OK;
     }
     xap_status s = xap_database_each_term(c->live, GZ_PREFIX_PATH,
@@ -3197,14 +3224,15 @@ static int create_layout(const char *db, size_t n, char *err, size_t errlen)
     return 0;
 }
 
-/* Say, as a warning that changes no exit status, that the cleanup
- * deleted the unfinished builds `swept` counts: else a rebuild that died
- * (killed, out of memory, its machine stopped) went unnoticed, the next
- * run deleting its generation in silence. */
+/* Say, as a note (cfg->on_note), that the cleanup deleted the unfinished
+ * builds `swept` counts: else a rebuild that died (killed, out of memory,
+ * its machine stopped) went unnoticed, the next run deleting its
+ * generation in silence. A note, not a warning: nothing of the index or
+ * the articles is wrong, the leftovers of a run that died are gone. */
 static void say_swept(const gz_index_config *cfg, const gz_swept *swept)
 {
     char what[600];
-    if (!swept->builds || !cfg->on_warning)
+    if (!swept->builds || !cfg->on_note)
         return;
     if (swept->builds == 1)
         snprintf(what, sizeof what, "deleted %s.d/%s, the unfinished build "
@@ -3215,7 +3243,7 @@ static void say_swept(const gz_index_config *cfg, const gz_swept *swept)
                  "and others) of runs with gazette_update_set_full that "
                  "stopped before their switch (killed?)", swept->builds,
                  cfg->db_path, swept->first);
-    cfg->on_warning(cfg->db_path, what, cfg->ctx);
+    cfg->on_note(cfg->db_path, what, cfg->ctx);
 }
 
 /* A --full killed mid-build left its generation, as big as the index, in

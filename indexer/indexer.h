@@ -156,6 +156,10 @@ typedef struct gz_index_config {
     /* Called for an article that was indexed but not fully understood,
      * such as a date that could not be parsed (may be NULL). */
     void (*on_warning)(const char *path, const char *message, void *ctx);
+    /* Called for what the run did that is worth saying though nothing is
+     * wrong, such as an earlier run's unfinished build deleted (may be
+     * NULL). */
+    void (*on_note)(const char *path, const char *message, void *ctx);
     /* Called after each file (may be NULL): progress reporting. */
     void (*on_progress)(const gz_index_stats *so_far, void *ctx);
     void *ctx;

@@ -457,6 +457,11 @@ static void on_warning(const char *path, const char *message, void *ctx)
     emit(ctx, GAZETTE_EVENT_WARNING, path, message);
 }
 
+static void on_note(const char *path, const char *message, void *ctx)
+{
+    emit(ctx, GAZETTE_EVENT_NOTE, path, message);
+}
+
 static void on_progress(const gz_index_stats *so_far, void *ctx)
 {
     gazette_update_t *u = ctx;
@@ -707,7 +712,8 @@ static gazette_status_t run_trimmed(gazette_update_t *update,
         .no_delete = update->no_delete, .force = update->force,
         .no_create = update->no_create,
         .stop = update->stop, .on_change = on_change, .on_skip = on_skip,
-        .on_warning = on_warning, .on_progress = on_progress, .ctx = update,
+        .on_warning = on_warning, .on_note = on_note,
+        .on_progress = on_progress, .ctx = update,
         .synonyms = synonyms, .entity_aliases = aliases};
     gz_index_outcome outcome = gz_index_run(&cfg, &update->stats,
                                             update->error,

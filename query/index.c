@@ -228,19 +228,25 @@ static gazette_status_t open_locked(gazette_index_t *index,
     return GAZETTE_STATUS_OK;
 }
 
-/* How long an open keeps trying while a writer's commits discard what it
- * reads, after its MODIFIED_RETRIES tries: where an open is slow (a
- * loaded machine, a sanitizer build) beside back-to-back commits, ten
- * tries in a row could each see two commits (test_threads
- * test_open_while_committing failed so once in CI under ASan). A damaged
- * index (INDEX_CORRUPT each time) still fails after its ten tries. */
-#define OPEN_RETRY_SECONDS 2.0
-
 static double seconds_now(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+void gz_tries_start(gz_tries *t)
+{
+    t->made = 0;
+    t->give_up = seconds_now() + MODIFIED_RETRY_SECONDS;
+}
+
+int gz_tries_more(gz_tries *t, int overtaken)
+{
+    int more = t->made < MODIFIED_RETRIES ||
+               (overtaken && seconds_now() < t->give_up);
+    t->made += more;
+    return more;
 }
 
 /* A handle with nothing opened yet; NULL when out of memory. */
@@ -295,13 +301,11 @@ static gazette_status_t open_multi(const char *caller,
      * reused, DatabaseCorruptError ("Expected block 0 to be level 1");
      * the index is opened afresh. A really damaged index fails each time:
      * the open costs a few more tries. */
-    double give_up = seconds_now() + OPEN_RETRY_SECONDS;
-    for (int attempt = 0; (status == GAZETTE_STATUS_INDEX_MODIFIED ||
-                           status == GAZETTE_STATUS_INDEX_CORRUPT) &&
-                          (attempt < MODIFIED_RETRIES ||
-                           (status == GAZETTE_STATUS_INDEX_MODIFIED &&
-                            seconds_now() < give_up));
-         attempt++) {
+    gz_tries tries;
+    gz_tries_start(&tries);
+    while ((status == GAZETTE_STATUS_INDEX_MODIFIED ||
+            status == GAZETTE_STATUS_INDEX_CORRUPT) &&
+           gz_tries_more(&tries, status == GAZETTE_STATUS_INDEX_MODIFIED)) {
         gazette_index_close(index);
         if (!(index = index_new())) {
             snprintf(gz_open_error(), GZ_ERROR_SIZE, "out of memory");
@@ -556,8 +560,9 @@ gazette_status_t gazette_index_get_article(gazette_index_t *index,
     gz_sigpipe sp;
     pthread_mutex_lock(&index->guard->mutex);
     gz_index_sigpipe_block(index, &sp);
-    for (int attempt = 0; s == XAP_ERR_DB_MODIFIED &&
-                          attempt < MODIFIED_RETRIES; attempt++)
+    gz_tries tries;
+    gz_tries_start(&tries);
+    while (s == XAP_ERR_DB_MODIFIED && gz_tries_more(&tries, 1))
         s = read_article(index, id_term, a, &posted);
     /* in words under the lock, as gazette_search does */
     gazette_status_t failed =

@@ -1544,9 +1544,11 @@ static xap_status copy_locations(const gazette_index_t *index,
 
 /* Run `text` (made from `query`) with the handle locked. A writer may
  * commit between our reopen and the read; Xapian then says
- * DatabaseModified and the whole search must be run again. A --full
- * switch may delete the database under a running search: that is retried
- * too (gz_index_refresh then opens the new one). A remote index that stops
+ * DatabaseModified and the whole search must be run again, by the rule
+ * the open follows (gz_tries_more: ten tries, and while commits keep
+ * overtaking it, two seconds). A --full switch may delete the database
+ * under a running search: that is retried too (gz_index_refresh then
+ * opens the new one), ten tries in all. A remote index that stops
  * answering during the search is left out and the search run again when
  * the handle allows it (GAZETTE_OPEN_SKIP_UNAVAILABLE); otherwise the
  * search fails naming it. */
@@ -1557,7 +1559,9 @@ static xap_status search_locked(gazette_index_t *index, const char *query,
 {
     xap_status s = XAP_ERR_DB_MODIFIED;
     gazette_results_t *r = NULL;
-    for (int attempt = 0; attempt < MODIFIED_RETRIES; attempt++) {
+    gz_tries tries;
+    gz_tries_start(&tries);
+    while (gz_tries_more(&tries, s == XAP_ERR_DB_MODIFIED)) {
         gazette_results_free(r);
         if (!(r = calloc(1, sizeof *r)))
             return XAP_ERR_NOMEM;

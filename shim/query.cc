@@ -1193,7 +1193,16 @@ bool is_marked(const std::string &term)
 
 // What Xapian 1.4 builds no query for among the words of fields with a
 // FieldProcessor (see unprocessed_words).
-enum class Unprocessed { none, window, wildcard };
+enum class Unprocessed { none, window, wildcard, cjk };
+
+// Whether `term` holds a character that FLAG_CJK_NGRAM reads as n-grams.
+bool has_cjk(const std::string &term)
+{
+    for (Xapian::Utf8Iterator it(term); it != Xapian::Utf8Iterator(); ++it)
+        if (xap_unicode_is_cjk(*it))
+            return true;
+    return false;
+}
 
 // Whether `q` is a phrase or a NEAR all of whose words are marked.
 bool is_marked_window(const Xapian::Query &q)
@@ -1210,17 +1219,22 @@ bool is_marked_window(const Xapian::Query &q)
     return all_marked;
 }
 
-// The first window or wildcard of marked words in `q` (of the marked
-// parser), or none.
-Unprocessed find_unprocessed(const Xapian::Query &q)
+// The first window, wildcard or (parsed with `ngrams`, FLAG_CJK_NGRAM)
+// CJK n-gram of marked words in `q` (of the marked parser), or none.
+Unprocessed find_unprocessed(const Xapian::Query &q, bool ngrams)
 {
     if (is_marked_window(q))
         return Unprocessed::window;
     if (q.get_type() == Xapian::Query::OP_WILDCARD)
         return is_marked(wildcard_pattern(q)) ? Unprocessed::wildcard
                                               : Unprocessed::none;
+    if (ngrams && q.get_type() == Xapian::Query::LEAF_TERM) {
+        const std::string term = *q.get_terms_begin();
+        return is_marked(term) && has_cjk(term) ? Unprocessed::cjk
+                                                : Unprocessed::none;
+    }
     for (size_t i = 0; i < q.get_num_subqueries(); i++) {
-        Unprocessed u = find_unprocessed(q.get_subquery(i));
+        Unprocessed u = find_unprocessed(q.get_subquery(i), ngrams);
         if (u != Unprocessed::none)
             return u;
     }
@@ -1233,7 +1247,10 @@ Unprocessed find_unprocessed(const Xapian::Query &q)
 // fields have none of: it gets no query, drops it in silence, or under a
 // '+' or '-' dereferences it (SIGSEGV in Query::operator&=). A wildcard
 // of such a field ("caps:nas*") expands over no prefix: an empty query,
-// dropped in silence or emptying what it is ANDed with. Where the words
+// dropped in silence or emptying what it is ANDed with. With
+// FLAG_CJK_NGRAM, CJK text of such a field ("caps:北京") is made n-grams
+// under the field's prefixes, of which it has none: dropped in silence
+// too, or the query left with nothing to search. Where the words
 // end up is Xapian's grammar's business, so the marked parser reads
 // `text` first and says which of them it built. Its errors are thrown:
 // the real parser may meet the null query before them. `flags` without
@@ -1245,8 +1262,9 @@ Unprocessed unprocessed_words(xap_queryparser *qp, const char *text,
     // Without positions Xapian makes the window an AND, which is no
     // different from the AND of the grammar: ask for positions.
     flags &= ~unsigned(Xapian::QueryParser::FLAG_NO_POSITIONS);
-    return find_unprocessed(qp->marked.parse_query(text, flags,
-                                                   default_prefix));
+    return find_unprocessed(
+        qp->marked.parse_query(text, flags, default_prefix),
+        flags & Xapian::QueryParser::FLAG_CJK_NGRAM);
 }
 
 // The fields with a FieldProcessor, for a message: "caps: or upper:".
@@ -1341,6 +1359,12 @@ xap_status xap_queryparser_parse(xap_queryparser *qp, const char *text,
                 "a word of " + processed_field_list(qp) + " cannot end "
                 "in a wildcard '*'; search the whole word, or the "
                 "wildcard without the field");
+        if (u == Unprocessed::cjk)
+            throw Xapian::QueryParserError(
+                "a word of " + processed_field_list(qp) + " cannot be "
+                "Chinese, Japanese or Korean text (it is searched as its "
+                "characters, which the field does not take); search that "
+                "text without the field");
         // Probed on the marked parser, which Xapian reads as it reads
         // this one but for the null queries above.
         bool fails = (strict || processed) && may_fail_to_parse(text, flags) &&

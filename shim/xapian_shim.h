@@ -719,7 +719,9 @@ xap_status xap_queryparser_add_date_range(xap_queryparser *qp, unsigned slot,
  * of xap_queryparser_add_prefix_callback that is not plain words, and
  * words of such fields joined by NEAR, ADJ or a phrase ("f:a NEAR f:b"),
  * and a wildcard of such a field ("f:ab*", which Xapian expands to
- * nothing); found by a second parse, its fields given a prefix, done
+ * nothing), and with XAP_QP_FLAG_CJK_NGRAM a word of such a field holding
+ * CJK text ("f:北京", made n-grams under the field's prefixes, of which
+ * it has none); found by a second parse, its fields given a prefix, done
  * when the text holds "f:". A text whose grammar fails and that holds
  * such a field is read as plain words at once: without
  * XAP_QP_FLAG_STRICT that reading is the result, as Xapian's own

@@ -32,6 +32,12 @@
  *                       term exists, by Xapian::Database::term_exists (an
  *                       update asks so whether a path with '#' in it is
  *                       also an article's id, before it walks the corpus)
+ *   PAUSE_FROM_REOPEN   N: stop just after the N-th
+ *                       Xapian::Database::reopen the process makes, and
+ *                       after every later one (a search reopens its index
+ *                       at each try, then reads the revision it got: a
+ *                       writer committing twice while it is stopped
+ *                       overtakes that try)
  *
  * A document is written by Xapian::WritableDatabase::add_document (as a
  * --full copies the articles of a file it cannot read from the index it
@@ -62,6 +68,7 @@
 #define TERM_EXISTS                                                          \
     "_ZNK6Xapian8Database11term_existsERKNSt7__cxx1112basic_stringIcSt11"   \
     "char_traitsIcESaIcEEE"
+#define REOPEN "_ZN6Xapian8Database6reopenEv"
 
 typedef unsigned long (*add_fn)(void *self, const void *doc);
 /* Xapian::Document, returned in memory the caller gives (its one member:
@@ -75,6 +82,7 @@ static unsigned long read_so_far;   /* documents read (atomic) */
 static unsigned long streams;   /* value streams opened (atomic) */
 static unsigned long metadata;   /* metadata values read (atomic) */
 static unsigned long term_lookups;   /* term_exists calls (atomic) */
+static unsigned long reopens;   /* Database::reopen calls (atomic) */
 
 /* Count one document; stop the process (every thread) before the one
  * PAUSE_AT_DOCUMENT names. */
@@ -191,4 +199,18 @@ _ZNK6Xapian8Database11term_existsERKNSt7__cxx1112basic_stringIcSt11char_traitsIc
     if (__atomic_add_fetch(&term_lookups, 1, __ATOMIC_SEQ_CST) == n)
         kill(getpid(), SIGSTOP);
     return ((term_exists_fn)next_function(TERM_EXISTS))(self, term);
+}
+
+/* bool Xapian::Database::reopen() */
+typedef _Bool (*reopen_fn)(void *self);
+
+_Bool _ZN6Xapian8Database6reopenEv(void *self);
+_Bool _ZN6Xapian8Database6reopenEv(void *self)
+{
+    _Bool moved = ((reopen_fn)next_function(REOPEN))(self);
+    const char *from = getenv("PAUSE_FROM_REOPEN");
+    unsigned long first = from ? strtoul(from, NULL, 10) : 0;
+    if (first && __atomic_add_fetch(&reopens, 1, __ATOMIC_SEQ_CST) >= first)
+        kill(getpid(), SIGSTOP);
+    return moved;
 }

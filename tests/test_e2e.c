@@ -1435,6 +1435,88 @@ static void test_id_and_facet_round_trip(void **state)
     gazette_index_close(index);
 }
 
+/* The bytes the base64 text `b64` (RFC 4648, padded) encodes, into
+ * out[size] and terminated; their number, or -1 when it is not such
+ * text. */
+static int from_base64(const char *b64, char *out, size_t size)
+{
+    static const char digit[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                "abcdefghijklmnopqrstuvwxyz0123456789+/";
+    size_t n = strlen(b64), o = 0;
+    if (n % 4 != 0)
+        return -1;
+    for (size_t i = 0; i < n; i += 4) {
+        unsigned long v = 0;
+        int pad = 0;
+        for (size_t k = 0; k < 4; k++) {
+            const char *d = b64[i + k] ? strchr(digit, b64[i + k]) : NULL;
+            if (b64[i + k] == '=' && i + 4 == n && k >= 2)
+                pad++;
+            else if (!d || pad)
+                return -1;
+            v = v << 6 | (d ? (unsigned long)(d - digit) : 0);
+        }
+        for (int k = 0; k < 3 - pad; k++) {
+            if (o + 1 >= size)
+                return -1;
+            out[o++] = (char)(v >> (16 - 8 * k) & 0xFF);
+        }
+    }
+    out[o] = '\0';
+    return (int)o;
+}
+
+/* A file name that is not UTF-8 shows in --json's "path" with U+FFFD for
+ * each bad byte, which no script can open, and two such names may show
+ * alike: the hit also has "path_bytes", the name's exact bytes in base64
+ * (docs/json.md), absent when the path is UTF-8. Before, nothing told
+ * s/a\xFF.txt from s/a\xFE.txt. */
+static void test_json_path_bytes(void **state)
+{
+    (void)state;
+    char dir[4096], db[4096], out[4096];
+    snprintf(dir, sizeof dir, "%s/bytes", fx.tmp);
+    snprintf(db, sizeof db, "%s/bytes-index", fx.tmp);
+    snprintf(out, sizeof out, "%s/bytes.jsonl", fx.tmp);
+    static const char txt[] = "Title\n\nokapi body\n";
+    static const char *const names[] = {"s/a\xff.txt", "s/a\xfe.txt",
+                                        "s/caf\xc3\xa9.txt"};
+    enum { NAMES = sizeof names / sizeof *names };
+    for (size_t i = 0; i < NAMES; i++)
+        tu_write_file(dir, names[i], txt, sizeof txt - 1);
+    assert_int_equal(tu_run("'%s' -q --db '%s' '%s'",
+                            tu_binary("indexer/gazette-index"), db, dir), 0);
+    assert_int_equal(tu_run("'%s' --db '%s' --json --duplicates okapi > '%s'",
+                            tu_binary("query/cli/gazette-query"), db, out),
+                     0);
+    FILE *f = fopen(out, "r");
+    assert_non_null(f);
+    char line[65536], name[512];
+    int found[NAMES] = {0};
+    while (fgets(line, sizeof line, f)) {
+        json_error_t err;
+        json_t *obj = json_loads(line, 0, &err);
+        assert_non_null(obj);
+        const char *path = json_string_value(json_object_get(obj, "path"));
+        const char *bytes =
+            json_string_value(json_object_get(obj, "path_bytes"));
+        if (path && !bytes)
+            snprintf(name, sizeof name, "%s", path);
+        else if (path && from_base64(bytes, name, sizeof name) < 0)
+            fail_msg("path_bytes '%s' is not base64", bytes);
+        for (size_t i = 0; path && i < NAMES; i++)
+            found[i] += strcmp(name, names[i]) == 0;
+        /* only a path with a byte replaced has them */
+        if (path && (strstr(path, "\xef\xbf\xbd") != NULL) != (bytes != NULL))
+            fail_msg("path '%s', path_bytes %s", path, bytes ? bytes : "none");
+        json_decref(obj);
+    }
+    fclose(f);
+    for (size_t i = 0; i < NAMES; i++)
+        if (found[i] != 1)
+            fail_msg("%s: %d hits name it", names[i], found[i]);
+}
+
 /* With --json, hits of a page past its GAZETTE_MAX_SNIPPETS-th have no
  * snippet fields (no snippet was made) rather than empty ones, which say
  * that nothing matched; the first 200 of a page have them, whatever the
@@ -2662,6 +2744,7 @@ int main(void)
         cmocka_unit_test(test_duplicates_lower_bound),
         cmocka_unit_test(test_json_hits_past_snippet_cap),
         cmocka_unit_test(test_id_and_facet_round_trip),
+        cmocka_unit_test(test_json_path_bytes),
         cmocka_unit_test(test_emptied_file_and_bad_root),
         cmocka_unit_test(test_mail_and_ignored_files),
         cmocka_unit_test(test_spool_file_with_nul_says_binary),

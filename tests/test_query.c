@@ -6653,6 +6653,27 @@ static void test_cjk_words(void **state)
                      GAZETTE_STATUS_QUERY_SYNTAX);
     if (!strstr(gazette_index_error(index), "Chinese"))
         fail_msg("%s", gazette_index_error(index));
+    /* Nor do caps: and upper:, whose words Xapian makes n-grams under
+     * prefixes these fields have none of: refused, where that part of
+     * the query was dropped in silence (beside a word that matches) or
+     * left "nothing to search for" (alone) */
+    static const char *const caps_cjk[] = {
+        "caps:北京", "upper:地铁 Beijing", "Beijing caps:北京",
+        "+caps:北京 metro", "caps:(北京 NASA)", "title:(upper:北京)"};
+    for (size_t i = 0; i < sizeof caps_cjk / sizeof *caps_cjk; i++) {
+        gazette_status_t st = gazette_search(index, caps_cjk[i], NULL, &r);
+        const char *e = gazette_index_error(index);
+        if (st != GAZETTE_STATUS_QUERY_SYNTAX || !strstr(e, "caps:") ||
+            !strstr(e, "Chinese, Japanese or Korean text"))
+            fail_msg("'%s': status %d, '%s'", caps_cjk[i], (int)st, e);
+        gazette_results_free(r);
+        r = NULL;
+    }
+    /* a word in capitals beside CJK text is still that word */
+    assert_int_equal(gazette_search(index, "caps:WHO事務局長", NULL, &r),
+                     GAZETTE_STATUS_OK);
+    gazette_results_free(r);
+    r = NULL;
     gazette_index_close(index);
     /* JSON: the CJK text as it is, the highlights on it */
     assert_int_equal(tu_run("'%s' --db '%s' --json 北京 > '%s'",
@@ -6985,6 +7006,8 @@ static void test_cjk_old_index(void **state)
     first_hit(db, "北京今天天气晴朗", NULL, NULL, NULL, parsed, sizeof parsed);
     if (strstr(parsed, "北京@"))
         fail_msg("parsed as n-grams: %s", parsed);
+    /* a whole run is a word caps: can take: searched, not refused */
+    expect_ids(db, "caps:北京今天天气晴朗", 0, "");
     /* searched with an index of n-grams, both are read as whole runs */
     small_index y;
     small_index_start(&y, "cjknew");

@@ -211,8 +211,16 @@ int tu_file_holds(const char *dir, const char *name, const char *text)
     return strstr(buf, text) != NULL;
 }
 
+extern char **environ;
+
 pid_t tu_spawn(const char *program, const char *const *argv,
                const char *out, const char *err)
+{
+    return tu_spawn_env(program, argv, environ, out, err);
+}
+
+pid_t tu_spawn_env(const char *program, const char *const *argv,
+                   char *const *env, const char *out, const char *err)
 {
     pid_t pid = fork();
     assert_true(pid >= 0);
@@ -221,7 +229,7 @@ pid_t tu_spawn(const char *program, const char *const *argv,
         int e = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
         if (o < 0 || e < 0 || dup2(o, 1) < 0 || dup2(e, 2) < 0)
             _exit(127);
-        execv(program, (char *const *)argv);
+        execve(program, (char *const *)argv, env);
         _exit(127);
     }
     return pid;

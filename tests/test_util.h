@@ -80,6 +80,10 @@ int tu_file_holds(const char *dir, const char *name, const char *text);
  * child's pid. The child exits 127 when it cannot redirect or exec. */
 pid_t tu_spawn(const char *program, const char *const *argv,
                const char *out, const char *err);
+/* tu_spawn with the environment `env` (NULL-terminated) instead of
+ * ours. */
+pid_t tu_spawn_env(const char *program, const char *const *argv,
+                   char *const *env, const char *out, const char *err);
 
 /* Run a shell command, return its exit status (or -1). */
 int tu_run(const char *fmt, ...);
