@@ -496,11 +496,17 @@ size_t gz_query_acronym_length(const char *s, size_t i, size_t n)
     return len;
 }
 
-/* Append [s, s+n) of text (a phrase, a text field's value) as put_lower
- * does, each dotted acronym made one word: "U.S." is "us", as it is in
- * free text and as the indexer made it, not the phrase "u s". */
+/* Append [s, s+n) of text (a phrase, a text field's value, a word of
+ * free text) as put_lower does, each dotted acronym made one word:
+ * "U.S." is "us", as the indexer made it, not the phrase "u s"; so is
+ * one joined to a word, "U.S.-led" being the phrase "us led" that the
+ * indexer wrote. */
 static void put_text(gz_buf *b, const char *s, size_t n)
 {
+    if (!memchr(s, '.', n)) {   /* no acronym: the common word, no copy */
+        put_lower(b, s, n);
+        return;
+    }
     gz_buf plain = {0};
     gz_buf_put(&plain, "", 0);
     for (size_t i = 0; i < n;) {
@@ -805,7 +811,10 @@ static int put_token(gz_buf *b, const char *t, size_t n, gz_fold *next_case,
             check_year(field, value, vlen, user, err, errlen) != 0)
             return -1;
         gz_fold how = field_fold(field, flen);
-        put_value(b, t, (size_t)(value - t), GZ_FOLD_ASCII);   /* "Tag:" */
+        if (f)
+            put_value(b, t, (size_t)(value - t), GZ_FOLD_ASCII);   /* "Tag:" */
+        else   /* no field: a word Xapian joins to the next ("U.S.:x") */
+            put_text(b, t, (size_t)(value - t));
         if (how == GZ_FOLD_EXACT &&
             put_long_exact(b, gz_field_by_name(field, flen), value, vlen))
             return 0;
@@ -826,7 +835,7 @@ static int put_token(gz_buf *b, const char *t, size_t n, gz_fold *next_case,
                 put_lower(b, t + i, 1);
         return 0;
     }
-    put_lower(b, t, n);
+    put_text(b, t, n);   /* "U.S.-led", "anti-U.S.": "us-led", "anti-us" */
     return 0;
 }
 

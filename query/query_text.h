@@ -26,7 +26,10 @@ typedef const char *(*gz_caps_known_fn)(const char *word, size_t len,
  *     capitals in a query that has lower-case letters too. "u.s." in
  *     lower case is the word "us"; so is a dotted acronym in any case
  *     inside a phrase, a text field's value or group ('"U.S. and China"',
- *     "title:U.S.", "title:(+U.S. x)"), not the phrase "u s";
+ *     "title:U.S.", "title:(+U.S. x)"), not the phrase "u s", and one in
+ *     capitals joined to a word ("U.S.-led" is "us-led", "anti-U.S."
+ *     "anti-us"); a word before ':' that names no field is folded as
+ *     words are ("Zürich:x" is "zurich:x");
  *   - words are lower-cased (all of Unicode), except the operators AND
  *     OR NOT XOR NEAR ADJ (and NEAR/n, ADJ/n) in capitals, the values of
  *     id: and url:, which are exact, those of source: and tag:, left as
