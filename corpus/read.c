@@ -441,20 +441,15 @@ static int make_safe_list(safe_list *l, const char *const *in, size_t n)
     return 0;
 }
 
-/* A name that one of the first MAX_NAMES_DEDUP kept before it equals is
- * one author listed twice (a front matter list and a JSON Lines array,
- * unlike the HTML reader, keep what the file repeats): it would show
- * twice in the byline and count twice in gazette_article_author_count.
- * The bound keeps a list of many thousand names linear. */
-#define MAX_NAMES_DEDUP 64
-
-/* Leave out of `l` each value equal to one kept before it. */
+/* Leave out of `l` each value equal to one kept before it
+ * (CORPUS_NAMES_DEDUP: a front matter list and a JSON Lines array,
+ * unlike the HTML reader, keep what the file repeats). */
 static void drop_repeats(safe_list *l)
 {
     size_t kept = 0;
     for (size_t i = 0; i < l->count; i++) {
         int seen = 0;
-        for (size_t k = 0; k < kept && k < MAX_NAMES_DEDUP && !seen; k++)
+        for (size_t k = 0; k < kept && k < CORPUS_NAMES_DEDUP && !seen; k++)
             seen = strcmp(l->items[k], l->items[i]) == 0;
         if (!seen)
             l->items[kept++] = l->items[i];
