@@ -377,6 +377,13 @@ const char *corpus_status_name(corpus_status status);
 int corpus_safe_copy(const char *s, size_t len, int multiline, char **out,
                      size_t *out_len);
 
+/* A name equal to one of the first CORPUS_NAMES_DEDUP of an article's
+ * authors' names is the same author listed twice, and left out (by the
+ * readers and gazette_article_add_author): else the byline shows it
+ * twice and it counts as two. The bound keeps a list of many thousand
+ * names linear. */
+#define CORPUS_NAMES_DEDUP 64
+
 /* The `n` names joined with ", ", as an article's byline joins its
  * authors' names (corpus_article), in a new string (NULL when out of
  * memory); "" when there are none. */

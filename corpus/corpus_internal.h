@@ -245,7 +245,8 @@ size_t corpus_mail_header_len(const char *text, size_t len);
  * rd->opts->on_warning first; the article is passed on unchanged. A
  * reader that saw a list of authors gives their names (`authors`,
  * `nauthors`) and no `author`: the byline is made here, the names
- * joined with ", " once each is cleaned (a name left empty is none).
+ * joined with ", " once each is cleaned (a name left empty is none, and
+ * so is one equal to a name before it).
  * Returns CORPUS_OK, or CORPUS_STOPPED when the callback said stop. */
 corpus_status corpus_emit(corpus_reader *rd, const corpus_article *article,
                           unsigned long line);

@@ -441,6 +441,22 @@ static int make_safe_list(safe_list *l, const char *const *in, size_t n)
     return 0;
 }
 
+/* Leave out of `l` each value equal to one kept before it
+ * (CORPUS_NAMES_DEDUP: a front matter list and a JSON Lines array,
+ * unlike the HTML reader, keep what the file repeats). */
+static void drop_repeats(safe_list *l)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < l->count; i++) {
+        int seen = 0;
+        for (size_t k = 0; k < kept && k < CORPUS_NAMES_DEDUP && !seen; k++)
+            seen = strcmp(l->items[k], l->items[i]) == 0;
+        if (!seen)
+            l->items[kept++] = l->items[i];
+    }
+    l->count = kept;
+}
+
 static void free_safe_list(safe_list *l)
 {
     for (size_t i = 0; i < l->ncopies; i++)
@@ -504,8 +520,11 @@ corpus_status corpus_emit(corpus_reader *rd, const corpus_article *article,
     safe_list tags = {0}, authors = {0};
     char *byline = NULL;
     if (article->nauthors) {
-        if (make_safe_list(&authors, article->authors, article->nauthors) != 0 ||
-            !(byline = corpus_join_names(authors.items, authors.count)))
+        int failed =
+            make_safe_list(&authors, article->authors, article->nauthors);
+        drop_repeats(&authors);
+        if (failed || !(byline = corpus_join_names(authors.items,
+                                                   authors.count)))
             sa.nomem = 1;
         sa.a.author = byline && *byline ? byline : NULL;
         sa.a.authors = authors.items;

@@ -114,12 +114,23 @@ int gz_string_list_split(gz_string_list *list, const char *text, char sep)
     return 0;
 }
 
+/* 1 when `value` equals one of the first CORPUS_NAMES_DEDUP items of
+ * `list`, as corpus_emit drops a name a file lists twice. */
+static int listed(const gz_string_list *list, const char *value)
+{
+    for (size_t i = 0; i < list->count && i < CORPUS_NAMES_DEDUP; i++)
+        if (strcmp(list->items[i], value) == 0)
+            return 1;
+    return 0;
+}
+
 /* Append `value` to `list` cleaned as the readers clean a one-line
  * value (corpus.h: control characters made spaces, the ends trimmed);
- * a value left empty is none, as the readers skip it. *added says
- * whether it was appended (may be NULL). */
+ * a value left empty is none, as the readers skip it, and so is one
+ * `list` has when `once`. *added says whether it was appended (may be
+ * NULL). */
 static gazette_status_t add_clean(gz_string_list *list, const char *value,
-                                  int *added)
+                                  int once, int *added)
 {
     if (added)
         *added = 0;
@@ -131,7 +142,8 @@ static gazette_status_t add_clean(gz_string_list *list, const char *value,
         return GAZETTE_STATUS_OUT_OF_MEMORY;
     const char *v = clean ? clean : value;
     int rc = 0;
-    if (*v && (rc = gz_string_list_add(list, v, len)) == 0 && added)
+    if (*v && !(once && listed(list, v)) &&
+        (rc = gz_string_list_add(list, v, len)) == 0 && added)
         *added = 1;
     free(clean);
     return rc == 0 ? GAZETTE_STATUS_OK : GAZETTE_STATUS_OUT_OF_MEMORY;
@@ -142,7 +154,7 @@ gazette_status_t gazette_article_add_tag(gazette_article_t *article,
 {
     if (!article)
         return GAZETTE_STATUS_INVALID_ARGUMENT;
-    return add_clean(&article->tags, tag, NULL);
+    return add_clean(&article->tags, tag, 0, NULL);
 }
 
 /* The author set as one string (gazette_article_set) becomes the first
@@ -158,7 +170,7 @@ gazette_status_t gazette_article_add_author(gazette_article_t *article,
     if (from_byline && gz_string_list_add(list, byline, strlen(byline)) != 0)
         return GAZETTE_STATUS_OUT_OF_MEMORY;
     int added = 0;
-    gazette_status_t s = add_clean(list, name, &added);
+    gazette_status_t s = add_clean(list, name, 1, &added);
     char *joined = NULL;
     if (s == GAZETTE_STATUS_OK && added &&
         !(joined = corpus_join_names((const char *const *)list->items,

@@ -483,6 +483,11 @@ static void test_article_authors(void **state)
                      GAZETTE_STATUS_OK);
     assert_int_equal(gazette_article_add_author(a, "Bo Chen"),
                      GAZETTE_STATUS_OK);
+    /* a name listed already is none, as a file's list has it */
+    assert_int_equal(gazette_article_add_author(a, "Bo Chen "),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_article_add_author(a, "Smith, John"),
+                     GAZETTE_STATUS_OK);
     assert_int_equal(gazette_article_author_count(a), 3);
     assert_string_equal(gazette_article_author(a, 0), "Smith, John");
     assert_string_equal(gazette_article_author(a, 1), "Ann Lee");

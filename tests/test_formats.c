@@ -771,6 +771,20 @@ static void test_md_front_matter_fields(void **state)
     assert_int_equal(r->nwarn, 0);
     reading_free(r);
 
+    /* a name listed twice is one author, as the HTML reader has it (the
+     * byline repeated it and it counted as two) */
+    r = read_text("fm/twice.md", "---\ntitle: T\nauthors: [Ann Lee, Bo Chen, "
+                  "' Ann Lee']\n---\nBody.\n");
+    g = &r->a[0];
+    assert_string_equal(g->authors, "Ann Lee|Bo Chen");
+    assert_string_equal(g->author, "Ann Lee, Bo Chen");
+    reading_free(r);
+    r = read_text("twice.jsonl", "{\"id\": \"1\", \"title\": \"T\", "
+                  "\"author\": [\"Ann Lee\", {\"name\": \"Ann Lee\"}]}\n");
+    assert_string_equal(r->a[0].authors, "Ann Lee");
+    assert_string_equal(r->a[0].author, "Ann Lee");
+    reading_free(r);
+
     /* one string is one name, commas and all */
     r = read_text("fm/one.md", "---\ntitle: T\nauthor: Smith, John\n---\n"
                   "Body.\n");

@@ -20,6 +20,11 @@
  * Each case runs in a child process, so that an abort is reported as a
  * failure rather than ending the test run. Not with a sanitizer, whose
  * runtime owns malloc and whose shadow memory needs the address space.
+ *
+ * The lists of authors (gazette_article_add_author, the readers' lists)
+ * are run with each of their allocations failing in turn, in this
+ * process (failure_sweep): out of memory said, the article as it was,
+ * no block left.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -35,6 +40,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "corpus.h"
 #include "gazette.h"
 #include "test_util.h"
 #include "xapian_shim.h"
@@ -54,34 +60,62 @@ extern void __libc_free(void *p);
 
 static atomic_int failing;
 static pthread_t failing_thread;
+/* Allocations of the failing thread that still succeed before the rest
+ * fail (0: every one fails), and how many blocks it holds, allocated
+ * less freed, while failing (failure_sweep). */
+static long allocations_left;
+static long blocks_held;
 
-/* 1 when the calling thread's allocations are to fail. */
+/* 1 when the calling thread is the failing one. */
+static int in_failing_thread(void)
+{
+    return atomic_load(&failing) &&
+           pthread_equal(pthread_self(), failing_thread);
+}
+
+/* 1 when the calling thread's allocation is to fail. */
 static int out_of_memory(void)
 {
-    if (!atomic_load(&failing) || !pthread_equal(pthread_self(),
-                                                 failing_thread))
+    if (!in_failing_thread())
         return 0;
+    if (allocations_left > 0) {
+        allocations_left--;
+        return 0;
+    }
     errno = ENOMEM;
     return 1;
 }
 
+/* `p`, a new block (or NULL), counted in blocks_held. */
+static void *held(void *p)
+{
+    if (p && in_failing_thread())
+        blocks_held++;
+    return p;
+}
+
 void *malloc(size_t n)
 {
-    return out_of_memory() ? NULL : __libc_malloc(n);
+    return out_of_memory() ? NULL : held(__libc_malloc(n));
 }
 
 void *calloc(size_t n, size_t size)
 {
-    return out_of_memory() ? NULL : __libc_calloc(n, size);
+    return out_of_memory() ? NULL : held(__libc_calloc(n, size));
 }
 
 void *realloc(void *p, size_t n)
 {
-    return out_of_memory() ? NULL : __libc_realloc(p, n);
+    if (out_of_memory())
+        return NULL;
+    void *grown = __libc_realloc(p, n);
+    return p ? grown : held(grown);
 }
 
 void free(void *p)
 {
+    if (p && in_failing_thread())
+        blocks_held--;
     __libc_free(p);
 }
 #endif
@@ -272,6 +306,142 @@ static void test_long_message_cut_at_character(void **state)
     assert_memory_equal(msg + len - 2, "\xC3\xA9", 2);
 }
 
+/* One case of failure_sweep: runs with `ctx`, 1 when it succeeded, 0
+ * when it failed for want of memory; what it found wrong in `problem`
+ * (PROBLEM_BYTES; cmocka's asserts need memory, so none runs here). */
+#define PROBLEM_BYTES 1024
+typedef int (*sweep_fn)(void *ctx, char *problem);
+
+/* Runs `fn` in this thread with its first 0, 1, 2, ... allocations
+ * succeeding and the rest failing, until it succeeds; each run must
+ * find nothing wrong and hold no block it allocated when it returns
+ * (nothing leaked). */
+static void failure_sweep(sweep_fn fn, void *ctx)
+{
+#if !OWN_MALLOC
+    (void)fn;
+    (void)ctx;
+    skip();
+#else
+    for (long n = 0; n < 1000; n++) {
+        char problem[PROBLEM_BYTES] = "";
+        allocations_left = n;
+        blocks_held = 0;
+        failing_thread = pthread_self();
+        atomic_store(&failing, 1);
+        int done = fn(ctx, problem);
+        atomic_store(&failing, 0);
+        if (*problem)
+            fail_msg("after %ld allocations: %s", n, problem);
+        if (blocks_held != 0)
+            fail_msg("%ld blocks left after %ld allocations", blocks_held,
+                     n);
+        if (done)
+            return;
+    }
+    fail_msg("no success in 1000 allocations");
+#endif
+}
+
+/* An article by "Smith, John" given a co-author, freed: out of memory,
+ * the article as it was before the name was added. */
+static int add_coauthor(void *ctx, char *problem)
+{
+    (void)ctx;
+    gazette_article_t *a = NULL;
+    if (gazette_article_new(&a) != GAZETTE_STATUS_OK)
+        return 0;
+    int done = 0;
+    if (gazette_article_set(a, GAZETTE_FIELD_AUTHOR, "Smith, John") ==
+        GAZETTE_STATUS_OK) {
+        gazette_status_t s = gazette_article_add_author(a, "Bo\x01" "Chen");
+        done = s == GAZETTE_STATUS_OK;
+        const char *byline = gazette_article_get(a, GAZETTE_FIELD_AUTHOR);
+        if ((!done && s != GAZETTE_STATUS_OUT_OF_MEMORY) ||
+            gazette_article_author_count(a) != (done ? 2u : 1u) ||
+            strcmp(byline, done ? "Smith, John, Bo Chen" : "Smith, John"))
+            snprintf(problem, PROBLEM_BYTES, "%s: %zu authors, '%s'",
+                     gazette_status_to_string(s),
+                     gazette_article_author_count(a), byline);
+    }
+    gazette_article_free(a);
+    return done;
+}
+
+static void test_add_author_without_memory(void **state)
+{
+    (void)state;
+    failure_sweep(add_coauthor, NULL);
+}
+
+/* The names of an article's list of authors read from a file, '|'
+ * between, into `ctx` (NAMES_BYTES; corpus_article_fn). */
+#define NAMES_BYTES 256
+static int keep_authors(const corpus_article *art, void *ctx)
+{
+    char *out = ctx;
+    for (size_t i = 0; i < art->nauthors; i++)
+        snprintf(out + strlen(out), NAMES_BYTES - strlen(out), "%s%s",
+                 i ? "|" : "", art->authors[i]);
+    return 0;
+}
+
+/* A file to read, and whether jansson reads it: jansson reports some
+ * of its allocations failing as a syntax error ("string or '}'
+ * expected"), which no caller can tell apart without replacing its
+ * allocator for the whole process, so the line is then a bad one. */
+typedef struct authors_file {
+    corpus_file f;
+    int jansson;
+} authors_file;
+
+/* The file `ctx` (an authors_file) read: out of memory, said so. */
+static int read_authors(void *ctx, char *problem)
+{
+    const authors_file *af = ctx;
+    const corpus_file *f = &af->f;
+    char got[NAMES_BYTES] = "", why[256];
+    corpus_options o = {0};
+    corpus_status s = corpus_read_file(f, &o, keep_authors, got, why,
+                                       sizeof why);
+    if ((s == CORPUS_OK && strcmp(got, "Ann Lee|Bo Chen|Smith, John")) ||
+        (s != CORPUS_OK && s != CORPUS_ERR_NOMEM &&
+         !(af->jansson && s == CORPUS_SKIP_MALFORMED)))
+        snprintf(problem, PROBLEM_BYTES, "%s: '%s' (%s)",
+                 corpus_status_name(s), got, why);
+    return s == CORPUS_OK;
+}
+
+/* The readers' lists of authors, each allocation failing in turn: a
+ * JSON Lines array and a front matter list, a name repeated, one with
+ * a control character to clean. */
+static void test_author_lists_without_memory(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *name, *text;
+    } files[] = {
+        {"a.jsonl", "{\"id\": \"1\", \"title\": \"T\", \"author\": "
+                    "[\"Ann Lee\", {\"name\": \"Bo\\u0007Chen\"}, "
+                    "\"Ann Lee\", \"Smith, John\"]}\n"},
+        {"b.md", "---\ntitle: T\nauthors: [Ann Lee, Bo Chen, Ann Lee, "
+                 "'Smith, John']\n---\nBody.\n"},
+    };
+    char *tmp = tu_mkdtemp("oom-authors");
+    for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s", tmp, files[i].name);
+        tu_write_file(tmp, files[i].name, files[i].text,
+                      strlen(files[i].text));
+        authors_file af = {
+            .f = {.root = tmp, .path = path, .relpath = files[i].name},
+            .jansson = strstr(files[i].name, ".jsonl") != NULL};
+        failure_sweep(read_authors, &af);
+    }
+    tu_rmtree(tmp);
+    free(tmp);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -280,6 +450,8 @@ int main(void)
         cmocka_unit_test(test_invalid_argument_without_memory),
         cmocka_unit_test(test_bad_alloc_without_memory),
         cmocka_unit_test(test_long_message_cut_at_character),
+        cmocka_unit_test(test_add_author_without_memory),
+        cmocka_unit_test(test_author_lists_without_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
