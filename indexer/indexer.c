@@ -2028,8 +2028,10 @@ static int term_unreadable(const run_state *st, const xap_database *live,
  * than losing every article of a file the rebuild could not read (an
  * English index would have lost them at its first --full).
  * 0 when alike; else 1, and why[size] says what was found, as a phrase
- * following "the index it replaces": a record that differs, or one that
- * could not be read (damage, or an I/O error: not told apart here). */
+ * following "the index it replaces": a record that differs, one it lacks
+ * (written by a version before the record; Xapian reads a missing key as
+ * ""), or one that could not be read (damage, or an I/O error: not told
+ * apart here). */
 static int live_unlike(const xap_database *live, const char *language,
                        char *why, size_t size)
 {
@@ -2044,6 +2046,9 @@ static int live_unlike(const xap_database *live, const char *language,
         if (s != XAP_OK)
             snprintf(why, size, "could not be read (its %s: %s)", records[i],
                      xap_last_error());
+        else if (differs && !value[0])   /* written before the record */
+            snprintf(why, size, "has no %s, which this rebuild writes "
+                     "('%s')", records[i], want[i]);
         else if (differs)
             snprintf(why, size, "has %s '%.40s', where this rebuild writes "
                      "'%s'", records[i], value, want[i]);

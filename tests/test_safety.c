@@ -1770,6 +1770,18 @@ static void test_full_carry_limits(void **state)
                          "where this rebuild writes 'english'");
     expect_in("out.txt", "removed 1,");
     assert_int_equal(articles(fx.db), SAMPLE_FILES);
+    /* an index written before the record of facet lists: the record is
+     * missing, not one of value '' (it said "has record of its facet
+     * lists ''") */
+    assert_int_equal(tu_run("xapian-metadata set '%s' gazette.list_slots ''",
+                            fx.db), 0);
+    assert_int_equal(ix_as_other("--full --language english --db '%s' '%s'",
+                                 fx.db, fx.corpus), 1);
+    expect_in("err.txt", "not kept: they are copied only from an index "
+                         "written as the rebuild is, and the index it "
+                         "replaces has no record of its facet lists, which "
+                         "this rebuild writes ('1')");
+    assert_int_equal(articles(fx.db), SAMPLE_FILES);
     assert_int_equal(tu_run("chmod 644 '%s/%s'", fx.corpus, longfile), 0);
     assert_int_equal(ix_as_other("--db '%s' '%s'", fx.db, fx.corpus), 0);
     expect_in("out.txt", "added 1,");
