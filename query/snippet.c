@@ -3,6 +3,7 @@
 #include "ascii.h"
 #include "snippet.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,9 +121,13 @@ static size_t char_at(const unsigned char *p, const unsigned char *end,
  * character, to `end` (its term: lower case, infixes such as the
  * apostrophe of "don't", up to three '+' or '#' after it); *after is
  * where that word ends. A run of CJK characters read as n-grams (`cjk`)
- * counts as one short word. */
+ * counts as one short word. Once the length passes `most` the reading
+ * stops there, *after inside the word, and a length above `most` is
+ * returned: a caller that wants only a term of at most `most` bytes
+ * spends no more on a longer word (a body of "U.S.U.S..." or "d’d’..."
+ * has a word start at each letter). */
 static size_t xapian_word(const unsigned char *p, const unsigned char *end,
-                          int cjk, const unsigned char **after)
+                          int cjk, size_t most, const unsigned char **after)
 {
     uint32_t ch, c;
     size_t n = char_at(p, end, &ch), len = 0;
@@ -132,7 +137,10 @@ static size_t xapian_word(const unsigned char *p, const unsigned char *end,
         const unsigned char *q = p;
         size_t letters = 0;
         do {
-            letters++;
+            if (++letters > most) {
+                *after = q;
+                return letters;
+            }
             q++;
         } while (q != end && *q == '.' && ++q != end &&
                  gz_ascii_isupper(*q));
@@ -151,7 +159,7 @@ static size_t xapian_word(const unsigned char *p, const unsigned char *end,
             prev = ch;
             p += n;
             *after = p;
-            if (p == end)
+            if (p == end || len > most)
                 return len;
             n = char_at(p, end, &ch);
             if (cjk && xap_unicode_is_cjk(ch))
@@ -200,7 +208,7 @@ static void unmark_long_words(char *raw, int cjk)
             uint32_t ch;
             if (p == end || (char_at(p, end, &ch),
                              !xap_unicode_is_wordchar(ch)) ||
-                xapian_word(p, end, cjk, &w) <= XAPIAN_MAX_WORD)
+                xapian_word(p, end, cjk, SIZE_MAX, &w) <= XAPIAN_MAX_WORD)
                 break;
             size_t n = 0;
             for (; w < end; w += n) {
@@ -857,13 +865,16 @@ static int initials(const char *s, size_t n)
  * apostrophe made straight, the dots of initials dropped (other
  * characters are kept as they are: close enough for the ASCII words
  * compared with it). *end is where the word ends. 0 when it does not
- * fit. */
+ * fit, or when the word is longer than the terms Xapian keeps
+ * (XAPIAN_MAX_WORD): then only that much of it is read. */
 static int term_at(const char *text, size_t len, size_t at, char *buf,
                    size_t cap, size_t *end)
 {
     const unsigned char *p = (const unsigned char *)text + at,
                         *stop = (const unsigned char *)text + len, *after;
-    xapian_word(p, stop, 0, &after);
+    /* a longer word is no term of the index: Xapian leaves it out */
+    if (xapian_word(p, stop, 0, XAPIAN_MAX_WORD, &after) > XAPIAN_MAX_WORD)
+        return 0;
     *end = (size_t)((const char *)after - text);
     int dots = initials(text + at, *end - at);
     size_t o = 0;

@@ -6599,6 +6599,55 @@ static void test_hyphenated_word_forms(void **state)
     small_index_end(&x);
 }
 
+/* A word written otherwise than Xapian reads it (initials, a curly
+ * apostrophe, a zero-width character) is read by the snippet's passage
+ * picker in time bounded by the longest term Xapian keeps: a body of
+ * 64 KB of "U.S.U.S...", "d’d’..." or "n<U+200B>n..." (one word each,
+ * too long for a term) took seconds, each of its letters a word start
+ * whose reading ran to the end of the body. */
+static void test_snippet_long_odd_words(void **state)
+{
+    (void)state;
+    small_index x;
+    small_index_start(&x, "oddwords");
+    static const struct {
+        const char *name, *lead, *unit, *query, *marked;
+    } files[] = {
+        {"i/initials.txt", "Initials\n\nThe us envoy spoke. ", "U.S.",
+         "us source:i", "[us]"},
+        {"q/quotes.txt", "Quotes\n\nWe don't know. ", "d\xE2\x80\x99",
+         "don't source:q", "[don't]"},
+        {"n/zero.txt", "Zero\n\nThe newsroom is open. ", "n\xE2\x80\x8B",
+         "newsroom source:n", "[newsroom]"},
+    };
+    enum { BODY = 64 * 1024 };
+    char *text = malloc(BODY + 128);
+    assert_non_null(text);
+    for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+        size_t n = strlen(files[i].lead), u = strlen(files[i].unit);
+        memcpy(text, files[i].lead, n);
+        while (n + u <= BODY) {
+            memcpy(text + n, files[i].unit, u);
+            n += u;
+        }
+        text[n++] = '\n';
+        tu_write_file(x.root, files[i].name, text, n);
+    }
+    free(text);
+    small_index_build(&x);
+    char snippet[1024];
+    for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+        clock_t t0 = clock();
+        assert_int_equal(first_hit(x.db, files[i].query, NULL, snippet, NULL,
+                                   NULL, sizeof snippet), 1);
+        double s = (double)(clock() - t0) / CLOCKS_PER_SEC;
+        if (!strstr(snippet, files[i].marked) || s > 1.0)
+            fail_msg("'%s': %.2f s of CPU, snippet '%.80s'", files[i].query,
+                     s, snippet);
+    }
+    small_index_end(&x);
+}
+
 /* A word inside a run of Chinese, Japanese or Korean text without spaces
  * is found (Xapian's CJK n-grams), ranked, phrased, mixed with English
  * words and fields, and highlighted; words that are not there find
@@ -7271,6 +7320,7 @@ int main(void)
         cmocka_unit_test(test_dotted_acronym_in_phrase_and_field),
         cmocka_unit_test(test_possessive_in_phrase),
         cmocka_unit_test(test_hyphenated_word_forms),
+        cmocka_unit_test(test_snippet_long_odd_words),
         cmocka_unit_test(test_capitals_group_with_phrase_refused),
         cmocka_unit_test(test_capitals_words_joined_refused),
         cmocka_unit_test(test_capitals_wildcard_refused),
