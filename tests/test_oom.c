@@ -427,6 +427,9 @@ static void test_author_lists_without_memory(void **state)
         {"b.md", "---\ntitle: T\nauthors: [Ann Lee, Bo Chen, Ann Lee, "
                  "'Smith, John']\n---\nBody.\n"},
     };
+#if !OWN_MALLOC
+    skip();   /* here, as failure_sweep would after the files are made */
+#endif
     char *tmp = tu_mkdtemp("oom-authors");
     for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
         char path[4096];
