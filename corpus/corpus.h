@@ -384,10 +384,10 @@ int corpus_safe_copy(const char *s, size_t len, int multiline, char **out,
  * names linear. */
 #define CORPUS_NAMES_DEDUP 64
 
-/* The `n` names joined with ", ", as an article's byline joins its
- * authors' names (corpus_article), in a new string (NULL when out of
- * memory); "" when there are none. */
-char *corpus_join_names(const char *const *names, size_t n);
+/* The `n` names joined with `sep` (", " as an article's byline joins its
+ * authors' names, corpus_article; GZ_LIST_SEP in stored lists), in a new
+ * string (NULL when out of memory); "" when there are none. */
+char *corpus_join_names(const char *const *names, size_t n, const char *sep);
 
 /* 1 when [s, s+len) is valid UTF-8 (no overlongs, no surrogates). */
 int corpus_utf8_valid(const char *s, size_t len);

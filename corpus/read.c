@@ -466,19 +466,19 @@ static void free_safe_list(safe_list *l)
 }
 
 /* corpus_join_names - see corpus.h. */
-char *corpus_join_names(const char *const *names, size_t n)
+char *corpus_join_names(const char *const *names, size_t n, const char *sep)
 {
-    size_t len = 1;
+    size_t len = 1, sep_len = strlen(sep);
     for (size_t i = 0; i < n; i++)
-        len += strlen(names[i]) + 2;
+        len += strlen(names[i]) + sep_len;
     char *joined = malloc(len), *w = joined;
     if (!joined)
         return NULL;
     for (size_t i = 0; i < n; i++) {
         size_t k = strlen(names[i]);
         if (i) {
-            memcpy(w, ", ", 2);
-            w += 2;
+            memcpy(w, sep, sep_len);
+            w += sep_len;
         }
         memcpy(w, names[i], k);
         w += k;
@@ -524,7 +524,7 @@ corpus_status corpus_emit(corpus_reader *rd, const corpus_article *article,
             make_safe_list(&authors, article->authors, article->nauthors);
         drop_repeats(&authors);
         if (failed || !(byline = corpus_join_names(authors.items,
-                                                   authors.count)))
+                                                   authors.count, ", ")))
             sa.nomem = 1;
         sa.a.author = byline && *byline ? byline : NULL;
         sa.a.authors = authors.items;

@@ -451,7 +451,7 @@ static int read_source(json_t *obj, jsonl_fields *f)
     size_t n = 0;
     int rc = read_names(obj, "source", f, &f->source, &names, &n);
     if (rc == 0 && names) {
-        f->source_copy = corpus_join_names(names, n);
+        f->source_copy = corpus_join_names(names, n, ", ");
         f->source = f->source_copy;
         rc = f->source_copy ? 0 : -1;
     }

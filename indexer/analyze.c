@@ -632,21 +632,7 @@ static xap_status add_filters(gz_analyzer *a, xap_document *doc,
  * GZ_LIST_SEP into a new string (NULL when none or OOM). */
 static char *join_list(const char *const *items, size_t n)
 {
-    if (n == 0 || !items)
-        return NULL;
-    size_t size = 1;
-    for (size_t i = 0; i < n; i++)
-        size += strlen(items[i]) + 1;
-    char *out = malloc(size);
-    if (!out)
-        return NULL;
-    out[0] = '\0';
-    for (size_t i = 0; i < n; i++) {
-        if (i)
-            strcat(out, GZ_LIST_SEP_STR);
-        strcat(out, items[i]);
-    }
-    return out;
+    return n && items ? corpus_join_names(items, n, GZ_LIST_SEP_STR) : NULL;
 }
 
 /* Articles of all of dbs[0..n) with `prefix` + `word`. A lookup that

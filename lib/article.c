@@ -174,7 +174,7 @@ gazette_status_t gazette_article_add_author(gazette_article_t *article,
     char *joined = NULL;
     if (s == GAZETTE_STATUS_OK && added &&
         !(joined = corpus_join_names((const char *const *)list->items,
-                                     list->count)))
+                                     list->count, ", ")))
         s = GAZETTE_STATUS_OUT_OF_MEMORY;
     if (!joined) {   /* nothing added: the article as it was */
         if (added)
