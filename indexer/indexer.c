@@ -3254,6 +3254,23 @@ static void say_swept(const gz_index_config *cfg, const gz_swept *swept)
     cfg->on_note(cfg->db_path, what, cfg->ctx);
 }
 
+/* The run got the lock only after waiting stats->lock_wait seconds for
+ * another writer: said now, as it starts (its seconds will count the
+ * wait, and a log should tell a slow night from a night kept waiting),
+ * as a note (nothing is wrong), and through the progress callback, which
+ * reads stats->lock_wait. */
+static void say_lock_wait(const gz_index_config *cfg,
+                          const gz_index_stats *stats)
+{
+    char what[400];   /* room for any double */
+    snprintf(what, sizeof what, "waited %.1f s for another writer to release "
+             "the index's lock; starting now", stats->lock_wait);
+    if (cfg->on_note)
+        cfg->on_note(cfg->db_path, what, cfg->ctx);
+    if (cfg->on_progress)
+        cfg->on_progress(stats, cfg->ctx);
+}
+
 /* A --full killed mid-build left its generation, as big as the index, in
  * DB.d (marked as Gazette's: gz_generation_clear_unused deletes nothing
  * else): an update frees it rather than leaving it to the next --full,
@@ -4481,11 +4498,8 @@ gz_index_outcome gz_index_run(const gz_index_config *cfg,
         s = XAP_ERR_NOMEM;
     if (s == XAP_OK)
         outcome = open_run(&st, &h, &s, err, errlen);
-    /* Got the lock only after waiting for another writer: said now, as
-     * the run starts (its seconds will count the wait), through the
-     * progress callback, which reads stats->lock_wait. */
-    if (outcome == GZ_INDEX_OK && stats->lock_wait > 0 && cfg->on_progress)
-        cfg->on_progress(stats, cfg->ctx);
+    if (outcome == GZ_INDEX_OK && stats->lock_wait > 0)
+        say_lock_wait(cfg, stats);
     /* stopped before it could write: the lock was held all the while */
     int waiting = outcome == GZ_INDEX_INTERRUPTED;
     /* another writer kept the lock (at once, or to the end of the wait):
