@@ -2058,10 +2058,14 @@ static void switch_stub(void *ctx, int stop)
 static void test_open_outlives_ten_quick_switches(void **state)
 {
     (void)state;
+    static const char text[] = "Pauses\n\nHumanitarian pauses held.\n";
     stub_switches sw = {.overtaken = 10};
+    char corpus[1100];
+    snprintf(corpus, sizeof corpus, "%s/switching-corpus", fx.tmp);
     snprintf(sw.db, sizeof sw.db, "%s/switching", fx.tmp);
     snprintf(sw.kept, sizeof sw.kept, "%s/switching.kept", fx.tmp);
-    assert_int_equal(index_run("--full --db '%s' '%s'", sw.db, fx.corpus), 0);
+    tu_write_file(corpus, "a.txt", text, sizeof text - 1);   /* cheap */
+    assert_int_equal(index_run("--full --db '%s' '%s'", sw.db, corpus), 0);
     assert_int_equal(link(sw.db, sw.kept), 0);   /* a stub file */
     overtaking o = run_overtaking(
         start_paused_query(sw.db, "humanitarian", "PAUSE_FROM_OPEN"),
