@@ -47,7 +47,6 @@ typedef struct cli_options {
     int follow_symlinks;    /* --follow-symlinks */
     double wait_lock;
     const char *wait_lock_text;   /* --wait-lock as given, or NULL */
-    int wait_said;          /* the wait for the lock was said */
     unsigned max_remove;    /* --max-remove PERCENT */
     int no_delete;
     int force;
@@ -208,7 +207,7 @@ static const char usage_text[] =
 "      --wait-lock SECONDS if another process is writing the index, wait up\n"
 "                          to SECONDS for it (default 0: exit 75 at once;\n"
 "                          SECONDS from 0 to 10000000, fractions allowed);\n"
-"                          a run that waited says how long, in one line\n"
+"                          a run that waited says how long, in a note\n"
 "                          (75: 'gave up after waiting S s');\n"
 "                          SIGINT or SIGTERM meanwhile ends it: nothing\n"
 "                          is written\n"
@@ -476,7 +475,8 @@ static const char usage_text[] =
 "      replaces: a lock file held, or Xapian's lock); nothing was written,\n"
 "      no summary; try again later. Or a --dry-run gave up: the index\n"
 "      kept changing while it was read (another writer's commits\n"
-"      overtook each of 10 readings); no summary; try again\n"
+"      overtook each of its readings, at least 10 over at least 2 s);\n"
+"      no summary; try again\n"
 "  129 hung up by SIGHUP, as 143 (not under nohup, which ignores it)\n"
 "  130 interrupted by SIGINT (work so far committed; before the run\n"
 "      started, or while it waited for the lock: nothing written, no\n"
@@ -805,21 +805,6 @@ static void complain_of(const char *what, const char *path,
     free(ours);
 }
 
-/* Once a run got the lock after waiting for another writer (--wait-lock),
- * one line says how long, as it starts: its summary's seconds count the
- * wait, and a log should tell a slow night from a night kept waiting. */
-static void say_lock_wait(const gazette_update_t *u, cli_options *o)
-{
-    double waited = gazette_update_lock_wait(u);
-    if (o->wait_said || waited <= 0)
-        return;
-    o->wait_said = 1;
-    clear_progress(o);
-    if (!o->quiet)
-        cli_complain("waited %.1f s for another writer to release the "
-                     "index's lock; starting now", waited);
-}
-
 /* Everything the run reports: changes on stdout with --verbose, skips and
  * warnings on stderr, progress on a terminal. */
 static void on_event(const gazette_update_t *u, gazette_event_t event,
@@ -859,7 +844,6 @@ static void on_event(const gazette_update_t *u, gazette_event_t event,
                         path, message);
         return;
     case GAZETTE_EVENT_PROGRESS:
-        say_lock_wait(u, o);
         show_progress(u, o);
         return;
     }

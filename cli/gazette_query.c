@@ -665,18 +665,19 @@ static char *base64_of(const char *s)
     return out;
 }
 
-/* Add "path_bytes" to the hit `obj`: its path's exact bytes in base64,
- * only when the path is not valid UTF-8 ("path" then has U+FFFD in
- * place of its bad bytes, which no script can open). Returns 0, or -1
- * when out of memory. */
-static int add_path_bytes(json_t *obj, const char *path)
+/* Add `key` ("path_bytes", "id_bytes") to the hit `obj`: the exact
+ * bytes of `value` in base64, only when it is not valid UTF-8 (its
+ * field then has U+FFFD in place of its bad bytes, which no script can
+ * open or tell from another name alike). Returns 0, or -1 when out of
+ * memory. */
+static int add_exact_bytes(json_t *obj, const char *key, const char *value)
 {
-    if (cli_is_utf8(path))
+    if (cli_is_utf8(value))
         return 0;
-    char *b64 = base64_of(path);
+    char *b64 = base64_of(value);
     json_t *bytes = b64 ? json_string(b64) : NULL;
     free(b64);
-    return bytes ? json_object_set_new(obj, "path_bytes", bytes) : -1;
+    return bytes ? json_object_set_new(obj, key, bytes) : -1;
 }
 
 /* A JSON array of the n strings get(h, 0..n-1). */
@@ -748,7 +749,8 @@ static int print_json_hit(const gazette_hit_t *h, const cli_options *o)
                                  gazette_hit_entity),
         "weight", gazette_hit_weight(h), "percent", gazette_hit_percent(h),
         "duplicates", (json_int_t)gazette_hit_duplicates(h));
-    if (obj && add_path_bytes(obj, gazette_hit_path(h)) != 0) {
+    if (obj && (add_exact_bytes(obj, "id_bytes", gazette_hit_id(h)) != 0 ||
+                add_exact_bytes(obj, "path_bytes", gazette_hit_path(h)) != 0)) {
         json_decref(obj);
         obj = NULL;
     }

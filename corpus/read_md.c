@@ -272,13 +272,12 @@ static void add_name(front_matter *fm, int k, const char *s, const char *e)
         fm->values[k] = name;
         return;
     }
-    size_t a = strlen(fm->values[k]), b = strlen(name);
-    char *joined = realloc(fm->values[k], a + 2 + b + 1);
+    const char *both[] = {fm->values[k], name};
+    char *joined = corpus_join_names(both, 2, ", ");
     if (!joined) {
         fm->nomem = 1;
     } else {
-        memcpy(joined + a, ", ", 2);
-        memcpy(joined + a + 2, name, b + 1);
+        free(fm->values[k]);
         fm->values[k] = joined;
     }
     free(name);

@@ -27,14 +27,10 @@
 #include "shards.h"
 #include "spelling.h"
 #include "synonyms.h"
+#include "tries.h"
 #include "xapian_shim.h"
 
 #define DEFAULT_BATCH 1000
-/* A dry run's walk of the live index, which holds no lock, is made again
- * from its latest revision when a writer's commits overtook it
- * (XAP_ERR_DB_MODIFIED), up to this many walks in all, as a search is run
- * again (query/search_private.h, MODIFIED_RETRIES). */
-#define LIVE_WALKS 10
 /* gz_id_watch.mark of an id a dry run counted as carried */
 #define ID_COUNTED 2
 #define LOCK_POLL_NS 150000000L   /* 150 ms between lock attempts */
@@ -2490,12 +2486,14 @@ static xap_status watch_api_articles(run_state *st, char *err, size_t errlen)
     xap_status s = XAP_OK;
     if (!st->cfg->dry_run || !st->cfg->full || !st->live)
         return s;
-    for (int walk = 0; walk < LIVE_WALKS; walk++) {
+    gz_tries walks;
+    gz_tries_start_made(&walks);
+    for (;;) {
         free_watch(&st->watch);
-        if (walk)
-            (void)xap_database_reopen(st->live, NULL);
-        if ((s = watch_once(st)) != XAP_ERR_DB_MODIFIED)
+        if ((s = watch_once(st)) != XAP_ERR_DB_MODIFIED ||
+            !gz_tries_more(&walks, 1))
             break;
+        (void)xap_database_reopen(st->live, NULL);
     }
     if (says_damage(s)) {
         free_watch(&st->watch);
@@ -2635,7 +2633,9 @@ static xap_status carry_from_live(run_state *st, char *err, size_t errlen)
     carry_ctx c;
     const char *what;
     xap_status s;
-    for (int walk = 1;; walk++) {
+    gz_tries walks;
+    gz_tries_start_made(&walks);
+    for (;;) {
         c = (carry_ctx){.st = st, .live = live, .status = XAP_OK};
         what = "the articles of the files it could not read";
         s = carry_unreadable(&c);
@@ -2650,7 +2650,8 @@ static xap_status carry_from_live(run_state *st, char *err, size_t errlen)
         /* A dry run holds no lock: a writer's commits may overtake its
          * walk, counted again from the latest revision (a real run's
          * locks keep its live index as it is). */
-        if (s != XAP_ERR_DB_MODIFIED || !cfg->dry_run || walk == LIVE_WALKS)
+        if (s != XAP_ERR_DB_MODIFIED || !cfg->dry_run ||
+            !gz_tries_more(&walks, 1))
             break;
         st->article_total = read;
         for (size_t i = 0; i < st->watch.n; i++)
@@ -2752,15 +2753,17 @@ static int locate_shards(const char *db, gz_shard_list *where, char *err,
 
 /* 1 when a dry run, which holds no lock, is to read the index again
  * after a reading that ended with `s`: a writer's commits overtook it
- * (XAP_ERR_DB_MODIFIED), and `*readings` (0 before the first, counted
- * here) has not reached LIVE_WALKS. The views (and --full's live index)
- * are then reopened at the latest revision, as a search is run again. Past the bound the run gives
- * up with GZ_INDEX_MODIFIED (outcome_for). A real run's lock keeps the
- * index as it is. */
-static int read_again(run_state *st, xap_status s, int *readings)
+ * (XAP_ERR_DB_MODIFIED), and `readings` (started with the first made:
+ * gz_tries_start_made) allow one more, as a search is run again
+ * (gz_tries_more: ten, and at least two seconds while a writer keeps
+ * overtaking them). The views (and --full's live index) are then
+ * reopened at the latest revision. Past the bound the run gives up with
+ * GZ_INDEX_MODIFIED (outcome_for). A real run's lock keeps the index as
+ * it is. */
+static int read_again(run_state *st, xap_status s, gz_tries *readings)
 {
     if (s != XAP_ERR_DB_MODIFIED || !st->cfg->dry_run ||
-        ++*readings >= LIVE_WALKS)
+        !gz_tries_more(readings, 1))
         return 0;
     for (size_t i = 0; i < st->nshards; i++)
         (void)xap_database_reopen(st->views[i], NULL);
@@ -3249,6 +3252,23 @@ static void say_swept(const gz_index_config *cfg, const gz_swept *swept)
                  "stopped before their switch (killed?)", swept->builds,
                  cfg->db_path, swept->first);
     cfg->on_note(cfg->db_path, what, cfg->ctx);
+}
+
+/* The run got the lock only after waiting stats->lock_wait seconds for
+ * another writer: said now, as it starts (its seconds will count the
+ * wait, and a log should tell a slow night from a night kept waiting),
+ * as a note (nothing is wrong), and through the progress callback, which
+ * reads stats->lock_wait. */
+static void say_lock_wait(const gz_index_config *cfg,
+                          const gz_index_stats *stats)
+{
+    char what[400];   /* room for any double */
+    snprintf(what, sizeof what, "waited %.1f s for another writer to release "
+             "the index's lock; starting now", stats->lock_wait);
+    if (cfg->on_note)
+        cfg->on_note(cfg->db_path, what, cfg->ctx);
+    if (cfg->on_progress)
+        cfg->on_progress(stats, cfg->ctx);
 }
 
 /* A --full killed mid-build left its generation, as big as the index, in
@@ -3777,7 +3797,8 @@ static gz_index_outcome dry_check_index(run_state *st, xap_status *s,
                                         char *err, size_t errlen)
 {
     gz_index_outcome outcome;
-    int readings = 0;
+    gz_tries readings;
+    gz_tries_start_made(&readings);
     do {
         free(st->language);
         st->language = NULL;
@@ -3883,7 +3904,8 @@ static xap_status load_filemap_once(run_state *st)
 static xap_status load_filemap(run_state *st)
 {
     xap_status s;
-    int readings = 0;
+    gz_tries readings;
+    gz_tries_start_made(&readings);
     do
         s = load_filemap_once(st);
     while (read_again(st, s, &readings));
@@ -3913,11 +3935,13 @@ static int holds_own_id(const run_state *st, const char *relpath,
 /* holds_own_id; a dry run, which holds no lock, asks again from the
  * latest revision when a writer's commits overtook the lookup
  * (read_again), as it reads the file map again (load_filemap): it gave
- * up at once, saying each of LIVE_WALKS readings had been overtaken. */
+ * up at once, saying each of 10 readings had been overtaken. */
 static int holds_own_id_latest(run_state *st, const char *relpath,
                                xap_status *s)
 {
-    int readings = 0, held;
+    int held;
+    gz_tries readings;
+    gz_tries_start_made(&readings);
     do {
         *s = XAP_OK;
         held = holds_own_id(st, relpath, s);
@@ -4084,8 +4108,9 @@ static xap_status inspect_roots(run_state *st)
                                 cfg->roots, cfg->nroots, st->checks);
     xap_status s = gz_roots_inspect(st->live, cfg->roots, cfg->nroots,
                                     st->checks);
-    for (int walk = 1; s == XAP_ERR_DB_MODIFIED && walk < LIVE_WALKS;
-         walk++)
+    gz_tries walks;
+    gz_tries_start_made(&walks);
+    while (s == XAP_ERR_DB_MODIFIED && gz_tries_more(&walks, 1))
         s = gz_roots_inspect(live_index(st), cfg->roots, cfg->nroots,
                              st->checks);
     if (s == XAP_OK || s == XAP_ERR_NOMEM)
@@ -4473,11 +4498,8 @@ gz_index_outcome gz_index_run(const gz_index_config *cfg,
         s = XAP_ERR_NOMEM;
     if (s == XAP_OK)
         outcome = open_run(&st, &h, &s, err, errlen);
-    /* Got the lock only after waiting for another writer: said now, as
-     * the run starts (its seconds will count the wait), through the
-     * progress callback, which reads stats->lock_wait. */
-    if (outcome == GZ_INDEX_OK && stats->lock_wait > 0 && cfg->on_progress)
-        cfg->on_progress(stats, cfg->ctx);
+    if (outcome == GZ_INDEX_OK && stats->lock_wait > 0)
+        say_lock_wait(cfg, stats);
     /* stopped before it could write: the lock was held all the while */
     int waiting = outcome == GZ_INDEX_INTERRUPTED;
     /* another writer kept the lock (at once, or to the end of the wait):
@@ -4507,9 +4529,10 @@ gz_index_outcome gz_index_run(const gz_index_config *cfg,
          * shim's last one is then an older, expected error's */
         if (s == XAP_ERR_DB_MODIFIED && !err[0])
             snprintf(err, errlen, "%s: the index kept changing while it "
-                     "was read (a writer's commits overtook each of %d "
-                     "readings); nothing was done: try again", cfg->db_path,
-                     LIVE_WALKS);
+                     "was read (a writer's commits overtook each of its "
+                     "readings, at least %d over at least %g s); nothing "
+                     "was done: try again",
+                     cfg->db_path, MODIFIED_RETRIES, MODIFIED_RETRY_SECONDS);
         else if (s != XAP_OK && !err[0])
             snprintf(err, errlen, "%s: %s", cfg->db_path,
                      s == XAP_ERR_NOMEM ? "out of memory" : xap_last_error());

@@ -414,13 +414,14 @@ static int lexicon_knows(const char *word, size_t len, void *ctx,
     gz_pipeline *p = ctx;
     size_t nshards = p->nwriters < GZ_MAX_SHARDS ? p->nwriters
                                                  : GZ_MAX_SHARDS;
-    int known = 0, tries = 0;
+    int known = 0;
+    gz_tries tries;
+    gz_tries_start_made(&tries);
     for (size_t i = 0; i < nshards; i++)   /* in shard order */
         pthread_mutex_lock(&p->writers[i].view_lock);
     do
-        known = views_know(p, nshards, word, len, tries > 0, s);
-    while (*s != XAP_OK && ++tries < GZ_SHARD_READ_TRIES &&
-           gz_shard_read_again(*s));
+        known = views_know(p, nshards, word, len, tries.made > 1, s);
+    while (*s != XAP_OK && gz_shard_read_again(*s, &tries));
     for (size_t i = nshards; i-- > 0;)
         pthread_mutex_unlock(&p->writers[i].view_lock);
     return known;

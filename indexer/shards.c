@@ -20,9 +20,10 @@ size_t gz_shard_of(const char *key, size_t n)
     return (size_t)(gz_fnv1a64(GZ_FNV_BASIS, key, strlen(key)) % n);
 }
 
-int gz_shard_read_again(xap_status s)
+int gz_shard_read_again(xap_status s, gz_tries *tries)
 {
-    return s == XAP_ERR_DB_MODIFIED || gz_is_damage(s, xap_last_error());
+    return (s == XAP_ERR_DB_MODIFIED || gz_is_damage(s, xap_last_error())) &&
+           gz_tries_more(tries, s == XAP_ERR_DB_MODIFIED);
 }
 
 void gz_shards_free(gz_shard_list *list)

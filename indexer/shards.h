@@ -19,6 +19,7 @@
 
 #include <stddef.h>
 
+#include "tries.h"
 #include "xapian_shim.h"
 
 #define GZ_SHARD_STUB "XAPIANDB"   /* the stub file inside a sharded index */
@@ -115,13 +116,14 @@ size_t gz_shard_of(const char *key, size_t n);
  * revision being read (XAP_ERR_DB_MODIFIED), and an open meeting a block
  * they reused reads it as damage ("Expected block 0 to be level 1"), as
  * a search's open does (query/index.c). Such a read is made again, on the
- * database opened afresh, up to GZ_SHARD_READ_TRIES times in all (as a
- * search is run again, query/search_private.h, MODIFIED_RETRIES); one
- * that still fails is the run's failure: a damaged shard fails the run
- * as the damaged index it is (never "no article has the word").
- * gz_shard_read_again(s): 1 when a read that failed with `s` (the shim's
- * message its own) is to be made again. */
-#define GZ_SHARD_READ_TRIES 10
-int gz_shard_read_again(xap_status s);
+ * database opened afresh, as a search is run again (tries.h: ten tries,
+ * and while the writer's commits keep overtaking them, two seconds: a
+ * writer committing back to back on a slow disk may overtake ten quick
+ * tries in a row); one that still fails is the run's failure: a damaged
+ * shard fails the run as the damaged index it is (never "no article has
+ * the word"). gz_shard_read_again(s, tries): 1 when a read that failed
+ * with `s` (the shim's message its own) is to be made again, counted in
+ * `tries` (started with the first read made: gz_tries_start_made). */
+int gz_shard_read_again(xap_status s, gz_tries *tries);
 
 #endif

@@ -236,7 +236,8 @@ static xap_status ask_other_shard(const char *path, waiting_word *waiting,
                                   size_t nwaiting)
 {
     size_t done = 0;
-    int tries = 0;
+    gz_tries tries;
+    gz_tries_start_made(&tries);
     xap_status s;
     do {
         xap_database *other = NULL;
@@ -244,8 +245,7 @@ static xap_status ask_other_shard(const char *path, waiting_word *waiting,
         if (s == XAP_OK)
             s = count_in(other, waiting, nwaiting, &done);
         xap_database_free(other);
-    } while (s != XAP_OK && ++tries < GZ_SHARD_READ_TRIES &&
-             gz_shard_read_again(s));
+    } while (s != XAP_OK && gz_shard_read_again(s, &tries));
     return s;
 }
 

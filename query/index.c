@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "query_text.h"
 #include "ranking.h"
@@ -226,27 +225,6 @@ static gazette_status_t open_locked(gazette_index_t *index,
         return status;
     }
     return GAZETTE_STATUS_OK;
-}
-
-static double seconds_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-void gz_tries_start(gz_tries *t)
-{
-    t->made = 0;
-    t->give_up = seconds_now() + MODIFIED_RETRY_SECONDS;
-}
-
-int gz_tries_more(gz_tries *t, int overtaken)
-{
-    int more = t->made < MODIFIED_RETRIES ||
-               (overtaken && seconds_now() < t->give_up);
-    t->made += more;
-    return more;
 }
 
 /* A handle with nothing opened yet; NULL when out of memory. */

@@ -187,13 +187,20 @@ static xap_status check_format(const xap_database *db, size_t shards,
 /* Open a local location. A `gazette-index --full` may switch the stub
  * file to a new generation and delete the old one between our reading the
  * stub and opening what it names: a database that vanished while the path
- * itself is still there is tried again. */
+ * itself is still there is tried again, by the rule of a reading a
+ * writer overtook (gz_tries_more) when the stub was replaced since the
+ * try before (the switches of a busy writer may each overtake a quick
+ * try), else ten tries in all (a stub naming a database that is gone
+ * fails as soon). */
 static xap_status open_local(gz_location *loc, xap_database **db)
 {
     xap_status s = XAP_ERR_DB_NOT_FOUND;
     struct stat sb;
-    for (int attempt = 0; attempt < MODIFIED_RETRIES; attempt++) {
-        loc->stub_inode = stub_inode(loc->name);
+    ino_t tried = stub_inode(loc->name);
+    gz_tries tries;
+    gz_tries_start(&tries);
+    while (gz_tries_more(&tries, stub_inode(loc->name) != tried)) {
+        tried = loc->stub_inode = stub_inode(loc->name);
         s = xap_database_open(loc->name, db);
         if ((s != XAP_ERR_DB_NOT_FOUND && s != XAP_ERR_DB_OPENING) ||
             stat(loc->name, &sb) != 0)

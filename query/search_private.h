@@ -16,37 +16,12 @@
 #include "gazette_private.h"
 #include "schema.h"
 #include "snippet.h"
+#include "tries.h"
 #include "xapian_shim.h"
 
 /* Number of facet kinds (gazette_facet_t values 0 .. GZ_FACET_KINDS-1). */
 #define GZ_FACET_KINDS 5
 
-/* An open or a search that a writer's commits overtake
- * (DatabaseModifiedError) is run again from a fresh revision, at least
- * this many times: a slow search on a loaded machine during a reindex
- * that commits every batch needs more than two or three. */
-#define MODIFIED_RETRIES 10
-/* ...and, while commits keep overtaking it, until this many seconds have
- * passed since its first try: where a try is quick and a writer commits
- * back to back, ten tries in a row can each see two commits within
- * milliseconds (test_threads test_open_while_committing failed so once
- * in CI under ASan). Other failures worth a try again (a --full switch
- * deleting the database read, a damaged block) are tried
- * MODIFIED_RETRIES times only: a damaged index fails as soon. */
-#define MODIFIED_RETRY_SECONDS 2.0
-
-/* The tries of one open or search (gz_tries_start, gz_tries_more). */
-typedef struct gz_tries {
-    int made;              /* tries so far */
-    double give_up;        /* CLOCK_MONOTONIC seconds: the time floor's end */
-} gz_tries;
-/* Start counting the tries of one open or search into *t. */
-void gz_tries_start(gz_tries *t);
-/* 1 when one more try is due, counting it in *t: the first always; a
- * later one after a try that failed in a way worth trying again, with
- * `overtaken` when a writer's commits overtook it (XAP_ERR_DB_MODIFIED,
- * GAZETTE_STATUS_INDEX_MODIFIED), by the rule above. */
-int gz_tries_more(gz_tries *t, int overtaken);
 /* A trailing-* wildcard may stand for at most this many words; broader
  * ones are refused with a message asking for a longer stem. */
 #define MAX_WILDCARD_EXPANSION 1000u

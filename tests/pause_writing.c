@@ -32,12 +32,20 @@
  *                       term exists, by Xapian::Database::term_exists (an
  *                       update asks so whether a path with '#' in it is
  *                       also an article's id, before it walks the corpus)
+ *   PAUSE_FROM_TERM     N: as PAUSE_AT_TERM, and before every later lookup
+ *                       too (each lookup made again meets a newer
+ *                       revision)
  *   PAUSE_FROM_REOPEN   N: stop just after the N-th
  *                       Xapian::Database::reopen the process makes, and
  *                       after every later one (a search reopens its index
  *                       at each try, then reads the revision it got: a
  *                       writer committing twice while it is stopped
  *                       overtakes that try)
+ *   PAUSE_FROM_OPEN     N: stop just before the N-th
+ *                       Xapian::Database(path) the process opens, and
+ *                       before every later one (a search reads the stub
+ *                       file it opens before Xapian does: a stub replaced
+ *                       while it is stopped is one a --full switched)
  *
  * A document is written by Xapian::WritableDatabase::add_document (as a
  * --full copies the articles of a file it cannot read from the index it
@@ -69,6 +77,9 @@
     "_ZNK6Xapian8Database11term_existsERKNSt7__cxx1112basic_stringIcSt11"   \
     "char_traitsIcESaIcEEE"
 #define REOPEN "_ZN6Xapian8Database6reopenEv"
+#define OPEN                                                                 \
+    "_ZN6Xapian8DatabaseC1ERKNSt7__cxx1112basic_stringIcSt11char_traitsIcE" \
+    "SaIcEEEi"
 
 typedef unsigned long (*add_fn)(void *self, const void *doc);
 /* Xapian::Document, returned in memory the caller gives (its one member:
@@ -83,6 +94,7 @@ static unsigned long streams;   /* value streams opened (atomic) */
 static unsigned long metadata;   /* metadata values read (atomic) */
 static unsigned long term_lookups;   /* term_exists calls (atomic) */
 static unsigned long reopens;   /* Database::reopen calls (atomic) */
+static unsigned long opens;   /* Database(path) opens (atomic) */
 
 /* Count one document; stop the process (every thread) before the one
  * PAUSE_AT_DOCUMENT names. */
@@ -195,8 +207,11 @@ _ZNK6Xapian8Database11term_existsERKNSt7__cxx1112basic_stringIcSt11char_traitsIc
     const void *self, const void *term)
 {
     const char *at = getenv("PAUSE_AT_TERM");
+    const char *from = getenv("PAUSE_FROM_TERM");
     unsigned long n = at ? strtoul(at, NULL, 10) : 0;
-    if (__atomic_add_fetch(&term_lookups, 1, __ATOMIC_SEQ_CST) == n)
+    unsigned long first = from ? strtoul(from, NULL, 10) : 0;
+    unsigned long now = __atomic_add_fetch(&term_lookups, 1, __ATOMIC_SEQ_CST);
+    if (now == n || (first && now >= first))
         kill(getpid(), SIGSTOP);
     return ((term_exists_fn)next_function(TERM_EXISTS))(self, term);
 }
@@ -213,4 +228,19 @@ _Bool _ZN6Xapian8Database6reopenEv(void *self)
     if (first && __atomic_add_fetch(&reopens, 1, __ATOMIC_SEQ_CST) >= first)
         kill(getpid(), SIGSTOP);
     return moved;
+}
+
+/* Xapian::Database::Database(const std::string &path, int flags) */
+typedef void (*open_fn)(void *self, const void *path, int flags);
+
+void _ZN6Xapian8DatabaseC1ERKNSt7__cxx1112basic_stringIcSt11char_traitsIcESaIcEEEi(
+    void *self, const void *path, int flags);
+void _ZN6Xapian8DatabaseC1ERKNSt7__cxx1112basic_stringIcSt11char_traitsIcESaIcEEEi(
+    void *self, const void *path, int flags)
+{
+    const char *from = getenv("PAUSE_FROM_OPEN");
+    unsigned long first = from ? strtoul(from, NULL, 10) : 0;
+    if (first && __atomic_add_fetch(&opens, 1, __ATOMIC_SEQ_CST) >= first)
+        kill(getpid(), SIGSTOP);
+    ((open_fn)next_function(OPEN))(self, path, flags);
 }

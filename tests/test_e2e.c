@@ -1466,11 +1466,35 @@ static int from_base64(const char *b64, char *out, size_t size)
     return (int)o;
 }
 
+/* `obj`'s string `key`, exact: its bytes from `key`_bytes (base64) when
+ * it has that, into name[size]; checks that exactly a value with a byte
+ * replaced (U+FFFD) has them. NULL when `obj` has no `key`. */
+static const char *exact_value(json_t *obj, const char *key, char *name,
+                               size_t size)
+{
+    char bytes_key[64];
+    snprintf(bytes_key, sizeof bytes_key, "%s_bytes", key);
+    const char *value = json_string_value(json_object_get(obj, key));
+    const char *bytes = json_string_value(json_object_get(obj, bytes_key));
+    if (!value)
+        return NULL;
+    if (!bytes)
+        snprintf(name, size, "%s", value);
+    else if (from_base64(bytes, name, size) < 0)
+        fail_msg("%s '%s' is not base64", bytes_key, bytes);
+    if ((strstr(value, "\xef\xbf\xbd") != NULL) != (bytes != NULL))
+        fail_msg("%s '%s', %s %s", key, value, bytes_key,
+                 bytes ? bytes : "none");
+    return name;
+}
+
 /* A file name that is not UTF-8 shows in --json's "path" with U+FFFD for
  * each bad byte, which no script can open, and two such names may show
  * alike: the hit also has "path_bytes", the name's exact bytes in base64
- * (docs/json.md), absent when the path is UTF-8. Before, nothing told
- * s/a\xFF.txt from s/a\xFE.txt. */
+ * (docs/json.md), absent when the path is UTF-8; so for its "id" (a JSON
+ * Lines article's too, its file's bytes and "#ID"), "id_bytes". Before,
+ * nothing told s/a\xFF.txt from s/a\xFE.txt, and then nothing told their
+ * ids apart. */
 static void test_json_path_bytes(void **state)
 {
     (void)state;
@@ -1479,11 +1503,16 @@ static void test_json_path_bytes(void **state)
     snprintf(db, sizeof db, "%s/bytes-index", fx.tmp);
     snprintf(out, sizeof out, "%s/bytes.jsonl", fx.tmp);
     static const char txt[] = "Title\n\nokapi body\n";
+    static const char jsonl[] = "{\"id\":\"k\",\"title\":\"T\","
+                                "\"text\":\"okapi line\"}\n";
     static const char *const names[] = {"s/a\xff.txt", "s/a\xfe.txt",
-                                        "s/caf\xc3\xa9.txt"};
+                                        "s/caf\xc3\xa9.txt", "s/l\xff.jsonl"};
+    static const char *const ids[] = {"s/a\xff.txt", "s/a\xfe.txt",
+                                      "s/caf\xc3\xa9.txt", "s/l\xff.jsonl#k"};
     enum { NAMES = sizeof names / sizeof *names };
-    for (size_t i = 0; i < NAMES; i++)
+    for (size_t i = 0; i + 1 < NAMES; i++)
         tu_write_file(dir, names[i], txt, sizeof txt - 1);
+    tu_write_file(dir, names[NAMES - 1], jsonl, sizeof jsonl - 1);
     assert_int_equal(tu_run("'%s' -q --db '%s' '%s'",
                             tu_binary("indexer/gazette-index"), db, dir), 0);
     assert_int_equal(tu_run("'%s' --db '%s' --json --duplicates okapi > '%s'",
@@ -1491,30 +1520,23 @@ static void test_json_path_bytes(void **state)
                      0);
     FILE *f = fopen(out, "r");
     assert_non_null(f);
-    char line[65536], name[512];
+    char line[65536], name[512], id[512];
     int found[NAMES] = {0};
     while (fgets(line, sizeof line, f)) {
         json_error_t err;
         json_t *obj = json_loads(line, 0, &err);
         assert_non_null(obj);
-        const char *path = json_string_value(json_object_get(obj, "path"));
-        const char *bytes =
-            json_string_value(json_object_get(obj, "path_bytes"));
-        if (path && !bytes)
-            snprintf(name, sizeof name, "%s", path);
-        else if (path && from_base64(bytes, name, sizeof name) < 0)
-            fail_msg("path_bytes '%s' is not base64", bytes);
+        const char *path = exact_value(obj, "path", name, sizeof name);
+        const char *exact_id = exact_value(obj, "id", id, sizeof id);
         for (size_t i = 0; path && i < NAMES; i++)
-            found[i] += strcmp(name, names[i]) == 0;
-        /* only a path with a byte replaced has them */
-        if (path && (strstr(path, "\xef\xbf\xbd") != NULL) != (bytes != NULL))
-            fail_msg("path '%s', path_bytes %s", path, bytes ? bytes : "none");
+            found[i] += exact_id && strcmp(path, names[i]) == 0 &&
+                        strcmp(exact_id, ids[i]) == 0;
         json_decref(obj);
     }
     fclose(f);
     for (size_t i = 0; i < NAMES; i++)
         if (found[i] != 1)
-            fail_msg("%s: %d hits name it", names[i], found[i]);
+            fail_msg("%s: %d hits name it and its id", names[i], found[i]);
 }
 
 /* With --json, hits of a page past its GAZETTE_MAX_SNIPPETS-th have no
