@@ -325,8 +325,9 @@ static const char usage_text[] =
 "exit status is 69.\n"
 "Check the corpus; if the files are really gone, rerun with --force (or,\n"
 "for the limit alone, --max-remove 0; only --force overrides an empty or\n"
-"moved CORPUS). Files a new --exclude leaves out count as removed too:\n"
-"the line then says they are left out, not gone (drop them with\n"
+"moved CORPUS). Files a new --exclude leaves out, or a new --include no\n"
+"longer chooses, count as removed too: the line then says they are left\n"
+"out (by which option), not gone (drop them with\n"
 "--max-remove 0 or --force, or keep them by running without the pattern).\n"
 "The folders below each CORPUS that were mount points (on another file\n"
 "system than the folder above them) are remembered too: when one is not\n"
@@ -774,6 +775,7 @@ static const cli_word our_words[] = {
     {"this library writes format", "gazette-index writes format"},
     {"this library can write", "gazette-index can write"},
     {"of this library: move it away", "of gazette-index: move it away"},
+    {"gazette_update_add_include", "--include"},
     {"gazette_update_add_exclude", "--exclude"},
     /* the library's corpus directories are this program's operands */
     {"relative to each corpus directory",

@@ -5116,12 +5116,13 @@ static void test_bidi_controls_cleaned(void **state)
     expect_in("out.txt", "wombat?");
 }
 
-/* A new --exclude that leaves out more than --max-remove of the files:
- * the removal guard's line says they are left out, not gone, and both
- * ways on (--max-remove 0 or --force to drop them, or no such pattern).
- * It said "if they are really gone", which they are not. Beside a file
- * really gone, the line tells the excluded ones apart. A removal
- * without a pattern keeps its wording. */
+/* A new --exclude (or --include) that leaves out more than --max-remove
+ * of the files: the removal guard's line says they are left out, not
+ * gone, and both ways on (--max-remove 0 or --force to drop them, or no
+ * such pattern). It said "if they are really gone", which they are not
+ * (for --include until 2026-12-04). Beside a file really gone, the line
+ * tells the excluded ones apart. A removal without a pattern keeps its
+ * wording. */
 static void test_excluded_files_are_not_said_gone(void **state)
 {
     (void)state;
@@ -5147,6 +5148,20 @@ static void test_excluded_files_are_not_said_gone(void **state)
                         fx.corpus), 69);
     expect_in("err.txt", "removed nothing; if they are really gone, rerun "
                          "with --max-remove 0 or --force\n");
+    /* --include chooses as --exclude leaves out: what it no longer
+     * matches is not gone either (it said "if they are really gone") */
+    assert_int_equal(ix("-n --include 'sport/*' --db '%s' '%s'", fx.db,
+                        fx.corpus), 69);
+    expect_in("err.txt", "are not gone but left out by --include; if the "
+                         "others are really gone and those are to go, "
+                         "rerun with --max-remove 0 or --force\n");
+    assert_int_equal(ix("-n --include '*' --exclude world --db '%s' '%s'",
+                        fx.db, fx.corpus), 69);
+    expect_in("err.txt", "left out by --exclude; if the others");
+    assert_int_equal(ix("-n --include world --exclude 'world/*.gz' --db '%s' "
+                        "'%s'", fx.db, fx.corpus), 69);
+    expect_in("err.txt", "they are not gone but left out by --include and "
+                         "--exclude: to remove");
     assert_int_equal(ix("-q --exclude world --force --db '%s' '%s'", fx.db,
                         fx.corpus), 0);
 }
