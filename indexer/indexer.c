@@ -1253,9 +1253,15 @@ static gz_index_outcome refuse_non_index(const char *given, char *err,
         return GZ_INDEX_OK;   /* a sharded index (shards.h) */
     if (checked < 0)
         return GZ_INDEX_IO_ERROR;   /* err says why */
-    snprintf(err, errlen, "refusing to write an index into %s: it exists "
-             "and is not a Xapian index; give the path of an index or a "
-             "new one", given);
+    if (gz_is_single_file_db(db_path))
+        snprintf(err, errlen, "refusing to write an index into %s: it is a "
+                 "single-file Xapian database (as xapian-compact "
+                 "--single-file makes), which Xapian cannot write; update "
+                 "the index it was made from, or give a new path", given);
+    else
+        snprintf(err, errlen, "refusing to write an index into %s: it "
+                 "exists and is not a Xapian index; give the path of an "
+                 "index or a new one", given);
     return GZ_INDEX_REFUSED;
 }
 
