@@ -4425,7 +4425,8 @@ static void test_skip_line_escaped_once(void **state)
 
 /* A usage error off a terminal is one log line like any other (the time,
  * the program, what is wrong, where to look), not getopt's own lines:
- * exit 64, the option named. */
+ * exit 64, the option named. An option that takes one value given twice
+ * with two is one too (the last won unsaid). */
 static void test_usage_errors_are_log_lines(void **state)
 {
     (void)state;
@@ -4440,6 +4441,15 @@ static void test_usage_errors_are_log_lines(void **state)
         {"--json=1 x", "option '--json' takes no argument"},
         {"--f x", "option '--f' is ambiguous"},
         {"-q", "no CORPUS directory given"},
+        /* the first was dropped unsaid: --db a --db b wrote b alone */
+        {"--db a.idx -d b.idx x", "--db given twice, 'a.idx' and 'b.idx': a "
+                                  "run writes one index"},
+        {"-l english --language german x", "--language given twice"},
+        {"--synonyms a --synonyms b x", "--synonyms given twice, 'a' and "
+                                        "'b': the index keeps the rules of "
+                                        "one file (join them into one)"},
+        {"--entity-aliases a --entity-aliases b x",
+         "--entity-aliases given twice"},
     };
     regex_t re;
     assert_int_equal(regcomp(&re,
