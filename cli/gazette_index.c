@@ -250,7 +250,9 @@ static const char usage_text[] =
 "  -V, --version           show the version and exit\n"
 "Numbers are written in decimal digits alone (010 is ten; SECONDS may have\n"
 "a fraction, 0.5; PERCENT a '%' after it, 10%); a sign, a blank, 0x, an\n"
-"exponent or a number out of range is refused (exit 64).\n"
+"exponent or a number out of range is refused (exit 64). --db, --language,\n"
+"--synonyms and --entity-aliases take one value: given twice with two,\n"
+"they are refused (exit 64; a run writes one index).\n"
 "\n"
 "Output: skipped files (and skipped JSON Lines lines) are listed on stderr,\n"
 "one line each with the reason; warnings likewise, and notes ('note: ...',\n"
@@ -324,8 +326,9 @@ static const char usage_text[] =
 "exit status is 69.\n"
 "Check the corpus; if the files are really gone, rerun with --force (or,\n"
 "for the limit alone, --max-remove 0; only --force overrides an empty or\n"
-"moved CORPUS). Files a new --exclude leaves out count as removed too:\n"
-"the line then says they are left out, not gone (drop them with\n"
+"moved CORPUS). Files a new --exclude leaves out, or a new --include no\n"
+"longer chooses, count as removed too: the line then says they are left\n"
+"out (by which option), not gone (drop them with\n"
 "--max-remove 0 or --force, or keep them by running without the pattern).\n"
 "The folders below each CORPUS that were mount points (on another file\n"
 "system than the folder above them) are remembered too: when one is not\n"
@@ -433,7 +436,9 @@ static const char usage_text[] =
 "      built with, or is not given to a --full of an index that does not\n"
 "      open, whose language cannot be read; --db exists and is not an\n"
 "      index: a file, a directory of other files, another program's\n"
-"      Xapian database; a CORPUS is given twice or inside another; or no\n"
+"      Xapian database, a single-file one (xapian-compact --single-file:\n"
+"      Xapian cannot write it); a CORPUS is given twice or inside\n"
+"      another; or no\n"
 "      --db nor GAZETTE_INDEX, and HOME unset or empty)\n"
 "  65  the index is corrupt (the line says how to recover: --full, and\n"
 "      --language LANG when its language cannot be read from it) or in\n"
@@ -444,7 +449,8 @@ static const char usage_text[] =
 "      sharded index lost its stub DB/XAPIANDB (the message names the\n"
 "      lines to write back; --full rebuilds it), or --db names a server,\n"
 "      tcp://HOST:PORT, or is a stub with a 'remote' line (a remote\n"
-"      index cannot be written), or a stub (--db, or DB/XAPIANDB) has a\n"
+"      index cannot be written) or naming a single-file database (nor\n"
+"      can it), or a stub (--db, or DB/XAPIANDB) has a\n"
 "      line Xapian cannot read, such as 'atuo DIR' (the line is named,\n"
 "      with what is wrong; as gazette-query says it)\n"
 "  66  an input named on the command line does not exist: a CORPUS\n"
@@ -546,6 +552,21 @@ static int add_pattern(const char ***list, size_t *n, const char *pattern)
     return 0;
 }
 
+/* Option `opt` given again, `now` after `before` (NULL: not before):
+ * 0 when that is the first time or the same value, else -1, said in one
+ * line with `why`. The last one won without a word, so that
+ * "--db a --db b", as gazette-query searches two indexes, wrote b alone,
+ * and "--synonyms a --synonyms b" stored b's rules alone. */
+static int given_once(const char *opt, const char *before, const char *now,
+                      const char *why)
+{
+    if (!before || strcmp(before, now) == 0)
+        return 0;
+    cli_complain("%s given twice, '%s' and '%s': %s; try 'gazette-index "
+                 "--help'", opt, before, now, why);
+    return -1;
+}
+
 /* Parse argv; returns the index of the first CORPUS, or -1 to exit with
  * *code. */
 static int parse_args(int argc, char **argv, cli_options *o, int *code)
@@ -588,11 +609,16 @@ static int parse_args(int argc, char **argv, cli_options *o, int *code)
     while ((c = getopt_long(argc, argv, optstring, longopts, NULL)) != -1) {
         switch (c) {
         case 'd':
+            if (given_once("--db", o->db, optarg, "a run writes one index"))
+                return -1;
             free(o->db);
             if (!(o->db = strdup(optarg)))
                 return *code = CLI_EXIT_SOFTWARE, -1;
             break;
         case 'l':
+            if (given_once("--language", o->language, optarg,
+                           "an index has one language"))
+                return -1;
             o->language = optarg;
             break;
         case OPT_MAX_FILE:
@@ -625,6 +651,10 @@ static int parse_args(int argc, char **argv, cli_options *o, int *code)
             o->json = 1;
             break;
         case OPT_SYNONYMS:
+            if (given_once("--synonyms", o->synonyms, optarg,
+                           "the index keeps the rules of one file (join "
+                           "them into one)"))
+                return -1;
             o->synonyms = optarg;
             break;
         case OPT_INCLUDE:
@@ -641,6 +671,10 @@ static int parse_args(int argc, char **argv, cli_options *o, int *code)
                 return *code = CLI_EXIT_SOFTWARE, -1;
             break;
         case OPT_ALIASES:
+            if (given_once("--entity-aliases", o->aliases, optarg,
+                           "the index keeps the aliases of one file (join "
+                           "them into one)"))
+                return -1;
             o->aliases = optarg;
             break;
         case 'n':
@@ -774,6 +808,7 @@ static const cli_word our_words[] = {
     {"this library writes format", "gazette-index writes format"},
     {"this library can write", "gazette-index can write"},
     {"of this library: move it away", "of gazette-index: move it away"},
+    {"gazette_update_add_include", "--include"},
     {"gazette_update_add_exclude", "--exclude"},
     /* the library's corpus directories are this program's operands */
     {"relative to each corpus directory",

@@ -128,6 +128,13 @@ int corpus_walk_with(const char *root, const corpus_walk_options *opts,
  * they may hold files of). 0 when it would not; -1 when out of memory. */
 int corpus_walk_reaches(const corpus_walk_options *opts, const char *relpath);
 
+/* 1 when a walk of a root with `opts` (may be NULL) would read the file
+ * at `relpath` (as corpus_walk_reaches), which an include pattern must
+ * also match when `opts` has some: its path or a directory above it. 0
+ * when it would not; -1 when out of memory. */
+int corpus_walk_keeps_file(const corpus_walk_options *opts,
+                           const char *relpath);
+
 /* corpus_walk_with() with default options. */
 int corpus_walk(const char *root, corpus_file_fn on_file, corpus_warn_fn warn,
                 void *ctx);

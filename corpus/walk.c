@@ -462,12 +462,8 @@ static int walk_reaches_tail(const walker *w, const char *tail, int dir)
     if (*tail == '\0')
         return 1;
     const corpus_walk_options *o = w->opts;
-    int reached = corpus_walk_reaches(o, tail);
-    if (reached != 1 || dir || o->ninclude == 0)
-        return reached;
-    int nomem = 0;
-    const char *pat = first_match(o->include, o->ninclude, tail, 1, &nomem);
-    return nomem ? -1 : pat != NULL;
+    return dir ? corpus_walk_reaches(o, tail)
+               : corpus_walk_keeps_file(o, tail);
 }
 
 /* 1 when the symlink at w->path, whose target `tail` lies inside the
@@ -706,6 +702,18 @@ int corpus_walk_reaches(const corpus_walk_options *opts, const char *relpath)
     const char *hit = first_match(opts->exclude, opts->nexclude, relpath, 1,
                                   &nomem);
     return nomem ? -1 : hit == NULL;
+}
+
+int corpus_walk_keeps_file(const corpus_walk_options *opts,
+                           const char *relpath)
+{
+    int reached = corpus_walk_reaches(opts, relpath);
+    if (reached != 1 || !opts || opts->ninclude == 0)
+        return reached;
+    int nomem = 0;
+    const char *pat = first_match(opts->include, opts->ninclude, relpath, 1,
+                                  &nomem);
+    return nomem ? -1 : pat != NULL;
 }
 
 /*

@@ -516,6 +516,12 @@ int gz_generation_check(const char *db, const char *const *roots,
             return check_failed(db, err, errlen);
         if (stub)
             return 0;
+        if (gz_is_single_file_db(base)) {
+            snprintf(err, errlen, "refusing gazette_update_set_full: %s is "
+                     "a single-file Xapian database (a rebuild would replace "
+                     "it); build the new index at another path", db);
+            return 1;
+        }
     }
     snprintf(err, errlen,
              "refusing gazette_update_set_full: %s is not a Xapian index "

@@ -1249,9 +1249,15 @@ static gz_index_outcome refuse_non_index(const char *given, char *err,
         return GZ_INDEX_OK;   /* a sharded index (shards.h) */
     if (checked < 0)
         return GZ_INDEX_IO_ERROR;   /* err says why */
-    snprintf(err, errlen, "refusing to write an index into %s: it exists "
-             "and is not a Xapian index; give the path of an index or a "
-             "new one", given);
+    if (gz_is_single_file_db(db_path))
+        snprintf(err, errlen, "refusing to write an index into %s: it is a "
+                 "single-file Xapian database (as xapian-compact "
+                 "--single-file makes), which Xapian cannot write; update "
+                 "the index it was made from, or give a new path", given);
+    else
+        snprintf(err, errlen, "refusing to write an index into %s: it "
+                 "exists and is not a Xapian index; give the path of an "
+                 "index or a new one", given);
     return GZ_INDEX_REFUSED;
 }
 
@@ -1672,20 +1678,28 @@ static void rewrite_held(run_state *st)
         pipeline_status(st, gz_pipeline_settle(st->pipe));
 }
 
-/* 1 when an exclude pattern of the run leaves out recorded file `e` (or a
- * folder above it): the walk did not look for it, so it is not known to
- * be gone. A hidden path, which no walk enters, is no exclusion; nor is
- * a long path whose term keeps only its head and whose document records
- * no whole path (its name is not known). */
-static int excluded_now(const run_state *st, const gz_file_entry *e)
+/* How the run's patterns leave out recorded file `e` (or a folder above
+ * it): GZ_LEFT_OUT_BY_EXCLUDE when an exclude pattern matches it,
+ * GZ_LEFT_OUT_BY_INCLUDE when no include pattern does, else 0 (the walk
+ * would have looked for it: not found, it is gone). A hidden path, which
+ * no walk enters, is no exclusion; nor is a long path whose term keeps
+ * only its head and whose document records no whole path (its name is
+ * not known). */
+static int left_out_now(const run_state *st, const gz_file_entry *e)
 {
+    const gz_index_config *cfg = st->cfg;
     const char *rel = e->path ? e->path : e->term + strlen(GZ_PREFIX_PATH);
-    if (!st->cfg->nexclude || (!e->path && gz_term_is_hashed(e->term)))
+    if ((!cfg->nexclude && !cfg->ninclude) ||
+        (!e->path && gz_term_is_hashed(e->term)) ||
+        corpus_walk_reaches(NULL, rel) != 1)
         return 0;
-    corpus_walk_options wo = {.exclude = st->cfg->exclude,
-                              .nexclude = st->cfg->nexclude};
-    return corpus_walk_reaches(NULL, rel) == 1 &&
-           corpus_walk_reaches(&wo, rel) == 0;
+    corpus_walk_options wo = {.exclude = cfg->exclude,
+                              .nexclude = cfg->nexclude};
+    if (corpus_walk_reaches(&wo, rel) == 0)
+        return GZ_LEFT_OUT_BY_EXCLUDE;
+    wo.include = cfg->include;
+    wo.ninclude = cfg->ninclude;
+    return corpus_walk_keeps_file(&wo, rel) == 0 ? GZ_LEFT_OUT_BY_INCLUDE : 0;
 }
 
 /* Remove what vanished (and what files now skipped held), and rewrite
@@ -1712,7 +1726,9 @@ static void remove_if_safe(run_state *st, char *err, size_t errlen)
         r.vanished++;
         r.skipped += e->seen;
         r.vanished_articles += e->articles;
-        r.excluded += !e->seen && excluded_now(st, e);
+        int left_out = e->seen ? 0 : left_out_now(st, e);
+        r.excluded += left_out != 0;
+        r.left_out_by |= left_out;
         uint64_t back = 0;
         if (!e->seen && still_indexed(st, e, &back)) {
             r.renamed++;

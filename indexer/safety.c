@@ -464,25 +464,39 @@ static void lost_articles_note(const gz_removal *r, char *buf, size_t size)
                  r->shrink_articles - (r->example_old - r->example_now));
 }
 
+/* The options of the patterns that left out files (r->left_out_by), in
+ * the library's words. */
+static const char *left_out_by(const gz_removal *r)
+{
+    switch (r->left_out_by) {
+    case GZ_LEFT_OUT_BY_INCLUDE:
+        return "gazette_update_add_include";
+    case GZ_LEFT_OUT_BY_EXCLUDE:
+        return "gazette_update_add_exclude";
+    default:
+        return "gazette_update_add_include and gazette_update_add_exclude";
+    }
+}
+
 /* What to do after "removed nothing", into `buf`: `rerun`, the settings
- * that accept the removal, when the files are really gone. Files an
- * exclude pattern of the run leaves out (r->excluded) are not gone: the
- * user left them out, so the line says that, and the two ways on (accept
- * the removal, or give up the pattern). */
+ * that accept the removal, when the files are really gone. Files the
+ * patterns of the run leave out (r->excluded) are not gone: the user
+ * left them out, so the line says that, and the two ways on (accept the
+ * removal, or give up the pattern). */
 static void way_on(const gz_removal *r, const char *rerun, char *buf,
                    size_t size)
 {
     if (r->excluded == 0)
         snprintf(buf, size, "if they are really gone, rerun with %s", rerun);
     else if (r->excluded == r->vanished && !r->shrinking)
-        snprintf(buf, size, "they are not gone but left out by "
-                 "gazette_update_add_exclude: to remove their articles, "
-                 "rerun with %s; to keep them, without that pattern", rerun);
+        snprintf(buf, size, "they are not gone but left out by %s: to "
+                 "remove their articles, rerun with %s; to keep them, "
+                 "without that pattern", left_out_by(r), rerun);
     else
         snprintf(buf, size, "%" PRIu64 " of the files to remove are not gone "
-                 "but left out by gazette_update_add_exclude; if the others "
-                 "are really gone and those are to go, rerun with %s",
-                 r->excluded, rerun);
+                 "but left out by %s; if the others are really gone and "
+                 "those are to go, rerun with %s",
+                 r->excluded, left_out_by(r), rerun);
 }
 
 int gz_removal_allowed(const gz_root_check *checks, size_t n,
@@ -533,7 +547,7 @@ int gz_removal_allowed(const gz_root_check *checks, size_t n,
                  "under another path (renamed, moved or copied)",
                  r->renamed);
     uint64_t files_lost = r->vanished - r->renamed;
-    char way[300];
+    char way[400];
     way_on(r, "gazette_update_set_max_remove 0 or gazette_update_set_force",
            way, sizeof way);
     if (over_limit(files_lost, r->known, max_percent)) {

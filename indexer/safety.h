@@ -132,6 +132,9 @@ xap_status gz_roots_record(xap_writable *db, const gz_root_check *checks,
                            size_t n, int accept_moved);
 
 /* What an incremental run would remove. */
+/* gz_removal's left_out_by: the patterns that left files out. */
+enum { GZ_LEFT_OUT_BY_INCLUDE = 1, GZ_LEFT_OUT_BY_EXCLUDE = 2 };
+
 typedef struct gz_removal {
     uint64_t vanished;          /* files whose articles would go */
     uint64_t skipped;           /* of them, walked but skipped as holding
@@ -150,9 +153,13 @@ typedef struct gz_removal {
                                    path after this run (renamed, moved,
                                    or a copy) */
     uint64_t renamed_articles;  /* the articles it holds of them there */
-    uint64_t excluded;          /* of the `vanished`, files an exclude
-                                   pattern of the run leaves out (not
-                                   walked: not known to be gone) */
+    uint64_t excluded;          /* of the `vanished`, files the include
+                                   or exclude patterns of the run leave
+                                   out (not walked: not known to be
+                                   gone) */
+    int left_out_by;            /* which patterns left them out: an OR of
+                                   GZ_LEFT_OUT_BY_INCLUDE and
+                                   GZ_LEFT_OUT_BY_EXCLUDE */
     /* The shrinking file that would lose the most (for the message): its
      * path (borrowed), its articles in the index and now. */
     const char *example;

@@ -214,12 +214,21 @@ static int locate_dir(locating *L, const char *dir, int depth)
 /* What the path `path` of a stub's line holds: a database directory's
  * databases (locate_dir), a stub file's (read like the first one, so a
  * remote line anywhere is refused, not written through), or the path
- * itself when it holds neither (missing: Xapian says why). */
+ * itself when it holds neither (missing: Xapian says why). A single-file
+ * database is refused as a remote one is: Xapian opens it read-only (its
+ * bytes read as a stub's lines made a line of garbage the error). */
 static int locate_entry(locating *L, const char *path, int depth)
 {
     struct stat sb;
     size_t before = L->out->n;
     int rc = 0, found = stat(path, &sb) == 0;
+    if (found && S_ISREG(sb.st_mode) && gz_is_single_file_db(path)) {
+        snprintf(L->err, L->errlen, "%s is a single-file Xapian database "
+                 "(as xapian-compact --single-file makes), which Xapian "
+                 "cannot write", path);
+        L->unwritable = 1;
+        return -1;
+    }
     if (found && S_ISDIR(sb.st_mode))
         rc = locate_dir(L, path, depth);
     else if (found && S_ISREG(sb.st_mode))

@@ -492,6 +492,13 @@ int gz_stub_each_path(const char *path, gz_stub_part_fn fn, void *ctx);
 int gz_stub_missing_part(const char *path, char *part, size_t partlen);
 const char *gz_stub_part_problem(int missing);
 
+/* 1 when `path` is a single-file Xapian database (one glass file, as
+ * xapian-compact --single-file makes, which Xapian opens for reading
+ * only), known by its first bytes; else 0, also when it cannot be read.
+ * Such a file is a database, not a stub file: the walks above give it to
+ * their `fn` as a part and read no lines from it. */
+int gz_is_single_file_db(const char *path);
+
 /* 1 when the stub file `path` (or the XAPIANDB of the directory `path`),
  * or a stub file it names, has a line Xapian cannot read
  * (GZ_STUB_UNKNOWN: "Bad line"), said in `why`: the stub file, the

@@ -4425,7 +4425,8 @@ static void test_skip_line_escaped_once(void **state)
 
 /* A usage error off a terminal is one log line like any other (the time,
  * the program, what is wrong, where to look), not getopt's own lines:
- * exit 64, the option named. */
+ * exit 64, the option named. An option that takes one value given twice
+ * with two is one too (the last won unsaid). */
 static void test_usage_errors_are_log_lines(void **state)
 {
     (void)state;
@@ -4440,6 +4441,15 @@ static void test_usage_errors_are_log_lines(void **state)
         {"--json=1 x", "option '--json' takes no argument"},
         {"--f x", "option '--f' is ambiguous"},
         {"-q", "no CORPUS directory given"},
+        /* the first was dropped unsaid: --db a --db b wrote b alone */
+        {"--db a.idx -d b.idx x", "--db given twice, 'a.idx' and 'b.idx': a "
+                                  "run writes one index"},
+        {"-l english --language german x", "--language given twice"},
+        {"--synonyms a --synonyms b x", "--synonyms given twice, 'a' and "
+                                        "'b': the index keeps the rules of "
+                                        "one file (join them into one)"},
+        {"--entity-aliases a --entity-aliases b x",
+         "--entity-aliases given twice"},
     };
     regex_t re;
     assert_int_equal(regcomp(&re,
@@ -5116,12 +5126,13 @@ static void test_bidi_controls_cleaned(void **state)
     expect_in("out.txt", "wombat?");
 }
 
-/* A new --exclude that leaves out more than --max-remove of the files:
- * the removal guard's line says they are left out, not gone, and both
- * ways on (--max-remove 0 or --force to drop them, or no such pattern).
- * It said "if they are really gone", which they are not. Beside a file
- * really gone, the line tells the excluded ones apart. A removal
- * without a pattern keeps its wording. */
+/* A new --exclude (or --include) that leaves out more than --max-remove
+ * of the files: the removal guard's line says they are left out, not
+ * gone, and both ways on (--max-remove 0 or --force to drop them, or no
+ * such pattern). It said "if they are really gone", which they are not
+ * (for --include until 2026-12-04). Beside a file really gone, the line
+ * tells the excluded ones apart. A removal without a pattern keeps its
+ * wording. */
 static void test_excluded_files_are_not_said_gone(void **state)
 {
     (void)state;
@@ -5147,6 +5158,20 @@ static void test_excluded_files_are_not_said_gone(void **state)
                         fx.corpus), 69);
     expect_in("err.txt", "removed nothing; if they are really gone, rerun "
                          "with --max-remove 0 or --force\n");
+    /* --include chooses as --exclude leaves out: what it no longer
+     * matches is not gone either (it said "if they are really gone") */
+    assert_int_equal(ix("-n --include 'sport/*' --db '%s' '%s'", fx.db,
+                        fx.corpus), 69);
+    expect_in("err.txt", "are not gone but left out by --include; if the "
+                         "others are really gone and those are to go, "
+                         "rerun with --max-remove 0 or --force\n");
+    assert_int_equal(ix("-n --include '*' --exclude world --db '%s' '%s'",
+                        fx.db, fx.corpus), 69);
+    expect_in("err.txt", "left out by --exclude; if the others");
+    assert_int_equal(ix("-n --include world --exclude 'world/*.gz' --db '%s' "
+                        "'%s'", fx.db, fx.corpus), 69);
+    expect_in("err.txt", "they are not gone but left out by --include and "
+                         "--exclude: to remove");
     assert_int_equal(ix("-q --exclude world --force --db '%s' '%s'", fx.db,
                         fx.corpus), 0);
 }

@@ -1133,6 +1133,58 @@ static void test_remote_line_with_nul(void **state)
     assert_null(index);
 }
 
+/* A single-file Xapian database (xapian-compact --single-file: one glass
+ * file, which Xapian opens read-only) is a database, not a stub file.
+ * Its bytes were read as a stub's lines: through a stub naming it,
+ * gazette-index said "the stub file single.db has a line Xapian cannot
+ * read, line 1 ' ': '...' is no database type" (or "' ' is not a local
+ * database"), and of the file itself "it exists and is not a Xapian
+ * index" (--full: "is not a Xapian index"). Each now says what it is
+ * and that it cannot be written; nothing is written. */
+static void test_single_file_database_is_no_stub(void **state)
+{
+    (void)state;
+    /* the head of a real one: glass's magic, its version, then binary
+     * bytes with a line break early on */
+    static const char head[] = "\x0f\x0d" "Xapian Glass\x04n\x1a\xe9 \n"
+                               "\x01\x03\x04\xb8J\x04";
+    tu_write_file(tmp, "sf/single.db", head, sizeof head - 1);
+    char single[4096], stub[4096], dir[4096];
+    snprintf(single, sizeof single, "%s", tu_path_in(tmp, "sf/single.db"));
+    snprintf(stub, sizeof stub, "%s", put("sf/s.stub", "auto single.db\n"));
+    put("sf-corpus/a.txt", "A title\n\nA body.\n");
+    snprintf(dir, sizeof dir, "%s", tu_path_in(tmp, "sf-corpus"));
+    assert_int_equal(gz_is_single_file_db(single), 1);
+    assert_int_equal(gz_is_single_file_db(stub), 0);
+    char why[1024] = "";
+    if (gz_stub_bad_line(stub, why, sizeof why) ||
+        gz_stub_bad_line(single, why, sizeof why))
+        fail_msg("taken for a stub: %s", why);
+    gz_shard_list shards;
+    assert_int_equal(gz_shards_locate(stub, &shards, why, sizeof why), -1);
+    if (!strstr(why, "single.db is a single-file Xapian database (as "
+                     "xapian-compact --single-file makes), which Xapian "
+                     "cannot write"))
+        fail_msg("%s", why);
+    assert_int_equal(gz_generation_check(single, NULL, 0, why, sizeof why),
+                     1);
+    if (!strstr(why, "is a single-file Xapian database (a rebuild would "
+                     "replace it)"))
+        fail_msg("%s", why);
+    gazette_update_t *u = NULL;
+    assert_int_equal(gazette_update_new(&u), GAZETTE_STATUS_OK);
+    const char *roots[] = {dir};
+    assert_int_not_equal(gazette_update_run(u, single, roots, 1),
+                         GAZETTE_STATUS_OK);
+    if (!strstr(gazette_update_error(u), "it is a single-file Xapian "
+                                         "database"))
+        fail_msg("%s", gazette_update_error(u));
+    gazette_update_free(u);
+    struct stat sb;
+    assert_int_equal(stat(single, &sb), 0);
+    assert_int_equal(sb.st_size, (off_t)(sizeof head - 1));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1152,6 +1204,7 @@ int main(void)
         cmocka_unit_test(test_file_that_is_no_index),
         cmocka_unit_test(test_bad_line_of_a_named_stub),
         cmocka_unit_test(test_remote_line_with_nul),
+        cmocka_unit_test(test_single_file_database_is_no_stub),
         cmocka_unit_test(test_refs_lines_as_xapian_reads_them),
         cmocka_unit_test(test_refs_carriage_return_is_in_the_path),
         cmocka_unit_test(test_refs_stub_over_1_mib),
