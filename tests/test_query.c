@@ -3576,6 +3576,36 @@ static uint32_t articles_by_author(const char *db, const char *name)
     return freq;
 }
 
+/* The "authors" array (names joined with '|') of the hit `id`, which
+ * must be there, of the gazette-query --json output in the file `out`,
+ * in `names`. */
+static void json_authors_of(const char *out, const char *id, char *names,
+                            size_t size)
+{
+    size_t len = 0;
+    char *text = read_all(out, &len);
+    names[0] = '\0';
+    int found = 0;
+    for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+        json_t *o = json_loads(line, 0, NULL);
+        assert_non_null(o);
+        const char *hit_id = json_string_value(json_object_get(o, "id"));
+        if (hit_id && strcmp(hit_id, id) == 0) {
+            json_t *a = json_object_get(o, "authors");
+            assert_true(json_is_array(a));
+            for (size_t i = 0; i < json_array_size(a); i++)
+                snprintf(names + strlen(names), size - strlen(names),
+                         "%s%s", i ? "|" : "",
+                         json_string_value(json_array_get(a, i)));
+            found = 1;
+        }
+        json_decref(o);
+    }
+    free(text);
+    if (!found)
+        fail_msg("%s: no hit %s", out, id);
+}
+
 /* Author and tag facets are counted from the facet list slots of a new
  * index, with the values and counts the term lists give; an index
  * without the key (older code wrote it) is counted from the terms, and an
@@ -3621,16 +3651,21 @@ static void test_facet_lists(void **state)
     static const char three[] =
         "Title: Zebra three\nAuthor: Bo Chen\nTags: cup\n\n"
         "Zebra crossings in town.\n";
-    /* two authors listed; a byline of one string is one author */
+    /* two authors listed; a byline of one string is one author; a listed
+     * name may hold ", " */
     static const char four[] =
         "---\ntitle: Zebra four\nauthors: [Ann Lee, Dee Park]\n---\n"
         "A zebra and its keeper.\n";
     static const char five[] =
         "Title: Zebra five\nAuthor: Park, Dee\n\nA zebra at rest.\n";
+    static const char six[] =
+        "---\ntitle: Zebra six\nauthors: [\"Smith, John\", Kim Roe]\n"
+        "---\nA zebra and a foal.\n";
     tu_write_file(small, "a/one.txt", one, sizeof one - 1);
     tu_write_file(small, "a/two.txt", two, sizeof two - 1);
     tu_write_file(small, "a/four.md", four, sizeof four - 1);
     tu_write_file(small, "a/five.txt", five, sizeof five - 1);
+    tu_write_file(small, "a/six.md", six, sizeof six - 1);
     const char *ix = tu_binary("indexer/gazette-index");
     assert_int_equal(tu_run("'%s' --quiet --db '%s' '%s'", ix, small_db,
                             small),
@@ -3671,6 +3706,19 @@ static void test_facet_lists(void **state)
     assert_string_equal(gazette_article_author(art, 1), "Dee Park");
     gazette_article_free(art);
     gazette_index_close(index);
+    /* --json gives a hit's names apart, commas and all */
+    char out[4200], names[256];
+    snprintf(out, sizeof out, "%s/hits.jsonl", tmp);
+    assert_int_equal(tu_run("'%s' --db '%s' --json zebra > '%s'",
+                            tu_binary("query/cli/gazette-query"), fresh_db,
+                            out),
+                     0);
+    json_authors_of(out, "a/six.md", names, sizeof names);
+    assert_string_equal(names, "Smith, John|Kim Roe");
+    json_authors_of(out, "a/five.txt", names, sizeof names);
+    assert_string_equal(names, "Park, Dee");
+    json_authors_of(out, "a/four.md", names, sizeof names);
+    assert_string_equal(names, "Ann Lee|Dee Park");
 
     /* The writer API: the key in a new index, not in an old one. */
     char api_db[4200], api_old[4200];
@@ -5899,6 +5947,21 @@ static void test_feedback_off(void **state)
                             fx.sample.db), 0);
 }
 
+/* The JSON hit `o` has "authors", the names its "author" joins: none
+ * for no author. */
+static void expect_authors_are_byline(json_t *o)
+{
+    json_t *names = json_object_get(o, "authors");
+    assert_true(json_is_array(names));
+    char joined[1024] = "";
+    for (size_t i = 0; i < json_array_size(names); i++)
+        snprintf(joined + strlen(joined), sizeof joined - strlen(joined),
+                 "%s%s", i ? ", " : "",
+                 json_string_value(json_array_get(names, i)));
+    assert_string_equal(joined,
+                        json_string_value(json_object_get(o, "author")));
+}
+
 /* --json: hits with the documented fields, then one summary object. */
 static void test_cli_json_schema(void **state)
 {
@@ -5929,6 +5992,7 @@ static void test_cli_json_schema(void **state)
             assert_true(json_is_array(json_object_get(o, "tags")));
             assert_true(json_array_size(json_object_get(o, "tags")) > 0);
             assert_true(json_is_array(json_object_get(o, "entities")));
+            expect_authors_are_byline(o);
             assert_true(json_is_real(json_object_get(o, "weight")));
             assert_true(json_is_integer(json_object_get(o, "percent")));
             assert_true(json_is_integer(json_object_get(o, "rank")));
