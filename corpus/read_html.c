@@ -81,7 +81,8 @@
  *                (several <meta name="author">, a JSON-LD array, several
  *                rel="author" links), joined with ", " as the other
  *                formats join author lists, each an author of its own
- *                (corpus.h), repeats dropped, at most MAX_AUTHORS; a
+ *                (corpus.h; corpus_emit drops repeats and keeps the
+ *                first CORPUS_MAX_AUTHORS, saying so); a
  *                name that looks like a URL or, from a link, is longer
  *                than MAX_LINK_AUTHOR bytes, is none.
  *   description  <meta> description, og:description, the JSON-LD
@@ -165,9 +166,7 @@
  * few kilobytes (a live blog's, with its updates, a few hundred). */
 #define MAX_JSONLD_BYTES ((size_t)1 << 20)
 
-/* Author names kept (joined), and the longest a link's text may be to
- * be taken for a name. */
-#define MAX_AUTHORS 32
+/* The longest a link's text may be to be taken for an author's name. */
 #define MAX_LINK_AUTHOR 100
 
 /* Stack gumbo may use below our frame before the parse is abandoned
@@ -409,6 +408,7 @@ typedef struct page {
                                 * ending in '\n' */
     size_t nauthors;
     int author_rank;
+    size_t ld_author_refs;     /* JSON-LD authors looked up by "@id" */
     gz_buf keywords;           /* comma-separated */
     json_t *ld;                /* the JSON-LD block holding the article */
     size_t ld_bytes;           /* JSON-LD text parsed so far */
@@ -462,8 +462,9 @@ static int looks_like_url(const char *s)
 /*
  * add_author - one author name from a source of rank `rank`: white space
  * folded, trimmed; nothing when empty or a URL. A better rank than the
- * names kept so far replaces them, the same rank adds to them (unless
- * the name is there already), a worse one is ignored.
+ * names kept so far replaces them, the same rank adds to them (a name
+ * there already too: corpus_emit drops repeats, in every case), a worse
+ * one is ignored.
  */
 static void add_author(page *pg, int rank, const char *value)
 {
@@ -486,15 +487,9 @@ static void add_author(page *pg, int rank, const char *value)
             pg->nauthors = 0;
         }
         pg->author_rank = rank;
-        int seen = 0;
-        for (const char *p = pg->authors.data; p && *p && !seen;
-             p = strchr(p, '\n') + 1)
-            seen = strncmp(p, n, len) == 0 && p[len] == '\n';
-        if (!seen && pg->nauthors < MAX_AUTHORS) {
-            gz_buf_put(&pg->authors, n, len);
-            gz_buf_put(&pg->authors, "\n", 1);
-            pg->nauthors += !pg->authors.failed;
-        }
+        gz_buf_put(&pg->authors, n, len);
+        gz_buf_put(&pg->authors, "\n", 1);
+        pg->nauthors += !pg->authors.failed;
     }
     free(name.data);
 }
@@ -719,7 +714,8 @@ static json_t *find_article(json_t *v, int depth, json_t **graph)
 }
 
 /* One JSON-LD author: a name, an object's "name", or a reference
- * {"@id": ...} to the node of `graph` with that "@id". */
+ * {"@id": ...} to the node of `graph` with that "@id" (the first
+ * CORPUS_MAX_AUTHORS references of the page; later ones are none). */
 static void ld_author(page *pg, const json_t *item, const json_t *graph)
 {
     if (json_is_string(item)) {
@@ -730,7 +726,10 @@ static void ld_author(page *pg, const json_t *item, const json_t *graph)
         return;
     const json_t *name = json_object_get(item, "name");
     const json_t *id = json_object_get(item, "@id");
-    if (!name && json_is_string(id)) {
+    /* each look-up reads the whole graph: a few, as a real page has, so
+     * that a list of thousands costs no more than a few */
+    if (!name && json_is_string(id) &&
+        pg->ld_author_refs++ < CORPUS_MAX_AUTHORS) {
         item = NULL;
         for (size_t i = 0; !item && i < json_array_size(graph); i++) {
             const json_t *node = json_array_get(graph, i);
@@ -771,8 +770,7 @@ static void read_ld_article(page *pg, const json_t *a, const json_t *graph)
              json_string_value(json_object_get(a, "url")));
     const json_t *author = json_object_get(a, "author");
     if (json_is_array(author)) {
-        for (size_t i = 0; i < json_array_size(author) && i < MAX_AUTHORS;
-             i++)
+        for (size_t i = 0; i < json_array_size(author); i++)
             ld_author(pg, json_array_get(author, i), graph);
     } else {
         ld_author(pg, author, graph);

@@ -139,10 +139,11 @@ static void test_writer_round_trip(void **state)
     put(w, a);
     put(w, article("desk/grain", "Grain prices ease", "Wheat futures fell."));
     put(w, article("desk/trains", "Night trains return", "Sleepers are full."));
-    /* co-authors, one name holding ", " */
+    /* co-authors, one name holding ", ", one listed again in other case */
     a = article("desk/ferry", "Ferry strike ends", "The crews went back.");
-    static const char *const names[] = {"Smith, John", "Eve Ng"};
-    for (size_t i = 0; i < 2; i++)
+    static const char *const names[] = {"Smith, John", "Eve Ng",
+                                        "SMITH, john"};
+    for (size_t i = 0; i < 3; i++)
         assert_int_equal(gazette_article_add_author(a, names[i]),
                          GAZETTE_STATUS_OK);
     put(w, a);

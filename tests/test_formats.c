@@ -66,13 +66,17 @@ static char *dup_or_null(const char *s)
 /* The `n` items joined with '|', in a new string. */
 static char *bar_joined(const char *const *items, size_t n)
 {
-    char out[512] = "";
+    size_t size = 1;
+    for (size_t i = 0; i < n; i++)
+        size += strlen(items[i]) + 1;
+    char *out = calloc(1, size);
+    assert_non_null(out);
     for (size_t i = 0; i < n; i++) {
         if (i)
             strcat(out, "|");
         strcat(out, items[i]);
     }
-    return strdup(out);
+    return out;
 }
 
 static int grab(const corpus_article *art, void *ctx)
@@ -784,6 +788,14 @@ static void test_md_front_matter_fields(void **state)
     assert_string_equal(r->a[0].authors, "Ann Lee");
     assert_string_equal(r->a[0].author, "Ann Lee");
     reading_free(r);
+    /* so is one differing only in case or accents, one author to the
+     * facet: the first spelling stays */
+    r = read_text("case.jsonl", "{\"id\": \"1\", \"title\": \"T\", "
+                  "\"author\": [\"Zoë Ng\", \"Bo Chen\", \"ZOE NG\", "
+                  "\"bo chen\"]}\n");
+    assert_string_equal(r->a[0].authors, "Zoë Ng|Bo Chen");
+    assert_string_equal(r->a[0].author, "Zoë Ng, Bo Chen");
+    reading_free(r);
 
     /* one string is one name, commas and all */
     r = read_text("fm/one.md", "---\ntitle: T\nauthor: Smith, John\n---\n"
@@ -1341,6 +1353,33 @@ static void expect_author_list(const got *g, const char *want,
     expect_field("authors", g->authors, list, html);
 }
 
+/* A page of more <meta name="author"> tags than an article keeps: the
+ * first CORPUS_MAX_AUTHORS names (its own cap kept 32, in silence), and
+ * a warning saying how many more it had. */
+static void expect_html_authors_cut(void)
+{
+    enum { MORE = 5, NAMES = CORPUS_MAX_AUTHORS + MORE };
+    char page[NAMES * 48 + 64] = "<title>t</title>";
+    for (int i = 0; i < NAMES; i++)
+        snprintf(page + strlen(page), sizeof page - strlen(page),
+                 "<meta name=author content='Writer %d'>", i);
+    strcat(page, "<p>text</p>");
+    reading *r = read_page("many.html", page);
+    assert_int_equal(r->n, 1);
+    size_t names = 1;
+    for (const char *p = r->a[0].authors; *p; p++)
+        names += *p == '|';
+    assert_int_equal(names, CORPUS_MAX_AUTHORS);
+    char last[32];
+    snprintf(last, sizeof last, "|Writer %d", CORPUS_MAX_AUTHORS - 1);
+    assert_non_null(strstr(r->a[0].authors, last));
+    assert_int_equal(r->nwarn, 1);
+    char want[64];
+    snprintf(want, sizeof want, "|%d more authors left out", MORE);
+    assert_non_null(strstr(r->warn[0], want));
+    reading_free(r);
+}
+
 static void test_html_title_fallbacks(void **state)
 {
     (void)state;
@@ -1798,6 +1837,7 @@ static void test_html_authors(void **state)
         expect_author_list(&r->a[0], cases[i].author, cases[i].html);
         reading_free(r);
     }
+    expect_html_authors_cut();
 }
 
 /* Metadata is read wherever it stands, as JSON-LD always was: <meta
