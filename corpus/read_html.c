@@ -145,6 +145,7 @@
 #include "corpus.h"
 #include "corpus_internal.h"
 #include "html_gumbo.h"
+#include "strmap.h"
 
 #include <jansson.h>
 #include <setjmp.h>
@@ -408,7 +409,6 @@ typedef struct page {
                                 * ending in '\n' */
     size_t nauthors;
     int author_rank;
-    size_t ld_author_refs;     /* JSON-LD authors looked up by "@id" */
     gz_buf keywords;           /* comma-separated */
     json_t *ld;                /* the JSON-LD block holding the article */
     size_t ld_bytes;           /* JSON-LD text parsed so far */
@@ -713,10 +713,34 @@ static json_t *find_article(json_t *v, int depth, json_t **graph)
                                 graph);
 }
 
+/* The nodes of a JSON-LD graph by "@id", made when an author is first
+ * looked up: a walk of the graph for each of a list of thousands of
+ * references was quadratic. */
+typedef struct ld_ids {
+    const json_t *graph;
+    gz_strmap index;     /* "@id" -> its first node's place in graph */
+    int made;
+} ld_ids;
+
+/* The first node of ids->graph whose "@id" is `id`, or NULL. Sets
+ * pg->authors.failed when out of memory. */
+static const json_t *ld_node(page *pg, ld_ids *ids, const char *id)
+{
+    for (size_t i = 0; !ids->made && i < json_array_size(ids->graph); i++) {
+        const char *nid = json_string_value(
+            json_object_get(json_array_get(ids->graph, i), "@id"));
+        if (nid && gz_strmap_get(&ids->index, nid, strlen(nid)) < 0 &&
+            gz_strmap_put(&ids->index, nid, strlen(nid), (long)i) != 0)
+            pg->authors.failed = 1;
+    }
+    ids->made = 1;
+    long at = gz_strmap_get(&ids->index, id, strlen(id));
+    return at < 0 ? NULL : json_array_get(ids->graph, (size_t)at);
+}
+
 /* One JSON-LD author: a name, an object's "name", or a reference
- * {"@id": ...} to the node of `graph` with that "@id" (the first
- * CORPUS_MAX_AUTHORS references of the page; later ones are none). */
-static void ld_author(page *pg, const json_t *item, const json_t *graph)
+ * {"@id": ...} to the node of ids->graph with that "@id". */
+static void ld_author(page *pg, const json_t *item, ld_ids *ids)
 {
     if (json_is_string(item)) {
         add_author(pg, R_LD_PERSON, json_string_value(item));
@@ -726,18 +750,8 @@ static void ld_author(page *pg, const json_t *item, const json_t *graph)
         return;
     const json_t *name = json_object_get(item, "name");
     const json_t *id = json_object_get(item, "@id");
-    /* each look-up reads the whole graph: a few, as a real page has, so
-     * that a list of thousands costs no more than a few */
-    if (!name && json_is_string(id) &&
-        pg->ld_author_refs++ < CORPUS_MAX_AUTHORS) {
-        item = NULL;
-        for (size_t i = 0; !item && i < json_array_size(graph); i++) {
-            const json_t *node = json_array_get(graph, i);
-            const json_t *nid = json_object_get(node, "@id");
-            if (json_is_string(nid) &&
-                strcmp(json_string_value(nid), json_string_value(id)) == 0)
-                item = node;
-        }
+    if (!name && json_is_string(id)) {
+        item = ld_node(pg, ids, json_string_value(id));
         name = json_object_get(item, "name");
     }
     if (!json_is_string(name))
@@ -769,12 +783,14 @@ static void read_ld_article(page *pg, const json_t *a, const json_t *graph)
     set_meta(pg, M_URL, R_LD_URL,
              json_string_value(json_object_get(a, "url")));
     const json_t *author = json_object_get(a, "author");
+    ld_ids ids = {.graph = graph};
     if (json_is_array(author)) {
         for (size_t i = 0; i < json_array_size(author); i++)
-            ld_author(pg, json_array_get(author, i), graph);
+            ld_author(pg, json_array_get(author, i), &ids);
     } else {
-        ld_author(pg, author, graph);
+        ld_author(pg, author, &ids);
     }
+    gz_strmap_free(&ids.index);
     const json_t *kw = json_object_get(a, "keywords");
     if (json_is_string(kw))
         add_keywords(pg, json_string_value(kw));

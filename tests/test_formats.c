@@ -1353,17 +1353,40 @@ static void expect_author_list(const got *g, const char *want,
     expect_field("authors", g->authors, list, html);
 }
 
-/* A page of more <meta name="author"> tags than an article keeps: the
- * first CORPUS_MAX_AUTHORS names (its own cap kept 32, in silence), and
- * a warning saying how many more it had. */
-static void expect_html_authors_cut(void)
+enum { MORE_AUTHORS = 5, PAGE_AUTHORS = CORPUS_MAX_AUTHORS + MORE_AUTHORS };
+
+/* `page` (`size` bytes) with PAGE_AUTHORS <meta name="author"> tags, or
+ * (`ld`) a JSON-LD article whose authors are as many references to
+ * Person nodes of its @graph. */
+static void many_authors_page(char *page, size_t size, int ld)
 {
-    enum { MORE = 5, NAMES = CORPUS_MAX_AUTHORS + MORE };
-    char page[NAMES * 48 + 64] = "<title>t</title>";
-    for (int i = 0; i < NAMES; i++)
-        snprintf(page + strlen(page), sizeof page - strlen(page),
-                 "<meta name=author content='Writer %d'>", i);
-    strcat(page, "<p>text</p>");
+    snprintf(page, size, "<title>t</title>%s", ld ? "<script type="
+             "'application/ld+json'>{\"@graph\": [{\"@type\": "
+             "\"NewsArticle\", \"author\": [" : "");
+    for (int i = 0; i < PAGE_AUTHORS; i++)
+        snprintf(page + strlen(page), size - strlen(page),
+                 ld ? "%s{\"@id\": \"#w%d\"}"
+                    : "%s<meta name=author content='Writer %d'>",
+                 ld && i ? ", " : "", i);
+    if (ld) {
+        snprintf(page + strlen(page), size - strlen(page), "]}");
+        for (int i = 0; i < PAGE_AUTHORS; i++)
+            snprintf(page + strlen(page), size - strlen(page),
+                     ", {\"@type\": \"Person\", \"@id\": \"#w%d\", "
+                     "\"name\": \"Writer %d\"}", i, i);
+        snprintf(page + strlen(page), size - strlen(page), "]}</script>");
+    }
+    snprintf(page + strlen(page), size - strlen(page), "<p>text</p>");
+}
+
+/* A page of more authors than an article keeps (<meta name="author">
+ * tags, or JSON-LD references, each of which was looked up by a walk of
+ * the whole graph): the first CORPUS_MAX_AUTHORS names (its own cap
+ * kept 32, in silence), and a warning saying how many more it had. */
+static void expect_html_authors_cut(int ld)
+{
+    char page[PAGE_AUTHORS * 80 + 256];
+    many_authors_page(page, sizeof page, ld);
     reading *r = read_page("many.html", page);
     assert_int_equal(r->n, 1);
     size_t names = 1;
@@ -1375,7 +1398,7 @@ static void expect_html_authors_cut(void)
     assert_non_null(strstr(r->a[0].authors, last));
     assert_int_equal(r->nwarn, 1);
     char want[64];
-    snprintf(want, sizeof want, "|%d more authors left out", MORE);
+    snprintf(want, sizeof want, "|%d more authors left out", MORE_AUTHORS);
     assert_non_null(strstr(r->warn[0], want));
     reading_free(r);
 }
@@ -1837,7 +1860,8 @@ static void test_html_authors(void **state)
         expect_author_list(&r->a[0], cases[i].author, cases[i].html);
         reading_free(r);
     }
-    expect_html_authors_cut();
+    expect_html_authors_cut(0);
+    expect_html_authors_cut(1);
 }
 
 /* Metadata is read wherever it stands, as JSON-LD always was: <meta
