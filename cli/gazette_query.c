@@ -737,14 +737,17 @@ static json_t *term_weights_json(const gazette_hit_t *h)
 static int print_json_hit(const gazette_hit_t *h, const cli_options *o)
 {
     json_t *obj = json_pack(
-        "{s:s, s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:f,"
-        " s:i, s:I}",
+        "{s:s, s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o,"
+        " s:f, s:i, s:I}",
         "type", "hit", "rank", (json_int_t)gazette_hit_rank(h),
         "id", jstr(gazette_hit_id(h)), "index", jstr(gazette_hit_index(h)),
         "path", jstr(gazette_hit_path(h)),
         "title", jstr(gazette_hit_title(h)), "date", jstr(gazette_hit_date(h)),
         "source", jstr(gazette_hit_source(h)),
-        "author", jstr(gazette_hit_author(h)), "url", jstr(gazette_hit_url(h)),
+        "author", jstr(gazette_hit_author(h)),
+        "authors", string_array(h, gazette_hit_author_count(h),
+                                gazette_hit_author_name),
+        "url", jstr(gazette_hit_url(h)),
         "tags", string_array(h, gazette_hit_tag_count(h), gazette_hit_tag),
         "entities", string_array(h, gazette_hit_entity_count(h),
                                  gazette_hit_entity),

@@ -384,12 +384,28 @@ const char *corpus_status_name(corpus_status status);
 int corpus_safe_copy(const char *s, size_t len, int multiline, char **out,
                      size_t *out_len);
 
-/* A name equal to one of the first CORPUS_NAMES_DEDUP of an article's
- * authors' names is the same author listed twice, and left out (by the
- * readers and gazette_article_add_author): else the byline shows it
- * twice and it counts as two. The bound keeps a list of many thousand
- * names linear. */
+/* A name that is one of the first CORPUS_NAMES_DEDUP of an article's
+ * authors' names, as the author facet folds them (corpus_name_key: "ann
+ * lee" is "Ann Lee"), is the same author listed twice, and left out (by
+ * corpus_emit and gazette_article_add_author; the first spelling stays):
+ * else the byline shows it twice while the facet counts one. The bound
+ * keeps a list of many thousand names linear. */
 #define CORPUS_NAMES_DEDUP 64
+
+/* The most authors' names and tags an article keeps: corpus_emit, which
+ * every reader's articles pass, keeps the first of a longer list (the
+ * authors' after their repeats are left out) and warns, naming the file
+ * and how many it left out. Each is a term and a facet value, and each
+ * hit shows them all: a JSON Lines line or front matter listing 50 000
+ * would be indexed whole and print a byline of megabytes. Every kept
+ * name is compared with those before it (CORPUS_NAMES_DEDUP). */
+#define CORPUS_MAX_AUTHORS CORPUS_NAMES_DEDUP
+#define CORPUS_MAX_TAGS 64
+
+/* The key by which two names are one author: `name` folded as the author
+ * facet folds its values (gz_value_fold, schema.h: accents, then Unicode
+ * lower case), in a new string (caller frees), NULL when out of memory. */
+char *corpus_name_key(const char *name);
 
 /* The `n` names joined with `sep` (", " as an article's byline joins its
  * authors' names, corpus_article; GZ_LIST_SEP in stored lists), in a new

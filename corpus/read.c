@@ -15,6 +15,7 @@
  */
 #include "corpus.h"
 #include "corpus_internal.h"
+#include "schema.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -441,20 +442,60 @@ static int make_safe_list(safe_list *l, const char *const *in, size_t n)
     return 0;
 }
 
-/* Leave out of `l` each value equal to one kept before it
- * (CORPUS_NAMES_DEDUP: a front matter list and a JSON Lines array,
- * unlike the HTML reader, keep what the file repeats). */
-static void drop_repeats(safe_list *l)
+/* corpus_name_key - see corpus.h. */
+char *corpus_name_key(const char *name)
 {
+    return gz_value_fold(name, strlen(name), NULL);
+}
+
+/* Leave out of the authors' names `l` each that is one kept before it
+ * (corpus_name_key, CORPUS_NAMES_DEDUP: a front matter list and a JSON
+ * Lines array keep what the file repeats, and a name differing only in
+ * case is one author to the facet), and each new one past the first
+ * CORPUS_MAX_AUTHORS, counted in *cut. Each name is folded once.
+ * Returns 0, or -1 when out of memory. */
+static int keep_authors(safe_list *l, size_t *cut)
+{
+    char *keys[CORPUS_MAX_AUTHORS];
     size_t kept = 0;
-    for (size_t i = 0; i < l->count; i++) {
+    int rc = 0;
+    *cut = 0;
+    for (size_t i = 0; i < l->count && rc == 0; i++) {
+        char *key = corpus_name_key(l->items[i]);
         int seen = 0;
-        for (size_t k = 0; k < kept && k < CORPUS_NAMES_DEDUP && !seen; k++)
-            seen = strcmp(l->items[k], l->items[i]) == 0;
-        if (!seen)
+        for (size_t k = 0; key && k < kept && !seen; k++)
+            seen = strcmp(keys[k], key) == 0;
+        if (!key) {
+            rc = -1;
+        } else if (seen || kept == CORPUS_MAX_AUTHORS) {
+            *cut += !seen;
+            free(key);
+        } else {
+            keys[kept] = key;
             l->items[kept++] = l->items[i];
+        }
     }
+    for (size_t k = 0; k < kept; k++)
+        free(keys[k]);
     l->count = kept;
+    return rc;
+}
+
+/* Keep the first `max` items of `l`; returns how many were left out. */
+static size_t keep_first(safe_list *l, size_t max)
+{
+    size_t cut = l->count > max ? l->count - max : 0;
+    l->count -= cut;
+    return cut;
+}
+
+/* Say through `rd` that `cut` of an article's `what` were left out. */
+static void warn_cut(corpus_reader *rd, unsigned long line, size_t cut,
+                     const char *what, size_t max)
+{
+    if (cut)
+        warn(rd, line, "%zu more %s left out: an article keeps its first "
+             "%zu", cut, what, max);
 }
 
 static void free_safe_list(safe_list *l)
@@ -519,10 +560,12 @@ corpus_status corpus_emit(corpus_reader *rd, const corpus_article *article,
     make_safe(&sa, &sa.a.url, NULL, 0);
     safe_list tags = {0}, authors = {0};
     char *byline = NULL;
+    size_t authors_cut = 0, tags_cut = 0;
     if (article->nauthors) {
         int failed =
-            make_safe_list(&authors, article->authors, article->nauthors);
-        drop_repeats(&authors);
+            make_safe_list(&authors, article->authors, article->nauthors) !=
+                0 ||
+            keep_authors(&authors, &authors_cut) != 0;
         if (failed || !(byline = corpus_join_names(authors.items,
                                                    authors.count, ", ")))
             sa.nomem = 1;
@@ -534,6 +577,7 @@ corpus_status corpus_emit(corpus_reader *rd, const corpus_article *article,
     }
     if (make_safe_list(&tags, article->tags, article->ntags) != 0)
         sa.nomem = 1;
+    tags_cut = keep_first(&tags, CORPUS_MAX_TAGS);
     sa.a.tags = tags.items;
     sa.a.ntags = tags.count;
     corpus_status s = CORPUS_OK;
@@ -542,6 +586,8 @@ corpus_status corpus_emit(corpus_reader *rd, const corpus_article *article,
                        "out of memory cleaning an article's text");
     } else {
         check_date(rd, &sa.a, line);
+        warn_cut(rd, line, authors_cut, "authors", CORPUS_MAX_AUTHORS);
+        warn_cut(rd, line, tags_cut, "tags", CORPUS_MAX_TAGS);
         if (rd->on_article && rd->on_article(&sa.a, rd->ctx) != 0)
             s = CORPUS_STOPPED;
     }

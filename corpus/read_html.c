@@ -81,7 +81,8 @@
  *                (several <meta name="author">, a JSON-LD array, several
  *                rel="author" links), joined with ", " as the other
  *                formats join author lists, each an author of its own
- *                (corpus.h), repeats dropped, at most MAX_AUTHORS; a
+ *                (corpus.h; corpus_emit drops repeats and keeps the
+ *                first CORPUS_MAX_AUTHORS, saying so); a
  *                name that looks like a URL or, from a link, is longer
  *                than MAX_LINK_AUTHOR bytes, is none.
  *   description  <meta> description, og:description, the JSON-LD
@@ -144,6 +145,7 @@
 #include "corpus.h"
 #include "corpus_internal.h"
 #include "html_gumbo.h"
+#include "strmap.h"
 
 #include <jansson.h>
 #include <setjmp.h>
@@ -165,9 +167,7 @@
  * few kilobytes (a live blog's, with its updates, a few hundred). */
 #define MAX_JSONLD_BYTES ((size_t)1 << 20)
 
-/* Author names kept (joined), and the longest a link's text may be to
- * be taken for a name. */
-#define MAX_AUTHORS 32
+/* The longest a link's text may be to be taken for an author's name. */
 #define MAX_LINK_AUTHOR 100
 
 /* Stack gumbo may use below our frame before the parse is abandoned
@@ -462,8 +462,9 @@ static int looks_like_url(const char *s)
 /*
  * add_author - one author name from a source of rank `rank`: white space
  * folded, trimmed; nothing when empty or a URL. A better rank than the
- * names kept so far replaces them, the same rank adds to them (unless
- * the name is there already), a worse one is ignored.
+ * names kept so far replaces them, the same rank adds to them (a name
+ * there already too: corpus_emit drops repeats, in every case), a worse
+ * one is ignored.
  */
 static void add_author(page *pg, int rank, const char *value)
 {
@@ -486,15 +487,9 @@ static void add_author(page *pg, int rank, const char *value)
             pg->nauthors = 0;
         }
         pg->author_rank = rank;
-        int seen = 0;
-        for (const char *p = pg->authors.data; p && *p && !seen;
-             p = strchr(p, '\n') + 1)
-            seen = strncmp(p, n, len) == 0 && p[len] == '\n';
-        if (!seen && pg->nauthors < MAX_AUTHORS) {
-            gz_buf_put(&pg->authors, n, len);
-            gz_buf_put(&pg->authors, "\n", 1);
-            pg->nauthors += !pg->authors.failed;
-        }
+        gz_buf_put(&pg->authors, n, len);
+        gz_buf_put(&pg->authors, "\n", 1);
+        pg->nauthors += !pg->authors.failed;
     }
     free(name.data);
 }
@@ -718,9 +713,34 @@ static json_t *find_article(json_t *v, int depth, json_t **graph)
                                 graph);
 }
 
+/* The nodes of a JSON-LD graph by "@id", made when an author is first
+ * looked up: a walk of the graph for each of a list of thousands of
+ * references was quadratic. */
+typedef struct ld_ids {
+    const json_t *graph;
+    gz_strmap index;     /* "@id" -> its first node's place in graph */
+    int made;
+} ld_ids;
+
+/* The first node of ids->graph whose "@id" is `id`, or NULL. Sets
+ * pg->authors.failed when out of memory. */
+static const json_t *ld_node(page *pg, ld_ids *ids, const char *id)
+{
+    for (size_t i = 0; !ids->made && i < json_array_size(ids->graph); i++) {
+        const char *nid = json_string_value(
+            json_object_get(json_array_get(ids->graph, i), "@id"));
+        if (nid && gz_strmap_get(&ids->index, nid, strlen(nid)) < 0 &&
+            gz_strmap_put(&ids->index, nid, strlen(nid), (long)i) != 0)
+            pg->authors.failed = 1;
+    }
+    ids->made = 1;
+    long at = gz_strmap_get(&ids->index, id, strlen(id));
+    return at < 0 ? NULL : json_array_get(ids->graph, (size_t)at);
+}
+
 /* One JSON-LD author: a name, an object's "name", or a reference
- * {"@id": ...} to the node of `graph` with that "@id". */
-static void ld_author(page *pg, const json_t *item, const json_t *graph)
+ * {"@id": ...} to the node of ids->graph with that "@id". */
+static void ld_author(page *pg, const json_t *item, ld_ids *ids)
 {
     if (json_is_string(item)) {
         add_author(pg, R_LD_PERSON, json_string_value(item));
@@ -731,14 +751,7 @@ static void ld_author(page *pg, const json_t *item, const json_t *graph)
     const json_t *name = json_object_get(item, "name");
     const json_t *id = json_object_get(item, "@id");
     if (!name && json_is_string(id)) {
-        item = NULL;
-        for (size_t i = 0; !item && i < json_array_size(graph); i++) {
-            const json_t *node = json_array_get(graph, i);
-            const json_t *nid = json_object_get(node, "@id");
-            if (json_is_string(nid) &&
-                strcmp(json_string_value(nid), json_string_value(id)) == 0)
-                item = node;
-        }
+        item = ld_node(pg, ids, json_string_value(id));
         name = json_object_get(item, "name");
     }
     if (!json_is_string(name))
@@ -770,13 +783,14 @@ static void read_ld_article(page *pg, const json_t *a, const json_t *graph)
     set_meta(pg, M_URL, R_LD_URL,
              json_string_value(json_object_get(a, "url")));
     const json_t *author = json_object_get(a, "author");
+    ld_ids ids = {.graph = graph};
     if (json_is_array(author)) {
-        for (size_t i = 0; i < json_array_size(author) && i < MAX_AUTHORS;
-             i++)
-            ld_author(pg, json_array_get(author, i), graph);
+        for (size_t i = 0; i < json_array_size(author); i++)
+            ld_author(pg, json_array_get(author, i), &ids);
     } else {
-        ld_author(pg, author, graph);
+        ld_author(pg, author, &ids);
     }
+    gz_strmap_free(&ids.index);
     const json_t *kw = json_object_get(a, "keywords");
     if (json_is_string(kw))
         add_keywords(pg, json_string_value(kw));

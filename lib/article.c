@@ -114,14 +114,22 @@ int gz_string_list_split(gz_string_list *list, const char *text, char sep)
     return 0;
 }
 
-/* 1 when `value` equals one of the first CORPUS_NAMES_DEDUP items of
- * `list`, as corpus_emit drops a name a file lists twice. */
+/* 1 when `value` is one author with one of the first CORPUS_NAMES_DEDUP
+ * names of `list` (corpus_name_key: "ann lee" is "Ann Lee"), as
+ * corpus_emit drops a name a file lists twice; 0 when not, -1 when out
+ * of memory. */
 static int listed(const gz_string_list *list, const char *value)
 {
-    for (size_t i = 0; i < list->count && i < CORPUS_NAMES_DEDUP; i++)
-        if (strcmp(list->items[i], value) == 0)
-            return 1;
-    return 0;
+    char *key = corpus_name_key(value);
+    int found = key ? 0 : -1;
+    for (size_t i = 0; !found && i < list->count && i < CORPUS_NAMES_DEDUP;
+         i++) {
+        char *other = corpus_name_key(list->items[i]);
+        found = other ? strcmp(other, key) == 0 : -1;
+        free(other);
+    }
+    free(key);
+    return found;
 }
 
 /* Append `value` to `list` cleaned as the readers clean a one-line
@@ -141,9 +149,9 @@ static gazette_status_t add_clean(gz_string_list *list, const char *value,
     if (corpus_safe_copy(value, len, 0, &clean, &len) != 0)
         return GAZETTE_STATUS_OUT_OF_MEMORY;
     const char *v = clean ? clean : value;
-    int rc = 0;
-    if (*v && !(once && listed(list, v)) &&
-        (rc = gz_string_list_add(list, v, len)) == 0 && added)
+    int dup = *v && once ? listed(list, v) : 0;   /* -1: out of memory */
+    int rc = dup < 0 ? -1 : 0;
+    if (*v && !dup && (rc = gz_string_list_add(list, v, len)) == 0 && added)
         *added = 1;
     free(clean);
     return rc == 0 ? GAZETTE_STATUS_OK : GAZETTE_STATUS_OUT_OF_MEMORY;

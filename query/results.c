@@ -13,6 +13,7 @@ static void free_hit(gazette_hit_t *h)
     free(h->data);
     free(h->tags.items);
     free(h->entities.items);
+    free(h->authors.items);
     free(h->snippet);
     free(h->plain);
     free(h->highlights);
@@ -86,6 +87,22 @@ static xap_status split_items(const char *field, char sep, item_list *list)
     }
     return XAP_OK;
 }
+
+/* The hit's authors into hit->authors: the names the source listed
+ * (`authors=`, written for two or more), else the byline as one name
+ * (a byline of one string is one author, commas and all), else none. */
+static xap_status split_authors(gazette_hit_t *hit)
+{
+    const char *byline = hit->fields.author;
+    if (*hit->fields.authors || !*byline)
+        return split_items(hit->fields.authors, GZ_LIST_SEP, &hit->authors);
+    if (!(hit->authors.items = malloc(sizeof *hit->authors.items)))
+        return XAP_ERR_NOMEM;
+    hit->authors.items[0] = byline;
+    hit->authors.count = 1;
+    return XAP_OK;
+}
+
 /* Offset `at` of `plain` (made from `text` with white space runs made
  * one space and trimmed, as snippets are) as an offset of `text`. */
 static size_t offset_in_text(const char *text, const char *plain, size_t at)
@@ -468,6 +485,8 @@ xap_status gz_hit_fill(gazette_index_t *index, const xap_enquire *enq,
         s = split_items(hit->fields.tags, GZ_LIST_SEP, &hit->tags);
     }
     if (s == XAP_OK)
+        s = split_authors(hit);
+    if (s == XAP_OK)
         s = split_items(hit->fields.entities, GZ_ENTITY_SEP, &hit->entities);
     if (s == XAP_OK)
         s = xap_mset_weight(mset, i, &hit->weight);
@@ -632,6 +651,16 @@ size_t gazette_hit_entity_count(const gazette_hit_t *hit)
 const char *gazette_hit_entity(const gazette_hit_t *hit, size_t i)
 {
     return hit && i < hit->entities.count ? hit->entities.items[i] : NULL;
+}
+
+size_t gazette_hit_author_count(const gazette_hit_t *hit)
+{
+    return hit ? hit->authors.count : 0;
+}
+
+const char *gazette_hit_author_name(const gazette_hit_t *hit, size_t i)
+{
+    return hit && i < hit->authors.count ? hit->authors.items[i] : NULL;
 }
 
 uint32_t gazette_hit_duplicates(const gazette_hit_t *hit)

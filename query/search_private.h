@@ -153,6 +153,7 @@ struct gazette_hit {
     char *data;          /* decoded in place; the fields point into it */
     gz_docdata fields;
     item_list tags, entities;
+    item_list authors;   /* the names of `authors=`, else the byline */
     char *snippet;       /* with the caller's markers */
     char *plain;         /* without markers */
     size_t *highlights;  /* 2 * nhighlights offsets into plain */

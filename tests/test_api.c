@@ -83,6 +83,32 @@ static size_t hits(gazette_index_t *index, const char *query)
     return n;
 }
 
+/* The one hit of `query` has the authors `want` ('|' between names):
+ * its names apart, borrowed from the result set, and its byline the
+ * names joined with ", ". */
+static void expect_hit_authors(gazette_index_t *index, const char *query,
+                               const char *want)
+{
+    gazette_results_t *r = NULL;
+    assert_int_equal(gazette_search(index, query, NULL, &r),
+                     GAZETTE_STATUS_OK);
+    assert_int_equal(gazette_results_count(r), 1);
+    const gazette_hit_t *hit = gazette_results_hit(r, 0);
+    char names[256] = "", byline[256] = "";
+    size_t n = gazette_hit_author_count(hit);
+    for (size_t i = 0; i < n; i++) {
+        const char *name = gazette_hit_author_name(hit, i);
+        snprintf(names + strlen(names), sizeof names - strlen(names),
+                 "%s%s", i ? "|" : "", name);
+        snprintf(byline + strlen(byline), sizeof byline - strlen(byline),
+                 "%s%s", i ? ", " : "", name);
+    }
+    assert_null(gazette_hit_author_name(hit, n));
+    assert_string_equal(names, want);
+    assert_string_equal(gazette_hit_author(hit), byline);
+    gazette_results_free(r);
+}
+
 /* Articles given as fields are searchable by every field and read back
  * whole; replace and delete work by id. */
 static void test_writer_round_trip(void **state)
@@ -113,6 +139,14 @@ static void test_writer_round_trip(void **state)
     put(w, a);
     put(w, article("desk/grain", "Grain prices ease", "Wheat futures fell."));
     put(w, article("desk/trains", "Night trains return", "Sleepers are full."));
+    /* co-authors, one name holding ", ", one listed again in other case */
+    a = article("desk/ferry", "Ferry strike ends", "The crews went back.");
+    static const char *const names[] = {"Smith, John", "Eve Ng",
+                                        "SMITH, john"};
+    for (size_t i = 0; i < 3; i++)
+        assert_int_equal(gazette_article_add_author(a, names[i]),
+                         GAZETTE_STATUS_OK);
+    put(w, a);
     assert_int_equal(gazette_writer_commit(w), GAZETTE_STATUS_OK);
 
     /* replace one, delete one, delete one that is not there */
@@ -128,7 +162,10 @@ static void test_writer_round_trip(void **state)
     uint64_t count = 0;
     assert_int_equal(gazette_index_article_count(index, &count),
                      GAZETTE_STATUS_OK);
-    assert_int_equal(count, 2);
+    assert_int_equal(count, 3);
+    expect_hit_authors(index, "crews", "Smith, John|Eve Ng");
+    expect_hit_authors(index, "harbour", "Ann Peeters");
+    expect_hit_authors(index, "wheat", "");
     assert_int_equal(hits(index, "harbour"), 1);
     assert_int_equal(hits(index, "title:ostend"), 1);
     assert_int_equal(hits(index, "tag:shipping"), 1);

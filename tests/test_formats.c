@@ -66,13 +66,17 @@ static char *dup_or_null(const char *s)
 /* The `n` items joined with '|', in a new string. */
 static char *bar_joined(const char *const *items, size_t n)
 {
-    char out[512] = "";
+    size_t size = 1;
+    for (size_t i = 0; i < n; i++)
+        size += strlen(items[i]) + 1;
+    char *out = calloc(1, size);
+    assert_non_null(out);
     for (size_t i = 0; i < n; i++) {
         if (i)
             strcat(out, "|");
         strcat(out, items[i]);
     }
-    return strdup(out);
+    return out;
 }
 
 static int grab(const corpus_article *art, void *ctx)
@@ -784,6 +788,14 @@ static void test_md_front_matter_fields(void **state)
     assert_string_equal(r->a[0].authors, "Ann Lee");
     assert_string_equal(r->a[0].author, "Ann Lee");
     reading_free(r);
+    /* so is one differing only in case or accents, one author to the
+     * facet: the first spelling stays */
+    r = read_text("case.jsonl", "{\"id\": \"1\", \"title\": \"T\", "
+                  "\"author\": [\"Zoë Ng\", \"Bo Chen\", \"ZOE NG\", "
+                  "\"bo chen\"]}\n");
+    assert_string_equal(r->a[0].authors, "Zoë Ng|Bo Chen");
+    assert_string_equal(r->a[0].author, "Zoë Ng, Bo Chen");
+    reading_free(r);
 
     /* one string is one name, commas and all */
     r = read_text("fm/one.md", "---\ntitle: T\nauthor: Smith, John\n---\n"
@@ -1341,6 +1353,56 @@ static void expect_author_list(const got *g, const char *want,
     expect_field("authors", g->authors, list, html);
 }
 
+enum { MORE_AUTHORS = 5, PAGE_AUTHORS = CORPUS_MAX_AUTHORS + MORE_AUTHORS };
+
+/* `page` (`size` bytes) with PAGE_AUTHORS <meta name="author"> tags, or
+ * (`ld`) a JSON-LD article whose authors are as many references to
+ * Person nodes of its @graph. */
+static void many_authors_page(char *page, size_t size, int ld)
+{
+    snprintf(page, size, "<title>t</title>%s", ld ? "<script type="
+             "'application/ld+json'>{\"@graph\": [{\"@type\": "
+             "\"NewsArticle\", \"author\": [" : "");
+    for (int i = 0; i < PAGE_AUTHORS; i++)
+        snprintf(page + strlen(page), size - strlen(page),
+                 ld ? "%s{\"@id\": \"#w%d\"}"
+                    : "%s<meta name=author content='Writer %d'>",
+                 ld && i ? ", " : "", i);
+    if (ld) {
+        snprintf(page + strlen(page), size - strlen(page), "]}");
+        for (int i = 0; i < PAGE_AUTHORS; i++)
+            snprintf(page + strlen(page), size - strlen(page),
+                     ", {\"@type\": \"Person\", \"@id\": \"#w%d\", "
+                     "\"name\": \"Writer %d\"}", i, i);
+        snprintf(page + strlen(page), size - strlen(page), "]}</script>");
+    }
+    snprintf(page + strlen(page), size - strlen(page), "<p>text</p>");
+}
+
+/* A page of more authors than an article keeps (<meta name="author">
+ * tags, or JSON-LD references, each of which was looked up by a walk of
+ * the whole graph): the first CORPUS_MAX_AUTHORS names (its own cap
+ * kept 32, in silence), and a warning saying how many more it had. */
+static void expect_html_authors_cut(int ld)
+{
+    char page[PAGE_AUTHORS * 80 + 256];
+    many_authors_page(page, sizeof page, ld);
+    reading *r = read_page("many.html", page);
+    assert_int_equal(r->n, 1);
+    size_t names = 1;
+    for (const char *p = r->a[0].authors; *p; p++)
+        names += *p == '|';
+    assert_int_equal(names, CORPUS_MAX_AUTHORS);
+    char last[32];
+    snprintf(last, sizeof last, "|Writer %d", CORPUS_MAX_AUTHORS - 1);
+    assert_non_null(strstr(r->a[0].authors, last));
+    assert_int_equal(r->nwarn, 1);
+    char want[64];
+    snprintf(want, sizeof want, "|%d more authors left out", MORE_AUTHORS);
+    assert_non_null(strstr(r->warn[0], want));
+    reading_free(r);
+}
+
 static void test_html_title_fallbacks(void **state)
 {
     (void)state;
@@ -1798,6 +1860,8 @@ static void test_html_authors(void **state)
         expect_author_list(&r->a[0], cases[i].author, cases[i].html);
         reading_free(r);
     }
+    expect_html_authors_cut(0);
+    expect_html_authors_cut(1);
 }
 
 /* Metadata is read wherever it stands, as JSON-LD always was: <meta

@@ -29,6 +29,7 @@
 #include <cmocka.h>
 
 #include "buf.h"
+#include "corpus.h"
 #include "gazette.h"
 #include "gen_corpus.h"
 #include "schema.h"
@@ -3576,6 +3577,143 @@ static uint32_t articles_by_author(const char *db, const char *name)
     return freq;
 }
 
+/* Names or tags for a list longer than an article keeps: `n` of them,
+ * "<what> <seeded letters> <i>", into names[i] (NAME_BYTES each). */
+#define NAME_BYTES 32
+static void seeded_names(const char *what, uint64_t seed, size_t n,
+                         char (*names)[NAME_BYTES])
+{
+    for (size_t i = 0; i < n; i++) {
+        char letters[6];
+        for (size_t k = 0; k + 1 < sizeof letters; k++) {
+            seed = seed * 6364136223846793005u + 1442695040888963407u;
+            letters[k] = (char)('a' + (seed >> 33) % 26);
+        }
+        letters[sizeof letters - 1] = '\0';
+        snprintf(names[i], NAME_BYTES, "%s %s %zu", what, letters, i);
+    }
+}
+
+/* The JSON array of the `n` strings `items`, appended to `b`. */
+static void put_json_strings(gz_buf *b, char (*items)[NAME_BYTES], size_t n)
+{
+    gz_buf_put(b, "[", 1);
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            gz_buf_put(b, ", ", 2);
+        gz_buf_put(b, "\"", 1);
+        gz_buf_put(b, items[i], strlen(items[i]));
+        gz_buf_put(b, "\"", 1);
+    }
+    gz_buf_put(b, "]", 1);
+}
+
+/* Write dir/name: one JSON Lines article, "An okapi herd.", by the `na`
+ * `authors` and with the `nt` `tags`. */
+static void write_long_lists(const char *dir, const char *name,
+                             char (*authors)[NAME_BYTES], size_t na,
+                             char (*tags)[NAME_BYTES], size_t nt)
+{
+    gz_buf b = {0};
+    static const char head[] =
+        "{\"id\": \"1\", \"title\": \"Okapi\", \"body\": \"An okapi "
+        "herd.\", \"author\": ";
+    gz_buf_put(&b, head, sizeof head - 1);
+    put_json_strings(&b, authors, na);
+    gz_buf_put(&b, ", \"tags\": ", 10);
+    put_json_strings(&b, tags, nt);
+    gz_buf_put(&b, "}\n", 2);
+    assert_false(b.failed);
+    tu_write_file(dir, name, b.data, b.len);
+    gz_buf_free(&b);
+}
+
+/* `value` in lower case (ASCII), as a facet shows it, in `out`. */
+static const char *lowered(const char *value, char out[NAME_BYTES])
+{
+    size_t i = 0;
+    for (; value[i] && i + 1 < NAME_BYTES; i++)
+        out[i] = (char)tolower((unsigned char)value[i]);
+    out[i] = '\0';
+    return out;
+}
+
+/* The okapi article of write_long_lists, indexed in `db` (gazette-index's
+ * stderr in the file `err`), has the first CORPUS_MAX_AUTHORS names and
+ * the first CORPUS_MAX_TAGS tags of its longer lists, as terms, facet
+ * values and in its hit, and the run said how many it left out. */
+static void expect_lists_cut(const char *db, const char *err,
+                             char (*authors)[NAME_BYTES], size_t na,
+                             char (*tags)[NAME_BYTES], size_t nt)
+{
+    size_t len = 0;
+    char *said = read_all(err, &len);
+    char want[128];
+    snprintf(want, sizeof want, "%zu more authors left out: an article "
+             "keeps its first %d", na - CORPUS_MAX_AUTHORS,
+             CORPUS_MAX_AUTHORS);
+    if (!strstr(said, "a/many.jsonl:1") || !strstr(said, want))
+        fail_msg("no warning \"%s\" naming a/many.jsonl:1 in:\n%s", want,
+                 said);
+    snprintf(want, sizeof want, "%zu more tags left out",
+             nt - CORPUS_MAX_TAGS);
+    assert_non_null(strstr(said, want));
+    free(said);
+    assert_int_equal(articles_by_author(db, authors[CORPUS_MAX_AUTHORS - 1]),
+                     1);
+    assert_int_equal(articles_by_author(db, authors[CORPUS_MAX_AUTHORS]), 0);
+    size_t values = 0;
+    char *dump = facet_dump(db, "okapi", 1, &values);
+    assert_int_equal(values, CORPUS_MAX_AUTHORS + CORPUS_MAX_TAGS);
+    char line[NAME_BYTES + 16], low[NAME_BYTES];
+    snprintf(line, sizeof line, "tag %s 1\n",
+             lowered(tags[CORPUS_MAX_TAGS - 1], low));
+    assert_non_null(strstr(dump, line));
+    snprintf(line, sizeof line, "tag %s 1\n",
+             lowered(tags[CORPUS_MAX_TAGS], low));
+    assert_null(strstr(dump, line));
+    free(dump);
+    gazette_results_t *r = facet_search(db, "okapi", 0,
+                                        GAZETTE_SORT_RELEVANCE);
+    assert_int_equal(gazette_results_count(r), 1);
+    const gazette_hit_t *hit = gazette_results_hit(r, 0);
+    assert_int_equal(gazette_hit_author_count(hit), CORPUS_MAX_AUTHORS);
+    assert_string_equal(gazette_hit_author_name(hit, CORPUS_MAX_AUTHORS - 1),
+                        authors[CORPUS_MAX_AUTHORS - 1]);
+    assert_int_equal(gazette_hit_tag_count(hit), CORPUS_MAX_TAGS);
+    gazette_results_free(r);
+}
+
+/* The "authors" array (names joined with '|') of the hit `id`, which
+ * must be there, of the gazette-query --json output in the file `out`,
+ * in `names`. */
+static void json_authors_of(const char *out, const char *id, char *names,
+                            size_t size)
+{
+    size_t len = 0;
+    char *text = read_all(out, &len);
+    names[0] = '\0';
+    int found = 0;
+    for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+        json_t *o = json_loads(line, 0, NULL);
+        assert_non_null(o);
+        const char *hit_id = json_string_value(json_object_get(o, "id"));
+        if (hit_id && strcmp(hit_id, id) == 0) {
+            json_t *a = json_object_get(o, "authors");
+            assert_true(json_is_array(a));
+            for (size_t i = 0; i < json_array_size(a); i++)
+                snprintf(names + strlen(names), size - strlen(names),
+                         "%s%s", i ? "|" : "",
+                         json_string_value(json_array_get(a, i)));
+            found = 1;
+        }
+        json_decref(o);
+    }
+    free(text);
+    if (!found)
+        fail_msg("%s: no hit %s", out, id);
+}
+
 /* Author and tag facets are counted from the facet list slots of a new
  * index, with the values and counts the term lists give; an index
  * without the key (older code wrote it) is counted from the terms, and an
@@ -3621,16 +3759,29 @@ static void test_facet_lists(void **state)
     static const char three[] =
         "Title: Zebra three\nAuthor: Bo Chen\nTags: cup\n\n"
         "Zebra crossings in town.\n";
-    /* two authors listed; a byline of one string is one author */
+    /* two authors listed (a name again in other case is the first one);
+     * a byline of one string is one author; a listed name may hold ", " */
     static const char four[] =
-        "---\ntitle: Zebra four\nauthors: [Ann Lee, Dee Park]\n---\n"
-        "A zebra and its keeper.\n";
+        "---\ntitle: Zebra four\nauthors: [Ann Lee, Dee Park, ann LEE]\n"
+        "---\nA zebra and its keeper.\n";
     static const char five[] =
         "Title: Zebra five\nAuthor: Park, Dee\n\nA zebra at rest.\n";
+    static const char six[] =
+        "---\ntitle: Zebra six\nauthors: [\"Smith, John\", Kim Roe]\n"
+        "---\nA zebra and a foal.\n";
     tu_write_file(small, "a/one.txt", one, sizeof one - 1);
     tu_write_file(small, "a/two.txt", two, sizeof two - 1);
     tu_write_file(small, "a/four.md", four, sizeof four - 1);
     tu_write_file(small, "a/five.txt", five, sizeof five - 1);
+    tu_write_file(small, "a/six.md", six, sizeof six - 1);
+    /* longer lists than an article keeps: their first names and tags */
+    char authors[CORPUS_MAX_AUTHORS + 36][NAME_BYTES];
+    char tags[CORPUS_MAX_TAGS + 20][NAME_BYTES];
+    const size_t na = sizeof authors / sizeof *authors;
+    const size_t nt = sizeof tags / sizeof *tags;
+    seeded_names("Reporter", 7, na, authors);
+    seeded_names("Topic", 11, nt, tags);
+    write_long_lists(small, "a/many.jsonl", authors, na, tags, nt);
     const char *ix = tu_binary("indexer/gazette-index");
     assert_int_equal(tu_run("'%s' --quiet --db '%s' '%s'", ix, small_db,
                             small),
@@ -3642,10 +3793,13 @@ static void test_facet_lists(void **state)
                             small),
                      0);
     assert_int_equal(list_key_state(small_db), 0);
-    assert_int_equal(tu_run("'%s' --quiet --db '%s' '%s'", ix, fresh_db,
-                            small),
+    char err[4200];
+    snprintf(err, sizeof err, "%s/fresh.err", tmp);
+    assert_int_equal(tu_run("'%s' --db '%s' '%s' 2> '%s'", ix, fresh_db,
+                            small, err),
                      0);
     assert_int_equal(list_key_state(fresh_db), 1);
+    expect_lists_cut(fresh_db, err, authors, na, tags, nt);
     static const char *const zebra[] = {"zebra", "zebra market"};
     assert_true(same_list_facets(fresh_db, small_db, zebra, 2) > 0);
     char *dump = facet_dump(fresh_db, "zebra", 1, &values);
@@ -3671,6 +3825,19 @@ static void test_facet_lists(void **state)
     assert_string_equal(gazette_article_author(art, 1), "Dee Park");
     gazette_article_free(art);
     gazette_index_close(index);
+    /* --json gives a hit's names apart, commas and all */
+    char out[4200], names[256];
+    snprintf(out, sizeof out, "%s/hits.jsonl", tmp);
+    assert_int_equal(tu_run("'%s' --db '%s' --json zebra > '%s'",
+                            tu_binary("query/cli/gazette-query"), fresh_db,
+                            out),
+                     0);
+    json_authors_of(out, "a/six.md", names, sizeof names);
+    assert_string_equal(names, "Smith, John|Kim Roe");
+    json_authors_of(out, "a/five.txt", names, sizeof names);
+    assert_string_equal(names, "Park, Dee");
+    json_authors_of(out, "a/four.md", names, sizeof names);
+    assert_string_equal(names, "Ann Lee|Dee Park");
 
     /* The writer API: the key in a new index, not in an old one. */
     char api_db[4200], api_old[4200];
@@ -5899,6 +6066,21 @@ static void test_feedback_off(void **state)
                             fx.sample.db), 0);
 }
 
+/* The JSON hit `o` has "authors", the names its "author" joins: none
+ * for no author. */
+static void expect_authors_are_byline(json_t *o)
+{
+    json_t *names = json_object_get(o, "authors");
+    assert_true(json_is_array(names));
+    char joined[1024] = "";
+    for (size_t i = 0; i < json_array_size(names); i++)
+        snprintf(joined + strlen(joined), sizeof joined - strlen(joined),
+                 "%s%s", i ? ", " : "",
+                 json_string_value(json_array_get(names, i)));
+    assert_string_equal(joined,
+                        json_string_value(json_object_get(o, "author")));
+}
+
 /* --json: hits with the documented fields, then one summary object. */
 static void test_cli_json_schema(void **state)
 {
@@ -5929,6 +6111,7 @@ static void test_cli_json_schema(void **state)
             assert_true(json_is_array(json_object_get(o, "tags")));
             assert_true(json_array_size(json_object_get(o, "tags")) > 0);
             assert_true(json_is_array(json_object_get(o, "entities")));
+            expect_authors_are_byline(o);
             assert_true(json_is_real(json_object_get(o, "weight")));
             assert_true(json_is_integer(json_object_get(o, "percent")));
             assert_true(json_is_integer(json_object_get(o, "rank")));
