@@ -1882,20 +1882,24 @@ static void test_root_below_unsearchable_dir(void **state)
     assert_int_equal(tu_run("chmod 755 '%s'", a), 0);
 }
 
-/* Make the directory `shm` (a mkdtemp template under /dev/shm) on
- * another file system than the fixture's: 1, or 0 (and said why) when
- * this machine has none. */
-static int other_file_system(char *shm)
+/* Make a directory on another file system than the fixture's, its path
+ * in `dir` (`size` bytes): under /dev/shm, or under /tmp or /var/tmp
+ * when the fixture is on /dev/shm itself (scripts/dev test puts TMPDIR
+ * there). 1, or 0 (and said why) when this machine has none. */
+static int other_file_system(char *dir, size_t size)
 {
-    struct stat a, b;
-    if (stat(fx.tmp, &a) != 0 || !mkdtemp(shm))
+    static const char *const bases[] = {"/dev/shm", "/tmp", "/var/tmp"};
+    struct stat fixture, base;
+    if (stat(fx.tmp, &fixture) != 0)
         return 0;
-    if (stat(shm, &b) != 0 || a.st_dev == b.st_dev) {
-        printf("SKIP: /dev/shm is on the same file system as %s\n", fx.tmp);
-        tu_rmtree(shm);
-        return 0;
+    for (size_t i = 0; i < sizeof bases / sizeof *bases; i++) {
+        snprintf(dir, size, "%s/gazette-safety-XXXXXX", bases[i]);
+        if (stat(bases[i], &base) == 0 && base.st_dev != fixture.st_dev &&
+            mkdtemp(dir))
+            return 1;
     }
-    return 1;
+    printf("SKIP: no file system other than that of %s\n", fx.tmp);
+    return 0;
 }
 
 /* A root that is now on another file system than at the last run (a link
@@ -1904,15 +1908,15 @@ static int other_file_system(char *shm)
 static void test_moved_root(void **state)
 {
     (void)state;
-    char shm[] = "/dev/shm/gazette-safety-XXXXXX";
-    if (!other_file_system(shm)) {
+    char elsewhere[64];
+    if (!other_file_system(elsewhere, sizeof elsewhere)) {
         skip();
         return;
     }
     char link[2048];
     snprintf(link, sizeof link, "%s/archive", fx.tmp);
     assert_int_equal(tu_run("cp -r '%s' '%s/c' && ln -s '%s/c' '%s'",
-                            fx.corpus, shm, shm, link), 0);
+                            fx.corpus, elsewhere, elsewhere, link), 0);
     assert_int_equal(ix("-q --db '%s' '%s'", fx.db, link), 0);
     /* Now the link leads to a copy on the other disk, one file short
      * (under the removal limit). */
@@ -1944,7 +1948,7 @@ static void test_moved_root(void **state)
                             fx.corpus), 0);
     assert_int_equal(ix("--db '%s' '%s'", fx.db, link), 0);
     assert_int_equal(articles(fx.db), SAMPLE_FILES - 2);
-    tu_rmtree(shm);
+    tu_rmtree(elsewhere);
 }
 
 /* Run `--full` (and its dry run) at -j1 and -j2 on DB over ROOTS, all
@@ -1976,8 +1980,8 @@ static void expect_full_refused(const char *db, const char *roots,
 static void test_full_absent_root_made_up_count(void **state)
 {
     (void)state;
-    char shm[] = "/dev/shm/gazette-safety-XXXXXX";
-    if (!other_file_system(shm)) {
+    char elsewhere[64];
+    if (!other_file_system(elsewhere, sizeof elsewhere)) {
         skip();
         return;
     }
@@ -1985,9 +1989,9 @@ static void test_full_absent_root_made_up_count(void **state)
     snprintf(link, sizeof link, "%s/a", fx.tmp);
     snprintf(stray, sizeof stray, "%s/stray", fx.tmp);
     snprintf(db, sizeof db, "%s/m.idx", fx.tmp);
-    tu_write_file(shm, "news/x.txt", "Apples\n\nquagga apples\n", 22);
-    tu_write_file(shm, "news/o.txt", "Other\n\nquagga other\n", 20);
-    assert_int_equal(tu_run("ln -s '%s' '%s'", shm, link), 0);
+    tu_write_file(elsewhere, "news/x.txt", "Apples\n\nquagga apples\n", 22);
+    tu_write_file(elsewhere, "news/o.txt", "Other\n\nquagga other\n", 20);
+    assert_int_equal(tu_run("ln -s '%s' '%s'", elsewhere, link), 0);
     assert_int_equal(ix("-q --db '%s' '%s'", db, link), 0);
     assert_int_equal(articles(db), 2);
     tu_write_file(stray, "n1.txt", "Stray\n\nquagga one\n", 18);
@@ -2005,7 +2009,7 @@ static void test_full_absent_root_made_up_count(void **state)
     assert_int_equal(articles(db), 2);
     assert_int_equal(qy("--db '%s' --format paths quagga", db), 0);
     expect_in("out.txt", "n1.txt");
-    tu_rmtree(shm);
+    tu_rmtree(elsewhere);
 
     /* An empty first root: b's x.txt takes the id, z.txt is new. */
     char a[1100], b[1100];
@@ -2069,8 +2073,8 @@ static uint64_t fnv1a64(const char *s)
 static void test_moved_root_recorded_by_old_spelling(void **state)
 {
     (void)state;
-    char shm[] = "/dev/shm/gazette-safety-XXXXXX";
-    if (!other_file_system(shm)) {
+    char elsewhere[64];
+    if (!other_file_system(elsewhere, sizeof elsewhere)) {
         skip();
         return;
     }
@@ -2078,7 +2082,7 @@ static void test_moved_root_recorded_by_old_spelling(void **state)
     snprintf(link, sizeof link, "%s/archive", fx.tmp);
     snprintf(written, sizeof written, "%s/./archive", fx.tmp);
     assert_int_equal(tu_run("cp -r '%s' '%s/c' && ln -s '%s/c' '%s'",
-                            fx.corpus, shm, shm, link), 0);
+                            fx.corpus, elsewhere, elsewhere, link), 0);
     assert_int_equal(ix("-q --db '%s' '%s'", fx.db, link), 0);
     /* What the older run left: the record under the written key only. */
     snprintf(key, sizeof key, "gazette.root.%016llx",
@@ -2118,7 +2122,7 @@ static void test_moved_root_recorded_by_old_spelling(void **state)
     assert_true(len > 0);
     free(got);
     xap_database_free(d);
-    tu_rmtree(shm);
+    tu_rmtree(elsewhere);
 }
 
 /* The same guards through the library. */

@@ -320,13 +320,19 @@ int tu_skip_listed(const char *name)
 
 /* Run only the tests whose names match $GAZETTE_TEST_ONLY (a cmocka glob:
  * `*` and `?`), so one failing case can be rerun alone while a fix is
- * checked. A constructor, so that no test's main() has to ask for it; the
- * linker keeps it because every test uses this file's helpers. */
+ * checked; leave out those matching $GAZETTE_TEST_EXCEPT, so that
+ * tests/CMakeLists.txt can run one long program as two ctest entries
+ * (ONLY a glob, EXCEPT the same glob), which ctest -j runs side by side.
+ * A constructor, so that no test's main() has to ask for it; the linker
+ * keeps it because every test uses this file's helpers. */
 __attribute__((constructor)) static void tu_filter_from_env(void)
 {
     const char *only = getenv("GAZETTE_TEST_ONLY");
     if (only && *only)
         cmocka_set_test_filter(only);
+    const char *except = getenv("GAZETTE_TEST_EXCEPT");
+    if (except && *except)
+        cmocka_set_skip_filter(except);
 }
 
 /* ------------------------------------------------------ unprivileged */
