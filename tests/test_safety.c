@@ -3618,7 +3618,8 @@ static void test_long_link_message_keeps_its_end(void **state)
  * exit status: a usage error (64), a missing input (66), and also a
  * --synonyms or --entity-aliases file that cannot be read (74: a
  * directory) or a stub listing one database twice (65), which printed
- * zeros too. So does a --db whose directory is missing (74), or has a
+ * zeros too, as did an index of another format version or stemmed in a
+ * language this Xapian lacks (65). So does a --db whose directory is missing (74), or has a
  * link to nothing on the way (66, was 74), in every mode, and a run that
  * another writer kept from the lock (75, at once, after --wait-lock, a
  * --full too: gazette_update_started() 0), which wrote nothing: all
@@ -3635,6 +3636,13 @@ static void test_refused_command_line_has_no_summary(void **state)
                             "ln -s mnt/disk dangling", fx.tmp), 0);
     assert_int_equal(tu_run("mkdir '%s/rules.d'", fx.tmp), 0);
     tu_write_file(fx.tmp, "twice", "auto idx\nauto idx\n", 18);
+    /* an index of a format version to come, and one stemmed in a
+     * language this Xapian lacks: refused before anything is written */
+    assert_int_equal(tu_run("cd '%s' && cp -r idx v99 && cp -r idx klingon "
+                            "&& xapian-metadata set v99/shard0 "
+                            "gazette.format 99 && xapian-metadata set "
+                            "klingon/shard0 gazette.language klingon",
+                            fx.tmp), 0);
     /* $T the scratch directory, $IDX the index, $C the corpus */
     static const struct {
         const char *args;
@@ -3668,6 +3676,10 @@ static void test_refused_command_line_has_no_summary(void **state)
         {"--db \"$T/twice\" \"$C\"", 65},
         {"-n --db \"$T/twice\" \"$C\"", 65},
         {"--full --db \"$T/twice\" \"$C\"", 65},
+        /* these two printed a summary of zeros, or the JSON one */
+        {"--db \"$T/v99\" \"$C\"", 65},
+        {"-n --db \"$T/v99\" \"$C\"", 65},
+        {"--db \"$T/klingon\" \"$C\"", 65},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
         for (int json = 0; json < 2; json++) {
@@ -3719,6 +3731,11 @@ static void test_refused_command_line_has_no_summary(void **state)
     assert_int_equal(gazette_update_run(u, twice, roots, 1),
                      GAZETTE_STATUS_INDEX_CORRUPT);
     assert_false(gazette_update_started(u));
+    char v99[2048];
+    snprintf(v99, sizeof v99, "%s/v99", fx.tmp);
+    assert_int_equal(gazette_update_run(u, v99, roots, 1),
+                     GAZETTE_STATUS_INDEX_VERSION);
+    assert_false(gazette_update_started(u));
     assert_int_equal(gazette_update_run(u, fx.db, roots, 1),
                      GAZETTE_STATUS_OK);
     assert_true(gazette_update_started(u));
@@ -3745,6 +3762,8 @@ static void test_refused_command_line_has_no_summary(void **state)
                          "index is written");
     expect_in("out.txt", "files (missing 66, malformed 64, unreadable 74)");
     expect_in("out.txt", "one listed twice 65");
+    expect_in("out.txt", "and format (another format version, or a\n"
+                         "language this Xapian lacks, 65)");
     expect_in("out.txt", "nor when another writer holds\nthe index (75, "
                          "at once or once --wait-lock ran out)");
     expect_in("out.txt", "one listed twice 65, a server tcp://HOST:PORT\n"
