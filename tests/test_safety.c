@@ -4602,6 +4602,48 @@ static void test_numeric_option_limits_said(void **state)
     expect_in("out.txt", "(default 10, at most 100000)");
 }
 
+/* --no-snippets leaves titles plain on a terminal too: the library
+ * finds a title's matched words with its snippet (results.c
+ * make_snippet_locked; gazette_hit_title_highlight_count is 0 without
+ * one). --help and gazette-query(1) said only "do not show snippets",
+ * and the man page that title words are bold. The library's side: no
+ * title highlight without snippets. */
+static void test_no_snippets_plain_titles_said(void **state)
+{
+    (void)state;
+    assert_int_equal(ix("-q --db '%s' '%s'", fx.db, fx.corpus), 0);
+    assert_int_equal(qy("--help"), 0);
+    expect_in("out.txt", "--no-snippets  do not show snippets, nor a "
+                         "title's matched words in\n");
+    assert_int_equal(tu_run("MANWIDTH=200 man -l '%s' 2>/dev/null | "
+                            "tr -s ' \\n' '  ' | grep -qF 'Do not show "
+                            "snippets, nor a title'\\''s matched words in "
+                            "bold'", tu_source_path("docs/gazette-query.1")),
+                     0);
+    gazette_index_t *index = NULL;
+    assert_int_equal(gazette_index_open(fx.db, &index), GAZETTE_STATUS_OK);
+    gazette_search_options_t *opts = NULL;
+    assert_int_equal(gazette_search_options_new(&opts), GAZETTE_STATUS_OK);
+    /* a title word of the first hit: bold with a snippet, not without */
+    for (size_t length = 80; ; length = 0) {
+        assert_int_equal(gazette_search_options_set_snippet(opts, length,
+                                                            NULL, NULL),
+                         GAZETTE_STATUS_OK);
+        gazette_results_t *res = NULL;
+        assert_int_equal(gazette_search(index, "title:gaza", opts, &res),
+                         GAZETTE_STATUS_OK);
+        assert_true(gazette_results_count(res) > 0);
+        const gazette_hit_t *h = gazette_results_hit(res, 0);
+        assert_int_equal(gazette_hit_title_highlight_count(h) > 0,
+                         length > 0);
+        gazette_results_free(res);
+        if (length == 0)
+            break;
+    }
+    gazette_search_options_free(opts);
+    gazette_index_close(index);
+}
+
 /* gazette-query takes --db at most 64 times (more is a usage error, one
  * line), and --help, the man page and the README say so: they said
  * "repeat to search several indexes" with no bound. A stub file has no
@@ -5649,6 +5691,7 @@ int main(void)
         T(test_usage_errors_are_log_lines),
         T(test_numeric_option_limits_said),
         T(test_db_repeat_limit_said),
+        T(test_no_snippets_plain_titles_said),
         T(test_numeric_option_forms),
         T(test_jobs_zero_is_one_per_core),
         T(test_messages_quote_as_written),
