@@ -4485,6 +4485,11 @@ static void test_usage_errors_are_log_lines(void **state)
                      rc, err);
     }
     regfree(&re);
+    /* one index, as the library names it (cli_index_name_length): no
+     * conflict; the run goes on to find CORPUS x missing (it was 64) */
+    int rc = ix("-n --db a.idx -d a.idx/ --db a.idx/. x");
+    if (rc != 66 || strstr(slurp("err.txt"), "given twice"))
+        fail_msg("--db a.idx thrice: exit %d: %s", rc, slurp("err.txt"));
 }
 
 /* The most --memory takes: 1 PiB (2^30 MB), or what the library can
