@@ -4649,6 +4649,28 @@ static void test_no_snippets_plain_titles_said(void **state)
     gazette_index_close(index);
 }
 
+/* The count's `upper` is Xapian's upper bound less the near-duplicates
+ * left out (search.c near_counts), not a count: an AND of two words that
+ * seldom meet has a bound of the rarer word's articles ('alpha AND
+ * beta' over 700 articles, 10 with both: upper 355). docs/json.md and
+ * gazette-query(1) said it was at most the articles matched less those
+ * left out; docs/search.md, "Counts", said it right. */
+static void test_upper_bound_said(void **state)
+{
+    (void)state;
+    assert_int_equal(tu_run("grep -qF \"\\`upper\\` is Xapian's upper bound "
+                            "of the matches less the hits left out as "
+                            "near-duplicates, which may be far above the "
+                            "count\" '%s'", tu_source_path("docs/json.md")),
+                     0);
+    assert_int_equal(tu_run("MANWIDTH=200 man -l '%s' 2>/dev/null | "
+                            "tr -s ' \\n' '  ' | grep -qF 'U Xapian'\\''s "
+                            "upper bound of the matches less those left out, "
+                            "which may be far above the count'",
+                            tu_source_path("docs/gazette-query.1")),
+                     0);
+}
+
 /* gazette-query takes --db at most 64 times (more is a usage error, one
  * line), and --help, the man page and the README say so: they said
  * "repeat to search several indexes" with no bound. A stub file has no
@@ -5697,6 +5719,7 @@ int main(void)
         T(test_numeric_option_limits_said),
         T(test_db_repeat_limit_said),
         T(test_no_snippets_plain_titles_said),
+        T(test_upper_bound_said),
         T(test_numeric_option_forms),
         T(test_jobs_zero_is_one_per_core),
         T(test_messages_quote_as_written),
