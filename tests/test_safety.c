@@ -3641,8 +3641,8 @@ static void test_refused_command_line_has_no_summary(void **state)
     assert_int_equal(tu_run("cd '%s' && cp -r idx v99 && cp -r idx klingon "
                             "&& xapian-metadata set v99/shard0 "
                             "gazette.format 99 && xapian-metadata set "
-                            "klingon/shard0 gazette.language klingon",
-                            fx.tmp), 0);
+                            "klingon/shard0 gazette.language klingon && "
+                            "cp -r idx lost && rm lost/XAPIANDB", fx.tmp), 0);
     /* $T the scratch directory, $IDX the index, $C the corpus */
     static const struct {
         const char *args;
@@ -3680,6 +3680,9 @@ static void test_refused_command_line_has_no_summary(void **state)
         {"--db \"$T/v99\" \"$C\"", 65},
         {"-n --db \"$T/v99\" \"$C\"", 65},
         {"--db \"$T/klingon\" \"$C\"", 65},
+        /* a sharded index that lost its stub: refused before it opens */
+        {"--db \"$T/lost\" \"$C\"", 65},
+        {"-n --db \"$T/lost\" \"$C\"", 65},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
         for (int json = 0; json < 2; json++) {
@@ -3766,7 +3769,8 @@ static void test_refused_command_line_has_no_summary(void **state)
                          "language this Xapian lacks, 65)");
     expect_in("out.txt", "nor when another writer holds\nthe index (75, "
                          "at once or once --wait-lock ran out)");
-    expect_in("out.txt", "one listed twice 65, a server tcp://HOST:PORT\n"
+    expect_in("out.txt", "one listed twice 65, a sharded index's stub "
+                         "DIR/XAPIANDB lost 65,\na server tcp://HOST:PORT\n"
                          "65, the directory it goes in missing 74, no index "
                          "with --no-create 66)");
 }
