@@ -252,7 +252,8 @@ static const char usage_text[] =
 "a fraction, 0.5; PERCENT a '%' after it, 10%); a sign, a blank, 0x, an\n"
 "exponent or a number out of range is refused (exit 64). --db, --language,\n"
 "--synonyms and --entity-aliases take one value: given twice with two,\n"
-"they are refused (exit 64; a run writes one index).\n"
+"they are refused (exit 64; a run writes one index; a trailing '/' makes\n"
+"no other --db).\n"
 "\n"
 "Output: skipped files (and skipped JSON Lines lines) are listed on stderr,\n"
 "one line each with the reason; warnings likewise, and notes ('note: ...',\n"
@@ -272,9 +273,11 @@ static const char usage_text[] =
 "files (missing 66, malformed 64, unreadable 74), each CORPUS (missing\n"
 "66, given twice 64), the index's path and stubs (not an index 64, a\n"
 "stub line Xapian cannot read 65, a database named missing 66,\n"
-"one listed twice 65, a server tcp://HOST:PORT\n"
+"one listed twice 65, a sharded index's stub DIR/XAPIANDB lost 65,\n"
+"a server tcp://HOST:PORT\n"
 "65, the directory it goes in missing 74, no index with --no-create 66)\n"
-"and its language (64);\n"
+"and its language (64) and format (another format version, or a\n"
+"language this Xapian lacks, 65);\n"
 "nor when another writer holds\n"
 "the index (75, at once or once --wait-lock ran out): nothing was done,\n"
 "and the one error line says why. The summary:\n"
@@ -555,13 +558,18 @@ static int add_pattern(const char ***list, size_t *n, const char *pattern)
 
 /* Option `opt` given again, `now` after `before` (NULL: not before):
  * 0 when that is the first time or the same value, else -1, said in one
- * line with `why`. The last one won without a word, so that
+ * line with `why`. The values are compared up to `length` of each (NULL:
+ * strlen), so that "--db a.idx --db a.idx/", one index as the library
+ * names it, is no conflict. The last one won without a word, so that
  * "--db a --db b", as gazette-query searches two indexes, wrote b alone,
  * and "--synonyms a --synonyms b" stored b's rules alone. */
 static int given_once(const char *opt, const char *before, const char *now,
-                      const char *why)
+                      size_t (*length)(const char *), const char *why)
 {
-    if (!before || strcmp(before, now) == 0)
+    if (!length)
+        length = strlen;
+    if (!before || (length(before) == length(now) &&
+                    memcmp(before, now, length(now)) == 0))
         return 0;
     cli_complain("%s given twice, '%s' and '%s': %s; try 'gazette-index "
                  "--help'", opt, before, now, why);
@@ -610,14 +618,15 @@ static int parse_args(int argc, char **argv, cli_options *o, int *code)
     while ((c = getopt_long(argc, argv, optstring, longopts, NULL)) != -1) {
         switch (c) {
         case 'd':
-            if (given_once("--db", o->db, optarg, "a run writes one index"))
+            if (given_once("--db", o->db, optarg, cli_index_name_length,
+                           "a run writes one index"))
                 return -1;
             free(o->db);
             if (!(o->db = strdup(optarg)))
                 return *code = CLI_EXIT_SOFTWARE, -1;
             break;
         case 'l':
-            if (given_once("--language", o->language, optarg,
+            if (given_once("--language", o->language, optarg, NULL,
                            "an index has one language"))
                 return -1;
             o->language = optarg;
@@ -652,7 +661,7 @@ static int parse_args(int argc, char **argv, cli_options *o, int *code)
             o->json = 1;
             break;
         case OPT_SYNONYMS:
-            if (given_once("--synonyms", o->synonyms, optarg,
+            if (given_once("--synonyms", o->synonyms, optarg, NULL,
                            "the index keeps the rules of one file (join "
                            "them into one)"))
                 return -1;
@@ -672,7 +681,7 @@ static int parse_args(int argc, char **argv, cli_options *o, int *code)
                 return *code = CLI_EXIT_SOFTWARE, -1;
             break;
         case OPT_ALIASES:
-            if (given_once("--entity-aliases", o->aliases, optarg,
+            if (given_once("--entity-aliases", o->aliases, optarg, NULL,
                            "the index keeps the aliases of one file (join "
                            "them into one)"))
                 return -1;

@@ -4493,6 +4493,7 @@ gz_index_outcome gz_index_run(const gz_index_config *cfg,
         size_t n = strlen(err);
         snprintf(err + n, errlen - n, "; or rebuild it with "
                  "gazette_update_set_full");
+        stats->unstarted = 1;   /* nothing opened, nothing written */
         return GZ_INDEX_CORRUPT;
     }
     checked = stopped_before_start(cfg, err, errlen);

@@ -762,9 +762,11 @@ int gazette_update_started(const gazette_update_t *update)
         return 0;
     /* What gz_index_run refuses with these it finds before it writes:
      * the corpus paths (missing, repeated), the index's path (a link to
-     * nothing, a loop; not an index; another program's database) and
-     * its language. */
+     * nothing, a loop; not an index; another program's database), its
+     * language and its format (INDEX_VERSION: only open_run's checks of
+     * these return it, before anything is written). */
     switch (update->last_status) {
+    case GAZETTE_STATUS_INDEX_VERSION:
     case GAZETTE_STATUS_INVALID_ARGUMENT:
     case GAZETTE_STATUS_INPUT_NOT_FOUND:
     case GAZETTE_STATUS_BAD_INPUT:

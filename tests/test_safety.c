@@ -3622,7 +3622,8 @@ static void test_long_link_message_keeps_its_end(void **state)
  * exit status: a usage error (64), a missing input (66), and also a
  * --synonyms or --entity-aliases file that cannot be read (74: a
  * directory) or a stub listing one database twice (65), which printed
- * zeros too. So does a --db whose directory is missing (74), or has a
+ * zeros too, as did an index of another format version or stemmed in a
+ * language this Xapian lacks (65). So does a --db whose directory is missing (74), or has a
  * link to nothing on the way (66, was 74), in every mode, and a run that
  * another writer kept from the lock (75, at once, after --wait-lock, a
  * --full too: gazette_update_started() 0), which wrote nothing: all
@@ -3639,6 +3640,13 @@ static void test_refused_command_line_has_no_summary(void **state)
                             "ln -s mnt/disk dangling", fx.tmp), 0);
     assert_int_equal(tu_run("mkdir '%s/rules.d'", fx.tmp), 0);
     tu_write_file(fx.tmp, "twice", "auto idx\nauto idx\n", 18);
+    /* an index of a format version to come, and one stemmed in a
+     * language this Xapian lacks: refused before anything is written */
+    assert_int_equal(tu_run("cd '%s' && cp -r idx v99 && cp -r idx klingon "
+                            "&& xapian-metadata set v99/shard0 "
+                            "gazette.format 99 && xapian-metadata set "
+                            "klingon/shard0 gazette.language klingon && "
+                            "cp -r idx lost && rm lost/XAPIANDB", fx.tmp), 0);
     /* $T the scratch directory, $IDX the index, $C the corpus */
     static const struct {
         const char *args;
@@ -3672,6 +3680,13 @@ static void test_refused_command_line_has_no_summary(void **state)
         {"--db \"$T/twice\" \"$C\"", 65},
         {"-n --db \"$T/twice\" \"$C\"", 65},
         {"--full --db \"$T/twice\" \"$C\"", 65},
+        /* these two printed a summary of zeros, or the JSON one */
+        {"--db \"$T/v99\" \"$C\"", 65},
+        {"-n --db \"$T/v99\" \"$C\"", 65},
+        {"--db \"$T/klingon\" \"$C\"", 65},
+        /* a sharded index that lost its stub: refused before it opens */
+        {"--db \"$T/lost\" \"$C\"", 65},
+        {"-n --db \"$T/lost\" \"$C\"", 65},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
         for (int json = 0; json < 2; json++) {
@@ -3723,6 +3738,11 @@ static void test_refused_command_line_has_no_summary(void **state)
     assert_int_equal(gazette_update_run(u, twice, roots, 1),
                      GAZETTE_STATUS_INDEX_CORRUPT);
     assert_false(gazette_update_started(u));
+    char v99[2048];
+    snprintf(v99, sizeof v99, "%s/v99", fx.tmp);
+    assert_int_equal(gazette_update_run(u, v99, roots, 1),
+                     GAZETTE_STATUS_INDEX_VERSION);
+    assert_false(gazette_update_started(u));
     assert_int_equal(gazette_update_run(u, fx.db, roots, 1),
                      GAZETTE_STATUS_OK);
     assert_true(gazette_update_started(u));
@@ -3749,9 +3769,12 @@ static void test_refused_command_line_has_no_summary(void **state)
                          "index is written");
     expect_in("out.txt", "files (missing 66, malformed 64, unreadable 74)");
     expect_in("out.txt", "one listed twice 65");
+    expect_in("out.txt", "and format (another format version, or a\n"
+                         "language this Xapian lacks, 65)");
     expect_in("out.txt", "nor when another writer holds\nthe index (75, "
                          "at once or once --wait-lock ran out)");
-    expect_in("out.txt", "one listed twice 65, a server tcp://HOST:PORT\n"
+    expect_in("out.txt", "one listed twice 65, a sharded index's stub "
+                         "DIR/XAPIANDB lost 65,\na server tcp://HOST:PORT\n"
                          "65, the directory it goes in missing 74, no index "
                          "with --no-create 66)");
 }
@@ -4470,6 +4493,11 @@ static void test_usage_errors_are_log_lines(void **state)
                      rc, err);
     }
     regfree(&re);
+    /* one index, as the library names it (cli_index_name_length): no
+     * conflict; the run goes on to find CORPUS x missing (it was 64) */
+    int rc = ix("-n --db a.idx -d a.idx/ --db a.idx/. x");
+    if (rc != 66 || strstr(slurp("err.txt"), "given twice"))
+        fail_msg("--db a.idx thrice: exit %d: %s", rc, slurp("err.txt"));
 }
 
 /* The most --memory takes: 1 PiB (2^30 MB), or what the library can
@@ -4585,6 +4613,70 @@ static void test_numeric_option_limits_said(void **state)
     expect_in("out.txt", "--offset N     skip the first N hits (default 0, "
                          "at most\n                     4294967295)");
     expect_in("out.txt", "(default 10, at most 100000)");
+}
+
+/* --no-snippets leaves titles plain on a terminal too: the library
+ * finds a title's matched words with its snippet (results.c
+ * make_snippet_locked; gazette_hit_title_highlight_count is 0 without
+ * one). --help and gazette-query(1) said only "do not show snippets",
+ * and the man page that title words are bold. The library's side: no
+ * title highlight without snippets. */
+static void test_no_snippets_plain_titles_said(void **state)
+{
+    (void)state;
+    assert_int_equal(ix("-q --db '%s' '%s'", fx.db, fx.corpus), 0);
+    assert_int_equal(qy("--help"), 0);
+    expect_in("out.txt", "--no-snippets  do not show snippets, nor a "
+                         "title's matched words in\n");
+    assert_int_equal(tu_run("MANWIDTH=200 man -l '%s' 2>/dev/null | "
+                            "tr -s ' \\n' '  ' | grep -qF 'Do not show "
+                            "snippets, nor a title'\\''s matched words in "
+                            "bold'", tu_source_path("docs/gazette-query.1")),
+                     0);
+    gazette_index_t *index = NULL;
+    assert_int_equal(gazette_index_open(fx.db, &index), GAZETTE_STATUS_OK);
+    gazette_search_options_t *opts = NULL;
+    assert_int_equal(gazette_search_options_new(&opts), GAZETTE_STATUS_OK);
+    /* a title word of the first hit: bold with a snippet, not without */
+    for (size_t length = 80; ; length = 0) {
+        assert_int_equal(gazette_search_options_set_snippet(opts, length,
+                                                            NULL, NULL),
+                         GAZETTE_STATUS_OK);
+        gazette_results_t *res = NULL;
+        assert_int_equal(gazette_search(index, "title:gaza", opts, &res),
+                         GAZETTE_STATUS_OK);
+        assert_true(gazette_results_count(res) > 0);
+        const gazette_hit_t *h = gazette_results_hit(res, 0);
+        assert_int_equal(gazette_hit_title_highlight_count(h) > 0,
+                         length > 0);
+        gazette_results_free(res);
+        if (length == 0)
+            break;
+    }
+    gazette_search_options_free(opts);
+    gazette_index_close(index);
+}
+
+/* The count's `upper` is Xapian's upper bound less the near-duplicates
+ * left out (search.c near_counts), not a count: an AND of two words that
+ * seldom meet has a bound of the rarer word's articles ('alpha AND
+ * beta' over 700 articles, 10 with both: upper 355). docs/json.md and
+ * gazette-query(1) said it was at most the articles matched less those
+ * left out; docs/search.md, "Counts", said it right. */
+static void test_upper_bound_said(void **state)
+{
+    (void)state;
+    assert_int_equal(tu_run("grep -qF \"\\`upper\\` is Xapian's upper bound "
+                            "of the matches less the hits left out as "
+                            "near-duplicates, which may be far above the "
+                            "count\" '%s'", tu_source_path("docs/json.md")),
+                     0);
+    assert_int_equal(tu_run("MANWIDTH=200 man -l '%s' 2>/dev/null | "
+                            "tr -s ' \\n' '  ' | grep -qF 'U Xapian'\\''s "
+                            "upper bound of the matches less those left out, "
+                            "which may be far above the count'",
+                            tu_source_path("docs/gazette-query.1")),
+                     0);
 }
 
 /* gazette-query takes --db at most 64 times (more is a usage error, one
@@ -5634,6 +5726,8 @@ int main(void)
         T(test_usage_errors_are_log_lines),
         T(test_numeric_option_limits_said),
         T(test_db_repeat_limit_said),
+        T(test_no_snippets_plain_titles_said),
+        T(test_upper_bound_said),
         T(test_numeric_option_forms),
         T(test_jobs_zero_is_one_per_core),
         T(test_messages_quote_as_written),
