@@ -2722,12 +2722,20 @@ static void test_full_keeps_writer_articles_of_live_shards(void **state)
         char body[64];
         snprintf(id, sizeof id, "desk/2023/11/0%d/note", i + 1);
         snprintf(body, sizeof body, "Zeppelins were seen %d times.", i + 2);
-        put(w, article(id, "Note", body));
+        gazette_article_t *a = article(id, "Note", body);
+        assert_int_equal(gazette_article_set(a, GAZETTE_FIELD_AUTHOR,
+                                             "Ann Peeters"),
+                         GAZETTE_STATUS_OK);
+        put(w, a);
     }
     assert_int_equal(gazette_writer_close(w), GAZETTE_STATUS_OK);
     /* as a writer before gazette_writer_put refused a date it could not
      * read stored it */
     prepend_data_line(db, "Zzeppelin", "date_text=Spring");
+    /* and a list of empty names (another writer's): the byline is the
+     * name, in the author facet too */
+    prepend_data_line(db, "Zzeppelin",
+                      "authors=" GZ_LIST_SEP_STR GZ_LIST_SEP_STR);
     char shard[4200], away[4200];
     snprintf(shard, sizeof shard, "%s/shard1", db);
     snprintf(away, sizeof away, "%s/shard1.away", path_in("keep2"));
@@ -2763,6 +2771,11 @@ static void test_full_keeps_writer_articles_of_live_shards(void **state)
     char *text = strndup(data, len);
     assert_non_null(strstr(text, "=Spring\n"));
     free(text);
+    uint32_t by_ann = 0;
+    assert_int_equal(xap_database_termfreq(xdb, GZ_PREFIX_AUTHOR_NAME
+                                           "ann peeters", &by_ann),
+                     XAP_OK);
+    assert_int_equal(by_ann, 6 - in_shard1);
     xap_document_free(doc);
     xap_database_free(xdb);
 }
