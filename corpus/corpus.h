@@ -393,8 +393,8 @@ int corpus_safe_copy(const char *s, size_t len, int multiline, char **out,
 #define CORPUS_NAMES_DEDUP 64
 
 /* The most authors' names and tags an article keeps: corpus_emit, which
- * every reader's articles pass, keeps the first of a longer list (the
- * authors' after their repeats are left out) and warns, naming the file
+ * every reader's articles pass, keeps the first of a longer list (after
+ * its repeats are left out) and warns, naming the file
  * and how many it left out. Each is a term and a facet value, and each
  * hit shows them all: a JSON Lines line or front matter listing 50 000
  * would be indexed whole and print a byline of megabytes. Every kept

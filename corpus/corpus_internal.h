@@ -246,9 +246,10 @@ size_t corpus_mail_header_len(const char *text, size_t len);
  * reader that saw a list of authors gives their names (`authors`,
  * `nauthors`) and no `author`: the byline is made here, the names
  * joined with ", " once each is cleaned (a name left empty is none, and
- * so is one that is a name before it, corpus_name_key). Names past the
- * first CORPUS_MAX_AUTHORS and tags past the first CORPUS_MAX_TAGS are
- * left out, with a warning through rd->opts->on_warning.
+ * so is one that is a name before it, corpus_name_key); a tag equal to
+ * one before it is left out too. Names past the first CORPUS_MAX_AUTHORS
+ * and tags past the first CORPUS_MAX_TAGS (repeats not counted) are left
+ * out, with a warning through rd->opts->on_warning.
  * Returns CORPUS_OK, or CORPUS_STOPPED when the callback said stop. */
 corpus_status corpus_emit(corpus_reader *rd, const corpus_article *article,
                           unsigned long line);

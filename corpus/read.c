@@ -448,45 +448,44 @@ char *corpus_name_key(const char *name)
     return gz_value_fold(name, strlen(name), NULL);
 }
 
-/* Leave out of the authors' names `l` each that is one kept before it
- * (corpus_name_key, CORPUS_NAMES_DEDUP: a front matter list and a JSON
- * Lines array keep what the file repeats, and a name differing only in
- * case is one author to the facet), and each new one past the first
- * CORPUS_MAX_AUTHORS, counted in *cut. Each name is folded once.
- * Returns 0, or -1 when out of memory. */
-static int keep_authors(safe_list *l, size_t *cut)
+/* The longest list corpus_emit keeps, of names or of tags. */
+#define MAX_KEPT (CORPUS_MAX_AUTHORS > CORPUS_MAX_TAGS ? CORPUS_MAX_AUTHORS \
+                                                       : CORPUS_MAX_TAGS)
+
+/* Leave out of `l` each item that is one kept before it, and each new
+ * one past the first `max` (at most MAX_KEPT), counted in *cut: repeats
+ * must not use up the places of the items after them. Authors' names
+ * (`fold`) are one when their corpus_name_key is (a front matter list
+ * and a JSON Lines array keep what the file repeats, and a name
+ * differing only in case is one author to the facet), each folded once;
+ * tags when they are equal, as written. Returns 0, or -1 when out of
+ * memory. */
+static int keep_distinct(safe_list *l, size_t max, int fold, size_t *cut)
 {
-    char *keys[CORPUS_MAX_AUTHORS];
+    const char *keys[MAX_KEPT];
     size_t kept = 0;
     int rc = 0;
     *cut = 0;
     for (size_t i = 0; i < l->count && rc == 0; i++) {
-        char *key = corpus_name_key(l->items[i]);
+        const char *key = fold ? corpus_name_key(l->items[i]) : l->items[i];
         int seen = 0;
         for (size_t k = 0; key && k < kept && !seen; k++)
             seen = strcmp(keys[k], key) == 0;
         if (!key) {
             rc = -1;
-        } else if (seen || kept == CORPUS_MAX_AUTHORS) {
+        } else if (seen || kept == max) {
             *cut += !seen;
-            free(key);
+            if (fold)
+                free((char *)key);
         } else {
             keys[kept] = key;
             l->items[kept++] = l->items[i];
         }
     }
-    for (size_t k = 0; k < kept; k++)
-        free(keys[k]);
+    for (size_t k = 0; fold && k < kept; k++)
+        free((char *)keys[k]);
     l->count = kept;
     return rc;
-}
-
-/* Keep the first `max` items of `l`; returns how many were left out. */
-static size_t keep_first(safe_list *l, size_t max)
-{
-    size_t cut = l->count > max ? l->count - max : 0;
-    l->count -= cut;
-    return cut;
 }
 
 /* Say through `rd` that `cut` of an article's `what` were left out. */
@@ -565,7 +564,8 @@ corpus_status corpus_emit(corpus_reader *rd, const corpus_article *article,
         int failed =
             make_safe_list(&authors, article->authors, article->nauthors) !=
                 0 ||
-            keep_authors(&authors, &authors_cut) != 0;
+            keep_distinct(&authors, CORPUS_MAX_AUTHORS, 1, &authors_cut) !=
+                0;
         if (failed || !(byline = corpus_join_names(authors.items,
                                                    authors.count, ", ")))
             sa.nomem = 1;
@@ -575,9 +575,9 @@ corpus_status corpus_emit(corpus_reader *rd, const corpus_article *article,
     } else {
         make_safe(&sa, &sa.a.author, NULL, 0);
     }
-    if (make_safe_list(&tags, article->tags, article->ntags) != 0)
+    if (make_safe_list(&tags, article->tags, article->ntags) != 0 ||
+        keep_distinct(&tags, CORPUS_MAX_TAGS, 0, &tags_cut) != 0)
         sa.nomem = 1;
-    tags_cut = keep_first(&tags, CORPUS_MAX_TAGS);
     sa.a.tags = tags.items;
     sa.a.ntags = tags.count;
     corpus_status s = CORPUS_OK;

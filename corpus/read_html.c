@@ -89,7 +89,7 @@
  *                description.
  *   tags         all of <meta> keywords, news_keywords, article:tag and
  *                the JSON-LD keywords (a comma-separated string or an
- *                array), repeats dropped.
+ *                array); corpus_emit drops repeats.
  *   url          og:url, else <link rel="canonical"> (rel, here and for
  *                rel="author", is a list of tokens in any case:
  *                rel="Canonical", rel="canonical nofollow"), else the
@@ -1332,23 +1332,6 @@ static int split_authors(page *pg, const char ***names, size_t *n)
     return 0;
 }
 
-/* Tags equal to one of the first MAX_TAGS_DEDUP before them are
- * dropped, as in Markdown front matter (keywords, news_keywords and
- * JSON-LD often repeat each other). Returns the count left. */
-#define MAX_TAGS_DEDUP 64
-static size_t drop_repeated_tags(const char **tags, size_t n)
-{
-    size_t kept = 0;
-    for (size_t i = 0; i < n; i++) {
-        int seen = 0;
-        for (size_t k = 0; k < kept && k < MAX_TAGS_DEDUP && !seen; k++)
-            seen = strcmp(tags[k], tags[i]) == 0;
-        if (!seen)
-            tags[kept++] = tags[i];
-    }
-    return kept;
-}
-
 /*
  * emit_page - build the article from what the walk gathered and hand it
  * on. Strings are copied where they need trimming; all freed here.
@@ -1400,8 +1383,6 @@ static corpus_status emit_page(corpus_reader *rd, page *pg)
                 (pg->meta[M_URL] && !url) ||
                 (pg->keywords.data &&
                  corpus_split_list(pg->keywords.data, &tags, &ntags) != 0);
-    if (!nomem)
-        ntags = drop_repeated_tags(tags, ntags);
 
     corpus_status s;
     size_t body_len = strlen(body_start);

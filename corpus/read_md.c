@@ -283,21 +283,13 @@ static void add_name(front_matter *fm, int k, const char *s, const char *e)
     free(name);
 }
 
-/* Add one tag [s, e) (trimmed, white space folded; empty ones dropped,
- * and one equal to one of the first MAX_TAGS_DEDUP: tags, categories and
- * keywords may repeat each other). */
-#define MAX_TAGS_DEDUP 64
+/* Add one tag [s, e) (trimmed, white space folded; empty ones dropped;
+ * one that tags, categories or keywords repeat, corpus_emit drops). */
 static void add_tag(front_matter *fm, const char *s, const char *e)
 {
     char *tag = one_line_copy(fm, s, e);
-    if (!tag)
-        return;
-    for (size_t i = 0; i < fm->ntags && i < MAX_TAGS_DEDUP; i++)
-        if (strcmp(fm->tags[i], tag) == 0) {
-            free(tag);
-            return;
-        }
-    append_name(fm, &fm->tags, &fm->ntags, tag);
+    if (tag)
+        append_name(fm, &fm->tags, &fm->ntags, tag);
 }
 
 /* Tags given as one string: "a, b, c". */

@@ -2212,7 +2212,9 @@ static int mark_file_documents(const char *term, size_t len, uint32_t freq,
 
 /* The items of the stored list `list` (tags=a<US>b, a field of our copy
  * of document data), cut in place at each `sep`, in a new array (*n of
- * them; NULL when out of memory). */
+ * them; NULL when out of memory). An empty item (another writer's) is
+ * none, as a hit reads the list: a list of empty names stood for the
+ * byline's name and lost its author facet term. */
 static const char **cut_list(char *list, char sep, size_t *n)
 {
     size_t most = 1;
@@ -2220,12 +2222,13 @@ static const char **cut_list(char *list, char sep, size_t *n)
         most += *t == sep;
     const char **items = malloc(most * sizeof *items);
     *n = 0;
-    for (char *t = list; items && *t;) {
+    for (char *t = list; items && t;) {
         char *end = strchr(t, sep);
         if (end)
             *end = '\0';
-        items[(*n)++] = t;
-        t = end ? end + 1 : t + strlen(t);
+        if (*t)
+            items[(*n)++] = t;
+        t = end ? end + 1 : NULL;
     }
     return items;
 }

@@ -28,7 +28,7 @@ static void free_list(gz_string_list *list)
         free(list->items[i]);
     free(list->items);
     list->items = NULL;
-    list->count = 0;
+    list->count = list->cap = 0;
 }
 
 void gazette_article_free(gazette_article_t *article)
@@ -84,21 +84,29 @@ gazette_status_t gazette_article_set(gazette_article_t *article,
         return GAZETTE_STATUS_OUT_OF_MEMORY;
     free(article->fields[field]);
     article->fields[field] = copy;
-    if (field == GAZETTE_FIELD_AUTHOR)   /* one string: one author */
+    if (field == GAZETTE_FIELD_AUTHOR) {   /* one string: one author */
         free_list(&article->authors);
+        article->byline_cap = 0;
+    }
     return GAZETTE_STATUS_OK;
 }
 
 int gz_string_list_add(gz_string_list *list, const char *s, size_t len)
 {
-    char **grown = realloc(list->items, (list->count + 1) * sizeof *grown);
-    if (!grown)
+    if (list->count == list->cap) {
+        size_t cap = list->cap ? 2 * list->cap : 4;
+        char **grown = realloc(list->items, cap * sizeof *grown);
+        if (!grown)
+            return -1;
+        list->items = grown;
+        list->cap = cap;
+    }
+    char *copy = malloc(len + 1);
+    if (!copy)
         return -1;
-    list->items = grown;
-    if (!(grown[list->count] = malloc(len + 1)))
-        return -1;
-    memcpy(grown[list->count], s, len);
-    grown[list->count++][len] = '\0';
+    memcpy(copy, s, len);
+    copy[len] = '\0';
+    list->items[list->count++] = copy;
     return 0;
 }
 
@@ -165,6 +173,32 @@ gazette_status_t gazette_article_add_tag(gazette_article_t *article,
     return add_clean(&article->tags, tag, 0, NULL);
 }
 
+/* Append `name` to the byline of `article`, after ", " unless it is
+ * empty, in its buffer grown by doubling (byline_cap). Returns 0, or -1
+ * when out of memory (the byline unchanged). */
+static int append_to_byline(gazette_article_t *article, const char *name)
+{
+    char *byline = article->fields[GAZETTE_FIELD_AUTHOR];
+    if (!byline || !article->byline_cap) {
+        article->byline_len = byline ? strlen(byline) : 0;
+        article->byline_cap = byline ? article->byline_len + 1 : 0;
+    }
+    const char *sep = article->byline_len ? ", " : "";
+    size_t sep_len = strlen(sep), name_len = strlen(name);
+    size_t need = article->byline_len + sep_len + name_len + 1;
+    if (need > article->byline_cap) {
+        char *grown = realloc(byline, need * 2);
+        if (!grown)
+            return -1;
+        article->fields[GAZETTE_FIELD_AUTHOR] = byline = grown;
+        article->byline_cap = need * 2;
+    }
+    memcpy(byline + article->byline_len, sep, sep_len);
+    memcpy(byline + article->byline_len + sep_len, name, name_len + 1);
+    article->byline_len += sep_len + name_len;
+    return 0;
+}
+
 /* The author set as one string (gazette_article_set) becomes the first
  * name of the list when another is added: it is one author's name. */
 gazette_status_t gazette_article_add_author(gazette_article_t *article,
@@ -179,21 +213,16 @@ gazette_status_t gazette_article_add_author(gazette_article_t *article,
         return GAZETTE_STATUS_OUT_OF_MEMORY;
     int added = 0;
     gazette_status_t s = add_clean(list, name, 1, &added);
-    char *joined = NULL;
     if (s == GAZETTE_STATUS_OK && added &&
-        !(joined = corpus_join_names((const char *const *)list->items,
-                                     list->count, ", ")))
+        append_to_byline(article, list->items[list->count - 1]) != 0)
         s = GAZETTE_STATUS_OUT_OF_MEMORY;
-    if (!joined) {   /* nothing added: the article as it was */
+    if (s != GAZETTE_STATUS_OK || !added) {   /* the article as it was */
         if (added)
             free(list->items[--list->count]);
         if (from_byline)
             free_list(list);
-        return s;
     }
-    free(article->fields[GAZETTE_FIELD_AUTHOR]);
-    article->fields[GAZETTE_FIELD_AUTHOR] = joined;
-    return GAZETTE_STATUS_OK;
+    return s;
 }
 
 const char *gazette_article_get(const gazette_article_t *article,

@@ -16,6 +16,7 @@
 typedef struct gz_string_list {
     char **items;
     size_t count;
+    size_t cap;   /* room in items, grown by doubling */
 } gz_string_list;
 
 struct gazette_article {
@@ -24,6 +25,11 @@ struct gazette_article {
      * names joined with ", " are fields[GAZETTE_FIELD_AUTHOR]; empty
      * when the author was set as one string. */
     gz_string_list authors;
+    /* The length of that byline, and the size of its buffer, which grows
+     * by doubling as names are added (adding n names copies O(n) bytes,
+     * not a new join of them all each time); byline_cap 0: not known
+     * (the byline set as one string, or read back). */
+    size_t byline_len, byline_cap;
     gz_string_list tags;
     gz_string_list entities;
 };

@@ -90,13 +90,18 @@ static xap_status split_items(const char *field, char sep, item_list *list)
 
 /* The hit's authors into hit->authors: the names the source listed
  * (`authors=`, written for two or more), else the byline as one name
- * (a byline of one string is one author, commas and all), else none. */
+ * (a byline of one string is one author, commas and all), else none. A
+ * list whose names are all empty (another writer's) is none listed, as
+ * gazette_index_get_article reads it. */
 static xap_status split_authors(gazette_hit_t *hit)
 {
     const char *byline = hit->fields.author;
-    if (*hit->fields.authors || !*byline)
-        return split_items(hit->fields.authors, GZ_LIST_SEP, &hit->authors);
-    if (!(hit->authors.items = malloc(sizeof *hit->authors.items)))
+    xap_status s = split_items(hit->fields.authors, GZ_LIST_SEP,
+                               &hit->authors);
+    if (s != XAP_OK || hit->authors.count || !*byline)
+        return s;
+    if (!hit->authors.items &&
+        !(hit->authors.items = malloc(sizeof *hit->authors.items)))
         return XAP_ERR_NOMEM;
     hit->authors.items[0] = byline;
     hit->authors.count = 1;

@@ -27,6 +27,7 @@
 #include "analyze.h"
 #include "gazette.h"
 #include "gazette_private.h"
+#include "schema.h"
 #include "shards.h"
 #include "test_util.h"
 #include "xapian_shim.h"
@@ -109,6 +110,51 @@ static void expect_hit_authors(gazette_index_t *index, const char *query,
     gazette_results_free(r);
 }
 
+/* each_posting's fn: collect the docid (at most 64). */
+static int collect_docid(xap_docid id, void *ctx)
+{
+    xap_docid *ids = ctx;
+    if (ids[0] < 64)
+        ids[++ids[0]] = id;
+    return 0;
+}
+
+/* Give every article of the index at `db` indexed by `term` the line
+ * `line` ("key=value") at the head of its data, as an older or another
+ * writer may have stored it (schema.h): it stands for a missing key, and
+ * the article's own line of the key wins. */
+static void prepend_data_line(const char *db, const char *term,
+                              const char *line)
+{
+    xap_writable *w = NULL;
+    assert_int_equal(xap_writable_open(db, XAP_DB_OPEN, 0, &w), XAP_OK);
+    xap_docid ids[65] = {0};   /* ids[0]: how many */
+    assert_int_equal(xap_database_each_posting(xap_writable_database(w), term,
+                                               collect_docid, ids),
+                     XAP_OK);
+    for (xap_docid i = 1; i <= ids[0]; i++) {
+        xap_document *doc = NULL;
+        const char *data = NULL;
+        size_t len = 0;
+        assert_int_equal(xap_database_get_document(xap_writable_database(w),
+                                                   ids[i], &doc),
+                         XAP_OK);
+        assert_int_equal(xap_document_get_data(doc, &data, &len), XAP_OK);
+        char *more = malloc(len + 256);
+        assert_non_null(more);
+        int head = snprintf(more, 256, "%s\n", line);
+        memcpy(more + head, data, len);
+        assert_int_equal(xap_document_set_data(doc, more, (size_t)head + len),
+                         XAP_OK);
+        assert_int_equal(xap_writable_replace_document(w, ids[i], doc),
+                         XAP_OK);
+        free(more);
+        xap_document_free(doc);
+    }
+    assert_int_equal(xap_writable_close(w), XAP_OK);
+    xap_writable_free(w);
+}
+
 /* Articles given as fields are searchable by every field and read back
  * whole; replace and delete work by id. */
 static void test_writer_round_trip(void **state)
@@ -156,6 +202,10 @@ static void test_writer_round_trip(void **state)
                      GAZETTE_STATUS_ARTICLE_NOT_FOUND);
     assert_non_null(strstr(gazette_writer_error(w), "desk/nothing"));
     assert_int_equal(gazette_writer_close(w), GAZETTE_STATUS_OK);
+    /* a list of names all empty, from another writer: the byline is the
+     * one name, as gazette_index_get_article reads it */
+    prepend_data_line(db, "Qdesk/ostend", "authors=" GZ_LIST_SEP_STR
+                      GZ_LIST_SEP_STR);
 
     gazette_index_t *index = NULL;
     assert_int_equal(gazette_index_open(db, &index), GAZETTE_STATUS_OK);
@@ -2649,50 +2699,6 @@ static void full_with_jobs(const char *corpus, const char *db, unsigned jobs)
     gazette_update_free(u);
 }
 
-/* each_posting's fn: collect the docid (at most 64). */
-static int collect_docid(xap_docid id, void *ctx)
-{
-    xap_docid *ids = ctx;
-    if (ids[0] < 64)
-        ids[++ids[0]] = id;
-    return 0;
-}
-
-/* Give every article of the index at `db` indexed by `term` the line
- * "date_text=`text`" in its data, as a writer before gazette_writer_put
- * refused a date it could not read stored such a date (schema.h). */
-static void store_date_as_written(const char *db, const char *term,
-                                  const char *text)
-{
-    xap_writable *w = NULL;
-    assert_int_equal(xap_writable_open(db, XAP_DB_OPEN, 0, &w), XAP_OK);
-    xap_docid ids[65] = {0};   /* ids[0]: how many */
-    assert_int_equal(xap_database_each_posting(xap_writable_database(w), term,
-                                               collect_docid, ids),
-                     XAP_OK);
-    for (xap_docid i = 1; i <= ids[0]; i++) {
-        xap_document *doc = NULL;
-        const char *data = NULL;
-        size_t len = 0;
-        assert_int_equal(xap_database_get_document(xap_writable_database(w),
-                                                   ids[i], &doc),
-                         XAP_OK);
-        assert_int_equal(xap_document_get_data(doc, &data, &len), XAP_OK);
-        char *more = malloc(len + 256);
-        assert_non_null(more);
-        int head = snprintf(more, 256, "date_text=%s\n", text);
-        memcpy(more + head, data, len);
-        assert_int_equal(xap_document_set_data(doc, more, (size_t)head + len),
-                         XAP_OK);
-        assert_int_equal(xap_writable_replace_document(w, ids[i], doc),
-                         XAP_OK);
-        free(more);
-        xap_document_free(doc);
-    }
-    assert_int_equal(xap_writable_close(w), XAP_OK);
-    xap_writable_free(w);
-}
-
 /* A --full run over a sharded index one of whose shards is gone (the run
  * meant to repair it) keeps the writer's articles the other shard holds:
  * the live index is read from the parts that open. Before, it did not
@@ -2716,10 +2722,20 @@ static void test_full_keeps_writer_articles_of_live_shards(void **state)
         char body[64];
         snprintf(id, sizeof id, "desk/2023/11/0%d/note", i + 1);
         snprintf(body, sizeof body, "Zeppelins were seen %d times.", i + 2);
-        put(w, article(id, "Note", body));
+        gazette_article_t *a = article(id, "Note", body);
+        assert_int_equal(gazette_article_set(a, GAZETTE_FIELD_AUTHOR,
+                                             "Ann Peeters"),
+                         GAZETTE_STATUS_OK);
+        put(w, a);
     }
     assert_int_equal(gazette_writer_close(w), GAZETTE_STATUS_OK);
-    store_date_as_written(db, "Zzeppelin", "Spring");
+    /* as a writer before gazette_writer_put refused a date it could not
+     * read stored it */
+    prepend_data_line(db, "Zzeppelin", "date_text=Spring");
+    /* and a list of empty names (another writer's): the byline is the
+     * name, in the author facet too */
+    prepend_data_line(db, "Zzeppelin",
+                      "authors=" GZ_LIST_SEP_STR GZ_LIST_SEP_STR);
     char shard[4200], away[4200];
     snprintf(shard, sizeof shard, "%s/shard1", db);
     snprintf(away, sizeof away, "%s/shard1.away", path_in("keep2"));
@@ -2755,6 +2771,11 @@ static void test_full_keeps_writer_articles_of_live_shards(void **state)
     char *text = strndup(data, len);
     assert_non_null(strstr(text, "=Spring\n"));
     free(text);
+    uint32_t by_ann = 0;
+    assert_int_equal(xap_database_termfreq(xdb, GZ_PREFIX_AUTHOR_NAME
+                                           "ann peeters", &by_ann),
+                     XAP_OK);
+    assert_int_equal(by_ann, 6 - in_shard1);
     xap_document_free(doc);
     xap_database_free(xdb);
 }

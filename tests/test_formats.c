@@ -1403,6 +1403,38 @@ static void expect_html_authors_cut(int ld)
     reading_free(r);
 }
 
+/* A tag repeated more often than an article keeps tags, then another
+ * (`format` "jsonl" or "txt", whose readers hand repeats on): repeats
+ * are one tag and use up no place, so the other is kept, and nothing
+ * was cut to warn of. */
+static void expect_repeated_tags_kept_once(const char *format)
+{
+    int jsonl = strcmp(format, "jsonl") == 0;
+    char text[CORPUS_MAX_TAGS * 16 + 256], name[32];
+    snprintf(text, sizeof text, jsonl ? "{\"id\": \"1\", \"title\": "
+             "\"T\", \"tags\": [" : "Title: T\nTags: ");
+    for (int i = 0; i < CORPUS_MAX_TAGS + 5; i++)
+        snprintf(text + strlen(text), sizeof text - strlen(text),
+                 jsonl ? "\"Gaza\", " : "Gaza, ");
+    snprintf(text + strlen(text), sizeof text - strlen(text),
+             jsonl ? "\"aid\"]}\n" : "aid\n\nBody.\n");
+    snprintf(name, sizeof name, "repeats.%s", format);
+    reading *r = read_text(name, text);
+    assert_int_equal(r->n, 1);
+    assert_string_equal(r->a[0].tags, "Gaza|aid");
+    assert_int_equal(r->nwarn, 0);
+    reading_free(r);
+}
+
+/* A JSON Lines array or a text file's Tags: line repeating a tag: one
+ * tag, whose repeats used up the places of the tags after them. */
+static void test_repeated_tags_kept_once(void **state)
+{
+    (void)state;
+    expect_repeated_tags_kept_once("jsonl");
+    expect_repeated_tags_kept_once("txt");
+}
+
 static void test_html_title_fallbacks(void **state)
 {
     (void)state;
@@ -4498,6 +4530,7 @@ int main(void)
         cmocka_unit_test(test_html_jsonld_precedence),
         cmocka_unit_test(test_html_jsonld_url),
         cmocka_unit_test(test_html_authors),
+        cmocka_unit_test(test_repeated_tags_kept_once),
         cmocka_unit_test(test_html_hidden_metadata),
         cmocka_unit_test(test_html_dates),
         cmocka_unit_test(test_html_declared_charsets),

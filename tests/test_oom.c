@@ -58,6 +58,9 @@ extern void *__libc_calloc(size_t n, size_t size);
 extern void *__libc_realloc(void *p, size_t n);
 extern void __libc_free(void *p);
 
+/* Bytes this thread asked of the allocator (realloc: the new size). */
+static _Thread_local size_t bytes_asked;
+
 static atomic_int failing;
 static pthread_t failing_thread;
 /* Allocations of the failing thread that still succeed before the rest
@@ -96,16 +99,19 @@ static void *held(void *p)
 
 void *malloc(size_t n)
 {
+    bytes_asked += n;
     return out_of_memory() ? NULL : held(__libc_malloc(n));
 }
 
 void *calloc(size_t n, size_t size)
 {
+    bytes_asked += n * size;
     return out_of_memory() ? NULL : held(__libc_calloc(n, size));
 }
 
 void *realloc(void *p, size_t n)
 {
+    bytes_asked += n;
     if (out_of_memory())
         return NULL;
     void *grown = __libc_realloc(p, n);
@@ -374,6 +380,47 @@ static void test_add_author_without_memory(void **state)
     failure_sweep(add_coauthor, NULL);
 }
 
+#if OWN_MALLOC
+/* The bytes asked of the allocator to give a new article `n` authors
+ * one by one; its byline checked to be all of them. */
+static size_t bytes_to_add_authors(size_t n)
+{
+    gazette_article_t *a = NULL;
+    assert_int_equal(gazette_article_new(&a), GAZETTE_STATUS_OK);
+    size_t before = bytes_asked, byline_len = 0;
+    char name[32];
+    for (size_t i = 0; i < n; i++) {
+        snprintf(name, sizeof name, "Reporter %zu", i);
+        byline_len += strlen(name) + (i ? 2 : 0);
+        assert_int_equal(gazette_article_add_author(a, name),
+                         GAZETTE_STATUS_OK);
+    }
+    size_t asked = bytes_asked - before;
+    assert_int_equal(gazette_article_author_count(a), n);
+    const char *byline = gazette_article_get(a, GAZETTE_FIELD_AUTHOR);
+    assert_int_equal(strlen(byline), byline_len);
+    assert_string_equal(byline + byline_len - strlen(name), name);
+    gazette_article_free(a);
+    return asked;
+}
+#endif
+
+/* Adding authors one by one costs in proportion to their number: each
+ * name made a new byline of all of them (16 000 names took 28 s), so
+ * twice the names asked some four times the bytes. */
+static void test_add_authors_linear(void **state)
+{
+    (void)state;
+#if !OWN_MALLOC
+    skip();
+#else
+    size_t once = bytes_to_add_authors(1000);
+    size_t twice = bytes_to_add_authors(2000);
+    if (twice > 3 * once)
+        fail_msg("1000 names asked %zu bytes, 2000 names %zu", once, twice);
+#endif
+}
+
 /* The names of an article's list of authors read from a file, '|'
  * between, into `ctx` (NAMES_BYTES; corpus_article_fn). */
 #define NAMES_BYTES 256
@@ -454,6 +501,7 @@ int main(void)
         cmocka_unit_test(test_bad_alloc_without_memory),
         cmocka_unit_test(test_long_message_cut_at_character),
         cmocka_unit_test(test_add_author_without_memory),
+        cmocka_unit_test(test_add_authors_linear),
         cmocka_unit_test(test_author_lists_without_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
