@@ -3255,19 +3255,24 @@ static int create_layout(const char *db, size_t n, char *err, size_t errlen)
  * the articles is wrong, the leftovers of a run that died are gone. */
 static void say_swept(const gz_index_config *cfg, const gz_swept *swept)
 {
-    char what[600];
     if (!swept->builds || !cfg->on_note)
         return;
+    /* the index's path, however long, and the sentence around it */
+    size_t size = strlen(cfg->db_path) + sizeof swept->first + 256;
+    char *what = malloc(size);
+    if (!what)   /* out of memory: the note is left out, the run goes on */
+        return;
     if (swept->builds == 1)
-        snprintf(what, sizeof what, "deleted %s.d/%s, the unfinished build "
+        snprintf(what, size, "deleted %s.d/%s, the unfinished build "
                  "of a run with gazette_update_set_full, which stopped before "
                  "its switch (killed?)", cfg->db_path, swept->first);
     else
-        snprintf(what, sizeof what, "deleted %u unfinished builds (%s.d/%s "
+        snprintf(what, size, "deleted %u unfinished builds (%s.d/%s "
                  "and others) of runs with gazette_update_set_full that "
                  "stopped before their switch (killed?)", swept->builds,
                  cfg->db_path, swept->first);
     cfg->on_note(cfg->db_path, what, cfg->ctx);
+    free(what);
 }
 
 /* The run got the lock only after waiting stats->lock_wait seconds for
