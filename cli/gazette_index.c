@@ -249,7 +249,7 @@ static const char usage_text[] =
 "  -h, --help              show this help and exit\n"
 "  -V, --version           show the version and exit\n"
 "Numbers are written in decimal digits alone (010 is ten; SECONDS may have\n"
-"a fraction, 0.5; PERCENT a '%' after it, 10%); a sign, a blank, 0x, an\n"
+"a fraction, 0.5 or .5; PERCENT a '%' after it, 10%); a sign, a blank, 0x, an\n"
 "exponent or a number out of range is refused (exit 64). --db, --language,\n"
 "--synonyms and --entity-aliases take one value: given twice with two,\n"
 "they are refused (exit 64; a run writes one index; a trailing '/' makes\n"
@@ -486,7 +486,9 @@ static const char usage_text[] =
 "      no summary; try again later. Or a --dry-run gave up: the index\n"
 "      kept changing while it was read (another writer's commits\n"
 "      overtook each of its readings, at least 10 over at least 2 s);\n"
-"      no summary; try again\n"
+"      no summary; try again. A run that writes gives up so only when\n"
+"      its own commits overtook its readings of its shards: it keeps\n"
+"      what it committed, which its summary counts; rerun\n"
 "  129 hung up by SIGHUP, as 143 (not under nohup, which ignores it)\n"
 "  130 interrupted by SIGINT (work so far committed; before the run\n"
 "      started, or while it waited for the lock: nothing written, no\n"
@@ -500,14 +502,15 @@ static const char usage_text[] =
 "      a race: their output fits in the pipe, so '| head -1' mostly\n"
 "      gets all of it written first, exit 0\n";
 
-/* "2", "0.5": the digits of cli_is_decimal, and of a fraction after one
- * '.' at most (strtod alone takes " +1", "1e3", "0x10", "inf"). */
+/* "2", "0.5", ".5": the digits of cli_is_decimal, and of a fraction
+ * after one '.' at most, the whole part left out as people write it
+ * (strtod alone takes " +1", "1e3", "0x10", "inf"). */
 static int is_seconds(const char *s)
 {
     size_t whole = strspn(s, "0123456789");
-    return whole > 0 && (s[whole] == '\0' ||
-                         (s[whole] == '.' && cli_is_decimal(s + whole + 1,
-                                                            NULL)));
+    if (s[whole] == '.')
+        return cli_is_decimal(s + whole + 1, NULL);
+    return whole > 0 && s[whole] == '\0';
 }
 
 /* --wait-lock: a number of seconds (fractions allowed) from 0 to

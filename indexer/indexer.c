@@ -3258,19 +3258,24 @@ static int create_layout(const char *db, size_t n, char *err, size_t errlen)
  * the articles is wrong, the leftovers of a run that died are gone. */
 static void say_swept(const gz_index_config *cfg, const gz_swept *swept)
 {
-    char what[600];
     if (!swept->builds || !cfg->on_note)
         return;
+    /* the index's path, however long, and the sentence around it */
+    size_t size = strlen(cfg->db_path) + sizeof swept->first + 256;
+    char *what = malloc(size);
+    if (!what)   /* out of memory: the note is left out, the run goes on */
+        return;
     if (swept->builds == 1)
-        snprintf(what, sizeof what, "deleted %s.d/%s, the unfinished build "
+        snprintf(what, size, "deleted %s.d/%s, the unfinished build "
                  "of a run with gazette_update_set_full, which stopped before "
                  "its switch (killed?)", cfg->db_path, swept->first);
     else
-        snprintf(what, sizeof what, "deleted %u unfinished builds (%s.d/%s "
+        snprintf(what, size, "deleted %u unfinished builds (%s.d/%s "
                  "and others) of runs with gazette_update_set_full that "
                  "stopped before their switch (killed?)", swept->builds,
                  cfg->db_path, swept->first);
     cfg->on_note(cfg->db_path, what, cfg->ctx);
+    free(what);
 }
 
 /* The run got the lock only after waiting stats->lock_wait seconds for
@@ -4438,6 +4443,32 @@ static gz_index_outcome stopped_before_start(const gz_index_config *cfg,
     return GZ_INDEX_INTERRUPTED;
 }
 
+/* The line, into `err`, of a run that gave up reading the index: a
+ * writer's commits overtook each of its readings (XAP_ERR_DB_MODIFIED
+ * past gz_tries_more). A dry run (no lock: another writer's commits) did
+ * nothing. A real run's readings so overtaken are of its shards, by their
+ * own writer threads' commits (gz_shard_read_again), after batches were
+ * committed: an update keeps those (its summary counts them, as after
+ * any failure mid-run), a --full's build is deleted (finish_generation).
+ * It said "nothing was done" of them all. */
+static void say_kept_changing(const gz_index_config *cfg, char *err,
+                              size_t errlen)
+{
+    const char *after =
+        cfg->dry_run ? "nothing was done: try again"
+        : cfg->full && no_index_yet(cfg->db_path)
+            ? "the unfinished rebuild was deleted, and no index was made "
+              "(there was none before): try again"
+        : cfg->full ? "the unfinished rebuild was deleted, the index is as "
+                      "it was: try again"
+                    : "the index keeps what the run committed before (the "
+                      "summary counts it): a rerun does the rest";
+    snprintf(err, errlen, "%s: the index kept changing while it was read (a "
+             "writer's commits overtook each of its readings, at least %d "
+             "over at least %g s); %s", cfg->db_path, MODIFIED_RETRIES,
+             MODIFIED_RETRY_SECONDS, after);
+}
+
 /* A `db` that names a server (tcp://HOST:PORT, as gazette-query takes
  * it) cannot be written: refused as a stub naming a server is
  * (shards.c), GZ_INDEX_CORRUPT with `err` saying so, rather than taken
@@ -4546,13 +4577,12 @@ gz_index_outcome gz_index_run(const gz_index_config *cfg,
         s = close_shards_committed(&st, err, errlen);
     if (outcome == GZ_INDEX_OK) {
         /* XAP_ERR_NOMEM may be C code's own, with no shim message: the
-         * shim's last one is then an older, expected error's */
-        if (s == XAP_ERR_DB_MODIFIED && !err[0])
-            snprintf(err, errlen, "%s: the index kept changing while it "
-                     "was read (a writer's commits overtook each of its "
-                     "readings, at least %d over at least %g s); nothing "
-                     "was done: try again",
-                     cfg->db_path, MODIFIED_RETRIES, MODIFIED_RETRY_SECONDS);
+         * shim's last one is then an older, expected error's. Xapian's
+         * text of an overtaken read (a shard writer's, kept by the
+         * pipeline) tells its caller to reopen and retry, which the run
+         * did: said in the run's words, whatever was kept. */
+        if (s == XAP_ERR_DB_MODIFIED)
+            say_kept_changing(cfg, err, errlen);
         else if (s != XAP_OK && !err[0])
             snprintf(err, errlen, "%s: %s", cfg->db_path,
                      s == XAP_ERR_NOMEM ? "out of memory" : xap_last_error());
@@ -4602,8 +4632,9 @@ gz_index_outcome gz_index_run(const gz_index_config *cfg,
     if (waiting || (locked_out && outcome == GZ_INDEX_LOCKED))
         stats->unstarted = 1;
     /* A dry run that gave up reading the index reported nothing true of
-     * it either: as one kept from the lock, no summary (75 both) */
-    if (outcome == GZ_INDEX_MODIFIED)
+     * it either: as one kept from the lock, no summary (75 both). A real
+     * run's counts say what it committed, as after any failure mid-run. */
+    if (outcome == GZ_INDEX_MODIFIED && cfg->dry_run)
         stats->unstarted = 1;
     release_live(&h);
     if (lock_fd >= 0)

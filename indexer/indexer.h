@@ -36,8 +36,10 @@ typedef enum gz_index_outcome {
     GZ_INDEX_NO_LANGUAGE,  /* --full given no language, and the index it
                               replaces does not open to say its own */
     GZ_INDEX_MODIFIED      /* a writer's commits overtook every reading of
-                              the index (a dry run, which holds no lock):
-                              nothing was done; try again */
+                              the index: a dry run's (it holds no lock),
+                              which did nothing, or a real run's of its
+                              shards, by its own writers (what it had
+                              committed is kept); try again */
 } gz_index_outcome;
 
 /* Every count is of FILES, not articles: each scanned file is counted in

@@ -507,7 +507,9 @@ int gz_is_single_file_db(const char *path);
  * for a stub only when a line of it reads as one, or its first line
  * Xapian cannot read starts with a type misspelt ("atuo", "Auto",
  * "glas"): else it is no stub file at all (a document given as an
- * index), and 0. 0 too when nothing is wrong, or it cannot be read. */
+ * index), and 0. 0 too when nothing is wrong, or it cannot be read. A
+ * line Xapian reads but cannot open, "glass" or "chert" naming a
+ * single-file database (only "auto" opens one), is said so too: 1. */
 int gz_stub_bad_line(const char *path, char *why, size_t whylen);
 
 /* The stemming language the index `db` was written in, in *out (a new

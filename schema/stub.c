@@ -682,8 +682,34 @@ static int find_in_part(bad_line *b, const char *path)
     return found;
 }
 
+/* Say in b->why that line `number` ([text, text+n)) of the stub file
+ * `stub` is one Xapian cannot read (`verb`: "read", or "open" for one it
+ * reads but cannot open), and `what` is wrong with it. */
+static void say_stub_line(bad_line *b, const char *stub, size_t number,
+                          const char *text, size_t n, const char *verb,
+                          const char *what)
+{
+    size_t shown = strcspn(text, "\r\n");
+    if (shown > n)
+        shown = n;
+    snprintf(b->why, b->whylen, "the stub file %.300s has a line Xapian "
+             "cannot %s, line %zu '%.*s': %s", stub, verb, number,
+             (int)(shown < 100 ? shown : 100), text, what);
+}
+
+/* 1 when `line`, of a stub, names a single-file database by a type
+ * other than "auto": Xapian's glass and chert backends take the path for
+ * a directory ("single.db/iamglass ... Not a directory"), and only auto
+ * looks at what the path is. */
+static int single_file_by_type(const gz_stub_line *line)
+{
+    return line->kind == GZ_STUB_LOCAL && strcmp(line->type, "auto") != 0 &&
+           gz_is_single_file_db(line->path);
+}
+
 /* The first line Xapian cannot read of the stub file `stub` (a stub when
  * `strict`, else only when it looks like one), or of a stub it names,
+ * or one naming a single-file database by a type other than "auto",
  * said in b->why: 1, else 0. */
 static int find_bad_line(bad_line *b, const char *stub, int strict)
 {
@@ -705,15 +731,17 @@ static int find_bad_line(bad_line *b, const char *stub, int strict)
             if (strict || good || misspelt_type(text + at, typelen)) {
                 char what[200];
                 say_bad_line(text + at, n, what, sizeof what);
-                size_t shown = strcspn(text + at, "\r\n");
-                snprintf(b->why, b->whylen, "the stub file %.300s has a "
-                         "line Xapian cannot read, line %zu '%.*s': %s",
-                         stub, number, (int)(shown < 100 ? shown : 100),
-                         text + at, what);
+                say_stub_line(b, stub, number, text + at, n, "read", what);
                 found = 1;
             } else {
                 at = len;   /* no stub: its first line is none's */
             }
+        } else if (single_file_by_type(&line)) {
+            say_stub_line(b, stub, number, text + at, n, "open",
+                          "it names a single-file Xapian database (as "
+                          "xapian-compact --single-file makes), which a stub "
+                          "opens only by type 'auto'");
+            found = 1;
         } else if (line.kind != GZ_STUB_SKIP) {
             good++;
         }

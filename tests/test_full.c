@@ -1081,6 +1081,30 @@ static void test_killed_build_is_said(void **state)
     assert_int_equal(count_markers(gens), 0);
 }
 
+/* The note of a deleted build quotes the index's path whole, however
+ * long: it was formatted into 600 bytes, and an index below a deep
+ * folder had its note cut before "(killed?)". */
+static void test_killed_build_of_a_long_path_is_said(void **state)
+{
+    (void)state;
+    static const char text[] = "Harbour\n\nThe harbour reopened.\n";
+    char deep[1100], db[1200], gens[1300], line[3000];
+    int n = snprintf(deep, sizeof deep, "%s/deep", fx.tmp);
+    for (int level = 0; level < 4; level++)   /* 4 names of 200 bytes */
+        n += snprintf(deep + n, sizeof deep - (size_t)n, "/%0200d", level);
+    snprintf(db, sizeof db, "%s/idx", deep);
+    snprintf(gens, sizeof gens, "%s.d", db);
+    tu_write_file(deep, "corpus/a.txt", text, sizeof text - 1);
+    fake_killed_run(gens, "g1700000000000000001-4242", "building");
+    /* the first run, which makes the index, sweeps DB.d too: one run */
+    assert_int_equal(index_run_said("--db '%s' '%s/corpus'", db, deep), 0);
+    snprintf(line, sizeof line, "note: %s: deleted %s/"
+             "g1700000000000000001-4242, the unfinished build of "
+             "gazette-index --full, which stopped before its switch "
+             "(killed?)", db, gens);
+    assert_true(stderr_has(line));
+}
+
 /* SIGKILL a --full mid-build (stopped before its 100th article, in its
  * generation): the run leaves the generation, with its building marker,
  * beside the live one; the next update deletes both and keeps the live
@@ -2251,6 +2275,7 @@ int main(void)
         cmocka_unit_test_teardown(test_dry_full_outlives_a_writer,
                                   stop_running),
         cmocka_unit_test(test_killed_build_is_said),
+        cmocka_unit_test(test_killed_build_of_a_long_path_is_said),
         cmocka_unit_test_teardown(
             test_dry_update_outlives_a_writer_at_an_id_lookup, stop_running),
         cmocka_unit_test_teardown(test_dry_update_outlives_a_writer_at_open,

@@ -4799,13 +4799,15 @@ static void test_numeric_option_forms(void **state)
     expect_number_refused(1, "--offset", " -18446744073709551615",
                           options[7].says);
     expect_number_refused(0, "--max-remove", "%", options[4].says);
-    expect_number_refused(0, "--wait-lock", ".5", options[5].says);
-    /* accepted: leading zeros (decimal still), a fraction of a second, a
-     * percent sign */
+    expect_number_refused(0, "--wait-lock", ".", options[5].says);
+    expect_number_refused(0, "--wait-lock", "0..5", options[5].says);
+    /* accepted: leading zeros (decimal still), a fraction of a second,
+     * also with no whole part (".5" was refused, though --help allows
+     * fractions), a percent sign */
     static const char *const taken[] = {
         "-j 02", "--batch 010", "--memory 0016", "--max-file-size 08000",
         "--max-remove 010", "--max-remove 10%", "--wait-lock 0.5",
-        "--wait-lock 010"};
+        "--wait-lock .5", "--wait-lock 010"};
     for (size_t k = 0; k < sizeof taken / sizeof *taken; k++)
         if (ix("-q -n %s --db '%s' '%s'", taken[k], fx.db, fx.corpus) != 0)
             fail_msg("gazette-index %s: %s", taken[k], slurp("err.txt"));
@@ -4813,7 +4815,7 @@ static void test_numeric_option_forms(void **state)
     expect_in("out.txt", "Hits 2-3 of");
     assert_int_equal(ix("--help"), 0);
     expect_in("out.txt", "Numbers are written in decimal digits alone (010 "
-                         "is ten; SECONDS may have\na fraction, 0.5; "
+                         "is ten; SECONDS may have\na fraction, 0.5 or .5; "
                          "PERCENT a '%' after it, 10%)");
     assert_int_equal(qy("--help"), 0);
     expect_in("out.txt", "N is written in decimal digits alone (010 is "

@@ -1140,7 +1140,9 @@ static void test_remote_line_with_nul(void **state)
  * read, line 1 ' ': '...' is no database type" (or "' ' is not a local
  * database"), and of the file itself "it exists and is not a Xapian
  * index" (--full: "is not a Xapian index"). Each now says what it is
- * and that it cannot be written; nothing is written. */
+ * and that it cannot be written; nothing is written. A stub naming it
+ * by type glass, which only auto opens, is said so (the open quoted
+ * Xapian's "single.db/iamglass ... (Not a directory)"). */
 static void test_single_file_database_is_no_stub(void **state)
 {
     (void)state;
@@ -1180,6 +1182,14 @@ static void test_single_file_database_is_no_stub(void **state)
                                          "database"))
         fail_msg("%s", gazette_update_error(u));
     gazette_update_free(u);
+    const char *why_open = corrupt_open_error(put("sf/glass.stub",
+                                                  "glass single.db\n"));
+    if (!strstr(why_open, "glass.stub has a line Xapian cannot open, line 1 "
+                          "'glass single.db': it names a single-file Xapian "
+                          "database (as xapian-compact --single-file makes), "
+                          "which a stub opens only by type 'auto'") ||
+        strstr(why_open, "iamglass"))
+        fail_msg("%s", why_open);
     struct stat sb;
     assert_int_equal(stat(single, &sb), 0);
     assert_int_equal(sb.st_size, (off_t)(sizeof head - 1));
