@@ -1090,8 +1090,11 @@ static void test_killed_build_of_a_long_path_is_said(void **state)
     static const char text[] = "Harbour\n\nThe harbour reopened.\n";
     char deep[1100], db[1200], gens[1300], line[3000];
     int n = snprintf(deep, sizeof deep, "%s/deep", fx.tmp);
-    for (int level = 0; level < 4; level++)   /* 4 names of 200 bytes */
+    /* 4 names of 200 bytes; a TMPDIR too long for them fails here, where
+     * the next name was written past the end of `deep` */
+    for (int level = 0; level < 4 && n < (int)sizeof deep; level++)
         n += snprintf(deep + n, sizeof deep - (size_t)n, "/%0200d", level);
+    assert_in_range(n, 1, sizeof deep - 1);
     snprintf(db, sizeof db, "%s/idx", deep);
     snprintf(gens, sizeof gens, "%s.d", db);
     tu_write_file(deep, "corpus/a.txt", text, sizeof text - 1);
